@@ -1,0 +1,26 @@
+namespace Actors.Wal;
+
+/// <summary>
+/// The log hit an I/O error (a failed write or fsync, or a full disk) and is now failed and read-only. The
+/// outcome of in-flight appends is unknown; fsync is never retried (a retried fsync can report success for
+/// data the kernel already dropped). Reopen the log to recover from what is on disk.
+/// </summary>
+public sealed class LogFailedException : WalException
+{
+    /// <summary>Creates the exception.</summary>
+    public LogFailedException(string directory, string operation, Exception? innerException)
+        : base($"The log in '{directory}' failed during {operation} and is read-only until reopened: {innerException?.Message ?? "no detail"}", innerException)
+    {
+        Directory = directory;
+        Operation = operation;
+    }
+
+    /// <summary>The log directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>What the log was doing when it failed (write, fsync, rotate, ...).</summary>
+    public string Operation { get; }
+
+    /// <summary>True when the failure was a full disk.</summary>
+    public bool IsDiskFull => InnerException is IOException io && (io.HResult & 0xFFFF) == 28;
+}

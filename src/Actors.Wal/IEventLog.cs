@@ -1,0 +1,128 @@
+namespace Actors.Wal;
+
+/// <summary>
+/// A log of many independent <em>streams</em>, each an ordered sequence of events (versions 1, 2, 3, ...)
+/// plus optional checkpoints (snapshots covering versions 1..N). All streams share the same segment files,
+/// so one group commit makes the pending batches of many streams durable at once.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Thread safety: every member is safe to call concurrently from any thread. No member blocks a thread while
+/// waiting for the writer: callers enqueue and await.
+/// </para>
+/// <para>
+/// Buffer ownership: payload buffers passed to <see cref="AppendAsync"/> and <see cref="WriteCheckpointAsync"/>
+/// are copied before the returned task completes and before the method returns if it returns synchronously;
+/// callers must not mutate them until the returned task has completed. Buffers returned by reads are owned by
+/// the caller.
+/// </para>
+/// <para>
+/// What a completed append task guarantees depends on <see cref="SyncPolicy"/>: under
+/// <see cref="SyncPolicy.Always"/> the batch is on stable storage (fsync returned); under
+/// <see cref="SyncPolicy.Interval"/> it is written to the OS and will be fsynced within the configured interval;
+/// under <see cref="SyncPolicy.None"/> it is written to the OS only. A batch is all-or-nothing across a crash.
+/// </para>
+/// <para>
+/// Errors are split in the manner of Akka.Persistence: <em>rejected</em> (an <see cref="ArgumentException"/> or
+/// a <see cref="StreamVersionConflictException"/>: nothing was stored, the log is healthy) versus
+/// <em>failed</em> (<see cref="LogFailedException"/>: an I/O error happened, the outcome of in-flight batches is
+/// unknown and the log refuses further writes until it is reopened).
+/// </para>
+/// </remarks>
+public interface IEventLog : IAsyncDisposable
+{
+    /// <summary>The log sequence number of the last record handed to the operating system.</summary>
+    long WrittenLsn { get; }
+
+    /// <summary>The log sequence number of the last record known to be on stable storage (fsynced).</summary>
+    long DurableLsn { get; }
+
+    /// <summary>
+    /// Appends <paramref name="events"/> to <paramref name="streamId"/> as one atomic batch.
+    /// </summary>
+    /// <param name="streamId">The stream; see <see cref="StreamId.Validate(string)"/> for the rules.</param>
+    /// <param name="expectedVersion">
+    /// The version the stream must have before this batch (0 for a new or empty stream), or
+    /// <see cref="ExpectedVersion.Any"/> to skip the check.
+    /// </param>
+    /// <param name="events">One or more event payloads; each at most the configured maximum record size.</param>
+    /// <param name="cancellationToken">
+    /// Cancels waiting for the batch. A batch already handed to the writer may still be stored.
+    /// </param>
+    /// <returns>The versions and LSNs assigned to the batch.</returns>
+    /// <exception cref="ArgumentException">An invalid stream id, an empty batch or an oversized event; nothing was written.</exception>
+    /// <exception cref="StreamVersionConflictException">The stream's version differs from <paramref name="expectedVersion"/>; nothing was written.</exception>
+    /// <exception cref="LogFailedException">The log hit an I/O error; the outcome of this batch is unknown.</exception>
+    /// <exception cref="ObjectDisposedException">The log was disposed.</exception>
+    ValueTask<AppendResult> AppendAsync(
+        string streamId,
+        long expectedVersion,
+        IReadOnlyList<ReadOnlyMemory<byte>> events,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a checkpoint (a snapshot of the stream's state covering versions 1..<paramref name="version"/>).
+    /// Once durable, the events at or below <paramref name="version"/> are no longer needed for recovery and
+    /// their space becomes reclaimable.
+    /// </summary>
+    /// <param name="streamId">The stream.</param>
+    /// <param name="version">
+    /// The version the snapshot covers: at least 1, at most the stream's current version, and not below the
+    /// stream's latest checkpoint version.
+    /// </param>
+    /// <param name="state">The snapshot bytes.</param>
+    /// <param name="cancellationToken">Cancels waiting; the checkpoint may still be stored.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="version"/> is outside the allowed range; nothing was written.</exception>
+    ValueTask<CheckpointResult> WriteCheckpointAsync(
+        string streamId,
+        long version,
+        ReadOnlyMemory<byte> state,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads a stream for recovery: its latest checkpoint at or below the read bound, plus every event after
+    /// that checkpoint up to the bound, in version order. Does not scan other streams' records.
+    /// </summary>
+    /// <param name="streamId">The stream.</param>
+    /// <param name="bound">Where to stop: <see cref="ReadBound.Latest"/>, a version, or a timestamp.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The checkpoint (if any) and the events after it. An unknown stream yields an empty result with version 0.</returns>
+    /// <exception cref="LogCorruptedException">A record on the read path fails its checksum.</exception>
+    ValueTask<StreamReadResult> ReadStreamAsync(
+        string streamId,
+        ReadBound bound = default,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads the events of a stream with versions in [<paramref name="fromVersion"/>, <paramref name="toVersion"/>],
+    /// ignoring checkpoints. Events older than the latest checkpoint may have been reclaimed.
+    /// </summary>
+    /// <exception cref="EventsReclaimedException">Some requested events were already reclaimed; the exception says the oldest version still available.</exception>
+    ValueTask<IReadOnlyList<StoredEvent>> ReadEventsAsync(
+        string streamId,
+        long fromVersion,
+        long toVersion,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes a stream by appending a tombstone. Reads then return an empty stream, but its version does not
+    /// go back: the next append must expect the version the stream had when deleted.
+    /// </summary>
+    /// <exception cref="StreamVersionConflictException">The stream's version differs from <paramref name="expectedVersion"/>.</exception>
+    ValueTask<AppendResult> DeleteStreamAsync(
+        string streamId,
+        long expectedVersion,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Returns what the index knows about a stream without touching the disk.</summary>
+    /// <returns>The stream's metadata, or <see cref="StreamInfo.Empty"/> for an unknown stream.</returns>
+    StreamInfo GetStreamInfo(string streamId);
+
+    /// <summary>
+    /// Makes every record written so far durable (an fsync), whatever the sync policy.
+    /// </summary>
+    ValueTask FlushAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A snapshot of the log's counters and space accounting.</summary>
+    LogStatistics GetStatistics();
+}

@@ -1,0 +1,50 @@
+namespace Actors.Wal;
+
+/// <summary>A snapshot of a log's counters and space accounting.</summary>
+public sealed record LogStatistics
+{
+    /// <summary>Segment files present.</summary>
+    public int SegmentCount { get; init; }
+
+    /// <summary>Streams known to the index (including deleted ones).</summary>
+    public long StreamCount { get; init; }
+
+    /// <summary>Bytes of all segment files (records, not preallocated space).</summary>
+    public long TotalBytes { get; init; }
+
+    /// <summary>Bytes of records still needed for recovery.</summary>
+    public long LiveBytes { get; init; }
+
+    /// <summary>Bytes that compaction or segment deletion could reclaim.</summary>
+    public long ReclaimableBytes => TotalBytes - LiveBytes;
+
+    /// <summary>Records appended since open.</summary>
+    public long AppendedRecords { get; init; }
+
+    /// <summary>Bytes appended since open.</summary>
+    public long AppendedBytes { get; init; }
+
+    /// <summary>Group commits written since open.</summary>
+    public long Commits { get; init; }
+
+    /// <summary>fsyncs issued since open.</summary>
+    public long Fsyncs { get; init; }
+
+    /// <summary>Segments deleted since open.</summary>
+    public long SegmentsDeleted { get; init; }
+
+    /// <summary>Segments compacted since open.</summary>
+    public long SegmentsCompacted { get; init; }
+
+    /// <summary>The LSN of the last record handed to the OS.</summary>
+    public long WrittenLsn { get; init; }
+
+    /// <summary>The LSN of the last record on stable storage.</summary>
+    public long DurableLsn { get; init; }
+
+    /// <summary>True when the log failed (read-only until reopened).</summary>
+    public bool IsFailed { get; init; }
+
+    /// <summary>What recovery found when the log was opened.</summary>
+    public RecoveryStatistics Recovery { get; init; } = new();
+}

@@ -1,0 +1,65 @@
+namespace Actors.Wal;
+
+/// <summary>Options of a <see cref="WriteAheadLog"/>. Validated by <see cref="WriteAheadLogOptionsValidator"/>.</summary>
+public sealed class WriteAheadLogOptions
+{
+    /// <summary>Default segment size: 64 MiB.</summary>
+    public const long DefaultSegmentSizeBytes = 64L * 1024 * 1024;
+
+    /// <summary>Default maximum size of one event or checkpoint payload: 16 MiB.</summary>
+    public const int DefaultMaxRecordSizeBytes = 16 * 1024 * 1024;
+
+    /// <summary>Default maximum bytes one group commit writes: 4 MiB.</summary>
+    public const int DefaultMaxBatchBytes = 4 * 1024 * 1024;
+
+    /// <summary>Default fsync interval under <see cref="SyncPolicy.Interval"/>: 100 ms.</summary>
+    public static readonly TimeSpan DefaultSyncInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Default live ratio below which a sealed segment is compacted: 0.5.</summary>
+    public const double DefaultCompactionLiveRatio = 0.5;
+
+    /// <summary>The directory holding segments, indexes and the lock file. Required. Created if missing.</summary>
+    public string Directory { get; set; } = "";
+
+    /// <summary>When an acknowledged append is durable. Default <see cref="SyncPolicy.Always"/>.</summary>
+    public SyncPolicy SyncPolicy { get; set; } = SyncPolicy.Always;
+
+    /// <summary>The fsync period under <see cref="SyncPolicy.Interval"/>; the bound on the power-loss window. Default 100 ms.</summary>
+    public TimeSpan SyncInterval { get; set; } = DefaultSyncInterval;
+
+    /// <summary>The size at which the active segment is sealed and a new one started. Default 64 MiB; at least 64 KiB.</summary>
+    public long SegmentSizeBytes { get; set; } = DefaultSegmentSizeBytes;
+
+    /// <summary>Seal the active segment once it is older than this, even if not full. Null (default) disables age rotation.</summary>
+    public TimeSpan? SegmentMaxAge { get; set; }
+
+    /// <summary>Preallocate each new segment to <see cref="SegmentSizeBytes"/> on creation. Default true.</summary>
+    public bool PreallocateSegments { get; set; } = true;
+
+    /// <summary>The largest payload of one event or checkpoint, in bytes. Larger ones are rejected. Default 16 MiB.</summary>
+    public int MaxRecordSizeBytes { get; set; } = DefaultMaxRecordSizeBytes;
+
+    /// <summary>The most bytes one group commit writes before it fsyncs and starts the next. Default 4 MiB.</summary>
+    public int MaxBatchBytes { get; set; } = DefaultMaxBatchBytes;
+
+    /// <summary>
+    /// How long the writer may wait for more batches before writing a group commit. Default zero: write as soon
+    /// as the previous commit finished (batches that arrive during an fsync form the next group).
+    /// </summary>
+    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>How damaged records are treated at open. Default <see cref="RecoveryMode.TolerateTornTail"/>.</summary>
+    public RecoveryMode RecoveryMode { get; set; } = RecoveryMode.TolerateTornTail;
+
+    /// <summary>A sealed segment whose live bytes fall below this fraction is compacted. Default 0.5; 0 disables compaction.</summary>
+    public double CompactionLiveRatio { get; set; } = DefaultCompactionLiveRatio;
+
+    /// <summary>Audit retention: keep at least this many of the newest sealed segments even when dead. Default 0.</summary>
+    public int RetainSegmentCount { get; set; }
+
+    /// <summary>Audit retention: keep sealed segments younger than this even when dead. Null (default) disables.</summary>
+    public TimeSpan? RetainMaxAge { get; set; }
+
+    /// <summary>Open without taking the lock and refuse every write (for tools). Default false.</summary>
+    public bool ReadOnly { get; set; }
+}

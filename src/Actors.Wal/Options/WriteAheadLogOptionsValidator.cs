@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Options;
+
+namespace Actors.Wal;
+
+/// <summary>Validates <see cref="WriteAheadLogOptions"/>; every failure names the setting.</summary>
+public sealed class WriteAheadLogOptionsValidator : IValidateOptions<WriteAheadLogOptions>
+{
+    /// <summary>The smallest allowed segment size: 64 KiB.</summary>
+    public const long MinSegmentSizeBytes = 64 * 1024;
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, WriteAheadLogOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        string prefix = string.IsNullOrEmpty(name) ? "" : $"[{name}] ";
+
+        if (string.IsNullOrWhiteSpace(options.Directory))
+        {
+            failures.Add($"{prefix}{nameof(options.Directory)} is required.");
+        }
+        else if (options.Directory.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            failures.Add($"{prefix}{nameof(options.Directory)} '{options.Directory}' contains invalid path characters.");
+        }
+
+        if (!Enum.IsDefined(options.SyncPolicy))
+        {
+            failures.Add($"{prefix}{nameof(options.SyncPolicy)} '{options.SyncPolicy}' is not one of Always, Interval, None.");
+        }
+
+        if (options.SyncInterval <= TimeSpan.Zero || options.SyncInterval > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"{prefix}{nameof(options.SyncInterval)} must be greater than zero and at most 10 minutes; it is {options.SyncInterval}.");
+        }
+
+        if (options.SegmentSizeBytes < MinSegmentSizeBytes || options.SegmentSizeBytes > int.MaxValue)
+        {
+            failures.Add($"{prefix}{nameof(options.SegmentSizeBytes)} must be between {MinSegmentSizeBytes} and {int.MaxValue}; it is {options.SegmentSizeBytes}.");
+        }
+
+        if (options.SegmentMaxAge is { } age && age <= TimeSpan.Zero)
+        {
+            failures.Add($"{prefix}{nameof(options.SegmentMaxAge)} must be positive when set; it is {age}.");
+        }
+
+        if (options.MaxRecordSizeBytes < 1)
+        {
+            failures.Add($"{prefix}{nameof(options.MaxRecordSizeBytes)} must be at least 1; it is {options.MaxRecordSizeBytes}.");
+        }
+        else if (options.MaxRecordSizeBytes > options.SegmentSizeBytes / 2)
+        {
+            failures.Add($"{prefix}{nameof(options.MaxRecordSizeBytes)} ({options.MaxRecordSizeBytes}) must be at most half of {nameof(options.SegmentSizeBytes)} ({options.SegmentSizeBytes}).");
+        }
+
+        if (options.MaxBatchBytes < 4096)
+        {
+            failures.Add($"{prefix}{nameof(options.MaxBatchBytes)} must be at least 4096; it is {options.MaxBatchBytes}.");
+        }
+
+        if (options.MaxBatchDelay < TimeSpan.Zero || options.MaxBatchDelay > TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"{prefix}{nameof(options.MaxBatchDelay)} must be between 0 and 1 second; it is {options.MaxBatchDelay}.");
+        }
+
+        if (!Enum.IsDefined(options.RecoveryMode))
+        {
+            failures.Add($"{prefix}{nameof(options.RecoveryMode)} '{options.RecoveryMode}' is not one of TolerateTornTail, AbsoluteConsistency, Salvage.");
+        }
+
+        if (double.IsNaN(options.CompactionLiveRatio) || options.CompactionLiveRatio < 0 || options.CompactionLiveRatio >= 1)
+        {
+            failures.Add($"{prefix}{nameof(options.CompactionLiveRatio)} must be in [0, 1); it is {options.CompactionLiveRatio}.");
+        }
+
+        if (options.RetainSegmentCount < 0)
+        {
+            failures.Add($"{prefix}{nameof(options.RetainSegmentCount)} must not be negative; it is {options.RetainSegmentCount}.");
+        }
+
+        if (options.RetainMaxAge is { } retain && retain <= TimeSpan.Zero)
+        {
+            failures.Add($"{prefix}{nameof(options.RetainMaxAge)} must be positive when set; it is {retain}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Throws <see cref="OptionsValidationException"/> when <paramref name="options"/> are invalid.</summary>
+    public static void ThrowIfInvalid(WriteAheadLogOptions options, string? name = null)
+    {
+        var result = new WriteAheadLogOptionsValidator().Validate(name, options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(name ?? Microsoft.Extensions.Options.Options.DefaultName, typeof(WriteAheadLogOptions), result.Failures);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Text;
+
+namespace Actors.Wal;
+
+/// <summary>Validation rules for stream ids.</summary>
+/// <remarks>
+/// A stream id is an opaque, case-sensitive string of 1 to <see cref="MaxByteLength"/> bytes of well-formed
+/// UTF-8 (no unpaired surrogates). Invalid ids are rejected before anything is written.
+/// </remarks>
+public static class StreamId
+{
+    /// <summary>The maximum length of a stream id in UTF-8 bytes.</summary>
+    public const int MaxByteLength = 1024;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="streamId"/> is not a valid stream id.</summary>
+    /// <returns>The id's length in UTF-8 bytes.</returns>
+    public static int Validate(string streamId)
+    {
+        ArgumentNullException.ThrowIfNull(streamId);
+        if (streamId.Length == 0)
+        {
+            throw new ArgumentException("A stream id must not be empty.", nameof(streamId));
+        }
+
+        int byteCount;
+        try
+        {
+            byteCount = StrictUtf8.GetByteCount(streamId);
+        }
+        catch (EncoderFallbackException ex)
+        {
+            throw new ArgumentException("A stream id must be valid UTF-8 (it contains an unpaired surrogate).", nameof(streamId), ex);
+        }
+
+        if (byteCount > MaxByteLength)
+        {
+            throw new ArgumentException(
+                $"A stream id must be at most {MaxByteLength} UTF-8 bytes; this one has {byteCount}.", nameof(streamId));
+        }
+
+        return byteCount;
+    }
+}

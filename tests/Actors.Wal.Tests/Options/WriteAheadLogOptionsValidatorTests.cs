@@ -1,0 +1,65 @@
+using Actors.Wal;
+
+namespace Actors.Wal.Tests.Options;
+
+public sealed class WriteAheadLogOptionsValidatorTests
+{
+    private static WriteAheadLogOptions Valid() => new() { Directory = "/tmp/actors-wal-options" };
+
+    [Fact]
+    public void Validate_Defaults_Succeeds()
+    {
+        var result = new WriteAheadLogOptionsValidator().Validate(null, Valid());
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
+    public void Validate_MissingDirectory_FailsNamingSetting()
+    {
+        var options = Valid();
+        options.Directory = " ";
+        var result = new WriteAheadLogOptionsValidator().Validate("orders", options);
+        Assert.True(result.Failed);
+        Assert.Contains("[orders] Directory is required.", result.Failures!);
+    }
+
+    [Theory]
+    [InlineData(1024L)]
+    [InlineData(3L * 1024 * 1024 * 1024)]
+    public void Validate_SegmentSizeOutOfRange_FailsNamingSetting(long size)
+    {
+        var options = Valid();
+        options.SegmentSizeBytes = size;
+        var result = new WriteAheadLogOptionsValidator().Validate(null, options);
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.StartsWith("SegmentSizeBytes", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_RecordLargerThanHalfSegment_Fails()
+    {
+        var options = Valid();
+        options.SegmentSizeBytes = 1024 * 1024;
+        options.MaxRecordSizeBytes = 600 * 1024;
+        var result = new WriteAheadLogOptionsValidator().Validate(null, options);
+        Assert.Contains(result.Failures!, f => f.StartsWith("MaxRecordSizeBytes", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_NonPositiveSyncInterval_Fails()
+    {
+        var options = Valid();
+        options.SyncInterval = TimeSpan.Zero;
+        var result = new WriteAheadLogOptionsValidator().Validate(null, options);
+        Assert.Contains(result.Failures!, f => f.StartsWith("SyncInterval", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ThrowIfInvalid_BadCompactionRatio_ThrowsOptionsValidationException()
+    {
+        var options = Valid();
+        options.CompactionLiveRatio = 1.5;
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => WriteAheadLogOptionsValidator.ThrowIfInvalid(options));
+        Assert.Contains("CompactionLiveRatio", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,2 @@
+Console.WriteLine("not built yet");
+return 1;
