@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+
+namespace Actors.Invocation;
+
+/// <summary>
+/// Describes one method of a grain interface: its stable wire <see cref="Key"/>, parameter types and result type.
+/// Instances are cached per <see cref="MethodInfo"/>; use <see cref="For"/>.
+/// </summary>
+/// <remarks>
+/// The key is <c>InterfaceFullName.MethodName(ParamType1,ParamType2)</c> with full type names, so it survives
+/// recompilation and differs between overloads. It is what crosses the gateway instead of a CLR handle.
+/// </remarks>
+public sealed class GrainMethod
+{
+    private static readonly ConcurrentDictionary<MethodInfo, GrainMethod> Cache = new();
+
+    private GrainMethod(MethodInfo method)
+    {
+        Method = method;
+        InterfaceType = method.DeclaringType!;
+        ParameterTypes = Array.ConvertAll(method.GetParameters(), p => p.ParameterType);
+        Key = $"{InterfaceType.FullName}.{method.Name}({string.Join(',', ParameterTypes.Select(t => t.FullName ?? t.Name))})";
+        (ReturnKind, ResultType) = Classify(method);
+    }
+
+    /// <summary>The interface that declares the method.</summary>
+    public Type InterfaceType { get; }
+
+    /// <summary>The interface method.</summary>
+    public MethodInfo Method { get; }
+
+    /// <summary>The stable wire key.</summary>
+    public string Key { get; }
+
+    /// <summary>The parameter types in declaration order.</summary>
+    public IReadOnlyList<Type> ParameterTypes { get; }
+
+    /// <summary>The awaited result type (<c>T</c> of <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>), or <see cref="void"/>.</summary>
+    public Type ResultType { get; }
+
+    /// <summary>How the method returns.</summary>
+    public GrainMethodReturnKind ReturnKind { get; }
+
+    /// <summary>Returns the cached descriptor of <paramref name="method"/>.</summary>
+    /// <exception cref="ArgumentException">The method is not declared on an interface or does not return Task, Task&lt;T&gt;, ValueTask or ValueTask&lt;T&gt;.</exception>
+    public static GrainMethod For(MethodInfo method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        return Cache.GetOrAdd(method, static m => new GrainMethod(m));
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Key;
+
+    private static (GrainMethodReturnKind Kind, Type Result) Classify(MethodInfo method)
+    {
+        if (method.DeclaringType is not { IsInterface: true })
+        {
+            throw new ArgumentException($"Grain method '{method.Name}' must be declared on an interface.", nameof(method));
+        }
+
+        Type returnType = method.ReturnType;
+        if (returnType == typeof(Task))
+        {
+            return (GrainMethodReturnKind.Task, typeof(void));
+        }
+
+        if (returnType == typeof(ValueTask))
+        {
+            return (GrainMethodReturnKind.ValueTask, typeof(void));
+        }
+
+        if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
+        {
+            return (GrainMethodReturnKind.TaskOfT, returnType.GetGenericArguments()[0]);
+        }
+
+        if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
+        {
+            return (GrainMethodReturnKind.ValueTaskOfT, returnType.GetGenericArguments()[0]);
+        }
+
+        throw new ArgumentException(
+            $"Grain method '{method.DeclaringType.FullName}.{method.Name}' returns '{returnType}'; grain methods must return Task, Task<T>, ValueTask or ValueTask<T>.",
+            nameof(method));
+    }
+}
