@@ -252,7 +252,8 @@ public sealed partial class WriteAheadLog
         if (tornTail is { } torn)
         {
             var reader = opened[^1].Reader;
-            long end = reader.NonZeroEnd(torn.Offset);
+            // A preallocated file is zero-filled up to the segment size: report the damaged (non-zero) extent only.
+            long end = reader.FileLength >= torn.Segment.Header.SegmentSizeBytes ? reader.NonZeroEnd(torn.Offset) : reader.FileLength;
             truncatedBytes = Math.Max(0, end - torn.Offset);
             notes.Add(readOnly
                 ? $"{torn.Segment.Path} offset {torn.Offset}: torn tail of {truncatedBytes} bytes (not truncated: read-only)."
