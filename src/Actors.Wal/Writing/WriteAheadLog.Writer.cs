@@ -63,6 +63,7 @@ public sealed partial class WriteAheadLog
                 bytes += request.FramedBytes;
             }
 
+            Interlocked.Add(ref _pendingRequests, -group.Count);
             ProcessGroup(group);
         }
 
@@ -453,7 +454,7 @@ public sealed partial class WriteAheadLog
 
     private void RequestBackgroundFlush()
     {
-        if (Interlocked.Exchange(ref _backgroundFlushQueued, 1) == 0 && !_queue.Writer.TryWrite(new FlushRequest()))
+        if (Interlocked.Exchange(ref _backgroundFlushQueued, 1) == 0 && !TryQueue(new FlushRequest()))
         {
             Interlocked.Exchange(ref _backgroundFlushQueued, 0);
         }
@@ -461,7 +462,7 @@ public sealed partial class WriteAheadLog
 
     private void QueueBackgroundSpacePass()
     {
-        if (Interlocked.Exchange(ref _backgroundSpaceQueued, 1) == 0 && !_queue.Writer.TryWrite(new SpaceRequest()))
+        if (Interlocked.Exchange(ref _backgroundSpaceQueued, 1) == 0 && !TryQueue(new SpaceRequest()))
         {
             Interlocked.Exchange(ref _backgroundSpaceQueued, 0);
         }
