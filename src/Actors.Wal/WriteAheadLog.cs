@@ -145,16 +145,18 @@ public sealed partial class WriteAheadLog : IEventLog
     }
 
     /// <inheritdoc />
+    /// <remarks>Recomputes the live bytes of every segment from the in-memory summaries (no disk access).</remarks>
     public LogStatistics GetStatistics()
     {
         lock (_stateLock)
         {
+            ComputeLiveBytes();
             long total = 0;
             long live = 0;
-            foreach (var (id, summary) in _summaries)
+            foreach (var summary in _summaries.Values)
             {
                 total += summary.RecordBytes;
-                live += _active is not null && id == _active.Id ? summary.RecordBytes : Math.Min(summary.LiveBytes, summary.RecordBytes);
+                live += summary.LiveBytes;
             }
 
             return new LogStatistics
