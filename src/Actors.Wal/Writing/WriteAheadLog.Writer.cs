@@ -174,8 +174,9 @@ public sealed partial class WriteAheadLog
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex)
         {
+            // Any error after framing started leaves the outcome of the group unknown: fail the log (never retry).
             EnterFailed(_operation, ex);
             var error = NewFailure();
             foreach (var request in group)
