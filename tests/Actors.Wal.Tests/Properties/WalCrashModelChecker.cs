@@ -159,6 +159,8 @@ internal sealed class WalCrashModelChecker(WriteAheadLog log, ConformanceTimePro
         }
 
         var present = new HashSet<PendingBatch>();
+        long acknowledgedLsn = LastLsn;
+        long highestLsn = LastLsn;
         for (int s = 0; s < OperationGenerators.ValidStreams; s++)
         {
             string streamId = Stream(s);
@@ -181,7 +183,7 @@ internal sealed class WalCrashModelChecker(WriteAheadLog log, ConformanceTimePro
                 for (int j = 0; j < batch.Payloads.Length; j++)
                 {
                     Check(i + j < extra.Count && extra[i + j].Payload.Span.SequenceEqual(batch.Payloads[j]), $"a pending batch of {batch.Payloads.Length} events on \"{streamId}\" from version {extra[i].Version} is only partly visible");
-                    Check(extra[i + j].Lsn > LastLsn, $"surviving pending event at \"{streamId}\" version {extra[i + j].Version} has LSN {extra[i + j].Lsn}, not above the acknowledged {LastLsn}");
+                    Check(extra[i + j].Lsn > acknowledgedLsn, $"surviving pending event at \"{streamId}\" version {extra[i + j].Version} has LSN {extra[i + j].Lsn}, not above the highest acknowledged LSN {acknowledgedLsn}");
                 }
 
                 var outcome = Model.Append(streamId, ExpectedVersion.Any, batch.Payloads, Clock.GetUtcNow());
@@ -190,8 +192,10 @@ internal sealed class WalCrashModelChecker(WriteAheadLog log, ConformanceTimePro
                 i += batch.Payloads.Length;
             }
 
-            LastLsn = Math.Max(LastLsn, extra.Max(e => e.Lsn));
+            highestLsn = Math.Max(highestLsn, extra.Max(e => e.Lsn));
         }
+
+        LastLsn = highestLsn;
 
         foreach (var batch in pending)
         {
