@@ -16,8 +16,11 @@ namespace Actors.Wal.Tests.Properties;
 /// an acknowledged write is fsynced, so a real crash (even a power loss) cannot touch any byte of the newest segment
 /// below the length <c>L0</c> it has at that moment, nor any older segment.</item>
 /// <item>The checker then starts 0..4 appends (1..3 events each, <see cref="ExpectedVersion.Any"/>) without awaiting
-/// them, optionally waits until the writer has written something, and calls <see cref="WriteAheadLog.AbandonAsync"/>:
-/// the process "dies". Each pending append either completed (acknowledged: it must survive) or failed (unknown).</item>
+/// them and "kills the process" in one of three ways: (a) every fsync from now on throws (the process dies inside
+/// fsync: the writer's bytes reach the file but nothing is acknowledged; an acknowledgement here would be a bug),
+/// then <see cref="WriteAheadLog.AbandonAsync"/>; (b) <see cref="WriteAheadLog.AbandonAsync"/> at once; (c) wait until
+/// the writer wrote something, then <see cref="WriteAheadLog.AbandonAsync"/>. Each pending append either completed
+/// (acknowledged: it must survive) or failed (outcome unknown).</item>
 /// <item>Damage is applied only where a crash could leave it: if no pending append was acknowledged and the newest
 /// segment is still the one measured at <c>L0</c>, the file is cut at a random offset in [<c>L0</c>, end) or zeroed
 /// from there to the end (a torn write). Zeros appended after the end (a preallocated or extended tail) are always
@@ -29,12 +32,14 @@ namespace Actors.Wal.Tests.Properties;
 /// growing. Present pending batches are then added to the model.</item>
 /// </list>
 /// </remarks>
-internal sealed class WalCrashModelChecker(WriteAheadLog log, ConformanceTimeProvider clock, WriteAheadLogOptions options)
+internal sealed class WalCrashModelChecker(WriteAheadLog log, ConformanceTimeProvider clock, WriteAheadLogOptions options, CrashOnFsyncFileSystem fileSystem)
     : ModelChecker(log, clock, strict: false)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     public int Crashes { get; private set; }
+
+    public int CrashesInsideFsync { get; private set; }
 
     public int CrashesWithCutOrZeroedTail { get; private set; }
 
@@ -53,6 +58,8 @@ internal sealed class WalCrashModelChecker(WriteAheadLog log, ConformanceTimePro
         var (segmentBefore, lengthBefore) = NewestSegment();
         long writtenBefore = wal.WrittenLsn;
         var pending = new List<PendingBatch>();
+        int kill = random.Next(3);
+        fileSystem.Crashing = kill == 0;
         for (int i = 0; i < operation.PendingAppends; i++)
         {
             string streamId = Stream(random.Next(OperationGenerators.ValidStreams));
@@ -63,19 +70,30 @@ internal sealed class WalCrashModelChecker(WriteAheadLog log, ConformanceTimePro
             pending.Add(new PendingBatch(streamId, payloads, task));
         }
 
-        if (pending.Count > 0 && random.Next(2) == 0)
+        if (kill == 0)
+        {
+            foreach (var batch in pending)
+            {
+                batch.Acknowledged = await CompletedSuccessfullyAsync(batch.Task);
+                Check(!batch.Acknowledged, $"a pending append on \"{batch.StreamId}\" was acknowledged although every fsync failed (SyncPolicy.Always)");
+            }
+
+            CrashesInsideFsync++;
+        }
+        else if (kill == 2 && pending.Count > 0)
         {
             await WaitUntilAsync(() => wal.WrittenLsn > writtenBefore || pending.TrueForAll(p => p.Task.IsCompleted), "the writer to write a pending batch");
         }
 
         await wal.AbandonAsync();
+        fileSystem.Crashing = false;
         foreach (var batch in pending)
         {
             batch.Acknowledged = await CompletedSuccessfullyAsync(batch.Task);
         }
 
         await DamageAsync(operation, random, segmentBefore, lengthBefore, anyAcknowledged: pending.Exists(p => p.Acknowledged));
-        Log = await WriteAheadLog.OpenAsync(options, loggerFactory: null, timeProvider: Clock);
+        Log = await WriteAheadLog.OpenAsync(options, fileSystem, loggerFactory: null, timeProvider: Clock);
         Crashes++;
         await AbsorbSurvivorsAsync(pending);
     }

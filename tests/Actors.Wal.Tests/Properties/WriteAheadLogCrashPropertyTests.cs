@@ -29,6 +29,7 @@ public sealed class WriteAheadLogCrashPropertyTests(ITestOutputHelper output)
         output.WriteLine(totals.ToString());
         Assert.True(totals.Crashes > 0, $"the generated sequences must contain crashes: {totals}");
         Assert.True(totals.ZerosAppended > 0, $"some crashes must leave a zero-filled tail: {totals}");
+        Assert.True(totals.InsideFsync > 0, $"some crashes must happen inside fsync: {totals}");
     }
 
     private static async Task RunAsync(LogOperation[] operations, CrashTotals totals)
@@ -43,7 +44,8 @@ public sealed class WriteAheadLogCrashPropertyTests(ITestOutputHelper output)
             SyncPolicy = SyncPolicy.Always,
             PreallocateSegments = false,
         };
-        var checker = new WalCrashModelChecker(await WriteAheadLog.OpenAsync(options, loggerFactory: null, timeProvider: clock), clock, options);
+        var fileSystem = new CrashOnFsyncFileSystem();
+        var checker = new WalCrashModelChecker(await WriteAheadLog.OpenAsync(options, fileSystem, loggerFactory: null, timeProvider: clock), clock, options, fileSystem);
         try
         {
             await checker.RunAsync(operations);
@@ -62,6 +64,8 @@ public sealed class WriteAheadLogCrashPropertyTests(ITestOutputHelper output)
 
         public int Crashes { get; private set; }
 
+        public int InsideFsync { get; private set; }
+
         public int CutOrZeroed { get; private set; }
 
         public int ZerosAppended { get; private set; }
@@ -75,6 +79,7 @@ public sealed class WriteAheadLogCrashPropertyTests(ITestOutputHelper output)
             lock (_lock)
             {
                 Crashes += checker.Crashes;
+                InsideFsync += checker.CrashesInsideFsync;
                 CutOrZeroed += checker.CrashesWithCutOrZeroedTail;
                 ZerosAppended += checker.CrashesWithZerosAppended;
                 PendingPresent += checker.PendingBatchesPresent;
@@ -83,7 +88,7 @@ public sealed class WriteAheadLogCrashPropertyTests(ITestOutputHelper output)
         }
 
         public override string ToString() =>
-            $"crashes {Crashes} (tail cut or zeroed {CutOrZeroed}, zeros appended {ZerosAppended}); pending batches present after reopen {PendingPresent}, absent {PendingAbsent}";
+            $"crashes {Crashes} (inside fsync {InsideFsync}; tail cut or zeroed {CutOrZeroed}, zeros appended {ZerosAppended}); pending batches present after reopen {PendingPresent}, absent {PendingAbsent}";
     }
 }
 #endif
