@@ -24,7 +24,7 @@ public sealed class WriteAheadLogCrashPropertyTests(ITestOutputHelper output)
             OperationGenerators.Sequences(withCrashes: true, maxLength: 50),
             operations => Task.Run(() => RunAsync(operations, totals)));
 
-        Check.One(OperationGenerators.FixedSeed(Seed, cases: 25), property);
+        Check.One(OperationGenerators.FixedSeed(Seed, cases: 40), property);
 
         output.WriteLine(totals.ToString());
         Assert.True(totals.Crashes > 0, $"the generated sequences must contain crashes: {totals}");
