@@ -15,12 +15,13 @@ namespace Actors.Wal.Tests.Properties;
 /// <item>When a crash operation starts, every earlier operation was acknowledged. Under <see cref="SyncPolicy.Always"/>
 /// an acknowledged write is fsynced, so a real crash (even a power loss) cannot touch any byte of the newest segment
 /// below the length <c>L0</c> it has at that moment, nor any older segment.</item>
-/// <item>The checker then starts 0..4 appends (1..3 events each, <see cref="ExpectedVersion.Any"/>) without awaiting
-/// them and "kills the process" in one of three ways: (a, half of the crashes) every fsync from now on throws (the process dies inside
-/// fsync: the writer's bytes reach the file but nothing is acknowledged; an acknowledgement here would be a bug),
-/// then <see cref="WriteAheadLog.AbandonAsync"/>; (b) <see cref="WriteAheadLog.AbandonAsync"/> at once; (c) wait until
-/// the writer wrote something, then <see cref="WriteAheadLog.AbandonAsync"/>. Each pending append either completed
-/// (acknowledged: it must survive) or failed (outcome unknown).</item>
+/// <item>The checker then starts 0 to 4 appends (1..3 events each, <see cref="ExpectedVersion.Any"/>) without awaiting
+/// them and "kills the process" in one of three ways: (a, half of the crashes) every fsync from now on throws
+/// (<see cref="CrashOnFsyncFileSystem"/>: the process dies inside fsync, the writer's bytes reach the file but nothing
+/// is acknowledged, and an acknowledgement would be a bug), then <see cref="WriteAheadLog.AbandonAsync"/>;
+/// (b) <see cref="WriteAheadLog.AbandonAsync"/> at once; (c) wait until the writer wrote something, then
+/// <see cref="WriteAheadLog.AbandonAsync"/>. Each pending append either completed (acknowledged: it must survive) or
+/// failed (outcome unknown).</item>
 /// <item>Damage is applied only where a crash could leave it: if no pending append was acknowledged and the newest
 /// segment is still the one measured at <c>L0</c>, the file is cut at a random offset in [<c>L0</c>, end) or zeroed
 /// from there to the end (a torn write). Zeros appended after the end (a preallocated or extended tail) are always
