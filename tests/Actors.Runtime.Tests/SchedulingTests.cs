@@ -101,6 +101,32 @@ public sealed class SchedulingTests
     }
 
     [Fact]
+    public async Task Call_GrainSlowerThanResponseTimeout_FailsWhenManualClockPassesDeadline()
+    {
+        var probe = new Probe();
+        var time = new ManualTimeProvider();
+        await using TestSilo silo = TestSilo.Start(
+            s => s.AddGrain<TurnGrain>(),
+            settings => settings.ResponseTimeout = TimeSpan.FromSeconds(10),
+            time,
+            services => services.AddSingleton(probe));
+        ITurnGrain grain = silo.Factory.GetGrain<ITurnGrain>("slow");
+        Task slow = grain.Blocked("never");
+        await probe.WaitForAsync("start:never");
+        Task queued = grain.Blocked("queued");
+
+        time.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(slow.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(2));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => slow);
+        await Assert.ThrowsAsync<TimeoutException>(() => queued);
+        probe.Gate("never").SetResult();
+        Assert.Equal(0, await grain.Overlaps());
+        Assert.Equal(0, probe.Count("start:queued"));
+    }
+
+    [Fact]
     public async Task Call_ChainWithoutCycle_Completes()
     {
         await using TestSilo silo = StartSilo(new Probe());

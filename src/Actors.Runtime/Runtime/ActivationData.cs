@@ -25,6 +25,7 @@ internal sealed partial class ActivationData
 
     private readonly object _lock = new();
     private readonly Queue<GrainWorkItem> _pending = new();
+    private readonly List<GrainWorkItem> _runningItems = [];
     private readonly TaskCompletionSource _deactivated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<IPersistentStateLoader> _stateLoaders = [];
     private ActivationState _state;
@@ -113,6 +114,7 @@ internal sealed partial class ActivationData
         {
             GrainWorkItem work = _pending.Dequeue();
             _running++;
+            _runningItems.Add(work);
             _ = Task.Factory.StartNew(RunRequestAction, work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler);
         }
     }
@@ -133,16 +135,40 @@ internal sealed partial class ActivationData
         }
         finally
         {
-            OnRequestCompleted();
+            OnRequestCompleted(work);
         }
     }
 
-    private void OnRequestCompleted()
+    /// <summary>Adds the running and queued requests whose deadline passed and whose caller still waits.</summary>
+    public void CollectExpired(DateTimeOffset now, List<GrainWorkItem> expired)
+    {
+        lock (_lock)
+        {
+            foreach (GrainWorkItem work in _runningItems)
+            {
+                if (work.Deadline <= now && !work.Completion.Task.IsCompleted)
+                {
+                    expired.Add(work);
+                }
+            }
+
+            foreach (GrainWorkItem work in _pending)
+            {
+                if (work.Deadline <= now && !work.Completion.Task.IsCompleted)
+                {
+                    expired.Add(work);
+                }
+            }
+        }
+    }
+
+    private void OnRequestCompleted(GrainWorkItem work)
     {
         DeactivationReason? deactivate = null;
         lock (_lock)
         {
             _running--;
+            _runningItems.Remove(work);
             StartReadyLocked();
             if (_running == 0 && (_pending.Count == 0 || _stopServing))
             {
