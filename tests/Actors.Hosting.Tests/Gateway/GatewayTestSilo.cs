@@ -47,7 +47,16 @@ public sealed class GatewayTestSilo : IAsyncDisposable
             configure?.Invoke(o);
         });
         IHost host = builder.Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
         return new GatewayTestSilo(host, invoker, logs);
     }
 
