@@ -251,8 +251,8 @@ internal sealed partial class GatewayConnection
     {
         try
         {
-            byte[] response = await _dispatcher.DispatchAsync(request, _closed.Token);
-            if (!_outbox.Writer.TryWrite(response))
+            byte[]? response = await _dispatcher.DispatchAsync(request, _closed.Token);
+            if (response is null || _closed.IsCancellationRequested || !_outbox.Writer.TryWrite(response))
             {
                 LogResponseDropped(_logger, Id, request.CorrelationId);
             }
@@ -269,6 +269,7 @@ internal sealed partial class GatewayConnection
         CancellationToken token = _closed.Token;
         while (await outbox.WaitToReadAsync(token))
         {
+            token.ThrowIfCancellationRequested();
             while (outbox.TryRead(out byte[]? frame))
             {
                 writer.Write(frame);

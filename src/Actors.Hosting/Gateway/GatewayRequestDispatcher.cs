@@ -22,8 +22,8 @@ internal sealed partial class GatewayRequestDispatcher(
 {
     private readonly GatewayOptions _options = options.Value;
 
-    /// <summary>Executes the request and returns the encoded response frame.</summary>
-    public async Task<byte[]> DispatchAsync(RequestFrame request, CancellationToken connectionClosed)
+    /// <summary>Executes the request and returns the encoded response frame, or null when the connection closed meanwhile (nobody to answer).</summary>
+    public async Task<byte[]?> DispatchAsync(RequestFrame request, CancellationToken connectionClosed)
     {
         long started = Stopwatch.GetTimestamp();
         GatewayInstruments.Requests.Add(1);
@@ -31,6 +31,12 @@ internal sealed partial class GatewayRequestDispatcher(
         try
         {
             response = await InvokeAsync(request, connectionClosed);
+        }
+        catch (OperationCanceledException) when (connectionClosed.IsCancellationRequested)
+        {
+            GatewayInstruments.RequestErrors.Add(1);
+            LogRequestAbandoned(logger, request.CorrelationId, request.Target, request.MethodKey);
+            return null;
         }
         catch (Exception ex)
         {
@@ -92,6 +98,9 @@ internal sealed partial class GatewayRequestDispatcher(
         AggregateException { InnerExceptions.Count: 1 } aggregate => Describe(aggregate.InnerExceptions[0]),
         _ => (ex.GetType().FullName ?? ex.GetType().Name, ex.Message),
     };
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Debug, Message = "Gateway request {CorrelationId} {Target} {MethodKey} abandoned: its connection closed")]
+    private static partial void LogRequestAbandoned(ILogger logger, ulong correlationId, GrainId target, string methodKey);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Gateway request {CorrelationId} {Target} {MethodKey} failed: {ErrorType}: {ErrorMessage}")]
     private static partial void LogRequestFailed(ILogger logger, ulong correlationId, GrainId target, string methodKey, string errorType, string errorMessage);
