@@ -134,17 +134,17 @@ public class GatewayProtocolErrorTests
     {
         await using GatewayTestSilo silo = await GatewayTestSilo.StartAsync(o =>
         {
-            o.HandshakeTimeout = TimeSpan.FromMilliseconds(100);
+            o.HandshakeTimeout = TimeSpan.FromSeconds(1);
             o.FrameReceiveTimeout = TimeSpan.FromMilliseconds(100);
         });
         (IClusterClient client, IGrainCallInvoker invoker) = TestClients.Create(silo.Address);
         await using (client)
         {
             await AssertHealthyClientAsync(silo, invoker, 1);
-            // The probe is closed by the deadline sweep more than 100 ms after the client's last frame, so that sweep
-            // also saw the idle, handshaken client: it must leave it open.
+            // The probe is closed by the deadline sweep at least 1 s after the client's last frame, so that sweep also
+            // saw the idle, handshaken client (idle far longer than FrameReceiveTimeout): it must leave it open.
             await using RawGatewayConnection probe = await RawGatewayConnection.ConnectAsync(silo.EndPoint);
-            await probe.WaitForCloseAsync("the probe never shook hands (HandshakeTimeout 100 ms)");
+            await probe.WaitForCloseAsync("the probe never shook hands (HandshakeTimeout 1 s)");
             Assert.True(client.IsConnected, "an idle, handshaken client must not be closed by the deadline sweep");
             await AssertHealthyClientAsync(silo, invoker, 2);
         }
