@@ -1,0 +1,182 @@
+namespace Actors.Wal;
+
+/// <summary>The locked write and read paths of <see cref="InMemoryEventLog"/> (arguments are already validated).</summary>
+public sealed partial class InMemoryEventLog
+{
+    /// <inheritdoc />
+    public ValueTask<StreamReadResult> ReadStreamAsync(
+        string streamId,
+        ReadBound bound = default,
+        CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            ThrowIfDisposed();
+            StreamId.Validate(streamId);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return ValueTask.FromCanceled<StreamReadResult>(cancellationToken);
+            }
+
+            lock (_lock)
+            {
+                ThrowIfDisposed();
+                var result = _streams.TryGetValue(streamId, out var stream)
+                    ? stream.Read(streamId, bound)
+                    : new StreamReadResult(streamId, null, [], 0, IsDeleted: false);
+                return ValueTask.FromResult(result);
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or ObjectDisposedException)
+        {
+            return ValueTask.FromException<StreamReadResult>(ex);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <paramref name="fromVersion"/> must be at least 1. The range is clamped to the stream's current version, so
+    /// <see cref="long.MaxValue"/> reads to the end; an empty range (or an unknown stream) yields no event. Events
+    /// below the latest checkpoint and events of deleted streams are returned too: nothing is reclaimed.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fromVersion"/> is below 1.</exception>
+    public ValueTask<IReadOnlyList<StoredEvent>> ReadEventsAsync(
+        string streamId,
+        long fromVersion,
+        long toVersion,
+        CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            ThrowIfDisposed();
+            StreamId.Validate(streamId);
+            ArgumentOutOfRangeException.ThrowIfLessThan(fromVersion, 1);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return ValueTask.FromCanceled<IReadOnlyList<StoredEvent>>(cancellationToken);
+            }
+
+            lock (_lock)
+            {
+                ThrowIfDisposed();
+                IReadOnlyList<StoredEvent> events = _streams.TryGetValue(streamId, out var stream)
+                    ? stream.ReadEvents(fromVersion, toVersion)
+                    : [];
+                return ValueTask.FromResult(events);
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or ObjectDisposedException)
+        {
+            return ValueTask.FromException<IReadOnlyList<StoredEvent>>(ex);
+        }
+    }
+
+    private AppendResult Append(string streamId, long expectedVersion, ReadOnlyMemory<byte>[] payloads)
+    {
+        lock (_lock)
+        {
+            ThrowIfDisposed();
+            _streams.TryGetValue(streamId, out var stream);
+            long version = stream?.Version ?? 0;
+            CheckExpectedVersion(streamId, expectedVersion, version);
+            if (stream is null)
+            {
+                stream = new InMemoryStream();
+                _streams.Add(streamId, stream);
+            }
+
+            long liveBefore = stream.LiveBytes;
+            DateTimeOffset timestamp = NextTimestamp();
+            long lsn = _lastLsn;
+            long bytes = 0;
+            foreach (var payload in payloads)
+            {
+                stream.Add(new StoredEvent(++version, ++lsn, timestamp, payload));
+                bytes += payload.Length;
+            }
+
+            Committed(lsn, payloads.Length, bytes, stream.LiveBytes - liveBefore);
+            return new AppendResult(version - payloads.Length + 1, version, lsn);
+        }
+    }
+
+    private CheckpointResult WriteCheckpoint(string streamId, long version, ReadOnlyMemory<byte> state)
+    {
+        lock (_lock)
+        {
+            ThrowIfDisposed();
+            _streams.TryGetValue(streamId, out var stream);
+            long current = stream?.Version ?? 0;
+            if (stream is null || version > current)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(version),
+                    version,
+                    $"A checkpoint of stream '{streamId}' must cover at most the stream's current version {current}. Nothing was written.");
+            }
+
+            long minimum = stream.MinimumCheckpointVersion;
+            if (version < minimum)
+            {
+                string reason = stream.LiveCheckpoint is { } latest && latest.Version == minimum
+                    ? $"its latest checkpoint covers version {latest.Version}"
+                    : $"it was deleted at version {minimum - 1}";
+                throw new ArgumentOutOfRangeException(
+                    nameof(version),
+                    version,
+                    $"A checkpoint of stream '{streamId}' must cover at least version {minimum}: {reason}. Nothing was written.");
+            }
+
+            long liveBefore = stream.LiveBytes;
+            long lsn = _lastLsn + 1;
+            stream.Add(new StoredCheckpoint(version, lsn, NextTimestamp(), state));
+            Committed(lsn, 1, state.Length, stream.LiveBytes - liveBefore);
+            return new CheckpointResult(version, lsn);
+        }
+    }
+
+    private AppendResult Delete(string streamId, long expectedVersion)
+    {
+        lock (_lock)
+        {
+            ThrowIfDisposed();
+            _streams.TryGetValue(streamId, out var stream);
+            long version = stream?.Version ?? 0;
+            CheckExpectedVersion(streamId, expectedVersion, version);
+            if (stream is null)
+            {
+                stream = new InMemoryStream();
+                _streams.Add(streamId, stream);
+            }
+
+            long liveBefore = stream.LiveBytes;
+            long lsn = _lastLsn + 1;
+            stream.Add(new InMemoryTombstone(version, lsn, NextTimestamp()));
+            Committed(lsn, 1, 0, stream.LiveBytes - liveBefore);
+            return new AppendResult(version, version, lsn);
+        }
+    }
+
+    /// <summary>The clock's time in UTC, never earlier than the previous record's. Call under the lock.</summary>
+    private DateTimeOffset NextTimestamp()
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow().ToUniversalTime();
+        if (now < _lastTimestamp)
+        {
+            now = _lastTimestamp;
+        }
+
+        _lastTimestamp = now;
+        return now;
+    }
+
+    /// <summary>Publishes a stored change. Call under the lock.</summary>
+    private void Committed(long lastLsn, int records, long bytes, long liveDelta)
+    {
+        _appendedRecords += records;
+        _appendedBytes += bytes;
+        _liveBytes += liveDelta;
+        _commits++;
+        Volatile.Write(ref _lastLsn, lastLsn);
+    }
+}

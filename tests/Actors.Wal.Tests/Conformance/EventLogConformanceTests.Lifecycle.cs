@@ -1,0 +1,78 @@
+namespace Actors.Wal.Tests.Conformance;
+
+/// <summary>Disposal, statistics, cancellation.</summary>
+public abstract partial class EventLogConformanceTests
+{
+    [Fact]
+    public async Task DisposeAsync_ThenAnyOperation_ThrowsObjectDisposedException()
+    {
+        var log = await NewLogAsync();
+        await AppendNumberedAsync(log, "s", 2);
+
+        await log.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => log.AppendAsync("s", 2, Batch("x")).AsTask());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => log.WriteCheckpointAsync("s", 2, Bytes("x")).AsTask());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => log.DeleteStreamAsync("s", 2).AsTask());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => log.ReadStreamAsync("s").AsTask());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => log.ReadEventsAsync("s", 1, 2).AsTask());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => log.FlushAsync().AsTask());
+        Assert.Throws<ObjectDisposedException>(() => log.GetStreamInfo("s"));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_Twice_DoesNotThrow()
+    {
+        var log = await NewLogAsync();
+        await AppendNumberedAsync(log, "s", 1);
+
+        await log.DisposeAsync();
+        await log.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => log.ReadStreamAsync("s").AsTask());
+    }
+
+    [Fact]
+    public async Task GetStatistics_AfterWrites_CountsStreamsAndLsns()
+    {
+        var log = await NewLogAsync();
+        await AppendNumberedAsync(log, "a", 3);
+        await AppendNumberedAsync(log, "b", 2);
+        await log.WriteCheckpointAsync("a", 3, Bytes("state"));
+        var last = await log.AppendAsync("c", 0, Batch("c1"));
+        await log.FlushAsync();
+
+        var stats = log.GetStatistics();
+
+        Assert.Equal(3, stats.StreamCount);
+        Assert.True(stats.AppendedRecords >= 7, $"7 records were stored; AppendedRecords is {stats.AppendedRecords}");
+        Assert.True(stats.WrittenLsn >= last.LastLsn, $"WrittenLsn {stats.WrittenLsn} must cover {last.LastLsn}");
+        Assert.True(stats.DurableLsn >= last.LastLsn, $"DurableLsn {stats.DurableLsn} must cover {last.LastLsn} after a flush");
+        Assert.False(stats.IsFailed);
+        Assert.True(stats.LiveBytes <= stats.TotalBytes, $"LiveBytes {stats.LiveBytes} must not exceed TotalBytes {stats.TotalBytes}");
+    }
+
+    [Fact]
+    public async Task AppendAsync_CancelledBeforeCall_ThrowsOperationCanceledOrStoresWholeBatch()
+    {
+        var log = await NewLogAsync();
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        bool cancelled = false;
+        try
+        {
+            await log.AppendAsync("s", 0, Batch("a", "b"), cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The contract allows a batch already handed to the writer to be stored anyway: all or nothing.
+            cancelled = true;
+        }
+
+        long version = log.GetStreamInfo("s").Version;
+        Assert.True(cancelled ? version is 0 or 2 : version == 2, $"a {(cancelled ? "cancelled" : "completed")} two-event append left the stream at version {version}");
+        var next = await log.AppendAsync("s", version, Batch("c"));
+        Assert.Equal(version + 1, next.FirstVersion);
+    }
+}
