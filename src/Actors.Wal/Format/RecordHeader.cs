@@ -1,0 +1,143 @@
+using System.Buffers.Binary;
+
+namespace Actors.Wal.Format;
+
+/*
+ * Record framing. Records follow each other from offset 64 (after the segment header) without padding.
+ * All integers little-endian.
+ *
+ *   offset size field
+ *   0      4    Length          total bytes of the record, this header included (48 .. segment size)
+ *   4      4    Crc             CRC32C over bytes [0, 4) followed by bytes [8, Length): covers the length too
+ *   8      1    Type            RecordType: 1 Events, 2 Checkpoint, 3 Tombstone, 4 Relocated, 5 Seal
+ *   9      1    Flags           0 (reserved; readers reject unknown bits)
+ *   10     2    StreamIdLength  UTF-8 bytes of the stream id (1 .. 1024; 0 for Seal)
+ *   12     4    ItemCount       Events: number of events (>= 1); Checkpoint, Tombstone: 1; Relocated: items; Seal: 0
+ *   16     8    FirstLsn        LSN of the first event (Events: event i has FirstLsn + i); Checkpoint/Tombstone: its LSN;
+ *                               Relocated: 0 (items carry their original LSNs); Seal: 0
+ *   24     8    FirstVersion    Events: version of the first event (event i has FirstVersion + i);
+ *                               Checkpoint: the version covered; Tombstone: the stream version when deleted;
+ *                               Relocated: the stream's version when copied; Seal: 0
+ *   32     8    Timestamp       append time, DateTimeOffset.UtcTicks (Relocated: copy time; items keep theirs)
+ *   40     8    PrevPosition    position (segment id << 32 | offset) of the previous record of the same stream,
+ *                               or -1; Relocated records always store -1 (they start a fresh chain)
+ *   48     n    StreamId        UTF-8 bytes, n = StreamIdLength
+ *   48+n   ...  Body
+ *
+ * Bodies:
+ *   Events:     ItemCount x { u32 PayloadLength, PayloadLength bytes }
+ *   Checkpoint: u32 StateLength, StateLength bytes
+ *   Tombstone:  empty
+ *   Seal:       empty
+ *   Relocated:  ItemCount x { u8 Kind (1 event, 2 checkpoint, 3 tombstone), i64 Version, i64 Lsn, i64 Timestamp,
+ *                             u32 PayloadLength, PayloadLength bytes }   (at most one checkpoint or tombstone, first)
+ *
+ * A zero Length field at a record boundary means "no more records" (preallocated space is zero-filled).
+ * A batch is one record, so it is all-or-nothing: a torn batch fails its CRC as a whole.
+ */
+
+/// <summary>The fixed 48-byte header of every record.</summary>
+internal readonly record struct RecordHeader(
+    int Length,
+    RecordType Type,
+    int StreamIdLength,
+    int ItemCount,
+    long FirstLsn,
+    long FirstVersion,
+    long TimestampTicks,
+    long PrevPosition)
+{
+    /// <summary>The fixed header size in bytes; the stream id follows.</summary>
+    public const int Size = 48;
+
+    /// <summary>The size of a seal record.</summary>
+    public const int SealSize = Size;
+
+    /// <summary>Offset of the stream id bytes.</summary>
+    public int StreamIdOffset => Size;
+
+    /// <summary>Offset of the body.</summary>
+    public int BodyOffset => Size + StreamIdLength;
+
+    /// <summary>The LSN of the record's last item (Events: FirstLsn + count - 1).</summary>
+    public long LastLsn => Type == RecordType.Events ? FirstLsn + ItemCount - 1 : FirstLsn;
+
+    /// <summary>The version of the last event in an Events record.</summary>
+    public long LastVersion => Type == RecordType.Events ? FirstVersion + ItemCount - 1 : FirstVersion;
+
+    /// <summary>Writes the header into the first <see cref="Size"/> bytes (the CRC field is left zero; see <see cref="RecordCodec.SealCrc"/>).</summary>
+    public void Write(Span<byte> destination)
+    {
+        Span<byte> d = destination[..Size];
+        BinaryPrimitives.WriteInt32LittleEndian(d, Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(d[4..], 0);
+        d[8] = (byte)Type;
+        d[9] = 0;
+        BinaryPrimitives.WriteUInt16LittleEndian(d[10..], (ushort)StreamIdLength);
+        BinaryPrimitives.WriteInt32LittleEndian(d[12..], ItemCount);
+        BinaryPrimitives.WriteInt64LittleEndian(d[16..], FirstLsn);
+        BinaryPrimitives.WriteInt64LittleEndian(d[24..], FirstVersion);
+        BinaryPrimitives.WriteInt64LittleEndian(d[32..], TimestampTicks);
+        BinaryPrimitives.WriteInt64LittleEndian(d[40..], PrevPosition);
+    }
+
+    /// <summary>
+    /// Parses a header and checks that its fields are structurally plausible (the CRC is checked separately).
+    /// </summary>
+    /// <param name="source">At least <see cref="Size"/> bytes.</param>
+    /// <param name="maxLength">The largest acceptable Length (bounded by the segment and the remaining file).</param>
+    /// <param name="header">The parsed header.</param>
+    /// <param name="reason">Why the header is implausible.</param>
+    public static bool TryRead(ReadOnlySpan<byte> source, long maxLength, out RecordHeader header, out string? reason)
+    {
+        header = default;
+        if (source.Length < Size)
+        {
+            reason = "the record header is cut off by the end of the file";
+            return false;
+        }
+
+        int length = BinaryPrimitives.ReadInt32LittleEndian(source);
+        var type = (RecordType)source[8];
+        byte flags = source[9];
+        int idLength = BinaryPrimitives.ReadUInt16LittleEndian(source[10..]);
+        int count = BinaryPrimitives.ReadInt32LittleEndian(source[12..]);
+        if (length < Size || length > maxLength)
+        {
+            reason = $"the length field {length} is outside [{Size}, {maxLength}]";
+            return false;
+        }
+
+        if (type is < RecordType.Events or > RecordType.Seal || flags != 0)
+        {
+            reason = $"unknown record type {(byte)type} or flags {flags}";
+            return false;
+        }
+
+        bool idOk = type == RecordType.Seal ? idLength == 0 : idLength is >= 1 and <= StreamId.MaxByteLength;
+        bool countOk = type switch
+        {
+            RecordType.Events => count >= 1,
+            RecordType.Checkpoint or RecordType.Tombstone => count == 1,
+            RecordType.Relocated => count >= 1,
+            _ => count == 0,
+        };
+        if (!idOk || !countOk || Size + idLength > length)
+        {
+            reason = $"implausible stream id length {idLength} or item count {count} for a {type} record of {length} bytes";
+            return false;
+        }
+
+        header = new RecordHeader(
+            length,
+            type,
+            idLength,
+            count,
+            BinaryPrimitives.ReadInt64LittleEndian(source[16..]),
+            BinaryPrimitives.ReadInt64LittleEndian(source[24..]),
+            BinaryPrimitives.ReadInt64LittleEndian(source[32..]),
+            BinaryPrimitives.ReadInt64LittleEndian(source[40..]));
+        reason = null;
+        return true;
+    }
+}

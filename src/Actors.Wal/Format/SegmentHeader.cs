@@ -1,0 +1,114 @@
+using System.Buffers.Binary;
+
+namespace Actors.Wal.Format;
+
+/*
+ * Segment file: "<SegmentId as 10 decimal digits>.wal", e.g. 0000000001.wal.
+ *
+ *   [segment header, 64 bytes][record][record]...[seal record (sealed segments only)][zeros to the end of file]
+ *
+ * Segment header, all integers little-endian:
+ *
+ *   offset size field
+ *   0      4    Magic                 0x57534547 ("GESW" in file byte order: 'G','E','S','W'... written as LE uint)
+ *   4      2    Version               format version that wrote the file (currently 1)
+ *   6      2    MinCompatibleVersion  oldest reader format version able to read the file (currently 1)
+ *   8      4    SegmentId             equals the number in the file name
+ *   12     4    HeaderSize            64; records start at this offset
+ *   16     8    BaseLsn               the next LSN when the segment was created (first record's LSN or later)
+ *   24     8    CreatedUtcTicks       creation time, DateTimeOffset.UtcTicks from the log's TimeProvider
+ *   32     8    SegmentSizeBytes      the configured maximum size when the segment was created
+ *   40     20   Reserved              zero
+ *   60     4    HeaderCrc             CRC32C of bytes [0, 60)
+ *
+ * A reader accepts a file when MinCompatibleVersion <= its own Version; otherwise it reports
+ * UnsupportedFormatVersionException naming the file.
+ */
+
+/// <summary>The fixed 64-byte header at the start of each segment file.</summary>
+internal readonly record struct SegmentHeader(uint SegmentId, long BaseLsn, long CreatedUtcTicks, long SegmentSizeBytes)
+{
+    /// <summary>The header's size on disk; the first record starts here.</summary>
+    public const int Size = 64;
+
+    /// <summary>The magic number identifying a segment file.</summary>
+    public const uint Magic = 0x57534547;
+
+    /// <summary>The format version this build writes.</summary>
+    public const ushort CurrentVersion = 1;
+
+    /// <summary>The oldest reader version that can read what this build writes.</summary>
+    public const ushort CurrentMinCompatibleVersion = 1;
+
+    /// <summary>Formats the header into the first <see cref="Size"/> bytes of <paramref name="destination"/>.</summary>
+    public void Write(Span<byte> destination) => Write(destination, CurrentVersion, CurrentMinCompatibleVersion);
+
+    /// <summary>Formats the header with explicit version fields (tests use this to fake a future format).</summary>
+    public void Write(Span<byte> destination, ushort version, ushort minCompatibleVersion)
+    {
+        Span<byte> d = destination[..Size];
+        d.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(d, Magic);
+        BinaryPrimitives.WriteUInt16LittleEndian(d[4..], version);
+        BinaryPrimitives.WriteUInt16LittleEndian(d[6..], minCompatibleVersion);
+        BinaryPrimitives.WriteUInt32LittleEndian(d[8..], SegmentId);
+        BinaryPrimitives.WriteUInt32LittleEndian(d[12..], Size);
+        BinaryPrimitives.WriteInt64LittleEndian(d[16..], BaseLsn);
+        BinaryPrimitives.WriteInt64LittleEndian(d[24..], CreatedUtcTicks);
+        BinaryPrimitives.WriteInt64LittleEndian(d[32..], SegmentSizeBytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(d[60..], Crc32C.Compute(d[..60]));
+    }
+
+    /// <summary>Parses a header. Returns a status saying what, if anything, is wrong.</summary>
+    public static SegmentHeaderStatus TryRead(ReadOnlySpan<byte> source, out SegmentHeader header, out ushort version, out ushort minCompatibleVersion)
+    {
+        header = default;
+        version = 0;
+        minCompatibleVersion = 0;
+        if (source.Length < Size)
+        {
+            return source.IndexOfAnyExcept((byte)0) < 0 ? SegmentHeaderStatus.Empty : SegmentHeaderStatus.Truncated;
+        }
+
+        ReadOnlySpan<byte> s = source[..Size];
+        if (s.IndexOfAnyExcept((byte)0) < 0)
+        {
+            return SegmentHeaderStatus.Empty;
+        }
+
+        if (BinaryPrimitives.ReadUInt32LittleEndian(s) != Magic)
+        {
+            return SegmentHeaderStatus.BadMagic;
+        }
+
+        if (BinaryPrimitives.ReadUInt32LittleEndian(s[60..]) != Crc32C.Compute(s[..60]))
+        {
+            return SegmentHeaderStatus.BadChecksum;
+        }
+
+        version = BinaryPrimitives.ReadUInt16LittleEndian(s[4..]);
+        minCompatibleVersion = BinaryPrimitives.ReadUInt16LittleEndian(s[6..]);
+        header = new SegmentHeader(
+            BinaryPrimitives.ReadUInt32LittleEndian(s[8..]),
+            BinaryPrimitives.ReadInt64LittleEndian(s[16..]),
+            BinaryPrimitives.ReadInt64LittleEndian(s[24..]),
+            BinaryPrimitives.ReadInt64LittleEndian(s[32..]));
+        if (minCompatibleVersion > CurrentVersion)
+        {
+            return SegmentHeaderStatus.UnsupportedVersion;
+        }
+
+        return BinaryPrimitives.ReadUInt32LittleEndian(s[12..]) == Size ? SegmentHeaderStatus.Ok : SegmentHeaderStatus.BadChecksum;
+    }
+
+    /// <summary>The file name of a segment.</summary>
+    public static string FileName(uint segmentId) => $"{segmentId:D10}.wal";
+
+    /// <summary>Parses a segment file name; false for other files.</summary>
+    public static bool TryParseFileName(string fileName, out uint segmentId)
+    {
+        segmentId = 0;
+        return fileName.Length == 14 && fileName.EndsWith(".wal", StringComparison.Ordinal)
+            && uint.TryParse(fileName.AsSpan(0, 10), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out segmentId);
+    }
+}

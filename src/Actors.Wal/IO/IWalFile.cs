@@ -1,0 +1,23 @@
+namespace Actors.Wal.IO;
+
+/// <summary>An open file with positional reads and writes. Thread-safe for concurrent positional reads.</summary>
+internal interface IWalFile : IDisposable
+{
+    /// <summary>The file's path.</summary>
+    string Path { get; }
+
+    /// <summary>The file's current length in bytes.</summary>
+    long Length { get; }
+
+    /// <summary>Reads up to <paramref name="buffer"/>.Length bytes at <paramref name="offset"/>; returns the bytes read (less at end of file).</summary>
+    int Read(long offset, Span<byte> buffer);
+
+    /// <summary>Writes all of <paramref name="data"/> at <paramref name="offset"/> (not durable until <see cref="Flush"/>).</summary>
+    void Write(long offset, ReadOnlySpan<byte> data);
+
+    /// <summary>Makes every byte written so far durable (fsync). Never retried by the engine after a failure.</summary>
+    void Flush();
+
+    /// <summary>Truncates or extends the file.</summary>
+    void SetLength(long length);
+}

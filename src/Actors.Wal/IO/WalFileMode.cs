@@ -1,0 +1,14 @@
+namespace Actors.Wal.IO;
+
+/// <summary>How <see cref="IFileSystem.OpenFile"/> opens a file.</summary>
+internal enum WalFileMode
+{
+    /// <summary>Create a new file for reading and writing; fail if it exists.</summary>
+    CreateNew,
+
+    /// <summary>Open an existing file for reading and writing.</summary>
+    OpenExisting,
+
+    /// <summary>Open an existing file for reading only.</summary>
+    OpenReadOnly,
+}

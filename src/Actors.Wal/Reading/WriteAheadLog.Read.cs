@@ -1,0 +1,294 @@
+using System.Text;
+using Actors.Wal.Format;
+using Actors.Wal.Index;
+using Actors.Wal.Segments;
+
+namespace Actors.Wal;
+
+public sealed partial class WriteAheadLog
+{
+    private const int ReadAttempts = 3;
+
+    /// <inheritdoc />
+    /// <exception cref="EventsReclaimedException">A point-in-time bound reaches records that space management already deleted.</exception>
+    public ValueTask<StreamReadResult> ReadStreamAsync(string streamId, ReadBound bound = default, CancellationToken cancellationToken = default)
+    {
+        StreamId.Validate(streamId);
+        ThrowIfClosed();
+        cancellationToken.ThrowIfCancellationRequested();
+        byte[] id = Encoding.UTF8.GetBytes(streamId);
+        for (int attempt = 1; ; attempt++)
+        {
+            if (!TryGetEntry(streamId, out var entry))
+            {
+                return ValueTask.FromResult(new StreamReadResult(streamId, null, [], 0, false));
+            }
+
+            var result = WalkStream(streamId, id, entry, bound, cancellationToken);
+            if (result is not null)
+            {
+                return ValueTask.FromResult(result);
+            }
+
+            if (attempt == ReadAttempts)
+            {
+                throw new EventsReclaimedException(streamId, bound.ToVersion ?? 1, entry.BaseVersion + 1);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<StoredEvent>> ReadEventsAsync(string streamId, long fromVersion, long toVersion, CancellationToken cancellationToken = default)
+    {
+        StreamId.Validate(streamId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(fromVersion, 1);
+        ThrowIfClosed();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (toVersion < fromVersion || !TryGetEntry(streamId, out var entry))
+        {
+            return ValueTask.FromResult<IReadOnlyList<StoredEvent>>([]);
+        }
+
+        byte[] id = Encoding.UTF8.GetBytes(streamId);
+        long to = Math.Min(toVersion, entry.Version);
+        var collected = new List<StoredEvent>();
+        var items = new List<RecordItem>();
+        long floor = fromVersion;
+        long position = entry.LatestPosition;
+        bool done = false;
+        while (!done && position != LogPosition.None)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var record = ReadRecord(position, id);
+            if (record is null)
+            {
+                break;
+            }
+
+            DecodeItems(record.Value, items);
+            for (int i = items.Count - 1; i >= 0 && !done; i--)
+            {
+                var item = items[i];
+                if (item.Kind == RecordType.Tombstone)
+                {
+                    floor = Math.Max(floor, item.Version + 1);
+                    done = true;
+                }
+                else if (item.Kind == RecordType.Events)
+                {
+                    if (item.Version < fromVersion)
+                    {
+                        done = true;
+                    }
+                    else if (item.Version <= to)
+                    {
+                        collected.Add(ToStoredEvent(item));
+                    }
+                }
+            }
+
+            position = record.Value.Header.PrevPosition;
+        }
+
+        collected.Reverse();
+        long expected = Math.Max(0, to - floor + 1);
+        if (collected.Count < expected)
+        {
+            long oldest = collected.Count > 0 ? collected[0].Version : Math.Max(floor, entry.BaseVersion + 1);
+            throw new EventsReclaimedException(streamId, fromVersion, oldest);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<StoredEvent>>(collected);
+    }
+
+    /// <summary>
+    /// Walks the stream's back-pointer chain from its latest record and returns the newest checkpoint within the
+    /// bound plus the events after it. Returns null when a record on the path is in a deleted segment (the caller
+    /// retries with a fresh index entry: compaction moved the stream meanwhile).
+    /// </summary>
+    private StreamReadResult? WalkStream(string streamId, byte[] id, StreamEntry entry, ReadBound bound, CancellationToken cancellationToken)
+    {
+        long maxVersion = bound.ToVersion ?? long.MaxValue;
+        long maxTicks = bound.AsOf?.UtcTicks ?? long.MaxValue;
+        long knownTop = Math.Min(entry.Version, maxVersion);
+        var events = new List<StoredEvent>();
+        var items = new List<RecordItem>();
+        StoredCheckpoint? checkpoint = null;
+        bool deleted = false;
+        long deletedVersion = 0;
+        bool done = false;
+        long position = entry.LatestPosition;
+        while (!done && position != LogPosition.None)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var record = ReadRecord(position, id);
+            if (record is null)
+            {
+                return null;
+            }
+
+            DecodeItems(record.Value, items);
+            for (int i = items.Count - 1; i >= 0 && !done; i--)
+            {
+                var item = items[i];
+                if (item.TimestampTicks > maxTicks)
+                {
+                    continue;
+                }
+
+                switch (item.Kind)
+                {
+                    case RecordType.Events:
+                        if (item.Version > maxVersion)
+                        {
+                            break;
+                        }
+
+                        if (checkpoint is not null && item.Version <= checkpoint.Version)
+                        {
+                            done = true;
+                            break;
+                        }
+
+                        events.Add(ToStoredEvent(item));
+                        done = checkpoint is not null && item.Version == checkpoint.Version + 1;
+                        break;
+                    case RecordType.Checkpoint:
+                        if (item.Version > maxVersion || checkpoint is not null)
+                        {
+                            break;
+                        }
+
+                        checkpoint = new StoredCheckpoint(item.Version, item.Lsn, new DateTimeOffset(item.TimestampTicks, TimeSpan.Zero), item.Payload);
+                        done = events.Count > 0
+                            ? events[^1].Version == checkpoint.Version + 1
+                            : bound.AsOf is null && checkpoint.Version >= knownTop;
+                        break;
+                    case RecordType.Tombstone:
+                        if (bound.ToVersion is not null && item.Version > maxVersion)
+                        {
+                            break;
+                        }
+
+                        if (checkpoint is null && events.Count == 0)
+                        {
+                            deleted = true;
+                            deletedVersion = item.Version;
+                        }
+
+                        done = true;
+                        break;
+                    default:
+                        break;
+                }
+            }
+
+            position = record.Value.Header.PrevPosition;
+        }
+
+        if (deleted)
+        {
+            return new StreamReadResult(streamId, null, [], deletedVersion, true);
+        }
+
+        events.Reverse();
+        long version = events.Count > 0 ? events[^1].Version : checkpoint?.Version ?? 0;
+        return new StreamReadResult(streamId, checkpoint, events, version, false);
+    }
+
+    private static StoredEvent ToStoredEvent(in RecordItem item)
+        => new(item.Version, item.Lsn, new DateTimeOffset(item.TimestampTicks, TimeSpan.Zero), item.Payload);
+
+    private void DecodeItems(in StoredRecord record, List<RecordItem> items)
+    {
+        items.Clear();
+        if (!RecordCodec.TryDecodeItems(record.Header, record.Bytes, items, out string? reason))
+        {
+            throw new LogCorruptedException(record.Path, record.Offset, reason ?? "malformed body");
+        }
+    }
+
+    private bool TryGetEntry(string streamId, out StreamEntry entry)
+    {
+        ulong hash = StreamHash.Compute(Encoding.UTF8.GetBytes(streamId));
+        lock (_stateLock)
+        {
+            int slot = _index.Find(hash, streamId, MatchesOnDisk);
+            entry = slot >= 0 ? _index.At(slot) : default;
+            return slot >= 0;
+        }
+    }
+
+    /// <summary>True when the record at <paramref name="position"/> belongs to <paramref name="streamId"/> (index collision check).</summary>
+    private bool MatchesOnDisk(long position, string streamId)
+    {
+        var record = ReadRecordUnchecked(position);
+        if (record is null)
+        {
+            throw new LogCorruptedException(
+                Path.Combine(_options.Directory, SegmentHeader.FileName(LogPosition.Segment(position))),
+                LogPosition.Offset(position),
+                "the index points to a record in a segment that no longer exists");
+        }
+
+        var r = record.Value;
+        return r.Bytes.Span.Slice(RecordHeader.Size, r.Header.StreamIdLength).SequenceEqual(Encoding.UTF8.GetBytes(streamId));
+    }
+
+    /// <summary>Reads and verifies the record at <paramref name="position"/> and checks it belongs to the stream; null when its segment was deleted.</summary>
+    private StoredRecord? ReadRecord(long position, byte[] streamId)
+    {
+        var record = ReadRecordUnchecked(position);
+        if (record is { } r && !r.Bytes.Span.Slice(RecordHeader.Size, r.Header.StreamIdLength).SequenceEqual(streamId))
+        {
+            throw new LogCorruptedException(r.Path, r.Offset, "a back-pointer leads to a record of another stream");
+        }
+
+        return record;
+    }
+
+    /// <summary>Reads and CRC-checks the record at <paramref name="position"/>; null when its segment was deleted.</summary>
+    internal StoredRecord? ReadRecordUnchecked(long position)
+    {
+        uint segmentId = LogPosition.Segment(position);
+        long offset = LogPosition.Offset(position);
+        Segment? segment;
+        lock (_stateLock)
+        {
+            if (!_segments.TryGetValue(segmentId, out segment) || !segment.TryAcquire())
+            {
+                return null;
+            }
+        }
+
+        try
+        {
+            Span<byte> head = stackalloc byte[RecordHeader.Size];
+            int n = segment.File.Read(offset, head);
+            if (!RecordHeader.TryRead(head[..n], _maxRecordLength, out var header, out string? reason))
+            {
+                throw new LogCorruptedException(segment.Path, offset, reason ?? "invalid record header");
+            }
+
+            byte[] bytes = new byte[header.Length];
+            if (segment.File.Read(offset, bytes) < bytes.Length)
+            {
+                throw new LogCorruptedException(segment.Path, offset, "the record is cut off by the end of the file");
+            }
+
+            if (!RecordCodec.CrcMatches(bytes))
+            {
+                throw new LogCorruptedException(segment.Path, offset, $"the CRC of a {header.Type} record does not match");
+            }
+
+            return new StoredRecord(header, bytes, segment.Path, offset);
+        }
+        finally
+        {
+            segment.Release();
+        }
+    }
+
+    /// <summary>A record read from disk.</summary>
+    internal readonly record struct StoredRecord(RecordHeader Header, ReadOnlyMemory<byte> Bytes, string Path, long Offset);
+}

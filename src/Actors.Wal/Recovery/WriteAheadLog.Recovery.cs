@@ -1,0 +1,466 @@
+using System.Text;
+using Actors.Wal.Format;
+using Actors.Wal.Index;
+using Actors.Wal.IO;
+using Actors.Wal.Recovery;
+using Actors.Wal.Segments;
+using Actors.Wal.Space;
+
+namespace Actors.Wal;
+
+/*
+ * Recovery decision tree (open). Each branch names the on-disk state and why it can occur.
+ *
+ * 1. Directory missing -> create it (first start). ReadOnly: DirectoryNotFoundException (nothing to read).
+ * 2. Lock file held -> LogDirectoryLockedException (another process or instance is running). ReadOnly skips the lock.
+ * 3. List "*.wal" segments, sorted by id.
+ * 4. Load "index.snapshot". Missing (first start, crash before the first rotation), damaged (crash cannot tear it:
+ *    it is renamed into place after fsync, so damage means media corruption) or inconsistent with the segment files
+ *    (a segment before the recovery point is missing from the snapshot's table or the recovery point segment is gone)
+ *    -> ignore it and scan every segment. Never trust it partially.
+ * 5. Segment headers:
+ *    a. Empty or cut-off header in the LAST segment -> the process died while creating the segment (before its header
+ *       was fsynced): delete the file (TolerateTornTail, Salvage) and report; AbsoluteConsistency refuses.
+ *    b. Same in an earlier segment -> corruption: a later segment is only created after this one was complete.
+ *    c. Bad magic or checksum -> corruption (LogCorruptedException; Salvage skips the segment).
+ *    d. MinCompatibleVersion above this build's version -> UnsupportedFormatVersionException naming the file.
+ * 6. Segments before the recovery point are not scanned (their records are in the snapshot). The recovery point
+ *    segment is scanned from the recovery point offset, later segments from their first record.
+ * 7. Records, in order:
+ *    a. Valid record -> applied to the index exactly as the writer applied it.
+ *    b. Seal record -> the segment is complete (the writer seals and fsyncs before creating the next segment).
+ *    c. Zero length field followed only by zeros -> normal end (preallocated space is zero).
+ *    d. Damage (implausible header, CRC mismatch, record cut off by end of file, or garbage after a zero length)
+ *       at offset X:
+ *       - in the last segment with no valid record after X -> torn tail: an append (a whole group) that never
+ *         completed. TolerateTornTail and Salvage cut the file at X (zeros after X) and report the bytes;
+ *         AbsoluteConsistency refuses; ReadOnly reports only.
+ *       - valid records follow X, or the segment is sealed/not the last -> corruption of acknowledged data: a torn
+ *         write cannot be followed by valid data. LogCorruptedException(file, X) and NOTHING is modified
+ *         (truncations and deletions are only carried out after every segment was checked). Salvage skips to the
+ *         next valid record and reports.
+ *    e. A segment other than the last that ends without a seal record -> corruption (Salvage: reported).
+ * 8. Carry out the deferred repairs (unless ReadOnly), fsync the last segment (bytes a crashed process left in the
+ *    page cache become durable before anything depends on them), then continue in the last segment if it is not
+ *    sealed, otherwise create the next one.
+ */
+public sealed partial class WriteAheadLog
+{
+    private void Recover()
+    {
+        long started = _time.GetTimestamp();
+        string dir = _options.Directory;
+        bool readOnly = _options.ReadOnly;
+        if (!_fileSystem.DirectoryExists(dir))
+        {
+            if (readOnly)
+            {
+                throw new DirectoryNotFoundException($"The log directory '{dir}' does not exist (opened read-only).");
+            }
+
+            _fileSystem.CreateDirectory(dir);
+        }
+
+        if (!readOnly)
+        {
+            string lockPath = Path.Combine(dir, LockFileName);
+            try
+            {
+                _directoryLock = _fileSystem.LockFile(lockPath);
+            }
+            catch (IOException ex)
+            {
+                throw new LogDirectoryLockedException(dir, lockPath, ex);
+            }
+        }
+
+        var notes = new List<string>();
+        var ids = new List<uint>();
+        foreach (string path in _fileSystem.ListFiles(dir, ".wal"))
+        {
+            if (SegmentHeader.TryParseFileName(Path.GetFileName(path), out uint id))
+            {
+                ids.Add(id);
+            }
+        }
+
+        ids.Sort();
+        var snapshot = LoadSnapshot(ids, notes);
+        var deferredDeletes = new List<string>();
+
+        // Pass 1: headers.
+        var opened = new List<(Segment Segment, SegmentReader Reader)>();
+        for (int i = 0; i < ids.Count; i++)
+        {
+            string path = Path.Combine(dir, SegmentHeader.FileName(ids[i]));
+            bool isLast = i == ids.Count - 1;
+            var file = _fileSystem.OpenFile(path, readOnly ? WalFileMode.OpenReadOnly : WalFileMode.OpenExisting);
+            var reader = new SegmentReader(file, _maxRecordLength);
+            var status = reader.ReadHeader(out var header, out ushort version, out ushort minVersion);
+            string? problem = status switch
+            {
+                SegmentHeaderStatus.Ok when header.SegmentId != ids[i] => $"the header names segment {header.SegmentId}",
+                SegmentHeaderStatus.Ok => null,
+                SegmentHeaderStatus.UnsupportedVersion => null,
+                SegmentHeaderStatus.Empty or SegmentHeaderStatus.Truncated => "the segment header is missing or cut off",
+                SegmentHeaderStatus.BadMagic => "not a segment file (bad magic number)",
+                _ => "the segment header checksum does not match",
+            };
+            if (status == SegmentHeaderStatus.UnsupportedVersion)
+            {
+                file.Dispose();
+                throw new UnsupportedFormatVersionException(path, version, minVersion, SegmentHeader.CurrentVersion);
+            }
+
+            if (problem is not null)
+            {
+                bool tornCreation = isLast && status is SegmentHeaderStatus.Empty or SegmentHeaderStatus.Truncated;
+                if (tornCreation && _options.RecoveryMode != RecoveryMode.AbsoluteConsistency)
+                {
+                    file.Dispose();
+                    notes.Add($"{path}: {problem}; the process stopped while creating this segment, so it is removed.");
+                    deferredDeletes.Add(path);
+                    continue;
+                }
+
+                if (_options.RecoveryMode == RecoveryMode.Salvage && !tornCreation)
+                {
+                    file.Dispose();
+                    notes.Add($"{path}: {problem}; segment skipped (salvage).");
+                    continue;
+                }
+
+                file.Dispose();
+                throw new LogCorruptedException(path, 0, problem);
+            }
+
+            _nextLsn = Math.Max(_nextLsn, header.BaseLsn);
+            var segment = new Segment(header, path, file, SegmentHeader.Size, isSealed: false);
+            lock (_stateLock)
+            {
+                _segments[header.SegmentId] = segment;
+                _summaries[header.SegmentId] = new SegmentSummary();
+            }
+
+            opened.Add((segment, reader));
+        }
+
+        if (snapshot is not null && !opened.Exists(o => o.Segment.Id == snapshot.RecoveryPointSegment))
+        {
+            notes.Add("The recovery snapshot's recovery point segment is missing; scanning every segment.");
+            snapshot = null;
+        }
+
+        if (snapshot is not null)
+        {
+            ApplySnapshot(snapshot);
+        }
+
+        // Pass 2: records.
+        long recordsScanned = 0;
+        long corrupted = 0;
+        long truncatedBytes = 0;
+        int scannedSegments = 0;
+        (Segment Segment, long Offset)? tornTail = null;
+        for (int i = 0; i < opened.Count; i++)
+        {
+            var (segment, reader) = opened[i];
+            bool isLast = i == opened.Count - 1;
+            if (snapshot is not null && segment.Id < snapshot.RecoveryPointSegment)
+            {
+                continue;
+            }
+
+            scannedSegments++;
+            long offset = snapshot is not null && segment.Id == snapshot.RecoveryPointSegment ? snapshot.RecoveryPointOffset : SegmentHeader.Size;
+            var items = new List<RecordItem>();
+            while (true)
+            {
+                var status = reader.ReadAt(offset, out var record);
+                if (status == ScanStatus.Record)
+                {
+                    offset += record.Header.Length;
+                    if (record.Header.Type == RecordType.Seal)
+                    {
+                        segment.IsSealed = true;
+                        break;
+                    }
+
+                    RecoverRecord(segment.Id, record, items);
+                    recordsScanned++;
+                    continue;
+                }
+
+                if (status is ScanStatus.End or ScanStatus.EndOfFile)
+                {
+                    break;
+                }
+
+                long next = reader.FindNextValidRecord(offset);
+                string reason = record.Damage ?? "damaged record";
+                if (_options.RecoveryMode == RecoveryMode.Salvage)
+                {
+                    corrupted++;
+                    notes.Add($"{segment.Path} offset {offset}: {reason}; skipped (salvage).");
+                    if (next >= 0)
+                    {
+                        offset = next;
+                        continue;
+                    }
+
+                    if (isLast)
+                    {
+                        tornTail = (segment, offset);
+                    }
+
+                    break;
+                }
+
+                if (isLast && next < 0 && _options.RecoveryMode == RecoveryMode.TolerateTornTail)
+                {
+                    tornTail = (segment, offset);
+                    break;
+                }
+
+                string why = next >= 0 ? $"; a valid record follows at offset {next}, so this is not a torn tail"
+                    : !isLast ? "; the segment is not the last one, so this is not a torn tail"
+                    : "; AbsoluteConsistency refuses any damage, including a torn tail";
+                throw new LogCorruptedException(segment.Path, offset, reason + why);
+            }
+
+            segment.WriteOffset = offset;
+            if (!isLast && !segment.IsSealed)
+            {
+                string reason = "the segment ends without a seal record although a later segment exists";
+                if (_options.RecoveryMode != RecoveryMode.Salvage)
+                {
+                    throw new LogCorruptedException(segment.Path, offset, reason);
+                }
+
+                notes.Add($"{segment.Path} offset {offset}: {reason} (salvage).");
+            }
+        }
+
+        foreach (var (segment, _) in opened)
+        {
+            if (snapshot is not null && segment.Id < snapshot.RecoveryPointSegment)
+            {
+                segment.IsSealed = true;
+            }
+        }
+
+        if (tornTail is { } torn)
+        {
+            var reader = opened[^1].Reader;
+            long end = reader.NonZeroEnd(torn.Offset);
+            truncatedBytes = Math.Max(0, end - torn.Offset);
+            notes.Add(readOnly
+                ? $"{torn.Segment.Path} offset {torn.Offset}: torn tail of {truncatedBytes} bytes (not truncated: read-only)."
+                : $"{torn.Segment.Path} offset {torn.Offset}: torn tail of {truncatedBytes} bytes truncated.");
+            torn.Segment.WriteOffset = torn.Offset;
+        }
+
+        // Every check passed: carry out the deferred repairs.
+        if (!readOnly)
+        {
+            foreach (string path in deferredDeletes)
+            {
+                _fileSystem.DeleteFile(path);
+            }
+
+            if (tornTail is { } cut)
+            {
+                long length = cut.Segment.File.Length;
+                cut.Segment.File.SetLength(cut.Offset);
+                if (_options.PreallocateSegments && length > cut.Offset)
+                {
+                    cut.Segment.File.SetLength(length);
+                }
+
+                cut.Segment.File.Flush();
+            }
+
+            _fileSystem.DeleteFile(Path.Combine(dir, RecoverySnapshot.TempFileName));
+            if (deferredDeletes.Count > 0)
+            {
+                _fileSystem.SyncDirectory(dir);
+            }
+
+            var last = opened.Count > 0 ? opened[^1].Segment : null;
+            if (last is not null && !last.IsSealed)
+            {
+                last.File.Flush();
+                _active = last;
+            }
+            else
+            {
+                CreateSegment(last is null ? 1 : last.Id + 1, _nextLsn);
+            }
+        }
+
+        lock (_stateLock)
+        {
+            _index.DropIds();
+            ComputeLiveBytes();
+        }
+
+        _writtenLsn = _nextLsn - 1;
+        _durableLsn = _nextLsn - 1;
+        long bytes = opened.Sum(o => o.Segment.WriteOffset);
+        var duration = _time.GetElapsedTime(started);
+        _recovery = new RecoveryStatistics
+        {
+            Segments = opened.Count,
+            SegmentsScanned = scannedSegments,
+            RecordsScanned = recordsScanned,
+            Streams = _index.Count,
+            Bytes = bytes,
+            TruncatedBytes = truncatedBytes,
+            CorruptedRecords = corrupted,
+            Notes = notes,
+            Duration = duration,
+            CleanShutdown = snapshot is { Clean: true } && recordsScanned == 0 && tornTail is null && deferredDeletes.Count == 0,
+        };
+        _instruments.RecordRecovery(duration);
+        foreach (string note in notes)
+        {
+            LogRecoveryNote(note);
+        }
+
+        LogOpened(dir, opened.Count, scannedSegments, recordsScanned, _index.Count, truncatedBytes, duration.TotalMilliseconds);
+    }
+
+    private RecoverySnapshot? LoadSnapshot(List<uint> segmentIds, List<string> notes)
+    {
+        string path = Path.Combine(_options.Directory, RecoverySnapshot.FileName);
+        if (!_fileSystem.FileExists(path))
+        {
+            return null;
+        }
+
+        byte[] data;
+        using (var file = _fileSystem.OpenFile(path, WalFileMode.OpenReadOnly))
+        {
+            data = RecoverySnapshot.ReadAll(file);
+        }
+
+        var snapshot = RecoverySnapshot.TryParse(data, out string? reason);
+        if (snapshot is null)
+        {
+            notes.Add($"{path}: {reason}; ignored, scanning every segment.");
+            return null;
+        }
+
+        var known = snapshot.Segments.Select(s => s.Id).ToHashSet();
+        if (segmentIds.Exists(id => id < snapshot.RecoveryPointSegment && !known.Contains(id)))
+        {
+            notes.Add($"{path}: does not describe every segment before its recovery point; ignored, scanning every segment.");
+            return null;
+        }
+
+        return snapshot;
+    }
+
+    private void ApplySnapshot(RecoverySnapshot snapshot)
+    {
+        lock (_stateLock)
+        {
+            foreach (var entry in snapshot.Streams)
+            {
+                _index.Add(entry);
+            }
+
+            foreach (var (id, _, writeOffset, summary) in snapshot.Segments)
+            {
+                if (_segments.TryGetValue(id, out var segment))
+                {
+                    _summaries[id] = summary;
+                    segment.WriteOffset = writeOffset;
+                }
+            }
+        }
+
+        _nextLsn = Math.Max(_nextLsn, snapshot.NextLsn);
+    }
+
+    /// <summary>Applies one scanned record to the index and the segment summary, exactly as the writer did.</summary>
+    private void RecoverRecord(uint segmentId, in ScannedRecord record, List<RecordItem> items)
+    {
+        var h = record.Header;
+        long position = LogPosition.Create(segmentId, record.Offset);
+        ReadOnlySpan<byte> idBytes = record.Bytes.Span.Slice(RecordHeader.Size, h.StreamIdLength);
+        ulong hash = StreamHash.Compute(idBytes);
+        string id = Encoding.UTF8.GetString(idBytes);
+        bool hasBase = false;
+        bool baseIsTombstone = false;
+        long baseVersion = 0;
+        long version = h.LastVersion;
+        long maxEventVersion = h.Type == RecordType.Events ? h.LastVersion : 0;
+        if (h.Type == RecordType.Relocated)
+        {
+            items.Clear();
+            if (!RecordCodec.TryDecodeItems(h, record.Bytes, items, out string? reason))
+            {
+                throw new LogCorruptedException(_segments[segmentId].Path, record.Offset, reason ?? "malformed relocated record");
+            }
+
+            if (items.Count > 0 && items[0].Kind != RecordType.Events)
+            {
+                hasBase = true;
+                baseIsTombstone = items[0].Kind == RecordType.Tombstone;
+                baseVersion = items[0].Version;
+            }
+
+            foreach (var item in items)
+            {
+                if (item.Kind == RecordType.Events)
+                {
+                    maxEventVersion = Math.Max(maxEventVersion, item.Version);
+                }
+            }
+        }
+        else
+        {
+            _nextLsn = Math.Max(_nextLsn, h.LastLsn + 1);
+        }
+
+        lock (_stateLock)
+        {
+            int slot = _index.Find(hash, id, MatchesOnDisk);
+            if (slot < 0)
+            {
+                slot = _index.Add(StreamEntry.CreateNew(hash, id));
+            }
+
+            _index.At(slot).Apply(h.Type, position, version, hasBase, baseIsTombstone, baseVersion);
+            _summaries[segmentId].Add(hash, maxEventVersion, h.Length);
+        }
+    }
+
+    /// <summary>Writes the recovery snapshot (everything up to the active segment's write offset must be durable).</summary>
+    private void WriteSnapshot(bool clean)
+    {
+        ThrowIfAbandoned();
+        var active = _active!;
+        byte[] data;
+        lock (_stateLock)
+        {
+            var segments = _segments.Values
+                .Select(s => (s.Id, s.IsSealed, s.WriteOffset, _summaries.TryGetValue(s.Id, out var sum) ? sum : new SegmentSummary()))
+                .ToList();
+            data = RecoverySnapshot.Serialize(clean, active.Id, active.WriteOffset, _nextLsn, _index, segments);
+        }
+
+        string dir = _options.Directory;
+        string temp = Path.Combine(dir, RecoverySnapshot.TempFileName);
+        _fileSystem.DeleteFile(temp);
+        using (var file = _fileSystem.OpenFile(temp, WalFileMode.CreateNew))
+        {
+            file.Write(0, data);
+            file.Flush();
+        }
+
+        _fileSystem.RenameFile(temp, Path.Combine(dir, RecoverySnapshot.FileName));
+        _fileSystem.SyncDirectory(dir);
+    }
+}

@@ -1,0 +1,300 @@
+using Actors.Wal.Format;
+using Actors.Wal.Index;
+using Actors.Wal.Segments;
+using Actors.Wal.Space;
+
+namespace Actors.Wal;
+
+/*
+ * Space management. A record of stream S in segment G is live when
+ *   - G >= S.ChainMinSegment (records in older segments are superseded: a checkpoint covering every version, a
+ *     tombstone, or a relocation copy came later), and
+ *   - it holds an event above S's base version (latest checkpoint or tombstone), or it is S's base record, or S's
+ *     latest record.
+ * Per segment, a summary keeps per stream hash the highest event version and the bytes, so liveness needs no disk
+ * read. Hash collisions merge summary items and a stream hash with several index entries is live when any entry
+ * says so: collisions can only keep data longer, never delete it early.
+ * A pass runs on the writer loop after an fsync (so liveness is judged on durable records only):
+ *   1. delete sealed segments with no live bytes (keeping RetainSegmentCount newest and those younger than RetainMaxAge);
+ *   2. compact sealed segments whose live ratio is below CompactionLiveRatio: each stream with live records there is
+ *      copied forward as one Relocated record (its base plus the events after it, original versions, LSNs and
+ *      timestamps), which starts a fresh back-pointer chain; after the fsync those segments are dead and deleted.
+ */
+public sealed partial class WriteAheadLog
+{
+    private readonly List<int> _slotScratch = [];
+
+    /// <summary>Recomputes <see cref="SegmentSummary.LiveBytes"/> of every segment. Caller holds the state lock.</summary>
+    private void ComputeLiveBytes()
+    {
+        foreach (var (id, summary) in _summaries)
+        {
+            long live = 0;
+            foreach (var (hash, item) in summary.Items)
+            {
+                if (IsLive(hash, item, id))
+                {
+                    live += item.Bytes;
+                }
+            }
+
+            summary.LiveBytes = live;
+        }
+    }
+
+    private bool IsLive(ulong hash, SummaryItem item, uint segmentId)
+    {
+        _slotScratch.Clear();
+        _index.CollectSlots(hash, _slotScratch);
+        if (_slotScratch.Count == 0)
+        {
+            return true;
+        }
+
+        foreach (int slot in _slotScratch)
+        {
+            ref readonly StreamEntry e = ref _index.At(slot);
+            if (IsLiveFor(e, item, segmentId))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsLiveFor(in StreamEntry e, SummaryItem item, uint segmentId)
+    {
+        if (segmentId < e.ChainMinSegment)
+        {
+            return false;
+        }
+
+        long baseVersion = e.BasePosition == LogPosition.None ? 0 : e.BaseVersion;
+        return item.MaxEventVersion > baseVersion
+            || (e.BasePosition != LogPosition.None && LogPosition.Segment(e.BasePosition) == segmentId)
+            || LogPosition.Segment(e.LatestPosition) == segmentId;
+    }
+
+    /// <summary>One space-management pass on the writer loop. Everything written is durable when it starts.</summary>
+    private CompactionResult RunSpacePass()
+    {
+        var (deleted, freed) = DeleteDeadSegments();
+        int compacted = 0;
+        int relocated = 0;
+        if (_options.CompactionLiveRatio > 0)
+        {
+            (compacted, relocated) = CompactSegments();
+            if (compacted > 0)
+            {
+                var (moreDeleted, moreFreed) = DeleteDeadSegments();
+                deleted += moreDeleted;
+                freed += moreFreed;
+            }
+        }
+
+        if (deleted > 0 || compacted > 0)
+        {
+            LogSpacePass(deleted, compacted, relocated, freed);
+        }
+
+        return new CompactionResult(deleted, compacted, relocated, freed);
+    }
+
+    private List<Segment> ReclaimableSegments(Func<Segment, SegmentSummary, bool> predicate)
+    {
+        var now = _time.GetUtcNow();
+        var candidates = new List<Segment>();
+        lock (_stateLock)
+        {
+            ComputeLiveBytes();
+            var sealedSegments = _segments.Values.Where(s => s.IsSealed && s != _active).ToList();
+            int retainFrom = Math.Max(0, sealedSegments.Count - _options.RetainSegmentCount);
+            for (int i = 0; i < retainFrom; i++)
+            {
+                var segment = sealedSegments[i];
+                if (_options.RetainMaxAge is { } maxAge && now - segment.CreatedAt < maxAge)
+                {
+                    continue;
+                }
+
+                if (_summaries.TryGetValue(segment.Id, out var summary) && predicate(segment, summary))
+                {
+                    candidates.Add(segment);
+                }
+            }
+        }
+
+        return candidates;
+    }
+
+    private (int Deleted, long Freed) DeleteDeadSegments()
+    {
+        var dead = ReclaimableSegments((_, summary) => summary.LiveBytes == 0);
+        long freed = 0;
+        foreach (var segment in dead)
+        {
+            ThrowIfAbandoned();
+            lock (_stateLock)
+            {
+                _segments.Remove(segment.Id);
+                _summaries.Remove(segment.Id);
+            }
+
+            _fileSystem.DeleteFile(segment.Path);
+            freed += segment.WriteOffset;
+            segment.Retire();
+            Interlocked.Increment(ref _segmentsDeleted);
+        }
+
+        if (dead.Count > 0)
+        {
+            _fileSystem.SyncDirectory(_options.Directory);
+        }
+
+        return (dead.Count, freed);
+    }
+
+    private (int Compacted, int Relocated) CompactSegments()
+    {
+        var sparse = ReclaimableSegments((_, summary) => summary.LiveBytes > 0
+            && summary.LiveBytes < summary.RecordBytes * _options.CompactionLiveRatio);
+        if (sparse.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        _tentative.Clear();
+        _summaryAdds.Clear();
+        var targets = sparse.Select(s => s.Id).ToHashSet();
+        var streams = new List<StreamEntry>();
+        lock (_stateLock)
+        {
+            foreach (uint segmentId in targets)
+            {
+                foreach (var (hash, item) in _summaries[segmentId].Items)
+                {
+                    _slotScratch.Clear();
+                    _index.CollectSlots(hash, _slotScratch);
+                    foreach (int slot in _slotScratch)
+                    {
+                        StreamEntry e = _index.At(slot);
+                        if (IsLiveFor(e, item, segmentId) && !streams.Exists(x => x.LatestPosition == e.LatestPosition))
+                        {
+                            streams.Add(e);
+                        }
+                    }
+                }
+            }
+        }
+
+        int relocated = 0;
+        long now = _time.GetUtcNow().UtcTicks;
+        var items = new List<RecordItem>();
+        foreach (var entry in streams)
+        {
+            var latest = ReadRecordUnchecked(entry.LatestPosition);
+            if (latest is not { } head)
+            {
+                continue;
+            }
+
+            byte[] id = head.Bytes.Span.Slice(RecordHeader.Size, head.Header.StreamIdLength).ToArray();
+            if (!CollectLiveItems(entry, id, items))
+            {
+                continue;
+            }
+
+            long size = RecordCodec.RelocatedSize(id.Length, items);
+            if (size > _maxRecordLength)
+            {
+                LogRelocationSkipped(System.Text.Encoding.UTF8.GetString(id), size);
+                continue;
+            }
+
+            long position = Reserve((int)size);
+            RecordCodec.WriteRelocated(_buffer.AsSpan(_bufferLength), id, entry.Version, now, items);
+            _bufferLength += (int)size;
+            var updated = entry;
+            bool hasBase = items[0].Kind != RecordType.Events;
+            updated.Apply(RecordType.Relocated, position, entry.Version, hasBase, items[0].Kind == RecordType.Tombstone, hasBase ? items[0].Version : 0);
+            string streamId = System.Text.Encoding.UTF8.GetString(id);
+            updated.Id = streamId;
+            _tentative[streamId] = updated;
+            long maxEvent = items.Where(i => i.Kind == RecordType.Events).Select(i => i.Version).DefaultIfEmpty(0).Max();
+            _summaryAdds.Add((LogPosition.Segment(position), entry.Hash, maxEvent, size));
+            relocated++;
+        }
+
+        WriteBuffer();
+        if (relocated > 0)
+        {
+            Fsync(_active!);
+        }
+
+        ApplyTentative();
+        _tentative.Clear();
+        Interlocked.Add(ref _segmentsCompacted, sparse.Count);
+        return (sparse.Count, relocated);
+    }
+
+    /// <summary>The stream's live items in relocation order: the base (checkpoint or tombstone) first, then events ascending.</summary>
+    private bool CollectLiveItems(in StreamEntry entry, byte[] id, List<RecordItem> output)
+    {
+        output.Clear();
+        var items = new List<RecordItem>();
+        var events = new List<RecordItem>();
+        RecordItem? baseItem = null;
+        bool hasBase = entry.BasePosition != LogPosition.None;
+        long position = entry.LatestPosition;
+        bool done = false;
+        while (!done && position != LogPosition.None)
+        {
+            var record = ReadRecord(position, id);
+            if (record is null)
+            {
+                return false;
+            }
+
+            DecodeItems(record.Value, items);
+            for (int i = items.Count - 1; i >= 0 && !done; i--)
+            {
+                var item = items[i];
+                if (item.Kind == RecordType.Events)
+                {
+                    if (hasBase && item.Version <= entry.BaseVersion)
+                    {
+                        done = true;
+                    }
+                    else
+                    {
+                        events.Add(item);
+                    }
+                }
+                else if (hasBase && baseItem is null && item.Version == entry.BaseVersion
+                    && (item.Kind == RecordType.Tombstone) == ((entry.Flags & StreamEntry.BaseIsTombstoneFlag) != 0))
+                {
+                    baseItem = item;
+                    done = item.Kind == RecordType.Tombstone
+                        || (events.Count > 0 ? events[^1].Version == item.Version + 1 : item.Version >= entry.Version);
+                }
+            }
+
+            position = record.Value.Header.PrevPosition;
+        }
+
+        if (hasBase && baseItem is null)
+        {
+            return false;
+        }
+
+        if (baseItem is { } b)
+        {
+            output.Add(b);
+        }
+
+        events.Reverse();
+        output.AddRange(events);
+        return output.Count > 0;
+    }
+}

@@ -1,0 +1,165 @@
+using Actors.Wal.IO;
+
+namespace Actors.Wal.Tests.Support;
+
+/// <summary>
+/// Wraps the real file system and injects faults (after FASTER's SimulatedFlakyDevice): fsync failure, a full disk
+/// (ENOSPC after a byte budget, with a partial write), a torn write, and a gate that holds fsync until released.
+/// Records every operation boundary in <see cref="Operations"/>. Damage helpers (bit flip, zeroed range) work on
+/// closed files.
+/// </summary>
+internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
+{
+    public const int EnospcErrno = 28;
+    public const int EioErrno = 5;
+
+    private long _bytesWritten;
+
+    public FaultInjectingFileSystem()
+        : this(PhysicalFileSystem.Instance)
+    {
+    }
+
+    /// <summary>Every create/open/write/fsync/rename/delete/dirsync, in order.</summary>
+    public List<string> Operations { get; } = [];
+
+    /// <summary>When set, every file fsync throws EIO.</summary>
+    public bool FailFsync { get; set; }
+
+    /// <summary>Bytes the "disk" accepts in writes from now on; past it writes are cut and throw ENOSPC.</summary>
+    public long? FreeBytes { get; set; }
+
+    /// <summary>When set, the next write stores only this many bytes and throws (a torn write).</summary>
+    public int? TearNextWriteAfter { get; set; }
+
+    /// <summary>When set, fsync blocks until the event is set (to build group commits deterministically).</summary>
+    public ManualResetEventSlim? FsyncGate { get; set; }
+
+    /// <summary>Signalled each time a fsync starts waiting on <see cref="FsyncGate"/>.</summary>
+    public SemaphoreSlim FsyncEntered { get; } = new(0);
+
+    public int FileFsyncs;
+
+    public bool DirectoryExists(string path) => inner.DirectoryExists(path);
+
+    public void CreateDirectory(string path) => inner.CreateDirectory(path);
+
+    public IReadOnlyList<string> ListFiles(string directory, string suffix) => inner.ListFiles(directory, suffix);
+
+    public bool FileExists(string path) => inner.FileExists(path);
+
+    public IWalFile OpenFile(string path, WalFileMode mode, long preallocationSize = 0)
+    {
+        Record($"open {mode} {Path.GetFileName(path)}");
+        return new FaultyFile(this, inner.OpenFile(path, mode, preallocationSize));
+    }
+
+    public void DeleteFile(string path)
+    {
+        Record($"delete {Path.GetFileName(path)}");
+        inner.DeleteFile(path);
+    }
+
+    public void RenameFile(string source, string destination)
+    {
+        Record($"rename {Path.GetFileName(source)} {Path.GetFileName(destination)}");
+        inner.RenameFile(source, destination);
+    }
+
+    public void SyncDirectory(string directory)
+    {
+        Record("dirsync");
+        inner.SyncDirectory(directory);
+    }
+
+    public IDisposable LockFile(string lockFilePath) => inner.LockFile(lockFilePath);
+
+    /// <summary>Flips one bit of a closed file.</summary>
+    public static void FlipBit(string path, long offset, int bit = 0)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        stream.Position = offset;
+        int b = stream.ReadByte();
+        stream.Position = offset;
+        stream.WriteByte((byte)(b ^ (1 << bit)));
+    }
+
+    /// <summary>Zeroes [offset, offset + count) of a closed file.</summary>
+    public static void ZeroRange(string path, long offset, int count)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        stream.Position = offset;
+        stream.Write(new byte[count]);
+    }
+
+    private void Record(string operation)
+    {
+        lock (Operations)
+        {
+            Operations.Add(operation);
+        }
+    }
+
+    private sealed class FaultyFile(FaultInjectingFileSystem owner, IWalFile inner) : IWalFile
+    {
+        public string Path => inner.Path;
+
+        public long Length => inner.Length;
+
+        public int Read(long offset, Span<byte> buffer) => inner.Read(offset, buffer);
+
+        public void Write(long offset, ReadOnlySpan<byte> data)
+        {
+            owner.Record($"write {System.IO.Path.GetFileName(Path)} {offset} {data.Length}");
+            if (owner.TearNextWriteAfter is { } keep)
+            {
+                owner.TearNextWriteAfter = null;
+                inner.Write(offset, data[..Math.Min(keep, data.Length)]);
+                throw new IOException("Injected torn write.", EioErrno);
+            }
+
+            if (owner.FreeBytes is { } free)
+            {
+                long room = free - owner._bytesWritten;
+                if (data.Length > room)
+                {
+                    if (room > 0)
+                    {
+                        inner.Write(offset, data[..(int)room]);
+                        owner._bytesWritten += room;
+                    }
+
+                    throw new IOException("No space left on device (injected).", EnospcErrno);
+                }
+            }
+
+            inner.Write(offset, data);
+            owner._bytesWritten += data.Length;
+        }
+
+        public void Flush()
+        {
+            owner.Record($"fsync {System.IO.Path.GetFileName(Path)}");
+            if (owner.FsyncGate is { } gate)
+            {
+                owner.FsyncEntered.Release();
+                if (!gate.Wait(TimeSpan.FromSeconds(30)))
+                {
+                    throw new TimeoutException("The test never released the fsync gate.");
+                }
+            }
+
+            if (owner.FailFsync)
+            {
+                throw new IOException("Injected fsync failure (EIO).", EioErrno);
+            }
+
+            Interlocked.Increment(ref owner.FileFsyncs);
+            inner.Flush();
+        }
+
+        public void SetLength(long length) => inner.SetLength(length);
+
+        public void Dispose() => inner.Dispose();
+    }
+}
