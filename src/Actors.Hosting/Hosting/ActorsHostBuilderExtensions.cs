@@ -1,0 +1,72 @@
+using Actors.Runtime;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Actors.Hosting;
+
+/// <summary>Hosts an Actors silo on the .NET Generic Host.</summary>
+public static class ActorsHostBuilderExtensions
+{
+    /// <summary>Adds a silo to the host and configures it (grains, storage, gateway).</summary>
+    public static IHostBuilder UseActors(this IHostBuilder hostBuilder, Action<ISiloBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(hostBuilder);
+        ArgumentNullException.ThrowIfNull(configure);
+        return hostBuilder.ConfigureServices((context, services) => services.AddActorsSilo(context.Configuration, configure));
+    }
+
+    /// <summary>Adds a silo to the host and configures it (grains, storage, gateway).</summary>
+    public static IHostApplicationBuilder UseActors(this IHostApplicationBuilder builder, Action<ISiloBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddActorsSilo(builder.Configuration, configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers the silo: <see cref="SiloOptions"/> (bound from <see cref="SiloOptions.SectionName"/>, validated on
+    /// start), the runtime singletons (<see cref="Invocation.GrainMethodRegistry"/>, the local
+    /// <see cref="Invocation.IGrainCallInvoker"/>, <see cref="IGrainFactory"/>, <see cref="Serialization.IGrainSerializer"/>),
+    /// and the hosted service that starts the runtime and deactivates every grain on stop.
+    /// </summary>
+    public static IServiceCollection AddActorsSilo(this IServiceCollection services, IConfiguration configuration, Action<ISiloBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(configure);
+        if (!services.Any(d => d.ServiceType == typeof(SiloHostedService)))
+        {
+            services.AddOptions<SiloOptions>().Bind(configuration.GetSection(SiloOptions.SectionName)).ValidateOnStart();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>());
+            services.AddOptions<HostOptions>().Configure<IOptions<SiloOptions>>((host, silo) =>
+            {
+                TimeSpan needed = silo.Value.ShutdownGracePeriod + TimeSpan.FromSeconds(5);
+                if (host.ShutdownTimeout < needed)
+                {
+                    host.ShutdownTimeout = needed;
+                }
+            });
+            services.AddSingleton(sp =>
+            {
+                SiloOptions options = sp.GetRequiredService<IOptions<SiloOptions>>().Value;
+                return new RuntimeSettings
+                {
+                    SiloName = options.SiloName,
+                    ResponseTimeout = options.ResponseTimeout,
+                    CollectionAge = options.CollectionAge,
+                    CollectionQuantum = options.CollectionQuantum,
+                    ShutdownGracePeriod = options.ShutdownGracePeriod,
+                };
+            });
+            services.AddGrainRuntime();
+            services.AddHostedService<SiloHostedService>();
+        }
+
+        configure(new SiloBuilder(services, configuration));
+        return services;
+    }
+}

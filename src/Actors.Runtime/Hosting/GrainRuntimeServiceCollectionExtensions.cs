@@ -1,0 +1,47 @@
+using Actors.Invocation;
+using Actors.Runtime;
+using Actors.Serialization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Actors.Hosting;
+
+/// <summary>Registers the grain runtime's services (called by the host's <c>UseActors</c>).</summary>
+internal static class GrainRuntimeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the runtime singletons: <see cref="GrainMethodRegistry"/> (filled with every registered grain class's
+    /// interfaces), the local <see cref="IGrainCallInvoker"/>, <see cref="IGrainFactory"/>, <see cref="IGrainSerializer"/>
+    /// (JSON unless one is registered) and <see cref="TimeProvider"/> (system unless one is registered).
+    /// </summary>
+    public static IServiceCollection AddGrainRuntime(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(GrainRuntime)))
+        {
+            return services;
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IGrainSerializer, JsonGrainSerializer>();
+        services.TryAddSingleton<RuntimeSettings>();
+        services.AddSingleton(sp => new GrainTypeRegistry(sp.GetServices<GrainClassRegistration>()));
+        services.AddSingleton(sp =>
+        {
+            var registry = new GrainMethodRegistry();
+            foreach (GrainClassInfo info in sp.GetRequiredService<GrainTypeRegistry>().Classes)
+            {
+                registry.RegisterGrainClass(info.GrainClass);
+            }
+
+            return registry;
+        });
+        services.AddSingleton<RuntimeInstruments>();
+        services.AddSingleton<GrainRuntime>();
+        services.AddSingleton<LocalGrainCallInvoker>();
+        services.AddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<LocalGrainCallInvoker>());
+        services.AddSingleton<IGrainFactory>(sp => new GrainReferenceFactory(
+            sp.GetRequiredService<IGrainCallInvoker>(),
+            sp.GetRequiredService<GrainTypeRegistry>().ResolveInterface));
+        return services;
+    }
+}

@@ -1,0 +1,240 @@
+using Actors.Storage;
+
+namespace Actors.Runtime;
+
+/// <content>Activation, collection and deactivation.</content>
+internal sealed partial class ActivationData
+{
+    /// <summary>Constructs the grain, loads its state and runs OnActivateAsync; on failure fails every queued request and leaves the catalog.</summary>
+    private async Task ActivateAsync()
+    {
+        CancellationToken stopping = Runtime.Stopping;
+        try
+        {
+            _constructing = this;
+            try
+            {
+                _grain = ClassInfo.Create(Runtime.Services, this);
+            }
+            finally
+            {
+                _constructing = null;
+            }
+
+            foreach (IPersistentStateLoader loader in _stateLoaders)
+            {
+                await loader.LoadAsync();
+            }
+
+            await _grain.SetupStateAsync(stopping);
+            await _grain.OnActivateAsync(stopping);
+        }
+        catch (Exception ex)
+        {
+            GrainWorkItem[] failed;
+            lock (_lock)
+            {
+                _state = ActivationState.Invalid;
+                failed = [.. _pending];
+                _pending.Clear();
+            }
+
+            Runtime.Log.ActivationFailed(ex, GrainId, ClassInfo.GrainClass.FullName);
+            foreach (GrainWorkItem work in failed)
+            {
+                work.Completion.TrySetException(ex);
+            }
+
+            Runtime.Catalog.Remove(this);
+            Runtime.Instruments.ActivationEnded();
+            _deactivated.TrySetResult();
+            return;
+        }
+
+        DeactivationReason? deactivate = null;
+        lock (_lock)
+        {
+            _state = ActivationState.Valid;
+            _idleSince = Runtime.TimeProvider.GetUtcNow();
+            StartReadyLocked();
+            if (_running == 0 && _pending.Count == 0 && _deactivateWhenIdle is { } reason)
+            {
+                _state = ActivationState.Deactivating;
+                deactivate = reason;
+            }
+        }
+
+        Runtime.Log.Activated(GrainId);
+        if (deactivate is { } r)
+        {
+            StartDeactivation(r);
+        }
+    }
+
+    /// <summary>Deactivates once no request runs or waits; cancels any keep-alive.</summary>
+    public void DeactivateOnIdle(DeactivationReason reason)
+    {
+        bool start = false;
+        lock (_lock)
+        {
+            _keepAliveUntil = DateTimeOffset.MinValue;
+            _deactivateWhenIdle ??= reason;
+            if (_state == ActivationState.Valid && _running == 0 && _pending.Count == 0)
+            {
+                _state = ActivationState.Deactivating;
+                start = true;
+            }
+        }
+
+        if (start)
+        {
+            StartDeactivation(reason);
+        }
+    }
+
+    /// <summary>
+    /// Stops starting queued requests and deactivates as soon as the running ones finish; the queued ones go to the
+    /// next activation. Used when the activation's state may no longer match storage.
+    /// </summary>
+    public void Invalidate(DeactivationReason reason)
+    {
+        bool start = false;
+        lock (_lock)
+        {
+            _stopServing = true;
+            _keepAliveUntil = DateTimeOffset.MinValue;
+            _deactivateWhenIdle = reason;
+            if (_state == ActivationState.Valid && _running == 0)
+            {
+                _state = ActivationState.Deactivating;
+                start = true;
+            }
+        }
+
+        if (start)
+        {
+            StartDeactivation(reason);
+        }
+    }
+
+    public void DelayDeactivation(TimeSpan timeSpan)
+    {
+        lock (_lock)
+        {
+            _keepAliveUntil = timeSpan <= TimeSpan.Zero ? DateTimeOffset.MinValue : Runtime.TimeProvider.GetUtcNow() + timeSpan;
+        }
+    }
+
+    /// <summary>Deactivates the activation if it has been idle at least its collection age at <paramref name="now"/>.</summary>
+    public bool TryCollect(DateTimeOffset now)
+    {
+        TimeSpan age = ClassInfo.CollectionAge ?? Runtime.Settings.CollectionAge;
+        lock (_lock)
+        {
+            if (_state != ActivationState.Valid || _running != 0 || _pending.Count != 0 || now < _keepAliveUntil || now - _idleSince < age)
+            {
+                return false;
+            }
+
+            _state = ActivationState.Deactivating;
+        }
+
+        StartDeactivation(new DeactivationReason(DeactivationReasonCode.ActivationIdle, $"Idle for at least {age}."));
+        return true;
+    }
+
+    /// <summary>Graceful shutdown: deactivate once the running and queued requests are done.</summary>
+    public Task ShutdownAsync()
+    {
+        var reason = new DeactivationReason(DeactivationReasonCode.ShuttingDown, "The silo is shutting down.");
+        bool start = false;
+        lock (_lock)
+        {
+            _deactivateWhenIdle = reason;
+            if (_state == ActivationState.Created)
+            {
+                _state = ActivationState.Invalid;
+                Runtime.Catalog.Remove(this);
+                _deactivated.TrySetResult();
+            }
+            else if (_state == ActivationState.Valid && _running == 0 && (_pending.Count == 0 || _stopServing))
+            {
+                _state = ActivationState.Deactivating;
+                start = true;
+            }
+        }
+
+        if (start)
+        {
+            StartDeactivation(reason);
+        }
+
+        return Deactivated;
+    }
+
+    /// <summary>Abrupt stop: no OnDeactivateAsync, queued callers fail, the activation leaves the catalog.</summary>
+    public void Kill()
+    {
+        GrainWorkItem[] dropped;
+        lock (_lock)
+        {
+            _state = ActivationState.Invalid;
+            dropped = [.. _pending];
+            _pending.Clear();
+        }
+
+        var error = new SiloUnavailableException($"Silo '{Runtime.Settings.SiloName}' was killed before grain {GrainId} served the call.");
+        foreach (GrainWorkItem work in dropped)
+        {
+            work.Completion.TrySetException(error);
+        }
+
+        _deactivated.TrySetResult();
+    }
+
+    private void StartDeactivation(DeactivationReason reason)
+        => _ = Task.Factory.StartNew(static s =>
+        {
+            var (activation, r) = ((ActivationData, DeactivationReason))s!;
+            return activation.DeactivateAsync(r);
+        }, (this, reason), CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler).Unwrap();
+
+    private async Task DeactivateAsync(DeactivationReason reason)
+    {
+        CancellationToken grace = Runtime.DeactivationCancellation;
+        try
+        {
+            await _grain!.OnDeactivateAsync(reason, grace);
+        }
+        catch (Exception ex)
+        {
+            Runtime.Log.DeactivationFailed(ex, GrainId, "OnDeactivateAsync");
+        }
+
+        try
+        {
+            await _grain!.TeardownStateAsync(grace);
+        }
+        catch (Exception ex)
+        {
+            Runtime.Log.DeactivationFailed(ex, GrainId, "storage teardown");
+        }
+
+        GrainWorkItem[] forward;
+        lock (_lock)
+        {
+            _state = ActivationState.Invalid;
+            forward = [.. _pending];
+            _pending.Clear();
+        }
+
+        Runtime.Catalog.Remove(this);
+        Runtime.Instruments.ActivationEnded();
+        Runtime.Log.Deactivated(GrainId, reason.ReasonCode);
+        _deactivated.TrySetResult();
+        foreach (GrainWorkItem work in forward)
+        {
+            _ = Runtime.Invoker.DispatchAsync(work);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using Actors.Storage;
+
+namespace Actors.Runtime;
+
+/// <summary>
+/// One activation of a grain in this silo: its request queue, its single-threaded scheduler, its lifecycle state and
+/// its collection bookkeeping. At most one activation per <see cref="GrainId"/> is in the catalog at a time.
+/// </summary>
+/// <remarks>
+/// Request rule: a non-reentrant activation starts a queued request only when no request is running (a request runs
+/// until its task completes, across awaits); a <see cref="ReentrantAttribute"/> activation starts every request at
+/// once. Either way, all code runs on <see cref="Scheduler"/>, so no two pieces of a grain run in parallel.
+/// The lock protects the queue and state; work is started on the scheduler, never inline under the lock.
+/// </remarks>
+internal sealed partial class ActivationData
+{
+    [ThreadStatic]
+    private static ActivationData? _constructing;
+
+    private static readonly Action<object?> RunRequestAction = static state =>
+    {
+        var work = (GrainWorkItem)state!;
+        _ = work.Activation!.RunRequestAsync(work);
+    };
+
+    private readonly object _lock = new();
+    private readonly Queue<GrainWorkItem> _pending = new();
+    private readonly TaskCompletionSource _deactivated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<IPersistentStateLoader> _stateLoaders = [];
+    private ActivationState _state;
+    private int _running;
+    private Grain? _grain;
+    private DateTimeOffset _idleSince;
+    private DateTimeOffset _keepAliveUntil = DateTimeOffset.MinValue;
+    private DeactivationReason? _deactivateWhenIdle;
+    private bool _stopServing;
+
+    public ActivationData(GrainId grainId, GrainClassInfo classInfo, GrainRuntime runtime)
+    {
+        GrainId = grainId;
+        ClassInfo = classInfo;
+        Runtime = runtime;
+        _idleSince = runtime.TimeProvider.GetUtcNow();
+    }
+
+    /// <summary>The activation whose grain is being constructed on this thread (read by <see cref="Grain"/>'s constructor).</summary>
+    public static ActivationData? Constructing => _constructing;
+
+    public GrainId GrainId { get; }
+
+    public GrainClassInfo ClassInfo { get; }
+
+    public GrainRuntime Runtime { get; }
+
+    public ActivationTaskScheduler Scheduler { get; } = new();
+
+    /// <summary>Completes when the activation has left the catalog (deactivated, failed to activate, or killed).</summary>
+    public Task Deactivated => _deactivated.Task;
+
+    /// <summary>Requests queued and not yet started.</summary>
+    public int QueueLength => _pending.Count;
+
+    internal ActivationState State
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>Registers a persistent state to load before OnActivateAsync (called from the grain's constructor).</summary>
+    public void AddStateLoader(IPersistentStateLoader loader) => _stateLoaders.Add(loader);
+
+    /// <summary>Queues a request; false when the activation is deactivating or gone (the caller retries on a new one).</summary>
+    public bool TryEnqueue(GrainWorkItem work)
+    {
+        bool activate = false;
+        lock (_lock)
+        {
+            if (_state >= ActivationState.Deactivating || _stopServing)
+            {
+                return false;
+            }
+
+            work.Activation = this;
+            _pending.Enqueue(work);
+            if (_state == ActivationState.Created)
+            {
+                _state = ActivationState.Activating;
+                activate = true;
+            }
+            else if (_state == ActivationState.Valid)
+            {
+                StartReadyLocked();
+            }
+        }
+
+        if (activate)
+        {
+            Runtime.Instruments.ActivationStarted();
+            _ = Task.Factory.StartNew(static a => ((ActivationData)a!).ActivateAsync(), this, CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler).Unwrap();
+        }
+
+        return true;
+    }
+
+    private void StartReadyLocked()
+    {
+        while (_pending.Count > 0 && !_stopServing && (_running == 0 || ClassInfo.IsReentrant))
+        {
+            GrainWorkItem work = _pending.Dequeue();
+            _running++;
+            _ = Task.Factory.StartNew(RunRequestAction, work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler);
+        }
+    }
+
+    private async Task RunRequestAsync(GrainWorkItem work)
+    {
+        try
+        {
+            if (work.TryStart())
+            {
+                object? result = await ClassInfo.GetInvoker(work.Request.Method).Invoke(_grain!, work.Arguments);
+                work.Completion.TrySetResult(Runtime.Copier.Copy(result));
+            }
+        }
+        catch (Exception ex)
+        {
+            work.Completion.TrySetException(ex);
+        }
+        finally
+        {
+            OnRequestCompleted();
+        }
+    }
+
+    private void OnRequestCompleted()
+    {
+        DeactivationReason? deactivate = null;
+        lock (_lock)
+        {
+            _running--;
+            StartReadyLocked();
+            if (_running == 0 && (_pending.Count == 0 || _stopServing))
+            {
+                _idleSince = Runtime.TimeProvider.GetUtcNow();
+                if (_deactivateWhenIdle is { } reason && _state == ActivationState.Valid)
+                {
+                    _state = ActivationState.Deactivating;
+                    deactivate = reason;
+                }
+            }
+        }
+
+        if (deactivate is { } r)
+        {
+            StartDeactivation(r);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+
+namespace Actors.Runtime;
+
+/// <summary>The silo's activations by grain id: at most one live activation per id.</summary>
+internal sealed class Catalog(GrainRuntime runtime)
+{
+    private readonly ConcurrentDictionary<GrainId, ActivationData> _activations = new();
+
+    public int Count => _activations.Count;
+
+    public int TotalQueueLength => _activations.Values.Sum(a => a.QueueLength);
+
+    /// <summary>The current activation of <paramref name="grainId"/>, created (not yet activated) when there is none.</summary>
+    public ActivationData GetOrCreate(GrainId grainId, GrainClassInfo classInfo)
+        => _activations.TryGetValue(grainId, out ActivationData? existing)
+            ? existing
+            : _activations.GetOrAdd(grainId, static (id, state) => new ActivationData(id, state.classInfo, state.runtime), (classInfo, runtime));
+
+    public bool TryGet(GrainId grainId, out ActivationData activation) => _activations.TryGetValue(grainId, out activation!);
+
+    public void Remove(ActivationData activation) => _activations.TryRemove(new KeyValuePair<GrainId, ActivationData>(activation.GrainId, activation));
+
+    /// <summary>Deactivates the activations idle longer than their collection age; returns how many.</summary>
+    public int Collect(DateTimeOffset now)
+    {
+        int collected = 0;
+        foreach (ActivationData activation in _activations.Values)
+        {
+            if (activation.TryCollect(now))
+            {
+                collected++;
+            }
+        }
+
+        return collected;
+    }
+
+    /// <summary>Deactivates every activation (repeating for activations created meanwhile) until none is left.</summary>
+    public async Task DeactivateAllAsync(CancellationToken cancellationToken)
+    {
+        while (!_activations.IsEmpty)
+        {
+            Task[] pending = _activations.Values.Select(a => a.ShutdownAsync()).ToArray();
+            await Task.WhenAll(pending).WaitAsync(cancellationToken);
+        }
+    }
+
+    public void KillAll()
+    {
+        foreach (ActivationData activation in _activations.Values)
+        {
+            activation.Kill();
+        }
+
+        _activations.Clear();
+    }
+}

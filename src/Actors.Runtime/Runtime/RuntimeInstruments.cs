@@ -1,0 +1,54 @@
+using System.Diagnostics.Metrics;
+
+namespace Actors.Runtime;
+
+/// <summary>
+/// The runtime's metrics (meter <see cref="MeterName"/>): activations created and live, calls, call duration and the
+/// number of requests queued at activations. Visible to dotnet-counters and OpenTelemetry without extra code.
+/// </summary>
+internal sealed class RuntimeInstruments : IDisposable
+{
+    public const string MeterName = "Actors.Runtime";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _activationsCreated;
+    private readonly UpDownCounter<long> _activations;
+    private readonly Counter<long> _calls;
+    private readonly Counter<long> _callFailures;
+    private readonly Histogram<double> _callDuration;
+    private Func<int> _queueLength = static () => 0;
+
+    public RuntimeInstruments()
+    {
+        _meter = new Meter(MeterName);
+        _activationsCreated = _meter.CreateCounter<long>("actors.activations.created", "{activation}", "Activations started.");
+        _activations = _meter.CreateUpDownCounter<long>("actors.activations.count", "{activation}", "Live activations.");
+        _calls = _meter.CreateCounter<long>("actors.calls", "{call}", "Grain calls completed in this silo.");
+        _callFailures = _meter.CreateCounter<long>("actors.calls.failed", "{call}", "Grain calls that ended with an exception or a timeout.");
+        _callDuration = _meter.CreateHistogram<double>("actors.calls.duration", "ms", "Grain call duration from dispatch to result.");
+        _meter.CreateObservableGauge("actors.turns.queued", () => _queueLength(), "{request}", "Requests queued at activations and not yet started.");
+    }
+
+    public void ObserveQueueLength(Func<int> queueLength) => _queueLength = queueLength;
+
+    public void ActivationStarted()
+    {
+        _activationsCreated.Add(1);
+        _activations.Add(1);
+    }
+
+    public void ActivationEnded() => _activations.Add(-1);
+
+    public void CallCompleted(TimeSpan duration, bool failed)
+    {
+        _calls.Add(1);
+        if (failed)
+        {
+            _callFailures.Add(1);
+        }
+
+        _callDuration.Record(duration.TotalMilliseconds);
+    }
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace Actors.Runtime;
+
+/// <summary>The runtime's source-generated log messages.</summary>
+internal static partial class RuntimeLog
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Activated grain {GrainId}")]
+    public static partial void Activated(this ILogger logger, GrainId grainId);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Activation of grain {GrainId} ({GrainClass}) failed; the calls waiting for it fail with the exception")]
+    public static partial void ActivationFailed(this ILogger logger, Exception exception, GrainId grainId, string? grainClass);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Debug, Message = "Deactivated grain {GrainId} ({Reason})")]
+    public static partial void Deactivated(this ILogger logger, GrainId grainId, DeactivationReasonCode reason);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Deactivation of grain {GrainId} failed in {Phase}")]
+    public static partial void DeactivationFailed(this ILogger logger, Exception exception, GrainId grainId, string phase);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "Call {Method} to grain {GrainId} got no response within {Timeout}")]
+    public static partial void CallTimedOut(this ILogger logger, string method, GrainId grainId, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Debug, Message = "Collected {Count} idle activations")]
+    public static partial void Collected(this ILogger logger, int count);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Information, Message = "Silo {SiloName} deactivating {Count} activations (grace period {GracePeriod})")]
+    public static partial void ShuttingDown(this ILogger logger, string siloName, int count, TimeSpan gracePeriod);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "Silo {SiloName} shutdown grace period {GracePeriod} ended with {Count} activations still deactivating")]
+    public static partial void ShutdownGraceExpired(this ILogger logger, string siloName, TimeSpan gracePeriod, int count);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "Silo {SiloName} killed: {Count} activations dropped without deactivation")]
+    public static partial void Killed(this ILogger logger, string siloName, int count);
+
+    [LoggerMessage(EventId = 109, Level = LogLevel.Warning, Message = "Storage of grain {GrainId} failed in {Operation}; the activation deactivates so the next one reloads from storage")]
+    public static partial void StorageFailed(this ILogger logger, Exception exception, GrainId grainId, string operation);
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Abrupt-stop participant {Participant} failed")]
+    public static partial void AbandonFailed(this ILogger logger, Exception exception, string participant);
+}
