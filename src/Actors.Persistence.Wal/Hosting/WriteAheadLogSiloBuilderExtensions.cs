@@ -16,7 +16,7 @@ public static partial class WriteAheadLogSiloBuilderExtensions
     /// silo start.
     /// </summary>
     /// <param name="builder">The silo builder.</param>
-    /// <param name="name">The store name grains refer to in <see cref="WriteAheadLogAttribute.StoreName"/>.</param>
+    /// <param name="name">The store name grains refer to in <c>[WriteAheadLog(StoreName = ...)]</c>.</param>
     /// <param name="configure">Adjusts the options after configuration binding.</param>
     public static ISiloBuilder AddWriteAheadLog(this ISiloBuilder builder, string name, Action<WriteAheadLogStoreOptions>? configure = null) =>
         builder.AddWriteAheadLog(name, (OptionsBuilder<WriteAheadLogStoreOptions> options) =>

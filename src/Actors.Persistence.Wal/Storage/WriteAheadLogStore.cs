@@ -16,7 +16,7 @@ namespace Actors.Persistence.Wal;
 public sealed partial class WriteAheadLogStore : IAsyncDisposable
 {
     /// <summary>The name of the default store: <c>Default</c>.</summary>
-    public const string DefaultStoreName = "Default";
+    public const string DefaultStoreName = Actors.Storage.StorageNames.Default;
 
     private readonly IEventLogFactory _factory;
     private readonly ILoggerFactory _loggerFactory;
