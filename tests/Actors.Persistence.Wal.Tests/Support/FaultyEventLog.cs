@@ -3,7 +3,7 @@ using Actors.Wal;
 namespace Actors.Persistence.Wal.Tests.Support;
 
 /// <summary>An <see cref="IEventLog"/> decorator that counts calls and injects I/O failures on demand.</summary>
-public sealed class FaultyEventLog(IEventLog inner) : IEventLog
+public sealed class FaultyEventLog(IEventLog inner, bool disposeInner = false) : IEventLog
 {
     private int _appends;
     private int _checkpoints;
@@ -62,5 +62,5 @@ public sealed class FaultyEventLog(IEventLog inner) : IEventLog
 
     public LogStatistics GetStatistics() => Inner.GetStatistics();
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => disposeInner ? Inner.DisposeAsync() : ValueTask.CompletedTask;
 }
