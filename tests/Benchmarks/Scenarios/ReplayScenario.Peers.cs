@@ -133,8 +133,12 @@ internal sealed partial class ReplayScenario
             }
         }
 
-        await using NpgsqlCommand analyze = source.CreateCommand("VACUUM ANALYZE events; VACUUM ANALYZE snapshots;");
-        await analyze.ExecuteNonQueryAsync(cancellationToken);
+        foreach (string table in new[] { "events", "snapshots" })
+        {
+            // VACUUM must run alone (not in a multi-statement batch).
+            await using NpgsqlCommand vacuum = source.CreateCommand($"VACUUM ANALYZE {table}");
+            await vacuum.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     private static async Task WriteRowAsync(NpgsqlBinaryImporter copy, string stream, long version, byte[] payload, CancellationToken cancellationToken)
