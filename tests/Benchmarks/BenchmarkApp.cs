@@ -81,6 +81,8 @@ internal static class BenchmarkApp
             }
 
             PrintGoals(context);
+            report.Note($"\nLoad average at the end: {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown")} " +
+                $"({Environment.ProcessorCount} cores; other processes on this machine share them and the disk).");
             if (args.OutFile is not null)
             {
                 await File.WriteAllTextAsync(args.OutFile, report.ToMarkdown(), cancel.Token);

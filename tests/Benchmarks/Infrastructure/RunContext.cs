@@ -47,19 +47,28 @@ internal sealed class RunContext
         return path;
     }
 
-    /// <summary>Measures the disk's limits the first time it is asked, then returns the same figures.</summary>
-    public async Task<DiskFigures> GetDiskAsync(CancellationToken cancellationToken)
+    /// <summary>Measures the disk's sequential bandwidth the first time it is asked, then returns the same figure.</summary>
+    public Task<DiskFigures> GetDiskAsync(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (_disk is not null)
         {
-            return _disk;
+            return Task.FromResult(_disk);
         }
 
         string dir = NewDirectory("disk");
         Report.Progress("disk: sequential 1 MiB writes + final fsync");
         long bytes = (Quick ? 256L : 1024L) * 1024 * 1024;
         double seq = SequentialWrite(Path.Combine(dir, "sequential.bin"), bytes);
+        Directory.Delete(dir, recursive: true);
+        _disk = new DiskFigures(seq, bytes);
+        return Task.FromResult(_disk);
+    }
 
+    /// <summary>A fresh measurement of the single-writer 4 KiB write + fdatasync and write + fsync loops.</summary>
+    public async Task<(ThroughputResult FDataSync, ThroughputResult FSync)> MeasureSyncLoopsAsync(CancellationToken cancellationToken)
+    {
+        string dir = NewDirectory("sync-loops");
         var workload = new Workload(1, 4096, TimeSpan.FromSeconds(0.3), Window, Quick ? 1_000 : 5_000);
         Report.Progress("disk: 4 KiB write + fdatasync loop");
         ThroughputResult fdatasync;
@@ -76,8 +85,7 @@ internal sealed class RunContext
         }
 
         Directory.Delete(dir, recursive: true);
-        _disk = new DiskFigures(seq, bytes, fdatasync, fsync);
-        return _disk;
+        return (fdatasync, fsync);
     }
 
     private static double SequentialWrite(string path, long totalBytes)

@@ -25,9 +25,10 @@ internal sealed class ThroughputScenario : IScenario
         DiskFigures disk = await context.GetDiskAsync(cancellationToken);
         var always = new Dictionary<(string Store, int Writers, int Size), Outcome>();
         var policies = new Dictionary<(SyncPolicy Policy, int Writers, int Size), Outcome>();
-        foreach (int size in PayloadSizes)
+        // Largest first: the 256-writer 1 KiB runs sit right after the sequential-bandwidth measurement they are compared with.
+        foreach (int size in PayloadSizes.Reverse())
         {
-            foreach (int writers in WriterCounts)
+            foreach (int writers in WriterCounts.Reverse())
             {
                 var workload = new Workload(writers, size, context.Warmup, context.Window);
                 foreach (string store in AlwaysStores)
