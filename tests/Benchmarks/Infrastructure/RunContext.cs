@@ -37,6 +37,9 @@ internal sealed class RunContext
 
     public TimeSpan Window => TimeSpan.FromSeconds(Args.Seconds ?? (Quick ? 2 : 5));
 
+    /// <summary>Throughput runs are split into this many rounds, alternating the stores within each round.</summary>
+    public int Rounds => Quick ? 1 : 2;
+
     public void AddGoal(GoalResult goal) => _goals.Add(goal);
 
     /// <summary>A fresh, empty directory under the run's data directory.</summary>
@@ -63,29 +66,6 @@ internal sealed class RunContext
         Directory.Delete(dir, recursive: true);
         _disk = new DiskFigures(seq, bytes);
         return Task.FromResult(_disk);
-    }
-
-    /// <summary>A fresh measurement of the single-writer 4 KiB write + fdatasync and write + fsync loops.</summary>
-    public async Task<(ThroughputResult FDataSync, ThroughputResult FSync)> MeasureSyncLoopsAsync(CancellationToken cancellationToken)
-    {
-        string dir = NewDirectory("sync-loops");
-        var workload = new Workload(1, 4096, TimeSpan.FromSeconds(0.3), Window, Quick ? 1_000 : 5_000);
-        Report.Progress("disk: 4 KiB write + fdatasync loop");
-        ThroughputResult fdatasync;
-        await using (var target = new DiskSyncTarget(dir, dataOnly: true))
-        {
-            fdatasync = await ThroughputDriver.RunAsync(target, workload, cancellationToken);
-        }
-
-        Report.Progress("disk: 4 KiB write + fsync loop");
-        ThroughputResult fsync;
-        await using (var target = new DiskSyncTarget(dir, dataOnly: false))
-        {
-            fsync = await ThroughputDriver.RunAsync(target, workload, cancellationToken);
-        }
-
-        Directory.Delete(dir, recursive: true);
-        return (fdatasync, fsync);
     }
 
     private static double SequentialWrite(string path, long totalBytes)

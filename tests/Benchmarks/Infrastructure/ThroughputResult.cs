@@ -24,4 +24,25 @@ internal sealed record ThroughputResult(string Target, Workload Workload, long O
     /// same source, so a lag in publishing them cancels out), or null when the store does not count fsyncs.
     /// </summary>
     public double? AppendsPerFsync => Counters is { Fsyncs: > 0 } c ? (double)c.Appends / c.Fsyncs : null;
+
+    /// <summary>Adds up several rounds of the same store and workload: ops, windows, latencies and counters.</summary>
+    public static ThroughputResult Combine(IReadOnlyList<ThroughputResult> rounds)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(rounds.Count);
+        var latency = new LatencyHistogram();
+        SyncCounters? counters = new SyncCounters(0, 0, 0);
+        foreach (ThroughputResult r in rounds)
+        {
+            latency.Add(r.Latency);
+            counters = counters is { } c && r.Counters is { } rc ? new SyncCounters(c.Appends + rc.Appends, c.Commits + rc.Commits, c.Fsyncs + rc.Fsyncs) : null;
+        }
+
+        return rounds[0] with
+        {
+            Ops = rounds.Sum(r => r.Ops),
+            Elapsed = TimeSpan.FromTicks(rounds.Sum(r => r.Elapsed.Ticks)),
+            Latency = latency,
+            Counters = counters,
+        };
+    }
 }

@@ -12,10 +12,59 @@ internal static class Stores
     public const string Postgres = "PostgreSQL";
     public const string FilePerGrain = "file-per-grain";
     public const string GroupCommit = "bare group commit";
+    public const string DiskFDataSync = "disk: write + fdatasync";
+    public const string DiskFSync = "disk: write + fsync (FlushToDisk)";
+
+    /// <summary>
+    /// Runs every store in <paramref name="stores"/> for <paramref name="rounds"/> rounds, alternating stores within
+    /// each round (each round measures 1/rounds of the workload), so that all of them see the shared machine in
+    /// the same states; then adds each store's rounds up. A store that fails or is unavailable in a round keeps
+    /// that outcome.
+    /// </summary>
+    public static async Task<Dictionary<string, Outcome>> RunInterleavedAsync(
+        RunContext context,
+        IReadOnlyList<StoreRun> stores,
+        int rounds,
+        CancellationToken cancellationToken)
+    {
+        var results = stores.ToDictionary(s => s.Key, _ => new List<ThroughputResult>());
+        var failures = new Dictionary<string, Outcome>();
+        for (int round = 0; round < rounds; round++)
+        {
+            foreach ((string key, string store, Workload workload, SyncPolicy policy) in stores)
+            {
+                if (failures.ContainsKey(key))
+                {
+                    continue;
+                }
+
+                Workload slice = workload with
+                {
+                    Duration = workload.Duration / rounds,
+                    MeasuredOpsPerWriter = workload.MeasuredOpsPerWriter is { } n ? Math.Max(1, n / rounds) : null,
+                };
+                Outcome outcome = await RunAsync(context, store, slice, cancellationToken, policy);
+                if (outcome.Result is { } r)
+                {
+                    results[key].Add(r);
+                }
+                else
+                {
+                    failures[key] = outcome;
+                }
+            }
+        }
+
+        return stores.ToDictionary(
+            s => s.Key,
+            s => failures.TryGetValue(s.Key, out Outcome? failed) ? failed : new Outcome(ThroughputResult.Combine(results[s.Key]), "ok"));
+    }
+
+    public static string WalLabel(SyncPolicy policy) => $"{Wal} ({policy})";
 
     public static async Task<Outcome> RunAsync(RunContext context, string store, Workload workload, CancellationToken cancellationToken, SyncPolicy policy = SyncPolicy.Always)
     {
-        string label = store == Wal ? $"{Wal} ({policy})" : store;
+        string label = store == Wal ? WalLabel(policy) : store;
         if (store == Wal && !WalFactory.IsAvailable)
         {
             return new Outcome(null, "pending");
@@ -36,6 +85,8 @@ internal static class Stores
                 Postgres => new PostgresTarget(context.Postgres!),
                 FilePerGrain => new FilePerGrainTarget(Path.Combine(dir, "grains")),
                 GroupCommit => new GroupCommitTarget(dir),
+                DiskFDataSync => new DiskSyncTarget(dir, dataOnly: true),
+                DiskFSync => new DiskSyncTarget(dir, dataOnly: false),
                 _ => throw new ArgumentOutOfRangeException(nameof(store), store, "Unknown store."),
             };
             await using (target)

@@ -31,16 +31,18 @@ internal sealed class ThroughputScenario : IScenario
             foreach (int writers in WriterCounts.Reverse())
             {
                 var workload = new Workload(writers, size, context.Warmup, context.Window);
+                var runs = AlwaysStores.Select(store => new StoreRun(store, store, workload)).ToList();
+                runs.Add(new StoreRun(nameof(SyncPolicy.Interval), Stores.Wal, workload, SyncPolicy.Interval));
+                runs.Add(new StoreRun(nameof(SyncPolicy.None), Stores.Wal, workload, SyncPolicy.None));
+                Dictionary<string, Outcome> outcomes = await Stores.RunInterleavedAsync(context, runs, context.Rounds, cancellationToken);
                 foreach (string store in AlwaysStores)
                 {
-                    always[(store, writers, size)] = await Stores.RunAsync(context, store, workload, cancellationToken);
+                    always[(store, writers, size)] = outcomes[store];
                 }
 
-                policies[(SyncPolicy.Always, writers, size)] = always[(Stores.Wal, writers, size)];
-                foreach (SyncPolicy policy in new[] { SyncPolicy.Interval, SyncPolicy.None })
-                {
-                    policies[(policy, writers, size)] = await Stores.RunAsync(context, Stores.Wal, workload, cancellationToken, policy);
-                }
+                policies[(SyncPolicy.Always, writers, size)] = outcomes[Stores.Wal];
+                policies[(SyncPolicy.Interval, writers, size)] = outcomes[nameof(SyncPolicy.Interval)];
+                policies[(SyncPolicy.None, writers, size)] = outcomes[nameof(SyncPolicy.None)];
             }
         }
 
