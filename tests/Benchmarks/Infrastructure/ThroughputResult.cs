@@ -1,0 +1,48 @@
+using Actors.Benchmarks.Peers;
+
+namespace Actors.Benchmarks.Infrastructure;
+
+/// <summary>What one driver run measured.</summary>
+/// <param name="Target">The store's name.</param>
+/// <param name="Workload">What was run.</param>
+/// <param name="Ops">Acknowledged appends inside the measured window.</param>
+/// <param name="Elapsed">The measured window.</param>
+/// <param name="Latency">Latency of every measured append (call to acknowledgement).</param>
+/// <param name="Counters">Sync counters over the window, when the store exposes them.</param>
+internal sealed record ThroughputResult(string Target, Workload Workload, long Ops, TimeSpan Elapsed, LatencyHistogram Latency, SyncCounters? Counters)
+{
+    public double OpsPerSecond => Ops / Elapsed.TotalSeconds;
+
+    public double BytesPerSecond => OpsPerSecond * Workload.PayloadBytes;
+
+    public TimeSpan? P50 => Latency.Percentile(50);
+
+    public TimeSpan? P99 => Latency.Percentile(99);
+
+    /// <summary>
+    /// Appends per fsync over the window from the store's own counters (both numerator and denominator from the
+    /// same source, so a lag in publishing them cancels out), or null when the store does not count fsyncs.
+    /// </summary>
+    public double? AppendsPerFsync => Counters is { Fsyncs: > 0 } c ? (double)c.Appends / c.Fsyncs : null;
+
+    /// <summary>Adds up several rounds of the same store and workload: ops, windows, latencies and counters.</summary>
+    public static ThroughputResult Combine(IReadOnlyList<ThroughputResult> rounds)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(rounds.Count);
+        var latency = new LatencyHistogram();
+        SyncCounters? counters = new SyncCounters(0, 0, 0);
+        foreach (ThroughputResult r in rounds)
+        {
+            latency.Add(r.Latency);
+            counters = counters is { } c && r.Counters is { } rc ? new SyncCounters(c.Appends + rc.Appends, c.Commits + rc.Commits, c.Fsyncs + rc.Fsyncs) : null;
+        }
+
+        return rounds[0] with
+        {
+            Ops = rounds.Sum(r => r.Ops),
+            Elapsed = TimeSpan.FromTicks(rounds.Sum(r => r.Elapsed.Ticks)),
+            Latency = latency,
+            Counters = counters,
+        };
+    }
+}
