@@ -1,4 +1,3 @@
-#if WAL_ENGINE
 using Actors.Wal.IO;
 
 namespace Actors.Wal.Tests.Properties;
@@ -72,4 +71,3 @@ internal sealed class CrashOnFsyncFileSystem : IFileSystem
         public void Dispose() => inner.Dispose();
     }
 }
-#endif

@@ -1,4 +1,3 @@
-#if WAL_ENGINE
 using System.Text;
 using Actors.Wal.Format;
 using Actors.Wal.Tests.Conformance;
@@ -250,4 +249,3 @@ internal sealed class WalCrashModelChecker(WriteAheadLog log, ConformanceTimePro
         public override string ToString() => $"{StreamId}: {string.Join(", ", Payloads.Select(p => Encoding.ASCII.GetString(p)))}";
     }
 }
-#endif

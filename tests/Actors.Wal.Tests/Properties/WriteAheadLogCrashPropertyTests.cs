@@ -1,4 +1,3 @@
-#if WAL_ENGINE
 using Actors.Wal.Tests.Conformance;
 using FsCheck;
 using FsCheck.Fluent;
@@ -91,4 +90,3 @@ public sealed class WriteAheadLogCrashPropertyTests(ITestOutputHelper output)
             $"crashes {Crashes} (inside fsync {InsideFsync}; tail cut or zeroed {CutOrZeroed}, zeros appended {ZerosAppended}); pending batches present after reopen {PendingPresent}, absent {PendingAbsent}";
     }
 }
-#endif
