@@ -37,6 +37,9 @@ internal static class ThroughputDriver
         ThrowIfFaulted(all);
 
         SyncCounters? before = await target.ReadCountersAsync(cancellationToken);
+        using Process self = Process.GetCurrentProcess();
+        TimeSpan cpuBefore = self.TotalProcessorTime;
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         long start = Stopwatch.GetTimestamp();
         window.Open(start);
         long end;
@@ -53,6 +56,9 @@ internal static class ThroughputDriver
             end = Stopwatch.GetTimestamp();
         }
 
+        long allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+        self.Refresh();
+        TimeSpan cpu = self.TotalProcessorTime - cpuBefore;
         SyncCounters? after = await target.ReadCountersAsync(cancellationToken);
         window.Stop();
         if (await Task.WhenAny(all, Task.Delay(DrainTimeout, cancellationToken)) != all)
@@ -68,7 +74,11 @@ internal static class ThroughputDriver
         }
 
         SyncCounters? delta = before is { } b && after is { } a ? a - b : null;
-        return new ThroughputResult(target.Name, workload, merged.Count, Stopwatch.GetElapsedTime(start, end), merged, delta);
+        return new ThroughputResult(target.Name, workload, merged.Count, Stopwatch.GetElapsedTime(start, end), merged, delta)
+        {
+            ProcessCpu = cpu,
+            AllocatedBytes = allocated,
+        };
     }
 
     private static async Task WriteLoopAsync(

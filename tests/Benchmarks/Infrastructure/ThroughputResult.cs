@@ -11,7 +11,19 @@ namespace Actors.Benchmarks.Infrastructure;
 /// <param name="Counters">Sync counters over the window, when the store exposes them.</param>
 internal sealed record ThroughputResult(string Target, Workload Workload, long Ops, TimeSpan Elapsed, LatencyHistogram Latency, SyncCounters? Counters)
 {
+    /// <summary>CPU time (user + system) of this whole process over the window: harness plus in-process store.</summary>
+    public TimeSpan ProcessCpu { get; init; }
+
+    /// <summary>Managed bytes this process allocated over the window.</summary>
+    public long AllocatedBytes { get; init; }
+
     public double OpsPerSecond => Ops / Elapsed.TotalSeconds;
+
+    /// <summary>Process CPU microseconds per acknowledged append.</summary>
+    public double CpuMicrosecondsPerOp => Ops == 0 ? 0 : ProcessCpu.TotalMicroseconds / Ops;
+
+    /// <summary>Managed bytes allocated per acknowledged append (harness included).</summary>
+    public double AllocatedBytesPerOp => Ops == 0 ? 0 : (double)AllocatedBytes / Ops;
 
     public double BytesPerSecond => OpsPerSecond * Workload.PayloadBytes;
 
@@ -43,6 +55,8 @@ internal sealed record ThroughputResult(string Target, Workload Workload, long O
             Elapsed = TimeSpan.FromTicks(rounds.Sum(r => r.Elapsed.Ticks)),
             Latency = latency,
             Counters = counters,
+            ProcessCpu = TimeSpan.FromTicks(rounds.Sum(r => r.ProcessCpu.Ticks)),
+            AllocatedBytes = rounds.Sum(r => r.AllocatedBytes),
         };
     }
 }

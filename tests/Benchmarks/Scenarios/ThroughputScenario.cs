@@ -57,8 +57,9 @@ internal sealed class ThroughputScenario : IScenario
         context.Report.Note("\n1a. Acknowledged appends under each store's durable setting (WAL `Always`; PostgreSQL one INSERT per " +
             "transaction, synchronous_commit=on; file-per-grain temp+fsync+rename+fsync(dir); bare group commit: one write + fdatasync per group). " +
             "MB/s counts event payload bytes only. appends/fsync: from the store's own counters over the window (PostgreSQL: " +
-            "pg_stat_database.xact_commit ÷ pg_stat_wal.wal_sync).\n");
-        var table = new Table("writers", "event", "store", "appends/s", "MB/s", "p50", "p99", "appends/fsync");
+            "pg_stat_database.xact_commit ÷ pg_stat_wal.wal_sync). CPU and allocations are this process's per acknowledged append " +
+            "(harness included; PostgreSQL's server CPU is not in it).\n");
+        var table = new Table("writers", "event", "store", "appends/s", "MB/s", "p50", "p99", "appends/fsync", "CPU µs/append", "alloc B/append");
         foreach ((string store, int writers, int size) in always.Keys.OrderBy(k => k.Size).ThenBy(k => k.Writers))
         {
             Outcome o = always[(store, writers, size)];
@@ -70,7 +71,9 @@ internal sealed class ThroughputScenario : IScenario
                 o.Cell(r => Fmt.MBps(r.BytesPerSecond)),
                 o.Cell(r => Fmt.Latency(r.P50)),
                 o.Cell(r => Fmt.Latency(r.P99)),
-                o.Cell(r => r.AppendsPerFsync is { } a ? Fmt.Number(a) : "-"));
+                o.Cell(r => r.AppendsPerFsync is { } a ? Fmt.Number(a) : "-"),
+                o.Cell(r => Fmt.Number(r.CpuMicrosecondsPerOp)),
+                o.Cell(r => Fmt.Number(r.AllocatedBytesPerOp, "0")));
         }
 
         context.Report.Print(table);
@@ -103,7 +106,7 @@ internal sealed class ThroughputScenario : IScenario
     private static void PrintPolicies(RunContext context, Dictionary<(SyncPolicy Policy, int Writers, int Size), Outcome> policies)
     {
         context.Report.Note("\n1c. The log under each sync policy (Interval: fsync every 100 ms; None: the OS decides). Ratio: ÷ Always.\n");
-        var table = new Table("writers", "event", "Always appends/s", "Interval appends/s", "None appends/s", "Interval ÷ Always", "None ÷ Always", "Interval p99", "None p99");
+        var table = new Table("writers", "event", "Always appends/s", "Interval appends/s", "None appends/s", "Interval ÷ Always", "None ÷ Always", "Interval p99", "None p99", "None CPU µs/append");
         foreach (int size in PayloadSizes)
         {
             foreach (int writers in WriterCounts)
@@ -120,7 +123,8 @@ internal sealed class ThroughputScenario : IScenario
                     Fmt.Ratio(i.OpsPerSecond, a.OpsPerSecond),
                     Fmt.Ratio(n.OpsPerSecond, a.OpsPerSecond),
                     i.Cell(r => Fmt.Latency(r.P99)),
-                    n.Cell(r => Fmt.Latency(r.P99)));
+                    n.Cell(r => Fmt.Latency(r.P99)),
+                    n.Cell(r => Fmt.Number(r.CpuMicrosecondsPerOp)));
             }
         }
 
