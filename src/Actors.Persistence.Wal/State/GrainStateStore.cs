@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Actors.Persistence.Wal.Diagnostics;
 using Actors.Persistence.Wal.Format;
 using Actors.Wal;
 using Microsoft.Extensions.Logging;
@@ -134,9 +135,11 @@ public sealed partial class GrainStateStore
             catch (Exception ex)
             {
                 head.Loaded = false;
+                PersistenceInstruments.Failed(_store.Name);
                 throw new GrainStorageFailedException(grainId, _store.Name, expected, ex);
             }
 
+            PersistenceInstruments.StateRecordsAppended(_store.Name, changes.Count);
             var tags = new string?[changes.Count];
             for (int i = 0; i < changes.Count; i++)
             {
