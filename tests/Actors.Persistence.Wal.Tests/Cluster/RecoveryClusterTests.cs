@@ -37,7 +37,15 @@ public sealed class RecoveryClusterTests
     [Fact]
     public async Task Activation_UnknownEventType_FailsWithClearMessageAndLeavesLogIntact()
     {
-        await using TestCluster cluster = await WalCluster.StartAsync();
+        bool upcast = false;
+        await using TestCluster cluster = await WalCluster.StartAsync(o =>
+        {
+            if (upcast)
+            {
+                o.Codec = new JsonWalCodec(new JsonWalCodecOptions().AddUpcaster("ledger-frozen", "ledger-note", json =>
+                    new System.Text.Json.Nodes.JsonObject { ["text"] = "frozen: " + json["reason"]!.GetValue<string>() }));
+            }
+        });
         await cluster.Client.GetGrain<ILedgerGrain>("mallory").CreditMany(2, 1m);
         await cluster.StopSiloAsync(cluster.Primary);
 
@@ -61,6 +69,12 @@ public sealed class RecoveryClusterTests
 
         // Activation failed again on a second call: nothing was truncated to make it succeed.
         await Assert.ThrowsAsync<GrainStorageLoadException>(() => cluster.Client.GetGrain<ILedgerGrain>("mallory").Get());
+
+        // Teaching the codec the old name (an upcaster) makes the same, untouched log readable.
+        upcast = true;
+        await cluster.RestartSiloAsync(cluster.Primary);
+        LedgerSnapshot recovered = await cluster.Client.GetGrain<ILedgerGrain>("mallory").Get();
+        Assert.Equal((2m, 3, 3L), (recovered.Balance, recovered.Entries, recovered.Version));
     }
 
     private static Dictionary<string, string> HashSegments(string directory) =>

@@ -165,4 +165,17 @@ public sealed class GrainStateStoreTests
         Assert.False(store.Forget(Grain));
         Assert.Equal(new StateSnapshot(new Profile("Ada", 36), "1", true), await store.ReadAsync(Grain, "profile", typeof(Profile)));
     }
+
+    [Fact]
+    public async Task ReadAsync_StreamHoldsJournalEvents_FailsExplainingTheMix()
+    {
+        var factory = new SharedLogFactory();
+        byte[] journalRecord = new Actors.Persistence.Wal.Format.GrainRecord(Actors.Persistence.Wal.Format.GrainRecordKind.JournalEvent, "", "x", "{}"u8.ToArray()).ToArray();
+        await factory.Log.AppendAsync("profile/ada", 0, [journalRecord]);
+
+        var ex = await Assert.ThrowsAsync<GrainStorageLoadException>(() => new GrainStateStore(factory.CreateStore()).ReadAsync(Grain, "profile", typeof(Profile)));
+
+        Assert.Contains("journal events", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, ex.Version);
+    }
 }
