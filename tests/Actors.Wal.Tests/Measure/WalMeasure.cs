@@ -29,18 +29,20 @@ if (mode is "append" or "all")
 static void MeasureIndex(int count)
 {
     long before = GC.GetTotalMemory(forceFullCollection: true);
-    var index = new StreamIndex(1024);
+    var index = new StreamIndex();
     for (int i = 0; i < count; i++)
     {
         byte[] id = Encoding.UTF8.GetBytes($"account/{i}");
-        var entry = StreamEntry.CreateNew(StreamHash.Compute(id), null);
+        var entry = StreamEntry.CreateNew(StreamHash.Compute(id));
         entry.LatestPosition = i;
         entry.Version = 1;
-        index.Add(entry);
+        index.Add(entry, null);
     }
 
+    index.DemoteAll();
+
     long after = GC.GetTotalMemory(forceFullCollection: true);
-    Console.WriteLine($"index only: {count:N0} idle streams, {(after - before) / (double)count:F1} bytes/stream (capacity {index.Capacity:N0} slots of 56 bytes)");
+    Console.WriteLine($"index only: {count:N0} idle streams, {(after - before) / (double)count:F1} bytes/stream (arrays {index.ArrayBytes / (double)count:F1} bytes/stream)");
     GC.KeepAlive(index);
 }
 
