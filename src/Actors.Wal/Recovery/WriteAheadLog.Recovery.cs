@@ -252,7 +252,8 @@ public sealed partial class WriteAheadLog
         if (tornTail is { } torn)
         {
             var reader = opened[^1].Reader;
-            long end = reader.NonZeroEnd(torn.Offset);
+            // A preallocated file is zero-filled up to the segment size: report the damaged (non-zero) extent only.
+            long end = reader.FileLength >= torn.Segment.Header.SegmentSizeBytes ? reader.NonZeroEnd(torn.Offset) : reader.FileLength;
             truncatedBytes = Math.Max(0, end - torn.Offset);
             notes.Add(readOnly
                 ? $"{torn.Segment.Path} offset {torn.Offset}: torn tail of {truncatedBytes} bytes (not truncated: read-only)."
@@ -300,7 +301,7 @@ public sealed partial class WriteAheadLog
 
         lock (_stateLock)
         {
-            _index.DropIds();
+            _index.DemoteAll();
             ComputeLiveBytes();
         }
 
@@ -367,8 +368,10 @@ public sealed partial class WriteAheadLog
         {
             foreach (var entry in snapshot.Streams)
             {
-                _index.Add(entry);
+                _index.Add(entry, null);
             }
+
+            _index.DemoteAll();
 
             foreach (var (id, _, writeOffset, summary) in snapshot.Segments)
             {
@@ -429,7 +432,7 @@ public sealed partial class WriteAheadLog
             int slot = _index.Find(hash, id, MatchesOnDisk);
             if (slot < 0)
             {
-                slot = _index.Add(StreamEntry.CreateNew(hash, id));
+                slot = _index.Add(StreamEntry.CreateNew(hash), id);
             }
 
             _index.At(slot).Apply(h.Type, position, version, hasBase, baseIsTombstone, baseVersion);
@@ -449,6 +452,7 @@ public sealed partial class WriteAheadLog
                 .Select(s => (s.Id, s.IsSealed, s.WriteOffset, _summaries.TryGetValue(s.Id, out var sum) ? sum : new SegmentSummary()))
                 .ToList();
             data = RecoverySnapshot.Serialize(clean, active.Id, active.WriteOffset, _nextLsn, _index, segments);
+            _index.DemoteAll();
         }
 
         string dir = _options.Directory;

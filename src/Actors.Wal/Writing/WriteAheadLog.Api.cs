@@ -95,7 +95,7 @@ public sealed partial class WriteAheadLog
 
     private ValueTask<T> Enqueue<T>(WriteRequest<T> request, CancellationToken cancellationToken)
     {
-        if (!_queue.Writer.TryWrite(request))
+        if (!TryQueue(request))
         {
             ThrowIfClosed();
             throw new ObjectDisposedException(nameof(WriteAheadLog));
@@ -104,6 +104,18 @@ public sealed partial class WriteAheadLog
         return cancellationToken.CanBeCanceled
             ? new ValueTask<T>(request.Task.WaitAsync(cancellationToken))
             : new ValueTask<T>(request.Task);
+    }
+
+    private bool TryQueue(WriteRequest request)
+    {
+        Interlocked.Increment(ref _pendingRequests);
+        if (_queue.Writer.TryWrite(request))
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _pendingRequests);
+        return false;
     }
 
     private void ThrowIfTooLarge(string streamId, long framed, string paramName)

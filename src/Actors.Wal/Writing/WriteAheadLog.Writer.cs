@@ -63,6 +63,7 @@ public sealed partial class WriteAheadLog
                 bytes += request.FramedBytes;
             }
 
+            Interlocked.Add(ref _pendingRequests, -group.Count);
             ProcessGroup(group);
         }
 
@@ -173,8 +174,9 @@ public sealed partial class WriteAheadLog
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex)
         {
+            // Any error after framing started leaves the outcome of the group unknown: fail the log (never retry).
             EnterFailed(_operation, ex);
             var error = NewFailure();
             foreach (var request in group)
@@ -285,7 +287,7 @@ public sealed partial class WriteAheadLog
             lock (_stateLock)
             {
                 int slot = _index.Find(request.Hash, request.StreamId, MatchesOnDisk);
-                entry = slot >= 0 ? _index.At(slot) : StreamEntry.CreateNew(request.Hash, request.StreamId);
+                entry = slot >= 0 ? _index.At(slot) : StreamEntry.CreateNew(request.Hash);
             }
 
             return true;
@@ -424,7 +426,7 @@ public sealed partial class WriteAheadLog
                 int slot = _index.Find(entry.Hash, id, MatchesOnDisk);
                 if (slot < 0)
                 {
-                    _index.Add(entry);
+                    _index.Add(entry, id);
                 }
                 else
                 {
@@ -453,7 +455,7 @@ public sealed partial class WriteAheadLog
 
     private void RequestBackgroundFlush()
     {
-        if (Interlocked.Exchange(ref _backgroundFlushQueued, 1) == 0 && !_queue.Writer.TryWrite(new FlushRequest()))
+        if (Interlocked.Exchange(ref _backgroundFlushQueued, 1) == 0 && !TryQueue(new FlushRequest()))
         {
             Interlocked.Exchange(ref _backgroundFlushQueued, 0);
         }
@@ -461,7 +463,7 @@ public sealed partial class WriteAheadLog
 
     private void QueueBackgroundSpacePass()
     {
-        if (Interlocked.Exchange(ref _backgroundSpaceQueued, 1) == 0 && !_queue.Writer.TryWrite(new SpaceRequest()))
+        if (Interlocked.Exchange(ref _backgroundSpaceQueued, 1) == 0 && !TryQueue(new SpaceRequest()))
         {
             Interlocked.Exchange(ref _backgroundSpaceQueued, 0);
         }

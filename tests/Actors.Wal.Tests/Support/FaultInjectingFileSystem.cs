@@ -26,8 +26,18 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
     /// <summary>When set, every file fsync throws EIO.</summary>
     public bool FailFsync { get; set; }
 
-    /// <summary>Bytes the "disk" accepts in writes from now on; past it writes are cut and throw ENOSPC.</summary>
-    public long? FreeBytes { get; set; }
+    private long? _freeBytes;
+
+    /// <summary>Bytes the "disk" accepts in writes from now on (setting it resets the count); past it writes are cut and throw ENOSPC.</summary>
+    public long? FreeBytes
+    {
+        get => _freeBytes;
+        set
+        {
+            _freeBytes = value;
+            _bytesWritten = 0;
+        }
+    }
 
     /// <summary>When set, the next write stores only this many bytes and throws (a torn write).</summary>
     public int? TearNextWriteAfter { get; set; }
