@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Actors.Journaling;
+using Actors.Runtime.Tests.Grains;
+
+namespace Actors.Runtime.Tests.Infrastructure;
+
+/// <summary>
+/// A scriptable journal store: keeps events per grain, refuses to encode <see cref="Unencodable"/>, and fails or
+/// rejects the next append on request. Records appends, confirmations and deactivations.
+/// </summary>
+public sealed class TestJournalStore : IJournalAdaptorFactory
+{
+    private readonly ConcurrentDictionary<GrainId, Stream> _streams = new();
+
+    /// <summary>Thrown by the next append; whether the events were stored first is <see cref="StoreBeforeFailing"/>.</summary>
+    public Exception? FailNextAppend { get; set; }
+
+    public bool StoreBeforeFailing { get; set; }
+
+    public ConcurrentQueue<string> Log { get; } = new();
+
+    public void Seed(GrainId grainId, JournalCheckpoint<LedgerState>? checkpoint, params (long Version, LedgerEvent Event)[] events)
+    {
+        Stream stream = _streams.GetOrAdd(grainId, _ => new Stream());
+        stream.Checkpoint = checkpoint;
+        stream.Events.AddRange(events.Select(e => (e.Version, (object)e.Event)));
+    }
+
+    public IJournalAdaptor<TState, TEvent> Create<TState, TEvent>(JournalAdaptorContext context)
+        where TState : class, new()
+        where TEvent : class
+        => new Adaptor<TState, TEvent>(this, context.GrainId, _streams.GetOrAdd(context.GrainId, _ => new Stream()));
+
+    private sealed class Stream
+    {
+        public object? Checkpoint { get; set; }
+
+        public List<(long Version, object Event)> Events { get; } = [];
+
+        public long Version => Events.Count == 0 ? (Checkpoint as JournalCheckpoint<LedgerState>)?.Version ?? 0 : Events[^1].Version;
+    }
+
+    private sealed class Prepared(object[] events) : PreparedEvents
+    {
+        public object[] Events { get; } = events;
+
+        public override int Count => Events.Length;
+    }
+
+    private sealed class Adaptor<TState, TEvent>(TestJournalStore store, GrainId grainId, Stream stream) : IJournalAdaptor<TState, TEvent>
+        where TState : class, new()
+        where TEvent : class
+    {
+        public Task<JournalCheckpoint<TState>?> ReadCheckpointAsync(CancellationToken cancellationToken)
+            => Task.FromResult(stream.Checkpoint as JournalCheckpoint<TState>);
+
+        public async IAsyncEnumerable<JournalEntry<TEvent>> ReadEventsAsync(long fromVersion, long toVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            foreach ((long version, object @event) in stream.Events.ToArray())
+            {
+                if (version >= fromVersion && version <= toVersion)
+                {
+                    yield return new JournalEntry<TEvent>(version, (TEvent)@event);
+                }
+            }
+        }
+
+        public PreparedEvents PrepareEvents(IReadOnlyList<TEvent> events)
+        {
+            if (events.OfType<Unencodable>().Any())
+            {
+                throw new NotSupportedException("The test codec cannot encode Unencodable.");
+            }
+
+            return new Prepared([.. events]);
+        }
+
+        public async Task AppendAsync(long expectedVersion, IReadOnlyList<PreparedEvents> batches, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            object[] events = [.. batches.SelectMany(b => ((Prepared)b).Events)];
+            if (store.FailNextAppend is { } failure)
+            {
+                store.FailNextAppend = null;
+                if (failure is EventRejectedException || !store.StoreBeforeFailing)
+                {
+                    throw failure;
+                }
+
+                Store(expectedVersion, events);
+                throw failure;
+            }
+
+            Store(expectedVersion, events);
+            store.Log.Enqueue($"append:{grainId.Key}:{expectedVersion}+{events.Length}");
+        }
+
+        public Task OnConfirmedAsync(TState confirmedState, long version, CancellationToken cancellationToken)
+        {
+            store.Log.Enqueue($"confirmed:{grainId.Key}:{version}:{(confirmedState as LedgerState)?.Balance}");
+            return Task.CompletedTask;
+        }
+
+        public Task OnDeactivateAsync(TState confirmedState, long version, CancellationToken cancellationToken)
+        {
+            store.Log.Enqueue($"deactivated:{grainId.Key}:{version}:{(confirmedState as LedgerState)?.Balance}");
+            return Task.CompletedTask;
+        }
+
+        private void Store(long expectedVersion, object[] events)
+        {
+            if (stream.Version != expectedVersion)
+            {
+                throw new InvalidOperationException($"version conflict: stream at {stream.Version}, expected {expectedVersion}");
+            }
+
+            for (int i = 0; i < events.Length; i++)
+            {
+                stream.Events.Add((expectedVersion + i + 1, events[i]));
+            }
+        }
+    }
+}
