@@ -35,6 +35,19 @@ public sealed class RecoveryClusterTests
     }
 
     [Fact]
+    public async Task KillSilo_LogIsAbandonedNotClosed_NextOpenSeesUncleanShutdownAndTheData()
+    {
+        await using TestCluster cluster = await WalCluster.StartAsync();
+        await cluster.Client.GetGrain<ILedgerGrain>("k").CreditMany(3, 2m);
+
+        await cluster.KillSiloAsync(cluster.Primary);
+
+        await using WriteAheadLog log = await WriteAheadLog.OpenAsync(new WriteAheadLogOptions { Directory = WalCluster.LogDirectory(cluster), PreallocateSegments = false, SegmentSizeBytes = 4 * 1024 * 1024, MaxRecordSizeBytes = 256 * 1024 });
+        Assert.False(log.GetStatistics().Recovery.CleanShutdown);
+        Assert.Equal(3, log.GetStreamInfo("ledger/k").Version);
+    }
+
+    [Fact]
     public async Task Activation_UnknownEventType_FailsWithClearMessageAndLeavesLogIntact()
     {
         bool upcast = false;
@@ -52,6 +65,7 @@ public sealed class RecoveryClusterTests
         string directory = WalCluster.LogDirectory(cluster);
         await using (WriteAheadLog log = await WriteAheadLog.OpenAsync(new WriteAheadLogOptions { Directory = directory, PreallocateSegments = false, SegmentSizeBytes = 4 * 1024 * 1024, MaxRecordSizeBytes = 256 * 1024 }))
         {
+            Assert.True(log.GetStatistics().Recovery.CleanShutdown, "a graceful silo stop must flush and close the log");
             byte[] foreign = new GrainRecord(GrainRecordKind.JournalEvent, "", "ledger-frozen", "{\"reason\":\"audit\"}"u8.ToArray()).ToArray();
             await log.AppendAsync("ledger/mallory", 2, [foreign]);
         }
