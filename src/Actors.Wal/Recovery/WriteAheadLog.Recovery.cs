@@ -301,7 +301,7 @@ public sealed partial class WriteAheadLog
 
         lock (_stateLock)
         {
-            _index.DropIds();
+            _index.DemoteAll();
             ComputeLiveBytes();
         }
 
@@ -368,8 +368,10 @@ public sealed partial class WriteAheadLog
         {
             foreach (var entry in snapshot.Streams)
             {
-                _index.Add(entry);
+                _index.Add(entry, null);
             }
+
+            _index.DemoteAll();
 
             foreach (var (id, _, writeOffset, summary) in snapshot.Segments)
             {
@@ -430,7 +432,7 @@ public sealed partial class WriteAheadLog
             int slot = _index.Find(hash, id, MatchesOnDisk);
             if (slot < 0)
             {
-                slot = _index.Add(StreamEntry.CreateNew(hash, id));
+                slot = _index.Add(StreamEntry.CreateNew(hash), id);
             }
 
             _index.At(slot).Apply(h.Type, position, version, hasBase, baseIsTombstone, baseVersion);
@@ -450,6 +452,7 @@ public sealed partial class WriteAheadLog
                 .Select(s => (s.Id, s.IsSealed, s.WriteOffset, _summaries.TryGetValue(s.Id, out var sum) ? sum : new SegmentSummary()))
                 .ToList();
             data = RecoverySnapshot.Serialize(clean, active.Id, active.WriteOffset, _nextLsn, _index, segments);
+            _index.DemoteAll();
         }
 
         string dir = _options.Directory;

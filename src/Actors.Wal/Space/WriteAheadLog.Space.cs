@@ -219,7 +219,6 @@ public sealed partial class WriteAheadLog
             bool hasBase = items[0].Kind != RecordType.Events;
             updated.Apply(RecordType.Relocated, position, entry.Version, hasBase, items[0].Kind == RecordType.Tombstone, hasBase ? items[0].Version : 0);
             string streamId = System.Text.Encoding.UTF8.GetString(id);
-            updated.Id = streamId;
             _tentative[streamId] = updated;
             long maxEvent = items.Where(i => i.Kind == RecordType.Events).Select(i => i.Version).DefaultIfEmpty(0).Max();
             _summaryAdds.Add((LogPosition.Segment(position), entry.Hash, maxEvent, size));

@@ -287,7 +287,7 @@ public sealed partial class WriteAheadLog
             lock (_stateLock)
             {
                 int slot = _index.Find(request.Hash, request.StreamId, MatchesOnDisk);
-                entry = slot >= 0 ? _index.At(slot) : StreamEntry.CreateNew(request.Hash, request.StreamId);
+                entry = slot >= 0 ? _index.At(slot) : StreamEntry.CreateNew(request.Hash);
             }
 
             return true;
@@ -426,7 +426,7 @@ public sealed partial class WriteAheadLog
                 int slot = _index.Find(entry.Hash, id, MatchesOnDisk);
                 if (slot < 0)
                 {
-                    _index.Add(entry);
+                    _index.Add(entry, id);
                 }
                 else
                 {
