@@ -302,6 +302,14 @@ public sealed partial class WriteAheadLog
         lock (_stateLock)
         {
             _index.DemoteAll();
+            foreach (var (id, summary) in _summaries)
+            {
+                if (_segments.TryGetValue(id, out var segment) && segment.IsSealed)
+                {
+                    summary.Freeze();
+                }
+            }
+
             ComputeLiveBytes();
         }
 

@@ -31,7 +31,7 @@ public sealed partial class WriteAheadLog
         foreach (var (id, summary) in _summaries)
         {
             long live = 0;
-            foreach (var (hash, item) in summary.Items)
+            foreach (var (hash, item) in summary.Entries())
             {
                 if (IsLive(hash, item, id))
                 {
@@ -181,7 +181,7 @@ public sealed partial class WriteAheadLog
         {
             foreach (uint segmentId in targets)
             {
-                foreach (var (hash, item) in _summaries[segmentId].Items)
+                foreach (var (hash, item) in _summaries[segmentId].Entries())
                 {
                     _slotScratch.Clear();
                     _index.CollectSlots(hash, _slotScratch);

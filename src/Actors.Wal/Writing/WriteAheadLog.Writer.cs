@@ -381,6 +381,14 @@ public sealed partial class WriteAheadLog
         WriteBuffer();
         Fsync(old);
         old.IsSealed = true;
+        lock (_stateLock)
+        {
+            if (_summaries.TryGetValue(old.Id, out var sealedSummary))
+            {
+                sealedSummary.Freeze();
+            }
+        }
+
         CreateSegment(old.Id + 1, _nextLsn);
         _snapshotDue = true;
         LogRotated(old.Id, old.WriteOffset, _active!.Id);
