@@ -8,6 +8,7 @@ namespace Actors.Wal;
 public sealed partial class WriteAheadLog
 {
     private const int ReadAttempts = 3;
+    private const int SpeculativeReadBytes = 512;
 
     /// <inheritdoc />
     /// <exception cref="EventsReclaimedException">A point-in-time bound reaches records that space management already deleted.</exception>
@@ -288,7 +289,8 @@ public sealed partial class WriteAheadLog
 
         try
         {
-            Span<byte> head = stackalloc byte[RecordHeader.Size];
+            // One read serves small records entirely; larger ones read the rest in a second call.
+            Span<byte> head = stackalloc byte[SpeculativeReadBytes];
             int n = segment.File.Read(offset, head);
             if (!RecordHeader.TryRead(head[..n], _maxRecordLength, out var header, out string? reason))
             {
@@ -296,7 +298,9 @@ public sealed partial class WriteAheadLog
             }
 
             byte[] bytes = new byte[header.Length];
-            if (segment.File.Read(offset, bytes) < bytes.Length)
+            int prefix = Math.Min(n, bytes.Length);
+            head[..prefix].CopyTo(bytes);
+            if (prefix < bytes.Length && segment.File.Read(offset + prefix, bytes.AsSpan(prefix)) < bytes.Length - prefix)
             {
                 throw new LogCorruptedException(segment.Path, offset, "the record is cut off by the end of the file");
             }
