@@ -173,6 +173,22 @@ public sealed partial class WriteAheadLog
             return (0, 0);
         }
 
+        // Bound the work of one pass (it runs on the writer loop): the sparsest segments first, about
+        // MaxBatchBytes of live data per pass; the next pass continues.
+        lock (_stateLock)
+        {
+            sparse.Sort((a, b) => _summaries[a.Id].LiveBytes.CompareTo(_summaries[b.Id].LiveBytes));
+            long budget = 0;
+            int take = 0;
+            while (take < sparse.Count && (take == 0 || budget + _summaries[sparse[take].Id].LiveBytes <= _options.MaxBatchBytes))
+            {
+                budget += _summaries[sparse[take].Id].LiveBytes;
+                take++;
+            }
+
+            sparse.RemoveRange(take, sparse.Count - take);
+        }
+
         _tentative.Clear();
         _summaryAdds.Clear();
         var targets = sparse.Select(s => s.Id).ToHashSet();
