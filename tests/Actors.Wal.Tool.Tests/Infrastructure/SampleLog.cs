@@ -76,6 +76,14 @@ internal static class SampleLog
         }
     }
 
+    /// <summary>The recovery point (segment, offset) of the directory's index.snapshot.</summary>
+    public static (uint Segment, long Offset) RecoveryPoint(string dir)
+    {
+        var snapshot = Recovery.RecoverySnapshot.TryParse(File.ReadAllBytes(Path.Combine(dir, Recovery.RecoverySnapshot.FileName)), out string? reason);
+        Assert.True(snapshot is not null, reason);
+        return (snapshot.RecoveryPointSegment, snapshot.RecoveryPointOffset);
+    }
+
     public static ReadOnlyMemory<byte> Json(string text) => Encoding.UTF8.GetBytes(text);
 
     public static void CopyDirectory(string from, string to)
@@ -115,11 +123,16 @@ internal static class SampleLog
         stream.Write(new byte[count]);
     }
 
-    /// <summary>A fingerprint of every file in the directory: name, length and SHA-256 of the content.</summary>
+    /// <summary>
+    /// A fingerprint of every file in the directory: name, length and SHA-256 of the content (the LOCK file: name and
+    /// length only, since a running log holds it exclusively).
+    /// </summary>
     public static string Fingerprint(string dir)
     {
         var lines = Directory.GetFiles(dir).Order(StringComparer.Ordinal)
-            .Select(f => $"{Path.GetFileName(f)} {new FileInfo(f).Length} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))}");
+            .Select(f => Path.GetFileName(f) == WriteAheadLog.LockFileName
+                ? $"{Path.GetFileName(f)} {new FileInfo(f).Length}"
+                : $"{Path.GetFileName(f)} {new FileInfo(f).Length} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))}");
         return string.Join("\n", lines);
     }
 }
