@@ -70,6 +70,22 @@ public sealed class InspectCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Inspect_InteractiveMode_RendersWithoutErrors()
+    {
+        string dir = _temp.Sub("log");
+        await SampleLog.CreateAsync(dir, rounds: 5);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        int inspect = await ToolApp.RunAsync(["inspect", dir], stdout, stderr, interactive: true);
+        int validate = await ToolApp.RunAsync(["validate", dir], stdout, stderr, interactive: true);
+
+        Assert.True(inspect == ExitCodes.Ok && validate == ExitCodes.Ok, $"{stdout}\n{stderr}");
+        Assert.Contains("╭", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Result: CLEAN.", stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Inspect_MissingDirectory_ReturnsOne()
     {
         var run = await ToolRunner.RunAsync("inspect", _temp.Sub("missing"));

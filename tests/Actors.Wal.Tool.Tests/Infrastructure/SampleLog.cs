@@ -23,26 +23,35 @@ internal static class SampleLog
     /// <summary>
     /// Streams: cold/1 (5 events at the very start, never touched again: pins segment 1), ledger/1 (one JSON event
     /// per minute of the manual clock, never checkpointed), account/0..9 (JSON events, checkpoint every 10 rounds),
-    /// blob/1 (binary payloads), temp/1 (deleted). Closed cleanly unless <paramref name="crash"/>.
+    /// blob/1 (binary payloads), temp/1 (deleted). Closed cleanly unless <paramref name="crash"/>. With
+    /// <paramref name="accountsOnly"/> only the checkpointed account streams are written, so old segments die.
     /// </summary>
-    public static async Task CreateAsync(string dir, int rounds = 60, bool crash = false, int seed = 7)
+    public static async Task CreateAsync(string dir, int rounds = 60, bool crash = false, int seed = 7, bool accountsOnly = false)
     {
         var time = new ManualTimeProvider(Start);
         var random = new Random(seed);
         var log = await WriteAheadLog.OpenAsync(Options(dir), timeProvider: time);
         try
         {
-            for (int i = 1; i <= 5; i++)
+            for (int i = 1; i <= 5 && !accountsOnly; i++)
             {
                 await log.AppendAsync("cold/1", i - 1, [Json($"{{\"cold\":{i}}}")]);
             }
 
-            await log.AppendAsync("temp/1", 0, [Json("{\"temp\":true}")]);
-            await log.DeleteStreamAsync("temp/1", 1);
+            if (!accountsOnly)
+            {
+                await log.AppendAsync("temp/1", 0, [Json("{\"temp\":true}")]);
+                await log.DeleteStreamAsync("temp/1", 1);
+            }
+
             for (int round = 1; round <= rounds; round++)
             {
                 time.Advance(TimeSpan.FromMinutes(1));
-                await log.AppendAsync("ledger/1", round - 1, [Json($"{{\"n\":{round}}}")]);
+                if (!accountsOnly)
+                {
+                    await log.AppendAsync("ledger/1", round - 1, [Json($"{{\"n\":{round}}}")]);
+                }
+
                 for (int a = 0; a < 10; a++)
                 {
                     string id = $"account/{a}";
@@ -60,7 +69,10 @@ internal static class SampleLog
                     }
                 }
 
-                await log.AppendAsync("blob/1", round - 1, [new byte[] { 1, 2, 3, (byte)round, 0xff }]);
+                if (!accountsOnly)
+                {
+                    await log.AppendAsync("blob/1", round - 1, [new byte[] { 1, 2, 3, (byte)round, 0xff }]);
+                }
             }
         }
         finally
