@@ -161,6 +161,15 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_DirectoryWithoutSegments_ReturnsOne()
+    {
+        var run = await ToolRunner.RunAsync("validate", _temp.Path);
+
+        Assert.True(run.ExitCode == ExitCodes.Error, run.ToString());
+        Assert.Contains("not a log directory", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_NoArguments_ReturnsOne()
     {
         var run = await ToolRunner.RunAsync();

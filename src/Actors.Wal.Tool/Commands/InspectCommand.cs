@@ -30,7 +30,7 @@ internal static class InspectCommand
         summary.AddRow("Directory", Markup.Escape(report.Directory));
         summary.AddRow("Format version", versions.Count == 0 ? "none (no readable segment)" : string.Join(", ", versions));
         summary.AddRow("Lock", report.Locked ? "held by a running process (read without the lock: the active segment's end may still be moving)" : "free");
-        summary.AddRow("Segments", $"{report.Segments.Count} ({sealedCount} sealed)");
+        summary.AddRow("Segments", report.Segments.Count == 0 ? "0 (no NNNNNNNNNN.wal files: not a log directory?)" : $"{report.Segments.Count} ({sealedCount} sealed)");
         summary.AddRow("Streams", N(report.Streams.Count));
         summary.AddRow("Deleted streams", N(report.Streams.Values.Count(s => s.Entry.IsDeleted)));
         summary.AddRow("Records", N(report.Records));

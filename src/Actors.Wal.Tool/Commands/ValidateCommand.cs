@@ -29,6 +29,12 @@ internal static class ValidateCommand
     public static int Run(ToolConsole console, string directory, bool allowTornTail)
     {
         var report = console.WithProgress("Validating", p => LogScanner.Scan(directory, p));
+        if (report.Segments.Count == 0)
+        {
+            console.Error.WriteLine($"error: no segment files (NNNNNNNNNN.wal) in {report.Directory}: not a log directory, or a log that was never opened.");
+            return ExitCodes.Error;
+        }
+
         console.Line($"Validated {report.Directory}: {report.Segments.Count} segment(s), {N(report.FileBytes)} bytes, {N(report.Records)} valid record(s), {N(report.Streams.Count)} stream(s).");
         if (report.Locked)
         {
