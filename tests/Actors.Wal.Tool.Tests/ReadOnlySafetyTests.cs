@@ -77,4 +77,43 @@ public sealed class ReadOnlySafetyTests : IDisposable
         var append = await running.AppendAsync("live/1", 1, [SampleLog.Json("{\"live\":2}")]);
         Assert.Equal(2, append.LastVersion);
     }
+
+    [Fact]
+    public async Task Validate_WhileAnotherLogInstanceAppends_FindsNoCorruption()
+    {
+        string dir = _temp.Sub("log");
+        await SampleLog.CreateAsync(dir, rounds: 5);
+        await using var running = await WriteAheadLog.OpenAsync(SampleLog.Options(dir));
+        using var stop = new CancellationTokenSource();
+        long appended = 0;
+        var warmedUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writer = Task.Run(async () =>
+        {
+            var random = new Random(11);
+            while (!stop.IsCancellationRequested)
+            {
+                string id = $"busy/{random.Next(20)}";
+                await running.AppendAsync(id, ExpectedVersion.Any, [SampleLog.Json($"{{\"pad\":\"{new string('p', random.Next(1, 400))}\"}}")]);
+                if (Interlocked.Increment(ref appended) == 50)
+                {
+                    warmedUp.TrySetResult();
+                }
+            }
+        });
+        await warmedUp.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        long before = Interlocked.Read(ref appended);
+
+        // Validate again and again until the writer has appended 300 more batches (segments rotate meanwhile).
+        var runs = new List<ToolRun>();
+        while (runs.Count < 5 || Interlocked.Read(ref appended) - before < 300)
+        {
+            Assert.True(runs.Count < 2000, $"the writer appended only {Interlocked.Read(ref appended) - before} batches during {runs.Count} validations");
+            Assert.False(writer.IsFaulted, writer.Exception?.Message);
+            runs.Add(await ToolRunner.RunAsync("validate", dir, "--allow-torn-tail"));
+        }
+
+        await stop.CancelAsync();
+        await writer.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(runs, r => Assert.True(r.ExitCode == ExitCodes.Ok, r.ToString()));
+    }
 }

@@ -29,6 +29,13 @@ internal static class ValidateCommand
     public static int Run(ToolConsole console, string directory, bool allowTornTail)
     {
         var report = console.WithProgress("Validating", p => LogScanner.Scan(directory, p));
+        for (int attempt = 1; attempt < LiveRescans && NeedsRescan(report); attempt++)
+        {
+            // A concurrent write can be seen half done (a later page before an earlier one), a rotation or a space
+            // pass can happen between reading the snapshot and the segments: look again.
+            report = LogScanner.Scan(directory);
+        }
+
         if (report.Segments.Count == 0)
         {
             console.Error.WriteLine($"error: no segment files (NNNNNNNNNN.wal) in {report.Directory}: not a log directory, or a log that was never opened.");
@@ -62,6 +69,12 @@ internal static class ValidateCommand
         console.Line(report.Findings.Count == 0 ? "Result: CLEAN." : "Result: CLEAN apart from a torn tail (allowed by --allow-torn-tail).");
         return ExitCodes.Ok;
     }
+
+    /// <summary>How many times a live directory is scanned before damage in its active segment is believed.</summary>
+    private const int LiveRescans = 3;
+
+    /// <summary>True when a running process holds the directory and the scan found something.</summary>
+    private static bool NeedsRescan(ScanReport report) => report.Locked && report.Findings.Count > 0;
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }
