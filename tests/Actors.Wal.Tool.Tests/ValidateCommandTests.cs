@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Actors.Wal.Format;
 using Actors.Wal.Tool.Tests.Infrastructure;
 
@@ -149,6 +150,26 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.True(statsBefore.ExitCode is ExitCodes.Ok or ExitCodes.Damage, statsBefore.ToString());
         Assert.True(validateAfter.ExitCode == ExitCodes.Ok, validateAfter.ToString());
         Assert.True(statsAfter.ExitCode == ExitCodes.Ok, statsAfter.ToString());
+    }
+
+    [Fact]
+    public async Task Validate_JsonOnDamagedLog_ParsesAndListsEachFinding()
+    {
+        string dir = _temp.Sub("log");
+        await SampleLog.CreateAsync(dir);
+        string first = SampleLog.SegmentFiles(dir)[0];
+        var record = SampleLog.Records(first)[5];
+        SampleLog.FlipByte(first, record.Offset + RecordHeader.Size + 1);
+
+        var run = await ToolRunner.RunAsync("validate", dir, "--json");
+
+        Assert.True(run.ExitCode == ExitCodes.Damage, run.ToString());
+        using var doc = JsonDocument.Parse(run.Out);
+        Assert.Equal("damaged", doc.RootElement.GetProperty("result").GetString());
+        var finding = doc.RootElement.GetProperty("findings")[0];
+        Assert.Equal("Corruption", finding.GetProperty("kind").GetString());
+        Assert.Equal(1, finding.GetProperty("segment").GetInt32());
+        Assert.Equal(record.Offset, finding.GetProperty("offset").GetInt64());
     }
 
     [Fact]

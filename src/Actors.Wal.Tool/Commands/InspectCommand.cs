@@ -14,14 +14,21 @@ internal static class InspectCommand
     public static Command Create(ToolConsole console)
     {
         var dir = CommonOptions.Directory();
-        var command = new Command("inspect", "Show the segments (id, size, LSN range, created, live ratio), stream count, recovery point, format version, total and reclaimable bytes. Read-only.") { dir };
-        command.SetAction((result, _) => CommandGuard.RunAsync(console, () => Task.FromResult(Run(console, result.GetRequiredValue(dir).FullName))));
+        var json = CommonOptions.Json();
+        var command = new Command("inspect", "Show the segments (id, size, LSN range, created, live ratio), stream count, recovery point, format version, total and reclaimable bytes. Read-only.") { dir, json };
+        command.SetAction((result, _) => CommandGuard.RunAsync(console, () => Task.FromResult(Run(console, result.GetRequiredValue(dir).FullName, result.GetValue(json)))));
         return command;
     }
 
     /// <summary>Scans the directory and prints the overview.</summary>
-    public static int Run(ToolConsole console, string directory)
+    public static int Run(ToolConsole console, string directory, bool json)
     {
+        if (json)
+        {
+            console.Line(ReportJson.Inspect(LogScanner.Scan(directory)));
+            return ExitCodes.Ok;
+        }
+
         var report = console.WithProgress("Scanning segments", p => LogScanner.Scan(directory, p));
         var versions = report.Segments.Where(s => s.HeaderStatus is SegmentHeaderStatus.Ok or SegmentHeaderStatus.UnsupportedVersion)
             .Select(s => $"{s.Version} (min compatible {s.MinCompatibleVersion})").Distinct().ToList();
