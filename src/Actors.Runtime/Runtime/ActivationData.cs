@@ -152,6 +152,13 @@ internal sealed partial class ActivationData
     /// <summary>Adds the running and queued requests whose deadline passed and whose caller still waits.</summary>
     public void CollectExpired(DateTimeOffset now, List<GrainWorkItem> expired)
     {
+        // Unlocked pre-check: most activations are idle most of the time, and a request that arrives right after it
+        // is caught by the next sweep.
+        if (Volatile.Read(ref _running) == 0 && _pending.Count == 0)
+        {
+            return;
+        }
+
         lock (_lock)
         {
             foreach (GrainWorkItem work in _runningItems)

@@ -32,6 +32,8 @@ internal sealed class GrainRuntime : IDisposable
         Instruments = instruments;
         Log = services.GetService<ILoggerFactory>()?.CreateLogger("Actors.Runtime") ?? NullLogger.Instance;
         Catalog = new Catalog(this);
+        Stopping = _stopping.Token;
+        DeactivationCancellation = _deactivationGrace.Token;
         instruments.ObserveQueueLength(() => Catalog.TotalQueueLength);
     }
 
@@ -58,10 +60,10 @@ internal sealed class GrainRuntime : IDisposable
     public LocalGrainCallInvoker Invoker => _invoker ??= Services.GetRequiredService<LocalGrainCallInvoker>();
 
     /// <summary>Cancelled when the silo begins to stop (passed to OnActivateAsync).</summary>
-    public CancellationToken Stopping => _stopping.Token;
+    public CancellationToken Stopping { get; }
 
     /// <summary>Cancelled when the shutdown grace period ends (passed to OnDeactivateAsync).</summary>
-    public CancellationToken DeactivationCancellation => _deactivationGrace.Token;
+    public CancellationToken DeactivationCancellation { get; }
 
     public bool IsStopping => _isStopping;
 
