@@ -146,6 +146,38 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task StopAsync_OnDeactivateAsyncNeverEnds_GracePeriodCancelsItAndStopCompletes()
+    {
+        TestSilo silo = TestSilo.Start(
+            s => s.AddGrain<StubbornGrain>(),
+            settings => settings.ShutdownGracePeriod = TimeSpan.FromMilliseconds(200),
+            services: services => services.AddSingleton(_probe));
+        await silo.Factory.GetGrain<IStubbornGrain>("s").Touch();
+
+        await silo.DisposeAsync();
+
+        await _probe.WaitForAsync("deactivation-cancelled");
+        Assert.Equal(0, silo.Runtime.Catalog.Count);
+    }
+
+    [Fact]
+    public async Task AddGrainsFromAssembly_TestAssembly_RegistersConcreteGrainClasses()
+    {
+        var services = new ServiceCollection();
+        new Actors.Hosting.SiloBuilder(services, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build())
+            .AddGrainsFromAssembly(typeof(CounterGrain).Assembly);
+        services.AddGrainRuntime();
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        string[] names = [.. provider.GetRequiredService<GrainTypeRegistry>().Classes.Select(c => c.TypeName)];
+
+        Assert.Contains("counter", names);
+        Assert.Contains("reentrantturn", names);
+        Assert.Contains("bank-account", names);
+        Assert.Contains("durableledger", names);
+    }
+
+    [Fact]
     public async Task KillAsync_ActiveGrains_SkipsOnDeactivateAndAbandonsParticipants()
     {
         var participant = new RecordingAbruptStopParticipant();

@@ -81,3 +81,28 @@ public sealed class ActivationFailures
 
     public bool TryConsume() => Interlocked.Decrement(ref _remaining) >= 0;
 }
+
+public interface IStubbornGrain : IGrainWithStringKey
+{
+    Task Touch();
+}
+
+/// <summary>Its OnDeactivateAsync only ends when the shutdown grace period cancels it.</summary>
+public sealed class StubbornGrain(Probe probe) : Grain, IStubbornGrain
+{
+    public Task Touch() => Task.CompletedTask;
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        probe.Record("deactivating");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            probe.Record("deactivation-cancelled");
+            throw;
+        }
+    }
+}
