@@ -54,10 +54,16 @@ internal sealed partial class ActivationData
         DeactivationReason? deactivate = null;
         lock (_lock)
         {
+            if (_state != ActivationState.Activating)
+            {
+                // Killed while activating.
+                return;
+            }
+
             _state = ActivationState.Valid;
             _idleSince = Runtime.TimeProvider.GetUtcNow();
             StartReadyLocked();
-            if (_running == 0 && _pending.Count == 0 && _deactivateWhenIdle is { } reason)
+            if (_running == 0 && (_pending.Count == 0 || _stopServing) && _deactivateWhenIdle is { } reason)
             {
                 _state = ActivationState.Deactivating;
                 deactivate = reason;
