@@ -178,6 +178,33 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task Call_DuringSlowDeactivation_WaitsCoveredByResponseTimeoutThenReachesNextActivation()
+    {
+        var time = new ManualTimeProvider();
+        await using TestSilo silo = TestSilo.Start(
+            s => s.AddGrain<SlowExitGrain>(),
+            settings => settings.ResponseTimeout = TimeSpan.FromSeconds(10),
+            time,
+            services => services.AddSingleton(_probe));
+        ISlowExitGrain grain = silo.Factory.GetGrain<ISlowExitGrain>("slow");
+        int first = await grain.Generation();
+        await grain.Leave();
+        await _probe.WaitForAsync("exiting");
+
+        Task<int> timedOut = grain.Generation();
+        Assert.True(silo.Runtime.Catalog.TryGet(grain.GetGrainId(), out ActivationData deactivating));
+        await Probe.WaitUntilAsync(() => deactivating.QueueLength == 1, "the call to queue at the deactivating activation");
+        time.Advance(TimeSpan.FromSeconds(12));
+        await Assert.ThrowsAsync<TimeoutException>(() => timedOut);
+
+        Task<int> forwarded = grain.Generation();
+        await Probe.WaitUntilAsync(() => deactivating.QueueLength == 2, "the second call to queue at the deactivating activation");
+        _probe.Gate("exit").SetResult();
+
+        Assert.NotEqual(first, await forwarded);
+    }
+
+    [Fact]
     public async Task KillAsync_ActiveGrains_SkipsOnDeactivateAndAbandonsParticipants()
     {
         var participant = new RecordingAbruptStopParticipant();

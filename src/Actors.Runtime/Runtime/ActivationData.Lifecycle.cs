@@ -184,6 +184,11 @@ internal sealed partial class ActivationData
         GrainWorkItem[] dropped;
         lock (_lock)
         {
+            if (_state is ActivationState.Activating or ActivationState.Valid or ActivationState.Deactivating)
+            {
+                Runtime.Instruments.ActivationEnded();
+            }
+
             _state = ActivationState.Invalid;
             dropped = [.. _pending];
             _pending.Clear();

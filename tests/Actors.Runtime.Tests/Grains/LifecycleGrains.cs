@@ -106,3 +106,31 @@ public sealed class StubbornGrain(Probe probe) : Grain, IStubbornGrain
         }
     }
 }
+
+public interface ISlowExitGrain : IGrainWithStringKey
+{
+    Task<int> Generation();
+
+    Task Leave();
+}
+
+/// <summary>OnDeactivateAsync waits for the probe's "exit" gate.</summary>
+public sealed class SlowExitGrain(Probe probe) : Grain, ISlowExitGrain
+{
+    private static int _generations;
+    private readonly int _generation = Interlocked.Increment(ref _generations);
+
+    public Task<int> Generation() => Task.FromResult(_generation);
+
+    public Task Leave()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        probe.Record("exiting");
+        await probe.Gate("exit").Task;
+    }
+}
