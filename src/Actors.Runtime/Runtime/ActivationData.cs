@@ -75,13 +75,17 @@ internal sealed partial class ActivationData
     /// <summary>Registers a persistent state to load before OnActivateAsync (called from the grain's constructor).</summary>
     public void AddStateLoader(IPersistentStateLoader loader) => _stateLoaders.Add(loader);
 
-    /// <summary>Queues a request; false when the activation is deactivating or gone (the caller retries on a new one).</summary>
+    /// <summary>
+    /// Queues a request; false only when the activation is gone (the caller then uses a new one). A request queued at a
+    /// deactivating or invalidated activation waits there (so the response timeout covers it) and is handed to the
+    /// next activation when this one has left the catalog.
+    /// </summary>
     public bool TryEnqueue(GrainWorkItem work)
     {
         bool activate = false;
         lock (_lock)
         {
-            if (_state >= ActivationState.Deactivating || _stopServing)
+            if (_state == ActivationState.Invalid)
             {
                 return false;
             }
@@ -152,6 +156,13 @@ internal sealed partial class ActivationData
     /// <summary>Adds the running and queued requests whose deadline passed and whose caller still waits.</summary>
     public void CollectExpired(DateTimeOffset now, List<GrainWorkItem> expired)
     {
+        // Unlocked pre-check: most activations are idle most of the time, and a request that arrives right after it
+        // is caught by the next sweep.
+        if (Volatile.Read(ref _running) == 0 && _pending.Count == 0)
+        {
+            return;
+        }
+
         lock (_lock)
         {
             foreach (GrainWorkItem work in _runningItems)
