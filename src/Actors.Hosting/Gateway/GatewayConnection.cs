@@ -130,19 +130,23 @@ internal sealed partial class GatewayConnection
             ReadOnlySequence<byte> buffer = result.Buffer;
             try
             {
+                bool progressed = false;
                 while (GatewayFrameCodec.TryReadFrame(ref buffer, _options.MaxFrameBytes, out GatewayFrameKind kind, out ReadOnlySequence<byte> body))
                 {
+                    progressed = true;
                     if (!await HandleFrameAsync(kind, body, token))
                     {
                         return false;
                     }
                 }
 
+                // The frame deadline runs from when the first bytes of the incomplete frame were seen: reset between
+                // frames, restarted when complete frames were consumed and a new partial one remains.
                 if (buffer.IsEmpty)
                 {
                     Interlocked.Exchange(ref _frameStartedAt, 0);
                 }
-                else if (Interlocked.Read(ref _frameStartedAt) == 0)
+                else if (progressed || Interlocked.Read(ref _frameStartedAt) == 0)
                 {
                     Interlocked.Exchange(ref _frameStartedAt, Stopwatch.GetTimestamp());
                 }
