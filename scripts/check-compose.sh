@@ -5,7 +5,8 @@
 #   2. the published silo (dotnet publish -c Release) started with EXACTLY the environment the container gets
 #      (the image's ENV, overlaid by the compose service's environment), as the image's non-root user (uid 1654),
 #      from /app with /data as its data directory, in a private network namespace: the compose health check command
-#      must succeed, the gateway must accept the compose secret and reject another, SIGTERM must stop it cleanly.
+#      must succeed, the gateway must accept the compose secret and reject another, a second silo with the same
+#      environment must refuse the locked data directory, SIGTERM must stop the first cleanly.
 # Needs python3 with PyYAML; step 2 needs root (unshare, setpriv). Creates /app and /data if absent and removes them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -174,6 +175,12 @@ print("check-compose: gateway on port %d accepts the compose secret and rejects 
 PY
 [ -f "$data_dir/silo.lock" ] || { echo "no lock file in $data_dir"; kill -KILL \$pid; exit 1; }
 [ "\$(stat -c %u "$data_dir/silo.lock")" = "$uid" ] || { echo "lock file not owned by uid $uid"; kill -KILL \$pid; exit 1; }
+# A second silo with the same environment (same data directory) must refuse to start, naming the directory.
+if timeout 30 setpriv --reuid=$uid --regid=$uid --clear-groups ${run_env[*]@Q} $entrypoint > "$work/second.log" 2>&1; then
+  echo "a second silo on $data_dir started"; kill -KILL \$pid; exit 1
+fi
+grep -q "Actors:DataDirectory '$data_dir' is in use by another silo" "$work/second.log" \
+  || { echo "the second silo failed without the data-directory message:"; cat "$work/second.log"; kill -KILL \$pid; exit 1; }
 kill -TERM \$pid
 wait \$pid
 echo "exit=\$?" > "$work/exit"
@@ -185,6 +192,7 @@ grep -q "Data directory $data_dir" "$work/health.out" || fail "health does not r
 grep -q "0.0.0.0:$gw_port" "$work/health.out" || fail "health does not report the gateway on 0.0.0.0:$gw_port"
 grep -q "exit=0" "$work/exit" || fail "the silo exited with $(cat "$work/exit") after SIGTERM"
 grep -q "Gateway on 0.0.0.0:$gw_port stopped" "$work/silo.log" || fail "no graceful gateway stop in the log"
+say "second silo on $data_dir refused: $(head -c 300 "$work/second.log")"
 say "health: $(tr -d '\n ' < "$work/health.out" | cut -c1-200)"
 say "silo log (first lines):"; head -n 8 "$work/silo.log" | sed 's/^/  /'
 say "PASS: published silo started with exactly the compose environment as uid $uid, healthy at :$health_port$( \
