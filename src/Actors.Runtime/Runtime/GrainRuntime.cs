@@ -79,8 +79,8 @@ internal sealed class GrainRuntime : IDisposable
             throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
         }
 
-        _collector = TimeProvider.CreateTimer(static s => ((GrainRuntime)s!).Collect(), this, Settings.CollectionQuantum, Settings.CollectionQuantum);
-        _timeoutSweep = TimeProvider.CreateTimer(static s => ((GrainRuntime)s!).SweepTimeouts(), this, TimeoutSweepPeriod, TimeoutSweepPeriod);
+        _collector = TimeProvider.CreateTimer(static s => ((GrainRuntime)s!).OnTimer(static r => r.Collect(), "idle collection"), this, Settings.CollectionQuantum, Settings.CollectionQuantum);
+        _timeoutSweep = TimeProvider.CreateTimer(static s => ((GrainRuntime)s!).OnTimer(static r => r.SweepTimeouts(), "response timeout sweep"), this, TimeoutSweepPeriod, TimeoutSweepPeriod);
     }
 
     /// <summary>
@@ -102,6 +102,19 @@ internal sealed class GrainRuntime : IDisposable
         }
 
         return expired.Count;
+    }
+
+    /// <summary>Runs a timer's work; an exception is logged instead of escaping into the timer thread (which would end the process).</summary>
+    private void OnTimer(Func<GrainRuntime, int> work, string what)
+    {
+        try
+        {
+            work(this);
+        }
+        catch (Exception ex)
+        {
+            Log.TimerFailed(ex, what);
+        }
     }
 
     /// <summary>Runs one idle-collection pass now (the timer calls it every collection quantum).</summary>

@@ -17,7 +17,7 @@ public sealed class ConformanceTests
 
     [Fact]
     public Task RunAllAsync_MemoryJournalStore_Conforms()
-        => new JournalAdaptorConformance(new MemoryJournalAdaptorFactory(), Context).RunAllAsync();
+        => new JournalAdaptorConformance<ConformanceJournalState, ConformanceEvent>(new MemoryJournalAdaptorFactory(), Context, JournalConformanceModels.Default).RunAllAsync();
 
     [Fact]
     public async Task RunAllAsync_StorageIgnoringEtags_ReportsTheViolatedRule()
