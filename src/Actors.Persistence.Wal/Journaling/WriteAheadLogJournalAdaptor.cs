@@ -169,8 +169,10 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
     }
 
     public Task OnConfirmedAsync(TState confirmedState, long version, CancellationToken cancellationToken) =>
+        // The events are already durable: the checkpoint ignores the caller's token so that a cancellation
+        // cannot turn a stored confirm into a reported failure.
         Policy.IsDue(_eventsSinceCheckpoint, _bytesSinceCheckpoint)
-            ? WriteCheckpointAsync(confirmedState, version, cancellationToken)
+            ? WriteCheckpointAsync(confirmedState, version, CancellationToken.None)
             : Task.CompletedTask;
 
     public async Task OnDeactivateAsync(TState confirmedState, long version, CancellationToken cancellationToken)

@@ -160,7 +160,9 @@ public sealed partial class GrainStateStore
             head.BytesSinceCheckpoint += bytes;
             if (policy.IsDue(head.RecordsSinceCheckpoint, head.BytesSinceCheckpoint))
             {
-                await WriteCheckpointAsync(grainId, head, cancellationToken);
+                // The states are already durable: a cancellation now must not report the write as failed
+                // (the caller's ETag would go stale), so the checkpoint ignores the caller's token.
+                await WriteCheckpointAsync(grainId, head, CancellationToken.None);
             }
 
             return tags;

@@ -30,6 +30,22 @@ public sealed class GrainStateStoreTests
     }
 
     [Fact]
+    public async Task WriteAsync_CancelledAfterDurableAppend_ReportsSuccessAndStillCheckpoints()
+    {
+        var factory = new SharedLogFactory();
+        var store = new GrainStateStore(factory.CreateStore());
+        using var cts = new CancellationTokenSource();
+        factory.Log.AfterAppend = cts.Cancel;
+
+        IReadOnlyList<string?> tags = await store.WriteAsync(
+            Grain, [Write("profile", new Profile("Ada", 36), null)], new CheckpointPolicy(1, 0, false), cts.Token);
+
+        Assert.Equal(["1"], tags);
+        Assert.Equal(1, factory.Log.Checkpoints);
+        Assert.Equal(1, factory.Log.GetStreamInfo("profile/ada").CheckpointVersion);
+    }
+
+    [Fact]
     public async Task WriteAsync_StaleETag_ThrowsAndStoresNothing()
     {
         var factory = new SharedLogFactory();

@@ -19,6 +19,9 @@ public sealed class FaultyEventLog(IEventLog inner, bool disposeInner = false) :
     /// <summary>When above 0, reading events below this version fails as if they were reclaimed after a checkpoint.</summary>
     public long ReclaimedBelowVersion { get; set; }
 
+    /// <summary>Runs after each append the inner log stored (before the result reaches the caller).</summary>
+    public Action? AfterAppend { get; set; }
+
     public int Appends => Volatile.Read(ref _appends);
 
     public int Checkpoints => Volatile.Read(ref _checkpoints);
@@ -36,6 +39,7 @@ public sealed class FaultyEventLog(IEventLog inner, bool disposeInner = false) :
         }
 
         AppendResult result = await Inner.AppendAsync(streamId, expectedVersion, events, cancellationToken);
+        AfterAppend?.Invoke();
         if (FailAfterAppend)
         {
             throw new LogFailedException("/injected", "fsync", new IOException("injected fsync failure"));
