@@ -2,10 +2,11 @@
 # Checks docker-compose.yml and silo/Dockerfile without a Docker engine:
 #   1. static agreement: the data directory is the volume, the configured ports are exposed and published, the
 #      compose health check is the image's, the demo points at the silo's gateway with the same secret;
-#   2. the published silo (dotnet publish -c Release) started with EXACTLY the environment the container gets
+#   2. the Dockerfile's build stage replayed (its COPY set, its publish command), then the published silo started with EXACTLY the environment the container gets
 #      (the image's ENV, overlaid by the compose service's environment), as the image's non-root user (uid 1654),
 #      from /app with /data as its data directory, in a private network namespace: the compose health check command
-#      must succeed, the gateway must accept the compose secret and reject another, SIGTERM must stop it cleanly.
+#      must succeed, the gateway must accept the compose secret and reject another, a second silo with the same
+#      environment must refuse the locked data directory, SIGTERM must stop the first cleanly.
 # Needs python3 with PyYAML; step 2 needs root (unshare, setpriv). Creates /app and /data if absent and removes them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,9 +47,21 @@ def env_of(service):
         env = dict(e.split("=", 1) for e in env)
     return {k: interpolate(v) for k, v in env.items()}
 
-# The Dockerfile's runtime stage.
+# The Dockerfile: build stage (COPY set + publish command) and runtime stage.
 lines = open(os.path.join(root, "silo/Dockerfile")).read().replace("\\\n", " ").splitlines()
-stage = lines[max(i for i, l in enumerate(lines) if l.upper().startswith("FROM ")):]
+froms = [i for i, l in enumerate(lines) if l.upper().startswith("FROM ")]
+stage = lines[froms[-1]:]
+build_copies, build_run = [], None
+for line in lines[froms[0]:froms[-1]]:
+    word, _, rest = line.strip().partition(" ")
+    if word.upper() == "COPY":
+        *sources, dest = rest.split()
+        for src in sources:
+            src_n, dest_n = src.rstrip("/"), dest.rstrip("/")
+            check(dest_n in (".", src_n), f"unsupported COPY form for the staged build: {line}")
+            build_copies.append(src_n)
+    elif word.upper() == "RUN" and "dotnet publish" in rest:
+        build_run = rest
 image_env, expose, volumes, healthcheck, entrypoint, user = {}, set(), [], None, None, None
 for line in stage:
     word, _, rest = line.strip().partition(" ")
@@ -103,6 +116,11 @@ check(os.path.exists(os.path.join(root, demo["build"]["dockerfile"])), "demo Doc
 if errors:
     print("\n".join("check-compose: FAIL: " + e for e in errors), file=sys.stderr)
     sys.exit(1)
+check(build_run is not None and "-o /app" in build_run, "the build stage must publish to /app")
+with open(os.path.join(work, "copies"), "w") as f:
+    f.write("\n".join(build_copies) + "\n")
+with open(os.path.join(work, "publish.sh"), "w") as f:
+    f.write(build_run + "\n")
 with open(os.path.join(work, "silo.env"), "w") as f:
     for k, v in effective.items():
         f.write(f"{k}={v}\n")
@@ -127,10 +145,17 @@ PY
 for d in "$app_dir" "$data_dir"; do
   if [ -e "$d" ]; then fail "$d already exists on this machine; refusing to use it"; fi
 done
-say "publishing silo/Actors.Silo (Release) to $app_dir"
+# The Dockerfile's build stage, replayed: only what its COPY lines copy (minus bin/obj, as .dockerignore), then its
+# RUN command verbatim (it publishes to /app), so a missing COPY fails here as it would in docker build.
 mkdir -p "$app_dir" "$data_dir"; created+=("$app_dir" "$data_dir")
-dotnet publish silo/Actors.Silo/Actors.Silo.csproj -c Release -o "$app_dir" --nologo -v quiet > "$work/publish.log" 2>&1 \
-  || { cat "$work/publish.log"; fail "dotnet publish failed"; }
+mkdir -p "$work/src"
+while read -r path; do
+  [ -n "$path" ] || continue
+  tar -C "$root" -cf - --exclude=bin --exclude=obj "$path" | tar -C "$work/src" -xf -
+done < "$work/copies"
+say "build stage: $(tr '\n' ' ' < "$work/copies")-> $(cat "$work/publish.sh")"
+(cd "$work/src" && bash "$work/publish.sh") > "$work/publish.log" 2>&1 \
+  || { cat "$work/publish.log"; fail "the Dockerfile's build stage (dotnet publish) failed"; }
 [ -f "$app_dir/Actors.Silo.dll" ] || fail "the ENTRYPOINT's $app_dir/Actors.Silo.dll is not in the publish output"
 chmod -R a+rX "$app_dir"
 chown "$uid" "$data_dir"   # as the Dockerfile does
@@ -174,6 +199,12 @@ print("check-compose: gateway on port %d accepts the compose secret and rejects 
 PY
 [ -f "$data_dir/silo.lock" ] || { echo "no lock file in $data_dir"; kill -KILL \$pid; exit 1; }
 [ "\$(stat -c %u "$data_dir/silo.lock")" = "$uid" ] || { echo "lock file not owned by uid $uid"; kill -KILL \$pid; exit 1; }
+# A second silo with the same environment (same data directory) must refuse to start, naming the directory.
+if timeout 30 setpriv --reuid=$uid --regid=$uid --clear-groups ${run_env[*]@Q} $entrypoint > "$work/second.log" 2>&1; then
+  echo "a second silo on $data_dir started"; kill -KILL \$pid; exit 1
+fi
+grep -q "Actors:DataDirectory '$data_dir' is in use by another silo" "$work/second.log" \
+  || { echo "the second silo failed without the data-directory message:"; cat "$work/second.log"; kill -KILL \$pid; exit 1; }
 kill -TERM \$pid
 wait \$pid
 echo "exit=\$?" > "$work/exit"
@@ -185,6 +216,7 @@ grep -q "Data directory $data_dir" "$work/health.out" || fail "health does not r
 grep -q "0.0.0.0:$gw_port" "$work/health.out" || fail "health does not report the gateway on 0.0.0.0:$gw_port"
 grep -q "exit=0" "$work/exit" || fail "the silo exited with $(cat "$work/exit") after SIGTERM"
 grep -q "Gateway on 0.0.0.0:$gw_port stopped" "$work/silo.log" || fail "no graceful gateway stop in the log"
+say "second silo on $data_dir refused: $(head -c 300 "$work/second.log")"
 say "health: $(tr -d '\n ' < "$work/health.out" | cut -c1-200)"
 say "silo log (first lines):"; head -n 8 "$work/silo.log" | sed 's/^/  /'
 say "PASS: published silo started with exactly the compose environment as uid $uid, healthy at :$health_port$( \

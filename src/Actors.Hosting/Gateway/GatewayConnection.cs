@@ -34,6 +34,10 @@ internal sealed partial class GatewayConnection
     private long _frameStartedAt;
     private volatile bool _handshakeDone;
     private string? _abortReason;
+    private PipeReader? _reader;
+    private volatile bool _draining;
+    private int _running;
+    private TaskCompletionSource? _drained;
 
     public GatewayConnection(long id, Socket socket, GatewayOptions options, GatewayRequestDispatcher dispatcher, ILogger logger)
     {
@@ -55,16 +59,24 @@ internal sealed partial class GatewayConnection
     /// <summary>Runs the connection until the client leaves, a protocol error or timeout closes it, or <paramref name="stopping"/> fires.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
-        using CancellationTokenRegistration onStop = stopping.Register(() => Abort("the gateway is stopping"));
         var stream = new NetworkStream(_socket, ownsSocket: true);
         PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        _reader = reader;
+        using CancellationTokenRegistration onStop = stopping.Register(BeginDrain);
         PipeWriter writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
         Task writeLoop = WriteLoopAsync(writer);
         try
         {
             if (await ReadLoopAsync(reader))
             {
-                LogClientClosed(_logger, Id, RemoteEndPoint);
+                if (_draining)
+                {
+                    await DrainAsync();
+                }
+                else
+                {
+                    LogClientClosed(_logger, Id, RemoteEndPoint);
+                }
             }
         }
         catch (GatewayProtocolException ex)
@@ -111,6 +123,38 @@ internal sealed partial class GatewayConnection
         }
     }
 
+    /// <summary>
+    /// Graceful stop: stops reading new requests; <see cref="RunAsync"/> then waits up to
+    /// <see cref="GatewayOptions.DrainTimeout"/> for the requests already running and sends their responses before closing.
+    /// </summary>
+    private void BeginDrain()
+    {
+        _draining = true;
+        _reader?.CancelPendingRead();
+    }
+
+    private async Task DrainAsync()
+    {
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _drained, drained);
+        if (Volatile.Read(ref _running) == 0)
+        {
+            drained.TrySetResult();
+        }
+
+        int running = Volatile.Read(ref _running);
+        LogDraining(_logger, Id, RemoteEndPoint, running);
+        try
+        {
+            await drained.Task.WaitAsync(_options.DrainTimeout, _closed.Token);
+        }
+        catch (TimeoutException)
+        {
+            Abort($"the gateway is stopping and {Volatile.Read(ref _running)} requests were still running after DrainTimeout {_options.DrainTimeout}");
+            throw new OperationCanceledException(_closed.Token);
+        }
+    }
+
     /// <summary>Closes the connection with a reason (logged). Thread-safe; the first reason wins.</summary>
     public void Abort(string reason)
     {
@@ -127,22 +171,38 @@ internal sealed partial class GatewayConnection
         while (true)
         {
             ReadResult result = await reader.ReadAsync(token);
+            if (_draining)
+            {
+                // Whatever arrived after the stop began is not started; the client sees the connection close.
+                reader.AdvanceTo(result.Buffer.End);
+                return true;
+            }
+
             ReadOnlySequence<byte> buffer = result.Buffer;
             try
             {
+                bool progressed = false;
                 while (GatewayFrameCodec.TryReadFrame(ref buffer, _options.MaxFrameBytes, out GatewayFrameKind kind, out ReadOnlySequence<byte> body))
                 {
+                    progressed = true;
+                    if (_draining)
+                    {
+                        return true;
+                    }
+
                     if (!await HandleFrameAsync(kind, body, token))
                     {
                         return false;
                     }
                 }
 
+                // The frame deadline runs from when the first bytes of the incomplete frame were seen: reset between
+                // frames, restarted when complete frames were consumed and a new partial one remains.
                 if (buffer.IsEmpty)
                 {
                     Interlocked.Exchange(ref _frameStartedAt, 0);
                 }
-                else if (Interlocked.Read(ref _frameStartedAt) == 0)
+                else if (progressed || Interlocked.Read(ref _frameStartedAt) == 0)
                 {
                     Interlocked.Exchange(ref _frameStartedAt, Stopwatch.GetTimestamp());
                 }
@@ -199,6 +259,7 @@ internal sealed partial class GatewayConnection
 
             RequestFrame request = GatewayFrameCodec.DecodeRequest(span);
             await _inFlight.WaitAsync(token);
+            Interlocked.Increment(ref _running);
             _ = ProcessAsync(request);
             return true;
         }
@@ -260,6 +321,10 @@ internal sealed partial class GatewayConnection
         finally
         {
             _inFlight.Release();
+            if (Interlocked.Decrement(ref _running) == 0 && _draining)
+            {
+                Volatile.Read(ref _drained)?.TrySetResult();
+            }
         }
     }
 
@@ -300,6 +365,9 @@ internal sealed partial class GatewayConnection
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Debug, Message = "Gateway connection {ConnectionId} from {RemoteEndPoint} completed its handshake")]
     private static partial void LogHandshakeDone(ILogger logger, long connectionId, IPEndPoint? remoteEndPoint);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Gateway connection {ConnectionId} from {RemoteEndPoint} draining: waiting for {Running} running requests")]
+    private static partial void LogDraining(ILogger logger, long connectionId, IPEndPoint? remoteEndPoint, int running);
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Trace, Message = "Gateway connection {ConnectionId}: response {CorrelationId} dropped, the connection is closed")]
     private static partial void LogResponseDropped(ILogger logger, long connectionId, ulong correlationId);

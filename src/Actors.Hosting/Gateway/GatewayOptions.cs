@@ -35,6 +35,9 @@ public sealed class GatewayOptions
     /// <summary>The default number of requests one connection may have in flight: 1,000.</summary>
     public const int DefaultMaxConcurrentRequestsPerConnection = 1000;
 
+    /// <summary>The default time a stopping gateway waits for running requests to answer: 5 s.</summary>
+    public static readonly TimeSpan DefaultDrainTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>The default number of simultaneously open client connections: 10,000.</summary>
     public const int DefaultMaxConnections = 10_000;
 
@@ -61,6 +64,12 @@ public sealed class GatewayOptions
 
     /// <summary>The number of requests one connection may have in flight; further requests wait (the connection stops being read). Default <see cref="DefaultMaxConcurrentRequestsPerConnection"/>.</summary>
     public int MaxConcurrentRequestsPerConnection { get; set; } = DefaultMaxConcurrentRequestsPerConnection;
+
+    /// <summary>
+    /// When the silo stops, how long each connection waits for its running requests to complete and answer before it
+    /// is closed (requests arriving after the stop began are not started). Zero closes at once. Default <see cref="DefaultDrainTimeout"/>.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = DefaultDrainTimeout;
 
     /// <summary>The number of simultaneously open connections; connections beyond it are closed at once. Default <see cref="DefaultMaxConnections"/>.</summary>
     public int MaxConnections { get; set; } = DefaultMaxConnections;

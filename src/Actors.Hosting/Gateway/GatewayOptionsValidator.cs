@@ -31,6 +31,11 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         CheckPositive(failures, nameof(GatewayOptions.RequestTimeout), options.RequestTimeout);
         CheckPositive(failures, nameof(GatewayOptions.HandshakeTimeout), options.HandshakeTimeout);
         CheckPositive(failures, nameof(GatewayOptions.FrameReceiveTimeout), options.FrameReceiveTimeout);
+        if (options.DrainTimeout < TimeSpan.Zero || options.DrainTimeout.TotalMilliseconds > int.MaxValue)
+        {
+            failures.Add($"{Section}:{nameof(GatewayOptions.DrainTimeout)} must be zero or positive and at most {TimeSpan.FromMilliseconds(int.MaxValue)}; it is {options.DrainTimeout}.");
+        }
+
         if (options.MaxConcurrentRequestsPerConnection < 1)
         {
             failures.Add($"{Section}:{nameof(GatewayOptions.MaxConcurrentRequestsPerConnection)} must be at least 1; it is {options.MaxConcurrentRequestsPerConnection}.");

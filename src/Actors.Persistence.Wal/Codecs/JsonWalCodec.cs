@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
@@ -15,7 +14,7 @@ public sealed class JsonWalCodec : IWalCodec
 {
     private readonly JsonSerializerOptions _options;
     private readonly ConcurrentDictionary<string, Type> _typesByName = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<Assembly, byte> _scannedAssemblies = new();
+    private readonly ConcurrentDictionary<Type, byte> _scannedBaseTypes = new();
     private readonly IReadOnlyDictionary<string, (string ToName, Func<JsonNode, JsonNode> Transform)> _jsonUpcasters;
     private readonly IReadOnlyDictionary<Type, Func<object, object>> _typedUpcasters;
 
@@ -184,7 +183,8 @@ public sealed class JsonWalCodec : IWalCodec
             return true;
         }
 
-        if (_scannedAssemblies.TryAdd(declaredType.Assembly, 0))
+        // First miss for this event base type: register the named types of its assembly that derive from it.
+        if (_scannedBaseTypes.TryAdd(declaredType, 0))
         {
             foreach (Type candidate in EventTypeNames.FindEventTypes(declaredType.Assembly))
             {

@@ -32,6 +32,8 @@ internal sealed class GrainRuntime : IDisposable
         Instruments = instruments;
         Log = services.GetService<ILoggerFactory>()?.CreateLogger("Actors.Runtime") ?? NullLogger.Instance;
         Catalog = new Catalog(this);
+        Stopping = _stopping.Token;
+        DeactivationCancellation = _deactivationGrace.Token;
         instruments.ObserveQueueLength(() => Catalog.TotalQueueLength);
     }
 
@@ -58,10 +60,10 @@ internal sealed class GrainRuntime : IDisposable
     public LocalGrainCallInvoker Invoker => _invoker ??= Services.GetRequiredService<LocalGrainCallInvoker>();
 
     /// <summary>Cancelled when the silo begins to stop (passed to OnActivateAsync).</summary>
-    public CancellationToken Stopping => _stopping.Token;
+    public CancellationToken Stopping { get; }
 
     /// <summary>Cancelled when the shutdown grace period ends (passed to OnDeactivateAsync).</summary>
-    public CancellationToken DeactivationCancellation => _deactivationGrace.Token;
+    public CancellationToken DeactivationCancellation { get; }
 
     public bool IsStopping => _isStopping;
 
@@ -77,8 +79,8 @@ internal sealed class GrainRuntime : IDisposable
             throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
         }
 
-        _collector = TimeProvider.CreateTimer(static s => ((GrainRuntime)s!).Collect(), this, Settings.CollectionQuantum, Settings.CollectionQuantum);
-        _timeoutSweep = TimeProvider.CreateTimer(static s => ((GrainRuntime)s!).SweepTimeouts(), this, TimeoutSweepPeriod, TimeoutSweepPeriod);
+        _collector = TimeProvider.CreateTimer(static s => ((GrainRuntime)s!).OnTimer(static r => r.Collect(), "idle collection"), this, Settings.CollectionQuantum, Settings.CollectionQuantum);
+        _timeoutSweep = TimeProvider.CreateTimer(static s => ((GrainRuntime)s!).OnTimer(static r => r.SweepTimeouts(), "response timeout sweep"), this, TimeoutSweepPeriod, TimeoutSweepPeriod);
     }
 
     /// <summary>
@@ -100,6 +102,19 @@ internal sealed class GrainRuntime : IDisposable
         }
 
         return expired.Count;
+    }
+
+    /// <summary>Runs a timer's work; an exception is logged instead of escaping into the timer thread (which would end the process).</summary>
+    private void OnTimer(Func<GrainRuntime, int> work, string what)
+    {
+        try
+        {
+            work(this);
+        }
+        catch (Exception ex)
+        {
+            Log.TimerFailed(ex, what);
+        }
     }
 
     /// <summary>Runs one idle-collection pass now (the timer calls it every collection quantum).</summary>

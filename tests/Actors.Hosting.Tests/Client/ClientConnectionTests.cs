@@ -90,7 +90,7 @@ public class ClientConnectionTests
     [Fact]
     public async Task Invoke_InFlightWhenSiloStops_GatewayConnectionLost()
     {
-        GatewayTestSilo silo = await GatewayTestSilo.StartAsync();
+        GatewayTestSilo silo = await GatewayTestSilo.StartAsync(o => o.DrainTimeout = TimeSpan.FromMilliseconds(200));
         string address = silo.Address;
         (IClusterClient client, IGrainCallInvoker invoker) = TestClients.Create(address, o => o.ConnectAttempts = 1);
         await using (client)
@@ -101,6 +101,25 @@ public class ClientConnectionTests
             GatewayConnectionLostException ex = await Assert.ThrowsAsync<GatewayConnectionLostException>(() => Await.WithinAsync(hanging, "the in-flight call to fail"));
             Assert.Contains(address, ex.Message, StringComparison.Ordinal);
             Assert.Contains("outcome is unknown", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Invoke_InFlightWhenSiloStopsGracefully_AnsweredDuringDrain()
+    {
+        GatewayTestSilo silo = await GatewayTestSilo.StartAsync(o => o.DrainTimeout = TimeSpan.FromSeconds(30));
+        (IClusterClient client, IGrainCallInvoker invoker) = TestClients.Create(silo.Address, o => o.ConnectAttempts = 1);
+        await using (client)
+        {
+            Task<object?> gated = invoker.InvokeAsync(TestCalls.Call("Gate", 7)).AsTask();
+            await Await.UntilAsync(() => silo.Invoker.Calls == 1, () => "the gated call to reach the grain");
+            Task stopping = silo.DisposeAsync().AsTask();
+            await silo.Logs.WaitForAsync("draining: waiting for 1 running requests");
+            Assert.False(stopping.IsCompleted, "the stop must wait for the running request");
+            silo.Invoker.GateFor(7).SetResult(42);
+            Assert.Equal(42, await Await.WithinAsync(gated, "the running call's answer during the drain"));
+            await Await.WithinAsync(stopping.ContinueWith(_ => 0, TaskScheduler.Default), "the silo to finish stopping after the drain");
+            await Await.UntilAsync(() => !client.IsConnected, () => "the drained connection to close");
         }
     }
 

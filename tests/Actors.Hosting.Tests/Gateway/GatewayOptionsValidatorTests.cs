@@ -30,6 +30,7 @@ public class GatewayOptionsValidatorTests
     [InlineData("RequestTimeout", "00:00:00", "Actors:Gateway:RequestTimeout")]
     [InlineData("HandshakeTimeout", "-00:00:01", "Actors:Gateway:HandshakeTimeout")]
     [InlineData("FrameReceiveTimeout", "00:00:00", "Actors:Gateway:FrameReceiveTimeout")]
+    [InlineData("DrainTimeout", "-00:00:01", "Actors:Gateway:DrainTimeout")]
     [InlineData("MaxConcurrentRequestsPerConnection", "0", "Actors:Gateway:MaxConcurrentRequestsPerConnection")]
     [InlineData("MaxConnections", "0", "Actors:Gateway:MaxConnections")]
     public void Validate_BadValue_FailureNamesSetting(string property, string value, string setting)
