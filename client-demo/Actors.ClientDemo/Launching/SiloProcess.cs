@@ -17,6 +17,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
     private readonly Queue<string> _lastLines = new();
     private readonly TaskCompletionSource<(IPEndPoint Gateway, Uri Health)> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<string>? _outputLine;
+    private bool _disposed;
 
     private SiloProcess(Process process, Action<string>? outputLine)
     {
@@ -153,6 +154,12 @@ public sealed partial class SiloProcess : IAsyncDisposable
     /// <summary>Kills the process if it still runs.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await KillAsync();
         _process.Dispose();
     }

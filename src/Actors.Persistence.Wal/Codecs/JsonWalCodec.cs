@@ -15,7 +15,7 @@ public sealed class JsonWalCodec : IWalCodec
 {
     private readonly JsonSerializerOptions _options;
     private readonly ConcurrentDictionary<string, Type> _typesByName = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<Assembly, byte> _scannedAssemblies = new();
+    private readonly ConcurrentDictionary<Type, byte> _scannedEventBases = new();
     private readonly IReadOnlyDictionary<string, (string ToName, Func<JsonNode, JsonNode> Transform)> _jsonUpcasters;
     private readonly IReadOnlyDictionary<Type, Func<object, object>> _typedUpcasters;
 
@@ -184,13 +184,24 @@ public sealed class JsonWalCodec : IWalCodec
             return true;
         }
 
-        if (_scannedAssemblies.TryAdd(declaredType.Assembly, 0))
+        // Scan per event base type (two grains in one assembly may have different event bases), and mark it scanned
+        // only after its types are registered: concurrent activations (a silo restarting under load) must not see it
+        // marked while the scan still runs, or they would report a known name as unknown.
+        if (!_scannedEventBases.ContainsKey(declaredType))
         {
-            foreach (Type candidate in EventTypeNames.FindEventTypes(declaredType.Assembly))
+            lock (_scannedEventBases)
             {
-                if (declaredType.IsAssignableFrom(candidate) || _typedUpcasters.ContainsKey(candidate))
+                if (!_scannedEventBases.ContainsKey(declaredType))
                 {
-                    _ = TryRegister(candidate, EventTypeNames.GetName(candidate)!, out _);
+                    foreach (Type candidate in EventTypeNames.FindEventTypes(declaredType.Assembly))
+                    {
+                        if (declaredType.IsAssignableFrom(candidate) || _typedUpcasters.ContainsKey(candidate))
+                        {
+                            _ = TryRegister(candidate, EventTypeNames.GetName(candidate)!, out _);
+                        }
+                    }
+
+                    _scannedEventBases[declaredType] = 0;
                 }
             }
         }
