@@ -44,13 +44,17 @@ internal static class DemoConsole
         }
     }
 
-    public static void Report(VerificationReport report)
+    public static void Report(VerificationReport report, bool afterKill)
     {
         Line(string.Create(CultureInfo.InvariantCulture,
             $"{report.Accounts} accounts: {report.EventsChecked:N0} stored events compared one by one with the acknowledged history, balances equal its replay"));
         Line($"{report.Customers} customers: profile and activity equal the replay of their acknowledged updates");
         Line(string.Create(CultureInfo.InvariantCulture, $"{report.AcknowledgedOperations:N0} acknowledged operations verified (rejected ones changed nothing)"));
-        Line($"operations in flight at the kill: {report.InFlightPresent} completely present, {report.InFlightAbsent} absent, none partial");
+        if (afterKill)
+        {
+            Line($"operations in flight at the kill: {report.InFlightPresent} completely present, {report.InFlightAbsent} absent, none partial");
+        }
+
         Line(string.Create(CultureInfo.InvariantCulture, $"money: accounts hold {report.TotalMoney:N0}, deposits minus withdrawals = {report.ExpectedTotalMoney:N0}"));
     }
 

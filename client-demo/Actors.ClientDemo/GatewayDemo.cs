@@ -35,7 +35,7 @@ internal static class GatewayDemo
 
         DemoConsole.Step("Verifying every account and customer through the gateway");
         VerificationReport report = await StateVerifier.VerifyAsync(client, model, options.Workers, cancellationToken);
-        DemoConsole.Report(report);
+        DemoConsole.Report(report, afterKill: false);
         return DemoConsole.Verdict(model, report, $"all {model.Acknowledged:N0} acknowledged operations are in the silo's state; total money conserved.");
     }
 }

@@ -70,7 +70,7 @@ internal static class LocalDemo
         {
             await using IClusterClient client = await ConnectAsync(silo, secret, cancellationToken);
             VerificationReport report = await StateVerifier.VerifyAsync(client, model, options.Workers, cancellationToken);
-            DemoConsole.Report(report);
+            DemoConsole.Report(report, afterKill: true);
             await ShowAccountAsync(client, model.Accounts[0].Id);
             bool graceful = await silo.StopAsync(TimeSpan.FromSeconds(30));
             DemoConsole.Line(graceful ? "silo stopped gracefully (SIGTERM)" : "silo did not stop within 30 s and was killed");
