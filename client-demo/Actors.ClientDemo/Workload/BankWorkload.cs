@@ -11,7 +11,7 @@ namespace Actors.ClientDemo.Workload;
 /// entries on persistent-state customers. Every answer is recorded in the <see cref="BankModel"/> and checked against it
 /// at once; the first call without an answer (the silo died) stops the workload.
 /// </summary>
-public sealed partial class BankWorkload(IClusterClient client, BankModel model)
+public sealed partial class BankWorkload(IGrainFactory client, BankModel model)
 {
     private Exception? _firstError;
 

@@ -15,7 +15,7 @@ namespace Actors.ClientDemo.Workload;
 public static class StateVerifier
 {
     /// <summary>Verifies and advances the model. Any call failure is itself a failure (recovery must never fail).</summary>
-    public static async Task<VerificationReport> VerifyAsync(IClusterClient client, BankModel model, int parallelism, CancellationToken cancellationToken)
+    public static async Task<VerificationReport> VerifyAsync(IGrainFactory client, BankModel model, int parallelism, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(model);
@@ -139,7 +139,7 @@ public static class StateVerifier
         account.Unknown = null;
     }
 
-    private static async Task VerifyCustomersAsync(IClusterClient client, BankModel model, ParallelOptions options, VerificationReport report)
+    private static async Task VerifyCustomersAsync(IGrainFactory client, BankModel model, ParallelOptions options, VerificationReport report)
     {
         var summaries = new CustomerSummary[model.Customers.Count];
         try
