@@ -19,7 +19,7 @@ public sealed class SchedulingTests
         await using TestSilo silo = StartSilo(probe);
         ITurnGrain grain = silo.Factory.GetGrain<ITurnGrain>("one");
 
-        await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(() => grain.Work(5))));
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(() => grain.Work(4))));
 
         Assert.Equal(0, await grain.Overlaps());
         Assert.Equal(1, await grain.MaxInFlight());
@@ -32,7 +32,7 @@ public sealed class SchedulingTests
         await using TestSilo silo = StartSilo(probe);
         IReentrantTurnGrain grain = silo.Factory.GetGrain<IReentrantTurnGrain>("one");
 
-        await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(() => grain.Work(5))));
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(() => grain.Work(4))));
 
         Assert.Equal(0, await grain.Overlaps());
         Assert.True(await grain.MaxInFlight() > 1, "a reentrant grain should have had several requests in flight");

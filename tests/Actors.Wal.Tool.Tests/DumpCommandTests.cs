@@ -100,6 +100,31 @@ public sealed class DumpCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Dump_UnknownStream_ReturnsOne()
+    {
+        string dir = _temp.Sub("log");
+        await SampleLog.CreateAsync(dir, rounds: 2);
+
+        var run = await ToolRunner.RunAsync("dump", dir, "--stream", "nobody/1");
+
+        Assert.True(run.ExitCode == ExitCodes.Error, run.ToString());
+        Assert.Contains("'nobody/1' is not in the log", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dump_TimeBeforeTheFirstEvent_ShowsVersionZero()
+    {
+        string dir = _temp.Sub("log");
+        await SampleLog.CreateAsync(dir, rounds: 3);
+
+        var run = await ToolRunner.RunAsync("dump", dir, "--stream", "ledger/1", "--at", "2025-12-31T23:00:00Z");
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        Assert.Contains("Version: 0", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Events: 0", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Dump_BothBounds_ReturnsOne()
     {
         string dir = _temp.Sub("log");

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Actors.Wal.Tool.Tests.Infrastructure;
 
 namespace Actors.Wal.Tool.Tests;
@@ -67,6 +68,41 @@ public sealed class InspectCommandTests : IDisposable
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
         Assert.Contains("finding(s): run validate", run.Out, StringComparison.Ordinal);
         Assert.Contains("sealed, 1 damaged", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inspect_InteractiveMode_RendersWithoutErrors()
+    {
+        string dir = _temp.Sub("log");
+        await SampleLog.CreateAsync(dir, rounds: 5);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        int inspect = await ToolApp.RunAsync(["inspect", dir], stdout, stderr, interactive: true);
+        int validate = await ToolApp.RunAsync(["validate", dir], stdout, stderr, interactive: true);
+
+        Assert.True(inspect == ExitCodes.Ok && validate == ExitCodes.Ok, $"{stdout}\n{stderr}");
+        Assert.Contains("╭", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Result: CLEAN.", stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inspect_Json_ParsesAndMatchesTheSegments()
+    {
+        string dir = _temp.Sub("log");
+        await SampleLog.CreateAsync(dir);
+
+        var run = await ToolRunner.RunAsync("inspect", dir, "--json");
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        using var doc = JsonDocument.Parse(run.Out);
+        var root = doc.RootElement;
+        var files = SampleLog.SegmentFiles(dir).Select(Path.GetFileName).ToList();
+        Assert.Equal(files, root.GetProperty("segments").EnumerateArray().Select(s => s.GetProperty("file").GetString()).ToList());
+        Assert.Equal(14, root.GetProperty("streams").GetInt32());
+        Assert.True(root.GetProperty("recoveryPoint").GetProperty("cleanShutdown").GetBoolean());
+        Assert.Equal(1, root.GetProperty("formatVersions")[0].GetInt32());
+        Assert.True(root.GetProperty("segments")[0].GetProperty("sealed").GetBoolean());
     }
 
     [Fact]

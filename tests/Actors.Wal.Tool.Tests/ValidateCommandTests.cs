@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Actors.Wal.Format;
 using Actors.Wal.Tool.Tests.Infrastructure;
 
@@ -130,12 +131,63 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_DeadSegmentDeletedAfterTheSnapshot_ReportsTheStaleSnapshotAndMovingItAsideFixesOpen()
+    {
+        string dir = _temp.Sub("log");
+        await SampleLog.CreateAsync(dir, rounds: 60, crash: true, accountsOnly: true);
+        string deadSegment = Scanning.LogScanner.Scan(dir).Segments.First(s => s.IsSealed && s.LiveBytes == 0 && s.RecordBytes > 0).FileName;
+        File.Delete(Path.Combine(dir, deadSegment));
+
+        var validate = await ToolRunner.RunAsync("validate", dir);
+        var statsBefore = await ToolRunner.RunAsync("stats", dir);
+        File.Move(Path.Combine(dir, "index.snapshot"), _temp.Sub("index.snapshot.saved"));
+        var validateAfter = await ToolRunner.RunAsync("validate", dir);
+        var statsAfter = await ToolRunner.RunAsync("stats", dir);
+
+        Assert.True(validate.ExitCode == ExitCodes.Damage, validate.ToString());
+        Assert.Contains("SNAPSHOT: index.snapshot:", validate.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("MISSING", validate.Out, StringComparison.Ordinal);
+        Assert.True(statsBefore.ExitCode is ExitCodes.Ok or ExitCodes.Damage, statsBefore.ToString());
+        Assert.True(validateAfter.ExitCode == ExitCodes.Ok, validateAfter.ToString());
+        Assert.True(statsAfter.ExitCode == ExitCodes.Ok, statsAfter.ToString());
+    }
+
+    [Fact]
+    public async Task Validate_JsonOnDamagedLog_ParsesAndListsEachFinding()
+    {
+        string dir = _temp.Sub("log");
+        await SampleLog.CreateAsync(dir);
+        string first = SampleLog.SegmentFiles(dir)[0];
+        var record = SampleLog.Records(first)[5];
+        SampleLog.FlipByte(first, record.Offset + RecordHeader.Size + 1);
+
+        var run = await ToolRunner.RunAsync("validate", dir, "--json");
+
+        Assert.True(run.ExitCode == ExitCodes.Damage, run.ToString());
+        using var doc = JsonDocument.Parse(run.Out);
+        Assert.Equal("damaged", doc.RootElement.GetProperty("result").GetString());
+        var finding = doc.RootElement.GetProperty("findings")[0];
+        Assert.Equal("Corruption", finding.GetProperty("kind").GetString());
+        Assert.Equal(1, finding.GetProperty("segment").GetInt32());
+        Assert.Equal(record.Offset, finding.GetProperty("offset").GetInt64());
+    }
+
+    [Fact]
     public async Task Validate_MissingDirectory_ReturnsOne()
     {
         var run = await ToolRunner.RunAsync("validate", _temp.Sub("nope"));
 
         Assert.True(run.ExitCode == ExitCodes.Error, run.ToString());
         Assert.Contains("does not exist", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_DirectoryWithoutSegments_ReturnsOne()
+    {
+        var run = await ToolRunner.RunAsync("validate", _temp.Path);
+
+        Assert.True(run.ExitCode == ExitCodes.Error, run.ToString());
+        Assert.Contains("not a log directory", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
@@ -15,7 +14,7 @@ public sealed class JsonWalCodec : IWalCodec
 {
     private readonly JsonSerializerOptions _options;
     private readonly ConcurrentDictionary<string, Type> _typesByName = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<Type, byte> _scannedEventBases = new();
+    private readonly ConcurrentDictionary<Type, byte> _scannedBaseTypes = new();
     private readonly IReadOnlyDictionary<string, (string ToName, Func<JsonNode, JsonNode> Transform)> _jsonUpcasters;
     private readonly IReadOnlyDictionary<Type, Func<object, object>> _typedUpcasters;
 
@@ -184,14 +183,14 @@ public sealed class JsonWalCodec : IWalCodec
             return true;
         }
 
-        // Scan per event base type (two grains in one assembly may have different event bases), and mark it scanned
-        // only after its types are registered: concurrent activations (a silo restarting under load) must not see it
-        // marked while the scan still runs, or they would report a known name as unknown.
-        if (!_scannedEventBases.ContainsKey(declaredType))
+        // First miss for this event base type: register the named types of its assembly that derive from it. Mark the
+        // base type scanned only after its types are registered: concurrent activations (a silo restarting under load)
+        // must not see it marked while the scan still runs, or they would report a known name as unknown.
+        if (!_scannedBaseTypes.ContainsKey(declaredType))
         {
-            lock (_scannedEventBases)
+            lock (_scannedBaseTypes)
             {
-                if (!_scannedEventBases.ContainsKey(declaredType))
+                if (!_scannedBaseTypes.ContainsKey(declaredType))
                 {
                     foreach (Type candidate in EventTypeNames.FindEventTypes(declaredType.Assembly))
                     {
@@ -201,7 +200,7 @@ public sealed class JsonWalCodec : IWalCodec
                         }
                     }
 
-                    _scannedEventBases[declaredType] = 0;
+                    _scannedBaseTypes[declaredType] = 0;
                 }
             }
         }

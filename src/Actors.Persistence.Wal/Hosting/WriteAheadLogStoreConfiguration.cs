@@ -28,6 +28,7 @@ public static class WriteAheadLogStoreConfiguration
         nameof(WriteAheadLogStoreOptions.CheckpointOnDeactivation),
         nameof(WriteAheadLogStoreOptions.RecoveryMode),
         nameof(WriteAheadLogStoreOptions.PreallocateSegments),
+        nameof(WriteAheadLogStoreOptions.MaxCachedGrains),
     ];
 
     /// <summary>Applies the values present in <paramref name="section"/> to <paramref name="options"/>.</summary>
@@ -73,6 +74,7 @@ public static class WriteAheadLogStoreConfiguration
         ParseInt(nameof(options.MaxEventSizeBytes), v => options.MaxEventSizeBytes = v);
         ParseInt(nameof(options.MaxRecordSizeBytes), v => options.MaxRecordSizeBytes = v);
         ParseInt(nameof(options.CheckpointEveryEvents), v => options.CheckpointEveryEvents = v);
+        ParseInt(nameof(options.MaxCachedGrains), v => options.MaxCachedGrains = v);
         ParseBool(nameof(options.CheckpointOnDeactivation), v => options.CheckpointOnDeactivation = v);
         ParseBool(nameof(options.PreallocateSegments), v => options.PreallocateSegments = v);
 

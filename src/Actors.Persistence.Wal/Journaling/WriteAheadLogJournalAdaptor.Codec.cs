@@ -1,4 +1,5 @@
 using Actors.Journaling;
+using Actors.Persistence.Wal.Diagnostics;
 using Actors.Persistence.Wal.Format;
 using Actors.Wal;
 
@@ -17,12 +18,14 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent>
         }
         catch (EventEncodingException ex)
         {
+            PersistenceInstruments.Rejected(_store.Name);
             throw new EventRejectedException($"Grain '{_grainId}' raised an event that cannot be stored: {ex.Message}", ex);
         }
 
         byte[] record = new GrainRecord(GrainRecordKind.JournalEvent, "", encoded.TypeName, encoded.Payload).ToArray();
         if (record.Length > _store.Options.MaxEventSizeBytes)
         {
+            PersistenceInstruments.Rejected(_store.Name);
             throw new EventRejectedException(
                 $"Grain '{_grainId}' raised event '{encoded.TypeName}' of {record.Length} bytes; write-ahead-log store '{_store.Name}' allows at most {_store.Options.MaxEventSizeBytes} ({nameof(WriteAheadLogStoreOptions.MaxEventSizeBytes)}). Nothing was stored.");
         }

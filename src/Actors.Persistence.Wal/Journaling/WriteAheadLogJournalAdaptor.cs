@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Actors.Journaling;
+using Actors.Persistence.Wal.Diagnostics;
 using Actors.Persistence.Wal.Format;
 using Actors.Wal;
 using Microsoft.Extensions.Logging;
@@ -54,6 +56,7 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
     public async Task<JournalCheckpoint<TState>?> ReadCheckpointAsync(CancellationToken cancellationToken)
     {
         IEventLog log = await _store.GetLogAsync(cancellationToken);
+        long started = Stopwatch.GetTimestamp();
         StreamReadResult read;
         try
         {
@@ -64,6 +67,7 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
             throw new GrainStorageLoadException(_grainId, _store.Name, 0, $"reading the stream failed: {ex.Message}", ex);
         }
 
+        PersistenceInstruments.Loaded(_store.Name, read.Events.Count, Stopwatch.GetElapsedTime(started));
         _activationRead = read;
         _checkpointVersion = read.Checkpoint?.Version ?? 0;
         _eventsSinceCheckpoint = read.Events.Count;
@@ -149,14 +153,17 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
         }
         catch (ArgumentException ex)
         {
+            PersistenceInstruments.Rejected(_store.Name);
             throw new EventRejectedException(
                 $"Write-ahead-log store '{_store.Name}' rejected {records.Count} events of grain '{_grainId}' before storing anything: {ex.Message}", ex);
         }
         catch (Exception ex)
         {
+            PersistenceInstruments.Failed(_store.Name);
             throw new GrainStorageFailedException(_grainId, _store.Name, expectedVersion, ex);
         }
 
+        PersistenceInstruments.EventsAppended(_store.Name, records.Count);
         _eventsSinceCheckpoint += records.Count;
         _bytesSinceCheckpoint += bytes;
     }
@@ -218,6 +225,7 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
         }
 
         ResetCounters(version);
+        PersistenceInstruments.CheckpointWritten(_store.Name);
         LogCheckpointWritten(_logger, _grainId.ToString(), _store.Name, version);
     }
 

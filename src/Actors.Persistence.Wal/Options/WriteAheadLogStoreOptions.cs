@@ -15,6 +15,9 @@ public sealed class WriteAheadLogStoreOptions
     /// <summary>The default largest encoded event or persistent-state value: 1 MiB.</summary>
     public const int DefaultMaxEventSizeBytes = 1024 * 1024;
 
+    /// <summary>The default number of grains whose persistent states are cached: 100,000.</summary>
+    public const int DefaultMaxCachedGrains = 100_000;
+
     /// <summary>The default number of events after which a checkpoint is written: 1,000.</summary>
     public const int DefaultCheckpointEveryEvents = 1000;
 
@@ -53,6 +56,13 @@ public sealed class WriteAheadLogStoreOptions
 
     /// <summary>How the log treats damaged records at open. Default <see cref="Actors.Wal.RecoveryMode.TolerateTornTail"/>.</summary>
     public RecoveryMode RecoveryMode { get; set; } = RecoveryMode.TolerateTornTail;
+
+    /// <summary>
+    /// How many grains' persistent states (their latest encoded values and ETags) are cached for ETag checks and
+    /// checkpoints. Beyond it the least recently used idle grains are dropped and reread from the log when used
+    /// again. Default 100,000; at least 1.
+    /// </summary>
+    public int MaxCachedGrains { get; set; } = DefaultMaxCachedGrains;
 
     /// <summary>Preallocate segment files. Default true.</summary>
     public bool PreallocateSegments { get; set; } = true;

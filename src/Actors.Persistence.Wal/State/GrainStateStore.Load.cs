@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Actors.Persistence.Wal.Diagnostics;
 using Actors.Persistence.Wal.Format;
 using Actors.Wal;
 using Microsoft.Extensions.Logging;
@@ -15,6 +17,7 @@ public sealed partial class GrainStateStore
             return;
         }
 
+        long started = Stopwatch.GetTimestamp();
         StreamReadResult read;
         try
         {
@@ -25,6 +28,7 @@ public sealed partial class GrainStateStore
             throw new GrainStorageLoadException(grainId, _store.Name, 0, $"reading the stream failed: {ex.Message}", ex);
         }
 
+        PersistenceInstruments.Loaded(_store.Name, read.Events.Count, Stopwatch.GetElapsedTime(started));
         head.States.Clear();
         if (read.Checkpoint is { } checkpoint)
         {
@@ -94,6 +98,7 @@ public sealed partial class GrainStateStore
             return;
         }
 
+        PersistenceInstruments.CheckpointWritten(_store.Name);
         head.CheckpointVersion = version;
         head.RecordsSinceCheckpoint = 0;
         head.BytesSinceCheckpoint = 0;

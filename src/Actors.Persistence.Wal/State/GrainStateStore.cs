@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Actors.Persistence.Wal.Diagnostics;
 using Actors.Persistence.Wal.Format;
 using Actors.Wal;
 using Microsoft.Extensions.Logging;
@@ -21,7 +22,8 @@ namespace Actors.Persistence.Wal;
 /// <para>
 /// Each grain's latest state values are cached (as encoded bytes) so that tags can be checked and checkpoints written
 /// without reading the log; the cache is revalidated against the log's stream version on every call and dropped
-/// with <see cref="Forget"/> when the grain deactivates. Thread-safe; calls for one grain are serialized.
+/// with <see cref="Forget"/>, or when more than <see cref="WriteAheadLogStoreOptions.MaxCachedGrains"/> grains are
+/// cached (least recently used idle grains first). Thread-safe; calls for one grain are serialized.
 /// </para>
 /// </remarks>
 public sealed partial class GrainStateStore
@@ -50,8 +52,7 @@ public sealed partial class GrainStateStore
     {
         ArgumentException.ThrowIfNullOrEmpty(stateName);
         ArgumentNullException.ThrowIfNull(stateType);
-        StreamHead head = GetHead(grainId);
-        await head.Gate.WaitAsync(cancellationToken);
+        StreamHead head = await AcquireAsync(grainId, cancellationToken);
         try
         {
             await EnsureLoadedAsync(grainId, head, cancellationToken);
@@ -74,7 +75,7 @@ public sealed partial class GrainStateStore
         }
         finally
         {
-            head.Gate.Release();
+            Release(head);
         }
     }
 
@@ -98,8 +99,7 @@ public sealed partial class GrainStateStore
             throw new ArgumentException("An atomic write must name each state at most once.", nameof(changes));
         }
 
-        StreamHead head = GetHead(grainId);
-        await head.Gate.WaitAsync(cancellationToken);
+        StreamHead head = await AcquireAsync(grainId, cancellationToken);
         try
         {
             await EnsureLoadedAsync(grainId, head, cancellationToken);
@@ -135,9 +135,11 @@ public sealed partial class GrainStateStore
             catch (Exception ex)
             {
                 head.Loaded = false;
+                PersistenceInstruments.Failed(_store.Name);
                 throw new GrainStorageFailedException(grainId, _store.Name, expected, ex);
             }
 
+            PersistenceInstruments.StateRecordsAppended(_store.Name, changes.Count);
             var tags = new string?[changes.Count];
             for (int i = 0; i < changes.Count; i++)
             {
@@ -165,20 +167,76 @@ public sealed partial class GrainStateStore
         }
         finally
         {
-            head.Gate.Release();
+            Release(head);
         }
     }
 
     /// <summary>Drops the cached states of a grain (call when it deactivates); the next call reloads them from the log.</summary>
-    public void Forget(GrainId grainId) => _heads.TryRemove(GrainStreams.GetStreamId(grainId), out _);
+    /// <returns>False when the grain was not cached or a call for it is running (then nothing is dropped).</returns>
+    public bool Forget(GrainId grainId) =>
+        _heads.TryGetValue(GrainStreams.GetStreamId(grainId), out StreamHead? head) && TryEvict(head);
 
     /// <summary>Formats a stream version as an ETag.</summary>
     public static string ETagOf(long version) => version.ToString(CultureInfo.InvariantCulture);
 
-    private StreamHead GetHead(GrainId grainId)
+    private async Task<StreamHead> AcquireAsync(GrainId grainId, CancellationToken cancellationToken)
     {
         string streamId = GrainStreams.GetStreamId(grainId);
-        return _heads.GetOrAdd(streamId, static id => new StreamHead(id));
+        while (true)
+        {
+            StreamHead head = _heads.GetOrAdd(streamId, static id => new StreamHead(id));
+            await head.Gate.WaitAsync(cancellationToken);
+            if (!head.Evicted)
+            {
+                head.LastUsed = Environment.TickCount64;
+                return head;
+            }
+
+            // Evicted between lookup and lock: a fresh head replaces it.
+            head.Gate.Release();
+        }
+    }
+
+    private void Release(StreamHead head)
+    {
+        head.Gate.Release();
+        int max = _store.Options.MaxCachedGrains;
+        if (_heads.Count > max)
+        {
+            Trim(max - (max / 10));
+        }
+    }
+
+    private void Trim(int target)
+    {
+        foreach (StreamHead head in _heads.Values.OrderBy(h => h.LastUsed).ToArray())
+        {
+            if (_heads.Count <= target)
+            {
+                return;
+            }
+
+            TryEvict(head);
+        }
+    }
+
+    /// <summary>Removes an idle head; a head in use is skipped (its holder keeps working on it).</summary>
+    private bool TryEvict(StreamHead head)
+    {
+        if (!head.Gate.Wait(0))
+        {
+            return false;
+        }
+
+        try
+        {
+            head.Evicted = true;
+            return _heads.TryRemove(new KeyValuePair<string, StreamHead>(head.StreamId, head));
+        }
+        finally
+        {
+            head.Gate.Release();
+        }
     }
 
     private (ReadOnlyMemory<byte> Payload, ReadOnlyMemory<byte> Record) Encode(GrainId grainId, StateChange change)
@@ -217,6 +275,10 @@ public sealed partial class GrainStateStore
         public Dictionary<string, StoredState> States { get; } = new(StringComparer.Ordinal);
 
         public bool Loaded { get; set; }
+
+        public bool Evicted { get; set; }
+
+        public long LastUsed { get; set; }
 
         public long Version { get; set; }
 

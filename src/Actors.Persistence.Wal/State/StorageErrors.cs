@@ -1,3 +1,4 @@
+using Actors.Persistence.Wal.Diagnostics;
 using Actors.Storage;
 
 namespace Actors.Persistence.Wal;
@@ -11,6 +12,9 @@ internal static class StorageErrors
             storedETag,
             presentedETag);
 
-    public static StateRejectedException Rejected(GrainId grainId, string storeName, string stateName, string detail, Exception? inner) =>
-        new($"Persistent state '{stateName}' of grain '{grainId}' in store '{storeName}' was rejected: {detail}", inner);
+    public static StateRejectedException Rejected(GrainId grainId, string storeName, string stateName, string detail, Exception? inner)
+    {
+        PersistenceInstruments.Rejected(storeName);
+        return new($"Persistent state '{stateName}' of grain '{grainId}' in store '{storeName}' was rejected: {detail}", inner);
+    }
 }

@@ -121,21 +121,31 @@ internal sealed partial class ActivationData
 
     private async Task RunRequestAsync(GrainWorkItem work)
     {
-        try
+        // The activation's bookkeeping (idle since, deactivate-on-idle, next request) is updated before the caller
+        // sees the outcome, so a caller that observed its result also observes an idle activation.
+        object? result = null;
+        Exception? error = null;
+        bool started = work.TryStart();
+        if (started)
         {
-            if (work.TryStart())
+            try
             {
-                object? result = await ClassInfo.GetInvoker(work.Request.Method).Invoke(_grain!, work.Arguments);
-                work.Completion.TrySetResult(Runtime.Copier.Copy(result));
+                result = Runtime.Copier.Copy(await ClassInfo.GetInvoker(work.Request.Method).Invoke(_grain!, work.Arguments));
+            }
+            catch (Exception ex)
+            {
+                error = ex;
             }
         }
-        catch (Exception ex)
+
+        OnRequestCompleted(work);
+        if (error is not null)
         {
-            work.Completion.TrySetException(ex);
+            work.Completion.TrySetException(error);
         }
-        finally
+        else if (started)
         {
-            OnRequestCompleted(work);
+            work.Completion.TrySetResult(result);
         }
     }
 

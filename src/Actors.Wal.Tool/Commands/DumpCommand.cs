@@ -66,6 +66,12 @@ internal static class DumpCommand
         }
 
         await using var log = await LogOpener.OpenAsync(directory, readOnly: true, mode, cancellationToken).ConfigureAwait(false);
+        if (log.GetStreamInfo(streamId).IsEmpty)
+        {
+            await console.Error.WriteLineAsync($"error: the stream '{streamId}' is not in the log {Path.GetFullPath(directory)}.").ConfigureAwait(false);
+            return ExitCodes.Error;
+        }
+
         var result = await log.ReadStreamAsync(streamId, bound, cancellationToken).ConfigureAwait(false);
         if (json)
         {

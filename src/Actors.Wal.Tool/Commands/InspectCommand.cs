@@ -14,14 +14,21 @@ internal static class InspectCommand
     public static Command Create(ToolConsole console)
     {
         var dir = CommonOptions.Directory();
-        var command = new Command("inspect", "Show the segments (id, size, LSN range, created, live ratio), stream count, recovery point, format version, total and reclaimable bytes. Read-only.") { dir };
-        command.SetAction((result, _) => CommandGuard.RunAsync(console, () => Task.FromResult(Run(console, result.GetRequiredValue(dir).FullName))));
+        var json = CommonOptions.Json();
+        var command = new Command("inspect", "Show the segments (id, size, LSN range, created, live ratio), stream count, recovery point, format version, total and reclaimable bytes. Read-only.") { dir, json };
+        command.SetAction((result, _) => CommandGuard.RunAsync(console, () => Task.FromResult(Run(console, result.GetRequiredValue(dir).FullName, result.GetValue(json)))));
         return command;
     }
 
     /// <summary>Scans the directory and prints the overview.</summary>
-    public static int Run(ToolConsole console, string directory)
+    public static int Run(ToolConsole console, string directory, bool json)
     {
+        if (json)
+        {
+            console.Line(ReportJson.Inspect(LogScanner.Scan(directory)));
+            return ExitCodes.Ok;
+        }
+
         var report = console.WithProgress("Scanning segments", p => LogScanner.Scan(directory, p));
         var versions = report.Segments.Where(s => s.HeaderStatus is SegmentHeaderStatus.Ok or SegmentHeaderStatus.UnsupportedVersion)
             .Select(s => $"{s.Version} (min compatible {s.MinCompatibleVersion})").Distinct().ToList();
@@ -30,7 +37,7 @@ internal static class InspectCommand
         summary.AddRow("Directory", Markup.Escape(report.Directory));
         summary.AddRow("Format version", versions.Count == 0 ? "none (no readable segment)" : string.Join(", ", versions));
         summary.AddRow("Lock", report.Locked ? "held by a running process (read without the lock: the active segment's end may still be moving)" : "free");
-        summary.AddRow("Segments", $"{report.Segments.Count} ({sealedCount} sealed)");
+        summary.AddRow("Segments", report.Segments.Count == 0 ? "0 (no NNNNNNNNNN.wal files: not a log directory?)" : $"{report.Segments.Count} ({sealedCount} sealed)");
         summary.AddRow("Streams", N(report.Streams.Count));
         summary.AddRow("Deleted streams", N(report.Streams.Values.Count(s => s.Entry.IsDeleted)));
         summary.AddRow("Records", N(report.Records));

@@ -84,15 +84,29 @@ internal static partial class LogScanner
         }
 
         int lostStreams = 0;
+        int staleStreams = 0;
         var lostSegments = new SortedSet<uint>();
+        var staleSegments = new SortedSet<uint>();
         foreach (var entry in snapshot.Streams)
         {
-            uint segment = LogPosition.Segment(entry.LatestPosition);
-            if (entry.LatestPosition != LogPosition.None && !present.Contains(segment)
-                && latestByHash.GetValueOrDefault(entry.Hash, LogPosition.None) < entry.LatestPosition)
+            uint latest = LogPosition.Segment(entry.LatestPosition);
+            uint baseSegment = LogPosition.Segment(entry.BasePosition);
+            bool latestMissing = entry.LatestPosition != LogPosition.None && !present.Contains(latest);
+            bool baseMissing = entry.BasePosition != LogPosition.None && !present.Contains(baseSegment);
+            if (!latestMissing && !baseMissing)
+            {
+                continue;
+            }
+
+            if (latestByHash.GetValueOrDefault(entry.Hash, LogPosition.None) < entry.LatestPosition)
             {
                 lostStreams++;
-                lostSegments.Add(segment);
+                lostSegments.Add(latest);
+            }
+            else
+            {
+                staleStreams++;
+                staleSegments.Add(latestMissing ? latest : baseSegment);
             }
         }
 
@@ -100,6 +114,14 @@ internal static partial class LogScanner
         {
             report.Findings.Add(new Finding(FindingKind.Missing, snapshotFile, null, null,
                 $"{lostStreams} stream(s) listed in the recovery snapshot have their latest record in missing segment(s) {string.Join(", ", lostSegments)} and no later record anywhere"));
+        }
+
+        if (staleStreams > 0)
+        {
+            report.Findings.Add(new Finding(FindingKind.Snapshot, snapshotFile, null, null,
+                $"{staleStreams} stream(s) are indexed at records in missing segment(s) {string.Join(", ", staleSegments)}; later records of those streams are present, "
+                + "but opening the log or reading those streams follows the stale entries and fails ('the index points to a record in a segment that no longer exists'). "
+                + "Move index.snapshot out of the directory (keep a copy): open then scans every segment"));
         }
 
         if (report.MaxLsn < snapshot.NextLsn - 1)

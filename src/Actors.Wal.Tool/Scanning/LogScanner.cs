@@ -31,6 +31,9 @@ internal static partial class LogScanner
 
         var report = new ScanReport { Directory = dir };
         report.Locked = LockProbe.IsLocked(dir);
+
+        // The snapshot first: on a live directory it then describes a state no newer than the segments listed next.
+        LoadSnapshot(report);
         var ids = new List<uint>();
         foreach (string path in Directory.GetFiles(dir, "*.wal", SearchOption.TopDirectoryOnly))
         {
@@ -61,7 +64,6 @@ internal static partial class LogScanner
             progress?.Invoke(done, totalBytes);
         }
 
-        LoadSnapshot(report);
         ComputeLiveBytes(report);
         CheckCompleteness(report);
         return report;

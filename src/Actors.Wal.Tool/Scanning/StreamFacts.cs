@@ -14,7 +14,13 @@ internal sealed class StreamFacts
     {
         Id = id;
         Hash = hash;
-        _entry = StreamEntry.CreateNew(hash, id);
+        _entry = new StreamEntry
+        {
+            Hash = hash,
+            LatestPosition = LogPosition.None,
+            BasePosition = LogPosition.None,
+            ChainMinSegment = uint.MaxValue,
+        };
     }
 
     /// <summary>The stream id.</summary>

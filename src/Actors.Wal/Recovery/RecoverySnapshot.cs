@@ -70,7 +70,7 @@ internal sealed class RecoverySnapshot
         long size = HeaderSize + ((long)index.Count * StreamSize) + 4;
         foreach (var s in segments)
         {
-            size += 17 + ((long)s.Summary.Items.Count * ItemSize);
+            size += 17 + ((long)s.Summary.Count * ItemSize);
         }
 
         var buffer = new byte[checked((int)size)];
@@ -104,9 +104,9 @@ internal sealed class RecoverySnapshot
             BinaryPrimitives.WriteUInt32LittleEndian(d[o..], id);
             d[o + 4] = isSealed ? (byte)1 : (byte)0;
             BinaryPrimitives.WriteInt64LittleEndian(d[(o + 5)..], writeOffset);
-            BinaryPrimitives.WriteInt32LittleEndian(d[(o + 13)..], summary.Items.Count);
+            BinaryPrimitives.WriteInt32LittleEndian(d[(o + 13)..], summary.Count);
             o += 17;
-            foreach (var (hash, item) in summary.Items)
+            foreach (var (hash, item) in summary.Entries())
             {
                 BinaryPrimitives.WriteUInt64LittleEndian(d[o..], hash);
                 BinaryPrimitives.WriteInt64LittleEndian(d[(o + 8)..], item.MaxEventVersion);
@@ -192,6 +192,11 @@ internal sealed class RecoverySnapshot
             {
                 summary.Add(BinaryPrimitives.ReadUInt64LittleEndian(data[o..]), BinaryPrimitives.ReadInt64LittleEndian(data[(o + 8)..]), BinaryPrimitives.ReadInt64LittleEndian(data[(o + 16)..]));
                 o += ItemSize;
+            }
+
+            if (isSealed)
+            {
+                summary.Freeze();
             }
 
             segments.Add((id, isSealed, writeOffset, summary));

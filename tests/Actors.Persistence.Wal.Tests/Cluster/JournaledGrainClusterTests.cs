@@ -75,6 +75,21 @@ public sealed class JournaledGrainClusterTests
     }
 
     [Fact]
+    public async Task RetrieveConfirmedEvents_EventsReclaimed_ThrowsNotSupportedNamingOldestVersion()
+    {
+        var factory = new Support.FaultyFileLogFactory();
+        await using TestCluster cluster = await WalCluster.StartAsync(logFactory: factory);
+        ILedgerGrain ledger = cluster.Client.GetGrain<ICheckpointedLedgerGrain>("reclaimed");
+        await ledger.CreditMany(12, 1m);
+        factory.Current!.ReclaimedBelowVersion = 11;
+
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => ledger.History(0, 12));
+
+        Assert.Contains("oldest available version is 11", ex.Message, StringComparison.Ordinal);
+        Assert.Equal([1m, 1m], await ledger.History(10, 12));
+    }
+
+    [Fact]
     public async Task RaiseEvent_UnnamedEventType_RejectedAndGrainKeepsRunning()
     {
         await using TestCluster cluster = await WalCluster.StartAsync();

@@ -35,15 +35,37 @@ public sealed class RecoveryClusterTests
     }
 
     [Fact]
-    public async Task Activation_UnknownEventType_FailsWithClearMessageAndLeavesLogIntact()
+    public async Task KillSilo_LogIsAbandonedNotClosed_NextOpenSeesUncleanShutdownAndTheData()
     {
         await using TestCluster cluster = await WalCluster.StartAsync();
+        await cluster.Client.GetGrain<ILedgerGrain>("k").CreditMany(3, 2m);
+
+        await cluster.KillSiloAsync(cluster.Primary);
+
+        await using WriteAheadLog log = await WriteAheadLog.OpenAsync(new WriteAheadLogOptions { Directory = WalCluster.LogDirectory(cluster), PreallocateSegments = false, SegmentSizeBytes = 4 * 1024 * 1024, MaxRecordSizeBytes = 256 * 1024 });
+        Assert.False(log.GetStatistics().Recovery.CleanShutdown);
+        Assert.Equal(3, log.GetStreamInfo("ledger/k").Version);
+    }
+
+    [Fact]
+    public async Task Activation_UnknownEventType_FailsWithClearMessageAndLeavesLogIntact()
+    {
+        bool upcast = false;
+        await using TestCluster cluster = await WalCluster.StartAsync(o =>
+        {
+            if (upcast)
+            {
+                o.Codec = new JsonWalCodec(new JsonWalCodecOptions().AddUpcaster("ledger-frozen", "ledger-note", json =>
+                    new System.Text.Json.Nodes.JsonObject { ["text"] = "frozen: " + json["reason"]!.GetValue<string>() }));
+            }
+        });
         await cluster.Client.GetGrain<ILedgerGrain>("mallory").CreditMany(2, 1m);
         await cluster.StopSiloAsync(cluster.Primary);
 
         string directory = WalCluster.LogDirectory(cluster);
         await using (WriteAheadLog log = await WriteAheadLog.OpenAsync(new WriteAheadLogOptions { Directory = directory, PreallocateSegments = false, SegmentSizeBytes = 4 * 1024 * 1024, MaxRecordSizeBytes = 256 * 1024 }))
         {
+            Assert.True(log.GetStatistics().Recovery.CleanShutdown, "a graceful silo stop must flush and close the log");
             byte[] foreign = new GrainRecord(GrainRecordKind.JournalEvent, "", "ledger-frozen", "{\"reason\":\"audit\"}"u8.ToArray()).ToArray();
             await log.AppendAsync("ledger/mallory", 2, [foreign]);
         }
@@ -61,6 +83,12 @@ public sealed class RecoveryClusterTests
 
         // Activation failed again on a second call: nothing was truncated to make it succeed.
         await Assert.ThrowsAsync<GrainStorageLoadException>(() => cluster.Client.GetGrain<ILedgerGrain>("mallory").Get());
+
+        // Teaching the codec the old name (an upcaster) makes the same, untouched log readable.
+        upcast = true;
+        await cluster.RestartSiloAsync(cluster.Primary);
+        LedgerSnapshot recovered = await cluster.Client.GetGrain<ILedgerGrain>("mallory").Get();
+        Assert.Equal((2m, 3, 3L), (recovered.Balance, recovered.Entries, recovered.Version));
     }
 
     private static Dictionary<string, string> HashSegments(string directory) =>

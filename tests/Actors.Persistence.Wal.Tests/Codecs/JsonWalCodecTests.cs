@@ -90,6 +90,14 @@ public sealed class JsonWalCodecTests
     }
 
     [Fact]
+    public void DecodeEvent_TwoEventBaseTypesInOneAssembly_BothDiscovered()
+    {
+        var codec = new JsonWalCodec();
+        Assert.Equal(new Deposited(1m), codec.DecodeEvent("test-deposited", "{\"amount\":1}"u8.ToArray(), typeof(ITestEvent), Context));
+        Assert.Equal(new OtherHappened(2), codec.DecodeEvent("other-happened", "{\"value\":2}"u8.ToArray(), typeof(IOtherTestEvent), Context));
+    }
+
+    [Fact]
     public void DecodeEvent_TypeNotAssignableToDeclaredType_ThrowsDecodingError()
     {
         var codec = new JsonWalCodec(new JsonWalCodecOptions().AddEventType<NotATestEvent>());

@@ -27,6 +27,13 @@ public sealed record TypedV1(int Cents);
 [EventType("test-typed-v2")]
 public sealed record TypedV2(decimal Amount) : ITestEvent;
 
+public interface IOtherTestEvent
+{
+}
+
+[EventType("other-happened")]
+public sealed record OtherHappened(int Value) : IOtherTestEvent;
+
 [EventType("test-not-an-event")]
 public sealed record NotATestEvent(int Value);
 

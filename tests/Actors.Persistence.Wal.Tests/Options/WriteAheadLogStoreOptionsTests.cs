@@ -90,6 +90,7 @@ public sealed class WriteAheadLogStoreOptionsTests
             ["Actors:Storage:orders:CheckpointOnDeactivation"] = "false",
             ["Actors:Storage:orders:RecoveryMode"] = "AbsoluteConsistency",
             ["Actors:Storage:orders:PreallocateSegments"] = "false",
+            ["Actors:Storage:orders:MaxCachedGrains"] = "500",
         });
         builder.AddWriteAheadLog("orders");
         using ServiceProvider services = builder.Services.BuildServiceProvider();
@@ -101,6 +102,7 @@ public sealed class WriteAheadLogStoreOptionsTests
         Assert.Equal((1048576L, 4096, 65536, 50, 0L, false, RecoveryMode.AbsoluteConsistency, false),
             (o.SegmentSizeBytes, o.MaxEventSizeBytes, o.MaxRecordSizeBytes, o.CheckpointEveryEvents, o.CheckpointEveryBytes,
              o.CheckpointOnDeactivation, o.RecoveryMode, o.PreallocateSegments));
+        Assert.Equal(500, o.MaxCachedGrains);
     }
 
     [Fact]

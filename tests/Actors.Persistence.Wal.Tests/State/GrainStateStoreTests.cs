@@ -133,4 +133,49 @@ public sealed class GrainStateStoreTests
         factory.Log.FailAfterAppend = false;
         Assert.Equal(new StateSnapshot(new Profile("Ada", 36), "1", true), await store.ReadAsync(Grain, "profile", typeof(Profile)));
     }
+
+    [Fact]
+    public async Task WriteAsync_MoreGrainsThanCacheLimit_EvictsIdleGrainsAndTagsStayValid()
+    {
+        var factory = new SharedLogFactory();
+        var store = new GrainStateStore(factory.CreateStore(o => o.MaxCachedGrains = 10));
+        for (int i = 0; i < 50; i++)
+        {
+            await store.WriteAsync(GrainId.Create("profile", $"p{i}"), [Write("profile", new Profile($"n{i}", i), null)], NoCheckpoints);
+        }
+
+        Assert.InRange(store.CachedGrains, 1, 10);
+        for (int i = 0; i < 50; i++)
+        {
+            GrainId id = GrainId.Create("profile", $"p{i}");
+            Assert.Equal(new StateSnapshot(new Profile($"n{i}", i), "1", true), await store.ReadAsync(id, "profile", typeof(Profile)));
+            Assert.Equal(["2"], await store.WriteAsync(id, [Write("profile", new Profile($"n{i}", i + 1), "1")], NoCheckpoints));
+        }
+    }
+
+    [Fact]
+    public async Task Forget_IdleGrain_DropsCacheAndNextReadReloads()
+    {
+        var factory = new SharedLogFactory();
+        var store = new GrainStateStore(factory.CreateStore());
+        await store.WriteAsync(Grain, [Write("profile", new Profile("Ada", 36), null)], NoCheckpoints);
+
+        Assert.True(store.Forget(Grain));
+        Assert.Equal(0, store.CachedGrains);
+        Assert.False(store.Forget(Grain));
+        Assert.Equal(new StateSnapshot(new Profile("Ada", 36), "1", true), await store.ReadAsync(Grain, "profile", typeof(Profile)));
+    }
+
+    [Fact]
+    public async Task ReadAsync_StreamHoldsJournalEvents_FailsExplainingTheMix()
+    {
+        var factory = new SharedLogFactory();
+        byte[] journalRecord = new Actors.Persistence.Wal.Format.GrainRecord(Actors.Persistence.Wal.Format.GrainRecordKind.JournalEvent, "", "x", "{}"u8.ToArray()).ToArray();
+        await factory.Log.AppendAsync("profile/ada", 0, [journalRecord]);
+
+        var ex = await Assert.ThrowsAsync<GrainStorageLoadException>(() => new GrainStateStore(factory.CreateStore()).ReadAsync(Grain, "profile", typeof(Profile)));
+
+        Assert.Contains("journal events", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, ex.Version);
+    }
 }

@@ -16,6 +16,9 @@ public sealed class FaultyEventLog(IEventLog inner, bool disposeInner = false) :
     /// <summary>When true, appends are stored and then reported as failed (outcome unknown to the caller).</summary>
     public bool FailAfterAppend { get; set; }
 
+    /// <summary>When above 0, reading events below this version fails as if they were reclaimed after a checkpoint.</summary>
+    public long ReclaimedBelowVersion { get; set; }
+
     public int Appends => Volatile.Read(ref _appends);
 
     public int Checkpoints => Volatile.Read(ref _checkpoints);
@@ -51,7 +54,9 @@ public sealed class FaultyEventLog(IEventLog inner, bool disposeInner = false) :
         Inner.ReadStreamAsync(streamId, bound, cancellationToken);
 
     public ValueTask<IReadOnlyList<StoredEvent>> ReadEventsAsync(string streamId, long fromVersion, long toVersion, CancellationToken cancellationToken = default) =>
-        Inner.ReadEventsAsync(streamId, fromVersion, toVersion, cancellationToken);
+        fromVersion < ReclaimedBelowVersion
+            ? throw new EventsReclaimedException(streamId, fromVersion, ReclaimedBelowVersion)
+            : Inner.ReadEventsAsync(streamId, fromVersion, toVersion, cancellationToken);
 
     public ValueTask<AppendResult> DeleteStreamAsync(string streamId, long expectedVersion, CancellationToken cancellationToken = default) =>
         Inner.DeleteStreamAsync(streamId, expectedVersion, cancellationToken);

@@ -173,4 +173,24 @@ public sealed class RotationAndSpaceTests : LogTestBase
         // Accounting is per (segment, stream): the sealed segments are dead, the segment holding the checkpoint stays live.
         Assert.True(after.LiveBytes < after.TotalBytes / 2, $"live {after.LiveBytes} of {after.TotalBytes}");
     }
+
+    [Fact]
+    public async Task CompactAsync_RetainMaxAge_KeepsYoungDeadSegmentsUntilTheyAge()
+    {
+        var time = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        await using var log = await OpenAsync(o => { o.CompactionLiveRatio = 0; o.RetainMaxAge = TimeSpan.FromHours(1); }, time: time);
+        for (int i = 0; i < 60; i++)
+        {
+            await log.AppendAsync("s", i, [new byte[3000]]);
+        }
+
+        await log.WriteCheckpointAsync("s", 60, Bytes("cp"));
+        var young = await log.CompactAsync();
+        time.Advance(TimeSpan.FromHours(2));
+        var old = await log.CompactAsync();
+
+        Assert.Equal(0, young.SegmentsDeleted);
+        Assert.True(old.SegmentsDeleted > 0, "dead segments older than RetainMaxAge were not deleted");
+        Assert.Equal("cp", Text((await log.ReadStreamAsync("s")).Checkpoint!.State));
+    }
 }

@@ -23,26 +23,35 @@ internal static class SampleLog
     /// <summary>
     /// Streams: cold/1 (5 events at the very start, never touched again: pins segment 1), ledger/1 (one JSON event
     /// per minute of the manual clock, never checkpointed), account/0..9 (JSON events, checkpoint every 10 rounds),
-    /// blob/1 (binary payloads), temp/1 (deleted). Closed cleanly unless <paramref name="crash"/>.
+    /// blob/1 (binary payloads), temp/1 (deleted). Closed cleanly unless <paramref name="crash"/>. With
+    /// <paramref name="accountsOnly"/> only the checkpointed account streams are written, so old segments die.
     /// </summary>
-    public static async Task CreateAsync(string dir, int rounds = 60, bool crash = false, int seed = 7)
+    public static async Task CreateAsync(string dir, int rounds = 60, bool crash = false, int seed = 7, bool accountsOnly = false)
     {
         var time = new ManualTimeProvider(Start);
         var random = new Random(seed);
         var log = await WriteAheadLog.OpenAsync(Options(dir), timeProvider: time);
         try
         {
-            for (int i = 1; i <= 5; i++)
+            for (int i = 1; i <= 5 && !accountsOnly; i++)
             {
                 await log.AppendAsync("cold/1", i - 1, [Json($"{{\"cold\":{i}}}")]);
             }
 
-            await log.AppendAsync("temp/1", 0, [Json("{\"temp\":true}")]);
-            await log.DeleteStreamAsync("temp/1", 1);
+            if (!accountsOnly)
+            {
+                await log.AppendAsync("temp/1", 0, [Json("{\"temp\":true}")]);
+                await log.DeleteStreamAsync("temp/1", 1);
+            }
+
             for (int round = 1; round <= rounds; round++)
             {
                 time.Advance(TimeSpan.FromMinutes(1));
-                await log.AppendAsync("ledger/1", round - 1, [Json($"{{\"n\":{round}}}")]);
+                if (!accountsOnly)
+                {
+                    await log.AppendAsync("ledger/1", round - 1, [Json($"{{\"n\":{round}}}")]);
+                }
+
                 for (int a = 0; a < 10; a++)
                 {
                     string id = $"account/{a}";
@@ -60,7 +69,10 @@ internal static class SampleLog
                     }
                 }
 
-                await log.AppendAsync("blob/1", round - 1, [new byte[] { 1, 2, 3, (byte)round, 0xff }]);
+                if (!accountsOnly)
+                {
+                    await log.AppendAsync("blob/1", round - 1, [new byte[] { 1, 2, 3, (byte)round, 0xff }]);
+                }
             }
         }
         finally
@@ -74,6 +86,14 @@ internal static class SampleLog
                 await log.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>The recovery point (segment, offset) of the directory's index.snapshot.</summary>
+    public static (uint Segment, long Offset) RecoveryPoint(string dir)
+    {
+        var snapshot = Recovery.RecoverySnapshot.TryParse(File.ReadAllBytes(Path.Combine(dir, Recovery.RecoverySnapshot.FileName)), out string? reason);
+        Assert.True(snapshot is not null, reason);
+        return (snapshot.RecoveryPointSegment, snapshot.RecoveryPointOffset);
     }
 
     public static ReadOnlyMemory<byte> Json(string text) => Encoding.UTF8.GetBytes(text);
@@ -115,11 +135,16 @@ internal static class SampleLog
         stream.Write(new byte[count]);
     }
 
-    /// <summary>A fingerprint of every file in the directory: name, length and SHA-256 of the content.</summary>
+    /// <summary>
+    /// A fingerprint of every file in the directory: name, length and SHA-256 of the content (the LOCK file: name and
+    /// length only, since a running log holds it exclusively).
+    /// </summary>
     public static string Fingerprint(string dir)
     {
         var lines = Directory.GetFiles(dir).Order(StringComparer.Ordinal)
-            .Select(f => $"{Path.GetFileName(f)} {new FileInfo(f).Length} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))}");
+            .Select(f => Path.GetFileName(f) == WriteAheadLog.LockFileName
+                ? $"{Path.GetFileName(f)} {new FileInfo(f).Length}"
+                : $"{Path.GetFileName(f)} {new FileInfo(f).Length} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))}");
         return string.Join("\n", lines);
     }
 }
