@@ -5,25 +5,29 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Actors.Silo;
 
 /// <summary>
-/// The default write-ahead-log store's health: unhealthy while its log is not open yet (recovery runs at silo start)
-/// or no longer open (stopping), unhealthy once the log has failed (an I/O error made it read-only: the silo must be
-/// restarted), healthy otherwise with what recovery found.
+/// The default write-ahead-log store's health: unhealthy while its log is being opened (recovery runs at silo start)
+/// or no longer open (stopping), unhealthy once the log has failed (an I/O error such as a failed fsync made it
+/// read-only: the silo must be restarted), healthy otherwise with what recovery found.
 /// </summary>
-internal sealed class WriteAheadLogHealthCheck([FromKeyedServices(WriteAheadLogStore.DefaultStoreName)] WriteAheadLogStore store) : IHealthCheck
+internal sealed class WriteAheadLogHealthCheck(
+    [FromKeyedServices(WriteAheadLogStore.DefaultStoreName)] WriteAheadLogStore store,
+    IHostApplicationLifetime lifetime) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (store.Log is not { } log)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy(
-                $"Store {store.Name}: the log in {store.Options.Directory} is not open (recovery running or silo stopping)."));
+            return Task.FromResult(HealthCheckResult.Unhealthy(lifetime.ApplicationStopping.IsCancellationRequested
+                ? $"Store {store.Name}: the log in {store.Options.Directory} is closed (silo stopping)."
+                : $"Store {store.Name}: recovery running: the log in {store.Options.Directory} is being opened and recovered."));
         }
 
         LogStatistics statistics = log.GetStatistics();
         if (statistics.IsFailed)
         {
             return Task.FromResult(HealthCheckResult.Unhealthy(
-                $"Store {store.Name}: the log in {store.Options.Directory} has failed and refuses writes until the silo restarts (durable LSN {statistics.DurableLsn})."));
+                $"Store {store.Name}: the log in {store.Options.Directory} has failed (an I/O error in a write or fsync; fsync is never retried) "
+                + $"and refuses writes until the silo restarts (durable LSN {statistics.DurableLsn})."));
         }
 
         RecoveryStatistics recovery = statistics.Recovery;
