@@ -1,16 +1,18 @@
+using Actors.Demo.Grains.Accounts;
 using Actors.Hosting.Gateway;
 using Actors.Hosting.Tests.Gateway;
 using Actors.Runtime;
 using Actors.Silo;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 
 namespace Actors.Hosting.Tests.Silo;
 
 /// <summary>The silo's OpenTelemetry metrics export (<see cref="SiloTelemetry"/>).</summary>
-public sealed class SiloTelemetryTests : IDisposable
+public sealed class SiloTelemetryTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "actors-silo-telemetry-tests", Guid.NewGuid().ToString("N"));
 
@@ -41,6 +43,41 @@ public sealed class SiloTelemetryTests : IDisposable
             () => collector.Received("actors.wal.segments") && collector.Received("actors.turns.queued"),
             () => $"an OTLP export to {collector.BaseAddress}/v1/metrics naming actors.wal.segments and actors.turns.queued ({collector.Exports} exports received)");
         Assert.True(collector.Received("Actors.Wal"), "the export names the meter (instrumentation scope) Actors.Wal");
+        await silo.StopAsync();
+    }
+
+    [Fact]
+    public async Task MetricsEventSource_EnabledAsDotnetCountersDoes_PublishesInstrumentsOfAllFourMeters()
+    {
+        using var listener = new MetricsEventSourceListener(SiloTelemetry.MeterNames);
+        await using WebApplication silo = SiloApplication.Create(
+            [$"--Actors:DataDirectory={_directory}", "--Actors:Gateway:Port=0", "--Actors:Health:Port=0", "--Actors:Gateway:Secret=s"]);
+        await silo.StartAsync();
+        System.Net.IPEndPoint gateway = silo.Services.GetRequiredService<IGatewayInfo>().ListeningEndPoint!;
+        await using Actors.Client.IClusterClient client = new Actors.Client.ClusterClientBuilder().UseGateway(gateway).UseSecret("s").Build();
+        await client.ConnectAsync();
+        IBankAccountGrain account = client.GetGrain<IBankAccountGrain>("metrics-1");
+        string[] expected =
+        [
+            "Actors.Wal/actors.wal.appends", "Actors.Wal/actors.wal.segments", "Actors.Persistence.Wal/actors.persistence.events",
+            "Actors.Runtime/actors.calls", "Actors.Gateway/actors.gateway.requests",
+        ];
+
+        int deposits = 0;
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!expected.All(listener.Published.ContainsKey))
+        {
+            Assert.False(limit.IsCancellationRequested,
+                $"Waited 20 s ({deposits} deposits) for the metrics EventSource to publish {string.Join(", ", expected.Where(e => !listener.Published.ContainsKey(e)))}; "
+                + $"published: {string.Join(", ", listener.Published.Keys.Order(StringComparer.Ordinal))}");
+            await account.Deposit(1, $"d{deposits++}");
+        }
+
+        foreach ((string instrument, string evt) in listener.Published.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine($"{instrument} ({evt})");
+        }
+
         await silo.StopAsync();
     }
 
