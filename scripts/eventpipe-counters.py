@@ -1,6 +1,7 @@
 # Minimal diagnostics-IPC client: starts an EventPipe session for the System.Diagnostics.Metrics provider with the
 # filter arguments dotnet-counters uses, reads the nettrace stream for N seconds, and lists which instrument names
 # appear in the event payloads (UTF-16LE strings). Not a nettrace parser: a byte search.
+# Usage: python3 scripts/eventpipe-counters.py <pid> <seconds> <Meter1,Meter2,...>   (see docs/operations.md, Metrics)
 import glob, os, re, socket, struct, sys, time, uuid
 pid = int(sys.argv[1]); seconds = float(sys.argv[2]); meters = sys.argv[3]
 path = glob.glob(f"/tmp/dotnet-diagnostic-{pid}-*-socket")[0]
