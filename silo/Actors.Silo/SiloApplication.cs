@@ -37,7 +37,15 @@ public static partial class SiloApplication
 
     /// <summary>Creates the silo application (not started). <paramref name="args"/> may override any setting, e.g. <c>--Actors:Gateway:Port=0</c>.</summary>
     /// <exception cref="InvalidOperationException">The data directory or the health options are invalid (the message names the setting).</exception>
-    public static WebApplication Create(string[] args)
+    public static WebApplication Create(string[] args) => Create(args, configureServices: null);
+
+    /// <summary>
+    /// Creates the silo application (not started); <paramref name="configureServices"/> runs after all of the silo's
+    /// registrations and before the container is built (tests replace services there, e.g. the log factory).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The data directory is invalid or locked (the message names the setting).</exception>
+    /// <exception cref="OptionsValidationException">The health or telemetry options are invalid (the message names the setting).</exception>
+    public static WebApplication Create(string[] args, Action<IServiceCollection>? configureServices)
     {
         // appsettings.json is read next to the executable, whatever the working directory.
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -56,6 +64,7 @@ public static partial class SiloApplication
             throw new OptionsValidationException(Options.DefaultName, typeof(SiloHealthOptions), healthResult.Failures);
         }
 
+        SiloTelemetryExport? telemetry = SiloTelemetry.ReadExport(builder.Configuration);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(health.BindAddress), health.Port));
         SiloDataDirectory dataDirectory = SiloDataDirectory.Open(builder.Configuration);
         builder.Services.AddSingleton(_ => dataDirectory);
@@ -66,9 +75,22 @@ public static partial class SiloApplication
             SiloComposition.Configure(silo, dataDirectory);
         });
 
+        // Start the hosted services concurrently: each still starts in registration order up to its first await, but
+        // the HTTP server no longer waits for log recovery, so /health answers (503, "recovery running") meanwhile.
+        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
+        if (telemetry is not null)
+        {
+            string serviceName = builder.Configuration["Actors:SiloName"] is { Length: > 0 } siloName ? siloName : "actors-silo";
+            builder.Services.AddSingleton(_ => SiloTelemetry.CreateMeterProvider(telemetry, serviceName));
+        }
+
+        configureServices?.Invoke(builder.Services);
+
         WebApplication app = builder.Build();
         // Resolve the factory-registered singleton now, so the container owns it and releases the lock when disposed.
         _ = app.Services.GetRequiredService<SiloDataDirectory>();
+        // Likewise the meter provider (when OTLP export is configured): it listens from now on and flushes when disposed.
+        _ = app.Services.GetService<OpenTelemetry.Metrics.MeterProvider>();
         app.MapHealthChecks(health.Path, new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(
             app.Logger,

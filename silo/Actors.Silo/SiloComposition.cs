@@ -1,13 +1,20 @@
+using Actors.Demo.Grains.Accounts;
 using Actors.Hosting;
+using Actors.Persistence.Wal;
+using Actors.Persistence.Wal.Hosting;
 
 namespace Actors.Silo;
 
 /// <summary>
-/// What this silo hosts beyond the runtime and the gateway. HOOK POINTS for other parts of the product: extend the
-/// marked methods here instead of Program.cs or <see cref="SiloApplication"/>.
+/// What this silo hosts beyond the runtime and the gateway: the demo grains and the default write-ahead-log store
+/// under the data directory, with its health check. Extend the methods here instead of Program.cs or
+/// <see cref="SiloApplication"/>.
 /// </summary>
 public static class SiloComposition
 {
+    /// <summary>The store's sub-directory of the silo data directory when <c>Actors:Storage:Default:Directory</c> is not set.</summary>
+    public const string DefaultLogDirectoryName = "wal";
+
     /// <summary>Called once from <see cref="SiloApplication.Create"/> inside <c>UseActors</c>.</summary>
     public static void Configure(ISiloBuilder silo, SiloDataDirectory dataDirectory)
     {
@@ -17,24 +24,23 @@ public static class SiloComposition
         AddStorage(silo, dataDirectory);
     }
 
-    /// <summary>
-    /// HOOK (demo grains): register the grain classes this silo hosts, e.g.
-    /// <c>silo.AddGrainsFromAssembly(typeof(SomeDemoGrain).Assembly)</c> for client-demo/Actors.Demo.Grains.
-    /// Nothing registered yet: the demo grains project has no grains.
-    /// </summary>
-    private static void AddGrains(ISiloBuilder silo)
-    {
-        _ = silo;
-    }
+    /// <summary>The demo grains (client-demo/Actors.Demo.Grains): journaled bank accounts and persistent-state customers.</summary>
+    private static void AddGrains(ISiloBuilder silo) => silo.AddGrainsFromAssembly(typeof(BankAccountGrain).Assembly);
 
     /// <summary>
-    /// HOOK (write-ahead log): register the grain storage (src/Actors.Persistence.Wal) on <paramref name="dataDirectory"/>,
-    /// and its health checks (log recovery state, failed/read-only store) with <c>silo.Services.AddHealthChecks()</c>:
-    /// the /health endpoint reports every registered check. Nothing registered yet: grains are volatile.
+    /// The default write-ahead-log store. Settings come from <c>Actors:Storage:Default</c> (appsettings.json,
+    /// <c>ACTORS__STORAGE__DEFAULT__SYNCPOLICY</c>, ...); its directory defaults to <c>wal</c> under the data directory
+    /// (a relative setting is taken relative to the data directory). The <c>write-ahead-log</c> health check is
+    /// unhealthy while the log is being opened (recovery) and once it has failed.
     /// </summary>
     private static void AddStorage(ISiloBuilder silo, SiloDataDirectory dataDirectory)
     {
-        _ = silo;
-        _ = dataDirectory;
+        silo.AddWriteAheadLogAsDefault(options =>
+        {
+            options.Directory = string.IsNullOrEmpty(options.Directory)
+                ? Path.Combine(dataDirectory.Path, DefaultLogDirectoryName)
+                : Path.GetFullPath(options.Directory, dataDirectory.Path);
+        });
+        silo.Services.AddHealthChecks().AddCheck<WriteAheadLogHealthCheck>("write-ahead-log", tags: ["ready"]);
     }
 }

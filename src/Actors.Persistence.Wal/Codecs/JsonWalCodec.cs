@@ -183,14 +183,24 @@ public sealed class JsonWalCodec : IWalCodec
             return true;
         }
 
-        // First miss for this event base type: register the named types of its assembly that derive from it.
-        if (_scannedBaseTypes.TryAdd(declaredType, 0))
+        // First miss for this event base type: register the named types of its assembly that derive from it. Mark the
+        // base type scanned only after its types are registered: concurrent activations (a silo restarting under load)
+        // must not see it marked while the scan still runs, or they would report a known name as unknown.
+        if (!_scannedBaseTypes.ContainsKey(declaredType))
         {
-            foreach (Type candidate in EventTypeNames.FindEventTypes(declaredType.Assembly))
+            lock (_scannedBaseTypes)
             {
-                if (declaredType.IsAssignableFrom(candidate) || _typedUpcasters.ContainsKey(candidate))
+                if (!_scannedBaseTypes.ContainsKey(declaredType))
                 {
-                    _ = TryRegister(candidate, EventTypeNames.GetName(candidate)!, out _);
+                    foreach (Type candidate in EventTypeNames.FindEventTypes(declaredType.Assembly))
+                    {
+                        if (declaredType.IsAssignableFrom(candidate) || _typedUpcasters.ContainsKey(candidate))
+                        {
+                            _ = TryRegister(candidate, EventTypeNames.GetName(candidate)!, out _);
+                        }
+                    }
+
+                    _scannedBaseTypes[declaredType] = 0;
                 }
             }
         }
