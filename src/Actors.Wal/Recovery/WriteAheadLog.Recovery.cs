@@ -19,10 +19,11 @@ namespace Actors.Wal;
  *    (a segment before the recovery point is missing from the snapshot's table or the recovery point segment is gone)
  *    -> ignore it and scan every segment. Never trust it partially.
  * 5. Segment headers:
- *    a. Empty or cut-off header in the LAST segment -> the process died while creating the segment (before its header
- *       was fsynced): delete the file (TolerateTornTail, Salvage) and report; AbsoluteConsistency refuses.
+ *    a. Empty, cut-off or torn (bad magic/CRC) header in the LAST segment with no valid record after it -> the process
+ *       or the machine died while creating the segment (before its header was fsynced; a power loss can leave part
+ *       of the header and zeros): delete the file (TolerateTornTail, Salvage) and report; AbsoluteConsistency refuses.
  *    b. Same in an earlier segment -> corruption: a later segment is only created after this one was complete.
- *    c. Bad magic or checksum -> corruption (LogCorruptedException; Salvage skips the segment).
+ *    c. Bad magic or checksum in any other case (an earlier segment, or valid records follow) -> corruption (LogCorruptedException; Salvage skips the segment).
  *    d. MinCompatibleVersion above this build's version -> UnsupportedFormatVersionException naming the file.
  * 6. Segments before the recovery point are not scanned (their records are in the snapshot). The recovery point
  *    segment is scanned from the recovery point offset, later segments from their first record.
@@ -114,7 +115,11 @@ public sealed partial class WriteAheadLog
 
             if (problem is not null)
             {
-                bool tornCreation = isLast && status is SegmentHeaderStatus.Empty or SegmentHeaderStatus.Truncated;
+                // A header is written and fsynced before any record: a damaged header of the last segment with no
+                // valid record after it is a creation that never completed (a power loss can leave a partly written,
+                // partly zero header in a preallocated file). Valid records after it mean media damage instead.
+                bool tornCreation = isLast && (status is SegmentHeaderStatus.Empty or SegmentHeaderStatus.Truncated
+                    || reader.FindNextValidRecord(SegmentHeader.Size - 1) < 0);
                 if (tornCreation && _options.RecoveryMode != RecoveryMode.AbsoluteConsistency)
                 {
                     file.Dispose();
