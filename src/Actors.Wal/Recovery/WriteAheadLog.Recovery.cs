@@ -86,8 +86,42 @@ public sealed partial class WriteAheadLog
         }
 
         ids.Sort();
-        var snapshot = LoadSnapshot(ids, notes);
+        _maxSegmentId = ids.Count > 0 ? ids[^1] : 0;
         var deferredDeletes = new List<string>();
+        var manifest = LoadManifest(ids.Count > 0, notes);
+        Dictionary<uint, (uint Id, bool Sealed, long SealedLength)>? live = null;
+        if (manifest is not null)
+        {
+            live = manifest.Segments.ToDictionary(s => s.Id);
+            foreach (uint id in ids.Where(id => !live.ContainsKey(id)))
+            {
+                // Not live: a creation that never completed (the manifest is written after the new segment's header
+                // is durable and before any record goes into it) or a deletion cut short (the manifest drops a
+                // segment before its file is deleted). Either way it holds no acknowledged data that is needed.
+                string path = Path.Combine(dir, SegmentHeader.FileName(id));
+                notes.Add(readOnly
+                    ? $"{path}: not listed in {SegmentManifest.FileName} (the process stopped while creating or deleting it); ignored (read-only)."
+                    : $"{path}: not listed in {SegmentManifest.FileName} (the process stopped while creating or deleting it); removed.");
+                deferredDeletes.Add(path);
+            }
+
+            foreach (var entry in manifest.Segments.Where(e => ids.BinarySearch(e.Id) < 0))
+            {
+                string path = Path.Combine(dir, SegmentHeader.FileName(entry.Id));
+                string reason = $"the segment is listed as live in {SegmentManifest.FileName} but its file is missing";
+                if (_options.RecoveryMode != RecoveryMode.Salvage)
+                {
+                    throw new LogCorruptedException(path, 0, reason);
+                }
+
+                notes.Add($"{path}: {reason}; its records are lost (salvage).");
+            }
+
+            _maxSegmentId = Math.Max(_maxSegmentId, manifest.Segments.Count > 0 ? manifest.Segments.Max(e => e.Id) : 0);
+            ids.RemoveAll(id => !live.ContainsKey(id));
+        }
+
+        var snapshot = LoadSnapshot(ids, notes);
 
         // Pass 1: headers.
         var opened = new List<(Segment Segment, SegmentReader Reader)>();
@@ -98,6 +132,18 @@ public sealed partial class WriteAheadLog
             var file = _fileSystem.OpenFile(path, readOnly ? WalFileMode.OpenReadOnly : WalFileMode.OpenExisting);
             var reader = new SegmentReader(file, _maxRecordLength);
             var status = reader.ReadHeader(out var header, out ushort version, out ushort minVersion);
+            if (live is not null && live[ids[i]] is { Sealed: true } listed && reader.FileLength < listed.SealedLength)
+            {
+                string reason = $"the file is {reader.FileLength} bytes, shorter than the sealed length {listed.SealedLength} recorded in {SegmentManifest.FileName}";
+                if (_options.RecoveryMode != RecoveryMode.Salvage)
+                {
+                    file.Dispose();
+                    throw new LogCorruptedException(path, reader.FileLength, reason);
+                }
+
+                notes.Add($"{path}: {reason}; the missing records are lost (salvage).");
+            }
+
             string? problem = status switch
             {
                 SegmentHeaderStatus.Ok when header.SegmentId != ids[i] => $"the header names segment {header.SegmentId}",
@@ -130,8 +176,10 @@ public sealed partial class WriteAheadLog
 
                 if (_options.RecoveryMode == RecoveryMode.Salvage && !tornCreation)
                 {
+                    // Kept on disk and listed in the manifest, so a later open reports it again.
                     file.Dispose();
                     notes.Add($"{path}: {problem}; segment skipped (salvage).");
+                    _retainedSegments.Add(ids[i]);
                     continue;
                 }
 
@@ -153,6 +201,14 @@ public sealed partial class WriteAheadLog
         if (snapshot is not null && !opened.Exists(o => o.Segment.Id == snapshot.RecoveryPointSegment))
         {
             notes.Add("The recovery snapshot's recovery point segment is missing; scanning every segment.");
+            snapshot = null;
+        }
+
+        if (snapshot is not null && PointsOutsideOpenedSegments(snapshot))
+        {
+            // The snapshot is written before any deletion, so this means a protocol violation or files removed by
+            // hand: never trust it partially. A full scan of the live segments is always correct.
+            notes.Add("The recovery snapshot references a segment that is not present; ignored, scanning every segment.");
             snapshot = null;
         }
 
@@ -300,8 +356,12 @@ public sealed partial class WriteAheadLog
             }
             else
             {
-                CreateSegment(last is null ? 1 : last.Id + 1, _nextLsn);
+                // New ids exceed every id seen on disk or in the manifest (Salvage may keep a damaged later segment).
+                CreateSegment(_maxSegmentId + 1, _nextLsn);
             }
+
+            _fileSystem.DeleteFile(Path.Combine(dir, SegmentManifest.TempFileName));
+            WriteManifest();
         }
 
         lock (_stateLock)
@@ -342,6 +402,20 @@ public sealed partial class WriteAheadLog
         }
 
         LogOpened(dir, opened.Count, scannedSegments, recordsScanned, _index.Count, truncatedBytes, duration.TotalMilliseconds);
+    }
+
+    private bool PointsOutsideOpenedSegments(RecoverySnapshot snapshot)
+    {
+        foreach (var entry in snapshot.Streams)
+        {
+            if (!_segments.ContainsKey(LogPosition.Segment(entry.LatestPosition))
+                || (entry.BasePosition != LogPosition.None && !_segments.ContainsKey(LogPosition.Segment(entry.BasePosition))))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Applies one scanned record to the index and the segment summary, exactly as the writer did.</summary>

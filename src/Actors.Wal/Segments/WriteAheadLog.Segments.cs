@@ -70,7 +70,7 @@ public sealed partial class WriteAheadLog
             }
         }
 
-        CreateSegment(old.Id + 1, _nextLsn);
+        CreateSegment(_maxSegmentId + 1, _nextLsn);
         _snapshotDue = true;
         LogRotated(old.Id, old.WriteOffset, _active!.Id);
     }
@@ -103,6 +103,11 @@ public sealed partial class WriteAheadLog
             _summaries[id] = new SegmentSummary();
         }
 
+        _maxSegmentId = Math.Max(_maxSegmentId, id);
+
+        // The segment becomes live only now, before any record is written into it (a crash before this point leaves
+        // a file recovery removes as an incomplete creation).
+        WriteManifest();
         _active = segment;
     }
 }

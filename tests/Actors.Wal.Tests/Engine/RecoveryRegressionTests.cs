@@ -63,6 +63,29 @@ public sealed class RecoveryRegressionTests : LogTestBase
         await Assert.ThrowsAsync<LogCorruptedException>(async () => await OpenAsync(o => o.PreallocateSegments = true));
     }
 
+    [Fact]
+    public async Task OpenAsync_CrashAfterSpacePassDeletedASegment_RecoversEveryStream()
+    {
+        var log = await OpenAsync();
+        await log.AppendAsync("y", 0, [new byte[100]]);
+        long x = 0;
+        while (log.GetStatistics().SegmentCount < 2)
+        {
+            await log.AppendAsync("x", x, [new byte[1000]]);
+            x++;
+        }
+
+        await log.WriteCheckpointAsync("x", x, new byte[10]);
+        await log.WriteCheckpointAsync("y", 1, new byte[10]);
+        await log.CompactAsync();
+        Assert.Equal(1, log.GetStatistics().SegmentsDeleted);
+        await log.AbandonAsync();
+
+        await using var reopened = await OpenAsync();
+        Assert.Equal(1, (await reopened.ReadStreamAsync("y")).Checkpoint!.Version);
+        Assert.Equal(x, (await reopened.ReadStreamAsync("x")).Version);
+    }
+
     private async Task<long> FillTwoSegmentsAndAbandonAsync(bool preallocate)
     {
         long x = 0;
