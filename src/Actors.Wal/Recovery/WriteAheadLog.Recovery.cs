@@ -188,6 +188,7 @@ public sealed partial class WriteAheadLog
             }
 
             _nextLsn = Math.Max(_nextLsn, header.BaseLsn);
+            _lastTimestamp = Math.Max(_lastTimestamp, header.CreatedUtcTicks);
             var segment = new Segment(header, path, file, SegmentHeader.Size, isSealed: false);
             lock (_stateLock)
             {
@@ -243,6 +244,7 @@ public sealed partial class WriteAheadLog
                     offset += record.Header.Length;
                     if (record.Header.Type == RecordType.Seal)
                     {
+                        _lastTimestamp = Math.Max(_lastTimestamp, record.Header.TimestampTicks);
                         segment.IsSealed = true;
                         break;
                     }
@@ -422,6 +424,7 @@ public sealed partial class WriteAheadLog
     private void RecoverRecord(uint segmentId, in ScannedRecord record, List<RecordItem> items)
     {
         var h = record.Header;
+        _lastTimestamp = Math.Max(_lastTimestamp, h.TimestampTicks);
         long position = LogPosition.Create(segmentId, record.Offset);
         ReadOnlySpan<byte> idBytes = record.Bytes.Span.Slice(RecordHeader.Size, h.StreamIdLength);
         ulong hash = StreamHash.Compute(idBytes);

@@ -57,7 +57,7 @@ public sealed partial class WriteAheadLog
     {
         var old = _active!;
         EnsureBuffer(_bufferLength + RecordHeader.SealSize);
-        RecordCodec.WriteSeal(_buffer.AsSpan(_bufferLength), _time.GetUtcNow().UtcTicks);
+        RecordCodec.WriteSeal(_buffer.AsSpan(_bufferLength), NextTimestamp());
         _bufferLength += RecordHeader.SealSize;
         WriteBuffer();
         Fsync(old);

@@ -224,7 +224,7 @@ public sealed partial class WriteAheadLog
         }
 
         int relocated = 0;
-        long now = _time.GetUtcNow().UtcTicks;
+        long now = NextTimestamp();
         var items = new List<RecordItem>();
         foreach (var entry in streams)
         {

@@ -21,6 +21,7 @@ public sealed partial class WriteAheadLog
     private bool _snapshotDue;
     private int _backgroundFlushQueued;
     private int _backgroundSpaceQueued;
+    private long _lastTimestamp;
 
     private async Task WriterLoopAsync()
     {
@@ -96,7 +97,7 @@ public sealed partial class WriteAheadLog
         {
             _operation = "rotate";
             MaybeRotateByAge(group);
-            long now = _time.GetUtcNow().UtcTicks;
+            long now = NextTimestamp();
             foreach (var request in group)
             {
                 switch (request)
@@ -188,6 +189,16 @@ public sealed partial class WriteAheadLog
         {
             _bufferLength = 0;
         }
+    }
+
+    /// <summary>
+    /// The timestamp for the records written now: the clock, but never below the last one written (a clock that goes
+    /// back, e.g. an NTP step, must not break point-in-time reads). Restored at recovery. Writer loop only.
+    /// </summary>
+    private long NextTimestamp()
+    {
+        _lastTimestamp = Math.Max(_lastTimestamp, _time.GetUtcNow().UtcTicks);
+        return _lastTimestamp;
     }
 
     private void ApplyTentative()
