@@ -26,7 +26,8 @@ public sealed partial class WriteAheadLog
     {
         ThrowIfAbandoned();
         long start = _time.GetTimestamp();
-        segment.File.Flush();
+        // fdatasync: the data and the size/extent changes needed to read it back (see PhysicalFile.FlushData).
+        segment.File.FlushData();
         Interlocked.Increment(ref _fsyncs);
         _instruments.RecordFsync(_time.GetElapsedTime(start));
     }
