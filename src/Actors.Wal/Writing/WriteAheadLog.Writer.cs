@@ -205,6 +205,18 @@ public sealed partial class WriteAheadLog
     {
         lock (_stateLock)
         {
+            _changedHashes.Clear();
+            foreach (var entry in _tentative.Values)
+            {
+                _changedHashes.Add(entry.Hash);
+            }
+
+            foreach (var add in _summaryAdds)
+            {
+                _changedHashes.Add(add.Hash);
+            }
+
+            AccountLiveBytes(-1);
             foreach (var (id, entry) in _tentative)
             {
                 int slot = _index.Find(entry.Hash, id, MatchesOnDisk);
@@ -225,6 +237,8 @@ public sealed partial class WriteAheadLog
                     summary.Add(hash, maxVersion, bytes);
                 }
             }
+
+            AccountLiveBytes(+1);
         }
     }
 
