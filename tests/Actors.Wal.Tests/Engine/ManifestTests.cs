@@ -126,6 +126,50 @@ public sealed class ManifestTests : LogTestBase
         await Assert.ThrowsAsync<LogCorruptedException>(async () => await OpenAsync());
     }
 
+    [Fact]
+    public async Task OpenAsync_ReadOnlyWithSegmentFileNotListed_IgnoresItWithoutDeleting()
+    {
+        await WriteThreeSegmentsAsync();
+        string stray = Dir.File("0000000009.wal");
+        File.Copy(Dir.Segments()[^1], stray);
+
+        await using var log = await OpenAsync(o => o.ReadOnly = true);
+
+        Assert.True(File.Exists(stray));
+        Assert.Contains(log.GetStatistics().Recovery.Notes, n => n.Contains("0000000009.wal", StringComparison.Ordinal) && n.Contains("read-only", StringComparison.Ordinal));
+        Assert.Equal(3, (await log.ReadStreamAsync("mid")).Version);
+    }
+
+    [Fact]
+    public async Task CompactAsync_DeletingASegment_WritesSnapshotThenManifestThenDeletes()
+    {
+        var fs = new FaultInjectingFileSystem();
+        await using var log = await OpenAsync(fileSystem: fs);
+        await log.AppendAsync("y", 0, Events("1"));
+        long x = 0;
+        while (log.GetStatistics().SegmentCount < 2)
+        {
+            await log.AppendAsync("x", x, [new byte[1000]]);
+            x++;
+        }
+
+        await log.WriteCheckpointAsync("x", x, Bytes("cp"));
+        await log.WriteCheckpointAsync("y", 1, Bytes("cp"));
+        await log.CompactAsync(); // deletes segment 1 (or a background pass already did; operations are recorded since open)
+
+        string[] ops;
+        lock (fs.Operations)
+        {
+            ops = [.. fs.Operations];
+        }
+
+        int delete = Array.IndexOf(ops, "delete 0000000001.wal");
+        Assert.True(delete >= 0, $"segment 1 was not deleted: {string.Join(" | ", ops)}");
+        int snapshot = Array.LastIndexOf(ops, "rename index.snapshot.tmp index.snapshot", delete);
+        int manifest = Array.LastIndexOf(ops, "rename segments.manifest.tmp segments.manifest", delete);
+        Assert.True(snapshot >= 0 && manifest > snapshot, $"expected snapshot, then manifest, then delete: {string.Join(" | ", ops)}");
+    }
+
     private async Task WriteThreeSegmentsAsync()
     {
         await using var log = await OpenAsync();
