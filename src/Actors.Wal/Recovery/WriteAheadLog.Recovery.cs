@@ -13,7 +13,10 @@ namespace Actors.Wal;
  *
  * 1. Directory missing -> create it (first start). ReadOnly: DirectoryNotFoundException (nothing to read).
  * 2. Lock file held -> LogDirectoryLockedException (another process or instance is running). ReadOnly skips the lock.
- * 3. List "*.wal" segments, sorted by id.
+ * 3. List "*.wal" segments, sorted by id. Load "segments.manifest" (the live segment list): a listed segment that is
+ *    missing, or a listed sealed segment shorter than its sealed length -> LogCorruptedException (Salvage: reported
+ *    loss); a file not listed (creation or deletion cut short) -> removed and reported; manifest missing or damaged
+ *    -> every file is used and a note says continuity could not be verified. See docs/wal-format.md.
  * 4. Load "index.snapshot". Missing (first start, crash before the first rotation), damaged (crash cannot tear it:
  *    it is renamed into place after fsync, so damage means media corruption) or inconsistent with the segment files
  *    (a segment before the recovery point is missing from the snapshot's table or the recovery point segment is gone)
