@@ -145,12 +145,14 @@ public sealed partial class WriteAheadLog : IEventLog
     }
 
     /// <inheritdoc />
-    /// <remarks>Recomputes the live bytes of every segment from the in-memory summaries (no disk access).</remarks>
+    /// <remarks>
+    /// O(segments): the live bytes per segment are maintained incrementally by the writer (no disk access, no pass
+    /// over every stream).
+    /// </remarks>
     public LogStatistics GetStatistics()
     {
         lock (_stateLock)
         {
-            ComputeLiveBytes();
             long total = 0;
             long live = 0;
             foreach (var summary in _summaries.Values)

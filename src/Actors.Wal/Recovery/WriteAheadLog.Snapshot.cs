@@ -59,6 +59,7 @@ public sealed partial class WriteAheadLog
         }
 
         _nextLsn = Math.Max(_nextLsn, snapshot.NextLsn);
+        _lastTimestamp = Math.Max(_lastTimestamp, snapshot.LastTimestamp);
     }
 
     /// <summary>Writes the recovery snapshot (everything up to the active segment's write offset must be durable).</summary>
@@ -72,7 +73,7 @@ public sealed partial class WriteAheadLog
             var segments = _segments.Values
                 .Select(s => (s.Id, s.IsSealed, s.WriteOffset, _summaries.TryGetValue(s.Id, out var sum) ? sum : new SegmentSummary()))
                 .ToList();
-            data = RecoverySnapshot.Serialize(clean, active.Id, active.WriteOffset, _nextLsn, _index, segments);
+            data = RecoverySnapshot.Serialize(clean, active.Id, active.WriteOffset, _nextLsn, _lastTimestamp, _index, segments);
             _index.DemoteAll();
         }
 

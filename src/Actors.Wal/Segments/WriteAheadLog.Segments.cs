@@ -26,7 +26,8 @@ public sealed partial class WriteAheadLog
     {
         ThrowIfAbandoned();
         long start = _time.GetTimestamp();
-        segment.File.Flush();
+        // fdatasync: the data and the size/extent changes needed to read it back (see PhysicalFile.FlushData).
+        segment.File.FlushData();
         Interlocked.Increment(ref _fsyncs);
         _instruments.RecordFsync(_time.GetElapsedTime(start));
     }
@@ -57,7 +58,7 @@ public sealed partial class WriteAheadLog
     {
         var old = _active!;
         EnsureBuffer(_bufferLength + RecordHeader.SealSize);
-        RecordCodec.WriteSeal(_buffer.AsSpan(_bufferLength), _time.GetUtcNow().UtcTicks);
+        RecordCodec.WriteSeal(_buffer.AsSpan(_bufferLength), NextTimestamp());
         _bufferLength += RecordHeader.SealSize;
         WriteBuffer();
         Fsync(old);
@@ -70,7 +71,7 @@ public sealed partial class WriteAheadLog
             }
         }
 
-        CreateSegment(old.Id + 1, _nextLsn);
+        CreateSegment(_maxSegmentId + 1, _nextLsn);
         _snapshotDue = true;
         LogRotated(old.Id, old.WriteOffset, _active!.Id);
     }
@@ -103,6 +104,11 @@ public sealed partial class WriteAheadLog
             _summaries[id] = new SegmentSummary();
         }
 
+        _maxSegmentId = Math.Max(_maxSegmentId, id);
+
+        // The segment becomes live only now, before any record is written into it (a crash before this point leaves
+        // a file recovery removes as an incomplete creation).
+        WriteManifest();
         _active = segment;
     }
 }

@@ -34,6 +34,19 @@ internal sealed class SegmentSummary
         RecordBytes += bytes;
     }
 
+    /// <summary>The item of <paramref name="hash"/>, if the segment has records of it.</summary>
+    public bool TryGet(ulong hash, out SummaryItem item)
+    {
+        if (_open is not null)
+        {
+            return _open.TryGetValue(hash, out item);
+        }
+
+        int i = Array.BinarySearch(_hashes, hash);
+        item = i >= 0 ? _items[i] : default;
+        return i >= 0;
+    }
+
     /// <summary>Every (hash, item) pair.</summary>
     public IEnumerable<(ulong Hash, SummaryItem Item)> Entries()
     {

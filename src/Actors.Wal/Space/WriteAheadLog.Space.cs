@@ -141,15 +141,25 @@ public sealed partial class WriteAheadLog
             _snapshotDue = false;
         }
 
+        if (dead.Count > 0)
+        {
+            // Then drop them from the live list before touching a file: a crash from here on leaves files that are
+            // not live, which recovery removes, and never a live segment that is missing.
+            lock (_stateLock)
+            {
+                foreach (var segment in dead)
+                {
+                    _segments.Remove(segment.Id);
+                    _summaries.Remove(segment.Id);
+                }
+            }
+
+            WriteManifest();
+        }
+
         foreach (var segment in dead)
         {
             ThrowIfAbandoned();
-            lock (_stateLock)
-            {
-                _segments.Remove(segment.Id);
-                _summaries.Remove(segment.Id);
-            }
-
             _fileSystem.DeleteFile(segment.Path);
             freed += segment.WriteOffset;
             segment.Retire();
@@ -214,7 +224,7 @@ public sealed partial class WriteAheadLog
         }
 
         int relocated = 0;
-        long now = _time.GetUtcNow().UtcTicks;
+        long now = NextTimestamp();
         var items = new List<RecordItem>();
         foreach (var entry in streams)
         {

@@ -95,6 +95,13 @@ public sealed partial class WriteAheadLog
 
     private ValueTask<T> Enqueue<T>(WriteRequest<T> request, CancellationToken cancellationToken)
     {
+        // Already cancelled at the call: nothing is enqueued, so nothing can be written (a cancellation that
+        // arrives later only stops the wait: the request may still be written).
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<T>(cancellationToken);
+        }
+
         if (!TryQueue(request))
         {
             ThrowIfClosed();

@@ -21,6 +21,7 @@ public sealed partial class WriteAheadLog
     private bool _snapshotDue;
     private int _backgroundFlushQueued;
     private int _backgroundSpaceQueued;
+    private long _lastTimestamp;
 
     private async Task WriterLoopAsync()
     {
@@ -96,7 +97,7 @@ public sealed partial class WriteAheadLog
         {
             _operation = "rotate";
             MaybeRotateByAge(group);
-            long now = _time.GetUtcNow().UtcTicks;
+            long now = NextTimestamp();
             foreach (var request in group)
             {
                 switch (request)
@@ -190,10 +191,32 @@ public sealed partial class WriteAheadLog
         }
     }
 
+    /// <summary>
+    /// The timestamp for the records written now: the clock, but never below the last one written (a clock that goes
+    /// back, e.g. an NTP step, must not break point-in-time reads). Restored at recovery. Writer loop only.
+    /// </summary>
+    private long NextTimestamp()
+    {
+        _lastTimestamp = Math.Max(_lastTimestamp, _time.GetUtcNow().UtcTicks);
+        return _lastTimestamp;
+    }
+
     private void ApplyTentative()
     {
         lock (_stateLock)
         {
+            _changedHashes.Clear();
+            foreach (var entry in _tentative.Values)
+            {
+                _changedHashes.Add(entry.Hash);
+            }
+
+            foreach (var add in _summaryAdds)
+            {
+                _changedHashes.Add(add.Hash);
+            }
+
+            AccountLiveBytes(-1);
             foreach (var (id, entry) in _tentative)
             {
                 int slot = _index.Find(entry.Hash, id, MatchesOnDisk);
@@ -214,6 +237,8 @@ public sealed partial class WriteAheadLog
                     summary.Add(hash, maxVersion, bytes);
                 }
             }
+
+            AccountLiveBytes(+1);
         }
     }
 

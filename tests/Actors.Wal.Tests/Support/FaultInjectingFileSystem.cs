@@ -147,7 +147,11 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
             owner._bytesWritten += data.Length;
         }
 
-        public void Flush()
+        public void Flush() => Sync(dataOnly: false);
+
+        public void FlushData() => Sync(dataOnly: true);
+
+        private void Sync(bool dataOnly)
         {
             owner.Record($"fsync {System.IO.Path.GetFileName(Path)}");
             if (owner.FsyncGate is { } gate)
@@ -165,7 +169,14 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
             }
 
             Interlocked.Increment(ref owner.FileFsyncs);
-            inner.Flush();
+            if (dataOnly)
+            {
+                inner.FlushData();
+            }
+            else
+            {
+                inner.Flush();
+            }
         }
 
         public void SetLength(long length) => inner.SetLength(length);
