@@ -101,6 +101,7 @@ public sealed class KillCampaign(KillCampaignSettings settings, Action<string> l
                 if (!report.Passed || model.Failures.Count > 0)
                 {
                     result.Failures.AddRange(report.Failures.Concat(model.Failures).Select(f => $"cycle {cycleBase + c + 1} ({directory}): {f}"));
+                    result.Failures.Add($"cycle {cycleBase + c + 1}: the silo's last output: {string.Join(Environment.NewLine, silo.LastLines.TakeLast(25))}");
                     return c + 1;
                 }
             }
