@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Actors.Client;
 using Actors.ClientDemo.Launching;
 using Actors.ClientDemo.Workload;
@@ -100,6 +101,7 @@ public sealed class KillCampaign(KillCampaignSettings settings, Action<string> l
                 if (!report.Passed || model.Failures.Count > 0)
                 {
                     result.Failures.AddRange(report.Failures.Concat(model.Failures).Select(f => $"cycle {cycleBase + c + 1} ({directory}): {f}"));
+                    result.Failures.Add($"cycle {cycleBase + c + 1}: the silo's last output: {string.Join(Environment.NewLine, silo.LastLines.TakeLast(25))}");
                     return c + 1;
                 }
             }
@@ -147,12 +149,37 @@ public sealed class KillCampaign(KillCampaignSettings settings, Action<string> l
     {
         SiloProcess silo = await SiloProcess.StartAsync(launch);
         result.SiloStarts++;
+        try
+        {
+            CheckLogHealth(silo, launch);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or JsonException or KeyNotFoundException)
+        {
+            await silo.DisposeAsync();
+            throw new InvalidOperationException(ex.Message, ex);
+        }
+
         if (silo.StartDuration > result.SlowestRestart)
         {
             result.SlowestRestart = silo.StartDuration;
         }
 
         return silo;
+    }
+
+    /// <summary>The silo hosts the default write-ahead-log store under its data directory with the requested sync policy, and reports it healthy.</summary>
+    private static void CheckLogHealth(SiloProcess silo, SiloLaunchOptions launch)
+    {
+        using JsonDocument report = JsonDocument.Parse(silo.HealthReport);
+        JsonElement check = report.RootElement.GetProperty("checks").GetProperty("write-ahead-log");
+        string description = check.GetProperty("description").GetString() ?? "";
+        string directory = Path.Combine(Path.GetFullPath(launch.DataDirectory), "wal");
+        if (check.GetProperty("status").GetString() != "Healthy"
+            || !description.Contains(directory, StringComparison.Ordinal)
+            || !description.Contains($"sync policy {launch.SyncPolicy}", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The silo's write-ahead-log health check must be Healthy on {directory} with sync policy {launch.SyncPolicy}; it reported: {silo.HealthReport}");
+        }
     }
 
     private static async Task<IClusterClient> ConnectAsync(SiloProcess silo, string secret)
