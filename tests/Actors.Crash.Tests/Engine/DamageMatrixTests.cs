@@ -28,17 +28,17 @@ public sealed partial class DamageMatrixTests(ITestOutputHelper output) : IDispo
         => DamageHarness.BuildAsync(DamageHarness.Options(_dir.Path), clean, DamageHarness.MultiSegmentHistoryAsync);
 
     /// <summary>Restores the dataset, applies <paramref name="damage"/>, opens in each mode and judges.</summary>
-    private async Task<List<DamageOutcome>> RunCaseAsync(Dataset data, string description, Action<string> damage, params RecoveryMode[] modes)
+    private async Task<List<(DamageOutcome Outcome, bool DataExact)>> RunCaseAsync(Dataset data, string description, Action<string> damage, params RecoveryMode[] modes)
     {
-        var outcomes = new List<DamageOutcome>();
+        var outcomes = new List<(DamageOutcome, bool)>();
         foreach (var mode in modes.Length == 0 ? Modes : modes)
         {
             data.Restore(_dir.Path);
             damage(_dir.Path);
-            var (outcome, failure) = await DamageHarness.OpenAndJudgeAsync(_dir.Path, mode, data.Workload);
+            var (outcome, failure, exact) = await DamageHarness.OpenAndJudgeAsync(_dir.Path, mode, data.Workload);
             _cases++;
             _outcomes[outcome] = _outcomes.GetValueOrDefault(outcome) + 1;
-            outcomes.Add(outcome);
+            outcomes.Add((outcome, exact));
             if (failure is not null)
             {
                 _failures.Add($"{description}, {mode}: {failure}");

@@ -98,7 +98,7 @@ internal static class DamageHarness
         var random = new Random(5);
         for (int i = 0; i < 180; i++)
         {
-            string stream = i is >= 70 and < 75 ? "mid" : "s" + (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string stream = i is >= 100 and < 105 ? "mid" : "s" + (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture);
             byte[] payload = new byte[random.Next(600, 1200)];
             random.NextBytes(payload);
             await w.AppendAsync(log, stream, [payload]);
@@ -117,7 +117,7 @@ internal static class DamageHarness
 
     /// <summary>Opens the (damaged) directory in <paramref name="mode"/>, reads every stream and judges the result.</summary>
     /// <returns>The outcome, or a failure description.</returns>
-    public static async Task<(DamageOutcome Outcome, string? Failure)> OpenAndJudgeAsync(string directory, RecoveryMode mode, Workload workload)
+    public static async Task<(DamageOutcome Outcome, string? Failure, bool DataExact)> OpenAndJudgeAsync(string directory, RecoveryMode mode, Workload workload)
     {
         WriteAheadLog log;
         try
@@ -126,17 +126,18 @@ internal static class DamageHarness
         }
         catch (Exception ex) when (ex is LogCorruptedException or UnsupportedFormatVersionException)
         {
-            return (DamageOutcome.RefusedAtOpen, null);
+            return (DamageOutcome.RefusedAtOpen, null, false);
         }
         catch (Exception ex)
         {
-            return (DamageOutcome.RefusedAtOpen, $"open threw an untyped {ex.GetType().Name}: {ex.Message}");
+            return (DamageOutcome.RefusedAtOpen, $"open threw an untyped {ex.GetType().Name}: {ex.Message}", false);
         }
 
         try
         {
             var recovery = log.GetStatistics().Recovery;
-            bool reported = recovery.TruncatedBytes > 0 || recovery.CorruptedRecords > 0 || recovery.Notes.Count > 0;
+            bool reportedAtOpen = recovery.TruncatedBytes > 0 || recovery.CorruptedRecords > 0 || recovery.Notes.Count > 0;
+            bool reported = reportedAtOpen;
             bool exact = true;
             foreach (var (stream, items) in workload.Streams)
             {
@@ -155,7 +156,7 @@ internal static class DamageHarness
                 }
                 catch (Exception ex)
                 {
-                    return (DamageOutcome.Reported, $"reading '{stream}' threw an untyped {ex.GetType().Name}: {ex.Message}");
+                    return (DamageOutcome.Reported, $"reading '{stream}' threw an untyped {ex.GetType().Name}: {ex.Message}", false);
                 }
 
                 if (Workload.StateAfter(items, items.Count).Matches(read, info))
@@ -164,20 +165,21 @@ internal static class DamageHarness
                 }
 
                 exact = false;
-                if (!reported)
+                if (!reportedAtOpen)
                 {
+                    // A typed error on another stream does not excuse this one: each stream that differs must say so.
                     return (DamageOutcome.Exact, $"stream '{stream}' silently differs: version {read.Version}, deleted {read.IsDeleted}, "
-                        + $"checkpoint {read.Checkpoint?.Version}, events [{string.Join(",", read.Events.Select(e => e.Version))}] and nothing was reported");
+                        + $"checkpoint {read.Checkpoint?.Version}, events [{string.Join(",", read.Events.Select(e => e.Version))}] and nothing was reported", false);
                 }
 
                 string? wrong = WrongData(stream, items, read);
                 if (wrong is not null)
                 {
-                    return (DamageOutcome.Reported, wrong);
+                    return (DamageOutcome.Reported, wrong, false);
                 }
             }
 
-            return (exact && !reported ? DamageOutcome.Exact : DamageOutcome.Reported, null);
+            return (exact && !reported ? DamageOutcome.Exact : DamageOutcome.Reported, null, exact);
         }
         finally
         {

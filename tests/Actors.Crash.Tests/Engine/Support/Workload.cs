@@ -46,7 +46,12 @@ internal sealed class Workload(Func<int> operationCount)
     private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _minimumCheckpoint = new(StringComparer.Ordinal);
 
+    private readonly List<WorkItem> _all = [];
+
     public IReadOnlyDictionary<string, List<WorkItem>> Streams => _streams;
+
+    /// <summary>Every item in the order it was issued.</summary>
+    public IReadOnlyList<WorkItem> AllItems => _all;
 
     public IEnumerable<WorkItem> Items => _streams.Values.SelectMany(s => s);
 
@@ -170,6 +175,7 @@ internal sealed class Workload(Func<int> operationCount)
         }
 
         list.Add(item);
+        _all.Add(item);
         return item;
     }
 
