@@ -135,10 +135,28 @@ internal sealed class SimulatedDisk
         }
     }
 
-    public void Write(int inode, string path, long offset, ReadOnlySpan<byte> data)
-        => Do(new DiskOp(DiskOpKind.Write, path, null, inode, offset, data.ToArray()));
+    /// <summary>The largest file the simulated file system allows (EFBIG beyond, like a file-size limit or quota).</summary>
+    public const long MaxFileBytes = 64L * 1024 * 1024;
 
-    public void SetLength(int inode, string path, long length) => Do(new DiskOp(DiskOpKind.SetLength, path, null, inode, length, null));
+    public void Write(int inode, string path, long offset, ReadOnlySpan<byte> data)
+    {
+        ThrowIfTooLarge(path, offset + data.Length);
+        Do(new DiskOp(DiskOpKind.Write, path, null, inode, offset, data.ToArray()));
+    }
+
+    public void SetLength(int inode, string path, long length)
+    {
+        ThrowIfTooLarge(path, length);
+        Do(new DiskOp(DiskOpKind.SetLength, path, null, inode, length, null));
+    }
+
+    private static void ThrowIfTooLarge(string path, long end)
+    {
+        if (end > MaxFileBytes || end < 0)
+        {
+            throw new IOException($"File too large: '{path}' would reach {end} bytes (simulated limit {MaxFileBytes}).", 27);
+        }
+    }
 
     public void Fsync(int inode, string path) => Do(new DiskOp(DiskOpKind.Fsync, path, null, inode, 0, null));
 
