@@ -6,7 +6,7 @@
 #   ACTORS_FUZZ_SEED=7 ACTORS_FUZZ_FIRST=123456 scripts/fuzz.sh 1   # reproduce one reported case
 #
 # Runs the same xunit test CI runs (FuzzTests.Open_MutatedSegmentsAndSnapshots...) with a larger case count.
-# Progress (every 10,000 cases) and the final summary go to $ACTORS_FUZZ_REPORT (default: a file under /tmp),
+# Progress (every 1,000 cases) and the final summary go to $ACTORS_FUZZ_REPORT (default: a file under /tmp),
 # so the count executed is known even if the campaign is stopped early. Exit code 0 means no failing case.
 # On a shared machine run it as: nice -n 19 scripts/fuzz.sh
 set -euo pipefail

@@ -32,6 +32,9 @@ internal sealed partial class Fuzzer(FuzzCorpus corpus, FuzzProfile profile, Tim
     private readonly Dictionary<string, long> _outcomes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Count, string Example)> _failures = new(StringComparer.Ordinal);
 
+    /// <summary>How often (in cases) progress is reported.</summary>
+    public long ProgressEvery { get; init; } = 1000;
+
     public long Executed { get; private set; }
 
     public long FailedCases { get; private set; }
@@ -81,7 +84,7 @@ internal sealed partial class Fuzzer(FuzzCorpus corpus, FuzzProfile profile, Tim
                 _failures[signature] = (known.Count + 1, known.Example ?? $"case {i} (seed {seed}): {failure}");
             }
 
-            if (progress is not null && Executed % 10_000 == 0)
+            if (progress is not null && Executed % ProgressEvery == 0)
             {
                 progress($"{DateTime.UtcNow:HH:mm:ss} {Executed} cases executed, {FailedCases} failed, max allocation {MaxAllocated / 1024} KiB");
             }
