@@ -172,21 +172,23 @@ internal sealed partial class Fuzzer(FuzzCorpus corpus, FuzzProfile profile, Tim
         }
         finally
         {
-            await DisposeQuietlyAsync(log);
+            outcome += await DisposeAsync(log);
         }
 
         return (outcome, null);
     }
 
-    private static async Task DisposeQuietlyAsync(WriteAheadLog log)
+    /// <summary>Closes the log; a typed error while closing a damaged log is an accepted outcome.</summary>
+    private static async Task<string> DisposeAsync(WriteAheadLog log)
     {
         try
         {
             await log.DisposeAsync();
+            return "";
         }
-        catch (WalException)
+        catch (WalException ex)
         {
-            // A typed error while closing a damaged log is an accepted outcome.
+            return ", close error " + ex.GetType().Name;
         }
     }
 
