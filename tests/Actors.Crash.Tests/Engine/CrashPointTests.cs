@@ -25,7 +25,7 @@ public sealed class CrashPointTests(ITestOutputHelper output)
     [InlineData(true, true, 23, 512)]
     public async Task Recovery_CrashAtEveryBoundaryUnderAlways_KeepsEveryAcknowledgedAppend(bool preallocate, bool concurrentGroups, int seed, int tearGranularity)
     {
-        var runner = new CrashPointRunner(Options(preallocate, SyncPolicy.Always), seed, tearGranularity);
+        var runner = new CrashPointRunner(Options(preallocate, SyncPolicy.Always), seed, tearGranularity) { SalvageToo = true };
 
         await runner.RunAsync((log, workload, random) => DriveAsync(log, workload, random, concurrentGroups, compact: false));
 

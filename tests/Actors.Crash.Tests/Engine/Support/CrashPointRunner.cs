@@ -17,11 +17,16 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
 
     public List<string> Failures { get; } = [];
 
+    /// <summary>Also recover every distinct image in <see cref="RecoveryMode.Salvage"/> (a crash state must recover the same way).</summary>
+    public bool SalvageToo { get; init; }
+
     public int Boundaries { get; private set; }
 
     public int StatesChecked { get; private set; }
 
     public int RecoveriesExecuted { get; private set; }
+
+    public int SalvageRecoveries { get; private set; }
 
     public int TornTailsReported { get; private set; }
 
@@ -70,7 +75,14 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
                 }
 
                 RecoveriesExecuted++;
-                string? failure = await RecoverAndCheckAsync(image, workload, Required);
+                string? failure = await RecoverAndCheckAsync(image, workload, Required, options);
+                if (failure is null && SalvageToo)
+                {
+                    SalvageRecoveries++;
+                    failure = await RecoverAndCheckAsync(image, workload, Required, WithMode(RecoveryMode.Salvage));
+                    failure = failure is null ? null : "Salvage: " + failure;
+                }
+
                 if (failure is not null)
                 {
                     string at = k < log.Count ? $"before op {k} ({log[k]})" : "after the last op";
@@ -81,9 +93,20 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
     }
 
     public string Summary() => $"boundaries {Boundaries} x variants {Variants.Length} = {StatesChecked} crash states checked, "
-        + $"{RecoveriesExecuted} distinct recoveries executed (identical image + requirement deduplicated), {TornTailsReported} reported a torn tail, {Failures.Count} failures";
+        + $"{RecoveriesExecuted} distinct images recovered in {options.RecoveryMode} (identical image + requirement deduplicated), {SalvageRecoveries} again in Salvage, "
+        + $"each followed by an append and a second open; {TornTailsReported} recoveries reported a torn tail; {Failures.Count} failures";
 
-    private async Task<string?> RecoverAndCheckAsync(Dictionary<string, byte[]> image, Workload workload, Func<WorkItem, bool> required)
+    private WriteAheadLogOptions WithMode(RecoveryMode mode) => new()
+    {
+        Directory = options.Directory,
+        SegmentSizeBytes = options.SegmentSizeBytes,
+        MaxRecordSizeBytes = options.MaxRecordSizeBytes,
+        PreallocateSegments = options.PreallocateSegments,
+        SyncPolicy = options.SyncPolicy,
+        RecoveryMode = mode,
+    };
+
+    private async Task<string?> RecoverAndCheckAsync(Dictionary<string, byte[]> image, Workload workload, Func<WorkItem, bool> required, WriteAheadLogOptions options)
     {
         var fs = new CrashFileSystem(SimulatedDisk.FromImage(image, recording: true));
         fs.CreateDirectory(options.Directory);
