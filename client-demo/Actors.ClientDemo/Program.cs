@@ -1,2 +1,3 @@
-Console.WriteLine("not built yet");
-return 1;
+using Actors.ClientDemo;
+
+return await DemoApplication.RunAsync(args);

@@ -1,2 +1,8 @@
-Console.WriteLine("not built yet");
-return 1;
+using Actors.Silo;
+
+if (SiloHealthProbe.IsRequested(args))
+{
+    return await SiloHealthProbe.RunAsync(args);
+}
+
+return await SiloApplication.RunAsync(args);

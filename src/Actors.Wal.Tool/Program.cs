@@ -1,2 +1,3 @@
-Console.WriteLine("not built yet");
-return 1;
+using Actors.Wal.Tool;
+
+return await ToolApp.RunAsync(args, Console.Out, Console.Error, interactive: !Console.IsOutputRedirected).ConfigureAwait(false);

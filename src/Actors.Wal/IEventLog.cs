@@ -47,13 +47,16 @@ public interface IEventLog : IAsyncDisposable
     /// </param>
     /// <param name="events">One or more event payloads; each at most the configured maximum record size.</param>
     /// <param name="cancellationToken">
-    /// Cancels waiting for the batch. A batch already handed to the writer may still be stored.
+    /// Cancels waiting for the batch. A token already cancelled at the call throws
+    /// <see cref="OperationCanceledException"/> and nothing is enqueued or written; a cancellation after the call
+    /// only stops the wait: the batch, already handed to the writer, may still be stored.
     /// </param>
     /// <returns>The versions and LSNs assigned to the batch.</returns>
     /// <exception cref="ArgumentException">An invalid stream id, an empty batch or an oversized event; nothing was written.</exception>
     /// <exception cref="StreamVersionConflictException">The stream's version differs from <paramref name="expectedVersion"/>; nothing was written.</exception>
     /// <exception cref="LogFailedException">The log hit an I/O error; the outcome of this batch is unknown.</exception>
     /// <exception cref="ObjectDisposedException">The log was disposed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (see there).</exception>
     ValueTask<AppendResult> AppendAsync(
         string streamId,
         long expectedVersion,
@@ -71,7 +74,10 @@ public interface IEventLog : IAsyncDisposable
     /// stream's latest checkpoint version.
     /// </param>
     /// <param name="state">The snapshot bytes.</param>
-    /// <param name="cancellationToken">Cancels waiting; the checkpoint may still be stored.</param>
+    /// <param name="cancellationToken">
+    /// Cancels waiting. Already cancelled at the call: <see cref="OperationCanceledException"/> and nothing is
+    /// enqueued; cancelled later: the checkpoint may still be stored.
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="version"/> is outside the allowed range; nothing was written.</exception>
     ValueTask<CheckpointResult> WriteCheckpointAsync(
         string streamId,
@@ -108,13 +114,27 @@ public interface IEventLog : IAsyncDisposable
     /// Deletes a stream by appending a tombstone. Reads then return an empty stream, but its version does not
     /// go back: the next append must expect the version the stream had when deleted.
     /// </summary>
+    /// <param name="streamId">The stream.</param>
+    /// <param name="expectedVersion">The version the stream must have, or <see cref="ExpectedVersion.Any"/>.</param>
+    /// <param name="cancellationToken">
+    /// Cancels waiting. Already cancelled at the call: <see cref="OperationCanceledException"/> and nothing is
+    /// enqueued; cancelled later: the tombstone may still be stored.
+    /// </param>
     /// <exception cref="StreamVersionConflictException">The stream's version differs from <paramref name="expectedVersion"/>.</exception>
     ValueTask<AppendResult> DeleteStreamAsync(
         string streamId,
         long expectedVersion,
         CancellationToken cancellationToken = default);
 
-    /// <summary>Returns what the index knows about a stream without touching the disk.</summary>
+    /// <summary>Returns what the index knows about a stream (its version, checkpoint version and deletion), without waiting for the writer.</summary>
+    /// <remarks>
+    /// Answered from memory for a stream used since the index last compacted its entries. The file-backed log keeps
+    /// idle streams without their id string (to stay small), so the first call for an idle stream whose 64-bit hash
+    /// is in the index reads one record header from disk to verify the id (a hash collision must never mix two
+    /// streams); that read can throw <see cref="LogCorruptedException"/> if the record is damaged. It never waits for
+    /// appends in flight.
+    /// </remarks>
+    /// <param name="streamId">The stream.</param>
     /// <returns>The stream's metadata, or <see cref="StreamInfo.Empty"/> for an unknown stream.</returns>
     StreamInfo GetStreamInfo(string streamId);
 

@@ -47,6 +47,7 @@ public sealed partial class WriteAheadLog : IEventLog
     private ITimer? _syncTimer;
     private LogFailedException? _failure;
     private int _state;
+    private int _pendingRequests;
     private volatile bool _abandoned;
     private long _nextLsn = 1;
     private long _writtenLsn;
@@ -78,6 +79,9 @@ public sealed partial class WriteAheadLog : IEventLog
 
     /// <inheritdoc />
     public long DurableLsn => Volatile.Read(ref _durableLsn);
+
+    /// <summary>Requests queued for the writer and not yet taken (tests use it to build group commits deterministically).</summary>
+    internal int PendingRequests => Volatile.Read(ref _pendingRequests);
 
     /// <summary>True when the log is failed (read-only until reopened).</summary>
     public bool IsFailed => Volatile.Read(ref _failure) is not null;
@@ -141,16 +145,20 @@ public sealed partial class WriteAheadLog : IEventLog
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// O(segments): the live bytes per segment are maintained incrementally by the writer (no disk access, no pass
+    /// over every stream).
+    /// </remarks>
     public LogStatistics GetStatistics()
     {
         lock (_stateLock)
         {
             long total = 0;
             long live = 0;
-            foreach (var (id, summary) in _summaries)
+            foreach (var summary in _summaries.Values)
             {
                 total += summary.RecordBytes;
-                live += _active is not null && id == _active.Id ? summary.RecordBytes : Math.Min(summary.LiveBytes, summary.RecordBytes);
+                live += summary.LiveBytes;
             }
 
             return new LogStatistics

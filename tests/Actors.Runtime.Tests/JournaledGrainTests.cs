@@ -14,7 +14,7 @@ public sealed class JournaledGrainTests
     private TestSilo StartSilo(bool memoryJournal = false) => TestSilo.Start(
         s =>
         {
-            s.AddGrain<LedgerGrain>().AddGrain<DurableLedgerGrain>();
+            s.AddGrain<LedgerGrain>().AddGrain<DurableLedgerGrain>().AddGrain<ReentrantLedgerGrain>();
             if (memoryJournal)
             {
                 s.AddMemoryJournalStorage("journal");
@@ -220,6 +220,21 @@ public sealed class JournaledGrainTests
 
         Assert.Equal(3, await grain.Balance());
         Assert.Contains("deactivated:flush:1:3", _store.Log);
+    }
+
+    [Fact]
+    public async Task ConfirmEvents_ConcurrentDepositsOnReentrantGrain_AllConfirmedInOrderWithoutConflicts()
+    {
+        await using TestSilo silo = StartSilo();
+        IReentrantLedgerGrain grain = silo.Factory.GetGrain<IReentrantLedgerGrain>("many");
+
+        await Task.WhenAll(Enumerable.Range(1, 50).Select(i => grain.Deposit(i)));
+
+        Assert.Equal(50, await grain.GetVersion());
+        Assert.Equal(1275, await grain.Balance());
+        Assert.Equal(Enumerable.Range(1, 50).Sum(), (await grain.History(0, 50)).Sum());
+        await DeactivateAsync(silo, grain);
+        Assert.Equal(1275, await grain.Balance());
     }
 
     [Fact]

@@ -146,6 +146,65 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task StopAsync_OnDeactivateAsyncNeverEnds_GracePeriodCancelsItAndStopCompletes()
+    {
+        TestSilo silo = TestSilo.Start(
+            s => s.AddGrain<StubbornGrain>(),
+            settings => settings.ShutdownGracePeriod = TimeSpan.FromMilliseconds(200),
+            services: services => services.AddSingleton(_probe));
+        await silo.Factory.GetGrain<IStubbornGrain>("s").Touch();
+
+        await silo.DisposeAsync();
+
+        await _probe.WaitForAsync("deactivation-cancelled");
+        Assert.Equal(0, silo.Runtime.Catalog.Count);
+    }
+
+    [Fact]
+    public async Task AddGrainsFromAssembly_TestAssembly_RegistersConcreteGrainClasses()
+    {
+        var services = new ServiceCollection();
+        new Actors.Hosting.SiloBuilder(services, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build())
+            .AddGrainsFromAssembly(typeof(CounterGrain).Assembly);
+        services.AddGrainRuntime();
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        string[] names = [.. provider.GetRequiredService<GrainTypeRegistry>().Classes.Select(c => c.TypeName)];
+
+        Assert.Contains("counter", names);
+        Assert.Contains("reentrantturn", names);
+        Assert.Contains("bank-account", names);
+        Assert.Contains("durableledger", names);
+    }
+
+    [Fact]
+    public async Task Call_DuringSlowDeactivation_WaitsCoveredByResponseTimeoutThenReachesNextActivation()
+    {
+        var time = new ManualTimeProvider();
+        await using TestSilo silo = TestSilo.Start(
+            s => s.AddGrain<SlowExitGrain>(),
+            settings => settings.ResponseTimeout = TimeSpan.FromSeconds(10),
+            time,
+            services => services.AddSingleton(_probe));
+        ISlowExitGrain grain = silo.Factory.GetGrain<ISlowExitGrain>("slow");
+        int first = await grain.Generation();
+        await grain.Leave();
+        await _probe.WaitForAsync("exiting");
+
+        Task<int> timedOut = grain.Generation();
+        Assert.True(silo.Runtime.Catalog.TryGet(grain.GetGrainId(), out ActivationData deactivating));
+        await Probe.WaitUntilAsync(() => deactivating.QueueLength == 1, "the call to queue at the deactivating activation");
+        time.Advance(TimeSpan.FromSeconds(12));
+        await Assert.ThrowsAsync<TimeoutException>(() => timedOut);
+
+        Task<int> forwarded = grain.Generation();
+        await Probe.WaitUntilAsync(() => deactivating.QueueLength == 2, "the second call to queue at the deactivating activation");
+        _probe.Gate("exit").SetResult();
+
+        Assert.NotEqual(first, await forwarded);
+    }
+
+    [Fact]
     public async Task KillAsync_ActiveGrains_SkipsOnDeactivateAndAbandonsParticipants()
     {
         var participant = new RecordingAbruptStopParticipant();

@@ -191,6 +191,29 @@ public sealed class PersistentStateTests
     }
 
     [Fact]
+    public async Task WriteStateAsync_IoErrorWithRequestsQueued_QueuedRequestsServedByNextActivation()
+    {
+        var failing = new FailingStorage { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using TestSilo silo = TestSilo.Start(
+            s => s.AddGrain<ProfileGrain>(),
+            services: collection => collection.AddSingleton(_probe).AddKeyedSingleton<IGrainStorage>(StorageNames.Default, failing));
+        IProfileGrain grain = silo.Factory.GetGrain<IProfileGrain>("p");
+        Task write = grain.SetName("ann");
+        await Probe.WaitUntilAsync(() => failing.WritesStarted == 1, "the write to reach storage");
+        Assert.True(silo.Runtime.Catalog.TryGet(Id, out ActivationData first));
+        Task<string> queued = grain.GetName();
+        await Probe.WaitUntilAsync(() => first.QueueLength == 1, "the read to queue behind the write");
+
+        failing.Gate.SetResult();
+
+        await Assert.ThrowsAsync<IOException>(() => write);
+        Assert.Equal("", await queued);
+        Assert.True(silo.Runtime.Catalog.TryGet(Id, out ActivationData second));
+        Assert.NotSame(first, second);
+        Assert.Equal(2, _probe.Events.Count(e => e.StartsWith("activate:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task WriteAllAsync_StoreWithoutAtomicWrites_ThrowsNotSupported()
     {
         await using TestSilo silo = TestSilo.Start(
@@ -211,9 +234,24 @@ public sealed class PersistentStateTests
 
     private sealed class FailingStorage : IGrainStorage
     {
+        private int _writesStarted;
+
+        public TaskCompletionSource? Gate { get; init; }
+
+        public int WritesStarted => Volatile.Read(ref _writesStarted);
+
         public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Task.CompletedTask;
 
-        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => throw new IOException("disk on fire");
+        public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            Interlocked.Increment(ref _writesStarted);
+            if (Gate is not null)
+            {
+                await Gate.Task;
+            }
+
+            throw new IOException("disk on fire");
+        }
 
         public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => throw new IOException("disk on fire");
     }

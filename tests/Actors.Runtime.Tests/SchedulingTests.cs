@@ -19,7 +19,7 @@ public sealed class SchedulingTests
         await using TestSilo silo = StartSilo(probe);
         ITurnGrain grain = silo.Factory.GetGrain<ITurnGrain>("one");
 
-        await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(() => grain.Work(5))));
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(() => grain.Work(4))));
 
         Assert.Equal(0, await grain.Overlaps());
         Assert.Equal(1, await grain.MaxInFlight());
@@ -32,7 +32,7 @@ public sealed class SchedulingTests
         await using TestSilo silo = StartSilo(probe);
         IReentrantTurnGrain grain = silo.Factory.GetGrain<IReentrantTurnGrain>("one");
 
-        await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(() => grain.Work(5))));
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(() => grain.Work(4))));
 
         Assert.Equal(0, await grain.Overlaps());
         Assert.True(await grain.MaxInFlight() > 1, "a reentrant grain should have had several requests in flight");
@@ -98,6 +98,32 @@ public sealed class SchedulingTests
         Assert.Contains("cycle", error.Message, StringComparison.Ordinal);
         Assert.Equal("pong:a", await a.Ping());
         Assert.Equal("pong:b", await silo.Factory.GetGrain<ICycleGrain>("b").Ping());
+    }
+
+    [Fact]
+    public async Task Call_GrainSlowerThanResponseTimeout_FailsWhenManualClockPassesDeadline()
+    {
+        var probe = new Probe();
+        var time = new ManualTimeProvider();
+        await using TestSilo silo = TestSilo.Start(
+            s => s.AddGrain<TurnGrain>(),
+            settings => settings.ResponseTimeout = TimeSpan.FromSeconds(10),
+            time,
+            services => services.AddSingleton(probe));
+        ITurnGrain grain = silo.Factory.GetGrain<ITurnGrain>("slow");
+        Task slow = grain.Blocked("never");
+        await probe.WaitForAsync("start:never");
+        Task queued = grain.Blocked("queued");
+
+        time.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(slow.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(2));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => slow);
+        await Assert.ThrowsAsync<TimeoutException>(() => queued);
+        probe.Gate("never").SetResult();
+        Assert.Equal(0, await grain.Overlaps());
+        Assert.Equal(0, probe.Count("start:queued"));
     }
 
     [Fact]

@@ -42,14 +42,7 @@ public static class ActorsHostBuilderExtensions
         {
             services.AddOptions<SiloOptions>().Bind(configuration.GetSection(SiloOptions.SectionName)).ValidateOnStart();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>());
-            services.AddOptions<HostOptions>().Configure<IOptions<SiloOptions>>((host, silo) =>
-            {
-                TimeSpan needed = silo.Value.ShutdownGracePeriod + TimeSpan.FromSeconds(5);
-                if (host.ShutdownTimeout < needed)
-                {
-                    host.ShutdownTimeout = needed;
-                }
-            });
+            services.AddOptions<HostOptions>().Configure<IOptions<SiloOptions>>(ExtendShutdownTimeout);
             services.AddSingleton(sp =>
             {
                 SiloOptions options = sp.GetRequiredService<IOptions<SiloOptions>>().Value;
@@ -68,5 +61,26 @@ public static class ActorsHostBuilderExtensions
 
         configure(new SiloBuilder(services, configuration));
         return services;
+    }
+
+    /// <summary>Lets the host wait at least the silo's grace period (plus a margin) when it stops.</summary>
+    private static void ExtendShutdownTimeout(HostOptions host, IOptions<SiloOptions> silo)
+    {
+        SiloOptions options;
+        try
+        {
+            options = silo.Value;
+        }
+        catch (OptionsValidationException)
+        {
+            // Invalid silo options: ValidateOnStart reports them when the host starts; keep the host's timeout.
+            return;
+        }
+
+        TimeSpan needed = options.ShutdownGracePeriod + TimeSpan.FromSeconds(5);
+        if (host.ShutdownTimeout < needed)
+        {
+            host.ShutdownTimeout = needed;
+        }
     }
 }

@@ -54,10 +54,16 @@ internal sealed partial class ActivationData
         DeactivationReason? deactivate = null;
         lock (_lock)
         {
+            if (_state != ActivationState.Activating)
+            {
+                // Killed while activating.
+                return;
+            }
+
             _state = ActivationState.Valid;
             _idleSince = Runtime.TimeProvider.GetUtcNow();
             StartReadyLocked();
-            if (_running == 0 && _pending.Count == 0 && _deactivateWhenIdle is { } reason)
+            if (_running == 0 && (_pending.Count == 0 || _stopServing) && _deactivateWhenIdle is { } reason)
             {
                 _state = ActivationState.Deactivating;
                 deactivate = reason;
@@ -178,6 +184,11 @@ internal sealed partial class ActivationData
         GrainWorkItem[] dropped;
         lock (_lock)
         {
+            if (_state is ActivationState.Activating or ActivationState.Valid or ActivationState.Deactivating)
+            {
+                Runtime.Instruments.ActivationEnded();
+            }
+
             _state = ActivationState.Invalid;
             dropped = [.. _pending];
             _pending.Clear();

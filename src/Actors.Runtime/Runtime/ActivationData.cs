@@ -25,6 +25,7 @@ internal sealed partial class ActivationData
 
     private readonly object _lock = new();
     private readonly Queue<GrainWorkItem> _pending = new();
+    private readonly List<GrainWorkItem> _runningItems = [];
     private readonly TaskCompletionSource _deactivated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<IPersistentStateLoader> _stateLoaders = [];
     private ActivationState _state;
@@ -74,13 +75,17 @@ internal sealed partial class ActivationData
     /// <summary>Registers a persistent state to load before OnActivateAsync (called from the grain's constructor).</summary>
     public void AddStateLoader(IPersistentStateLoader loader) => _stateLoaders.Add(loader);
 
-    /// <summary>Queues a request; false when the activation is deactivating or gone (the caller retries on a new one).</summary>
+    /// <summary>
+    /// Queues a request; false only when the activation is gone (the caller then uses a new one). A request queued at a
+    /// deactivating or invalidated activation waits there (so the response timeout covers it) and is handed to the
+    /// next activation when this one has left the catalog.
+    /// </summary>
     public bool TryEnqueue(GrainWorkItem work)
     {
         bool activate = false;
         lock (_lock)
         {
-            if (_state >= ActivationState.Deactivating || _stopServing)
+            if (_state == ActivationState.Invalid)
             {
                 return false;
             }
@@ -113,36 +118,78 @@ internal sealed partial class ActivationData
         {
             GrainWorkItem work = _pending.Dequeue();
             _running++;
+            _runningItems.Add(work);
             _ = Task.Factory.StartNew(RunRequestAction, work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler);
         }
     }
 
     private async Task RunRequestAsync(GrainWorkItem work)
     {
-        try
+        // The activation's bookkeeping (idle since, deactivate-on-idle, next request) is updated before the caller
+        // sees the outcome, so a caller that observed its result also observes an idle activation.
+        object? result = null;
+        Exception? error = null;
+        bool started = work.TryStart();
+        if (started)
         {
-            if (work.TryStart())
+            try
             {
-                object? result = await ClassInfo.GetInvoker(work.Request.Method).Invoke(_grain!, work.Arguments);
-                work.Completion.TrySetResult(Runtime.Copier.Copy(result));
+                result = Runtime.Copier.Copy(await ClassInfo.GetInvoker(work.Request.Method).Invoke(_grain!, work.Arguments));
+            }
+            catch (Exception ex)
+            {
+                error = ex;
             }
         }
-        catch (Exception ex)
+
+        OnRequestCompleted(work);
+        if (error is not null)
         {
-            work.Completion.TrySetException(ex);
+            work.Completion.TrySetException(error);
         }
-        finally
+        else if (started)
         {
-            OnRequestCompleted();
+            work.Completion.TrySetResult(result);
         }
     }
 
-    private void OnRequestCompleted()
+    /// <summary>Adds the running and queued requests whose deadline passed and whose caller still waits.</summary>
+    public void CollectExpired(DateTimeOffset now, List<GrainWorkItem> expired)
+    {
+        // Unlocked pre-check: most activations are idle most of the time, and a request that arrives right after it
+        // is caught by the next sweep.
+        if (Volatile.Read(ref _running) == 0 && _pending.Count == 0)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            foreach (GrainWorkItem work in _runningItems)
+            {
+                if (work.Deadline <= now && !work.Completion.Task.IsCompleted)
+                {
+                    expired.Add(work);
+                }
+            }
+
+            foreach (GrainWorkItem work in _pending)
+            {
+                if (work.Deadline <= now && !work.Completion.Task.IsCompleted)
+                {
+                    expired.Add(work);
+                }
+            }
+        }
+    }
+
+    private void OnRequestCompleted(GrainWorkItem work)
     {
         DeactivationReason? deactivate = null;
         lock (_lock)
         {
             _running--;
+            _runningItems.Remove(work);
             StartReadyLocked();
             if (_running == 0 && (_pending.Count == 0 || _stopServing))
             {

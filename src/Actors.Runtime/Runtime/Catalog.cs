@@ -36,6 +36,18 @@ internal sealed class Catalog(GrainRuntime runtime)
         return collected;
     }
 
+    /// <summary>Fails every call whose response deadline passed at <paramref name="now"/>; returns them.</summary>
+    public List<GrainWorkItem> CollectExpiredCalls(DateTimeOffset now)
+    {
+        var expired = new List<GrainWorkItem>();
+        foreach (ActivationData activation in _activations.Values)
+        {
+            activation.CollectExpired(now, expired);
+        }
+
+        return expired;
+    }
+
     /// <summary>Deactivates every activation (repeating for activations created meanwhile) until none is left.</summary>
     public async Task DeactivateAllAsync(CancellationToken cancellationToken)
     {

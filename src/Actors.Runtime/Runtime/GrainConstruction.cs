@@ -43,6 +43,12 @@ internal static class GrainConstruction
                 string stateName = state.StateName;
                 resolvers[i] = (_, activation) => Activator.CreateInstance(bridge, stateName, store, activation);
             }
+            else if (parameter.GetCustomAttribute<FromKeyedServicesAttribute>() is { } keyed)
+            {
+                Type serviceType = parameter.ParameterType;
+                object? key = keyed.Key;
+                resolvers[i] = (services, _) => ((IKeyedServiceProvider)services).GetRequiredKeyedService(serviceType, key);
+            }
             else
             {
                 Type serviceType = parameter.ParameterType;

@@ -17,6 +17,7 @@ internal sealed class GrainRuntime : IDisposable
     private IGrainFactory? _grainFactory;
     private LocalGrainCallInvoker? _invoker;
     private ITimer? _collector;
+    private ITimer? _timeoutSweep;
     private volatile bool _isStopping;
     private volatile bool _isKilled;
 
@@ -31,6 +32,8 @@ internal sealed class GrainRuntime : IDisposable
         Instruments = instruments;
         Log = services.GetService<ILoggerFactory>()?.CreateLogger("Actors.Runtime") ?? NullLogger.Instance;
         Catalog = new Catalog(this);
+        Stopping = _stopping.Token;
+        DeactivationCancellation = _deactivationGrace.Token;
         instruments.ObserveQueueLength(() => Catalog.TotalQueueLength);
     }
 
@@ -57,10 +60,10 @@ internal sealed class GrainRuntime : IDisposable
     public LocalGrainCallInvoker Invoker => _invoker ??= Services.GetRequiredService<LocalGrainCallInvoker>();
 
     /// <summary>Cancelled when the silo begins to stop (passed to OnActivateAsync).</summary>
-    public CancellationToken Stopping => _stopping.Token;
+    public CancellationToken Stopping { get; }
 
     /// <summary>Cancelled when the shutdown grace period ends (passed to OnDeactivateAsync).</summary>
-    public CancellationToken DeactivationCancellation => _deactivationGrace.Token;
+    public CancellationToken DeactivationCancellation { get; }
 
     public bool IsStopping => _isStopping;
 
@@ -76,7 +79,42 @@ internal sealed class GrainRuntime : IDisposable
             throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
         }
 
-        _collector = TimeProvider.CreateTimer(static s => ((GrainRuntime)s!).Collect(), this, Settings.CollectionQuantum, Settings.CollectionQuantum);
+        _collector = TimeProvider.CreateTimer(static s => ((GrainRuntime)s!).OnTimer(static r => r.Collect(), "idle collection"), this, Settings.CollectionQuantum, Settings.CollectionQuantum);
+        _timeoutSweep = TimeProvider.CreateTimer(static s => ((GrainRuntime)s!).OnTimer(static r => r.SweepTimeouts(), "response timeout sweep"), this, TimeoutSweepPeriod, TimeoutSweepPeriod);
+    }
+
+    /// <summary>
+    /// How often expired calls are looked for: an eighth of the response timeout, between 10 ms and 1 s. A call
+    /// therefore fails at most one period after its deadline. One shared timer is far cheaper than a timer per call.
+    /// </summary>
+    public TimeSpan TimeoutSweepPeriod => TimeSpan.FromTicks(Math.Clamp(Settings.ResponseTimeout.Ticks / 8, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
+
+    /// <summary>Fails the calls whose response deadline has passed (the timer calls it every <see cref="TimeoutSweepPeriod"/>).</summary>
+    public int SweepTimeouts()
+    {
+        List<GrainWorkItem> expired = Catalog.CollectExpiredCalls(TimeProvider.GetUtcNow());
+        foreach (GrainWorkItem work in expired)
+        {
+            if (work.TimeOut(Settings.ResponseTimeout))
+            {
+                Log.CallTimedOut(work.Request.Method.Key, work.Target, Settings.ResponseTimeout);
+            }
+        }
+
+        return expired.Count;
+    }
+
+    /// <summary>Runs a timer's work; an exception is logged instead of escaping into the timer thread (which would end the process).</summary>
+    private void OnTimer(Func<GrainRuntime, int> work, string what)
+    {
+        try
+        {
+            work(this);
+        }
+        catch (Exception ex)
+        {
+            Log.TimerFailed(ex, what);
+        }
     }
 
     /// <summary>Runs one idle-collection pass now (the timer calls it every collection quantum).</summary>
@@ -133,6 +171,7 @@ internal sealed class GrainRuntime : IDisposable
         _isKilled = true;
         _isStopping = true;
         _collector?.Dispose();
+        _timeoutSweep?.Dispose();
         Log.Killed(Settings.SiloName, Catalog.Count);
         Catalog.KillAll();
         await _stopping.CancelAsync();
@@ -153,6 +192,7 @@ internal sealed class GrainRuntime : IDisposable
     public void Dispose()
     {
         _collector?.Dispose();
+        _timeoutSweep?.Dispose();
         _stopping.Dispose();
         _deactivationGrace.Dispose();
     }

@@ -3,7 +3,7 @@ using Actors.Invocation;
 namespace Actors.Runtime;
 
 /// <summary>One request queued at an activation: the call, its (already copied) arguments and the caller's completion.</summary>
-internal sealed class GrainWorkItem(GrainCallRequest request, object?[] arguments, GrainId target, GrainClassInfo classInfo)
+internal sealed class GrainWorkItem(GrainCallRequest request, object?[] arguments, GrainId target, GrainClassInfo classInfo, DateTimeOffset deadline)
 {
     private const int Pending = 0;
     private const int Started = 1;
@@ -20,6 +20,9 @@ internal sealed class GrainWorkItem(GrainCallRequest request, object?[] argument
 
     public GrainClassInfo ClassInfo { get; } = classInfo;
 
+    /// <summary>When the caller stops waiting (the response timeout sweep fails the call after it).</summary>
+    public DateTimeOffset Deadline { get; } = deadline;
+
     /// <summary>The activation the item was queued at.</summary>
     public ActivationData? Activation { get; set; }
 
@@ -30,4 +33,12 @@ internal sealed class GrainWorkItem(GrainCallRequest request, object?[] argument
 
     /// <summary>The caller gave up: if the item has not started, it never will.</summary>
     public void Abandon() => Interlocked.CompareExchange(ref _state, Abandoned, Pending);
+
+    /// <summary>Fails the call with a <see cref="TimeoutException"/> (the request, if queued, is skipped).</summary>
+    public bool TimeOut(TimeSpan timeout)
+    {
+        Abandon();
+        return Completion.TrySetException(new TimeoutException(
+            $"Call {Request.Method.InterfaceType.Name}.{Request.Method.Method.Name} to grain {Target} got no response within {timeout} (a call cycle between non-reentrant grains, or a slow grain)."));
+    }
 }

@@ -20,28 +20,25 @@ internal sealed class LocalGrainCallInvoker(GrainRuntime runtime) : IGrainCallIn
         }
 
         (GrainClassInfo classInfo, GrainId target) = runtime.Types.Resolve(request.Target, request.Method);
-        var work = new GrainWorkItem(request, runtime.Copier.CopyArguments(request.Arguments), target, classInfo);
+        var work = new GrainWorkItem(request, runtime.Copier.CopyArguments(request.Arguments), target, classInfo,
+            runtime.TimeProvider.GetUtcNow() + runtime.Settings.ResponseTimeout);
         long started = Stopwatch.GetTimestamp();
         bool failed = true;
         try
         {
             _ = DispatchAsync(work);
-            TimeSpan timeout = runtime.Settings.ResponseTimeout;
-            object? result;
-            try
-            {
-                result = await work.Completion.Task.WaitAsync(timeout, runtime.TimeProvider, cancellationToken);
-            }
-            catch (TimeoutException) when (!work.Completion.Task.IsCompleted)
-            {
-                work.Abandon();
-                runtime.Log.CallTimedOut(request.Method.Key, target, timeout);
-                throw new TimeoutException(
-                    $"Call {request.Method.InterfaceType.Name}.{request.Method.Method.Name} to grain {target} got no response within {timeout} (a call cycle between non-reentrant grains, or a slow grain).");
-            }
 
+            // The response timeout is enforced by the runtime's shared sweep (GrainRuntime.SweepTimeouts), not a timer per call.
+            object? result = cancellationToken.CanBeCanceled
+                ? await work.Completion.Task.WaitAsync(cancellationToken)
+                : await work.Completion.Task;
             failed = false;
             return result;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            work.Abandon();
+            throw;
         }
         finally
         {

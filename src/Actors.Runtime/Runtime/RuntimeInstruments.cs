@@ -29,6 +29,9 @@ internal sealed class RuntimeInstruments : IDisposable
         _meter.CreateObservableGauge("actors.turns.queued", () => _queueLength(), "{request}", "Requests queued at activations and not yet started.");
     }
 
+    /// <summary>This silo's meter (one per silo, so tests can tell silos apart).</summary>
+    public Meter Meter => _meter;
+
     public void ObserveQueueLength(Func<int> queueLength) => _queueLength = queueLength;
 
     public void ActivationStarted()

@@ -37,4 +37,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Abrupt-stop participant {Participant} failed")]
     public static partial void AbandonFailed(this ILogger logger, Exception exception, string participant);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Error, Message = "The runtime's {Timer} failed; it runs again at its next period")]
+    public static partial void TimerFailed(this ILogger logger, Exception exception, string timer);
 }

@@ -18,6 +18,12 @@ internal interface IWalFile : IDisposable
     /// <summary>Makes every byte written so far durable (fsync). Never retried by the engine after a failure.</summary>
     void Flush();
 
+    /// <summary>
+    /// Makes the data written so far durable, and the metadata needed to read it back (the file size, allocated
+    /// extents), but not timestamps: fdatasync(2) on Linux. Defaults to <see cref="Flush"/>. Never retried.
+    /// </summary>
+    void FlushData() => Flush();
+
     /// <summary>Truncates or extends the file.</summary>
     void SetLength(long length);
 }

@@ -32,6 +32,32 @@ internal static partial class NativeMethods
         }
     }
 
+    /// <summary>fdatasync(2) of an open file.</summary>
+    /// <exception cref="IOException">fdatasync failed (the errno is in the HResult, so ENOSPC is recognised).</exception>
+    public static void Fdatasync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string path)
+    {
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            if (Fdatasync((int)handle.DangerousGetHandle()) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                throw new IOException($"fdatasync of '{path}' failed with errno {errno}.", errno);
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    private static partial int Fdatasync(int fd);
+
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
 

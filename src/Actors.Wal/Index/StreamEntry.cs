@@ -3,8 +3,8 @@ using Actors.Wal.Format;
 namespace Actors.Wal.Index;
 
 /// <summary>
-/// What the index keeps per stream (56 bytes). <see cref="Id"/> is null for streams not touched since open: their
-/// identity is verified against the record on disk on first use, so idle streams cost no string.
+/// What the index keeps per stream (48 bytes, no stream id: the id is kept only for streams touched since the last
+/// demotion, next to the entry in the index's hot table; idle entries are verified against the record on disk).
 /// </summary>
 internal struct StreamEntry
 {
@@ -16,9 +16,6 @@ internal struct StreamEntry
 
     /// <summary>The stream id hash; 0 marks an empty slot.</summary>
     public ulong Hash;
-
-    /// <summary>The stream id when known in memory; null for idle streams loaded from disk.</summary>
-    public string? Id;
 
     /// <summary>The position of the stream's latest record (the head of its back-pointer chain).</summary>
     public long LatestPosition;
@@ -45,10 +42,9 @@ internal struct StreamEntry
     public readonly long CheckpointVersion => BasePosition == LogPosition.None || (Flags & BaseIsTombstoneFlag) != 0 ? 0 : BaseVersion;
 
     /// <summary>A new, empty entry.</summary>
-    public static StreamEntry CreateNew(ulong hash, string? id) => new()
+    public static StreamEntry CreateNew(ulong hash) => new()
     {
         Hash = hash,
-        Id = id,
         LatestPosition = LogPosition.None,
         BasePosition = LogPosition.None,
         ChainMinSegment = uint.MaxValue,

@@ -8,6 +8,7 @@ namespace Actors.Wal;
 public sealed partial class WriteAheadLog
 {
     private const int ReadAttempts = 3;
+    private const int SpeculativeReadBytes = 512;
 
     /// <inheritdoc />
     /// <exception cref="EventsReclaimedException">A point-in-time bound reaches records that space management already deleted.</exception>
@@ -220,19 +221,44 @@ public sealed partial class WriteAheadLog
     }
 
     /// <summary>True when the record at <paramref name="position"/> belongs to <paramref name="streamId"/> (index collision check).</summary>
+    /// <remarks>
+    /// Reads only the header and the stream id: a matching id is accepted (damage cannot plausibly turn one id into
+    /// another); a different id is confirmed with a full CRC check, so corruption is reported rather than taken for
+    /// a hash collision.
+    /// </remarks>
     private bool MatchesOnDisk(long position, string streamId)
     {
-        var record = ReadRecordUnchecked(position);
-        if (record is null)
+        byte[] expected = Encoding.UTF8.GetBytes(streamId);
+        uint segmentId = LogPosition.Segment(position);
+        long offset = LogPosition.Offset(position);
+        Segment? segment;
+        lock (_stateLock)
         {
-            throw new LogCorruptedException(
-                Path.Combine(_options.Directory, SegmentHeader.FileName(LogPosition.Segment(position))),
-                LogPosition.Offset(position),
-                "the index points to a record in a segment that no longer exists");
+            if (!_segments.TryGetValue(segmentId, out segment) || !segment.TryAcquire())
+            {
+                throw new LogCorruptedException(
+                    Path.Combine(_options.Directory, SegmentHeader.FileName(segmentId)), offset, "the index points to a record in a segment that no longer exists");
+            }
         }
 
-        var r = record.Value;
-        return r.Bytes.Span.Slice(RecordHeader.Size, r.Header.StreamIdLength).SequenceEqual(Encoding.UTF8.GetBytes(streamId));
+        try
+        {
+            Span<byte> head = stackalloc byte[RecordHeader.Size + StreamId.MaxByteLength];
+            int n = segment.File.Read(offset, head);
+            if (RecordHeader.TryRead(head[..n], _maxRecordLength, out var header, out _)
+                && n >= RecordHeader.Size + header.StreamIdLength
+                && head.Slice(RecordHeader.Size, header.StreamIdLength).SequenceEqual(expected))
+            {
+                return true;
+            }
+        }
+        finally
+        {
+            segment.Release();
+        }
+
+        var record = ReadRecordUnchecked(position);
+        return record is { } r && r.Bytes.Span.Slice(RecordHeader.Size, r.Header.StreamIdLength).SequenceEqual(expected);
     }
 
     /// <summary>Reads and verifies the record at <paramref name="position"/> and checks it belongs to the stream; null when its segment was deleted.</summary>
@@ -263,7 +289,8 @@ public sealed partial class WriteAheadLog
 
         try
         {
-            Span<byte> head = stackalloc byte[RecordHeader.Size];
+            // One read serves small records entirely; larger ones read the rest in a second call.
+            Span<byte> head = stackalloc byte[SpeculativeReadBytes];
             int n = segment.File.Read(offset, head);
             if (!RecordHeader.TryRead(head[..n], _maxRecordLength, out var header, out string? reason))
             {
@@ -271,7 +298,9 @@ public sealed partial class WriteAheadLog
             }
 
             byte[] bytes = new byte[header.Length];
-            if (segment.File.Read(offset, bytes) < bytes.Length)
+            int prefix = Math.Min(n, bytes.Length);
+            head[..prefix].CopyTo(bytes);
+            if (prefix < bytes.Length && segment.File.Read(offset + prefix, bytes.AsSpan(prefix)) < bytes.Length - prefix)
             {
                 throw new LogCorruptedException(segment.Path, offset, "the record is cut off by the end of the file");
             }

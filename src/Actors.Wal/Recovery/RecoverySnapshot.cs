@@ -13,15 +13,16 @@ namespace Actors.Wal.Recovery;
  *
  *   offset size field
  *   0      4    Magic                 0x504E5357
- *   4      2    Version               1
- *   6      2    MinCompatibleVersion  1
+ *   4      2    Version               2 (version 1 lacked LastTimestamp; such a file is ignored and the log rescanned)
+ *   6      2    MinCompatibleVersion  2
  *   8      4    Flags                 bit 0: written at clean shutdown
  *   12     4    RecoveryPointSegment  segment id of the recovery point
  *   16     8    RecoveryPointOffset   byte offset in that segment: records before it are reflected below
  *   24     8    NextLsn               the next LSN to assign
  *   32     4    StreamCount
  *   36     4    SegmentCount
- *   40     ...  StreamCount x 45 bytes: u64 Hash, i64 LatestPosition, i64 BasePosition, i64 Version, i64 BaseVersion,
+ *   40     8    LastTimestamp         the highest record timestamp (UTC ticks) written so far: timestamps never go back
+ *   48     ...  StreamCount x 45 bytes: u64 Hash, i64 LatestPosition, i64 BasePosition, i64 Version, i64 BaseVersion,
  *               u32 ChainMinSegment, u8 Flags
  *   ...    ...  SegmentCount x { u32 SegmentId, u8 Sealed, i64 WriteOffset, i32 ItemCount,
  *                                ItemCount x { u64 Hash, i64 MaxEventVersion, i64 Bytes } }
@@ -41,8 +42,8 @@ internal sealed class RecoverySnapshot
     public const string TempFileName = "index.snapshot.tmp";
 
     private const uint Magic = 0x504E5357;
-    private const ushort Version = 1;
-    private const int HeaderSize = 40;
+    private const ushort Version = 2;
+    private const int HeaderSize = 48;
     private const int StreamSize = 45;
     private const int ItemSize = 24;
 
@@ -58,6 +59,9 @@ internal sealed class RecoverySnapshot
     /// <summary>The next LSN.</summary>
     public long NextLsn { get; init; }
 
+    /// <summary>The highest record timestamp written before the snapshot (UTC ticks).</summary>
+    public long LastTimestamp { get; init; }
+
     /// <summary>The stream entries (without ids).</summary>
     public List<StreamEntry> Streams { get; init; } = [];
 
@@ -65,12 +69,12 @@ internal sealed class RecoverySnapshot
     public List<(uint Id, bool Sealed, long WriteOffset, SegmentSummary Summary)> Segments { get; init; } = [];
 
     /// <summary>Serializes the snapshot.</summary>
-    public static byte[] Serialize(bool clean, uint rpSegment, long rpOffset, long nextLsn, StreamIndex index, IReadOnlyCollection<(uint Id, bool Sealed, long WriteOffset, SegmentSummary Summary)> segments)
+    public static byte[] Serialize(bool clean, uint rpSegment, long rpOffset, long nextLsn, long lastTimestamp, StreamIndex index, IReadOnlyCollection<(uint Id, bool Sealed, long WriteOffset, SegmentSummary Summary)> segments)
     {
         long size = HeaderSize + ((long)index.Count * StreamSize) + 4;
         foreach (var s in segments)
         {
-            size += 17 + ((long)s.Summary.Items.Count * ItemSize);
+            size += 17 + ((long)s.Summary.Count * ItemSize);
         }
 
         var buffer = new byte[checked((int)size)];
@@ -84,6 +88,7 @@ internal sealed class RecoverySnapshot
         BinaryPrimitives.WriteInt64LittleEndian(d[24..], nextLsn);
         BinaryPrimitives.WriteInt32LittleEndian(d[32..], index.Count);
         BinaryPrimitives.WriteInt32LittleEndian(d[36..], segments.Count);
+        BinaryPrimitives.WriteInt64LittleEndian(d[40..], lastTimestamp);
         int o = HeaderSize;
         foreach (int slot in index.OccupiedSlots())
         {
@@ -104,9 +109,9 @@ internal sealed class RecoverySnapshot
             BinaryPrimitives.WriteUInt32LittleEndian(d[o..], id);
             d[o + 4] = isSealed ? (byte)1 : (byte)0;
             BinaryPrimitives.WriteInt64LittleEndian(d[(o + 5)..], writeOffset);
-            BinaryPrimitives.WriteInt32LittleEndian(d[(o + 13)..], summary.Items.Count);
+            BinaryPrimitives.WriteInt32LittleEndian(d[(o + 13)..], summary.Count);
             o += 17;
-            foreach (var (hash, item) in summary.Items)
+            foreach (var (hash, item) in summary.Entries())
             {
                 BinaryPrimitives.WriteUInt64LittleEndian(d[o..], hash);
                 BinaryPrimitives.WriteInt64LittleEndian(d[(o + 8)..], item.MaxEventVersion);
@@ -138,6 +143,12 @@ internal sealed class RecoverySnapshot
         if (BinaryPrimitives.ReadUInt16LittleEndian(data[6..]) > Version)
         {
             reason = $"written by incompatible format version {BinaryPrimitives.ReadUInt16LittleEndian(data[4..])}";
+            return null;
+        }
+
+        if (BinaryPrimitives.ReadUInt16LittleEndian(data[4..]) < Version)
+        {
+            reason = $"format version {BinaryPrimitives.ReadUInt16LittleEndian(data[4..])} does not record the last timestamp";
             return null;
         }
 
@@ -194,6 +205,11 @@ internal sealed class RecoverySnapshot
                 o += ItemSize;
             }
 
+            if (isSealed)
+            {
+                summary.Freeze();
+            }
+
             segments.Add((id, isSealed, writeOffset, summary));
         }
 
@@ -209,6 +225,7 @@ internal sealed class RecoverySnapshot
             RecoveryPointSegment = BinaryPrimitives.ReadUInt32LittleEndian(data[12..]),
             RecoveryPointOffset = BinaryPrimitives.ReadInt64LittleEndian(data[16..]),
             NextLsn = BinaryPrimitives.ReadInt64LittleEndian(data[24..]),
+            LastTimestamp = BinaryPrimitives.ReadInt64LittleEndian(data[40..]),
             Streams = streams,
             Segments = segments,
         };

@@ -13,16 +13,20 @@ namespace Actors.Wal;
  *
  * 1. Directory missing -> create it (first start). ReadOnly: DirectoryNotFoundException (nothing to read).
  * 2. Lock file held -> LogDirectoryLockedException (another process or instance is running). ReadOnly skips the lock.
- * 3. List "*.wal" segments, sorted by id.
+ * 3. List "*.wal" segments, sorted by id. Load "segments.manifest" (the live segment list): a listed segment that is
+ *    missing, or a listed sealed segment shorter than its sealed length -> LogCorruptedException (Salvage: reported
+ *    loss); a file not listed (creation or deletion cut short) -> removed and reported; manifest missing or damaged
+ *    -> every file is used and a note says continuity could not be verified. See docs/wal-format.md.
  * 4. Load "index.snapshot". Missing (first start, crash before the first rotation), damaged (crash cannot tear it:
  *    it is renamed into place after fsync, so damage means media corruption) or inconsistent with the segment files
  *    (a segment before the recovery point is missing from the snapshot's table or the recovery point segment is gone)
  *    -> ignore it and scan every segment. Never trust it partially.
  * 5. Segment headers:
- *    a. Empty or cut-off header in the LAST segment -> the process died while creating the segment (before its header
- *       was fsynced): delete the file (TolerateTornTail, Salvage) and report; AbsoluteConsistency refuses.
+ *    a. Empty, cut-off or torn (bad magic/CRC) header in the LAST segment with no valid record after it -> the process
+ *       or the machine died while creating the segment (before its header was fsynced; a power loss can leave part
+ *       of the header and zeros): delete the file (TolerateTornTail, Salvage) and report; AbsoluteConsistency refuses.
  *    b. Same in an earlier segment -> corruption: a later segment is only created after this one was complete.
- *    c. Bad magic or checksum -> corruption (LogCorruptedException; Salvage skips the segment).
+ *    c. Bad magic or checksum in any other case (an earlier segment, or valid records follow) -> corruption (LogCorruptedException; Salvage skips the segment).
  *    d. MinCompatibleVersion above this build's version -> UnsupportedFormatVersionException naming the file.
  * 6. Segments before the recovery point are not scanned (their records are in the snapshot). The recovery point
  *    segment is scanned from the recovery point offset, later segments from their first record.
@@ -85,8 +89,42 @@ public sealed partial class WriteAheadLog
         }
 
         ids.Sort();
-        var snapshot = LoadSnapshot(ids, notes);
+        _maxSegmentId = ids.Count > 0 ? ids[^1] : 0;
         var deferredDeletes = new List<string>();
+        var manifest = LoadManifest(ids.Count > 0, notes);
+        Dictionary<uint, (uint Id, bool Sealed, long SealedLength)>? live = null;
+        if (manifest is not null)
+        {
+            live = manifest.Segments.ToDictionary(s => s.Id);
+            foreach (uint id in ids.Where(id => !live.ContainsKey(id)))
+            {
+                // Not live: a creation that never completed (the manifest is written after the new segment's header
+                // is durable and before any record goes into it) or a deletion cut short (the manifest drops a
+                // segment before its file is deleted). Either way it holds no acknowledged data that is needed.
+                string path = Path.Combine(dir, SegmentHeader.FileName(id));
+                notes.Add(readOnly
+                    ? $"{path}: not listed in {SegmentManifest.FileName} (the process stopped while creating or deleting it); ignored (read-only)."
+                    : $"{path}: not listed in {SegmentManifest.FileName} (the process stopped while creating or deleting it); removed.");
+                deferredDeletes.Add(path);
+            }
+
+            foreach (var entry in manifest.Segments.Where(e => ids.BinarySearch(e.Id) < 0))
+            {
+                string path = Path.Combine(dir, SegmentHeader.FileName(entry.Id));
+                string reason = $"the segment is listed as live in {SegmentManifest.FileName} but its file is missing";
+                if (_options.RecoveryMode != RecoveryMode.Salvage)
+                {
+                    throw new LogCorruptedException(path, 0, reason);
+                }
+
+                notes.Add($"{path}: {reason}; its records are lost (salvage).");
+            }
+
+            _maxSegmentId = Math.Max(_maxSegmentId, manifest.Segments.Count > 0 ? manifest.Segments.Max(e => e.Id) : 0);
+            ids.RemoveAll(id => !live.ContainsKey(id));
+        }
+
+        var snapshot = LoadSnapshot(ids, notes);
 
         // Pass 1: headers.
         var opened = new List<(Segment Segment, SegmentReader Reader)>();
@@ -97,6 +135,18 @@ public sealed partial class WriteAheadLog
             var file = _fileSystem.OpenFile(path, readOnly ? WalFileMode.OpenReadOnly : WalFileMode.OpenExisting);
             var reader = new SegmentReader(file, _maxRecordLength);
             var status = reader.ReadHeader(out var header, out ushort version, out ushort minVersion);
+            if (live is not null && live[ids[i]] is { Sealed: true } listed && reader.FileLength < listed.SealedLength)
+            {
+                string reason = $"the file is {reader.FileLength} bytes, shorter than the sealed length {listed.SealedLength} recorded in {SegmentManifest.FileName}";
+                if (_options.RecoveryMode != RecoveryMode.Salvage)
+                {
+                    file.Dispose();
+                    throw new LogCorruptedException(path, reader.FileLength, reason);
+                }
+
+                notes.Add($"{path}: {reason}; the missing records are lost (salvage).");
+            }
+
             string? problem = status switch
             {
                 SegmentHeaderStatus.Ok when header.SegmentId != ids[i] => $"the header names segment {header.SegmentId}",
@@ -114,7 +164,11 @@ public sealed partial class WriteAheadLog
 
             if (problem is not null)
             {
-                bool tornCreation = isLast && status is SegmentHeaderStatus.Empty or SegmentHeaderStatus.Truncated;
+                // A header is written and fsynced before any record: a damaged header of the last segment with no
+                // valid record after it is a creation that never completed (a power loss can leave a partly written,
+                // partly zero header in a preallocated file). Valid records after it mean media damage instead.
+                bool tornCreation = isLast && (status is SegmentHeaderStatus.Empty or SegmentHeaderStatus.Truncated
+                    || reader.FindNextValidRecord(SegmentHeader.Size - 1) < 0);
                 if (tornCreation && _options.RecoveryMode != RecoveryMode.AbsoluteConsistency)
                 {
                     file.Dispose();
@@ -125,8 +179,10 @@ public sealed partial class WriteAheadLog
 
                 if (_options.RecoveryMode == RecoveryMode.Salvage && !tornCreation)
                 {
+                    // Kept on disk and listed in the manifest, so a later open reports it again.
                     file.Dispose();
                     notes.Add($"{path}: {problem}; segment skipped (salvage).");
+                    _retainedSegments.Add(ids[i]);
                     continue;
                 }
 
@@ -135,6 +191,7 @@ public sealed partial class WriteAheadLog
             }
 
             _nextLsn = Math.Max(_nextLsn, header.BaseLsn);
+            _lastTimestamp = Math.Max(_lastTimestamp, header.CreatedUtcTicks);
             var segment = new Segment(header, path, file, SegmentHeader.Size, isSealed: false);
             lock (_stateLock)
             {
@@ -148,6 +205,14 @@ public sealed partial class WriteAheadLog
         if (snapshot is not null && !opened.Exists(o => o.Segment.Id == snapshot.RecoveryPointSegment))
         {
             notes.Add("The recovery snapshot's recovery point segment is missing; scanning every segment.");
+            snapshot = null;
+        }
+
+        if (snapshot is not null && PointsOutsideOpenedSegments(snapshot))
+        {
+            // The snapshot is written before any deletion, so this means a protocol violation or files removed by
+            // hand: never trust it partially. A full scan of the live segments is always correct.
+            notes.Add("The recovery snapshot references a segment that is not present; ignored, scanning every segment.");
             snapshot = null;
         }
 
@@ -182,6 +247,7 @@ public sealed partial class WriteAheadLog
                     offset += record.Header.Length;
                     if (record.Header.Type == RecordType.Seal)
                     {
+                        _lastTimestamp = Math.Max(_lastTimestamp, record.Header.TimestampTicks);
                         segment.IsSealed = true;
                         break;
                     }
@@ -295,13 +361,25 @@ public sealed partial class WriteAheadLog
             }
             else
             {
-                CreateSegment(last is null ? 1 : last.Id + 1, _nextLsn);
+                // New ids exceed every id seen on disk or in the manifest (Salvage may keep a damaged later segment).
+                CreateSegment(_maxSegmentId + 1, _nextLsn);
             }
+
+            _fileSystem.DeleteFile(Path.Combine(dir, SegmentManifest.TempFileName));
+            WriteManifest();
         }
 
         lock (_stateLock)
         {
-            _index.DropIds();
+            _index.DemoteAll();
+            foreach (var (id, summary) in _summaries)
+            {
+                if (_segments.TryGetValue(id, out var segment) && segment.IsSealed)
+                {
+                    summary.Freeze();
+                }
+            }
+
             ComputeLiveBytes();
         }
 
@@ -331,63 +409,25 @@ public sealed partial class WriteAheadLog
         LogOpened(dir, opened.Count, scannedSegments, recordsScanned, _index.Count, truncatedBytes, duration.TotalMilliseconds);
     }
 
-    private RecoverySnapshot? LoadSnapshot(List<uint> segmentIds, List<string> notes)
+    private bool PointsOutsideOpenedSegments(RecoverySnapshot snapshot)
     {
-        string path = Path.Combine(_options.Directory, RecoverySnapshot.FileName);
-        if (!_fileSystem.FileExists(path))
+        foreach (var entry in snapshot.Streams)
         {
-            return null;
-        }
-
-        byte[] data;
-        using (var file = _fileSystem.OpenFile(path, WalFileMode.OpenReadOnly))
-        {
-            data = RecoverySnapshot.ReadAll(file);
-        }
-
-        var snapshot = RecoverySnapshot.TryParse(data, out string? reason);
-        if (snapshot is null)
-        {
-            notes.Add($"{path}: {reason}; ignored, scanning every segment.");
-            return null;
-        }
-
-        var known = snapshot.Segments.Select(s => s.Id).ToHashSet();
-        if (segmentIds.Exists(id => id < snapshot.RecoveryPointSegment && !known.Contains(id)))
-        {
-            notes.Add($"{path}: does not describe every segment before its recovery point; ignored, scanning every segment.");
-            return null;
-        }
-
-        return snapshot;
-    }
-
-    private void ApplySnapshot(RecoverySnapshot snapshot)
-    {
-        lock (_stateLock)
-        {
-            foreach (var entry in snapshot.Streams)
+            if (!_segments.ContainsKey(LogPosition.Segment(entry.LatestPosition))
+                || (entry.BasePosition != LogPosition.None && !_segments.ContainsKey(LogPosition.Segment(entry.BasePosition))))
             {
-                _index.Add(entry);
-            }
-
-            foreach (var (id, _, writeOffset, summary) in snapshot.Segments)
-            {
-                if (_segments.TryGetValue(id, out var segment))
-                {
-                    _summaries[id] = summary;
-                    segment.WriteOffset = writeOffset;
-                }
+                return true;
             }
         }
 
-        _nextLsn = Math.Max(_nextLsn, snapshot.NextLsn);
+        return false;
     }
 
     /// <summary>Applies one scanned record to the index and the segment summary, exactly as the writer did.</summary>
     private void RecoverRecord(uint segmentId, in ScannedRecord record, List<RecordItem> items)
     {
         var h = record.Header;
+        _lastTimestamp = Math.Max(_lastTimestamp, h.TimestampTicks);
         long position = LogPosition.Create(segmentId, record.Offset);
         ReadOnlySpan<byte> idBytes = record.Bytes.Span.Slice(RecordHeader.Size, h.StreamIdLength);
         ulong hash = StreamHash.Compute(idBytes);
@@ -430,7 +470,7 @@ public sealed partial class WriteAheadLog
             int slot = _index.Find(hash, id, MatchesOnDisk);
             if (slot < 0)
             {
-                slot = _index.Add(StreamEntry.CreateNew(hash, id));
+                slot = _index.Add(StreamEntry.CreateNew(hash), id);
             }
 
             _index.At(slot).Apply(h.Type, position, version, hasBase, baseIsTombstone, baseVersion);
@@ -438,30 +478,4 @@ public sealed partial class WriteAheadLog
         }
     }
 
-    /// <summary>Writes the recovery snapshot (everything up to the active segment's write offset must be durable).</summary>
-    private void WriteSnapshot(bool clean)
-    {
-        ThrowIfAbandoned();
-        var active = _active!;
-        byte[] data;
-        lock (_stateLock)
-        {
-            var segments = _segments.Values
-                .Select(s => (s.Id, s.IsSealed, s.WriteOffset, _summaries.TryGetValue(s.Id, out var sum) ? sum : new SegmentSummary()))
-                .ToList();
-            data = RecoverySnapshot.Serialize(clean, active.Id, active.WriteOffset, _nextLsn, _index, segments);
-        }
-
-        string dir = _options.Directory;
-        string temp = Path.Combine(dir, RecoverySnapshot.TempFileName);
-        _fileSystem.DeleteFile(temp);
-        using (var file = _fileSystem.OpenFile(temp, WalFileMode.CreateNew))
-        {
-            file.Write(0, data);
-            file.Flush();
-        }
-
-        _fileSystem.RenameFile(temp, Path.Combine(dir, RecoverySnapshot.FileName));
-        _fileSystem.SyncDirectory(dir);
-    }
 }

@@ -3,25 +3,93 @@ namespace Actors.Wal.Space;
 /// <summary>
 /// Which streams have records in one segment, with their highest event version and bytes (merged per stream-id
 /// hash: a hash collision only makes the accounting more conservative). Used to decide liveness without reading
-/// the segment.
+/// the segment. Open (a dictionary) while the segment is written; <see cref="Freeze"/> turns it into two dense
+/// sorted arrays (24 bytes per stream) once the segment is sealed.
 /// </summary>
 internal sealed class SegmentSummary
 {
-    /// <summary>Per stream hash: the highest event version in this segment and the bytes of its records here.</summary>
-    public Dictionary<ulong, SummaryItem> Items { get; } = [];
+    private Dictionary<ulong, SummaryItem>? _open = [];
+    private ulong[] _hashes = [];
+    private SummaryItem[] _items = [];
+
+    /// <summary>Stream hashes with records in the segment.</summary>
+    public int Count => _open?.Count ?? _hashes.Length;
 
     /// <summary>Bytes of stream records in the segment (header and seal excluded).</summary>
     public long RecordBytes { get; private set; }
 
-    /// <summary>Live bytes as of the last space pass.</summary>
+    /// <summary>Live bytes as of the last computation.</summary>
     public long LiveBytes { get; set; }
 
     /// <summary>Adds a record.</summary>
     public void Add(ulong hash, long maxEventVersion, long bytes)
     {
-        Items.TryGetValue(hash, out var item);
-        Items[hash] = new SummaryItem(Math.Max(item.MaxEventVersion, maxEventVersion), item.Bytes + bytes);
+        if (_open is null)
+        {
+            Thaw();
+        }
+
+        _open!.TryGetValue(hash, out var item);
+        _open[hash] = new SummaryItem(Math.Max(item.MaxEventVersion, maxEventVersion), item.Bytes + bytes);
         RecordBytes += bytes;
+    }
+
+    /// <summary>The item of <paramref name="hash"/>, if the segment has records of it.</summary>
+    public bool TryGet(ulong hash, out SummaryItem item)
+    {
+        if (_open is not null)
+        {
+            return _open.TryGetValue(hash, out item);
+        }
+
+        int i = Array.BinarySearch(_hashes, hash);
+        item = i >= 0 ? _items[i] : default;
+        return i >= 0;
+    }
+
+    /// <summary>Every (hash, item) pair.</summary>
+    public IEnumerable<(ulong Hash, SummaryItem Item)> Entries()
+    {
+        if (_open is not null)
+        {
+            foreach (var (hash, item) in _open)
+            {
+                yield return (hash, item);
+            }
+
+            yield break;
+        }
+
+        for (int i = 0; i < _hashes.Length; i++)
+        {
+            yield return (_hashes[i], _items[i]);
+        }
+    }
+
+    /// <summary>Compacts the summary into sorted arrays (the segment is sealed: no more records arrive).</summary>
+    public void Freeze()
+    {
+        if (_open is null)
+        {
+            return;
+        }
+
+        _hashes = [.. _open.Keys];
+        _items = [.. _open.Values];
+        Array.Sort(_hashes, _items);
+        _open = null;
+    }
+
+    private void Thaw()
+    {
+        _open = new Dictionary<ulong, SummaryItem>(_hashes.Length);
+        for (int i = 0; i < _hashes.Length; i++)
+        {
+            _open[_hashes[i]] = _items[i];
+        }
+
+        _hashes = [];
+        _items = [];
     }
 }
 

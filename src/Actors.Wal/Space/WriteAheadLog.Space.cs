@@ -14,7 +14,8 @@ namespace Actors.Wal;
  * Per segment, a summary keeps per stream hash the highest event version and the bytes, so liveness needs no disk
  * read. Hash collisions merge summary items and a stream hash with several index entries is live when any entry
  * says so: collisions can only keep data longer, never delete it early.
- * A pass runs on the writer loop after an fsync (so liveness is judged on durable records only):
+ * A pass runs on the writer loop after an fsync (so liveness is judged on durable records only). Before deleting,
+ * it writes a fresh recovery snapshot, so no persisted index ever points into a deleted segment.
  *   1. delete sealed segments with no live bytes (keeping RetainSegmentCount newest and those younger than RetainMaxAge);
  *   2. compact sealed segments whose live ratio is below CompactionLiveRatio: each stream with live records there is
  *      copied forward as one Relocated record (its base plus the events after it, original versions, LSNs and
@@ -30,7 +31,7 @@ public sealed partial class WriteAheadLog
         foreach (var (id, summary) in _summaries)
         {
             long live = 0;
-            foreach (var (hash, item) in summary.Items)
+            foreach (var (hash, item) in summary.Entries())
             {
                 if (IsLive(hash, item, id))
                 {
@@ -132,15 +133,33 @@ public sealed partial class WriteAheadLog
     {
         var dead = ReclaimableSegments((_, summary) => summary.LiveBytes == 0);
         long freed = 0;
+        if (dead.Count > 0)
+        {
+            // Persist an index that no longer points into these segments before deleting them: a snapshot taken
+            // earlier may still reference them, and recovery verifies snapshot entries against their records.
+            WriteSnapshot(clean: false);
+            _snapshotDue = false;
+        }
+
+        if (dead.Count > 0)
+        {
+            // Then drop them from the live list before touching a file: a crash from here on leaves files that are
+            // not live, which recovery removes, and never a live segment that is missing.
+            lock (_stateLock)
+            {
+                foreach (var segment in dead)
+                {
+                    _segments.Remove(segment.Id);
+                    _summaries.Remove(segment.Id);
+                }
+            }
+
+            WriteManifest();
+        }
+
         foreach (var segment in dead)
         {
             ThrowIfAbandoned();
-            lock (_stateLock)
-            {
-                _segments.Remove(segment.Id);
-                _summaries.Remove(segment.Id);
-            }
-
             _fileSystem.DeleteFile(segment.Path);
             freed += segment.WriteOffset;
             segment.Retire();
@@ -164,6 +183,22 @@ public sealed partial class WriteAheadLog
             return (0, 0);
         }
 
+        // Bound the work of one pass (it runs on the writer loop): the sparsest segments first, about
+        // MaxBatchBytes of live data per pass; the next pass continues.
+        lock (_stateLock)
+        {
+            sparse.Sort((a, b) => _summaries[a.Id].LiveBytes.CompareTo(_summaries[b.Id].LiveBytes));
+            long budget = 0;
+            int take = 0;
+            while (take < sparse.Count && (take == 0 || budget + _summaries[sparse[take].Id].LiveBytes <= _options.MaxBatchBytes))
+            {
+                budget += _summaries[sparse[take].Id].LiveBytes;
+                take++;
+            }
+
+            sparse.RemoveRange(take, sparse.Count - take);
+        }
+
         _tentative.Clear();
         _summaryAdds.Clear();
         var targets = sparse.Select(s => s.Id).ToHashSet();
@@ -172,7 +207,7 @@ public sealed partial class WriteAheadLog
         {
             foreach (uint segmentId in targets)
             {
-                foreach (var (hash, item) in _summaries[segmentId].Items)
+                foreach (var (hash, item) in _summaries[segmentId].Entries())
                 {
                     _slotScratch.Clear();
                     _index.CollectSlots(hash, _slotScratch);
@@ -189,7 +224,7 @@ public sealed partial class WriteAheadLog
         }
 
         int relocated = 0;
-        long now = _time.GetUtcNow().UtcTicks;
+        long now = NextTimestamp();
         var items = new List<RecordItem>();
         foreach (var entry in streams)
         {
@@ -219,7 +254,6 @@ public sealed partial class WriteAheadLog
             bool hasBase = items[0].Kind != RecordType.Events;
             updated.Apply(RecordType.Relocated, position, entry.Version, hasBase, items[0].Kind == RecordType.Tombstone, hasBase ? items[0].Version : 0);
             string streamId = System.Text.Encoding.UTF8.GetString(id);
-            updated.Id = streamId;
             _tentative[streamId] = updated;
             long maxEvent = items.Where(i => i.Kind == RecordType.Events).Select(i => i.Version).DefaultIfEmpty(0).Max();
             _summaryAdds.Add((LogPosition.Segment(position), entry.Hash, maxEvent, size));

@@ -95,7 +95,14 @@ public sealed partial class WriteAheadLog
 
     private ValueTask<T> Enqueue<T>(WriteRequest<T> request, CancellationToken cancellationToken)
     {
-        if (!_queue.Writer.TryWrite(request))
+        // Already cancelled at the call: nothing is enqueued, so nothing can be written (a cancellation that
+        // arrives later only stops the wait: the request may still be written).
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<T>(cancellationToken);
+        }
+
+        if (!TryQueue(request))
         {
             ThrowIfClosed();
             throw new ObjectDisposedException(nameof(WriteAheadLog));
@@ -104,6 +111,18 @@ public sealed partial class WriteAheadLog
         return cancellationToken.CanBeCanceled
             ? new ValueTask<T>(request.Task.WaitAsync(cancellationToken))
             : new ValueTask<T>(request.Task);
+    }
+
+    private bool TryQueue(WriteRequest request)
+    {
+        Interlocked.Increment(ref _pendingRequests);
+        if (_queue.Writer.TryWrite(request))
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _pendingRequests);
+        return false;
     }
 
     private void ThrowIfTooLarge(string streamId, long framed, string paramName)

@@ -21,6 +21,7 @@ public sealed partial class WriteAheadLog
     private bool _snapshotDue;
     private int _backgroundFlushQueued;
     private int _backgroundSpaceQueued;
+    private long _lastTimestamp;
 
     private async Task WriterLoopAsync()
     {
@@ -63,6 +64,7 @@ public sealed partial class WriteAheadLog
                 bytes += request.FramedBytes;
             }
 
+            Interlocked.Add(ref _pendingRequests, -group.Count);
             ProcessGroup(group);
         }
 
@@ -95,7 +97,7 @@ public sealed partial class WriteAheadLog
         {
             _operation = "rotate";
             MaybeRotateByAge(group);
-            long now = _time.GetUtcNow().UtcTicks;
+            long now = NextTimestamp();
             foreach (var request in group)
             {
                 switch (request)
@@ -173,8 +175,9 @@ public sealed partial class WriteAheadLog
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex)
         {
+            // Any error after framing started leaves the outcome of the group unknown: fail the log (never retry).
             EnterFailed(_operation, ex);
             var error = NewFailure();
             foreach (var request in group)
@@ -188,243 +191,38 @@ public sealed partial class WriteAheadLog
         }
     }
 
-    private bool FrameAppend(AppendRequest a, long now)
+    /// <summary>
+    /// The timestamp for the records written now: the clock, but never below the last one written (a clock that goes
+    /// back, e.g. an NTP step, must not break point-in-time reads). Restored at recovery. Writer loop only.
+    /// </summary>
+    private long NextTimestamp()
     {
-        if (!TryLookupForWrite(a, out var entry))
-        {
-            return false;
-        }
-
-        long current = entry.Version;
-        if (a.ExpectedVersion != ExpectedVersion.Any && a.ExpectedVersion != current)
-        {
-            a.Fail(new StreamVersionConflictException(a.StreamId, a.ExpectedVersion, current));
-            return false;
-        }
-
-        long position = Reserve(a.Framed);
-        long firstLsn = _nextLsn;
-        _nextLsn += a.Events.Count;
-        long firstVersion = current + 1;
-        long lastVersion = current + a.Events.Count;
-        RecordCodec.WriteEvents(_buffer.AsSpan(_bufferLength), a.StreamIdUtf8, firstLsn, firstVersion, now, entry.LatestPosition, a.Events);
-        _bufferLength += a.Framed;
-        entry.Apply(RecordType.Events, position, lastVersion, false, false, 0);
-        _tentative[a.StreamId] = entry;
-        _summaryAdds.Add((LogPosition.Segment(position), a.Hash, lastVersion, a.Framed));
-        _completions.Add(new Completion(a, firstVersion, lastVersion, _nextLsn - 1));
-        Interlocked.Add(ref _appendedRecords, a.Events.Count);
-        return true;
-    }
-
-    private bool FrameCheckpoint(CheckpointRequest c, long now)
-    {
-        if (!TryLookupForWrite(c, out var entry))
-        {
-            return false;
-        }
-
-        bool baseIsTombstone = (entry.Flags & StreamEntry.BaseIsTombstoneFlag) != 0 && entry.BasePosition != LogPosition.None;
-        long minimum = baseIsTombstone ? entry.BaseVersion + 1 : Math.Max(1, entry.CheckpointVersion);
-        if (c.Version > entry.Version || c.Version < minimum)
-        {
-            c.Fail(new ArgumentOutOfRangeException(
-                "version",
-                c.Version,
-                $"A checkpoint of stream '{c.StreamId}' must cover a version in [{minimum}, {entry.Version}] (the stream's latest checkpoint or deletion up to its current version). Nothing was written."));
-            return false;
-        }
-
-        long position = Reserve(c.Framed);
-        long lsn = _nextLsn++;
-        RecordCodec.WriteCheckpoint(_buffer.AsSpan(_bufferLength), c.StreamIdUtf8, lsn, c.Version, now, entry.LatestPosition, c.State.Span);
-        _bufferLength += c.Framed;
-        entry.Apply(RecordType.Checkpoint, position, c.Version, false, false, 0);
-        _tentative[c.StreamId] = entry;
-        _summaryAdds.Add((LogPosition.Segment(position), c.Hash, 0, c.Framed));
-        _completions.Add(new Completion(c, c.Version, c.Version, lsn));
-        Interlocked.Increment(ref _appendedRecords);
-        return true;
-    }
-
-    private bool FrameDelete(DeleteRequest d, long now)
-    {
-        if (!TryLookupForWrite(d, out var entry))
-        {
-            return false;
-        }
-
-        long current = entry.Version;
-        if (d.ExpectedVersion != ExpectedVersion.Any && d.ExpectedVersion != current)
-        {
-            d.Fail(new StreamVersionConflictException(d.StreamId, d.ExpectedVersion, current));
-            return false;
-        }
-
-        long position = Reserve(d.Framed);
-        long lsn = _nextLsn++;
-        RecordCodec.WriteTombstone(_buffer.AsSpan(_bufferLength), d.StreamIdUtf8, lsn, current, now, entry.LatestPosition);
-        _bufferLength += d.Framed;
-        entry.Apply(RecordType.Tombstone, position, current, false, false, 0);
-        _tentative[d.StreamId] = entry;
-        _summaryAdds.Add((LogPosition.Segment(position), d.Hash, 0, d.Framed));
-        _completions.Add(new Completion(d, current, current, lsn));
-        Interlocked.Increment(ref _appendedRecords);
-        return true;
-    }
-
-    private bool TryLookupForWrite<T>(StreamWriteRequest<T> request, out StreamEntry entry)
-    {
-        if (_tentative.TryGetValue(request.StreamId, out entry))
-        {
-            return true;
-        }
-
-        try
-        {
-            lock (_stateLock)
-            {
-                int slot = _index.Find(request.Hash, request.StreamId, MatchesOnDisk);
-                entry = slot >= 0 ? _index.At(slot) : StreamEntry.CreateNew(request.Hash, request.StreamId);
-            }
-
-            return true;
-        }
-        catch (WalException ex)
-        {
-            request.Fail(ex);
-            return false;
-        }
-    }
-
-    private long Reserve(int length)
-    {
-        var segment = _active!;
-        long offset = segment.WriteOffset + _bufferLength;
-        if (offset + length > _options.SegmentSizeBytes - RecordHeader.SealSize)
-        {
-            Rotate();
-            segment = _active!;
-            offset = segment.WriteOffset + _bufferLength;
-        }
-
-        EnsureBuffer(_bufferLength + length);
-        return LogPosition.Create(segment.Id, offset);
-    }
-
-    private void EnsureBuffer(int size)
-    {
-        if (_buffer.Length >= size)
-        {
-            return;
-        }
-
-        byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(size, _buffer.Length * 2));
-        _buffer.AsSpan(0, _bufferLength).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = bigger;
-    }
-
-    private void WriteBuffer()
-    {
-        if (_bufferLength == 0)
-        {
-            return;
-        }
-
-        ThrowIfAbandoned();
-        var segment = _active!;
-        segment.File.Write(segment.WriteOffset, _buffer.AsSpan(0, _bufferLength));
-        segment.WriteOffset += _bufferLength;
-        _bufferLength = 0;
-    }
-
-    private void Fsync(Segment segment)
-    {
-        ThrowIfAbandoned();
-        long start = _time.GetTimestamp();
-        segment.File.Flush();
-        Interlocked.Increment(ref _fsyncs);
-        _instruments.RecordFsync(_time.GetElapsedTime(start));
-    }
-
-    private void ThrowIfAbandoned()
-    {
-        if (_abandoned)
-        {
-            throw new IOException("The log was abandoned (simulated crash); nothing more is written.");
-        }
-    }
-
-    private void MaybeRotateByAge(List<WriteRequest> group)
-    {
-        if (_options.SegmentMaxAge is not { } maxAge || _active is null || _active.WriteOffset <= SegmentHeader.Size)
-        {
-            return;
-        }
-
-        if (_time.GetUtcNow() - _active.CreatedAt >= maxAge && group.Exists(r => r.FramedBytes > 0))
-        {
-            Rotate();
-        }
-    }
-
-    /// <summary>Seals the active segment (seal record, fsync) and starts the next one (create, header, fsync file and directory).</summary>
-    private void Rotate()
-    {
-        var old = _active!;
-        EnsureBuffer(_bufferLength + RecordHeader.SealSize);
-        RecordCodec.WriteSeal(_buffer.AsSpan(_bufferLength), _time.GetUtcNow().UtcTicks);
-        _bufferLength += RecordHeader.SealSize;
-        WriteBuffer();
-        Fsync(old);
-        old.IsSealed = true;
-        CreateSegment(old.Id + 1, _nextLsn);
-        _snapshotDue = true;
-        LogRotated(old.Id, old.WriteOffset, _active!.Id);
-    }
-
-    private void CreateSegment(uint id, long baseLsn)
-    {
-        ThrowIfAbandoned();
-        string path = Path.Combine(_options.Directory, SegmentHeader.FileName(id));
-        var header = new SegmentHeader(id, baseLsn, _time.GetUtcNow().UtcTicks, _options.SegmentSizeBytes);
-        var file = _fileSystem.OpenFile(path, WalFileMode.CreateNew, _options.PreallocateSegments ? _options.SegmentSizeBytes : 0);
-        try
-        {
-            Span<byte> bytes = stackalloc byte[SegmentHeader.Size];
-            header.Write(bytes);
-            file.Write(0, bytes);
-            file.Flush();
-            Interlocked.Increment(ref _fsyncs);
-            _fileSystem.SyncDirectory(_options.Directory);
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
-        }
-
-        var segment = new Segment(header, path, file, SegmentHeader.Size, isSealed: false);
-        lock (_stateLock)
-        {
-            _segments[id] = segment;
-            _summaries[id] = new SegmentSummary();
-        }
-
-        _active = segment;
+        _lastTimestamp = Math.Max(_lastTimestamp, _time.GetUtcNow().UtcTicks);
+        return _lastTimestamp;
     }
 
     private void ApplyTentative()
     {
         lock (_stateLock)
         {
+            _changedHashes.Clear();
+            foreach (var entry in _tentative.Values)
+            {
+                _changedHashes.Add(entry.Hash);
+            }
+
+            foreach (var add in _summaryAdds)
+            {
+                _changedHashes.Add(add.Hash);
+            }
+
+            AccountLiveBytes(-1);
             foreach (var (id, entry) in _tentative)
             {
                 int slot = _index.Find(entry.Hash, id, MatchesOnDisk);
                 if (slot < 0)
                 {
-                    _index.Add(entry);
+                    _index.Add(entry, id);
                 }
                 else
                 {
@@ -439,6 +237,8 @@ public sealed partial class WriteAheadLog
                     summary.Add(hash, maxVersion, bytes);
                 }
             }
+
+            AccountLiveBytes(+1);
         }
     }
 
@@ -453,7 +253,7 @@ public sealed partial class WriteAheadLog
 
     private void RequestBackgroundFlush()
     {
-        if (Interlocked.Exchange(ref _backgroundFlushQueued, 1) == 0 && !_queue.Writer.TryWrite(new FlushRequest()))
+        if (Interlocked.Exchange(ref _backgroundFlushQueued, 1) == 0 && !TryQueue(new FlushRequest()))
         {
             Interlocked.Exchange(ref _backgroundFlushQueued, 0);
         }
@@ -461,7 +261,7 @@ public sealed partial class WriteAheadLog
 
     private void QueueBackgroundSpacePass()
     {
-        if (Interlocked.Exchange(ref _backgroundSpaceQueued, 1) == 0 && !_queue.Writer.TryWrite(new SpaceRequest()))
+        if (Interlocked.Exchange(ref _backgroundSpaceQueued, 1) == 0 && !TryQueue(new SpaceRequest()))
         {
             Interlocked.Exchange(ref _backgroundSpaceQueued, 0);
         }

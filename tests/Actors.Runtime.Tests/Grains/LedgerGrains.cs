@@ -140,3 +140,14 @@ public sealed class MisconfiguredLedgerGrain : JournaledGrain<LedgerState, Ledge
 {
     public Task<long> GetVersion() => Task.FromResult(Version);
 }
+
+public interface IReentrantLedgerGrain : ILedgerGrain
+{
+}
+
+/// <summary>Reentrant: deposits interleave while appends are in flight.</summary>
+[Reentrant]
+[GrainStorage(StoreName = "journal")]
+public sealed class ReentrantLedgerGrain(Probe probe) : LedgerGrain(probe), IReentrantLedgerGrain
+{
+}

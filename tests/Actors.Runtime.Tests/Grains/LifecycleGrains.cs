@@ -81,3 +81,56 @@ public sealed class ActivationFailures
 
     public bool TryConsume() => Interlocked.Decrement(ref _remaining) >= 0;
 }
+
+public interface IStubbornGrain : IGrainWithStringKey
+{
+    Task Touch();
+}
+
+/// <summary>Its OnDeactivateAsync only ends when the shutdown grace period cancels it.</summary>
+public sealed class StubbornGrain(Probe probe) : Grain, IStubbornGrain
+{
+    public Task Touch() => Task.CompletedTask;
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        probe.Record("deactivating");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            probe.Record("deactivation-cancelled");
+            throw;
+        }
+    }
+}
+
+public interface ISlowExitGrain : IGrainWithStringKey
+{
+    Task<int> Generation();
+
+    Task Leave();
+}
+
+/// <summary>OnDeactivateAsync waits for the probe's "exit" gate.</summary>
+public sealed class SlowExitGrain(Probe probe) : Grain, ISlowExitGrain
+{
+    private static int _generations;
+    private readonly int _generation = Interlocked.Increment(ref _generations);
+
+    public Task<int> Generation() => Task.FromResult(_generation);
+
+    public Task Leave()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        probe.Record("exiting");
+        await probe.Gate("exit").Task;
+    }
+}

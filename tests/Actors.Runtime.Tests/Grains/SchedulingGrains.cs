@@ -36,7 +36,7 @@ public class TurnGrain : Grain, ITurnGrain
         for (int i = 0; i < segments; i++)
         {
             Enter();
-            Thread.SpinWait(200);
+            Thread.SpinWait(5_000);
             Exit();
             await Task.Yield();
         }

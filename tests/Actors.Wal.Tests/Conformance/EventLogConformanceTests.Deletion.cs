@@ -157,7 +157,7 @@ public abstract partial class EventLogConformanceTests
     }
 
     [Fact]
-    public async Task ReadEventsAsync_AfterDeletionAndRecreation_ReturnsNewEventsAndOldOnesOrReclaimed()
+    public async Task ReadEventsAsync_AfterDeletionAndRecreation_ReturnsNewEventsAndOldOnesReclaimedOrOmitted()
     {
         var log = await NewLogAsync();
         await AppendNumberedAsync(log, "s", 3);
@@ -165,7 +165,7 @@ public abstract partial class EventLogConformanceTests
         await AppendNumberedAsync(log, "s", 2, startVersion: 3);
 
         AssertEvents(await log.ReadEventsAsync("s", 4, 5), 4, ["p4", "p5"]);
-        await AssertEventsOrReclaimedAsync(log, "s", 1, 5, reclaimableUpTo: 3);
+        await AssertEventsOrReclaimedAsync(log, "s", 1, 5, reclaimableUpTo: 3, mayOmit: true);
     }
 
     [Fact]

@@ -173,21 +173,27 @@ public abstract partial class EventLogConformanceTests
     }
 
     /// <summary>
-    /// Events at or below <paramref name="reclaimableUpTo"/> may have been reclaimed: the read then throws
-    /// <see cref="EventsReclaimedException"/> naming an oldest available version in (from, reclaimableUpTo + 1].
+    /// Events at or below <paramref name="reclaimableUpTo"/> may have been reclaimed. The read must then either
+    /// throw <see cref="EventsReclaimedException"/> naming an oldest available version in (from, reclaimableUpTo + 1],
+    /// or (when <paramref name="mayOmit"/>, for events of a deleted incarnation) return only p{reclaimableUpTo + 1}..p{to}.
     /// Otherwise it must return exactly p{from}..p{to}.
     /// </summary>
-    protected static async Task AssertEventsOrReclaimedAsync(IEventLog log, string streamId, long from, long to, long reclaimableUpTo)
+    protected static async Task AssertEventsOrReclaimedAsync(IEventLog log, string streamId, long from, long to, long reclaimableUpTo, bool mayOmit = false)
     {
+        IReadOnlyList<StoredEvent> events;
         try
         {
-            AssertEvents(await log.ReadEventsAsync(streamId, from, to), from, Numbered(from, to));
+            events = await log.ReadEventsAsync(streamId, from, to);
         }
         catch (EventsReclaimedException ex)
         {
             Assert.Equal(streamId, ex.StreamId);
             Assert.Equal(from, ex.RequestedFromVersion);
             Assert.InRange(ex.OldestAvailableVersion, from + 1, reclaimableUpTo + 1);
+            return;
         }
+
+        long first = mayOmit && events.Count > 0 && events[0].Version == reclaimableUpTo + 1 ? reclaimableUpTo + 1 : from;
+        AssertEvents(events, first, Numbered(first, to));
     }
 }

@@ -19,7 +19,11 @@ namespace Actors.Wal.Tests.Conformance;
 /// <item>After a deletion at version d the stream's checkpoint version is 0 and a new checkpoint must cover a
 /// version above d (so a deleted stream without later events cannot be checkpointed).</item>
 /// <item>Deleting a stream that was never written stores a tombstone at version 0 (the stream then reads as deleted).</item>
-/// <item>Record timestamps come from the log's TimeProvider; a clock that goes back never makes them decrease.</item>
+/// <item>Record timestamps come from the log's TimeProvider; a clock that goes back never makes them decrease
+/// (reads by timestamp assume that records are in time order).</item>
+/// <item>Allowed either way: events at or below the latest checkpoint may be reported reclaimed
+/// (<see cref="EventsReclaimedException"/>); events of a deleted incarnation may be reported reclaimed or left out of
+/// a <c>ReadEventsAsync</c> result; an append whose token was already cancelled may still be stored, but whole.</item>
 /// </list>
 /// </remarks>
 public abstract partial class EventLogConformanceTests : IAsyncLifetime

@@ -1,4 +1,3 @@
-#if WAL_ENGINE
 namespace Actors.Wal.Tests.Conformance;
 
 /// <summary>
@@ -67,4 +66,3 @@ public sealed class WriteAheadLogConformanceTests : PersistentEventLogConformanc
         }
     }
 }
-#endif

@@ -260,6 +260,36 @@ public sealed class RecoveryTests : LogTestBase
         Assert.Contains(log.GetStatistics().Recovery.Notes, n => n.Contains("creating", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task OpenAsync_ZeroedTailOfLastRecord_IsTruncatedAsTornTail()
+    {
+        await WriteSampleAsync();
+        DeleteSnapshot();
+        string segment = Dir.Segments()[^1];
+        long length = new FileInfo(segment).Length;
+        FaultInjectingFileSystem.ZeroRange(segment, length - 10, 10);
+
+        await using var log = await OpenAsync();
+
+        Assert.Equal(2, (await log.ReadStreamAsync("s")).Version);
+        Assert.True(log.GetStatistics().Recovery.TruncatedBytes > 0);
+    }
+
+    [Fact]
+    public async Task OpenAsync_ZeroedRecordBeforeValidOnes_ThrowsCorrupted()
+    {
+        await WriteSampleAsync();
+        DeleteSnapshot();
+        string segment = Dir.Segments()[^1];
+        FaultInjectingFileSystem.ZeroRange(segment, SegmentHeader.Size, 20);
+        byte[] before = File.ReadAllBytes(segment);
+
+        var ex = await Assert.ThrowsAsync<LogCorruptedException>(async () => await OpenAsync());
+
+        Assert.Equal(SegmentHeader.Size, ex.Offset);
+        Assert.Equal(before, File.ReadAllBytes(segment));
+    }
+
     private async Task WriteSampleAsync()
     {
         await using var log = await OpenAsync();

@@ -134,6 +134,10 @@ internal sealed class EventLogModel(int maxRecordSizeBytes)
     public long ReclaimableUpTo(string streamId) =>
         Records(streamId).Where(r => r.Kind != ModelRecordKind.Event).Select(r => r.Version).DefaultIfEmpty(0).Max();
 
+    /// <summary>The version of the stream's latest tombstone, or 0.</summary>
+    public long LastTombstoneVersion(string streamId) =>
+        Records(streamId).LastOrDefault(r => r.Kind == ModelRecordKind.Tombstone)?.Version ?? 0;
+
     public StreamInfo Info(string streamId)
     {
         var records = Records(streamId);

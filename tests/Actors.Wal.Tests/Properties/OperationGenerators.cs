@@ -61,8 +61,12 @@ internal static class OperationGenerators
             from last in Gen.Choose(0, 20)
             select (LogOperation)new ReadEventsOperation(stream, first, last);
         var crash =
-            from pending in Gen.Choose(0, 4)
-            from damage in Gen.Elements(CrashDamage.None, CrashDamage.Truncate, CrashDamage.ZeroTail, CrashDamage.AppendZeros)
+            from pending in Gen.Frequency((1, Gen.Constant(0)), (6, Gen.Choose(1, 4)))
+            from damage in Gen.Frequency(
+                (1, Gen.Constant(CrashDamage.None)),
+                (3, Gen.Constant(CrashDamage.Truncate)),
+                (3, Gen.Constant(CrashDamage.ZeroTail)),
+                (2, Gen.Constant(CrashDamage.AppendZeros)))
             from seed in Gen.Choose(0, int.MaxValue - 1)
             select (LogOperation)new CrashOperation(pending, damage, seed);
 

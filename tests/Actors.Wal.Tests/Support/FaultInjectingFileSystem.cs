@@ -26,8 +26,18 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
     /// <summary>When set, every file fsync throws EIO.</summary>
     public bool FailFsync { get; set; }
 
-    /// <summary>Bytes the "disk" accepts in writes from now on; past it writes are cut and throw ENOSPC.</summary>
-    public long? FreeBytes { get; set; }
+    private long? _freeBytes;
+
+    /// <summary>Bytes the "disk" accepts in writes from now on (setting it resets the count); past it writes are cut and throw ENOSPC.</summary>
+    public long? FreeBytes
+    {
+        get => _freeBytes;
+        set
+        {
+            _freeBytes = value;
+            _bytesWritten = 0;
+        }
+    }
 
     /// <summary>When set, the next write stores only this many bytes and throws (a torn write).</summary>
     public int? TearNextWriteAfter { get; set; }
@@ -137,7 +147,11 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
             owner._bytesWritten += data.Length;
         }
 
-        public void Flush()
+        public void Flush() => Sync(dataOnly: false);
+
+        public void FlushData() => Sync(dataOnly: true);
+
+        private void Sync(bool dataOnly)
         {
             owner.Record($"fsync {System.IO.Path.GetFileName(Path)}");
             if (owner.FsyncGate is { } gate)
@@ -155,7 +169,14 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
             }
 
             Interlocked.Increment(ref owner.FileFsyncs);
-            inner.Flush();
+            if (dataOnly)
+            {
+                inner.FlushData();
+            }
+            else
+            {
+                inner.Flush();
+            }
         }
 
         public void SetLength(long length) => inner.SetLength(length);

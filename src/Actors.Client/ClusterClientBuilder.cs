@@ -1,0 +1,89 @@
+using System.Net;
+using Actors.Serialization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Actors.Client;
+
+/// <summary>
+/// Builds an <see cref="IClusterClient"/> without a host:
+/// <c>await using var client = new ClusterClientBuilder().UseGateway("127.0.0.1:30000").Build();</c>.
+/// </summary>
+/// <remarks>Not thread-safe; build once and share the client.</remarks>
+public sealed class ClusterClientBuilder
+{
+    private readonly ClientOptions _options = new();
+    private IGrainSerializer _serializer = new JsonGrainSerializer();
+    private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
+
+    /// <summary>Adds a gateway endpoint as <c>host:port</c>.</summary>
+    public ClusterClientBuilder UseGateway(string endpoint)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(endpoint);
+        _options.Gateways.Add(endpoint);
+        return this;
+    }
+
+    /// <summary>Adds a gateway endpoint.</summary>
+    public ClusterClientBuilder UseGateway(IPEndPoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        _options.Gateways.Add(endpoint.ToString());
+        return this;
+    }
+
+    /// <summary>Sets the shared secret presented to the gateway.</summary>
+    public ClusterClientBuilder UseSecret(string? secret)
+    {
+        _options.Secret = secret;
+        return this;
+    }
+
+    /// <summary>Changes any option.</summary>
+    public ClusterClientBuilder Configure(Action<ClientOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(_options);
+        return this;
+    }
+
+    /// <summary>Replaces the serializer (it must match the silo's).</summary>
+    public ClusterClientBuilder UseSerializer(IGrainSerializer serializer)
+    {
+        ArgumentNullException.ThrowIfNull(serializer);
+        _serializer = serializer;
+        return this;
+    }
+
+    /// <summary>Sets the logger factory (default: no logging).</summary>
+    public ClusterClientBuilder UseLoggerFactory(ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        _loggerFactory = loggerFactory;
+        return this;
+    }
+
+    /// <summary>Validates the options and creates the client (it connects on <see cref="IClusterClient.ConnectAsync"/> or the first call).</summary>
+    /// <exception cref="OptionsValidationException">An option is invalid; the message names the setting.</exception>
+    public IClusterClient Build()
+    {
+        ValidateOptionsResult result = new ClientOptionsValidator().Validate(Options.DefaultName, _options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(ClientOptions), result.Failures);
+        }
+
+        var snapshot = new ClientOptions
+        {
+            Gateways = [.. _options.Gateways],
+            Secret = _options.Secret,
+            ResponseTimeout = _options.ResponseTimeout,
+            ConnectTimeout = _options.ConnectTimeout,
+            ConnectAttempts = _options.ConnectAttempts,
+            ConnectRetryDelay = _options.ConnectRetryDelay,
+            MaxFrameBytes = _options.MaxFrameBytes,
+        };
+        return new ClusterClient(new GatewayCallInvoker(snapshot, _serializer, _loggerFactory.CreateLogger<GatewayCallInvoker>()));
+    }
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Sockets;
+using Actors.Invocation;
+using Actors.Serialization;
+using Microsoft.Extensions.Logging;
+
+namespace Actors.Client;
+
+/// <summary>
+/// The client's <see cref="IGrainCallInvoker"/>: sends calls over one multiplexed gateway connection, opening it on
+/// demand and reopening it after it dropped (the reconnect policy is <see cref="ClientOptions.ConnectAttempts"/> rounds
+/// over all gateways, <see cref="ClientOptions.ConnectRetryDelay"/> apart).
+/// </summary>
+/// <remarks>Thread-safe. Concurrent calls during a reconnect wait for the same connect.</remarks>
+internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisposable
+{
+    private readonly ClientOptions _options;
+    private readonly IGrainSerializer _serializer;
+    private readonly ILogger _logger;
+    private readonly IReadOnlyList<string> _endpoints;
+    private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private GatewayClientConnection? _connection;
+    private int _nextEndpoint;
+    private bool _disposed;
+
+    public GatewayCallInvoker(ClientOptions options, IGrainSerializer serializer, ILogger<GatewayCallInvoker> logger)
+    {
+        _options = options;
+        _serializer = serializer;
+        _logger = logger;
+        _endpoints = options.EffectiveGateways;
+    }
+
+    /// <summary>True while a connection is open.</summary>
+    public bool IsConnected => Volatile.Read(ref _connection) is { IsAlive: true };
+
+    /// <inheritdoc />
+    public async ValueTask<object?> InvokeAsync(GrainCallRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        GatewayClientConnection connection = Volatile.Read(ref _connection) is { IsAlive: true } open
+            ? open
+            : await ConnectAsync(cancellationToken);
+        return await connection.InvokeAsync(request, cancellationToken);
+    }
+
+    /// <summary>Returns the open connection or opens one.</summary>
+    /// <exception cref="GatewayUnavailableException">No gateway answered.</exception>
+    /// <exception cref="GatewayRejectedException">A gateway refused the handshake.</exception>
+    public async Task<GatewayClientConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        await _connectLock.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_connection is { IsAlive: true } open)
+            {
+                return open;
+            }
+
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync();
+                _connection = null;
+            }
+
+            Exception? lastError = null;
+            for (int attempt = 1; attempt <= _options.ConnectAttempts; attempt++)
+            {
+                for (int i = 0; i < _endpoints.Count; i++)
+                {
+                    string endpoint = _endpoints[(_nextEndpoint + i) % _endpoints.Count];
+                    GatewayEndPointParser.TryParse(endpoint, out EndPoint address);
+                    try
+                    {
+                        GatewayClientConnection connection = await GatewayClientConnection.ConnectAsync(endpoint, address, _options, _serializer, _logger, cancellationToken);
+                        _nextEndpoint = (_nextEndpoint + i) % _endpoints.Count;
+                        Volatile.Write(ref _connection, connection);
+                        LogConnected(_logger, endpoint, attempt);
+                        return connection;
+                    }
+                    catch (Exception ex) when (ex is SocketException or IOException or TimeoutException or Wire.GatewayProtocolException)
+                    {
+                        lastError = ex;
+                        LogConnectFailed(_logger, endpoint, attempt, ex.Message);
+                    }
+                }
+
+                if (attempt < _options.ConnectAttempts && _options.ConnectRetryDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(_options.ConnectRetryDelay, cancellationToken);
+                }
+            }
+
+            throw new GatewayUnavailableException(_endpoints, _options.ConnectAttempts, lastError);
+        }
+        finally
+        {
+            _connectLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _connectLock.WaitAsync();
+        try
+        {
+            _disposed = true;
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync();
+                _connection = null;
+            }
+        }
+        finally
+        {
+            _connectLock.Release();
+        }
+    }
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Connected to the silo gateway at {Endpoint} (attempt {Attempt})")]
+    private static partial void LogConnected(ILogger logger, string endpoint, int attempt);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Connecting to the silo gateway at {Endpoint} failed (attempt {Attempt}): {Reason}")]
+    private static partial void LogConnectFailed(ILogger logger, string endpoint, int attempt, string reason);
+}

@@ -1,0 +1,332 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Actors.Invocation;
+using Actors.Serialization;
+using Actors.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace Actors.Client;
+
+/// <summary>
+/// One handshaken TCP connection to a gateway. Many calls share it: each request gets a correlation id, a single
+/// writer loop sends frames (batching flushes), a reader loop completes pending calls as responses arrive in any order.
+/// </summary>
+/// <remarks>
+/// When the connection ends for any reason every pending call fails with <see cref="GatewayConnectionLostException"/>
+/// and <see cref="IsAlive"/> turns false; the owner then opens a new connection.
+/// </remarks>
+internal sealed partial class GatewayClientConnection : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly PipeReader _reader;
+    private readonly PipeWriter _writer;
+    private readonly ClientOptions _options;
+    private readonly IGrainSerializer _serializer;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<ulong, PendingCall> _pending = new();
+    private readonly Channel<byte[]> _outbox = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _closed = new();
+    private Task _readLoop = Task.CompletedTask;
+    private Task _writeLoop = Task.CompletedTask;
+    private ulong _nextCorrelationId;
+    private string? _closeReason;
+
+    private GatewayClientConnection(string endpoint, Socket socket, ClientOptions options, IGrainSerializer serializer, ILogger logger)
+    {
+        Endpoint = endpoint;
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
+        _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        _options = options;
+        _serializer = serializer;
+        _logger = logger;
+    }
+
+    /// <summary>The gateway endpoint as configured.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>True until the connection ends.</summary>
+    public bool IsAlive => Volatile.Read(ref _closeReason) is null;
+
+    /// <summary>Connects, sends the Hello and waits for the gateway's answer, all within <see cref="ClientOptions.ConnectTimeout"/>.</summary>
+    /// <exception cref="GatewayRejectedException">The gateway refused the handshake.</exception>
+    /// <exception cref="TimeoutException">The connect or handshake took longer than the connect timeout.</exception>
+    public static async Task<GatewayClientConnection> ConnectAsync(
+        string endpoint, EndPoint address, ClientOptions options, IGrainSerializer serializer, ILogger logger, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        GatewayClientConnection? connection = null;
+        try
+        {
+            await socket.ConnectAsync(address, timeout.Token);
+            connection = new GatewayClientConnection(endpoint, socket, options, serializer, logger);
+            await connection.HandshakeAsync(timeout.Token);
+            connection.Start();
+            return connection;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            await DisposeFailedAsync(socket, connection);
+            throw new TimeoutException($"Connecting to the silo gateway at {endpoint} took longer than ConnectTimeout {options.ConnectTimeout}.");
+        }
+        catch
+        {
+            await DisposeFailedAsync(socket, connection);
+            throw;
+        }
+    }
+
+    /// <summary>Sends one call and awaits its response.</summary>
+    public async Task<object?> InvokeAsync(GrainCallRequest request, CancellationToken cancellationToken)
+    {
+        GrainMethod method = request.Method;
+        var arguments = new byte[request.Arguments.Length][];
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = _serializer.Serialize(request.Arguments[i], method.ParameterTypes[i]);
+        }
+
+        ulong id = Interlocked.Increment(ref _nextCorrelationId);
+        byte[] frame = GatewayFrameCodec.EncodeRequest(id, request.Target, method.Key, arguments);
+        if (GatewayFrameCodec.FrameLength(frame) > _options.MaxFrameBytes)
+        {
+            throw new InvalidOperationException(
+                $"The call {method.Key} on {request.Target} encodes to {frame.Length} bytes, more than the client's MaxFrameBytes of {_options.MaxFrameBytes}.");
+        }
+
+        var pending = new PendingCall(method);
+        _pending[id] = pending;
+        if (Volatile.Read(ref _closeReason) is not null || !_outbox.Writer.TryWrite(frame))
+        {
+            _pending.TryRemove(id, out _);
+            throw new GatewayConnectionLostException(Endpoint, _closeReason ?? "closed");
+        }
+
+        try
+        {
+            return await pending.Completion.Task.WaitAsync(_options.ResponseTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            _pending.TryRemove(id, out _);
+            throw new TimeoutException(
+                $"No response from the silo gateway at {Endpoint} to {method.Key} on {request.Target} within ResponseTimeout {_options.ResponseTimeout}.");
+        }
+        catch (OperationCanceledException)
+        {
+            _pending.TryRemove(id, out _);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        Close("the client was disposed");
+        await _readLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _writeLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private static async Task DisposeFailedAsync(Socket socket, GatewayClientConnection? connection)
+    {
+        if (connection is not null)
+        {
+            await connection._reader.CompleteAsync();
+            await connection._writer.CompleteAsync();
+            await connection._stream.DisposeAsync();
+        }
+
+        socket.Dispose();
+    }
+
+    private async Task HandshakeAsync(CancellationToken cancellationToken)
+    {
+        _writer.Write(GatewayFrameCodec.EncodeHello(_options.Secret ?? string.Empty));
+        await _writer.FlushAsync(cancellationToken);
+        while (true)
+        {
+            ReadResult result = await _reader.ReadAsync(cancellationToken);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            if (GatewayFrameCodec.TryReadFrame(ref buffer, _options.MaxFrameBytes, out GatewayFrameKind kind, out ReadOnlySequence<byte> body))
+            {
+                byte[] bytes = body.ToArray();
+                _reader.AdvanceTo(buffer.Start);
+                switch (kind)
+                {
+                    case GatewayFrameKind.HelloAccepted:
+                        GatewayFrameCodec.DecodeHelloAccepted(bytes);
+                        return;
+                    case GatewayFrameKind.HelloRejected:
+                        throw new GatewayRejectedException(Endpoint, GatewayFrameCodec.DecodeHelloRejected(bytes));
+                    default:
+                        throw new GatewayProtocolException($"expected the gateway's handshake answer, received frame kind {(byte)kind}");
+                }
+            }
+
+            _reader.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                throw new IOException($"The silo gateway at {Endpoint} closed the connection during the handshake.");
+            }
+        }
+    }
+
+    private void Start()
+    {
+        _readLoop = Task.Run(ReadLoopAsync);
+        _writeLoop = Task.Run(WriteLoopAsync);
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        string reason = "the gateway closed the connection";
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await _reader.ReadAsync(_closed.Token);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                while (GatewayFrameCodec.TryReadFrame(ref buffer, _options.MaxFrameBytes, out GatewayFrameKind kind, out ReadOnlySequence<byte> body))
+                {
+                    if (kind != GatewayFrameKind.Response)
+                    {
+                        throw new GatewayProtocolException($"unexpected frame kind {(byte)kind} from the gateway");
+                    }
+
+                    Complete(DecodeResponse(body));
+                }
+
+                _reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_closed.IsCancellationRequested)
+        {
+            reason = _closeReason ?? "closed";
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or GatewayProtocolException)
+        {
+            reason = ex.Message;
+            error = ex;
+        }
+
+        Close(reason);
+        LogConnectionClosed(_logger, Endpoint, reason);
+        foreach (ulong id in _pending.Keys)
+        {
+            if (_pending.TryRemove(id, out PendingCall? call))
+            {
+                call.Completion.TrySetException(new GatewayConnectionLostException(Endpoint, reason, error));
+            }
+        }
+
+        await _reader.CompleteAsync();
+        await _writeLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _writer.CompleteAsync();
+        await _stream.DisposeAsync();
+    }
+
+    private static ResponseFrame DecodeResponse(ReadOnlySequence<byte> body)
+    {
+        if (body.IsSingleSegment)
+        {
+            return GatewayFrameCodec.DecodeResponse(body.FirstSpan);
+        }
+
+        byte[] rented = ArrayPool<byte>.Shared.Rent((int)body.Length);
+        try
+        {
+            body.CopyTo(rented);
+            return GatewayFrameCodec.DecodeResponse(rented.AsSpan(0, (int)body.Length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private void Complete(ResponseFrame response)
+    {
+        if (!_pending.TryRemove(response.CorrelationId, out PendingCall? call))
+        {
+            LogLateResponse(_logger, Endpoint, response.CorrelationId);
+            return;
+        }
+
+        if (response.Status == GatewayResponseStatus.Error)
+        {
+            call.Completion.TrySetException(new RemoteGrainException(response.ErrorType, response.ErrorMessage));
+            return;
+        }
+
+        try
+        {
+            object? value = call.Method.ResultType == typeof(void) ? null : _serializer.Deserialize(response.Result, call.Method.ResultType);
+            call.Completion.TrySetResult(value);
+        }
+        catch (GrainSerializationException ex)
+        {
+            call.Completion.TrySetException(ex);
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        ChannelReader<byte[]> outbox = _outbox.Reader;
+        try
+        {
+            while (await outbox.WaitToReadAsync(_closed.Token))
+            {
+                while (outbox.TryRead(out byte[]? frame))
+                {
+                    _writer.Write(frame);
+                }
+
+                FlushResult flush = await _writer.FlushAsync(_closed.Token);
+                if (flush.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        {
+            Close(ex is OperationCanceledException ? _closeReason ?? "closed" : ex.Message);
+        }
+    }
+
+    private void Close(string reason)
+    {
+        if (Interlocked.CompareExchange(ref _closeReason, reason, null) is null)
+        {
+            _outbox.Writer.TryComplete();
+            _closed.Cancel();
+            _socket.Dispose();
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Connection to the silo gateway at {Endpoint} closed: {Reason}")]
+    private static partial void LogConnectionClosed(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Response {CorrelationId} from {Endpoint} arrived after its call gave up")]
+    private static partial void LogLateResponse(ILogger logger, string endpoint, ulong correlationId);
+
+    private sealed class PendingCall(GrainMethod method)
+    {
+        public GrainMethod Method { get; } = method;
+
+        public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,21 @@
+namespace Actors.Persistence.Wal;
+
+/// <summary>
+/// An event or state could not be encoded (no stable type name, a serializer error, or too large). This is a
+/// <em>rejection</em>: nothing was stored, the grain's state is unchanged and the grain keeps running.
+/// </summary>
+public sealed class EventEncodingException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="valueType">The CLR type of the value that could not be encoded.</param>
+    /// <param name="detail">What went wrong.</param>
+    /// <param name="innerException">The serializer's error, if any.</param>
+    public EventEncodingException(Type valueType, string detail, Exception? innerException = null)
+        : base($"Cannot store a value of type '{valueType.FullName}': {detail} Nothing was stored.", innerException)
+    {
+        ValueType = valueType;
+    }
+
+    /// <summary>The CLR type of the value that could not be encoded.</summary>
+    public Type ValueType { get; }
+}

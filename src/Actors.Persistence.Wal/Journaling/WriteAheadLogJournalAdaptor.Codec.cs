@@ -1,0 +1,86 @@
+using Actors.Journaling;
+using Actors.Persistence.Wal.Diagnostics;
+using Actors.Persistence.Wal.Format;
+using Actors.Wal;
+
+namespace Actors.Persistence.Wal;
+
+/// <content>Encoding events and decoding events and checkpoints.</content>
+internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent>
+{
+    private byte[] Encode(TEvent @event)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        EncodedEvent encoded;
+        try
+        {
+            encoded = _store.Codec.EncodeEvent(@event);
+        }
+        catch (EventEncodingException ex)
+        {
+            PersistenceInstruments.Rejected(_store.Name);
+            throw new EventRejectedException($"Grain '{_grainId}' raised an event that cannot be stored: {ex.Message}", ex);
+        }
+
+        byte[] record = new GrainRecord(GrainRecordKind.JournalEvent, "", encoded.TypeName, encoded.Payload).ToArray();
+        if (record.Length > _store.Options.MaxEventSizeBytes)
+        {
+            PersistenceInstruments.Rejected(_store.Name);
+            throw new EventRejectedException(
+                $"Grain '{_grainId}' raised event '{encoded.TypeName}' of {record.Length} bytes; write-ahead-log store '{_store.Name}' allows at most {_store.Options.MaxEventSizeBytes} ({nameof(WriteAheadLogStoreOptions.MaxEventSizeBytes)}). Nothing was stored.");
+        }
+
+        return record;
+    }
+
+    private TState DecodeCheckpoint(StoredCheckpoint checkpoint)
+    {
+        if (!GrainCheckpoint.TryRead(checkpoint.State, out var entries, out string error))
+        {
+            throw new GrainStorageLoadException(_grainId, _store.Name, checkpoint.Version, $"the checkpoint is not a grain checkpoint: {error}");
+        }
+
+        if (entries.Count != 1 || entries[0].Kind != GrainRecordKind.JournalEvent)
+        {
+            throw MixedStream(checkpoint.Version);
+        }
+
+        try
+        {
+            return _store.Codec.DecodeState(entries[0].Payload, typeof(TState), new CodecContext(_streamId, checkpoint.Version)) as TState
+                ?? throw new GrainStorageLoadException(_grainId, _store.Name, checkpoint.Version, "the checkpoint's state decodes to null.");
+        }
+        catch (EventDecodingException ex)
+        {
+            throw new GrainStorageLoadException(_grainId, _store.Name, checkpoint.Version, ex.Message, ex);
+        }
+    }
+
+    private TEvent DecodeEvent(StoredEvent stored)
+    {
+        if (!GrainRecord.TryRead(stored.Payload, out GrainRecord record, out string error))
+        {
+            throw new GrainStorageLoadException(_grainId, _store.Name, stored.Version, $"the record is not a grain record: {error}");
+        }
+
+        if (record.Kind != GrainRecordKind.JournalEvent)
+        {
+            throw MixedStream(stored.Version);
+        }
+
+        try
+        {
+            return (TEvent)_store.Codec.DecodeEvent(record.TypeName, record.Payload, typeof(TEvent), new CodecContext(_streamId, stored.Version));
+        }
+        catch (Exception ex) when (ex is UnknownEventTypeException or EventDecodingException)
+        {
+            throw new GrainStorageLoadException(_grainId, _store.Name, stored.Version, ex.Message, ex);
+        }
+    }
+
+    private GrainStorageLoadException MixedStream(long version) => new(
+        _grainId,
+        _store.Name,
+        version,
+        "the stream holds persistent-state records; a journaled grain cannot keep [PersistentState] states in the same write-ahead-log store (give them another store).");
+}

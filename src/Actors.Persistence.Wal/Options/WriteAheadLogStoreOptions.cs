@@ -1,0 +1,95 @@
+using Actors.Wal;
+
+namespace Actors.Persistence.Wal;
+
+/// <summary>
+/// Options of one named write-ahead-log grain store: where its log lives, when acknowledged writes are durable,
+/// and the default checkpoint policy. Validated at silo start by <see cref="WriteAheadLogStoreOptionsValidator"/>.
+/// </summary>
+/// <remarks>
+/// Bound from configuration section <c>Actors:Storage:{name}</c> (see <c>docs/persistence.md</c>), then from the
+/// <c>AddWriteAheadLog</c> callback, which wins.
+/// </remarks>
+public sealed class WriteAheadLogStoreOptions
+{
+    /// <summary>The default largest encoded event or persistent-state value: 1 MiB.</summary>
+    public const int DefaultMaxEventSizeBytes = 1024 * 1024;
+
+    /// <summary>The default number of grains whose persistent states are cached: 100,000.</summary>
+    public const int DefaultMaxCachedGrains = 100_000;
+
+    /// <summary>The default number of events after which a checkpoint is written: 1,000.</summary>
+    public const int DefaultCheckpointEveryEvents = 1000;
+
+    /// <summary>The default number of event bytes after which a checkpoint is written: 4 MiB.</summary>
+    public const long DefaultCheckpointEveryBytes = 4L * 1024 * 1024;
+
+    /// <summary>The directory of the store's log (segments, indexes, lock file). Required. Created if missing.</summary>
+    public string Directory { get; set; } = "";
+
+    /// <summary>When an acknowledged write is durable. Default <see cref="Actors.Wal.SyncPolicy.Always"/> (fsync before ack, group commit).</summary>
+    public SyncPolicy SyncPolicy { get; set; } = SyncPolicy.Always;
+
+    /// <summary>The fsync period under <see cref="Actors.Wal.SyncPolicy.Interval"/>. Default 100 ms.</summary>
+    public TimeSpan SyncInterval { get; set; } = WriteAheadLogOptions.DefaultSyncInterval;
+
+    /// <summary>The log's segment size. Default 64 MiB.</summary>
+    public long SegmentSizeBytes { get; set; } = WriteAheadLogOptions.DefaultSegmentSizeBytes;
+
+    /// <summary>
+    /// The largest encoded event or persistent-state value (envelope included). A larger one is rejected: nothing
+    /// is stored and the grain keeps running. Default 1 MiB; at most <see cref="MaxRecordSizeBytes"/>.
+    /// </summary>
+    public int MaxEventSizeBytes { get; set; } = DefaultMaxEventSizeBytes;
+
+    /// <summary>The log's largest record (bounds checkpoints too). Default 16 MiB; at most half the segment size.</summary>
+    public int MaxRecordSizeBytes { get; set; } = WriteAheadLogOptions.DefaultMaxRecordSizeBytes;
+
+    /// <summary>Write a checkpoint once this many events follow the latest one. Default 1,000; 0 disables this trigger.</summary>
+    public int CheckpointEveryEvents { get; set; } = DefaultCheckpointEveryEvents;
+
+    /// <summary>Write a checkpoint once this many event bytes follow the latest one. Default 4 MiB; 0 disables this trigger.</summary>
+    public long CheckpointEveryBytes { get; set; } = DefaultCheckpointEveryBytes;
+
+    /// <summary>Write a checkpoint when a grain deactivates gracefully and has events after its latest checkpoint. Default true.</summary>
+    public bool CheckpointOnDeactivation { get; set; } = true;
+
+    /// <summary>How the log treats damaged records at open. Default <see cref="Actors.Wal.RecoveryMode.TolerateTornTail"/>.</summary>
+    public RecoveryMode RecoveryMode { get; set; } = RecoveryMode.TolerateTornTail;
+
+    /// <summary>
+    /// How many grains' persistent states (their latest encoded values and ETags) are cached for ETag checks and
+    /// checkpoints. Beyond it the least recently used idle grains are dropped and reread from the log when used
+    /// again. Default 100,000; at least 1.
+    /// </summary>
+    public int MaxCachedGrains { get; set; } = DefaultMaxCachedGrains;
+
+    /// <summary>Preallocate segment files. Default true.</summary>
+    public bool PreallocateSegments { get; set; } = true;
+
+    /// <summary>The store's codec. Null (default) uses a <see cref="JsonWalCodec"/> with default options. Not bound from configuration.</summary>
+    public IWalCodec? Codec { get; set; }
+
+    /// <summary>Adjusts further engine settings (compaction, retention, batching) after the ones above are applied. Not bound from configuration.</summary>
+    public Action<WriteAheadLogOptions>? ConfigureLog { get; set; }
+
+    /// <summary>The engine options these store options describe.</summary>
+    public WriteAheadLogOptions ToLogOptions()
+    {
+        var options = new WriteAheadLogOptions
+        {
+            Directory = Directory,
+            SyncPolicy = SyncPolicy,
+            SyncInterval = SyncInterval,
+            SegmentSizeBytes = SegmentSizeBytes,
+            MaxRecordSizeBytes = MaxRecordSizeBytes,
+            RecoveryMode = RecoveryMode,
+            PreallocateSegments = PreallocateSegments,
+        };
+        ConfigureLog?.Invoke(options);
+        return options;
+    }
+
+    /// <summary>The store's default checkpoint policy.</summary>
+    public CheckpointPolicy DefaultCheckpointPolicy => new(CheckpointEveryEvents, CheckpointEveryBytes, CheckpointOnDeactivation);
+}

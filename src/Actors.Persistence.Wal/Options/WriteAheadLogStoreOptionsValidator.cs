@@ -1,0 +1,48 @@
+using Actors.Wal;
+using Microsoft.Extensions.Options;
+
+namespace Actors.Persistence.Wal;
+
+/// <summary>Validates <see cref="WriteAheadLogStoreOptions"/>; every failure names the store and the setting.</summary>
+public sealed class WriteAheadLogStoreOptionsValidator : IValidateOptions<WriteAheadLogStoreOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, WriteAheadLogStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        string prefix = string.IsNullOrEmpty(name) ? "" : $"[{name}] ";
+
+        if (options.MaxEventSizeBytes < 64)
+        {
+            failures.Add($"{prefix}{nameof(options.MaxEventSizeBytes)} must be at least 64; it is {options.MaxEventSizeBytes}.");
+        }
+        else if (options.MaxEventSizeBytes > options.MaxRecordSizeBytes)
+        {
+            failures.Add($"{prefix}{nameof(options.MaxEventSizeBytes)} ({options.MaxEventSizeBytes}) must be at most {nameof(options.MaxRecordSizeBytes)} ({options.MaxRecordSizeBytes}).");
+        }
+
+        if (options.CheckpointEveryEvents < 0)
+        {
+            failures.Add($"{prefix}{nameof(options.CheckpointEveryEvents)} must not be negative (0 disables); it is {options.CheckpointEveryEvents}.");
+        }
+
+        if (options.CheckpointEveryBytes < 0)
+        {
+            failures.Add($"{prefix}{nameof(options.CheckpointEveryBytes)} must not be negative (0 disables); it is {options.CheckpointEveryBytes}.");
+        }
+
+        if (options.MaxCachedGrains < 1)
+        {
+            failures.Add($"{prefix}{nameof(options.MaxCachedGrains)} must be at least 1; it is {options.MaxCachedGrains}.");
+        }
+
+        ValidateOptionsResult engine = new WriteAheadLogOptionsValidator().Validate(name, options.ToLogOptions());
+        if (engine.Failed)
+        {
+            failures.AddRange(engine.Failures);
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

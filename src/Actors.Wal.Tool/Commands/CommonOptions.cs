@@ -1,0 +1,20 @@
+using System.CommandLine;
+
+namespace Actors.Wal.Tool.Commands;
+
+/// <summary>Arguments and options shared by several commands.</summary>
+internal static class CommonOptions
+{
+    /// <summary>The log directory argument.</summary>
+    public static Argument<DirectoryInfo> Directory() => new("dir") { Description = "The log directory (the silo's data directory holding NNNNNNNNNN.wal segments)." };
+
+    /// <summary>The --json switch.</summary>
+    public static Option<bool> Json() => new("--json") { Description = "Write JSON instead of tables." };
+
+    /// <summary>The --recovery-mode option for commands that open the log through the engine.</summary>
+    public static Option<RecoveryMode> RecoveryMode() => new("--recovery-mode")
+    {
+        Description = "How damaged records are treated when the log is opened: TolerateTornTail (default), AbsoluteConsistency, or Salvage (skip damaged records, keep every valid one).",
+        DefaultValueFactory = _ => Wal.RecoveryMode.TolerateTornTail,
+    };
+}

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using Actors.Wal.Format;
+using Actors.Wal.Tool.Output;
+using Actors.Wal.Tool.Scanning;
+using Spectre.Console;
+
+namespace Actors.Wal.Tool.Commands;
+
+/// <summary><c>inspect &lt;dir&gt;</c>: segments, streams, recovery point, format version, total and reclaimable bytes.</summary>
+internal static class InspectCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create(ToolConsole console)
+    {
+        var dir = CommonOptions.Directory();
+        var json = CommonOptions.Json();
+        var command = new Command("inspect", "Show the segments (id, size, LSN range, created, live ratio), stream count, recovery point, format version, total and reclaimable bytes. Read-only.") { dir, json };
+        command.SetAction((result, _) => CommandGuard.RunAsync(console, () => Task.FromResult(Run(console, result.GetRequiredValue(dir).FullName, result.GetValue(json)))));
+        return command;
+    }
+
+    /// <summary>Scans the directory and prints the overview.</summary>
+    public static int Run(ToolConsole console, string directory, bool json)
+    {
+        if (json)
+        {
+            console.Line(ReportJson.Inspect(LogScanner.Scan(directory)));
+            return ExitCodes.Ok;
+        }
+
+        var report = console.WithProgress("Scanning segments", p => LogScanner.Scan(directory, p));
+        var versions = report.Segments.Where(s => s.HeaderStatus is SegmentHeaderStatus.Ok or SegmentHeaderStatus.UnsupportedVersion)
+            .Select(s => $"{s.Version} (min compatible {s.MinCompatibleVersion})").Distinct().ToList();
+        int sealedCount = report.Segments.Count(s => s.IsSealed);
+        var summary = console.NewTable("Property", "Value");
+        summary.AddRow("Directory", Markup.Escape(report.Directory));
+        summary.AddRow("Format version", versions.Count == 0 ? "none (no readable segment)" : string.Join(", ", versions));
+        summary.AddRow("Lock", report.Locked ? "held by a running process (read without the lock: the active segment's end may still be moving)" : "free");
+        summary.AddRow("Segments", report.Segments.Count == 0 ? "0 (no NNNNNNNNNN.wal files: not a log directory?)" : $"{report.Segments.Count} ({sealedCount} sealed)");
+        summary.AddRow("Streams", N(report.Streams.Count));
+        summary.AddRow("Deleted streams", N(report.Streams.Values.Count(s => s.Entry.IsDeleted)));
+        summary.AddRow("Records", N(report.Records));
+        summary.AddRow("Highest LSN", N(report.MaxLsn));
+        summary.AddRow("Recovery point", RecoveryPoint(report));
+        summary.AddRow("Bytes on disk", $"{N(report.FileBytes)} (segment files, preallocated space included)");
+        summary.AddRow("Record bytes", N(report.RecordBytes));
+        summary.AddRow("Live bytes", N(report.LiveBytes));
+        summary.AddRow("Reclaimable bytes", $"{N(report.ReclaimableBytes)} (dead records in sealed segments)");
+        summary.AddRow("Damage", report.Findings.Count == 0 ? "none seen" : $"{report.Findings.Count} finding(s): run validate");
+        console.Write(summary);
+
+        var segments = console.NewTable("Segment", "File", "Size", "Data", "Records", "LSN range", "Created (UTC)", "Live ratio", "State");
+        foreach (var s in report.Segments)
+        {
+            segments.AddRow(
+                s.Id.ToString(CultureInfo.InvariantCulture),
+                s.FileName,
+                N(s.FileLength),
+                N(s.DataEnd),
+                N(s.Records),
+                s.MaxLsn == 0 ? "-" : $"{s.MinLsn}..{s.MaxLsn}",
+                s.CreatedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-",
+                s.RecordBytes == 0 ? "-" : s.LiveRatio.ToString("P1", CultureInfo.InvariantCulture),
+                State(report, s));
+        }
+
+        console.Write(segments);
+        return ExitCodes.Ok;
+    }
+
+    private static string RecoveryPoint(ScanReport report)
+    {
+        if (report.Snapshot is { } snap)
+        {
+            return $"segment {snap.RecoveryPointSegment} offset {snap.RecoveryPointOffset} ({(snap.Clean ? "clean shutdown" : "written at a segment rotation")}; next LSN {snap.NextLsn}, {snap.Streams.Count} streams indexed)";
+        }
+
+        return report.SnapshotPresent ? "index.snapshot is damaged: open scans every segment" : "none (no index.snapshot: open scans every segment)";
+    }
+
+    private static string State(ScanReport report, SegmentScan s)
+    {
+        if (s.HeaderStatus != SegmentHeaderStatus.Ok)
+        {
+            return $"header {s.HeaderStatus}";
+        }
+
+        string state = s.IsSealed ? "sealed" : ReferenceEquals(s, report.Segments[^1]) ? "active" : "unsealed";
+        return s.DamagedRecords > 0 ? $"{state}, {s.DamagedRecords} damaged" : state;
+    }
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,140 @@
+using System.Text;
+using System.Text.Json;
+using Actors.Wal.Format;
+using Actors.Wal.Tool.Scanning;
+
+namespace Actors.Wal.Tool.Output;
+
+/// <summary>The JSON forms of <c>inspect --json</c> and <c>validate --json</c>.</summary>
+internal static class ReportJson
+{
+    /// <summary>The overview and the segment table.</summary>
+    public static string Inspect(ScanReport report)
+    {
+        return Write(w =>
+        {
+            WriteSummary(w, report);
+            w.WriteStartArray("segments");
+            foreach (var s in report.Segments)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("id", s.Id);
+                w.WriteString("file", s.FileName);
+                w.WriteString("header", s.HeaderStatus.ToString());
+                w.WriteNumber("formatVersion", s.Version);
+                w.WriteNumber("minCompatibleVersion", s.MinCompatibleVersion);
+                w.WriteNumber("fileBytes", s.FileLength);
+                w.WriteNumber("dataEnd", s.DataEnd);
+                w.WriteNumber("records", s.Records);
+                w.WriteNumber("recordBytes", s.RecordBytes);
+                w.WriteNumber("liveBytes", s.LiveBytes);
+                w.WriteNumber("liveRatio", s.LiveRatio);
+                w.WriteNumber("minLsn", s.MinLsn);
+                w.WriteNumber("maxLsn", s.MaxLsn);
+                if (s.CreatedAt is { } created)
+                {
+                    w.WriteString("createdUtc", created);
+                }
+                else
+                {
+                    w.WriteNull("createdUtc");
+                }
+
+                w.WriteBoolean("sealed", s.IsSealed);
+                w.WriteNumber("damagedRecords", s.DamagedRecords);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        });
+    }
+
+    /// <summary>The verdict and every finding.</summary>
+    public static string Validate(ScanReport report, string result)
+    {
+        return Write(w =>
+        {
+            w.WriteString("result", result);
+            WriteSummary(w, report);
+            w.WriteStartArray("findings");
+            foreach (var f in report.Findings)
+            {
+                w.WriteStartObject();
+                w.WriteString("kind", f.Kind.ToString());
+                w.WriteString("file", f.File);
+                if (f.SegmentId is { } id)
+                {
+                    w.WriteNumber("segment", id);
+                }
+                else
+                {
+                    w.WriteNull("segment");
+                }
+
+                if (f.Offset is { } offset)
+                {
+                    w.WriteNumber("offset", offset);
+                }
+                else
+                {
+                    w.WriteNull("offset");
+                }
+
+                w.WriteString("message", f.Message);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        });
+    }
+
+    private static void WriteSummary(Utf8JsonWriter w, ScanReport report)
+    {
+        w.WriteString("directory", report.Directory);
+        w.WriteBoolean("locked", report.Locked);
+        w.WriteNumber("segmentCount", report.Segments.Count);
+        w.WriteNumber("sealedSegments", report.Segments.Count(s => s.IsSealed));
+        w.WriteNumber("streams", report.Streams.Count);
+        w.WriteNumber("deletedStreams", report.Streams.Values.Count(s => s.Entry.IsDeleted));
+        w.WriteNumber("records", report.Records);
+        w.WriteNumber("maxLsn", report.MaxLsn);
+        w.WriteNumber("fileBytes", report.FileBytes);
+        w.WriteNumber("recordBytes", report.RecordBytes);
+        w.WriteNumber("liveBytes", report.LiveBytes);
+        w.WriteNumber("reclaimableBytes", report.ReclaimableBytes);
+        if (report.Snapshot is { } snap)
+        {
+            w.WriteStartObject("recoveryPoint");
+            w.WriteNumber("segment", snap.RecoveryPointSegment);
+            w.WriteNumber("offset", snap.RecoveryPointOffset);
+            w.WriteBoolean("cleanShutdown", snap.Clean);
+            w.WriteNumber("nextLsn", snap.NextLsn);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("recoveryPoint");
+        }
+
+        w.WriteStartArray("formatVersions");
+        foreach (ushort v in report.Segments.Where(s => s.HeaderStatus is SegmentHeaderStatus.Ok or SegmentHeaderStatus.UnsupportedVersion).Select(s => s.Version).Distinct())
+        {
+            w.WriteNumberValue(v);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static string Write(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

@@ -1,0 +1,49 @@
+using Actors.Wal.Recovery;
+
+namespace Actors.Wal.Tool.Scanning;
+
+/// <summary>The result of a full, read-only scan of a log directory.</summary>
+internal sealed class ScanReport
+{
+    /// <summary>The scanned directory (full path).</summary>
+    public required string Directory { get; init; }
+
+    /// <summary>Every segment file, in id order.</summary>
+    public List<SegmentScan> Segments { get; } = [];
+
+    /// <summary>Every stream seen in a valid record, by id.</summary>
+    public Dictionary<string, StreamFacts> Streams { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every damaged or missing location, in the order found.</summary>
+    public List<Finding> Findings { get; } = [];
+
+    /// <summary>The parsed recovery snapshot, or null when missing or damaged.</summary>
+    public RecoverySnapshot? Snapshot { get; set; }
+
+    /// <summary>True when an <c>index.snapshot</c> file exists.</summary>
+    public bool SnapshotPresent { get; set; }
+
+    /// <summary>True when the directory's LOCK file is held by a running process.</summary>
+    public bool Locked { get; set; }
+
+    /// <summary>The highest item LSN found.</summary>
+    public long MaxLsn { get; set; }
+
+    /// <summary>Valid stream records found.</summary>
+    public long Records { get; set; }
+
+    /// <summary>Bytes of valid stream records.</summary>
+    public long RecordBytes => Segments.Sum(s => s.RecordBytes);
+
+    /// <summary>Bytes of records still needed.</summary>
+    public long LiveBytes => Segments.Sum(s => s.LiveBytes);
+
+    /// <summary>Bytes a space pass could reclaim: dead records in sealed segments (the active segment is never compacted).</summary>
+    public long ReclaimableBytes => Segments.Where(s => s.IsSealed).Sum(s => s.RecordBytes - s.LiveBytes);
+
+    /// <summary>Bytes of all segment files on disk (preallocated space included).</summary>
+    public long FileBytes => Segments.Sum(s => s.FileLength);
+
+    /// <summary>True when a finding makes the log need attention (torn tails count unless <paramref name="allowTornTail"/>).</summary>
+    public bool HasDamage(bool allowTornTail) => Findings.Exists(f => f.Kind != FindingKind.UnsupportedVersion && (!allowTornTail || f.Kind != FindingKind.TornTail));
+}

@@ -1,0 +1,92 @@
+using Actors.Wal.IO;
+using Actors.Wal.Recovery;
+using Actors.Wal.Space;
+
+namespace Actors.Wal;
+
+public sealed partial class WriteAheadLog
+{
+    private RecoverySnapshot? LoadSnapshot(List<uint> segmentIds, List<string> notes)
+    {
+        string path = Path.Combine(_options.Directory, RecoverySnapshot.FileName);
+        if (!_fileSystem.FileExists(path))
+        {
+            return null;
+        }
+
+        byte[] data;
+        using (var file = _fileSystem.OpenFile(path, WalFileMode.OpenReadOnly))
+        {
+            data = RecoverySnapshot.ReadAll(file);
+        }
+
+        var snapshot = RecoverySnapshot.TryParse(data, out string? reason);
+        if (snapshot is null)
+        {
+            notes.Add($"{path}: {reason}; ignored, scanning every segment.");
+            return null;
+        }
+
+        var known = snapshot.Segments.Select(s => s.Id).ToHashSet();
+        if (segmentIds.Exists(id => id < snapshot.RecoveryPointSegment && !known.Contains(id)))
+        {
+            notes.Add($"{path}: does not describe every segment before its recovery point; ignored, scanning every segment.");
+            return null;
+        }
+
+        return snapshot;
+    }
+
+    private void ApplySnapshot(RecoverySnapshot snapshot)
+    {
+        lock (_stateLock)
+        {
+            foreach (var entry in snapshot.Streams)
+            {
+                _index.Add(entry, null);
+            }
+
+            _index.DemoteAll();
+
+            foreach (var (id, _, writeOffset, summary) in snapshot.Segments)
+            {
+                if (_segments.TryGetValue(id, out var segment))
+                {
+                    _summaries[id] = summary;
+                    segment.WriteOffset = writeOffset;
+                }
+            }
+        }
+
+        _nextLsn = Math.Max(_nextLsn, snapshot.NextLsn);
+        _lastTimestamp = Math.Max(_lastTimestamp, snapshot.LastTimestamp);
+    }
+
+    /// <summary>Writes the recovery snapshot (everything up to the active segment's write offset must be durable).</summary>
+    private void WriteSnapshot(bool clean)
+    {
+        ThrowIfAbandoned();
+        var active = _active!;
+        byte[] data;
+        lock (_stateLock)
+        {
+            var segments = _segments.Values
+                .Select(s => (s.Id, s.IsSealed, s.WriteOffset, _summaries.TryGetValue(s.Id, out var sum) ? sum : new SegmentSummary()))
+                .ToList();
+            data = RecoverySnapshot.Serialize(clean, active.Id, active.WriteOffset, _nextLsn, _lastTimestamp, _index, segments);
+            _index.DemoteAll();
+        }
+
+        string dir = _options.Directory;
+        string temp = Path.Combine(dir, RecoverySnapshot.TempFileName);
+        _fileSystem.DeleteFile(temp);
+        using (var file = _fileSystem.OpenFile(temp, WalFileMode.CreateNew))
+        {
+            file.Write(0, data);
+            file.Flush();
+        }
+
+        _fileSystem.RenameFile(temp, Path.Combine(dir, RecoverySnapshot.FileName));
+        _fileSystem.SyncDirectory(dir);
+    }
+}

@@ -1,0 +1,55 @@
+using Actors.Wal.Format;
+using Actors.Wal.IO;
+using Actors.Wal.Recovery;
+
+namespace Actors.Wal.Segments;
+
+/// <summary>
+/// Read-only access to a log directory's files for tools (inspect, validate, dump) without opening the log:
+/// the segment list, a reader per segment (headers, every record with its offset, or the damage found) and the
+/// recovery snapshot. Nothing here modifies a file or takes the lock.
+/// </summary>
+internal static class LogFiles
+{
+    /// <summary>The segment files of <paramref name="directory"/>, ordered by id.</summary>
+    public static IReadOnlyList<(uint Id, string Path)> ListSegments(IFileSystem fileSystem, string directory)
+    {
+        var segments = new List<(uint Id, string Path)>();
+        foreach (string path in fileSystem.ListFiles(directory, ".wal"))
+        {
+            if (SegmentHeader.TryParseFileName(System.IO.Path.GetFileName(path), out uint id))
+            {
+                segments.Add((id, path));
+            }
+        }
+
+        segments.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return segments;
+    }
+
+    /// <summary>
+    /// Opens a segment read-only. Dispose the returned file when done; the reader is valid while it is open.
+    /// </summary>
+    /// <param name="fileSystem">The file system.</param>
+    /// <param name="path">The segment file.</param>
+    /// <param name="segmentSizeBytes">The log's segment size (bounds the record length accepted as plausible).</param>
+    public static (IWalFile File, SegmentReader Reader) OpenSegment(IFileSystem fileSystem, string path, long segmentSizeBytes)
+    {
+        var file = fileSystem.OpenFile(path, WalFileMode.OpenReadOnly);
+        return (file, new SegmentReader(file, segmentSizeBytes - SegmentHeader.Size - RecordHeader.SealSize));
+    }
+
+    /// <summary>Reads the recovery snapshot; null with a reason when it is missing or damaged.</summary>
+    public static RecoverySnapshot? ReadSnapshot(IFileSystem fileSystem, string directory, out string? reason)
+    {
+        string path = System.IO.Path.Combine(directory, RecoverySnapshot.FileName);
+        if (!fileSystem.FileExists(path))
+        {
+            reason = "missing";
+            return null;
+        }
+
+        using var file = fileSystem.OpenFile(path, WalFileMode.OpenReadOnly);
+        return RecoverySnapshot.TryParse(RecoverySnapshot.ReadAll(file), out reason);
+    }
+}

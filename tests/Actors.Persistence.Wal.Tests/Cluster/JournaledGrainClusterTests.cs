@@ -1,0 +1,151 @@
+using Actors.Journaling;
+using Actors.Persistence.Wal.Tests.Grains;
+using Actors.TestingHost;
+
+namespace Actors.Persistence.Wal.Tests.Cluster;
+
+[Trait("Category", "Integration")]
+public sealed class JournaledGrainClusterTests
+{
+    [Fact]
+    public async Task ConfirmEvents_SiloKilledAndRestarted_StateAndVersionIntact()
+    {
+        await using TestCluster cluster = await WalCluster.StartAsync();
+        ILedgerGrain ledger = cluster.Client.GetGrain<ILedgerGrain>("alice");
+        await ledger.Credit(10m);
+        await ledger.CreditMany(3, 5m);
+        LedgerSnapshot before = await ledger.Note("hello");
+
+        await cluster.KillSiloAsync(cluster.Primary);
+        await cluster.RestartSiloAsync(cluster.Primary);
+        LedgerSnapshot after = await cluster.Client.GetGrain<ILedgerGrain>("alice").Get();
+
+        Assert.Equal((25m, 5, 5L), (before.Balance, before.Entries, before.Version));
+        Assert.Equal((before.Balance, before.Entries, before.Version), (after.Balance, after.Entries, after.Version));
+        Assert.NotEqual(before.ActivationId, after.ActivationId);
+        Assert.Equal(5, after.ReplayedAtActivation);
+    }
+
+    [Fact]
+    public async Task Activation_CheckpointPlusLaterEvents_ReplaysOnlyEventsAfterCheckpoint()
+    {
+        await using TestCluster cluster = await WalCluster.StartAsync(o => o.CheckpointOnDeactivation = false);
+        ILedgerGrain ledger = cluster.Client.GetGrain<ICheckpointedLedgerGrain>("bob");
+        for (int i = 1; i <= 25; i++)
+        {
+            await ledger.Credit(i);
+        }
+
+        await cluster.KillSiloAsync(cluster.Primary);
+        await cluster.RestartSiloAsync(cluster.Primary);
+        LedgerSnapshot after = await cluster.Client.GetGrain<ICheckpointedLedgerGrain>("bob").Get();
+
+        // Checkpoints at versions 10 and 20: only events 21..25 are replayed.
+        Assert.Equal((325m, 25, 25L), (after.Balance, after.Entries, after.Version));
+        Assert.Equal(5, after.ReplayedAtActivation);
+    }
+
+    [Fact]
+    public async Task Deactivation_CheckpointOnDeactivation_NextActivationReplaysNothing()
+    {
+        await using TestCluster cluster = await WalCluster.StartAsync(o => o.CheckpointOnDeactivation = true);
+        await cluster.Client.GetGrain<ICheckpointedLedgerGrain>("carol").CreditMany(7, 1m);
+
+        await cluster.RestartSiloAsync(cluster.Primary);
+        LedgerSnapshot after = await cluster.Client.GetGrain<ICheckpointedLedgerGrain>("carol").Get();
+
+        Assert.Equal((7m, 7L, 0), (after.Balance, after.Version, after.ReplayedAtActivation));
+    }
+
+    [Fact]
+    public async Task RetrieveConfirmedEvents_AcrossCheckpoints_ReturnsEventsInOrder()
+    {
+        await using TestCluster cluster = await WalCluster.StartAsync();
+        ILedgerGrain ledger = cluster.Client.GetGrain<ICheckpointedLedgerGrain>("dave");
+        for (int i = 1; i <= 23; i++)
+        {
+            await ledger.Credit(i);
+        }
+
+        await cluster.KillSiloAsync(cluster.Primary);
+        await cluster.RestartSiloAsync(cluster.Primary);
+        List<decimal> history = await cluster.Client.GetGrain<ICheckpointedLedgerGrain>("dave").History(4, 23);
+
+        Assert.Equal(Enumerable.Range(5, 19).Select(i => (decimal)i), history);
+    }
+
+    [Fact]
+    public async Task RetrieveConfirmedEvents_EventsReclaimed_ThrowsNotSupportedNamingOldestVersion()
+    {
+        var factory = new Support.FaultyFileLogFactory();
+        await using TestCluster cluster = await WalCluster.StartAsync(logFactory: factory);
+        ILedgerGrain ledger = cluster.Client.GetGrain<ICheckpointedLedgerGrain>("reclaimed");
+        await ledger.CreditMany(12, 1m);
+        factory.Current!.ReclaimedBelowVersion = 11;
+
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => ledger.History(0, 12));
+
+        Assert.Contains("oldest available version is 11", ex.Message, StringComparison.Ordinal);
+        Assert.Equal([1m, 1m], await ledger.History(10, 12));
+    }
+
+    [Fact]
+    public async Task RaiseEvent_UnnamedEventType_RejectedAndGrainKeepsRunning()
+    {
+        await using TestCluster cluster = await WalCluster.StartAsync();
+        ILedgerGrain ledger = cluster.Client.GetGrain<ILedgerGrain>("erin");
+        LedgerSnapshot before = await ledger.Credit(10m);
+
+        var ex = await Assert.ThrowsAsync<EventRejectedException>(() => ledger.RaiseUnnamed(5m));
+        LedgerSnapshot after = await ledger.Get();
+
+        Assert.Contains("[EventType(", ex.Message, StringComparison.Ordinal);
+        Assert.Equal((before.ActivationId, 10m, 1L), (after.ActivationId, after.Balance, after.Version));
+    }
+
+    [Fact]
+    public async Task RaiseEvent_OversizedEvent_RejectedNothingStoredGrainKeepsRunning()
+    {
+        await using TestCluster cluster = await WalCluster.StartAsync(o => o.MaxEventSizeBytes = 1024);
+        ILedgerGrain ledger = cluster.Client.GetGrain<ILedgerGrain>("frank");
+        LedgerSnapshot before = await ledger.Credit(1m);
+
+        var ex = await Assert.ThrowsAsync<EventRejectedException>(() => ledger.Note(new string('x', 2000)));
+        LedgerSnapshot after = await ledger.Credit(2m);
+
+        Assert.Contains("MaxEventSizeBytes", ex.Message, StringComparison.Ordinal);
+        Assert.Equal((before.ActivationId, 3m, 2L), (after.ActivationId, after.Balance, after.Version));
+        await cluster.KillSiloAsync(cluster.Primary);
+        await cluster.RestartSiloAsync(cluster.Primary);
+        Assert.Equal(2L, (await cluster.Client.GetGrain<ILedgerGrain>("frank").Get()).Version);
+    }
+
+    [Fact]
+    public async Task ConfirmEvents_LogFailsWithUnknownOutcome_GrainDeactivatesAndNextActivationReplays()
+    {
+        var factory = new Support.FaultyFileLogFactory();
+        await using TestCluster cluster = await WalCluster.StartAsync(logFactory: factory);
+        ILedgerGrain ledger = cluster.Client.GetGrain<ILedgerGrain>("grace");
+        LedgerSnapshot before = await ledger.Credit(10m);
+
+        factory.Current!.FailAfterAppend = true;
+        var ex = await Assert.ThrowsAsync<GrainStorageFailedException>(() => ledger.Credit(5m));
+        factory.Current.FailAfterAppend = false;
+        LedgerSnapshot after = await ledger.Get();
+
+        Assert.IsType<Actors.Wal.LogFailedException>(ex.InnerException);
+        Assert.NotEqual(before.ActivationId, after.ActivationId);
+        // The failed append had actually reached the log: the new activation replays it.
+        Assert.Equal((15m, 2L, 2), (after.Balance, after.Version, after.ReplayedAtActivation));
+    }
+
+    [Fact]
+    public async Task Deploy_GrainNamesUnconfiguredStore_FailsNamingGrainTypeAndStore()
+    {
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            WalCluster.StartAsync(configureSilo: silo => Actors.Hosting.SiloBuilderExtensions.AddGrain<MisconfiguredLedgerGrain>(silo)));
+
+        Assert.Contains(typeof(MisconfiguredLedgerGrain).FullName!, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'nowhere'", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,52 @@
+using Actors.Hosting;
+using Actors.Persistence.Wal.Hosting;
+using Actors.Persistence.Wal.Tests.Grains;
+using Actors.TestingHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Actors.Persistence.Wal.Tests.Cluster;
+
+/// <summary>Starts a one-silo test cluster whose default store is a write-ahead log in the silo's data directory.</summary>
+internal static class WalCluster
+{
+    public static string LogDirectory(TestCluster cluster) => Path.Combine(cluster.Primary.Context.DataDirectory, "wal");
+
+    public static async Task<TestCluster> StartAsync(
+        Action<WriteAheadLogStoreOptions>? configure = null,
+        IEventLogFactory? logFactory = null,
+        Action<ISiloBuilder>? configureSilo = null)
+    {
+        var builder = new TestClusterBuilder();
+        builder.ConfigureSilo(silo =>
+        {
+            silo.AddGrain<LedgerGrain>().AddGrain<CheckpointedLedgerGrain>().AddGrain<ProfileGrain>();
+            silo.AddWriteAheadLogAsDefault(o =>
+            {
+                o.Directory = Path.Combine(silo.GetTestSiloContext().DataDirectory, "wal");
+                o.SegmentSizeBytes = 4 * 1024 * 1024;
+                o.MaxRecordSizeBytes = 256 * 1024;
+                o.MaxEventSizeBytes = 16 * 1024;
+                o.PreallocateSegments = false;
+                configure?.Invoke(o);
+            });
+            if (logFactory is not null)
+            {
+                silo.Services.AddSingleton(logFactory);
+            }
+
+            configureSilo?.Invoke(silo);
+        });
+        TestCluster cluster = builder.Build();
+        try
+        {
+            await cluster.DeployAsync();
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return cluster;
+    }
+}

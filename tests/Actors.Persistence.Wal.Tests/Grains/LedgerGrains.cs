@@ -1,0 +1,134 @@
+using Actors.Journaling;
+using Actors.Persistence.Wal;
+
+namespace Actors.Persistence.Wal.Tests.Grains;
+
+public abstract record LedgerEvent;
+
+[EventType("ledger-credited")]
+public sealed record LedgerCredited(decimal Amount) : LedgerEvent;
+
+[EventType("ledger-debited")]
+public sealed record LedgerDebited(decimal Amount) : LedgerEvent;
+
+[EventType("ledger-note")]
+public sealed record LedgerNote(string Text) : LedgerEvent;
+
+/// <summary>Has no stable name: raising it must be rejected.</summary>
+public sealed record LedgerUnnamed(decimal Amount) : LedgerEvent;
+
+public sealed class LedgerState : IApply<LedgerEvent>
+{
+    public decimal Balance { get; set; }
+
+    public int Entries { get; set; }
+
+    public void Apply(LedgerEvent @event)
+    {
+        Balance += @event switch
+        {
+            LedgerCredited c => c.Amount,
+            LedgerDebited d => -d.Amount,
+            _ => 0m,
+        };
+        Entries++;
+    }
+}
+
+public sealed record LedgerSnapshot(decimal Balance, int Entries, long Version, int ReplayedAtActivation, Guid ActivationId);
+
+public interface ILedgerGrain : IGrainWithStringKey
+{
+    Task<LedgerSnapshot> Credit(decimal amount);
+
+    Task<LedgerSnapshot> CreditMany(int count, decimal amount);
+
+    Task<LedgerSnapshot> Note(string text);
+
+    Task<LedgerSnapshot> RaiseUnnamed(decimal amount);
+
+    Task<LedgerSnapshot> Get();
+
+    Task<List<decimal>> History(long fromVersion, long toVersion);
+}
+
+/// <summary>A journaled grain; counts the events replayed at activation so tests can see the checkpoint at work.</summary>
+public abstract class LedgerGrainBase : JournaledGrain<LedgerState, LedgerEvent>, ILedgerGrain
+{
+    private readonly Guid _activationId = Guid.NewGuid();
+    private int _transitions;
+    private int _replayed;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _replayed = _transitions;
+        return Task.CompletedTask;
+    }
+
+    public async Task<LedgerSnapshot> Credit(decimal amount)
+    {
+        RaiseEvent(new LedgerCredited(amount));
+        await ConfirmEvents();
+        return Snapshot();
+    }
+
+    public async Task<LedgerSnapshot> CreditMany(int count, decimal amount)
+    {
+        RaiseEvents(Enumerable.Range(0, count).Select(_ => (LedgerEvent)new LedgerCredited(amount)));
+        await ConfirmEvents();
+        return Snapshot();
+    }
+
+    public async Task<LedgerSnapshot> Note(string text)
+    {
+        RaiseEvent(new LedgerNote(text));
+        await ConfirmEvents();
+        return Snapshot();
+    }
+
+    public async Task<LedgerSnapshot> RaiseUnnamed(decimal amount)
+    {
+        RaiseEvent(new LedgerUnnamed(amount));
+        await ConfirmEvents();
+        return Snapshot();
+    }
+
+    public Task<LedgerSnapshot> Get() => Task.FromResult(Snapshot());
+
+    public async Task<List<decimal>> History(long fromVersion, long toVersion)
+    {
+        IReadOnlyList<LedgerEvent> events = await RetrieveConfirmedEvents(fromVersion, toVersion);
+        return events.Select(e => e is LedgerCredited c ? c.Amount : -1m).ToList();
+    }
+
+    protected override void TransitionState(LedgerState state, LedgerEvent @event)
+    {
+        _transitions++;
+        base.TransitionState(state, @event);
+    }
+
+    private LedgerSnapshot Snapshot() => new(State.Balance, State.Entries, Version, _replayed, _activationId);
+}
+
+[WriteAheadLog(CheckpointEveryEvents = 0, CheckpointEveryBytes = 0)]
+public sealed class LedgerGrain : LedgerGrainBase
+{
+}
+
+public interface ICheckpointedLedgerGrain : ILedgerGrain
+{
+}
+
+[WriteAheadLog(CheckpointEveryEvents = 10)]
+public sealed class CheckpointedLedgerGrain : LedgerGrainBase, ICheckpointedLedgerGrain
+{
+}
+
+public interface IMisconfiguredLedgerGrain : ILedgerGrain
+{
+}
+
+[WriteAheadLog(StoreName = "nowhere")]
+public sealed class MisconfiguredLedgerGrain : LedgerGrainBase, IMisconfiguredLedgerGrain
+{
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Actors.Hosting;
+using Actors.Runtime.Tests.Grains;
+using Actors.Runtime.Tests.Infrastructure;
+using Actors.Serialization;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Actors.Runtime.Tests;
+
+public sealed class SerializationTests
+{
+    [Fact]
+    public async Task AddJsonGrainSerializer_SourceGeneratedContext_ServesItsTypesAndReflectionTheRest()
+    {
+        var context = new RecordingResolver(OrderJsonContext.Default);
+        await using TestSilo silo = TestSilo.Start(s => s
+            .AddGrain<OrderGrain>()
+            .AddJsonGrainSerializer(options => options.TypeInfoResolverChain.Insert(0, context)));
+        IGrainSerializer serializer = silo.Services.GetRequiredService<IGrainSerializer>();
+        OrderLine mine = new() { ProductName = "coffee" };
+
+        OrderLine echoed = await silo.Factory.GetGrain<IOrderGrain>("o").Echo(mine);
+
+        Assert.Equal("coffee", echoed.ProductName);
+        Assert.NotSame(mine, echoed);
+        Assert.Contains(typeof(OrderLine), context.Served);
+        Assert.Equal(["a"], (List<string>)serializer.Deserialize(serializer.Serialize(new List<string> { "a" }, typeof(List<string>)), typeof(List<string>))!);
+    }
+
+    /// <summary>Records which types the wrapped (source-generated) resolver answered for.</summary>
+    private sealed class RecordingResolver(IJsonTypeInfoResolver inner) : IJsonTypeInfoResolver
+    {
+        public List<Type> Served { get; } = [];
+
+        public JsonTypeInfo? GetTypeInfo(Type type, JsonSerializerOptions options)
+        {
+            JsonTypeInfo? info = inner.GetTypeInfo(type, options);
+            if (info is not null)
+            {
+                lock (Served)
+                {
+                    Served.Add(type);
+                }
+            }
+
+            return info;
+        }
+    }
+}

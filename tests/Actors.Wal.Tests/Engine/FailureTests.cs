@@ -1,0 +1,108 @@
+using Actors.Wal.Tests.Support;
+
+namespace Actors.Wal.Tests.Engine;
+
+public sealed class FailureTests : LogTestBase
+{
+    [Fact]
+    public async Task AppendAsync_FsyncFails_LogFailsAndNeverRetriesFsync()
+    {
+        var fs = new FaultInjectingFileSystem();
+        await using var log = await OpenAsync(fileSystem: fs);
+        await log.AppendAsync("s", 0, Events("durable"));
+        fs.FailFsync = true;
+        int fsyncAttemptsBefore = fs.Operations.Count(o => o.StartsWith("fsync", StringComparison.Ordinal));
+
+        var ex = await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync("s", 1, Events("lost?")));
+        var later = await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync("s", 1, Events("later")));
+        await Assert.ThrowsAsync<LogFailedException>(async () => await log.FlushAsync());
+
+        Assert.Equal("fsync", ex.Operation);
+        Assert.IsType<IOException>(ex.InnerException);
+        Assert.Equal("fsync", later.Operation);
+        Assert.True(log.IsFailed);
+        Assert.True(log.GetStatistics().IsFailed);
+        Assert.Equal(fsyncAttemptsBefore + 1, fs.Operations.Count(o => o.StartsWith("fsync", StringComparison.Ordinal)));
+        var read = await log.ReadStreamAsync("s");
+        Assert.Equal(["durable"], read.Events.Select(e => Text(e.Payload)));
+    }
+
+    [Fact]
+    public async Task AppendAsync_DiskFull_FailsCleanlyAndReopenShowsNothingPartial()
+    {
+        var fs = new FaultInjectingFileSystem();
+        await using (var log = await OpenAsync(fileSystem: fs))
+        {
+            await log.AppendAsync("s", 0, Events("ok"));
+            fs.FreeBytes = 100;
+            var ex = await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync("s", 1, [new byte[1000]]));
+            Assert.True(ex.IsDiskFull);
+            Assert.Equal("write", ex.Operation);
+            Assert.Equal(1, log.GetStreamInfo("s").Version);
+        }
+
+        await using var reopened = await OpenAsync();
+        var read = await reopened.ReadStreamAsync("s");
+        Assert.Equal(1, read.Version);
+        Assert.Equal(["ok"], read.Events.Select(e => Text(e.Payload)));
+        Assert.True(reopened.GetStatistics().Recovery.TruncatedBytes > 0);
+    }
+
+    [Fact]
+    public async Task AppendAsync_TornWrite_ReopenTruncatesTheTornBatch()
+    {
+        var fs = new FaultInjectingFileSystem();
+        await using (var log = await OpenAsync(fileSystem: fs))
+        {
+            await log.AppendAsync("s", 0, Events("first"));
+            fs.TearNextWriteAfter = 30;
+            await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync("s", 1, Events("second", "third")));
+        }
+
+        await using var reopened = await OpenAsync();
+        Assert.Equal(1, (await reopened.ReadStreamAsync("s")).Version);
+        Assert.Equal(30, reopened.GetStatistics().Recovery.TruncatedBytes);
+    }
+
+    [Fact]
+    public async Task AppendAsync_PendingDuringFailure_AllFault()
+    {
+        var fs = new FaultInjectingFileSystem();
+        await using var log = await OpenAsync(fileSystem: fs);
+        await log.AppendAsync("warmup", 0, Events("x"));
+        using var gate = new ManualResetEventSlim(false);
+        fs.FsyncGate = gate;
+        fs.FailFsync = true;
+        var first = log.AppendAsync("a", 0, Events("1")).AsTask();
+        Assert.True(await fs.FsyncEntered.WaitAsync(TimeSpan.FromSeconds(10)), "the writer never reached the first fsync");
+        var pending = Enumerable.Range(0, 10).Select(i => log.AppendAsync($"p{i}", 0, Events("y")).AsTask()).ToList();
+        gate.Set();
+
+        await Assert.ThrowsAsync<LogFailedException>(() => first);
+        foreach (var task in pending)
+        {
+            await Assert.ThrowsAsync<LogFailedException>(() => task);
+        }
+    }
+
+    [Fact]
+    public async Task AbandonAsync_PendingAppend_FailsAndNothingMoreIsWritten()
+    {
+        var fs = new FaultInjectingFileSystem();
+        var log = await OpenAsync(fileSystem: fs);
+        await log.AppendAsync("s", 0, Events("1"));
+        using var gate = new ManualResetEventSlim(false);
+        fs.FsyncGate = gate;
+        var inFlight = log.AppendAsync("s", 1, Events("2")).AsTask();
+        Assert.True(await fs.FsyncEntered.WaitAsync(TimeSpan.FromSeconds(10)), "the writer never reached the fsync of the in-flight append");
+        var queued = log.AppendAsync("s", 2, Events("3")).AsTask();
+        var abandon = log.AbandonAsync().AsTask();
+        int operationsAtAbandon = fs.Operations.Count;
+        gate.Set();
+        await abandon;
+
+        await Assert.ThrowsAsync<LogFailedException>(() => queued);
+        Assert.Equal(operationsAtAbandon, fs.Operations.Count);
+        await inFlight; // its fsync was already running when the crash was simulated
+    }
+}

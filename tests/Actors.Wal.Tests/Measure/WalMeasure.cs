@@ -1,0 +1,137 @@
+#:project ../../../src/Actors.Wal/Actors.Wal.csproj
+#:property AssemblyName=Benchmarks
+#:property OutputType=Exe
+#:property PublishAot=false
+
+// A test-free measurement of the engine (not part of the test suite):
+//   dotnet run tests/Actors.Wal.Tests/Measure/WalMeasure.cs -- [index|append|all]
+// The assembly is named "Benchmarks" so it can see the engine's internals (InternalsVisibleTo).
+using System.Diagnostics;
+using System.Text;
+using Actors.Wal;
+using Actors.Wal.Index;
+
+string mode = args.Length > 0 ? args[0] : "all";
+if (mode == "open")
+{
+    await MeasureOpenAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
+if (mode is "index" or "all")
+{
+    MeasureIndex(1_000_000);
+    await MeasureLogIndexAsync(1_000_000);
+}
+
+if (mode is "append" or "all")
+{
+    foreach (int size in new[] { 100, 1024 })
+    {
+        await MeasureAppendAsync(writers: 64, payloadBytes: size, seconds: 5);
+    }
+}
+
+static void MeasureIndex(int count)
+{
+    long before = GC.GetTotalMemory(forceFullCollection: true);
+    var index = new StreamIndex();
+    for (int i = 0; i < count; i++)
+    {
+        byte[] id = Encoding.UTF8.GetBytes($"account/{i}");
+        var entry = StreamEntry.CreateNew(StreamHash.Compute(id));
+        entry.LatestPosition = i;
+        entry.Version = 1;
+        index.Add(entry, null);
+    }
+
+    index.DemoteAll();
+
+    long after = GC.GetTotalMemory(forceFullCollection: true);
+    Console.WriteLine($"index only: {count:N0} idle streams, {(after - before) / (double)count:F1} bytes/stream (arrays {index.ArrayBytes / (double)count:F1} bytes/stream)");
+    GC.KeepAlive(index);
+}
+
+static async Task MeasureLogIndexAsync(int count)
+{
+    string dir = Path.Combine(Path.GetTempPath(), "wal-measure-index-" + Guid.NewGuid().ToString("N"));
+    try
+    {
+        var sw = Stopwatch.StartNew();
+        await WriteStreamsAsync(dir, count);
+        Console.WriteLine($"wrote {count:N0} streams in {sw.Elapsed.TotalSeconds:F1} s");
+
+        // Open the log in a fresh process so nothing of the writing phase is still on the heap.
+        var child = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["open", dir, count.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        await child.WaitForExitAsync();
+    }
+    finally
+    {
+        Directory.Delete(dir, recursive: true);
+    }
+}
+
+static async Task WriteStreamsAsync(string dir, int count)
+{
+    var options = new WriteAheadLogOptions { Directory = dir, SyncPolicy = SyncPolicy.None, CompactionLiveRatio = 0 };
+    await using var log = await WriteAheadLog.OpenAsync(options);
+    var payload = new ReadOnlyMemory<byte>[] { new byte[16] };
+    var pending = new List<Task>(4096);
+    for (int i = 0; i < count; i++)
+    {
+        pending.Add(log.AppendAsync($"account/{i}", 0, payload).AsTask());
+        if (pending.Count == 4096)
+        {
+            await Task.WhenAll(pending);
+            pending.Clear();
+        }
+    }
+
+    await Task.WhenAll(pending);
+}
+
+static async Task MeasureOpenAsync(string dir, int count)
+{
+    var options = new WriteAheadLogOptions { Directory = dir, SyncPolicy = SyncPolicy.None, CompactionLiveRatio = 0 };
+    long before = GC.GetTotalMemory(forceFullCollection: true);
+    var log = await WriteAheadLog.OpenAsync(options);
+    long after = GC.GetTotalMemory(forceFullCollection: true);
+    var stats = log.GetStatistics();
+    Console.WriteLine($"reopened log: {stats.Recovery.Segments} segments ({stats.Recovery.SegmentsScanned} scanned) in {stats.Recovery.Duration.TotalMilliseconds:F0} ms; "
+        + $"{(after - before) / (double)count:F1} bytes/stream for the whole open log (index + per-segment space summaries)");
+    var read = await log.ReadStreamAsync("account/123456");
+    Console.WriteLine($"read of an idle stream after reopen: version {read.Version}, {read.Events.Count} event(s)");
+    await log.DisposeAsync();
+}
+
+static async Task MeasureAppendAsync(int writers, int payloadBytes, int seconds)
+{
+    string dir = Path.Combine(Path.GetTempPath(), "wal-measure-append-" + Guid.NewGuid().ToString("N"));
+    try
+    {
+        await using var log = await WriteAheadLog.OpenAsync(new WriteAheadLogOptions { Directory = dir, SyncPolicy = SyncPolicy.Always });
+        var payload = new ReadOnlyMemory<byte>[] { new byte[payloadBytes] };
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        long appends = 0;
+        var sw = Stopwatch.StartNew();
+        var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            long version = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                await log.AppendAsync($"writer-{w}", version, payload);
+                version++;
+                Interlocked.Increment(ref appends);
+            }
+        })).ToArray();
+        await Task.WhenAll(tasks);
+        sw.Stop();
+        var stats = log.GetStatistics();
+        Console.WriteLine($"Always, {writers} writers, {payloadBytes} B: {appends / sw.Elapsed.TotalSeconds:N0} appends/s, "
+            + $"{stats.Fsyncs:N0} fsyncs ({(double)appends / Math.Max(1, stats.Commits):F1} appends per group commit)");
+    }
+    finally
+    {
+        Directory.Delete(dir, recursive: true);
+    }
+}

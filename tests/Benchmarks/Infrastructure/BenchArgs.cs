@@ -1,0 +1,98 @@
+using System.Globalization;
+
+namespace Actors.Benchmarks.Infrastructure;
+
+/// <summary>The command line: <c>&lt;scenario|all&gt; [--quick] [--dir PATH] [--pg CONNSTR] [--out FILE] [--keep]</c>.</summary>
+internal sealed record BenchArgs
+{
+    public const string Usage = """
+        usage: dotnet run -c Release --project tests/Benchmarks -- <scenario|all> [options]
+
+        scenarios: all, throughput (1), latency (2), replay (3), recovery (4), memory (5), grains (6),
+                   micro (BenchmarkDotNet: record framing/CRC; not part of 'all')
+        options:
+          --quick          short windows and smaller data sets (a few minutes in all)
+          --dir PATH       parent of the data directory (default: the temp directory when it is on the same
+                           disk as the repository and not tmpfs, else <repo>/artifacts)
+          --pg CONNSTR     PostgreSQL connection string (default: env ACTORS_BENCH_PG; absent: "not run")
+          --out FILE       also write the report (Markdown) to FILE
+          --seconds N      measured window per throughput run (default 2 quick, 5 full)
+          --keep           keep the data directory
+        """;
+
+    public IReadOnlyList<string> Scenarios { get; init; } = [];
+
+    public bool Quick { get; init; }
+
+    public string? Directory { get; init; }
+
+    public string? Postgres { get; init; }
+
+    public string? OutFile { get; init; }
+
+    public double? Seconds { get; init; }
+
+    public bool Keep { get; init; }
+
+    public bool Help { get; init; }
+
+    public static BenchArgs Parse(IReadOnlyList<string> args)
+    {
+        var scenarios = new List<string>();
+        var parsed = new BenchArgs();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string a = args[i];
+            switch (a)
+            {
+                case "--quick":
+                    parsed = parsed with { Quick = true };
+                    break;
+                case "--keep":
+                    parsed = parsed with { Keep = true };
+                    break;
+                case "--help" or "-h":
+                    parsed = parsed with { Help = true };
+                    break;
+                case "--dir":
+                    parsed = parsed with { Directory = Value(args, ref i) };
+                    break;
+                case "--pg":
+                    parsed = parsed with { Postgres = Value(args, ref i) };
+                    break;
+                case "--out":
+                    parsed = parsed with { OutFile = Value(args, ref i) };
+                    break;
+                case "--seconds":
+                    parsed = parsed with { Seconds = double.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
+                    break;
+                default:
+                    if (a.StartsWith("--", StringComparison.Ordinal))
+                    {
+                        throw new ArgumentException($"Unknown option {a}.\n{Usage}");
+                    }
+
+                    scenarios.Add(a.ToLowerInvariant());
+                    break;
+            }
+        }
+
+        string? pg = parsed.Postgres ?? Environment.GetEnvironmentVariable("ACTORS_BENCH_PG");
+        return parsed with
+        {
+            Scenarios = scenarios.Count == 0 ? ["all"] : scenarios,
+            Postgres = string.IsNullOrWhiteSpace(pg) ? null : pg,
+        };
+    }
+
+    private static string Value(IReadOnlyList<string> args, ref int i)
+    {
+        if (i + 1 >= args.Count)
+        {
+            throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+        }
+
+        i++;
+        return args[i];
+    }
+}

@@ -1,0 +1,73 @@
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Actors.Benchmarks.Infrastructure;
+
+/// <summary>Linux system calls the BCL does not expose: fdatasync, and fsync of a directory.</summary>
+internal static partial class NativeMethods
+{
+    private const int ORdOnly = 0;
+    private const int ODirectory = 0x10000; // Linux x86-64 and arm64
+
+    /// <summary>fdatasync(2) on an open file: data plus the metadata needed to read it back, not mtime.</summary>
+    public static void FDataSync(SafeFileHandle handle)
+    {
+        bool added = false;
+        handle.DangerousAddRef(ref added);
+        try
+        {
+            if (fdatasync((int)handle.DangerousGetHandle()) != 0)
+            {
+                throw new Win32Exception(Marshal.GetLastPInvokeError(), "fdatasync failed");
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>Opens a directory read-only so it can be fsynced (a rename is durable only after this).</summary>
+    public static int OpenDirectory(string path)
+    {
+        int fd = open(path, ORdOnly | ODirectory);
+        if (fd < 0)
+        {
+            throw new Win32Exception(Marshal.GetLastPInvokeError(), $"open({path}, O_DIRECTORY) failed");
+        }
+
+        return fd;
+    }
+
+    public static void FSync(int fd)
+    {
+        if (fsync(fd) != 0)
+        {
+            throw new Win32Exception(Marshal.GetLastPInvokeError(), "fsync failed");
+        }
+    }
+
+    public static void Close(int fd)
+    {
+        if (close(fd) != 0)
+        {
+            throw new Win32Exception(Marshal.GetLastPInvokeError(), "close failed");
+        }
+    }
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int open(string path, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fsync(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fdatasync(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int close(int fd);
+}

@@ -1,0 +1,159 @@
+using Actors.Benchmarks.Infrastructure;
+using Microsoft.Win32.SafeHandles;
+
+namespace Actors.Benchmarks.Peers;
+
+/// <summary>
+/// A bare group-commit loop, the ceiling the engine is measured against: writers enqueue their payload and wait;
+/// one thread takes everything queued, copies it into one buffer, writes it with one call at the file's tail
+/// (a file zero-filled and synced beforehand, reused circularly), calls fdatasync, and completes every waiter.
+/// Batches that arrive during an fsync form the next group. No framing, no CRC, no index.
+/// </summary>
+internal sealed class GroupCommitTarget : IAppendTarget
+{
+    private const long FileBytes = 256L * 1024 * 1024;
+    private const int MaxBatchBytes = 4 * 1024 * 1024;
+
+    private readonly string _path;
+    private readonly object _gate = new();
+    private List<Pending> _queue = [];
+    private List<Pending> _spare = [];
+    private SafeFileHandle? _handle;
+    private Thread? _thread;
+    private bool _stopping;
+    private long _offset;
+    private long _commits;
+    private long _appends;
+
+    public GroupCommitTarget(string directory)
+    {
+        _path = Path.Combine(directory, "group-commit.bin");
+    }
+
+    public string Name => "disk: bare group commit";
+
+    public bool IsBlocking => false;
+
+    public ValueTask PrepareAsync(int writers, CancellationToken cancellationToken)
+    {
+        _handle = File.OpenHandle(_path, FileMode.Create, FileAccess.ReadWrite);
+        byte[] zeros = new byte[1024 * 1024];
+        for (long at = 0; at < FileBytes; at += zeros.Length)
+        {
+            RandomAccess.Write(_handle, zeros, at);
+        }
+
+        RandomAccess.FlushToDisk(_handle);
+        _thread = new Thread(CommitLoop) { IsBackground = true, Name = "bench-group-commit" };
+        _thread.Start();
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _queue.Add(new Pending(payload, done));
+            if (_queue.Count == 1)
+            {
+                Monitor.Pulse(_gate);
+            }
+        }
+
+        return new ValueTask(done.Task);
+    }
+
+    public ValueTask<SyncCounters?> ReadCountersAsync(CancellationToken cancellationToken)
+    {
+        long commits = Interlocked.Read(ref _commits);
+        return ValueTask.FromResult<SyncCounters?>(new SyncCounters(Interlocked.Read(ref _appends), commits, commits));
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+            Monitor.Pulse(_gate);
+        }
+
+        _thread?.Join();
+        _handle?.Dispose();
+        File.Delete(_path);
+        return ValueTask.CompletedTask;
+    }
+
+    private void CommitLoop()
+    {
+        SafeFileHandle handle = _handle!;
+        byte[] buffer = new byte[MaxBatchBytes];
+        while (true)
+        {
+            List<Pending> batch;
+            lock (_gate)
+            {
+                while (_queue.Count == 0 && !_stopping)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                if (_queue.Count == 0)
+                {
+                    return;
+                }
+
+                batch = _queue;
+                _queue = _spare;
+            }
+
+            try
+            {
+                int start = 0;
+                while (start < batch.Count)
+                {
+                    int used = 0;
+                    int end = start;
+                    while (end < batch.Count && (used == 0 || used + batch[end].Payload.Length <= buffer.Length))
+                    {
+                        batch[end].Payload.Span.CopyTo(buffer.AsSpan(used));
+                        used += batch[end].Payload.Length;
+                        end++;
+                    }
+
+                    if (_offset + used > FileBytes)
+                    {
+                        _offset = 0;
+                    }
+
+                    RandomAccess.Write(handle, buffer.AsSpan(0, used), _offset);
+                    _offset += used;
+                    NativeMethods.FDataSync(handle);
+                    Interlocked.Increment(ref _commits);
+                    Interlocked.Add(ref _appends, end - start);
+                    for (int i = start; i < end; i++)
+                    {
+                        batch[i].Done.SetResult();
+                    }
+
+                    start = end;
+                }
+            }
+            catch (Exception ex)
+            {
+                foreach (Pending p in batch)
+                {
+                    p.Done.TrySetException(ex);
+                }
+            }
+
+            batch.Clear();
+            lock (_gate)
+            {
+                _spare = batch;
+            }
+        }
+    }
+
+    private readonly record struct Pending(ReadOnlyMemory<byte> Payload, TaskCompletionSource Done);
+}

@@ -1,0 +1,27 @@
+namespace Actors.Benchmarks.Peers;
+
+/// <summary>
+/// One durable store the throughput driver can run: each writer appends to its own stream (or rewrites its own
+/// grain state), and a completed <see cref="AppendAsync"/> means the write is acknowledged under the store's
+/// durability rule.
+/// </summary>
+internal interface IAppendTarget : IAsyncDisposable
+{
+    /// <summary>The column name in the report.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// True when <see cref="AppendAsync"/> blocks the calling thread and completes synchronously; the driver then
+    /// gives each writer a thread of its own so that the thread pool does not throttle concurrency.
+    /// </summary>
+    bool IsBlocking { get; }
+
+    /// <summary>Creates what <paramref name="writers"/> writers need (streams, connections, files).</summary>
+    ValueTask PrepareAsync(int writers, CancellationToken cancellationToken);
+
+    /// <summary>Writes <paramref name="payload"/> as version <paramref name="version"/> (1, 2, ...) of writer <paramref name="writer"/>'s stream.</summary>
+    ValueTask AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+
+    /// <summary>Cumulative sync counters, when the store exposes them (null otherwise).</summary>
+    ValueTask<SyncCounters?> ReadCountersAsync(CancellationToken cancellationToken);
+}

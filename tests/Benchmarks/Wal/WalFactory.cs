@@ -1,0 +1,23 @@
+using Actors.Wal;
+
+namespace Actors.Benchmarks.Wal;
+
+/// <summary>Opens the engine with the benchmark's options, and simulates a crash.</summary>
+internal static class WalFactory
+{
+    /// <summary>True: the engine is part of this build (kept so scenarios can say "pending" if it ever is not).</summary>
+    public static bool IsAvailable => true;
+
+    public static WriteAheadLogOptions Options(string directory, SyncPolicy policy) =>
+        new()
+        {
+            Directory = directory,
+            SyncPolicy = policy,
+        };
+
+    public static async ValueTask<IEventLog> OpenAsync(WriteAheadLogOptions options, CancellationToken cancellationToken) =>
+        await WriteAheadLog.OpenAsync(options, cancellationToken: cancellationToken);
+
+    /// <summary>Simulates a crash: closes the log without the clean-shutdown steps.</summary>
+    public static async ValueTask AbandonAsync(IEventLog log) => await ((WriteAheadLog)log).AbandonAsync();
+}
