@@ -147,7 +147,7 @@ public sealed class DiskFullTests(ITestOutputHelper output)
 
             try
             {
-                using var process = Process.Start(start)!;
+                using var process = System.Diagnostics.Process.Start(start)!;
                 string error = process.StandardError.ReadToEnd();
                 process.WaitForExit();
                 return (process.ExitCode, error.Trim());
