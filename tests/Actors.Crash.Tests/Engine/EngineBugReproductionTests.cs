@@ -7,15 +7,16 @@ using Actors.Wal.Recovery;
 namespace Actors.Crash.Tests.Engine;
 
 /// <summary>
-/// Minimal, deterministic reproductions of engine bugs the crash, damage and fuzz suites found, on real files. Each
-/// is skipped with the one-line reason until the engine is fixed; remove the Skip to verify a fix.
+/// Minimal, deterministic reproductions of engine bugs the crash, damage and fuzz suites found, on real files. Open
+/// bugs are skipped with the one-line reason until the engine is fixed (remove the Skip to verify a fix); fixed ones
+/// run as regression tests.
 /// </summary>
 [Trait("Category", "Crash")]
 public sealed class EngineBugReproductionTests : IDisposable
 {
     private readonly TempDirectory _dir = new(preferMemory: true);
 
-    [Fact(Skip = "engine bug: recovery throws LogCorruptedException when index.snapshot points into a segment that space management deleted after the snapshot")]
+    [Fact]
     public async Task OpenAsync_CrashAfterCompactionDeletedASegmentTheSnapshotStillReferences_Recovers()
     {
         var options = Options();
@@ -42,7 +43,7 @@ public sealed class EngineBugReproductionTests : IDisposable
         Assert.Equal(x, (await reopened.ReadStreamAsync("x")).Version);
     }
 
-    [Fact(Skip = "engine bug: a power loss while the header of a new preallocated segment is written (torn header, zeros after it) makes recovery throw LogCorruptedException")]
+    [Fact]
     public async Task OpenAsync_TornHeaderOfNewPreallocatedLastSegment_RemovesItAndRecovers()
     {
         var options = Options(preallocate: true);
@@ -69,7 +70,7 @@ public sealed class EngineBugReproductionTests : IDisposable
         Assert.Equal(x - 1, (await reopened.ReadStreamAsync("x")).Version);
     }
 
-    [Fact(Skip = "engine bug: Salvage skips a last segment with a damaged header, then tries to create a segment with the same id and open throws an untyped IOException (file exists)")]
+    [Fact]
     public async Task OpenAsync_SalvageWithDamagedHeaderOfTheLastSegment_ReportsAndOpens()
     {
         var options = Options();

@@ -10,7 +10,7 @@ namespace Actors.Crash.Tests.Engine.Support;
 /// <summary>What the fuzzer generates.</summary>
 internal enum FuzzProfile
 {
-    /// <summary>Damage as media and crashes make it: mutations without recomputed checksums; TolerateTornTail and AbsoluteConsistency.</summary>
+    /// <summary>Damage as media and crashes make it: mutations without recomputed checksums; all three recovery modes.</summary>
     Realistic,
 
     /// <summary>Crafted inputs: half the mutated files get valid checksums so mutated fields reach the parsers; all three modes including Salvage.</summary>
@@ -115,7 +115,7 @@ internal sealed partial class Fuzzer(FuzzCorpus corpus, FuzzProfile profile, Tim
 
         var fs = new CrashFileSystem(SimulatedDisk.FromImage(image));
         fs.CreateDirectory(FuzzCorpus.Directory);
-        var mode = (RecoveryMode)random.Next(crafted ? 3 : 2);
+        var mode = (RecoveryMode)random.Next(3);
         bool readOnly = random.Next(6) == 0;
         var options = FuzzCorpus.Options(random.Next(2) == 0, mode, readOnly);
         WriteAheadLog log;
