@@ -115,6 +115,23 @@ public sealed class ReviewRegressionTests : LogTestBase
         Assert.Equal(1, salvaged.GetStreamInfo("b").Version);
     }
 
+    [Fact]
+    public async Task GetStreamInfo_HotStreamAfterRotationSnapshot_ReadsNoRecordFromDisk()
+    {
+        var fs = new BlockingReadFileSystem(PhysicalFileSystem.Instance, SegmentHeader.FileName(1));
+        await using var log = await OpenAsync(o => o.CompactionLiveRatio = 0, fs);
+        await log.AppendAsync("s", 0, Events("1"));
+        Assert.Equal(1, log.GetStreamInfo("s").Version);
+
+        // The rotation writes a recovery snapshot; the next request is handled after it.
+        await FillUntilSegmentsAsync(log, 2, 0);
+        await log.FlushAsync();
+
+        long before = fs.Reads;
+        Assert.Equal(1, log.GetStreamInfo("s").Version);
+        Assert.Equal(before, fs.Reads); // a stream used since the snapshot keeps its id: no verification read under the lock
+    }
+
     private static async Task<long> FillUntilSegmentsAsync(WriteAheadLog log, int segments, long filler)
     {
         while (log.GetStatistics().SegmentCount < segments)
@@ -128,6 +145,9 @@ public sealed class ReviewRegressionTests : LogTestBase
     private sealed class BlockingReadFileSystem(IFileSystem inner, string blockFile) : IFileSystem
     {
         private volatile bool _armed;
+        private long _reads;
+
+        public long Reads => Interlocked.Read(ref _reads);
 
         public bool Armed
         {
@@ -167,6 +187,11 @@ public sealed class ReviewRegressionTests : LogTestBase
             public int Read(long offset, Span<byte> buffer)
             {
                 int n = file.Read(offset, buffer);
+                if (block)
+                {
+                    Interlocked.Increment(ref owner._reads);
+                }
+
                 if (block && owner.Armed)
                 {
                     owner.Armed = false;
