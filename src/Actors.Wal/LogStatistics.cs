@@ -36,6 +36,12 @@ public sealed record LogStatistics
     /// <summary>Segments compacted since open.</summary>
     public long SegmentsCompacted { get; init; }
 
+    /// <summary>
+    /// Damaged records met by space management since open. Such a stream is left where it is (its segments stay)
+    /// and the log keeps working; reading the stream still reports the damage.
+    /// </summary>
+    public long CorruptRecordsSkipped { get; init; }
+
     /// <summary>The LSN of the last record handed to the OS.</summary>
     public long WrittenLsn { get; init; }
 

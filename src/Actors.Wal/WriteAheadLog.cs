@@ -58,6 +58,7 @@ public sealed partial class WriteAheadLog : IEventLog
     private long _fsyncs;
     private long _segmentsDeleted;
     private long _segmentsCompacted;
+    private long _corruptRecordsSkipped;
     private RecoveryStatistics _recovery = new();
 
     private WriteAheadLog(WriteAheadLogOptions options, IFileSystem fileSystem, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, ICommitPolicy? commitPolicy)
@@ -173,6 +174,7 @@ public sealed partial class WriteAheadLog : IEventLog
                 Fsyncs = Interlocked.Read(ref _fsyncs),
                 SegmentsDeleted = Interlocked.Read(ref _segmentsDeleted),
                 SegmentsCompacted = Interlocked.Read(ref _segmentsCompacted),
+                CorruptRecordsSkipped = Interlocked.Read(ref _corruptRecordsSkipped),
                 WrittenLsn = WrittenLsn,
                 DurableLsn = DurableLsn,
                 IsFailed = IsFailed,

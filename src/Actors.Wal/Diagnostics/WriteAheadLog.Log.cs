@@ -21,4 +21,7 @@ public sealed partial class WriteAheadLog
 
     [LoggerMessage(6, LogLevel.Warning, "Stream {StreamId} was not copied forward: its live records need {Bytes} bytes, more than one record can hold")]
     private partial void LogRelocationSkipped(string streamId, long bytes);
+
+    [LoggerMessage(7, LogLevel.Warning, "Space management skipped a stream with a damaged record (its segments stay; the log keeps working): {Reason}")]
+    private partial void LogCorruptRecordSkipped(string reason, Exception exception);
 }

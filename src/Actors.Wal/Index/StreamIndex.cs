@@ -28,6 +28,9 @@ internal sealed class StreamIndex
     /// <summary>Streams in the index.</summary>
     public int Count => _hotCount + _idleCount - _idlePromoted;
 
+    /// <summary>Streams in the hot tier (used since the last demotion, id string kept).</summary>
+    public int HotCount => _hotCount;
+
     /// <summary>Bytes of the index's arrays (entries, hot table slots; id strings excluded).</summary>
     public long ArrayBytes => ((long)_idle.Length * 48) + ((long)_hot.Length * 56);
 
@@ -134,8 +137,8 @@ internal sealed class StreamIndex
     }
 
     /// <summary>
-    /// Moves every entry into the dense, sorted idle tier and forgets the id strings (after recovery and after each
-    /// snapshot): memory per stream returns to 48 bytes; the next use of a stream verifies it on disk once.
+    /// Moves every entry into the dense, sorted idle tier and forgets the id strings (after recovery, and at a
+    /// snapshot once the hot tier is large): memory per stream returns to 48 bytes; the next use of a stream verifies it on disk once.
     /// </summary>
     public void DemoteAll()
     {

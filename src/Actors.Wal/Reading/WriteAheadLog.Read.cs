@@ -31,6 +31,7 @@ public sealed partial class WriteAheadLog
                 return ValueTask.FromResult(result);
             }
 
+            ThrowIfClosed();
             if (attempt == ReadAttempts)
             {
                 throw new EventsReclaimedException(streamId, bound.ToVersion ?? 1, entry.BaseVersion + 1);
@@ -51,6 +52,50 @@ public sealed partial class WriteAheadLog
         }
 
         byte[] id = Encoding.UTF8.GetBytes(streamId);
+        for (int attempt = 1; ; attempt++)
+        {
+            var collected = CollectEvents(streamId, id, entry, fromVersion, toVersion, cancellationToken);
+            if (collected is not null)
+            {
+                return ValueTask.FromResult<IReadOnlyList<StoredEvent>>(collected);
+            }
+
+            // A record on the path is in a segment that is gone: the log was closed, or compaction moved the stream
+            // meanwhile (then the index entry changed: retry with it), or the events were really reclaimed.
+            ThrowIfClosed();
+            long previous = entry.LatestPosition;
+            if (!TryGetEntry(streamId, out entry))
+            {
+                return ValueTask.FromResult<IReadOnlyList<StoredEvent>>([]);
+            }
+
+            if (attempt == ReadAttempts || entry.LatestPosition == previous)
+            {
+                try
+                {
+                    var partial = CollectEvents(streamId, id, entry, fromVersion, toVersion, cancellationToken, stopAtGap: true)!;
+                    ThrowIfClosed();
+                    return ValueTask.FromResult<IReadOnlyList<StoredEvent>>(partial);
+                }
+                catch (EventsReclaimedException)
+                {
+                    // Segments vanish when the log closes too: that is not a reclaim.
+                    ThrowIfClosed();
+                    throw;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Collects the events of [<paramref name="fromVersion"/>, <paramref name="toVersion"/>] by walking back from the
+    /// stream's latest record. Returns null when a record on the path is in a deleted segment, unless
+    /// <paramref name="stopAtGap"/>, which treats that as the end of what is stored.
+    /// </summary>
+    /// <exception cref="EventsReclaimedException">Requested events are no longer stored.</exception>
+    private List<StoredEvent>? CollectEvents(
+        string streamId, byte[] id, StreamEntry entry, long fromVersion, long toVersion, CancellationToken cancellationToken, bool stopAtGap = false)
+    {
         long to = Math.Min(toVersion, entry.Version);
         var collected = new List<StoredEvent>();
         var items = new List<RecordItem>();
@@ -63,6 +108,11 @@ public sealed partial class WriteAheadLog
             var record = ReadRecord(position, id);
             if (record is null)
             {
+                if (!stopAtGap)
+                {
+                    return null;
+                }
+
                 break;
             }
 
@@ -99,7 +149,7 @@ public sealed partial class WriteAheadLog
             throw new EventsReclaimedException(streamId, fromVersion, oldest);
         }
 
-        return ValueTask.FromResult<IReadOnlyList<StoredEvent>>(collected);
+        return collected;
     }
 
     /// <summary>

@@ -37,6 +37,9 @@ public sealed partial class WriteAheadLog
         return snapshot;
     }
 
+    /// <summary>Hot index entries (about 56 bytes plus the id string each) kept across snapshots before demoting.</summary>
+    private const int HotStreamsKeptAcrossSnapshots = 16_384;
+
     private void ApplySnapshot(RecoverySnapshot snapshot)
     {
         lock (_stateLock)
@@ -74,7 +77,14 @@ public sealed partial class WriteAheadLog
                 .Select(s => (s.Id, s.IsSealed, s.WriteOffset, _summaries.TryGetValue(s.Id, out var sum) ? sum : new SegmentSummary()))
                 .ToList();
             data = RecoverySnapshot.Serialize(clean, active.Id, active.WriteOffset, _nextLsn, _lastTimestamp, _index, segments);
-            _index.DemoteAll();
+
+            // Demote only when the hot tier grew large: demoting at every snapshot (each rotation and space pass)
+            // made the next use of every active stream read its record from disk under this lock, stalling the
+            // writer. Up to HotStreamsKeptAcrossSnapshots streams keep their id across snapshots.
+            if (_index.HotCount > HotStreamsKeptAcrossSnapshots)
+            {
+                _index.DemoteAll();
+            }
         }
 
         string dir = _options.Directory;

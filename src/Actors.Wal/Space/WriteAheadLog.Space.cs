@@ -203,6 +203,7 @@ public sealed partial class WriteAheadLog
         _summaryAdds.Clear();
         var targets = sparse.Select(s => s.Id).ToHashSet();
         var streams = new List<StreamEntry>();
+        var seen = new HashSet<long>();
         lock (_stateLock)
         {
             foreach (uint segmentId in targets)
@@ -214,7 +215,7 @@ public sealed partial class WriteAheadLog
                     foreach (int slot in _slotScratch)
                     {
                         StreamEntry e = _index.At(slot);
-                        if (IsLiveFor(e, item, segmentId) && !streams.Exists(x => x.LatestPosition == e.LatestPosition))
+                        if (IsLiveFor(e, item, segmentId) && seen.Add(e.LatestPosition))
                         {
                             streams.Add(e);
                         }
@@ -228,14 +229,7 @@ public sealed partial class WriteAheadLog
         var items = new List<RecordItem>();
         foreach (var entry in streams)
         {
-            var latest = ReadRecordUnchecked(entry.LatestPosition);
-            if (latest is not { } head)
-            {
-                continue;
-            }
-
-            byte[] id = head.Bytes.Span.Slice(RecordHeader.Size, head.Header.StreamIdLength).ToArray();
-            if (!CollectLiveItems(entry, id, items))
+            if (!TryCollectForRelocation(entry, items, out byte[] id))
             {
                 continue;
             }
@@ -270,6 +264,33 @@ public sealed partial class WriteAheadLog
         _tentative.Clear();
         Interlocked.Add(ref _segmentsCompacted, sparse.Count);
         return (sparse.Count, relocated);
+    }
+
+    /// <summary>
+    /// Reads the stream's live items for relocation. A damaged record on the way is not a reason to fail the log
+    /// (nothing was written; EnterFailed is for write, fsync, rename and create errors): the stream is skipped, so its
+    /// records and segments stay where they are, and the damage is logged and counted. Reads report it to callers.
+    /// </summary>
+    private bool TryCollectForRelocation(in StreamEntry entry, List<RecordItem> items, out byte[] id)
+    {
+        id = [];
+        try
+        {
+            var latest = ReadRecordUnchecked(entry.LatestPosition);
+            if (latest is not { } head)
+            {
+                return false;
+            }
+
+            id = head.Bytes.Span.Slice(RecordHeader.Size, head.Header.StreamIdLength).ToArray();
+            return CollectLiveItems(entry, id, items);
+        }
+        catch (LogCorruptedException ex)
+        {
+            Interlocked.Increment(ref _corruptRecordsSkipped);
+            LogCorruptRecordSkipped(ex.Message, ex);
+            return false;
+        }
     }
 
     /// <summary>The stream's live items in relocation order: the base (checkpoint or tombstone) first, then events ascending.</summary>

@@ -253,7 +253,7 @@ public sealed partial class WriteAheadLog
 
     private void RequestBackgroundFlush()
     {
-        if (Interlocked.Exchange(ref _backgroundFlushQueued, 1) == 0 && !TryQueue(new FlushRequest()))
+        if (Interlocked.Exchange(ref _backgroundFlushQueued, 1) == 0 && !TryQueue(Observed(new FlushRequest())))
         {
             Interlocked.Exchange(ref _backgroundFlushQueued, 0);
         }
@@ -261,10 +261,21 @@ public sealed partial class WriteAheadLog
 
     private void QueueBackgroundSpacePass()
     {
-        if (Interlocked.Exchange(ref _backgroundSpaceQueued, 1) == 0 && !TryQueue(new SpaceRequest()))
+        if (Interlocked.Exchange(ref _backgroundSpaceQueued, 1) == 0 && !TryQueue(Observed(new SpaceRequest())))
         {
             Interlocked.Exchange(ref _backgroundSpaceQueued, 0);
         }
+    }
+
+    /// <summary>
+    /// Observes the outcome of a request nobody awaits (background flush or space pass), so a failure never surfaces
+    /// as an unobserved task exception; the failure itself is already logged and kept in <see cref="IsFailed"/>.
+    /// </summary>
+    private static WriteRequest<T> Observed<T>(WriteRequest<T> request)
+    {
+        _ = request.Task.ContinueWith(
+            static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return request;
     }
 
     /// <summary>After the queue closed: final fsync and clean-shutdown snapshot (unless abandoned or failed).</summary>
