@@ -65,16 +65,6 @@ public sealed partial class WriteAheadLog
         }
 
         byte[] data = SegmentManifest.Serialize(live);
-        string dir = _options.Directory;
-        string temp = Path.Combine(dir, SegmentManifest.TempFileName);
-        _fileSystem.DeleteFile(temp);
-        using (var file = _fileSystem.OpenFile(temp, WalFileMode.CreateNew))
-        {
-            file.Write(0, data);
-            file.Flush();
-        }
-
-        _fileSystem.RenameFile(temp, Path.Combine(dir, SegmentManifest.FileName));
-        _fileSystem.SyncDirectory(dir);
+        ReplaceFileDurably(SegmentManifest.FileName, SegmentManifest.TempFileName, data);
     }
 }

@@ -87,16 +87,6 @@ public sealed partial class WriteAheadLog
             }
         }
 
-        string dir = _options.Directory;
-        string temp = Path.Combine(dir, RecoverySnapshot.TempFileName);
-        _fileSystem.DeleteFile(temp);
-        using (var file = _fileSystem.OpenFile(temp, WalFileMode.CreateNew))
-        {
-            file.Write(0, data);
-            file.Flush();
-        }
-
-        _fileSystem.RenameFile(temp, Path.Combine(dir, RecoverySnapshot.FileName));
-        _fileSystem.SyncDirectory(dir);
+        ReplaceFileDurably(RecoverySnapshot.FileName, RecoverySnapshot.TempFileName, data);
     }
 }
