@@ -76,14 +76,7 @@ public sealed partial class InMemoryEventLog
         lock (_lock)
         {
             ThrowIfDisposed();
-            _streams.TryGetValue(streamId, out var stream);
-            long version = stream?.Version ?? 0;
-            CheckExpectedVersion(streamId, expectedVersion, version);
-            if (stream is null)
-            {
-                stream = new InMemoryStream();
-                _streams.Add(streamId, stream);
-            }
+            var stream = GetForWrite(streamId, expectedVersion, out long version);
 
             long liveBefore = stream.LiveBytes;
             DateTimeOffset timestamp = NextTimestamp();
@@ -135,19 +128,27 @@ public sealed partial class InMemoryEventLog
         }
     }
 
+    /// <summary>Checks the expected version and returns the stream, creating it when new. Call under the lock.</summary>
+    private InMemoryStream GetForWrite(string streamId, long expectedVersion, out long version)
+    {
+        _streams.TryGetValue(streamId, out var stream);
+        version = stream?.Version ?? 0;
+        CheckExpectedVersion(streamId, expectedVersion, version);
+        if (stream is null)
+        {
+            stream = new InMemoryStream();
+            _streams.Add(streamId, stream);
+        }
+
+        return stream;
+    }
+
     private AppendResult Delete(string streamId, long expectedVersion)
     {
         lock (_lock)
         {
             ThrowIfDisposed();
-            _streams.TryGetValue(streamId, out var stream);
-            long version = stream?.Version ?? 0;
-            CheckExpectedVersion(streamId, expectedVersion, version);
-            if (stream is null)
-            {
-                stream = new InMemoryStream();
-                _streams.Add(streamId, stream);
-            }
+            var stream = GetForWrite(streamId, expectedVersion, out long version);
 
             long liveBefore = stream.LiveBytes;
             long lsn = _lastLsn + 1;
