@@ -39,11 +39,12 @@ internal sealed class PhysicalFileSystem : IFileSystem
             };
         }
         catch (IOException ex) when (mode == WalFileMode.CreateNew && preallocationSize > 0 && (ex.HResult & 0xFFFF) != DiskFullErrno
-            && FreeBytes(path) is long free && free < preallocationSize)
+            && !File.Exists(path) && FreeBytes(path) is long free && free < preallocationSize)
         {
             // .NET reports a failed preallocation (posix_fallocate: ENOSPC) with the generic I/O HResult, losing the
-            // errno. The free space measured after the failure is below the requested size, so the cause is a full
-            // disk: report it as ENOSPC so LogFailedException.IsDiskFull recognises it.
+            // errno, and deletes the new file. The file is gone (so it was not "already exists") and the free space
+            // measured after the failure is below the requested size, so the cause is a full disk: report it as
+            // ENOSPC so LogFailedException.IsDiskFull recognises it.
             throw new IOException($"Preallocating {preallocationSize} bytes for '{path}' failed with only {free} bytes free (ENOSPC): {ex.Message}", ex)
             {
                 HResult = DiskFullErrno,
