@@ -21,6 +21,11 @@ public sealed class LogFailedException : WalException
     /// <summary>What the log was doing when it failed (write, fsync, rotate, ...).</summary>
     public string Operation { get; }
 
-    /// <summary>True when the failure was a full disk.</summary>
+    /// <summary>
+    /// True when the failure was a full disk: the inner exception is an <see cref="IOException"/> whose HResult
+    /// carries ENOSPC (28) in its low 16 bits. Failed writes and fsyncs carry the errno directly; a failed segment
+    /// preallocation (which .NET reports without the errno) is mapped to ENOSPC when the free space measured right
+    /// after the failure is below the requested size.
+    /// </summary>
     public bool IsDiskFull => InnerException is IOException io && (io.HResult & 0xFFFF) == 28;
 }

@@ -172,7 +172,8 @@ internal static class RecordCodec
                     ReadOnlySpan<byte> s = span[offset..];
                     var kind = (RecordType)s[0];
                     int len = BinaryPrimitives.ReadInt32LittleEndian(s[25..]);
-                    if (kind is not (RecordType.Events or RecordType.Checkpoint or RecordType.Tombstone) || len < 0 || offset + RelocatedItemOverhead + len > span.Length)
+                    if (kind is not (RecordType.Events or RecordType.Checkpoint or RecordType.Tombstone) || len < 0 || offset + RelocatedItemOverhead + len > span.Length
+                        || !RecordHeader.IsValidTimestamp(BinaryPrimitives.ReadInt64LittleEndian(s[17..])))
                     {
                         reason = $"relocated item {i} is malformed";
                         return false;

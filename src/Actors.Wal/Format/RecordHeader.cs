@@ -82,6 +82,13 @@ internal readonly record struct RecordHeader(
     }
 
     /// <summary>
+    /// True when <paramref name="utcTicks"/> can be turned into a UTC <see cref="DateTimeOffset"/>; a record (or a
+    /// relocated item) carrying any other timestamp is damaged even when its CRC matches.
+    /// </summary>
+    public static bool IsValidTimestamp(long utcTicks)
+        => utcTicks >= DateTimeOffset.MinValue.UtcTicks && utcTicks <= DateTimeOffset.MaxValue.UtcTicks;
+
+    /// <summary>
     /// Parses a header and checks that its fields are structurally plausible (the CRC is checked separately).
     /// </summary>
     /// <param name="source">At least <see cref="Size"/> bytes.</param>
@@ -128,6 +135,13 @@ internal readonly record struct RecordHeader(
             return false;
         }
 
+        long timestampTicks = BinaryPrimitives.ReadInt64LittleEndian(source[32..]);
+        if (!IsValidTimestamp(timestampTicks))
+        {
+            reason = $"the timestamp {timestampTicks} is outside the DateTimeOffset range";
+            return false;
+        }
+
         header = new RecordHeader(
             length,
             type,
@@ -135,7 +149,7 @@ internal readonly record struct RecordHeader(
             count,
             BinaryPrimitives.ReadInt64LittleEndian(source[16..]),
             BinaryPrimitives.ReadInt64LittleEndian(source[24..]),
-            BinaryPrimitives.ReadInt64LittleEndian(source[32..]),
+            timestampTicks,
             BinaryPrimitives.ReadInt64LittleEndian(source[40..]));
         reason = null;
         return true;

@@ -46,6 +46,7 @@ internal sealed class RecoverySnapshot
     private const int HeaderSize = 48;
     private const int StreamSize = 45;
     private const int ItemSize = 24;
+    private const int SegmentMinSize = 17;
 
     /// <summary>True when written at clean shutdown.</summary>
     public bool Clean { get; init; }
@@ -154,7 +155,10 @@ internal sealed class RecoverySnapshot
 
         int streamCount = BinaryPrimitives.ReadInt32LittleEndian(data[32..]);
         int segmentCount = BinaryPrimitives.ReadInt32LittleEndian(data[36..]);
-        if (streamCount < 0 || segmentCount < 0 || HeaderSize + ((long)streamCount * StreamSize) > data.Length - 4)
+        // Every count is bounded by what the remaining bytes can hold before anything is allocated with it: a
+        // CRC-valid file with a huge count must not allocate (or fail to allocate) a list of that capacity.
+        if (streamCount < 0 || segmentCount < 0
+            || HeaderSize + ((long)streamCount * StreamSize) + ((long)segmentCount * SegmentMinSize) > data.Length - 4)
         {
             reason = "counts out of range";
             return null;

@@ -216,6 +216,12 @@ public sealed partial class WriteAheadLog
             snapshot = null;
         }
 
+        if (snapshot is not null && SnapshotOffsetProblem(snapshot, opened) is string offsetProblem)
+        {
+            notes.Add($"The recovery snapshot {offsetProblem}; ignored, scanning every segment.");
+            snapshot = null;
+        }
+
         if (snapshot is not null)
         {
             ApplySnapshot(snapshot);

@@ -1,5 +1,7 @@
+using Actors.Wal.Format;
 using Actors.Wal.IO;
 using Actors.Wal.Recovery;
+using Actors.Wal.Segments;
 using Actors.Wal.Space;
 
 namespace Actors.Wal;
@@ -35,6 +37,34 @@ public sealed partial class WriteAheadLog
         }
 
         return snapshot;
+    }
+
+    /// <summary>
+    /// Why the snapshot's offsets cannot describe the opened segment files (null when they fit): the recovery point
+    /// and every write offset must lie between the segment header and the end of the file. A CRC-valid snapshot
+    /// pointing past the end would otherwise make the writer append (and seal) at a bogus offset.
+    /// </summary>
+    private static string? SnapshotOffsetProblem(RecoverySnapshot snapshot, List<(Segment Segment, SegmentReader Reader)> opened)
+    {
+        foreach (var (segment, reader) in opened)
+        {
+            if (segment.Id == snapshot.RecoveryPointSegment
+                && (snapshot.RecoveryPointOffset < SegmentHeader.Size || snapshot.RecoveryPointOffset > reader.FileLength))
+            {
+                return $"recovery point {snapshot.RecoveryPointOffset} lies outside {segment.Path} ({reader.FileLength} bytes)";
+            }
+        }
+
+        foreach (var (id, _, writeOffset, _) in snapshot.Segments)
+        {
+            int i = opened.FindIndex(o => o.Segment.Id == id);
+            if (i >= 0 && (writeOffset < SegmentHeader.Size || writeOffset > opened[i].Reader.FileLength))
+            {
+                return $"write offset {writeOffset} lies outside {opened[i].Segment.Path} ({opened[i].Reader.FileLength} bytes)";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Hot index entries (about 56 bytes plus the id string each) kept across snapshots before demoting.</summary>
