@@ -124,7 +124,10 @@ public sealed partial class WriteAheadLog : IEventLog
         }
         catch
         {
+            // The writer never started: release the files and the lock, and unregister the instruments (a Meter
+            // stays in a process-wide registry, with gauges that capture this instance, until it is disposed).
             log.CloseFiles();
+            log._instruments.Dispose();
             throw;
         }
 
