@@ -138,7 +138,7 @@ public sealed partial class WriteAheadLog
                 }
             }
 
-            position = record.Value.Header.PrevPosition;
+            position = NextBackPointer(record.Value, position);
         }
 
         collected.Reverse();
@@ -234,7 +234,7 @@ public sealed partial class WriteAheadLog
                 }
             }
 
-            position = record.Value.Header.PrevPosition;
+            position = NextBackPointer(record.Value, position);
         }
 
         if (deleted)
@@ -309,6 +309,25 @@ public sealed partial class WriteAheadLog
 
         var record = ReadRecordUnchecked(position);
         return record is { } r && r.Bytes.Span.Slice(RecordHeader.Size, r.Header.StreamIdLength).SequenceEqual(expected);
+    }
+
+    /// <summary>
+    /// The previous record of the stream. The writer only ever points a record at an earlier one (positions grow
+    /// in write order; a relocated record points at older records), so a pointer that does not go strictly
+    /// backwards is corruption: following it could loop forever.
+    /// </summary>
+    private static long NextBackPointer(StoredRecord record, long position)
+    {
+        long previous = record.Header.PrevPosition;
+        if (previous != LogPosition.None && (previous < 0 || previous >= position))
+        {
+            throw new LogCorruptedException(
+                record.Path,
+                record.Offset,
+                $"the back-pointer to the stream's previous record ({LogPosition.Format(previous)}) does not point backwards from {LogPosition.Format(position)}");
+        }
+
+        return previous;
     }
 
     /// <summary>Reads and verifies the record at <paramref name="position"/> and checks it belongs to the stream; null when its segment was deleted.</summary>

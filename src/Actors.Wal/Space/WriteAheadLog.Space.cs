@@ -335,7 +335,7 @@ public sealed partial class WriteAheadLog
                 }
             }
 
-            position = record.Value.Header.PrevPosition;
+            position = NextBackPointer(record.Value, position);
         }
 
         if (hasBase && baseItem is null)

@@ -37,6 +37,20 @@ public sealed class FuzzTests(ITestOutputHelper output)
     [Fact]
     public Task Open_CraftedSegmentsAndSnapshotsWithValidChecksums_EndInSuccessOrTypedErrors() => RunAsync(FuzzProfile.Crafted, CiCases);
 
+    [Theory]
+    [InlineData(6771)] // a back-pointer that did not point backwards: the read walked a cycle, allocating GBs, until the 20 s timeout
+    public async Task Open_RegressionCase_EndsInSuccessOrTypedErrorWithinBoundedTimeAndMemory(long caseNumber)
+    {
+        var corpus = await FuzzCorpus.BuildAsync();
+        var fuzzer = new Fuzzer(corpus, FuzzProfile.Realistic, TimeSpan.FromSeconds(20));
+
+        await fuzzer.RunAsync(DefaultSeed, caseNumber, 1);
+
+        string summary = fuzzer.Summary();
+        output.WriteLine(summary);
+        Assert.True(fuzzer.Executed == 1 && fuzzer.FailedCases == 0, summary);
+    }
+
     private async Task RunAsync(FuzzProfile profile, long cases)
     {
         int seed = (int)Environment("ACTORS_FUZZ_SEED", DefaultSeed);
