@@ -41,7 +41,11 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
         finally
         {
             _draining = null;
-            Volatile.Write(ref _scheduled, 0);
+
+            // A full fence, not a volatile write: the store must be visible before the queue is read again.
+            // With a plain store the read below can pass it; a task queued in that window sees the flag still
+            // set, does not schedule a drain, and is never run (the activation wedges for good).
+            Interlocked.Exchange(ref _scheduled, 0);
             if (!_queue.IsEmpty)
             {
                 ScheduleDrain();
