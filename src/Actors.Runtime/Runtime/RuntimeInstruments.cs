@@ -8,7 +8,7 @@ namespace Actors.Runtime;
 /// </summary>
 internal sealed class RuntimeInstruments : IDisposable
 {
-    public const string MeterName = "Actors.Runtime";
+    public const string MeterName = RuntimeMeter.Name;
 
     private readonly Meter _meter;
     private readonly Counter<long> _activationsCreated;
