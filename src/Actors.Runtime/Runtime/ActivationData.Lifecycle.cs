@@ -48,7 +48,7 @@ internal sealed partial class ActivationData
             }
 
             Runtime.Catalog.Remove(this);
-            Runtime.Instruments.ActivationEnded();
+            Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
             _deactivated.TrySetResult();
             return;
         }
@@ -200,7 +200,7 @@ internal sealed partial class ActivationData
         {
             if (_state is ActivationState.Activating or ActivationState.Valid or ActivationState.Deactivating)
             {
-                Runtime.Instruments.ActivationEnded();
+                Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
             }
 
             _state = ActivationState.Invalid;
@@ -250,7 +250,7 @@ internal sealed partial class ActivationData
         }
 
         Runtime.Catalog.Remove(this);
-        Runtime.Instruments.ActivationEnded();
+        Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
         Runtime.Log.Deactivated(GrainId, reason.ReasonCode);
         _deactivated.TrySetResult();
         foreach (GrainWorkItem work in forward)
