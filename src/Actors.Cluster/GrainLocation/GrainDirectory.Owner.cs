@@ -10,6 +10,7 @@ namespace Actors.Cluster.GrainLocation;
 internal sealed partial class GrainDirectory
 {
     private OwnedRange?[] _ranges = [];
+    private long _processedView;
 
     /// <summary>
     /// Takes a new view: ranges this silo stopped owning are dropped, ranges it started owning are recovered (collected from
@@ -21,6 +22,13 @@ internal sealed partial class GrainDirectory
         var gained = new List<int>();
         lock (_lock)
         {
+            if (_processedView >= snapshot.TableVersion)
+            {
+                // An older (or the same) view arriving late must not undo a newer one.
+                return;
+            }
+
+            _processedView = snapshot.TableVersion;
             _owners = owners;
             for (int p = 0; p < _ranges.Length; p++)
             {
@@ -133,9 +141,14 @@ internal sealed partial class GrainDirectory
     private async Task<OwnedRange?> ReadyRangeAsync(GrainId grainId, long requesterView, CancellationToken cancellationToken)
     {
         int partition = PartitionOf(grainId);
-        if (_membership.Current is { } current && requesterView > current.TableVersion)
+        if (_membership.Current is { } current)
         {
-            OnViewChanged(await _membership.RefreshAsync(cancellationToken));
+            if (requesterView > current.TableVersion)
+            {
+                current = await _membership.RefreshAsync(cancellationToken);
+            }
+
+            OnViewChanged(current);
         }
 
         if (!_membership.Lease.IsValid)
@@ -218,7 +231,7 @@ internal sealed partial class GrainDirectory
                 Merge(view, silo, registrations);
                 return;
             }
-            catch (Exception ex) when (ex is SiloUnreachableException or TimeoutException or SiloUnavailableException or Invocation.RemoteGrainException)
+            catch (Exception ex) when (ex is not ObjectDisposedException)
             {
                 // Until the silo answers or is declared dead, its registrations could be live: keep the range closed.
                 if (_membership.Current?.FindSilo(silo.Name) is not { IsLive: true } row || row.Incarnation != silo.Incarnation)

@@ -222,10 +222,9 @@ internal sealed partial class GrainDirectory
     {
         ClusterSnapshot snapshot = _membership.Current ?? throw new SiloUnavailableException("This silo has not joined its cluster yet.");
         DirectoryOwners? owners = _owners;
-        if (owners is null || owners.View != snapshot.TableVersion)
+        if (owners is null || owners.View < snapshot.TableVersion)
         {
             owners = DirectoryOwners.Compute(snapshot);
-            _owners = owners;
         }
 
         return owners;

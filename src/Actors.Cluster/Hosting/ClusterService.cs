@@ -102,6 +102,7 @@ internal sealed partial class ClusterService(ClusterSilo cluster, IServiceProvid
         }
 
         await StopLoopsAsync();
+        await cluster.Transport.DrainAsync(TimeSpan.FromSeconds(5));
         await cluster.Transport.DisposeAsync();
         await cluster.Membership.DisposeAsync();
         await cluster.Ownership.DisposeAsync();
@@ -131,7 +132,8 @@ internal sealed partial class ClusterService(ClusterSilo cluster, IServiceProvid
             {
                 seen = snapshot.TableVersion;
                 cluster.Directory.OnViewChanged(snapshot);
-                cluster.Transport.Forget(address => snapshot.FindSilo(address.Name) is not { IsLive: true } row || row.Incarnation != address.Incarnation);
+                // A dead or restarted peer's connections are cut; a peer that left closes its own after it drained.
+                cluster.Transport.Forget(address => snapshot.FindSilo(address.Name) is not { } row || row.Incarnation != address.Incarnation || row.Status == SiloStatus.Dead);
                 foreach (SiloRecord gone in snapshot.Silos.Where(s => !s.IsLive))
                 {
                     cluster.Cache.RemoveSilo(gone.Name);

@@ -19,11 +19,14 @@ internal sealed partial class InboundSiloConnection : SiloConnection
     private byte[]? _welcomeNonce;
     private SiloAddress? _sender;
 
-    public InboundSiloConnection(Stream stream, EndPoint? remote, ClusterOptions options, LocalSiloIdentity identity, ISiloMessageHandler handler, ILogger logger)
+    private readonly Func<bool> _draining;
+
+    public InboundSiloConnection(Stream stream, EndPoint? remote, ClusterOptions options, LocalSiloIdentity identity, ISiloMessageHandler handler, Func<bool> draining, ILogger logger)
         : base(stream, options, logger, $"inbound {remote}")
     {
         _identity = identity;
         _handler = handler;
+        _draining = draining;
         _inFlight = new SemaphoreSlim(options.MaxConcurrentRequestsPerConnection);
     }
 
@@ -49,10 +52,20 @@ internal sealed partial class InboundSiloConnection : SiloConnection
         }
 
         (ulong id, SiloMessageType type, byte[] payload) = SiloFrames.DecodeRequest(body.Span);
+        if (_draining())
+        {
+            // The silo is shutting down: refuse before running, so the sender routes the request elsewhere.
+            await SendFrameAsync(SiloFrames.EncodeResponseError(id, SiloErrors.From(new SiloUnavailableException($"Silo '{_identity.Name}' is shutting down; {type} refused before it ran."))), Closed);
+            return true;
+        }
+
         await _inFlight.WaitAsync(Closed);
         _ = ServeAsync(id, type, payload);
         return true;
     }
+
+    /// <summary>Requests of this connection running now.</summary>
+    public int InFlight => Options.MaxConcurrentRequestsPerConnection - _inFlight.CurrentCount;
 
     protected override void OnClosed(string reason)
     {

@@ -25,6 +25,7 @@ internal sealed partial class SiloTransport : ISiloTransport, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
     private bool _stoppingDisposed;
+    private volatile bool _draining;
     private ISiloMessageHandler? _handler;
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
@@ -94,6 +95,20 @@ internal sealed partial class SiloTransport : ISiloTransport, IAsyncDisposable
             {
                 lazy.Value.Result.Abort("the peer incarnation left the cluster view");
             }
+        }
+    }
+
+    /// <summary>
+    /// Graceful end: new requests from other silos are refused before they run (their senders route them elsewhere) and
+    /// the running ones get up to <paramref name="timeout"/> to answer.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan timeout)
+    {
+        _draining = true;
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (_inbound.Keys.Any(c => c.IsAlive && c.InFlight > 0) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
         }
     }
 
@@ -285,7 +300,7 @@ internal sealed partial class SiloTransport : ISiloTransport, IAsyncDisposable
             return;
         }
 
-        var connection = new InboundSiloConnection(stream, remote, _options, _identity, _handler!, _logger);
+        var connection = new InboundSiloConnection(stream, remote, _options, _identity, _handler!, () => _draining, _logger);
         _inbound[connection] = 0;
         ClusterInstruments.ConnectionOpened("inbound");
         try

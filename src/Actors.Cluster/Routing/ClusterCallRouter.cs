@@ -163,6 +163,15 @@ internal sealed partial class ClusterCallRouter(
 
                 return result;
             }
+            catch (SiloUnavailableException ex) when (time.GetUtcNow() < deadline)
+            {
+                // Refused before it ran (the silo is stopping or left): route again once the view moved.
+                LogForwardRefused(logger, request.Target, silo, ex.Message);
+                await Task.WhenAny(changed, Task.Delay(options.LeaseRenewPeriod, time, cancellationToken));
+                await membership.RefreshAsync(cancellationToken);
+                cache.Remove(request.Target);
+                return await RerouteAsync(request, cancellationToken);
+            }
             catch (SiloUnreachableException ex) when (ex.NotDelivered && time.GetUtcNow() < deadline)
             {
                 // Never sent: the silo is down or restarting. Wait for the view to move (it is declared dead within a
@@ -203,6 +212,9 @@ internal sealed partial class ClusterCallRouter(
     private int PartitionOf(GrainId grainId) => PartitionMap.GetPartition(grainId, membership.Current!.PartitionCount);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    [LoggerMessage(EventId = 4701, Level = LogLevel.Debug, Message = "Call to {GrainId} refused by {Silo} before it ran ({Reason}); routing again")]
+    private static partial void LogForwardRefused(ILogger logger, GrainId grainId, string silo, string reason);
 
     [LoggerMessage(EventId = 4700, Level = LogLevel.Debug, Message = "Call to {GrainId} not delivered to {Silo} ({Reason}); routing again after the next view change")]
     private static partial void LogForwardNotDelivered(ILogger logger, GrainId grainId, string silo, string reason);

@@ -83,3 +83,44 @@ public sealed class AccountGrain : JournaledGrain<AccountState, Deposited>, IAcc
     public Task<AccountSnapshot> Get() => Task.FromResult(new AccountSnapshot(
         State.Balance, Version, [.. State.Sequences], ServiceProvider.GetRequiredService<IClusterView>().SiloName));
 }
+
+/// <summary>Counts live activations per grain across every silo of the (in-process) test cluster.</summary>
+public static class ActivationRegistry
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<GrainId, int> Live = new();
+    private static readonly System.Collections.Concurrent.ConcurrentBag<string> ViolationList = [];
+
+    public static IReadOnlyCollection<string> Violations => ViolationList;
+
+    public static void Activated(GrainId grainId, string silo)
+    {
+        int live = Live.AddOrUpdate(grainId, 1, (_, n) => n + 1);
+        if (live > 1)
+        {
+            ViolationList.Add($"{grainId} had {live} live activations (the newest on {silo})");
+        }
+    }
+
+    public static void Deactivated(GrainId grainId) => Live.AddOrUpdate(grainId, 0, (_, n) => n - 1);
+}
+
+public interface ITrackedGrain : IGrainWithStringKey
+{
+    Task<ActivationInfo> Touch();
+}
+
+/// <summary>A directory-placed grain that reports overlapping activations to <see cref="ActivationRegistry"/>.</summary>
+public sealed class TrackedGrain : VolatileCounterGrain, ITrackedGrain
+{
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        ActivationRegistry.Activated(GrainId, SiloName());
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        ActivationRegistry.Deactivated(GrainId);
+        return Task.CompletedTask;
+    }
+}

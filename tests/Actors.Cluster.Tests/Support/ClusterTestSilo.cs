@@ -15,6 +15,7 @@ public sealed class ClusterTestSilo : ISiloConfigurator
             .AddGrain<LocalCounterGrain>()
             .AddGrain<HashedCounterGrain>()
             .AddGrain<AccountGrain>()
+            .AddGrain<TrackedGrain>()
             .AddWriteAheadLogAsDefault(o =>
             {
                 o.Directory = Path.Combine(siloBuilder.GetTestSiloContext().DataDirectory, "wal");
