@@ -75,21 +75,6 @@ public sealed class JournaledGrainClusterTests
     }
 
     [Fact]
-    public async Task RetrieveConfirmedEvents_EventsReclaimed_ThrowsNotSupportedNamingOldestVersion()
-    {
-        var factory = new Support.FaultyFileLogFactory();
-        await using TestCluster cluster = await WalCluster.StartAsync(logFactory: factory);
-        ILedgerGrain ledger = cluster.Client.GetGrain<ICheckpointedLedgerGrain>("reclaimed");
-        await ledger.CreditMany(12, 1m);
-        factory.Current!.ReclaimedBelowVersion = 11;
-
-        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => ledger.History(0, 12));
-
-        Assert.Contains("oldest available version is 11", ex.Message, StringComparison.Ordinal);
-        Assert.Equal([1m, 1m], await ledger.History(10, 12));
-    }
-
-    [Fact]
     public async Task RaiseEvent_UnnamedEventType_RejectedAndGrainKeepsRunning()
     {
         await using TestCluster cluster = await WalCluster.StartAsync();
@@ -118,6 +103,21 @@ public sealed class JournaledGrainClusterTests
         await cluster.KillSiloAsync(cluster.Primary);
         await cluster.RestartSiloAsync(cluster.Primary);
         Assert.Equal(2L, (await cluster.Client.GetGrain<ILedgerGrain>("frank").Get()).Version);
+    }
+
+    [Fact]
+    public async Task RaiseEvents_BatchLargerThanOneRecord_RejectedAtRaiseNothingStoredGrainKeepsRunning()
+    {
+        await using TestCluster cluster = await WalCluster.StartAsync(o => o.MaxRecordSizeBytes = 64 * 1024);
+        ILedgerGrain ledger = cluster.Client.GetGrain<ILedgerGrain>("huge");
+        LedgerSnapshot before = await ledger.Credit(1m);
+
+        var ex = await Assert.ThrowsAsync<EventRejectedException>(() => ledger.CreditMany(4000, 1m));
+        LedgerSnapshot after = await ledger.Credit(2m);
+
+        Assert.Contains("MaxRecordSizeBytes", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ledger/huge", ex.Message, StringComparison.Ordinal);
+        Assert.Equal((before.ActivationId, 3m, 2L), (after.ActivationId, after.Balance, after.Version));
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public interface ILedgerGrain : IGrainWithStringKey
 
     Task<LedgerSnapshot> Get();
 
-    Task<List<decimal>> History(long fromVersion, long toVersion);
+    Task<List<decimal>> History(int fromVersion, int toVersion);
 }
 
 /// <summary>A journaled grain; counts the events replayed at activation so tests can see the checkpoint at work.</summary>
@@ -95,7 +95,7 @@ public abstract class LedgerGrainBase : JournaledGrain<LedgerState, LedgerEvent>
 
     public Task<LedgerSnapshot> Get() => Task.FromResult(Snapshot());
 
-    public async Task<List<decimal>> History(long fromVersion, long toVersion)
+    public async Task<List<decimal>> History(int fromVersion, int toVersion)
     {
         IReadOnlyList<LedgerEvent> events = await RetrieveConfirmedEvents(fromVersion, toVersion);
         return events.Select(e => e is LedgerCredited c ? c.Amount : -1m).ToList();
