@@ -75,7 +75,16 @@ internal sealed partial class JournalView<TState, TEvent>
         }
 
         await ConfirmAsync();
-        await _adaptor.OnDeactivateAsync(_confirmed, _version, cancellationToken);
+        if (_cycle is { } cycle)
+        {
+            // The cycle may still be telling the store about its last confirmation (a checkpoint): one call at a time.
+            await cycle;
+        }
+
+        if (_failure is null)
+        {
+            await _adaptor.OnDeactivateAsync(_confirmed, _version, cancellationToken);
+        }
     }
 
     private void ScheduleConfirmation()

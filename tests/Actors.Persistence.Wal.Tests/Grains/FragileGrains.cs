@@ -42,7 +42,6 @@ public interface IFragileGrain : IGrainWithStringKey
 }
 
 /// <summary>A journaled grain (default store) with a persistent state in a second store, both fed values that cannot be encoded.</summary>
-[WriteAheadLog]
 public sealed class FragileGrain([PersistentState("fragile", "states")] IPersistentState<FragileState> state)
     : JournaledGrain<LedgerState, LedgerEvent>, IFragileGrain
 {
