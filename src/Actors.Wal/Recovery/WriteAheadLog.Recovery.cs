@@ -124,7 +124,8 @@ public sealed partial class WriteAheadLog
             ids.RemoveAll(id => !live.ContainsKey(id));
         }
 
-        var snapshot = LoadSnapshot(ids, notes);
+        var snapshot = LoadSnapshot(ids, notes, out var parsedSnapshot);
+        var claims = DurableClaims.From(parsedSnapshot, manifest);
 
         // Pass 1: headers.
         var opened = new List<(Segment Segment, SegmentReader Reader)>();
@@ -167,8 +168,8 @@ public sealed partial class WriteAheadLog
                 // A header is written and fsynced before any record: a damaged header of the last segment with no
                 // valid record after it is a creation that never completed (a power loss can leave a partly written,
                 // partly zero header in a preallocated file). Valid records after it mean media damage instead.
-                bool tornCreation = isLast && (status is SegmentHeaderStatus.Empty or SegmentHeaderStatus.Truncated
-                    || reader.FindNextValidRecord(SegmentHeader.Size - 1) < 0);
+                bool tornCreation = isLast && !claims.TryGet(ids[i], out _, out _)
+                    && (status is SegmentHeaderStatus.Empty or SegmentHeaderStatus.Truncated || reader.FindNextValidRecord(SegmentHeader.Size - 1) < 0);
                 if (tornCreation && _options.RecoveryMode != RecoveryMode.AbsoluteConsistency)
                 {
                     file.Dispose();
@@ -202,17 +203,27 @@ public sealed partial class WriteAheadLog
             opened.Add((segment, reader));
         }
 
+        bool claimsViolated = CheckDurableClaims(claims, opened, notes);
         if (snapshot is not null && !opened.Exists(o => o.Segment.Id == snapshot.RecoveryPointSegment))
         {
             notes.Add("The recovery snapshot's recovery point segment is missing; scanning every segment.");
             snapshot = null;
         }
 
-        if (snapshot is not null && PointsOutsideOpenedSegments(snapshot))
+        if (snapshot is not null && PositionOutsideOpenedSegments(snapshot) is long lost)
         {
-            // The snapshot is written before any deletion, so this means a protocol violation or files removed by
-            // hand: never trust it partially. A full scan of the live segments is always correct.
-            notes.Add("The recovery snapshot references a segment that is not present; ignored, scanning every segment.");
+            // The snapshot is written before any deletion, so its index never points into a segment deleted on
+            // purpose: the segment holding acknowledged records is gone (or was skipped by Salvage). Never trust
+            // the snapshot partially; outside Salvage, refuse.
+            string path = Path.Combine(dir, SegmentHeader.FileName(LogPosition.Segment(lost)));
+            string reason = $"{RecoverySnapshot.FileName} indexes an acknowledged record at {LogPosition.Format(lost)} in this segment, which is missing";
+            if (_options.RecoveryMode != RecoveryMode.Salvage)
+            {
+                throw new LogCorruptedException(path, LogPosition.Offset(lost), reason);
+            }
+
+            notes.Add($"{path}: {reason}; the snapshot is ignored and every segment scanned (salvage).");
+            claimsViolated = true;
             snapshot = null;
         }
 
@@ -270,10 +281,12 @@ public sealed partial class WriteAheadLog
 
                 long next = reader.FindNextValidRecord(offset);
                 string reason = record.Damage ?? "damaged record";
+                bool acknowledged = claims.Covers(segment.Id, offset, out string claimWhy);
                 if (_options.RecoveryMode == RecoveryMode.Salvage)
                 {
                     corrupted++;
-                    notes.Add($"{segment.Path} offset {offset}: {reason}; skipped (salvage).");
+                    claimsViolated |= acknowledged;
+                    notes.Add($"{segment.Path} offset {offset}: {reason}{(acknowledged ? "; " + claimWhy : "")}; skipped (salvage){DescribeSkipped(reader, record, next)}.");
                     if (next >= 0)
                     {
                         offset = next;
@@ -288,13 +301,14 @@ public sealed partial class WriteAheadLog
                     break;
                 }
 
-                if (isLast && next < 0 && _options.RecoveryMode == RecoveryMode.TolerateTornTail)
+                if (isLast && next < 0 && !acknowledged && _options.RecoveryMode == RecoveryMode.TolerateTornTail)
                 {
                     tornTail = (segment, offset);
                     break;
                 }
 
-                string why = next >= 0 ? $"; a valid record follows at offset {next}, so this is not a torn tail"
+                string why = acknowledged ? "; " + claimWhy
+                    : next >= 0 ? $"; a valid record follows at offset {next}, so this is not a torn tail"
                     : !isLast ? "; the segment is not the last one, so this is not a torn tail"
                     : "; AbsoluteConsistency refuses any damage, including a torn tail";
                 throw new LogCorruptedException(segment.Path, offset, reason + why);
@@ -363,16 +377,36 @@ public sealed partial class WriteAheadLog
             if (last is not null && !last.IsSealed)
             {
                 last.File.Flush();
-                _active = last;
-            }
-            else
-            {
-                // New ids exceed every id seen on disk or in the manifest (Salvage may keep a damaged later segment).
-                CreateSegment(_maxSegmentId + 1, _nextLsn);
             }
 
-            _fileSystem.DeleteFile(Path.Combine(dir, SegmentManifest.TempFileName));
-            WriteManifest();
+            try
+            {
+                if (last is not null && !last.IsSealed)
+                {
+                    _active = last;
+                }
+                else
+                {
+                    // New ids exceed every id seen on disk or in the manifest (Salvage may keep a damaged later segment).
+                    CreateSegment(_maxSegmentId + 1, _nextLsn);
+                }
+
+                _fileSystem.DeleteFile(Path.Combine(dir, SegmentManifest.TempFileName));
+                WriteManifest();
+                if (claimsViolated)
+                {
+                    // Salvage gave up records below a durable claim: replace the claims so the next open does not
+                    // refuse the repaired log (the notes above say what was lost).
+                    WriteSnapshot(clean: false);
+                }
+            }
+            catch (IOException ex) when (LogFailedException.IsDiskFullError(ex))
+            {
+                // A full disk must not keep a restarted process from serving what is stored: open failed (read-only,
+                // IsFailed, LogFailedException.IsDiskFull for every write) and let reads work.
+                EnterFailed("open", ex);
+                notes.Add($"The disk is full ({ex.Message}); the log is open read-only until space is freed and it is reopened.");
+            }
         }
 
         lock (_stateLock)

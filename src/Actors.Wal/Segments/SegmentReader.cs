@@ -74,6 +74,22 @@ internal sealed class SegmentReader
         return ScanStatus.Record;
     }
 
+    /// <summary>
+    /// The stream id a damaged record's header names (unverified: the record failed its checksum), or null when the
+    /// header is not plausible or the id does not fit in the file.
+    /// </summary>
+    public string? PeekStreamId(in ScannedRecord damaged)
+    {
+        var h = damaged.Header;
+        if (h.Length == 0 || h.StreamIdLength == 0 || damaged.Offset + RecordHeader.Size + h.StreamIdLength > FileLength)
+        {
+            return null;
+        }
+
+        ReadOnlySpan<byte> id = Window(damaged.Offset + RecordHeader.Size, h.StreamIdLength).Span;
+        return id.Length == h.StreamIdLength ? System.Text.Encoding.UTF8.GetString(id) : null;
+    }
+
     /// <summary>True when every byte from <paramref name="offset"/> to the end of the file is zero.</summary>
     public bool IsZeroFrom(long offset)
     {
