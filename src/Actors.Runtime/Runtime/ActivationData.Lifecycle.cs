@@ -46,7 +46,7 @@ internal sealed partial class ActivationData
             }
 
             Runtime.Catalog.Remove(this);
-            Runtime.Instruments.ActivationEnded();
+            Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
             _deactivated.TrySetResult();
             return;
         }
@@ -186,7 +186,7 @@ internal sealed partial class ActivationData
         {
             if (_state is ActivationState.Activating or ActivationState.Valid or ActivationState.Deactivating)
             {
-                Runtime.Instruments.ActivationEnded();
+                Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
             }
 
             _state = ActivationState.Invalid;
@@ -240,7 +240,7 @@ internal sealed partial class ActivationData
         }
 
         Runtime.Catalog.Remove(this);
-        Runtime.Instruments.ActivationEnded();
+        Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
         Runtime.Log.Deactivated(GrainId, reason.ReasonCode);
         _deactivated.TrySetResult();
         foreach (GrainWorkItem work in forward)

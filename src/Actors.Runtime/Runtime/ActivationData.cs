@@ -105,7 +105,7 @@ internal sealed partial class ActivationData
 
         if (activate)
         {
-            Runtime.Instruments.ActivationStarted();
+            Runtime.Instruments.ActivationStarted(ClassInfo.TypeName);
             _ = Task.Factory.StartNew(static a => ((ActivationData)a!).ActivateAsync(), this, CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler).Unwrap();
         }
 
