@@ -21,6 +21,12 @@ namespace Actors.Wal;
  *    it is renamed into place after fsync, so damage means media corruption) or inconsistent with the segment files
  *    (a segment before the recovery point is missing from the snapshot's table or the recovery point segment is gone)
  *    -> ignore it and scan every segment. Never trust it partially.
+ *    Durable claims (DurableClaims): a CRC-valid snapshot's recovery point and segment table and the manifest's sealed
+ *    lengths say how far each segment was durable (fsynced before the file was written; the clean-shutdown snapshot's
+ *    recovery point is the end of the log). A claimed segment that is missing, a file shorter than its claim, or a
+ *    snapshot entry pointing into a missing segment is lost acknowledged data -> LogCorruptedException (ReadOnly too);
+ *    Salvage notes the loss, keeps the snapshot (so reads of affected streams say what is missing) and writes a fresh
+ *    one at the end.
  * 5. Segment headers:
  *    a. Empty, cut-off or torn (bad magic/CRC) header in the LAST segment with no valid record after it -> the process
  *       or the machine died while creating the segment (before its header was fsynced; a power loss can leave part
@@ -36,6 +42,8 @@ namespace Actors.Wal;
  *    c. Zero length field followed only by zeros -> normal end (preallocated space is zero).
  *    d. Damage (implausible header, CRC mismatch, record cut off by end of file, or garbage after a zero length)
  *       at offset X:
+ *       - below a durable claim of the segment -> corruption of acknowledged data, whatever follows (never a torn
+ *         tail). Salvage skips it and notes what the damaged header names.
  *       - in the last segment with no valid record after X -> torn tail: an append (a whole group) that never
  *         completed. TolerateTornTail and Salvage cut the file at X (zeros after X) and report the bytes;
  *         AbsoluteConsistency refuses; ReadOnly reports only.
@@ -46,7 +54,8 @@ namespace Actors.Wal;
  *    e. A segment other than the last that ends without a seal record -> corruption (Salvage: reported).
  * 8. Carry out the deferred repairs (unless ReadOnly), fsync the last segment (bytes a crashed process left in the
  *    page cache become durable before anything depends on them), then continue in the last segment if it is not
- *    sealed, otherwise create the next one.
+ *    sealed, otherwise create the next one. A full disk here (preallocating the next segment, rewriting the manifest)
+ *    opens the log failed: reads are served, writes throw LogFailedException(IsDiskFull).
  */
 public sealed partial class WriteAheadLog
 {
@@ -222,9 +231,12 @@ public sealed partial class WriteAheadLog
                 throw new LogCorruptedException(path, LogPosition.Offset(lost), reason);
             }
 
-            notes.Add($"{path}: {reason}; the snapshot is ignored and every segment scanned (salvage).");
+            // Salvage keeps the snapshot: its other entries are exact, and the streams whose records were in the
+            // missing segment stay indexed, so reading them says what was lost instead of returning an empty stream.
+            int affected = snapshot.Streams.Count(e => !_segments.ContainsKey(LogPosition.Segment(e.LatestPosition))
+                || (e.BasePosition != LogPosition.None && !_segments.ContainsKey(LogPosition.Segment(e.BasePosition))));
+            notes.Add($"{path}: {reason}; {affected} stream(s) had records there: reading them reports the loss (salvage).");
             claimsViolated = true;
-            snapshot = null;
         }
 
         if (snapshot is not null && SnapshotOffsetProblem(snapshot, opened) is string offsetProblem)

@@ -15,18 +15,17 @@ public sealed partial class WriteAheadLog
     {
         long end = next >= 0 ? next : reader.FileLength;
         string span = $": {end - damaged.Offset} bytes up to offset {end}";
-        if (reader.PeekStreamId(damaged) is not { } id)
+        if (!reader.TryPeek(damaged.Offset, out var h, out string? id) || id is null)
         {
             return span + " (no readable record header)";
         }
 
-        var h = damaged.Header;
         string what = h.Type switch
         {
             RecordType.Events => $"events {h.FirstVersion}..{h.LastVersion}",
             RecordType.Checkpoint => $"a checkpoint of version {h.FirstVersion}",
             RecordType.Tombstone => $"a deletion at version {h.FirstVersion}",
-            _ => $"{h.ItemCount} relocated item(s)",
+            _ => $"{h.ItemCount} relocated item(s) up to version {h.FirstVersion}",
         };
         return $"{span}; the damaged header names {what} of stream '{id}' (unverified), which are lost";
     }

@@ -75,19 +75,24 @@ internal sealed class SegmentReader
     }
 
     /// <summary>
-    /// The stream id a damaged record's header names (unverified: the record failed its checksum), or null when the
-    /// header is not plausible or the id does not fit in the file.
+    /// What a damaged record's header says (unverified: the record failed its checksum or is cut off): its header
+    /// and the stream id it names, or false when no plausible header is there.
     /// </summary>
-    public string? PeekStreamId(in ScannedRecord damaged)
+    public bool TryPeek(long offset, out RecordHeader header, out string? streamId)
     {
-        var h = damaged.Header;
-        if (h.Length == 0 || h.StreamIdLength == 0 || damaged.Offset + RecordHeader.Size + h.StreamIdLength > FileLength)
+        streamId = null;
+        ReadOnlySpan<byte> head = Window(offset, (int)Math.Min(RecordHeader.Size, Math.Max(0, FileLength - offset))).Span;
+        if (!RecordHeader.TryRead(head, _maxRecordLength, out header, out _))
         {
-            return null;
+            return false;
         }
 
-        ReadOnlySpan<byte> id = Window(damaged.Offset + RecordHeader.Size, h.StreamIdLength).Span;
-        return id.Length == h.StreamIdLength ? System.Text.Encoding.UTF8.GetString(id) : null;
+        if (header.StreamIdLength > 0 && offset + RecordHeader.Size + header.StreamIdLength <= FileLength)
+        {
+            streamId = System.Text.Encoding.UTF8.GetString(Window(offset + RecordHeader.Size, header.StreamIdLength).Span);
+        }
+
+        return true;
     }
 
     /// <summary>True when every byte from <paramref name="offset"/> to the end of the file is zero.</summary>
