@@ -11,29 +11,39 @@ namespace Actors;
 /// <remarks>
 /// All code of a grain runs on its activation's single-threaded scheduler: two turns never run in parallel, and
 /// continuations after <c>await</c> return to that scheduler (do not use <c>ConfigureAwait(false)</c> in grain code).
-/// Members other than the key accessors may only be used while the grain runs inside a silo.
+/// Members other than the key accessors may only be used while the grain runs inside a silo. The grain reaches its
+/// activation only through <see cref="GrainContext"/>, bound at construction (<see cref="RuntimeContext.Current"/>).
 /// </remarks>
-public abstract partial class Grain
+public abstract partial class Grain : ILifecycleParticipant<IGrainLifecycle>
 {
-    private readonly ActivationData? _activation;
+    private readonly IGrainContext? _context;
 
-    /// <summary>Creates the grain; the runtime binds it to the activation being created.</summary>
+    /// <summary>Creates the grain; binds it to the activation the runtime is constructing (<see cref="RuntimeContext.Current"/>).</summary>
     protected Grain()
     {
-        _activation = ActivationData.Constructing;
+        _context = RuntimeContext.Current;
     }
 
+    /// <summary>Creates the grain bound to <paramref name="grainContext"/> (for runtimes and tests that construct grains themselves).</summary>
+    protected Grain(IGrainContext grainContext)
+    {
+        ArgumentNullException.ThrowIfNull(grainContext);
+        _context = grainContext;
+    }
+
+    /// <summary>The activation this grain belongs to.</summary>
+    /// <exception cref="InvalidOperationException">The grain was not created by a runtime.</exception>
+    public IGrainContext GrainContext => _context
+        ?? throw new InvalidOperationException($"Grain '{GetType().FullName}' was not created by the Actors runtime; it has no activation.");
+
     /// <summary>This grain's identity.</summary>
-    public GrainId GrainId => Activation.GrainId;
+    public GrainId GrainId => GrainContext.GrainId;
 
     /// <summary>A factory for references to other grains (and to this one).</summary>
-    protected IGrainFactory GrainFactory => Activation.Runtime.GrainFactory;
+    protected IGrainFactory GrainFactory => GrainContext.GrainFactory;
 
     /// <summary>The silo's services.</summary>
-    protected IServiceProvider ServiceProvider => Activation.Runtime.Services;
-
-    internal ActivationData Activation => _activation
-        ?? throw new InvalidOperationException($"Grain '{GetType().FullName}' was not created by the Actors runtime; it has no activation.");
+    protected IServiceProvider ServiceProvider => GrainContext.ActivationServices;
 
     /// <summary>The string key of a grain whose interface derives from <see cref="IGrainWithStringKey"/>.</summary>
     public string GetPrimaryKeyString() => GrainId.Key;
@@ -62,17 +72,22 @@ public abstract partial class Grain
     public virtual Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Deactivates this activation as soon as it has no running or queued request. Cancels <see cref="DelayDeactivation"/>.</summary>
-    protected void DeactivateOnIdle() => Activation.DeactivateOnIdle(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "DeactivateOnIdle was called."));
+    protected void DeactivateOnIdle() => GrainContext.DeactivateOnIdle(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "DeactivateOnIdle was called."));
 
     /// <summary>
     /// Keeps this activation from being collected for at least <paramref name="timeSpan"/>; a negative value cancels a
     /// previous delay so normal collection applies again.
     /// </summary>
-    protected void DelayDeactivation(TimeSpan timeSpan) => Activation.DelayDeactivation(timeSpan);
+    protected void DelayDeactivation(TimeSpan timeSpan) => GrainContext.DelayDeactivation(timeSpan);
 
-    /// <summary>Loads runtime-managed state (journals) after construction and before <see cref="OnActivateAsync"/>.</summary>
-    internal virtual Task SetupStateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Subscribes grain-side participants (journals, states) to the activation's lifecycle; called by the runtime right
+    /// after construction. Overrides call the base.
+    /// </summary>
+    protected virtual void Participate(IGrainLifecycle lifecycle)
+    {
+    }
 
-    /// <summary>Lets runtime-managed state observe a graceful deactivation, after <see cref="OnDeactivateAsync"/>.</summary>
-    internal virtual Task TeardownStateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <inheritdoc />
+    void ILifecycleParticipant<IGrainLifecycle>.Participate(IGrainLifecycle lifecycle) => Participate(lifecycle);
 }

@@ -8,7 +8,7 @@ namespace Actors.Invocation;
 /// <remarks>
 /// Thread-safe. The returned task completes with the method's result (null for <c>Task</c>/<c>ValueTask</c>
 /// methods) or faults with the exception the grain threw (in-silo: the original exception object; across a
-/// gateway: a <see cref="RemoteGrainException"/> carrying the original type name and message), or with
+/// gateway: a <c>RemoteGrainException</c> carrying the original type name and message), or with
 /// <see cref="TimeoutException"/> when no response arrives within the response timeout.
 /// </remarks>
 public interface IGrainCallInvoker

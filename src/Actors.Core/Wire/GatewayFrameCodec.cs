@@ -36,8 +36,11 @@ namespace Actors.Wire;
  */
 
 /// <summary>Encodes and decodes gateway frames. The byte layout is spelled out in the comment at the top of this file.</summary>
-/// <remarks>Stateless and thread-safe. Decoders copy what they keep, so the input buffer may be reused afterwards.</remarks>
-internal static class GatewayFrameCodec
+/// <remarks>
+/// Stateless and thread-safe. Decoders copy what they keep, so the input buffer may be reused afterwards. Public
+/// because the gateway client (Actors.Client) and the silo's gateway (Actors.Hosting) share it; grain code never uses it.
+/// </remarks>
+public static class GatewayFrameCodec
 {
     /// <summary>The protocol version this build speaks.</summary>
     public const ushort ProtocolVersion = 1;

@@ -7,13 +7,15 @@ namespace Actors.Invocation;
 /// <see cref="GrainCallRequest"/> for the invoker, and the invoker's result becomes the method's return type.
 /// </summary>
 /// <remarks>Not sealed: <see cref="DispatchProxy"/> derives the proxy type from it. Equality is by grain id and interface.</remarks>
-internal class GrainProxy : DispatchProxy
+internal class GrainProxy : DispatchProxy, IGrainReference
 {
     private IGrainCallInvoker? _invoker;
 
-    internal GrainId GrainId { get; private set; }
+    /// <inheritdoc />
+    public GrainId GrainId { get; private set; }
 
-    internal Type InterfaceType { get; private set; } = typeof(IGrain);
+    /// <inheritdoc />
+    public Type InterfaceType { get; private set; } = typeof(IGrain);
 
     internal void Initialize(IGrainCallInvoker invoker, GrainId grainId, Type interfaceType)
     {

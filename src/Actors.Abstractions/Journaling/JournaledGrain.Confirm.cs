@@ -1,4 +1,5 @@
-using Actors.Runtime;
+using System.Reflection;
+using Actors.Serialization;
 using Actors.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -57,8 +58,7 @@ public abstract partial class JournaledGrain<TState, TEvent>
         catch (Exception ex)
         {
             // The events are durable, so the call succeeds; the activation reloads in case the provider is unhealthy.
-            Activation.Runtime.Log.StorageFailed(ex, GrainId, "OnConfirmedAsync");
-            Activation.Invalidate(new DeactivationReason(DeactivationReasonCode.StorageFailed, $"Journal checkpoint failed: {ex.Message}"));
+            GrainContext.Deactivate(new DeactivationReason(DeactivationReasonCode.StorageFailed, $"Journal checkpoint failed: {ex.Message}", ex));
         }
 
         OnStateChanged();
@@ -70,8 +70,7 @@ public abstract partial class JournaledGrain<TState, TEvent>
         _unconfirmed.Clear();
         _prepared.Clear();
         _tentative = null;
-        Activation.Runtime.Log.StorageFailed(exception, GrainId, operation);
-        Activation.Invalidate(new DeactivationReason(DeactivationReasonCode.StorageFailed, $"Journal {operation} failed: {exception.Message}"));
+        GrainContext.Deactivate(new DeactivationReason(DeactivationReasonCode.StorageFailed, $"Journal {operation} failed: {exception.Message}", exception));
     }
 
     private void ThrowIfFailed()
@@ -95,22 +94,24 @@ public abstract partial class JournaledGrain<TState, TEvent>
 
     private TState CopyState(TState state)
     {
-        var serializer = Activation.Runtime.Serializer;
+        var serializer = GrainContext.ActivationServices.GetRequiredService<IGrainSerializer>();
         return (TState)serializer.Deserialize(serializer.Serialize(state, typeof(TState)), typeof(TState))!;
     }
 
     private IJournalAdaptor<TState, TEvent> CreateAdaptor()
     {
-        GrainClassInfo info = Activation.ClassInfo;
-        if (info.StorageAttribute is null)
+        Type grainClass = GetType();
+        StorageProviderAttribute? storageAttribute = grainClass.GetCustomAttribute<StorageProviderAttribute>(inherit: true);
+        if (storageAttribute is null)
         {
             return new MemoryJournalAdaptor<TState, TEvent>(new MemoryJournalStream(GrainId));
         }
 
-        string store = info.DefaultStoreName;
-        IJournalAdaptorFactory factory = Activation.Runtime.Services.GetKeyedService<IJournalAdaptorFactory>(store)
+        string store = storageAttribute.StoreName ?? StorageNames.Default;
+        IServiceProvider services = GrainContext.ActivationServices;
+        IJournalAdaptorFactory factory = services.GetKeyedService<IJournalAdaptorFactory>(store)
             ?? throw new InvalidOperationException(
-                $"Grain type '{info.GrainClass.FullName}' ('{info.TypeName}') uses journal store '{store}', but no journal store named '{store}' is configured.");
-        return factory.Create<TState, TEvent>(new JournalAdaptorContext(GrainId, info.GrainClass, store, info.StorageAttribute, Activation.Runtime.Services));
+                $"Grain type '{grainClass.FullName}' ('{GrainId.Type}') uses journal store '{store}', but no journal store named '{store}' is configured.");
+        return factory.Create<TState, TEvent>(new JournalAdaptorContext(GrainId, grainClass, store, storageAttribute, services));
     }
 }

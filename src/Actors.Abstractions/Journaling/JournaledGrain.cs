@@ -1,3 +1,4 @@
+using Actors.Runtime;
 using Actors.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -160,7 +161,14 @@ public abstract partial class JournaledGrain<TState, TEvent> : Grain
     }
 
     /// <inheritdoc />
-    internal override async Task SetupStateAsync(CancellationToken cancellationToken)
+    protected override void Participate(IGrainLifecycle lifecycle)
+    {
+        base.Participate(lifecycle);
+        lifecycle.Subscribe("journal", GrainLifecycleStage.SetupState, SetupStateAsync, TeardownStateAsync);
+    }
+
+    /// <summary>Loads the checkpoint and replays the events after it (before <see cref="Grain.OnActivateAsync"/>).</summary>
+    private async Task SetupStateAsync(CancellationToken cancellationToken)
     {
         _adaptor = CreateAdaptor();
         JournalCheckpoint<TState>? checkpoint = await _adaptor.ReadCheckpointAsync(cancellationToken);
@@ -191,8 +199,8 @@ public abstract partial class JournaledGrain<TState, TEvent> : Grain
         }
     }
 
-    /// <inheritdoc />
-    internal override async Task TeardownStateAsync(CancellationToken cancellationToken)
+    /// <summary>Confirms pending events and lets the store see the final state (after <see cref="Grain.OnDeactivateAsync"/>).</summary>
+    private async Task TeardownStateAsync(CancellationToken cancellationToken)
     {
         if (_adaptor is null || _failure is not null)
         {

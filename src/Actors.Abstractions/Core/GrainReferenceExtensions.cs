@@ -16,7 +16,7 @@ public static class GrainReferenceExtensions
         ArgumentNullException.ThrowIfNull(grain);
         return grain switch
         {
-            GrainProxy proxy => proxy.GrainId,
+            IGrainReference reference => reference.GrainId,
             Grain instance => instance.GrainId,
             _ => throw new ArgumentException($"'{grain.GetType().FullName}' is neither a grain reference nor a grain.", nameof(grain)),
         };

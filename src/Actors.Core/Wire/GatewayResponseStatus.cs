@@ -1,7 +1,7 @@
 namespace Actors.Wire;
 
 /// <summary>The status byte of a response frame.</summary>
-internal enum GatewayResponseStatus : byte
+public enum GatewayResponseStatus : byte
 {
     /// <summary>The call completed; the body carries the serialized result.</summary>
     Ok = 0,

@@ -1,7 +1,7 @@
 namespace Actors.Wire;
 
 /// <summary>The kind byte of a gateway frame (see <see cref="GatewayFrameCodec"/> for the layouts).</summary>
-internal enum GatewayFrameKind : byte
+public enum GatewayFrameKind : byte
 {
     /// <summary>Client to silo, first frame: protocol version and optional shared secret.</summary>
     Hello = 1,
