@@ -184,6 +184,13 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
                     ex.ExpectedVersion.ToString(CultureInfo.InvariantCulture),
                     ex);
             }
+            catch (RequestRejectedException ex) when (version == expectedVersion)
+            {
+                // The engine refused the request before storing anything (a read-only log, say); the checks at raise
+                // time leave it no other reason.
+                throw Rejected(
+                    $"Write-ahead-log store '{_store.Name}' rejected {records.Count} events of grain '{_grainId}' before storing anything: {ex.Message}", ex);
+            }
             catch (Exception ex)
             {
                 PersistenceInstruments.Failed(_store.Name);
@@ -251,7 +258,18 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
         }
 
         IEventLog log = await _store.GetLogAsync(cancellationToken);
-        await log.WriteCheckpointAsync(_streamId, version, envelope, cancellationToken);
+        try
+        {
+            await log.WriteCheckpointAsync(_streamId, version, envelope, cancellationToken);
+        }
+        catch (RequestRejectedException ex)
+        {
+            // Refused before anything was stored (a read-only log, say). Try again after another policy interval.
+            LogCheckpointFailed(_logger, ex, _grainId.ToString(), _store.Name, version);
+            ResetCounters(_checkpointVersion);
+            return;
+        }
+
         ResetCounters(version);
         PersistenceInstruments.CheckpointWritten(_store.Name);
         LogCheckpointWritten(_logger, _grainId.ToString(), _store.Name, version);

@@ -136,6 +136,10 @@ public sealed partial class GrainStateStore
                 IEventLog log = await _store.GetLogAsync(CancellationToken.None);
                 result = await log.AppendAsync(head.StreamId, expected, records, CancellationToken.None);
             }
+            catch (RequestRejectedException ex)
+            {
+                throw StorageErrors.Rejected(grainId, _store.Name, changes[0].StateName, ex.Message, ex);
+            }
             catch (Exception ex)
             {
                 head.Loaded = false;
