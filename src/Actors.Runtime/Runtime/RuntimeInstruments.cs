@@ -9,7 +9,7 @@ namespace Actors.Runtime;
 /// </summary>
 internal sealed class RuntimeInstruments : IDisposable
 {
-    public const string MeterName = "Actors.Runtime";
+    public const string MeterName = RuntimeMeter.Name;
 
     /// <summary>The tag naming the grain type on the activation instruments.</summary>
     public const string GrainTypeTag = "grain.type";
