@@ -52,7 +52,7 @@ internal static class DemoConsole
         Line(string.Create(CultureInfo.InvariantCulture, $"{report.AcknowledgedOperations:N0} acknowledged operations verified (rejected ones changed nothing)"));
         if (afterKill)
         {
-            Line($"operations in flight at the kill: {report.InFlightPresent} completely present, {report.InFlightAbsent} absent, none partial");
+            Line($"the {report.InFlightPresent + report.InFlightAbsent} calls that lost their answer at the kill: {report.InFlightPresent} completely present, {report.InFlightAbsent} absent, none partial");
         }
 
         Line(string.Create(CultureInfo.InvariantCulture, $"money: accounts hold {report.TotalMoney:N0}, deposits minus withdrawals = {report.ExpectedTotalMoney:N0}"));
