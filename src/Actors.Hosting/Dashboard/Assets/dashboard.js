@@ -359,7 +359,7 @@
       v.chart = new uPlot({
         width: width(v), height: 180, legend: { show: false },
         scales: { x: { time: false, range: [-0.5, labels.length - 0.5] } },
-        axes: [{ values: (u, splits) => splits.map(s => Number.isInteger(s) ? (labels[s] || '') : ''), incrs: [1] }, { size: 60 }],
+        axes: [{ values: (u, splits) => splits.map(s => Number.isInteger(s) ? (labels[s] || '') : ''), incrs: [1, 2, 3, 4, 5, 10], space: 34 }, { size: 60 }],
         series: [{}, { label: 'count', fill: '#2e86de99', stroke: '#2e86de', paths: uPlot.paths.bars({ size: [0.8, 60] }) }],
       }, [xs, ys], v.chartBox);
       v.chartKey = key;
