@@ -33,7 +33,11 @@ internal sealed class GrainClassInfo
         IEnumerable<string> stores = PersistentStates.Select(s => s.StoreName);
         if (IsJournaled)
         {
-            stores = stores.Append(DefaultStoreName);
+            stores = stores.Append(Stores.JournalStoreName);
+        }
+        else if (IsStateful)
+        {
+            stores = stores.Append(Stores.StorageName);
         }
 
         Descriptor = new Hosting.GrainClassDescriptor(grainClass, TypeName, stores.Distinct(StringComparer.Ordinal).ToArray());
