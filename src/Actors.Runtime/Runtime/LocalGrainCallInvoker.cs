@@ -1,80 +1,76 @@
-using System.Diagnostics;
 using Actors.Invocation;
 
 namespace Actors.Runtime;
 
 /// <summary>
 /// The silo's <see cref="IGrainCallInvoker"/>: resolves the grain class, applies the copy rule to the arguments,
-/// queues the call at the grain's activation (creating it on first use) and waits for the result up to the response
-/// timeout.
+/// creates the call's <see cref="GrainCall"/> (tracked for its response deadline and by the stuck-grain detector),
+/// queues it at the grain's activation (creating it on first use) and returns the caller's view of its outcome.
 /// </summary>
 internal sealed class LocalGrainCallInvoker(GrainRuntime runtime) : IGrainCallInvoker
 {
     /// <inheritdoc />
-    public async ValueTask<object?> InvokeAsync(GrainCallRequest request, CancellationToken cancellationToken = default)
+    public ValueTask<object?> InvokeAsync(GrainCallRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (runtime.IsStopping && TaskScheduler.Current is not ActivationTaskScheduler)
-        {
-            throw new SiloUnavailableException($"Silo '{runtime.Settings.SiloName}' is stopping; call {request.Method.Key} to {request.Target} refused.");
-        }
-
-        (GrainClassInfo classInfo, GrainId target) = runtime.Types.Resolve(request.Target, request.Method);
-        var work = new GrainWorkItem(request, runtime.Copier.CopyArguments(request.Arguments), target, classInfo,
-            runtime.TimeProvider.GetUtcNow() + runtime.Settings.ResponseTimeout);
-        long started = Stopwatch.GetTimestamp();
-        bool failed = true;
+        GrainCall call;
         try
         {
-            _ = DispatchAsync(work);
+            if (runtime.IsStopping && TaskScheduler.Current is not ActivationTaskScheduler)
+            {
+                throw new SiloUnavailableException($"Silo '{runtime.Settings.SiloName}' is stopping; call {request.Method.Key} to {request.Target} refused.");
+            }
 
-            // The response timeout is enforced by the runtime's shared sweep (GrainRuntime.SweepTimeouts), not a timer per call.
-            object? result = cancellationToken.CanBeCanceled
-                ? await work.Completion.Task.WaitAsync(cancellationToken)
-                : await work.Completion.Task;
-            failed = false;
-            return result;
+            (GrainClassInfo classInfo, GrainId target) = runtime.Types.Resolve(request.Target, request.Method);
+            call = new GrainCall(runtime, request, runtime.Copier.CopyArguments(request.Arguments), target, classInfo, runtime.NowTicks);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
-            work.Abandon();
-            throw;
+            return ValueTask.FromException<object?>(ex);
         }
-        finally
-        {
-            runtime.Instruments.CallCompleted(Stopwatch.GetElapsedTime(started), failed);
-        }
+
+        runtime.OutstandingCalls.Track(call);
+        call.CancelWith(cancellationToken);
+        _ = DispatchAsync(call);
+        return call.AsValueTask();
     }
 
-    /// <summary>Queues <paramref name="work"/> at the current activation of its grain, waiting out a deactivation in progress.</summary>
-    internal Task DispatchAsync(GrainWorkItem work)
+    /// <summary>Queues <paramref name="call"/> at the current activation of its grain, waiting out a deactivation in progress.</summary>
+    internal Task DispatchAsync(GrainCall call)
     {
         while (true)
         {
             if (runtime.IsKilled)
             {
-                work.Completion.TrySetException(new SiloUnavailableException($"Silo '{runtime.Settings.SiloName}' was killed; call to {work.Target} not delivered."));
+                call.Fail(new SiloUnavailableException($"Silo '{runtime.Settings.SiloName}' was killed; call to {call.Target} not delivered."));
                 return Task.CompletedTask;
             }
 
-            ActivationData activation = runtime.Catalog.GetOrCreate(work.Target, work.ClassInfo);
-            if (activation.TryEnqueue(work))
+            if (call.IsCallerDone)
+            {
+                // Timed out or cancelled while waiting for a previous activation to leave: nothing left to deliver.
+                return Task.CompletedTask;
+            }
+
+            ActivationData activation = runtime.Catalog.GetOrCreate(call.Target, call.ClassInfo);
+            if (activation.TryAccept(call))
             {
                 return Task.CompletedTask;
             }
 
-            if (!activation.Deactivated.IsCompleted)
+            Task departed = activation.Deactivated;
+            if (!departed.IsCompleted)
             {
-                return RetryAfterAsync(activation, work);
+                return RetryAfterAsync(departed, call);
             }
 
             runtime.Catalog.Remove(activation);
         }
     }
 
-    private async Task RetryAfterAsync(ActivationData activation, GrainWorkItem work)
+    private async Task RetryAfterAsync(Task departed, GrainCall call)
     {
-        await activation.Deactivated;
-        await DispatchAsync(work);
+        await departed;
+        await DispatchAsync(call);
     }
 }
