@@ -31,6 +31,13 @@ internal static class InterleavingPoints
         }
     }
 
+    /// <summary>Acquires <paramref name="gate"/> until the returned scope is disposed: <c>using (InterleavingPoints.Lock(gate)) { ... }</c>.</summary>
+    public static GateScope Lock(object gate)
+    {
+        Enter(gate);
+        return new GateScope(gate);
+    }
+
     /// <summary><see cref="Monitor.Enter(object)"/>.</summary>
     public static void Enter(object gate)
     {
@@ -54,6 +61,9 @@ internal static class InterleavingPoints
 
         Monitor.Exit(gate);
     }
+
+    /// <summary><see cref="Thread.GetCurrentProcessorId"/>; 0 on controlled threads, so explored executions replay identically.</summary>
+    public static int ProcessorId() => Controller is { ControlsCurrentThread: true } ? 0 : Thread.GetCurrentProcessorId();
 
     /// <summary>Queues <paramref name="item"/> to the thread pool's global queue.</summary>
     public static void Dispatch(IThreadPoolWorkItem item)

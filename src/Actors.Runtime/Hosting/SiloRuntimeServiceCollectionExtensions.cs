@@ -37,6 +37,7 @@ public static class SiloRuntimeServiceCollectionExtensions
                     CollectionQuantum = options.CollectionQuantum,
                     ShutdownGracePeriod = options.ShutdownGracePeriod,
                     StuckCallThreshold = options.StuckCallThreshold,
+                    ReleaseMemoryAfterCollection = options.ReleaseMemoryAfterCollection,
                 };
             });
             services.AddGrainRuntime();

@@ -57,4 +57,13 @@ public sealed class SiloOptions
     /// <see cref="IStuckGrainMonitor"/> (the silo's health) until it progresses. Default 10 s.
     /// </summary>
     public TimeSpan StuckCallThreshold { get; set; } = TimeSpan.FromSeconds(DefaultStuckCallThresholdSeconds);
+
+    /// <summary>
+    /// Whether an idle-collection pass that deactivated many activations (at least a tenth of them and at least
+    /// 10,000) asks the garbage collector to give the freed memory back to the operating system afterwards: with a
+    /// compacting, decommitting collection when few activations remain (the pause is then short), otherwise with a
+    /// background collection. Without it the process keeps its peak memory until allocations trigger collections.
+    /// Default true.
+    /// </summary>
+    public bool ReleaseMemoryAfterCollection { get; set; } = true;
 }

@@ -1,3 +1,4 @@
+using Actors.Runtime.Concurrency;
 using Actors.Storage;
 
 namespace Actors.Runtime;
@@ -20,7 +21,7 @@ internal sealed partial class ActivationData
     public void DeactivateOnIdle(DeactivationReason reason)
     {
         bool start = false;
-        lock (Gate)
+        using (InterleavingPoints.Lock(Gate))
         {
             Extras.KeepAliveUntilTicks = 0;
             Extras.DeactivateWhenIdle ??= reason;
@@ -44,7 +45,7 @@ internal sealed partial class ActivationData
     public void Invalidate(DeactivationReason reason)
     {
         bool start = false;
-        lock (Gate)
+        using (InterleavingPoints.Lock(Gate))
         {
             Extras.StopServing = true;
             Extras.KeepAliveUntilTicks = 0;
@@ -66,7 +67,7 @@ internal sealed partial class ActivationData
     public void DelayDeactivation(TimeSpan timeSpan)
     {
         long until = timeSpan <= TimeSpan.Zero ? 0 : Runtime.NowTicks + timeSpan.Ticks;
-        lock (Gate)
+        using (InterleavingPoints.Lock(Gate))
         {
             Extras.KeepAliveUntilTicks = until;
         }
@@ -80,7 +81,7 @@ internal sealed partial class ActivationData
     public bool TryCollect(long nowTicks, out long collectableAtTicks)
     {
         long ageTicks = (ClassInfo.CollectionAge ?? Runtime.Settings.CollectionAge).Ticks;
-        lock (Gate)
+        using (InterleavingPoints.Lock(Gate))
         {
             collectableAtTicks = 0;
             if (_state != ActivationState.Valid)
@@ -115,7 +116,7 @@ internal sealed partial class ActivationData
         var reason = new DeactivationReason(DeactivationReasonCode.ShuttingDown, "The silo is shutting down.");
         bool start = false;
         bool departed = false;
-        lock (Gate)
+        using (InterleavingPoints.Lock(Gate))
         {
             Extras.DeactivateWhenIdle = reason;
             if (_state == ActivationState.Created)
@@ -148,7 +149,7 @@ internal sealed partial class ActivationData
     public void Kill()
     {
         GrainCall? dropped;
-        lock (Gate)
+        using (InterleavingPoints.Lock(Gate))
         {
             if (_state is ActivationState.Activating or ActivationState.Valid or ActivationState.Deactivating)
             {
@@ -193,7 +194,7 @@ internal sealed partial class ActivationData
         catch (Exception ex)
         {
             GrainCall? failed;
-            lock (Gate)
+            using (InterleavingPoints.Lock(Gate))
             {
                 _state = ActivationState.Invalid;
                 failed = TakeQueueLocked();
@@ -210,7 +211,7 @@ internal sealed partial class ActivationData
         GrainCall? admitted;
         DeactivationReason? deactivate = null;
         long now = Runtime.NowTicks;
-        lock (Gate)
+        using (InterleavingPoints.Lock(Gate))
         {
             if (_state != ActivationState.Activating)
             {
@@ -265,7 +266,7 @@ internal sealed partial class ActivationData
         }
 
         GrainCall? forward;
-        lock (Gate)
+        using (InterleavingPoints.Lock(Gate))
         {
             _state = ActivationState.Invalid;
             forward = TakeQueueLocked();
@@ -287,7 +288,7 @@ internal sealed partial class ActivationData
     private void MarkDeparted()
     {
         TaskCompletionSource? departed;
-        lock (Gate)
+        using (InterleavingPoints.Lock(Gate))
         {
             _departed = true;
             departed = _extras?.Departed;

@@ -1,3 +1,4 @@
+using Actors.Runtime.Concurrency;
 using Actors.Storage;
 
 namespace Actors.Runtime;
@@ -68,7 +69,7 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
     {
         get
         {
-            lock (Gate)
+            using (InterleavingPoints.Lock(Gate))
             {
                 return _departed ? Task.CompletedTask : (Extras.Departed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
             }
@@ -94,7 +95,7 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
     /// <summary>Registers a persistent state to load before OnActivateAsync (called from the grain's constructor).</summary>
     public void AddStateLoader(IPersistentStateLoader loader)
     {
-        lock (Gate)
+        using (InterleavingPoints.Lock(Gate))
         {
             (Extras.StateLoaders ??= []).Add(loader);
         }
@@ -104,7 +105,7 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
     void IGrainLifecycle.Subscribe(string observerName, int stage, Func<CancellationToken, Task> onStart, Func<CancellationToken, Task>? onStop)
     {
         ActivationLifecycle lifecycle;
-        lock (Gate)
+        using (InterleavingPoints.Lock(Gate))
         {
             lifecycle = Extras.Lifecycle ??= new ActivationLifecycle();
         }
@@ -115,7 +116,7 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
     /// <summary>Running requests, queued requests and state, read together (for the stuck-grain detector).</summary>
     public (int Running, int Queued, ActivationState State) Snapshot()
     {
-        lock (Gate)
+        using (InterleavingPoints.Lock(Gate))
         {
             return (_running, _queued, _state);
         }
@@ -130,7 +131,7 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
     {
         bool activate = false;
         bool start = false;
-        lock (Gate)
+        using (InterleavingPoints.Lock(Gate))
         {
             if (_state == ActivationState.Invalid)
             {
@@ -280,7 +281,7 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
     {
         GrainCall? next;
         DeactivationReason? deactivate = null;
-        lock (Gate)
+        using (InterleavingPoints.Lock(Gate))
         {
             _running--;
             next = TakeAdmittedLocked();

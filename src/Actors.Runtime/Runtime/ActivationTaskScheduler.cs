@@ -64,8 +64,7 @@ internal class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkItem
             for (int i = 0; i < _turnBatch; i++)
             {
                 Task? task;
-                InterleavingPoints.Enter(Gate);
-                try
+                using (InterleavingPoints.Lock(Gate))
                 {
                     if (!_queue.TryDequeue(out task))
                     {
@@ -73,26 +72,17 @@ internal class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkItem
                         return;
                     }
                 }
-                finally
-                {
-                    InterleavingPoints.Exit(Gate);
-                }
 
                 TryExecuteTask(task);
             }
 
-            InterleavingPoints.Enter(Gate);
-            try
+            using (InterleavingPoints.Lock(Gate))
             {
                 if (_queue.Count == 0)
                 {
                     _scheduled = false;
                     return;
                 }
-            }
-            finally
-            {
-                InterleavingPoints.Exit(Gate);
             }
         }
         finally
@@ -108,8 +98,7 @@ internal class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkItem
     protected override void QueueTask(Task task)
     {
         bool dispatch = false;
-        InterleavingPoints.Enter(Gate);
-        try
+        using (InterleavingPoints.Lock(Gate))
         {
             _queue.Enqueue(task);
             if (!_scheduled)
@@ -117,10 +106,6 @@ internal class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkItem
                 _scheduled = true;
                 dispatch = true;
             }
-        }
-        finally
-        {
-            InterleavingPoints.Exit(Gate);
         }
 
         if (dispatch)
@@ -136,14 +121,9 @@ internal class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkItem
     /// <inheritdoc />
     protected override IEnumerable<Task> GetScheduledTasks()
     {
-        InterleavingPoints.Enter(Gate);
-        try
+        using (InterleavingPoints.Lock(Gate))
         {
             return _queue.ToArray();
-        }
-        finally
-        {
-            InterleavingPoints.Exit(Gate);
         }
     }
 }

@@ -45,29 +45,46 @@ internal sealed class CallTracker
     /// <summary>How many calls are tracked (exact when no update is in progress).</summary>
     public int Count => _stripes.Sum(s => Volatile.Read(ref s.Count));
 
-    /// <summary>Files <paramref name="call"/> (not tracked now) under <paramref name="dueTicks"/>.</summary>
-    public void Track(GrainCall call, long dueTicks)
+    /// <summary>
+    /// Files <paramref name="call"/> (not tracked now) under <paramref name="dueTicks"/>, unless it is already settled;
+    /// returns whether it was filed.
+    /// </summary>
+    /// <remarks>
+    /// A call keeps the stripe of its first filing, so this and <see cref="Untrack"/> always take the same lock. The
+    /// settled check under that lock closes the race with a call that settles while the caller of this method held it
+    /// outside the tracker: the settling side changes the call's state and then untracks under the lock, so either it
+    /// finds the call filed and removes it, or this method sees it settled and does not file it.
+    /// </remarks>
+    public bool Track(GrainCall call, long dueTicks)
     {
-        int stripeIndex = Thread.GetCurrentProcessorId() & _stripeMask;
-        Stripe stripe = _stripes[stripeIndex];
-        InterleavingPoints.Enter(stripe);
-        try
+        if (call.TrackerStripe < 0)
         {
-            call.TrackerStripe = stripeIndex;
-            stripe.Insert(call, dueTicks, Resolution.Ticks);
+            call.TrackerStripe = InterleavingPoints.ProcessorId() & _stripeMask;
         }
-        finally
+
+        Stripe stripe = _stripes[call.TrackerStripe];
+        using (InterleavingPoints.Lock(stripe))
         {
-            InterleavingPoints.Exit(stripe);
+            if (call.IsSettled)
+            {
+                return false;
+            }
+
+            stripe.Insert(call, dueTicks, Resolution.Ticks);
+            return true;
         }
     }
 
-    /// <summary>Stops tracking <paramref name="call"/>; false when it was not tracked. Runs <paramref name="whileLocked"/> under the stripe lock when it was.</summary>
-    public bool Untrack(GrainCall call, Action<GrainCall>? whileLocked = null)
+    /// <summary>Stops tracking <paramref name="call"/>; false when it was not tracked.</summary>
+    public bool Untrack(GrainCall call)
     {
+        if (call.TrackerStripe < 0)
+        {
+            return false;
+        }
+
         Stripe stripe = _stripes[call.TrackerStripe];
-        InterleavingPoints.Enter(stripe);
-        try
+        using (InterleavingPoints.Lock(stripe))
         {
             if (call.TrackerSlot < 0)
             {
@@ -75,12 +92,7 @@ internal sealed class CallTracker
             }
 
             stripe.Remove(call);
-            whileLocked?.Invoke(call);
             return true;
-        }
-        finally
-        {
-            InterleavingPoints.Exit(stripe);
         }
     }
 
@@ -89,14 +101,9 @@ internal sealed class CallTracker
     {
         foreach (Stripe stripe in _stripes)
         {
-            InterleavingPoints.Enter(stripe);
-            try
+            using (InterleavingPoints.Lock(stripe))
             {
                 stripe.TakeDue(nowTicks, Resolution.Ticks, due);
-            }
-            finally
-            {
-                InterleavingPoints.Exit(stripe);
             }
         }
     }

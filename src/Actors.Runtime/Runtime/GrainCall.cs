@@ -79,7 +79,7 @@ internal sealed class GrainCall : IValueTaskSource<object?>
     internal GrainCall? TrackerNext;
     internal long TrackerDueTicks;
     internal int TrackerSlot = -1;
-    internal int TrackerStripe;
+    internal int TrackerStripe = -1;
 
     public bool IsRunning => Volatile.Read(ref _execution) == Running;
 

@@ -18,6 +18,7 @@ internal sealed class GrainRuntime : ISiloControl, IDisposable
     private LocalGrainCallInvoker? _invoker;
     private ITimer? _collector;
     private ITimer? _timeoutSweep;
+    private ITimer? _memoryRelease;
     private volatile bool _isStopping;
     private int _isKilled;
 
@@ -133,6 +134,15 @@ internal sealed class GrainRuntime : ISiloControl, IDisposable
                 Log.Collected(collected);
             }
 
+            if (Settings.ReleaseMemoryAfterCollection && MemoryRelease.IsWorthwhile(collected, Catalog.Count))
+            {
+                // Give the deactivations the pass started a moment to finish, then return the freed memory.
+                _memoryRelease?.Dispose();
+                _memoryRelease = TimeProvider.CreateTimer(
+                    static s => ((GrainRuntime)s!).OnTimer(static r => MemoryRelease.Release(r.Catalog.Count), "memory release"),
+                    this, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+            }
+
             return collected;
         }
         catch (Exception ex)
@@ -202,6 +212,7 @@ internal sealed class GrainRuntime : ISiloControl, IDisposable
 
     public void Dispose()
     {
+        _memoryRelease?.Dispose();
         _collector?.Dispose();
         _timeoutSweep?.Dispose();
         _stopping.Dispose();

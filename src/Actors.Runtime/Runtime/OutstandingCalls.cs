@@ -70,6 +70,9 @@ internal sealed class OutstandingCalls : IStuckGrainMonitor
         _stuck.TryRemove(call, out _);
     }
 
+    // Untrack and Track meet under the call's stripe lock; the stuck set meets ObserveProgress through its own
+    // re-check of IsSettled after adding. Either way a settled call leaves no entry behind.
+
     /// <summary>Handles the calls due at <paramref name="nowTicks"/>; returns how many timed out.</summary>
     public int Check(long nowTicks)
     {
@@ -152,6 +155,13 @@ internal sealed class OutstandingCalls : IStuckGrainMonitor
         var duration = TimeSpan.FromTicks(nowTicks - (running ? call.StartedTicks : call.DispatchedTicks));
         string method = $"{call.Request.Method.InterfaceType.Name}.{call.Request.Method.Method.Name}";
         _stuck[call] = new StuckGrainCall(call.Target, method, running, duration);
+        if (call.IsSettled)
+        {
+            // Settled meanwhile: its own removal may have run before the entry above was added.
+            _stuck.TryRemove(call, out _);
+            return;
+        }
+
         Interlocked.Increment(ref _detections);
         _runtime.Instruments.StuckCallDetected(running);
         ActivationData? activation = call.Activation;

@@ -13,5 +13,7 @@ internal sealed class RuntimeSettings
 
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
 
+    public bool ReleaseMemoryAfterCollection { get; set; } = true;
+
     public TimeSpan StuckCallThreshold { get; set; } = TimeSpan.FromSeconds(Hosting.SiloOptions.DefaultStuckCallThresholdSeconds);
 }

@@ -56,7 +56,7 @@ public sealed class SchedulerInterleavingTests(ITestOutputHelper output)
             run.Spawn("producer-b", () => probe.Queue("b1", "b2"));
             run.Spawn("producer-c", () => probe.Queue("c1"));
             run.AtEnd(probe.CheckAllRanInOrder);
-        }, preemptionBound: 2);
+        }, preemptionBound: ExplorationBounds.Preemptions(2), maxExecutions: ExplorationBounds.MaxExecutions);
         output.WriteLine(result.ToString());
 
         Assert.False(result.Failed, result.ToString());
@@ -75,7 +75,7 @@ public sealed class SchedulerInterleavingTests(ITestOutputHelper output)
             run.Spawn("producer-a", () => probe.Queue("a1", continuation: "a1-continuation"));
             run.Spawn("producer-b", () => probe.Queue("b1"));
             run.AtEnd(probe.CheckAllRanInOrder);
-        }, preemptionBound: 2);
+        }, preemptionBound: ExplorationBounds.Preemptions(2), maxExecutions: ExplorationBounds.MaxExecutions);
         output.WriteLine(result.ToString());
 
         Assert.False(result.Failed, result.ToString());
