@@ -25,8 +25,11 @@ internal sealed class ActivationCollector
     private readonly object _lock = new();
     private readonly SortedDictionary<long, Bucket> _buckets = [];
     private readonly long _quantumTicks;
+    private readonly object _passLock = new();
     private int _count;
-    private int _passRunning;
+    private long _examined;
+    private bool _passRunning;
+    private long _requestedTicks = long.MinValue;
 
     public ActivationCollector(TimeSpan quantum)
     {
@@ -36,6 +39,9 @@ internal sealed class ActivationCollector
 
     /// <summary>How many activations are filed.</summary>
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>How many activations passes have examined since the silo started (the cost of collection).</summary>
+    public long Examined => Interlocked.Read(ref _examined);
 
     /// <summary>Files <paramref name="activation"/> under the quantum containing <paramref name="collectableAtTicks"/> (refiles it when already filed).</summary>
     public void Schedule(ActivationData activation, long collectableAtTicks)
@@ -92,50 +98,85 @@ internal sealed class ActivationCollector
     }
 
     /// <summary>
-    /// Runs one collection pass for the quanta up to <paramref name="nowTicks"/>, unless one is running; completes when
-    /// every due activation was collected or refiled. Returns how many it started deactivating.
+    /// Collects what is due up to <paramref name="nowTicks"/>. Passes never overlap: a request that arrives while a pass
+    /// runs is taken over by that pass, which runs again for the latest requested time before it ends (so a request is
+    /// never lost, however the timer and the pass interleave). Returns how many activations this call's passes started
+    /// deactivating (0 when the request was handed to a running pass).
     /// </summary>
     public async Task<int> CollectAsync(long nowTicks, CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _passRunning, 1) == 1)
+        long now;
+        lock (_passLock)
         {
-            return 0;
+            _requestedTicks = Math.Max(_requestedTicks, nowTicks);
+            if (_passRunning)
+            {
+                return 0;
+            }
+
+            _passRunning = true;
+            now = _requestedTicks;
         }
 
         int collected = 0;
         try
         {
-            var slice = new List<ActivationData>(SliceSize);
-            var refile = new List<(ActivationData Activation, long CollectableAt)>();
-            while (!cancellationToken.IsCancellationRequested && TakeDueSlice(nowTicks, slice))
+            while (true)
             {
-                foreach (ActivationData activation in slice)
+                collected += await PassAsync(now, cancellationToken);
+                lock (_passLock)
                 {
-                    if (activation.TryCollect(nowTicks, out long collectableAt))
+                    if (_requestedTicks <= now || cancellationToken.IsCancellationRequested)
                     {
-                        collected++;
+                        _passRunning = false;
+                        return collected;
                     }
-                    else if (collectableAt != 0)
-                    {
-                        refile.Add((activation, collectableAt));
-                    }
+
+                    now = _requestedTicks;
                 }
-
-                foreach ((ActivationData activation, long collectableAt) in refile)
-                {
-                    Schedule(activation, collectableAt);
-                }
-
-                slice.Clear();
-                refile.Clear();
-
-                // Let the deactivations just started, and everything else waiting for a thread, run first.
-                await Task.Yield();
             }
         }
-        finally
+        catch
         {
-            Volatile.Write(ref _passRunning, 0);
+            lock (_passLock)
+            {
+                _passRunning = false;
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<int> PassAsync(long nowTicks, CancellationToken cancellationToken)
+    {
+        int collected = 0;
+        var slice = new List<ActivationData>(SliceSize);
+        var refile = new List<(ActivationData Activation, long CollectableAt)>();
+        while (!cancellationToken.IsCancellationRequested && TakeDueSlice(nowTicks, slice))
+        {
+            Interlocked.Add(ref _examined, slice.Count);
+            foreach (ActivationData activation in slice)
+            {
+                if (activation.TryCollect(nowTicks, out long collectableAt))
+                {
+                    collected++;
+                }
+                else if (collectableAt != 0)
+                {
+                    refile.Add((activation, collectableAt));
+                }
+            }
+
+            foreach ((ActivationData activation, long collectableAt) in refile)
+            {
+                Schedule(activation, collectableAt);
+            }
+
+            slice.Clear();
+            refile.Clear();
+
+            // Let the deactivations just started, and everything else waiting for a thread, run first.
+            await Task.Yield();
         }
 
         return collected;
