@@ -20,6 +20,15 @@ internal sealed class ScanReport
     /// <summary>The parsed recovery snapshot, or null when missing or damaged.</summary>
     public RecoverySnapshot? Snapshot { get; set; }
 
+    /// <summary>The parsed segment manifest, or null when missing or damaged.</summary>
+    public SegmentManifest? Manifest { get; set; }
+
+    /// <summary>
+    /// The durable positions the snapshot and the manifest record (the engine's rule: damage below them is corruption,
+    /// never a torn tail).
+    /// </summary>
+    public DurableClaims Claims { get; set; } = DurableClaims.From(null, null);
+
     /// <summary>True when an <c>index.snapshot</c> file exists.</summary>
     public bool SnapshotPresent { get; set; }
 
