@@ -15,8 +15,8 @@ minutes="${SOAK_MINUTES:-10}"
 alternations="${SCALE_ROUNDS:-3}"
 status=0
 
-dotnet build "$root/tests/RuntimeBenchmarks/RuntimeBenchmarks.csproj" -c Release --nologo -v quiet
-bench() { dotnet "$root/tests/RuntimeBenchmarks/bin/Release/net10.0/RuntimeBenchmarks.dll" "$@"; }
+dotnet build "$root/tests/Actors.Runtime.Benchmarks/Actors.Runtime.Benchmarks.csproj" -c Release --nologo -v quiet
+bench() { dotnet "$root/tests/Actors.Runtime.Benchmarks/bin/Release/net10.0/Actors.Runtime.Benchmarks.dll" "$@"; }
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [[ "$what" == all || "$what" == memory ]]; then

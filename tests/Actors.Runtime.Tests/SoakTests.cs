@@ -5,7 +5,7 @@ using Actors.Runtime.Tests.Infrastructure;
 namespace Actors.Runtime.Tests;
 
 /// <summary>
-/// The short form of the runtime soak (the long form is the RuntimeBenchmarks 'soak' command): many callers, many
+/// The short form of the runtime soak (the long form is the Actors.Runtime.Benchmarks 'soak' command): many callers, many
 /// grains, a mix of synchronous, yielding and grain-to-grain calls. A wedged activation would leave calls without an
 /// answer until the response timeout fails them; the test then fails on the first such call.
 /// </summary>

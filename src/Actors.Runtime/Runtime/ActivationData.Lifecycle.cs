@@ -169,6 +169,11 @@ internal sealed partial class ActivationData
     private async Task ActivateAsync()
     {
         CancellationToken stopping = Runtime.Stopping;
+        if (Runtime.Router is { } router && !await IsAdmittedAsync(router, stopping))
+        {
+            return;
+        }
+
         try
         {
             using (RuntimeContext.EnterConstruction(this))
@@ -204,6 +209,7 @@ internal sealed partial class ActivationData
             FailChain(failed, ex);
             Runtime.Catalog.Remove(this);
             Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
+            Runtime.Router?.OnDeactivated(GrainId, ClassInfo.Descriptor);
             MarkDeparted();
             return;
         }
@@ -275,13 +281,101 @@ internal sealed partial class ActivationData
         Runtime.Catalog.Remove(this);
         Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
         Runtime.Log.Deactivated(GrainId, reason.ReasonCode);
+        Runtime.Router?.OnDeactivated(GrainId, ClassInfo.Descriptor);
         MarkDeparted();
-        while (forward is not null)
+        RedispatchChain(forward);
+    }
+
+    /// <summary>
+    /// Asks the router whether this silo may activate the grain; when it refuses (or fails), the activation leaves the
+    /// catalog without running grain code and its queued requests are routed again (or fail with the router's
+    /// exception). Returns whether to go on.
+    /// </summary>
+    private async Task<bool> IsAdmittedAsync(Hosting.IGrainCallRouter router, CancellationToken stopping)
+    {
+        Exception? failure = null;
+        try
         {
-            GrainCall next = forward.NextQueued!;
-            forward.NextQueued = null;
-            _ = Runtime.Invoker.DispatchAsync(forward);
-            forward = next;
+            if (await router.CanActivateAsync(GrainId, ClassInfo.Descriptor, stopping))
+            {
+                return true;
+            }
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        GrainCall? queued;
+        using (InterleavingPoints.Lock(Gate))
+        {
+            _state = ActivationState.Invalid;
+            queued = TakeQueueLocked();
+        }
+
+        Runtime.Catalog.Remove(this);
+        Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
+        MarkDeparted();
+        if (failure is not null)
+        {
+            FailChain(queued, failure);
+        }
+        else
+        {
+            RedispatchChain(queued);
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Moves the grain away from this silo: stops starting queued requests, deactivates as soon as the running ones
+    /// finish (OnDeactivateAsync and the lifecycle's stop run), and routes the queued ones again. An activation not yet
+    /// activating simply leaves the catalog. Returns <see cref="Deactivated"/>.
+    /// </summary>
+    public Task RelocateAsync(DeactivationReason reason)
+    {
+        bool start = false;
+        bool departed = false;
+        using (InterleavingPoints.Lock(Gate))
+        {
+            Extras.StopServing = true;
+            Extras.KeepAliveUntilTicks = 0;
+            Extras.DeactivateWhenIdle = reason;
+            if (_state == ActivationState.Created)
+            {
+                _state = ActivationState.Invalid;
+                departed = true;
+            }
+            else if (_state == ActivationState.Valid && _running == 0)
+            {
+                _state = ActivationState.Deactivating;
+                start = true;
+            }
+        }
+
+        if (departed)
+        {
+            Runtime.Catalog.Remove(this);
+            MarkDeparted();
+        }
+
+        if (start)
+        {
+            StartDeactivation(reason);
+        }
+
+        return Deactivated;
+    }
+
+    private void RedispatchChain(GrainCall? chain)
+    {
+        while (chain is not null)
+        {
+            GrainCall next = chain.NextQueued!;
+            chain.NextQueued = null;
+            _ = Runtime.Invoker.RedispatchAsync(chain);
+            chain = next;
         }
     }
 

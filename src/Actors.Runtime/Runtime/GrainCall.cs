@@ -68,6 +68,9 @@ internal sealed class GrainCall : IValueTaskSource<object?>
     /// <summary>The activation the call was queued at.</summary>
     public ActivationData? Activation { get; set; }
 
+    /// <summary>How many times the call was routed again after its activation went away (see <c>LocalGrainCallInvoker.RedispatchAsync</c>).</summary>
+    public int Reroutes { get; set; }
+
     /// <summary>The next call in the activation's pending FIFO (owned by the activation, under its gate).</summary>
     public GrainCall? NextQueued { get; set; }
 

@@ -1,19 +1,26 @@
+using System.Diagnostics;
+using Actors.Hosting;
 using Actors.Invocation;
 
 namespace Actors.Runtime;
 
 /// <summary>
-/// The silo's <see cref="IGrainCallInvoker"/>: resolves the grain class, applies the copy rule to the arguments,
-/// creates the call's <see cref="GrainCall"/> (tracked for its response deadline and by the stuck-grain detector),
-/// queues it at the grain's activation (creating it on first use) and returns the caller's view of its outcome.
+/// The silo's <see cref="IGrainCallInvoker"/>: resolves the grain class, asks the <see cref="IGrainCallRouter"/> (when
+/// one is registered: a cluster) whether this silo serves the call, applies the copy rule to the arguments, creates the
+/// call's <see cref="GrainCall"/> (tracked for its response deadline and by the stuck-grain detector), queues it at the
+/// grain's activation (creating it on first use) and returns the caller's view of its outcome.
 /// </summary>
 internal sealed class LocalGrainCallInvoker(GrainRuntime runtime) : IGrainCallInvoker
 {
+    /// <summary>How many times one request may be routed again (its activation went away or refused it) before it fails.</summary>
+    internal const int MaxReroutes = 32;
+
     /// <inheritdoc />
     public ValueTask<object?> InvokeAsync(GrainCallRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        GrainCall call;
+        GrainClassInfo classInfo;
+        GrainId target;
         try
         {
             if (runtime.IsStopping && TaskScheduler.Current is not ActivationTaskScheduler)
@@ -21,7 +28,44 @@ internal sealed class LocalGrainCallInvoker(GrainRuntime runtime) : IGrainCallIn
                 throw new SiloUnavailableException($"Silo '{runtime.Settings.SiloName}' is stopping; call {request.Method.Key} to {request.Target} refused.");
             }
 
-            (GrainClassInfo classInfo, GrainId target) = runtime.Types.Resolve(request.Target, request.Method);
+            (classInfo, target) = runtime.Types.Resolve(request.Target, request.Method);
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<object?>(ex);
+        }
+
+        return runtime.Router is { } router
+            ? InvokeRoutedAsync(router, request, classInfo, target, cancellationToken)
+            : InvokeLocal(request, classInfo, target, cancellationToken);
+    }
+
+    /// <summary>
+    /// Routes a request again (its activation deactivated or refused to activate before serving it): to a local
+    /// activation, or, with a router, wherever the router sends it.
+    /// </summary>
+    internal Task RedispatchAsync(GrainCall call)
+    {
+        if (runtime.Router is not { } router)
+        {
+            return DispatchLocal(call);
+        }
+
+        if (++call.Reroutes > MaxReroutes)
+        {
+            call.Fail(new SiloUnavailableException(
+                $"Call {call.Request.Method.Key} to grain {call.Target} was routed {MaxReroutes} times without reaching an activation that serves it (silo '{runtime.Settings.SiloName}')."));
+            return Task.CompletedTask;
+        }
+
+        return RouteAndDispatchAsync(call, router);
+    }
+
+    private ValueTask<object?> InvokeLocal(GrainCallRequest request, GrainClassInfo classInfo, GrainId target, CancellationToken cancellationToken)
+    {
+        GrainCall call;
+        try
+        {
             call = new GrainCall(runtime, request, runtime.Copier.CopyArguments(request.Arguments), target, classInfo, runtime.NowTicks);
         }
         catch (Exception ex)
@@ -31,12 +75,74 @@ internal sealed class LocalGrainCallInvoker(GrainRuntime runtime) : IGrainCallIn
 
         runtime.OutstandingCalls.Track(call);
         call.CancelWith(cancellationToken);
-        _ = DispatchAsync(call);
+        _ = DispatchLocal(call);
         return call.AsValueTask();
     }
 
-    /// <summary>Queues <paramref name="call"/> at the current activation of its grain, waiting out a deactivation in progress.</summary>
-    internal Task DispatchAsync(GrainCall call)
+    private async ValueTask<object?> InvokeRoutedAsync(IGrainCallRouter router, GrainCallRequest request, GrainClassInfo classInfo, GrainId target, CancellationToken cancellationToken)
+    {
+        GrainCallRequest routed = target == request.Target ? request : request with { Target = target };
+        GrainCallRoute route = await router.RouteAsync(routed, classInfo.Descriptor, cancellationToken);
+        if (route.RemoteOutcome is not { } remote)
+        {
+            return await InvokeLocal(request, classInfo, target, cancellationToken);
+        }
+
+        long started = Stopwatch.GetTimestamp();
+        bool failed = true;
+        try
+        {
+            object? result = cancellationToken.CanBeCanceled ? await remote.WaitAsync(cancellationToken) : await remote;
+            failed = false;
+            return result;
+        }
+        finally
+        {
+            runtime.Instruments.CallCompleted(Stopwatch.GetElapsedTime(started), failed);
+        }
+    }
+
+    private async Task RouteAndDispatchAsync(GrainCall call, IGrainCallRouter router)
+    {
+        GrainCallRoute route;
+        try
+        {
+            route = await router.RouteAsync(new GrainCallRequest(call.Target, call.Request.Method, call.Arguments), call.ClassInfo.Descriptor, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            call.Fail(ex);
+            return;
+        }
+
+        if (route.RemoteOutcome is not { } remote)
+        {
+            await DispatchLocal(call);
+            return;
+        }
+
+        if (!call.TryStart(runtime.NowTicks))
+        {
+            // The caller already gave up (timeout): the remote call still runs, nobody waits for it.
+            return;
+        }
+
+        object? result = null;
+        Exception? error = null;
+        try
+        {
+            result = await remote;
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+
+        call.Finish(result, error);
+    }
+
+    /// <summary>Queues <paramref name="call"/> at the current activation of its grain in this silo, waiting out a deactivation in progress.</summary>
+    private Task DispatchLocal(GrainCall call)
     {
         while (true)
         {
@@ -71,6 +177,6 @@ internal sealed class LocalGrainCallInvoker(GrainRuntime runtime) : IGrainCallIn
     private async Task RetryAfterAsync(Task departed, GrainCall call)
     {
         await departed;
-        await DispatchAsync(call);
+        await RedispatchAsync(call);
     }
 }
