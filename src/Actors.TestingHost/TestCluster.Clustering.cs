@@ -34,6 +34,12 @@ public sealed partial class TestCluster
             o.PartitionCount = Options.PartitionCount;
             o.BindAddress = "127.0.0.1";
             o.Port = silo.SiloPort;
+
+            // The test cluster's silos share one process (and a loaded CI machine): a longer lease than the production
+            // default keeps a stalled process from declaring its own silos dead. Tests that need faster failure
+            // detection set it through ConfigureClusterOptions.
+            o.LeaseDuration = TimeSpan.FromSeconds(10);
+            o.LeaseRenewPeriod = TimeSpan.FromSeconds(1);
             Options.ConfigureClusterOptions?.Invoke(o);
         });
     }

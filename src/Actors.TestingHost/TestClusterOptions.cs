@@ -19,7 +19,10 @@ public sealed class TestClusterOptions
     /// <summary>The partition count of the test cluster (when clustered). Default 8.</summary>
     public int PartitionCount { get; set; } = 8;
 
-    /// <summary>Adjusts every silo's cluster options after the test cluster's own settings (ports, cluster id, partitions).</summary>
+    /// <summary>
+    /// Adjusts every silo's cluster options after the test cluster's own settings (ports, cluster id, partitions, and a
+    /// 10 s lease renewed every second: longer than the production default, because the silos share one process).
+    /// </summary>
     public Action<Actors.Cluster.ClusterOptions>? ConfigureClusterOptions { get; set; }
 
     /// <summary>Whether the silos form a cluster (see <see cref="UseClustering"/>).</summary>

@@ -35,6 +35,8 @@ internal sealed partial class GrainDirectory
                 bool mine = string.Equals(owners[p], Me, StringComparison.Ordinal);
                 if (!mine)
                 {
+                    // Release whoever waits for the range's recovery: they find it gone and answer "not the owner".
+                    _ranges[p]?.Ready.TrySetResult();
                     _ranges[p] = null;
                 }
                 else if (_ranges[p] is null)
@@ -47,6 +49,7 @@ internal sealed partial class GrainDirectory
 
         if (gained.Count > 0)
         {
+            LogGained(_logger, Me, string.Join(",", gained), snapshot.TableVersion, string.Join(",", snapshot.Silos.Where(s => s.IsLive).Select(s => s.Name)));
             _ = RecoverAsync(snapshot, gained);
         }
     }
@@ -290,6 +293,9 @@ internal sealed partial class GrainDirectory
 
         public TaskCompletionSource Ready { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    [LoggerMessage(EventId = 4613, Level = LogLevel.Debug, Message = "{Silo} gained directory ranges {Partitions} at view {View}; collecting from {Silos}")]
+    private static partial void LogGained(ILogger logger, string silo, string partitions, long view, string silos);
 
     [LoggerMessage(EventId = 4610, Level = LogLevel.Debug, Message = "Recovered {Count} directory ranges at view {View} from {Silos} live silos")]
     private static partial void LogRecovered(ILogger logger, int count, long view, int silos);

@@ -33,7 +33,6 @@ public sealed class ClusterTests
             Assert.Single(grain.Select(r => r.ActivationId).Distinct());
         }
 
-        Assert.True(results.Select(r => r.Silo).Distinct().Count() > 1, "random placement put every grain on one silo");
     }
 
     [Fact]
