@@ -1,5 +1,7 @@
 using System.Globalization;
 using Actors.Runtime;
+using Actors.Timers;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors;
 
@@ -14,7 +16,7 @@ namespace Actors;
 /// Members other than the key accessors may only be used while the grain runs inside a silo. The grain reaches its
 /// activation only through <see cref="GrainContext"/>, bound at construction (<see cref="RuntimeContext.Current"/>).
 /// </remarks>
-public abstract partial class Grain : ILifecycleParticipant<IGrainLifecycle>
+public abstract partial class Grain : IGrainBase, ILifecycleParticipant<IGrainLifecycle>
 {
     private readonly IGrainContext? _context;
 
@@ -79,6 +81,23 @@ public abstract partial class Grain : ILifecycleParticipant<IGrainLifecycle>
     /// previous delay so normal collection applies again.
     /// </summary>
     protected void DelayDeactivation(TimeSpan timeSpan) => GrainContext.DelayDeactivation(timeSpan);
+
+    /// <summary>
+    /// The older timer API (Orleans' <c>Grain.RegisterTimer</c>): a timer whose callbacks interleave with requests
+    /// awaiting on the activation and do not delay idle collection. Equivalent to
+    /// <c>this.RegisterGrainTimer(callback, state, new() { DueTime = dueTime, Period = period, Interleave = true })</c>.
+    /// </summary>
+    /// <returns>A handle whose disposal stops the timer.</returns>
+    [Obsolete("Use 'this.RegisterGrainTimer(callback, state, new() { DueTime = dueTime, Period = period, Interleave = true })' instead.")]
+    protected IDisposable RegisterTimer(Func<object?, Task> callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return GrainContext.ActivationServices.GetRequiredService<ITimerRegistry>().RegisterGrainTimer(
+            GrainContext,
+            static (s, _) => s.Callback(s.State),
+            (Callback: callback, State: state),
+            new GrainTimerCreationOptions(dueTime, period) { Interleave = true });
+    }
 
     /// <summary>
     /// Subscribes grain-side participants (journals, states) to the activation's lifecycle; called by the runtime right

@@ -1,6 +1,7 @@
 using Actors.Invocation;
 using Actors.Runtime;
 using Actors.Serialization;
+using Actors.Timers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -38,6 +39,7 @@ internal static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton<RuntimeInstruments>();
         services.AddSingleton<GrainRuntime>();
         services.AddSingleton<ISiloControl>(sp => sp.GetRequiredService<GrainRuntime>());
+        services.TryAddSingleton<ITimerRegistry, TimerRegistry>();
         services.AddSingleton<LocalGrainCallInvoker>();
         services.AddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<LocalGrainCallInvoker>());
         services.AddSingleton<IGrainFactory>(sp => new GrainReferenceFactory(

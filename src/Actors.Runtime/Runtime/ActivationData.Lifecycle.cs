@@ -42,9 +42,10 @@ internal sealed partial class ActivationData
             }
 
             Runtime.Log.ActivationFailed(ex, GrainId, ClassInfo.GrainClass.FullName);
+            DisposeTimers();
             foreach (GrainWorkItem work in failed)
             {
-                work.Completion.TrySetException(ex);
+                work.Fail(ex);
             }
 
             Runtime.Catalog.Remove(this);
@@ -208,10 +209,11 @@ internal sealed partial class ActivationData
             _pending.Clear();
         }
 
+        DisposeTimers();
         var error = new SiloUnavailableException($"Silo '{Runtime.Settings.SiloName}' was killed before grain {GrainId} served the call.");
         foreach (GrainWorkItem work in dropped)
         {
-            work.Completion.TrySetException(error);
+            work.Fail(error);
         }
 
         _deactivated.TrySetResult();
@@ -227,6 +229,7 @@ internal sealed partial class ActivationData
     private async Task DeactivateAsync(DeactivationReason reason)
     {
         CancellationToken grace = Runtime.DeactivationCancellation;
+        DisposeTimers();
         try
         {
             await _grain!.OnDeactivateAsync(reason, grace);
@@ -255,7 +258,15 @@ internal sealed partial class ActivationData
         _deactivated.TrySetResult();
         foreach (GrainWorkItem work in forward)
         {
-            _ = Runtime.Invoker.DispatchAsync(work);
+            if (work.LocalTurn is null)
+            {
+                _ = Runtime.Invoker.DispatchAsync(work);
+            }
+            else
+            {
+                // A timer tick belongs to this activation; its timer was disposed above.
+                work.Fail(new InvalidOperationException($"Grain {GrainId} deactivated before the local turn ran."));
+            }
         }
     }
 }

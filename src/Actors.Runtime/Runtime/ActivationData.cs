@@ -104,6 +104,12 @@ internal sealed partial class ActivationData : IGrainContext, IGrainLifecycle
             }
 
             work.Activation = this;
+            if (work.AlwaysInterleave && _state == ActivationState.Valid && !_stopServing)
+            {
+                StartLocked(work);
+                return true;
+            }
+
             _pending.Enqueue(work);
             if (_state == ActivationState.Created)
             {
@@ -127,13 +133,17 @@ internal sealed partial class ActivationData : IGrainContext, IGrainLifecycle
 
     private void StartReadyLocked()
     {
-        while (_pending.Count > 0 && !_stopServing && (_running == 0 || ClassInfo.IsReentrant))
+        while (_pending.Count > 0 && !_stopServing && (_running == 0 || ClassInfo.IsReentrant || _pending.Peek().AlwaysInterleave))
         {
-            GrainWorkItem work = _pending.Dequeue();
-            _running++;
-            _runningItems.Add(work);
-            _ = Task.Factory.StartNew(RunRequestAction, work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler);
+            StartLocked(_pending.Dequeue());
         }
+    }
+
+    private void StartLocked(GrainWorkItem work)
+    {
+        _running++;
+        _runningItems.Add(work);
+        _ = Task.Factory.StartNew(RunRequestAction, work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler);
     }
 
     private async Task RunRequestAsync(GrainWorkItem work)
@@ -147,7 +157,14 @@ internal sealed partial class ActivationData : IGrainContext, IGrainLifecycle
         {
             try
             {
-                result = Runtime.Copier.Copy(await ClassInfo.GetInvoker(work.Request.Method).Invoke(_grain!, work.Arguments));
+                if (work.LocalTurn is { } turn)
+                {
+                    await turn.RunAsync();
+                }
+                else
+                {
+                    result = Runtime.Copier.Copy(await ClassInfo.GetInvoker(work.Request.Method).Invoke(_grain!, work.Arguments));
+                }
             }
             catch (Exception ex)
             {
@@ -204,9 +221,13 @@ internal sealed partial class ActivationData : IGrainContext, IGrainLifecycle
             _running--;
             _runningItems.Remove(work);
             StartReadyLocked();
-            if (_running == 0 && (_pending.Count == 0 || _stopServing))
+            if (work.KeepAlive)
             {
                 _idleSince = Runtime.TimeProvider.GetUtcNow();
+            }
+
+            if (_running == 0 && (_pending.Count == 0 || _stopServing))
+            {
                 if (_deactivateWhenIdle is { } reason && _state == ActivationState.Valid)
                 {
                     _state = ActivationState.Deactivating;

@@ -40,4 +40,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(EventId = 111, Level = LogLevel.Error, Message = "The runtime's {Timer} failed; it runs again at its next period")]
     public static partial void TimerFailed(this ILogger logger, Exception exception, string timer);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Timer callback {Callback} of grain {GrainId} failed; the timer keeps its schedule")]
+    public static partial void TimerCallbackFailed(this ILogger logger, Exception exception, GrainId grainId, string callback);
 }
