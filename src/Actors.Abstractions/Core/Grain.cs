@@ -1,4 +1,3 @@
-using System.Globalization;
 using Actors.Runtime;
 using Actors.Timers;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +15,7 @@ namespace Actors;
 /// Members other than the key accessors may only be used while the grain runs inside a silo. The grain reaches its
 /// activation only through <see cref="GrainContext"/>, bound at construction (<see cref="RuntimeContext.Current"/>).
 /// </remarks>
-public abstract partial class Grain : IGrainBase, ILifecycleParticipant<IGrainLifecycle>
+public abstract partial class Grain : IGrainBase, IAddressable, ILifecycleParticipant<IGrainLifecycle>
 {
     private readonly IGrainContext? _context;
 
@@ -47,16 +46,24 @@ public abstract partial class Grain : IGrainBase, ILifecycleParticipant<IGrainLi
     /// <summary>The silo's services.</summary>
     protected IServiceProvider ServiceProvider => GrainContext.ActivationServices;
 
-    /// <summary>The string key of a grain whose interface derives from <see cref="IGrainWithStringKey"/>.</summary>
+    /// <summary>The key as a string: a string key as is, other keys in their canonical form (see <see cref="GrainIdKeyExtensions"/>).</summary>
     public string GetPrimaryKeyString() => GrainId.Key;
 
-    /// <summary>The Guid key of a grain whose interface derives from <see cref="IGrainWithGuidKey"/>.</summary>
-    /// <exception cref="FormatException">The key is not a Guid.</exception>
-    public Guid GetPrimaryKey() => Guid.Parse(GrainId.Key);
+    /// <summary>The Guid key of a grain whose interface derives from <see cref="IGrainWithGuidKey"/>; an integer key is widened into a Guid.</summary>
+    /// <exception cref="InvalidOperationException">The key is neither a Guid nor an integer.</exception>
+    public Guid GetPrimaryKey() => GrainExtensions.GuidKeyOf(GrainId, out _);
+
+    /// <summary>The Guid key and key extension of a grain whose interface derives from <see cref="IGrainWithGuidCompoundKey"/>.</summary>
+    /// <exception cref="InvalidOperationException">The key is neither a Guid nor an integer.</exception>
+    public Guid GetPrimaryKey(out string? keyExt) => GrainExtensions.GuidKeyOf(GrainId, out keyExt);
 
     /// <summary>The integer key of a grain whose interface derives from <see cref="IGrainWithIntegerKey"/>.</summary>
-    /// <exception cref="FormatException">The key is not an integer.</exception>
-    public long GetPrimaryKeyLong() => long.Parse(GrainId.Key, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+    /// <exception cref="InvalidOperationException">The key is not an integer.</exception>
+    public long GetPrimaryKeyLong() => GrainExtensions.IntegerKeyOf(GrainId, out _);
+
+    /// <summary>The integer key and key extension of a grain whose interface derives from <see cref="IGrainWithIntegerCompoundKey"/>.</summary>
+    /// <exception cref="InvalidOperationException">The key is not an integer.</exception>
+    public long GetPrimaryKeyLong(out string? keyExt) => GrainExtensions.IntegerKeyOf(GrainId, out keyExt);
 
     /// <summary>
     /// Called once per activation, after state is loaded and before the first call. An exception fails the call that

@@ -1,6 +1,7 @@
 using Actors.Invocation;
 using Actors.Runtime;
 using Actors.Serialization;
+using Actors.Storage;
 using Actors.Timers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -40,11 +41,14 @@ internal static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton<GrainRuntime>();
         services.AddSingleton<ISiloControl>(sp => sp.GetRequiredService<GrainRuntime>());
         services.TryAddSingleton<ITimerRegistry, TimerRegistry>();
+        services.TryAddSingleton<IPersistentStateFactory, PersistentStateFactory>();
         services.AddSingleton<LocalGrainCallInvoker>();
         services.AddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<LocalGrainCallInvoker>());
-        services.AddSingleton<IGrainFactory>(sp => new GrainReferenceFactory(
-            sp.GetRequiredService<IGrainCallInvoker>(),
-            sp.GetRequiredService<GrainTypeRegistry>().ResolveInterface));
+        services.AddSingleton<IGrainFactory>(sp =>
+        {
+            GrainTypeRegistry types = sp.GetRequiredService<GrainTypeRegistry>();
+            return new GrainReferenceFactory(sp.GetRequiredService<IGrainCallInvoker>(), types.ResolveInterface, types.ResolvePrefix);
+        });
         return services;
     }
 }

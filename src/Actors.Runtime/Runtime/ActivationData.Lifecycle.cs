@@ -17,6 +17,7 @@ internal sealed partial class ActivationData
             }
 
             (_grain as ILifecycleParticipant<IGrainLifecycle>)?.Participate(ObservableLifecycle);
+            _statesLoading = true;
             foreach (IPersistentStateLoader loader in _stateLoaders ?? [])
             {
                 await loader.LoadAsync();

@@ -28,11 +28,12 @@ internal sealed partial class ActivationData : IGrainContext, IGrainLifecycle
     private ActivationLifecycle? _lifecycle;
     private ActivationState _state;
     private int _running;
-    private Grain? _grain;
+    private IGrainBase? _grain;
     private DateTimeOffset _idleSince;
     private DateTimeOffset _keepAliveUntil = DateTimeOffset.MinValue;
     private DeactivationReason? _deactivateWhenIdle;
     private bool _stopServing;
+    private bool _statesLoading;
 
     public ActivationData(GrainId grainId, GrainClassInfo classInfo, GrainRuntime runtime)
     {
@@ -82,7 +83,16 @@ internal sealed partial class ActivationData : IGrainContext, IGrainLifecycle
     }
 
     /// <summary>Registers a persistent state to load before OnActivateAsync (called from the grain's constructor).</summary>
-    public void AddStateLoader(IPersistentStateLoader loader) => (_stateLoaders ??= []).Add(loader);
+    /// <exception cref="InvalidOperationException">The states were already loaded (the grain is past construction).</exception>
+    public void AddStateLoader(IPersistentStateLoader loader)
+    {
+        if (_statesLoading)
+        {
+            throw new InvalidOperationException($"Grain {GrainId} created a persistent state after construction; create states in the constructor (or with [PersistentState] parameters) so they load before OnActivateAsync.");
+        }
+
+        (_stateLoaders ??= []).Add(loader);
+    }
 
     /// <inheritdoc />
     void IGrainLifecycle.Subscribe(string observerName, int stage, Func<CancellationToken, Task> onStart, Func<CancellationToken, Task>? onStop)

@@ -10,14 +10,14 @@ namespace Actors.Runtime;
 internal sealed class GrainClassInfo
 {
     private readonly ConcurrentDictionary<GrainMethod, GrainMethodInvoker> _invokers = new();
-    private readonly Func<IServiceProvider, ActivationData, Grain> _factory;
+    private readonly Func<IServiceProvider, ActivationData, IGrainBase> _factory;
 
     public GrainClassInfo(Type grainClass)
     {
         ArgumentNullException.ThrowIfNull(grainClass);
-        if (!typeof(Grain).IsAssignableFrom(grainClass) || grainClass.IsAbstract || grainClass.ContainsGenericParameters)
+        if (!IsGrainClass(grainClass))
         {
-            throw new ArgumentException($"'{grainClass.FullName}' is not a concrete class deriving from Actors.Grain.", nameof(grainClass));
+            throw new ArgumentException($"'{grainClass.FullName}' is not a concrete, non-generic class deriving from Actors.Grain or implementing Actors.IGrainBase.", nameof(grainClass));
         }
 
         GrainClass = grainClass;
@@ -25,11 +25,9 @@ internal sealed class GrainClassInfo
         IsReentrant = grainClass.GetCustomAttribute<ReentrantAttribute>(inherit: true) is not null;
         CollectionAge = grainClass.GetCustomAttribute<CollectionAgeLimitAttribute>(inherit: true)?.AgeLimit;
         StorageAttribute = grainClass.GetCustomAttribute<StorageProviderAttribute>(inherit: true);
-        GrainInterfaces = grainClass.GetInterfaces()
-            .Where(i => typeof(IGrain).IsAssignableFrom(i) && i != typeof(IGrain) && i != typeof(IGrainWithStringKey)
-                && i != typeof(IGrainWithGuidKey) && i != typeof(IGrainWithIntegerKey))
-            .ToArray();
-        (_factory, PersistentStates) = GrainConstruction.CreateFactory(this);
+        GrainInterfaces = grainClass.GetInterfaces().Where(GrainMethodRegistry.IsGrainInterface).ToArray();
+        (_factory, IReadOnlyList<(string, string)> states) = GrainConstruction.CreateFactory(this);
+        PersistentStates = HasGrainState(grainClass) ? [.. states, (Grain<object>.StateName, DefaultStoreName)] : states;
     }
 
     public Type GrainClass { get; }
@@ -55,7 +53,25 @@ internal sealed class GrainClassInfo
     /// <summary>The default store for this class's states and journal.</summary>
     public string DefaultStoreName => StorageAttribute?.StoreName ?? StorageNames.Default;
 
-    public Grain Create(IServiceProvider services, ActivationData activation) => _factory(services, activation);
+    public IGrainBase Create(IServiceProvider services, ActivationData activation) => _factory(services, activation);
+
+    /// <summary>Whether the class derives from <see cref="Grain{TGrainState}"/> (its state is checked like a [PersistentState] one).</summary>
+    private static bool HasGrainState(Type grainClass)
+    {
+        for (Type? type = grainClass; type is not null; type = type.BaseType)
+        {
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Grain<>))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="type"/> can be registered as a grain class: concrete, non-generic, a <see cref="Grain"/> or <see cref="IGrainBase"/>.</summary>
+    public static bool IsGrainClass(Type type)
+        => type.IsClass && !type.IsAbstract && !type.ContainsGenericParameters && typeof(IGrainBase).IsAssignableFrom(type);
 
     public GrainMethodInvoker GetInvoker(GrainMethod method) => _invokers.GetOrAdd(method, static (m, cls) =>
     {
