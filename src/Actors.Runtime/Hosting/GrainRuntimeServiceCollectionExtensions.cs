@@ -40,6 +40,7 @@ internal static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton<RuntimeInstruments>();
         services.AddSingleton<GrainRuntime>();
         services.AddSingleton<ISiloControl>(sp => sp.GetRequiredService<GrainRuntime>());
+        services.AddSingleton<ISiloActivations>(sp => sp.GetRequiredService<GrainRuntime>());
         services.TryAddSingleton<ITimerRegistry, TimerRegistry>();
         services.TryAddSingleton<IPersistentStateFactory, PersistentStateFactory>();
         services.AddSingleton<LocalGrainCallInvoker>();

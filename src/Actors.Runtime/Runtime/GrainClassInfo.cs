@@ -28,9 +28,19 @@ internal sealed class GrainClassInfo
         GrainInterfaces = grainClass.GetInterfaces().Where(GrainMethodRegistry.IsGrainInterface).ToArray();
         (_factory, IReadOnlyList<(string, string)> states) = GrainConstruction.CreateFactory(this);
         PersistentStates = HasGrainState(grainClass) ? [.. states, (Grain<object>.StateName, DefaultStoreName)] : states;
+        IEnumerable<string> stores = PersistentStates.Select(s => s.StoreName);
+        if (IsJournaled)
+        {
+            stores = stores.Append(DefaultStoreName);
+        }
+
+        Descriptor = new Hosting.GrainClassDescriptor(grainClass, TypeName, stores.Distinct(StringComparer.Ordinal).ToArray());
     }
 
     public Type GrainClass { get; }
+
+    /// <summary>The class as an <see cref="Hosting.IGrainCallRouter"/> sees it.</summary>
+    public Hosting.GrainClassDescriptor Descriptor { get; }
 
     public string TypeName { get; }
 

@@ -51,6 +51,9 @@ internal sealed class GrainWorkItem
     /// <summary>Whether completing the item counts as activity for idle collection (every call does; a timer tick only with KeepAlive).</summary>
     public bool KeepAlive => LocalTurn?.KeepAlive ?? true;
 
+    /// <summary>How many times the request was routed again after its activation went away (see <c>LocalGrainCallInvoker.RedispatchAsync</c>).</summary>
+    public int Reroutes { get; set; }
+
     /// <summary>The activation the item was queued at.</summary>
     public ActivationData? Activation { get; set; }
 
