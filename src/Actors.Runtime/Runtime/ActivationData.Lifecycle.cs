@@ -8,6 +8,8 @@ internal sealed partial class ActivationData
     /// <summary>Constructs the grain, loads its state and runs OnActivateAsync; on failure fails every queued request and leaves the catalog.</summary>
     private async Task ActivateAsync()
     {
+        // Activation runs with no request context (not that of the call that happened to create the activation).
+        RequestContext.Clear();
         CancellationToken stopping = Runtime.Stopping;
         if (Runtime.Router is { } router && !await IsAdmittedAsync(router, stopping))
         {
@@ -315,6 +317,7 @@ internal sealed partial class ActivationData
     private async Task DeactivateAsync(DeactivationReason reason)
     {
         CancellationToken grace = Runtime.DeactivationCancellation;
+        RequestContext.Clear();
         DisposeTimers();
         try
         {

@@ -41,6 +41,7 @@ internal sealed partial class ActivationData : IGrainContext, IGrainLifecycle
         ClassInfo = classInfo;
         Runtime = runtime;
         _idleSince = runtime.TimeProvider.GetUtcNow();
+        Scheduler = new ActivationTaskScheduler { Owner = this };
     }
 
     /// <inheritdoc />
@@ -63,7 +64,7 @@ internal sealed partial class ActivationData : IGrainContext, IGrainLifecycle
 
     public GrainRuntime Runtime { get; }
 
-    public ActivationTaskScheduler Scheduler { get; } = new();
+    public ActivationTaskScheduler Scheduler { get; }
 
     /// <summary>Completes when the activation has left the catalog (deactivated, failed to activate, or killed).</summary>
     public Task Deactivated => _deactivated.Task;
@@ -165,9 +166,19 @@ internal sealed partial class ActivationData : IGrainContext, IGrainLifecycle
         bool started = work.TryStart();
         if (started)
         {
+            // The turn sees exactly its caller's request context (a timer tick: none), never what the flow that
+            // queued it happened to carry.
+            RequestContext.Import(work.Request.RequestContext);
             try
             {
-                if (work.LocalTurn is { } turn)
+                IIncomingGrainCallFilter[] filters = Runtime.Filters.Incoming;
+                if (filters.Length > 0 || ClassInfo.IsIncomingFilter)
+                {
+                    var context = new IncomingCallContext(work, this, _grain!, filters);
+                    await context.Invoke();
+                    result = Runtime.Copier.Copy(context.Result);
+                }
+                else if (work.LocalTurn is { } turn)
                 {
                     await turn.RunAsync();
                 }

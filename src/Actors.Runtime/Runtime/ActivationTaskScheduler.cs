@@ -25,6 +25,12 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
 
     public int QueueLength => _queue.Count;
 
+    /// <summary>The activation whose turns this scheduler runs (null for a scheduler not owned by an activation).</summary>
+    public ActivationData? Owner { get; init; }
+
+    /// <summary>The activation whose turn is running on this thread, or null outside grain turns.</summary>
+    public static ActivationData? CurrentActivation => (Current as ActivationTaskScheduler)?.Owner;
+
     /// <summary>True on the thread currently running this scheduler's tasks.</summary>
     public bool IsCurrent => ReferenceEquals(_draining, this);
 

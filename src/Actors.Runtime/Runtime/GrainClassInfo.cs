@@ -10,6 +10,7 @@ namespace Actors.Runtime;
 internal sealed class GrainClassInfo
 {
     private readonly ConcurrentDictionary<GrainMethod, GrainMethodInvoker> _invokers = new();
+    private readonly ConcurrentDictionary<GrainMethod, MethodInfo> _implementations = new();
     private readonly Func<IServiceProvider, ActivationData, IGrainBase> _factory;
 
     public GrainClassInfo(Type grainClass)
@@ -45,6 +46,9 @@ internal sealed class GrainClassInfo
     public string TypeName { get; }
 
     public bool IsReentrant { get; }
+
+    /// <summary>Whether the class is a grain-level incoming call filter (implements <see cref="IIncomingGrainCallFilter"/>).</summary>
+    public bool IsIncomingFilter => typeof(IIncomingGrainCallFilter).IsAssignableFrom(GrainClass);
 
     /// <summary>The per-class collection age, or null for the silo default.</summary>
     public TimeSpan? CollectionAge { get; }
@@ -82,6 +86,19 @@ internal sealed class GrainClassInfo
     /// <summary>Whether <paramref name="type"/> can be registered as a grain class: concrete, non-generic, a <see cref="Grain"/> or <see cref="IGrainBase"/>.</summary>
     public static bool IsGrainClass(Type type)
         => type.IsClass && !type.IsAbstract && !type.ContainsGenericParameters && typeof(IGrainBase).IsAssignableFrom(type);
+
+    /// <summary>The class's method implementing <paramref name="method"/> (the interface method itself when the class does not implement its interface, as for timer ticks).</summary>
+    public MethodInfo GetImplementation(GrainMethod method) => _implementations.GetOrAdd(method, static (m, cls) =>
+    {
+        if (!m.InterfaceType.IsAssignableFrom(cls))
+        {
+            return m.Method;
+        }
+
+        InterfaceMapping map = cls.GetInterfaceMap(m.InterfaceType);
+        int index = Array.IndexOf(map.InterfaceMethods, m.Method);
+        return index < 0 ? m.Method : map.TargetMethods[index];
+    }, GrainClass);
 
     public GrainMethodInvoker GetInvoker(GrainMethod method) => _invokers.GetOrAdd(method, static (m, cls) =>
     {

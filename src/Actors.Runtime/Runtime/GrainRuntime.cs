@@ -34,12 +34,16 @@ internal sealed class GrainRuntime : ISiloControl, ISiloActivations, IDisposable
         Instruments = instruments;
         Log = services.GetService<ILoggerFactory>()?.CreateLogger("Actors.Runtime") ?? NullLogger.Instance;
         Catalog = new Catalog(this);
+        Filters = new GrainCallFilters(services);
         Stopping = _stopping.Token;
         DeactivationCancellation = _deactivationGrace.Token;
         instruments.ObserveQueueLength(() => Catalog.TotalQueueLength);
     }
 
     public IServiceProvider Services { get; }
+
+    /// <summary>The silo's incoming and outgoing call filters.</summary>
+    public GrainCallFilters Filters { get; }
 
     public GrainTypeRegistry Types { get; }
 
