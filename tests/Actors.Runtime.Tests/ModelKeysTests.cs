@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Runtime.Tests;
 
-/// <summary>Compound keys, GetPrimaryKey* extensions, IGrainFactory overloads, POCO grains and Grain&lt;TState&gt;.</summary>
+/// <summary>Compound keys, GetPrimaryKey* extensions, IGrainFactory overloads and POCO grains.</summary>
 public sealed class ModelKeysTests
 {
     private readonly Probe _probe = new();
@@ -106,34 +106,9 @@ public sealed class ModelKeysTests
         Assert.Contains(provider.GetRequiredService<GrainTypeRegistry>().Classes, c => c.GrainClass == typeof(PocoGrain));
     }
 
-    [Fact]
-    public async Task GrainOfTState_StateWrittenThenReadByTheNextActivation()
-    {
-        await using TestSilo silo = Start();
-        IScoreGrain grain = silo.Factory.GetGrain<IScoreGrain>("s");
-        Assert.Equal(3, await grain.Add(3));
-        Assert.Equal(7, await grain.Add(4));
-
-        await grain.Deactivate();
-        await Probe.WaitUntilAsync(() => !silo.Runtime.Catalog.TryGet(grain.GetGrainId(), out _), "the score grain to deactivate");
-
-        Assert.Equal(7, await grain.Get());
-        await grain.Reset();
-        Assert.Equal(0, await grain.Get());
-    }
-
-    [Fact]
-    public void GrainOfTState_StoreNotConfigured_SiloStartFailsNamingGrainAndStore()
-    {
-        var error = Assert.Throws<InvalidOperationException>(() => TestSilo.Start(s => s.AddGrain<ScoreGrain>()));
-
-        Assert.Contains(typeof(ScoreGrain).FullName!, error.Message, StringComparison.Ordinal);
-        Assert.Contains("'Default'", error.Message, StringComparison.Ordinal);
-    }
-
     private TestSilo Start() => TestSilo.Start(
         s => s.AddGrain<GuidCompoundGrain>().AddGrain<IntegerCompoundGrain>().AddGrain<EnglishGreeterGrain>().AddGrain<FrenchGreeterGrain>()
-            .AddGrain<PocoGrain>().AddGrain<ScoreGrain>().AddMemoryGrainStorage(),
+            .AddGrain<PocoGrain>(),
         services: services => services.AddSingleton(_probe));
 
     private sealed class NoInvoker : Actors.Invocation.IGrainCallInvoker

@@ -3,18 +3,20 @@ using Actors.Runtime;
 namespace Actors.Storage;
 
 /// <summary>
-/// Creates the persistent states of an activation (Orleans' <c>IPersistentStateFactory</c> role): what
-/// <see cref="Grain{TGrainState}"/> and grain-side libraries use instead of a <c>[PersistentState]</c> constructor
-/// parameter. The silo's runtime implements it.
+/// Creates persistent states bound to an activation (the runtime registers it; Orleans' <c>IPersistentStateFactory</c>
+/// role). <see cref="Grain{TState}"/> uses it for its state; <see cref="PersistentStateAttribute"/> parameters get the
+/// same kind of state.
 /// </summary>
 public interface IPersistentStateFactory
 {
     /// <summary>
-    /// Creates the state <paramref name="stateName"/> of the activation <paramref name="context"/>, kept in the grain
-    /// storage <paramref name="storageName"/> (null: the grain class's <see cref="StorageProviderAttribute"/> store, else
-    /// <see cref="StorageNames.Default"/>). Call it while the grain is being constructed: the state is read before
-    /// <c>OnActivateAsync</c>.
+    /// Creates the state <paramref name="stateName"/> of the activation <paramref name="context"/> in store
+    /// <paramref name="storeName"/>; the runtime reads it before the grain's lifecycle starts. Call it while the grain
+    /// is being constructed.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The activation has already started (the state could not be read before activation).</exception>
-    IPersistentState<TState> Create<TState>(IGrainContext context, string stateName, string? storageName = null);
+    /// <param name="context">The activation.</param>
+    /// <param name="stateName">The state's name within the grain.</param>
+    /// <param name="storeName">The grain storage to use.</param>
+    /// <param name="selectedBy">What selected the store (an attribute, for error messages), or null when it is the default.</param>
+    IPersistentState<TState> Create<TState>(IGrainContext context, string stateName, string storeName, string? selectedBy);
 }

@@ -7,7 +7,7 @@ namespace Actors.Runtime;
 /// A call (or timer tick) arriving at an activation, as incoming filters see it: the silo-wide filters in registration
 /// order, then the grain itself when its class implements <see cref="IIncomingGrainCallFilter"/>, then the call.
 /// </summary>
-internal sealed class IncomingCallContext(GrainWorkItem work, ActivationData activation, IGrainBase grain, IIncomingGrainCallFilter[] filters)
+internal sealed class IncomingCallContext(GrainCall work, ActivationData activation, IGrainBase grain, IIncomingGrainCallFilter[] filters)
     : GrainCallContext(work.Request with { Arguments = work.Arguments }, work.Target), IIncomingGrainCallContext
 {
     private readonly IIncomingGrainCallFilter? _grainFilter = grain as IIncomingGrainCallFilter;

@@ -1,3 +1,4 @@
+using Actors.Runtime.Concurrency;
 using Actors.Timers;
 
 namespace Actors.Runtime;
@@ -11,7 +12,7 @@ internal sealed partial class ActivationData
     /// <exception cref="InvalidOperationException">The activation is deactivating or gone.</exception>
     public void AddTimer(GrainTimer timer)
     {
-        lock (_lock)
+        using (InterleavingPoints.Lock(Gate))
         {
             if (_state is ActivationState.Deactivating or ActivationState.Invalid)
             {
@@ -25,7 +26,7 @@ internal sealed partial class ActivationData
     /// <summary>Forgets a timer that was disposed by the grain.</summary>
     public void RemoveTimer(GrainTimer timer)
     {
-        lock (_lock)
+        using (InterleavingPoints.Lock(Gate))
         {
             _timers?.Remove(timer);
         }
@@ -35,24 +36,24 @@ internal sealed partial class ActivationData
     /// Queues a timer tick. False when the activation no longer takes local turns (deactivating or gone): the tick is
     /// dropped, as the timer is being disposed with the activation.
     /// </summary>
-    public bool TryEnqueueLocalTurn(GrainWorkItem work)
+    public bool TryAcceptLocalTurn(GrainCall tick)
     {
-        lock (_lock)
+        using (InterleavingPoints.Lock(Gate))
         {
-            if (_state is not (ActivationState.Activating or ActivationState.Valid) || _stopServing)
+            if (_state is not (ActivationState.Activating or ActivationState.Valid) || _extras?.StopServing == true)
             {
                 return false;
             }
         }
 
-        return TryEnqueue(work);
+        return TryAccept(tick);
     }
 
     /// <summary>Disposes every timer (their callbacks' tokens are cancelled); called when deactivation begins, on failure and on kill.</summary>
     private void DisposeTimers()
     {
         GrainTimer[] timers;
-        lock (_lock)
+        using (InterleavingPoints.Lock(Gate))
         {
             if (_timers is null || _timers.Count == 0)
             {

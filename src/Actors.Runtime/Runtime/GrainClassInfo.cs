@@ -24,15 +24,19 @@ internal sealed class GrainClassInfo
         GrainClass = grainClass;
         TypeName = GrainTypeNames.ForClass(grainClass);
         IsReentrant = grainClass.GetCustomAttribute<ReentrantAttribute>(inherit: true) is not null;
+        Admission = IsReentrant ? RequestAdmission.Interleaved : RequestAdmission.Exclusive;
         CollectionAge = grainClass.GetCustomAttribute<CollectionAgeLimitAttribute>(inherit: true)?.AgeLimit;
-        StorageAttribute = grainClass.GetCustomAttribute<StorageProviderAttribute>(inherit: true);
+        Stores = GrainStoreSelection.For(grainClass);
         GrainInterfaces = grainClass.GetInterfaces().Where(GrainMethodRegistry.IsGrainInterface).ToArray();
-        (_factory, IReadOnlyList<(string, string)> states) = GrainConstruction.CreateFactory(this);
-        PersistentStates = HasGrainState(grainClass) ? [.. states, (Grain<object>.StateName, DefaultStoreName)] : states;
+        (_factory, PersistentStates) = GrainConstruction.CreateFactory(this);
         IEnumerable<string> stores = PersistentStates.Select(s => s.StoreName);
         if (IsJournaled)
         {
-            stores = stores.Append(DefaultStoreName);
+            stores = stores.Append(Stores.JournalStoreName);
+        }
+        else if (IsStateful)
+        {
+            stores = stores.Append(Stores.StorageName);
         }
 
         Descriptor = new Hosting.GrainClassDescriptor(grainClass, TypeName, stores.Distinct(StringComparer.Ordinal).ToArray());
@@ -50,38 +54,27 @@ internal sealed class GrainClassInfo
     /// <summary>Whether the class is a grain-level incoming call filter (implements <see cref="IIncomingGrainCallFilter"/>).</summary>
     public bool IsIncomingFilter => typeof(IIncomingGrainCallFilter).IsAssignableFrom(GrainClass);
 
+    /// <summary>When a request may start next to running ones (the class's interleaving rule).</summary>
+    public RequestAdmission Admission { get; }
+
     /// <summary>The per-class collection age, or null for the silo default.</summary>
     public TimeSpan? CollectionAge { get; }
 
-    /// <summary>The class's store opt-in, or null (volatile journal; persistent states default to <see cref="StorageNames.Default"/>).</summary>
-    public StorageProviderAttribute? StorageAttribute { get; }
+    /// <summary>The stores the class uses (state, journal), by the provider attributes on it.</summary>
+    public GrainStoreSelection Stores { get; }
 
     public IReadOnlyList<Type> GrainInterfaces { get; }
 
-    /// <summary>The [PersistentState] constructor parameters: state name and resolved store name.</summary>
-    public IReadOnlyList<(string StateName, string StoreName)> PersistentStates { get; }
+    /// <summary>The [PersistentState] constructor parameters: state name, resolved store name and what named it (null: the default).</summary>
+    public IReadOnlyList<(string StateName, string StoreName, string? SelectedBy)> PersistentStates { get; }
 
     /// <summary>Whether the class derives from <c>JournaledGrain&lt;,&gt;</c>.</summary>
-    public bool IsJournaled => Journaling.JournaledGrainTypes.IsJournaled(GrainClass);
+    public bool IsJournaled => GrainBaseTypes.IsJournaled(GrainClass);
 
-    /// <summary>The default store for this class's states and journal.</summary>
-    public string DefaultStoreName => StorageAttribute?.StoreName ?? StorageNames.Default;
+    /// <summary>Whether the class derives from <see cref="Grain{TState}"/>.</summary>
+    public bool IsStateful => GrainBaseTypes.IsStateful(GrainClass);
 
     public IGrainBase Create(IServiceProvider services, ActivationData activation) => _factory(services, activation);
-
-    /// <summary>Whether the class derives from <see cref="Grain{TGrainState}"/> (its state is checked like a [PersistentState] one).</summary>
-    private static bool HasGrainState(Type grainClass)
-    {
-        for (Type? type = grainClass; type is not null; type = type.BaseType)
-        {
-            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Grain<>))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>Whether <paramref name="type"/> can be registered as a grain class: concrete, non-generic, a <see cref="Grain"/> or <see cref="IGrainBase"/>.</summary>
     public static bool IsGrainClass(Type type)
@@ -110,21 +103,37 @@ internal sealed class GrainClassInfo
         return GrainMethodInvoker.Compile(m);
     }, GrainClass);
 
-    /// <summary>Checks that every store the class uses is configured; returns the problems.</summary>
+    /// <summary>
+    /// Checks at silo start that every store the class names explicitly is configured and that its attributes agree;
+    /// returns the problems. A store used by default (no attribute names it) is checked when the grain activates, as
+    /// Orleans does: the activation then fails naming the class and how to configure one.
+    /// </summary>
     public IEnumerable<string> FindMissingStores(IServiceProvider services)
     {
-        var keyed = services.GetService<IServiceProviderIsKeyedService>();
-        foreach ((string stateName, string store) in PersistentStates)
+        foreach (string conflict in Stores.Conflicts)
         {
-            if (keyed?.IsKeyedService(typeof(IGrainStorage), store) != true)
+            yield return conflict;
+        }
+
+        var keyed = services.GetService<IServiceProviderIsKeyedService>();
+        foreach ((string stateName, string store, string? selectedBy) in PersistentStates)
+        {
+            if (selectedBy is not null && keyed?.IsKeyedService(typeof(IGrainStorage), store) != true)
             {
-                yield return $"Grain type '{GrainClass.FullName}' ('{TypeName}') uses grain storage '{store}' for persistent state '{stateName}', but no grain storage named '{store}' is configured.";
+                yield return Stores.MissingGrainStorage(store, stateName, selectedBy).Message;
             }
         }
 
-        if (IsJournaled && StorageAttribute is not null && keyed?.IsKeyedService(typeof(Journaling.IJournalAdaptorFactory), DefaultStoreName) != true)
+        if (IsJournaled)
         {
-            yield return $"Grain type '{GrainClass.FullName}' ('{TypeName}') uses journal store '{DefaultStoreName}', but no journal store named '{DefaultStoreName}' is configured.";
+            if (Stores.JournalSelectedBy is not null && keyed?.IsKeyedService(typeof(Journaling.IJournalAdaptorFactory), Stores.JournalStoreName) != true)
+            {
+                yield return Stores.MissingJournalStore(keyed?.IsKeyedService(typeof(IGrainStorage), Stores.JournalStoreName) == true).Message;
+            }
+        }
+        else if (IsStateful && Stores.StorageSelectedBy is not null && keyed?.IsKeyedService(typeof(IGrainStorage), Stores.StorageName) != true)
+        {
+            yield return Stores.MissingGrainStorage(Stores.StorageName, null, Stores.StorageSelectedBy).Message;
         }
     }
 }

@@ -2,19 +2,15 @@ using Actors.Runtime;
 
 namespace Actors.Storage;
 
-/// <summary>The silo's <see cref="IPersistentStateFactory"/>: binds a named state of an activation being constructed to its grain storage.</summary>
+/// <summary>The runtime's <see cref="IPersistentStateFactory"/>: states bound to an activation of this silo.</summary>
 internal sealed class PersistentStateFactory : IPersistentStateFactory
 {
-    /// <inheritdoc />
-    public IPersistentState<TState> Create<TState>(IGrainContext context, string stateName, string? storageName = null)
+    public IPersistentState<TState> Create<TState>(IGrainContext context, string stateName, string storeName, string? selectedBy)
     {
-        ArgumentNullException.ThrowIfNull(context);
         ArgumentException.ThrowIfNullOrEmpty(stateName);
-        if (context is not ActivationData activation)
-        {
-            throw new ArgumentException($"'{context.GetType().FullName}' is not an activation of this silo.", nameof(context));
-        }
-
-        return new PersistentStateBridge<TState>(stateName, storageName ?? activation.ClassInfo.DefaultStoreName, activation);
+        ArgumentException.ThrowIfNullOrEmpty(storeName);
+        var activation = context as ActivationData
+            ?? throw new ArgumentException($"Grain context '{context?.GetType().FullName}' does not belong to this silo's runtime.", nameof(context));
+        return new PersistentStateBridge<TState>(stateName, storeName, selectedBy, activation);
     }
 }

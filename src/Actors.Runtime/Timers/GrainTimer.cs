@@ -152,8 +152,8 @@ internal abstract class GrainTimer : IGrainTimer, ILocalTurn
             _changedWhileFiring = false;
         }
 
-        var tick = new GrainWorkItem(this, TickMethod, _activation);
-        if (!_activation.TryEnqueueLocalTurn(tick))
+        var tick = new GrainCall(this, TickMethod, _activation);
+        if (!_activation.TryAcceptLocalTurn(tick))
         {
             // The activation is deactivating: it disposes this timer.
             lock (_lock)
