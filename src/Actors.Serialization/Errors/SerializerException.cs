@@ -25,6 +25,18 @@ public class SerializerException : Exception
     public override string Message => MemberPath is { } path ? $"{base.Message} (at {path})" : base.Message;
 
     /// <summary>
+    /// Wraps an exception that is not a <see cref="SerializerException"/> (thrown by a member's accessor, a converter, a
+    /// constructor...) raised while writing or reading <paramref name="member"/> of <paramref name="type"/>.
+    /// </summary>
+    public static SerializerException Wrap(Exception exception, string type, string member)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var wrapped = new SerializerException($"{exception.GetType().Name}: {exception.Message}", exception);
+        wrapped._pathFromInnermost.Add($"{type}.{member}");
+        return wrapped;
+    }
+
+    /// <summary>
     /// Records that the failure happened inside <paramref name="member"/> of <paramref name="type"/>. Generated code calls
     /// this from an exception filter on the way out, so it returns false (the exception keeps propagating unchanged).
     /// </summary>

@@ -89,7 +89,8 @@ public sealed class CodecProvider : ICodecProvider
 
     /// <inheritdoc />
     public IBaseCodec<T> GetBaseCodec<T>()
-        where T : class => GetCodec(typeof(T)) as IBaseCodec<T> ?? throw new CodecNotFoundException(typeof(T), "base codec (a generated codec)");
+        where T : class => (typeof(Exception).IsAssignableFrom(typeof(T)) ? GetExceptionLayersCodec(typeof(T)) as IBaseCodec<T> : GetCodec(typeof(T)) as IBaseCodec<T>)
+            ?? throw new CodecNotFoundException(typeof(T), "base codec (a generated codec)");
 
     /// <inheritdoc />
     public IValueSerializer<T> GetValueSerializer<T>()
