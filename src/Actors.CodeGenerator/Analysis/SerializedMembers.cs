@@ -75,7 +75,7 @@ internal static class SerializedMembers
 
         foreach (IParameterSymbol parameter in primary.Parameters)
         {
-            if (IdOf(parameter, known) is not null && !type.GetMembers(parameter.Name).OfType<IPropertySymbol>().Any())
+            if (IdOf(parameter, known) is not null && !type.GetMembers().OfType<IPropertySymbol>().Any(property => Matches(parameter, property)))
             {
                 yield return parameter;
             }
@@ -89,8 +89,13 @@ internal static class SerializedMembers
 
     private static bool IsPositional(IPropertySymbol property, IMethodSymbol? primary) => Parameter(property, primary) is not null;
 
+    /// <summary>The primary constructor parameter a property stands for: same name ignoring case and leading '_', same type.</summary>
     private static IParameterSymbol? Parameter(IPropertySymbol property, IMethodSymbol? primary) =>
-        primary?.Parameters.FirstOrDefault(p => string.Equals(p.Name, property.Name, StringComparison.Ordinal));
+        primary?.Parameters.FirstOrDefault(p => Matches(p, property));
+
+    private static bool Matches(IParameterSymbol parameter, IPropertySymbol property) =>
+        string.Equals(parameter.Name.TrimStart('_'), property.Name.TrimStart('_'), StringComparison.OrdinalIgnoreCase)
+        && SymbolEqualityComparer.Default.Equals(parameter.Type, property.Type);
 
     private static (uint Id, Location Location)? ExplicitId(ISymbol member, KnownSymbols known)
     {

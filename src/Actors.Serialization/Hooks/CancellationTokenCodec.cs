@@ -6,7 +6,8 @@ namespace Actors.Serialization;
 
 /*
  * CancellationToken layout (an Object value):
- *   field 0 Id:VarInt (absent: the token cannot be cancelled) | field 1 Cancelled:VarInt 1 (absent: not yet) | EndObject
+ *   field 0 Id:VarInt (absent: the token cannot be cancelled, or is cancelled already) | field 1 Cancelled:VarInt 1 (absent: not yet)
+ *   | EndObject
  * The id comes from the writer's ICancellationTokenBridge; the reader's bridge maps it to a token.
  */
 
@@ -16,7 +17,13 @@ internal sealed class CancellationTokenCodec(ICancellationTokenBridge? bridge) :
     public void WriteField(ref Writer writer, uint fieldIdDelta, Type expectedType, CancellationToken value)
     {
         writer.WriteStartObject(fieldIdDelta, expectedType, typeof(CancellationToken));
-        if (value.CanBeCanceled)
+        if (value.IsCancellationRequested)
+        {
+            // Already cancelled: nothing left to bridge; the reader gets a cancelled token.
+            writer.WriteFieldHeaderExpected(1, WireType.VarInt);
+            writer.WriteByte(1);
+        }
+        else if (value.CanBeCanceled)
         {
             if (bridge is null)
             {
@@ -27,11 +34,6 @@ internal sealed class CancellationTokenCodec(ICancellationTokenBridge? bridge) :
 
             writer.WriteFieldHeaderExpected(0, WireType.VarInt);
             writer.WriteVarUInt64(bridge.Export(value, writer.Session.CallContext));
-            if (value.IsCancellationRequested)
-            {
-                writer.WriteFieldHeaderExpected(1, WireType.VarInt);
-                writer.WriteByte(1);
-            }
         }
 
         writer.WriteEndObject();
