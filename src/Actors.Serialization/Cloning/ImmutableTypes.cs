@@ -14,7 +14,7 @@ internal static class ImmutableTypes
     [
         typeof(string), typeof(decimal), typeof(Guid), typeof(DateTime), typeof(DateTimeOffset), typeof(TimeSpan),
         typeof(DateOnly), typeof(TimeOnly), typeof(Uri), typeof(Version), typeof(BigInteger), typeof(Int128),
-        typeof(UInt128), typeof(Half), typeof(CancellationToken), typeof(GrainReferenceWireType), typeof(object),
+        typeof(UInt128), typeof(Half), typeof(CancellationToken), typeof(GrainReferenceWireType),
     ];
 
     private static readonly HashSet<Type> StructuralDefinitions =
@@ -31,8 +31,7 @@ internal static class ImmutableTypes
     /// <summary>
     /// True for primitives, enums, strings and the BCL's immutable value types, exceptions (shared by reference, as
     /// in-silo calls always did), grain references, types marked <see cref="ImmutableAttribute"/>, and tuples, pairs and
-    /// nullables of such types. <see cref="object"/> itself is shallow (an instance has no state); members typed
-    /// <see cref="object"/> are copied by their runtime type.
+    /// nullables of such types. Members typed <see cref="object"/> are copied by their runtime type.
     /// </summary>
     public static bool IsShallowCopyable(Type type, CodecProvider provider)
     {

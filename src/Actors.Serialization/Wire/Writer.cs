@@ -14,6 +14,8 @@ public ref struct Writer
 {
     private const int MaxStackUtf8Chars = 42; // 42 chars encode to at most 126 bytes: a one-byte length prefix.
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly SerializerSession _session;
     private byte[] _buffer;
     private int _position;
@@ -129,22 +131,30 @@ public ref struct Writer
     }
 
     /// <summary>Writes a string as a LengthPrefixed UTF-8 payload.</summary>
+    /// <exception cref="SerializerException">The string holds a lone surrogate (it has no UTF-8 form; replacing it would alter the data).</exception>
     public void WriteStringPayload(string value)
     {
-        if (value.Length <= MaxStackUtf8Chars)
+        try
         {
-            // At most 126 bytes: reserve the one-byte length, encode, then fill the length in.
-            EnsureCapacity(1 + (MaxStackUtf8Chars * 3));
-            int written = Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_position + 1));
-            _buffer[_position] = (byte)written;
-            _position += 1 + written;
-            return;
-        }
+            if (value.Length <= MaxStackUtf8Chars)
+            {
+                // At most 126 bytes: reserve the one-byte length, encode, then fill the length in.
+                EnsureCapacity(1 + (MaxStackUtf8Chars * 3));
+                int written = StrictUtf8.GetBytes(value, _buffer.AsSpan(_position + 1));
+                _buffer[_position] = (byte)written;
+                _position += 1 + written;
+                return;
+            }
 
-        int byteCount = Encoding.UTF8.GetByteCount(value);
-        WriteVarUInt32((uint)byteCount);
-        EnsureCapacity(byteCount);
-        _position += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_position));
+            int byteCount = StrictUtf8.GetByteCount(value);
+            WriteVarUInt32((uint)byteCount);
+            EnsureCapacity(byteCount);
+            _position += StrictUtf8.GetBytes(value, _buffer.AsSpan(_position));
+        }
+        catch (EncoderFallbackException ex)
+        {
+            throw new SerializerException($"A string holds a lone UTF-16 surrogate at index {ex.Index} and has no UTF-8 form; it cannot be serialized without altering it.", ex);
+        }
     }
 
     /// <summary>Writes the header of a value of the expected type (no TypeSpec).</summary>
