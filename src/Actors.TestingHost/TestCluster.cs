@@ -1,6 +1,5 @@
 using Actors.Hosting;
 using Actors.Invocation;
-using Actors.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -80,7 +79,7 @@ public sealed class TestCluster : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(silo);
         IHost host = silo.Host;
         silo.CurrentHost = null;
-        await host.Services.GetRequiredService<GrainRuntime>().KillAsync();
+        await host.Services.GetRequiredService<ISiloControl>().KillAsync();
         await DisposeHostAsync(host);
     }
 

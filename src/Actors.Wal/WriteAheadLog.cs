@@ -230,6 +230,7 @@ public sealed partial class WriteAheadLog : IEventLog
         CompactionLiveRatio = o.CompactionLiveRatio,
         RetainSegmentCount = o.RetainSegmentCount,
         RetainMaxAge = o.RetainMaxAge,
+        RetainCheckpointedEvents = o.RetainCheckpointedEvents,
         ReadOnly = o.ReadOnly,
     };
 

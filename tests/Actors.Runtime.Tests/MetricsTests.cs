@@ -8,11 +8,12 @@ namespace Actors.Runtime.Tests;
 public sealed class MetricsTests
 {
     [Fact]
-    public async Task Call_ThreeCallsOneActivation_RecordsCallsDurationsAndActivation()
+    public async Task Call_ThreeCallsOneActivation_RecordsCallsDurationsAndActivationTaggedByGrainType()
     {
         await using TestSilo silo = TestSilo.Start(s => s.AddGrain<CounterGrain>());
         Meter meter = silo.Runtime.Instruments.Meter;
         var totals = new Dictionary<string, double>();
+        var activationTypes = new List<object?>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
@@ -21,7 +22,23 @@ public sealed class MetricsTests
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => Add(totals, instrument.Name, value));
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            Add(totals, instrument.Name, value);
+            if (instrument.Name.StartsWith("actors.activations.", StringComparison.Ordinal))
+            {
+                lock (activationTypes)
+                {
+                    foreach (KeyValuePair<string, object?> tag in tags)
+                    {
+                        if (tag.Key == "grain.type")
+                        {
+                            activationTypes.Add(tag.Value);
+                        }
+                    }
+                }
+            }
+        });
         listener.SetMeasurementEventCallback<double>((instrument, _, _, _) => Add(totals, instrument.Name, 1));
         listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => Add(totals, instrument.Name, value));
         listener.Start();
@@ -37,6 +54,7 @@ public sealed class MetricsTests
         Assert.Equal(1, totals["actors.activations.created"]);
         Assert.Equal(1, totals["actors.activations.count"]);
         Assert.Equal(0, totals["actors.turns.queued"]);
+        Assert.Equal(["counter", "counter"], activationTypes);
     }
 
     private static void Add(Dictionary<string, double> totals, string name, double value)

@@ -11,23 +11,25 @@ internal sealed partial class ActivationData
         CancellationToken stopping = Runtime.Stopping;
         try
         {
-            _constructing = this;
-            try
+            using (RuntimeContext.EnterConstruction(this))
             {
                 _grain = ClassInfo.Create(Runtime.Services, this);
             }
-            finally
-            {
-                _constructing = null;
-            }
 
-            foreach (IPersistentStateLoader loader in _stateLoaders)
+            (_grain as ILifecycleParticipant<IGrainLifecycle>)?.Participate(ObservableLifecycle);
+            foreach (IPersistentStateLoader loader in _stateLoaders ?? [])
             {
                 await loader.LoadAsync();
             }
 
-            await _grain.SetupStateAsync(stopping);
-            await _grain.OnActivateAsync(stopping);
+            if (_lifecycle is null)
+            {
+                await _grain.OnActivateAsync(stopping);
+            }
+            else
+            {
+                await _lifecycle.StartAsync(_grain.OnActivateAsync, stopping);
+            }
         }
         catch (Exception ex)
         {
@@ -46,7 +48,7 @@ internal sealed partial class ActivationData
             }
 
             Runtime.Catalog.Remove(this);
-            Runtime.Instruments.ActivationEnded();
+            Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
             _deactivated.TrySetResult();
             return;
         }
@@ -77,7 +79,7 @@ internal sealed partial class ActivationData
         }
     }
 
-    /// <summary>Deactivates once no request runs or waits; cancels any keep-alive.</summary>
+    /// <inheritdoc />
     public void DeactivateOnIdle(DeactivationReason reason)
     {
         bool start = false;
@@ -96,6 +98,17 @@ internal sealed partial class ActivationData
         {
             StartDeactivation(reason);
         }
+    }
+
+    /// <inheritdoc />
+    public void Deactivate(DeactivationReason reason)
+    {
+        if (reason.Exception is { } failure)
+        {
+            Runtime.Log.StorageFailed(failure, GrainId, reason.Description);
+        }
+
+        Invalidate(reason);
     }
 
     /// <summary>
@@ -123,6 +136,7 @@ internal sealed partial class ActivationData
         }
     }
 
+    /// <inheritdoc />
     public void DelayDeactivation(TimeSpan timeSpan)
     {
         lock (_lock)
@@ -186,7 +200,7 @@ internal sealed partial class ActivationData
         {
             if (_state is ActivationState.Activating or ActivationState.Valid or ActivationState.Deactivating)
             {
-                Runtime.Instruments.ActivationEnded();
+                Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
             }
 
             _state = ActivationState.Invalid;
@@ -222,13 +236,9 @@ internal sealed partial class ActivationData
             Runtime.Log.DeactivationFailed(ex, GrainId, "OnDeactivateAsync");
         }
 
-        try
+        if (_lifecycle is not null)
         {
-            await _grain!.TeardownStateAsync(grace);
-        }
-        catch (Exception ex)
-        {
-            Runtime.Log.DeactivationFailed(ex, GrainId, "storage teardown");
+            await _lifecycle.StopAsync((ex, participant) => Runtime.Log.DeactivationFailed(ex, GrainId, $"lifecycle participant '{participant}'"), grace);
         }
 
         GrainWorkItem[] forward;
@@ -240,7 +250,7 @@ internal sealed partial class ActivationData
         }
 
         Runtime.Catalog.Remove(this);
-        Runtime.Instruments.ActivationEnded();
+        Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
         Runtime.Log.Deactivated(GrainId, reason.ReasonCode);
         _deactivated.TrySetResult();
         foreach (GrainWorkItem work in forward)

@@ -12,11 +12,8 @@ namespace Actors.Runtime;
 /// once. Either way, all code runs on <see cref="Scheduler"/>, so no two pieces of a grain run in parallel.
 /// The lock protects the queue and state; work is started on the scheduler, never inline under the lock.
 /// </remarks>
-internal sealed partial class ActivationData
+internal sealed partial class ActivationData : IGrainContext, IGrainLifecycle
 {
-    [ThreadStatic]
-    private static ActivationData? _constructing;
-
     private static readonly Action<object?> RunRequestAction = static state =>
     {
         var work = (GrainWorkItem)state!;
@@ -27,7 +24,8 @@ internal sealed partial class ActivationData
     private readonly Queue<GrainWorkItem> _pending = new();
     private readonly List<GrainWorkItem> _runningItems = [];
     private readonly TaskCompletionSource _deactivated = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<IPersistentStateLoader> _stateLoaders = [];
+    private List<IPersistentStateLoader>? _stateLoaders;
+    private ActivationLifecycle? _lifecycle;
     private ActivationState _state;
     private int _running;
     private Grain? _grain;
@@ -44,10 +42,21 @@ internal sealed partial class ActivationData
         _idleSince = runtime.TimeProvider.GetUtcNow();
     }
 
-    /// <summary>The activation whose grain is being constructed on this thread (read by <see cref="Grain"/>'s constructor).</summary>
-    public static ActivationData? Constructing => _constructing;
-
+    /// <inheritdoc />
     public GrainId GrainId { get; }
+
+    /// <inheritdoc />
+    public object? GrainInstance => _grain;
+
+    /// <inheritdoc />
+    public IServiceProvider ActivationServices => Runtime.Services;
+
+    /// <inheritdoc />
+    public IGrainFactory GrainFactory => Runtime.GrainFactory;
+
+    /// <inheritdoc />
+    /// <remarks>The activation itself, so that an activation without participants allocates no lifecycle.</remarks>
+    public IGrainLifecycle ObservableLifecycle => this;
 
     public GrainClassInfo ClassInfo { get; }
 
@@ -73,7 +82,11 @@ internal sealed partial class ActivationData
     }
 
     /// <summary>Registers a persistent state to load before OnActivateAsync (called from the grain's constructor).</summary>
-    public void AddStateLoader(IPersistentStateLoader loader) => _stateLoaders.Add(loader);
+    public void AddStateLoader(IPersistentStateLoader loader) => (_stateLoaders ??= []).Add(loader);
+
+    /// <inheritdoc />
+    void IGrainLifecycle.Subscribe(string observerName, int stage, Func<CancellationToken, Task> onStart, Func<CancellationToken, Task>? onStop)
+        => (_lifecycle ??= new ActivationLifecycle()).Subscribe(observerName, stage, onStart, onStop);
 
     /// <summary>
     /// Queues a request; false only when the activation is gone (the caller then uses a new one). A request queued at a
@@ -105,7 +118,7 @@ internal sealed partial class ActivationData
 
         if (activate)
         {
-            Runtime.Instruments.ActivationStarted();
+            Runtime.Instruments.ActivationStarted(ClassInfo.TypeName);
             _ = Task.Factory.StartNew(static a => ((ActivationData)a!).ActivateAsync(), this, CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler).Unwrap();
         }
 

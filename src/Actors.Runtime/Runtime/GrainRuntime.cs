@@ -10,7 +10,7 @@ namespace Actors.Runtime;
 /// The silo's grain runtime: catalog, settings, time, copy rule, instruments, and the start / graceful stop / kill
 /// lifecycle the host drives.
 /// </summary>
-internal sealed class GrainRuntime : IDisposable
+internal sealed class GrainRuntime : ISiloControl, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _deactivationGrace = new();
@@ -160,7 +160,7 @@ internal sealed class GrainRuntime : IDisposable
         }
     }
 
-    /// <summary>Abrupt stop: no deactivation; every abrupt-stop participant abandons its unflushed work.</summary>
+    /// <inheritdoc />
     public async Task KillAsync()
     {
         if (_isKilled)

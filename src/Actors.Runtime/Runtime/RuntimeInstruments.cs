@@ -5,10 +5,14 @@ namespace Actors.Runtime;
 /// <summary>
 /// The runtime's metrics (meter <see cref="MeterName"/>): activations created and live, calls, call duration and the
 /// number of requests queued at activations. Visible to dotnet-counters and OpenTelemetry without extra code.
+/// The activation instruments carry the tag <see cref="GrainTypeTag"/> (the grain type name, e.g. <c>account</c>).
 /// </summary>
 internal sealed class RuntimeInstruments : IDisposable
 {
-    public const string MeterName = "Actors.Runtime";
+    public const string MeterName = RuntimeMeter.Name;
+
+    /// <summary>The tag naming the grain type on the activation instruments.</summary>
+    public const string GrainTypeTag = "grain.type";
 
     private readonly Meter _meter;
     private readonly Counter<long> _activationsCreated;
@@ -34,13 +38,14 @@ internal sealed class RuntimeInstruments : IDisposable
 
     public void ObserveQueueLength(Func<int> queueLength) => _queueLength = queueLength;
 
-    public void ActivationStarted()
+    public void ActivationStarted(string grainType)
     {
-        _activationsCreated.Add(1);
-        _activations.Add(1);
+        var tag = new KeyValuePair<string, object?>(GrainTypeTag, grainType);
+        _activationsCreated.Add(1, tag);
+        _activations.Add(1, tag);
     }
 
-    public void ActivationEnded() => _activations.Add(-1);
+    public void ActivationEnded(string grainType) => _activations.Add(-1, new KeyValuePair<string, object?>(GrainTypeTag, grainType));
 
     public void CallCompleted(TimeSpan duration, bool failed)
     {

@@ -31,6 +31,8 @@ internal sealed class WalInstruments : IDisposable
         _recoveryTime = _meter.CreateHistogram<double>("actors.wal.recovery.duration", "ms", "Time to open and recover the log.");
         _meter.CreateObservableGauge("actors.wal.segments", () => new Measurement<int>(log.GetStatistics().SegmentCount, _tag), "{segment}", "Segment files present.");
         _meter.CreateObservableGauge("actors.wal.live_ratio", () => LiveRatio(log), "1", "Live bytes / total bytes.");
+        _meter.CreateObservableGauge("actors.wal.live_bytes", () => new Measurement<long>(log.GetStatistics().LiveBytes, _tag), "By", "Bytes of records still needed for recovery.");
+        _meter.CreateObservableGauge("actors.wal.reclaimable_bytes", () => new Measurement<long>(log.GetStatistics().ReclaimableBytes, _tag), "By", "Bytes of records that segment deletion or compaction could reclaim.");
     }
 
     /// <summary>Records one group commit.</summary>

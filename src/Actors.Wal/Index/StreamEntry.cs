@@ -52,9 +52,11 @@ internal struct StreamEntry
 
     /// <summary>
     /// Applies one record of this stream, in log order. The writer and recovery share this rule so the index after
-    /// recovery equals the index before the crash.
+    /// recovery equals the index before the crash. With <paramref name="retainEvents"/> (the log's
+    /// <c>RetainCheckpointedEvents</c>) a checkpoint does not supersede the events it covers: the chain keeps its oldest
+    /// segment.
     /// </summary>
-    public void Apply(RecordType type, long position, long version, bool relocatedHasBase, bool relocatedBaseIsTombstone, long relocatedBaseVersion)
+    public void Apply(RecordType type, long position, long version, bool relocatedHasBase, bool relocatedBaseIsTombstone, long relocatedBaseVersion, bool retainEvents = false)
     {
         uint segment = LogPosition.Segment(position);
         switch (type)
@@ -70,7 +72,7 @@ internal struct StreamEntry
                 Flags &= ~DeletedFlag;
                 break;
             case RecordType.Checkpoint:
-                if (version >= Version || LatestPosition == LogPosition.None)
+                if ((version >= Version && !retainEvents) || LatestPosition == LogPosition.None)
                 {
                     ChainMinSegment = segment;
                 }

@@ -60,6 +60,20 @@ public sealed class WriteAheadLogOptions
     /// <summary>Audit retention: keep sealed segments younger than this even when dead. Null (default) disables.</summary>
     public TimeSpan? RetainMaxAge { get; set; }
 
+    /// <summary>
+    /// Keep every event of a stream even when a checkpoint covers it, so <see cref="IEventLog.ReadEventsAsync"/> can
+    /// read a stream's whole history. Default false: events covered by a durable checkpoint become reclaimable.
+    /// </summary>
+    /// <remarks>
+    /// A checkpoint then only shortens recovery (activation reads it and the events after it); it frees no space.
+    /// Space is still reclaimed from deleted streams, but not from superseded checkpoints (reads walk through them to
+    /// older events) and sealed segments are not compacted (compaction copies forward only a stream's latest
+    /// checkpoint and the events after it). Events reclaimed while
+    /// the option was off stay reclaimed when it is turned on. The option is not stored in the log: every opener of a
+    /// directory (tools included) must pass the same value, or a space pass may reclaim history.
+    /// </remarks>
+    public bool RetainCheckpointedEvents { get; set; }
+
     /// <summary>Open without taking the lock and refuse every write (for tools). Default false.</summary>
     public bool ReadOnly { get; set; }
 }

@@ -74,7 +74,7 @@ public sealed partial class WriteAheadLog
                 slot = _index.Add(StreamEntry.CreateNew(hash), id);
             }
 
-            _index.At(slot).Apply(h.Type, position, version, hasBase, baseIsTombstone, baseVersion);
+            _index.At(slot).Apply(h.Type, position, version, hasBase, baseIsTombstone, baseVersion, _options.RetainCheckpointedEvents);
             _summaries[segmentId].Add(hash, maxEventVersion, h.Length);
         }
     }

@@ -14,6 +14,10 @@ namespace Actors.Wal;
  * Per segment, a summary keeps per stream hash the highest event version and the bytes, so liveness needs no disk
  * read. Hash collisions merge summary items and a stream hash with several index entries is live when any entry
  * says so: collisions can only keep data longer, never delete it early.
+ * With RetainCheckpointedEvents a checkpoint supersedes nothing (StreamEntry.Apply keeps ChainMinSegment) and every
+ * record from ChainMinSegment on is live unless the stream's base is a tombstone: superseded checkpoints stay too, as
+ * links of the back-pointer chain that reads walk to reach the oldest events. Only deleted streams are reclaimed, and
+ * step 2 is skipped (a relocation copies only the base and the events after it, which would drop the history).
  * A pass runs on the writer loop after an fsync (so liveness is judged on durable records only). Before deleting,
  * it writes a fresh recovery snapshot, so no persisted index ever points into a deleted segment.
  *   1. delete sealed segments with no live bytes (keeping RetainSegmentCount newest and those younger than RetainMaxAge);
@@ -55,7 +59,7 @@ public sealed partial class WriteAheadLog
         foreach (int slot in _slotScratch)
         {
             ref readonly StreamEntry e = ref _index.At(slot);
-            if (IsLiveFor(e, item, segmentId))
+            if (IsLiveFor(e, item, segmentId, _options.RetainCheckpointedEvents))
             {
                 return true;
             }
@@ -64,11 +68,17 @@ public sealed partial class WriteAheadLog
         return false;
     }
 
-    private static bool IsLiveFor(in StreamEntry e, SummaryItem item, uint segmentId)
+    private static bool IsLiveFor(in StreamEntry e, SummaryItem item, uint segmentId, bool retainEvents)
     {
         if (segmentId < e.ChainMinSegment)
         {
             return false;
+        }
+
+        if (retainEvents && (e.Flags & StreamEntry.BaseIsTombstoneFlag) == 0)
+        {
+            // Every record from the chain's oldest segment on is a link of the back-pointer chain to the oldest event.
+            return true;
         }
 
         long baseVersion = e.BasePosition == LogPosition.None ? 0 : e.BaseVersion;
@@ -83,7 +93,7 @@ public sealed partial class WriteAheadLog
         var (deleted, freed) = DeleteDeadSegments();
         int compacted = 0;
         int relocated = 0;
-        if (_options.CompactionLiveRatio > 0)
+        if (_options.CompactionLiveRatio > 0 && !_options.RetainCheckpointedEvents)
         {
             (compacted, relocated) = CompactSegments();
             if (compacted > 0)
@@ -215,7 +225,7 @@ public sealed partial class WriteAheadLog
                     foreach (int slot in _slotScratch)
                     {
                         StreamEntry e = _index.At(slot);
-                        if (IsLiveFor(e, item, segmentId) && seen.Add(e.LatestPosition))
+                        if (IsLiveFor(e, item, segmentId, retainEvents: false) && seen.Add(e.LatestPosition))
                         {
                             streams.Add(e);
                         }

@@ -58,7 +58,7 @@ public sealed partial class WriteAheadLog
         long lsn = _nextLsn++;
         RecordCodec.WriteCheckpoint(_buffer.AsSpan(_bufferLength), c.StreamIdUtf8, lsn, c.Version, now, entry.LatestPosition, c.State.Span);
         _bufferLength += c.Framed;
-        entry.Apply(RecordType.Checkpoint, position, c.Version, false, false, 0);
+        entry.Apply(RecordType.Checkpoint, position, c.Version, false, false, 0, _options.RetainCheckpointedEvents);
         _tentative[c.StreamId] = entry;
         _summaryAdds.Add((LogPosition.Segment(position), c.Hash, 0, c.Framed));
         _completions.Add(new Completion(c, c.Version, c.Version, lsn));

@@ -55,10 +55,12 @@ public sealed class DiagnosticsAndEdgeTests : LogTestBase
         listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags));
         listener.Start();
 
+        LogStatistics statistics;
         await using (var log = await OpenAsync())
         {
             await log.AppendAsync("s", 0, Events("a", "b"));
             listener.RecordObservableInstruments();
+            statistics = log.GetStatistics();
         }
 
         lock (measurements)
@@ -68,6 +70,9 @@ public sealed class DiagnosticsAndEdgeTests : LogTestBase
             Assert.Contains(measurements, m => m.Name == "actors.wal.fsync.duration");
             Assert.Contains(measurements, m => m.Name == "actors.wal.recovery.duration");
             Assert.Contains(measurements, m => m.Name == "actors.wal.segments" && m.Value == 1);
+            Assert.True(statistics.LiveBytes > 0, "the appended events are live");
+            Assert.Contains(measurements, m => m.Name == "actors.wal.live_bytes" && m.Value == statistics.LiveBytes);
+            Assert.Contains(measurements, m => m.Name == "actors.wal.reclaimable_bytes" && m.Value == statistics.ReclaimableBytes);
         }
 
         void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
