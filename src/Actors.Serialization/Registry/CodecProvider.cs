@@ -60,7 +60,18 @@ public sealed class CodecProvider : ICodecProvider
     internal ICancellationTokenBridge? CancellationTokens { get; }
 
     /// <inheritdoc />
-    public IFieldCodec<T> GetCodec<T>() => (IFieldCodec<T>)GetCodec(typeof(T));
+    public IFieldCodec<T> GetCodec<T>()
+    {
+        // One provider per process is the common case: a per-type static remembers the last provider's codec.
+        if (LastCodec<T>.Value is { } last && ReferenceEquals(last.Owner, this))
+        {
+            return last.Codec;
+        }
+
+        var codec = (IFieldCodec<T>)GetCodec(typeof(T));
+        LastCodec<T>.Value = new LastCodecEntry<T>(this, codec);
+        return codec;
+    }
 
     /// <inheritdoc />
     public IFieldCodec GetCodec(Type type)
@@ -270,6 +281,14 @@ public sealed class CodecProvider : ICodecProvider
 
         return null;
     }
+
+    private static class LastCodec<T>
+    {
+        // Read and written as one reference, so a reader never pairs one provider with another's codec.
+        public static LastCodecEntry<T>? Value;
+    }
+
+    private sealed record LastCodecEntry<T>(CodecProvider Owner, IFieldCodec<T> Codec);
 
     internal bool IsGrainReference(Type type) =>
         GrainReferences is not null && (type == typeof(GrainReferenceWireType) || GrainReferences.IsGrainReferenceType(type));

@@ -15,7 +15,14 @@ public sealed class SerializerSession
     private const int InitialBufferBytes = 512;
     private const int MaxRetainedBufferBytes = 64 * 1024;
 
+    // The first objects of a message are remembered in a small array (a linear scan beats hashing for typical
+    // messages); from the ninth on, all of them are also in the dictionary.
+    private const int InlineObjects = 8;
+
+    private readonly object?[] _inlineObjects = new object?[InlineObjects];
+    private readonly uint[] _inlineIds = new uint[InlineObjects];
     private readonly Dictionary<object, uint> _writtenObjects = new(ReferenceEqualityComparer.Instance);
+    private int _inlineCount;
     private readonly Dictionary<Type, uint> _writtenTypes = [];
     private readonly List<TypeEntry> _readTypes = [];
     private object?[] _readObjects = new object?[8];
@@ -56,7 +63,23 @@ public sealed class SerializerSession
         uint id = _nextObjectId++;
         if (instance is not null)
         {
-            _writtenObjects[instance] = id;
+            if (_inlineCount < InlineObjects)
+            {
+                _inlineObjects[_inlineCount] = instance;
+                _inlineIds[_inlineCount++] = id;
+            }
+            else
+            {
+                if (_writtenObjects.Count == 0)
+                {
+                    for (int i = 0; i < InlineObjects; i++)
+                    {
+                        _writtenObjects[_inlineObjects[i]!] = _inlineIds[i];
+                    }
+                }
+
+                _writtenObjects[instance] = id;
+            }
         }
 
         return id;
@@ -66,13 +89,22 @@ public sealed class SerializerSession
 
     internal bool TryGetWrittenObject(object value, out uint objectId)
     {
-        if (_writtenObjects.Count == 0)
+        if (_writtenObjects.Count != 0)
         {
-            objectId = 0;
-            return false;
+            return _writtenObjects.TryGetValue(value, out objectId);
         }
 
-        return _writtenObjects.TryGetValue(value, out objectId);
+        for (int i = 0; i < _inlineCount; i++)
+        {
+            if (ReferenceEquals(_inlineObjects[i], value))
+            {
+                objectId = _inlineIds[i];
+                return true;
+            }
+        }
+
+        objectId = 0;
+        return false;
     }
 
     internal bool TryGetWrittenType(Type type, out uint index)
@@ -152,6 +184,12 @@ public sealed class SerializerSession
         if (_writtenObjects.Count != 0)
         {
             _writtenObjects.Clear();
+        }
+
+        if (_inlineCount != 0)
+        {
+            Array.Clear(_inlineObjects, 0, _inlineCount);
+            _inlineCount = 0;
         }
 
         if (_writtenTypes.Count != 0)
