@@ -156,3 +156,41 @@ public class GeneratedTypeTests
         Assert.Same(holder.Frozen, copied.Frozen);
     }
 }
+
+[GenerateSerializer, SerializationCallbacks(typeof(AuditHooks))]
+public sealed class Audited
+{
+    [Id(0)]
+    public int Value { get; set; }
+
+    public List<string> Calls { get; } = [];
+}
+
+public sealed class AuditHooks
+{
+    public void OnSerializing(Audited value) => value.Calls.Add("serializing");
+
+    public void OnSerialized(Audited value) => value.Calls.Add("serialized");
+
+    public void OnDeserializing(Audited value) => value.Calls.Add("deserializing:" + value.Value);
+
+    public void OnDeserialized(Audited value) => value.Calls.Add("deserialized:" + value.Value);
+
+    public void OnCopied(Audited original, Audited copy) => copy.Calls.Add("copied from " + original.Value);
+}
+
+public class SerializationCallbackTests
+{
+    [Fact]
+    public void Hooks_RunAroundSerializeDeserializeAndCopy()
+    {
+        var value = new Audited { Value = 3 };
+
+        Audited read = Wire.RoundTrip(value);
+        Audited copy = Wire.Copier.Copy(value);
+
+        Assert.Equal(["serializing", "serialized"], value.Calls);
+        Assert.Equal(["deserializing:0", "deserialized:3"], read.Calls);
+        Assert.Equal(["copied from 3"], copy.Calls);
+    }
+}

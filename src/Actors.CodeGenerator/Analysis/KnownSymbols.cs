@@ -20,6 +20,7 @@ internal sealed class KnownSymbols
         RegisterSerializer = compilation.GetTypeByMetadataName(RegisterSerializerName);
         RegisterCopier = compilation.GetTypeByMetadataName(RegisterCopierName);
         NonSerialized = compilation.GetTypeByMetadataName("System.NonSerializedAttribute");
+        SerializationCallbacks = compilation.GetTypeByMetadataName("Actors.SerializationCallbacksAttribute");
         Grain = compilation.GetTypeByMetadataName("Actors.IGrain");
         Converter = compilation.GetTypeByMetadataName("Actors.IConverter`2");
         FieldCodec = compilation.GetTypeByMetadataName("Actors.Serialization.Codecs.IFieldCodec`1");
@@ -48,6 +49,8 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? RegisterCopier { get; }
 
     public INamedTypeSymbol? NonSerialized { get; }
+
+    public INamedTypeSymbol? SerializationCallbacks { get; }
 
     public INamedTypeSymbol? Grain { get; }
 

@@ -50,6 +50,7 @@ internal sealed class TypeModelBuilder(KnownSymbols known)
         }
 
         (BaseLayerKind baseLayer, string? baseName) = BaseLayer(type);
+        var hooks = KnownSymbols.GetAttribute(type, known.SerializationCallbacks)?.ConstructorArguments.FirstOrDefault().Value as INamedTypeSymbol;
         bool isException = known.IsException(type);
         return new TypeModel(
             TypeNames.Code(type),
@@ -68,8 +69,21 @@ internal sealed class TypeModelBuilder(KnownSymbols known)
             Creation(type),
             !isException && typeParameters.IsEmpty && (KnownSymbols.HasAttribute(type, known.Immutable) || _immutability.IsShallowCopyable(type)),
             !isException && typeParameters.IsEmpty && _immutability.IsImmutableLayout(type),
-            new EquatableArray<MemberModel>(members.ToImmutable()));
+            new EquatableArray<MemberModel>(members.ToImmutable()),
+            hooks is null ? null : TypeNames.Code(hooks),
+            new EquatableArray<string>(HookMethods(type, hooks)));
     }
+
+    private static readonly string[] HookNames = ["OnSerializing", "OnSerialized", "OnDeserializing", "OnDeserialized", "OnCopied"];
+
+    /// <summary>The hook methods of a [SerializationCallbacks] class that take the type (OnCopied: the original and the copy).</summary>
+    private static ImmutableArray<string> HookMethods(INamedTypeSymbol type, INamedTypeSymbol? hooks) =>
+        hooks is null
+            ? ImmutableArray<string>.Empty
+            : [.. HookNames.Where(name => hooks.GetMembers(name).OfType<IMethodSymbol>().Any(method =>
+                !method.IsStatic && method.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal
+                && method.Parameters.Length == (name == "OnCopied" ? 2 : 1)
+                && method.Parameters.All(p => p.RefKind == RefKind.None && SymbolEqualityComparer.Default.Equals(p.Type, type))))];
 
     private MemberModel? BuildMember(INamedTypeSymbol owner, SerializedMember member, List<Diagnostic> diagnostics)
     {

@@ -99,6 +99,11 @@ internal static class CodecEmitter
     private static void Fields(CodeWriter w, TypeModel type)
     {
         w.Line($"private readonly {Names.Provider} _provider;");
+        if (type.Hooks is not null && type.HookMethods.Count != 0)
+        {
+            w.Line($"private readonly {type.Hooks} _hooks = new {type.Hooks}();");
+        }
+
         if (type.BaseLayer == BaseLayerKind.Generated)
         {
             w.Line($"private {Names.Codecs}IBaseCodec<{type.BaseFullName}> _baseCodec;");
@@ -127,7 +132,9 @@ internal static class CodecEmitter
             if (type.IsValueType)
             {
                 w.Line($"writer.WriteStartObject(fieldIdDelta, expectedType, typeof({t}));");
+                Hook(w, type, "OnSerializing", "value");
                 w.Line("Serialize(ref writer, ref value);");
+                Hook(w, type, "OnSerialized", "value");
             }
             else
             {
@@ -138,7 +145,9 @@ internal static class CodecEmitter
 
                 w.Line();
                 w.Line($"writer.WriteStartObject(fieldIdDelta, expectedType, typeof({t}), value);");
+                Hook(w, type, "OnSerializing", "value");
                 w.Line("Serialize(ref writer, value);");
+                Hook(w, type, "OnSerialized", "value");
             }
 
             w.Line("writer.WriteEndObject();");
@@ -162,19 +171,31 @@ internal static class CodecEmitter
             w.Line($"{t} result = Create();");
             if (type.IsValueType)
             {
+                Hook(w, type, "OnDeserializing", "result");
                 w.Line("Deserialize(ref reader, ref result);");
             }
             else
             {
                 w.Line("reader.Session.RecordObject(field.Id, result);");
+                Hook(w, type, "OnDeserializing", "result");
                 w.Line("Deserialize(ref reader, result);");
             }
 
             MoreLayersCheck(w, type);
+            Hook(w, type, "OnDeserialized", "result");
             w.Line("return result;");
         }
 
         w.Line();
+    }
+
+    /// <summary>Calls a [SerializationCallbacks] hook when the hooks class declares it.</summary>
+    public static void Hook(CodeWriter w, TypeModel type, string name, string arguments)
+    {
+        if (type.HasHook(name))
+        {
+            w.Line($"_hooks.{name}({arguments});");
+        }
     }
 
     private static void MoreLayersCheck(CodeWriter w, TypeModel type)

@@ -18,6 +18,7 @@ internal static class CopierEmitter
             {
                 w.Line($"{t} result = Create();");
                 CopyMembers(w, type, "original", "result");
+                CodecEmitter.Hook(w, type, "OnCopied", "original, result");
                 w.Line("return result;");
             }
             else
@@ -75,6 +76,7 @@ internal static class CopierEmitter
         w.Line($"{t} result = Create();");
         w.Line("context.RecordCopy(original, result);");
         w.Line("DeepCopy(original, result, context);");
+        CodecEmitter.Hook(w, type, "OnCopied", "original, result");
         w.Line("return result;");
     }
 

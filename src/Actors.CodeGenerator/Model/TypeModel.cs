@@ -47,6 +47,8 @@ internal enum BaseLayerKind
 /// <param name="IsShallowCopyable">Copies may share every instance (immutable, and sealed or a struct).</param>
 /// <param name="IsImmutableLayout">Copies may share instances of exactly this type (immutable, perhaps not sealed).</param>
 /// <param name="Members">The serialized members, by ascending id.</param>
+/// <param name="Hooks">The [SerializationCallbacks] hooks class, fully qualified, or null.</param>
+/// <param name="HookMethods">The hook methods that class declares (OnSerializing, OnSerialized, OnDeserializing, OnDeserialized, OnCopied).</param>
 internal sealed record TypeModel(
     string FullName,
     string UnboundFullName,
@@ -64,8 +66,12 @@ internal sealed record TypeModel(
     CreationKind Creation,
     bool IsShallowCopyable,
     bool IsImmutableLayout,
-    EquatableArray<MemberModel> Members)
+    EquatableArray<MemberModel> Members,
+    string? Hooks = null,
+    EquatableArray<string> HookMethods = default)
 {
+    public bool HasHook(string name) => Hooks is not null && HookMethods.Contains(name);
+
     public bool IsGeneric => TypeParameters.Count != 0;
 
     public string TypeParameterList => IsGeneric ? "<" + string.Join(", ", TypeParameters) + ">" : string.Empty;
