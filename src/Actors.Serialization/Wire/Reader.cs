@@ -11,6 +11,8 @@ namespace Actors.Serialization.Wire;
 /// <remarks>Not thread-safe; lives for one <c>Deserialize</c> call. Values read are copied out of the span.</remarks>
 public ref struct Reader
 {
+    private const int MaxTypeSpecDepth = 32;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly ReadOnlySpan<byte> _data;
@@ -240,8 +242,13 @@ public ref struct Reader
         }
     }
 
-    private TypeEntry ReadTypeSpec()
+    private TypeEntry ReadTypeSpec(int depth = 0)
     {
+        if (depth > MaxTypeSpecDepth)
+        {
+            throw Error($"a type name nests more than {MaxTypeSpecDepth} levels of type arguments");
+        }
+
         uint code = ReadVarUInt32();
         if (code >= WireFormat.TypeSpecFirstBackReference)
         {
@@ -258,7 +265,7 @@ public ref struct Reader
                 throw Error($"array rank {rank} exceeds 32");
             }
 
-            entry = types.ResolveArray(ReadTypeSpec(), (int)rank);
+            entry = types.ResolveArray(ReadTypeSpec(depth + 1), (int)rank);
         }
         else
         {
@@ -274,7 +281,7 @@ public ref struct Reader
             TypeEntry[] arguments = arity == 0 ? [] : new TypeEntry[arity];
             for (int i = 0; i < arguments.Length; i++)
             {
-                arguments[i] = ReadTypeSpec();
+                arguments[i] = ReadTypeSpec(depth + 1);
             }
 
             entry = wellKnown ? types.ResolveWellKnown(id, arguments) : types.ResolveNamed(name!, arguments);

@@ -107,7 +107,14 @@ public static class ExceptionCodec
                 case 5: data.HResult = (int)Integers.ReadSigned(ref reader, field, int.MinValue, int.MaxValue, typeof(int)); break;
                 case 6: data.ParamName = StringCodec.ReadValue(ref reader, field); break;
                 case 7: data.InnerExceptions = provider.GetCodec<List<Exception>>().ReadValue(ref reader, field); break;
-                case 8: data.Data = provider.GetCodec<List<KeyValuePair<object, object?>>>().ReadValue(ref reader, field); break;
+                case 8:
+                    data.Data = provider.GetCodec<List<KeyValuePair<object, object?>>>().ReadValue(ref reader, field);
+                    if (data.Data.Any(entry => entry.Key is null))
+                    {
+                        throw reader.Error("an exception's Data holds a null key");
+                    }
+
+                    break;
                 default: reader.SkipField(field); break;
             }
         }
@@ -124,7 +131,15 @@ public static class ExceptionCodec
         }
         else if (type.GetConstructor([typeof(string), typeof(Exception)]) is { } constructor)
         {
-            exception = (Exception)constructor.Invoke([message, data.InnerException]);
+            try
+            {
+                exception = (Exception)constructor.Invoke([message, data.InnerException]);
+            }
+            catch (TargetInvocationException ex)
+            {
+                throw new SerializerException($"The constructor of exception type '{TypeNames.Display(type)}' failed while rebuilding it: {ex.InnerException?.Message}", ex.InnerException);
+            }
+
             if (exception is ArgumentException argument && data.ParamName is not null)
             {
                 ExceptionFields.ParamName(argument) = data.ParamName;

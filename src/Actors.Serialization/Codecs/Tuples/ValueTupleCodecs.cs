@@ -478,6 +478,11 @@ internal sealed class ValueTupleCodec<T1, T2, T3, T4, T5, T6, T7>(ICodecProvider
 internal sealed class ValueTupleCodec<T1, T2, T3, T4, T5, T6, T7, TRest>(ICodecProvider provider) : IFieldCodec<ValueTuple<T1, T2, T3, T4, T5, T6, T7, TRest>>, IDeepCopier<ValueTuple<T1, T2, T3, T4, T5, T6, T7, TRest>>
     where TRest : struct
 {
+    // The ValueTuple constructor requires TRest to be a ValueTuple; refuse any other (data can name any struct here).
+    private readonly bool _restIsTuple = typeof(TRest).IsGenericType && typeof(TRest).FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal)
+        ? true
+        : throw new CodecNotFoundException(typeof(ValueTuple<T1, T2, T3, T4, T5, T6, T7, TRest>));
+
     private readonly IFieldCodec<T1> _codec0 = provider.GetCodec<T1>();
     private readonly IFieldCodec<T2> _codec1 = provider.GetCodec<T2>();
     private readonly IFieldCodec<T3> _codec2 = provider.GetCodec<T3>();
