@@ -54,22 +54,6 @@ internal static class BuiltInCodecs
         [typeof(Dictionary<,>)] = typeof(DictionaryCodec<,>),
         [typeof(HashSet<>)] = typeof(HashSetCodec<>),
         [typeof(KeyValuePair<,>)] = typeof(KeyValuePairCodec<,>),
-        [typeof(ValueTuple<>)] = typeof(ValueTupleCodec<>),
-        [typeof(ValueTuple<,>)] = typeof(ValueTupleCodec<,>),
-        [typeof(ValueTuple<,,>)] = typeof(ValueTupleCodec<,,>),
-        [typeof(ValueTuple<,,,>)] = typeof(ValueTupleCodec<,,,>),
-        [typeof(ValueTuple<,,,,>)] = typeof(ValueTupleCodec<,,,,>),
-        [typeof(ValueTuple<,,,,,>)] = typeof(ValueTupleCodec<,,,,,>),
-        [typeof(ValueTuple<,,,,,,>)] = typeof(ValueTupleCodec<,,,,,,>),
-        [typeof(ValueTuple<,,,,,,,>)] = typeof(ValueTupleCodec<,,,,,,,>),
-        [typeof(Tuple<>)] = typeof(TupleCodec<>),
-        [typeof(Tuple<,>)] = typeof(TupleCodec<,>),
-        [typeof(Tuple<,,>)] = typeof(TupleCodec<,,>),
-        [typeof(Tuple<,,,>)] = typeof(TupleCodec<,,,>),
-        [typeof(Tuple<,,,,>)] = typeof(TupleCodec<,,,,>),
-        [typeof(Tuple<,,,,,>)] = typeof(TupleCodec<,,,,,>),
-        [typeof(Tuple<,,,,,,>)] = typeof(TupleCodec<,,,,,,>),
-        [typeof(Tuple<,,,,,,,>)] = typeof(TupleCodec<,,,,,,,>),
     };
 
     private static readonly Dictionary<Type, string> ShapeFactories = new()
@@ -158,6 +142,11 @@ internal static class BuiltInCodecs
 
         Type definition = type.GetGenericTypeDefinition();
         Type[] arguments = type.GenericTypeArguments;
+        if (TupleLayout.IsTuple(type))
+        {
+            return Instantiate(typeof(TupleCodec<>).MakeGenericType(type), provider);
+        }
+
         if (GenericCodecs.TryGetValue(definition, out Type? codec))
         {
             return Instantiate(codec.MakeGenericType(arguments), provider);

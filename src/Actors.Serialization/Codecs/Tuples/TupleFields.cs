@@ -9,7 +9,7 @@ namespace Actors.Serialization.Codecs;
 internal ref struct TupleFields(Type tuple, int arity)
 {
     private uint _id;
-    private uint _seen;
+    private ulong _seen;
 
     public bool Next(ref Reader reader, out Field item, out uint id)
     {
@@ -19,7 +19,7 @@ internal ref struct TupleFields(Type tuple, int arity)
             if (item.IsEnd)
             {
                 id = 0;
-                if (_seen != (1u << arity) - 1)
+                if (_seen != (arity == 64 ? ulong.MaxValue : (1UL << arity) - 1))
                 {
                     throw reader.Error($"a '{TypeNames.Display(tuple)}' lacks element {System.Numerics.BitOperations.TrailingZeroCount(~_seen)}");
                 }
@@ -35,12 +35,12 @@ internal ref struct TupleFields(Type tuple, int arity)
                 continue;
             }
 
-            if ((_seen & (1u << (int)id)) != 0)
+            if ((_seen & (1UL << (int)id)) != 0)
             {
                 throw reader.Error($"a '{TypeNames.Display(tuple)}' holds element {id} twice");
             }
 
-            _seen |= 1u << (int)id;
+            _seen |= 1UL << (int)id;
             return true;
         }
     }
