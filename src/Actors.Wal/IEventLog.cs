@@ -23,10 +23,13 @@ namespace Actors.Wal;
 /// under <see cref="SyncPolicy.None"/> it is written to the OS only. A batch is all-or-nothing across a crash.
 /// </para>
 /// <para>
-/// Errors are split in the manner of Akka.Persistence: <em>rejected</em> (an <see cref="ArgumentException"/> or
-/// a <see cref="StreamVersionConflictException"/>: nothing was stored, the log is healthy) versus
-/// <em>failed</em> (<see cref="LogFailedException"/>: an I/O error happened, the outcome of in-flight batches is
-/// unknown and the log refuses further writes until it is reopened).
+/// Errors are split in the manner of Akka.Persistence: <em>rejected</em> (a <see cref="RequestRejectedException"/>:
+/// the request cannot be stored as it is, e.g. <see cref="RecordTooLargeException"/>; or a
+/// <see cref="StreamVersionConflictException"/>: the caller's view of the stream is stale; either way nothing was
+/// stored and the log is healthy) versus <em>failed</em> (<see cref="LogFailedException"/>: an I/O error happened,
+/// the outcome of in-flight batches is unknown and the log refuses further writes until it is reopened). Every error
+/// about the log's data derives from <see cref="WalException"/>; <see cref="ArgumentException"/>s signal only
+/// programming errors (a null argument, an empty batch, an expected version below <see cref="ExpectedVersion.Any"/>).
 /// </para>
 /// </remarks>
 public interface IEventLog : IAsyncDisposable
@@ -52,7 +55,10 @@ public interface IEventLog : IAsyncDisposable
     /// only stops the wait: the batch, already handed to the writer, may still be stored.
     /// </param>
     /// <returns>The versions and LSNs assigned to the batch.</returns>
-    /// <exception cref="ArgumentException">An invalid stream id, an empty batch or an oversized event; nothing was written.</exception>
+    /// <exception cref="InvalidStreamIdException">The stream id breaks the rules; nothing was written.</exception>
+    /// <exception cref="RecordTooLargeException">An event, or the framed batch, is larger than the log accepts; nothing was written.</exception>
+    /// <exception cref="LogReadOnlyException">The log was opened read-only.</exception>
+    /// <exception cref="ArgumentException">An empty batch or an expected version below <see cref="ExpectedVersion.Any"/> (programming errors).</exception>
     /// <exception cref="StreamVersionConflictException">The stream's version differs from <paramref name="expectedVersion"/>; nothing was written.</exception>
     /// <exception cref="LogFailedException">The log hit an I/O error; the outcome of this batch is unknown.</exception>
     /// <exception cref="ObjectDisposedException">The log was disposed.</exception>
@@ -78,7 +84,8 @@ public interface IEventLog : IAsyncDisposable
     /// Cancels waiting. Already cancelled at the call: <see cref="OperationCanceledException"/> and nothing is
     /// enqueued; cancelled later: the checkpoint may still be stored.
     /// </param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="version"/> is outside the allowed range; nothing was written.</exception>
+    /// <exception cref="CheckpointVersionOutOfRangeException"><paramref name="version"/> is outside the allowed range; nothing was written.</exception>
+    /// <exception cref="RecordTooLargeException"><paramref name="state"/> is larger than the log accepts; nothing was written.</exception>
     ValueTask<CheckpointResult> WriteCheckpointAsync(
         string streamId,
         long version,

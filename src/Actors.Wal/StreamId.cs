@@ -14,14 +14,16 @@ public static class StreamId
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="streamId"/> is not a valid stream id.</summary>
+    /// <summary>Throws <see cref="InvalidStreamIdException"/> when <paramref name="streamId"/> is not a valid stream id.</summary>
     /// <returns>The id's length in UTF-8 bytes.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="streamId"/> is null.</exception>
+    /// <exception cref="InvalidStreamIdException">The id is empty, not valid UTF-8, or longer than <see cref="MaxByteLength"/> bytes.</exception>
     public static int Validate(string streamId)
     {
         ArgumentNullException.ThrowIfNull(streamId);
         if (streamId.Length == 0)
         {
-            throw new ArgumentException("A stream id must not be empty.", nameof(streamId));
+            throw new InvalidStreamIdException("a stream id must not be empty");
         }
 
         int byteCount;
@@ -31,13 +33,12 @@ public static class StreamId
         }
         catch (EncoderFallbackException ex)
         {
-            throw new ArgumentException("A stream id must be valid UTF-8 (it contains an unpaired surrogate).", nameof(streamId), ex);
+            throw new InvalidStreamIdException("a stream id must be valid UTF-8 (it contains an unpaired surrogate)", ex);
         }
 
         if (byteCount > MaxByteLength)
         {
-            throw new ArgumentException(
-                $"A stream id must be at most {MaxByteLength} UTF-8 bytes; this one has {byteCount}.", nameof(streamId));
+            throw new InvalidStreamIdException($"a stream id must be at most {MaxByteLength} UTF-8 bytes; '{streamId[..Math.Min(streamId.Length, 64)]}...' has {byteCount}");
         }
 
         return byteCount;

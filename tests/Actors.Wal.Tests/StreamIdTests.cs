@@ -11,22 +11,22 @@ public sealed class StreamIdTests
     }
 
     [Fact]
-    public void Validate_Empty_ThrowsArgumentException()
+    public void Validate_Empty_ThrowsInvalidStreamId()
     {
-        Assert.Throws<ArgumentException>(() => StreamId.Validate(""));
+        Assert.Throws<InvalidStreamIdException>(() => StreamId.Validate(""));
     }
 
     [Fact]
-    public void Validate_UnpairedSurrogate_ThrowsArgumentException()
+    public void Validate_UnpairedSurrogate_ThrowsInvalidStreamId()
     {
-        var ex = Assert.Throws<ArgumentException>(() => StreamId.Validate("a\ud800b"));
+        var ex = Assert.Throws<InvalidStreamIdException>(() => StreamId.Validate("a\ud800b"));
         Assert.Contains("UTF-8", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Validate_TooLong_ThrowsArgumentException()
+    public void Validate_TooLong_ThrowsInvalidStreamId()
     {
-        var ex = Assert.Throws<ArgumentException>(() => StreamId.Validate(new string('x', StreamId.MaxByteLength + 1)));
+        var ex = Assert.Throws<InvalidStreamIdException>(() => StreamId.Validate(new string('x', StreamId.MaxByteLength + 1)));
         Assert.Contains("1024", ex.Message, StringComparison.Ordinal);
     }
 }

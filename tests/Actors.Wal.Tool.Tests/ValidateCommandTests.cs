@@ -83,6 +83,27 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_CleanLogWithItsLastRecordCutShort_ReturnsTwoAndReportsCorruptionNotATornTail()
+    {
+        string dir = _temp.Sub("log");
+        await SampleLog.CreateAsync(dir);
+        string last = SampleLog.SegmentFiles(dir)[^1];
+        var record = SampleLog.Records(last)[^1];
+        using (var file = new FileStream(last, FileMode.Open))
+        {
+            file.SetLength(record.Offset + record.Length - 7);
+        }
+
+        var run = await ToolRunner.RunAsync("validate", dir, "--allow-torn-tail");
+
+        // The clean-shutdown snapshot recorded the record as durable: acknowledged data is gone.
+        Assert.True(run.ExitCode == ExitCodes.Damage, run.ToString());
+        Assert.Contains($"CORRUPTION: segment {SegmentId(last)} ({Path.GetFileName(last)}) offset {record.Offset}", run.Out, StringComparison.Ordinal);
+        Assert.Contains("written at clean shutdown", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("TORN TAIL", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_TornTailWithAllowTornTail_ReturnsZero()
     {
         string dir = _temp.Sub("log");
@@ -187,7 +208,7 @@ public sealed class ValidateCommandTests : IDisposable
         var run = await ToolRunner.RunAsync("validate", _temp.Path);
 
         Assert.True(run.ExitCode == ExitCodes.Error, run.ToString());
-        Assert.Contains("not a log directory", run.Error, StringComparison.Ordinal);
+        Assert.Contains("No log in", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -151,7 +151,7 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
             IEventLog log = await _store.GetLogAsync(cancellationToken);
             await log.AppendAsync(_streamId, expectedVersion, records, CancellationToken.None);
         }
-        catch (ArgumentException ex)
+        catch (RequestRejectedException ex)
         {
             PersistenceInstruments.Rejected(_store.Name);
             throw new EventRejectedException(
@@ -218,7 +218,7 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
         {
             await log.WriteCheckpointAsync(_streamId, version, envelope, cancellationToken);
         }
-        catch (ArgumentException ex)
+        catch (RequestRejectedException ex)
         {
             // Too large or out of range: nothing stored. Try again after another policy interval.
             LogCheckpointFailed(_logger, ex, _grainId.ToString(), _store.Name, version);

@@ -11,7 +11,7 @@ namespace Actors.Persistence.Wal;
 public static class GrainStreams
 {
     /// <summary>The stream id of <paramref name="grainId"/>.</summary>
-    /// <exception cref="ArgumentException">The id is longer than <see cref="StreamId.MaxByteLength"/> UTF-8 bytes.</exception>
+    /// <exception cref="InvalidStreamIdException">The id is longer than <see cref="StreamId.MaxByteLength"/> UTF-8 bytes.</exception>
     public static string GetStreamId(GrainId grainId)
     {
         string streamId = grainId.ToString();

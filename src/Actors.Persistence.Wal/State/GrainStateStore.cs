@@ -128,7 +128,7 @@ public sealed partial class GrainStateStore
                 IEventLog log = await _store.GetLogAsync(CancellationToken.None);
                 result = await log.AppendAsync(head.StreamId, expected, records, CancellationToken.None);
             }
-            catch (ArgumentException ex)
+            catch (RequestRejectedException ex)
             {
                 throw StorageErrors.Rejected(grainId, _store.Name, changes[0].StateName, ex.Message, ex);
             }

@@ -9,6 +9,11 @@ internal sealed partial class ActivationData
     private async Task ActivateAsync()
     {
         CancellationToken stopping = Runtime.Stopping;
+        if (Runtime.Router is { } router && !await IsAdmittedAsync(router, stopping))
+        {
+            return;
+        }
+
         try
         {
             using (RuntimeContext.EnterConstruction(this))
@@ -49,6 +54,7 @@ internal sealed partial class ActivationData
 
             Runtime.Catalog.Remove(this);
             Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
+            Runtime.Router?.OnDeactivated(GrainId, ClassInfo.Descriptor);
             _deactivated.TrySetResult();
             return;
         }
@@ -77,6 +83,85 @@ internal sealed partial class ActivationData
         {
             StartDeactivation(r);
         }
+    }
+
+    /// <summary>
+    /// Asks the router whether this silo may activate the grain; when it refuses (or fails), the activation leaves the
+    /// catalog without running grain code and its queued requests are routed again. Returns whether to go on.
+    /// </summary>
+    private async Task<bool> IsAdmittedAsync(Hosting.IGrainCallRouter router, CancellationToken stopping)
+    {
+        Exception? failure = null;
+        try
+        {
+            if (await router.CanActivateAsync(GrainId, ClassInfo.Descriptor, stopping))
+            {
+                return true;
+            }
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        GrainWorkItem[] queued;
+        lock (_lock)
+        {
+            _state = ActivationState.Invalid;
+            queued = [.. _pending];
+            _pending.Clear();
+        }
+
+        Runtime.Catalog.Remove(this);
+        Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
+        _deactivated.TrySetResult();
+        foreach (GrainWorkItem work in queued)
+        {
+            if (failure is not null)
+            {
+                work.Completion.TrySetException(failure);
+            }
+            else
+            {
+                _ = Runtime.Invoker.RedispatchAsync(work);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Moves the grain away from this silo: stops starting queued requests, deactivates as soon as the running ones
+    /// finish (OnDeactivateAsync and storage teardown run), and routes the queued ones again. An activation not yet
+    /// activating simply leaves the catalog. Returns <see cref="Deactivated"/>.
+    /// </summary>
+    public Task RelocateAsync(DeactivationReason reason)
+    {
+        bool start = false;
+        lock (_lock)
+        {
+            _stopServing = true;
+            _keepAliveUntil = DateTimeOffset.MinValue;
+            _deactivateWhenIdle = reason;
+            if (_state == ActivationState.Created)
+            {
+                _state = ActivationState.Invalid;
+                Runtime.Catalog.Remove(this);
+                _deactivated.TrySetResult();
+            }
+            else if (_state == ActivationState.Valid && _running == 0)
+            {
+                _state = ActivationState.Deactivating;
+                start = true;
+            }
+        }
+
+        if (start)
+        {
+            StartDeactivation(reason);
+        }
+
+        return Deactivated;
     }
 
     /// <inheritdoc />
@@ -252,10 +337,11 @@ internal sealed partial class ActivationData
         Runtime.Catalog.Remove(this);
         Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
         Runtime.Log.Deactivated(GrainId, reason.ReasonCode);
+        Runtime.Router?.OnDeactivated(GrainId, ClassInfo.Descriptor);
         _deactivated.TrySetResult();
         foreach (GrainWorkItem work in forward)
         {
-            _ = Runtime.Invoker.DispatchAsync(work);
+            _ = Runtime.Invoker.RedispatchAsync(work);
         }
     }
 }

@@ -21,6 +21,25 @@ internal sealed class Catalog(GrainRuntime runtime)
 
     public void Remove(ActivationData activation) => _activations.TryRemove(new KeyValuePair<GrainId, ActivationData>(activation.GrainId, activation));
 
+    /// <summary>A snapshot of the activated grain ids matching <paramref name="filter"/> (all when null).</summary>
+    public IReadOnlyList<GrainId> GetGrainIds(Func<GrainId, bool>? filter)
+        => _activations.Keys.Where(id => filter is null || filter(id)).ToArray();
+
+    /// <summary>Relocates every activation matching <paramref name="filter"/> (repeating for ones created meanwhile) until none is left.</summary>
+    public async Task RelocateAsync(Func<GrainId, bool> filter, DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task[] pending = _activations.Values.Where(a => filter(a.GrainId)).Select(a => a.RelocateAsync(reason)).ToArray();
+            if (pending.Length == 0)
+            {
+                return;
+            }
+
+            await Task.WhenAll(pending).WaitAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Deactivates the activations idle longer than their collection age; returns how many.</summary>
     public int Collect(DateTimeOffset now)
     {

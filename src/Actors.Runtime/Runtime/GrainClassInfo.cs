@@ -30,9 +30,19 @@ internal sealed class GrainClassInfo
                 && i != typeof(IGrainWithGuidKey) && i != typeof(IGrainWithIntegerKey))
             .ToArray();
         (_factory, PersistentStates) = GrainConstruction.CreateFactory(this);
+        IEnumerable<string> stores = PersistentStates.Select(s => s.StoreName);
+        if (IsJournaled)
+        {
+            stores = stores.Append(DefaultStoreName);
+        }
+
+        Descriptor = new Hosting.GrainClassDescriptor(grainClass, TypeName, stores.Distinct(StringComparer.Ordinal).ToArray());
     }
 
     public Type GrainClass { get; }
+
+    /// <summary>The class as an <see cref="Hosting.IGrainCallRouter"/> sees it.</summary>
+    public Hosting.GrainClassDescriptor Descriptor { get; }
 
     public string TypeName { get; }
 

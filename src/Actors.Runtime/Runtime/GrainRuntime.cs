@@ -10,12 +10,14 @@ namespace Actors.Runtime;
 /// The silo's grain runtime: catalog, settings, time, copy rule, instruments, and the start / graceful stop / kill
 /// lifecycle the host drives.
 /// </summary>
-internal sealed class GrainRuntime : ISiloControl, IDisposable
+internal sealed class GrainRuntime : ISiloControl, ISiloActivations, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _deactivationGrace = new();
     private IGrainFactory? _grainFactory;
     private LocalGrainCallInvoker? _invoker;
+    private IGrainCallRouter? _router;
+    private bool _routerResolved;
     private ITimer? _collector;
     private ITimer? _timeoutSweep;
     private volatile bool _isStopping;
@@ -58,6 +60,34 @@ internal sealed class GrainRuntime : ISiloControl, IDisposable
     public IGrainFactory GrainFactory => _grainFactory ??= Services.GetRequiredService<IGrainFactory>();
 
     public LocalGrainCallInvoker Invoker => _invoker ??= Services.GetRequiredService<LocalGrainCallInvoker>();
+
+    /// <summary>The registered <see cref="IGrainCallRouter"/> (a cluster's), or null for a single silo.</summary>
+    public IGrainCallRouter? Router
+    {
+        get
+        {
+            if (!Volatile.Read(ref _routerResolved))
+            {
+                _router = Services.GetService<IGrainCallRouter>();
+                Volatile.Write(ref _routerResolved, true);
+            }
+
+            return _router;
+        }
+    }
+
+    /// <inheritdoc />
+    int ISiloActivations.Count => Catalog.Count;
+
+    /// <inheritdoc />
+    public IReadOnlyList<GrainId> GetActivations(Func<GrainId, bool>? filter = null) => Catalog.GetGrainIds(filter);
+
+    /// <inheritdoc />
+    public Task DeactivateAsync(Func<GrainId, bool> filter, DeactivationReason reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return Catalog.RelocateAsync(filter, reason, cancellationToken);
+    }
 
     /// <summary>Cancelled when the silo begins to stop (passed to OnActivateAsync).</summary>
     public CancellationToken Stopping { get; }

@@ -23,6 +23,9 @@ internal sealed class GrainWorkItem(GrainCallRequest request, object?[] argument
     /// <summary>When the caller stops waiting (the response timeout sweep fails the call after it).</summary>
     public DateTimeOffset Deadline { get; } = deadline;
 
+    /// <summary>How many times the request was routed again after its activation went away (see <c>LocalGrainCallInvoker.RedispatchAsync</c>).</summary>
+    public int Reroutes { get; set; }
+
     /// <summary>The activation the item was queued at.</summary>
     public ActivationData? Activation { get; set; }
 

@@ -23,6 +23,16 @@ internal static partial class LogScanner
         }
     }
 
+    private static void LoadManifest(ScanReport report)
+    {
+        string path = Path.Combine(report.Directory, SegmentManifest.FileName);
+        if (File.Exists(path))
+        {
+            // A damaged or newer manifest only costs the claims it would add; recovery reports it at open.
+            report.Manifest = SegmentManifest.TryParse(File.ReadAllBytes(path), out _, out _, out _);
+        }
+    }
+
     /// <summary>Applies the engine's liveness rule per (segment, stream), as the engine's space pass does.</summary>
     private static void ComputeLiveBytes(ScanReport report)
     {
@@ -120,7 +130,7 @@ internal static partial class LogScanner
         {
             report.Findings.Add(new Finding(FindingKind.Snapshot, snapshotFile, null, null,
                 $"{staleStreams} stream(s) are indexed at records in missing segment(s) {string.Join(", ", staleSegments)}; later records of those streams are present, "
-                + "but opening the log or reading those streams follows the stale entries and fails ('the index points to a record in a segment that no longer exists'). "
+                + "but opening the log or reading those streams follows the stale entries and fails ('... the segment is missing'). "
                 + "Move index.snapshot out of the directory (keep a copy): open then scans every segment"));
         }
 

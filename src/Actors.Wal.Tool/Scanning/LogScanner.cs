@@ -34,6 +34,8 @@ internal static partial class LogScanner
 
         // The snapshot first: on a live directory it then describes a state no newer than the segments listed next.
         LoadSnapshot(report);
+        LoadManifest(report);
+        report.Claims = DurableClaims.From(report.Snapshot, report.Manifest);
         var ids = new List<uint>();
         foreach (string path in Directory.GetFiles(dir, "*.wal", SearchOption.TopDirectoryOnly))
         {
@@ -57,7 +59,7 @@ internal static partial class LogScanner
         {
             string path = Path.Combine(dir, SegmentHeader.FileName(ids[i]));
             using var file = PhysicalFileSystem.Instance.OpenFile(path, WalFileMode.OpenReadOnly);
-            var scan = new SegmentScan { Id = ids[i], FileName = Path.GetFileName(path), FileLength = file.Length };
+            var scan = new SegmentScan { Id = ids[i], FileName = Path.GetFileName(path), FileLength = file.Length, AllocatedBytes = DiskUsage.AllocatedBytes(path) };
             report.Segments.Add(scan);
             ScanSegment(report, scan, file, isLast: i == ids.Count - 1, items);
             done += scan.FileLength;
@@ -97,6 +99,12 @@ internal static partial class LogScanner
                 return;
         }
 
+        if (report.Claims.TryGet(scan.Id, out long claimed, out string claimSource) && file.Length < claimed)
+        {
+            report.Findings.Add(new Finding(FindingKind.Corruption, scan.FileName, scan.Id, file.Length,
+                $"the file is {file.Length} bytes long, but {claimSource} records acknowledged data up to offset {claimed}: acknowledged records are missing"));
+        }
+
         long maxRecordLength = header.SegmentSizeBytes - SegmentHeader.Size - RecordHeader.SealSize;
         var reader = new SegmentReader(file, Math.Max(RecordHeader.Size, maxRecordLength));
         long offset = SegmentHeader.Size;
@@ -114,7 +122,8 @@ internal static partial class LogScanner
                 scan.DamagedRecords++;
                 long next = reader.FindNextValidRecord(offset);
                 string reason = record.Damage ?? "damaged record";
-                if (isLast && next < 0)
+                bool acknowledged = report.Claims.Covers(scan.Id, offset, out string claimWhy);
+                if (isLast && next < 0 && !acknowledged)
                 {
                     long end = reader.FileLength >= header.SegmentSizeBytes ? reader.NonZeroEnd(offset) : reader.FileLength;
                     report.Findings.Add(new Finding(FindingKind.TornTail, scan.FileName, scan.Id, offset,
@@ -122,7 +131,9 @@ internal static partial class LogScanner
                     break;
                 }
 
-                string why = next >= 0 ? $"; a valid record follows at offset {next}, so this is not a torn tail" : "; the segment is not the last one, so this is not a torn tail";
+                string why = acknowledged ? "; " + claimWhy
+                    : next >= 0 ? $"; a valid record follows at offset {next}, so this is not a torn tail"
+                    : "; the segment is not the last one, so this is not a torn tail";
                 report.Findings.Add(new Finding(FindingKind.Corruption, scan.FileName, scan.Id, offset, reason + why));
                 if (next < 0)
                 {

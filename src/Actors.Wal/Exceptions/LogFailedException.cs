@@ -27,5 +27,10 @@ public sealed class LogFailedException : WalException
     /// preallocation (which .NET reports without the errno) is mapped to ENOSPC when the free space measured right
     /// after the failure is below the requested size.
     /// </summary>
-    public bool IsDiskFull => InnerException is IOException io && (io.HResult & 0xFFFF) == 28;
+    public bool IsDiskFull => InnerException is { } inner && IsDiskFullError(inner);
+
+    /// <summary>True when <paramref name="exception"/> is an <see cref="IOException"/> carrying ENOSPC (28) in the low 16 bits of its HResult.</summary>
+    public static bool IsDiskFullError(Exception exception) => exception is IOException io && (io.HResult & 0xFFFF) == DiskFullErrno;
+
+    private const int DiskFullErrno = 28;
 }

@@ -27,7 +27,7 @@ public sealed partial class InMemoryEventLog
                 return ValueTask.FromResult(result);
             }
         }
-        catch (Exception ex) when (ex is ArgumentException or ObjectDisposedException)
+        catch (Exception ex) when (ex is ArgumentException or RequestRejectedException or ObjectDisposedException)
         {
             return ValueTask.FromException<StreamReadResult>(ex);
         }
@@ -65,7 +65,7 @@ public sealed partial class InMemoryEventLog
                 return ValueTask.FromResult(events);
             }
         }
-        catch (Exception ex) when (ex is ArgumentException or ObjectDisposedException)
+        catch (Exception ex) when (ex is ArgumentException or RequestRejectedException or ObjectDisposedException)
         {
             return ValueTask.FromException<IReadOnlyList<StoredEvent>>(ex);
         }
@@ -102,10 +102,7 @@ public sealed partial class InMemoryEventLog
             long current = stream?.Version ?? 0;
             if (stream is null || version > current)
             {
-                throw new ArgumentOutOfRangeException(
-                    nameof(version),
-                    version,
-                    $"A checkpoint of stream '{streamId}' must cover at most the stream's current version {current}. Nothing was written.");
+                throw new CheckpointVersionOutOfRangeException(streamId, version, Math.Min(1, current), current, $"the stream is at version {current}");
             }
 
             long minimum = stream.MinimumCheckpointVersion;
@@ -114,10 +111,7 @@ public sealed partial class InMemoryEventLog
                 string reason = stream.LiveCheckpoint is { } latest && latest.Version == minimum
                     ? $"its latest checkpoint covers version {latest.Version}"
                     : $"it was deleted at version {minimum - 1}";
-                throw new ArgumentOutOfRangeException(
-                    nameof(version),
-                    version,
-                    $"A checkpoint of stream '{streamId}' must cover at least version {minimum}: {reason}. Nothing was written.");
+                throw new CheckpointVersionOutOfRangeException(streamId, version, minimum, current, reason);
             }
 
             long liveBefore = stream.LiveBytes;

@@ -103,9 +103,7 @@ public sealed partial class InMemoryEventLog : IEventLog
                 ReadOnlyMemory<byte> payload = events[i];
                 if (payload.Length > MaxRecordSizeBytes)
                 {
-                    throw new ArgumentException(
-                        $"Event {i} of the batch for stream '{streamId}' has {payload.Length} bytes; the maximum record size is {MaxRecordSizeBytes} bytes. Nothing was written.",
-                        nameof(events));
+                    throw new RecordTooLargeException(streamId, $"event {i} of the batch", payload.Length, MaxRecordSizeBytes, "the maximum record size");
                 }
 
                 copies[i] = payload.ToArray();
@@ -118,7 +116,7 @@ public sealed partial class InMemoryEventLog : IEventLog
 
             return ValueTask.FromResult(Append(streamId, expectedVersion, copies));
         }
-        catch (Exception ex) when (ex is ArgumentException or ObjectDisposedException or StreamVersionConflictException)
+        catch (Exception ex) when (ex is ArgumentException or RequestRejectedException or ObjectDisposedException or StreamVersionConflictException)
         {
             return ValueTask.FromException<AppendResult>(ex);
         }
@@ -139,12 +137,14 @@ public sealed partial class InMemoryEventLog : IEventLog
         {
             ThrowIfDisposed();
             StreamId.Validate(streamId);
-            ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
+            if (version < 1)
+            {
+                throw new CheckpointVersionOutOfRangeException(streamId, version, 1, long.MaxValue, "a checkpoint covers at least version 1");
+            }
+
             if (state.Length > MaxRecordSizeBytes)
             {
-                throw new ArgumentException(
-                    $"The checkpoint of stream '{streamId}' has {state.Length} bytes; the maximum record size is {MaxRecordSizeBytes} bytes. Nothing was written.",
-                    nameof(state));
+                throw new RecordTooLargeException(streamId, "the checkpoint", state.Length, MaxRecordSizeBytes, "the maximum record size");
             }
 
             ReadOnlyMemory<byte> copy = state.ToArray();
@@ -155,7 +155,7 @@ public sealed partial class InMemoryEventLog : IEventLog
 
             return ValueTask.FromResult(WriteCheckpoint(streamId, version, copy));
         }
-        catch (Exception ex) when (ex is ArgumentException or ObjectDisposedException)
+        catch (Exception ex) when (ex is ArgumentException or RequestRejectedException or ObjectDisposedException)
         {
             return ValueTask.FromException<CheckpointResult>(ex);
         }
@@ -183,7 +183,7 @@ public sealed partial class InMemoryEventLog : IEventLog
 
             return ValueTask.FromResult(Delete(streamId, expectedVersion));
         }
-        catch (Exception ex) when (ex is ArgumentException or ObjectDisposedException or StreamVersionConflictException)
+        catch (Exception ex) when (ex is ArgumentException or RequestRejectedException or ObjectDisposedException or StreamVersionConflictException)
         {
             return ValueTask.FromException<AppendResult>(ex);
         }

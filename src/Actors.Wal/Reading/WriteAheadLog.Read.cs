@@ -25,16 +25,20 @@ public sealed partial class WriteAheadLog
                 return ValueTask.FromResult(new StreamReadResult(streamId, null, [], 0, false));
             }
 
-            var result = WalkStream(streamId, id, entry, bound, cancellationToken);
+            var result = WalkStream(streamId, id, entry, bound, cancellationToken, out long gone);
             if (result is not null)
             {
                 return ValueTask.FromResult(result);
             }
 
+            // A record on the path is in a segment that is gone: the log was closed, compaction moved the stream
+            // meanwhile (then the entry changed: retry), or the segment was lost (Salvage opened without it).
             ThrowIfClosed();
-            if (attempt == ReadAttempts)
+            if (attempt == ReadAttempts || (TryGetEntry(streamId, out var now) && now.LatestPosition == entry.LatestPosition))
             {
-                throw new EventsReclaimedException(streamId, bound.ToVersion ?? 1, entry.BaseVersion + 1);
+                // A latest read only walks records the index keeps live: their segment cannot have been reclaimed.
+                // A point-in-time read may reach below the base, where space management deletes on purpose.
+                throw bound.IsLatest ? MissingRecord(streamId, gone) : new EventsReclaimedException(streamId, bound.ToVersion ?? 1, entry.BaseVersion + 1);
             }
         }
     }
@@ -157,8 +161,9 @@ public sealed partial class WriteAheadLog
     /// bound plus the events after it. Returns null when a record on the path is in a deleted segment (the caller
     /// retries with a fresh index entry: compaction moved the stream meanwhile).
     /// </summary>
-    private StreamReadResult? WalkStream(string streamId, byte[] id, StreamEntry entry, ReadBound bound, CancellationToken cancellationToken)
+    private StreamReadResult? WalkStream(string streamId, byte[] id, StreamEntry entry, ReadBound bound, CancellationToken cancellationToken, out long gone)
     {
+        gone = LogPosition.None;
         long maxVersion = bound.ToVersion ?? long.MaxValue;
         long maxTicks = bound.AsOf?.UtcTicks ?? long.MaxValue;
         long knownTop = Math.Min(entry.Version, maxVersion);
@@ -175,6 +180,7 @@ public sealed partial class WriteAheadLog
             var record = ReadRecord(position, id);
             if (record is null)
             {
+                gone = position;
                 return null;
             }
 
@@ -247,6 +253,12 @@ public sealed partial class WriteAheadLog
         return new StreamReadResult(streamId, checkpoint, events, version, false);
     }
 
+    /// <summary>The error for a stream whose read path leads into a segment that is not there.</summary>
+    private LogCorruptedException MissingRecord(string streamId, long position) => new(
+        Path.Combine(_options.Directory, SegmentHeader.FileName(LogPosition.Segment(position))),
+        LogPosition.Offset(position),
+        $"stream '{streamId}' needs its record at {LogPosition.Format(position)}, but the segment is missing (its records were lost; see the recovery notes of the open)");
+
     private static StoredEvent ToStoredEvent(in RecordItem item)
         => new(item.Version, item.Lsn, new DateTimeOffset(item.TimestampTicks, TimeSpan.Zero), item.Payload);
 
@@ -286,8 +298,7 @@ public sealed partial class WriteAheadLog
         {
             if (!_segments.TryGetValue(segmentId, out segment) || !segment.TryAcquire())
             {
-                throw new LogCorruptedException(
-                    Path.Combine(_options.Directory, SegmentHeader.FileName(segmentId)), offset, "the index points to a record in a segment that no longer exists");
+                throw MissingRecord(streamId, position);
             }
         }
 

@@ -21,6 +21,12 @@ namespace Actors.Wal;
  *    it is renamed into place after fsync, so damage means media corruption) or inconsistent with the segment files
  *    (a segment before the recovery point is missing from the snapshot's table or the recovery point segment is gone)
  *    -> ignore it and scan every segment. Never trust it partially.
+ *    Durable claims (DurableClaims): a CRC-valid snapshot's recovery point and segment table and the manifest's sealed
+ *    lengths say how far each segment was durable (fsynced before the file was written; the clean-shutdown snapshot's
+ *    recovery point is the end of the log). A claimed segment that is missing, a file shorter than its claim, or a
+ *    snapshot entry pointing into a missing segment is lost acknowledged data -> LogCorruptedException (ReadOnly too);
+ *    Salvage notes the loss, keeps the snapshot (so reads of affected streams say what is missing) and writes a fresh
+ *    one at the end.
  * 5. Segment headers:
  *    a. Empty, cut-off or torn (bad magic/CRC) header in the LAST segment with no valid record after it -> the process
  *       or the machine died while creating the segment (before its header was fsynced; a power loss can leave part
@@ -36,6 +42,8 @@ namespace Actors.Wal;
  *    c. Zero length field followed only by zeros -> normal end (preallocated space is zero).
  *    d. Damage (implausible header, CRC mismatch, record cut off by end of file, or garbage after a zero length)
  *       at offset X:
+ *       - below a durable claim of the segment -> corruption of acknowledged data, whatever follows (never a torn
+ *         tail). Salvage skips it and notes what the damaged header names.
  *       - in the last segment with no valid record after X -> torn tail: an append (a whole group) that never
  *         completed. TolerateTornTail and Salvage cut the file at X (zeros after X) and report the bytes;
  *         AbsoluteConsistency refuses; ReadOnly reports only.
@@ -46,7 +54,8 @@ namespace Actors.Wal;
  *    e. A segment other than the last that ends without a seal record -> corruption (Salvage: reported).
  * 8. Carry out the deferred repairs (unless ReadOnly), fsync the last segment (bytes a crashed process left in the
  *    page cache become durable before anything depends on them), then continue in the last segment if it is not
- *    sealed, otherwise create the next one.
+ *    sealed, otherwise create the next one. A full disk here (preallocating the next segment, rewriting the manifest)
+ *    opens the log failed: reads are served, writes throw LogFailedException(IsDiskFull).
  */
 public sealed partial class WriteAheadLog
 {
@@ -124,7 +133,8 @@ public sealed partial class WriteAheadLog
             ids.RemoveAll(id => !live.ContainsKey(id));
         }
 
-        var snapshot = LoadSnapshot(ids, notes);
+        var snapshot = LoadSnapshot(ids, notes, out var parsedSnapshot);
+        var claims = DurableClaims.From(parsedSnapshot, manifest);
 
         // Pass 1: headers.
         var opened = new List<(Segment Segment, SegmentReader Reader)>();
@@ -167,8 +177,8 @@ public sealed partial class WriteAheadLog
                 // A header is written and fsynced before any record: a damaged header of the last segment with no
                 // valid record after it is a creation that never completed (a power loss can leave a partly written,
                 // partly zero header in a preallocated file). Valid records after it mean media damage instead.
-                bool tornCreation = isLast && (status is SegmentHeaderStatus.Empty or SegmentHeaderStatus.Truncated
-                    || reader.FindNextValidRecord(SegmentHeader.Size - 1) < 0);
+                bool tornCreation = isLast && !claims.TryGet(ids[i], out _, out _)
+                    && (status is SegmentHeaderStatus.Empty or SegmentHeaderStatus.Truncated || reader.FindNextValidRecord(SegmentHeader.Size - 1) < 0);
                 if (tornCreation && _options.RecoveryMode != RecoveryMode.AbsoluteConsistency)
                 {
                     file.Dispose();
@@ -202,18 +212,31 @@ public sealed partial class WriteAheadLog
             opened.Add((segment, reader));
         }
 
+        bool claimsViolated = CheckDurableClaims(claims, opened, notes);
         if (snapshot is not null && !opened.Exists(o => o.Segment.Id == snapshot.RecoveryPointSegment))
         {
             notes.Add("The recovery snapshot's recovery point segment is missing; scanning every segment.");
             snapshot = null;
         }
 
-        if (snapshot is not null && PointsOutsideOpenedSegments(snapshot))
+        if (snapshot is not null && PositionOutsideOpenedSegments(snapshot) is long lost)
         {
-            // The snapshot is written before any deletion, so this means a protocol violation or files removed by
-            // hand: never trust it partially. A full scan of the live segments is always correct.
-            notes.Add("The recovery snapshot references a segment that is not present; ignored, scanning every segment.");
-            snapshot = null;
+            // The snapshot is written before any deletion, so its index never points into a segment deleted on
+            // purpose: the segment holding acknowledged records is gone (or was skipped by Salvage). Never trust
+            // the snapshot partially; outside Salvage, refuse.
+            string path = Path.Combine(dir, SegmentHeader.FileName(LogPosition.Segment(lost)));
+            string reason = $"{RecoverySnapshot.FileName} indexes an acknowledged record at {LogPosition.Format(lost)} in this segment, which is missing";
+            if (_options.RecoveryMode != RecoveryMode.Salvage)
+            {
+                throw new LogCorruptedException(path, LogPosition.Offset(lost), reason);
+            }
+
+            // Salvage keeps the snapshot: its other entries are exact, and the streams whose records were in the
+            // missing segment stay indexed, so reading them says what was lost instead of returning an empty stream.
+            int affected = snapshot.Streams.Count(e => !_segments.ContainsKey(LogPosition.Segment(e.LatestPosition))
+                || (e.BasePosition != LogPosition.None && !_segments.ContainsKey(LogPosition.Segment(e.BasePosition))));
+            notes.Add($"{path}: {reason}; {affected} stream(s) had records there: reading them reports the loss (salvage).");
+            claimsViolated = true;
         }
 
         if (snapshot is not null && SnapshotOffsetProblem(snapshot, opened) is string offsetProblem)
@@ -270,10 +293,12 @@ public sealed partial class WriteAheadLog
 
                 long next = reader.FindNextValidRecord(offset);
                 string reason = record.Damage ?? "damaged record";
+                bool acknowledged = claims.Covers(segment.Id, offset, out string claimWhy);
                 if (_options.RecoveryMode == RecoveryMode.Salvage)
                 {
                     corrupted++;
-                    notes.Add($"{segment.Path} offset {offset}: {reason}; skipped (salvage).");
+                    claimsViolated |= acknowledged;
+                    notes.Add($"{segment.Path} offset {offset}: {reason}{(acknowledged ? "; " + claimWhy : "")}; skipped (salvage){DescribeSkipped(reader, record, next)}.");
                     if (next >= 0)
                     {
                         offset = next;
@@ -288,13 +313,14 @@ public sealed partial class WriteAheadLog
                     break;
                 }
 
-                if (isLast && next < 0 && _options.RecoveryMode == RecoveryMode.TolerateTornTail)
+                if (isLast && next < 0 && !acknowledged && _options.RecoveryMode == RecoveryMode.TolerateTornTail)
                 {
                     tornTail = (segment, offset);
                     break;
                 }
 
-                string why = next >= 0 ? $"; a valid record follows at offset {next}, so this is not a torn tail"
+                string why = acknowledged ? "; " + claimWhy
+                    : next >= 0 ? $"; a valid record follows at offset {next}, so this is not a torn tail"
                     : !isLast ? "; the segment is not the last one, so this is not a torn tail"
                     : "; AbsoluteConsistency refuses any damage, including a torn tail";
                 throw new LogCorruptedException(segment.Path, offset, reason + why);
@@ -363,16 +389,36 @@ public sealed partial class WriteAheadLog
             if (last is not null && !last.IsSealed)
             {
                 last.File.Flush();
-                _active = last;
-            }
-            else
-            {
-                // New ids exceed every id seen on disk or in the manifest (Salvage may keep a damaged later segment).
-                CreateSegment(_maxSegmentId + 1, _nextLsn);
             }
 
-            _fileSystem.DeleteFile(Path.Combine(dir, SegmentManifest.TempFileName));
-            WriteManifest();
+            try
+            {
+                if (last is not null && !last.IsSealed)
+                {
+                    _active = last;
+                }
+                else
+                {
+                    // New ids exceed every id seen on disk or in the manifest (Salvage may keep a damaged later segment).
+                    CreateSegment(_maxSegmentId + 1, _nextLsn);
+                }
+
+                _fileSystem.DeleteFile(Path.Combine(dir, SegmentManifest.TempFileName));
+                WriteManifest();
+                if (claimsViolated)
+                {
+                    // Salvage gave up records below a durable claim: replace the claims so the next open does not
+                    // refuse the repaired log (the notes above say what was lost).
+                    WriteSnapshot(clean: false);
+                }
+            }
+            catch (IOException ex) when (LogFailedException.IsDiskFullError(ex))
+            {
+                // A full disk must not keep a restarted process from serving what is stored: open failed (read-only,
+                // IsFailed, LogFailedException.IsDiskFull for every write) and let reads work.
+                EnterFailed("open", ex);
+                notes.Add($"The disk is full ({ex.Message}); the log is open read-only until space is freed and it is reopened.");
+            }
         }
 
         lock (_stateLock)

@@ -8,8 +8,13 @@ namespace Actors.Wal;
 
 public sealed partial class WriteAheadLog
 {
-    private RecoverySnapshot? LoadSnapshot(List<uint> segmentIds, List<string> notes)
+    /// <summary>
+    /// Reads index.snapshot. Returns it when it can serve as the index; <paramref name="parsed"/> is the snapshot
+    /// whenever its checksum holds (its durable positions are claims even when it cannot serve as the index).
+    /// </summary>
+    private RecoverySnapshot? LoadSnapshot(List<uint> segmentIds, List<string> notes, out RecoverySnapshot? parsed)
     {
+        parsed = null;
         string path = Path.Combine(_options.Directory, RecoverySnapshot.FileName);
         if (!_fileSystem.FileExists(path))
         {
@@ -29,6 +34,7 @@ public sealed partial class WriteAheadLog
             return null;
         }
 
+        parsed = snapshot;
         var known = snapshot.Segments.Select(s => s.Id).ToHashSet();
         if (segmentIds.Exists(id => id < snapshot.RecoveryPointSegment && !known.Contains(id)))
         {

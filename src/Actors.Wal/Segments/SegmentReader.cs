@@ -74,6 +74,27 @@ internal sealed class SegmentReader
         return ScanStatus.Record;
     }
 
+    /// <summary>
+    /// What a damaged record's header says (unverified: the record failed its checksum or is cut off): its header
+    /// and the stream id it names, or false when no plausible header is there.
+    /// </summary>
+    public bool TryPeek(long offset, out RecordHeader header, out string? streamId)
+    {
+        streamId = null;
+        ReadOnlySpan<byte> head = Window(offset, (int)Math.Min(RecordHeader.Size, Math.Max(0, FileLength - offset))).Span;
+        if (!RecordHeader.TryRead(head, _maxRecordLength, out header, out _))
+        {
+            return false;
+        }
+
+        if (header.StreamIdLength > 0 && offset + RecordHeader.Size + header.StreamIdLength <= FileLength)
+        {
+            streamId = System.Text.Encoding.UTF8.GetString(Window(offset + RecordHeader.Size, header.StreamIdLength).Span);
+        }
+
+        return true;
+    }
+
     /// <summary>True when every byte from <paramref name="offset"/> to the end of the file is zero.</summary>
     public bool IsZeroFrom(long offset)
     {

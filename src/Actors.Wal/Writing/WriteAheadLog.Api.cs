@@ -26,14 +26,13 @@ public sealed partial class WriteAheadLog
         {
             if (events[i].Length > _options.MaxRecordSizeBytes)
             {
-                throw new ArgumentException(
-                    $"Event {i} of stream '{streamId}' has {events[i].Length} bytes; the maximum is {_options.MaxRecordSizeBytes} ({nameof(WriteAheadLogOptions.MaxRecordSizeBytes)}).", nameof(events));
+                throw new RecordTooLargeException(streamId, $"event {i} of the batch", events[i].Length, _options.MaxRecordSizeBytes, nameof(WriteAheadLogOptions.MaxRecordSizeBytes));
             }
         }
 
         byte[] id = Encoding.UTF8.GetBytes(streamId);
         long framed = RecordCodec.EventsSize(id.Length, events);
-        ThrowIfTooLarge(streamId, framed, nameof(events));
+        ThrowIfTooLarge(streamId, "the framed batch", framed);
         ThrowIfNotWritable();
         var request = new AppendRequest(streamId, id, StreamHash.Compute(id), (int)framed, expectedVersion, events);
         return Enqueue(request, cancellationToken);
@@ -47,16 +46,19 @@ public sealed partial class WriteAheadLog
         CancellationToken cancellationToken = default)
     {
         StreamId.Validate(streamId);
-        ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
+        if (version < 1)
+        {
+            throw new CheckpointVersionOutOfRangeException(streamId, version, 1, long.MaxValue, "a checkpoint covers at least version 1");
+        }
+
         if (state.Length > _options.MaxRecordSizeBytes)
         {
-            throw new ArgumentException(
-                $"The checkpoint of stream '{streamId}' has {state.Length} bytes; the maximum is {_options.MaxRecordSizeBytes} ({nameof(WriteAheadLogOptions.MaxRecordSizeBytes)}).", nameof(state));
+            throw new RecordTooLargeException(streamId, "the checkpoint", state.Length, _options.MaxRecordSizeBytes, nameof(WriteAheadLogOptions.MaxRecordSizeBytes));
         }
 
         byte[] id = Encoding.UTF8.GetBytes(streamId);
         long framed = RecordCodec.CheckpointSize(id.Length, state.Length);
-        ThrowIfTooLarge(streamId, framed, nameof(state));
+        ThrowIfTooLarge(streamId, "the framed checkpoint", framed);
         ThrowIfNotWritable();
         var request = new CheckpointRequest(streamId, id, StreamHash.Compute(id), (int)framed, version, state);
         return Enqueue(request, cancellationToken);
@@ -125,12 +127,11 @@ public sealed partial class WriteAheadLog
         return false;
     }
 
-    private void ThrowIfTooLarge(string streamId, long framed, string paramName)
+    private void ThrowIfTooLarge(string streamId, string what, long framed)
     {
         if (framed > _maxRecordLength || framed > int.MaxValue)
         {
-            throw new ArgumentException(
-                $"The batch for stream '{streamId}' frames to {framed} bytes, more than one segment can hold ({_maxRecordLength}).", paramName);
+            throw new RecordTooLargeException(streamId, what, framed, Math.Min(_maxRecordLength, int.MaxValue), "what one segment can hold");
         }
     }
 
@@ -139,7 +140,7 @@ public sealed partial class WriteAheadLog
         ThrowIfClosed();
         if (_options.ReadOnly)
         {
-            throw new InvalidOperationException($"The log in '{_options.Directory}' was opened read-only.");
+            throw new LogReadOnlyException(_options.Directory);
         }
 
         if (Volatile.Read(ref _failure) is not null)

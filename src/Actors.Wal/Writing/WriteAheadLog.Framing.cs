@@ -47,10 +47,14 @@ public sealed partial class WriteAheadLog
         long minimum = baseIsTombstone ? entry.BaseVersion + 1 : Math.Max(1, entry.CheckpointVersion);
         if (c.Version > entry.Version || c.Version < minimum)
         {
-            c.Fail(new ArgumentOutOfRangeException(
-                "version",
+            c.Fail(new CheckpointVersionOutOfRangeException(
+                c.StreamId,
                 c.Version,
-                $"A checkpoint of stream '{c.StreamId}' must cover a version in [{minimum}, {entry.Version}] (the stream's latest checkpoint or deletion up to its current version). Nothing was written."));
+                minimum,
+                entry.Version,
+                c.Version > entry.Version ? $"the stream is at version {entry.Version}"
+                    : baseIsTombstone ? $"it was deleted at version {entry.BaseVersion}"
+                    : $"its latest checkpoint covers version {entry.CheckpointVersion}"));
             return false;
         }
 

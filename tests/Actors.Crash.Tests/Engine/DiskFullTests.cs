@@ -9,7 +9,8 @@ namespace Actors.Crash.Tests.Engine;
 /// <summary>
 /// Item 5 (engine half): a full disk. On Linux as root the test mounts a real 2 MiB tmpfs and fills it; elsewhere it
 /// falls back to an injected ENOSPC (and says so). Appends must fail cleanly with LogFailedException(IsDiskFull);
-/// after space returns and the log is reopened, every acknowledged event is there and nothing partial is visible.
+/// a restart on the still-full disk opens and serves every acknowledged read (writes fail as disk full); after
+/// space returns and the log is reopened, every acknowledged event is there and nothing partial is visible.
 /// </summary>
 [Trait("Category", "Crash")]
 public sealed class DiskFullTests(ITestOutputHelper output)
@@ -73,6 +74,16 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         finally
         {
             await log.DisposeAsync();
+        }
+
+        // The process restarts while the disk is still full: it must open (read-only when it cannot write) and serve
+        // every acknowledged read; a write fails as disk full.
+        await using (var stillFull = await WriteAheadLog.OpenAsync(options, fs))
+        {
+            Assert.Null(await workload.CheckAsync(stillFull, item => item.Acked, []));
+            var refused = await Assert.ThrowsAsync<LogFailedException>(async () => await stillFull.AppendAsync("s0", ExpectedVersion.Any, [new byte[15000]]));
+            Assert.True(refused.IsDiskFull, $"expected ENOSPC, got {refused.InnerException?.Message}");
+            output.WriteLine($"reopened on the full disk: failed={stillFull.IsFailed}, notes: {string.Join(" | ", stillFull.GetStatistics().Recovery.Notes)}");
         }
 
         // Space returns (filler deleted), the process restarts.

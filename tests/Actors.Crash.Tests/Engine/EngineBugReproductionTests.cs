@@ -105,14 +105,18 @@ public sealed class EngineBugReproductionTests : IDisposable
     }
 
     [Fact]
-    public async Task OpenAsync_SnapshotRecoveryPointBeyondTheSegmentEnd_IsNotTrusted()
+    public async Task OpenAsync_SnapshotRecoveryPointBeyondTheSegmentEnd_IsRefusedAndSalvageDoesNotTrustIt()
     {
         byte[] snapshot = await CleanSnapshotAsync();
         BinaryPrimitives.WriteInt64LittleEndian(snapshot.AsSpan(16), 1024 * 1024);
         FixSnapshotCrc(snapshot);
         File.WriteAllBytes(_dir.File("index.snapshot"), snapshot);
 
-        await using (var log = await WriteAheadLog.OpenAsync(Options()))
+        // The recovery point is a durable claim: a file that ends before it lost acknowledged data.
+        await Assert.ThrowsAsync<LogCorruptedException>(async () => await WriteAheadLog.OpenAsync(Options()));
+        var salvage = Options();
+        salvage.RecoveryMode = RecoveryMode.Salvage;
+        await using (var log = await WriteAheadLog.OpenAsync(salvage))
         {
             await log.AppendAsync("a", ExpectedVersion.Any, [new byte[] { 9 }]);
         }

@@ -87,38 +87,38 @@ public abstract partial class EventLogConformanceTests
     [InlineData(-1L)]
     [InlineData(6L)]
     [InlineData(1000L)]
-    public async Task WriteCheckpointAsync_VersionOutsideStream_ThrowsArgumentOutOfRangeAndWritesNothing(long version)
+    public async Task WriteCheckpointAsync_VersionOutsideStream_ThrowsCheckpointVersionOutOfRangeAndWritesNothing(long version)
     {
         var log = await NewLogAsync();
         await AppendNumberedAsync(log, "s", 5);
         long lsnBefore = log.WrittenLsn;
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => log.WriteCheckpointAsync("s", version, Bytes("x")).AsTask());
+        await Assert.ThrowsAsync<CheckpointVersionOutOfRangeException>(() => log.WriteCheckpointAsync("s", version, Bytes("x")).AsTask());
 
         Assert.Equal(lsnBefore, log.WrittenLsn);
         AssertRead(await log.ReadStreamAsync("s"), null, null, 1, Numbered(1, 5), 5);
     }
 
     [Fact]
-    public async Task WriteCheckpointAsync_BelowLatestCheckpoint_ThrowsArgumentOutOfRangeAndKeepsLatest()
+    public async Task WriteCheckpointAsync_BelowLatestCheckpoint_ThrowsCheckpointVersionOutOfRangeAndKeepsLatest()
     {
         var log = await NewLogAsync();
         await AppendNumberedAsync(log, "s", 6);
         await log.WriteCheckpointAsync("s", 4, Bytes("state@4"));
         long lsnBefore = log.WrittenLsn;
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => log.WriteCheckpointAsync("s", 3, Bytes("older")).AsTask());
+        await Assert.ThrowsAsync<CheckpointVersionOutOfRangeException>(() => log.WriteCheckpointAsync("s", 3, Bytes("older")).AsTask());
 
         Assert.Equal(lsnBefore, log.WrittenLsn);
         AssertRead(await log.ReadStreamAsync("s"), 4, "state@4", 5, ["p5", "p6"], 6);
     }
 
     [Fact]
-    public async Task WriteCheckpointAsync_UnknownStream_ThrowsArgumentOutOfRange()
+    public async Task WriteCheckpointAsync_UnknownStream_ThrowsCheckpointVersionOutOfRange()
     {
         var log = await NewLogAsync();
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => log.WriteCheckpointAsync("nobody", 1, Bytes("x")).AsTask());
+        await Assert.ThrowsAsync<CheckpointVersionOutOfRangeException>(() => log.WriteCheckpointAsync("nobody", 1, Bytes("x")).AsTask());
 
         Assert.Equal(StreamInfo.Empty, log.GetStreamInfo("nobody"));
     }

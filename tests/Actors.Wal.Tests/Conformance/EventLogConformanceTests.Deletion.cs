@@ -115,8 +115,8 @@ public abstract partial class EventLogConformanceTests
         await log.DeleteStreamAsync("s", 3);
         long lsnBefore = log.WrittenLsn;
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => log.WriteCheckpointAsync("s", 3, Bytes("x")).AsTask());
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => log.WriteCheckpointAsync("s", 2, Bytes("x")).AsTask());
+        await Assert.ThrowsAsync<CheckpointVersionOutOfRangeException>(() => log.WriteCheckpointAsync("s", 3, Bytes("x")).AsTask());
+        await Assert.ThrowsAsync<CheckpointVersionOutOfRangeException>(() => log.WriteCheckpointAsync("s", 2, Bytes("x")).AsTask());
 
         Assert.Equal(lsnBefore, log.WrittenLsn);
         Assert.Equal(new StreamInfo(3, 0, true), log.GetStreamInfo("s"));
@@ -130,7 +130,7 @@ public abstract partial class EventLogConformanceTests
         await log.DeleteStreamAsync("s", 3);
         await AppendNumberedAsync(log, "s", 2, startVersion: 3);
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => log.WriteCheckpointAsync("s", 3, Bytes("old")).AsTask());
+        await Assert.ThrowsAsync<CheckpointVersionOutOfRangeException>(() => log.WriteCheckpointAsync("s", 3, Bytes("old")).AsTask());
         await log.WriteCheckpointAsync("s", 4, Bytes("state@4"));
 
         AssertRead(await log.ReadStreamAsync("s"), 4, "state@4", 5, ["p5"], 5);

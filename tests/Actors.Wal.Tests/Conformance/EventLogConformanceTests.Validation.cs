@@ -16,13 +16,13 @@ public abstract partial class EventLogConformanceTests
 
     [Theory]
     [MemberData(nameof(InvalidStreamIds))]
-    public async Task AppendAsync_InvalidStreamId_ThrowsArgumentExceptionAndWritesNothing(int invalidId)
+    public async Task AppendAsync_InvalidStreamId_ThrowsInvalidStreamIdAndWritesNothing(int invalidId)
     {
         string streamId = InvalidStreamIdValues[invalidId];
         var log = await NewLogAsync();
         long lsnBefore = log.WrittenLsn;
 
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => log.AppendAsync(streamId, ExpectedVersion.Any, Batch("a")).AsTask());
+        await Assert.ThrowsAsync<InvalidStreamIdException>(() => log.AppendAsync(streamId, ExpectedVersion.Any, Batch("a")).AsTask());
 
         Assert.Equal(lsnBefore, log.WrittenLsn);
         var ok = await log.AppendAsync("valid", 0, Batch("a"));
@@ -31,18 +31,18 @@ public abstract partial class EventLogConformanceTests
 
     [Theory]
     [MemberData(nameof(InvalidStreamIds))]
-    public async Task EveryStreamMember_InvalidStreamId_ThrowsArgumentException(int invalidId)
+    public async Task EveryStreamMember_InvalidStreamId_ThrowsInvalidStreamId(int invalidId)
     {
         string streamId = InvalidStreamIdValues[invalidId];
         var log = await NewLogAsync();
         await log.AppendAsync("valid", 0, Batch("a"));
         long lsnBefore = log.WrittenLsn;
 
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => log.WriteCheckpointAsync(streamId, 1, Bytes("state")).AsTask());
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => log.DeleteStreamAsync(streamId, ExpectedVersion.Any).AsTask());
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => log.ReadStreamAsync(streamId).AsTask());
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => log.ReadEventsAsync(streamId, 1, 10).AsTask());
-        Assert.ThrowsAny<ArgumentException>(() => log.GetStreamInfo(streamId));
+        await Assert.ThrowsAsync<InvalidStreamIdException>(() => log.WriteCheckpointAsync(streamId, 1, Bytes("state")).AsTask());
+        await Assert.ThrowsAsync<InvalidStreamIdException>(() => log.DeleteStreamAsync(streamId, ExpectedVersion.Any).AsTask());
+        await Assert.ThrowsAsync<InvalidStreamIdException>(() => log.ReadStreamAsync(streamId).AsTask());
+        await Assert.ThrowsAsync<InvalidStreamIdException>(() => log.ReadEventsAsync(streamId, 1, 10).AsTask());
+        Assert.Throws<InvalidStreamIdException>(() => log.GetStreamInfo(streamId));
         Assert.Equal(lsnBefore, log.WrittenLsn);
     }
 
@@ -82,14 +82,14 @@ public abstract partial class EventLogConformanceTests
     }
 
     [Fact]
-    public async Task AppendAsync_OneOversizedEventInBatch_ThrowsArgumentExceptionAndWritesNoneOfTheBatch()
+    public async Task AppendAsync_OneOversizedEventInBatch_ThrowsRecordTooLargeAndWritesNoneOfTheBatch()
     {
         var log = await NewLogAsync();
         await log.AppendAsync("s", 0, Batch("a"));
         long lsnBefore = log.WrittenLsn;
         ReadOnlyMemory<byte>[] batch = [Bytes("fine"), Filled("too-big", MaxRecordSizeBytes + 1), Bytes("also fine")];
 
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => log.AppendAsync("s", 1, batch).AsTask());
+        await Assert.ThrowsAsync<RecordTooLargeException>(() => log.AppendAsync("s", 1, batch).AsTask());
 
         Assert.Equal(lsnBefore, log.WrittenLsn);
         AssertRead(await log.ReadStreamAsync("s"), null, null, 1, ["a"], 1);
@@ -110,13 +110,13 @@ public abstract partial class EventLogConformanceTests
     }
 
     [Fact]
-    public async Task WriteCheckpointAsync_OversizedState_ThrowsArgumentExceptionAndWritesNothing()
+    public async Task WriteCheckpointAsync_OversizedState_ThrowsRecordTooLargeAndWritesNothing()
     {
         var log = await NewLogAsync();
         await log.AppendAsync("s", 0, Batch("a"));
         long lsnBefore = log.WrittenLsn;
 
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => log.WriteCheckpointAsync("s", 1, Filled("big", MaxRecordSizeBytes + 1)).AsTask());
+        await Assert.ThrowsAsync<RecordTooLargeException>(() => log.WriteCheckpointAsync("s", 1, Filled("big", MaxRecordSizeBytes + 1)).AsTask());
 
         Assert.Equal(lsnBefore, log.WrittenLsn);
         Assert.Equal(0, log.GetStreamInfo("s").CheckpointVersion);

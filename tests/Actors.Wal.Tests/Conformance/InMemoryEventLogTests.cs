@@ -40,7 +40,7 @@ public sealed class InMemoryEventLogTests
 
         options.MaxRecordSizeBytes = 100;
 
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => log.AppendAsync("s", 0, Batch("12345")).AsTask());
+        await Assert.ThrowsAsync<RecordTooLargeException>(() => log.AppendAsync("s", 0, Batch("12345")).AsTask());
     }
 
     [Fact]

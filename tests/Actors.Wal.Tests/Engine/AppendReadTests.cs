@@ -47,9 +47,9 @@ public sealed class AppendReadTests : LogTestBase
     public async Task AppendAsync_InvalidArguments_RejectedBeforeWriting()
     {
         await using var log = await OpenAsync();
-        await Assert.ThrowsAsync<ArgumentException>(async () => await log.AppendAsync("", 0, Events("x")));
+        await Assert.ThrowsAsync<InvalidStreamIdException>(async () => await log.AppendAsync("", 0, Events("x")));
         await Assert.ThrowsAsync<ArgumentException>(async () => await log.AppendAsync("s", 0, []));
-        await Assert.ThrowsAsync<ArgumentException>(async () => await log.AppendAsync("s", 0, [new byte[16 * 1024 + 1]]));
+        await Assert.ThrowsAsync<RecordTooLargeException>(async () => await log.AppendAsync("s", 0, [new byte[16 * 1024 + 1]]));
         Assert.Equal(0, log.WrittenLsn);
     }
 
@@ -156,9 +156,9 @@ public sealed class AppendReadTests : LogTestBase
         await log.WriteCheckpointAsync("s", 2, Bytes("cp"));
         long lsn = log.WrittenLsn;
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await log.WriteCheckpointAsync("s", 4, Bytes("x")));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await log.WriteCheckpointAsync("s", 1, Bytes("x")));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await log.WriteCheckpointAsync("unknown", 1, Bytes("x")));
+        await Assert.ThrowsAsync<CheckpointVersionOutOfRangeException>(async () => await log.WriteCheckpointAsync("s", 4, Bytes("x")));
+        await Assert.ThrowsAsync<CheckpointVersionOutOfRangeException>(async () => await log.WriteCheckpointAsync("s", 1, Bytes("x")));
+        await Assert.ThrowsAsync<CheckpointVersionOutOfRangeException>(async () => await log.WriteCheckpointAsync("unknown", 1, Bytes("x")));
         Assert.Equal(lsn, log.WrittenLsn);
     }
 

@@ -31,7 +31,7 @@ public sealed class CraftedInputRegressionTests : LogTestBase
     }
 
     [Fact]
-    public async Task OpenAsync_SnapshotSegmentWriteOffsetBeyondTheFile_IsIgnoredAndEverySegmentScanned()
+    public async Task OpenAsync_SnapshotSegmentWriteOffsetBeyondTheFile_RefusesAndSalvageScansEverySegment()
     {
         byte[] snapshot = await CleanSnapshotAsync();
         int streamCount = BinaryPrimitives.ReadInt32LittleEndian(snapshot.AsSpan(32));
@@ -40,7 +40,11 @@ public sealed class CraftedInputRegressionTests : LogTestBase
         FixSnapshotCrc(snapshot);
         File.WriteAllBytes(Dir.File(RecoverySnapshot.FileName), snapshot);
 
-        await using var log = await OpenAsync();
+        // A checksum-valid snapshot claims acknowledged data the file does not hold: not a torn tail.
+        var error = await Assert.ThrowsAsync<LogCorruptedException>(async () => await OpenAsync());
+        Assert.Equal(Dir.Segments()[0], error.FilePath);
+
+        await using var log = await OpenAsync(o => o.RecoveryMode = RecoveryMode.Salvage);
 
         Assert.Contains(log.GetStatistics().Recovery.Notes, n => n.Contains("write offset", StringComparison.Ordinal));
         Assert.Equal(2, (await log.ReadStreamAsync("a")).Version);

@@ -26,11 +26,19 @@ public sealed class ManifestTests : LogTestBase
         await WriteThreeSegmentsAsync();
         string middle = Dir.Segments()[1];
         File.Delete(middle);
-        File.Delete(Dir.File("index.snapshot"));
 
         await using var log = await OpenAsync(o => o.RecoveryMode = RecoveryMode.Salvage);
 
         Assert.Contains(log.GetStatistics().Recovery.Notes, n => n.Contains(Path.GetFileName(middle), StringComparison.Ordinal) && n.Contains("lost", StringComparison.Ordinal));
+
+        // A stream with records there says it lost them (not "events reclaimed", not an empty stream).
+        foreach (string stream in new[] { "mid", "x" })
+        {
+            var error = await Assert.ThrowsAsync<LogCorruptedException>(async () => await log.ReadStreamAsync(stream));
+            Assert.Equal(middle, error.FilePath);
+            Assert.Contains($"stream '{stream}'", error.Reason, StringComparison.Ordinal);
+            Assert.Contains("missing", error.Reason, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -196,7 +196,7 @@ public sealed class RecoveryTests : LogTestBase
         await using var reader = await OpenAsync(o => o.ReadOnly = true);
         Assert.Equal(3, (await reader.ReadStreamAsync("s")).Version);
         Assert.Equal(3, reader.GetStatistics().Recovery.TruncatedBytes);
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await reader.AppendAsync("s", 3, Events("x")));
+        await Assert.ThrowsAsync<LogReadOnlyException>(async () => await reader.AppendAsync("s", 3, Events("x")));
         Assert.Equal(before, File.ReadAllBytes(segment));
     }
 

@@ -24,7 +24,7 @@ internal sealed class EventLogModel(int maxRecordSizeBytes)
     {
         if (!IsValidStreamId(streamId))
         {
-            return ModelOutcome.Rejected(typeof(ArgumentException));
+            return ModelOutcome.Rejected(typeof(InvalidStreamIdException));
         }
 
         if (expectedVersion < ExpectedVersion.Any)
@@ -32,9 +32,14 @@ internal sealed class EventLogModel(int maxRecordSizeBytes)
             return ModelOutcome.Rejected(typeof(ArgumentOutOfRangeException));
         }
 
-        if (payloads.Count == 0 || payloads.Any(p => p.Length > maxRecordSizeBytes))
+        if (payloads.Count == 0)
         {
             return ModelOutcome.Rejected(typeof(ArgumentException));
+        }
+
+        if (payloads.Any(p => p.Length > maxRecordSizeBytes))
+        {
+            return ModelOutcome.Rejected(typeof(RecordTooLargeException));
         }
 
         var records = Records(streamId);
@@ -57,17 +62,17 @@ internal sealed class EventLogModel(int maxRecordSizeBytes)
     {
         if (!IsValidStreamId(streamId))
         {
-            return ModelOutcome.Rejected(typeof(ArgumentException));
+            return ModelOutcome.Rejected(typeof(InvalidStreamIdException));
         }
 
         if (version < 1)
         {
-            return ModelOutcome.Rejected(typeof(ArgumentOutOfRangeException));
+            return ModelOutcome.Rejected(typeof(CheckpointVersionOutOfRangeException));
         }
 
         if (state.Length > maxRecordSizeBytes)
         {
-            return ModelOutcome.Rejected(typeof(ArgumentException));
+            return ModelOutcome.Rejected(typeof(RecordTooLargeException));
         }
 
         var records = Records(streamId);
@@ -78,7 +83,7 @@ internal sealed class EventLogModel(int maxRecordSizeBytes)
             || (hasTombstone && version <= lastTombstoneVersion)
             || (latest.Checkpoint is { } checkpoint && version < checkpoint.Version))
         {
-            return ModelOutcome.Rejected(typeof(ArgumentOutOfRangeException));
+            return ModelOutcome.Rejected(typeof(CheckpointVersionOutOfRangeException));
         }
 
         records.Add(new ModelRecord(ModelRecordKind.Checkpoint, version, ++LastLsn, now, state));
@@ -90,7 +95,7 @@ internal sealed class EventLogModel(int maxRecordSizeBytes)
     {
         if (!IsValidStreamId(streamId))
         {
-            return ModelOutcome.Rejected(typeof(ArgumentException));
+            return ModelOutcome.Rejected(typeof(InvalidStreamIdException));
         }
 
         if (expectedVersion < ExpectedVersion.Any)
@@ -152,7 +157,7 @@ internal sealed class EventLogModel(int maxRecordSizeBytes)
             StreamId.Validate(streamId);
             return true;
         }
-        catch (ArgumentException)
+        catch (InvalidStreamIdException)
         {
             return false;
         }

@@ -10,7 +10,7 @@ namespace Actors.Wal.Tests.Properties;
 /// <remarks>
 /// Strict mode (the in-memory log): LSNs must equal the model's (one per record, from 1), rejections must have
 /// exactly the model's exception type, and nothing is ever reclaimed. Lenient mode (the file-backed log): LSNs
-/// must only grow, every rejection of an argument must be some <see cref="ArgumentException"/>, and events at or
+/// must only grow, every rejection must be a <see cref="RequestRejectedException"/> (or an <see cref="ArgumentException"/> for a programming error), and events at or
 /// below a checkpoint or tombstone may be reported reclaimed.
 /// </remarks>
 internal class ModelChecker(IEventLog log, ConformanceTimeProvider clock, bool strict)
@@ -75,7 +75,7 @@ internal class ModelChecker(IEventLog log, ConformanceTimeProvider clock, bool s
         string what = $"ReadStreamAsync(\"{streamId}\", {Describe(bound)})";
         if (!EventLogModel.IsValidStreamId(streamId))
         {
-            await ExpectArgumentExceptionAsync(what, async () => await Log.ReadStreamAsync(streamId, bound));
+            await ExpectRejectionAsync(what, async () => await Log.ReadStreamAsync(streamId, bound));
             return;
         }
 
@@ -138,7 +138,7 @@ internal class ModelChecker(IEventLog log, ConformanceTimeProvider clock, bool s
         }
         else
         {
-            bool matches = strict ? actual.GetType() == expected.Error : actual is ArgumentException;
+            bool matches = strict ? actual.GetType() == expected.Error : actual is RequestRejectedException or ArgumentException;
             Check(matches, $"{what}: {actual.GetType().Name} ({actual.Message}), expected {expected.Error!.Name}");
         }
     }
@@ -151,18 +151,18 @@ internal class ModelChecker(IEventLog log, ConformanceTimeProvider clock, bool s
         }
     }
 
-    protected async Task ExpectArgumentExceptionAsync(string what, Func<Task> action)
+    protected async Task ExpectRejectionAsync(string what, Func<Task> action)
     {
         try
         {
             await action();
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is RequestRejectedException or ArgumentException)
         {
             return;
         }
 
-        Check(false, $"{what} must throw ArgumentException");
+        Check(false, $"{what} must be rejected (RequestRejectedException or, for a programming error, ArgumentException)");
     }
 
     private static string Describe(ReadBound bound) =>
@@ -228,7 +228,7 @@ internal class ModelChecker(IEventLog log, ConformanceTimeProvider clock, bool s
             var result = await Log.AppendAsync(streamId, expectedVersion, payloads.Select(p => (ReadOnlyMemory<byte>)p).ToArray());
             CheckStored(what, expected, result.FirstVersion, result.LastVersion, result.LastLsn);
         }
-        catch (Exception ex) when (ex is ArgumentException or StreamVersionConflictException)
+        catch (Exception ex) when (ex is RequestRejectedException or ArgumentException or StreamVersionConflictException)
         {
             CheckRejected(what, expected, ex);
         }
@@ -247,7 +247,7 @@ internal class ModelChecker(IEventLog log, ConformanceTimeProvider clock, bool s
             var result = await Log.WriteCheckpointAsync(streamId, version, state);
             CheckStored(what, expected, result.Version, result.Version, result.Lsn);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is RequestRejectedException or ArgumentException)
         {
             CheckRejected(what, expected, ex);
         }
@@ -264,7 +264,7 @@ internal class ModelChecker(IEventLog log, ConformanceTimeProvider clock, bool s
             var result = await Log.DeleteStreamAsync(streamId, expectedVersion);
             CheckStored(what, expected, result.FirstVersion, result.LastVersion, result.LastLsn);
         }
-        catch (Exception ex) when (ex is ArgumentException or StreamVersionConflictException)
+        catch (Exception ex) when (ex is RequestRejectedException or ArgumentException or StreamVersionConflictException)
         {
             CheckRejected(what, expected, ex);
         }
@@ -276,7 +276,7 @@ internal class ModelChecker(IEventLog log, ConformanceTimeProvider clock, bool s
         string what = $"ReadEventsAsync(\"{streamId}\", {op.FromVersion}, {op.ToVersion})";
         if (!EventLogModel.IsValidStreamId(streamId) || op.FromVersion < 1)
         {
-            await ExpectArgumentExceptionAsync(what, async () => await Log.ReadEventsAsync(streamId, op.FromVersion, op.ToVersion));
+            await ExpectRejectionAsync(what, async () => await Log.ReadEventsAsync(streamId, op.FromVersion, op.ToVersion));
             return;
         }
 
