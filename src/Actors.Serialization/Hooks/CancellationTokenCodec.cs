@@ -32,8 +32,14 @@ internal sealed class CancellationTokenCodec(ICancellationTokenBridge? bridge) :
                     "(SerializerBuilder.UseCancellationTokenBridge), so its cancellation would be lost. Pass CancellationToken.None or configure a bridge.");
             }
 
+            ulong id = bridge.Export(value, writer.Session.CallContext);
+            if (id == 0)
+            {
+                throw new SerializerException($"{bridge.GetType().Name}.Export returned id 0 for a cancellable token; 0 means \"cannot be cancelled\" on the wire.");
+            }
+
             writer.WriteFieldHeaderExpected(0, WireType.VarInt);
-            writer.WriteVarUInt64(bridge.Export(value, writer.Session.CallContext));
+            writer.WriteVarUInt64(id);
         }
 
         writer.WriteEndObject();
