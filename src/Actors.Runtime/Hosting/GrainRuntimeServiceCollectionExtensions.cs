@@ -38,6 +38,7 @@ internal static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton<RuntimeInstruments>();
         services.AddSingleton<GrainRuntime>();
         services.AddSingleton<ISiloControl>(sp => sp.GetRequiredService<GrainRuntime>());
+        services.AddSingleton<IStuckGrainMonitor>(sp => sp.GetRequiredService<GrainRuntime>().OutstandingCalls);
         services.AddSingleton<ISiloActivations>(sp => sp.GetRequiredService<GrainRuntime>());
         services.AddSingleton<LocalGrainCallInvoker>();
         services.AddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<LocalGrainCallInvoker>());

@@ -23,6 +23,7 @@ internal sealed class GrainClassInfo
         GrainClass = grainClass;
         TypeName = GrainTypeNames.ForClass(grainClass);
         IsReentrant = grainClass.GetCustomAttribute<ReentrantAttribute>(inherit: true) is not null;
+        Admission = IsReentrant ? RequestAdmission.Interleaved : RequestAdmission.Exclusive;
         CollectionAge = grainClass.GetCustomAttribute<CollectionAgeLimitAttribute>(inherit: true)?.AgeLimit;
         StorageAttribute = grainClass.GetCustomAttribute<StorageProviderAttribute>(inherit: true);
         GrainInterfaces = grainClass.GetInterfaces()
@@ -47,6 +48,9 @@ internal sealed class GrainClassInfo
     public string TypeName { get; }
 
     public bool IsReentrant { get; }
+
+    /// <summary>When a request may start next to running ones (the class's interleaving rule).</summary>
+    public RequestAdmission Admission { get; }
 
     /// <summary>The per-class collection age, or null for the silo default.</summary>
     public TimeSpan? CollectionAge { get; }
