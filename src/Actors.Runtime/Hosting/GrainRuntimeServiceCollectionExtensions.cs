@@ -1,6 +1,7 @@
 using Actors.Invocation;
 using Actors.Runtime;
 using Actors.Serialization;
+using Actors.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -24,6 +25,7 @@ internal static class GrainRuntimeServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IGrainSerializer, JsonGrainSerializer>();
         services.TryAddSingleton<RuntimeSettings>();
+        services.TryAddSingleton<IPersistentStateFactory, PersistentStateFactory>();
         services.AddSingleton(sp => new GrainTypeRegistry(sp.GetServices<GrainClassRegistration>()));
         services.AddSingleton(sp =>
         {
@@ -38,6 +40,7 @@ internal static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton<RuntimeInstruments>();
         services.AddSingleton<GrainRuntime>();
         services.AddSingleton<ISiloControl>(sp => sp.GetRequiredService<GrainRuntime>());
+        services.AddSingleton<IStuckGrainMonitor>(sp => sp.GetRequiredService<GrainRuntime>().OutstandingCalls);
         services.AddSingleton<ISiloActivations>(sp => sp.GetRequiredService<GrainRuntime>());
         services.AddSingleton<LocalGrainCallInvoker>();
         services.AddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<LocalGrainCallInvoker>());

@@ -1,10 +1,170 @@
+using Actors.Runtime.Concurrency;
 using Actors.Storage;
 
 namespace Actors.Runtime;
 
-/// <content>Activation, collection and deactivation.</content>
+/// <content>Activation, collection, deactivation, shutdown and kill.</content>
 internal sealed partial class ActivationData
 {
+    /// <inheritdoc />
+    public void Deactivate(DeactivationReason reason)
+    {
+        if (reason.Exception is { } failure)
+        {
+            Runtime.Log.StorageFailed(failure, GrainId, reason.Description);
+        }
+
+        Invalidate(reason);
+    }
+
+    /// <inheritdoc />
+    public void DeactivateOnIdle(DeactivationReason reason)
+    {
+        bool start = false;
+        using (InterleavingPoints.Lock(Gate))
+        {
+            Extras.KeepAliveUntilTicks = 0;
+            Extras.DeactivateWhenIdle ??= reason;
+            if (_state == ActivationState.Valid && _running == 0 && _queueHead is null)
+            {
+                _state = ActivationState.Deactivating;
+                start = true;
+            }
+        }
+
+        if (start)
+        {
+            StartDeactivation(reason);
+        }
+    }
+
+    /// <summary>
+    /// Stops starting queued requests and deactivates as soon as the running ones finish; the queued ones go to the
+    /// next activation. Used when the activation's state may no longer match storage.
+    /// </summary>
+    public void Invalidate(DeactivationReason reason)
+    {
+        bool start = false;
+        using (InterleavingPoints.Lock(Gate))
+        {
+            Extras.StopServing = true;
+            Extras.KeepAliveUntilTicks = 0;
+            Extras.DeactivateWhenIdle = reason;
+            if (_state == ActivationState.Valid && _running == 0)
+            {
+                _state = ActivationState.Deactivating;
+                start = true;
+            }
+        }
+
+        if (start)
+        {
+            StartDeactivation(reason);
+        }
+    }
+
+    /// <inheritdoc />
+    public void DelayDeactivation(TimeSpan timeSpan)
+    {
+        long until = timeSpan <= TimeSpan.Zero ? 0 : Runtime.NowTicks + timeSpan.Ticks;
+        using (InterleavingPoints.Lock(Gate))
+        {
+            Extras.KeepAliveUntilTicks = until;
+        }
+    }
+
+    /// <summary>
+    /// Deactivates the activation if it is idle past its collection age and keep-alive at <paramref name="nowTicks"/>.
+    /// Otherwise returns false with <paramref name="collectableAtTicks"/> set to when it may next be collectable, or 0
+    /// when it is leaving anyway.
+    /// </summary>
+    public bool TryCollect(long nowTicks, out long collectableAtTicks)
+    {
+        long ageTicks = (ClassInfo.CollectionAge ?? Runtime.Settings.CollectionAge).Ticks;
+        using (InterleavingPoints.Lock(Gate))
+        {
+            collectableAtTicks = 0;
+            if (_state != ActivationState.Valid)
+            {
+                return false;
+            }
+
+            if (_running != 0 || _queueHead is not null)
+            {
+                collectableAtTicks = nowTicks + ageTicks;
+                return false;
+            }
+
+            long keepAlive = _extras?.KeepAliveUntilTicks ?? 0;
+            long idleExpiry = _idleSinceTicks + ageTicks;
+            if (nowTicks < keepAlive || nowTicks < idleExpiry)
+            {
+                collectableAtTicks = Math.Max(keepAlive, idleExpiry);
+                return false;
+            }
+
+            _state = ActivationState.Deactivating;
+        }
+
+        StartDeactivation(new DeactivationReason(DeactivationReasonCode.ActivationIdle, $"Idle for at least {TimeSpan.FromTicks(ageTicks)}."));
+        return true;
+    }
+
+    /// <summary>Graceful shutdown: deactivate once the running and queued requests are done.</summary>
+    public Task ShutdownAsync()
+    {
+        var reason = new DeactivationReason(DeactivationReasonCode.ShuttingDown, "The silo is shutting down.");
+        bool start = false;
+        bool departed = false;
+        using (InterleavingPoints.Lock(Gate))
+        {
+            Extras.DeactivateWhenIdle = reason;
+            if (_state == ActivationState.Created)
+            {
+                _state = ActivationState.Invalid;
+                departed = true;
+            }
+            else if (_state == ActivationState.Valid && _running == 0 && (_queueHead is null || Extras.StopServing))
+            {
+                _state = ActivationState.Deactivating;
+                start = true;
+            }
+        }
+
+        if (departed)
+        {
+            Runtime.Catalog.Remove(this);
+            MarkDeparted();
+        }
+
+        if (start)
+        {
+            StartDeactivation(reason);
+        }
+
+        return Deactivated;
+    }
+
+    /// <summary>Abrupt stop: no OnDeactivateAsync, queued callers fail, the activation is gone.</summary>
+    public void Kill()
+    {
+        GrainCall? dropped;
+        using (InterleavingPoints.Lock(Gate))
+        {
+            if (_state is ActivationState.Activating or ActivationState.Valid or ActivationState.Deactivating)
+            {
+                Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
+            }
+
+            _state = ActivationState.Invalid;
+            dropped = TakeQueueLocked();
+        }
+
+        var error = new SiloUnavailableException($"Silo '{Runtime.Settings.SiloName}' was killed before grain {GrainId} served the call.");
+        FailChain(dropped, error);
+        MarkDeparted();
+    }
+
     /// <summary>Constructs the grain, loads its state and runs OnActivateAsync; on failure fails every queued request and leaves the catalog.</summary>
     private async Task ActivateAsync()
     {
@@ -22,45 +182,42 @@ internal sealed partial class ActivationData
             }
 
             (_grain as ILifecycleParticipant<IGrainLifecycle>)?.Participate(ObservableLifecycle);
-            foreach (IPersistentStateLoader loader in _stateLoaders ?? [])
+            foreach (IPersistentStateLoader loader in _extras?.StateLoaders ?? [])
             {
                 await loader.LoadAsync();
             }
 
-            if (_lifecycle is null)
+            if (_extras?.Lifecycle is { } lifecycle)
             {
-                await _grain.OnActivateAsync(stopping);
+                await lifecycle.StartAsync(_grain.OnActivateAsync, stopping);
             }
             else
             {
-                await _lifecycle.StartAsync(_grain.OnActivateAsync, stopping);
+                await _grain.OnActivateAsync(stopping);
             }
         }
         catch (Exception ex)
         {
-            GrainWorkItem[] failed;
-            lock (_lock)
+            GrainCall? failed;
+            using (InterleavingPoints.Lock(Gate))
             {
                 _state = ActivationState.Invalid;
-                failed = [.. _pending];
-                _pending.Clear();
+                failed = TakeQueueLocked();
             }
 
             Runtime.Log.ActivationFailed(ex, GrainId, ClassInfo.GrainClass.FullName);
-            foreach (GrainWorkItem work in failed)
-            {
-                work.Completion.TrySetException(ex);
-            }
-
+            FailChain(failed, ex);
             Runtime.Catalog.Remove(this);
             Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
             Runtime.Router?.OnDeactivated(GrainId, ClassInfo.Descriptor);
-            _deactivated.TrySetResult();
+            MarkDeparted();
             return;
         }
 
+        GrainCall? admitted;
         DeactivationReason? deactivate = null;
-        lock (_lock)
+        long now = Runtime.NowTicks;
+        using (InterleavingPoints.Lock(Gate))
         {
             if (_state != ActivationState.Activating)
             {
@@ -69,15 +226,17 @@ internal sealed partial class ActivationData
             }
 
             _state = ActivationState.Valid;
-            _idleSince = Runtime.TimeProvider.GetUtcNow();
-            StartReadyLocked();
-            if (_running == 0 && (_pending.Count == 0 || _stopServing) && _deactivateWhenIdle is { } reason)
+            _idleSinceTicks = now;
+            admitted = TakeAdmittedLocked();
+            if (_running == 0 && (_queueHead is null || _extras?.StopServing == true) && _extras?.DeactivateWhenIdle is { } reason)
             {
                 _state = ActivationState.Deactivating;
                 deactivate = reason;
             }
         }
 
+        Runtime.Collector.Schedule(this, now + (ClassInfo.CollectionAge ?? Runtime.Settings.CollectionAge).Ticks);
+        StartChain(admitted);
         Runtime.Log.Activated(GrainId);
         if (deactivate is { } r)
         {
@@ -85,9 +244,52 @@ internal sealed partial class ActivationData
         }
     }
 
+    private void StartDeactivation(DeactivationReason reason)
+    {
+        Runtime.Collector.Remove(this);
+        _ = Task.Factory.StartNew(static s =>
+        {
+            var (activation, r) = ((ActivationData, DeactivationReason))s!;
+            return activation.DeactivateAsync(r);
+        }, (this, reason), CancellationToken.None, TaskCreationOptions.DenyChildAttach, this).Unwrap();
+    }
+
+    private async Task DeactivateAsync(DeactivationReason reason)
+    {
+        CancellationToken grace = Runtime.DeactivationCancellation;
+        try
+        {
+            await _grain!.OnDeactivateAsync(reason, grace);
+        }
+        catch (Exception ex)
+        {
+            Runtime.Log.DeactivationFailed(ex, GrainId, "OnDeactivateAsync");
+        }
+
+        if (_extras?.Lifecycle is { } lifecycle)
+        {
+            await lifecycle.StopAsync((ex, participant) => Runtime.Log.DeactivationFailed(ex, GrainId, $"lifecycle participant '{participant}'"), grace);
+        }
+
+        GrainCall? forward;
+        using (InterleavingPoints.Lock(Gate))
+        {
+            _state = ActivationState.Invalid;
+            forward = TakeQueueLocked();
+        }
+
+        Runtime.Catalog.Remove(this);
+        Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
+        Runtime.Log.Deactivated(GrainId, reason.ReasonCode);
+        Runtime.Router?.OnDeactivated(GrainId, ClassInfo.Descriptor);
+        MarkDeparted();
+        RedispatchChain(forward);
+    }
+
     /// <summary>
     /// Asks the router whether this silo may activate the grain; when it refuses (or fails), the activation leaves the
-    /// catalog without running grain code and its queued requests are routed again. Returns whether to go on.
+    /// catalog without running grain code and its queued requests are routed again (or fail with the router's
+    /// exception). Returns whether to go on.
     /// </summary>
     private async Task<bool> IsAdmittedAsync(Hosting.IGrainCallRouter router, CancellationToken stopping)
     {
@@ -104,27 +306,23 @@ internal sealed partial class ActivationData
             failure = ex;
         }
 
-        GrainWorkItem[] queued;
-        lock (_lock)
+        GrainCall? queued;
+        using (InterleavingPoints.Lock(Gate))
         {
             _state = ActivationState.Invalid;
-            queued = [.. _pending];
-            _pending.Clear();
+            queued = TakeQueueLocked();
         }
 
         Runtime.Catalog.Remove(this);
         Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
-        _deactivated.TrySetResult();
-        foreach (GrainWorkItem work in queued)
+        MarkDeparted();
+        if (failure is not null)
         {
-            if (failure is not null)
-            {
-                work.Completion.TrySetException(failure);
-            }
-            else
-            {
-                _ = Runtime.Invoker.RedispatchAsync(work);
-            }
+            FailChain(queued, failure);
+        }
+        else
+        {
+            RedispatchChain(queued);
         }
 
         return false;
@@ -132,22 +330,22 @@ internal sealed partial class ActivationData
 
     /// <summary>
     /// Moves the grain away from this silo: stops starting queued requests, deactivates as soon as the running ones
-    /// finish (OnDeactivateAsync and storage teardown run), and routes the queued ones again. An activation not yet
+    /// finish (OnDeactivateAsync and the lifecycle's stop run), and routes the queued ones again. An activation not yet
     /// activating simply leaves the catalog. Returns <see cref="Deactivated"/>.
     /// </summary>
     public Task RelocateAsync(DeactivationReason reason)
     {
         bool start = false;
-        lock (_lock)
+        bool departed = false;
+        using (InterleavingPoints.Lock(Gate))
         {
-            _stopServing = true;
-            _keepAliveUntil = DateTimeOffset.MinValue;
-            _deactivateWhenIdle = reason;
+            Extras.StopServing = true;
+            Extras.KeepAliveUntilTicks = 0;
+            Extras.DeactivateWhenIdle = reason;
             if (_state == ActivationState.Created)
             {
                 _state = ActivationState.Invalid;
-                Runtime.Catalog.Remove(this);
-                _deactivated.TrySetResult();
+                departed = true;
             }
             else if (_state == ActivationState.Valid && _running == 0)
             {
@@ -156,117 +354,10 @@ internal sealed partial class ActivationData
             }
         }
 
-        if (start)
+        if (departed)
         {
-            StartDeactivation(reason);
-        }
-
-        return Deactivated;
-    }
-
-    /// <inheritdoc />
-    public void DeactivateOnIdle(DeactivationReason reason)
-    {
-        bool start = false;
-        lock (_lock)
-        {
-            _keepAliveUntil = DateTimeOffset.MinValue;
-            _deactivateWhenIdle ??= reason;
-            if (_state == ActivationState.Valid && _running == 0 && _pending.Count == 0)
-            {
-                _state = ActivationState.Deactivating;
-                start = true;
-            }
-        }
-
-        if (start)
-        {
-            StartDeactivation(reason);
-        }
-    }
-
-    /// <inheritdoc />
-    public void Deactivate(DeactivationReason reason)
-    {
-        if (reason.Exception is { } failure)
-        {
-            Runtime.Log.StorageFailed(failure, GrainId, reason.Description);
-        }
-
-        Invalidate(reason);
-    }
-
-    /// <summary>
-    /// Stops starting queued requests and deactivates as soon as the running ones finish; the queued ones go to the
-    /// next activation. Used when the activation's state may no longer match storage.
-    /// </summary>
-    public void Invalidate(DeactivationReason reason)
-    {
-        bool start = false;
-        lock (_lock)
-        {
-            _stopServing = true;
-            _keepAliveUntil = DateTimeOffset.MinValue;
-            _deactivateWhenIdle = reason;
-            if (_state == ActivationState.Valid && _running == 0)
-            {
-                _state = ActivationState.Deactivating;
-                start = true;
-            }
-        }
-
-        if (start)
-        {
-            StartDeactivation(reason);
-        }
-    }
-
-    /// <inheritdoc />
-    public void DelayDeactivation(TimeSpan timeSpan)
-    {
-        lock (_lock)
-        {
-            _keepAliveUntil = timeSpan <= TimeSpan.Zero ? DateTimeOffset.MinValue : Runtime.TimeProvider.GetUtcNow() + timeSpan;
-        }
-    }
-
-    /// <summary>Deactivates the activation if it has been idle at least its collection age at <paramref name="now"/>.</summary>
-    public bool TryCollect(DateTimeOffset now)
-    {
-        TimeSpan age = ClassInfo.CollectionAge ?? Runtime.Settings.CollectionAge;
-        lock (_lock)
-        {
-            if (_state != ActivationState.Valid || _running != 0 || _pending.Count != 0 || now < _keepAliveUntil || now - _idleSince < age)
-            {
-                return false;
-            }
-
-            _state = ActivationState.Deactivating;
-        }
-
-        StartDeactivation(new DeactivationReason(DeactivationReasonCode.ActivationIdle, $"Idle for at least {age}."));
-        return true;
-    }
-
-    /// <summary>Graceful shutdown: deactivate once the running and queued requests are done.</summary>
-    public Task ShutdownAsync()
-    {
-        var reason = new DeactivationReason(DeactivationReasonCode.ShuttingDown, "The silo is shutting down.");
-        bool start = false;
-        lock (_lock)
-        {
-            _deactivateWhenIdle = reason;
-            if (_state == ActivationState.Created)
-            {
-                _state = ActivationState.Invalid;
-                Runtime.Catalog.Remove(this);
-                _deactivated.TrySetResult();
-            }
-            else if (_state == ActivationState.Valid && _running == 0 && (_pending.Count == 0 || _stopServing))
-            {
-                _state = ActivationState.Deactivating;
-                start = true;
-            }
+            Runtime.Catalog.Remove(this);
+            MarkDeparted();
         }
 
         if (start)
@@ -277,71 +368,37 @@ internal sealed partial class ActivationData
         return Deactivated;
     }
 
-    /// <summary>Abrupt stop: no OnDeactivateAsync, queued callers fail, the activation leaves the catalog.</summary>
-    public void Kill()
+    private void RedispatchChain(GrainCall? chain)
     {
-        GrainWorkItem[] dropped;
-        lock (_lock)
+        while (chain is not null)
         {
-            if (_state is ActivationState.Activating or ActivationState.Valid or ActivationState.Deactivating)
-            {
-                Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
-            }
-
-            _state = ActivationState.Invalid;
-            dropped = [.. _pending];
-            _pending.Clear();
+            GrainCall next = chain.NextQueued!;
+            chain.NextQueued = null;
+            _ = Runtime.Invoker.RedispatchAsync(chain);
+            chain = next;
         }
-
-        var error = new SiloUnavailableException($"Silo '{Runtime.Settings.SiloName}' was killed before grain {GrainId} served the call.");
-        foreach (GrainWorkItem work in dropped)
-        {
-            work.Completion.TrySetException(error);
-        }
-
-        _deactivated.TrySetResult();
     }
 
-    private void StartDeactivation(DeactivationReason reason)
-        => _ = Task.Factory.StartNew(static s =>
-        {
-            var (activation, r) = ((ActivationData, DeactivationReason))s!;
-            return activation.DeactivateAsync(r);
-        }, (this, reason), CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler).Unwrap();
-
-    private async Task DeactivateAsync(DeactivationReason reason)
+    private void MarkDeparted()
     {
-        CancellationToken grace = Runtime.DeactivationCancellation;
-        try
+        TaskCompletionSource? departed;
+        using (InterleavingPoints.Lock(Gate))
         {
-            await _grain!.OnDeactivateAsync(reason, grace);
-        }
-        catch (Exception ex)
-        {
-            Runtime.Log.DeactivationFailed(ex, GrainId, "OnDeactivateAsync");
+            _departed = true;
+            departed = _extras?.Departed;
         }
 
-        if (_lifecycle is not null)
-        {
-            await _lifecycle.StopAsync((ex, participant) => Runtime.Log.DeactivationFailed(ex, GrainId, $"lifecycle participant '{participant}'"), grace);
-        }
+        departed?.TrySetResult();
+    }
 
-        GrainWorkItem[] forward;
-        lock (_lock)
+    private static void FailChain(GrainCall? chain, Exception error)
+    {
+        while (chain is not null)
         {
-            _state = ActivationState.Invalid;
-            forward = [.. _pending];
-            _pending.Clear();
-        }
-
-        Runtime.Catalog.Remove(this);
-        Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
-        Runtime.Log.Deactivated(GrainId, reason.ReasonCode);
-        Runtime.Router?.OnDeactivated(GrainId, ClassInfo.Descriptor);
-        _deactivated.TrySetResult();
-        foreach (GrainWorkItem work in forward)
-        {
-            _ = Runtime.Invoker.RedispatchAsync(work);
+            GrainCall next = chain.NextQueued!;
+            chain.NextQueued = null;
+            chain.Fail(error);
+            chain = next;
         }
     }
 }

@@ -23,8 +23,9 @@ internal sealed class GrainClassInfo
         GrainClass = grainClass;
         TypeName = GrainTypeNames.ForClass(grainClass);
         IsReentrant = grainClass.GetCustomAttribute<ReentrantAttribute>(inherit: true) is not null;
+        Admission = IsReentrant ? RequestAdmission.Interleaved : RequestAdmission.Exclusive;
         CollectionAge = grainClass.GetCustomAttribute<CollectionAgeLimitAttribute>(inherit: true)?.AgeLimit;
-        StorageAttribute = grainClass.GetCustomAttribute<StorageProviderAttribute>(inherit: true);
+        Stores = GrainStoreSelection.For(grainClass);
         GrainInterfaces = grainClass.GetInterfaces()
             .Where(i => typeof(IGrain).IsAssignableFrom(i) && i != typeof(IGrain) && i != typeof(IGrainWithStringKey)
                 && i != typeof(IGrainWithGuidKey) && i != typeof(IGrainWithIntegerKey))
@@ -33,7 +34,11 @@ internal sealed class GrainClassInfo
         IEnumerable<string> stores = PersistentStates.Select(s => s.StoreName);
         if (IsJournaled)
         {
-            stores = stores.Append(DefaultStoreName);
+            stores = stores.Append(Stores.JournalStoreName);
+        }
+        else if (IsStateful)
+        {
+            stores = stores.Append(Stores.StorageName);
         }
 
         Descriptor = new Hosting.GrainClassDescriptor(grainClass, TypeName, stores.Distinct(StringComparer.Ordinal).ToArray());
@@ -48,22 +53,25 @@ internal sealed class GrainClassInfo
 
     public bool IsReentrant { get; }
 
+    /// <summary>When a request may start next to running ones (the class's interleaving rule).</summary>
+    public RequestAdmission Admission { get; }
+
     /// <summary>The per-class collection age, or null for the silo default.</summary>
     public TimeSpan? CollectionAge { get; }
 
-    /// <summary>The class's store opt-in, or null (volatile journal; persistent states default to <see cref="StorageNames.Default"/>).</summary>
-    public StorageProviderAttribute? StorageAttribute { get; }
+    /// <summary>The stores the class uses (state, journal), by the provider attributes on it.</summary>
+    public GrainStoreSelection Stores { get; }
 
     public IReadOnlyList<Type> GrainInterfaces { get; }
 
-    /// <summary>The [PersistentState] constructor parameters: state name and resolved store name.</summary>
-    public IReadOnlyList<(string StateName, string StoreName)> PersistentStates { get; }
+    /// <summary>The [PersistentState] constructor parameters: state name, resolved store name and what named it (null: the default).</summary>
+    public IReadOnlyList<(string StateName, string StoreName, string? SelectedBy)> PersistentStates { get; }
 
     /// <summary>Whether the class derives from <c>JournaledGrain&lt;,&gt;</c>.</summary>
-    public bool IsJournaled => Journaling.JournaledGrainTypes.IsJournaled(GrainClass);
+    public bool IsJournaled => GrainBaseTypes.IsJournaled(GrainClass);
 
-    /// <summary>The default store for this class's states and journal.</summary>
-    public string DefaultStoreName => StorageAttribute?.StoreName ?? StorageNames.Default;
+    /// <summary>Whether the class derives from <see cref="Grain{TState}"/>.</summary>
+    public bool IsStateful => GrainBaseTypes.IsStateful(GrainClass);
 
     public Grain Create(IServiceProvider services, ActivationData activation) => _factory(services, activation);
 
@@ -77,21 +85,37 @@ internal sealed class GrainClassInfo
         return GrainMethodInvoker.Compile(m);
     }, GrainClass);
 
-    /// <summary>Checks that every store the class uses is configured; returns the problems.</summary>
+    /// <summary>
+    /// Checks at silo start that every store the class names explicitly is configured and that its attributes agree;
+    /// returns the problems. A store used by default (no attribute names it) is checked when the grain activates, as
+    /// Orleans does: the activation then fails naming the class and how to configure one.
+    /// </summary>
     public IEnumerable<string> FindMissingStores(IServiceProvider services)
     {
-        var keyed = services.GetService<IServiceProviderIsKeyedService>();
-        foreach ((string stateName, string store) in PersistentStates)
+        foreach (string conflict in Stores.Conflicts)
         {
-            if (keyed?.IsKeyedService(typeof(IGrainStorage), store) != true)
+            yield return conflict;
+        }
+
+        var keyed = services.GetService<IServiceProviderIsKeyedService>();
+        foreach ((string stateName, string store, string? selectedBy) in PersistentStates)
+        {
+            if (selectedBy is not null && keyed?.IsKeyedService(typeof(IGrainStorage), store) != true)
             {
-                yield return $"Grain type '{GrainClass.FullName}' ('{TypeName}') uses grain storage '{store}' for persistent state '{stateName}', but no grain storage named '{store}' is configured.";
+                yield return Stores.MissingGrainStorage(store, stateName, selectedBy).Message;
             }
         }
 
-        if (IsJournaled && StorageAttribute is not null && keyed?.IsKeyedService(typeof(Journaling.IJournalAdaptorFactory), DefaultStoreName) != true)
+        if (IsJournaled)
         {
-            yield return $"Grain type '{GrainClass.FullName}' ('{TypeName}') uses journal store '{DefaultStoreName}', but no journal store named '{DefaultStoreName}' is configured.";
+            if (Stores.JournalSelectedBy is not null && keyed?.IsKeyedService(typeof(Journaling.IJournalAdaptorFactory), Stores.JournalStoreName) != true)
+            {
+                yield return Stores.MissingJournalStore(keyed?.IsKeyedService(typeof(IGrainStorage), Stores.JournalStoreName) == true).Message;
+            }
+        }
+        else if (IsStateful && Stores.StorageSelectedBy is not null && keyed?.IsKeyedService(typeof(IGrainStorage), Stores.StorageName) != true)
+        {
+            yield return Stores.MissingGrainStorage(Stores.StorageName, null, Stores.StorageSelectedBy).Message;
         }
     }
 }

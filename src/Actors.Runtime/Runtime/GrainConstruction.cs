@@ -11,7 +11,7 @@ namespace Actors.Runtime;
 /// </summary>
 internal static class GrainConstruction
 {
-    public static (Func<IServiceProvider, ActivationData, Grain> Factory, IReadOnlyList<(string, string)> States) CreateFactory(GrainClassInfo info)
+    public static (Func<IServiceProvider, ActivationData, Grain> Factory, IReadOnlyList<(string, string, string?)> States) CreateFactory(GrainClassInfo info)
     {
         Type type = info.GrainClass;
         ConstructorInfo[] constructors = type.GetConstructors(BindingFlags.Public | BindingFlags.Instance);
@@ -24,7 +24,7 @@ internal static class GrainConstruction
 
         ParameterInfo[] parameters = stateful.GetParameters();
         var resolvers = new Func<IServiceProvider, ActivationData, object?>[parameters.Length];
-        var states = new List<(string, string)>();
+        var states = new List<(string, string, string?)>();
         for (int i = 0; i < parameters.Length; i++)
         {
             ParameterInfo parameter = parameters[i];
@@ -36,12 +36,15 @@ internal static class GrainConstruction
                     throw new ArgumentException($"Parameter '{parameter.Name}' of '{type.FullName}' has [PersistentState] but is not an IPersistentState<T>.", nameof(info));
                 }
 
-                string store = state.StorageName ?? info.StorageAttribute?.StoreName ?? StorageNames.Default;
-                states.Add((state.StateName, store));
+                string store = state.StorageName ?? info.Stores.StorageName;
+                string? selectedBy = state.StorageName is not null
+                    ? $"[PersistentState(\"{state.StateName}\", \"{state.StorageName}\")]"
+                    : info.Stores.StorageSelectedBy;
+                states.Add((state.StateName, store, selectedBy));
                 Type stateType = parameter.ParameterType.GetGenericArguments()[0];
                 Type bridge = typeof(PersistentStateBridge<>).MakeGenericType(stateType);
                 string stateName = state.StateName;
-                resolvers[i] = (_, activation) => Activator.CreateInstance(bridge, stateName, store, activation);
+                resolvers[i] = (_, activation) => Activator.CreateInstance(bridge, stateName, store, selectedBy, activation);
             }
             else if (parameter.GetCustomAttribute<FromKeyedServicesAttribute>() is { } keyed)
             {

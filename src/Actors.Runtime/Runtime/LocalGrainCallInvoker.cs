@@ -6,8 +6,9 @@ namespace Actors.Runtime;
 
 /// <summary>
 /// The silo's <see cref="IGrainCallInvoker"/>: resolves the grain class, asks the <see cref="IGrainCallRouter"/> (when
-/// one is registered: a cluster) whether this silo serves the call, applies the copy rule to the arguments, queues the
-/// call at the grain's activation (creating it on first use) and waits for the result up to the response timeout.
+/// one is registered: a cluster) whether this silo serves the call, applies the copy rule to the arguments, creates the
+/// call's <see cref="GrainCall"/> (tracked for its response deadline and by the stuck-grain detector), queues it at the
+/// grain's activation (creating it on first use) and returns the caller's view of its outcome.
 /// </summary>
 internal sealed class LocalGrainCallInvoker(GrainRuntime runtime) : IGrainCallInvoker
 {
@@ -15,47 +16,85 @@ internal sealed class LocalGrainCallInvoker(GrainRuntime runtime) : IGrainCallIn
     internal const int MaxReroutes = 32;
 
     /// <inheritdoc />
-    public async ValueTask<object?> InvokeAsync(GrainCallRequest request, CancellationToken cancellationToken = default)
+    public ValueTask<object?> InvokeAsync(GrainCallRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (runtime.IsStopping && TaskScheduler.Current is not ActivationTaskScheduler)
-        {
-            throw new SiloUnavailableException($"Silo '{runtime.Settings.SiloName}' is stopping; call {request.Method.Key} to {request.Target} refused.");
-        }
-
-        (GrainClassInfo classInfo, GrainId target) = runtime.Types.Resolve(request.Target, request.Method);
-        long started = Stopwatch.GetTimestamp();
-        bool failed = true;
-        GrainWorkItem? work = null;
+        GrainClassInfo classInfo;
+        GrainId target;
         try
         {
-            if (runtime.Router is { } router)
+            if (runtime.IsStopping && TaskScheduler.Current is not ActivationTaskScheduler)
             {
-                GrainCallRequest routed = target == request.Target ? request : request with { Target = target };
-                GrainCallRoute route = await router.RouteAsync(routed, classInfo.Descriptor, cancellationToken);
-                if (route.RemoteOutcome is { } remote)
-                {
-                    object? remoteResult = cancellationToken.CanBeCanceled ? await remote.WaitAsync(cancellationToken) : await remote;
-                    failed = false;
-                    return remoteResult;
-                }
+                throw new SiloUnavailableException($"Silo '{runtime.Settings.SiloName}' is stopping; call {request.Method.Key} to {request.Target} refused.");
             }
 
-            work = new GrainWorkItem(request, runtime.Copier.CopyArguments(request.Arguments), target, classInfo,
-                runtime.TimeProvider.GetUtcNow() + runtime.Settings.ResponseTimeout);
-            _ = DispatchLocal(work);
+            (classInfo, target) = runtime.Types.Resolve(request.Target, request.Method);
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<object?>(ex);
+        }
 
-            // The response timeout is enforced by the runtime's shared sweep (GrainRuntime.SweepTimeouts), not a timer per call.
-            object? result = cancellationToken.CanBeCanceled
-                ? await work.Completion.Task.WaitAsync(cancellationToken)
-                : await work.Completion.Task;
+        return runtime.Router is { } router
+            ? InvokeRoutedAsync(router, request, classInfo, target, cancellationToken)
+            : InvokeLocal(request, classInfo, target, cancellationToken);
+    }
+
+    /// <summary>
+    /// Routes a request again (its activation deactivated or refused to activate before serving it): to a local
+    /// activation, or, with a router, wherever the router sends it.
+    /// </summary>
+    internal Task RedispatchAsync(GrainCall call)
+    {
+        if (runtime.Router is not { } router)
+        {
+            return DispatchLocal(call);
+        }
+
+        if (++call.Reroutes > MaxReroutes)
+        {
+            call.Fail(new SiloUnavailableException(
+                $"Call {call.Request.Method.Key} to grain {call.Target} was routed {MaxReroutes} times without reaching an activation that serves it (silo '{runtime.Settings.SiloName}')."));
+            return Task.CompletedTask;
+        }
+
+        return RouteAndDispatchAsync(call, router);
+    }
+
+    private ValueTask<object?> InvokeLocal(GrainCallRequest request, GrainClassInfo classInfo, GrainId target, CancellationToken cancellationToken)
+    {
+        GrainCall call;
+        try
+        {
+            call = new GrainCall(runtime, request, runtime.Copier.CopyArguments(request.Arguments), target, classInfo, runtime.NowTicks);
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<object?>(ex);
+        }
+
+        runtime.OutstandingCalls.Track(call);
+        call.CancelWith(cancellationToken);
+        _ = DispatchLocal(call);
+        return call.AsValueTask();
+    }
+
+    private async ValueTask<object?> InvokeRoutedAsync(IGrainCallRouter router, GrainCallRequest request, GrainClassInfo classInfo, GrainId target, CancellationToken cancellationToken)
+    {
+        GrainCallRequest routed = target == request.Target ? request : request with { Target = target };
+        GrainCallRoute route = await router.RouteAsync(routed, classInfo.Descriptor, cancellationToken);
+        if (route.RemoteOutcome is not { } remote)
+        {
+            return await InvokeLocal(request, classInfo, target, cancellationToken);
+        }
+
+        long started = Stopwatch.GetTimestamp();
+        bool failed = true;
+        try
+        {
+            object? result = cancellationToken.CanBeCanceled ? await remote.WaitAsync(cancellationToken) : await remote;
             failed = false;
             return result;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            work?.Abandon();
-            throw;
         }
         finally
         {
@@ -63,91 +102,81 @@ internal sealed class LocalGrainCallInvoker(GrainRuntime runtime) : IGrainCallIn
         }
     }
 
-    /// <summary>
-    /// Routes a request again (its activation deactivated or refused to activate before serving it): to a local
-    /// activation, or, with a router, wherever the router sends it.
-    /// </summary>
-    internal Task RedispatchAsync(GrainWorkItem work)
-    {
-        if (runtime.Router is null)
-        {
-            return DispatchLocal(work);
-        }
-
-        if (++work.Reroutes > MaxReroutes)
-        {
-            work.Completion.TrySetException(new SiloUnavailableException(
-                $"Call {work.Request.Method.Key} to grain {work.Target} was routed {MaxReroutes} times without reaching an activation that serves it (silo '{runtime.Settings.SiloName}')."));
-            return Task.CompletedTask;
-        }
-
-        return RouteAndDispatchAsync(work, runtime.Router);
-    }
-
-    private async Task RouteAndDispatchAsync(GrainWorkItem work, IGrainCallRouter router)
+    private async Task RouteAndDispatchAsync(GrainCall call, IGrainCallRouter router)
     {
         GrainCallRoute route;
         try
         {
-            route = await router.RouteAsync(new GrainCallRequest(work.Target, work.Request.Method, work.Arguments), work.ClassInfo.Descriptor, CancellationToken.None);
+            route = await router.RouteAsync(new GrainCallRequest(call.Target, call.Request.Method, call.Arguments), call.ClassInfo.Descriptor, CancellationToken.None);
         }
         catch (Exception ex)
         {
-            work.Completion.TrySetException(ex);
+            call.Fail(ex);
             return;
         }
 
         if (route.RemoteOutcome is not { } remote)
         {
-            await DispatchLocal(work);
+            await DispatchLocal(call);
             return;
         }
 
-        if (!work.TryStart())
+        if (!call.TryStart(runtime.NowTicks))
         {
             // The caller already gave up (timeout): the remote call still runs, nobody waits for it.
             return;
         }
 
+        object? result = null;
+        Exception? error = null;
         try
         {
-            work.Completion.TrySetResult(await remote);
+            result = await remote;
         }
         catch (Exception ex)
         {
-            work.Completion.TrySetException(ex);
+            error = ex;
         }
+
+        call.Finish(result, error);
     }
 
-    /// <summary>Queues <paramref name="work"/> at the current activation of its grain in this silo, waiting out a deactivation in progress.</summary>
-    private Task DispatchLocal(GrainWorkItem work)
+    /// <summary>Queues <paramref name="call"/> at the current activation of its grain in this silo, waiting out a deactivation in progress.</summary>
+    private Task DispatchLocal(GrainCall call)
     {
         while (true)
         {
             if (runtime.IsKilled)
             {
-                work.Completion.TrySetException(new SiloUnavailableException($"Silo '{runtime.Settings.SiloName}' was killed; call to {work.Target} not delivered."));
+                call.Fail(new SiloUnavailableException($"Silo '{runtime.Settings.SiloName}' was killed; call to {call.Target} not delivered."));
                 return Task.CompletedTask;
             }
 
-            ActivationData activation = runtime.Catalog.GetOrCreate(work.Target, work.ClassInfo);
-            if (activation.TryEnqueue(work))
+            if (call.IsCallerDone)
+            {
+                // Timed out or cancelled while waiting for a previous activation to leave: nothing left to deliver.
+                return Task.CompletedTask;
+            }
+
+            ActivationData activation = runtime.Catalog.GetOrCreate(call.Target, call.ClassInfo);
+            if (activation.TryAccept(call))
             {
                 return Task.CompletedTask;
             }
 
-            if (!activation.Deactivated.IsCompleted)
+            Task departed = activation.Deactivated;
+            if (!departed.IsCompleted)
             {
-                return RetryAfterAsync(activation, work);
+                return RetryAfterAsync(departed, call);
             }
 
             runtime.Catalog.Remove(activation);
         }
     }
 
-    private async Task RetryAfterAsync(ActivationData activation, GrainWorkItem work)
+    private async Task RetryAfterAsync(Task departed, GrainCall call)
     {
-        await activation.Deactivated;
-        await RedispatchAsync(work);
+        await departed;
+        await RedispatchAsync(call);
     }
 }

@@ -20,7 +20,10 @@ internal sealed class RuntimeInstruments : IDisposable
     private readonly Counter<long> _calls;
     private readonly Counter<long> _callFailures;
     private readonly Histogram<double> _callDuration;
-    private Func<int> _queueLength = static () => 0;
+    private readonly Counter<long> _callTimeouts;
+    private readonly Counter<long> _stuckDetections;
+    private Func<long> _queueLength = static () => 0;
+    private Func<int> _stuckCalls = static () => 0;
 
     public RuntimeInstruments()
     {
@@ -30,13 +33,24 @@ internal sealed class RuntimeInstruments : IDisposable
         _calls = _meter.CreateCounter<long>("actors.calls", "{call}", "Grain calls completed in this silo.");
         _callFailures = _meter.CreateCounter<long>("actors.calls.failed", "{call}", "Grain calls that ended with an exception or a timeout.");
         _callDuration = _meter.CreateHistogram<double>("actors.calls.duration", "ms", "Grain call duration from dispatch to result.");
+        _callTimeouts = _meter.CreateCounter<long>("actors.calls.timeouts", "{call}", "Grain calls failed by the response timeout.");
+        _stuckDetections = _meter.CreateCounter<long>("actors.grains.stuck", "{call}", "Calls the stuck-grain detector reported (tag kind: turn or queue).");
         _meter.CreateObservableGauge("actors.turns.queued", () => _queueLength(), "{request}", "Requests queued at activations and not yet started.");
+        _meter.CreateObservableGauge("actors.calls.stuck", () => _stuckCalls(), "{call}", "Calls whose turn runs, or which wait in a queue, longer than the stuck-call threshold now.");
     }
 
     /// <summary>This silo's meter (one per silo, so tests can tell silos apart).</summary>
     public Meter Meter => _meter;
 
-    public void ObserveQueueLength(Func<int> queueLength) => _queueLength = queueLength;
+    /// <summary>Sets the source of the queued-requests gauge (a counter, never a walk over the activations).</summary>
+    public void ObserveQueueLength(Func<long> queueLength) => _queueLength = queueLength;
+
+    /// <summary>Sets the source of the stuck-calls gauge.</summary>
+    public void ObserveStuckCalls(Func<int> stuckCalls) => _stuckCalls = stuckCalls;
+
+    public void CallTimedOut() => _callTimeouts.Add(1);
+
+    public void StuckCallDetected(bool running) => _stuckDetections.Add(1, new KeyValuePair<string, object?>("kind", running ? "turn" : "queue"));
 
     public void ActivationStarted(string grainType)
     {

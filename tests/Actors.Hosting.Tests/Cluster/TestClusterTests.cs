@@ -1,4 +1,5 @@
 using Actors.Hosting.Tests.Infrastructure;
+using Actors.Storage;
 using Actors.TestingHost;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -99,13 +100,16 @@ public sealed class TestClusterTests
     }
 
     [Fact]
-    public async Task DeployAsync_GrainNamesUnconfiguredStore_FailsNamingGrainAndStore()
+    public async Task Activation_GrainUsesDefaultStoreThatIsNotConfigured_FailsNamingGrainAndStore()
     {
+        // As in Orleans: a store used by default is looked up when the grain activates (a store named explicitly
+        // fails silo start instead); nothing falls back to volatile state.
         await using TestCluster cluster = new TestClusterBuilder()
             .ConfigureSilo(silo => silo.AddGrain<NoteGrain>().Services.AddSingleton(_log))
             .Build();
+        await cluster.DeployAsync();
 
-        InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(() => cluster.DeployAsync());
+        GrainStoreNotConfiguredException error = await Assert.ThrowsAsync<GrainStoreNotConfiguredException>(() => cluster.Client.GetGrain<INoteGrain>("n").Read());
 
         Assert.Contains(typeof(NoteGrain).FullName!, error.Message, StringComparison.Ordinal);
         Assert.Contains("'Default'", error.Message, StringComparison.Ordinal);
