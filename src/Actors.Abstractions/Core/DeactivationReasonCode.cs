@@ -17,4 +17,7 @@ public enum DeactivationReasonCode
 
     /// <summary>A storage operation failed with an uncertain outcome; the next activation reloads from storage.</summary>
     StorageFailed,
+
+    /// <summary>The grain moves to another silo (its partition is handed off, or its silo leaves the cluster).</summary>
+    Migrating,
 }

@@ -1,3 +1,5 @@
+using Actors.Storage;
+
 namespace Actors.Journaling;
 
 /// <summary>
@@ -10,18 +12,23 @@ namespace Actors.Journaling;
 /// + 1 to the end; each event goes through <c>TransitionState</c>; then <c>OnActivateAsync</c>. Any exception fails the
 /// activation (the provider's message should name the grain, the version and the cause) and must not alter stored data.</item>
 /// <item><c>RaiseEvent</c>: <see cref="PrepareEvents"/> encodes the events before the tentative state changes; any
-/// exception is a rejection (nothing changes; the caller gets it).</item>
-/// <item><c>ConfirmEvents</c>: <see cref="AppendAsync"/> with the confirmed version as the expected version, all pending
-/// batches as one atomic append; the task completes when durable. <see cref="EventRejectedException"/> means nothing
-/// was stored (the unconfirmed events are dropped, the grain continues); any other exception is a failure (the
-/// activation deactivates; the caller gets the exception).</item>
+/// exception is a rejection (nothing changes; the caller gets it). Prepare everything that can be refused here (size
+/// limits included), so that appends are only refused for reasons outside the batch.</item>
+/// <item>Confirmation (in the background soon after the raising turn, or awaited by <c>ConfirmEvents</c>):
+/// <see cref="AppendAsync"/> with the confirmed version as the expected version and every pending batch, in order; the
+/// task completes when durable. <see cref="InconsistentStateException"/> means the journal is not at the expected
+/// version and nothing was stored (the grain catches up with <see cref="ReadEventsAsync"/> and retries);
+/// <see cref="EventRejectedException"/> means nothing was stored (those events are dropped, the grain continues); any
+/// other exception is a failure with an unknown outcome (the activation deactivates and the next one replays what was
+/// stored).</item>
 /// <item>After each successful append: <see cref="OnConfirmedAsync"/> with the new confirmed state (write a
-/// checkpoint when the policy says so); on graceful deactivation: <see cref="OnDeactivateAsync"/>. A killed silo calls
-/// neither.</item>
+/// checkpoint when the policy says so); on graceful deactivation, after the pending events are confirmed:
+/// <see cref="OnDeactivateAsync"/>. A killed silo calls neither.</item>
 /// </list>
 /// Calls come from the activation's scheduler, one at a time, except that <see cref="ReadEventsAsync"/> may run while
 /// an append is in flight (a reentrant grain). Versions: the first event has version 1; a state at version N includes
-/// events 1..N.
+/// events 1..N. Each batch of <see cref="PrepareEvents"/> is stored atomically; an adaptor may store consecutive
+/// batches with separate writes.
 /// </remarks>
 /// <typeparam name="TState">The journaled state.</typeparam>
 /// <typeparam name="TEvent">The event type.</typeparam>
@@ -33,13 +40,14 @@ public interface IJournalAdaptor<TState, TEvent>
     Task<JournalCheckpoint<TState>?> ReadCheckpointAsync(CancellationToken cancellationToken);
 
     /// <summary>The confirmed events with versions <paramref name="fromVersion"/>..<paramref name="toVersion"/> (inclusive, in order; <see cref="long.MaxValue"/> means to the end).</summary>
-    /// <exception cref="NotSupportedException">Events in the range are no longer stored (reclaimed after a checkpoint).</exception>
+    /// <exception cref="EventHistoryUnavailableException">Events in the range are no longer stored (for example reclaimed after a checkpoint); the message names the store's history policy.</exception>
     IAsyncEnumerable<JournalEntry<TEvent>> ReadEventsAsync(long fromVersion, long toVersion, CancellationToken cancellationToken);
 
     /// <summary>Encodes events for a later append. Throwing rejects them.</summary>
     PreparedEvents PrepareEvents(IReadOnlyList<TEvent> events);
 
-    /// <summary>Appends the batches atomically after <paramref name="expectedVersion"/>; completes when durable.</summary>
+    /// <summary>Appends the batches in order after <paramref name="expectedVersion"/>; completes when durable.</summary>
+    /// <exception cref="InconsistentStateException">The journal is not at <paramref name="expectedVersion"/>; nothing was stored.</exception>
     /// <exception cref="EventRejectedException">Nothing was stored.</exception>
     Task AppendAsync(long expectedVersion, IReadOnlyList<PreparedEvents> batches, CancellationToken cancellationToken);
 

@@ -5,7 +5,7 @@ namespace Actors.Storage;
 /// bound to this activation, loaded before <see cref="Grain.OnActivateAsync"/>.
 /// </summary>
 /// <param name="stateName">The state's name, unique within the grain; part of the storage key.</param>
-/// <param name="storageName">The store; null means the grain class's store (<see cref="StorageProviderAttribute"/>) or <see cref="StorageNames.Default"/>.</param>
+/// <param name="storageName">The store; null means the grain class's store (<see cref="Providers.StorageProviderAttribute"/>, see <see cref="GrainStoreSelection"/>), else <see cref="StorageNames.Default"/>.</param>
 [AttributeUsage(AttributeTargets.Parameter)]
 public sealed class PersistentStateAttribute(string stateName, string? storageName = null) : Attribute
 {

@@ -1,3 +1,4 @@
+using Actors.Hosting.Health;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -28,7 +29,8 @@ public static class ActorsHostBuilderExtensions
     /// <summary>
     /// Registers the silo: the runtime (<see cref="SiloRuntimeServiceCollectionExtensions.AddActorsRuntime"/>:
     /// <see cref="SiloOptions"/>, the runtime singletons, the hosted service that starts the runtime and deactivates
-    /// every grain on stop), a host shutdown timeout that covers the silo's grace period, then
+    /// every grain on stop), a host shutdown timeout that covers the silo's grace period, the <c>grains</c> health check
+    /// (the stuck-grain detector; Degraded while a call is stuck), then
     /// <paramref name="configure"/> (grains, storage, gateway).
     /// </summary>
     public static IServiceCollection AddActorsSilo(this IServiceCollection services, IConfiguration configuration, Action<ISiloBuilder> configure)
@@ -41,6 +43,7 @@ public static class ActorsHostBuilderExtensions
         if (first)
         {
             services.AddOptions<HostOptions>().Configure<IOptions<SiloOptions>>(ExtendShutdownTimeout);
+            services.AddHealthChecks().AddCheck<StuckGrainsHealthCheck>("grains");
         }
 
         configure(silo);

@@ -14,7 +14,7 @@ public static class SiloRuntimeServiceCollectionExtensions
     /// <paramref name="configuration"/>, validated on start), the runtime singletons (<see cref="Invocation.GrainMethodRegistry"/>,
     /// the local <see cref="Invocation.IGrainCallInvoker"/>, <see cref="IGrainFactory"/>,
     /// <see cref="Serialization.IGrainSerializer"/> unless one is registered, <see cref="TimeProvider"/> unless one is
-    /// registered, <see cref="ISiloControl"/>), and the hosted service that starts the runtime with the host and
+    /// registered, <see cref="ISiloControl"/>, <see cref="IStuckGrainMonitor"/>), and the hosted service that starts the runtime with the host and
     /// deactivates every grain when it stops. Registering twice adds nothing.
     /// </summary>
     /// <returns>A builder for grains, storage and other silo features over the same services.</returns>
@@ -36,6 +36,8 @@ public static class SiloRuntimeServiceCollectionExtensions
                     CollectionAge = options.CollectionAge,
                     CollectionQuantum = options.CollectionQuantum,
                     ShutdownGracePeriod = options.ShutdownGracePeriod,
+                    StuckCallThreshold = options.StuckCallThreshold,
+                    ReleaseMemoryAfterCollection = options.ReleaseMemoryAfterCollection,
                 };
             });
             services.AddGrainRuntime();

@@ -24,6 +24,9 @@ public sealed class SiloOptions
     /// <summary>The default <see cref="ShutdownGracePeriod"/>, in seconds.</summary>
     public const int DefaultShutdownGracePeriodSeconds = 30;
 
+    /// <summary>The default <see cref="StuckCallThreshold"/>, in seconds.</summary>
+    public const int DefaultStuckCallThresholdSeconds = 10;
+
     /// <summary>The silo's name in logs and errors. Default <see cref="DefaultSiloName"/>.</summary>
     public string SiloName { get; set; } = DefaultSiloName;
 
@@ -47,4 +50,20 @@ public sealed class SiloOptions
     /// <see cref="Grain.OnDeactivateAsync"/>; then the remaining ones are dropped. Default 30 s.
     /// </summary>
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(DefaultShutdownGracePeriodSeconds);
+
+    /// <summary>
+    /// The stuck-grain detector's threshold: a call whose turn runs longer, or which waits in its activation's queue
+    /// longer, is logged once (grain, method and how long), counted in <c>actors.grains.stuck</c> and listed by
+    /// <see cref="IStuckGrainMonitor"/> (the silo's health) until it progresses. Default 10 s.
+    /// </summary>
+    public TimeSpan StuckCallThreshold { get; set; } = TimeSpan.FromSeconds(DefaultStuckCallThresholdSeconds);
+
+    /// <summary>
+    /// Whether an idle-collection pass that deactivated many activations (at least a tenth of them and at least
+    /// 10,000) asks the garbage collector to give the freed memory back to the operating system afterwards: with a
+    /// compacting, decommitting collection when few activations remain (the pause is then short), otherwise with a
+    /// background collection. Without it the process keeps its peak memory until allocations trigger collections.
+    /// Default true.
+    /// </summary>
+    public bool ReleaseMemoryAfterCollection { get; set; } = true;
 }

@@ -35,6 +35,11 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
             failures.Add($"{nameof(SiloOptions)}.{nameof(SiloOptions.ShutdownGracePeriod)} must not be negative; got {options.ShutdownGracePeriod}.");
         }
 
+        if (options.StuckCallThreshold <= TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(SiloOptions)}.{nameof(SiloOptions.StuckCallThreshold)} must be positive; got {options.StuckCallThreshold}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
