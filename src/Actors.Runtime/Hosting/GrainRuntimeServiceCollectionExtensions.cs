@@ -44,6 +44,7 @@ internal static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton<IStuckGrainMonitor>(sp => sp.GetRequiredService<GrainRuntime>().OutstandingCalls);
         services.AddSingleton<ISiloActivations>(sp => sp.GetRequiredService<GrainRuntime>());
         services.TryAddSingleton<ITimerRegistry, TimerRegistry>();
+        services.TryAddSingleton<IGrainExtensionBinder, GrainExtensionBinder>();
         services.AddSingleton<LocalGrainCallInvoker>();
         services.AddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<LocalGrainCallInvoker>());
         services.AddSingleton<IGrainFactory>(sp =>

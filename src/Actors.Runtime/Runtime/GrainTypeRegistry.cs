@@ -46,6 +46,15 @@ internal sealed class GrainTypeRegistry
             return (named, target);
         }
 
+        if (typeof(IGrainExtension).IsAssignableFrom(method.InterfaceType))
+        {
+            // Every activation answers an extension, so only the id's own type can say which class serves it.
+            return named is not null
+                ? (named, target)
+                : throw new InvalidOperationException(
+                    $"Extension call {method.Key} to {target}: grain type '{target.Type}' is not registered in this silo; an extension call needs the grain's exact id.");
+        }
+
         if (_byInterface.TryGetValue(method.InterfaceType, out List<GrainClassInfo>? classes))
         {
             if (classes.Count == 1)
