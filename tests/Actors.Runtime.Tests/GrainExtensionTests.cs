@@ -82,3 +82,17 @@ public sealed class GrainExtensionTests
         Assert.Contains("nosuch/k", error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class GrainClassCatalogTests
+{
+    [Fact]
+    public async Task GrainClasses_RegisteredClasses_AreListedWithTypeNames()
+    {
+        await using TestSilo silo = TestSilo.Start(s => s.AddGrain<CounterGrain>());
+
+        GrainClassDescriptor only = Assert.Single(silo.Services.GetRequiredService<IGrainClassCatalog>().GrainClasses);
+
+        Assert.Equal(typeof(CounterGrain), only.GrainClass);
+        Assert.Equal("counter", only.TypeName);
+    }
+}

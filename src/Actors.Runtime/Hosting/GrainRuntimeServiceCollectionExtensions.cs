@@ -28,6 +28,7 @@ internal static class GrainRuntimeServiceCollectionExtensions
         services.TryAddSingleton<RuntimeSettings>();
         services.TryAddSingleton<IPersistentStateFactory, PersistentStateFactory>();
         services.AddSingleton(sp => new GrainTypeRegistry(sp.GetServices<GrainClassRegistration>()));
+        services.AddSingleton<IGrainClassCatalog>(sp => sp.GetRequiredService<GrainTypeRegistry>());
         services.AddSingleton(sp =>
         {
             var registry = new GrainMethodRegistry();

@@ -3,7 +3,7 @@ using Actors.Invocation;
 namespace Actors.Runtime;
 
 /// <summary>The silo's grain classes by type name and by interface; resolves call targets to classes.</summary>
-internal sealed class GrainTypeRegistry
+internal sealed class GrainTypeRegistry : Hosting.IGrainClassCatalog
 {
     private readonly Dictionary<string, GrainClassInfo> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, List<GrainClassInfo>> _byInterface = [];
@@ -33,6 +33,9 @@ internal sealed class GrainTypeRegistry
     }
 
     public IReadOnlyCollection<GrainClassInfo> Classes => _byName.Values;
+
+    /// <inheritdoc />
+    public IReadOnlyCollection<Hosting.GrainClassDescriptor> GrainClasses => [.. _byName.Values.Select(c => c.Descriptor)];
 
     /// <summary>
     /// The class that serves <paramref name="method"/> for <paramref name="target"/> and the canonical id: the class
