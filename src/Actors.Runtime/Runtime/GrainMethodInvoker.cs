@@ -5,8 +5,8 @@ using Actors.Invocation;
 namespace Actors.Runtime;
 
 /// <summary>
-/// Calls one interface method on a grain instance through a compiled expression (no reflection per call) and
-/// returns its awaited result boxed.
+/// Calls one interface method on a grain instance (or an observer object) through a compiled expression (no
+/// reflection per call) and returns its awaited result boxed; a <c>void</c> observer method completes when it returns.
 /// </summary>
 internal sealed class GrainMethodInvoker
 {
@@ -32,6 +32,7 @@ internal sealed class GrainMethodInvoker
         Expression call = Expression.Call(Expression.Convert(grain, method.InterfaceType), method.Method, arguments);
         Expression wrapped = method.ReturnKind switch
         {
+            GrainMethodReturnKind.Void => Expression.Block(call, Expression.Default(typeof(ValueTask<object?>))),
             GrainMethodReturnKind.Task => Expression.Call(FromTaskMethod, call),
             GrainMethodReturnKind.ValueTask => Expression.Call(FromValueTaskMethod, call),
             GrainMethodReturnKind.TaskOfT => Expression.Call(FromTaskOfTMethod.MakeGenericMethod(method.ResultType), call),
