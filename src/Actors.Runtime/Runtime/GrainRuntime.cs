@@ -1,3 +1,4 @@
+using Actors.Invocation;
 using Actors.Hosting;
 using Actors.Serialization;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,7 @@ internal sealed class GrainRuntime : ISiloControl, ISiloActivations, IDisposable
         Extensions = services.GetServices<GrainExtensionRegistration>()
             .GroupBy(r => r.InterfaceType)
             .ToDictionary(g => g.Key, g => g.Last().Factory);
+        Observers = new ObserverCallRouter(this, services.GetRequiredService<ObserverRegistry>());
         _memoryRelease = new MemoryRelease(this);
         Collector = new ActivationCollector(settings.CollectionQuantum);
         OutstandingCalls = new OutstandingCalls(this);
@@ -52,6 +54,9 @@ internal sealed class GrainRuntime : ISiloControl, ISiloActivations, IDisposable
 
     /// <summary>The silo's incoming and outgoing call filters.</summary>
     public GrainCallFilters Filters { get; }
+
+    /// <summary>Delivers calls to observer objects (<see cref="IGrainObserver"/> references).</summary>
+    public ObserverCallRouter Observers { get; }
 
     public GrainTypeRegistry Types { get; }
 
