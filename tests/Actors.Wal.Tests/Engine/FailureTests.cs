@@ -10,6 +10,7 @@ public sealed class FailureTests : LogTestBase
         var fs = new FaultInjectingFileSystem();
         await using var log = await OpenAsync(fileSystem: fs);
         await log.AppendAsync("s", 0, Events("durable"));
+        await log.WhenSpareSettledAsync();
         fs.FailFsync = true;
         int fsyncAttemptsBefore = fs.Operations.Count(o => o.StartsWith("fsync", StringComparison.Ordinal));
 
@@ -55,6 +56,7 @@ public sealed class FailureTests : LogTestBase
         await using (var log = await OpenAsync(fileSystem: fs))
         {
             await log.AppendAsync("s", 0, Events("first"));
+            await log.WhenSpareSettledAsync(); // the next write is the append's, not the spare's header
             fs.TearNextWriteAfter = 30;
             await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync("s", 1, Events("second", "third")));
         }
@@ -91,6 +93,7 @@ public sealed class FailureTests : LogTestBase
         var fs = new FaultInjectingFileSystem();
         var log = await OpenAsync(fileSystem: fs);
         await log.AppendAsync("s", 0, Events("1"));
+        await log.WhenSpareSettledAsync(); // no background file operation races with the count below
         using var gate = new ManualResetEventSlim(false);
         fs.FsyncGate = gate;
         var inFlight = log.AppendAsync("s", 1, Events("2")).AsTask();
