@@ -2,7 +2,7 @@
 # Checks docker-compose.yml and silo/Dockerfile without a Docker engine:
 #   1. static agreement: the data directory is the volume, the configured ports are exposed and published, the
 #      compose health check is the image's, the demo points at the silo's gateway with the same secret;
-#   2. the Dockerfile's build stage replayed (its COPY set, its publish command), then the published silo started with EXACTLY the environment the container gets
+#   2. the Dockerfile's build stages replayed (their COPY sets, the restore on project files alone, the publish), then the published silo started with EXACTLY the environment the container gets
 #      (the image's ENV, overlaid by the compose service's environment), as the image's non-root user (uid 1654),
 #      from /app with /data as its data directory, in a private network namespace: the compose health check command
 #      must succeed, the gateway must accept the compose secret and reject another, a second silo with the same
@@ -47,21 +47,38 @@ def env_of(service):
         env = dict(e.split("=", 1) for e in env)
     return {k: interpolate(v) for k, v in env.items()}
 
-# The Dockerfile: build stage (COPY set + publish command) and runtime stage.
+# The Dockerfile: its build stages (replayed below as a shell script) and the runtime stage.
 lines = open(os.path.join(root, "silo/Dockerfile")).read().replace("\\\n", " ").splitlines()
 froms = [i for i, l in enumerate(lines) if l.upper().startswith("FROM ")]
 stage = lines[froms[-1]:]
-build_copies, build_run = [], None
-for line in lines[froms[0]:froms[-1]]:
-    word, _, rest = line.strip().partition(" ")
-    if word.upper() == "COPY":
-        *sources, dest = rest.split()
-        for src in sources:
-            src_n, dest_n = src.rstrip("/"), dest.rstrip("/")
-            check(dest_n in (".", src_n), f"unsupported COPY form for the staged build: {line}")
-            build_copies.append(src_n)
-    elif word.upper() == "RUN" and "dotnet publish" in rest:
-        build_run = rest
+stages, replay, build_run = [], [], None
+for start, end in zip(froms[:-1], froms[1:]):
+    words = lines[start].split()
+    name = words[3] if len(words) >= 4 and words[2].upper() == "AS" else str(len(stages))
+    stages.append(name)
+    workdir = "/"
+    replay.append(f'mkdir -p "$work/stage-{name}"')
+    for line in lines[start + 1:end]:
+        word, _, rest = line.strip().partition(" ")
+        word = word.upper()
+        if word == "WORKDIR":
+            workdir = rest.strip()
+            check(workdir == "/src", f"the staged replay supports WORKDIR /src only: {line}")
+        elif word == "COPY" and rest.startswith("--from="):
+            source_stage, src, dest = rest.split()
+            source_stage = source_stage.split("=", 1)[1]
+            check(source_stage in stages and src.rstrip("/") == "/src" and dest.rstrip("/") == ".", f"unsupported COPY --from form: {line}")
+            replay.append(f'cp -a "$work/stage-{source_stage}/." "$work/stage-{name}/"')
+        elif word == "COPY":
+            *sources, dest = rest.split()
+            for src in sources:
+                src_n, dest_n = src.rstrip("/"), dest.rstrip("/")
+                check(dest_n in (".", src_n), f"unsupported COPY form for the staged build: {line}")
+                replay.append(f'tar -C "$root" -cf - --exclude=bin --exclude=obj {shlex.quote(src_n)} | tar -C "$work/stage-{name}" -xf -')
+        elif word == "RUN":
+            replay.append(f'(cd "$work/stage-{name}" && {rest})')
+            if "dotnet publish" in rest:
+                build_run = rest
 image_env, expose, volumes, healthcheck, entrypoint, user = {}, set(), [], None, None, None
 for line in stage:
     word, _, rest = line.strip().partition(" ")
@@ -104,7 +121,9 @@ check(effective.get("ACTORS__GATEWAY__BINDADDRESS") == "0.0.0.0", "the gateway m
 check(effective.get("ACTORS__HEALTH__BINDADDRESS") in ("0.0.0.0", "127.0.0.1"), "health bind address")
 test = silo.get("healthcheck", {}).get("test", [])
 check(test[:1] == ["CMD"] and test[1:] == healthcheck, f"compose healthcheck {test} differs from the Dockerfile HEALTHCHECK {healthcheck}")
-check(healthcheck[:2] == entrypoint[:2], f"HEALTHCHECK {healthcheck} must run the same program as ENTRYPOINT {entrypoint}")
+check(healthcheck[:1] == ["bash"] and healthcheck[1].startswith(os.path.dirname(entrypoint[1]) + "/"),
+      f"HEALTHCHECK {healthcheck} must be the bash probe shipped next to the ENTRYPOINT's {entrypoint[1]} (no second .NET process per probe)")
+check(os.path.exists(os.path.join(root, "silo/Actors.Silo", os.path.basename(healthcheck[1]))), f"the probe {healthcheck[1]} is not in silo/Actors.Silo")
 
 demo = compose["services"]["demo"]
 denv = env_of(demo)
@@ -117,10 +136,8 @@ if errors:
     print("\n".join("check-compose: FAIL: " + e for e in errors), file=sys.stderr)
     sys.exit(1)
 check(build_run is not None and "-o /app" in build_run, "the build stage must publish to /app")
-with open(os.path.join(work, "copies"), "w") as f:
-    f.write("\n".join(build_copies) + "\n")
-with open(os.path.join(work, "publish.sh"), "w") as f:
-    f.write(build_run + "\n")
+with open(os.path.join(work, "replay.sh"), "w") as f:
+    f.write("set -euo pipefail\n" + "\n".join(replay) + "\n")
 with open(os.path.join(work, "silo.env"), "w") as f:
     for k, v in effective.items():
         f.write(f"{k}={v}\n")
@@ -145,17 +162,13 @@ PY
 for d in "$app_dir" "$data_dir"; do
   if [ -e "$d" ]; then fail "$d already exists on this machine; refusing to use it"; fi
 done
-# The Dockerfile's build stage, replayed: only what its COPY lines copy (minus bin/obj, as .dockerignore), then its
-# RUN command verbatim (it publishes to /app), so a missing COPY fails here as it would in docker build.
+# The Dockerfile's build stages, replayed: each stage in its own directory with only what its COPY lines copy (minus
+# bin/obj, as .dockerignore), COPY --from between stages, and its RUN commands verbatim (restore on the project files
+# alone, then publish to /app), so a missing COPY fails here as it would in docker build.
 mkdir -p "$app_dir" "$data_dir"; created+=("$app_dir" "$data_dir")
-mkdir -p "$work/src"
-while read -r path; do
-  [ -n "$path" ] || continue
-  tar -C "$root" -cf - --exclude=bin --exclude=obj "$path" | tar -C "$work/src" -xf -
-done < "$work/copies"
-say "build stage: $(tr '\n' ' ' < "$work/copies")-> $(cat "$work/publish.sh")"
-(cd "$work/src" && bash "$work/publish.sh") > "$work/publish.log" 2>&1 \
-  || { cat "$work/publish.log"; fail "the Dockerfile's build stage (dotnet publish) failed"; }
+say "build stages replayed: $(grep -c . "$work/replay.sh") steps, ending with: $(grep 'dotnet publish' "$work/replay.sh")"
+(export root work; bash "$work/replay.sh") > "$work/publish.log" 2>&1 \
+  || { cat "$work/publish.log"; fail "the Dockerfile's build stages (restore, publish) failed"; }
 [ -f "$app_dir/Actors.Silo.dll" ] || fail "the ENTRYPOINT's $app_dir/Actors.Silo.dll is not in the publish output"
 chmod -R a+rX "$app_dir"
 chown "$uid" "$data_dir"   # as the Dockerfile does

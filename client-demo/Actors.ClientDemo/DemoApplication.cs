@@ -1,6 +1,10 @@
 namespace Actors.ClientDemo;
 
-/// <summary>Parses the command line and runs the local crash-and-recovery demo or the gateway demo. Exit code 0 only when every check passed.</summary>
+/// <summary>
+/// Parses the command line and runs the local crash-and-recovery demo or the gateway demo. Exit code 0 only when every
+/// check passed, 1 when a check failed, 2 for a usage or connection error (one line saying what to fix; the stack with
+/// <c>--verbose</c>).
+/// </summary>
 internal static class DemoApplication
 {
     public static async Task<int> RunAsync(string[] args)
@@ -38,6 +42,16 @@ internal static class DemoApplication
         {
             await Console.Error.WriteLineAsync("Cancelled.");
             return 130;
+        }
+        catch (Exception ex) when (ConnectionProblem.Describe(ex, options) is { } problem)
+        {
+            await Console.Error.WriteLineAsync($"{Environment.NewLine}error: {problem}");
+            if (options.Verbose)
+            {
+                await Console.Error.WriteLineAsync(ex.ToString());
+            }
+
+            return 2;
         }
     }
 }

@@ -21,6 +21,11 @@ internal static class DemoConsole
         {
             await Task.WhenAny(until, Task.Delay(TimeSpan.FromSeconds(1)));
             long now = model.Acknowledged;
+            if (until.IsCompleted && now == previous)
+            {
+                break;   // the workload ended right after the last line: nothing new to print
+            }
+
             Line(string.Create(CultureInfo.InvariantCulture,
                 $"t={clock.Elapsed.TotalSeconds,4:F1}s  acknowledged {now,7:N0} (+{now - previous,5:N0})  rejected {model.Rejected,4:N0}  in flight {model.InFlight,3}  money in accounts {model.ExpectedTotalMoney:N0}"));
             previous = now;
@@ -52,7 +57,7 @@ internal static class DemoConsole
         Line(string.Create(CultureInfo.InvariantCulture, $"{report.AcknowledgedOperations:N0} acknowledged operations verified (rejected ones changed nothing)"));
         if (afterKill)
         {
-            Line($"operations in flight at the kill: {report.InFlightPresent} completely present, {report.InFlightAbsent} absent, none partial");
+            Line($"the {report.InFlightPresent + report.InFlightAbsent} calls that lost their answer at the kill: {report.InFlightPresent} completely present, {report.InFlightAbsent} absent, none partial");
         }
 
         Line(string.Create(CultureInfo.InvariantCulture, $"money: accounts hold {report.TotalMoney:N0}, deposits minus withdrawals = {report.ExpectedTotalMoney:N0}"));

@@ -23,6 +23,7 @@ internal sealed class DemoOptions
           --operations n        stop (gateway mode) or kill (local mode) after n acknowledged operations instead
           --seed n              random seed (default 1)
           --silo-logs           echo the silo's log lines
+          --verbose             print the stack trace of an error
         """;
 
     public string? Gateway { get; private set; }
@@ -44,6 +45,8 @@ internal sealed class DemoOptions
     public int Seed { get; private set; } = 1;
 
     public bool SiloLogs { get; private set; }
+
+    public bool Verbose { get; private set; }
 
     public bool Help { get; private set; }
 
@@ -73,6 +76,7 @@ internal sealed class DemoOptions
                 case "--operations": options.Operations = Positive(arg, Value(), 1); break;
                 case "--seed": options.Seed = Positive(arg, Value(), 0); break;
                 case "--silo-logs": options.SiloLogs = true; break;
+                case "--verbose": options.Verbose = true; break;
                 case "--help" or "-h": options.Help = true; break;
                 default: throw new ArgumentException($"Unknown option '{arg}'.");
             }

@@ -30,6 +30,7 @@ internal static class LocalDemo
             Secret = secret,
             SyncPolicy = "Always",
             OutputLine = options.SiloLogs ? line => Console.WriteLine($"   silo| {line}") : null,
+            Environment = { ["ACTORS__DASHBOARD__ENABLED"] = "true" },
         };
         var model = new BankModel("demo", options.Accounts, options.Customers);
 
@@ -57,11 +58,17 @@ internal static class LocalDemo
                 return DemoConsole.Verdict(model, new VerificationReport { Failures = { "The workload stopped before the kill." } }, "");
             }
 
-            long inFlight = model.InFlight;
-            DemoConsole.Step($"4/5 SIGKILL the silo (pid {silo.ProcessId}) with {inFlight} calls in flight");
+            // Counted from here on: every call in flight now or sent before the silo is dead ends answered or without an answer.
+            long acknowledgedBefore = model.Acknowledged;
+            long unknownBefore = model.Unknown;
+            DemoConsole.Step($"4/5 SIGKILL the silo (pid {silo.ProcessId}) mid-load");
             await silo.KillAsync();
             await running;
-            DemoConsole.Line($"killed; {model.Acknowledged:N0} operations were acknowledged, {model.Unknown} lost their answer (outcome unknown: may be present or absent, never partial)");
+            long answered = model.Acknowledged - acknowledgedBefore;
+            long lost = model.Unknown - unknownBefore;
+            DemoConsole.Line(string.Create(CultureInfo.InvariantCulture,
+                $"killed with {answered + lost} calls in flight: {answered} were answered before the silo died, {lost} lost their answer (outcome unknown: may be present or absent, never partial)"));
+            DemoConsole.Line(string.Create(CultureInfo.InvariantCulture, $"{model.Acknowledged:N0} operations acknowledged in all"));
             DemoConsole.Line($"first client error after the kill: {workload.FirstError?.GetType().Name}: {workload.FirstError?.Message}");
         }
 
@@ -84,6 +91,7 @@ internal static class LocalDemo
         DemoConsole.Line(string.Create(CultureInfo.InvariantCulture,
             $"silo pid {silo.ProcessId} healthy after {silo.StartDuration.TotalSeconds:F1} s: gateway {silo.GatewayEndPoint}, health {silo.HealthUri}"));
         DemoConsole.Health(silo.HealthReport);
+        DemoConsole.Line($"live dashboard while the silo runs: {new Uri(silo.HealthUri, "/dashboard/")} (Prometheus: {new Uri(silo.HealthUri, "/metrics")})");
         return silo;
     }
 

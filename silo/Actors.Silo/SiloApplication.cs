@@ -1,7 +1,6 @@
 using System.Net;
 using Actors.Hosting;
 using Actors.Hosting.Gateway;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -15,18 +14,37 @@ namespace Actors.Silo;
 /// </summary>
 public static partial class SiloApplication
 {
-    /// <summary>Runs the silo until it is stopped (SIGTERM/Ctrl+C). Returns the process exit code; startup errors are logged as one clear line.</summary>
+    /// <summary>The switch that adds the stack trace to a startup error (which is otherwise one line).</summary>
+    public const string VerboseSwitch = "--verbose";
+
+    /// <summary>
+    /// Runs the silo until it is stopped (SIGTERM/Ctrl+C). Returns the process exit code. A configuration error
+    /// (invalid or unconvertible setting, locked or unwritable data directory) prints one line naming the setting and
+    /// returns 1; with <see cref="VerboseSwitch"/> the stack trace follows.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        bool verbose = args.Contains(VerboseSwitch, StringComparer.Ordinal);
+        args = [.. args.Where(a => a != VerboseSwitch)];
         WebApplication app;
         try
         {
             app = Create(args);
+
+            // Validate every option now, before the host starts: the host would log the same error with its stack trace first.
+            app.Services.GetService<IStartupValidator>()?.Validate();
             await app.StartAsync();
         }
-        catch (Exception ex) when (ex is InvalidOperationException or OptionsValidationException or IOException)
+        catch (Exception ex) when (ex is InvalidOperationException or OptionsValidationException or IOException or AggregateException)
         {
-            await Console.Error.WriteLineAsync($"Actors silo failed to start: {ex.Message}");
+            string message = ex is AggregateException aggregate ? string.Join(" ", aggregate.InnerExceptions.Select(e => e.Message)) : ex.Message;
+            await Console.Error.WriteLineAsync($"Actors silo failed to start: {message}{(verbose ? "" : $" ({VerboseSwitch} shows the stack trace)")}");
+            if (verbose)
+            {
+                await Console.Error.WriteLineAsync(ex.ToString());
+            }
+
             return 1;
         }
 
@@ -57,18 +75,14 @@ public static partial class SiloApplication
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
         });
 
-        SiloHealthOptions health = builder.Configuration.GetSection(SiloHealthOptions.SectionName).Get<SiloHealthOptions>() ?? new SiloHealthOptions();
-        ValidateOptionsResult healthResult = new SiloHealthOptionsValidator().Validate(Options.DefaultName, health);
-        if (healthResult.Failed)
-        {
-            throw new OptionsValidationException(Options.DefaultName, typeof(SiloHealthOptions), healthResult.Failures);
-        }
-
+        SiloHttpEndpoints http = SiloHttpEndpoints.Read(builder.Configuration);
+        SiloHealthOptions health = http.Health;
         SiloTelemetryExport? telemetry = SiloTelemetry.ReadExport(builder.Configuration);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(health.BindAddress), health.Port));
         SiloDataDirectory dataDirectory = SiloDataDirectory.Open(builder.Configuration);
         builder.Services.AddSingleton(_ => dataDirectory);
         builder.Services.AddHealthChecks().AddCheck<DataDirectoryHealthCheck>("data-directory", tags: ["ready"]);
+        http.AddServices(builder.Services);
         builder.UseActors(silo =>
         {
             silo.AddGateway(builder.Configuration.GetSection("Actors:Gateway"));
@@ -91,11 +105,12 @@ public static partial class SiloApplication
         _ = app.Services.GetRequiredService<SiloDataDirectory>();
         // Likewise the meter provider (when OTLP export is configured): it listens from now on and flushes when disposed.
         _ = app.Services.GetService<OpenTelemetry.Metrics.MeterProvider>();
-        app.MapHealthChecks(health.Path, new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
+        http.Map(app);
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(
             app.Logger,
             dataDirectory.Path,
             app.Services.GetRequiredService<IGatewayInfo>().ListeningEndPoint?.ToString() ?? "(not listening)",
+            http.Describe(HealthAddresses(app)),
             string.Join(", ", HealthAddresses(app)),
             health.Path));
         return app;
@@ -108,6 +123,6 @@ public static partial class SiloApplication
         return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Actors silo started: data directory {DataDirectory}, gateway {Gateway}, health {HealthAddress}{HealthPath}")]
-    private static partial void LogStarted(ILogger logger, string dataDirectory, string gateway, string healthAddress, string healthPath);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Actors silo started: data directory {DataDirectory}, gateway {Gateway}, {OperatorEndpoints}health {HealthAddress}{HealthPath}")]
+    private static partial void LogStarted(ILogger logger, string dataDirectory, string gateway, string operatorEndpoints, string healthAddress, string healthPath);
 }

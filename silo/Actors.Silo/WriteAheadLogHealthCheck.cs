@@ -33,7 +33,15 @@ internal sealed class WriteAheadLogHealthCheck(
         RecoveryStatistics recovery = statistics.Recovery;
         return Task.FromResult(HealthCheckResult.Healthy(
             $"Store {store.Name}: log open in {store.Options.Directory}, sync policy {store.Options.SyncPolicy}, {statistics.StreamCount} streams, "
-            + $"durable LSN {statistics.DurableLsn}; recovery took {recovery.Duration.TotalMilliseconds:F0} ms, clean shutdown {recovery.CleanShutdown}, "
-            + $"{recovery.TruncatedBytes} torn tail bytes truncated."));
+            + $"durable LSN {statistics.DurableLsn}; opened in {recovery.Duration.TotalMilliseconds:F0} ms: {PreviousRun(recovery)}."));
     }
+
+    /// <summary>What opening the log found about the process that had it before this silo.</summary>
+    internal static string PreviousRun(RecoveryStatistics recovery) => recovery switch
+    {
+        { Segments: 0 } => "new log (the directory held no segment)",
+        { CleanShutdown: true } => "the previous silo closed the log cleanly",
+        _ => $"the previous silo did not close the log (crash, kill or power loss): recovery scanned {recovery.RecordsScanned} record(s) after the recovery point, "
+            + $"{recovery.TruncatedBytes} torn-tail byte(s) truncated",
+    };
 }

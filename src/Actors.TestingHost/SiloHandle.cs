@@ -2,12 +2,15 @@ using Microsoft.Extensions.Hosting;
 
 namespace Actors.TestingHost;
 
-/// <summary>One silo of a <see cref="TestCluster"/>: its context and, while it runs, its host.</summary>
+/// <summary>One silo of a <see cref="TestCluster"/>: its identity and ports (stable across restarts) and, while it runs, its host.</summary>
 public sealed class SiloHandle
 {
-    internal SiloHandle(TestSiloContext context)
+    internal SiloHandle(TestSiloContext context, int instanceNumber, int gatewayPort, int siloPort)
     {
         Context = context;
+        InstanceNumber = instanceNumber;
+        GatewayPort = gatewayPort;
+        SiloPort = siloPort;
     }
 
     /// <summary>The silo's name and data directory (stable across restarts).</summary>
@@ -16,8 +19,20 @@ public sealed class SiloHandle
     /// <summary>The silo's name.</summary>
     public string Name => Context.SiloName;
 
+    /// <summary>The silo's position in start order (0 for the primary).</summary>
+    public int InstanceNumber { get; }
+
+    /// <summary>The loopback port of the silo's gateway (used when the cluster's client connects through gateways).</summary>
+    public int GatewayPort { get; }
+
+    /// <summary>The loopback port of the silo's silo-to-silo endpoint (used when the silos form a cluster).</summary>
+    public int SiloPort { get; }
+
     /// <summary>Whether the silo is running.</summary>
     public bool IsRunning => CurrentHost is not null;
+
+    /// <summary>Whether the silo is running (Orleans' name).</summary>
+    public bool IsActive => IsRunning;
 
     /// <summary>The running silo's services.</summary>
     /// <exception cref="InvalidOperationException">The silo is not running.</exception>
@@ -31,4 +46,7 @@ public sealed class SiloHandle
 
     /// <summary>How many times the silo has been started.</summary>
     public int StartCount { get; internal set; }
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
 }

@@ -1,6 +1,6 @@
+using Actors.Client;
 using Actors.Hosting;
-using Actors.Invocation;
-using Actors.Runtime;
+using Actors.Hosting.Gateway;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,40 +8,71 @@ using Microsoft.Extensions.Hosting;
 namespace Actors.TestingHost;
 
 /// <summary>
-/// An in-process cluster of one silo for tests: deploy, call grains through <see cref="Client"/>, stop gracefully,
-/// kill abruptly, restart on the same data directory, dispose.
+/// An in-process cluster of silos for tests (Orleans' <c>TestCluster</c> shape): deploy, call grains through
+/// <see cref="Client"/>/<see cref="GrainFactory"/>, stop silos gracefully, kill them abruptly, restart them on the same data
+/// directory, add silos, dispose.
 /// </summary>
 /// <remarks>
-/// <see cref="Client"/> calls the running silo's invoker in-process (arguments follow the in-silo copy rule).
+/// By default <see cref="Client"/> calls a running silo's invoker in-process (arguments follow the in-silo copy rule);
+/// with <see cref="TestClusterOptions.ConnectClientThroughGateway"/> (or a client configurator) it is a real gateway
+/// client connected to every silo's gateway. Each silo keeps its name, data directory and ports across restarts.
 /// Not thread-safe: drive one cluster from one test.
 /// </remarks>
-public sealed class TestCluster : IAsyncDisposable
+public sealed partial class TestCluster : IAsyncDisposable, IDisposable
 {
-    private readonly string _baseDirectory;
     private readonly bool _ownsDirectory;
     private readonly Action<ISiloBuilder>[] _siloConfigurators;
     private readonly Action<IHostBuilder>[] _hostConfigurators;
+    private readonly Action<IConfiguration, ClusterClientBuilder>[] _clientConfigurators;
     private readonly List<SiloHandle> _silos = [];
+    private readonly IClusterClient _inProcessClient;
+    private IClusterClient? _gatewayClient;
 
-    internal TestCluster(string baseDirectory, bool ownsDirectory, Action<ISiloBuilder>[] siloConfigurators, Action<IHostBuilder>[] hostConfigurators)
+    internal TestCluster(
+        TestClusterOptions options,
+        bool ownsDirectory,
+        Action<ISiloBuilder>[] siloConfigurators,
+        Action<IHostBuilder>[] hostConfigurators,
+        Action<IConfiguration, ClusterClientBuilder>[] clientConfigurators)
     {
-        _baseDirectory = baseDirectory;
+        Options = options;
         _ownsDirectory = ownsDirectory;
         _siloConfigurators = siloConfigurators;
         _hostConfigurators = hostConfigurators;
-        Client = new GrainReferenceFactory(new ClusterClientInvoker(this));
+        _clientConfigurators = clientConfigurators;
+        _inProcessClient = new InProcessClusterClient(this);
     }
 
-    /// <summary>A grain factory that calls the running silo.</summary>
-    public IGrainFactory Client { get; }
+    /// <summary>The cluster's options (after <see cref="TestClusterBuilder.Build"/> filled the defaults).</summary>
+    public TestClusterOptions Options { get; }
 
-    /// <summary>The cluster's silos (running or not).</summary>
+    /// <summary>
+    /// The cluster's client: in-process by default, a gateway client with <see cref="TestClusterOptions.ConnectClientThroughGateway"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A gateway client is requested before <see cref="DeployAsync"/>.</exception>
+    public IClusterClient Client => Options.ConnectClientThroughGateway
+        ? _gatewayClient ?? throw new InvalidOperationException("The cluster is not deployed: its gateway client does not exist yet.")
+        : _inProcessClient;
+
+    /// <summary>The client's grain factory (the same object as <see cref="Client"/>).</summary>
+    public IGrainFactory GrainFactory => Client;
+
+    /// <summary>The cluster's silos (running or not), in start order.</summary>
     public IReadOnlyList<SiloHandle> Silos => _silos;
 
     /// <summary>The first silo.</summary>
     public SiloHandle Primary => _silos.Count > 0 ? _silos[0] : throw new InvalidOperationException("The cluster is not deployed.");
 
-    /// <summary>Starts the silo.</summary>
+    /// <summary>Every silo but the first.</summary>
+    public IReadOnlyList<SiloHandle> SecondarySilos => _silos.Skip(1).ToArray();
+
+    /// <summary>The silos that are running now.</summary>
+    public IEnumerable<SiloHandle> GetActiveSilos() => _silos.Where(s => s.IsRunning).ToArray();
+
+    /// <summary>Starts <see cref="TestClusterOptions.InitialSilosCount"/> silos and, for a gateway client, connects it. Blocks until done.</summary>
+    public void Deploy() => DeployAsync().GetAwaiter().GetResult();
+
+    /// <summary>Starts <see cref="TestClusterOptions.InitialSilosCount"/> silos and, for a gateway client, connects it.</summary>
     /// <exception cref="InvalidOperationException">Already deployed.</exception>
     public async Task DeployAsync(CancellationToken cancellationToken = default)
     {
@@ -50,9 +81,42 @@ public sealed class TestCluster : IAsyncDisposable
             throw new InvalidOperationException("The cluster is already deployed.");
         }
 
-        var silo = new SiloHandle(new TestSiloContext("silo0", Path.Combine(_baseDirectory, "silo0")));
+        for (int i = 0; i < Options.InitialSilosCount; i++)
+        {
+            await StartAdditionalSiloAsync(cancellationToken);
+        }
+
+        if (Options.ConnectClientThroughGateway)
+        {
+            _gatewayClient = BuildGatewayClient();
+            await _gatewayClient.ConnectAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Starts one more silo (a new name and data directory) and returns it. Blocks until it runs.</summary>
+    public SiloHandle StartAdditionalSilo() => StartAdditionalSiloAsync().GetAwaiter().GetResult();
+
+    /// <summary>Starts one more silo (a new name and data directory) and returns it.</summary>
+    public async Task<SiloHandle> StartAdditionalSiloAsync(CancellationToken cancellationToken = default)
+    {
+        string name = $"silo{_silos.Count}";
+        var silo = new SiloHandle(new TestSiloContext(name, Path.Combine(Options.BaseDirectory!, name)), _silos.Count, TestPorts.Reserve(), TestPorts.Reserve());
+        EnsureClusteringAvailable(_silos.Count + 1);
         _silos.Add(silo);
         await StartSiloAsync(silo, cancellationToken);
+        return silo;
+    }
+
+    /// <summary>Starts <paramref name="count"/> more silos.</summary>
+    public async Task<IReadOnlyList<SiloHandle>> StartAdditionalSilosAsync(int count, CancellationToken cancellationToken = default)
+    {
+        var started = new List<SiloHandle>();
+        for (int i = 0; i < count; i++)
+        {
+            started.Add(await StartAdditionalSiloAsync(cancellationToken));
+        }
+
+        return started;
     }
 
     /// <summary>Stops a silo gracefully: every activation is deactivated (OnDeactivateAsync runs) within the grace period.</summary>
@@ -71,6 +135,21 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the first silo gracefully.</summary>
+    public Task StopPrimarySiloAsync(CancellationToken cancellationToken = default) => StopSiloAsync(Primary, cancellationToken);
+
+    /// <summary>Stops every running silo gracefully, the last started first. Blocks until done.</summary>
+    public void StopAllSilos() => StopAllSilosAsync().GetAwaiter().GetResult();
+
+    /// <summary>Stops every running silo gracefully, the last started first.</summary>
+    public async Task StopAllSilosAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (SiloHandle silo in _silos.Where(s => s.IsRunning).Reverse().ToArray())
+        {
+            await StopSiloAsync(silo, cancellationToken);
+        }
+    }
+
     /// <summary>
     /// Kills a silo: no grain is deactivated, every <see cref="ISiloAbruptStopParticipant"/> abandons its unflushed
     /// work, and the host is disposed without a graceful stop, so only what storage already made durable survives.
@@ -80,12 +159,12 @@ public sealed class TestCluster : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(silo);
         IHost host = silo.Host;
         silo.CurrentHost = null;
-        await host.Services.GetRequiredService<GrainRuntime>().KillAsync();
+        await host.Services.GetRequiredService<ISiloControl>().KillAsync();
         await DisposeHostAsync(host);
     }
 
-    /// <summary>Stops the silo gracefully if it runs, then starts it again with the same configuration and data directory.</summary>
-    public async Task RestartSiloAsync(SiloHandle silo, CancellationToken cancellationToken = default)
+    /// <summary>Stops the silo gracefully if it runs, then starts it again with the same name, configuration, data directory and ports.</summary>
+    public async Task<SiloHandle> RestartSiloAsync(SiloHandle silo, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(silo);
         if (silo.IsRunning)
@@ -94,19 +173,24 @@ public sealed class TestCluster : IAsyncDisposable
         }
 
         await StartSiloAsync(silo, cancellationToken);
+        return silo;
     }
 
-    /// <summary>Stops every running silo gracefully and deletes the data directories the cluster created.</summary>
+    /// <summary>Stops every running silo gracefully and deletes the data directories the cluster created. Blocks until done.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Disposes the client, stops every running silo gracefully and deletes the data directories the cluster created.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (SiloHandle silo in _silos.Where(s => s.IsRunning).ToArray())
+        if (_gatewayClient is not null)
         {
-            await StopSiloAsync(silo);
+            await _gatewayClient.DisposeAsync();
         }
 
-        if (_ownsDirectory && Directory.Exists(_baseDirectory))
+        await StopAllSilosAsync();
+        if (_ownsDirectory && Directory.Exists(Options.BaseDirectory))
         {
-            Directory.Delete(_baseDirectory, recursive: true);
+            Directory.Delete(Options.BaseDirectory, recursive: true);
         }
     }
 
@@ -128,10 +212,21 @@ public sealed class TestCluster : IAsyncDisposable
         builder.UseActors(siloBuilder =>
         {
             siloBuilder.Services.AddSingleton(silo.Context);
+            if (Options.ConnectClientThroughGateway)
+            {
+                siloBuilder.AddGateway(o =>
+                {
+                    o.BindAddress = "127.0.0.1";
+                    o.Port = silo.GatewayPort;
+                });
+            }
+
             foreach (Action<ISiloBuilder> configure in _siloConfigurators)
             {
                 configure(siloBuilder);
             }
+
+            ConfigureClustering(siloBuilder, silo);
         });
         IHost host = builder.Build();
         try
@@ -147,6 +242,32 @@ public sealed class TestCluster : IAsyncDisposable
         silo.CurrentHost = host;
         silo.StartCount++;
     }
+
+    private IClusterClient BuildGatewayClient()
+    {
+        var client = new ClusterClientBuilder();
+        foreach (SiloHandle silo in _silos)
+        {
+            client.UseGateway($"127.0.0.1:{silo.GatewayPort}");
+        }
+
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["TestCluster:ClusterId"] = Options.ClusterId,
+        }).Build();
+        foreach (Action<IConfiguration, ClusterClientBuilder> configure in _clientConfigurators)
+        {
+            configure(configuration, client);
+        }
+
+        return client.Build();
+    }
+
+    /// <summary>Registers clustering on a silo of a multi-silo cluster (nothing for a one-silo cluster).</summary>
+    partial void ConfigureClustering(ISiloBuilder siloBuilder, SiloHandle silo);
+
+    /// <summary>Fails clearly when a cluster of <paramref name="silos"/> silos cannot be formed by this build.</summary>
+    partial void EnsureClusteringAvailable(int silos);
 
     private static async Task DisposeHostAsync(IHost host)
     {

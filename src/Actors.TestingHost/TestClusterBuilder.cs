@@ -1,28 +1,58 @@
+using Actors.Client;
 using Actors.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
 namespace Actors.TestingHost;
 
 /// <summary>
-/// Builds an in-process <see cref="TestCluster"/> in the manner of Orleans' <c>TestClusterBuilder</c>. A cluster has
-/// one silo: the runtime has no cross-silo grain directory, so two silos would each activate the same grain.
+/// Builds an in-process <see cref="TestCluster"/> in the manner of Orleans' <c>TestClusterBuilder</c>:
+/// <c>var builder = new TestClusterBuilder(3); builder.AddSiloBuilderConfigurator&lt;MySilo&gt;(); var cluster = builder.Build(); cluster.Deploy();</c>.
 /// </summary>
+/// <remarks>
+/// One silo (the default) runs without clustering, as the embedded default; with <see cref="TestClusterOptions.InitialSilosCount"/>
+/// of two or more the silos form a cluster over an in-process membership store shared by the cluster's silos.
+/// </remarks>
 public sealed class TestClusterBuilder
 {
     private readonly List<Action<ISiloBuilder>> _siloConfigurators = [];
     private readonly List<Action<IHostBuilder>> _hostConfigurators = [];
+    private readonly List<Action<IConfiguration, ClusterClientBuilder>> _clientConfigurators = [];
 
-    /// <summary>
-    /// The directory under which each silo gets its data directory; default a new directory under the system temp
-    /// directory, deleted when the cluster is disposed.
-    /// </summary>
-    public string? BaseDirectory { get; set; }
+    /// <summary>Creates a builder for a one-silo cluster.</summary>
+    public TestClusterBuilder()
+    {
+    }
+
+    /// <summary>Creates a builder for a cluster of <paramref name="initialSilosCount"/> silos.</summary>
+    public TestClusterBuilder(short initialSilosCount)
+    {
+        Options.InitialSilosCount = initialSilosCount;
+    }
+
+    /// <summary>The cluster's options.</summary>
+    public TestClusterOptions Options { get; } = new();
+
+    /// <summary>Shortcut for <see cref="TestClusterOptions.BaseDirectory"/>.</summary>
+    public string? BaseDirectory
+    {
+        get => Options.BaseDirectory;
+        set => Options.BaseDirectory = value;
+    }
 
     /// <summary>Adds a configurator type, instantiated for every silo start.</summary>
     public TestClusterBuilder AddSiloBuilderConfigurator<TConfigurator>()
         where TConfigurator : ISiloConfigurator, new()
     {
         _siloConfigurators.Add(silo => new TConfigurator().Configure(silo));
+        return this;
+    }
+
+    /// <summary>Adds a client configurator type; the cluster's client then connects through the silos' gateways.</summary>
+    public TestClusterBuilder AddClientBuilderConfigurator<TConfigurator>()
+        where TConfigurator : IClientBuilderConfigurator, new()
+    {
+        _clientConfigurators.Add((configuration, client) => new TConfigurator().Configure(configuration, client));
         return this;
     }
 
@@ -42,11 +72,28 @@ public sealed class TestClusterBuilder
         return this;
     }
 
-    /// <summary>Creates the cluster (not started: call <see cref="TestCluster.DeployAsync"/>).</summary>
+    /// <summary>Adds a client configuration step; the cluster's client then connects through the silos' gateways.</summary>
+    public TestClusterBuilder ConfigureClient(Action<ClusterClientBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _clientConfigurators.Add((_, client) => configure(client));
+        return this;
+    }
+
+    /// <summary>Creates the cluster (not started: call <see cref="TestCluster.Deploy"/> or <see cref="TestCluster.DeployAsync"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="TestClusterOptions.InitialSilosCount"/> is below 1.</exception>
     public TestCluster Build()
     {
-        bool ownsDirectory = BaseDirectory is null;
-        string baseDirectory = BaseDirectory ?? Path.Combine(Path.GetTempPath(), "actors-testcluster-" + Guid.NewGuid().ToString("N"));
-        return new TestCluster(baseDirectory, ownsDirectory, [.. _siloConfigurators], [.. _hostConfigurators]);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.InitialSilosCount, (short)1, nameof(Options.InitialSilosCount));
+        bool ownsDirectory = Options.BaseDirectory is null;
+        string baseDirectory = Options.BaseDirectory ?? Path.Combine(Path.GetTempPath(), "actors-testcluster-" + Guid.NewGuid().ToString("N"));
+        var options = new TestClusterOptions
+        {
+            InitialSilosCount = Options.InitialSilosCount,
+            ClusterId = Options.ClusterId,
+            BaseDirectory = baseDirectory,
+            ConnectClientThroughGateway = Options.ConnectClientThroughGateway || _clientConfigurators.Count > 0,
+        };
+        return new TestCluster(options, ownsDirectory, [.. _siloConfigurators], [.. _hostConfigurators], [.. _clientConfigurators]);
     }
 }

@@ -24,6 +24,7 @@ internal static class ToolApp
             DumpCommand.Create(console),
             CompactCommand.Create(console),
             StatsCommand.Create(console),
+            StreamsCommand.Create(console),
         };
         var configuration = new InvocationConfiguration { Output = stdout, Error = stderr };
         int code = await root.Parse(args).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);

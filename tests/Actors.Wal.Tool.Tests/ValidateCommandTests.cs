@@ -208,7 +208,7 @@ public sealed class ValidateCommandTests : IDisposable
         var run = await ToolRunner.RunAsync("validate", _temp.Path);
 
         Assert.True(run.ExitCode == ExitCodes.Error, run.ToString());
-        Assert.Contains("not a log directory", run.Error, StringComparison.Ordinal);
+        Assert.Contains("No log in", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

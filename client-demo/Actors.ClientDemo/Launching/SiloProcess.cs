@@ -228,7 +228,8 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
     }
 
-    // The silo's startup line (SiloApplication.LogStarted): "Actors silo started: data directory D, gateway G, health H/health".
-    [GeneratedRegex(@"Actors silo started: .*, gateway (?<gateway>\S+), health (?<health>\S+)$")]
+    // The silo's startup line (SiloApplication.LogStarted):
+    // "Actors silo started: data directory D, gateway G, [metrics M/metrics, ][dashboard M/dashboard/, ]health H/health".
+    [GeneratedRegex(@"Actors silo started: .*, gateway (?<gateway>[^,\s]+), (?:.*, )?health (?<health>\S+)$")]
     private static partial Regex StartedLine();
 }

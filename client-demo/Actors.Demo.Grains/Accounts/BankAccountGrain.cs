@@ -90,7 +90,7 @@ public sealed class BankAccountGrain : JournaledGrain<AccountState, AccountEvent
     /// <inheritdoc />
     public async Task<IReadOnlyList<string>> GetHistory(long fromVersion, long toVersion)
     {
-        IReadOnlyList<AccountEvent> events = await RetrieveConfirmedEvents(fromVersion, toVersion);
+        IReadOnlyList<AccountEvent> events = await RetrieveConfirmedEvents(checked((int)fromVersion), checked((int)toVersion));
         return events.Select(e => e.ToString()).ToList();
     }
 

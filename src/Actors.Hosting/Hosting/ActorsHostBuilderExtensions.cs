@@ -1,7 +1,6 @@
-using Actors.Runtime;
+using Actors.Hosting.Health;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -28,38 +27,26 @@ public static class ActorsHostBuilderExtensions
     }
 
     /// <summary>
-    /// Registers the silo: <see cref="SiloOptions"/> (bound from <see cref="SiloOptions.SectionName"/>, validated on
-    /// start), the runtime singletons (<see cref="Invocation.GrainMethodRegistry"/>, the local
-    /// <see cref="Invocation.IGrainCallInvoker"/>, <see cref="IGrainFactory"/>, <see cref="Serialization.IGrainSerializer"/>),
-    /// and the hosted service that starts the runtime and deactivates every grain on stop.
+    /// Registers the silo: the runtime (<see cref="SiloRuntimeServiceCollectionExtensions.AddActorsRuntime"/>:
+    /// <see cref="SiloOptions"/>, the runtime singletons, the hosted service that starts the runtime and deactivates
+    /// every grain on stop), a host shutdown timeout that covers the silo's grace period, the <c>grains</c> health check
+    /// (the stuck-grain detector; Degraded while a call is stuck), then
+    /// <paramref name="configure"/> (grains, storage, gateway).
     /// </summary>
     public static IServiceCollection AddActorsSilo(this IServiceCollection services, IConfiguration configuration, Action<ISiloBuilder> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(configure);
-        if (!services.Any(d => d.ServiceType == typeof(SiloHostedService)))
+        bool first = !services.Any(d => d.ServiceType == typeof(ISiloControl));
+        ISiloBuilder silo = services.AddActorsRuntime(configuration);
+        if (first)
         {
-            services.AddOptions<SiloOptions>().Bind(configuration.GetSection(SiloOptions.SectionName)).ValidateOnStart();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>());
             services.AddOptions<HostOptions>().Configure<IOptions<SiloOptions>>(ExtendShutdownTimeout);
-            services.AddSingleton(sp =>
-            {
-                SiloOptions options = sp.GetRequiredService<IOptions<SiloOptions>>().Value;
-                return new RuntimeSettings
-                {
-                    SiloName = options.SiloName,
-                    ResponseTimeout = options.ResponseTimeout,
-                    CollectionAge = options.CollectionAge,
-                    CollectionQuantum = options.CollectionQuantum,
-                    ShutdownGracePeriod = options.ShutdownGracePeriod,
-                };
-            });
-            services.AddGrainRuntime();
-            services.AddHostedService<SiloHostedService>();
+            services.AddHealthChecks().AddCheck<StuckGrainsHealthCheck>("grains");
         }
 
-        configure(new SiloBuilder(services, configuration));
+        configure(silo);
         return services;
     }
 

@@ -8,7 +8,9 @@ namespace Actors.Persistence.Wal;
 /// <para>Implementations must be thread-safe: one instance serves every grain of the store.</para>
 /// <para>
 /// Errors: encoding failures throw <see cref="EventEncodingException"/> (a <em>rejection</em>: the caller's event
-/// is not stored and the grain keeps running). Decoding an unknown type name throws
+/// is not stored and the grain keeps running). The stores treat <em>any</em> exception thrown while encoding the same
+/// way (a member getter throwing <see cref="NotImplementedException"/>, say), naming the member when the stack shows
+/// it, so a codec never makes a store guess. Decoding an unknown type name throws
 /// <see cref="UnknownEventTypeException"/>; any other decoding failure throws <see cref="EventDecodingException"/>;
 /// both fail the grain's activation and never cause stored data to be modified.
 /// </para>

@@ -123,9 +123,11 @@ public sealed class JsonWalCodec : IWalCodec
         {
             return JsonSerializer.SerializeToUtf8Bytes(value, type, _options);
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        catch (Exception ex)
         {
-            throw new EventEncodingException(type, $"The JSON serializer failed: {ex.Message}", ex);
+            // Whatever a serializer or a member getter throws (NotImplementedException from a property, say) means
+            // the value cannot be stored: a rejection naming the member, never an exception of another kind.
+            throw EncodingFailures.ToEncodingException(type, ex, "The JSON serializer");
         }
     }
 

@@ -29,6 +29,7 @@ public static class WriteAheadLogStoreConfiguration
         nameof(WriteAheadLogStoreOptions.RecoveryMode),
         nameof(WriteAheadLogStoreOptions.PreallocateSegments),
         nameof(WriteAheadLogStoreOptions.MaxCachedGrains),
+        nameof(WriteAheadLogStoreOptions.EventHistory),
     ];
 
     /// <summary>Applies the values present in <paramref name="section"/> to <paramref name="options"/>.</summary>
@@ -56,6 +57,7 @@ public static class WriteAheadLogStoreConfiguration
 
         Parse<SyncPolicy>(nameof(options.SyncPolicy), v => options.SyncPolicy = v, "one of Always, Interval, None");
         Parse<RecoveryMode>(nameof(options.RecoveryMode), v => options.RecoveryMode = v, "one of TolerateTornTail, AbsoluteConsistency, Salvage");
+        Parse<EventHistoryPolicy>(nameof(options.EventHistory), v => options.EventHistory = v, "one of KeepAll, ReclaimAfterCheckpoint");
 
         if (Get(nameof(options.SyncInterval)) is { } interval)
         {

@@ -16,21 +16,31 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent>
         {
             encoded = _store.Codec.EncodeEvent(@event);
         }
-        catch (EventEncodingException ex)
+        catch (Exception ex)
         {
-            PersistenceInstruments.Rejected(_store.Name);
-            throw new EventRejectedException($"Grain '{_grainId}' raised an event that cannot be stored: {ex.Message}", ex);
+            EventEncodingException encoding = EncodingFailures.ToEncodingException(@event.GetType(), ex, $"Codec '{_store.Codec.GetType().Name}'");
+            throw Rejected($"Grain '{_grainId}' raised an event that write-ahead-log store '{_store.Name}' cannot store: {encoding.Message}", encoding);
         }
 
-        byte[] record = new GrainRecord(GrainRecordKind.JournalEvent, "", encoded.TypeName, encoded.Payload).ToArray();
+        if (EventTypeNames.Validate(encoded.TypeName ?? "") is { } problem)
+        {
+            throw Rejected($"Grain '{_grainId}' raised an event of type '{@event.GetType().FullName}' whose stored type name from codec '{_store.Codec.GetType().Name}' is invalid: {problem} Nothing was stored.");
+        }
+
+        byte[] record = new GrainRecord(GrainRecordKind.JournalEvent, "", encoded.TypeName!, encoded.Payload).ToArray();
         if (record.Length > _store.Options.MaxEventSizeBytes)
         {
-            PersistenceInstruments.Rejected(_store.Name);
-            throw new EventRejectedException(
+            throw Rejected(
                 $"Grain '{_grainId}' raised event '{encoded.TypeName}' of {record.Length} bytes; write-ahead-log store '{_store.Name}' allows at most {_store.Options.MaxEventSizeBytes} ({nameof(WriteAheadLogStoreOptions.MaxEventSizeBytes)}). Nothing was stored.");
         }
 
         return record;
+    }
+
+    private EventRejectedException Rejected(string message, Exception? inner = null)
+    {
+        PersistenceInstruments.Rejected(_store.Name);
+        return new EventRejectedException(message, inner);
     }
 
     private TState DecodeCheckpoint(StoredCheckpoint checkpoint)

@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Actors.Journaling;
 using Actors.Persistence.Wal.Diagnostics;
 using Actors.Persistence.Wal.Format;
+using Actors.Storage;
 using Actors.Wal;
 using Microsoft.Extensions.Logging;
 
@@ -22,9 +24,14 @@ namespace Actors.Persistence.Wal;
 /// </para>
 /// <para>
 /// Rejected versus failed: <see cref="PrepareEvents"/> encodes and size-checks at raise time and throws
-/// <see cref="EventRejectedException"/> (nothing stored, the grain continues); <see cref="AppendAsync"/> throws
-/// <see cref="EventRejectedException"/> only when the log refused the batch before storing it, and
-/// <see cref="GrainStorageFailedException"/> for I/O errors, a closed log or a version conflict (outcome unknown).
+/// <see cref="EventRejectedException"/> for anything the codec throws or a size over the limits (nothing stored, the
+/// grain continues), so that the engine never has a reason to refuse a batch later. <see cref="AppendAsync"/> throws
+/// <see cref="InconsistentStateException"/> when the stream's version is not the expected one (nothing stored) and
+/// <see cref="GrainStorageFailedException"/> for anything else: I/O errors, a closed log (outcome unknown).
+/// </para>
+/// <para>
+/// History: reading events that the log reclaimed after a checkpoint (<see cref="EventHistoryPolicy.ReclaimAfterCheckpoint"/>)
+/// throws <see cref="EventHistoryUnavailableException"/> naming the range, the oldest stored version and the policy.
 /// </para>
 /// </remarks>
 internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJournalAdaptor<TState, TEvent>
@@ -79,8 +86,9 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
     {
         IReadOnlyList<StoredEvent> events;
         StreamReadResult? activation = Interlocked.Exchange(ref _activationRead, null);
-        if (activation is not null && fromVersion == (activation.Checkpoint?.Version ?? 0) + 1)
+        if (activation is not null && fromVersion > (activation.Checkpoint?.Version ?? 0))
         {
+            // The activation read holds every event after its checkpoint: no second read of the log.
             events = activation.Events;
         }
         else
@@ -98,9 +106,7 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
             }
             catch (EventsReclaimedException ex)
             {
-                throw new NotSupportedException(
-                    $"Events {fromVersion}..{last} of grain '{_grainId}' are no longer stored in write-ahead-log store '{_store.Name}' (reclaimed after a checkpoint); the oldest available version is {ex.OldestAvailableVersion}.",
-                    ex);
+                throw new EventHistoryUnavailableException(_grainId, fromVersion, last, ex.OldestAvailableVersion, HistoryExplanation(), ex);
             }
         }
 
@@ -111,7 +117,10 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
                 yield break;
             }
 
-            yield return new JournalEntry<TEvent>(stored.Version, DecodeEvent(stored));
+            if (stored.Version >= fromVersion)
+            {
+                yield return new JournalEntry<TEvent>(stored.Version, DecodeEvent(stored));
+            }
         }
     }
 
@@ -126,46 +135,73 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
             bytes += records[i].Length;
         }
 
+        // One batch is one engine append; bounding it by the record limit (at most half a segment) leaves room for the
+        // engine's framing, so the engine never refuses it later.
+        if (bytes > _store.Options.MaxRecordSizeBytes)
+        {
+            throw Rejected(
+                $"Grain '{_grainId}' raised {events.Count} events of {bytes} bytes as one atomic batch; write-ahead-log store '{_store.Name}' allows at most {_store.Options.MaxRecordSizeBytes} bytes per batch ({nameof(WriteAheadLogStoreOptions.MaxRecordSizeBytes)}). Nothing was stored.");
+        }
+
         return new WalPreparedEvents(records, bytes);
     }
 
     public async Task AppendAsync(long expectedVersion, IReadOnlyList<PreparedEvents> batches, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batches);
-        var records = new List<ReadOnlyMemory<byte>>();
-        long bytes = 0;
-        foreach (PreparedEvents batch in batches)
+        long version = expectedVersion;
+        int index = 0;
+        while (index < batches.Count)
         {
-            var prepared = (WalPreparedEvents)batch;
-            records.AddRange(prepared.Records);
-            bytes += prepared.Bytes;
-        }
+            // Consecutive batches share one append while they fit the record limit; each batch stays atomic.
+            var records = new List<ReadOnlyMemory<byte>>();
+            long bytes = 0;
+            while (index < batches.Count
+                && (records.Count == 0 || bytes + ((WalPreparedEvents)batches[index]).Bytes <= _store.Options.MaxRecordSizeBytes))
+            {
+                var prepared = (WalPreparedEvents)batches[index++];
+                records.AddRange(prepared.Records);
+                bytes += prepared.Bytes;
+            }
 
-        if (records.Count == 0)
-        {
-            return;
-        }
+            if (records.Count == 0)
+            {
+                continue;
+            }
 
-        try
-        {
-            IEventLog log = await _store.GetLogAsync(cancellationToken);
-            await log.AppendAsync(_streamId, expectedVersion, records, CancellationToken.None);
-        }
-        catch (RequestRejectedException ex)
-        {
-            PersistenceInstruments.Rejected(_store.Name);
-            throw new EventRejectedException(
-                $"Write-ahead-log store '{_store.Name}' rejected {records.Count} events of grain '{_grainId}' before storing anything: {ex.Message}", ex);
-        }
-        catch (Exception ex)
-        {
-            PersistenceInstruments.Failed(_store.Name);
-            throw new GrainStorageFailedException(_grainId, _store.Name, expectedVersion, ex);
-        }
+            AppendResult result;
+            try
+            {
+                IEventLog log = await _store.GetLogAsync(cancellationToken);
+                result = await log.AppendAsync(_streamId, version, records, CancellationToken.None);
+            }
+            catch (StreamVersionConflictException ex) when (version == expectedVersion)
+            {
+                // Nothing was stored: the stream moved on without this activation (another writer of the stream).
+                throw new InconsistentStateException(
+                    $"The journal of grain '{_grainId}' in write-ahead-log store '{_store.Name}' is at version {ex.ActualVersion}, but this activation expected {ex.ExpectedVersion}. Nothing was stored.",
+                    ex.ActualVersion.ToString(CultureInfo.InvariantCulture),
+                    ex.ExpectedVersion.ToString(CultureInfo.InvariantCulture),
+                    ex);
+            }
+            catch (RequestRejectedException ex) when (version == expectedVersion)
+            {
+                // The engine refused the request before storing anything (a read-only log, say); the checks at raise
+                // time leave it no other reason.
+                throw Rejected(
+                    $"Write-ahead-log store '{_store.Name}' rejected {records.Count} events of grain '{_grainId}' before storing anything: {ex.Message}", ex);
+            }
+            catch (Exception ex)
+            {
+                PersistenceInstruments.Failed(_store.Name);
+                throw new GrainStorageFailedException(_grainId, _store.Name, version, ex);
+            }
 
-        PersistenceInstruments.EventsAppended(_store.Name, records.Count);
-        _eventsSinceCheckpoint += records.Count;
-        _bytesSinceCheckpoint += bytes;
+            PersistenceInstruments.EventsAppended(_store.Name, records.Count);
+            _eventsSinceCheckpoint += records.Count;
+            _bytesSinceCheckpoint += bytes;
+            version = result.LastVersion;
+        }
     }
 
     public Task OnConfirmedAsync(TState confirmedState, long version, CancellationToken cancellationToken) =>
@@ -206,9 +242,17 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
             ReadOnlyMemory<byte> payload = _store.Codec.EncodeState(state, typeof(TState));
             envelope = GrainCheckpoint.ToArray([new CheckpointEntry(GrainRecordKind.JournalEvent, "", version, payload)]);
         }
-        catch (EventEncodingException ex)
+        catch (Exception ex)
         {
-            LogCheckpointFailed(_logger, ex, _grainId.ToString(), _store.Name, version);
+            // The events are durable; without a checkpoint activation only replays more. Try again after another interval.
+            LogCheckpointFailed(_logger, EncodingFailures.ToEncodingException(typeof(TState), ex, $"Codec '{_store.Codec.GetType().Name}'"), _grainId.ToString(), _store.Name, version);
+            ResetCounters(_checkpointVersion);
+            return;
+        }
+
+        if (envelope.Length > _store.Options.MaxRecordSizeBytes)
+        {
+            LogCheckpointTooLarge(_logger, _grainId.ToString(), _store.Name, version, envelope.Length, _store.Options.MaxRecordSizeBytes);
             ResetCounters(_checkpointVersion);
             return;
         }
@@ -220,7 +264,7 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
         }
         catch (RequestRejectedException ex)
         {
-            // Too large or out of range: nothing stored. Try again after another policy interval.
+            // Refused before anything was stored (a read-only log, say). Try again after another policy interval.
             LogCheckpointFailed(_logger, ex, _grainId.ToString(), _store.Name, version);
             ResetCounters(_checkpointVersion);
             return;
@@ -231,6 +275,10 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
         LogCheckpointWritten(_logger, _grainId.ToString(), _store.Name, version);
     }
 
+    private string HistoryExplanation() => _store.Options.ToLogOptions().RetainCheckpointedEvents
+        ? $"Write-ahead-log store '{_store.Name}' keeps every event now ({nameof(WriteAheadLogStoreOptions.EventHistory)} = {_store.Options.EventHistory}), but these were reclaimed after a checkpoint while it did not."
+        : $"Write-ahead-log store '{_store.Name}' reclaims events once a checkpoint covers them ({nameof(WriteAheadLogStoreOptions.EventHistory)} = {EventHistoryPolicy.ReclaimAfterCheckpoint}); set it to {EventHistoryPolicy.KeepAll} to keep a grain's whole history.";
+
     private void ResetCounters(long checkpointVersion)
     {
         _checkpointVersion = checkpointVersion;
@@ -240,6 +288,9 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
 
     [LoggerMessage(20, LogLevel.Debug, "Grain {GrainId} wrote a checkpoint at version {Version} to write-ahead-log store {StoreName}")]
     private static partial void LogCheckpointWritten(ILogger logger, string grainId, string storeName, long version);
+
+    [LoggerMessage(22, LogLevel.Warning, "Grain {GrainId} skipped a checkpoint at version {Version} in write-ahead-log store {StoreName}: {Bytes} bytes exceed MaxRecordSizeBytes ({MaxBytes}); activation will replay more events")]
+    private static partial void LogCheckpointTooLarge(ILogger logger, string grainId, string storeName, long version, int bytes, int maxBytes);
 
     [LoggerMessage(21, LogLevel.Warning, "Grain {GrainId} could not write a checkpoint at version {Version} to write-ahead-log store {StoreName}; activation will replay more events")]
     private static partial void LogCheckpointFailed(ILogger logger, Exception exception, string grainId, string storeName, long version);

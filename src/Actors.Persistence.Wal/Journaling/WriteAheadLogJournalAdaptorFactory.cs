@@ -1,3 +1,4 @@
+using System.Reflection;
 using Actors.Journaling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -6,8 +7,8 @@ namespace Actors.Persistence.Wal;
 
 /// <summary>
 /// The journal store of one write-ahead-log store: creates a <see cref="WriteAheadLogJournalAdaptor{TState, TEvent}"/>
-/// per activation, with the grain class's checkpoint policy (its <see cref="WriteAheadLogAttribute"/> over the
-/// store's defaults). Registered as a keyed <see cref="IJournalAdaptorFactory"/> under the store's name.
+/// per activation, with the grain class's checkpoint policy (its <see cref="WriteAheadLogAttribute"/>, if any, over
+/// the store's defaults). Registered as a keyed <see cref="IJournalAdaptorFactory"/> under the store's name.
 /// </summary>
 public sealed class WriteAheadLogJournalAdaptorFactory : IJournalAdaptorFactory
 {
@@ -28,7 +29,7 @@ public sealed class WriteAheadLogJournalAdaptorFactory : IJournalAdaptorFactory
         where TEvent : class
     {
         ArgumentNullException.ThrowIfNull(context);
-        CheckpointPolicy policy = _store.Options.DefaultCheckpointPolicy.With(context.StorageAttribute as WriteAheadLogAttribute);
+        CheckpointPolicy policy = _store.Options.DefaultCheckpointPolicy.With(context.GrainClass.GetCustomAttribute<WriteAheadLogAttribute>(inherit: true));
         return new WriteAheadLogJournalAdaptor<TState, TEvent>(_store, context.GrainId, policy, _logger);
     }
 }

@@ -64,6 +64,13 @@ public sealed class WriteAheadLogStoreOptions
     /// </summary>
     public int MaxCachedGrains { get; set; } = DefaultMaxCachedGrains;
 
+    /// <summary>
+    /// What the log keeps once a checkpoint covers events. Default <see cref="EventHistoryPolicy.KeepAll"/>, so a
+    /// journaled grain can read its whole history; <see cref="EventHistoryPolicy.ReclaimAfterCheckpoint"/> frees the
+    /// space of checkpointed events (and of superseded persistent-state records).
+    /// </summary>
+    public EventHistoryPolicy EventHistory { get; set; } = EventHistoryPolicy.KeepAll;
+
     /// <summary>Preallocate segment files. Default true.</summary>
     public bool PreallocateSegments { get; set; } = true;
 
@@ -85,6 +92,7 @@ public sealed class WriteAheadLogStoreOptions
             MaxRecordSizeBytes = MaxRecordSizeBytes,
             RecoveryMode = RecoveryMode,
             PreallocateSegments = PreallocateSegments,
+            RetainCheckpointedEvents = EventHistory == EventHistoryPolicy.KeepAll,
         };
         ConfigureLog?.Invoke(options);
         return options;

@@ -32,6 +32,11 @@ public sealed class WriteAheadLogStoreOptionsValidator : IValidateOptions<WriteA
             failures.Add($"{prefix}{nameof(options.CheckpointEveryBytes)} must not be negative (0 disables); it is {options.CheckpointEveryBytes}.");
         }
 
+        if (!Enum.IsDefined(options.EventHistory))
+        {
+            failures.Add($"{prefix}{nameof(options.EventHistory)} must be {nameof(EventHistoryPolicy.KeepAll)} or {nameof(EventHistoryPolicy.ReclaimAfterCheckpoint)}; it is {(int)options.EventHistory}.");
+        }
+
         if (options.MaxCachedGrains < 1)
         {
             failures.Add($"{prefix}{nameof(options.MaxCachedGrains)} must be at least 1; it is {options.MaxCachedGrains}.");

@@ -121,6 +121,14 @@ public sealed partial class GrainStateStore
                 bytes += records[i].Length;
             }
 
+            // One atomic write is one engine append; bounding it by the record limit (at most half a segment) leaves
+            // room for the engine's framing, so the engine never refuses it.
+            if (bytes > _store.Options.MaxRecordSizeBytes)
+            {
+                throw StorageErrors.Rejected(grainId, _store.Name, string.Join("', '", changes.Select(c => c.StateName)),
+                    $"the atomic write encodes to {bytes} bytes; the store allows at most {_store.Options.MaxRecordSizeBytes} per write ({nameof(WriteAheadLogStoreOptions.MaxRecordSizeBytes)}). Nothing was stored.", null);
+            }
+
             long expected = head.Version;
             AppendResult result;
             try
@@ -253,9 +261,10 @@ public sealed partial class GrainStateStore
         {
             payload = _store.Codec.EncodeState(change.State, change.StateType);
         }
-        catch (EventEncodingException ex)
+        catch (Exception ex)
         {
-            throw StorageErrors.Rejected(grainId, _store.Name, change.StateName, ex.Message, ex);
+            EventEncodingException encoding = EncodingFailures.ToEncodingException(change.StateType, ex, $"Codec '{_store.Codec.GetType().Name}'");
+            throw StorageErrors.Rejected(grainId, _store.Name, change.StateName, encoding.Message, encoding);
         }
 
         byte[] record = new GrainRecord(GrainRecordKind.StateWrite, change.StateName, "", payload).ToArray();

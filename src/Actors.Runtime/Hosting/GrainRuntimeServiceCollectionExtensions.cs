@@ -1,6 +1,8 @@
 using Actors.Invocation;
 using Actors.Runtime;
 using Actors.Serialization;
+using Actors.Timers;
+using Actors.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -24,6 +26,7 @@ internal static class GrainRuntimeServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IGrainSerializer, JsonGrainSerializer>();
         services.TryAddSingleton<RuntimeSettings>();
+        services.TryAddSingleton<IPersistentStateFactory, PersistentStateFactory>();
         services.AddSingleton(sp => new GrainTypeRegistry(sp.GetServices<GrainClassRegistration>()));
         services.AddSingleton(sp =>
         {
@@ -37,11 +40,17 @@ internal static class GrainRuntimeServiceCollectionExtensions
         });
         services.AddSingleton<RuntimeInstruments>();
         services.AddSingleton<GrainRuntime>();
+        services.AddSingleton<ISiloControl>(sp => sp.GetRequiredService<GrainRuntime>());
+        services.AddSingleton<IStuckGrainMonitor>(sp => sp.GetRequiredService<GrainRuntime>().OutstandingCalls);
+        services.AddSingleton<ISiloActivations>(sp => sp.GetRequiredService<GrainRuntime>());
+        services.TryAddSingleton<ITimerRegistry, TimerRegistry>();
         services.AddSingleton<LocalGrainCallInvoker>();
         services.AddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<LocalGrainCallInvoker>());
-        services.AddSingleton<IGrainFactory>(sp => new GrainReferenceFactory(
-            sp.GetRequiredService<IGrainCallInvoker>(),
-            sp.GetRequiredService<GrainTypeRegistry>().ResolveInterface));
+        services.AddSingleton<IGrainFactory>(sp =>
+        {
+            GrainTypeRegistry types = sp.GetRequiredService<GrainTypeRegistry>();
+            return new GrainReferenceFactory(sp.GetRequiredService<IGrainCallInvoker>(), types.ResolveInterface, types.ResolvePrefix);
+        });
         return services;
     }
 }

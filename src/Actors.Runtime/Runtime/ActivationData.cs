@@ -1,140 +1,285 @@
+using Actors.Runtime.Concurrency;
 using Actors.Storage;
 
 namespace Actors.Runtime;
 
 /// <summary>
-/// One activation of a grain in this silo: its request queue, its single-threaded scheduler, its lifecycle state and
-/// its collection bookkeeping. At most one activation per <see cref="GrainId"/> is in the catalog at a time.
+/// One activation of a grain in this silo: its scheduler (it is one), its request queue, its lifecycle state and its
+/// collection bookkeeping. At most one activation per <see cref="GrainId"/> is in the catalog at a time.
 /// </summary>
 /// <remarks>
-/// Request rule: a non-reentrant activation starts a queued request only when no request is running (a request runs
-/// until its task completes, across awaits); a <see cref="ReentrantAttribute"/> activation starts every request at
-/// once. Either way, all code runs on <see cref="Scheduler"/>, so no two pieces of a grain run in parallel.
-/// The lock protects the queue and state; work is started on the scheduler, never inline under the lock.
+/// <para>Request path: a <see cref="GrainCall"/> either starts at once (the activation is valid, nothing waits ahead of
+/// it, and the class's <see cref="RequestAdmission"/> admits it next to the requests running) or waits in the
+/// activation's FIFO, linked through the calls themselves. A request runs as a task on this scheduler until its
+/// grain method's task completes (across awaits); then the queue head is offered to the admission rule again. All code
+/// of the grain runs on this scheduler, so no two pieces of it run in parallel.</para>
+/// <para>Memory: the fields below are what every activation carries (no lock object, no queue object, no per-call
+/// references when idle); deactivation requests, keep-alive, lifecycle participants and the departure signal live in
+/// <see cref="ActivationExtras"/>, created on first use.</para>
+/// <para>The gate (<see cref="ActivationTaskScheduler.Gate"/>) guards the state, the counts, the queue and the extras'
+/// deactivation fields. Work is started on the scheduler after the gate is released, never under it.</para>
 /// </remarks>
-internal sealed partial class ActivationData
+internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainContext, IGrainLifecycle
 {
-    [ThreadStatic]
-    private static ActivationData? _constructing;
-
     private static readonly Action<object?> RunRequestAction = static state =>
     {
-        var work = (GrainWorkItem)state!;
-        _ = work.Activation!.RunRequestAsync(work);
+        var call = (GrainCall)state!;
+        _ = call.Activation!.RunRequestAsync(call);
     };
 
-    private readonly object _lock = new();
-    private readonly Queue<GrainWorkItem> _pending = new();
-    private readonly List<GrainWorkItem> _runningItems = [];
-    private readonly TaskCompletionSource _deactivated = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<IPersistentStateLoader> _stateLoaders = [];
-    private ActivationState _state;
+    private volatile ActivationState _state;
+    private bool _departed;
     private int _running;
-    private Grain? _grain;
-    private DateTimeOffset _idleSince;
-    private DateTimeOffset _keepAliveUntil = DateTimeOffset.MinValue;
-    private DeactivationReason? _deactivateWhenIdle;
-    private bool _stopServing;
+    private int _queued;
+    private GrainCall? _queueHead;
+    private GrainCall? _queueTail;
+    private IGrainBase? _grain;
+    private long _idleSinceTicks;
+    private ActivationExtras? _extras;
 
     public ActivationData(GrainId grainId, GrainClassInfo classInfo, GrainRuntime runtime)
     {
         GrainId = grainId;
         ClassInfo = classInfo;
         Runtime = runtime;
-        _idleSince = runtime.TimeProvider.GetUtcNow();
     }
 
-    /// <summary>The activation whose grain is being constructed on this thread (read by <see cref="Grain"/>'s constructor).</summary>
-    public static ActivationData? Constructing => _constructing;
-
+    /// <inheritdoc />
     public GrainId GrainId { get; }
 
     public GrainClassInfo ClassInfo { get; }
 
     public GrainRuntime Runtime { get; }
 
-    public ActivationTaskScheduler Scheduler { get; } = new();
+    /// <inheritdoc />
+    public object? GrainInstance => _grain;
+
+    /// <inheritdoc />
+    public IServiceProvider ActivationServices => Runtime.Services;
+
+    /// <inheritdoc />
+    public IGrainFactory GrainFactory => Runtime.GrainFactory;
+
+    /// <inheritdoc />
+    /// <remarks>The activation itself, so that an activation without participants allocates no lifecycle.</remarks>
+    public IGrainLifecycle ObservableLifecycle => this;
 
     /// <summary>Completes when the activation has left the catalog (deactivated, failed to activate, or killed).</summary>
-    public Task Deactivated => _deactivated.Task;
-
-    /// <summary>Requests queued and not yet started.</summary>
-    public int QueueLength => _pending.Count;
-
-    internal ActivationState State
+    public Task Deactivated
     {
         get
         {
-            lock (_lock)
+            using (InterleavingPoints.Lock(Gate))
             {
-                return _state;
+                return _departed ? Task.CompletedTask : (Extras.Departed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
             }
         }
     }
 
+    /// <summary>Requests queued and not yet started.</summary>
+    public int QueueLength => Volatile.Read(ref _queued);
+
+    /// <summary>True while the activation serves requests (read without the gate: a hint that may be stale).</summary>
+    public bool IsValid => _state == ActivationState.Valid;
+
+    internal ActivationState State => _state;
+
+    // Collection bookkeeping (owned by ActivationCollector under its lock).
+    internal long CollectorTicket;
+    internal ActivationData? CollectorPrevious;
+    internal ActivationData? CollectorNext;
+
+    /// <summary>The cold fields; call under the gate or from the activation's own turns.</summary>
+    private ActivationExtras Extras => _extras ??= new ActivationExtras();
+
     /// <summary>Registers a persistent state to load before OnActivateAsync (called from the grain's constructor).</summary>
-    public void AddStateLoader(IPersistentStateLoader loader) => _stateLoaders.Add(loader);
+    public void AddStateLoader(IPersistentStateLoader loader)
+    {
+        using (InterleavingPoints.Lock(Gate))
+        {
+            (Extras.StateLoaders ??= []).Add(loader);
+        }
+    }
+
+    /// <inheritdoc />
+    void IGrainLifecycle.Subscribe(string observerName, int stage, Func<CancellationToken, Task> onStart, Func<CancellationToken, Task>? onStop)
+    {
+        ActivationLifecycle lifecycle;
+        using (InterleavingPoints.Lock(Gate))
+        {
+            lifecycle = Extras.Lifecycle ??= new ActivationLifecycle();
+        }
+
+        lifecycle.Subscribe(observerName, stage, onStart, onStop);
+    }
+
+    /// <summary>Running requests, queued requests and state, read together (for the stuck-grain detector).</summary>
+    public (int Running, int Queued, ActivationState State) Snapshot()
+    {
+        using (InterleavingPoints.Lock(Gate))
+        {
+            return (_running, _queued, _state);
+        }
+    }
 
     /// <summary>
-    /// Queues a request; false only when the activation is gone (the caller then uses a new one). A request queued at a
-    /// deactivating or invalidated activation waits there (so the response timeout covers it) and is handed to the
-    /// next activation when this one has left the catalog.
+    /// Accepts a call: starts it at once or queues it. False only when the activation is gone (the caller then uses a
+    /// new one). A call queued at a deactivating or invalidated activation waits there (the response timeout still
+    /// covers it) and is handed to the next activation when this one has left the catalog.
     /// </summary>
-    public bool TryEnqueue(GrainWorkItem work)
+    public bool TryAccept(GrainCall call)
     {
         bool activate = false;
-        lock (_lock)
+        bool start = false;
+        using (InterleavingPoints.Lock(Gate))
         {
             if (_state == ActivationState.Invalid)
             {
                 return false;
             }
 
-            work.Activation = this;
-            _pending.Enqueue(work);
-            if (_state == ActivationState.Created)
+            if (_state == ActivationState.Created && Runtime.IsKilled)
             {
-                _state = ActivationState.Activating;
-                activate = true;
+                // Created after the kill swept the catalog: never activate (the dispatcher fails the call).
+                _state = ActivationState.Invalid;
+                _departed = true;
+                return false;
             }
-            else if (_state == ActivationState.Valid)
+
+            call.Activation = this;
+            if (_state == ActivationState.Valid && (_queueHead is null || call.AlwaysInterleave) && _extras?.StopServing != true && ClassInfo.Admission.MayStart(call, _running))
             {
-                StartReadyLocked();
+                _running++;
+                start = true;
+            }
+            else
+            {
+                AppendLocked(call);
+                if (_state == ActivationState.Created)
+                {
+                    _state = ActivationState.Activating;
+                    activate = true;
+                }
             }
         }
 
         if (activate)
         {
             Runtime.Instruments.ActivationStarted(ClassInfo.TypeName);
-            _ = Task.Factory.StartNew(static a => ((ActivationData)a!).ActivateAsync(), this, CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler).Unwrap();
+            _ = Task.Factory.StartNew(static a => ((ActivationData)a!).ActivateAsync(), this, CancellationToken.None, TaskCreationOptions.DenyChildAttach, this).Unwrap();
+        }
+
+        if (start)
+        {
+            StartRequest(call);
         }
 
         return true;
     }
 
-    private void StartReadyLocked()
+    private void StartRequest(GrainCall call)
+        => Task.Factory.StartNew(RunRequestAction, call, CancellationToken.None, TaskCreationOptions.DenyChildAttach, this);
+
+    /// <summary>Starts the calls of a chain taken by <see cref="TakeAdmittedLocked"/>, outside the gate.</summary>
+    private void StartChain(GrainCall? chain)
     {
-        while (_pending.Count > 0 && !_stopServing && (_running == 0 || ClassInfo.IsReentrant))
+        while (chain is not null)
         {
-            GrainWorkItem work = _pending.Dequeue();
-            _running++;
-            _runningItems.Add(work);
-            _ = Task.Factory.StartNew(RunRequestAction, work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler);
+            GrainCall next = chain.NextQueued!;
+            chain.NextQueued = null;
+            StartRequest(chain);
+            chain = next;
         }
     }
 
-    private async Task RunRequestAsync(GrainWorkItem work)
+    private void AppendLocked(GrainCall call)
+    {
+        if (_queueTail is null)
+        {
+            _queueHead = call;
+        }
+        else
+        {
+            _queueTail.NextQueued = call;
+        }
+
+        _queueTail = call;
+        _queued++;
+        Runtime.QueuedRequests.Add(1);
+    }
+
+    /// <summary>Takes the whole queue as a chain (linked through <see cref="GrainCall.NextQueued"/>).</summary>
+    private GrainCall? TakeQueueLocked()
+    {
+        GrainCall? chain = _queueHead;
+        _queueHead = null;
+        _queueTail = null;
+        Runtime.QueuedRequests.Add(-_queued);
+        _queued = 0;
+        return chain;
+    }
+
+    /// <summary>Takes the queued calls the admission rule lets start now, in order, counting them as running.</summary>
+    private GrainCall? TakeAdmittedLocked()
+    {
+        GrainCall? first = null;
+        GrainCall? last = null;
+        while (_queueHead is { } call && _state == ActivationState.Valid && _extras?.StopServing != true && ClassInfo.Admission.MayStart(call, _running))
+        {
+            _queueHead = call.NextQueued;
+            if (_queueHead is null)
+            {
+                _queueTail = null;
+            }
+
+            call.NextQueued = null;
+            _queued--;
+            Runtime.QueuedRequests.Add(-1);
+            _running++;
+            if (last is null)
+            {
+                first = call;
+            }
+            else
+            {
+                last.NextQueued = call;
+            }
+
+            last = call;
+        }
+
+        return first;
+    }
+
+    private async Task RunRequestAsync(GrainCall call)
     {
         // The activation's bookkeeping (idle since, deactivate-on-idle, next request) is updated before the caller
         // sees the outcome, so a caller that observed its result also observes an idle activation.
         object? result = null;
         Exception? error = null;
-        bool started = work.TryStart();
+        bool started = call.TryStart(Runtime.NowTicks);
         if (started)
         {
+            // The turn sees exactly its caller's request context (a timer tick: none), never what the flow that
+            // queued it happened to carry.
+            RequestContext.Import(call.Request.RequestContext);
             try
             {
-                result = Runtime.Copier.Copy(await ClassInfo.GetInvoker(work.Request.Method).Invoke(_grain!, work.Arguments));
+                IIncomingGrainCallFilter[] filters = Runtime.Filters.Incoming;
+                if (filters.Length > 0 || ClassInfo.IsIncomingFilter)
+                {
+                    var context = new IncomingCallContext(call, this, _grain!, filters);
+                    await context.Invoke();
+                    result = Runtime.Copier.Copy(context.Result);
+                }
+                else if (call.LocalTurn is { } turn)
+                {
+                    await turn.RunAsync();
+                }
+                else
+                {
+                    result = Runtime.Copier.Copy(await ClassInfo.GetInvoker(call.Request.Method).Invoke(_grain!, call.Arguments));
+                }
             }
             catch (Exception ex)
             {
@@ -142,59 +287,29 @@ internal sealed partial class ActivationData
             }
         }
 
-        OnRequestCompleted(work);
-        if (error is not null)
+        OnRequestCompleted(call);
+        if (started)
         {
-            work.Completion.TrySetException(error);
-        }
-        else if (started)
-        {
-            work.Completion.TrySetResult(result);
+            call.Finish(result, error);
         }
     }
 
-    /// <summary>Adds the running and queued requests whose deadline passed and whose caller still waits.</summary>
-    public void CollectExpired(DateTimeOffset now, List<GrainWorkItem> expired)
+    private void OnRequestCompleted(GrainCall call)
     {
-        // Unlocked pre-check: most activations are idle most of the time, and a request that arrives right after it
-        // is caught by the next sweep.
-        if (Volatile.Read(ref _running) == 0 && _pending.Count == 0)
-        {
-            return;
-        }
-
-        lock (_lock)
-        {
-            foreach (GrainWorkItem work in _runningItems)
-            {
-                if (work.Deadline <= now && !work.Completion.Task.IsCompleted)
-                {
-                    expired.Add(work);
-                }
-            }
-
-            foreach (GrainWorkItem work in _pending)
-            {
-                if (work.Deadline <= now && !work.Completion.Task.IsCompleted)
-                {
-                    expired.Add(work);
-                }
-            }
-        }
-    }
-
-    private void OnRequestCompleted(GrainWorkItem work)
-    {
+        GrainCall? next;
         DeactivationReason? deactivate = null;
-        lock (_lock)
+        using (InterleavingPoints.Lock(Gate))
         {
             _running--;
-            _runningItems.Remove(work);
-            StartReadyLocked();
-            if (_running == 0 && (_pending.Count == 0 || _stopServing))
+            next = TakeAdmittedLocked();
+            if (call.KeepAlive)
             {
-                _idleSince = Runtime.TimeProvider.GetUtcNow();
-                if (_deactivateWhenIdle is { } reason && _state == ActivationState.Valid)
+                _idleSinceTicks = Runtime.NowTicks;
+            }
+
+            if (_running == 0 && (_queueHead is null || _extras?.StopServing == true))
+            {
+                if (_extras?.DeactivateWhenIdle is { } reason && _state == ActivationState.Valid)
                 {
                     _state = ActivationState.Deactivating;
                     deactivate = reason;
@@ -202,6 +317,7 @@ internal sealed partial class ActivationData
             }
         }
 
+        StartChain(next);
         if (deactivate is { } r)
         {
             StartDeactivation(r);

@@ -1,63 +1,117 @@
-using System.Collections.Concurrent;
+using Actors.Runtime.Concurrency;
 
 namespace Actors.Runtime;
 
 /// <summary>
-/// The per-activation scheduler: runs queued tasks one at a time on the thread pool, so an activation's turns and
-/// their continuations (which capture <see cref="TaskScheduler.Current"/>) never run in parallel.
+/// The per-activation scheduler: runs the activation's tasks one at a time on the thread pool, in the order they were
+/// queued, so an activation's turns and their continuations (which capture <see cref="TaskScheduler.Current"/>) never
+/// run in parallel. <see cref="ActivationData"/> derives from it so an activation is one object.
 /// </summary>
 /// <remarks>
-/// Like Orleans' activation task scheduler: a drain loop runs at most <see cref="TurnBatch"/> tasks before yielding
-/// the pool thread. Inlining is allowed only on the thread that is draining this scheduler, which already owns it.
+/// <para><b>Why no task is ever stranded.</b> The run queue and the <c>scheduled</c> flag are read and written only
+/// while holding the gate (this object's monitor), so every access is ordered by the lock and the hand-off is
+/// data-race-free: no memory-model reasoning beyond the lock is needed. The invariant, true whenever the gate is free:
+/// <c>scheduled</c> is false exactly when the queue is empty and no drain is queued or running; when it is true,
+/// exactly one drain is queued to the thread pool or running, and that drain dequeues until it finds the queue empty
+/// <em>under the gate</em>, clearing <c>scheduled</c> in the same critical section. A producer enqueues and reads
+/// <c>scheduled</c> in one critical section: either it sees false and dispatches the drain itself, or the drain that
+/// holds <c>scheduled</c> has not yet observed an empty queue and will dequeue the task. The earlier lock-free version
+/// cleared a flag with a volatile write and then read the queue; x86 may satisfy that read before the write is visible
+/// (store-load reordering), which lost a wakeup and wedged grains under load. The interleaving tests
+/// (tests/Actors.Runtime.Tests/Interleaving) reproduce that bug on a faithful copy of the old code under a
+/// store-buffer memory model and explore this version's interleavings exhaustively within their bounds.</para>
+/// <para>A drain runs at most <see cref="TurnBatch"/> tasks, then, if tasks remain, queues itself again so other
+/// activations get the thread. Inlining is allowed only on the thread already draining this scheduler. The gate is
+/// the scheduler object itself (one monitor per activation, no lock object); <see cref="ActivationData"/> uses the
+/// same gate for its request bookkeeping.</para>
 /// </remarks>
-internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkItem
+internal class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkItem
 {
-    private const int TurnBatch = 64;
+    /// <summary>The default number of tasks one drain runs before yielding the pool thread.</summary>
+    public const int DefaultTurnBatch = 64;
 
     [ThreadStatic]
     private static ActivationTaskScheduler? _draining;
 
-    private readonly ConcurrentQueue<Task> _queue = new();
-    private int _scheduled;
+    private readonly int _turnBatch;
+    private TaskRunQueue _queue;
+    private bool _scheduled;
+
+    /// <summary>Creates a scheduler that runs up to <paramref name="turnBatch"/> tasks per drain.</summary>
+    public ActivationTaskScheduler(int turnBatch = DefaultTurnBatch)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(turnBatch, 1);
+        _turnBatch = turnBatch;
+    }
 
     /// <inheritdoc />
     public override int MaximumConcurrencyLevel => 1;
 
-    public int QueueLength => _queue.Count;
+    /// <summary>The number of tasks one drain runs before yielding the pool thread.</summary>
+    public int TurnBatch => _turnBatch;
 
     /// <summary>True on the thread currently running this scheduler's tasks.</summary>
     public bool IsCurrent => ReferenceEquals(_draining, this);
+
+    /// <summary>The activation's gate (this object's monitor).</summary>
+    protected object Gate => this;
 
     void IThreadPoolWorkItem.Execute()
     {
         _draining = this;
         try
         {
-            for (int i = 0; i < TurnBatch && _queue.TryDequeue(out Task? task); i++)
+            for (int i = 0; i < _turnBatch; i++)
             {
+                Task? task;
+                using (InterleavingPoints.Lock(Gate))
+                {
+                    if (!_queue.TryDequeue(out task))
+                    {
+                        _scheduled = false;
+                        return;
+                    }
+                }
+
                 TryExecuteTask(task);
+            }
+
+            using (InterleavingPoints.Lock(Gate))
+            {
+                if (_queue.Count == 0)
+                {
+                    _scheduled = false;
+                    return;
+                }
             }
         }
         finally
         {
             _draining = null;
-
-            // A full fence, not a volatile write: the store must be visible before the queue is read again.
-            // With a plain store the read below can pass it; a task queued in that window sees the flag still
-            // set, does not schedule a drain, and is never run (the activation wedges for good).
-            Interlocked.Exchange(ref _scheduled, 0);
-            if (!_queue.IsEmpty)
-            {
-                ScheduleDrain();
-            }
         }
+
+        // Still scheduled, tasks remain: hand the drain back to the pool so other activations get the thread.
+        InterleavingPoints.Dispatch(this);
     }
 
     /// <inheritdoc />
     protected override void QueueTask(Task task)
     {
-        _queue.Enqueue(task);
-        ScheduleDrain();
+        bool dispatch = false;
+        using (InterleavingPoints.Lock(Gate))
+        {
+            _queue.Enqueue(task);
+            if (!_scheduled)
+            {
+                _scheduled = true;
+                dispatch = true;
+            }
+        }
+
+        if (dispatch)
+        {
+            InterleavingPoints.Dispatch(this);
+        }
     }
 
     /// <inheritdoc />
@@ -65,13 +119,11 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
         => !taskWasPreviouslyQueued && IsCurrent && TryExecuteTask(task);
 
     /// <inheritdoc />
-    protected override IEnumerable<Task> GetScheduledTasks() => _queue.ToArray();
-
-    private void ScheduleDrain()
+    protected override IEnumerable<Task> GetScheduledTasks()
     {
-        if (Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+        using (InterleavingPoints.Lock(Gate))
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return _queue.ToArray();
         }
     }
 }

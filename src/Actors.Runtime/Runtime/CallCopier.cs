@@ -81,7 +81,7 @@ internal sealed class CallCopier(IGrainSerializer serializer)
 
     private static bool Classify(Type type, HashSet<Type> inProgress)
     {
-        if (type.IsPrimitive || type.IsEnum || KnownImmutable.Contains(type) || typeof(GrainProxy).IsAssignableFrom(type)
+        if (type.IsPrimitive || type.IsEnum || KnownImmutable.Contains(type) || typeof(IGrainReference).IsAssignableFrom(type)
             || type.IsDefined(typeof(ImmutableAttribute), inherit: false))
         {
             return true;

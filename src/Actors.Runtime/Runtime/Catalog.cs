@@ -3,13 +3,17 @@ using System.Collections.Concurrent;
 namespace Actors.Runtime;
 
 /// <summary>The silo's activations by grain id: at most one live activation per id.</summary>
+/// <remarks>
+/// Nothing here walks the activations on a timer or per call: idle collection has its own buckets
+/// (<see cref="ActivationCollector"/>), deadlines their own tracker (<see cref="OutstandingCalls"/>), and gauges read
+/// counters. Only a silo stop or kill, and an explicit relocation or snapshot (<see cref="Hosting.ISiloActivations"/>),
+/// visit every activation.
+/// </remarks>
 internal sealed class Catalog(GrainRuntime runtime)
 {
     private readonly ConcurrentDictionary<GrainId, ActivationData> _activations = new();
 
     public int Count => _activations.Count;
-
-    public int TotalQueueLength => _activations.Values.Sum(a => a.QueueLength);
 
     /// <summary>The current activation of <paramref name="grainId"/>, created (not yet activated) when there is none.</summary>
     public ActivationData GetOrCreate(GrainId grainId, GrainClassInfo classInfo)
@@ -21,31 +25,23 @@ internal sealed class Catalog(GrainRuntime runtime)
 
     public void Remove(ActivationData activation) => _activations.TryRemove(new KeyValuePair<GrainId, ActivationData>(activation.GrainId, activation));
 
-    /// <summary>Deactivates the activations idle longer than their collection age; returns how many.</summary>
-    public int Collect(DateTimeOffset now)
+    /// <summary>A snapshot of the activated grain ids matching <paramref name="filter"/> (all when null).</summary>
+    public IReadOnlyList<GrainId> GetGrainIds(Func<GrainId, bool>? filter)
+        => _activations.Keys.Where(id => filter is null || filter(id)).ToArray();
+
+    /// <summary>Relocates every activation matching <paramref name="filter"/> (repeating for ones created meanwhile) until none is left.</summary>
+    public async Task RelocateAsync(Func<GrainId, bool> filter, DeactivationReason reason, CancellationToken cancellationToken)
     {
-        int collected = 0;
-        foreach (ActivationData activation in _activations.Values)
+        while (true)
         {
-            if (activation.TryCollect(now))
+            Task[] pending = _activations.Values.Where(a => filter(a.GrainId)).Select(a => a.RelocateAsync(reason)).ToArray();
+            if (pending.Length == 0)
             {
-                collected++;
+                return;
             }
+
+            await Task.WhenAll(pending).WaitAsync(cancellationToken);
         }
-
-        return collected;
-    }
-
-    /// <summary>Fails every call whose response deadline passed at <paramref name="now"/>; returns them.</summary>
-    public List<GrainWorkItem> CollectExpiredCalls(DateTimeOffset now)
-    {
-        var expired = new List<GrainWorkItem>();
-        foreach (ActivationData activation in _activations.Values)
-        {
-            activation.CollectExpired(now, expired);
-        }
-
-        return expired;
     }
 
     /// <summary>Deactivates every activation (repeating for activations created meanwhile) until none is left.</summary>

@@ -10,52 +10,88 @@ namespace Actors.Runtime;
 internal sealed class GrainClassInfo
 {
     private readonly ConcurrentDictionary<GrainMethod, GrainMethodInvoker> _invokers = new();
-    private readonly Func<IServiceProvider, ActivationData, Grain> _factory;
+    private readonly ConcurrentDictionary<GrainMethod, MethodInfo> _implementations = new();
+    private readonly Func<IServiceProvider, ActivationData, IGrainBase> _factory;
 
     public GrainClassInfo(Type grainClass)
     {
         ArgumentNullException.ThrowIfNull(grainClass);
-        if (!typeof(Grain).IsAssignableFrom(grainClass) || grainClass.IsAbstract || grainClass.ContainsGenericParameters)
+        if (!IsGrainClass(grainClass))
         {
-            throw new ArgumentException($"'{grainClass.FullName}' is not a concrete class deriving from Actors.Grain.", nameof(grainClass));
+            throw new ArgumentException($"'{grainClass.FullName}' is not a concrete, non-generic class deriving from Actors.Grain or implementing Actors.IGrainBase.", nameof(grainClass));
         }
 
         GrainClass = grainClass;
         TypeName = GrainTypeNames.ForClass(grainClass);
         IsReentrant = grainClass.GetCustomAttribute<ReentrantAttribute>(inherit: true) is not null;
+        Admission = IsReentrant ? RequestAdmission.Interleaved : RequestAdmission.Exclusive;
         CollectionAge = grainClass.GetCustomAttribute<CollectionAgeLimitAttribute>(inherit: true)?.AgeLimit;
-        StorageAttribute = grainClass.GetCustomAttribute<StorageProviderAttribute>(inherit: true);
-        GrainInterfaces = grainClass.GetInterfaces()
-            .Where(i => typeof(IGrain).IsAssignableFrom(i) && i != typeof(IGrain) && i != typeof(IGrainWithStringKey)
-                && i != typeof(IGrainWithGuidKey) && i != typeof(IGrainWithIntegerKey))
-            .ToArray();
+        Stores = GrainStoreSelection.For(grainClass);
+        GrainInterfaces = grainClass.GetInterfaces().Where(GrainMethodRegistry.IsGrainInterface).ToArray();
         (_factory, PersistentStates) = GrainConstruction.CreateFactory(this);
+        IEnumerable<string> stores = PersistentStates.Select(s => s.StoreName);
+        if (IsJournaled)
+        {
+            stores = stores.Append(Stores.JournalStoreName);
+        }
+        else if (IsStateful)
+        {
+            stores = stores.Append(Stores.StorageName);
+        }
+
+        Descriptor = new Hosting.GrainClassDescriptor(grainClass, TypeName, stores.Distinct(StringComparer.Ordinal).ToArray());
     }
 
     public Type GrainClass { get; }
+
+    /// <summary>The class as an <see cref="Hosting.IGrainCallRouter"/> sees it.</summary>
+    public Hosting.GrainClassDescriptor Descriptor { get; }
 
     public string TypeName { get; }
 
     public bool IsReentrant { get; }
 
+    /// <summary>Whether the class is a grain-level incoming call filter (implements <see cref="IIncomingGrainCallFilter"/>).</summary>
+    public bool IsIncomingFilter => typeof(IIncomingGrainCallFilter).IsAssignableFrom(GrainClass);
+
+    /// <summary>When a request may start next to running ones (the class's interleaving rule).</summary>
+    public RequestAdmission Admission { get; }
+
     /// <summary>The per-class collection age, or null for the silo default.</summary>
     public TimeSpan? CollectionAge { get; }
 
-    /// <summary>The class's store opt-in, or null (volatile journal; persistent states default to <see cref="StorageNames.Default"/>).</summary>
-    public StorageProviderAttribute? StorageAttribute { get; }
+    /// <summary>The stores the class uses (state, journal), by the provider attributes on it.</summary>
+    public GrainStoreSelection Stores { get; }
 
     public IReadOnlyList<Type> GrainInterfaces { get; }
 
-    /// <summary>The [PersistentState] constructor parameters: state name and resolved store name.</summary>
-    public IReadOnlyList<(string StateName, string StoreName)> PersistentStates { get; }
+    /// <summary>The [PersistentState] constructor parameters: state name, resolved store name and what named it (null: the default).</summary>
+    public IReadOnlyList<(string StateName, string StoreName, string? SelectedBy)> PersistentStates { get; }
 
     /// <summary>Whether the class derives from <c>JournaledGrain&lt;,&gt;</c>.</summary>
-    public bool IsJournaled => Journaling.JournaledGrainTypes.IsJournaled(GrainClass);
+    public bool IsJournaled => GrainBaseTypes.IsJournaled(GrainClass);
 
-    /// <summary>The default store for this class's states and journal.</summary>
-    public string DefaultStoreName => StorageAttribute?.StoreName ?? StorageNames.Default;
+    /// <summary>Whether the class derives from <see cref="Grain{TState}"/>.</summary>
+    public bool IsStateful => GrainBaseTypes.IsStateful(GrainClass);
 
-    public Grain Create(IServiceProvider services, ActivationData activation) => _factory(services, activation);
+    public IGrainBase Create(IServiceProvider services, ActivationData activation) => _factory(services, activation);
+
+    /// <summary>Whether <paramref name="type"/> can be registered as a grain class: concrete, non-generic, a <see cref="Grain"/> or <see cref="IGrainBase"/>.</summary>
+    public static bool IsGrainClass(Type type)
+        => type.IsClass && !type.IsAbstract && !type.ContainsGenericParameters && typeof(IGrainBase).IsAssignableFrom(type);
+
+    /// <summary>The class's method implementing <paramref name="method"/> (the interface method itself when the class does not implement its interface, as for timer ticks).</summary>
+    public MethodInfo GetImplementation(GrainMethod method) => _implementations.GetOrAdd(method, static (m, cls) =>
+    {
+        if (!m.InterfaceType.IsAssignableFrom(cls))
+        {
+            return m.Method;
+        }
+
+        InterfaceMapping map = cls.GetInterfaceMap(m.InterfaceType);
+        int index = Array.IndexOf(map.InterfaceMethods, m.Method);
+        return index < 0 ? m.Method : map.TargetMethods[index];
+    }, GrainClass);
 
     public GrainMethodInvoker GetInvoker(GrainMethod method) => _invokers.GetOrAdd(method, static (m, cls) =>
     {
@@ -67,21 +103,37 @@ internal sealed class GrainClassInfo
         return GrainMethodInvoker.Compile(m);
     }, GrainClass);
 
-    /// <summary>Checks that every store the class uses is configured; returns the problems.</summary>
+    /// <summary>
+    /// Checks at silo start that every store the class names explicitly is configured and that its attributes agree;
+    /// returns the problems. A store used by default (no attribute names it) is checked when the grain activates, as
+    /// Orleans does: the activation then fails naming the class and how to configure one.
+    /// </summary>
     public IEnumerable<string> FindMissingStores(IServiceProvider services)
     {
-        var keyed = services.GetService<IServiceProviderIsKeyedService>();
-        foreach ((string stateName, string store) in PersistentStates)
+        foreach (string conflict in Stores.Conflicts)
         {
-            if (keyed?.IsKeyedService(typeof(IGrainStorage), store) != true)
+            yield return conflict;
+        }
+
+        var keyed = services.GetService<IServiceProviderIsKeyedService>();
+        foreach ((string stateName, string store, string? selectedBy) in PersistentStates)
+        {
+            if (selectedBy is not null && keyed?.IsKeyedService(typeof(IGrainStorage), store) != true)
             {
-                yield return $"Grain type '{GrainClass.FullName}' ('{TypeName}') uses grain storage '{store}' for persistent state '{stateName}', but no grain storage named '{store}' is configured.";
+                yield return Stores.MissingGrainStorage(store, stateName, selectedBy).Message;
             }
         }
 
-        if (IsJournaled && StorageAttribute is not null && keyed?.IsKeyedService(typeof(Journaling.IJournalAdaptorFactory), DefaultStoreName) != true)
+        if (IsJournaled)
         {
-            yield return $"Grain type '{GrainClass.FullName}' ('{TypeName}') uses journal store '{DefaultStoreName}', but no journal store named '{DefaultStoreName}' is configured.";
+            if (Stores.JournalSelectedBy is not null && keyed?.IsKeyedService(typeof(Journaling.IJournalAdaptorFactory), Stores.JournalStoreName) != true)
+            {
+                yield return Stores.MissingJournalStore(keyed?.IsKeyedService(typeof(IGrainStorage), Stores.JournalStoreName) == true).Message;
+            }
+        }
+        else if (IsStateful && Stores.StorageSelectedBy is not null && keyed?.IsKeyedService(typeof(IGrainStorage), Stores.StorageName) != true)
+        {
+            yield return Stores.MissingGrainStorage(Stores.StorageName, null, Stores.StorageSelectedBy).Message;
         }
     }
 }

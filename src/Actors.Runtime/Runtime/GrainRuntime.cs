@@ -10,16 +10,19 @@ namespace Actors.Runtime;
 /// The silo's grain runtime: catalog, settings, time, copy rule, instruments, and the start / graceful stop / kill
 /// lifecycle the host drives.
 /// </summary>
-internal sealed class GrainRuntime : IDisposable
+internal sealed class GrainRuntime : ISiloControl, ISiloActivations, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _deactivationGrace = new();
     private IGrainFactory? _grainFactory;
     private LocalGrainCallInvoker? _invoker;
+    private IGrainCallRouter? _router;
+    private bool _routerResolved;
     private ITimer? _collector;
     private ITimer? _timeoutSweep;
+    private ITimer? _memoryRelease;
     private volatile bool _isStopping;
-    private volatile bool _isKilled;
+    private int _isKilled;
 
     public GrainRuntime(IServiceProvider services, GrainTypeRegistry types, RuntimeSettings settings, TimeProvider timeProvider, IGrainSerializer serializer, RuntimeInstruments instruments)
     {
@@ -32,12 +35,19 @@ internal sealed class GrainRuntime : IDisposable
         Instruments = instruments;
         Log = services.GetService<ILoggerFactory>()?.CreateLogger("Actors.Runtime") ?? NullLogger.Instance;
         Catalog = new Catalog(this);
+        Filters = new GrainCallFilters(services);
+        Collector = new ActivationCollector(settings.CollectionQuantum);
+        OutstandingCalls = new OutstandingCalls(this);
         Stopping = _stopping.Token;
         DeactivationCancellation = _deactivationGrace.Token;
-        instruments.ObserveQueueLength(() => Catalog.TotalQueueLength);
+        instruments.ObserveQueueLength(() => QueuedRequests.Value);
+        instruments.ObserveStuckCalls(() => OutstandingCalls.StuckCount);
     }
 
     public IServiceProvider Services { get; }
+
+    /// <summary>The silo's incoming and outgoing call filters.</summary>
+    public GrainCallFilters Filters { get; }
 
     public GrainTypeRegistry Types { get; }
 
@@ -55,9 +65,49 @@ internal sealed class GrainRuntime : IDisposable
 
     public Catalog Catalog { get; }
 
+    /// <summary>Idle collection by time buckets.</summary>
+    public ActivationCollector Collector { get; }
+
+    /// <summary>Every call in flight: response deadlines and the stuck-grain detector.</summary>
+    public OutstandingCalls OutstandingCalls { get; }
+
+    /// <summary>Requests queued at activations and not yet started (the queued-requests gauge).</summary>
+    public StripedCounter QueuedRequests { get; } = new();
+
+    /// <summary>The current time in UTC ticks, from <see cref="TimeProvider"/>.</summary>
+    public long NowTicks => TimeProvider.GetUtcNow().UtcTicks;
+
     public IGrainFactory GrainFactory => _grainFactory ??= Services.GetRequiredService<IGrainFactory>();
 
     public LocalGrainCallInvoker Invoker => _invoker ??= Services.GetRequiredService<LocalGrainCallInvoker>();
+
+    /// <summary>The registered <see cref="IGrainCallRouter"/> (a cluster's), or null for a single silo.</summary>
+    public IGrainCallRouter? Router
+    {
+        get
+        {
+            if (!Volatile.Read(ref _routerResolved))
+            {
+                _router = Services.GetService<IGrainCallRouter>();
+                Volatile.Write(ref _routerResolved, true);
+            }
+
+            return _router;
+        }
+    }
+
+    /// <inheritdoc />
+    int ISiloActivations.Count => Catalog.Count;
+
+    /// <inheritdoc />
+    public IReadOnlyList<GrainId> GetActivations(Func<GrainId, bool>? filter = null) => Catalog.GetGrainIds(filter);
+
+    /// <inheritdoc />
+    public Task DeactivateAsync(Func<GrainId, bool> filter, DeactivationReason reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return Catalog.RelocateAsync(filter, reason, cancellationToken);
+    }
 
     /// <summary>Cancelled when the silo begins to stop (passed to OnActivateAsync).</summary>
     public CancellationToken Stopping { get; }
@@ -67,7 +117,7 @@ internal sealed class GrainRuntime : IDisposable
 
     public bool IsStopping => _isStopping;
 
-    public bool IsKilled => _isKilled;
+    public bool IsKilled => Volatile.Read(ref _isKilled) != 0;
 
     /// <summary>Checks the grain classes' stores and starts idle collection.</summary>
     /// <exception cref="InvalidOperationException">A grain class uses a store that is not configured.</exception>
@@ -79,33 +129,15 @@ internal sealed class GrainRuntime : IDisposable
             throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
         }
 
-        _collector = TimeProvider.CreateTimer(static s => ((GrainRuntime)s!).OnTimer(static r => r.Collect(), "idle collection"), this, Settings.CollectionQuantum, Settings.CollectionQuantum);
-        _timeoutSweep = TimeProvider.CreateTimer(static s => ((GrainRuntime)s!).OnTimer(static r => r.SweepTimeouts(), "response timeout sweep"), this, TimeoutSweepPeriod, TimeoutSweepPeriod);
+        _collector = TimeProvider.CreateTimer(static s => ((GrainRuntime)s!).OnTimer(static r => r.StartCollection(), "idle collection"), this, Settings.CollectionQuantum, Settings.CollectionQuantum);
+        _timeoutSweep = TimeProvider.CreateTimer(static s => ((GrainRuntime)s!).OnTimer(static r => r.CheckOutstandingCalls(), "outstanding call check"), this, OutstandingCalls.Period, OutstandingCalls.Period);
     }
 
-    /// <summary>
-    /// How often expired calls are looked for: an eighth of the response timeout, between 10 ms and 1 s. A call
-    /// therefore fails at most one period after its deadline. One shared timer is far cheaper than a timer per call.
-    /// </summary>
-    public TimeSpan TimeoutSweepPeriod => TimeSpan.FromTicks(Math.Clamp(Settings.ResponseTimeout.Ticks / 8, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
-
-    /// <summary>Fails the calls whose response deadline has passed (the timer calls it every <see cref="TimeoutSweepPeriod"/>).</summary>
-    public int SweepTimeouts()
-    {
-        List<GrainWorkItem> expired = Catalog.CollectExpiredCalls(TimeProvider.GetUtcNow());
-        foreach (GrainWorkItem work in expired)
-        {
-            if (work.TimeOut(Settings.ResponseTimeout))
-            {
-                Log.CallTimedOut(work.Request.Method.Key, work.Target, Settings.ResponseTimeout);
-            }
-        }
-
-        return expired.Count;
-    }
+    /// <summary>Fails the calls whose response deadline has passed and updates the stuck-grain detector (the timer calls it every <see cref="OutstandingCalls.Period"/>); returns how many timed out.</summary>
+    public int CheckOutstandingCalls() => OutstandingCalls.Check(NowTicks);
 
     /// <summary>Runs a timer's work; an exception is logged instead of escaping into the timer thread (which would end the process).</summary>
-    private void OnTimer(Func<GrainRuntime, int> work, string what)
+    private void OnTimer(Action<GrainRuntime> work, string what)
     {
         try
         {
@@ -117,27 +149,47 @@ internal sealed class GrainRuntime : IDisposable
         }
     }
 
-    /// <summary>Runs one idle-collection pass now (the timer calls it every collection quantum).</summary>
-    public int Collect()
+    /// <summary>Starts an idle-collection pass over the buckets due now, unless one is running (the timer calls it every collection quantum).</summary>
+    private void StartCollection() => _ = CollectAsync();
+
+    /// <summary>Runs one idle-collection pass now; returns how many activations it started deactivating.</summary>
+    public async Task<int> CollectAsync()
     {
         if (_isStopping)
         {
             return 0;
         }
 
-        int collected = Catalog.Collect(TimeProvider.GetUtcNow());
-        if (collected > 0)
+        try
         {
-            Log.Collected(collected);
-        }
+            int collected = await Collector.CollectAsync(NowTicks, Stopping);
+            if (collected > 0)
+            {
+                Log.Collected(collected);
+            }
 
-        return collected;
+            if (Settings.ReleaseMemoryAfterCollection && MemoryRelease.IsWorthwhile(collected, Catalog.Count))
+            {
+                // Give the deactivations the pass started a moment to finish, then return the freed memory.
+                _memoryRelease?.Dispose();
+                _memoryRelease = TimeProvider.CreateTimer(
+                    static s => ((GrainRuntime)s!).OnTimer(static r => MemoryRelease.Release(r.Catalog.Count), "memory release"),
+                    this, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+            }
+
+            return collected;
+        }
+        catch (Exception ex)
+        {
+            Log.TimerFailed(ex, "idle collection");
+            return 0;
+        }
     }
 
     /// <summary>Graceful stop: refuse calls from outside grains, deactivate every activation within the grace period.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_isKilled || _isStopping)
+        if (IsKilled || _isStopping)
         {
             return;
         }
@@ -160,20 +212,23 @@ internal sealed class GrainRuntime : IDisposable
         }
     }
 
-    /// <summary>Abrupt stop: no deactivation; every abrupt-stop participant abandons its unflushed work.</summary>
+    /// <inheritdoc />
     public async Task KillAsync()
     {
-        if (_isKilled)
+        // A full fence, not a volatile store: the catalog is read next, and a dispatcher that inserts an activation
+        // and then reads this flag must not both miss each other (see ActivationData.TryAccept).
+        if (Interlocked.Exchange(ref _isKilled, 1) != 0)
         {
             return;
         }
 
-        _isKilled = true;
         _isStopping = true;
         _collector?.Dispose();
         _timeoutSweep?.Dispose();
         Log.Killed(Settings.SiloName, Catalog.Count);
         Catalog.KillAll();
+        Collector.Clear();
+        OutstandingCalls.FailAll(call => new SiloUnavailableException($"Silo '{Settings.SiloName}' was killed while call {call} was in flight."));
         await _stopping.CancelAsync();
         await _deactivationGrace.CancelAsync();
         foreach (ISiloAbruptStopParticipant participant in Services.GetServices<ISiloAbruptStopParticipant>())
@@ -191,6 +246,7 @@ internal sealed class GrainRuntime : IDisposable
 
     public void Dispose()
     {
+        _memoryRelease?.Dispose();
         _collector?.Dispose();
         _timeoutSweep?.Dispose();
         _stopping.Dispose();

@@ -1,44 +1,131 @@
 using System.Diagnostics;
+using Actors.Hosting;
 using Actors.Invocation;
 
 namespace Actors.Runtime;
 
 /// <summary>
-/// The silo's <see cref="IGrainCallInvoker"/>: resolves the grain class, applies the copy rule to the arguments,
-/// queues the call at the grain's activation (creating it on first use) and waits for the result up to the response
-/// timeout.
+/// The silo's <see cref="IGrainCallInvoker"/>: resolves the grain class, asks the <see cref="IGrainCallRouter"/> (when
+/// one is registered: a cluster) whether this silo serves the call, applies the copy rule to the arguments, creates the
+/// call's <see cref="GrainCall"/> (tracked for its response deadline and by the stuck-grain detector), queues it at the
+/// grain's activation (creating it on first use) and returns the caller's view of its outcome.
 /// </summary>
 internal sealed class LocalGrainCallInvoker(GrainRuntime runtime) : IGrainCallInvoker
 {
+    /// <summary>How many times one request may be routed again (its activation went away or refused it) before it fails.</summary>
+    internal const int MaxReroutes = 32;
+
     /// <inheritdoc />
-    public async ValueTask<object?> InvokeAsync(GrainCallRequest request, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// A call made in this silo carries the flow's <see cref="RequestContext"/> (after the outgoing filters ran) and
+    /// the calling grain; a forwarded call (<see cref="GrainCallRequest.IsForwarded"/>) keeps the headers it arrived with
+    /// and skips the outgoing filters.
+    /// </remarks>
+    public ValueTask<object?> InvokeAsync(GrainCallRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (runtime.IsStopping && TaskScheduler.Current is not ActivationTaskScheduler)
+        if (request.IsForwarded)
         {
-            throw new SiloUnavailableException($"Silo '{runtime.Settings.SiloName}' is stopping; call {request.Method.Key} to {request.Target} refused.");
+            return SendAsync(request with { RequestContext = CopyContext(request.RequestContext) }, cancellationToken);
         }
 
-        (GrainClassInfo classInfo, GrainId target) = runtime.Types.Resolve(request.Target, request.Method);
-        var work = new GrainWorkItem(request, runtime.Copier.CopyArguments(request.Arguments), target, classInfo,
-            runtime.TimeProvider.GetUtcNow() + runtime.Settings.ResponseTimeout);
+        ActivationData? caller = TaskScheduler.Current as ActivationData;
+        request = request with { SourceId = request.SourceId ?? caller?.GrainId };
+        OutgoingCallPipeline outgoing = runtime.Filters.Outgoing;
+        return outgoing.IsEmpty
+            ? SendAsync(request with { RequestContext = CopyContext(RequestContext.Export()) }, cancellationToken)
+            : outgoing.InvokeAsync(request, caller, (filtered, token) => SendAsync(filtered with { RequestContext = CopyContext(filtered.RequestContext) }, token), cancellationToken);
+    }
+
+    /// <summary>Applies the copy rule to request-context values, so caller and callee never share a mutable value.</summary>
+    private IReadOnlyDictionary<string, object>? CopyContext(IReadOnlyDictionary<string, object>? values)
+    {
+        if (values is null || values.Count == 0 || values.Values.All(v => CallCopier.IsImmutable(v.GetType())))
+        {
+            return values;
+        }
+
+        return values.ToDictionary(e => e.Key, e => runtime.Copier.Copy(e.Value)!, StringComparer.Ordinal);
+    }
+
+    private ValueTask<object?> SendAsync(GrainCallRequest request, CancellationToken cancellationToken)
+    {
+        GrainClassInfo classInfo;
+        GrainId target;
+        try
+        {
+            if (runtime.IsStopping && TaskScheduler.Current is not ActivationTaskScheduler)
+            {
+                throw new SiloUnavailableException($"Silo '{runtime.Settings.SiloName}' is stopping; call {request.Method.Key} to {request.Target} refused.");
+            }
+
+            (classInfo, target) = runtime.Types.Resolve(request.Target, request.Method);
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<object?>(ex);
+        }
+
+        return runtime.Router is { } router
+            ? InvokeRoutedAsync(router, request, classInfo, target, cancellationToken)
+            : InvokeLocal(request, classInfo, target, cancellationToken);
+    }
+
+    /// <summary>
+    /// Routes a request again (its activation deactivated or refused to activate before serving it): to a local
+    /// activation, or, with a router, wherever the router sends it.
+    /// </summary>
+    internal Task RedispatchAsync(GrainCall call)
+    {
+        if (runtime.Router is not { } router)
+        {
+            return DispatchLocal(call);
+        }
+
+        if (++call.Reroutes > MaxReroutes)
+        {
+            call.Fail(new SiloUnavailableException(
+                $"Call {call.Request.Method.Key} to grain {call.Target} was routed {MaxReroutes} times without reaching an activation that serves it (silo '{runtime.Settings.SiloName}')."));
+            return Task.CompletedTask;
+        }
+
+        return RouteAndDispatchAsync(call, router);
+    }
+
+    private ValueTask<object?> InvokeLocal(GrainCallRequest request, GrainClassInfo classInfo, GrainId target, CancellationToken cancellationToken)
+    {
+        GrainCall call;
+        try
+        {
+            call = new GrainCall(runtime, request, runtime.Copier.CopyArguments(request.Arguments), target, classInfo, runtime.NowTicks);
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<object?>(ex);
+        }
+
+        runtime.OutstandingCalls.Track(call);
+        call.CancelWith(cancellationToken);
+        _ = DispatchLocal(call);
+        return call.AsValueTask();
+    }
+
+    private async ValueTask<object?> InvokeRoutedAsync(IGrainCallRouter router, GrainCallRequest request, GrainClassInfo classInfo, GrainId target, CancellationToken cancellationToken)
+    {
+        GrainCallRequest routed = target == request.Target ? request : request with { Target = target };
+        GrainCallRoute route = await router.RouteAsync(routed, classInfo.Descriptor, cancellationToken);
+        if (route.RemoteOutcome is not { } remote)
+        {
+            return await InvokeLocal(request, classInfo, target, cancellationToken);
+        }
+
         long started = Stopwatch.GetTimestamp();
         bool failed = true;
         try
         {
-            _ = DispatchAsync(work);
-
-            // The response timeout is enforced by the runtime's shared sweep (GrainRuntime.SweepTimeouts), not a timer per call.
-            object? result = cancellationToken.CanBeCanceled
-                ? await work.Completion.Task.WaitAsync(cancellationToken)
-                : await work.Completion.Task;
+            object? result = cancellationToken.CanBeCanceled ? await remote.WaitAsync(cancellationToken) : await remote;
             failed = false;
             return result;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            work.Abandon();
-            throw;
         }
         finally
         {
@@ -46,35 +133,81 @@ internal sealed class LocalGrainCallInvoker(GrainRuntime runtime) : IGrainCallIn
         }
     }
 
-    /// <summary>Queues <paramref name="work"/> at the current activation of its grain, waiting out a deactivation in progress.</summary>
-    internal Task DispatchAsync(GrainWorkItem work)
+    private async Task RouteAndDispatchAsync(GrainCall call, IGrainCallRouter router)
+    {
+        GrainCallRoute route;
+        try
+        {
+            route = await router.RouteAsync(new GrainCallRequest(call.Target, call.Request.Method, call.Arguments), call.ClassInfo.Descriptor, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            call.Fail(ex);
+            return;
+        }
+
+        if (route.RemoteOutcome is not { } remote)
+        {
+            await DispatchLocal(call);
+            return;
+        }
+
+        if (!call.TryStart(runtime.NowTicks))
+        {
+            // The caller already gave up (timeout): the remote call still runs, nobody waits for it.
+            return;
+        }
+
+        object? result = null;
+        Exception? error = null;
+        try
+        {
+            result = await remote;
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+
+        call.Finish(result, error);
+    }
+
+    /// <summary>Queues <paramref name="call"/> at the current activation of its grain in this silo, waiting out a deactivation in progress.</summary>
+    private Task DispatchLocal(GrainCall call)
     {
         while (true)
         {
             if (runtime.IsKilled)
             {
-                work.Completion.TrySetException(new SiloUnavailableException($"Silo '{runtime.Settings.SiloName}' was killed; call to {work.Target} not delivered."));
+                call.Fail(new SiloUnavailableException($"Silo '{runtime.Settings.SiloName}' was killed; call to {call.Target} not delivered."));
                 return Task.CompletedTask;
             }
 
-            ActivationData activation = runtime.Catalog.GetOrCreate(work.Target, work.ClassInfo);
-            if (activation.TryEnqueue(work))
+            if (call.IsCallerDone)
+            {
+                // Timed out or cancelled while waiting for a previous activation to leave: nothing left to deliver.
+                return Task.CompletedTask;
+            }
+
+            ActivationData activation = runtime.Catalog.GetOrCreate(call.Target, call.ClassInfo);
+            if (activation.TryAccept(call))
             {
                 return Task.CompletedTask;
             }
 
-            if (!activation.Deactivated.IsCompleted)
+            Task departed = activation.Deactivated;
+            if (!departed.IsCompleted)
             {
-                return RetryAfterAsync(activation, work);
+                return RetryAfterAsync(departed, call);
             }
 
             runtime.Catalog.Remove(activation);
         }
     }
 
-    private async Task RetryAfterAsync(ActivationData activation, GrainWorkItem work)
+    private async Task RetryAfterAsync(Task departed, GrainCall call)
     {
-        await activation.Deactivated;
-        await DispatchAsync(work);
+        await departed;
+        await RedispatchAsync(call);
     }
 }

@@ -12,4 +12,8 @@ internal sealed class RuntimeSettings
     public TimeSpan CollectionQuantum { get; set; } = TimeSpan.FromMinutes(1);
 
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool ReleaseMemoryAfterCollection { get; set; } = true;
+
+    public TimeSpan StuckCallThreshold { get; set; } = TimeSpan.FromSeconds(Hosting.SiloOptions.DefaultStuckCallThresholdSeconds);
 }

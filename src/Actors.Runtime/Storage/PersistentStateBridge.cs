@@ -11,12 +11,18 @@ internal sealed class PersistentStateBridge<TState> : IPersistentState<TState>, 
 {
     private readonly GrainState<TState> _grainState = new();
     private readonly ActivationData _activation;
+    private readonly string? _selectedBy;
     private IGrainStorage? _storage;
 
-    public PersistentStateBridge(string stateName, string storeName, ActivationData activation)
+    /// <param name="stateName">The state's name within the grain.</param>
+    /// <param name="storeName">The grain storage.</param>
+    /// <param name="selectedBy">What named the store (an attribute), or null when it is the default.</param>
+    /// <param name="activation">The activation; the state is loaded before its lifecycle starts.</param>
+    public PersistentStateBridge(string stateName, string storeName, string? selectedBy, ActivationData activation)
     {
         Name = stateName;
         StoreName = storeName;
+        _selectedBy = selectedBy;
         _activation = activation;
         activation.AddStateLoader(this);
     }
@@ -40,8 +46,7 @@ internal sealed class PersistentStateBridge<TState> : IPersistentState<TState>, 
     public IGrainState RawState => _grainState;
 
     public IGrainStorage Storage => _storage ??= _activation.Runtime.Services.GetKeyedService<IGrainStorage>(StoreName)
-        ?? throw new InvalidOperationException(
-            $"Grain type '{_activation.ClassInfo.GrainClass.FullName}' ('{_activation.ClassInfo.TypeName}') uses grain storage '{StoreName}' for persistent state '{Name}', but no grain storage named '{StoreName}' is configured.");
+        ?? throw _activation.ClassInfo.Stores.MissingGrainStorage(StoreName, Name == Grain<object>.StateName && _activation.ClassInfo.IsStateful ? null : Name, _selectedBy);
 
     public Task LoadAsync() => ReadStateAsync();
 

@@ -5,7 +5,7 @@ namespace Actors.TestingHost.Conformance;
 /// <summary>
 /// The contract every journal store (<see cref="IJournalAdaptorFactory"/>) must keep for
 /// <see cref="JournaledGrain{TState, TEvent}"/>: versions start at 1, appends are atomic and checked against the
-/// expected version (a conflict is a failure, not a rejection), events survive into the next activation's adaptor,
+/// expected version (a conflict throws InconsistentStateException and stores nothing), events survive into the next activation's adaptor,
 /// and checkpoint plus later events reproduce the state. Framework-neutral: a violation throws
 /// <see cref="ConformanceException"/>. Each scenario uses a fresh grain id.
 /// </summary>
@@ -63,7 +63,7 @@ public sealed class JournalAdaptorConformance<TState, TEvent>(IJournalAdaptorFac
         }
 
         Check(failure is not null, "an append expecting version 0 on a journal at version 1 must fail");
-        Check(failure is not EventRejectedException, "a version conflict is a failure (outcome known only to the store), not a rejection");
+        Check(failure is Storage.InconsistentStateException, $"a version conflict throws InconsistentStateException (nothing stored; the grain catches up and retries), not {failure?.GetType().Name}");
         List<JournalEntry<TEvent>> all = await ReadAll(Create(id), 1, long.MaxValue);
         Check(all.Count == 1 && all[0].Version == 1 && model.AmountOf(all[0].Event) == 1, "a conflicting append must store nothing");
     }

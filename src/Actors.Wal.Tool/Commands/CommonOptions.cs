@@ -6,7 +6,7 @@ namespace Actors.Wal.Tool.Commands;
 internal static class CommonOptions
 {
     /// <summary>The log directory argument.</summary>
-    public static Argument<DirectoryInfo> Directory() => new("dir") { Description = "The log directory (the silo's data directory holding NNNNNNNNNN.wal segments)." };
+    public static Argument<DirectoryInfo> Directory() => new("dir") { Description = "A log directory (holding NNNNNNNNNN.wal segments) or a silo data directory: the logs below it are found (the default store's is <data directory>/wal)." };
 
     /// <summary>The --json switch.</summary>
     public static Option<bool> Json() => new("--json") { Description = "Write JSON instead of tables." };

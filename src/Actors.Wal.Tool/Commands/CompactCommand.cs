@@ -20,7 +20,8 @@ internal static class CompactCommand
         {
             dir, liveRatio,
         };
-        command.SetAction((result, ct) => CommandGuard.RunAsync(console, () => RunAsync(console, result.GetRequiredValue(dir).FullName, result.GetValue(liveRatio), ct)));
+        command.SetAction((result, ct) => CommandGuard.RunAsync(console, () => LogTargets.ForEachAsync(
+            console, result.GetRequiredValue(dir).FullName, json: false, log => RunAsync(console, log, result.GetValue(liveRatio), ct))));
         return command;
     }
 
@@ -58,13 +59,13 @@ internal static class CompactCommand
 
         long diskAfter = SegmentFileBytes(dir);
         console.Line($"Compacted {dir} (lock held during the pass; live ratio threshold {liveRatio.ToString(CultureInfo.InvariantCulture)}).");
-        console.Line($"Before: {before.SegmentCount} segment(s), {N(before.TotalBytes)} record bytes, {N(before.LiveBytes)} live, {N(diskBefore)} bytes of segment files on disk.");
+        console.Line($"Before: {before.SegmentCount} segment(s), {N(before.TotalBytes)} record bytes, {N(before.LiveBytes)} live, {N(diskBefore)} bytes allocated to segment files on disk.");
         console.Line($"Deleted {result.SegmentsDeleted} segment(s), compacted {result.SegmentsCompacted} ({result.StreamsRelocated} stream(s) copied forward), freed {N(result.BytesFreed)} bytes of segment data.");
-        console.Line($"After: {after.SegmentCount} segment(s), {N(after.TotalBytes)} record bytes, {N(after.LiveBytes)} live, {N(diskAfter)} bytes of segment files on disk ({N(diskBefore - diskAfter)} freed on disk).");
+        console.Line($"After: {after.SegmentCount} segment(s), {N(after.TotalBytes)} record bytes, {N(after.LiveBytes)} live, {N(diskAfter)} bytes allocated to segment files on disk ({N(diskBefore - diskAfter)} freed on disk).");
         return ExitCodes.Ok;
     }
 
-    private static long SegmentFileBytes(string dir) => Directory.GetFiles(dir, "*.wal", SearchOption.TopDirectoryOnly).Sum(f => new FileInfo(f).Length);
+    private static long SegmentFileBytes(string dir) => Directory.GetFiles(dir, "*.wal", SearchOption.TopDirectoryOnly).Sum(Scanning.DiskUsage.AllocatedBytes);
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

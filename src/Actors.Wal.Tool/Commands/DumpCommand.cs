@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Actors.Wal.Tool.Output;
+using Actors.Wal.Tool.Scanning;
 
 namespace Actors.Wal.Tool.Commands;
 
@@ -18,25 +19,26 @@ internal static class DumpCommand
         var at = new Option<string?>("--at") { Description = "Show the stream as of this time (records appended at or before it), ISO 8601, e.g. 2026-11-21T05:00:00Z." };
         var json = CommonOptions.Json();
         var mode = CommonOptions.RecoveryMode();
-        var command = new Command("dump", "Print one stream's checkpoint and events as of a version or a time (latest by default); payloads as JSON when they are JSON, otherwise hex. Read-only.")
+        var raw = new Option<bool>("--raw") { Description = "Show payloads as stored, without decoding the grain storage provider's envelope." };
+        var command = new Command("dump", "Print one stream's checkpoint and events as of a version or a time (latest by default). Grain records are decoded: events by their type name, named states, checkpoint parts; payloads as JSON when they are JSON, otherwise hex. Read-only.")
         {
-            dir, stream, toVersion, at, json, mode,
+            dir, stream, toVersion, at, json, mode, raw,
         };
         command.SetAction((result, ct) => CommandGuard.RunAsync(console, () => RunAsync(
             console,
             result.GetRequiredValue(dir).FullName,
             result.GetRequiredValue(stream),
-            result.GetValue(toVersion),
-            result.GetValue(at),
-            result.GetValue(json),
+            new DumpFormat(result.GetValue(toVersion), result.GetValue(at), result.GetValue(json), result.GetValue(raw)),
             result.GetValue(mode),
             ct)));
         return command;
     }
 
     /// <summary>Opens the log read-only and prints the stream.</summary>
-    public static async Task<int> RunAsync(ToolConsole console, string directory, string streamId, long? toVersion, string? at, bool json, RecoveryMode mode, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ToolConsole console, string directory, string streamId, DumpFormat format, RecoveryMode mode, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(format);
+        (long? toVersion, string? at, bool json) = (format.ToVersion, format.At, format.Json);
         if (toVersion is not null && at is not null)
         {
             await console.Error.WriteLineAsync("error: use either --to-version or --at, not both.").ConfigureAwait(false);
@@ -65,24 +67,35 @@ internal static class DumpCommand
             bound = ReadBound.AtTime(time);
         }
 
-        await using var log = await LogOpener.OpenAsync(directory, readOnly: true, mode, cancellationToken).ConfigureAwait(false);
-        if (log.GetStreamInfo(streamId).IsEmpty)
+        IReadOnlyList<string> logs = LogDirectories.Find(directory);
+        foreach (string logDirectory in logs)
         {
-            await console.Error.WriteLineAsync($"error: the stream '{streamId}' is not in the log {Path.GetFullPath(directory)}.").ConfigureAwait(false);
-            return ExitCodes.Error;
+            await using var log = await LogOpener.OpenAsync(logDirectory, readOnly: true, mode, cancellationToken).ConfigureAwait(false);
+            if (log.GetStreamInfo(streamId).IsEmpty)
+            {
+                continue;
+            }
+
+            var result = await log.ReadStreamAsync(streamId, bound, cancellationToken).ConfigureAwait(false);
+            if (json)
+            {
+                console.Line(ToJson(result, bound, format.Raw));
+            }
+            else
+            {
+                if (logDirectory != Path.GetFullPath(directory))
+                {
+                    console.Line($"Log {logDirectory} (found under {Path.GetFullPath(directory)})");
+                }
+
+                WriteText(console, result, bound, format.Raw);
+            }
+
+            return ExitCodes.Ok;
         }
 
-        var result = await log.ReadStreamAsync(streamId, bound, cancellationToken).ConfigureAwait(false);
-        if (json)
-        {
-            console.Line(ToJson(result, bound));
-        }
-        else
-        {
-            WriteText(console, result, bound);
-        }
-
-        return ExitCodes.Ok;
+        await console.Error.WriteLineAsync($"error: the stream '{streamId}' is not in the log {string.Join(", ", logs)}; 'actors-wal streams <dir>' lists the stream ids (a grain's is its grain id, e.g. account/42).").ConfigureAwait(false);
+        return ExitCodes.Error;
     }
 
     private static string Describe(ReadBound bound) => bound.ToVersion is { } v ? $"version {v}"
@@ -91,16 +104,19 @@ internal static class DumpCommand
 
     private static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
-    private static void WriteText(ToolConsole console, StreamReadResult result, ReadBound bound)
+    private static void WriteText(ToolConsole console, StreamReadResult result, ReadBound bound, bool raw)
     {
         console.Line($"Stream: {result.StreamId}");
         console.Line($"As of: {Describe(bound)}");
         console.Line($"Version: {result.Version}{(result.IsDeleted ? " (deleted)" : "")}");
         if (result.Checkpoint is { } c)
         {
-            var (encoding, text) = PayloadFormatter.Describe(c.State);
-            console.Line($"Checkpoint: version {c.Version}, LSN {c.Lsn}, {Time(c.Timestamp)}, {c.State.Length} bytes ({encoding})");
-            console.Line($"  {text}");
+            var (summary, lines) = GrainPayloadFormatter.DescribeCheckpoint(c.State, raw);
+            console.Line($"Checkpoint: version {c.Version}, LSN {c.Lsn}, {Time(c.Timestamp)}, {c.State.Length} bytes ({summary})");
+            foreach (string line in lines)
+            {
+                console.Line($"  {line}");
+            }
         }
         else
         {
@@ -110,12 +126,11 @@ internal static class DumpCommand
         console.Line($"Events: {result.Events.Count}");
         foreach (var e in result.Events)
         {
-            var (encoding, text) = PayloadFormatter.Describe(e.Payload);
-            console.Line($"  v{e.Version} LSN {e.Lsn} {Time(e.Timestamp)} {e.Payload.Length} bytes {encoding}: {text}");
+            console.Line($"  v{e.Version} LSN {e.Lsn} {Time(e.Timestamp)} {e.Payload.Length} bytes {GrainPayloadFormatter.DescribeEvent(e.Payload, raw)}");
         }
     }
 
-    private static string ToJson(StreamReadResult result, ReadBound bound)
+    private static string ToJson(StreamReadResult result, ReadBound bound, bool raw)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -132,7 +147,7 @@ internal static class DumpCommand
                 w.WriteNumber("lsn", c.Lsn);
                 w.WriteString("timestamp", c.Timestamp.ToUniversalTime());
                 w.WriteNumber("bytes", c.State.Length);
-                PayloadFormatter.Write(w, "state", c.State);
+                GrainPayloadFormatter.WriteCheckpoint(w, c.State, raw);
                 w.WriteEndObject();
             }
             else
@@ -148,7 +163,7 @@ internal static class DumpCommand
                 w.WriteNumber("lsn", e.Lsn);
                 w.WriteString("timestamp", e.Timestamp.ToUniversalTime());
                 w.WriteNumber("bytes", e.Payload.Length);
-                PayloadFormatter.Write(w, "payload", e.Payload);
+                GrainPayloadFormatter.WriteEvent(w, e.Payload, raw);
                 w.WriteEndObject();
             }
 

@@ -16,7 +16,8 @@ internal static class InspectCommand
         var dir = CommonOptions.Directory();
         var json = CommonOptions.Json();
         var command = new Command("inspect", "Show the segments (id, size, LSN range, created, live ratio), stream count, recovery point, format version, total and reclaimable bytes. Read-only.") { dir, json };
-        command.SetAction((result, _) => CommandGuard.RunAsync(console, () => Task.FromResult(Run(console, result.GetRequiredValue(dir).FullName, result.GetValue(json)))));
+        command.SetAction((result, _) => CommandGuard.RunAsync(console, () => LogTargets.ForEachAsync(
+            console, result.GetRequiredValue(dir).FullName, result.GetValue(json), log => Task.FromResult(Run(console, log, result.GetValue(json))))));
         return command;
     }
 
@@ -36,26 +37,33 @@ internal static class InspectCommand
         var summary = console.NewTable("Property", "Value");
         summary.AddRow("Directory", Markup.Escape(report.Directory));
         summary.AddRow("Format version", versions.Count == 0 ? "none (no readable segment)" : string.Join(", ", versions));
+        summary.AddRow("State", Markup.Escape(report.Describe()));
         summary.AddRow("Lock", report.Locked ? "held by a running process (read without the lock: the active segment's end may still be moving)" : "free");
+        if (LogDirectories.SiloDataDirectoryOf(report.Directory) is { } silo)
+        {
+            summary.AddRow("Silo data directory", Markup.Escape($"{silo} ({(LockProbe.IsLocked(silo, LogDirectories.SiloLockFileName) ? "silo.lock held: a silo runs on it" : "silo.lock free: no silo runs on it")})"));
+        }
+
         summary.AddRow("Segments", report.Segments.Count == 0 ? "0 (no NNNNNNNNNN.wal files: not a log directory?)" : $"{report.Segments.Count} ({sealedCount} sealed)");
         summary.AddRow("Streams", N(report.Streams.Count));
         summary.AddRow("Deleted streams", N(report.Streams.Values.Count(s => s.Entry.IsDeleted)));
         summary.AddRow("Records", N(report.Records));
         summary.AddRow("Highest LSN", N(report.MaxLsn));
         summary.AddRow("Recovery point", RecoveryPoint(report));
-        summary.AddRow("Bytes on disk", $"{N(report.FileBytes)} (segment files, preallocated space included)");
+        summary.AddRow("Bytes on disk", $"{N(report.AllocatedBytes)} allocated to segment files (preallocated space included; file lengths {N(report.FileBytes)})");
         summary.AddRow("Record bytes", N(report.RecordBytes));
         summary.AddRow("Live bytes", N(report.LiveBytes));
         summary.AddRow("Reclaimable bytes", $"{N(report.ReclaimableBytes)} (dead records in sealed segments)");
         summary.AddRow("Damage", report.Findings.Count == 0 ? "none seen" : $"{report.Findings.Count} finding(s): run validate");
         console.Write(summary);
 
-        var segments = console.NewTable("Segment", "File", "Size", "Data", "Records", "LSN range", "Created (UTC)", "Live ratio", "State");
+        var segments = console.NewTable("Segment", "File", "On disk", "Size", "Data", "Records", "LSN range", "Created (UTC)", "Live ratio", "State");
         foreach (var s in report.Segments)
         {
             segments.AddRow(
                 s.Id.ToString(CultureInfo.InvariantCulture),
                 s.FileName,
+                N(s.AllocatedBytes),
                 N(s.FileLength),
                 N(s.DataEnd),
                 N(s.Records),
@@ -73,7 +81,13 @@ internal static class InspectCommand
     {
         if (report.Snapshot is { } snap)
         {
-            return $"segment {snap.RecoveryPointSegment} offset {snap.RecoveryPointOffset} ({(snap.Clean ? "clean shutdown" : "written at a segment rotation")}; next LSN {snap.NextLsn}, {snap.Streams.Count} streams indexed)";
+            string when = (snap.Clean, report.Locked) switch
+            {
+                (true, true) => "written at the last clean shutdown, before the running process opened the log",
+                (true, false) => "written at a clean shutdown",
+                (false, _) => "written at a segment rotation",
+            };
+            return $"segment {snap.RecoveryPointSegment} offset {snap.RecoveryPointOffset} ({when}; next LSN {snap.NextLsn}, {snap.Streams.Count} streams indexed)";
         }
 
         return report.SnapshotPresent ? "index.snapshot is damaged: open scans every segment" : "none (no index.snapshot: open scans every segment)";

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Actors.Wal.Tool.Output;
+using Actors.Wal.Tool.Scanning;
 using Spectre.Console;
 
 namespace Actors.Wal.Tool.Commands;
@@ -20,29 +21,32 @@ internal static class StatsCommand
         {
             dir, json, mode,
         };
-        command.SetAction((result, ct) => CommandGuard.RunAsync(console, () => RunAsync(console, result.GetRequiredValue(dir).FullName, result.GetValue(json), result.GetValue(mode), ct)));
+        command.SetAction((result, ct) => CommandGuard.RunAsync(console, () => LogTargets.ForEachAsync(
+            console, result.GetRequiredValue(dir).FullName, result.GetValue(json), log => RunAsync(console, log, result.GetValue(json), result.GetValue(mode), ct))));
         return command;
     }
 
     /// <summary>Opens the log read-only and prints its statistics.</summary>
     public static async Task<int> RunAsync(ToolConsole console, string directory, bool json, RecoveryMode mode, CancellationToken cancellationToken)
     {
+        string dir = Path.GetFullPath(directory);
+        bool live = LockProbe.IsLocked(dir);
         LogStatistics stats;
         await using (var log = await LogOpener.OpenAsync(directory, readOnly: true, mode, cancellationToken).ConfigureAwait(false))
         {
             stats = log.GetStatistics();
         }
 
-        string dir = Path.GetFullPath(directory);
         if (json)
         {
-            console.Line(ToJson(dir, mode, stats));
+            console.Line(ToJson(dir, mode, stats, live));
             return ExitCodes.Ok;
         }
 
         var r = stats.Recovery;
         var table = console.NewTable("Statistic", "Value");
         table.AddRow("Directory", Markup.Escape(dir));
+        table.AddRow("Log state", live ? "live: a running process has the log open (its LOCK is held); below is what opening it read-only finds now" : "not open: no process holds the LOCK");
         table.AddRow("Recovery mode", mode.ToString());
         table.AddRow("Segments", N(r.Segments));
         table.AddRow("Segments scanned", $"{N(r.SegmentsScanned)} (the others are covered by index.snapshot)");
@@ -51,7 +55,7 @@ internal static class StatsCommand
         table.AddRow("Segment data bytes", N(r.Bytes));
         table.AddRow("Torn tail bytes", $"{N(r.TruncatedBytes)} (read-only: reported, not truncated)");
         table.AddRow("Corrupted records skipped", N(r.CorruptedRecords));
-        table.AddRow("Clean shutdown", r.CleanShutdown ? "yes" : "no");
+        table.AddRow("Clean shutdown", CleanShutdown(stats, live));
         table.AddRow("Recovery duration", $"{r.Duration.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms");
         table.AddRow("Record bytes", N(stats.TotalBytes));
         table.AddRow("Live bytes", N(stats.LiveBytes));
@@ -67,7 +71,16 @@ internal static class StatsCommand
         return ExitCodes.Ok;
     }
 
-    private static string ToJson(string directory, RecoveryMode mode, LogStatistics stats)
+    /// <summary>Whether the last process closed the log cleanly: not asked of a live log, nor of one that never held a record.</summary>
+    private static string CleanShutdown(LogStatistics stats, bool live) => (live, stats.Recovery.Segments, stats.Recovery.CleanShutdown) switch
+    {
+        (true, _, _) => "n/a: the log is open in a running process (it has not shut down)",
+        (false, 0, _) => "n/a: empty log (no segment yet: nothing was ever written)",
+        (false, _, true) => "yes",
+        _ => "no: the last process stopped without closing the log (crash, kill or power loss); recovery scanned after the recovery point",
+    };
+
+    private static string ToJson(string directory, RecoveryMode mode, LogStatistics stats, bool live)
     {
         var r = stats.Recovery;
         using var buffer = new MemoryStream();
@@ -76,6 +89,7 @@ internal static class StatsCommand
             w.WriteStartObject();
             w.WriteString("directory", directory);
             w.WriteString("recoveryMode", mode.ToString());
+            w.WriteBoolean("live", live);
             w.WriteStartObject("recovery");
             w.WriteNumber("segments", r.Segments);
             w.WriteNumber("segmentsScanned", r.SegmentsScanned);
@@ -84,7 +98,15 @@ internal static class StatsCommand
             w.WriteNumber("bytes", r.Bytes);
             w.WriteNumber("truncatedBytes", r.TruncatedBytes);
             w.WriteNumber("corruptedRecords", r.CorruptedRecords);
-            w.WriteBoolean("cleanShutdown", r.CleanShutdown);
+            if (live || r.Segments == 0)
+            {
+                w.WriteNull("cleanShutdown");
+            }
+            else
+            {
+                w.WriteBoolean("cleanShutdown", r.CleanShutdown);
+            }
+
             w.WriteNumber("durationMs", r.Duration.TotalMilliseconds);
             w.WriteStartArray("notes");
             foreach (string note in r.Notes)

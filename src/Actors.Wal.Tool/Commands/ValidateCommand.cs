@@ -26,8 +26,8 @@ internal static class ValidateCommand
             allowTornTail,
             json,
         };
-        command.SetAction((result, _) => CommandGuard.RunAsync(console, () => Task.FromResult(
-            Run(console, result.GetRequiredValue(dir).FullName, result.GetValue(allowTornTail), result.GetValue(json)))));
+        command.SetAction((result, _) => CommandGuard.RunAsync(console, () => LogTargets.ForEachAsync(
+            console, result.GetRequiredValue(dir).FullName, result.GetValue(json), log => Task.FromResult(Run(console, log, result.GetValue(allowTornTail), result.GetValue(json))))));
         return command;
     }
 
@@ -55,7 +55,7 @@ internal static class ValidateCommand
             return code;
         }
 
-        console.Line($"Validated {report.Directory}: {report.Segments.Count} segment(s), {N(report.FileBytes)} bytes, {N(report.Records)} valid record(s), {N(report.Streams.Count)} stream(s).");
+        console.Line($"Validated {report.Directory}: {report.Segments.Count} segment(s), {N(report.FileBytes)} bytes, {N(report.Records)} valid record(s), {N(report.Streams.Count)} stream(s); {report.Describe()}.");
         if (report.Locked)
         {
             console.Line("Note: a running process holds the LOCK file; the end of the active segment may be an append in flight (seen as a torn tail).");

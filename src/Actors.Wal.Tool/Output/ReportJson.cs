@@ -24,6 +24,7 @@ internal static class ReportJson
                 w.WriteNumber("formatVersion", s.Version);
                 w.WriteNumber("minCompatibleVersion", s.MinCompatibleVersion);
                 w.WriteNumber("fileBytes", s.FileLength);
+                w.WriteNumber("allocatedBytes", s.AllocatedBytes);
                 w.WriteNumber("dataEnd", s.DataEnd);
                 w.WriteNumber("records", s.Records);
                 w.WriteNumber("recordBytes", s.RecordBytes);
@@ -92,6 +93,7 @@ internal static class ReportJson
     {
         w.WriteString("directory", report.Directory);
         w.WriteBoolean("locked", report.Locked);
+        w.WriteString("state", report.State);
         w.WriteNumber("segmentCount", report.Segments.Count);
         w.WriteNumber("sealedSegments", report.Segments.Count(s => s.IsSealed));
         w.WriteNumber("streams", report.Streams.Count);
@@ -99,6 +101,7 @@ internal static class ReportJson
         w.WriteNumber("records", report.Records);
         w.WriteNumber("maxLsn", report.MaxLsn);
         w.WriteNumber("fileBytes", report.FileBytes);
+        w.WriteNumber("allocatedBytes", report.AllocatedBytes);
         w.WriteNumber("recordBytes", report.RecordBytes);
         w.WriteNumber("liveBytes", report.LiveBytes);
         w.WriteNumber("reclaimableBytes", report.ReclaimableBytes);

@@ -59,7 +59,7 @@ internal static partial class LogScanner
         {
             string path = Path.Combine(dir, SegmentHeader.FileName(ids[i]));
             using var file = PhysicalFileSystem.Instance.OpenFile(path, WalFileMode.OpenReadOnly);
-            var scan = new SegmentScan { Id = ids[i], FileName = Path.GetFileName(path), FileLength = file.Length };
+            var scan = new SegmentScan { Id = ids[i], FileName = Path.GetFileName(path), FileLength = file.Length, AllocatedBytes = DiskUsage.AllocatedBytes(path) };
             report.Segments.Add(scan);
             ScanSegment(report, scan, file, isLast: i == ids.Count - 1, items);
             done += scan.FileLength;

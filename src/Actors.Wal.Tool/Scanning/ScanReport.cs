@@ -50,8 +50,34 @@ internal sealed class ScanReport
     /// <summary>Bytes a space pass could reclaim: dead records in sealed segments (the active segment is never compacted).</summary>
     public long ReclaimableBytes => Segments.Where(s => s.IsSealed).Sum(s => s.RecordBytes - s.LiveBytes);
 
-    /// <summary>Bytes of all segment files on disk (preallocated space included).</summary>
+    /// <summary>The lengths of all segment files (preallocated zeros included when the file was extended).</summary>
     public long FileBytes => Segments.Sum(s => s.FileLength);
+
+    /// <summary>The bytes the segment files occupy on disk (allocated blocks, preallocated space included).</summary>
+    public long AllocatedBytes => Segments.Sum(s => s.AllocatedBytes);
+
+    /// <summary>
+    /// True when no process holds the log and the last one closed it cleanly: the recovery snapshot was written at a
+    /// clean shutdown and no record or torn tail lies after its recovery point (the engine's own clean-shutdown rule).
+    /// </summary>
+    public bool ClosedCleanly => !Locked
+        && Snapshot is { Clean: true } snapshot
+        && !Findings.Exists(f => f.Kind == FindingKind.TornTail)
+        && Segments.TrueForAll(s => s.Id < snapshot.RecoveryPointSegment
+            || (s.Id == snapshot.RecoveryPointSegment && s.DataEnd <= snapshot.RecoveryPointOffset)
+            || (s.Id > snapshot.RecoveryPointSegment && s.Records == 0));
+
+    /// <summary>Whether the log is <c>live</c>, <c>empty</c>, <c>closed-cleanly</c> or <c>not-closed-cleanly</c>.</summary>
+    public string State => Locked ? "live" : Records == 0 && Snapshot is null ? "empty" : ClosedCleanly ? "closed-cleanly" : "not-closed-cleanly";
+
+    /// <summary>One line saying whether the log is live, closed cleanly, left by a crash, or empty.</summary>
+    public string Describe() => State switch
+    {
+        "live" => "live: a running process has the log open (its LOCK is held); what is read is the prefix written so far",
+        "empty" => "empty: nothing has been written to this log yet",
+        "closed-cleanly" => "closed cleanly: the last process closed the log (opening it scans nothing)",
+        _ => "not closed cleanly: the last process stopped without closing the log (crash, kill, power loss); opening it recovers by scanning after the recovery point",
+    };
 
     /// <summary>True when a finding makes the log need attention (torn tails count unless <paramref name="allowTornTail"/>).</summary>
     public bool HasDamage(bool allowTornTail) => Findings.Exists(f => f.Kind != FindingKind.UnsupportedVersion && (!allowTornTail || f.Kind != FindingKind.TornTail));

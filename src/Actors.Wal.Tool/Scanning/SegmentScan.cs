@@ -14,6 +14,9 @@ internal sealed class SegmentScan
     /// <summary>The file length (includes preallocated zeros).</summary>
     public required long FileLength { get; init; }
 
+    /// <summary>The bytes the file occupies on disk (allocated blocks): up to a whole segment when preallocated, whatever its length.</summary>
+    public long AllocatedBytes { get; init; }
+
     /// <summary>The header parse outcome.</summary>
     public SegmentHeaderStatus HeaderStatus { get; set; }
 

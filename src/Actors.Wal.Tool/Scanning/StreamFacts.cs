@@ -32,6 +32,15 @@ internal sealed class StreamFacts
     /// <summary>The highest event version seen.</summary>
     public long MaxEventVersion { get; private set; }
 
+    /// <summary>Valid records of the stream in the log (events batches, checkpoints, tombstones, relocated copies).</summary>
+    public long Records { get; private set; }
+
+    /// <summary>Bytes of the stream's records in the log, live or not.</summary>
+    public long Bytes { get; private set; }
+
+    /// <summary>When the stream's latest record was appended (its header's timestamp).</summary>
+    public DateTimeOffset LastWrite { get; private set; }
+
     /// <summary>Applies one valid record (in log order) and its decoded items.</summary>
     public void Apply(uint segmentId, long offset, in RecordHeader header, List<RecordItem> items)
     {
@@ -48,6 +57,9 @@ internal sealed class StreamFacts
         var relocatedBase = header.Type == RecordType.Relocated && items.Count > 0 ? (items[0].Kind, items[0].Version) : (RecordType.Events, 0L);
         long version = header.Type == RecordType.Relocated ? header.FirstVersion : header.LastVersion;
         _entry.Apply(header.Type, LogPosition.Create(segmentId, offset), header.Length, version, relocatedBase, retainEvents: false, space: null);
+        Records++;
+        Bytes += header.Length;
+        LastWrite = new DateTimeOffset(Math.Max(LastWrite.UtcTicks, header.TimestampTicks), TimeSpan.Zero);
         Segments.TryGetValue(segmentId, out var s);
         Segments[segmentId] = (Math.Max(s.MaxEventVersion, maxEvent), s.Bytes + header.Length);
         MaxEventVersion = Math.Max(MaxEventVersion, maxEvent);

@@ -1,4 +1,5 @@
 using Actors.Hosting.Tests.Infrastructure;
+using Actors.Storage;
 using Actors.TestingHost;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -99,16 +100,64 @@ public sealed class TestClusterTests
     }
 
     [Fact]
-    public async Task DeployAsync_GrainNamesUnconfiguredStore_FailsNamingGrainAndStore()
+    public async Task Activation_GrainUsesDefaultStoreThatIsNotConfigured_FailsNamingGrainAndStore()
     {
+        // As in Orleans: a store used by default is looked up when the grain activates (a store named explicitly
+        // fails silo start instead); nothing falls back to volatile state.
         await using TestCluster cluster = new TestClusterBuilder()
             .ConfigureSilo(silo => silo.AddGrain<NoteGrain>().Services.AddSingleton(_log))
             .Build();
+        await cluster.DeployAsync();
 
-        InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(() => cluster.DeployAsync());
+        GrainStoreNotConfiguredException error = await Assert.ThrowsAsync<GrainStoreNotConfiguredException>(() => cluster.Client.GetGrain<INoteGrain>("n").Read());
 
         Assert.Contains(typeof(NoteGrain).FullName!, error.Message, StringComparison.Ordinal);
         Assert.Contains("'Default'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deploy_OrleansShape_GrainFactoryAndClientAreTheSameAndStopAllSilosStopsEverySilo()
+    {
+        var builder = new TestClusterBuilder();
+        builder.Options.InitialSilosCount = 1;
+        builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
+        builder.ConfigureSilo(silo => silo.Services.AddSingleton(_log));
+        await using TestCluster cluster = builder.Build();
+
+        cluster.Deploy();
+        await cluster.GrainFactory.GetGrain<INoteGrain>("n").Write("shape");
+
+        Assert.Same(cluster.Client, cluster.GrainFactory);
+        Assert.True(cluster.Client.IsConnected);
+        Assert.Equal("shape", await cluster.Client.GetGrain<INoteGrain>("n").Read());
+        Assert.Equal([cluster.Primary], cluster.GetActiveSilos());
+        Assert.Empty(cluster.SecondarySilos);
+        cluster.StopAllSilos();
+        Assert.Empty(cluster.GetActiveSilos());
+        Assert.False(cluster.Client.IsConnected);
+    }
+
+    [Fact]
+    public async Task DeployAsync_ClientBuilderConfigurator_ClientCallsThroughGatewayAndSurvivesRestart()
+    {
+        await using TestCluster cluster = new TestClusterBuilder()
+            .AddSiloBuilderConfigurator<TestSiloConfigurator>()
+            .AddClientBuilderConfigurator<ShortTimeoutClient>()
+            .ConfigureSilo(silo => silo.Services.AddSingleton(_log))
+            .Build();
+        await cluster.DeployAsync();
+
+        await cluster.Client.GetGrain<INoteGrain>("g").Write("over tcp");
+        await cluster.RestartSiloAsync(cluster.Primary);
+
+        Assert.True(cluster.Options.ConnectClientThroughGateway);
+        Assert.Equal("over tcp", await cluster.Client.GetGrain<INoteGrain>("g").Read());
+    }
+
+    private sealed class ShortTimeoutClient : IClientBuilderConfigurator
+    {
+        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, Actors.Client.ClusterClientBuilder clientBuilder)
+            => clientBuilder.Configure(o => o.ResponseTimeout = TimeSpan.FromSeconds(20));
     }
 
     private sealed class AbandonRecorder : ISiloAbruptStopParticipant

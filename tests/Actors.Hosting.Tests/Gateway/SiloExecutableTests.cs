@@ -53,17 +53,6 @@ public sealed class SiloExecutableTests : IDisposable
     }
 
     [Fact]
-    public async Task HealthProbe_SiloRunning_ExitsZero_NothingListening_ExitsOne()
-    {
-        await using WebApplication app = SiloApplication.Create(Args());
-        await app.StartAsync();
-        int port = new Uri(SiloApplication.HealthAddresses(app).Single()).Port;
-        Assert.Equal(0, await SiloHealthProbe.RunAsync([SiloHealthProbe.Switch, $"--Actors:Health:Port={port}"]));
-        await app.StopAsync();
-        Assert.Equal(1, await SiloHealthProbe.RunAsync([SiloHealthProbe.Switch, $"--Actors:Health:Port={port}"]));
-    }
-
-    [Fact]
     public async Task Create_SecondSiloOnSameDataDirectory_FailsWithClearMessage()
     {
         await using WebApplication first = SiloApplication.Create(Args());

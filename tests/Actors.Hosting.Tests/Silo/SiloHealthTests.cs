@@ -40,7 +40,7 @@ public sealed class SiloHealthTests : IDisposable
             Assert.Equal("Unhealthy", report.GetProperty("status").GetString());
             Assert.Equal("Unhealthy", HealthPoller.Status(report, "write-ahead-log"));
             Assert.Contains("recovery running", HealthPoller.Description(report, "write-ahead-log"), StringComparison.Ordinal);
-            Assert.Equal(1, await SiloHealthProbe.RunAsync([SiloHealthProbe.Switch, $"--Actors:Health:Port={new Uri(Address(app)!).Port}"]));
+            Assert.Equal(1, (await HealthProbeScript.RunAsync(new Uri(Address(app)!).Port)).Code);
         }
         finally
         {
@@ -53,7 +53,7 @@ public sealed class SiloHealthTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, healthyStatus);
         Assert.Equal("Healthy", HealthPoller.Status(healthy, "write-ahead-log"));
         Assert.Contains("log open", HealthPoller.Description(healthy, "write-ahead-log"), StringComparison.Ordinal);
-        Assert.Equal(0, await SiloHealthProbe.RunAsync([SiloHealthProbe.Switch, $"--Actors:Health:Port={new Uri(Address(app)!).Port}"]));
+        Assert.Equal(0, (await HealthProbeScript.RunAsync(new Uri(Address(app)!).Port)).Code);
         await app.StopAsync();
     }
 
@@ -76,7 +76,7 @@ public sealed class SiloHealthTests : IDisposable
         Assert.Contains("has failed", description, StringComparison.Ordinal);
         Assert.Contains("fsync", description, StringComparison.Ordinal);
         Assert.Equal("Healthy", HealthPoller.Status(report, "data-directory"));
-        Assert.Equal(1, await SiloHealthProbe.RunAsync([SiloHealthProbe.Switch, $"--Actors:Health:Port={new Uri(Address(app)!).Port}"]));
+        Assert.Equal(1, (await HealthProbeScript.RunAsync(new Uri(Address(app)!).Port)).Code);
         await app.StopAsync();
     }
 

@@ -146,7 +146,7 @@ public sealed class SiloTelemetryTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void MeterNames_MatchTheMetersOfRuntimeAndGateway()
     {
-        Assert.Contains(RuntimeInstruments.MeterName, SiloTelemetry.MeterNames);
+        Assert.Contains(RuntimeMeter.Name, SiloTelemetry.MeterNames);
         Assert.Contains(GatewayInstruments.MeterName, SiloTelemetry.MeterNames);
         Assert.Contains("Actors.Wal", SiloTelemetry.MeterNames);
         Assert.Contains("Actors.Persistence.Wal", SiloTelemetry.MeterNames);

@@ -9,7 +9,7 @@ namespace Actors.Hosting.Tests.Storage;
 public sealed class ConformanceTests
 {
     private static JournalAdaptorContext Context(GrainId id)
-        => new(id, typeof(object), "journal", new GrainStorageAttribute { StoreName = "journal" }, new ServiceCollection().BuildServiceProvider());
+        => new(id, typeof(object), "journal", new ServiceCollection().BuildServiceProvider());
 
     [Fact]
     public Task RunAllAsync_MemoryGrainStorage_Conforms()

@@ -1,6 +1,8 @@
 using Actors.Journaling;
+using Actors.Persistence.Wal.Format;
 using Actors.Persistence.Wal.Tests.Grains;
 using Actors.TestingHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Persistence.Wal.Tests.Cluster;
 
@@ -75,18 +77,37 @@ public sealed class JournaledGrainClusterTests
     }
 
     [Fact]
-    public async Task RetrieveConfirmedEvents_EventsReclaimed_ThrowsNotSupportedNamingOldestVersion()
+    public async Task RaiseConditionalEvent_AnotherWriterAppendedFirst_ReturnsFalseCatchesUpAndNextWriteFollows()
     {
-        var factory = new Support.FaultyFileLogFactory();
-        await using TestCluster cluster = await WalCluster.StartAsync(logFactory: factory);
-        ILedgerGrain ledger = cluster.Client.GetGrain<ICheckpointedLedgerGrain>("reclaimed");
-        await ledger.CreditMany(12, 1m);
-        factory.Current!.ReclaimedBelowVersion = 11;
+        await using TestCluster cluster = await WalCluster.StartAsync();
+        ILedgerGrain ledger = cluster.Client.GetGrain<ILedgerGrain>("conditional");
+        await ledger.Credit(1m);
+        await AppendAsAnotherWriterAsync(cluster, "ledger/conditional", expectedVersion: 1, new LedgerCredited(100m));
 
-        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => ledger.History(0, 12));
+        bool stored = await ledger.CreditIfUnchanged(2m);
+        LedgerSnapshot caughtUp = await ledger.Get();
+        LedgerSnapshot next = await ledger.Credit(3m);
 
-        Assert.Contains("oldest available version is 11", ex.Message, StringComparison.Ordinal);
-        Assert.Equal([1m, 1m], await ledger.History(10, 12));
+        Assert.False(stored);
+        Assert.Equal((101m, 2L), (caughtUp.Balance, caughtUp.Version));
+        Assert.Equal((104m, 3L, caughtUp.ActivationId), (next.Balance, next.Version, next.ActivationId));
+        Assert.True(await ledger.CreditIfUnchanged(4m));
+        Assert.Equal([1m, 100m, 3m, 4m], await ledger.History(0, 4));
+    }
+
+    [Fact]
+    public async Task RefreshNow_AnotherWriterAppended_StateCatchesUpWithTheLog()
+    {
+        await using TestCluster cluster = await WalCluster.StartAsync();
+        ILedgerGrain ledger = cluster.Client.GetGrain<ILedgerGrain>("refresh");
+        await ledger.Credit(1m);
+        await AppendAsAnotherWriterAsync(cluster, "ledger/refresh", expectedVersion: 1, new LedgerCredited(10m), new LedgerCredited(20m));
+
+        LedgerSnapshot stale = await ledger.Get();
+        LedgerSnapshot refreshed = await ledger.Refresh();
+
+        Assert.Equal((1m, 1L), (stale.Balance, stale.Version));
+        Assert.Equal((31m, 3L), (refreshed.Balance, refreshed.Version));
     }
 
     [Fact]
@@ -121,6 +142,21 @@ public sealed class JournaledGrainClusterTests
     }
 
     [Fact]
+    public async Task RaiseEvents_BatchLargerThanOneRecord_RejectedAtRaiseNothingStoredGrainKeepsRunning()
+    {
+        await using TestCluster cluster = await WalCluster.StartAsync(o => o.MaxRecordSizeBytes = 64 * 1024);
+        ILedgerGrain ledger = cluster.Client.GetGrain<ILedgerGrain>("huge");
+        LedgerSnapshot before = await ledger.Credit(1m);
+
+        var ex = await Assert.ThrowsAsync<EventRejectedException>(() => ledger.CreditMany(4000, 1m));
+        LedgerSnapshot after = await ledger.Credit(2m);
+
+        Assert.Contains("MaxRecordSizeBytes", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ledger/huge", ex.Message, StringComparison.Ordinal);
+        Assert.Equal((before.ActivationId, 3m, 2L), (after.ActivationId, after.Balance, after.Version));
+    }
+
+    [Fact]
     public async Task ConfirmEvents_LogFailsWithUnknownOutcome_GrainDeactivatesAndNextActivationReplays()
     {
         var factory = new Support.FaultyFileLogFactory();
@@ -147,5 +183,17 @@ public sealed class JournaledGrainClusterTests
 
         Assert.Contains(typeof(MisconfiguredLedgerGrain).FullName!, ex.Message, StringComparison.Ordinal);
         Assert.Contains("'nowhere'", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Appends events to a grain's stream as a second writer would (the activation is not told).</summary>
+    private static async Task AppendAsAnotherWriterAsync(TestCluster cluster, string streamId, long expectedVersion, params LedgerEvent[] events)
+    {
+        var codec = new JsonWalCodec();
+        ReadOnlyMemory<byte>[] records = events
+            .Select(e => codec.EncodeEvent(e))
+            .Select(e => (ReadOnlyMemory<byte>)new GrainRecord(GrainRecordKind.JournalEvent, "", e.TypeName, e.Payload).ToArray())
+            .ToArray();
+        WriteAheadLogStore store = cluster.Primary.Services.GetRequiredKeyedService<WriteAheadLogStore>(WriteAheadLogStore.DefaultStoreName);
+        await (await store.GetLogAsync()).AppendAsync(streamId, expectedVersion, records);
     }
 }

@@ -66,6 +66,36 @@ public sealed class JsonWalCodecTests
     {
         var ex = Assert.Throws<EventEncodingException>(() => new JsonWalCodec().EncodeEvent(new ThrowingEvent()));
         Assert.Equal(typeof(ThrowingEvent), ex.ValueType);
+        Assert.Equal($"{typeof(ThrowingEvent).FullName}.Value", ex.MemberName);
+    }
+
+    [Fact]
+    public void EncodeEvent_GetterThrowsNotImplemented_RejectionNamesTypeAndMember()
+    {
+        var ex = Assert.Throws<EventEncodingException>(() => new JsonWalCodec().EncodeEvent(new UnfinishedEvent()));
+
+        Assert.Equal(typeof(UnfinishedEvent), ex.ValueType);
+        Assert.Equal($"{typeof(UnfinishedEvent).FullName}.Pending", ex.MemberName);
+        Assert.IsType<NotImplementedException>(ex.InnerException);
+        Assert.Contains($"member '{typeof(UnfinishedEvent).FullName}.Pending'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("NotImplementedException", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EncodeEvent_NestedValueGetterThrows_RejectionNamesTheInnerMember()
+    {
+        var ex = Assert.Throws<EventEncodingException>(() => new JsonWalCodec().EncodeEvent(new NestedUnfinishedEvent("n", new UnfinishedEvent())));
+
+        Assert.Equal(typeof(NestedUnfinishedEvent), ex.ValueType);
+        Assert.Equal($"{typeof(UnfinishedEvent).FullName}.Pending", ex.MemberName);
+    }
+
+    [Fact]
+    public void EncodeState_GetterThrowsNotImplemented_RejectionNamesTypeAndMember()
+    {
+        var ex = Assert.Throws<EventEncodingException>(() => new JsonWalCodec().EncodeState(new UnfinishedEvent(), typeof(UnfinishedEvent)));
+
+        Assert.Equal($"{typeof(UnfinishedEvent).FullName}.Pending", ex.MemberName);
     }
 
     [Fact]

@@ -43,6 +43,17 @@ public sealed class ThrowingEvent : ITestEvent
     public int Value => throw new InvalidOperationException("this property cannot be read");
 }
 
+[EventType("test-unfinished")]
+public sealed class UnfinishedEvent : ITestEvent
+{
+    public int Done => 1;
+
+    public int Pending => throw new NotImplementedException("Pending is not written yet");
+}
+
+[EventType("test-nested-unfinished")]
+public sealed record NestedUnfinishedEvent(string Name, UnfinishedEvent Inner) : ITestEvent;
+
 [JsonSerializable(typeof(Deposited))]
 [JsonSerializable(typeof(Withdrawn))]
 internal sealed partial class TestEventJsonContext : JsonSerializerContext

@@ -1,5 +1,6 @@
 using Actors.Journaling;
 using Actors.Persistence.Wal;
+using Actors.Providers;
 
 namespace Actors.Persistence.Wal.Tests.Grains;
 
@@ -49,7 +50,16 @@ public interface ILedgerGrain : IGrainWithStringKey
 
     Task<LedgerSnapshot> Get();
 
-    Task<List<decimal>> History(long fromVersion, long toVersion);
+    Task<List<decimal>> History(int fromVersion, int toVersion);
+
+    /// <summary>Raises <paramref name="count"/> credits as one batch and returns without ConfirmEvents.</summary>
+    Task RaiseWithoutConfirm(int count, decimal amount);
+
+    Task<LedgerSnapshot> Confirm();
+
+    Task<bool> CreditIfUnchanged(decimal amount);
+
+    Task<LedgerSnapshot> Refresh();
 }
 
 /// <summary>A journaled grain; counts the events replayed at activation so tests can see the checkpoint at work.</summary>
@@ -95,7 +105,27 @@ public abstract class LedgerGrainBase : JournaledGrain<LedgerState, LedgerEvent>
 
     public Task<LedgerSnapshot> Get() => Task.FromResult(Snapshot());
 
-    public async Task<List<decimal>> History(long fromVersion, long toVersion)
+    public Task RaiseWithoutConfirm(int count, decimal amount)
+    {
+        RaiseEvents(Enumerable.Range(0, count).Select(_ => new LedgerCredited(amount)));
+        return Task.CompletedTask;
+    }
+
+    public async Task<LedgerSnapshot> Confirm()
+    {
+        await ConfirmEvents();
+        return Snapshot();
+    }
+
+    public Task<bool> CreditIfUnchanged(decimal amount) => RaiseConditionalEvent(new LedgerCredited(amount));
+
+    public async Task<LedgerSnapshot> Refresh()
+    {
+        await RefreshNow();
+        return Snapshot();
+    }
+
+    public async Task<List<decimal>> History(int fromVersion, int toVersion)
     {
         IReadOnlyList<LedgerEvent> events = await RetrieveConfirmedEvents(fromVersion, toVersion);
         return events.Select(e => e is LedgerCredited c ? c.Amount : -1m).ToList();
@@ -106,6 +136,10 @@ public abstract class LedgerGrainBase : JournaledGrain<LedgerState, LedgerEvent>
         _transitions++;
         base.TransitionState(state, @event);
     }
+
+    /// <summary>Tells the test's <see cref="Support.ConfirmationProbe"/> (when registered) which version is now confirmed.</summary>
+    protected override void OnStateChanged() =>
+        (ServiceProvider.GetService(typeof(Support.ConfirmationProbe)) as Support.ConfirmationProbe)?.Confirmed(GrainId, Version);
 
     private LedgerSnapshot Snapshot() => new(State.Balance, State.Entries, Version, _replayed, _activationId);
 }
@@ -130,5 +164,35 @@ public interface IMisconfiguredLedgerGrain : ILedgerGrain
 
 [WriteAheadLog(StoreName = "nowhere")]
 public sealed class MisconfiguredLedgerGrain : LedgerGrainBase, IMisconfiguredLedgerGrain
+{
+}
+
+public interface IPlainLedgerGrain : ILedgerGrain
+{
+}
+
+/// <summary>No storage attribute at all: the journal goes to the default store, as in Orleans.</summary>
+public sealed class PlainLedgerGrain : LedgerGrainBase, IPlainLedgerGrain
+{
+}
+
+public interface IAuditLedgerGrain : ILedgerGrain
+{
+}
+
+/// <summary>Provider-neutral store choice; [WriteAheadLog] beside it only tunes the checkpoint policy.</summary>
+[StorageProvider(ProviderName = "audit")]
+[WriteAheadLog(CheckpointEveryEvents = 5)]
+public sealed class AuditLedgerGrain : LedgerGrainBase, IAuditLedgerGrain
+{
+}
+
+public interface ILogStorageLedgerGrain : ILedgerGrain
+{
+}
+
+/// <summary>Orleans' log-storage provider: the journal goes to the grain's storage (here the default store).</summary>
+[LogConsistencyProvider(ProviderName = "LogStorage")]
+public sealed class LogStorageLedgerGrain : LedgerGrainBase, ILogStorageLedgerGrain
 {
 }

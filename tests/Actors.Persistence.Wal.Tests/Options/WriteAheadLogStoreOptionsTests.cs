@@ -91,6 +91,7 @@ public sealed class WriteAheadLogStoreOptionsTests
             ["Actors:Storage:orders:RecoveryMode"] = "AbsoluteConsistency",
             ["Actors:Storage:orders:PreallocateSegments"] = "false",
             ["Actors:Storage:orders:MaxCachedGrains"] = "500",
+            ["Actors:Storage:orders:EventHistory"] = "reclaimaftercheckpoint",
         });
         builder.AddWriteAheadLog("orders");
         using ServiceProvider services = builder.Services.BuildServiceProvider();
@@ -103,7 +104,22 @@ public sealed class WriteAheadLogStoreOptionsTests
             (o.SegmentSizeBytes, o.MaxEventSizeBytes, o.MaxRecordSizeBytes, o.CheckpointEveryEvents, o.CheckpointEveryBytes,
              o.CheckpointOnDeactivation, o.RecoveryMode, o.PreallocateSegments));
         Assert.Equal(500, o.MaxCachedGrains);
+        Assert.Equal(EventHistoryPolicy.ReclaimAfterCheckpoint, o.EventHistory);
     }
+
+    [Theory]
+    [InlineData(EventHistoryPolicy.KeepAll, true)]
+    [InlineData(EventHistoryPolicy.ReclaimAfterCheckpoint, false)]
+    public void ToLogOptions_EventHistory_SetsWhetherTheLogRetainsCheckpointedEvents(EventHistoryPolicy policy, bool retained)
+    {
+        var options = Valid();
+        options.EventHistory = policy;
+
+        Assert.Equal(retained, options.ToLogOptions().RetainCheckpointedEvents);
+    }
+
+    [Fact]
+    public void EventHistory_Default_KeepsAllEvents() => Assert.Equal(EventHistoryPolicy.KeepAll, new WriteAheadLogStoreOptions().EventHistory);
 
     [Fact]
     public void AddWriteAheadLog_CallbackAfterConfiguration_Wins()
@@ -120,6 +136,7 @@ public sealed class WriteAheadLogStoreOptionsTests
     [InlineData("Actors:Storage:orders:SyncPolicy", "7", "Actors:Storage:orders:SyncPolicy")]
     [InlineData("Actors:Storage:orders:SegmentSizeBytes", "lots", "Actors:Storage:orders:SegmentSizeBytes")]
     [InlineData("Actors:Storage:orders:Directoy", "/typo", "Actors:Storage:orders:Directoy")]
+    [InlineData("Actors:Storage:orders:EventHistory", "Forever", "Actors:Storage:orders:EventHistory")]
     public void AddWriteAheadLog_BadConfigurationValue_FailsAtStartNamingTheKey(string key, string value, string expectedInMessage)
     {
         var builder = new TestSiloBuilder(new Dictionary<string, string?> { ["Actors:Storage:orders:Directory"] = "/data", [key] = value });

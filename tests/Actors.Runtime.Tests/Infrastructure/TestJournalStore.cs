@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Actors.Journaling;
 using Actors.Runtime.Tests.Grains;
+using Actors.Storage;
 
 namespace Actors.Runtime.Tests.Infrastructure;
 
@@ -19,6 +20,23 @@ public sealed class TestJournalStore : IJournalAdaptorFactory
     public bool StoreBeforeFailing { get; set; }
 
     public ConcurrentQueue<string> Log { get; } = new();
+
+    /// <summary>When set, appends wait for it before storing (so a test can hold a confirmation in flight).</summary>
+    public TaskCompletionSource? HoldAppends { get; set; }
+
+    /// <summary>Completes when an append reaches the store (before <see cref="HoldAppends"/>).</summary>
+    public TaskCompletionSource AppendArrived { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Stores events as another writer of the grain's journal would (the activation does not know).</summary>
+    public void AppendExternally(GrainId grainId, params LedgerEvent[] events)
+    {
+        Stream stream = _streams.GetOrAdd(grainId, _ => new Stream());
+        lock (stream)
+        {
+            long version = stream.Version;
+            stream.Events.AddRange(events.Select((e, i) => (version + i + 1, (object)e)));
+        }
+    }
 
     public void Seed(GrainId grainId, JournalCheckpoint<LedgerState>? checkpoint, params (long Version, LedgerEvent Event)[] events)
     {
@@ -58,7 +76,13 @@ public sealed class TestJournalStore : IJournalAdaptorFactory
         public async IAsyncEnumerable<JournalEntry<TEvent>> ReadEventsAsync(long fromVersion, long toVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             await Task.Yield();
-            foreach ((long version, object @event) in stream.Events.ToArray())
+            (long Version, object Event)[] stored;
+            lock (stream)
+            {
+                stored = [.. stream.Events];
+            }
+
+            foreach ((long version, object @event) in stored)
             {
                 if (version >= fromVersion && version <= toVersion)
                 {
@@ -80,6 +104,14 @@ public sealed class TestJournalStore : IJournalAdaptorFactory
         public async Task AppendAsync(long expectedVersion, IReadOnlyList<PreparedEvents> batches, CancellationToken cancellationToken)
         {
             await Task.Yield();
+            TaskCompletionSource arrived = store.AppendArrived;
+            store.AppendArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            arrived.TrySetResult();
+            if (store.HoldAppends is { } hold)
+            {
+                await hold.Task;
+            }
+
             object[] events = [.. batches.SelectMany(b => ((Prepared)b).Events)];
             if (store.FailNextAppend is { } failure)
             {
@@ -111,14 +143,20 @@ public sealed class TestJournalStore : IJournalAdaptorFactory
 
         private void Store(long expectedVersion, object[] events)
         {
-            if (stream.Version != expectedVersion)
+            lock (stream)
             {
-                throw new InvalidOperationException($"version conflict: stream at {stream.Version}, expected {expectedVersion}");
-            }
+                if (stream.Version != expectedVersion)
+                {
+                    throw new InconsistentStateException(
+                        $"version conflict: stream at {stream.Version}, expected {expectedVersion}",
+                        stream.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        expectedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
 
-            for (int i = 0; i < events.Length; i++)
-            {
-                stream.Events.Add((expectedVersion + i + 1, events[i]));
+                for (int i = 0; i < events.Length; i++)
+                {
+                    stream.Events.Add((expectedVersion + i + 1, events[i]));
+                }
             }
         }
     }

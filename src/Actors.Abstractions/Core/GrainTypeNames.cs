@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+
+namespace Actors;
+
+/// <summary>
+/// Derives grain type names, the first half of a <see cref="GrainId"/>. A grain class's name is its
+/// <see cref="GrainTypeAttribute"/> value, or else the class name lowercased without a trailing "Grain"
+/// (<c>CounterGrain</c> becomes <c>counter</c>).
+/// </summary>
+/// <remarks>
+/// A reference created without access to the grain classes (a client) only knows the interface, so it uses
+/// <see cref="ForInterface"/>: the interface name without the leading "I" and a trailing "Grain", lowercased
+/// (<c>ICounterGrain</c> becomes <c>counter</c>). The silo maps that provisional name back to the class that
+/// implements the interface, so the conventional pairing (<c>ICounterGrain</c> / <c>CounterGrain</c>) yields the
+/// same id on both sides and any other pairing still reaches the right class. Thread-safe.
+/// </remarks>
+public static class GrainTypeNames
+{
+    private const string GrainSuffix = "grain";
+    private static readonly ConcurrentDictionary<Type, string> ClassNames = new();
+    private static readonly ConcurrentDictionary<Type, string> InterfaceNames = new();
+
+    /// <summary>The grain type name of a grain class.</summary>
+    /// <exception cref="ArgumentException">The attribute value is empty or contains '/', or the derived name is empty.</exception>
+    public static string ForClass(Type grainClass)
+    {
+        ArgumentNullException.ThrowIfNull(grainClass);
+        return ClassNames.GetOrAdd(grainClass, static t =>
+        {
+            string? overridden = t.GetCustomAttribute<GrainTypeAttribute>(inherit: false)?.Name;
+            return Validate(t, overridden ?? Derive(StripGenericArity(t.Name)));
+        });
+    }
+
+    /// <summary>
+    /// The grain type name derived from a class name (full or short): its last name part, lowercased, without a
+    /// trailing "Grain" (<c>Shop.Carts.CartGrainV2</c> becomes <c>cartgrainv2</c>, <c>Shop.CartGrain</c> becomes <c>cart</c>).
+    /// A class with a <see cref="GrainTypeAttribute"/> has that name instead, which only the class itself knows.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is empty or contains '/'.</exception>
+    public static string ForClassName(string className)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(className);
+        int dot = className.LastIndexOfAny(['.', '+']);
+        string name = Derive(StripGenericArity(dot < 0 ? className : className[(dot + 1)..]));
+        if (name.Length == 0 || name.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Grain type name '{name}' derived from class name '{className}' is empty or contains '/'.", nameof(className));
+        }
+
+        return name;
+    }
+
+    /// <summary>The provisional grain type name of a grain interface (what a client puts in a <see cref="GrainId"/>).</summary>
+    public static string ForInterface(Type grainInterface)
+    {
+        ArgumentNullException.ThrowIfNull(grainInterface);
+        return InterfaceNames.GetOrAdd(grainInterface, static t =>
+        {
+            string name = StripGenericArity(t.Name);
+            if (name.Length > 1 && name[0] == 'I' && char.IsUpper(name[1]))
+            {
+                name = name[1..];
+            }
+
+            return Validate(t, Derive(name));
+        });
+    }
+
+    private static string Derive(string name)
+    {
+        string lower = name.ToLowerInvariant();
+        return lower.Length > GrainSuffix.Length && lower.EndsWith(GrainSuffix, StringComparison.Ordinal)
+            ? lower[..^GrainSuffix.Length]
+            : lower;
+    }
+
+    private static string StripGenericArity(string name)
+    {
+        int tick = name.IndexOf('`', StringComparison.Ordinal);
+        return tick < 0 ? name : name[..tick];
+    }
+
+    private static string Validate(Type type, string name)
+    {
+        if (name.Length == 0 || name.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Grain type name '{name}' of '{type.FullName}' is empty or contains '/'.", nameof(type));
+        }
+
+        return name;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+
+namespace Actors.Invocation;
+
+/// <summary>
+/// Resolves wire keys back to <see cref="GrainMethod"/>s. The silo registers every grain interface of its grain
+/// classes at startup; the gateway resolves incoming calls here, so a client can only call registered methods.
+/// </summary>
+/// <remarks>Thread-safe.</remarks>
+public sealed class GrainMethodRegistry
+{
+    private readonly ConcurrentDictionary<string, GrainMethod> _byKey = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Type, byte> _interfaces = new();
+
+    /// <summary>Registers every method of <paramref name="grainInterface"/> and of the grain interfaces it extends.</summary>
+    /// <exception cref="ArgumentException">The type is not an interface deriving from <see cref="IGrain"/>, or a method has an unsupported return type.</exception>
+    public void RegisterInterface(Type grainInterface)
+    {
+        ArgumentNullException.ThrowIfNull(grainInterface);
+        if (!grainInterface.IsInterface || !typeof(IGrain).IsAssignableFrom(grainInterface))
+        {
+            throw new ArgumentException($"'{grainInterface.FullName}' is not a grain interface (an interface deriving from IGrain).", nameof(grainInterface));
+        }
+
+        foreach (Type type in grainInterface.GetInterfaces().Append(grainInterface))
+        {
+            if (!typeof(IGrain).IsAssignableFrom(type) || !_interfaces.TryAdd(type, 0))
+            {
+                continue;
+            }
+
+            foreach (MethodInfo method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance))
+            {
+                var descriptor = GrainMethod.For(method);
+                _byKey.TryAdd(descriptor.Key, descriptor);
+            }
+        }
+    }
+
+    /// <summary>Registers every grain interface that <paramref name="grainClass"/> implements.</summary>
+    public void RegisterGrainClass(Type grainClass)
+    {
+        ArgumentNullException.ThrowIfNull(grainClass);
+        foreach (Type type in grainClass.GetInterfaces().Where(IsGrainInterface))
+        {
+            RegisterInterface(type);
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="type"/> is a callable grain interface: an interface deriving from <see cref="IGrain"/>
+    /// other than the key markers (<see cref="IGrain"/>, <see cref="IGrainWithStringKey"/>, <see cref="IGrainWithGuidKey"/>,
+    /// <see cref="IGrainWithIntegerKey"/>, <see cref="IGrainWithGuidCompoundKey"/>, <see cref="IGrainWithIntegerCompoundKey"/>).
+    /// </summary>
+    public static bool IsGrainInterface(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return type.IsInterface && typeof(IGrain).IsAssignableFrom(type) && !KeyMarkers.Contains(type);
+    }
+
+    private static readonly HashSet<Type> KeyMarkers =
+    [
+        typeof(IGrain), typeof(IGrainWithStringKey), typeof(IGrainWithGuidKey), typeof(IGrainWithIntegerKey),
+        typeof(IGrainWithGuidCompoundKey), typeof(IGrainWithIntegerCompoundKey),
+    ];
+
+    /// <summary>Looks up a method by its wire key.</summary>
+    public bool TryGetMethod(string key, out GrainMethod method) => _byKey.TryGetValue(key, out method!);
+
+    /// <summary>The registered interfaces.</summary>
+    public IReadOnlyCollection<Type> Interfaces => (IReadOnlyCollection<Type>)_interfaces.Keys;
+}

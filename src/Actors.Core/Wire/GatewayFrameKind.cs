@@ -1,0 +1,20 @@
+namespace Actors.Wire;
+
+/// <summary>The kind byte of a gateway frame (see <see cref="GatewayFrameCodec"/> for the layouts).</summary>
+public enum GatewayFrameKind : byte
+{
+    /// <summary>Client to silo, first frame: protocol version and optional shared secret.</summary>
+    Hello = 1,
+
+    /// <summary>Silo to client: the handshake was accepted.</summary>
+    HelloAccepted = 2,
+
+    /// <summary>Silo to client: the handshake was rejected (reason text); the silo closes the connection.</summary>
+    HelloRejected = 3,
+
+    /// <summary>Client to silo: one grain call.</summary>
+    Request = 4,
+
+    /// <summary>Silo to client: the outcome of one grain call.</summary>
+    Response = 5,
+}

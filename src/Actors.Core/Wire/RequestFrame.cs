@@ -1,0 +1,8 @@
+namespace Actors.Wire;
+
+/// <summary>A decoded <see cref="GatewayFrameKind.Request"/> frame. Argument arrays are copies owned by the frame.</summary>
+/// <param name="CorrelationId">Chosen by the client; echoed in the response.</param>
+/// <param name="Target">The grain called.</param>
+/// <param name="MethodKey">The <see cref="Invocation.GrainMethod.Key"/> of the method called.</param>
+/// <param name="Arguments">The serialized arguments in declaration order.</param>
+public sealed record RequestFrame(ulong CorrelationId, GrainId Target, string MethodKey, byte[][] Arguments);

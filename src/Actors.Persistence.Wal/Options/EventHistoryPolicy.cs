@@ -1,0 +1,22 @@
+namespace Actors.Persistence.Wal;
+
+/// <summary>What a write-ahead-log store keeps of a stream's history once a checkpoint covers it.</summary>
+/// <remarks>
+/// The policy applies to every stream of the store's log (journals and persistent states alike): one log, one
+/// policy. Give write-heavy persistent states whose history nobody reads a store with
+/// <see cref="ReclaimAfterCheckpoint"/>.
+/// </remarks>
+public enum EventHistoryPolicy
+{
+    /// <summary>
+    /// Keep every event (the default): <c>RetrieveConfirmedEvents(0, Version)</c> works for the grain's whole life;
+    /// checkpoints only shorten activation. Space is reclaimed from deleted streams only.
+    /// </summary>
+    KeepAll = 0,
+
+    /// <summary>
+    /// Events covered by a durable checkpoint become reclaimable, so the log stays about as large as the live state.
+    /// Reading reclaimed events throws <see cref="Journaling.EventHistoryUnavailableException"/> naming this policy.
+    /// </summary>
+    ReclaimAfterCheckpoint = 1,
+}

@@ -1,0 +1,27 @@
+namespace Actors.TestingHost;
+
+/// <summary>Options of a <see cref="TestCluster"/> (the shape of Orleans' <c>TestClusterOptions</c>).</summary>
+public sealed class TestClusterOptions
+{
+    /// <summary>
+    /// How many silos <see cref="TestCluster.DeployAsync"/> starts. Default 1 (Orleans starts 2): a single silo runs
+    /// without clustering, exactly as the embedded default; two or more form a cluster.
+    /// </summary>
+    public short InitialSilosCount { get; set; } = 1;
+
+    /// <summary>The cluster's id (the membership and partition tables are per cluster id). Default a new unique id.</summary>
+    public string ClusterId { get; set; } = "testcluster-" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>
+    /// The directory under which each silo gets its data directory; default a new directory under the system temp
+    /// directory, deleted when the cluster is disposed.
+    /// </summary>
+    public string? BaseDirectory { get; set; }
+
+    /// <summary>
+    /// Whether <see cref="TestCluster.Client"/> connects through the silos' gateways over TCP (as Orleans' test client
+    /// does; arguments and results then travel through the serializer) instead of calling a silo in-process. Default
+    /// false; adding a client configurator turns it on.
+    /// </summary>
+    public bool ConnectClientThroughGateway { get; set; }
+}

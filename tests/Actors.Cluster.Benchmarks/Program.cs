@@ -1,0 +1,3 @@
+using Actors.Cluster.Benchmarks;
+
+return await ClusterBenchmarks.RunAsync(args);

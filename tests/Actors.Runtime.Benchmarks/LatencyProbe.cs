@@ -1,0 +1,73 @@
+using System.Diagnostics;
+
+namespace Actors.RuntimeBenchmarks;
+
+/// <summary>
+/// Measures how long the silo is unresponsive: a probe grain is called every few milliseconds (its latency includes
+/// waiting for a pool thread and for the activation), and a dedicated thread that sleeps 1 ms at a time records how
+/// late it wakes (garbage-collection suspensions show up there).
+/// </summary>
+internal sealed class LatencyProbe : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _caller;
+    private readonly Thread _sleeper;
+    private long _maxCallTicks;
+    private long _maxStallTicks;
+    private long _calls;
+
+    public LatencyProbe(IBenchGrain probe)
+    {
+        _caller = Task.Run(async () =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                long start = Stopwatch.GetTimestamp();
+                await probe.Ping();
+                Max(ref _maxCallTicks, Stopwatch.GetTimestamp() - start);
+                Interlocked.Increment(ref _calls);
+                await Task.Delay(5);
+            }
+        });
+        _sleeper = new Thread(() =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                long start = Stopwatch.GetTimestamp();
+                Thread.Sleep(1);
+                Max(ref _maxStallTicks, Stopwatch.GetTimestamp() - start - Stopwatch.Frequency / 1000);
+            }
+        }) { IsBackground = true, Name = "stall-probe", Priority = ThreadPriority.Highest };
+        _sleeper.Start();
+    }
+
+    /// <summary>The slowest probe call.</summary>
+    public TimeSpan MaxCallLatency => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _maxCallTicks));
+
+    /// <summary>The longest time the sleeping thread woke late (a stop-the-world pause, or a starved machine).</summary>
+    public TimeSpan MaxStall => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _maxStallTicks));
+
+    public long Calls => Interlocked.Read(ref _calls);
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _maxCallTicks, 0);
+        Interlocked.Exchange(ref _maxStallTicks, 0);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _caller;
+        _sleeper.Join();
+        _stop.Dispose();
+    }
+
+    private static void Max(ref long field, long value)
+    {
+        long current;
+        while (value > (current = Interlocked.Read(ref field)) && Interlocked.CompareExchange(ref field, value, current) != current)
+        {
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Actors.RuntimeBenchmarks;
+
+return await BenchmarkCommands.RunAsync(args);
