@@ -257,13 +257,25 @@ internal sealed partial class LogRecovery
         }
 
         // A spare never holds acknowledged data (nothing written into a segment is acknowledged before the manifest
-        // lists it as live): it may hold records of a switch the crash cut short. Removed, never reused as it is (the
-        // manager prepares a fresh one).
-        foreach (var (unused, reader) in spares)
+        // lists it as live): it may hold records of a switch the crash cut short. The first one is kept (checked and, if
+        // need be, zeroed in the background before it is used); others are removed.
+        for (int i = 0; i < spares.Count; i++)
         {
-            if (reader.FindNextValidRecord(SegmentHeader.Size - 1) >= 0)
+            var (unused, reader) = spares[i];
+            bool written = reader.ReadAt(SegmentHeader.Size, out _) == ScanStatus.Record;
+            if (written)
             {
-                _notes.Add($"{unused.Path}: the writer had started writing into this spare segment, but nothing written there was acknowledged (the manifest did not list it as live yet); removed.");
+                _notes.Add($"{unused.Path}: the writer had started writing into this spare segment, but nothing written there was acknowledged (the manifest did not list it as live yet); its records are discarded.");
+            }
+
+            // Kept only when the writer continues in the last segment (a spare checked in the background cannot serve
+            // as the active segment now) and it was made for the configured segment size.
+            if (i == 0 && last is { IsSealed: false } && unused.Id > last.Id
+                && unused.Header.SegmentSizeBytes == _options.SegmentSizeBytes)
+            {
+                // Kept as the spare: the manager checks (and zeroes) it in the background before the writer takes it.
+                _segments.AdoptSpare(unused);
+                continue;
             }
 
             unused.Retire();

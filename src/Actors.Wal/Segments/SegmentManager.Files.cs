@@ -101,6 +101,60 @@ internal sealed partial class SegmentManager
         _fileSystem.SyncDirectory(_options.Directory);
     }
 
+    /// <summary>Checks (and if need be zeroes) the spare recovery kept, then hands it to the writer (background thread).</summary>
+    private void VerifyAdoptedSpare()
+    {
+        Segment spare;
+        lock (_lock)
+        {
+            spare = _preparing!;
+        }
+
+        Segment? verified = null;
+        try
+        {
+            var reader = new SegmentReader(spare.File, _options.SegmentSizeBytes);
+            if (!reader.IsZeroFrom(SegmentHeader.Size))
+            {
+                // Records of a switch a crash cut short (never acknowledged): they must not be read as this segment's.
+                long size = spare.File.Length;
+                for (long offset = SegmentHeader.Size; offset < size; offset += Zeros.Length)
+                {
+                    ThrowIfAbandoned();
+                    spare.File.Write(offset, Zeros.AsSpan(0, (int)Math.Min(Zeros.Length, size - offset)));
+                }
+
+                spare.File.Flush();
+            }
+
+            verified = spare;
+        }
+        finally
+        {
+            FinishVerification(verified);
+        }
+    }
+
+    /// <summary>
+    /// Ends the check of an adopted spare: <paramref name="verified"/> becomes the spare, or (null) the adopted file is
+    /// closed and left unlisted (the next manifest omits it; the next recovery removes it).
+    /// </summary>
+    private void FinishVerification(Segment? verified)
+    {
+        Segment? dropped;
+        lock (_lock)
+        {
+            dropped = verified is null ? _preparing : null;
+            _spare = verified;
+            _preparing = null;
+            _preparingId = 0;
+            _verifying = false;
+            _spareChanged.Set();
+        }
+
+        dropped?.Retire();
+    }
+
     /// <summary>Recycled files left by the previous process: reused (up to the limit) or deleted (recovery).</summary>
     public static List<string> AdoptRecycledFiles(IFileSystem fileSystem, WriteAheadLogOptions options, bool readOnly)
     {

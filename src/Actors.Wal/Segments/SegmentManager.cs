@@ -44,6 +44,7 @@ internal sealed partial class SegmentManager : ISpaceAccount
     private uint _preparingId;
     private bool _renamedSinceManifest;
     private bool _spareRequested;
+    private bool _verifying;
     private uint _maxId;
     private bool _manifestDirty;
     private bool _stopping;
@@ -118,6 +119,32 @@ internal sealed partial class SegmentManager : ISpaceAccount
         }
     }
 
+    /// <summary>
+    /// Keeps a spare recovery found (before the log starts): it stays listed, and the background thread checks that
+    /// everything after its header is zero (it may hold records of a switch a crash cut short: those are zeroed) before
+    /// the writer may take it.
+    /// </summary>
+    public void AdoptSpare(Segment spare)
+    {
+        string sparePath = Path.Combine(_options.Directory, SegmentHeader.FileName(spare.Id)) + SpareSuffix;
+        if (spare.Path != sparePath)
+        {
+            _fileSystem.RenameFile(spare.Path, sparePath);
+            spare.Renamed(sparePath, _fileSystem.OpenFile(sparePath, WalFileMode.OpenExisting));
+            _fileSystem.SyncDirectory(_options.Directory);
+        }
+
+        lock (_lock)
+        {
+            _preparing = spare;
+            _preparingId = spare.Id;
+            _verifying = true;
+            _maxId = Math.Max(_maxId, spare.Id);
+        }
+
+        _work.Release(); // the background thread checks it as soon as it starts
+    }
+
     /// <summary>Renames a spare recovery took into use to its segment name, durably (recovery's repair step).</summary>
     public void FinishRecoveredSpare(Segment segment)
     {
@@ -176,7 +203,7 @@ internal sealed partial class SegmentManager : ISpaceAccount
         {
             lock (_lock)
             {
-                if (_spare is not null || _stopping || (_preparingId == 0 && !_spareRequested))
+                if (_spare is not null || _stopping || (_preparingId == 0 && !_spareRequested && !_verifying))
                 {
                     return;
                 }
@@ -411,6 +438,7 @@ internal sealed partial class SegmentManager : ISpaceAccount
             await _work.WaitAsync().ConfigureAwait(false);
             bool needSpare;
             bool manifestDirty;
+            bool verifying;
             lock (_lock)
             {
                 if (_stopping)
@@ -418,6 +446,7 @@ internal sealed partial class SegmentManager : ISpaceAccount
                     return;
                 }
 
+                verifying = _verifying;
                 needSpare = _spare is null;
                 manifestDirty = _manifestDirty;
                 _spareRequested = false;
@@ -427,11 +456,21 @@ internal sealed partial class SegmentManager : ISpaceAccount
             {
                 if (_abandoned() || _failed())
                 {
-                    // A failed log writes nothing more (fsync is never retried, not even of another file).
+                    // A failed log writes nothing more (fsync is never retried, not even of another file). An adopted
+                    // spare is given up unchecked, so a writer waiting for it creates a segment (and fails) instead.
+                    if (verifying)
+                    {
+                        FinishVerification(null);
+                    }
+
                     continue;
                 }
 
-                if (needSpare)
+                if (verifying)
+                {
+                    VerifyAdoptedSpare();
+                }
+                else if (needSpare)
                 {
                     PrepareSpare();
                 }
