@@ -180,6 +180,13 @@ public sealed partial class WriteAheadLog
     /// <summary>Completes once the background preparation of the next segment settled (tests that count file operations).</summary>
     internal Task WhenSpareSettledAsync() => _segments.WhenSpareSettledAsync();
 
+    /// <summary>
+    /// Completes once the background snapshots and space passes requested so far have run (a rotation requests one
+    /// before the append that caused it is acknowledged): fixtures that need the file layout a synchronous pass at each
+    /// rotation would leave use it after every write.
+    /// </summary>
+    internal Task WhenMaintenanceIdleAsync() => _maintenance?.WhenIdleAsync() ?? Task.CompletedTask;
+
     private static ulong Hash(string streamId)
     {
         Span<byte> id = stackalloc byte[StreamId.MaxByteLength];

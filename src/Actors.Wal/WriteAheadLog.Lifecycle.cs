@@ -47,7 +47,7 @@ public sealed partial class WriteAheadLog
         _writer.Start();
         _segments.Start();
         _maintenance.Start();
-        _segments.RequestBackgroundWork();
+        _segments.RequestBackgroundWork(manifestChanged: false);
         if (recovered.ClaimsViolated)
         {
             // Salvage gave up records below a durable claim: replace the claims so the next open does not refuse the

@@ -36,6 +36,7 @@ internal sealed partial class LogMaintenance
 {
     private readonly SemaphoreSlim _work = new(0);
     private readonly Queue<TaskCompletionSource<CompactionResult>> _compactions = new();
+    private readonly List<TaskCompletionSource> _idleWaiters = [];
     private readonly WriteAheadLogOptions _options;
     private readonly IFileSystem _fileSystem;
     private readonly StreamIndex _index;
@@ -49,6 +50,7 @@ internal sealed partial class LogMaintenance
     private readonly ILogger _logger;
     private readonly long _maxRecordLength;
     private bool _passRequested;
+    private long _passAppliedTarget = LogPosition.None;
     private bool _stopping;
     private Task _loop = Task.CompletedTask;
 
@@ -99,15 +101,43 @@ internal sealed partial class LogMaintenance
             {
                 pending.TrySetException(new ObjectDisposedException(nameof(WriteAheadLog)));
             }
+
+            ReleaseIdleWaiters();
         }
     }
 
-    /// <summary>Asks for a snapshot and a space pass (after a rotation). Any thread; requests coalesce.</summary>
-    public void RequestPass()
+    /// <summary>
+    /// Completes once every snapshot, pass and compaction requested before the call has run (or maintenance stopped).
+    /// Tests and fixtures use it to get a deterministic recovery point. Any thread.
+    /// </summary>
+    public Task WhenIdleAsync()
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_compactions)
+        {
+            if (_stopping)
+            {
+                return Task.CompletedTask;
+            }
+
+            _idleWaiters.Add(waiter);
+        }
+
+        _work.Release();
+        return waiter.Task;
+    }
+
+    /// <summary>
+    /// Asks for a snapshot and a space pass after a rotation: the snapshot is taken once the committer applied
+    /// everything before <paramref name="sealEnd"/> (the old segment's seal), so its recovery point lies past the sealed
+    /// segment. Any thread; requests coalesce.
+    /// </summary>
+    public void RequestPass(long sealEnd)
     {
         lock (_compactions)
         {
             _passRequested = true;
+            _passAppliedTarget = Math.Max(_passAppliedTarget, sealEnd);
         }
 
         _work.Release();
@@ -141,7 +171,17 @@ internal sealed partial class LogMaintenance
         long recoveryPoint = _committer.AppliedPosition;
         long nextLsn = _writer.NextLsn;
         long lastTimestamp = _writer.LastTimestamp;
-        byte[] data = SnapshotWriter.Serialize(clean, recoveryPoint, nextLsn, lastTimestamp, _index, _segments.Current);
+        var segments = _segments.Current;
+        if (segments.Find(LogPosition.Segment(recoveryPoint)) is { IsSealed: true } sealedSegment
+            && LogPosition.Offset(recoveryPoint) >= sealedSegment.WrittenOffset
+            && segments.After(sealedSegment.Id) is { } next)
+        {
+            // Everything up to the seal is applied and the writer moved on: the same point, named in the segment
+            // the records after it go to (recovery then never rescans a sealed segment for it).
+            recoveryPoint = LogPosition.Create(next.Id, SegmentHeader.Size);
+        }
+
+        byte[] data = SnapshotWriter.Serialize(clean, recoveryPoint, nextLsn, lastTimestamp, _index, segments);
         if (_options.SyncPolicy != SyncPolicy.Always && !clean)
         {
             // Applied records are written but maybe not synced under Interval/None: the snapshot must not point at
@@ -164,6 +204,7 @@ internal sealed partial class LogMaintenance
             await _work.WaitAsync().ConfigureAwait(false);
             TaskCompletionSource<CompactionResult>? compaction = null;
             bool pass;
+            long appliedTarget;
             lock (_compactions)
             {
                 if (_stopping)
@@ -173,38 +214,75 @@ internal sealed partial class LogMaintenance
 
                 _compactions.TryDequeue(out compaction);
                 pass = _passRequested;
+                appliedTarget = _passAppliedTarget;
                 _passRequested = false;
             }
 
-            if (compaction is null && !pass)
+            if (compaction is not null || pass)
             {
-                continue;
+                await RunWorkItemAsync(compaction, pass, appliedTarget).ConfigureAwait(false);
             }
 
-            try
+            lock (_compactions)
             {
-                if (_health.IsFailed || _health.IsAbandoned)
+                if (!_passRequested && _compactions.Count == 0)
                 {
-                    throw _health.NewError();
+                    ReleaseIdleWaiters();
                 }
-
-                if (pass && compaction is null)
-                {
-                    await WriteSnapshotAsync(clean: false).ConfigureAwait(false);
-                }
-
-                var result = await RunSpacePassAsync().ConfigureAwait(false);
-                compaction?.TrySetResult(result);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LogFailedException or ObjectDisposedException)
-            {
-                if (ex is IOException or UnauthorizedAccessException)
-                {
-                    _health.EnterFailed("space management", ex);
-                }
-
-                compaction?.TrySetException(ex is LogFailedException or ObjectDisposedException ? ex : _health.NewError());
             }
         }
+    }
+
+    /// <summary>A requested pass writes the snapshot first (after a rotation), then deletes and compacts.</summary>
+    private async Task RunWorkItemAsync(TaskCompletionSource<CompactionResult>? compaction, bool pass, long appliedTarget)
+    {
+        try
+        {
+            if (_health.IsFailed || _health.IsAbandoned)
+            {
+                throw _health.NewError();
+            }
+
+            if (pass)
+            {
+                await WhenAppliedAsync(appliedTarget).ConfigureAwait(false);
+                await WriteSnapshotAsync(clean: false).ConfigureAwait(false);
+            }
+
+            var result = await RunSpacePassAsync().ConfigureAwait(false);
+            compaction?.TrySetResult(result);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LogFailedException or ObjectDisposedException)
+        {
+            if (ex is IOException or UnauthorizedAccessException)
+            {
+                _health.EnterFailed("space management", ex);
+            }
+
+            compaction?.TrySetException(ex is LogFailedException or ObjectDisposedException ? ex : _health.NewError());
+        }
+    }
+
+    /// <summary>
+    /// Waits until the committer applied everything before <paramref name="position"/>, or can no longer (failed,
+    /// abandoned, stopped): the snapshot then simply covers less.
+    /// </summary>
+    private async Task WhenAppliedAsync(long position)
+    {
+        while (_committer.AppliedPosition < position && !_health.IsFailed && !_health.IsAbandoned && !_committer.Stopped.IsCompleted)
+        {
+            await Task.WhenAny(_committer.WhenAppliedBeyond(position - 1), _committer.Stopped).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Completes every <see cref="WhenIdleAsync"/> waiter (caller holds the queue's lock).</summary>
+    private void ReleaseIdleWaiters()
+    {
+        foreach (var waiter in _idleWaiters)
+        {
+            waiter.TrySetResult();
+        }
+
+        _idleWaiters.Clear();
     }
 }

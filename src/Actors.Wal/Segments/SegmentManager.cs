@@ -213,12 +213,16 @@ internal sealed partial class SegmentManager : ISpaceAccount
         }
     }
 
-    /// <summary>Asks the background thread to prepare a spare and bring the manifest up to date (after a rotation).</summary>
-    public void RequestBackgroundWork()
+    /// <summary>
+    /// Asks the background thread to prepare a spare if none is ready and, after a rotation
+    /// (<paramref name="manifestChanged"/>), to bring the manifest up to date. At open the manifest recovery wrote is
+    /// current: nothing is rewritten unless a spare must be made.
+    /// </summary>
+    public void RequestBackgroundWork(bool manifestChanged = true)
     {
         lock (_lock)
         {
-            _manifestDirty = true;
+            _manifestDirty |= manifestChanged;
             _spareRequested = _spare is null;
         }
 

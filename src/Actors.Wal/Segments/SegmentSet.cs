@@ -50,6 +50,20 @@ internal sealed class SegmentSet
         return null;
     }
 
+    /// <summary>The first segment with an id above <paramref name="id"/>, or null.</summary>
+    public Segment? After(uint id)
+    {
+        foreach (var segment in _segments)
+        {
+            if (segment.Id > id)
+            {
+                return segment;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>True when the set holds <paramref name="id"/>.</summary>
     public bool Contains(uint id) => Find(id) is not null;
 

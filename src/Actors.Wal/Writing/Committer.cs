@@ -418,6 +418,8 @@ internal sealed partial class Committer
 
             group.DemoteDone?.Set();
         }
+
+        SignalApplied(); // nothing more will be applied: waiters look at the log's health
     }
 
     /// <summary>Wakes whoever waits in <see cref="WhenAppliedBeyond"/> (nothing is allocated when nobody waits).</summary>

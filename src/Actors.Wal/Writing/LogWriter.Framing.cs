@@ -172,7 +172,7 @@ internal sealed partial class LogWriter
         _group.ForceSync = true;
         _active = _segments.TakeNextSegment();
         _segments.RequestBackgroundWork();
-        Rotated?.Invoke();
+        Rotated?.Invoke(LogPosition.Create(old.Id, old.WrittenOffset));
         LogRotated(old.Id, old.WrittenOffset, _active.Id);
         _operation = operation;
     }

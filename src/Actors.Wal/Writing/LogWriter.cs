@@ -91,8 +91,11 @@ internal sealed partial class LogWriter
     /// <summary>The highest record timestamp written (UTC ticks; snapshots persist it).</summary>
     public long LastTimestamp => Volatile.Read(ref _lastTimestamp);
 
-    /// <summary>Called on the writer thread after each rotation (the log asks maintenance for a snapshot and a space pass).</summary>
-    public Action? Rotated { get; set; }
+    /// <summary>
+    /// Called on the writer thread after each rotation with the position just past the old segment's seal (the log asks
+    /// maintenance for a snapshot, taken once everything up to that position is applied, and a space pass).
+    /// </summary>
+    public Action<long>? Rotated { get; set; }
 
     /// <summary>The segment the writer writes into.</summary>
     public Segment Active => Volatile.Read(ref _active);
