@@ -123,11 +123,14 @@ public sealed partial class WriteAheadLog
     /// retention) and copies the live records of mostly-dead segments forward. Also runs in the background after
     /// each segment rotation. Runs on the maintenance thread, never on the append path.
     /// </summary>
+    /// <remarks>
+    /// The pass sees every append, checkpoint and deletion requested before the call: they are written, synced and
+    /// applied first (as <see cref="FlushAsync"/> does), so a checkpoint handed to the log just before can free space.
+    /// </remarks>
     /// <returns>What was reclaimed.</returns>
     public async ValueTask<CompactionResult> CompactAsync(CancellationToken cancellationToken = default)
     {
-        WriterOrThrow();
-        cancellationToken.ThrowIfCancellationRequested();
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
         return await _maintenance!.CompactAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
