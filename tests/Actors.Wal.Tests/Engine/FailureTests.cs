@@ -50,6 +50,25 @@ public sealed class FailureTests : LogTestBase
     }
 
     [Fact]
+    public async Task OpenAsync_DiskFullWithPreallocatedSegments_OpensAndServesReadsWhileAppendsFailAsDiskFull()
+    {
+        await using (var log = await OpenAsync(o => o.PreallocateSegments = true))
+        {
+            await log.AppendAsync("s", 0, Events("ok"));
+            await log.WhenSpareSettledAsync();
+        }
+
+        var fs = new FaultInjectingFileSystem { FreeBytes = 0 };
+        await using var reopened = await OpenAsync(o => o.PreallocateSegments = true, fs);
+
+        Assert.Equal(["ok"], (await reopened.ReadStreamAsync("s")).Events.Select(e => Text(e.Payload)));
+        Assert.Equal(1, reopened.GetStreamInfo("s").Version);
+        var ex = await Assert.ThrowsAsync<LogFailedException>(async () => await reopened.AppendAsync("s", 1, Events("more")));
+        Assert.True(ex.IsDiskFull, ex.ToString());
+        Assert.Equal(["ok"], (await reopened.ReadStreamAsync("s")).Events.Select(e => Text(e.Payload)));
+    }
+
+    [Fact]
     public async Task AppendAsync_TornWrite_ReopenTruncatesTheTornBatch()
     {
         var fs = new FaultInjectingFileSystem();
