@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Actors.Wal;
 
 namespace Actors.Benchmarks.Peers;
@@ -44,6 +45,8 @@ internal sealed class WalTarget : IAppendTarget
         }
     }
 
+    // Pooled state machines: the harness's own async layer must not add an allocation per append to the engine's figure.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         // One array per writer: a writer has one append in flight, and the log copies the payload before completing.
