@@ -8,7 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Actors.Cluster.Tests.InProcess;
 
 /// <summary>In-process silos whose cluster table is in a real PostgreSQL 15 (started by the fixture).</summary>
-public sealed class PostgreSqlClusterTests(PostgresServer server) : IClassFixture<PostgresServer>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlClusterTests(PostgresServer server)
 {
     [Fact]
     public async Task JoinAndLeave_OverPostgreSql_EveryAcknowledgedDepositKept()

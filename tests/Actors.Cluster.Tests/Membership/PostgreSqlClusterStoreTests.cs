@@ -6,7 +6,8 @@ using Actors.TestingHost.Conformance;
 namespace Actors.Cluster.Tests.Membership;
 
 /// <summary>The PostgreSQL cluster store against a real PostgreSQL 15 the fixture starts (never skipped).</summary>
-public sealed class PostgreSqlClusterStoreTests(PostgresServer server) : IClassFixture<PostgresServer>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlClusterStoreTests(PostgresServer server)
 {
     [Fact]
     public async Task Conformance_AllScenarios_Pass()
