@@ -52,12 +52,7 @@ public sealed class SiloProcessCluster : IAsyncDisposable
             StartTimeout = TimeSpan.FromSeconds(120),
             OutputLine = line => Log($"[{name}] {line}"),
         };
-        launch.Environment["ACTORS__SILONAME"] = name;
-        launch.Environment["ACTORS__CLUSTER__ENABLED"] = "true";
-        launch.Environment["ACTORS__CLUSTER__CONNECTIONSTRING"] = _connectionString;
-        launch.Environment["ACTORS__CLUSTER__CLUSTERID"] = ClusterId;
-        launch.Environment["ACTORS__CLUSTER__PORT"] = "0";
-        launch.Environment["ACTORS__CLUSTER__SECRET"] = Secret;
+        launch.JoinCluster(name, _connectionString, ClusterId, Secret);
         launch.Environment["ACTORS__CLUSTER__PARTITIONCOUNT"] = PartitionCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
         launch.Environment["ACTORS__CLUSTER__LEASEDURATION"] = LeaseDuration.ToString("c");
         launch.Environment["ACTORS__CLUSTER__LEASERENEWPERIOD"] = (LeaseDuration / 6).ToString("c");
