@@ -102,6 +102,17 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
                 $"The call {method.Key} on {request.Target} encodes to {frame.Length} bytes, more than the client's MaxFrameBytes of {_options.MaxFrameBytes}.");
         }
 
+        if (method.IsOneWay)
+        {
+            // [OneWay]: sent and done; the gateway's response, when it comes, finds no pending call and is dropped.
+            if (Volatile.Read(ref _closeReason) is not null || !_outbox.Writer.TryWrite(frame))
+            {
+                throw new GatewayConnectionLostException(Endpoint, _closeReason ?? "closed");
+            }
+
+            return null;
+        }
+
         var pending = new PendingCall(method);
         _pending[id] = pending;
         if (Volatile.Read(ref _closeReason) is not null || !_outbox.Writer.TryWrite(frame))
