@@ -39,6 +39,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap "exit 143" INT TERM
 
 # ---- 1. static agreement -----------------------------------------------------------------------------------------
 python3 - "$root" "$work" "$compose_file" <<'PY'
