@@ -6,7 +6,7 @@ using Actors.Cluster.PostgreSql;
 
 namespace Actors.Cluster.Benchmarks;
 
-/// <summary>N silo processes of one cluster (16 partitions, default lease) and one client per gateway.</summary>
+/// <summary>N silo processes of one cluster (16 partitions, default lease), started once partitions are balanced (no move planned), and one client per gateway.</summary>
 internal sealed class BenchCluster(string connectionString, string root, string name, int silos) : IAsyncDisposable
 {
     private readonly string _clusterId = $"bench-{name}-{Guid.NewGuid().ToString("N")[..8]}";
@@ -25,7 +25,6 @@ internal sealed class BenchCluster(string connectionString, string root, string 
         {
             var launch = new SiloLaunchOptions { DataDirectory = Path.Combine(root, silo), StartTimeout = TimeSpan.FromSeconds(120) }
                 .JoinCluster(silo, connectionString, _clusterId, "bench-secret");
-            launch.Environment["ACTORS__METRICS__ENABLED"] = "false";
             Processes.Add(await SiloProcess.StartAsync(launch));
         }
 
@@ -33,14 +32,15 @@ internal sealed class BenchCluster(string connectionString, string root, string 
         while (true)
         {
             ClusterSnapshot table = await ReadAsync();
-            if (table.Partitions.All(p => p.State == PartitionState.Owned && p.Owner is not null) && Names.All(n => table.Partitions.Any(p => p.Owner == n)))
+            int[] owned = [.. Names.Select(n => table.Partitions.Count(p => p.Owner == n))];
+            if (table.Partitions.All(p => p.State == PartitionState.Owned && p.Owner is not null) && owned.Max() - owned.Min() <= 1)
             {
                 break;
             }
 
             if (clock.Elapsed > TimeSpan.FromMinutes(2))
             {
-                throw new TimeoutException($"cluster {_clusterId}: partitions not spread over {string.Join(", ", Names)} after 2 minutes");
+                throw new TimeoutException($"cluster {_clusterId}: partitions not balanced over {string.Join(", ", Names)} after 2 minutes");
             }
 
             await Task.Delay(100);
@@ -53,7 +53,17 @@ internal sealed class BenchCluster(string connectionString, string root, string 
             Clients[Names[i]] = client;
         }
 
-        Console.WriteLine($"  cluster {_clusterId}: {silos} silo processes up, partitions spread");
+        Console.WriteLine($"  cluster {_clusterId}: {silos} silo processes up, partitions balanced");
+    }
+
+    /// <summary>The silo's <c>actors.cluster.calls.forwarded</c> counter, read from its Prometheus <c>/metrics</c>.</summary>
+    public async Task<double> ForwardedCallsAsync(int silo)
+    {
+        using var http = new HttpClient();
+        string text = await http.GetStringAsync(new Uri(Processes[silo].HealthUri, "/metrics"));
+        return text.Split('\n')
+            .Where(line => line.StartsWith("actors_cluster_calls_forwarded_total", StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public Task<ClusterSnapshot> ReadAsync() => _store.ReadAsync(_clusterId, CancellationToken.None);
