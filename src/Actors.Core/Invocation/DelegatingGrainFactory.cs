@@ -64,4 +64,14 @@ public abstract class DelegatingGrainFactory : IGrainFactory
 
     /// <inheritdoc />
     public IAddressable GetGrain(GrainId grainId) => _inner.GetGrain(grainId);
+
+    /// <inheritdoc />
+    public TGrainObserverInterface CreateObjectReference<TGrainObserverInterface>(IGrainObserver obj)
+        where TGrainObserverInterface : IGrainObserver
+        => _inner.CreateObjectReference<TGrainObserverInterface>(obj);
+
+    /// <inheritdoc />
+    public void DeleteObjectReference<TGrainObserverInterface>(IGrainObserver obj)
+        where TGrainObserverInterface : IGrainObserver
+        => _inner.DeleteObjectReference<TGrainObserverInterface>(obj);
 }
