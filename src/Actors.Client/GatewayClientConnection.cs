@@ -278,7 +278,11 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
 
         if (response.Status == GatewayResponseStatus.Error)
         {
-            call.Completion.TrySetException(new RemoteGrainException(response.ErrorType, response.ErrorMessage));
+            // A partition without a live owner keeps its type across the hop (callers catch it to retry after a restart).
+            call.Completion.TrySetException(
+                response.ErrorType == typeof(PartitionUnavailableException).FullName && PartitionUnavailableException.TryParse(response.ErrorMessage, out PartitionUnavailableException? unavailable)
+                    ? unavailable!
+                    : new RemoteGrainException(response.ErrorType, response.ErrorMessage));
             return;
         }
 
