@@ -6,8 +6,8 @@ using Actors.Persistence.Wal.Hosting;
 namespace Actors.Silo;
 
 /// <summary>
-/// What this silo hosts beyond the runtime and the gateway: the demo grains and the default write-ahead-log store
-/// under the data directory, with its health check. Extend the methods here instead of Program.cs or
+/// What this silo hosts beyond the runtime and the gateway: the demo grains, the default write-ahead-log store
+/// under the data directory, with its health check, and durable reminders in that store. Extend the methods here instead of Program.cs or
 /// <see cref="SiloApplication"/>.
 /// </summary>
 public static class SiloComposition
@@ -22,6 +22,7 @@ public static class SiloComposition
         ArgumentNullException.ThrowIfNull(dataDirectory);
         AddGrains(silo);
         AddStorage(silo, dataDirectory);
+        AddReminders(silo);
     }
 
     /// <summary>The demo grains (client-demo/Actors.Demo.Grains): journaled bank accounts and persistent-state customers.</summary>
@@ -43,4 +44,10 @@ public static class SiloComposition
         });
         silo.Services.AddHealthChecks().AddCheck<WriteAheadLogHealthCheck>("write-ahead-log", tags: ["ready"]);
     }
+
+    /// <summary>
+    /// Reminders in the default store (docs/reminders.md); options from <c>Actors:Reminders</c>
+    /// (<c>ACTORS__REMINDERS__MINIMUMREMINDERPERIOD</c>, ...).
+    /// </summary>
+    private static void AddReminders(ISiloBuilder silo) => silo.UseWriteAheadLogReminderService();
 }

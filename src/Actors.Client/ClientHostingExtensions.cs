@@ -55,7 +55,8 @@ public static class ClientHostingExtensions
         services.TryAddSingleton(sp => new GatewayCallInvoker(
             sp.GetRequiredService<IOptions<ClientOptions>>().Value,
             sp.GetRequiredService<IGrainSerializer>(),
-            sp.GetRequiredService<ILogger<GatewayCallInvoker>>()));
+            sp.GetRequiredService<ILogger<GatewayCallInvoker>>(),
+            sp.GetServices<IOutgoingGrainCallFilter>()));
         services.TryAddSingleton<IClusterClient>(sp => new ClusterClient(sp.GetRequiredService<GatewayCallInvoker>()));
         services.TryAddSingleton<IGrainFactory>(sp => sp.GetRequiredService<IClusterClient>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ClusterClientHostedService>());

@@ -1,4 +1,5 @@
 using System.Net;
+using Actors.Invocation;
 using Actors.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,6 +17,7 @@ public sealed class ClusterClientBuilder
     private readonly ClientOptions _options = new();
     private IGrainSerializer _serializer = new JsonGrainSerializer();
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
+    private readonly List<IOutgoingGrainCallFilter> _outgoingFilters = [];
 
     /// <summary>Adds a gateway endpoint as <c>host:port</c>.</summary>
     public ClusterClientBuilder UseGateway(string endpoint)
@@ -64,6 +66,21 @@ public sealed class ClusterClientBuilder
         return this;
     }
 
+    /// <summary>Adds an outgoing grain call filter: it runs, in registration order, for every call this client makes.</summary>
+    public ClusterClientBuilder AddOutgoingGrainCallFilter(IOutgoingGrainCallFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        _outgoingFilters.Add(filter);
+        return this;
+    }
+
+    /// <summary>Adds an outgoing grain call filter delegate.</summary>
+    public ClusterClientBuilder AddOutgoingGrainCallFilter(OutgoingGrainCallFilterDelegate filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return AddOutgoingGrainCallFilter(new DelegateOutgoingGrainCallFilter(filter));
+    }
+
     /// <summary>Validates the options and creates the client (it connects on <see cref="IClusterClient.ConnectAsync"/> or the first call).</summary>
     /// <exception cref="OptionsValidationException">An option is invalid; the message names the setting.</exception>
     public IClusterClient Build()
@@ -84,6 +101,6 @@ public sealed class ClusterClientBuilder
             ConnectRetryDelay = _options.ConnectRetryDelay,
             MaxFrameBytes = _options.MaxFrameBytes,
         };
-        return new ClusterClient(new GatewayCallInvoker(snapshot, _serializer, _loggerFactory.CreateLogger<GatewayCallInvoker>()));
+        return new ClusterClient(new GatewayCallInvoker(snapshot, _serializer, _loggerFactory.CreateLogger<GatewayCallInvoker>(), [.. _outgoingFilters]));
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Actors.Invocation;
+using Actors.Runtime;
 using Actors.Serialization;
 using Microsoft.Extensions.Logging;
 
@@ -18,26 +19,36 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
     private readonly IGrainSerializer _serializer;
     private readonly ILogger _logger;
     private readonly IReadOnlyList<string> _endpoints;
+    private readonly OutgoingCallPipeline _outgoing;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private GatewayClientConnection? _connection;
     private int _nextEndpoint;
     private bool _disposed;
 
-    public GatewayCallInvoker(ClientOptions options, IGrainSerializer serializer, ILogger<GatewayCallInvoker> logger)
+    public GatewayCallInvoker(ClientOptions options, IGrainSerializer serializer, ILogger<GatewayCallInvoker> logger, IEnumerable<IOutgoingGrainCallFilter>? outgoingFilters = null)
     {
         _options = options;
         _serializer = serializer;
         _logger = logger;
         _endpoints = options.EffectiveGateways;
+        _outgoing = new OutgoingCallPipeline(outgoingFilters ?? []);
     }
 
     /// <summary>True while a connection is open.</summary>
     public bool IsConnected => Volatile.Read(ref _connection) is { IsAlive: true };
 
     /// <inheritdoc />
-    public async ValueTask<object?> InvokeAsync(GrainCallRequest request, CancellationToken cancellationToken = default)
+    /// <remarks>The client's outgoing filters run first; the call then carries the flow's request context as they left it.</remarks>
+    public ValueTask<object?> InvokeAsync(GrainCallRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return _outgoing.IsEmpty
+            ? SendAsync(request with { RequestContext = RequestContext.Export() }, cancellationToken)
+            : _outgoing.InvokeAsync(request, source: null, SendAsync, cancellationToken);
+    }
+
+    private async ValueTask<object?> SendAsync(GrainCallRequest request, CancellationToken cancellationToken)
+    {
         GatewayClientConnection connection = Volatile.Read(ref _connection) is { IsAlive: true } open
             ? open
             : await ConnectAsync(cancellationToken);

@@ -7,10 +7,9 @@ namespace Actors.TestingHost;
 /// The test cluster's default client: calls go in-process to a running silo's invoker (the in-silo copy rule applies
 /// instead of serialization), so the client survives silo restarts.
 /// </summary>
-internal sealed class InProcessClusterClient(TestCluster cluster) : IClusterClient
+internal sealed class InProcessClusterClient(TestCluster cluster)
+    : DelegatingGrainFactory(new GrainReferenceFactory(new ClusterClientInvoker(cluster))), IClusterClient
 {
-    private readonly GrainReferenceFactory _references = new(new ClusterClientInvoker(cluster));
-
     /// <inheritdoc />
     public bool IsConnected => cluster.Silos.Any(s => s.IsRunning);
 
@@ -18,21 +17,6 @@ internal sealed class InProcessClusterClient(TestCluster cluster) : IClusterClie
     public Task ConnectAsync(CancellationToken cancellationToken = default) => IsConnected
         ? Task.CompletedTask
         : throw new SiloUnavailableException("No silo of the test cluster is running.");
-
-    /// <inheritdoc />
-    public TGrainInterface GetGrain<TGrainInterface>(string primaryKey)
-        where TGrainInterface : IGrainWithStringKey
-        => _references.GetGrain<TGrainInterface>(primaryKey);
-
-    /// <inheritdoc />
-    public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey)
-        where TGrainInterface : IGrainWithGuidKey
-        => _references.GetGrain<TGrainInterface>(primaryKey);
-
-    /// <inheritdoc />
-    public TGrainInterface GetGrain<TGrainInterface>(long primaryKey)
-        where TGrainInterface : IGrainWithIntegerKey
-        => _references.GetGrain<TGrainInterface>(primaryKey);
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

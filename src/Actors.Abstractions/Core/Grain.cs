@@ -1,5 +1,6 @@
-using System.Globalization;
 using Actors.Runtime;
+using Actors.Timers;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors;
 
@@ -14,7 +15,7 @@ namespace Actors;
 /// Members other than the key accessors may only be used while the grain runs inside a silo. The grain reaches its
 /// activation only through <see cref="GrainContext"/>, bound at construction (<see cref="RuntimeContext.Current"/>).
 /// </remarks>
-public abstract partial class Grain : ILifecycleParticipant<IGrainLifecycle>
+public abstract partial class Grain : IGrainBase, IAddressable, ILifecycleParticipant<IGrainLifecycle>
 {
     private readonly IGrainContext? _context;
 
@@ -45,16 +46,24 @@ public abstract partial class Grain : ILifecycleParticipant<IGrainLifecycle>
     /// <summary>The silo's services.</summary>
     protected IServiceProvider ServiceProvider => GrainContext.ActivationServices;
 
-    /// <summary>The string key of a grain whose interface derives from <see cref="IGrainWithStringKey"/>.</summary>
+    /// <summary>The key as a string: a string key as is, other keys in their canonical form (see <see cref="GrainIdKeyExtensions"/>).</summary>
     public string GetPrimaryKeyString() => GrainId.Key;
 
-    /// <summary>The Guid key of a grain whose interface derives from <see cref="IGrainWithGuidKey"/>.</summary>
-    /// <exception cref="FormatException">The key is not a Guid.</exception>
-    public Guid GetPrimaryKey() => Guid.Parse(GrainId.Key);
+    /// <summary>The Guid key of a grain whose interface derives from <see cref="IGrainWithGuidKey"/>; an integer key is widened into a Guid.</summary>
+    /// <exception cref="InvalidOperationException">The key is neither a Guid nor an integer.</exception>
+    public Guid GetPrimaryKey() => GrainExtensions.GuidKeyOf(GrainId, out _);
+
+    /// <summary>The Guid key and key extension of a grain whose interface derives from <see cref="IGrainWithGuidCompoundKey"/>.</summary>
+    /// <exception cref="InvalidOperationException">The key is neither a Guid nor an integer.</exception>
+    public Guid GetPrimaryKey(out string? keyExt) => GrainExtensions.GuidKeyOf(GrainId, out keyExt);
 
     /// <summary>The integer key of a grain whose interface derives from <see cref="IGrainWithIntegerKey"/>.</summary>
-    /// <exception cref="FormatException">The key is not an integer.</exception>
-    public long GetPrimaryKeyLong() => long.Parse(GrainId.Key, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+    /// <exception cref="InvalidOperationException">The key is not an integer.</exception>
+    public long GetPrimaryKeyLong() => GrainExtensions.IntegerKeyOf(GrainId, out _);
+
+    /// <summary>The integer key and key extension of a grain whose interface derives from <see cref="IGrainWithIntegerCompoundKey"/>.</summary>
+    /// <exception cref="InvalidOperationException">The key is not an integer.</exception>
+    public long GetPrimaryKeyLong(out string? keyExt) => GrainExtensions.IntegerKeyOf(GrainId, out keyExt);
 
     /// <summary>
     /// Called once per activation, after state is loaded and before the first call. An exception fails the call that
@@ -79,6 +88,23 @@ public abstract partial class Grain : ILifecycleParticipant<IGrainLifecycle>
     /// previous delay so normal collection applies again.
     /// </summary>
     protected void DelayDeactivation(TimeSpan timeSpan) => GrainContext.DelayDeactivation(timeSpan);
+
+    /// <summary>
+    /// The older timer API (Orleans' <c>Grain.RegisterTimer</c>): a timer whose callbacks interleave with requests
+    /// awaiting on the activation and do not delay idle collection. Equivalent to
+    /// <c>this.RegisterGrainTimer(callback, state, new() { DueTime = dueTime, Period = period, Interleave = true })</c>.
+    /// </summary>
+    /// <returns>A handle whose disposal stops the timer.</returns>
+    [Obsolete("Use 'this.RegisterGrainTimer(callback, state, new() { DueTime = dueTime, Period = period, Interleave = true })' instead.")]
+    protected IDisposable RegisterTimer(Func<object?, Task> callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return GrainContext.ActivationServices.GetRequiredService<ITimerRegistry>().RegisterGrainTimer(
+            GrainContext,
+            static (s, _) => s.Callback(s.State),
+            (Callback: callback, State: state),
+            new GrainTimerCreationOptions(dueTime, period) { Interleave = true });
+    }
 
     /// <summary>
     /// Subscribes grain-side participants (journals, states) to the activation's lifecycle; called by the runtime right

@@ -33,6 +33,25 @@ public static class GrainTypeNames
         });
     }
 
+    /// <summary>
+    /// The grain type name derived from a class name (full or short): its last name part, lowercased, without a
+    /// trailing "Grain" (<c>Shop.Carts.CartGrainV2</c> becomes <c>cartgrainv2</c>, <c>Shop.CartGrain</c> becomes <c>cart</c>).
+    /// A class with a <see cref="GrainTypeAttribute"/> has that name instead, which only the class itself knows.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is empty or contains '/'.</exception>
+    public static string ForClassName(string className)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(className);
+        int dot = className.LastIndexOfAny(['.', '+']);
+        string name = Derive(StripGenericArity(dot < 0 ? className : className[(dot + 1)..]));
+        if (name.Length == 0 || name.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Grain type name '{name}' derived from class name '{className}' is empty or contains '/'.", nameof(className));
+        }
+
+        return name;
+    }
+
     /// <summary>The provisional grain type name of a grain interface (what a client puts in a <see cref="GrainId"/>).</summary>
     public static string ForInterface(Type grainInterface)
     {

@@ -42,15 +42,28 @@ public sealed class GrainMethodRegistry
     public void RegisterGrainClass(Type grainClass)
     {
         ArgumentNullException.ThrowIfNull(grainClass);
-        foreach (Type type in grainClass.GetInterfaces())
+        foreach (Type type in grainClass.GetInterfaces().Where(IsGrainInterface))
         {
-            if (typeof(IGrain).IsAssignableFrom(type) && type != typeof(IGrain)
-                && type != typeof(IGrainWithStringKey) && type != typeof(IGrainWithGuidKey) && type != typeof(IGrainWithIntegerKey))
-            {
-                RegisterInterface(type);
-            }
+            RegisterInterface(type);
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="type"/> is a callable grain interface: an interface deriving from <see cref="IGrain"/>
+    /// other than the key markers (<see cref="IGrain"/>, <see cref="IGrainWithStringKey"/>, <see cref="IGrainWithGuidKey"/>,
+    /// <see cref="IGrainWithIntegerKey"/>, <see cref="IGrainWithGuidCompoundKey"/>, <see cref="IGrainWithIntegerCompoundKey"/>).
+    /// </summary>
+    public static bool IsGrainInterface(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return type.IsInterface && typeof(IGrain).IsAssignableFrom(type) && !KeyMarkers.Contains(type);
+    }
+
+    private static readonly HashSet<Type> KeyMarkers =
+    [
+        typeof(IGrain), typeof(IGrainWithStringKey), typeof(IGrainWithGuidKey), typeof(IGrainWithIntegerKey),
+        typeof(IGrainWithGuidCompoundKey), typeof(IGrainWithIntegerCompoundKey),
+    ];
 
     /// <summary>Looks up a method by its wire key.</summary>
     public bool TryGetMethod(string key, out GrainMethod method) => _byKey.TryGetValue(key, out method!);

@@ -6,7 +6,7 @@ namespace Actors.Invocation;
 /// </summary>
 /// <remarks>
 /// References are immutable and cheap; two references are equal when their grain id and interface are. The copy rule
-/// passes them by reference, and <see cref="GrainReferenceExtensions.GetGrainId"/> reads the id through this
+/// passes them by reference, and <see cref="GrainExtensions.GetGrainId"/> reads the id through this
 /// interface. Today references are runtime proxies; generated references will implement the same interface.
 /// </remarks>
 public interface IGrainReference

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Reflection;
+using Actors.Runtime;
 
 namespace Actors.Invocation;
 
@@ -17,6 +17,7 @@ public sealed class GrainReferenceFactory : IGrainFactory
 {
     private readonly IGrainCallInvoker _invoker;
     private readonly Func<Type, string> _grainTypeResolver;
+    private readonly Func<Type, string, string> _prefixResolver;
 
     /// <summary>Creates a factory whose references send calls to <paramref name="invoker"/>.</summary>
     public GrainReferenceFactory(IGrainCallInvoker invoker)
@@ -27,39 +28,97 @@ public sealed class GrainReferenceFactory : IGrainFactory
     /// <summary>Creates a factory with a custom interface-to-grain-type resolver.</summary>
     /// <param name="invoker">Where calls go.</param>
     /// <param name="grainTypeResolver">Maps a grain interface to the grain type name put in the <see cref="GrainId"/>.</param>
-    public GrainReferenceFactory(IGrainCallInvoker invoker, Func<Type, string> grainTypeResolver)
+    /// <param name="prefixResolver">
+    /// Maps a grain interface and a class name prefix to a grain type name; default: the type name derived from the
+    /// prefix's last name part (<see cref="GrainTypeNames.ForClassName"/>).
+    /// </param>
+    public GrainReferenceFactory(IGrainCallInvoker invoker, Func<Type, string> grainTypeResolver, Func<Type, string, string>? prefixResolver = null)
     {
         ArgumentNullException.ThrowIfNull(invoker);
         ArgumentNullException.ThrowIfNull(grainTypeResolver);
         _invoker = invoker;
         _grainTypeResolver = grainTypeResolver;
+        _prefixResolver = prefixResolver ?? ((_, prefix) => GrainTypeNames.ForClassName(prefix));
     }
 
     /// <inheritdoc />
-    public TGrainInterface GetGrain<TGrainInterface>(string primaryKey)
+    public TGrainInterface GetGrain<TGrainInterface>(string primaryKey, string? grainClassNamePrefix = null)
         where TGrainInterface : IGrainWithStringKey
     {
         ArgumentException.ThrowIfNullOrEmpty(primaryKey);
-        return (TGrainInterface)GetGrain(typeof(TGrainInterface), primaryKey);
+        return (TGrainInterface)GetGrain(typeof(TGrainInterface), primaryKey, grainClassNamePrefix);
     }
 
     /// <inheritdoc />
-    public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey)
+    public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string? grainClassNamePrefix = null)
         where TGrainInterface : IGrainWithGuidKey
-        => (TGrainInterface)GetGrain(typeof(TGrainInterface), primaryKey.ToString("N"));
+        => (TGrainInterface)GetGrain(typeof(TGrainInterface), GrainIdKeyExtensions.CreateGuidKey(primaryKey), grainClassNamePrefix);
 
     /// <inheritdoc />
-    public TGrainInterface GetGrain<TGrainInterface>(long primaryKey)
+    public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string? grainClassNamePrefix = null)
         where TGrainInterface : IGrainWithIntegerKey
-        => (TGrainInterface)GetGrain(typeof(TGrainInterface), primaryKey.ToString(CultureInfo.InvariantCulture));
+        => (TGrainInterface)GetGrain(typeof(TGrainInterface), GrainIdKeyExtensions.CreateIntegerKey(primaryKey), grainClassNamePrefix);
+
+    /// <inheritdoc />
+    public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string keyExtension, string? grainClassNamePrefix = null)
+        where TGrainInterface : IGrainWithGuidCompoundKey
+    {
+        ArgumentNullException.ThrowIfNull(keyExtension);
+        return (TGrainInterface)GetGrain(typeof(TGrainInterface), GrainIdKeyExtensions.CreateGuidKey(primaryKey, keyExtension), grainClassNamePrefix);
+    }
+
+    /// <inheritdoc />
+    public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string keyExtension, string? grainClassNamePrefix = null)
+        where TGrainInterface : IGrainWithIntegerCompoundKey
+    {
+        ArgumentNullException.ThrowIfNull(keyExtension);
+        return (TGrainInterface)GetGrain(typeof(TGrainInterface), GrainIdKeyExtensions.CreateIntegerKey(primaryKey, keyExtension), grainClassNamePrefix);
+    }
+
+    /// <inheritdoc />
+    public IGrain GetGrain(Type grainInterfaceType, Guid grainPrimaryKey) => GetGrain(grainInterfaceType, GrainIdKeyExtensions.CreateGuidKey(grainPrimaryKey));
+
+    /// <inheritdoc />
+    public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey) => GetGrain(grainInterfaceType, GrainIdKeyExtensions.CreateIntegerKey(grainPrimaryKey));
+
+    /// <inheritdoc />
+    public IGrain GetGrain(Type grainInterfaceType, Guid grainPrimaryKey, string keyExtension)
+    {
+        ArgumentNullException.ThrowIfNull(keyExtension);
+        return GetGrain(grainInterfaceType, GrainIdKeyExtensions.CreateGuidKey(grainPrimaryKey, keyExtension));
+    }
+
+    /// <inheritdoc />
+    public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey, string keyExtension)
+    {
+        ArgumentNullException.ThrowIfNull(keyExtension);
+        return GetGrain(grainInterfaceType, GrainIdKeyExtensions.CreateIntegerKey(grainPrimaryKey, keyExtension));
+    }
+
+    /// <inheritdoc />
+    public TGrainInterface GetGrain<TGrainInterface>(GrainId grainId)
+        where TGrainInterface : IAddressable
+        => (TGrainInterface)(object)GetGrain(typeof(TGrainInterface), grainId);
+
+    /// <inheritdoc />
+    public IAddressable GetGrain(GrainId grainId) => GetGrain(typeof(IGrain), grainId);
 
     /// <summary>A reference of interface <paramref name="grainInterface"/> to the grain with the canonical key <paramref name="key"/>.</summary>
     /// <exception cref="ArgumentException">The type is not a grain interface.</exception>
-    public IGrain GetGrain(Type grainInterface, string key)
+    public IGrain GetGrain(Type grainInterface, string key) => GetGrain(grainInterface, key, grainClassNamePrefix: null);
+
+    /// <summary>
+    /// A reference of interface <paramref name="grainInterface"/> to the grain with the canonical key
+    /// <paramref name="key"/>, implemented by the class <paramref name="grainClassNamePrefix"/> selects (null: the
+    /// resolver's choice).
+    /// </summary>
+    /// <exception cref="ArgumentException">The type is not a grain interface, or no class matches the prefix.</exception>
+    public IGrain GetGrain(Type grainInterface, string key, string? grainClassNamePrefix)
     {
         ArgumentNullException.ThrowIfNull(grainInterface);
         ArgumentException.ThrowIfNullOrEmpty(key);
-        return GetGrain(grainInterface, GrainId.Create(_grainTypeResolver(grainInterface), key));
+        string type = grainClassNamePrefix is null ? _grainTypeResolver(grainInterface) : _prefixResolver(grainInterface, grainClassNamePrefix);
+        return GetGrain(grainInterface, GrainId.Create(type, key));
     }
 
     /// <summary>A reference of interface <paramref name="grainInterface"/> to exactly <paramref name="grainId"/>.</summary>

@@ -69,7 +69,7 @@ internal sealed partial class GatewayRequestDispatcher(
             arguments[i] = serializer.Deserialize(request.Arguments[i], method.ParameterTypes[i]);
         }
 
-        var call = new GrainCallRequest(request.Target, method, arguments);
+        var call = new GrainCallRequest(request.Target, method, arguments) { IsForwarded = true };
         object? result;
         try
         {

@@ -1,6 +1,7 @@
 using Actors.Invocation;
 using Actors.Runtime;
 using Actors.Serialization;
+using Actors.Timers;
 using Actors.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -42,11 +43,14 @@ internal static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton<ISiloControl>(sp => sp.GetRequiredService<GrainRuntime>());
         services.AddSingleton<IStuckGrainMonitor>(sp => sp.GetRequiredService<GrainRuntime>().OutstandingCalls);
         services.AddSingleton<ISiloActivations>(sp => sp.GetRequiredService<GrainRuntime>());
+        services.TryAddSingleton<ITimerRegistry, TimerRegistry>();
         services.AddSingleton<LocalGrainCallInvoker>();
         services.AddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<LocalGrainCallInvoker>());
-        services.AddSingleton<IGrainFactory>(sp => new GrainReferenceFactory(
-            sp.GetRequiredService<IGrainCallInvoker>(),
-            sp.GetRequiredService<GrainTypeRegistry>().ResolveInterface));
+        services.AddSingleton<IGrainFactory>(sp =>
+        {
+            GrainTypeRegistry types = sp.GetRequiredService<GrainTypeRegistry>();
+            return new GrainReferenceFactory(sp.GetRequiredService<IGrainCallInvoker>(), types.ResolveInterface, types.ResolvePrefix);
+        });
         return services;
     }
 }

@@ -1,4 +1,6 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
+using Actors.Invocation;
 using Actors.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,30 +11,34 @@ public static class SiloBuilderExtensions
 {
     /// <summary>Registers grain class <typeparamref name="TGrain"/> (its grain interfaces become callable).</summary>
     public static ISiloBuilder AddGrain<TGrain>(this ISiloBuilder builder)
-        where TGrain : Grain
+        where TGrain : class, IGrainBase
         => builder.AddGrain(typeof(TGrain));
 
-    /// <summary>Registers a grain class.</summary>
-    /// <exception cref="ArgumentException">The type is not a concrete class deriving from <see cref="Grain"/>.</exception>
+    /// <summary>Registers a grain class: a <see cref="Grain"/> subclass or a POCO class implementing <see cref="IGrainBase"/>.</summary>
+    /// <exception cref="ArgumentException">The type is not a concrete, non-generic grain class.</exception>
     public static ISiloBuilder AddGrain(this ISiloBuilder builder, Type grainClass)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(grainClass);
-        if (!IsGrainClass(grainClass))
+        if (!GrainClassInfo.IsGrainClass(grainClass))
         {
-            throw new ArgumentException($"'{grainClass.FullName}' is not a concrete, non-generic class deriving from Actors.Grain.", nameof(grainClass));
+            throw new ArgumentException($"'{grainClass.FullName}' is not a concrete, non-generic class deriving from Actors.Grain or implementing Actors.IGrainBase.", nameof(grainClass));
         }
 
         builder.Services.AddSingleton(new GrainClassRegistration(grainClass));
         return builder;
     }
 
-    /// <summary>Registers every public concrete grain class in <paramref name="assembly"/>.</summary>
+    /// <summary>
+    /// Registers every grain class in <paramref name="assembly"/>, public or internal (as Orleans finds them): concrete,
+    /// non-generic classes deriving from <see cref="Grain"/> or implementing <see cref="IGrainBase"/> that implement at
+    /// least one grain interface. Compiler-generated classes are skipped.
+    /// </summary>
     public static ISiloBuilder AddGrainsFromAssembly(this ISiloBuilder builder, Assembly assembly)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(assembly);
-        foreach (Type type in assembly.GetExportedTypes().Where(IsGrainClass))
+        foreach (Type type in assembly.GetTypes().Where(IsDiscoverable))
         {
             builder.AddGrain(type);
         }
@@ -40,6 +46,8 @@ public static class SiloBuilderExtensions
         return builder;
     }
 
-    private static bool IsGrainClass(Type type)
-        => type.IsClass && !type.IsAbstract && !type.ContainsGenericParameters && typeof(Grain).IsAssignableFrom(type);
+    private static bool IsDiscoverable(Type type)
+        => GrainClassInfo.IsGrainClass(type)
+            && !type.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false)
+            && type.GetInterfaces().Any(GrainMethodRegistry.IsGrainInterface);
 }

@@ -160,6 +160,7 @@ internal sealed partial class ActivationData
             dropped = TakeQueueLocked();
         }
 
+        DisposeTimers();
         var error = new SiloUnavailableException($"Silo '{Runtime.Settings.SiloName}' was killed before grain {GrainId} served the call.");
         FailChain(dropped, error);
         MarkDeparted();
@@ -168,6 +169,8 @@ internal sealed partial class ActivationData
     /// <summary>Constructs the grain, loads its state and runs OnActivateAsync; on failure fails every queued request and leaves the catalog.</summary>
     private async Task ActivateAsync()
     {
+        // Activation runs with no request context (not that of the call that happened to create the activation).
+        RequestContext.Clear();
         CancellationToken stopping = Runtime.Stopping;
         if (Runtime.Router is { } router && !await IsAdmittedAsync(router, stopping))
         {
@@ -206,6 +209,7 @@ internal sealed partial class ActivationData
             }
 
             Runtime.Log.ActivationFailed(ex, GrainId, ClassInfo.GrainClass.FullName);
+            DisposeTimers();
             FailChain(failed, ex);
             Runtime.Catalog.Remove(this);
             Runtime.Instruments.ActivationEnded(ClassInfo.TypeName);
@@ -257,6 +261,8 @@ internal sealed partial class ActivationData
     private async Task DeactivateAsync(DeactivationReason reason)
     {
         CancellationToken grace = Runtime.DeactivationCancellation;
+        RequestContext.Clear();
+        DisposeTimers();
         try
         {
             await _grain!.OnDeactivateAsync(reason, grace);
@@ -374,7 +380,16 @@ internal sealed partial class ActivationData
         {
             GrainCall next = chain.NextQueued!;
             chain.NextQueued = null;
-            _ = Runtime.Invoker.RedispatchAsync(chain);
+            if (chain.LocalTurn is null)
+            {
+                _ = Runtime.Invoker.RedispatchAsync(chain);
+            }
+            else
+            {
+                // A timer tick belongs to this activation, whose timers are disposed: it is dropped, not forwarded.
+                chain.Fail(new InvalidOperationException($"Grain {GrainId} deactivated before the local turn ran."));
+            }
+
             chain = next;
         }
     }

@@ -33,7 +33,7 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
     private int _queued;
     private GrainCall? _queueHead;
     private GrainCall? _queueTail;
-    private Grain? _grain;
+    private IGrainBase? _grain;
     private long _idleSinceTicks;
     private ActivationExtras? _extras;
 
@@ -147,7 +147,7 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
             }
 
             call.Activation = this;
-            if (_state == ActivationState.Valid && _queueHead is null && _extras?.StopServing != true && ClassInfo.Admission.MayStart(call, _running))
+            if (_state == ActivationState.Valid && (_queueHead is null || call.AlwaysInterleave) && _extras?.StopServing != true && ClassInfo.Admission.MayStart(call, _running))
             {
                 _running++;
                 start = true;
@@ -260,9 +260,26 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
         bool started = call.TryStart(Runtime.NowTicks);
         if (started)
         {
+            // The turn sees exactly its caller's request context (a timer tick: none), never what the flow that
+            // queued it happened to carry.
+            RequestContext.Import(call.Request.RequestContext);
             try
             {
-                result = Runtime.Copier.Copy(await ClassInfo.GetInvoker(call.Request.Method).Invoke(_grain!, call.Arguments));
+                IIncomingGrainCallFilter[] filters = Runtime.Filters.Incoming;
+                if (filters.Length > 0 || ClassInfo.IsIncomingFilter)
+                {
+                    var context = new IncomingCallContext(call, this, _grain!, filters);
+                    await context.Invoke();
+                    result = Runtime.Copier.Copy(context.Result);
+                }
+                else if (call.LocalTurn is { } turn)
+                {
+                    await turn.RunAsync();
+                }
+                else
+                {
+                    result = Runtime.Copier.Copy(await ClassInfo.GetInvoker(call.Request.Method).Invoke(_grain!, call.Arguments));
+                }
             }
             catch (Exception ex)
             {
@@ -270,14 +287,14 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
             }
         }
 
-        OnRequestCompleted();
+        OnRequestCompleted(call);
         if (started)
         {
             call.Finish(result, error);
         }
     }
 
-    private void OnRequestCompleted()
+    private void OnRequestCompleted(GrainCall call)
     {
         GrainCall? next;
         DeactivationReason? deactivate = null;
@@ -285,9 +302,13 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
         {
             _running--;
             next = TakeAdmittedLocked();
-            if (_running == 0 && (_queueHead is null || _extras?.StopServing == true))
+            if (call.KeepAlive)
             {
                 _idleSinceTicks = Runtime.NowTicks;
+            }
+
+            if (_running == 0 && (_queueHead is null || _extras?.StopServing == true))
+            {
                 if (_extras?.DeactivateWhenIdle is { } reason && _state == ActivationState.Valid)
                 {
                     _state = ActivationState.Deactivating;

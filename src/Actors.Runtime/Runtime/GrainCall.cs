@@ -33,6 +33,13 @@ internal sealed class GrainCall : IValueTaskSource<object?>
     private int _execution;
     private int _callerDone;
 
+    /// <summary>A local turn of <paramref name="activation"/> (a timer tick), presented as a call of <paramref name="method"/>: no arguments, no caller, not tracked for a deadline.</summary>
+    public GrainCall(ILocalTurn turn, GrainMethod method, ActivationData activation)
+        : this(activation.Runtime, new GrainCallRequest(activation.GrainId, method, []), [], activation.GrainId, activation.ClassInfo, activation.Runtime.NowTicks)
+    {
+        LocalTurn = turn;
+    }
+
     public GrainCall(GrainRuntime runtime, GrainCallRequest request, object?[] arguments, GrainId target, GrainClassInfo classInfo, long dispatchedTicks)
     {
         Runtime = runtime;
@@ -55,6 +62,15 @@ internal sealed class GrainCall : IValueTaskSource<object?>
     public GrainId Target { get; }
 
     public GrainClassInfo ClassInfo { get; }
+
+    /// <summary>The runtime's own turn (a timer tick), or null for a grain call.</summary>
+    public ILocalTurn? LocalTurn { get; }
+
+    /// <summary>Whether the call may start while other requests of a non-reentrant activation are running.</summary>
+    public bool AlwaysInterleave => LocalTurn?.Interleave ?? false;
+
+    /// <summary>Whether completing the call counts as activity for idle collection (every call does; a timer tick only with KeepAlive).</summary>
+    public bool KeepAlive => LocalTurn?.KeepAlive ?? true;
 
     /// <summary>When the call was dispatched (UTC ticks of the runtime's time provider).</summary>
     public long DispatchedTicks { get; }
@@ -160,7 +176,11 @@ internal sealed class GrainCall : IValueTaskSource<object?>
         }
 
         _cancellation.Unregister();
-        Runtime.Instruments.CallCompleted(Stopwatch.GetElapsedTime(_startTimestamp), failed: error is not null);
+        if (LocalTurn is null)
+        {
+            Runtime.Instruments.CallCompleted(Stopwatch.GetElapsedTime(_startTimestamp), failed: error is not null);
+        }
+
         if (!IsRunning)
         {
             Runtime.OutstandingCalls.OnSettled(this);

@@ -10,14 +10,15 @@ namespace Actors.Runtime;
 internal sealed class GrainClassInfo
 {
     private readonly ConcurrentDictionary<GrainMethod, GrainMethodInvoker> _invokers = new();
-    private readonly Func<IServiceProvider, ActivationData, Grain> _factory;
+    private readonly ConcurrentDictionary<GrainMethod, MethodInfo> _implementations = new();
+    private readonly Func<IServiceProvider, ActivationData, IGrainBase> _factory;
 
     public GrainClassInfo(Type grainClass)
     {
         ArgumentNullException.ThrowIfNull(grainClass);
-        if (!typeof(Grain).IsAssignableFrom(grainClass) || grainClass.IsAbstract || grainClass.ContainsGenericParameters)
+        if (!IsGrainClass(grainClass))
         {
-            throw new ArgumentException($"'{grainClass.FullName}' is not a concrete class deriving from Actors.Grain.", nameof(grainClass));
+            throw new ArgumentException($"'{grainClass.FullName}' is not a concrete, non-generic class deriving from Actors.Grain or implementing Actors.IGrainBase.", nameof(grainClass));
         }
 
         GrainClass = grainClass;
@@ -26,10 +27,7 @@ internal sealed class GrainClassInfo
         Admission = IsReentrant ? RequestAdmission.Interleaved : RequestAdmission.Exclusive;
         CollectionAge = grainClass.GetCustomAttribute<CollectionAgeLimitAttribute>(inherit: true)?.AgeLimit;
         Stores = GrainStoreSelection.For(grainClass);
-        GrainInterfaces = grainClass.GetInterfaces()
-            .Where(i => typeof(IGrain).IsAssignableFrom(i) && i != typeof(IGrain) && i != typeof(IGrainWithStringKey)
-                && i != typeof(IGrainWithGuidKey) && i != typeof(IGrainWithIntegerKey))
-            .ToArray();
+        GrainInterfaces = grainClass.GetInterfaces().Where(GrainMethodRegistry.IsGrainInterface).ToArray();
         (_factory, PersistentStates) = GrainConstruction.CreateFactory(this);
         IEnumerable<string> stores = PersistentStates.Select(s => s.StoreName);
         if (IsJournaled)
@@ -53,6 +51,9 @@ internal sealed class GrainClassInfo
 
     public bool IsReentrant { get; }
 
+    /// <summary>Whether the class is a grain-level incoming call filter (implements <see cref="IIncomingGrainCallFilter"/>).</summary>
+    public bool IsIncomingFilter => typeof(IIncomingGrainCallFilter).IsAssignableFrom(GrainClass);
+
     /// <summary>When a request may start next to running ones (the class's interleaving rule).</summary>
     public RequestAdmission Admission { get; }
 
@@ -73,7 +74,24 @@ internal sealed class GrainClassInfo
     /// <summary>Whether the class derives from <see cref="Grain{TState}"/>.</summary>
     public bool IsStateful => GrainBaseTypes.IsStateful(GrainClass);
 
-    public Grain Create(IServiceProvider services, ActivationData activation) => _factory(services, activation);
+    public IGrainBase Create(IServiceProvider services, ActivationData activation) => _factory(services, activation);
+
+    /// <summary>Whether <paramref name="type"/> can be registered as a grain class: concrete, non-generic, a <see cref="Grain"/> or <see cref="IGrainBase"/>.</summary>
+    public static bool IsGrainClass(Type type)
+        => type.IsClass && !type.IsAbstract && !type.ContainsGenericParameters && typeof(IGrainBase).IsAssignableFrom(type);
+
+    /// <summary>The class's method implementing <paramref name="method"/> (the interface method itself when the class does not implement its interface, as for timer ticks).</summary>
+    public MethodInfo GetImplementation(GrainMethod method) => _implementations.GetOrAdd(method, static (m, cls) =>
+    {
+        if (!m.InterfaceType.IsAssignableFrom(cls))
+        {
+            return m.Method;
+        }
+
+        InterfaceMapping map = cls.GetInterfaceMap(m.InterfaceType);
+        int index = Array.IndexOf(map.InterfaceMethods, m.Method);
+        return index < 0 ? m.Method : map.TargetMethods[index];
+    }, GrainClass);
 
     public GrainMethodInvoker GetInvoker(GrainMethod method) => _invokers.GetOrAdd(method, static (m, cls) =>
     {

@@ -6,20 +6,22 @@ namespace Actors.Runtime;
 
 /// <summary>
 /// Builds a grain class's factory: plain constructor injection through <see cref="ActivatorUtilities"/>, or, when a
-/// constructor parameter carries <see cref="PersistentStateAttribute"/>, a resolver per parameter (persistent states
-/// bound to the activation, everything else from the silo's services).
+/// constructor parameter carries <see cref="PersistentStateAttribute"/> or is an <see cref="IGrainContext"/> (how a
+/// POCO grain receives its activation), a resolver per parameter (persistent states and the context bound to the
+/// activation, everything else from the silo's services).
 /// </summary>
 internal static class GrainConstruction
 {
-    public static (Func<IServiceProvider, ActivationData, Grain> Factory, IReadOnlyList<(string, string, string?)> States) CreateFactory(GrainClassInfo info)
+    public static (Func<IServiceProvider, ActivationData, IGrainBase> Factory, IReadOnlyList<(string, string, string?)> States) CreateFactory(GrainClassInfo info)
     {
         Type type = info.GrainClass;
         ConstructorInfo[] constructors = type.GetConstructors(BindingFlags.Public | BindingFlags.Instance);
-        ConstructorInfo? stateful = constructors.FirstOrDefault(c => c.GetParameters().Any(p => p.GetCustomAttribute<PersistentStateAttribute>() is not null));
+        ConstructorInfo? stateful = constructors.FirstOrDefault(c => c.GetParameters().Any(
+            p => p.GetCustomAttribute<PersistentStateAttribute>() is not null || p.ParameterType == typeof(IGrainContext)));
         if (stateful is null)
         {
             ObjectFactory factory = ActivatorUtilities.CreateFactory(type, Type.EmptyTypes);
-            return ((services, _) => (Grain)factory(services, null), []);
+            return ((services, _) => (IGrainBase)factory(services, null), []);
         }
 
         ParameterInfo[] parameters = stateful.GetParameters();
@@ -46,6 +48,10 @@ internal static class GrainConstruction
                 string stateName = state.StateName;
                 resolvers[i] = (_, activation) => Activator.CreateInstance(bridge, stateName, store, selectedBy, activation);
             }
+            else if (parameter.ParameterType == typeof(IGrainContext))
+            {
+                resolvers[i] = (_, activation) => activation;
+            }
             else if (parameter.GetCustomAttribute<FromKeyedServicesAttribute>() is { } keyed)
             {
                 Type serviceType = parameter.ParameterType;
@@ -64,7 +70,7 @@ internal static class GrainConstruction
             }
         }
 
-        Grain Create(IServiceProvider services, ActivationData activation)
+        IGrainBase Create(IServiceProvider services, ActivationData activation)
         {
             object?[] arguments = new object?[resolvers.Length];
             for (int i = 0; i < resolvers.Length; i++)
@@ -74,7 +80,7 @@ internal static class GrainConstruction
 
             try
             {
-                return (Grain)stateful.Invoke(arguments);
+                return (IGrainBase)stateful.Invoke(arguments);
             }
             catch (TargetInvocationException ex) when (ex.InnerException is not null)
             {

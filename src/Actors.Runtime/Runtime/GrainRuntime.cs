@@ -35,6 +35,7 @@ internal sealed class GrainRuntime : ISiloControl, ISiloActivations, IDisposable
         Instruments = instruments;
         Log = services.GetService<ILoggerFactory>()?.CreateLogger("Actors.Runtime") ?? NullLogger.Instance;
         Catalog = new Catalog(this);
+        Filters = new GrainCallFilters(services);
         Collector = new ActivationCollector(settings.CollectionQuantum);
         OutstandingCalls = new OutstandingCalls(this);
         Stopping = _stopping.Token;
@@ -44,6 +45,9 @@ internal sealed class GrainRuntime : ISiloControl, ISiloActivations, IDisposable
     }
 
     public IServiceProvider Services { get; }
+
+    /// <summary>The silo's incoming and outgoing call filters.</summary>
+    public GrainCallFilters Filters { get; }
 
     public GrainTypeRegistry Types { get; }
 

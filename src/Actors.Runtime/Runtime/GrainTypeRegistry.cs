@@ -61,6 +61,23 @@ internal sealed class GrainTypeRegistry
             $"No grain class registered in this silo implements '{method.InterfaceType.FullName}' (call to {target}); register it with AddGrain<T>() or AddGrainsFromAssembly(...).");
     }
 
+    /// <summary>
+    /// The grain type name of the registered class implementing <paramref name="grainInterface"/> whose full name starts
+    /// with <paramref name="grainClassNamePrefix"/> (Orleans' <c>grainClassNamePrefix</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">No such class, or more than one.</exception>
+    public string ResolvePrefix(Type grainInterface, string grainClassNamePrefix)
+    {
+        GrainClassInfo[] matches = _byInterface.TryGetValue(grainInterface, out List<GrainClassInfo>? classes)
+            ? [.. classes.Where(c => c.GrainClass.FullName?.StartsWith(grainClassNamePrefix, StringComparison.Ordinal) == true)]
+            : [];
+        return matches.Length == 1
+            ? matches[0].TypeName
+            : throw new ArgumentException(
+                $"{matches.Length} registered grain classes implementing '{grainInterface.FullName}' have a full name starting with '{grainClassNamePrefix}'{(matches.Length > 1 ? $" ({string.Join(", ", matches.Select(m => m.GrainClass.FullName))})" : string.Empty)}; exactly one is needed.",
+                nameof(grainClassNamePrefix));
+    }
+
     /// <summary>The grain type name for references of <paramref name="grainInterface"/> created in the silo.</summary>
     public string ResolveInterface(Type grainInterface)
         => _byInterface.TryGetValue(grainInterface, out List<GrainClassInfo>? classes) && classes.Count == 1

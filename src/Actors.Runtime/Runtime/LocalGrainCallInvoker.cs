@@ -16,9 +16,40 @@ internal sealed class LocalGrainCallInvoker(GrainRuntime runtime) : IGrainCallIn
     internal const int MaxReroutes = 32;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A call made in this silo carries the flow's <see cref="RequestContext"/> (after the outgoing filters ran) and
+    /// the calling grain; a forwarded call (<see cref="GrainCallRequest.IsForwarded"/>) keeps the headers it arrived with
+    /// and skips the outgoing filters.
+    /// </remarks>
     public ValueTask<object?> InvokeAsync(GrainCallRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.IsForwarded)
+        {
+            return SendAsync(request with { RequestContext = CopyContext(request.RequestContext) }, cancellationToken);
+        }
+
+        ActivationData? caller = TaskScheduler.Current as ActivationData;
+        request = request with { SourceId = request.SourceId ?? caller?.GrainId };
+        OutgoingCallPipeline outgoing = runtime.Filters.Outgoing;
+        return outgoing.IsEmpty
+            ? SendAsync(request with { RequestContext = CopyContext(RequestContext.Export()) }, cancellationToken)
+            : outgoing.InvokeAsync(request, caller, (filtered, token) => SendAsync(filtered with { RequestContext = CopyContext(filtered.RequestContext) }, token), cancellationToken);
+    }
+
+    /// <summary>Applies the copy rule to request-context values, so caller and callee never share a mutable value.</summary>
+    private IReadOnlyDictionary<string, object>? CopyContext(IReadOnlyDictionary<string, object>? values)
+    {
+        if (values is null || values.Count == 0 || values.Values.All(v => CallCopier.IsImmutable(v.GetType())))
+        {
+            return values;
+        }
+
+        return values.ToDictionary(e => e.Key, e => runtime.Copier.Copy(e.Value)!, StringComparer.Ordinal);
+    }
+
+    private ValueTask<object?> SendAsync(GrainCallRequest request, CancellationToken cancellationToken)
+    {
         GrainClassInfo classInfo;
         GrainId target;
         try

@@ -23,7 +23,7 @@ internal abstract class RequestAdmission
 
     private sealed class ExclusiveAdmission : RequestAdmission
     {
-        public override bool MayStart(GrainCall candidate, int running) => running == 0;
+        public override bool MayStart(GrainCall candidate, int running) => running == 0 || candidate.AlwaysInterleave;
     }
 
     private sealed class InterleavedAdmission : RequestAdmission

@@ -22,6 +22,11 @@ internal sealed class RuntimeInstruments : IDisposable
     private readonly Histogram<double> _callDuration;
     private readonly Counter<long> _callTimeouts;
     private readonly Counter<long> _stuckDetections;
+    private readonly Counter<long> _reminderTicks;
+    private readonly Counter<long> _reminderTickFailures;
+    private readonly Histogram<double> _reminderLateness;
+    private Func<int> _remindersRegistered = static () => 0;
+    private Func<int> _remindersDue = static () => 0;
     private Func<long> _queueLength = static () => 0;
     private Func<int> _stuckCalls = static () => 0;
 
@@ -37,6 +42,11 @@ internal sealed class RuntimeInstruments : IDisposable
         _stuckDetections = _meter.CreateCounter<long>("actors.grains.stuck", "{call}", "Calls the stuck-grain detector reported (tag kind: turn or queue).");
         _meter.CreateObservableGauge("actors.turns.queued", () => _queueLength(), "{request}", "Requests queued at activations and not yet started.");
         _meter.CreateObservableGauge("actors.calls.stuck", () => _stuckCalls(), "{call}", "Calls whose turn runs, or which wait in a queue, longer than the stuck-call threshold now.");
+        _meter.CreateObservableGauge("actors.reminders.registered", () => _remindersRegistered(), "{reminder}", "Reminders scheduled by this silo.");
+        _meter.CreateObservableGauge("actors.reminders.due", () => _remindersDue(), "{reminder}", "Reminder ticks that are due and whose delivery has not completed.");
+        _reminderTicks = _meter.CreateCounter<long>("actors.reminders.ticks", "{tick}", "Reminder ticks whose delivery started.");
+        _reminderTickFailures = _meter.CreateCounter<long>("actors.reminders.ticks.failed", "{tick}", "Reminder ticks whose ReceiveReminder failed.");
+        _reminderLateness = _meter.CreateHistogram<double>("actors.reminders.lateness", "ms", "How long after its due time a reminder tick's delivery started.");
     }
 
     /// <summary>This silo's meter (one per silo, so tests can tell silos apart).</summary>
@@ -49,6 +59,20 @@ internal sealed class RuntimeInstruments : IDisposable
     public void ObserveStuckCalls(Func<int> stuckCalls) => _stuckCalls = stuckCalls;
 
     public void CallTimedOut() => _callTimeouts.Add(1);
+
+    public void ObserveReminders(Func<int> registered, Func<int> due)
+    {
+        _remindersRegistered = registered;
+        _remindersDue = due;
+    }
+
+    public void ReminderTickStarted(TimeSpan lateness)
+    {
+        _reminderTicks.Add(1);
+        _reminderLateness.Record(Math.Max(0, lateness.TotalMilliseconds));
+    }
+
+    public void ReminderTickFailed() => _reminderTickFailures.Add(1);
 
     public void StuckCallDetected(bool running) => _stuckDetections.Add(1, new KeyValuePair<string, object?>("kind", running ? "turn" : "queue"));
 

@@ -49,4 +49,16 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(EventId = 114, Level = LogLevel.Error, Message = "Stuck grain {GrainId}: call {Method} has waited {Waited} in the activation's queue (threshold {Threshold}) while no request runs (activation {State}, {Queued} queued); the activation is not making progress")]
     public static partial void ActivationNotProgressing(this ILogger logger, GrainId grainId, string method, TimeSpan waited, ActivationState state, int queued, TimeSpan threshold);
+
+    [LoggerMessage(EventId = 115, Level = LogLevel.Warning, Message = "Timer callback {Callback} of grain {GrainId} failed; the timer keeps its schedule")]
+    public static partial void TimerCallbackFailed(this ILogger logger, Exception exception, GrainId grainId, string callback);
+
+    [LoggerMessage(EventId = 120, Level = LogLevel.Information, Message = "Reminder service loaded {Count} reminders from {Partitions} partitions")]
+    public static partial void RemindersLoaded(this ILogger logger, int count, int partitions);
+
+    [LoggerMessage(EventId = 121, Level = LogLevel.Warning, Message = "Reminder {ReminderName} of grain {GrainId}: delivering the tick of {TickTime:O} failed; the schedule continues")]
+    public static partial void ReminderTickFailed(this ILogger logger, Exception exception, string reminderName, GrainId grainId, DateTime tickTime);
+
+    [LoggerMessage(EventId = 122, Level = LogLevel.Warning, Message = "Reminder {ReminderName} of grain {GrainId}: the tick of {TickTime:O} was delivered but could not be recorded; it is delivered again after a restart")]
+    public static partial void ReminderTickNotRecorded(this ILogger logger, Exception exception, string reminderName, GrainId grainId, DateTime tickTime);
 }

@@ -14,10 +14,16 @@ public sealed class RealSilo : IAsyncDisposable
 
     public IPEndPoint EndPoint => _host.Services.GetRequiredService<IGatewayInfo>().ListeningEndPoint!;
 
-    public static async Task<RealSilo> StartAsync(int port = 0)
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<RealSilo> StartAsync(int port = 0, Action<ISiloBuilder>? configure = null)
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.UseActors(silo => silo.AddGrain<CounterGrain>().AddGateway(o => o.Port = port));
+        builder.UseActors(silo =>
+        {
+            silo.AddGrain<CounterGrain>().AddGateway(o => o.Port = port);
+            configure?.Invoke(silo);
+        });
         IHost host = builder.Build();
         await host.StartAsync();
         return new RealSilo(host);

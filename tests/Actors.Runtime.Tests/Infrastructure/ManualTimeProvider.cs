@@ -22,6 +22,18 @@ public sealed class ManualTimeProvider : TimeProvider
         return timer;
     }
 
+    /// <summary>When each armed one-shot timer is due (periodic timers, such as the runtime's sweeps, are left out).</summary>
+    public IReadOnlyList<DateTimeOffset> OneShotDueTimes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _timers.Where(t => t.Period is null && t.DueAt is not null).Select(t => t.DueAt!.Value)];
+            }
+        }
+    }
+
     public void Advance(TimeSpan by)
     {
         DateTimeOffset target;
