@@ -5,6 +5,7 @@ using System.Numerics;
 using System.Reflection;
 using Actors.Serialization.Cloning;
 using Actors.Serialization.Codecs;
+using Actors.Serialization.Codecs.Collections;
 
 namespace Actors.Serialization;
 
@@ -142,6 +143,11 @@ internal static class BuiltInCodecs
 
         Type definition = type.GetGenericTypeDefinition();
         Type[] arguments = type.GenericTypeArguments;
+        if (SynthesizedLists.IsSynthesized(type, out Type? element))
+        {
+            return Instantiate(typeof(SynthesizedListCodec<,>).MakeGenericType(type, element!), provider);
+        }
+
         if (TupleLayout.IsTuple(type))
         {
             return Instantiate(typeof(TupleCodec<>).MakeGenericType(type), provider);
