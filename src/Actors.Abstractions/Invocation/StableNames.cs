@@ -115,15 +115,16 @@ public static class StableNames
         if (definition.DeclaringType is { } outer)
         {
             AppendDefinitionName(builder, outer.IsGenericType ? outer.GetGenericTypeDefinition() : outer);
-            builder.Append('+').Append(definition.Name);
-            return;
+            builder.Append('+');
         }
-
-        if (!string.IsNullOrEmpty(definition.Namespace))
+        else if (!string.IsNullOrEmpty(definition.Namespace))
         {
             builder.Append(definition.Namespace).Append('.');
         }
 
-        builder.Append(definition.Name);
+        // The arity suffix (List`1) is implied by the argument list that follows.
+        string name = definition.Name;
+        int tick = name.IndexOf('`', StringComparison.Ordinal);
+        builder.Append(tick < 0 ? name : name.AsSpan(0, tick));
     }
 }
