@@ -114,13 +114,13 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
         {
             return await pending.Completion.Task.WaitAsync(_options.ResponseTimeout, cancellationToken);
         }
-        catch (TimeoutException)
+        catch (TimeoutException) when (!pending.Completion.Task.IsCompleted)
         {
             _pending.TryRemove(id, out _);
             throw new TimeoutException(
                 $"No response from the silo gateway at {Endpoint} to {method.Key} on {request.Target} within ResponseTimeout {_options.ResponseTimeout}.");
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (!pending.Completion.Task.IsCompleted)
         {
             _pending.TryRemove(id, out _);
             throw;
