@@ -101,6 +101,11 @@ internal static class BuiltInCodecs
             return new CancellationTokenCodec(provider.CancellationTokens);
         }
 
+        if (typeof(Type).IsAssignableFrom(type))
+        {
+            return new TypeCodec(provider);
+        }
+
         return (IFieldCodec?)CreateGeneric(type, provider);
     }
 
@@ -125,6 +130,11 @@ internal static class BuiltInCodecs
         if (type == typeof(object))
         {
             return ObjectCodec.Instance;
+        }
+
+        if (typeof(Type).IsAssignableFrom(type))
+        {
+            return new TypeCodec(provider);
         }
 
         return (IDeepCopier?)(type.IsArray ? CreateArray(type, provider) : CreateGeneric(type, provider));
