@@ -101,6 +101,17 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
                 $"The call {method.Key} on {request.Target} encodes to {frame.Length} bytes, more than the client's MaxFrameBytes of {_options.MaxFrameBytes}.");
         }
 
+        if (method.IsOneWay)
+        {
+            // [OneWay]: the request carries the one-way flag, so the gateway runs it and sends no response.
+            if (Volatile.Read(ref _closeReason) is not null || !_outbox.Writer.TryWrite(frame))
+            {
+                throw new GatewayRequestNotStartedException(Endpoint, _closeReason ?? "closed");
+            }
+
+            return null;
+        }
+
         var pending = new PendingCall(method, scope);
         _pending[id] = pending;
         if (Volatile.Read(ref _closeReason) is not null || !_outbox.Writer.TryWrite(frame))
@@ -146,7 +157,7 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
             ? _serializer.SerializeToArray(new Dictionary<string, object>(context), scope)
             : [];
         var headers = new RequestHeaders(
-            RequestFlags.None,
+            method.IsOneWay ? RequestFlags.OneWay : RequestFlags.None,
             (uint)Math.Clamp(Math.Ceiling(_options.ResponseTimeout.TotalMilliseconds), 1, uint.MaxValue),
             cancellationToken.CanBeCanceled ? scope.Export(cancellationToken) : 0,
             [],

@@ -1,20 +1,46 @@
+using Actors.Cluster;
+using Actors.Cluster.Membership;
 using Actors.Hosting;
 
 namespace Actors.TestingHost;
 
-/// <content>How the silos of a multi-silo test cluster find each other.</content>
+/// <content>How the silos of a clustered test cluster find each other: an in-process cluster store shared by them.</content>
 public sealed partial class TestCluster
 {
+    private InMemoryClusterStore? _store;
+
+    /// <summary>The in-process cluster store the silos share (null when the cluster is not clustered).</summary>
+    public InMemoryClusterStore? ClusterStore => Options.IsClustered ? _store ??= new InMemoryClusterStore() : null;
+
     partial void EnsureClusteringAvailable(int silos)
     {
-        if (silos > 1)
+        if (silos > 1 && !Options.IsClustered)
         {
-            throw new NotSupportedException(
-                $"A test cluster of {silos} silos needs clustering, which this build does not have yet; use one silo (TestClusterOptions.InitialSilosCount = 1).");
+            throw new InvalidOperationException(
+                "This test cluster runs one silo without clustering; set TestClusterOptions.UseClustering = true (or start with InitialSilosCount > 1) to add silos.");
         }
     }
 
     partial void ConfigureClustering(ISiloBuilder siloBuilder, SiloHandle silo)
     {
+        if (!Options.IsClustered)
+        {
+            return;
+        }
+
+        siloBuilder.UseInMemoryClustering(ClusterStore!, o =>
+        {
+            o.ClusterId = Options.ClusterId;
+            o.PartitionCount = Options.PartitionCount;
+            o.BindAddress = "127.0.0.1";
+            o.Port = silo.SiloPort;
+
+            // The test cluster's silos share one process (and a loaded CI machine): a longer lease than the production
+            // default keeps a stalled process from declaring its own silos dead. Tests that need faster failure
+            // detection set it through ConfigureClusterOptions.
+            o.LeaseDuration = TimeSpan.FromSeconds(10);
+            o.LeaseRenewPeriod = TimeSpan.FromSeconds(1);
+            Options.ConfigureClusterOptions?.Invoke(o);
+        });
     }
 }

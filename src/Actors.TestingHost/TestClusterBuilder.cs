@@ -93,6 +93,9 @@ public sealed class TestClusterBuilder
             ClusterId = Options.ClusterId,
             BaseDirectory = baseDirectory,
             ConnectClientThroughGateway = Options.ConnectClientThroughGateway || _clientConfigurators.Count > 0,
+            UseClustering = Options.UseClustering,
+            PartitionCount = Options.PartitionCount,
+            ConfigureClusterOptions = Options.ConfigureClusterOptions,
         };
         return new TestCluster(options, ownsDirectory, [.. _siloConfigurators], [.. _hostConfigurators], [.. _clientConfigurators]);
     }

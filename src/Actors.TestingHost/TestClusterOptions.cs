@@ -9,6 +9,25 @@ public sealed class TestClusterOptions
     /// </summary>
     public short InitialSilosCount { get; set; } = 1;
 
+    /// <summary>
+    /// Whether the silos form a cluster (membership, silo-to-silo messaging, partitioned logs) over an in-process store
+    /// shared by this test cluster's silos. Null (default): when <see cref="InitialSilosCount"/> is two or more. Set it to
+    /// true to start with one silo and add more later.
+    /// </summary>
+    public bool? UseClustering { get; set; }
+
+    /// <summary>The partition count of the test cluster (when clustered). Default 8.</summary>
+    public int PartitionCount { get; set; } = 8;
+
+    /// <summary>
+    /// Adjusts every silo's cluster options after the test cluster's own settings (ports, cluster id, partitions, and a
+    /// 10 s lease renewed every second: longer than the production default, because the silos share one process).
+    /// </summary>
+    public Action<Actors.Cluster.ClusterOptions>? ConfigureClusterOptions { get; set; }
+
+    /// <summary>Whether the silos form a cluster (see <see cref="UseClustering"/>).</summary>
+    public bool IsClustered => UseClustering ?? InitialSilosCount > 1;
+
     /// <summary>The cluster's id (the membership and partition tables are per cluster id). Default a new unique id.</summary>
     public string ClusterId { get; set; } = "testcluster-" + Guid.NewGuid().ToString("N")[..12];
 

@@ -37,7 +37,7 @@ public sealed partial class WriteAheadLog : IEventLog
     private readonly Lock _stateLock = new();
     private readonly StreamIndex _index = new();
     private readonly SortedDictionary<uint, Segment> _segments = [];
-    private readonly Dictionary<uint, SegmentSummary> _summaries = [];
+    private readonly SegmentSpaceTable _space = new();
     private readonly Channel<WriteRequest> _queue = Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _maxRecordLength;
@@ -159,10 +159,10 @@ public sealed partial class WriteAheadLog : IEventLog
         {
             long total = 0;
             long live = 0;
-            foreach (var summary in _summaries.Values)
+            foreach (var segment in _segments.Values)
             {
-                total += summary.RecordBytes;
-                live += summary.LiveBytes;
+                total += RecordBytes(segment);
+                live += _space.LiveBytes(segment.Id);
             }
 
             return new LogStatistics

@@ -39,5 +39,7 @@ internal sealed class BenchOptions
 
     public double Double(string name, double defaultValue) => _values.TryGetValue(name, out string? v) ? double.Parse(v, CultureInfo.InvariantCulture) : defaultValue;
 
+    public string Text(string name, string defaultValue) => _values.TryGetValue(name, out string? v) ? v : defaultValue;
+
     public TimeSpan Seconds(string name, double defaultSeconds) => TimeSpan.FromSeconds(Double(name, defaultSeconds));
 }

@@ -14,8 +14,12 @@ internal static class BenchmarkCommands
                                                                 (--metrics 1 polls every runtime instrument each second)
           scale   [--activations 10000] [--seconds 10] [--rounds 5] [--inflight 256]
                                                                 calls/s spread over N resident activations
-          collect [--activations 1000000] [--age 30] [--settle 60]
+          collect [--activations 1000000] [--age 30] [--settle 60] [--release runtime]
                                                                 idle collection of N activations: longest stall, RSS after
+                                                                (--release none|blocking|compacting|background|aggressive|
+                                                                background-aggressive turns the runtime's memory release
+                                                                off and does that instead; background-aggressive is the
+                                                                runtime's policy with its CPU time measured)
           soak    [--grains 1000] [--inflight 64] [--minutes 10] [--resident 0]
                                                                 mixed calls (sync, yielding, grain-to-grain) for M minutes;
                                                                 exit code 1 on any timeout or error

@@ -292,6 +292,19 @@ public sealed class JournaledGrainTests
     }
 
     [Fact]
+    public async Task RaiseConditionalEvent_StoreRejects_ThrowsThereAndConfirmEventsDoesNotReportItAgain()
+    {
+        await using TestSilo silo = StartSilo();
+        IDurableLedgerGrain grain = silo.Factory.GetGrain<IDurableLedgerGrain>("cond-rejected");
+        _store.FailNextAppend = new EventRejectedException("refused");
+
+        await Assert.ThrowsAsync<EventRejectedException>(() => grain.DepositIfUnchanged(2));
+        await grain.Confirm();
+
+        Assert.Equal((0m, 0, 0), (await grain.TentativeBalance(), await grain.GetVersion(), await grain.Unconfirmed()));
+    }
+
+    [Fact]
     public async Task RaiseConditionalEvent_AnotherWriterStoredFirst_ReturnsFalseAndCatchesUp()
     {
         await using TestSilo silo = StartSilo();

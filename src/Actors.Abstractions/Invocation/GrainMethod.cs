@@ -24,6 +24,16 @@ public sealed class GrainMethod
         ParameterTypes = Array.ConvertAll(method.GetParameters(), p => p.ParameterType);
         Key = StableNames.ForMethod(method);
         (ReturnKind, ResultType) = Classify(method);
+        IsOneWay = method.IsDefined(typeof(Concurrency.OneWayAttribute), inherit: false);
+        IsReadOnly = method.IsDefined(typeof(Concurrency.ReadOnlyAttribute), inherit: false);
+        IsAlwaysInterleave = method.IsDefined(typeof(Concurrency.AlwaysInterleaveAttribute), inherit: false)
+            || method.IsDefined(typeof(Concurrency.ReentrantAttribute), inherit: false);
+        if (IsOneWay && ResultType != typeof(void))
+        {
+            throw new ArgumentException(
+                $"Grain method '{InterfaceType.FullName}.{method.Name}' is [OneWay] but returns '{method.ReturnType}'; a one-way method returns Task or ValueTask (its caller gets no result).",
+                nameof(method));
+        }
     }
 
     /// <summary>The interface that declares the method.</summary>
@@ -43,6 +53,15 @@ public sealed class GrainMethod
 
     /// <summary>How the method returns.</summary>
     public GrainMethodReturnKind ReturnKind { get; }
+
+    /// <summary>The method is <see cref="Concurrency.OneWayAttribute"/>: the caller does not wait for the grain.</summary>
+    public bool IsOneWay { get; }
+
+    /// <summary>The method is <see cref="Concurrency.ReadOnlyAttribute"/>: read-only requests may interleave with each other.</summary>
+    public bool IsReadOnly { get; }
+
+    /// <summary>The interface method is <see cref="Concurrency.AlwaysInterleaveAttribute"/> (or <see cref="Concurrency.ReentrantAttribute"/>): its requests start even while others run.</summary>
+    public bool IsAlwaysInterleave { get; }
 
     /// <summary>Returns the cached descriptor of <paramref name="method"/>.</summary>
     /// <exception cref="ArgumentException">The method is not declared on an interface or does not return Task, Task&lt;T&gt;, ValueTask or ValueTask&lt;T&gt;.</exception>

@@ -54,12 +54,16 @@ internal sealed partial class JournalView<TState, TEvent>
         ReportRejections(_lastSequence);
     }
 
-    /// <summary>Waits for the raise's batch; true when stored, false when the journal had moved past its position.</summary>
-    public static async Task<bool> AwaitConditionalAsync(PendingBatch<TEvent> batch)
+    /// <summary>
+    /// Waits for a conditional raise's batch; true when stored, false when the journal had moved past its position.
+    /// A rejection or failure of the batch is thrown here (and a rejection is then not reported again by <see cref="ConfirmAsync"/>).
+    /// </summary>
+    public async Task<bool> AwaitConditionalAsync(PendingBatch<TEvent> batch)
     {
         bool stored = await batch.Outcome.Task;
         if (batch.Error is { } error)
         {
+            _unreportedRejections.RemoveAll(r => r.Sequence == batch.Sequence);
             ExceptionDispatchInfo.Throw(error);
         }
 

@@ -51,8 +51,8 @@ internal sealed partial class JournalView<TState, TEvent>
     /// <summary>The confirmed state plus the raised events not yet confirmed.</summary>
     public TState Tentative => _pending.Count == 0 ? _confirmed : _tentative ??= RebuildTentative();
 
-    /// <summary>The raised events not yet confirmed, oldest first.</summary>
-    public IEnumerable<TEvent> Unconfirmed => _pending.SelectMany(b => b.Events);
+    /// <summary>The raised events not yet confirmed, oldest first (a snapshot: confirmation may change the queue at any await).</summary>
+    public IReadOnlyList<TEvent> Unconfirmed => [.. _pending.SelectMany(b => b.Events)];
 
     private IJournalAdaptor<TState, TEvent> Adaptor => _adaptor
         ?? throw new InvalidOperationException($"The journal of grain '{_grainClass.FullName}' is used before the grain activated (it loads before OnActivateAsync).");

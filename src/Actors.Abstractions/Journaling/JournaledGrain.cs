@@ -105,7 +105,7 @@ public abstract class JournaledGrain<TState, TEvent> : Grain, IJournalHost<TStat
     {
         ArgumentNullException.ThrowIfNull(events);
         PendingBatch<TEvent>? batch = Journal.Raise([.. events.Cast<TEvent>()], conditional: true);
-        return batch is null ? Task.FromResult(true) : JournalView<TState, TEvent>.AwaitConditionalAsync(batch);
+        return batch is null ? Task.FromResult(true) : Journal.AwaitConditionalAsync(batch);
     }
 
     /// <summary>Completes when every event raised so far is durable and applied to <see cref="State"/>.</summary>

@@ -13,7 +13,44 @@ namespace Actors.Runtime;
 /// </remarks>
 public static class RequestContext
 {
+    /// <summary>The key under which the call-chain reentrancy id travels (Orleans' name).</summary>
+    public const string CallChainReentrancyKey = "#CCR";
+
     private static readonly AsyncLocal<Dictionary<string, object>?> Current = new();
+
+    /// <summary>
+    /// The call chain's reentrancy id (<see cref="Guid.Empty"/>: none): calls carrying it may enter activations that
+    /// opened a section with it (see <see cref="AllowCallChainReentrancy"/>).
+    /// </summary>
+    public static Guid ReentrancyId
+    {
+        get => Get(CallChainReentrancyKey) is Guid id ? id : Guid.Empty;
+        set
+        {
+            if (value == Guid.Empty)
+            {
+                Remove(CallChainReentrancyKey);
+            }
+            else
+            {
+                Set(CallChainReentrancyKey, value);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lets the calls this flow makes, and the calls those make in turn, re-enter the current (non-reentrant)
+    /// activation while the returned section is open (Orleans' call-chain reentrancy, opt-in since Orleans 7): a grain
+    /// that calls another which calls back does not deadlock. Dispose the section in the same turn (<c>using</c>).
+    /// </summary>
+    public static ReentrancySection AllowCallChainReentrancy()
+    {
+        Guid original = ReentrancyId;
+        return new ReentrancySection(original, original == Guid.Empty ? Guid.NewGuid() : original);
+    }
+
+    /// <summary>Stops the calls this flow makes from carrying the call chain's reentrancy id until the section is disposed.</summary>
+    public static ReentrancySection SuppressCallChainReentrancy() => new(ReentrancyId, Guid.Empty);
 
     /// <summary>The keys set in the current flow.</summary>
     public static IEnumerable<string> Keys => Current.Value?.Keys.ToArray() ?? [];

@@ -14,8 +14,11 @@ public static class RuntimeContext
     [ThreadStatic]
     private static IGrainContext? _current;
 
-    /// <summary>The context being constructed on this thread, or null.</summary>
-    public static IGrainContext? Current => _current;
+    /// <summary>
+    /// The context being constructed on this thread, or else the activation whose turn is running (its scheduler is the
+    /// current <see cref="TaskScheduler"/>), or null outside grains.
+    /// </summary>
+    public static IGrainContext? Current => _current ?? TaskScheduler.Current as IGrainContext;
 
     /// <summary>Makes <paramref name="context"/> current on this thread until the returned scope is disposed.</summary>
     /// <remarks>Dispose the scope on the same thread, before the thread does anything else (a <c>using</c> around the constructor call).</remarks>

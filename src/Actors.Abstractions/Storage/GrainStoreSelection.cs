@@ -107,11 +107,8 @@ public sealed class GrainStoreSelection
         string missing = grainStorageExists
             ? $"store '{store}' is a grain storage without journal support"
             : $"no journal store named '{store}' is configured";
-        string fix = JournalSelectedBy is null
-            ? "Configure a default store with silo.AddWriteAheadLogAsDefault(...) (durable), or silo.AddMemoryJournalStorage() (volatile, for tests), or name a configured one on the class"
-            : $"Configure it with silo.AddWriteAheadLog(\"{store}\", ...) (durable) or silo.AddMemoryJournalStorage(\"{store}\") (volatile, for tests)";
         return new GrainStoreNotConfiguredException(GrainClass, store,
-            $"Grain type '{GrainClass.FullName}' is a JournaledGrain that {what}, but {missing}. {fix}. A journaled grain never falls back to volatile memory.");
+            $"Grain type '{GrainClass.FullName}' is a JournaledGrain that {what}, but {missing}. {HowToConfigure(store, JournalSelectedBy, "AddMemoryJournalStorage")} A journaled grain never falls back to volatile memory.");
     }
 
     /// <summary>The exception for a missing grain storage named <paramref name="store"/>.</summary>
@@ -124,12 +121,13 @@ public sealed class GrainStoreSelection
         string what = selectedBy is null
             ? $"names no store for {whose}, so it uses the default store '{store}'"
             : $"uses grain storage '{store}' for {whose} ({selectedBy})";
-        string fix = selectedBy is null
-            ? "Configure a default store with silo.AddWriteAheadLogAsDefault(...) (durable), or silo.AddMemoryGrainStorage() (volatile, for tests), or name a configured one"
-            : $"Configure it with silo.AddWriteAheadLog(\"{store}\", ...) (durable) or silo.AddMemoryGrainStorage(\"{store}\") (volatile, for tests)";
         return new GrainStoreNotConfiguredException(GrainClass, store,
-            $"Grain type '{GrainClass.FullName}' {what}, but no grain storage named '{store}' is configured. {fix}. State never falls back to volatile memory.");
+            $"Grain type '{GrainClass.FullName}' {what}, but no grain storage named '{store}' is configured. {HowToConfigure(store, selectedBy, "AddMemoryGrainStorage")} State never falls back to volatile memory.");
     }
+
+    private static string HowToConfigure(string store, string? selectedBy, string volatileExtension) => selectedBy is null
+        ? $"Configure a default store with silo.AddWriteAheadLogAsDefault(...) (durable), or silo.{volatileExtension}() (volatile, for tests), or name a configured one on the class."
+        : $"Configure it with silo.AddWriteAheadLog(\"{store}\", ...) (durable) or silo.{volatileExtension}(\"{store}\") (volatile, for tests).";
 
     private static string Describe(Attribute attribute)
     {

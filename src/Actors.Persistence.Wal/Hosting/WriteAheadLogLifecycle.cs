@@ -29,8 +29,5 @@ internal sealed class WriteAheadLogLifecycle(IServiceProvider services) : IHoste
         }
     }
 
-    private IEnumerable<WriteAheadLogStore> Stores() => services.GetServices<WriteAheadLogStoreRegistration>()
-        .Select(r => r.Name)
-        .Distinct(StringComparer.Ordinal)
-        .Select(name => services.GetRequiredKeyedService<WriteAheadLogStore>(name));
+    private IReadOnlyList<WriteAheadLogStore> Stores() => WriteAheadLogStores.GetAll(services);
 }

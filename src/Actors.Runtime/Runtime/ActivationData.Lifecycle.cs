@@ -42,26 +42,7 @@ internal sealed partial class ActivationData
     /// Stops starting queued requests and deactivates as soon as the running ones finish; the queued ones go to the
     /// next activation. Used when the activation's state may no longer match storage.
     /// </summary>
-    public void Invalidate(DeactivationReason reason)
-    {
-        bool start = false;
-        using (InterleavingPoints.Lock(Gate))
-        {
-            Extras.StopServing = true;
-            Extras.KeepAliveUntilTicks = 0;
-            Extras.DeactivateWhenIdle = reason;
-            if (_state == ActivationState.Valid && _running == 0)
-            {
-                _state = ActivationState.Deactivating;
-                start = true;
-            }
-        }
-
-        if (start)
-        {
-            StartDeactivation(reason);
-        }
-    }
+    public void Invalidate(DeactivationReason reason) => _ = LeaveWhenIdle(reason, stopServing: true);
 
     /// <inheritdoc />
     public void DelayDeactivation(TimeSpan timeSpan)
@@ -112,38 +93,7 @@ internal sealed partial class ActivationData
 
     /// <summary>Graceful shutdown: deactivate once the running and queued requests are done.</summary>
     public Task ShutdownAsync()
-    {
-        var reason = new DeactivationReason(DeactivationReasonCode.ShuttingDown, "The silo is shutting down.");
-        bool start = false;
-        bool departed = false;
-        using (InterleavingPoints.Lock(Gate))
-        {
-            Extras.DeactivateWhenIdle = reason;
-            if (_state == ActivationState.Created)
-            {
-                _state = ActivationState.Invalid;
-                departed = true;
-            }
-            else if (_state == ActivationState.Valid && _running == 0 && (_queueHead is null || Extras.StopServing))
-            {
-                _state = ActivationState.Deactivating;
-                start = true;
-            }
-        }
-
-        if (departed)
-        {
-            Runtime.Catalog.Remove(this);
-            MarkDeparted();
-        }
-
-        if (start)
-        {
-            StartDeactivation(reason);
-        }
-
-        return Deactivated;
-    }
+        => LeaveWhenIdle(new DeactivationReason(DeactivationReasonCode.ShuttingDown, "The silo is shutting down."), stopServing: false);
 
     /// <summary>Abrupt stop: no OnDeactivateAsync, queued callers fail, the activation is gone.</summary>
     public void Kill()
@@ -339,21 +289,33 @@ internal sealed partial class ActivationData
     /// finish (OnDeactivateAsync and the lifecycle's stop run), and routes the queued ones again. An activation not yet
     /// activating simply leaves the catalog. Returns <see cref="Deactivated"/>.
     /// </summary>
-    public Task RelocateAsync(DeactivationReason reason)
+    public Task RelocateAsync(DeactivationReason reason) => LeaveWhenIdle(reason, stopServing: true);
+
+    /// <summary>
+    /// Deactivates once no request runs (and, unless <paramref name="stopServing"/>, none waits); with
+    /// <paramref name="stopServing"/> queued requests no longer start here and go to the next activation, and any
+    /// keep-alive ends. An activation that has not started activating leaves the catalog at once. Returns
+    /// <see cref="Deactivated"/>.
+    /// </summary>
+    private Task LeaveWhenIdle(DeactivationReason reason, bool stopServing)
     {
         bool start = false;
         bool departed = false;
         using (InterleavingPoints.Lock(Gate))
         {
-            Extras.StopServing = true;
-            Extras.KeepAliveUntilTicks = 0;
+            if (stopServing)
+            {
+                Extras.StopServing = true;
+                Extras.KeepAliveUntilTicks = 0;
+            }
+
             Extras.DeactivateWhenIdle = reason;
             if (_state == ActivationState.Created)
             {
                 _state = ActivationState.Invalid;
                 departed = true;
             }
-            else if (_state == ActivationState.Valid && _running == 0)
+            else if (_state == ActivationState.Valid && _running == 0 && (_queueHead is null || Extras.StopServing))
             {
                 _state = ActivationState.Deactivating;
                 start = true;

@@ -31,6 +31,7 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
     private bool _departed;
     private int _running;
     private int _queued;
+    private int _queuedBypassers;
     private GrainCall? _queueHead;
     private GrainCall? _queueTail;
     private IGrainBase? _grain;
@@ -147,9 +148,9 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
             }
 
             call.Activation = this;
-            if (_state == ActivationState.Valid && (_queueHead is null || call.AlwaysInterleave) && _extras?.StopServing != true && ClassInfo.Admission.MayStart(call, _running))
+            if (_state == ActivationState.Valid && (_queueHead is null || call.MayBypassQueue) && _extras?.StopServing != true && ClassInfo.Admission.MayStart(call, this))
             {
-                _running++;
+                StartedLocked(call);
                 start = true;
             }
             else
@@ -205,6 +206,11 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
 
         _queueTail = call;
         _queued++;
+        if (call.MayBypassQueue)
+        {
+            _queuedBypassers++;
+        }
+
         Runtime.QueuedRequests.Add(1);
     }
 
@@ -216,26 +222,59 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
         _queueTail = null;
         Runtime.QueuedRequests.Add(-_queued);
         _queued = 0;
+        _queuedBypassers = 0;
         return chain;
     }
 
-    /// <summary>Takes the queued calls the admission rule lets start now, in order, counting them as running.</summary>
+    /// <summary>
+    /// Takes the queued calls the admission rule lets start now, in order, counting them as running. Plain FIFO stops at
+    /// the first refused call; when queued calls may bypass it (interleaving, read-only, call-chain reentrant, or a
+    /// [MayInterleave] class) the whole queue is scanned, as Orleans does, so such a call never waits behind a blocked one.
+    /// </summary>
     private GrainCall? TakeAdmittedLocked()
     {
         GrainCall? first = null;
         GrainCall? last = null;
-        while (_queueHead is { } call && _state == ActivationState.Valid && _extras?.StopServing != true && ClassInfo.Admission.MayStart(call, _running))
+        GrainCall? previous = null;
+        GrainCall? call = _queueHead;
+        while (call is not null && _state == ActivationState.Valid && _extras?.StopServing != true)
         {
-            _queueHead = call.NextQueued;
-            if (_queueHead is null)
+            GrainCall? next = call.NextQueued;
+            if (!ClassInfo.Admission.MayStart(call, this))
             {
-                _queueTail = null;
+                if (_queuedBypassers == 0)
+                {
+                    break;
+                }
+
+                previous = call;
+                call = next;
+                continue;
+            }
+
+            if (previous is null)
+            {
+                _queueHead = next;
+            }
+            else
+            {
+                previous.NextQueued = next;
+            }
+
+            if (_queueTail == call)
+            {
+                _queueTail = previous;
             }
 
             call.NextQueued = null;
             _queued--;
+            if (call.MayBypassQueue)
+            {
+                _queuedBypassers--;
+            }
+
             Runtime.QueuedRequests.Add(-1);
-            _running++;
+            StartedLocked(call);
             if (last is null)
             {
                 first = call;
@@ -246,6 +285,7 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
             }
 
             last = call;
+            call = next;
         }
 
         return first;
@@ -300,7 +340,7 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
         DeactivationReason? deactivate = null;
         using (InterleavingPoints.Lock(Gate))
         {
-            _running--;
+            FinishedLocked(call);
             next = TakeAdmittedLocked();
             if (call.KeepAlive)
             {

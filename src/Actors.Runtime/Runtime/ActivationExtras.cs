@@ -28,6 +28,9 @@ internal sealed class ActivationExtras
     /// <summary>The grain-side lifecycle participants, or null.</summary>
     public ActivationLifecycle? Lifecycle { get; set; }
 
+    /// <summary>Open call-chain reentrant sections by reentrancy id, with their nesting depth (under the gate), or null.</summary>
+    public Dictionary<Guid, int>? ReentrantSections { get; set; }
+
     /// <summary>Persistent states to load before OnActivateAsync, or null.</summary>
     public List<IPersistentStateLoader>? StateLoaders { get; set; }
 }

@@ -13,9 +13,12 @@ namespace Actors.Runtime;
 /// data-race-free: no memory-model reasoning beyond the lock is needed. The invariant, true whenever the gate is free:
 /// <c>scheduled</c> is false exactly when the queue is empty and no drain is queued or running; when it is true,
 /// exactly one drain is queued to the thread pool or running, and that drain dequeues until it finds the queue empty
-/// <em>under the gate</em>, clearing <c>scheduled</c> in the same critical section. A producer enqueues and reads
-/// <c>scheduled</c> in one critical section: either it sees false and dispatches the drain itself, or the drain that
-/// holds <c>scheduled</c> has not yet observed an empty queue and will dequeue the task. The earlier lock-free version
+/// <em>under the gate</em>, clearing <c>scheduled</c> in the same critical section. A producer reads <c>scheduled</c>
+/// and enqueues in one critical section: either it sees false, sets it and dispatches a drain carrying its task (the
+/// queue stays empty: an idle activation's first task is never written into this long-lived object, which keeps the
+/// garbage collector's card table clean when calls are spread over many activations), or the drain that holds
+/// <c>scheduled</c> has not yet observed an empty queue and will dequeue the task. (<see cref="GetScheduledTasks"/>
+/// therefore does not list a drain's first task.) The earlier lock-free version
 /// cleared a flag with a volatile write and then read the queue; x86 may satisfy that read before the write is visible
 /// (store-load reordering), which lost a wakeup and wedged grains under load. The interleaving tests
 /// (tests/Actors.Runtime.Tests/Interleaving) reproduce that bug on a faithful copy of the old code under a
@@ -56,12 +59,60 @@ internal class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkItem
     /// <summary>The activation's gate (this object's monitor).</summary>
     protected object Gate => this;
 
-    void IThreadPoolWorkItem.Execute()
+    void IThreadPoolWorkItem.Execute() => Drain(first: null);
+
+    /// <inheritdoc />
+    protected override void QueueTask(Task task)
+    {
+        bool start = false;
+        using (InterleavingPoints.Lock(Gate))
+        {
+            if (_scheduled)
+            {
+                _queue.Enqueue(task);
+            }
+            else
+            {
+                // Idle (so the queue is empty): the task travels in the drain's own work item instead of the queue,
+                // so starting a busy period writes no reference into this long-lived object.
+                _scheduled = true;
+                start = true;
+            }
+        }
+
+        if (start)
+        {
+            InterleavingPoints.Dispatch(new DrainStart(this, task));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued)
+        => !taskWasPreviouslyQueued && IsCurrent && TryExecuteTask(task);
+
+    /// <inheritdoc />
+    protected override IEnumerable<Task> GetScheduledTasks()
+    {
+        using (InterleavingPoints.Lock(Gate))
+        {
+            return _queue.ToArray();
+        }
+    }
+
+    /// <summary>Runs <paramref name="first"/> (the task that started a busy period), then queued tasks up to the batch size.</summary>
+    private void Drain(Task? first)
     {
         _draining = this;
         try
         {
-            for (int i = 0; i < _turnBatch; i++)
+            int ran = 0;
+            if (first is not null)
+            {
+                TryExecuteTask(first);
+                ran = 1;
+            }
+
+            for (; ran < _turnBatch; ran++)
             {
                 Task? task;
                 using (InterleavingPoints.Lock(Gate))
@@ -94,36 +145,9 @@ internal class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkItem
         InterleavingPoints.Dispatch(this);
     }
 
-    /// <inheritdoc />
-    protected override void QueueTask(Task task)
+    /// <summary>The work item that starts a busy period: the drain plus the task that started it.</summary>
+    private sealed class DrainStart(ActivationTaskScheduler scheduler, Task first) : IThreadPoolWorkItem
     {
-        bool dispatch = false;
-        using (InterleavingPoints.Lock(Gate))
-        {
-            _queue.Enqueue(task);
-            if (!_scheduled)
-            {
-                _scheduled = true;
-                dispatch = true;
-            }
-        }
-
-        if (dispatch)
-        {
-            InterleavingPoints.Dispatch(this);
-        }
-    }
-
-    /// <inheritdoc />
-    protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued)
-        => !taskWasPreviouslyQueued && IsCurrent && TryExecuteTask(task);
-
-    /// <inheritdoc />
-    protected override IEnumerable<Task> GetScheduledTasks()
-    {
-        using (InterleavingPoints.Lock(Gate))
-        {
-            return _queue.ToArray();
-        }
+        public void Execute() => scheduler.Drain(first);
     }
 }

@@ -12,29 +12,45 @@ namespace Actors.Runtime;
 internal sealed class Catalog(GrainRuntime runtime)
 {
     private readonly ConcurrentDictionary<GrainId, ActivationData> _activations = new();
+    private readonly ConcurrentDictionary<GrainId, StatelessWorkerPool> _workers = new();
 
-    public int Count => _activations.Count;
+    public int Count => _activations.Count + _workers.Values.Sum(p => p.Count);
 
     /// <summary>The current activation of <paramref name="grainId"/>, created (not yet activated) when there is none.</summary>
     public ActivationData GetOrCreate(GrainId grainId, GrainClassInfo classInfo)
-        => _activations.TryGetValue(grainId, out ActivationData? existing)
+        => classInfo.MaxLocalWorkers is { } max
+            ? _workers.GetOrAdd(grainId, static (id, m) => new StatelessWorkerPool(id, m), max).Select(classInfo, runtime)
+            : _activations.TryGetValue(grainId, out ActivationData? existing)
             ? existing
             : _activations.GetOrAdd(grainId, static (id, state) => new ActivationData(id, state.classInfo, state.runtime), (classInfo, runtime));
 
     public bool TryGet(GrainId grainId, out ActivationData activation) => _activations.TryGetValue(grainId, out activation!);
 
-    public void Remove(ActivationData activation) => _activations.TryRemove(new KeyValuePair<GrainId, ActivationData>(activation.GrainId, activation));
+    public void Remove(ActivationData activation)
+    {
+        if (activation.ClassInfo.MaxLocalWorkers is null)
+        {
+            _activations.TryRemove(new KeyValuePair<GrainId, ActivationData>(activation.GrainId, activation));
+        }
+        else if (_workers.TryGetValue(activation.GrainId, out StatelessWorkerPool? pool))
+        {
+            pool.Remove(activation);
+        }
+    }
+
+    /// <summary>Every activation: single activations and stateless workers.</summary>
+    private IEnumerable<ActivationData> All => _activations.Values.Concat(_workers.Values.SelectMany(p => p.Snapshot()));
 
     /// <summary>A snapshot of the activated grain ids matching <paramref name="filter"/> (all when null).</summary>
     public IReadOnlyList<GrainId> GetGrainIds(Func<GrainId, bool>? filter)
-        => _activations.Keys.Where(id => filter is null || filter(id)).ToArray();
+        => _activations.Keys.Concat(_workers.Keys).Distinct().Where(id => filter is null || filter(id)).ToArray();
 
     /// <summary>Relocates every activation matching <paramref name="filter"/> (repeating for ones created meanwhile) until none is left.</summary>
     public async Task RelocateAsync(Func<GrainId, bool> filter, DeactivationReason reason, CancellationToken cancellationToken)
     {
         while (true)
         {
-            Task[] pending = _activations.Values.Where(a => filter(a.GrainId)).Select(a => a.RelocateAsync(reason)).ToArray();
+            Task[] pending = All.Where(a => filter(a.GrainId)).Select(a => a.RelocateAsync(reason)).ToArray();
             if (pending.Length == 0)
             {
                 return;
@@ -47,20 +63,21 @@ internal sealed class Catalog(GrainRuntime runtime)
     /// <summary>Deactivates every activation (repeating for activations created meanwhile) until none is left.</summary>
     public async Task DeactivateAllAsync(CancellationToken cancellationToken)
     {
-        while (!_activations.IsEmpty)
+        while (!_activations.IsEmpty || _workers.Values.Any(p => p.Count > 0))
         {
-            Task[] pending = _activations.Values.Select(a => a.ShutdownAsync()).ToArray();
+            Task[] pending = All.Select(a => a.ShutdownAsync()).ToArray();
             await Task.WhenAll(pending).WaitAsync(cancellationToken);
         }
     }
 
     public void KillAll()
     {
-        foreach (ActivationData activation in _activations.Values)
+        foreach (ActivationData activation in All)
         {
             activation.Kill();
         }
 
         _activations.Clear();
+        _workers.Clear();
     }
 }

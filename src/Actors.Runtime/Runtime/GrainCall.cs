@@ -31,6 +31,7 @@ internal sealed class GrainCall : IValueTaskSource<object?>
     private ManualResetValueTaskSourceCore<object?> _completion = new() { RunContinuationsAsynchronously = true };
     private CancellationTokenRegistration _cancellation;
     private int _execution;
+    private IInvokable? _invokable;
     private int _callerDone;
 
     /// <summary>A local turn of <paramref name="activation"/> (a timer tick), presented as a call of <paramref name="method"/>: no arguments, no caller, not tracked for a deadline.</summary>
@@ -38,6 +39,8 @@ internal sealed class GrainCall : IValueTaskSource<object?>
         : this(activation.Runtime, new GrainCallRequest(activation.GrainId, method, []), [], activation.GrainId, activation.ClassInfo, activation.Runtime.NowTicks)
     {
         LocalTurn = turn;
+        AlwaysInterleave = turn.Interleave;
+        MayBypassQueue = turn.Interleave;
     }
 
     public GrainCall(GrainRuntime runtime, GrainCallRequest request, object?[] arguments, GrainId target, GrainClassInfo classInfo, long dispatchedTicks)
@@ -49,6 +52,10 @@ internal sealed class GrainCall : IValueTaskSource<object?>
         ClassInfo = classInfo;
         DispatchedTicks = dispatchedTicks;
         DeadlineTicks = dispatchedTicks + runtime.Settings.ResponseTimeout.Ticks;
+        AlwaysInterleave = classInfo.IsAlwaysInterleave(request.Method);
+        IsReadOnly = request.Method.IsReadOnly;
+        ReentrancyId = request.RequestContext?.GetValueOrDefault(RequestContext.CallChainReentrancyKey) is Guid id ? id : Guid.Empty;
+        MayBypassQueue = AlwaysInterleave || IsReadOnly || ReentrancyId != Guid.Empty || classInfo.MayInterleave is not null;
     }
 
     public GrainRuntime Runtime { get; }
@@ -66,8 +73,20 @@ internal sealed class GrainCall : IValueTaskSource<object?>
     /// <summary>The runtime's own turn (a timer tick), or null for a grain call.</summary>
     public ILocalTurn? LocalTurn { get; }
 
-    /// <summary>Whether the call may start while other requests of a non-reentrant activation are running.</summary>
-    public bool AlwaysInterleave => LocalTurn?.Interleave ?? false;
+    /// <summary>Whether the call may start while other requests of a non-reentrant activation are running (and does not hold back others).</summary>
+    public bool AlwaysInterleave { get; }
+
+    /// <summary>The method is read-only: it may interleave with other read-only requests.</summary>
+    public bool IsReadOnly { get; }
+
+    /// <summary>The call chain's reentrancy id the caller sent (<see cref="Guid.Empty"/>: none).</summary>
+    public Guid ReentrancyId { get; }
+
+    /// <summary>Whether a rule other than plain FIFO could let the call start while earlier queued calls wait.</summary>
+    public bool MayBypassQueue { get; }
+
+    /// <summary>The call as a <c>[MayInterleave]</c> predicate sees it.</summary>
+    public IInvokable Invokable => _invokable ??= new RequestInvokable(Request.Method, Arguments);
 
     /// <summary>Whether completing the call counts as activity for idle collection (every call does; a timer tick only with KeepAlive).</summary>
     public bool KeepAlive => LocalTurn?.KeepAlive ?? true;

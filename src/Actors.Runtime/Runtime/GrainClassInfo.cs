@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using Actors.Concurrency;
 using Actors.Invocation;
 using Actors.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,7 @@ internal sealed class GrainClassInfo
 {
     private readonly ConcurrentDictionary<GrainMethod, GrainMethodInvoker> _invokers = new();
     private readonly ConcurrentDictionary<GrainMethod, MethodInfo> _implementations = new();
+    private readonly ConcurrentDictionary<GrainMethod, bool> _interleaves = new();
     private readonly Func<IServiceProvider, ActivationData, IGrainBase> _factory;
 
     public GrainClassInfo(Type grainClass)
@@ -25,6 +27,8 @@ internal sealed class GrainClassInfo
         TypeName = GrainTypeNames.ForClass(grainClass);
         IsReentrant = grainClass.GetCustomAttribute<ReentrantAttribute>(inherit: true) is not null;
         Admission = IsReentrant ? RequestAdmission.Interleaved : RequestAdmission.Exclusive;
+        MayInterleave = SchedulingRules.MayInterleavePredicate(grainClass);
+        MaxLocalWorkers = grainClass.GetCustomAttribute<StatelessWorkerAttribute>(inherit: true)?.MaxLocalWorkers;
         CollectionAge = grainClass.GetCustomAttribute<CollectionAgeLimitAttribute>(inherit: true)?.AgeLimit;
         Stores = GrainStoreSelection.For(grainClass);
         GrainInterfaces = grainClass.GetInterfaces().Where(GrainMethodRegistry.IsGrainInterface).ToArray();
@@ -56,6 +60,20 @@ internal sealed class GrainClassInfo
 
     /// <summary>When a request may start next to running ones (the class's interleaving rule).</summary>
     public RequestAdmission Admission { get; }
+
+    /// <summary>The class's <see cref="MayInterleaveAttribute"/> predicate, or null.</summary>
+    public Func<IInvokable, bool>? MayInterleave { get; }
+
+    /// <summary>The class's <see cref="StatelessWorkerAttribute"/> worker limit, or null for a single activation per grain id.</summary>
+    public int? MaxLocalWorkers { get; }
+
+    /// <summary>
+    /// Whether requests for <paramref name="method"/> always interleave: the interface method is
+    /// <see cref="AlwaysInterleaveAttribute"/> or <see cref="ReentrantAttribute"/>, or the class's implementation is
+    /// <see cref="ReentrantAttribute"/>.
+    /// </summary>
+    public bool IsAlwaysInterleave(GrainMethod method)
+        => method.IsAlwaysInterleave || _interleaves.GetOrAdd(method, static (m, info) => info.GetImplementation(m).IsDefined(typeof(ReentrantAttribute), inherit: true), this);
 
     /// <summary>The per-class collection age, or null for the silo default.</summary>
     public TimeSpan? CollectionAge { get; }

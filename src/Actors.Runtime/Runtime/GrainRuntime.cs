@@ -14,13 +14,13 @@ internal sealed class GrainRuntime : ISiloControl, ISiloActivations, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _deactivationGrace = new();
+    private readonly MemoryRelease _memoryRelease;
     private IGrainFactory? _grainFactory;
     private LocalGrainCallInvoker? _invoker;
     private IGrainCallRouter? _router;
     private bool _routerResolved;
     private ITimer? _collector;
     private ITimer? _timeoutSweep;
-    private ITimer? _memoryRelease;
     private volatile bool _isStopping;
     private int _isKilled;
 
@@ -36,6 +36,7 @@ internal sealed class GrainRuntime : ISiloControl, ISiloActivations, IDisposable
         Log = services.GetService<ILoggerFactory>()?.CreateLogger("Actors.Runtime") ?? NullLogger.Instance;
         Catalog = new Catalog(this);
         Filters = new GrainCallFilters(services);
+        _memoryRelease = new MemoryRelease(this);
         Collector = new ActivationCollector(settings.CollectionQuantum);
         OutstandingCalls = new OutstandingCalls(this);
         Stopping = _stopping.Token;
@@ -171,10 +172,7 @@ internal sealed class GrainRuntime : ISiloControl, ISiloActivations, IDisposable
             if (Settings.ReleaseMemoryAfterCollection && MemoryRelease.IsWorthwhile(collected, Catalog.Count))
             {
                 // Give the deactivations the pass started a moment to finish, then return the freed memory.
-                _memoryRelease?.Dispose();
-                _memoryRelease = TimeProvider.CreateTimer(
-                    static s => ((GrainRuntime)s!).OnTimer(static r => MemoryRelease.Release(r.Catalog.Count), "memory release"),
-                    this, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+                _memoryRelease.Schedule();
             }
 
             return collected;
@@ -246,7 +244,7 @@ internal sealed class GrainRuntime : ISiloControl, ISiloActivations, IDisposable
 
     public void Dispose()
     {
-        _memoryRelease?.Dispose();
+        _memoryRelease.Dispose();
         _collector?.Dispose();
         _timeoutSweep?.Dispose();
         _stopping.Dispose();

@@ -66,9 +66,29 @@ internal sealed class LocalGrainCallInvoker(GrainRuntime runtime) : IGrainCallIn
             return ValueTask.FromException<object?>(ex);
         }
 
-        return runtime.Router is { } router
+        ValueTask<object?> outcome = runtime.Router is { } router
             ? InvokeRoutedAsync(router, request, classInfo, target, cancellationToken)
             : InvokeLocal(request, classInfo, target, cancellationToken);
+        if (!request.Method.IsOneWay)
+        {
+            return outcome;
+        }
+
+        // [OneWay]: the caller does not wait; the outcome is observed here so a failure is not left unobserved.
+        _ = ObserveOneWayAsync(outcome, request);
+        return default;
+    }
+
+    private async Task ObserveOneWayAsync(ValueTask<object?> outcome, GrainCallRequest request)
+    {
+        try
+        {
+            await outcome;
+        }
+        catch (Exception ex)
+        {
+            runtime.Log.OneWayCallFailed(ex, request.Method.Key, request.Target);
+        }
     }
 
     /// <summary>

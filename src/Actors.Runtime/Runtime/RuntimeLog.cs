@@ -61,4 +61,10 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(EventId = 122, Level = LogLevel.Warning, Message = "Reminder {ReminderName} of grain {GrainId}: the tick of {TickTime:O} was delivered but could not be recorded; it is delivered again after a restart")]
     public static partial void ReminderTickNotRecorded(this ILogger logger, Exception exception, string reminderName, GrainId grainId, DateTime tickTime);
+
+    [LoggerMessage(EventId = 116, Level = LogLevel.Error, Message = "The [MayInterleave] predicate of grain {GrainId} threw for {Method}; the request waits its turn")]
+    public static partial void MayInterleaveFailed(this ILogger logger, Exception exception, GrainId grainId, string method);
+
+    [LoggerMessage(EventId = 117, Level = LogLevel.Debug, Message = "One-way call {Method} to grain {GrainId} failed; its caller did not wait for the outcome")]
+    public static partial void OneWayCallFailed(this ILogger logger, Exception exception, string method, GrainId grainId);
 }

@@ -33,19 +33,19 @@ internal static partial class LogScanner
         }
     }
 
-    /// <summary>Applies the engine's liveness rule per (segment, stream), as the engine's space pass does.</summary>
+    /// <summary>Applies the engine's liveness rule (each stream's live runs, rebuilt in log order) per segment.</summary>
     private static void ComputeLiveBytes(ScanReport report)
     {
         var byId = report.Segments.ToDictionary(s => s.Id);
         foreach (var facts in report.Streams.Values)
         {
-            foreach (var (segmentId, footprint) in facts.Segments)
+            facts.Entry.ForEachRun(ref byId, static (ref Dictionary<uint, SegmentScan> segments, uint segmentId, long bytes) =>
             {
-                if (facts.IsLiveIn(segmentId) && byId.TryGetValue(segmentId, out var scan))
+                if (segments.TryGetValue(segmentId, out var scan))
                 {
-                    scan.LiveBytes += footprint.Bytes;
+                    scan.LiveBytes += bytes;
                 }
-            }
+            });
         }
     }
 
@@ -71,7 +71,7 @@ internal static partial class LogScanner
         string snapshotFile = RecoverySnapshot.FileName;
         if (snapshot.Clean)
         {
-            foreach (var (id, _, _, _) in snapshot.Segments)
+            foreach (var (id, _, _) in snapshot.Segments)
             {
                 if (!present.Contains(id))
                 {
@@ -100,10 +100,7 @@ internal static partial class LogScanner
         foreach (var entry in snapshot.Streams)
         {
             uint latest = LogPosition.Segment(entry.LatestPosition);
-            uint baseSegment = LogPosition.Segment(entry.BasePosition);
-            bool latestMissing = entry.LatestPosition != LogPosition.None && !present.Contains(latest);
-            bool baseMissing = entry.BasePosition != LogPosition.None && !present.Contains(baseSegment);
-            if (!latestMissing && !baseMissing)
+            if (entry.LatestPosition == LogPosition.None || present.Contains(latest))
             {
                 continue;
             }
@@ -116,7 +113,7 @@ internal static partial class LogScanner
             else
             {
                 staleStreams++;
-                staleSegments.Add(latestMissing ? latest : baseSegment);
+                staleSegments.Add(latest);
             }
         }
 

@@ -14,13 +14,7 @@ internal sealed class StreamFacts
     {
         Id = id;
         Hash = hash;
-        _entry = new StreamEntry
-        {
-            Hash = hash,
-            LatestPosition = LogPosition.None,
-            BasePosition = LogPosition.None,
-            ChainMinSegment = uint.MaxValue,
-        };
+        _entry = StreamEntry.CreateNew(hash);
     }
 
     /// <summary>The stream id.</summary>
@@ -50,9 +44,6 @@ internal sealed class StreamFacts
     /// <summary>Applies one valid record (in log order) and its decoded items.</summary>
     public void Apply(uint segmentId, long offset, in RecordHeader header, List<RecordItem> items)
     {
-        bool hasBase = false;
-        bool baseIsTombstone = false;
-        long baseVersion = 0;
         long maxEvent = 0;
         foreach (var item in items)
         {
@@ -63,15 +54,9 @@ internal sealed class StreamFacts
             }
         }
 
-        if (header.Type == RecordType.Relocated && items.Count > 0 && items[0].Kind != RecordType.Events)
-        {
-            hasBase = true;
-            baseIsTombstone = items[0].Kind == RecordType.Tombstone;
-            baseVersion = items[0].Version;
-        }
-
+        var relocatedBase = header.Type == RecordType.Relocated && items.Count > 0 ? (items[0].Kind, items[0].Version) : (RecordType.Events, 0L);
         long version = header.Type == RecordType.Relocated ? header.FirstVersion : header.LastVersion;
-        _entry.Apply(header.Type, LogPosition.Create(segmentId, offset), version, hasBase, baseIsTombstone, baseVersion);
+        _entry.Apply(header.Type, LogPosition.Create(segmentId, offset), header.Length, version, relocatedBase, retainEvents: false, space: null);
         Records++;
         Bytes += header.Length;
         LastWrite = new DateTimeOffset(Math.Max(LastWrite.UtcTicks, header.TimestampTicks), TimeSpan.Zero);
@@ -81,24 +66,13 @@ internal sealed class StreamFacts
     }
 
     /// <summary>True when the engine's space rule says this stream's records in <paramref name="segmentId"/> are still needed.</summary>
-    public bool IsLiveIn(uint segmentId)
-    {
-        if (!Segments.TryGetValue(segmentId, out var s) || segmentId < _entry.ChainMinSegment)
-        {
-            return false;
-        }
-
-        long baseVersion = _entry.BasePosition == LogPosition.None ? 0 : _entry.BaseVersion;
-        return s.MaxEventVersion > baseVersion
-            || (_entry.BasePosition != LogPosition.None && LogPosition.Segment(_entry.BasePosition) == segmentId)
-            || LogPosition.Segment(_entry.LatestPosition) == segmentId;
-    }
+    public bool IsLiveIn(uint segmentId) => _entry.HasRunIn(segmentId);
 
     /// <summary>The version ranges above the base (checkpoint or tombstone) that no scanned record holds.</summary>
     public List<(long From, long To)> MissingEventRanges()
     {
         var missing = new List<(long From, long To)>();
-        long baseVersion = _entry.BasePosition == LogPosition.None ? 0 : _entry.BaseVersion;
+        long baseVersion = _entry.HasBase ? _entry.BaseVersion : 0;
         long next = baseVersion + 1;
         foreach (var (from, to) in _eventRanges.OrderBy(r => r.From))
         {

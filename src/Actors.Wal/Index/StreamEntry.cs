@@ -1,18 +1,30 @@
 using Actors.Wal.Format;
+using Actors.Wal.Space;
 
 namespace Actors.Wal.Index;
 
 /// <summary>
-/// What the index keeps per stream (48 bytes, no stream id: the id is kept only for streams touched since the last
-/// demotion, next to the entry in the index's hot table; idle entries are verified against the record on disk).
+/// What the index keeps per stream: 48 bytes and no stream id (an idle entry is verified against the record on disk).
 /// </summary>
+/// <remarks>
+/// Besides the read path's head (<see cref="LatestPosition"/>) and versions, the entry carries the stream's
+/// <em>live runs</em>: the bytes of its still-needed records per segment, the run of the latest record's segment inline
+/// (<see cref="LatestRunBytes"/>) and earlier ones in <see cref="OlderRuns"/> (null for most streams). A record that
+/// supersedes everything before it (a checkpoint covering the stream's version, a tombstone, a relocation copy) ends
+/// every run, so space accounting costs O(1) per record plus O(runs ended), independent of log age and segment count.
+/// Value semantics: <see cref="OlderRuns"/> arrays are never modified after they are published (copy on write), so a
+/// copied entry is a consistent snapshot.
+/// </remarks>
 internal struct StreamEntry
 {
     /// <summary>Flag: the stream's latest record is a tombstone.</summary>
     public const uint DeletedFlag = 1;
 
-    /// <summary>Flag: the base record (<see cref="BasePosition"/>) is a tombstone rather than a checkpoint.</summary>
+    /// <summary>Flag: the base (<see cref="BaseVersion"/>) is a tombstone rather than a checkpoint.</summary>
     public const uint BaseIsTombstoneFlag = 2;
+
+    /// <summary>Flag: the stream has a base record (a checkpoint or a tombstone).</summary>
+    public const uint HasBaseFlag = 4;
 
     /// <summary>The stream id hash; 0 marks an empty slot.</summary>
     public ulong Hash;
@@ -20,92 +32,174 @@ internal struct StreamEntry
     /// <summary>The position of the stream's latest record (the head of its back-pointer chain).</summary>
     public long LatestPosition;
 
-    /// <summary>The position of the record holding the latest checkpoint or tombstone, or <see cref="LogPosition.None"/>.</summary>
-    public long BasePosition;
-
     /// <summary>The stream's highest version; never decreases.</summary>
     public long Version;
 
     /// <summary>The version covered by the base (checkpoint version or tombstone version), or 0.</summary>
     public long BaseVersion;
 
-    /// <summary>The oldest segment that may still hold a live record of this stream (space accounting).</summary>
-    public uint ChainMinSegment;
+    /// <summary>The live bytes of the stream in segments before the latest record's segment, oldest first; null when none.</summary>
+    public SegmentRun[]? OlderRuns;
 
-    /// <summary><see cref="DeletedFlag"/> and <see cref="BaseIsTombstoneFlag"/>.</summary>
+    /// <summary>The live bytes of the stream in the segment of <see cref="LatestPosition"/>.</summary>
+    public uint LatestRunBytes;
+
+    /// <summary><see cref="DeletedFlag"/>, <see cref="BaseIsTombstoneFlag"/>, <see cref="HasBaseFlag"/>; the index may use bits 8 and up.</summary>
     public uint Flags;
 
     /// <summary>True when the latest record is a tombstone.</summary>
     public readonly bool IsDeleted => (Flags & DeletedFlag) != 0;
 
-    /// <summary>The checkpoint version as reported to callers (0 when the base is a tombstone).</summary>
-    public readonly long CheckpointVersion => BasePosition == LogPosition.None || (Flags & BaseIsTombstoneFlag) != 0 ? 0 : BaseVersion;
+    /// <summary>True when the stream has a checkpoint or a tombstone as its base.</summary>
+    public readonly bool HasBase => (Flags & HasBaseFlag) != 0;
+
+    /// <summary>True when the base is a tombstone.</summary>
+    public readonly bool BaseIsTombstone => (Flags & (HasBaseFlag | BaseIsTombstoneFlag)) == (HasBaseFlag | BaseIsTombstoneFlag);
+
+    /// <summary>The checkpoint version as reported to callers (0 when there is none or the base is a tombstone).</summary>
+    public readonly long CheckpointVersion => HasBase && !BaseIsTombstone ? BaseVersion : 0;
+
+    /// <summary>The segment of the latest record (0 when the stream has none).</summary>
+    public readonly uint LatestSegment => LatestPosition == LogPosition.None ? 0 : LogPosition.Segment(LatestPosition);
 
     /// <summary>A new, empty entry.</summary>
     public static StreamEntry CreateNew(ulong hash) => new()
     {
         Hash = hash,
         LatestPosition = LogPosition.None,
-        BasePosition = LogPosition.None,
-        ChainMinSegment = uint.MaxValue,
     };
 
-    /// <summary>
-    /// Applies one record of this stream, in log order. The writer and recovery share this rule so the index after
-    /// recovery equals the index before the crash. With <paramref name="retainEvents"/> (the log's
-    /// <c>RetainCheckpointedEvents</c>) a checkpoint does not supersede the events it covers: the chain keeps its oldest
-    /// segment.
-    /// </summary>
-    public void Apply(RecordType type, long position, long version, bool relocatedHasBase, bool relocatedBaseIsTombstone, long relocatedBaseVersion, bool retainEvents = false)
+    /// <summary>Calls <paramref name="visit"/> for every live run (segment, bytes), oldest first.</summary>
+    public readonly void ForEachRun<TState>(ref TState state, RunVisitor<TState> visit)
     {
+        if (OlderRuns is { } older)
+        {
+            foreach (var run in older)
+            {
+                visit(ref state, run.SegmentId, run.Bytes);
+            }
+        }
+
+        if (LatestRunBytes > 0)
+        {
+            visit(ref state, LatestSegment, LatestRunBytes);
+        }
+    }
+
+    /// <summary>True when the stream has live bytes in <paramref name="segmentId"/>.</summary>
+    public readonly bool HasRunIn(uint segmentId)
+    {
+        if (LatestRunBytes > 0 && LatestSegment == segmentId)
+        {
+            return true;
+        }
+
+        if (OlderRuns is { } older)
+        {
+            foreach (var run in older)
+            {
+                if (run.SegmentId == segmentId)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Applies one record of this stream, in log order, to the entry and to <paramref name="space"/>. The writer,
+    /// recovery and the tool share this rule, so the index and the live bytes after recovery equal those before a crash.
+    /// </summary>
+    /// <param name="type">The record type (Events, Checkpoint, Tombstone or Relocated).</param>
+    /// <param name="position">The record's position.</param>
+    /// <param name="length">The record's length in bytes.</param>
+    /// <param name="version">Events: the last event's version; Checkpoint: the covered version; Tombstone: the version at deletion; Relocated: the stream version when copied.</param>
+    /// <param name="relocatedBase">Relocated only: the kind and version of the copied base (Events when there is none).</param>
+    /// <param name="retainEvents">The log keeps every event (<see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>): a checkpoint supersedes nothing.</param>
+    /// <param name="space">Receives the live-byte changes per segment; null to skip accounting.</param>
+    public void Apply(RecordType type, long position, int length, long version, (RecordType Kind, long Version) relocatedBase, bool retainEvents, ISpaceAccount? space)
+    {
+        // Does this record supersede every earlier record of the stream? A checkpoint that covers the stream's whole
+        // version does (the events before it are needed no more), unless history is retained; a tombstone and a
+        // relocation copy (which carries the base and every later event) always do. A checkpoint below the stream's
+        // version keeps everything (conservative: the events after it, written before it, stay needed).
+        bool supersedes = type switch
+        {
+            RecordType.Checkpoint => LatestPosition == LogPosition.None || (!retainEvents && version >= Version),
+            RecordType.Tombstone or RecordType.Relocated => true,
+            _ => LatestPosition == LogPosition.None,
+        };
         uint segment = LogPosition.Segment(position);
+        if (supersedes)
+        {
+            EndRuns(space);
+        }
+        else if (LatestRunBytes > 0 && LatestSegment != segment)
+        {
+            var run = new SegmentRun(LatestSegment, LatestRunBytes);
+            OlderRuns = OlderRuns is null ? [run] : [.. OlderRuns, run];
+            LatestRunBytes = 0;
+        }
+
+        LatestRunBytes += (uint)length;
+        space?.AddLive(segment, length);
+        LatestPosition = position;
+        Version = Math.Max(Version, version);
         switch (type)
         {
             case RecordType.Events:
-                if (LatestPosition == LogPosition.None)
-                {
-                    ChainMinSegment = segment;
-                }
-
-                Version = Math.Max(Version, version);
-                LatestPosition = position;
                 Flags &= ~DeletedFlag;
                 break;
             case RecordType.Checkpoint:
-                if ((version >= Version && !retainEvents) || LatestPosition == LogPosition.None)
-                {
-                    ChainMinSegment = segment;
-                }
-
-                LatestPosition = position;
-                BasePosition = position;
                 BaseVersion = version;
-                Version = Math.Max(Version, version);
-                Flags = 0;
+                Flags = (Flags & ~(DeletedFlag | BaseIsTombstoneFlag)) | HasBaseFlag;
                 break;
             case RecordType.Tombstone:
-                ChainMinSegment = segment;
-                LatestPosition = position;
-                BasePosition = position;
                 BaseVersion = version;
-                Version = Math.Max(Version, version);
-                Flags = DeletedFlag | BaseIsTombstoneFlag;
+                Flags |= DeletedFlag | BaseIsTombstoneFlag | HasBaseFlag;
                 break;
             case RecordType.Relocated:
-                ChainMinSegment = segment;
-                LatestPosition = position;
-                BasePosition = relocatedHasBase ? position : LogPosition.None;
-                BaseVersion = relocatedHasBase ? relocatedBaseVersion : 0;
-                Version = Math.Max(Version, version);
-                Flags = relocatedHasBase && relocatedBaseIsTombstone ? BaseIsTombstoneFlag : 0;
-                if (relocatedHasBase && relocatedBaseIsTombstone && relocatedBaseVersion == version)
-                {
-                    Flags |= DeletedFlag;
-                }
-
+                bool hasBase = relocatedBase.Kind != RecordType.Events;
+                bool tombstone = relocatedBase.Kind == RecordType.Tombstone;
+                BaseVersion = hasBase ? relocatedBase.Version : 0;
+                Flags &= ~(DeletedFlag | BaseIsTombstoneFlag | HasBaseFlag);
+                Flags |= (hasBase ? HasBaseFlag : 0) | (tombstone ? BaseIsTombstoneFlag : 0)
+                    | (tombstone && relocatedBase.Version == version ? DeletedFlag : 0);
                 break;
             default:
                 break;
         }
     }
+
+    private void EndRuns(ISpaceAccount? space)
+    {
+        if (space is not null)
+        {
+            if (OlderRuns is { } older)
+            {
+                foreach (var run in older)
+                {
+                    space.AddLive(run.SegmentId, -run.Bytes);
+                }
+            }
+
+            if (LatestRunBytes > 0)
+            {
+                space.AddLive(LatestSegment, -LatestRunBytes);
+            }
+        }
+
+        OlderRuns = null;
+        LatestRunBytes = 0;
+    }
 }
+
+/// <summary>Visits one live run of a stream.</summary>
+internal delegate void RunVisitor<TState>(ref TState state, uint segmentId, long bytes);
+
+/// <summary>The live bytes of one stream in one segment.</summary>
+/// <param name="SegmentId">The segment.</param>
+/// <param name="Bytes">The bytes of the stream's live records there.</param>
+internal readonly record struct SegmentRun(uint SegmentId, uint Bytes);

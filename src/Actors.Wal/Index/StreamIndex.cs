@@ -16,7 +16,7 @@ namespace Actors.Wal.Index;
 internal sealed class StreamIndex
 {
     private const int HotBase = 1 << 30;
-    private const uint PromotedFlag = 0x80;
+    private const uint PromotedFlag = 0x100;
     private const double MaxHotLoad = 0.7;
     private StreamEntry[] _idle = [];
     private int _idleCount;

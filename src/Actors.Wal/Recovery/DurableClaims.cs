@@ -31,7 +31,7 @@ internal sealed class DurableClaims
         if (snapshot is not null)
         {
             string kind = snapshot.Clean ? " (written at clean shutdown)" : "";
-            foreach (var (id, _, writeOffset, _) in snapshot.Segments)
+            foreach (var (id, _, writeOffset) in snapshot.Segments)
             {
                 claims.Add(id, writeOffset, $"the segment table of {RecoverySnapshot.FileName}{kind}");
             }

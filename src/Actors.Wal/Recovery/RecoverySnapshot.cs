@@ -1,20 +1,19 @@
 using System.Buffers.Binary;
 using Actors.Wal.Format;
 using Actors.Wal.Index;
-using Actors.Wal.Space;
 
 namespace Actors.Wal.Recovery;
 
 /*
- * Recovery snapshot "index.snapshot" (Kafka's recovery point plus the index, in one file). Written by the writer
- * after each segment rotation and at clean shutdown, always as: write "index.snapshot.tmp", fsync it, rename over
- * "index.snapshot", fsync the directory. Every record before the recovery point is durable when it is written.
- * All integers little-endian.
+ * Recovery snapshot "index.snapshot" (Kafka's recovery point plus the index, in one file). Written after segment
+ * rotations, before segments are deleted and at clean shutdown, always as: write "index.snapshot.tmp", fsync it,
+ * rename over "index.snapshot", fsync the directory. Every record before the recovery point is durable when it is
+ * written. All integers little-endian. Format version 3:
  *
  *   offset size field
  *   0      4    Magic                 0x504E5357
- *   4      2    Version               2 (version 1 lacked LastTimestamp; such a file is ignored and the log rescanned)
- *   6      2    MinCompatibleVersion  2
+ *   4      2    Version               3
+ *   6      2    MinCompatibleVersion  3
  *   8      4    Flags                 bit 0: written at clean shutdown
  *   12     4    RecoveryPointSegment  segment id of the recovery point
  *   16     8    RecoveryPointOffset   byte offset in that segment: records before it are reflected below
@@ -22,13 +21,17 @@ namespace Actors.Wal.Recovery;
  *   32     4    StreamCount
  *   36     4    SegmentCount
  *   40     8    LastTimestamp         the highest record timestamp (UTC ticks) written so far: timestamps never go back
- *   48     ...  StreamCount x 45 bytes: u64 Hash, i64 LatestPosition, i64 BasePosition, i64 Version, i64 BaseVersion,
- *               u32 ChainMinSegment, u8 Flags
- *   ...    ...  SegmentCount x { u32 SegmentId, u8 Sealed, i64 WriteOffset, i32 ItemCount,
- *                                ItemCount x { u64 Hash, i64 MaxEventVersion, i64 Bytes } }
+ *   48     ...  StreamCount x { u64 Hash, i64 LatestPosition, i64 Version, i64 BaseVersion, u32 LatestRunBytes,
+ *                               u8 Flags (1 deleted, 2 base is a tombstone, 4 has a base), u16 OlderRunCount,
+ *                               OlderRunCount x { u32 SegmentId, u32 Bytes } }          (39 + 8 x runs bytes each)
+ *   ...    ...  SegmentCount x { u32 SegmentId, u8 Sealed, i64 WriteOffset }
  *   end-4  4    CRC32C of every preceding byte
  *
  * Stream ids are not stored: entries load without an id and are verified against the record on disk on first use.
+ * The runs are each stream's live bytes per segment (see StreamEntry); the segments' live bytes are their sums.
+ * An entry may reflect records after the recovery point (a snapshot taken while the index changes): recovery applies
+ * a scanned record only when it lies after the entry's latest position, which makes replaying such records a no-op.
+ * Version 2 (format-v1 engines, LegacySnapshotV2) is read and converted; anything else is ignored (full scan).
  * A missing, damaged (CRC) or inconsistent snapshot is ignored and every segment is scanned instead.
  */
 
@@ -41,12 +44,14 @@ internal sealed class RecoverySnapshot
     /// <summary>The temporary file name used while writing.</summary>
     public const string TempFileName = "index.snapshot.tmp";
 
-    private const uint Magic = 0x504E5357;
-    private const ushort Version = 2;
-    private const int HeaderSize = 48;
-    private const int StreamSize = 45;
-    private const int ItemSize = 24;
-    private const int SegmentMinSize = 17;
+    /// <summary>The format version this build writes.</summary>
+    public const ushort CurrentVersion = 3;
+
+    internal const uint Magic = 0x504E5357;
+    internal const int HeaderSize = 48;
+    private const int StreamFixedSize = 39;
+    private const int RunSize = 8;
+    private const int SegmentSize = 13;
 
     /// <summary>True when written at clean shutdown.</summary>
     public bool Clean { get; init; }
@@ -63,62 +68,65 @@ internal sealed class RecoverySnapshot
     /// <summary>The highest record timestamp written before the snapshot (UTC ticks).</summary>
     public long LastTimestamp { get; init; }
 
-    /// <summary>The stream entries (without ids).</summary>
+    /// <summary>The format version of the file read (<see cref="CurrentVersion"/> or 2).</summary>
+    public ushort Version { get; init; } = CurrentVersion;
+
+    /// <summary>The stream entries (without ids), with their live runs.</summary>
     public List<StreamEntry> Streams { get; init; } = [];
 
-    /// <summary>Per segment: sealed flag, write offset, summary.</summary>
-    public List<(uint Id, bool Sealed, long WriteOffset, SegmentSummary Summary)> Segments { get; init; } = [];
+    /// <summary>Per segment: sealed flag and write offset (the end of its records when the snapshot was written).</summary>
+    public List<(uint Id, bool Sealed, long WriteOffset)> Segments { get; init; } = [];
 
-    /// <summary>Serializes the snapshot.</summary>
-    public static byte[] Serialize(bool clean, uint rpSegment, long rpOffset, long nextLsn, long lastTimestamp, StreamIndex index, IReadOnlyCollection<(uint Id, bool Sealed, long WriteOffset, SegmentSummary Summary)> segments)
+    /// <summary>Serializes a snapshot of <paramref name="streamCount"/> entries.</summary>
+    public static byte[] Serialize(bool clean, uint rpSegment, long rpOffset, long nextLsn, long lastTimestamp, IEnumerable<StreamEntry> streams, int streamCount, IReadOnlyCollection<(uint Id, bool Sealed, long WriteOffset)> segments)
     {
-        long size = HeaderSize + ((long)index.Count * StreamSize) + 4;
-        foreach (var s in segments)
+        var entries = new List<StreamEntry>(streamCount);
+        long size = HeaderSize + ((long)segments.Count * SegmentSize) + 4;
+        foreach (var e in streams)
         {
-            size += 17 + ((long)s.Summary.Count * ItemSize);
+            entries.Add(e);
+            size += StreamFixedSize + ((long)(e.OlderRuns?.Length ?? 0) * RunSize);
         }
 
         var buffer = new byte[checked((int)size)];
         Span<byte> d = buffer;
         BinaryPrimitives.WriteUInt32LittleEndian(d, Magic);
-        BinaryPrimitives.WriteUInt16LittleEndian(d[4..], Version);
-        BinaryPrimitives.WriteUInt16LittleEndian(d[6..], Version);
+        BinaryPrimitives.WriteUInt16LittleEndian(d[4..], CurrentVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(d[6..], CurrentVersion);
         BinaryPrimitives.WriteUInt32LittleEndian(d[8..], clean ? 1u : 0u);
         BinaryPrimitives.WriteUInt32LittleEndian(d[12..], rpSegment);
         BinaryPrimitives.WriteInt64LittleEndian(d[16..], rpOffset);
         BinaryPrimitives.WriteInt64LittleEndian(d[24..], nextLsn);
-        BinaryPrimitives.WriteInt32LittleEndian(d[32..], index.Count);
+        BinaryPrimitives.WriteInt32LittleEndian(d[32..], entries.Count);
         BinaryPrimitives.WriteInt32LittleEndian(d[36..], segments.Count);
         BinaryPrimitives.WriteInt64LittleEndian(d[40..], lastTimestamp);
         int o = HeaderSize;
-        foreach (int slot in index.OccupiedSlots())
+        foreach (var e in entries)
         {
-            ref readonly StreamEntry e = ref index.At(slot);
             Span<byte> s = d[o..];
+            var older = e.OlderRuns ?? [];
             BinaryPrimitives.WriteUInt64LittleEndian(s, e.Hash);
             BinaryPrimitives.WriteInt64LittleEndian(s[8..], e.LatestPosition);
-            BinaryPrimitives.WriteInt64LittleEndian(s[16..], e.BasePosition);
-            BinaryPrimitives.WriteInt64LittleEndian(s[24..], e.Version);
-            BinaryPrimitives.WriteInt64LittleEndian(s[32..], e.BaseVersion);
-            BinaryPrimitives.WriteUInt32LittleEndian(s[40..], e.ChainMinSegment);
-            s[44] = (byte)e.Flags;
-            o += StreamSize;
+            BinaryPrimitives.WriteInt64LittleEndian(s[16..], e.Version);
+            BinaryPrimitives.WriteInt64LittleEndian(s[24..], e.BaseVersion);
+            BinaryPrimitives.WriteUInt32LittleEndian(s[32..], e.LatestRunBytes);
+            s[36] = (byte)(e.Flags & (StreamEntry.DeletedFlag | StreamEntry.BaseIsTombstoneFlag | StreamEntry.HasBaseFlag));
+            BinaryPrimitives.WriteUInt16LittleEndian(s[37..], checked((ushort)older.Length));
+            o += StreamFixedSize;
+            foreach (var run in older)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(d[o..], run.SegmentId);
+                BinaryPrimitives.WriteUInt32LittleEndian(d[(o + 4)..], run.Bytes);
+                o += RunSize;
+            }
         }
 
-        foreach (var (id, isSealed, writeOffset, summary) in segments)
+        foreach (var (id, isSealed, writeOffset) in segments)
         {
             BinaryPrimitives.WriteUInt32LittleEndian(d[o..], id);
             d[o + 4] = isSealed ? (byte)1 : (byte)0;
             BinaryPrimitives.WriteInt64LittleEndian(d[(o + 5)..], writeOffset);
-            BinaryPrimitives.WriteInt32LittleEndian(d[(o + 13)..], summary.Count);
-            o += 17;
-            foreach (var (hash, item) in summary.Entries())
-            {
-                BinaryPrimitives.WriteUInt64LittleEndian(d[o..], hash);
-                BinaryPrimitives.WriteInt64LittleEndian(d[(o + 8)..], item.MaxEventVersion);
-                BinaryPrimitives.WriteInt64LittleEndian(d[(o + 16)..], item.Bytes);
-                o += ItemSize;
-            }
+            o += SegmentSize;
         }
 
         BinaryPrimitives.WriteUInt32LittleEndian(d[o..], Crc32C.Compute(d[..o]));
@@ -141,15 +149,21 @@ internal sealed class RecoverySnapshot
             return null;
         }
 
-        if (BinaryPrimitives.ReadUInt16LittleEndian(data[6..]) > Version)
+        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
+        if (BinaryPrimitives.ReadUInt16LittleEndian(data[6..]) > CurrentVersion)
         {
-            reason = $"written by incompatible format version {BinaryPrimitives.ReadUInt16LittleEndian(data[4..])}";
+            reason = $"written by incompatible format version {version}";
             return null;
         }
 
-        if (BinaryPrimitives.ReadUInt16LittleEndian(data[4..]) < Version)
+        if (version == LegacySnapshotV2.Version)
         {
-            reason = $"format version {BinaryPrimitives.ReadUInt16LittleEndian(data[4..])} does not record the last timestamp";
+            return LegacySnapshotV2.TryParse(data, out reason);
+        }
+
+        if (version < CurrentVersion)
+        {
+            reason = $"format version {version} is too old to be used (it does not record the last timestamp)";
             return null;
         }
 
@@ -158,7 +172,7 @@ internal sealed class RecoverySnapshot
         // Every count is bounded by what the remaining bytes can hold before anything is allocated with it: a
         // CRC-valid file with a huge count must not allocate (or fail to allocate) a list of that capacity.
         if (streamCount < 0 || segmentCount < 0
-            || HeaderSize + ((long)streamCount * StreamSize) + ((long)segmentCount * SegmentMinSize) > data.Length - 4)
+            || HeaderSize + ((long)streamCount * StreamFixedSize) + ((long)segmentCount * SegmentSize) > data.Length - 4)
         {
             reason = "counts out of range";
             return null;
@@ -166,61 +180,56 @@ internal sealed class RecoverySnapshot
 
         var streams = new List<StreamEntry>(streamCount);
         int o = HeaderSize;
+        int end = data.Length - 4;
         for (int i = 0; i < streamCount; i++)
         {
+            if (o + StreamFixedSize > end)
+            {
+                reason = "stream table cut off";
+                return null;
+            }
+
             ReadOnlySpan<byte> s = data[o..];
+            int runs = BinaryPrimitives.ReadUInt16LittleEndian(s[37..]);
+            o += StreamFixedSize;
+            if (o + ((long)runs * RunSize) > end)
+            {
+                reason = "stream runs cut off";
+                return null;
+            }
+
+            SegmentRun[]? older = null;
+            if (runs > 0)
+            {
+                older = new SegmentRun[runs];
+                for (int r = 0; r < runs; r++, o += RunSize)
+                {
+                    older[r] = new SegmentRun(BinaryPrimitives.ReadUInt32LittleEndian(data[o..]), BinaryPrimitives.ReadUInt32LittleEndian(data[(o + 4)..]));
+                }
+            }
+
             streams.Add(new StreamEntry
             {
                 Hash = BinaryPrimitives.ReadUInt64LittleEndian(s),
                 LatestPosition = BinaryPrimitives.ReadInt64LittleEndian(s[8..]),
-                BasePosition = BinaryPrimitives.ReadInt64LittleEndian(s[16..]),
-                Version = BinaryPrimitives.ReadInt64LittleEndian(s[24..]),
-                BaseVersion = BinaryPrimitives.ReadInt64LittleEndian(s[32..]),
-                ChainMinSegment = BinaryPrimitives.ReadUInt32LittleEndian(s[40..]),
-                Flags = s[44],
+                Version = BinaryPrimitives.ReadInt64LittleEndian(s[16..]),
+                BaseVersion = BinaryPrimitives.ReadInt64LittleEndian(s[24..]),
+                LatestRunBytes = BinaryPrimitives.ReadUInt32LittleEndian(s[32..]),
+                Flags = (uint)(s[36] & (StreamEntry.DeletedFlag | StreamEntry.BaseIsTombstoneFlag | StreamEntry.HasBaseFlag)),
+                OlderRuns = older,
             });
-            o += StreamSize;
         }
 
-        var segments = new List<(uint, bool, long, SegmentSummary)>(segmentCount);
-        for (int i = 0; i < segmentCount; i++)
+        if (o + ((long)segmentCount * SegmentSize) != end)
         {
-            if (o + 17 > data.Length - 4)
-            {
-                reason = "segment table cut off";
-                return null;
-            }
-
-            uint id = BinaryPrimitives.ReadUInt32LittleEndian(data[o..]);
-            bool isSealed = data[o + 4] != 0;
-            long writeOffset = BinaryPrimitives.ReadInt64LittleEndian(data[(o + 5)..]);
-            int items = BinaryPrimitives.ReadInt32LittleEndian(data[(o + 13)..]);
-            o += 17;
-            if (items < 0 || o + ((long)items * ItemSize) > data.Length - 4)
-            {
-                reason = "segment summary cut off";
-                return null;
-            }
-
-            var summary = new SegmentSummary();
-            for (int j = 0; j < items; j++)
-            {
-                summary.Add(BinaryPrimitives.ReadUInt64LittleEndian(data[o..]), BinaryPrimitives.ReadInt64LittleEndian(data[(o + 8)..]), BinaryPrimitives.ReadInt64LittleEndian(data[(o + 16)..]));
-                o += ItemSize;
-            }
-
-            if (isSealed)
-            {
-                summary.Freeze();
-            }
-
-            segments.Add((id, isSealed, writeOffset, summary));
-        }
-
-        if (o != data.Length - 4)
-        {
-            reason = "trailing bytes";
+            reason = "the segment table does not end where the file does";
             return null;
+        }
+
+        var segments = new List<(uint, bool, long)>(segmentCount);
+        for (int i = 0; i < segmentCount; i++, o += SegmentSize)
+        {
+            segments.Add((BinaryPrimitives.ReadUInt32LittleEndian(data[o..]), data[o + 4] != 0, BinaryPrimitives.ReadInt64LittleEndian(data[(o + 5)..])));
         }
 
         return new RecoverySnapshot

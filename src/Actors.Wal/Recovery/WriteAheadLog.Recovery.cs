@@ -206,7 +206,6 @@ public sealed partial class WriteAheadLog
             lock (_stateLock)
             {
                 _segments[header.SegmentId] = segment;
-                _summaries[header.SegmentId] = new SegmentSummary();
             }
 
             opened.Add((segment, reader));
@@ -233,8 +232,7 @@ public sealed partial class WriteAheadLog
 
             // Salvage keeps the snapshot: its other entries are exact, and the streams whose records were in the
             // missing segment stay indexed, so reading them says what was lost instead of returning an empty stream.
-            int affected = snapshot.Streams.Count(e => !_segments.ContainsKey(LogPosition.Segment(e.LatestPosition))
-                || (e.BasePosition != LogPosition.None && !_segments.ContainsKey(LogPosition.Segment(e.BasePosition))));
+            int affected = snapshot.Streams.Count(e => !_segments.ContainsKey(LogPosition.Segment(e.LatestPosition)));
             notes.Add($"{path}: {reason}; {affected} stream(s) had records there: reading them reports the loss (salvage).");
             claimsViolated = true;
         }
@@ -424,15 +422,7 @@ public sealed partial class WriteAheadLog
         lock (_stateLock)
         {
             _index.DemoteAll();
-            foreach (var (id, summary) in _summaries)
-            {
-                if (_segments.TryGetValue(id, out var segment) && segment.IsSealed)
-                {
-                    summary.Freeze();
-                }
-            }
-
-            ComputeLiveBytes();
+            RecomputeLiveBytes();
         }
 
         _writtenLsn = _nextLsn - 1;

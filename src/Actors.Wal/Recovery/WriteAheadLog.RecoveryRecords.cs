@@ -43,11 +43,6 @@ public sealed partial class WriteAheadLog
             {
                 return entry.LatestPosition;
             }
-
-            if (entry.BasePosition != LogPosition.None && !_segments.ContainsKey(LogPosition.Segment(entry.BasePosition)))
-            {
-                return entry.BasePosition;
-            }
         }
 
         return null;
@@ -92,7 +87,11 @@ public sealed partial class WriteAheadLog
         return violated;
     }
 
-    /// <summary>Applies one scanned record to the index and the segment summary, exactly as the writer did.</summary>
+    /// <summary>Applies one scanned record to the index and the live bytes, exactly as the writer did.</summary>
+    /// <remarks>
+    /// A record at or before the entry's latest position is already reflected in the entry (a snapshot may hold entries
+    /// newer than its recovery point): skipping it makes replaying the log after the recovery point idempotent.
+    /// </remarks>
     private void RecoverRecord(uint segmentId, in ScannedRecord record, List<RecordItem> items)
     {
         var h = record.Header;
@@ -101,11 +100,7 @@ public sealed partial class WriteAheadLog
         ReadOnlySpan<byte> idBytes = record.Bytes.Span.Slice(RecordHeader.Size, h.StreamIdLength);
         ulong hash = StreamHash.Compute(idBytes);
         string id = Encoding.UTF8.GetString(idBytes);
-        bool hasBase = false;
-        bool baseIsTombstone = false;
-        long baseVersion = 0;
-        long version = h.LastVersion;
-        long maxEventVersion = h.Type == RecordType.Events ? h.LastVersion : 0;
+        (RecordType Kind, long Version) relocatedBase = default;
         if (h.Type == RecordType.Relocated)
         {
             items.Clear();
@@ -114,20 +109,7 @@ public sealed partial class WriteAheadLog
                 throw new LogCorruptedException(_segments[segmentId].Path, record.Offset, reason ?? "malformed relocated record");
             }
 
-            if (items.Count > 0 && items[0].Kind != RecordType.Events)
-            {
-                hasBase = true;
-                baseIsTombstone = items[0].Kind == RecordType.Tombstone;
-                baseVersion = items[0].Version;
-            }
-
-            foreach (var item in items)
-            {
-                if (item.Kind == RecordType.Events)
-                {
-                    maxEventVersion = Math.Max(maxEventVersion, item.Version);
-                }
-            }
+            relocatedBase = items.Count > 0 ? (items[0].Kind, items[0].Version) : (RecordType.Events, 0);
         }
         else
         {
@@ -142,9 +124,11 @@ public sealed partial class WriteAheadLog
                 slot = _index.Add(StreamEntry.CreateNew(hash), id);
             }
 
-            _index.At(slot).Apply(h.Type, position, version, hasBase, baseIsTombstone, baseVersion, _options.RetainCheckpointedEvents);
-            _summaries[segmentId].Add(hash, maxEventVersion, h.Length);
+            ref StreamEntry entry = ref _index.At(slot);
+            if (entry.LatestPosition == LogPosition.None || position > entry.LatestPosition)
+            {
+                entry.Apply(h.Type, position, h.Length, h.LastVersion, relocatedBase, _options.RetainCheckpointedEvents, _space);
+            }
         }
     }
-
 }

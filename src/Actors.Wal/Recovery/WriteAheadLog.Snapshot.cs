@@ -61,7 +61,7 @@ public sealed partial class WriteAheadLog
             }
         }
 
-        foreach (var (id, _, writeOffset, _) in snapshot.Segments)
+        foreach (var (id, _, writeOffset) in snapshot.Segments)
         {
             int i = opened.FindIndex(o => o.Segment.Id == id);
             if (i >= 0 && (writeOffset < SegmentHeader.Size || writeOffset > opened[i].Reader.FileLength))
@@ -87,11 +87,10 @@ public sealed partial class WriteAheadLog
 
             _index.DemoteAll();
 
-            foreach (var (id, _, writeOffset, summary) in snapshot.Segments)
+            foreach (var (id, _, writeOffset) in snapshot.Segments)
             {
                 if (_segments.TryGetValue(id, out var segment))
                 {
-                    _summaries[id] = summary;
                     segment.WriteOffset = writeOffset;
                 }
             }
@@ -109,10 +108,8 @@ public sealed partial class WriteAheadLog
         byte[] data;
         lock (_stateLock)
         {
-            var segments = _segments.Values
-                .Select(s => (s.Id, s.IsSealed, s.WriteOffset, _summaries.TryGetValue(s.Id, out var sum) ? sum : new SegmentSummary()))
-                .ToList();
-            data = RecoverySnapshot.Serialize(clean, active.Id, active.WriteOffset, _nextLsn, _lastTimestamp, _index, segments);
+            var segments = _segments.Values.Select(s => (s.Id, s.IsSealed, s.WriteOffset)).ToList();
+            data = RecoverySnapshot.Serialize(clean, active.Id, active.WriteOffset, _nextLsn, _lastTimestamp, _index.OccupiedSlots().Select(slot => _index.At(slot)), _index.Count, segments);
 
             // Demote only when the hot tier grew large: demoting at every snapshot (each rotation and space pass)
             // made the next use of every active stream read its record from disk under this lock, stalling the

@@ -63,14 +63,6 @@ public sealed partial class WriteAheadLog
         WriteBuffer();
         Fsync(old);
         old.IsSealed = true;
-        lock (_stateLock)
-        {
-            if (_summaries.TryGetValue(old.Id, out var sealedSummary))
-            {
-                sealedSummary.Freeze();
-            }
-        }
-
         CreateSegment(_maxSegmentId + 1, _nextLsn);
         _snapshotDue = true;
         LogRotated(old.Id, old.WriteOffset, _active!.Id);
@@ -101,7 +93,6 @@ public sealed partial class WriteAheadLog
         lock (_stateLock)
         {
             _segments[id] = segment;
-            _summaries[id] = new SegmentSummary();
         }
 
         _maxSegmentId = Math.Max(_maxSegmentId, id);

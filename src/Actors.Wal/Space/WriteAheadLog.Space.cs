@@ -6,18 +6,14 @@ using Actors.Wal.Space;
 namespace Actors.Wal;
 
 /*
- * Space management. A record of stream S in segment G is live when
- *   - G >= S.ChainMinSegment (records in older segments are superseded: a checkpoint covering every version, a
- *     tombstone, or a relocation copy came later), and
- *   - it holds an event above S's base version (latest checkpoint or tombstone), or it is S's base record, or S's
- *     latest record.
- * Per segment, a summary keeps per stream hash the highest event version and the bytes, so liveness needs no disk
- * read. Hash collisions merge summary items and a stream hash with several index entries is live when any entry
- * says so: collisions can only keep data longer, never delete it early.
- * With RetainCheckpointedEvents a checkpoint supersedes nothing (StreamEntry.Apply keeps ChainMinSegment) and every
- * record from ChainMinSegment on is live unless the stream's base is a tombstone: superseded checkpoints stay too, as
- * links of the back-pointer chain that reads walk to reach the oldest events. Only deleted streams are reclaimed, and
- * step 2 is skipped (a relocation copies only the base and the events after it, which would drop the history).
+ * Space management. Every stream entry carries its live runs (StreamEntry: the bytes of its still-needed records per
+ * segment); a record that supersedes all earlier ones (a checkpoint covering the stream's version, a tombstone, a
+ * relocation copy) ends the runs, and SegmentSpaceTable keeps each segment's live bytes as the sum of the runs there.
+ * A record of stream S in segment G is therefore live when it was written after S's last superseding record: the
+ * base (checkpoint or tombstone) and every later record. A checkpoint below the stream's version supersedes nothing
+ * (the events after it may have been written before it): conservative, it only keeps data longer.
+ * With RetainCheckpointedEvents a checkpoint supersedes nothing at all: only deleted streams free space, and step 2
+ * is skipped (a relocation copies only the base and the events after it, which would drop the history).
  * A pass runs on the writer loop after an fsync (so liveness is judged on durable records only). Before deleting,
  * it writes a fresh recovery snapshot, so no persisted index ever points into a deleted segment.
  *   1. delete sealed segments with no live bytes (keeping RetainSegmentCount newest and those younger than RetainMaxAge);
@@ -27,65 +23,31 @@ namespace Actors.Wal;
  */
 public sealed partial class WriteAheadLog
 {
-    private readonly List<int> _slotScratch = [];
-
-    /// <summary>Recomputes <see cref="SegmentSummary.LiveBytes"/> of every segment. Caller holds the state lock.</summary>
-    private void ComputeLiveBytes()
+    /// <summary>Recomputes the live bytes of every segment from the index entries' runs. Caller holds the state lock.</summary>
+    private void RecomputeLiveBytes()
     {
-        foreach (var (id, summary) in _summaries)
+        _space.Clear();
+        foreach (int slot in _index.OccupiedSlots())
         {
-            long live = 0;
-            foreach (var (hash, item) in summary.Entries())
-            {
-                if (IsLive(hash, item, id))
-                {
-                    live += item.Bytes;
-                }
-            }
-
-            summary.LiveBytes = live;
+            SegmentSpaceTable space = _space;
+            _index.At(slot).ForEachRun(ref space, static (ref SegmentSpaceTable table, uint segment, long bytes) => table.AddLive(segment, bytes));
         }
     }
 
-    private bool IsLive(ulong hash, SummaryItem item, uint segmentId)
+    /// <summary>The live bytes as maintained and as a full recomputation finds them (tests check they agree).</summary>
+    internal (long Incremental, long Recomputed) CheckLiveBytes()
     {
-        _slotScratch.Clear();
-        _index.CollectSlots(hash, _slotScratch);
-        if (_slotScratch.Count == 0)
+        lock (_stateLock)
         {
-            return true;
+            long incremental = _segments.Keys.Sum(_space.LiveBytes);
+            RecomputeLiveBytes();
+            return (incremental, _segments.Keys.Sum(_space.LiveBytes));
         }
-
-        foreach (int slot in _slotScratch)
-        {
-            ref readonly StreamEntry e = ref _index.At(slot);
-            if (IsLiveFor(e, item, segmentId, _options.RetainCheckpointedEvents))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
-    private static bool IsLiveFor(in StreamEntry e, SummaryItem item, uint segmentId, bool retainEvents)
-    {
-        if (segmentId < e.ChainMinSegment)
-        {
-            return false;
-        }
-
-        if (retainEvents && (e.Flags & StreamEntry.BaseIsTombstoneFlag) == 0)
-        {
-            // Every record from the chain's oldest segment on is a link of the back-pointer chain to the oldest event.
-            return true;
-        }
-
-        long baseVersion = e.BasePosition == LogPosition.None ? 0 : e.BaseVersion;
-        return item.MaxEventVersion > baseVersion
-            || (e.BasePosition != LogPosition.None && LogPosition.Segment(e.BasePosition) == segmentId)
-            || LogPosition.Segment(e.LatestPosition) == segmentId;
-    }
+    /// <summary>Bytes of stream records in a segment (header and seal excluded): every byte between them is a record.</summary>
+    private static long RecordBytes(Segment segment)
+        => Math.Max(0, segment.WriteOffset - SegmentHeader.Size - (segment.IsSealed ? RecordHeader.SealSize : 0));
 
     /// <summary>One space-management pass on the writer loop. Everything written is durable when it starts.</summary>
     private CompactionResult RunSpacePass()
@@ -112,13 +74,12 @@ public sealed partial class WriteAheadLog
         return new CompactionResult(deleted, compacted, relocated, freed);
     }
 
-    private List<Segment> ReclaimableSegments(Func<Segment, SegmentSummary, bool> predicate)
+    private List<Segment> ReclaimableSegments(Func<Segment, long, bool> predicate)
     {
         var now = _time.GetUtcNow();
         var candidates = new List<Segment>();
         lock (_stateLock)
         {
-            ComputeLiveBytes();
             var sealedSegments = _segments.Values.Where(s => s.IsSealed && s != _active).ToList();
             int retainFrom = Math.Max(0, sealedSegments.Count - _options.RetainSegmentCount);
             for (int i = 0; i < retainFrom; i++)
@@ -129,7 +90,7 @@ public sealed partial class WriteAheadLog
                     continue;
                 }
 
-                if (_summaries.TryGetValue(segment.Id, out var summary) && predicate(segment, summary))
+                if (predicate(segment, _space.LiveBytes(segment.Id)))
                 {
                     candidates.Add(segment);
                 }
@@ -141,7 +102,7 @@ public sealed partial class WriteAheadLog
 
     private (int Deleted, long Freed) DeleteDeadSegments()
     {
-        var dead = ReclaimableSegments((_, summary) => summary.LiveBytes == 0);
+        var dead = ReclaimableSegments((_, live) => live <= 0);
         long freed = 0;
         if (dead.Count > 0)
         {
@@ -160,7 +121,7 @@ public sealed partial class WriteAheadLog
                 foreach (var segment in dead)
                 {
                     _segments.Remove(segment.Id);
-                    _summaries.Remove(segment.Id);
+                    _space.Remove(segment.Id);
                 }
             }
 
@@ -186,8 +147,7 @@ public sealed partial class WriteAheadLog
 
     private (int Compacted, int Relocated) CompactSegments()
     {
-        var sparse = ReclaimableSegments((_, summary) => summary.LiveBytes > 0
-            && summary.LiveBytes < summary.RecordBytes * _options.CompactionLiveRatio);
+        var sparse = ReclaimableSegments((segment, live) => live > 0 && live < RecordBytes(segment) * _options.CompactionLiveRatio);
         if (sparse.Count == 0)
         {
             return (0, 0);
@@ -195,45 +155,39 @@ public sealed partial class WriteAheadLog
 
         // Bound the work of one pass (it runs on the writer loop): the sparsest segments first, about
         // MaxBatchBytes of live data per pass; the next pass continues.
+        var streams = new List<StreamEntry>();
         lock (_stateLock)
         {
-            sparse.Sort((a, b) => _summaries[a.Id].LiveBytes.CompareTo(_summaries[b.Id].LiveBytes));
+            sparse.Sort((a, b) => _space.LiveBytes(a.Id).CompareTo(_space.LiveBytes(b.Id)));
             long budget = 0;
             int take = 0;
-            while (take < sparse.Count && (take == 0 || budget + _summaries[sparse[take].Id].LiveBytes <= _options.MaxBatchBytes))
+            while (take < sparse.Count && (take == 0 || budget + _space.LiveBytes(sparse[take].Id) <= _options.MaxBatchBytes))
             {
-                budget += _summaries[sparse[take].Id].LiveBytes;
+                budget += _space.LiveBytes(sparse[take].Id);
                 take++;
             }
 
             sparse.RemoveRange(take, sparse.Count - take);
-        }
 
-        _tentative.Clear();
-        _summaryAdds.Clear();
-        var targets = sparse.Select(s => s.Id).ToHashSet();
-        var streams = new List<StreamEntry>();
-        var seen = new HashSet<long>();
-        lock (_stateLock)
-        {
-            foreach (uint segmentId in targets)
+            // The streams with live runs there: one pass over the index (off the append path once maintenance has
+            // its own task; a copy of each entry, so later changes do not matter: the relocation checks them).
+            var targets = sparse.Select(s => s.Id).ToHashSet();
+            foreach (int slot in _index.OccupiedSlots())
             {
-                foreach (var (hash, item) in _summaries[segmentId].Entries())
+                ref readonly StreamEntry e = ref _index.At(slot);
+                foreach (uint target in targets)
                 {
-                    _slotScratch.Clear();
-                    _index.CollectSlots(hash, _slotScratch);
-                    foreach (int slot in _slotScratch)
+                    if (e.HasRunIn(target))
                     {
-                        StreamEntry e = _index.At(slot);
-                        if (IsLiveFor(e, item, segmentId, retainEvents: false) && seen.Add(e.LatestPosition))
-                        {
-                            streams.Add(e);
-                        }
+                        streams.Add(e);
+                        break;
                     }
                 }
             }
         }
 
+        _tentative.Clear();
+        _pendingSpace.Clear();
         int relocated = 0;
         long now = NextTimestamp();
         var items = new List<RecordItem>();
@@ -255,12 +209,9 @@ public sealed partial class WriteAheadLog
             RecordCodec.WriteRelocated(_buffer.AsSpan(_bufferLength), id, entry.Version, now, items);
             _bufferLength += (int)size;
             var updated = entry;
-            bool hasBase = items[0].Kind != RecordType.Events;
-            updated.Apply(RecordType.Relocated, position, entry.Version, hasBase, items[0].Kind == RecordType.Tombstone, hasBase ? items[0].Version : 0);
+            updated.Apply(RecordType.Relocated, position, (int)size, entry.Version, (items[0].Kind, items[0].Version), retainEvents: false, _pendingSpace);
             string streamId = System.Text.Encoding.UTF8.GetString(id);
             _tentative[streamId] = updated;
-            long maxEvent = items.Where(i => i.Kind == RecordType.Events).Select(i => i.Version).DefaultIfEmpty(0).Max();
-            _summaryAdds.Add((LogPosition.Segment(position), entry.Hash, maxEvent, size));
             relocated++;
         }
 
@@ -310,7 +261,7 @@ public sealed partial class WriteAheadLog
         var items = new List<RecordItem>();
         var events = new List<RecordItem>();
         RecordItem? baseItem = null;
-        bool hasBase = entry.BasePosition != LogPosition.None;
+        bool hasBase = entry.HasBase;
         long position = entry.LatestPosition;
         bool done = false;
         while (!done && position != LogPosition.None)
@@ -337,7 +288,7 @@ public sealed partial class WriteAheadLog
                     }
                 }
                 else if (hasBase && baseItem is null && item.Version == entry.BaseVersion
-                    && (item.Kind == RecordType.Tombstone) == ((entry.Flags & StreamEntry.BaseIsTombstoneFlag) != 0))
+                    && (item.Kind == RecordType.Tombstone) == entry.BaseIsTombstone)
                 {
                     baseItem = item;
                     done = item.Kind == RecordType.Tombstone

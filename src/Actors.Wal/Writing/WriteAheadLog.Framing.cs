@@ -28,9 +28,8 @@ public sealed partial class WriteAheadLog
         long lastVersion = current + a.Events.Count;
         RecordCodec.WriteEvents(_buffer.AsSpan(_bufferLength), a.StreamIdUtf8, firstLsn, firstVersion, now, entry.LatestPosition, a.Events);
         _bufferLength += a.Framed;
-        entry.Apply(RecordType.Events, position, lastVersion, false, false, 0);
+        entry.Apply(RecordType.Events, position, a.Framed, lastVersion, default, _options.RetainCheckpointedEvents, _pendingSpace);
         _tentative[a.StreamId] = entry;
-        _summaryAdds.Add((LogPosition.Segment(position), a.Hash, lastVersion, a.Framed));
         _completions.Add(new Completion(a, firstVersion, lastVersion, _nextLsn - 1));
         Interlocked.Add(ref _appendedRecords, a.Events.Count);
         return true;
@@ -43,7 +42,7 @@ public sealed partial class WriteAheadLog
             return false;
         }
 
-        bool baseIsTombstone = (entry.Flags & StreamEntry.BaseIsTombstoneFlag) != 0 && entry.BasePosition != LogPosition.None;
+        bool baseIsTombstone = entry.BaseIsTombstone;
         long minimum = baseIsTombstone ? entry.BaseVersion + 1 : Math.Max(1, entry.CheckpointVersion);
         if (c.Version > entry.Version || c.Version < minimum)
         {
@@ -62,9 +61,8 @@ public sealed partial class WriteAheadLog
         long lsn = _nextLsn++;
         RecordCodec.WriteCheckpoint(_buffer.AsSpan(_bufferLength), c.StreamIdUtf8, lsn, c.Version, now, entry.LatestPosition, c.State.Span);
         _bufferLength += c.Framed;
-        entry.Apply(RecordType.Checkpoint, position, c.Version, false, false, 0, _options.RetainCheckpointedEvents);
+        entry.Apply(RecordType.Checkpoint, position, c.Framed, c.Version, default, _options.RetainCheckpointedEvents, _pendingSpace);
         _tentative[c.StreamId] = entry;
-        _summaryAdds.Add((LogPosition.Segment(position), c.Hash, 0, c.Framed));
         _completions.Add(new Completion(c, c.Version, c.Version, lsn));
         Interlocked.Increment(ref _appendedRecords);
         return true;
@@ -88,9 +86,8 @@ public sealed partial class WriteAheadLog
         long lsn = _nextLsn++;
         RecordCodec.WriteTombstone(_buffer.AsSpan(_bufferLength), d.StreamIdUtf8, lsn, current, now, entry.LatestPosition);
         _bufferLength += d.Framed;
-        entry.Apply(RecordType.Tombstone, position, current, false, false, 0);
+        entry.Apply(RecordType.Tombstone, position, d.Framed, current, default, _options.RetainCheckpointedEvents, _pendingSpace);
         _tentative[d.StreamId] = entry;
-        _summaryAdds.Add((LogPosition.Segment(position), d.Hash, 0, d.Framed));
         _completions.Add(new Completion(d, current, current, lsn));
         Interlocked.Increment(ref _appendedRecords);
         return true;

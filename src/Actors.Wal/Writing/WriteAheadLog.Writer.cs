@@ -12,7 +12,7 @@ public sealed partial class WriteAheadLog
 {
     // Writer-owned state (touched only by the writer loop).
     private readonly Dictionary<string, StreamEntry> _tentative = new(StringComparer.Ordinal);
-    private readonly List<(uint Segment, ulong Hash, long MaxEventVersion, long Bytes)> _summaryAdds = [];
+    private readonly SpaceDeltas _pendingSpace = new();
     private readonly List<Completion> _completions = [];
     private readonly List<WriteRequest> _sideRequests = [];
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
@@ -87,7 +87,7 @@ public sealed partial class WriteAheadLog
         }
 
         _tentative.Clear();
-        _summaryAdds.Clear();
+        _pendingSpace.Clear();
         _completions.Clear();
         _sideRequests.Clear();
         bool flushRequested = false;
@@ -201,22 +201,11 @@ public sealed partial class WriteAheadLog
         return _lastTimestamp;
     }
 
+    /// <summary>Publishes the group's index entries and live-byte changes (after the group is durable or written, per the sync policy).</summary>
     private void ApplyTentative()
     {
         lock (_stateLock)
         {
-            _changedHashes.Clear();
-            foreach (var entry in _tentative.Values)
-            {
-                _changedHashes.Add(entry.Hash);
-            }
-
-            foreach (var add in _summaryAdds)
-            {
-                _changedHashes.Add(add.Hash);
-            }
-
-            AccountLiveBytes(-1);
             foreach (var (id, entry) in _tentative)
             {
                 int slot = _index.Find(entry.Hash, id, MatchesOnDisk);
@@ -230,15 +219,8 @@ public sealed partial class WriteAheadLog
                 }
             }
 
-            foreach (var (segment, hash, maxVersion, bytes) in _summaryAdds)
-            {
-                if (_summaries.TryGetValue(segment, out var summary))
-                {
-                    summary.Add(hash, maxVersion, bytes);
-                }
-            }
-
-            AccountLiveBytes(+1);
+            _pendingSpace.ApplyTo(_space);
+            _pendingSpace.Clear();
         }
     }
 

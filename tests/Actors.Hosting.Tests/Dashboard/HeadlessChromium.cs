@@ -60,7 +60,7 @@ public sealed partial class HeadlessChromium : IAsyncDisposable
                 return;
             }
 
-            string log = await RunAsync("apt-get", "update") + await RunAsync("apt-get", "install", "-y", "--no-install-recommends", "chromium");
+            string log = await RunAsync("apt-get", "update") + await RunAsync("apt-get", "install", "-y", "chromium");
             if (!File.Exists(ExecutablePath))
             {
                 throw new InvalidOperationException($"Chromium is needed by the dashboard tests and could not be installed (apt-get install chromium):{Environment.NewLine}{log}");

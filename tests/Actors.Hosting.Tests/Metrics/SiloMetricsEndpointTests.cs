@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 namespace Actors.Hosting.Tests.Metrics;
 
 /// <summary>The silo executable's <c>/metrics</c>, scraped over HTTP and parsed strictly.</summary>
+[Collection(ProcessMetricsCollection.Name)]
 public sealed class SiloMetricsEndpointTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "actors-metrics-tests", Guid.NewGuid().ToString("N"));

@@ -1,6 +1,5 @@
 using Actors.Journaling;
 using Actors.Hosting;
-using Actors.Persistence.Wal.Hosting;
 using Actors.Persistence.Wal.Tests.Grains;
 using Actors.Storage;
 using Actors.TestingHost;
@@ -71,11 +70,7 @@ public sealed class CodecRejectionClusterTests
     private static Task<TestCluster> StartAsync() => WalCluster.StartAsync(configureSilo: silo =>
     {
         silo.AddGrain<FragileGrain>();
-        silo.AddWriteAheadLog("states", o =>
-        {
-            o.Directory = Path.Combine(silo.GetTestSiloContext().DataDirectory, "states");
-            o.PreallocateSegments = false;
-        });
+        WalCluster.AddSecondStore(silo, "states");
     });
 
     /// <summary>The JSON codec, except that notes throw a framework exception no store should read as a protocol signal.</summary>

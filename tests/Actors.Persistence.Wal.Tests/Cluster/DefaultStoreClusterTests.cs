@@ -1,10 +1,8 @@
 using Actors.Hosting;
-using Actors.Persistence.Wal.Hosting;
 using Actors.Persistence.Wal.Tests.Grains;
 using Actors.Storage;
 using Actors.TestingHost;
 using Actors.Wal;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Persistence.Wal.Tests.Cluster;
 
@@ -79,17 +77,11 @@ public sealed class DefaultStoreClusterTests
         Assert.Equal(2, DefaultLog(cluster).GetStreamInfo("logstorageledger/ls").Version);
     }
 
-    private static IEventLog DefaultLog(TestCluster cluster) =>
-        cluster.Primary.Services.GetRequiredKeyedService<WriteAheadLogStore>(WriteAheadLogStore.DefaultStoreName).Log!;
+    private static IEventLog DefaultLog(TestCluster cluster) => WalCluster.Store(cluster).Log!;
 
-    private static IEventLog AuditLog(TestCluster cluster) =>
-        cluster.Primary.Services.GetRequiredKeyedService<WriteAheadLogStore>("audit").Log!;
+    private static IEventLog AuditLog(TestCluster cluster) => WalCluster.Store(cluster, "audit").Log!;
 
-    private static void AddAuditStore(ISiloBuilder silo) => silo.AddWriteAheadLog("audit", o =>
-    {
-        o.Directory = Path.Combine(silo.GetTestSiloContext().DataDirectory, "audit");
-        o.PreallocateSegments = false;
-    });
+    private static void AddAuditStore(ISiloBuilder silo) => WalCluster.AddSecondStore(silo, "audit");
 
     private static async Task<TestCluster> StartWithoutDefaultAsync(Action<ISiloBuilder> configure)
     {

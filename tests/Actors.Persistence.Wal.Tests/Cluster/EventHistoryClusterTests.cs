@@ -2,7 +2,6 @@ using Actors.Journaling;
 using Actors.Persistence.Wal.Tests.Grains;
 using Actors.TestingHost;
 using Actors.Wal;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Persistence.Wal.Tests.Cluster;
 
@@ -85,8 +84,7 @@ public sealed class EventHistoryClusterTests
 
     private static async Task<LogStatistics> CompactAsync(TestCluster cluster)
     {
-        var store = cluster.Primary.Services.GetRequiredKeyedService<WriteAheadLogStore>(WriteAheadLogStore.DefaultStoreName);
-        var log = (WriteAheadLog)await store.GetLogAsync();
+        var log = (WriteAheadLog)await WalCluster.Store(cluster).GetLogAsync();
         await log.CompactAsync();
         return log.GetStatistics();
     }

@@ -1,8 +1,6 @@
 using Actors.Hosting;
-using Actors.Persistence.Wal.Hosting;
 using Actors.Persistence.Wal.Tests.Grains;
 using Actors.TestingHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Persistence.Wal.Tests.Cluster;
 
@@ -23,8 +21,7 @@ public sealed class GrainOfStateClusterTests
 
         Assert.Equal(2, after.Count);
         Assert.Equal(["a", "b"], after.Labels);
-        WriteAheadLogStore store = cluster.Primary.Services.GetRequiredKeyedService<WriteAheadLogStore>(WriteAheadLogStore.DefaultStoreName);
-        Assert.Equal(2, store.Log!.GetStreamInfo("tally/t").Version);
+        Assert.Equal(2, WalCluster.Store(cluster).Log!.GetStreamInfo("tally/t").Version);
     }
 
     [Fact]
@@ -48,17 +45,11 @@ public sealed class GrainOfStateClusterTests
         await using TestCluster cluster = await WalCluster.StartAsync(configureSilo: silo =>
         {
             silo.AddGrain<AuditTallyGrain>();
-            silo.AddWriteAheadLog("audit", o =>
-            {
-                o.Directory = Path.Combine(silo.GetTestSiloContext().DataDirectory, "audit");
-                o.PreallocateSegments = false;
-            });
+            WalCluster.AddSecondStore(silo, "audit");
         });
 
         await cluster.Client.GetGrain<IAuditTallyGrain>("n").Add("x");
 
-        WriteAheadLogStore audit = cluster.Primary.Services.GetRequiredKeyedService<WriteAheadLogStore>("audit");
-        WriteAheadLogStore standard = cluster.Primary.Services.GetRequiredKeyedService<WriteAheadLogStore>(WriteAheadLogStore.DefaultStoreName);
-        Assert.Equal((1L, 0L), (audit.Log!.GetStreamInfo("audittally/n").Version, standard.Log!.GetStreamInfo("audittally/n").Version));
+        Assert.Equal((1L, 0L), (WalCluster.Store(cluster, "audit").Log!.GetStreamInfo("audittally/n").Version, WalCluster.Store(cluster).Log!.GetStreamInfo("audittally/n").Version));
     }
 }

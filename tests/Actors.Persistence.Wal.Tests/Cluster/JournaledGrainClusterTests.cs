@@ -2,7 +2,6 @@ using Actors.Journaling;
 using Actors.Persistence.Wal.Format;
 using Actors.Persistence.Wal.Tests.Grains;
 using Actors.TestingHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Persistence.Wal.Tests.Cluster;
 
@@ -193,7 +192,6 @@ public sealed class JournaledGrainClusterTests
             .Select(e => codec.EncodeEvent(e))
             .Select(e => (ReadOnlyMemory<byte>)new GrainRecord(GrainRecordKind.JournalEvent, "", e.TypeName, e.Payload).ToArray())
             .ToArray();
-        WriteAheadLogStore store = cluster.Primary.Services.GetRequiredKeyedService<WriteAheadLogStore>(WriteAheadLogStore.DefaultStoreName);
-        await (await store.GetLogAsync()).AppendAsync(streamId, expectedVersion, records);
+        await (await WalCluster.Store(cluster).GetLogAsync()).AppendAsync(streamId, expectedVersion, records);
     }
 }

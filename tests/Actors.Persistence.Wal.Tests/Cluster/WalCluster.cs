@@ -11,6 +11,17 @@ internal static class WalCluster
 {
     public static string LogDirectory(TestCluster cluster) => Path.Combine(cluster.Primary.Context.DataDirectory, "wal");
 
+    /// <summary>The running silo's write-ahead-log store <paramref name="name"/> (the default store unless named).</summary>
+    public static WriteAheadLogStore Store(TestCluster cluster, string name = WriteAheadLogStore.DefaultStoreName) =>
+        cluster.Primary.Services.GetRequiredKeyedService<WriteAheadLogStore>(name);
+
+    /// <summary>Adds a second write-ahead-log store <paramref name="name"/> in its own directory of the silo's data directory.</summary>
+    public static ISiloBuilder AddSecondStore(ISiloBuilder silo, string name) => silo.AddWriteAheadLog(name, o =>
+    {
+        o.Directory = Path.Combine(silo.GetTestSiloContext().DataDirectory, name);
+        o.PreallocateSegments = false;
+    });
+
     public static async Task<TestCluster> StartAsync(
         Action<WriteAheadLogStoreOptions>? configure = null,
         IEventLogFactory? logFactory = null,

@@ -1,3 +1,4 @@
+using Actors.Concurrency;
 using Actors.Journaling;
 using Actors.Providers;
 using Actors.Runtime.Tests.Infrastructure;

@@ -1,3 +1,4 @@
+using Actors.Concurrency;
 using Actors.Runtime.Tests.Infrastructure;
 
 namespace Actors.Runtime.Tests.Grains;

@@ -48,10 +48,7 @@ public sealed class ActivationInterleavingTests(ITestOutputHelper output) : IAsy
                 run.Check(Silo.Runtime.OutstandingCalls.Count == 0, $"{Silo.Runtime.OutstandingCalls.Count} calls still tracked");
             });
         }, preemptionBound: ExplorationBounds.Preemptions(2), maxExecutions: ExplorationBounds.MaxExecutions);
-        output.WriteLine(result.ToString());
-
-        Assert.False(result.Failed, result.ToString());
-        Assert.True(result.Exhaustive, result.ToString());
+        result.AssertExhaustiveWithoutViolation(output);
     }
 
     [Fact]
@@ -73,10 +70,7 @@ public sealed class ActivationInterleavingTests(ITestOutputHelper output) : IAsy
                 run.Check(Silo.Runtime.OutstandingCalls.StuckCount == 0, "a finished call is still reported stuck");
             });
         }, preemptionBound: ExplorationBounds.Preemptions(2), maxExecutions: ExplorationBounds.MaxExecutions);
-        output.WriteLine(result.ToString());
-
-        Assert.False(result.Failed, result.ToString());
-        Assert.True(result.Exhaustive, result.ToString());
+        result.AssertExhaustiveWithoutViolation(output);
     }
 
     private ValueTask<object?> Invoke(GrainId grain)

@@ -10,6 +10,14 @@ internal sealed record ExplorationResult(int Executions, bool Exhaustive, int Ma
 {
     public bool Failed => Violations.Count > 0;
 
+    /// <summary>Writes the report to the test output and asserts that every schedule within the bound was explored cleanly.</summary>
+    public void AssertExhaustiveWithoutViolation(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        output.WriteLine(ToString());
+        Assert.False(Failed, ToString());
+        Assert.True(Exhaustive, ToString());
+    }
+
     /// <summary>A report for assertion messages: counts, violations and the failing schedule.</summary>
     public override string ToString()
         => $"{Executions} executions ({(Exhaustive ? "exhaustive within the bound" : "not exhaustive")}, up to {MaxSteps} steps)"

@@ -26,10 +26,7 @@ public sealed class SchedulerInterleavingTests(ITestOutputHelper output)
         // Under sequential consistency the old code is correct: the bug needs the store-load reordering x86 performs,
         // which is why ordinary tests (and interleaving testers that assume sequential consistency) never saw it.
         ExplorationResult result = InterleavingExplorer.Explore(run => LegacyScenario(run, FlagRelease.VolatileWrite, turnBatch: 64), storeBuffers: false);
-        output.WriteLine(result.ToString());
-
-        Assert.False(result.Failed, result.ToString());
-        Assert.True(result.Exhaustive, result.ToString());
+        result.AssertExhaustiveWithoutViolation(output);
     }
 
     [Theory]
@@ -38,10 +35,7 @@ public sealed class SchedulerInterleavingTests(ITestOutputHelper output)
     public void LegacyScheduler_InterlockedExchangeFlagRelease_NoLostWakeup(int turnBatch)
     {
         ExplorationResult result = InterleavingExplorer.Explore(run => LegacyScenario(run, FlagRelease.InterlockedExchange, turnBatch));
-        output.WriteLine(result.ToString());
-
-        Assert.False(result.Failed, result.ToString());
-        Assert.True(result.Exhaustive, result.ToString());
+        result.AssertExhaustiveWithoutViolation(output);
     }
 
     [Theory]
@@ -57,10 +51,7 @@ public sealed class SchedulerInterleavingTests(ITestOutputHelper output)
             run.Spawn("producer-c", () => probe.Queue("c1"));
             run.AtEnd(probe.CheckAllRanInOrder);
         }, preemptionBound: ExplorationBounds.Preemptions(2), maxExecutions: ExplorationBounds.MaxExecutions);
-        output.WriteLine(result.ToString());
-
-        Assert.False(result.Failed, result.ToString());
-        Assert.True(result.Exhaustive, result.ToString());
+        result.AssertExhaustiveWithoutViolation(output);
         Assert.True(result.Executions > 50, $"the exploration should branch; {result}");
     }
 
@@ -76,10 +67,7 @@ public sealed class SchedulerInterleavingTests(ITestOutputHelper output)
             run.Spawn("producer-b", () => probe.Queue("b1"));
             run.AtEnd(probe.CheckAllRanInOrder);
         }, preemptionBound: ExplorationBounds.Preemptions(2), maxExecutions: ExplorationBounds.MaxExecutions);
-        output.WriteLine(result.ToString());
-
-        Assert.False(result.Failed, result.ToString());
-        Assert.True(result.Exhaustive, result.ToString());
+        result.AssertExhaustiveWithoutViolation(output);
     }
 
     private static void LegacyScenario(ExplorationRun run, FlagRelease release, int turnBatch)

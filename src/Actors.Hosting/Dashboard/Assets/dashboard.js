@@ -221,11 +221,15 @@
     },
     {
       id: 'errors', title: 'Errors',
-      uses: ['actors.calls.failed', 'actors.gateway.requests.errors', 'actors.gateway.connections.aborted', 'actors.persistence.rejections', 'actors.persistence.failures'],
+      uses: ['actors.calls.failed', 'actors.calls.timeouts', 'actors.grains.stuck', 'actors.calls.stuck', 'actors.gateway.requests.errors',
+        'actors.gateway.connections.aborted', 'actors.persistence.rejections', 'actors.persistence.failures'],
       always: true,
       stats: (c, p) => {
         const rows = [
           ['Failed calls', 'actors.calls.failed', 'errors-calls'],
+          ['Call timeouts', 'actors.calls.timeouts', 'errors-timeouts'],
+          ['Stuck-grain reports', 'actors.grains.stuck', 'errors-stuck'],
+          ['Calls stuck now', 'actors.calls.stuck', 'errors-stuck-now'],
           ['Gateway error answers', 'actors.gateway.requests.errors', 'errors-gateway'],
           ['Connections aborted', 'actors.gateway.connections.aborted', 'errors-aborted'],
           ['Writes rejected', 'actors.persistence.rejections', 'errors-rejected'],

@@ -1,0 +1,135 @@
+using Actors.Cluster.Diagnostics;
+using Actors.Cluster.GrainLocation;
+using Actors.Cluster.Membership;
+using Actors.Cluster.Messaging;
+using Actors.Cluster.Partitioning;
+using Actors.Cluster.Routing;
+using Actors.Cluster.Storage;
+using Actors.Hosting;
+using Actors.Hosting.Gateway;
+using Actors.Invocation;
+using Actors.Persistence.Wal;
+using Actors.Serialization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Actors.Cluster.Hosting;
+
+/// <summary>
+/// The composition of one silo's cluster layer: identity, transport, membership, partition logs and ownership, the grain
+/// directory, the router and the message handler, built from the silo's services.
+/// </summary>
+internal sealed class ClusterSilo : IClusterView
+{
+    private readonly IServiceProvider _services;
+
+    public ClusterSilo(IServiceProvider services)
+    {
+        _services = services;
+        Options = services.GetRequiredService<IOptions<ClusterOptions>>().Value;
+        SiloOptions silo = services.GetRequiredService<IOptions<SiloOptions>>().Value;
+        ILoggerFactory loggers = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        TimeProvider time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        Store = services.GetService<IClusterStore>() ?? throw new InvalidOperationException(
+            "Clustering needs a cluster store: call UsePostgreSqlClustering(...) or UseInMemoryClustering(...) on the silo builder.");
+        Identity = new LocalSiloIdentity(Options.ClusterId, silo.SiloName, Options.Secret);
+        ILogger messagingLog = loggers.CreateLogger("Actors.Cluster.Messaging");
+        Transport = new SiloTransport(Options, Identity, messagingLog);
+        Membership = new MembershipAgent(Store, Options, silo.SiloName, () => Identity.Endpoint, GatewayEndpoint, time, loggers.CreateLogger("Actors.Cluster.Membership"));
+        Logs = new PartitionLogHost(services.GetService<ClusterInnerLogFactory>()?.Factory ?? new FileEventLogFactory(time), loggers);
+        LogFactory = new PartitionedEventLogFactory(Logs);
+        var keyed = services.GetRequiredService<IServiceProviderIsKeyedService>();
+        WalGrainTypes = new WalGrainTypes(store => keyed.IsKeyedService(typeof(WriteAheadLogStore), store));
+        Directory = new GrainDirectory(Membership, Transport, Options, loggers.CreateLogger("Actors.Cluster.Directory"));
+        var handOff = new PartitionHandOff(Membership, Logs, new PartitionTransferSender(Logs, Transport, Options), Transport,
+            services.GetRequiredService<ISiloActivations>(), WalGrainTypes, Options, loggers.CreateLogger("Actors.Cluster.HandOff"));
+        Ownership = new PartitionOwnershipAgent(Membership, Logs, handOff, Options, time, loggers.CreateLogger("Actors.Cluster.Partitions"));
+        Receiver = new PartitionTransferReceiver(Logs, Ownership.CheckTransferAsync, Ownership.OnInstalled, loggers.CreateLogger("Actors.Cluster.Transfer"));
+        Logs.WriteFence = Ownership.CanWrite;
+        var codec = new RemoteCallCodec(services.GetRequiredService<GrainMethodRegistry>(), services.GetRequiredService<IGrainSerializer>());
+        Func<IGrainCallInvoker> invoker = () => _services.GetRequiredService<IGrainCallInvoker>();
+        Router = new ClusterCallRouter(Membership, Ownership, Directory, WalGrainTypes, Transport, codec, Cache, Options, silo.ResponseTimeout, invoker, time,
+            loggers.CreateLogger("Actors.Cluster.Routing"));
+        Handler = new ClusterMessageHandler(Membership, Directory, Receiver, Ownership, codec, invoker);
+    }
+
+    public ClusterOptions Options { get; }
+
+    public IClusterStore Store { get; }
+
+    public LocalSiloIdentity Identity { get; }
+
+    public SiloTransport Transport { get; }
+
+    public MembershipAgent Membership { get; }
+
+    public PartitionLogHost Logs { get; }
+
+    public PartitionedEventLogFactory LogFactory { get; }
+
+    public WalGrainTypes WalGrainTypes { get; }
+
+    public GrainDirectory Directory { get; }
+
+    public PartitionOwnershipAgent Ownership { get; }
+
+    public PartitionTransferReceiver Receiver { get; }
+
+    public LocationCache Cache { get; } = new();
+
+    public ClusterCallRouter Router { get; }
+
+    public ClusterMessageHandler Handler { get; }
+
+    /// <inheritdoc />
+    public string SiloName => Membership.Name;
+
+    /// <inheritdoc />
+    public long Incarnation => Membership.Incarnation;
+
+    /// <inheritdoc />
+    public bool IsMember => Membership.Incarnation > 0 && Membership.Lease.IsValid;
+
+    /// <inheritdoc />
+    public bool IsDeclaredDead => Membership.IsDeclaredDead;
+
+    /// <inheritdoc />
+    public ClusterSnapshot? Snapshot => Membership.Current;
+
+    /// <inheritdoc />
+    public IReadOnlyList<LocalPartitionState> LocalPartitions
+        => Membership.Current is { } snapshot && Incarnation > 0
+            ? Enumerable.Range(0, snapshot.PartitionCount).Select(p => Ownership.StateOf(p).State).ToArray()
+            : [];
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Gateways
+        => Membership.Current?.Silos.Where(s => s.Status == SiloStatus.Active && s.GatewayEndpoint is not null).Select(s => s.GatewayEndpoint!).ToArray() ?? [];
+
+    /// <summary>Gauges of this silo's view (live silos, served partitions).</summary>
+    public IDisposable ObserveInstruments() => ClusterInstruments.ObserveView(
+        () => Membership.Current?.Silos.Count(s => s.IsLive) ?? 0,
+        () => Ownership.ServedCount);
+
+    private string? GatewayEndpoint()
+    {
+        if (_services.GetService<IGatewayInfo>() is not { } gateway)
+        {
+            return null;
+        }
+
+        GatewayOptions options = _services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        int port = gateway.ListeningEndPoint?.Port ?? options.Port;
+        if (port == 0)
+        {
+            return null;
+        }
+
+        string host = options.BindAddress is "0.0.0.0" or "::"
+            ? Options.AdvertisedHost ?? System.Net.Dns.GetHostName()
+            : options.BindAddress;
+        return $"{host}:{port}";
+    }
+}

@@ -1,0 +1,32 @@
+using Actors.Cluster.Membership;
+using Actors.Cluster.Partitioning;
+
+namespace Actors.Cluster;
+
+/// <summary>
+/// A read-only view of the cluster as this silo sees it, for dashboards, health and tools: its own identity, the
+/// membership and partition tables, and what it serves. Registered as a singleton by <c>UseClustering</c>.
+/// </summary>
+public interface IClusterView
+{
+    /// <summary>This silo's name.</summary>
+    string SiloName { get; }
+
+    /// <summary>This silo's incarnation (0 before it joined).</summary>
+    long Incarnation { get; }
+
+    /// <summary>Whether this silo joined and its lease is valid now.</summary>
+    bool IsMember { get; }
+
+    /// <summary>Whether the cluster store declared this silo dead (it stopped serving; its host stops).</summary>
+    bool IsDeclaredDead { get; }
+
+    /// <summary>The latest table this silo read, or null before it joined.</summary>
+    ClusterSnapshot? Snapshot { get; }
+
+    /// <summary>This silo's local state of each partition (empty before it joined).</summary>
+    IReadOnlyList<LocalPartitionState> LocalPartitions { get; }
+
+    /// <summary>The gateway endpoints (<c>host:port</c>) of the Active silos that run a gateway.</summary>
+    IReadOnlyList<string> Gateways { get; }
+}

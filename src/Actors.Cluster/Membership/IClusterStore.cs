@@ -1,0 +1,43 @@
+namespace Actors.Cluster.Membership;
+
+/// <summary>
+/// Where a cluster's one consensus decision lives: the membership table (silos, their status and leases) and the
+/// partition table (owners and epochs), changed only by conditional updates judged by the store's own clock. Silos
+/// never elect among themselves: whatever this store accepted is what happened.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Implementations: <c>PostgreSqlClusterStore</c> (production) and <see cref="InMemoryClusterStore"/> (test clusters and
+/// the simulator); both pass the same conformance scenarios (<c>ClusterStoreConformance</c>).
+/// </para>
+/// <para>
+/// Contract: <see cref="TryApplyAsync"/> is atomic and serializable with every other call on the same cluster; reads
+/// are consistent snapshots. All times are the store's clock. Thread-safe.
+/// </para>
+/// </remarks>
+public interface IClusterStore
+{
+    /// <summary>
+    /// Creates the cluster's tables and rows if they do not exist (partitions unassigned), migrating the schema when
+    /// needed, and returns the table. An existing cluster keeps the partition count it was created with.
+    /// </summary>
+    /// <param name="clusterId">The cluster.</param>
+    /// <param name="partitionCount">The partition count for a new cluster (at least 1).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<ClusterSnapshot> InitializeAsync(string clusterId, int partitionCount, CancellationToken cancellationToken);
+
+    /// <summary>Reads the whole table as one snapshot.</summary>
+    /// <exception cref="ClusterStoreException">The cluster does not exist or the store failed.</exception>
+    Task<ClusterSnapshot> ReadAsync(string clusterId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Extends the lease of <paramref name="silo"/>'s <paramref name="incarnation"/> to the store's clock plus
+    /// <paramref name="duration"/> if its row has that incarnation and a live status (even if the lease already ended:
+    /// nobody acts on an ended lease without first declaring the silo dead, which this renewal then beats or loses to).
+    /// Does not change the table version. Also returns the table version and the live silos whose lease has ended.
+    /// </summary>
+    Task<LeaseRenewal> RenewLeaseAsync(string clusterId, string silo, long incarnation, TimeSpan duration, CancellationToken cancellationToken);
+
+    /// <summary>Applies <paramref name="update"/> if every expected version and lease condition holds; returns whether it did.</summary>
+    Task<bool> TryApplyAsync(string clusterId, ClusterUpdate update, CancellationToken cancellationToken);
+}

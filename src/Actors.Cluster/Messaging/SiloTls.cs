@@ -1,0 +1,79 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Actors.Cluster.Messaging;
+
+/// <summary>Wraps silo-to-silo streams in TLS when <see cref="ClusterTlsOptions.Enabled"/>: both sides present the silo certificate and check the peer's.</summary>
+internal sealed class SiloTls : IDisposable
+{
+    private readonly X509Certificate2? _certificate;
+    private readonly HashSet<string> _thumbprints;
+
+    public SiloTls(ClusterTlsOptions options)
+    {
+        Enabled = options.Enabled;
+        _thumbprints = new HashSet<string>(options.AllowedThumbprints.Select(t => t.Replace(":", "", StringComparison.Ordinal).Trim()), StringComparer.OrdinalIgnoreCase);
+        if (Enabled)
+        {
+            _certificate = X509CertificateLoader.LoadPkcs12FromFile(options.CertificatePath!, options.CertificatePassword);
+        }
+    }
+
+    public bool Enabled { get; }
+
+    public async Task<Stream> AuthenticateAsServerAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        if (!Enabled)
+        {
+            return stream;
+        }
+
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false, ValidatePeer);
+        await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+        {
+            ServerCertificate = _certificate,
+            ClientCertificateRequired = true,
+            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        }, cancellationToken);
+        return ssl;
+    }
+
+    public async Task<Stream> AuthenticateAsClientAsync(Stream stream, string targetHost, CancellationToken cancellationToken)
+    {
+        if (!Enabled)
+        {
+            return stream;
+        }
+
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false, ValidatePeer);
+        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = targetHost,
+            ClientCertificates = [_certificate!],
+            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        }, cancellationToken);
+        return ssl;
+    }
+
+    public void Dispose() => _certificate?.Dispose();
+
+    private bool ValidatePeer(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (certificate is null)
+        {
+            return false;
+        }
+
+        if (_thumbprints.Count == 0)
+        {
+            return errors == SslPolicyErrors.None;
+        }
+
+        string thumbprint = Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256));
+        return _thumbprints.Contains(thumbprint);
+    }
+}

@@ -1,0 +1,20 @@
+using System.Collections.Concurrent;
+using Actors.Hosting;
+
+namespace Actors.Cluster.Partitioning;
+
+/// <summary>
+/// Which grain classes keep state in a write-ahead-log store (and so live on their partition's owner): a class is one
+/// when any store it uses is a registered write-ahead-log store. Learned per class as the router meets it. Thread-safe.
+/// </summary>
+internal sealed class WalGrainTypes(Func<string, bool> isWalStore)
+{
+    private readonly ConcurrentDictionary<string, bool> _byType = new(StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="grainClass"/> is partition-bound (and remembers its type name).</summary>
+    public bool IsPartitionBound(GrainClassDescriptor grainClass)
+        => _byType.GetOrAdd(grainClass.TypeName, static (_, state) => state.grainClass.StoreNames.Any(state.isWalStore), (grainClass, isWalStore));
+
+    /// <summary>Whether grains of type <paramref name="typeName"/> are known to be partition-bound.</summary>
+    public bool Contains(string typeName) => _byType.TryGetValue(typeName, out bool bound) && bound;
+}
