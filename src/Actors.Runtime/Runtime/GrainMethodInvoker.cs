@@ -40,6 +40,9 @@ internal sealed class GrainMethodInvoker
         return new GrainMethodInvoker(Expression.Lambda<Func<object, object?[], ValueTask<object?>>>(wrapped, grain, args).Compile());
     }
 
+    /// <summary>Wraps an invoker written by the code generator (no expression compiled).</summary>
+    public static GrainMethodInvoker FromGenerated(Func<object, object?[], ValueTask<object?>> invoke) => new(invoke);
+
     public ValueTask<object?> Invoke(object grain, object?[] arguments) => _invoke(grain, arguments);
 
     private static MethodInfo Helper(string name) => typeof(GrainMethodInvoker).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!;
