@@ -8,7 +8,7 @@ namespace Actors.TestingHost;
 /// instead of serialization), so the client survives silo restarts.
 /// </summary>
 internal sealed class InProcessClusterClient(TestCluster cluster)
-    : DelegatingGrainFactory(new GrainReferenceFactory(new ClusterClientInvoker(cluster))), IClusterClient
+    : DelegatingGrainFactory(CreateReferences(cluster)), IClusterClient
 {
     /// <inheritdoc />
     public bool IsConnected => cluster.Silos.Any(s => s.IsRunning);
@@ -20,4 +20,7 @@ internal sealed class InProcessClusterClient(TestCluster cluster)
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static GrainReferenceFactory CreateReferences(TestCluster cluster)
+        => new(new ClusterClientInvoker(cluster), GrainTypeNames.ForInterface, objects: new RunningSiloObjectRegistry(cluster));
 }

@@ -56,6 +56,17 @@ public sealed class ModelKeysTests
     }
 
     [Fact]
+    public void AsReference_OnAReference_IsTheReference_OnAnythingElse_Throws()
+    {
+        var factory = new Actors.Invocation.GrainReferenceFactory(new NoInvoker());
+        IGreeter greeter = factory.GetGrain<IGreeter>("text");
+
+        Assert.Same(greeter, greeter.AsReference<IGreeter>());
+        Assert.Throws<ArgumentException>(() => greeter.AsReference<IPocoGrain>());
+        Assert.Throws<ArgumentException>(() => new NotAGrain().AsReference<IGreeter>());
+    }
+
+    [Fact]
     public async Task GetGrain_ByTypeAndByGrainId_ReachTheSameActivation()
     {
         await using TestSilo silo = Start();
@@ -110,6 +121,10 @@ public sealed class ModelKeysTests
         s => s.AddGrain<GuidCompoundGrain>().AddGrain<IntegerCompoundGrain>().AddGrain<EnglishGreeterGrain>().AddGrain<FrenchGreeterGrain>()
             .AddGrain<PocoGrain>(),
         services: services => services.AddSingleton(_probe));
+
+    private sealed class NotAGrain : IAddressable
+    {
+    }
 
     private sealed class NoInvoker : Actors.Invocation.IGrainCallInvoker
     {

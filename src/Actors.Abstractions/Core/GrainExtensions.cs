@@ -28,6 +28,26 @@ public static class GrainExtensions
         };
     }
 
+    /// <summary>
+    /// A reference of interface <typeparamref name="TGrainInterface"/> to this grain (Orleans' <c>AsReference</c>): what a
+    /// grain passes when it hands itself to another grain or an observer (never <c>this</c>). On a reference that
+    /// already implements the interface, the reference itself.
+    /// </summary>
+    /// <exception cref="ArgumentException">The object is neither a grain nor a reference implementing the interface.</exception>
+    public static TGrainInterface AsReference<TGrainInterface>(this IAddressable grain)
+        where TGrainInterface : IAddressable
+    {
+        ArgumentNullException.ThrowIfNull(grain);
+        return grain switch
+        {
+            IGrainReference and TGrainInterface reference => reference,
+            Grain instance => instance.GrainContext.GrainFactory.GetGrain<TGrainInterface>(instance.GrainId),
+            IGrainBase poco => poco.GrainContext.GrainFactory.GetGrain<TGrainInterface>(poco.GrainContext.GrainId),
+            _ => throw new ArgumentException(
+                $"'{grain.GetType().FullName}' is neither a grain nor a reference implementing {typeof(TGrainInterface).Name}.", nameof(grain)),
+        };
+    }
+
     /// <summary>The Guid key of the grain; an integer key is widened into a Guid as Orleans does.</summary>
     /// <exception cref="InvalidOperationException">The key is neither a Guid nor an integer.</exception>
     public static Guid GetPrimaryKey(this IAddressable grain) => GetPrimaryKey(grain, out _);

@@ -89,6 +89,11 @@ public static class GrainTypeNames
             throw new ArgumentException($"Grain type name '{name}' of '{type.FullName}' is empty or contains '/'.", nameof(type));
         }
 
+        if (name[0] == '$')
+        {
+            throw new ArgumentException($"Grain type name '{name}' of '{type.FullName}' starts with '$', which is reserved for the runtime's own ids (observers).", nameof(type));
+        }
+
         return name;
     }
 }

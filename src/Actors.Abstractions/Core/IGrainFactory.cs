@@ -55,4 +55,19 @@ public interface IGrainFactory
 
     /// <summary>A reference to exactly <paramref name="grainId"/> (implementing only <see cref="IAddressable"/>; use the typed overload to call it).</summary>
     IAddressable GetGrain(GrainId grainId);
+
+    /// <summary>
+    /// Makes <paramref name="obj"/> callable by grains through the returned reference (pass it to a grain, which calls it
+    /// back). In a silo, the object's calls run on the thread pool, one at a time per object, outside any grain's turn.
+    /// The same object always gets the same reference until <see cref="DeleteObjectReference{TGrainObserverInterface}"/>;
+    /// the factory holds the object strongly until then.
+    /// </summary>
+    /// <exception cref="ArgumentException"><typeparamref name="TGrainObserverInterface"/> is not an interface deriving from <see cref="IGrainObserver"/>, or the object does not implement it.</exception>
+    /// <exception cref="NotSupportedException">This factory cannot host objects that grains call back.</exception>
+    TGrainObserverInterface CreateObjectReference<TGrainObserverInterface>(IGrainObserver obj)
+        where TGrainObserverInterface : IGrainObserver;
+
+    /// <summary>Stops delivering calls to <paramref name="obj"/>; later calls through its reference fail with <see cref="ClientNotAvailableException"/>.</summary>
+    void DeleteObjectReference<TGrainObserverInterface>(IGrainObserver obj)
+        where TGrainObserverInterface : IGrainObserver;
 }

@@ -24,7 +24,7 @@ public sealed class GrainMethod
         ParameterTypes = Array.ConvertAll(method.GetParameters(), p => p.ParameterType);
         Key = StableNames.ForMethod(method);
         (ReturnKind, ResultType) = Classify(method);
-        IsOneWay = method.IsDefined(typeof(Concurrency.OneWayAttribute), inherit: false);
+        IsOneWay = ReturnKind == GrainMethodReturnKind.Void || method.IsDefined(typeof(Concurrency.OneWayAttribute), inherit: false);
         IsReadOnly = method.IsDefined(typeof(Concurrency.ReadOnlyAttribute), inherit: false);
         IsAlwaysInterleave = method.IsDefined(typeof(Concurrency.AlwaysInterleaveAttribute), inherit: false)
             || method.IsDefined(typeof(Concurrency.ReentrantAttribute), inherit: false);
@@ -54,7 +54,7 @@ public sealed class GrainMethod
     /// <summary>How the method returns.</summary>
     public GrainMethodReturnKind ReturnKind { get; }
 
-    /// <summary>The method is <see cref="Concurrency.OneWayAttribute"/>: the caller does not wait for the grain.</summary>
+    /// <summary>The method is <see cref="Concurrency.OneWayAttribute"/>, or a <c>void</c> observer method: the caller does not wait for the callee.</summary>
     public bool IsOneWay { get; }
 
     /// <summary>The method is <see cref="Concurrency.ReadOnlyAttribute"/>: read-only requests may interleave with each other.</summary>
@@ -82,6 +82,11 @@ public sealed class GrainMethod
         }
 
         Type returnType = method.ReturnType;
+        if (returnType == typeof(void) && typeof(IGrainObserver).IsAssignableFrom(method.DeclaringType))
+        {
+            return (GrainMethodReturnKind.Void, typeof(void));
+        }
+
         if (returnType == typeof(Task))
         {
             return (GrainMethodReturnKind.Task, typeof(void));
@@ -103,7 +108,7 @@ public sealed class GrainMethod
         }
 
         throw new ArgumentException(
-            $"Grain method '{method.DeclaringType.FullName}.{method.Name}' returns '{returnType}'; grain methods must return Task, Task<T>, ValueTask or ValueTask<T>.",
+            $"Grain method '{method.DeclaringType.FullName}.{method.Name}' returns '{returnType}'; grain methods must return Task, Task<T>, ValueTask or ValueTask<T> (observer methods may also return void).",
             nameof(method));
     }
 }

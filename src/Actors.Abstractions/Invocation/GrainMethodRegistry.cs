@@ -13,19 +13,19 @@ public sealed class GrainMethodRegistry
     private readonly ConcurrentDictionary<string, GrainMethod> _byKey = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, byte> _interfaces = new();
 
-    /// <summary>Registers every method of <paramref name="grainInterface"/> and of the grain interfaces it extends.</summary>
-    /// <exception cref="ArgumentException">The type is not an interface deriving from <see cref="IGrain"/>, or a method has an unsupported return type.</exception>
+    /// <summary>Registers every method of <paramref name="grainInterface"/> and of the grain (or observer) interfaces it extends.</summary>
+    /// <exception cref="ArgumentException">The type is not an interface deriving from <see cref="IGrain"/> or <see cref="IGrainObserver"/>, or a method has an unsupported return type.</exception>
     public void RegisterInterface(Type grainInterface)
     {
         ArgumentNullException.ThrowIfNull(grainInterface);
-        if (!grainInterface.IsInterface || !typeof(IGrain).IsAssignableFrom(grainInterface))
+        if (!grainInterface.IsInterface || !typeof(Runtime.IAddressable).IsAssignableFrom(grainInterface) || grainInterface == typeof(Runtime.IAddressable))
         {
-            throw new ArgumentException($"'{grainInterface.FullName}' is not a grain interface (an interface deriving from IGrain).", nameof(grainInterface));
+            throw new ArgumentException($"'{grainInterface.FullName}' is not a grain interface (an interface deriving from IGrain or IGrainObserver).", nameof(grainInterface));
         }
 
         foreach (Type type in grainInterface.GetInterfaces().Append(grainInterface))
         {
-            if (!typeof(IGrain).IsAssignableFrom(type) || !_interfaces.TryAdd(type, 0))
+            if (!typeof(Runtime.IAddressable).IsAssignableFrom(type) || type == typeof(Runtime.IAddressable) || !_interfaces.TryAdd(type, 0))
             {
                 continue;
             }

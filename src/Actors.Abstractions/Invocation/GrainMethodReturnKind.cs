@@ -14,4 +14,7 @@ public enum GrainMethodReturnKind
 
     /// <summary><see cref="System.Threading.Tasks.ValueTask{TResult}"/>.</summary>
     ValueTaskOfT,
+
+    /// <summary><c>void</c>: only on observer interfaces, where it means a one-way notification.</summary>
+    Void,
 }

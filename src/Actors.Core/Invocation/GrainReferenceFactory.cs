@@ -18,6 +18,7 @@ public sealed class GrainReferenceFactory : IGrainFactory, IGrainReferenceFactor
     private readonly IGrainCallInvoker _invoker;
     private readonly Func<Type, string> _grainTypeResolver;
     private readonly Func<Type, string, string> _prefixResolver;
+    private readonly IObjectReferenceRegistry? _objects;
 
     /// <summary>Creates a factory whose references send calls to <paramref name="invoker"/>.</summary>
     public GrainReferenceFactory(IGrainCallInvoker invoker)
@@ -32,13 +33,18 @@ public sealed class GrainReferenceFactory : IGrainFactory, IGrainReferenceFactor
     /// Maps a grain interface and a class name prefix to a grain type name; default: the type name derived from the
     /// prefix's last name part (<see cref="GrainTypeNames.ForClassName"/>).
     /// </param>
-    public GrainReferenceFactory(IGrainCallInvoker invoker, Func<Type, string> grainTypeResolver, Func<Type, string, string>? prefixResolver = null)
+    /// <param name="objects">
+    /// Where <see cref="CreateObjectReference{TGrainObserverInterface}"/> registers observer objects (the silo's local
+    /// objects, or a client's); null: this factory cannot create object references.
+    /// </param>
+    public GrainReferenceFactory(IGrainCallInvoker invoker, Func<Type, string> grainTypeResolver, Func<Type, string, string>? prefixResolver = null, IObjectReferenceRegistry? objects = null)
     {
         ArgumentNullException.ThrowIfNull(invoker);
         ArgumentNullException.ThrowIfNull(grainTypeResolver);
         _invoker = invoker;
         _grainTypeResolver = grainTypeResolver;
         _prefixResolver = prefixResolver ?? ((_, prefix) => GrainTypeNames.ForClassName(prefix));
+        _objects = objects;
     }
 
     /// <inheritdoc />
@@ -131,6 +137,7 @@ public sealed class GrainReferenceFactory : IGrainFactory, IGrainReferenceFactor
             throw new ArgumentException($"'{grainInterface.FullName}' is not a grain interface (an interface deriving from IGrain).", nameof(grainInterface));
         }
 
+<<<<<<< HEAD
         if (GeneratedGrainCode.TryCreateReference(grainInterface, _invoker, grainId, out IGrain? generated))
         {
             return generated;
@@ -140,5 +147,40 @@ public sealed class GrainReferenceFactory : IGrainFactory, IGrainReferenceFactor
         var proxy = (GrainProxy)DispatchProxy.Create(grainInterface, typeof(GrainProxy));
         proxy.Initialize(_invoker, grainId, grainInterface);
         return (IGrain)proxy;
+=======
+        return (IGrain)CreateProxy(grainInterface, grainId);
+    }
+
+    /// <inheritdoc />
+    public TGrainObserverInterface CreateObjectReference<TGrainObserverInterface>(IGrainObserver obj)
+        where TGrainObserverInterface : IGrainObserver
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        Type type = typeof(TGrainObserverInterface);
+        if (!type.IsInterface || type == typeof(IGrainObserver) || !type.IsInstanceOfType(obj))
+        {
+            throw new ArgumentException($"CreateObjectReference<{type.Name}> needs an observer interface deriving from IGrainObserver that '{obj.GetType().FullName}' implements.", nameof(obj));
+        }
+
+        IObjectReferenceRegistry registry = _objects
+            ?? throw new NotSupportedException($"This grain factory cannot host observer objects, so CreateObjectReference<{type.Name}> is refused: create object references inside a silo or through a client that can receive calls from grains.");
+        return (TGrainObserverInterface)CreateProxy(type, registry.Register(type, obj));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Deleting an object that has no reference (or was deleted already) does nothing.</remarks>
+    public void DeleteObjectReference<TGrainObserverInterface>(IGrainObserver obj)
+        where TGrainObserverInterface : IGrainObserver
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        _objects?.Unregister(obj);
+    }
+
+    private object CreateProxy(Type interfaceType, GrainId grainId)
+    {
+        var proxy = (GrainProxy)DispatchProxy.Create(interfaceType, typeof(GrainProxy));
+        proxy.Initialize(_invoker, grainId, interfaceType);
+        return proxy;
+>>>>>>> main
     }
 }

@@ -19,6 +19,7 @@ internal sealed class ProxyMethodPlan
             GrainMethodReturnKind.Task => static pending => ToTask(pending),
             GrainMethodReturnKind.ValueTask => static pending => ToValueTask(pending),
             GrainMethodReturnKind.TaskOfT => ToTaskOfT.MakeGenericMethod(Method.ResultType).CreateDelegate<Func<ValueTask<object?>, object>>(),
+            GrainMethodReturnKind.Void => static pending => ToVoid(pending),
             _ => ToValueTaskOfT.MakeGenericMethod(Method.ResultType).CreateDelegate<Func<ValueTask<object?>, object>>(),
         };
     }
@@ -28,6 +29,33 @@ internal sealed class ProxyMethodPlan
     public Func<ValueTask<object?>, object> ConvertResult { get; }
 
     public static ProxyMethodPlan For(MethodInfo method) => Plans.GetOrAdd(method, static m => new ProxyMethodPlan(m));
+
+    /// <summary>A void observer method: the call is one-way; a failure to send is observed, not thrown at the caller.</summary>
+    private static object ToVoid(ValueTask<object?> pending)
+    {
+        if (!pending.IsCompleted)
+        {
+            _ = Observe(pending);
+        }
+        else if (!pending.IsCompletedSuccessfully)
+        {
+            _ = pending.AsTask().Exception;
+        }
+
+        return null!;
+
+        static async Task Observe(ValueTask<object?> p)
+        {
+            try
+            {
+                await p;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // One-way: nobody waits for the outcome.
+            }
+        }
+    }
 
     private static Task ToTask(ValueTask<object?> pending)
     {

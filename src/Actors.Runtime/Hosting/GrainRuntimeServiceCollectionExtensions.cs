@@ -13,9 +13,10 @@ internal static class GrainRuntimeServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the runtime singletons: <see cref="GrainMethodRegistry"/> (filled with every registered grain class's
-    /// interfaces), the local <see cref="IGrainCallInvoker"/>, <see cref="IGrainFactory"/>, the binary <see cref="Serializer"/>
-    /// that calls cross processes with (<see cref="GrainCallSerializers.AddGrainCallSerializer"/>), <see cref="IGrainSerializer"/>
-    /// (JSON unless one is registered; stored state and events) and <see cref="TimeProvider"/> (system unless one is registered).
+    /// interfaces), the local <see cref="IGrainCallInvoker"/>, <see cref="IGrainFactory"/> (whose object references are
+    /// kept in the silo's <see cref="ObserverRegistry"/>), the binary <see cref="Serializer"/> that calls cross processes
+    /// with (<see cref="GrainCallSerializers.AddGrainCallSerializer"/>), <see cref="IGrainSerializer"/> (JSON unless one is
+    /// registered; stored state and events) and <see cref="TimeProvider"/> (system unless one is registered).
     /// </summary>
     public static IServiceCollection AddGrainRuntime(this IServiceCollection services)
     {
@@ -40,6 +41,8 @@ internal static class GrainRuntimeServiceCollectionExtensions
 
             return registry;
         });
+        services.AddSingleton(_ => new ObserverRegistry("silo-" + Guid.NewGuid().ToString("N")));
+        services.AddSingleton<IObjectReferenceRegistry>(sp => sp.GetRequiredService<ObserverRegistry>());
         services.AddSingleton<RuntimeInstruments>();
         services.AddSingleton<GrainRuntime>();
         services.AddSingleton<ISiloControl>(sp => sp.GetRequiredService<GrainRuntime>());
@@ -51,7 +54,7 @@ internal static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton<IGrainFactory>(sp =>
         {
             GrainTypeRegistry types = sp.GetRequiredService<GrainTypeRegistry>();
-            return new GrainReferenceFactory(sp.GetRequiredService<IGrainCallInvoker>(), types.ResolveInterface, types.ResolvePrefix);
+            return new GrainReferenceFactory(sp.GetRequiredService<IGrainCallInvoker>(), types.ResolveInterface, types.ResolvePrefix, sp.GetRequiredService<ObserverRegistry>());
         });
         return services;
     }

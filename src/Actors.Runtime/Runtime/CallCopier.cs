@@ -14,7 +14,7 @@ namespace Actors.Runtime;
 /// </summary>
 /// <remarks>
 /// Immutable: null; primitives, enums, string, decimal, Guid, date/time types, Uri, Version, BigInteger, Int128,
-/// GrainId, CancellationToken; grain references; types marked <see cref="ImmutableAttribute"/>; Nullable of an
+/// GrainId, CancellationToken; grain and observer references; types marked <see cref="ImmutableAttribute"/>; Nullable of an
 /// immutable type; System.Collections.Immutable types of immutable elements; and any type (records included) whose
 /// instance fields, up the inheritance chain, are all readonly (for classes) and of sealed or value types that are
 /// themselves immutable. Decided once per type and cached. Thread-safe.
@@ -89,7 +89,7 @@ internal sealed class CallCopier(DeepCopier copier)
 
         if (type.IsInterface)
         {
-            return typeof(IGrain).IsAssignableFrom(type);
+            return typeof(IAddressable).IsAssignableFrom(type);
         }
 
         if (type.IsArray || type.IsPointer || typeof(Delegate).IsAssignableFrom(type) || type == typeof(object) || type.IsAbstract)

@@ -1,3 +1,4 @@
+using Actors.Invocation;
 using Actors.Hosting;
 using Actors.Serialization;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +37,7 @@ internal sealed class GrainRuntime : ISiloControl, ISiloActivations, IDisposable
         Log = services.GetService<ILoggerFactory>()?.CreateLogger("Actors.Runtime") ?? NullLogger.Instance;
         Catalog = new Catalog(this);
         Filters = new GrainCallFilters(services);
+        Observers = new ObserverCallRouter(this, services.GetRequiredService<ObserverRegistry>());
         _memoryRelease = new MemoryRelease(this);
         Collector = new ActivationCollector(settings.CollectionQuantum);
         OutstandingCalls = new OutstandingCalls(this);
@@ -49,6 +51,9 @@ internal sealed class GrainRuntime : ISiloControl, ISiloActivations, IDisposable
 
     /// <summary>The silo's incoming and outgoing call filters.</summary>
     public GrainCallFilters Filters { get; }
+
+    /// <summary>Delivers calls to observer objects (<see cref="IGrainObserver"/> references).</summary>
+    public ObserverCallRouter Observers { get; }
 
     public GrainTypeRegistry Types { get; }
 

@@ -50,6 +50,11 @@ internal sealed class LocalGrainCallInvoker(GrainRuntime runtime) : IGrainCallIn
 
     private ValueTask<object?> SendAsync(GrainCallRequest request, CancellationToken cancellationToken)
     {
+        if (ObserverIds.IsObserver(request.Target))
+        {
+            return ObserveIfOneWay(runtime.Observers.InvokeAsync(request, cancellationToken), request);
+        }
+
         GrainClassInfo classInfo;
         GrainId target;
         try
@@ -69,12 +74,17 @@ internal sealed class LocalGrainCallInvoker(GrainRuntime runtime) : IGrainCallIn
         ValueTask<object?> outcome = runtime.Router is { } router
             ? InvokeRoutedAsync(router, request, classInfo, target, cancellationToken)
             : InvokeLocal(request, classInfo, target, cancellationToken);
+        return ObserveIfOneWay(outcome, request);
+    }
+
+    /// <summary>[OneWay] (or a void observer method): the caller does not wait; the outcome is observed here so a failure is not left unobserved.</summary>
+    private ValueTask<object?> ObserveIfOneWay(ValueTask<object?> outcome, GrainCallRequest request)
+    {
         if (!request.Method.IsOneWay)
         {
             return outcome;
         }
 
-        // [OneWay]: the caller does not wait; the outcome is observed here so a failure is not left unobserved.
         _ = ObserveOneWayAsync(outcome, request);
         return default;
     }

@@ -1,14 +1,14 @@
 using System.Linq.Expressions;
 using System.Reflection;
-using Actors.Invocation;
 
-namespace Actors.Runtime;
+namespace Actors.Invocation;
 
 /// <summary>
-/// Calls one interface method on a grain instance through a compiled expression (no reflection per call) and
-/// returns its awaited result boxed.
+/// Calls one interface method on a grain instance (or an observer object) through a compiled expression (no
+/// reflection per call) and returns its awaited result boxed; a <c>void</c> observer method completes when it returns.
 /// </summary>
-internal sealed class GrainMethodInvoker
+/// <remarks>Thread-safe; compile once per method and reuse. Shared by the silo (grains, local objects) and clients (their observers).</remarks>
+public sealed class GrainMethodInvoker
 {
     private static readonly MethodInfo FromTaskMethod = Helper(nameof(FromTask));
     private static readonly MethodInfo FromValueTaskMethod = Helper(nameof(FromValueTask));
@@ -22,8 +22,10 @@ internal sealed class GrainMethodInvoker
         _invoke = invoke;
     }
 
+    /// <summary>Compiles the invoker of <paramref name="method"/>.</summary>
     public static GrainMethodInvoker Compile(GrainMethod method)
     {
+        ArgumentNullException.ThrowIfNull(method);
         ParameterExpression grain = Expression.Parameter(typeof(object), "grain");
         ParameterExpression args = Expression.Parameter(typeof(object?[]), "args");
         Expression[] arguments = method.ParameterTypes
@@ -32,6 +34,7 @@ internal sealed class GrainMethodInvoker
         Expression call = Expression.Call(Expression.Convert(grain, method.InterfaceType), method.Method, arguments);
         Expression wrapped = method.ReturnKind switch
         {
+            GrainMethodReturnKind.Void => Expression.Block(call, Expression.Default(typeof(ValueTask<object?>))),
             GrainMethodReturnKind.Task => Expression.Call(FromTaskMethod, call),
             GrainMethodReturnKind.ValueTask => Expression.Call(FromValueTaskMethod, call),
             GrainMethodReturnKind.TaskOfT => Expression.Call(FromTaskOfTMethod.MakeGenericMethod(method.ResultType), call),
@@ -40,9 +43,13 @@ internal sealed class GrainMethodInvoker
         return new GrainMethodInvoker(Expression.Lambda<Func<object, object?[], ValueTask<object?>>>(wrapped, grain, args).Compile());
     }
 
+<<<<<<< HEAD:src/Actors.Runtime/Runtime/GrainMethodInvoker.cs
     /// <summary>Wraps an invoker written by the code generator (no expression compiled).</summary>
     public static GrainMethodInvoker FromGenerated(Func<object, object?[], ValueTask<object?>> invoke) => new(invoke);
 
+=======
+    /// <summary>Calls the method on <paramref name="grain"/> (which implements its interface) with <paramref name="arguments"/>.</summary>
+>>>>>>> main:src/Actors.Core/Invocation/GrainMethodInvoker.cs
     public ValueTask<object?> Invoke(object grain, object?[] arguments) => _invoke(grain, arguments);
 
     private static MethodInfo Helper(string name) => typeof(GrainMethodInvoker).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!;

@@ -1,0 +1,27 @@
+using Actors;
+
+namespace Presence.Grains;
+
+/// <summary>A player: the game it is in (in memory; a game tells its players again on its next heartbeat).</summary>
+public sealed class PlayerGrain : Grain, IPlayerGrain
+{
+    private IGameGrain? _currentGame;
+
+    public Task<IGameGrain?> GetCurrentGame() => Task.FromResult(_currentGame);
+
+    public Task JoinGame(IGameGrain game)
+    {
+        _currentGame = game;
+        return Task.CompletedTask;
+    }
+
+    public Task LeaveGame(IGameGrain game)
+    {
+        if (_currentGame is not null && _currentGame.GetPrimaryKey() == game.GetPrimaryKey())
+        {
+            _currentGame = null;
+        }
+
+        return Task.CompletedTask;
+    }
+}

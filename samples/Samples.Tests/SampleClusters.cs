@@ -1,0 +1,39 @@
+using Actors.Hosting;
+using Actors.Persistence.Wal.Hosting;
+using Actors.TestingHost;
+
+namespace Samples.Tests;
+
+/// <summary>One-silo test clusters for the samples, with a write-ahead-log store under the silo's data directory.</summary>
+internal static class SampleClusters
+{
+    /// <summary>
+    /// Deploys a cluster whose silo is configured by <paramref name="configure"/> plus a store named
+    /// <paramref name="storeName"/>. The client calls the silo in-process, so it can host observers.
+    /// </summary>
+    public static async Task<TestCluster> DeployAsync(string storeName, Action<ISiloBuilder> configure)
+    {
+        var builder = new TestClusterBuilder();
+        builder.Options.ConnectClientThroughGateway = false;
+        builder.ConfigureSilo(silo =>
+        {
+            silo.AddWriteAheadLog(storeName, o =>
+            {
+                o.Directory = Path.Combine(silo.GetTestSiloContext().DataDirectory, storeName);
+                o.PreallocateSegments = false;
+            });
+            configure(silo);
+        });
+        TestCluster cluster = builder.Build();
+        try
+        {
+            await cluster.DeployAsync();
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+}

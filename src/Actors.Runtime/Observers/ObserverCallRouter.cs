@@ -1,0 +1,45 @@
+using Actors.Invocation;
+
+namespace Actors.Runtime;
+
+/// <summary>
+/// Delivers calls made in the silo to observers (<see cref="IGrainObserver"/> references, whose grain ids are
+/// <see cref="ObserverIds"/>): to an object of this silo's <see cref="ObserverRegistry"/>, which runs them one at a time
+/// per object off the grain scheduler.
+/// </summary>
+/// <remarks>
+/// Arguments and results follow the copy rule. A call that waits for its result gives up after the silo's response
+/// timeout (<see cref="TimeoutException"/> naming the observer). A call to an object that was deleted, or that another
+/// process created, fails with <see cref="ClientNotAvailableException"/>.
+/// </remarks>
+internal sealed class ObserverCallRouter(GrainRuntime runtime, ObserverRegistry local)
+{
+    public ValueTask<object?> InvokeAsync(GrainCallRequest request, CancellationToken cancellationToken)
+    {
+        Task<object?> outcome;
+        try
+        {
+            outcome = local.InvokeAsync(request, runtime.Copier.CopyArguments(request.Arguments), cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<object?>(ex);
+        }
+
+        return request.Method.IsOneWay ? new ValueTask<object?>(outcome) : WaitForResponseAsync(outcome, request, cancellationToken);
+    }
+
+    private async ValueTask<object?> WaitForResponseAsync(Task<object?> outcome, GrainCallRequest request, CancellationToken cancellationToken)
+    {
+        TimeSpan timeout = runtime.Settings.ResponseTimeout;
+        try
+        {
+            return runtime.Copier.Copy(await outcome.WaitAsync(timeout, runtime.TimeProvider, cancellationToken).ConfigureAwait(false));
+        }
+        catch (TimeoutException) when (!outcome.IsCompleted)
+        {
+            runtime.Log.CallTimedOut(request.Method.Key, request.Target, timeout);
+            throw new TimeoutException($"Call {request.Method.Key} to observer {request.Target} got no response within {timeout} (a slow observer, or one waiting for its caller).");
+        }
+    }
+}
