@@ -43,13 +43,10 @@ public sealed class GrainMethodInvoker
         return new GrainMethodInvoker(Expression.Lambda<Func<object, object?[], ValueTask<object?>>>(wrapped, grain, args).Compile());
     }
 
-<<<<<<< HEAD:src/Actors.Runtime/Runtime/GrainMethodInvoker.cs
     /// <summary>Wraps an invoker written by the code generator (no expression compiled).</summary>
     public static GrainMethodInvoker FromGenerated(Func<object, object?[], ValueTask<object?>> invoke) => new(invoke);
 
-=======
     /// <summary>Calls the method on <paramref name="grain"/> (which implements its interface) with <paramref name="arguments"/>.</summary>
->>>>>>> main:src/Actors.Core/Invocation/GrainMethodInvoker.cs
     public ValueTask<object?> Invoke(object grain, object?[] arguments) => _invoke(grain, arguments);
 
     private static MethodInfo Helper(string name) => typeof(GrainMethodInvoker).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!;

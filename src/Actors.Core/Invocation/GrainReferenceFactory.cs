@@ -137,17 +137,12 @@ public sealed class GrainReferenceFactory : IGrainFactory, IGrainReferenceFactor
             throw new ArgumentException($"'{grainInterface.FullName}' is not a grain interface (an interface deriving from IGrain).", nameof(grainInterface));
         }
 
-<<<<<<< HEAD
         if (GeneratedGrainCode.TryCreateReference(grainInterface, _invoker, grainId, out IGrain? generated))
         {
             return generated;
         }
 
         // Not processed by the code generator (its assembly does not opt in, or the interface is generic): a runtime proxy.
-        var proxy = (GrainProxy)DispatchProxy.Create(grainInterface, typeof(GrainProxy));
-        proxy.Initialize(_invoker, grainId, grainInterface);
-        return (IGrain)proxy;
-=======
         return (IGrain)CreateProxy(grainInterface, grainId);
     }
 
@@ -181,6 +176,5 @@ public sealed class GrainReferenceFactory : IGrainFactory, IGrainReferenceFactor
         var proxy = (GrainProxy)DispatchProxy.Create(interfaceType, typeof(GrainProxy));
         proxy.Initialize(_invoker, grainId, interfaceType);
         return proxy;
->>>>>>> main
     }
 }
