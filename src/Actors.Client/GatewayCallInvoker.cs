@@ -15,22 +15,23 @@ namespace Actors.Client;
 /// <remarks>Thread-safe. Concurrent calls during a reconnect wait for the same connect.</remarks>
 internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisposable
 {
+    /// <summary>How many times a request the silo certainly did not start is sent again on a new connection.</summary>
+    internal const int MaxNotStartedResends = 3;
+
     private readonly ClientOptions _options;
-    private readonly IGrainSerializer _serializer;
+    private readonly Serializer _serializer;
     private readonly ILogger _logger;
-    private readonly IReadOnlyList<string> _endpoints;
     private readonly OutgoingCallPipeline _outgoing;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private GatewayClientConnection? _connection;
     private int _nextEndpoint;
     private bool _disposed;
 
-    public GatewayCallInvoker(ClientOptions options, IGrainSerializer serializer, ILogger<GatewayCallInvoker> logger, IEnumerable<IOutgoingGrainCallFilter>? outgoingFilters = null)
+    public GatewayCallInvoker(ClientOptions options, Serializer serializer, ILogger<GatewayCallInvoker> logger, IEnumerable<IOutgoingGrainCallFilter>? outgoingFilters = null)
     {
         _options = options;
         _serializer = serializer;
         _logger = logger;
-        _endpoints = options.EffectiveGateways;
         _outgoing = new OutgoingCallPipeline(outgoingFilters ?? []);
     }
 
@@ -47,12 +48,31 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
             : _outgoing.InvokeAsync(request, source: null, SendAsync, cancellationToken);
     }
 
+    /// <summary>
+    /// Sends the call; a request that certainly did not run (never sent, or left unanswered by a silo that said Goodbye)
+    /// is sent again on a new connection, up to <see cref="MaxNotStartedResends"/> times.
+    /// </summary>
     private async ValueTask<object?> SendAsync(GrainCallRequest request, CancellationToken cancellationToken)
     {
-        GatewayClientConnection connection = Volatile.Read(ref _connection) is { IsAlive: true } open
-            ? open
-            : await ConnectAsync(cancellationToken);
-        return await connection.InvokeAsync(request, cancellationToken);
+        for (int attempt = 1; ; attempt++)
+        {
+            GatewayClientConnection connection = Volatile.Read(ref _connection) is { IsAlive: true } open
+                ? open
+                : await ConnectAsync(cancellationToken);
+            try
+            {
+                return await connection.InvokeAsync(request, cancellationToken);
+            }
+            catch (GatewayRequestNotStartedException ex)
+            {
+                if (attempt > MaxNotStartedResends)
+                {
+                    throw new GatewayConnectionLostException(ex.Endpoint, $"the request was not started after {attempt} attempts: {ex.Reason}", ex);
+                }
+
+                LogResending(_logger, request.Method.Key, ex.Endpoint, ex.Reason);
+            }
+        }
     }
 
     /// <summary>Returns the open connection or opens one.</summary>
@@ -76,16 +96,18 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
             }
 
             Exception? lastError = null;
+            IReadOnlyList<string> endpoints = _options.EffectiveGateways;
             for (int attempt = 1; attempt <= _options.ConnectAttempts; attempt++)
             {
-                for (int i = 0; i < _endpoints.Count; i++)
+                endpoints = await CurrentGatewaysAsync(cancellationToken);
+                for (int i = 0; i < endpoints.Count; i++)
                 {
-                    string endpoint = _endpoints[(_nextEndpoint + i) % _endpoints.Count];
+                    string endpoint = endpoints[(_nextEndpoint + i) % endpoints.Count];
                     GatewayEndPointParser.TryParse(endpoint, out EndPoint address);
                     try
                     {
                         GatewayClientConnection connection = await GatewayClientConnection.ConnectAsync(endpoint, address, _options, _serializer, _logger, cancellationToken);
-                        _nextEndpoint = (_nextEndpoint + i) % _endpoints.Count;
+                        _nextEndpoint = (_nextEndpoint + i) % endpoints.Count;
                         Volatile.Write(ref _connection, connection);
                         LogConnected(_logger, endpoint, attempt);
                         return connection;
@@ -103,12 +125,36 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
                 }
             }
 
-            throw new GatewayUnavailableException(_endpoints, _options.ConnectAttempts, lastError);
+            throw new GatewayUnavailableException(endpoints, _options.ConnectAttempts, lastError);
         }
         finally
         {
             _connectLock.Release();
         }
+    }
+
+    /// <summary>The gateway list provider's gateways (when there is one), then the configured ones; the configured ones alone when it fails or knows none.</summary>
+    private async Task<IReadOnlyList<string>> CurrentGatewaysAsync(CancellationToken cancellationToken)
+    {
+        if (_options.GatewayListProvider is not { } provider)
+        {
+            return _options.EffectiveGateways;
+        }
+
+        try
+        {
+            IReadOnlyList<string> learned = await provider.GetGatewaysAsync(cancellationToken);
+            if (learned.Count > 0)
+            {
+                return [.. learned.Concat(_options.Gateways).Distinct(StringComparer.OrdinalIgnoreCase)];
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogGatewayListFailed(_logger, ex.Message);
+        }
+
+        return _options.EffectiveGateways;
     }
 
     /// <inheritdoc />
@@ -123,6 +169,11 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
                 await _connection.DisposeAsync();
                 _connection = null;
             }
+
+            if (_options.GatewayListProvider is IAsyncDisposable provider)
+            {
+                await provider.DisposeAsync();
+            }
         }
         finally
         {
@@ -130,8 +181,14 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
         }
     }
 
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Debug, Message = "Call {MethodKey} was not started by the silo gateway at {Endpoint} ({Reason}); sending it again")]
+    private static partial void LogResending(ILogger logger, string methodKey, string endpoint, string reason);
+
     [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Connected to the silo gateway at {Endpoint} (attempt {Attempt})")]
     private static partial void LogConnected(ILogger logger, string endpoint, int attempt);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "The gateway list provider failed ({Reason}); trying the configured gateways")]
+    private static partial void LogGatewayListFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Connecting to the silo gateway at {Endpoint} failed (attempt {Attempt}): {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, string endpoint, int attempt, string reason);
