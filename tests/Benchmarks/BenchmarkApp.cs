@@ -18,6 +18,7 @@ internal static class BenchmarkApp
         new IndexMemoryScenario(),
         new GrainCallsScenario(),
         new AgedLogScenario(),
+        new CallPathScenario(),
     ];
 
     public static async Task<int> RunAsync(string[] argv)

@@ -13,7 +13,7 @@ namespace Actors.Invocation;
 /// type of a reference comes from the resolver given to the constructor, or else from the interface
 /// (<see cref="GrainTypeNames.ForInterface"/>). Thread-safe; references are cheap and need no activation.
 /// </remarks>
-public sealed class GrainReferenceFactory : IGrainFactory
+public sealed class GrainReferenceFactory : IGrainFactory, IGrainReferenceFactory
 {
     private readonly IGrainCallInvoker _invoker;
     private readonly Func<Type, string> _grainTypeResolver;
@@ -137,6 +137,12 @@ public sealed class GrainReferenceFactory : IGrainFactory
             throw new ArgumentException($"'{grainInterface.FullName}' is not a grain interface (an interface deriving from IGrain).", nameof(grainInterface));
         }
 
+        if (GeneratedGrainCode.TryCreateReference(grainInterface, _invoker, grainId, out IGrain? generated))
+        {
+            return generated;
+        }
+
+        // Not processed by the code generator (its assembly does not opt in, or the interface is generic): a runtime proxy.
         return (IGrain)CreateProxy(grainInterface, grainId);
     }
 
