@@ -1,0 +1,14 @@
+namespace Actors.Replication.Protocol;
+
+/// <summary>What a leader knows of one follower in its epoch.</summary>
+internal sealed class FollowerProgress
+{
+    /// <summary>The follower's log equals the leader's up to here.</summary>
+    public long MatchedOffset { get; set; }
+
+    /// <summary>Of the matched prefix, the follower has synced up to here.</summary>
+    public long DurableOffset { get; set; }
+
+    /// <summary>The next offset to send.</summary>
+    public long NextOffset { get; set; }
+}

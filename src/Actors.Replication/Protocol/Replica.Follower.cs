@@ -1,0 +1,145 @@
+using Actors.Replication.Log;
+using Actors.Replication.Messages;
+
+namespace Actors.Replication.Protocol;
+
+/// <summary>The follower's side: fencing, the prefix check, divergent-tail truncation, progress reports, leader timeout.</summary>
+public sealed partial class Replica
+{
+    private long _lastLeaderContact;
+
+    /// <summary>This replica's log equals the leader's up to here, as verified in the current epoch (0 after a restart).</summary>
+    private long _matchedOffset;
+
+    private void OnAppendRequest(AppendRequest request)
+    {
+        if (request.Epoch < _epoch)
+        {
+            _environment.Send(request.From, new AppendFenced(Id, _epoch));
+            return;
+        }
+
+        if (request.Epoch > _epoch)
+        {
+            if (Role == ReplicaRole.Leader)
+            {
+                StepDown();
+            }
+
+            EnterEpoch(request.Epoch);
+            _leader = request.From;
+            _matchedOffset = 0;
+        }
+        else if (Role == ReplicaRole.Leader)
+        {
+            throw new ReplicationInvariantException(Id, $"{request.From} sent appends in epoch {request.Epoch}, which this replica leads");
+        }
+        else if (_leader is { } known && known != request.From)
+        {
+            throw new ReplicationInvariantException(Id, $"two leaders in epoch {request.Epoch}: {known} and {request.From}");
+        }
+        else
+        {
+            _leader = request.From;
+        }
+
+        _lastLeaderContact = _time.GetTimestamp();
+        if (request.PrevOffset > _log.EndOffset || _log.EpochAt(request.PrevOffset) != request.PrevEpoch)
+        {
+            var probe = Math.Min(request.PrevOffset, _log.EndOffset);
+            _environment.Send(request.From, new AppendDiverged(Id, _epoch, probe, _log.EpochAt(probe)));
+            return;
+        }
+
+        AcceptEntries(request);
+        _matchedOffset = Math.Max(_matchedOffset, request.PrevOffset + request.Entries.Count);
+        _committedOffset = Math.Max(_committedOffset, Math.Min(request.CommittedOffset, _matchedOffset));
+        EnsureSync();
+        ReportProgressToLeader();
+    }
+
+    /// <summary>
+    /// Appends what is new; drops the tail from the first entry whose epoch differs from the leader's at that offset,
+    /// and a tail of older epochs beyond the leader's end.
+    /// </summary>
+    private void AcceptEntries(AppendRequest request)
+    {
+        var offset = request.PrevOffset;
+        var index = 0;
+        for (; index < request.Entries.Count; index++)
+        {
+            offset++;
+            if (offset > _log.EndOffset)
+            {
+                break;
+            }
+
+            if (_log.EpochAt(offset) != request.Entries[index].Epoch)
+            {
+                TruncateTail(offset - 1);
+                break;
+            }
+        }
+
+        if (index < request.Entries.Count)
+        {
+            var firstOffset = request.PrevOffset + index + 1;
+            var fresh = new List<LogEntry>(request.Entries.Count - index);
+            for (var i = index; i < request.Entries.Count; i++)
+            {
+                _log.Append(request.Entries[i]);
+                fresh.Add(request.Entries[i]);
+            }
+
+            _environment.WriteEntries(firstOffset, fresh);
+        }
+
+        var verifiedEnd = request.PrevOffset + request.Entries.Count;
+        if (verifiedEnd == request.LeaderEndOffset && _log.EndOffset > verifiedEnd && _log.EpochAt(verifiedEnd + 1) < request.Epoch)
+        {
+            TruncateTail(verifiedEnd);
+        }
+    }
+
+    private void TruncateTail(long length)
+    {
+        if (length < _matchedOffset)
+        {
+            throw new ReplicationInvariantException(
+                Id, $"would truncate to {length} below the offset {_matchedOffset} already matched with leader {_leader} in epoch {_epoch}");
+        }
+
+        _log.TruncateTo(length);
+        _environment.Truncate(length);
+    }
+
+    private void ReportProgressToLeader()
+    {
+        if (Role != ReplicaRole.Follower || _leader is not { } leader)
+        {
+            return;
+        }
+
+        var durable = _faults.AcknowledgeBeforeFollowerSync ? _matchedOffset : Math.Min(_log.DurableOffset, _matchedOffset);
+        _environment.Send(leader, new AppendAccepted(Id, _epoch, _matchedOffset, durable));
+    }
+
+    private void FollowerTick(long now)
+    {
+        if (_pendingWrite is not null || _view is null)
+        {
+            return;
+        }
+
+        var mayLead = _view.IsInSync(Id) || _faults.ElectOutsideInSync;
+        var readRecently = _electionWanted && _time.GetElapsedTime(_lastConfigurationRead, now) < _options.HeartbeatInterval;
+        if (mayLead && !readRecently && LeaderTimedOut(now))
+        {
+            _electionWanted = true;
+            RequestConfigurationRead();
+        }
+    }
+
+    private bool LeaderTimedOut(long now) =>
+        _time.GetElapsedTime(_lastLeaderContact, now) >= _options.LeaderTimeout + _options.HeartbeatInterval * Id.Value;
+}

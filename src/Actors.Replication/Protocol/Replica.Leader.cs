@@ -1,0 +1,205 @@
+using Actors.Replication.Configuration;
+using Actors.Replication.Log;
+using Actors.Replication.Messages;
+
+namespace Actors.Replication.Protocol;
+
+/// <summary>The leader's side: append, replicate, acknowledge, shrink and grow the in-sync set through the store.</summary>
+public sealed partial class Replica
+{
+    private readonly Dictionary<ReplicaId, FollowerProgress> _followers = [];
+    private readonly Queue<(long Offset, long RequestId)> _waiting = new();
+
+    /// <summary>Append time of offsets above <see cref="_appendTimesBase"/>; older offsets count from <see cref="_leaderSince"/>.</summary>
+    private readonly List<long> _appendTimes = [];
+    private long _appendTimesBase;
+    private long _leaderSince;
+    private long _lastHeartbeat;
+
+    private void BecomeLeader(ReplicaConfiguration configuration)
+    {
+        EnterEpoch(configuration.Epoch);
+        Role = ReplicaRole.Leader;
+        _leader = Id;
+        _view = configuration;
+        _highestEpochSeen = Math.Max(_highestEpochSeen, configuration.Epoch);
+        _matchedOffset = 0;
+        _followers.Clear();
+        foreach (var replica in configuration.Replicas)
+        {
+            if (replica != Id)
+            {
+                _followers[replica] = new FollowerProgress { NextOffset = _log.EndOffset + 1 };
+            }
+        }
+
+        _appendTimes.Clear();
+        _appendTimesBase = _log.EndOffset;
+        _leaderSince = _time.GetTimestamp();
+        _lastHeartbeat = _leaderSince;
+        EnsureSync();
+        foreach (var follower in _followers.Keys)
+        {
+            SendAppend(follower);
+        }
+    }
+
+    private void StepDown()
+    {
+        Role = ReplicaRole.Follower;
+        _followers.Clear();
+        _pendingWrite = null;
+        _lastLeaderContact = _time.GetTimestamp();
+        while (_waiting.TryDequeue(out var waiting))
+        {
+            _environment.Abandon(waiting.RequestId, appended: true);
+        }
+    }
+
+    private void AppendAsLeader(long requestId, ReadOnlyMemory<byte> payload)
+    {
+        var entry = new LogEntry(_epoch, payload);
+        var offset = _log.Append(entry);
+        _appendTimes.Add(_time.GetTimestamp());
+        _waiting.Enqueue((offset, requestId));
+        _environment.WriteEntries(offset, [entry]);
+        EnsureSync();
+        foreach (var (follower, progress) in _followers)
+        {
+            if (progress.NextOffset == offset)
+            {
+                SendAppend(follower);
+            }
+        }
+    }
+
+    private void SendAppend(ReplicaId follower)
+    {
+        var progress = _followers[follower];
+        var prevOffset = Math.Min(progress.NextOffset - 1, _log.EndOffset);
+        var entries = _log.Read(prevOffset + 1, _options.MaxEntriesPerRequest);
+        _environment.Send(
+            follower,
+            new AppendRequest(Id, _epoch, prevOffset, _log.EpochAt(prevOffset), entries, _log.EndOffset, _committedOffset));
+        progress.NextOffset = prevOffset + entries.Count + 1;
+    }
+
+    private void OnAppendAccepted(AppendAccepted accepted)
+    {
+        if (Role != ReplicaRole.Leader || accepted.Epoch != _epoch || !_followers.TryGetValue(accepted.From, out var progress))
+        {
+            return;
+        }
+
+        progress.MatchedOffset = Math.Max(progress.MatchedOffset, accepted.MatchedOffset);
+        progress.DurableOffset = Math.Max(progress.DurableOffset, Math.Min(accepted.DurableOffset, accepted.MatchedOffset));
+        progress.NextOffset = Math.Max(progress.NextOffset, progress.MatchedOffset + 1);
+        AdvanceCommit();
+        if (progress.NextOffset <= _log.EndOffset)
+        {
+            SendAppend(accepted.From);
+        }
+    }
+
+    /// <summary>
+    /// The leader-epoch rule: the follower holds epoch <c>ProbeEpoch</c> at <c>ProbeOffset</c>. If the leader holds the
+    /// same there, the logs agree up to the probe. Otherwise they agree at most up to the end of that epoch in the
+    /// leader's log (and below the probe); the next request's prefix check confirms the guess.
+    /// </summary>
+    private void OnAppendDiverged(AppendDiverged diverged)
+    {
+        if (Role != ReplicaRole.Leader || diverged.Epoch != _epoch || !_followers.TryGetValue(diverged.From, out var progress))
+        {
+            return;
+        }
+
+        var probe = Math.Min(diverged.ProbeOffset, _log.EndOffset);
+        var agreed = _log.EpochAt(probe) == diverged.ProbeEpoch
+            ? probe
+            : Math.Min(probe - 1, _log.EndOffsetOfEpoch(diverged.ProbeEpoch));
+        progress.NextOffset = Math.Max(0, agreed) + 1;
+        SendAppend(diverged.From);
+    }
+
+    private void OnAppendFenced(AppendFenced fenced)
+    {
+        if (Role == ReplicaRole.Leader && fenced.Epoch > _epoch)
+        {
+            StepDown();
+            RequestConfigurationRead();
+        }
+    }
+
+    /// <summary>Acknowledges what is durable on the leader and on every replica it must wait for.</summary>
+    private void AdvanceCommit()
+    {
+        var committed = _log.DurableOffset;
+        foreach (var replica in ReplicasToWaitFor())
+        {
+            committed = _followers.TryGetValue(replica, out var progress) ? Math.Min(committed, progress.DurableOffset) : 0;
+        }
+
+        if (committed <= _committedOffset)
+        {
+            return;
+        }
+
+        _committedOffset = committed;
+        while (_waiting.TryPeek(out var waiting) && waiting.Offset <= committed)
+        {
+            _waiting.Dequeue();
+            _environment.Acknowledge(waiting.RequestId, waiting.Offset, _epoch);
+        }
+    }
+
+    /// <summary>The in-sync set, plus a proposed one until the store's answer is known (a removal counts only once accepted).</summary>
+    private IEnumerable<ReplicaId> ReplicasToWaitFor()
+    {
+        var inSync = _view!.InSync.AsEnumerable();
+        if (_pendingWrite is { } pending && pending.Proposal.Epoch == _epoch)
+        {
+            inSync = _faults.ShrinkInSyncBeforeStoreAccepts ? pending.Proposal.InSync : inSync.Union(pending.Proposal.InSync);
+        }
+
+        return inSync.Where(r => r != Id);
+    }
+
+    private void LeaderTick(long now)
+    {
+        if (_time.GetElapsedTime(_lastHeartbeat, now) >= _options.HeartbeatInterval)
+        {
+            _lastHeartbeat = now;
+            foreach (var (follower, progress) in _followers)
+            {
+                progress.NextOffset = progress.MatchedOffset + 1;
+                SendAppend(follower);
+            }
+        }
+
+        if (_pendingWrite is not null)
+        {
+            return;
+        }
+
+        foreach (var (follower, progress) in _followers)
+        {
+            if (_view!.IsInSync(follower))
+            {
+                if (progress.DurableOffset < _log.EndOffset
+                    && _time.GetElapsedTime(AppendTime(progress.DurableOffset + 1), now) >= _options.FollowerLagTimeout)
+                {
+                    ProposeConfiguration(_view.WithInSync(_view.InSync.Where(r => r != follower)));
+                    return;
+                }
+            }
+            else if (progress.DurableOffset >= _log.EndOffset && progress.DurableOffset >= _committedOffset)
+            {
+                ProposeConfiguration(_view.WithInSync(_view.InSync.Append(follower)));
+                return;
+            }
+        }
+    }
+
+    private long AppendTime(long offset) =>
+        offset <= _appendTimesBase ? _leaderSince : _appendTimes[(int)(offset - _appendTimesBase - 1)];
+}

@@ -1,0 +1,20 @@
+namespace Actors.Replication.Protocol;
+
+/// <summary>
+/// Deliberate protocol bugs, for tests only: the simulator must find a seed that breaks an invariant under each one
+/// (proof that it can catch such bugs). Never set outside tests.
+/// </summary>
+internal sealed class ReplicaFaults
+{
+    /// <summary>No fault injected.</summary>
+    public static readonly ReplicaFaults None = new();
+
+    /// <summary>Followers report entries durable once written, before their sync completes.</summary>
+    public bool AcknowledgeBeforeFollowerSync { get; init; }
+
+    /// <summary>The leader stops waiting for a follower as soon as it proposes removing it, before the store accepts.</summary>
+    public bool ShrinkInSyncBeforeStoreAccepts { get; init; }
+
+    /// <summary>A follower that is not in the in-sync set may ask to become leader (adding itself to the set).</summary>
+    public bool ElectOutsideInSync { get; init; }
+}

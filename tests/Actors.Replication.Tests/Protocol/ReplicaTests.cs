@@ -1,0 +1,199 @@
+using System.Collections.Immutable;
+using Actors.Replication.Configuration;
+using Actors.Replication.Log;
+using Actors.Replication.Messages;
+using Actors.Replication.Options;
+using Actors.Replication.Protocol;
+
+namespace Actors.Replication.Tests.Protocol;
+
+public sealed class ReplicaTests
+{
+    private static readonly ReplicaId R1 = new(1);
+    private static readonly ReplicaId R2 = new(2);
+    private static readonly ReplicaId R3 = new(3);
+    private static readonly ReplicaConfiguration Initial = ReplicaConfiguration.Initial(R1, [R1, R2, R3]);
+
+    private readonly RecordingEnvironment _environment = new();
+    private readonly ManualClock _clock = new();
+
+    [Fact]
+    public void OnAppendRequest_OlderEpoch_RefusedWithFollowersEpoch()
+    {
+        var follower = Create(R2, [], enteredEpoch: 3);
+
+        follower.OnMessage(new AppendRequest(R1, 2, 0, 0, [Entry(2)], 1, 0));
+
+        var fenced = Assert.Single(_environment.SentTo<AppendFenced>(R1));
+        Assert.Equal(3, fenced.Epoch);
+        Assert.Equal(0, follower.Log.EndOffset);
+        Assert.Empty(_environment.Writes);
+    }
+
+    [Fact]
+    public void OnAppendRequest_DivergentTail_ReportsProbeThenTruncatesToCommonPrefix()
+    {
+        // Follower holds [1,1,2,2]; the leader of epoch 3 holds [1,1,3].
+        var follower = Create(R2, [Entry(1), Entry(1), Entry(2), Entry(2)], enteredEpoch: 2);
+
+        follower.OnMessage(new AppendRequest(R1, 3, 3, 3, [], 3, 0));
+        var diverged = Assert.Single(_environment.SentTo<AppendDiverged>(R1));
+        Assert.Equal((3L, 2L), (diverged.ProbeOffset, diverged.ProbeEpoch));
+        Assert.Equal([3L], _environment.PersistedEpochs);
+
+        follower.OnMessage(new AppendRequest(R1, 3, 2, 1, [Entry(3)], 3, 0));
+
+        Assert.Equal([2L], _environment.Truncations);
+        Assert.Equal([(3L, 1)], _environment.Writes);
+        Assert.Equal([1L, 1L, 3L], Enumerable.Range(1, (int)follower.Log.EndOffset).Select(o => follower.Log.EpochAt(o)));
+        var accepted = _environment.SentTo<AppendAccepted>(R1).Last();
+        Assert.Equal(3, accepted.MatchedOffset);
+        Assert.Equal(2, accepted.DurableOffset);
+    }
+
+    [Fact]
+    public void OnAppendRequest_OlderEpochTailBeyondLeadersEnd_Dropped()
+    {
+        var follower = Create(R2, [Entry(1), Entry(1), Entry(1)], enteredEpoch: 1);
+
+        follower.OnMessage(new AppendRequest(R1, 2, 1, 1, [], 1, 0));
+
+        Assert.Equal([1L], _environment.Truncations);
+        Assert.Equal(1, follower.Log.EndOffset);
+    }
+
+    [Fact]
+    public void Propose_Leader_AcknowledgesOnlyWhenDurableOnLeaderAndEveryInSyncFollower()
+    {
+        var leader = CreateLeader();
+        leader.Propose(7, new byte[] { 7 });
+        var sync = Assert.Single(_environment.Syncs);
+
+        leader.OnMessage(new AppendAccepted(R2, 1, 1, 1));
+        leader.OnMessage(new AppendAccepted(R3, 1, 1, 0));
+        Assert.Empty(_environment.Acknowledged);
+
+        leader.OnMessage(new AppendAccepted(R3, 1, 1, 1));
+        Assert.Empty(_environment.Acknowledged);
+
+        leader.OnSynced(sync);
+        Assert.Equal([(7L, 1L, 1L)], _environment.Acknowledged);
+    }
+
+    [Fact]
+    public void Tick_LaggingFollower_RemovedThroughStoreBeforeAcknowledgingWithoutIt()
+    {
+        var leader = CreateLeader();
+        leader.Propose(7, new byte[] { 7 });
+        leader.OnSynced(_environment.Syncs[0]);
+        leader.OnMessage(new AppendAccepted(R2, 1, 1, 1));
+
+        _clock.Advance(ReplicaOptions.DefaultFollowerLagTimeout);
+        leader.Tick();
+
+        var (expected, proposal) = Assert.Single(_environment.ConfigurationWrites);
+        Assert.Equal(1, expected);
+        Assert.Equal([R1, R2], proposal.InSync.ToArray());
+        Assert.Empty(_environment.Acknowledged);
+
+        leader.OnConfigurationWritten(expected, new ConfigurationWriteResult(true, proposal));
+        Assert.Equal([(7L, 1L, 1L)], _environment.Acknowledged);
+    }
+
+    [Fact]
+    public void Tick_RemovalRejectedByStore_LeaderStepsDownWithoutAcknowledging()
+    {
+        var leader = CreateLeader();
+        leader.Propose(7, new byte[] { 7 });
+        leader.OnSynced(_environment.Syncs[0]);
+        leader.OnMessage(new AppendAccepted(R2, 1, 1, 1));
+        _clock.Advance(ReplicaOptions.DefaultFollowerLagTimeout);
+        leader.Tick();
+        var (expected, _) = Assert.Single(_environment.ConfigurationWrites);
+
+        // R3 was made leader of epoch 2 first (it is in the in-sync set): the leader's removal fails.
+        leader.OnConfigurationWritten(expected, new ConfigurationWriteResult(false, Initial.WithNewLeader(R3)));
+
+        Assert.Equal(ReplicaRole.Follower, leader.Role);
+        Assert.Empty(_environment.Acknowledged);
+        Assert.Equal([(7L, true)], _environment.Abandoned);
+    }
+
+    [Fact]
+    public void OnAppendFenced_PausedLeaderWakesUp_StepsDownAndAcknowledgesNothing()
+    {
+        var leader = CreateLeader();
+        leader.Propose(7, new byte[] { 7 });
+        leader.OnSynced(_environment.Syncs[0]);
+        leader.OnMessage(new AppendAccepted(R2, 1, 1, 1));
+
+        leader.OnMessage(new AppendFenced(R3, 2));
+        leader.OnMessage(new AppendAccepted(R3, 1, 1, 1));
+
+        Assert.Equal(ReplicaRole.Follower, leader.Role);
+        Assert.Empty(_environment.Acknowledged);
+        Assert.Equal([(7L, true)], _environment.Abandoned);
+    }
+
+    [Fact]
+    public void OnConfigurationRead_NamedLeaderOfEpochAlreadyEntered_AsksForNextEpochInsteadOfResuming()
+    {
+        var restarted = Create(R1, [Entry(1)], enteredEpoch: 1);
+        restarted.Start();
+
+        restarted.OnConfigurationRead(Initial);
+
+        Assert.Equal(ReplicaRole.Follower, restarted.Role);
+        var (expected, proposal) = Assert.Single(_environment.ConfigurationWrites);
+        Assert.Equal(1, expected);
+        Assert.Equal((2L, R1), (proposal.Epoch, proposal.Leader));
+    }
+
+    [Fact]
+    public void Tick_FollowerOutsideInSyncSet_NeverAsksToLead()
+    {
+        var follower = Create(R3, [], enteredEpoch: 1);
+        follower.OnConfigurationRead(Initial.WithInSync([R1, R2]));
+
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        follower.Tick();
+        follower.OnConfigurationRead(Initial.WithInSync([R1, R2]));
+
+        Assert.Empty(_environment.ConfigurationWrites);
+    }
+
+    [Fact]
+    public void Tick_InSyncFollowerLosesLeader_AsksStoreForNextEpochWithSameInSyncSet()
+    {
+        var follower = Create(R2, [], enteredEpoch: 1);
+        follower.OnConfigurationRead(Initial);
+
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        follower.Tick();
+        follower.OnConfigurationRead(Initial);
+
+        var (expected, proposal) = Assert.Single(_environment.ConfigurationWrites);
+        Assert.Equal(1, expected);
+        Assert.Equal((2L, R2), (proposal.Epoch, proposal.Leader));
+        Assert.Equal(Initial.InSync, proposal.InSync);
+
+        follower.OnConfigurationWritten(expected, new ConfigurationWriteResult(true, proposal));
+        Assert.Equal(ReplicaRole.Leader, follower.Role);
+        Assert.Equal([2L], _environment.PersistedEpochs);
+    }
+
+    private Replica CreateLeader()
+    {
+        var leader = Create(R1, [], enteredEpoch: 0);
+        leader.Start();
+        leader.OnConfigurationRead(Initial);
+        Assert.Equal(ReplicaRole.Leader, leader.Role);
+        _environment.Sent.Clear();
+        return leader;
+    }
+
+    private Replica Create(ReplicaId id, ImmutableArray<LogEntry> entries, long enteredEpoch) =>
+        new(id, entries, enteredEpoch, _environment, _clock, new ReplicaOptions());
+
+    private static LogEntry Entry(long epoch) => new(epoch, new byte[] { (byte)epoch });
+}

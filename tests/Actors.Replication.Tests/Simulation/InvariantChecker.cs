@@ -1,0 +1,134 @@
+using System.Buffers.Binary;
+using Actors.Replication.Log;
+
+namespace Actors.Replication.Tests.Simulation;
+
+/// <summary>
+/// Checks, during the run: every acknowledgement names the entry its leader holds; no two different entries are
+/// acknowledged at one offset; one replica leads (and acknowledges) per epoch; a new leader holds every entry
+/// acknowledged so far. After healing: every replica's synced log is the same and holds every acknowledged entry.
+/// </summary>
+public sealed class InvariantChecker
+{
+    private readonly Simulation _simulation;
+    private readonly SortedDictionary<long, (long RequestId, long Epoch)> _acknowledged = [];
+    private readonly Dictionary<long, ReplicaId> _leaders = [];
+    private readonly Dictionary<long, ReplicaId> _acknowledgingLeaders = [];
+
+    internal InvariantChecker(Simulation simulation) => _simulation = simulation;
+
+    /// <summary>Appends acknowledged so far.</summary>
+    public int AcknowledgedCount => _acknowledged.Count;
+
+    /// <summary>Epochs that have had a leader.</summary>
+    public int LeaderCount => _leaders.Count;
+
+    /// <summary>The payload that carries <paramref name="requestId"/>.</summary>
+    public static ReadOnlyMemory<byte> Payload(long requestId)
+    {
+        var bytes = new byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(bytes, requestId);
+        return bytes;
+    }
+
+    /// <summary>The request id a payload carries.</summary>
+    public static long RequestIdOf(LogEntry entry) => BinaryPrimitives.ReadInt64LittleEndian(entry.Payload.Span);
+
+    internal void Acknowledged(SimulatedNode node, long requestId, long offset, long epoch)
+    {
+        var log = node.Replica!.Log;
+        if (offset > log.EndOffset || RequestIdOf(log[offset]) != requestId || log[offset].Epoch != epoch)
+        {
+            Fail($"{node.Id} acknowledged request {requestId} at offset {offset} epoch {epoch}, but its log holds something else there");
+        }
+
+        var known = _acknowledgingLeaders.TryGetValue(epoch, out var other);
+        if (known && other != node.Id)
+        {
+            Fail($"two replicas acknowledged in epoch {epoch}: {other} and {node.Id}");
+        }
+
+        if (!known)
+        {
+            var missing = FirstMissing(epoch, log.EndOffset, o => log[o]);
+            if (missing is { } gap)
+            {
+                Fail($"{node.Id} acknowledges in epoch {epoch} without entry {gap}");
+            }
+        }
+
+        _acknowledgingLeaders[epoch] = node.Id;
+        if (_acknowledged.TryGetValue(offset, out var earlier) && earlier.RequestId != requestId)
+        {
+            Fail($"offset {offset} acknowledged twice with different entries: request {earlier.RequestId} (epoch {earlier.Epoch}) and request {requestId} (epoch {epoch} by {node.Id})");
+        }
+
+        _acknowledged[offset] = (requestId, epoch);
+    }
+
+    internal void AfterStep(SimulatedNode node)
+    {
+        if (node.Replica is null || !node.TookLeadership())
+        {
+            return;
+        }
+
+        var epoch = node.Replica.Epoch;
+        if (_leaders.TryGetValue(epoch, out var other) && other != node.Id)
+        {
+            Fail($"two leaders in epoch {epoch}: {other} and {node.Id}");
+        }
+
+        _leaders[epoch] = node.Id;
+        // Leader completeness: whatever was acknowledged in an earlier epoch is in the log of every later leader.
+        // (A replica may still take an older epoch from a late store answer; it cannot acknowledge without its
+        // successors, which is checked when it acknowledges.)
+        var missing = FirstMissing(epoch, node.Replica.Log.EndOffset, offset => node.Replica.Log[offset]);
+        if (missing is { } gap)
+        {
+            Fail($"{node.Id} became leader of epoch {epoch} without entry {gap}");
+        }
+    }
+
+    /// <summary>Null when every replica's synced log is identical and holds every acknowledged entry; otherwise why not.</summary>
+    internal string? Divergence(IReadOnlyList<SimulatedNode> nodes)
+    {
+        var reference = nodes[0].Disk.DurableEntries;
+        foreach (var node in nodes)
+        {
+            var entries = node.Disk.DurableEntries;
+            if (entries.Count != reference.Count)
+            {
+                return $"{node.Id} has {entries.Count} synced entries, {nodes[0].Id} has {reference.Count}";
+            }
+
+            for (var i = 0; i < entries.Count; i++)
+            {
+                if (entries[i].Epoch != reference[i].Epoch || RequestIdOf(entries[i]) != RequestIdOf(reference[i]))
+                {
+                    return $"{node.Id} and {nodes[0].Id} differ at offset {i + 1}";
+                }
+            }
+        }
+
+        var missing = FirstMissing(long.MaxValue, reference.Count, offset => reference[(int)offset - 1]);
+        return missing is null ? null : $"acknowledged entry {missing} is missing from every replica's synced log";
+    }
+
+    /// <summary>The first entry acknowledged in an epoch before <paramref name="beforeEpoch"/> that the log lacks.</summary>
+    private string? FirstMissing(long beforeEpoch, long endOffset, Func<long, LogEntry> entryAt)
+    {
+        foreach (var (offset, (requestId, epoch)) in _acknowledged)
+        {
+            if (epoch < beforeEpoch && (offset > endOffset || RequestIdOf(entryAt(offset)) != requestId))
+            {
+                return $"at offset {offset} (request {requestId}, acknowledged in epoch {epoch})";
+            }
+        }
+
+        return null;
+    }
+
+    private void Fail(string message) =>
+        throw new SimulationViolationException($"t={_simulation.Clock.NowMicroseconds / 1000.0:F3} ms: {message}");
+}

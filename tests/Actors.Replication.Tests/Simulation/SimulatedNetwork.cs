@@ -1,0 +1,108 @@
+using Actors.Replication.Configuration;
+using Actors.Replication.Messages;
+using Actors.Replication.Protocol;
+
+namespace Actors.Replication.Tests.Simulation;
+
+/// <summary>
+/// The simulated network between replicas and between each replica and the configuration store: uniform random delay
+/// (so messages reorder), loss, duplication, and cut links (partitions, possibly one-sided per pair). Healing turns
+/// loss, duplication and cuts off.
+/// </summary>
+public sealed class SimulatedNetwork
+{
+    /// <summary>The store's endpoint number in link cuts.</summary>
+    public const int StoreEndpoint = 0;
+
+    private readonly Simulation _simulation;
+    private readonly Dictionary<(int From, int To), int> _cuts = [];
+
+    internal SimulatedNetwork(Simulation simulation) => _simulation = simulation;
+
+    /// <summary>When true, nothing is lost, duplicated or cut (delays remain).</summary>
+    public bool Healed { get; set; }
+
+    /// <summary>Cuts the link from <paramref name="from"/> to <paramref name="to"/> (one direction) until <see cref="Restore"/>.</summary>
+    public void Cut(int from, int to) => _cuts[(from, to)] = _cuts.GetValueOrDefault((from, to)) + 1;
+
+    /// <summary>Undoes one <see cref="Cut"/>.</summary>
+    public void Restore(int from, int to)
+    {
+        var count = _cuts.GetValueOrDefault((from, to)) - 1;
+        if (count <= 0)
+        {
+            _cuts.Remove((from, to));
+        }
+        else
+        {
+            _cuts[(from, to)] = count;
+        }
+    }
+
+    /// <summary>Sends a replica-to-replica message.</summary>
+    public void Send(ReplicaId from, ReplicaId to, ReplicationMessage message)
+    {
+        var copies = Copies(from.Value, to.Value);
+        var target = _simulation.Node(to);
+        for (var i = 0; i < copies; i++)
+        {
+            _simulation.Schedule(_simulation.NetworkDelay(), () =>
+                target.Run(() => target.Replica!.OnMessage(message), Describe(message)));
+        }
+    }
+
+    /// <summary>
+    /// A request to the store: applied at one instant when it arrives (the store is linearizable), the answer travels
+    /// back and reaches only the incarnation that asked.
+    /// </summary>
+    public void ToStore<T>(SimulatedNode node, Func<InMemoryReplicaConfigurationStore, T> apply, Action<Replica, T> answer)
+    {
+        var incarnation = node.Incarnation;
+        if (Copies(node.Id.Value, StoreEndpoint) == 0)
+        {
+            return;
+        }
+
+        _simulation.Schedule(_simulation.NetworkDelay(), () =>
+        {
+            var result = apply(_simulation.Store);
+            _simulation.Record(null, $"store {result}");
+            if (Copies(StoreEndpoint, node.Id.Value) == 0)
+            {
+                return;
+            }
+
+            _simulation.Schedule(_simulation.NetworkDelay(), () =>
+            {
+                if (node.Incarnation == incarnation)
+                {
+                    node.Run(() => answer(node.Replica!, result), "store answer");
+                }
+            });
+        });
+    }
+
+    private int Copies(int from, int to)
+    {
+        if (Healed)
+        {
+            return 1;
+        }
+
+        if (_cuts.ContainsKey((from, to)) || _simulation.Random.NextDouble() < _simulation.Settings.DropRate)
+        {
+            return 0;
+        }
+
+        return _simulation.Random.NextDouble() < _simulation.Settings.DuplicateRate ? 2 : 1;
+    }
+
+    private static string Describe(ReplicationMessage message) => message switch
+    {
+        AppendRequest r => $"append from {r.From} e{r.Epoch} prev {r.PrevOffset}/{r.PrevEpoch} n={r.Entries.Count} end {r.LeaderEndOffset} commit {r.CommittedOffset}",
+        AppendAccepted a => $"accepted from {a.From} e{a.Epoch} matched {a.MatchedOffset} durable {a.DurableOffset}",
+        AppendDiverged d => $"diverged from {d.From} e{d.Epoch} probe {d.ProbeOffset}/{d.ProbeEpoch}",
+        AppendFenced f => $"fenced from {f.From} e{f.Epoch}",
+        _ => message.GetType().Name,
+    };
+}

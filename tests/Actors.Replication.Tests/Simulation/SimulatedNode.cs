@@ -1,0 +1,167 @@
+using Actors.Replication.Configuration;
+using Actors.Replication.Log;
+using Actors.Replication.Messages;
+using Actors.Replication.Options;
+using Actors.Replication.Protocol;
+
+namespace Actors.Replication.Tests.Simulation;
+
+/// <summary>
+/// One simulated process hosting a replica: its disk survives crashes, its replica does not. While paused (SIGSTOP) it
+/// runs nothing and everything addressed to it waits in its inbox; after a crash, what was in flight to the old
+/// incarnation's disk and store connections is lost.
+/// </summary>
+public sealed class SimulatedNode : IReplicaEnvironment
+{
+    private readonly Simulation _simulation;
+    private readonly ReplicaOptions _options;
+    private readonly List<Action> _inbox = [];
+
+    internal SimulatedNode(Simulation simulation, ReplicaId id, ReplicaOptions options)
+    {
+        _simulation = simulation;
+        _options = options;
+        Id = id;
+    }
+
+    /// <summary>The replica's number.</summary>
+    public ReplicaId Id { get; }
+
+    /// <summary>The disk (outlives crashes).</summary>
+    public SimulatedDisk Disk { get; } = new();
+
+    /// <summary>The running replica, null while crashed.</summary>
+    public Replica? Replica { get; private set; }
+
+    /// <summary>Bumped at every restart; deliveries for an older incarnation's disk or store requests are dropped.</summary>
+    public int Incarnation { get; private set; }
+
+    /// <summary>Whether the process is stopped (SIGSTOP).</summary>
+    public bool Paused { get; set; }
+
+    /// <summary>Whether the process runs (possibly paused).</summary>
+    public bool Alive => Replica is not null;
+
+    private ReplicaRole _lastRole;
+    private long _lastEpoch;
+
+    /// <summary>Starts (or restarts) the process over its disk.</summary>
+    public void Start()
+    {
+        Incarnation++;
+        Paused = false;
+        _inbox.Clear();
+        Replica = new Replica(Id, Disk.DurableEntries, Disk.DurableEpoch, this, _simulation.Clock, _options, _simulation.Settings.Faults);
+        _lastRole = ReplicaRole.Follower;
+        _lastEpoch = Replica.Epoch;
+        Run(Replica.Start, "start");
+    }
+
+    /// <summary>Kills the process: the replica's memory is gone, the disk keeps what was synced plus a prefix of the rest.</summary>
+    public void Crash(int survivingOperations)
+    {
+        Replica = null;
+        Paused = false;
+        _inbox.Clear();
+        Disk.Crash(survivingOperations);
+    }
+
+    /// <summary>Resumes a paused process: what waited in its inbox runs in arrival order.</summary>
+    public void Resume()
+    {
+        Paused = false;
+        var waiting = _inbox.ToArray();
+        _inbox.Clear();
+        foreach (var action in waiting)
+        {
+            if (Replica is null || Paused)
+            {
+                break;
+            }
+
+            action();
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> against the replica now, or when the process resumes.</summary>
+    internal void Run(Action action, string what)
+    {
+        if (Replica is null)
+        {
+            return;
+        }
+
+        void Execute()
+        {
+            _simulation.Record(this, what);
+            action();
+            _simulation.Checker.AfterStep(this);
+        }
+
+        if (Paused)
+        {
+            _inbox.Add(Execute);
+        }
+        else
+        {
+            Execute();
+        }
+    }
+
+    /// <summary>Whether the replica became leader of a new epoch since the last call (the checker's hook).</summary>
+    internal bool TookLeadership()
+    {
+        var replica = Replica!;
+        var took = replica.Role == ReplicaRole.Leader && (_lastRole != ReplicaRole.Leader || _lastEpoch != replica.Epoch);
+        _lastRole = replica.Role;
+        _lastEpoch = replica.Epoch;
+        return took;
+    }
+
+    /// <inheritdoc />
+    public void Send(ReplicaId to, ReplicationMessage message) => _simulation.Network.Send(Id, to, message);
+
+    /// <inheritdoc />
+    public void WriteEntries(long firstOffset, IReadOnlyList<LogEntry> entries) => Disk.Write(firstOffset, entries);
+
+    /// <inheritdoc />
+    public void Truncate(long length) => Disk.Truncate(length);
+
+    /// <inheritdoc />
+    public void Sync(long token)
+    {
+        var syncPoint = Disk.SyncPoint;
+        var incarnation = Incarnation;
+        _simulation.Schedule(_simulation.DiskLatency(), () =>
+        {
+            if (Replica is not null && Incarnation == incarnation)
+            {
+                // The disk finishes the sync even while the process is stopped; the process notices when it runs.
+                Disk.CompleteSync(syncPoint);
+                Run(() => Replica.OnSynced(token), $"synced {token}");
+            }
+        });
+    }
+
+    /// <inheritdoc />
+    public void PersistEpoch(long epoch) => Disk.DurableEpoch = epoch;
+
+    /// <inheritdoc />
+    public void ReadConfiguration() =>
+        _simulation.Network.ToStore(this, store => store.Current, (replica, current) => replica.OnConfigurationRead(current));
+
+    /// <inheritdoc />
+    public void WriteConfiguration(long expectedVersion, ReplicaConfiguration proposal) =>
+        _simulation.Network.ToStore(
+            this,
+            store => store.TryWrite(expectedVersion, proposal),
+            (replica, result) => replica.OnConfigurationWritten(expectedVersion, result));
+
+    /// <inheritdoc />
+    public void Acknowledge(long requestId, long offset, long epoch) => _simulation.Checker.Acknowledged(this, requestId, offset, epoch);
+
+    /// <inheritdoc />
+    public void Abandon(long requestId, bool appended)
+    {
+    }
+}

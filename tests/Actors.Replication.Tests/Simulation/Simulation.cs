@@ -1,0 +1,290 @@
+using Actors.Replication.Configuration;
+using Actors.Replication.Options;
+using Actors.Replication.Protocol;
+
+namespace Actors.Replication.Tests.Simulation;
+
+/// <summary>
+/// One deterministic run of a replicated partition log: replicas, a linearizable configuration store, a lossy network,
+/// disks that lose unsynced writes, crashes, pauses and partitions, a client appending, all in virtual time driven by
+/// one seeded RNG. The same seed and settings replay the same run event for event.
+/// </summary>
+/// <remarks>
+/// Phases: faults and appends for <see cref="SimulationSettings.FaultPhaseMilliseconds"/>; then healing (every process
+/// running, no loss, no cuts) until every replica's synced log is the same and every replica is in sync, which must
+/// happen within <see cref="SimulationSettings.ConvergenceDeadlineMilliseconds"/>.
+/// </remarks>
+public sealed class Simulation
+{
+    private const long TickMicroseconds = 10_000;
+    private const long ConvergenceCheckMicroseconds = 50_000;
+
+    private readonly PriorityQueue<Action, (long Time, long Sequence)> _events = new();
+    private readonly List<SimulatedNode> _nodes = [];
+    private readonly List<string>? _trace;
+    private long _sequence;
+    private long _eventCount;
+    private ulong _traceHash = 14695981039346656037UL;
+    private long _nextRequestId;
+    private int _crashes;
+    private bool _healed;
+    private bool _converged;
+
+    /// <summary>Creates the run for <paramref name="seed"/>.</summary>
+    public Simulation(long seed, SimulationSettings settings, bool trace = false)
+    {
+        Seed = seed;
+        Settings = settings;
+        Random = new Random(unchecked((int)seed ^ (int)(seed >> 32)));
+        Network = new SimulatedNetwork(this);
+        Checker = new InvariantChecker(this);
+        _trace = trace ? [] : null;
+        var options = settings.ReplicaOptions;
+        for (var i = 1; i <= settings.ReplicaCount; i++)
+        {
+            _nodes.Add(new SimulatedNode(this, new ReplicaId(i), options));
+        }
+
+        Store = new InMemoryReplicaConfigurationStore(ReplicaConfiguration.Initial(new ReplicaId(1), _nodes.Select(n => n.Id)));
+    }
+
+    /// <summary>The seed.</summary>
+    public long Seed { get; }
+
+    /// <summary>The run's shape.</summary>
+    public SimulationSettings Settings { get; }
+
+    /// <summary>The one source of randomness.</summary>
+    public Random Random { get; }
+
+    /// <summary>Virtual time.</summary>
+    public VirtualClock Clock { get; } = new();
+
+    /// <summary>The configuration store.</summary>
+    public InMemoryReplicaConfigurationStore Store { get; }
+
+    /// <summary>The network.</summary>
+    public SimulatedNetwork Network { get; }
+
+    /// <summary>The invariants.</summary>
+    public InvariantChecker Checker { get; }
+
+    /// <summary>Runs seed <paramref name="seed"/> with the settings it implies (plus <paramref name="faults"/>).</summary>
+    internal static SimulationResult RunSeed(long seed, ReplicaFaults? faults = null, bool trace = false)
+    {
+        var settings = SimulationSettings.FromSeed(seed) with { Faults = faults ?? ReplicaFaults.None };
+        return new Simulation(seed, settings, trace).Run();
+    }
+
+    /// <summary>Runs to convergence or to the first violation.</summary>
+    public SimulationResult Run()
+    {
+        string? violation = null;
+        try
+        {
+            Start();
+            var deadline = (Settings.FaultPhaseMilliseconds + (long)Settings.ConvergenceDeadlineMilliseconds) * 1000;
+            while (!_converged && _events.TryDequeue(out var action, out var when))
+            {
+                if (when.Time > deadline)
+                {
+                    throw new SimulationViolationException(
+                        $"no convergence {Settings.ConvergenceDeadlineMilliseconds} ms after healing: {Checker.Divergence(_nodes) ?? "logs agree"}; store {Store.Current}; "
+                        + string.Join("; ", _nodes.Select(n => $"{n.Id} {n.Replica?.Role} e{n.Replica?.Epoch} end {n.Replica?.Log.EndOffset} durable {n.Replica?.Log.DurableOffset}")));
+                }
+
+                Clock.AdvanceTo(when.Time);
+                _eventCount++;
+                action();
+            }
+        }
+        catch (SimulationViolationException exception)
+        {
+            violation = exception.Message;
+        }
+        catch (ReplicationException exception)
+        {
+            violation = $"t={Clock.NowMicroseconds / 1000.0:F3} ms: replica failed: {exception.GetType().Name}: {exception.Message}";
+        }
+
+        return new SimulationResult(Seed, violation, _traceHash, _eventCount, Checker.AcknowledgedCount,
+            Math.Max(0, Checker.LeaderCount - 1), _crashes, _trace);
+    }
+
+    internal SimulatedNode Node(ReplicaId id) => _nodes[id.Value - 1];
+
+    internal void Schedule(long delayMicroseconds, Action action) =>
+        _events.Enqueue(action, (Clock.NowMicroseconds + delayMicroseconds, _sequence++));
+
+    internal long NetworkDelay() => 100 + Random.NextInt64(Settings.MaxDelayMilliseconds * 1000L);
+
+    /// <summary>A sync's latency: usually under 2 ms, one in ten up to 30 ms (a busy disk).</summary>
+    internal long DiskLatency() => 100 + Random.NextInt64(Random.Next(10) == 0 ? 30_000 : 2_000);
+
+    /// <summary>Folds one event into the trace hash (and the trace, when kept).</summary>
+    internal void Record(SimulatedNode? node, string what)
+    {
+        var line = $"{Clock.NowMicroseconds} {node?.Id.ToString() ?? "store"} {what}";
+        foreach (var c in line)
+        {
+            _traceHash = (_traceHash ^ c) * 1099511628211UL;
+        }
+
+        _trace?.Add(line);
+    }
+
+    private void Start()
+    {
+        foreach (var node in _nodes)
+        {
+            node.Start();
+            var phase = Random.NextInt64(TickMicroseconds);
+            Schedule(phase, () => TickLoop(node));
+        }
+
+        Schedule(NextFaultDelay(), InjectFault);
+        Schedule(NextAppendDelay(), ClientAppend);
+        Schedule(Settings.FaultPhaseMilliseconds * 1000L, Heal);
+    }
+
+    private void TickLoop(SimulatedNode node)
+    {
+        node.Run(() => node.Replica!.Tick(), "tick");
+        Schedule(TickMicroseconds, () => TickLoop(node));
+    }
+
+    private long NextFaultDelay() => 1 + (long)(-Math.Log(1 - Random.NextDouble()) * Settings.MeanFaultIntervalMilliseconds * 1000);
+
+    private long NextAppendDelay() => 1 + (long)(-Math.Log(1 - Random.NextDouble()) * Settings.MeanAppendIntervalMilliseconds * 1000);
+
+    private void ClientAppend()
+    {
+        if (_healed)
+        {
+            return;
+        }
+
+        var running = _nodes.Where(n => n.Alive && !n.Paused).ToList();
+        if (running.Count > 0)
+        {
+            var leaders = running.Where(n => n.Replica!.Role == ReplicaRole.Leader).ToList();
+            var target = leaders.Count > 0 && Random.Next(10) > 0 ? leaders[Random.Next(leaders.Count)] : running[Random.Next(running.Count)];
+            var requestId = ++_nextRequestId;
+            target.Run(() => target.Replica!.Propose(requestId, InvariantChecker.Payload(requestId)), $"propose {requestId}");
+        }
+
+        Schedule(NextAppendDelay(), ClientAppend);
+    }
+
+    private void InjectFault()
+    {
+        if (_healed)
+        {
+            return;
+        }
+
+        var node = _nodes[Random.Next(_nodes.Count)];
+        switch (Random.Next(7))
+        {
+            case 0 or 1 when node.Alive:
+                Crash(node);
+                break;
+            case 2:
+                // Power loss: every running replica at once.
+                foreach (var victim in _nodes.Where(n => n.Alive))
+                {
+                    Crash(victim);
+                }
+
+                break;
+            case 3 or 4 when node.Alive && !node.Paused:
+                Record(node, "pause");
+                node.Paused = true;
+                var incarnation = node.Incarnation;
+                Schedule(50_000 + Random.NextInt64(1_500_000), () => Resume(node, incarnation));
+                break;
+            case 5 or 6:
+                var cuts = new List<(int, int)>();
+                foreach (var other in _nodes.Where(n => n != node).Select(n => n.Id.Value).Append(SimulatedNetwork.StoreEndpoint))
+                {
+                    if (Random.Next(3) > 0)
+                    {
+                        cuts.Add((node.Id.Value, other));
+                    }
+
+                    if (Random.Next(3) > 0)
+                    {
+                        cuts.Add((other, node.Id.Value));
+                    }
+                }
+
+                Record(node, $"partition {string.Join(",", cuts)}");
+                cuts.ForEach(c => Network.Cut(c.Item1, c.Item2));
+                Schedule(100_000 + Random.NextInt64(1_000_000), () => cuts.ForEach(c => Network.Restore(c.Item1, c.Item2)));
+                break;
+        }
+
+        Schedule(NextFaultDelay(), InjectFault);
+    }
+
+    private void Crash(SimulatedNode node)
+    {
+        var surviving = Random.Next(node.Disk.UnsyncedCount + 1);
+        Record(node, $"crash (keeps {surviving} of {node.Disk.UnsyncedCount} unsynced operations)");
+        node.Crash(surviving);
+        _crashes++;
+        Schedule(20_000 + Random.NextInt64(Random.Next(3) == 0 ? 3_000_000 : 800_000), () => Restart(node));
+    }
+
+    private void Restart(SimulatedNode node)
+    {
+        if (!node.Alive)
+        {
+            Record(node, "restart");
+            node.Start();
+        }
+    }
+
+    private void Resume(SimulatedNode node, int incarnation)
+    {
+        if (node.Alive && node.Paused && node.Incarnation == incarnation)
+        {
+            Record(node, "resume");
+            node.Resume();
+        }
+    }
+
+    private void Heal()
+    {
+        _healed = true;
+        Network.Healed = true;
+        Record(null, "heal");
+        foreach (var node in _nodes)
+        {
+            if (!node.Alive)
+            {
+                node.Start();
+            }
+            else if (node.Paused)
+            {
+                node.Resume();
+            }
+        }
+
+        Schedule(ConvergenceCheckMicroseconds, CheckConvergence);
+    }
+
+    private void CheckConvergence()
+    {
+        var configuration = Store.Current;
+        var leader = Node(configuration.Leader).Replica;
+        _converged = Checker.Divergence(_nodes) is null
+            && configuration.InSync.Length == _nodes.Count
+            && leader is { Role: ReplicaRole.Leader } && leader.Epoch == configuration.Epoch
+            && _nodes.All(n => n.Replica!.Log.EndOffset == n.Disk.DurableEntries.Count);
+        if (!_converged)
+        {
+            Schedule(ConvergenceCheckMicroseconds, CheckConvergence);
+        }
+    }
+}

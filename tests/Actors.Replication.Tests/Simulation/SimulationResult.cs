@@ -1,0 +1,29 @@
+namespace Actors.Replication.Tests.Simulation;
+
+/// <summary>The outcome of one simulated run.</summary>
+/// <param name="Seed">The seed; the same seed and settings replay the same run exactly.</param>
+/// <param name="Violation">What failed, or null.</param>
+/// <param name="TraceHash">A hash over every event the run processed (time, kind, replica, content): equal hashes mean equal runs.</param>
+/// <param name="Events">Events processed.</param>
+/// <param name="Acknowledged">Appends acknowledged to the client.</param>
+/// <param name="LeaderChanges">Epochs that got a leader beyond the first.</param>
+/// <param name="Crashes">Replica crashes injected.</param>
+/// <param name="Trace">The event log when tracing was asked for.</param>
+public sealed record SimulationResult(
+    long Seed,
+    string? Violation,
+    ulong TraceHash,
+    long Events,
+    int Acknowledged,
+    int LeaderChanges,
+    int Crashes,
+    IReadOnlyList<string>? Trace)
+{
+    /// <summary>Whether every invariant held.</summary>
+    public bool Passed => Violation is null;
+
+    /// <inheritdoc />
+    public override string ToString() => Passed
+        ? $"seed {Seed}: ok ({Events} events, {Acknowledged} acknowledged, {LeaderChanges} leader changes, {Crashes} crashes)"
+        : $"seed {Seed}: VIOLATION {Violation}\n  replay: REPLICATION_SIM_SEED={Seed} REPLICATION_SIM_TRACE=1 dotnet test tests/Actors.Replication.Tests --filter \"FullyQualifiedName~ReplaySeedFromEnvironment\"";
+}

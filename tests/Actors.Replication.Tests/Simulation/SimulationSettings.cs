@@ -1,0 +1,61 @@
+using Actors.Replication.Options;
+using Actors.Replication.Protocol;
+
+namespace Actors.Replication.Tests.Simulation;
+
+/// <summary>The shape of one simulated run; <see cref="FromSeed"/> varies it per seed so seeds explore different weather.</summary>
+public sealed record SimulationSettings
+{
+    /// <summary>Replicas of the partition.</summary>
+    public int ReplicaCount { get; init; } = 3;
+
+    /// <summary>Faults are injected and clients append for this long (virtual milliseconds).</summary>
+    public int FaultPhaseMilliseconds { get; init; } = 2_000;
+
+    /// <summary>After healing, replicas must converge within this long (virtual milliseconds).</summary>
+    public int ConvergenceDeadlineMilliseconds { get; init; } = 15_000;
+
+    /// <summary>Probability that a message (or store request/reply) is lost.</summary>
+    public double DropRate { get; init; }
+
+    /// <summary>Probability that a message is delivered twice.</summary>
+    public double DuplicateRate { get; init; }
+
+    /// <summary>Largest one-way delay (virtual milliseconds); delays are uniform, so messages reorder.</summary>
+    public int MaxDelayMilliseconds { get; init; } = 5;
+
+    /// <summary>Mean virtual milliseconds between injected faults (crash, pause, partition).</summary>
+    public int MeanFaultIntervalMilliseconds { get; init; } = 300;
+
+    /// <summary>Mean virtual milliseconds between client appends.</summary>
+    public int MeanAppendIntervalMilliseconds { get; init; } = 8;
+
+    /// <summary>The replicas' timing.</summary>
+    public ReplicaOptions ReplicaOptions { get; init; } = new();
+
+    /// <summary>A deliberate protocol bug to inject (tests of the simulator itself).</summary>
+    internal ReplicaFaults Faults { get; init; } = ReplicaFaults.None;
+
+    /// <summary>Settings for <paramref name="seed"/>: network quality and fault rate drawn from the seed.</summary>
+    public static SimulationSettings FromSeed(long seed)
+    {
+        var random = new Random(unchecked((int)(seed * 7919 + 17)));
+        var heartbeat = 10 + random.Next(41);
+        return new SimulationSettings
+        {
+            ReplicaOptions = new ReplicaOptions
+            {
+                HeartbeatInterval = TimeSpan.FromMilliseconds(heartbeat),
+                FollowerLagTimeout = TimeSpan.FromMilliseconds(heartbeat * (3 + random.Next(8))),
+                LeaderTimeout = TimeSpan.FromMilliseconds(heartbeat * (4 + random.Next(12))),
+                ConfigurationPollInterval = TimeSpan.FromMilliseconds(100 + random.Next(301)),
+                MaxEntriesPerRequest = 1 + random.Next(64),
+            },
+            DropRate = random.Next(4) == 0 ? 0 : random.NextDouble() * 0.15,
+            DuplicateRate = random.NextDouble() * 0.05,
+            MaxDelayMilliseconds = 1 + random.Next(30),
+            MeanFaultIntervalMilliseconds = 80 + random.Next(500),
+            MeanAppendIntervalMilliseconds = 2 + random.Next(20),
+        };
+    }
+}
