@@ -83,14 +83,10 @@ public sealed class ReplicaTests
     [Fact]
     public void Tick_LaggingFollower_RemovedThroughStoreBeforeAcknowledgingWithoutIt()
     {
-        var leader = CreateLeader();
-        leader.Propose(7, new byte[] { 7 });
-        leader.OnSynced(_environment.Syncs[0]);
-        leader.OnMessage(new AppendAccepted(R2, 1, 1, 1));
+        var leader = LeaderWithEntryDurableExceptOnR3();
 
         _clock.Advance(ReplicaOptions.DefaultFollowerLagTimeout);
         leader.Tick();
-
         var (expected, proposal) = Assert.Single(_environment.ConfigurationWrites);
         Assert.Equal(1, expected);
         Assert.Equal([R1, R2], proposal.InSync.ToArray());
@@ -103,10 +99,7 @@ public sealed class ReplicaTests
     [Fact]
     public void Tick_RemovalRejectedByStore_LeaderStepsDownWithoutAcknowledging()
     {
-        var leader = CreateLeader();
-        leader.Propose(7, new byte[] { 7 });
-        leader.OnSynced(_environment.Syncs[0]);
-        leader.OnMessage(new AppendAccepted(R2, 1, 1, 1));
+        var leader = LeaderWithEntryDurableExceptOnR3();
         _clock.Advance(ReplicaOptions.DefaultFollowerLagTimeout);
         leader.Tick();
         var (expected, _) = Assert.Single(_environment.ConfigurationWrites);
@@ -122,10 +115,7 @@ public sealed class ReplicaTests
     [Fact]
     public void OnAppendFenced_PausedLeaderWakesUp_StepsDownAndAcknowledgesNothing()
     {
-        var leader = CreateLeader();
-        leader.Propose(7, new byte[] { 7 });
-        leader.OnSynced(_environment.Syncs[0]);
-        leader.OnMessage(new AppendAccepted(R2, 1, 1, 1));
+        var leader = LeaderWithEntryDurableExceptOnR3();
 
         leader.OnMessage(new AppendFenced(R3, 2));
         leader.OnMessage(new AppendAccepted(R3, 1, 1, 1));
@@ -180,6 +170,16 @@ public sealed class ReplicaTests
         follower.OnConfigurationWritten(expected, new ConfigurationWriteResult(true, proposal));
         Assert.Equal(ReplicaRole.Leader, follower.Role);
         Assert.Equal([2L], _environment.PersistedEpochs);
+    }
+
+    /// <summary>A leader of epoch 1 whose entry 1 (request 7) is durable on itself and R2, not on R3.</summary>
+    private Replica LeaderWithEntryDurableExceptOnR3()
+    {
+        var leader = CreateLeader();
+        leader.Propose(7, new byte[] { 7 });
+        leader.OnSynced(_environment.Syncs[0]);
+        leader.OnMessage(new AppendAccepted(R2, 1, 1, 1));
+        return leader;
     }
 
     private Replica CreateLeader()
