@@ -39,19 +39,7 @@ public sealed class InMemoryReplicaConfigurationStore : IReplicaConfigurationSto
     /// <summary>The synchronous form of <see cref="TryWriteAsync"/> (the simulator applies writes at one instant).</summary>
     public ConfigurationWriteResult TryWrite(long expectedVersion, ReplicaConfiguration proposal)
     {
-        ArgumentNullException.ThrowIfNull(proposal);
-        if (proposal.Version != expectedVersion + 1)
-        {
-            throw new ArgumentException(
-                $"A proposal conditioned on version {expectedVersion} must carry version {expectedVersion + 1}, not {proposal.Version}.",
-                nameof(proposal));
-        }
-
-        if (!proposal.InSync.Contains(proposal.Leader))
-        {
-            throw new ArgumentException($"The proposal's leader {proposal.Leader} is not in its in-sync set: {proposal}.", nameof(proposal));
-        }
-
+        ReplicaConfiguration.ValidateProposal(expectedVersion, proposal);
         lock (_lock)
         {
             if (_current.Version != expectedVersion)

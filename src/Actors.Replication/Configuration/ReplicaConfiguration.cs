@@ -43,6 +43,27 @@ public sealed record ReplicaConfiguration(
     public ReplicaConfiguration WithInSync(IEnumerable<ReplicaId> inSync) =>
         this with { Version = Version + 1, InSync = inSync.Distinct().Order().ToImmutableArray() };
 
+    /// <summary>
+    /// Fails with <see cref="ArgumentException"/> unless <paramref name="proposal"/> may be written over version
+    /// <paramref name="expectedVersion"/>: its version is the next one and its leader is one of its in-sync replicas.
+    /// Every store calls this before writing.
+    /// </summary>
+    public static void ValidateProposal(long expectedVersion, ReplicaConfiguration proposal)
+    {
+        ArgumentNullException.ThrowIfNull(proposal);
+        if (proposal.Version != expectedVersion + 1)
+        {
+            throw new ArgumentException(
+                $"A proposal conditioned on version {expectedVersion} must carry version {expectedVersion + 1}, not {proposal.Version}.",
+                nameof(proposal));
+        }
+
+        if (!proposal.InSync.Contains(proposal.Leader) || proposal.InSync.Any(r => !proposal.Replicas.Contains(r)))
+        {
+            throw new ArgumentException($"The proposal's in-sync set must hold its leader and only its replicas: {proposal}.", nameof(proposal));
+        }
+    }
+
     /// <summary>Whether two configurations hold the same decision (value equality over the arrays too).</summary>
     public bool SameAs(ReplicaConfiguration other)
     {
