@@ -47,7 +47,7 @@ public sealed class SimulatedNetwork
         for (var i = 0; i < copies; i++)
         {
             _simulation.Schedule(_simulation.NetworkDelay(), () =>
-                target.Run(() => target.Replica!.OnMessage(message), Describe(message)));
+                target.Run(() => target.Replica!.OnMessage(message), _simulation.Tracing ? Describe(message) : message.GetType().Name));
         }
     }
 
@@ -66,7 +66,7 @@ public sealed class SimulatedNetwork
         _simulation.Schedule(_simulation.NetworkDelay(), () =>
         {
             var result = apply(_simulation.Store);
-            _simulation.Record(null, $"store {result}");
+            _simulation.Record(null, _simulation.Tracing ? $"store {result}" : "store");
             if (Copies(StoreEndpoint, node.Id.Value) == 0)
             {
                 return;

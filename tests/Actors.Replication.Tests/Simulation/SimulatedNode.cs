@@ -95,6 +95,14 @@ public sealed class SimulatedNode : IReplicaEnvironment
         {
             _simulation.Record(this, what);
             action();
+            if (Replica is { } replica)
+            {
+                _simulation.Fold(replica.Epoch * 4 + (int)replica.Role);
+                _simulation.Fold(replica.Log.EndOffset);
+                _simulation.Fold(replica.Log.DurableOffset);
+                _simulation.Fold(replica.CommittedOffset);
+            }
+
             _simulation.Checker.AfterStep(this);
         }
 
@@ -138,7 +146,7 @@ public sealed class SimulatedNode : IReplicaEnvironment
             {
                 // The disk finishes the sync even while the process is stopped; the process notices when it runs.
                 Disk.CompleteSync(syncPoint);
-                Run(() => Replica.OnSynced(token), $"synced {token}");
+                Run(() => Replica.OnSynced(token), _simulation.Tracing ? $"synced {token}" : "synced");
             }
         });
     }

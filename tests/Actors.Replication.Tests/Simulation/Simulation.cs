@@ -121,16 +121,29 @@ public sealed class Simulation
     /// <summary>A sync's latency: usually under 2 ms, one in ten up to 30 ms (a busy disk).</summary>
     internal long DiskLatency() => 100 + Random.NextInt64(Random.Next(10) == 0 ? 30_000 : 2_000);
 
+    /// <summary>Whether the run keeps a readable trace (descriptions are built only then).</summary>
+    internal bool Tracing => _trace is not null;
+
     /// <summary>Folds one event into the trace hash (and the trace, when kept).</summary>
     internal void Record(SimulatedNode? node, string what)
     {
-        var line = $"{Clock.NowMicroseconds} {node?.Id.ToString() ?? "store"} {what}";
-        foreach (var c in line)
+        Fold(Clock.NowMicroseconds);
+        Fold(node?.Id.Value ?? 0);
+        foreach (var c in what)
         {
             _traceHash = (_traceHash ^ c) * 1099511628211UL;
         }
 
-        _trace?.Add(line);
+        _trace?.Add($"{Clock.NowMicroseconds} {node?.Id.ToString() ?? "store"} {what}");
+    }
+
+    /// <summary>Folds a number into the trace hash (FNV-1a over its 8 bytes).</summary>
+    internal void Fold(long value)
+    {
+        for (var i = 0; i < 8; i++, value >>= 8)
+        {
+            _traceHash = (_traceHash ^ (byte)value) * 1099511628211UL;
+        }
     }
 
     private void Start()
@@ -170,7 +183,7 @@ public sealed class Simulation
             var leaders = running.Where(n => n.Replica!.Role == ReplicaRole.Leader).ToList();
             var target = leaders.Count > 0 && Random.Next(10) > 0 ? leaders[Random.Next(leaders.Count)] : running[Random.Next(running.Count)];
             var requestId = ++_nextRequestId;
-            target.Run(() => target.Replica!.Propose(requestId, InvariantChecker.Payload(requestId)), $"propose {requestId}");
+            target.Run(() => target.Replica!.Propose(requestId, InvariantChecker.Payload(requestId)), Tracing ? $"propose {requestId}" : "propose");
         }
 
         Schedule(NextAppendDelay(), ClientAppend);

@@ -6,6 +6,9 @@ namespace Actors.Replication.Tests.Simulation;
 /// <summary>The shape of one simulated run; <see cref="FromSeed"/> varies it per seed so seeds explore different weather.</summary>
 public sealed record SimulationSettings
 {
+    /// <summary>Replica counts seeds draw from: mostly 3 (the default replication factor), also 1, 2 and 5.</summary>
+    private static readonly int[] ReplicaCounts = [3, 3, 3, 3, 1, 2, 5, 5];
+
     /// <summary>Replicas of the partition.</summary>
     public int ReplicaCount { get; init; } = 3;
 
@@ -43,6 +46,7 @@ public sealed record SimulationSettings
         var heartbeat = 10 + random.Next(41);
         return new SimulationSettings
         {
+            ReplicaCount = ReplicaCounts[random.Next(ReplicaCounts.Length)],
             ReplicaOptions = new ReplicaOptions
             {
                 HeartbeatInterval = TimeSpan.FromMilliseconds(heartbeat),
