@@ -118,8 +118,9 @@ public sealed class Simulation
 
     internal long NetworkDelay() => 100 + Random.NextInt64(Settings.MaxDelayMilliseconds * 1000L);
 
-    /// <summary>A sync's latency: usually under 2 ms, one in ten up to 30 ms (a busy disk).</summary>
-    internal long DiskLatency() => 100 + Random.NextInt64(Random.Next(10) == 0 ? 30_000 : 2_000);
+    /// <summary>A sync's latency: usually under 2 ms; a share of syncs (per seed) are slow (a busy disk).</summary>
+    internal long DiskLatency() =>
+        100 + Random.NextInt64(Random.NextDouble() < Settings.SlowSyncRate ? Settings.SlowSyncMilliseconds * 1000L : 2_000);
 
     /// <summary>Whether the run keeps a readable trace (descriptions are built only then).</summary>
     internal bool Tracing => _trace is not null;

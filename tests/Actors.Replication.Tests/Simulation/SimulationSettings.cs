@@ -27,6 +27,12 @@ public sealed record SimulationSettings
     /// <summary>Largest one-way delay (virtual milliseconds); delays are uniform, so messages reorder.</summary>
     public int MaxDelayMilliseconds { get; init; } = 5;
 
+    /// <summary>Share of syncs that are slow.</summary>
+    public double SlowSyncRate { get; init; } = 0.1;
+
+    /// <summary>Largest latency of a slow sync (virtual milliseconds).</summary>
+    public int SlowSyncMilliseconds { get; init; } = 30;
+
     /// <summary>Mean virtual milliseconds between injected faults (crash, pause, partition).</summary>
     public int MeanFaultIntervalMilliseconds { get; init; } = 300;
 
@@ -60,6 +66,8 @@ public sealed record SimulationSettings
             MaxDelayMilliseconds = 1 + random.Next(30),
             MeanFaultIntervalMilliseconds = 80 + random.Next(500),
             MeanAppendIntervalMilliseconds = 2 + random.Next(20),
+            SlowSyncRate = random.Next(2) == 0 ? 0.1 : 0.5,
+            SlowSyncMilliseconds = random.Next(2) == 0 ? 30 : 100,
         };
     }
 }
