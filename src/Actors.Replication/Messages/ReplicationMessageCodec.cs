@@ -1,0 +1,200 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Actors.Replication.Log;
+
+namespace Actors.Replication.Messages;
+
+/*
+ * Replication message wire format, version 1. All integers little-endian; one message per transport frame (the frame
+ * gives the length). No checksum of its own: entry payloads are the partition log's frames, which carry CRC32C, and
+ * the silo transport runs over TCP (optionally TLS).
+ *
+ *   Message  := Kind:u8 | Version:u8 (= 1) | From:i32 | Epoch:i64 | Body
+ *   Kind 1 AppendRequest   PrevOffset:i64 | PrevEpoch:i64 | LeaderEndOffset:i64 | CommittedOffset:i64 | Count:i32
+ *                          | Count x Entry
+ *            Entry       := Epoch:i64 | PayloadLength:i32 | Payload
+ *   Kind 2 AppendAccepted  MatchedOffset:i64 | DurableOffset:i64
+ *   Kind 3 AppendDiverged  ProbeOffset:i64 | ProbeEpoch:i64
+ *   Kind 4 AppendFenced    (empty)
+ *
+ * Offsets and epochs are never negative; an entry's epoch is at most the message's epoch and entries' epochs never
+ * decrease. Bytes left after the body, an unknown kind or version, or a count or length beyond the bytes present are
+ * malformed.
+ */
+
+/// <summary>Encodes and decodes <see cref="ReplicationMessage"/>s (layout in the comment at the top of this file).</summary>
+public static class ReplicationMessageCodec
+{
+    /// <summary>The format version written.</summary>
+    public const byte Version = 1;
+
+    private const int HeaderBytes = 1 + 1 + 4 + 8;
+    private const int EntryHeaderBytes = 8 + 4;
+
+    /// <summary>Appends the encoding of <paramref name="message"/> to <paramref name="writer"/>.</summary>
+    public static void Write(ReplicationMessage message, IBufferWriter<byte> writer)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(writer);
+        var length = GetByteCount(message);
+        var span = writer.GetSpan(length)[..length];
+        span[0] = message switch
+        {
+            AppendRequest => 1,
+            AppendAccepted => 2,
+            AppendDiverged => 3,
+            AppendFenced => 4,
+            _ => throw new ArgumentException($"Unknown replication message {message.GetType().Name}.", nameof(message)),
+        };
+        span[1] = Version;
+        BinaryPrimitives.WriteInt32LittleEndian(span[2..], message.From.Value);
+        BinaryPrimitives.WriteInt64LittleEndian(span[6..], message.Epoch);
+        var body = span[HeaderBytes..];
+        switch (message)
+        {
+            case AppendRequest request:
+                BinaryPrimitives.WriteInt64LittleEndian(body, request.PrevOffset);
+                BinaryPrimitives.WriteInt64LittleEndian(body[8..], request.PrevEpoch);
+                BinaryPrimitives.WriteInt64LittleEndian(body[16..], request.LeaderEndOffset);
+                BinaryPrimitives.WriteInt64LittleEndian(body[24..], request.CommittedOffset);
+                BinaryPrimitives.WriteInt32LittleEndian(body[32..], request.Entries.Count);
+                var position = 36;
+                foreach (var entry in request.Entries)
+                {
+                    BinaryPrimitives.WriteInt64LittleEndian(body[position..], entry.Epoch);
+                    BinaryPrimitives.WriteInt32LittleEndian(body[(position + 8)..], entry.Payload.Length);
+                    entry.Payload.Span.CopyTo(body[(position + EntryHeaderBytes)..]);
+                    position += EntryHeaderBytes + entry.Payload.Length;
+                }
+
+                break;
+            case AppendAccepted accepted:
+                BinaryPrimitives.WriteInt64LittleEndian(body, accepted.MatchedOffset);
+                BinaryPrimitives.WriteInt64LittleEndian(body[8..], accepted.DurableOffset);
+                break;
+            case AppendDiverged diverged:
+                BinaryPrimitives.WriteInt64LittleEndian(body, diverged.ProbeOffset);
+                BinaryPrimitives.WriteInt64LittleEndian(body[8..], diverged.ProbeEpoch);
+                break;
+        }
+
+        writer.Advance(length);
+    }
+
+    /// <summary>The number of bytes <see cref="Write"/> appends for <paramref name="message"/>.</summary>
+    public static int GetByteCount(ReplicationMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return HeaderBytes + message switch
+        {
+            AppendRequest request => checked(36 + request.Entries.Sum(e => EntryHeaderBytes + e.Payload.Length)),
+            AppendAccepted or AppendDiverged => 16,
+            _ => 0,
+        };
+    }
+
+    /// <summary>Decodes one message that fills <paramref name="bytes"/> exactly; payloads are copied (the result owns them).</summary>
+    /// <exception cref="MalformedReplicationMessageException">The bytes are not a version-1 message.</exception>
+    public static ReplicationMessage Read(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new Reader(bytes);
+        var kind = reader.Byte();
+        var version = reader.Byte();
+        if (version != Version)
+        {
+            throw new MalformedReplicationMessageException($"version {version} is not supported (only {Version})", 1);
+        }
+
+        var from = new ReplicaId(reader.Int32());
+        var epoch = reader.NonNegative("epoch");
+        ReplicationMessage message = kind switch
+        {
+            1 => ReadAppendRequest(ref reader, from, epoch),
+            2 => new AppendAccepted(from, epoch, reader.NonNegative("matched offset"), reader.NonNegative("durable offset")),
+            3 => new AppendDiverged(from, epoch, reader.NonNegative("probe offset"), reader.NonNegative("probe epoch")),
+            4 => new AppendFenced(from, epoch),
+            _ => throw new MalformedReplicationMessageException($"unknown kind {kind}", 0),
+        };
+        reader.End();
+        return message;
+    }
+
+    private static AppendRequest ReadAppendRequest(ref Reader reader, ReplicaId from, long epoch)
+    {
+        var prevOffset = reader.NonNegative("previous offset");
+        var prevEpoch = reader.NonNegative("previous epoch");
+        var leaderEnd = reader.NonNegative("leader end offset");
+        var committed = reader.NonNegative("committed offset");
+        var count = reader.Int32();
+        if (count < 0 || count > reader.Remaining / EntryHeaderBytes)
+        {
+            throw new MalformedReplicationMessageException($"entry count {count} does not fit the {reader.Remaining} bytes left", reader.Position - 4);
+        }
+
+        var entries = new LogEntry[count];
+        var lastEpoch = 0L;
+        for (var i = 0; i < count; i++)
+        {
+            var entryEpoch = reader.NonNegative("entry epoch");
+            if (entryEpoch > epoch || entryEpoch < lastEpoch)
+            {
+                throw new MalformedReplicationMessageException(
+                    $"entry {i} has epoch {entryEpoch} (previous entry {lastEpoch}, message {epoch})", reader.Position - 8);
+            }
+
+            lastEpoch = entryEpoch;
+            entries[i] = new LogEntry(entryEpoch, reader.Bytes(reader.Int32()));
+        }
+
+        return new AppendRequest(from, epoch, prevOffset, prevEpoch, entries, leaderEnd, committed);
+    }
+
+    private ref struct Reader(ReadOnlySpan<byte> bytes)
+    {
+        private readonly ReadOnlySpan<byte> _bytes = bytes;
+
+        public int Position { get; private set; }
+
+        public readonly int Remaining => _bytes.Length - Position;
+
+        public byte Byte() => Take(1)[0];
+
+        public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+
+        public long NonNegative(string field)
+        {
+            var value = BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+            return value >= 0 ? value : throw new MalformedReplicationMessageException($"{field} is negative ({value})", Position - 8);
+        }
+
+        public byte[] Bytes(int length)
+        {
+            if (length < 0 || length > Remaining)
+            {
+                throw new MalformedReplicationMessageException($"payload length {length} does not fit the {Remaining} bytes left", Position - 4);
+            }
+
+            return Take(length).ToArray();
+        }
+
+        public readonly void End()
+        {
+            if (Remaining != 0)
+            {
+                throw new MalformedReplicationMessageException($"{Remaining} bytes left after the message", Position);
+            }
+        }
+
+        private ReadOnlySpan<byte> Take(int count)
+        {
+            if (count > Remaining)
+            {
+                throw new MalformedReplicationMessageException($"needs {count} more bytes, {Remaining} left", Position);
+            }
+
+            var slice = _bytes.Slice(Position, count);
+            Position += count;
+            return slice;
+        }
+    }
+}
