@@ -51,10 +51,10 @@ public static class ClientHostingExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClientOptions>, ClientOptionsValidator>());
-        services.TryAddSingleton<IGrainSerializer, JsonGrainSerializer>();
+        services.AddGrainCallSerializer();
         services.TryAddSingleton(sp => new GatewayCallInvoker(
             sp.GetRequiredService<IOptions<ClientOptions>>().Value,
-            sp.GetRequiredService<IGrainSerializer>(),
+            sp.GetRequiredService<Serializer>(),
             sp.GetRequiredService<ILogger<GatewayCallInvoker>>(),
             sp.GetServices<IOutgoingGrainCallFilter>()));
         services.TryAddSingleton<IClusterClient>(sp => new ClusterClient(sp.GetRequiredService<GatewayCallInvoker>()));

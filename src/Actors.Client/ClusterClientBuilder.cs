@@ -15,7 +15,7 @@ namespace Actors.Client;
 public sealed class ClusterClientBuilder
 {
     private readonly ClientOptions _options = new();
-    private IGrainSerializer _serializer = new JsonGrainSerializer();
+    private readonly List<Action<SerializerBuilder>> _serializerConfigurations = [];
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
     private readonly List<IOutgoingGrainCallFilter> _outgoingFilters = [];
 
@@ -50,11 +50,14 @@ public sealed class ClusterClientBuilder
         return this;
     }
 
-    /// <summary>Replaces the serializer (it must match the silo's).</summary>
-    public ClusterClientBuilder UseSerializer(IGrainSerializer serializer)
+    /// <summary>
+    /// Configures the client's serializer (converters, hand-written codecs, the explicit JSON opt-in...); it must carry the
+    /// same types as the silo's. Generated serializers of loaded assemblies are found without configuration.
+    /// </summary>
+    public ClusterClientBuilder ConfigureSerializer(Action<SerializerBuilder> configure)
     {
-        ArgumentNullException.ThrowIfNull(serializer);
-        _serializer = serializer;
+        ArgumentNullException.ThrowIfNull(configure);
+        _serializerConfigurations.Add(configure);
         return this;
     }
 
@@ -101,6 +104,12 @@ public sealed class ClusterClientBuilder
             ConnectRetryDelay = _options.ConnectRetryDelay,
             MaxFrameBytes = _options.MaxFrameBytes,
         };
-        return new ClusterClient(new GatewayCallInvoker(snapshot, _serializer, _loggerFactory.CreateLogger<GatewayCallInvoker>(), [.. _outgoingFilters]));
+        ClusterClient? client = null;
+        Action<SerializerBuilder>[] configurations = [.. _serializerConfigurations];
+        Serializer serializer = GrainCallSerializers.Create(
+            () => client ?? throw new InvalidOperationException("The client is not built yet."),
+            builder => Array.ForEach(configurations, configure => configure(builder)));
+        client = new ClusterClient(new GatewayCallInvoker(snapshot, serializer, _loggerFactory.CreateLogger<GatewayCallInvoker>(), [.. _outgoingFilters]));
+        return client;
     }
 }

@@ -15,8 +15,11 @@ namespace Actors.Client;
 /// <remarks>Thread-safe. Concurrent calls during a reconnect wait for the same connect.</remarks>
 internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisposable
 {
+    /// <summary>How many times a request the silo certainly did not start is sent again on a new connection.</summary>
+    internal const int MaxNotStartedResends = 3;
+
     private readonly ClientOptions _options;
-    private readonly IGrainSerializer _serializer;
+    private readonly Serializer _serializer;
     private readonly ILogger _logger;
     private readonly IReadOnlyList<string> _endpoints;
     private readonly OutgoingCallPipeline _outgoing;
@@ -25,7 +28,7 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
     private int _nextEndpoint;
     private bool _disposed;
 
-    public GatewayCallInvoker(ClientOptions options, IGrainSerializer serializer, ILogger<GatewayCallInvoker> logger, IEnumerable<IOutgoingGrainCallFilter>? outgoingFilters = null)
+    public GatewayCallInvoker(ClientOptions options, Serializer serializer, ILogger<GatewayCallInvoker> logger, IEnumerable<IOutgoingGrainCallFilter>? outgoingFilters = null)
     {
         _options = options;
         _serializer = serializer;
@@ -47,12 +50,31 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
             : _outgoing.InvokeAsync(request, source: null, SendAsync, cancellationToken);
     }
 
+    /// <summary>
+    /// Sends the call; a request that certainly did not run (never sent, or left unanswered by a silo that said Goodbye)
+    /// is sent again on a new connection, up to <see cref="MaxNotStartedResends"/> times.
+    /// </summary>
     private async ValueTask<object?> SendAsync(GrainCallRequest request, CancellationToken cancellationToken)
     {
-        GatewayClientConnection connection = Volatile.Read(ref _connection) is { IsAlive: true } open
-            ? open
-            : await ConnectAsync(cancellationToken);
-        return await connection.InvokeAsync(request, cancellationToken);
+        for (int attempt = 1; ; attempt++)
+        {
+            GatewayClientConnection connection = Volatile.Read(ref _connection) is { IsAlive: true } open
+                ? open
+                : await ConnectAsync(cancellationToken);
+            try
+            {
+                return await connection.InvokeAsync(request, cancellationToken);
+            }
+            catch (GatewayRequestNotStartedException ex)
+            {
+                if (attempt > MaxNotStartedResends)
+                {
+                    throw new GatewayConnectionLostException(ex.Endpoint, $"the request was not started after {attempt} attempts: {ex.Reason}", ex);
+                }
+
+                LogResending(_logger, request.Method.Key, ex.Endpoint, ex.Reason);
+            }
+        }
     }
 
     /// <summary>Returns the open connection or opens one.</summary>
@@ -129,6 +151,9 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
             _connectLock.Release();
         }
     }
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Debug, Message = "Call {MethodKey} was not started by the silo gateway at {Endpoint} ({Reason}); sending it again")]
+    private static partial void LogResending(ILogger logger, string methodKey, string endpoint, string reason);
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Connected to the silo gateway at {Endpoint} (attempt {Attempt})")]
     private static partial void LogConnected(ILogger logger, string endpoint, int attempt);

@@ -26,7 +26,7 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
     private readonly ClientOptions _options;
-    private readonly IGrainSerializer _serializer;
+    private readonly Serializer _serializer;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<ulong, PendingCall> _pending = new();
     private readonly Channel<byte[]> _outbox = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
@@ -34,9 +34,11 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     private Task _readLoop = Task.CompletedTask;
     private Task _writeLoop = Task.CompletedTask;
     private ulong _nextCorrelationId;
+    private ulong _nextCancellationId;
     private string? _closeReason;
+    private volatile bool _saidGoodbye;
 
-    private GatewayClientConnection(string endpoint, Socket socket, ClientOptions options, IGrainSerializer serializer, ILogger logger)
+    private GatewayClientConnection(string endpoint, Socket socket, ClientOptions options, Serializer serializer, ILogger logger)
     {
         Endpoint = endpoint;
         _socket = socket;
@@ -58,7 +60,7 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     /// <exception cref="GatewayRejectedException">The gateway refused the handshake.</exception>
     /// <exception cref="TimeoutException">The connect or handshake took longer than the connect timeout.</exception>
     public static async Task<GatewayClientConnection> ConnectAsync(
-        string endpoint, EndPoint address, ClientOptions options, IGrainSerializer serializer, ILogger logger, CancellationToken cancellationToken)
+        string endpoint, EndPoint address, ClientOptions options, Serializer serializer, ILogger logger, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
@@ -85,17 +87,14 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     }
 
     /// <summary>Sends one call and awaits its response.</summary>
+    /// <exception cref="SerializerException">An argument cannot be serialized (nothing was sent), or the result cannot be read.</exception>
+    /// <exception cref="GatewayRequestNotStartedException">The request certainly did not run: the caller may send it again.</exception>
+    /// <exception cref="GatewayConnectionLostException">The connection ended with the call in flight (outcome unknown).</exception>
     public async Task<object?> InvokeAsync(GrainCallRequest request, CancellationToken cancellationToken)
     {
         GrainMethod method = request.Method;
-        var arguments = new byte[request.Arguments.Length][];
-        for (int i = 0; i < arguments.Length; i++)
-        {
-            arguments[i] = _serializer.Serialize(request.Arguments[i], method.ParameterTypes[i]);
-        }
-
-        ulong id = Interlocked.Increment(ref _nextCorrelationId);
-        byte[] frame = GatewayFrameCodec.EncodeRequest(id, request.Target, method.Key, arguments);
+        using var scope = new OutgoingCallScope(this);
+        byte[] frame = EncodeRequest(request, scope, cancellationToken, out ulong id);
         if (GatewayFrameCodec.FrameLength(frame) > _options.MaxFrameBytes)
         {
             throw new InvalidOperationException(
@@ -104,38 +103,67 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
 
         if (method.IsOneWay)
         {
-            // [OneWay]: sent and done; the gateway's response, when it comes, finds no pending call and is dropped.
+            // [OneWay]: the request carries the one-way flag, so the gateway runs it and sends no response.
             if (Volatile.Read(ref _closeReason) is not null || !_outbox.Writer.TryWrite(frame))
             {
-                throw new GatewayConnectionLostException(Endpoint, _closeReason ?? "closed");
+                throw new GatewayRequestNotStartedException(Endpoint, _closeReason ?? "closed");
             }
 
             return null;
         }
 
-        var pending = new PendingCall(method);
+        var pending = new PendingCall(method, scope);
         _pending[id] = pending;
         if (Volatile.Read(ref _closeReason) is not null || !_outbox.Writer.TryWrite(frame))
         {
             _pending.TryRemove(id, out _);
-            throw new GatewayConnectionLostException(Endpoint, _closeReason ?? "closed");
+            throw new GatewayRequestNotStartedException(Endpoint, _closeReason ?? "closed");
         }
 
+        scope.Activate();
         try
         {
             return await pending.Completion.Task.WaitAsync(_options.ResponseTimeout, cancellationToken);
         }
-        catch (TimeoutException)
+        catch (TimeoutException) when (!pending.Completion.Task.IsCompleted)
         {
             _pending.TryRemove(id, out _);
             throw new TimeoutException(
                 $"No response from the silo gateway at {Endpoint} to {method.Key} on {request.Target} within ResponseTimeout {_options.ResponseTimeout}.");
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (!pending.Completion.Task.IsCompleted)
         {
             _pending.TryRemove(id, out _);
             throw;
         }
+    }
+
+    /// <summary>A new id for a token exported on this connection (never 0).</summary>
+    public ulong NextCancellationId() => Interlocked.Increment(ref _nextCancellationId);
+
+    /// <summary>Queues a Cancel frame (dropped when the connection is closed: the silo cancels everything of a closed connection).</summary>
+    public void SendCancel(ulong cancellationId) => _outbox.Writer.TryWrite(GatewayFrameCodec.EncodeCancel(cancellationId));
+
+    private byte[] EncodeRequest(GrainCallRequest request, OutgoingCallScope scope, CancellationToken cancellationToken, out ulong id)
+    {
+        GrainMethod method = request.Method;
+        var arguments = new byte[request.Arguments.Length][];
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = _serializer.SerializeToArray(request.Arguments[i], method.ParameterTypes[i], scope);
+        }
+
+        byte[] requestContext = request.RequestContext is { Count: > 0 } context
+            ? _serializer.SerializeToArray(new Dictionary<string, object>(context), scope)
+            : [];
+        var headers = new RequestHeaders(
+            method.IsOneWay ? RequestFlags.OneWay : RequestFlags.None,
+            (uint)Math.Clamp(Math.Ceiling(_options.ResponseTimeout.TotalMilliseconds), 1, uint.MaxValue),
+            cancellationToken.CanBeCanceled ? scope.Export(cancellationToken) : 0,
+            [],
+            requestContext);
+        id = Interlocked.Increment(ref _nextCorrelationId);
+        return GatewayFrameCodec.EncodeRequest(id, request.Target, method.Key, headers, arguments);
     }
 
     /// <inheritdoc />
@@ -208,6 +236,15 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 while (GatewayFrameCodec.TryReadFrame(ref buffer, _options.MaxFrameBytes, out GatewayFrameKind kind, out ReadOnlySequence<byte> body))
                 {
+                    if (kind == GatewayFrameKind.Goodbye)
+                    {
+                        GatewayFrameCodec.DecodeGoodbye(body.IsSingleSegment ? body.FirstSpan : body.ToArray());
+                        _saidGoodbye = true;
+                        reason = "the silo gateway is stopping (Goodbye)";
+                        Close(reason);
+                        break;
+                    }
+
                     if (kind != GatewayFrameKind.Response)
                     {
                         throw new GatewayProtocolException($"unexpected frame kind {(byte)kind} from the gateway");
@@ -217,7 +254,7 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
                 }
 
                 _reader.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted)
+                if (result.IsCompleted || _saidGoodbye)
                 {
                     break;
                 }
@@ -226,6 +263,9 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
         catch (OperationCanceledException) when (_closed.IsCancellationRequested)
         {
             reason = _closeReason ?? "closed";
+        }
+        catch (ObjectDisposedException) when (_saidGoodbye)
+        {
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or GatewayProtocolException)
         {
@@ -239,7 +279,10 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
         {
             if (_pending.TryRemove(id, out PendingCall? call))
             {
-                call.Completion.TrySetException(new GatewayConnectionLostException(Endpoint, reason, error));
+                // After a Goodbye every started request has had its response: the rest never ran and may be sent again.
+                call.Completion.TrySetException(_saidGoodbye
+                    ? new GatewayRequestNotStartedException(Endpoint, reason)
+                    : new GatewayConnectionLostException(Endpoint, reason, error));
             }
         }
 
@@ -278,19 +321,40 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
 
         if (response.Status == GatewayResponseStatus.Error)
         {
-            call.Completion.TrySetException(new RemoteGrainException(response.ErrorType, response.ErrorMessage));
+            call.Completion.TrySetException(ReadException(response));
             return;
         }
 
         try
         {
-            object? value = call.Method.ResultType == typeof(void) ? null : _serializer.Deserialize(response.Result, call.Method.ResultType);
+            object? value = call.Method.ResultType == typeof(void) ? null : _serializer.Deserialize(response.Result, call.Method.ResultType, call.Scope);
             call.Completion.TrySetResult(value);
         }
-        catch (GrainSerializationException ex)
+        catch (SerializerException ex)
         {
             call.Completion.TrySetException(ex);
         }
+    }
+
+    /// <summary>The exception the grain threw, as its own type when this process has it (else the serializer's typed fallback).</summary>
+    private Exception ReadException(ResponseFrame response)
+    {
+        if (response.Exception.Length > 0)
+        {
+            try
+            {
+                if (_serializer.Deserialize<Exception>(response.Exception) is { } exception)
+                {
+                    return exception;
+                }
+            }
+            catch (SerializerException ex)
+            {
+                LogExceptionUnreadable(_logger, Endpoint, response.ErrorType, ex.Message);
+            }
+        }
+
+        return new RemoteGrainException(response.ErrorType, response.ErrorMessage);
     }
 
     private async Task WriteLoopAsync()
@@ -334,9 +398,14 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Response {CorrelationId} from {Endpoint} arrived after its call gave up")]
     private static partial void LogLateResponse(ILogger logger, string endpoint, ulong correlationId);
 
-    private sealed class PendingCall(GrainMethod method)
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "An exception of type {ErrorType} from {Endpoint} could not be read ({Reason}); the call fails with RemoteGrainException")]
+    private static partial void LogExceptionUnreadable(ILogger logger, string endpoint, string errorType, string reason);
+
+    private sealed class PendingCall(GrainMethod method, OutgoingCallScope scope)
     {
         public GrainMethod Method { get; } = method;
+
+        public OutgoingCallScope Scope { get; } = scope;
 
         public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

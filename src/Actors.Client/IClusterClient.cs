@@ -6,8 +6,10 @@ namespace Actors.Client;
 /// </summary>
 /// <remarks>
 /// Thread-safe. Calls made before <see cref="ConnectAsync"/> connect on demand. When the connection drops, calls in
-/// flight on it fail with <see cref="GatewayConnectionLostException"/> and the next call reconnects. Grain exceptions
-/// arrive as <see cref="Actors.Invocation.RemoteGrainException"/> with the original type name and message; a call
+/// flight on it fail with <see cref="GatewayConnectionLostException"/> and the next call reconnects; calls a stopping silo
+/// did not start are sent again. Arguments and results travel through the binary serializer (docs/serialization.md);
+/// grain exceptions arrive as their own type when the client has it, else as
+/// <see cref="Actors.Serialization.UnavailableExceptionFallbackException"/> with the original type name, message and stack; a call
 /// without a response within <see cref="ClientOptions.ResponseTimeout"/> fails with <see cref="TimeoutException"/>.
 /// </remarks>
 public interface IClusterClient : IGrainFactory, IAsyncDisposable

@@ -13,9 +13,10 @@ namespace Actors.TestingHost;
 /// directory, add silos, dispose.
 /// </summary>
 /// <remarks>
-/// By default <see cref="Client"/> calls a running silo's invoker in-process (arguments follow the in-silo copy rule);
-/// with <see cref="TestClusterOptions.ConnectClientThroughGateway"/> (or a client configurator) it is a real gateway
-/// client connected to every silo's gateway. Each silo keeps its name, data directory and ports across restarts.
+/// By default <see cref="Client"/> is a real gateway client connected to every silo's gateway, so calls take the wire
+/// path a remote client takes (binary serializer, frames, typed exceptions); with
+/// <see cref="TestClusterOptions.ConnectClientThroughGateway"/> off it calls a running silo's invoker in-process
+/// (arguments follow the in-silo copy rule). Each silo keeps its name, data directory and ports across restarts.
 /// Not thread-safe: drive one cluster from one test.
 /// </remarks>
 public sealed partial class TestCluster : IAsyncDisposable, IDisposable
@@ -47,7 +48,7 @@ public sealed partial class TestCluster : IAsyncDisposable, IDisposable
     public TestClusterOptions Options { get; }
 
     /// <summary>
-    /// The cluster's client: in-process by default, a gateway client with <see cref="TestClusterOptions.ConnectClientThroughGateway"/>.
+    /// The cluster's client: a gateway client by default, in-process when <see cref="TestClusterOptions.ConnectClientThroughGateway"/> is off.
     /// </summary>
     /// <exception cref="InvalidOperationException">A gateway client is requested before <see cref="DeployAsync"/>.</exception>
     public IClusterClient Client => Options.ConnectClientThroughGateway

@@ -48,7 +48,7 @@ public sealed class TestClusterBuilder
         return this;
     }
 
-    /// <summary>Adds a client configurator type; the cluster's client then connects through the silos' gateways.</summary>
+    /// <summary>Adds a client configurator type, applied to the cluster's gateway client; it also turns <see cref="TestClusterOptions.ConnectClientThroughGateway"/> on.</summary>
     public TestClusterBuilder AddClientBuilderConfigurator<TConfigurator>()
         where TConfigurator : IClientBuilderConfigurator, new()
     {
@@ -72,7 +72,7 @@ public sealed class TestClusterBuilder
         return this;
     }
 
-    /// <summary>Adds a client configuration step; the cluster's client then connects through the silos' gateways.</summary>
+    /// <summary>Adds a client configuration step, applied to the cluster's gateway client; it also turns <see cref="TestClusterOptions.ConnectClientThroughGateway"/> on.</summary>
     public TestClusterBuilder ConfigureClient(Action<ClusterClientBuilder> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);

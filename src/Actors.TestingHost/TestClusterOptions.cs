@@ -38,9 +38,9 @@ public sealed class TestClusterOptions
     public string? BaseDirectory { get; set; }
 
     /// <summary>
-    /// Whether <see cref="TestCluster.Client"/> connects through the silos' gateways over TCP (as Orleans' test client
-    /// does; arguments and results then travel through the serializer) instead of calling a silo in-process. Default
-    /// false; adding a client configurator turns it on.
+    /// Whether <see cref="TestCluster.Client"/> connects through the silos' gateways over TCP, as Orleans' test client
+    /// does: every call then takes the real wire path (serialize, frame, deserialize), so tests see what a remote client
+    /// sees. Default true. False calls a silo in-process instead (arguments follow the in-silo copy rule).
     /// </summary>
-    public bool ConnectClientThroughGateway { get; set; }
+    public bool ConnectClientThroughGateway { get; set; } = true;
 }

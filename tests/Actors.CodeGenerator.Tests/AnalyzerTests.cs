@@ -40,7 +40,7 @@ public class AnalyzerTests
     [InlineData("Task Run(Func<int> callback);", "Func<int>")]
     [InlineData("Task<Task<int>> Run();", "Task<int>")]
     [InlineData("Task Run(List<Action> work);", "Action")]
-    [InlineData("ValueTask<Type> Run();", "Type")]
+    [InlineData("ValueTask<CancellationTokenSource> Run();", "CancellationTokenSource")]
     public async Task GrainMethod_WithATypeThatCanNeverBeSerialized_IsReported(string method, string typeName)
     {
         var diagnostics = await Analyze($"public interface IWorker : IGrainWithStringKey {{ {method} }}");

@@ -18,6 +18,24 @@ public sealed class SerializationTests
             .AddGrain<OrderGrain>()
             .AddJsonGrainSerializer(options => options.TypeInfoResolverChain.Insert(0, context)));
         IGrainSerializer serializer = silo.Services.GetRequiredService<IGrainSerializer>();
+
+        byte[] json = serializer.Serialize(new OrderLine { ProductName = "coffee" }, typeof(OrderLine));
+
+        Assert.Equal("coffee", ((OrderLine)serializer.Deserialize(json, typeof(OrderLine))!).ProductName);
+        Assert.Contains(typeof(OrderLine), context.Served);
+        Assert.Equal(["a"], (List<string>)serializer.Deserialize(serializer.Serialize(new List<string> { "a" }, typeof(List<string>)), typeof(List<string>))!);
+    }
+
+    [Fact]
+    public async Task AddSerializer_TypeOptedIntoJson_InSiloCallCopiesItThroughTheJsonOptions()
+    {
+        var context = new RecordingResolver(OrderJsonContext.Default);
+        var options = new JsonSerializerOptions { TypeInfoResolver = context };
+        await using TestSilo silo = TestSilo.Start(s =>
+        {
+            s.AddGrain<OrderGrain>();
+            s.Services.AddSerializer(b => b.AddJsonSerializer(type => type == typeof(OrderLine), options));
+        });
         OrderLine mine = new() { ProductName = "coffee" };
 
         OrderLine echoed = await silo.Factory.GetGrain<IOrderGrain>("o").Echo(mine);
@@ -25,7 +43,6 @@ public sealed class SerializationTests
         Assert.Equal("coffee", echoed.ProductName);
         Assert.NotSame(mine, echoed);
         Assert.Contains(typeof(OrderLine), context.Served);
-        Assert.Equal(["a"], (List<string>)serializer.Deserialize(serializer.Serialize(new List<string> { "a" }, typeof(List<string>)), typeof(List<string>))!);
     }
 
     /// <summary>Records which types the wrapped (source-generated) resolver answered for.</summary>

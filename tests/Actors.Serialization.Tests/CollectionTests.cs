@@ -77,6 +77,23 @@ public class CollectionTests
     }
 
     [Fact]
+    public void CollectionExpressionForAnInterface_CompilerSynthesizedList_RoundTripsAndCopiesAsReadOnlyCollection()
+    {
+        IReadOnlyList<int> many = [1, 2, 3];
+        IReadOnlyList<string> one = ["only"];
+        IEnumerable<List<int>> nested = [[4], [5, 6]];
+        Assert.Null(many.GetType().Namespace); // what the compiler builds for these: no type another process could name
+
+        Assert.Equal([1, 2, 3], Assert.IsType<ReadOnlyCollection<int>>(Wire.RoundTrip(many)));
+        Assert.Equal(["only"], Wire.RoundTrip(one));
+        Assert.Equal([1, 2, 3], Assert.IsType<ReadOnlyCollection<int>>(Wire.RoundTripAsObject(many)));
+
+        var copy = Assert.IsType<ReadOnlyCollection<List<int>>>(Wire.Copier.Copy(nested));
+        Assert.Equal(nested, copy);
+        Assert.NotSame(nested.First(), copy[0]);
+    }
+
+    [Fact]
     public void ImmutableCollections_RoundTrip()
     {
         Assert.Equal(new[] { 1, 2 }, Wire.RoundTrip(ImmutableArray.Create(1, 2)).ToArray());

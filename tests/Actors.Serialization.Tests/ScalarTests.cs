@@ -95,4 +95,30 @@ public class ScalarTests
         Assert.Equal("01" + "00" + "01", Wire.Hex(Wire.Serializer.SerializeToArray(true)));
         Assert.Equal("01" + "07", Wire.Hex(Wire.Serializer.SerializeToArray<string?>(null)));
     }
+
+    [Fact]
+    public void TypeValues_RoundTripByNameWithoutAssemblyVersions()
+    {
+        Type[] types = [typeof(int), typeof(Model.Point), typeof(List<Dictionary<string, int[]>>), typeof(int[,]), typeof(Dictionary<,>), typeof(System.Collections.Immutable.ImmutableArray<string>)];
+        foreach (Type type in types)
+        {
+            Assert.Equal(type, Wire.RoundTrip(type));
+            Assert.Equal(type, Wire.RoundTripAsObject(type));
+            Assert.Same(type, Wire.Copier.Copy(type));
+        }
+
+        Assert.DoesNotContain("Version=", System.Text.Encoding.UTF8.GetString(Wire.Serializer.SerializeToArray(typeof(List<Model.Point>))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TypeValue_UnknownName_UnknownTypeException()
+    {
+        byte[] bytes = Wire.Serializer.SerializeToArray(typeof(Model.Point));
+        string text = System.Text.Encoding.UTF8.GetString(bytes);
+        int at = text.IndexOf("Point", StringComparison.Ordinal);
+        Assert.True(at >= 0, text);
+        bytes[at] = (byte)'Q';
+
+        Assert.Throws<UnknownTypeException>(() => Wire.Serializer.Deserialize<Type>(bytes));
+    }
 }

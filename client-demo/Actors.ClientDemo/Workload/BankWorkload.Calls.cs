@@ -1,6 +1,6 @@
 using Actors.Demo.Grains.Accounts;
 using Actors.Demo.Grains.Customers;
-using Actors.Invocation;
+using Actors.Client;
 
 namespace Actors.ClientDemo.Workload;
 
@@ -41,12 +41,12 @@ public sealed partial class BankWorkload
 
             return true;
         }
-        catch (RemoteGrainException ex) when (ex.OriginalTypeName.EndsWith(nameof(InsufficientFundsException), StringComparison.Ordinal))
+        catch (InsufficientFundsException ex)
         {
             model.WasRejected();
             if (!expectRejected)
             {
-                model.Fail($"{operation} was rejected although the acknowledged history gives the account enough money: {ex.OriginalMessage}");
+                model.Fail($"{operation} was rejected although the acknowledged history gives the account enough money: {ex.Message}");
             }
 
             return true;
@@ -55,9 +55,9 @@ public sealed partial class BankWorkload
         {
             // No answer (connection lost, silo gone, timeout) or an unexpected grain error: the outcome is unknown.
             model.OutcomeUnknown(operation);
-            if (ex is RemoteGrainException remote)
+            if (!IsTransportFailure(ex))
             {
-                model.Fail($"{operation} failed in the grain: {remote.Message}");
+                model.Fail($"{operation} failed in the grain: {ex.GetType().Name}: {ex.Message}");
             }
 
             Interlocked.CompareExchange(ref _firstError, ex, null);
@@ -89,4 +89,8 @@ public sealed partial class BankWorkload
             _ => throw new ArgumentOutOfRangeException(nameof(operation), operation.Kind, "Not an account operation."),
         };
     }
+
+    /// <summary>Whether the call failed for lack of an answer (connection, silo availability, time) rather than in the grain.</summary>
+    private static bool IsTransportFailure(Exception ex) =>
+        ex is GatewayConnectionLostException or GatewayUnavailableException or TimeoutException or OperationCanceledException or SiloUnavailableException;
 }

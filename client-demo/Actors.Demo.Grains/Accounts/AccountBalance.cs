@@ -5,4 +5,5 @@ namespace Actors.Demo.Grains.Accounts;
 /// <param name="Balance">The available balance.</param>
 /// <param name="PendingOutgoing">Money in outgoing transfers not yet confirmed by their targets.</param>
 /// <param name="Version">How many events the account has (its stream version).</param>
+[GenerateSerializer, Alias("demo.account-balance")]
 public sealed record AccountBalance(string AccountId, decimal Balance, decimal PendingOutgoing, long Version);

@@ -1,6 +1,7 @@
 namespace Actors.Demo.Grains.Accounts;
 
 /// <summary>A withdrawal or transfer asked for more than the balance. Nothing was changed.</summary>
+[GenerateSerializer, Alias("demo.insufficient-funds")]
 public sealed class InsufficientFundsException : Exception
 {
     /// <summary>Creates the exception.</summary>

@@ -8,6 +8,7 @@ namespace Actors.Demo.Grains.Customers;
 /// <param name="LastAuditEntry">The latest audit entry, or null.</param>
 /// <param name="ProfileETag">The profile state's ETag (its version in the grain's stream).</param>
 /// <param name="ActivityETag">The activity state's ETag.</param>
+[GenerateSerializer, Alias("demo.customer-summary")]
 public sealed record CustomerSummary(
     string CustomerId,
     string Name,

@@ -7,6 +7,7 @@ namespace Actors;
 /// </summary>
 /// <param name="Type">The grain type name; non-empty and without '/'.</param>
 /// <param name="Key">The primary key in canonical string form; non-empty.</param>
+[GenerateSerializer, Alias("actors.grain-id")]
 public readonly record struct GrainId(string Type, string Key)
 {
     /// <summary>Creates a validated grain id.</summary>

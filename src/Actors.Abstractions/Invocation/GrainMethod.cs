@@ -8,8 +8,10 @@ namespace Actors.Invocation;
 /// Instances are cached per <see cref="MethodInfo"/>; use <see cref="For"/>.
 /// </summary>
 /// <remarks>
-/// The key is <c>InterfaceFullName.MethodName(ParamType1,ParamType2)</c> with full type names, so it survives
-/// recompilation and differs between overloads. It is what crosses the gateway instead of a CLR handle.
+/// The key is <see cref="StableNames.ForMethod"/>: the method's <see cref="AliasAttribute"/> when it has one, else
+/// <c>Interface.MethodName(ParamType1,ParamType2)</c> with namespace-qualified type names and no assembly names or
+/// versions, so it survives recompilation and version bumps and differs between overloads. It is what crosses the wire
+/// instead of a CLR handle.
 /// </remarks>
 public sealed class GrainMethod
 {
@@ -20,7 +22,7 @@ public sealed class GrainMethod
         Method = method;
         InterfaceType = method.DeclaringType!;
         ParameterTypes = Array.ConvertAll(method.GetParameters(), p => p.ParameterType);
-        Key = $"{InterfaceType.FullName}.{method.Name}({string.Join(',', ParameterTypes.Select(t => t.FullName ?? t.Name))})";
+        Key = StableNames.ForMethod(method);
         (ReturnKind, ResultType) = Classify(method);
         IsOneWay = ReturnKind == GrainMethodReturnKind.Void || method.IsDefined(typeof(Concurrency.OneWayAttribute), inherit: false);
         IsReadOnly = method.IsDefined(typeof(Concurrency.ReadOnlyAttribute), inherit: false);

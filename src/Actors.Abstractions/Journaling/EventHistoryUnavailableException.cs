@@ -9,6 +9,7 @@ namespace Actors.Journaling;
 /// Derives from <see cref="NotSupportedException"/>, which Orleans documents for events that are not available, so
 /// code written for Orleans that catches that type keeps working.
 /// </remarks>
+[GenerateSerializer]
 public sealed class EventHistoryUnavailableException : NotSupportedException
 {
     /// <summary>Creates the exception.</summary>
@@ -28,14 +29,18 @@ public sealed class EventHistoryUnavailableException : NotSupportedException
     }
 
     /// <summary>The grain.</summary>
+    [Id(0)]
     public GrainId GrainId { get; }
 
     /// <summary>The first event version asked for.</summary>
+    [Id(1)]
     public long FromVersion { get; }
 
     /// <summary>The last event version asked for.</summary>
+    [Id(2)]
     public long ToVersion { get; }
 
     /// <summary>The oldest event version the store still holds.</summary>
+    [Id(3)]
     public long OldestAvailableVersion { get; }
 }

@@ -10,6 +10,7 @@ namespace Actors.Runtime;
 /// example after the silo was down, when the missed ticks are delivered as one) computes
 /// <c>(CurrentTickTime - FirstTickTime) / Period</c> and compares it with the count it stored.
 /// </remarks>
+[GenerateSerializer, Alias("actors.tick-status")]
 public readonly struct TickStatus : IEquatable<TickStatus>
 {
     /// <summary>Creates a status.</summary>
@@ -25,12 +26,15 @@ public readonly struct TickStatus : IEquatable<TickStatus>
     }
 
     /// <summary>When the first tick was due (UTC).</summary>
+    [Id(0)]
     public DateTime FirstTickTime { get; }
 
     /// <summary>The reminder's period.</summary>
+    [Id(1)]
     public TimeSpan Period { get; }
 
     /// <summary>When the silo initiated the delivery of this tick (UTC).</summary>
+    [Id(2)]
     public DateTime CurrentTickTime { get; }
 
     /// <summary>Compares two statuses field by field.</summary>

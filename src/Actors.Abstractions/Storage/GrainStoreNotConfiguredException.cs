@@ -5,6 +5,7 @@ namespace Actors.Storage;
 /// does not configure, so it cannot activate: nothing ever falls back to volatile memory. The message names the grain
 /// class, the store, what selected it and how to configure one.
 /// </summary>
+[GenerateSerializer]
 public sealed class GrainStoreNotConfiguredException : InvalidOperationException
 {
     /// <summary>Creates the exception.</summary>
@@ -17,8 +18,10 @@ public sealed class GrainStoreNotConfiguredException : InvalidOperationException
     }
 
     /// <summary>The grain class.</summary>
+    [Id(0)]
     public Type GrainClass { get; }
 
     /// <summary>The store it needs.</summary>
+    [Id(1)]
     public string StoreName { get; }
 }

@@ -27,7 +27,7 @@ internal sealed class Serializability(KnownSymbols known, ISet<ITypeSymbol> regi
     private static readonly HashSet<string> BuiltInDefinitions = new(StringComparer.Ordinal)
     {
         "System.Guid", "System.DateTimeOffset", "System.TimeSpan", "System.DateOnly", "System.TimeOnly", "System.Uri",
-        "System.Version", "System.Numerics.BigInteger", "System.Int128", "System.UInt128", "System.Half",
+        "System.Version", "System.Type", "System.Numerics.BigInteger", "System.Int128", "System.UInt128", "System.Half",
         "System.Threading.CancellationToken", "System.Nullable`1", "System.ReadOnlyMemory`1", "System.Memory`1",
         "System.Collections.Generic.List`1", "System.Collections.Generic.Dictionary`2", "System.Collections.Generic.HashSet`1",
         "System.Collections.Generic.KeyValuePair`2", "System.Collections.Generic.Queue`1", "System.Collections.Generic.Stack`1",
@@ -52,7 +52,6 @@ internal sealed class Serializability(KnownSymbols known, ISet<ITypeSymbol> regi
         ["System.Threading.Tasks.ValueTask`1"] = "a task is a running operation, not data",
         ["System.IO.Stream"] = "a stream is a live resource; pass its bytes (byte[] or ReadOnlyMemory<byte>)",
         ["System.Threading.CancellationTokenSource"] = "pass its CancellationToken instead",
-        ["System.Type"] = "types do not cross the wire; pass a name or an enum",
         ["System.Threading.Thread"] = "a thread is a live resource",
         ["System.IServiceProvider"] = "services do not cross the wire",
     };

@@ -6,7 +6,7 @@ namespace Actors.Invocation;
 /// An <see cref="IGrainFactory"/> that forwards every overload to an inner factory: the base of clients that add
 /// connection management to a <see cref="GrainReferenceFactory"/>.
 /// </summary>
-public abstract class DelegatingGrainFactory : IGrainFactory
+public abstract class DelegatingGrainFactory : IGrainFactory, IGrainReferenceFactory
 {
     private readonly IGrainFactory _inner;
 
@@ -74,4 +74,10 @@ public abstract class DelegatingGrainFactory : IGrainFactory
     public void DeleteObjectReference<TGrainObserverInterface>(IGrainObserver obj)
         where TGrainObserverInterface : IGrainObserver
         => _inner.DeleteObjectReference<TGrainObserverInterface>(obj);
+
+    /// <inheritdoc />
+    /// <exception cref="NotSupportedException">The inner factory cannot build references by grain id.</exception>
+    public IGrain GetGrain(Type grainInterface, GrainId grainId) => _inner is IGrainReferenceFactory references
+        ? references.GetGrain(grainInterface, grainId)
+        : throw new NotSupportedException($"{_inner.GetType().Name} cannot build references by grain id.");
 }

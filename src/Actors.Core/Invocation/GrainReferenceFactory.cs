@@ -13,7 +13,7 @@ namespace Actors.Invocation;
 /// type of a reference comes from the resolver given to the constructor, or else from the interface
 /// (<see cref="GrainTypeNames.ForInterface"/>). Thread-safe; references are cheap and need no activation.
 /// </remarks>
-public sealed class GrainReferenceFactory : IGrainFactory
+public sealed class GrainReferenceFactory : IGrainFactory, IGrainReferenceFactory
 {
     private readonly IGrainCallInvoker _invoker;
     private readonly Func<Type, string> _grainTypeResolver;

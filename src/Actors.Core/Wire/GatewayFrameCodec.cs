@@ -5,7 +5,7 @@ using System.Text;
 namespace Actors.Wire;
 
 /*
- * Gateway wire format, version 1 (also described in docs/gateway-protocol.md).
+ * Gateway wire format, version 2 (also described in docs/gateway-protocol.md).
  *
  * All integers are little-endian. A connection carries a sequence of frames in each direction:
  *
@@ -15,24 +15,32 @@ namespace Actors.Wire;
  *                 before the body is buffered, so an oversized length never allocates).
  *   String     := ByteCount:u32 | UTF-8 bytes (strict: invalid UTF-8 is a protocol error)
  *   Blob       := ByteCount:u32 | bytes
+ *   Value      := Blob holding one Actors.Serialization message (format byte 0x01 first; docs/serialization.md)
  *
  *   Kind 1 Hello          (client -> silo, must be the first frame)
  *                 Magic:u32 = 0x52544341 ("ACTR") | ProtocolVersion:u16 | Secret:String (empty = none)
  *   Kind 2 HelloAccepted  (silo -> client)   ProtocolVersion:u16
  *   Kind 3 HelloRejected  (silo -> client)   Reason:String; the silo then closes the connection
  *   Kind 4 Request        (client -> silo)
- *                 CorrelationId:u64 | GrainType:String | GrainKey:String | MethodKey:String
- *                 | ArgumentCount:u16 | Argument:Blob * ArgumentCount
- *                 MethodKey is GrainMethod.Key; each argument is serialized by IGrainSerializer with the
- *                 method's declared parameter type.
- *   Kind 5 Response       (silo -> client)
+ *                 CorrelationId:u64 | GrainType:String | GrainKey:String | MethodKey:String | Headers
+ *                 | ArgumentCount:u16 | Argument:Value * ArgumentCount
+ *       Headers := Flags:u8 (bit 0 one-way; other bits must be 0) | TimeoutMs:u32 (0 = receiver's default)
+ *                 | CancellationId:u64 (0 = none) | CallChainCount:u16 | (GrainType:String | GrainKey:String) * CallChainCount
+ *                 | RequestContext:Blob (empty = none; else a Value of declared type Dictionary<string, object>)
+ *                 MethodKey is GrainMethod.Key (StableNames.ForMethod: no assembly names or versions); each argument
+ *                 is serialized with the method's declared parameter type.
+ *   Kind 5 Response       (silo -> client; never for a one-way request)
  *                 CorrelationId:u64 | Status:u8
- *                 Status 0 (Ok):    Result:Blob (serialized with GrainMethod.ResultType; empty for void)
- *                 Status 1 (Error): ErrorType:String (exception type full name) | ErrorMessage:String
+ *                 Status 0 (Ok):    Result:Value (declared type GrainMethod.ResultType; an empty blob for void)
+ *                 Status 1 (Error): Exception:Value (declared type System.Exception; empty when it could not be
+ *                                   serialized) | ErrorType:String (type full name) | ErrorMessage:String
+ *   Kind 6 Cancel         (client -> silo)   CancellationId:u64: cancel the call or token exported under that id
+ *   Kind 7 Goodbye        (silo -> client)   empty body; the silo's last frame of a graceful stop: every request it
+ *                 started has its Response before this frame, so a request still unanswered was not started.
  *
  * Requests on one connection may be in flight concurrently; responses arrive in completion order and are
  * matched by CorrelationId. A body with bytes left over after its last field, a truncated field, an unknown
- * kind or status, or an empty grain type/key is a protocol error.
+ * kind, status or flag, or an empty grain type/key is a protocol error.
  */
 
 /// <summary>Encodes and decodes gateway frames. The byte layout is spelled out in the comment at the top of this file.</summary>
@@ -43,7 +51,7 @@ namespace Actors.Wire;
 public static class GatewayFrameCodec
 {
     /// <summary>The protocol version this build speaks.</summary>
-    public const ushort ProtocolVersion = 1;
+    public const ushort ProtocolVersion = 2;
 
     /// <summary>"ACTR" little-endian: the first field of a Hello body.</summary>
     public const uint HelloMagic = 0x52544341;
@@ -154,12 +162,24 @@ public static class GatewayFrameCodec
         return reason;
     }
 
-    /// <summary>Encodes a Request frame.</summary>
+    /// <summary>Encodes a Request frame without headers (<see cref="RequestHeaders.None"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">More than 65,535 arguments.</exception>
     public static byte[] EncodeRequest(ulong correlationId, GrainId target, string methodKey, IReadOnlyList<byte[]> arguments)
+        => EncodeRequest(correlationId, target, methodKey, RequestHeaders.None, arguments);
+
+    /// <summary>Encodes a Request frame.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">More than 65,535 arguments or call chain entries.</exception>
+    public static byte[] EncodeRequest(ulong correlationId, GrainId target, string methodKey, RequestHeaders headers, IReadOnlyList<byte[]> arguments)
     {
+        ArgumentNullException.ThrowIfNull(headers);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(arguments.Count, ushort.MaxValue, nameof(arguments));
-        long size = 8 + StringSize(target.Type) + StringSize(target.Key) + StringSize(methodKey) + 2;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(headers.CallChain.Count, ushort.MaxValue, nameof(headers));
+        long size = 8 + StringSize(target.Type) + StringSize(target.Key) + StringSize(methodKey) + 1 + 4 + 8 + 2 + 4L + headers.RequestContext.Length + 2;
+        foreach (GrainId link in headers.CallChain)
+        {
+            size += StringSize(link.Type) + StringSize(link.Key);
+        }
+
         foreach (byte[] argument in arguments)
         {
             size += 4 + argument.Length;
@@ -170,6 +190,17 @@ public static class GatewayFrameCodec
         writer.WriteString(target.Type);
         writer.WriteString(target.Key);
         writer.WriteString(methodKey);
+        writer.WriteByte((byte)headers.Flags);
+        writer.WriteUInt32(headers.TimeoutMilliseconds);
+        writer.WriteUInt64(headers.CancellationId);
+        writer.WriteUInt16((ushort)headers.CallChain.Count);
+        foreach (GrainId link in headers.CallChain)
+        {
+            writer.WriteString(link.Type);
+            writer.WriteString(link.Key);
+        }
+
+        writer.WriteBlob(headers.RequestContext);
         writer.WriteUInt16((ushort)arguments.Count);
         foreach (byte[] argument in arguments)
         {
@@ -185,14 +216,27 @@ public static class GatewayFrameCodec
     {
         var reader = new FrameReader(body);
         ulong correlationId = reader.ReadUInt64();
-        string type = reader.ReadString();
-        string key = reader.ReadString();
+        GrainId target = ReadGrainId(ref reader, correlationId);
         string methodKey = reader.ReadString();
-        if (type.Length == 0 || key.Length == 0 || type.Contains('/', StringComparison.Ordinal))
+        byte flags = reader.ReadByte();
+        if ((flags & ~(byte)RequestFlags.OneWay) != 0)
         {
-            throw new GatewayProtocolException($"request {correlationId} names an invalid grain id '{type}/{key}'");
+            throw new GatewayProtocolException($"request {correlationId} has unknown flags 0x{flags:x2}");
         }
 
+        uint timeout = reader.ReadUInt32();
+        ulong cancellationId = reader.ReadUInt64();
+        int chainLength = reader.ReadUInt16();
+        GrainId[] chain = chainLength == 0 ? [] : new GrainId[chainLength];
+        for (int i = 0; i < chainLength; i++)
+        {
+            chain[i] = ReadGrainId(ref reader, correlationId);
+        }
+
+        byte[] requestContext = reader.ReadBlob();
+        var headers = flags == 0 && timeout == 0 && cancellationId == 0 && chainLength == 0 && requestContext.Length == 0
+            ? RequestHeaders.None
+            : new RequestHeaders((RequestFlags)flags, timeout, cancellationId, chain, requestContext);
         int count = reader.ReadUInt16();
         var arguments = new byte[count][];
         for (int i = 0; i < count; i++)
@@ -201,8 +245,33 @@ public static class GatewayFrameCodec
         }
 
         reader.EnsureEnd("Request");
-        return new RequestFrame(correlationId, new GrainId(type, key), methodKey, arguments);
+        return new RequestFrame(correlationId, target, methodKey, headers, arguments);
     }
+
+    /// <summary>Encodes a Cancel frame.</summary>
+    public static byte[] EncodeCancel(ulong cancellationId)
+    {
+        var writer = new FrameWriter(GatewayFrameKind.Cancel, 8);
+        writer.WriteUInt64(cancellationId);
+        return writer.Complete();
+    }
+
+    /// <summary>Decodes a Cancel body and returns the cancellation id.</summary>
+    /// <exception cref="GatewayProtocolException">The body is not a valid Cancel.</exception>
+    public static ulong DecodeCancel(ReadOnlySpan<byte> body)
+    {
+        var reader = new FrameReader(body);
+        ulong id = reader.ReadUInt64();
+        reader.EnsureEnd("Cancel");
+        return id;
+    }
+
+    /// <summary>Encodes a Goodbye frame.</summary>
+    public static byte[] EncodeGoodbye() => new FrameWriter(GatewayFrameKind.Goodbye, 0).Complete();
+
+    /// <summary>Checks that a Goodbye body is empty.</summary>
+    /// <exception cref="GatewayProtocolException">The body is not empty.</exception>
+    public static void DecodeGoodbye(ReadOnlySpan<byte> body) => new FrameReader(body).EnsureEnd("Goodbye");
 
     /// <summary>Encodes an Ok Response frame.</summary>
     public static byte[] EncodeResponseOk(ulong correlationId, byte[] result)
@@ -214,12 +283,21 @@ public static class GatewayFrameCodec
         return writer.Complete();
     }
 
-    /// <summary>Encodes an Error Response frame.</summary>
+    /// <summary>Encodes an Error Response frame without a serialized exception (the client falls back to the type name and message).</summary>
     public static byte[] EncodeResponseError(ulong correlationId, string errorType, string errorMessage)
+        => EncodeResponseError(correlationId, [], errorType, errorMessage);
+
+    /// <summary>Encodes an Error Response frame.</summary>
+    /// <param name="correlationId">The request's correlation id.</param>
+    /// <param name="exception">The exception serialized as a value of type <see cref="Exception"/> (empty: none).</param>
+    /// <param name="errorType">The exception's type full name.</param>
+    /// <param name="errorMessage">The exception's message.</param>
+    public static byte[] EncodeResponseError(ulong correlationId, byte[] exception, string errorType, string errorMessage)
     {
-        var writer = new FrameWriter(GatewayFrameKind.Response, 8 + 1 + StringSize(errorType) + StringSize(errorMessage));
+        var writer = new FrameWriter(GatewayFrameKind.Response, 8 + 1 + 4L + exception.Length + StringSize(errorType) + StringSize(errorMessage));
         writer.WriteUInt64(correlationId);
         writer.WriteByte((byte)GatewayResponseStatus.Error);
+        writer.WriteBlob(exception);
         writer.WriteString(errorType);
         writer.WriteString(errorMessage);
         return writer.Complete();
@@ -234,8 +312,8 @@ public static class GatewayFrameCodec
         var status = (GatewayResponseStatus)reader.ReadByte();
         ResponseFrame response = status switch
         {
-            GatewayResponseStatus.Ok => new ResponseFrame(correlationId, status, reader.ReadBlob(), string.Empty, string.Empty),
-            GatewayResponseStatus.Error => new ResponseFrame(correlationId, status, [], reader.ReadString(), reader.ReadString()),
+            GatewayResponseStatus.Ok => new ResponseFrame(correlationId, status, reader.ReadBlob(), [], string.Empty, string.Empty),
+            GatewayResponseStatus.Error => new ResponseFrame(correlationId, status, [], reader.ReadBlob(), reader.ReadString(), reader.ReadString()),
             _ => throw new GatewayProtocolException($"response {correlationId} has unknown status {(byte)status}"),
         };
         reader.EnsureEnd("Response");
@@ -246,6 +324,18 @@ public static class GatewayFrameCodec
     public static int FrameLength(byte[] frame) => (int)BinaryPrimitives.ReadUInt32LittleEndian(frame);
 
     private static long StringSize(string value) => 4L + StrictUtf8.GetByteCount(value);
+
+    private static GrainId ReadGrainId(ref FrameReader reader, ulong correlationId)
+    {
+        string type = reader.ReadString();
+        string key = reader.ReadString();
+        if (type.Length == 0 || key.Length == 0 || type.Contains('/', StringComparison.Ordinal))
+        {
+            throw new GatewayProtocolException($"request {correlationId} names an invalid grain id '{type}/{key}'");
+        }
+
+        return new GrainId(type, key);
+    }
 
     private ref struct FrameWriter
     {

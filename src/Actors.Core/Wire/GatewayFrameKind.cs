@@ -17,4 +17,13 @@ public enum GatewayFrameKind : byte
 
     /// <summary>Silo to client: the outcome of one grain call.</summary>
     Response = 5,
+
+    /// <summary>Client to silo: cancel the call or the token argument exported under an id (see <see cref="RequestHeaders.CancellationId"/>).</summary>
+    Cancel = 6,
+
+    /// <summary>
+    /// Silo to client, last frame of a graceful stop: every request the silo started on this connection has its response
+    /// before this frame; any request without a response was not started and may be sent again elsewhere.
+    /// </summary>
+    Goodbye = 7,
 }

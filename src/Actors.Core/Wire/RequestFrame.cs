@@ -4,5 +4,6 @@ namespace Actors.Wire;
 /// <param name="CorrelationId">Chosen by the client; echoed in the response.</param>
 /// <param name="Target">The grain called.</param>
 /// <param name="MethodKey">The <see cref="Invocation.GrainMethod.Key"/> of the method called.</param>
-/// <param name="Arguments">The serialized arguments in declaration order.</param>
-public sealed record RequestFrame(ulong CorrelationId, GrainId Target, string MethodKey, byte[][] Arguments);
+/// <param name="Headers">Flags, timeout, cancellation id, call chain and request context.</param>
+/// <param name="Arguments">The serialized arguments in declaration order (each a serializer message of the parameter's declared type).</param>
+public sealed record RequestFrame(ulong CorrelationId, GrainId Target, string MethodKey, RequestHeaders Headers, byte[][] Arguments);

@@ -30,6 +30,7 @@ internal sealed partial class GatewayConnection
     private readonly CancellationTokenSource _closed = new();
     private readonly Channel<byte[]> _outbox = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _inFlight;
+    private readonly GatewayCancellations _cancellations = new();
     private readonly long _openedAt = Stopwatch.GetTimestamp();
     private long _frameStartedAt;
     private volatile bool _handshakeDone;
@@ -95,6 +96,7 @@ internal sealed partial class GatewayConnection
         }
         finally
         {
+            _cancellations.CancelAll();
             _outbox.Writer.TryComplete();
             // Give queued frames (e.g. a HelloRejected) a moment to leave, then cut the socket.
             await writeLoop.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -147,6 +149,8 @@ internal sealed partial class GatewayConnection
         try
         {
             await drained.Task.WaitAsync(_options.DrainTimeout, _closed.Token);
+            // Every started request has its response queued: tell the client that whatever else it sent was not started.
+            _outbox.Writer.TryWrite(GatewayFrameCodec.EncodeGoodbye());
         }
         catch (TimeoutException)
         {
@@ -252,15 +256,24 @@ internal sealed partial class GatewayConnection
                 return Handshake(GatewayFrameCodec.DecodeHello(span));
             }
 
+            if (kind == GatewayFrameKind.Cancel)
+            {
+                _cancellations.Cancel(GatewayFrameCodec.DecodeCancel(span));
+                return true;
+            }
+
             if (kind != GatewayFrameKind.Request)
             {
-                throw new GatewayProtocolException($"unexpected frame kind {(byte)kind} from a client (only Request frames are valid after the handshake)");
+                throw new GatewayProtocolException($"unexpected frame kind {(byte)kind} from a client (only Request and Cancel frames are valid after the handshake)");
             }
 
             RequestFrame request = GatewayFrameCodec.DecodeRequest(span);
             await _inFlight.WaitAsync(token);
             Interlocked.Increment(ref _running);
-            _ = ProcessAsync(request);
+            // Arguments are read here, in frame order, so a Cancel frame that follows finds the tokens they import.
+            var scope = new IncomingCallScope(_cancellations);
+            PreparedRequest prepared = _dispatcher.Prepare(request, scope);
+            _ = ProcessAsync(request, prepared, scope);
             return true;
         }
         finally
@@ -308,11 +321,11 @@ internal sealed partial class GatewayConnection
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(_options.Secret));
     }
 
-    private async Task ProcessAsync(RequestFrame request)
+    private async Task ProcessAsync(RequestFrame request, PreparedRequest prepared, IncomingCallScope scope)
     {
         try
         {
-            byte[]? response = await _dispatcher.DispatchAsync(request, _closed.Token);
+            byte[]? response = await _dispatcher.DispatchAsync(request, prepared, scope, _closed.Token);
             if (response is null || _closed.IsCancellationRequested || !_outbox.Writer.TryWrite(response))
             {
                 LogResponseDropped(_logger, Id, request.CorrelationId);
@@ -320,6 +333,7 @@ internal sealed partial class GatewayConnection
         }
         finally
         {
+            scope.Dispose();
             _inFlight.Release();
             if (Interlocked.Decrement(ref _running) == 0 && _draining)
             {

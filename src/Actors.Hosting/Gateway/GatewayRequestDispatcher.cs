@@ -9,28 +9,74 @@ namespace Actors.Hosting.Gateway;
 
 /// <summary>
 /// Turns one decoded request frame into one encoded response frame: resolves the method in the
-/// <see cref="GrainMethodRegistry"/>, deserializes the arguments by parameter type, calls the silo's
-/// <see cref="IGrainCallInvoker"/> within <see cref="GatewayOptions.RequestTimeout"/> and serializes the result.
-/// Never throws: every failure becomes an error response carrying the exception's type full name and message.
+/// <see cref="GrainMethodRegistry"/>, deserializes the arguments and request context with the binary
+/// <see cref="Serializer"/> (<see cref="Prepare"/>, on the connection's reader so a later Cancel frame finds the call's
+/// tokens), calls the silo's <see cref="IGrainCallInvoker"/> within the request's deadline and serializes the result
+/// (<see cref="DispatchAsync"/>). Never throws: every failure becomes an error response carrying the serialized
+/// exception, its type full name and message.
 /// </summary>
 internal sealed partial class GatewayRequestDispatcher(
     GrainMethodRegistry registry,
     IGrainCallInvoker invoker,
-    IGrainSerializer serializer,
+    Serializer serializer,
     IOptions<GatewayOptions> options,
     ILogger<GatewayRequestDispatcher> logger)
 {
     private readonly GatewayOptions _options = options.Value;
 
-    /// <summary>Executes the request and returns the encoded response frame, or null when the connection closed meanwhile (nobody to answer).</summary>
-    public async Task<byte[]?> DispatchAsync(RequestFrame request, CancellationToken connectionClosed)
+    /// <summary>Resolves the method and reads the arguments and headers; a failure is kept for the error response.</summary>
+    public PreparedRequest Prepare(RequestFrame request, IncomingCallScope scope)
+    {
+        try
+        {
+            if (!registry.TryGetMethod(request.MethodKey, out GrainMethod method))
+            {
+                throw new MissingMethodException($"This silo has no grain method '{request.MethodKey}' (is the grain interface registered?).");
+            }
+
+            if (request.Arguments.Length != method.ParameterTypes.Count)
+            {
+                throw new ArgumentException(
+                    $"Grain method '{method.Key}' takes {method.ParameterTypes.Count} arguments; the request carried {request.Arguments.Length}.");
+            }
+
+            object?[] arguments = new object?[request.Arguments.Length];
+            for (int i = 0; i < arguments.Length; i++)
+            {
+                arguments[i] = serializer.Deserialize(request.Arguments[i], method.ParameterTypes[i], scope);
+            }
+
+            RequestHeaders headers = request.Headers;
+            Dictionary<string, object>? context = headers.RequestContext.Length == 0
+                ? null
+                : serializer.Deserialize<Dictionary<string, object>>(headers.RequestContext, scope);
+            CancellationToken cancelled = headers.CancellationId == 0 ? CancellationToken.None : scope.Import(headers.CancellationId, alreadyCancelled: false);
+            var call = new GrainCallRequest(request.Target, method, arguments) { IsForwarded = true, RequestContext = context };
+            return new PreparedRequest(call, cancelled, null);
+        }
+        catch (Exception ex)
+        {
+            return new PreparedRequest(null, CancellationToken.None, ex);
+        }
+    }
+
+    /// <summary>
+    /// Executes the prepared request and returns the encoded response frame, or null when there is nobody to answer (the
+    /// connection closed meanwhile) or nothing to answer (a one-way request).
+    /// </summary>
+    public async Task<byte[]?> DispatchAsync(RequestFrame request, PreparedRequest prepared, IncomingCallScope scope, CancellationToken connectionClosed)
     {
         long started = Stopwatch.GetTimestamp();
         GatewayInstruments.Requests.Add(1);
         byte[] response;
         try
         {
-            response = await InvokeAsync(request, connectionClosed);
+            if (prepared.Error is not null)
+            {
+                throw prepared.Error;
+            }
+
+            response = await InvokeAsync(request, prepared.Call!, prepared.Cancelled, scope, connectionClosed);
         }
         catch (OperationCanceledException) when (connectionClosed.IsCancellationRequested)
         {
@@ -41,47 +87,36 @@ internal sealed partial class GatewayRequestDispatcher(
         catch (Exception ex)
         {
             GatewayInstruments.RequestErrors.Add(1);
-            (string type, string message) = Describe(ex);
-            LogRequestFailed(logger, request.CorrelationId, request.Target, request.MethodKey, type, message);
-            response = GatewayFrameCodec.EncodeResponseError(request.CorrelationId, type, message);
+            response = EncodeError(request, Unwrap(ex), scope);
         }
 
         GatewayInstruments.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return response;
+        return request.Headers.IsOneWay ? null : response;
     }
 
-    private async Task<byte[]> InvokeAsync(RequestFrame request, CancellationToken connectionClosed)
+    private async Task<byte[]> InvokeAsync(RequestFrame request, GrainCallRequest call, CancellationToken callCancelled, IncomingCallScope scope, CancellationToken connectionClosed)
     {
-        if (!registry.TryGetMethod(request.MethodKey, out GrainMethod method))
+        GrainMethod method = call.Method;
+        TimeSpan timeout = _options.RequestTimeout;
+        if (request.Headers.TimeoutMilliseconds > 0 && request.Headers.TimeoutMilliseconds < timeout.TotalMilliseconds)
         {
-            throw new MissingMethodException($"This silo has no grain method '{request.MethodKey}' (is the grain interface registered?).");
+            timeout = TimeSpan.FromMilliseconds(request.Headers.TimeoutMilliseconds);
         }
 
-        if (request.Arguments.Length != method.ParameterTypes.Count)
-        {
-            throw new ArgumentException(
-                $"Grain method '{method.Key}' takes {method.ParameterTypes.Count} arguments; the request carried {request.Arguments.Length}.");
-        }
-
-        object?[] arguments = new object?[request.Arguments.Length];
-        for (int i = 0; i < arguments.Length; i++)
-        {
-            arguments[i] = serializer.Deserialize(request.Arguments[i], method.ParameterTypes[i]);
-        }
-
-        var call = new GrainCallRequest(request.Target, method, arguments) { IsForwarded = true };
+        using CancellationTokenSource? linked = callCancelled.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callCancelled, connectionClosed) : null;
+        CancellationToken token = linked?.Token ?? connectionClosed;
         object? result;
         try
         {
-            result = await invoker.InvokeAsync(call, connectionClosed).AsTask().WaitAsync(_options.RequestTimeout, connectionClosed);
+            result = await invoker.InvokeAsync(call, token).AsTask().WaitAsync(timeout, token);
         }
-        catch (TimeoutException) when (!connectionClosed.IsCancellationRequested)
+        catch (TimeoutException) when (!token.IsCancellationRequested)
         {
             throw new TimeoutException(
-                $"Grain call {method.Key} on {request.Target} did not complete within the gateway's RequestTimeout of {_options.RequestTimeout}.");
+                $"Grain call {method.Key} on {request.Target} did not complete within {timeout} (the gateway's RequestTimeout or the caller's deadline).");
         }
 
-        byte[] payload = method.ResultType == typeof(void) ? [] : serializer.Serialize(result, method.ResultType);
+        byte[] payload = method.ResultType == typeof(void) ? [] : serializer.SerializeToArray(result, method.ResultType, scope);
         byte[] frame = GatewayFrameCodec.EncodeResponseOk(request.CorrelationId, payload);
         if (GatewayFrameCodec.FrameLength(frame) > _options.MaxFrameBytes)
         {
@@ -92,16 +127,39 @@ internal sealed partial class GatewayRequestDispatcher(
         return frame;
     }
 
-    private static (string Type, string Message) Describe(Exception ex) => ex switch
+    private byte[] EncodeError(RequestFrame request, Exception ex, IncomingCallScope scope)
     {
-        RemoteGrainException remote => (remote.OriginalTypeName, remote.OriginalMessage),
-        AggregateException { InnerExceptions.Count: 1 } aggregate => Describe(aggregate.InnerExceptions[0]),
-        _ => (ex.GetType().FullName ?? ex.GetType().Name, ex.Message),
-    };
+        (string type, string message) = ex is RemoteGrainException remote
+            ? (remote.OriginalTypeName, remote.OriginalMessage)
+            : (ex.GetType().FullName ?? ex.GetType().Name, ex.Message);
+        LogRequestFailed(logger, request.CorrelationId, request.Target, request.MethodKey, type, message);
+        byte[] exception;
+        try
+        {
+            exception = serializer.SerializeToArray(ex, scope);
+        }
+        catch (SerializerException serializationError)
+        {
+            LogExceptionNotSerializable(logger, request.CorrelationId, type, serializationError.Message);
+            exception = [];
+        }
+
+        byte[] frame = GatewayFrameCodec.EncodeResponseError(request.CorrelationId, exception, type, message);
+        return GatewayFrameCodec.FrameLength(frame) <= _options.MaxFrameBytes
+            ? frame
+            : GatewayFrameCodec.EncodeResponseError(request.CorrelationId, type, Truncate(message));
+    }
+
+    private static string Truncate(string message) => message.Length <= 512 ? message : message[..512] + "...";
+
+    private static Exception Unwrap(Exception ex) => ex is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0]) : ex;
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Debug, Message = "Gateway request {CorrelationId} {Target} {MethodKey} abandoned: its connection closed")]
     private static partial void LogRequestAbandoned(ILogger logger, ulong correlationId, GrainId target, string methodKey);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Gateway request {CorrelationId} {Target} {MethodKey} failed: {ErrorType}: {ErrorMessage}")]
     private static partial void LogRequestFailed(ILogger logger, ulong correlationId, GrainId target, string methodKey, string errorType, string errorMessage);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Gateway request {CorrelationId}: its exception {ErrorType} cannot be serialized ({Reason}); the client gets its type name and message only")]
+    private static partial void LogExceptionNotSerializable(ILogger logger, ulong correlationId, string errorType, string reason);
 }

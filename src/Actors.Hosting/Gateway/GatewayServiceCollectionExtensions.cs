@@ -1,3 +1,4 @@
+using Actors.Serialization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,9 +15,10 @@ public static class GatewayServiceCollectionExtensions
     /// startup. Registers the gateway's health check (named <c>gateway</c>) and <see cref="IGatewayInfo"/>.
     /// </summary>
     /// <remarks>
-    /// The gateway needs the silo's <see cref="Actors.Invocation.GrainMethodRegistry"/>,
-    /// <see cref="Actors.Invocation.IGrainCallInvoker"/> and <see cref="Actors.Serialization.IGrainSerializer"/>
-    /// singletons, which the runtime registers. Calling this more than once only adds configuration.
+    /// The gateway needs the silo's <see cref="Actors.Invocation.GrainMethodRegistry"/> and
+    /// <see cref="Actors.Invocation.IGrainCallInvoker"/> singletons, which the runtime registers, and the binary
+    /// <see cref="Actors.Serialization.Serializer"/> (registered here unless present). Calling this more than once only
+    /// adds configuration.
     /// </remarks>
     public static ISiloBuilder AddGateway(this ISiloBuilder silo, Action<GatewayOptions>? configure = null)
     {
@@ -51,6 +53,7 @@ public static class GatewayServiceCollectionExtensions
         }
 
         options.ValidateOnStart();
+        services.AddGrainCallSerializer();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
         services.AddSingleton<GatewayRequestDispatcher>();
         services.AddSingleton<GatewayListener>();

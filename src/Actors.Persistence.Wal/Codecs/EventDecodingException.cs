@@ -1,6 +1,7 @@
 namespace Actors.Persistence.Wal;
 
 /// <summary>A stored event, state or envelope could not be decoded. The stored data is left untouched.</summary>
+[GenerateSerializer]
 public sealed class EventDecodingException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -18,11 +19,14 @@ public sealed class EventDecodingException : Exception
     }
 
     /// <summary>The stored type name, or the state type's name.</summary>
+    [Id(0)]
     public string TypeName { get; }
 
     /// <summary>The stream holding the record.</summary>
+    [Id(1)]
     public string StreamId { get; }
 
     /// <summary>The record's version.</summary>
+    [Id(2)]
     public long Version { get; }
 }

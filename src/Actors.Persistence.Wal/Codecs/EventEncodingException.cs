@@ -5,6 +5,7 @@ namespace Actors.Persistence.Wal;
 /// read, or too large). This is a <em>rejection</em>: nothing was stored, the grain's state is unchanged and the grain
 /// keeps running.
 /// </summary>
+[GenerateSerializer]
 public sealed class EventEncodingException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -21,8 +22,10 @@ public sealed class EventEncodingException : Exception
     }
 
     /// <summary>The CLR type of the value that could not be encoded.</summary>
+    [Id(0)]
     public Type ValueType { get; }
 
     /// <summary>The member being encoded when it failed (<c>Type.Property</c> or a JSON path), or null when unknown.</summary>
+    [Id(1)]
     public string? MemberName { get; }
 }

@@ -4,6 +4,7 @@ namespace Actors.Persistence.Wal;
 /// A stored event carries a type name that no registered event type or upcaster knows. The stored data is left
 /// untouched; register the type (or an upcaster from the old name) and activate the grain again.
 /// </summary>
+[GenerateSerializer]
 public sealed class UnknownEventTypeException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -16,11 +17,14 @@ public sealed class UnknownEventTypeException : Exception
     }
 
     /// <summary>The unknown type name.</summary>
+    [Id(0)]
     public string TypeName { get; }
 
     /// <summary>The stream holding the event.</summary>
+    [Id(1)]
     public string StreamId { get; }
 
     /// <summary>The event's version in its stream.</summary>
+    [Id(2)]
     public long Version { get; }
 }

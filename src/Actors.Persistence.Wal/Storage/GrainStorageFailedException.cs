@@ -5,6 +5,7 @@ namespace Actors.Persistence.Wal;
 /// outcome is unknown. The grain must not serve further requests from its in-memory state: it deactivates, and the
 /// next activation replays what the log actually holds.
 /// </summary>
+[GenerateSerializer]
 public sealed class GrainStorageFailedException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -17,11 +18,14 @@ public sealed class GrainStorageFailedException : Exception
     }
 
     /// <summary>The grain.</summary>
+    [Id(0)]
     public GrainId GrainId { get; }
 
     /// <summary>The store.</summary>
+    [Id(1)]
     public string StoreName { get; }
 
     /// <summary>The stream version the write expected.</summary>
+    [Id(2)]
     public long ExpectedVersion { get; }
 }

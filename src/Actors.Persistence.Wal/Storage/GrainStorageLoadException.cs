@@ -4,6 +4,7 @@ namespace Actors.Persistence.Wal;
 /// A grain's stream could not be read or replayed, so the grain cannot be activated. Names the grain, the store, the
 /// stream version where it failed and the cause (the inner exception). The stored data was not modified.
 /// </summary>
+[GenerateSerializer]
 public sealed class GrainStorageLoadException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -16,11 +17,14 @@ public sealed class GrainStorageLoadException : Exception
     }
 
     /// <summary>The grain.</summary>
+    [Id(0)]
     public GrainId GrainId { get; }
 
     /// <summary>The store.</summary>
+    [Id(1)]
     public string StoreName { get; }
 
     /// <summary>The stream version at which loading failed (0 when reading the stream itself failed).</summary>
+    [Id(2)]
     public long Version { get; }
 }

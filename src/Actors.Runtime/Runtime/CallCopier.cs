@@ -8,8 +8,9 @@ namespace Actors.Runtime;
 
 /// <summary>
 /// The in-silo copy rule: a call argument or result whose runtime type is immutable is passed by reference; any other
-/// value is deep-copied through the silo's <see cref="IGrainSerializer"/> so caller and callee never share mutable
-/// objects. See docs/architecture.md.
+/// value is deep-copied by the serializer's <see cref="DeepCopier"/> (generated copiers, shared references and cycles
+/// kept, <see cref="ImmutableAttribute"/> members shared) so caller and callee never share mutable objects. A value with
+/// no copier fails the call with <see cref="CodecNotFoundException"/> naming its type. See docs/architecture.md.
 /// </summary>
 /// <remarks>
 /// Immutable: null; primitives, enums, string, decimal, Guid, date/time types, Uri, Version, BigInteger, Int128,
@@ -18,7 +19,7 @@ namespace Actors.Runtime;
 /// instance fields, up the inheritance chain, are all readonly (for classes) and of sealed or value types that are
 /// themselves immutable. Decided once per type and cached. Thread-safe.
 /// </remarks>
-internal sealed class CallCopier(IGrainSerializer serializer)
+internal sealed class CallCopier(DeepCopier copier)
 {
     private static readonly ConcurrentDictionary<Type, bool> Immutability = new();
 
@@ -36,8 +37,7 @@ internal sealed class CallCopier(IGrainSerializer serializer)
             return value;
         }
 
-        Type type = value.GetType();
-        return serializer.Deserialize(serializer.Serialize(value, type), type);
+        return copier.Copy(value);
     }
 
     /// <summary>Copies the arguments that need it; returns the same array when none does.</summary>

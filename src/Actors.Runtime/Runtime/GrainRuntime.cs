@@ -25,13 +25,13 @@ internal sealed class GrainRuntime : ISiloControl, ISiloActivations, IDisposable
     private volatile bool _isStopping;
     private int _isKilled;
 
-    public GrainRuntime(IServiceProvider services, GrainTypeRegistry types, RuntimeSettings settings, TimeProvider timeProvider, IGrainSerializer serializer, RuntimeInstruments instruments)
+    public GrainRuntime(IServiceProvider services, GrainTypeRegistry types, RuntimeSettings settings, TimeProvider timeProvider, IGrainSerializer serializer, DeepCopier deepCopier, RuntimeInstruments instruments)
     {
         Services = services;
         Types = types;
         Settings = settings;
         TimeProvider = timeProvider;
-        Copier = new CallCopier(serializer);
+        Copier = new CallCopier(deepCopier);
         Serializer = serializer;
         Instruments = instruments;
         Log = services.GetService<ILoggerFactory>()?.CreateLogger("Actors.Runtime") ?? NullLogger.Instance;

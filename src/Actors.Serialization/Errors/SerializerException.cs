@@ -7,7 +7,8 @@ namespace Actors.Serialization;
 /// </summary>
 public class SerializerException : Exception
 {
-    private readonly List<string> _pathFromInnermost = [];
+    // Null until a member is recorded; also null in an instance the exception codec rebuilt without running a constructor.
+    private List<string>? _pathFromInnermost;
 
     /// <summary>Creates the exception.</summary>
     public SerializerException(string message, Exception? innerException = null)
@@ -19,7 +20,7 @@ public class SerializerException : Exception
     /// The members from the root value down to the one that failed, as <c>Type.Member</c> segments joined by " -> ",
     /// or null when the failure was at the root.
     /// </summary>
-    public string? MemberPath => _pathFromInnermost.Count == 0 ? null : string.Join(" -> ", Enumerable.Reverse(_pathFromInnermost));
+    public string? MemberPath => _pathFromInnermost is not { Count: > 0 } path ? null : string.Join(" -> ", Enumerable.Reverse(path));
 
     /// <inheritdoc />
     public override string Message => MemberPath is { } path ? $"{base.Message} (at {path})" : base.Message;
@@ -32,7 +33,7 @@ public class SerializerException : Exception
     {
         ArgumentNullException.ThrowIfNull(exception);
         var wrapped = new SerializerException($"{exception.GetType().Name}: {exception.Message}", exception);
-        wrapped._pathFromInnermost.Add($"{type}.{member}");
+        (wrapped._pathFromInnermost = []).Add($"{type}.{member}");
         return wrapped;
     }
 
@@ -44,7 +45,7 @@ public class SerializerException : Exception
     {
         if (exception is SerializerException serializerException)
         {
-            serializerException._pathFromInnermost.Add($"{type}.{member}");
+            (serializerException._pathFromInnermost ??= []).Add($"{type}.{member}");
         }
 
         return false;

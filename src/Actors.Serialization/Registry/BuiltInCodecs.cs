@@ -5,6 +5,7 @@ using System.Numerics;
 using System.Reflection;
 using Actors.Serialization.Cloning;
 using Actors.Serialization.Codecs;
+using Actors.Serialization.Codecs.Collections;
 
 namespace Actors.Serialization;
 
@@ -100,6 +101,11 @@ internal static class BuiltInCodecs
             return new CancellationTokenCodec(provider.CancellationTokens);
         }
 
+        if (typeof(Type).IsAssignableFrom(type))
+        {
+            return new TypeCodec(provider);
+        }
+
         return (IFieldCodec?)CreateGeneric(type, provider);
     }
 
@@ -126,6 +132,11 @@ internal static class BuiltInCodecs
             return ObjectCodec.Instance;
         }
 
+        if (typeof(Type).IsAssignableFrom(type))
+        {
+            return new TypeCodec(provider);
+        }
+
         return (IDeepCopier?)(type.IsArray ? CreateArray(type, provider) : CreateGeneric(type, provider));
     }
 
@@ -142,6 +153,11 @@ internal static class BuiltInCodecs
 
         Type definition = type.GetGenericTypeDefinition();
         Type[] arguments = type.GenericTypeArguments;
+        if (SynthesizedLists.IsSynthesized(type, out Type? element))
+        {
+            return Instantiate(typeof(SynthesizedListCodec<,>).MakeGenericType(type, element!), provider);
+        }
+
         if (TupleLayout.IsTuple(type))
         {
             return Instantiate(typeof(TupleCodec<>).MakeGenericType(type), provider);

@@ -140,6 +140,9 @@ internal sealed class TypeRegistry(CodecProvider provider)
         }
     }
 
+    /// <summary>A type by alias or CLR full name among the loaded assemblies, whether or not it has a codec (for <see cref="System.Type"/> values); null when none.</summary>
+    public Type? FindLoadedType(string name) => FindByName(name);
+
     private TypeEntry Allow(string name, Type type) =>
         provider.IsSerializable(type) ? new TypeEntry(name, type, null) : new TypeEntry(name, null, "it has no codec in this process, so it may not be read");
 

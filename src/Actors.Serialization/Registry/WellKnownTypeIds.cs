@@ -26,7 +26,7 @@ public static class WellKnownTypeIds
         (22, typeof(BigInteger)), (23, typeof(Int128)), (24, typeof(UInt128)), (25, typeof(Half)), (26, typeof(Uri)),
         (27, typeof(Version)), (Exception, typeof(Exception)), (29, typeof(nint)), (30, typeof(nuint)),
         (GrainReference, typeof(Hooks.GrainReferenceWireType)), (32, typeof(CancellationToken)), (33, typeof(ReadOnlyMemory<>)),
-        (34, typeof(Memory<>)), (35, typeof(ValueTuple)), (36, typeof(DBNull)),
+        (34, typeof(Memory<>)), (35, typeof(ValueTuple)), (36, typeof(DBNull)), (37, typeof(Type)),
         (40, typeof(Nullable<>)), (41, typeof(List<>)), (42, typeof(Dictionary<,>)), (43, typeof(HashSet<>)),
         (44, typeof(KeyValuePair<,>)), (45, typeof(Queue<>)), (46, typeof(Stack<>)), (47, typeof(SortedDictionary<,>)),
         (48, typeof(SortedSet<>)), (49, typeof(SortedList<,>)), (50, typeof(LinkedList<>)), (51, typeof(ConcurrentDictionary<,>)),

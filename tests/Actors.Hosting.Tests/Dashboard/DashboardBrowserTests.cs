@@ -67,7 +67,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IDisposabl
     private async Task AssertPanelsAndSaveScreenshotsAsync(HeadlessChromium browser)
     {
 
-        string[] expected = ["silos", "activations", "calls", "latency", "wal", "groupcommit", "fsync", "space", "checkpoints", "recovery", "errors", "process"];
+        string[] expected = ["silos", "activations", "calls", "latency", "wal", "groupcommit", "fsync", "space", "checkpoints", "reminders", "recovery", "errors", "process"];
         foreach (string id in expected)
         {
             await browser.WaitUntilAsync($"(() => {{ const e = document.getElementById('panel-{id}'); return !!e && !e.hidden; }})()", Patience, $"panel {id} shown");
@@ -79,6 +79,9 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IDisposabl
         await browser.WaitUntilAsync("document.querySelector('[data-stat=latency-p99]').textContent.endsWith(' ms')", Patience,
             "call latency p99 shown", "document.querySelector('#panel-latency')?.innerText");
         Assert.Equal("Healthy", (await browser.EvaluateAsync("document.getElementById('status').textContent"))!.GetValue<string>());
+        // The demo grains register no reminders: the panel reads the silo's reminder gauges (a dash would mean it found none).
+        Assert.Equal("0", await Text(browser, "reminders-registered"));
+        Assert.Equal("0", await Text(browser, "reminders-due"));
         Assert.Contains("account", (await browser.EvaluateAsync("document.getElementById('panel-activations').innerText"))!.GetValue<string>(), StringComparison.Ordinal);
 
         string[] shown = [.. (await browser.EvaluateAsync("[...document.querySelectorAll('section.panel')].filter(s => !s.hidden).map(s => s.id)"))!.AsArray().Select(n => n!.GetValue<string>())];

@@ -11,6 +11,7 @@ public interface ICounterGrain : IGrainWithStringKey
     Task<int> AddVia(string otherKey, int amount);
 }
 
+[GenerateSerializer]
 public sealed record CounterSnapshot(string Key, int Value, IReadOnlyList<int> History);
 
 public sealed class CounterGrain : Grain, ICounterGrain

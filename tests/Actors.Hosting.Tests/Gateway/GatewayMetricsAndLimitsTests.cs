@@ -29,7 +29,7 @@ public class GatewayMetricsAndLimitsTests
         {
             await invoker.InvokeAsync(TestCalls.Call("Add", 1, 2));
             await invoker.InvokeAsync(TestCalls.Call("Add", 1, 3));
-            await Assert.ThrowsAsync<RemoteGrainException>(async () => await invoker.InvokeAsync(TestCalls.Call("Fail", "x")));
+            await Assert.ThrowsAsync<InvalidOperationException>(async () => await invoker.InvokeAsync(TestCalls.Call("Fail", "x")));
         }
 
         await using (RawGatewayConnection raw = await RawGatewayConnection.ConnectAsync(silo.EndPoint))

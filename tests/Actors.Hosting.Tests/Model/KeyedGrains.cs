@@ -3,6 +3,7 @@ using Actors.Runtime;
 namespace Actors.Hosting.Tests.Model;
 
 /// <summary>What a keyed grain reports about itself.</summary>
+[GenerateSerializer]
 public sealed record KeyReport(string GrainId, Guid Guid, long Integer, string? Extension, int Calls);
 
 public interface IRegionGrain : IGrainWithGuidCompoundKey

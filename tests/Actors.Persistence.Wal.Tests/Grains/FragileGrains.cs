@@ -26,6 +26,7 @@ public sealed class FragileState
     }
 }
 
+[GenerateSerializer, Alias("tests.wal.fragile-snapshot")]
 public sealed record FragileSnapshot(int Writes, string? ETag, Guid ActivationId, long Version);
 
 public interface IFragileGrain : IGrainWithStringKey

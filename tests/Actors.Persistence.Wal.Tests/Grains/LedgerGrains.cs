@@ -36,6 +36,7 @@ public sealed class LedgerState : IApply<LedgerEvent>
     }
 }
 
+[GenerateSerializer, Alias("tests.wal.ledger-snapshot")]
 public sealed record LedgerSnapshot(decimal Balance, int Entries, long Version, int ReplayedAtActivation, Guid ActivationId);
 
 public interface ILedgerGrain : IGrainWithStringKey

@@ -17,6 +17,7 @@ public sealed class AuditTrail
     public List<string> Entries { get; set; } = [];
 }
 
+[GenerateSerializer, Alias("tests.wal.profile-snapshot")]
 public sealed record ProfileSnapshot(string Name, int Visits, string? ProfileETag, bool ProfileExists, int AuditEntries, string? AuditETag, bool AuditExists, Guid ActivationId);
 
 public interface IProfileGrain : IGrainWithStringKey

@@ -9,6 +9,7 @@ public sealed class Tally
     public List<string> Labels { get; set; } = [];
 }
 
+[GenerateSerializer, Alias("tests.wal.tally-snapshot")]
 public sealed record TallySnapshot(int Count, string[] Labels);
 
 public interface ITallyGrain : IGrainWithStringKey

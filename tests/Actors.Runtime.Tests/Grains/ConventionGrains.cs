@@ -52,6 +52,7 @@ public sealed class AccountView
     public void Apply(IFlag e) => Applied.Add("Flag");
 }
 
+[GenerateSerializer, Alias("tests.runtime.account-view")]
 public sealed record AccountViewSnapshot(string Owner, decimal Balance, string[] Applied, int Version);
 
 public interface IConventionGrain : IGrainWithStringKey

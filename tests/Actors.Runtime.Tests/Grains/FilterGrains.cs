@@ -3,6 +3,7 @@ using Actors.Runtime.Tests.Infrastructure;
 namespace Actors.Runtime.Tests.Grains;
 
 /// <summary>What one grain saw when a call reached it.</summary>
+[GenerateSerializer, Alias("tests.runtime.hop-report")]
 public sealed record HopReport(string Grain, string? Trace, string? AddedBy, string? Back);
 
 public interface IHopGrain : IGrainWithStringKey

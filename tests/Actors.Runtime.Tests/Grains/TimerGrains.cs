@@ -7,6 +7,7 @@ namespace Actors.Runtime.Tests.Grains;
 /// <param name="Name">The timer's name in probe records.</param>
 /// <param name="Gated">Whether each callback waits for the gate <c>{Name}:{n}</c> (or its cancellation) before it ends.</param>
 /// <param name="Throw">Whether each callback throws after recording its tick.</param>
+[GenerateSerializer, Alias("tests.runtime.timer-spec")]
 public sealed record TimerSpec(string Name, TimeSpan DueTime, TimeSpan Period, bool Interleave = false, bool KeepAlive = false, bool Gated = false, bool Throw = false);
 
 public interface ITimerGrain : IGrainWithStringKey

@@ -1,10 +1,13 @@
 namespace Actors.Runtime.Tests.Grains;
 
+[GenerateSerializer, Alias("tests.runtime.basket")]
 public sealed class Basket
 {
+    [Id(0)]
     public List<string> Items { get; set; } = [];
 }
 
+[GenerateSerializer, Alias("tests.runtime.money")]
 public sealed record Money(decimal Amount, string Currency);
 
 public interface IValueGrain : IGrainWithIntegerKey

@@ -207,6 +207,23 @@
       series: (c, p) => ({ 'checkpoints/s': rate(c, p, 'actors.persistence.checkpoints') || 0, 'events/s': rate(c, p, 'actors.persistence.events') || 0 }),
     },
     {
+      id: 'reminders', title: 'Reminders',
+      uses: ['actors.reminders.registered', 'actors.reminders.due', 'actors.reminders.ticks', 'actors.reminders.ticks.failed', 'actors.reminders.lateness'],
+      stats: (c, p) => {
+        const lateness = histogram(c, 'actors.reminders.lateness');
+        const failed = total(c, 'actors.reminders.ticks.failed') || 0;
+        return [
+          ['Registered', fmtInt(total(c, 'actors.reminders.registered')), 'reminders-registered'],
+          ['Due now', fmtInt(total(c, 'actors.reminders.due')), 'reminders-due', (total(c, 'actors.reminders.due') || 0) > 0],
+          ['Ticks /s', fmtRate(rate(c, p, 'actors.reminders.ticks') || 0), 'reminders-rate'],
+          ['Ticks in total', fmtInt(total(c, 'actors.reminders.ticks') || 0), 'reminders-total'],
+          ['Failed ticks', fmtInt(failed), 'reminders-failed', failed > 0],
+          ['Lateness p99', fmtMs(quantile(lateness, 0.99)), 'reminders-lateness-p99'],
+        ];
+      },
+      series: (c, p) => ({ 'due': total(c, 'actors.reminders.due') || 0, 'ticks/s': rate(c, p, 'actors.reminders.ticks') || 0 }),
+    },
+    {
       id: 'recovery', title: 'Recovery (log open)',
       uses: ['actors.wal.recovery.duration'],
       stats: (c) => {
