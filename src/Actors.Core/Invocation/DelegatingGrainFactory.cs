@@ -80,4 +80,10 @@ public abstract class DelegatingGrainFactory : IGrainFactory, IGrainReferenceFac
     public IGrain GetGrain(Type grainInterface, GrainId grainId) => _inner is IGrainReferenceFactory references
         ? references.GetGrain(grainInterface, grainId)
         : throw new NotSupportedException($"{_inner.GetType().Name} cannot build references by grain id.");
+
+    /// <inheritdoc />
+    /// <exception cref="NotSupportedException">The inner factory cannot build references by id.</exception>
+    public IGrainObserver GetObserver(Type observerInterface, GrainId observerId) => _inner is IGrainReferenceFactory references
+        ? references.GetObserver(observerInterface, observerId)
+        : throw new NotSupportedException($"{_inner.GetType().Name} cannot build references by id.");
 }
