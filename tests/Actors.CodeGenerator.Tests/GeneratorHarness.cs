@@ -29,10 +29,13 @@ internal static class GeneratorHarness
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     /// <summary>Runs the generator; returns the compilation with the generated sources and the generator's diagnostics.</summary>
-    public static (Compilation Output, ImmutableArray<Diagnostic> Diagnostics, ImmutableArray<string> Sources) Generate(string source, string assemblyName = "Generated.Test")
+    public static (Compilation Output, ImmutableArray<Diagnostic> Diagnostics, ImmutableArray<string> Sources) Generate(string source, string assemblyName = "Generated.Test", bool withGrainCode = false)
     {
         CSharpCompilation input = Compile(source, assemblyName);
-        GeneratorDriver driver = CSharpGeneratorDriver.Create(new SerializerGenerator().AsSourceGenerator())
+        ISourceGenerator[] generators = withGrainCode
+            ? [new SerializerGenerator().AsSourceGenerator(), new GrainCodeGenerator().AsSourceGenerator()]
+            : [new SerializerGenerator().AsSourceGenerator()];
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(generators)
             .WithUpdatedParseOptions(new CSharpParseOptions(LanguageVersion.Latest));
         driver = driver.RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         ImmutableArray<string> sources = [.. driver.GetRunResult().GeneratedTrees.Select(tree => tree.ToString())];

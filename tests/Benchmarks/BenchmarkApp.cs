@@ -17,6 +17,7 @@ internal static class BenchmarkApp
         new RecoveryScenario(),
         new IndexMemoryScenario(),
         new GrainCallsScenario(),
+        new CallPathScenario(),
     ];
 
     public static async Task<int> RunAsync(string[] argv)

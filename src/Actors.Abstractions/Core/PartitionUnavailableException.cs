@@ -9,6 +9,7 @@ namespace Actors;
 /// The call was not run. Retry after the owner restarts on its volume.
 /// </summary>
 /// <remarks>The message has a fixed shape (<see cref="TryParse"/> reads it back), so the type survives a gateway hop.</remarks>
+[GenerateSerializer]
 public sealed partial class PartitionUnavailableException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -24,12 +25,15 @@ public sealed partial class PartitionUnavailableException : Exception
     }
 
     /// <summary>The partition that cannot serve.</summary>
+    [Id(0)]
     public int Partition { get; }
 
     /// <summary>The name of the silo that owns the partition ("" when unassigned).</summary>
+    [Id(1)]
     public string Owner { get; }
 
     /// <summary>Why it cannot serve.</summary>
+    [Id(2)]
     public string Reason { get; }
 
     /// <summary>Rebuilds the exception from its message (for example one carried by a gateway error response).</summary>

@@ -1,6 +1,7 @@
 namespace Actors.Serialization;
 
 /// <summary>A value could not be serialized or deserialized by an <see cref="IGrainSerializer"/>.</summary>
+[GenerateSerializer]
 public sealed class GrainSerializationException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -11,5 +12,6 @@ public sealed class GrainSerializationException : Exception
     }
 
     /// <summary>The declared type of the value.</summary>
+    [Id(0)]
     public Type DeclaredType { get; }
 }

@@ -5,6 +5,7 @@ namespace Actors.Cluster.Messaging;
 /// unreachable, not the incarnation addressed, or refused the handshake. Whether a request sent before the loss ran is
 /// unknown.
 /// </summary>
+[GenerateSerializer]
 public sealed class SiloUnreachableException : ClusterException
 {
     /// <summary>Creates the exception.</summary>
@@ -16,8 +17,10 @@ public sealed class SiloUnreachableException : ClusterException
     }
 
     /// <summary>True when the request certainly never left this silo (no connection could be opened): retrying cannot run it twice.</summary>
+    [Id(0)]
     public bool NotDelivered { get; }
 
     /// <summary>The silo addressed (<c>name#incarnation at endpoint</c>).</summary>
+    [Id(1)]
     public string Silo { get; }
 }

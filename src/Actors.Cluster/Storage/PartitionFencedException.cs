@@ -4,6 +4,7 @@ namespace Actors.Cluster.Storage;
 /// A write to a partition's log was refused because this silo may no longer act as its owner: its lease ended (by its own
 /// conservative clock) or another epoch was granted. Nothing was written.
 /// </summary>
+[GenerateSerializer]
 public sealed class PartitionFencedException : ClusterException
 {
     /// <summary>Creates the exception.</summary>
@@ -15,8 +16,10 @@ public sealed class PartitionFencedException : ClusterException
     }
 
     /// <summary>The partition.</summary>
+    [Id(0)]
     public int Partition { get; }
 
     /// <summary>The epoch the silo held.</summary>
+    [Id(1)]
     public long Epoch { get; }
 }

@@ -43,6 +43,9 @@ public sealed class GrainMethodInvoker
         return new GrainMethodInvoker(Expression.Lambda<Func<object, object?[], ValueTask<object?>>>(wrapped, grain, args).Compile());
     }
 
+    /// <summary>Wraps an invoker written by the code generator (no expression compiled).</summary>
+    public static GrainMethodInvoker FromGenerated(Func<object, object?[], ValueTask<object?>> invoke) => new(invoke);
+
     /// <summary>Calls the method on <paramref name="grain"/> (which implements its interface) with <paramref name="arguments"/>.</summary>
     public ValueTask<object?> Invoke(object grain, object?[] arguments) => _invoke(grain, arguments);
 

@@ -25,7 +25,7 @@ internal class GrainProxy : DispatchProxy, IGrainReference
     }
 
     /// <inheritdoc />
-    public override bool Equals(object? obj) => obj is GrainProxy other && other.GrainId == GrainId && other.InterfaceType == InterfaceType;
+    public override bool Equals(object? obj) => obj is IGrainReference other && other.GrainId == GrainId && other.InterfaceType == InterfaceType;
 
     /// <inheritdoc />
     public override int GetHashCode() => GrainId.GetHashCode();

@@ -137,6 +137,12 @@ public sealed class GrainReferenceFactory : IGrainFactory, IGrainReferenceFactor
             throw new ArgumentException($"'{grainInterface.FullName}' is not a grain interface (an interface deriving from IGrain).", nameof(grainInterface));
         }
 
+        if (GeneratedGrainCode.TryCreateReference(grainInterface, _invoker, grainId, out IGrain? generated))
+        {
+            return generated;
+        }
+
+        // Not processed by the code generator (its assembly does not opt in, or the interface is generic): a runtime proxy.
         return (IGrain)CreateProxy(grainInterface, grainId);
     }
 

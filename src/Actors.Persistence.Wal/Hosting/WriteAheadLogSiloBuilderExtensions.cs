@@ -53,7 +53,8 @@ public static partial class WriteAheadLogSiloBuilderExtensions
             name,
             sp.GetRequiredService<IOptionsMonitor<WriteAheadLogStoreOptions>>().Get(name),
             sp.GetRequiredService<IEventLogFactory>(),
-            sp.GetService<ILoggerFactory>()));
+            sp.GetService<ILoggerFactory>(),
+            sp.GetService<Actors.Serialization.Serializer>()));
         AddCommonServices(services, name);
         return builder;
     }

@@ -30,6 +30,7 @@ public static class WriteAheadLogStoreConfiguration
         nameof(WriteAheadLogStoreOptions.PreallocateSegments),
         nameof(WriteAheadLogStoreOptions.MaxCachedGrains),
         nameof(WriteAheadLogStoreOptions.EventHistory),
+        nameof(WriteAheadLogStoreOptions.UseBinarySerializer),
     ];
 
     /// <summary>Applies the values present in <paramref name="section"/> to <paramref name="options"/>.</summary>
@@ -79,6 +80,7 @@ public static class WriteAheadLogStoreConfiguration
         ParseInt(nameof(options.MaxCachedGrains), v => options.MaxCachedGrains = v);
         ParseBool(nameof(options.CheckpointOnDeactivation), v => options.CheckpointOnDeactivation = v);
         ParseBool(nameof(options.PreallocateSegments), v => options.PreallocateSegments = v);
+        ParseBool(nameof(options.UseBinarySerializer), v => options.UseBinarySerializer = v);
 
         if (failures.Count > 0)
         {

@@ -74,7 +74,14 @@ public sealed class WriteAheadLogStoreOptions
     /// <summary>Preallocate segment files. Default true.</summary>
     public bool PreallocateSegments { get; set; } = true;
 
-    /// <summary>The store's codec. Null (default) uses a <see cref="JsonWalCodec"/> with default options. Not bound from configuration.</summary>
+    /// <summary>
+    /// Whether the store writes events and states with the binary serializer (<see cref="BinaryWalCodec"/>: any
+    /// <c>[GenerateSerializer]</c> type, no <see cref="EventTypeAttribute"/> needed) instead of JSON. Records written as
+    /// JSON before keep loading, so an existing store can switch. Default false. Ignored when <see cref="Codec"/> is set.
+    /// </summary>
+    public bool UseBinarySerializer { get; set; }
+
+    /// <summary>The store's codec. Null (default) uses a <see cref="JsonWalCodec"/> with default options (or the binary codec, see <see cref="UseBinarySerializer"/>). Not bound from configuration.</summary>
     public IWalCodec? Codec { get; set; }
 
     /// <summary>Adjusts further engine settings (compaction, retention, batching) after the ones above are applied. Not bound from configuration.</summary>

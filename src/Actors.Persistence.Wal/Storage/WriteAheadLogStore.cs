@@ -27,13 +27,22 @@ public sealed partial class WriteAheadLogStore : IAsyncDisposable
 
     /// <summary>Creates the store; the log is not opened yet.</summary>
     public WriteAheadLogStore(string name, WriteAheadLogStoreOptions options, IEventLogFactory factory, ILoggerFactory? loggerFactory = null)
+        : this(name, options, factory, loggerFactory, serializer: null)
+    {
+    }
+
+    /// <summary>Creates the store; the log is not opened yet. <paramref name="serializer"/> serves <see cref="WriteAheadLogStoreOptions.UseBinarySerializer"/>.</summary>
+    /// <exception cref="ArgumentException">The options ask for the binary serializer and none is given.</exception>
+    public WriteAheadLogStore(string name, WriteAheadLogStoreOptions options, IEventLogFactory factory, ILoggerFactory? loggerFactory, Actors.Serialization.Serializer? serializer)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(factory);
         Name = name;
         Options = options;
-        Codec = options.Codec ?? new JsonWalCodec();
+        Codec = options.Codec ?? (options.UseBinarySerializer
+            ? new BinaryWalCodec(serializer ?? throw new ArgumentException($"Store '{name}' uses the binary serializer but no Serializer was given.", nameof(serializer)))
+            : new JsonWalCodec());
         _factory = factory;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<WriteAheadLogStore>();

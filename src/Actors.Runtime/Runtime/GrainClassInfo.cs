@@ -118,7 +118,9 @@ internal sealed class GrainClassInfo
             throw new InvalidOperationException($"Grain class '{cls.FullName}' does not implement '{m.InterfaceType.FullName}' (method {m.Key}).");
         }
 
-        return GrainMethodInvoker.Compile(m);
+        return GeneratedGrainCode.TryGetInvoker(m.Method, out Func<object, object?[], ValueTask<object?>>? generated)
+            ? GrainMethodInvoker.FromGenerated(generated)
+            : GrainMethodInvoker.Compile(m);
     }, GrainClass);
 
     /// <summary>

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Actors.Cluster.Tests.Grains;
 
 /// <summary>Where an activation runs and which one it is.</summary>
+[GenerateSerializer]
 public sealed record ActivationInfo(string Silo, Guid ActivationId, int Calls);
 
 public interface IVolatileCounterGrain : IGrainWithStringKey
@@ -59,6 +60,7 @@ public sealed class AccountState : IApply<Deposited>
     }
 }
 
+[GenerateSerializer]
 public sealed record AccountSnapshot(long Balance, long Version, List<long> Sequences, string Silo);
 
 public interface IAccountGrain : IGrainWithStringKey

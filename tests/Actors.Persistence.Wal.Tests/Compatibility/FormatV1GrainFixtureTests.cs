@@ -24,10 +24,16 @@ public sealed class FormatV1GrainFixtureTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task Activation_FormatV1Log_GrainsHaveTheirStoredState()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Activation_FormatV1Log_GrainsHaveTheirStoredState(bool binaryStore)
     {
-        await using TestCluster cluster = await WalCluster.StartAsync(o => o.Directory = _directory);
+        await using TestCluster cluster = await WalCluster.StartAsync(o =>
+        {
+            o.Directory = _directory;
+            o.UseBinarySerializer = binaryStore;
+        });
 
         LedgerSnapshot checkpointed = await cluster.Client.GetGrain<ICheckpointedLedgerGrain>("fixture-checkpointed").Get();
         LedgerSnapshot plain = await cluster.Client.GetGrain<ILedgerGrain>("fixture-plain").Get();
@@ -41,6 +47,24 @@ public sealed class FormatV1GrainFixtureTests : IDisposable
         Assert.Equal((17.5m, 5, 5L), (plain.Balance, plain.Entries, plain.Version));
         Assert.Equal(("countess", 4, 2, "7", "6"), (profile.Name, profile.Visits, profile.AuditEntries, profile.ProfileETag, profile.AuditETag));
         Assert.Equal(("", 0, false, false), (cleared.Name, cleared.Visits, cleared.ProfileExists, cleared.AuditExists));
+    }
+
+    [Fact]
+    public async Task BinaryStore_OverAFormatV1JsonLog_AppendsBinaryRecordsAndReadsBothAfterRestart()
+    {
+        await using TestCluster cluster = await WalCluster.StartAsync(o =>
+        {
+            o.Directory = _directory;
+            o.UseBinarySerializer = true;
+        });
+        ILedgerGrain plain = cluster.Client.GetGrain<ILedgerGrain>("fixture-plain");
+
+        LedgerSnapshot credited = await plain.Credit(2.5m);
+        await cluster.RestartSiloAsync(cluster.Primary);
+        LedgerSnapshot after = await cluster.Client.GetGrain<ILedgerGrain>("fixture-plain").Get();
+
+        Assert.Equal((20m, 6, 6L), (credited.Balance, credited.Entries, credited.Version));
+        Assert.Equal((20m, 6, 6L), (after.Balance, after.Entries, after.Version));
     }
 
     public void Dispose()

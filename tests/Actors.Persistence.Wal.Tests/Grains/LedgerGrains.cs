@@ -4,24 +4,28 @@ using Actors.Providers;
 
 namespace Actors.Persistence.Wal.Tests.Grains;
 
+[GenerateSerializer]
 public abstract record LedgerEvent;
 
-[EventType("ledger-credited")]
+[EventType("ledger-credited"), GenerateSerializer]
 public sealed record LedgerCredited(decimal Amount) : LedgerEvent;
 
-[EventType("ledger-debited")]
+[EventType("ledger-debited"), GenerateSerializer]
 public sealed record LedgerDebited(decimal Amount) : LedgerEvent;
 
-[EventType("ledger-note")]
+[EventType("ledger-note"), GenerateSerializer]
 public sealed record LedgerNote(string Text) : LedgerEvent;
 
 /// <summary>Has no stable name: raising it must be rejected.</summary>
 public sealed record LedgerUnnamed(decimal Amount) : LedgerEvent;
 
+[GenerateSerializer]
 public sealed class LedgerState : IApply<LedgerEvent>
 {
+    [Id(0)]
     public decimal Balance { get; set; }
 
+    [Id(1)]
     public int Entries { get; set; }
 
     public void Apply(LedgerEvent @event)

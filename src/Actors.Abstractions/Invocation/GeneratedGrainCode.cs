@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace Actors.Invocation;
+
+/// <summary>
+/// Where the code generator's grain references and method invokers are registered (by a module initializer in each
+/// assembly that declares grain interfaces and has the generator: <c>&lt;ActorsCodeGenerator&gt;true&lt;/ActorsCodeGenerator&gt;</c>)
+/// and found: the grain factories build references from here, the silo invokes grain methods from here. An interface
+/// the generator did not process (its assembly does not use the generator, or it is generic) falls back to a runtime
+/// proxy and compiled invokers.
+/// </summary>
+/// <remarks>Thread-safe. Registration runs the declaring module's initializer on first lookup, so no scan is needed.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class GeneratedGrainCode
+{
+    private static readonly ConcurrentDictionary<Type, Func<IGrainCallInvoker, GrainId, IGrain>> References = new();
+    private static readonly ConcurrentDictionary<MethodInfo, Func<object, object?[], ValueTask<object?>>> Invokers = new();
+    private static readonly ConcurrentDictionary<Type, Lazy<bool>> PendingInvokers = new();
+    private static readonly ConcurrentDictionary<Module, bool> InitializedModules = new();
+
+    /// <summary>
+    /// Registers the generated reference of <paramref name="grainInterface"/> and the invokers of the methods it declares
+    /// (built on first use). Called by generated code.
+    /// </summary>
+    public static void AddReference(
+        Type grainInterface,
+        Func<IGrainCallInvoker, GrainId, IGrain> create,
+        Func<(MethodInfo Method, Func<object, object?[], ValueTask<object?>> Invoke)[]> invokers)
+    {
+        ArgumentNullException.ThrowIfNull(grainInterface);
+        ArgumentNullException.ThrowIfNull(create);
+        ArgumentNullException.ThrowIfNull(invokers);
+        References[grainInterface] = create;
+        PendingInvokers[grainInterface] = new Lazy<bool>(() =>
+        {
+            foreach ((MethodInfo method, Func<object, object?[], ValueTask<object?>> invoke) in invokers())
+            {
+                Invokers[method] = invoke;
+            }
+
+            return true;
+        });
+    }
+
+    /// <summary>The <see cref="GrainMethod"/> of an interface method found by name and parameter types (called by generated code once per method).</summary>
+    /// <exception cref="MissingMethodException">The interface has no such method (the generated code is stale).</exception>
+    public static GrainMethod Method(Type grainInterface, string name, Type[] parameterTypes) =>
+        GrainMethod.For(grainInterface.GetMethod(name, 0, BindingFlags.Public | BindingFlags.Instance, null, parameterTypes, null)
+            ?? throw new MissingMethodException(grainInterface.FullName, name));
+
+    /// <summary>Creates the generated reference of <paramref name="grainInterface"/>; false when the generator did not process it.</summary>
+    public static bool TryCreateReference(Type grainInterface, IGrainCallInvoker invoker, GrainId grainId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IGrain? reference)
+    {
+        ArgumentNullException.ThrowIfNull(grainInterface);
+        if (References.TryGetValue(grainInterface, out Func<IGrainCallInvoker, GrainId, IGrain>? create) || (Initialize(grainInterface.Module) && References.TryGetValue(grainInterface, out create)))
+        {
+            reference = create(invoker, grainId);
+            return true;
+        }
+
+        reference = null;
+        return false;
+    }
+
+    /// <summary>The generated invoker of an interface method; false when the generator did not process its interface.</summary>
+    public static bool TryGetInvoker(MethodInfo method, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Func<object, object?[], ValueTask<object?>>? invoke)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        if (Invokers.TryGetValue(method, out invoke))
+        {
+            return true;
+        }
+
+        Type? declaring = method.DeclaringType;
+        if (declaring is null)
+        {
+            return false;
+        }
+
+        if (!PendingInvokers.TryGetValue(declaring, out Lazy<bool>? pending))
+        {
+            Initialize(declaring.Module);
+            if (!PendingInvokers.TryGetValue(declaring, out pending))
+            {
+                return false;
+            }
+        }
+
+        _ = pending.Value;
+        return Invokers.TryGetValue(method, out invoke);
+    }
+
+    /// <summary>Whether the generator processed <paramref name="grainInterface"/>.</summary>
+    public static bool HasReference(Type grainInterface) =>
+        References.ContainsKey(grainInterface) || (Initialize(grainInterface.Module) && References.ContainsKey(grainInterface));
+
+    /// <summary>Adapts a method's <see cref="Task"/> to the invoker's result (called by generated invokers).</summary>
+    public static ValueTask<object?> FromTask(Task task)
+    {
+        return task.IsCompletedSuccessfully ? default : Await(task);
+
+        static async ValueTask<object?> Await(Task t)
+        {
+            await t;
+            return null;
+        }
+    }
+
+    /// <summary>Adapts a method's <see cref="ValueTask"/> to the invoker's result (called by generated invokers).</summary>
+    public static ValueTask<object?> FromValueTask(ValueTask task) => task.IsCompletedSuccessfully ? default : FromTask(task.AsTask());
+
+    /// <summary>Adapts a method's <see cref="Task{TResult}"/> to the invoker's result (called by generated invokers).</summary>
+    public static ValueTask<object?> FromTaskOf<T>(Task<T> task)
+    {
+        return task.IsCompletedSuccessfully ? new ValueTask<object?>(task.Result) : Await(task);
+
+        static async ValueTask<object?> Await(Task<T> t) => await t;
+    }
+
+    /// <summary>Adapts a method's <see cref="ValueTask{TResult}"/> to the invoker's result (called by generated invokers).</summary>
+    public static ValueTask<object?> FromValueTaskOf<T>(ValueTask<T> task) =>
+        task.IsCompletedSuccessfully ? new ValueTask<object?>(task.Result) : FromTaskOf(task.AsTask());
+
+    // Runs the module's initializer (where generated registrations live) once; true when it had not run before.
+    private static bool Initialize(Module module)
+    {
+        if (!InitializedModules.TryAdd(module, true))
+        {
+            return false;
+        }
+
+        RuntimeHelpers.RunModuleConstructor(module.ModuleHandle);
+        return true;
+    }
+}
