@@ -11,9 +11,10 @@ internal sealed class DemoOptions
 
         With no --gateway: starts a real silo process on a local data directory, runs the bank workload through the
         gateway, SIGKILLs the silo mid-load, restarts it on the same directory and verifies every acknowledged operation.
-        With --gateway (or ACTORS__CLIENT__GATEWAYS__0): runs the workload against that silo and verifies it (no kill).
+        With --gateway (or ACTORS__CLIENT__GATEWAYS__0, __1, ...): runs the workload against that silo or cluster and
+        verifies it (no kill).
 
-          --gateway host:port   use a running silo (secret: --secret or ACTORS__CLIENT__SECRET)
+          --gateway host:port   use a running silo; repeat it for the gateways of a cluster (secret: --secret or ACTORS__CLIENT__SECRET)
           --secret text         the gateway's shared secret
           --data-dir path       the local silo's data directory (default ./.actors-data/demo; wiped at start)
           --accounts n          bank accounts (default 20)
@@ -26,7 +27,11 @@ internal sealed class DemoOptions
           --verbose             print the stack trace of an error
         """;
 
-    public string? Gateway { get; private set; }
+    /// <summary>The first gateway (null: local mode, the demo starts its own silo).</summary>
+    public string? Gateway => Gateways.Count > 0 ? Gateways[0] : null;
+
+    /// <summary>Every gateway given (<c>--gateway</c> repeated, or <c>ACTORS__CLIENT__GATEWAYS__0</c>, <c>__1</c>, ...): the client fails over between them.</summary>
+    public List<string> Gateways { get; private set; } = [];
 
     public string? Secret { get; private set; }
 
@@ -57,7 +62,7 @@ internal sealed class DemoOptions
         IConfigurationSection client = new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection("Actors:Client");
         var options = new DemoOptions
         {
-            Gateway = client["Gateways:0"] is { Length: > 0 } gateway ? gateway : null,
+            Gateways = [.. client.GetSection("Gateways").GetChildren().OrderBy(c => int.TryParse(c.Key, out int i) ? i : int.MaxValue).Select(c => c.Value).OfType<string>().Where(v => v.Length > 0)],
             Secret = client["Secret"] is { Length: > 0 } secret ? secret : null,
         };
         for (int i = 0; i < args.Length; i++)
@@ -66,7 +71,7 @@ internal sealed class DemoOptions
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{arg} needs a value.");
             switch (arg)
             {
-                case "--gateway": options.Gateway = Value(); break;
+                case "--gateway": options.Gateways.Add(Value()); break;
                 case "--secret": options.Secret = Value(); break;
                 case "--data-dir": options.DataDirectory = Value(); break;
                 case "--accounts": options.Accounts = Positive(arg, Value(), 2); break;

@@ -8,9 +8,14 @@ internal static class GatewayDemo
 {
     public static async Task<int> RunAsync(DemoOptions options, CancellationToken cancellationToken)
     {
-        DemoConsole.Step($"Connecting to the silo gateway at {options.Gateway}");
-        await using IClusterClient client = new ClusterClientBuilder()
-            .UseGateway(options.Gateway!)
+        DemoConsole.Step($"Connecting to the silo gateway at {string.Join(", ", options.Gateways)}");
+        var builder = new ClusterClientBuilder();
+        foreach (string gateway in options.Gateways)
+        {
+            builder.UseGateway(gateway);
+        }
+
+        await using IClusterClient client = builder
             .UseSecret(options.Secret)
             .Configure(o => o.ConnectAttempts = 10)
             .Build();

@@ -18,7 +18,8 @@ public static partial class SiloApplication
     public const string VerboseSwitch = "--verbose";
 
     /// <summary>
-    /// Runs the silo until it is stopped (SIGTERM/Ctrl+C). Returns the process exit code. A configuration error
+    /// Runs the silo until it is stopped (SIGTERM/Ctrl+C) or, in cluster mode, declared dead by its cluster (exit code
+    /// <see cref="SiloClustering.DeclaredDeadExitCode"/>). Returns the process exit code. A configuration error
     /// (invalid or unconvertible setting, locked or unwritable data directory) prints one line naming the setting and
     /// returns 1; with <see cref="VerboseSwitch"/> the stack trace follows.
     /// </summary>
@@ -49,7 +50,14 @@ public static partial class SiloApplication
         }
 
         await app.WaitForShutdownAsync();
+        bool declaredDead = SiloClustering.WasDeclaredDead(app.Services);
         await app.DisposeAsync();
+        if (declaredDead)
+        {
+            await Console.Error.WriteLineAsync($"Actors silo stopped: its cluster declared it dead (exit code {SiloClustering.DeclaredDeadExitCode}; restart it on the same data directory).");
+            return SiloClustering.DeclaredDeadExitCode;
+        }
+
         return 0;
     }
 

@@ -7,7 +7,8 @@ namespace Actors.Silo;
 
 /// <summary>
 /// What this silo hosts beyond the runtime and the gateway: the demo grains, the default write-ahead-log store
-/// under the data directory, with its health check, and durable reminders in that store. Extend the methods here instead of Program.cs or
+/// under the data directory, with its health check, durable reminders in that store, and cluster mode when configured
+/// (<see cref="SiloClustering"/>). Extend the methods here instead of Program.cs or
 /// <see cref="SiloApplication"/>.
 /// </summary>
 public static class SiloComposition
@@ -22,7 +23,17 @@ public static class SiloComposition
         ArgumentNullException.ThrowIfNull(dataDirectory);
         AddGrains(silo);
         AddStorage(silo, dataDirectory);
-        AddReminders(silo);
+        if (SiloClustering.IsEnabled(silo.Configuration))
+        {
+            // Reminders are kept in streams of the silo's own log, which a cluster does not have (every stream belongs to a
+            // grain's partition): in cluster mode the reminder service is absent, so registering a reminder fails with a
+            // clear error instead of a reminder that would not survive a partition move.
+            SiloClustering.Configure(silo);
+        }
+        else
+        {
+            AddReminders(silo);
+        }
     }
 
     /// <summary>The demo grains (client-demo/Actors.Demo.Grains): journaled bank accounts and persistent-state customers.</summary>

@@ -366,7 +366,10 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
             }
         }
 
-        return new RemoteGrainException(response.ErrorType, response.ErrorMessage);
+        // A partition without a live owner keeps its type even when its serialized form is unreadable (callers catch it to retry after a restart).
+        return response.ErrorType == typeof(PartitionUnavailableException).FullName && PartitionUnavailableException.TryParse(response.ErrorMessage, out PartitionUnavailableException? unavailable)
+            ? unavailable!
+            : new RemoteGrainException(response.ErrorType, response.ErrorMessage);
     }
 
     private async Task WriteLoopAsync()

@@ -9,8 +9,8 @@ public sealed partial class TestCluster
 {
     private InMemoryClusterStore? _store;
 
-    /// <summary>The in-process cluster store the silos share (null when the cluster is not clustered).</summary>
-    public InMemoryClusterStore? ClusterStore => Options.IsClustered ? _store ??= new InMemoryClusterStore() : null;
+    /// <summary>The in-process cluster store the silos share (null when the cluster is not clustered or uses <see cref="TestClusterOptions.ClusterStore"/>).</summary>
+    public InMemoryClusterStore? ClusterStore => Options.IsClustered && Options.ClusterStore is null ? _store ??= new InMemoryClusterStore() : null;
 
     partial void EnsureClusteringAvailable(int silos)
     {
@@ -28,7 +28,7 @@ public sealed partial class TestCluster
             return;
         }
 
-        siloBuilder.UseInMemoryClustering(ClusterStore!, o =>
+        siloBuilder.UseClusterStore(Options.ClusterStore ?? ClusterStore!).UseClustering(o =>
         {
             o.ClusterId = Options.ClusterId;
             o.PartitionCount = Options.PartitionCount;

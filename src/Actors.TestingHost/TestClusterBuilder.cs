@@ -96,6 +96,7 @@ public sealed class TestClusterBuilder
             UseClustering = Options.UseClustering,
             PartitionCount = Options.PartitionCount,
             ConfigureClusterOptions = Options.ConfigureClusterOptions,
+            ClusterStore = Options.ClusterStore,
         };
         return new TestCluster(options, ownsDirectory, [.. _siloConfigurators], [.. _hostConfigurators], [.. _clientConfigurators]);
     }

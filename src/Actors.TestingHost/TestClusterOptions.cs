@@ -16,6 +16,12 @@ public sealed class TestClusterOptions
     /// </summary>
     public bool? UseClustering { get; set; }
 
+    /// <summary>
+    /// The cluster store the silos share (for example a PostgreSQL store against a test server). Null (default): an
+    /// in-process store created for this test cluster.
+    /// </summary>
+    public Actors.Cluster.Membership.IClusterStore? ClusterStore { get; set; }
+
     /// <summary>The partition count of the test cluster (when clustered). Default 8.</summary>
     public int PartitionCount { get; set; } = 8;
 

@@ -27,6 +27,26 @@ public sealed class SiloLaunchOptions
     /// <summary>Receives every line the silo writes (stdout and stderr), for example to echo it; null to keep quiet.</summary>
     public Action<string>? OutputLine { get; set; }
 
+    /// <summary>
+    /// Cluster mode (docs/cluster.md): the silo joins cluster <paramref name="clusterId"/> as <paramref name="siloName"/>,
+    /// its table in the PostgreSQL database of <paramref name="connectionString"/>, on an ephemeral loopback silo port.
+    /// Further <c>ACTORS__CLUSTER__...</c> settings go in <see cref="Environment"/>.
+    /// </summary>
+    public SiloLaunchOptions JoinCluster(string siloName, string connectionString, string clusterId, string? clusterSecret)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(siloName);
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        ArgumentException.ThrowIfNullOrEmpty(clusterId);
+        Environment["ACTORS__SILONAME"] = siloName;
+        Environment["ACTORS__CLUSTER__ENABLED"] = "true";
+        Environment["ACTORS__CLUSTER__CONNECTIONSTRING"] = connectionString;
+        Environment["ACTORS__CLUSTER__CLUSTERID"] = clusterId;
+        Environment["ACTORS__CLUSTER__BINDADDRESS"] = "127.0.0.1";
+        Environment["ACTORS__CLUSTER__PORT"] = "0";
+        Environment["ACTORS__CLUSTER__SECRET"] = clusterSecret ?? "";
+        return this;
+    }
+
     /// <summary>The silo assembly to run: <see cref="SiloAssemblyPath"/>, <c>ACTORS_SILO_DLL</c>, or next to this assembly.</summary>
     public string ResolveSiloAssembly()
     {

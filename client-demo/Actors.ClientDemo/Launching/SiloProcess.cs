@@ -110,6 +110,14 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the process exits by itself (for example a clustered silo declared dead) and returns its exit code.</summary>
+    /// <exception cref="TimeoutException">It still runs after <paramref name="timeout"/>.</exception>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: the process dies at once, mid-write if it is writing. Waits until it has exited.</summary>
     public async Task KillAsync()
     {

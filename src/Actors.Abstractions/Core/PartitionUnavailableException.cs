@@ -24,6 +24,17 @@ public sealed partial class PartitionUnavailableException : Exception
         Reason = reason;
     }
 
+    /// <summary>
+    /// Rebuilds the exception from its message, as a serializer does after a network hop: partition, owner and reason are
+    /// read back from a message of the shape this type writes; any other message leaves partition -1 and empty texts.
+    /// </summary>
+    public PartitionUnavailableException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        (Partition, Owner, Reason) = TryRead(message, out int partition, out string owner, out string reason) ? (partition, owner, reason) : (-1, "", "");
+    }
+
     /// <summary>The partition that cannot serve.</summary>
     [Id(0)]
     public int Partition { get; }
@@ -40,15 +51,16 @@ public sealed partial class PartitionUnavailableException : Exception
     public static bool TryParse(string message, out PartitionUnavailableException? exception)
     {
         ArgumentNullException.ThrowIfNull(message);
-        Match match = MessagePattern().Match(message);
-        if (!match.Success || !int.TryParse(match.Groups["partition"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int partition))
-        {
-            exception = null;
-            return false;
-        }
+        exception = TryRead(message, out int partition, out string owner, out string reason) ? new PartitionUnavailableException(partition, owner, reason) : null;
+        return exception is not null;
+    }
 
-        exception = new PartitionUnavailableException(partition, match.Groups["owner"].Value, match.Groups["reason"].Value);
-        return true;
+    private static bool TryRead(string message, out int partition, out string owner, out string reason)
+    {
+        Match match = MessagePattern().Match(message);
+        owner = match.Groups["owner"].Value;
+        reason = match.Groups["reason"].Value;
+        return int.TryParse(match.Groups["partition"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out partition) && match.Success;
     }
 
     private static string FormatMessage(int partition, string owner, string reason)

@@ -234,7 +234,10 @@ internal sealed partial class GrainDirectory
 
     private async Task<byte[]> SendToOwnerAsync(string owner, SiloMessageType type, byte[] payload, CancellationToken cancellationToken)
     {
-        SiloRecord row = _membership.Current?.FindSilo(owner) ?? throw new SiloUnavailableException($"Directory owner '{owner}' is not in this silo's view.");
+        // The owner may be known from a collect by a silo that joined after this silo's last table read: read it again.
+        SiloRecord row = _membership.Current?.FindSilo(owner)
+            ?? (await _membership.RefreshAsync(cancellationToken)).FindSilo(owner)
+            ?? throw new SiloUnavailableException($"Directory owner '{owner}' is not in this silo's view.");
         return await _transport.SendAsync(new SiloAddress(row.Name, row.Incarnation, row.SiloEndpoint), type, payload, _options.ControlRequestTimeout, cancellationToken);
     }
 

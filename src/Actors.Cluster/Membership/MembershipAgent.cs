@@ -29,6 +29,8 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
     private ClusterSnapshot? _current;
     private long _incarnation;
     private int _declaredDead;
+    private int _leaving;
+    private int _left;
     private Task _loop = Task.CompletedTask;
 
     public MembershipAgent(IClusterStore store, ClusterOptions options, string name, Func<string> siloEndpoint, Func<string?> gatewayEndpoint, TimeProvider time, ILogger logger)
@@ -63,6 +65,9 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
 
     /// <summary>Whether the store declared this incarnation dead (or it stopped being a member).</summary>
     public bool IsDeclaredDead => Volatile.Read(ref _declaredDead) != 0;
+
+    /// <summary>Whether this incarnation left the cluster gracefully (its own status change to Left): it stopped renewing.</summary>
+    public bool HasLeft => Volatile.Read(ref _left) != 0;
 
     /// <summary>
     /// Creates the cluster if needed and joins it as a new incarnation of this silo's name with status Active. When the
@@ -158,6 +163,12 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
     /// <summary>Changes this silo's status (retrying on concurrent row changes); false when the row is no longer this incarnation's.</summary>
     public async Task<bool> SetStatusAsync(SiloStatus status, CancellationToken cancellationToken)
     {
+        if (status == SiloStatus.Left)
+        {
+            // From now on a renewal that finds the row Left is this silo's own leave, not a death (they race).
+            Volatile.Write(ref _leaving, 1);
+        }
+
         while (true)
         {
             ClusterSnapshot snapshot = await RefreshAsync(cancellationToken);
@@ -226,7 +237,7 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
                 LogRenewalFailed(_logger, ex, _name, Lease.Remaining);
             }
 
-            if (IsDeclaredDead)
+            if (IsDeclaredDead || HasLeft)
             {
                 return;
             }
@@ -249,6 +260,13 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
             .WaitAsync(_options.LeaseDuration, _time, stop);
         if (renewal.Outcome != LeaseRenewalOutcome.Renewed)
         {
+            if (Volatile.Read(ref _leaving) != 0 && (await RefreshAsync(stop)).FindSilo(_name) is { Status: SiloStatus.Left } row && row.Incarnation == Incarnation)
+            {
+                Lease.Revoke();
+                Volatile.Write(ref _left, 1);
+                return;
+            }
+
             OnNoLongerMember(renewal.Outcome == LeaseRenewalOutcome.DeclaredDead
                 ? "the cluster store marks this incarnation dead or left"
                 : "the cluster store holds another incarnation of this silo's name, or none");

@@ -66,6 +66,12 @@ public abstract class DelegatingGrainFactory : IGrainFactory, IGrainReferenceFac
     public IAddressable GetGrain(GrainId grainId) => _inner.GetGrain(grainId);
 
     /// <inheritdoc />
+    /// <exception cref="NotSupportedException">The inner factory cannot build references by grain id.</exception>
+    public IGrain GetGrain(Type grainInterface, GrainId grainId) => _inner is IGrainReferenceFactory references
+        ? references.GetGrain(grainInterface, grainId)
+        : throw new NotSupportedException($"{_inner.GetType().Name} cannot build references by grain id.");
+
+    /// <inheritdoc />
     public TGrainObserverInterface CreateObjectReference<TGrainObserverInterface>(IGrainObserver obj)
         where TGrainObserverInterface : IGrainObserver
         => _inner.CreateObjectReference<TGrainObserverInterface>(obj);
@@ -74,12 +80,6 @@ public abstract class DelegatingGrainFactory : IGrainFactory, IGrainReferenceFac
     public void DeleteObjectReference<TGrainObserverInterface>(IGrainObserver obj)
         where TGrainObserverInterface : IGrainObserver
         => _inner.DeleteObjectReference<TGrainObserverInterface>(obj);
-
-    /// <inheritdoc />
-    /// <exception cref="NotSupportedException">The inner factory cannot build references by grain id.</exception>
-    public IGrain GetGrain(Type grainInterface, GrainId grainId) => _inner is IGrainReferenceFactory references
-        ? references.GetGrain(grainInterface, grainId)
-        : throw new NotSupportedException($"{_inner.GetType().Name} cannot build references by grain id.");
 
     /// <inheritdoc />
     /// <exception cref="NotSupportedException">The inner factory cannot build references by id.</exception>

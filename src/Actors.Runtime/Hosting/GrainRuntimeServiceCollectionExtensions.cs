@@ -14,9 +14,9 @@ internal static class GrainRuntimeServiceCollectionExtensions
     /// <summary>
     /// Registers the runtime singletons: <see cref="GrainMethodRegistry"/> (filled with every registered grain class's
     /// interfaces), the local <see cref="IGrainCallInvoker"/>, <see cref="IGrainFactory"/> (whose object references are
-    /// kept in the silo's <see cref="ObserverRegistry"/>), the binary <see cref="Serializer"/>
-    /// that calls cross processes with (<see cref="GrainCallSerializers.AddGrainCallSerializer"/>), <see cref="IGrainSerializer"/>
-    /// (JSON unless one is registered; stored state and events) and <see cref="TimeProvider"/> (system unless one is registered).
+    /// kept in the silo's <see cref="ObserverRegistry"/>), the binary <see cref="Serializer"/> that calls cross processes
+    /// with (<see cref="GrainCallSerializers.AddGrainCallSerializer"/>), <see cref="IGrainSerializer"/> (JSON unless one is
+    /// registered; stored state and events) and <see cref="TimeProvider"/> (system unless one is registered).
     /// </summary>
     public static IServiceCollection AddGrainRuntime(this IServiceCollection services)
     {

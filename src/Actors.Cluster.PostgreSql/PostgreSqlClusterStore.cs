@@ -1,0 +1,269 @@
+using Actors.Cluster.Membership;
+using Npgsql;
+
+namespace Actors.Cluster.PostgreSql;
+
+/// <summary>
+/// The <see cref="IClusterStore"/> in PostgreSQL. Every <see cref="TryApplyAsync"/> is one transaction that locks the
+/// cluster row (so updates of one cluster are serialized), locks and checks every row it names (versions, lease
+/// conditions against <c>clock_timestamp()</c>), writes, and bumps the table version. Renewals are one statement that
+/// waits for such a transaction on the silo's row, so a renewal and a declaration of death never both win.
+/// </summary>
+/// <remarks>Thread-safe; uses one <see cref="NpgsqlDataSource"/> (a connection pool).</remarks>
+public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private int _schemaReady;
+
+    /// <summary>Creates the store over <paramref name="connectionString"/> (nothing is opened yet).</summary>
+    public PostgreSqlClusterStore(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    /// <inheritdoc />
+    public async Task<ClusterSnapshot> InitializeAsync(string clusterId, int partitionCount, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clusterId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitionCount, 1);
+        await Guard(clusterId, async () =>
+        {
+            await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await Execute(connection, "SELECT pg_advisory_xact_lock(@k)", cancellationToken, ("k", PostgreSqlClusterSchema.LockKey));
+            if (Volatile.Read(ref _schemaReady) == 0)
+            {
+                await Execute(connection, PostgreSqlClusterSchema.Create, cancellationToken);
+                Volatile.Write(ref _schemaReady, 1);
+            }
+
+            int inserted = await Execute(connection, "INSERT INTO actors_cluster (cluster_id, partition_count, table_version) VALUES (@c, @n, 1) ON CONFLICT (cluster_id) DO NOTHING",
+                cancellationToken, ("c", clusterId), ("n", partitionCount));
+            if (inserted == 1)
+            {
+                await Execute(connection, """
+                    INSERT INTO actors_partitions (cluster_id, partition, owner, owner_incarnation, epoch, state, target, version)
+                    SELECT @c, p, NULL, 0, 0, 0, NULL, 1 FROM generate_series(0, @n - 1) AS p
+                    """, cancellationToken, ("c", clusterId), ("n", partitionCount));
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return 0;
+        });
+        return await ReadAsync(clusterId, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ClusterSnapshot> ReadAsync(string clusterId, CancellationToken cancellationToken) => Guard(clusterId, async () =>
+    {
+        await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        int partitionCount;
+        long tableVersion;
+        DateTimeOffset now;
+        await using (NpgsqlCommand command = Command(connection, "SELECT partition_count, table_version, clock_timestamp() FROM actors_cluster WHERE cluster_id = @c", ("c", clusterId)))
+        await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                throw new ClusterStoreException($"Cluster '{clusterId}' does not exist in the PostgreSQL cluster store (InitializeAsync creates it).");
+            }
+
+            partitionCount = reader.GetInt32(0);
+            tableVersion = reader.GetInt64(1);
+            now = reader.GetFieldValue<DateTimeOffset>(2);
+        }
+
+        var silos = new List<SiloRecord>();
+        await using (NpgsqlCommand command = Command(connection, "SELECT name, incarnation, status, silo_endpoint, gateway_endpoint, lease_expires_at, started_at, version FROM actors_silos WHERE cluster_id = @c ORDER BY name COLLATE \"C\"", ("c", clusterId)))
+        await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                silos.Add(ReadSilo(reader));
+            }
+        }
+
+        var partitions = new PartitionRecord[partitionCount];
+        await using (NpgsqlCommand command = Command(connection, "SELECT partition, owner, owner_incarnation, epoch, state, target, version FROM actors_partitions WHERE cluster_id = @c ORDER BY partition", ("c", clusterId)))
+        await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                int p = reader.GetInt32(0);
+                partitions[p] = new PartitionRecord(p, reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3),
+                    (PartitionState)reader.GetInt16(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt64(6));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new ClusterSnapshot(clusterId, partitionCount, tableVersion, now, silos, partitions);
+    });
+
+    /// <inheritdoc />
+    public Task<LeaseRenewal> RenewLeaseAsync(string clusterId, string silo, long incarnation, TimeSpan duration, CancellationToken cancellationToken) => Guard(clusterId, async () =>
+    {
+        await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        DateTimeOffset now;
+        DateTimeOffset? expires;
+        short? status;
+        long tableVersion;
+        await using (NpgsqlCommand command = Command(connection, """
+            WITH renewed AS (
+                UPDATE actors_silos SET lease_expires_at = clock_timestamp() + @lease
+                WHERE cluster_id = @c AND name = @n AND incarnation = @i AND status IN (1, 2)
+                RETURNING lease_expires_at)
+            SELECT (SELECT lease_expires_at FROM renewed), clock_timestamp(),
+                   (SELECT table_version FROM actors_cluster WHERE cluster_id = @c),
+                   (SELECT status FROM actors_silos WHERE cluster_id = @c AND name = @n AND incarnation = @i)
+            """, ("lease", duration), ("c", clusterId), ("n", silo), ("i", incarnation)))
+        await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            expires = reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0);
+            now = reader.GetFieldValue<DateTimeOffset>(1);
+            tableVersion = reader.GetInt64(2);
+            status = reader.IsDBNull(3) ? null : reader.GetInt16(3);
+        }
+
+        var expired = new List<SiloRecord>();
+        await using (NpgsqlCommand command = Command(connection, "SELECT name, incarnation, status, silo_endpoint, gateway_endpoint, lease_expires_at, started_at, version FROM actors_silos WHERE cluster_id = @c AND status IN (1, 2) AND lease_expires_at <= clock_timestamp()", ("c", clusterId)))
+        await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                expired.Add(ReadSilo(reader));
+            }
+        }
+
+        LeaseRenewalOutcome outcome = expires is not null ? LeaseRenewalOutcome.Renewed : status is null ? LeaseRenewalOutcome.NotMember : LeaseRenewalOutcome.DeclaredDead;
+        return new LeaseRenewal(outcome, now, expires ?? default, tableVersion, expired);
+    });
+
+    /// <inheritdoc />
+    public Task<bool> TryApplyAsync(string clusterId, ClusterUpdate update, CancellationToken cancellationToken) => Guard(clusterId, async () =>
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (await Scalar<long?>(connection, "SELECT table_version FROM actors_cluster WHERE cluster_id = @c FOR UPDATE", cancellationToken, ("c", clusterId)) is null)
+        {
+            throw new ClusterStoreException($"Cluster '{clusterId}' does not exist in the PostgreSQL cluster store.");
+        }
+
+        foreach (LeaseCondition condition in update.Leases)
+        {
+            await using NpgsqlCommand command = Command(connection, """
+                SELECT incarnation, status IN (1, 2), lease_expires_at > clock_timestamp() FROM actors_silos
+                WHERE cluster_id = @c AND name = @n FOR UPDATE
+                """, ("c", clusterId), ("n", condition.Silo));
+            await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken) || reader.GetInt64(0) != condition.Incarnation)
+            {
+                return false;
+            }
+
+            bool live = reader.GetBoolean(1);
+            bool unexpired = reader.GetBoolean(2);
+            if (condition.MustBeValid ? !(live && unexpired) : unexpired)
+            {
+                return false;
+            }
+        }
+
+        foreach (SiloWrite write in update.Silos)
+        {
+            long current = await Scalar<long?>(connection, "SELECT version FROM actors_silos WHERE cluster_id = @c AND name = @n FOR UPDATE",
+                cancellationToken, ("c", clusterId), ("n", write.Record.Name)) ?? 0;
+            if (current != write.ExpectedVersion)
+            {
+                return false;
+            }
+        }
+
+        foreach (PartitionWrite write in update.Partitions)
+        {
+            long? current = await Scalar<long?>(connection, "SELECT version FROM actors_partitions WHERE cluster_id = @c AND partition = @p FOR UPDATE",
+                cancellationToken, ("c", clusterId), ("p", write.Record.Partition));
+            if (current != write.ExpectedVersion)
+            {
+                return false;
+            }
+        }
+
+        foreach (SiloWrite write in update.Silos)
+        {
+            SiloRecord r = write.Record;
+            await Execute(connection, """
+                INSERT INTO actors_silos AS s (cluster_id, name, incarnation, status, silo_endpoint, gateway_endpoint, lease_expires_at, started_at, version)
+                VALUES (@c, @n, @i, @s, @e, @g, CASE WHEN @renew THEN clock_timestamp() + @lease ELSE @expires END, clock_timestamp(), @v)
+                ON CONFLICT (cluster_id, name) DO UPDATE SET
+                    incarnation = excluded.incarnation, status = excluded.status, silo_endpoint = excluded.silo_endpoint,
+                    gateway_endpoint = excluded.gateway_endpoint, lease_expires_at = excluded.lease_expires_at,
+                    started_at = CASE WHEN s.incarnation <> excluded.incarnation THEN excluded.started_at ELSE s.started_at END,
+                    version = excluded.version
+                """, cancellationToken, ("c", clusterId), ("n", r.Name), ("i", r.Incarnation), ("s", (short)r.Status), ("e", r.SiloEndpoint),
+                ("g", (object?)r.GatewayEndpoint ?? DBNull.Value), ("renew", write.RenewLeaseFor is not null), ("lease", write.RenewLeaseFor ?? TimeSpan.Zero),
+                ("expires", r.LeaseExpiresAt), ("v", write.ExpectedVersion + 1));
+        }
+
+        foreach (PartitionWrite write in update.Partitions)
+        {
+            PartitionRecord r = write.Record;
+            await Execute(connection, """
+                UPDATE actors_partitions SET owner = @o, owner_incarnation = @i, epoch = @e, state = @s, target = @t, version = @v
+                WHERE cluster_id = @c AND partition = @p
+                """, cancellationToken, ("c", clusterId), ("p", r.Partition), ("o", (object?)r.Owner ?? DBNull.Value), ("i", r.OwnerIncarnation), ("e", r.Epoch),
+                ("s", (short)r.State), ("t", (object?)r.Target ?? DBNull.Value), ("v", write.ExpectedVersion + 1));
+        }
+
+        await Execute(connection, "UPDATE actors_cluster SET table_version = table_version + 1 WHERE cluster_id = @c", cancellationToken, ("c", clusterId));
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    });
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private static SiloRecord ReadSilo(NpgsqlDataReader reader) => new(
+        reader.GetString(0), reader.GetInt64(1), (SiloStatus)reader.GetInt16(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+        reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetInt64(7));
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        foreach ((string name, object? value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static async Task<int> Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using NpgsqlCommand command = Command(connection, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<T> Scalar<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using NpgsqlCommand command = Command(connection, sql, parameters);
+        object? value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is null or DBNull ? default! : (T)value;
+    }
+
+    /// <summary>Turns database failures into <see cref="ClusterStoreException"/> naming the cluster.</summary>
+    private static async Task<T> Guard<T>(string clusterId, Func<Task<T>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new ClusterStoreException($"The PostgreSQL cluster store failed for cluster '{clusterId}': {ex.Message}", ex);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Actors.Client;
+using Actors.ClientDemo.Launching;
+using Actors.Cluster.Membership;
+using Actors.Cluster.PostgreSql;
+
+namespace Actors.Cluster.Benchmarks;
+
+/// <summary>N silo processes of one cluster (16 partitions, default lease), started once partitions are balanced (no move planned), and one client per gateway.</summary>
+internal sealed class BenchCluster(string connectionString, string root, string name, int silos) : IAsyncDisposable
+{
+    private readonly string _clusterId = $"bench-{name}-{Guid.NewGuid().ToString("N")[..8]}";
+    private readonly PostgreSqlClusterStore _store = new(connectionString);
+
+    /// <summary>The silo processes, in <see cref="Names"/> order.</summary>
+    public List<SiloProcess> Processes { get; } = [];
+
+    public List<string> Names { get; } = [.. Enumerable.Range(0, silos).Select(i => $"{name}-{i}")];
+
+    public Dictionary<string, IClusterClient> Clients { get; } = [];
+
+    public async Task StartAsync()
+    {
+        foreach (string silo in Names)
+        {
+            var launch = new SiloLaunchOptions { DataDirectory = Path.Combine(root, silo), StartTimeout = TimeSpan.FromSeconds(120) }
+                .JoinCluster(silo, connectionString, _clusterId, "bench-secret");
+            Processes.Add(await SiloProcess.StartAsync(launch));
+        }
+
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            ClusterSnapshot table = await ReadAsync();
+            int[] owned = [.. Names.Select(n => table.Partitions.Count(p => p.Owner == n))];
+            if (table.Partitions.All(p => p.State == PartitionState.Owned && p.Owner is not null) && owned.Max() - owned.Min() <= 1)
+            {
+                break;
+            }
+
+            if (clock.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                throw new TimeoutException($"cluster {_clusterId}: partitions not balanced over {string.Join(", ", Names)} after 2 minutes");
+            }
+
+            await Task.Delay(100);
+        }
+
+        for (int i = 0; i < Names.Count; i++)
+        {
+            IClusterClient client = new ClusterClientBuilder().UseGateway(Processes[i].GatewayEndPoint).Build();
+            await client.ConnectAsync();
+            Clients[Names[i]] = client;
+        }
+
+        Console.WriteLine($"  cluster {_clusterId}: {silos} silo processes up, partitions balanced");
+    }
+
+    /// <summary>The silo's <c>actors.cluster.calls.forwarded</c> counter, read from its Prometheus <c>/metrics</c>.</summary>
+    public async Task<double> ForwardedCallsAsync(int silo)
+    {
+        using var http = new HttpClient();
+        string text = await http.GetStringAsync(new Uri(Processes[silo].HealthUri, "/metrics"));
+        return text.Split('\n')
+            .Where(line => line.StartsWith("actors_cluster_calls_forwarded_total", StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public Task<ClusterSnapshot> ReadAsync() => _store.ReadAsync(_clusterId, CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (IClusterClient client in Clients.Values)
+        {
+            await client.DisposeAsync();
+        }
+
+        foreach (SiloProcess process in Processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        await _store.DisposeAsync();
+    }
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Actors.Cluster.Tests.Support;
+
+/// <summary>
+/// A throwaway PostgreSQL 15 server for tests: <c>initdb</c> on a temp directory as the postgres user, started on a free
+/// loopback port, stopped and deleted on dispose. Installs the Debian package when its binaries are missing (root); never
+/// skips: a server that cannot start fails the test that needs it.
+/// </summary>
+public sealed class PostgresServer : IAsyncLifetime
+{
+    private const string Bin = "/usr/lib/postgresql/15/bin";
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "actors-pg-" + Guid.NewGuid().ToString("N"));
+
+    public int Port { get; private set; }
+
+    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true;Timeout=15;Command Timeout=30";
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(Path.Combine(Bin, "initdb")))
+        {
+            await RunAsync("apt-get", "update");
+            await RunAsync("apt-get", "install -y postgresql-15");
+        }
+
+        Directory.CreateDirectory(_directory);
+        await RunAsync("chown", $"postgres {_directory}");
+        string data = Path.Combine(_directory, "data");
+        await RunAsync("runuser", $"-u postgres -- {Bin}/initdb -D {data} -U postgres --auth=trust --no-sync");
+        using (var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            Port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        }
+
+        await RunAsync("runuser", $"-u postgres -- {Bin}/pg_ctl -D {data} -l {_directory}/log -w -t 120 -o \"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1\" start");
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            await RunAsync("runuser", $"-u postgres -- {Bin}/pg_ctl -D {Path.Combine(_directory, "data")} -m immediate -w stop");
+        }
+        finally
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private static async Task RunAsync(string file, string arguments)
+    {
+        var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"'{file} {arguments}' exited with {process.ExitCode}: {await output} {await error}");
+        }
+    }
+}

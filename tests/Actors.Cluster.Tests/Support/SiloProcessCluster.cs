@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using Actors.Client;
+using Actors.ClientDemo.Launching;
+using Actors.Cluster.Membership;
+using Actors.Cluster.PostgreSql;
+using Xunit.Abstractions;
+
+namespace Actors.Cluster.Tests.Support;
+
+/// <summary>
+/// Real silo processes (silo/Actors.Silo in cluster mode) on loopback, one data directory each under a temp root, their
+/// cluster table in the test's PostgreSQL: the silo program exactly as compose or Kubernetes runs it, configured only
+/// by <c>ACTORS__...</c> environment variables. Killed and deleted on dispose.
+/// </summary>
+public sealed class SiloProcessCluster : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, SiloProcess> _silos = new(StringComparer.Ordinal);
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "actors-cluster-processes-" + Guid.NewGuid().ToString("N"));
+    private readonly string _connectionString;
+    private readonly ITestOutputHelper _output;
+
+    public SiloProcessCluster(string connectionString, ITestOutputHelper output)
+    {
+        _connectionString = connectionString;
+        _output = output;
+        Store = new PostgreSqlClusterStore(connectionString);
+    }
+
+    /// <summary>The cluster id (unique per instance: tests share one database).</summary>
+    public string ClusterId { get; } = "processes-" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>The shared silo-to-silo secret.</summary>
+    public string Secret { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>The lease every silo uses (long: the silos share two cores with the rest of the suite).</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The partition count the cluster is created with.</summary>
+    public int PartitionCount { get; init; } = 8;
+
+    /// <summary>The cluster table, read directly.</summary>
+    public PostgreSqlClusterStore Store { get; }
+
+    public SiloProcess this[string name] => _silos[name];
+
+    /// <summary>Starts (or restarts, on its data directory) silo <paramref name="name"/> and waits until its /health answers 200.</summary>
+    public async Task<SiloProcess> StartAsync(string name)
+    {
+        var launch = new SiloLaunchOptions
+        {
+            DataDirectory = Path.Combine(_root, name),
+            StartTimeout = TimeSpan.FromSeconds(120),
+            OutputLine = line => Log($"[{name}] {line}"),
+        };
+        launch.JoinCluster(name, _connectionString, ClusterId, Secret);
+        launch.Environment["ACTORS__CLUSTER__PARTITIONCOUNT"] = PartitionCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        launch.Environment["ACTORS__CLUSTER__LEASEDURATION"] = LeaseDuration.ToString("c");
+        launch.Environment["ACTORS__CLUSTER__LEASERENEWPERIOD"] = (LeaseDuration / 6).ToString("c");
+        launch.Environment["ACTORS__METRICS__ENABLED"] = "false";
+        SiloProcess silo = await SiloProcess.StartAsync(launch);
+        _silos[name] = silo;
+        return silo;
+    }
+
+    /// <summary>The cluster table now.</summary>
+    public Task<ClusterSnapshot> ReadAsync() => Store.ReadAsync(ClusterId, CancellationToken.None);
+
+    /// <summary>Waits until every partition is owned (not moving) by one of <paramref name="owners"/>, balanced within one, so no move is planned.</summary>
+    public Task SettledAsync(params string[] owners) => Eventually.TrueAsync(async () =>
+    {
+        ClusterSnapshot table = await ReadAsync();
+        return table.Partitions.Count == PartitionCount
+            && table.Partitions.All(p => p.State == PartitionState.Owned && p.Owner is { } owner && owners.Contains(owner))
+            && owners.Max(o => table.Partitions.Count(p => p.Owner == o)) - owners.Min(o => table.Partitions.Count(p => p.Owner == o)) <= 1;
+    }, TimeSpan.FromSeconds(120), $"every partition owned by one of {string.Join(", ", owners)}, balanced within one (no move planned)");
+
+    /// <summary>A client connected to <paramref name="name"/>'s gateway.</summary>
+    public async Task<IClusterClient> ConnectAsync(string name)
+    {
+        IClusterClient client = new ClusterClientBuilder().UseGateway(_silos[name].GatewayEndPoint).Build();
+        await client.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (SiloProcess silo in _silos.Values)
+        {
+            await silo.DisposeAsync();
+        }
+
+        await Store.DisposeAsync();
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    private void Log(string line)
+    {
+        try
+        {
+            _output.WriteLine(line);
+        }
+        catch (InvalidOperationException)
+        {
+            // The test finished; its output helper no longer accepts lines.
+        }
+    }
+}
