@@ -31,6 +31,14 @@ public sealed class ClientOptions
     /// </summary>
     public IList<string> Gateways { get; set; } = [];
 
+    /// <summary>
+    /// Where the client learns the cluster's gateways before each connect (null: <see cref="Gateways"/> only). Its
+    /// gateways are tried first, then <see cref="Gateways"/>; when it fails or knows none, <see cref="Gateways"/> (or
+    /// <see cref="DefaultGateway"/>) serve alone. The client disposes it (when it is <see cref="IAsyncDisposable"/>) with
+    /// itself. Not bound from configuration.
+    /// </summary>
+    public IGatewayListProvider? GatewayListProvider { get; set; }
+
     /// <summary>The shared secret presented in the handshake; null or empty presents none. Default none.</summary>
     public string? Secret { get; set; }
 

@@ -35,6 +35,14 @@ public sealed class ClusterClientBuilder
         return this;
     }
 
+    /// <summary>Learns the gateways from <paramref name="provider"/> before each connect (see <see cref="ClientOptions.GatewayListProvider"/>).</summary>
+    public ClusterClientBuilder UseGatewayListProvider(IGatewayListProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        _options.GatewayListProvider = provider;
+        return this;
+    }
+
     /// <summary>Sets the shared secret presented to the gateway.</summary>
     public ClusterClientBuilder UseSecret(string? secret)
     {
@@ -97,6 +105,7 @@ public sealed class ClusterClientBuilder
         var snapshot = new ClientOptions
         {
             Gateways = [.. _options.Gateways],
+            GatewayListProvider = _options.GatewayListProvider,
             Secret = _options.Secret,
             ResponseTimeout = _options.ResponseTimeout,
             ConnectTimeout = _options.ConnectTimeout,

@@ -21,7 +21,6 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
     private readonly ClientOptions _options;
     private readonly Serializer _serializer;
     private readonly ILogger _logger;
-    private readonly IReadOnlyList<string> _endpoints;
     private readonly OutgoingCallPipeline _outgoing;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private GatewayClientConnection? _connection;
@@ -33,7 +32,6 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
         _options = options;
         _serializer = serializer;
         _logger = logger;
-        _endpoints = options.EffectiveGateways;
         _outgoing = new OutgoingCallPipeline(outgoingFilters ?? []);
     }
 
@@ -101,16 +99,18 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
             }
 
             Exception? lastError = null;
+            IReadOnlyList<string> endpoints = _options.EffectiveGateways;
             for (int attempt = 1; attempt <= _options.ConnectAttempts; attempt++)
             {
-                for (int i = 0; i < _endpoints.Count; i++)
+                endpoints = await CurrentGatewaysAsync(cancellationToken);
+                for (int i = 0; i < endpoints.Count; i++)
                 {
-                    string endpoint = _endpoints[(_nextEndpoint + i) % _endpoints.Count];
+                    string endpoint = endpoints[(_nextEndpoint + i) % endpoints.Count];
                     GatewayEndPointParser.TryParse(endpoint, out EndPoint address);
                     try
                     {
                         GatewayClientConnection connection = await GatewayClientConnection.ConnectAsync(endpoint, address, _options, _serializer, Observers, _logger, cancellationToken);
-                        _nextEndpoint = (_nextEndpoint + i) % _endpoints.Count;
+                        _nextEndpoint = (_nextEndpoint + i) % endpoints.Count;
                         Volatile.Write(ref _connection, connection);
                         LogConnected(_logger, endpoint, attempt);
                         return connection;
@@ -128,12 +128,36 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
                 }
             }
 
-            throw new GatewayUnavailableException(_endpoints, _options.ConnectAttempts, lastError);
+            throw new GatewayUnavailableException(endpoints, _options.ConnectAttempts, lastError);
         }
         finally
         {
             _connectLock.Release();
         }
+    }
+
+    /// <summary>The gateway list provider's gateways (when there is one), then the configured ones; the configured ones alone when it fails or knows none.</summary>
+    private async Task<IReadOnlyList<string>> CurrentGatewaysAsync(CancellationToken cancellationToken)
+    {
+        if (_options.GatewayListProvider is not { } provider)
+        {
+            return _options.EffectiveGateways;
+        }
+
+        try
+        {
+            IReadOnlyList<string> learned = await provider.GetGatewaysAsync(cancellationToken);
+            if (learned.Count > 0)
+            {
+                return [.. learned.Concat(_options.Gateways).Distinct(StringComparer.OrdinalIgnoreCase)];
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogGatewayListFailed(_logger, ex.Message);
+        }
+
+        return _options.EffectiveGateways;
     }
 
     /// <inheritdoc />
@@ -148,6 +172,11 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
                 await _connection.DisposeAsync();
                 _connection = null;
             }
+
+            if (_options.GatewayListProvider is IAsyncDisposable provider)
+            {
+                await provider.DisposeAsync();
+            }
         }
         finally
         {
@@ -160,6 +189,9 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Connected to the silo gateway at {Endpoint} (attempt {Attempt})")]
     private static partial void LogConnected(ILogger logger, string endpoint, int attempt);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "The gateway list provider failed ({Reason}); trying the configured gateways")]
+    private static partial void LogGatewayListFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Connecting to the silo gateway at {Endpoint} failed (attempt {Attempt}): {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, string endpoint, int attempt, string reason);

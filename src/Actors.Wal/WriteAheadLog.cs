@@ -1,10 +1,11 @@
-using System.Threading.Channels;
 using Actors.Wal.Diagnostics;
 using Actors.Wal.Format;
 using Actors.Wal.Index;
 using Actors.Wal.IO;
+using Actors.Wal.Maintenance;
+using Actors.Wal.Reading;
+using Actors.Wal.Recovery;
 using Actors.Wal.Segments;
-using Actors.Wal.Space;
 using Actors.Wal.Writing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,9 +17,13 @@ namespace Actors.Wal;
 /// Open with <see cref="OpenAsync(WriteAheadLogOptions, ILoggerFactory?, TimeProvider?, CancellationToken)"/>.
 /// </summary>
 /// <remarks>
-/// One writer loop owns the active segment: callers enqueue their batch and await a task that completes when the
-/// batch is written (and, under <see cref="SyncPolicy.Always"/>, fsynced). Reads go through an in-memory index and
-/// per-stream back-pointers and never scan other streams' records. See docs/wal-format.md.
+/// <para>A facade over components that each own their state (see docs/wal-format.md, "Engine components"):
+/// <see cref="LogWriter"/> (a thread: frames and writes group commits), <see cref="Committer"/> (a thread: fsyncs,
+/// publishes the index, acknowledges), <see cref="SegmentManager"/> (segment files, spares, recycling, manifest),
+/// <see cref="LogMaintenance"/> (a thread: snapshots, deletion, compaction), <see cref="LogReader"/> (lock-free,
+/// asynchronous reads) over a <see cref="StreamIndex"/> readable without locks.</para>
+/// <para>Callers enqueue and await: an append completes when its batch is written and, under
+/// <see cref="SyncPolicy.Always"/>, fsynced. Reads never scan other streams' records and never wait for the writer.</para>
 /// </remarks>
 public sealed partial class WriteAheadLog : IEventLog
 {
@@ -34,41 +39,35 @@ public sealed partial class WriteAheadLog : IEventLog
     private readonly TimeProvider _time;
     private readonly ICommitPolicy _commitPolicy;
     private readonly WalInstruments _instruments;
-    private readonly Lock _stateLock = new();
+    private readonly LogCounters _counters = new();
+    private readonly LogHealth _health;
     private readonly StreamIndex _index = new();
-    private readonly SortedDictionary<uint, Segment> _segments = [];
-    private readonly SegmentSpaceTable _space = new();
-    private readonly Channel<WriteRequest> _queue = Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SegmentManager _segments;
+    private readonly LogReader _reader;
+    private readonly RequestPool _pool = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _maxRecordLength;
+    private LogWriter? _writer;
+    private Committer? _committer;
+    private LogMaintenance? _maintenance;
     private IDisposable? _directoryLock;
-    private Segment? _active;
-    private Task _writerTask = Task.CompletedTask;
     private ITimer? _syncTimer;
-    private LogFailedException? _failure;
+    private RecoveredLog? _recovered;
     private int _state;
-    private int _pendingRequests;
-    private volatile bool _abandoned;
-    private long _nextLsn = 1;
-    private long _writtenLsn;
-    private long _durableLsn;
-    private long _appendedRecords;
-    private long _appendedBytes;
-    private long _commits;
-    private long _fsyncs;
-    private long _segmentsDeleted;
-    private long _segmentsCompacted;
-    private long _corruptRecordsSkipped;
-    private RecoveryStatistics _recovery = new();
+    private int _backgroundFlushQueued;
 
     private WriteAheadLog(WriteAheadLogOptions options, IFileSystem fileSystem, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, ICommitPolicy? commitPolicy)
     {
         _options = options;
         _fileSystem = fileSystem;
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<WriteAheadLog>();
+        var factory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = factory.CreateLogger<WriteAheadLog>();
         _time = timeProvider ?? TimeProvider.System;
-        _commitPolicy = commitPolicy ?? new SizeAndDelayCommitPolicy(options.MaxBatchBytes, options.MaxBatchDelay);
+        _commitPolicy = commitPolicy ?? new AdaptiveCommitPolicy(options.MaxBatchDelay);
         _maxRecordLength = options.SegmentSizeBytes - SegmentHeader.Size - RecordHeader.SealSize;
+        _health = new LogHealth(options.Directory, _logger);
+        _segments = new SegmentManager(options, fileSystem, _time, _logger, () => _writer?.NextLsn ?? _recovered?.NextLsn ?? 1, () => _health.IsAbandoned, () => _health.IsFailed);
+        _reader = new LogReader(options.Directory, _maxRecordLength, _index, _segments, () => Volatile.Read(ref _state) != StateOpen);
         _instruments = new WalInstruments(this, options.Directory);
     }
 
@@ -76,16 +75,16 @@ public sealed partial class WriteAheadLog : IEventLog
     public string Directory => _options.Directory;
 
     /// <inheritdoc />
-    public long WrittenLsn => Volatile.Read(ref _writtenLsn);
+    public long WrittenLsn => _writer?.WrittenLsn ?? (_recovered?.NextLsn ?? 1) - 1;
 
     /// <inheritdoc />
-    public long DurableLsn => Volatile.Read(ref _durableLsn);
+    public long DurableLsn => _committer?.DurableLsn ?? (_recovered?.NextLsn ?? 1) - 1;
 
     /// <summary>Requests queued for the writer and not yet taken (tests use it to build group commits deterministically).</summary>
-    internal int PendingRequests => Volatile.Read(ref _pendingRequests);
+    internal int PendingRequests => _writer?.Pending ?? 0;
 
     /// <summary>True when the log is failed (read-only until reopened).</summary>
-    public bool IsFailed => Volatile.Read(ref _failure) is not null;
+    public bool IsFailed => _health.IsFailed;
 
     /// <summary>
     /// Opens (and recovers) the log in <see cref="WriteAheadLogOptions.Directory"/>, creating it if missing.
@@ -124,66 +123,51 @@ public sealed partial class WriteAheadLog : IEventLog
         }
         catch
         {
-            // The writer never started: release the files and the lock, and unregister the instruments (a Meter
-            // stays in a process-wide registry, with gauges that capture this instance, until it is disposed).
+            // Nothing started: release the files and the lock, and unregister the instruments (a Meter stays in a
+            // process-wide registry, with gauges that capture this instance, until it is disposed).
             log.CloseFiles();
             log._instruments.Dispose();
             throw;
         }
 
-        log.Start();
+        await log.StartAsync().ConfigureAwait(false);
         return log;
     }
 
     /// <inheritdoc />
-    public StreamInfo GetStreamInfo(string streamId)
-    {
-        StreamId.Validate(streamId);
-        ThrowIfClosed();
-        if (!TryGetEntry(streamId, out var entry))
-        {
-            return StreamInfo.Empty;
-        }
-
-        return new StreamInfo(entry.Version, entry.CheckpointVersion, entry.IsDeleted);
-    }
-
-    /// <inheritdoc />
     /// <remarks>
-    /// O(segments): the live bytes per segment are maintained incrementally by the writer (no disk access, no pass
-    /// over every stream).
+    /// O(segments): the live bytes per segment are maintained by the committer as records are applied (no disk
+    /// access, no pass over every stream). Never waits for the writer.
     /// </remarks>
     public LogStatistics GetStatistics()
     {
-        lock (_stateLock)
+        long total = 0;
+        long live = 0;
+        var segments = _segments.Current;
+        foreach (var segment in segments.All)
         {
-            long total = 0;
-            long live = 0;
-            foreach (var segment in _segments.Values)
-            {
-                total += RecordBytes(segment);
-                live += _space.LiveBytes(segment.Id);
-            }
-
-            return new LogStatistics
-            {
-                SegmentCount = _segments.Count,
-                StreamCount = _index.Count,
-                TotalBytes = total,
-                LiveBytes = live,
-                AppendedRecords = Interlocked.Read(ref _appendedRecords),
-                AppendedBytes = Interlocked.Read(ref _appendedBytes),
-                Commits = Interlocked.Read(ref _commits),
-                Fsyncs = Interlocked.Read(ref _fsyncs),
-                SegmentsDeleted = Interlocked.Read(ref _segmentsDeleted),
-                SegmentsCompacted = Interlocked.Read(ref _segmentsCompacted),
-                CorruptRecordsSkipped = Interlocked.Read(ref _corruptRecordsSkipped),
-                WrittenLsn = WrittenLsn,
-                DurableLsn = DurableLsn,
-                IsFailed = IsFailed,
-                Recovery = _recovery,
-            };
+            total += segment.RecordBytes;
+            live += segment.LiveBytes;
         }
+
+        return new LogStatistics
+        {
+            SegmentCount = segments.Count,
+            StreamCount = _index.Count,
+            TotalBytes = total,
+            LiveBytes = live,
+            AppendedRecords = Interlocked.Read(ref _counters.AppendedRecords),
+            AppendedBytes = Interlocked.Read(ref _counters.AppendedBytes),
+            Commits = Interlocked.Read(ref _counters.Commits),
+            Fsyncs = Interlocked.Read(ref _counters.Fsyncs),
+            SegmentsDeleted = _segments.SegmentsDeleted,
+            SegmentsCompacted = Interlocked.Read(ref _counters.SegmentsCompacted),
+            CorruptRecordsSkipped = Interlocked.Read(ref _counters.CorruptRecordsSkipped),
+            WrittenLsn = WrittenLsn,
+            DurableLsn = DurableLsn,
+            IsFailed = IsFailed,
+            Recovery = _recovered?.Statistics ?? new RecoveryStatistics(),
+        };
     }
 
     /// <summary>Drains pending appends, fsyncs, writes the recovery snapshot, closes the files and releases the lock.</summary>
@@ -205,7 +189,7 @@ public sealed partial class WriteAheadLog : IEventLog
     /// </summary>
     public async ValueTask AbandonAsync()
     {
-        _abandoned = true;
+        _health.Abandon();
         if (Interlocked.CompareExchange(ref _state, StateClosing, StateOpen) != StateOpen)
         {
             await _closed.Task.ConfigureAwait(false);
@@ -223,6 +207,9 @@ public sealed partial class WriteAheadLog : IEventLog
         SegmentSizeBytes = o.SegmentSizeBytes,
         SegmentMaxAge = o.SegmentMaxAge,
         PreallocateSegments = o.PreallocateSegments,
+        RecycleSegments = o.RecycleSegments,
+        MaxRecycledSegments = o.MaxRecycledSegments,
+        ZeroFillSegments = o.ZeroFillSegments,
         MaxRecordSizeBytes = o.MaxRecordSizeBytes,
         MaxBatchBytes = o.MaxBatchBytes,
         MaxBatchDelay = o.MaxBatchDelay,
@@ -234,62 +221,5 @@ public sealed partial class WriteAheadLog : IEventLog
         ReadOnly = o.ReadOnly,
     };
 
-    private void Start()
-    {
-        if (_options.ReadOnly)
-        {
-            _queue.Writer.TryComplete();
-            return;
-        }
-
-        _writerTask = Task.Run(WriterLoopAsync);
-        if (_options.SyncPolicy == SyncPolicy.Interval)
-        {
-            _syncTimer = _time.CreateTimer(_ => RequestBackgroundFlush(), null, _options.SyncInterval, _options.SyncInterval);
-        }
-    }
-
-    private async Task CloseAsync()
-    {
-        try
-        {
-            if (_syncTimer is not null)
-            {
-                await _syncTimer.DisposeAsync().ConfigureAwait(false);
-            }
-
-            _queue.Writer.TryComplete();
-            await _writerTask.ConfigureAwait(false);
-        }
-        finally
-        {
-            CloseFiles();
-            _instruments.Dispose();
-            _closed.TrySetResult();
-        }
-    }
-
-    private void CloseFiles()
-    {
-        lock (_stateLock)
-        {
-            foreach (var segment in _segments.Values)
-            {
-                segment.Retire();
-            }
-
-            _segments.Clear();
-        }
-
-        _directoryLock?.Dispose();
-        _directoryLock = null;
-    }
-
     private void ThrowIfClosed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _state) != StateOpen, this);
-
-    private LogFailedException NewFailure()
-    {
-        var failure = Volatile.Read(ref _failure)!;
-        return new LogFailedException(_options.Directory, failure.Operation, failure.InnerException);
-    }
 }

@@ -17,6 +17,7 @@ internal static class BenchmarkApp
         new RecoveryScenario(),
         new IndexMemoryScenario(),
         new GrainCallsScenario(),
+        new AgedLogScenario(),
         new CallPathScenario(),
     ];
 

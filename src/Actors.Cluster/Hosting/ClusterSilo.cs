@@ -106,7 +106,7 @@ internal sealed class ClusterSilo : IClusterView
 
     /// <inheritdoc />
     public IReadOnlyList<string> Gateways
-        => Membership.Current?.Silos.Where(s => s.Status == SiloStatus.Active && s.GatewayEndpoint is not null).Select(s => s.GatewayEndpoint!).ToArray() ?? [];
+        => Membership.Current?.ActiveGateways() ?? [];
 
     /// <summary>Gauges of this silo's view (live silos, served partitions).</summary>
     public IDisposable ObserveInstruments() => ClusterInstruments.ObserveView(

@@ -15,6 +15,10 @@ public sealed record ClusterSnapshot(
     IReadOnlyList<SiloRecord> Silos,
     IReadOnlyList<PartitionRecord> Partitions)
 {
+    /// <summary>The gateway endpoints (<c>host:port</c>) of the Active silos that run a gateway, by silo name.</summary>
+    public IReadOnlyList<string> ActiveGateways()
+        => [.. Silos.Where(s => s.Status == SiloStatus.Active && s.GatewayEndpoint is not null).Select(s => s.GatewayEndpoint!)];
+
     /// <summary>The row of silo <paramref name="name"/>, or null.</summary>
     public SiloRecord? FindSilo(string name)
     {

@@ -12,6 +12,14 @@ internal interface IWalFile : IDisposable
     /// <summary>Reads up to <paramref name="buffer"/>.Length bytes at <paramref name="offset"/>; returns the bytes read (less at end of file).</summary>
     int Read(long offset, Span<byte> buffer);
 
+    /// <summary>
+    /// Reads up to <paramref name="buffer"/>.Length bytes at <paramref name="offset"/> without blocking the caller's thread
+    /// (the operating system's asynchronous file read where there is one, else the thread pool); returns the bytes read.
+    /// Defaults to <see cref="Read"/> (test file systems).
+    /// </summary>
+    ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(Read(offset, buffer.Span));
+
     /// <summary>Writes all of <paramref name="data"/> at <paramref name="offset"/> (not durable until <see cref="Flush"/>).</summary>
     void Write(long offset, ReadOnlySpan<byte> data);
 

@@ -39,6 +39,24 @@ internal sealed class PhysicalFile : IWalFile
     }
 
     /// <inheritdoc />
+    public async ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        int total = 0;
+        while (total < buffer.Length)
+        {
+            int n = await RandomAccess.ReadAsync(_handle, buffer[total..], offset + total, cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                break;
+            }
+
+            total += n;
+        }
+
+        return total;
+    }
+
+    /// <inheritdoc />
     public void Write(long offset, ReadOnlySpan<byte> data) => RandomAccess.Write(_handle, data, offset);
 
     /// <inheritdoc />

@@ -1,225 +1,256 @@
+using System.Collections.Concurrent;
+
 namespace Actors.Wal.Index;
 
 /// <summary>
-/// The per-stream index, in two tiers keyed by a 64-bit hash of the stream id:
+/// The per-stream index, readable by any thread without a lock, in two tiers keyed by a 64-bit hash of the stream id:
 /// <list type="bullet">
 /// <item><description>idle: a dense array of 48-byte <see cref="StreamEntry"/> structs sorted by hash, without ids
-/// (streams loaded at open or not touched since the last <see cref="DemoteAll"/>); a lookup binary-searches the hash
-/// and verifies the candidate against the stream id stored in its latest record on disk;</description></item>
-/// <item><description>hot: an open-addressing table (linear probing) of entries with their id string, for streams
-/// used since the last demotion. A verified idle entry is promoted here.</description></item>
+/// (streams loaded at open or not written since the last <see cref="Demote"/>); a lookup binary-searches the hash and
+/// verifies each candidate against the stream id stored in its latest record on disk;</description></item>
+/// <item><description>hot: a <see cref="HotStream"/> per stream written since the last demotion, found by its id.</description></item>
 /// </list>
-/// Entries with equal hashes (collisions) coexist in both tiers and are told apart by id. Not thread-safe: the log
-/// guards it with its state lock. Slots are valid until the next <see cref="Add"/>, <see cref="Find"/> or
-/// <see cref="DemoteAll"/>.
 /// </summary>
+/// <remarks>
+/// Ownership: one owner mutates the index (recovery before the log starts, then the committer thread): it publishes
+/// hot entries, marks promoted idle entries as moved, and demotes. Readers take the current <see cref="IndexTiers"/>
+/// once and see a consistent picture: idle entries never change except for the moved mark, hot entries are read through
+/// their sequence lock, and a demotion publishes a new tiers object instead of changing the old one. The order of the
+/// owner's writes (a hot entry is published before its idle slot is marked moved) and of the readers' checks (hot
+/// first; a moved idle entry sends the reader back to the hot tier) makes a read either see the state before a change
+/// or after it, never neither.
+/// </remarks>
 internal sealed class StreamIndex
 {
-    private const int HotBase = 1 << 30;
-    private const uint PromotedFlag = 0x100;
-    private const double MaxHotLoad = 0.7;
-    private StreamEntry[] _idle = [];
-    private int _idleCount;
-    private int _idlePromoted;
-    private bool _idleSorted = true;
-    private HotEntry[] _hot = new HotEntry[64];
-    private int _hotCount;
+    /// <summary>Flag on an idle entry whose stream was promoted to the hot tier.</summary>
+    private const uint MovedFlag = 0x100;
+
+    private IndexTiers _tiers = new([], 0);
+
+    /// <summary>The current tiers (readers take them once per lookup).</summary>
+    public IndexTiers Current => Volatile.Read(ref _tiers);
 
     /// <summary>Streams in the index.</summary>
-    public int Count => _hotCount + _idleCount - _idlePromoted;
+    public int Count => Current.Count;
 
-    /// <summary>Streams in the hot tier (used since the last demotion, id string kept).</summary>
-    public int HotCount => _hotCount;
+    /// <summary>Streams in the hot tier.</summary>
+    public int HotCount => Current.Hot.Count;
 
-    /// <summary>Bytes of the index's arrays (entries, hot table slots; id strings excluded).</summary>
-    public long ArrayBytes => ((long)_idle.Length * 48) + ((long)_hot.Length * 56);
-
-    /// <summary>
-    /// Finds the slot of <paramref name="id"/>, or -1. Idle candidates with the same hash are checked with
-    /// <paramref name="matchesOnDisk"/> (does the record at this position belong to <paramref name="id"/>?); a match
-    /// is promoted to the hot tier.
-    /// </summary>
-    public int Find(ulong hash, string id, Func<long, string, bool> matchesOnDisk)
-    {
-        int i = Home(hash, _hot.Length);
-        while (_hot[i].Entry.Hash != 0)
-        {
-            if (_hot[i].Entry.Hash == hash && string.Equals(_hot[i].Id, id, StringComparison.Ordinal))
-            {
-                return HotBase + i;
-            }
-
-            i = i + 1 == _hot.Length ? 0 : i + 1;
-        }
-
-        EnsureIdleSorted();
-        for (int k = LowerBound(hash); k < _idleCount && _idle[k].Hash == hash; k++)
-        {
-            if ((_idle[k].Flags & PromotedFlag) == 0 && matchesOnDisk(_idle[k].LatestPosition, id))
-            {
-                var entry = _idle[k];
-                _idle[k].Flags |= PromotedFlag;
-                _idlePromoted++;
-                return HotBase + InsertHot(entry, id);
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>The entry in <paramref name="slot"/>.</summary>
-    public ref StreamEntry At(int slot) => ref slot >= HotBase ? ref _hot[slot - HotBase].Entry : ref _idle[slot];
-
-    /// <summary>Adds an entry that is not present. With an id it goes to the hot tier, without one to the idle tier.</summary>
-    public int Add(in StreamEntry entry, string? id)
-    {
-        if (id is not null)
-        {
-            return HotBase + InsertHot(entry, id);
-        }
-
-        if (_idleCount == _idle.Length)
-        {
-            Array.Resize(ref _idle, Math.Max(1024, _idle.Length * 2));
-        }
-
-        if (_idleCount > 0 && _idle[_idleCount - 1].Hash > entry.Hash)
-        {
-            _idleSorted = false;
-        }
-
-        _idle[_idleCount] = entry;
-        return _idleCount++;
-    }
-
-    /// <summary>The slots holding entries with <paramref name="hash"/> (collisions included).</summary>
-    public void CollectSlots(ulong hash, List<int> slots)
-    {
-        int i = Home(hash, _hot.Length);
-        while (_hot[i].Entry.Hash != 0)
-        {
-            if (_hot[i].Entry.Hash == hash)
-            {
-                slots.Add(HotBase + i);
-            }
-
-            i = i + 1 == _hot.Length ? 0 : i + 1;
-        }
-
-        EnsureIdleSorted();
-        for (int k = LowerBound(hash); k < _idleCount && _idle[k].Hash == hash; k++)
-        {
-            if ((_idle[k].Flags & PromotedFlag) == 0)
-            {
-                slots.Add(k);
-            }
-        }
-    }
-
-    /// <summary>Every occupied slot (for snapshots).</summary>
-    public IEnumerable<int> OccupiedSlots()
-    {
-        for (int k = 0; k < _idleCount; k++)
-        {
-            if ((_idle[k].Flags & PromotedFlag) == 0)
-            {
-                yield return k;
-            }
-        }
-
-        for (int i = 0; i < _hot.Length; i++)
-        {
-            if (_hot[i].Entry.Hash != 0)
-            {
-                yield return HotBase + i;
-            }
-        }
-    }
+    /// <summary>Bytes of the idle array (48 per slot); hot entries cost about 150 bytes more each, ids excluded.</summary>
+    public long ArrayBytes => (long)Current.Idle.Length * 48;
 
     /// <summary>
-    /// Moves every entry into the dense, sorted idle tier and forgets the id strings (after recovery, and at a
-    /// snapshot once the hot tier is large): memory per stream returns to 48 bytes; the next use of a stream verifies it on disk once.
+    /// Finds <paramref name="id"/>: its hot entry, or an idle entry with its hash that <paramref name="matchesOnDisk"/>
+    /// confirms (does the record at this position belong to the stream?). Any thread; does not change the index.
     /// </summary>
-    public void DemoteAll()
+    public bool TryFind(string id, ulong hash, Func<long, string, bool> matchesOnDisk, out StreamEntry entry, out HotStream? hot, out int idleSlot)
     {
-        var merged = new StreamEntry[Count];
-        int n = 0;
-        for (int k = 0; k < _idleCount; k++)
+        while (true)
         {
-            if ((_idle[k].Flags & PromotedFlag) == 0)
+            var tiers = Current;
+            if (tiers.Hot.TryGetValue(id, out hot))
             {
-                merged[n++] = _idle[k];
+                entry = hot.Read();
+                idleSlot = -1;
+                return true;
             }
-        }
 
-        foreach (ref readonly HotEntry h in _hot.AsSpan())
-        {
-            if (h.Entry.Hash != 0)
+            bool moved = false;
+            for (int k = tiers.LowerBound(hash); k < tiers.IdleCount && tiers.Idle[k].Hash == hash; k++)
             {
-                merged[n++] = h.Entry;
-            }
-        }
-
-        Array.Sort(merged, static (a, b) => a.Hash.CompareTo(b.Hash));
-        _idle = merged;
-        _idleCount = n;
-        _idlePromoted = 0;
-        _idleSorted = true;
-        _hot = new HotEntry[64];
-        _hotCount = 0;
-    }
-
-    private static int Home(ulong hash, int length) => (int)(((UInt128)hash * (ulong)length) >> 64);
-
-    private static int InsertInto(HotEntry[] table, in StreamEntry entry, string id)
-    {
-        int i = Home(entry.Hash, table.Length);
-        while (table[i].Entry.Hash != 0)
-        {
-            i = i + 1 == table.Length ? 0 : i + 1;
-        }
-
-        table[i] = new HotEntry { Entry = entry, Id = id };
-        return i;
-    }
-
-    private int InsertHot(in StreamEntry entry, string id)
-    {
-        if (_hotCount + 1 > _hot.Length * MaxHotLoad)
-        {
-            var next = new HotEntry[_hot.Length * 2];
-            foreach (ref readonly HotEntry h in _hot.AsSpan())
-            {
-                if (h.Entry.Hash != 0)
+                if ((Volatile.Read(ref tiers.Idle[k].Flags) & MovedFlag) != 0)
                 {
-                    InsertInto(next, h.Entry, h.Id!);
+                    moved = true;
+                    continue;
+                }
+
+                StreamEntry candidate = tiers.Idle[k];
+                if (matchesOnDisk(candidate.LatestPosition, id))
+                {
+                    if ((Volatile.Read(ref tiers.Idle[k].Flags) & MovedFlag) != 0)
+                    {
+                        moved = true;
+                        break; // promoted while verifying: the hot tier holds the current state
+                    }
+
+                    entry = candidate;
+                    idleSlot = k;
+                    return true;
                 }
             }
 
-            _hot = next;
-        }
+            if (!moved && ReferenceEquals(tiers, Current))
+            {
+                entry = default;
+                hot = null;
+                idleSlot = -1;
+                return false;
+            }
 
-        _hotCount++;
-        return InsertInto(_hot, entry, id);
+            // A candidate moved to the hot tier (or the tiers were rebuilt) during the lookup: look again.
+        }
     }
 
-    private void EnsureIdleSorted()
+    /// <summary>True when idle slot <paramref name="slot"/> of <paramref name="tiers"/> was promoted to the hot tier.</summary>
+    public static bool IsMoved(IndexTiers tiers, int slot) => (Volatile.Read(ref tiers.Idle[slot].Flags) & MovedFlag) != 0;
+
+    /// <summary>Publishes a hot entry for the first time (owner only): into the hot tier, then its idle slot is marked moved.</summary>
+    public void AddHot(HotStream hot)
     {
-        if (!_idleSorted)
+        var tiers = Current;
+        tiers.Hot[hot.Id] = hot;
+        if (hot.IdleSlot >= 0)
         {
-            Array.Sort(_idle, 0, _idleCount, Comparer<StreamEntry>.Create(static (a, b) => a.Hash.CompareTo(b.Hash)));
-            _idleSorted = true;
+            ref uint flags = ref tiers.Idle[hot.IdleSlot].Flags;
+            Volatile.Write(ref flags, flags | MovedFlag);
+            tiers.MovedCount++;
+        }
+
+        hot.IsPublished = true;
+    }
+
+    /// <summary>Replaces the index with <paramref name="entries"/> as the idle tier (owner only: recovery).</summary>
+    public void LoadIdle(List<StreamEntry> entries)
+    {
+        var idle = entries.ToArray();
+        Array.Sort(idle, static (a, b) => a.Hash.CompareTo(b.Hash));
+        Volatile.Write(ref _tiers, new IndexTiers(idle, idle.Length));
+    }
+
+    /// <summary>
+    /// Moves every hot entry into a new sorted idle tier and forgets the ids (owner only, with no write of the index
+    /// pending): memory per stream returns to 48 bytes; the next use of a stream verifies it on disk once. Readers that
+    /// hold the old tiers keep a consistent picture of the state at the demotion.
+    /// </summary>
+    public void Demote()
+    {
+        var tiers = Current;
+        var merged = new StreamEntry[tiers.Count];
+        int n = 0;
+        for (int k = 0; k < tiers.IdleCount; k++)
+        {
+            if ((tiers.Idle[k].Flags & MovedFlag) == 0)
+            {
+                merged[n++] = tiers.Idle[k];
+            }
+        }
+
+        foreach (var hot in tiers.Hot.Values)
+        {
+            if (n == merged.Length)
+            {
+                Array.Resize(ref merged, merged.Length + tiers.Hot.Count);
+            }
+
+            merged[n++] = hot.Owned;
+        }
+
+        Array.Sort(merged, 0, n, Comparer<StreamEntry>.Create(static (a, b) => a.Hash.CompareTo(b.Hash)));
+        if (n < merged.Length)
+        {
+            Array.Resize(ref merged, n);
+        }
+
+        Volatile.Write(ref _tiers, new IndexTiers(merged, n));
+    }
+
+    /// <summary>Every entry of <paramref name="tiers"/> (idle entries not moved, then hot ones): for snapshots and space passes.</summary>
+    /// <remarks>
+    /// A stream promoted while this runs may be seen twice (its idle state, then its hot state): callers that must not
+    /// see a stream twice replace the idle copy using <see cref="HotStream.IdleSlot"/>, as <see cref="Capture"/> does.
+    /// </remarks>
+    public static IEnumerable<StreamEntry> Entries(IndexTiers tiers)
+    {
+        for (int k = 0; k < tiers.IdleCount; k++)
+        {
+            if ((Volatile.Read(ref tiers.Idle[k].Flags) & MovedFlag) == 0)
+            {
+                yield return tiers.Idle[k];
+            }
+        }
+
+        foreach (var hot in tiers.Hot.Values)
+        {
+            yield return hot.Read();
         }
     }
 
-    private int LowerBound(ulong hash)
+    /// <summary>
+    /// A copy of every entry, each stream once, each entry consistent, taken while the owner may keep changing the
+    /// index (a fuzzy snapshot: an entry reflects every change made before the call, and possibly later ones).
+    /// </summary>
+    public static List<StreamEntry> Capture(IndexTiers tiers)
+    {
+        var captured = new List<StreamEntry>(tiers.Count + 16);
+        var idlePositions = new int[tiers.IdleCount];
+        for (int k = 0; k < tiers.IdleCount; k++)
+        {
+            StreamEntry e = tiers.Idle[k];
+            if ((Volatile.Read(ref tiers.Idle[k].Flags) & MovedFlag) == 0)
+            {
+                idlePositions[k] = captured.Count + 1;
+                captured.Add(e);
+            }
+        }
+
+        foreach (var hot in tiers.Hot.Values)
+        {
+            StreamEntry e = hot.Read();
+            if (hot.IdleSlot >= 0 && hot.IdleSlot < idlePositions.Length && idlePositions[hot.IdleSlot] > 0)
+            {
+                captured[idlePositions[hot.IdleSlot] - 1] = e; // promoted after its idle copy was taken
+            }
+            else
+            {
+                captured.Add(e);
+            }
+        }
+
+        for (int i = 0; i < captured.Count; i++)
+        {
+            StreamEntry e = captured[i];
+            e.Flags &= ~MovedFlag;
+            captured[i] = e;
+        }
+
+        return captured;
+    }
+}
+
+/// <summary>One generation of the index's tiers; replaced, never rebuilt in place, by a demotion.</summary>
+internal sealed class IndexTiers
+{
+    /// <summary>Creates tiers over a sorted idle array.</summary>
+    public IndexTiers(StreamEntry[] idle, int idleCount)
+    {
+        Idle = idle;
+        IdleCount = idleCount;
+    }
+
+    /// <summary>The idle entries sorted by hash (only the moved flag changes).</summary>
+    public StreamEntry[] Idle { get; }
+
+    /// <summary>Slots used in <see cref="Idle"/>.</summary>
+    public int IdleCount { get; }
+
+    /// <summary>The hot entries by stream id (the owner adds; readers look up and enumerate).</summary>
+    public ConcurrentDictionary<string, HotStream> Hot { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Idle entries marked moved (owner-maintained).</summary>
+    public int MovedCount { get; set; }
+
+    /// <summary>Streams in these tiers.</summary>
+    public int Count => IdleCount - MovedCount + Hot.Count;
+
+    /// <summary>The first idle slot whose hash is not below <paramref name="hash"/>.</summary>
+    public int LowerBound(ulong hash)
     {
         int lo = 0;
-        int hi = _idleCount;
+        int hi = IdleCount;
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;
-            if (_idle[mid].Hash < hash)
+            if (Idle[mid].Hash < hash)
             {
                 lo = mid + 1;
             }
@@ -230,11 +261,5 @@ internal sealed class StreamIndex
         }
 
         return lo;
-    }
-
-    private struct HotEntry
-    {
-        public StreamEntry Entry;
-        public string? Id;
     }
 }

@@ -78,6 +78,11 @@ public sealed class WriteAheadLogOptionsValidator : IValidateOptions<WriteAheadL
             failures.Add($"{prefix}{nameof(options.RetainSegmentCount)} must not be negative; it is {options.RetainSegmentCount}.");
         }
 
+        if (options.MaxRecycledSegments is < 0 or > 1024)
+        {
+            failures.Add($"{prefix}{nameof(options.MaxRecycledSegments)} must be between 0 and 1024; it is {options.MaxRecycledSegments}.");
+        }
+
         if (options.RetainMaxAge is { } retain && retain <= TimeSpan.Zero)
         {
             failures.Add($"{prefix}{nameof(options.RetainMaxAge)} must be positive when set; it is {retain}.");

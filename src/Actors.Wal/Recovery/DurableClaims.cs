@@ -42,11 +42,11 @@ internal sealed class DurableClaims
 
         if (manifest is not null)
         {
-            foreach (var (id, isSealed, sealedLength) in manifest.Segments)
+            foreach (var entry in manifest.Segments)
             {
-                if (isSealed)
+                if (entry.IsSealed)
                 {
-                    claims.Add(id, sealedLength, $"the sealed length in {SegmentManifest.FileName}");
+                    claims.Add(entry.Id, entry.SealedLength, $"the sealed length in {SegmentManifest.FileName}");
                 }
             }
         }

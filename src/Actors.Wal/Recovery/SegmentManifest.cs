@@ -4,21 +4,51 @@ using Actors.Wal.Format;
 namespace Actors.Wal.Recovery;
 
 /*
- * Segment manifest "segments.manifest": the set of live segments (LevelDB MANIFEST-style, but rewritten whole).
- * Written as "segments.manifest.tmp", fsync, rename over "segments.manifest", fsync the directory:
- *   - after a new segment's header and the directory are fsynced, BEFORE any record is written into it;
- *   - after the recovery snapshot and BEFORE a segment file is deleted (the segment is no longer listed).
+ * Segment manifest "segments.manifest": the set of live segments and pre-created spares (LevelDB MANIFEST-style, but
+ * rewritten whole). Written as "segments.manifest.tmp", fsync, rename over "segments.manifest", fsync the directory:
+ *   - after a spare's header and the directory are fsynced, BEFORE the writer may switch to it: the writer then
+ *     rotates without writing the manifest (recovery knows a spare after a sealed segment is the next segment);
+ *   - after a rotation (in the background: the old segment sealed, the spare active), after segment creation
+ *     outside the spare path (before any record goes into the new segment);
+ *   - after the recovery snapshot and BEFORE a segment file is deleted or recycled (the segment is no longer listed).
  * So every segment that may hold acknowledged data is listed, and a listed segment is never deleted.
- * All integers little-endian.
+ * All integers little-endian. Format version 2:
  *
  *   offset size field
  *   0      4    Magic                 0x4E414D57
- *   4      2    Version               1
- *   6      2    MinCompatibleVersion  1
+ *   4      2    Version               2
+ *   6      2    MinCompatibleVersion  2
  *   8      4    SegmentCount
- *   12     ...  SegmentCount x 13 bytes: u32 SegmentId, u8 Sealed, i64 SealedLength (end of the seal record; 0 when not sealed)
+ *   12     ...  SegmentCount x 22 bytes: u32 SegmentId, u8 State (0 open, 1 sealed, 2 spare),
+ *               i64 SealedLength (end of the seal record; 0 unless sealed), i64 SealedAtUtcTicks (0 unless sealed)
  *   end-4  4    CRC32C of every preceding byte
+ *
+ * Version 1 (format-v1 engines): 13-byte entries { u32 SegmentId, u8 Sealed, i64 SealedLength }, read the same way.
  */
+
+/// <summary>What the manifest says about a segment.</summary>
+internal enum ManifestState : byte
+{
+    /// <summary>Live, not sealed (the active segment, or one whose seal the manifest has not caught up with).</summary>
+    Open = 0,
+
+    /// <summary>Live and sealed at <see cref="ManifestEntry.SealedLength"/>.</summary>
+    Sealed = 1,
+
+    /// <summary>Pre-created, never written unless the segment before it is sealed (then it is the next segment).</summary>
+    Spare = 2,
+}
+
+/// <summary>One manifest entry.</summary>
+/// <param name="Id">The segment id.</param>
+/// <param name="State">Open, sealed or spare.</param>
+/// <param name="SealedLength">The end of the seal record when sealed.</param>
+/// <param name="SealedAtTicks">When it was sealed (UTC ticks), when known.</param>
+internal readonly record struct ManifestEntry(uint Id, ManifestState State, long SealedLength, long SealedAtTicks)
+{
+    /// <summary>True when sealed.</summary>
+    public bool IsSealed => State == ManifestState.Sealed;
+}
 
 /// <summary>The persisted list of live segments that lets recovery detect a missing or truncated segment.</summary>
 internal sealed class SegmentManifest
@@ -30,17 +60,18 @@ internal sealed class SegmentManifest
     public const string TempFileName = "segments.manifest.tmp";
 
     /// <summary>The format version this build writes and reads.</summary>
-    public const ushort CurrentVersion = 1;
+    public const ushort CurrentVersion = 2;
 
     private const uint Magic = 0x4E414D57;
     private const int HeaderSize = 12;
-    private const int EntrySize = 13;
+    private const int EntrySize = 22;
+    private const int V1EntrySize = 13;
 
-    /// <summary>The live segments in id order.</summary>
-    public List<(uint Id, bool Sealed, long SealedLength)> Segments { get; init; } = [];
+    /// <summary>The segments in id order.</summary>
+    public List<ManifestEntry> Segments { get; init; } = [];
 
     /// <summary>Serializes a manifest listing <paramref name="segments"/>.</summary>
-    public static byte[] Serialize(IReadOnlyCollection<(uint Id, bool Sealed, long SealedLength)> segments)
+    public static byte[] Serialize(IReadOnlyCollection<ManifestEntry> segments)
     {
         var buffer = new byte[HeaderSize + (segments.Count * EntrySize) + 4];
         Span<byte> d = buffer;
@@ -49,11 +80,13 @@ internal sealed class SegmentManifest
         BinaryPrimitives.WriteUInt16LittleEndian(d[6..], CurrentVersion);
         BinaryPrimitives.WriteInt32LittleEndian(d[8..], segments.Count);
         int o = HeaderSize;
-        foreach (var (id, isSealed, length) in segments.OrderBy(s => s.Id))
+        foreach (var e in segments.OrderBy(s => s.Id))
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(d[o..], id);
-            d[o + 4] = isSealed ? (byte)1 : (byte)0;
-            BinaryPrimitives.WriteInt64LittleEndian(d[(o + 5)..], isSealed ? length : 0);
+            BinaryPrimitives.WriteUInt32LittleEndian(d[o..], e.Id);
+            d[o + 4] = (byte)e.State;
+            BinaryPrimitives.WriteInt64LittleEndian(d[(o + 5)..], e.IsSealed ? e.SealedLength : 0);
+            BinaryPrimitives.WriteInt64LittleEndian(d[(o + 13)..], e.IsSealed ? e.SealedAtTicks : 0);
+            d[o + 21] = 0;
             o += EntrySize;
         }
 
@@ -90,17 +123,29 @@ internal sealed class SegmentManifest
             return null;
         }
 
+        int entrySize = version >= 2 ? EntrySize : V1EntrySize;
         int count = BinaryPrimitives.ReadInt32LittleEndian(data[8..]);
-        if (count < 0 || HeaderSize + ((long)count * EntrySize) + 4 != data.Length)
+        if (count < 0 || HeaderSize + ((long)count * entrySize) + 4 != data.Length)
         {
             reason = "segment count out of range";
             return null;
         }
 
-        var segments = new List<(uint, bool, long)>(count);
-        for (int i = 0, o = HeaderSize; i < count; i++, o += EntrySize)
+        var segments = new List<ManifestEntry>(count);
+        for (int i = 0, o = HeaderSize; i < count; i++, o += entrySize)
         {
-            segments.Add((BinaryPrimitives.ReadUInt32LittleEndian(data[o..]), data[o + 4] == 1, BinaryPrimitives.ReadInt64LittleEndian(data[(o + 5)..])));
+            byte state = data[o + 4];
+            if (state > (byte)ManifestState.Spare || (version < 2 && state > 1))
+            {
+                reason = $"unknown segment state {state}";
+                return null;
+            }
+
+            segments.Add(new ManifestEntry(
+                BinaryPrimitives.ReadUInt32LittleEndian(data[o..]),
+                (ManifestState)state,
+                BinaryPrimitives.ReadInt64LittleEndian(data[(o + 5)..]),
+                version >= 2 ? BinaryPrimitives.ReadInt64LittleEndian(data[(o + 13)..]) : 0));
         }
 
         return new SegmentManifest { Segments = segments };

@@ -4,22 +4,36 @@ using Actors.Wal.IO;
 namespace Actors.Wal.Segments;
 
 /// <summary>
-/// One segment file: its header, open file and end of data. The writer owns <see cref="WriteOffset"/>; readers
-/// pin the segment with <see cref="TryAcquire"/>/<see cref="Release"/> so a concurrent deletion closes the file
-/// only after the last reader is done.
+/// One segment file: its header, open file, how far it is written and durable, and how many of its bytes are live.
 /// </summary>
+/// <remarks>
+/// Ownership: the writer thread alone moves <see cref="WrittenOffset"/> and seals the segment; the committer thread
+/// alone moves <see cref="DurableOffset"/> and <see cref="LiveBytes"/>; recovery sets all of them before the log
+/// starts. Other threads read them (volatile reads). Readers pin the segment with <see cref="TryAcquire"/> /
+/// <see cref="Release"/>, so a deleted segment's file is closed (and may be recycled) only after the last reader is
+/// done (<see cref="WhenReleased"/>).
+/// </remarks>
 internal sealed class Segment
 {
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _references = 1;
+    private long _writtenOffset;
+    private long _durableOffset;
+    private long _liveBytes;
+    private int _sealed;
+    private long _sealedAtTicks;
+    private volatile bool _listedLive;
 
     /// <summary>Creates the in-memory view of an open segment.</summary>
-    public Segment(SegmentHeader header, string path, IWalFile file, long writeOffset, bool isSealed)
+    public Segment(SegmentHeader header, string path, IWalFile file, long writtenOffset, bool isSealed)
     {
         Header = header;
         Path = path;
         File = file;
-        WriteOffset = writeOffset;
-        IsSealed = isSealed;
+        _writtenOffset = writtenOffset;
+        _durableOffset = writtenOffset;
+        _sealed = isSealed ? 1 : 0;
+        ActivatedAtTicks = header.CreatedUtcTicks;
     }
 
     /// <summary>The segment id.</summary>
@@ -28,20 +42,78 @@ internal sealed class Segment
     /// <summary>The parsed header.</summary>
     public SegmentHeader Header { get; }
 
-    /// <summary>The file path.</summary>
-    public string Path { get; }
+    /// <summary>The file path (a spare's changes once, when it is renamed to its segment name).</summary>
+    public string Path { get; private set; }
 
     /// <summary>The open file.</summary>
-    public IWalFile File { get; }
+    public IWalFile File { get; private set; }
 
-    /// <summary>The end of the records (where the next record goes). Includes the seal record of a sealed segment.</summary>
-    public long WriteOffset { get; set; }
+    /// <summary>The end of the records handed to the OS (where the next record goes). Includes the seal record of a sealed segment.</summary>
+    public long WrittenOffset
+    {
+        get => Volatile.Read(ref _writtenOffset);
+        set => Volatile.Write(ref _writtenOffset, value);
+    }
 
-    /// <summary>True once the seal record was written and synced; no further record is appended.</summary>
-    public bool IsSealed { get; set; }
+    /// <summary>The end of the records known to be on stable storage.</summary>
+    public long DurableOffset
+    {
+        get => Volatile.Read(ref _durableOffset);
+        set => Volatile.Write(ref _durableOffset, value);
+    }
 
-    /// <summary>The creation time of the segment.</summary>
+    /// <summary>True once the seal record was written; no further record is appended.</summary>
+    public bool IsSealed => Volatile.Read(ref _sealed) != 0;
+
+    /// <summary>When the segment was sealed (UTC ticks; the seal record's timestamp), or 0.</summary>
+    public long SealedAtTicks => Volatile.Read(ref _sealedAtTicks);
+
+    /// <summary>
+    /// True once a durable manifest lists the segment as live. Nothing written into a segment is acknowledged before:
+    /// a segment the manifest still calls a spare never holds acknowledged data (recovery discards it).
+    /// </summary>
+    public bool ListedLive
+    {
+        get => _listedLive;
+        set => _listedLive = value;
+    }
+
+    /// <summary>When the writer started writing into the segment (UTC ticks): for age rotation.</summary>
+    public long ActivatedAtTicks { get; set; }
+
+    /// <summary>Bytes of stream records (header and seal excluded): every byte between them is a record.</summary>
+    public long RecordBytes => Math.Max(0, WrittenOffset - SegmentHeader.Size - (IsSealed ? RecordHeader.SealSize : 0));
+
+    /// <summary>Bytes of records some stream still needs (the sum of the stream runs here).</summary>
+    public long LiveBytes => Volatile.Read(ref _liveBytes);
+
+    /// <summary>The creation time of the segment file (its header).</summary>
     public DateTimeOffset CreatedAt => new(Header.CreatedUtcTicks, TimeSpan.Zero);
+
+    /// <summary>Completes when the segment was retired and its last reader let go.</summary>
+    public Task WhenReleased => _released.Task;
+
+    /// <summary>Notes that the file was renamed (a spare taken into use) and reopened under its new name.</summary>
+    public void Renamed(string path, IWalFile reopened)
+    {
+        var old = File;
+        Path = path;
+        File = reopened;
+        old.Dispose();
+    }
+
+    /// <summary>Marks the segment sealed (writer thread, or recovery).</summary>
+    public void MarkSealed(long sealedAtTicks)
+    {
+        Volatile.Write(ref _sealedAtTicks, sealedAtTicks);
+        Volatile.Write(ref _sealed, 1);
+    }
+
+    /// <summary>Adds to the live bytes (committer thread, or recovery).</summary>
+    public void AddLive(long delta) => Volatile.Write(ref _liveBytes, _liveBytes + delta);
+
+    /// <summary>Sets the live bytes (recovery, recomputation).</summary>
+    public void SetLive(long bytes) => Volatile.Write(ref _liveBytes, bytes);
 
     /// <summary>Pins the segment for a read; false when it was deleted.</summary>
     public bool TryAcquire()
@@ -67,6 +139,7 @@ internal sealed class Segment
         if (Interlocked.Decrement(ref _references) == 0)
         {
             File.Dispose();
+            _released.TrySetResult();
         }
     }
 

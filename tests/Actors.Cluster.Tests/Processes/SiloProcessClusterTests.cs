@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using Actors.Client;
 using Actors.Cluster.Membership;
+using Actors.Cluster.Partitioning;
+using Actors.Cluster.PostgreSql;
 using Actors.Cluster.Tests.Support;
 using Actors.Demo.Grains.Accounts;
 using Xunit.Abstractions;
@@ -10,7 +12,8 @@ namespace Actors.Cluster.Tests.Processes;
 /// <summary>
 /// The silo program in cluster mode as separate processes over a real PostgreSQL 15: SIGKILL of a silo (its partitions
 /// fail fast with a typed <see cref="PartitionUnavailableException"/>, then serve everything acknowledged once it
-/// restarts on its data directory), bad peers on the silo port, and the exit code of a silo declared dead.
+/// restarts on its data directory), bad peers on the silo port, the exit code of a silo declared dead, and a client
+/// that learns the gateways from the cluster table and fails over when its gateway silo dies.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class SiloProcessClusterTests(PostgresServer server, ITestOutputHelper output)
@@ -90,7 +93,45 @@ public sealed class SiloProcessClusterTests(PostgresServer server, ITestOutputHe
         Assert.Contains(cluster["only"].LastLines, l => l.Contains("declared it dead", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ClientWithTheGatewayListFromTheClusterTable_ItsGatewaySiloKilled_FailsOverToAnotherSilo()
+    {
+        await using var cluster = new SiloProcessCluster(server.ConnectionString, output);
+        await Task.WhenAll(cluster.StartAsync("g0"), cluster.StartAsync("g1"));
+        await cluster.SettledAsync("g0", "g1");
+        ClusterSnapshot table = await cluster.ReadAsync();
+        // An account that g1 serves, so it stays available when g0 dies; the client is given no gateway address at all.
+        string key = Enumerable.Range(0, 1000).Select(i => $"failover-{i}").First(k => OwnerOf(k, table) == "g1");
+        await using IClusterClient client = new ClusterClientBuilder().UsePostgreSqlGatewayList(server.ConnectionString, cluster.ClusterId).Build();
+        await client.ConnectAsync().WaitAsync(Limit);
+        IBankAccountGrain account = client.GetGrain<IBankAccountGrain>(key);
+        await account.Deposit(5, "before");
+
+        // The list is ordered by silo name, so the client's gateway is g0.
+        await cluster["g0"].KillAsync();
+        decimal balance = 0;
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                balance = (await account.Deposit(1, "after")).Balance;
+                return true;
+            }
+            catch (Exception ex) when (ex is GatewayConnectionLostException or GatewayUnavailableException or TimeoutException or SiloUnavailableException)
+            {
+                output.WriteLine($"while failing over: {ex.GetType().Name}: {ex.Message}");
+                return false;
+            }
+        }, Limit, "a call through another gateway after the client's gateway silo was killed");
+
+        Assert.Equal(6, balance);
+    }
+
     private static string Account(int i) => $"acct-{i}";
+
+    /// <summary>The owner of an account's partition, from its canonical id (the class's grain type, as the silo routes it).</summary>
+    private static string? OwnerOf(string key, ClusterSnapshot table)
+        => table.Partitions[PartitionMap.GetPartition(new GrainId(GrainTypeNames.ForClass(typeof(BankAccountGrain)), key), table.PartitionCount)].Owner;
 
     /// <summary>
     /// Bad peers on <paramref name="name"/>'s silo port: a stream of garbage, a frame length far past the limit, and a

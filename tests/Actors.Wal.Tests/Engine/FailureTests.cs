@@ -10,6 +10,7 @@ public sealed class FailureTests : LogTestBase
         var fs = new FaultInjectingFileSystem();
         await using var log = await OpenAsync(fileSystem: fs);
         await log.AppendAsync("s", 0, Events("durable"));
+        await log.WhenSpareSettledAsync();
         fs.FailFsync = true;
         int fsyncAttemptsBefore = fs.Operations.Count(o => o.StartsWith("fsync", StringComparison.Ordinal));
 
@@ -49,12 +50,32 @@ public sealed class FailureTests : LogTestBase
     }
 
     [Fact]
+    public async Task OpenAsync_DiskFullWithPreallocatedSegments_OpensAndServesReadsWhileAppendsFailAsDiskFull()
+    {
+        await using (var log = await OpenAsync(o => o.PreallocateSegments = true))
+        {
+            await log.AppendAsync("s", 0, Events("ok"));
+            await log.WhenSpareSettledAsync();
+        }
+
+        var fs = new FaultInjectingFileSystem { FreeBytes = 0 };
+        await using var reopened = await OpenAsync(o => o.PreallocateSegments = true, fs);
+
+        Assert.Equal(["ok"], (await reopened.ReadStreamAsync("s")).Events.Select(e => Text(e.Payload)));
+        Assert.Equal(1, reopened.GetStreamInfo("s").Version);
+        var ex = await Assert.ThrowsAsync<LogFailedException>(async () => await reopened.AppendAsync("s", 1, Events("more")));
+        Assert.True(ex.IsDiskFull, ex.ToString());
+        Assert.Equal(["ok"], (await reopened.ReadStreamAsync("s")).Events.Select(e => Text(e.Payload)));
+    }
+
+    [Fact]
     public async Task AppendAsync_TornWrite_ReopenTruncatesTheTornBatch()
     {
         var fs = new FaultInjectingFileSystem();
         await using (var log = await OpenAsync(fileSystem: fs))
         {
             await log.AppendAsync("s", 0, Events("first"));
+            await log.WhenSpareSettledAsync(); // the next write is the append's, not the spare's header
             fs.TearNextWriteAfter = 30;
             await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync("s", 1, Events("second", "third")));
         }
@@ -91,6 +112,7 @@ public sealed class FailureTests : LogTestBase
         var fs = new FaultInjectingFileSystem();
         var log = await OpenAsync(fileSystem: fs);
         await log.AppendAsync("s", 0, Events("1"));
+        await log.WhenSpareSettledAsync(); // no background file operation races with the count below
         using var gate = new ManualResetEventSlim(false);
         fs.FsyncGate = gate;
         var inFlight = log.AppendAsync("s", 1, Events("2")).AsTask();

@@ -6,25 +6,28 @@ namespace Actors.Wal.Tests.Engine;
 public sealed class StreamIndexTests
 {
     [Fact]
-    public void Find_HashCollisionInHotTier_KeepsBothStreamsApart()
+    public void TryFind_HashCollisionInHotTier_KeepsBothStreamsApart()
     {
         var index = new StreamIndex();
-        index.Add(StreamEntry.CreateNew(12345) with { Version = 1 }, "a");
-        index.Add(StreamEntry.CreateNew(12345) with { Version = 2 }, "b");
+        index.AddHot(new HotStream("a", StreamEntry.CreateNew(12345) with { Version = 1 }, -1));
+        index.AddHot(new HotStream("b", StreamEntry.CreateNew(12345) with { Version = 2 }, -1));
 
-        Assert.Equal(1, index.At(index.Find(12345, "a", NeverOnDisk)).Version);
-        Assert.Equal(2, index.At(index.Find(12345, "b", NeverOnDisk)).Version);
-        Assert.Equal(-1, index.Find(12345, "c", NeverOnDisk));
+        Assert.True(index.TryFind("a", 12345, NeverOnDisk, out var a, out _, out _));
+        Assert.True(index.TryFind("b", 12345, NeverOnDisk, out var b, out _, out _));
+        Assert.Equal((1, 2), (a.Version, b.Version));
+        Assert.False(index.TryFind("c", 12345, NeverOnDisk, out _, out _, out _));
         Assert.Equal(2, index.Count);
     }
 
     [Fact]
-    public void Find_IdleCollision_VerifiesAgainstDiskAndPromotesOnlyTheMatch()
+    public void TryFind_IdleCollision_VerifiesAgainstDiskAndFindsOnlyTheMatch()
     {
         var index = new StreamIndex();
-        index.Add(StreamEntry.CreateNew(7) with { LatestPosition = LogPosition.Create(1, 64), Version = 10 }, null);
-        index.Add(StreamEntry.CreateNew(7) with { LatestPosition = LogPosition.Create(1, 128), Version = 20 }, null);
-        index.DemoteAll();
+        index.LoadIdle(
+        [
+            StreamEntry.CreateNew(7) with { LatestPosition = LogPosition.Create(1, 64), Version = 10 },
+            StreamEntry.CreateNew(7) with { LatestPosition = LogPosition.Create(1, 128), Version = 20 },
+        ]);
         int diskReads = 0;
         bool OnDisk(long position, string id)
         {
@@ -32,42 +35,117 @@ public sealed class StreamIndexTests
             return id == "x" && position == LogPosition.Create(1, 128);
         }
 
-        int slot = index.Find(7, "x", OnDisk);
-        int readsAfterFirst = diskReads;
-        int again = index.Find(7, "x", OnDisk);
-
-        Assert.Equal(20, index.At(slot).Version);
-        Assert.Equal(slot, again);
-        Assert.Equal(readsAfterFirst, diskReads);
-        Assert.Equal(-1, index.Find(7, "y", OnDisk));
+        Assert.True(index.TryFind("x", 7, OnDisk, out var found, out var hot, out int slot));
+        Assert.Equal(20, found.Version);
+        Assert.Null(hot);
+        Assert.True(slot >= 0);
+        Assert.True(diskReads > 0);
+        Assert.False(index.TryFind("y", 7, OnDisk, out _, out _, out _));
         Assert.Equal(2, index.Count);
-        var slots = new List<int>();
-        index.CollectSlots(7, slots);
-        Assert.Equal(2, slots.Count);
     }
 
     [Fact]
-    public void DemoteAll_ManyEntries_KeepsEveryStreamFindable()
+    public void AddHot_PromotedIdleEntry_ReadersFindTheHotStateAndCaptureCountsItOnce()
+    {
+        var index = new StreamIndex();
+        index.LoadIdle([StreamEntry.CreateNew(7) with { LatestPosition = LogPosition.Create(1, 64), Version = 1 }]);
+        Assert.True(index.TryFind("x", 7, (_, id) => id == "x", out var idle, out _, out int slot));
+
+        var hot = new HotStream("x", idle, slot);
+        index.AddHot(hot);
+        hot.Publish(idle with { Version = 2, LatestPosition = LogPosition.Create(1, 200) });
+
+        Assert.True(index.TryFind("x", 7, NeverOnDisk, out var now, out _, out _));
+        Assert.Equal(2, now.Version);
+        var captured = StreamIndex.Capture(index.Current);
+        Assert.Equal(2, Assert.Single(captured).Version);
+        Assert.Equal(1, index.Count);
+    }
+
+    [Fact]
+    public void Demote_ManyEntries_KeepsEveryStreamFindable()
     {
         var index = new StreamIndex();
         for (int i = 0; i < 10_000; i++)
         {
             string id = $"s{i}";
-            index.Add(StreamEntry.CreateNew(Hash(id)) with { Version = i, LatestPosition = i }, id);
+            index.AddHot(new HotStream(id, StreamEntry.CreateNew(Hash(id)) with { Version = i, LatestPosition = i }, -1));
         }
 
-        index.DemoteAll();
+        index.Demote();
 
+        Assert.Equal(0, index.HotCount);
         for (int i = 0; i < 10_000; i++)
         {
             string id = $"s{i}";
-            int slot = index.Find(Hash(id), id, (position, candidate) => position == long.Parse(candidate[1..], System.Globalization.CultureInfo.InvariantCulture));
-            Assert.True(slot >= 0, id);
-            Assert.Equal(i, index.At(slot).Version);
+            Assert.True(index.TryFind(id, Hash(id), (position, candidate) => position == long.Parse(candidate[1..], System.Globalization.CultureInfo.InvariantCulture), out var entry, out _, out _), id);
+            Assert.Equal(i, entry.Version);
         }
 
         Assert.Equal(10_000, index.Count);
-        Assert.Equal(10_000, index.OccupiedSlots().Count());
+        Assert.Equal(10_000, StreamIndex.Capture(index.Current).Count);
+    }
+
+    [Fact]
+    public async Task TryFind_WhileTheOwnerPromotesPublishesAndDemotes_NeverMissesAStreamNorSeesAVersionGoBack()
+    {
+        const int streams = 64;
+        var index = new StreamIndex();
+        index.LoadIdle([.. Enumerable.Range(0, streams).Select(i => StreamEntry.CreateNew(Hash($"s{i}")) with { Version = 1, LatestPosition = i })]);
+        bool OnDisk(long position, string id) => position == long.Parse(id[1..], System.Globalization.CultureInfo.InvariantCulture);
+        using var stop = new CancellationTokenSource();
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var readers = Enumerable.Range(0, 2).Select(reader => Task.Run(() =>
+        {
+            var seen = new long[streams];
+            while (!stop.IsCancellationRequested)
+            {
+                for (int i = 0; i < streams; i++)
+                {
+                    string id = $"s{i}";
+                    if (!index.TryFind(id, Hash(id), OnDisk, out var entry, out _, out _))
+                    {
+                        failures.Enqueue($"{id} not found");
+                    }
+                    else if (entry.Version < seen[i])
+                    {
+                        failures.Enqueue($"{id} went back from {seen[i]} to {entry.Version}");
+                    }
+                    else
+                    {
+                        seen[i] = entry.Version;
+                    }
+                }
+            }
+        })).ToArray();
+
+        // The owner: promote every stream, publish new versions, demote; the latest position keeps identifying the stream.
+        for (int round = 0; round < 200 && failures.IsEmpty; round++)
+        {
+            var hots = new List<HotStream>();
+            for (int i = 0; i < streams; i++)
+            {
+                string id = $"s{i}";
+                Assert.True(index.TryFind(id, Hash(id), OnDisk, out var entry, out var hot, out int slot));
+                hot ??= new HotStream(id, entry, slot);
+                if (!hot.IsPublished)
+                {
+                    index.AddHot(hot);
+                }
+
+                hot.Publish(entry with { Version = entry.Version + 1 });
+                hots.Add(hot);
+            }
+
+            if (round % 3 == 2)
+            {
+                index.Demote();
+            }
+        }
+
+        stop.Cancel();
+        await Task.WhenAll(readers);
+        Assert.True(failures.IsEmpty, string.Join("; ", failures.Take(5)));
     }
 
     private static bool NeverOnDisk(long position, string id) => false;

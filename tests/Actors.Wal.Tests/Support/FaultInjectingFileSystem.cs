@@ -144,7 +144,7 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
             }
 
             inner.Write(offset, data);
-            owner._bytesWritten += data.Length;
+            Interlocked.Add(ref owner._bytesWritten, data.Length);
         }
 
         public void Flush() => Sync(dataOnly: false);
@@ -154,7 +154,7 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
         private void Sync(bool dataOnly)
         {
             owner.Record($"fsync {System.IO.Path.GetFileName(Path)}");
-            if (owner.FsyncGate is { } gate)
+            if (dataOnly && owner.FsyncGate is { } gate)
             {
                 owner.FsyncEntered.Release();
                 if (!gate.Wait(TimeSpan.FromSeconds(30)))

@@ -31,17 +31,23 @@ internal static class SampleLog
         var time = new ManualTimeProvider(Start);
         var random = new Random(seed);
         var log = await WriteAheadLog.OpenAsync(Options(dir), timeProvider: time);
+
+        // Maintenance (snapshot after a rotation, deletion of dead segments) runs in the background: waiting for it
+        // after every write makes the files the same on every run, whatever the machine's load.
         try
         {
             for (int i = 1; i <= 5 && !accountsOnly; i++)
             {
                 await log.AppendAsync("cold/1", i - 1, [Json($"{{\"cold\":{i}}}")]);
+                await log.WhenMaintenanceIdleAsync();
             }
 
             if (!accountsOnly)
             {
                 await log.AppendAsync("temp/1", 0, [Json("{\"temp\":true}")]);
+                await log.WhenMaintenanceIdleAsync();
                 await log.DeleteStreamAsync("temp/1", 1);
+                await log.WhenMaintenanceIdleAsync();
             }
 
             for (int round = 1; round <= rounds; round++)
@@ -50,6 +56,7 @@ internal static class SampleLog
                 if (!accountsOnly)
                 {
                     await log.AppendAsync("ledger/1", round - 1, [Json($"{{\"n\":{round}}}")]);
+                    await log.WhenMaintenanceIdleAsync();
                 }
 
                 for (int a = 0; a < 10; a++)
@@ -63,15 +70,18 @@ internal static class SampleLog
                     }
 
                     await log.AppendAsync(id, version, events);
+                    await log.WhenMaintenanceIdleAsync();
                     if (round % 10 == 0)
                     {
                         await log.WriteCheckpointAsync(id, version + 3, Json($"{{\"balance\":{random.Next(100000)}}}"));
+                        await log.WhenMaintenanceIdleAsync();
                     }
                 }
 
                 if (!accountsOnly)
                 {
                     await log.AppendAsync("blob/1", round - 1, [new byte[] { 1, 2, 3, (byte)round, 0xff }]);
+                    await log.WhenMaintenanceIdleAsync();
                 }
             }
         }

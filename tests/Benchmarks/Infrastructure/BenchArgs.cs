@@ -8,7 +8,7 @@ internal sealed record BenchArgs
     public const string Usage = """
         usage: dotnet run -c Release --project tests/Benchmarks -- <scenario|all> [options]
 
-        scenarios: all, throughput (1), latency (2), replay (3), recovery (4), memory (5), grains (6), calls (7),
+        scenarios: all, throughput (1), latency (2), replay (3), recovery (4), memory (5), grains (6), aged (7), calls (8),
                    micro (BenchmarkDotNet: record framing/CRC; not part of 'all')
         options:
           --quick          short windows and smaller data sets (a few minutes in all)
@@ -17,6 +17,8 @@ internal sealed record BenchArgs
           --pg CONNSTR     PostgreSQL connection string (default: env ACTORS_BENCH_PG; absent: "not run")
           --out FILE       also write the report (Markdown) to FILE
           --seconds N      measured window per throughput run (default 2 quick, 5 full)
+          --file-state S   written (default) or fallocated: the state of the blocks the engine's segments and every
+                           disk baseline (bare group commit, sequential durable write, write + fdatasync) write on
           --keep           keep the data directory
         """;
 
@@ -33,6 +35,8 @@ internal sealed record BenchArgs
     public double? Seconds { get; init; }
 
     public bool Keep { get; init; }
+
+    public FileState FileState { get; init; } = FileState.Written;
 
     public bool Help { get; init; }
 
@@ -62,6 +66,9 @@ internal sealed record BenchArgs
                     break;
                 case "--out":
                     parsed = parsed with { OutFile = Value(args, ref i) };
+                    break;
+                case "--file-state":
+                    parsed = parsed with { FileState = FileStates.Parse(Value(args, ref i)) };
                     break;
                 case "--seconds":
                     parsed = parsed with { Seconds = double.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };

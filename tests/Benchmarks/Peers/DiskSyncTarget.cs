@@ -4,8 +4,8 @@ using Microsoft.Win32.SafeHandles;
 namespace Actors.Benchmarks.Peers;
 
 /// <summary>
-/// The disk's own latency floor: each append writes its payload at the next offset of a file whose blocks were
-/// written (zero-filled) and synced beforehand, then calls fdatasync (or fsync, i.e.
+/// The disk's own latency floor: each append writes its payload at the next offset of a file prepared in the run's
+/// <see cref="FileState"/> (the engine's segments' state), then calls fdatasync (or fsync, i.e.
 /// <see cref="RandomAccess.FlushToDisk"/>). No batching: one sync per append.
 /// </summary>
 internal sealed class DiskSyncTarget : IAppendTarget
@@ -14,12 +14,14 @@ internal sealed class DiskSyncTarget : IAppendTarget
 
     private readonly string _path;
     private readonly bool _dataOnly;
+    private readonly FileState _fileState;
     private SafeFileHandle? _handle;
     private long _appends;
 
-    public DiskSyncTarget(string directory, bool dataOnly)
+    public DiskSyncTarget(string directory, bool dataOnly, FileState fileState)
     {
         _dataOnly = dataOnly;
+        _fileState = fileState;
         _path = Path.Combine(directory, dataOnly ? "fdatasync.bin" : "fsync.bin");
     }
 
@@ -29,14 +31,7 @@ internal sealed class DiskSyncTarget : IAppendTarget
 
     public ValueTask PrepareAsync(int writers, CancellationToken cancellationToken)
     {
-        _handle = File.OpenHandle(_path, FileMode.Create, FileAccess.ReadWrite);
-        byte[] zeros = new byte[1024 * 1024];
-        for (long at = 0; at < FileBytes; at += zeros.Length)
-        {
-            RandomAccess.Write(_handle, zeros, at);
-        }
-
-        RandomAccess.FlushToDisk(_handle);
+        _handle = FileStates.Create(_path, FileBytes, _fileState);
         return ValueTask.CompletedTask;
     }
 

@@ -6,7 +6,8 @@ namespace Actors.Benchmarks.Peers;
 /// <summary>
 /// A bare group-commit loop, the ceiling the engine is measured against: writers enqueue their payload and wait;
 /// one thread takes everything queued, copies it into one buffer, writes it with one call at the file's tail
-/// (a file zero-filled and synced beforehand, reused circularly), calls fdatasync, and completes every waiter.
+/// (a file prepared in the run's <see cref="FileState"/>, the engine's segments' state, reused circularly), calls
+/// fdatasync, and completes every waiter.
 /// Batches that arrive during an fsync form the next group. No framing, no CRC, no index.
 /// </summary>
 internal sealed class GroupCommitTarget : IAppendTarget
@@ -15,6 +16,7 @@ internal sealed class GroupCommitTarget : IAppendTarget
     private const int MaxBatchBytes = 4 * 1024 * 1024;
 
     private readonly string _path;
+    private readonly FileState _fileState;
     private readonly object _gate = new();
     private List<Pending> _queue = [];
     private List<Pending> _spare = [];
@@ -25,9 +27,10 @@ internal sealed class GroupCommitTarget : IAppendTarget
     private long _commits;
     private long _appends;
 
-    public GroupCommitTarget(string directory)
+    public GroupCommitTarget(string directory, FileState fileState)
     {
         _path = Path.Combine(directory, "group-commit.bin");
+        _fileState = fileState;
     }
 
     public string Name => "disk: bare group commit";
@@ -36,14 +39,7 @@ internal sealed class GroupCommitTarget : IAppendTarget
 
     public ValueTask PrepareAsync(int writers, CancellationToken cancellationToken)
     {
-        _handle = File.OpenHandle(_path, FileMode.Create, FileAccess.ReadWrite);
-        byte[] zeros = new byte[1024 * 1024];
-        for (long at = 0; at < FileBytes; at += zeros.Length)
-        {
-            RandomAccess.Write(_handle, zeros, at);
-        }
-
-        RandomAccess.FlushToDisk(_handle);
+        _handle = FileStates.Create(_path, FileBytes, _fileState);
         _thread = new Thread(CommitLoop) { IsBackground = true, Name = "bench-group-commit" };
         _thread.Start();
         return ValueTask.CompletedTask;

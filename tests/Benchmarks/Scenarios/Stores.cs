@@ -81,12 +81,12 @@ internal static class Stores
         {
             IAppendTarget target = store switch
             {
-                Wal => new WalTarget(label, ct => WalFactory.OpenAsync(WalFactory.Options(dir, policy), ct)),
+                Wal => new WalTarget(label, ct => WalFactory.OpenAsync(WalFactory.Options(dir, policy, context.FileState), ct)),
                 Postgres => new PostgresTarget(context.Postgres!),
                 FilePerGrain => new FilePerGrainTarget(Path.Combine(dir, "grains")),
-                GroupCommit => new GroupCommitTarget(dir),
-                DiskFDataSync => new DiskSyncTarget(dir, dataOnly: true),
-                DiskFSync => new DiskSyncTarget(dir, dataOnly: false),
+                GroupCommit => new GroupCommitTarget(dir, context.FileState),
+                DiskFDataSync => new DiskSyncTarget(dir, dataOnly: true, context.FileState),
+                DiskFSync => new DiskSyncTarget(dir, dataOnly: false, context.FileState),
                 _ => throw new ArgumentOutOfRangeException(nameof(store), store, "Unknown store."),
             };
             await using (target)

@@ -1,3 +1,4 @@
+using Actors.Benchmarks.Infrastructure;
 using Actors.Wal;
 
 namespace Actors.Benchmarks.Wal;
@@ -8,11 +9,17 @@ internal static class WalFactory
     /// <summary>True: the engine is part of this build (kept so scenarios can say "pending" if it ever is not).</summary>
     public static bool IsAvailable => true;
 
-    public static WriteAheadLogOptions Options(string directory, SyncPolicy policy) =>
+    /// <summary>
+    /// The benchmark's options: preallocated segments, zero-filled (prepared in the background) when
+    /// <paramref name="fileState"/> is <see cref="FileState.Written"/>, the state the baselines are measured on.
+    /// </summary>
+    public static WriteAheadLogOptions Options(string directory, SyncPolicy policy, FileState fileState = FileState.Fallocated) =>
         new()
         {
             Directory = directory,
             SyncPolicy = policy,
+            PreallocateSegments = true,
+            ZeroFillSegments = fileState == FileState.Written,
         };
 
     public static async ValueTask<IEventLog> OpenAsync(WriteAheadLogOptions options, CancellationToken cancellationToken) =>

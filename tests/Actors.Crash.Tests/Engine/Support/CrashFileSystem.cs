@@ -168,7 +168,7 @@ internal sealed class CrashFileSystem(SimulatedDisk disk) : IFileSystem
             }
 
             owner.Disk.Write(inode, Path, offset, data);
-            owner._bytesWritten += data.Length;
+            Interlocked.Add(ref owner._bytesWritten, data.Length);
         }
 
         public void Flush()

@@ -1,0 +1,23 @@
+namespace Actors.Wal.Diagnostics;
+
+/// <summary>The log's running counters (any thread adds; <see cref="WriteAheadLog.GetStatistics"/> reads).</summary>
+internal sealed class LogCounters
+{
+    /// <summary>Events, checkpoints and tombstones framed.</summary>
+    public long AppendedRecords;
+
+    /// <summary>Bytes written by group commits.</summary>
+    public long AppendedBytes;
+
+    /// <summary>Group commits written.</summary>
+    public long Commits;
+
+    /// <summary>fdatasyncs of segment data (group commits and seals).</summary>
+    public long Fsyncs;
+
+    /// <summary>Segments compacted.</summary>
+    public long SegmentsCompacted;
+
+    /// <summary>Damaged records space management skipped.</summary>
+    public long CorruptRecordsSkipped;
+}

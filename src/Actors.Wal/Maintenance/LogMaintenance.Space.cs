@@ -1,0 +1,174 @@
+using Actors.Wal.Format;
+using Actors.Wal.Index;
+using Actors.Wal.Segments;
+using Actors.Wal.Writing;
+using Microsoft.Extensions.Logging;
+
+namespace Actors.Wal.Maintenance;
+
+internal sealed partial class LogMaintenance
+{
+    /// <summary>One space-management pass: delete the dead, compact the sparse, delete what compaction freed.</summary>
+    private async Task<CompactionResult> RunSpacePassAsync()
+    {
+        var (deleted, freed) = await DeleteDeadSegmentsAsync().ConfigureAwait(false);
+        int compacted = 0;
+        int relocated = 0;
+        if (_options.CompactionLiveRatio > 0 && !_options.RetainCheckpointedEvents)
+        {
+            (compacted, relocated) = await CompactSegmentsAsync().ConfigureAwait(false);
+            if (compacted > 0)
+            {
+                var (moreDeleted, moreFreed) = await DeleteDeadSegmentsAsync().ConfigureAwait(false);
+                deleted += moreDeleted;
+                freed += moreFreed;
+            }
+        }
+
+        if (deleted > 0 || compacted > 0)
+        {
+            LogSpacePass(deleted, compacted, relocated, freed);
+        }
+
+        return new CompactionResult(deleted, compacted, relocated, freed);
+    }
+
+    /// <summary>Sealed segments (not the active one) that retention allows to reclaim and <paramref name="predicate"/> selects.</summary>
+    private List<Segment> ReclaimableSegments(Func<Segment, bool> predicate)
+    {
+        long now = _time.GetUtcNow().UtcTicks;
+        var sealedSegments = _segments.Current.All.Where(s => s.IsSealed && s.DurableOffset >= s.WrittenOffset).ToList();
+        int retainFrom = Math.Max(0, sealedSegments.Count - _options.RetainSegmentCount);
+        var candidates = new List<Segment>();
+        for (int i = 0; i < retainFrom; i++)
+        {
+            var segment = sealedSegments[i];
+            long sealedAt = segment.SealedAtTicks > 0 ? segment.SealedAtTicks : segment.Header.CreatedUtcTicks;
+            if (_options.RetainMaxAge is { } maxAge && now - sealedAt < maxAge.Ticks)
+            {
+                continue;
+            }
+
+            if (predicate(segment))
+            {
+                candidates.Add(segment);
+            }
+        }
+
+        return candidates;
+    }
+
+    private async Task<(int Deleted, long Freed)> DeleteDeadSegmentsAsync()
+    {
+        // The dead set first: a sealed segment's live bytes only fall, so no entry copied after this points into it.
+        var dead = ReclaimableSegments(static s => s.LiveBytes <= 0);
+        if (dead.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        // Persist an index that no longer points into these segments before they go (an earlier snapshot may), then
+        // the manager drops them from the manifest before any file is touched.
+        await WriteSnapshotAsync(clean: false).ConfigureAwait(false);
+        _health.ThrowIfAbandoned();
+        _segments.Retire(dead);
+        return (dead.Count, dead.Sum(s => s.WrittenOffset));
+    }
+
+    private async Task<(int Compacted, int Relocated)> CompactSegmentsAsync()
+    {
+        var sparse = ReclaimableSegments(s => s.LiveBytes > 0 && s.LiveBytes < s.RecordBytes * _options.CompactionLiveRatio);
+        if (sparse.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        // Bound one pass: the sparsest segments first, about MaxBatchBytes of live data; the next pass continues.
+        sparse.Sort((a, b) => a.LiveBytes.CompareTo(b.LiveBytes));
+        long budget = 0;
+        int take = 0;
+        while (take < sparse.Count && (take == 0 || budget + sparse[take].LiveBytes <= _options.MaxBatchBytes))
+        {
+            budget += sparse[take].LiveBytes;
+            take++;
+        }
+
+        sparse.RemoveRange(take, sparse.Count - take);
+        var targets = sparse.Select(s => s.Id).ToHashSet();
+
+        // The streams with live runs there: one pass over the index, without a lock (entries are consistent copies).
+        var streams = new List<StreamEntry>();
+        foreach (var entry in StreamIndex.Entries(_index.Current))
+        {
+            foreach (uint target in targets)
+            {
+                if (entry.HasRunIn(target))
+                {
+                    streams.Add(entry);
+                    break;
+                }
+            }
+        }
+
+        var requests = new List<RelocateRequest>();
+        foreach (var entry in streams)
+        {
+            var request = await TryPrepareRelocationAsync(entry).ConfigureAwait(false);
+            if (request is not null && _writer.TryEnqueue(request))
+            {
+                requests.Add(request);
+            }
+        }
+
+        int relocated = 0;
+        foreach (var request in requests)
+        {
+            relocated += await request.Task.ConfigureAwait(false) ? 1 : 0;
+        }
+
+        Interlocked.Add(ref _counters.SegmentsCompacted, sparse.Count);
+        return (sparse.Count, relocated);
+    }
+
+    /// <summary>
+    /// Reads a stream's live items and prepares their copy. A damaged record on the way is not a reason to fail the
+    /// log (nothing was written): the stream is skipped, so its records and segments stay where they are, and the damage
+    /// is logged and counted. Reads report it to callers.
+    /// </summary>
+    private async Task<RelocateRequest?> TryPrepareRelocationAsync(StreamEntry entry)
+    {
+        try
+        {
+            var collected = await _reader.CollectForRelocationAsync(entry, CancellationToken.None).ConfigureAwait(false);
+            if (collected is not { } found)
+            {
+                return null;
+            }
+
+            long size = RecordCodec.RelocatedSize(found.Id.Length, found.Items);
+            string id = System.Text.Encoding.UTF8.GetString(found.Id);
+            if (size > _maxRecordLength)
+            {
+                LogRelocationSkipped(id, size);
+                return null;
+            }
+
+            return new RelocateRequest(id, entry.Hash, entry.LatestPosition, entry.Version, found.Items, (int)size);
+        }
+        catch (LogCorruptedException ex)
+        {
+            Interlocked.Increment(ref _counters.CorruptRecordsSkipped);
+            LogCorruptRecordSkipped(ex.Message, ex);
+            return null;
+        }
+    }
+
+    [LoggerMessage(5, LogLevel.Information, "Space pass: deleted {Deleted} segments, compacted {Compacted} ({Relocated} streams copied forward), freed {Freed} bytes")]
+    private partial void LogSpacePass(int deleted, int compacted, int relocated, long freed);
+
+    [LoggerMessage(6, LogLevel.Warning, "Stream {StreamId} was not copied forward: its live records need {Bytes} bytes, more than one record can hold")]
+    private partial void LogRelocationSkipped(string streamId, long bytes);
+
+    [LoggerMessage(7, LogLevel.Warning, "Space management skipped a stream with a damaged record (its segments stay; the log keeps working): {Reason}")]
+    private partial void LogCorruptRecordSkipped(string reason, Exception exception);
+}

@@ -1,0 +1,288 @@
+using Actors.Wal.Diagnostics;
+using Actors.Wal.Format;
+using Actors.Wal.Index;
+using Actors.Wal.IO;
+using Actors.Wal.Reading;
+using Actors.Wal.Segments;
+using Actors.Wal.Writing;
+using Microsoft.Extensions.Logging;
+
+namespace Actors.Wal.Maintenance;
+
+/*
+ * Space management, off the append path, on the maintenance thread. Every stream entry carries its live runs
+ * (StreamEntry); a sealed segment whose live bytes are zero holds nothing any stream needs.
+ *   1. Dead segments (sealed, live bytes zero; retention keeps the RetainSegmentCount newest sealed ones and those
+ *      sealed less than RetainMaxAge ago): found FIRST, then a fresh recovery snapshot is written (its entries, copied
+ *      after the dead set was found, cannot point into it: live bytes of a sealed segment only fall), then the
+ *      manifest drops them, then the files are recycled or deleted once their last reader let go.
+ *   2. Sparse segments (live ratio below CompactionLiveRatio; skipped with RetainCheckpointedEvents): every stream with
+ *      live records there is read (off any lock) and copied forward by the writer as one Relocated record (its base
+ *      plus the events after it), unless it changed meanwhile. Once the copies are applied the segments are dead: step
+ *      1 again. One pass copies about MaxBatchBytes; later passes continue.
+ * A pass runs after each rotation (with the snapshot) and on CompactAsync.
+ */
+
+/// <summary>
+/// The log's background maintenance: recovery snapshots, deletion and recycling of dead segments, compaction and
+/// retention, on a thread of its own, so none of it runs on the append path.
+/// </summary>
+/// <remarks>
+/// Ownership: the maintenance thread alone decides what to delete and what to compact; it reads the index and the
+/// live bytes without locks, changes segments only through <see cref="SegmentManager"/> and streams only through the
+/// writer (relocation requests). Work items run one at a time, in the order requested.
+/// </remarks>
+internal sealed partial class LogMaintenance
+{
+    private readonly SemaphoreSlim _work = new(0);
+    private readonly Queue<TaskCompletionSource<CompactionResult>> _compactions = new();
+    private readonly List<TaskCompletionSource> _idleWaiters = [];
+    private readonly WriteAheadLogOptions _options;
+    private readonly IFileSystem _fileSystem;
+    private readonly StreamIndex _index;
+    private readonly SegmentManager _segments;
+    private readonly LogReader _reader;
+    private readonly LogWriter _writer;
+    private readonly Committer _committer;
+    private readonly LogHealth _health;
+    private readonly LogCounters _counters;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly long _maxRecordLength;
+    private bool _passRequested;
+    private long _passAppliedTarget = LogPosition.None;
+    private bool _stopping;
+    private Task _loop = Task.CompletedTask;
+
+    /// <summary>Creates the maintenance of a running log.</summary>
+    public LogMaintenance(
+        WriteAheadLogOptions options,
+        IFileSystem fileSystem,
+        StreamIndex index,
+        SegmentManager segments,
+        LogReader reader,
+        LogWriter writer,
+        Committer committer,
+        LogHealth health,
+        LogCounters counters,
+        TimeProvider time,
+        ILogger logger)
+    {
+        _options = options;
+        _fileSystem = fileSystem;
+        _index = index;
+        _segments = segments;
+        _reader = reader;
+        _writer = writer;
+        _committer = committer;
+        _health = health;
+        _counters = counters;
+        _time = time;
+        _logger = logger;
+        _maxRecordLength = options.SegmentSizeBytes - SegmentHeader.Size - RecordHeader.SealSize;
+    }
+
+    /// <summary>Starts the maintenance thread.</summary>
+    public void Start() => _loop = Task.Factory.StartNew(LoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
+    /// <summary>Stops after the work item in progress; queued compactions fail with <see cref="ObjectDisposedException"/>.</summary>
+    public async Task StopAsync()
+    {
+        lock (_compactions)
+        {
+            _stopping = true;
+        }
+
+        _work.Release();
+        await _loop.ConfigureAwait(false);
+        lock (_compactions)
+        {
+            while (_compactions.TryDequeue(out var pending))
+            {
+                pending.TrySetException(new ObjectDisposedException(nameof(WriteAheadLog)));
+            }
+
+            ReleaseIdleWaiters();
+        }
+    }
+
+    /// <summary>
+    /// Completes once every snapshot, pass and compaction requested before the call has run (or maintenance stopped).
+    /// Tests and fixtures use it to get a deterministic recovery point. Any thread.
+    /// </summary>
+    public Task WhenIdleAsync()
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_compactions)
+        {
+            if (_stopping)
+            {
+                return Task.CompletedTask;
+            }
+
+            _idleWaiters.Add(waiter);
+        }
+
+        _work.Release();
+        return waiter.Task;
+    }
+
+    /// <summary>
+    /// Asks for a snapshot and a space pass after a rotation: the snapshot is taken once the committer applied
+    /// everything before <paramref name="sealEnd"/> (the old segment's seal), so its recovery point lies past the sealed
+    /// segment. Any thread; requests coalesce.
+    /// </summary>
+    public void RequestPass(long sealEnd)
+    {
+        lock (_compactions)
+        {
+            _passRequested = true;
+            _passAppliedTarget = Math.Max(_passAppliedTarget, sealEnd);
+        }
+
+        _work.Release();
+    }
+
+    /// <summary>Runs a space pass now (after any queued work) and returns what it reclaimed.</summary>
+    public Task<CompactionResult> CompactAsync()
+    {
+        var completion = new TaskCompletionSource<CompactionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_compactions)
+        {
+            if (_stopping)
+            {
+                throw new ObjectDisposedException(nameof(WriteAheadLog));
+            }
+
+            _compactions.Enqueue(completion);
+        }
+
+        _work.Release();
+        return completion.Task;
+    }
+
+    /// <summary>
+    /// Writes a recovery snapshot of the state applied now (maintenance thread, or the log when it closes or opens).
+    /// Everything applied when the entries were copied is made durable before the file is renamed into place.
+    /// </summary>
+    public async Task WriteSnapshotAsync(bool clean)
+    {
+        _health.ThrowIfAbandoned();
+        long recoveryPoint = _committer.AppliedPosition;
+        long nextLsn = _writer.NextLsn;
+        long lastTimestamp = _writer.LastTimestamp;
+        var segments = _segments.Current;
+        if (segments.Find(LogPosition.Segment(recoveryPoint)) is { IsSealed: true } sealedSegment
+            && LogPosition.Offset(recoveryPoint) >= sealedSegment.WrittenOffset
+            && segments.After(sealedSegment.Id) is { } next)
+        {
+            // Everything up to the seal is applied and the writer moved on: the same point, named in the segment
+            // the records after it go to (recovery then never rescans a sealed segment for it).
+            recoveryPoint = LogPosition.Create(next.Id, SegmentHeader.Size);
+        }
+
+        byte[] data = SnapshotWriter.Serialize(clean, recoveryPoint, nextLsn, lastTimestamp, _index, segments);
+        if (_options.SyncPolicy != SyncPolicy.Always && !clean)
+        {
+            // Applied records are written but maybe not synced under Interval/None: the snapshot must not point at
+            // records a power loss could take.
+            var flush = new FlushRequest();
+            if (_writer.TryEnqueue(flush))
+            {
+                await flush.Task.ConfigureAwait(false);
+            }
+        }
+
+        _health.ThrowIfAbandoned();
+        SnapshotWriter.Write(_fileSystem, _options.Directory, data);
+    }
+
+    private async Task LoopAsync()
+    {
+        while (true)
+        {
+            await _work.WaitAsync().ConfigureAwait(false);
+            TaskCompletionSource<CompactionResult>? compaction = null;
+            bool pass;
+            long appliedTarget;
+            lock (_compactions)
+            {
+                if (_stopping)
+                {
+                    return;
+                }
+
+                _compactions.TryDequeue(out compaction);
+                pass = _passRequested;
+                appliedTarget = _passAppliedTarget;
+                _passRequested = false;
+            }
+
+            if (compaction is not null || pass)
+            {
+                await RunWorkItemAsync(compaction, pass, appliedTarget).ConfigureAwait(false);
+            }
+
+            lock (_compactions)
+            {
+                if (!_passRequested && _compactions.Count == 0)
+                {
+                    ReleaseIdleWaiters();
+                }
+            }
+        }
+    }
+
+    /// <summary>A requested pass writes the snapshot first (after a rotation), then deletes and compacts.</summary>
+    private async Task RunWorkItemAsync(TaskCompletionSource<CompactionResult>? compaction, bool pass, long appliedTarget)
+    {
+        try
+        {
+            if (_health.IsFailed || _health.IsAbandoned)
+            {
+                throw _health.NewError();
+            }
+
+            if (pass)
+            {
+                await WhenAppliedAsync(appliedTarget).ConfigureAwait(false);
+                await WriteSnapshotAsync(clean: false).ConfigureAwait(false);
+            }
+
+            var result = await RunSpacePassAsync().ConfigureAwait(false);
+            compaction?.TrySetResult(result);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LogFailedException or ObjectDisposedException)
+        {
+            if (ex is IOException or UnauthorizedAccessException)
+            {
+                _health.EnterFailed("space management", ex);
+            }
+
+            compaction?.TrySetException(ex is LogFailedException or ObjectDisposedException ? ex : _health.NewError());
+        }
+    }
+
+    /// <summary>
+    /// Waits until the committer applied everything before <paramref name="position"/>, or can no longer (failed,
+    /// abandoned, stopped): the snapshot then simply covers less.
+    /// </summary>
+    private async Task WhenAppliedAsync(long position)
+    {
+        while (_committer.AppliedPosition < position && !_health.IsFailed && !_health.IsAbandoned && !_committer.Stopped.IsCompleted)
+        {
+            await Task.WhenAny(_committer.WhenAppliedBeyond(position - 1), _committer.Stopped).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Completes every <see cref="WhenIdleAsync"/> waiter (caller holds the queue's lock).</summary>
+    private void ReleaseIdleWaiters()
+    {
+        foreach (var waiter in _idleWaiters)
+        {
+            waiter.TrySetResult();
+        }
+
+        _idleWaiters.Clear();
+    }
+}

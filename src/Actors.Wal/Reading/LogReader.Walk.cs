@@ -1,0 +1,306 @@
+using Actors.Wal.Format;
+using Actors.Wal.Index;
+
+namespace Actors.Wal.Reading;
+
+internal sealed partial class LogReader
+{
+    /// <summary>
+    /// Walks the stream's back-pointer chain from its latest record and returns the newest checkpoint within the bound
+    /// plus the events after it. <see cref="Walk.Gone"/> is set when a record on the path is in a deleted segment;
+    /// <see cref="Walk.NotThisStream"/> when the entry's latest record belongs to another stream (a hash collision).
+    /// </summary>
+    private async ValueTask<Walk> WalkStreamAsync(string streamId, byte[] id, StreamEntry entry, ReadBound bound, CancellationToken cancellationToken)
+    {
+        long maxVersion = bound.ToVersion ?? long.MaxValue;
+        long maxTicks = bound.AsOf?.UtcTicks ?? long.MaxValue;
+        long knownTop = Math.Min(entry.Version, maxVersion);
+        var cursor = new RecordCursor(segments, maxRecordLength);
+        var events = new List<StoredEvent>();
+        var items = new List<RecordItem>();
+        StoredCheckpoint? checkpoint = null;
+        bool deleted = false;
+        long deletedVersion = 0;
+        bool done = false;
+        bool first = true;
+        long position = entry.LatestPosition;
+        while (!done && position != LogPosition.None)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var read = await cursor.ReadAsync(position, cancellationToken).ConfigureAwait(false);
+            if (read is not { } record)
+            {
+                return new Walk(null, position, false);
+            }
+
+            if (!record.StreamId.SequenceEqual(id))
+            {
+                if (first)
+                {
+                    return new Walk(null, LogPosition.None, true);
+                }
+
+                throw new LogCorruptedException(record.Path, record.Offset, "a back-pointer leads to a record of another stream");
+            }
+
+            first = false;
+            DecodeItems(record, items);
+            for (int i = items.Count - 1; i >= 0 && !done; i--)
+            {
+                var item = items[i];
+                if (item.TimestampTicks > maxTicks)
+                {
+                    continue;
+                }
+
+                switch (item.Kind)
+                {
+                    case RecordType.Events:
+                        if (item.Version > maxVersion)
+                        {
+                            break;
+                        }
+
+                        if (checkpoint is not null && item.Version <= checkpoint.Version)
+                        {
+                            done = true;
+                            break;
+                        }
+
+                        events.Add(ToStoredEvent(item));
+                        done = checkpoint is not null && item.Version == checkpoint.Version + 1;
+                        break;
+                    case RecordType.Checkpoint:
+                        if (item.Version > maxVersion || checkpoint is not null)
+                        {
+                            break;
+                        }
+
+                        checkpoint = new StoredCheckpoint(item.Version, item.Lsn, new DateTimeOffset(item.TimestampTicks, TimeSpan.Zero), item.Payload);
+                        done = events.Count > 0
+                            ? events[^1].Version == checkpoint.Version + 1
+                            : bound.AsOf is null && checkpoint.Version >= knownTop;
+                        break;
+                    case RecordType.Tombstone:
+                        if (bound.ToVersion is not null && item.Version > maxVersion)
+                        {
+                            break;
+                        }
+
+                        if (checkpoint is null && events.Count == 0)
+                        {
+                            deleted = true;
+                            deletedVersion = item.Version;
+                        }
+
+                        done = true;
+                        break;
+                    default:
+                        break;
+                }
+            }
+
+            position = NextBackPointer(record, position);
+        }
+
+        if (deleted)
+        {
+            return new Walk(new StreamReadResult(streamId, null, [], deletedVersion, true), LogPosition.None, false);
+        }
+
+        events.Reverse();
+        long version = events.Count > 0 ? events[^1].Version : checkpoint?.Version ?? 0;
+        return new Walk(new StreamReadResult(streamId, checkpoint, events, version, false), LogPosition.None, false);
+    }
+
+    /// <summary>
+    /// Collects the events of [<paramref name="fromVersion"/>, <paramref name="toVersion"/>] by walking back from the
+    /// stream's latest record. Events is null when a record on the path is in a deleted segment, unless
+    /// <paramref name="stopAtGap"/>, which treats that as the end of what is stored.
+    /// </summary>
+    /// <exception cref="EventsReclaimedException">Requested events are no longer stored.</exception>
+    private async ValueTask<(List<StoredEvent>? Events, bool NotThisStream)> CollectEventsAsync(
+        string streamId, byte[] id, StreamEntry entry, long fromVersion, long toVersion, bool stopAtGap, CancellationToken cancellationToken)
+    {
+        long to = Math.Min(toVersion, entry.Version);
+        if (to < fromVersion)
+        {
+            return ([], false);
+        }
+
+        var cursor = new RecordCursor(segments, maxRecordLength);
+        var collected = new List<StoredEvent>();
+        var items = new List<RecordItem>();
+        long floor = fromVersion;
+        long position = entry.LatestPosition;
+        bool done = false;
+        bool first = true;
+        while (!done && position != LogPosition.None)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var read = await cursor.ReadAsync(position, cancellationToken).ConfigureAwait(false);
+            if (read is not { } record)
+            {
+                if (!stopAtGap)
+                {
+                    return (null, false);
+                }
+
+                break;
+            }
+
+            if (!record.StreamId.SequenceEqual(id))
+            {
+                if (first)
+                {
+                    return (null, true);
+                }
+
+                throw new LogCorruptedException(record.Path, record.Offset, "a back-pointer leads to a record of another stream");
+            }
+
+            first = false;
+            DecodeItems(record, items);
+            for (int i = items.Count - 1; i >= 0 && !done; i--)
+            {
+                var item = items[i];
+                if (item.Kind == RecordType.Tombstone)
+                {
+                    floor = Math.Max(floor, item.Version + 1);
+                    done = true;
+                }
+                else if (item.Kind == RecordType.Events)
+                {
+                    if (item.Version < fromVersion)
+                    {
+                        done = true;
+                    }
+                    else if (item.Version <= to)
+                    {
+                        collected.Add(ToStoredEvent(item));
+                    }
+                }
+            }
+
+            position = NextBackPointer(record, position);
+        }
+
+        collected.Reverse();
+        long expected = Math.Max(0, to - floor + 1);
+        if (collected.Count < expected)
+        {
+            long oldest = collected.Count > 0 ? collected[0].Version : Math.Max(floor, entry.BaseVersion + 1);
+            throw new EventsReclaimedException(streamId, fromVersion, oldest);
+        }
+
+        return (collected, false);
+    }
+
+    /// <summary>
+    /// The stream's live items in relocation order (the base, then events ascending) and its id, read from its records
+    /// (maintenance). Null when a record on the way is in a deleted segment (the stream moved meanwhile).
+    /// </summary>
+    /// <exception cref="LogCorruptedException">A record on the way is damaged.</exception>
+    public async ValueTask<(byte[] Id, List<RecordItem> Items)?> CollectForRelocationAsync(StreamEntry entry, CancellationToken cancellationToken)
+    {
+        var cursor = new RecordCursor(segments, maxRecordLength);
+        var output = new List<RecordItem>();
+        var items = new List<RecordItem>();
+        var events = new List<RecordItem>();
+        RecordItem? baseItem = null;
+        bool hasBase = entry.HasBase;
+        byte[]? id = null;
+        long position = entry.LatestPosition;
+        bool done = false;
+        while (!done && position != LogPosition.None)
+        {
+            var read = await cursor.ReadAsync(position, cancellationToken).ConfigureAwait(false);
+            if (read is not { } record)
+            {
+                return null;
+            }
+
+            if (id is null)
+            {
+                id = record.StreamId.ToArray();
+            }
+            else if (!record.StreamId.SequenceEqual(id))
+            {
+                throw new LogCorruptedException(record.Path, record.Offset, "a back-pointer leads to a record of another stream");
+            }
+
+            DecodeItems(record, items);
+            for (int i = items.Count - 1; i >= 0 && !done; i--)
+            {
+                var item = items[i];
+                if (item.Kind == RecordType.Events)
+                {
+                    if (hasBase && item.Version <= entry.BaseVersion)
+                    {
+                        done = true;
+                    }
+                    else
+                    {
+                        events.Add(item);
+                    }
+                }
+                else if (hasBase && baseItem is null && item.Version == entry.BaseVersion && (item.Kind == RecordType.Tombstone) == entry.BaseIsTombstone)
+                {
+                    baseItem = item;
+                    done = item.Kind == RecordType.Tombstone
+                        || (events.Count > 0 ? events[^1].Version == item.Version + 1 : item.Version >= entry.Version);
+                }
+            }
+
+            position = NextBackPointer(record, position);
+        }
+
+        if (id is null || (hasBase && baseItem is null))
+        {
+            return null;
+        }
+
+        if (baseItem is { } b)
+        {
+            output.Add(b);
+        }
+
+        events.Reverse();
+        output.AddRange(events);
+        return output.Count > 0 ? (id, output) : null;
+    }
+
+    private static StoredEvent ToStoredEvent(in RecordItem item)
+        => new(item.Version, item.Lsn, new DateTimeOffset(item.TimestampTicks, TimeSpan.Zero), item.Payload);
+
+    private static void DecodeItems(in StoredRecord record, List<RecordItem> items)
+    {
+        items.Clear();
+        if (!RecordCodec.TryDecodeItems(record.Header, record.Bytes, items, out string? reason))
+        {
+            throw new LogCorruptedException(record.Path, record.Offset, reason ?? "malformed body");
+        }
+    }
+
+    /// <summary>
+    /// The previous record of the stream. The writer only ever points a record at an earlier one (positions grow in
+    /// write order; a relocated record starts a fresh chain), so a pointer that does not go strictly backwards is
+    /// corruption: following it could loop forever.
+    /// </summary>
+    private static long NextBackPointer(in StoredRecord record, long position)
+    {
+        long previous = record.Header.PrevPosition;
+        if (previous != LogPosition.None && (previous < 0 || previous >= position))
+        {
+            throw new LogCorruptedException(
+                record.Path,
+                record.Offset,
+                $"the back-pointer to the stream's previous record ({LogPosition.Format(previous)}) does not point backwards from {LogPosition.Format(position)}");
+        }
+
+        return previous;
+    }
+
+    /// <summary>The outcome of one walk.</summary>
+    private readonly record struct Walk(StreamReadResult? Result, long Gone, bool NotThisStream);
+}

@@ -1,0 +1,113 @@
+using Actors.Wal.Format;
+using Actors.Wal.Segments;
+
+namespace Actors.Wal.Reading;
+
+/// <summary>A verified record read from a segment: its header and bytes (a slice the caller may keep).</summary>
+internal readonly record struct StoredRecord(RecordHeader Header, ReadOnlyMemory<byte> Bytes, string Path, long Offset)
+{
+    /// <summary>The stream id bytes of the record.</summary>
+    public ReadOnlySpan<byte> StreamId => Bytes.Span.Slice(RecordHeader.Size, Header.StreamIdLength);
+}
+
+/// <summary>
+/// Reads the records of one back-pointer walk without blocking the caller's thread: each read fetches a window of the
+/// segment that ends just after the record asked for, so the stream's earlier records that lie close before it (a
+/// stream's events are usually written close together) come with the same read. Windows grow (4 KiB, 16 KiB,
+/// 64 KiB) as the walk goes on, so a short walk reads little and a long one needs few reads.
+/// </summary>
+/// <remarks>
+/// Ownership: one walk, one thread at a time. Every record is checked (header, CRC) before it is returned; the segment
+/// is pinned only during a read, so a segment deleted meanwhile yields null (the caller retries with the index's new
+/// entry, or reports the loss). Windows are never reused: records handed out stay valid for the caller.
+/// </remarks>
+internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength)
+{
+    private const int FirstWindow = 4 * 1024;
+    private const int MaxWindow = 64 * 1024;
+    private const int Lookahead = 512;
+    private byte[] _window = [];
+    private Segment? _segment;
+    private long _start;
+    private int _length;
+    private int _nextWindow = FirstWindow;
+
+    /// <summary>Reads and verifies the record at <paramref name="position"/>; null when its segment was deleted.</summary>
+    /// <exception cref="LogCorruptedException">The bytes there are not a valid record.</exception>
+    public async ValueTask<StoredRecord?> ReadAsync(long position, CancellationToken cancellationToken)
+    {
+        uint segmentId = LogPosition.Segment(position);
+        long offset = LogPosition.Offset(position);
+        if (_segment is not { } cached || cached.Id != segmentId || offset < _start || offset + RecordHeader.Size > _start + _length)
+        {
+            var segment = segments.Current.Find(segmentId);
+            if (segment is null || !segment.TryAcquire())
+            {
+                return null;
+            }
+
+            try
+            {
+                long start = Math.Max(SegmentHeader.Size, offset + Lookahead - _nextWindow);
+                byte[] window = new byte[offset + Lookahead - start];
+                int read = await segment.File.ReadAsync(start, window, cancellationToken).ConfigureAwait(false);
+                (_window, _segment, _start, _length) = (window, segment, start, read);
+                _nextWindow = Math.Min(MaxWindow, _nextWindow * 4);
+            }
+            finally
+            {
+                segment.Release();
+            }
+        }
+
+        var current = _segment!;
+        int at = (int)(offset - _start);
+        if (at + RecordHeader.Size > _length)
+        {
+            throw new LogCorruptedException(current.Path, offset, "the record header is cut off by the end of the file");
+        }
+
+        if (!RecordHeader.TryRead(_window.AsSpan(at, _length - at), maxRecordLength, out var header, out string? reason))
+        {
+            throw new LogCorruptedException(current.Path, offset, reason ?? "invalid record header");
+        }
+
+        ReadOnlyMemory<byte> bytes;
+        if (at + header.Length <= _length)
+        {
+            bytes = _window.AsMemory(at, header.Length);
+        }
+        else
+        {
+            // Longer than the window: read the whole record on its own.
+            if (!current.TryAcquire())
+            {
+                return null;
+            }
+
+            byte[] record;
+            try
+            {
+                record = new byte[header.Length];
+                int read = await current.File.ReadAsync(offset, record, cancellationToken).ConfigureAwait(false);
+                if (read < record.Length)
+                {
+                    throw new LogCorruptedException(current.Path, offset, "the record is cut off by the end of the file");
+                }
+            }
+            finally
+            {
+                current.Release();
+            }
+
+            bytes = record;
+        }
+
+        if (!RecordCodec.CrcMatches(bytes.Span))
+        {
+            throw new LogCorruptedException(current.Path, offset, $"the CRC of a {header.Type} record does not match");
+        }
+
+        return new StoredRecord(header, bytes, current.Path, offset);
+    }
+}

@@ -1,0 +1,187 @@
+using Actors.Wal.Format;
+using Actors.Wal.IO;
+using Microsoft.Extensions.Logging;
+
+namespace Actors.Wal.Segments;
+
+internal sealed partial class SegmentManager
+{
+    /// <summary>
+    /// Creates the next segment's file: a recycled file renamed and zeroed, or a new file (preallocated, and zeroed
+    /// when <see cref="WriteAheadLogOptions.ZeroFillSegments"/>); then its header; then fsyncs the file and the
+    /// directory. The caller lists it in the manifest before anything is written into it.
+    /// </summary>
+    private Segment CreateSegmentFile(uint id, string fileName, string? recycled)
+    {
+        ThrowIfAbandoned();
+        string path = Path.Combine(_options.Directory, fileName);
+        long size = _options.SegmentSizeBytes;
+        IWalFile file;
+        bool zero;
+        if (recycled is not null)
+        {
+            _fileSystem.RenameFile(recycled, path);
+            file = _fileSystem.OpenFile(path, WalFileMode.OpenExisting);
+            zero = true;
+        }
+        else
+        {
+            file = _fileSystem.OpenFile(path, WalFileMode.CreateNew, _options.PreallocateSegments ? size : 0);
+            zero = _options.ZeroFillSegments;
+        }
+
+        try
+        {
+            if (zero)
+            {
+                // Every byte after the header becomes zero: a recycled file holds an old segment's records, which
+                // must never be read as this segment's (a zero length field ends a segment's records).
+                if (file.Length != size)
+                {
+                    file.SetLength(size);
+                }
+
+                for (long offset = SegmentHeader.Size; offset < size; offset += Zeros.Length)
+                {
+                    ThrowIfAbandoned();
+                    file.Write(offset, Zeros.AsSpan(0, (int)Math.Min(Zeros.Length, size - offset)));
+                }
+            }
+
+            var header = new SegmentHeader(id, _nextLsn(), _time.GetUtcNow().UtcTicks, size);
+            Span<byte> bytes = stackalloc byte[SegmentHeader.Size];
+            header.Write(bytes);
+            ThrowIfAbandoned();
+            file.Write(0, bytes);
+            ThrowIfAbandoned();
+            file.Flush();
+            ThrowIfAbandoned();
+            _fileSystem.SyncDirectory(_options.Directory);
+            return new Segment(header, path, file, SegmentHeader.Size, isSealed: false);
+        }
+        catch
+        {
+            file.Dispose();
+            _fileSystem.DeleteFile(path);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Renames retired segments' files for reuse (up to <see cref="WriteAheadLogOptions.MaxRecycledSegments"/>) or deletes
+    /// them. Immediately, even while a reader still holds one (its open handle keeps reading the same file); a recycled
+    /// file is only zeroed and reused once its last reader let go.
+    /// </summary>
+    private void DisposeRetired(IReadOnlyCollection<Segment> retired)
+    {
+        foreach (var segment in retired)
+        {
+            ThrowIfAbandoned();
+            bool keep;
+            lock (_lock)
+            {
+                keep = _options.RecycleSegments && _recycled.Count < _options.MaxRecycledSegments;
+            }
+
+            if (keep)
+            {
+                string target = segment.Path + RecycledSuffix;
+                _fileSystem.RenameFile(segment.Path, target);
+                lock (_lock)
+                {
+                    _recycled.Enqueue((target, segment.WhenReleased));
+                }
+            }
+            else
+            {
+                _fileSystem.DeleteFile(segment.Path);
+            }
+        }
+
+        _fileSystem.SyncDirectory(_options.Directory);
+    }
+
+    /// <summary>Checks (and if need be zeroes) the spare recovery kept, then hands it to the writer (background thread).</summary>
+    private void VerifyAdoptedSpare()
+    {
+        Segment spare;
+        lock (_lock)
+        {
+            spare = _preparing!;
+        }
+
+        Segment? verified = null;
+        try
+        {
+            var reader = new SegmentReader(spare.File, _options.SegmentSizeBytes);
+            if (!reader.IsZeroFrom(SegmentHeader.Size))
+            {
+                // Records of a switch a crash cut short (never acknowledged): they must not be read as this segment's.
+                long size = spare.File.Length;
+                for (long offset = SegmentHeader.Size; offset < size; offset += Zeros.Length)
+                {
+                    ThrowIfAbandoned();
+                    spare.File.Write(offset, Zeros.AsSpan(0, (int)Math.Min(Zeros.Length, size - offset)));
+                }
+
+                spare.File.Flush();
+            }
+
+            verified = spare;
+        }
+        finally
+        {
+            FinishVerification(verified);
+        }
+    }
+
+    /// <summary>
+    /// Ends the check of an adopted spare: <paramref name="verified"/> becomes the spare, or (null) the adopted file is
+    /// closed and left unlisted (the next manifest omits it; the next recovery removes it).
+    /// </summary>
+    private void FinishVerification(Segment? verified)
+    {
+        Segment? dropped;
+        lock (_lock)
+        {
+            dropped = verified is null ? _preparing : null;
+            _spare = verified;
+            _preparing = null;
+            _preparingId = 0;
+            _verifying = false;
+            _spareChanged.Set();
+        }
+
+        dropped?.Retire();
+    }
+
+    /// <summary>Recycled files left by the previous process: reused (up to the limit) or deleted (recovery).</summary>
+    public static List<string> AdoptRecycledFiles(IFileSystem fileSystem, WriteAheadLogOptions options, bool readOnly)
+    {
+        var kept = new List<string>();
+        foreach (string path in fileSystem.ListFiles(options.Directory, RecycledSuffix).Order(StringComparer.Ordinal))
+        {
+            if (!readOnly && options.RecycleSegments && kept.Count < options.MaxRecycledSegments)
+            {
+                kept.Add(path);
+            }
+            else if (!readOnly)
+            {
+                fileSystem.DeleteFile(path);
+            }
+        }
+
+        return kept;
+    }
+
+    private void ThrowIfAbandoned()
+    {
+        if (_abandoned())
+        {
+            throw new IOException("The log was abandoned (simulated crash); nothing more is written.");
+        }
+    }
+
+    [LoggerMessage(10, LogLevel.Warning, "Preparing the next segment in the background failed; the writer will create it when it needs it")]
+    private partial void LogBackgroundFailure(Exception exception);
+}

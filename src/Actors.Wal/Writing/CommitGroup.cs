@@ -1,0 +1,61 @@
+using Actors.Wal.Segments;
+
+namespace Actors.Wal.Writing;
+
+/// <summary>
+/// What the writer hands to the committer after writing one group: the requests in log order and, per segment written,
+/// the offset the group's bytes end at (the committer fdatasyncs each up to there, in order).
+/// </summary>
+/// <remarks>
+/// Ownership: the writer fills a group and posts it; from then on only the committer reads it, and it returns the
+/// group to the writer's pool when done. A group is reused, so nothing in it may be kept after that.
+/// </remarks>
+internal sealed class CommitGroup : IHandOffItem<CommitGroup>
+{
+    /// <summary>The requests, in the order their records were written (flushes and barriers included).</summary>
+    public List<LogRequest> Requests { get; } = [];
+
+    /// <summary>Per segment written (in order): the segment and the end of the group's bytes in it.</summary>
+    public List<(Segment Segment, long End)> Writes { get; } = [];
+
+    /// <summary>Records framed in the group.</summary>
+    public int Records { get; set; }
+
+    /// <summary>Bytes written.</summary>
+    public long Bytes { get; set; }
+
+    /// <summary>The LSN of the group's last record (or the last LSN before it when it wrote none).</summary>
+    public long LastLsn { get; set; }
+
+    /// <summary>The group must be fsynced whatever the policy (a flush, a seal before rotation).</summary>
+    public bool ForceSync { get; set; }
+
+    /// <summary>The writer asks the committer to demote the index once everything before is applied.</summary>
+    public bool Demote { get; set; }
+
+    /// <summary>Set by the committer when a requested demotion is done.</summary>
+    public ManualResetEventSlim? DemoteDone { get; set; }
+
+    /// <summary>When the group was written (stopwatch ticks).</summary>
+    public long WrittenAt { get; set; }
+
+    /// <inheritdoc />
+    public CommitGroup? Next { get; set; }
+
+    /// <inheritdoc />
+    public bool IsCloseMarker { get; init; }
+
+    /// <summary>Clears the group for reuse.</summary>
+    public void Reset()
+    {
+        Requests.Clear();
+        Writes.Clear();
+        Records = 0;
+        Bytes = 0;
+        LastLsn = 0;
+        ForceSync = false;
+        Demote = false;
+        DemoteDone = null;
+        Next = null;
+    }
+}

@@ -1,0 +1,427 @@
+using System.Diagnostics;
+using Actors.Wal.Diagnostics;
+using Actors.Wal.Format;
+using Actors.Wal.Index;
+using Actors.Wal.Segments;
+
+namespace Actors.Wal.Writing;
+
+/// <summary>
+/// The second stage of the write pipeline, on its own thread: makes written groups durable (fdatasync, per the sync
+/// policy), then publishes them (index entries, live bytes, durable positions) and completes their callers, while the
+/// writer already writes the next groups.
+/// </summary>
+/// <remarks>
+/// <para>Ownership: the committer thread alone publishes index entries (it is the <see cref="StreamIndex"/> owner once
+/// the log runs), segments' durable offsets and live bytes, and the durable and applied positions.</para>
+/// <para>Order: groups are synced, applied and completed in the order the writer wrote them; a segment is synced before
+/// any later segment, so the seal of a segment is durable before anything written after it is acknowledged.</para>
+/// </remarks>
+internal sealed partial class Committer
+{
+    private readonly HandOffQueue<CommitGroup> _groups = new(static () => new CommitGroup { IsCloseMarker = true });
+    private readonly List<CommitGroup> _pending = [];
+    private readonly List<(Segment Segment, long End)> _toSync = [];
+    private readonly WriteAheadLogOptions _options;
+    private readonly StreamIndex _index;
+    private readonly SegmentManager _segments;
+    private readonly LogHealth _health;
+    private readonly LogCounters _counters;
+    private readonly WalInstruments _instruments;
+    private readonly ICommitPolicy _policy;
+    private readonly Action<CommitGroup> _returnGroup;
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _durableLsn;
+    private long _appliedPosition = LogPosition.None;
+    private int _lastCompleted = 1;
+    private TimeSpan _fsyncLatency = TimeSpan.FromMicroseconds(200);
+    private TaskCompletionSource? _appliedWaiter;
+
+    /// <summary>Creates the committer; <see cref="Start"/> starts its thread.</summary>
+    public Committer(
+        WriteAheadLogOptions options,
+        StreamIndex index,
+        SegmentManager segments,
+        LogHealth health,
+        LogCounters counters,
+        WalInstruments instruments,
+        ICommitPolicy policy,
+        Action<CommitGroup> returnGroup,
+        long durableLsn,
+        long appliedPosition)
+    {
+        _options = options;
+        _index = index;
+        _segments = segments;
+        _health = health;
+        _counters = counters;
+        _instruments = instruments;
+        _policy = policy;
+        _returnGroup = returnGroup;
+        _durableLsn = durableLsn;
+        _appliedPosition = appliedPosition;
+        _thread = new Thread(Run) { IsBackground = true, Name = "Actors.Wal committer" };
+    }
+
+    /// <summary>The LSN of the last record covered by a completed fsync.</summary>
+    public long DurableLsn => Volatile.Read(ref _durableLsn);
+
+    /// <summary>The end of the last group whose records are applied to the index (a position; -1 when none yet).</summary>
+    public long AppliedPosition => Volatile.Read(ref _appliedPosition);
+
+    /// <summary>
+    /// Completes once <see cref="AppliedPosition"/> lies beyond <paramref name="position"/> (change-feed tailing), or at
+    /// the next commit after that; the caller checks again. Any thread.
+    /// </summary>
+    public Task WhenAppliedBeyond(long position)
+    {
+        if (AppliedPosition > position)
+        {
+            return Task.CompletedTask;
+        }
+
+        var waiter = Volatile.Read(ref _appliedWaiter);
+        if (waiter is null)
+        {
+            var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiter = Interlocked.CompareExchange(ref _appliedWaiter, created, null) ?? created;
+        }
+
+        // Published before this second look: a commit that ends now either is seen here or finds the waiter.
+        return AppliedPosition > position ? Task.CompletedTask : waiter.Task;
+    }
+
+    /// <summary>Completes when the committer thread has stopped (after the group queue closed and drained).</summary>
+    public Task Stopped => _stopped.Task;
+
+    /// <summary>Starts the committer thread.</summary>
+    public void Start() => _thread.Start();
+
+    /// <summary>Hands a written group over (writer thread).</summary>
+    public void Post(CommitGroup group)
+    {
+        if (!_groups.TryEnqueue(group))
+        {
+            throw new InvalidOperationException("The committer was closed while the writer still posts groups.");
+        }
+    }
+
+    /// <summary>No more groups will come: drain and stop (writer thread, when it stops).</summary>
+    public void Close() => _groups.Close();
+
+    private void Run()
+    {
+        try
+        {
+            bool afterCommit = false;
+            while (true)
+            {
+                var chain = _groups.TakeAll(out bool closed);
+                if (chain is null)
+                {
+                    if (closed)
+                    {
+                        return;
+                    }
+
+                    afterCommit = false;
+                    _groups.WaitForWork();
+                    continue;
+                }
+
+                // Requests that were already waiting when the last commit ended arrived during its fsync; the ones that
+                // commit completed will probably come back: expect both.
+                int arrived = Append(chain);
+                Linger(afterCommit ? _lastCompleted + arrived : _lastCompleted);
+                Commit();
+                afterCommit = true;
+            }
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Adds a taken chain to the pending groups; returns its request count.</summary>
+    private int Append(CommitGroup? chain)
+    {
+        int requests = 0;
+        for (var group = chain; group is not null;)
+        {
+            var next = group.Next;
+            group.Next = null;
+            _pending.Add(group);
+            requests += group.Requests.Count;
+            group = next;
+        }
+
+        return requests;
+    }
+
+    /// <summary>
+    /// Under <see cref="SyncPolicy.Always"/>, waits briefly for the requests that are probably on their way (the policy
+    /// decides how long), so one fsync covers them all.
+    /// </summary>
+    private void Linger(int expected)
+    {
+        if (_options.SyncPolicy != SyncPolicy.Always || _health.IsAbandoned)
+        {
+            return;
+        }
+
+        int pending = 0;
+        foreach (var group in _pending)
+        {
+            if (group.ForceSync || group.Demote)
+            {
+                return;
+            }
+
+            pending += group.Requests.Count;
+        }
+
+        var wait = _policy.Linger(pending, expected, _fsyncLatency);
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        long deadline = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
+        var spinner = default(SpinWait);
+        while (pending < expected && Stopwatch.GetTimestamp() < deadline && !_health.IsAbandoned)
+        {
+            var more = _groups.TakeAll(out bool closed);
+            if (more is not null)
+            {
+                pending += Append(more);
+                continue;
+            }
+
+            if (closed)
+            {
+                break;
+            }
+
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    private void Commit()
+    {
+        try
+        {
+            if (_health.IsFailed || _health.IsAbandoned)
+            {
+                FailPending(_health.NewError());
+                return;
+            }
+
+            bool sync = false;
+            foreach (var group in _pending)
+            {
+                sync |= group.ForceSync || (group.Records > 0 && _options.SyncPolicy == SyncPolicy.Always);
+            }
+
+            if (sync && !TrySync())
+            {
+                return;
+            }
+
+            if (!TryListSegments())
+            {
+                return;
+            }
+
+            int completed = 0;
+            foreach (var group in _pending)
+            {
+                completed += Publish(group, sync);
+            }
+
+            _lastCompleted = Math.Max(1, completed);
+            SignalApplied();
+        }
+        finally
+        {
+            foreach (var group in _pending)
+            {
+                _returnGroup(group);
+            }
+
+            _pending.Clear();
+        }
+    }
+
+    /// <summary>fdatasyncs every segment the pending groups wrote, in order. False (and the log failed) on error.</summary>
+    private bool TrySync()
+    {
+        _toSync.Clear();
+        foreach (var group in _pending)
+        {
+            foreach (var (segment, end) in group.Writes)
+            {
+                int i = _toSync.Count - 1;
+                while (i >= 0 && !ReferenceEquals(_toSync[i].Segment, segment))
+                {
+                    i--;
+                }
+
+                if (i < 0)
+                {
+                    _toSync.Add((segment, end));
+                }
+                else if (end > _toSync[i].End)
+                {
+                    _toSync[i] = (segment, end);
+                }
+            }
+        }
+
+        try
+        {
+            foreach (var (segment, end) in _toSync)
+            {
+                _health.ThrowIfAbandoned();
+                long start = Stopwatch.GetTimestamp();
+                segment.File.FlushData();
+                segment.DurableOffset = Math.Max(segment.DurableOffset, end);
+                var elapsed = Stopwatch.GetElapsedTime(start);
+                _fsyncLatency = (_fsyncLatency * 7 / 8) + (elapsed / 8);
+                Interlocked.Increment(ref _counters.Fsyncs);
+                _instruments.RecordFsync(elapsed);
+            }
+
+            return true;
+        }
+        catch (Exception ex)
+        {
+            // The outcome of every pending group is unknown: fail the log (fsync is never retried).
+            _health.EnterFailed("fsync", ex);
+            FailPending(_health.NewError());
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Before anything in a segment taken into use is acknowledged, a durable manifest must list it as live (its
+    /// predecessor's seal was synced with the rotation's group). False (and the log failed) when that write fails.
+    /// </summary>
+    private bool TryListSegments()
+    {
+        try
+        {
+            foreach (var group in _pending)
+            {
+                foreach (var (segment, _) in group.Writes)
+                {
+                    if (!segment.ListedLive)
+                    {
+                        _health.ThrowIfAbandoned();
+                        _segments.EnsureListed(segment);
+                    }
+                }
+            }
+
+            return true;
+        }
+        catch (Exception ex)
+        {
+            _health.EnterFailed("manifest", ex);
+            FailPending(_health.NewError());
+            return false;
+        }
+    }
+
+    /// <summary>Applies one group and completes its requests; returns how many requests it completed.</summary>
+    private int Publish(CommitGroup group, bool synced)
+    {
+        foreach (var (segment, end) in group.Writes)
+        {
+            Volatile.Write(ref _appliedPosition, LogPosition.Create(segment.Id, end));
+        }
+
+        if (synced && group.LastLsn > DurableLsn)
+        {
+            Volatile.Write(ref _durableLsn, group.LastLsn);
+        }
+
+        foreach (var request in group.Requests)
+        {
+            Apply(request);
+        }
+
+        if (group.Demote)
+        {
+            _index.Demote();
+            group.DemoteDone?.Set();
+        }
+
+        foreach (var request in group.Requests)
+        {
+            switch (request)
+            {
+                case StreamWriteRequest write:
+                    write.Complete();
+                    break;
+                case AwaitedRequest<bool> marker:
+                    marker.Complete(true); // a flush or barrier: done; a relocation: written
+                    break;
+                default:
+                    break;
+            }
+
+            request.ReleaseByPipeline();
+        }
+
+        return group.Requests.Count;
+    }
+
+    /// <summary>Publishes the index entry a written record produced (the same rule the writer applied to its copy).</summary>
+    private void Apply(LogRequest request)
+    {
+        switch (request)
+        {
+            case StreamWriteRequest write when write.Stream is { } stream:
+                Publish(stream.Hot, write.RecordType, write.Position, write.Framed, write.LastVersion, default);
+                break;
+            case RelocateRequest relocate when relocate.Written:
+                Publish(relocate.Stream!.Hot, RecordType.Relocated, relocate.Position, relocate.Length, relocate.StreamVersion, relocate.Base);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void Publish(HotStream hot, RecordType type, long position, int length, long version, (RecordType, long) relocatedBase)
+    {
+        if (!hot.IsPublished)
+        {
+            _index.AddHot(hot);
+        }
+
+        StreamEntry entry = hot.Owned;
+        entry.Apply(type, position, length, version, relocatedBase, _options.RetainCheckpointedEvents, _segments);
+        hot.Publish(entry);
+    }
+
+    private void FailPending(Exception error)
+    {
+        foreach (var group in _pending)
+        {
+            foreach (var request in group.Requests)
+            {
+                request.Fail(error);
+                request.ReleaseByPipeline();
+            }
+
+            group.DemoteDone?.Set();
+        }
+
+        SignalApplied(); // nothing more will be applied: waiters look at the log's health
+    }
+
+    /// <summary>Wakes whoever waits in <see cref="WhenAppliedBeyond"/> (nothing is allocated when nobody waits).</summary>
+    private void SignalApplied() => Interlocked.Exchange(ref _appliedWaiter, null)?.TrySetResult();
+}

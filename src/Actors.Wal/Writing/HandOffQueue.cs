@@ -1,0 +1,188 @@
+namespace Actors.Wal.Writing;
+
+/// <summary>An item of a <see cref="HandOffQueue{T}"/>: intrusively linked, and able to act as the close marker.</summary>
+internal interface IHandOffItem<T>
+    where T : class
+{
+    /// <summary>The next item (owned by the queue).</summary>
+    T? Next { get; set; }
+
+    /// <summary>True for the close marker the queue pushes when it is closed.</summary>
+    bool IsCloseMarker { get; }
+}
+
+/// <summary>
+/// The hand-off between any number of enqueuing threads and one consumer thread (callers to the writer, the writer to
+/// the committer): a lock-free intrusive stack (pushes are one compare-and-swap; the consumer takes everything at once
+/// and restores arrival order) plus the consumer's wake-up signal.
+/// </summary>
+/// <remarks>
+/// <para>Ownership: producers only push; only the writer thread takes (<see cref="TakeAll"/>) and waits
+/// (<see cref="WaitForWork"/>).</para>
+/// <para>No lost wake-up: the writer announces it is about to sleep (<c>_sleeping = 1</c>, a full fence), then looks at
+/// the queue once more before blocking; a producer pushes (a full fence), then looks at <c>_sleeping</c>. Whatever the
+/// interleaving, either the writer sees the new request or the producer sees the announcement and sets the signal (which
+/// stays set until the writer's wait consumes it). <c>tests/Actors.Wal.Tests/Interleaving</c> explores every interleaving
+/// of these steps and shows that removing the writer's second look loses a wake-up.</para>
+/// <para>Closing pushes a sentinel: later pushes fail (the caller reports the log as closed) and the writer learns it
+/// must stop once it has taken everything queued before.</para>
+/// </remarks>
+internal sealed class HandOffQueue<T>
+    where T : class, IHandOffItem<T>
+{
+    private readonly Func<T> _closeMarker;
+    private readonly T _closedEmpty;
+    private readonly IWakeSignal _signal;
+    private readonly IInterleavingProbe? _probe;
+    private T? _head;
+    private int _sleeping;
+    private int _pending;
+
+    /// <summary>Creates a queue; <paramref name="signal"/> and <paramref name="probe"/> are replaced only by interleaving tests.</summary>
+    /// <param name="closeMarker">Creates a close marker (an item whose <see cref="IHandOffItem{T}.IsCloseMarker"/> is true).</param>
+    /// <param name="signal">The consumer's wake-up signal.</param>
+    /// <param name="probe">Observes the hand-off's steps.</param>
+    public HandOffQueue(Func<T> closeMarker, IWakeSignal? signal = null, IInterleavingProbe? probe = null)
+    {
+        _closeMarker = closeMarker;
+        _closedEmpty = closeMarker();
+        _signal = signal ?? new EventWakeSignal();
+        _probe = probe;
+    }
+
+    /// <summary>Requests pushed and not yet taken (for tests that build group commits deterministically).</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
+    /// <summary>Pushes <paramref name="request"/>; false when the queue is closed (nothing was queued). Any thread.</summary>
+    public bool TryEnqueue(T request)
+    {
+        Interlocked.Increment(ref _pending);
+        while (true)
+        {
+            var head = Volatile.Read(ref _head);
+            if (head is { IsCloseMarker: true })
+            {
+                Interlocked.Decrement(ref _pending);
+                return false;
+            }
+
+            request.Next = head;
+            _probe?.Reached(InterleavingPoint.BeforePush);
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _head, request, head), head))
+            {
+                break;
+            }
+        }
+
+        _probe?.Reached(InterleavingPoint.AfterPush);
+        if (Volatile.Read(ref _sleeping) != 0 && Interlocked.Exchange(ref _sleeping, 0) != 0)
+        {
+            _probe?.Reached(InterleavingPoint.BeforeWake);
+            _signal.Set();
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Takes every queued request in arrival order (writer thread). <paramref name="closed"/> is true once the queue was
+    /// closed: nothing else can arrive.
+    /// </summary>
+    public T? TakeAll(out bool closed)
+    {
+        T? chain;
+        while (true)
+        {
+            var head = Volatile.Read(ref _head);
+            if (head is null)
+            {
+                closed = false;
+                return null;
+            }
+
+            if (head.IsCloseMarker)
+            {
+                closed = true;
+                if (head.Next is null)
+                {
+                    return null;
+                }
+
+                if (ReferenceEquals(Interlocked.CompareExchange(ref _head, _closedEmpty, head), head))
+                {
+                    chain = head.Next;
+                    break;
+                }
+
+                continue;
+            }
+
+            // A compare-and-swap, not an exchange: a close that lands meanwhile must keep its sentinel at the head.
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _head, null, head), head))
+            {
+                closed = false;
+                chain = head;
+                break;
+            }
+        }
+
+        _probe?.Reached(InterleavingPoint.AfterTake);
+        T? ordered = null;
+        int count = 0;
+        while (chain is not null)
+        {
+            var next = chain.Next;
+            chain.Next = ordered;
+            ordered = chain;
+            chain = next;
+            count++;
+        }
+
+        Interlocked.Add(ref _pending, -count);
+        return ordered;
+    }
+
+    /// <summary>Blocks the writer thread until a request is queued (or the queue is closed).</summary>
+    public void WaitForWork()
+    {
+        _signal.Reset();
+        Interlocked.Exchange(ref _sleeping, 1);
+        _probe?.Reached(InterleavingPoint.AfterAnnounceSleep);
+        if (Volatile.Read(ref _head) is not null)
+        {
+            Interlocked.Exchange(ref _sleeping, 0);
+            return;
+        }
+
+        _probe?.Reached(InterleavingPoint.BeforeBlock);
+        _signal.Wait();
+    }
+
+    /// <summary>Refuses further pushes and wakes the writer so it drains what was queued and stops. Any thread.</summary>
+    public void Close()
+    {
+        while (true)
+        {
+            var head = Volatile.Read(ref _head);
+            if (head is { IsCloseMarker: true })
+            {
+                break;
+            }
+
+            // The marker goes on top: items queued before it stay reachable (and are drained), later pushes fail.
+            T sentinel = head is null ? _closedEmpty : _closeMarker();
+            if (head is not null)
+            {
+                sentinel.Next = head;
+            }
+
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _head, sentinel, head), head))
+            {
+                break;
+            }
+        }
+
+        Interlocked.Exchange(ref _sleeping, 0);
+        _signal.Set();
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Logging;
+
+namespace Actors.Wal.Writing;
+
+/// <summary>
+/// Whether the log can still write: healthy, failed (an I/O error: read-only until reopened) or abandoned (a simulated
+/// crash: nothing more is written). Shared by every component; the first failure wins and is never cleared.
+/// </summary>
+internal sealed partial class LogHealth(string directory, ILogger logger)
+{
+    private LogFailedException? _failure;
+    private volatile bool _abandoned;
+
+    /// <summary>The first failure, or null.</summary>
+    public LogFailedException? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>True once the log failed.</summary>
+    public bool IsFailed => Failure is not null;
+
+    /// <summary>True once the log was abandoned.</summary>
+    public bool IsAbandoned => _abandoned;
+
+    /// <summary>Marks the log abandoned (AbandonAsync).</summary>
+    public void Abandon() => _abandoned = true;
+
+    /// <summary>Records a failure (the first one wins) and logs it once. Any thread.</summary>
+    public void EnterFailed(string operation, Exception exception)
+    {
+        var failure = new LogFailedException(directory, operation, exception);
+        if (Interlocked.CompareExchange(ref _failure, failure, null) is null)
+        {
+            LogFailed(operation, exception);
+        }
+    }
+
+    /// <summary>The error for a request that meets a failed or abandoned log.</summary>
+    public LogFailedException NewError()
+    {
+        var failure = Failure;
+        return failure is not null
+            ? new LogFailedException(directory, failure.Operation, failure.InnerException)
+            : new LogFailedException(directory, "abandon", new IOException("The log was abandoned (simulated crash)."));
+    }
+
+    /// <summary>Throws when the log was abandoned: no write or fsync may happen after a simulated crash.</summary>
+    public void ThrowIfAbandoned()
+    {
+        if (_abandoned)
+        {
+            throw new IOException("The log was abandoned (simulated crash); nothing more is written.");
+        }
+    }
+
+    [LoggerMessage(4, LogLevel.Critical, "The log failed during {Operation} and is read-only until reopened (fsync is never retried)")]
+    private partial void LogFailed(string operation, Exception exception);
+}

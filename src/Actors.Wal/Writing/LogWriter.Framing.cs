@@ -1,0 +1,240 @@
+using System.Buffers;
+using System.Text;
+using Actors.Wal.Format;
+using Actors.Wal.Index;
+using Actors.Wal.Segments;
+
+namespace Actors.Wal.Writing;
+
+internal sealed partial class LogWriter
+{
+    /// <summary>Hot streams the writer keeps before it demotes them (a fraction of the index, at least this many).</summary>
+    private const int MinHotStreamsBeforeDemotion = 16_384;
+
+    private void FrameStreamWrite(StreamWriteRequest r, long now)
+    {
+        var stream = Resolve(r.StreamId, r.Hash);
+        ref StreamEntry entry = ref stream.Tentative;
+        long current = entry.Version;
+        switch (r.Kind)
+        {
+            case RequestKind.Append:
+            {
+                if (r.Version != ExpectedVersion.Any && r.Version != current)
+                {
+                    throw new StreamVersionConflictException(r.StreamId, r.Version, current);
+                }
+
+                var events = r.Events!;
+                long position = Reserve(r.Framed);
+                r.FirstVersion = current + 1;
+                r.LastVersion = current + events.Count;
+                r.LastLsn = _nextLsn + events.Count - 1;
+                RecordCodec.WriteEvents(_buffer.AsSpan(_length), stream.IdUtf8, _nextLsn, r.FirstVersion, now, entry.LatestPosition, events);
+                _nextLsn += events.Count;
+                Commit(r, stream, RecordType.Events, position, r.LastVersion, events.Count);
+                break;
+            }
+
+            case RequestKind.Checkpoint:
+            {
+                bool baseIsTombstone = entry.BaseIsTombstone;
+                long minimum = baseIsTombstone ? entry.BaseVersion + 1 : Math.Max(1, entry.CheckpointVersion);
+                if (r.Version > current || r.Version < minimum)
+                {
+                    throw new CheckpointVersionOutOfRangeException(
+                        r.StreamId,
+                        r.Version,
+                        minimum,
+                        current,
+                        r.Version > current ? $"the stream is at version {current}"
+                            : baseIsTombstone ? $"it was deleted at version {entry.BaseVersion}"
+                            : $"its latest checkpoint covers version {entry.CheckpointVersion}");
+                }
+
+                long position = Reserve(r.Framed);
+                r.FirstVersion = r.LastVersion = r.Version;
+                r.LastLsn = _nextLsn;
+                RecordCodec.WriteCheckpoint(_buffer.AsSpan(_length), stream.IdUtf8, _nextLsn++, r.Version, now, entry.LatestPosition, r.State.Span);
+                Commit(r, stream, RecordType.Checkpoint, position, r.Version, 1);
+                break;
+            }
+
+            default:
+            {
+                if (r.Version != ExpectedVersion.Any && r.Version != current)
+                {
+                    throw new StreamVersionConflictException(r.StreamId, r.Version, current);
+                }
+
+                long position = Reserve(r.Framed);
+                r.FirstVersion = r.LastVersion = current;
+                r.LastLsn = _nextLsn;
+                RecordCodec.WriteTombstone(_buffer.AsSpan(_length), stream.IdUtf8, _nextLsn++, current, now, entry.LatestPosition);
+                Commit(r, stream, RecordType.Tombstone, position, current, 1);
+                break;
+            }
+        }
+    }
+
+    /// <summary>Accounts a framed stream record: the tentative entry, the request's pipeline fields, the group.</summary>
+    private void Commit(StreamWriteRequest r, WriterStream stream, RecordType type, long position, long version, int records)
+    {
+        _length += r.Framed;
+        stream.Tentative.Apply(type, position, r.Framed, version, default, _options.RetainCheckpointedEvents, space: null);
+        r.Stream = stream;
+        r.RecordType = type;
+        r.Position = position;
+        r.MarkFramed();
+        _group.Requests.Add(r);
+        _group.Records += records;
+        Interlocked.Add(ref _counters.AppendedRecords, records);
+    }
+
+    private void FrameRelocation(RelocateRequest r, long now)
+    {
+        var stream = Resolve(r.StreamId, r.Hash);
+        if (stream.Tentative.LatestPosition != r.ExpectedLatest)
+        {
+            // The stream changed since maintenance read it: the copy would miss records. The next pass retries.
+            r.Complete(false);
+            r.ReleaseByPipeline();
+            return;
+        }
+
+        long position = Reserve(r.Length);
+        RecordCodec.WriteRelocated(_buffer.AsSpan(_length), stream.IdUtf8, r.StreamVersion, now, r.Items);
+        _length += r.Length;
+        stream.Tentative.Apply(RecordType.Relocated, position, r.Length, r.StreamVersion, r.Base, retainEvents: false, space: null);
+        r.Stream = stream;
+        r.Position = position;
+        r.Written = true;
+        r.MarkFramed();
+        _group.Requests.Add(r);
+        _group.Records++;
+    }
+
+    /// <summary>The writer's state of a stream: held, or taken from the published index (verified on disk when idle).</summary>
+    private WriterStream Resolve(string id, ulong hash)
+    {
+        if (_streams.TryGetValue(id, out var stream))
+        {
+            return stream;
+        }
+
+        // Not held: nothing of this stream is in flight, so the published entry is its current state.
+        HotStream hot;
+        StreamEntry current;
+        if (_index.TryFind(id, hash, _matchesOnDisk, out var entry, out var published, out int idleSlot))
+        {
+            current = entry;
+            hot = published ?? new HotStream(id, entry, idleSlot);
+        }
+        else
+        {
+            current = StreamEntry.CreateNew(hash);
+            hot = new HotStream(id, current, -1);
+        }
+
+        stream = new WriterStream(id, Encoding.UTF8.GetBytes(id), hot, current);
+        _streams[id] = stream;
+        return stream;
+    }
+
+    /// <summary>The position of the next record of <paramref name="length"/> bytes; rotates first when it does not fit.</summary>
+    private long Reserve(int length)
+    {
+        if (_active.WrittenOffset + _length + length > _options.SegmentSizeBytes - RecordHeader.SealSize)
+        {
+            Rotate();
+        }
+
+        EnsureBuffer(_length + length);
+        return LogPosition.Create(_active.Id, _active.WrittenOffset + _length);
+    }
+
+    /// <summary>
+    /// Seals the active segment (the seal record goes out with the pending bytes; the group is then synced whatever
+    /// the policy, so the seal is durable before anything written after it is acknowledged) and switches to the next
+    /// segment the manager prepared.
+    /// </summary>
+    private void Rotate()
+    {
+        string operation = _operation;
+        _operation = "rotate";
+        var old = _active;
+        EnsureBuffer(_length + RecordHeader.SealSize);
+        long sealedAt = NextTimestamp();
+        RecordCodec.WriteSeal(_buffer.AsSpan(_length), sealedAt);
+        _length += RecordHeader.SealSize;
+        WriteBuffer();
+        old.MarkSealed(sealedAt);
+        _group.ForceSync = true;
+        _active = _segments.TakeNextSegment();
+        _segments.RequestBackgroundWork();
+        Rotated?.Invoke(LogPosition.Create(old.Id, old.WrittenOffset));
+        LogRotated(old.Id, old.WrittenOffset, _active.Id);
+        _operation = operation;
+    }
+
+    /// <summary>Rotates before a group when the active segment is older than <see cref="WriteAheadLogOptions.SegmentMaxAge"/>.</summary>
+    private void MaybeRotateByAge(LogRequest chain)
+    {
+        if (_options.SegmentMaxAge is not { } maxAge || _active.WrittenOffset <= SegmentHeader.Size)
+        {
+            return;
+        }
+
+        if (_time.GetUtcNow().UtcTicks - _active.ActivatedAtTicks < maxAge.Ticks)
+        {
+            return;
+        }
+
+        for (var r = chain; r is not null; r = r.Next)
+        {
+            if (r.FramedBytes > 0)
+            {
+                Rotate();
+                WriteGroup();
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// When the writer holds many streams, demotes the index: every group before is committed first (the writer waits),
+    /// then the committer merges the hot entries into the idle tier and the writer forgets its copies.
+    /// </summary>
+    private void MaybeDemote()
+    {
+        int threshold = Math.Max(MinHotStreamsBeforeDemotion, _index.Current.IdleCount / 8);
+        if (_streams.Count <= threshold)
+        {
+            return;
+        }
+
+        WriteGroup();
+        using var done = new ManualResetEventSlim();
+        var marker = RentGroup();
+        marker.Demote = true;
+        marker.DemoteDone = done;
+        _committer.Post(marker);
+        done.Wait();
+        int count = _streams.Count;
+        _streams.Clear();
+        LogDemoted(count);
+    }
+
+    private void EnsureBuffer(int size)
+    {
+        if (_buffer.Length >= size)
+        {
+            return;
+        }
+
+        byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(size, _buffer.Length * 2));
+        _buffer.AsSpan(0, _length).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = bigger;
+    }
+}

@@ -1,0 +1,49 @@
+using Actors.Wal.Format;
+
+namespace Actors.Wal.Writing;
+
+/// <summary>
+/// A relocation (space management): copy a stream's live records forward as one Relocated record, unless the stream
+/// changed since maintenance read them (then nothing is written and the result is false; the next pass retries).
+/// </summary>
+/// <remarks>Ownership: maintenance fills it; the writer frames it and sets the pipeline fields; the committer applies it.</remarks>
+internal sealed class RelocateRequest(string streamId, ulong hash, long expectedLatest, long streamVersion, List<RecordItem> items, int framed) : AwaitedRequest<bool>
+{
+    /// <inheritdoc />
+    public override RequestKind Kind => RequestKind.Relocate;
+
+    /// <inheritdoc />
+    public override int FramedBytes => Length;
+
+    /// <summary>The stream id.</summary>
+    public string StreamId { get; } = streamId;
+
+    /// <summary>The stream id's hash.</summary>
+    public ulong Hash { get; } = hash;
+
+    /// <summary>The stream's latest position when its records were read: the copy is written only if it is still the latest.</summary>
+    public long ExpectedLatest { get; } = expectedLatest;
+
+    /// <summary>The stream's version when its records were read.</summary>
+    public long StreamVersion { get; } = streamVersion;
+
+    /// <summary>The live items, base first, then events in version order.</summary>
+    public List<RecordItem> Items { get; } = items;
+
+    /// <summary>The framed length.</summary>
+    public int Length { get; } = framed;
+
+    /// <summary>The kind and version of the copied base (Events when none).</summary>
+    public (RecordType Kind, long Version) Base => Items.Count > 0 && Items[0].Kind != RecordType.Events ? (Items[0].Kind, Items[0].Version) : (RecordType.Events, 0);
+
+    // Writer-filled.
+
+    /// <summary>True when the writer wrote the copy.</summary>
+    public bool Written { get; set; }
+
+    /// <summary>The writer's state of the stream.</summary>
+    public WriterStream? Stream { get; set; }
+
+    /// <summary>The copy's position.</summary>
+    public long Position { get; set; }
+}
