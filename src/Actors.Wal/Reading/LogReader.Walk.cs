@@ -133,6 +133,7 @@ internal sealed partial class LogReader
         var items = new List<RecordItem>();
         long floor = fromVersion;
         long position = entry.LatestPosition;
+        long gap = LogPosition.None;
         bool done = false;
         bool first = true;
         while (!done && position != LogPosition.None)
@@ -146,6 +147,7 @@ internal sealed partial class LogReader
                     return (null, false);
                 }
 
+                gap = position;
                 break;
             }
 
@@ -189,6 +191,14 @@ internal sealed partial class LogReader
         long expected = Math.Max(0, to - floor + 1);
         if (collected.Count < expected)
         {
+            long newestMissing = collected.Count > 0 ? collected[0].Version - 1 : to;
+            if (gap != LogPosition.None && newestMissing > entry.BaseVersion)
+            {
+                // Space management deletes only what a checkpoint (the stream's base) covers: events above the base
+                // in a segment that is gone were lost (Salvage opened without their segment), not reclaimed.
+                throw MissingRecord(streamId, gap, $"events up to version {newestMissing}");
+            }
+
             long oldest = collected.Count > 0 ? collected[0].Version : Math.Max(floor, entry.BaseVersion + 1);
             throw new EventsReclaimedException(streamId, fromVersion, oldest);
         }
