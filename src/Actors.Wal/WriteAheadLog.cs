@@ -161,6 +161,7 @@ public sealed partial class WriteAheadLog : IEventLog
             Commits = Interlocked.Read(ref _counters.Commits),
             Fsyncs = Interlocked.Read(ref _counters.Fsyncs),
             SegmentsDeleted = _segments.SegmentsDeleted,
+            ManifestWriteFailures = _segments.ManifestWriteFailures,
             SegmentsCompacted = Interlocked.Read(ref _counters.SegmentsCompacted),
             CorruptRecordsSkipped = Interlocked.Read(ref _counters.CorruptRecordsSkipped),
             WrittenLsn = WrittenLsn,

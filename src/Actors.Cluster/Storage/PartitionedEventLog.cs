@@ -96,6 +96,7 @@ internal sealed class PartitionedEventLog : IEventLog
             SegmentsDeleted = all.Sum(s => s.SegmentsDeleted),
             SegmentsCompacted = all.Sum(s => s.SegmentsCompacted),
             CorruptRecordsSkipped = all.Sum(s => s.CorruptRecordsSkipped),
+            ManifestWriteFailures = all.Sum(s => s.ManifestWriteFailures),
             WrittenLsn = all.Sum(s => s.WrittenLsn),
             DurableLsn = all.Sum(s => s.DurableLsn),
             IsFailed = all.Any(s => s.IsFailed),

@@ -182,6 +182,6 @@ internal sealed partial class SegmentManager
         }
     }
 
-    [LoggerMessage(10, LogLevel.Warning, "Preparing the next segment in the background failed; the writer will create it when it needs it")]
-    private partial void LogBackgroundFailure(Exception exception);
+    [LoggerMessage(10, LogLevel.Warning, "Background segment work failed while {Operation}; the log keeps running (the writer creates the next segment itself when no spare is ready, and the next change rewrites the manifest)")]
+    private partial void LogBackgroundFailure(string operation, Exception exception);
 }
