@@ -110,20 +110,37 @@ internal sealed partial class LogMaintenance
             }
         }
 
-        var requests = new List<RelocateRequest>();
-        foreach (var entry in streams)
-        {
-            var request = await TryPrepareRelocationAsync(entry).ConfigureAwait(false);
-            if (request is not null && _writer.TryEnqueue(request))
-            {
-                requests.Add(request);
-            }
-        }
-
+        // Streams are copied in chunks: each chunk's read buffers come from the maintenance pool and go back once the
+        // chunk's copies completed (their payloads point into them until the writer framed them), so a pass over many
+        // streams reuses a bounded set of buffers instead of allocating fresh windows for every stream.
         int relocated = 0;
-        foreach (var request in requests)
+        var rentals = new List<byte[]>();
+        var requests = new List<RelocateRequest>(RelocationChunk);
+        for (int start = 0; start < streams.Count; start += RelocationChunk)
         {
-            relocated += await request.Task.ConfigureAwait(false) ? 1 : 0;
+            requests.Clear();
+            for (int i = start; i < Math.Min(streams.Count, start + RelocationChunk); i++)
+            {
+                var request = await TryPrepareRelocationAsync(streams[i], rentals).ConfigureAwait(false);
+                if (request is not null && _writer.TryEnqueue(request))
+                {
+                    requests.Add(request);
+                }
+            }
+
+            foreach (var request in requests)
+            {
+                relocated += await request.Task.ConfigureAwait(false) ? 1 : 0;
+            }
+
+            // Every copy of the chunk completed: the writer is done with its payloads. (A failed copy throws above; its
+            // buffers are then left to the collector, never returned while the writer might still read them.)
+            foreach (byte[] buffer in rentals)
+            {
+                _readBuffers.Return(buffer);
+            }
+
+            rentals.Clear();
         }
 
         Interlocked.Add(ref _counters.SegmentsCompacted, sparse.Count);
@@ -135,11 +152,11 @@ internal sealed partial class LogMaintenance
     /// log (nothing was written): the stream is skipped, so its records and segments stay where they are, and the damage
     /// is logged and counted. Reads report it to callers.
     /// </summary>
-    private async Task<RelocateRequest?> TryPrepareRelocationAsync(StreamEntry entry)
+    private async Task<RelocateRequest?> TryPrepareRelocationAsync(StreamEntry entry, List<byte[]> rentals)
     {
         try
         {
-            var collected = await _reader.CollectForRelocationAsync(entry, CancellationToken.None).ConfigureAwait(false);
+            var collected = await _reader.CollectForRelocationAsync(entry, _readBuffers, rentals, CancellationToken.None).ConfigureAwait(false);
             if (collected is not { } found)
             {
                 return null;

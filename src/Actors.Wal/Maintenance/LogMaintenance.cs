@@ -1,3 +1,4 @@
+using System.Buffers;
 using Actors.Wal.Diagnostics;
 using Actors.Wal.Format;
 using Actors.Wal.Index;
@@ -34,6 +35,14 @@ namespace Actors.Wal.Maintenance;
 /// </remarks>
 internal sealed partial class LogMaintenance
 {
+    /// <summary>Streams read and copied forward together by a compaction pass (their read buffers are reused per chunk).</summary>
+    private const int RelocationChunk = 128;
+
+    /// <summary>
+    /// Read buffers of compaction (maintenance thread only): room for one chunk's windows, so a pass reuses them.
+    /// Windows are 4, 16 or 64 KiB; longer records get buffers of their own (the pool does not keep those).
+    /// </summary>
+    private readonly ArrayPool<byte> _readBuffers = ArrayPool<byte>.Create(maxArrayLength: 64 * 1024, maxArraysPerBucket: RelocationChunk);
     private readonly SemaphoreSlim _work = new(0);
     private readonly Queue<TaskCompletionSource<CompactionResult>> _compactions = new();
     private readonly List<TaskCompletionSource> _idleWaiters = [];

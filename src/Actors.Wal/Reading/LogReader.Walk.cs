@@ -1,3 +1,4 @@
+using System.Buffers;
 using Actors.Wal.Format;
 using Actors.Wal.Index;
 
@@ -210,10 +211,16 @@ internal sealed partial class LogReader
     /// The stream's live items in relocation order (the base, then events ascending) and its id, read from its records
     /// (maintenance). Null when a record on the way is in a deleted segment (the stream moved meanwhile).
     /// </summary>
+    /// <param name="entry">The stream's published entry.</param>
+    /// <param name="pool">The pool the read buffers are rented from.</param>
+    /// <param name="rentals">The rented buffers are added here; the items' payloads point into them, so the caller
+    /// returns them only once the items are no longer used.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
     /// <exception cref="LogCorruptedException">A record on the way is damaged.</exception>
-    public async ValueTask<(byte[] Id, List<RecordItem> Items)?> CollectForRelocationAsync(StreamEntry entry, CancellationToken cancellationToken)
+    public async ValueTask<(byte[] Id, List<RecordItem> Items)?> CollectForRelocationAsync(
+        StreamEntry entry, ArrayPool<byte> pool, List<byte[]> rentals, CancellationToken cancellationToken)
     {
-        var cursor = new RecordCursor(segments, maxRecordLength);
+        var cursor = new RecordCursor(segments, maxRecordLength, pool, rentals);
         var output = new List<RecordItem>();
         var items = new List<RecordItem>();
         var events = new List<RecordItem>();
