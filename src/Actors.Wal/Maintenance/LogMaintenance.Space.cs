@@ -14,7 +14,9 @@ internal sealed partial class LogMaintenance
         var (deleted, freed) = await DeleteDeadSegmentsAsync().ConfigureAwait(false);
         int compacted = 0;
         int relocated = 0;
-        if (_options.CompactionLiveRatio > 0 && !_options.RetainCheckpointedEvents)
+        // Segments holding erased records are compacted even when compaction is otherwise off (but never with retained
+        // history: a relocation copies only each stream's base and the events after it).
+        if ((_options.CompactionLiveRatio > 0 || _segments.Current.All.Any(s => s.HoldsErasedData)) && !_options.RetainCheckpointedEvents)
         {
             (compacted, relocated) = await CompactSegmentsAsync().ConfigureAwait(false);
             if (compacted > 0)
@@ -33,18 +35,22 @@ internal sealed partial class LogMaintenance
         return new CompactionResult(deleted, compacted, relocated, freed);
     }
 
-    /// <summary>Sealed segments (not the active one) that retention allows to reclaim and <paramref name="predicate"/> selects.</summary>
+    /// <summary>
+    /// Sealed segments (not the active one) that retention allows to reclaim and <paramref name="predicate"/> selects.
+    /// Retention does not keep a segment that holds erased records: an erase wins over audit retention.
+    /// </summary>
     private List<Segment> ReclaimableSegments(Func<Segment, bool> predicate)
     {
         long now = _time.GetUtcNow().UtcTicks;
         var sealedSegments = _segments.Current.All.Where(s => s.IsSealed && s.DurableOffset >= s.WrittenOffset).ToList();
         int retainFrom = Math.Max(0, sealedSegments.Count - _options.RetainSegmentCount);
         var candidates = new List<Segment>();
-        for (int i = 0; i < retainFrom; i++)
+        for (int i = 0; i < sealedSegments.Count; i++)
         {
             var segment = sealedSegments[i];
             long sealedAt = segment.SealedAtTicks > 0 ? segment.SealedAtTicks : segment.Header.CreatedUtcTicks;
-            if (_options.RetainMaxAge is { } maxAge && now - sealedAt < maxAge.Ticks)
+            bool retained = i >= retainFrom || (_options.RetainMaxAge is { } maxAge && now - sealedAt < maxAge.Ticks);
+            if (retained && !segment.HoldsErasedData)
             {
                 continue;
             }
@@ -77,14 +83,15 @@ internal sealed partial class LogMaintenance
 
     private async Task<(int Compacted, int Relocated)> CompactSegmentsAsync()
     {
-        var sparse = ReclaimableSegments(s => s.LiveBytes > 0 && s.LiveBytes < s.RecordBytes * _options.CompactionLiveRatio);
+        var sparse = ReclaimableSegments(s => s.LiveBytes > 0 && (s.HoldsErasedData || s.LiveBytes < s.RecordBytes * _options.CompactionLiveRatio));
         if (sparse.Count == 0)
         {
             return (0, 0);
         }
 
-        // Bound one pass: the sparsest segments first, about MaxBatchBytes of live data; the next pass continues.
-        sparse.Sort((a, b) => a.LiveBytes.CompareTo(b.LiveBytes));
+        // Bound one pass: segments with erased records first, then the sparsest, about MaxBatchBytes of live data; the
+        // next pass continues.
+        sparse.Sort((a, b) => a.HoldsErasedData != b.HoldsErasedData ? (a.HoldsErasedData ? -1 : 1) : a.LiveBytes.CompareTo(b.LiveBytes));
         long budget = 0;
         int take = 0;
         while (take < sparse.Count && (take == 0 || budget + sparse[take].LiveBytes <= _options.MaxBatchBytes))

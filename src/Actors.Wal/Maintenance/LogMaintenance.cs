@@ -152,6 +152,25 @@ internal sealed partial class LogMaintenance
         _work.Release();
     }
 
+    /// <summary>
+    /// Marks the segments an erase left records in (any thread): they are compacted and deleted (never recycled) by the
+    /// next passes, whatever their live ratio and retention. The active segment is marked too and follows once sealed.
+    /// </summary>
+    public void MarkErased(IEnumerable<uint> segmentIds)
+    {
+        var current = _segments.Current;
+        foreach (uint id in segmentIds)
+        {
+            if (current.Find(id) is { } segment)
+            {
+                segment.HoldsErasedData = true;
+            }
+        }
+    }
+
+    /// <summary>Asks for a space pass after an erase (any thread; coalesces with other requests).</summary>
+    public void RequestErasePass() => RequestPass(_committer.AppliedPosition);
+
     /// <summary>Runs a space pass now (after any queued work) and returns what it reclaimed.</summary>
     public Task<CompactionResult> CompactAsync()
     {

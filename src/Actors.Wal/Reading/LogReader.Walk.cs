@@ -22,6 +22,7 @@ internal sealed partial class LogReader
         StoredCheckpoint? checkpoint = null;
         bool deleted = false;
         long deletedVersion = 0;
+        long copiedVersion = 0;
         bool done = false;
         bool first = true;
         long position = entry.LatestPosition;
@@ -32,6 +33,12 @@ internal sealed partial class LogReader
             if (read is not { } record)
             {
                 return new Walk(null, position, false);
+            }
+
+            if (bound.IsLatest && record.Header.Type == RecordType.Relocated)
+            {
+                // A copy carries the stream's version when copied: after an erase it may hold no event that says so.
+                copiedVersion = Math.Max(copiedVersion, record.Header.FirstVersion);
             }
 
             if (!record.StreamId.SequenceEqual(id))
@@ -110,7 +117,7 @@ internal sealed partial class LogReader
         }
 
         events.Reverse();
-        long version = events.Count > 0 ? events[^1].Version : checkpoint?.Version ?? 0;
+        long version = Math.Max(events.Count > 0 ? events[^1].Version : checkpoint?.Version ?? 0, copiedVersion);
         return new Walk(new StreamReadResult(streamId, checkpoint, events, version, false), LogPosition.None, false);
     }
 
@@ -200,7 +207,8 @@ internal sealed partial class LogReader
                 throw MissingRecord(streamId, gap, $"events up to version {newestMissing}");
             }
 
-            long oldest = collected.Count > 0 ? collected[0].Version : Math.Max(floor, entry.BaseVersion + 1);
+            // With nothing collected, nothing up to the range's end is stored (an erase can leave no event at all).
+            long oldest = collected.Count > 0 ? collected[0].Version : Math.Max(Math.Max(floor, entry.BaseVersion + 1), to + 1);
             throw new EventsReclaimedException(streamId, fromVersion, oldest);
         }
 

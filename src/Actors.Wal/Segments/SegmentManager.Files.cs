@@ -80,7 +80,8 @@ internal sealed partial class SegmentManager
             bool keep;
             lock (_lock)
             {
-                keep = _options.RecycleSegments && _recycled.Count < _options.MaxRecycledSegments;
+                // A file that held erased records is deleted: a recycled file keeps its bytes until it is reused.
+                keep = _options.RecycleSegments && _recycled.Count < _options.MaxRecycledSegments && !segment.HoldsErasedData;
             }
 
             if (keep)
