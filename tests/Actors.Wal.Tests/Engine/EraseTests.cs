@@ -87,6 +87,23 @@ public sealed class EraseTests : LogTestBase
         Assert.Equal(["d"], after.Events.Select(e => Text(e.Payload)));
     }
 
+    [Theory]
+    [InlineData(SyncPolicy.Always)]
+    [InlineData(SyncPolicy.None)]
+    public async Task DeleteEventsToAsync_ThenProcessKill_ErasedEventsStayUnreadable(SyncPolicy policy)
+    {
+        var log = await OpenAsync(o => o.SyncPolicy = policy);
+        await log.AppendAsync("s", 0, Events("SECRET-1", "SECRET-2", "3"));
+        await log.DeleteEventsToAsync("s", 2);
+        await log.AbandonAsync(); // a process kill right after the erase was acknowledged
+
+        await using var reopened = await OpenAsync(o => o.SyncPolicy = policy);
+        await Assert.ThrowsAsync<EventsReclaimedException>(async () => await reopened.ReadEventsAsync("s", 1, 3));
+        var read = await reopened.ReadStreamAsync("s");
+        Assert.Equal(["3"], read.Events.Select(e => Text(e.Payload)));
+        Assert.Equal(3, read.Version);
+    }
+
     [Fact]
     public async Task DeleteEventsToAsync_PartOfTheHistory_KeepsTheLaterEvents()
     {
