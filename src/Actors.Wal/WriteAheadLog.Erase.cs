@@ -7,12 +7,11 @@ public sealed partial class WriteAheadLog
 {
     private const int EraseAttempts = 8;
 
-    /// <summary>
-    /// Erases the events of <paramref name="streamId"/> up to <paramref name="toVersion"/>: unreadable as soon as the
-    /// returned task completes, physically gone from the log's files once the segments named in the result are
-    /// compacted (the next space pass, or <see cref="CompactAsync"/>; they are deleted, never kept for reuse).
-    /// </summary>
+    /// <inheritdoc />
     /// <remarks>
+    /// <para>Unreadable as soon as the returned task completes, physically gone from the log's files once the segments
+    /// named in the result are compacted (the next space pass, or <see cref="CompactAsync"/>; they are deleted, never
+    /// kept for reuse).</para>
     /// <para>The stream's checkpoints are not erased, and its version does not change: appends continue at the next
     /// version. Reading the stream afterwards returns its newest checkpoint and the events after both that checkpoint and
     /// <paramref name="toVersion"/>; reading erased versions throws <see cref="EventsReclaimedException"/>. A caller that
@@ -23,11 +22,6 @@ public sealed partial class WriteAheadLog
     /// <see cref="SyncPolicy"/>) when the task completes. With <see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>
     /// compaction is off: the erased records stay on disk until their segments die of their own accord.</para>
     /// </remarks>
-    /// <param name="streamId">The stream.</param>
-    /// <param name="toVersion">The newest version to erase (at least 1, at most the stream's version).</param>
-    /// <param name="cancellationToken">Cancels the wait (the erase may still happen).</param>
-    /// <returns>What was erased and which segments still hold the bytes.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="toVersion"/> is below 1 or above the stream's version.</exception>
     /// <exception cref="EraseRejectedException">The kept part does not fit in one record, or erasing below the checkpoint
     /// would drop history the log retains (<see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>); nothing was erased.</exception>
     public async ValueTask<EraseResult> DeleteEventsToAsync(string streamId, long toVersion, CancellationToken cancellationToken = default)

@@ -60,6 +60,10 @@ internal sealed class PartitionedEventLog : IEventLog
         => ForWrite(streamId).DeleteStreamAsync(streamId, expectedVersion, cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<EraseResult> DeleteEventsToAsync(string streamId, long toVersion, CancellationToken cancellationToken = default)
+        => ForWrite(streamId).DeleteEventsToAsync(streamId, toVersion, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask<StreamReadResult> ReadStreamAsync(string streamId, ReadBound bound = default, CancellationToken cancellationToken = default)
         => ForRead(streamId).Log.ReadStreamAsync(streamId, bound, cancellationToken);
 
