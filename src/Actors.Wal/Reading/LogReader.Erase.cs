@@ -33,15 +33,7 @@ internal sealed partial class LogReader
                 return null;
             }
 
-            if (id is null)
-            {
-                id = record.StreamId.ToArray();
-            }
-            else if (!record.StreamId.SequenceEqual(id))
-            {
-                throw new LogCorruptedException(record.Path, record.Offset, "a back-pointer leads to a record of another stream");
-            }
-
+            id = CheckSameStream(record, id);
             DecodeItems(record, items);
             for (int i = items.Count - 1; i >= 0; i--)
             {

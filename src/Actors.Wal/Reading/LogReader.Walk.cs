@@ -245,15 +245,7 @@ internal sealed partial class LogReader
                 return null;
             }
 
-            if (id is null)
-            {
-                id = record.StreamId.ToArray();
-            }
-            else if (!record.StreamId.SequenceEqual(id))
-            {
-                throw new LogCorruptedException(record.Path, record.Offset, "a back-pointer leads to a record of another stream");
-            }
-
+            id = CheckSameStream(record, id);
             DecodeItems(record, items);
             for (int i = items.Count - 1; i >= 0 && !done; i--)
             {
@@ -293,6 +285,22 @@ internal sealed partial class LogReader
         events.Reverse();
         output.AddRange(events);
         return output.Count > 0 ? (id, output) : null;
+    }
+
+    /// <summary>
+    /// The stream id of a chain walk: taken from its first record; every later record must carry the same id (a
+    /// back-pointer into another stream is corruption).
+    /// </summary>
+    private static byte[] CheckSameStream(in StoredRecord record, byte[]? id)
+    {
+        if (id is null)
+        {
+            return record.StreamId.ToArray();
+        }
+
+        return record.StreamId.SequenceEqual(id)
+            ? id
+            : throw new LogCorruptedException(record.Path, record.Offset, "a back-pointer leads to a record of another stream");
     }
 
     private static StoredEvent ToStoredEvent(in RecordItem item)
