@@ -23,6 +23,7 @@ internal sealed partial class LogReader
         bool deleted = false;
         long deletedVersion = 0;
         long copiedVersion = 0;
+        long copyStartsAt = 1; // the oldest version the chain's first record (a copy) still holds; 1 = the whole history
         bool done = false;
         bool first = true;
         long position = entry.LatestPosition;
@@ -35,10 +36,15 @@ internal sealed partial class LogReader
                 return new Walk(null, position, false);
             }
 
-            if (bound.IsLatest && record.Header.Type == RecordType.Relocated)
+            if (record.Header.Type == RecordType.Relocated)
             {
-                // A copy carries the stream's version when copied: after an erase it may hold no event that says so.
-                copiedVersion = Math.Max(copiedVersion, record.Header.FirstVersion);
+                if (bound.IsLatest)
+                {
+                    // A copy carries the stream's version when copied: after an erase it may hold no event that says so.
+                    copiedVersion = Math.Max(copiedVersion, record.Header.FirstVersion);
+                }
+
+                copyStartsAt = record.Header.ItemCount == 0 ? record.Header.FirstVersion + 1 : -1; // -1: known after decoding
             }
 
             if (!record.StreamId.SequenceEqual(id))
@@ -53,6 +59,12 @@ internal sealed partial class LogReader
 
             first = false;
             DecodeItems(record, items);
+            if (copyStartsAt == -1)
+            {
+                // A copy starts with the stream's base (its versions up to it are covered) or with its oldest kept event.
+                copyStartsAt = items[0].Kind == RecordType.Events ? items[0].Version : items[0].Version + 1;
+            }
+
             for (int i = items.Count - 1; i >= 0 && !done; i--)
             {
                 var item = items[i];
@@ -114,6 +126,13 @@ internal sealed partial class LogReader
         if (deleted)
         {
             return new Walk(new StreamReadResult(streamId, null, [], deletedVersion, true), LogPosition.None, false);
+        }
+
+        if (!bound.IsLatest && checkpoint is null && events.Count == 0 && position == LogPosition.None && copyStartsAt > 1)
+        {
+            // The bound excluded everything the chain still holds, and its first record is a copy that no longer holds the
+            // stream's older versions (compacted below a checkpoint, or erased): the state asked for is not stored.
+            throw new EventsReclaimedException(streamId, bound.ToVersion ?? 1, copyStartsAt);
         }
 
         events.Reverse();

@@ -118,6 +118,18 @@ public sealed class EraseTests : LogTestBase
     }
 
     [Fact]
+    public async Task ReadStreamAsync_PointInTimeInsideTheErasedHistory_ThrowsReclaimed()
+    {
+        await using var log = await OpenAsync();
+        await log.AppendAsync("s", 0, Events("1", "2", "3", "4"));
+        await log.DeleteEventsToAsync("s", 2);
+
+        var reclaimed = await Assert.ThrowsAsync<EventsReclaimedException>(async () => await log.ReadStreamAsync("s", ReadBound.AtVersion(2)));
+        Assert.Equal(3, reclaimed.OldestAvailableVersion);
+        Assert.Equal(["3"], (await log.ReadStreamAsync("s", ReadBound.AtVersion(3))).Events.Select(e => Text(e.Payload)));
+    }
+
+    [Fact]
     public async Task DeleteEventsToAsync_BeyondTheStreamVersion_IsRefused()
     {
         await using var log = await OpenAsync();
