@@ -229,7 +229,7 @@ expected_silos=$(for s in "${silo_list[@]}"; do printf '%s@%s:%s/%s:%s:1 ' "$s" 
 wait_table "three Active silos at their host names" "$silos_q" "${expected_silos% }"
 spread_q="select count(distinct owner) || ' ' || count(*) filter (where owner is null or state <> 0) from actors_partitions where cluster_id = '$cluster_id'"
 wait_table "every partition owned, spread over the three silos" "$spread_q" "3 0"
-say "cluster table: $(psql_table "select count(*) || ' partitions: ' || string_agg(owner || '=' || n, ', ') from (select owner, count(*) n from actors_partitions where cluster_id = '$cluster_id' group by owner order by owner) t")"
+say "cluster table: $(psql_table "select sum(n) || ' partitions: ' || string_agg(owner || '=' || n, ', ') from (select owner, count(*) n from actors_partitions where cluster_id = '$cluster_id' group by owner order by owner) t")"
 
 run_demo "three silos"
 

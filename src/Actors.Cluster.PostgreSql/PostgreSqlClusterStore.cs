@@ -200,7 +200,8 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
                 VALUES (@c, @n, @i, @s, @e, @g, CASE WHEN @renew THEN clock_timestamp() + @lease ELSE @expires END, clock_timestamp(), @v)
                 ON CONFLICT (cluster_id, name) DO UPDATE SET
                     incarnation = excluded.incarnation, status = excluded.status, silo_endpoint = excluded.silo_endpoint,
-                    gateway_endpoint = excluded.gateway_endpoint, lease_expires_at = excluded.lease_expires_at,
+                    gateway_endpoint = excluded.gateway_endpoint,
+                    lease_expires_at = CASE WHEN @renew OR s.incarnation <> excluded.incarnation THEN excluded.lease_expires_at ELSE s.lease_expires_at END,
                     started_at = CASE WHEN s.incarnation <> excluded.incarnation THEN excluded.started_at ELSE s.started_at END,
                     version = excluded.version
                 """, cancellationToken, ("c", clusterId), ("n", r.Name), ("i", r.Incarnation), ("s", (short)r.Status), ("e", r.SiloEndpoint),

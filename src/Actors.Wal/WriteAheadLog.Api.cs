@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Actors.Wal.Format;
 using Actors.Wal.Index;
 using Actors.Wal.Writing;
@@ -40,7 +41,11 @@ public sealed partial class WriteAheadLog
         }
 
         ThrowIfTooLarge(streamId, "the framed batch", framed);
-        var writer = WriterOrThrow();
+        if (!TryGetWriter(out LogWriter? writer, out Exception? unavailable))
+        {
+            return ValueTask.FromException<AppendResult>(unavailable);
+        }
+
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled<AppendResult>(cancellationToken);
@@ -73,7 +78,11 @@ public sealed partial class WriteAheadLog
 
         long framed = RecordCodec.CheckpointSize(idLength, state.Length);
         ThrowIfTooLarge(streamId, "the framed checkpoint", framed);
-        var writer = WriterOrThrow();
+        if (!TryGetWriter(out LogWriter? writer, out Exception? unavailable))
+        {
+            return ValueTask.FromException<CheckpointResult>(unavailable);
+        }
+
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled<CheckpointResult>(cancellationToken);
@@ -91,7 +100,11 @@ public sealed partial class WriteAheadLog
         Span<byte> id = stackalloc byte[StreamId.MaxByteLength];
         int idLength = StreamId.Encode(streamId, id);
         ArgumentOutOfRangeException.ThrowIfLessThan(expectedVersion, ExpectedVersion.Any);
-        var writer = WriterOrThrow();
+        if (!TryGetWriter(out LogWriter? writer, out Exception? unavailable))
+        {
+            return ValueTask.FromException<AppendResult>(unavailable);
+        }
+
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled<AppendResult>(cancellationToken);
@@ -219,18 +232,26 @@ public sealed partial class WriteAheadLog
 
     /// <summary>The writer, or the error a write meets now: closed, read-only, failed.</summary>
     private LogWriter WriterOrThrow()
+        => TryGetWriter(out LogWriter? writer, out Exception? unavailable) ? writer : throw unavailable;
+
+    /// <summary>
+    /// The writer, or false with the error a write meets now (closed, read-only, failed). The append, checkpoint and
+    /// delete calls return it as a faulted task, never throw it from the call itself: the log can fail on the writer
+    /// thread between two calls, and a caller that starts several writes must see each outcome in its own task.
+    /// </summary>
+    private bool TryGetWriter([NotNullWhen(true)] out LogWriter? writer, [NotNullWhen(false)] out Exception? unavailable)
     {
-        ThrowIfClosed();
-        if (_options.ReadOnly)
+        writer = null;
+        unavailable = Volatile.Read(ref _state) != StateOpen ? new ObjectDisposedException(GetType().FullName)
+            : _options.ReadOnly ? new LogReadOnlyException(_options.Directory)
+            : _health.IsFailed || _writer is null ? _health.NewError()
+            : null;
+        if (unavailable is not null)
         {
-            throw new LogReadOnlyException(_options.Directory);
+            return false;
         }
 
-        if (_health.IsFailed || _writer is null)
-        {
-            throw _health.NewError();
-        }
-
-        return _writer;
+        writer = _writer!;
+        return true;
     }
 }

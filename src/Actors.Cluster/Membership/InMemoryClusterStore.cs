@@ -130,6 +130,11 @@ public sealed class InMemoryClusterStore : IClusterStore
                         next = next with { StartedAt = now };
                     }
                 }
+                else if (previous is not null && previous.Incarnation == next.Incarnation)
+                {
+                    // Only renewals move a lease: a status change written from an older read keeps the stored expiry.
+                    next = next with { LeaseExpiresAt = previous.LeaseExpiresAt };
+                }
 
                 table.Silos[next.Name] = next;
             }

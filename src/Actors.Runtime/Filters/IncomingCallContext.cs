@@ -30,6 +30,6 @@ internal sealed class IncomingCallContext(GrainCall work, ActivationData activat
             return null;
         }
 
-        return await activation.ClassInfo.GetInvoker(CallRequest.Method).Invoke(grain, Arguments);
+        return await activation.ClassInfo.GetInvoker(CallRequest.Method).Invoke(activation.InvocationTarget(CallRequest.Method), Arguments);
     }
 }

@@ -31,6 +31,7 @@ internal static class GrainRuntimeServiceCollectionExtensions
         services.TryAddSingleton<RuntimeSettings>();
         services.TryAddSingleton<IPersistentStateFactory, PersistentStateFactory>();
         services.AddSingleton(sp => new GrainTypeRegistry(sp.GetServices<GrainClassRegistration>()));
+        services.AddSingleton<IGrainClassCatalog>(sp => sp.GetRequiredService<GrainTypeRegistry>());
         services.AddSingleton(sp =>
         {
             var registry = new GrainMethodRegistry();
@@ -49,6 +50,7 @@ internal static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton<IStuckGrainMonitor>(sp => sp.GetRequiredService<GrainRuntime>().OutstandingCalls);
         services.AddSingleton<ISiloActivations>(sp => sp.GetRequiredService<GrainRuntime>());
         services.TryAddSingleton<ITimerRegistry, TimerRegistry>();
+        services.TryAddSingleton<IGrainExtensionBinder, GrainExtensionBinder>();
         services.AddSingleton<LocalGrainCallInvoker>();
         services.AddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<LocalGrainCallInvoker>());
         services.AddSingleton<IGrainFactory>(sp =>

@@ -318,7 +318,7 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
                 }
                 else
                 {
-                    result = Runtime.Copier.Copy(await ClassInfo.GetInvoker(call.Request.Method).Invoke(_grain!, call.Arguments));
+                    result = Runtime.Copier.Copy(await ClassInfo.GetInvoker(call.Request.Method).Invoke(InvocationTarget(call.Request.Method), call.Arguments));
                 }
             }
             catch (Exception ex)

@@ -31,6 +31,9 @@ internal sealed class ActivationExtras
     /// <summary>Open call-chain reentrant sections by reentrancy id, with their nesting depth (under the gate), or null.</summary>
     public Dictionary<Guid, int>? ReentrantSections { get; set; }
 
+    /// <summary>The activation's grain-extension objects by extension interface (touched only from its turns), or null.</summary>
+    public Dictionary<Type, object>? Extensions { get; set; }
+
     /// <summary>Persistent states to load before OnActivateAsync, or null.</summary>
     public List<IPersistentStateLoader>? StateLoaders { get; set; }
 }

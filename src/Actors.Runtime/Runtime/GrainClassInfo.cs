@@ -113,7 +113,7 @@ internal sealed class GrainClassInfo
 
     public GrainMethodInvoker GetInvoker(GrainMethod method) => _invokers.GetOrAdd(method, static (m, cls) =>
     {
-        if (!m.InterfaceType.IsAssignableFrom(cls))
+        if (!m.InterfaceType.IsAssignableFrom(cls) && !typeof(IGrainExtension).IsAssignableFrom(m.InterfaceType))
         {
             throw new InvalidOperationException($"Grain class '{cls.FullName}' does not implement '{m.InterfaceType.FullName}' (method {m.Key}).");
         }

@@ -37,6 +37,9 @@ internal sealed class GrainRuntime : ISiloControl, ISiloActivations, IDisposable
         Log = services.GetService<ILoggerFactory>()?.CreateLogger("Actors.Runtime") ?? NullLogger.Instance;
         Catalog = new Catalog(this);
         Filters = new GrainCallFilters(services);
+        Extensions = services.GetServices<GrainExtensionRegistration>()
+            .GroupBy(r => r.InterfaceType)
+            .ToDictionary(g => g.Key, g => g.Last().Factory);
         Observers = new ObserverCallRouter(this, services.GetRequiredService<ObserverRegistry>());
         _memoryRelease = new MemoryRelease(this);
         Collector = new ActivationCollector(settings.CollectionQuantum);
@@ -56,6 +59,9 @@ internal sealed class GrainRuntime : ISiloControl, ISiloActivations, IDisposable
     public ObserverCallRouter Observers { get; }
 
     public GrainTypeRegistry Types { get; }
+
+    /// <summary>The factories of the registered grain extensions, by extension interface.</summary>
+    public IReadOnlyDictionary<Type, Func<IGrainContext, object>> Extensions { get; }
 
     public RuntimeSettings Settings { get; }
 

@@ -3,7 +3,7 @@ using Actors.Invocation;
 namespace Actors.Runtime;
 
 /// <summary>The silo's grain classes by type name and by interface; resolves call targets to classes.</summary>
-internal sealed class GrainTypeRegistry
+internal sealed class GrainTypeRegistry : Hosting.IGrainClassCatalog
 {
     private readonly Dictionary<string, GrainClassInfo> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, List<GrainClassInfo>> _byInterface = [];
@@ -34,6 +34,9 @@ internal sealed class GrainTypeRegistry
 
     public IReadOnlyCollection<GrainClassInfo> Classes => _byName.Values;
 
+    /// <inheritdoc />
+    public IReadOnlyCollection<Hosting.GrainClassDescriptor> GrainClasses => [.. _byName.Values.Select(c => c.Descriptor)];
+
     /// <summary>
     /// The class that serves <paramref name="method"/> for <paramref name="target"/> and the canonical id: the class
     /// named by the target's type if it implements the method's interface, else the only class implementing it.
@@ -44,6 +47,15 @@ internal sealed class GrainTypeRegistry
         if (_byName.TryGetValue(target.Type, out GrainClassInfo? named) && method.InterfaceType.IsAssignableFrom(named.GrainClass))
         {
             return (named, target);
+        }
+
+        if (typeof(IGrainExtension).IsAssignableFrom(method.InterfaceType))
+        {
+            // Every activation answers an extension, so only the id's own type can say which class serves it.
+            return named is not null
+                ? (named, target)
+                : throw new InvalidOperationException(
+                    $"Extension call {method.Key} to {target}: grain type '{target.Type}' is not registered in this silo; an extension call needs the grain's exact id.");
         }
 
         if (_byInterface.TryGetValue(method.InterfaceType, out List<GrainClassInfo>? classes))

@@ -23,6 +23,7 @@ public sealed class ClusterStoreConformance(IClusterStore store, Func<TimeSpan, 
         await LeaseRenewalAndExpiryFollowTheStoreClockAsync();
         await LeaseConditionsGuardUpdatesAsync();
         await DeclaredDeadSiloCannotRenewAsync();
+        await StatusWriteKeepsTheStoredLeaseAsync();
     }
 
     /// <summary>Initialize creates the cluster with unassigned partitions once; a second call with another count keeps the first.</summary>
@@ -75,6 +76,31 @@ public sealed class ClusterStoreConformance(IClusterStore store, Func<TimeSpan, 
         Check(after.Partitions[0] is { Owner: "a", OwnerIncarnation: 1, Epoch: 1 } && after.Partitions[0].Version == p0.Version + 1, $"partition rows are written with version + 1 (got {after.Partitions[0]})");
         Check(after.Partitions[1] is { State: PartitionState.Moving, Target: "b" }, $"every field of a partition row round-trips (got {after.Partitions[1]})");
         Check(after.TableVersion == before.TableVersion + 1, "a batch bumps the table version once");
+    }
+
+    /// <summary>
+    /// Only renewals move a lease: a status change written from an older read of the row (whose expiry has passed since)
+    /// keeps the stored expiry, so a silo that starts leaving is not declared dead for it.
+    /// </summary>
+    public async Task StatusWriteKeepsTheStoredLeaseAsync()
+    {
+        string cluster = NewClusterId();
+        await store.InitializeAsync(cluster, 1, CancellationToken.None);
+        await store.TryApplyAsync(cluster, new ClusterUpdate().Write(Silo("a", 1), 0, Lease), CancellationToken.None);
+        SiloRecord read = (await store.ReadAsync(cluster, CancellationToken.None)).FindSilo("a")!;
+        await advanceClock(Lease / 2);
+        LeaseRenewal renewed = await store.RenewLeaseAsync(cluster, "a", 1, Lease * 3, CancellationToken.None);
+        Check(renewed.Outcome == LeaseRenewalOutcome.Renewed, "a live silo renews");
+        await advanceClock(Lease + Lease / 2);
+
+        Check(await store.TryApplyAsync(cluster, new ClusterUpdate().Write(read with { Status = SiloStatus.ShuttingDown }, read.Version), CancellationToken.None),
+            "a status change with the current row version succeeds");
+        ClusterSnapshot after = await store.ReadAsync(cluster, CancellationToken.None);
+        SiloRecord row = after.FindSilo("a")!;
+        Check(row.Status == SiloStatus.ShuttingDown, $"the status is written (got {row})");
+        Check(row.LeaseExpiresAt == renewed.ExpiresAt, $"the stored lease is kept ({renewed.ExpiresAt:O}), not the older read's ({read.LeaseExpiresAt:O}); got {row.LeaseExpiresAt:O}");
+        LeaseRenewal other = await store.RenewLeaseAsync(cluster, "a", 1, Lease * 3, CancellationToken.None);
+        Check(other.Outcome == LeaseRenewalOutcome.Renewed, "a silo shutting down still renews");
     }
 
     /// <summary>Renewal extends the lease by the store's clock; an unrenewed lease ends and is reported as expired.</summary>

@@ -29,6 +29,27 @@ public sealed class FailureTests : LogTestBase
     }
 
     [Fact]
+    public async Task WriteCalls_AfterTheLogFailed_ReturnFaultedTasksInsteadOfThrowing()
+    {
+        var fs = new FaultInjectingFileSystem();
+        await using var log = await OpenAsync(fileSystem: fs);
+        await log.AppendAsync("s", 0, Events("durable"));
+        await log.WhenSpareSettledAsync();
+        fs.FailFsync = true;
+        await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync("s", 1, Events("lost?")));
+
+        // A caller that starts several writes (a grain's batch, the crash model's pending appends) must get each
+        // outcome in its own task: the log may fail on the writer thread between two of its calls.
+        Task append = log.AppendAsync("s", 1, Events("later")).AsTask();
+        Task checkpoint = log.WriteCheckpointAsync("s", 1, new byte[] { 1 }).AsTask();
+        Task delete = log.DeleteStreamAsync("s", ExpectedVersion.Any).AsTask();
+
+        await Assert.ThrowsAsync<LogFailedException>(() => append);
+        await Assert.ThrowsAsync<LogFailedException>(() => checkpoint);
+        await Assert.ThrowsAsync<LogFailedException>(() => delete);
+    }
+
+    [Fact]
     public async Task AppendAsync_DiskFull_FailsCleanlyAndReopenShowsNothingPartial()
     {
         var fs = new FaultInjectingFileSystem();

@@ -1,0 +1,20 @@
+using Actors.Streams.Storage;
+
+namespace Actors.Streams.Delivery;
+
+/// <summary>One stored event on its way to a subscriber: what it is, its sequence number and its bytes.</summary>
+/// <remarks>Infrastructure of the stream providers; passed by reference between the delivery agent and the consumer (never mutated).</remarks>
+[Immutable]
+public sealed class StreamDeliveryItem
+{
+    internal StreamDeliveryItem(StreamRecord record, long sequenceNumber)
+    {
+        Record = record;
+        SequenceNumber = sequenceNumber;
+    }
+
+    /// <summary>The event's sequence number in its stream.</summary>
+    public long SequenceNumber { get; }
+
+    internal StreamRecord Record { get; }
+}

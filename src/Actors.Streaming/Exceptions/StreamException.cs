@@ -1,0 +1,21 @@
+using Actors.Runtime;
+
+namespace Actors.Streams;
+
+/// <summary>The root of the streaming errors: every one names the provider and the stream.</summary>
+public abstract class StreamException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    protected StreamException(string providerName, StreamId streamId, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        ProviderName = providerName;
+        StreamId = streamId;
+    }
+
+    /// <summary>The stream provider.</summary>
+    public string ProviderName { get; }
+
+    /// <summary>The stream.</summary>
+    public StreamId StreamId { get; }
+}

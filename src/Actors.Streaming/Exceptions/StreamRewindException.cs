@@ -1,0 +1,25 @@
+using Actors.Runtime;
+
+namespace Actors.Streams;
+
+/// <summary>A subscription cannot start at the requested token: the stream no longer retains it, or it is past the stream's end.</summary>
+public sealed class StreamRewindException : StreamException
+{
+    /// <summary>Creates the exception.</summary>
+    public StreamRewindException(string providerName, StreamId streamId, StreamSequenceToken token, long oldestRetained, long latest)
+        : base(providerName, streamId, $"Stream '{streamId}' of provider '{providerName}' cannot start a subscription at {token}: it retains sequence numbers {oldestRetained} to {latest}.")
+    {
+        Token = token;
+        OldestRetained = oldestRetained;
+        Latest = latest;
+    }
+
+    /// <summary>The requested token.</summary>
+    public StreamSequenceToken Token { get; }
+
+    /// <summary>The oldest sequence number still retained.</summary>
+    public long OldestRetained { get; }
+
+    /// <summary>The stream's latest sequence number.</summary>
+    public long Latest { get; }
+}

@@ -1,0 +1,224 @@
+using Actors.Runtime;
+using Actors.Streams.Delivery;
+using Actors.Streams.Storage;
+using Actors.Wal;
+using StreamId = Actors.Runtime.StreamId;
+using Microsoft.Extensions.Logging;
+
+namespace Actors.Streams;
+
+/// <content>The per-subscription delivery loops: read a batch from the log, deliver it, acknowledge, retry.</content>
+internal sealed partial class StreamProvider
+{
+    /// <summary>Starts the subscription's loop if it has events to deliver and none runs (call under the stream's lock).</summary>
+    private void StartDeliveryLocked(StreamState state, SubscriptionState subscription)
+    {
+        if (subscription.Running || subscription.Removed || subscription.Cursor >= state.QueueVersion || _stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        subscription.Running = true;
+        _ = Task.Run(() => DeliverLoopAsync(state, subscription));
+    }
+
+    private async Task DeliverLoopAsync(StreamState state, SubscriptionState subscription)
+    {
+        int attempts = 0;
+        try
+        {
+            while (true)
+            {
+                long from;
+                long to;
+                int generation;
+                lock (state.Sync)
+                {
+                    if (subscription.Removed || _stopping.IsCancellationRequested || subscription.Cursor >= state.QueueVersion)
+                    {
+                        subscription.Running = false;
+                        return;
+                    }
+
+                    from = subscription.Cursor + 1;
+                    to = Math.Min(state.QueueVersion, subscription.Cursor + Options.MaxBatchSize);
+                    generation = subscription.Generation;
+                }
+
+                StreamDelivery? delivery = await ReadBatchAsync(state, subscription, generation, from, to);
+                if (delivery is null)
+                {
+                    continue;
+                }
+
+                int count = delivery.Items.Count;
+                StreamDeliveryOutcome outcome;
+                Instruments.EnterFlight(count);
+                try
+                {
+                    outcome = await Consumer(subscription.GrainId).DeliverAsync(delivery);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    outcome = new StreamDeliveryOutcome(0, ObserverMissing: false, ex, 0);
+                }
+                finally
+                {
+                    Instruments.LeaveFlight(count);
+                }
+
+                if (outcome.Handled > 0)
+                {
+                    Acknowledge(state, subscription, generation, delivery.Items[outcome.Handled - 1].SequenceNumber);
+                    Instruments.Delivered(outcome.Handled - outcome.Undeliverable);
+                    attempts = 0;
+                }
+
+                if (outcome.Undeliverable > 0)
+                {
+                    Instruments.Failed(outcome.Undeliverable);
+                    LogUndecodable(_logger, Name, state.StreamId, subscription.Id, subscription.GrainId, outcome.Undeliverable);
+                }
+
+                if (outcome.Handled == count || _stopping.IsCancellationRequested)
+                {
+                    continue;
+                }
+
+                Instruments.Retried();
+                if (outcome.ObserverMissing)
+                {
+                    // Never given up: the events stay in the log until the grain resumes or cancels the subscription.
+                    LogObserverMissing(_logger, Name, state.StreamId, subscription.Id, subscription.GrainId);
+                    await DelayAsync(Options.MaxDeliveryRetryDelay);
+                    continue;
+                }
+
+                StreamDeliveryItem failed = delivery.Items[outcome.Handled];
+                if (++attempts < Options.MaxDeliveryAttempts)
+                {
+                    LogDeliveryRetry(_logger, outcome.Failure, Name, state.StreamId, failed.SequenceNumber, subscription.Id, subscription.GrainId, attempts);
+                    await DelayAsync(RetryDelay(attempts));
+                    continue;
+                }
+
+                await GiveUpAsync(state, subscription, generation, delivery, failed, attempts, outcome.Failure);
+                attempts = 0;
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            lock (state.Sync)
+            {
+                subscription.Running = false;
+            }
+        }
+    }
+
+    /// <summary>Reads and decodes <paramref name="from"/>..<paramref name="to"/>; null when the loop should look again (events reclaimed, a read failed).</summary>
+    private async Task<StreamDelivery?> ReadBatchAsync(StreamState state, SubscriptionState subscription, int generation, long from, long to)
+    {
+        try
+        {
+            IEventLog log = await _logSource(_stopping.Token);
+            IReadOnlyList<StoredEvent> events = await log.ReadEventsAsync(state.QueueLogId, from, to, _stopping.Token);
+            var items = new StreamDeliveryItem[events.Count];
+            for (int i = 0; i < events.Count; i++)
+            {
+                items[i] = new StreamDeliveryItem(StreamRecordCodec.Decode(events[i].Payload, state.QueueLogId, events[i].Version), events[i].Version);
+            }
+
+            return items.Length == 0 ? null : new StreamDelivery(Name, state.StreamId, subscription.Id, subscription.IsImplicit, items);
+        }
+        catch (EventsReclaimedException ex)
+        {
+            // The subscriber was behind the retention point: it is told, then continues at the oldest retained event.
+            var token = new EventSequenceToken(from);
+            var error = new StreamDeliveryException(Name, state.StreamId, subscription.Id, token,
+                $"sequence numbers {from} to {ex.OldestAvailableVersion - 1} are no longer retained", ex);
+            Instruments.Failed((int)Math.Min(int.MaxValue, ex.OldestAvailableVersion - from));
+            LogReclaimed(_logger, Name, state.StreamId, subscription.Id, from, ex.OldestAvailableVersion);
+            await ReportAsync(subscription, new StreamDelivery(Name, state.StreamId, subscription.Id, subscription.IsImplicit, []), error);
+            Acknowledge(state, subscription, generation, ex.OldestAvailableVersion - 1);
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            LogReadFailed(_logger, ex, Name, state.StreamId, from, to);
+            Instruments.Retried();
+            await DelayAsync(Options.MaxDeliveryRetryDelay);
+            return null;
+        }
+    }
+
+    /// <summary>The observer kept failing on <paramref name="failed"/>: it is reported to the observer's OnErrorAsync and passed.</summary>
+    private async Task GiveUpAsync(StreamState state, SubscriptionState subscription, int generation, StreamDelivery delivery, StreamDeliveryItem failed, int attempts, Exception? failure)
+    {
+        var token = new EventSequenceToken(failed.SequenceNumber);
+        var error = new StreamDeliveryException(Name, state.StreamId, subscription.Id, token,
+            $"the subscriber failed on it {attempts} times ({failure?.GetType().FullName}: {failure?.Message})", failure);
+        LogGaveUp(_logger, failure, Name, state.StreamId, failed.SequenceNumber, subscription.Id, subscription.GrainId, attempts);
+        Instruments.Failed(1);
+        await ReportAsync(subscription, new StreamDelivery(Name, state.StreamId, subscription.Id, delivery.IsImplicit, [failed]), error);
+        Acknowledge(state, subscription, generation, failed.SequenceNumber);
+    }
+
+    private async Task ReportAsync(SubscriptionState subscription, StreamDelivery delivery, StreamDeliveryException error)
+    {
+        try
+        {
+            await Consumer(subscription.GrainId).ReportUndeliverableAsync(delivery, new UndeliverableReport(error));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogReportFailed(_logger, ex, Name, delivery.StreamId, subscription.Id, subscription.GrainId);
+        }
+    }
+
+    /// <summary>Moves the cursor (unless a rewind happened meanwhile) and queues it for the table.</summary>
+    private void Acknowledge(StreamState state, SubscriptionState subscription, int generation, long through)
+    {
+        lock (state.Sync)
+        {
+            if (subscription.Generation != generation || subscription.Removed || through <= subscription.Cursor)
+            {
+                return;
+            }
+
+            subscription.Cursor = through;
+            state.PendingCursors[subscription.Id] = through;
+        }
+
+        KickWriter(state);
+    }
+
+    private TimeSpan RetryDelay(int attempts)
+    {
+        double factor = Math.Pow(2, Math.Min(attempts - 1, 20));
+        TimeSpan delay = Options.DeliveryRetryDelay * factor;
+        return delay > Options.MaxDeliveryRetryDelay ? Options.MaxDeliveryRetryDelay : delay;
+    }
+
+    private Task DelayAsync(TimeSpan delay) => Task.Delay(delay, _time, _stopping.Token);
+
+    [LoggerMessage(10, LogLevel.Warning, "Stream provider {Provider}: grain {GrainId} has no observer for subscription {SubscriptionId} to stream {StreamId}; delivery waits until it resumes (ResumeAsync in OnActivateAsync) or unsubscribes")]
+    private static partial void LogObserverMissing(ILogger logger, string provider, StreamId streamId, Guid subscriptionId, GrainId grainId);
+
+    [LoggerMessage(11, LogLevel.Information, "Stream provider {Provider}: event {SequenceNumber} of stream {StreamId} failed for subscription {SubscriptionId} of grain {GrainId} (attempt {Attempts}); retrying")]
+    private static partial void LogDeliveryRetry(ILogger logger, Exception? exception, string provider, StreamId streamId, long sequenceNumber, Guid subscriptionId, GrainId grainId, int attempts);
+
+    [LoggerMessage(12, LogLevel.Error, "Stream provider {Provider}: event {SequenceNumber} of stream {StreamId} failed {Attempts} times for subscription {SubscriptionId} of grain {GrainId}; reported to its OnErrorAsync and passed")]
+    private static partial void LogGaveUp(ILogger logger, Exception? exception, string provider, StreamId streamId, long sequenceNumber, Guid subscriptionId, GrainId grainId, int attempts);
+
+    [LoggerMessage(13, LogLevel.Error, "Stream provider {Provider}: {Count} events of stream {StreamId} could not be decoded for subscription {SubscriptionId} of grain {GrainId}; reported to its OnErrorAsync")]
+    private static partial void LogUndecodable(ILogger logger, string provider, StreamId streamId, Guid subscriptionId, GrainId grainId, int count);
+
+    [LoggerMessage(14, LogLevel.Error, "Stream provider {Provider}: subscription {SubscriptionId} of stream {StreamId} was at {From}, but events before {Oldest} are no longer retained; reported to its OnErrorAsync")]
+    private static partial void LogReclaimed(ILogger logger, string provider, StreamId streamId, Guid subscriptionId, long from, long oldest);
+
+    [LoggerMessage(15, LogLevel.Error, "Stream provider {Provider}: reading events {From} to {To} of stream {StreamId} failed; retrying")]
+    private static partial void LogReadFailed(ILogger logger, Exception exception, string provider, StreamId streamId, long from, long to);
+
+    [LoggerMessage(16, LogLevel.Warning, "Stream provider {Provider}: could not report an undeliverable event of stream {StreamId} to subscription {SubscriptionId} of grain {GrainId}")]
+    private static partial void LogReportFailed(ILogger logger, Exception exception, string provider, StreamId streamId, Guid subscriptionId, GrainId grainId);
+}

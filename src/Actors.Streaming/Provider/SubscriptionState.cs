@@ -1,0 +1,31 @@
+using Actors.Runtime;
+
+namespace Actors.Streams;
+
+/// <summary>One subscription of a loaded stream: its identity, cursor and delivery loop state (guarded by the stream's lock).</summary>
+internal sealed class SubscriptionState(Guid id, GrainId grainId, bool isImplicit, long cursor)
+{
+    public Guid Id { get; } = id;
+
+    public GrainId GrainId { get; } = grainId;
+
+    public bool IsImplicit { get; } = isImplicit;
+
+    /// <summary>The last sequence number the subscriber acknowledged.</summary>
+    public long Cursor { get; set; } = cursor;
+
+    /// <summary>The latest cursor recorded durably.</summary>
+    public long DurableCursor { get; set; }
+
+    /// <summary>Whether the subscription's record is durable (checkpoints include only durable subscriptions).</summary>
+    public bool IsDurable { get; set; }
+
+    /// <summary>Whether a delivery loop runs for it.</summary>
+    public bool Running { get; set; }
+
+    /// <summary>Set by unsubscribe: the loop stops and nothing more is delivered.</summary>
+    public bool Removed { get; set; }
+
+    /// <summary>Bumped by a rewind, so a delivery in flight does not move the cursor past the rewind.</summary>
+    public int Generation { get; set; }
+}

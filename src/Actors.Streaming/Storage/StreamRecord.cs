@@ -1,0 +1,7 @@
+namespace Actors.Streams.Storage;
+
+/// <summary>A decoded queue record.</summary>
+/// <param name="Kind">What it holds.</param>
+/// <param name="TypeName">An item's type (<c>FullName, AssemblyName</c>), or an error's exception type; empty for a completion.</param>
+/// <param name="Payload">An item's serialized value, or an error's UTF-8 message.</param>
+internal sealed record StreamRecord(StreamRecordKind Kind, string TypeName, ReadOnlyMemory<byte> Payload);
