@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using Actors.Cluster.Diagnostics;
@@ -8,13 +9,15 @@ namespace Actors.Cluster.Messaging;
 /// <summary>
 /// The acceptor's end of a silo-to-silo connection: verifies the initiator's Hello and Auth (cluster id, addressed
 /// incarnation, shared-secret proof), then runs its requests through the <see cref="ISiloMessageHandler"/>, at most
-/// <see cref="ClusterOptions.MaxConcurrentRequestsPerConnection"/> at once (beyond that it stops reading).
+/// <see cref="ClusterOptions.MaxConcurrentRequestsPerConnection"/> at once (beyond that it stops reading). A graceful
+/// close answers every request it read, then sends GoAway: the initiator knows the requests still unanswered never ran.
 /// </summary>
 internal sealed partial class InboundSiloConnection : SiloConnection
 {
     private readonly LocalSiloIdentity _identity;
     private readonly ISiloMessageHandler _handler;
     private readonly SemaphoreSlim _inFlight;
+    private readonly ConcurrentDictionary<Task, byte> _serving = new();
     private HelloFrame? _hello;
     private byte[]? _welcomeNonce;
     private SiloAddress? _sender;
@@ -60,8 +63,43 @@ internal sealed partial class InboundSiloConnection : SiloConnection
         }
 
         await _inFlight.WaitAsync(Closed);
-        _ = ServeAsync(id, type, payload);
+        Task serving = ServeAsync(id, type, payload);
+        _serving[serving] = 0;
+        _ = serving.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, byte>)s!).TryRemove(t, out _), _serving, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return true;
+    }
+
+    /// <summary>
+    /// Reading stopped for a graceful close: waits (until <paramref name="deadline"/>) for the requests already read to be
+    /// answered, then queues GoAway. When some are still running at the deadline no GoAway is sent: the initiator then
+    /// treats every unanswered request as of unknown outcome, which is the truth.
+    /// </summary>
+    protected override async ValueTask OnReadingStoppedAsync(DateTimeOffset deadline)
+    {
+        if (!HandshakeDone)
+        {
+            return;
+        }
+
+        TimeSpan left = deadline - DateTimeOffset.UtcNow;
+        try
+        {
+            await Task.WhenAll(_serving.Keys).WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, Closed);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            LogGoAwayWithheld(Logger, Peer, InFlight);
+            return;
+        }
+
+        try
+        {
+            await SendFrameAsync(SiloFrames.EncodeGoAway(), Closed);
+        }
+        catch (Exception ex) when (ex is SiloUnreachableException or OperationCanceledException)
+        {
+            // The connection closed meanwhile: nothing more to tell the peer.
+        }
     }
 
     /// <summary>Requests of this connection running now.</summary>
@@ -158,6 +196,9 @@ internal sealed partial class InboundSiloConnection : SiloConnection
 
     [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Silo connection from {Peer} rejected: {Reason}")]
     private static partial void LogRejected(ILogger logger, string peer, string reason);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Silo connection from {Peer} closed with {InFlight} requests still running at the drain deadline: their outcome is unknown to the sender")]
+    private static partial void LogGoAwayWithheld(ILogger logger, string peer, int inFlight);
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Trace, Message = "Silo connection from {Peer}: response {CorrelationId} dropped, the connection closed")]
     private static partial void LogResponseDropped(ILogger logger, string peer, ulong correlationId);

@@ -22,6 +22,9 @@ namespace Actors.Cluster.Messaging;
  *   Kind 6 Response  acceptor    CorrelationId:u64 | Status:u8 (0 ok, 1 error)
  *                                ok:    Payload (the rest of the frame)
  *                                error: ErrorKind:u8 | ErrorType:String | ErrorMessage:String | Detail:Blob
+ *   Kind 7 GoAway    acceptor    (empty) graceful close: the acceptor has stopped reading, answered every request it read
+ *                                (the responses precede this frame) and then closes; a request still unanswered
+ *                                when GoAway arrives was never read, so it did not run and can be sent elsewhere
  *
  * Authentication (mutual, with the cluster's shared secret; the secret never travels):
  *   transcript = "ACSL1" | ClusterId | FromName | FromIncarnation | ToName | ToIncarnation | HelloNonce | WelcomeNonce
@@ -120,6 +123,10 @@ internal static class SiloFrames
     }
 
     public static byte[] EncodeRejected(string reason) => Frame(SiloFrameKind.Rejected, new WireWriter().String(reason));
+
+    public static byte[] EncodeGoAway() => Frame(SiloFrameKind.GoAway, new WireWriter());
+
+    public static void DecodeGoAway(ReadOnlySpan<byte> body) => new WireReader(body).End("GoAway");
 
     public static string DecodeRejected(ReadOnlySpan<byte> body)
     {
