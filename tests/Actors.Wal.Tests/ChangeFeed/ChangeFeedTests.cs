@@ -44,6 +44,24 @@ public sealed class ChangeFeedTests : LogTestBase
     }
 
     [Fact]
+    public async Task ReadChangesAsync_AfterLsnWithoutAddress_StartsAtTheNextLsnInAnySegment()
+    {
+        await using var log = await OpenAsync();
+        for (int i = 0; i < 150; i++)
+        {
+            await log.AppendAsync($"s{i % 4}", i / 4, [new byte[1500 + i]]);
+        }
+
+        Assert.True(Dir.Segments().Length > 3, "the test needs several segments");
+        var all = await ReadAllAsync(log, ChangeFeedPosition.Beginning);
+        foreach (long lsn in new long[] { 0, 1, 37, 74, 149, 150 })
+        {
+            var rest = await ReadAllAsync(log, ChangeFeedPosition.AfterLsn(lsn));
+            Assert.Equal(all.Skip((int)lsn).Select(c => (c.Lsn, c.StreamId, c.Version)), rest.Select(c => (c.Lsn, c.StreamId, c.Version)));
+        }
+    }
+
+    [Fact]
     public async Task ReadChangesAsync_SyncPolicyNone_HandsOutOnlyWhatIsDurable()
     {
         await using var log = await OpenAsync(o => o.SyncPolicy = SyncPolicy.None);
