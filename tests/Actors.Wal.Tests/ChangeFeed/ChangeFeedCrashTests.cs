@@ -27,7 +27,7 @@ public sealed class ChangeFeedCrashTests : LogTestBase
         var seenBeforeCrash = new List<LogChange>();
         var stored = ChangeFeedPosition.Beginning;
         int appends = 0;
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var crashed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var fs = new FaultInjectingFileSystem();

@@ -9,7 +9,7 @@ namespace Actors.Wal.Tests.Engine;
 /// </summary>
 public sealed class WriterFailureChainTests : LogTestBase
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
 
     [Fact]
     public async Task AppendAsync_WriteFailsBetweenGroupsOfOneChain_EveryQueuedAppendFailsInsteadOfHanging()
