@@ -22,6 +22,17 @@ public readonly record struct ChangeFeedPosition(long Lsn, long Address)
     /// <summary>The oldest change the log still holds, whatever its LSN (a reader that accepts missing history it never saw).</summary>
     public static ChangeFeedPosition Oldest { get; } = new(-1, -1);
 
+    /// <summary>
+    /// The position after change <paramref name="lsn"/> without an address (a reader that stored only LSNs): the first
+    /// change handed out is <c>lsn + 1</c>. Finding its segment costs one small read per segment, newest first.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lsn"/> is negative.</exception>
+    public static ChangeFeedPosition AfterLsn(long lsn)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(lsn);
+        return new ChangeFeedPosition(lsn, -1);
+    }
+
     /// <inheritdoc />
     public override string ToString() => Lsn < 0 ? "oldest" : $"lsn {Lsn} at {(Address < 0 ? "start" : $"{(uint)((ulong)Address >> 32)}:{(uint)Address}")}";
 }

@@ -38,8 +38,9 @@ internal sealed class ChangeFeedReader(
 
         long lastLsn = from.Lsn;
         bool strict = from.Lsn >= 0;
-        var start = from.Address < 0 ? segments.Current.All.FirstOrDefault() : null;
-        uint segmentId = from.Address < 0 ? start?.Id ?? 1 : LogPosition.Segment(from.Address);
+        uint segmentId = from.Address < 0
+            ? await FindStartSegmentAsync(from.Lsn, cancellationToken).ConfigureAwait(false)
+            : LogPosition.Segment(from.Address);
         long offset = from.Address < 0 ? SegmentHeader.Size : Math.Max(SegmentHeader.Size, LogPosition.Offset(from.Address));
         while (true)
         {
@@ -145,8 +146,59 @@ internal sealed class ChangeFeedReader(
                 throw health.NewError(); // everything durable was handed out; nothing more can come
             }
 
-            await Task.WhenAny(wake, committer.Stopped).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAny(wake, committer.Stopped, health.WhenFailed).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The segment to start a read after <paramref name="lsn"/> without an address: the newest segment whose first change
+    /// is at or below <c>lsn + 1</c> (one small read per segment tried, newest first); the oldest segment when none is
+    /// known to be (the LSN check then reports a gap), or for <see cref="ChangeFeedPosition.Oldest"/> and LSN 0.
+    /// </summary>
+    private async ValueTask<uint> FindStartSegmentAsync(long lsn, CancellationToken cancellationToken)
+    {
+        var all = segments.Current.All;
+        if (all.Count == 0)
+        {
+            return 1;
+        }
+
+        if (lsn > 0)
+        {
+            long applied = committer?.AppliedPosition ?? long.MaxValue;
+            for (int i = all.Count - 1; i > 0; i--)
+            {
+                long? first = await FirstLsnAsync(all[i], ReadableEnd(all[i], applied), cancellationToken).ConfigureAwait(false);
+                if (first is { } firstLsn && firstLsn <= lsn + 1)
+                {
+                    return all[i].Id;
+                }
+            }
+        }
+
+        return all[0].Id;
+    }
+
+    /// <summary>The first LSN in the first window of <paramref name="segment"/>, or null (empty, deleted, or only relocated copies there).</summary>
+    private async ValueTask<long?> FirstLsnAsync(Segment segment, long end, CancellationToken cancellationToken)
+    {
+        if (end <= SegmentHeader.Size || await ReadWindowAsync(segment, SegmentHeader.Size, end, cancellationToken).ConfigureAwait(false) is not { } window)
+        {
+            return null;
+        }
+
+        int at = 0;
+        while (window.Length - at >= RecordHeader.Size && RecordHeader.TryRead(window.AsSpan(at), maxRecordLength, out var header, out _) && at + header.Length <= window.Length)
+        {
+            if (header.Type is RecordType.Events or RecordType.Checkpoint or RecordType.Tombstone)
+            {
+                return header.FirstLsn;
+            }
+
+            at += header.Length;
+        }
+
+        return null;
     }
 
     /// <summary>Where a segment's durable, published records end.</summary>

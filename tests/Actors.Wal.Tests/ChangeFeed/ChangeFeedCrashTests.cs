@@ -3,8 +3,8 @@ using Actors.Wal.Tests.Support;
 namespace Actors.Wal.Tests.ChangeFeed;
 
 /// <summary>
-/// Writers and a tailing reader run together; the log crashes (abandoned: what a killed process leaves) at a random
-/// point. After reopening, the reader resumes from the position it last stored: every acknowledged append is delivered
+/// Writers and a tailing reader run together; the log crashes at a random point (abandoned: what a killed process
+/// leaves; or a torn write that fails the log). After reopening, the reader resumes from the position it last stored: every acknowledged append is delivered
 /// at least once, the resumed read starts exactly after the stored LSN, and nothing the reader saw before the crash
 /// differs from (or is missing in) the reopened log.
 /// </summary>
@@ -12,10 +12,12 @@ namespace Actors.Wal.Tests.ChangeFeed;
 public sealed class ChangeFeedCrashTests : LogTestBase
 {
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public async Task ReadChangesAsync_CrashWhileTailing_ResumedReaderGetsEveryAcknowledgedAppend(int seed)
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(4, true)]
+    [InlineData(5, true)]
+    public async Task ReadChangesAsync_CrashWhileTailing_ResumedReaderGetsEveryAcknowledgedAppend(int seed, bool tornWrite)
     {
         var random = new Random(seed);
         const int Writers = 8;
@@ -25,10 +27,12 @@ public sealed class ChangeFeedCrashTests : LogTestBase
         var seenBeforeCrash = new List<LogChange>();
         var stored = ChangeFeedPosition.Beginning;
         int appends = 0;
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var crashed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var log = await OpenAsync();
+        var fs = new FaultInjectingFileSystem();
+        Exception? readerEnd = null;
+        var log = await OpenAsync(fileSystem: fs);
         var reader = Task.Run(async () =>
         {
             try
@@ -42,9 +46,9 @@ public sealed class ChangeFeedCrashTests : LogTestBase
                     }
                 }
             }
-            catch (Exception ex) when (ex is ObjectDisposedException or LogFailedException && crashed.Task.IsCompleted)
+            catch (Exception ex) when (ex is ObjectDisposedException or LogFailedException)
             {
-                // the crash ends the read
+                readerEnd = ex; // the crash ends the read
             }
         });
         var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
@@ -61,10 +65,18 @@ public sealed class ChangeFeedCrashTests : LogTestBase
                 }
                 catch (Exception ex) when (ex is LogFailedException or ObjectDisposedException)
                 {
+                    crashed.TrySetResult();
                     return;
                 }
 
-                if (Interlocked.Increment(ref appends) == crashAfterAppends)
+                int done = Interlocked.Increment(ref appends);
+                if (tornWrite && done >= crashAfterAppends)
+                {
+                    // The next write fails half done; until one of a segment fails the log (a background file's write
+                    // may take the fault first), keep injecting.
+                    fs.TearNextWriteAfter ??= writerRandom.Next(0, 3000);
+                }
+                else if (done == crashAfterAppends)
                 {
                     crashed.TrySetResult();
                     await log.AbandonAsync();
@@ -74,6 +86,18 @@ public sealed class ChangeFeedCrashTests : LogTestBase
         await Task.WhenAll(writers).WaitAsync(cts.Token);
         await reader.WaitAsync(cts.Token);
         Assert.True(crashed.Task.IsCompleted, $"seed {seed}: the crash never happened");
+        if (tornWrite)
+        {
+            // A failed log hands out everything durable, then says it failed: the reader saw every acknowledged append.
+            Assert.IsType<LogFailedException>(readerEnd);
+            for (int w = 0; w < Writers; w++)
+            {
+                var got = seenBeforeCrash.Where(c => c.StreamId == $"w{w}").Select(c => Text(c.Payload)).ToList();
+                Assert.Equal(acked[w], got.Take(acked[w].Count));
+            }
+        }
+
+        await log.DisposeAsync();
 
         await using var reopened = await OpenAsync();
         var full = await ChangeFeedTests.ReadAllAsync(reopened, ChangeFeedPosition.Beginning);
