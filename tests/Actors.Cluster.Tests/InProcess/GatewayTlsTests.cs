@@ -10,12 +10,12 @@ namespace Actors.Cluster.Tests.InProcess;
 /// <summary>Gateway TLS with a certificate the test generates: a pinned client calls through it; a plaintext client or a wrong pin gets nothing.</summary>
 public sealed class GatewayTlsTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "actors-gateway-tls-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _directory = new("actors-gateway-tls");
 
     [Fact]
     public async Task TlsGateway_PinnedClientCalls_PlaintextClientAndWrongPinAreRefused()
     {
-        (string pfx, string thumbprint) = TestCertificates.CreatePfx(_directory, "gateway", "pw");
+        (string pfx, string thumbprint) = TestCertificates.CreatePfx(_directory.Path, "gateway", "pw");
         await using TestCluster cluster = await TestClusters.DeployAsync(2, b => b
             .ConfigureSilo(silo => silo.Services.Configure<GatewayOptions>(o =>
             {
@@ -53,11 +53,5 @@ public sealed class GatewayTlsTests : IDisposable
         Assert.Contains("TLS", rejected.Reason);
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void Dispose() => _directory.Dispose();
 }

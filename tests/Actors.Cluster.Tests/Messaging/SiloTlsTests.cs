@@ -9,12 +9,12 @@ namespace Actors.Cluster.Tests.Messaging;
 /// <summary>Silo-to-silo TLS with certificates the test generates: forwarded calls work, a plaintext peer gets nothing.</summary>
 public sealed class SiloTlsTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "actors-tls-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _directory = new("actors-tls");
 
     [Fact]
     public async Task TlsCluster_ForwardedCall_Served_AndPlaintextPeerRefused()
     {
-        (string pfx, string thumbprint) = TestCertificates.CreatePfx(_directory, "silo", "secret");
+        (string pfx, string thumbprint) = TestCertificates.CreatePfx(_directory.Path, "silo", "secret");
         await using TestCluster cluster = await TestClusters.DeployAsync(2, b => b.Options.ConfigureClusterOptions = o =>
         {
             o.Tls.Enabled = true;
@@ -58,11 +58,5 @@ public sealed class SiloTlsTests : IDisposable
         Assert.True(received.Count == 0 || received[0] == 21, $"the silo answered a plaintext peer with {received.Count} bytes: {Convert.ToHexString(received.ToArray())}");
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void Dispose() => _directory.Dispose();
 }
