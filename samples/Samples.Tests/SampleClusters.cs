@@ -9,12 +9,12 @@ internal static class SampleClusters
 {
     /// <summary>
     /// Deploys a cluster whose silo is configured by <paramref name="configure"/> plus a store named
-    /// <paramref name="storeName"/>. The client calls the silo in-process, so it can host observers.
+    /// <paramref name="storeName"/>. The client connects through the silo's gateway (observers it creates are called back
+    /// over that connection).
     /// </summary>
     public static async Task<TestCluster> DeployAsync(string storeName, Action<ISiloBuilder> configure)
     {
         var builder = new TestClusterBuilder();
-        builder.Options.ConnectClientThroughGateway = false;
         builder.ConfigureSilo(silo =>
         {
             silo.AddWriteAheadLog(storeName, o =>

@@ -35,6 +35,9 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
         _outgoing = new OutgoingCallPipeline(outgoingFilters ?? []);
     }
 
+    /// <summary>The observers this client hosts (owner <c>client-{random}</c>); every connection announces them to its gateway.</summary>
+    public ObserverRegistry Observers { get; } = new("client-" + Guid.NewGuid().ToString("N"));
+
     /// <summary>True while a connection is open.</summary>
     public bool IsConnected => Volatile.Read(ref _connection) is { IsAlive: true };
 
@@ -106,7 +109,7 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
                     GatewayEndPointParser.TryParse(endpoint, out EndPoint address);
                     try
                     {
-                        GatewayClientConnection connection = await GatewayClientConnection.ConnectAsync(endpoint, address, _options, _serializer, _logger, cancellationToken);
+                        GatewayClientConnection connection = await GatewayClientConnection.ConnectAsync(endpoint, address, _options, _serializer, Observers, _logger, cancellationToken);
                         _nextEndpoint = (_nextEndpoint + i) % endpoints.Count;
                         Volatile.Write(ref _connection, connection);
                         LogConnected(_logger, endpoint, attempt);

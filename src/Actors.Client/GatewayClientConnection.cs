@@ -35,6 +35,8 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     private readonly ConcurrentDictionary<ulong, PendingCall> _pending = new();
     private readonly Channel<byte[]> _outbox = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _closed = new();
+    private readonly ObserverRegistry _observers;
+    private readonly ObserverRequestHandler _observerRequests;
     private Task _readLoop = Task.CompletedTask;
     private Task _writeLoop = Task.CompletedTask;
     private ulong _nextCorrelationId;
@@ -42,7 +44,7 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     private string? _closeReason;
     private volatile bool _saidGoodbye;
 
-    private GatewayClientConnection(string endpoint, Socket socket, Stream stream, ClientOptions options, Serializer serializer, ILogger logger)
+    private GatewayClientConnection(string endpoint, Socket socket, Stream stream, ClientOptions options, Serializer serializer, ObserverRegistry observers, ILogger logger)
     {
         Endpoint = endpoint;
         _socket = socket;
@@ -52,6 +54,8 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
         _options = options;
         _serializer = serializer;
         _logger = logger;
+        _observers = observers;
+        _observerRequests = new ObserverRequestHandler(observers, serializer, _outbox.Writer, logger);
     }
 
     /// <summary>The gateway endpoint as configured.</summary>
@@ -63,8 +67,9 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     /// <summary>Connects, sends the Hello and waits for the gateway's answer, all within <see cref="ClientOptions.ConnectTimeout"/>.</summary>
     /// <exception cref="GatewayRejectedException">The gateway refused the handshake.</exception>
     /// <exception cref="TimeoutException">The connect or handshake took longer than the connect timeout.</exception>
+    /// <remarks>After the handshake the connection announces <paramref name="observers"/>' owner (ObserverHost), so the silo sends calls to this client's observers on it.</remarks>
     public static async Task<GatewayClientConnection> ConnectAsync(
-        string endpoint, EndPoint address, ClientOptions options, Serializer serializer, ILogger logger, CancellationToken cancellationToken)
+        string endpoint, EndPoint address, ClientOptions options, Serializer serializer, ObserverRegistry observers, ILogger logger, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
@@ -79,7 +84,7 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
                 stream = await AuthenticateAsync(stream, endpoint, options.Tls, timeout.Token);
             }
 
-            connection = new GatewayClientConnection(endpoint, socket, stream, options, serializer, logger);
+            connection = new GatewayClientConnection(endpoint, socket, stream, options, serializer, observers, logger);
             await connection.HandshakeAsync(timeout.Token);
             connection.Start();
             return connection;
@@ -257,6 +262,7 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
 
     private void Start()
     {
+        _outbox.Writer.TryWrite(GatewayFrameCodec.EncodeObserverHost(_observers.Owner));
         _readLoop = Task.Run(ReadLoopAsync);
         _writeLoop = Task.Run(WriteLoopAsync);
     }
@@ -282,12 +288,18 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
                         break;
                     }
 
+                    if (kind == GatewayFrameKind.Request)
+                    {
+                        _observerRequests.Handle(Decode(body, GatewayFrameCodec.DecodeRequest));
+                        continue;
+                    }
+
                     if (kind != GatewayFrameKind.Response)
                     {
                         throw new GatewayProtocolException($"unexpected frame kind {(byte)kind} from the gateway");
                     }
 
-                    Complete(DecodeResponse(body));
+                    Complete(Decode(body, GatewayFrameCodec.DecodeResponse));
                 }
 
                 _reader.AdvanceTo(buffer.Start, buffer.End);
@@ -329,18 +341,18 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
         await _stream.DisposeAsync();
     }
 
-    private static ResponseFrame DecodeResponse(ReadOnlySequence<byte> body)
+    private static T Decode<T>(ReadOnlySequence<byte> body, SpanDecoder<T> decode)
     {
         if (body.IsSingleSegment)
         {
-            return GatewayFrameCodec.DecodeResponse(body.FirstSpan);
+            return decode(body.FirstSpan);
         }
 
         byte[] rented = ArrayPool<byte>.Shared.Rent((int)body.Length);
         try
         {
             body.CopyTo(rented);
-            return GatewayFrameCodec.DecodeResponse(rented.AsSpan(0, (int)body.Length));
+            return decode(rented.AsSpan(0, (int)body.Length));
         }
         finally
         {
@@ -431,6 +443,8 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
             _socket.Dispose();
         }
     }
+
+    private delegate T SpanDecoder<out T>(ReadOnlySpan<byte> body);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Connection to the silo gateway at {Endpoint} closed: {Reason}")]
     private static partial void LogConnectionClosed(ILogger logger, string endpoint, string reason);

@@ -67,54 +67,47 @@ public partial class ObserverManager<TIdentity, TObserver> : IEnumerable<TObserv
     public async Task Notify(Func<TObserver, Task> notification, Func<TObserver, bool>? predicate = null)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        ClearExpired();
-        List<TIdentity>? defunct = null;
-        foreach ((TIdentity id, ObserverEntry entry) in _observers.ToArray())
+        foreach ((TIdentity id, TObserver observer) in LiveSubscribers(predicate))
         {
-            if (predicate is not null && !predicate(entry.Observer))
-            {
-                continue;
-            }
-
             try
             {
-                await notification(entry.Observer);
+                await notification(observer);
             }
             catch (Exception ex)
             {
-                LogObserverDropped(_logger, ex, id.ToString());
-                (defunct ??= []).Add(id);
+                Drop(id, ex);
             }
         }
-
-        Remove(defunct);
     }
 
     /// <summary>Calls <paramref name="notification"/> on every live subscriber; a subscriber whose call throws at once is dropped.</summary>
     public void Notify(Action<TObserver> notification, Func<TObserver, bool>? predicate = null)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        ClearExpired();
-        List<TIdentity>? defunct = null;
-        foreach ((TIdentity id, ObserverEntry entry) in _observers.ToArray())
+        foreach ((TIdentity id, TObserver observer) in LiveSubscribers(predicate))
         {
-            if (predicate is not null && !predicate(entry.Observer))
-            {
-                continue;
-            }
-
             try
             {
-                notification(entry.Observer);
+                notification(observer);
             }
             catch (Exception ex)
             {
-                LogObserverDropped(_logger, ex, id.ToString());
-                (defunct ??= []).Add(id);
+                Drop(id, ex);
             }
         }
+    }
 
-        Remove(defunct);
+    /// <summary>Drops expired subscriptions, then returns a snapshot of the subscribers <paramref name="predicate"/> accepts.</summary>
+    private (TIdentity Id, TObserver Observer)[] LiveSubscribers(Func<TObserver, bool>? predicate)
+    {
+        ClearExpired();
+        return [.. _observers.Where(e => predicate is null || predicate(e.Value.Observer)).Select(e => (e.Key, e.Value.Observer))];
+    }
+
+    private void Drop(TIdentity id, Exception error)
+    {
+        LogObserverDropped(_logger, error, id.ToString());
+        _observers.Remove(id);
     }
 
     /// <summary>Drops the subscriptions not renewed within <see cref="ExpirationDuration"/>.</summary>

@@ -80,4 +80,10 @@ public abstract class DelegatingGrainFactory : IGrainFactory, IGrainReferenceFac
     public void DeleteObjectReference<TGrainObserverInterface>(IGrainObserver obj)
         where TGrainObserverInterface : IGrainObserver
         => _inner.DeleteObjectReference<TGrainObserverInterface>(obj);
+
+    /// <inheritdoc />
+    /// <exception cref="NotSupportedException">The inner factory cannot build references by id.</exception>
+    public IGrainObserver GetObserver(Type observerInterface, GrainId observerId) => _inner is IGrainReferenceFactory references
+        ? references.GetObserver(observerInterface, observerId)
+        : throw new NotSupportedException($"{_inner.GetType().Name} cannot build references by id.");
 }

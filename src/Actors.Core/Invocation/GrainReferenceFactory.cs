@@ -147,6 +147,18 @@ public sealed class GrainReferenceFactory : IGrainFactory, IGrainReferenceFactor
     }
 
     /// <inheritdoc />
+    public IGrainObserver GetObserver(Type observerInterface, GrainId observerId)
+    {
+        ArgumentNullException.ThrowIfNull(observerInterface);
+        if (!observerInterface.IsInterface || !typeof(IGrainObserver).IsAssignableFrom(observerInterface) || !ObserverIds.IsObserver(observerId))
+        {
+            throw new ArgumentException($"'{observerInterface.FullName}' {observerId} is not an observer interface and observer id.", nameof(observerInterface));
+        }
+
+        return (IGrainObserver)CreateProxy(observerInterface, observerId);
+    }
+
+    /// <inheritdoc />
     public TGrainObserverInterface CreateObjectReference<TGrainObserverInterface>(IGrainObserver obj)
         where TGrainObserverInterface : IGrainObserver
     {

@@ -29,11 +29,15 @@ public sealed class ObserverRegistry : IObjectReferenceRegistry
     /// <summary>The owner part of the ids this registry issues.</summary>
     public string Owner { get; }
 
+    /// <summary>The methods of the interfaces objects were registered for (how a transport resolves a method key).</summary>
+    public GrainMethodRegistry Methods { get; } = new();
+
     /// <inheritdoc />
     public GrainId Register(Type interfaceType, IGrainObserver observer)
     {
         ArgumentNullException.ThrowIfNull(interfaceType);
         ArgumentNullException.ThrowIfNull(observer);
+        Methods.RegisterInterface(interfaceType);
         LocalObject local = _byObject.GetValue(observer, o => new LocalObject(o, ObserverIds.Create(Owner)));
         _byId[local.Id] = local;
         return local.Id;

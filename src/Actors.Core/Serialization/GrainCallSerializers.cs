@@ -29,7 +29,7 @@ public static class GrainCallSerializers
     {
         ArgumentNullException.ThrowIfNull(references);
         var builder = new SerializerBuilder()
-            .UseGrainReferenceResolver(new GrainReferenceResolver((type, id) => references().GetGrain(type, id)))
+            .UseGrainReferenceResolver(new GrainReferenceResolver((type, id) => Create(references(), type, id)))
             .UseCancellationTokenBridge(CallCancellationBridge.Instance);
         configure?.Invoke(builder);
         return new Serializer(builder.Build());
@@ -37,6 +37,10 @@ public static class GrainCallSerializers
 
     private static Func<Type, GrainId, object> ReferencesOf(IServiceProvider services) => (type, id) =>
         services.GetRequiredService<IGrainFactory>() is IGrainReferenceFactory factory
-            ? factory.GetGrain(type, id)
+            ? Create(factory, type, id)
             : throw new SerializerException("The registered IGrainFactory cannot build grain references by grain id, so a grain reference cannot be read here.");
+
+    private static object Create(IGrainReferenceFactory factory, Type type, GrainId id) => typeof(IGrainObserver).IsAssignableFrom(type)
+        ? factory.GetObserver(type, id)
+        : factory.GetGrain(type, id);
 }

@@ -58,12 +58,12 @@ public sealed class GrainReferenceResolver : IGrainReferenceResolver
         }
 
         Type grainInterface = FindInterface(data.Interface)
-            ?? (declaredType.IsInterface && typeof(IGrain).IsAssignableFrom(declaredType)
+            ?? (IsReferenceInterface(declaredType)
                 ? declaredType
                 : throw new SerializerException($"A grain reference of interface '{data.Interface}' arrived, but no loaded assembly declares a grain interface of that name."));
         if (!declaredType.IsAssignableFrom(grainInterface))
         {
-            grainInterface = declaredType.IsInterface && typeof(IGrain).IsAssignableFrom(declaredType)
+            grainInterface = IsReferenceInterface(declaredType)
                 ? declaredType
                 : throw new SerializerException($"A grain reference of interface '{data.Interface}' arrived where a '{declaredType.FullName}' is expected.");
         }
@@ -89,7 +89,7 @@ public sealed class GrainReferenceResolver : IGrainReferenceResolver
 
                 foreach (Type type in LoadableTypes(assembly))
                 {
-                    if (type.IsInterface && typeof(IGrain).IsAssignableFrom(type) && !type.ContainsGenericParameters)
+                    if (IsReferenceInterface(type) && !type.ContainsGenericParameters)
                     {
                         InterfacesByName.TryAdd(StableNames.ForType(type), type);
                     }
@@ -99,6 +99,10 @@ public sealed class GrainReferenceResolver : IGrainReferenceResolver
 
         return InterfacesByName.GetValueOrDefault(name);
     }
+
+    /// <summary>A grain or observer interface.</summary>
+    private static bool IsReferenceInterface(Type type) => type.IsInterface
+        && (typeof(IGrain).IsAssignableFrom(type) || typeof(IGrainObserver).IsAssignableFrom(type));
 
     private static IEnumerable<Type> LoadableTypes(Assembly assembly)
     {

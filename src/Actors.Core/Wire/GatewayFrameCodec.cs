@@ -21,7 +21,7 @@ namespace Actors.Wire;
  *                 Magic:u32 = 0x52544341 ("ACTR") | ProtocolVersion:u16 | Secret:String (empty = none)
  *   Kind 2 HelloAccepted  (silo -> client)   ProtocolVersion:u16
  *   Kind 3 HelloRejected  (silo -> client)   Reason:String; the silo then closes the connection
- *   Kind 4 Request        (client -> silo)
+ *   Kind 4 Request        (client -> silo: a grain call; silo -> client: a call to an observer the client hosts)
  *                 CorrelationId:u64 | GrainType:String | GrainKey:String | MethodKey:String | Headers
  *                 | ArgumentCount:u16 | Argument:Value * ArgumentCount
  *       Headers := Flags:u8 (bit 0 one-way; other bits must be 0) | TimeoutMs:u32 (0 = receiver's default)
@@ -29,7 +29,7 @@ namespace Actors.Wire;
  *                 | RequestContext:Blob (empty = none; else a Value of declared type Dictionary<string, object>)
  *                 MethodKey is GrainMethod.Key (StableNames.ForMethod: no assembly names or versions); each argument
  *                 is serialized with the method's declared parameter type.
- *   Kind 5 Response       (silo -> client; never for a one-way request)
+ *   Kind 5 Response       (answers a Request in the other direction; never for a one-way request)
  *                 CorrelationId:u64 | Status:u8
  *                 Status 0 (Ok):    Result:Value (declared type GrainMethod.ResultType; an empty blob for void)
  *                 Status 1 (Error): Exception:Value (declared type System.Exception; empty when it could not be
@@ -37,6 +37,10 @@ namespace Actors.Wire;
  *   Kind 6 Cancel         (client -> silo)   CancellationId:u64: cancel the call or token exported under that id
  *   Kind 7 Goodbye        (silo -> client)   empty body; the silo's last frame of a graceful stop: every request it
  *                 started has its Response before this frame, so a request still unanswered was not started.
+ *   Kind 8 ObserverHost   (client -> silo, after the handshake, at most once)   ClientId:String (non-empty, no '/'):
+ *                 the owner part of the observer ids the client creates (ObserverIds); the silo then sends calls
+ *                 to those observers as Requests on this connection, with correlation ids of its own (each
+ *                 direction numbers its requests independently), and the client answers with Responses.
  *
  * Requests on one connection may be in flight concurrently; responses arrive in completion order and are
  * matched by CorrelationId. A body with bytes left over after its last field, a truncated field, an unknown
@@ -264,6 +268,30 @@ public static class GatewayFrameCodec
         ulong id = reader.ReadUInt64();
         reader.EnsureEnd("Cancel");
         return id;
+    }
+
+    /// <summary>Encodes an ObserverHost frame.</summary>
+    public static byte[] EncodeObserverHost(string clientId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        var writer = new FrameWriter(GatewayFrameKind.ObserverHost, StringSize(clientId));
+        writer.WriteString(clientId);
+        return writer.Complete();
+    }
+
+    /// <summary>Decodes an ObserverHost body and returns the client id.</summary>
+    /// <exception cref="GatewayProtocolException">The body is not a valid ObserverHost (an empty id, or one with '/').</exception>
+    public static string DecodeObserverHost(ReadOnlySpan<byte> body)
+    {
+        var reader = new FrameReader(body);
+        string clientId = reader.ReadString();
+        reader.EnsureEnd("ObserverHost");
+        if (clientId.Length == 0 || clientId.Contains('/', StringComparison.Ordinal))
+        {
+            throw new GatewayProtocolException($"invalid observer host id '{clientId}' (empty, or containing '/')");
+        }
+
+        return clientId;
     }
 
     /// <summary>Encodes a Goodbye frame.</summary>

@@ -12,10 +12,10 @@ public enum GatewayFrameKind : byte
     /// <summary>Silo to client: the handshake was rejected (reason text); the silo closes the connection.</summary>
     HelloRejected = 3,
 
-    /// <summary>Client to silo: one grain call.</summary>
+    /// <summary>Client to silo: one grain call; silo to client: one call to an observer the client hosts.</summary>
     Request = 4,
 
-    /// <summary>Silo to client: the outcome of one grain call.</summary>
+    /// <summary>Silo to client: the outcome of one grain call; client to silo: the outcome of one observer call.</summary>
     Response = 5,
 
     /// <summary>Client to silo: cancel the call or the token argument exported under an id (see <see cref="RequestHeaders.CancellationId"/>).</summary>
@@ -26,4 +26,10 @@ public enum GatewayFrameKind : byte
     /// before this frame; any request without a response was not started and may be sent again elsewhere.
     /// </summary>
     Goodbye = 7,
+
+    /// <summary>
+    /// Client to silo, after the handshake: the id that owns the observers the client hosts; the silo sends calls to
+    /// those observers as Request frames on this connection.
+    /// </summary>
+    ObserverHost = 8,
 }

@@ -32,6 +32,7 @@ internal sealed partial class GatewayConnection
     private readonly Channel<byte[]> _outbox = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _inFlight;
     private readonly GatewayCancellations _cancellations = new();
+    private readonly ClientObserverCalls _observers;
     private readonly long _openedAt = Stopwatch.GetTimestamp();
     private long _frameStartedAt;
     private volatile bool _handshakeDone;
@@ -51,6 +52,7 @@ internal sealed partial class GatewayConnection
         _logger = logger;
         _inFlight = new SemaphoreSlim(options.MaxConcurrentRequestsPerConnection);
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
+        _observers = new ClientObserverCalls(_outbox.Writer, dispatcher.Serializer, options, dispatcher.Clients, logger, id);
     }
 
     /// <summary>The connection number (for logs).</summary>
@@ -114,6 +116,7 @@ internal sealed partial class GatewayConnection
         finally
         {
             _cancellations.CancelAll();
+            _observers.Close();
             _outbox.Writer.TryComplete();
             // Give queued frames (e.g. a HelloRejected) a moment to leave, then cut the socket.
             await writeLoop.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -279,9 +282,21 @@ internal sealed partial class GatewayConnection
                 return true;
             }
 
+            if (kind == GatewayFrameKind.Response)
+            {
+                _observers.Complete(GatewayFrameCodec.DecodeResponse(span));
+                return true;
+            }
+
+            if (kind == GatewayFrameKind.ObserverHost)
+            {
+                _observers.Host(GatewayFrameCodec.DecodeObserverHost(span));
+                return true;
+            }
+
             if (kind != GatewayFrameKind.Request)
             {
-                throw new GatewayProtocolException($"unexpected frame kind {(byte)kind} from a client (only Request and Cancel frames are valid after the handshake)");
+                throw new GatewayProtocolException($"unexpected frame kind {(byte)kind} from a client (only Request, Cancel, Response and ObserverHost frames are valid after the handshake)");
             }
 
             RequestFrame request = GatewayFrameCodec.DecodeRequest(span);

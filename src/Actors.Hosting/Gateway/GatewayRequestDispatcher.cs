@@ -19,10 +19,17 @@ internal sealed partial class GatewayRequestDispatcher(
     GrainMethodRegistry registry,
     IGrainCallInvoker invoker,
     Serializer serializer,
+    ClientConnections clients,
     IOptions<GatewayOptions> options,
     ILogger<GatewayRequestDispatcher> logger)
 {
     private readonly GatewayOptions _options = options.Value;
+
+    /// <summary>The serializer calls cross the gateway with (also for the silo's calls to client observers).</summary>
+    public Serializer Serializer => serializer;
+
+    /// <summary>The connections hosting client observers.</summary>
+    public ClientConnections Clients => clients;
 
     /// <summary>Resolves the method and reads the arguments and headers; a failure is kept for the error response.</summary>
     public PreparedRequest Prepare(RequestFrame request, IncomingCallScope scope)

@@ -55,6 +55,8 @@ public static class GatewayServiceCollectionExtensions
         options.ValidateOnStart();
         services.AddGrainCallSerializer();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
+        services.AddSingleton<ClientConnections>();
+        services.AddSingleton<IClientObserverTransport>(sp => sp.GetRequiredService<ClientConnections>());
         services.AddSingleton<GatewayRequestDispatcher>();
         services.AddSingleton<GatewayListener>();
         services.AddSingleton<IGatewayInfo>(sp => sp.GetRequiredService<GatewayListener>());

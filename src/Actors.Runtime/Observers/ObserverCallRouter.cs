@@ -1,11 +1,14 @@
+using Actors.Hosting;
 using Actors.Invocation;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Runtime;
 
 /// <summary>
 /// Delivers calls made in the silo to observers (<see cref="IGrainObserver"/> references, whose grain ids are
 /// <see cref="ObserverIds"/>): to an object of this silo's <see cref="ObserverRegistry"/>, which runs them one at a time
-/// per object off the grain scheduler.
+/// per object off the grain scheduler, or to the client that owns the observer through the
+/// <see cref="IClientObserverTransport"/> (the gateway).
 /// </summary>
 /// <remarks>
 /// Arguments and results follow the copy rule. A call that waits for its result gives up after the silo's response
@@ -16,6 +19,12 @@ internal sealed class ObserverCallRouter(GrainRuntime runtime, ObserverRegistry 
 {
     public ValueTask<object?> InvokeAsync(GrainCallRequest request, CancellationToken cancellationToken)
     {
+        string owner = ObserverIds.OwnerOf(request.Target);
+        if (!string.Equals(owner, local.Owner, StringComparison.Ordinal) && runtime.Services.GetService<IClientObserverTransport>() is { } clients)
+        {
+            return clients.InvokeAsync(owner, request, cancellationToken);
+        }
+
         Task<object?> outcome;
         try
         {

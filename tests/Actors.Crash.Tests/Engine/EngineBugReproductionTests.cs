@@ -29,8 +29,10 @@ public sealed class EngineBugReproductionTests : IDisposable
             x++;
         }
 
-        // The rotation wrote index.snapshot while y's only record was in segment 1. Checkpoints in segment 2 make
-        // segment 1 dead; the space pass deletes it. The snapshot is not rewritten until the next rotation.
+        // The rotation's maintenance pass (snapshot, then space pass) runs in the background: wait for it, so the
+        // snapshot was written while y's only record was in segment 1 and that pass found nothing dead. Checkpoints
+        // in segment 2 then make segment 1 dead; the compaction below deletes it.
+        await log.WhenMaintenanceIdleAsync();
         await log.WriteCheckpointAsync("x", x, new byte[10]);
         await log.WriteCheckpointAsync("y", 1, new byte[10]);
         var compaction = await log.CompactAsync();

@@ -24,6 +24,17 @@ public class GatewayFrameCodecTests
     }
 
     [Fact]
+    public void ObserverHost_RoundTrip_AndInvalidIdsAreProtocolErrors()
+    {
+        Assert.Equal("client-42", GatewayFrameCodec.DecodeObserverHost(Body(GatewayFrameCodec.EncodeObserverHost("client-42"), out GatewayFrameKind kind)));
+        Assert.Equal(GatewayFrameKind.ObserverHost, kind);
+        byte[] slash = GatewayFrameCodec.EncodeObserverHost("a/b");
+        Assert.Throws<GatewayProtocolException>(() => GatewayFrameCodec.DecodeObserverHost(Body(slash, out _)));
+        byte[] empty = [0, 0, 0, 0];
+        Assert.Throws<GatewayProtocolException>(() => GatewayFrameCodec.DecodeObserverHost(empty));
+    }
+
+    [Fact]
     public void Request_RoundTrip_PreservesAllFields()
     {
         byte[][] arguments = [[1, 2, 3], [], [255]];

@@ -30,6 +30,23 @@ public class GatewayProtocolErrorTests
     }
 
     [Fact]
+    public async Task Gateway_SecondObserverHostFrame_ClosesOnlyThatConnection()
+    {
+        await using GatewayTestSilo silo = await GatewayTestSilo.StartAsync();
+        (IClusterClient client, IGrainCallInvoker invoker) = TestClients.Create(silo.Address);
+        await using (client)
+        {
+            await AssertHealthyClientAsync(silo, invoker, 1);
+            await using RawGatewayConnection raw = await RawGatewayConnection.ConnectAndHandshakeAsync(silo.EndPoint);
+            await raw.SendAsync(GatewayFrameCodec.EncodeObserverHost("raw-client"));
+            await raw.SendAsync(GatewayFrameCodec.EncodeObserverHost("other-client"));
+            await raw.WaitForCloseAsync("it announced a second observer host id");
+            await silo.Logs.WaitForAsync("protocol error", "a second ObserverHost frame");
+            await AssertHealthyClientAsync(silo, invoker, 2);
+        }
+    }
+
+    [Fact]
     public async Task Gateway_MalformedRequestBody_ClosesOnlyThatConnection()
     {
         await using GatewayTestSilo silo = await GatewayTestSilo.StartAsync();

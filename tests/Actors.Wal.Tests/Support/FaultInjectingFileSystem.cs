@@ -1,3 +1,4 @@
+using Actors.Wal.Format;
 using Actors.Wal.IO;
 
 namespace Actors.Wal.Tests.Support;
@@ -39,7 +40,12 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
         }
     }
 
-    /// <summary>When set, the next write stores only this many bytes and throws (a torn write).</summary>
+    /// <summary>
+    /// When set, the next write of records into a segment stores only this many bytes and throws (a torn write). Writes
+    /// that are not record writes pass: segment headers, the zero-filling of spares, the snapshot and the manifest,
+    /// which the engine's background components write at any moment (tearing one of those instead would leave the
+    /// writer running and a test waiting for the log to fail would never end).
+    /// </summary>
     public int? TearNextWriteAfter { get; set; }
 
     /// <summary>When set, fsync blocks until the event is set (to build group commits deterministically).</summary>
@@ -118,10 +124,13 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
 
         public int Read(long offset, Span<byte> buffer) => inner.Read(offset, buffer);
 
+        private bool IsRecordWrite(long offset, ReadOnlySpan<byte> data)
+            => offset >= SegmentHeader.Size && Path.Contains(".wal", StringComparison.Ordinal) && data.IndexOfAnyExcept((byte)0) >= 0;
+
         public void Write(long offset, ReadOnlySpan<byte> data)
         {
             owner.Record($"write {System.IO.Path.GetFileName(Path)} {offset} {data.Length}");
-            if (owner.TearNextWriteAfter is { } keep)
+            if (owner.TearNextWriteAfter is { } keep && IsRecordWrite(offset, data))
             {
                 owner.TearNextWriteAfter = null;
                 inner.Write(offset, data[..Math.Min(keep, data.Length)]);
