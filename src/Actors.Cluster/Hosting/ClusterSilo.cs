@@ -52,7 +52,7 @@ internal sealed class ClusterSilo : IClusterView
         Func<IGrainCallInvoker> invoker = () => _services.GetRequiredService<IGrainCallInvoker>();
         Router = new ClusterCallRouter(Membership, Ownership, Directory, WalGrainTypes, Transport, codec, Cache, Options, silo.ResponseTimeout, invoker, time,
             loggers.CreateLogger("Actors.Cluster.Routing"));
-        Handler = new ClusterMessageHandler(Membership, Directory, Receiver, Ownership, codec, invoker, loggers.CreateLogger("Actors.Cluster.Routing"));
+        Handler = new ClusterMessageHandler(Membership, Directory, Receiver, Ownership, codec, invoker, time, loggers.CreateLogger("Actors.Cluster.Routing"));
     }
 
     public ClusterOptions Options { get; }

@@ -16,9 +16,10 @@ internal sealed partial class ClusterMessageHandler(
     PartitionOwnershipAgent ownership,
     RemoteCallCodec codec,
     Func<IGrainCallInvoker> invoker,
+    TimeProvider time,
     ILogger logger) : ISiloMessageHandler
 {
-    private readonly ForwardedCallCancellations _cancellations = new();
+    private readonly ForwardedCallCancellations _cancellations = new(time);
 
     /// <inheritdoc />
     public async Task<byte[]> HandleAsync(SiloAddress sender, SiloMessageType type, byte[] payload, CancellationToken cancellationToken)

@@ -36,7 +36,7 @@ internal sealed class IncomingCallCancellation(ForwardedCallCancellations owner,
             }
         }
 
-        if (alreadyCancelled)
+        if (alreadyCancelled || owner.TakeEarlyCancel(key, id))
         {
             source.Cancel();
         }
@@ -44,19 +44,20 @@ internal sealed class IncomingCallCancellation(ForwardedCallCancellations owner,
         return source.Token;
     }
 
-    /// <summary>Cancels the token imported under <paramref name="id"/> (nothing when there is none).</summary>
-    public void Cancel(ulong id)
+    /// <summary>Cancels the token imported under <paramref name="id"/>; false when there is none (not imported yet, or the call ended).</summary>
+    public bool Cancel(ulong id)
     {
         CancellationTokenSource? source;
         lock (_tokens)
         {
             if (_disposed || !_tokens.TryGetValue(id, out source))
             {
-                return;
+                return false;
             }
         }
 
         source.Cancel();
+        return true;
     }
 
     /// <inheritdoc />
