@@ -170,6 +170,42 @@ public sealed partial class WriteAheadLog : IEventLog
         };
     }
 
+    /// <summary>
+    /// Each segment file's space, oldest first: what <see cref="GetStatistics"/> sums, per file, so an operator sees
+    /// which segments hold reclaimable space. O(segments) (one file-length query each), never waits for the writer. A
+    /// segment deleted while this runs is left out.
+    /// </summary>
+    public IReadOnlyList<SegmentSpace> GetSegmentSpace()
+    {
+        var segments = _segments.Current;
+        var result = new List<SegmentSpace>(segments.Count);
+        foreach (var segment in segments.All)
+        {
+            if (!segment.TryAcquire())
+            {
+                continue; // deleted since the set was read: its file may be closed already
+            }
+
+            try
+            {
+                result.Add(new SegmentSpace(
+                    segment.Id,
+                    segment.Header.BaseLsn,
+                    segment.CreatedAt,
+                    segment.IsSealed,
+                    segment.File.Length,
+                    segment.RecordBytes,
+                    segment.LiveBytes));
+            }
+            finally
+            {
+                segment.Release();
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>Drains pending appends, fsyncs, writes the recovery snapshot, closes the files and releases the lock.</summary>
     public async ValueTask DisposeAsync()
     {
