@@ -17,7 +17,7 @@ internal sealed partial class InboundSiloConnection : SiloConnection
     private readonly LocalSiloIdentity _identity;
     private readonly ISiloMessageHandler _handler;
     private readonly SemaphoreSlim _inFlight;
-    private readonly ConcurrentDictionary<Task, byte> _serving = new();
+    private readonly ConcurrentDictionary<ulong, Task> _serving = new();
     private HelloFrame? _hello;
     private byte[]? _welcomeNonce;
     private SiloAddress? _sender;
@@ -63,16 +63,16 @@ internal sealed partial class InboundSiloConnection : SiloConnection
         }
 
         await _inFlight.WaitAsync(Closed);
-        Task serving = ServeAsync(id, type, payload);
-        _serving[serving] = 0;
-        _ = serving.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, byte>)s!).TryRemove(t, out _), _serving, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _serving[id] = ServeAsync(id, type, payload, started.Task);
+        started.SetResult();
         return true;
     }
 
     /// <summary>
     /// Reading stopped for a graceful close: waits (until <paramref name="deadline"/>) for the requests already read to be
-    /// answered, then queues GoAway. When some are still running at the deadline no GoAway is sent: the initiator then
-    /// treats every unanswered request as of unknown outcome, which is the truth.
+    /// answered, then queues GoAway listing those still running (their outcome is unknown to the sender; every other
+    /// unanswered request was never read).
     /// </summary>
     protected override async ValueTask OnReadingStoppedAsync(DateTimeOffset deadline)
     {
@@ -84,17 +84,20 @@ internal sealed partial class InboundSiloConnection : SiloConnection
         TimeSpan left = deadline - DateTimeOffset.UtcNow;
         try
         {
-            await Task.WhenAll(_serving.Keys).WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, Closed);
+            await Task.WhenAll(_serving.Values).WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, Closed);
         }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        catch (TimeoutException)
         {
-            LogGoAwayWithheld(Logger, Peer, InFlight);
+            LogStillRunningAtGoAway(Logger, Peer, _serving.Count);
+        }
+        catch (OperationCanceledException)
+        {
             return;
         }
 
         try
         {
-            await SendFrameAsync(SiloFrames.EncodeGoAway(), Closed);
+            await SendFrameAsync(SiloFrames.EncodeGoAway(_serving.Keys.ToArray()), Closed);
         }
         catch (Exception ex) when (ex is SiloUnreachableException or OperationCanceledException)
         {
@@ -153,7 +156,20 @@ internal sealed partial class InboundSiloConnection : SiloConnection
         return false;
     }
 
-    private async Task ServeAsync(ulong id, SiloMessageType type, byte[] payload)
+    private async Task ServeAsync(ulong id, SiloMessageType type, byte[] payload, Task registered)
+    {
+        await registered;
+        try
+        {
+            await ServeCoreAsync(id, type, payload);
+        }
+        finally
+        {
+            _serving.TryRemove(id, out _);
+        }
+    }
+
+    private async Task ServeCoreAsync(ulong id, SiloMessageType type, byte[] payload)
     {
         byte[] response;
         try
@@ -197,8 +213,8 @@ internal sealed partial class InboundSiloConnection : SiloConnection
     [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Silo connection from {Peer} rejected: {Reason}")]
     private static partial void LogRejected(ILogger logger, string peer, string reason);
 
-    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Silo connection from {Peer} closed with {InFlight} requests still running at the drain deadline: their outcome is unknown to the sender")]
-    private static partial void LogGoAwayWithheld(ILogger logger, string peer, int inFlight);
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Silo connection from {Peer} closes with {Running} requests still running at the drain deadline: their outcome is unknown to the sender")]
+    private static partial void LogStillRunningAtGoAway(ILogger logger, string peer, int running);
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Trace, Message = "Silo connection from {Peer}: response {CorrelationId} dropped, the connection closed")]
     private static partial void LogResponseDropped(ILogger logger, string peer, ulong correlationId);

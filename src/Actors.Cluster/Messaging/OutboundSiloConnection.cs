@@ -11,8 +11,8 @@ namespace Actors.Cluster.Messaging;
 /// </summary>
 /// <remarks>
 /// When the connection closes every pending request fails with <see cref="SiloUnreachableException"/>: outcome unknown,
-/// except after the acceptor's GoAway (a graceful close), when the unanswered requests certainly never ran
-/// (<see cref="SiloUnreachableException.NotDelivered"/>).
+/// except after the acceptor's GoAway (a graceful close), when the unanswered requests it does not list as still running
+/// certainly never ran (<see cref="SiloUnreachableException.NotDelivered"/>).
 /// </remarks>
 internal sealed partial class OutboundSiloConnection : SiloConnection
 {
@@ -22,7 +22,7 @@ internal sealed partial class OutboundSiloConnection : SiloConnection
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<byte[]>> _pending = new();
     private ulong _nextId;
-    private bool _goneAway;
+    private HashSet<ulong>? _stillRunningAtGoAway;
 
     public OutboundSiloConnection(Stream stream, SiloAddress target, ClusterOptions options, LocalSiloIdentity identity, ILogger logger)
         : base(stream, options, logger, target.ToString())
@@ -97,8 +97,7 @@ internal sealed partial class OutboundSiloConnection : SiloConnection
 
         if (kind == SiloFrameKind.GoAway)
         {
-            SiloFrames.DecodeGoAway(body.Span);
-            Volatile.Write(ref _goneAway, true);
+            Volatile.Write(ref _stillRunningAtGoAway, SiloFrames.DecodeGoAway(body.Span));
             return false;
         }
 
@@ -125,15 +124,15 @@ internal sealed partial class OutboundSiloConnection : SiloConnection
 
     protected override void OnClosed(string reason)
     {
-        var error = Volatile.Read(ref _goneAway)
-            ? new SiloUnreachableException(Peer, "it closed the connection gracefully (GoAway) before reading the request", notDelivered: true)
-            : new SiloUnreachableException(Peer, "the connection was lost (" + reason + ")");
-        _ready.TrySetException(error);
+        var lost = new SiloUnreachableException(Peer, "the connection was lost (" + reason + ")");
+        var notRead = new SiloUnreachableException(Peer, "it closed the connection gracefully (GoAway) before reading the request", notDelivered: true);
+        HashSet<ulong>? stillRunning = Volatile.Read(ref _stillRunningAtGoAway);
+        _ready.TrySetException(lost);
         foreach (ulong id in _pending.Keys)
         {
             if (_pending.TryRemove(id, out TaskCompletionSource<byte[]>? pending))
             {
-                pending.TrySetException(error);
+                pending.TrySetException(stillRunning is not null && !stillRunning.Contains(id) ? notRead : lost);
             }
         }
     }

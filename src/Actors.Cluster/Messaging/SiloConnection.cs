@@ -26,6 +26,9 @@ internal abstract partial class SiloConnection : IAsyncDisposable
     private int _stopReading;
     private DateTimeOffset _gracefulDeadline;
 
+    /// <summary>How long a graceful close waits, after its deadline, for its last frames to be written.</summary>
+    public static readonly TimeSpan GracefulFlushAllowance = TimeSpan.FromSeconds(5);
+
     /// <summary>How the read loop ended.</summary>
     private enum ReadEnd
     {
@@ -172,7 +175,12 @@ internal abstract partial class SiloConnection : IAsyncDisposable
             {
                 reason = end == ReadEnd.Rejected ? "closed by this end (a rejection, or the peer's GoAway)" : reason;
                 _outbox.Writer.TryComplete();
-                await writeLoop.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+                // The last frames (a Rejected, or the responses and GoAway of a graceful close) must reach the peer
+                // before the close: a graceful close waits up to its deadline plus a flush allowance, since a lost
+                // GoAway turns requests that never ran into calls of unknown outcome.
+                TimeSpan flush = end == ReadEnd.StopRequested ? Later(_gracefulDeadline - DateTimeOffset.UtcNow, TimeSpan.Zero) + GracefulFlushAllowance : TimeSpan.FromSeconds(1);
+                await writeLoop.WaitAsync(flush).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
         catch (SiloProtocolException ex)
@@ -280,6 +288,8 @@ internal abstract partial class SiloConnection : IAsyncDisposable
             Abort("write failed: " + ex.Message);
         }
     }
+
+    private static TimeSpan Later(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Silo connection with {Peer} closed: protocol error: {Reason}")]
     private static partial void LogProtocolError(ILogger logger, string peer, string reason);

@@ -115,7 +115,7 @@ internal sealed partial class SiloTransport : ISiloTransport, IAsyncDisposable
         }
 
         Task closed = Task.WhenAll(_inbound.Keys.Select(c => c.Completion));
-        await closed.WaitAsync(timeout + TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await closed.WaitAsync(timeout + SiloConnection.GracefulFlushAllowance + TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private DateTimeOffset DrainDeadline => new(Interlocked.Read(ref _drainDeadlineTicks), TimeSpan.Zero);
