@@ -45,36 +45,16 @@ trap "exit 143" INT TERM
 python3 - "$root" "$work" "$compose_file" <<'PY'
 import os, re, shlex, sys, yaml
 root, work, compose_file = sys.argv[1:4]
+sys.path.insert(0, os.path.join(root, "scripts", "lib"))
+from compose_support import BASE_IMAGE_ENV, RuntimeStage, dockerfile_lines, env_of
 compose = yaml.safe_load(open(os.path.join(root, compose_file)))
 errors = []
 def check(ok, msg):
     if not ok: errors.append(msg)
 
-def interpolate(value):
-    def sub(m):
-        name, default = m.group(1), m.group(3)
-        return os.environ.get(name) or (default if default is not None else "")
-    return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}", sub, str(value))
-
-def env_of(service):
-    env = service.get("environment", {})
-    if isinstance(env, list):
-        env = dict(e.split("=", 1) for e in env)
-    return {k: interpolate(v) for k, v in env.items()}
-
 # The silo image's runtime ENV and EXPOSE (the last stage of silo/Dockerfile).
-lines = open(os.path.join(root, "silo/Dockerfile")).read().replace("\\\n", " ").splitlines()
-stage = lines[max(i for i, l in enumerate(lines) if l.upper().startswith("FROM ")):]
-image_env, expose = {}, set()
-for line in stage:
-    word, _, rest = line.strip().partition(" ")
-    if word.upper() == "ENV":
-        for token in shlex.split(rest):
-            k, _, v = token.partition("=")
-            image_env[k] = v
-    elif word.upper() == "EXPOSE":
-        expose |= {p.split("/")[0] for p in rest.split()}
-base_env = {"ASPNETCORE_HTTP_PORTS": "8080", "DOTNET_RUNNING_IN_CONTAINER": "true", "APP_UID": "1654"}
+runtime = RuntimeStage(dockerfile_lines(root))
+image_env, expose, base_env = runtime.env, runtime.expose, BASE_IMAGE_ENV
 
 services = compose["services"]
 silos = sorted(n for n, s in services.items() if s.get("build", {}).get("dockerfile") == "silo/Dockerfile")

@@ -14,6 +14,9 @@ root=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 fail() { echo "check-compose: FAIL: $*" >&2; exit 1; }
+# The gateway protocol version the Hello probe speaks: the one this build's codec speaks.
+protocol_version=$(grep -oP 'const ushort ProtocolVersion = \K[0-9]+' src/Actors.Core/Wire/GatewayFrameCodec.cs) \
+  || { echo "check-compose: FAIL: no ProtocolVersion in src/Actors.Core/Wire/GatewayFrameCodec.cs" >&2; exit 1; }
 say() { echo "check-compose: $*"; }
 
 work=$(mktemp -d)
@@ -29,28 +32,17 @@ trap cleanup EXIT
 python3 - "$root" "$work" <<'PY'
 import os, re, shlex, sys, json, yaml
 root, work = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(root, "scripts", "lib"))
+from compose_support import BASE_IMAGE_ENV, RuntimeStage, dockerfile_lines, env_of
 compose = yaml.safe_load(open(os.path.join(root, "docker-compose.yml")))
 errors = []
 def check(ok, msg):
     if not ok: errors.append(msg)
 
-def interpolate(value):
-    # ${VAR:-default} / ${VAR} as docker compose does, with the current environment.
-    def sub(m):
-        name, default = m.group(1), m.group(3)
-        return os.environ.get(name) or (default if default is not None else "")
-    return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}", sub, str(value))
-
-def env_of(service):
-    env = service.get("environment", {})
-    if isinstance(env, list):
-        env = dict(e.split("=", 1) for e in env)
-    return {k: interpolate(v) for k, v in env.items()}
-
 # The Dockerfile: its build stages (replayed below as a shell script) and the runtime stage.
-lines = open(os.path.join(root, "silo/Dockerfile")).read().replace("\\\n", " ").splitlines()
+lines = dockerfile_lines(root)
 froms = [i for i, l in enumerate(lines) if l.upper().startswith("FROM ")]
-stage = lines[froms[-1]:]
+runtime = RuntimeStage(lines)
 stages, replay, build_run = [], [], None
 for start, end in zip(froms[:-1], froms[1:]):
     words = lines[start].split()
@@ -79,33 +71,15 @@ for start, end in zip(froms[:-1], froms[1:]):
             replay.append(f'(cd "$work/stage-{name}" && {rest})')
             if "dotnet publish" in rest:
                 build_run = rest
-image_env, expose, volumes, healthcheck, entrypoint, user = {}, set(), [], None, None, None
-for line in stage:
-    word, _, rest = line.strip().partition(" ")
-    word = word.upper()
-    if word == "ENV":
-        for token in shlex.split(rest):
-            k, _, v = token.partition("=")
-            image_env[k] = v
-    elif word == "EXPOSE":
-        expose |= {p.split("/")[0] for p in rest.split()}
-    elif word == "VOLUME":
-        volumes += json.loads(rest) if rest.strip().startswith("[") else rest.split()
-    elif word == "HEALTHCHECK":
-        healthcheck = json.loads(rest[rest.index("CMD") + 3:].strip())
-    elif word == "ENTRYPOINT":
-        entrypoint = json.loads(rest)
-    elif word == "USER":
-        user = rest.strip()
-base = stage[0].split()[1]
+image_env, expose, volumes = runtime.env, runtime.expose, runtime.volumes
+healthcheck, entrypoint, user, base = runtime.healthcheck, runtime.entrypoint, runtime.user, runtime.base
 check(base.startswith("mcr.microsoft.com/dotnet/aspnet:"), f"silo runtime stage should be the aspnet image, is {base}")
 check(user is not None, "silo/Dockerfile must switch to a non-root USER")
 
 silo = compose["services"]["silo"]
 senv = env_of(silo)
 # What the container process sees: the base image's ENV, the Dockerfile's ENV, then compose's environment.
-base_env = {"ASPNETCORE_HTTP_PORTS": "8080", "DOTNET_RUNNING_IN_CONTAINER": "true", "APP_UID": "1654"}
-effective = {**base_env, **image_env, **senv}
+effective = {**BASE_IMAGE_ENV, **image_env, **senv}
 data_dir = effective.get("ACTORS__DATADIRECTORY", "")
 gw_port = effective.get("ACTORS__GATEWAY__PORT", "")
 health_port = effective.get("ACTORS__HEALTH__PORT", "")
@@ -193,12 +167,12 @@ for i in \$(seq 1 120); do
   sleep 0.5
 done
 [ \$ok = 1 ] || { echo "health check never passed"; cat "$work/health.out"; cat "$work/silo.log"; kill -KILL \$pid; exit 1; }
-python3 - "$gw_port" "$secret" <<'PY' || { kill -KILL \$pid; exit 1; }
+python3 - "$gw_port" "$secret" "$protocol_version" <<'PY' || { kill -KILL \$pid; exit 1; }
 import socket, struct, sys
-port, secret = int(sys.argv[1]), sys.argv[2]
+port, secret, version = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 def hello(s):
     b = s.encode()
-    body = struct.pack("<IH", 0x52544341, 1) + struct.pack("<I", len(b)) + b
+    body = struct.pack("<IH", 0x52544341, version) + struct.pack("<I", len(b)) + b
     return struct.pack("<IB", len(body) + 1, 1) + body
 def kind_after(s):
     c = socket.create_connection(("127.0.0.1", port), timeout=5)

@@ -1,4 +1,5 @@
 using Actors.Hosting;
+using Actors.Persistence.Wal;
 using Actors.Persistence.Wal.Hosting;
 using Actors.TestingHost;
 
@@ -10,9 +11,9 @@ internal static class SampleClusters
     /// <summary>
     /// Deploys a cluster whose silo is configured by <paramref name="configure"/> plus a store named
     /// <paramref name="storeName"/>. The client connects through the silo's gateway (observers it creates are called back
-    /// over that connection).
+    /// over that connection). <paramref name="configureStore"/> tunes the store's options after the test defaults.
     /// </summary>
-    public static async Task<TestCluster> DeployAsync(string storeName, Action<ISiloBuilder> configure)
+    public static async Task<TestCluster> DeployAsync(string storeName, Action<ISiloBuilder> configure, Action<WriteAheadLogStoreOptions>? configureStore = null)
     {
         var builder = new TestClusterBuilder();
         builder.ConfigureSilo(silo =>
@@ -21,6 +22,7 @@ internal static class SampleClusters
             {
                 o.Directory = Path.Combine(silo.GetTestSiloContext().DataDirectory, storeName);
                 o.PreallocateSegments = false;
+                configureStore?.Invoke(o);
             });
             configure(silo);
         });

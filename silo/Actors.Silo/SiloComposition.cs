@@ -1,7 +1,9 @@
 using Actors.Demo.Grains.Accounts;
 using Actors.Hosting;
+using Actors.Hosting.Dashboard;
 using Actors.Persistence.Wal;
 using Actors.Persistence.Wal.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Actors.Silo;
 
@@ -43,7 +45,7 @@ public static class SiloComposition
     /// The default write-ahead-log store. Settings come from <c>Actors:Storage:Default</c> (appsettings.json,
     /// <c>ACTORS__STORAGE__DEFAULT__SYNCPOLICY</c>, ...); its directory defaults to <c>wal</c> under the data directory
     /// (a relative setting is taken relative to the data directory). The <c>write-ahead-log</c> health check is
-    /// unhealthy while the log is being opened (recovery) and once it has failed.
+    /// unhealthy while the log is being opened (recovery) and once it has failed; the dashboard gets a per-segment <c>Segments</c> panel.
     /// </summary>
     private static void AddStorage(ISiloBuilder silo, SiloDataDirectory dataDirectory)
     {
@@ -54,6 +56,7 @@ public static class SiloComposition
                 : Path.GetFullPath(options.Directory, dataDirectory.Path);
         });
         silo.Services.AddHealthChecks().AddCheck<WriteAheadLogHealthCheck>("write-ahead-log", tags: ["ready"]);
+        silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDashboardPanelSource, SegmentsPanelSource>());
     }
 
     /// <summary>

@@ -57,6 +57,9 @@ public sealed class ClientOptions
     /// <summary>The largest frame (after its 4-byte length prefix) sent or accepted, in bytes. Default <see cref="DefaultMaxFrameBytes"/>.</summary>
     public int MaxFrameBytes { get; set; } = DefaultMaxFrameBytes;
 
+    /// <summary>TLS to the gateways (off by default). The TLS handshake counts against <see cref="ConnectTimeout"/>.</summary>
+    public ClientTlsOptions Tls { get; set; } = new();
+
     /// <summary>The gateways to use: <see cref="Gateways"/>, or <see cref="DefaultGateway"/> when it is empty.</summary>
     internal IReadOnlyList<string> EffectiveGateways => Gateways.Count > 0 ? [.. Gateways] : [DefaultGateway];
 }

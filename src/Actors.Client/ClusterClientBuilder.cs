@@ -112,6 +112,12 @@ public sealed class ClusterClientBuilder
             ConnectAttempts = _options.ConnectAttempts,
             ConnectRetryDelay = _options.ConnectRetryDelay,
             MaxFrameBytes = _options.MaxFrameBytes,
+            Tls = new ClientTlsOptions
+            {
+                Enabled = _options.Tls.Enabled,
+                AllowedServerThumbprints = [.. _options.Tls.AllowedServerThumbprints],
+                TargetHost = _options.Tls.TargetHost,
+            },
         };
         ClusterClient? client = null;
         Action<SerializerBuilder>[] configurations = [.. _serializerConfigurations];

@@ -2,9 +2,13 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using Actors.Invocation;
+using Actors.Security;
 using Actors.Serialization;
 using Actors.Wire;
 using Microsoft.Extensions.Logging;
@@ -22,7 +26,7 @@ namespace Actors.Client;
 internal sealed partial class GatewayClientConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
     private readonly ClientOptions _options;
@@ -40,11 +44,11 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     private string? _closeReason;
     private volatile bool _saidGoodbye;
 
-    private GatewayClientConnection(string endpoint, Socket socket, ClientOptions options, Serializer serializer, ObserverRegistry observers, ILogger logger)
+    private GatewayClientConnection(string endpoint, Socket socket, Stream stream, ClientOptions options, Serializer serializer, ObserverRegistry observers, ILogger logger)
     {
         Endpoint = endpoint;
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
         _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
         _options = options;
@@ -74,7 +78,13 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
         try
         {
             await socket.ConnectAsync(address, timeout.Token);
-            connection = new GatewayClientConnection(endpoint, socket, options, serializer, observers, logger);
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            if (options.Tls.Enabled)
+            {
+                stream = await AuthenticateAsync(stream, endpoint, options.Tls, timeout.Token);
+            }
+
+            connection = new GatewayClientConnection(endpoint, socket, stream, options, serializer, observers, logger);
             await connection.HandshakeAsync(timeout.Token);
             connection.Start();
             return connection;
@@ -177,6 +187,33 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
         Close("the client was disposed");
         await _readLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _writeLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <exception cref="GatewayRejectedException">The TLS handshake failed: the gateway's certificate is not trusted, or it does not speak TLS.</exception>
+    private static async Task<Stream> AuthenticateAsync(Stream stream, string endpoint, ClientTlsOptions tls, CancellationToken cancellationToken)
+    {
+        var pins = new PinnedCertificates(tls.AllowedServerThumbprints);
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false, pins.Validate);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = tls.TargetHost ?? endpoint[..Math.Max(0, endpoint.LastIndexOf(':'))].Trim('[', ']'),
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            }, cancellationToken);
+            return ssl;
+        }
+        catch (AuthenticationException ex)
+        {
+            await ssl.DisposeAsync();
+            throw new GatewayRejectedException(endpoint, "the TLS handshake failed (ClientOptions.Tls): " + ex.Message);
+        }
+        catch
+        {
+            await ssl.DisposeAsync();
+            throw;
+        }
     }
 
     private static async Task DisposeFailedAsync(Socket socket, GatewayClientConnection? connection)

@@ -21,6 +21,16 @@ public sealed partial class TestCluster
         }
     }
 
+    partial void CaptureSiloPort(SiloHandle silo)
+    {
+        if (Options.IsClustered
+            && silo.Host.Services.GetService(typeof(IClusterView)) is IClusterView { Snapshot: { } snapshot } view
+            && snapshot.FindSilo(view.SiloName) is { } row)
+        {
+            silo.SiloPort = int.Parse(row.SiloEndpoint.AsSpan(row.SiloEndpoint.LastIndexOf(':') + 1), System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
     partial void ConfigureClustering(ISiloBuilder siloBuilder, SiloHandle silo)
     {
         if (!Options.IsClustered)
@@ -33,7 +43,7 @@ public sealed partial class TestCluster
             o.ClusterId = Options.ClusterId;
             o.PartitionCount = Options.PartitionCount;
             o.BindAddress = "127.0.0.1";
-            o.Port = silo.SiloPort;
+            o.Port = 0;
 
             // The test cluster's silos share one process (and a loaded CI machine): a longer lease than the production
             // default keeps a stalled process from declaring its own silos dead. Tests that need faster failure

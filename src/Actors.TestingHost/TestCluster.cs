@@ -16,7 +16,7 @@ namespace Actors.TestingHost;
 /// By default <see cref="Client"/> is a real gateway client connected to every silo's gateway, so calls take the wire
 /// path a remote client takes (binary serializer, frames, typed exceptions); with
 /// <see cref="TestClusterOptions.ConnectClientThroughGateway"/> off it calls a running silo's invoker in-process
-/// (arguments follow the in-silo copy rule). Each silo keeps its name, data directory and ports across restarts.
+/// (arguments follow the in-silo copy rule). Each silo keeps its name, data directory and gateway port across restarts.
 /// Not thread-safe: drive one cluster from one test.
 /// </remarks>
 public sealed partial class TestCluster : IAsyncDisposable, IDisposable
@@ -101,7 +101,7 @@ public sealed partial class TestCluster : IAsyncDisposable, IDisposable
     public async Task<SiloHandle> StartAdditionalSiloAsync(CancellationToken cancellationToken = default)
     {
         string name = $"silo{_silos.Count}";
-        var silo = new SiloHandle(new TestSiloContext(name, Path.Combine(Options.BaseDirectory!, name)), _silos.Count, TestPorts.Reserve(), TestPorts.Reserve());
+        var silo = new SiloHandle(new TestSiloContext(name, Path.Combine(Options.BaseDirectory!, name)), _silos.Count);
         EnsureClusteringAvailable(_silos.Count + 1);
         _silos.Add(silo);
         await StartSiloAsync(silo, cancellationToken);
@@ -164,7 +164,7 @@ public sealed partial class TestCluster : IAsyncDisposable, IDisposable
         await DisposeHostAsync(host);
     }
 
-    /// <summary>Stops the silo gracefully if it runs, then starts it again with the same name, configuration, data directory and ports.</summary>
+    /// <summary>Stops the silo gracefully if it runs, then starts it again with the same name, configuration, data directory and gateway port.</summary>
     public async Task<SiloHandle> RestartSiloAsync(SiloHandle silo, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(silo);
@@ -242,6 +242,12 @@ public sealed partial class TestCluster : IAsyncDisposable, IDisposable
 
         silo.CurrentHost = host;
         silo.StartCount++;
+        if (Options.ConnectClientThroughGateway)
+        {
+            silo.GatewayPort = host.Services.GetRequiredService<IGatewayInfo>().ListeningEndPoint!.Port;
+        }
+
+        CaptureSiloPort(silo);
     }
 
     private IClusterClient BuildGatewayClient()
@@ -263,6 +269,9 @@ public sealed partial class TestCluster : IAsyncDisposable, IDisposable
 
         return client.Build();
     }
+
+    /// <summary>Records the silo-to-silo port the started silo bound (nothing for a one-silo cluster).</summary>
+    partial void CaptureSiloPort(SiloHandle silo);
 
     /// <summary>Registers clustering on a silo of a multi-silo cluster (nothing for a one-silo cluster).</summary>
     partial void ConfigureClustering(ISiloBuilder siloBuilder, SiloHandle silo);

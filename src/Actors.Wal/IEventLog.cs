@@ -133,6 +133,20 @@ public interface IEventLog : IAsyncDisposable
         long expectedVersion,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Erases the stream's events up to <paramref name="toVersion"/>: they are unreadable once the task completes (reads
+    /// of those versions throw <see cref="EventsReclaimedException"/>), and the store forgets their bytes (the
+    /// file-backed log at its next compaction). Checkpoints are kept and the stream's version does not change.
+    /// </summary>
+    /// <remarks>A caller that rebuilds state from the stream writes a checkpoint at or above <paramref name="toVersion"/> first.</remarks>
+    /// <param name="streamId">The stream.</param>
+    /// <param name="toVersion">The newest version to erase (at least 1, at most the stream's version).</param>
+    /// <param name="cancellationToken">Cancels waiting (the erase may still happen).</param>
+    /// <returns>What was erased.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="toVersion"/> is below 1 or above the stream's version.</exception>
+    /// <exception cref="EraseRejectedException">The erase cannot be carried out; nothing was erased.</exception>
+    ValueTask<EraseResult> DeleteEventsToAsync(string streamId, long toVersion, CancellationToken cancellationToken = default);
+
     /// <summary>Returns what the index knows about a stream (its version, checkpoint version and deletion), without waiting for the writer.</summary>
     /// <remarks>
     /// Answered from memory for a stream used since the index last compacted its entries. The file-backed log keeps

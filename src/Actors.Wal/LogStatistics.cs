@@ -42,6 +42,13 @@ public sealed record LogStatistics
     /// </summary>
     public long CorruptRecordsSkipped { get; init; }
 
+    /// <summary>
+    /// Segment manifest writes that failed since open. One in the background leaves the log running on the previous
+    /// manifest (the next change rewrites it); a non-zero value on a log that is not failed means the disk refused a
+    /// metadata write and deserves attention.
+    /// </summary>
+    public long ManifestWriteFailures { get; init; }
+
     /// <summary>The LSN of the last record handed to the OS.</summary>
     public long WrittenLsn { get; init; }
 

@@ -161,6 +161,7 @@ public sealed partial class WriteAheadLog : IEventLog
             Commits = Interlocked.Read(ref _counters.Commits),
             Fsyncs = Interlocked.Read(ref _counters.Fsyncs),
             SegmentsDeleted = _segments.SegmentsDeleted,
+            ManifestWriteFailures = _segments.ManifestWriteFailures,
             SegmentsCompacted = Interlocked.Read(ref _counters.SegmentsCompacted),
             CorruptRecordsSkipped = Interlocked.Read(ref _counters.CorruptRecordsSkipped),
             WrittenLsn = WrittenLsn,
@@ -168,6 +169,42 @@ public sealed partial class WriteAheadLog : IEventLog
             IsFailed = IsFailed,
             Recovery = _recovered?.Statistics ?? new RecoveryStatistics(),
         };
+    }
+
+    /// <summary>
+    /// Each segment file's space, oldest first: what <see cref="GetStatistics"/> sums, per file, so an operator sees
+    /// which segments hold reclaimable space. O(segments) (one file-length query each), never waits for the writer. A
+    /// segment deleted while this runs is left out.
+    /// </summary>
+    public IReadOnlyList<SegmentSpace> GetSegmentSpace()
+    {
+        var segments = _segments.Current;
+        var result = new List<SegmentSpace>(segments.Count);
+        foreach (var segment in segments.All)
+        {
+            if (!segment.TryAcquire())
+            {
+                continue; // deleted since the set was read: its file may be closed already
+            }
+
+            try
+            {
+                result.Add(new SegmentSpace(
+                    segment.Id,
+                    segment.Header.BaseLsn,
+                    segment.CreatedAt,
+                    segment.IsSealed,
+                    segment.File.Length,
+                    segment.RecordBytes,
+                    segment.LiveBytes));
+            }
+            finally
+            {
+                segment.Release();
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Drains pending appends, fsyncs, writes the recovery snapshot, closes the files and releases the lock.</summary>

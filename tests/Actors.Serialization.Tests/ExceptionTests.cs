@@ -132,6 +132,25 @@ public class ExceptionTests
         Assert.Same(error, Wire.Copier.Copy<Exception>(error));
     }
 
+    [Fact]
+    public void SerializerErrors_KeepTheirTypedProperties()
+    {
+        var codec = (CodecNotFoundException)Wire.RoundTrip<Exception>(new CodecNotFoundException(typeof(Failure), "copier"));
+        var unknown = (UnknownTypeException)Wire.RoundTrip<Exception>(new UnknownTypeException("test.gone", "not here"));
+        var wire = (WireFormatException)Wire.RoundTrip<Exception>(new WireFormatException("truncated", 17));
+        var reference = (ReferenceNotFoundException)Wire.RoundTrip<Exception>(new ReferenceNotFoundException(4, typeof(string), 9));
+        var depth = (MaxDepthExceededException)Wire.RoundTrip<Exception>(new MaxDepthExceededException(12));
+        var fallback = (UnavailableExceptionFallbackException)Wire.RoundTrip<Exception>(new UnavailableExceptionFallbackException("Some.GoneException", "gone", null));
+
+        Assert.Equal(typeof(Failure), codec.Type);
+        Assert.Contains("copier", codec.Message, StringComparison.Ordinal);
+        Assert.Equal("test.gone", unknown.TypeName);
+        Assert.Equal(17, wire.Offset);
+        Assert.Equal((4u, 9L), (reference.ObjectId, reference.Offset));
+        Assert.Equal(12, depth.MaxDepth);
+        Assert.Equal(("Some.GoneException", "gone"), (fallback.ExceptionType, fallback.Message));
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static Exception Thrown(Action action)
     {

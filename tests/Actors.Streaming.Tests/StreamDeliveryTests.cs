@@ -69,7 +69,7 @@ public sealed class StreamDeliveryTests
     }
 
     [Fact]
-    public async Task SubscribeAsync_TokenPastTheEnd_ThrowsRewindExceptionNamingTheStream()
+    public async Task SubscribeAsync_TokenPastTheEnd_ClientGetsRewindExceptionWithTheStreamAndRetainedRange()
     {
         await using TestCluster cluster = await StreamCluster.StartAsync(_recorder);
         await StreamCluster.Provider(cluster, StreamCluster.Wal).GetStream<int>(StreamId.Create("ns", "short")).OnNextAsync(1);
@@ -79,6 +79,10 @@ public sealed class StreamDeliveryTests
 
         Assert.Contains("ns/short", error.Message, StringComparison.Ordinal);
         Assert.Contains("retains sequence numbers 1 to 1", error.Message, StringComparison.Ordinal);
+
+        // The exception is [GenerateSerializer]: its typed properties cross the gateway, not only its message.
+        Assert.Equal((StreamCluster.Wal, StreamId.Create("ns", "short")), (error.ProviderName, error.StreamId));
+        Assert.Equal((9L, 1L, 1L), (error.Token.SequenceNumber, error.OldestRetained, error.Latest));
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Actors.Wal.Format;
 using Actors.Wal.Tool.Tests.Infrastructure;
 
 namespace Actors.Wal.Tool.Tests;
@@ -18,7 +19,7 @@ public sealed class InspectCommandTests : IDisposable
         var run = await ToolRunner.RunAsync("inspect", dir);
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
-        Assert.Contains("| Format version    | 1 (min compatible 1)", run.Out, StringComparison.Ordinal);
+        Assert.Contains($"| Format version    | {SegmentHeader.CurrentVersion} (min compatible {SegmentHeader.CurrentMinCompatibleVersion})", run.Out, StringComparison.Ordinal);
         Assert.Contains("| Streams           | 14 ", run.Out, StringComparison.Ordinal);
         Assert.Contains("| Deleted streams   | 1 ", run.Out, StringComparison.Ordinal);
         Assert.Contains("clean shutdown", run.Out, StringComparison.Ordinal);
@@ -99,7 +100,7 @@ public sealed class InspectCommandTests : IDisposable
         Assert.Equal(files, root.GetProperty("segments").EnumerateArray().Select(s => s.GetProperty("file").GetString()).ToList());
         Assert.Equal(14, root.GetProperty("streams").GetInt32());
         Assert.True(root.GetProperty("recoveryPoint").GetProperty("cleanShutdown").GetBoolean());
-        Assert.Equal(1, root.GetProperty("formatVersions")[0].GetInt32());
+        Assert.Equal(SegmentHeader.CurrentVersion, root.GetProperty("formatVersions")[0].GetInt32());
         Assert.True(root.GetProperty("segments")[0].GetProperty("sealed").GetBoolean());
     }
 

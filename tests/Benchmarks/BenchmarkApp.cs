@@ -19,6 +19,7 @@ internal static class BenchmarkApp
         new GrainCallsScenario(),
         new AgedLogScenario(),
         new CallPathScenario(),
+        new ChangeFeedScenario(),
     ];
 
     public static async Task<int> RunAsync(string[] argv)

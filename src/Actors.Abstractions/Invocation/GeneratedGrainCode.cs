@@ -9,8 +9,9 @@ namespace Actors.Invocation;
 /// Where the code generator's grain references and method invokers are registered (by a module initializer in each
 /// assembly that declares grain interfaces and has the generator: <c>&lt;ActorsCodeGenerator&gt;true&lt;/ActorsCodeGenerator&gt;</c>)
 /// and found: the grain factories build references from here, the silo invokes grain methods from here. An interface
-/// the generator did not process (its assembly does not use the generator, or it is generic) falls back to a runtime
-/// proxy and compiled invokers.
+/// with methods that the generator did not process (its assembly does not use the generator, it is generic, or a
+/// member cannot be forwarded) is refused with <see cref="GrainInterfaceNotGeneratedException"/>
+/// (<see cref="EnsureGenerated"/>), at silo start for registered grain classes and by the grain factories.
 /// </summary>
 /// <remarks>Thread-safe. Registration runs the declaring module's initializer on first lookup, so no scan is needed.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -20,6 +21,7 @@ public static class GeneratedGrainCode
     private static readonly ConcurrentDictionary<MethodInfo, Func<object, object?[], ValueTask<object?>>> Invokers = new();
     private static readonly ConcurrentDictionary<Type, Lazy<bool>> PendingInvokers = new();
     private static readonly ConcurrentDictionary<Module, bool> InitializedModules = new();
+    private static readonly ConcurrentDictionary<Module, bool> GeneratedModules = new();
 
     /// <summary>
     /// Registers the generated reference of <paramref name="grainInterface"/> and the invokers of the methods it declares
@@ -34,6 +36,7 @@ public static class GeneratedGrainCode
         ArgumentNullException.ThrowIfNull(create);
         ArgumentNullException.ThrowIfNull(invokers);
         References[grainInterface] = create;
+        GeneratedModules[grainInterface.Module] = true;
         PendingInvokers[grainInterface] = new Lazy<bool>(() =>
         {
             foreach ((MethodInfo method, Func<object, object?[], ValueTask<object?>> invoke) in invokers())
@@ -97,6 +100,28 @@ public static class GeneratedGrainCode
     public static bool HasReference(Type grainInterface) =>
         References.ContainsKey(grainInterface) || (Initialize(grainInterface.Module) && References.ContainsKey(grainInterface));
 
+    /// <summary>
+    /// Throws unless <paramref name="grainInterface"/> can be called through a generated reference: the generator
+    /// processed it, or it declares no methods at all (a key marker such as <see cref="IGrainWithStringKey"/>).
+    /// </summary>
+    /// <exception cref="GrainInterfaceNotGeneratedException">The interface has methods and no generated reference; the message says what to do.</exception>
+    public static void EnsureGenerated(Type grainInterface)
+    {
+        if (MissingReference(grainInterface) is { } missing)
+        {
+            throw missing;
+        }
+    }
+
+    /// <summary>The error <see cref="EnsureGenerated"/> would throw for <paramref name="grainInterface"/>, or null when it can be called.</summary>
+    public static GrainInterfaceNotGeneratedException? MissingReference(Type grainInterface)
+    {
+        ArgumentNullException.ThrowIfNull(grainInterface);
+        return HasReference(grainInterface) || !HasMembers(grainInterface)
+            ? null
+            : new GrainInterfaceNotGeneratedException(grainInterface, GeneratedModules.ContainsKey(grainInterface.Module));
+    }
+
     /// <summary>Adapts a method's <see cref="Task"/> to the invoker's result (called by generated invokers).</summary>
     public static ValueTask<object?> FromTask(Task task)
     {
@@ -123,6 +148,10 @@ public static class GeneratedGrainCode
     /// <summary>Adapts a method's <see cref="ValueTask{TResult}"/> to the invoker's result (called by generated invokers).</summary>
     public static ValueTask<object?> FromValueTaskOf<T>(ValueTask<T> task) =>
         task.IsCompletedSuccessfully ? new ValueTask<object?>(task.Result) : FromTaskOf(task.AsTask());
+
+    private static bool HasMembers(Type grainInterface) =>
+        new[] { grainInterface }.Concat(grainInterface.GetInterfaces())
+            .Any(i => i.GetMembers(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly).Length != 0);
 
     // Runs the module's initializer (where generated registrations live) once; true when it had not run before.
     private static bool Initialize(Module module)

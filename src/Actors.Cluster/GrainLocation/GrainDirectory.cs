@@ -88,7 +88,7 @@ internal sealed partial class GrainDirectory
             (string owner, long view) = OwnerOf(partition);
             DirectoryReply reply = string.Equals(owner, Me, StringComparison.Ordinal)
                 ? await LookupOwnedAsync(grainId, view, cancellationToken)
-                : DirectoryReply.Decode(await SendToOwnerAsync(owner, SiloMessageType.DirectoryLookup, DirectoryRequests.Lookup(grainId, view), cancellationToken));
+                : await SendToOwnerAsync(owner, partition, SiloMessageType.DirectoryLookup, DirectoryRequests.Lookup(grainId, view), cancellationToken);
             switch (reply.Status)
             {
                 case DirectoryStatus.Done:
@@ -120,7 +120,7 @@ internal sealed partial class GrainDirectory
             (string owner, long view) = OwnerOf(partition);
             DirectoryReply reply = string.Equals(owner, Me, StringComparison.Ordinal)
                 ? await RegisterOwnedAsync(grainId, entry, view, cancellationToken)
-                : DirectoryReply.Decode(await SendToOwnerAsync(owner, SiloMessageType.DirectoryRegister, DirectoryRequests.Register(grainId, entry, view), cancellationToken));
+                : await SendToOwnerAsync(owner, partition, SiloMessageType.DirectoryRegister, DirectoryRequests.Register(grainId, entry, view), cancellationToken);
             switch (reply.Status)
             {
                 case DirectoryStatus.Done when TryAccept(grainId, entry.ActivationId, reply.Owner, reply.View):
@@ -232,14 +232,34 @@ internal sealed partial class GrainDirectory
 
     private int PartitionOf(GrainId grainId) => PartitionMap.GetPartition(grainId, _collectView.Length);
 
-    private async Task<byte[]> SendToOwnerAsync(string owner, SiloMessageType type, byte[] payload, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a register or lookup to the range owner this silo knows of. An owner that is not in the table even after a
+    /// fresh read cannot own the range: its collect record is dropped and the reply is <see cref="DirectoryStatus.NotOwner"/>,
+    /// so the caller settles on the owner of its (refreshed) view instead of failing the grain call.
+    /// </summary>
+    private async Task<DirectoryReply> SendToOwnerAsync(string owner, int partition, SiloMessageType type, byte[] payload, CancellationToken cancellationToken)
     {
-        // The owner may be known from a collect by a silo that joined after this silo's last table read: read it again.
-        SiloRecord row = _membership.Current?.FindSilo(owner)
-            ?? (await _membership.RefreshAsync(cancellationToken)).FindSilo(owner)
-            ?? throw new SiloUnavailableException($"Directory owner '{owner}' is not in this silo's view.");
-        return await _transport.SendAsync(new SiloAddress(row.Name, row.Incarnation, row.SiloEndpoint), type, payload, _options.ControlRequestTimeout, cancellationToken);
+        SiloRecord? row = await FindOwnerRowAsync(owner, cancellationToken);
+        if (row is null)
+        {
+            lock (_lock)
+            {
+                if (string.Equals(_collectOwner[partition], owner, StringComparison.Ordinal))
+                {
+                    _collectOwner[partition] = null;
+                }
+            }
+
+            LogOwnerNotInView(_logger, owner, partition);
+            return new DirectoryReply(DirectoryStatus.NotOwner, owner, 0, null);
+        }
+
+        return DirectoryReply.Decode(await _transport.SendAsync(new SiloAddress(row.Name, row.Incarnation, row.SiloEndpoint), type, payload, _options.ControlRequestTimeout, cancellationToken));
     }
+
+    /// <summary>The owner's row; the owner may be known from a collect by a silo that joined after this silo's last table read, so the table is read again before giving up.</summary>
+    private async Task<SiloRecord?> FindOwnerRowAsync(string owner, CancellationToken cancellationToken)
+        => _membership.Current?.FindSilo(owner) ?? (await _membership.RefreshAsync(cancellationToken)).FindSilo(owner);
 
     private async Task AfterNotOwnerAsync(int attempt, DirectoryReply reply, GrainId grainId, CancellationToken cancellationToken)
     {
@@ -267,7 +287,10 @@ internal sealed partial class GrainDirectory
             }
             else
             {
-                await SendToOwnerAsync(owner, SiloMessageType.DirectoryUnregister, DirectoryRequests.Unregister(grainId, entry), CancellationToken.None);
+                SiloRecord row = await FindOwnerRowAsync(owner, CancellationToken.None)
+                    ?? throw new SiloUnavailableException($"Directory owner '{owner}' is not in this silo's view.");
+                await _transport.SendAsync(new SiloAddress(row.Name, row.Incarnation, row.SiloEndpoint), SiloMessageType.DirectoryUnregister,
+                    DirectoryRequests.Unregister(grainId, entry), _options.ControlRequestTimeout, CancellationToken.None);
             }
         }
         catch (Exception ex) when (ex is SiloUnreachableException or SiloUnavailableException or TimeoutException)
@@ -279,6 +302,9 @@ internal sealed partial class GrainDirectory
 
     [LoggerMessage(EventId = 4600, Level = LogLevel.Debug, Message = "Directory grant for {GrainId} from {Granter} (view {GrantView}) refused: the range owner here is {Owner}, collected at view {CollectView}")]
     private static partial void LogGrantRefused(ILogger logger, GrainId grainId, string granter, long grantView, string owner, long collectView);
+
+    [LoggerMessage(EventId = 4602, Level = LogLevel.Warning, Message = "Directory range owner {Owner} of partition {Partition} (known from a collect) is not in the cluster table: asking the owner of this silo's view instead")]
+    private static partial void LogOwnerNotInView(ILogger logger, string owner, int partition);
 
     [LoggerMessage(EventId = 4601, Level = LogLevel.Debug, Message = "Directory unregistration of {GrainId} not delivered: {Reason}")]
     private static partial void LogUnregisterFailed(ILogger logger, GrainId grainId, string reason);

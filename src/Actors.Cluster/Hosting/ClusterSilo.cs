@@ -48,11 +48,11 @@ internal sealed class ClusterSilo : IClusterView
         Ownership = new PartitionOwnershipAgent(Membership, Logs, handOff, Options, time, loggers.CreateLogger("Actors.Cluster.Partitions"));
         Receiver = new PartitionTransferReceiver(Logs, Ownership.CheckTransferAsync, Ownership.OnInstalled, loggers.CreateLogger("Actors.Cluster.Transfer"));
         Logs.WriteFence = Ownership.CanWrite;
-        var codec = new RemoteCallCodec(services.GetRequiredService<GrainMethodRegistry>(), services.GetRequiredService<IGrainSerializer>());
+        var codec = new RemoteCallCodec(services.GetRequiredService<GrainMethodRegistry>(), services.GetRequiredService<Serializer>());
         Func<IGrainCallInvoker> invoker = () => _services.GetRequiredService<IGrainCallInvoker>();
         Router = new ClusterCallRouter(Membership, Ownership, Directory, WalGrainTypes, Transport, codec, Cache, Options, silo.ResponseTimeout, invoker, time,
             loggers.CreateLogger("Actors.Cluster.Routing"));
-        Handler = new ClusterMessageHandler(Membership, Directory, Receiver, Ownership, codec, invoker);
+        Handler = new ClusterMessageHandler(Membership, Directory, Receiver, Ownership, codec, invoker, time, loggers.CreateLogger("Actors.Cluster.Routing"));
     }
 
     public ClusterOptions Options { get; }

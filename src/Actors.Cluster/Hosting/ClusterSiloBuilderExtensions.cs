@@ -1,6 +1,8 @@
+using Actors.Cluster.Diagnostics;
 using Actors.Cluster.Hosting;
 using Actors.Cluster.Membership;
 using Actors.Hosting;
+using Actors.Hosting.Dashboard;
 using Actors.Persistence.Wal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,6 +46,8 @@ public static class ClusterSiloBuilderExtensions
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ClusterService>());
         services.AddSingleton<ISiloAbruptStopParticipant>(sp => sp.GetRequiredService<ClusterService>());
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDashboardPanelSource, ClusterSilosPanelSource>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDashboardPanelSource, PartitionsPanelSource>());
         return silo;
     }
 

@@ -253,7 +253,11 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
         }
     }
 
-    private async Task RenewOnceAsync(CancellationToken stop)
+    /// <summary>
+    /// One round of the renewal loop: renew this silo's lease (or learn it is no longer a member), catch up with the table,
+    /// and declare dead the silos whose lease ended by the store's clock. Internal so tests can run rounds on a manual clock.
+    /// </summary>
+    internal async Task RenewOnceAsync(CancellationToken stop)
     {
         long sentAt = Lease.Now();
         LeaseRenewal renewal = await _store.RenewLeaseAsync(_options.ClusterId, _name, Incarnation, _options.LeaseDuration, stop)

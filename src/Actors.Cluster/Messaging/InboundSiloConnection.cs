@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using Actors.Cluster.Diagnostics;
@@ -8,13 +9,15 @@ namespace Actors.Cluster.Messaging;
 /// <summary>
 /// The acceptor's end of a silo-to-silo connection: verifies the initiator's Hello and Auth (cluster id, addressed
 /// incarnation, shared-secret proof), then runs its requests through the <see cref="ISiloMessageHandler"/>, at most
-/// <see cref="ClusterOptions.MaxConcurrentRequestsPerConnection"/> at once (beyond that it stops reading).
+/// <see cref="ClusterOptions.MaxConcurrentRequestsPerConnection"/> at once (beyond that it stops reading). A graceful
+/// close answers every request it read, then sends GoAway: the initiator knows the requests still unanswered never ran.
 /// </summary>
 internal sealed partial class InboundSiloConnection : SiloConnection
 {
     private readonly LocalSiloIdentity _identity;
     private readonly ISiloMessageHandler _handler;
     private readonly SemaphoreSlim _inFlight;
+    private readonly ConcurrentDictionary<ulong, Task> _serving = new();
     private HelloFrame? _hello;
     private byte[]? _welcomeNonce;
     private SiloAddress? _sender;
@@ -60,8 +63,46 @@ internal sealed partial class InboundSiloConnection : SiloConnection
         }
 
         await _inFlight.WaitAsync(Closed);
-        _ = ServeAsync(id, type, payload);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _serving[id] = ServeAsync(id, type, payload, started.Task);
+        started.SetResult();
         return true;
+    }
+
+    /// <summary>
+    /// Reading stopped for a graceful close: waits (until <paramref name="deadline"/>) for the requests already read to be
+    /// answered, then queues GoAway listing those still running (their outcome is unknown to the sender; every other
+    /// unanswered request was never read).
+    /// </summary>
+    protected override async ValueTask OnReadingStoppedAsync(DateTimeOffset deadline)
+    {
+        if (!HandshakeDone)
+        {
+            return;
+        }
+
+        TimeSpan left = deadline - DateTimeOffset.UtcNow;
+        try
+        {
+            await Task.WhenAll(_serving.Values).WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, Closed);
+        }
+        catch (TimeoutException)
+        {
+            LogStillRunningAtGoAway(Logger, Peer, _serving.Count);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            await SendFrameAsync(SiloFrames.EncodeGoAway(_serving.Keys.ToArray()), Closed);
+        }
+        catch (Exception ex) when (ex is SiloUnreachableException or OperationCanceledException)
+        {
+            // The connection closed meanwhile: nothing more to tell the peer.
+        }
     }
 
     /// <summary>Requests of this connection running now.</summary>
@@ -115,7 +156,20 @@ internal sealed partial class InboundSiloConnection : SiloConnection
         return false;
     }
 
-    private async Task ServeAsync(ulong id, SiloMessageType type, byte[] payload)
+    private async Task ServeAsync(ulong id, SiloMessageType type, byte[] payload, Task registered)
+    {
+        await registered;
+        try
+        {
+            await ServeCoreAsync(id, type, payload);
+        }
+        finally
+        {
+            _serving.TryRemove(id, out _);
+        }
+    }
+
+    private async Task ServeCoreAsync(ulong id, SiloMessageType type, byte[] payload)
     {
         byte[] response;
         try
@@ -158,6 +212,9 @@ internal sealed partial class InboundSiloConnection : SiloConnection
 
     [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Silo connection from {Peer} rejected: {Reason}")]
     private static partial void LogRejected(ILogger logger, string peer, string reason);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Silo connection from {Peer} closes with {Running} requests still running at the drain deadline: their outcome is unknown to the sender")]
+    private static partial void LogStillRunningAtGoAway(ILogger logger, string peer, int running);
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Trace, Message = "Silo connection from {Peer}: response {CorrelationId} dropped, the connection closed")]
     private static partial void LogResponseDropped(ILogger logger, string peer, ulong correlationId);

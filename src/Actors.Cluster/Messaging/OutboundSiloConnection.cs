@@ -9,7 +9,11 @@ namespace Actors.Cluster.Messaging;
 /// The initiator's end of a silo-to-silo connection: sends Hello, checks the acceptor's Welcome (identity and
 /// shared-secret proof), proves its own, then multiplexes requests (correlation ids; responses in any order).
 /// </summary>
-/// <remarks>When the connection closes every pending request fails with <see cref="SiloUnreachableException"/> (outcome unknown).</remarks>
+/// <remarks>
+/// When the connection closes every pending request fails with <see cref="SiloUnreachableException"/>: outcome unknown,
+/// except after the acceptor's GoAway (a graceful close), when the unanswered requests it does not list as still running
+/// certainly never ran (<see cref="SiloUnreachableException.NotDelivered"/>).
+/// </remarks>
 internal sealed partial class OutboundSiloConnection : SiloConnection
 {
     private readonly LocalSiloIdentity _identity;
@@ -18,6 +22,7 @@ internal sealed partial class OutboundSiloConnection : SiloConnection
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<byte[]>> _pending = new();
     private ulong _nextId;
+    private HashSet<ulong>? _stillRunningAtGoAway;
 
     public OutboundSiloConnection(Stream stream, SiloAddress target, ClusterOptions options, LocalSiloIdentity identity, ILogger logger)
         : base(stream, options, logger, target.ToString())
@@ -53,7 +58,7 @@ internal sealed partial class OutboundSiloConnection : SiloConnection
         if (!IsAlive)
         {
             _pending.TryRemove(id, out _);
-            throw new SiloUnreachableException(Peer, "the connection closed (" + (CloseReason ?? "closed") + ")");
+            throw new SiloUnreachableException(Peer, "the connection closed (" + (CloseReason ?? "closed") + ")", notDelivered: true);
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -90,6 +95,12 @@ internal sealed partial class OutboundSiloConnection : SiloConnection
             }
         }
 
+        if (kind == SiloFrameKind.GoAway)
+        {
+            Volatile.Write(ref _stillRunningAtGoAway, SiloFrames.DecodeGoAway(body.Span));
+            return false;
+        }
+
         if (kind != SiloFrameKind.Response)
         {
             throw new SiloProtocolException($"unexpected frame kind {(byte)kind} from the acceptor");
@@ -113,13 +124,15 @@ internal sealed partial class OutboundSiloConnection : SiloConnection
 
     protected override void OnClosed(string reason)
     {
-        var error = new SiloUnreachableException(Peer, "the connection was lost (" + reason + ")");
-        _ready.TrySetException(error);
+        var lost = new SiloUnreachableException(Peer, "the connection was lost (" + reason + ")");
+        var notRead = new SiloUnreachableException(Peer, "it closed the connection gracefully (GoAway) before reading the request", notDelivered: true);
+        HashSet<ulong>? stillRunning = Volatile.Read(ref _stillRunningAtGoAway);
+        _ready.TrySetException(lost);
         foreach (ulong id in _pending.Keys)
         {
             if (_pending.TryRemove(id, out TaskCompletionSource<byte[]>? pending))
             {
-                pending.TrySetException(error);
+                pending.TrySetException(stillRunning is not null && !stillRunning.Contains(id) ? notRead : lost);
             }
         }
     }

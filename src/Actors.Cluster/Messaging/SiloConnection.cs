@@ -10,7 +10,8 @@ namespace Actors.Cluster.Messaging;
 /// <summary>
 /// What both ends of a silo-to-silo connection share: frame reading with <see cref="System.IO.Pipelines"/> (the length
 /// is checked before anything is buffered), one writer loop fed by a bounded queue (senders wait when it is full:
-/// backpressure), handshake and frame deadlines, and an abort that fails the connection only.
+/// backpressure), handshake and frame deadlines, an abort that fails the connection only, and a graceful close
+/// (<see cref="CloseGracefully"/>) that stops reading, lets the subclass finish what it read, then closes.
 /// </summary>
 internal abstract partial class SiloConnection : IAsyncDisposable
 {
@@ -21,6 +22,20 @@ internal abstract partial class SiloConnection : IAsyncDisposable
     private long _frameStartedAt;
     private string? _closeReason;
     private Task _run = Task.CompletedTask;
+    private PipeReader? _reader;
+    private int _stopReading;
+    private DateTimeOffset _gracefulDeadline;
+
+    /// <summary>How long a graceful close waits, after its deadline, for its last frames to be written.</summary>
+    public static readonly TimeSpan GracefulFlushAllowance = TimeSpan.FromSeconds(5);
+
+    /// <summary>How the read loop ended.</summary>
+    private enum ReadEnd
+    {
+        PeerClosed,
+        Rejected,
+        StopRequested,
+    }
 
     protected SiloConnection(Stream stream, ClusterOptions options, ILogger logger, string peer)
     {
@@ -88,6 +103,20 @@ internal abstract partial class SiloConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts a graceful close: no frame is read (or handled) any more, <see cref="OnReadingStoppedAsync"/> gets until
+    /// <paramref name="deadline"/> to finish the work already read, what is queued is written, then the connection closes.
+    /// Idempotent; <see cref="Completion"/> completes when it is closed.
+    /// </summary>
+    public void CloseGracefully(DateTimeOffset deadline)
+    {
+        _gracefulDeadline = deadline;
+        if (Interlocked.Exchange(ref _stopReading, 1) == 0)
+        {
+            Volatile.Read(ref _reader)?.CancelPendingRead();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Abort("disposed");
@@ -96,7 +125,7 @@ internal abstract partial class SiloConnection : IAsyncDisposable
     }
 
     /// <summary>Queues a frame, waiting while the queue is full.</summary>
-    /// <exception cref="SiloUnreachableException">The connection closed.</exception>
+    /// <exception cref="SiloUnreachableException">The connection closed: the frame was not queued (never sent).</exception>
     protected async ValueTask SendFrameAsync(byte[] frame, CancellationToken cancellationToken)
     {
         try
@@ -105,12 +134,18 @@ internal abstract partial class SiloConnection : IAsyncDisposable
         }
         catch (ChannelClosedException)
         {
-            throw new SiloUnreachableException(Peer, "the connection closed (" + (CloseReason ?? "closed") + ")");
+            throw new SiloUnreachableException(Peer, "the connection closed (" + (CloseReason ?? "closed") + ")", notDelivered: true);
         }
     }
 
     /// <summary>Handles one frame; returns false to close the connection after what is queued was written.</summary>
     protected abstract ValueTask<bool> HandleFrameAsync(SiloFrameKind kind, ReadOnlyMemory<byte> body);
+
+    /// <summary>
+    /// Called after a graceful close stopped the reading, before the queued frames are flushed and the connection closes:
+    /// finish the work already read (until <paramref name="deadline"/>) and queue any last frame. Nothing by default.
+    /// </summary>
+    protected virtual ValueTask OnReadingStoppedAsync(DateTimeOffset deadline) => ValueTask.CompletedTask;
 
     /// <summary>Called once when the connection closes (fail pending work here).</summary>
     protected abstract void OnClosed(string reason);
@@ -119,15 +154,33 @@ internal abstract partial class SiloConnection : IAsyncDisposable
     {
         PipeReader reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
         PipeWriter writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        Volatile.Write(ref _reader, reader);
+        if (Volatile.Read(ref _stopReading) != 0)
+        {
+            reader.CancelPendingRead();
+        }
+
         Task writeLoop = WriteLoopAsync(writer);
         string reason = "closed by the peer";
         try
         {
-            if (!await ReadLoopAsync(reader))
+            ReadEnd end = await ReadLoopAsync(reader);
+            if (end == ReadEnd.StopRequested)
             {
-                reason = "closed after a rejection";
+                reason = "closed gracefully";
+                await OnReadingStoppedAsync(_gracefulDeadline);
+            }
+
+            if (end != ReadEnd.PeerClosed)
+            {
+                reason = end == ReadEnd.Rejected ? "closed by this end (a rejection, or the peer's GoAway)" : reason;
                 _outbox.Writer.TryComplete();
-                await writeLoop.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+                // The last frames (a Rejected, or the responses and GoAway of a graceful close) must reach the peer
+                // before the close: a graceful close waits up to its deadline plus a flush allowance, since a lost
+                // GoAway turns requests that never ran into calls of unknown outcome.
+                TimeSpan flush = end == ReadEnd.StopRequested ? Later(_gracefulDeadline - DateTimeOffset.UtcNow, TimeSpan.Zero) + GracefulFlushAllowance : TimeSpan.FromSeconds(1);
+                await writeLoop.WaitAsync(flush).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
         catch (SiloProtocolException ex)
@@ -155,7 +208,7 @@ internal abstract partial class SiloConnection : IAsyncDisposable
         }
     }
 
-    private async Task<bool> ReadLoopAsync(PipeReader reader)
+    private async Task<ReadEnd> ReadLoopAsync(PipeReader reader)
     {
         CancellationToken token = _closed.Token;
         while (true)
@@ -165,12 +218,23 @@ internal abstract partial class SiloConnection : IAsyncDisposable
             try
             {
                 bool progressed = false;
-                while (SiloFrames.TryReadFrame(ref buffer, Options.MaxFrameBytes, out SiloFrameKind kind, out ReadOnlySequence<byte> body))
+                while (true)
                 {
+                    if (Volatile.Read(ref _stopReading) != 0)
+                    {
+                        // A graceful close: frames not handled yet are never handled (their requests did not run).
+                        return ReadEnd.StopRequested;
+                    }
+
+                    if (!SiloFrames.TryReadFrame(ref buffer, Options.MaxFrameBytes, out SiloFrameKind kind, out ReadOnlySequence<byte> body))
+                    {
+                        break;
+                    }
+
                     progressed = true;
                     if (!await HandleFrameAsync(kind, body.IsSingleSegment ? body.First : body.ToArray()))
                     {
-                        return false;
+                        return ReadEnd.Rejected;
                     }
                 }
 
@@ -190,7 +254,7 @@ internal abstract partial class SiloConnection : IAsyncDisposable
                         throw new SiloProtocolException($"truncated frame: the peer closed with {buffer.Length} bytes of an incomplete frame");
                     }
 
-                    return true;
+                    return ReadEnd.PeerClosed;
                 }
             }
             finally
@@ -224,6 +288,8 @@ internal abstract partial class SiloConnection : IAsyncDisposable
             Abort("write failed: " + ex.Message);
         }
     }
+
+    private static TimeSpan Later(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Silo connection with {Peer} closed: protocol error: {Reason}")]
     private static partial void LogProtocolError(ILogger logger, string peer, string reason);

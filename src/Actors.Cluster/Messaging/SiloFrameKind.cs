@@ -9,4 +9,5 @@ internal enum SiloFrameKind : byte
     Rejected = 4,
     Request = 5,
     Response = 6,
+    GoAway = 7,
 }

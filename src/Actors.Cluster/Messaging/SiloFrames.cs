@@ -22,6 +22,11 @@ namespace Actors.Cluster.Messaging;
  *   Kind 6 Response  acceptor    CorrelationId:u64 | Status:u8 (0 ok, 1 error)
  *                                ok:    Payload (the rest of the frame)
  *                                error: ErrorKind:u8 | ErrorType:String | ErrorMessage:String | Detail:Blob
+ *   Kind 7 GoAway    acceptor    Count:u32 | CorrelationId:u64 * Count
+ *                                graceful close: the acceptor has stopped reading and answered every request it read
+ *                                (the responses precede this frame) except the listed ones, still running at its drain
+ *                                deadline; then it closes. A request unanswered when GoAway arrives and not listed was
+ *                                never read: it did not run and can be sent elsewhere. A listed one's outcome is unknown.
  *
  * Authentication (mutual, with the cluster's shared secret; the secret never travels):
  *   transcript = "ACSL1" | ClusterId | FromName | FromIncarnation | ToName | ToIncarnation | HelloNonce | WelcomeNonce
@@ -120,6 +125,31 @@ internal static class SiloFrames
     }
 
     public static byte[] EncodeRejected(string reason) => Frame(SiloFrameKind.Rejected, new WireWriter().String(reason));
+
+    public static byte[] EncodeGoAway(IReadOnlyCollection<ulong> stillRunning)
+    {
+        var writer = new WireWriter().UInt32((uint)stillRunning.Count);
+        foreach (ulong id in stillRunning)
+        {
+            writer.UInt64(id);
+        }
+
+        return Frame(SiloFrameKind.GoAway, writer);
+    }
+
+    public static HashSet<ulong> DecodeGoAway(ReadOnlySpan<byte> body)
+    {
+        var reader = new WireReader(body);
+        int count = reader.Count(8, "GoAway ids");
+        var stillRunning = new HashSet<ulong>(count);
+        for (int i = 0; i < count; i++)
+        {
+            stillRunning.Add(reader.UInt64());
+        }
+
+        reader.End("GoAway");
+        return stillRunning;
+    }
 
     public static string DecodeRejected(ReadOnlySpan<byte> body)
     {

@@ -9,6 +9,9 @@ public enum SiloMessageType : byte
     /// <summary>A grain call forwarded to the silo that serves it.</summary>
     Call = 2,
 
+    /// <summary>A cancellable token argument of a forwarded call fired on the calling silo.</summary>
+    CancelCall = 3,
+
     /// <summary>Register an activation with the grain's directory owner.</summary>
     DirectoryRegister = 10,
 

@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Security.Authentication;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Actors.Security;
 
 namespace Actors.Cluster.Messaging;
 
@@ -9,12 +9,12 @@ namespace Actors.Cluster.Messaging;
 internal sealed class SiloTls : IDisposable
 {
     private readonly X509Certificate2? _certificate;
-    private readonly HashSet<string> _thumbprints;
+    private readonly PinnedCertificates _pins;
 
     public SiloTls(ClusterTlsOptions options)
     {
         Enabled = options.Enabled;
-        _thumbprints = new HashSet<string>(options.AllowedThumbprints.Select(t => t.Replace(":", "", StringComparison.Ordinal).Trim()), StringComparer.OrdinalIgnoreCase);
+        _pins = new PinnedCertificates(options.AllowedThumbprints);
         if (Enabled)
         {
             _certificate = X509CertificateLoader.LoadPkcs12FromFile(options.CertificatePath!, options.CertificatePassword);
@@ -30,7 +30,7 @@ internal sealed class SiloTls : IDisposable
             return stream;
         }
 
-        var ssl = new SslStream(stream, leaveInnerStreamOpen: false, ValidatePeer);
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false, _pins.Validate);
         await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
         {
             ServerCertificate = _certificate,
@@ -48,7 +48,7 @@ internal sealed class SiloTls : IDisposable
             return stream;
         }
 
-        var ssl = new SslStream(stream, leaveInnerStreamOpen: false, ValidatePeer);
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false, _pins.Validate);
         await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
             TargetHost = targetHost,
@@ -60,20 +60,4 @@ internal sealed class SiloTls : IDisposable
     }
 
     public void Dispose() => _certificate?.Dispose();
-
-    private bool ValidatePeer(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-    {
-        if (certificate is null)
-        {
-            return false;
-        }
-
-        if (_thumbprints.Count == 0)
-        {
-            return errors == SslPolicyErrors.None;
-        }
-
-        string thumbprint = Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256));
-        return _thumbprints.Contains(thumbprint);
-    }
 }

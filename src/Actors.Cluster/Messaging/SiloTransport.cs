@@ -25,7 +25,8 @@ internal sealed partial class SiloTransport : ISiloTransport, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
     private bool _stoppingDisposed;
-    private volatile bool _draining;
+    private int _draining;
+    private long _drainDeadlineTicks;
     private ISiloMessageHandler? _handler;
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
@@ -99,18 +100,25 @@ internal sealed partial class SiloTransport : ISiloTransport, IAsyncDisposable
     }
 
     /// <summary>
-    /// Graceful end: new requests from other silos are refused before they run (their senders route them elsewhere) and
-    /// the running ones get up to <paramref name="timeout"/> to answer.
+    /// Graceful end: stops accepting connections, refuses new requests from other silos before they run (their senders
+    /// route them elsewhere), gives the running ones up to <paramref name="timeout"/> to answer, then closes every inbound
+    /// connection with GoAway, so a request that crossed the close on the wire is known by its sender never to have run.
     /// </summary>
     public async Task DrainAsync(TimeSpan timeout)
     {
-        _draining = true;
-        DateTime deadline = DateTime.UtcNow + timeout;
-        while (_inbound.Keys.Any(c => c.IsAlive && c.InFlight > 0) && DateTime.UtcNow < deadline)
+        Interlocked.Exchange(ref _drainDeadlineTicks, (DateTimeOffset.UtcNow + timeout).UtcTicks);
+        Interlocked.Exchange(ref _draining, 1);
+        _listener?.Dispose();
+        foreach (InboundSiloConnection connection in _inbound.Keys)
         {
-            await Task.Delay(10);
+            connection.CloseGracefully(DrainDeadline);
         }
+
+        Task closed = Task.WhenAll(_inbound.Keys.Select(c => c.Completion));
+        await closed.WaitAsync(timeout + SiloConnection.GracefulFlushAllowance + TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
+
+    private DateTimeOffset DrainDeadline => new(Interlocked.Read(ref _drainDeadlineTicks), TimeSpan.Zero);
 
     /// <summary>Cuts every connection and stops listening at once (a killed silo: nothing is drained).</summary>
     public void AbortAll()
@@ -267,7 +275,7 @@ internal sealed partial class SiloTransport : ISiloTransport, IAsyncDisposable
             {
                 client = await listener.AcceptAsync(stopping);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException || (ex is SocketException && stopping.IsCancellationRequested))
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException || (ex is SocketException && (stopping.IsCancellationRequested || Volatile.Read(ref _draining) != 0)))
             {
                 return;
             }
@@ -300,11 +308,17 @@ internal sealed partial class SiloTransport : ISiloTransport, IAsyncDisposable
             return;
         }
 
-        var connection = new InboundSiloConnection(stream, remote, _options, _identity, _handler!, () => _draining, _logger);
+        var connection = new InboundSiloConnection(stream, remote, _options, _identity, _handler!, () => Volatile.Read(ref _draining) != 0, _logger);
         _inbound[connection] = 0;
         ClusterInstruments.ConnectionOpened("inbound");
         try
         {
+            if (Volatile.Read(ref _draining) != 0)
+            {
+                // Accepted while the drain began: close it the same way (the drain may have missed it).
+                connection.CloseGracefully(DrainDeadline);
+            }
+
             connection.Start();
             await connection.Completion;
         }

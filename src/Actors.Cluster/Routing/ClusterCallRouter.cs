@@ -30,6 +30,8 @@ internal sealed partial class ClusterCallRouter(
     TimeProvider time,
     ILogger logger) : IGrainCallRouter
 {
+    private ulong _nextCallId;
+
     /// <inheritdoc />
     public async ValueTask<GrainCallRoute> RouteAsync(GrainCallRequest request, GrainClassDescriptor grainClass, CancellationToken cancellationToken)
     {
@@ -149,19 +151,22 @@ internal sealed partial class ClusterCallRouter(
                 return await RerouteAsync(request, cancellationToken);
             }
 
+            var address = new SiloAddress(row.Name, row.Incarnation, row.SiloEndpoint);
+            using var cancellation = new OutgoingCallCancellation(Interlocked.Increment(ref _nextCallId));
             try
             {
-                byte[] response = await transport.SendAsync(
-                    new SiloAddress(row.Name, row.Incarnation, row.SiloEndpoint), SiloMessageType.Call,
-                    codec.EncodeCall(request, hops + 1, snapshot.TableVersion), responseTimeout, cancellationToken);
+                byte[] call = codec.EncodeCall(request, hops + 1, snapshot.TableVersion, cancellation);
+                Task<byte[]> sent = transport.SendAsync(address, SiloMessageType.Call, call, responseTimeout, cancellationToken);
+                cancellation.Watch(token => _ = SendCancelAsync(address, cancellation.CallId, token));
+                byte[] response = await sent;
                 ClusterInstruments.CallForwarded();
-                (object? result, string servedBy) = codec.DecodeResult(request.Method, response);
+                (object? result, Exception? exception, string servedBy) = codec.DecodeResult(request.Method, response);
                 if (partition < 0)
                 {
                     cache.Set(request.Target, servedBy);
                 }
 
-                return result;
+                return exception is null ? result : throw exception;
             }
             catch (SiloUnavailableException ex) when (time.GetUtcNow() < deadline)
             {
@@ -190,6 +195,19 @@ internal sealed partial class ClusterCallRouter(
         }
     }
 
+    /// <summary>Tells the serving silo that a cancellable token argument of a forwarded call fired (best effort: a lost message only lets the grain run on).</summary>
+    private async Task SendCancelAsync(SiloAddress silo, ulong callId, ulong tokenId)
+    {
+        try
+        {
+            await transport.SendAsync(silo, SiloMessageType.CancelCall, ClusterMessageHandler.EncodeCancel(callId, tokenId), options.ControlRequestTimeout, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is SiloUnreachableException or SiloUnavailableException or TimeoutException or ObjectDisposedException)
+        {
+            LogCancelNotDelivered(logger, silo.Name, callId, ex.Message);
+        }
+    }
+
     /// <summary>Routes a call again from the start, through the silo's invoker (which resolves the class and asks this router).</summary>
     private async Task<object?> RerouteAsync(GrainCallRequest request, CancellationToken cancellationToken)
         => await invoker().InvokeAsync(request, cancellationToken);
@@ -215,6 +233,9 @@ internal sealed partial class ClusterCallRouter(
 
     [LoggerMessage(EventId = 4701, Level = LogLevel.Debug, Message = "Call to {GrainId} refused by {Silo} before it ran ({Reason}); routing again")]
     private static partial void LogForwardRefused(ILogger logger, GrainId grainId, string silo, string reason);
+
+    [LoggerMessage(EventId = 4703, Level = LogLevel.Debug, Message = "Cancellation of forwarded call {CallId} not delivered to {Silo}: {Reason}")]
+    private static partial void LogCancelNotDelivered(ILogger logger, string silo, ulong callId, string reason);
 
     [LoggerMessage(EventId = 4700, Level = LogLevel.Debug, Message = "Call to {GrainId} not delivered to {Silo} ({Reason}); routing again after the next view change")]
     private static partial void LogForwardNotDelivered(ILogger logger, GrainId grainId, string silo, string reason);

@@ -3,18 +3,24 @@ using Actors.Cluster.Membership;
 using Actors.Cluster.Messaging;
 using Actors.Cluster.Partitioning;
 using Actors.Invocation;
+using Actors.Serialization;
+using Microsoft.Extensions.Logging;
 
 namespace Actors.Cluster.Routing;
 
 /// <summary>Serves the requests other silos send: forwarded calls, directory traffic, partition transfers and grants.</summary>
-internal sealed class ClusterMessageHandler(
+internal sealed partial class ClusterMessageHandler(
     MembershipAgent membership,
     GrainDirectory directory,
     PartitionTransferReceiver receiver,
     PartitionOwnershipAgent ownership,
     RemoteCallCodec codec,
-    Func<IGrainCallInvoker> invoker) : ISiloMessageHandler
+    Func<IGrainCallInvoker> invoker,
+    TimeProvider time,
+    ILogger logger) : ISiloMessageHandler
 {
+    private readonly ForwardedCallCancellations _cancellations = new(time);
+
     /// <inheritdoc />
     public async Task<byte[]> HandleAsync(SiloAddress sender, SiloMessageType type, byte[] payload, CancellationToken cancellationToken)
     {
@@ -23,7 +29,11 @@ internal sealed class ClusterMessageHandler(
             case SiloMessageType.Ping:
                 return [];
             case SiloMessageType.Call:
-                return await CallAsync(payload, cancellationToken);
+                return await CallAsync(sender, payload, cancellationToken);
+            case SiloMessageType.CancelCall:
+                (ulong callId, ulong tokenId) = DecodeCancel(payload);
+                _cancellations.Cancel(sender, callId, tokenId);
+                return [];
             case SiloMessageType.DirectoryRegister:
                 return await directory.HandleRegisterAsync(payload, cancellationToken);
             case SiloMessageType.DirectoryUnregister:
@@ -50,17 +60,53 @@ internal sealed class ClusterMessageHandler(
         }
     }
 
-    private async Task<byte[]> CallAsync(byte[] payload, CancellationToken cancellationToken)
-    {
-        (GrainCallRequest request, int hops, long senderView) = codec.DecodeCall(payload);
-        if (membership.Current is { } current && senderView > current.TableVersion)
-        {
-            // The caller saw a newer table (a move or a death): catch up before routing, so the call does not bounce back.
-            await membership.RefreshAsync(cancellationToken);
-        }
+    /// <summary>Encodes a CancelCall payload (layout in <see cref="RemoteCallCodec"/>).</summary>
+    public static byte[] EncodeCancel(ulong callId, ulong tokenId) => new WireWriter().UInt64(callId).UInt64(tokenId).ToArray();
 
-        ForwardContext.Set(hops);
-        object? result = await invoker().InvokeAsync(request, cancellationToken);
-        return codec.EncodeResult(request.Method, result, membership.Name);
+    private static (ulong CallId, ulong TokenId) DecodeCancel(byte[] payload)
+    {
+        var reader = new WireReader(payload);
+        ulong callId = reader.UInt64();
+        ulong tokenId = reader.UInt64();
+        reader.End("a CancelCall");
+        return (callId, tokenId);
     }
+
+    private async Task<byte[]> CallAsync(SiloAddress sender, byte[] payload, CancellationToken cancellationToken)
+    {
+        (GrainCallRequest request, int hops, long senderView, IncomingCallCancellation scope) = codec.DecodeCall(payload, sender, _cancellations);
+        using (scope)
+        {
+            if (membership.Current is { } current && senderView > current.TableVersion)
+            {
+                // The caller saw a newer table (a move or a death): catch up before routing, so the call does not bounce back.
+                await membership.RefreshAsync(cancellationToken);
+            }
+
+            ForwardContext.Set(hops);
+            object? result;
+            try
+            {
+                result = await invoker().InvokeAsync(request, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not (ClusterException or SiloUnavailableException or PartitionUnavailableException or TimeoutException)
+                && !cancellationToken.IsCancellationRequested)
+            {
+                // The grain's own exception: it travels serialized, as on the gateway. Routing errors stay response
+                // errors (SiloErrors) so the calling silo's router acts on them.
+                byte[] response = codec.EncodeException(ex, membership.Name, out SerializerException? notSerializable);
+                if (notSerializable is not null)
+                {
+                    LogExceptionNotSerializable(logger, request.Target, request.Method.Key, ex.GetType().FullName ?? ex.GetType().Name, notSerializable.Message);
+                }
+
+                return response;
+            }
+
+            return codec.EncodeResult(request.Method, result, membership.Name);
+        }
+    }
+
+    [LoggerMessage(EventId = 4702, Level = LogLevel.Warning, Message = "Forwarded call {GrainId} {MethodKey} threw {ExceptionType}, which cannot be serialized ({Reason}); the calling silo gets its type name and message only")]
+    private static partial void LogExceptionNotSerializable(ILogger logger, GrainId grainId, string methodKey, string exceptionType, string reason);
 }

@@ -60,6 +60,10 @@ internal sealed class PartitionedEventLog : IEventLog
         => ForWrite(streamId).DeleteStreamAsync(streamId, expectedVersion, cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<EraseResult> DeleteEventsToAsync(string streamId, long toVersion, CancellationToken cancellationToken = default)
+        => ForWrite(streamId).DeleteEventsToAsync(streamId, toVersion, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask<StreamReadResult> ReadStreamAsync(string streamId, ReadBound bound = default, CancellationToken cancellationToken = default)
         => ForRead(streamId).Log.ReadStreamAsync(streamId, bound, cancellationToken);
 
@@ -96,6 +100,7 @@ internal sealed class PartitionedEventLog : IEventLog
             SegmentsDeleted = all.Sum(s => s.SegmentsDeleted),
             SegmentsCompacted = all.Sum(s => s.SegmentsCompacted),
             CorruptRecordsSkipped = all.Sum(s => s.CorruptRecordsSkipped),
+            ManifestWriteFailures = all.Sum(s => s.ManifestWriteFailures),
             WrittenLsn = all.Sum(s => s.WrittenLsn),
             DurableLsn = all.Sum(s => s.DurableLsn),
             IsFailed = all.Any(s => s.IsFailed),

@@ -5,8 +5,9 @@ namespace Actors.Invocation;
 
 /// <summary>
 /// An <see cref="IGrainFactory"/> over any <see cref="IGrainCallInvoker"/>: in a silo over the local dispatcher, in a
-/// client over a gateway connection. References are runtime proxies (<see cref="DispatchProxy"/>); see
-/// docs/architecture.md for the measured cost and why no source generator is used.
+/// client over a gateway connection. Grain references are the code generator's (an interface it did not process is
+/// refused with <see cref="GrainInterfaceNotGeneratedException"/>); observer references and marker interfaces without
+/// methods are runtime proxies (<see cref="DispatchProxy"/>).
 /// </summary>
 /// <remarks>
 /// Keys are put into canonical form: a string as is, a Guid in "N" format, an integer in invariant decimal. The grain
@@ -129,6 +130,7 @@ public sealed class GrainReferenceFactory : IGrainFactory, IGrainReferenceFactor
 
     /// <summary>A reference of interface <paramref name="grainInterface"/> to exactly <paramref name="grainId"/>.</summary>
     /// <exception cref="ArgumentException">The type is not a grain interface.</exception>
+    /// <exception cref="GrainInterfaceNotGeneratedException">The code generator did not process the interface.</exception>
     public IGrain GetGrain(Type grainInterface, GrainId grainId)
     {
         ArgumentNullException.ThrowIfNull(grainInterface);
@@ -142,7 +144,8 @@ public sealed class GrainReferenceFactory : IGrainFactory, IGrainReferenceFactor
             return generated;
         }
 
-        // Not processed by the code generator (its assembly does not opt in, or the interface is generic): a runtime proxy.
+        // A marker interface without methods (IGrain, a key marker) needs no generated code; anything else must have it.
+        GeneratedGrainCode.EnsureGenerated(grainInterface);
         return (IGrain)CreateProxy(grainInterface, grainId);
     }
 

@@ -24,6 +24,7 @@ namespace Actors.Hosting.Gateway;
 internal sealed partial class GatewayConnection
 {
     private readonly Socket _socket;
+    private readonly GatewayTls? _tls;
     private readonly GatewayOptions _options;
     private readonly GatewayRequestDispatcher _dispatcher;
     private readonly ILogger _logger;
@@ -41,10 +42,11 @@ internal sealed partial class GatewayConnection
     private int _running;
     private TaskCompletionSource? _drained;
 
-    public GatewayConnection(long id, Socket socket, GatewayOptions options, GatewayRequestDispatcher dispatcher, ILogger logger)
+    public GatewayConnection(long id, Socket socket, GatewayOptions options, GatewayRequestDispatcher dispatcher, GatewayTls? tls, ILogger logger)
     {
         Id = id;
         _socket = socket;
+        _tls = tls;
         _options = options;
         _dispatcher = dispatcher;
         _logger = logger;
@@ -62,7 +64,22 @@ internal sealed partial class GatewayConnection
     /// <summary>Runs the connection until the client leaves, a protocol error or timeout closes it, or <paramref name="stopping"/> fires.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
-        var stream = new NetworkStream(_socket, ownsSocket: true);
+        Stream stream = new NetworkStream(_socket, ownsSocket: true);
+        if (_tls is not null)
+        {
+            try
+            {
+                stream = await _tls.AuthenticateAsync(stream, _options.HandshakeTimeout, stopping);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
+            {
+                GatewayInstruments.ConnectionsAborted.Add(1, new KeyValuePair<string, object?>("reason", "tls"));
+                LogTlsFailed(_logger, Id, RemoteEndPoint, ex.Message);
+                await stream.DisposeAsync();
+                return;
+            }
+        }
+
         PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
         _reader = reader;
         using CancellationTokenRegistration onStop = stopping.Register(BeginDrain);
@@ -400,4 +417,7 @@ internal sealed partial class GatewayConnection
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Trace, Message = "Gateway connection {ConnectionId}: response {CorrelationId} dropped, the connection is closed")]
     private static partial void LogResponseDropped(ILogger logger, long connectionId, ulong correlationId);
+
+    [LoggerMessage(EventId = 2060, Level = LogLevel.Warning, Message = "Gateway connection {ConnectionId} from {RemoteEndPoint}: TLS handshake failed: {Reason}")]
+    private static partial void LogTlsFailed(ILogger logger, long connectionId, IPEndPoint? remoteEndPoint, string reason);
 }

@@ -24,6 +24,7 @@ internal sealed partial class GatewayListener(
     private Task? _acceptLoop;
     private Task? _sweepLoop;
     private long _nextConnectionId;
+    private GatewayTls? _tls;
 
     /// <inheritdoc />
     public IPEndPoint? ListeningEndPoint { get; private set; }
@@ -54,6 +55,7 @@ internal sealed partial class GatewayListener(
         }
 
         _socket = socket;
+        _tls ??= _options.Tls.Enabled ? new GatewayTls(_options.Tls) : null;
         ListeningEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         LogListening(logger, ListeningEndPoint, !string.IsNullOrEmpty(_options.Secret));
         _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
@@ -92,6 +94,7 @@ internal sealed partial class GatewayListener(
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None);
+        _tls?.Dispose();
         _stopping.Dispose();
     }
 
@@ -127,7 +130,7 @@ internal sealed partial class GatewayListener(
 
             client.NoDelay = true;
             long id = Interlocked.Increment(ref _nextConnectionId);
-            var connection = new GatewayConnection(id, client, _options, dispatcher, logger);
+            var connection = new GatewayConnection(id, client, _options, dispatcher, _tls, logger);
             GatewayInstruments.ConnectionsOpened.Add(1);
             GatewayInstruments.ConnectionsActive.Add(1);
             var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -73,4 +73,7 @@ public sealed class GatewayOptions
 
     /// <summary>The number of simultaneously open connections; connections beyond it are closed at once. Default <see cref="DefaultMaxConnections"/>.</summary>
     public int MaxConnections { get; set; } = DefaultMaxConnections;
+
+    /// <summary>TLS for client connections (off by default). The TLS handshake counts against <see cref="HandshakeTimeout"/>.</summary>
+    public GatewayTlsOptions Tls { get; set; } = new();
 }

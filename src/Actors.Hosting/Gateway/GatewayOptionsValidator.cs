@@ -46,6 +46,11 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{Section}:{nameof(GatewayOptions.MaxConnections)} must be at least 1; it is {options.MaxConnections}.");
         }
 
+        if (options.Tls is { Enabled: true } tls && (string.IsNullOrEmpty(tls.CertificatePath) || !File.Exists(tls.CertificatePath)))
+        {
+            failures.Add($"{Section}:Tls:{nameof(GatewayTlsOptions.CertificatePath)} must name an existing .pfx file when TLS is enabled; it is '{tls.CertificatePath}'.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

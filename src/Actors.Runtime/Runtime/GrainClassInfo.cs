@@ -123,6 +123,11 @@ internal sealed class GrainClassInfo
             : GrainMethodInvoker.Compile(m);
     }, GrainClass);
 
+    /// <summary>The messages for the class's grain interfaces that have methods but no generated reference (checked at silo start).</summary>
+    public IEnumerable<string> FindUngeneratedInterfaces() =>
+        GrainInterfaces.Select(GeneratedGrainCode.MissingReference).OfType<GrainInterfaceNotGeneratedException>()
+            .Select(missing => $"Grain class '{GrainClass.FullName}': {missing.Message}");
+
     /// <summary>
     /// Checks at silo start that every store the class names explicitly is configured and that its attributes agree;
     /// returns the problems. A store used by default (no attribute names it) is checked when the grain activates, as

@@ -131,11 +131,11 @@ internal sealed class GrainRuntime : ISiloControl, ISiloActivations, IDisposable
 
     public bool IsKilled => Volatile.Read(ref _isKilled) != 0;
 
-    /// <summary>Checks the grain classes' stores and starts idle collection.</summary>
-    /// <exception cref="InvalidOperationException">A grain class uses a store that is not configured.</exception>
+    /// <summary>Checks the grain classes' stores and grain interfaces and starts idle collection.</summary>
+    /// <exception cref="InvalidOperationException">A grain class uses a store that is not configured, or implements a grain interface the code generator did not process.</exception>
     public void Start()
     {
-        string[] problems = Types.Classes.SelectMany(c => c.FindMissingStores(Services)).ToArray();
+        string[] problems = Types.Classes.SelectMany(c => c.FindMissingStores(Services).Concat(c.FindUngeneratedInterfaces())).ToArray();
         if (problems.Length > 0)
         {
             throw new InvalidOperationException(string.Join(Environment.NewLine, problems));

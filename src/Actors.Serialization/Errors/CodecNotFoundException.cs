@@ -1,6 +1,7 @@
 namespace Actors.Serialization;
 
 /// <summary>No codec or copier is known for a type: it is neither generated, registered, built in nor opted into JSON.</summary>
+[GenerateSerializer]
 public sealed class CodecNotFoundException : SerializerException
 {
     /// <summary>Creates the exception.</summary>
@@ -12,5 +13,6 @@ public sealed class CodecNotFoundException : SerializerException
     }
 
     /// <summary>The type without a codec.</summary>
+    [Id(0)]
     public Type Type { get; }
 }

@@ -1,6 +1,7 @@
 namespace Actors.Serialization;
 
 /// <summary>A value nests deeper than <see cref="SerializerBuilder.MaxDepth"/> objects: too deep to write or read without exhausting the stack.</summary>
+[GenerateSerializer]
 public sealed class MaxDepthExceededException : SerializerException
 {
     /// <summary>Creates the exception.</summary>
@@ -11,5 +12,6 @@ public sealed class MaxDepthExceededException : SerializerException
     }
 
     /// <summary>The limit in force.</summary>
+    [Id(0)]
     public int MaxDepth { get; }
 }

@@ -5,6 +5,7 @@ namespace Actors.Serialization;
 /// (a field it does not know), or the reference closes a cycle through a value that is built only after its contents
 /// (a tuple, an immutable collection, a converter's surrogate).
 /// </summary>
+[GenerateSerializer]
 public sealed class ReferenceNotFoundException : WireFormatException
 {
     /// <summary>Creates the exception.</summary>
@@ -16,5 +17,6 @@ public sealed class ReferenceNotFoundException : WireFormatException
     }
 
     /// <summary>The object id named by the reference.</summary>
+    [Id(0)]
     public uint ObjectId { get; }
 }

@@ -5,6 +5,7 @@ namespace Actors.Serialization;
 /// names the type and, when the failure happened inside an object, the member path from the root value
 /// (<see cref="MemberPath"/>). The serializer never substitutes a default value for data it cannot handle.
 /// </summary>
+[GenerateSerializer]
 public class SerializerException : Exception
 {
     // Null until a member is recorded; also null in an instance the exception codec rebuilt without running a constructor.

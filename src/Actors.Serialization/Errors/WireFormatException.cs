@@ -5,6 +5,7 @@ namespace Actors.Serialization;
 /// version, or holding a value of another shape than the reader's member (for example text where it expects a number,
 /// or a number out of the member's range).
 /// </summary>
+[GenerateSerializer]
 public class WireFormatException : SerializerException
 {
     /// <summary>Creates the exception.</summary>
@@ -15,5 +16,6 @@ public class WireFormatException : SerializerException
     }
 
     /// <summary>The byte offset in the message where the problem was found.</summary>
+    [Id(0)]
     public long Offset { get; }
 }

@@ -1,6 +1,7 @@
 namespace Actors.Streams;
 
 /// <summary>A <see cref="StreamSequenceToken"/> made of a sequence number and an event index (Orleans' <c>EventSequenceTokenV2</c>).</summary>
+[GenerateSerializer, Immutable]
 public sealed class EventSequenceToken : StreamSequenceToken
 {
     /// <summary>Creates a token.</summary>
@@ -14,9 +15,11 @@ public sealed class EventSequenceToken : StreamSequenceToken
     }
 
     /// <inheritdoc />
+    [Id(0)]
     public override long SequenceNumber { get; }
 
     /// <inheritdoc />
+    [Id(1)]
     public override int EventIndex { get; }
 
     /// <inheritdoc />

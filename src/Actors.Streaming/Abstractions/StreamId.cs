@@ -11,19 +11,26 @@ namespace Actors.Runtime;
 /// decimal, a string as is), so an implicit subscription activates the grain whose key equals the stream's key.
 /// Equality is ordinal on both parts.
 /// </remarks>
+[GenerateSerializer, Immutable]
 public readonly struct StreamId : IEquatable<StreamId>, IComparable<StreamId>
 {
+    [Id(0)]
+    private readonly string? _namespace;
+
+    [Id(1)]
+    private readonly string? _key;
+
     private StreamId(string streamNamespace, string key)
     {
-        Namespace = streamNamespace;
-        Key = key;
+        _namespace = streamNamespace;
+        _key = key;
     }
 
     /// <summary>The stream's namespace (may be empty); implicit subscriptions select streams by it.</summary>
-    public string Namespace => field ?? string.Empty;
+    public string Namespace => _namespace ?? string.Empty;
 
     /// <summary>The stream's key in canonical string form.</summary>
-    public string Key => field ?? string.Empty;
+    public string Key => _key ?? string.Empty;
 
     /// <summary>A stream id with a Guid key.</summary>
     public static StreamId Create(string streamNamespace, Guid key) => Create(streamNamespace, key.ToString("N"));

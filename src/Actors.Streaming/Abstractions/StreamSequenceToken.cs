@@ -5,6 +5,7 @@ namespace Actors.Streams;
 /// deduplicate (delivery is at least once) and to rewind a subscription (<c>SubscribeAsync(observer, token)</c>).
 /// </summary>
 /// <remarks>Tokens of one stream are totally ordered: a later event always has a greater token.</remarks>
+[GenerateSerializer]
 public abstract class StreamSequenceToken : IEquatable<StreamSequenceToken>, IComparable<StreamSequenceToken>
 {
     /// <summary>The event's sequence number in its stream (the write-ahead log's stream version, from 1).</summary>

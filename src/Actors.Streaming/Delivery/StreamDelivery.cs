@@ -4,7 +4,7 @@ namespace Actors.Streams.Delivery;
 
 /// <summary>A batch of consecutive events of one stream for one subscription.</summary>
 /// <remarks>Infrastructure of the stream providers; passed by reference in-silo (never mutated).</remarks>
-[Immutable]
+[GenerateSerializer, Immutable]
 public sealed class StreamDelivery
 {
     internal StreamDelivery(string providerName, StreamId streamId, Guid subscriptionId, bool isImplicit, IReadOnlyList<StreamDeliveryItem> items)
@@ -17,17 +17,22 @@ public sealed class StreamDelivery
     }
 
     /// <summary>The provider.</summary>
+    [Id(0)]
     public string ProviderName { get; }
 
     /// <summary>The stream.</summary>
+    [Id(1)]
     public StreamId StreamId { get; }
 
     /// <summary>The subscription the batch is for.</summary>
+    [Id(2)]
     public Guid SubscriptionId { get; }
 
     /// <summary>Whether the subscription is implicit.</summary>
+    [Id(3)]
     public bool IsImplicit { get; }
 
     /// <summary>The events, in stream order.</summary>
+    [Id(4)]
     public IReadOnlyList<StreamDeliveryItem> Items { get; }
 }

@@ -8,6 +8,7 @@ namespace Actors.Streams;
 /// event is no longer retained. The subscription continues after the event; the event was not silently dropped:
 /// this exception, a log entry and the <c>actors.streams.delivery.failed</c> counter report it.
 /// </summary>
+[GenerateSerializer]
 public sealed class StreamDeliveryException : StreamException
 {
     /// <summary>Creates the exception.</summary>
@@ -19,8 +20,10 @@ public sealed class StreamDeliveryException : StreamException
     }
 
     /// <summary>The subscription.</summary>
+    [Id(0)]
     public Guid SubscriptionId { get; }
 
     /// <summary>The event's token.</summary>
+    [Id(1)]
     public StreamSequenceToken Token { get; }
 }

@@ -3,6 +3,7 @@ using Actors.Runtime;
 namespace Actors.Streams;
 
 /// <summary>The root of the streaming errors: every one names the provider and the stream.</summary>
+[GenerateSerializer]
 public abstract class StreamException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -14,8 +15,10 @@ public abstract class StreamException : Exception
     }
 
     /// <summary>The stream provider.</summary>
+    [Id(0)]
     public string ProviderName { get; }
 
     /// <summary>The stream.</summary>
+    [Id(1)]
     public StreamId StreamId { get; }
 }

@@ -6,6 +6,7 @@ namespace Actors.Streams;
 /// Produced items were refused before anything was stored (<em>rejected</em>): an item could not be serialized, is
 /// larger than the provider accepts, or the log refused the request. The stream is unchanged; the producer may go on.
 /// </summary>
+[GenerateSerializer]
 public sealed class StreamItemRejectedException : StreamException
 {
     /// <summary>Creates the exception.</summary>
@@ -16,5 +17,6 @@ public sealed class StreamItemRejectedException : StreamException
     }
 
     /// <summary>The type of the refused item.</summary>
+    [Id(0)]
     public Type ItemType { get; }
 }

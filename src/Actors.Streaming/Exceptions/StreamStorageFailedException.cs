@@ -7,6 +7,7 @@ namespace Actors.Streams;
 /// unknown (for example an fsync failed). Producing the same items again may duplicate them; consumers deduplicate
 /// by token.
 /// </summary>
+[GenerateSerializer]
 public sealed class StreamStorageFailedException : StreamException
 {
     /// <summary>Creates the exception.</summary>

@@ -32,6 +32,7 @@ internal sealed class WalInstruments : IDisposable
         _meter.CreateObservableGauge("actors.wal.segments", () => new Measurement<int>(log.GetStatistics().SegmentCount, _tag), "{segment}", "Segment files present.");
         _meter.CreateObservableGauge("actors.wal.live_ratio", () => LiveRatio(log), "1", "Live bytes / total bytes.");
         _meter.CreateObservableGauge("actors.wal.live_bytes", () => new Measurement<long>(log.GetStatistics().LiveBytes, _tag), "By", "Bytes of records still needed for recovery.");
+        _meter.CreateObservableCounter("actors.wal.manifest.write_failures", () => new Measurement<long>(log.GetStatistics().ManifestWriteFailures, _tag), "{failure}", "Segment manifest writes that failed since open.");
         _meter.CreateObservableGauge("actors.wal.reclaimable_bytes", () => new Measurement<long>(log.GetStatistics().ReclaimableBytes, _tag), "By", "Bytes of records that segment deletion or compaction could reclaim.");
     }
 

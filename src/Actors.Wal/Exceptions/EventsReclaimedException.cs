@@ -1,11 +1,11 @@
 namespace Actors.Wal;
 
-/// <summary>Some requested events are covered by a checkpoint and their space was already reclaimed.</summary>
+/// <summary>Some requested events are no longer stored: reclaimed after a checkpoint covered them, or erased.</summary>
 public sealed class EventsReclaimedException : WalException
 {
     /// <summary>Creates the exception.</summary>
     public EventsReclaimedException(string streamId, long requestedFromVersion, long oldestAvailableVersion)
-        : base($"Events of stream '{streamId}' from version {requestedFromVersion} were reclaimed after a checkpoint; the oldest available version is {oldestAvailableVersion}.")
+        : base($"Events of stream '{streamId}' from version {requestedFromVersion} are no longer stored (reclaimed after a checkpoint, or erased); the oldest available version is {oldestAvailableVersion}.")
     {
         StreamId = streamId;
         RequestedFromVersion = requestedFromVersion;

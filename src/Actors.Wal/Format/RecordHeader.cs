@@ -12,7 +12,8 @@ namespace Actors.Wal.Format;
  *   8      1    Type            RecordType: 1 Events, 2 Checkpoint, 3 Tombstone, 4 Relocated, 5 Seal
  *   9      1    Flags           0 (reserved; readers reject unknown bits)
  *   10     2    StreamIdLength  UTF-8 bytes of the stream id (1 .. 1024; 0 for Seal)
- *   12     4    ItemCount       Events: number of events (>= 1); Checkpoint, Tombstone: 1; Relocated: items; Seal: 0
+ *   12     4    ItemCount       Events: number of events (>= 1); Checkpoint, Tombstone: 1; Relocated: items (>= 0:
+ *                               an erase that keeps nothing of a stream writes an empty one, format version 2); Seal: 0
  *   16     8    FirstLsn        LSN of the first event (Events: event i has FirstLsn + i); Checkpoint/Tombstone: its LSN;
  *                               Relocated: 0 (items carry their original LSNs); Seal: 0
  *   24     8    FirstVersion    Events: version of the first event (event i has FirstVersion + i);
@@ -126,7 +127,7 @@ internal readonly record struct RecordHeader(
         {
             RecordType.Events => count >= 1,
             RecordType.Checkpoint or RecordType.Tombstone => count == 1,
-            RecordType.Relocated => count >= 1,
+            RecordType.Relocated => count >= 0,
             _ => count == 0,
         };
         if (!idOk || !countOk || Size + idLength > length)

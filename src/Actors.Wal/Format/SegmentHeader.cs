@@ -11,8 +11,8 @@ namespace Actors.Wal.Format;
  *
  *   offset size field
  *   0      4    Magic                 0x57534547 ("GESW" in file byte order: 'G','E','S','W'... written as LE uint)
- *   4      2    Version               format version that wrote the file (currently 1)
- *   6      2    MinCompatibleVersion  oldest reader format version able to read the file (currently 1)
+ *   4      2    Version               format version that wrote the file (currently 2; 1 before Relocated records could be empty)
+ *   6      2    MinCompatibleVersion  oldest reader format version able to read the file (currently 2)
  *   8      4    SegmentId             equals the number in the file name
  *   12     4    HeaderSize            64; records start at this offset
  *   16     8    BaseLsn               the next LSN when the segment was created (first record's LSN or later)
@@ -35,10 +35,14 @@ internal readonly record struct SegmentHeader(uint SegmentId, long BaseLsn, long
     public const uint Magic = 0x57534547;
 
     /// <summary>The format version this build writes.</summary>
-    public const ushort CurrentVersion = 1;
+    /// <remarks>
+    /// 2: a Relocated record may hold no items (an erase that keeps nothing of a stream but its version). Version 1
+    /// readers would call such a record damaged, so version 2 files require version 2 readers; this build reads both.
+    /// </remarks>
+    public const ushort CurrentVersion = 2;
 
     /// <summary>The oldest reader version that can read what this build writes.</summary>
-    public const ushort CurrentMinCompatibleVersion = 1;
+    public const ushort CurrentMinCompatibleVersion = 2;
 
     /// <summary>Formats the header into the first <see cref="Size"/> bytes of <paramref name="destination"/>.</summary>
     public void Write(Span<byte> destination) => Write(destination, CurrentVersion, CurrentMinCompatibleVersion);

@@ -60,14 +60,47 @@ public sealed partial class InMemoryEventLog
             {
                 ThrowIfDisposed();
                 IReadOnlyList<StoredEvent> events = _streams.TryGetValue(streamId, out var stream)
-                    ? stream.ReadEvents(fromVersion, toVersion)
+                    ? stream.ReadEvents(streamId, fromVersion, toVersion)
                     : [];
                 return ValueTask.FromResult(events);
             }
         }
-        catch (Exception ex) when (ex is ArgumentException or RequestRejectedException or ObjectDisposedException)
+        catch (Exception ex) when (ex is ArgumentException or RequestRejectedException or ObjectDisposedException or EventsReclaimedException)
         {
             return ValueTask.FromException<IReadOnlyList<StoredEvent>>(ex);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The payloads of the erased events are dropped at once (<see cref="EraseResult.SegmentsToCompact"/> is empty).</remarks>
+    public ValueTask<EraseResult> DeleteEventsToAsync(string streamId, long toVersion, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            ThrowIfDisposed();
+            StreamId.Validate(streamId);
+            ArgumentOutOfRangeException.ThrowIfLessThan(toVersion, 1);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return ValueTask.FromCanceled<EraseResult>(cancellationToken);
+            }
+
+            lock (_lock)
+            {
+                ThrowIfDisposed();
+                if (!_streams.TryGetValue(streamId, out var stream))
+                {
+                    throw new ArgumentOutOfRangeException(nameof(toVersion), toVersion, $"Stream '{streamId}' has no events to erase.");
+                }
+
+                ArgumentOutOfRangeException.ThrowIfGreaterThan(toVersion, stream.Version);
+                long erased = stream.EraseTo(toVersion);
+                return ValueTask.FromResult(new EraseResult(streamId, toVersion, erased, []));
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or ObjectDisposedException)
+        {
+            return ValueTask.FromException<EraseResult>(ex);
         }
     }
 

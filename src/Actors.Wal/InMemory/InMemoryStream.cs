@@ -20,6 +20,7 @@ internal sealed class InMemoryStream
     private readonly List<StoredEvent> _events = [];
     private readonly List<StoredCheckpoint> _checkpoints = [];
     private readonly List<InMemoryTombstone> _tombstones = [];
+    private long _erasedTo;
 
     /// <summary>The stream's highest version (never goes back, even after deletion).</summary>
     public long Version => _events.Count;
@@ -86,6 +87,23 @@ internal sealed class InMemoryStream
         LiveBytes = 0;
     }
 
+    /// <summary>Events up to this version were erased (their payloads are forgotten; reads never return them).</summary>
+    public long ErasedTo => _erasedTo;
+
+    /// <summary>Erases the events up to <paramref name="toVersion"/> (at most <see cref="Version"/>); returns how many were still stored.</summary>
+    public long EraseTo(long toVersion)
+    {
+        long erased = Math.Max(0, toVersion - _erasedTo);
+        for (long v = _erasedTo + 1; v <= toVersion; v++)
+        {
+            var stored = _events[(int)(v - 1)];
+            _events[(int)(v - 1)] = stored with { Payload = ReadOnlyMemory<byte>.Empty };
+        }
+
+        _erasedTo = Math.Max(_erasedTo, toVersion);
+        return erased;
+    }
+
     /// <summary>Reads the stream as of <paramref name="bound"/>; see <see cref="IEventLog.ReadStreamAsync"/>.</summary>
     public StreamReadResult Read(string streamId, ReadBound bound)
     {
@@ -129,18 +147,24 @@ internal sealed class InMemoryStream
         StoredCheckpoint? checkpoint = checkpointIndex >= 0 && _checkpoints[checkpointIndex].Lsn > deletedAtLsn
             ? _checkpoints[checkpointIndex]
             : null;
-        long after = Math.Max(checkpoint?.Version ?? 0, Math.Max(deletedAtVersion, 0));
+        long after = Math.Min(eventCount, Math.Max(_erasedTo, Math.Max(checkpoint?.Version ?? 0, Math.Max(deletedAtVersion, 0))));
         var events = _events.GetRange((int)after, eventCount - (int)after);
         return new StreamReadResult(streamId, checkpoint, events, eventCount, IsDeleted: false);
     }
 
     /// <summary>The stored events with versions in [<paramref name="fromVersion"/>, <paramref name="toVersion"/>], clamped to the stream.</summary>
-    public IReadOnlyList<StoredEvent> ReadEvents(long fromVersion, long toVersion)
+    /// <exception cref="EventsReclaimedException">Some of the versions were erased.</exception>
+    public IReadOnlyList<StoredEvent> ReadEvents(string streamId, long fromVersion, long toVersion)
     {
         long last = Math.Min(toVersion, Version);
         if (fromVersion > last)
         {
             return [];
+        }
+
+        if (fromVersion <= _erasedTo)
+        {
+            throw new EventsReclaimedException(streamId, fromVersion, _erasedTo + 1);
         }
 
         return _events.GetRange((int)(fromVersion - 1), (int)(last - fromVersion + 1));

@@ -14,7 +14,9 @@ internal sealed partial class LogMaintenance
         var (deleted, freed) = await DeleteDeadSegmentsAsync().ConfigureAwait(false);
         int compacted = 0;
         int relocated = 0;
-        if (_options.CompactionLiveRatio > 0 && !_options.RetainCheckpointedEvents)
+        // Segments holding erased records are compacted even when compaction is otherwise off (but never with retained
+        // history: a relocation copies only each stream's base and the events after it).
+        if ((_options.CompactionLiveRatio > 0 || _segments.Current.All.Any(s => s.HoldsErasedData)) && !_options.RetainCheckpointedEvents)
         {
             (compacted, relocated) = await CompactSegmentsAsync().ConfigureAwait(false);
             if (compacted > 0)
@@ -33,18 +35,22 @@ internal sealed partial class LogMaintenance
         return new CompactionResult(deleted, compacted, relocated, freed);
     }
 
-    /// <summary>Sealed segments (not the active one) that retention allows to reclaim and <paramref name="predicate"/> selects.</summary>
+    /// <summary>
+    /// Sealed segments (not the active one) that retention allows to reclaim and <paramref name="predicate"/> selects.
+    /// Retention does not keep a segment that holds erased records: an erase wins over audit retention.
+    /// </summary>
     private List<Segment> ReclaimableSegments(Func<Segment, bool> predicate)
     {
         long now = _time.GetUtcNow().UtcTicks;
         var sealedSegments = _segments.Current.All.Where(s => s.IsSealed && s.DurableOffset >= s.WrittenOffset).ToList();
         int retainFrom = Math.Max(0, sealedSegments.Count - _options.RetainSegmentCount);
         var candidates = new List<Segment>();
-        for (int i = 0; i < retainFrom; i++)
+        for (int i = 0; i < sealedSegments.Count; i++)
         {
             var segment = sealedSegments[i];
             long sealedAt = segment.SealedAtTicks > 0 ? segment.SealedAtTicks : segment.Header.CreatedUtcTicks;
-            if (_options.RetainMaxAge is { } maxAge && now - sealedAt < maxAge.Ticks)
+            bool retained = i >= retainFrom || (_options.RetainMaxAge is { } maxAge && now - sealedAt < maxAge.Ticks);
+            if (retained && !segment.HoldsErasedData)
             {
                 continue;
             }
@@ -77,14 +83,15 @@ internal sealed partial class LogMaintenance
 
     private async Task<(int Compacted, int Relocated)> CompactSegmentsAsync()
     {
-        var sparse = ReclaimableSegments(s => s.LiveBytes > 0 && s.LiveBytes < s.RecordBytes * _options.CompactionLiveRatio);
+        var sparse = ReclaimableSegments(s => s.LiveBytes > 0 && (s.HoldsErasedData || s.LiveBytes < s.RecordBytes * _options.CompactionLiveRatio));
         if (sparse.Count == 0)
         {
             return (0, 0);
         }
 
-        // Bound one pass: the sparsest segments first, about MaxBatchBytes of live data; the next pass continues.
-        sparse.Sort((a, b) => a.LiveBytes.CompareTo(b.LiveBytes));
+        // Bound one pass: segments with erased records first, then the sparsest, about MaxBatchBytes of live data; the
+        // next pass continues.
+        sparse.Sort((a, b) => a.HoldsErasedData != b.HoldsErasedData ? (a.HoldsErasedData ? -1 : 1) : a.LiveBytes.CompareTo(b.LiveBytes));
         long budget = 0;
         int take = 0;
         while (take < sparse.Count && (take == 0 || budget + sparse[take].LiveBytes <= _options.MaxBatchBytes))
@@ -110,20 +117,37 @@ internal sealed partial class LogMaintenance
             }
         }
 
-        var requests = new List<RelocateRequest>();
-        foreach (var entry in streams)
-        {
-            var request = await TryPrepareRelocationAsync(entry).ConfigureAwait(false);
-            if (request is not null && _writer.TryEnqueue(request))
-            {
-                requests.Add(request);
-            }
-        }
-
+        // Streams are copied in chunks: each chunk's read buffers come from the maintenance pool and go back once the
+        // chunk's copies completed (their payloads point into them until the writer framed them), so a pass over many
+        // streams reuses a bounded set of buffers instead of allocating fresh windows for every stream.
         int relocated = 0;
-        foreach (var request in requests)
+        var rentals = new List<byte[]>();
+        var requests = new List<RelocateRequest>(RelocationChunk);
+        for (int start = 0; start < streams.Count; start += RelocationChunk)
         {
-            relocated += await request.Task.ConfigureAwait(false) ? 1 : 0;
+            requests.Clear();
+            for (int i = start; i < Math.Min(streams.Count, start + RelocationChunk); i++)
+            {
+                var request = await TryPrepareRelocationAsync(streams[i], rentals).ConfigureAwait(false);
+                if (request is not null && _writer.TryEnqueue(request))
+                {
+                    requests.Add(request);
+                }
+            }
+
+            foreach (var request in requests)
+            {
+                relocated += await request.Task.ConfigureAwait(false) ? 1 : 0;
+            }
+
+            // Every copy of the chunk completed: the writer is done with its payloads. (A failed copy throws above; its
+            // buffers are then left to the collector, never returned while the writer might still read them.)
+            foreach (byte[] buffer in rentals)
+            {
+                _readBuffers.Return(buffer);
+            }
+
+            rentals.Clear();
         }
 
         Interlocked.Add(ref _counters.SegmentsCompacted, sparse.Count);
@@ -135,11 +159,11 @@ internal sealed partial class LogMaintenance
     /// log (nothing was written): the stream is skipped, so its records and segments stay where they are, and the damage
     /// is logged and counted. Reads report it to callers.
     /// </summary>
-    private async Task<RelocateRequest?> TryPrepareRelocationAsync(StreamEntry entry)
+    private async Task<RelocateRequest?> TryPrepareRelocationAsync(StreamEntry entry, List<byte[]> rentals)
     {
         try
         {
-            var collected = await _reader.CollectForRelocationAsync(entry, CancellationToken.None).ConfigureAwait(false);
+            var collected = await _reader.CollectForRelocationAsync(entry, _readBuffers, rentals, CancellationToken.None).ConfigureAwait(false);
             if (collected is not { } found)
             {
                 return null;

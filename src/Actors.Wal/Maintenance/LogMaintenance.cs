@@ -1,3 +1,4 @@
+using System.Buffers;
 using Actors.Wal.Diagnostics;
 using Actors.Wal.Format;
 using Actors.Wal.Index;
@@ -34,6 +35,14 @@ namespace Actors.Wal.Maintenance;
 /// </remarks>
 internal sealed partial class LogMaintenance
 {
+    /// <summary>Streams read and copied forward together by a compaction pass (their read buffers are reused per chunk).</summary>
+    private const int RelocationChunk = 128;
+
+    /// <summary>
+    /// Read buffers of compaction (maintenance thread only): room for one chunk's windows, so a pass reuses them.
+    /// Windows are 4, 16 or 64 KiB; longer records get buffers of their own (the pool does not keep those).
+    /// </summary>
+    private readonly ArrayPool<byte> _readBuffers = ArrayPool<byte>.Create(maxArrayLength: 64 * 1024, maxArraysPerBucket: RelocationChunk);
     private readonly SemaphoreSlim _work = new(0);
     private readonly Queue<TaskCompletionSource<CompactionResult>> _compactions = new();
     private readonly List<TaskCompletionSource> _idleWaiters = [];
@@ -142,6 +151,25 @@ internal sealed partial class LogMaintenance
 
         _work.Release();
     }
+
+    /// <summary>
+    /// Marks the segments an erase left records in (any thread): they are compacted and deleted (never recycled) by the
+    /// next passes, whatever their live ratio and retention. The active segment is marked too and follows once sealed.
+    /// </summary>
+    public void MarkErased(IEnumerable<uint> segmentIds)
+    {
+        var current = _segments.Current;
+        foreach (uint id in segmentIds)
+        {
+            if (current.Find(id) is { } segment)
+            {
+                segment.HoldsErasedData = true;
+            }
+        }
+    }
+
+    /// <summary>Asks for a space pass after an erase (any thread; coalesces with other requests).</summary>
+    public void RequestErasePass() => RequestPass(_committer.AppliedPosition);
 
     /// <summary>Runs a space pass now (after any queued work) and returns what it reclaimed.</summary>
     public Task<CompactionResult> CompactAsync()

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Actors.Wal.Format;
 using Actors.Wal.Index;
 
@@ -21,6 +22,8 @@ internal sealed partial class LogReader
         StoredCheckpoint? checkpoint = null;
         bool deleted = false;
         long deletedVersion = 0;
+        long copiedVersion = 0;
+        long copyStartsAt = 1; // the oldest version the chain's first record (a copy) still holds; 1 = the whole history
         bool done = false;
         bool first = true;
         long position = entry.LatestPosition;
@@ -31,6 +34,17 @@ internal sealed partial class LogReader
             if (read is not { } record)
             {
                 return new Walk(null, position, false);
+            }
+
+            if (record.Header.Type == RecordType.Relocated)
+            {
+                if (bound.IsLatest)
+                {
+                    // A copy carries the stream's version when copied: after an erase it may hold no event that says so.
+                    copiedVersion = Math.Max(copiedVersion, record.Header.FirstVersion);
+                }
+
+                copyStartsAt = record.Header.ItemCount == 0 ? record.Header.FirstVersion + 1 : -1; // -1: known after decoding
             }
 
             if (!record.StreamId.SequenceEqual(id))
@@ -45,6 +59,12 @@ internal sealed partial class LogReader
 
             first = false;
             DecodeItems(record, items);
+            if (copyStartsAt == -1)
+            {
+                // A copy starts with the stream's base (its versions up to it are covered) or with its oldest kept event.
+                copyStartsAt = items[0].Kind == RecordType.Events ? items[0].Version : items[0].Version + 1;
+            }
+
             for (int i = items.Count - 1; i >= 0 && !done; i--)
             {
                 var item = items[i];
@@ -108,8 +128,15 @@ internal sealed partial class LogReader
             return new Walk(new StreamReadResult(streamId, null, [], deletedVersion, true), LogPosition.None, false);
         }
 
+        if (!bound.IsLatest && checkpoint is null && events.Count == 0 && position == LogPosition.None && copyStartsAt > 1)
+        {
+            // The bound excluded everything the chain still holds, and its first record is a copy that no longer holds the
+            // stream's older versions (compacted below a checkpoint, or erased): the state asked for is not stored.
+            throw new EventsReclaimedException(streamId, bound.ToVersion ?? 1, copyStartsAt);
+        }
+
         events.Reverse();
-        long version = events.Count > 0 ? events[^1].Version : checkpoint?.Version ?? 0;
+        long version = Math.Max(events.Count > 0 ? events[^1].Version : checkpoint?.Version ?? 0, copiedVersion);
         return new Walk(new StreamReadResult(streamId, checkpoint, events, version, false), LogPosition.None, false);
     }
 
@@ -133,6 +160,7 @@ internal sealed partial class LogReader
         var items = new List<RecordItem>();
         long floor = fromVersion;
         long position = entry.LatestPosition;
+        long gap = LogPosition.None;
         bool done = false;
         bool first = true;
         while (!done && position != LogPosition.None)
@@ -146,6 +174,7 @@ internal sealed partial class LogReader
                     return (null, false);
                 }
 
+                gap = position;
                 break;
             }
 
@@ -189,7 +218,16 @@ internal sealed partial class LogReader
         long expected = Math.Max(0, to - floor + 1);
         if (collected.Count < expected)
         {
-            long oldest = collected.Count > 0 ? collected[0].Version : Math.Max(floor, entry.BaseVersion + 1);
+            long newestMissing = collected.Count > 0 ? collected[0].Version - 1 : to;
+            if (gap != LogPosition.None && newestMissing > entry.BaseVersion)
+            {
+                // Space management deletes only what a checkpoint (the stream's base) covers: events above the base
+                // in a segment that is gone were lost (Salvage opened without their segment), not reclaimed.
+                throw MissingRecord(streamId, gap, $"events up to version {newestMissing}");
+            }
+
+            // With nothing collected, nothing up to the range's end is stored (an erase can leave no event at all).
+            long oldest = collected.Count > 0 ? collected[0].Version : Math.Max(Math.Max(floor, entry.BaseVersion + 1), to + 1);
             throw new EventsReclaimedException(streamId, fromVersion, oldest);
         }
 
@@ -200,10 +238,16 @@ internal sealed partial class LogReader
     /// The stream's live items in relocation order (the base, then events ascending) and its id, read from its records
     /// (maintenance). Null when a record on the way is in a deleted segment (the stream moved meanwhile).
     /// </summary>
+    /// <param name="entry">The stream's published entry.</param>
+    /// <param name="pool">The pool the read buffers are rented from.</param>
+    /// <param name="rentals">The rented buffers are added here; the items' payloads point into them, so the caller
+    /// returns them only once the items are no longer used.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
     /// <exception cref="LogCorruptedException">A record on the way is damaged.</exception>
-    public async ValueTask<(byte[] Id, List<RecordItem> Items)?> CollectForRelocationAsync(StreamEntry entry, CancellationToken cancellationToken)
+    public async ValueTask<(byte[] Id, List<RecordItem> Items)?> CollectForRelocationAsync(
+        StreamEntry entry, ArrayPool<byte> pool, List<byte[]> rentals, CancellationToken cancellationToken)
     {
-        var cursor = new RecordCursor(segments, maxRecordLength);
+        var cursor = new RecordCursor(segments, maxRecordLength, pool, rentals);
         var output = new List<RecordItem>();
         var items = new List<RecordItem>();
         var events = new List<RecordItem>();
@@ -220,15 +264,7 @@ internal sealed partial class LogReader
                 return null;
             }
 
-            if (id is null)
-            {
-                id = record.StreamId.ToArray();
-            }
-            else if (!record.StreamId.SequenceEqual(id))
-            {
-                throw new LogCorruptedException(record.Path, record.Offset, "a back-pointer leads to a record of another stream");
-            }
-
+            id = CheckSameStream(record, id);
             DecodeItems(record, items);
             for (int i = items.Count - 1; i >= 0 && !done; i--)
             {
@@ -268,6 +304,22 @@ internal sealed partial class LogReader
         events.Reverse();
         output.AddRange(events);
         return output.Count > 0 ? (id, output) : null;
+    }
+
+    /// <summary>
+    /// The stream id of a chain walk: taken from its first record; every later record must carry the same id (a
+    /// back-pointer into another stream is corruption).
+    /// </summary>
+    private static byte[] CheckSameStream(in StoredRecord record, byte[]? id)
+    {
+        if (id is null)
+        {
+            return record.StreamId.ToArray();
+        }
+
+        return record.StreamId.SequenceEqual(id)
+            ? id
+            : throw new LogCorruptedException(record.Path, record.Offset, "a back-pointer leads to a record of another stream");
     }
 
     private static StoredEvent ToStoredEvent(in RecordItem item)

@@ -146,9 +146,9 @@ internal sealed partial class LogReader(string directory, long maxRecordLength, 
                         ObjectDisposedException.ThrowIf(isClosed(), typeof(WriteAheadLog));
                         return partial;
                     }
-                    catch (EventsReclaimedException)
+                    catch (Exception ex) when (ex is EventsReclaimedException or LogCorruptedException)
                     {
-                        // Segments vanish when the log closes too: that is not a reclaim.
+                        // Segments vanish when the log closes too: that is neither a reclaim nor a loss.
                         ObjectDisposedException.ThrowIf(isClosed(), typeof(WriteAheadLog));
                         throw;
                     }
@@ -165,10 +165,13 @@ internal sealed partial class LogReader(string directory, long maxRecordLength, 
     }
 
     /// <summary>The error for a stream whose read path leads into a segment that is not there.</summary>
-    public LogCorruptedException MissingRecord(string streamId, long position) => new(
+    /// <param name="streamId">The stream read.</param>
+    /// <param name="position">The position of the record the read needs.</param>
+    /// <param name="what">What the record holds, when the caller knows (for example "events up to version 7").</param>
+    public LogCorruptedException MissingRecord(string streamId, long position, string? what = null) => new(
         Path.Combine(directory, SegmentHeader.FileName(LogPosition.Segment(position))),
         LogPosition.Offset(position),
-        $"stream '{streamId}' needs its record at {LogPosition.Format(position)}, but the segment is missing (its records were lost; see the recovery notes of the open)");
+        $"stream '{streamId}' needs its record at {LogPosition.Format(position)}{(what is null ? "" : $" ({what})")}, but the segment is missing (its records were lost; see the recovery notes of the open)");
 
     /// <summary>
     /// The entries that may be <paramref name="streamId"/>: its hot entry, or the idle entries with its hash (each

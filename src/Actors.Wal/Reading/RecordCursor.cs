@@ -1,3 +1,4 @@
+using System.Buffers;
 using Actors.Wal.Format;
 using Actors.Wal.Segments;
 
@@ -19,9 +20,16 @@ internal readonly record struct StoredRecord(RecordHeader Header, ReadOnlyMemory
 /// <remarks>
 /// Ownership: one walk, one thread at a time. Every record is checked (header, CRC) before it is returned; the segment
 /// is pinned only during a read, so a segment deleted meanwhile yields null (the caller retries with the index's new
-/// entry, or reports the loss). Windows are never reused: records handed out stay valid for the caller.
+/// entry, or reports the loss). Windows are never reused while the cursor's owner may hold records: by default they are
+/// allocated and left to the collector; with a <paramref name="pool"/> they are rented from it and added to
+/// <paramref name="rentals"/>, and the owner returns them once no record handed out is used any more (space management,
+/// after its copies are written: a pass reads many streams, and fresh windows per stream fed the collector).
 /// </remarks>
-internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength)
+/// <param name="segments">The segments to read.</param>
+/// <param name="maxRecordLength">The longest valid record.</param>
+/// <param name="pool">The pool to rent buffers from, or null to allocate them.</param>
+/// <param name="rentals">Where rented buffers go (required with <paramref name="pool"/>).</param>
+internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength, ArrayPool<byte>? pool = null, List<byte[]>? rentals = null)
 {
     private const int FirstWindow = 4 * 1024;
     private const int MaxWindow = 64 * 1024;
@@ -49,8 +57,9 @@ internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength
             try
             {
                 long start = Math.Max(SegmentHeader.Size, offset + Lookahead - _nextWindow);
-                byte[] window = new byte[offset + Lookahead - start];
-                int read = await segment.File.ReadAsync(start, window, cancellationToken).ConfigureAwait(false);
+                int size = (int)(offset + Lookahead - start);
+                byte[] window = NewBuffer(size);
+                int read = await segment.File.ReadAsync(start, window.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
                 (_window, _segment, _start, _length) = (window, segment, start, read);
                 _nextWindow = Math.Min(MaxWindow, _nextWindow * 4);
             }
@@ -88,9 +97,9 @@ internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength
             byte[] record;
             try
             {
-                record = new byte[header.Length];
-                int read = await current.File.ReadAsync(offset, record, cancellationToken).ConfigureAwait(false);
-                if (read < record.Length)
+                record = NewBuffer(header.Length);
+                int read = await current.File.ReadAsync(offset, record.AsMemory(0, header.Length), cancellationToken).ConfigureAwait(false);
+                if (read < header.Length)
                 {
                     throw new LogCorruptedException(current.Path, offset, "the record is cut off by the end of the file");
                 }
@@ -100,7 +109,7 @@ internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength
                 current.Release();
             }
 
-            bytes = record;
+            bytes = record.AsMemory(0, header.Length);
         }
 
         if (!RecordCodec.CrcMatches(bytes.Span))
@@ -109,5 +118,18 @@ internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength
         }
 
         return new StoredRecord(header, bytes, current.Path, offset);
+    }
+
+    /// <summary>A buffer of at least <paramref name="size"/> bytes: rented and recorded when the owner pools, else new.</summary>
+    private byte[] NewBuffer(int size)
+    {
+        if (pool is null || rentals is null)
+        {
+            return new byte[size];
+        }
+
+        byte[] buffer = pool.Rent(size);
+        rentals.Add(buffer);
+        return buffer;
     }
 }

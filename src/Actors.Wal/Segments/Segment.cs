@@ -23,6 +23,7 @@ internal sealed class Segment
     private int _sealed;
     private long _sealedAtTicks;
     private volatile bool _listedLive;
+    private bool _holdsErasedData;
 
     /// <summary>Creates the in-memory view of an open segment.</summary>
     public Segment(SegmentHeader header, string path, IWalFile file, long writtenOffset, bool isSealed)
@@ -80,6 +81,17 @@ internal sealed class Segment
 
     /// <summary>When the writer started writing into the segment (UTC ticks): for age rotation.</summary>
     public long ActivatedAtTicks { get; set; }
+
+    /// <summary>
+    /// True once an erase left records here that must not survive: the segment is compacted even when mostly live, and
+    /// its file is deleted, never kept for reuse. Any thread.
+    /// </summary>
+    public bool HoldsErasedData
+    {
+        get => Volatile.Read(ref _holdsErasedData);
+        set => Volatile.Write(ref _holdsErasedData, value);
+    }
+
 
     /// <summary>Bytes of stream records (header and seal excluded): every byte between them is a record.</summary>
     public long RecordBytes => Math.Max(0, WrittenOffset - SegmentHeader.Size - (IsSealed ? RecordHeader.SealSize : 0));

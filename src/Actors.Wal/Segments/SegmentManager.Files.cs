@@ -80,7 +80,8 @@ internal sealed partial class SegmentManager
             bool keep;
             lock (_lock)
             {
-                keep = _options.RecycleSegments && _recycled.Count < _options.MaxRecycledSegments;
+                // A file that held erased records is deleted: a recycled file keeps its bytes until it is reused.
+                keep = _options.RecycleSegments && _recycled.Count < _options.MaxRecycledSegments && !segment.HoldsErasedData;
             }
 
             if (keep)
@@ -182,6 +183,6 @@ internal sealed partial class SegmentManager
         }
     }
 
-    [LoggerMessage(10, LogLevel.Warning, "Preparing the next segment in the background failed; the writer will create it when it needs it")]
-    private partial void LogBackgroundFailure(Exception exception);
+    [LoggerMessage(10, LogLevel.Warning, "Background segment work failed while {Operation}; the log keeps running (the writer creates the next segment itself when no spare is ready, and the next change rewrites the manifest)")]
+    private partial void LogBackgroundFailure(string operation, Exception exception);
 }

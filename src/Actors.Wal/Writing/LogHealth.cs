@@ -8,6 +8,7 @@ namespace Actors.Wal.Writing;
 /// </summary>
 internal sealed partial class LogHealth(string directory, ILogger logger)
 {
+    private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LogFailedException? _failure;
     private volatile bool _abandoned;
 
@@ -16,6 +17,9 @@ internal sealed partial class LogHealth(string directory, ILogger logger)
 
     /// <summary>True once the log failed.</summary>
     public bool IsFailed => Failure is not null;
+
+    /// <summary>Completes when the log fails (change-feed readers waiting for more stop waiting).</summary>
+    public Task WhenFailed => _failed.Task;
 
     /// <summary>True once the log was abandoned.</summary>
     public bool IsAbandoned => _abandoned;
@@ -30,6 +34,7 @@ internal sealed partial class LogHealth(string directory, ILogger logger)
         if (Interlocked.CompareExchange(ref _failure, failure, null) is null)
         {
             LogFailed(operation, exception);
+            _failed.TrySetResult();
         }
     }
 

@@ -109,6 +109,7 @@ internal sealed partial class LogWriter
         r.Stream = stream;
         r.Position = position;
         r.Written = true;
+        _group.ForceSync |= r.ForceSync;
         r.MarkFramed();
         _group.Requests.Add(r);
         _group.Records++;

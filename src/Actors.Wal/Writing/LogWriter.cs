@@ -159,6 +159,7 @@ internal sealed partial class LogWriter
     private void Process(LogRequest chain)
     {
         LogRequest? request = chain;
+        LogRequest? rest = null; // the requests after the current one (detached from it): failed too if the current one throws
         try
         {
             if (_health.IsFailed || _health.IsAbandoned)
@@ -173,7 +174,7 @@ internal sealed partial class LogWriter
             long now = NextTimestamp();
             while (request is not null)
             {
-                var next = request.Next;
+                rest = request.Next;
                 request.Next = null;
                 if (_group.Bytes + _length + request.FramedBytes > _options.MaxBatchBytes && (_length > 0 || _group.Requests.Count > 0))
                 {
@@ -189,7 +190,7 @@ internal sealed partial class LogWriter
                     Frame(request, now);
                 }
 
-                request = next;
+                request = rest;
             }
 
             WriteGroup();
@@ -208,6 +209,10 @@ internal sealed partial class LogWriter
             _group.Reset();
             _length = 0;
             FailAll(request, error);
+            if (!ReferenceEquals(rest, request))
+            {
+                FailAll(rest, error);
+            }
         }
     }
 

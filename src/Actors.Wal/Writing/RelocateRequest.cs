@@ -3,11 +3,11 @@ using Actors.Wal.Format;
 namespace Actors.Wal.Writing;
 
 /// <summary>
-/// A relocation (space management): copy a stream's live records forward as one Relocated record, unless the stream
-/// changed since maintenance read them (then nothing is written and the result is false; the next pass retries).
+/// A relocation (space management, or an erase): copy a stream's live records forward as one Relocated record, unless
+/// the stream changed since they were read (then nothing is written and the result is false; the caller retries).
 /// </summary>
 /// <remarks>Ownership: maintenance fills it; the writer frames it and sets the pipeline fields; the committer applies it.</remarks>
-internal sealed class RelocateRequest(string streamId, ulong hash, long expectedLatest, long streamVersion, List<RecordItem> items, int framed) : AwaitedRequest<bool>
+internal sealed class RelocateRequest(string streamId, ulong hash, long expectedLatest, long streamVersion, List<RecordItem> items, int framed, bool forceSync = false) : AwaitedRequest<bool>
 {
     /// <inheritdoc />
     public override RequestKind Kind => RequestKind.Relocate;
@@ -32,6 +32,9 @@ internal sealed class RelocateRequest(string streamId, ulong hash, long expected
 
     /// <summary>The framed length.</summary>
     public int Length { get; } = framed;
+
+    /// <summary>True when the copy must be synced before it completes whatever the sync policy (an erase).</summary>
+    public bool ForceSync { get; } = forceSync;
 
     /// <summary>The kind and version of the copied base (Events when none).</summary>
     public (RecordType Kind, long Version) Base => Items.Count > 0 && Items[0].Kind != RecordType.Events ? (Items[0].Kind, Items[0].Version) : (RecordType.Events, 0);

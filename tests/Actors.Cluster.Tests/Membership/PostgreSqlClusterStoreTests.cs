@@ -38,7 +38,11 @@ public sealed class PostgreSqlClusterStoreTests(PostgresServer server)
         await store.InitializeAsync("deaths", 1, CancellationToken.None);
         var row = new SiloRecord("v", 1, SiloStatus.Active, "v:1", null, DateTimeOffset.MinValue, DateTimeOffset.MinValue, 0);
         Assert.True(await store.TryApplyAsync("deaths", new ClusterUpdate().Write(row, 0, TimeSpan.FromMilliseconds(200)), CancellationToken.None));
-        await Task.Delay(400);
+        await Eventually.TrueAsync(async () =>
+        {
+            ClusterSnapshot snapshot = await store.ReadAsync("deaths", CancellationToken.None);
+            return snapshot.Now > snapshot.FindSilo("v")!.LeaseExpiresAt;
+        }, TimeSpan.FromSeconds(30), "the 200 ms lease of 'v' ended by the database clock");
         SiloRecord stored = (await store.ReadAsync("deaths", CancellationToken.None)).FindSilo("v")!;
 
         bool[] outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => store.TryApplyAsync("deaths",

@@ -16,6 +16,7 @@ public sealed class ClusterTestSilo : ISiloConfigurator
             .AddGrain<HashedCounterGrain>()
             .AddGrain<AccountGrain>()
             .AddGrain<TrackedGrain>()
+            .AddGrain<WireCrossingGrain>()
             .AddWriteAheadLogAsDefault(o =>
             {
                 o.Directory = Path.Combine(siloBuilder.GetTestSiloContext().DataDirectory, "wal");

@@ -50,6 +50,31 @@ public sealed class CrashPointTests(ITestOutputHelper output)
         Assert.True(runner.Failures.Count == 0, string.Join(Environment.NewLine, runner.Failures.Take(20)));
     }
 
+    /// <summary>
+    /// Erases (#17): after every checkpoint the stream's events up to it are erased (a synced relocation copy, then the
+    /// segments holding them are compacted and deleted in the background and by the explicit compaction). An erase up to
+    /// the checkpoint leaves what the stream reads unchanged, so every crash state must still hold an acknowledged prefix.
+    /// </summary>
+    [Fact]
+    public async Task Recovery_CrashAtEveryBoundaryWithErasesAndCompaction_KeepsEveryAcknowledgedAppend()
+    {
+        var runner = new CrashPointRunner(Options(preallocate: false, SyncPolicy.Always), seed: 13, tearGranularity: 1);
+        int erased = 0;
+
+        await runner.RunAsync(async (log, workload, random) =>
+        {
+            await DriveAsync(log, workload, random, concurrentGroups: false, compact: true, onCheckpoint: async (stream, version) =>
+            {
+                await log.DeleteEventsToAsync(stream, version);
+                erased++;
+            });
+        });
+
+        Report(runner);
+        Assert.True(erased >= 5, $"the workload should erase several times; it erased {erased} times");
+        Assert.True(runner.Failures.Count == 0, string.Join(Environment.NewLine, runner.Failures.Take(20)));
+    }
+
     [Fact]
     public async Task Recovery_CrashAtEveryBoundaryUnderSyncNone_KeepsWhatProcessCrashAndFsyncGuarantee()
     {
@@ -94,7 +119,8 @@ public sealed class CrashPointTests(ITestOutputHelper output)
     /// management deletes or compacts them), a delete and later re-use of s3, an explicit compaction, and enough
     /// bytes to rotate several 64 KiB segments.
     /// </summary>
-    internal static async Task DriveAsync(WriteAheadLog log, Workload workload, Random random, bool concurrentGroups, bool compact, int steps = 90)
+    internal static async Task DriveAsync(
+        WriteAheadLog log, Workload workload, Random random, bool concurrentGroups, bool compact, int steps = 90, Func<string, long, Task>? onCheckpoint = null)
     {
         string[] streams = ["s0", "s1", "s2", "s3"];
         for (int step = 0; step < steps; step++)
@@ -114,6 +140,10 @@ public sealed class CrashPointTests(ITestOutputHelper output)
                 {
                     string s = candidates[random.Next(candidates.Length)];
                     await workload.CheckpointAsync(log, s, workload.VersionOf(s), RandomBytes(random, 100, 400));
+                    if (onCheckpoint is not null)
+                    {
+                        await onCheckpoint(s, workload.VersionOf(s));
+                    }
                 }
             }
             else if (concurrentGroups && step % 4 == 0)

@@ -110,24 +110,26 @@ public sealed partial class DamageMatrixTests
         AssertNoFailures();
     }
 
-    /// <summary>A segment written by a future format (MinCompatibleVersion 2) is refused by name in every mode; Version 2 readable by 1 opens.</summary>
+    /// <summary>A segment written by a future format (MinCompatibleVersion above ours) is refused by name in every mode; a newer Version readable by ours opens.</summary>
     [Fact]
     public async Task OpenAsync_UnknownFormatVersion_ThrowsUnsupportedFormatVersionInEveryMode()
     {
+        const ushort current = SegmentHeader.CurrentVersion;
+        const ushort future = current + 1;
         var data = await MultiSegmentAsync(clean: false);
         foreach (string name in data.SegmentNames)
         {
             foreach (var mode in Modes)
             {
                 data.Restore(_dir.Path);
-                RewriteHeader(Path.Combine(_dir.Path, name), version: 2, minCompatible: 2);
+                RewriteHeader(Path.Combine(_dir.Path, name), version: future, minCompatible: future);
                 var ex = await Assert.ThrowsAsync<UnsupportedFormatVersionException>(async () => await WriteAheadLog.OpenAsync(DamageHarness.Options(_dir.Path, mode)));
                 Assert.Equal(Path.Combine(_dir.Path, name), ex.FilePath);
-                Assert.Equal(2, ex.MinCompatibleVersion);
+                Assert.Equal(future, ex.MinCompatibleVersion);
                 _cases++;
             }
 
-            var outcomes = await RunCaseAsync(data, $"{name} version 2 readable by 1", dir => RewriteHeader(Path.Combine(dir, name), version: 2, minCompatible: 1));
+            var outcomes = await RunCaseAsync(data, $"{name} version {future} readable by {current}", dir => RewriteHeader(Path.Combine(dir, name), version: future, minCompatible: current));
             Assert.All(outcomes, o => Assert.True(o.DataExact, $"{name}: a compatible newer version must read back exactly"));
         }
 

@@ -66,8 +66,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IDisposabl
 
     private async Task AssertPanelsAndSaveScreenshotsAsync(HeadlessChromium browser)
     {
-
-        string[] expected = ["silos", "activations", "calls", "latency", "wal", "groupcommit", "fsync", "space", "checkpoints", "reminders", "recovery", "errors", "process"];
+        string[] expected = ["silos", "activations", "calls", "latency", "wal", "groupcommit", "fsync", "space", "checkpoints", "reminders", "recovery", "errors", "process", "segments"];
         foreach (string id in expected)
         {
             await browser.WaitUntilAsync($"(() => {{ const e = document.getElementById('panel-{id}'); return !!e && !e.hidden; }})()", Patience, $"panel {id} shown");
@@ -83,6 +82,9 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IDisposabl
         Assert.Equal("0", await Text(browser, "reminders-registered"));
         Assert.Equal("0", await Text(browser, "reminders-due"));
         Assert.Contains("account", (await browser.EvaluateAsync("document.getElementById('panel-activations').innerText"))!.GetValue<string>(), StringComparison.Ordinal);
+        // The per-segment table: the active segment's row, with its live ratio.
+        await browser.WaitUntilAsync("(document.getElementById('panel-segments')?.innerText ?? '').includes('active')", Patience,
+            "the active segment listed", "document.querySelector('#panel-segments')?.innerText");
 
         string[] shown = [.. (await browser.EvaluateAsync("[...document.querySelectorAll('section.panel')].filter(s => !s.hidden).map(s => s.id)"))!.AsArray().Select(n => n!.GetValue<string>())];
         foreach (string id in shown)

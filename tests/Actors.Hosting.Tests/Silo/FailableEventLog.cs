@@ -43,6 +43,12 @@ internal sealed class FailableEventLog(IEventLog inner) : IEventLog
         return inner.DeleteStreamAsync(streamId, expectedVersion, cancellationToken);
     }
 
+    public ValueTask<EraseResult> DeleteEventsToAsync(string streamId, long toVersion, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailed();
+        return inner.DeleteEventsToAsync(streamId, toVersion, cancellationToken);
+    }
+
     public StreamInfo GetStreamInfo(string streamId) => inner.GetStreamInfo(streamId);
 
     public ValueTask FlushAsync(CancellationToken cancellationToken = default)

@@ -51,6 +51,9 @@ public interface IWireShapesGrain : IGrainWithStringKey
 
     Task<object?> EchoObject(object? value);
 
+    /// <summary>Returns a <see cref="NotMarked"/> in an object slot: the silo cannot serialize the result.</summary>
+    Task<object?> MakeUnmarked(int value);
+
     Task<int> WaitForCancellation(CancellationToken cancellationToken);
 
     Task<bool> WasCancelled();
@@ -96,6 +99,8 @@ public sealed class WireShapesGrain : Grain, IWireShapesGrain
         _calls++;
         return Task.FromResult(value);
     }
+
+    public Task<object?> MakeUnmarked(int value) => Task.FromResult<object?>(new NotMarked { Value = value });
 
     public Task<object?> EchoObject(object? value)
     {

@@ -84,6 +84,16 @@ public sealed class WireRoundTripTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MakeUnmarked_SiloCannotSerializeTheResult_ClientGetsCodecNotFoundWithItsType()
+    {
+        CodecNotFoundException ex = await Assert.ThrowsAsync<CodecNotFoundException>(() => Grain().MakeUnmarked(3));
+
+        Assert.Equal(typeof(NotMarked), ex.Type);
+        Assert.Contains(nameof(NotMarked), ex.Message, StringComparison.Ordinal);
+        Assert.Contains("[GenerateSerializer]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WaitForCancellation_ClientCancelsTokenArgument_GrainObservesCancellation()
     {
         using var cancellation = new CancellationTokenSource();

@@ -65,6 +65,9 @@ public sealed class FaultyEventLog(IEventLog inner, bool disposeInner = false) :
     public ValueTask<AppendResult> DeleteStreamAsync(string streamId, long expectedVersion, CancellationToken cancellationToken = default) =>
         Inner.DeleteStreamAsync(streamId, expectedVersion, cancellationToken);
 
+    public ValueTask<EraseResult> DeleteEventsToAsync(string streamId, long toVersion, CancellationToken cancellationToken = default) =>
+        Inner.DeleteEventsToAsync(streamId, toVersion, cancellationToken);
+
     public StreamInfo GetStreamInfo(string streamId) => Inner.GetStreamInfo(streamId);
 
     public ValueTask FlushAsync(CancellationToken cancellationToken = default) => Inner.FlushAsync(cancellationToken);

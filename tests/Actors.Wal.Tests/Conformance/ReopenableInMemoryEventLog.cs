@@ -30,6 +30,9 @@ internal sealed class ReopenableInMemoryEventLog(InMemoryEventLog store) : IEven
     public ValueTask<AppendResult> DeleteStreamAsync(string streamId, long expectedVersion, CancellationToken cancellationToken = default) =>
         IsDisposed ? ValueTask.FromException<AppendResult>(Disposed()) : store.DeleteStreamAsync(streamId, expectedVersion, cancellationToken);
 
+    public ValueTask<EraseResult> DeleteEventsToAsync(string streamId, long toVersion, CancellationToken cancellationToken = default) =>
+        IsDisposed ? ValueTask.FromException<EraseResult>(Disposed()) : store.DeleteEventsToAsync(streamId, toVersion, cancellationToken);
+
     public StreamInfo GetStreamInfo(string streamId) => IsDisposed ? throw Disposed() : store.GetStreamInfo(streamId);
 
     public ValueTask FlushAsync(CancellationToken cancellationToken = default) =>

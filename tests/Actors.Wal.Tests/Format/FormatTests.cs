@@ -37,16 +37,17 @@ public sealed class FormatTests
     public void SegmentHeader_FutureMinCompatibleVersion_IsUnsupported()
     {
         byte[] bytes = new byte[SegmentHeader.Size];
-        new SegmentHeader(1, 1, 1, 65536).Write(bytes, 3, 2);
+        const ushort future = SegmentHeader.CurrentVersion + 2;
+        new SegmentHeader(1, 1, 1, 65536).Write(bytes, future, SegmentHeader.CurrentVersion + 1);
         Assert.Equal(SegmentHeaderStatus.UnsupportedVersion, SegmentHeader.TryRead(bytes, out _, out ushort version, out _));
-        Assert.Equal(3, version);
+        Assert.Equal(future, version);
     }
 
     [Fact]
     public void SegmentHeader_NewerButCompatibleVersion_IsReadable()
     {
         byte[] bytes = new byte[SegmentHeader.Size];
-        new SegmentHeader(1, 1, 1, 65536).Write(bytes, 2, 1);
+        new SegmentHeader(1, 1, 1, 65536).Write(bytes, SegmentHeader.CurrentVersion + 1, SegmentHeader.CurrentVersion);
         Assert.Equal(SegmentHeaderStatus.Ok, SegmentHeader.TryRead(bytes, out _, out _, out _));
     }
 

@@ -4,7 +4,7 @@
 #:property PublishAot=false
 
 // A test-free measurement of the engine (not part of the test suite):
-//   dotnet run tests/Actors.Wal.Tests/Measure/WalMeasure.cs -- [index|append|all]
+//   dotnet run tests/Actors.Wal.Tests/Measure/WalMeasure.cs -- [index|append|compaction|all]
 // The assembly is named "Benchmarks" so it can see the engine's internals (InternalsVisibleTo).
 using System.Diagnostics;
 using System.Text;
@@ -24,6 +24,11 @@ if (mode is "index" or "all")
     await MeasureLogIndexAsync(1_000_000);
 }
 
+if (mode is "compaction" or "all")
+{
+    await MeasureCompactionAsync(streams: 20_000);
+}
+
 if (mode is "append" or "all")
 {
     foreach (int size in new[] { 100, 1024 })
@@ -36,16 +41,18 @@ static void MeasureIndex(int count)
 {
     long before = GC.GetTotalMemory(forceFullCollection: true);
     var index = new StreamIndex();
+    var entries = new List<StreamEntry>(count);
     for (int i = 0; i < count; i++)
     {
         byte[] id = Encoding.UTF8.GetBytes($"account/{i}");
         var entry = StreamEntry.CreateNew(StreamHash.Compute(id));
         entry.LatestPosition = i;
         entry.Version = 1;
-        index.Add(entry, null);
+        entries.Add(entry);
     }
 
-    index.DemoteAll();
+    index.LoadIdle(entries);
+    entries = null;
 
     long after = GC.GetTotalMemory(forceFullCollection: true);
     Console.WriteLine($"index only: {count:N0} idle streams, {(after - before) / (double)count:F1} bytes/stream (arrays {index.ArrayBytes / (double)count:F1} bytes/stream)");
@@ -134,4 +141,57 @@ static async Task MeasureAppendAsync(int writers, int payloadBytes, int seconds)
     {
         Directory.Delete(dir, recursive: true);
     }
+}
+
+// Bytes the process allocates per stream copied forward by one compaction pass (robust under load: a count, not a time).
+// The log is written with compaction off (each stream: 3 events, a checkpoint covering them, 1 event after it; then
+// every other stream checkpoints again, so the segments holding the rest are about half live), then reopened with
+// compaction on and compacted once (one pass copies about MaxBatchBytes of live data).
+static async Task MeasureCompactionAsync(int streams)
+{
+    string dir = Path.Combine(Path.GetTempPath(), "wal-measure-compaction-" + Guid.NewGuid().ToString("N"));
+    try
+    {
+        var options = new WriteAheadLogOptions { Directory = dir, SyncPolicy = SyncPolicy.None, CompactionLiveRatio = 0, SegmentSizeBytes = 1024 * 1024, MaxRecordSizeBytes = 256 * 1024 };
+        await using (var log = await WriteAheadLog.OpenAsync(options))
+        {
+            var events = new ReadOnlyMemory<byte>[] { new byte[100], new byte[100], new byte[100] };
+            await ForEachStreamAsync(streams, i => log.AppendAsync($"s/{i}", 0, events).AsTask());
+            await ForEachStreamAsync(streams, i => log.WriteCheckpointAsync($"s/{i}", 3, new byte[200]).AsTask());
+            await ForEachStreamAsync(streams, i => log.AppendAsync($"s/{i}", 3, [new byte[100]]).AsTask());
+            await ForEachStreamAsync(streams / 2, i => log.WriteCheckpointAsync($"s/{2 * i}", 4, new byte[200]).AsTask());
+        }
+
+        options.CompactionLiveRatio = 0.9;
+        await using var reopened = await WriteAheadLog.OpenAsync(options);
+        await reopened.WhenMaintenanceIdleAsync();
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var result = await reopened.CompactAsync();
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Console.WriteLine($"compaction: {result.SegmentsCompacted} segments compacted, {result.StreamsRelocated:N0} streams copied forward, "
+            + $"{allocated / (double)Math.Max(1, result.StreamsRelocated):N0} B allocated per stream copied (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
+    }
+    finally
+    {
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
+
+static async Task ForEachStreamAsync(int count, Func<int, Task> action)
+{
+    var pending = new List<Task>(4096);
+    for (int i = 0; i < count; i++)
+    {
+        pending.Add(action(i));
+        if (pending.Count == 4096)
+        {
+            await Task.WhenAll(pending);
+            pending.Clear();
+        }
+    }
+
+    await Task.WhenAll(pending);
 }

@@ -25,6 +25,9 @@ internal sealed class TimeBoundOffByOneEventLog(IEventLog inner) : IEventLog
     public ValueTask<AppendResult> DeleteStreamAsync(string streamId, long expectedVersion, CancellationToken cancellationToken = default) =>
         inner.DeleteStreamAsync(streamId, expectedVersion, cancellationToken);
 
+    public ValueTask<EraseResult> DeleteEventsToAsync(string streamId, long toVersion, CancellationToken cancellationToken = default) =>
+        inner.DeleteEventsToAsync(streamId, toVersion, cancellationToken);
+
     public StreamInfo GetStreamInfo(string streamId) => inner.GetStreamInfo(streamId);
 
     public ValueTask FlushAsync(CancellationToken cancellationToken = default) => inner.FlushAsync(cancellationToken);

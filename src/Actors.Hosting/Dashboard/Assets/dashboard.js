@@ -419,7 +419,9 @@
     for (const v of views.values()) v.seen = false;
     let order = 0;
     const server = c.panels || [];
-    for (const sp of server.filter(x => x.id === 'silos')) drawServerPanel(sp, order++, c.time);
+    // Who serves what comes first (this silo, then the cluster's silos and partitions when clustered).
+    const top = ['silos', 'cluster-silos', 'partitions'];
+    for (const id of top) for (const sp of server.filter(x => x.id === id)) drawServerPanel(sp, order++, c.time);
     for (const def of PANELS) {
       order++;
       if (!def.always && !def.uses.some(n => has(c, n))) continue;
@@ -429,7 +431,7 @@
       if (def.series) drawSeries(v, c.time, def.series(c, p));
       if (def.bars) drawBars(v, def.bars(c));
     }
-    for (const sp of server.filter(x => x.id !== 'silos')) drawServerPanel(sp, ++order, c.time);
+    for (const sp of server.filter(x => !top.includes(x.id))) drawServerPanel(sp, ++order, c.time);
     drawOthers(c, p, ++order);
     for (const v of views.values()) if (!v.seen) v.section.hidden = true;
   }

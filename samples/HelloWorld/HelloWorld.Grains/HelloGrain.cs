@@ -1,0 +1,17 @@
+using Actors;
+using Microsoft.Extensions.Logging;
+
+namespace HelloWorld.Grains;
+
+/// <summary>Answers greetings and logs each one.</summary>
+public sealed partial class HelloGrain(ILogger<HelloGrain> logger) : Grain, IHelloGrain
+{
+    public ValueTask<string> SayHello(string greeting)
+    {
+        LogGreeting(logger, this.GetPrimaryKeyLong(), greeting);
+        return ValueTask.FromResult($"Hello grain {this.GetPrimaryKeyLong()} heard \"{greeting}\" and says hello back.");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hello grain {GrainKey} received the greeting {Greeting}")]
+    private static partial void LogGreeting(ILogger logger, long grainKey, string greeting);
+}

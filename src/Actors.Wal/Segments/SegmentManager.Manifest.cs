@@ -1,0 +1,127 @@
+using Actors.Wal.IO;
+using Actors.Wal.Recovery;
+
+namespace Actors.Wal.Segments;
+
+internal sealed partial class SegmentManager
+{
+    private long _manifestWriteFailures;
+
+    /// <summary>
+    /// Manifest writes that failed since open (any thread). A failure in the background leaves the log running on the
+    /// previous manifest; one on the append path (<see cref="EnsureListed"/>) or in maintenance fails the log.
+    /// </summary>
+    public long ManifestWriteFailures => Interlocked.Read(ref _manifestWriteFailures);
+
+    /// <summary>Persists the manifest: the current set, the ready spare, the segments Salvage kept (any thread).</summary>
+    public void WriteManifest()
+    {
+        lock (_manifestLock)
+        {
+            if (_abandoned())
+            {
+                throw new IOException("The log was abandoned (simulated crash); nothing more is written.");
+            }
+
+            bool syncDirectory;
+            lock (_lock)
+            {
+                syncDirectory = _renamedSinceManifest;
+                _renamedSinceManifest = false;
+            }
+
+            if (syncDirectory)
+            {
+                // A spare taken into use was renamed without a directory fsync (none on the append path): make the
+                // rename durable before a manifest lists the segment under its name.
+                _fileSystem.SyncDirectory(_options.Directory);
+            }
+
+            List<ManifestEntry> entries;
+            lock (_lock)
+            {
+                // A segment is listed as live only once every segment before it is durably sealed: until then the
+                // writer may have switched to it while the previous seal can still be lost, and recovery must then
+                // treat it as the unused spare it may still be.
+                entries = [];
+                bool earlierDurablySealed = true;
+                foreach (var segment in _set.All)
+                {
+                    entries.Add(earlierDurablySealed ? ToManifestEntry(segment) : new ManifestEntry(segment.Id, ManifestState.Spare, 0, 0));
+                    earlierDurablySealed &= segment.IsSealed && segment.DurableOffset >= segment.WrittenOffset;
+                }
+
+                foreach (var spare in new[] { _spare, _preparing })
+                {
+                    if (spare is not null)
+                    {
+                        entries.Add(new ManifestEntry(spare.Id, ManifestState.Spare, 0, 0));
+                    }
+                }
+
+                foreach (uint id in _retained)
+                {
+                    if (!entries.Exists(e => e.Id == id))
+                    {
+                        entries.Add(new ManifestEntry(id, ManifestState.Open, 0, 0));
+                    }
+                }
+
+                _manifestDirty = false;
+            }
+
+            try
+            {
+                DurableFile.Replace(_fileSystem, _options.Directory, SegmentManifest.FileName, SegmentManifest.TempFileName, SegmentManifest.Serialize(entries));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The previous manifest stays in place (the replace is atomic); the next change writes the set again.
+                Interlocked.Increment(ref _manifestWriteFailures);
+                lock (_lock)
+                {
+                    _manifestDirty = true;
+                }
+
+                throw;
+            }
+
+            var set = Current;
+            foreach (var entry in entries)
+            {
+                if (entry.State != ManifestState.Spare && set.Find(entry.Id) is { } listed)
+                {
+                    listed.ListedLive = true;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes sure a durable manifest lists <paramref name="segment"/> as live before anything written into it is
+    /// acknowledged (committer thread; once per segment: the first commit after a rotation). The segments before it
+    /// must be durably sealed by then (the committer syncs a rotation's group before it acknowledges).
+    /// </summary>
+    /// <exception cref="IOException">The manifest could not be written.</exception>
+    public void EnsureListed(Segment segment)
+    {
+        if (!segment.ListedLive)
+        {
+            WriteManifest();
+        }
+
+        if (!segment.ListedLive)
+        {
+            throw new InvalidOperationException($"Segment {segment.Id} is written before the segments ahead of it are durably sealed.");
+        }
+    }
+
+    /// <summary>
+    /// A sealed segment is listed as sealed (a durable claim) only once its seal is durable; until then it stays open
+    /// (recovery finds the seal by scanning).
+    /// </summary>
+    private static ManifestEntry ToManifestEntry(Segment segment)
+        => segment.IsSealed && segment.DurableOffset >= segment.WrittenOffset
+            ? new ManifestEntry(segment.Id, ManifestState.Sealed, segment.WrittenOffset, segment.SealedAtTicks)
+            : new ManifestEntry(segment.Id, ManifestState.Open, 0, 0);
+}

@@ -1,0 +1,45 @@
+using Actors.Hosting;
+using Actors.Invocation;
+using Actors.Runtime.Tests.Grains;
+using Actors.Runtime.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Actors.Runtime.Tests;
+
+/// <summary>A grain interface the code generator did not process is refused by name, never served by a runtime proxy.</summary>
+public sealed class GeneratedCodeStrictnessTests
+{
+    [Fact]
+    public void Start_GrainClassWithARefusedInterface_FailsNamingTheClassTheInterfaceAndTheFix()
+    {
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => TestSilo.Start(s => s.AddGrain<PropertyGrain>()));
+
+        Assert.Contains($"Grain class '{typeof(PropertyGrain).FullName}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"Grain interface '{typeof(IPropertyGrain).FullName}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("a property", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_GrainClassWithAGenericInterface_FailsSayingGenericInterfacesAreNotGenerated()
+    {
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => TestSilo.Start(s => s.AddGrain<IntBoxGrain>()));
+
+        Assert.Contains(nameof(IntBoxGrain), error.Message, StringComparison.Ordinal);
+        Assert.Contains("is generic", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetGrain_RefusedInterface_ThrowsTypedErrorInsteadOfARuntimeProxy()
+    {
+        await using TestSilo silo = TestSilo.Start(s => s.AddGrain<CounterGrain>());
+        var factory = new GrainReferenceFactory(silo.Services.GetRequiredService<IGrainCallInvoker>());
+
+        GrainInterfaceNotGeneratedException property = Assert.Throws<GrainInterfaceNotGeneratedException>(() => factory.GetGrain<IPropertyGrain>("p"));
+        GrainInterfaceNotGeneratedException generic = Assert.Throws<GrainInterfaceNotGeneratedException>(() => silo.Factory.GetGrain<IBoxGrain<int>>("b"));
+
+        Assert.Equal(typeof(IPropertyGrain).FullName, property.InterfaceName);
+        Assert.Contains("is generic", generic.Message, StringComparison.Ordinal);
+        Assert.NotNull(factory.GetGrain<ICounterGrain>("c"));
+        Assert.NotNull(factory.GetGrain(new GrainId("counter", "c")));
+    }
+}

@@ -1,0 +1,27 @@
+namespace Actors.Runtime.Tests.Grains;
+
+/// <summary>A grain interface the code generator refuses: a property cannot be forwarded by a grain reference.</summary>
+public interface IPropertyGrain : IGrainWithStringKey
+{
+    string Name { get; }
+
+    Task<int> Get();
+}
+
+public sealed class PropertyGrain : Grain, IPropertyGrain
+{
+    public string Name => "property";
+
+    public Task<int> Get() => Task.FromResult(1);
+}
+
+/// <summary>A generic grain interface: the code generator does not generate references for it.</summary>
+public interface IBoxGrain<T> : IGrainWithStringKey
+{
+    Task<T> Get();
+}
+
+public sealed class IntBoxGrain : Grain, IBoxGrain<int>
+{
+    public Task<int> Get() => Task.FromResult(42);
+}

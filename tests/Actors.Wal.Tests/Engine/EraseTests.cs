@@ -1,0 +1,173 @@
+using System.Text;
+using Actors.Wal.Tests.Support;
+
+namespace Actors.Wal.Tests.Engine;
+
+/// <summary>
+/// DeleteEventsToAsync: erased events are unreadable at once and, after compaction, their bytes are in no file of the
+/// log directory (verified by scanning every file).
+/// </summary>
+public sealed class EraseTests : LogTestBase
+{
+    private static readonly byte[] Marker = Encoding.UTF8.GetBytes("SECRET-");
+
+    [Fact]
+    public async Task DeleteEventsToAsync_AfterCompaction_ErasedBytesAreInNoFileAndTheRestSurvives()
+    {
+        int filler = 0;
+        await using (var log = await OpenAsync())
+        {
+            // The secrets share segments with many live filler streams: those segments are not sparse, so only the
+            // erase makes compaction take them.
+            for (int i = 1; i <= 5; i++)
+            {
+                await log.AppendAsync("pii", i - 1, Events($"SECRET-{i}"));
+                filler = await FillAsync(log, filler, 3);
+            }
+
+            await log.WriteCheckpointAsync("pii", 5, Bytes("state-5"));
+            await log.AppendAsync("pii", 5, Events("kept-6"));
+            Assert.True(FilesContainMarker(), "precondition: the secrets are on disk");
+
+            var result = await log.DeleteEventsToAsync("pii", 5);
+
+            Assert.Equal(5, result.EventsErased);
+            Assert.NotEmpty(result.SegmentsToCompact);
+            await Assert.ThrowsAsync<EventsReclaimedException>(async () => await log.ReadEventsAsync("pii", 1, 6));
+            var read = await log.ReadStreamAsync("pii");
+            Assert.Equal("state-5", Text(read.Checkpoint!.State));
+            Assert.Equal(["kept-6"], read.Events.Select(e => Text(e.Payload)));
+            Assert.Equal(6, read.Version);
+
+            // Seal the segment the erase left records in, then compact.
+            int segments = log.GetStatistics().SegmentCount;
+            while (log.GetStatistics().SegmentCount == segments)
+            {
+                filler = await FillAsync(log, filler, 1);
+            }
+
+            await log.WhenMaintenanceIdleAsync();
+            await log.CompactAsync();
+            await log.WhenMaintenanceIdleAsync();
+            Assert.False(FilesContainMarker(), $"erased bytes are still in {string.Join(", ", FilesWithMarker())}");
+        }
+
+        await using var reopened = await OpenAsync();
+        var after = await reopened.ReadStreamAsync("pii");
+        Assert.Equal("state-5", Text(after.Checkpoint!.State));
+        Assert.Equal(["kept-6"], after.Events.Select(e => Text(e.Payload)));
+        for (int i = 0; i < filler; i++)
+        {
+            Assert.Single((await reopened.ReadStreamAsync($"f{i}")).Events);
+        }
+    }
+
+    [Fact]
+    public async Task DeleteEventsToAsync_EverythingWithoutCheckpoint_KeepsTheVersionAndAppendsContinue()
+    {
+        await using (var log = await OpenAsync())
+        {
+            await log.AppendAsync("s", 0, Events("SECRET-a", "SECRET-b", "SECRET-c"));
+
+            var result = await log.DeleteEventsToAsync("s", 3);
+
+            Assert.Equal(3, result.EventsErased);
+            var read = await log.ReadStreamAsync("s");
+            Assert.Empty(read.Events);
+            Assert.Null(read.Checkpoint);
+            Assert.Equal(3, read.Version);
+            var reclaimed = await Assert.ThrowsAsync<EventsReclaimedException>(async () => await log.ReadEventsAsync("s", 1, 3));
+            Assert.Equal(4, reclaimed.OldestAvailableVersion);
+            await log.AppendAsync("s", 3, Events("d"));
+        }
+
+        await using var reopened = await OpenAsync();
+        var after = await reopened.ReadStreamAsync("s");
+        Assert.Equal(4, after.Version);
+        Assert.Equal(["d"], after.Events.Select(e => Text(e.Payload)));
+    }
+
+    [Theory]
+    [InlineData(SyncPolicy.Always)]
+    [InlineData(SyncPolicy.None)]
+    public async Task DeleteEventsToAsync_ThenProcessKill_ErasedEventsStayUnreadable(SyncPolicy policy)
+    {
+        var log = await OpenAsync(o => o.SyncPolicy = policy);
+        await log.AppendAsync("s", 0, Events("SECRET-1", "SECRET-2", "3"));
+        await log.DeleteEventsToAsync("s", 2);
+        await log.AbandonAsync(); // a process kill right after the erase was acknowledged
+
+        await using var reopened = await OpenAsync(o => o.SyncPolicy = policy);
+        await Assert.ThrowsAsync<EventsReclaimedException>(async () => await reopened.ReadEventsAsync("s", 1, 3));
+        var read = await reopened.ReadStreamAsync("s");
+        Assert.Equal(["3"], read.Events.Select(e => Text(e.Payload)));
+        Assert.Equal(3, read.Version);
+    }
+
+    [Fact]
+    public async Task DeleteEventsToAsync_PartOfTheHistory_KeepsTheLaterEvents()
+    {
+        await using var log = await OpenAsync();
+        await log.AppendAsync("s", 0, Events("1", "2", "3", "4"));
+
+        await log.DeleteEventsToAsync("s", 2);
+
+        Assert.Equal(["3", "4"], (await log.ReadEventsAsync("s", 3, 4)).Select(e => Text(e.Payload)));
+        Assert.Equal(["3", "4"], (await log.ReadStreamAsync("s")).Events.Select(e => Text(e.Payload)));
+        await Assert.ThrowsAsync<EventsReclaimedException>(async () => await log.ReadEventsAsync("s", 2, 4));
+    }
+
+    [Fact]
+    public async Task ReadStreamAsync_PointInTimeInsideTheErasedHistory_ThrowsReclaimed()
+    {
+        await using var log = await OpenAsync();
+        await log.AppendAsync("s", 0, Events("1", "2", "3", "4"));
+        await log.DeleteEventsToAsync("s", 2);
+
+        var reclaimed = await Assert.ThrowsAsync<EventsReclaimedException>(async () => await log.ReadStreamAsync("s", ReadBound.AtVersion(2)));
+        Assert.Equal(3, reclaimed.OldestAvailableVersion);
+        Assert.Equal(["3"], (await log.ReadStreamAsync("s", ReadBound.AtVersion(3))).Events.Select(e => Text(e.Payload)));
+    }
+
+    [Fact]
+    public async Task DeleteEventsToAsync_BeyondTheStreamVersion_IsRefused()
+    {
+        await using var log = await OpenAsync();
+        await log.AppendAsync("s", 0, Events("1"));
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await log.DeleteEventsToAsync("s", 2));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await log.DeleteEventsToAsync("missing", 1));
+        Assert.Equal(["1"], (await log.ReadStreamAsync("s")).Events.Select(e => Text(e.Payload)));
+    }
+
+    [Fact]
+    public async Task DeleteEventsToAsync_RetainedHistoryBelowTheCheckpoint_IsRejectedAndErasesNothing()
+    {
+        await using var log = await OpenAsync(o => o.RetainCheckpointedEvents = true);
+        await log.AppendAsync("s", 0, Events("1", "2", "3"));
+        await log.WriteCheckpointAsync("s", 3, Bytes("cp"));
+
+        var rejected = await Assert.ThrowsAsync<EraseRejectedException>(async () => await log.DeleteEventsToAsync("s", 1));
+
+        Assert.Equal(1, rejected.ToVersion);
+        Assert.Equal(3, (await log.ReadEventsAsync("s", 1, 3)).Count);
+    }
+
+    private static async Task<int> FillAsync(WriteAheadLog log, int next, int count)
+    {
+        for (int i = 0; i < count; i++, next++)
+        {
+            await log.AppendAsync($"f{next}", 0, [new byte[2000]]);
+        }
+
+        return next;
+    }
+
+    private bool FilesContainMarker() => FilesWithMarker().Any();
+
+    private IEnumerable<string> FilesWithMarker()
+        => Directory.GetFiles(Dir.Path)
+            .Where(f => Path.GetFileName(f) != "LOCK") // empty, and held exclusively while the log is open
+            .Where(f => File.ReadAllBytes(f).AsSpan().IndexOf(Marker) >= 0)
+            .Select(Path.GetFileName)!;
+}
