@@ -1,6 +1,7 @@
-using Actors.Runtime;
+using Actors.Client;
 using Actors.Cluster.Tests.Grains;
 using Actors.Cluster.Tests.Support;
+using Actors.Runtime;
 using Actors.TestingHost;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -43,6 +44,23 @@ public sealed class CrossSiloWireTests
 
         Assert.Equal("no room", refused.Message);
         Assert.Equal(42, refused.Code);
+    }
+
+    [Fact]
+    public async Task ClientThroughAnotherSilosGateway_GrainThrows_ClientGetsTheExceptionTypeAndFields()
+    {
+        await using TestCluster cluster = await TestClusters.DeployAsync(2);
+        (_, string host) = await RemoteGrainAsync(cluster, "client-refusals");
+        SiloHandle gateway = CallerOf(cluster, host);
+        await using IClusterClient client = new ClusterClientBuilder().UseGateway($"127.0.0.1:{gateway.GatewayPort}").Build();
+        await client.ConnectAsync();
+        IWireCrossingGrain grain = client.GetGrain<IWireCrossingGrain>("client-refusals");
+
+        Assert.Equal(host, await grain.Where());
+        DrawingRefusedException refused = await Assert.ThrowsAsync<DrawingRefusedException>(() => grain.Refuse("overdrawn", 7));
+
+        Assert.Equal("overdrawn", refused.Message);
+        Assert.Equal(7, refused.Code);
     }
 
     [Fact]
