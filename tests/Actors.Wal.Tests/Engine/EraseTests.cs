@@ -63,6 +63,56 @@ public sealed class EraseTests : LogTestBase
     }
 
     [Fact]
+    public async Task DeleteEventsToAsync_ThenCrashBeforeCompaction_ReopenedLogStillCompactsTheErasedBytesAway()
+    {
+        int filler = 0;
+        var log = await OpenAsync();
+        for (int i = 1; i <= 5; i++)
+        {
+            await log.AppendAsync("pii", i - 1, Events($"SECRET-{i}"));
+            filler = await FillAsync(log, filler, 3);
+        }
+
+        // Everything is in the active segment, which no pass compacts: the erased records are still on disk at the
+        // crash, and the segment is mostly live, so only the durable erase mark makes the reopened log take it.
+        Assert.Equal(1, log.GetStatistics().SegmentCount);
+        var result = await log.DeleteEventsToAsync("pii", 4);
+        Assert.Equal(4, result.EventsErased);
+        Assert.Equal(1, log.GetStatistics().SegmentCount);
+        await log.AbandonAsync(); // a process kill after the erase was acknowledged, before any compaction
+        Assert.True(FilesContainMarker("SECRET-1"), "precondition: the erased records are still on disk after the crash");
+
+        await using (var reopened = await OpenAsync())
+        {
+            await Assert.ThrowsAsync<EventsReclaimedException>(async () => await reopened.ReadEventsAsync("pii", 1, 5));
+            int segments = reopened.GetStatistics().SegmentCount;
+            while (reopened.GetStatistics().SegmentCount == segments)
+            {
+                filler = await FillAsync(reopened, filler, 1);
+            }
+
+            await reopened.WhenMaintenanceIdleAsync();
+            await reopened.CompactAsync();
+            await reopened.WhenMaintenanceIdleAsync();
+            for (int i = 1; i <= 4; i++)
+            {
+                Assert.False(FilesContainMarker($"SECRET-{i}"), $"erased SECRET-{i} is still in {string.Join(", ", FilesWithMarker(Encoding.UTF8.GetBytes($"SECRET-{i}")))}");
+            }
+
+            Assert.True(FilesContainMarker("SECRET-5"), "the kept event survives compaction");
+        }
+
+        await using var again = await OpenAsync();
+        var read = await again.ReadStreamAsync("pii");
+        Assert.Equal(["SECRET-5"], read.Events.Select(e => Text(e.Payload)));
+        Assert.Equal(5, read.Version);
+        for (int i = 0; i < filler; i++)
+        {
+            Assert.Single((await again.ReadStreamAsync($"f{i}")).Events);
+        }
+    }
+
+    [Fact]
     public async Task DeleteEventsToAsync_EverythingWithoutCheckpoint_KeepsTheVersionAndAppendsContinue()
     {
         await using (var log = await OpenAsync())
@@ -163,11 +213,15 @@ public sealed class EraseTests : LogTestBase
         return next;
     }
 
-    private bool FilesContainMarker() => FilesWithMarker().Any();
+    private bool FilesContainMarker() => FilesWithMarker(Marker).Any();
 
-    private IEnumerable<string> FilesWithMarker()
+    private bool FilesContainMarker(string marker) => FilesWithMarker(Encoding.UTF8.GetBytes(marker)).Any();
+
+    private IEnumerable<string> FilesWithMarker() => FilesWithMarker(Marker);
+
+    private IEnumerable<string> FilesWithMarker(byte[] marker)
         => Directory.GetFiles(Dir.Path)
             .Where(f => Path.GetFileName(f) != "LOCK") // empty, and held exclusively while the log is open
-            .Where(f => File.ReadAllBytes(f).AsSpan().IndexOf(Marker) >= 0)
+            .Where(f => File.ReadAllBytes(f).AsSpan().IndexOf(marker) >= 0)
             .Select(Path.GetFileName)!;
 }
