@@ -39,16 +39,7 @@ public sealed class EraseTests : LogTestBase
             Assert.Equal(["kept-6"], read.Events.Select(e => Text(e.Payload)));
             Assert.Equal(6, read.Version);
 
-            // Seal the segment the erase left records in, then compact.
-            int segments = log.GetStatistics().SegmentCount;
-            while (log.GetStatistics().SegmentCount == segments)
-            {
-                filler = await FillAsync(log, filler, 1);
-            }
-
-            await log.WhenMaintenanceIdleAsync();
-            await log.CompactAsync();
-            await log.WhenMaintenanceIdleAsync();
+            filler = await SealActiveSegmentAndCompactAsync(log, filler);
             Assert.False(FilesContainMarker(), $"erased bytes are still in {string.Join(", ", FilesWithMarker())}");
         }
 
@@ -85,15 +76,7 @@ public sealed class EraseTests : LogTestBase
         await using (var reopened = await OpenAsync())
         {
             await Assert.ThrowsAsync<EventsReclaimedException>(async () => await reopened.ReadEventsAsync("pii", 1, 5));
-            int segments = reopened.GetStatistics().SegmentCount;
-            while (reopened.GetStatistics().SegmentCount == segments)
-            {
-                filler = await FillAsync(reopened, filler, 1);
-            }
-
-            await reopened.WhenMaintenanceIdleAsync();
-            await reopened.CompactAsync();
-            await reopened.WhenMaintenanceIdleAsync();
+            filler = await SealActiveSegmentAndCompactAsync(reopened, filler);
             for (int i = 1; i <= 4; i++)
             {
                 Assert.False(FilesContainMarker($"SECRET-{i}"), $"erased SECRET-{i} is still in {string.Join(", ", FilesWithMarker(Encoding.UTF8.GetBytes($"SECRET-{i}")))}");
@@ -211,6 +194,21 @@ public sealed class EraseTests : LogTestBase
         }
 
         return next;
+    }
+
+    /// <summary>Seals the segment an erase left records in (filler appends until a rotation), then compacts.</summary>
+    private static async Task<int> SealActiveSegmentAndCompactAsync(WriteAheadLog log, int filler)
+    {
+        int segments = log.GetStatistics().SegmentCount;
+        while (log.GetStatistics().SegmentCount == segments)
+        {
+            filler = await FillAsync(log, filler, 1);
+        }
+
+        await log.WhenMaintenanceIdleAsync();
+        await log.CompactAsync();
+        await log.WhenMaintenanceIdleAsync();
+        return filler;
     }
 
     private bool FilesContainMarker() => FilesWithMarker(Marker).Any();
