@@ -59,8 +59,10 @@ public sealed partial class WriteAheadLog
                 throw new EraseRejectedException(streamId, toVersion, $"the events kept after version {toVersion} need {size} bytes, more than one record can hold ({_maxRecordLength}); write a checkpoint first");
             }
 
-            // Marked before the copy: from now on these segments are deleted, never recycled, whenever they go.
+            // Marked before the copy: from now on these segments are deleted, never recycled, whenever they go. The
+            // manifest carries the marks durably before the copy is written, so a restart still compacts them.
             _maintenance!.MarkErased(plan.SegmentsWithErased);
+            _segments.WriteManifest();
             var request = new RelocateRequest(streamId, hash, entry.LatestPosition, entry.Version, plan.Kept, (int)size, forceSync: true);
             if (!writer.TryEnqueue(request))
             {

@@ -48,6 +48,11 @@ public sealed partial class WriteAheadLog
         _segments.Start();
         _maintenance.Start();
         _segments.RequestBackgroundWork(manifestChanged: false);
+        if (_segments.Current.All.Any(s => s.HoldsErasedData))
+        {
+            _maintenance.RequestErasePass(); // an erase before the restart left records its pass has not removed yet
+        }
+
         if (recovered.ClaimsViolated)
         {
             // Salvage gave up records below a durable claim: replace the claims so the next open does not refuse the

@@ -223,7 +223,9 @@ internal sealed partial class LogRecovery
 
             _nextLsn = Math.Max(_nextLsn, header.BaseLsn);
             _lastTimestamp = Math.Max(_lastTimestamp, header.CreatedUtcTicks);
-            opened.Add((new Segment(header, path, file, SegmentHeader.Size, isSealed: false), reader));
+            // An erase's mark survives the restart: the segment is still compacted and deleted, never recycled.
+            var segment = new Segment(header, path, file, SegmentHeader.Size, isSealed: false) { HoldsErasedData = live is not null && live.GetValueOrDefault(ids[i]).HoldsErasedData };
+            opened.Add((segment, reader));
         }
 
         return opened;

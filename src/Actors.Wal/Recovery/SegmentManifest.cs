@@ -10,20 +10,24 @@ namespace Actors.Wal.Recovery;
  *     rotates without writing the manifest (recovery knows a spare after a sealed segment is the next segment);
  *   - after a rotation (in the background: the old segment sealed, the spare active), after segment creation
  *     outside the spare path (before any record goes into the new segment);
- *   - after the recovery snapshot and BEFORE a segment file is deleted or recycled (the segment is no longer listed).
+ *   - after the recovery snapshot and BEFORE a segment file is deleted or recycled (the segment is no longer listed);
+ *   - after an erase marked segments (before its relocation copy is written): the marks survive a restart.
  * So every segment that may hold acknowledged data is listed, and a listed segment is never deleted.
- * All integers little-endian. Format version 2:
+ * All integers little-endian. Format version 3:
  *
  *   offset size field
  *   0      4    Magic                 0x4E414D57
- *   4      2    Version               2
- *   6      2    MinCompatibleVersion  2
+ *   4      2    Version               3
+ *   6      2    MinCompatibleVersion  3 when any entry has a flag set, else 2 (a version-2 reader would drop the flags)
  *   8      4    SegmentCount
  *   12     ...  SegmentCount x 22 bytes: u32 SegmentId, u8 State (0 open, 1 sealed, 2 spare),
- *               i64 SealedLength (end of the seal record; 0 unless sealed), i64 SealedAtUtcTicks (0 unless sealed)
+ *               i64 SealedLength (end of the seal record; 0 unless sealed), i64 SealedAtUtcTicks (0 unless sealed),
+ *               u8 Flags (bit 0: holds records an erase left behind; compacted and deleted whatever its ratio and
+ *               retention, never recycled. Other bits 0; version 2 wrote 0 here)
  *   end-4  4    CRC32C of every preceding byte
  *
- * Version 1 (format-v1 engines): 13-byte entries { u32 SegmentId, u8 Sealed, i64 SealedLength }, read the same way.
+ * Version 2: the same layout with the flags byte always 0. Version 1 (format-v1 engines): 13-byte entries
+ * { u32 SegmentId, u8 Sealed, i64 SealedLength }, read the same way.
  */
 
 /// <summary>What the manifest says about a segment.</summary>
@@ -44,7 +48,8 @@ internal enum ManifestState : byte
 /// <param name="State">Open, sealed or spare.</param>
 /// <param name="SealedLength">The end of the seal record when sealed.</param>
 /// <param name="SealedAtTicks">When it was sealed (UTC ticks), when known.</param>
-internal readonly record struct ManifestEntry(uint Id, ManifestState State, long SealedLength, long SealedAtTicks)
+/// <param name="HoldsErasedData">An erase left records in it: compact and delete it, never recycle it.</param>
+internal readonly record struct ManifestEntry(uint Id, ManifestState State, long SealedLength, long SealedAtTicks, bool HoldsErasedData = false)
 {
     /// <summary>True when sealed.</summary>
     public bool IsSealed => State == ManifestState.Sealed;
@@ -60,7 +65,12 @@ internal sealed class SegmentManifest
     public const string TempFileName = "segments.manifest.tmp";
 
     /// <summary>The format version this build writes and reads.</summary>
-    public const ushort CurrentVersion = 2;
+    public const ushort CurrentVersion = 3;
+
+    /// <summary>The oldest version that reads a manifest without flags correctly.</summary>
+    private const ushort UnflaggedMinVersion = 2;
+
+    private const byte ErasedFlag = 1;
 
     private const uint Magic = 0x4E414D57;
     private const int HeaderSize = 12;
@@ -77,7 +87,7 @@ internal sealed class SegmentManifest
         Span<byte> d = buffer;
         BinaryPrimitives.WriteUInt32LittleEndian(d, Magic);
         BinaryPrimitives.WriteUInt16LittleEndian(d[4..], CurrentVersion);
-        BinaryPrimitives.WriteUInt16LittleEndian(d[6..], CurrentVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(d[6..], segments.Any(s => s.HoldsErasedData) ? CurrentVersion : UnflaggedMinVersion);
         BinaryPrimitives.WriteInt32LittleEndian(d[8..], segments.Count);
         int o = HeaderSize;
         foreach (var e in segments.OrderBy(s => s.Id))
@@ -86,7 +96,7 @@ internal sealed class SegmentManifest
             d[o + 4] = (byte)e.State;
             BinaryPrimitives.WriteInt64LittleEndian(d[(o + 5)..], e.IsSealed ? e.SealedLength : 0);
             BinaryPrimitives.WriteInt64LittleEndian(d[(o + 13)..], e.IsSealed ? e.SealedAtTicks : 0);
-            d[o + 21] = 0;
+            d[o + 21] = e.HoldsErasedData ? ErasedFlag : (byte)0;
             o += EntrySize;
         }
 
@@ -145,7 +155,8 @@ internal sealed class SegmentManifest
                 BinaryPrimitives.ReadUInt32LittleEndian(data[o..]),
                 (ManifestState)state,
                 BinaryPrimitives.ReadInt64LittleEndian(data[(o + 5)..]),
-                version >= 2 ? BinaryPrimitives.ReadInt64LittleEndian(data[(o + 13)..]) : 0));
+                version >= 2 ? BinaryPrimitives.ReadInt64LittleEndian(data[(o + 13)..]) : 0,
+                version >= 3 && (data[o + 21] & ErasedFlag) != 0));
         }
 
         return new SegmentManifest { Segments = segments };

@@ -47,7 +47,7 @@ internal sealed partial class SegmentManager
                 bool earlierDurablySealed = true;
                 foreach (var segment in _set.All)
                 {
-                    entries.Add(earlierDurablySealed ? ToManifestEntry(segment) : new ManifestEntry(segment.Id, ManifestState.Spare, 0, 0));
+                    entries.Add(earlierDurablySealed ? ToManifestEntry(segment) : new ManifestEntry(segment.Id, ManifestState.Spare, 0, 0, segment.HoldsErasedData));
                     earlierDurablySealed &= segment.IsSealed && segment.DurableOffset >= segment.WrittenOffset;
                 }
 
@@ -122,6 +122,6 @@ internal sealed partial class SegmentManager
     /// </summary>
     private static ManifestEntry ToManifestEntry(Segment segment)
         => segment.IsSealed && segment.DurableOffset >= segment.WrittenOffset
-            ? new ManifestEntry(segment.Id, ManifestState.Sealed, segment.WrittenOffset, segment.SealedAtTicks)
-            : new ManifestEntry(segment.Id, ManifestState.Open, 0, 0);
+            ? new ManifestEntry(segment.Id, ManifestState.Sealed, segment.WrittenOffset, segment.SealedAtTicks, segment.HoldsErasedData)
+            : new ManifestEntry(segment.Id, ManifestState.Open, 0, 0, segment.HoldsErasedData);
 }

@@ -39,16 +39,7 @@ public sealed class EraseTests : LogTestBase
             Assert.Equal(["kept-6"], read.Events.Select(e => Text(e.Payload)));
             Assert.Equal(6, read.Version);
 
-            // Seal the segment the erase left records in, then compact.
-            int segments = log.GetStatistics().SegmentCount;
-            while (log.GetStatistics().SegmentCount == segments)
-            {
-                filler = await FillAsync(log, filler, 1);
-            }
-
-            await log.WhenMaintenanceIdleAsync();
-            await log.CompactAsync();
-            await log.WhenMaintenanceIdleAsync();
+            filler = await SealActiveSegmentAndCompactAsync(log, filler);
             Assert.False(FilesContainMarker(), $"erased bytes are still in {string.Join(", ", FilesWithMarker())}");
         }
 
@@ -59,6 +50,48 @@ public sealed class EraseTests : LogTestBase
         for (int i = 0; i < filler; i++)
         {
             Assert.Single((await reopened.ReadStreamAsync($"f{i}")).Events);
+        }
+    }
+
+    [Fact]
+    public async Task DeleteEventsToAsync_ThenCrashBeforeCompaction_ReopenedLogStillCompactsTheErasedBytesAway()
+    {
+        int filler = 0;
+        var log = await OpenAsync();
+        for (int i = 1; i <= 5; i++)
+        {
+            await log.AppendAsync("pii", i - 1, Events($"SECRET-{i}"));
+            filler = await FillAsync(log, filler, 3);
+        }
+
+        // Everything is in the active segment, which no pass compacts: the erased records are still on disk at the
+        // crash, and the segment is mostly live, so only the durable erase mark makes the reopened log take it.
+        Assert.Equal(1, log.GetStatistics().SegmentCount);
+        var result = await log.DeleteEventsToAsync("pii", 4);
+        Assert.Equal(4, result.EventsErased);
+        Assert.Equal(1, log.GetStatistics().SegmentCount);
+        await log.AbandonAsync(); // a process kill after the erase was acknowledged, before any compaction
+        Assert.True(FilesContainMarker("SECRET-1"), "precondition: the erased records are still on disk after the crash");
+
+        await using (var reopened = await OpenAsync())
+        {
+            await Assert.ThrowsAsync<EventsReclaimedException>(async () => await reopened.ReadEventsAsync("pii", 1, 5));
+            filler = await SealActiveSegmentAndCompactAsync(reopened, filler);
+            for (int i = 1; i <= 4; i++)
+            {
+                Assert.False(FilesContainMarker($"SECRET-{i}"), $"erased SECRET-{i} is still in {string.Join(", ", FilesWithMarker(Encoding.UTF8.GetBytes($"SECRET-{i}")))}");
+            }
+
+            Assert.True(FilesContainMarker("SECRET-5"), "the kept event survives compaction");
+        }
+
+        await using var again = await OpenAsync();
+        var read = await again.ReadStreamAsync("pii");
+        Assert.Equal(["SECRET-5"], read.Events.Select(e => Text(e.Payload)));
+        Assert.Equal(5, read.Version);
+        for (int i = 0; i < filler; i++)
+        {
+            Assert.Single((await again.ReadStreamAsync($"f{i}")).Events);
         }
     }
 
@@ -163,11 +196,30 @@ public sealed class EraseTests : LogTestBase
         return next;
     }
 
-    private bool FilesContainMarker() => FilesWithMarker().Any();
+    /// <summary>Seals the segment an erase left records in (filler appends until a rotation), then compacts.</summary>
+    private static async Task<int> SealActiveSegmentAndCompactAsync(WriteAheadLog log, int filler)
+    {
+        int segments = log.GetStatistics().SegmentCount;
+        while (log.GetStatistics().SegmentCount == segments)
+        {
+            filler = await FillAsync(log, filler, 1);
+        }
 
-    private IEnumerable<string> FilesWithMarker()
+        await log.WhenMaintenanceIdleAsync();
+        await log.CompactAsync();
+        await log.WhenMaintenanceIdleAsync();
+        return filler;
+    }
+
+    private bool FilesContainMarker() => FilesWithMarker(Marker).Any();
+
+    private bool FilesContainMarker(string marker) => FilesWithMarker(Encoding.UTF8.GetBytes(marker)).Any();
+
+    private IEnumerable<string> FilesWithMarker() => FilesWithMarker(Marker);
+
+    private IEnumerable<string> FilesWithMarker(byte[] marker)
         => Directory.GetFiles(Dir.Path)
             .Where(f => Path.GetFileName(f) != "LOCK") // empty, and held exclusively while the log is open
-            .Where(f => File.ReadAllBytes(f).AsSpan().IndexOf(Marker) >= 0)
+            .Where(f => File.ReadAllBytes(f).AsSpan().IndexOf(marker) >= 0)
             .Select(Path.GetFileName)!;
 }

@@ -1,10 +1,30 @@
 using System.Buffers.Binary;
 using Actors.Wal.Format;
+using Actors.Wal.Recovery;
 
 namespace Actors.Wal.Tests.Format;
 
 public sealed class FormatTests
 {
+    [Fact]
+    public void SegmentManifest_EraseMark_RoundTripsAndRaisesTheMinimumVersionOnlyWhenSet()
+    {
+        var entries = new[]
+        {
+            new ManifestEntry(1, ManifestState.Sealed, 4096, 638_000_000_000_000_000, HoldsErasedData: true),
+            new ManifestEntry(2, ManifestState.Open, 0, 0),
+        };
+
+        var parsed = SegmentManifest.TryParse(SegmentManifest.Serialize(entries), out string? reason, out ushort version, out ushort minVersion);
+
+        Assert.Null(reason);
+        Assert.Equal(entries, parsed!.Segments);
+        Assert.Equal(SegmentManifest.CurrentVersion, version);
+        Assert.Equal(3, minVersion);
+        SegmentManifest.TryParse(SegmentManifest.Serialize([entries[1]]), out _, out _, out ushort unflaggedMin);
+        Assert.Equal(2, unflaggedMin);
+    }
+
     [Fact]
     public void SegmentHeader_WriteThenTryRead_RoundTrips()
     {
