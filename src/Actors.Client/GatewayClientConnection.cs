@@ -165,7 +165,14 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
         var arguments = new byte[request.Arguments.Length][];
         for (int i = 0; i < arguments.Length; i++)
         {
-            arguments[i] = _serializer.SerializeToArray(request.Arguments[i], method.ParameterTypes[i], scope);
+            try
+            {
+                arguments[i] = _serializer.SerializeToArray(request.Arguments[i], method.ParameterTypes[i], scope);
+            }
+            catch (Exception ex) when (CallPaths.Argument(ex, method, i))
+            {
+                throw; // not reached: the filter only records the parameter in the error's member path
+            }
         }
 
         byte[] requestContext = request.RequestContext is { Count: > 0 } context

@@ -50,7 +50,14 @@ internal sealed partial class GatewayRequestDispatcher(
             object?[] arguments = new object?[request.Arguments.Length];
             for (int i = 0; i < arguments.Length; i++)
             {
-                arguments[i] = serializer.Deserialize(request.Arguments[i], method.ParameterTypes[i], scope);
+                try
+                {
+                    arguments[i] = serializer.Deserialize(request.Arguments[i], method.ParameterTypes[i], scope);
+                }
+                catch (Exception ex) when (CallPaths.Argument(ex, method, i))
+                {
+                    throw; // not reached: the filter only records the parameter in the error's member path
+                }
             }
 
             RequestHeaders headers = request.Headers;
@@ -123,7 +130,15 @@ internal sealed partial class GatewayRequestDispatcher(
                 $"Grain call {method.Key} on {request.Target} did not complete within {timeout} (the gateway's RequestTimeout or the caller's deadline).");
         }
 
-        byte[] payload = method.ResultType == typeof(void) ? [] : serializer.SerializeToArray(result, method.ResultType, scope);
+        byte[] payload;
+        try
+        {
+            payload = method.ResultType == typeof(void) ? [] : serializer.SerializeToArray(result, method.ResultType, scope);
+        }
+        catch (Exception ex) when (CallPaths.Result(ex, method))
+        {
+            throw; // not reached: the filter only records the result in the error's member path
+        }
         byte[] frame = GatewayFrameCodec.EncodeResponseOk(request.CorrelationId, payload);
         if (GatewayFrameCodec.FrameLength(frame) > _options.MaxFrameBytes)
         {

@@ -28,7 +28,7 @@ internal sealed class ObserverCallRouter(GrainRuntime runtime, ObserverRegistry 
         Task<object?> outcome;
         try
         {
-            outcome = local.InvokeAsync(request, runtime.Copier.CopyArguments(request.Arguments), cancellationToken);
+            outcome = local.InvokeAsync(request, runtime.Copier.CopyArguments(request.Arguments, request.Method), cancellationToken);
         }
         catch (Exception ex)
         {
@@ -43,7 +43,7 @@ internal sealed class ObserverCallRouter(GrainRuntime runtime, ObserverRegistry 
         TimeSpan timeout = runtime.Settings.ResponseTimeout;
         try
         {
-            return runtime.Copier.Copy(await outcome.WaitAsync(timeout, runtime.TimeProvider, cancellationToken).ConfigureAwait(false));
+            return runtime.Copier.CopyResult(await outcome.WaitAsync(timeout, runtime.TimeProvider, cancellationToken).ConfigureAwait(false), request.Method);
         }
         catch (TimeoutException) when (!outcome.IsCompleted)
         {

@@ -310,7 +310,7 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
                 {
                     var context = new IncomingCallContext(call, this, _grain!, filters);
                     await context.Invoke();
-                    result = Runtime.Copier.Copy(context.Result);
+                    result = Runtime.Copier.CopyResult(context.Result, call.Request.Method);
                 }
                 else if (call.LocalTurn is { } turn)
                 {
@@ -318,7 +318,7 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
                 }
                 else
                 {
-                    result = Runtime.Copier.Copy(await ClassInfo.GetInvoker(call.Request.Method).Invoke(InvocationTarget(call.Request.Method), call.Arguments));
+                    result = Runtime.Copier.CopyResult(await ClassInfo.GetInvoker(call.Request.Method).Invoke(InvocationTarget(call.Request.Method), call.Arguments), call.Request.Method);
                 }
             }
             catch (Exception ex)

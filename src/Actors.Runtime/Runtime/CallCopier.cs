@@ -40,8 +40,21 @@ internal sealed class CallCopier(DeepCopier copier)
         return copier.Copy(value);
     }
 
-    /// <summary>Copies the arguments that need it; returns the same array when none does.</summary>
-    public object?[] CopyArguments(object?[] arguments)
+    /// <summary>Copies <paramref name="method"/>'s result; a copy failure names the method's result in its member path.</summary>
+    public object? CopyResult(object? value, GrainMethod method)
+    {
+        try
+        {
+            return Copy(value);
+        }
+        catch (Exception ex) when (CallPaths.Result(ex, method))
+        {
+            throw; // not reached: the filter only records the result in the error's member path
+        }
+    }
+
+    /// <summary>Copies the arguments that need it; returns the same array when none does. A copy failure names the parameter in its member path.</summary>
+    public object?[] CopyArguments(object?[] arguments, GrainMethod method)
     {
         object?[]? copy = null;
         for (int i = 0; i < arguments.Length; i++)
@@ -53,7 +66,14 @@ internal sealed class CallCopier(DeepCopier copier)
             }
 
             copy ??= (object?[])arguments.Clone();
-            copy[i] = Copy(value);
+            try
+            {
+                copy[i] = Copy(value);
+            }
+            catch (Exception ex) when (CallPaths.Argument(ex, method, i))
+            {
+                throw; // not reached: the filter only records the parameter in the error's member path
+            }
         }
 
         return copy ?? arguments;

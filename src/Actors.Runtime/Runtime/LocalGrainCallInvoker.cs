@@ -127,7 +127,7 @@ internal sealed class LocalGrainCallInvoker(GrainRuntime runtime) : IGrainCallIn
         GrainCall call;
         try
         {
-            call = new GrainCall(runtime, request, runtime.Copier.CopyArguments(request.Arguments), target, classInfo, runtime.NowTicks);
+            call = new GrainCall(runtime, request, runtime.Copier.CopyArguments(request.Arguments, request.Method), target, classInfo, runtime.NowTicks);
         }
         catch (Exception ex)
         {

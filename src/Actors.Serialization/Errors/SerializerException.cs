@@ -8,7 +8,8 @@ namespace Actors.Serialization;
 [GenerateSerializer]
 public class SerializerException : Exception
 {
-    // Null until a member is recorded; also null in an instance the exception codec rebuilt without running a constructor.
+    // Null until a member is recorded. Serialized, so the path crosses the wire with the exception.
+    [Id(0)]
     private List<string>? _pathFromInnermost;
 
     /// <summary>Creates the exception.</summary>

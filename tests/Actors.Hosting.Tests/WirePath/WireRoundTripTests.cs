@@ -72,7 +72,7 @@ public sealed class WireRoundTripTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task EchoObject_ValueWithoutSerializer_TypedErrorNamingTheTypeAndNothingSent()
+    public async Task EchoObject_ValueWithoutSerializer_TypedErrorNamingTheTypeMethodAndParameterAndNothingSent()
     {
         int before = await Grain("unsent").Calls();
 
@@ -80,17 +80,19 @@ public sealed class WireRoundTripTests : IAsyncLifetime
 
         Assert.Equal(typeof(NotMarked), ex.Type);
         Assert.Contains(nameof(NotMarked), ex.Message, StringComparison.Ordinal);
+        Assert.Equal("IWireShapesGrain.EchoObject(value)", ex.MemberPath);
         Assert.Equal(before, await Grain("unsent").Calls());
     }
 
     [Fact]
-    public async Task MakeUnmarked_SiloCannotSerializeTheResult_ClientGetsCodecNotFoundWithItsType()
+    public async Task MakeUnmarked_SiloCannotSerializeTheResult_ClientGetsCodecNotFoundWithItsTypeAndTheMethod()
     {
         CodecNotFoundException ex = await Assert.ThrowsAsync<CodecNotFoundException>(() => Grain().MakeUnmarked(3));
 
         Assert.Equal(typeof(NotMarked), ex.Type);
         Assert.Contains(nameof(NotMarked), ex.Message, StringComparison.Ordinal);
         Assert.Contains("[GenerateSerializer]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("(at IWireShapesGrain.MakeUnmarked(result))", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
