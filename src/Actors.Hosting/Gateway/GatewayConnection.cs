@@ -23,6 +23,9 @@ namespace Actors.Hosting.Gateway;
 /// </remarks>
 internal sealed partial class GatewayConnection
 {
+    /// <summary>How long a closing connection waits for its queued frames to be written before it cuts the socket.</summary>
+    internal static readonly TimeSpan FinalFramesAllowance = TimeSpan.FromSeconds(5);
+
     private readonly Socket _socket;
     private readonly GatewayTls? _tls;
     private readonly GatewayOptions _options;
@@ -118,8 +121,10 @@ internal sealed partial class GatewayConnection
             _cancellations.CancelAll();
             _observers.Close();
             _outbox.Writer.TryComplete();
-            // Give queued frames (e.g. a HelloRejected) a moment to leave, then cut the socket.
-            await writeLoop.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // Let queued frames (the last responses, a Goodbye, a HelloRejected) leave, then cut the socket. Under load a
+            // one-second allowance lost the Goodbye of a draining gateway, turning never-started requests into unknown
+            // outcomes for the client; the silo-to-silo close uses the same allowance.
+            await writeLoop.WaitAsync(FinalFramesAllowance).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _closed.Cancel();
             await writeLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await reader.CompleteAsync();
