@@ -31,8 +31,9 @@ fi
 if [[ "$what" == all || "$what" == scale ]]; then
   # Separate processes, alternating, so both sizes see the same machine conditions; compare the medians.
   for _ in $(seq "$alternations"); do
-    bench scale --activations 10000 --seconds 10 --rounds 5 | tail -1
-    bench scale --activations "$activations" --seconds 10 --rounds 5 | tail -1
+    # The summary line ("scale: N activations: median ..."); the program's last line is only "done".
+    bench scale --activations 10000 --seconds 10 --rounds 5 | grep -E '\] scale: '
+    bench scale --activations "$activations" --seconds 10 --rounds 5 | grep -E '\] scale: '
   done
 fi
 
