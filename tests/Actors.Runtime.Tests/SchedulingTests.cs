@@ -90,12 +90,18 @@ public sealed class SchedulingTests
     [Fact]
     public async Task Call_CycleBetweenNonReentrantGrains_FailsWithTimeoutException()
     {
-        await using TestSilo silo = StartSilo(new Probe(), TimeSpan.FromMilliseconds(300));
+        var probe = new Probe();
+        await using TestSilo silo = StartSilo(probe, TimeSpan.FromMilliseconds(300));
         ICycleGrain a = silo.Factory.GetGrain<ICycleGrain>("a");
 
         TimeoutException error = await Assert.ThrowsAnyAsync<TimeoutException>(() => a.CallPeer("b", 2));
 
         Assert.Contains("cycle", error.Message, StringComparison.Ordinal);
+        // The caller gave up first; the cycle's inner calls unwind on their own deadlines. Ping once both grains' cycle
+        // turns have ended, so the pings do not wait behind them (a ping must not need the unwinding to fit its own
+        // 300 ms: on a loaded machine it did not).
+        await probe.WaitForAsync("cycle-end:b");
+        await probe.WaitForAsync("cycle-end:a");
         Assert.Equal("pong:a", await a.Ping());
         Assert.Equal("pong:b", await silo.Factory.GetGrain<ICycleGrain>("b").Ping());
     }

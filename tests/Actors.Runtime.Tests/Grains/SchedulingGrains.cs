@@ -93,16 +93,24 @@ public interface ICycleGrain : IGrainWithStringKey
     Task<string> Ping();
 }
 
-public sealed class CycleGrain : Grain, ICycleGrain
+/// <summary>Calls a peer back and forth; records <c>cycle-end:&lt;key&gt;</c> when a CallPeer turn ends, however it ends.</summary>
+public sealed class CycleGrain(Probe probe) : Grain, ICycleGrain
 {
     public async Task<string> CallPeer(string peerKey, int depth)
     {
-        if (depth == 0)
+        try
         {
-            return GetPrimaryKeyString();
-        }
+            if (depth == 0)
+            {
+                return GetPrimaryKeyString();
+            }
 
-        return await GrainFactory.GetGrain<ICycleGrain>(peerKey).CallPeer(GetPrimaryKeyString(), depth - 1);
+            return await GrainFactory.GetGrain<ICycleGrain>(peerKey).CallPeer(GetPrimaryKeyString(), depth - 1);
+        }
+        finally
+        {
+            probe.Record("cycle-end:" + GetPrimaryKeyString());
+        }
     }
 
     public Task<string> Ping() => Task.FromResult("pong:" + GetPrimaryKeyString());
