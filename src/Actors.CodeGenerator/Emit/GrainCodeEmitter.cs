@@ -20,7 +20,7 @@ internal static class GrainCodeEmitter
             w.Line("/// <summary>The generated grain reference of <c>" + model.TypeOfName.Replace("global::", string.Empty).Replace("<", "&lt;").Replace(">", "&gt;") + "</c>.</summary>");
             w.Line(Names.GeneratedCode);
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
-            using (w.Block($"internal sealed class {model.ClassName} : {Invocation}GrainReferenceBase, {model.InterfaceName}"))
+            using (w.Block($"internal sealed class {model.ClassDeclaration} : {Invocation}GrainReferenceBase, {model.InterfaceName}", model.Constraints))
             {
                 w.Line($"private static readonly {Invocation}GrainMethod[] Methods =");
                 w.Line("[");
@@ -76,6 +76,13 @@ internal static class GrainCodeEmitter
                 }
 
                 w.Line("];");
+                if (model.TypeParameters.Count != 0)
+                {
+                    w.Line();
+                    w.Line("/// <summary>Registers this closed reference (called by the runtime once per type arguments).</summary>");
+                    w.Line("public static void Register() =>");
+                    w.Line($"    {Registry}.AddReference(typeof({model.TypeOfName}), static (invoker, grainId) => new {model.ClassDeclaration}(invoker, grainId), Invokers);");
+                }
             }
         }
 
@@ -98,7 +105,9 @@ internal static class GrainCodeEmitter
                 {
                     foreach (GrainInterfaceModel model in models)
                     {
-                        w.Line($"{Registry}.AddReference(typeof({model.TypeOfName}), static (invoker, grainId) => new {model.ClassName}(invoker, grainId), {model.ClassName}.Invokers);");
+                        w.Line(model.TypeParameters.Count == 0
+                            ? $"{Registry}.AddReference(typeof({model.TypeOfName}), static (invoker, grainId) => new {model.ClassName}(invoker, grainId), {model.ClassName}.Invokers);"
+                            : $"{Registry}.AddGenericReference(typeof({model.OpenTypeOfName}), typeof({model.OpenClassTypeOf}));");
                     }
                 }
             }

@@ -20,7 +20,7 @@ internal sealed class GrainClassInfo
         ArgumentNullException.ThrowIfNull(grainClass);
         if (!IsGrainClass(grainClass))
         {
-            throw new ArgumentException($"'{grainClass.FullName}' is not a concrete, non-generic class deriving from Actors.Grain or implementing Actors.IGrainBase.", nameof(grainClass));
+            throw new ArgumentException($"'{grainClass.FullName}' is not a concrete, closed class deriving from Actors.Grain or implementing Actors.IGrainBase.", nameof(grainClass));
         }
 
         GrainClass = grainClass;
@@ -97,6 +97,11 @@ internal sealed class GrainClassInfo
     /// <summary>Whether <paramref name="type"/> can be registered as a grain class: concrete, non-generic, a <see cref="Grain"/> or <see cref="IGrainBase"/>.</summary>
     public static bool IsGrainClass(Type type)
         => type.IsClass && !type.IsAbstract && !type.ContainsGenericParameters && typeof(IGrainBase).IsAssignableFrom(type);
+
+    /// <summary>Whether <paramref name="type"/> is the definition of a generic grain class (registered open, closed per call).</summary>
+    public static bool IsGenericGrainClass(Type type)
+        => type.IsClass && !type.IsAbstract && type.IsGenericTypeDefinition && typeof(IGrainBase).IsAssignableFrom(type)
+            && (type.DeclaringType is null || !type.DeclaringType.IsGenericType);
 
     /// <summary>The class's method implementing <paramref name="method"/> (the interface method itself when the class does not implement its interface, as for timer ticks).</summary>
     public MethodInfo GetImplementation(GrainMethod method) => _implementations.GetOrAdd(method, static (m, cls) =>

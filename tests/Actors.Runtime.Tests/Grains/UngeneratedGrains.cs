@@ -15,7 +15,7 @@ public sealed class PropertyGrain : Grain, IPropertyGrain
     public Task<int> Get() => Task.FromResult(1);
 }
 
-/// <summary>A generic grain interface: the code generator does not generate references for it.</summary>
+/// <summary>A generic grain interface (generated: the reference class is generic too).</summary>
 public interface IBoxGrain<T> : IGrainWithStringKey
 {
     Task<T> Get();
