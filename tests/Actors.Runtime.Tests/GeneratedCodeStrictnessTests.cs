@@ -31,6 +31,27 @@ public sealed class GeneratedCodeStrictnessTests
     }
 
     [Fact]
+    public void Start_GrainInterfaceTakingARefusedObserverInterface_FailsNamingTheObserverInterface()
+    {
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => TestSilo.Start(s => s.AddGrain<WatchGrain>()));
+
+        Assert.Contains($"Grain class '{typeof(WatchGrain).FullName}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"Observer interface '{typeof(IPropertyObserver).FullName}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateObjectReference_RefusedObserverInterface_ThrowsTypedErrorAndRegistersNothing()
+    {
+        await using TestSilo silo = TestSilo.Start(s => s.AddGrain<CounterGrain>());
+        var observer = new PropertyObserver();
+
+        GrainInterfaceNotGeneratedException error = Assert.Throws<GrainInterfaceNotGeneratedException>(() => silo.Factory.CreateObjectReference<IPropertyObserver>(observer));
+
+        Assert.Equal(typeof(IPropertyObserver).FullName, error.InterfaceName);
+        Assert.False(silo.Services.GetRequiredService<ObserverRegistry>().Unregister(observer));
+    }
+
+    [Fact]
     public async Task GetGrain_RefusedInterface_ThrowsTypedErrorInsteadOfARuntimeProxy()
     {
         await using TestSilo silo = TestSilo.Start(s => s.AddGrain<CounterGrain>());

@@ -17,7 +17,7 @@ namespace Actors.Invocation;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class GeneratedGrainCode
 {
-    private static readonly ConcurrentDictionary<Type, Func<IGrainCallInvoker, GrainId, IGrain>> References = new();
+    private static readonly ConcurrentDictionary<Type, Func<IGrainCallInvoker, GrainId, Runtime.IAddressable>> References = new();
     private static readonly ConcurrentDictionary<MethodInfo, Func<object, object?[], ValueTask<object?>>> Invokers = new();
     private static readonly ConcurrentDictionary<Type, Lazy<bool>> PendingInvokers = new();
     private static readonly ConcurrentDictionary<Module, bool> InitializedModules = new();
@@ -31,7 +31,7 @@ public static class GeneratedGrainCode
     /// </summary>
     public static void AddReference(
         Type grainInterface,
-        Func<IGrainCallInvoker, GrainId, IGrain> create,
+        Func<IGrainCallInvoker, GrainId, Runtime.IAddressable> create,
         Func<(MethodInfo Method, Func<object, object?[], ValueTask<object?>> Invoke)[]> invokers)
     {
         ArgumentNullException.ThrowIfNull(grainInterface);
@@ -78,8 +78,21 @@ public static class GeneratedGrainCode
     /// <summary>Creates the generated reference of <paramref name="grainInterface"/>; false when the generator did not process it.</summary>
     public static bool TryCreateReference(Type grainInterface, IGrainCallInvoker invoker, GrainId grainId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IGrain? reference)
     {
+        reference = TryCreate(grainInterface, invoker, grainId, out Runtime.IAddressable? created) ? created as IGrain : null;
+        return reference is not null;
+    }
+
+    /// <summary>Creates the generated reference of observer interface <paramref name="observerInterface"/>; false when the generator did not process it.</summary>
+    public static bool TryCreateObserverReference(Type observerInterface, IGrainCallInvoker invoker, GrainId observerId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IGrainObserver? reference)
+    {
+        reference = TryCreate(observerInterface, invoker, observerId, out Runtime.IAddressable? created) ? created as IGrainObserver : null;
+        return reference is not null;
+    }
+
+    private static bool TryCreate(Type grainInterface, IGrainCallInvoker invoker, GrainId grainId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Runtime.IAddressable? reference)
+    {
         ArgumentNullException.ThrowIfNull(grainInterface);
-        if (References.TryGetValue(grainInterface, out Func<IGrainCallInvoker, GrainId, IGrain>? create)
+        if (References.TryGetValue(grainInterface, out Func<IGrainCallInvoker, GrainId, Runtime.IAddressable>? create)
             || ((Initialize(grainInterface.Module) || CloseGeneric(grainInterface)) && References.TryGetValue(grainInterface, out create)))
         {
             reference = create(invoker, grainId);

@@ -46,7 +46,8 @@ internal static class GrainCodeEmitter
                         0 => "InvokeTask",
                         1 => "InvokeValueTask",
                         2 => $"InvokeTaskOf<{method.ResultType}>",
-                        _ => $"InvokeValueTaskOf<{method.ResultType}>",
+                        3 => $"InvokeValueTaskOf<{method.ResultType}>",
+                        _ => "InvokeOneWay",
                     };
                     w.Line();
                     w.Line($"{method.ReturnType} {method.DeclaringInterface}.{method.Name}({parameters}) => {call}(Methods[{i}], {arguments});");
@@ -65,6 +66,12 @@ internal static class GrainCodeEmitter
                     }
 
                     string arguments = string.Join(", ", method.ParameterTypes.Select((t, p) => $"({t})a[{p}]!"));
+                    if (method.ReturnKind == 4)
+                    {
+                        w.Line($"    (Methods[{i}].Method, static (g, a) => {{ (({method.DeclaringInterface})g).{method.Name}({arguments}); return default; }}),");
+                        continue;
+                    }
+
                     string adapter = method.ReturnKind switch
                     {
                         0 => "FromTask",

@@ -33,7 +33,8 @@ internal sealed record GrainInterfaceModel(
     /// <summary>The model of <paramref name="type"/>, or null when it is not a grain interface the generator can serve.</summary>
     public static GrainInterfaceModel? Build(INamedTypeSymbol type)
     {
-        if (type.TypeKind != TypeKind.Interface || !IsGrainInterface(type) || !IsAccessible(type))
+        bool isObserver = IsObserverInterface(type);
+        if (type.TypeKind != TypeKind.Interface || !(isObserver || IsGrainInterface(type)) || !IsAccessible(type))
         {
             return null;
         }
@@ -53,7 +54,7 @@ internal sealed record GrainInterfaceModel(
                     continue; // a default implementation needs no forwarding
                 }
 
-                if (member is not IMethodSymbol method || GrainMethodModel.Build(method, declaring, ReferenceEquals(declaring, type)) is not { } model)
+                if (member is not IMethodSymbol method || GrainMethodModel.Build(method, declaring, ReferenceEquals(declaring, type), isObserver) is not { } model)
                 {
                     return null;
                 }
@@ -132,6 +133,10 @@ internal sealed record GrainInterfaceModel(
     private static bool IsGrainInterface(INamedTypeSymbol type) =>
         type.AllInterfaces.Any(i => i.Name == "IGrain" && i.ContainingNamespace is { Name: "Actors", ContainingNamespace.IsGlobalNamespace: true });
 
+    // An observer interface (deriving from Actors.IGrainObserver): its methods may also return void (one-way).
+    private static bool IsObserverInterface(INamedTypeSymbol type) =>
+        type.AllInterfaces.Any(i => i.Name == "IGrainObserver" && i.ContainingNamespace is { Name: "Actors", ContainingNamespace.IsGlobalNamespace: true });
+
     private static bool IsAccessible(INamedTypeSymbol type)
     {
         for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
@@ -167,7 +172,7 @@ internal sealed record GrainInterfaceModel(
 /// <param name="DeclaringTypeOf">The declaring interface inside typeof.</param>
 /// <param name="Name">The method name.</param>
 /// <param name="ReturnType">The declared return type.</param>
-/// <param name="ReturnKind">0 Task, 1 ValueTask, 2 Task of T, 3 ValueTask of T.</param>
+/// <param name="ReturnKind">0 Task, 1 ValueTask, 2 Task of T, 3 ValueTask of T, 4 void (observer interfaces only: one-way).</param>
 /// <param name="ResultType">T for kinds 2 and 3 (declaration form), else empty.</param>
 /// <param name="ParameterTypes">Parameter types in declaration form.</param>
 /// <param name="ParameterTypeOfs">Parameter types inside typeof.</param>
@@ -184,11 +189,16 @@ internal sealed record GrainMethodModel(
     bool IsOwn)
 {
     /// <summary>The model of <paramref name="method"/>, or null when a reference cannot forward it.</summary>
-    public static GrainMethodModel? Build(IMethodSymbol method, INamedTypeSymbol declaring, bool isOwn)
+    public static GrainMethodModel? Build(IMethodSymbol method, INamedTypeSymbol declaring, bool isOwn, bool allowVoid)
     {
         if (method.IsGenericMethod || method.ReturnsByRef || method.ReturnsByRefReadonly || method.Parameters.Any(p => p.RefKind != RefKind.None || p.Type.IsRefLikeType || p.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol || ContainsMethodTypeParameter(p.Type)))
         {
             return null;
+        }
+
+        if (method.ReturnsVoid)
+        {
+            return allowVoid ? Create(method, declaring, isOwn, kind: 4, resultType: string.Empty) : null;
         }
 
         if (method.ReturnType is not INamedTypeSymbol returned || returned.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks" || ContainsMethodTypeParameter(returned))
@@ -209,17 +219,19 @@ internal sealed record GrainMethodModel(
             return null;
         }
 
-        return new GrainMethodModel(
-            GrainInterfaceModel.Declare(declaring),
-            GrainInterfaceModel.TypeOf(declaring),
-            method.Name,
-            GrainInterfaceModel.Declare(method.ReturnType),
-            kind,
-            kind >= 2 ? GrainInterfaceModel.Declare(returned.TypeArguments[0]) : string.Empty,
-            new EquatableArray<string>([.. method.Parameters.Select(p => GrainInterfaceModel.Declare(p.Type))]),
-            new EquatableArray<string>([.. method.Parameters.Select(p => GrainInterfaceModel.TypeOf(p.Type))]),
-            isOwn);
+        return Create(method, declaring, isOwn, kind, kind >= 2 ? GrainInterfaceModel.Declare(returned.TypeArguments[0]) : string.Empty);
     }
+
+    private static GrainMethodModel Create(IMethodSymbol method, INamedTypeSymbol declaring, bool isOwn, int kind, string resultType) => new(
+        GrainInterfaceModel.Declare(declaring),
+        GrainInterfaceModel.TypeOf(declaring),
+        method.Name,
+        GrainInterfaceModel.Declare(method.ReturnType),
+        kind,
+        resultType,
+        new EquatableArray<string>([.. method.Parameters.Select(p => GrainInterfaceModel.Declare(p.Type))]),
+        new EquatableArray<string>([.. method.Parameters.Select(p => GrainInterfaceModel.TypeOf(p.Type))]),
+        isOwn);
 
     // A method's own type parameter (a generic method) cannot be forwarded; the interface's type parameters can (the
     // reference class is generic over them).

@@ -129,9 +129,21 @@ internal sealed class GrainClassInfo
     }, GrainClass);
 
     /// <summary>The messages for the class's grain interfaces that have methods but no generated reference (checked at silo start).</summary>
+    /// <remarks>
+    /// Observer interfaces that a grain interface method takes or returns are checked too: a grain would otherwise
+    /// receive or create references the runtime refuses only when the first notification is sent.
+    /// </remarks>
     public IEnumerable<string> FindUngeneratedInterfaces() =>
-        GrainInterfaces.Select(GeneratedGrainCode.MissingReference).OfType<GrainInterfaceNotGeneratedException>()
+        GrainInterfaces.Concat(ObserverInterfacesIn(GrainInterfaces)).Distinct()
+            .Select(GeneratedGrainCode.MissingReference).OfType<GrainInterfaceNotGeneratedException>()
             .Select(missing => $"Grain class '{GrainClass.FullName}': {missing.Message}");
+
+    // The observer interfaces appearing as parameter or result types (Task<T> unwrapped) of the interfaces' methods.
+    private static IEnumerable<Type> ObserverInterfacesIn(IEnumerable<Type> grainInterfaces) =>
+        grainInterfaces.SelectMany(i => i.GetMethods())
+            .SelectMany(m => m.GetParameters().Select(p => p.ParameterType).Append(m.ReturnType))
+            .Select(t => t.IsGenericType && (t.GetGenericTypeDefinition() == typeof(Task<>) || t.GetGenericTypeDefinition() == typeof(ValueTask<>)) ? t.GenericTypeArguments[0] : t)
+            .Where(t => t.IsInterface && t != typeof(IGrainObserver) && typeof(IGrainObserver).IsAssignableFrom(t) && !t.ContainsGenericParameters);
 
     /// <summary>
     /// Checks at silo start that every store the class names explicitly is configured and that its attributes agree;

@@ -14,6 +14,17 @@ public interface IHopGrain : IGrainWithStringKey
     Task<string> CallBack(string origin);
 
     Task<string> Echo(string text);
+
+    Task<object?> EchoObject(object? value);
+
+    /// <summary>Returns a value without a codec in an untyped result.</summary>
+    Task<object?> MakeUnmarked();
+}
+
+/// <summary>No [GenerateSerializer]: no codec.</summary>
+public sealed class UnmarkedHopValue
+{
+    public int Value { get; set; }
 }
 
 public sealed class HopGrain : Grain, IHopGrain
@@ -34,6 +45,10 @@ public sealed class HopGrain : Grain, IHopGrain
     public Task<string> CallBack(string origin) => GrainFactory.GetGrain<IHopGrain>(origin).Echo($"via {this.GetPrimaryKeyString()}");
 
     public Task<string> Echo(string text) => Task.FromResult($"{this.GetPrimaryKeyString()} echoes {text}");
+
+    public Task<object?> EchoObject(object? value) => Task.FromResult(value);
+
+    public Task<object?> MakeUnmarked() => Task.FromResult<object?>(new UnmarkedHopValue { Value = 1 });
 }
 
 /// <summary>A generic grain for calls forwarded between silos: each closed type is its own grain type.</summary>

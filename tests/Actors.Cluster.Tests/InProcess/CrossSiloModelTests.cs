@@ -1,6 +1,7 @@
 using Actors.Cluster.Tests.Grains;
 using Actors.Cluster.Tests.Support;
 using Actors.Hosting;
+using Actors.Serialization;
 using Actors.TestingHost;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,9 +10,9 @@ namespace Actors.Cluster.Tests.InProcess;
 /// <summary>
 /// Call-chain reentrancy (Orleans's <c>RequestContext.AllowCallChainReentrancy()</c>) when the chain crosses silos:
 /// A (silo 1) -> B (silo 2) -> A re-enters A inside the section, and without it waits until the response timeout.
-/// Also generic grains called across silos.
+/// Also generic grains called across silos, and untyped values without a codec named by method and parameter.
 /// </summary>
-public sealed class CallChainReentrancyClusterTests
+public sealed class CrossSiloModelTests
 {
     [Fact]
     public async Task CallChain_AcrossTwoSilos_ReentersTheOriginInsideTheSection()
@@ -51,6 +52,40 @@ public sealed class CallChainReentrancyClusterTests
         Assert.Equal([7], ints);
         Assert.Equal(["seven"], strings);
         Assert.Equal(host, await caller.GetGrain<IBagGrain<int>>("bag").Where());
+    }
+
+    [Fact]
+    public async Task ForwardedCall_UntypedArgumentWithoutCodec_TypedErrorNamingMethodAndParameter()
+    {
+        await using TestCluster cluster = await DeployAsync(TimeSpan.FromSeconds(30));
+        (IHopGrain remote, _) = await RemoteAsync(cluster, "untyped-argument");
+
+        CodecNotFoundException ex = await Assert.ThrowsAsync<CodecNotFoundException>(() => remote.EchoObject(new UnmarkedHopValue { Value = 2 }));
+
+        Assert.Equal(typeof(UnmarkedHopValue), ex.Type);
+        Assert.Equal("IHopGrain.EchoObject(value)", ex.MemberPath);
+        Assert.Equal(12.5m, await remote.EchoObject(12.5m));
+    }
+
+    [Fact]
+    public async Task ForwardedCall_UntypedResultWithoutCodec_CallerGetsTypedErrorNamingTheResult()
+    {
+        await using TestCluster cluster = await DeployAsync(TimeSpan.FromSeconds(30));
+        (IHopGrain remote, _) = await RemoteAsync(cluster, "untyped-result");
+
+        CodecNotFoundException ex = await Assert.ThrowsAsync<CodecNotFoundException>(() => remote.MakeUnmarked());
+
+        Assert.Equal(typeof(UnmarkedHopValue), ex.Type);
+        Assert.StartsWith("IHopGrain.MakeUnmarked(result)", ex.MemberPath, StringComparison.Ordinal);
+    }
+
+    // The grain of the key as seen from a silo other than the one it runs on.
+    private static async Task<(IHopGrain Grain, string Host)> RemoteAsync(TestCluster cluster, string key)
+    {
+        string host = await cluster.Primary.Services.GetRequiredService<IGrainFactory>().GetGrain<IHopGrain>(key).Where();
+        IHopGrain grain = cluster.Silos.First(s => s.Name != host).Services.GetRequiredService<IGrainFactory>().GetGrain<IHopGrain>(key);
+        Assert.Equal(host, await grain.Where());
+        return (grain, host);
     }
 
     private static Task<TestCluster> DeployAsync(TimeSpan responseTimeout) => TestClusters.DeployAsync(2, builder => builder.ConfigureSilo(silo => silo
