@@ -282,6 +282,7 @@ internal sealed partial class PartitionLogHost
         CompactionLiveRatio = source.CompactionLiveRatio,
         RetainSegmentCount = source.RetainSegmentCount,
         RetainMaxAge = source.RetainMaxAge,
+        MaxChangeFeedRetainedBytes = source.MaxChangeFeedRetainedBytes,
         RetainCheckpointedEvents = source.RetainCheckpointedEvents,
         ReadOnly = source.ReadOnly,
     };
