@@ -59,36 +59,10 @@ internal sealed partial class PartitionedEventLog : IPartitionedEventLog
     }
 
     /// <summary>Tells every participant that <paramref name="partition"/>'s log is open here (a participant's failure is logged).</summary>
-    public async Task NotifyAttachedAsync(int partition, ILogger logger)
-    {
-        foreach (ILogPartitionParticipant participant in Volatile.Read(ref _participants))
-        {
-            try
-            {
-                await participant.OnAttachedAsync(partition);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                LogParticipantFailed(logger, ex, participant.GetType().Name, "attach", partition, StoreName);
-            }
-        }
-    }
+    public Task NotifyAttachedAsync(int partition, ILogger logger) => NotifyAsync(partition, logger, "attach", static (p, partition) => p.OnAttachedAsync(partition));
 
     /// <summary>Tells every participant that <paramref name="partition"/>'s log is about to close here (a participant's failure is logged).</summary>
-    public async Task NotifyDetachingAsync(int partition, ILogger logger)
-    {
-        foreach (ILogPartitionParticipant participant in Volatile.Read(ref _participants))
-        {
-            try
-            {
-                await participant.OnDetachingAsync(partition);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                LogParticipantFailed(logger, ex, participant.GetType().Name, "detach", partition, StoreName);
-            }
-        }
-    }
+    public Task NotifyDetachingAsync(int partition, ILogger logger) => NotifyAsync(partition, logger, "detach", static (p, partition) => p.OnDetachingAsync(partition));
 
     /// <inheritdoc />
     public long WrittenLsn => _served.Values.Sum(p => p.Log.WrittenLsn);
@@ -208,6 +182,21 @@ internal sealed partial class PartitionedEventLog : IPartitionedEventLog
         }
 
         return PartitionMap.GetPartition(grainId, _host.PartitionCount);
+    }
+
+    private async Task NotifyAsync(int partition, ILogger logger, string action, Func<ILogPartitionParticipant, int, Task> notify)
+    {
+        foreach (ILogPartitionParticipant participant in Volatile.Read(ref _participants))
+        {
+            try
+            {
+                await notify(participant, partition);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogParticipantFailed(logger, ex, participant.GetType().Name, action, partition, StoreName);
+            }
+        }
     }
 
     private void Remove(ILogPartitionParticipant participant)

@@ -26,7 +26,7 @@ namespace Actors.Streaming.Tests.Cluster;
 /// never receives an event before it received every earlier one of the stream (no holes, ever); an event is received
 /// again only after an ownership move (re-delivery from the last recorded cursor), and then with its token.
 /// </remarks>
-public sealed class ClusterStreamTests
+public sealed partial class ClusterStreamTests
 {
     private const string Provider = "wal";
     private const string Namespace = "orders";
@@ -215,18 +215,7 @@ public sealed class ClusterStreamTests
             silo.Services.AddSingleton(recorder);
             silo.Services.AddSingleton(gate ?? new Gate());
         });
-        TestCluster cluster = builder.Build();
-        try
-        {
-            await cluster.DeployAsync();
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
-
-        return cluster;
+        return await StreamCluster.DeployAsync(builder);
     }
 
     private static async Task WaitForBalanceAsync(TestCluster cluster)
