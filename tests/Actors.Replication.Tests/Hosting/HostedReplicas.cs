@@ -7,7 +7,8 @@ namespace Actors.Replication.Tests.Hosting;
 
 /// <summary>
 /// Replicas of one partition log, each a <see cref="ReplicaHost"/> over its own <see cref="EntryLog"/> directory on the
-/// real disk, sharing a loopback transport and an in-process configuration store. A killed replica's directory stays,
+/// real disk, connected by an <see cref="IReplicaNetwork"/> (in process unless given) and sharing a configuration store
+/// (in process unless given). A killed replica's directory stays,
 /// so it can be restarted over what its disk kept.
 /// </summary>
 internal sealed class HostedReplicas : IAsyncDisposable
@@ -17,9 +18,10 @@ internal sealed class HostedReplicas : IAsyncDisposable
     private readonly Dictionary<ReplicaId, ReplicaHost> _running = [];
 
     /// <summary>Starts <paramref name="count"/> replicas r1..rN; the store is in-process unless <paramref name="store"/> is given (already initialized with r1 leading).</summary>
-    public HostedReplicas(int count, ReplicaOptions options, IReplicaConfigurationStore? store = null)
+    public HostedReplicas(int count, ReplicaOptions options, IReplicaConfigurationStore? store = null, IReplicaNetwork? network = null)
     {
         _options = options;
+        Network = network ?? new LoopbackReplicationTransport();
         Ids = Enumerable.Range(1, count).Select(i => new ReplicaId(i)).ToArray();
         Store = store ?? new InMemoryReplicaConfigurationStore(Initial(count));
         foreach (var id in Ids)
@@ -39,7 +41,7 @@ internal sealed class HostedReplicas : IAsyncDisposable
         return ReplicaConfiguration.Initial(ids[0], ids);
     }
 
-    public LoopbackReplicationTransport Transport { get; } = new();
+    public IReplicaNetwork Network { get; }
 
     public ReplicaHost this[ReplicaId id] => _running[id];
 
@@ -48,16 +50,16 @@ internal sealed class HostedReplicas : IAsyncDisposable
     public void Start(ReplicaId id)
     {
         var log = EntryLog.Open(new EntryLogOptions { Directory = Directory(id), SegmentSizeBytes = 64 * 1024 });
-        var host = new ReplicaHost(id, log, Store, Transport, _options);
+        var host = new ReplicaHost(id, log, Store, Network.TransportFor(id), _options);
         _running[id] = host;
-        Transport.Register(host);
+        Network.Register(host);
         host.Start();
     }
 
     /// <summary>Stops a replica as a crash would (its directory stays).</summary>
     public async Task KillAsync(ReplicaId id)
     {
-        Transport.Unregister(id);
+        await Network.UnregisterAsync(id);
         await _running[id].DisposeAsync();
         _running.Remove(id);
     }
@@ -128,6 +130,7 @@ internal sealed class HostedReplicas : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAllAsync();
+        await Network.DisposeAsync();
         try
         {
             System.IO.Directory.Delete(_root, recursive: true);

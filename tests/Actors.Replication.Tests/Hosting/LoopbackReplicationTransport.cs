@@ -9,7 +9,7 @@ namespace Actors.Replication.Tests.Hosting;
 /// Carries replication messages between hosts of one process through the wire codec (so every message crosses as
 /// bytes, as over a socket), and can cut a replica off from everyone (a network partition) and heal it.
 /// </summary>
-internal sealed class LoopbackReplicationTransport : IReplicationTransport
+internal sealed class LoopbackReplicationTransport : IReplicationTransport, IReplicaNetwork
 {
     private readonly ConcurrentDictionary<ReplicaId, ReplicaHost> _hosts = new();
     private readonly ConcurrentDictionary<ReplicaId, bool> _cut = new();
@@ -18,7 +18,15 @@ internal sealed class LoopbackReplicationTransport : IReplicationTransport
 
     public void Register(ReplicaHost host) => _hosts[host.Id] = host;
 
-    public void Unregister(ReplicaId id) => _hosts.TryRemove(id, out _);
+    public IReplicationTransport TransportFor(ReplicaId id) => this;
+
+    public Task UnregisterAsync(ReplicaId id)
+    {
+        _hosts.TryRemove(id, out _);
+        return Task.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     public void Cut(ReplicaId id) => _cut[id] = true;
 
