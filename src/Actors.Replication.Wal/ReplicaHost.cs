@@ -212,8 +212,10 @@ public sealed partial class ReplicaHost : IAsyncDisposable
                 Publish();
             }
         }
-        catch (Exception exception) when (exception is WalException or ReplicationException)
+        catch (Exception exception)
         {
+            // Whatever stopped the loop (a failed log, an impossible protocol state, a bug), the replica must not
+            // continue on a state it can no longer trust, and no caller may wait forever: fail loudly.
             Fail(exception);
         }
     }
