@@ -48,6 +48,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private volatile TaskCompletionSource? _paused;
     private volatile ReplicaStatus _status = ReplicaStatus.NotStarted;
     private volatile ReplicaHostFailedException? _failure;
+    private volatile TaskCompletionSource _committedAdvanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _loopEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stopped;
 
     /// <summary>Creates the host of replica <paramref name="id"/> over <paramref name="log"/> (owned from now on); call <see cref="Start"/>.</summary>
@@ -135,6 +137,46 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         return completion.Task;
     }
 
+    /// <summary>
+    /// Reads committed entries from <paramref name="fromLsn"/> on (at most <paramref name="maxCount"/>), waiting until at
+    /// least one is committed. On a leader and on followers alike, an entry returned here is acknowledged (or will be by
+    /// any future leader): it is never truncated, so a consumer can apply the entries in LSN order to a materialized
+    /// state (followers learn the commit point from the leader's next request, so they trail it slightly).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fromLsn"/> is below 1 or <paramref name="maxCount"/> below 1.</exception>
+    /// <exception cref="ReplicaHostFailedException">The host stopped on an error.</exception>
+    /// <exception cref="ObjectDisposedException">The host was stopped.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<IReadOnlyList<LoggedEntry>> ReadCommittedAsync(long fromLsn, int maxCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fromLsn, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        while (true)
+        {
+            var advanced = _committedAdvanced;
+            if (_failure is { } failure)
+            {
+                throw failure;
+            }
+
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopped) != 0, this);
+            if (_status.CommittedLsn >= fromLsn)
+            {
+                var read = new TaskCompletionSource<IReadOnlyList<LoggedEntry>>(TaskCreationOptions.RunContinuationsAsynchronously);
+                // A loop that ends before running the read drops it: then the next round reports why it ended.
+                if (Post(() => read.TrySetResult(ReadCommitted(fromLsn, maxCount)))
+                    && await Task.WhenAny(read.Task, _loopEnded.Task).WaitAsync(cancellationToken).ConfigureAwait(false) == read.Task)
+                {
+                    return await read.Task.ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            await advanced.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Hands a message from another replica to this one (any thread; it runs on the driver loop).</summary>
     public void Deliver(ReplicationMessage message)
     {
@@ -163,6 +205,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
         await _loop.ConfigureAwait(false);
         FailWaitingAppends(new AppendOutcomeUnknownException(Id, "the replica stopped"));
+        WakeCommittedReaders();
         _log.Dispose();
     }
 
@@ -218,12 +261,39 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             // continue on a state it can no longer trust, and no caller may wait forever: fail loudly.
             Fail(exception);
         }
+        finally
+        {
+            _loopEnded.TrySetResult();
+        }
     }
 
     private void Publish()
     {
         var replica = _replica!;
+        var previousCommitted = _status.CommittedLsn;
         _status = new ReplicaStatus(replica.Role, replica.Epoch, replica.Leader, _log.EndLsn, _log.DurableLsn, replica.CommittedOffset, false);
+        if (replica.CommittedOffset > previousCommitted)
+        {
+            WakeCommittedReaders();
+        }
+    }
+
+    private void WakeCommittedReaders()
+        => Interlocked.Exchange(ref _committedAdvanced, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    /// <summary>Copies committed entries from the replica's log (driver loop only: the replica owns it).</summary>
+    private IReadOnlyList<LoggedEntry> ReadCommitted(long fromLsn, int maxCount)
+    {
+        var replica = _replica!;
+        var count = (int)Math.Min(maxCount, replica.CommittedOffset - fromLsn + 1);
+        var entries = count <= 0 ? [] : replica.Log.Read(fromLsn, count);
+        var result = new LoggedEntry[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            result[i] = new LoggedEntry(fromLsn + i, entries[i].Epoch, entries[i].Payload);
+        }
+
+        return result;
     }
 
     private void Fail(Exception exception)
@@ -234,6 +304,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         LogHostFailed(_logger, Id, exception);
         _work.Writer.TryComplete();
         FailWaitingAppends(failure);
+        WakeCommittedReaders();
     }
 
     private void FailWaitingAppends(Exception exception)
