@@ -26,15 +26,18 @@ internal static class ScaleBenchmark
             TimeSpan cpuBefore = ProcessStats.CpuTime;
             TimeSpan pauseBefore = GC.GetTotalPauseDuration();
             (int gen0, int gen1, int gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+            long allocatedBefore = GC.GetTotalAllocatedBytes();
             long start = Stopwatch.GetTimestamp();
             long calls = await RoundAsync(silo, count, inFlight, window);
+            long allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+            GCMemoryInfo lastGen0 = GC.GetGCMemoryInfo(GCKind.Ephemeral);
             TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
             TimeSpan cpu = ProcessStats.CpuTime - cpuBefore;
             TimeSpan pause = GC.GetTotalPauseDuration() - pauseBefore;
             double rate = calls / elapsed.TotalSeconds;
             rates.Add(rate);
             BenchmarkCommands.Print(string.Create(CultureInfo.InvariantCulture,
-                $"scale round {round}: {count:N0} activations, {inFlight} in flight: {rate:N0} calls/s, {cpu.TotalMicroseconds / calls:0.00} us CPU/call, GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} (gen0/1/2), GC pause {100 * pause / elapsed:0.0}% of the time; load average {ProcessStats.LoadAverage}"));
+                $"scale round {round}: {count:N0} activations, {inFlight} in flight: {rate:N0} calls/s, {cpu.TotalMicroseconds / calls:0.00} us CPU/call, GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} (gen0/1/2), GC pause {100 * pause / elapsed:0.0}% of the time, {allocated / (double)calls:0} B allocated/call, last ephemeral GC: gen{lastGen0.Generation}, pause {lastGen0.PauseDurations[0].TotalMilliseconds:0.0} ms, promoted {lastGen0.PromotedBytes / 1024:N0} KiB; load average {ProcessStats.LoadAverage}"));
         }
 
         rates.Sort();
