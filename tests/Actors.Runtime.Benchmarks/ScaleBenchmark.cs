@@ -15,12 +15,15 @@ internal static class ScaleBenchmark
         TimeSpan window = options.Seconds("seconds", 10);
         int rounds = options.Int("rounds", 5);
         int inFlight = options.Int("inflight", 256);
+        bool profileAllocations = options.Int("allocations", 0) != 0;
+        using AllocationSampler? sampler = profileAllocations ? new AllocationSampler() : null;
         await using BenchSilo silo = await BenchSilo.StartAsync(new Dictionary<string, string> { ["CollectionAge"] = "01:00:00" });
         await silo.ActivateAsync(count);
         ProcessStats.LiveHeapBytes();
         await RoundAsync(silo, count, inFlight, TimeSpan.FromSeconds(Math.Min(5, window.TotalSeconds)));
 
         var rates = new List<double>();
+        sampler?.Start();
         for (int round = 1; round <= rounds; round++)
         {
             TimeSpan cpuBefore = ProcessStats.CpuTime;
@@ -38,6 +41,16 @@ internal static class ScaleBenchmark
             rates.Add(rate);
             BenchmarkCommands.Print(string.Create(CultureInfo.InvariantCulture,
                 $"scale round {round}: {count:N0} activations, {inFlight} in flight: {rate:N0} calls/s, {cpu.TotalMicroseconds / calls:0.00} us CPU/call, GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} (gen0/1/2), GC pause {100 * pause / elapsed:0.0}% of the time, {allocated / (double)calls:0} B allocated/call, last ephemeral GC: gen{lastGen0.Generation}, pause {lastGen0.PauseDurations[0].TotalMilliseconds:0.0} ms, promoted {lastGen0.PromotedBytes / 1024:N0} KiB; load average {ProcessStats.LoadAverage}"));
+        }
+
+        if (sampler is not null)
+        {
+            sampler.Stop();
+            BenchmarkCommands.Print("allocations by type over the rounds (sampled):");
+            foreach (string line in sampler.Top(15))
+            {
+                BenchmarkCommands.Print("  " + line);
+            }
         }
 
         rates.Sort();
