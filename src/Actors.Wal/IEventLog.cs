@@ -142,7 +142,8 @@ public interface IEventLog : IAsyncDisposable, ILogChangeFeed
     /// <summary>
     /// Erases the stream's events up to <paramref name="toVersion"/>: they are unreadable once the task completes (reads
     /// of those versions throw <see cref="EventsReclaimedException"/>), and the store forgets their bytes (the
-    /// file-backed log at its next compaction). Checkpoints are kept and the stream's version does not change.
+    /// file-backed log at its next compaction). The newest checkpoint is kept (the file-backed log also removes the bytes of
+    /// older, superseded checkpoints, which hold state built from erased events) and the stream's version does not change.
     /// </summary>
     /// <remarks>A caller that rebuilds state from the stream writes a checkpoint at or above <paramref name="toVersion"/> first.</remarks>
     /// <param name="streamId">The stream.</param>

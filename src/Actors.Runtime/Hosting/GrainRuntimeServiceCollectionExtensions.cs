@@ -35,9 +35,10 @@ internal static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var registry = new GrainMethodRegistry();
-            foreach (GrainClassInfo info in sp.GetRequiredService<GrainTypeRegistry>().Classes)
+            GrainTypeRegistry types = sp.GetRequiredService<GrainTypeRegistry>();
+            foreach (Type grainClass in types.Classes.Select(c => c.GrainClass).Concat(types.GenericClasses))
             {
-                registry.RegisterGrainClass(info.GrainClass);
+                registry.RegisterGrainClass(grainClass);
             }
 
             // Extension interfaces too: a call to an extension of a grain active on another silo is forwarded by method key.
