@@ -116,13 +116,6 @@ public sealed class ReplicatedEventLogTests
 
     private static IReadOnlyList<ReadOnlyMemory<byte>> Events(params string[] texts) => texts.Select(t => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(t)).ToArray();
 
-    private static ReplicaOptions StableOptions() => new()
-    {
-        HeartbeatInterval = TimeSpan.FromMilliseconds(20),
-        FollowerLagTimeout = TimeSpan.FromHours(1),
-        LeaderTimeout = TimeSpan.FromHours(1),
-    };
-
     /// <summary>Three hosted replicas, each with an in-memory materialized log and its applier.</summary>
     private sealed class MaterializedReplicas : IAsyncDisposable
     {
