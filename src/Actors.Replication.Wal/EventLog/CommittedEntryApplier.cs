@@ -31,10 +31,19 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
     private long _appliedLsn;
 
     /// <summary>Creates the applier of <paramref name="host"/>'s committed entries onto <paramref name="local"/> (empty); call <see cref="Start"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="local"/> already holds records (applying onto it could duplicate events).</exception>
     public CommittedEntryApplier(ReplicaHost host, IEventLog local)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(local);
+        if (local.WrittenLsn != 0)
+        {
+            throw new ArgumentException(
+                $"The materialized log of replica {host.Id} must start empty (it holds records up to LSN {local.WrittenLsn}): "
+                + "rebuild it from the entry log instead of applying onto an older copy.",
+                nameof(local));
+        }
+
         _host = host;
         _local = local;
     }

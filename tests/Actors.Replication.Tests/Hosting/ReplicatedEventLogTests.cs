@@ -92,6 +92,18 @@ public sealed class ReplicatedEventLogTests
     }
 
     [Fact]
+    public async Task CommittedEntryApplier_OntoALogThatHoldsRecords_IsRefused()
+    {
+        await using var replicas = new HostedReplicas(1, StableOptions());
+        await using var local = new InMemoryEventLog();
+        await local.AppendAsync("old/1", ExpectedVersion.Any, Events("stale"));
+
+        var error = Assert.Throws<ArgumentException>(() => new CommittedEntryApplier(replicas.Running.Single(), local));
+
+        Assert.Contains("must start empty", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ReplicatedOperation_RoundTrip_KeepsEveryField()
     {
         var operation = new ReplicatedOperation(ReplicatedOperationKind.Append, Guid.NewGuid(), "stream/é", 42, Events("a", "", "ccc"));
