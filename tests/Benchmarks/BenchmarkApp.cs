@@ -20,6 +20,7 @@ internal static class BenchmarkApp
         new AgedLogScenario(),
         new CallPathScenario(),
         new ChangeFeedScenario(),
+        new LifecycleScenario(),
     ];
 
     public static async Task<int> RunAsync(string[] argv)
