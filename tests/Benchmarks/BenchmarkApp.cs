@@ -21,6 +21,7 @@ internal static class BenchmarkApp
         new CallPathScenario(),
         new ChangeFeedScenario(),
         new LifecycleScenario(),
+        new CompressionScenario(),
     ];
 
     public static async Task<int> RunAsync(string[] argv)
