@@ -1,4 +1,5 @@
 using Actors.Cluster.Membership;
+using Actors.Cluster.Reminders;
 using Actors.Cluster.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -20,6 +21,7 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
     private readonly MembershipAgent _membership;
     private readonly PartitionLogHost _logs;
     private readonly PartitionHandOff _handOff;
+    private readonly ReminderPartitionOwnership _reminders;
     private readonly ClusterOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -31,11 +33,12 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private Task _move = Task.CompletedTask;
 
-    public PartitionOwnershipAgent(MembershipAgent membership, PartitionLogHost logs, PartitionHandOff handOff, ClusterOptions options, TimeProvider time, ILogger logger)
+    public PartitionOwnershipAgent(MembershipAgent membership, PartitionLogHost logs, PartitionHandOff handOff, ReminderPartitionOwnership reminders, ClusterOptions options, TimeProvider time, ILogger logger)
     {
         _membership = membership;
         _logs = logs;
         _handOff = handOff;
+        _reminders = reminders;
         _options = options;
         _time = time;
         _logger = logger;
@@ -295,6 +298,9 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
                     SetState(p, LocalPartitionState.None, 0);
                 }
             }
+
+            await _reminders.EnsureAcquiredAsync(
+                Enumerable.Range(0, snapshot.PartitionCount).Where(p => StateOf(p).State == LocalPartitionState.Serving), cancellationToken);
         }
         finally
         {
@@ -340,6 +346,7 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
             await _logs.OpenAsync(row.Partition, row.Epoch, _membership.Name, _membership.Incarnation, cancellationToken);
             SetState(row.Partition, LocalPartitionState.Serving, row.Epoch);
             LogServing(_logger, row.Partition, row.Epoch);
+            await _reminders.ServingAsync(row.Partition, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

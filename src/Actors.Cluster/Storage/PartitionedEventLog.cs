@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Actors.Cluster.Partitioning;
+using Actors.Persistence.Wal.Reminders;
 using Actors.Wal;
 
 namespace Actors.Cluster.Storage;
@@ -11,7 +12,8 @@ namespace Actors.Cluster.Storage;
 /// <see cref="PartitionFencedException"/> once the silo's lease ended or its epoch for the partition is superseded.
 /// </summary>
 /// <remarks>
-/// Stream ids are grain ids (<c>type/key</c>, see <c>GrainStreams</c>). Statistics and positions are sums over the open
+/// Stream ids are grain ids (<c>type/key</c>, see <c>GrainStreams</c>), or the reminder table's partition streams
+/// (<c>reminders:{partition}</c>, in the log of that partition). Statistics and positions are sums over the open
 /// partition logs (they are not the LSN of any one log). Thread-safe.
 /// </remarks>
 internal sealed class PartitionedEventLog : IEventLog
@@ -134,6 +136,15 @@ internal sealed class PartitionedEventLog : IEventLog
 
     private int PartitionOf(string streamId)
     {
+        if (WriteAheadLogReminderTable.TryParsePartitionStream(streamId, out int reminderPartition))
+        {
+            // The reminder partitions of a cluster are its grain partitions (ClusterReminderPartitioner): a grain's
+            // reminder rows live in its own partition's log and move with it.
+            return reminderPartition < _host.PartitionCount
+                ? reminderPartition
+                : throw new ArgumentException($"Reminder stream '{streamId}' of store '{StoreName}' names partition {reminderPartition}, but the cluster has {_host.PartitionCount}.", nameof(streamId));
+        }
+
         GrainId grainId;
         try
         {
