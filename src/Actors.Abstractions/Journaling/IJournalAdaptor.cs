@@ -56,4 +56,22 @@ public interface IJournalAdaptor<TState, TEvent>
 
     /// <summary>Observes the confirmed state at graceful deactivation (for a final checkpoint).</summary>
     Task OnDeactivateAsync(TState confirmedState, long version, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Erases the confirmed events up to <paramref name="toVersion"/>: first stores a checkpoint of
+    /// <paramref name="confirmedState"/> at <paramref name="version"/> (so that the next activation recovers the state
+    /// without them), then makes events 1..<paramref name="toVersion"/> unreadable (reads of them throw
+    /// <see cref="EventHistoryUnavailableException"/>) and removes them from the store (a file-backed store at its next
+    /// compaction). The journal's version does not change: appends continue after <paramref name="version"/>.
+    /// </summary>
+    /// <remarks>Called with no append in flight. The state must not be retained or mutated after the task completes
+    /// (copy or encode it). A store may also drop confirmed events after <paramref name="toVersion"/> that the checkpoint
+    /// covers, when its history policy reclaims checkpointed events anyway.</remarks>
+    /// <param name="confirmedState">The confirmed state at <paramref name="version"/>.</param>
+    /// <param name="version">The confirmed version (at least <paramref name="toVersion"/>).</param>
+    /// <param name="toVersion">The newest version to erase (at least 1).</param>
+    /// <param name="cancellationToken">Cancels waiting (the erase may still happen).</param>
+    /// <exception cref="HistoryEraseRejectedException">The checkpoint could not be encoded or stored, or the store cannot
+    /// erase; nothing was erased (a checkpoint may have been stored).</exception>
+    Task EraseHistoryAsync(TState confirmedState, long version, long toVersion, CancellationToken cancellationToken);
 }

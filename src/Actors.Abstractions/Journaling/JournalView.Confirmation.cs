@@ -85,6 +85,7 @@ internal sealed partial class JournalView<TState, TEvent>
             await cycle;
         }
 
+        await WaitForEraseAsync();
         if (_failure is null)
         {
             await _adaptor.OnDeactivateAsync(_confirmed, _version, cancellationToken);
@@ -115,6 +116,7 @@ internal sealed partial class JournalView<TState, TEvent>
             await Task.Yield();
         }
 
+        await WaitForEraseAsync();
         int conflicts = 0;
         while (_failure is null && (_pending.Count > 0 || _refreshRequested))
         {

@@ -125,6 +125,25 @@ public abstract class JournaledGrain<TState, TEvent> : Grain, IJournalHost<TStat
     protected Task<IReadOnlyList<TEvent>> RetrieveConfirmedEvents(int fromVersion, int toVersion) => Journal.RetrieveAsync(fromVersion, toVersion);
 
     /// <summary>
+    /// Erases the confirmed events up to <paramref name="toVersion"/> (for example to forget personal data on request):
+    /// confirms everything raised so far, has the store write a checkpoint of <see cref="State"/> at <see cref="Version"/>
+    /// first, then makes events 1..<paramref name="toVersion"/> unreadable and removes them from storage (a
+    /// write-ahead-log store at its next compaction, when their bytes leave every file). <see cref="State"/> and
+    /// <see cref="Version"/> do not change, the next activation starts from the checkpoint, and
+    /// <see cref="RetrieveConfirmedEvents"/> of erased versions throws <see cref="EventHistoryUnavailableException"/>.
+    /// </summary>
+    /// <remarks>Not an Orleans API (Orleans' journaled grains cannot forget events). A store whose history policy
+    /// reclaims checkpointed events may drop the events after <paramref name="toVersion"/> that the checkpoint covers as
+    /// well.</remarks>
+    /// <param name="toVersion">The newest version to erase: 1..<see cref="Version"/> (after confirming).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="toVersion"/> is below 1 or above the confirmed version.</exception>
+    /// <exception cref="HistoryEraseRejectedException">The store refused (the checkpoint cannot be encoded or stored, or the
+    /// store cannot erase physically); nothing was erased.</exception>
+    /// <exception cref="EventRejectedException">The store refused some of the events raised so far; nothing was erased.</exception>
+    /// <exception cref="InvalidOperationException">The journal failed earlier in this activation, or an erase is already running.</exception>
+    protected Task EraseConfirmedEvents(int toVersion) => Journal.EraseHistoryAsync(toVersion);
+
+    /// <summary>
     /// Applies one event to a state. The default calls the state's public <c>Apply</c> overload that best fits the
     /// event's runtime type (or <see cref="IApply{TEvent}.Apply"/>).
     /// </summary>

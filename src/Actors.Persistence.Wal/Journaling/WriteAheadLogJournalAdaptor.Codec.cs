@@ -37,6 +37,21 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent>
         return record;
     }
 
+    /// <summary>The grain checkpoint envelope of the confirmed state at <paramref name="version"/>.</summary>
+    /// <exception cref="EventEncodingException">The codec threw (wrapped with the state type and, when known, the member).</exception>
+    private byte[] EncodeCheckpoint(TState state, long version)
+    {
+        try
+        {
+            ReadOnlyMemory<byte> payload = _store.Codec.EncodeState(state, typeof(TState));
+            return GrainCheckpoint.ToArray([new CheckpointEntry(GrainRecordKind.JournalEvent, "", version, payload)]);
+        }
+        catch (Exception ex)
+        {
+            throw EncodingFailures.ToEncodingException(typeof(TState), ex, $"Codec '{_store.Codec.GetType().Name}'");
+        }
+    }
+
     private EventRejectedException Rejected(string message, Exception? inner = null)
     {
         PersistenceInstruments.Rejected(_store.Name);

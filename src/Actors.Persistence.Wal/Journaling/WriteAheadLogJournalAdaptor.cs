@@ -239,13 +239,12 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
         byte[] envelope;
         try
         {
-            ReadOnlyMemory<byte> payload = _store.Codec.EncodeState(state, typeof(TState));
-            envelope = GrainCheckpoint.ToArray([new CheckpointEntry(GrainRecordKind.JournalEvent, "", version, payload)]);
+            envelope = EncodeCheckpoint(state, version);
         }
-        catch (Exception ex)
+        catch (EventEncodingException ex)
         {
             // The events are durable; without a checkpoint activation only replays more. Try again after another interval.
-            LogCheckpointFailed(_logger, EncodingFailures.ToEncodingException(typeof(TState), ex, $"Codec '{_store.Codec.GetType().Name}'"), _grainId.ToString(), _store.Name, version);
+            LogCheckpointFailed(_logger, ex, _grainId.ToString(), _store.Name, version);
             ResetCounters(_checkpointVersion);
             return;
         }
@@ -277,7 +276,7 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
 
     private string HistoryExplanation() => _store.Options.ToLogOptions().RetainCheckpointedEvents
         ? $"Write-ahead-log store '{_store.Name}' keeps every event now ({nameof(WriteAheadLogStoreOptions.EventHistory)} = {_store.Options.EventHistory}), but these were reclaimed after a checkpoint while it did not."
-        : $"Write-ahead-log store '{_store.Name}' reclaims events once a checkpoint covers them ({nameof(WriteAheadLogStoreOptions.EventHistory)} = {EventHistoryPolicy.ReclaimAfterCheckpoint}); set it to {EventHistoryPolicy.KeepAll} to keep a grain's whole history.";
+        : $"Write-ahead-log store '{_store.Name}' reclaims events once a checkpoint covers them ({nameof(WriteAheadLogStoreOptions.EventHistory)} = {EventHistoryPolicy.ReclaimAfterCheckpoint}), and the grain may have erased them (EraseConfirmedEvents); set it to {EventHistoryPolicy.KeepAll} to keep a grain's whole history.";
 
     private void ResetCounters(long checkpointVersion)
     {

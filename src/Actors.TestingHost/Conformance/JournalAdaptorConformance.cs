@@ -73,29 +73,49 @@ public sealed class JournalAdaptorConformance<TState, TEvent>(IJournalAdaptorFac
     {
         GrainId id = NewId();
         IJournalAdaptor<TState, TEvent> adaptor = Create(id);
-        var state = new TState();
-        for (int version = 1; version <= 5; version++)
-        {
-            TEvent @event = model.CreateEvent(version);
-            await adaptor.AppendAsync(version - 1, [adaptor.PrepareEvents([@event])], CancellationToken.None);
-            model.Apply(state, @event);
-            await adaptor.OnConfirmedAsync(state, version, CancellationToken.None);
-        }
+        TState state = await ConfirmFiveAsync(adaptor);
 
         await adaptor.OnDeactivateAsync(state, 5, CancellationToken.None);
 
+        (long loaded, int total) = await RecoverAsync(Create(id));
+        Check(loaded == 5 && total == 15, $"checkpoint plus later events must give version 5 and total 15; got version {loaded}, total {total}");
+    }
+
+    /// <summary>
+    /// Erasing events 1..3 of a journal at version 5 checkpoints the state first: the next activation recovers version 5
+    /// and total 15 from the checkpoint (plus any events after it), reading erased versions throws
+    /// <see cref="EventHistoryUnavailableException"/>, and appends continue at version 6.
+    /// </summary>
+    public async Task EraseHistory_NextActivationRecoversFromCheckpointAndErasedEventsAreUnreadable()
+    {
+        GrainId id = NewId();
+        IJournalAdaptor<TState, TEvent> adaptor = Create(id);
+        TState state = await ConfirmFiveAsync(adaptor);
+
+        await adaptor.EraseHistoryAsync(state, 5, 3, CancellationToken.None);
+        Check(model.TotalOf(state) == 15, "the erase must not change the state it checkpoints");
+
         IJournalAdaptor<TState, TEvent> next = Create(id);
-        JournalCheckpoint<TState>? checkpoint = await next.ReadCheckpointAsync(CancellationToken.None);
-        long loaded = checkpoint?.Version ?? 0;
-        int total = checkpoint is null ? 0 : model.TotalOf(checkpoint.State);
-        foreach (JournalEntry<TEvent> entry in await ReadAll(next, loaded + 1, long.MaxValue))
+        (long version, int total) = await RecoverAsync(next);
+        Check(version == 5 && total == 15, $"after erasing 1..3 the next activation must recover version 5 and total 15 from the checkpoint; got version {version}, total {total}");
+        foreach ((long from, long to) in new[] { (1L, 3L), (1L, 5L), (3L, 3L) })
         {
-            Check(entry.Version == loaded + 1, $"events after the checkpoint must continue at version {loaded + 1}; got {entry.Version}");
-            total += model.AmountOf(entry.Event);
-            loaded = entry.Version;
+            Exception? failure = null;
+            try
+            {
+                await ReadAll(next, from, to);
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+
+            Check(failure is EventHistoryUnavailableException, $"reading erased versions {from}..{to} must throw EventHistoryUnavailableException, not {failure?.GetType().Name ?? "nothing"}");
         }
 
-        Check(loaded == 5 && total == 15, $"checkpoint plus later events must give version 5 and total 15; got version {loaded}, total {total}");
+        await next.AppendAsync(5, [next.PrepareEvents([model.CreateEvent(6)])], CancellationToken.None);
+        (version, total) = await RecoverAsync(Create(id));
+        Check(version == 6 && total == 21, $"an append after the erase must continue at version 6 (total 21); got version {version}, total {total}");
     }
 
     /// <summary>Runs every scenario.</summary>
@@ -105,10 +125,42 @@ public sealed class JournalAdaptorConformance<TState, TEvent>(IJournalAdaptorFac
         await Append_ReadByNextActivation_EventsInOrderWithVersions();
         await Append_WrongExpectedVersion_FailsAndStoresNothing();
         await CheckpointPlusLaterEvents_ReproduceState();
+        await EraseHistory_NextActivationRecoversFromCheckpointAndErasedEventsAreUnreadable();
     }
 
     private IJournalAdaptor<TState, TEvent> Create(GrainId id)
         => factory.Create<TState, TEvent>(createContext(id));
+
+    /// <summary>Appends and confirms events with amounts 1..5 one at a time (as a grain does); returns the confirmed state.</summary>
+    private async Task<TState> ConfirmFiveAsync(IJournalAdaptor<TState, TEvent> adaptor)
+    {
+        var state = new TState();
+        for (int version = 1; version <= 5; version++)
+        {
+            TEvent @event = model.CreateEvent(version);
+            await adaptor.AppendAsync(version - 1, [adaptor.PrepareEvents([@event])], CancellationToken.None);
+            model.Apply(state, @event);
+            await adaptor.OnConfirmedAsync(state, version, CancellationToken.None);
+        }
+
+        return state;
+    }
+
+    /// <summary>What an activation does: the latest checkpoint, then the events after it in order; returns the version and the total.</summary>
+    private async Task<(long Version, int Total)> RecoverAsync(IJournalAdaptor<TState, TEvent> adaptor)
+    {
+        JournalCheckpoint<TState>? checkpoint = await adaptor.ReadCheckpointAsync(CancellationToken.None);
+        long loaded = checkpoint?.Version ?? 0;
+        int total = checkpoint is null ? 0 : model.TotalOf(checkpoint.State);
+        foreach (JournalEntry<TEvent> entry in await ReadAll(adaptor, loaded + 1, long.MaxValue))
+        {
+            Check(entry.Version == loaded + 1, $"events after the checkpoint must continue at version {loaded + 1}; got {entry.Version}");
+            total += model.AmountOf(entry.Event);
+            loaded = entry.Version;
+        }
+
+        return (loaded, total);
+    }
 
     private static async Task<List<JournalEntry<TEvent>>> ReadAll(IJournalAdaptor<TState, TEvent> adaptor, long from, long to)
     {

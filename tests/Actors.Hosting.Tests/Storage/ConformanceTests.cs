@@ -8,8 +8,12 @@ namespace Actors.Hosting.Tests.Storage;
 
 public sealed class ConformanceTests
 {
+    private static readonly ServiceProvider JournalServices = new ServiceCollection()
+        .AddSingleton<IGrainSerializer>(new JsonGrainSerializer())
+        .BuildServiceProvider();
+
     private static JournalAdaptorContext Context(GrainId id)
-        => new(id, typeof(object), "journal", new ServiceCollection().BuildServiceProvider());
+        => new(id, typeof(object), "journal", JournalServices);
 
     [Fact]
     public Task RunAllAsync_MemoryGrainStorage_Conforms()
@@ -18,6 +22,29 @@ public sealed class ConformanceTests
     [Fact]
     public Task RunAllAsync_MemoryJournalStore_Conforms()
         => new JournalAdaptorConformance<ConformanceJournalState, ConformanceEvent>(new MemoryJournalAdaptorFactory(), Context, JournalConformanceModels.Default).RunAllAsync();
+
+    [Fact]
+    public async Task EraseHistoryAsync_MemoryJournalStoreWithoutSerializer_RejectsAndKeepsEvents()
+    {
+        var factory = new MemoryJournalAdaptorFactory();
+        var id = new GrainId("conformancejournal", "no-serializer");
+        JournalAdaptorContext context = new(id, typeof(object), "journal", new ServiceCollection().BuildServiceProvider());
+        IJournalAdaptor<ConformanceJournalState, ConformanceEvent> adaptor = factory.Create<ConformanceJournalState, ConformanceEvent>(context);
+        await adaptor.AppendAsync(0, [adaptor.PrepareEvents([new ConformanceEvent(7)])], CancellationToken.None);
+
+        var rejected = await Assert.ThrowsAsync<HistoryEraseRejectedException>(
+            () => adaptor.EraseHistoryAsync(new ConformanceJournalState { Total = 7 }, 1, 1, CancellationToken.None));
+
+        Assert.Contains("IGrainSerializer", rejected.Message, StringComparison.Ordinal);
+        Assert.Equal(id, rejected.GrainId);
+        var events = new List<JournalEntry<ConformanceEvent>>();
+        await foreach (JournalEntry<ConformanceEvent> entry in adaptor.ReadEventsAsync(1, 1, CancellationToken.None))
+        {
+            events.Add(entry);
+        }
+
+        Assert.Equal(7, Assert.Single(events).Event.Amount);
+    }
 
     [Fact]
     public async Task RunAllAsync_StorageIgnoringEtags_ReportsTheViolatedRule()

@@ -65,6 +65,9 @@ public interface ILedgerGrain : IGrainWithStringKey
     Task<bool> CreditIfUnchanged(decimal amount);
 
     Task<LedgerSnapshot> Refresh();
+
+    /// <summary>Erases the confirmed events up to <paramref name="toVersion"/> (EraseConfirmedEvents).</summary>
+    Task<LedgerSnapshot> EraseHistory(int toVersion);
 }
 
 /// <summary>A journaled grain; counts the events replayed at activation so tests can see the checkpoint at work.</summary>
@@ -127,6 +130,12 @@ public abstract class LedgerGrainBase : JournaledGrain<LedgerState, LedgerEvent>
     public async Task<LedgerSnapshot> Refresh()
     {
         await RefreshNow();
+        return Snapshot();
+    }
+
+    public async Task<LedgerSnapshot> EraseHistory(int toVersion)
+    {
+        await EraseConfirmedEvents(toVersion);
         return Snapshot();
     }
 

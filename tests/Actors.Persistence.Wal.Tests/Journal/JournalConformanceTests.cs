@@ -1,3 +1,4 @@
+using Actors.Journaling;
 using Actors.Persistence.Wal.Tests.Support;
 using Actors.TestingHost.Conformance;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,17 +14,76 @@ public sealed class JournalConformanceTests
         s => (int)s.Balance,
         (s, e) => s.Apply(e));
 
+    /// <summary>A store that reclaims checkpointed events runs every scenario, erase included.</summary>
     [Fact]
-    public async Task RunAllAsync_WriteAheadLogJournal_Conforms()
+    public async Task RunAllAsync_ReclaimingWriteAheadLogJournal_Conforms()
+    {
+        await using WriteAheadLogStore store = new SharedLogFactory().CreateStore(o => o.EventHistory = EventHistoryPolicy.ReclaimAfterCheckpoint);
+        await Conformance(store).RunAllAsync();
+    }
+
+    /// <summary>The default store (keeps every event) runs every scenario but the erase, which it rejects (below).</summary>
+    [Fact]
+    public async Task CoreScenarios_KeepAllWriteAheadLogJournal_Conform()
+    {
+        await using WriteAheadLogStore store = new SharedLogFactory().CreateStore();
+        JournalAdaptorConformance<BankState, BankEvent> conformance = Conformance(store);
+        await conformance.NewJournal_NoCheckpointNoEvents();
+        await conformance.Append_ReadByNextActivation_EventsInOrderWithVersions();
+        await conformance.Append_WrongExpectedVersion_FailsAndStoresNothing();
+        await conformance.CheckpointPlusLaterEvents_ReproduceState();
+    }
+
+    /// <summary>A store that keeps every event never compacts, so it cannot make erased bytes leave its files: it says so and erases nothing.</summary>
+    [Fact]
+    public async Task EraseHistoryAsync_KeepAllStore_RejectsNamingThePolicyAndErasesNothing()
     {
         var logs = new SharedLogFactory();
         await using WriteAheadLogStore store = logs.CreateStore();
-        var factory = new WriteAheadLogJournalAdaptorFactory(store);
-        ServiceProvider services = new ServiceCollection().BuildServiceProvider();
+        var id = new GrainId("bank", "keep-all");
+        IJournalAdaptor<BankState, BankEvent> adaptor = new WriteAheadLogJournalAdaptorFactory(store)
+            .Create<BankState, BankEvent>(new JournalAdaptorContext(id, typeof(object), store.Name, Services));
+        await adaptor.AppendAsync(0, [adaptor.PrepareEvents([new BankDeposited(1), new BankDeposited(2)])], CancellationToken.None);
 
-        await new JournalAdaptorConformance<BankState, BankEvent>(
-            factory,
-            id => new Actors.Journaling.JournalAdaptorContext(id, typeof(object), store.Name, services),
-            Model).RunAllAsync();
+        var rejected = await Assert.ThrowsAsync<HistoryEraseRejectedException>(
+            () => adaptor.EraseHistoryAsync(new BankState { Balance = 3 }, 2, 2, CancellationToken.None));
+
+        Assert.Contains("KeepAll", rejected.Message, StringComparison.Ordinal);
+        Assert.Contains("ReclaimAfterCheckpoint", rejected.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await logs.Log.ReadEventsAsync(GrainStreams.GetStreamId(id), 1, 2)).Count);
+        Assert.Equal(0, logs.Log.GetStreamInfo(GrainStreams.GetStreamId(id)).CheckpointVersion);
+    }
+
+    /// <summary>A state the codec cannot encode: the checkpoint that must precede the erase is a typed rejection, and nothing is erased.</summary>
+    [Fact]
+    public async Task EraseHistoryAsync_StateTheCodecCannotEncode_RejectsAndErasesNothing()
+    {
+        var logs = new SharedLogFactory();
+        await using WriteAheadLogStore store = logs.CreateStore(o => o.EventHistory = EventHistoryPolicy.ReclaimAfterCheckpoint);
+        var id = new GrainId("bank", "unencodable");
+        IJournalAdaptor<UnencodableState, BankEvent> adaptor = new WriteAheadLogJournalAdaptorFactory(store)
+            .Create<UnencodableState, BankEvent>(new JournalAdaptorContext(id, typeof(object), store.Name, Services));
+        await adaptor.AppendAsync(0, [adaptor.PrepareEvents([new BankDeposited(1)])], CancellationToken.None);
+
+        var rejected = await Assert.ThrowsAsync<HistoryEraseRejectedException>(
+            () => adaptor.EraseHistoryAsync(new UnencodableState(), 1, 1, CancellationToken.None));
+
+        Assert.Contains("cannot be encoded", rejected.Message, StringComparison.Ordinal);
+        Assert.Single(await logs.Log.ReadEventsAsync(GrainStreams.GetStreamId(id), 1, 1));
+    }
+
+    private static readonly ServiceProvider Services = new ServiceCollection().BuildServiceProvider();
+
+    private static JournalAdaptorConformance<BankState, BankEvent> Conformance(WriteAheadLogStore store) => new(
+        new WriteAheadLogJournalAdaptorFactory(store),
+        id => new JournalAdaptorContext(id, typeof(object), store.Name, Services),
+        Model);
+
+    /// <summary>A state whose property getter throws, so no codec can encode it.</summary>
+    public sealed class UnencodableState
+    {
+        public decimal Balance { get; set; }
+
+        public string Poison => throw new NotSupportedException("this state cannot be read");
     }
 }

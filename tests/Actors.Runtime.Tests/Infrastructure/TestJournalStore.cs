@@ -141,6 +141,13 @@ public sealed class TestJournalStore : IJournalAdaptorFactory
             return Task.CompletedTask;
         }
 
+        public Task EraseHistoryAsync(TState confirmedState, long version, long toVersion, CancellationToken cancellationToken)
+        {
+            // Only recorded (the scheduling tests look at the order of calls); this store keeps its events.
+            store.Log.Enqueue($"erase:{grainId.Key}:{version}:{toVersion}");
+            return Task.CompletedTask;
+        }
+
         private void Store(long expectedVersion, object[] events)
         {
             lock (stream)
