@@ -386,7 +386,7 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
             object? value = call.Method.ResultType == typeof(void) ? null : _serializer.Deserialize(response.Result, call.Method.ResultType, call.Scope);
             call.Completion.TrySetResult(value);
         }
-        catch (SerializerException ex)
+        catch (SerializerException ex) when (!CallPaths.Result(ex, call.Method))
         {
             call.Completion.TrySetException(ex);
         }

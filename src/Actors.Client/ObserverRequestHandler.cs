@@ -36,7 +36,14 @@ internal sealed partial class ObserverRequestHandler(ObserverRegistry observers,
             object?[] arguments = new object?[request.Arguments.Length];
             for (int i = 0; i < arguments.Length; i++)
             {
-                arguments[i] = serializer.Deserialize(request.Arguments[i], method.ParameterTypes[i]);
+                try
+                {
+                    arguments[i] = serializer.Deserialize(request.Arguments[i], method.ParameterTypes[i]);
+                }
+                catch (Exception ex) when (CallPaths.Argument(ex, method, i))
+                {
+                    throw; // not reached: the filter only records the parameter in the error's member path
+                }
             }
 
             Dictionary<string, object>? context = request.Headers.RequestContext.Length == 0
@@ -44,7 +51,7 @@ internal sealed partial class ObserverRequestHandler(ObserverRegistry observers,
                 : serializer.Deserialize<Dictionary<string, object>>(request.Headers.RequestContext);
             var call = new GrainCallRequest(request.Target, method, arguments) { RequestContext = context };
             object? result = await observers.InvokeAsync(call, arguments).ConfigureAwait(false);
-            response = GatewayFrameCodec.EncodeResponseOk(request.CorrelationId, method.ResultType == typeof(void) ? [] : serializer.SerializeToArray(result, method.ResultType));
+            response = GatewayFrameCodec.EncodeResponseOk(request.CorrelationId, method.ResultType == typeof(void) ? [] : SerializeResult(method, result));
         }
         catch (Exception ex)
         {
@@ -55,6 +62,18 @@ internal sealed partial class ObserverRequestHandler(ObserverRegistry observers,
         if (!request.Headers.IsOneWay)
         {
             outbox.TryWrite(response);
+        }
+    }
+
+    private byte[] SerializeResult(GrainMethod method, object? result)
+    {
+        try
+        {
+            return serializer.SerializeToArray(result, method.ResultType);
+        }
+        catch (Exception ex) when (CallPaths.Result(ex, method))
+        {
+            throw; // not reached: the filter only records the result in the error's member path
         }
     }
 

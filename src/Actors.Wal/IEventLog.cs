@@ -31,8 +31,14 @@ namespace Actors.Wal;
 /// about the log's data derives from <see cref="WalException"/>; <see cref="ArgumentException"/>s signal only
 /// programming errors (a null argument, an empty batch, an expected version below <see cref="ExpectedVersion.Any"/>).
 /// </para>
+/// <para>
+/// Change feed: every log hands out its changes in LSN order through <see cref="ILogChangeFeed.ReadChangesAsync"/>
+/// (<see cref="WriteAheadLog"/> and <see cref="InMemoryEventLog"/>). A log without a feed of its own (a wrapper, or a
+/// cluster's store of one log per partition, whose LSNs are per partition) throws <see cref="NotSupportedException"/>
+/// naming its type.
+/// </para>
 /// </remarks>
-public interface IEventLog : IAsyncDisposable
+public interface IEventLog : IAsyncDisposable, ILogChangeFeed
 {
     /// <summary>The log sequence number of the last record handed to the operating system.</summary>
     long WrittenLsn { get; }
@@ -136,7 +142,8 @@ public interface IEventLog : IAsyncDisposable
     /// <summary>
     /// Erases the stream's events up to <paramref name="toVersion"/>: they are unreadable once the task completes (reads
     /// of those versions throw <see cref="EventsReclaimedException"/>), and the store forgets their bytes (the
-    /// file-backed log at its next compaction). Checkpoints are kept and the stream's version does not change.
+    /// file-backed log at its next compaction). The newest checkpoint is kept (the file-backed log also removes the bytes of
+    /// older, superseded checkpoints, which hold state built from erased events) and the stream's version does not change.
     /// </summary>
     /// <remarks>A caller that rebuilds state from the stream writes a checkpoint at or above <paramref name="toVersion"/> first.</remarks>
     /// <param name="streamId">The stream.</param>
@@ -166,4 +173,10 @@ public interface IEventLog : IAsyncDisposable
 
     /// <summary>A snapshot of the log's counters and space accounting.</summary>
     LogStatistics GetStatistics();
+
+    /// <inheritdoc />
+    /// <remarks>The default for logs without a change feed of their own: refused, naming the log's type.</remarks>
+    /// <exception cref="NotSupportedException">This log has no change feed.</exception>
+    IAsyncEnumerable<LogChange> ILogChangeFeed.ReadChangesAsync(ChangeFeedPosition from, bool follow, CancellationToken cancellationToken)
+        => throw new NotSupportedException($"The event log '{GetType().FullName}' has no change feed of its own; read the feed of the log it wraps, or of one partition's log in a cluster.");
 }

@@ -49,6 +49,12 @@ public sealed record LogStatistics
     /// </summary>
     public long ManifestWriteFailures { get; init; }
 
+    /// <summary>The sealed-segment bytes the most demanding retained change-feed reader held back at the latest space pass.</summary>
+    public long ChangeFeedRetainedBytes { get; init; }
+
+    /// <summary>Retained change-feed readers dropped since the log opened for holding more than <see cref="WriteAheadLogOptions.MaxChangeFeedRetainedBytes"/>.</summary>
+    public long ChangeFeedReadersDropped { get; init; }
+
     /// <summary>The LSN of the last record handed to the OS.</summary>
     public long WrittenLsn { get; init; }
 

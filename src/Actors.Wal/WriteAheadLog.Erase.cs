@@ -12,7 +12,8 @@ public sealed partial class WriteAheadLog
     /// <para>Unreadable as soon as the returned task completes, physically gone from the log's files once the segments
     /// named in the result are compacted (the next space pass, or <see cref="CompactAsync"/>; they are deleted, never
     /// kept for reuse).</para>
-    /// <para>The stream's checkpoints are not erased, and its version does not change: appends continue at the next
+    /// <para>The stream's newest checkpoint is kept (older, superseded ones go with the erased records: their segments are
+    /// compacted too), and its version does not change: appends continue at the next
     /// version. Reading the stream afterwards returns its newest checkpoint and the events after both that checkpoint and
     /// <paramref name="toVersion"/>; reading erased versions throws <see cref="EventsReclaimedException"/>. A caller that
     /// rebuilds state from the stream writes a checkpoint at or above <paramref name="toVersion"/> first.</para>

@@ -41,7 +41,7 @@ public sealed partial class WriteAheadLog
 
         _committer = new Committer(_options, _index, _segments, _health, _counters, _instruments, _commitPolicy, g => _writer!.ReturnGroup(g), recovered.NextLsn - 1, recovered.RecoveredPosition);
         _writer = new LogWriter(_options, _index, _segments, _committer, _health, _counters, _instruments, _time, _logger, _reader.MatchesOnDisk, active, recovered.NextLsn, recovered.LastTimestamp);
-        _maintenance = new LogMaintenance(_options, _fileSystem, _index, _segments, _reader, _writer, _committer, _health, _counters, _time, _logger);
+        _maintenance = new LogMaintenance(_options, _fileSystem, _index, _segments, _reader, _writer, _committer, _health, _counters, _time, _logger) { Retentions = _retentions };
         _writer.Rotated = _maintenance.RequestPass;
         _committer.Start();
         _writer.Start();

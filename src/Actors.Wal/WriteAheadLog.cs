@@ -1,3 +1,4 @@
+using Actors.Wal.ChangeFeed;
 using Actors.Wal.Diagnostics;
 using Actors.Wal.Format;
 using Actors.Wal.Index;
@@ -40,6 +41,7 @@ public sealed partial class WriteAheadLog : IEventLog
     private readonly ICommitPolicy _commitPolicy;
     private readonly WalInstruments _instruments;
     private readonly LogCounters _counters = new();
+    private readonly ChangeFeedRetentions _retentions;
     private readonly LogHealth _health;
     private readonly StreamIndex _index = new();
     private readonly SegmentManager _segments;
@@ -68,6 +70,7 @@ public sealed partial class WriteAheadLog : IEventLog
         _health = new LogHealth(options.Directory, _logger);
         _segments = new SegmentManager(options, fileSystem, _time, _logger, () => _writer?.NextLsn ?? _recovered?.NextLsn ?? 1, () => _health.IsAbandoned, () => _health.IsFailed);
         _reader = new LogReader(options.Directory, _maxRecordLength, _index, _segments, () => Volatile.Read(ref _state) != StateOpen);
+        _retentions = new ChangeFeedRetentions(options.Directory, options.MaxChangeFeedRetainedBytes);
         _instruments = new WalInstruments(this, options.Directory);
     }
 
@@ -162,6 +165,8 @@ public sealed partial class WriteAheadLog : IEventLog
             Fsyncs = Interlocked.Read(ref _counters.Fsyncs),
             SegmentsDeleted = _segments.SegmentsDeleted,
             ManifestWriteFailures = _segments.ManifestWriteFailures,
+            ChangeFeedRetainedBytes = _retentions.HeldBytes,
+            ChangeFeedReadersDropped = _retentions.Dropped,
             SegmentsCompacted = Interlocked.Read(ref _counters.SegmentsCompacted),
             CorruptRecordsSkipped = Interlocked.Read(ref _counters.CorruptRecordsSkipped),
             WrittenLsn = WrittenLsn,
@@ -254,6 +259,7 @@ public sealed partial class WriteAheadLog : IEventLog
         CompactionLiveRatio = o.CompactionLiveRatio,
         RetainSegmentCount = o.RetainSegmentCount,
         RetainMaxAge = o.RetainMaxAge,
+        MaxChangeFeedRetainedBytes = o.MaxChangeFeedRetainedBytes,
         RetainCheckpointedEvents = o.RetainCheckpointedEvents,
         ReadOnly = o.ReadOnly,
     };

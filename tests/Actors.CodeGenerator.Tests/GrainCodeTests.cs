@@ -37,6 +37,9 @@ public class GrainCodeTests
         }
 
         public interface IGeneric<T> : IGrainWithStringKey { Task<T> Get(); }
+        public interface IConstrained<TKey, TValue> : IGrainWithStringKey where TKey : notnull, IComparable<TKey> where TValue : class, new() { Task<Dictionary<TKey, TValue?>> Get(TKey[] keys); }
+        public interface IClosing : IGeneric<int> { Task Ping(); }
+        public interface IWatcher : IGrainObserver { void Changed(string what); Task<int> Count(); }
         public interface IWithProperty : IGrainWithStringKey { int Count { get; } }
         public interface IGenericMethod : IGrainWithStringKey { Task<T> Get<T>(); }
         internal interface IInternal : IGrainWithIntegerKey { Task Ping(); }
@@ -54,7 +57,12 @@ public class GrainCodeTests
         Assert.Contains("class GrainReference_Shop_ICart ", all, StringComparison.Ordinal);
         Assert.Contains("class GrainReference_Shop_IBase ", all, StringComparison.Ordinal);
         Assert.Contains("class GrainReference_Shop_IInternal ", all, StringComparison.Ordinal);
-        Assert.DoesNotContain("IGeneric", all, StringComparison.Ordinal);
+        Assert.Contains("class GrainReference_Shop_IGeneric_T_<T> ", all, StringComparison.Ordinal);
+        Assert.Contains("AddGenericReference(typeof(global::Shop.IGeneric<>), typeof(GrainReference_Shop_IGeneric_T_<>))", all, StringComparison.Ordinal);
+        Assert.Contains("where TKey : notnull, global::System.IComparable<TKey>", all, StringComparison.Ordinal);
+        Assert.Contains("where TValue : class, new()", all, StringComparison.Ordinal);
+        Assert.Contains("class GrainReference_Shop_IClosing ", all, StringComparison.Ordinal);
+        Assert.Contains("void global::Shop.IWatcher.Changed(string p0) => InvokeOneWay(Methods[0], new object?[] { p0 });", all, StringComparison.Ordinal);
         Assert.DoesNotContain("IWithProperty", all, StringComparison.Ordinal);
         Assert.DoesNotContain("IGenericMethod", all, StringComparison.Ordinal);
         Assert.DoesNotContain("IPrivate", all, StringComparison.Ordinal);

@@ -12,7 +12,7 @@ internal static class BenchmarkCommands
           idle    [--activations 1000000] [--seconds 30] [--metrics 1]
                                                                 process CPU while idle with N activations resident
                                                                 (--metrics 1 polls every runtime instrument each second)
-          scale   [--activations 10000] [--seconds 10] [--rounds 5] [--inflight 256]
+          scale   [--activations 10000] [--seconds 10] [--rounds 5] [--inflight 256] [--allocations 1: sampled allocation profile]
                                                                 calls/s spread over N resident activations
           collect [--activations 1000000] [--age 30] [--settle 60] [--release runtime]
                                                                 idle collection of N activations: longest stall, RSS after

@@ -13,7 +13,14 @@ namespace Actors;
 /// <see cref="ForInterface"/>: the interface name without the leading "I" and a trailing "Grain", lowercased
 /// (<c>ICounterGrain</c> becomes <c>counter</c>). The silo maps that provisional name back to the class that
 /// implements the interface, so the conventional pairing (<c>ICounterGrain</c> / <c>CounterGrain</c>) yields the
-/// same id on both sides and any other pairing still reaches the right class. Thread-safe.
+/// same id on both sides and any other pairing still reaches the right class.
+/// <para>
+/// Generic grain classes and interfaces carry their arity and, when closed, their type arguments by stable name
+/// (<see cref="Invocation.StableNames.ForType"/>, no assembly names), in the shape Orleans gives generic grain types:
+/// <c>CacheGrain&lt;T&gt;</c> is <c>cache`1</c>, and <c>CacheGrain&lt;int&gt;</c> (or a reference of
+/// <c>ICacheGrain&lt;int&gt;</c>) is <c>cache`1[[System.Int32]]</c>, so each closed type is its own grain type with its
+/// own activations. Thread-safe.
+/// </para>
 /// </remarks>
 public static class GrainTypeNames
 {
@@ -28,8 +35,9 @@ public static class GrainTypeNames
         ArgumentNullException.ThrowIfNull(grainClass);
         return ClassNames.GetOrAdd(grainClass, static t =>
         {
-            string? overridden = t.GetCustomAttribute<GrainTypeAttribute>(inherit: false)?.Name;
-            return Validate(t, overridden ?? Derive(StripGenericArity(t.Name)));
+            Type definition = t.IsConstructedGenericType ? t.GetGenericTypeDefinition() : t;
+            string? overridden = definition.GetCustomAttribute<GrainTypeAttribute>(inherit: false)?.Name;
+            return Validate(t, AppendGenericArguments(overridden ?? Derive(StripGenericArity(t.Name)), t));
         });
     }
 
@@ -64,8 +72,85 @@ public static class GrainTypeNames
                 name = name[1..];
             }
 
-            return Validate(t, Derive(name));
+            return Validate(t, AppendGenericArguments(Derive(name), t));
         });
+    }
+
+    /// <summary>
+    /// Splits a generic grain type name into its generic part and its type arguments' stable names:
+    /// <c>cache`1[[System.Int32]]</c> gives <c>cache`1</c> and <c>["System.Int32"]</c>. False for a non-generic or
+    /// open name (no argument list) and for a malformed one.
+    /// </summary>
+    public static bool TrySplitGenericArguments(string grainType, out string genericName, out string[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(grainType);
+        genericName = grainType;
+        arguments = [];
+        int open = grainType.IndexOf("[[", StringComparison.Ordinal);
+        if (open <= 0 || !grainType.EndsWith("]]", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var parts = new List<string>();
+        int depth = 0;
+        int start = open + 2;
+        for (int i = start; i < grainType.Length - 1; i++)
+        {
+            char c = grainType[i];
+            if (c is '<' or '[')
+            {
+                depth++;
+            }
+            else if (c is '>' || (c == ']' && depth > 0))
+            {
+                depth--;
+            }
+            else if (c == ']' && depth == 0)
+            {
+                parts.Add(grainType[start..i]);
+                if (i == grainType.Length - 2)
+                {
+                    break;
+                }
+
+                if (grainType[i + 1] != ',' || grainType[i + 2] != '[')
+                {
+                    return false;
+                }
+
+                i += 2;
+                start = i + 1;
+            }
+        }
+
+        genericName = grainType[..open];
+        arguments = [.. parts];
+        return arguments.Length != 0;
+    }
+
+    // "cache" of CacheGrain<T> becomes "cache`1", of CacheGrain<int> "cache`1[[System.Int32]]".
+    private static string AppendGenericArguments(string name, Type type)
+    {
+        if (!type.IsGenericType)
+        {
+            return name;
+        }
+
+        var builder = new System.Text.StringBuilder(name).Append('`').Append(type.GetGenericArguments().Length);
+        if (type.IsConstructedGenericType && !type.ContainsGenericParameters)
+        {
+            builder.Append('[');
+            Type[] arguments = type.GenericTypeArguments;
+            for (int i = 0; i < arguments.Length; i++)
+            {
+                builder.Append(i == 0 ? "[" : ",[").Append(Invocation.StableNames.ForType(arguments[i])).Append(']');
+            }
+
+            builder.Append(']');
+        }
+
+        return builder.ToString();
     }
 
     private static string Derive(string name)

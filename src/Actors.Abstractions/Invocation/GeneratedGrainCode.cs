@@ -17,11 +17,13 @@ namespace Actors.Invocation;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class GeneratedGrainCode
 {
-    private static readonly ConcurrentDictionary<Type, Func<IGrainCallInvoker, GrainId, IGrain>> References = new();
+    private static readonly ConcurrentDictionary<Type, Func<IGrainCallInvoker, GrainId, Runtime.IAddressable>> References = new();
     private static readonly ConcurrentDictionary<MethodInfo, Func<object, object?[], ValueTask<object?>>> Invokers = new();
     private static readonly ConcurrentDictionary<Type, Lazy<bool>> PendingInvokers = new();
     private static readonly ConcurrentDictionary<Module, bool> InitializedModules = new();
     private static readonly ConcurrentDictionary<Module, bool> GeneratedModules = new();
+    private static readonly ConcurrentDictionary<Type, Type> GenericReferences = new();
+    private static readonly ConcurrentDictionary<Type, Lazy<bool>> ClosedGenerics = new();
 
     /// <summary>
     /// Registers the generated reference of <paramref name="grainInterface"/> and the invokers of the methods it declares
@@ -29,7 +31,7 @@ public static class GeneratedGrainCode
     /// </summary>
     public static void AddReference(
         Type grainInterface,
-        Func<IGrainCallInvoker, GrainId, IGrain> create,
+        Func<IGrainCallInvoker, GrainId, Runtime.IAddressable> create,
         Func<(MethodInfo Method, Func<object, object?[], ValueTask<object?>> Invoke)[]> invokers)
     {
         ArgumentNullException.ThrowIfNull(grainInterface);
@@ -48,6 +50,25 @@ public static class GeneratedGrainCode
         });
     }
 
+    /// <summary>
+    /// Registers the generated reference class of a generic grain interface (both generic type definitions). A closed
+    /// interface (<c>IFoo&lt;int&gt;</c>) gets its reference and invokers on first use, by closing the class with the
+    /// same type arguments and running its static <c>Register</c> method. Called by generated code.
+    /// </summary>
+    public static void AddGenericReference(Type genericInterface, Type genericReferenceClass)
+    {
+        ArgumentNullException.ThrowIfNull(genericInterface);
+        ArgumentNullException.ThrowIfNull(genericReferenceClass);
+        if (!genericInterface.IsGenericTypeDefinition || !genericReferenceClass.IsGenericTypeDefinition
+            || genericInterface.GetGenericArguments().Length != genericReferenceClass.GetGenericArguments().Length)
+        {
+            throw new ArgumentException($"'{genericInterface}' and '{genericReferenceClass}' must be generic type definitions of the same arity.", nameof(genericReferenceClass));
+        }
+
+        GenericReferences[genericInterface] = genericReferenceClass;
+        GeneratedModules[genericInterface.Module] = true;
+    }
+
     /// <summary>The <see cref="GrainMethod"/> of an interface method found by name and parameter types (called by generated code once per method).</summary>
     /// <exception cref="MissingMethodException">The interface has no such method (the generated code is stale).</exception>
     public static GrainMethod Method(Type grainInterface, string name, Type[] parameterTypes) =>
@@ -57,8 +78,22 @@ public static class GeneratedGrainCode
     /// <summary>Creates the generated reference of <paramref name="grainInterface"/>; false when the generator did not process it.</summary>
     public static bool TryCreateReference(Type grainInterface, IGrainCallInvoker invoker, GrainId grainId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IGrain? reference)
     {
+        reference = TryCreate(grainInterface, invoker, grainId, out Runtime.IAddressable? created) ? created as IGrain : null;
+        return reference is not null;
+    }
+
+    /// <summary>Creates the generated reference of observer interface <paramref name="observerInterface"/>; false when the generator did not process it.</summary>
+    public static bool TryCreateObserverReference(Type observerInterface, IGrainCallInvoker invoker, GrainId observerId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IGrainObserver? reference)
+    {
+        reference = TryCreate(observerInterface, invoker, observerId, out Runtime.IAddressable? created) ? created as IGrainObserver : null;
+        return reference is not null;
+    }
+
+    private static bool TryCreate(Type grainInterface, IGrainCallInvoker invoker, GrainId grainId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Runtime.IAddressable? reference)
+    {
         ArgumentNullException.ThrowIfNull(grainInterface);
-        if (References.TryGetValue(grainInterface, out Func<IGrainCallInvoker, GrainId, IGrain>? create) || (Initialize(grainInterface.Module) && References.TryGetValue(grainInterface, out create)))
+        if (References.TryGetValue(grainInterface, out Func<IGrainCallInvoker, GrainId, Runtime.IAddressable>? create)
+            || ((Initialize(grainInterface.Module) || CloseGeneric(grainInterface)) && References.TryGetValue(grainInterface, out create)))
         {
             reference = create(invoker, grainId);
             return true;
@@ -86,6 +121,7 @@ public static class GeneratedGrainCode
         if (!PendingInvokers.TryGetValue(declaring, out Lazy<bool>? pending))
         {
             Initialize(declaring.Module);
+            CloseGeneric(declaring);
             if (!PendingInvokers.TryGetValue(declaring, out pending))
             {
                 return false;
@@ -97,8 +133,21 @@ public static class GeneratedGrainCode
     }
 
     /// <summary>Whether the generator processed <paramref name="grainInterface"/>.</summary>
-    public static bool HasReference(Type grainInterface) =>
-        References.ContainsKey(grainInterface) || (Initialize(grainInterface.Module) && References.ContainsKey(grainInterface));
+    /// <remarks>
+    /// A generic interface counts as processed when its generic definition has a generated reference: a closed one
+    /// (<c>IFoo&lt;int&gt;</c>), or one still naming a grain class's type parameters (<c>IFoo&lt;T&gt;</c> implemented
+    /// by a generic grain class), which is closed when a call names its type arguments.
+    /// </remarks>
+    public static bool HasReference(Type grainInterface)
+    {
+        ArgumentNullException.ThrowIfNull(grainInterface);
+        if (References.ContainsKey(grainInterface) || (Initialize(grainInterface.Module) && References.ContainsKey(grainInterface)))
+        {
+            return true;
+        }
+
+        return grainInterface.IsGenericType && GenericReferences.ContainsKey(grainInterface.GetGenericTypeDefinition());
+    }
 
     /// <summary>
     /// Throws unless <paramref name="grainInterface"/> can be called through a generated reference: the generator
@@ -152,6 +201,32 @@ public static class GeneratedGrainCode
     private static bool HasMembers(Type grainInterface) =>
         new[] { grainInterface }.Concat(grainInterface.GetInterfaces())
             .Any(i => i.GetMembers(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly).Length != 0);
+
+    // Registers the generated reference of a closed generic interface by closing its generic reference class; true when
+    // it is registered now (false: not a closed generic interface, or its definition has no generated reference).
+    private static bool CloseGeneric(Type grainInterface)
+    {
+        if (!grainInterface.IsConstructedGenericType || grainInterface.ContainsGenericParameters)
+        {
+            return false;
+        }
+
+        Type definition = grainInterface.GetGenericTypeDefinition();
+        Initialize(definition.Module);
+        if (!GenericReferences.TryGetValue(definition, out Type? referenceClass))
+        {
+            return false;
+        }
+
+        return ClosedGenerics.GetOrAdd(grainInterface, static (closed, open) => new Lazy<bool>(() =>
+        {
+            Type reference = open.MakeGenericType(closed.GenericTypeArguments);
+            MethodInfo register = reference.GetMethod("Register", BindingFlags.Public | BindingFlags.Static, Type.EmptyTypes)
+                ?? throw new MissingMethodException(reference.FullName, "Register");
+            register.Invoke(null, null);
+            return true;
+        }), referenceClass).Value;
+    }
 
     // Runs the module's initializer (where generated registrations live) once; true when it had not run before.
     private static bool Initialize(Module module)

@@ -26,13 +26,9 @@ public sealed class GrainInterfaceNotGeneratedException : InvalidOperationExcept
     {
         string name = grainInterface.FullName ?? grainInterface.Name;
         string assembly = grainInterface.Assembly.GetName().Name ?? "?";
-        if (grainInterface.IsGenericType)
-        {
-            return $"Grain interface '{name}' (assembly '{assembly}') is generic, and the Actors code generator does not generate references for generic grain interfaces yet: declare a non-generic interface for each type argument you use.";
-        }
-
+        string kind = typeof(IGrainObserver).IsAssignableFrom(grainInterface) ? "Observer interface" : "Grain interface";
         return assemblyHasGeneratedCode
-            ? $"Grain interface '{name}' (assembly '{assembly}') has no generated grain reference: the code generator refused it because a member cannot be forwarded (a property, an event, a generic method, a ref/out/in or ref-struct parameter, or a method returning something other than Task, Task<T>, ValueTask or ValueTask<T>). Make every member such a method."
-            : $"Grain interface '{name}' (assembly '{assembly}') has no generated grain reference: the code generator did not run on its assembly. Set <ActorsCodeGenerator>true</ActorsCodeGenerator> in the project that declares it (as Orleans needs Microsoft.Orleans.Sdk there).";
+            ? $"{kind} '{name}' (assembly '{assembly}') has no generated grain reference: the code generator refused it because a member cannot be forwarded (a property, an event, a generic method, a ref/out/in or ref-struct parameter, or a method returning something other than Task, Task<T>, ValueTask or ValueTask<T>, or void on an observer interface). Make every member such a method."
+            : $"{kind} '{name}' (assembly '{assembly}') has no generated grain reference: the code generator did not run on its assembly. Set <ActorsCodeGenerator>true</ActorsCodeGenerator> in the project that declares it (as Orleans needs Microsoft.Orleans.Sdk there).";
     }
 }

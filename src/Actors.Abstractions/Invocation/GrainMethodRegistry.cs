@@ -12,6 +12,7 @@ public sealed class GrainMethodRegistry
 {
     private readonly ConcurrentDictionary<string, GrainMethod> _byKey = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, byte> _interfaces = new();
+    private readonly ConcurrentDictionary<string, Type> _genericInterfaces = new(StringComparer.Ordinal);
 
     /// <summary>Registers every method of <paramref name="grainInterface"/> and of the grain (or observer) interfaces it extends.</summary>
     /// <exception cref="ArgumentException">The type is not an interface deriving from <see cref="IGrain"/> or <see cref="IGrainObserver"/>, or a method has an unsupported return type.</exception>
@@ -25,7 +26,20 @@ public sealed class GrainMethodRegistry
 
         foreach (Type type in grainInterface.GetInterfaces().Append(grainInterface))
         {
-            if (!typeof(Runtime.IAddressable).IsAssignableFrom(type) || type == typeof(Runtime.IAddressable) || !_interfaces.TryAdd(type, 0))
+            if (!typeof(Runtime.IAddressable).IsAssignableFrom(type) || type == typeof(Runtime.IAddressable))
+            {
+                continue;
+            }
+
+            if (type.ContainsGenericParameters)
+            {
+                // A generic grain class's interface (IFoo<T>): its closed forms are registered when a key names them.
+                Type definition = type.GetGenericTypeDefinition();
+                _genericInterfaces.TryAdd(StableNames.ForType(definition), definition);
+                continue;
+            }
+
+            if (!_interfaces.TryAdd(type, 0))
             {
                 continue;
             }
@@ -65,8 +79,56 @@ public sealed class GrainMethodRegistry
         typeof(IGrainWithGuidCompoundKey), typeof(IGrainWithIntegerCompoundKey),
     ];
 
-    /// <summary>Looks up a method by its wire key.</summary>
-    public bool TryGetMethod(string key, out GrainMethod method) => _byKey.TryGetValue(key, out method!);
+    /// <summary>
+    /// Looks up a method by its wire key. A key of a closed generic interface whose definition a registered generic
+    /// grain class implements (<c>Shop.ICache&lt;System.Int32&gt;.Get()</c>) registers that closed interface first,
+    /// its type arguments resolved among the loaded types (<see cref="StableNames.TryResolveType"/>).
+    /// </summary>
+    public bool TryGetMethod(string key, out GrainMethod method)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (_byKey.TryGetValue(key, out method!))
+        {
+            return true;
+        }
+
+        return !_genericInterfaces.IsEmpty && TryCloseGenericInterface(key) && _byKey.TryGetValue(key, out method!);
+    }
+
+    // Registers the closed generic interface a key names (prefix "Definition<Arg,...>."); false when it names none.
+    private bool TryCloseGenericInterface(string key)
+    {
+        foreach ((string name, Type definition) in _genericInterfaces)
+        {
+            if (key.Length <= name.Length || !key.StartsWith(name, StringComparison.Ordinal) || key[name.Length] != '<')
+            {
+                continue;
+            }
+
+            int depth = 0;
+            int end = name.Length;
+            for (; end < key.Length; end++)
+            {
+                depth += key[end] switch { '<' => 1, '>' => -1, _ => 0 };
+                if (depth == 0)
+                {
+                    break;
+                }
+            }
+
+            if (end >= key.Length - 1 || key[end + 1] != '.'
+                || !StableNames.TryResolveType(name + key[name.Length..(end + 1)], out Type? closed)
+                || !closed.IsConstructedGenericType || closed.GetGenericTypeDefinition() != definition)
+            {
+                continue;
+            }
+
+            RegisterInterface(closed);
+            return true;
+        }
+
+        return false;
+    }
 
     /// <summary>The registered interfaces.</summary>
     public IReadOnlyCollection<Type> Interfaces => (IReadOnlyCollection<Type>)_interfaces.Keys;

@@ -69,5 +69,34 @@ public abstract class GrainReferenceBase : IGrainReference
         static async Task<T> Await(ValueTask<object?> p) => (T)(await p)!;
     }
 
+    /// <summary>
+    /// Calls a <c>void</c> observer method: one-way, the caller does not wait; a failure reported after the call was
+    /// handed to the invoker is observed here, not thrown at the caller (the receiving side logs it).
+    /// </summary>
+    protected void InvokeOneWay(GrainMethod method, object?[] arguments)
+    {
+        ValueTask<object?> pending = Send(method, arguments);
+        if (!pending.IsCompleted)
+        {
+            _ = Observe(pending);
+        }
+        else if (!pending.IsCompletedSuccessfully)
+        {
+            _ = pending.AsTask().Exception;
+        }
+
+        static async Task Observe(ValueTask<object?> p)
+        {
+            try
+            {
+                await p.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // One-way: nobody waits for the outcome.
+            }
+        }
+    }
+
     private ValueTask<object?> Send(GrainMethod method, object?[] arguments) => _invoker.InvokeAsync(new GrainCallRequest(GrainId, method, arguments));
 }

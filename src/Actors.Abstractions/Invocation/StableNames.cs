@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text;
 
@@ -15,6 +17,35 @@ namespace Actors.Invocation;
 /// </remarks>
 public static class StableNames
 {
+    private static readonly ConcurrentDictionary<string, Type?> Resolved = new(StringComparer.Ordinal);
+    private static readonly object AliasLock = new();
+    private static Dictionary<string, Type> _aliases = new(StringComparer.Ordinal);
+    private static int _aliasAssemblies = -1;
+
+    /// <summary>
+    /// Resolves a name <see cref="ForType"/> wrote back to a type among the assemblies loaded in this process (never
+    /// loading one): a namespace-qualified name, or an <see cref="AliasAttribute"/> alias declared in an assembly that
+    /// references Actors, with generic arguments and array ranks. False when no loaded type has the name or the
+    /// arguments violate the definition's constraints.
+    /// </summary>
+    public static bool TryResolveType(string name, [NotNullWhen(true)] out Type? type)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        type = Resolved.GetOrAdd(name, static n =>
+        {
+            int position = 0;
+            Type? parsed = Parse(n, ref position);
+            return position == n.Length ? parsed : null;
+        });
+        if (type is null)
+        {
+            Resolved.TryRemove(name, out _); // an assembly loaded later may have it
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>The stable name of <paramref name="type"/>: its alias, or its namespace-qualified name without assembly names.</summary>
     public static string ForType(Type type)
     {
@@ -108,6 +139,135 @@ public static class StableNames
 
             builder.Append('>');
         }
+    }
+
+    private static Type? Parse(string text, ref int position)
+    {
+        int start = position;
+        while (position < text.Length && text[position] is not ('<' or '>' or ',' or '[' or ']'))
+        {
+            position++;
+        }
+
+        string name = text[start..position];
+        List<Type>? arguments = null;
+        if (position < text.Length && text[position] == '<')
+        {
+            arguments = [];
+            do
+            {
+                position++;
+                if (Parse(text, ref position) is not { } argument)
+                {
+                    return null;
+                }
+
+                arguments.Add(argument);
+            }
+            while (position < text.Length && text[position] == ',');
+
+            if (position >= text.Length || text[position++] != '>')
+            {
+                return null;
+            }
+        }
+
+        Type? type = FindDefinition(name, arguments?.Count ?? 0);
+        if (type is null)
+        {
+            return null;
+        }
+
+        if (arguments is not null)
+        {
+            try
+            {
+                type = type.MakeGenericType([.. arguments]);
+            }
+            catch (ArgumentException)
+            {
+                return null;
+            }
+        }
+
+        while (position < text.Length && text[position] == '[')
+        {
+            int rank = 1;
+            position++;
+            while (position < text.Length && text[position] == ',')
+            {
+                rank++;
+                position++;
+            }
+
+            if (position >= text.Length || text[position++] != ']')
+            {
+                return null;
+            }
+
+            type = rank == 1 ? type.MakeArrayType() : type.MakeArrayType(rank);
+        }
+
+        return type;
+    }
+
+    private static Type? FindDefinition(string name, int arity)
+    {
+        string clrName = arity == 0 ? name : name + "`" + arity.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assembly[] assemblies = AppDomain.CurrentDomain.GetAssemblies();
+        foreach (Assembly assembly in assemblies)
+        {
+            if (!assembly.IsDynamic && assembly.GetType(clrName, throwOnError: false, ignoreCase: false) is { } found)
+            {
+                return found;
+            }
+        }
+
+        lock (AliasLock)
+        {
+            if (_aliasAssemblies != assemblies.Length)
+            {
+                _aliasAssemblies = assemblies.Length;
+                _aliases = FindAliases(assemblies);
+            }
+
+            return _aliases.TryGetValue(name, out Type? aliased) && (aliased.IsGenericTypeDefinition ? aliased.GetGenericArguments().Length : 0) == arity
+                ? aliased
+                : null;
+        }
+    }
+
+    private static Dictionary<string, Type> FindAliases(Assembly[] assemblies)
+    {
+        var aliases = new Dictionary<string, Type>(StringComparer.Ordinal);
+        string serialization = typeof(AliasAttribute).Assembly.GetName().Name!;
+        foreach (Assembly assembly in assemblies)
+        {
+            if (assembly.IsDynamic || (assembly != typeof(AliasAttribute).Assembly && !assembly.GetReferencedAssemblies().Any(r => r.Name == serialization || r.Name == "Actors.Abstractions")))
+            {
+                continue;
+            }
+
+            Type[] types;
+            try
+            {
+                types = assembly.GetTypes();
+            }
+            catch (ReflectionTypeLoadException ex)
+            {
+                types = [.. ex.Types.OfType<Type>()];
+            }
+
+            foreach (Type type in types)
+            {
+                if (type.GetCustomAttribute<AliasAttribute>(inherit: false) is { } alias)
+                {
+                    aliases.TryAdd(alias.Alias, type);
+                }
+            }
+        }
+
+        return aliases;
     }
 
     private static void AppendDefinitionName(StringBuilder builder, Type definition)

@@ -38,4 +38,7 @@ public enum SiloMessageType : byte
 
     /// <summary>The cluster store granted the receiver the partition: open its logs and serve.</summary>
     OwnershipGranted = 24,
+
+    /// <summary>A replication message between two replicas of a partition log (one-way: the response is empty and ignored).</summary>
+    Replication = 30,
 }

@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using Actors.Hosting;
+using Actors.Placement;
 
 namespace Actors.Cluster.Partitioning;
 
 /// <summary>
 /// Which grain classes live on their partition's owner (are partition-bound): a class that keeps state in a registered
 /// write-ahead-log store, and, when the silo has a reminder service, a class that implements <see cref="IRemindable"/>
-/// (its reminder rows live in its partition's log, so it registers and receives them where they are). Learned per class
-/// as the router meets it. Thread-safe.
+/// (its reminder rows live in its partition's log, so it registers and receives them where they are), and a class that
+/// carries <see cref="PartitionOwnerPlacementAttribute"/>. Learned per class as the router meets it. Thread-safe.
 /// </summary>
 internal sealed class WalGrainTypes(Func<string, bool> isWalStore, bool remindersArePartitioned)
 {
@@ -18,7 +19,9 @@ internal sealed class WalGrainTypes(Func<string, bool> isWalStore, bool reminder
         => _byType.GetOrAdd(grainClass.TypeName, static (_, state) => state.Self.IsBound(state.grainClass), (grainClass, Self: this));
 
     private bool IsBound(GrainClassDescriptor grainClass)
-        => grainClass.StoreNames.Any(isWalStore) || (remindersArePartitioned && typeof(IRemindable).IsAssignableFrom(grainClass.GrainClass));
+        => grainClass.StoreNames.Any(isWalStore)
+            || grainClass.GrainClass.IsDefined(typeof(PartitionOwnerPlacementAttribute), inherit: true)
+            || (remindersArePartitioned && typeof(IRemindable).IsAssignableFrom(grainClass.GrainClass));
 
     /// <summary>Whether grains of type <paramref name="typeName"/> are known to be partition-bound.</summary>
     public bool Contains(string typeName) => _byType.TryGetValue(typeName, out bool bound) && bound;

@@ -103,7 +103,16 @@ internal sealed partial class ClusterMessageHandler(
                 return response;
             }
 
-            return codec.EncodeResult(request.Method, result, membership.Name);
+            try
+            {
+                return codec.EncodeResult(request.Method, result, membership.Name);
+            }
+            catch (SerializerException ex)
+            {
+                // The result cannot be serialized: the caller gets the typed error naming the method's result, as a
+                // gateway client does, instead of a routing failure.
+                return codec.EncodeException(ex, membership.Name, out _);
+            }
         }
     }
 

@@ -48,7 +48,14 @@ internal sealed class RemoteCallCodec(GrainMethodRegistry registry, Serializer s
         writer.UInt16((ushort)request.Arguments.Length);
         for (int i = 0; i < request.Arguments.Length; i++)
         {
-            writer.Blob(serializer.SerializeToArray(request.Arguments[i], method.ParameterTypes[i], scope));
+            try
+            {
+                writer.Blob(serializer.SerializeToArray(request.Arguments[i], method.ParameterTypes[i], scope));
+            }
+            catch (Exception ex) when (CallPaths.Argument(ex, method, i))
+            {
+                throw; // not reached: the filter only records the parameter in the error's member path
+            }
         }
 
         return writer.ToArray();
@@ -90,7 +97,14 @@ internal sealed class RemoteCallCodec(GrainMethodRegistry registry, Serializer s
             object?[] values = new object?[count];
             for (int i = 0; i < count; i++)
             {
-                values[i] = serializer.Deserialize(arguments[i], method.ParameterTypes[i], scope);
+                try
+                {
+                    values[i] = serializer.Deserialize(arguments[i], method.ParameterTypes[i], scope);
+                }
+                catch (Exception ex) when (CallPaths.Argument(ex, method, i))
+                {
+                    throw; // not reached: the filter only records the parameter in the error's member path
+                }
             }
 
             Dictionary<string, object>? requestContext = context.Length == 0 ? null : serializer.Deserialize<Dictionary<string, object>>(context, scope);
@@ -106,7 +120,19 @@ internal sealed class RemoteCallCodec(GrainMethodRegistry registry, Serializer s
 
     public byte[] EncodeResult(GrainMethod method, object? result, string servedBy)
         => new WireWriter().String(servedBy).Byte(ResultStatus)
-            .Blob(method.ResultType == typeof(void) ? [] : serializer.SerializeToArray(result, method.ResultType)).ToArray();
+            .Blob(method.ResultType == typeof(void) ? [] : SerializeResult(method, result)).ToArray();
+
+    private byte[] SerializeResult(GrainMethod method, object? result)
+    {
+        try
+        {
+            return serializer.SerializeToArray(result, method.ResultType);
+        }
+        catch (Exception ex) when (CallPaths.Result(ex, method))
+        {
+            throw; // not reached: the filter only records the result in the error's member path
+        }
+    }
 
     /// <summary>Encodes the exception a forwarded call ended with; <paramref name="notSerializable"/> is set when only its type and message travel.</summary>
     public byte[] EncodeException(Exception exception, string servedBy, out SerializerException? notSerializable)
@@ -139,7 +165,14 @@ internal sealed class RemoteCallCodec(GrainMethodRegistry registry, Serializer s
         {
             byte[] result = reader.Blob();
             reader.End("a Call result");
-            return (method.ResultType == typeof(void) ? null : serializer.Deserialize(result, method.ResultType), null, servedBy);
+            try
+            {
+                return (method.ResultType == typeof(void) ? null : serializer.Deserialize(result, method.ResultType), null, servedBy);
+            }
+            catch (Exception ex) when (CallPaths.Result(ex, method))
+            {
+                throw; // not reached: the filter only records the result in the error's member path
+            }
         }
 
         if (status != ExceptionStatus)

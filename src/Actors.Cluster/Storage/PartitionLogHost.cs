@@ -137,6 +137,11 @@ internal sealed partial class PartitionLogHost
                 throw;
             }
 
+            foreach (PartitionedEventLog store in _stores.Values)
+            {
+                await store.NotifyAttachedAsync(partition, _logger);
+            }
+
             LogOpened(_logger, partition, epoch, _stores.Count);
         }
         finally
@@ -240,6 +245,14 @@ internal sealed partial class PartitionLogHost
 
     private async Task CloseCoreAsync(int partition)
     {
+        foreach (PartitionedEventLog store in _stores.Values)
+        {
+            if (store.ServedPartitions.Contains(partition))
+            {
+                await store.NotifyDetachingAsync(partition, _logger);
+            }
+        }
+
         _open.TryRemove(partition, out _);
         foreach (PartitionedEventLog store in _stores.Values)
         {
@@ -269,6 +282,7 @@ internal sealed partial class PartitionLogHost
         CompactionLiveRatio = source.CompactionLiveRatio,
         RetainSegmentCount = source.RetainSegmentCount,
         RetainMaxAge = source.RetainMaxAge,
+        MaxChangeFeedRetainedBytes = source.MaxChangeFeedRetainedBytes,
         RetainCheckpointedEvents = source.RetainCheckpointedEvents,
         ReadOnly = source.ReadOnly,
     };

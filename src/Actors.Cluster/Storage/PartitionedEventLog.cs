@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Actors.Cluster.Partitioning;
+using Actors.Persistence.Wal;
 using Actors.Persistence.Wal.Reminders;
 using Actors.Wal;
+using Microsoft.Extensions.Logging;
 
 namespace Actors.Cluster.Storage;
 
@@ -12,14 +14,17 @@ namespace Actors.Cluster.Storage;
 /// <see cref="PartitionFencedException"/> once the silo's lease ended or its epoch for the partition is superseded.
 /// </summary>
 /// <remarks>
-/// Stream ids are grain ids (<c>type/key</c>, see <c>GrainStreams</c>), or the reminder table's partition streams
+/// Stream ids are grain ids (<c>type/key</c>, see <c>GrainStreams</c>), or streams a registered
+/// <see cref="ILogPartitionParticipant"/> places (stream queues), or the reminder table's partition streams
 /// (<c>reminders:{partition}</c>, in the log of that partition). Statistics and positions are sums over the open
 /// partition logs (they are not the LSN of any one log). Thread-safe.
 /// </remarks>
-internal sealed class PartitionedEventLog : IEventLog
+internal sealed partial class PartitionedEventLog : IPartitionedEventLog
 {
     private readonly PartitionLogHost _host;
     private readonly ConcurrentDictionary<int, ServedPartition> _served = new();
+    private readonly object _participantsSync = new();
+    private ILogPartitionParticipant[] _participants = [];
 
     public PartitionedEventLog(string storeName, WriteAheadLogOptions options, PartitionLogHost host)
     {
@@ -34,8 +39,32 @@ internal sealed class PartitionedEventLog : IEventLog
     /// <summary>The store's engine options; each partition log uses them with its own directory.</summary>
     public WriteAheadLogOptions BaseOptions { get; }
 
-    /// <summary>The partitions whose logs are open here.</summary>
-    public IEnumerable<int> ServedPartitions => _served.Keys;
+    /// <inheritdoc />
+    public IReadOnlyCollection<int> ServedPartitions => [.. _served.Keys];
+
+    /// <inheritdoc />
+    public int PartitionCount => _host.PartitionCount;
+
+    /// <inheritdoc />
+    public int GetPartition(GrainId grainId) => PartitionMap.GetPartition(grainId, _host.PartitionCount);
+
+    /// <inheritdoc />
+    public IDisposable AddParticipant(ILogPartitionParticipant participant)
+    {
+        ArgumentNullException.ThrowIfNull(participant);
+        lock (_participantsSync)
+        {
+            _participants = [.. _participants, participant];
+        }
+
+        return new Registration(this, participant);
+    }
+
+    /// <summary>Tells every participant that <paramref name="partition"/>'s log is open here (a participant's failure is logged).</summary>
+    public Task NotifyAttachedAsync(int partition, ILogger logger) => NotifyAsync(partition, logger, "attach", static (p, partition) => p.OnAttachedAsync(partition));
+
+    /// <summary>Tells every participant that <paramref name="partition"/>'s log is about to close here (a participant's failure is logged).</summary>
+    public Task NotifyDetachingAsync(int partition, ILogger logger) => NotifyAsync(partition, logger, "detach", static (p, partition) => p.OnDetachingAsync(partition));
 
     /// <inheritdoc />
     public long WrittenLsn => _served.Values.Sum(p => p.Log.WrittenLsn);
@@ -145,6 +174,14 @@ internal sealed class PartitionedEventLog : IEventLog
                 : throw new ArgumentException($"Reminder stream '{streamId}' of store '{StoreName}' names partition {reminderPartition}, but the cluster has {_host.PartitionCount}.", nameof(streamId));
         }
 
+        foreach (ILogPartitionParticipant participant in Volatile.Read(ref _participants))
+        {
+            if (participant.TryGetPartition(streamId, out int placed))
+            {
+                return placed;
+            }
+        }
+
         GrainId grainId;
         try
         {
@@ -158,5 +195,36 @@ internal sealed class PartitionedEventLog : IEventLog
         return PartitionMap.GetPartition(grainId, _host.PartitionCount);
     }
 
+    private async Task NotifyAsync(int partition, ILogger logger, string action, Func<ILogPartitionParticipant, int, Task> notify)
+    {
+        foreach (ILogPartitionParticipant participant in Volatile.Read(ref _participants))
+        {
+            try
+            {
+                await notify(participant, partition);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogParticipantFailed(logger, ex, participant.GetType().Name, action, partition, StoreName);
+            }
+        }
+    }
+
+    private void Remove(ILogPartitionParticipant participant)
+    {
+        lock (_participantsSync)
+        {
+            _participants = [.. _participants.Where(p => !ReferenceEquals(p, participant))];
+        }
+    }
+
+    [LoggerMessage(EventId = 4210, Level = LogLevel.Error, Message = "Log participant {Participant} failed to {Action} partition {Partition} of store {Store}")]
+    private static partial void LogParticipantFailed(ILogger logger, Exception exception, string participant, string action, int partition, string store);
+
     private sealed record ServedPartition(IEventLog Log, long Epoch);
+
+    private sealed class Registration(PartitionedEventLog log, ILogPartitionParticipant participant) : IDisposable
+    {
+        public void Dispose() => log.Remove(participant);
+    }
 }

@@ -20,7 +20,7 @@ internal static class GrainCodeEmitter
             w.Line("/// <summary>The generated grain reference of <c>" + model.TypeOfName.Replace("global::", string.Empty).Replace("<", "&lt;").Replace(">", "&gt;") + "</c>.</summary>");
             w.Line(Names.GeneratedCode);
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
-            using (w.Block($"internal sealed class {model.ClassName} : {Invocation}GrainReferenceBase, {model.InterfaceName}"))
+            using (w.Block($"internal sealed class {model.ClassDeclaration} : {Invocation}GrainReferenceBase, {model.InterfaceName}", model.Constraints))
             {
                 w.Line($"private static readonly {Invocation}GrainMethod[] Methods =");
                 w.Line("[");
@@ -46,7 +46,8 @@ internal static class GrainCodeEmitter
                         0 => "InvokeTask",
                         1 => "InvokeValueTask",
                         2 => $"InvokeTaskOf<{method.ResultType}>",
-                        _ => $"InvokeValueTaskOf<{method.ResultType}>",
+                        3 => $"InvokeValueTaskOf<{method.ResultType}>",
+                        _ => "InvokeOneWay",
                     };
                     w.Line();
                     w.Line($"{method.ReturnType} {method.DeclaringInterface}.{method.Name}({parameters}) => {call}(Methods[{i}], {arguments});");
@@ -65,6 +66,12 @@ internal static class GrainCodeEmitter
                     }
 
                     string arguments = string.Join(", ", method.ParameterTypes.Select((t, p) => $"({t})a[{p}]!"));
+                    if (method.ReturnKind == 4)
+                    {
+                        w.Line($"    (Methods[{i}].Method, static (g, a) => {{ (({method.DeclaringInterface})g).{method.Name}({arguments}); return default; }}),");
+                        continue;
+                    }
+
                     string adapter = method.ReturnKind switch
                     {
                         0 => "FromTask",
@@ -76,6 +83,13 @@ internal static class GrainCodeEmitter
                 }
 
                 w.Line("];");
+                if (model.TypeParameters.Count != 0)
+                {
+                    w.Line();
+                    w.Line("/// <summary>Registers this closed reference (called by the runtime once per type arguments).</summary>");
+                    w.Line("public static void Register() =>");
+                    w.Line($"    {Registry}.AddReference(typeof({model.TypeOfName}), static (invoker, grainId) => new {model.ClassDeclaration}(invoker, grainId), Invokers);");
+                }
             }
         }
 
@@ -98,7 +112,9 @@ internal static class GrainCodeEmitter
                 {
                     foreach (GrainInterfaceModel model in models)
                     {
-                        w.Line($"{Registry}.AddReference(typeof({model.TypeOfName}), static (invoker, grainId) => new {model.ClassName}(invoker, grainId), {model.ClassName}.Invokers);");
+                        w.Line(model.TypeParameters.Count == 0
+                            ? $"{Registry}.AddReference(typeof({model.TypeOfName}), static (invoker, grainId) => new {model.ClassName}(invoker, grainId), {model.ClassName}.Invokers);"
+                            : $"{Registry}.AddGenericReference(typeof({model.OpenTypeOfName}), typeof({model.OpenClassTypeOf}));");
                     }
                 }
             }

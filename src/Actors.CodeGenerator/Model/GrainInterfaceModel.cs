@@ -8,15 +8,33 @@ namespace Actors.CodeGenerator.Model;
 /// <param name="TypeOfName">The interface as written inside typeof.</param>
 /// <param name="ClassName">The generated reference class.</param>
 /// <param name="Methods">Every method the reference implements: the interface's own and its base interfaces'.</param>
-internal sealed record GrainInterfaceModel(string InterfaceName, string TypeOfName, string ClassName, EquatableArray<GrainMethodModel> Methods)
+/// <param name="TypeParameters">A generic interface's type parameter names (the reference class is generic over the same ones), else empty.</param>
+/// <param name="Constraints">The <c>where</c> clauses of those type parameters, one per constrained parameter.</param>
+internal sealed record GrainInterfaceModel(
+    string InterfaceName,
+    string TypeOfName,
+    string ClassName,
+    EquatableArray<GrainMethodModel> Methods,
+    EquatableArray<string> TypeParameters,
+    EquatableArray<string> Constraints)
 {
+    /// <summary>The generic definition inside typeof (<c>IFoo&lt;,&gt;</c>), for a generic interface.</summary>
+    public string OpenTypeOfName => TypeParameters.Count == 0 ? TypeOfName : TypeOfName.Substring(0, TypeOfName.IndexOf('<')) + "<" + new string(',', TypeParameters.Count - 1) + ">";
+
+    /// <summary>The reference class as written in code: its name and, for a generic interface, its type parameters.</summary>
+    public string ClassDeclaration => TypeParameters.Count == 0 ? ClassName : ClassName + "<" + string.Join(", ", TypeParameters) + ">";
+
+    /// <summary>The open reference class inside typeof.</summary>
+    public string OpenClassTypeOf => TypeParameters.Count == 0 ? ClassName : ClassName + "<" + new string(',', TypeParameters.Count - 1) + ">";
+
     private static readonly SymbolDisplayFormat Declaration = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
     /// <summary>The model of <paramref name="type"/>, or null when it is not a grain interface the generator can serve.</summary>
     public static GrainInterfaceModel? Build(INamedTypeSymbol type)
     {
-        if (type.TypeKind != TypeKind.Interface || type.IsGenericType || !IsGrainInterface(type) || !IsAccessible(type))
+        bool isObserver = IsObserverInterface(type);
+        if (type.TypeKind != TypeKind.Interface || !(isObserver || IsGrainInterface(type)) || !IsAccessible(type))
         {
             return null;
         }
@@ -36,7 +54,7 @@ internal sealed record GrainInterfaceModel(string InterfaceName, string TypeOfNa
                     continue; // a default implementation needs no forwarding
                 }
 
-                if (member is not IMethodSymbol method || GrainMethodModel.Build(method, declaring, ReferenceEquals(declaring, type)) is not { } model)
+                if (member is not IMethodSymbol method || GrainMethodModel.Build(method, declaring, ReferenceEquals(declaring, type), isObserver) is not { } model)
                 {
                     return null;
                 }
@@ -49,7 +67,39 @@ internal sealed record GrainInterfaceModel(string InterfaceName, string TypeOfNa
             type.ToDisplayString(Declaration),
             TypeOf(type),
             "GrainReference_" + Mangle(type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)),
-            new EquatableArray<GrainMethodModel>([.. methods]));
+            new EquatableArray<GrainMethodModel>([.. methods]),
+            new EquatableArray<string>([.. type.TypeParameters.Select(p => p.Name)]),
+            new EquatableArray<string>([.. type.TypeParameters.Select(ConstraintClause).Where(c => c.Length != 0)]));
+    }
+
+    /// <summary>The <c>where</c> clause repeating <paramref name="parameter"/>'s constraints on the reference class, or empty.</summary>
+    private static string ConstraintClause(ITypeParameterSymbol parameter)
+    {
+        var constraints = new List<string>();
+        if (parameter.HasUnmanagedTypeConstraint)
+        {
+            constraints.Add("unmanaged");
+        }
+        else if (parameter.HasValueTypeConstraint)
+        {
+            constraints.Add("struct");
+        }
+        else if (parameter.HasReferenceTypeConstraint)
+        {
+            constraints.Add(parameter.ReferenceTypeConstraintNullableAnnotation == NullableAnnotation.Annotated ? "class?" : "class");
+        }
+        else if (parameter.HasNotNullConstraint)
+        {
+            constraints.Add("notnull");
+        }
+
+        constraints.AddRange(parameter.ConstraintTypes.Select(Declare));
+        if (parameter.HasConstructorConstraint && !parameter.HasValueTypeConstraint)
+        {
+            constraints.Add("new()");
+        }
+
+        return constraints.Count == 0 ? string.Empty : "where " + parameter.Name + " : " + string.Join(", ", constraints);
     }
 
     /// <summary>How a type is written inside typeof (no nullable annotations, tuples as ValueTuple).</summary>
@@ -83,6 +133,10 @@ internal sealed record GrainInterfaceModel(string InterfaceName, string TypeOfNa
     private static bool IsGrainInterface(INamedTypeSymbol type) =>
         type.AllInterfaces.Any(i => i.Name == "IGrain" && i.ContainingNamespace is { Name: "Actors", ContainingNamespace.IsGlobalNamespace: true });
 
+    // An observer interface (deriving from Actors.IGrainObserver): its methods may also return void (one-way).
+    private static bool IsObserverInterface(INamedTypeSymbol type) =>
+        type.AllInterfaces.Any(i => i.Name == "IGrainObserver" && i.ContainingNamespace is { Name: "Actors", ContainingNamespace.IsGlobalNamespace: true });
+
     private static bool IsAccessible(INamedTypeSymbol type)
     {
         for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
@@ -92,9 +146,9 @@ internal sealed record GrainInterfaceModel(string InterfaceName, string TypeOfNa
                 return false;
             }
 
-            if (current.IsGenericType)
+            if (current.IsGenericType && !ReferenceEquals(current, type))
             {
-                return false;
+                return false; // an interface nested in a generic type: its reference would need the outer type's parameters too
             }
         }
 
@@ -118,7 +172,7 @@ internal sealed record GrainInterfaceModel(string InterfaceName, string TypeOfNa
 /// <param name="DeclaringTypeOf">The declaring interface inside typeof.</param>
 /// <param name="Name">The method name.</param>
 /// <param name="ReturnType">The declared return type.</param>
-/// <param name="ReturnKind">0 Task, 1 ValueTask, 2 Task of T, 3 ValueTask of T.</param>
+/// <param name="ReturnKind">0 Task, 1 ValueTask, 2 Task of T, 3 ValueTask of T, 4 void (observer interfaces only: one-way).</param>
 /// <param name="ResultType">T for kinds 2 and 3 (declaration form), else empty.</param>
 /// <param name="ParameterTypes">Parameter types in declaration form.</param>
 /// <param name="ParameterTypeOfs">Parameter types inside typeof.</param>
@@ -135,14 +189,19 @@ internal sealed record GrainMethodModel(
     bool IsOwn)
 {
     /// <summary>The model of <paramref name="method"/>, or null when a reference cannot forward it.</summary>
-    public static GrainMethodModel? Build(IMethodSymbol method, INamedTypeSymbol declaring, bool isOwn)
+    public static GrainMethodModel? Build(IMethodSymbol method, INamedTypeSymbol declaring, bool isOwn, bool allowVoid)
     {
-        if (method.IsGenericMethod || method.ReturnsByRef || method.ReturnsByRefReadonly || method.Parameters.Any(p => p.RefKind != RefKind.None || p.Type.IsRefLikeType || p.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol || ContainsTypeParameter(p.Type)))
+        if (method.IsGenericMethod || method.ReturnsByRef || method.ReturnsByRefReadonly || method.Parameters.Any(p => p.RefKind != RefKind.None || p.Type.IsRefLikeType || p.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol || ContainsMethodTypeParameter(p.Type)))
         {
             return null;
         }
 
-        if (method.ReturnType is not INamedTypeSymbol returned || returned.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks" || ContainsTypeParameter(returned))
+        if (method.ReturnsVoid)
+        {
+            return allowVoid ? Create(method, declaring, isOwn, kind: 4, resultType: string.Empty) : null;
+        }
+
+        if (method.ReturnType is not INamedTypeSymbol returned || returned.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks" || ContainsMethodTypeParameter(returned))
         {
             return null;
         }
@@ -160,23 +219,27 @@ internal sealed record GrainMethodModel(
             return null;
         }
 
-        return new GrainMethodModel(
-            GrainInterfaceModel.Declare(declaring),
-            GrainInterfaceModel.TypeOf(declaring),
-            method.Name,
-            GrainInterfaceModel.Declare(method.ReturnType),
-            kind,
-            kind >= 2 ? GrainInterfaceModel.Declare(returned.TypeArguments[0]) : string.Empty,
-            new EquatableArray<string>([.. method.Parameters.Select(p => GrainInterfaceModel.Declare(p.Type))]),
-            new EquatableArray<string>([.. method.Parameters.Select(p => GrainInterfaceModel.TypeOf(p.Type))]),
-            isOwn);
+        return Create(method, declaring, isOwn, kind, kind >= 2 ? GrainInterfaceModel.Declare(returned.TypeArguments[0]) : string.Empty);
     }
 
-    private static bool ContainsTypeParameter(ITypeSymbol type) => type switch
+    private static GrainMethodModel Create(IMethodSymbol method, INamedTypeSymbol declaring, bool isOwn, int kind, string resultType) => new(
+        GrainInterfaceModel.Declare(declaring),
+        GrainInterfaceModel.TypeOf(declaring),
+        method.Name,
+        GrainInterfaceModel.Declare(method.ReturnType),
+        kind,
+        resultType,
+        new EquatableArray<string>([.. method.Parameters.Select(p => GrainInterfaceModel.Declare(p.Type))]),
+        new EquatableArray<string>([.. method.Parameters.Select(p => GrainInterfaceModel.TypeOf(p.Type))]),
+        isOwn);
+
+    // A method's own type parameter (a generic method) cannot be forwarded; the interface's type parameters can (the
+    // reference class is generic over them).
+    private static bool ContainsMethodTypeParameter(ITypeSymbol type) => type switch
     {
-        ITypeParameterSymbol => true,
-        IArrayTypeSymbol array => ContainsTypeParameter(array.ElementType),
-        INamedTypeSymbol named => named.TypeArguments.Any(ContainsTypeParameter) || (named.ContainingType is { } outer && ContainsTypeParameter(outer)),
+        ITypeParameterSymbol parameter => parameter.TypeParameterKind != TypeParameterKind.Type,
+        IArrayTypeSymbol array => ContainsMethodTypeParameter(array.ElementType),
+        INamedTypeSymbol named => named.TypeArguments.Any(ContainsMethodTypeParameter) || (named.ContainingType is { } outer && ContainsMethodTypeParameter(outer)),
         _ => false,
     };
 }

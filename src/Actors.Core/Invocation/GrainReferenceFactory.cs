@@ -158,7 +158,7 @@ public sealed class GrainReferenceFactory : IGrainFactory, IGrainReferenceFactor
             throw new ArgumentException($"'{observerInterface.FullName}' {observerId} is not an observer interface and observer id.", nameof(observerInterface));
         }
 
-        return (IGrainObserver)CreateProxy(observerInterface, observerId);
+        return CreateObserver(observerInterface, observerId);
     }
 
     /// <inheritdoc />
@@ -174,7 +174,8 @@ public sealed class GrainReferenceFactory : IGrainFactory, IGrainReferenceFactor
 
         IObjectReferenceRegistry registry = _objects
             ?? throw new NotSupportedException($"This grain factory cannot host observer objects, so CreateObjectReference<{type.Name}> is refused: create object references inside a silo or through a client that can receive calls from grains.");
-        return (TGrainObserverInterface)CreateProxy(type, registry.Register(type, obj));
+        GeneratedGrainCode.EnsureGenerated(type); // before registering: a refused interface leaves nothing behind
+        return (TGrainObserverInterface)CreateObserver(type, registry.Register(type, obj));
     }
 
     /// <inheritdoc />
@@ -184,6 +185,18 @@ public sealed class GrainReferenceFactory : IGrainFactory, IGrainReferenceFactor
     {
         ArgumentNullException.ThrowIfNull(obj);
         _objects?.Unregister(obj);
+    }
+
+    // The generated reference of an observer interface; only one without methods may use a runtime proxy.
+    private IGrainObserver CreateObserver(Type observerInterface, GrainId observerId)
+    {
+        if (GeneratedGrainCode.TryCreateObserverReference(observerInterface, _invoker, observerId, out IGrainObserver? generated))
+        {
+            return generated;
+        }
+
+        GeneratedGrainCode.EnsureGenerated(observerInterface);
+        return (IGrainObserver)CreateProxy(observerInterface, observerId);
     }
 
     private object CreateProxy(Type interfaceType, GrainId grainId)

@@ -71,7 +71,9 @@ public sealed class ObserverRegistry : IObjectReferenceRegistry
                 : $"Observer {request.Target} belongs to '{owner}', which is not reachable from here; call {request.Method.Key} not delivered."));
         }
 
-        return local.RunAsync(_invokers.GetOrAdd(request.Method, GrainMethodInvoker.Compile), request, arguments, cancellationToken);
+        return local.RunAsync(_invokers.GetOrAdd(request.Method, static m => GeneratedGrainCode.TryGetInvoker(m.Method, out Func<object, object?[], ValueTask<object?>>? generated)
+            ? GrainMethodInvoker.FromGenerated(generated)
+            : GrainMethodInvoker.Compile(m)), request, arguments, cancellationToken);
     }
 
     /// <summary>A registered object and the gate that runs its calls one at a time.</summary>

@@ -50,7 +50,14 @@ internal sealed partial class ClientObserverCalls(
         var arguments = new byte[request.Arguments.Length][];
         for (int i = 0; i < arguments.Length; i++)
         {
-            arguments[i] = serializer.SerializeToArray(request.Arguments[i], method.ParameterTypes[i]);
+            try
+            {
+                arguments[i] = serializer.SerializeToArray(request.Arguments[i], method.ParameterTypes[i]);
+            }
+            catch (Exception ex) when (CallPaths.Argument(ex, method, i))
+            {
+                throw; // not reached: the filter only records the parameter in the error's member path
+            }
         }
 
         byte[] context = request.RequestContext is { Count: > 0 } values ? serializer.SerializeToArray(new Dictionary<string, object>(values)) : [];
@@ -110,7 +117,7 @@ internal sealed partial class ClientObserverCalls(
 
             call.Completion.TrySetResult(call.Method.ResultType == typeof(void) ? null : serializer.Deserialize(response.Result, call.Method.ResultType));
         }
-        catch (SerializerException ex)
+        catch (SerializerException ex) when (!CallPaths.Result(ex, call.Method))
         {
             call.Completion.TrySetException(response.Status == GatewayResponseStatus.Error ? new RemoteGrainException(response.ErrorType, response.ErrorMessage) : ex);
         }

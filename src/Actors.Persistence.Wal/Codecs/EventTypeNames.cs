@@ -33,7 +33,7 @@ internal static class EventTypeNames
 
     /// <summary>Explains how to name an event type.</summary>
     public static string MissingNameMessage(Type type) =>
-        $"Event type '{type.FullName}' has no stable name: add [EventType(\"some-name\")] to it (CLR type names are never stored).";
+        $"Event type '{type.FullName}' has no stable name: add [EventType(\"some-name\")] to it (CLR type names are never stored in JSON), or mark it [GenerateSerializer] (with [Id] members) to store it with the binary serializer.";
 
     /// <summary>Returns why a name is invalid, or null.</summary>
     public static string? Validate(string name)

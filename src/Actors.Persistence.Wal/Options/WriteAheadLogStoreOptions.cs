@@ -81,7 +81,13 @@ public sealed class WriteAheadLogStoreOptions
     /// </summary>
     public bool UseBinarySerializer { get; set; }
 
-    /// <summary>The store's codec. Null (default) uses a <see cref="JsonWalCodec"/> with default options (or the binary codec, see <see cref="UseBinarySerializer"/>). Not bound from configuration.</summary>
+    /// <summary>
+    /// The store's codec. Null (default) uses <see cref="DefaultWalCodec"/> (JSON for <see cref="EventTypeAttribute"/>
+    /// events and other states, binary for <c>[GenerateSerializer]</c> events and states, told apart per record by the
+    /// binary format byte), or the binary codec (see <see cref="UseBinarySerializer"/>). A <see cref="JsonWalCodec"/> set
+    /// here (for its event types and upcasters) is used by a <see cref="DefaultWalCodec"/> in the same way, so records a
+    /// store wrote in binary keep loading. Not bound from configuration.
+    /// </summary>
     public IWalCodec? Codec { get; set; }
 
     /// <summary>Adjusts further engine settings (compaction, retention, batching) after the ones above are applied. Not bound from configuration.</summary>

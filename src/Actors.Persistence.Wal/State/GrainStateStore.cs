@@ -20,6 +20,13 @@ namespace Actors.Persistence.Wal;
 /// (tag null afterwards).
 /// </para>
 /// <para>
+/// Clears are physical in a store that reclaims checkpointed records (<see cref="EventHistoryPolicy.ReclaimAfterCheckpoint"/>):
+/// once the clear is durable, a checkpoint of the remaining states is written and every earlier record of the grain is
+/// erased (<see cref="IEventLog.DeleteEventsToAsync"/>), so the cleared value leaves the log's files at the next
+/// compaction. A store that keeps every record (<see cref="EventHistoryPolicy.KeepAll"/>) never compacts: there a clear
+/// is a clear record and the old values stay in the files.
+/// </para>
+/// <para>
 /// Each grain's latest state values are cached (as encoded bytes) so that tags can be checked and checkpoints written
 /// without reading the log; the cache is revalidated against the log's stream version on every call and dropped
 /// with <see cref="Forget"/>, or when more than <see cref="WriteAheadLogStoreOptions.MaxCachedGrains"/> grains are
@@ -129,6 +136,7 @@ public sealed partial class GrainStateStore
                     $"the atomic write encodes to {bytes} bytes; the store allows at most {_store.Options.MaxRecordSizeBytes} per write ({nameof(WriteAheadLogStoreOptions.MaxRecordSizeBytes)}). Nothing was stored.", null);
             }
 
+            byte[]? checkpointAfterClear = CheckpointAfterClear(grainId, head, changes, payloads);
             long expected = head.Version;
             AppendResult result;
             try
@@ -166,7 +174,11 @@ public sealed partial class GrainStateStore
             head.Version = result.LastVersion;
             head.RecordsSinceCheckpoint += changes.Count;
             head.BytesSinceCheckpoint += bytes;
-            if (policy.IsDue(head.RecordsSinceCheckpoint, head.BytesSinceCheckpoint))
+            if (checkpointAfterClear is not null)
+            {
+                await EraseClearedAsync(grainId, head, checkpointAfterClear);
+            }
+            else if (policy.IsDue(head.RecordsSinceCheckpoint, head.BytesSinceCheckpoint))
             {
                 // The states are already durable: a cancellation now must not report the write as failed
                 // (the caller's ETag would go stale), so the checkpoint ignores the caller's token.

@@ -31,7 +31,13 @@ public sealed partial class WriteAheadLogStore : IAsyncDisposable
     {
     }
 
-    /// <summary>Creates the store; the log is not opened yet. <paramref name="serializer"/> serves <see cref="WriteAheadLogStoreOptions.UseBinarySerializer"/>.</summary>
+    /// <summary>
+    /// Creates the store; the log is not opened yet. <paramref name="serializer"/> serves
+    /// <see cref="WriteAheadLogStoreOptions.UseBinarySerializer"/>, and without it (and without a
+    /// <see cref="WriteAheadLogStoreOptions.Codec"/>) the store uses <see cref="DefaultWalCodec"/> over it (JSON for
+    /// <see cref="EventTypeAttribute"/> events, binary for <c>[GenerateSerializer]</c> ones), also around a
+    /// <see cref="JsonWalCodec"/> given as the codec (its options apply to the JSON records); with no serializer, JSON only.
+    /// </summary>
     /// <exception cref="ArgumentException">The options ask for the binary serializer and none is given.</exception>
     public WriteAheadLogStore(string name, WriteAheadLogStoreOptions options, IEventLogFactory factory, ILoggerFactory? loggerFactory, Actors.Serialization.Serializer? serializer)
     {
@@ -40,9 +46,14 @@ public sealed partial class WriteAheadLogStore : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(factory);
         Name = name;
         Options = options;
-        Codec = options.Codec ?? (options.UseBinarySerializer
-            ? new BinaryWalCodec(serializer ?? throw new ArgumentException($"Store '{name}' uses the binary serializer but no Serializer was given.", nameof(serializer)))
-            : new JsonWalCodec());
+        Codec = (options.Codec, serializer) switch
+        {
+            (JsonWalCodec json, { } binary) => new DefaultWalCodec(binary, json), // the JSON codec's options, and records tagged binary still read
+            ({ } chosen, _) => chosen,
+            (null, _) when options.UseBinarySerializer => new BinaryWalCodec(serializer ?? throw new ArgumentException($"Store '{name}' uses the binary serializer but no Serializer was given.", nameof(serializer))),
+            (null, { } binary) => new DefaultWalCodec(binary),
+            (null, null) => new JsonWalCodec(),
+        };
         _factory = factory;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<WriteAheadLogStore>();

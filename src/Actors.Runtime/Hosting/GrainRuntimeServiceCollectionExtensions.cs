@@ -13,7 +13,7 @@ internal static class GrainRuntimeServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the runtime singletons: <see cref="GrainMethodRegistry"/> (filled with every registered grain class's
-    /// interfaces), the local <see cref="IGrainCallInvoker"/>, <see cref="IGrainFactory"/> (whose object references are
+    /// interfaces and every grain extension interface), the local <see cref="IGrainCallInvoker"/>, <see cref="IGrainFactory"/> (whose object references are
     /// kept in the silo's <see cref="ObserverRegistry"/>), the binary <see cref="Serializer"/> that calls cross processes
     /// with (<see cref="GrainCallSerializers.AddGrainCallSerializer"/>), <see cref="IGrainSerializer"/> (JSON unless one is
     /// registered; stored state and events) and <see cref="TimeProvider"/> (system unless one is registered).
@@ -35,9 +35,16 @@ internal static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var registry = new GrainMethodRegistry();
-            foreach (GrainClassInfo info in sp.GetRequiredService<GrainTypeRegistry>().Classes)
+            GrainTypeRegistry types = sp.GetRequiredService<GrainTypeRegistry>();
+            foreach (Type grainClass in types.Classes.Select(c => c.GrainClass).Concat(types.GenericClasses))
             {
-                registry.RegisterGrainClass(info.GrainClass);
+                registry.RegisterGrainClass(grainClass);
+            }
+
+            // Extension interfaces too: a call to an extension of a grain active on another silo is forwarded by method key.
+            foreach (GrainExtensionRegistration extension in sp.GetServices<GrainExtensionRegistration>())
+            {
+                registry.RegisterInterface(extension.InterfaceType);
             }
 
             return registry;

@@ -14,15 +14,19 @@ public static class SiloBuilderExtensions
         where TGrain : class, IGrainBase
         => builder.AddGrain(typeof(TGrain));
 
-    /// <summary>Registers a grain class: a <see cref="Grain"/> subclass or a POCO class implementing <see cref="IGrainBase"/>.</summary>
-    /// <exception cref="ArgumentException">The type is not a concrete, non-generic grain class.</exception>
+    /// <summary>
+    /// Registers a grain class: a <see cref="Grain"/> subclass or a POCO class implementing <see cref="IGrainBase"/>,
+    /// or a generic one given as its definition (<c>typeof(CacheGrain&lt;&gt;)</c>), closed for each type arguments a
+    /// call names (see <see cref="GrainTypeNames"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The type is not a concrete grain class or generic grain class definition.</exception>
     public static ISiloBuilder AddGrain(this ISiloBuilder builder, Type grainClass)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(grainClass);
-        if (!GrainClassInfo.IsGrainClass(grainClass))
+        if (!GrainClassInfo.IsGrainClass(grainClass) && !GrainClassInfo.IsGenericGrainClass(grainClass))
         {
-            throw new ArgumentException($"'{grainClass.FullName}' is not a concrete, non-generic class deriving from Actors.Grain or implementing Actors.IGrainBase.", nameof(grainClass));
+            throw new ArgumentException($"'{grainClass.FullName}' is not a concrete class (or generic class definition) deriving from Actors.Grain or implementing Actors.IGrainBase.", nameof(grainClass));
         }
 
         builder.Services.AddSingleton(new GrainClassRegistration(grainClass));
@@ -30,9 +34,9 @@ public static class SiloBuilderExtensions
     }
 
     /// <summary>
-    /// Registers every grain class in <paramref name="assembly"/>, public or internal (as Orleans finds them): concrete,
-    /// non-generic classes deriving from <see cref="Grain"/> or implementing <see cref="IGrainBase"/> that implement at
-    /// least one grain interface. Compiler-generated classes are skipped.
+    /// Registers every grain class in <paramref name="assembly"/>, public or internal (as Orleans finds them): concrete
+    /// classes (generic ones as their definitions) deriving from <see cref="Grain"/> or implementing
+    /// <see cref="IGrainBase"/> that implement at least one grain interface. Compiler-generated classes are skipped.
     /// </summary>
     public static ISiloBuilder AddGrainsFromAssembly(this ISiloBuilder builder, Assembly assembly)
     {
@@ -47,7 +51,7 @@ public static class SiloBuilderExtensions
     }
 
     private static bool IsDiscoverable(Type type)
-        => GrainClassInfo.IsGrainClass(type)
+        => (GrainClassInfo.IsGrainClass(type) || GrainClassInfo.IsGenericGrainClass(type))
             && !type.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false)
             && type.GetInterfaces().Any(GrainMethodRegistry.IsGrainInterface);
 }

@@ -81,7 +81,12 @@ internal sealed partial class ActivationData : ICallChainReentrantGrainContext
         if (!call.AlwaysInterleave)
         {
             _blockingRunning++;
-            _blocking ??= call;
+            if (ClassInfo.MayInterleave is not null)
+            {
+                // Only a [MayInterleave] class reads it; others never store a per-call reference in the activation.
+                _blocking ??= call;
+            }
+
             if (!call.IsReadOnly)
             {
                 _writersRunning++;

@@ -20,7 +20,7 @@ internal sealed class GrainClassInfo
         ArgumentNullException.ThrowIfNull(grainClass);
         if (!IsGrainClass(grainClass))
         {
-            throw new ArgumentException($"'{grainClass.FullName}' is not a concrete, non-generic class deriving from Actors.Grain or implementing Actors.IGrainBase.", nameof(grainClass));
+            throw new ArgumentException($"'{grainClass.FullName}' is not a concrete, closed class deriving from Actors.Grain or implementing Actors.IGrainBase.", nameof(grainClass));
         }
 
         GrainClass = grainClass;
@@ -98,6 +98,11 @@ internal sealed class GrainClassInfo
     public static bool IsGrainClass(Type type)
         => type.IsClass && !type.IsAbstract && !type.ContainsGenericParameters && typeof(IGrainBase).IsAssignableFrom(type);
 
+    /// <summary>Whether <paramref name="type"/> is the definition of a generic grain class (registered open, closed per call).</summary>
+    public static bool IsGenericGrainClass(Type type)
+        => type.IsClass && !type.IsAbstract && type.IsGenericTypeDefinition && typeof(IGrainBase).IsAssignableFrom(type)
+            && (type.DeclaringType is null || !type.DeclaringType.IsGenericType);
+
     /// <summary>The class's method implementing <paramref name="method"/> (the interface method itself when the class does not implement its interface, as for timer ticks).</summary>
     public MethodInfo GetImplementation(GrainMethod method) => _implementations.GetOrAdd(method, static (m, cls) =>
     {
@@ -124,9 +129,21 @@ internal sealed class GrainClassInfo
     }, GrainClass);
 
     /// <summary>The messages for the class's grain interfaces that have methods but no generated reference (checked at silo start).</summary>
+    /// <remarks>
+    /// Observer interfaces that a grain interface method takes or returns are checked too: a grain would otherwise
+    /// receive or create references the runtime refuses only when the first notification is sent.
+    /// </remarks>
     public IEnumerable<string> FindUngeneratedInterfaces() =>
-        GrainInterfaces.Select(GeneratedGrainCode.MissingReference).OfType<GrainInterfaceNotGeneratedException>()
+        GrainInterfaces.Concat(ObserverInterfacesIn(GrainInterfaces)).Distinct()
+            .Select(GeneratedGrainCode.MissingReference).OfType<GrainInterfaceNotGeneratedException>()
             .Select(missing => $"Grain class '{GrainClass.FullName}': {missing.Message}");
+
+    // The observer interfaces appearing as parameter or result types (Task<T> unwrapped) of the interfaces' methods.
+    private static IEnumerable<Type> ObserverInterfacesIn(IEnumerable<Type> grainInterfaces) =>
+        grainInterfaces.SelectMany(i => i.GetMethods())
+            .SelectMany(m => m.GetParameters().Select(p => p.ParameterType).Append(m.ReturnType))
+            .Select(t => t.IsGenericType && (t.GetGenericTypeDefinition() == typeof(Task<>) || t.GetGenericTypeDefinition() == typeof(ValueTask<>)) ? t.GenericTypeArguments[0] : t)
+            .Where(t => t.IsInterface && t != typeof(IGrainObserver) && typeof(IGrainObserver).IsAssignableFrom(t) && !t.ContainsGenericParameters);
 
     /// <summary>
     /// Checks at silo start that every store the class names explicitly is configured and that its attributes agree;

@@ -135,7 +135,8 @@ internal sealed class GrainRuntime : ISiloControl, ISiloActivations, IDisposable
     /// <exception cref="InvalidOperationException">A grain class uses a store that is not configured, or implements a grain interface the code generator did not process.</exception>
     public void Start()
     {
-        string[] problems = Types.Classes.SelectMany(c => c.FindMissingStores(Services).Concat(c.FindUngeneratedInterfaces())).ToArray();
+        string[] problems = Types.Classes.SelectMany(c => c.FindMissingStores(Services).Concat(c.FindUngeneratedInterfaces()))
+            .Concat(Types.FindGenericClassProblems()).ToArray();
         if (problems.Length > 0)
         {
             throw new InvalidOperationException(string.Join(Environment.NewLine, problems));

@@ -26,16 +26,25 @@ internal sealed class LocalGrainCallInvoker(GrainRuntime runtime) : IGrainCallIn
         ArgumentNullException.ThrowIfNull(request);
         if (request.IsForwarded)
         {
-            return SendAsync(request with { RequestContext = CopyContext(request.RequestContext) }, cancellationToken);
+            return SendAsync(WithHeaders(request, request.SourceId, CopyContext(request.RequestContext)), cancellationToken);
         }
 
         ActivationData? caller = TaskScheduler.Current as ActivationData;
-        request = request with { SourceId = request.SourceId ?? caller?.GrainId };
+        GrainId? source = request.SourceId ?? caller?.GrainId;
         OutgoingCallPipeline outgoing = runtime.Filters.Outgoing;
         return outgoing.IsEmpty
-            ? SendAsync(request with { RequestContext = CopyContext(RequestContext.Export()) }, cancellationToken)
-            : outgoing.InvokeAsync(request, caller, (filtered, token) => SendAsync(filtered with { RequestContext = CopyContext(filtered.RequestContext) }, token), cancellationToken);
+            ? SendAsync(WithHeaders(request, source, CopyContext(RequestContext.Export())), cancellationToken)
+            : outgoing.InvokeAsync(WithHeaders(request, source, request.RequestContext), caller, (filtered, token) => SendAsync(WithHeaders(filtered, filtered.SourceId, CopyContext(filtered.RequestContext)), token), cancellationToken);
     }
+
+    /// <summary>
+    /// <paramref name="request"/> with these headers: the same instance when it already carries them, else one copy (a
+    /// call path that set both headers through two <c>with</c> copies allocated two requests per call).
+    /// </summary>
+    private static GrainCallRequest WithHeaders(GrainCallRequest request, GrainId? source, IReadOnlyDictionary<string, object>? context)
+        => request.SourceId == source && ReferenceEquals(request.RequestContext, context)
+            ? request
+            : request with { SourceId = source, RequestContext = context };
 
     /// <summary>Applies the copy rule to request-context values, so caller and callee never share a mutable value.</summary>
     private IReadOnlyDictionary<string, object>? CopyContext(IReadOnlyDictionary<string, object>? values)

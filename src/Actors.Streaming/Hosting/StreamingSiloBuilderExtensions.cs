@@ -1,6 +1,7 @@
 using Actors.Persistence.Wal;
 using Actors.Runtime;
 using Actors.Streams;
+using Actors.Streams.Cluster;
 using Actors.Streams.Delivery;
 using Actors.Streams.Hosting;
 using Actors.Wal;
@@ -63,6 +64,7 @@ public static class StreamingSiloBuilderExtensions
             services.AddSingleton<StreamProviderOptionsValidator>();
             services.AddSingleton<IValidateOptions<StreamProviderOptions>>(sp => sp.GetRequiredService<StreamProviderOptionsValidator>());
             builder.AddGrainExtension<IStreamConsumerExtension>(context => new StreamConsumerExtension(context));
+            builder.AddGrain<StreamAgentGrain>();
         }
 
         OptionsBuilder<StreamProviderOptions> options = services.AddOptions<StreamProviderOptions>(name)

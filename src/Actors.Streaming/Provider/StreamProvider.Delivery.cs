@@ -13,7 +13,7 @@ internal sealed partial class StreamProvider
     /// <summary>Starts the subscription's loop if it has events to deliver and none runs (call under the stream's lock).</summary>
     private void StartDeliveryLocked(StreamState state, SubscriptionState subscription)
     {
-        if (subscription.Running || subscription.Removed || subscription.Cursor >= state.QueueVersion || _stopping.IsCancellationRequested)
+        if (subscription.Running || subscription.Removed || state.Detached || subscription.Cursor >= state.QueueVersion || _stopping.IsCancellationRequested)
         {
             return;
         }
@@ -34,7 +34,7 @@ internal sealed partial class StreamProvider
                 int generation;
                 lock (state.Sync)
                 {
-                    if (subscription.Removed || _stopping.IsCancellationRequested || subscription.Cursor >= state.QueueVersion)
+                    if (subscription.Removed || state.Detached || _stopping.IsCancellationRequested || subscription.Cursor >= state.QueueVersion)
                     {
                         subscription.Running = false;
                         return;
@@ -180,7 +180,7 @@ internal sealed partial class StreamProvider
     {
         lock (state.Sync)
         {
-            if (subscription.Generation != generation || subscription.Removed || through <= subscription.Cursor)
+            if (subscription.Generation != generation || subscription.Removed || state.Detached || through <= subscription.Cursor)
             {
                 return;
             }

@@ -1,4 +1,7 @@
+using Actors.Persistence.Wal;
 using Actors.Runtime;
+using Actors.Wal;
+using StreamId = Actors.Runtime.StreamId;
 using Microsoft.Extensions.Logging;
 
 namespace Actors.Streams;
@@ -6,20 +9,20 @@ namespace Actors.Streams;
 /// <content>Silo start (resume delivery of every known stream), graceful stop and abandon (a killed silo).</content>
 internal sealed partial class StreamProvider
 {
-    /// <summary>Loads every stream of the directory, which starts delivery of whatever its subscriptions have not acknowledged.</summary>
+    /// <summary>
+    /// Loads every stream of the directory, which starts delivery of whatever its subscriptions have not acknowledged.
+    /// In a cluster, joins the partitioned log instead: each partition's streams are loaded when its log opens here.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        StreamId[] known;
-        await _directoryGate.WaitAsync(cancellationToken);
-        try
+        IEventLog log = await _logSource(cancellationToken);
+        if (log is IPartitionedEventLog partitioned)
         {
-            known = [.. await LoadDirectoryLockedAsync()];
-        }
-        finally
-        {
-            _directoryGate.Release();
+            StartPartitioned(partitioned);
+            return;
         }
 
+        StreamId[] known = await ReadDirectoryAsync(DirectoryOf(-1));
         foreach (StreamId streamId in known)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -33,6 +36,7 @@ internal sealed partial class StreamProvider
     public async Task StopAsync()
     {
         await _stopping.CancelAsync();
+        _participation?.Dispose();
         foreach (StreamState state in _streams.Values)
         {
             await WriterIdleAsync(state);

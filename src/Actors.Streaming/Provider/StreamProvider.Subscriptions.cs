@@ -6,14 +6,17 @@ using StreamId = Actors.Runtime.StreamId;
 
 namespace Actors.Streams;
 
-/// <content>Subscribing, resuming, rewinding and cancelling subscriptions (always from the subscribing grain's turns).</content>
+/// <content>
+/// Subscribing, resuming, rewinding and cancelling subscriptions. The public operations run in the subscribing grain's
+/// turns and attach its observer here; the stream's table changes (the <c>Core</c> operations) run where the stream's
+/// log is: this silo, or in a cluster the owner of the stream's partition, through the stream's agent grain.
+/// </content>
 internal sealed partial class StreamProvider
 {
     public async Task<StreamSubscriptionHandle<T>> SubscribeAsync<T>(StreamId streamId, IAsyncObserver<T> observer, StreamSequenceToken? token)
     {
         ArgumentNullException.ThrowIfNull(observer);
         IGrainContext grain = CurrentGrain("SubscribeAsync");
-        StreamState state = await GetLoadedAsync(streamId);
         if (Implicit.IsSubscribed(grain.GrainId, streamId))
         {
             // Orleans semantics: a grain subscribing to a stream it is implicitly subscribed to attaches to that subscription.
@@ -21,36 +24,21 @@ internal sealed partial class StreamProvider
             return await ResumeAsync(handle, observer, token);
         }
 
-        long cursor = token is null ? CurrentVersion(state) : await StartCursorAsync(state, token);
-        var subscription = new SubscriptionState(Guid.NewGuid(), grain.GrainId, isImplicit: false, cursor);
-        ExtensionOf(grain).Attach(subscription.Id, ObserverSlot.For(observer));
-        lock (state.Sync)
-        {
-            state.Subscriptions.Add(subscription.Id, subscription);
-        }
-
+        var id = Guid.NewGuid();
+        ExtensionOf(grain).Attach(id, ObserverSlot.For(observer));
         try
         {
-            await EnqueueWriteAsync(state, new TableWrite(SubscriptionRecordCodec.EncodeSubscribe(new SubscriptionEntry(subscription.Id, grain.GrainId, false, cursor)), subscription));
+            await (AgentFor(streamId) is { } agent
+                ? agent.Subscribe(Name, streamId, id, grain.GrainId, token?.SequenceNumber)
+                : SubscribeCoreAsync(streamId, id, grain.GrainId, token));
         }
         catch
         {
-            lock (state.Sync)
-            {
-                subscription.Removed = true;
-                state.Subscriptions.Remove(subscription.Id);
-            }
-
-            ExtensionOf(grain).Detach(subscription.Id);
+            ExtensionOf(grain).Detach(id);
             throw;
         }
 
-        lock (state.Sync)
-        {
-            StartDeliveryLocked(state, subscription);
-        }
-
-        return new SubscriptionHandle<T>(this, streamId, subscription.Id, grain.GrainId);
+        return new SubscriptionHandle<T>(this, streamId, id, grain.GrainId);
     }
 
     public async Task<StreamSubscriptionHandle<T>> ResumeAsync<T>(SubscriptionHandle<T> handle, IAsyncObserver<T> observer, StreamSequenceToken? token)
@@ -62,15 +50,91 @@ internal sealed partial class StreamProvider
             throw new InvalidOperationException($"{handle} belongs to grain {handle.GrainId}; grain {grain.GrainId} cannot resume it.");
         }
 
-        StreamState state = await GetLoadedAsync(handle.StreamId);
+        ExtensionOf(grain).Attach(handle.HandleId, ObserverSlot.For(observer));
+        try
+        {
+            await (AgentFor(handle.StreamId) is { } agent
+                ? agent.Resume(Name, handle.StreamId, handle.HandleId, grain.GrainId, token?.SequenceNumber)
+                : ResumeCoreAsync(handle.StreamId, handle.HandleId, grain.GrainId, token));
+        }
+        catch (InvalidOperationException)
+        {
+            ExtensionOf(grain).Detach(handle.HandleId);
+            throw;
+        }
+
+        return handle;
+    }
+
+    public async Task UnsubscribeAsync<T>(SubscriptionHandle<T> handle)
+    {
+        await (AgentFor(handle.StreamId) is { } agent
+            ? agent.Unsubscribe(Name, handle.StreamId, handle.HandleId)
+            : UnsubscribeCoreAsync(handle.StreamId, handle.HandleId));
+        if (RuntimeContext.Current is { } grain && grain.GrainId == handle.GrainId)
+        {
+            ExtensionOf(grain).Detach(handle.HandleId);
+        }
+    }
+
+    public async Task<IList<StreamSubscriptionHandle<T>>> GetAllSubscriptionHandlesAsync<T>(StreamId streamId)
+    {
+        IGrainContext grain = CurrentGrain("GetAllSubscriptionHandles");
+        IReadOnlyList<Guid> ids = AgentFor(streamId) is { } agent
+            ? await agent.GetSubscriptions(Name, streamId, grain.GrainId)
+            : await SubscriptionsOfCoreAsync(streamId, grain.GrainId);
+        return [.. ids.Select(id => (StreamSubscriptionHandle<T>)new SubscriptionHandle<T>(this, streamId, id, grain.GrainId))];
+    }
+
+    /// <summary>Records a new explicit subscription (where the stream's log is) and starts its delivery.</summary>
+    public async Task SubscribeCoreAsync(StreamId streamId, Guid id, GrainId subscriber, StreamSequenceToken? token)
+    {
+        StreamState state = await GetLoadedAsync(streamId);
+        long cursor = token is null ? CurrentVersion(state) : await StartCursorAsync(state, token);
+        var subscription = new SubscriptionState(id, subscriber, isImplicit: false, cursor);
+        lock (state.Sync)
+        {
+            state.Subscriptions.Add(subscription.Id, subscription);
+        }
+
+        try
+        {
+            await EnqueueWriteAsync(state, new TableWrite(SubscriptionRecordCodec.EncodeSubscribe(new SubscriptionEntry(subscription.Id, subscriber, false, cursor)), subscription));
+        }
+        catch
+        {
+            lock (state.Sync)
+            {
+                subscription.Removed = true;
+                state.Subscriptions.Remove(subscription.Id);
+            }
+
+            throw;
+        }
+
+        lock (state.Sync)
+        {
+            StartDeliveryLocked(state, subscription);
+        }
+    }
+
+    /// <summary>Restarts a subscription's delivery, rewound to <paramref name="token"/> when given.</summary>
+    /// <exception cref="InvalidOperationException">The subscription does not exist or is another grain's.</exception>
+    public async Task ResumeCoreAsync(StreamId streamId, Guid id, GrainId subscriber, StreamSequenceToken? token)
+    {
+        StreamState state = await GetLoadedAsync(streamId);
         SubscriptionState subscription;
         lock (state.Sync)
         {
-            subscription = state.Subscriptions.GetValueOrDefault(handle.HandleId)
-                ?? throw new InvalidOperationException($"{handle} does not exist (it was cancelled, or never made in this provider).");
+            subscription = state.Subscriptions.GetValueOrDefault(id)
+                ?? throw new InvalidOperationException($"Subscription {id} to stream {streamId} of provider '{Name}' does not exist (it was cancelled, or never made in this provider).");
         }
 
-        ExtensionOf(grain).Attach(subscription.Id, ObserverSlot.For(observer));
+        if (subscription.GrainId != subscriber)
+        {
+            throw new InvalidOperationException($"Subscription {id} to stream {streamId} belongs to grain {subscription.GrainId}; grain {subscriber} cannot resume it.");
+        }
+
         if (token is not null)
         {
             long cursor = await StartCursorAsync(state, token);
@@ -90,47 +154,40 @@ internal sealed partial class StreamProvider
         {
             StartDeliveryLocked(state, subscription);
         }
-
-        return handle;
     }
 
-    public async Task UnsubscribeAsync<T>(SubscriptionHandle<T> handle)
+    /// <summary>Cancels an explicit subscription (nothing when it does not exist).</summary>
+    /// <exception cref="InvalidOperationException">It is an implicit subscription.</exception>
+    public async Task UnsubscribeCoreAsync(StreamId streamId, Guid id)
     {
-        StreamState state = await GetLoadedAsync(handle.StreamId);
+        StreamState state = await GetLoadedAsync(streamId);
         lock (state.Sync)
         {
-            if (!state.Subscriptions.TryGetValue(handle.HandleId, out SubscriptionState? subscription))
+            if (!state.Subscriptions.TryGetValue(id, out SubscriptionState? subscription))
             {
                 return;
             }
 
             if (subscription.IsImplicit)
             {
-                throw new InvalidOperationException($"{handle} is an implicit subscription ([ImplicitStreamSubscription] on the grain class); it cannot be cancelled.");
+                throw new InvalidOperationException($"Subscription {id} to stream {streamId} is an implicit subscription ([ImplicitStreamSubscription] on the grain class); it cannot be cancelled.");
             }
 
             subscription.Removed = true;
-            state.Subscriptions.Remove(handle.HandleId);
-            state.PendingCursors.Remove(handle.HandleId);
+            state.Subscriptions.Remove(id);
+            state.PendingCursors.Remove(id);
         }
 
-        if (RuntimeContext.Current is { } grain && grain.GrainId == handle.GrainId)
-        {
-            ExtensionOf(grain).Detach(handle.HandleId);
-        }
-
-        await EnqueueWriteAsync(state, new TableWrite(SubscriptionRecordCodec.EncodeUnsubscribe(handle.HandleId)));
+        await EnqueueWriteAsync(state, new TableWrite(SubscriptionRecordCodec.EncodeUnsubscribe(id)));
     }
 
-    public async Task<IList<StreamSubscriptionHandle<T>>> GetAllSubscriptionHandlesAsync<T>(StreamId streamId)
+    /// <summary>The explicit subscriptions of <paramref name="subscriber"/> to the stream.</summary>
+    public async Task<IReadOnlyList<Guid>> SubscriptionsOfCoreAsync(StreamId streamId, GrainId subscriber)
     {
-        IGrainContext grain = CurrentGrain("GetAllSubscriptionHandles");
         StreamState state = await GetLoadedAsync(streamId);
         lock (state.Sync)
         {
-            return [.. state.Subscriptions.Values
-                .Where(s => s.GrainId == grain.GrainId && !s.IsImplicit)
-                .Select(s => (StreamSubscriptionHandle<T>)new SubscriptionHandle<T>(this, streamId, s.Id, s.GrainId))];
+            return [.. state.Subscriptions.Values.Where(s => s.GrainId == subscriber && !s.IsImplicit).Select(s => s.Id)];
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Actors.Runtime;
 using Actors.Streams.Storage;
 using Actors.Wal;
@@ -9,14 +10,12 @@ namespace Actors.Streams;
 /// <content>Loading a stream (queue version, subscription table), the directory, and the table's single writer.</content>
 internal sealed partial class StreamProvider
 {
-    private readonly SemaphoreSlim _directoryGate = new(1, 1);
-    private HashSet<StreamId>? _directory;
-    private long _directoryVersion;
+    private readonly ConcurrentDictionary<string, StreamDirectory> _directories = new(StringComparer.Ordinal);
 
     /// <summary>The stream's state, loaded from the log on first use (implicit subscriptions added, delivery started).</summary>
     private async ValueTask<StreamState> GetLoadedAsync(StreamId streamId)
     {
-        StreamState state = _streams.GetOrAdd(streamId, id => new StreamState(id, StreamLogIds.Queue(Name, id), StreamLogIds.Subscriptions(Name, id)));
+        StreamState state = _streams.GetOrAdd(streamId, id => new StreamState(id, StreamLogIds.Queue(Name, id), StreamLogIds.Subscriptions(Name, id), PartitionOf(id)));
         if (Volatile.Read(ref state.LoadedFlag))
         {
             return state;
@@ -30,7 +29,7 @@ internal sealed partial class StreamProvider
                 return state;
             }
 
-            await EnsureInDirectoryAsync(streamId);
+            await EnsureInDirectoryAsync(streamId, state.Partition);
             IEventLog log = await _logSource(CancellationToken.None);
             StreamInfo queue = log.GetStreamInfo(state.QueueLogId);
             StreamReadResult table = await log.ReadStreamAsync(state.TableLogId);
@@ -48,6 +47,7 @@ internal sealed partial class StreamProvider
             var added = new List<TableWrite>();
             lock (state.Sync)
             {
+                EnsureServedLocked(state);
                 state.QueueVersion = Math.Max(state.QueueVersion, queue.Version);
                 state.TrimmedThrough = queue.CheckpointVersion;
                 state.TableVersion = table.Version;
@@ -90,48 +90,66 @@ internal sealed partial class StreamProvider
         }
     }
 
-    /// <summary>Records a stream in the provider's directory the first time it is used, so delivery resumes after a restart.</summary>
-    private async Task EnsureInDirectoryAsync(StreamId streamId)
+    /// <summary>Records a stream in its directory the first time it is used, so delivery resumes after a restart or a move.</summary>
+    private async Task EnsureInDirectoryAsync(StreamId streamId, int partition)
     {
-        await _directoryGate.WaitAsync();
+        StreamDirectory directory = DirectoryOf(partition);
+        await directory.Gate.WaitAsync();
         try
         {
-            HashSet<StreamId> directory = await LoadDirectoryLockedAsync();
-            if (directory.Contains(streamId))
+            HashSet<StreamId> known = await LoadDirectoryLockedAsync(directory);
+            if (known.Contains(streamId))
             {
                 return;
             }
 
             IEventLog log = await _logSource(CancellationToken.None);
-            AppendResult appended = await log.AppendAsync(StreamLogIds.Directory(Name), _directoryVersion, [SubscriptionRecordCodec.EncodeDirectory(streamId)]);
-            _directoryVersion = appended.LastVersion;
-            directory.Add(streamId);
+            AppendResult appended = await log.AppendAsync(directory.LogId, directory.Version, [SubscriptionRecordCodec.EncodeDirectory(streamId)]);
+            directory.Version = appended.LastVersion;
+            known.Add(streamId);
         }
         finally
         {
-            _directoryGate.Release();
+            directory.Gate.Release();
         }
     }
 
-    private async Task<HashSet<StreamId>> LoadDirectoryLockedAsync()
+    /// <summary>The streams a directory lists (read once, then kept up to date by this silo).</summary>
+    private async Task<StreamId[]> ReadDirectoryAsync(StreamDirectory directory)
     {
-        if (_directory is { } known)
+        await directory.Gate.WaitAsync();
+        try
+        {
+            return [.. await LoadDirectoryLockedAsync(directory)];
+        }
+        finally
+        {
+            directory.Gate.Release();
+        }
+    }
+
+    private async Task<HashSet<StreamId>> LoadDirectoryLockedAsync(StreamDirectory directory)
+    {
+        if (directory.Known is { } known)
         {
             return known;
         }
 
         IEventLog log = await _logSource(CancellationToken.None);
-        string directoryId = StreamLogIds.Directory(Name);
-        StreamReadResult read = await log.ReadStreamAsync(directoryId);
-        var directory = new HashSet<StreamId>();
+        StreamReadResult read = await log.ReadStreamAsync(directory.LogId);
+        var streams = new HashSet<StreamId>();
         foreach (StoredEvent stored in read.Events)
         {
-            directory.Add(SubscriptionRecordCodec.ReadDirectory(stored.Payload.Span, directoryId, stored.Version));
+            streams.Add(SubscriptionRecordCodec.ReadDirectory(stored.Payload.Span, directory.LogId, stored.Version));
         }
 
-        _directoryVersion = read.Version;
-        return _directory = directory;
+        directory.Version = read.Version;
+        return directory.Known = streams;
     }
+
+    /// <summary>The directory of a partition's streams in a cluster (<paramref name="partition"/> &gt;= 0), or of every stream on a single silo.</summary>
+    private StreamDirectory DirectoryOf(int partition)
+        => _directories.GetOrAdd(partition < 0 ? StreamLogIds.Directory(Name) : StreamLogIds.Directory(Name, partition), static id => new StreamDirectory(id));
 
     /// <summary>Queues a durable change of the table; completes when it is durable.</summary>
     private Task EnqueueWriteAsync(StreamState state, TableWrite write)

@@ -100,14 +100,20 @@ internal sealed partial class StreamProvider : IStreamProvider, IAsyncDisposable
             records.Add(StreamRecordCodec.Encode(StreamRecordKind.Item, StreamRecordCodec.TypeNameOf(type), payload));
         }
 
-        await AppendAsync(streamId, records, typeof(T));
+        await RouteProduceAsync(streamId, records, typeof(T));
     }
 
     /// <summary>Stores a completion or a producer error marker.</summary>
     public Task ProduceMarkerAsync(StreamId streamId, StreamRecordKind kind, string typeName, byte[] payload, Type itemType)
-        => AppendAsync(streamId, [StreamRecordCodec.Encode(kind, typeName, payload)], itemType);
+        => RouteProduceAsync(streamId, [StreamRecordCodec.Encode(kind, typeName, payload)], itemType);
 
-    private async Task AppendAsync(StreamId streamId, List<ReadOnlyMemory<byte>> records, Type itemType)
+    private Task RouteProduceAsync(StreamId streamId, List<ReadOnlyMemory<byte>> records, Type itemType)
+        => AgentFor(streamId) is { } agent
+            ? agent.Produce(Name, streamId, [.. records.Select(r => r.ToArray())], itemType)
+            : ProduceCoreAsync(streamId, records, itemType);
+
+    /// <summary>Appends encoded records to the stream's queue (where its log is) and wakes its subscriptions.</summary>
+    public async Task ProduceCoreAsync(StreamId streamId, List<ReadOnlyMemory<byte>> records, Type itemType)
     {
         StreamState state = await GetLoadedAsync(streamId);
         AppendResult appended;

@@ -7,7 +7,7 @@ namespace Actors.Streams;
 /// subscription table. Loaded from the log on first use.
 /// </summary>
 /// <remarks>Fields are guarded by <see cref="Sync"/>; <see cref="LoadGate"/> serializes the load.</remarks>
-internal sealed class StreamState(StreamId streamId, string queueLogId, string tableLogId)
+internal sealed class StreamState(StreamId streamId, string queueLogId, string tableLogId, int partition)
 {
     public object Sync { get; } = new();
 
@@ -18,6 +18,15 @@ internal sealed class StreamState(StreamId streamId, string queueLogId, string t
     public string QueueLogId { get; } = queueLogId;
 
     public string TableLogId { get; } = tableLogId;
+
+    /// <summary>The partition holding the stream's log streams in a cluster; -1 on a single silo.</summary>
+    public int Partition { get; } = partition;
+
+    /// <summary>
+    /// Set when the stream's partition leaves this silo: no delivery starts and no cursor moves any more (the new
+    /// owner resumes from the durable cursors); the state is dropped once its last table write is done.
+    /// </summary>
+    public bool Detached { get; set; }
 
     /// <summary>Set once the stream is loaded (read without the lock on the fast path).</summary>
     public bool LoadedFlag;

@@ -33,6 +33,8 @@ internal sealed class WalInstruments : IDisposable
         _meter.CreateObservableGauge("actors.wal.live_ratio", () => LiveRatio(log), "1", "Live bytes / total bytes.");
         _meter.CreateObservableGauge("actors.wal.live_bytes", () => new Measurement<long>(log.GetStatistics().LiveBytes, _tag), "By", "Bytes of records still needed for recovery.");
         _meter.CreateObservableCounter("actors.wal.manifest.write_failures", () => new Measurement<long>(log.GetStatistics().ManifestWriteFailures, _tag), "{failure}", "Segment manifest writes that failed since open.");
+        _meter.CreateObservableGauge("actors.wal.changefeed.retained_bytes", () => new Measurement<long>(log.GetStatistics().ChangeFeedRetainedBytes, _tag), "By", "Sealed-segment bytes the most demanding retained change-feed reader holds back from deletion.");
+        _meter.CreateObservableCounter("actors.wal.changefeed.readers_dropped", () => new Measurement<long>(log.GetStatistics().ChangeFeedReadersDropped, _tag), "{reader}", "Retained change-feed readers dropped for holding more than MaxChangeFeedRetainedBytes.");
         _meter.CreateObservableGauge("actors.wal.reclaimable_bytes", () => new Measurement<long>(log.GetStatistics().ReclaimableBytes, _tag), "By", "Bytes of records that segment deletion or compaction could reclaim.");
     }
 

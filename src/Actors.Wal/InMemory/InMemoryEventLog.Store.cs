@@ -95,6 +95,7 @@ public sealed partial class InMemoryEventLog
 
                 ArgumentOutOfRangeException.ThrowIfGreaterThan(toVersion, stream.Version);
                 long erased = stream.EraseTo(toVersion);
+                EraseChanges(streamId, toVersion);
                 return ValueTask.FromResult(new EraseResult(streamId, toVersion, erased, []));
             }
         }
@@ -118,6 +119,7 @@ public sealed partial class InMemoryEventLog
             foreach (var payload in payloads)
             {
                 stream.Add(new StoredEvent(++version, ++lsn, timestamp, payload));
+                AddChange(LogChangeKind.Event, streamId, version, lsn, timestamp, payload);
                 bytes += payload.Length;
             }
 
@@ -149,7 +151,9 @@ public sealed partial class InMemoryEventLog
 
             long liveBefore = stream.LiveBytes;
             long lsn = _lastLsn + 1;
-            stream.Add(new StoredCheckpoint(version, lsn, NextTimestamp(), state));
+            DateTimeOffset timestamp = NextTimestamp();
+            stream.Add(new StoredCheckpoint(version, lsn, timestamp, state));
+            AddChange(LogChangeKind.Checkpoint, streamId, version, lsn, timestamp, state);
             Committed(lsn, 1, state.Length, stream.LiveBytes - liveBefore);
             return new CheckpointResult(version, lsn);
         }
@@ -179,7 +183,9 @@ public sealed partial class InMemoryEventLog
 
             long liveBefore = stream.LiveBytes;
             long lsn = _lastLsn + 1;
-            stream.Add(new InMemoryTombstone(version, lsn, NextTimestamp()));
+            DateTimeOffset timestamp = NextTimestamp();
+            stream.Add(new InMemoryTombstone(version, lsn, timestamp));
+            AddChange(LogChangeKind.Tombstone, streamId, version, lsn, timestamp, ReadOnlyMemory<byte>.Empty);
             Committed(lsn, 1, 0, stream.LiveBytes - liveBefore);
             return new AppendResult(version, version, lsn);
         }
@@ -206,5 +212,6 @@ public sealed partial class InMemoryEventLog
         _liveBytes += liveDelta;
         _commits++;
         Volatile.Write(ref _lastLsn, lastLsn);
+        SignalCommitted();
     }
 }

@@ -25,6 +25,10 @@ namespace Actors.Wal;
 /// <see cref="System.Runtime.InteropServices.MemoryMarshal"/>.
 /// </para>
 /// <para>
+/// Change feed: <see cref="ReadChangesAsync"/> hands out every change in LSN order, like the write-ahead log's
+/// (<see cref="ILogChangeFeed"/>).
+/// </para>
+/// <para>
 /// Retention: nothing is ever reclaimed. Point-in-time reads and <see cref="ReadEventsAsync"/> see the whole
 /// history, including events below the latest checkpoint and events of deleted streams, and
 /// <see cref="EventsReclaimedException"/> is never thrown.
@@ -246,6 +250,8 @@ public sealed partial class InMemoryEventLog : IEventLog
             lock (_lock)
             {
                 _streams.Clear();
+                _changes.Clear();
+                SignalCommitted();
             }
         }
 

@@ -113,7 +113,7 @@ internal sealed class StreamIndex
     public void LoadIdle(List<StreamEntry> entries)
     {
         var idle = entries.ToArray();
-        Array.Sort(idle, static (a, b) => a.Hash.CompareTo(b.Hash));
+        StreamEntryOrder.SortByHash(idle);
         Volatile.Write(ref _tiers, new IndexTiers(idle, idle.Length));
     }
 
@@ -145,7 +145,7 @@ internal sealed class StreamIndex
             merged[n++] = hot.Owned;
         }
 
-        Array.Sort(merged, 0, n, Comparer<StreamEntry>.Create(static (a, b) => a.Hash.CompareTo(b.Hash)));
+        StreamEntryOrder.SortByHash(merged.AsSpan(0, n));
         if (n < merged.Length)
         {
             Array.Resize(ref merged, n);

@@ -37,19 +37,22 @@ internal sealed partial class LogMaintenance
 
     /// <summary>
     /// Sealed segments (not the active one) that retention allows to reclaim and <paramref name="predicate"/> selects.
-    /// Retention does not keep a segment that holds erased records: an erase wins over audit retention.
+    /// Retention (audit settings, and segments holding changes a retained change-feed reader has not passed) does not keep
+    /// a segment that holds erased records: an erase wins over retention.
     /// </summary>
     private List<Segment> ReclaimableSegments(Func<Segment, bool> predicate)
     {
         long now = _time.GetUtcNow().UtcTicks;
         var sealedSegments = _segments.Current.All.Where(s => s.IsSealed && s.DurableOffset >= s.WrittenOffset).ToList();
         int retainFrom = Math.Max(0, sealedSegments.Count - _options.RetainSegmentCount);
+        uint? readersFloor = Retentions?.HeldFloor(sealedSegments, dropped => LogReaderDropped(dropped.ReaderName, dropped.HeldBytes, dropped.MaxBytes, dropped.Position.ToString()));
         var candidates = new List<Segment>();
         for (int i = 0; i < sealedSegments.Count; i++)
         {
             var segment = sealedSegments[i];
             long sealedAt = segment.SealedAtTicks > 0 ? segment.SealedAtTicks : segment.Header.CreatedUtcTicks;
-            bool retained = i >= retainFrom || (_options.RetainMaxAge is { } maxAge && now - sealedAt < maxAge.Ticks);
+            bool retained = i >= retainFrom || (_options.RetainMaxAge is { } maxAge && now - sealedAt < maxAge.Ticks)
+                || (readersFloor is { } floor && segment.Id >= floor);
             if (retained && !segment.HoldsErasedData)
             {
                 continue;
@@ -186,6 +189,9 @@ internal sealed partial class LogMaintenance
             return null;
         }
     }
+
+    [LoggerMessage(8, LogLevel.Error, "Change-feed reader {Reader} dropped at {Position}: it held {Held} bytes of segments back from deletion, more than MaxChangeFeedRetainedBytes {Max}")]
+    private partial void LogReaderDropped(string reader, long held, long max, string position);
 
     [LoggerMessage(5, LogLevel.Information, "Space pass: deleted {Deleted} segments, compacted {Compacted} ({Relocated} streams copied forward), freed {Freed} bytes")]
     private partial void LogSpacePass(int deleted, int compacted, int relocated, long freed);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Actors.Wal.ChangeFeed;
 using Actors.Wal.Diagnostics;
 using Actors.Wal.Format;
 using Actors.Wal.Index;
@@ -90,6 +91,9 @@ internal sealed partial class LogMaintenance
         _logger = logger;
         _maxRecordLength = options.SegmentSizeBytes - SegmentHeader.Size - RecordHeader.SealSize;
     }
+
+    /// <summary>The retained change-feed readers, whose segments space management keeps (null: none can register).</summary>
+    public ChangeFeedRetentions? Retentions { get; init; }
 
     /// <summary>Starts the maintenance thread.</summary>
     public void Start() => _loop = Task.Factory.StartNew(LoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();

@@ -18,6 +18,9 @@ public sealed class WriteAheadLogOptions
     /// <summary>Default live ratio below which a sealed segment is compacted: 0.5.</summary>
     public const double DefaultCompactionLiveRatio = 0.5;
 
+    /// <summary>The default of <see cref="MaxChangeFeedRetainedBytes"/> (1 GiB).</summary>
+    public const long DefaultMaxChangeFeedRetainedBytes = 1L << 30;
+
     /// <summary>The directory holding segments, indexes and the lock file. Required. Created if missing.</summary>
     public string Directory { get; set; } = "";
 
@@ -85,6 +88,13 @@ public sealed class WriteAheadLogOptions
 
     /// <summary>Audit retention: keep sealed segments younger than this even when dead. Null (default) disables.</summary>
     public TimeSpan? RetainMaxAge { get; set; }
+
+    /// <summary>
+    /// The most sealed-segment bytes one retained change-feed reader (<see cref="WriteAheadLog.RetainChanges"/>) may hold
+    /// back from deletion; a reader past it is dropped (<see cref="ChangeFeedReaderDroppedException"/>), so a dead reader
+    /// cannot fill the disk. Default 1 GiB.
+    /// </summary>
+    public long MaxChangeFeedRetainedBytes { get; set; } = DefaultMaxChangeFeedRetainedBytes;
 
     /// <summary>
     /// Keep every event of a stream even when a checkpoint covers it, so <see cref="IEventLog.ReadEventsAsync"/> can

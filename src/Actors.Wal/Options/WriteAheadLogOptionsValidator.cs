@@ -83,6 +83,11 @@ public sealed class WriteAheadLogOptionsValidator : IValidateOptions<WriteAheadL
             failures.Add($"{prefix}{nameof(options.MaxRecycledSegments)} must be between 0 and 1024; it is {options.MaxRecycledSegments}.");
         }
 
+        if (options.MaxChangeFeedRetainedBytes < 1)
+        {
+            failures.Add($"{prefix}{nameof(options.MaxChangeFeedRetainedBytes)} must be at least 1; it is {options.MaxChangeFeedRetainedBytes}.");
+        }
+
         if (options.RetainMaxAge is { } retain && retain <= TimeSpan.Zero)
         {
             failures.Add($"{prefix}{nameof(options.RetainMaxAge)} must be positive when set; it is {retain}.");

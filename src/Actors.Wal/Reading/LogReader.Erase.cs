@@ -9,7 +9,8 @@ internal sealed partial class LogReader
     /// Reads what an erase up to <paramref name="toVersion"/> keeps of a stream (its base, then the events after both the
     /// base and <paramref name="toVersion"/>, in relocation order) and where the erased events lie: the segments of every
     /// record still reachable on the stream's back-pointer chain that holds an event at or below
-    /// <paramref name="toVersion"/> (they must be compacted for the events to be physically gone). Null when a record on
+    /// <paramref name="toVersion"/>, or a checkpoint older than the base (they must be compacted for the events, and the
+    /// states built from them, to be physically gone). Null when a record on
     /// the way is in a segment deleted meanwhile (compaction moved the stream: the caller reads its new entry).
     /// </summary>
     /// <exception cref="LogCorruptedException">A record on the way is damaged.</exception>
@@ -57,6 +58,12 @@ internal sealed partial class LogReader
                 {
                     baseItem = item;
                 }
+                else if (item.Kind == RecordType.Checkpoint)
+                {
+                    // A superseded checkpoint: the fresh chain will not reach it, and it holds state built from erased
+                    // events, so its bytes must go too.
+                    segmentsWithErased.Add(LogPosition.Segment(position));
+                }
             }
 
             // The whole chain is walked (not only down to the base): erased events below the base still lie in its
@@ -84,6 +91,6 @@ internal sealed partial class LogReader
 /// <summary>What an erase keeps of a stream and where its erased events lie.</summary>
 /// <param name="Id">The stream id (UTF-8).</param>
 /// <param name="Kept">The base (if any) and the events after both the base and the erased version, in relocation order.</param>
-/// <param name="SegmentsWithErased">Segments holding records with erased events.</param>
+/// <param name="SegmentsWithErased">Segments holding records with erased events or superseded checkpoints.</param>
 /// <param name="EventsErased">Erased events still stored (reachable on the chain).</param>
 internal sealed record ErasePlan(byte[] Id, List<RecordItem> Kept, HashSet<uint> SegmentsWithErased, long EventsErased);

@@ -1,4 +1,3 @@
-using System.Text;
 using Actors.Journaling;
 using Actors.Persistence.Wal.Tests.Grains;
 using Actors.TestingHost;
@@ -15,7 +14,6 @@ namespace Actors.Persistence.Wal.Tests.Cluster;
 public sealed class EraseHistoryClusterTests
 {
     private const string Secret = "SECRET-NOTE-";
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task EraseConfirmedEvents_ThenCompactionAndRestart_ErasedBytesInNoFileAndStateRecoveredFromCheckpoint()
@@ -33,7 +31,7 @@ public sealed class EraseHistoryClusterTests
         await ledger.Note(Secret + "2");
         await ledger.Credit(2);
         string directory = WalCluster.LogDirectory(cluster);
-        Assert.NotEmpty(FilesContaining(directory, Secret));
+        Assert.NotEmpty(LogFileProbe.FilesContaining(directory, Secret));
 
         LedgerSnapshot erased = await ledger.EraseHistory(3);
         LedgerSnapshot after = await ledger.Credit(7);
@@ -44,9 +42,7 @@ public sealed class EraseHistoryClusterTests
         Assert.True(unavailable.OldestAvailableVersion > 3, $"oldest available version {unavailable.OldestAvailableVersion}");
         Assert.Equal([7m], await ledger.History(4, 5));
 
-        var log = (WriteAheadLog)await WalCluster.Store(cluster).GetLogAsync();
-        await SealActiveSegmentAsync(log);
-        await CompactUntilAsync(log, () => FilesContaining(directory, Secret).Count == 0, $"erased bytes still in {string.Join(", ", FilesContaining(directory, Secret))}");
+        await LogFileProbe.SealAndCompactUntilGoneAsync((WriteAheadLog)await WalCluster.Store(cluster).GetLogAsync(), directory, Secret);
 
         await cluster.KillSiloAsync(cluster.Primary);
         await cluster.RestartSiloAsync(cluster.Primary);
@@ -55,7 +51,7 @@ public sealed class EraseHistoryClusterTests
 
         Assert.Equal((14m, 5, 5L), (restarted.Balance, restarted.Entries, restarted.Version));
         Assert.Equal(1, restarted.ReplayedAtActivation); // the checkpoint at version 4, then event 5
-        Assert.Empty(FilesContaining(WalCluster.LogDirectory(cluster), Secret));
+        Assert.Empty(LogFileProbe.FilesContaining(WalCluster.LogDirectory(cluster), Secret));
         await Assert.ThrowsAsync<EventHistoryUnavailableException>(() => ledger.History(0, 1));
     }
 
@@ -85,42 +81,5 @@ public sealed class EraseHistoryClusterTests
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => ledger.EraseHistory(2));
 
         Assert.Equal([1m], await ledger.History(0, 1));
-    }
-
-    /// <summary>Appends filler streams until the log rotates, so the segment holding the erased records is sealed (the active one is never compacted).</summary>
-    private static async Task SealActiveSegmentAsync(WriteAheadLog log)
-    {
-        int segments = log.GetStatistics().SegmentCount;
-        for (int i = 0; log.GetStatistics().SegmentCount == segments; i++)
-        {
-            await log.AppendAsync($"filler/{i}", 0, [new byte[2000]]);
-        }
-    }
-
-    /// <summary>Compaction deletes a segment's file once its last reader let go: poll with a generous deadline.</summary>
-    private static async Task CompactUntilAsync(WriteAheadLog log, Func<bool> done, string failure)
-    {
-        DateTime deadline = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            await log.CompactAsync();
-            if (done())
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"after {Deadline.TotalSeconds} s of compaction: {failure}");
-            await Task.Delay(50);
-        }
-    }
-
-    private static List<string> FilesContaining(string directory, string marker)
-    {
-        byte[] bytes = Encoding.UTF8.GetBytes(marker);
-        return Directory.GetFiles(directory, "*", SearchOption.AllDirectories)
-            .Where(f => Path.GetFileName(f) != "LOCK") // empty, and held exclusively while the log is open
-            .Where(f => File.ReadAllBytes(f).AsSpan().IndexOf(bytes) >= 0)
-            .Select(Path.GetFileName)
-            .ToList()!;
     }
 }

@@ -35,6 +35,12 @@ internal static class StreamCluster
             silo.Services.AddSingleton(gate ?? new Gate());
             configure?.Invoke(silo);
         });
+        return await DeployAsync(builder);
+    }
+
+    /// <summary>Builds and deploys the cluster (disposed again when the deployment fails).</summary>
+    public static async Task<TestCluster> DeployAsync(TestClusterBuilder builder)
+    {
         TestCluster cluster = builder.Build();
         try
         {

@@ -130,4 +130,43 @@ public sealed class InMemoryEventLogTests
         Assert.Equal(4, appended.Length);
         Assert.Throws<ObjectDisposedException>(() => log.GetStatistics());
     }
+
+    [Fact]
+    public async Task ReadChangesAsync_ErasedEventsTheReaderHasNotPassed_GapErrorNamesThemAndLaterReadersStartAfter()
+    {
+        await using var log = new InMemoryEventLog();
+        await log.AppendAsync("s", 0, Batch("e1", "e2", "e3"));
+        await log.AppendAsync("t", 0, Batch("t1"));
+        await log.DeleteEventsToAsync("s", 2);
+
+        var gap = await Assert.ThrowsAsync<ChangeFeedGapException>(async () =>
+        {
+            await foreach (var change in log.ReadChangesAsync(ChangeFeedPosition.Beginning, follow: false))
+            {
+                Assert.Fail($"handed out {change.Lsn} before the erased changes");
+            }
+        });
+        var fromOldest = new List<string>();
+        await foreach (var change in log.ReadChangesAsync(ChangeFeedPosition.Oldest, follow: false))
+        {
+            fromOldest.Add(Encoding.UTF8.GetString(change.Payload.Span));
+        }
+
+        Assert.Equal((1L, 2L), (gap.MissingFromLsn, gap.MissingToLsn));
+        Assert.Equal(["e3", "t1"], fromOldest);
+    }
+
+    [Fact]
+    public async Task ReadChangesAsync_DisposedWhileTailing_EndsWithObjectDisposed()
+    {
+        var log = new InMemoryEventLog();
+        await log.AppendAsync("s", 0, Batch("e1"));
+        await using var feed = log.ReadChangesAsync(ChangeFeedPosition.Beginning).GetAsyncEnumerator();
+        Assert.True(await feed.MoveNextAsync());
+        ValueTask<bool> waiting = feed.MoveNextAsync();
+
+        await log.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await waiting);
+    }
 }

@@ -21,6 +21,9 @@ internal sealed class ReopenableInMemoryEventLog(InMemoryEventLog store) : IEven
     public ValueTask<CheckpointResult> WriteCheckpointAsync(string streamId, long version, ReadOnlyMemory<byte> state, CancellationToken cancellationToken = default) =>
         IsDisposed ? ValueTask.FromException<CheckpointResult>(Disposed()) : store.WriteCheckpointAsync(streamId, version, state, cancellationToken);
 
+    public IAsyncEnumerable<LogChange> ReadChangesAsync(ChangeFeedPosition from, bool follow = true, CancellationToken cancellationToken = default) =>
+        IsDisposed ? throw Disposed() : store.ReadChangesAsync(from, follow, cancellationToken);
+
     public ValueTask<StreamReadResult> ReadStreamAsync(string streamId, ReadBound bound = default, CancellationToken cancellationToken = default) =>
         IsDisposed ? ValueTask.FromException<StreamReadResult>(Disposed()) : store.ReadStreamAsync(streamId, bound, cancellationToken);
 

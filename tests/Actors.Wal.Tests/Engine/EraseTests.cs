@@ -96,6 +96,31 @@ public sealed class EraseTests : LogTestBase
     }
 
     [Fact]
+    public async Task DeleteEventsToAsync_SupersededCheckpointInASegmentWithoutErasedEvents_ItsBytesGoAfterCompaction()
+    {
+        await using var log = await OpenAsync();
+        await log.AppendAsync("pii", 0, Events("1", "2"));
+        int filler = await RotateAsync(log, 0);
+        // The old checkpoint shares a segment with live filler only: the segment is not sparse and holds no erased event.
+        await log.WriteCheckpointAsync("pii", 2, Bytes("SECRET-state-2"));
+        filler = await RotateAsync(log, filler);
+        await log.AppendAsync("pii", 2, Events("3"));
+        await log.WriteCheckpointAsync("pii", 3, Bytes("state-3"));
+
+        await log.DeleteEventsToAsync("pii", 3);
+        filler = await SealActiveSegmentAndCompactAsync(log, filler);
+
+        Assert.False(FilesContainMarker("SECRET-state-2"), $"the superseded checkpoint is still in {string.Join(", ", FilesWithMarker(Encoding.UTF8.GetBytes("SECRET-state-2")))}");
+        var read = await log.ReadStreamAsync("pii");
+        Assert.Equal("state-3", Text(read.Checkpoint!.State));
+        Assert.Equal(3, read.Version);
+        for (int i = 0; i < filler; i++)
+        {
+            Assert.Single((await log.ReadStreamAsync($"f{i}")).Events);
+        }
+    }
+
+    [Fact]
     public async Task DeleteEventsToAsync_EverythingWithoutCheckpoint_KeepsTheVersionAndAppendsContinue()
     {
         await using (var log = await OpenAsync())
@@ -196,8 +221,8 @@ public sealed class EraseTests : LogTestBase
         return next;
     }
 
-    /// <summary>Seals the segment an erase left records in (filler appends until a rotation), then compacts.</summary>
-    private static async Task<int> SealActiveSegmentAndCompactAsync(WriteAheadLog log, int filler)
+    /// <summary>Appends filler streams until the log rotates: the active segment is sealed, mostly live.</summary>
+    private static async Task<int> RotateAsync(WriteAheadLog log, int filler)
     {
         int segments = log.GetStatistics().SegmentCount;
         while (log.GetStatistics().SegmentCount == segments)
@@ -205,6 +230,13 @@ public sealed class EraseTests : LogTestBase
             filler = await FillAsync(log, filler, 1);
         }
 
+        return filler;
+    }
+
+    /// <summary>Seals the segment an erase left records in (filler appends until a rotation), then compacts.</summary>
+    private static async Task<int> SealActiveSegmentAndCompactAsync(WriteAheadLog log, int filler)
+    {
+        filler = await RotateAsync(log, filler);
         await log.WhenMaintenanceIdleAsync();
         await log.CompactAsync();
         await log.WhenMaintenanceIdleAsync();

@@ -15,6 +15,8 @@ public sealed class TempDirectory : IDisposable
 
     public string[] Segments() => Directory.GetFiles(Path, "*.wal").Order(StringComparer.Ordinal).ToArray();
 
+    public string[] EntrySegments() => Directory.GetFiles(Path, "*.entries").Order(StringComparer.Ordinal).ToArray();
+
     public void Dispose()
     {
         try

@@ -1,0 +1,99 @@
+using Actors.Replication.Configuration;
+using Actors.Replication.Log;
+using Actors.Replication.Messages;
+using Actors.Replication.Protocol;
+using Actors.Wal.Entries;
+
+namespace Actors.Replication.Wal;
+
+public sealed partial class ReplicaHost
+{
+    /// <summary>
+    /// What the replica asks of the world, carried out on the driver loop: disk operations on the <see cref="EntryLog"/>
+    /// (writes and truncations at once; the sync after the burst), messages through the transport, store calls whose
+    /// answers come back as queued work.
+    /// </summary>
+    private sealed class Environment(ReplicaHost host) : IReplicaEnvironment
+    {
+        public void Send(ReplicaId to, ReplicationMessage message) => host._transport.Send(host.Id, to, message);
+
+        public void WriteEntries(long firstOffset, IReadOnlyList<LogEntry> entries)
+        {
+            var logged = new LoggedEntry[entries.Count];
+            for (var i = 0; i < entries.Count; i++)
+            {
+                logged[i] = new LoggedEntry(firstOffset + i, entries[i].Epoch, entries[i].Payload);
+            }
+
+            host._log.Append(logged);
+        }
+
+        // Durable at once (stronger than the protocol asks): a divergent tail never comes back after a crash.
+        public void Truncate(long length) => host._log.TruncateAfter(length);
+
+        public void Sync(long token) => host._pendingSyncToken = token;
+
+        public void PersistEpoch(long epoch) => host._log.PersistEpoch(epoch);
+
+        public void ReadConfiguration() => _ = ReadAsync();
+
+        public void WriteConfiguration(long expectedVersion, ReplicaConfiguration proposal) => _ = WriteAsync(expectedVersion, proposal);
+
+        public void Acknowledge(long requestId, long offset, long epoch)
+        {
+            if (host._appends.TryRemove(requestId, out var completion))
+            {
+                completion.TrySetResult(new ReplicatedAppendResult(offset, epoch));
+            }
+        }
+
+        public void Abandon(long requestId, bool appended)
+        {
+            if (!host._appends.TryRemove(requestId, out var completion))
+            {
+                return;
+            }
+
+            var replica = host._replica!;
+            completion.TrySetException(appended
+                ? new AppendOutcomeUnknownException(host.Id, $"leadership lost in epoch {replica.Epoch}")
+                : new NotLeaderException(host.Id, replica.Epoch, replica.Leader));
+        }
+
+        private async Task ReadAsync()
+        {
+            try
+            {
+                var configuration = await host._store.ReadAsync(host._stopping.Token).ConfigureAwait(false);
+                host.Post(() => host._replica!.OnConfigurationRead(configuration));
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !host._stopping.IsCancellationRequested)
+            {
+                // A failed read is a lost reply: the replica reads again at its next poll.
+                LogStoreFailed(host._logger, host.Id, "read", exception);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
+        }
+
+        private async Task WriteAsync(long expectedVersion, ReplicaConfiguration proposal)
+        {
+            try
+            {
+                var result = await host._store.TryWriteAsync(expectedVersion, proposal, host._stopping.Token).ConfigureAwait(false);
+                host.Post(() => host._replica!.OnConfigurationWritten(expectedVersion, result));
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !host._stopping.IsCancellationRequested)
+            {
+                // The write may or may not have taken effect: the replica resolves it by reading until the version moves.
+                LogStoreFailed(host._logger, host.Id, "write", exception);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
+        }
+    }
+}

@@ -1,0 +1,326 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Actors.Replication.Configuration;
+using Actors.Replication.Log;
+using Actors.Replication.Messages;
+using Actors.Replication.Options;
+using Actors.Replication.Protocol;
+using Actors.Wal;
+using Actors.Wal.Entries;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Actors.Replication.Wal;
+
+/// <summary>
+/// Runs one <see cref="Replica"/> of a partition log for real: a single driver loop owns the replica and its
+/// <see cref="EntryLog"/> on disk, messages arrive through <see cref="Deliver"/>, time comes from a
+/// <see cref="TimeProvider"/> timer, configuration reads and writes go to an <see cref="IReplicaConfigurationStore"/>,
+/// and callers append with <see cref="AppendAsync"/>.
+/// </summary>
+/// <remarks>
+/// <para>Group commit: the loop runs every queued action (messages, appends, store answers, ticks), then syncs the log
+/// once for all of them and reports the sync to the replica, so one fsync covers every append of a burst.</para>
+/// <para>What a completed <see cref="AppendAsync"/> guarantees: the entry is durable on this replica (the leader) and on
+/// every replica of the in-sync set recorded in the store (docs/replication.md). Failures are typed:
+/// <see cref="NotLeaderException"/> (rejected, nothing appended), <see cref="AppendOutcomeUnknownException"/> (appended,
+/// not acknowledged: read before retrying), <see cref="ReplicaHostFailedException"/> (the replica stopped).</para>
+/// <para>Thread safety: every public member may be called from any thread. The host owns the <see cref="EntryLog"/> it
+/// is given and disposes it when stopped.</para>
+/// </remarks>
+public sealed partial class ReplicaHost : IAsyncDisposable
+{
+    private readonly EntryLog _log;
+    private readonly IReplicaConfigurationStore _store;
+    private readonly IReplicationTransport _transport;
+    private readonly ReplicaOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<Action> _work = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<ReplicatedAppendResult>> _appends = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Environment _environment;
+    private Replica? _replica;
+    private ITimer? _ticker;
+    private Task _loop = Task.CompletedTask;
+    private long _nextRequestId;
+    private long? _pendingSyncToken;
+    private volatile TaskCompletionSource? _paused;
+    private volatile ReplicaStatus _status = ReplicaStatus.NotStarted;
+    private volatile ReplicaHostFailedException? _failure;
+    private volatile TaskCompletionSource _committedAdvanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _loopEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _stopped;
+
+    /// <summary>Creates the host of replica <paramref name="id"/> over <paramref name="log"/> (owned from now on); call <see cref="Start"/>.</summary>
+    /// <param name="id">This replica.</param>
+    /// <param name="log">Its log on disk, as opened (recovered) by <see cref="EntryLog.Open(EntryLogOptions)"/>.</param>
+    /// <param name="store">Where the partition's configuration lives.</param>
+    /// <param name="transport">Carries messages to the other replicas.</param>
+    /// <param name="options">Protocol timing; validated here.</param>
+    /// <param name="time">The clock (ticks every half heartbeat interval).</param>
+    /// <param name="logger">Diagnostics; none when null.</param>
+    public ReplicaHost(
+        ReplicaId id,
+        EntryLog log,
+        IReplicaConfigurationStore store,
+        IReplicationTransport transport,
+        ReplicaOptions options,
+        TimeProvider? time = null,
+        ILogger<ReplicaHost>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Id = id;
+        _log = log;
+        _store = store;
+        _transport = transport;
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _environment = new Environment(this);
+    }
+
+    /// <summary>This replica.</summary>
+    public ReplicaId Id { get; }
+
+    /// <summary>The latest published snapshot of the replica.</summary>
+    public ReplicaStatus Status => _status;
+
+    /// <summary>Why the host stopped on its own, or null.</summary>
+    public ReplicaHostFailedException? Failure => _failure;
+
+    /// <summary>Loads the replica from its log (entries and entered epoch) and starts the driver loop and the clock.</summary>
+    /// <exception cref="LogCorruptedException">A log record no longer reads back intact.</exception>
+    /// <exception cref="ReplicationInvariantException">The log holds an epoch above the entered one.</exception>
+    public void Start()
+    {
+        if (_replica is not null)
+        {
+            throw new InvalidOperationException($"Replica {Id} was already started.");
+        }
+
+        var entries = _log.Read(1, int.MaxValue).Select(e => new LogEntry(e.Epoch, e.Payload));
+        _replica = new Replica(Id, entries, _log.EnteredEpoch, _environment, _time, _options);
+        Post(_replica.Start);
+        _loop = Task.Run(RunLoopAsync);
+        var period = _options.HeartbeatInterval / 2;
+        _ticker = _time.CreateTimer(_ => Post(_replica.Tick), null, period, period);
+    }
+
+    /// <summary>
+    /// Appends <paramref name="payload"/> (copied) when this replica leads; completes when the entry is durable on every
+    /// in-sync replica.
+    /// </summary>
+    /// <exception cref="NotLeaderException">This replica does not lead; nothing was appended.</exception>
+    /// <exception cref="AppendOutcomeUnknownException">Appended but not acknowledged (leadership lost, or the host stopped).</exception>
+    /// <exception cref="ReplicaHostFailedException">The host stopped on an error.</exception>
+    public Task<ReplicatedAppendResult> AppendAsync(ReadOnlyMemory<byte> payload)
+    {
+        if (_failure is { } failure)
+        {
+            return Task.FromException<ReplicatedAppendResult>(failure);
+        }
+
+        var requestId = Interlocked.Increment(ref _nextRequestId);
+        var completion = new TaskCompletionSource<ReplicatedAppendResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _appends[requestId] = completion;
+        var copy = payload.ToArray();
+        if (!Post(() => _replica!.Propose(requestId, copy)) && _appends.TryRemove(requestId, out _))
+        {
+            completion.TrySetException(new NotLeaderException(Id, _status.Epoch, null));
+        }
+
+        return completion.Task;
+    }
+
+    /// <summary>
+    /// Reads committed entries from <paramref name="fromLsn"/> on (at most <paramref name="maxCount"/>), waiting until at
+    /// least one is committed. On a leader and on followers alike, an entry returned here is acknowledged (or will be by
+    /// any future leader): it is never truncated, so a consumer can apply the entries in LSN order to a materialized
+    /// state (followers learn the commit point from the leader's next request, so they trail it slightly).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fromLsn"/> is below 1 or <paramref name="maxCount"/> below 1.</exception>
+    /// <exception cref="ReplicaHostFailedException">The host stopped on an error.</exception>
+    /// <exception cref="ObjectDisposedException">The host was stopped.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<IReadOnlyList<LoggedEntry>> ReadCommittedAsync(long fromLsn, int maxCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fromLsn, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        while (true)
+        {
+            var advanced = _committedAdvanced;
+            if (_failure is { } failure)
+            {
+                throw failure;
+            }
+
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopped) != 0, this);
+            if (_status.CommittedLsn >= fromLsn)
+            {
+                var read = new TaskCompletionSource<IReadOnlyList<LoggedEntry>>(TaskCreationOptions.RunContinuationsAsynchronously);
+                // A loop that ends before running the read drops it: then the next round reports why it ended.
+                if (Post(() => read.TrySetResult(ReadCommitted(fromLsn, maxCount)))
+                    && await Task.WhenAny(read.Task, _loopEnded.Task).WaitAsync(cancellationToken).ConfigureAwait(false) == read.Task)
+                {
+                    return await read.Task.ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            await advanced.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Hands a message from another replica to this one (any thread; it runs on the driver loop).</summary>
+    public void Deliver(ReplicationMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Post(() => _replica!.OnMessage(message));
+    }
+
+    /// <summary>
+    /// Stops the replica as a crash would (nothing more is written or synced, queued work is dropped), fails waiting
+    /// appends as <see cref="AppendOutcomeUnknownException"/> and closes the log.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        _work.Writer.TryComplete();
+        _paused?.TrySetResult();
+        if (_ticker is not null)
+        {
+            await _ticker.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _loop.ConfigureAwait(false);
+        FailWaitingAppends(new AppendOutcomeUnknownException(Id, "the replica stopped"));
+        WakeCommittedReaders();
+        _log.Dispose();
+    }
+
+    /// <summary>Stops running the replica (as SIGSTOP would): work queues up, the clock keeps going. For fault tests.</summary>
+    internal void Pause() => _paused ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Resumes a paused replica: what queued up runs in arrival order.</summary>
+    internal void Resume()
+    {
+        var paused = _paused;
+        _paused = null;
+        paused?.TrySetResult();
+    }
+
+    private bool Post(Action action) => _work.Writer.TryWrite(action);
+
+    private async Task RunLoopAsync()
+    {
+        var reader = _work.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                if (_paused is { } paused)
+                {
+                    await paused.Task.ConfigureAwait(false);
+                }
+
+                while (!_stopping.IsCancellationRequested && reader.TryRead(out var action))
+                {
+                    action();
+                }
+
+                // One fsync for the whole burst (group commit); the replica may ask for one more for what it covered not.
+                while (!_stopping.IsCancellationRequested && _pendingSyncToken is { } token)
+                {
+                    _pendingSyncToken = null;
+                    _log.Sync();
+                    _replica!.OnSynced(token);
+                }
+
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                Publish();
+            }
+        }
+        catch (Exception exception)
+        {
+            // Whatever stopped the loop (a failed log, an impossible protocol state, a bug), the replica must not
+            // continue on a state it can no longer trust, and no caller may wait forever: fail loudly.
+            Fail(exception);
+        }
+        finally
+        {
+            _loopEnded.TrySetResult();
+        }
+    }
+
+    private void Publish()
+    {
+        var replica = _replica!;
+        var previousCommitted = _status.CommittedLsn;
+        _status = new ReplicaStatus(replica.Role, replica.Epoch, replica.Leader, _log.EndLsn, _log.DurableLsn, replica.CommittedOffset, false);
+        if (replica.CommittedOffset > previousCommitted)
+        {
+            WakeCommittedReaders();
+        }
+    }
+
+    private void WakeCommittedReaders()
+        => Interlocked.Exchange(ref _committedAdvanced, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    /// <summary>Copies committed entries from the replica's log (driver loop only: the replica owns it).</summary>
+    private IReadOnlyList<LoggedEntry> ReadCommitted(long fromLsn, int maxCount)
+    {
+        var replica = _replica!;
+        var count = (int)Math.Min(maxCount, replica.CommittedOffset - fromLsn + 1);
+        var entries = count <= 0 ? [] : replica.Log.Read(fromLsn, count);
+        var result = new LoggedEntry[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            result[i] = new LoggedEntry(fromLsn + i, entries[i].Epoch, entries[i].Payload);
+        }
+
+        return result;
+    }
+
+    private void Fail(Exception exception)
+    {
+        var failure = new ReplicaHostFailedException(Id, exception);
+        _failure = failure;
+        _status = _status with { Failed = true };
+        LogHostFailed(_logger, Id, exception);
+        _work.Writer.TryComplete();
+        FailWaitingAppends(failure);
+        WakeCommittedReaders();
+    }
+
+    private void FailWaitingAppends(Exception exception)
+    {
+        foreach (var requestId in _appends.Keys)
+        {
+            if (_appends.TryRemove(requestId, out var completion))
+            {
+                completion.TrySetException(exception);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Replica {Replica} stopped: its log failed or the protocol saw an impossible state")]
+    private static partial void LogHostFailed(ILogger logger, ReplicaId replica, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica {Replica}: configuration store {Operation} failed (treated as a lost reply)")]
+    private static partial void LogStoreFailed(ILogger logger, ReplicaId replica, string operation, Exception exception);
+}

@@ -1,0 +1,193 @@
+using Actors.Wal.IO;
+
+namespace Actors.Wal.Entries;
+
+/*
+ * Opening an entry log: the decision tree.
+ *
+ * 1. The directory lock is held -> LogDirectoryLockedException (another process or instance owns the log).
+ * 2. Epoch file: missing -> 0 (never entered an epoch); invalid -> LogCorruptedException (it is replaced atomically,
+ *    so a torn one cannot occur). A left-over "epoch.tmp" is a replacement that crashed before its rename: deleted.
+ * 3. Segments, in LSN order (their names). The first must start at LSN 1 and each next one where the previous ended:
+ *    truncation deletes segments newest first and appends create them in order, so a gap is damage ->
+ *    LogCorruptedException.
+ * 4. A segment header that is short or fails its CRC:
+ *    - in the last segment: a crash during its creation (the header is synced before any record is written) ->
+ *      the file is deleted;
+ *    - elsewhere: damage -> LogCorruptedException.
+ * 5. Records: a record that is short, runs past the file's end, is zero-filled or fails its CRC:
+ *    - in the last segment: the torn, unsynced tail of a crash -> the file is cut there (and synced);
+ *    - elsewhere: damage (a segment is synced before the next one is created) -> LogCorruptedException.
+ *    A record that passes its CRC but carries the wrong LSN or a decreasing epoch is damage wherever it is.
+ * 6. A segment other than the last holding no record is damage (segments are created for an entry).
+ * After opening, everything found is synced (the cut tail included), so DurableLsn = EndLsn.
+ */
+public sealed partial class EntryLog
+{
+    /// <summary>Opens (or creates) the log in <paramref name="options"/>.Directory, recovering it from a crash if needed.</summary>
+    /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
+    /// <exception cref="LogDirectoryLockedException">Another instance holds the directory.</exception>
+    /// <exception cref="LogCorruptedException">A file is damaged where damage cannot be a torn tail.</exception>
+    /// <exception cref="UnsupportedFormatVersionException">A segment of a newer format.</exception>
+    public static EntryLog Open(EntryLogOptions options) => Open(options, PhysicalFileSystem.Instance);
+
+    internal static EntryLog Open(EntryLogOptions options, IFileSystem fileSystem)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var directory = options.Directory;
+        fileSystem.CreateDirectory(directory);
+        var lockPath = Path.Combine(directory, EntryLogFormat.LockFileName);
+        IDisposable directoryLock;
+        try
+        {
+            directoryLock = fileSystem.LockFile(lockPath);
+        }
+        catch (IOException exception)
+        {
+            throw new LogDirectoryLockedException(directory, lockPath, exception);
+        }
+
+        var segments = new List<EntryLogSegment>();
+        try
+        {
+            var enteredEpoch = ReadEnteredEpoch(fileSystem, directory);
+            var epochs = new List<long>();
+            RecoverSegments(fileSystem, directory, segments, epochs);
+            return new EntryLog(fileSystem, options, directoryLock, segments, epochs, enteredEpoch);
+        }
+        catch
+        {
+            foreach (var segment in segments)
+            {
+                segment.Dispose();
+            }
+
+            directoryLock.Dispose();
+            throw;
+        }
+    }
+
+    private static long ReadEnteredEpoch(IFileSystem fileSystem, string directory)
+    {
+        fileSystem.DeleteFile(Path.Combine(directory, EntryLogFormat.EpochTempFileName));
+        var path = Path.Combine(directory, EntryLogFormat.EpochFileName);
+        if (!fileSystem.FileExists(path))
+        {
+            return 0;
+        }
+
+        using var file = fileSystem.OpenFile(path, WalFileMode.OpenReadOnly);
+        var data = new byte[Math.Min(file.Length, EntryLogFormat.EpochFileSize + 1)];
+        var read = file.Read(0, data);
+        return EntryLogFormat.TryReadEpochFile(data.AsSpan(0, read))
+            ?? throw new LogCorruptedException(path, 0, $"the epoch file is not a valid {EntryLogFormat.EpochFileSize}-byte record");
+    }
+
+    private static void RecoverSegments(IFileSystem fileSystem, string directory, List<EntryLogSegment> segments, List<long> epochs)
+    {
+        var paths = fileSystem.ListFiles(directory, EntryLogFormat.SegmentSuffix).Order(StringComparer.Ordinal).ToArray();
+        for (var i = 0; i < paths.Length; i++)
+        {
+            var isLast = i == paths.Length - 1;
+            var file = fileSystem.OpenFile(paths[i], WalFileMode.OpenExisting);
+            var header = new byte[EntryLogFormat.SegmentHeaderSize];
+            var headerBytes = file.Read(0, header);
+            var firstLsn = EntryLogFormat.TryReadSegmentHeader(header.AsSpan(0, headerBytes), paths[i]);
+            if (firstLsn is null)
+            {
+                file.Dispose();
+                if (!isLast)
+                {
+                    throw new LogCorruptedException(paths[i], 0, "the segment header is damaged and later segments exist");
+                }
+
+                fileSystem.DeleteFile(paths[i]);
+                fileSystem.SyncDirectory(directory);
+                break;
+            }
+
+            var segment = new EntryLogSegment(file, firstLsn.Value);
+            segments.Add(segment);
+            var expectedFirst = epochs.Count + 1;
+            if (firstLsn.Value != expectedFirst || Path.GetFileName(paths[i]) != EntryLogFormat.SegmentFileName(firstLsn.Value))
+            {
+                throw new LogCorruptedException(paths[i], 0, $"the segment starts at LSN {firstLsn.Value} where LSN {expectedFirst} comes next");
+            }
+
+            ScanRecords(segment, isLast, epochs);
+            if (segment.Count == 0 && !isLast)
+            {
+                throw new LogCorruptedException(paths[i], EntryLogFormat.SegmentHeaderSize, "a segment other than the last holds no entry");
+            }
+        }
+    }
+
+    private static void ScanRecords(EntryLogSegment segment, bool isLast, List<long> epochs)
+    {
+        var file = segment.File;
+        var fileLength = file.Length;
+        var header = new byte[EntryLogFormat.RecordHeaderSize];
+        while (segment.Length < fileLength)
+        {
+            var offset = segment.Length;
+            var remaining = fileLength - offset;
+            string? tornReason = null;
+            byte[]? record = null;
+            if (remaining < EntryLogFormat.RecordHeaderSize || file.Read(offset, header) != header.Length)
+            {
+                tornReason = $"{remaining} bytes at the end are shorter than a record header";
+            }
+            else
+            {
+                var length = EntryLogFormat.ReadRecordLength(header);
+                if (length < EntryLogFormat.RecordHeaderSize || length > remaining)
+                {
+                    tornReason = $"the record length {length} does not fit the {remaining} bytes left";
+                }
+                else
+                {
+                    record = new byte[length];
+                    if (file.Read(offset, record) != length || !EntryLogFormat.IsValidRecord(record))
+                    {
+                        tornReason = $"the {length}-byte record fails its checksum";
+                    }
+                }
+            }
+
+            if (tornReason is not null)
+            {
+                if (!isLast)
+                {
+                    throw new LogCorruptedException(file.Path, offset, $"{tornReason}, in a segment that was synced before the next was created");
+                }
+
+                // The unsynced tail of a crash: cut it, durably, so that later appends never follow stale bytes.
+                file.SetLength(offset);
+                file.Flush();
+                return;
+            }
+
+            var bytes = record!;
+            var lsn = EntryLogFormat.ReadLsn(bytes);
+            var epoch = EntryLogFormat.ReadEpoch(bytes);
+            if (lsn != epochs.Count + 1)
+            {
+                throw new LogCorruptedException(file.Path, offset, $"the record holds LSN {lsn} where LSN {epochs.Count + 1} comes next");
+            }
+
+            if (epochs.Count > 0 && epoch < epochs[^1])
+            {
+                throw new LogCorruptedException(file.Path, offset, $"entry {lsn} has epoch {epoch}, below the previous entry's epoch {epochs[^1]}");
+            }
+
+            epochs.Add(epoch);
+            segment.Added(bytes.Length);
+        }
+
+        if (isLast)
+        {
+            file.Flush();
+        }
+    }
+}

@@ -1,0 +1,350 @@
+using Actors.Wal.IO;
+
+namespace Actors.Wal.Entries;
+
+/// <summary>
+/// A durable log of opaque entries at consecutive LSNs (1, 2, ...), each stamped with an epoch, with what a replicated
+/// log needs of its disk: append at a given LSN (a follower copying its leader), truncate a divergent tail back to an
+/// LSN durably, read from an LSN (catch-up), and a durably recorded entered epoch. Knows nothing about replication
+/// or grains; file layout in <see cref="EntryLogFormat"/>.
+/// </summary>
+/// <remarks>
+/// <para>Positions: <see cref="EndLsn"/> is written (handed to the operating system), <see cref="DurableLsn"/> is
+/// synced. <see cref="Append(IReadOnlyList{LoggedEntry})"/> writes without syncing; <see cref="Sync"/> makes everything
+/// written durable (one fsync: callers batch appends before it, a group commit); <see cref="TruncateAfter"/> and
+/// <see cref="PersistEpoch"/> are durable when they return.</para>
+/// <para>Crash guarantees: a crash keeps every synced entry and a prefix of the unsynced ones (a torn last record is
+/// cut at open); after <see cref="TruncateAfter"/> returned, no removed entry comes back. A crash during a truncation
+/// leaves a prefix of the log as it was, at least as long as the truncation's target.</para>
+/// <para>Errors: an I/O error fails the log (<see cref="LogFailedException"/>; fsync is never retried) and every later
+/// call throws it until the log is reopened. Out-of-sequence appends are rejected with
+/// <see cref="EntrySequenceException"/> and leave the log unchanged.</para>
+/// <para>Not thread-safe: one owner calls it (a replica's driver thread). One instance per directory (a lock file).</para>
+/// </remarks>
+public sealed partial class EntryLog : IDisposable
+{
+    private readonly IFileSystem _fileSystem;
+    private readonly EntryLogOptions _options;
+    private readonly IDisposable _directoryLock;
+    private readonly List<EntryLogSegment> _segments;
+    private readonly List<long> _epochs;
+    private byte[] _writeBuffer = new byte[64 * 1024];
+    private LogFailedException? _failure;
+    private bool _disposed;
+
+    private EntryLog(IFileSystem fileSystem, EntryLogOptions options, IDisposable directoryLock, List<EntryLogSegment> segments, List<long> epochs, long enteredEpoch)
+    {
+        _fileSystem = fileSystem;
+        _options = options;
+        _directoryLock = directoryLock;
+        _segments = segments;
+        _epochs = epochs;
+        EnteredEpoch = enteredEpoch;
+        DurableLsn = EndLsn;
+    }
+
+    /// <summary>The log's directory.</summary>
+    public string Directory => _options.Directory;
+
+    /// <summary>The LSN of the last entry written (0 when empty).</summary>
+    public long EndLsn => _epochs.Count;
+
+    /// <summary>The LSN up to which every entry is synced.</summary>
+    public long DurableLsn { get; private set; }
+
+    /// <summary>The epoch of the last entry (0 when empty).</summary>
+    public long LastEpoch => _epochs.Count == 0 ? 0 : _epochs[^1];
+
+    /// <summary>The last epoch recorded with <see cref="PersistEpoch"/> (0 if never).</summary>
+    public long EnteredEpoch { get; private set; }
+
+    /// <summary>The number of segment files.</summary>
+    public int SegmentCount => _segments.Count;
+
+    /// <summary>The epoch of entry <paramref name="lsn"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lsn"/> is not in 1..<see cref="EndLsn"/>.</exception>
+    public long EpochAt(long lsn)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lsn, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lsn, EndLsn);
+        return _epochs[checked((int)lsn - 1)];
+    }
+
+    /// <summary>Appends one entry at <paramref name="entry"/>.Lsn, which must be <see cref="EndLsn"/> + 1 (not synced).</summary>
+    public void Append(LoggedEntry entry) => Append([entry]);
+
+    /// <summary>
+    /// Writes <paramref name="entries"/> (consecutive LSNs from <see cref="EndLsn"/> + 1, epochs not below
+    /// <see cref="LastEpoch"/>) at the end of the log; not durable until <see cref="Sync"/>.
+    /// </summary>
+    /// <exception cref="EntrySequenceException">An LSN or epoch is out of sequence; nothing was written.</exception>
+    /// <exception cref="RecordTooLargeException">A payload exceeds <see cref="EntryLogOptions.MaxEntryBytes"/>; nothing was written.</exception>
+    /// <exception cref="LogFailedException">An I/O error: the log failed; entries may be partly written.</exception>
+    public void Append(IReadOnlyList<LoggedEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ThrowIfUnusable();
+        ValidateSequence(entries);
+        var buffered = 0;
+        foreach (var entry in entries)
+        {
+            var size = EntryLogFormat.RecordSize(entry.Payload.Length);
+            if (_segments.Count == 0 || ((_segments[^1].Count > 0 || buffered > 0) && _segments[^1].Length + buffered + size > _options.SegmentSizeBytes))
+            {
+                WriteBuffered(ref buffered);
+                StartSegment(entry.Lsn);
+            }
+
+            EnsureBuffer(buffered + size);
+            EntryLogFormat.WriteRecord(_writeBuffer.AsSpan(buffered), entry.Lsn, entry.Epoch, entry.Payload.Span);
+            buffered += size;
+            _epochs.Add(entry.Epoch);
+        }
+
+        WriteBuffered(ref buffered);
+    }
+
+    /// <summary>Makes every entry written so far durable (one fsync of the active segment: older ones were synced when closed).</summary>
+    /// <exception cref="LogFailedException">The fsync failed: the log failed (never retried).</exception>
+    public void Sync()
+    {
+        ThrowIfUnusable();
+        if (DurableLsn == EndLsn || _segments.Count == 0)
+        {
+            DurableLsn = EndLsn;
+            return;
+        }
+
+        Guard("fsync", () => _segments[^1].File.FlushData());
+        DurableLsn = EndLsn;
+    }
+
+    /// <summary>
+    /// Removes every entry after <paramref name="lsn"/>, durably: when it returns, no removed entry can come back after a
+    /// crash, and every kept entry is synced. Whole segments beyond the target are deleted newest first (each deletion
+    /// synced), so a crash part-way leaves a prefix of the log.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lsn"/> is negative or beyond <see cref="EndLsn"/>.</exception>
+    /// <exception cref="LogFailedException">An I/O error: the log failed.</exception>
+    public void TruncateAfter(long lsn)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(lsn);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lsn, EndLsn);
+        ThrowIfUnusable();
+        if (lsn == EndLsn)
+        {
+            Sync();
+            return;
+        }
+
+        while (_segments.Count > 0 && _segments[^1].FirstLsn > lsn)
+        {
+            var segment = _segments[^1];
+            segment.Dispose();
+            _segments.RemoveAt(_segments.Count - 1);
+            Guard("truncate (delete segment)", () =>
+            {
+                _fileSystem.DeleteFile(segment.File.Path);
+                _fileSystem.SyncDirectory(Directory);
+            });
+        }
+
+        if (_segments.Count > 0 && _segments[^1].LastLsn > lsn)
+        {
+            var segment = _segments[^1];
+            var length = segment.ForgetAfter(lsn);
+            Guard("truncate (shrink segment)", () =>
+            {
+                segment.File.SetLength(length);
+                segment.File.Flush();
+            });
+        }
+
+        _epochs.RemoveRange(checked((int)lsn), _epochs.Count - (int)lsn);
+        DurableLsn = lsn;
+    }
+
+    /// <summary>Reads entries <paramref name="fromLsn"/>.. (at most <paramref name="maxCount"/>, fewer at the end), checking each CRC.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fromLsn"/> is below 1 or <paramref name="maxCount"/> negative.</exception>
+    /// <exception cref="LogCorruptedException">A record fails its checksum (damage after it was written).</exception>
+    public IReadOnlyList<LoggedEntry> Read(long fromLsn, int maxCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fromLsn, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var result = new List<LoggedEntry>();
+        var segmentIndex = FindSegment(fromLsn);
+        for (var lsn = fromLsn; lsn <= EndLsn && result.Count < maxCount; lsn++)
+        {
+            while (_segments[segmentIndex].LastLsn < lsn)
+            {
+                segmentIndex++;
+            }
+
+            result.Add(ReadRecord(_segments[segmentIndex], lsn));
+        }
+
+        return result;
+    }
+
+    /// <summary>Durably records that the owner entered <paramref name="epoch"/> (an atomic file replacement).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epoch"/> is below <see cref="EnteredEpoch"/>.</exception>
+    /// <exception cref="LogFailedException">An I/O error: the log failed and the epoch may or may not be recorded.</exception>
+    public void PersistEpoch(long epoch)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(epoch, EnteredEpoch);
+        ThrowIfUnusable();
+        var data = EntryLogFormat.FormatEpochFile(epoch);
+        Guard("persist epoch", () => DurableFile.Replace(_fileSystem, Directory, EntryLogFormat.EpochFileName, EntryLogFormat.EpochTempFileName, data));
+        EnteredEpoch = epoch;
+    }
+
+    /// <summary>Closes the files and releases the directory lock. Unsynced entries are left to the operating system.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (var segment in _segments)
+        {
+            segment.Dispose();
+        }
+
+        _directoryLock.Dispose();
+    }
+
+    private void ValidateSequence(IReadOnlyList<LoggedEntry> entries)
+    {
+        var expectedLsn = EndLsn + 1;
+        var lastEpoch = LastEpoch;
+        foreach (var entry in entries)
+        {
+            if (entry.Lsn != expectedLsn)
+            {
+                throw new EntrySequenceException(Directory, $"entry LSN {entry.Lsn} where {expectedLsn} comes next");
+            }
+
+            if (entry.Epoch < lastEpoch)
+            {
+                throw new EntrySequenceException(Directory, $"entry {entry.Lsn} has epoch {entry.Epoch}, below the previous entry's epoch {lastEpoch}");
+            }
+
+            if (entry.Payload.Length > _options.MaxEntryBytes)
+            {
+                throw new RecordTooLargeException(
+                    Directory, $"entry {entry.Lsn}", entry.Payload.Length, _options.MaxEntryBytes, nameof(EntryLogOptions.MaxEntryBytes));
+            }
+
+            expectedLsn++;
+            lastEpoch = entry.Epoch;
+        }
+    }
+
+    private void StartSegment(long firstLsn)
+    {
+        if (_segments.Count > 0)
+        {
+            // The closed segment is synced before the new one is used: only the last segment can have a torn tail.
+            Guard("fsync (close segment)", () => _segments[^1].File.FlushData());
+            DurableLsn = _segments[^1].LastLsn;
+        }
+
+        var path = Path.Combine(Directory, EntryLogFormat.SegmentFileName(firstLsn));
+        Guard("create segment", () =>
+        {
+            var file = _fileSystem.OpenFile(path, WalFileMode.CreateNew);
+            Span<byte> header = stackalloc byte[EntryLogFormat.SegmentHeaderSize];
+            EntryLogFormat.WriteSegmentHeader(header, firstLsn);
+            file.Write(0, header);
+            file.Flush();
+            _fileSystem.SyncDirectory(Directory);
+            _segments.Add(new EntryLogSegment(file, firstLsn));
+        });
+    }
+
+    private void WriteBuffered(ref int buffered)
+    {
+        if (buffered == 0)
+        {
+            return;
+        }
+
+        var segment = _segments[^1];
+        var count = buffered;
+        var offset = segment.Length;
+        Guard("write", () => segment.File.Write(offset, _writeBuffer.AsSpan(0, count)));
+        var position = 0;
+        while (position < count)
+        {
+            var size = EntryLogFormat.ReadRecordLength(_writeBuffer.AsSpan(position));
+            segment.Added(size);
+            position += size;
+        }
+
+        buffered = 0;
+    }
+
+    private void EnsureBuffer(int size)
+    {
+        if (_writeBuffer.Length < size)
+        {
+            Array.Resize(ref _writeBuffer, Math.Max(size, _writeBuffer.Length * 2));
+        }
+    }
+
+    private int FindSegment(long lsn)
+    {
+        int low = 0, high = _segments.Count - 1;
+        while (low < high)
+        {
+            var middle = (low + high + 1) >>> 1;
+            if (_segments[middle].FirstLsn <= lsn)
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return low;
+    }
+
+    private LoggedEntry ReadRecord(EntryLogSegment segment, long lsn)
+    {
+        var (offset, size) = segment.RecordRange(lsn);
+        var record = new byte[size];
+        if (segment.File.Read(offset, record) != size || !EntryLogFormat.IsValidRecord(record) || EntryLogFormat.ReadLsn(record) != lsn)
+        {
+            throw new LogCorruptedException(segment.File.Path, offset, $"entry {lsn} ({size} bytes) no longer reads back intact");
+        }
+
+        return new LoggedEntry(lsn, EntryLogFormat.ReadEpoch(record), record.AsMemory(EntryLogFormat.RecordHeaderSize));
+    }
+
+    private void ThrowIfUnusable()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_failure is not null)
+        {
+            throw _failure;
+        }
+    }
+
+    private void Guard(string operation, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (IOException exception)
+        {
+            _failure = new LogFailedException(Directory, operation, exception);
+            throw _failure;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Buffers.Binary;
+using Actors.Wal.Format;
+
+namespace Actors.Wal.Entries;
+
+/*
+ * Entry log files (one directory per log). All integers little-endian.
+ *
+ * Segment file "{FirstLsn:D20}.entries": a 32-byte header, then records back to back without padding.
+ *
+ *   offset size field
+ *   0      8    Magic                 "ACTENTLG"
+ *   8      2    Version               1
+ *   10     2    MinCompatibleVersion  1
+ *   12     4    Reserved              0
+ *   16     8    FirstLsn              LSN of the segment's first record (the previous segment's last LSN + 1)
+ *   24     4    Reserved              0
+ *   28     4    Crc                   CRC32C over bytes [0, 28)
+ *
+ * Record (one entry):
+ *
+ *   offset size field
+ *   0      4    Length   total bytes of the record, this header included (>= 24)
+ *   4      4    Crc      CRC32C over bytes [0, 4) followed by bytes [8, Length): covers the length too
+ *   8      8    Lsn      the entry's LSN: the previous record's LSN + 1 (the segment's FirstLsn for its first record)
+ *   16     8    Epoch    the epoch of the leader that appended the entry; never decreases along the log
+ *   24     n    Payload  opaque bytes, n = Length - 24
+ *
+ * A record is all-or-nothing across a crash: a torn one fails its CRC (or its length runs past the file's end).
+ *
+ * Epoch file "epoch": 24 bytes, replaced atomically (write temp, fsync, rename, fsync directory).
+ *
+ *   0      8    Magic    "ACTEPOCH"
+ *   8      2    Version  1
+ *   10     2    Reserved 0
+ *   12     8    Epoch    the last epoch the owner entered
+ *   20     4    Crc      CRC32C over bytes [0, 20)
+ */
+
+/// <summary>Encodes and decodes the entry log's segment headers, records and epoch file (layout above).</summary>
+internal static class EntryLogFormat
+{
+    public const int Version = 1;
+    public const int SegmentHeaderSize = 32;
+    public const int RecordHeaderSize = 24;
+    public const int EpochFileSize = 24;
+    public const string SegmentSuffix = ".entries";
+    public const string EpochFileName = "epoch";
+    public const string EpochTempFileName = "epoch.tmp";
+    public const string LockFileName = "LOCK";
+
+    private const ulong SegmentMagic = 0x474C544E45544341; // "ACTENTLG" read little-endian
+    private const ulong EpochMagic = 0x48434F5045544341; // "ACTEPOCH" read little-endian
+
+    public static string SegmentFileName(long firstLsn) => $"{firstLsn:D20}{SegmentSuffix}";
+
+    public static void WriteSegmentHeader(Span<byte> destination, long firstLsn)
+    {
+        destination[..SegmentHeaderSize].Clear();
+        BinaryPrimitives.WriteUInt64LittleEndian(destination, SegmentMagic);
+        BinaryPrimitives.WriteUInt16LittleEndian(destination[8..], Version);
+        BinaryPrimitives.WriteUInt16LittleEndian(destination[10..], Version);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[16..], firstLsn);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[28..], Crc32C.Compute(destination[..28]));
+    }
+
+    /// <summary>Reads a segment header; null when it is short, not one, or fails its CRC (a torn creation when the segment is the last).</summary>
+    /// <exception cref="UnsupportedFormatVersionException">A valid header of a version this build cannot read.</exception>
+    public static long? TryReadSegmentHeader(ReadOnlySpan<byte> source, string path)
+    {
+        if (source.Length < SegmentHeaderSize
+            || BinaryPrimitives.ReadUInt64LittleEndian(source) != SegmentMagic
+            || BinaryPrimitives.ReadUInt32LittleEndian(source[28..]) != Crc32C.Compute(source[..28]))
+        {
+            return null;
+        }
+
+        int version = BinaryPrimitives.ReadUInt16LittleEndian(source[8..]);
+        int minCompatible = BinaryPrimitives.ReadUInt16LittleEndian(source[10..]);
+        if (minCompatible > Version)
+        {
+            throw new UnsupportedFormatVersionException(path, version, minCompatible, Version);
+        }
+
+        return BinaryPrimitives.ReadInt64LittleEndian(source[16..]);
+    }
+
+    public static int RecordSize(int payloadLength) => RecordHeaderSize + payloadLength;
+
+    public static void WriteRecord(Span<byte> destination, long lsn, long epoch, ReadOnlySpan<byte> payload)
+    {
+        int length = RecordSize(payload.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(destination, length);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[8..], lsn);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[16..], epoch);
+        payload.CopyTo(destination[RecordHeaderSize..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], RecordCrc(destination[..length]));
+    }
+
+    /// <summary>The record's length field (0 when the bytes are zero-filled space); the caller checks it fits before <see cref="IsValidRecord"/>.</summary>
+    public static int ReadRecordLength(ReadOnlySpan<byte> source) => BinaryPrimitives.ReadInt32LittleEndian(source);
+
+    /// <summary>True when <paramref name="record"/> (exactly one record's bytes) passes its CRC.</summary>
+    public static bool IsValidRecord(ReadOnlySpan<byte> record)
+        => record.Length >= RecordHeaderSize && BinaryPrimitives.ReadUInt32LittleEndian(record[4..]) == RecordCrc(record);
+
+    public static long ReadLsn(ReadOnlySpan<byte> record) => BinaryPrimitives.ReadInt64LittleEndian(record[8..]);
+
+    public static long ReadEpoch(ReadOnlySpan<byte> record) => BinaryPrimitives.ReadInt64LittleEndian(record[16..]);
+
+    public static byte[] FormatEpochFile(long epoch)
+    {
+        var data = new byte[EpochFileSize];
+        BinaryPrimitives.WriteUInt64LittleEndian(data, EpochMagic);
+        BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(8), Version);
+        BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(12), epoch);
+        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(20), Crc32C.Compute(data.AsSpan(0, 20)));
+        return data;
+    }
+
+    /// <summary>Parses the epoch file; null when it is not a valid one (it is replaced atomically, so that is damage).</summary>
+    public static long? TryReadEpochFile(ReadOnlySpan<byte> source)
+    {
+        if (source.Length != EpochFileSize
+            || BinaryPrimitives.ReadUInt64LittleEndian(source) != EpochMagic
+            || BinaryPrimitives.ReadUInt32LittleEndian(source[20..]) != Crc32C.Compute(source[..20]))
+        {
+            return null;
+        }
+
+        return BinaryPrimitives.ReadInt64LittleEndian(source[12..]);
+    }
+
+    private static uint RecordCrc(ReadOnlySpan<byte> record)
+        => Crc32C.Finish(Crc32C.Update(Crc32C.Update(Crc32C.Seed, record[..4]), record[8..]));
+}

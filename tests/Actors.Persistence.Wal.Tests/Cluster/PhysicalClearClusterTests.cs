@@ -1,0 +1,71 @@
+using Actors.Persistence.Wal.Tests.Grains;
+using Actors.TestingHost;
+using Actors.Wal;
+
+namespace Actors.Persistence.Wal.Tests.Cluster;
+
+/// <summary>
+/// <c>ClearStateAsync</c> in a store that reclaims checkpointed records removes the cleared value physically: after
+/// compaction it is in no file of the log directory (every file scanned; older state checkpoints that held it included),
+/// while the grain's other states survive a restart.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class PhysicalClearClusterTests
+{
+    private const string Secret = "SECRET-NAME-";
+
+    [Fact]
+    public async Task ClearStateAsync_ReclaimingStore_ClearedValueInNoFileAfterCompactionAndOtherStateSurvivesRestart()
+    {
+        await using TestCluster cluster = await WalCluster.StartAsync(o =>
+        {
+            o.EventHistory = EventHistoryPolicy.ReclaimAfterCheckpoint;
+            o.SegmentSizeBytes = 64 * 1024;
+            o.MaxRecordSizeBytes = 32 * 1024;
+            o.CheckpointEveryEvents = 2; // state checkpoints that hold the secret too
+        });
+        IProfileGrain grain = cluster.Client.GetGrain<IProfileGrain>("pii");
+        await grain.Visit(Secret + "1");
+        await grain.VisitAndAudit(Secret + "2", "audit-kept");
+        await grain.Visit(Secret + "3");
+        string directory = WalCluster.LogDirectory(cluster);
+        Assert.NotEmpty(LogFileProbe.FilesContaining(directory, Secret));
+
+        ProfileSnapshot cleared = await grain.Clear();
+
+        Assert.False(cleared.ProfileExists);
+        Assert.Null(cleared.ProfileETag);
+        Assert.Equal(1, cleared.AuditEntries);
+        await LogFileProbe.SealAndCompactUntilGoneAsync((WriteAheadLog)await WalCluster.Store(cluster).GetLogAsync(), directory, Secret);
+        Assert.NotEmpty(LogFileProbe.FilesContaining(directory, "audit-kept"));
+
+        await cluster.KillSiloAsync(cluster.Primary);
+        await cluster.RestartSiloAsync(cluster.Primary);
+        grain = cluster.Client.GetGrain<IProfileGrain>("pii");
+        ProfileSnapshot restarted = await grain.Get();
+
+        Assert.Equal(("", 0, false), (restarted.Name, restarted.Visits, restarted.ProfileExists));
+        Assert.Equal((1, true), (restarted.AuditEntries, restarted.AuditExists));
+        Assert.Empty(LogFileProbe.FilesContaining(WalCluster.LogDirectory(cluster), Secret));
+        ProfileSnapshot again = await grain.Visit("after");
+        Assert.Equal(("after", 1, true), (again.Name, again.Visits, again.ProfileExists));
+    }
+
+    [Fact]
+    public async Task ClearStateAsync_DefaultStoreKeepsAllRecords_ClearIsLogicalAndStateStaysCleared()
+    {
+        await using TestCluster cluster = await WalCluster.StartAsync();
+        IProfileGrain grain = cluster.Client.GetGrain<IProfileGrain>("keep");
+        await grain.Visit("kept-name");
+
+        await grain.Clear();
+
+        await cluster.KillSiloAsync(cluster.Primary);
+        await cluster.RestartSiloAsync(cluster.Primary);
+        ProfileSnapshot restarted = await cluster.Client.GetGrain<IProfileGrain>("keep").Get();
+        Assert.False(restarted.ProfileExists);
+        Assert.Equal("", restarted.Name);
+        // KeepAll keeps every record (documented): the old value is still in the files.
+        Assert.NotEmpty(LogFileProbe.FilesContaining(WalCluster.LogDirectory(cluster), "kept-name"));
+    }
+}

@@ -1,0 +1,161 @@
+using System.Text;
+using Actors.Replication.Configuration;
+using Actors.Replication.Options;
+using Actors.Replication.Wal;
+using Actors.Wal.Entries;
+using Xunit.Abstractions;
+using static Actors.Replication.Tests.Hosting.ReplicaHostScenarios;
+
+namespace Actors.Replication.Tests.Hosting;
+
+/// <summary>
+/// The protocol run for real: three <see cref="ReplicaHost"/>s, each over its own <see cref="EntryLog"/> on disk, real
+/// threads and time, messages through the wire codec, the configuration in an in-process store. Leaders are killed and
+/// paused; every acknowledged entry must be on the replicas that hold the log afterwards.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class ReplicaHostTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task AppendAsync_ThreeReplicasWithoutFaults_EveryAcknowledgedEntryIsOnAllThreeAtItsLsn()
+    {
+        // The in-sync set never shrinks and the leader never changes, so an acknowledged entry must be on every replica.
+        await using var replicas = new HostedReplicas(3, StableOptions());
+        var leader = await replicas.LeaderAsync(1, Generous);
+
+        var writers = Enumerable.Range(0, 16).Select(async w =>
+        {
+            var acknowledged = new List<Acknowledged>();
+            for (var i = 0; i < 12; i++)
+            {
+                var payload = $"w{w}-{i}";
+                acknowledged.Add(new Acknowledged(payload, await leader.AppendAsync(Encoding.UTF8.GetBytes(payload))));
+            }
+
+            return acknowledged;
+        }).ToArray();
+        var acked = (await Task.WhenAll(writers)).SelectMany(a => a).ToList();
+        var lastLsn = acked.Max(a => a.Result.Lsn);
+        await replicas.WaitUntilAsync(_ => replicas.Running.All(h => h.Status.DurableLsn >= lastLsn), Generous, "every replica syncing every acknowledged entry");
+        await replicas.StopAllAsync();
+
+        Assert.Equal(acked.Count, acked.Select(a => a.Result.Lsn).Distinct().Count());
+        foreach (var id in replicas.Ids)
+        {
+            AssertHoldsEveryAcknowledged(replicas.ReadStoppedLog(id), acked, id);
+        }
+    }
+
+    [Fact]
+    public async Task AppendAsync_ToAFollower_IsRejectedAsNotLeaderNamingTheLeader()
+    {
+        await using var replicas = new HostedReplicas(3, StableOptions());
+        var leader = await replicas.LeaderAsync(1, Generous);
+        var follower = replicas.Running.First(h => h.Id != leader.Id);
+        await replicas.WaitUntilAsync(_ => follower.Status.Leader == leader.Id, Generous, $"{follower.Id} learning its leader");
+
+        var refusal = await Assert.ThrowsAsync<NotLeaderException>(() => follower.AppendAsync(new byte[] { 1 }).WaitAsync(Generous));
+
+        Assert.Equal(follower.Id, refusal.Replica);
+        Assert.Equal(leader.Id, refusal.KnownLeader);
+    }
+
+    [Fact]
+    public async Task ReadCommittedAsync_OnEveryReplica_YieldsEveryAcknowledgedEntryInLsnOrder()
+    {
+        await using var replicas = new HostedReplicas(3, StableOptions());
+        var leader = await replicas.LeaderAsync(1, Generous);
+        var acked = new List<Acknowledged>();
+        for (var i = 0; i < 40; i++)
+        {
+            var payload = $"entry-{i}";
+            acked.Add(new Acknowledged(payload, await leader.AppendAsync(Encoding.UTF8.GetBytes(payload))));
+        }
+
+        foreach (var host in replicas.Running)
+        {
+            var committed = new List<LoggedEntry>();
+            using var timeout = new CancellationTokenSource(Generous);
+            while (committed.Count < acked.Count)
+            {
+                committed.AddRange(await host.ReadCommittedAsync(committed.Count + 1, 7, timeout.Token));
+            }
+
+            Assert.Equal(Enumerable.Range(1, acked.Count).Select(i => (long)i), committed.Select(e => e.Lsn));
+            AssertHoldsEveryAcknowledged(committed, acked, host.Id);
+        }
+    }
+
+    [Fact]
+    public async Task ReadCommittedAsync_WaitingWhenTheHostStops_ThrowsObjectDisposed()
+    {
+        await using var replicas = new HostedReplicas(3, StableOptions());
+        var leader = await replicas.LeaderAsync(1, Generous);
+        var waiting = leader.ReadCommittedAsync(1, 10);
+
+        await replicas.KillAsync(leader.Id);
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting.WaitAsync(Generous));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_WithAnAppendQueued_FailsItAsOutcomeUnknownAndLaterAppendsAsNotLeader()
+    {
+        await using var replicas = new HostedReplicas(3, FailoverOptions());
+        var leader = await replicas.LeaderAsync(1, Generous);
+        leader.Pause();
+        var queued = leader.AppendAsync(new byte[] { 1 });
+
+        await replicas.KillAsync(leader.Id);
+
+        await Assert.ThrowsAsync<AppendOutcomeUnknownException>(() => queued.WaitAsync(Generous));
+        await Assert.ThrowsAsync<NotLeaderException>(() => leader.AppendAsync(new byte[] { 2 }).WaitAsync(Generous));
+    }
+
+    [Fact]
+    public void Start_LogHoldsAnEpochAboveTheEnteredOne_ThrowsInvariantAndAppendsNothing()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "actors-replication-host-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var log = EntryLog.Open(new EntryLogOptions { Directory = directory });
+            log.Append(new LoggedEntry(1, 5, new byte[] { 1 }));
+            log.Sync();
+            var host = new ReplicaHost(
+                new ReplicaId(1), log, new InMemoryReplicaConfigurationStore(HostedReplicas.Initial(1)), new LoopbackReplicationTransport(), FailoverOptions());
+
+            var error = Assert.Throws<ReplicationInvariantException>(host.Start);
+
+            Assert.Contains("epoch 5", error.Message, StringComparison.Ordinal);
+            log.Dispose();
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task LeaderKilled_InSyncFollowerTakesOverAndTheRestartedLeaderCatchesUp_NoAcknowledgedEntryLost()
+    {
+        await using var replicas = new HostedReplicas(3, FailoverOptions());
+
+        output.WriteLine(await LeaderKilledAsync(replicas));
+    }
+
+    [Fact]
+    public async Task PausedLeader_AfterASuccessorTookOver_CannotAcknowledgeAndRejoinsAsFollower()
+    {
+        await using var replicas = new HostedReplicas(3, FailoverOptions());
+
+        output.WriteLine(await LeaderPausedAsync(replicas));
+    }
+
+    /// <summary>Timeouts far beyond any test: however loaded the machine, the leader and the in-sync set never change.</summary>
+    private static ReplicaOptions StableOptions() => new()
+    {
+        HeartbeatInterval = TimeSpan.FromMilliseconds(20),
+        FollowerLagTimeout = TimeSpan.FromHours(1),
+        LeaderTimeout = TimeSpan.FromHours(1),
+    };
+}
