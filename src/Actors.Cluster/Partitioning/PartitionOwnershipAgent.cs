@@ -100,13 +100,18 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
     public PartitionRoute Route(int partition)
     {
         ClusterSnapshot? snapshot = _membership.Current;
-        if (snapshot is null || !_membership.Lease.IsValid)
+        // A silo that left (its lease is revoked as its host stops, while its gateway still drains) serves nothing itself
+        // but forwards with its last view, whose owners it handed its partitions to; waiting would hold those calls until
+        // the gateway's drain deadline cut them.
+        bool forwardOnly = !_membership.Lease.IsValid;
+        bool left = snapshot?.FindSilo(_membership.Name) is { Status: SiloStatus.Left } self && self.Incarnation == _membership.Incarnation;
+        if (snapshot is null || (forwardOnly && !left))
         {
             return new PartitionRoute(PartitionRouteKind.Wait, null, 0, "this silo's lease is not valid");
         }
 
         PartitionRecord row = snapshot.Partitions[partition];
-        (LocalPartitionState state, long epoch) = StateOf(partition);
+        (LocalPartitionState state, long epoch) = forwardOnly ? (LocalPartitionState.None, 0L) : StateOf(partition);
         switch (state)
         {
             case LocalPartitionState.Serving:
