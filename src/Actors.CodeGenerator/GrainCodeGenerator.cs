@@ -7,11 +7,13 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Actors.CodeGenerator;
 
 /// <summary>
-/// The second part of the generator: for every grain interface of the compilation (an interface deriving from
-/// <c>Actors.IGrain</c>), a grain reference class (replacing the runtime proxy) and an invoker per method (replacing
-/// compiled expressions on the silo), registered by a module initializer with <c>Actors.Invocation.GeneratedGrainCode</c>.
-/// Generic interfaces, and interfaces with a member a reference cannot forward (a generic method, a by-ref parameter,
-/// a property or event, a method returning something other than Task/ValueTask), are left to the runtime proxy.
+/// The second part of the generator: for every grain or observer interface of the compilation (an interface deriving
+/// from <c>Actors.IGrain</c> or <c>Actors.IGrainObserver</c>), a reference class (replacing the runtime proxy) and an
+/// invoker per method (replacing compiled expressions on the silo), registered by a module initializer with
+/// <c>Actors.Invocation.GeneratedGrainCode</c>. A generic interface gets a generic reference class, a generic method a
+/// generic invoker. Interfaces with a member a reference cannot forward (a by-ref parameter, a property or event, a
+/// method returning something other than Task/ValueTask, or void outside an observer interface) get nothing, and the
+/// runtime refuses them by name.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class GrainCodeGenerator : IIncrementalGenerator

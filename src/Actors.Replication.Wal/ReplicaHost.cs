@@ -103,6 +103,11 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             throw new InvalidOperationException($"Replica {Id} was already started.");
         }
 
+        if (_log.TornBytesCutAtOpen > 0)
+        {
+            LogTornTail(_logger, Id, _log.TornBytesCutAtOpen, _log.EndLsn);
+        }
+
         var entries = _log.Read(1, int.MaxValue).Select(e => new LogEntry(e.Epoch, e.Payload));
         _replica = new Replica(Id, entries, _log.EnteredEpoch, _environment, _time, _options);
         Post(_replica.Start);
@@ -320,6 +325,9 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Replica {Replica} stopped: its log failed or the protocol saw an impossible state")]
     private static partial void LogHostFailed(ILogger logger, ReplicaId replica, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica {Replica}: opening its log cut {Bytes} bytes of torn tail; it holds entries up to LSN {EndLsn} (the leader resends what it lacks)")]
+    private static partial void LogTornTail(ILogger logger, ReplicaId replica, long bytes, long endLsn);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replica {Replica}: configuration store {Operation} failed (treated as a lost reply)")]
     private static partial void LogStoreFailed(ILogger logger, ReplicaId replica, string operation, Exception exception);

@@ -23,7 +23,7 @@ internal static class LogOpener
             throw new DirectoryNotFoundException($"The log directory '{dir}' does not exist.");
         }
 
-        long segmentSize = Math.Clamp(LargestSegmentSize(dir) is > 0 and var largest ? largest : WriteAheadLogOptions.DefaultSegmentSizeBytes, WriteAheadLogOptionsValidator.MinSegmentSizeBytes, int.MaxValue);
+        long segmentSize = Math.Clamp(LogFiles.LargestSegmentSize(PhysicalFileSystem.Instance, dir) is > 0 and var largest ? largest : WriteAheadLogOptions.DefaultSegmentSizeBytes, WriteAheadLogOptionsValidator.MinSegmentSizeBytes, int.MaxValue);
         var options = new WriteAheadLogOptions
         {
             Directory = dir,
@@ -34,26 +34,5 @@ internal static class LogOpener
             MaxRecordSizeBytes = (int)Math.Min(WriteAheadLogOptions.DefaultMaxRecordSizeBytes, segmentSize / 2),
         };
         return WriteAheadLog.OpenAsync(options, cancellationToken: cancellationToken);
-    }
-
-    private static long LargestSegmentSize(string directory)
-    {
-        long size = 0;
-        foreach (string path in Directory.GetFiles(directory, "*.wal", SearchOption.TopDirectoryOnly))
-        {
-            if (!SegmentHeader.TryParseFileName(Path.GetFileName(path), out _))
-            {
-                continue;
-            }
-
-            using var file = PhysicalFileSystem.Instance.OpenFile(path, WalFileMode.OpenReadOnly);
-            var reader = new SegmentReader(file, RecordHeader.Size);
-            if (reader.ReadHeader(out var header, out _, out _) == SegmentHeaderStatus.Ok)
-            {
-                size = Math.Max(size, header.SegmentSizeBytes);
-            }
-        }
-
-        return size;
     }
 }

@@ -25,6 +25,8 @@ internal static class ToolApp
             CompactCommand.Create(console),
             StatsCommand.Create(console),
             StreamsCommand.Create(console),
+            BackupCommand.CreateBackup(console),
+            BackupCommand.CreateRestore(console),
         };
         var configuration = new InvocationConfiguration { Output = stdout, Error = stderr };
         int code = await root.Parse(args).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);

@@ -64,7 +64,7 @@ public class GrainCodeTests
         Assert.Contains("class GrainReference_Shop_IClosing ", all, StringComparison.Ordinal);
         Assert.Contains("void global::Shop.IWatcher.Changed(string p0) => InvokeOneWay(Methods[0], new object?[] { p0 });", all, StringComparison.Ordinal);
         Assert.DoesNotContain("IWithProperty", all, StringComparison.Ordinal);
-        Assert.DoesNotContain("IGenericMethod", all, StringComparison.Ordinal);
+        Assert.Contains("global::System.Threading.Tasks.Task<T> global::Shop.IGenericMethod.Get<T>() => InvokeTaskOf<T>(Methods[0].MakeGenericMethod(typeof(T)), global::System.Array.Empty<object?>());", all, StringComparison.Ordinal);
         Assert.DoesNotContain("IPrivate", all, StringComparison.Ordinal);
         Assert.DoesNotContain("INotAGrain", all, StringComparison.Ordinal);
     }

@@ -20,6 +20,8 @@ internal static class BenchmarkApp
         new AgedLogScenario(),
         new CallPathScenario(),
         new ChangeFeedScenario(),
+        new LifecycleScenario(),
+        new CompressionScenario(),
     ];
 
     public static async Task<int> RunAsync(string[] argv)

@@ -9,8 +9,8 @@ namespace Actors.Invocation;
 /// Where the code generator's grain references and method invokers are registered (by a module initializer in each
 /// assembly that declares grain interfaces and has the generator: <c>&lt;ActorsCodeGenerator&gt;true&lt;/ActorsCodeGenerator&gt;</c>)
 /// and found: the grain factories build references from here, the silo invokes grain methods from here. An interface
-/// with methods that the generator did not process (its assembly does not use the generator, it is generic, or a
-/// member cannot be forwarded) is refused with <see cref="GrainInterfaceNotGeneratedException"/>
+/// with methods that the generator did not process (its assembly does not use the generator, or a member cannot be
+/// forwarded) is refused with <see cref="GrainInterfaceNotGeneratedException"/>
 /// (<see cref="EnsureGenerated"/>), at silo start for registered grain classes and by the grain factories.
 /// </summary>
 /// <remarks>Thread-safe. Registration runs the declaring module's initializer on first lookup, so no scan is needed.</remarks>
@@ -23,6 +23,7 @@ public static class GeneratedGrainCode
     private static readonly ConcurrentDictionary<Module, bool> InitializedModules = new();
     private static readonly ConcurrentDictionary<Module, bool> GeneratedModules = new();
     private static readonly ConcurrentDictionary<Type, Type> GenericReferences = new();
+    private static readonly ConcurrentDictionary<MethodInfo, MethodInfo> GenericMethodInvokers = new();
     private static readonly ConcurrentDictionary<Type, Lazy<bool>> ClosedGenerics = new();
 
     /// <summary>
@@ -74,6 +75,24 @@ public static class GeneratedGrainCode
     public static GrainMethod Method(Type grainInterface, string name, Type[] parameterTypes) =>
         GrainMethod.For(grainInterface.GetMethod(name, 0, BindingFlags.Public | BindingFlags.Instance, null, parameterTypes, null)
             ?? throw new MissingMethodException(grainInterface.FullName, name));
+
+    /// <summary>The <see cref="GrainMethod"/> of a generic interface method found by name, arity and parameter types (method type parameters as <see cref="Type.MakeGenericMethodParameter"/>).</summary>
+    /// <exception cref="MissingMethodException">The interface has no such method (the generated code is stale).</exception>
+    public static GrainMethod Method(Type grainInterface, string name, int genericArity, Type[] parameterTypes) =>
+        GrainMethod.For(grainInterface.GetMethod(name, genericArity, BindingFlags.Public | BindingFlags.Instance, null, parameterTypes, null)
+            ?? throw new MissingMethodException(grainInterface.FullName, name));
+
+    /// <summary>
+    /// Registers the generated invoker of a generic interface method: <paramref name="genericInvoker"/> is a static
+    /// generic method of the reference class with the method's type parameters, closed per instantiation. Called by
+    /// generated code when the interface's invokers are first needed.
+    /// </summary>
+    public static void AddGenericMethodInvoker(MethodInfo definition, MethodInfo genericInvoker)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(genericInvoker);
+        GenericMethodInvokers[definition] = genericInvoker;
+    }
 
     /// <summary>Creates the generated reference of <paramref name="grainInterface"/>; false when the generator did not process it.</summary>
     public static bool TryCreateReference(Type grainInterface, IGrainCallInvoker invoker, GrainId grainId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IGrain? reference)
@@ -129,7 +148,21 @@ public static class GeneratedGrainCode
         }
 
         _ = pending.Value;
-        return Invokers.TryGetValue(method, out invoke);
+        return Invokers.TryGetValue(method, out invoke) || TryCloseGenericMethodInvoker(method, out invoke);
+    }
+
+    // The generated invoker of an instantiation of a generic method: its generic invoker closed the same way.
+    private static bool TryCloseGenericMethodInvoker(MethodInfo method, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Func<object, object?[], ValueTask<object?>>? invoke)
+    {
+        invoke = null;
+        if (!method.IsConstructedGenericMethod || !GenericMethodInvokers.TryGetValue(method.GetGenericMethodDefinition(), out MethodInfo? generic))
+        {
+            return false;
+        }
+
+        invoke = Invokers.GetOrAdd(method, static (m, g) =>
+            g.MakeGenericMethod(m.GetGenericArguments()).CreateDelegate<Func<object, object?[], ValueTask<object?>>>(), generic);
+        return true;
     }
 
     /// <summary>Whether the generator processed <paramref name="grainInterface"/>.</summary>
@@ -169,6 +202,14 @@ public static class GeneratedGrainCode
         return HasReference(grainInterface) || !HasMembers(grainInterface)
             ? null
             : new GrainInterfaceNotGeneratedException(grainInterface, GeneratedModules.ContainsKey(grainInterface.Module));
+    }
+
+    /// <summary>Runs a <c>void</c> (one-way observer) method for a generated invoker; the result is empty.</summary>
+    public static ValueTask<object?> FromOneWay(Action call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        call();
+        return default;
     }
 
     /// <summary>Adapts a method's <see cref="Task"/> to the invoker's result (called by generated invokers).</summary>

@@ -28,7 +28,7 @@ public sealed class GrainInterfaceNotGeneratedException : InvalidOperationExcept
         string assembly = grainInterface.Assembly.GetName().Name ?? "?";
         string kind = typeof(IGrainObserver).IsAssignableFrom(grainInterface) ? "Observer interface" : "Grain interface";
         return assemblyHasGeneratedCode
-            ? $"{kind} '{name}' (assembly '{assembly}') has no generated grain reference: the code generator refused it because a member cannot be forwarded (a property, an event, a generic method, a ref/out/in or ref-struct parameter, or a method returning something other than Task, Task<T>, ValueTask or ValueTask<T>, or void on an observer interface). Make every member such a method."
+            ? $"{kind} '{name}' (assembly '{assembly}') has no generated grain reference: the code generator refused it because a member cannot be forwarded (a property, an event, a ref/out/in or ref-struct parameter, or a method returning something other than Task, Task<T>, ValueTask or ValueTask<T>, or void on an observer interface). Make every member such a method."
             : $"{kind} '{name}' (assembly '{assembly}') has no generated grain reference: the code generator did not run on its assembly. Set <ActorsCodeGenerator>true</ActorsCodeGenerator> in the project that declares it (as Orleans needs Microsoft.Orleans.Sdk there).";
     }
 }

@@ -71,6 +71,15 @@ public sealed class GrainMethod
         return Cache.GetOrAdd(method, static m => new GrainMethod(m));
     }
 
+    /// <summary>The descriptor of this generic method definition closed with <paramref name="typeArguments"/> (called by generated references).</summary>
+    /// <exception cref="InvalidOperationException">The method is not a generic method definition.</exception>
+    /// <exception cref="ArgumentException">The type arguments violate the method's constraints.</exception>
+    public GrainMethod MakeGenericMethod(params Type[] typeArguments)
+    {
+        ArgumentNullException.ThrowIfNull(typeArguments);
+        return For(Method.MakeGenericMethod(typeArguments));
+    }
+
     /// <inheritdoc />
     public override string ToString() => Key;
 

@@ -13,6 +13,7 @@ public sealed class GrainMethodRegistry
     private readonly ConcurrentDictionary<string, GrainMethod> _byKey = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, byte> _interfaces = new();
     private readonly ConcurrentDictionary<string, Type> _genericInterfaces = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Prefix, string Suffix, MethodInfo Definition)> _genericMethods = new(StringComparer.Ordinal);
 
     /// <summary>Registers every method of <paramref name="grainInterface"/> and of the grain (or observer) interfaces it extends.</summary>
     /// <exception cref="ArgumentException">The type is not an interface deriving from <see cref="IGrain"/> or <see cref="IGrainObserver"/>, or a method has an unsupported return type.</exception>
@@ -48,6 +49,12 @@ public sealed class GrainMethodRegistry
             {
                 var descriptor = GrainMethod.For(method);
                 _byKey.TryAdd(descriptor.Key, descriptor);
+                if (method.IsGenericMethodDefinition)
+                {
+                    // Its instantiations insert "<Args>" after the name or alias: before '(' or at the end (an alias).
+                    int split = method.IsDefined(typeof(AliasAttribute), inherit: false) ? descriptor.Key.Length : descriptor.Key.IndexOf('(', StringComparison.Ordinal);
+                    _genericMethods.TryAdd(descriptor.Key, (descriptor.Key[..split], descriptor.Key[split..], method));
+                }
             }
         }
     }
@@ -92,7 +99,47 @@ public sealed class GrainMethodRegistry
             return true;
         }
 
-        return !_genericInterfaces.IsEmpty && TryCloseGenericInterface(key) && _byKey.TryGetValue(key, out method!);
+        if (!_genericInterfaces.IsEmpty && TryCloseGenericInterface(key) && _byKey.TryGetValue(key, out method!))
+        {
+            return true;
+        }
+
+        return !_genericMethods.IsEmpty && TryCloseGenericMethod(key, out method!);
+    }
+
+    // Registers the instantiation of a generic method a key names ("Prefix<Args>Suffix"); false when it names none.
+    private bool TryCloseGenericMethod(string key, out GrainMethod method)
+    {
+        foreach ((string prefix, string suffix, MethodInfo definition) in _genericMethods.Values)
+        {
+            int end = key.Length - suffix.Length - 1;
+            if (end <= prefix.Length || !key.StartsWith(prefix, StringComparison.Ordinal) || key[prefix.Length] != '<'
+                || key[end] != '>' || !key.EndsWith(suffix, StringComparison.Ordinal)
+                || !StableNames.TryResolveTypes(key[(prefix.Length + 1)..end], out Type[]? arguments)
+                || arguments.Length != definition.GetGenericArguments().Length)
+            {
+                continue;
+            }
+
+            GrainMethod closed;
+            try
+            {
+                closed = GrainMethod.For(definition.MakeGenericMethod(arguments));
+            }
+            catch (ArgumentException)
+            {
+                continue; // the arguments violate the method's constraints
+            }
+
+            if (closed.Key == key)
+            {
+                method = _byKey.GetOrAdd(key, closed);
+                return true;
+            }
+        }
+
+        method = null!;
+        return false;
     }
 
     // Registers the closed generic interface a key names (prefix "Definition<Arg,...>."); false when it names none.

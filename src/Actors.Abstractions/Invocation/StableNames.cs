@@ -59,25 +59,51 @@ public static class StableNames
     /// The wire key of an interface method: <c>Interface.Alias</c> when the method has an alias, else
     /// <c>Interface.Method(ParamType1,ParamType2)</c>, the interface and the types by <see cref="ForType"/>.
     /// </summary>
+    /// <remarks>
+    /// A generic method's definition has the arity after its name and its own type parameters as <c>!!n</c>
+    /// (<c>IFoo.Echo`1(!!0)</c>); a constructed generic method inserts its type arguments after the name (or alias):
+    /// <c>IFoo.Echo`1&lt;System.Int32&gt;(!!0)</c>, so each instantiation is its own key.
+    /// </remarks>
     public static string ForMethod(MethodInfo method)
     {
         ArgumentNullException.ThrowIfNull(method);
+        MethodInfo definition = method.IsConstructedGenericMethod ? method.GetGenericMethodDefinition() : method;
         var builder = new StringBuilder();
-        Append(builder, method.DeclaringType!);
+        Append(builder, definition.DeclaringType!);
         builder.Append('.');
-        if (method.GetCustomAttribute<AliasAttribute>(inherit: false) is { } alias)
+        AliasAttribute? alias = definition.GetCustomAttribute<AliasAttribute>(inherit: false);
+        if (alias is not null)
         {
-            return builder.Append(alias.Alias).ToString();
+            builder.Append(alias.Alias);
+        }
+        else
+        {
+            builder.Append(definition.Name);
+            if (definition.IsGenericMethodDefinition)
+            {
+                builder.Append('`').Append(definition.GetGenericArguments().Length);
+            }
         }
 
-        builder.Append(method.Name);
-        if (method.IsGenericMethodDefinition)
+        if (method.IsConstructedGenericMethod)
         {
-            builder.Append('`').Append(method.GetGenericArguments().Length);
+            builder.Append('<');
+            Type[] arguments = method.GetGenericArguments();
+            for (int i = 0; i < arguments.Length; i++)
+            {
+                Append(builder.Append(i == 0 ? "" : ","), arguments[i]);
+            }
+
+            builder.Append('>');
+        }
+
+        if (alias is not null)
+        {
+            return builder.ToString();
         }
 
         builder.Append('(');
-        ParameterInfo[] parameters = method.GetParameters();
+        ParameterInfo[] parameters = definition.GetParameters();
         for (int i = 0; i < parameters.Length; i++)
         {
             if (i > 0)
@@ -138,6 +164,35 @@ public static class StableNames
             }
 
             builder.Append('>');
+        }
+    }
+
+    /// <summary>Resolves a comma-separated list of names <see cref="ForType"/> wrote (<c>System.Int32,System.String</c>); false when one is unknown.</summary>
+    public static bool TryResolveTypes(string names, [NotNullWhen(true)] out Type[]? types)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var resolved = new List<Type>();
+        int position = 0;
+        while (true)
+        {
+            if (Parse(names, ref position) is not { } type)
+            {
+                types = null;
+                return false;
+            }
+
+            resolved.Add(type);
+            if (position == names.Length)
+            {
+                types = [.. resolved];
+                return true;
+            }
+
+            if (names[position++] != ',')
+            {
+                types = null;
+                return false;
+            }
         }
     }
 

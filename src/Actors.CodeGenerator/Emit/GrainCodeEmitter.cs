@@ -26,6 +26,13 @@ internal static class GrainCodeEmitter
                 w.Line("[");
                 foreach (GrainMethodModel method in model.Methods)
                 {
+                    if (method.TypeParameters.Count != 0)
+                    {
+                        string expressions = method.ParameterTypeExpressions.Count == 0 ? "global::System.Type.EmptyTypes" : "new global::System.Type[] { " + string.Join(", ", method.ParameterTypeExpressions) + " }";
+                        w.Line($"    {Registry}.Method(typeof({method.DeclaringTypeOf}), {Names.Literal(method.Name)}, {method.TypeParameters.Count}, {expressions}),");
+                        continue;
+                    }
+
                     string types = method.ParameterTypeOfs.Count == 0 ? "global::System.Type.EmptyTypes" : "[" + string.Join(", ", method.ParameterTypeOfs.Select(t => $"typeof({t})")) + "]";
                     w.Line($"    {Registry}.Method(typeof({method.DeclaringTypeOf}), {Names.Literal(method.Name)}, {types}),");
                 }
@@ -50,39 +57,14 @@ internal static class GrainCodeEmitter
                         _ => "InvokeOneWay",
                     };
                     w.Line();
-                    w.Line($"{method.ReturnType} {method.DeclaringInterface}.{method.Name}({parameters}) => {call}(Methods[{i}], {arguments});");
+                    string descriptor = method.TypeParameters.Count == 0
+                        ? $"Methods[{i}]"
+                        : $"Methods[{i}].MakeGenericMethod(" + string.Join(", ", method.TypeParameters.Select(t => $"typeof({t})")) + ")";
+                    w.Line($"{method.ReturnType} {method.DeclaringInterface}.{method.Name}{method.TypeParameterList}({parameters}) => {call}({descriptor}, {arguments});");
                 }
 
                 w.Line();
-                w.Line("/// <summary>The silo-side invokers of the methods this interface declares.</summary>");
-                w.Line($"internal static (global::System.Reflection.MethodInfo Method, global::System.Func<object, object?[], global::System.Threading.Tasks.ValueTask<object?>> Invoke)[] Invokers() =>");
-                w.Line("[");
-                for (int i = 0; i < model.Methods.Count; i++)
-                {
-                    GrainMethodModel method = model.Methods[i];
-                    if (!method.IsOwn)
-                    {
-                        continue;
-                    }
-
-                    string arguments = string.Join(", ", method.ParameterTypes.Select((t, p) => $"({t})a[{p}]!"));
-                    if (method.ReturnKind == 4)
-                    {
-                        w.Line($"    (Methods[{i}].Method, static (g, a) => {{ (({method.DeclaringInterface})g).{method.Name}({arguments}); return default; }}),");
-                        continue;
-                    }
-
-                    string adapter = method.ReturnKind switch
-                    {
-                        0 => "FromTask",
-                        1 => "FromValueTask",
-                        2 => "FromTaskOf",
-                        _ => "FromValueTaskOf",
-                    };
-                    w.Line($"    (Methods[{i}].Method, static (g, a) => {Registry}.{adapter}((({method.DeclaringInterface})g).{method.Name}({arguments}))),");
-                }
-
-                w.Line("];");
+                EmitInvokers(w, model);
                 if (model.TypeParameters.Count != 0)
                 {
                     w.Line();
@@ -94,6 +76,68 @@ internal static class GrainCodeEmitter
         }
 
         return w.ToString();
+    }
+
+    // The silo-side invokers of the methods the interface declares: a list of direct calls, and for each generic
+    // method a generic static invoker registered by the list's builder (closed per instantiation by the runtime).
+    private static void EmitInvokers(CodeWriter w, GrainInterfaceModel model)
+    {
+        w.Line();
+        w.Line("/// <summary>The silo-side invokers of the methods this interface declares.</summary>");
+        using (w.Block($"internal static (global::System.Reflection.MethodInfo Method, global::System.Func<object, object?[], global::System.Threading.Tasks.ValueTask<object?>> Invoke)[] Invokers()"))
+        {
+            for (int i = 0; i < model.Methods.Count; i++)
+            {
+                if (model.Methods[i] is { IsOwn: true, TypeParameters.Count: > 0 })
+                {
+                    w.Line($"{Registry}.AddGenericMethodInvoker(Methods[{i}].Method, typeof({model.ClassDeclaration}).GetMethod({Names.Literal("Invoke" + i)}, global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Static)!);");
+                }
+            }
+
+            w.Line("return");
+            w.Line("[");
+            for (int i = 0; i < model.Methods.Count; i++)
+            {
+                GrainMethodModel method = model.Methods[i];
+                if (method.IsOwn && method.TypeParameters.Count == 0)
+                {
+                    w.Line($"    (Methods[{i}].Method, static (g, a) => {InvokerBody(method)}),");
+                }
+            }
+
+            w.Line("];");
+        }
+
+        for (int i = 0; i < model.Methods.Count; i++)
+        {
+            GrainMethodModel method = model.Methods[i];
+            if (method.IsOwn && method.TypeParameters.Count != 0)
+            {
+                w.Line();
+                w.Line($"private static global::System.Threading.Tasks.ValueTask<object?> Invoke{i}{method.TypeParameterList}(object g, object?[] a)");
+                foreach (string constraint in method.Constraints)
+                {
+                    w.Line("    " + constraint);
+                }
+
+                w.Line($"    => {InvokerBody(method)};");
+            }
+        }
+    }
+
+    // The call of the method on the grain g with the arguments a, as a ValueTask<object?>.
+    private static string InvokerBody(GrainMethodModel method)
+    {
+        string arguments = string.Join(", ", method.ParameterTypes.Select((t, p) => $"({t})a[{p}]!"));
+        string call = $"(({method.DeclaringInterface})g).{method.Name}{method.TypeParameterList}({arguments})";
+        return method.ReturnKind switch
+        {
+            0 => $"{Registry}.FromTask({call})",
+            1 => $"{Registry}.FromValueTask({call})",
+            2 => $"{Registry}.FromTaskOf({call})",
+            3 => $"{Registry}.FromValueTaskOf({call})",
+            _ => $"{Registry}.FromOneWay(() => {call})",
+        };
     }
 
     public static string EmitRegistration(IReadOnlyList<GrainInterfaceModel> models, string ns)

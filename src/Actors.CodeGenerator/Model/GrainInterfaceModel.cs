@@ -72,8 +72,8 @@ internal sealed record GrainInterfaceModel(
             new EquatableArray<string>([.. type.TypeParameters.Select(ConstraintClause).Where(c => c.Length != 0)]));
     }
 
-    /// <summary>The <c>where</c> clause repeating <paramref name="parameter"/>'s constraints on the reference class, or empty.</summary>
-    private static string ConstraintClause(ITypeParameterSymbol parameter)
+    /// <summary>The <c>where</c> clause repeating <paramref name="parameter"/>'s constraints on generated code, or empty.</summary>
+    public static string ConstraintClause(ITypeParameterSymbol parameter)
     {
         var constraints = new List<string>();
         if (parameter.HasUnmanagedTypeConstraint)
@@ -177,6 +177,9 @@ internal sealed record GrainInterfaceModel(
 /// <param name="ParameterTypes">Parameter types in declaration form.</param>
 /// <param name="ParameterTypeOfs">Parameter types inside typeof.</param>
 /// <param name="IsOwn">Whether the generated interface itself declares it (its invoker is registered with that interface).</param>
+/// <param name="TypeParameters">A generic method's type parameter names, else empty.</param>
+/// <param name="Constraints">Their <c>where</c> clauses (for the generated generic invoker).</param>
+/// <param name="ParameterTypeExpressions">For a generic method: expressions giving each parameter type with the method's type parameters as <c>Type.MakeGenericMethodParameter</c>.</param>
 internal sealed record GrainMethodModel(
     string DeclaringInterface,
     string DeclaringTypeOf,
@@ -186,12 +189,18 @@ internal sealed record GrainMethodModel(
     string ResultType,
     EquatableArray<string> ParameterTypes,
     EquatableArray<string> ParameterTypeOfs,
-    bool IsOwn)
+    bool IsOwn,
+    EquatableArray<string> TypeParameters,
+    EquatableArray<string> Constraints,
+    EquatableArray<string> ParameterTypeExpressions)
 {
+    /// <summary>The type parameter list as written after the method name (<c>&lt;T&gt;</c>), or empty.</summary>
+    public string TypeParameterList => TypeParameters.Count == 0 ? string.Empty : "<" + string.Join(", ", TypeParameters) + ">";
+
     /// <summary>The model of <paramref name="method"/>, or null when a reference cannot forward it.</summary>
     public static GrainMethodModel? Build(IMethodSymbol method, INamedTypeSymbol declaring, bool isOwn, bool allowVoid)
     {
-        if (method.IsGenericMethod || method.ReturnsByRef || method.ReturnsByRefReadonly || method.Parameters.Any(p => p.RefKind != RefKind.None || p.Type.IsRefLikeType || p.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol || ContainsMethodTypeParameter(p.Type)))
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly || method.Parameters.Any(p => p.RefKind != RefKind.None || p.Type.IsRefLikeType || p.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol))
         {
             return null;
         }
@@ -201,7 +210,7 @@ internal sealed record GrainMethodModel(
             return allowVoid ? Create(method, declaring, isOwn, kind: 4, resultType: string.Empty) : null;
         }
 
-        if (method.ReturnType is not INamedTypeSymbol returned || returned.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks" || ContainsMethodTypeParameter(returned))
+        if (method.ReturnType is not INamedTypeSymbol returned || returned.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks")
         {
             return null;
         }
@@ -231,7 +240,35 @@ internal sealed record GrainMethodModel(
         resultType,
         new EquatableArray<string>([.. method.Parameters.Select(p => GrainInterfaceModel.Declare(p.Type))]),
         new EquatableArray<string>([.. method.Parameters.Select(p => GrainInterfaceModel.TypeOf(p.Type))]),
-        isOwn);
+        isOwn,
+        new EquatableArray<string>([.. method.TypeParameters.Select(p => p.Name)]),
+        new EquatableArray<string>([.. method.TypeParameters.Select(GrainInterfaceModel.ConstraintClause).Where(c => c.Length != 0)]),
+        new EquatableArray<string>(method.IsGenericMethod ? [.. method.Parameters.Select(p => TypeExpression(p.Type))] : []));
+
+    // An expression for a parameter type of a generic method, usable in a method lookup by signature.
+    private static string TypeExpression(ITypeSymbol type)
+    {
+        if (!ContainsMethodTypeParameter(type))
+        {
+            return "typeof(" + GrainInterfaceModel.TypeOf(type) + ")";
+        }
+
+        switch (type)
+        {
+            case ITypeParameterSymbol parameter:
+                return "global::System.Type.MakeGenericMethodParameter(" + parameter.Ordinal + ")";
+            case IArrayTypeSymbol array:
+                return TypeExpression(array.ElementType) + (array.Rank == 1 ? ".MakeArrayType()" : ".MakeArrayType(" + array.Rank + ")");
+            case INamedTypeSymbol named when named.IsTupleType && named.TupleUnderlyingType is { } underlying && !SymbolEqualityComparer.Default.Equals(underlying, named):
+                return TypeExpression(underlying);
+            case INamedTypeSymbol named:
+                string open = GrainInterfaceModel.TypeOf(named.ConstructedFrom);
+                open = open.Substring(0, open.IndexOf('<')) + "<" + new string(',', named.TypeArguments.Length - 1) + ">";
+                return "typeof(" + open + ").MakeGenericType(" + string.Join(", ", named.TypeArguments.Select(TypeExpression)) + ")";
+            default:
+                return "typeof(object)";
+        }
+    }
 
     // A method's own type parameter (a generic method) cannot be forwarded; the interface's type parameters can (the
     // reference class is generic over them).

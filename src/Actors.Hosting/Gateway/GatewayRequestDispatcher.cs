@@ -112,9 +112,11 @@ internal sealed partial class GatewayRequestDispatcher(
     {
         GrainMethod method = call.Method;
         TimeSpan timeout = _options.RequestTimeout;
+        bool callerDeadline = false;
         if (request.Headers.TimeoutMilliseconds > 0 && request.Headers.TimeoutMilliseconds < timeout.TotalMilliseconds)
         {
             timeout = TimeSpan.FromMilliseconds(request.Headers.TimeoutMilliseconds);
+            callerDeadline = true;
         }
 
         using CancellationTokenSource? linked = callCancelled.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callCancelled, connectionClosed) : null;
@@ -126,8 +128,11 @@ internal sealed partial class GatewayRequestDispatcher(
         }
         catch (TimeoutException) when (!token.IsCancellationRequested)
         {
-            throw new TimeoutException(
-                $"Grain call {method.Key} on {request.Target} did not complete within {timeout} (the gateway's RequestTimeout or the caller's deadline).");
+            // The caller may see this answer before its own timer fires (both run out at about the same time): the
+            // message names the caller's setting then, as the caller's own timeout does.
+            throw new TimeoutException(callerDeadline
+                ? $"Grain call {method.Key} on {request.Target} did not complete within the caller's ResponseTimeout {timeout}; the silo gateway stopped waiting for it."
+                : $"Grain call {method.Key} on {request.Target} did not complete within the silo gateway's RequestTimeout {timeout}.");
         }
 
         byte[] payload;

@@ -18,6 +18,9 @@ namespace Actors.Persistence.Wal.Format;
  *   6+N        2     T = length of TypeName in UTF-8 bytes (u16); 0 for state records
  *   8+N        T     TypeName: the event's stable type name (UTF-8; never a CLR type name)
  *   8+N+T      rest  Payload: the codec's bytes (empty for a state clear)
+ *
+ * Version 2 adds compressed records (GrainRecordCompression.cs): MinCompatibleVersion 2 and the high bit of Kind set.
+ * Uncompressed records are still written as version 1.
  */
 
 /// <summary>One decoded grain record envelope. See the format comment at the top of this file.</summary>
@@ -66,7 +69,7 @@ public readonly record struct GrainRecord(GrainRecordKind Kind, string Name, str
         return offset + Payload.Length;
     }
 
-    /// <summary>Parses a record; the payload is a slice of <paramref name="source"/> (no copy).</summary>
+    /// <summary>Parses a record; the payload is a slice of <paramref name="source"/> (no copy), or a new array for a compressed record.</summary>
     /// <param name="source">The record bytes.</param>
     /// <param name="record">The record when the result is true.</param>
     /// <param name="error">Why parsing failed when the result is false.</param>
@@ -86,13 +89,14 @@ public readonly record struct GrainRecord(GrainRecordKind Kind, string Name, str
             return false;
         }
 
-        if (span[2] > FormatVersion)
+        if (span[2] > GrainRecordCompression.CompressedVersion)
         {
-            error = $"the record has format version {span[1]} and needs a reader of version {span[2]} or later; this build reads version {FormatVersion}.";
+            error = $"the record has format version {span[1]} and needs a reader of version {span[2]} or later; this build reads version {GrainRecordCompression.CompressedVersion}.";
             return false;
         }
 
-        var kind = (GrainRecordKind)span[3];
+        bool compressed = (span[3] & GrainRecordCompression.CompressedFlag) != 0;
+        var kind = (GrainRecordKind)(span[3] & ~GrainRecordCompression.CompressedFlag);
         if (kind is not (GrainRecordKind.JournalEvent or GrainRecordKind.StateWrite or GrainRecordKind.StateClear))
         {
             error = $"unknown grain record kind {span[3]}.";
@@ -106,7 +110,18 @@ public readonly record struct GrainRecord(GrainRecordKind Kind, string Name, str
             return false;
         }
 
-        record = new GrainRecord(kind, name, typeName, source[offset..]);
+        ReadOnlyMemory<byte> payload = source[offset..];
+        if (compressed)
+        {
+            if (!GrainRecordCompression.TryDecompress(payload.Span, out byte[] plain, out error))
+            {
+                return false;
+            }
+
+            payload = plain;
+        }
+
+        record = new GrainRecord(kind, name, typeName, payload);
         error = "";
         return true;
     }

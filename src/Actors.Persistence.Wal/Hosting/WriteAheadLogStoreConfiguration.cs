@@ -30,6 +30,7 @@ public static class WriteAheadLogStoreConfiguration
         nameof(WriteAheadLogStoreOptions.PreallocateSegments),
         nameof(WriteAheadLogStoreOptions.MaxCachedGrains),
         nameof(WriteAheadLogStoreOptions.EventHistory),
+        nameof(WriteAheadLogStoreOptions.Compression),
         nameof(WriteAheadLogStoreOptions.UseBinarySerializer),
     ];
 
@@ -59,6 +60,7 @@ public static class WriteAheadLogStoreConfiguration
         Parse<SyncPolicy>(nameof(options.SyncPolicy), v => options.SyncPolicy = v, "one of Always, Interval, None");
         Parse<RecoveryMode>(nameof(options.RecoveryMode), v => options.RecoveryMode = v, "one of TolerateTornTail, AbsoluteConsistency, Salvage");
         Parse<EventHistoryPolicy>(nameof(options.EventHistory), v => options.EventHistory = v, "one of KeepAll, ReclaimAfterCheckpoint");
+        Parse<RecordCompression>(nameof(options.Compression), v => options.Compression = v, "one of None, Brotli");
 
         if (Get(nameof(options.SyncInterval)) is { } interval)
         {

@@ -27,7 +27,7 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent>
             throw Rejected($"Grain '{_grainId}' raised an event of type '{@event.GetType().FullName}' whose stored type name from codec '{_store.Codec.GetType().Name}' is invalid: {problem} Nothing was stored.");
         }
 
-        byte[] record = new GrainRecord(GrainRecordKind.JournalEvent, "", encoded.TypeName!, encoded.Payload).ToArray();
+        byte[] record = GrainRecordCompression.ToArray(new GrainRecord(GrainRecordKind.JournalEvent, "", encoded.TypeName!, encoded.Payload), _store.Options.Compression);
         if (record.Length > _store.Options.MaxEventSizeBytes)
         {
             throw Rejected(

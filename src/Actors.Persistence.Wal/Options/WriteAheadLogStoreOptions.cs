@@ -71,6 +71,14 @@ public sealed class WriteAheadLogStoreOptions
     /// </summary>
     public EventHistoryPolicy EventHistory { get; set; } = EventHistoryPolicy.KeepAll;
 
+    /// <summary>
+    /// How the payloads of event and state records are compressed. Default <see cref="RecordCompression.None"/>;
+    /// <see cref="RecordCompression.Brotli"/> compresses each payload Brotli shrinks (format version 2 records, which an
+    /// older build refuses with a clear error). Records of either kind are read whatever the setting, so it can change at
+    /// any time. Checkpoints are not compressed.
+    /// </summary>
+    public RecordCompression Compression { get; set; } = RecordCompression.None;
+
     /// <summary>Preallocate segment files. Default true.</summary>
     public bool PreallocateSegments { get; set; } = true;
 

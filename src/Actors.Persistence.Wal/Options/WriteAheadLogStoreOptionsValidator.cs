@@ -37,6 +37,11 @@ public sealed class WriteAheadLogStoreOptionsValidator : IValidateOptions<WriteA
             failures.Add($"{prefix}{nameof(options.EventHistory)} must be {nameof(EventHistoryPolicy.KeepAll)} or {nameof(EventHistoryPolicy.ReclaimAfterCheckpoint)}; it is {(int)options.EventHistory}.");
         }
 
+        if (!Enum.IsDefined(options.Compression))
+        {
+            failures.Add($"{prefix}{nameof(options.Compression)} must be {nameof(RecordCompression.None)} or {nameof(RecordCompression.Brotli)}; it is {(int)options.Compression}.");
+        }
+
         if (options.MaxCachedGrains < 1)
         {
             failures.Add($"{prefix}{nameof(options.MaxCachedGrains)} must be at least 1; it is {options.MaxCachedGrains}.");

@@ -279,7 +279,7 @@ public sealed partial class GrainStateStore
             throw StorageErrors.Rejected(grainId, _store.Name, change.StateName, encoding.Message, encoding);
         }
 
-        byte[] record = new GrainRecord(GrainRecordKind.StateWrite, change.StateName, "", payload).ToArray();
+        byte[] record = GrainRecordCompression.ToArray(new GrainRecord(GrainRecordKind.StateWrite, change.StateName, "", payload), _store.Options.Compression);
         if (record.Length > _store.Options.MaxEventSizeBytes)
         {
             throw StorageErrors.Rejected(grainId, _store.Name, change.StateName,

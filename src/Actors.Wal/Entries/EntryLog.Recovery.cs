@@ -53,8 +53,8 @@ public sealed partial class EntryLog
         {
             var enteredEpoch = ReadEnteredEpoch(fileSystem, directory);
             var epochs = new List<long>();
-            RecoverSegments(fileSystem, directory, segments, epochs);
-            return new EntryLog(fileSystem, options, directoryLock, segments, epochs, enteredEpoch);
+            var tornBytesCut = RecoverSegments(fileSystem, directory, segments, epochs);
+            return new EntryLog(fileSystem, options, directoryLock, segments, epochs, enteredEpoch, tornBytesCut);
         }
         catch
         {
@@ -84,7 +84,8 @@ public sealed partial class EntryLog
             ?? throw new LogCorruptedException(path, 0, $"the epoch file is not a valid {EntryLogFormat.EpochFileSize}-byte record");
     }
 
-    private static void RecoverSegments(IFileSystem fileSystem, string directory, List<EntryLogSegment> segments, List<long> epochs)
+    /// <summary>Opens every segment in order; returns the bytes cut from the last one.</summary>
+    private static long RecoverSegments(IFileSystem fileSystem, string directory, List<EntryLogSegment> segments, List<long> epochs)
     {
         var paths = fileSystem.ListFiles(directory, EntryLogFormat.SegmentSuffix).Order(StringComparer.Ordinal).ToArray();
         for (var i = 0; i < paths.Length; i++)
@@ -96,6 +97,7 @@ public sealed partial class EntryLog
             var firstLsn = EntryLogFormat.TryReadSegmentHeader(header.AsSpan(0, headerBytes), paths[i]);
             if (firstLsn is null)
             {
+                var tornLength = file.Length;
                 file.Dispose();
                 if (!isLast)
                 {
@@ -104,7 +106,7 @@ public sealed partial class EntryLog
 
                 fileSystem.DeleteFile(paths[i]);
                 fileSystem.SyncDirectory(directory);
-                break;
+                return tornLength;
             }
 
             var segment = new EntryLogSegment(file, firstLsn.Value);
@@ -115,15 +117,24 @@ public sealed partial class EntryLog
                 throw new LogCorruptedException(paths[i], 0, $"the segment starts at LSN {firstLsn.Value} where LSN {expectedFirst} comes next");
             }
 
-            ScanRecords(segment, isLast, epochs);
+            var cut = ScanRecords(segment, isLast, epochs);
             if (segment.Count == 0 && !isLast)
             {
                 throw new LogCorruptedException(paths[i], EntryLogFormat.SegmentHeaderSize, "a segment other than the last holds no entry");
             }
+
+            if (isLast)
+            {
+                return cut;
+            }
         }
+
+        return 0;
     }
 
-    private static void ScanRecords(EntryLogSegment segment, bool isLast, List<long> epochs)
+
+    /// <summary>Reads a segment's records; returns the bytes of a torn tail cut from the last segment.</summary>
+    private static long ScanRecords(EntryLogSegment segment, bool isLast, List<long> epochs)
     {
         var file = segment.File;
         var fileLength = file.Length;
@@ -165,7 +176,7 @@ public sealed partial class EntryLog
                 // The unsynced tail of a crash: cut it, durably, so that later appends never follow stale bytes.
                 file.SetLength(offset);
                 file.Flush();
-                return;
+                return fileLength - offset;
             }
 
             var bytes = record!;
@@ -189,5 +200,7 @@ public sealed partial class EntryLog
         {
             file.Flush();
         }
+
+        return 0;
     }
 }

@@ -32,8 +32,10 @@ public sealed partial class EntryLog : IDisposable
     private LogFailedException? _failure;
     private bool _disposed;
 
-    private EntryLog(IFileSystem fileSystem, EntryLogOptions options, IDisposable directoryLock, List<EntryLogSegment> segments, List<long> epochs, long enteredEpoch)
+    private EntryLog(
+        IFileSystem fileSystem, EntryLogOptions options, IDisposable directoryLock, List<EntryLogSegment> segments, List<long> epochs, long enteredEpoch, long tornBytesCut)
     {
+        TornBytesCutAtOpen = tornBytesCut;
         _fileSystem = fileSystem;
         _options = options;
         _directoryLock = directoryLock;
@@ -57,6 +59,13 @@ public sealed partial class EntryLog : IDisposable
 
     /// <summary>The last epoch recorded with <see cref="PersistEpoch"/> (0 if never).</summary>
     public long EnteredEpoch { get; private set; }
+
+    /// <summary>
+    /// Bytes that opening this log cut from the end of the last segment (a torn or zero-filled tail, or a segment whose
+    /// header was torn): 0 after a clean close. After a crash that is the unsynced tail; it can also be damage to synced
+    /// entries, which the log cannot tell apart (docs/replication.md), so a host reports it.
+    /// </summary>
+    public long TornBytesCutAtOpen { get; }
 
     /// <summary>The number of segment files.</summary>
     public int SegmentCount => _segments.Count;

@@ -39,6 +39,26 @@ internal static class LogFiles
         return (file, new SegmentReader(file, segmentSizeBytes - SegmentHeader.Size - RecordHeader.SealSize));
     }
 
+    /// <summary>
+    /// The segment size of the largest readable segment header in <paramref name="directory"/> (0 when there is none): a
+    /// record is only plausible when it fits the segment size it was written with, so a log is opened with this size.
+    /// </summary>
+    public static long LargestSegmentSize(IFileSystem fileSystem, string directory)
+    {
+        long size = 0;
+        foreach (var (_, path) in ListSegments(fileSystem, directory))
+        {
+            using var file = fileSystem.OpenFile(path, WalFileMode.OpenReadOnly);
+            var reader = new SegmentReader(file, RecordHeader.Size);
+            if (reader.ReadHeader(out var header, out _, out _) == SegmentHeaderStatus.Ok)
+            {
+                size = Math.Max(size, header.SegmentSizeBytes);
+            }
+        }
+
+        return size;
+    }
+
     /// <summary>Reads the recovery snapshot; null with a reason when it is missing or damaged.</summary>
     public static RecoverySnapshot? ReadSnapshot(IFileSystem fileSystem, string directory, out string? reason)
     {

@@ -11,6 +11,9 @@ public interface ICellGrain<T> : IGrainWithStringKey
 
     /// <summary>The closed class serving the call and its grain id.</summary>
     Task<string> Describe();
+
+    /// <summary>A generic method on a generic interface.</summary>
+    Task<(T? Value, TOther Other)> With<TOther>(TOther other);
 }
 
 /// <summary>The generic grain class implementing <see cref="ICellGrain{T}"/>, registered open.</summary>
@@ -27,6 +30,8 @@ public sealed class CellGrain<T> : Grain, ICellGrain<T>
     public Task<T?> Get() => Task.FromResult(_value);
 
     public Task<string> Describe() => Task.FromResult($"{GetType().Name}[{typeof(T).Name}] {this.GetGrainId()}");
+
+    public Task<(T? Value, TOther Other)> With<TOther>(TOther other) => Task.FromResult((_value, other));
 }
 
 /// <summary>Two type parameters, a constraint, and a constructed result type.</summary>

@@ -22,6 +22,34 @@ public sealed class JournalConformanceTests
         await Conformance(store).RunAllAsync();
     }
 
+    /// <summary>A store that compresses records runs every scenario; its stored events are compressed records.</summary>
+    [Fact]
+    public async Task RunAllAsync_CompressingWriteAheadLogJournal_ConformsAndStoresCompressedRecords()
+    {
+        var logs = new SharedLogFactory();
+        await using WriteAheadLogStore store = logs.CreateStore(o =>
+        {
+            o.EventHistory = EventHistoryPolicy.ReclaimAfterCheckpoint;
+            o.Compression = RecordCompression.Brotli;
+        });
+        await Conformance(store).RunAllAsync();
+
+        var id = new GrainId("bank", "compressed");
+        IJournalAdaptor<BankState, BankEvent> adaptor = new WriteAheadLogJournalAdaptorFactory(store)
+            .Create<BankState, BankEvent>(new JournalAdaptorContext(id, typeof(object), store.Name, Services));
+        string memo = string.Concat(Enumerable.Repeat("quarterly statement line; ", 50));
+        await adaptor.AppendAsync(0, [adaptor.PrepareEvents([new BankMemo(memo)])], CancellationToken.None);
+
+        Actors.Wal.StoredEvent stored = Assert.Single(await logs.Log.ReadEventsAsync(GrainStreams.GetStreamId(id), 1, 1));
+        Assert.Equal(0x80, stored.Payload.Span[3] & 0x80);
+        Assert.True(stored.Payload.Length < memo.Length / 4, $"{stored.Payload.Length} bytes stored for a {memo.Length}-character memo");
+        var next = new WriteAheadLogJournalAdaptorFactory(store).Create<BankState, BankEvent>(new JournalAdaptorContext(id, typeof(object), store.Name, Services));
+        await foreach (JournalEntry<BankEvent> entry in next.ReadEventsAsync(1, 1, CancellationToken.None))
+        {
+            Assert.Equal(memo, Assert.IsType<BankMemo>(entry.Event).Text);
+        }
+    }
+
     /// <summary>The default store (keeps every event) runs every scenario but the erase, which it rejects (below).</summary>
     [Fact]
     public async Task CoreScenarios_KeepAllWriteAheadLogJournal_Conform()

@@ -24,6 +24,14 @@ internal static class ReplicaHostScenarios
         ConfigurationPollInterval = TimeSpan.FromMilliseconds(100),
     };
 
+    /// <summary>Timeouts far beyond any test: however loaded the machine, the leader and the in-sync set never change.</summary>
+    public static ReplicaOptions StableOptions() => new()
+    {
+        HeartbeatInterval = TimeSpan.FromMilliseconds(20),
+        FollowerLagTimeout = TimeSpan.FromHours(1),
+        LeaderTimeout = TimeSpan.FromHours(1),
+    };
+
     /// <summary>
     /// 100 acknowledged appends, the leader killed, 100 more through its successor, the old leader restarted over its
     /// disk: it catches up and rejoins, every log holds every acknowledged entry, and the three logs are identical.

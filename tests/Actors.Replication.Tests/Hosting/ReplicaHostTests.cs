@@ -150,12 +150,4 @@ public sealed class ReplicaHostTests(ITestOutputHelper output)
 
         output.WriteLine(await LeaderPausedAsync(replicas));
     }
-
-    /// <summary>Timeouts far beyond any test: however loaded the machine, the leader and the in-sync set never change.</summary>
-    private static ReplicaOptions StableOptions() => new()
-    {
-        HeartbeatInterval = TimeSpan.FromMilliseconds(20),
-        FollowerLagTimeout = TimeSpan.FromHours(1),
-        LeaderTimeout = TimeSpan.FromHours(1),
-    };
 }

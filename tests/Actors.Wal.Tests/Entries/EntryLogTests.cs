@@ -167,12 +167,14 @@ public sealed class EntryLogTests : LogTestBase
         using (var reopened = Open())
         {
             Assert.Equal(5, reopened.EndLsn);
+            Assert.Equal(RecordBytes(Payload(6)) - 5, reopened.TornBytesCutAtOpen);
             reopened.Append(new LoggedEntry(6, 1, Bytes("replacement-6")));
             reopened.Sync();
         }
 
         using var again = Open();
         Assert.Equal("replacement-6", Text(again.Read(6, 1)[0].Payload));
+        Assert.Equal(0, again.TornBytesCutAtOpen);
     }
 
     [Fact]
@@ -192,6 +194,7 @@ public sealed class EntryLogTests : LogTestBase
 
         using var reopened = Open();
         Assert.Equal(2, reopened.EndLsn);
+        Assert.Equal(100, reopened.TornBytesCutAtOpen);
         Assert.Equal(new FileInfo(last).Length, 32 + (2 * RecordBytes(Payload(1))));
     }
 
@@ -244,6 +247,7 @@ public sealed class EntryLogTests : LogTestBase
         using var reopened = Open();
         Assert.Equal(3, reopened.EndLsn);
         Assert.False(File.Exists(orphan));
+        Assert.Equal(10, reopened.TornBytesCutAtOpen);
     }
 
     [Fact]

@@ -9,6 +9,7 @@ internal sealed record BenchArgs
         usage: dotnet run -c Release --project tests/Benchmarks -- <scenario|all> [options]
 
         scenarios: all, throughput (1), latency (2), replay (3), recovery (4), memory (5), grains (6), aged (7), calls (8), changefeed (9),
+                   lifecycle (10: backup, restore, erase), compression (11: Brotli records vs plain),
                    micro (BenchmarkDotNet: record framing/CRC; not part of 'all')
         options:
           --quick          short windows and smaller data sets (a few minutes in all)

@@ -1,0 +1,202 @@
+using System.Collections.Concurrent;
+using Actors.Wal;
+
+namespace Actors.Replication.Wal.EventLog;
+
+/// <summary>
+/// Applies a replica's committed entries (<see cref="ReplicaHost.ReadCommittedAsync"/>), each a
+/// <see cref="ReplicatedOperation"/>, in LSN order to a local <see cref="IEventLog"/>: the materialized log that serves
+/// reads. Every replica runs one, so a new leader's local log already holds what was acknowledged before it took over.
+/// </summary>
+/// <remarks>
+/// <para>Determinism: every replica applies the same operations in the same order to a log in the same state, so a write
+/// the log refuses (a version conflict, a checkpoint out of range, a record too large, an erase refused: a
+/// <see cref="RequestRejectedException"/>, <see cref="StreamVersionConflictException"/> or
+/// <see cref="ArgumentException"/>) is refused everywhere and changes nothing anywhere; that refusal is the proposing
+/// caller's answer. Any other failure (the local log failed, a malformed entry) stops the applier
+/// (<see cref="Failure"/>): the materialized log can no longer follow.</para>
+/// <para>The local log must start empty and the applier from LSN 1 (<c>appliedLsn</c> 0): a restarted replica rebuilds
+/// its materialized log from its entry log, because applied writes and the applied position are not recorded
+/// atomically (a re-applied <see cref="ExpectedVersion.Any"/> append would duplicate events).</para>
+/// </remarks>
+public sealed class CommittedEntryApplier : IAsyncDisposable
+{
+    private const int ReadBatch = 256;
+    private readonly ReplicaHost _host;
+    private readonly IEventLog _local;
+    private readonly ConcurrentDictionary<Guid, TaskCompletionSource<object>> _waiting = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private volatile TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _loop = Task.CompletedTask;
+    private long _appliedLsn;
+
+    /// <summary>Creates the applier of <paramref name="host"/>'s committed entries onto <paramref name="local"/> (empty); call <see cref="Start"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="local"/> already holds records (applying onto it could duplicate events).</exception>
+    public CommittedEntryApplier(ReplicaHost host, IEventLog local)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(local);
+        if (local.WrittenLsn != 0)
+        {
+            throw new ArgumentException(
+                $"The materialized log of replica {host.Id} must start empty (it holds records up to LSN {local.WrittenLsn}): "
+                + "rebuild it from the entry log instead of applying onto an older copy.",
+                nameof(local));
+        }
+
+        _host = host;
+        _local = local;
+    }
+
+    /// <summary>Every committed entry up to here is applied to the local log.</summary>
+    public long AppliedLsn => Volatile.Read(ref _appliedLsn);
+
+    /// <summary>Why the applier stopped on its own, or null.</summary>
+    public Exception? Failure { get; private set; }
+
+    /// <summary>The local (materialized) log.</summary>
+    public IEventLog Local => _local;
+
+    /// <summary>Starts applying.</summary>
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    /// <summary>
+    /// Registers interest in the outcome of operation <paramref name="operationId"/> (before it is proposed): the task
+    /// completes with the local log's result when the operation is applied, or fails with its deterministic refusal.
+    /// </summary>
+    internal Task<object> Expect(Guid operationId)
+    {
+        var completion = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting[operationId] = completion;
+        if (Failure is { } failure && _waiting.TryRemove(operationId, out _))
+        {
+            completion.TrySetException(failure);
+        }
+
+        return completion.Task;
+    }
+
+    /// <summary>Forgets a registration whose proposal was not acknowledged.</summary>
+    internal void Forget(Guid operationId) => _waiting.TryRemove(operationId, out _);
+
+    /// <summary>Waits until every entry up to <paramref name="lsn"/> is applied.</summary>
+    /// <exception cref="ReplicaHostFailedException">The applier or its host stopped on an error.</exception>
+    public async Task WaitAppliedAsync(long lsn, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var progress = _progress;
+            if (AppliedLsn >= lsn)
+            {
+                return;
+            }
+
+            if (Failure is { } failure)
+            {
+                throw new ReplicaHostFailedException(_host.Id, failure);
+            }
+
+            ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+            await progress.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops applying (the local log is the caller's to close); waiting callers fail as outcome unknown.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped while waiting for entries.
+        }
+
+        FailWaiting(new AppendOutcomeUnknownException(_host.Id, "the replica's applier stopped"));
+        Advanced();
+    }
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            while (!_stopping.IsCancellationRequested)
+            {
+                var entries = await _host.ReadCommittedAsync(AppliedLsn + 1, ReadBatch, _stopping.Token).ConfigureAwait(false);
+                foreach (var entry in entries)
+                {
+                    await ApplyAsync(ReplicatedOperation.Decode(entry.Lsn, entry.Payload)).ConfigureAwait(false);
+                    Volatile.Write(ref _appliedLsn, entry.Lsn);
+                }
+
+                Advanced();
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (ObjectDisposedException) when (_stopping.IsCancellationRequested)
+        {
+            // The host stopped first.
+        }
+        catch (Exception exception)
+        {
+            // The local log failed, an entry did not decode, or the host stopped: the materialized log cannot follow.
+            Failure = exception;
+            FailWaiting(exception);
+            Advanced();
+        }
+    }
+
+    private async Task ApplyAsync(ReplicatedOperation operation)
+    {
+        object result;
+        try
+        {
+            result = operation.Kind switch
+            {
+                ReplicatedOperationKind.Append => await _local.AppendAsync(operation.StreamId, operation.Version, operation.Items).ConfigureAwait(false),
+                ReplicatedOperationKind.Checkpoint => await _local.WriteCheckpointAsync(operation.StreamId, operation.Version, operation.Items[0]).ConfigureAwait(false),
+                ReplicatedOperationKind.DeleteStream => await _local.DeleteStreamAsync(operation.StreamId, operation.Version).ConfigureAwait(false),
+                ReplicatedOperationKind.EraseEvents => await _local.DeleteEventsToAsync(operation.StreamId, operation.Version).ConfigureAwait(false),
+                _ => throw new MalformedReplicatedOperationException(AppliedLsn + 1, $"unknown kind {operation.Kind}"),
+            };
+        }
+        catch (Exception refusal) when (refusal is RequestRejectedException or StreamVersionConflictException or ArgumentException)
+        {
+            // Refused the same way on every replica: nothing changed anywhere; the proposer's caller gets the refusal.
+            if (_waiting.TryRemove(operation.OperationId, out var refused))
+            {
+                refused.TrySetException(refusal);
+            }
+
+            return;
+        }
+
+        if (_waiting.TryRemove(operation.OperationId, out var waiting))
+        {
+            waiting.TrySetResult(result);
+        }
+    }
+
+    private void Advanced() => Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    private void FailWaiting(Exception exception)
+    {
+        foreach (var operationId in _waiting.Keys)
+        {
+            if (_waiting.TryRemove(operationId, out var waiting))
+            {
+                waiting.TrySetException(exception);
+            }
+        }
+    }
+}

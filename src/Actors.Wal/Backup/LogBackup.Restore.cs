@@ -1,0 +1,62 @@
+using Actors.Wal.Format;
+using Actors.Wal.Recovery;
+using Actors.Wal.Segments;
+
+namespace Actors.Wal;
+
+public static partial class LogBackup
+{
+    /// <summary>
+    /// Restores a backup made by <see cref="Backup"/> into the new or empty <paramref name="logDirectory"/>: copies its
+    /// manifest and segments (fsynced), then opens the log there once with <see cref="RecoveryMode.AbsoluteConsistency"/>,
+    /// so that every record is checked before the directory is used, and closes it cleanly.
+    /// </summary>
+    /// <param name="backupDirectory">A backup directory.</param>
+    /// <param name="logDirectory">Where the log goes: created when missing, and must be empty.</param>
+    /// <param name="cancellationToken">Cancels the opening.</param>
+    /// <returns>What the restored log holds.</returns>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="backupDirectory"/> does not exist.</exception>
+    /// <exception cref="LogBackupException">The backup has no readable manifest or misses a segment it lists, or the target is not empty.</exception>
+    /// <exception cref="LogCorruptedException">A record of the backup is damaged (the restored directory is left as it is, for inspection).</exception>
+    public static async Task<LogRestoreResult> RestoreAsync(string backupDirectory, string logDirectory, CancellationToken cancellationToken = default)
+    {
+        string source = Path.GetFullPath(backupDirectory);
+        string target = Path.GetFullPath(logDirectory);
+        if (!Directory.Exists(source))
+        {
+            throw new DirectoryNotFoundException($"The backup directory '{source}' does not exist.");
+        }
+
+        SegmentManifest manifest = ReadManifest(source);
+        var names = manifest.Segments.Select(s => SegmentHeader.FileName(s.Id)).ToList();
+        if (names.Find(n => !File.Exists(Path.Combine(source, n))) is { } missing)
+        {
+            throw new LogBackupException(source, $"the backup lists segment {missing}, which is not there");
+        }
+
+        PrepareEmptyDirectory(target, "restore");
+        foreach (string name in names.Append(SegmentManifest.FileName))
+        {
+            WriteDurably(Path.Combine(target, name), await File.ReadAllBytesAsync(Path.Combine(source, name), cancellationToken).ConfigureAwait(false));
+        }
+
+        IO.PhysicalFileSystem.Instance.SyncDirectory(target);
+        long segmentSize = Math.Clamp(
+            LogFiles.LargestSegmentSize(IO.PhysicalFileSystem.Instance, target) is > 0 and var largest ? largest : WriteAheadLogOptions.DefaultSegmentSizeBytes,
+            WriteAheadLogOptionsValidator.MinSegmentSizeBytes,
+            int.MaxValue);
+        var options = new WriteAheadLogOptions
+        {
+            Directory = target,
+            RecoveryMode = RecoveryMode.AbsoluteConsistency,
+            SegmentSizeBytes = segmentSize,
+            MaxRecordSizeBytes = (int)Math.Min(WriteAheadLogOptions.DefaultMaxRecordSizeBytes, segmentSize / 2),
+        };
+        var log = await WriteAheadLog.OpenAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using (log.ConfigureAwait(false))
+        {
+            var statistics = log.GetStatistics();
+            return new LogRestoreResult(target, statistics.SegmentCount, statistics.StreamCount, statistics.WrittenLsn);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using System.Text;
+using Actors.Replication.Options;
+using Actors.Replication.Wal;
+using Actors.Replication.Wal.EventLog;
+using Actors.Wal;
+using static Actors.Replication.Tests.Hosting.ReplicaHostScenarios;
+
+namespace Actors.Replication.Tests.Hosting;
+
+/// <summary>
+/// Event-log writes through replication: the leader's <see cref="ReplicatedEventLog"/> proposes each write as an entry,
+/// and every replica's <see cref="CommittedEntryApplier"/> applies committed entries to its own materialized log.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class ReplicatedEventLogTests
+{
+    [Fact]
+    public async Task AppendAsync_OnTheLeader_IsAppliedIdenticallyOnEveryReplica()
+    {
+        await using var cluster = await MaterializedReplicas.StartAsync(StableOptions());
+        var log = cluster.LeaderLog();
+
+        var first = await log.AppendAsync("account/1", ExpectedVersion.NoStream, Events("opened", "deposited 10"));
+        var second = await log.AppendAsync("account/1", 2, Events("withdrew 3"));
+        await log.AppendAsync("account/2", ExpectedVersion.Any, Events("opened"));
+        var checkpoint = await log.WriteCheckpointAsync("account/1", 3, Encoding.UTF8.GetBytes("balance 7"));
+
+        Assert.Equal((1L, 2L), (first.FirstVersion, first.LastVersion));
+        Assert.Equal(3, second.LastVersion);
+        Assert.Equal(3, checkpoint.Version);
+        Assert.Equal(3, log.GetStreamInfo("account/1").Version);
+        await cluster.WaitAllAppliedAsync();
+        foreach (var applier in cluster.Appliers)
+        {
+            var account = await applier.Local.ReadStreamAsync("account/1");
+            Assert.Equal("balance 7", Encoding.UTF8.GetString(account.Checkpoint!.State.Span));
+            Assert.Equal(3, applier.Local.GetStreamInfo("account/1").Version);
+            Assert.Equal(1, applier.Local.GetStreamInfo("account/2").Version);
+        }
+    }
+
+    [Fact]
+    public async Task AppendAsync_StaleExpectedVersion_ThrowsConflictAndChangesNoReplica()
+    {
+        await using var cluster = await MaterializedReplicas.StartAsync(StableOptions());
+        var log = cluster.LeaderLog();
+        await log.AppendAsync("cart/9", ExpectedVersion.NoStream, Events("added"));
+
+        var conflict = await Assert.ThrowsAsync<StreamVersionConflictException>(() => log.AppendAsync("cart/9", ExpectedVersion.NoStream, Events("again")).AsTask());
+
+        Assert.Equal(1, conflict.ActualVersion);
+        await cluster.WaitAllAppliedAsync();
+        Assert.All(cluster.Appliers, a => Assert.Equal(1, a.Local.GetStreamInfo("cart/9").Version));
+    }
+
+    [Fact]
+    public async Task AppendAsync_ToAFollowersLog_IsRejectedAsNotLeader()
+    {
+        await using var cluster = await MaterializedReplicas.StartAsync(StableOptions());
+        var leader = await cluster.Replicas.LeaderAsync(1, Generous);
+        var follower = cluster.Replicas.Running.First(h => h.Id != leader.Id);
+        await cluster.Replicas.WaitUntilAsync(_ => follower.Status.Leader == leader.Id, Generous, $"{follower.Id} learning its leader");
+
+        await Assert.ThrowsAsync<NotLeaderException>(() => cluster.LogOf(follower.Id).AppendAsync("s/1", ExpectedVersion.Any, Events("x")).AsTask());
+    }
+
+    [Fact]
+    public async Task LeaderKilled_NewLeaderAfterCatchUp_ReadsEveryAcknowledgedEvent()
+    {
+        await using var cluster = await MaterializedReplicas.StartAsync(FailoverOptions());
+        var acknowledged = new Dictionary<string, long>();
+        var oldLeader = await cluster.Replicas.LeaderAsync(1, Generous);
+        for (var i = 0; i < 30; i++)
+        {
+            var stream = $"order/{i % 5}";
+            acknowledged[stream] = (await cluster.LogOf(oldLeader.Id).AppendAsync(stream, ExpectedVersion.Any, Events($"e{i}"))).LastVersion;
+        }
+
+        await cluster.KillAsync(oldLeader.Id);
+        var newLeader = await cluster.Replicas.LeaderAsync(oldLeader.Status.Epoch + 1, Generous);
+        var log = cluster.LogOf(newLeader.Id);
+        await log.CatchUpAsync().WaitAsync(Generous);
+
+        foreach (var (stream, version) in acknowledged)
+        {
+            var read = await log.ReadStreamAsync(stream);
+            Assert.True(read.Version >= version, $"{stream}: the new leader {newLeader.Id} reads version {read.Version}, {version} was acknowledged");
+        }
+
+        var afterFailover = await log.AppendAsync("order/0", acknowledged["order/0"], Events("after failover"));
+        Assert.Equal(acknowledged["order/0"] + 1, afterFailover.LastVersion);
+    }
+
+    [Fact]
+    public async Task CommittedEntryApplier_OntoALogThatHoldsRecords_IsRefused()
+    {
+        await using var replicas = new HostedReplicas(1, StableOptions());
+        await using var local = new InMemoryEventLog();
+        await local.AppendAsync("old/1", ExpectedVersion.Any, Events("stale"));
+
+        var error = Assert.Throws<ArgumentException>(() => new CommittedEntryApplier(replicas.Running.Single(), local));
+
+        Assert.Contains("must start empty", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReplicatedOperation_RoundTrip_KeepsEveryField()
+    {
+        var operation = new ReplicatedOperation(ReplicatedOperationKind.Append, Guid.NewGuid(), "stream/é", 42, Events("a", "", "ccc"));
+
+        var decoded = ReplicatedOperation.Decode(7, operation.Encode());
+
+        Assert.Equal((operation.Kind, operation.OperationId, operation.StreamId, operation.Version), (decoded.Kind, decoded.OperationId, decoded.StreamId, decoded.Version));
+        Assert.Equal(["a", "", "ccc"], decoded.Items.Select(i => Encoding.UTF8.GetString(i.Span)));
+    }
+
+    [Fact]
+    public void ReplicatedOperation_EveryTruncation_IsMalformedNamingTheLsn()
+    {
+        var encoded = new ReplicatedOperation(ReplicatedOperationKind.Checkpoint, Guid.NewGuid(), "s/1", 3, Events("state")).Encode();
+
+        for (var length = 0; length < encoded.Length; length++)
+        {
+            var error = Assert.Throws<MalformedReplicatedOperationException>(() => ReplicatedOperation.Decode(11, encoded.AsMemory(0, length)));
+            Assert.Equal(11, error.Lsn);
+        }
+    }
+
+    private static IReadOnlyList<ReadOnlyMemory<byte>> Events(params string[] texts) => texts.Select(t => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(t)).ToArray();
+
+    /// <summary>Three hosted replicas, each with an in-memory materialized log and its applier.</summary>
+    private sealed class MaterializedReplicas : IAsyncDisposable
+    {
+        private readonly Dictionary<ReplicaId, CommittedEntryApplier> _appliers = [];
+
+        private MaterializedReplicas(HostedReplicas replicas) => Replicas = replicas;
+
+        public HostedReplicas Replicas { get; }
+
+        public IEnumerable<CommittedEntryApplier> Appliers => _appliers.Values;
+
+        public static async Task<MaterializedReplicas> StartAsync(ReplicaOptions options)
+        {
+            var cluster = new MaterializedReplicas(new HostedReplicas(3, options));
+            foreach (var host in cluster.Replicas.Running)
+            {
+                var applier = new CommittedEntryApplier(host, new InMemoryEventLog());
+                cluster._appliers[host.Id] = applier;
+                applier.Start();
+            }
+
+            await cluster.Replicas.LeaderAsync(1, Generous);
+            return cluster;
+        }
+
+        public ReplicatedEventLog LogOf(ReplicaId id) => new(Replicas[id], _appliers[id]);
+
+        public ReplicatedEventLog LeaderLog() => LogOf(Replicas.Running.Single(h => h.Status.IsLeader).Id);
+
+        public async Task WaitAllAppliedAsync()
+        {
+            var end = Replicas.Running.Max(h => h.Status.EndLsn);
+            foreach (var applier in Appliers)
+            {
+                await applier.WaitAppliedAsync(end).WaitAsync(Generous);
+            }
+        }
+
+        public async Task KillAsync(ReplicaId id)
+        {
+            await _appliers[id].DisposeAsync();
+            await _appliers[id].Local.DisposeAsync();
+            _appliers.Remove(id);
+            await Replicas.KillAsync(id);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var id in _appliers.Keys.ToArray())
+            {
+                await KillAsync(id);
+            }
+
+            await Replicas.DisposeAsync();
+        }
+    }
+}
