@@ -25,16 +25,11 @@ public static class SiloComposition
         ArgumentNullException.ThrowIfNull(dataDirectory);
         AddGrains(silo);
         AddStorage(silo, dataDirectory);
+        AddReminders(silo);
         if (SiloClustering.IsEnabled(silo.Configuration))
         {
-            // Reminders are kept in streams of the silo's own log, which a cluster does not have (every stream belongs to a
-            // grain's partition): in cluster mode the reminder service is absent, so registering a reminder fails with a
-            // clear error instead of a reminder that would not survive a partition move.
+            // In cluster mode the reminder rows live in the logs of their grains' partitions and fire on the owner.
             SiloClustering.Configure(silo);
-        }
-        else
-        {
-            AddReminders(silo);
         }
     }
 
@@ -60,7 +55,7 @@ public static class SiloComposition
     }
 
     /// <summary>
-    /// Reminders in the default store (docs/reminders.md); options from <c>Actors:Reminders</c>
+    /// Reminders in the default store (docs/reminders.md; in cluster mode in each partition's log, docs/cluster.md); options from <c>Actors:Reminders</c>
     /// (<c>ACTORS__REMINDERS__MINIMUMREMINDERPERIOD</c>, ...).
     /// </summary>
     private static void AddReminders(ISiloBuilder silo) => silo.UseWriteAheadLogReminderService();

@@ -12,14 +12,28 @@ namespace Actors.Cluster.PostgreSql;
 /// <remarks>Thread-safe; uses one <see cref="NpgsqlDataSource"/> (a connection pool).</remarks>
 public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
 {
+    private const string DatabaseClock = "clock_timestamp()";
+
     private readonly NpgsqlDataSource _dataSource;
+    private readonly string _clock;
     private int _schemaReady;
 
     /// <summary>Creates the store over <paramref name="connectionString"/> (nothing is opened yet).</summary>
     public PostgreSqlClusterStore(string connectionString)
+        : this(connectionString, DatabaseClock)
+    {
+    }
+
+    /// <summary>
+    /// Creates the store with <paramref name="clockSql"/> as the store's clock instead of <c>clock_timestamp()</c>: a
+    /// SQL expression of type timestamptz (tests drive leases with a clock in a table; see the conformance tests).
+    /// </summary>
+    internal PostgreSqlClusterStore(string connectionString, string clockSql)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        ArgumentException.ThrowIfNullOrEmpty(clockSql);
         _dataSource = NpgsqlDataSource.Create(connectionString);
+        _clock = clockSql;
     }
 
     /// <inheritdoc />
@@ -34,7 +48,7 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
             await Execute(connection, "SELECT pg_advisory_xact_lock(@k)", cancellationToken, ("k", PostgreSqlClusterSchema.LockKey));
             if (Volatile.Read(ref _schemaReady) == 0)
             {
-                await Execute(connection, PostgreSqlClusterSchema.Create, cancellationToken);
+                await MigrateAsync(connection, cancellationToken);
                 Volatile.Write(ref _schemaReady, 1);
             }
 
@@ -43,8 +57,8 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
             if (inserted == 1)
             {
                 await Execute(connection, """
-                    INSERT INTO actors_partitions (cluster_id, partition, owner, owner_incarnation, epoch, state, target, version)
-                    SELECT @c, p, NULL, 0, 0, 0, NULL, 1 FROM generate_series(0, @n - 1) AS p
+                    INSERT INTO actors_partitions (cluster_id, partition, owner, owner_incarnation, epoch, state, target, version, changed_in)
+                    SELECT @c, p, NULL, 0, 0, 0, NULL, 1, 1 FROM generate_series(0, @n - 1) AS p
                     """, cancellationToken, ("c", clusterId), ("n", partitionCount));
             }
 
@@ -52,6 +66,39 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
             return 0;
         });
         return await ReadAsync(clusterId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Brings the schema to <see cref="PostgreSqlClusterSchema.Version"/> inside the caller's transaction, which holds the
+    /// schema advisory lock: applies each missing migration in order and records it, or does nothing when the database is
+    /// current. A database at a newer version is refused.
+    /// </summary>
+    private static async Task MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await Execute(connection, PostgreSqlClusterSchema.CreateVersionTable, cancellationToken);
+        int current = await Scalar<int?>(connection, "SELECT version FROM actors_schema WHERE id = 1", cancellationToken) ?? 0;
+        int latest = PostgreSqlClusterSchema.Version;
+        if (current > latest)
+        {
+            throw new ClusterStoreException(
+                $"The PostgreSQL cluster schema is at version {current}, newer than this silo's {latest}: a newer silo migrated it. Upgrade this silo; it does not write an older layout.");
+        }
+
+        for (int version = current + 1; version <= latest; version++)
+        {
+            (string description, string sql) = PostgreSqlClusterSchema.Migrations[version - 1];
+            await Execute(connection, sql, cancellationToken);
+            if (version >= 2)
+            {
+                await Execute(connection, "INSERT INTO actors_schema_history (version, description) VALUES (@v, @d)", cancellationToken, ("v", version), ("d", description));
+            }
+        }
+
+        if (current < latest)
+        {
+            await Execute(connection, "INSERT INTO actors_schema (id, version) VALUES (1, @v) ON CONFLICT (id) DO UPDATE SET version = excluded.version",
+                cancellationToken, ("v", latest));
+        }
     }
 
     /// <inheritdoc />
@@ -62,7 +109,7 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
         int partitionCount;
         long tableVersion;
         DateTimeOffset now;
-        await using (NpgsqlCommand command = Command(connection, "SELECT partition_count, table_version, clock_timestamp() FROM actors_cluster WHERE cluster_id = @c", ("c", clusterId)))
+        await using (NpgsqlCommand command = Command(connection, Clocked("SELECT partition_count, table_version, clock_timestamp() FROM actors_cluster WHERE cluster_id = @c"), ("c", clusterId)))
         await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken))
@@ -109,7 +156,7 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
         DateTimeOffset? expires;
         short? status;
         long tableVersion;
-        await using (NpgsqlCommand command = Command(connection, """
+        await using (NpgsqlCommand command = Command(connection, Clocked("""
             WITH renewed AS (
                 UPDATE actors_silos SET lease_expires_at = clock_timestamp() + @lease
                 WHERE cluster_id = @c AND name = @n AND incarnation = @i AND status IN (1, 2)
@@ -117,7 +164,7 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
             SELECT (SELECT lease_expires_at FROM renewed), clock_timestamp(),
                    (SELECT table_version FROM actors_cluster WHERE cluster_id = @c),
                    (SELECT status FROM actors_silos WHERE cluster_id = @c AND name = @n AND incarnation = @i)
-            """, ("lease", duration), ("c", clusterId), ("n", silo), ("i", incarnation)))
+            """), ("lease", duration), ("c", clusterId), ("n", silo), ("i", incarnation)))
         await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
@@ -128,7 +175,7 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
         }
 
         var expired = new List<SiloRecord>();
-        await using (NpgsqlCommand command = Command(connection, "SELECT name, incarnation, status, silo_endpoint, gateway_endpoint, lease_expires_at, started_at, version FROM actors_silos WHERE cluster_id = @c AND status IN (1, 2) AND lease_expires_at <= clock_timestamp()", ("c", clusterId)))
+        await using (NpgsqlCommand command = Command(connection, Clocked("SELECT name, incarnation, status, silo_endpoint, gateway_endpoint, lease_expires_at, started_at, version FROM actors_silos WHERE cluster_id = @c AND status IN (1, 2) AND lease_expires_at <= clock_timestamp()"), ("c", clusterId)))
         await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -147,17 +194,19 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(update);
         await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (await Scalar<long?>(connection, "SELECT table_version FROM actors_cluster WHERE cluster_id = @c FOR UPDATE", cancellationToken, ("c", clusterId)) is null)
+        if (await Scalar<long?>(connection, "SELECT table_version FROM actors_cluster WHERE cluster_id = @c FOR UPDATE", cancellationToken, ("c", clusterId)) is not { } tableVersion)
         {
             throw new ClusterStoreException($"Cluster '{clusterId}' does not exist in the PostgreSQL cluster store.");
         }
 
+        long changedIn = tableVersion + 1;
+
         foreach (LeaseCondition condition in update.Leases)
         {
-            await using NpgsqlCommand command = Command(connection, """
+            await using NpgsqlCommand command = Command(connection, Clocked("""
                 SELECT incarnation, status IN (1, 2), lease_expires_at > clock_timestamp() FROM actors_silos
                 WHERE cluster_id = @c AND name = @n FOR UPDATE
-                """, ("c", clusterId), ("n", condition.Silo));
+                """), ("c", clusterId), ("n", condition.Silo));
             await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken) || reader.GetInt64(0) != condition.Incarnation)
             {
@@ -195,16 +244,16 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
         foreach (SiloWrite write in update.Silos)
         {
             SiloRecord r = write.Record;
-            await Execute(connection, """
-                INSERT INTO actors_silos AS s (cluster_id, name, incarnation, status, silo_endpoint, gateway_endpoint, lease_expires_at, started_at, version)
-                VALUES (@c, @n, @i, @s, @e, @g, CASE WHEN @renew THEN clock_timestamp() + @lease ELSE @expires END, clock_timestamp(), @v)
+            await Execute(connection, Clocked("""
+                INSERT INTO actors_silos AS s (cluster_id, name, incarnation, status, silo_endpoint, gateway_endpoint, lease_expires_at, started_at, version, changed_in)
+                VALUES (@c, @n, @i, @s, @e, @g, CASE WHEN @renew THEN clock_timestamp() + @lease ELSE @expires END, clock_timestamp(), @v, @changed)
                 ON CONFLICT (cluster_id, name) DO UPDATE SET
                     incarnation = excluded.incarnation, status = excluded.status, silo_endpoint = excluded.silo_endpoint,
                     gateway_endpoint = excluded.gateway_endpoint,
                     lease_expires_at = CASE WHEN @renew OR s.incarnation <> excluded.incarnation THEN excluded.lease_expires_at ELSE s.lease_expires_at END,
                     started_at = CASE WHEN s.incarnation <> excluded.incarnation THEN excluded.started_at ELSE s.started_at END,
-                    version = excluded.version
-                """, cancellationToken, ("c", clusterId), ("n", r.Name), ("i", r.Incarnation), ("s", (short)r.Status), ("e", r.SiloEndpoint),
+                    version = excluded.version, changed_in = excluded.changed_in
+                """), cancellationToken, ("changed", changedIn), ("c", clusterId), ("n", r.Name), ("i", r.Incarnation), ("s", (short)r.Status), ("e", r.SiloEndpoint),
                 ("g", (object?)r.GatewayEndpoint ?? DBNull.Value), ("renew", write.RenewLeaseFor is not null), ("lease", write.RenewLeaseFor ?? TimeSpan.Zero),
                 ("expires", r.LeaseExpiresAt), ("v", write.ExpectedVersion + 1));
         }
@@ -213,9 +262,9 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
         {
             PartitionRecord r = write.Record;
             await Execute(connection, """
-                UPDATE actors_partitions SET owner = @o, owner_incarnation = @i, epoch = @e, state = @s, target = @t, version = @v
+                UPDATE actors_partitions SET owner = @o, owner_incarnation = @i, epoch = @e, state = @s, target = @t, version = @v, changed_in = @changed
                 WHERE cluster_id = @c AND partition = @p
-                """, cancellationToken, ("c", clusterId), ("p", r.Partition), ("o", (object?)r.Owner ?? DBNull.Value), ("i", r.OwnerIncarnation), ("e", r.Epoch),
+                """, cancellationToken, ("changed", changedIn), ("c", clusterId), ("p", r.Partition), ("o", (object?)r.Owner ?? DBNull.Value), ("i", r.OwnerIncarnation), ("e", r.Epoch),
                 ("s", (short)r.State), ("t", (object?)r.Target ?? DBNull.Value), ("v", write.ExpectedVersion + 1));
         }
 
@@ -226,6 +275,9 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    /// <summary>The statement with this store's clock in place of <c>clock_timestamp()</c>.</summary>
+    private string Clocked(string sql) => _clock == DatabaseClock ? sql : sql.Replace(DatabaseClock, _clock, StringComparison.Ordinal);
 
     private static SiloRecord ReadSilo(NpgsqlDataReader reader) => new(
         reader.GetString(0), reader.GetInt64(1), (SiloStatus)reader.GetInt16(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),

@@ -3,6 +3,8 @@ using Actors.Cluster.Storage;
 using Actors.Hosting;
 using Actors.Persistence.Wal;
 using Actors.Persistence.Wal.Hosting;
+using Actors.Persistence.Wal.Reminders;
+using Actors.Reminders;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -30,6 +32,12 @@ internal sealed partial class ClusterService(ClusterSilo cluster, IServiceProvid
         {
             throw new InvalidOperationException(
                 "Clustering needs the write-ahead-log stores to keep one log per partition, but another IEventLogFactory was registered after UseClustering. Register it as ClusterInnerLogFactory instead.");
+        }
+
+        if (services.GetService<IReminderTable>() is { } reminders and not WriteAheadLogReminderTable)
+        {
+            throw new InvalidOperationException(
+                $"A cluster silo keeps reminders in its partitions' logs so they move with their grains; the reminder table {reminders.GetType().Name} would lose them when a partition moves. Use UseWriteAheadLogReminderService().");
         }
 
         foreach (WriteAheadLogStore store in WriteAheadLogStores.GetAll(services))

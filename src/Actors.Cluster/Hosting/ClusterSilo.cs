@@ -3,12 +3,14 @@ using Actors.Cluster.GrainLocation;
 using Actors.Cluster.Membership;
 using Actors.Cluster.Messaging;
 using Actors.Cluster.Partitioning;
+using Actors.Cluster.Reminders;
 using Actors.Cluster.Routing;
 using Actors.Cluster.Storage;
 using Actors.Hosting;
 using Actors.Hosting.Gateway;
 using Actors.Invocation;
 using Actors.Persistence.Wal;
+using Actors.Reminders;
 using Actors.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -41,11 +43,13 @@ internal sealed class ClusterSilo : IClusterView
         Logs = new PartitionLogHost(services.GetService<ClusterInnerLogFactory>()?.Factory ?? new FileEventLogFactory(time), loggers);
         LogFactory = new PartitionedEventLogFactory(Logs);
         var keyed = services.GetRequiredService<IServiceProviderIsKeyedService>();
-        WalGrainTypes = new WalGrainTypes(store => keyed.IsKeyedService(typeof(WriteAheadLogStore), store));
+        WalGrainTypes = new WalGrainTypes(store => keyed.IsKeyedService(typeof(WriteAheadLogStore), store), remindersArePartitioned: keyed.IsService(typeof(IReminderTable)));
         Directory = new GrainDirectory(Membership, Transport, Options, loggers.CreateLogger("Actors.Cluster.Directory"));
+        Reminders = new ReminderPartitionOwnership(loggers.CreateLogger("Actors.Cluster.Reminders"));
         var handOff = new PartitionHandOff(Membership, Logs, new PartitionTransferSender(Logs, Transport, Options), Transport,
-            services.GetRequiredService<ISiloActivations>(), WalGrainTypes, Options, loggers.CreateLogger("Actors.Cluster.HandOff"));
-        Ownership = new PartitionOwnershipAgent(Membership, Logs, handOff, Options, time, loggers.CreateLogger("Actors.Cluster.Partitions"));
+            services.GetRequiredService<ISiloActivations>(), WalGrainTypes, Reminders, Options, loggers.CreateLogger("Actors.Cluster.HandOff"));
+        Ownership = new PartitionOwnershipAgent(Membership, Logs, handOff, Reminders, Options, time, loggers.CreateLogger("Actors.Cluster.Partitions"));
+        Reminders.Attached = Ownership.Nudge;
         Receiver = new PartitionTransferReceiver(Logs, Ownership.CheckTransferAsync, Ownership.OnInstalled, loggers.CreateLogger("Actors.Cluster.Transfer"));
         Logs.WriteFence = Ownership.CanWrite;
         var codec = new RemoteCallCodec(services.GetRequiredService<GrainMethodRegistry>(), services.GetRequiredService<Serializer>());
@@ -70,6 +74,9 @@ internal sealed class ClusterSilo : IClusterView
     public PartitionedEventLogFactory LogFactory { get; }
 
     public WalGrainTypes WalGrainTypes { get; }
+
+    /// <summary>Which reminder partitions the silo's reminder service serves (this silo's partitions).</summary>
+    public ReminderPartitionOwnership Reminders { get; }
 
     public GrainDirectory Directory { get; }
 

@@ -1,9 +1,11 @@
 using Actors.Cluster.Diagnostics;
 using Actors.Cluster.Hosting;
 using Actors.Cluster.Membership;
+using Actors.Cluster.Reminders;
 using Actors.Hosting;
 using Actors.Hosting.Dashboard;
 using Actors.Persistence.Wal;
+using Actors.Reminders;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -42,6 +44,9 @@ public static class ClusterSiloBuilderExtensions
         services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<ClusterSilo>());
         services.AddSingleton<IGrainCallRouter>(sp => sp.GetRequiredService<ClusterSilo>().Router);
         services.AddSingleton<IEventLogFactory>(sp => sp.GetRequiredService<ClusterSilo>().LogFactory);
+        // Reminders (when the silo has a reminder service) are partitioned like grains and fire on the partition's owner.
+        services.Replace(ServiceDescriptor.Singleton<IReminderPartitioner>(sp => new ClusterReminderPartitioner(sp.GetRequiredService<ClusterSilo>().Membership)));
+        services.AddSingleton<IReminderPartitionOwnership>(sp => sp.GetRequiredService<ClusterSilo>().Reminders);
         services.AddSingleton<ClusterService>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ClusterService>());
         services.AddSingleton<ISiloAbruptStopParticipant>(sp => sp.GetRequiredService<ClusterService>());

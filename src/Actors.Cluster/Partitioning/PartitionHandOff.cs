@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Actors.Cluster.Diagnostics;
 using Actors.Cluster.Membership;
 using Actors.Cluster.Messaging;
+using Actors.Cluster.Reminders;
 using Actors.Cluster.Storage;
 using Actors.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,8 @@ namespace Actors.Cluster.Partitioning;
 /// <summary>
 /// Moves a partition from this silo to another with zero loss:
 /// <list type="number">
-/// <item>the row is set to Moving(target) (conditional, with this silo's lease) and calls for the partition start waiting here;</item>
+/// <item>the row is set to Moving(target) (conditional, with this silo's lease); the partition's reminders stop firing here
+/// (ticks in flight end and are recorded in its log); calls for the partition start waiting here;</item>
 /// <item>its grains are deactivated (running requests finish, pending events are confirmed, checkpoints written);</item>
 /// <item>its logs are closed (flushed) and every file is sent, checked (length, CRC32C) and made durable on the target;</item>
 /// <item>the row grants the partition to the target under epoch + 1 (conditional on both leases); the waiting calls go there;</item>
@@ -26,6 +28,7 @@ internal sealed partial class PartitionHandOff(
     ISiloTransport transport,
     ISiloActivations activations,
     WalGrainTypes walGrainTypes,
+    ReminderPartitionOwnership reminders,
     ClusterOptions options,
     ILogger logger)
 {
@@ -52,11 +55,14 @@ internal sealed partial class PartitionHandOff(
         }
 
         LogMoving(logger, partition, targetName);
-        Agent.SetState(partition, LocalPartitionState.HandingOff, row.Epoch);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.MoveTimeout);
         try
         {
+            // Before calls start waiting: a tick in flight still reaches its grain here, and its record goes into the
+            // log that moves, so the new owner neither loses nor repeats it.
+            await reminders.ReleasingAsync(partition, timeout.Token);
+            Agent.SetState(partition, LocalPartitionState.HandingOff, row.Epoch);
             await activations.DeactivateAsync(id => walGrainTypes.Contains(id.Type) && PartitionOf(id) == partition, Migrating, timeout.Token);
             await logs.CloseAsync(partition);
             var address = new SiloAddress(target.Name, target.Incarnation, target.SiloEndpoint);
@@ -116,11 +122,13 @@ internal sealed partial class PartitionHandOff(
         await logs.OpenAsync(partition, row.Epoch, membership.Name, membership.Incarnation, cancellationToken);
         Agent.SetState(partition, LocalPartitionState.Serving, row.Epoch);
         LogMoveUndone(logger, partition, row.Epoch);
+        await reminders.ServingAsync(partition, cancellationToken);
     }
 
     /// <summary>Stops serving a partition the table gives to someone else (without deleting its logs).</summary>
     public async Task StopServingAsync(int partition, CancellationToken cancellationToken)
     {
+        await reminders.ReleasingAsync(partition, cancellationToken);
         Agent.SetState(partition, LocalPartitionState.HandingOff, 0);
         await activations.DeactivateAsync(id => walGrainTypes.Contains(id.Type) && PartitionOf(id) == partition, Migrating, cancellationToken);
         await logs.CloseAsync(partition);

@@ -1,4 +1,5 @@
 using Actors.Cluster.Membership;
+using Actors.Cluster.Reminders;
 using Actors.Cluster.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -20,6 +21,7 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
     private readonly MembershipAgent _membership;
     private readonly PartitionLogHost _logs;
     private readonly PartitionHandOff _handOff;
+    private readonly ReminderPartitionOwnership _reminders;
     private readonly ClusterOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -31,11 +33,12 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private Task _move = Task.CompletedTask;
 
-    public PartitionOwnershipAgent(MembershipAgent membership, PartitionLogHost logs, PartitionHandOff handOff, ClusterOptions options, TimeProvider time, ILogger logger)
+    public PartitionOwnershipAgent(MembershipAgent membership, PartitionLogHost logs, PartitionHandOff handOff, ReminderPartitionOwnership reminders, ClusterOptions options, TimeProvider time, ILogger logger)
     {
         _membership = membership;
         _logs = logs;
         _handOff = handOff;
+        _reminders = reminders;
         _options = options;
         _time = time;
         _logger = logger;
@@ -97,13 +100,18 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
     public PartitionRoute Route(int partition)
     {
         ClusterSnapshot? snapshot = _membership.Current;
-        if (snapshot is null || !_membership.Lease.IsValid)
+        // A silo that left (its lease is revoked as its host stops, while its gateway still drains) serves nothing itself
+        // but forwards with its last view, whose owners it handed its partitions to; waiting would hold those calls until
+        // the gateway's drain deadline cut them.
+        bool forwardOnly = !_membership.Lease.IsValid;
+        bool left = snapshot?.FindSilo(_membership.Name) is { Status: SiloStatus.Left } self && self.Incarnation == _membership.Incarnation;
+        if (snapshot is null || (forwardOnly && !left))
         {
             return new PartitionRoute(PartitionRouteKind.Wait, null, 0, "this silo's lease is not valid");
         }
 
         PartitionRecord row = snapshot.Partitions[partition];
-        (LocalPartitionState state, long epoch) = StateOf(partition);
+        (LocalPartitionState state, long epoch) = forwardOnly ? (LocalPartitionState.None, 0L) : StateOf(partition);
         switch (state)
         {
             case LocalPartitionState.Serving:
@@ -295,6 +303,9 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
                     SetState(p, LocalPartitionState.None, 0);
                 }
             }
+
+            await _reminders.EnsureAcquiredAsync(
+                Enumerable.Range(0, snapshot.PartitionCount).Where(p => StateOf(p).State == LocalPartitionState.Serving), cancellationToken);
         }
         finally
         {
@@ -340,6 +351,7 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
             await _logs.OpenAsync(row.Partition, row.Epoch, _membership.Name, _membership.Incarnation, cancellationToken);
             SetState(row.Partition, LocalPartitionState.Serving, row.Epoch);
             LogServing(_logger, row.Partition, row.Epoch);
+            await _reminders.ServingAsync(row.Partition, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Actors.Cluster.Partitioning;
 using Actors.Persistence.Wal;
+using Actors.Persistence.Wal.Reminders;
 using Actors.Wal;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +15,8 @@ namespace Actors.Cluster.Storage;
 /// </summary>
 /// <remarks>
 /// Stream ids are grain ids (<c>type/key</c>, see <c>GrainStreams</c>), or streams a registered
-/// <see cref="ILogPartitionParticipant"/> places (stream queues). Statistics and positions are sums over the open
+/// <see cref="ILogPartitionParticipant"/> places (stream queues), or the reminder table's partition streams
+/// (<c>reminders:{partition}</c>, in the log of that partition). Statistics and positions are sums over the open
 /// partition logs (they are not the LSN of any one log). Thread-safe.
 /// </remarks>
 internal sealed partial class PartitionedEventLog : IPartitionedEventLog
@@ -163,6 +165,15 @@ internal sealed partial class PartitionedEventLog : IPartitionedEventLog
 
     private int PartitionOf(string streamId)
     {
+        if (WriteAheadLogReminderTable.TryParsePartitionStream(streamId, out int reminderPartition))
+        {
+            // The reminder partitions of a cluster are its grain partitions (ClusterReminderPartitioner): a grain's
+            // reminder rows live in its own partition's log and move with it.
+            return reminderPartition < _host.PartitionCount
+                ? reminderPartition
+                : throw new ArgumentException($"Reminder stream '{streamId}' of store '{StoreName}' names partition {reminderPartition}, but the cluster has {_host.PartitionCount}.", nameof(streamId));
+        }
+
         foreach (ILogPartitionParticipant participant in Volatile.Read(ref _participants))
         {
             if (participant.TryGetPartition(streamId, out int placed))

@@ -201,16 +201,16 @@ public sealed partial class WriteAheadLogReminderTable
             StreamReadResult meta = await eventLog.ReadStreamAsync(MetaStreamId, ReadBound.Latest, cancellationToken);
             if (meta.Events.Count == 0)
             {
-                await eventLog.AppendAsync(MetaStreamId, meta.Version, [ReminderRecordCodec.EncodeMeta(_partitions.Length)], cancellationToken);
+                await eventLog.AppendAsync(MetaStreamId, meta.Version, [ReminderRecordCodec.EncodeMeta(_partitioner.PartitionCount)], cancellationToken);
             }
             else
             {
                 StoredEvent last = meta.Events[^1];
                 int stored = ReminderRecordCodec.ReadMeta(last.Payload.Span, last.Version, MetaStreamId);
-                if (stored != _partitions.Length)
+                if (stored != _partitioner.PartitionCount)
                 {
                     throw new ReminderException(
-                        $"Write-ahead-log store '{_store.Name}' holds reminders in {stored} partitions, but the reminder partitioner has {_partitions.Length} (ReminderOptions.PartitionCount). Rows would be lost in partitions nobody reads; configure PartitionCount = {stored}.");
+                        $"Write-ahead-log store '{_store.Name}' holds reminders in {stored} partitions, but the reminder partitioner has {_partitioner.PartitionCount} (ReminderOptions.PartitionCount). Rows would be lost in partitions nobody reads; configure PartitionCount = {stored}.");
                 }
             }
 

@@ -27,10 +27,12 @@ public sealed partial class WriteAheadLogReminderTable : IReminderTable
 
     private const int MaxWritesPerAppend = 1024;
 
+    private const string StreamPrefix = "reminders:";
+
     private readonly WriteAheadLogStore _store;
     private readonly IReminderPartitioner _partitioner;
     private readonly ILogger _logger;
-    private readonly ReminderPartitionLog[] _partitions;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, ReminderPartitionLog> _partitions = new();
     private readonly SemaphoreSlim _metaGate = new(1, 1);
     private bool _metaChecked;
 
@@ -43,18 +45,40 @@ public sealed partial class WriteAheadLogReminderTable : IReminderTable
         _store = store;
         _partitioner = partitioner;
         _logger = logger;
-        _partitions = Enumerable.Range(0, partitioner.PartitionCount).Select(p => new ReminderPartitionLog(p)).ToArray();
+        _metaChecked = !partitioner.TableRecordsPartitionCount;
     }
 
     /// <summary>The stream of partition <paramref name="partition"/>.</summary>
-    public static string StreamOf(int partition) => "reminders:" + partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string StreamOf(int partition) => StreamPrefix + partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Whether <paramref name="streamId"/> is the stream of a reminder partition (<see cref="StreamOf"/>), and which.</summary>
+    public static bool TryParsePartitionStream(string streamId, out int partition)
+    {
+        ArgumentNullException.ThrowIfNull(streamId);
+        partition = -1;
+        return streamId.StartsWith(StreamPrefix, StringComparison.Ordinal)
+            && int.TryParse(streamId.AsSpan(StreamPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out partition)
+            && StreamOf(partition) == streamId;
+    }
+
+    /// <inheritdoc />
+    public void ForgetPartition(int partition)
+    {
+        if (_partitions.TryGetValue(partition, out ReminderPartitionLog? log))
+        {
+            lock (log.Sync)
+            {
+                log.Loaded = false;
+            }
+        }
+    }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<ReminderEntry>> ReadPartitionAsync(int partition, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(partition);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(partition, _partitions.Length);
-        ReminderPartitionLog log = _partitions[partition];
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(partition, _partitioner.PartitionCount);
+        ReminderPartitionLog log = Partition(partition);
         await EnsureLoadedAsync(log, cancellationToken);
         lock (log.Sync)
         {
@@ -101,7 +125,9 @@ public sealed partial class WriteAheadLogReminderTable : IReminderTable
     public Task RecordTickAsync(GrainId grainId, string reminderName, string eTag, DateTime tickTime, CancellationToken cancellationToken)
         => EnqueueAsync(new ReminderWrite(ReminderRecordKind.Tick, grainId, reminderName) { ETag = eTag, TickTime = tickTime });
 
-    private ReminderPartitionLog PartitionOf(GrainId grainId) => _partitions[_partitioner.GetPartition(grainId)];
+    private ReminderPartitionLog PartitionOf(GrainId grainId) => Partition(_partitioner.GetPartition(grainId));
+
+    private ReminderPartitionLog Partition(int partition) => _partitions.GetOrAdd(partition, static p => new ReminderPartitionLog(p));
 
     private Task<object?> EnqueueAsync(ReminderWrite write)
     {

@@ -13,4 +13,11 @@ public interface IReminderPartitioner
 
     /// <summary>The partition of <paramref name="grainId"/>.</summary>
     int GetPartition(GrainId grainId);
+
+    /// <summary>
+    /// Whether the reminder table records <see cref="PartitionCount"/> and refuses to start under another count (true by
+    /// default). False when something else already fixes the count for the life of the data (a cluster stores its
+    /// partition count in its cluster table).
+    /// </summary>
+    bool TableRecordsPartitionCount => true;
 }

@@ -33,4 +33,12 @@ public interface IReminderTable
     /// reminder's catch-up point after a restart). Ignored when the row is absent or has another ETag.
     /// </summary>
     Task RecordTickAsync(GrainId grainId, string reminderName, string eTag, DateTime tickTime, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Drops whatever the table keeps in memory of <paramref name="partition"/>, so its next use reads the partition's
+    /// storage again (the partition was served by another silo meanwhile). Nothing by default.
+    /// </summary>
+    void ForgetPartition(int partition)
+    {
+    }
 }

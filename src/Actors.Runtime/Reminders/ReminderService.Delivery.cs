@@ -15,7 +15,7 @@ internal sealed partial class ReminderService
     /// <summary>The timer is due: start delivering every tick that is due now.</summary>
     private void OnTimer()
     {
-        List<(LocalReminder Reminder, int Generation, DateTime Due, DateTime Tick)>? due = null;
+        List<(LocalReminder Reminder, int Generation, DateTime Due, DateTime Tick, int Partition)>? due = null;
         try
         {
             lock (_lock)
@@ -37,8 +37,10 @@ internal sealed partial class ReminderService
 
                     reminder.Delivering = true;
                     _inFlight++;
+                    int partition = _partitioner.GetPartition(reminder.GrainId);
+                    _inFlightByPartition[partition] = _inFlightByPartition.GetValueOrDefault(partition) + 1;
                     DateTime tick = ReminderSchedule.LatestAtOrBefore(reminder.StartAt, reminder.Period, at, now);
-                    (due ??= []).Add((reminder, reminder.Generation, at, tick));
+                    (due ??= []).Add((reminder, reminder.Generation, at, tick, partition));
                 }
 
                 ArmLocked();
@@ -49,14 +51,14 @@ internal sealed partial class ReminderService
             _runtime.Log.TimerFailed(ex, "reminder timer");
         }
 
-        foreach ((LocalReminder reminder, int generation, DateTime at, DateTime tick) in due ?? [])
+        foreach ((LocalReminder reminder, int generation, DateTime at, DateTime tick, int partition) in due ?? [])
         {
-            _ = DeliverAsync(reminder, generation, at, tick);
+            _ = DeliverAsync(reminder, generation, at, tick, partition);
         }
     }
 
     /// <summary>Delivers one tick, records it durably unless the silo is stopping, and schedules the next one.</summary>
-    private async Task DeliverAsync(LocalReminder reminder, int generation, DateTime due, DateTime tick)
+    private async Task DeliverAsync(LocalReminder reminder, int generation, DateTime due, DateTime tick, int partition)
     {
         DateTime started = UtcNow;
         _runtime.Instruments.ReminderTickStarted(started - due);
@@ -95,6 +97,15 @@ internal sealed partial class ReminderService
             if (--_inFlight == 0 && _stopped)
             {
                 _drained?.TrySetResult();
+            }
+
+            if (--_inFlightByPartition[partition] == 0)
+            {
+                _inFlightByPartition.Remove(partition);
+                if (_partitionDrained.Remove(partition, out TaskCompletionSource? released))
+                {
+                    released.TrySetResult();
+                }
             }
 
             if (_stopped || reminder.Removed || reminder.Generation != generation)

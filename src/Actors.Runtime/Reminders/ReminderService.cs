@@ -18,8 +18,11 @@ namespace Actors.Reminders;
 /// <see cref="ReminderSchedule"/>: missed ticks are delivered once.
 /// </para>
 /// <para>
-/// Ownership: a single silo owns every partition. A cluster hands partitions in and out with the partition map (see
-/// docs/reminders.md); every row of a partition lives in that partition's stream, so it moves with it.
+/// Ownership: without an <see cref="IReminderPartitionOwnership"/> this silo serves every partition. A cluster's
+/// ownership acquires a partition when the silo starts serving it and releases it (no new tick starts, the ticks in
+/// flight end and are recorded) before its data moves; every row of a partition lives in that partition's stream, so it
+/// moves with it (docs/reminders.md). A registration for a partition not acquired here is written to the table and
+/// scheduled by whichever silo acquires the partition.
 /// </para>
 /// <para>
 /// Threading: one lock guards the schedule; table writes of one partition that must follow each other (register,
@@ -27,16 +30,20 @@ namespace Actors.Reminders;
 /// runtime's <see cref="TimeProvider"/> is armed for the earliest tick.
 /// </para>
 /// </remarks>
-internal sealed partial class ReminderService : IHostedService, ISiloAbruptStopParticipant, IDisposable
+internal sealed partial class ReminderService : IHostedService, ISiloAbruptStopParticipant, IReminderPartitionHandler, IDisposable
 {
     private readonly object _lock = new();
     private readonly Dictionary<(GrainId, string), LocalReminder> _reminders = [];
     private readonly PriorityQueue<(LocalReminder Reminder, int Generation), DateTime> _queue = new();
-    private readonly SemaphoreSlim[] _partitionGates;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, SemaphoreSlim> _partitionGates = new();
+    private readonly HashSet<int> _acquired = [];
+    private readonly Dictionary<int, int> _inFlightByPartition = [];
+    private readonly Dictionary<int, TaskCompletionSource> _partitionDrained = [];
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
     private readonly IReminderTable _table;
     private readonly IReminderPartitioner _partitioner;
+    private readonly IReminderPartitionOwnership? _ownership;
     private readonly GrainRuntime _runtime;
     private readonly ReminderOptions _options;
     private readonly ITimer _timer;
@@ -44,13 +51,13 @@ internal sealed partial class ReminderService : IHostedService, ISiloAbruptStopP
     private TaskCompletionSource? _drained;
     private bool _stopped;
 
-    public ReminderService(IReminderTable table, IReminderPartitioner partitioner, GrainRuntime runtime, IOptions<ReminderOptions> options)
+    public ReminderService(IReminderTable table, IReminderPartitioner partitioner, GrainRuntime runtime, IOptions<ReminderOptions> options, IReminderPartitionOwnership? ownership = null)
     {
         _table = table;
         _partitioner = partitioner;
+        _ownership = ownership;
         _runtime = runtime;
         _options = options.Value;
-        _partitionGates = Enumerable.Range(0, partitioner.PartitionCount).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
         using (ExecutionContext.SuppressFlow())
         {
             _timer = runtime.TimeProvider.CreateTimer(static s => ((ReminderService)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -64,25 +71,24 @@ internal sealed partial class ReminderService : IHostedService, ISiloAbruptStopP
 
     private DateTime UtcNow => _runtime.TimeProvider.GetUtcNow().UtcDateTime;
 
-    /// <summary>Loads every partition's rows and starts scheduling.</summary>
+    /// <summary>
+    /// Starts scheduling: loads every partition's rows, or, with an <see cref="IReminderPartitionOwnership"/> (a cluster),
+    /// attaches to it and loads each partition when this silo acquires it.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (_ownership is not null)
+        {
+            _ownership.Attach(this);
+            _loaded.TrySetResult();
+            return;
+        }
+
         try
         {
             for (int partition = 0; partition < _partitioner.PartitionCount; partition++)
             {
-                IReadOnlyList<ReminderEntry> rows = await _table.ReadPartitionAsync(partition, cancellationToken);
-                lock (_lock)
-                {
-                    foreach (ReminderEntry row in rows)
-                    {
-                        // A row registered while loading is newer than what the table returned before it.
-                        if (!_reminders.ContainsKey((row.GrainId, row.ReminderName)))
-                        {
-                            ApplyLocked(row.GrainId, row.ReminderName, row.StartAt, row.Period, row.ETag, row.LastTickTime);
-                        }
-                    }
-                }
+                await AcquireAsync(partition, cancellationToken);
             }
         }
         catch (Exception ex)
@@ -91,13 +97,85 @@ internal sealed partial class ReminderService : IHostedService, ISiloAbruptStopP
             throw;
         }
 
-        lock (_lock)
-        {
-            ArmLocked();
-        }
-
         _runtime.Log.RemindersLoaded(_reminders.Count, _partitioner.PartitionCount);
         _loaded.TrySetResult();
+    }
+
+    /// <inheritdoc />
+    public async Task AcquireAsync(int partition, CancellationToken cancellationToken)
+    {
+        SemaphoreSlim gate = PartitionGate(partition);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            lock (_lock)
+            {
+                if (_stopped || _acquired.Contains(partition))
+                {
+                    return;
+                }
+            }
+
+            // What the table cached of the partition may predate a time another silo served it.
+            _table.ForgetPartition(partition);
+            IReadOnlyList<ReminderEntry> rows = await _table.ReadPartitionAsync(partition, cancellationToken);
+            lock (_lock)
+            {
+                _acquired.Add(partition);
+                foreach (ReminderEntry row in rows)
+                {
+                    ApplyLocked(row.GrainId, row.ReminderName, row.StartAt, row.Period, row.ETag, row.LastTickTime);
+                }
+
+                ArmLocked();
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task ReleaseAsync(int partition, CancellationToken cancellationToken)
+    {
+        Task drained = Task.CompletedTask;
+        SemaphoreSlim gate = PartitionGate(partition);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            lock (_lock)
+            {
+                if (!_acquired.Remove(partition))
+                {
+                    return;
+                }
+
+                foreach (LocalReminder local in _reminders.Values.Where(r => _partitioner.GetPartition(r.GrainId) == partition).ToList())
+                {
+                    local.Removed = true;
+                    _reminders.Remove((local.GrainId, local.Name));
+                    Interlocked.Decrement(ref _registered);
+                }
+
+                if (_inFlightByPartition.GetValueOrDefault(partition) > 0)
+                {
+                    TaskCompletionSource waiter = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _partitionDrained[partition] = waiter;
+                    drained = waiter.Task;
+                }
+
+                ArmLocked();
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        // Outside the gate: a tick being delivered may register or unregister a reminder of its own partition.
+        await drained.WaitAsync(cancellationToken);
+        _table.ForgetPartition(partition);
     }
 
     /// <summary>Graceful stop: no new tick starts; waits for the ticks being delivered (their outcome is recorded).</summary>
@@ -125,15 +203,20 @@ internal sealed partial class ReminderService : IHostedService, ISiloAbruptStopP
     {
         await _loaded.Task;
         DateTime startAt = UtcNow + dueTime;
-        SemaphoreSlim gate = Gate(grainId);
+        int partition = _partitioner.GetPartition(grainId);
+        SemaphoreSlim gate = PartitionGate(partition);
         await gate.WaitAsync();
         try
         {
             string eTag = await WriteAsync(() => _table.UpsertRowAsync(grainId, name, startAt, period, CancellationToken.None), "register", grainId, name);
             lock (_lock)
             {
-                ApplyLocked(grainId, name, startAt, period, eTag, lastTickTime: null);
-                ArmLocked();
+                // A partition this silo does not serve now schedules its durable row when it is acquired (here or elsewhere).
+                if (_acquired.Contains(partition))
+                {
+                    ApplyLocked(grainId, name, startAt, period, eTag, lastTickTime: null);
+                    ArmLocked();
+                }
             }
 
             return new ReminderHandle(grainId, name, eTag);
@@ -153,7 +236,7 @@ internal sealed partial class ReminderService : IHostedService, ISiloAbruptStopP
         }
 
         await _loaded.Task;
-        SemaphoreSlim gate = Gate(grainId);
+        SemaphoreSlim gate = PartitionGate(_partitioner.GetPartition(grainId));
         await gate.WaitAsync();
         try
         {
@@ -206,7 +289,7 @@ internal sealed partial class ReminderService : IHostedService, ISiloAbruptStopP
         }
     }
 
-    private SemaphoreSlim Gate(GrainId grainId) => _partitionGates[_partitioner.GetPartition(grainId)];
+    private SemaphoreSlim PartitionGate(int partition) => _partitionGates.GetOrAdd(partition, static _ => new SemaphoreSlim(1, 1));
 
     private void ApplyLocked(GrainId grainId, string name, DateTime startAt, TimeSpan period, string eTag, DateTime? lastTickTime)
     {

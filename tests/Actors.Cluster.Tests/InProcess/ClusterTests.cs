@@ -163,23 +163,7 @@ public sealed class ClusterTests
         await Assert.ThrowsAsync<SiloUnavailableException>(() => victim.Services.GetRequiredService<IGrainFactory>().GetGrain<IVolatileCounterGrain>("x").Touch());
     }
 
-    private static async Task WaitForBalanceAsync(TestCluster cluster)
-    {
-        IClusterView view = cluster.Primary.Services.GetRequiredService<IClusterView>();
-        await Eventually.TrueAsync(() =>
-        {
-            ClusterSnapshot? snapshot = view.Snapshot;
-            if (snapshot is null)
-            {
-                return false;
-            }
-
-            string?[] plan = PartitionPlanner.Plan(snapshot);
-            return snapshot.Partitions.All(p => p.State == PartitionState.Owned && p.Owner == plan[p.Partition])
-                && cluster.GetActiveSilos().All(s => s.Services.GetRequiredService<IClusterView>().LocalPartitions.Count(l => l == LocalPartitionState.Serving)
-                    == snapshot.Partitions.Count(p => p.Owner == s.Name));
-        }, Patience, "partitions balanced and served");
-    }
+    private static Task WaitForBalanceAsync(TestCluster cluster) => ClusterBalance.WaitAsync(cluster, Patience);
 
     private static async Task TouchTrackedGrainsAsync(TestCluster cluster, CancellationToken stop)
     {

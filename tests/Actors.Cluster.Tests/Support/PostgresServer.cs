@@ -39,6 +39,23 @@ public sealed class PostgresServer : IAsyncLifetime
         await RunAsync("runuser", $"-u postgres -- {Bin}/pg_ctl -D {data} -l {_directory}/log -w -t 120 -o \"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1\" start");
     }
 
+    /// <summary>Creates an empty database on this server, runs <paramref name="sql"/> in it and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string sql)
+    {
+        string name = "test_" + Guid.NewGuid().ToString("N");
+        await using (Npgsql.NpgsqlDataSource admin = Npgsql.NpgsqlDataSource.Create(ConnectionString))
+        {
+            await using Npgsql.NpgsqlCommand create = admin.CreateCommand($"CREATE DATABASE {name}");
+            await create.ExecuteNonQueryAsync();
+        }
+
+        string connectionString = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
+        await using Npgsql.NpgsqlDataSource source = Npgsql.NpgsqlDataSource.Create(connectionString);
+        await using Npgsql.NpgsqlCommand command = source.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+        return connectionString;
+    }
+
     public async Task DisposeAsync()
     {
         try
