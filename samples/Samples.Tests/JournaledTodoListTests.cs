@@ -79,9 +79,9 @@ public sealed class JournaledTodoListTests
         Assert.Equal(3, (await cluster.Client.GetGrain<ITodoListGrain>(listId).GetHistoryAsync()).Version);
     }
 
-    // The store writes events with the binary serializer, so a [GenerateSerializer] event needs no other attribute.
+    // The store keeps its default codec: [GenerateSerializer] events and state go through the binary serializer
+    // (DefaultWalCodec), so the Orleans-shaped events need no other attribute and the store no option.
     private static Task<TestCluster> DeployAsync() => SampleClusters.DeployAsync(
         TodoStorage.Name,
-        silo => silo.AddGrain<TodoListGrain>().AddLogStorageBasedLogConsistencyProvider(),
-        store => store.UseBinarySerializer = true);
+        silo => silo.AddGrain<TodoListGrain>().AddLogStorageBasedLogConsistencyProvider());
 }

@@ -1,7 +1,9 @@
+using Actors.Hosting;
 using Actors.Persistence.Wal;
 using Actors.Runtime;
 using Actors.Wal;
 using StreamId = Actors.Runtime.StreamId;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Actors.Streams;
@@ -13,6 +15,7 @@ internal sealed partial class StreamProvider
     /// Loads every stream of the directory, which starts delivery of whatever its subscriptions have not acknowledged.
     /// In a cluster, joins the partitioned log instead: each partition's streams are loaded when its log opens here.
     /// </summary>
+    /// <exception cref="InvalidOperationException">A provider whose log belongs to this silo alone (memory streams) in a cluster.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         IEventLog log = await _logSource(cancellationToken);
@@ -20,6 +23,14 @@ internal sealed partial class StreamProvider
         {
             StartPartitioned(partitioned);
             return;
+        }
+
+        if (_services.GetService<IGrainCallRouter>() is not null)
+        {
+            // A log of this silo alone in a cluster: producers and subscribers on different silos would never meet.
+            throw new InvalidOperationException(
+                $"Stream provider '{Name}' keeps its streams in a log of this silo only (a memory provider), but this silo is part of a cluster, where producers and subscribers run on different silos and would silently miss each other. " +
+                $"Use silo.AddWriteAheadLogStreams(\"{Name}\") in a cluster: its streams live in the cluster's partitions.");
         }
 
         StreamId[] known = await ReadDirectoryAsync(DirectoryOf(-1));

@@ -155,6 +155,21 @@ public sealed partial class ClusterStreamTests
         Assert.Equal(5, error.Latest);
     }
 
+    [Fact]
+    public async Task MemoryStreams_InACluster_RefusedAtSiloStartNamingTheProvider()
+    {
+        var builder = new TestClusterBuilder(2);
+        builder.Options.UseClustering = true;
+        builder.ConfigureSilo(silo => silo.AddMemoryStreams("scratch"));
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StreamCluster.DeployAsync(builder));
+
+        Exception refusal = error is InvalidOperationException ? error : error.InnerException ?? error;
+        Assert.IsType<InvalidOperationException>(refusal);
+        Assert.Contains("Stream provider 'scratch'", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("AddWriteAheadLogStreams", refusal.Message, StringComparison.Ordinal);
+    }
+
     private static string ExplicitSubscriber(string key) => $"c-{key}@{Provider}@{Namespace}@{key}";
 
     private static string SlowSubscriber(string key) => $"slow-{key}@{Provider}@{Namespace}@{key}";
