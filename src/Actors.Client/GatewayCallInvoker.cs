@@ -51,11 +51,15 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
             : _outgoing.InvokeAsync(request, source: null, SendAsync, cancellationToken);
     }
 
+    /// <summary>Runs a call to one of this client's observers here; sends every other call to the gateway.</summary>
+    private ValueTask<object?> SendAsync(GrainCallRequest request, CancellationToken cancellationToken)
+        => Observers.Contains(request.Target) ? InvokeOwnObserver(request, cancellationToken) : SendToGatewayAsync(request, cancellationToken);
+
     /// <summary>
     /// Sends the call; a request that certainly did not run (never sent, or left unanswered by a silo that said Goodbye)
     /// is sent again on a new connection, up to <see cref="MaxNotStartedResends"/> times.
     /// </summary>
-    private async ValueTask<object?> SendAsync(GrainCallRequest request, CancellationToken cancellationToken)
+    private async ValueTask<object?> SendToGatewayAsync(GrainCallRequest request, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {

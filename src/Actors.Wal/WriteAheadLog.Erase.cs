@@ -51,6 +51,11 @@ public sealed partial class WriteAheadLog
             if (plan is null)
             {
                 ObjectDisposedException.ThrowIf(Volatile.Read(ref _state) != StateOpen, this);
+                if (attempt == EraseAttempts)
+                {
+                    throw new EraseRejectedException(streamId, toVersion, $"the stream's records kept moving (compaction) while its events up to version {toVersion} were being planned for erasure ({EraseAttempts} attempts)");
+                }
+
                 continue; // compaction moved the stream meanwhile: read its new entry
             }
 
@@ -64,6 +69,10 @@ public sealed partial class WriteAheadLog
             // manifest carries the marks durably before the copy is written, so a restart still compacts them.
             _maintenance!.MarkErased(plan.SegmentsWithErased);
             _segments.WriteManifest();
+
+            // Files kept for reuse still hold the records of the segments they were (a compaction may have moved the
+            // erased records out of one before it was retired): deleted, not left until reuse zeroes them.
+            _segments.DiscardRecycledFiles();
             var request = new RelocateRequest(streamId, hash, entry.LatestPosition, entry.Version, plan.Kept, (int)size, forceSync: true);
             if (!writer.TryEnqueue(request))
             {

@@ -50,7 +50,10 @@ public sealed partial class WriteAheadLog
         _segments.RequestBackgroundWork(manifestChanged: false);
         if (_segments.Current.All.Any(s => s.HoldsErasedData))
         {
-            _maintenance.RequestErasePass(); // an erase before the restart left records its pass has not removed yet
+            // An erase before the restart left records its pass has not removed yet, and it may have stopped before
+            // deleting the files kept for reuse.
+            _segments.DiscardRecycledFiles();
+            _maintenance.RequestErasePass();
         }
 
         if (recovered.ClaimsViolated)

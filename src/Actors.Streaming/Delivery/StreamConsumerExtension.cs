@@ -74,8 +74,24 @@ internal sealed class StreamConsumerExtension(IGrainContext context) : IStreamCo
         return new StreamDeliveryOutcome(delivery.Items.Count, ObserverMissing: false, null, undeliverable);
     }
 
-    public Task ReportUndeliverableAsync(StreamDelivery delivery, UndeliverableReport report)
-        => _observers.TryGetValue(delivery.SubscriptionId, out ObserverSlot? observer) ? observer.OnErrorAsync(report.Error) : Task.CompletedTask;
+    public async Task<bool> ReportUndeliverableAsync(StreamDelivery delivery, UndeliverableReport report)
+    {
+        if (!_observers.TryGetValue(delivery.SubscriptionId, out ObserverSlot? observer))
+        {
+            return false;
+        }
+
+        try
+        {
+            await observer.OnErrorAsync(report.Error);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Told: what the observer does about it, throwing included, is its own business (as in Orleans).
+        }
+
+        return true;
+    }
 
     /// <summary>Decodes an item for an observer of <paramref name="observerType"/>: the stored type must exist here and be assignable to it.</summary>
     private bool TryDecode(StreamDelivery delivery, StreamDeliveryItem item, EventSequenceToken token, Type observerType, out object? value, out StreamDeliveryException error)

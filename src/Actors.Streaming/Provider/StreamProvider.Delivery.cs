@@ -53,6 +53,7 @@ internal sealed partial class StreamProvider
 
                 int count = delivery.Items.Count;
                 StreamDeliveryOutcome outcome;
+                bool unreachable = false;
                 Instruments.EnterFlight(count);
                 try
                 {
@@ -61,6 +62,7 @@ internal sealed partial class StreamProvider
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
                     outcome = new StreamDeliveryOutcome(0, ObserverMissing: false, ex, 0);
+                    unreachable = ex is PartitionUnavailableException or SiloUnavailableException;
                 }
                 finally
                 {
@@ -86,6 +88,15 @@ internal sealed partial class StreamProvider
                 }
 
                 Instruments.Retried();
+                if (unreachable)
+                {
+                    // The subscriber's grain cannot be reached (its silo or partition is down or moving): not a failure
+                    // of the subscriber, so it uses up no attempt; the events wait in the log until it is served.
+                    LogSubscriberUnreachable(_logger, Name, state.StreamId, subscription.Id, subscription.GrainId, outcome.Failure!.Message);
+                    await DelayAsync(Options.DeliveryRetryDelay);
+                    continue;
+                }
+
                 if (outcome.ObserverMissing)
                 {
                     // Never given up: the events stay in the log until the grain resumes or cancels the subscription.
@@ -102,8 +113,15 @@ internal sealed partial class StreamProvider
                     continue;
                 }
 
-                await GiveUpAsync(state, subscription, generation, delivery, failed, attempts, outcome.Failure);
-                attempts = 0;
+                if (await GiveUpAsync(state, subscription, generation, delivery, failed, attempts, outcome.Failure))
+                {
+                    attempts = 0;
+                }
+                else
+                {
+                    // Not told (unreachable, or no observer attached): the event is kept, and the next failure tells it.
+                    await DelayAsync(Options.MaxDeliveryRetryDelay);
+                }
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -138,8 +156,15 @@ internal sealed partial class StreamProvider
                 $"sequence numbers {from} to {ex.OldestAvailableVersion - 1} are no longer retained", ex);
             Instruments.Failed((int)Math.Min(int.MaxValue, ex.OldestAvailableVersion - from));
             LogReclaimed(_logger, Name, state.StreamId, subscription.Id, from, ex.OldestAvailableVersion);
-            await ReportAsync(subscription, new StreamDelivery(Name, state.StreamId, subscription.Id, subscription.IsImplicit, []), error);
-            Acknowledge(state, subscription, generation, ex.OldestAvailableVersion - 1);
+            if (await ReportAsync(subscription, new StreamDelivery(Name, state.StreamId, subscription.Id, subscription.IsImplicit, []), error))
+            {
+                Acknowledge(state, subscription, generation, ex.OldestAvailableVersion - 1);
+            }
+            else
+            {
+                await DelayAsync(Options.MaxDeliveryRetryDelay); // told on a later attempt: the gap is never passed unannounced
+            }
+
             return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
@@ -151,28 +176,44 @@ internal sealed partial class StreamProvider
         }
     }
 
-    /// <summary>The observer kept failing on <paramref name="failed"/>: it is reported to the observer's OnErrorAsync and passed.</summary>
-    private async Task GiveUpAsync(StreamState state, SubscriptionState subscription, int generation, StreamDelivery delivery, StreamDeliveryItem failed, int attempts, Exception? failure)
+    /// <summary>
+    /// The observer kept failing on <paramref name="failed"/>: it is reported to the observer's OnErrorAsync and passed.
+    /// False (nothing passed) when the report did not reach an attached observer.
+    /// </summary>
+    private async Task<bool> GiveUpAsync(StreamState state, SubscriptionState subscription, int generation, StreamDelivery delivery, StreamDeliveryItem failed, int attempts, Exception? failure)
     {
         var token = new EventSequenceToken(failed.SequenceNumber);
         var error = new StreamDeliveryException(Name, state.StreamId, subscription.Id, token,
             $"the subscriber failed on it {attempts} times ({failure?.GetType().FullName}: {failure?.Message})", failure);
         LogGaveUp(_logger, failure, Name, state.StreamId, failed.SequenceNumber, subscription.Id, subscription.GrainId, attempts);
         Instruments.Failed(1);
-        await ReportAsync(subscription, new StreamDelivery(Name, state.StreamId, subscription.Id, delivery.IsImplicit, [failed]), error);
+        if (!await ReportAsync(subscription, new StreamDelivery(Name, state.StreamId, subscription.Id, delivery.IsImplicit, [failed]), error))
+        {
+            return false;
+        }
+
         Acknowledge(state, subscription, generation, failed.SequenceNumber);
+        return true;
     }
 
-    private async Task ReportAsync(SubscriptionState subscription, StreamDelivery delivery, StreamDeliveryException error)
+    /// <summary>Tells the subscriber; false when the report reached no attached observer (then nothing may be passed).</summary>
+    private async Task<bool> ReportAsync(SubscriptionState subscription, StreamDelivery delivery, StreamDeliveryException error)
     {
         try
         {
-            await Consumer(subscription.GrainId).ReportUndeliverableAsync(delivery, new UndeliverableReport(error));
+            if (await Consumer(subscription.GrainId).ReportUndeliverableAsync(delivery, new UndeliverableReport(error)))
+            {
+                return true;
+            }
+
+            LogReportFailed(_logger, null, Name, delivery.StreamId, subscription.Id, subscription.GrainId);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogReportFailed(_logger, ex, Name, delivery.StreamId, subscription.Id, subscription.GrainId);
         }
+
+        return false;
     }
 
     /// <summary>Moves the cursor (unless a rewind happened meanwhile) and queues it for the table.</summary>
@@ -219,6 +260,9 @@ internal sealed partial class StreamProvider
     [LoggerMessage(15, LogLevel.Error, "Stream provider {Provider}: reading events {From} to {To} of stream {StreamId} failed; retrying")]
     private static partial void LogReadFailed(ILogger logger, Exception exception, string provider, StreamId streamId, long from, long to);
 
-    [LoggerMessage(16, LogLevel.Warning, "Stream provider {Provider}: could not report an undeliverable event of stream {StreamId} to subscription {SubscriptionId} of grain {GrainId}")]
-    private static partial void LogReportFailed(ILogger logger, Exception exception, string provider, StreamId streamId, Guid subscriptionId, GrainId grainId);
+    [LoggerMessage(17, LogLevel.Information, "Stream provider {Provider}: grain {GrainId} of subscription {SubscriptionId} to stream {StreamId} is unreachable ({Reason}); delivery waits for it without using up attempts")]
+    private static partial void LogSubscriberUnreachable(ILogger logger, string provider, StreamId streamId, Guid subscriptionId, GrainId grainId, string reason);
+
+    [LoggerMessage(16, LogLevel.Warning, "Stream provider {Provider}: could not report an undeliverable event of stream {StreamId} to subscription {SubscriptionId} of grain {GrainId} (unreachable, or no observer attached); the event is kept and reported later")]
+    private static partial void LogReportFailed(ILogger logger, Exception? exception, string provider, StreamId streamId, Guid subscriptionId, GrainId grainId);
 }

@@ -10,8 +10,9 @@ internal sealed partial class LogReader
     /// base and <paramref name="toVersion"/>, in relocation order) and where the erased events lie: the segments of every
     /// record still reachable on the stream's back-pointer chain that holds an event at or below
     /// <paramref name="toVersion"/>, or a checkpoint older than the base (they must be compacted for the events, and the
-    /// states built from them, to be physically gone). Null when a record on
-    /// the way is in a segment deleted meanwhile (compaction moved the stream: the caller reads its new entry).
+    /// states built from them, to be physically gone). Null when a record above the base is in a segment deleted
+    /// meanwhile (compaction moved the stream: the caller reads its new entry); below the base the walk ends at the first
+    /// reclaimed segment.
     /// </summary>
     /// <exception cref="LogCorruptedException">A record on the way is damaged.</exception>
     public async ValueTask<ErasePlan?> PlanEraseAsync(StreamEntry entry, long toVersion, CancellationToken cancellationToken)
@@ -31,6 +32,12 @@ internal sealed partial class LogReader
             var read = await cursor.ReadAsync(position, cancellationToken).ConfigureAwait(false);
             if (read is not { } record)
             {
+                if (baseItem is not null)
+                {
+                    // Below the base the chain runs into segments reclaimed after the checkpoint: nothing older is stored.
+                    break;
+                }
+
                 return null;
             }
 

@@ -102,6 +102,32 @@ internal sealed partial class SegmentManager
         _fileSystem.SyncDirectory(_options.Directory);
     }
 
+    /// <summary>
+    /// Deletes every file kept for reuse (an erase: a recycled file keeps its old segment's records until it is reused
+    /// and zeroed) and syncs the directory; returns how many. A reader still holding one keeps reading its open handle.
+    /// </summary>
+    public int DiscardRecycledFiles()
+    {
+        List<string> paths;
+        lock (_lock)
+        {
+            paths = [.. _recycled.Select(r => r.Path)];
+            _recycled.Clear();
+        }
+
+        foreach (string path in paths)
+        {
+            _fileSystem.DeleteFile(path);
+        }
+
+        if (paths.Count > 0)
+        {
+            _fileSystem.SyncDirectory(_options.Directory);
+        }
+
+        return paths.Count;
+    }
+
     /// <summary>Checks (and if need be zeroes) the spare recovery kept, then hands it to the writer (background thread).</summary>
     private void VerifyAdoptedSpare()
     {

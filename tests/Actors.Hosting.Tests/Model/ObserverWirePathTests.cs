@@ -75,6 +75,30 @@ public sealed class ObserverWirePathTests
         Assert.Equal("CodecNotFoundException|IParcelObserver.Take(result)", outcome);
     }
 
+    [Fact]
+    public async Task ClientCallsItsOwnObserver_AnswersTakesOneWayCallsAndNamesAValueWithoutCodec()
+    {
+        await using TestCluster cluster = await StartAsync();
+        var observer = new ParcelObserver(false);
+        IParcelObserver reference = cluster.Client.CreateObjectReference<IParcelObserver>(observer);
+
+        Assert.Equal("took parcel", await reference.Take("parcel"));
+        reference.Drop("own note");
+        await Await.UntilAsync(
+            () =>
+            {
+                lock (observer.Notes)
+                {
+                    return observer.Notes.Contains("own note");
+                }
+            },
+            () => "the client's one-way call to its own observer to run");
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => reference.Take(new UnmarkedParcel { Weight = 1 }));
+        Assert.Equal("CodecNotFoundException", error.GetType().Name);
+        Assert.Contains("IParcelObserver.Take(parcel)", error.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<TestCluster> StartAsync()
     {
         TestCluster cluster = new TestClusterBuilder().ConfigureSilo(silo => silo.AddGrain<ParcelGrain>()).Build();
