@@ -98,7 +98,8 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
 
             if (_connection is not null)
             {
-                await _connection.DisposeAsync();
+                // Its reader still decides what became of the calls in flight on it (a Goodbye may wait behind a failed send).
+                await _connection.RetireAsync(_options.ConnectTimeout);
                 _connection = null;
             }
 

@@ -20,8 +20,12 @@ namespace Actors.Client;
 /// writer loop sends frames (batching flushes), a reader loop completes pending calls as responses arrive in any order.
 /// </summary>
 /// <remarks>
-/// When the connection ends for any reason every pending call fails with <see cref="GatewayConnectionLostException"/>
-/// and <see cref="IsAlive"/> turns false; the owner then opens a new connection.
+/// The reader alone decides what became of the calls in flight when the connection ends: after a Goodbye every
+/// unanswered call is known not to have started (<see cref="GatewayRequestNotStartedException"/>: the owner sends it
+/// again), and so is a call whose frame was never handed to the socket; any other unanswered call fails with
+/// <see cref="GatewayConnectionLostException"/> (outcome unknown). A failed send only stops sending (<see cref="IsAlive"/>
+/// turns false): the Goodbye of a gateway that closed may still wait to be read behind it. The owner then opens a new
+/// connection and retires this one with <see cref="RetireAsync"/>.
 /// </remarks>
 internal sealed partial class GatewayClientConnection : IAsyncDisposable
 {
@@ -33,7 +37,7 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     private readonly Serializer _serializer;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<ulong, PendingCall> _pending = new();
-    private readonly Channel<byte[]> _outbox = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<OutgoingFrame> _outbox = Channel.CreateUnbounded<OutgoingFrame>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _closed = new();
     private readonly ObserverRegistry _observers;
     private readonly ObserverRequestHandler _observerRequests;
@@ -42,6 +46,7 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     private ulong _nextCorrelationId;
     private ulong _nextCancellationId;
     private string? _closeReason;
+    private string? _sendFailure;
     private volatile bool _saidGoodbye;
 
     private GatewayClientConnection(string endpoint, Socket socket, Stream stream, ClientOptions options, Serializer serializer, ObserverRegistry observers, ILogger logger)
@@ -55,14 +60,17 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
         _serializer = serializer;
         _logger = logger;
         _observers = observers;
-        _observerRequests = new ObserverRequestHandler(observers, serializer, _outbox.Writer, logger);
+        _observerRequests = new ObserverRequestHandler(observers, serializer, frame => _outbox.Writer.TryWrite(new OutgoingFrame(frame, null)), logger);
     }
 
     /// <summary>The gateway endpoint as configured.</summary>
     public string Endpoint { get; }
 
-    /// <summary>True until the connection ends.</summary>
-    public bool IsAlive => Volatile.Read(ref _closeReason) is null;
+    /// <summary>True until the connection ends or a send on it fails.</summary>
+    public bool IsAlive => Volatile.Read(ref _closeReason) is null && Volatile.Read(ref _sendFailure) is null;
+
+    /// <summary>Why the connection takes no more calls (null while it does).</summary>
+    private string? EndReason => Volatile.Read(ref _closeReason) ?? Volatile.Read(ref _sendFailure);
 
     /// <summary>Connects, sends the Hello and waits for the gateway's answer, all within <see cref="ClientOptions.ConnectTimeout"/>.</summary>
     /// <exception cref="GatewayRejectedException">The gateway refused the handshake.</exception>
@@ -119,9 +127,9 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
         if (method.IsOneWay)
         {
             // [OneWay]: the request carries the one-way flag, so the gateway runs it and sends no response.
-            if (Volatile.Read(ref _closeReason) is not null || !_outbox.Writer.TryWrite(frame))
+            if (!IsAlive || !_outbox.Writer.TryWrite(new OutgoingFrame(frame, null)))
             {
-                throw new GatewayRequestNotStartedException(Endpoint, _closeReason ?? "closed");
+                throw new GatewayRequestNotStartedException(Endpoint, EndReason ?? "closed");
             }
 
             return null;
@@ -129,10 +137,10 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
 
         var pending = new PendingCall(method, scope);
         _pending[id] = pending;
-        if (Volatile.Read(ref _closeReason) is not null || !_outbox.Writer.TryWrite(frame))
+        if (!IsAlive || !_outbox.Writer.TryWrite(new OutgoingFrame(frame, pending)))
         {
             _pending.TryRemove(id, out _);
-            throw new GatewayRequestNotStartedException(Endpoint, _closeReason ?? "closed");
+            throw new GatewayRequestNotStartedException(Endpoint, EndReason ?? "closed");
         }
 
         scope.Activate();
@@ -157,7 +165,7 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     public ulong NextCancellationId() => Interlocked.Increment(ref _nextCancellationId);
 
     /// <summary>Queues a Cancel frame (dropped when the connection is closed: the silo cancels everything of a closed connection).</summary>
-    public void SendCancel(ulong cancellationId) => _outbox.Writer.TryWrite(GatewayFrameCodec.EncodeCancel(cancellationId));
+    public void SendCancel(ulong cancellationId) => _outbox.Writer.TryWrite(new OutgoingFrame(GatewayFrameCodec.EncodeCancel(cancellationId), null));
 
     private byte[] EncodeRequest(GrainCallRequest request, OutgoingCallScope scope, CancellationToken cancellationToken, out ulong id)
     {
@@ -186,6 +194,16 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
             requestContext);
         id = Interlocked.Increment(ref _nextCorrelationId);
         return GatewayFrameCodec.EncodeRequest(id, request.Target, method.Key, headers, arguments);
+    }
+
+    /// <summary>
+    /// Ends a connection that takes no more calls once its reader has read to the end (a Goodbye, the gateway's close or
+    /// an error), so every call in flight learns what became of it; after <paramref name="allowance"/> it is cut.
+    /// </summary>
+    public async ValueTask RetireAsync(TimeSpan allowance)
+    {
+        await _readLoop.WaitAsync(allowance).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await DisposeAsync();
     }
 
     /// <inheritdoc />
@@ -269,7 +287,7 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
 
     private void Start()
     {
-        _outbox.Writer.TryWrite(GatewayFrameCodec.EncodeObserverHost(_observers.Owner));
+        _outbox.Writer.TryWrite(new OutgoingFrame(GatewayFrameCodec.EncodeObserverHost(_observers.Owner), null));
         _readLoop = Task.Run(ReadLoopAsync);
         _writeLoop = Task.Run(WriteLoopAsync);
     }
@@ -335,8 +353,9 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
         {
             if (_pending.TryRemove(id, out PendingCall? call))
             {
-                // After a Goodbye every started request has had its response: the rest never ran and may be sent again.
-                call.Completion.TrySetException(_saidGoodbye
+                // After a Goodbye every started request has had its response: the rest never ran and may be sent again;
+                // so may a request whose frame never reached the socket.
+                call.Completion.TrySetException(_saidGoodbye || !call.Sent
                     ? new GatewayRequestNotStartedException(Endpoint, reason)
                     : new GatewayConnectionLostException(Endpoint, reason, error));
             }
@@ -418,14 +437,16 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
-        ChannelReader<byte[]> outbox = _outbox.Reader;
+        ChannelReader<OutgoingFrame> outbox = _outbox.Reader;
         try
         {
             while (await outbox.WaitToReadAsync(_closed.Token))
             {
-                while (outbox.TryRead(out byte[]? frame))
+                while (outbox.TryRead(out OutgoingFrame frame))
                 {
-                    _writer.Write(frame);
+                    // Marked before the bytes can reach the socket: from here on the gateway may run the call.
+                    frame.Call?.MarkSent();
+                    _writer.Write(frame.Bytes);
                 }
 
                 FlushResult flush = await _writer.FlushAsync(_closed.Token);
@@ -435,9 +456,16 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        catch (OperationCanceledException) when (_closed.IsCancellationRequested)
         {
-            Close(ex is OperationCanceledException ? _closeReason ?? "closed" : ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            // A gateway that said Goodbye and closed makes a later send fail (its end answers with a reset) while the
+            // Goodbye may still wait to be read: stop sending, but leave the calls in flight to the reader.
+            Interlocked.CompareExchange(ref _sendFailure, ex.Message, null);
+            _outbox.Writer.TryComplete();
+            LogSendFailed(_logger, Endpoint, ex.Message);
         }
     }
 
@@ -462,12 +490,25 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "An exception of type {ErrorType} from {Endpoint} could not be read ({Reason}); the call fails with RemoteGrainException")]
     private static partial void LogExceptionUnreadable(ILogger logger, string endpoint, string errorType, string reason);
 
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Sending to the silo gateway at {Endpoint} failed ({Reason}); the connection takes no more calls and is read to its end")]
+    private static partial void LogSendFailed(ILogger logger, string endpoint, string reason);
+
+    /// <summary>A frame waiting in the outbox, with the call it starts (null for frames that start none).</summary>
+    private readonly record struct OutgoingFrame(byte[] Bytes, PendingCall? Call);
+
     private sealed class PendingCall(GrainMethod method, OutgoingCallScope scope)
     {
+        private volatile bool _sent;
+
         public GrainMethod Method { get; } = method;
 
         public OutgoingCallScope Scope { get; } = scope;
 
         public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Whether the request's frame was handed to the socket (the gateway may have run it).</summary>
+        public bool Sent => _sent;
+
+        public void MarkSent() => _sent = true;
     }
 }
