@@ -41,6 +41,8 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     private readonly CancellationTokenSource _closed = new();
     private readonly ObserverRegistry _observers;
     private readonly ObserverRequestHandler _observerRequests;
+    private readonly Action<GatewayRoutingTable>? _onRoutingTable;
+    private ushort _gatewayVersion;
     private Task _readLoop = Task.CompletedTask;
     private Task _writeLoop = Task.CompletedTask;
     private ulong _nextCorrelationId;
@@ -49,8 +51,9 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     private string? _sendFailure;
     private volatile bool _saidGoodbye;
 
-    private GatewayClientConnection(string endpoint, Socket socket, Stream stream, ClientOptions options, Serializer serializer, ObserverRegistry observers, ILogger logger)
+    private GatewayClientConnection(string endpoint, Socket socket, Stream stream, ClientOptions options, Serializer serializer, ObserverRegistry observers, Action<GatewayRoutingTable>? onRoutingTable, ILogger logger)
     {
+        _onRoutingTable = onRoutingTable;
         Endpoint = endpoint;
         _socket = socket;
         _stream = stream;
@@ -75,9 +78,13 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     /// <summary>Connects, sends the Hello and waits for the gateway's answer, all within <see cref="ClientOptions.ConnectTimeout"/>.</summary>
     /// <exception cref="GatewayRejectedException">The gateway refused the handshake.</exception>
     /// <exception cref="TimeoutException">The connect or handshake took longer than the connect timeout.</exception>
-    /// <remarks>After the handshake the connection announces <paramref name="observers"/>' owner (ObserverHost), so the silo sends calls to this client's observers on it.</remarks>
+    /// <remarks>
+    /// After the handshake the connection announces <paramref name="observers"/>' owner (ObserverHost), so the silo sends
+    /// calls to this client's observers on it; with <paramref name="onRoutingTable"/> it also asks a gateway that speaks
+    /// the routing frames for its routing table and hands every table it receives to that callback (on the reader).
+    /// </remarks>
     public static async Task<GatewayClientConnection> ConnectAsync(
-        string endpoint, EndPoint address, ClientOptions options, Serializer serializer, ObserverRegistry observers, ILogger logger, CancellationToken cancellationToken)
+        string endpoint, EndPoint address, ClientOptions options, Serializer serializer, ObserverRegistry observers, Action<GatewayRoutingTable>? onRoutingTable, ILogger logger, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
@@ -92,7 +99,7 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
                 stream = await AuthenticateAsync(stream, endpoint, options.Tls, timeout.Token);
             }
 
-            connection = new GatewayClientConnection(endpoint, socket, stream, options, serializer, observers, logger);
+            connection = new GatewayClientConnection(endpoint, socket, stream, options, serializer, observers, onRoutingTable, logger);
             await connection.HandshakeAsync(timeout.Token);
             connection.Start();
             return connection;
@@ -268,7 +275,7 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
                 switch (kind)
                 {
                     case GatewayFrameKind.HelloAccepted:
-                        GatewayFrameCodec.DecodeHelloAccepted(bytes);
+                        _gatewayVersion = GatewayFrameCodec.DecodeHelloAccepted(bytes);
                         return;
                     case GatewayFrameKind.HelloRejected:
                         throw new GatewayRejectedException(Endpoint, GatewayFrameCodec.DecodeHelloRejected(bytes));
@@ -288,6 +295,11 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     private void Start()
     {
         _outbox.Writer.TryWrite(new OutgoingFrame(GatewayFrameCodec.EncodeObserverHost(_observers.Owner), null));
+        if (_onRoutingTable is not null && _gatewayVersion >= GatewayFrameCodec.RoutingProtocolVersion)
+        {
+            _outbox.Writer.TryWrite(new OutgoingFrame(GatewayFrameCodec.EncodeRoutingRequest(), null));
+        }
+
         _readLoop = Task.Run(ReadLoopAsync);
         _writeLoop = Task.Run(WriteLoopAsync);
     }
@@ -316,6 +328,12 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
                     if (kind == GatewayFrameKind.Request)
                     {
                         _observerRequests.Handle(Decode(body, GatewayFrameCodec.DecodeRequest));
+                        continue;
+                    }
+
+                    if (kind == GatewayFrameKind.RoutingTable && _onRoutingTable is not null)
+                    {
+                        _onRoutingTable(Decode(body, GatewayFrameCodec.DecodeRoutingTable));
                         continue;
                     }
 

@@ -56,6 +56,7 @@ internal sealed class ClusterSilo : IClusterView
         Func<IGrainCallInvoker> invoker = () => _services.GetRequiredService<IGrainCallInvoker>();
         Router = new ClusterCallRouter(Membership, Ownership, Directory, WalGrainTypes, Transport, codec, Cache, Options, silo.ResponseTimeout, invoker, time,
             loggers.CreateLogger("Actors.Cluster.Routing"));
+        GatewayRouting = new ClusterGatewayRouting(() => services.GetService<IGrainClassCatalog>()?.GrainClasses ?? [], WalGrainTypes);
         Handler = new ClusterMessageHandler(Membership, Directory, Receiver, Ownership, codec, invoker, time, loggers.CreateLogger("Actors.Cluster.Routing"));
     }
 
@@ -90,6 +91,9 @@ internal sealed class ClusterSilo : IClusterView
 
     public ClusterMessageHandler Handler { get; }
 
+    /// <summary>The routing table the silo's gateway gives clients (partition owners' gateways, partition-bound types).</summary>
+    public ClusterGatewayRouting GatewayRouting { get; }
+
     /// <inheritdoc />
     public string SiloName => Membership.Name;
 
@@ -114,6 +118,9 @@ internal sealed class ClusterSilo : IClusterView
     /// <inheritdoc />
     public IReadOnlyList<string> Gateways
         => Membership.Current?.ActiveGateways() ?? [];
+
+    /// <inheritdoc />
+    public long ForwardedCalls => Router.ForwardedCalls;
 
     /// <summary>Gauges of this silo's view (live silos, served partitions).</summary>
     public IDisposable ObserveInstruments() => ClusterInstruments.ObserveView(

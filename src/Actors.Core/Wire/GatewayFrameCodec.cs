@@ -5,7 +5,9 @@ using System.Text;
 namespace Actors.Wire;
 
 /*
- * Gateway wire format, version 2 (also described in docs/gateway-protocol.md).
+ * Gateway wire format, version 3 (also described in docs/gateway-protocol.md). A silo accepts clients of version 2
+ * and later; version 3 added the routing frames (kinds 9 and 10), which a client sends only to a silo that answered
+ * its Hello with version 3 or later.
  *
  * All integers are little-endian. A connection carries a sequence of frames in each direction:
  *
@@ -41,6 +43,15 @@ namespace Actors.Wire;
  *                 the owner part of the observer ids the client creates (ObserverIds); the silo then sends calls
  *                 to those observers as Requests on this connection, with correlation ids of its own (each
  *                 direction numbers its requests independently), and the client answers with Responses.
+ *   Kind 9 RoutingRequest (client -> silo, after the handshake, version 3)   empty body: send the RoutingTable now and
+ *                 again whenever it changes (a silo outside a cluster sends none).
+ *   Kind 10 RoutingTable  (silo -> client, version 3)   Version:u64 | PartitionCount:u32 (>= 1)
+ *                 | GatewayCount:u16 | Gateway:String * GatewayCount ("host:port")
+ *                 | Owner:u16 * PartitionCount (index into the gateways of the partition owner's gateway; 0xFFFF = none)
+ *                 | TypeCount:u32 | (Name:String | GrainType:String) * TypeCount
+ *                 Name is a registered grain type name or a grain interface's full name implemented by exactly one
+ *                 class; GrainType is the partition-bound class's grain type name (the canonical id's type), or empty
+ *                 when that class is not partition-bound. See GatewayRoutingTable.
  *
  * Requests on one connection may be in flight concurrently; responses arrive in completion order and are
  * matched by CorrelationId. A body with bytes left over after its last field, a truncated field, an unknown
@@ -52,10 +63,16 @@ namespace Actors.Wire;
 /// Stateless and thread-safe. Decoders copy what they keep, so the input buffer may be reused afterwards. Public
 /// because the gateway client (Actors.Client) and the silo's gateway (Actors.Hosting) share it; grain code never uses it.
 /// </remarks>
-public static class GatewayFrameCodec
+public static partial class GatewayFrameCodec
 {
     /// <summary>The protocol version this build speaks.</summary>
-    public const ushort ProtocolVersion = 2;
+    public const ushort ProtocolVersion = 3;
+
+    /// <summary>The oldest client protocol version a silo of this build accepts.</summary>
+    public const ushort MinimumProtocolVersion = 2;
+
+    /// <summary>The first protocol version with the routing frames (<see cref="GatewayFrameKind.RoutingRequest"/>, <see cref="GatewayFrameKind.RoutingTable"/>).</summary>
+    public const ushort RoutingProtocolVersion = 3;
 
     /// <summary>"ACTR" little-endian: the first field of a Hello body.</summary>
     public const uint HelloMagic = 0x52544341;
