@@ -53,7 +53,7 @@ internal sealed class ClusterSilo : IClusterView
         Receiver = new PartitionTransferReceiver(Logs, Ownership.CheckTransferAsync, Ownership.OnInstalled, loggers.CreateLogger("Actors.Cluster.Transfer"));
         Logs.WriteFence = Ownership.CanWrite;
         var codec = new RemoteCallCodec(services.GetRequiredService<GrainMethodRegistry>(), services.GetRequiredService<Serializer>());
-        Func<IGrainCallInvoker> invoker = () => _services.GetRequiredService<IGrainCallInvoker>();
+        Func<IGrainCallInvoker> invoker = new SiloInvokerAccess(services, silo.SiloName).Get;
         Router = new ClusterCallRouter(Membership, Ownership, Directory, WalGrainTypes, Transport, codec, Cache, Options, silo.ResponseTimeout, invoker, time,
             loggers.CreateLogger("Actors.Cluster.Routing"));
         Handler = new ClusterMessageHandler(Membership, Directory, Receiver, Ownership, codec, invoker, time, loggers.CreateLogger("Actors.Cluster.Routing"));
