@@ -48,7 +48,9 @@ internal sealed class BenchCluster(string connectionString, string root, string 
 
         for (int i = 0; i < Names.Count; i++)
         {
-            IClusterClient client = new ClusterClientBuilder().UseGateway(Processes[i].GatewayEndPoint).Build();
+            // The phases choose the gateway themselves (the owner's, or one for all to measure forwarding): the client's own
+            // routing to partition owners would turn the forwarded phases into direct ones.
+            IClusterClient client = new ClusterClientBuilder().UseGateway(Processes[i].GatewayEndPoint).Configure(o => o.RouteToPartitionOwners = false).Build();
             await client.ConnectAsync();
             Clients[Names[i]] = client;
         }
