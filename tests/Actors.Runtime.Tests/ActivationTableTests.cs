@@ -64,6 +64,26 @@ public sealed class ActivationTableTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Remove_AlmostEverything_SlotsShrinkWithTheActivations()
+    {
+        var table = new ActivationTable();
+        ActivationData[] activations = [.. Enumerable.Range(0, 20_000).Select(i => table.GetOrAdd(Id(i), New, this))];
+        int grown = table.Capacity;
+
+        for (int i = 10; i < activations.Length; i++)
+        {
+            Assert.True(table.Remove(activations[i]));
+        }
+
+        Assert.True(grown >= 40_000, $"capacity {grown} for 20,000 activations");
+        Assert.True(table.Capacity <= 1_024, $"capacity {table.Capacity} kept for 10 activations (was {grown})");
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.Same(activations[i], table.Find(Id(i)));
+        }
+    }
+
+    [Fact]
     public void Remove_ChurnOfAddsAndRemovals_TombstonesNeverHideAnEntry()
     {
         var table = new ActivationTable();

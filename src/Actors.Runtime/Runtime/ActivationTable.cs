@@ -15,8 +15,9 @@ namespace Actors.Runtime;
 /// tombstone mark; a removal marks the tombstone, then clears the activation. A reader that sees an activation therefore
 /// sees its hash, and it stops probing only at a slot that is neither occupied nor a tombstone. A resize builds a new
 /// array and publishes it whole; readers of the old array still find every entry that was in it.</para>
-/// <para>Size: the table doubles when occupied plus tombstone slots pass half of it, and is rebuilt at the same size
-/// when tombstones alone fill a quarter (collection removes many activations).</para>
+/// <para>Size: the table doubles when occupied plus tombstone slots pass half of it, and is rebuilt when tombstones alone
+/// fill an eighth (collection removes many activations), shrinking to at most four slots per remaining activation, so
+/// the memory of collected activations' slots is released with them.</para>
 /// </remarks>
 internal sealed class ActivationTable
 {
@@ -29,6 +30,9 @@ internal sealed class ActivationTable
 
     /// <summary>The activations in the table.</summary>
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>The slots allocated now (tests: the table shrinks after mass removal).</summary>
+    internal int Capacity => Volatile.Read(ref _slots).Length;
 
     /// <summary>The activation of <paramref name="grainId"/>, or null. Lock-free.</summary>
     public ActivationData? Find(GrainId grainId) => Find(Volatile.Read(ref _slots), grainId, grainId.GetHashCode());
@@ -88,9 +92,11 @@ internal sealed class ActivationTable
                     Volatile.Write(ref slot.Activation, null);
                     _tombstones++;
                     Volatile.Write(ref _count, _count - 1);
-                    if (_tombstones * 4 > slots.Length)
+                    if (_tombstones * 8 > slots.Length)
                     {
-                        Rebuild(Math.Max(MinCapacity, slots.Length));
+                        // Shrinks too (to a load of at most a quarter): after collecting a million activations the
+                        // slots of the collected ones must not stay allocated.
+                        Rebuild(Math.Min(slots.Length, (int)Math.Max(MinCapacity, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)_count * 4))));
                     }
 
                     return true;
