@@ -19,7 +19,7 @@ public sealed partial class GrainStateStore
     /// <exception cref="Actors.Storage.StateRejectedException">The checkpoint would exceed <see cref="WriteAheadLogStoreOptions.MaxRecordSizeBytes"/>; nothing was stored.</exception>
     private byte[]? CheckpointAfterClear(GrainId grainId, StreamHead head, IReadOnlyList<StateChange> changes, ReadOnlyMemory<byte>[] payloads)
     {
-        if (!changes.Any(c => c.IsClear) || _store.Options.ToLogOptions().RetainCheckpointedEvents)
+        if (!changes.Any(c => c.IsClear) || _store.Options.ToLogOptions(resolveEncryption: false).RetainCheckpointedEvents)
         {
             return null;
         }
