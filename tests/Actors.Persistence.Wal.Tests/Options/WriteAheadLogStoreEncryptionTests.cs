@@ -1,5 +1,9 @@
+using Actors.Persistence.Wal.Hosting;
+using Actors.Persistence.Wal.Tests.Support;
 using Actors.Wal;
 using Actors.Wal.Encryption;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Actors.Persistence.Wal.Tests.Options;
 
@@ -25,6 +29,24 @@ public sealed class WriteAheadLogStoreEncryptionTests : IDisposable
         Assert.NotNull(keys);
         Assert.Equal(2u, keys.CurrentKey.Id);
         Assert.NotNull(keys.FindKey(1));
+    }
+
+    [Fact]
+    public void AddWriteAheadLog_EncryptionKeyFileInConfiguration_BoundAndResolved()
+    {
+        string keyFile = WriteKeyFile("3:" + Key(3));
+        var builder = new TestSiloBuilder(new Dictionary<string, string?>
+        {
+            ["Actors:Storage:orders:Directory"] = _directory,
+            ["Actors:Storage:orders:EncryptionKeyFile"] = keyFile,
+        });
+        builder.AddWriteAheadLog("orders");
+        using ServiceProvider services = builder.Services.BuildServiceProvider();
+
+        WriteAheadLogStoreOptions o = services.GetRequiredService<IOptionsMonitor<WriteAheadLogStoreOptions>>().Get("orders");
+
+        Assert.Equal(keyFile, o.EncryptionKeyFile);
+        Assert.Equal(3u, o.ToLogOptions().Encryption!.CurrentKey.Id);
     }
 
     [Fact]
