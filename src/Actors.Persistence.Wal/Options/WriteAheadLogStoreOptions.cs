@@ -76,7 +76,7 @@ public sealed class WriteAheadLogStoreOptions
     /// How the payloads of event and state records are compressed. Default <see cref="RecordCompression.None"/>;
     /// <see cref="RecordCompression.Brotli"/> compresses each payload Brotli shrinks (format version 2 records, which an
     /// older build refuses with a clear error). Records of either kind are read whatever the setting, so it can change at
-    /// any time. Checkpoints are not compressed.
+    /// any time. Checkpoints Brotli shrinks are compressed too (format version 2 checkpoint envelopes).
     /// </summary>
     public RecordCompression Compression { get; set; } = RecordCompression.None;
 

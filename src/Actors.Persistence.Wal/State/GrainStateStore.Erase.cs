@@ -38,7 +38,8 @@ public sealed partial class GrainStateStore
         }
 
         byte[] checkpoint = GrainCheckpoint.ToArray(
-            [.. remaining.Select(kv => new CheckpointEntry(GrainRecordKind.StateWrite, kv.Key, kv.Value.Version, kv.Value.Payload))]);
+            [.. remaining.Select(kv => new CheckpointEntry(GrainRecordKind.StateWrite, kv.Key, kv.Value.Version, kv.Value.Payload))],
+            _store.Options.Compression);
         if (checkpoint.Length > _store.Options.MaxRecordSizeBytes)
         {
             throw StorageErrors.Rejected(grainId, _store.Name, string.Join("', '", changes.Where(c => c.IsClear).Select(c => c.StateName)),
