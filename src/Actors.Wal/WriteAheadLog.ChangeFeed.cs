@@ -17,9 +17,15 @@ public sealed partial class WriteAheadLog : ILogChangeFeed
     /// deleted or compacted until the reader advances past it (<see cref="ChangeFeedRetention.Advance"/>), up to
     /// <see cref="WriteAheadLogOptions.MaxChangeFeedRetainedBytes"/> held bytes, past which the reader is dropped.
     /// </summary>
-    /// <param name="readerName">The reader's name (in logs and errors).</param>
+    /// <remarks>
+    /// The registration is persisted in the log directory and restored when the log reopens (see
+    /// <see cref="ChangeFeedRetention"/>): the name identifies it, and registering a name already registered (restored
+    /// after a restart, or registered earlier) returns that registration, moved to <paramref name="position"/> if later.
+    /// </remarks>
+    /// <param name="readerName">The reader's name: its identity across restarts (in logs and errors too).</param>
     /// <param name="position">The reader's stored position (<see cref="ChangeFeedPosition.Beginning"/> for a new reader that wants everything).</param>
     /// <exception cref="ChangeFeedPositionException"><paramref name="position"/> lies beyond the log's durable end.</exception>
+    /// <exception cref="IOException">The registration could not be stored (it holds segments in this process; a later pass stores it).</exception>
     public ChangeFeedRetention RetainChanges(string readerName, ChangeFeedPosition position)
     {
         ArgumentException.ThrowIfNullOrEmpty(readerName);

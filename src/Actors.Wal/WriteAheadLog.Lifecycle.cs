@@ -1,4 +1,6 @@
+using Actors.Wal.ChangeFeed;
 using Actors.Wal.Format;
+using Actors.Wal.IO;
 using Actors.Wal.Maintenance;
 using Actors.Wal.Recovery;
 using Actors.Wal.Writing;
@@ -42,6 +44,7 @@ public sealed partial class WriteAheadLog
 
         _committer = new Committer(_options, _index, _segments, _health, _counters, _instruments, _commitPolicy, g => _writer!.ReturnGroup(g), recovered.NextLsn - 1, recovered.RecoveredPosition);
         _writer = new LogWriter(_options, _index, _segments, _committer, _health, _counters, _instruments, _time, _logger, _reader.MatchesOnDisk, active, recovered.NextLsn, recovered.LastTimestamp) { Cipher = _cipher };
+        RestoreRetainedReaders();
         _maintenance = new LogMaintenance(_options, _fileSystem, _index, _segments, _reader, _writer, _committer, _health, _counters, _time, _logger) { Retentions = _retentions, Cipher = _cipher };
         _writer.Rotated = _maintenance.RequestPass;
         _committer.Start();
@@ -126,6 +129,8 @@ public sealed partial class WriteAheadLog
 
             operation = "manifest";
             _segments.WriteManifest();
+            operation = "change-feed readers";
+            _retentions.PersistIfChanged();
             operation = "snapshot";
             long end = LogPosition.Create(active.Id, active.WrittenOffset);
             byte[] data = SnapshotWriter.Serialize(clean: true, end, _writer.NextLsn, _writer.LastTimestamp, _index, _segments.Current);
@@ -137,8 +142,32 @@ public sealed partial class WriteAheadLog
         }
     }
 
+    /// <summary>
+    /// Registers the retained change-feed readers stored before the restart (before maintenance can delete a segment
+    /// they hold), and from now on writes the readers file whenever they change, while the log is open and healthy.
+    /// </summary>
+    private void RestoreRetainedReaders()
+    {
+        _retentions.Restore(RetainedReadersFile.Load(_fileSystem, _options.Directory, out string? note));
+        if (note is not null)
+        {
+            LogRecoveryNote(note);
+        }
+
+        _retentions.Persist = readers =>
+        {
+            if (Volatile.Read(ref _filesClosed) || _health.IsAbandoned || _health.IsFailed)
+            {
+                return; // never write after a crash simulation, a failure or the close
+            }
+
+            DurableFile.Replace(_fileSystem, _options.Directory, RetainedReadersFile.FileName, RetainedReadersFile.TempFileName, RetainedReadersFile.Serialize(readers));
+        };
+    }
+
     private void CloseFiles()
     {
+        Volatile.Write(ref _filesClosed, true);
         _segments.CloseAll();
         _directoryLock?.Dispose();
         _directoryLock = null;

@@ -43,6 +43,7 @@ public sealed partial class WriteAheadLog : IEventLog
     private readonly WalInstruments _instruments;
     private readonly LogCounters _counters = new();
     private readonly ChangeFeedRetentions _retentions;
+    private bool _filesClosed;
     private readonly LogHealth _health;
     private readonly StreamIndex _index = new();
     private readonly SegmentManager _segments;

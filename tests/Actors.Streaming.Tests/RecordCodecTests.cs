@@ -1,4 +1,5 @@
 using Actors.Runtime;
+using Actors.Streams.Delivery;
 using Actors.Streams.Storage;
 
 namespace Actors.Streaming.Tests;
@@ -27,6 +28,37 @@ public sealed class RecordCodecTests
 
         Assert.Contains("stream:q:p:2:ns:k", error.Message, StringComparison.Ordinal);
         Assert.Contains("format 9", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SubscriptionRecord_ClientSubscriber_RoundTripsAndNeedsFormat2WhileGrainRecordsStayReadableByFormat1()
+    {
+        var client = new SubscriptionEntry(Guid.NewGuid(), ClientSubscribers.GrainIdOf("client-streams-1"), false, 5);
+        var grain = new SubscriptionEntry(Guid.NewGuid(), GrainId.Create("consumer", "a"), false, 2);
+        byte[] clientRecord = SubscriptionRecordCodec.EncodeSubscribe(client);
+        byte[] clientCheckpoint = SubscriptionRecordCodec.EncodeCheckpoint([grain, client]);
+        var table = new Dictionary<Guid, SubscriptionEntry>();
+
+        SubscriptionRecordCodec.Apply(clientRecord, "s", 1, table);
+        SubscriptionRecordCodec.ReadCheckpoint(clientCheckpoint, "s", 2, table);
+
+        Assert.Equal(2, clientRecord[2]);
+        Assert.Equal(2, clientCheckpoint[2]);
+        Assert.Equal(1, SubscriptionRecordCodec.EncodeSubscribe(grain)[2]);
+        Assert.Equal(1, SubscriptionRecordCodec.EncodeCheckpoint([grain])[2]);
+        Assert.Equal(client, table[client.Id]);
+        Assert.Equal(grain, table[grain.Id]);
+    }
+
+    [Fact]
+    public void SubscriptionRecord_ClientKindWithAGrainSubscriber_IsRefused()
+    {
+        byte[] record = SubscriptionRecordCodec.EncodeSubscribe(new SubscriptionEntry(Guid.NewGuid(), GrainId.Create("consumer", "a"), false, 0));
+        record[4 + 16] = 2;
+
+        FormatException error = Assert.Throws<FormatException>(() => SubscriptionRecordCodec.Apply(record, "stream:s:p:2:ns:k", 3, []));
+
+        Assert.Contains("subscriber kind 2", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

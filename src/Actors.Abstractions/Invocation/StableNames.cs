@@ -197,74 +197,7 @@ public static class StableNames
     }
 
     private static Type? Parse(string text, ref int position)
-    {
-        int start = position;
-        while (position < text.Length && text[position] is not ('<' or '>' or ',' or '[' or ']'))
-        {
-            position++;
-        }
-
-        string name = text[start..position];
-        List<Type>? arguments = null;
-        if (position < text.Length && text[position] == '<')
-        {
-            arguments = [];
-            do
-            {
-                position++;
-                if (Parse(text, ref position) is not { } argument)
-                {
-                    return null;
-                }
-
-                arguments.Add(argument);
-            }
-            while (position < text.Length && text[position] == ',');
-
-            if (position >= text.Length || text[position++] != '>')
-            {
-                return null;
-            }
-        }
-
-        Type? type = FindDefinition(name, arguments?.Count ?? 0);
-        if (type is null)
-        {
-            return null;
-        }
-
-        if (arguments is not null)
-        {
-            try
-            {
-                type = type.MakeGenericType([.. arguments]);
-            }
-            catch (ArgumentException)
-            {
-                return null;
-            }
-        }
-
-        while (position < text.Length && text[position] == '[')
-        {
-            int rank = 1;
-            position++;
-            while (position < text.Length && text[position] == ',')
-            {
-                rank++;
-                position++;
-            }
-
-            if (position >= text.Length || text[position++] != ']')
-            {
-                return null;
-            }
-
-            type = rank == 1 ? type.MakeArrayType() : type.MakeArrayType(rank);
-        }
-
-        return type;
-    }
+        => Actors.Serialization.TypeNameSyntax.Parse(text, ref position, FindDefinition);
 
     private static Type? FindDefinition(string name, int arity)
     {

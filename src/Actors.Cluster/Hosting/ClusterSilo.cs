@@ -4,6 +4,7 @@ using Actors.Cluster.Membership;
 using Actors.Cluster.Messaging;
 using Actors.Cluster.Partitioning;
 using Actors.Cluster.Reminders;
+using Actors.Cluster.Replication;
 using Actors.Cluster.Routing;
 using Actors.Cluster.Storage;
 using Actors.Hosting;
@@ -53,10 +54,10 @@ internal sealed class ClusterSilo : IClusterView
         Receiver = new PartitionTransferReceiver(Logs, Ownership.CheckTransferAsync, Ownership.OnInstalled, loggers.CreateLogger("Actors.Cluster.Transfer"));
         Logs.WriteFence = Ownership.CanWrite;
         var codec = new RemoteCallCodec(services.GetRequiredService<GrainMethodRegistry>(), services.GetRequiredService<Serializer>());
-        Func<IGrainCallInvoker> invoker = () => _services.GetRequiredService<IGrainCallInvoker>();
+        Func<IGrainCallInvoker> invoker = new SiloInvokerAccess(services, silo.SiloName).Get;
         Router = new ClusterCallRouter(Membership, Ownership, Directory, WalGrainTypes, Transport, codec, Cache, Options, silo.ResponseTimeout, invoker, time,
             loggers.CreateLogger("Actors.Cluster.Routing"));
-        Handler = new ClusterMessageHandler(Membership, Directory, Receiver, Ownership, codec, invoker, time, loggers.CreateLogger("Actors.Cluster.Routing"));
+        Handler = new ClusterMessageHandler(Membership, Directory, Receiver, Ownership, codec, invoker, Replication, time, loggers.CreateLogger("Actors.Cluster.Routing"));
     }
 
     public ClusterOptions Options { get; }
@@ -89,6 +90,9 @@ internal sealed class ClusterSilo : IClusterView
     public ClusterCallRouter Router { get; }
 
     public ClusterMessageHandler Handler { get; }
+
+    /// <summary>The partition replicas this silo hosts, which receive the <see cref="SiloMessageType.Replication"/> requests of other silos.</summary>
+    public ReplicationInbox Replication { get; } = new();
 
     /// <inheritdoc />
     public string SiloName => Membership.Name;

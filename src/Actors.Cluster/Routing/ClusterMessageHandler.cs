@@ -2,13 +2,17 @@ using Actors.Cluster.GrainLocation;
 using Actors.Cluster.Membership;
 using Actors.Cluster.Messaging;
 using Actors.Cluster.Partitioning;
+using Actors.Cluster.Replication;
 using Actors.Invocation;
 using Actors.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace Actors.Cluster.Routing;
 
-/// <summary>Serves the requests other silos send: forwarded calls, directory traffic, partition transfers and grants.</summary>
+/// <summary>
+/// Serves the requests other silos send: forwarded calls, directory traffic, partition transfers and grants, and
+/// replication messages (handed to the replica this silo hosts for their partition through <c>replication</c>).
+/// </summary>
 internal sealed partial class ClusterMessageHandler(
     MembershipAgent membership,
     GrainDirectory directory,
@@ -16,6 +20,7 @@ internal sealed partial class ClusterMessageHandler(
     PartitionOwnershipAgent ownership,
     RemoteCallCodec codec,
     Func<IGrainCallInvoker> invoker,
+    ReplicationInbox replication,
     TimeProvider time,
     ILogger logger) : ISiloMessageHandler
 {
@@ -55,6 +60,8 @@ internal sealed partial class ClusterMessageHandler(
                 await membership.RefreshAsync(cancellationToken);
                 ownership.Nudge();
                 return [];
+            case SiloMessageType.Replication:
+                return replication.Handle(payload);
             default:
                 throw new SiloProtocolException($"unknown message type {(byte)type} from {sender}");
         }

@@ -25,12 +25,21 @@ public sealed class ReplicaOptions
     /// An in-sync follower that has not durably acknowledged an entry appended this long ago is removed from the
     /// in-sync set (through the store) so the leader can acknowledge without it.
     /// </summary>
+    /// <remarks>
+    /// Measured in the leader's running time: a stall of the leader's own process (GC pause, SIGSTOP, CPU starvation)
+    /// counts as at most one <see cref="HeartbeatInterval"/>, since during it the follower could not have heard the
+    /// entry nor the leader its acknowledgement.
+    /// </remarks>
     public TimeSpan FollowerLagTimeout { get; set; } = DefaultFollowerLagTimeout;
 
     /// <summary>
     /// An in-sync follower that has heard nothing from its leader for this long (plus a stagger by replica number)
     /// asks the store to make it leader of the next epoch.
     /// </summary>
+    /// <remarks>
+    /// Measured in the follower's running time: a stall of its own process counts as at most one
+    /// <see cref="HeartbeatInterval"/> (the leader's messages may be waiting unread in its inbox).
+    /// </remarks>
     public TimeSpan LeaderTimeout { get; set; } = DefaultLeaderTimeout;
 
     /// <summary>How often every replica re-reads the configuration, and how long a write waits for its reply before reading.</summary>

@@ -51,7 +51,6 @@ public sealed partial class Replica
     /// <summary>Takes in one linearizable observation of the store (a read, or a write's answer).</summary>
     private void Observe(ReplicaConfiguration configuration)
     {
-        var now = _time.GetTimestamp();
         if (_view is null || configuration.Version > _view.Version)
         {
             if (Role != ReplicaRole.Leader || configuration.Epoch != _epoch)
@@ -63,7 +62,7 @@ public sealed partial class Replica
         if (configuration.Epoch > _highestEpochSeen)
         {
             _highestEpochSeen = configuration.Epoch;
-            _lastLeaderContact = now;
+            _lastLeaderContact = _running.Now();
         }
 
         ResolvePendingWrite(configuration);
@@ -109,7 +108,7 @@ public sealed partial class Replica
         {
             _electionWanted = false;
             var mayLead = configuration.IsInSync(Id) || _faults.ElectOutsideInSync;
-            if (mayLead && LeaderTimedOut(now))
+            if (mayLead && LeaderTimedOut())
             {
                 var proposal = configuration.WithNewLeader(Id);
                 if (!proposal.IsInSync(Id))

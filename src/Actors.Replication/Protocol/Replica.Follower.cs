@@ -6,7 +6,8 @@ namespace Actors.Replication.Protocol;
 /// <summary>The follower's side: fencing, the prefix check, divergent-tail truncation, progress reports, leader timeout.</summary>
 public sealed partial class Replica
 {
-    private long _lastLeaderContact;
+    /// <summary>When this replica last heard from its leader or saw a newer epoch, on <see cref="_running"/>.</summary>
+    private TimeSpan _lastLeaderContact;
 
     /// <summary>This replica's log equals the leader's up to here, as verified in the current epoch (0 after a restart).</summary>
     private long _matchedOffset;
@@ -43,7 +44,7 @@ public sealed partial class Replica
             _leader = request.From;
         }
 
-        _lastLeaderContact = _time.GetTimestamp();
+        _lastLeaderContact = _running.Now();
         if (request.PrevOffset > _log.EndOffset || _log.EpochAt(request.PrevOffset) != request.PrevEpoch)
         {
             var probe = Math.Min(request.PrevOffset, _log.EndOffset);
@@ -133,13 +134,14 @@ public sealed partial class Replica
 
         var mayLead = _view.IsInSync(Id) || _faults.ElectOutsideInSync;
         var readRecently = _electionWanted && _time.GetElapsedTime(_lastConfigurationRead, now) < _options.HeartbeatInterval;
-        if (mayLead && !readRecently && LeaderTimedOut(now))
+        if (mayLead && !readRecently && LeaderTimedOut())
         {
             _electionWanted = true;
             RequestConfigurationRead();
         }
     }
 
-    private bool LeaderTimedOut(long now) =>
-        _time.GetElapsedTime(_lastLeaderContact, now) >= _options.LeaderTimeout + _options.HeartbeatInterval * Id.Value;
+    /// <summary>Whether the leader has been silent for the leader timeout (plus a stagger by replica number) of this replica's running time.</summary>
+    private bool LeaderTimedOut() =>
+        _running.Now() - _lastLeaderContact >= _options.LeaderTimeout + _options.HeartbeatInterval * Id.Value;
 }

@@ -10,10 +10,13 @@ public sealed partial class Replica
     private readonly Dictionary<ReplicaId, FollowerProgress> _followers = [];
     private readonly Queue<(long Offset, long RequestId)> _waiting = new();
 
-    /// <summary>Append time of offsets above <see cref="_appendTimesBase"/>; older offsets count from <see cref="_leaderSince"/>.</summary>
-    private readonly List<long> _appendTimes = [];
+    /// <summary>
+    /// Append time (on <see cref="_running"/>) of offsets above <see cref="_appendTimesBase"/>; older offsets count from
+    /// <see cref="_leaderSince"/>.
+    /// </summary>
+    private readonly List<TimeSpan> _appendTimes = [];
     private long _appendTimesBase;
-    private long _leaderSince;
+    private TimeSpan _leaderSince;
     private long _lastHeartbeat;
 
     private void BecomeLeader(ReplicaConfiguration configuration)
@@ -35,8 +38,8 @@ public sealed partial class Replica
 
         _appendTimes.Clear();
         _appendTimesBase = _log.EndOffset;
-        _leaderSince = _time.GetTimestamp();
-        _lastHeartbeat = _leaderSince;
+        _leaderSince = _running.Now();
+        _lastHeartbeat = _time.GetTimestamp();
         EnsureSync();
         foreach (var follower in _followers.Keys)
         {
@@ -49,7 +52,7 @@ public sealed partial class Replica
         Role = ReplicaRole.Follower;
         _followers.Clear();
         _pendingWrite = null;
-        _lastLeaderContact = _time.GetTimestamp();
+        _lastLeaderContact = _running.Now();
         while (_waiting.TryDequeue(out var waiting))
         {
             _environment.Abandon(waiting.RequestId, appended: true);
@@ -60,7 +63,7 @@ public sealed partial class Replica
     {
         var entry = new LogEntry(_epoch, payload);
         var offset = _log.Append(entry);
-        _appendTimes.Add(_time.GetTimestamp());
+        _appendTimes.Add(_running.Now());
         _waiting.Enqueue((offset, requestId));
         _environment.WriteEntries(offset, [entry]);
         EnsureSync();
@@ -181,12 +184,14 @@ public sealed partial class Replica
             return;
         }
 
+        var running = _running.Now();
         foreach (var (follower, progress) in _followers)
         {
             if (_view!.IsInSync(follower))
             {
+                // Lag is judged on the running clock: a stall of this leader's own process is no evidence against a follower.
                 if (progress.DurableOffset < _log.EndOffset
-                    && _time.GetElapsedTime(AppendTime(progress.DurableOffset + 1), now) >= _options.FollowerLagTimeout)
+                    && running - AppendTime(progress.DurableOffset + 1) >= _options.FollowerLagTimeout)
                 {
                     ProposeConfiguration(_view.WithInSync(_view.InSync.Where(r => r != follower)));
                     return;
@@ -200,6 +205,6 @@ public sealed partial class Replica
         }
     }
 
-    private long AppendTime(long offset) =>
+    private TimeSpan AppendTime(long offset) =>
         offset <= _appendTimesBase ? _leaderSince : _appendTimes[(int)(offset - _appendTimesBase - 1)];
 }

@@ -33,6 +33,7 @@ public sealed partial class Replica
     private readonly ReplicaOptions _options;
     private readonly ReplicaFaults _faults;
     private readonly ReplicaLog _log;
+    private readonly RunningClock _running;
 
     private long _epoch;
     private ReplicaId? _leader;
@@ -83,9 +84,9 @@ public sealed partial class Replica
         }
 
         _epoch = enteredEpoch;
-        var now = _time.GetTimestamp();
-        _lastLeaderContact = now;
-        _lastConfigurationRead = now;
+        _running = new RunningClock(time, options.HeartbeatInterval);
+        _lastLeaderContact = _running.Now();
+        _lastConfigurationRead = _time.GetTimestamp();
     }
 
     /// <summary>This replica.</summary>
@@ -173,6 +174,9 @@ public sealed partial class Replica
     public void Tick()
     {
         var now = _time.GetTimestamp();
+
+        // Every tick reads the running clock, so all the time this replica runs is credited to it (a stall only once).
+        _running.Now();
         if (_pendingWrite is { } pending && _time.GetElapsedTime(pending.SentAt, now) >= _options.ConfigurationPollInterval)
         {
             RequestConfigurationRead();

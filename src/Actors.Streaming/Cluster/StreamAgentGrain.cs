@@ -1,13 +1,15 @@
 using Actors.Concurrency;
 using Actors.Placement;
 using Actors.Runtime;
+using Actors.Streams.Client;
 
 namespace Actors.Streams.Cluster;
 
 /// <summary>
-/// Runs a stream's operations on the owner of its partition (see <see cref="IStreamAgentGrain"/>). It holds no state of
-/// its own: every call goes to the named provider of this silo, which reads and writes the partition's log. Reentrant:
-/// producers of one stream are appended concurrently (the log orders them).
+/// Runs a stream's operations on the owner of its partition (see <see cref="IStreamAgentGrain"/>), or on the single silo
+/// for gateway clients. It holds no state of its own: every call goes to the named provider of this silo, which reads
+/// and writes the partition's log. Reentrant: producers of one stream are appended concurrently (the log orders them),
+/// and clients' pulls wait without blocking other calls.
 /// </summary>
 [GrainType(TypeName)]
 [PartitionOwnerPlacement]
@@ -31,6 +33,24 @@ internal sealed class StreamAgentGrain(IServiceProvider services) : Grain, IStre
 
     public async Task<List<Guid>> GetSubscriptions(string provider, StreamId streamId, GrainId subscriber)
         => [.. await Provider(provider).SubscriptionsOfCoreAsync(streamId, subscriber)];
+
+    public Task ProduceItems(string provider, StreamId streamId, List<object?> items, Type itemType)
+        => Provider(provider).ProduceItemsCoreAsync(streamId, items, itemType);
+
+    public Task ProduceEnd(string provider, StreamId streamId, string? errorType, string? errorMessage, Type itemType)
+        => Provider(provider).ProduceEndCoreAsync(streamId, errorType, errorMessage, itemType);
+
+    public Task SubscribeClient(string provider, StreamId streamId, Guid subscriptionId, string clientId, long? fromSequence)
+        => Provider(provider).SubscribeClientCoreAsync(streamId, subscriptionId, clientId, fromSequence);
+
+    public Task ResumeClient(string provider, StreamId streamId, Guid subscriptionId, string clientId, long? fromSequence)
+        => Provider(provider).ResumeClientCoreAsync(streamId, subscriptionId, clientId, fromSequence);
+
+    public Task<ClientStreamBatch> PullClient(string provider, StreamId streamId, Guid subscriptionId, string clientId, ClientStreamAck? ack, TimeSpan maxWait)
+        => Provider(provider).PullClientCoreAsync(streamId, subscriptionId, clientId, ack, maxWait);
+
+    public async Task<List<Guid>> GetClientSubscriptions(string provider, StreamId streamId, string clientId)
+        => [.. await Provider(provider).ClientSubscriptionsCoreAsync(streamId, clientId)];
 
     private StreamProvider Provider(string name) => StreamProvider.Of(services, name);
 

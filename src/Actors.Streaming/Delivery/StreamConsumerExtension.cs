@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Actors.Runtime;
 using Actors.Serialization;
@@ -14,7 +13,6 @@ namespace Actors.Streams.Delivery;
 /// <remarks>Used only from the activation's turns (deliveries are grain calls; attaching happens in grain code), so it needs no lock.</remarks>
 internal sealed class StreamConsumerExtension(IGrainContext context) : IStreamConsumerExtension
 {
-    private static readonly ConcurrentDictionary<string, Type?> Types = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, ObserverSlot> _observers = [];
     private IGrainSerializer? _serializer;
 
@@ -47,7 +45,8 @@ internal sealed class StreamConsumerExtension(IGrainContext context) : IStreamCo
                 switch (item.Record.Kind)
                 {
                     case StreamRecordKind.Item:
-                        if (!TryDecode(delivery, item, token, observer.ItemType, out object? value, out StreamDeliveryException? error))
+                        _serializer ??= context.ActivationServices.GetRequiredService<IGrainSerializer>();
+                        if (!StreamItemDecoder.TryDecode(_serializer, delivery, item, observer.ItemType, out object? value, out StreamDeliveryException? error))
                         {
                             undeliverable++;
                             await observer.OnErrorAsync(error);
@@ -91,36 +90,5 @@ internal sealed class StreamConsumerExtension(IGrainContext context) : IStreamCo
         }
 
         return true;
-    }
-
-    /// <summary>Decodes an item for an observer of <paramref name="observerType"/>: the stored type must exist here and be assignable to it.</summary>
-    private bool TryDecode(StreamDelivery delivery, StreamDeliveryItem item, EventSequenceToken token, Type observerType, out object? value, out StreamDeliveryException error)
-    {
-        value = null;
-        string typeName = item.Record.TypeName;
-        Type? stored = Types.GetOrAdd(typeName, static name => Type.GetType(name, throwOnError: false));
-        string? problem = stored is null
-            ? $"the stored item type '{typeName}' is not known in this silo"
-            : !observerType.IsAssignableFrom(stored)
-                ? $"the stored item type '{stored.FullName}' is not assignable to the observer's type '{observerType.FullName}'"
-                : null;
-        if (problem is null)
-        {
-            try
-            {
-                _serializer ??= context.ActivationServices.GetRequiredService<IGrainSerializer>();
-                value = _serializer.Deserialize(item.Record.Payload.Span, stored!);
-                error = null!;
-                return true;
-            }
-            catch (Exception ex) when (ex is GrainSerializationException or FormatException or NotSupportedException)
-            {
-                error = new StreamDeliveryException(delivery.ProviderName, delivery.StreamId, delivery.SubscriptionId, token, $"the stored '{stored!.FullName}' cannot be deserialized: {ex.Message}", ex);
-                return false;
-            }
-        }
-
-        error = new StreamDeliveryException(delivery.ProviderName, delivery.StreamId, delivery.SubscriptionId, token, problem);
-        return false;
     }
 }

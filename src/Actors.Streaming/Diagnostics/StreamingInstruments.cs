@@ -14,6 +14,8 @@ internal sealed class StreamingInstruments : IDisposable
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _failed;
     private readonly Counter<long> _retries;
+    private readonly Counter<long> _clientsDropped;
+    private long _clientsDroppedTotal;
     private long _inFlight;
     private long _maxInFlight;
 
@@ -24,11 +26,21 @@ internal sealed class StreamingInstruments : IDisposable
         _delivered = _meter.CreateCounter<long>("actors.streams.delivered", "{event}", "Events acknowledged by subscribers.");
         _failed = _meter.CreateCounter<long>("actors.streams.delivery.failed", "{event}", "Events reported to a subscriber's OnErrorAsync as undeliverable.");
         _retries = _meter.CreateCounter<long>("actors.streams.delivery.retries", "{delivery}", "Deliveries retried (observer threw, observer missing, call failed).");
+        _clientsDropped = _meter.CreateCounter<long>("actors.streams.client_subscriptions.dropped", "{subscription}", "Gateway clients' subscriptions dropped because no client pulled from them for ClientSubscriptionTimeout.");
         _meter.CreateObservableGauge("actors.streams.inflight", () => new Measurement<long>(Volatile.Read(ref _inFlight), _provider), "{event}", "Events read from the log and not yet acknowledged by their subscriber.");
     }
 
     /// <summary>The most events in flight at once since the provider started (the backpressure bound's witness).</summary>
     public long MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+    /// <summary>Client subscriptions dropped since the provider started.</summary>
+    public long ClientSubscriptionsDropped => Interlocked.Read(ref _clientsDroppedTotal);
+
+    public void ClientSubscriptionDropped()
+    {
+        Interlocked.Increment(ref _clientsDroppedTotal);
+        _clientsDropped.Add(1, _provider);
+    }
 
     public void Produced(int count) => _produced.Add(count, _provider);
 

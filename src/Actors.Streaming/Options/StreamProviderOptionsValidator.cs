@@ -28,6 +28,19 @@ internal sealed class StreamProviderOptionsValidator : IValidateOptions<StreamPr
             failures.Add($"{prefix}MaxDeliveryRetryDelay must be at least DeliveryRetryDelay ({options.DeliveryRetryDelay}); got {options.MaxDeliveryRetryDelay}.");
         }
 
+        foreach ((string setting, TimeSpan value) in new[]
+        {
+            (nameof(options.ClientSubscriptionTimeout), options.ClientSubscriptionTimeout),
+            (nameof(options.ClientAckTimeout), options.ClientAckTimeout),
+            (nameof(options.ClientPullWait), options.ClientPullWait),
+        })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                failures.Add($"{prefix}{setting} must be positive; got {value}.");
+            }
+        }
+
         if (!Enum.IsDefined(options.Retention))
         {
             failures.Add($"{prefix}Retention has an unknown value {(int)options.Retention}.");

@@ -57,16 +57,28 @@ internal sealed partial class StreamProvider
                 Instruments.EnterFlight(count);
                 try
                 {
-                    outcome = await Consumer(subscription.GrainId).DeliverAsync(delivery);
+                    outcome = subscription.Sink is { } sink
+                        ? await DeliverToClientAsync(subscription, generation, sink, delivery)
+                        : await Consumer(subscription.GrainId).DeliverAsync(delivery);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
                     outcome = new StreamDeliveryOutcome(0, ObserverMissing: false, ex, 0);
-                    unreachable = ex is PartitionUnavailableException or SiloUnavailableException;
+                    unreachable = ex is PartitionUnavailableException or SiloUnavailableException or ClientNotAvailableException;
                 }
                 finally
                 {
                     Instruments.LeaveFlight(count);
+                }
+
+                lock (state.Sync)
+                {
+                    if (subscription.Generation != generation)
+                    {
+                        // Rewound while the batch was out: what the subscriber did with it no longer counts.
+                        attempts = 0;
+                        continue;
+                    }
                 }
 
                 if (outcome.Handled > 0)
@@ -93,6 +105,12 @@ internal sealed partial class StreamProvider
                     // The subscriber's grain cannot be reached (its silo or partition is down or moving): not a failure
                     // of the subscriber, so it uses up no attempt; the events wait in the log until it is served.
                     LogSubscriberUnreachable(_logger, Name, state.StreamId, subscription.Id, subscription.GrainId, outcome.Failure!.Message);
+                    if (subscription.Sink is { } gone && gone.SilentFor(_time) >= Options.ClientSubscriptionTimeout)
+                    {
+                        await DropClientSubscriptionAsync(state, subscription);
+                        continue;
+                    }
+
                     await DelayAsync(Options.DeliveryRetryDelay);
                     continue;
                 }
@@ -156,7 +174,7 @@ internal sealed partial class StreamProvider
                 $"sequence numbers {from} to {ex.OldestAvailableVersion - 1} are no longer retained", ex);
             Instruments.Failed((int)Math.Min(int.MaxValue, ex.OldestAvailableVersion - from));
             LogReclaimed(_logger, Name, state.StreamId, subscription.Id, from, ex.OldestAvailableVersion);
-            if (await ReportAsync(subscription, new StreamDelivery(Name, state.StreamId, subscription.Id, subscription.IsImplicit, []), error))
+            if (await ReportAsync(subscription, generation, new StreamDelivery(Name, state.StreamId, subscription.Id, subscription.IsImplicit, []), error))
             {
                 Acknowledge(state, subscription, generation, ex.OldestAvailableVersion - 1);
             }
@@ -187,7 +205,7 @@ internal sealed partial class StreamProvider
             $"the subscriber failed on it {attempts} times ({failure?.GetType().FullName}: {failure?.Message})", failure);
         LogGaveUp(_logger, failure, Name, state.StreamId, failed.SequenceNumber, subscription.Id, subscription.GrainId, attempts);
         Instruments.Failed(1);
-        if (!await ReportAsync(subscription, new StreamDelivery(Name, state.StreamId, subscription.Id, delivery.IsImplicit, [failed]), error))
+        if (!await ReportAsync(subscription, generation, new StreamDelivery(Name, state.StreamId, subscription.Id, delivery.IsImplicit, [failed]), error))
         {
             return false;
         }
@@ -197,11 +215,13 @@ internal sealed partial class StreamProvider
     }
 
     /// <summary>Tells the subscriber; false when the report reached no attached observer (then nothing may be passed).</summary>
-    private async Task<bool> ReportAsync(SubscriptionState subscription, StreamDelivery delivery, StreamDeliveryException error)
+    private async Task<bool> ReportAsync(SubscriptionState subscription, int generation, StreamDelivery delivery, StreamDeliveryException error)
     {
         try
         {
-            if (await Consumer(subscription.GrainId).ReportUndeliverableAsync(delivery, new UndeliverableReport(error)))
+            if (subscription.Sink is { } sink
+                ? await ReportToClientAsync(sink, generation, error)
+                : await Consumer(subscription.GrainId).ReportUndeliverableAsync(delivery, new UndeliverableReport(error)))
             {
                 return true;
             }

@@ -57,7 +57,7 @@ internal sealed partial class StreamProvider
                 ? agent.Resume(Name, handle.StreamId, handle.HandleId, grain.GrainId, token?.SequenceNumber)
                 : ResumeCoreAsync(handle.StreamId, handle.HandleId, grain.GrainId, token));
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or StreamException)
         {
             ExtensionOf(grain).Detach(handle.HandleId);
             throw;
@@ -119,7 +119,8 @@ internal sealed partial class StreamProvider
     }
 
     /// <summary>Restarts a subscription's delivery, rewound to <paramref name="token"/> when given.</summary>
-    /// <exception cref="InvalidOperationException">The subscription does not exist or is another grain's.</exception>
+    /// <exception cref="StreamSubscriptionNotFoundException">The subscription does not exist.</exception>
+    /// <exception cref="InvalidOperationException">The subscription is another subscriber's.</exception>
     public async Task ResumeCoreAsync(StreamId streamId, Guid id, GrainId subscriber, StreamSequenceToken? token)
     {
         StreamState state = await GetLoadedAsync(streamId);
@@ -127,7 +128,7 @@ internal sealed partial class StreamProvider
         lock (state.Sync)
         {
             subscription = state.Subscriptions.GetValueOrDefault(id)
-                ?? throw new InvalidOperationException($"Subscription {id} to stream {streamId} of provider '{Name}' does not exist (it was cancelled, or never made in this provider).");
+                ?? throw new StreamSubscriptionNotFoundException(Name, streamId, id, "it was cancelled, dropped, or never made in this provider");
         }
 
         if (subscription.GrainId != subscriber)
@@ -139,14 +140,16 @@ internal sealed partial class StreamProvider
         {
             long cursor = await StartCursorAsync(state, token);
             var write = new TableWrite(SubscriptionRecordCodec.EncodeCursors([new KeyValuePair<Guid, long>(subscription.Id, cursor)]));
+            int generation;
             lock (state.Sync)
             {
                 // A delivery in flight must not move the cursor past the rewind, and an older queued cursor must not follow it.
-                subscription.Generation++;
+                generation = ++subscription.Generation;
                 subscription.Cursor = cursor;
                 state.PendingCursors.Remove(subscription.Id);
             }
 
+            subscription.Sink?.Withdraw(generation);
             await EnqueueWriteAsync(state, write);
         }
 

@@ -82,26 +82,7 @@ internal sealed partial class StreamProvider : IStreamProvider, IAsyncDisposable
 
     /// <summary>Stores <paramref name="items"/> as one atomic batch; completes when durable.</summary>
     public async Task ProduceAsync<T>(StreamId streamId, IReadOnlyList<T> items)
-    {
-        var records = new List<ReadOnlyMemory<byte>>(items.Count);
-        foreach (T item in items)
-        {
-            Type type = item?.GetType() ?? typeof(T);
-            byte[] payload;
-            try
-            {
-                payload = Serializer.Serialize(item, type);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                throw new StreamItemRejectedException(Name, streamId, type, $"the grain serializer cannot serialize it ({ex.Message})", ex);
-            }
-
-            records.Add(StreamRecordCodec.Encode(StreamRecordKind.Item, StreamRecordCodec.TypeNameOf(type), payload));
-        }
-
-        await RouteProduceAsync(streamId, records, typeof(T));
-    }
+        => await RouteProduceAsync(streamId, EncodeItems(streamId, items, typeof(T)), typeof(T));
 
     /// <summary>Stores a completion or a producer error marker.</summary>
     public Task ProduceMarkerAsync(StreamId streamId, StreamRecordKind kind, string typeName, byte[] payload, Type itemType)
@@ -151,7 +132,7 @@ internal sealed partial class StreamProvider : IStreamProvider, IAsyncDisposable
     private static IGrainContext CurrentGrain(string operation)
         => RuntimeContext.Current
             ?? throw new InvalidOperationException(
-                $"{operation} must be called from a grain: a subscription belongs to the grain that makes it. (Subscriptions of gateway clients come with the gateway protocol v2.)");
+                $"{operation} must be called from a grain (a subscription belongs to the grain that makes it) or from a gateway client (client.GetStreamProvider(name)).");
 
     private IStreamConsumerExtension Consumer(GrainId grainId) => GrainFactory.GetGrain<IStreamConsumerExtension>(grainId);
 

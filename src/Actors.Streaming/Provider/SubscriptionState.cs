@@ -1,4 +1,5 @@
 using Actors.Runtime;
+using Actors.Streams.Delivery;
 
 namespace Actors.Streams;
 
@@ -10,6 +11,9 @@ internal sealed class SubscriptionState(Guid id, GrainId grainId, bool isImplici
     public GrainId GrainId { get; } = grainId;
 
     public bool IsImplicit { get; } = isImplicit;
+
+    /// <summary>Where a gateway client's subscription takes its batches (null for a grain's).</summary>
+    public ClientSink? Sink { get; } = ClientSubscribers.IsClient(grainId) ? new ClientSink() : null;
 
     /// <summary>The last sequence number the subscriber acknowledged.</summary>
     public long Cursor { get; set; } = cursor;

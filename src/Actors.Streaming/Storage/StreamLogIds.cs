@@ -42,8 +42,7 @@ internal static class StreamLogIds
     /// <c>P:{len(ns)}:ns:key</c>: the part the queue and subscription ids share. In a cluster it is the key of the stream's
     /// agent grain, whose partition holds both log streams.
     /// </summary>
-    public static string Key(string provider, StreamId streamId)
-        => string.Create(CultureInfo.InvariantCulture, $"{provider}:{streamId.Namespace.Length}:{streamId.Namespace}:{streamId.Key}");
+    public static string Key(string provider, StreamId streamId) => Cluster.StreamAgentKeys.Of(provider, streamId);
 
     /// <summary>
     /// Whether <paramref name="logStreamId"/> is a log stream of <paramref name="provider"/>; if so, <paramref name="key"/> is

@@ -10,21 +10,24 @@ namespace Actors.Streams.Storage;
  *
  * Subscription event:
  *   0  1  magic 0xB6
- *   1  1  format version (1)
- *   2  1  min compatible version (1)
+ *   1  1  format version (2)
+ *   2  1  min compatible version (1; 2 when the record holds a gateway client's subscription)
  *   3  1  kind: 1 subscribe, 2 unsubscribe, 3 cursors
- *   subscribe:    16 id (Guid bytes) | 1 implicit (0/1) | string grain id (type/key) | 8 cursor
+ *   subscribe:    16 id (Guid bytes) | 1 subscriber kind | string subscriber id (type/key) | 8 cursor
  *   unsubscribe:  16 id
  *   cursors:      4 count | count x (16 id | 8 cursor)
+ *   Subscriber kind: 0 a grain's explicit subscription, 1 an implicit one, 2 (format 2) a gateway client's, whose
+ *   subscriber id is $streamclient/{clientId}. A reader of format 1 refuses records holding kind 2 (min compatible 2)
+ *   instead of delivering them to a grain that does not exist.
  *   A cursor is the sequence number of the last event the subscriber acknowledged (0: none). Replaying the events in
  *   version order rebuilds the table; a later record for an id replaces the earlier.
  *
  * Subscription checkpoint (the whole table, written every CheckpointEveryEvents events):
- *   0  1  magic 0xB7 | 1 version (1) | 2 min compatible (1) | 3 reserved (0)
- *   4  4  count, then count x (16 id | 1 implicit | string grain id | 8 cursor)
+ *   0  1  magic 0xB7 | 1 version (2) | 2 min compatible (1; 2 with a client subscription) | 3 reserved (0)
+ *   4  4  count, then count x (16 id | 1 subscriber kind | string subscriber id | 8 cursor)
  *
  * Directory event (one per stream the provider ever used):
- *   0  1  magic 0xB8 | 1 version (1) | 2 min compatible (1) | 3 reserved (0)
+ *   0  1  magic 0xB8 | 1 version (2) | 2 min compatible (1) | 3 reserved (0)
  *   4     string namespace | string key
  */
 
@@ -34,14 +37,18 @@ internal static class SubscriptionRecordCodec
     private const byte EventMagic = 0xB6;
     private const byte CheckpointMagic = 0xB7;
     private const byte DirectoryMagic = 0xB8;
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 2;
+    private const byte BaseVersion = 1;
+    private const byte ExplicitSubscriber = 0;
+    private const byte ImplicitSubscriber = 1;
+    private const byte ClientSubscriber = 2;
     private const byte Subscribe = 1;
     private const byte Unsubscribe = 2;
     private const byte Cursors = 3;
 
     public static byte[] EncodeSubscribe(SubscriptionEntry entry)
     {
-        var writer = new RecordWriter(EventMagic, Subscribe);
+        var writer = new RecordWriter(EventMagic, Subscribe, MinVersionFor([entry]));
         writer.WriteEntry(entry);
         return writer.ToArray();
     }
@@ -68,7 +75,7 @@ internal static class SubscriptionRecordCodec
 
     public static byte[] EncodeCheckpoint(IReadOnlyCollection<SubscriptionEntry> entries)
     {
-        var writer = new RecordWriter(CheckpointMagic, 0);
+        var writer = new RecordWriter(CheckpointMagic, 0, MinVersionFor(entries));
         writer.WriteInt32(entries.Count);
         foreach (SubscriptionEntry entry in entries)
         {
@@ -138,13 +145,17 @@ internal static class SubscriptionRecordCodec
         return StreamId.Create(streamNamespace, reader.ReadString());
     }
 
+    /// <summary>Format 2 only for records holding a client subscription, so older silos keep reading everything else.</summary>
+    private static byte MinVersionFor(IEnumerable<SubscriptionEntry> entries)
+        => entries.Any(e => Delivery.ClientSubscribers.IsClient(e.GrainId)) ? FormatVersion : BaseVersion;
+
     private sealed class RecordWriter
     {
         private readonly MemoryStream _buffer = new();
 
-        public RecordWriter(byte magic, byte kind)
+        public RecordWriter(byte magic, byte kind, byte minCompatibleVersion = BaseVersion)
         {
-            _buffer.Write([magic, FormatVersion, FormatVersion, kind]);
+            _buffer.Write([magic, FormatVersion, minCompatibleVersion, kind]);
         }
 
         public void WriteGuid(Guid id)
@@ -185,7 +196,7 @@ internal static class SubscriptionRecordCodec
         public void WriteEntry(SubscriptionEntry entry)
         {
             WriteGuid(entry.Id);
-            _buffer.WriteByte(entry.IsImplicit ? (byte)1 : (byte)0);
+            _buffer.WriteByte(entry.IsImplicit ? ImplicitSubscriber : Delivery.ClientSubscribers.IsClient(entry.GrainId) ? ClientSubscriber : ExplicitSubscriber);
             WriteString(entry.GrainId.ToString());
             WriteInt64(entry.Cursor);
         }
@@ -236,10 +247,15 @@ internal static class SubscriptionRecordCodec
         public SubscriptionEntry ReadEntry()
         {
             Guid id = ReadGuid();
-            bool isImplicit = Take(1)[0] != 0;
-            string grain = ReadString();
+            byte kind = Take(1)[0];
+            GrainId subscriber = GrainId.Parse(ReadString());
             long cursor = ReadInt64();
-            return new SubscriptionEntry(id, GrainId.Parse(grain), isImplicit, cursor);
+            if (kind > ClientSubscriber || (kind == ClientSubscriber) != Delivery.ClientSubscribers.IsClient(subscriber))
+            {
+                throw Invalid($"subscriber kind {kind} does not fit subscriber {subscriber}");
+            }
+
+            return new SubscriptionEntry(id, subscriber, kind == ImplicitSubscriber, cursor);
         }
 
         public readonly FormatException Invalid(string detail)

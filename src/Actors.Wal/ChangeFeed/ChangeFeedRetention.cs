@@ -4,16 +4,23 @@ namespace Actors.Wal;
 /// A change-feed reader's retained position (<see cref="WriteAheadLog.RetainChanges"/>): while it is registered, space
 /// management deletes and compacts no segment holding a change after <see cref="Position"/>, so the reader never meets a
 /// <see cref="ChangeFeedGapException"/> caused by reclamation. Move it forward with <see cref="Advance"/> once changes are
-/// handled (and stored by the reader); dispose it when the reader goes away for good.
+/// handled (and stored by the reader); dispose it when the reader goes away for good (a registration that is not disposed
+/// survives restarts).
 /// </summary>
 /// <remarks>
 /// <para><b>Bounded.</b> A reader that holds more than <see cref="WriteAheadLogOptions.MaxChangeFeedRetainedBytes"/> of
 /// sealed segments (its position's segment and every later one) is dropped at the next space-management pass, logged
 /// and counted (<c>actors.wal.changefeed.readers_dropped</c>): a dead reader cannot fill the disk. A dropped retention
 /// holds nothing; its <see cref="Advance"/> throws <see cref="ChangeFeedReaderDroppedException"/>.</para>
-/// <para><b>In memory.</b> Retentions are not stored: register again after reopening the log, before writing resumes,
-/// at the position the reader stored. Erasure (<see cref="IEventLog.DeleteEventsToAsync"/>) wins over retention: a
-/// segment holding erased data is compacted and deleted whatever readers retain.</para>
+/// <para><b>Persisted.</b> Registrations are stored in the log directory (<c>changefeed.readers</c>): at registration
+/// (durable before <see cref="WriteAheadLog.RetainChanges"/> returns), at disposal, at each space-management pass that
+/// finds a position moved or a reader dropped, and at clean close. After a restart or a crash the log holds every
+/// stored reader's segments from the moment it opens; the reader gets its registration back with
+/// <see cref="WriteAheadLog.RetainChanges"/> under the same name. A stored position may be older than the reader's last
+/// <see cref="Advance"/> (a crash between passes): the log then retains more, never less. A dropped reader is removed
+/// from the file; the bound and its counter apply after a restart exactly as before. Erasure
+/// (<see cref="IEventLog.DeleteEventsToAsync"/>) wins over retention: a segment holding erased data is compacted and
+/// deleted whatever readers retain.</para>
 /// <para>Thread-safe.</para>
 /// </remarks>
 public sealed class ChangeFeedRetention : IDisposable

@@ -1,4 +1,5 @@
 using Actors.Cluster.Replication;
+using Actors.Cluster.Tests.Support;
 using Actors.Replication;
 using Actors.Replication.Messages;
 using Actors.Replication.Tests.Hosting;
@@ -9,7 +10,8 @@ namespace Actors.Cluster.Tests.Replication;
 
 /// <summary>
 /// Replication messages over the silo transport (loopback TCP, HMAC handshake): three replicas on real disks, each
-/// behind its own silo transport, through the fault scenarios of the in-process tests.
+/// behind its own silo transport, through the fault scenarios of the in-process tests; and the same replicas hosted by the
+/// silos of a 3-silo test cluster, their messages dispatched by each silo's own message handler.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class ReplicationOverSiloTransportTests(ITestOutputHelper output)
@@ -28,6 +30,15 @@ public sealed class ReplicationOverSiloTransportTests(ITestOutputHelper output)
         await using var replicas = new HostedReplicas(3, FailoverOptions(), network: new SiloReplicaNetwork(partition: 6));
 
         output.WriteLine(await LeaderPausedAsync(replicas));
+    }
+
+    [Fact]
+    public async Task LeaderKilled_ReplicasHostedBySilosOfATestCluster_SuccessorTakesOverWithNoAcknowledgedEntryLost()
+    {
+        await using var cluster = await TestClusters.DeployAsync(3);
+        await using var replicas = new HostedReplicas(3, FailoverOptions(), network: new ClusterSiloReplicaNetwork(cluster, partition: 7));
+
+        output.WriteLine(await LeaderKilledAsync(replicas));
     }
 
     [Fact]

@@ -107,6 +107,29 @@ public sealed class GenericGrainTests
         Assert.Equal(typeof(List<int[]>), resolved);
     }
 
+    [Theory]
+    [InlineData(typeof(int))]
+    [InlineData(typeof(int[,]))]
+    [InlineData(typeof(List<int[]>[]))]
+    [InlineData(typeof(Dictionary<string, List<Guid?>>))]
+    [InlineData(typeof(KeyValuePair<int, string>[][]))]
+    public void StableNames_ForTypeThenResolve_SameType(Type type)
+    {
+        string name = StableNames.ForType(type);
+
+        Assert.True(StableNames.TryResolveType(name, out Type? resolved), name);
+        Assert.Equal(type, resolved);
+    }
+
+    [Theory]
+    [InlineData("No.Such.Type")]
+    [InlineData("System.Collections.Generic.List<System.Int32")]
+    [InlineData("System.Collections.Generic.List<System.Int32,System.Int32>")]
+    [InlineData("System.Int32[")]
+    [InlineData("System.Int32<System.Int32>")]
+    public void StableNames_UnknownOrMalformedName_NotResolved(string name)
+        => Assert.False(StableNames.TryResolveType(name, out _));
+
     private static async Task<TestCluster> StartAsync()
     {
         TestCluster cluster = new TestClusterBuilder().ConfigureSilo(silo => silo

@@ -85,8 +85,7 @@ public sealed class ReplicaTests
     {
         var leader = LeaderWithEntryDurableExceptOnR3();
 
-        _clock.Advance(ReplicaOptions.DefaultFollowerLagTimeout);
-        leader.Tick();
+        Run(leader, ReplicaOptions.DefaultFollowerLagTimeout);
         var (expected, proposal) = Assert.Single(_environment.ConfigurationWrites);
         Assert.Equal(1, expected);
         Assert.Equal([R1, R2], proposal.InSync.ToArray());
@@ -100,8 +99,7 @@ public sealed class ReplicaTests
     public void Tick_RemovalRejectedByStore_LeaderStepsDownWithoutAcknowledging()
     {
         var leader = LeaderWithEntryDurableExceptOnR3();
-        _clock.Advance(ReplicaOptions.DefaultFollowerLagTimeout);
-        leader.Tick();
+        Run(leader, ReplicaOptions.DefaultFollowerLagTimeout);
         var (expected, _) = Assert.Single(_environment.ConfigurationWrites);
 
         // R3 was made leader of epoch 2 first (it is in the in-sync set): the leader's removal fails.
@@ -145,8 +143,7 @@ public sealed class ReplicaTests
         var follower = Create(R3, [], enteredEpoch: 1);
         follower.OnConfigurationRead(Initial.WithInSync([R1, R2]));
 
-        _clock.Advance(TimeSpan.FromSeconds(10));
-        follower.Tick();
+        Run(follower, TimeSpan.FromSeconds(10));
         follower.OnConfigurationRead(Initial.WithInSync([R1, R2]));
 
         Assert.Empty(_environment.ConfigurationWrites);
@@ -158,8 +155,7 @@ public sealed class ReplicaTests
         var follower = Create(R2, [], enteredEpoch: 1);
         follower.OnConfigurationRead(Initial);
 
-        _clock.Advance(TimeSpan.FromSeconds(10));
-        follower.Tick();
+        Run(follower, TimeSpan.FromSeconds(10));
         follower.OnConfigurationRead(Initial);
 
         var (expected, proposal) = Assert.Single(_environment.ConfigurationWrites);
@@ -170,6 +166,54 @@ public sealed class ReplicaTests
         follower.OnConfigurationWritten(expected, new ConfigurationWriteResult(true, proposal));
         Assert.Equal(ReplicaRole.Leader, follower.Role);
         Assert.Equal([2L], _environment.PersistedEpochs);
+    }
+
+    [Fact]
+    public void Tick_LeaderProcessStalledBeyondLagTimeout_KeepsFollowerThatHadNoChanceToAcknowledge()
+    {
+        // R3 was sent entry 1 when it was appended; then the leader's own process stalled (GC pause, CPU starvation):
+        // nothing it sent left and nothing it was sent was read, so R3's silence is no evidence that it lags.
+        var leader = LeaderWithEntryDurableExceptOnR3();
+
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        leader.Tick();
+        Run(leader, ReplicaOptions.DefaultFollowerLagTimeout - 2 * ReplicaOptions.DefaultHeartbeatInterval);
+
+        Assert.Empty(_environment.ConfigurationWrites);
+
+        // Still silent after a lag timeout of the leader's running time: now it lags.
+        Run(leader, 2 * ReplicaOptions.DefaultHeartbeatInterval);
+        var (_, proposal) = Assert.Single(_environment.ConfigurationWrites);
+        Assert.Equal([R1, R2], proposal.InSync.ToArray());
+    }
+
+    [Fact]
+    public void Tick_FollowerProcessStalledBeyondLeaderTimeout_DoesNotAskToLeadBeforeReadingItsInbox()
+    {
+        var follower = Create(R2, [], enteredEpoch: 1);
+        follower.OnConfigurationRead(Initial);
+        follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [], 0, 0));
+
+        // The follower's process stalled: the leader's heartbeats wait unread in its inbox.
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        follower.Tick();
+        follower.OnConfigurationRead(Initial);
+        follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [], 0, 0));
+        Run(follower, ReplicaOptions.DefaultLeaderTimeout - ReplicaOptions.DefaultHeartbeatInterval);
+        follower.OnConfigurationRead(Initial);
+
+        Assert.Empty(_environment.ConfigurationWrites);
+        Assert.Equal(ReplicaRole.Follower, follower.Role);
+    }
+
+    /// <summary>Lets a running replica's time pass: the clock advances one heartbeat interval at a time, each followed by a tick.</summary>
+    private void Run(Replica replica, TimeSpan duration)
+    {
+        for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += ReplicaOptions.DefaultHeartbeatInterval)
+        {
+            _clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
+            replica.Tick();
+        }
     }
 
     /// <summary>A leader of epoch 1 whose entry 1 (request 7) is durable on itself and R2, not on R3.</summary>

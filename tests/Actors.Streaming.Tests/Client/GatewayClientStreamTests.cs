@@ -1,0 +1,182 @@
+using Actors.Client;
+using Actors.Runtime;
+using Actors.Streaming.Tests.Grains;
+using Actors.Streaming.Tests.Support;
+using Actors.Streams;
+using Actors.TestingHost;
+
+namespace Actors.Streaming.Tests.Client;
+
+/// <summary>Streams used from a gateway client (the test cluster's client connects through the real gateway).</summary>
+[Trait("Category", "Integration")]
+public sealed class GatewayClientStreamTests
+{
+    private readonly DeliveryRecorder _recorder = new();
+
+    public static TheoryData<string> Providers => [StreamCluster.Memory, StreamCluster.Wal];
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task SubscribeAsync_FromClient_ObserverReceivesEveryItemInOrderWithTokens(string provider)
+    {
+        await using TestCluster cluster = await StreamCluster.StartAsync(_recorder);
+        StreamId id = StreamId.Create("ns", "to-client");
+        await cluster.Client.GetStreamProvider(provider).GetStream<int>(id).SubscribeAsync(new RecordingObserver(_recorder, "client"));
+        IAsyncStream<int> stream = StreamCluster.Provider(cluster, provider).GetStream<int>(id);
+
+        for (int i = 1; i <= 300; i++)
+        {
+            await stream.OnNextAsync(i);
+        }
+
+        await stream.OnCompletedAsync();
+        IReadOnlyList<Delivery> seen = await _recorder.WaitForAsync("client", s => s.Any(d => d.What == "completed"), "300 items and the completion");
+
+        Assert.Equal(Enumerable.Range(1, 300).Select(n => (long)n), seen.Take(300).Select(d => d.SequenceNumber));
+        Assert.Equal(Enumerable.Range(1, 300).Select(n => $"item:{n}").Append("completed"), seen.Select(d => d.What));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task OnNextAsync_FromClient_GrainSubscriberReceivesItems(string provider)
+    {
+        await using TestCluster cluster = await StreamCluster.StartAsync(_recorder);
+        await cluster.Client.GetGrain<IConsumerGrain>("g").Subscribe(provider, "ns", "from-client");
+        IAsyncStream<int> stream = cluster.Client.GetStreamProvider(provider).GetStream<int>(StreamId.Create("ns", "from-client"));
+
+        await stream.OnNextAsync(1);
+        await stream.OnNextBatchAsync([2, 3, 4]);
+        IReadOnlyList<Delivery> seen = await _recorder.WaitForSequenceAsync("g", 4);
+
+        Assert.Equal(["item:1", "item:2", "item:3", "item:4"], seen.Select(d => d.What));
+    }
+
+    [Fact]
+    public async Task ClientSubscription_SiloKilledAndRestarted_ClientReconnectsAndSeesEveryItemOnceInOrder()
+    {
+        await using TestCluster cluster = await StreamCluster.StartAsync(_recorder);
+        StreamId id = StreamId.Create("ns", "reconnect");
+        await cluster.Client.GetStreamProvider(StreamCluster.Wal).GetStream<int>(id).SubscribeAsync(new RecordingObserver(_recorder, "client"));
+        IAsyncStream<int> before = StreamCluster.Provider(cluster, StreamCluster.Wal).GetStream<int>(id);
+        for (int i = 1; i <= 40; i++)
+        {
+            await before.OnNextAsync(i);
+        }
+
+        // Killed while the client is taking the items (some handled and not yet acknowledged, or not yet recorded).
+        await _recorder.WaitForAsync("client", s => s.Count >= 10, "at least 10 items before the kill");
+        await cluster.KillSiloAsync(cluster.Primary);
+        await cluster.RestartSiloAsync(cluster.Primary);
+
+        IAsyncStream<int> after = StreamCluster.Provider(cluster, StreamCluster.Wal).GetStream<int>(id);
+        for (int i = 41; i <= 80; i++)
+        {
+            await after.OnNextAsync(i);
+        }
+
+        IReadOnlyList<Delivery> seen = await _recorder.WaitForSequenceAsync("client", 80);
+
+        // Acknowledged produces are durable, so every one reaches the client; what it handled before the kill and the
+        // restarted silo offers again is skipped by the client (same tokens), so the observer sees each item once.
+        Assert.Equal(Enumerable.Range(1, 80).Select(n => (long)n), seen.Select(d => d.SequenceNumber));
+        Assert.Equal(Enumerable.Range(1, 80).Select(n => $"item:{n}"), seen.Select(d => d.What));
+    }
+
+    [Fact]
+    public async Task ResumeAsync_AfterReconnectWithToken_RedeliversFromThatTokenThenContinues()
+    {
+        await using TestCluster cluster = await StreamCluster.StartAsync(_recorder);
+        StreamId id = StreamId.Create("ns", "resume");
+        IAsyncStream<int> clientStream = cluster.Client.GetStreamProvider(StreamCluster.Wal).GetStream<int>(id);
+        StreamSubscriptionHandle<int> handle = await clientStream.SubscribeAsync(new RecordingObserver(_recorder, "first"));
+        IAsyncStream<int> before = StreamCluster.Provider(cluster, StreamCluster.Wal).GetStream<int>(id);
+        for (int i = 1; i <= 10; i++)
+        {
+            await before.OnNextAsync(i);
+        }
+
+        await _recorder.WaitForSequenceAsync("first", 10);
+        await cluster.RestartSiloAsync(cluster.Primary);
+
+        // The application stored token 6 as the last it processed for good; it resumes there on the same subscription.
+        await Retry.OnConnectionLossAsync(() => handle.ResumeAsync(new RecordingObserver(_recorder, "second"), new EventSequenceToken(6)));
+        IAsyncStream<int> after = StreamCluster.Provider(cluster, StreamCluster.Wal).GetStream<int>(id);
+        for (int i = 11; i <= 15; i++)
+        {
+            await after.OnNextAsync(i);
+        }
+
+        IReadOnlyList<Delivery> seen = await _recorder.WaitForAsync("second", s => s.Any(d => d.SequenceNumber == 15), "items 6..15");
+
+        Assert.Equal(Enumerable.Range(6, 10).Select(n => (long)n), seen.Select(d => d.SequenceNumber));
+        Assert.Single(await clientStream.GetAllSubscriptionHandles());
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_FromClientWithTokenPastTheEnd_ThrowsStreamRewindException()
+    {
+        await using TestCluster cluster = await StreamCluster.StartAsync(_recorder);
+        IAsyncStream<int> stream = cluster.Client.GetStreamProvider(StreamCluster.Wal).GetStream<int>(StreamId.Create("ns", "past"));
+        await stream.OnNextAsync(1);
+
+        StreamRewindException error = await Assert.ThrowsAsync<StreamRewindException>(
+            () => stream.SubscribeAsync(new RecordingObserver(_recorder, "client"), new EventSequenceToken(5)));
+
+        Assert.Equal(StreamCluster.Wal, error.ProviderName);
+        Assert.Equal(StreamId.Create("ns", "past"), error.StreamId);
+        Assert.Equal(1, error.Latest);
+        Assert.Empty(await stream.GetAllSubscriptionHandles());
+    }
+
+    [Fact]
+    public async Task OnNextAsync_FromClientItemWithoutCodec_ThrowsStreamItemRejectedExceptionAndStoresNothing()
+    {
+        await using TestCluster cluster = await StreamCluster.StartAsync(_recorder);
+        StreamId id = StreamId.Create("ns", "no-codec");
+        IAsyncStream<NoCodec> stream = cluster.Client.GetStreamProvider(StreamCluster.Wal).GetStream<NoCodec>(id);
+
+        StreamItemRejectedException error = await Assert.ThrowsAsync<StreamItemRejectedException>(() => stream.OnNextAsync(new NoCodec(7)));
+
+        Assert.Equal(typeof(NoCodec), error.ItemType);
+        Assert.Equal(id, error.StreamId);
+        await cluster.Client.GetStreamProvider(StreamCluster.Wal).GetStream<int>(id).OnNextAsync(1);
+        await cluster.Client.GetGrain<IConsumerGrain>("g").Subscribe(StreamCluster.Wal, "ns", "no-codec", fromSequenceNumber: 1);
+        IReadOnlyList<Delivery> seen = await _recorder.WaitForSequenceAsync("g", 1);
+        Assert.Equal(["item:1"], seen.Select(d => d.What));
+    }
+
+    [Fact]
+    public async Task ClientSubscription_ClientGoneLongerThanTimeout_IsDroppedAndCounted()
+    {
+        await using TestCluster cluster = await StreamCluster.StartAsync(_recorder, options: o =>
+        {
+            o.ClientAckTimeout = TimeSpan.FromMilliseconds(200);
+            o.ClientSubscriptionTimeout = TimeSpan.FromSeconds(1);
+        });
+        StreamId id = StreamId.Create("ns", "gone");
+        Guid subscription;
+        await using (IClusterClient client = new ClusterClientBuilder().UseGateway($"127.0.0.1:{cluster.Primary.GatewayPort}").Build())
+        {
+            subscription = (await client.GetStreamProvider(StreamCluster.Wal).GetStream<int>(id).SubscribeAsync(new RecordingObserver(_recorder, "gone"))).HandleId;
+        }
+
+        StreamProvider provider = StreamProvider.Of(cluster.Primary.Services, StreamCluster.Wal);
+        await StreamCluster.Provider(cluster, StreamCluster.Wal).GetStream<int>(id).OnNextAsync(1);
+        using var deadline = new CancellationTokenSource(DeliveryRecorder.WaitLimit);
+        while (provider.Instruments.ClientSubscriptionsDropped == 0)
+        {
+            await Task.Delay(50, deadline.Token);
+        }
+
+        StreamSubscriptionNotFoundException error = await Assert.ThrowsAsync<StreamSubscriptionNotFoundException>(
+            () => provider.PullClientCoreAsync(id, subscription, "anyone", null, TimeSpan.FromMilliseconds(1)));
+        Assert.Contains("dropped", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_recorder.Of("gone"));
+    }
+
+    /// <summary>An item type the binary call serializer has no codec for.</summary>
+    public sealed class NoCodec(int value)
+    {
+        public int Value { get; } = value;
+    }
+}
