@@ -30,6 +30,14 @@ namespace Actors.Persistence.Wal;
 /// <see cref="GrainStorageFailedException"/> for anything else: I/O errors, a closed log (outcome unknown).
 /// </para>
 /// <para>
+/// Checkpoints are written beside the grain's work, not on its confirm path: when the policy's staggered schedule
+/// (<see cref="CheckpointPolicy.IsDue(string, long, long, long)"/>) makes one due, the confirmed state is encoded on the
+/// grain's turn and handed to the log before the confirm returns (so it precedes the grain's later appends in the log),
+/// but the confirm does not wait for it to become durable. A checkpoint that fails is logged and the next one follows
+/// after another interval (the events are durable; activation only replays more). Deactivation waits for the
+/// checkpoints still in flight.
+/// </para>
+/// <para>
 /// History: reading events that the log reclaimed after a checkpoint (<see cref="EventHistoryPolicy.ReclaimAfterCheckpoint"/>)
 /// throws <see cref="EventHistoryUnavailableException"/> naming the range, the oldest stored version and the policy.
 /// </para>
@@ -44,6 +52,7 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
     private readonly ILogger _logger;
     private StreamReadResult? _activationRead;
     private long _checkpointVersion;
+    private Task _checkpointsInFlight = Task.CompletedTask;
     private long _eventsSinceCheckpoint;
     private long _bytesSinceCheckpoint;
 
@@ -58,7 +67,8 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
 
     public CheckpointPolicy Policy { get; }
 
-    public long CheckpointVersion => _checkpointVersion;
+    /// <summary>The version of the latest checkpoint known durable (read at activation or written since).</summary>
+    public long CheckpointVersion => Volatile.Read(ref _checkpointVersion);
 
     public async Task<JournalCheckpoint<TState>?> ReadCheckpointAsync(CancellationToken cancellationToken)
     {
@@ -204,16 +214,23 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
         }
     }
 
-    public Task OnConfirmedAsync(TState confirmedState, long version, CancellationToken cancellationToken) =>
-        // The events are already durable: the checkpoint ignores the caller's token so that a cancellation
-        // cannot turn a stored confirm into a reported failure.
-        Policy.IsDue(_eventsSinceCheckpoint, _bytesSinceCheckpoint)
-            ? WriteCheckpointAsync(confirmedState, version, CancellationToken.None)
-            : Task.CompletedTask;
+    public Task OnConfirmedAsync(TState confirmedState, long version, CancellationToken cancellationToken)
+    {
+        if (Policy.IsDue(_streamId, version, _eventsSinceCheckpoint, _bytesSinceCheckpoint))
+        {
+            // The events are already durable: the checkpoint ignores the caller's token so that a cancellation cannot
+            // turn a stored confirm into a reported failure, and the confirm does not wait for it.
+            Task started = WriteCheckpointInBackgroundAsync(confirmedState, version);
+            _checkpointsInFlight = _checkpointsInFlight.IsCompleted ? started : Task.WhenAll(_checkpointsInFlight, started);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task OnDeactivateAsync(TState confirmedState, long version, CancellationToken cancellationToken)
     {
-        if (!Policy.OnDeactivation || version <= _checkpointVersion || _store.Log is null)
+        await _checkpointsInFlight.WaitAsync(cancellationToken);
+        if (!Policy.OnDeactivation || version <= CheckpointVersion || _store.Log is null)
         {
             return;
         }
@@ -229,13 +246,33 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
         }
     }
 
+    /// <summary>
+    /// Encodes the state and hands the checkpoint to the log synchronously on the grain's turn (when the log is open),
+    /// then completes when it is durable or failed; never faults (a failure is logged).
+    /// </summary>
+    private async Task WriteCheckpointInBackgroundAsync(TState state, long version)
+    {
+        try
+        {
+            await WriteCheckpointAsync(state, version, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The events are durable; without this checkpoint the next activation only replays more.
+            LogCheckpointFailed(_logger, ex, _grainId.ToString(), _store.Name, version);
+        }
+    }
+
     private async Task WriteCheckpointAsync(TState state, long version, CancellationToken cancellationToken)
     {
-        if (version <= _checkpointVersion)
+        if (version <= CheckpointVersion)
         {
             return;
         }
 
+        // The counters restart now (on the grain's turn): the schedule counts from this attempt, whatever its outcome.
+        _eventsSinceCheckpoint = 0;
+        _bytesSinceCheckpoint = 0;
         byte[] envelope;
         try
         {
@@ -245,14 +282,12 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
         {
             // The events are durable; without a checkpoint activation only replays more. Try again after another interval.
             LogCheckpointFailed(_logger, ex, _grainId.ToString(), _store.Name, version);
-            ResetCounters(_checkpointVersion);
             return;
         }
 
         if (envelope.Length > _store.Options.MaxRecordSizeBytes)
         {
             LogCheckpointTooLarge(_logger, _grainId.ToString(), _store.Name, version, envelope.Length, _store.Options.MaxRecordSizeBytes);
-            ResetCounters(_checkpointVersion);
             return;
         }
 
@@ -265,25 +300,41 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
         {
             // Refused before anything was stored (a read-only log, say). Try again after another policy interval.
             LogCheckpointFailed(_logger, ex, _grainId.ToString(), _store.Name, version);
-            ResetCounters(_checkpointVersion);
             return;
         }
 
-        ResetCounters(version);
+        RaiseCheckpointVersion(version);
         PersistenceInstruments.CheckpointWritten(_store.Name);
         LogCheckpointWritten(_logger, _grainId.ToString(), _store.Name, version);
+    }
+
+    /// <summary>Restarts the schedule's counters and notes a durable checkpoint at <paramref name="checkpointVersion"/> (grain's turn).</summary>
+    private void ResetCounters(long checkpointVersion)
+    {
+        _eventsSinceCheckpoint = 0;
+        _bytesSinceCheckpoint = 0;
+        RaiseCheckpointVersion(checkpointVersion);
+    }
+
+    /// <summary>Raises the known checkpoint version (completions may run off the grain's turn and out of order: it only grows).</summary>
+    private void RaiseCheckpointVersion(long version)
+    {
+        long known = Volatile.Read(ref _checkpointVersion);
+        while (version > known)
+        {
+            long seen = Interlocked.CompareExchange(ref _checkpointVersion, version, known);
+            if (seen == known)
+            {
+                break;
+            }
+
+            known = seen;
+        }
     }
 
     private string HistoryExplanation() => _store.Options.ToLogOptions(resolveEncryption: false).RetainCheckpointedEvents
         ? $"Write-ahead-log store '{_store.Name}' keeps every event now ({nameof(WriteAheadLogStoreOptions.EventHistory)} = {_store.Options.EventHistory}), but these were reclaimed after a checkpoint while it did not."
         : $"Write-ahead-log store '{_store.Name}' reclaims events once a checkpoint covers them ({nameof(WriteAheadLogStoreOptions.EventHistory)} = {EventHistoryPolicy.ReclaimAfterCheckpoint}), and the grain may have erased them (EraseConfirmedEvents); set it to {EventHistoryPolicy.KeepAll} to keep a grain's whole history.";
-
-    private void ResetCounters(long checkpointVersion)
-    {
-        _checkpointVersion = checkpointVersion;
-        _eventsSinceCheckpoint = 0;
-        _bytesSinceCheckpoint = 0;
-    }
 
     [LoggerMessage(20, LogLevel.Debug, "Grain {GrainId} wrote a checkpoint at version {Version} to write-ahead-log store {StoreName}")]
     private static partial void LogCheckpointWritten(ILogger logger, string grainId, string storeName, long version);

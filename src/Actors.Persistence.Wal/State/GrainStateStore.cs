@@ -178,7 +178,7 @@ public sealed partial class GrainStateStore
             {
                 await EraseClearedAsync(grainId, head, checkpointAfterClear);
             }
-            else if (policy.IsDue(head.RecordsSinceCheckpoint, head.BytesSinceCheckpoint))
+            else if (policy.IsDue(head.StreamId, head.Version, head.RecordsSinceCheckpoint, head.BytesSinceCheckpoint))
             {
                 // The states are already durable: a cancellation now must not report the write as failed
                 // (the caller's ETag would go stale), so the checkpoint ignores the caller's token.

@@ -14,6 +14,9 @@ namespace Actors.Runtime;
 /// <para>Short-lived by design: everything that changes per call is written here, not into long-lived activation
 /// structures. It is the node of the activation's pending FIFO (<see cref="NextQueued"/>) and of the outstanding-call
 /// tracker (the <c>Tracker*</c> fields, owned by <see cref="CallTracker"/> under its stripe lock).</para>
+/// <para>Size: what every call needs is a field here; what few calls use (a call-chain reentrancy id, a timer turn, a
+/// cancellation registration, a [MayInterleave] view, reroutes) lives in <see cref="GrainCallRareFields"/>, created
+/// only for the calls that use it, so a plain call allocates about 50 bytes less.</para>
 /// <para>Two independent hand-offs, each settled by one compare-exchange: <b>execution</b> (queued, then either
 /// running and finished, or abandoned before it started: a timed-out or cancelled call that has not started never
 /// runs) and <b>the caller's completion</b> (result, exception, timeout or cancellation: exactly one wins). A call that
@@ -29,16 +32,15 @@ internal sealed class GrainCall : IValueTaskSource<object?>
 
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
     private ManualResetValueTaskSourceCore<object?> _completion = new() { RunContinuationsAsynchronously = true };
-    private CancellationTokenRegistration _cancellation;
     private int _execution;
-    private IInvokable? _invokable;
     private int _callerDone;
+    private GrainCallRareFields? _rare;
 
     /// <summary>A local turn of <paramref name="activation"/> (a timer tick), presented as a call of <paramref name="method"/>: no arguments, no caller, not tracked for a deadline.</summary>
     public GrainCall(ILocalTurn turn, GrainMethod method, ActivationData activation)
         : this(activation.Runtime, new GrainCallRequest(activation.GrainId, method, []), [], activation.GrainId, activation.ClassInfo, activation.Runtime.NowTicks)
     {
-        LocalTurn = turn;
+        _rare = new GrainCallRareFields { LocalTurn = turn };
         AlwaysInterleave = turn.Interleave;
         MayBypassQueue = turn.Interleave;
     }
@@ -54,8 +56,12 @@ internal sealed class GrainCall : IValueTaskSource<object?>
         DeadlineTicks = dispatchedTicks + runtime.Settings.ResponseTimeout.Ticks;
         AlwaysInterleave = classInfo.IsAlwaysInterleave(request.Method);
         IsReadOnly = request.Method.IsReadOnly;
-        ReentrancyId = request.RequestContext?.GetValueOrDefault(RequestContext.CallChainReentrancyKey) is Guid id ? id : Guid.Empty;
-        MayBypassQueue = AlwaysInterleave || IsReadOnly || ReentrancyId != Guid.Empty || classInfo.MayInterleave is not null;
+        if (request.RequestContext?.GetValueOrDefault(RequestContext.CallChainReentrancyKey) is Guid id && id != Guid.Empty)
+        {
+            _rare = new GrainCallRareFields { ReentrancyId = id };
+        }
+
+        MayBypassQueue = AlwaysInterleave || IsReadOnly || _rare is not null || classInfo.MayInterleave is not null;
     }
 
     public GrainRuntime Runtime { get; }
@@ -71,7 +77,7 @@ internal sealed class GrainCall : IValueTaskSource<object?>
     public GrainClassInfo ClassInfo { get; }
 
     /// <summary>The runtime's own turn (a timer tick), or null for a grain call.</summary>
-    public ILocalTurn? LocalTurn { get; }
+    public ILocalTurn? LocalTurn => _rare?.LocalTurn;
 
     /// <summary>Whether the call may start while other requests of a non-reentrant activation are running (and does not hold back others).</summary>
     public bool AlwaysInterleave { get; }
@@ -80,13 +86,20 @@ internal sealed class GrainCall : IValueTaskSource<object?>
     public bool IsReadOnly { get; }
 
     /// <summary>The call chain's reentrancy id the caller sent (<see cref="Guid.Empty"/>: none).</summary>
-    public Guid ReentrancyId { get; }
+    public Guid ReentrancyId => _rare?.ReentrancyId ?? Guid.Empty;
 
     /// <summary>Whether a rule other than plain FIFO could let the call start while earlier queued calls wait.</summary>
     public bool MayBypassQueue { get; }
 
     /// <summary>The call as a <c>[MayInterleave]</c> predicate sees it.</summary>
-    public IInvokable Invokable => _invokable ??= new RequestInvokable(Request.Method, Arguments);
+    public IInvokable Invokable
+    {
+        get
+        {
+            GrainCallRareFields rare = Rare;
+            return rare.Invokable ??= new RequestInvokable(Request.Method, Arguments);
+        }
+    }
 
     /// <summary>Whether completing the call counts as activity for idle collection (every call does; a timer tick only with KeepAlive).</summary>
     public bool KeepAlive => LocalTurn?.KeepAlive ?? true;
@@ -104,7 +117,11 @@ internal sealed class GrainCall : IValueTaskSource<object?>
     public ActivationData? Activation { get; set; }
 
     /// <summary>How many times the call was routed again after its activation went away (see <c>LocalGrainCallInvoker.RedispatchAsync</c>).</summary>
-    public int Reroutes { get; set; }
+    public int Reroutes
+    {
+        get => _rare?.Reroutes ?? 0;
+        set => Rare.Reroutes = value;
+    }
 
     /// <summary>The next call in the activation's pending FIFO (owned by the activation, under its gate).</summary>
     public GrainCall? NextQueued { get; set; }
@@ -169,7 +186,7 @@ internal sealed class GrainCall : IValueTaskSource<object?>
     {
         if (cancellationToken.CanBeCanceled)
         {
-            _cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((GrainCall)state!).Fail(new OperationCanceledException(token)), this);
+            Rare.Cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((GrainCall)state!).Fail(new OperationCanceledException(token)), this);
         }
     }
 
@@ -186,6 +203,10 @@ internal sealed class GrainCall : IValueTaskSource<object?>
     /// <inheritdoc />
     public override string ToString() => $"{Request.Method.InterfaceType.Name}.{Request.Method.Method.Name} to {Target}";
 
+    /// <summary>The rare fields, created on first use (by whichever thread gets there first).</summary>
+    private GrainCallRareFields Rare
+        => Volatile.Read(ref _rare) ?? Interlocked.CompareExchange(ref _rare, new GrainCallRareFields(), null) ?? _rare!;
+
     private bool TryComplete(object? result, Exception? error)
     {
         InterleavingPoints.Point("GrainCall.TryComplete");
@@ -194,7 +215,7 @@ internal sealed class GrainCall : IValueTaskSource<object?>
             return false;
         }
 
-        _cancellation.Unregister();
+        _rare?.Cancellation.Unregister();
         if (LocalTurn is null)
         {
             Runtime.Instruments.CallCompleted(Stopwatch.GetElapsedTime(_startTimestamp), failed: error is not null);

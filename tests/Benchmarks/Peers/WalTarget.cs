@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Actors.Persistence.Wal;
 using Actors.Wal;
 
 namespace Actors.Benchmarks.Peers;
@@ -6,25 +7,30 @@ namespace Actors.Benchmarks.Peers;
 /// <summary>
 /// The Actors log: each writer appends one-event batches to its own stream (<c>s/{writer}</c>) with the expected
 /// version checked, continuing after whatever the stream already holds (an aged log), and with
-/// <c>checkpointEvery</c> &gt; 0 writes a checkpoint after every that many appends, inside the measured append.
-/// Counters come from <see cref="IEventLog.GetStatistics"/>.
+/// <c>checkpointEvery</c> &gt; 0 writes checkpoints as the provider does (<c>WriteAheadLogJournalAdaptor</c>): once every
+/// that many versions of each stream, staggered by the stream's phase (<see cref="CheckpointPolicy.IsDue(string, long, long, long)"/>),
+/// handed to the log right after the append that made it due and not awaited by it (a grain's confirm does not wait for
+/// its checkpoint); a writer awaits its previous checkpoint before it hands over the next one, and every checkpoint's
+/// outcome is observed. Counters come from <see cref="IEventLog.GetStatistics"/>.
 /// </summary>
 internal sealed class WalTarget : IAppendTarget
 {
     private readonly Func<CancellationToken, ValueTask<IEventLog>> _open;
     private readonly string _name;
-    private readonly int _checkpointEvery;
+    private readonly CheckpointPolicy _checkpoints;
     private readonly byte[] _checkpointState = new byte[256];
     private IEventLog? _log;
     private string[] _streams = [];
     private long[] _baseVersions = [];
     private ReadOnlyMemory<byte>[][] _batches = [];
+    private long[] _sinceCheckpoint = [];
+    private ValueTask<CheckpointResult>[] _checkpointsInFlight = [];
 
     public WalTarget(string name, Func<CancellationToken, ValueTask<IEventLog>> open, int checkpointEvery = 0)
     {
         _name = name;
         _open = open;
-        _checkpointEvery = checkpointEvery;
+        _checkpoints = new CheckpointPolicy(checkpointEvery, 0, OnDeactivation: false);
     }
 
     public string Name => _name;
@@ -37,6 +43,8 @@ internal sealed class WalTarget : IAppendTarget
         _streams = new string[writers];
         _batches = new ReadOnlyMemory<byte>[writers][];
         _baseVersions = new long[writers];
+        _sinceCheckpoint = new long[writers];
+        _checkpointsInFlight = new ValueTask<CheckpointResult>[writers];
         for (int w = 0; w < writers; w++)
         {
             _streams[w] = $"s/{w}";
@@ -54,9 +62,12 @@ internal sealed class WalTarget : IAppendTarget
         batch[0] = payload;
         long expected = _baseVersions[writer] + version - 1;
         await _log!.AppendAsync(_streams[writer], expected, batch, cancellationToken);
-        if (_checkpointEvery > 0 && version % _checkpointEvery == 0)
+        _sinceCheckpoint[writer]++;
+        if (_checkpoints.EveryEvents > 0 && _checkpoints.IsDue(_streams[writer], expected + 1, _sinceCheckpoint[writer], 0))
         {
-            await _log.WriteCheckpointAsync(_streams[writer], expected + 1, _checkpointState, cancellationToken);
+            await _checkpointsInFlight[writer];
+            _sinceCheckpoint[writer] = 0;
+            _checkpointsInFlight[writer] = _log.WriteCheckpointAsync(_streams[writer], expected + 1, _checkpointState, cancellationToken);
         }
     }
 
@@ -75,6 +86,11 @@ internal sealed class WalTarget : IAppendTarget
     {
         if (_log is not null)
         {
+            foreach (ValueTask<CheckpointResult> checkpoint in _checkpointsInFlight)
+            {
+                await checkpoint;
+            }
+
             await _log.DisposeAsync();
         }
     }
