@@ -60,6 +60,14 @@ public sealed class ClientOptions
     /// <summary>TLS to the gateways (off by default). The TLS handshake counts against <see cref="ConnectTimeout"/>.</summary>
     public ClientTlsOptions Tls { get; set; } = new();
 
+    /// <summary>
+    /// Whether a call for a partition-bound grain (state in its partition's log) goes straight to the gateway of the silo
+    /// that owns the partition, as the routing table the gateways send says (else to the client's one gateway, which
+    /// forwards it). The client then keeps one connection per gateway it routes to; a gateway it cannot reach is skipped
+    /// for <see cref="ConnectRetryDelay"/>. Default true.
+    /// </summary>
+    public bool RouteToPartitionOwners { get; set; } = true;
+
     /// <summary>The gateways to use: <see cref="Gateways"/>, or <see cref="DefaultGateway"/> when it is empty.</summary>
     internal IReadOnlyList<string> EffectiveGateways => Gateways.Count > 0 ? [.. Gateways] : [DefaultGateway];
 }

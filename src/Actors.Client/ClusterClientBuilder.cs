@@ -112,6 +112,7 @@ public sealed class ClusterClientBuilder
             ConnectAttempts = _options.ConnectAttempts,
             ConnectRetryDelay = _options.ConnectRetryDelay,
             MaxFrameBytes = _options.MaxFrameBytes,
+            RouteToPartitionOwners = _options.RouteToPartitionOwners,
             Tls = new ClientTlsOptions
             {
                 Enabled = _options.Tls.Enabled,

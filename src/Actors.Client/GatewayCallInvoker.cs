@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Actors.Invocation;
 using Actors.Runtime;
 using Actors.Serialization;
+using Actors.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace Actors.Client;
@@ -10,7 +12,10 @@ namespace Actors.Client;
 /// <summary>
 /// The client's <see cref="IGrainCallInvoker"/>: sends calls over one multiplexed gateway connection, opening it on
 /// demand and reopening it after it dropped (the reconnect policy is <see cref="ClientOptions.ConnectAttempts"/> rounds
-/// over all gateways, <see cref="ClientOptions.ConnectRetryDelay"/> apart).
+/// over all gateways, <see cref="ClientOptions.ConnectRetryDelay"/> apart). With
+/// <see cref="ClientOptions.RouteToPartitionOwners"/>, a call for a partition-bound grain goes over a connection to its
+/// partition owner's gateway instead (from the latest <see cref="GatewayRoutingTable"/> any gateway sent), falling back to
+/// the main connection when the table cannot tell or that gateway cannot be reached.
 /// </summary>
 /// <remarks>Thread-safe. Concurrent calls during a reconnect wait for the same connect.</remarks>
 internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisposable
@@ -23,7 +28,12 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
     private readonly ILogger _logger;
     private readonly OutgoingCallPipeline _outgoing;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private readonly SemaphoreSlim _routeLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, GatewayClientConnection> _routes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, long> _unreachableUntil = new(StringComparer.OrdinalIgnoreCase);
     private GatewayClientConnection? _connection;
+    private GatewayRoutingTable? _routing;
+    private long _routedCalls;
     private int _nextEndpoint;
     private bool _disposed;
 
@@ -37,6 +47,12 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
 
     /// <summary>The observers this client hosts (owner <c>client-{random}</c>); every connection announces them to its gateway.</summary>
     public ObserverRegistry Observers { get; } = new("client-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>The latest routing table a gateway sent (null before the first, or without routing).</summary>
+    public GatewayRoutingTable? RoutingTable => Volatile.Read(ref _routing);
+
+    /// <summary>How many calls were sent to the gateway the routing table named for them.</summary>
+    public long RoutedCalls => Interlocked.Read(ref _routedCalls);
 
     /// <summary>True while a connection is open.</summary>
     public bool IsConnected => Volatile.Read(ref _connection) is { IsAlive: true };
@@ -63,9 +79,8 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
     {
         for (int attempt = 1; ; attempt++)
         {
-            GatewayClientConnection connection = Volatile.Read(ref _connection) is { IsAlive: true } open
-                ? open
-                : await ConnectAsync(cancellationToken);
+            GatewayClientConnection connection = await RoutedConnectionAsync(request, cancellationToken)
+                ?? (Volatile.Read(ref _connection) is { IsAlive: true } open ? open : await ConnectAsync(cancellationToken));
             try
             {
                 return await connection.InvokeAsync(request, cancellationToken);
@@ -78,6 +93,88 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
                 }
 
                 LogResending(_logger, request.Method.Key, ex.Endpoint, ex.Reason);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The connection to the gateway the routing table names for <paramref name="request"/>, opened on demand; null when
+    /// the table names none, or that gateway failed to connect within the last <see cref="ClientOptions.ConnectRetryDelay"/>.
+    /// </summary>
+    private async ValueTask<GatewayClientConnection?> RoutedConnectionAsync(GrainCallRequest request, CancellationToken cancellationToken)
+    {
+        if (!_options.RouteToPartitionOwners || Volatile.Read(ref _routing) is not { } table
+            || table.GatewayFor(request.Target, request.Method.InterfaceType) is not { } endpoint)
+        {
+            return null;
+        }
+
+        GatewayClientConnection? connection = Volatile.Read(ref _connection) is { IsAlive: true } main && string.Equals(main.Endpoint, endpoint, StringComparison.OrdinalIgnoreCase)
+            ? main
+            : _routes.TryGetValue(endpoint, out GatewayClientConnection? routed) && routed.IsAlive
+                ? routed
+                : _unreachableUntil.TryGetValue(endpoint, out long until) && Environment.TickCount64 < until
+                    ? null
+                    : await OpenRouteAsync(endpoint, cancellationToken);
+        if (connection is not null)
+        {
+            Interlocked.Increment(ref _routedCalls);
+        }
+
+        return connection;
+    }
+
+    private async Task<GatewayClientConnection?> OpenRouteAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        await _routeLock.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_routes.TryGetValue(endpoint, out GatewayClientConnection? existing))
+            {
+                if (existing.IsAlive)
+                {
+                    return existing;
+                }
+
+                _routes.TryRemove(endpoint, out _);
+                await existing.RetireAsync(_options.ConnectTimeout);
+            }
+
+            try
+            {
+                if (!GatewayEndPointParser.TryParse(endpoint, out EndPoint address))
+                {
+                    throw new GatewayProtocolException($"the routing table names gateway '{endpoint}', which is not a host:port");
+                }
+
+                GatewayClientConnection connection = await GatewayClientConnection.ConnectAsync(endpoint, address, _options, _serializer, Observers, OnRoutingTable, _logger, cancellationToken);
+                _routes[endpoint] = connection;
+                LogRouteOpened(_logger, endpoint);
+                return connection;
+            }
+            catch (Exception ex) when (ex is SocketException or IOException or TimeoutException or GatewayProtocolException or GatewayRejectedException)
+            {
+                _unreachableUntil[endpoint] = Environment.TickCount64 + (long)_options.ConnectRetryDelay.TotalMilliseconds;
+                LogRouteFailed(_logger, endpoint, ex.Message);
+                return null;
+            }
+        }
+        finally
+        {
+            _routeLock.Release();
+        }
+    }
+
+    /// <summary>Keeps <paramref name="table"/> when it is newer than the current one (tables from several gateways interleave).</summary>
+    private void OnRoutingTable(GatewayRoutingTable table)
+    {
+        while (true)
+        {
+            GatewayRoutingTable? current = Volatile.Read(ref _routing);
+            if ((current is not null && current.Version >= table.Version) || Interlocked.CompareExchange(ref _routing, table, current) == current)
+            {
+                return;
             }
         }
     }
@@ -98,7 +195,8 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
 
             if (_connection is not null)
             {
-                await _connection.DisposeAsync();
+                // Its reader still decides what became of the calls in flight on it (a Goodbye may wait behind a failed send).
+                await _connection.RetireAsync(_options.ConnectTimeout);
                 _connection = null;
             }
 
@@ -113,7 +211,8 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
                     GatewayEndPointParser.TryParse(endpoint, out EndPoint address);
                     try
                     {
-                        GatewayClientConnection connection = await GatewayClientConnection.ConnectAsync(endpoint, address, _options, _serializer, Observers, _logger, cancellationToken);
+                        GatewayClientConnection connection = await GatewayClientConnection.ConnectAsync(
+                            endpoint, address, _options, _serializer, Observers, _options.RouteToPartitionOwners ? OnRoutingTable : null, _logger, cancellationToken);
                         _nextEndpoint = (_nextEndpoint + i) % endpoints.Count;
                         Volatile.Write(ref _connection, connection);
                         LogConnected(_logger, endpoint, attempt);
@@ -186,10 +285,31 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
         {
             _connectLock.Release();
         }
+
+        await _routeLock.WaitAsync();
+        try
+        {
+            foreach (GatewayClientConnection routed in _routes.Values)
+            {
+                await routed.DisposeAsync();
+            }
+
+            _routes.Clear();
+        }
+        finally
+        {
+            _routeLock.Release();
+        }
     }
 
     [LoggerMessage(EventId = 3012, Level = LogLevel.Debug, Message = "Call {MethodKey} was not started by the silo gateway at {Endpoint} ({Reason}); sending it again")]
     private static partial void LogResending(ILogger logger, string methodKey, string endpoint, string reason);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Debug, Message = "Opened a connection to the silo gateway at {Endpoint} to send calls straight to the partitions it owns")]
+    private static partial void LogRouteOpened(ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Debug, Message = "The silo gateway at {Endpoint} the routing table names could not be reached ({Reason}); its calls go through the main connection for now")]
+    private static partial void LogRouteFailed(ILogger logger, string endpoint, string reason);
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Connected to the silo gateway at {Endpoint} (attempt {Attempt})")]
     private static partial void LogConnected(ILogger logger, string endpoint, int attempt);

@@ -20,8 +20,12 @@ namespace Actors.Client;
 /// writer loop sends frames (batching flushes), a reader loop completes pending calls as responses arrive in any order.
 /// </summary>
 /// <remarks>
-/// When the connection ends for any reason every pending call fails with <see cref="GatewayConnectionLostException"/>
-/// and <see cref="IsAlive"/> turns false; the owner then opens a new connection.
+/// The reader alone decides what became of the calls in flight when the connection ends: after a Goodbye every
+/// unanswered call is known not to have started (<see cref="GatewayRequestNotStartedException"/>: the owner sends it
+/// again), and so is a call whose frame was never handed to the socket; any other unanswered call fails with
+/// <see cref="GatewayConnectionLostException"/> (outcome unknown). A failed send only stops sending (<see cref="IsAlive"/>
+/// turns false): the Goodbye of a gateway that closed may still wait to be read behind it. The owner then opens a new
+/// connection and retires this one with <see cref="RetireAsync"/>.
 /// </remarks>
 internal sealed partial class GatewayClientConnection : IAsyncDisposable
 {
@@ -33,19 +37,23 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     private readonly Serializer _serializer;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<ulong, PendingCall> _pending = new();
-    private readonly Channel<byte[]> _outbox = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<OutgoingFrame> _outbox = Channel.CreateUnbounded<OutgoingFrame>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _closed = new();
     private readonly ObserverRegistry _observers;
     private readonly ObserverRequestHandler _observerRequests;
+    private readonly Action<GatewayRoutingTable>? _onRoutingTable;
+    private ushort _gatewayVersion;
     private Task _readLoop = Task.CompletedTask;
     private Task _writeLoop = Task.CompletedTask;
     private ulong _nextCorrelationId;
     private ulong _nextCancellationId;
     private string? _closeReason;
+    private string? _sendFailure;
     private volatile bool _saidGoodbye;
 
-    private GatewayClientConnection(string endpoint, Socket socket, Stream stream, ClientOptions options, Serializer serializer, ObserverRegistry observers, ILogger logger)
+    private GatewayClientConnection(string endpoint, Socket socket, Stream stream, ClientOptions options, Serializer serializer, ObserverRegistry observers, Action<GatewayRoutingTable>? onRoutingTable, ILogger logger)
     {
+        _onRoutingTable = onRoutingTable;
         Endpoint = endpoint;
         _socket = socket;
         _stream = stream;
@@ -55,51 +63,17 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
         _serializer = serializer;
         _logger = logger;
         _observers = observers;
-        _observerRequests = new ObserverRequestHandler(observers, serializer, _outbox.Writer, logger);
+        _observerRequests = new ObserverRequestHandler(observers, serializer, frame => _outbox.Writer.TryWrite(new OutgoingFrame(frame, null)), logger);
     }
 
     /// <summary>The gateway endpoint as configured.</summary>
     public string Endpoint { get; }
 
-    /// <summary>True until the connection ends.</summary>
-    public bool IsAlive => Volatile.Read(ref _closeReason) is null;
+    /// <summary>True until the connection ends or a send on it fails.</summary>
+    public bool IsAlive => Volatile.Read(ref _closeReason) is null && Volatile.Read(ref _sendFailure) is null;
 
-    /// <summary>Connects, sends the Hello and waits for the gateway's answer, all within <see cref="ClientOptions.ConnectTimeout"/>.</summary>
-    /// <exception cref="GatewayRejectedException">The gateway refused the handshake.</exception>
-    /// <exception cref="TimeoutException">The connect or handshake took longer than the connect timeout.</exception>
-    /// <remarks>After the handshake the connection announces <paramref name="observers"/>' owner (ObserverHost), so the silo sends calls to this client's observers on it.</remarks>
-    public static async Task<GatewayClientConnection> ConnectAsync(
-        string endpoint, EndPoint address, ClientOptions options, Serializer serializer, ObserverRegistry observers, ILogger logger, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.ConnectTimeout);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        GatewayClientConnection? connection = null;
-        try
-        {
-            await socket.ConnectAsync(address, timeout.Token);
-            Stream stream = new NetworkStream(socket, ownsSocket: true);
-            if (options.Tls.Enabled)
-            {
-                stream = await AuthenticateAsync(stream, endpoint, options.Tls, timeout.Token);
-            }
-
-            connection = new GatewayClientConnection(endpoint, socket, stream, options, serializer, observers, logger);
-            await connection.HandshakeAsync(timeout.Token);
-            connection.Start();
-            return connection;
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            await DisposeFailedAsync(socket, connection);
-            throw new TimeoutException($"Connecting to the silo gateway at {endpoint} took longer than ConnectTimeout {options.ConnectTimeout}.");
-        }
-        catch
-        {
-            await DisposeFailedAsync(socket, connection);
-            throw;
-        }
-    }
+    /// <summary>Why the connection takes no more calls (null while it does).</summary>
+    private string? EndReason => Volatile.Read(ref _closeReason) ?? Volatile.Read(ref _sendFailure);
 
     /// <summary>Sends one call and awaits its response.</summary>
     /// <exception cref="SerializerException">An argument cannot be serialized (nothing was sent), or the result cannot be read.</exception>
@@ -119,9 +93,9 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
         if (method.IsOneWay)
         {
             // [OneWay]: the request carries the one-way flag, so the gateway runs it and sends no response.
-            if (Volatile.Read(ref _closeReason) is not null || !_outbox.Writer.TryWrite(frame))
+            if (!IsAlive || !_outbox.Writer.TryWrite(new OutgoingFrame(frame, null)))
             {
-                throw new GatewayRequestNotStartedException(Endpoint, _closeReason ?? "closed");
+                throw new GatewayRequestNotStartedException(Endpoint, EndReason ?? "closed");
             }
 
             return null;
@@ -129,10 +103,10 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
 
         var pending = new PendingCall(method, scope);
         _pending[id] = pending;
-        if (Volatile.Read(ref _closeReason) is not null || !_outbox.Writer.TryWrite(frame))
+        if (!IsAlive || !_outbox.Writer.TryWrite(new OutgoingFrame(frame, pending)))
         {
             _pending.TryRemove(id, out _);
-            throw new GatewayRequestNotStartedException(Endpoint, _closeReason ?? "closed");
+            throw new GatewayRequestNotStartedException(Endpoint, EndReason ?? "closed");
         }
 
         scope.Activate();
@@ -157,7 +131,7 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
     public ulong NextCancellationId() => Interlocked.Increment(ref _nextCancellationId);
 
     /// <summary>Queues a Cancel frame (dropped when the connection is closed: the silo cancels everything of a closed connection).</summary>
-    public void SendCancel(ulong cancellationId) => _outbox.Writer.TryWrite(GatewayFrameCodec.EncodeCancel(cancellationId));
+    public void SendCancel(ulong cancellationId) => _outbox.Writer.TryWrite(new OutgoingFrame(GatewayFrameCodec.EncodeCancel(cancellationId), null));
 
     private byte[] EncodeRequest(GrainCallRequest request, OutgoingCallScope scope, CancellationToken cancellationToken, out ulong id)
     {
@@ -188,6 +162,16 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
         return GatewayFrameCodec.EncodeRequest(id, request.Target, method.Key, headers, arguments);
     }
 
+    /// <summary>
+    /// Ends a connection that takes no more calls once its reader has read to the end (a Goodbye, the gateway's close or
+    /// an error), so every call in flight learns what became of it; after <paramref name="allowance"/> it is cut.
+    /// </summary>
+    public async ValueTask RetireAsync(TimeSpan allowance)
+    {
+        await _readLoop.WaitAsync(allowance).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await DisposeAsync();
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -196,236 +180,18 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
         await _writeLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    /// <exception cref="GatewayRejectedException">The TLS handshake failed: the gateway's certificate is not trusted, or it does not speak TLS.</exception>
-    private static async Task<Stream> AuthenticateAsync(Stream stream, string endpoint, ClientTlsOptions tls, CancellationToken cancellationToken)
-    {
-        var pins = new PinnedCertificates(tls.AllowedServerThumbprints);
-        var ssl = new SslStream(stream, leaveInnerStreamOpen: false, pins.Validate);
-        try
-        {
-            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = tls.TargetHost ?? endpoint[..Math.Max(0, endpoint.LastIndexOf(':'))].Trim('[', ']'),
-                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            }, cancellationToken);
-            return ssl;
-        }
-        catch (AuthenticationException ex)
-        {
-            await ssl.DisposeAsync();
-            throw new GatewayRejectedException(endpoint, "the TLS handshake failed (ClientOptions.Tls): " + ex.Message);
-        }
-        catch
-        {
-            await ssl.DisposeAsync();
-            throw;
-        }
-    }
-
-    private static async Task DisposeFailedAsync(Socket socket, GatewayClientConnection? connection)
-    {
-        if (connection is not null)
-        {
-            await connection._reader.CompleteAsync();
-            await connection._writer.CompleteAsync();
-            await connection._stream.DisposeAsync();
-        }
-
-        socket.Dispose();
-    }
-
-    private async Task HandshakeAsync(CancellationToken cancellationToken)
-    {
-        _writer.Write(GatewayFrameCodec.EncodeHello(_options.Secret ?? string.Empty));
-        await _writer.FlushAsync(cancellationToken);
-        while (true)
-        {
-            ReadResult result = await _reader.ReadAsync(cancellationToken);
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            if (GatewayFrameCodec.TryReadFrame(ref buffer, _options.MaxFrameBytes, out GatewayFrameKind kind, out ReadOnlySequence<byte> body))
-            {
-                byte[] bytes = body.ToArray();
-                _reader.AdvanceTo(buffer.Start);
-                switch (kind)
-                {
-                    case GatewayFrameKind.HelloAccepted:
-                        GatewayFrameCodec.DecodeHelloAccepted(bytes);
-                        return;
-                    case GatewayFrameKind.HelloRejected:
-                        throw new GatewayRejectedException(Endpoint, GatewayFrameCodec.DecodeHelloRejected(bytes));
-                    default:
-                        throw new GatewayProtocolException($"expected the gateway's handshake answer, received frame kind {(byte)kind}");
-                }
-            }
-
-            _reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                throw new IOException($"The silo gateway at {Endpoint} closed the connection during the handshake.");
-            }
-        }
-    }
-
-    private void Start()
-    {
-        _outbox.Writer.TryWrite(GatewayFrameCodec.EncodeObserverHost(_observers.Owner));
-        _readLoop = Task.Run(ReadLoopAsync);
-        _writeLoop = Task.Run(WriteLoopAsync);
-    }
-
-    private async Task ReadLoopAsync()
-    {
-        string reason = "the gateway closed the connection";
-        Exception? error = null;
-        try
-        {
-            while (true)
-            {
-                ReadResult result = await _reader.ReadAsync(_closed.Token);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                while (GatewayFrameCodec.TryReadFrame(ref buffer, _options.MaxFrameBytes, out GatewayFrameKind kind, out ReadOnlySequence<byte> body))
-                {
-                    if (kind == GatewayFrameKind.Goodbye)
-                    {
-                        GatewayFrameCodec.DecodeGoodbye(body.IsSingleSegment ? body.FirstSpan : body.ToArray());
-                        _saidGoodbye = true;
-                        reason = "the silo gateway is stopping (Goodbye)";
-                        Close(reason);
-                        break;
-                    }
-
-                    if (kind == GatewayFrameKind.Request)
-                    {
-                        _observerRequests.Handle(Decode(body, GatewayFrameCodec.DecodeRequest));
-                        continue;
-                    }
-
-                    if (kind != GatewayFrameKind.Response)
-                    {
-                        throw new GatewayProtocolException($"unexpected frame kind {(byte)kind} from the gateway");
-                    }
-
-                    Complete(Decode(body, GatewayFrameCodec.DecodeResponse));
-                }
-
-                _reader.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted || _saidGoodbye)
-                {
-                    break;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (_closed.IsCancellationRequested)
-        {
-            reason = _closeReason ?? "closed";
-        }
-        catch (ObjectDisposedException) when (_saidGoodbye)
-        {
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or GatewayProtocolException)
-        {
-            reason = ex.Message;
-            error = ex;
-        }
-
-        Close(reason);
-        LogConnectionClosed(_logger, Endpoint, reason);
-        foreach (ulong id in _pending.Keys)
-        {
-            if (_pending.TryRemove(id, out PendingCall? call))
-            {
-                // After a Goodbye every started request has had its response: the rest never ran and may be sent again.
-                call.Completion.TrySetException(_saidGoodbye
-                    ? new GatewayRequestNotStartedException(Endpoint, reason)
-                    : new GatewayConnectionLostException(Endpoint, reason, error));
-            }
-        }
-
-        await _reader.CompleteAsync();
-        await _writeLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await _writer.CompleteAsync();
-        await _stream.DisposeAsync();
-    }
-
-    private static T Decode<T>(ReadOnlySequence<byte> body, SpanDecoder<T> decode)
-    {
-        if (body.IsSingleSegment)
-        {
-            return decode(body.FirstSpan);
-        }
-
-        byte[] rented = ArrayPool<byte>.Shared.Rent((int)body.Length);
-        try
-        {
-            body.CopyTo(rented);
-            return decode(rented.AsSpan(0, (int)body.Length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
-
-    private void Complete(ResponseFrame response)
-    {
-        if (!_pending.TryRemove(response.CorrelationId, out PendingCall? call))
-        {
-            LogLateResponse(_logger, Endpoint, response.CorrelationId);
-            return;
-        }
-
-        if (response.Status == GatewayResponseStatus.Error)
-        {
-            call.Completion.TrySetException(ReadException(response));
-            return;
-        }
-
-        try
-        {
-            object? value = call.Method.ResultType == typeof(void) ? null : _serializer.Deserialize(response.Result, call.Method.ResultType, call.Scope);
-            call.Completion.TrySetResult(value);
-        }
-        catch (SerializerException ex) when (!CallPaths.Result(ex, call.Method))
-        {
-            call.Completion.TrySetException(ex);
-        }
-    }
-
-    /// <summary>The exception the grain threw, as its own type when this process has it (else the serializer's typed fallback).</summary>
-    private Exception ReadException(ResponseFrame response)
-    {
-        if (response.Exception.Length > 0)
-        {
-            try
-            {
-                if (_serializer.Deserialize<Exception>(response.Exception) is { } exception)
-                {
-                    return exception;
-                }
-            }
-            catch (SerializerException ex)
-            {
-                LogExceptionUnreadable(_logger, Endpoint, response.ErrorType, ex.Message);
-            }
-        }
-
-        // A partition without a live owner keeps its type even when its serialized form is unreadable (callers catch it to retry after a restart).
-        return response.ErrorType == typeof(PartitionUnavailableException).FullName && PartitionUnavailableException.TryParse(response.ErrorMessage, out PartitionUnavailableException? unavailable)
-            ? unavailable!
-            : new RemoteGrainException(response.ErrorType, response.ErrorMessage);
-    }
-
     private async Task WriteLoopAsync()
     {
-        ChannelReader<byte[]> outbox = _outbox.Reader;
+        ChannelReader<OutgoingFrame> outbox = _outbox.Reader;
         try
         {
             while (await outbox.WaitToReadAsync(_closed.Token))
             {
-                while (outbox.TryRead(out byte[]? frame))
+                while (outbox.TryRead(out OutgoingFrame frame))
                 {
-                    _writer.Write(frame);
+                    // Marked before the bytes can reach the socket: from here on the gateway may run the call.
+                    frame.Call?.MarkSent();
+                    _writer.Write(frame.Bytes);
                 }
 
                 FlushResult flush = await _writer.FlushAsync(_closed.Token);
@@ -435,9 +201,16 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        catch (OperationCanceledException) when (_closed.IsCancellationRequested)
         {
-            Close(ex is OperationCanceledException ? _closeReason ?? "closed" : ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            // A gateway that said Goodbye and closed makes a later send fail (its end answers with a reset) while the
+            // Goodbye may still wait to be read: stop sending, but leave the calls in flight to the reader.
+            Interlocked.CompareExchange(ref _sendFailure, ex.Message, null);
+            _outbox.Writer.TryComplete();
+            LogSendFailed(_logger, Endpoint, ex.Message);
         }
     }
 
@@ -451,23 +224,25 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
         }
     }
 
-    private delegate T SpanDecoder<out T>(ReadOnlySpan<byte> body);
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Sending to the silo gateway at {Endpoint} failed ({Reason}); the connection takes no more calls and is read to its end")]
+    private static partial void LogSendFailed(ILogger logger, string endpoint, string reason);
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Connection to the silo gateway at {Endpoint} closed: {Reason}")]
-    private static partial void LogConnectionClosed(ILogger logger, string endpoint, string reason);
-
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Response {CorrelationId} from {Endpoint} arrived after its call gave up")]
-    private static partial void LogLateResponse(ILogger logger, string endpoint, ulong correlationId);
-
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "An exception of type {ErrorType} from {Endpoint} could not be read ({Reason}); the call fails with RemoteGrainException")]
-    private static partial void LogExceptionUnreadable(ILogger logger, string endpoint, string errorType, string reason);
+    /// <summary>A frame waiting in the outbox, with the call it starts (null for frames that start none).</summary>
+    private readonly record struct OutgoingFrame(byte[] Bytes, PendingCall? Call);
 
     private sealed class PendingCall(GrainMethod method, OutgoingCallScope scope)
     {
+        private volatile bool _sent;
+
         public GrainMethod Method { get; } = method;
 
         public OutgoingCallScope Scope { get; } = scope;
 
         public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Whether the request's frame was handed to the socket (the gateway may have run it).</summary>
+        public bool Sent => _sent;
+
+        public void MarkSent() => _sent = true;
     }
 }

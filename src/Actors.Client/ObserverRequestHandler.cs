@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Actors.Invocation;
 using Actors.Runtime;
 using Actors.Serialization;
@@ -13,7 +12,7 @@ namespace Actors.Client;
 /// time per object, on the thread pool) and queues the Response frame, or nothing for a one-way call.
 /// </summary>
 /// <remarks>Thread-safe. Never throws: a failure becomes an error Response carrying the exception.</remarks>
-internal sealed partial class ObserverRequestHandler(ObserverRegistry observers, Serializer serializer, ChannelWriter<byte[]> outbox, ILogger logger)
+internal sealed partial class ObserverRequestHandler(ObserverRegistry observers, Serializer serializer, Func<byte[], bool> send, ILogger logger)
 {
     /// <summary>Starts serving <paramref name="request"/>; its response is queued when the observer's call completes.</summary>
     public void Handle(RequestFrame request) => _ = ServeAsync(request);
@@ -61,7 +60,7 @@ internal sealed partial class ObserverRequestHandler(ObserverRegistry observers,
 
         if (!request.Headers.IsOneWay)
         {
-            outbox.TryWrite(response);
+            send(response);
         }
     }
 

@@ -1,4 +1,5 @@
 using Actors.Runtime;
+using Actors.Serialization;
 using Actors.Streams;
 using Actors.Streams.Client;
 using Actors.Streams.Cluster;
@@ -60,6 +61,12 @@ internal sealed class ClientSubscriptionPump<T>(IStreamAgentGrain agent, string 
                 }
 
                 return;
+            }
+            catch (SerializerException) when (ack?.Failure is { } failure && failure is not InvalidOperationException)
+            {
+                // The observer's exception has no codec: send its type and message instead, so the acknowledgement gets through.
+                ack = ack with { Failure = new InvalidOperationException($"The observer threw {failure.GetType().FullName}: {failure.Message}") };
+                continue;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

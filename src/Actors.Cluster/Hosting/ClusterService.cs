@@ -140,6 +140,7 @@ internal sealed partial class ClusterService(ClusterSilo cluster, IServiceProvid
             {
                 seen = snapshot.TableVersion;
                 cluster.Directory.OnViewChanged(snapshot);
+                cluster.GatewayRouting.OnViewChanged(snapshot);
                 // A dead or restarted peer's connections are cut; a peer that left closes its own after it drained.
                 cluster.Transport.Forget(address => snapshot.FindSilo(address.Name) is not { } row || row.Incarnation != address.Incarnation || row.Status == SiloStatus.Dead);
                 foreach (SiloRecord gone in snapshot.Silos.Where(s => !s.IsLive))

@@ -57,6 +57,7 @@ internal sealed class ClusterSilo : IClusterView
         Func<IGrainCallInvoker> invoker = new SiloInvokerAccess(services, silo.SiloName).Get;
         Router = new ClusterCallRouter(Membership, Ownership, Directory, WalGrainTypes, Transport, codec, Cache, Options, silo.ResponseTimeout, invoker, time,
             loggers.CreateLogger("Actors.Cluster.Routing"));
+        GatewayRouting = new ClusterGatewayRouting(() => services.GetService<IGrainClassCatalog>()?.GrainClasses ?? [], WalGrainTypes);
         Handler = new ClusterMessageHandler(Membership, Directory, Receiver, Ownership, codec, invoker, Replication, time, loggers.CreateLogger("Actors.Cluster.Routing"));
     }
 
@@ -91,6 +92,9 @@ internal sealed class ClusterSilo : IClusterView
 
     public ClusterMessageHandler Handler { get; }
 
+    /// <summary>The routing table the silo's gateway gives clients (partition owners' gateways, partition-bound types).</summary>
+    public ClusterGatewayRouting GatewayRouting { get; }
+
     /// <summary>The partition replicas this silo hosts, which receive the <see cref="SiloMessageType.Replication"/> requests of other silos.</summary>
     public ReplicationInbox Replication { get; } = new();
 
@@ -118,6 +122,9 @@ internal sealed class ClusterSilo : IClusterView
     /// <inheritdoc />
     public IReadOnlyList<string> Gateways
         => Membership.Current?.ActiveGateways() ?? [];
+
+    /// <inheritdoc />
+    public long ForwardedCalls => Router.ForwardedCalls;
 
     /// <summary>Gauges of this silo's view (live silos, served partitions).</summary>
     public IDisposable ObserveInstruments() => ClusterInstruments.ObserveView(

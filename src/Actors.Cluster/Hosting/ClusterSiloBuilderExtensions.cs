@@ -43,6 +43,7 @@ public static class ClusterSiloBuilderExtensions
         services.AddSingleton<ClusterSilo>();
         services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<ClusterSilo>());
         services.AddSingleton<IGrainCallRouter>(sp => sp.GetRequiredService<ClusterSilo>().Router);
+        services.AddSingleton<Actors.Hosting.Gateway.IGatewayRoutingSource>(sp => sp.GetRequiredService<ClusterSilo>().GatewayRouting);
         services.AddSingleton<IEventLogFactory>(sp => sp.GetRequiredService<ClusterSilo>().LogFactory);
         // Reminders (when the silo has a reminder service) are partitioned like grains and fire on the partition's owner.
         services.Replace(ServiceDescriptor.Singleton<IReminderPartitioner>(sp => new ClusterReminderPartitioner(sp.GetRequiredService<ClusterSilo>().Membership)));

@@ -29,4 +29,7 @@ public interface IClusterView
 
     /// <summary>The gateway endpoints (<c>host:port</c>) of the Active silos that run a gateway.</summary>
     IReadOnlyList<string> Gateways { get; }
+
+    /// <summary>How many calls this silo has forwarded to another silo (each one hop), since it started.</summary>
+    long ForwardedCalls { get; }
 }

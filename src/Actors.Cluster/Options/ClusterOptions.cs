@@ -111,4 +111,18 @@ public sealed class ClusterOptions
 
     /// <summary>How long a call waits for a partition to become servable (moving, being claimed) before it fails. Default 30 s.</summary>
     public TimeSpan PartitionWaitTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The default <see cref="ReplicationFactor"/>: 1 (each partition's logs on its owner's disk only).</summary>
+    public const int DefaultReplicationFactor = 1;
+
+    /// <summary>
+    /// How many silos hold each partition's logs. Default 1: the owner's disk only, so a dead silo's WAL grains are
+    /// unavailable until it returns (docs/cluster.md).
+    /// </summary>
+    /// <remarks>
+    /// Only 1 is accepted today: silos do not replicate partition logs yet (the protocol and its silo transport exist,
+    /// docs/replication.md). A larger value fails validation at startup rather than being ignored, so nobody runs a
+    /// cluster believing its grains survive the loss of a silo's disk.
+    /// </remarks>
+    public int ReplicationFactor { get; set; } = DefaultReplicationFactor;
 }

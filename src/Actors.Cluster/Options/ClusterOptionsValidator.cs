@@ -45,6 +45,8 @@ public sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
             Check(value > TimeSpan.Zero, $"ClusterOptions.{setting} must be positive; got {value}.");
         }
 
+        Check(options.ReplicationFactor == ClusterOptions.DefaultReplicationFactor,
+            $"ClusterOptions.ReplicationFactor must be 1: silos do not replicate partition logs yet (docs/replication.md); got {options.ReplicationFactor}.");
         Check(options.MaxForwardHops is >= 1 and <= 16, $"ClusterOptions.MaxForwardHops must be between 1 and 16; got {options.MaxForwardHops}.");
         if (options.Tls.Enabled)
         {

@@ -31,6 +31,10 @@ internal sealed partial class ClusterCallRouter(
     ILogger logger) : IGrainCallRouter
 {
     private ulong _nextCallId;
+    private long _forwardedCalls;
+
+    /// <summary>How many calls this router has forwarded to another silo (each one hop).</summary>
+    public long ForwardedCalls => Interlocked.Read(ref _forwardedCalls);
 
     /// <inheritdoc />
     public async ValueTask<GrainCallRoute> RouteAsync(GrainCallRequest request, GrainClassDescriptor grainClass, CancellationToken cancellationToken)
@@ -157,6 +161,7 @@ internal sealed partial class ClusterCallRouter(
             {
                 byte[] call = codec.EncodeCall(request, hops + 1, snapshot.TableVersion, cancellation);
                 Task<byte[]> sent = transport.SendAsync(address, SiloMessageType.Call, call, responseTimeout, cancellationToken);
+                Interlocked.Increment(ref _forwardedCalls);
                 cancellation.Watch(token => _ = SendCancelAsync(address, cancellation.CallId, token));
                 byte[] response = await sent;
                 ClusterInstruments.CallForwarded();

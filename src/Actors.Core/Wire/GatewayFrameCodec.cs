@@ -5,7 +5,9 @@ using System.Text;
 namespace Actors.Wire;
 
 /*
- * Gateway wire format, version 2 (also described in docs/gateway-protocol.md).
+ * Gateway wire format, version 3 (also described in docs/gateway-protocol.md). A silo accepts clients of version 2
+ * and later; version 3 added the routing frames (kinds 9 and 10), which a client sends only to a silo that answered
+ * its Hello with version 3 or later.
  *
  * All integers are little-endian. A connection carries a sequence of frames in each direction:
  *
@@ -41,6 +43,15 @@ namespace Actors.Wire;
  *                 the owner part of the observer ids the client creates (ObserverIds); the silo then sends calls
  *                 to those observers as Requests on this connection, with correlation ids of its own (each
  *                 direction numbers its requests independently), and the client answers with Responses.
+ *   Kind 9 RoutingRequest (client -> silo, after the handshake, version 3)   empty body: send the RoutingTable now and
+ *                 again whenever it changes (a silo outside a cluster sends none).
+ *   Kind 10 RoutingTable  (silo -> client, version 3)   Version:u64 | PartitionCount:u32 (>= 1)
+ *                 | GatewayCount:u16 | Gateway:String * GatewayCount ("host:port")
+ *                 | Owner:u16 * PartitionCount (index into the gateways of the partition owner's gateway; 0xFFFF = none)
+ *                 | TypeCount:u32 | (Name:String | GrainType:String) * TypeCount
+ *                 Name is a registered grain type name or a grain interface's full name implemented by exactly one
+ *                 class; GrainType is the partition-bound class's grain type name (the canonical id's type), or empty
+ *                 when that class is not partition-bound. See GatewayRoutingTable.
  *
  * Requests on one connection may be in flight concurrently; responses arrive in completion order and are
  * matched by CorrelationId. A body with bytes left over after its last field, a truncated field, an unknown
@@ -52,10 +63,16 @@ namespace Actors.Wire;
 /// Stateless and thread-safe. Decoders copy what they keep, so the input buffer may be reused afterwards. Public
 /// because the gateway client (Actors.Client) and the silo's gateway (Actors.Hosting) share it; grain code never uses it.
 /// </remarks>
-public static class GatewayFrameCodec
+public static partial class GatewayFrameCodec
 {
     /// <summary>The protocol version this build speaks.</summary>
-    public const ushort ProtocolVersion = 2;
+    public const ushort ProtocolVersion = 3;
+
+    /// <summary>The oldest client protocol version a silo of this build accepts.</summary>
+    public const ushort MinimumProtocolVersion = 2;
+
+    /// <summary>The first protocol version with the routing frames (<see cref="GatewayFrameKind.RoutingRequest"/>, <see cref="GatewayFrameKind.RoutingTable"/>).</summary>
+    public const ushort RoutingProtocolVersion = 3;
 
     /// <summary>"ACTR" little-endian: the first field of a Hello body.</summary>
     public const uint HelloMagic = 0x52544341;
@@ -166,110 +183,6 @@ public static class GatewayFrameCodec
         return reason;
     }
 
-    /// <summary>Encodes a Request frame without headers (<see cref="RequestHeaders.None"/>).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">More than 65,535 arguments.</exception>
-    public static byte[] EncodeRequest(ulong correlationId, GrainId target, string methodKey, IReadOnlyList<byte[]> arguments)
-        => EncodeRequest(correlationId, target, methodKey, RequestHeaders.None, arguments);
-
-    /// <summary>Encodes a Request frame.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">More than 65,535 arguments or call chain entries.</exception>
-    public static byte[] EncodeRequest(ulong correlationId, GrainId target, string methodKey, RequestHeaders headers, IReadOnlyList<byte[]> arguments)
-    {
-        ArgumentNullException.ThrowIfNull(headers);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(arguments.Count, ushort.MaxValue, nameof(arguments));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(headers.CallChain.Count, ushort.MaxValue, nameof(headers));
-        long size = 8 + StringSize(target.Type) + StringSize(target.Key) + StringSize(methodKey) + 1 + 4 + 8 + 2 + 4L + headers.RequestContext.Length + 2;
-        foreach (GrainId link in headers.CallChain)
-        {
-            size += StringSize(link.Type) + StringSize(link.Key);
-        }
-
-        foreach (byte[] argument in arguments)
-        {
-            size += 4 + argument.Length;
-        }
-
-        var writer = new FrameWriter(GatewayFrameKind.Request, size);
-        writer.WriteUInt64(correlationId);
-        writer.WriteString(target.Type);
-        writer.WriteString(target.Key);
-        writer.WriteString(methodKey);
-        writer.WriteByte((byte)headers.Flags);
-        writer.WriteUInt32(headers.TimeoutMilliseconds);
-        writer.WriteUInt64(headers.CancellationId);
-        writer.WriteUInt16((ushort)headers.CallChain.Count);
-        foreach (GrainId link in headers.CallChain)
-        {
-            writer.WriteString(link.Type);
-            writer.WriteString(link.Key);
-        }
-
-        writer.WriteBlob(headers.RequestContext);
-        writer.WriteUInt16((ushort)arguments.Count);
-        foreach (byte[] argument in arguments)
-        {
-            writer.WriteBlob(argument);
-        }
-
-        return writer.Complete();
-    }
-
-    /// <summary>Decodes a Request body.</summary>
-    /// <exception cref="GatewayProtocolException">The body is not a valid Request.</exception>
-    public static RequestFrame DecodeRequest(ReadOnlySpan<byte> body)
-    {
-        var reader = new FrameReader(body);
-        ulong correlationId = reader.ReadUInt64();
-        GrainId target = ReadGrainId(ref reader, correlationId);
-        string methodKey = reader.ReadString();
-        byte flags = reader.ReadByte();
-        if ((flags & ~(byte)RequestFlags.OneWay) != 0)
-        {
-            throw new GatewayProtocolException($"request {correlationId} has unknown flags 0x{flags:x2}");
-        }
-
-        uint timeout = reader.ReadUInt32();
-        ulong cancellationId = reader.ReadUInt64();
-        int chainLength = reader.ReadUInt16();
-        GrainId[] chain = chainLength == 0 ? [] : new GrainId[chainLength];
-        for (int i = 0; i < chainLength; i++)
-        {
-            chain[i] = ReadGrainId(ref reader, correlationId);
-        }
-
-        byte[] requestContext = reader.ReadBlob();
-        var headers = flags == 0 && timeout == 0 && cancellationId == 0 && chainLength == 0 && requestContext.Length == 0
-            ? RequestHeaders.None
-            : new RequestHeaders((RequestFlags)flags, timeout, cancellationId, chain, requestContext);
-        int count = reader.ReadUInt16();
-        var arguments = new byte[count][];
-        for (int i = 0; i < count; i++)
-        {
-            arguments[i] = reader.ReadBlob();
-        }
-
-        reader.EnsureEnd("Request");
-        return new RequestFrame(correlationId, target, methodKey, headers, arguments);
-    }
-
-    /// <summary>Encodes a Cancel frame.</summary>
-    public static byte[] EncodeCancel(ulong cancellationId)
-    {
-        var writer = new FrameWriter(GatewayFrameKind.Cancel, 8);
-        writer.WriteUInt64(cancellationId);
-        return writer.Complete();
-    }
-
-    /// <summary>Decodes a Cancel body and returns the cancellation id.</summary>
-    /// <exception cref="GatewayProtocolException">The body is not a valid Cancel.</exception>
-    public static ulong DecodeCancel(ReadOnlySpan<byte> body)
-    {
-        var reader = new FrameReader(body);
-        ulong id = reader.ReadUInt64();
-        reader.EnsureEnd("Cancel");
-        return id;
-    }
-
     /// <summary>Encodes an ObserverHost frame.</summary>
     public static byte[] EncodeObserverHost(string clientId)
     {
@@ -301,53 +214,6 @@ public static class GatewayFrameCodec
     /// <exception cref="GatewayProtocolException">The body is not empty.</exception>
     public static void DecodeGoodbye(ReadOnlySpan<byte> body) => new FrameReader(body).EnsureEnd("Goodbye");
 
-    /// <summary>Encodes an Ok Response frame.</summary>
-    public static byte[] EncodeResponseOk(ulong correlationId, byte[] result)
-    {
-        var writer = new FrameWriter(GatewayFrameKind.Response, 8 + 1 + 4L + result.Length);
-        writer.WriteUInt64(correlationId);
-        writer.WriteByte((byte)GatewayResponseStatus.Ok);
-        writer.WriteBlob(result);
-        return writer.Complete();
-    }
-
-    /// <summary>Encodes an Error Response frame without a serialized exception (the client falls back to the type name and message).</summary>
-    public static byte[] EncodeResponseError(ulong correlationId, string errorType, string errorMessage)
-        => EncodeResponseError(correlationId, [], errorType, errorMessage);
-
-    /// <summary>Encodes an Error Response frame.</summary>
-    /// <param name="correlationId">The request's correlation id.</param>
-    /// <param name="exception">The exception serialized as a value of type <see cref="Exception"/> (empty: none).</param>
-    /// <param name="errorType">The exception's type full name.</param>
-    /// <param name="errorMessage">The exception's message.</param>
-    public static byte[] EncodeResponseError(ulong correlationId, byte[] exception, string errorType, string errorMessage)
-    {
-        var writer = new FrameWriter(GatewayFrameKind.Response, 8 + 1 + 4L + exception.Length + StringSize(errorType) + StringSize(errorMessage));
-        writer.WriteUInt64(correlationId);
-        writer.WriteByte((byte)GatewayResponseStatus.Error);
-        writer.WriteBlob(exception);
-        writer.WriteString(errorType);
-        writer.WriteString(errorMessage);
-        return writer.Complete();
-    }
-
-    /// <summary>Decodes a Response body.</summary>
-    /// <exception cref="GatewayProtocolException">The body is not a valid Response.</exception>
-    public static ResponseFrame DecodeResponse(ReadOnlySpan<byte> body)
-    {
-        var reader = new FrameReader(body);
-        ulong correlationId = reader.ReadUInt64();
-        var status = (GatewayResponseStatus)reader.ReadByte();
-        ResponseFrame response = status switch
-        {
-            GatewayResponseStatus.Ok => new ResponseFrame(correlationId, status, reader.ReadBlob(), [], string.Empty, string.Empty),
-            GatewayResponseStatus.Error => new ResponseFrame(correlationId, status, [], reader.ReadBlob(), reader.ReadString(), reader.ReadString()),
-            _ => throw new GatewayProtocolException($"response {correlationId} has unknown status {(byte)status}"),
-        };
-        reader.EnsureEnd("Response");
-        return response;
-    }
-
     /// <summary>The body length of an encoded frame (its length prefix value).</summary>
     public static int FrameLength(byte[] frame) => (int)BinaryPrimitives.ReadUInt32LittleEndian(frame);
 
@@ -363,111 +229,5 @@ public static class GatewayFrameCodec
         }
 
         return new GrainId(type, key);
-    }
-
-    private ref struct FrameWriter
-    {
-        private readonly byte[] _buffer;
-        private int _position;
-
-        public FrameWriter(GatewayFrameKind kind, long bodySize)
-        {
-            long total = LengthPrefixBytes + 1 + bodySize;
-            if (total > int.MaxValue)
-            {
-                throw new ArgumentOutOfRangeException(nameof(bodySize), bodySize, "A gateway frame cannot exceed 2 GiB.");
-            }
-
-            _buffer = new byte[total];
-            BinaryPrimitives.WriteUInt32LittleEndian(_buffer, (uint)(total - LengthPrefixBytes));
-            _buffer[LengthPrefixBytes] = (byte)kind;
-            _position = LengthPrefixBytes + 1;
-        }
-
-        public void WriteByte(byte value) => _buffer[_position++] = value;
-
-        public void WriteUInt16(ushort value)
-        {
-            BinaryPrimitives.WriteUInt16LittleEndian(_buffer.AsSpan(_position), value);
-            _position += 2;
-        }
-
-        public void WriteUInt32(uint value)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(_position), value);
-            _position += 4;
-        }
-
-        public void WriteUInt64(ulong value)
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(_position), value);
-            _position += 8;
-        }
-
-        public void WriteString(string value)
-        {
-            int count = StrictUtf8.GetBytes(value, _buffer.AsSpan(_position + 4));
-            WriteUInt32((uint)count);
-            _position += count;
-        }
-
-        public void WriteBlob(byte[] value)
-        {
-            WriteUInt32((uint)value.Length);
-            value.CopyTo(_buffer.AsSpan(_position));
-            _position += value.Length;
-        }
-
-        public readonly byte[] Complete() => _position == _buffer.Length
-            ? _buffer
-            : throw new InvalidOperationException($"Frame size mismatch: computed {_buffer.Length}, wrote {_position}.");
-    }
-
-    private ref struct FrameReader(ReadOnlySpan<byte> body)
-    {
-        private ReadOnlySpan<byte> _rest = body;
-
-        public byte ReadByte() => Take(1, "byte")[0];
-
-        public ushort ReadUInt16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2, "u16"));
-
-        public uint ReadUInt32() => BinaryPrimitives.ReadUInt32LittleEndian(Take(4, "u32"));
-
-        public ulong ReadUInt64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(8, "u64"));
-
-        public string ReadString()
-        {
-            ReadOnlySpan<byte> bytes = Take(ReadUInt32(), "string");
-            try
-            {
-                return StrictUtf8.GetString(bytes);
-            }
-            catch (DecoderFallbackException)
-            {
-                throw new GatewayProtocolException("a string field is not valid UTF-8");
-            }
-        }
-
-        public byte[] ReadBlob() => Take(ReadUInt32(), "blob").ToArray();
-
-        public readonly void EnsureEnd(string frame)
-        {
-            if (!_rest.IsEmpty)
-            {
-                throw new GatewayProtocolException($"{_rest.Length} unexpected bytes after the last field of a {frame} frame");
-            }
-        }
-
-        private ReadOnlySpan<byte> Take(uint count, string field)
-        {
-            if (count > (uint)_rest.Length)
-            {
-                throw new GatewayProtocolException($"truncated {field} field: needs {count} bytes, {_rest.Length} left in the frame");
-            }
-
-            ReadOnlySpan<byte> taken = _rest[..(int)count];
-            _rest = _rest[(int)count..];
-            return taken;
-        }
     }
 }

@@ -32,4 +32,13 @@ public enum GatewayFrameKind : byte
     /// those observers as Request frames on this connection.
     /// </summary>
     ObserverHost = 8,
+
+    /// <summary>
+    /// Client to silo, after the handshake (protocol version 3 and later): asks for the silo's <see cref="RoutingTable"/>
+    /// now and again whenever it changes.
+    /// </summary>
+    RoutingRequest = 9,
+
+    /// <summary>Silo to client, after a <see cref="RoutingRequest"/>: where partition-bound grains are served (see <see cref="GatewayRoutingTable"/>).</summary>
+    RoutingTable = 10,
 }

@@ -44,9 +44,12 @@ internal sealed partial class GatewayConnection
     private volatile bool _draining;
     private int _running;
     private TaskCompletionSource? _drained;
+    private readonly Func<byte[]?> _routingTable;
+    private volatile bool _routingRequested;
 
-    public GatewayConnection(long id, Socket socket, GatewayOptions options, GatewayRequestDispatcher dispatcher, GatewayTls? tls, ILogger logger)
+    public GatewayConnection(long id, Socket socket, GatewayOptions options, GatewayRequestDispatcher dispatcher, GatewayTls? tls, ILogger logger, Func<byte[]?>? routingTable = null)
     {
+        _routingTable = routingTable ?? (static () => null);
         Id = id;
         _socket = socket;
         _tls = tls;
@@ -130,6 +133,15 @@ internal sealed partial class GatewayConnection
             await reader.CompleteAsync();
             await writer.CompleteAsync();
             await stream.DisposeAsync();
+        }
+    }
+
+    /// <summary>Queues a new routing table frame when the client asked for routing tables (else nothing). Thread-safe.</summary>
+    public void PushRoutingTable(byte[] frame)
+    {
+        if (_routingRequested && !_draining && !_closed.IsCancellationRequested)
+        {
+            _outbox.Writer.TryWrite(frame);
         }
     }
 
@@ -299,9 +311,21 @@ internal sealed partial class GatewayConnection
                 return true;
             }
 
+            if (kind == GatewayFrameKind.RoutingRequest)
+            {
+                GatewayFrameCodec.DecodeRoutingRequest(span);
+                _routingRequested = true;
+                if (_routingTable() is { } table)
+                {
+                    _outbox.Writer.TryWrite(table);
+                }
+
+                return true;
+            }
+
             if (kind != GatewayFrameKind.Request)
             {
-                throw new GatewayProtocolException($"unexpected frame kind {(byte)kind} from a client (only Request, Cancel, Response and ObserverHost frames are valid after the handshake)");
+                throw new GatewayProtocolException($"unexpected frame kind {(byte)kind} from a client (only Request, Cancel, Response, ObserverHost and RoutingRequest frames are valid after the handshake)");
             }
 
             RequestFrame request = GatewayFrameCodec.DecodeRequest(span);
@@ -325,9 +349,9 @@ internal sealed partial class GatewayConnection
     private bool Handshake(HelloFrame hello)
     {
         string? rejection = null;
-        if (hello.ProtocolVersion != GatewayFrameCodec.ProtocolVersion)
+        if (hello.ProtocolVersion is < GatewayFrameCodec.MinimumProtocolVersion or > GatewayFrameCodec.ProtocolVersion)
         {
-            rejection = $"unsupported protocol version {hello.ProtocolVersion}; this silo speaks {GatewayFrameCodec.ProtocolVersion}";
+            rejection = $"unsupported protocol version {hello.ProtocolVersion}; this silo speaks {GatewayFrameCodec.MinimumProtocolVersion} to {GatewayFrameCodec.ProtocolVersion}";
         }
         else if (!SecretMatches(hello.Secret))
         {

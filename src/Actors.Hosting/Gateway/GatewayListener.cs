@@ -15,8 +15,11 @@ namespace Actors.Hosting.Gateway;
 internal sealed partial class GatewayListener(
     IOptions<GatewayOptions> options,
     GatewayRequestDispatcher dispatcher,
-    ILogger<GatewayListener> logger) : IHostedService, IGatewayInfo, IAsyncDisposable
+    ILogger<GatewayListener> logger,
+    IGatewayRoutingSource? routing = null) : IHostedService, IGatewayInfo, IAsyncDisposable
 {
+    private byte[]? _routingFrame;
+    private long _routingFrameVersion = -1;
     private readonly GatewayOptions _options = options.Value;
     private readonly ConcurrentDictionary<long, (GatewayConnection Connection, Task Run)> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -56,6 +59,11 @@ internal sealed partial class GatewayListener(
 
         _socket = socket;
         _tls ??= _options.Tls.Enabled ? new GatewayTls(_options.Tls) : null;
+        if (routing is not null)
+        {
+            routing.Changed += OnRoutingChanged;
+        }
+
         ListeningEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         LogListening(logger, ListeningEndPoint, !string.IsNullOrEmpty(_options.Secret));
         _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
@@ -69,6 +77,11 @@ internal sealed partial class GatewayListener(
         if (_socket is null)
         {
             return;
+        }
+
+        if (routing is not null)
+        {
+            routing.Changed -= OnRoutingChanged;
         }
 
         await _stopping.CancelAsync();
@@ -130,7 +143,7 @@ internal sealed partial class GatewayListener(
 
             client.NoDelay = true;
             long id = Interlocked.Increment(ref _nextConnectionId);
-            var connection = new GatewayConnection(id, client, _options, dispatcher, _tls, logger);
+            var connection = new GatewayConnection(id, client, _options, dispatcher, _tls, logger, CurrentRoutingFrame);
             GatewayInstruments.ConnectionsOpened.Add(1);
             GatewayInstruments.ConnectionsActive.Add(1);
             var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -156,6 +169,39 @@ internal sealed partial class GatewayListener(
         {
             _connections.TryRemove(connection.Id, out _);
             GatewayInstruments.ConnectionsActive.Add(-1);
+        }
+    }
+
+    /// <summary>The current routing table's frame, encoded once per table version (null without a table).</summary>
+    private byte[]? CurrentRoutingFrame()
+    {
+        if (routing?.Current is not { } table)
+        {
+            return null;
+        }
+
+        lock (_connections)
+        {
+            if (_routingFrameVersion != table.Version || _routingFrame is null)
+            {
+                _routingFrame = Wire.GatewayFrameCodec.EncodeRoutingTable(table);
+                _routingFrameVersion = table.Version;
+            }
+
+            return _routingFrame;
+        }
+    }
+
+    private void OnRoutingChanged()
+    {
+        if (CurrentRoutingFrame() is not { } frame)
+        {
+            return;
+        }
+
+        foreach ((GatewayConnection connection, Task _) in _connections.Values)
+        {
+            connection.PushRoutingTable(frame);
         }
     }
 

@@ -66,6 +66,11 @@ internal sealed partial class StreamProvider : ILogPartitionParticipant
             lock (state.Sync)
             {
                 state.Detached = true;
+                foreach (SubscriptionState subscription in state.Subscriptions.Values)
+                {
+                    // A client's pull waiting here returns empty: its next pull reaches the new owner.
+                    subscription.Sink?.Release();
+                }
             }
         }
 

@@ -105,26 +105,8 @@ internal static class RetainedReadersFile
     /// <summary>Parses the file; null with a reason when damaged (<paramref name="minVersion"/> set when it needs a newer reader).</summary>
     public static List<(string Name, ChangeFeedPosition Position)>? TryParse(ReadOnlySpan<byte> data, out string? reason, out ushort version, out ushort minVersion)
     {
-        reason = null;
-        version = 0;
-        minVersion = 0;
-        if (data.Length < HeaderSize + 4 || BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic)
+        if (!MetadataFileEnvelope.TryOpen(data, Magic, HeaderSize, CurrentVersion, out version, out minVersion, out reason))
         {
-            reason = "bad magic or too short";
-            return null;
-        }
-
-        if (BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]) != Crc32C.Compute(data[..^4]))
-        {
-            reason = "checksum mismatch";
-            return null;
-        }
-
-        version = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
-        minVersion = BinaryPrimitives.ReadUInt16LittleEndian(data[6..]);
-        if (minVersion > CurrentVersion)
-        {
-            reason = $"written by incompatible format version {version}";
             return null;
         }
 

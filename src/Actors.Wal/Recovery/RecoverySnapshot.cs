@@ -136,23 +136,8 @@ internal sealed class RecoverySnapshot
     /// <summary>Parses a snapshot; null (with a reason) when it is damaged or of an unknown version.</summary>
     public static RecoverySnapshot? TryParse(ReadOnlySpan<byte> data, out string? reason)
     {
-        reason = null;
-        if (data.Length < HeaderSize + 4 || BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic)
+        if (!MetadataFileEnvelope.TryOpen(data, Magic, HeaderSize, CurrentVersion, out ushort version, out _, out reason))
         {
-            reason = "bad magic or too short";
-            return null;
-        }
-
-        if (BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]) != Crc32C.Compute(data[..^4]))
-        {
-            reason = "checksum mismatch";
-            return null;
-        }
-
-        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
-        if (BinaryPrimitives.ReadUInt16LittleEndian(data[6..]) > CurrentVersion)
-        {
-            reason = $"written by incompatible format version {version}";
             return null;
         }
 

@@ -110,26 +110,8 @@ internal sealed class SegmentManifest
     /// </summary>
     public static SegmentManifest? TryParse(ReadOnlySpan<byte> data, out string? reason, out ushort version, out ushort minCompatibleVersion)
     {
-        reason = null;
-        version = 0;
-        minCompatibleVersion = 0;
-        if (data.Length < HeaderSize + 4 || BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic)
+        if (!MetadataFileEnvelope.TryOpen(data, Magic, HeaderSize, CurrentVersion, out version, out minCompatibleVersion, out reason))
         {
-            reason = "bad magic or too short";
-            return null;
-        }
-
-        if (BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]) != Crc32C.Compute(data[..^4]))
-        {
-            reason = "checksum mismatch";
-            return null;
-        }
-
-        version = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
-        minCompatibleVersion = BinaryPrimitives.ReadUInt16LittleEndian(data[6..]);
-        if (minCompatibleVersion > CurrentVersion)
-        {
-            reason = $"written by incompatible format version {version}";
             return null;
         }
 

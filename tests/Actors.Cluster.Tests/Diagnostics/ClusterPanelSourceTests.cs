@@ -87,5 +87,7 @@ public sealed class ClusterPanelSourceTests
         public IReadOnlyList<LocalPartitionState> LocalPartitions => local;
 
         public IReadOnlyList<string> Gateways => [];
+
+        public long ForwardedCalls => 0;
     }
 }

@@ -24,13 +24,13 @@ public sealed class ClusterReminderTests
         string[] keys = await RegisterAsync(cluster, "move", 40);
 
         SiloHandle joined = await cluster.StartAdditionalSiloAsync();
-        await ClusterBalance.WaitAsync(cluster, Patience);
+        await cluster.WaitForPartitionsBalancedAsync(Patience);
         string[] afterJoin = await TicksFromOwnersOnlyAsync(cluster, keys);
         Assert.Contains(joined.Name, afterJoin);
 
         string leaving = cluster.Silos[1].Name;
         await cluster.StopSiloAsync(cluster.Silos[1]);
-        await ClusterBalance.WaitAsync(cluster, Patience);
+        await cluster.WaitForPartitionsBalancedAsync(Patience);
         string[] afterLeave = await TicksFromOwnersOnlyAsync(cluster, keys);
         Assert.DoesNotContain(leaving, afterLeave);
     }
@@ -75,7 +75,7 @@ public sealed class ClusterReminderTests
     /// <summary>Registers one reminder on each of <paramref name="count"/> grains (spread over the partitions) and waits for two ticks of each.</summary>
     private static async Task<string[]> RegisterAsync(TestCluster cluster, string prefix, int count)
     {
-        await ClusterBalance.WaitAsync(cluster, Patience);
+        await cluster.WaitForPartitionsBalancedAsync(Patience);
         string run = prefix + "-" + Guid.NewGuid().ToString("N")[..8];
         string[] grains = Enumerable.Range(0, count).Select(i => $"{run}-{i}").ToArray();
         await Task.WhenAll(grains.Select(g => cluster.Client.GetGrain<IClusterReminderGrain>(g).Register("beat", TimeSpan.Zero, ClusterReminderSilo.Period)));

@@ -163,7 +163,7 @@ public sealed class ClusterTests
         await Assert.ThrowsAsync<SiloUnavailableException>(() => victim.Services.GetRequiredService<IGrainFactory>().GetGrain<IVolatileCounterGrain>("x").Touch());
     }
 
-    private static Task WaitForBalanceAsync(TestCluster cluster) => ClusterBalance.WaitAsync(cluster, Patience);
+    private static Task WaitForBalanceAsync(TestCluster cluster) => cluster.WaitForPartitionsBalancedAsync(Patience);
 
     private static async Task TouchTrackedGrainsAsync(TestCluster cluster, CancellationToken stop)
     {

@@ -24,6 +24,35 @@ public class GatewayFrameCodecTests
     }
 
     [Fact]
+    public void RoutingTable_RoundTrip_NamesTheOwnersGatewayOfAPartitionBoundGrain()
+    {
+        var table = new GatewayRoutingTable(
+            42,
+            4,
+            ["10.0.0.1:30000", "10.0.0.2:30000"],
+            [0, 1, -1, 1],
+            new Dictionary<string, string> { ["account"] = "account", ["Test.IAccount"] = "account", ["cart"] = "" });
+        GatewayRoutingTable read = GatewayFrameCodec.DecodeRoutingTable(Body(GatewayFrameCodec.EncodeRoutingTable(table), out GatewayFrameKind kind));
+        Assert.Equal(GatewayFrameKind.RoutingTable, kind);
+        Assert.Equal((42L, 4), (read.Version, read.PartitionCount));
+        Assert.Equal(table.Gateways, read.Gateways);
+        Assert.Equal(table.PartitionGateways, read.PartitionGateways);
+        Assert.Equal(table.GrainTypes.OrderBy(t => t.Key), read.GrainTypes.OrderBy(t => t.Key));
+
+        // Each grain id lands on the gateway its partition names (or none for the partition without a direct gateway).
+        for (int i = 0; i < 64; i++)
+        {
+            var id = new GrainId("account", $"k{i}");
+            int owner = table.PartitionGateways[Routing.GrainPartitioner.GetPartition(id, 4)];
+            Assert.Equal(owner < 0 ? null : table.Gateways[owner], read.GatewayFor(id, typeof(ITestGatewayGrain)));
+        }
+
+        Assert.Null(read.GatewayFor(new GrainId("cart", "k1"), typeof(ITestGatewayGrain)));
+        Assert.Null(read.GatewayFor(new GrainId("unknown", "k1"), typeof(ITestGatewayGrain)));
+        Assert.Throws<GatewayProtocolException>(() => GatewayFrameCodec.DecodeRoutingTable(Body(GatewayFrameCodec.EncodeRoutingTable(table), out _)[..^1]));
+    }
+
+    [Fact]
     public void ObserverHost_RoundTrip_AndInvalidIdsAreProtocolErrors()
     {
         Assert.Equal("client-42", GatewayFrameCodec.DecodeObserverHost(Body(GatewayFrameCodec.EncodeObserverHost("client-42"), out GatewayFrameKind kind)));

@@ -94,6 +94,32 @@ internal sealed class RawGatewayConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reads (and discards) until the gateway ends the connection: true when it closed in order (FIN), false when it reset
+    /// it (a reset may discard frames the gateway wrote just before).
+    /// </summary>
+    public async Task<bool> ReadUntilClosedInOrderAsync()
+    {
+        using var timeout = new CancellationTokenSource(WaitLimit);
+        var buffer = new byte[4096];
+        try
+        {
+            while (await _socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The gateway did not close the connection within {WaitLimit}.");
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         _socket.Dispose();

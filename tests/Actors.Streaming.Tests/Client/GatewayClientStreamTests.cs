@@ -113,6 +113,25 @@ public sealed class GatewayClientStreamTests
     }
 
     [Fact]
+    public async Task ClientObserver_ThrowsOnAnItem_RetriedMaxDeliveryAttemptsThenReportedAndPassed()
+    {
+        await using TestCluster cluster = await StreamCluster.StartAsync(_recorder, options: o => o.MaxDeliveryAttempts = 3);
+        StreamId id = StreamId.Create("ns", "client-fails");
+        await cluster.Client.GetStreamProvider(StreamCluster.Wal).GetStream<int>(id).SubscribeAsync(new RecordingObserver(_recorder, "client", failOn: 3));
+        IAsyncStream<int> stream = StreamCluster.Provider(cluster, StreamCluster.Wal).GetStream<int>(id);
+
+        for (int i = 1; i <= 5; i++)
+        {
+            await stream.OnNextAsync(i);
+        }
+
+        IReadOnlyList<Delivery> seen = await _recorder.WaitForAsync("client", s => s.Any(d => d.What == "item:5"), "items 1..5 around the failing 3");
+
+        Assert.Equal(["item:1", "item:2", "attempt:3", "attempt:3", "attempt:3", "error:StreamDeliveryException", "item:4", "item:5"], seen.Select(d => d.What));
+        Assert.Equal(3, seen.Single(d => d.What.StartsWith("error:", StringComparison.Ordinal)).SequenceNumber);
+    }
+
+    [Fact]
     public async Task SubscribeAsync_FromClientWithTokenPastTheEnd_ThrowsStreamRewindException()
     {
         await using TestCluster cluster = await StreamCluster.StartAsync(_recorder);

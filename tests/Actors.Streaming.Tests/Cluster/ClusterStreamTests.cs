@@ -233,35 +233,5 @@ public sealed partial class ClusterStreamTests
         return await StreamCluster.DeployAsync(builder);
     }
 
-    private static async Task WaitForBalanceAsync(TestCluster cluster)
-    {
-        IClusterView view = cluster.Primary.Services.GetRequiredService<IClusterView>();
-        DateTime deadline = DateTime.UtcNow + Patience;
-        while (!Balanced(cluster, view))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Waited {Patience} for the partitions to be balanced and served.");
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
-    private static bool Balanced(TestCluster cluster, IClusterView view)
-    {
-        if (view.Snapshot is not { } snapshot)
-        {
-            return false;
-        }
-
-        // The primary's table must know exactly the running silos (right after a join or a leave it may not yet).
-        string[] running = [.. cluster.GetActiveSilos().Select(s => s.Name).Order(StringComparer.Ordinal)];
-        string[] active = [.. snapshot.Silos.Where(s => s.Status == SiloStatus.Active).Select(s => s.Name).Order(StringComparer.Ordinal)];
-        string?[] plan = PartitionPlanner.Plan(snapshot);
-        return running.SequenceEqual(active)
-            && snapshot.Partitions.All(p => p.State == PartitionState.Owned && p.Owner == plan[p.Partition])
-            && cluster.GetActiveSilos().All(s => s.Services.GetRequiredService<IClusterView>().LocalPartitions.Count(l => l == LocalPartitionState.Serving)
-                == snapshot.Partitions.Count(p => p.Owner == s.Name));
-    }
+    private static Task WaitForBalanceAsync(TestCluster cluster) => cluster.WaitForPartitionsBalancedAsync(Patience);
 }
