@@ -1,3 +1,4 @@
+using Actors.Wal.Encryption;
 using Actors.Wal.Format;
 using Actors.Wal.IO;
 using Actors.Wal.Segments;
@@ -7,6 +8,16 @@ namespace Actors.Wal.Tool;
 /// <summary>Opens a log directory with options matching how it was written.</summary>
 internal static class LogOpener
 {
+    /// <summary>The environment variable naming the key file of an encrypted log (see <see cref="EncryptionKeyring.FromFile"/>).</summary>
+    public const string KeyFileVariable = "ACTORS_WAL_KEY_FILE";
+
+    /// <summary>
+    /// The keys of an encrypted log: the key file named by <see cref="KeyFileVariable"/>, or null when it is not set (an
+    /// encrypted log then refuses to open with <see cref="EncryptionKeyNotFoundException"/> naming segment and key id).
+    /// </summary>
+    public static EncryptionKeyring? Keys()
+        => Environment.GetEnvironmentVariable(KeyFileVariable) is { Length: > 0 } file ? EncryptionKeyring.FromFile(file) : null;
+
     /// <summary>
     /// Opens <paramref name="directory"/>. <paramref name="readOnly"/> opens without the lock and refuses every write
     /// (nothing on disk changes, a torn tail is reported, not truncated); otherwise the lock is taken.
@@ -32,6 +43,7 @@ internal static class LogOpener
             CompactionLiveRatio = compactionLiveRatio,
             SegmentSizeBytes = segmentSize,
             MaxRecordSizeBytes = (int)Math.Min(WriteAheadLogOptions.DefaultMaxRecordSizeBytes, segmentSize / 2),
+            Encryption = Keys(),
         };
         return WriteAheadLog.OpenAsync(options, cancellationToken: cancellationToken);
     }

@@ -66,4 +66,11 @@ public sealed record LogStatistics
 
     /// <summary>What recovery found when the log was opened.</summary>
     public RecoveryStatistics Recovery { get; init; } = new();
+
+    /// <summary>
+    /// Live segments whose header names an encryption key other than the current one (or none, in an encrypted log):
+    /// compaction rewrites them with the current key; an older key may be dropped from the provider once this is 0.
+    /// Always 0 for a log opened without encryption.
+    /// </summary>
+    public int SegmentsWithOlderKeys { get; init; }
 }

@@ -37,7 +37,7 @@ public sealed partial class WriteAheadLog
                 throw new RecordTooLargeException(streamId, $"event {i} of the batch", length, _options.MaxRecordSizeBytes, nameof(WriteAheadLogOptions.MaxRecordSizeBytes));
             }
 
-            framed += 4 + length;
+            framed += 4 + Encryption.PayloadCipher.StoredLength(_cipher, length);
         }
 
         ThrowIfTooLarge(streamId, "the framed batch", framed);
@@ -76,7 +76,7 @@ public sealed partial class WriteAheadLog
             throw new RecordTooLargeException(streamId, "the checkpoint", state.Length, _options.MaxRecordSizeBytes, nameof(WriteAheadLogOptions.MaxRecordSizeBytes));
         }
 
-        long framed = RecordCodec.CheckpointSize(idLength, state.Length);
+        long framed = RecordCodec.CheckpointSize(idLength, state.Length, _cipher);
         ThrowIfTooLarge(streamId, "the framed checkpoint", framed);
         if (!TryGetWriter(out LogWriter? writer, out Exception? unavailable))
         {

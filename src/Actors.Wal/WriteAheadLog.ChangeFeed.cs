@@ -8,7 +8,7 @@ public sealed partial class WriteAheadLog : ILogChangeFeed
     public IAsyncEnumerable<LogChange> ReadChangesAsync(ChangeFeedPosition from, bool follow = true, CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        var reader = new ChangeFeedReader(_options.Directory, _segments, _maxRecordLength, _committer, _health, () => Volatile.Read(ref _state) != StateOpen, () => DurableLsn);
+        var reader = new ChangeFeedReader(_options.Directory, _segments, _maxRecordLength, _committer, _health, () => Volatile.Read(ref _state) != StateOpen, () => DurableLsn) { Cipher = _cipher };
         return reader.ReadAsync(from, follow, cancellationToken);
     }
 

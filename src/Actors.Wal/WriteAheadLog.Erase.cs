@@ -59,7 +59,7 @@ public sealed partial class WriteAheadLog
                 continue; // compaction moved the stream meanwhile: read its new entry
             }
 
-            long size = RecordCodec.RelocatedSize(plan.Id.Length, plan.Kept);
+            long size = RecordCodec.RelocatedSize(plan.Id.Length, plan.Kept, _cipher);
             if (size > _maxRecordLength)
             {
                 throw new EraseRejectedException(streamId, toVersion, $"the events kept after version {toVersion} need {size} bytes, more than one record can hold ({_maxRecordLength}); write a checkpoint first");

@@ -17,6 +17,7 @@ public sealed partial class WriteAheadLog
         var recovered = recovery.Run();
         _recovered = recovered;
         _directoryLock = recovered.DirectoryLock;
+        VerifyEncryptionKeys();
         if (recovered.DiskFull is { } diskFull)
         {
             _health.EnterFailed("open", diskFull);
@@ -42,9 +43,9 @@ public sealed partial class WriteAheadLog
         }
 
         _committer = new Committer(_options, _index, _segments, _health, _counters, _instruments, _commitPolicy, g => _writer!.ReturnGroup(g), recovered.NextLsn - 1, recovered.RecoveredPosition);
-        _writer = new LogWriter(_options, _index, _segments, _committer, _health, _counters, _instruments, _time, _logger, _reader.MatchesOnDisk, active, recovered.NextLsn, recovered.LastTimestamp);
+        _writer = new LogWriter(_options, _index, _segments, _committer, _health, _counters, _instruments, _time, _logger, _reader.MatchesOnDisk, active, recovered.NextLsn, recovered.LastTimestamp) { Cipher = _cipher };
         RestoreRetainedReaders();
-        _maintenance = new LogMaintenance(_options, _fileSystem, _index, _segments, _reader, _writer, _committer, _health, _counters, _time, _logger) { Retentions = _retentions };
+        _maintenance = new LogMaintenance(_options, _fileSystem, _index, _segments, _reader, _writer, _committer, _health, _counters, _time, _logger) { Retentions = _retentions, Cipher = _cipher };
         _writer.Rotated = _maintenance.RequestPass;
         _committer.Start();
         _writer.Start();
@@ -57,6 +58,12 @@ public sealed partial class WriteAheadLog
             // deleting the files kept for reuse.
             _segments.DiscardRecycledFiles();
             _maintenance.RequestErasePass();
+        }
+
+        if (_cipher is not null && _segments.Current.All.Any(s => s.IsSealed && s.Header.KeyId != _cipher.Current.Id))
+        {
+            // Segments written with an older key (or before encryption): compaction rewrites them with the current one.
+            _maintenance.RequestRekeyPass();
         }
 
         if (recovered.ClaimsViolated)

@@ -1,5 +1,6 @@
 using Actors.Wal.ChangeFeed;
 using Actors.Wal.Diagnostics;
+using Actors.Wal.Encryption;
 using Actors.Wal.Format;
 using Actors.Wal.Index;
 using Actors.Wal.IO;
@@ -50,6 +51,7 @@ public sealed partial class WriteAheadLog : IEventLog
     private readonly RequestPool _pool = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _maxRecordLength;
+    private readonly PayloadCipher? _cipher;
     private LogWriter? _writer;
     private Committer? _committer;
     private LogMaintenance? _maintenance;
@@ -69,8 +71,12 @@ public sealed partial class WriteAheadLog : IEventLog
         _commitPolicy = commitPolicy ?? new AdaptiveCommitPolicy(options.MaxBatchDelay);
         _maxRecordLength = options.SegmentSizeBytes - SegmentHeader.Size - RecordHeader.SealSize;
         _health = new LogHealth(options.Directory, _logger);
-        _segments = new SegmentManager(options, fileSystem, _time, _logger, () => _writer?.NextLsn ?? _recovered?.NextLsn ?? 1, () => _health.IsAbandoned, () => _health.IsFailed);
-        _reader = new LogReader(options.Directory, _maxRecordLength, _index, _segments, () => Volatile.Read(ref _state) != StateOpen);
+        _cipher = options.Encryption is { } keys ? new PayloadCipher(keys) : null;
+        _segments = new SegmentManager(options, fileSystem, _time, _logger, () => _writer?.NextLsn ?? _recovered?.NextLsn ?? 1, () => _health.IsAbandoned, () => _health.IsFailed)
+        {
+            EncryptionKey = _cipher?.Current,
+        };
+        _reader = new LogReader(options.Directory, _maxRecordLength, _index, _segments, () => Volatile.Read(ref _state) != StateOpen) { Cipher = _cipher };
         _retentions = new ChangeFeedRetentions(options.Directory, options.MaxChangeFeedRetainedBytes);
         _instruments = new WalInstruments(this, options.Directory);
     }
@@ -174,6 +180,7 @@ public sealed partial class WriteAheadLog : IEventLog
             DurableLsn = DurableLsn,
             IsFailed = IsFailed,
             Recovery = _recovered?.Statistics ?? new RecoveryStatistics(),
+            SegmentsWithOlderKeys = _cipher is null ? 0 : segments.All.Count(s => s.Header.KeyId != _cipher.Current.Id),
         };
     }
 
@@ -245,6 +252,7 @@ public sealed partial class WriteAheadLog : IEventLog
     private static WriteAheadLogOptions CopyOptions(WriteAheadLogOptions o) => new()
     {
         Directory = Path.GetFullPath(o.Directory),
+        Encryption = o.Encryption,
         SyncPolicy = o.SyncPolicy,
         SyncInterval = o.SyncInterval,
         SegmentSizeBytes = o.SegmentSizeBytes,

@@ -35,6 +35,23 @@ public sealed class InspectCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Inspect_EncryptedLog_NamesTheKeyOfEachSegmentWithoutNeedingIt()
+    {
+        string dir = _temp.Sub("log");
+        var keys = new Encryption.EncryptionKeyring([new Encryption.EncryptionKey(5, new byte[32])]);
+        await using (var log = await WriteAheadLog.OpenAsync(new WriteAheadLogOptions { Directory = dir, SegmentSizeBytes = 64 * 1024, MaxRecordSizeBytes = 16 * 1024, PreallocateSegments = false, Encryption = keys }))
+        {
+            await log.AppendAsync("acct", 0, ["balance=100"u8.ToArray()]);
+        }
+
+        var run = await ToolRunner.RunAsync("inspect", dir);
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        Assert.Contains("| Encryption keys   | key 5 (1 segment(s))", run.Out, StringComparison.Ordinal);
+        Assert.Contains("| Damage            | none seen", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Inspect_LiveBytes_MatchTheEngineAfterRecovery()
     {
         string dir = _temp.Sub("log");

@@ -22,6 +22,7 @@ internal static class BenchmarkApp
         new ChangeFeedScenario(),
         new LifecycleScenario(),
         new CompressionScenario(),
+        new EncryptionScenario(),
     ];
 
     public static async Task<int> RunAsync(string[] argv)

@@ -21,6 +21,15 @@ namespace Actors.Persistence.Wal.Format;
  *   +3+N    8     Version (i64): journal = version covered; named state = stream version of its last write (etag)
  *   +11+N   4     P = payload length (u32)
  *   +15+N   P     Payload: the codec's bytes for the state
+ *
+ * Compressed checkpoint (format version 2; written only with RecordCompression.Brotli and only when Brotli shrinks it):
+ *
+ *   0       1     Magic 0xA8
+ *   1       1     FormatVersion (2)
+ *   2       1     MinCompatibleVersion (2): a version 1 reader refuses it (never misreads it)
+ *   3       1     Flags: bit 0 = compressed (set)
+ *   4       4     U = the uncompressed length (u32, at most 1 GiB)
+ *   8       rest  Brotli of the whole version 1 envelope above (U bytes)
  */
 
 /// <summary>Writes and parses grain checkpoint envelopes. See the format comment at the top of this file.</summary>
@@ -35,7 +44,35 @@ public static class GrainCheckpoint
     /// <summary>The oldest reader version that can read what this build writes.</summary>
     public const byte MinCompatibleVersion = 1;
 
+    /// <summary>The format version (and minimum reader version) of a compressed checkpoint.</summary>
+    public const byte CompressedFormatVersion = 2;
+
+    /// <summary>The flag bit (byte 3) of a compressed checkpoint.</summary>
+    public const byte CompressedFlag = 0x01;
+
     private const int HeaderSize = 8;
+
+    /// <summary>
+    /// Encodes <paramref name="entries"/>: compressed (format version 2) when <paramref name="compression"/> asks for it and
+    /// Brotli shrinks the envelope, otherwise exactly as <see cref="ToArray(IReadOnlyList{CheckpointEntry})"/>.
+    /// </summary>
+    public static byte[] ToArray(IReadOnlyList<CheckpointEntry> entries, RecordCompression compression)
+    {
+        byte[] plain = ToArray(entries);
+        if (compression == RecordCompression.None || !GrainRecordCompression.TryCompress(plain, out byte[] compressed, out int length) || length + HeaderSize >= plain.Length)
+        {
+            return plain;
+        }
+
+        byte[] buffer = new byte[HeaderSize + length];
+        buffer[0] = Magic;
+        buffer[1] = CompressedFormatVersion;
+        buffer[2] = CompressedFormatVersion;
+        buffer[3] = CompressedFlag;
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(4), (uint)plain.Length);
+        compressed.AsSpan(0, length).CopyTo(buffer.AsSpan(HeaderSize));
+        return buffer;
+    }
 
     /// <summary>Encodes <paramref name="entries"/> into a new array.</summary>
     public static byte[] ToArray(IReadOnlyList<CheckpointEntry> entries)
@@ -68,8 +105,11 @@ public static class GrainCheckpoint
         return buffer;
     }
 
-    /// <summary>Parses a checkpoint; payloads are slices of <paramref name="source"/>.</summary>
+    /// <summary>Parses a checkpoint (either version); payloads are slices of <paramref name="source"/> or of its decompressed bytes.</summary>
     public static bool TryRead(ReadOnlyMemory<byte> source, out IReadOnlyList<CheckpointEntry> entries, out string error)
+        => TryRead(source, allowCompressed: true, out entries, out error);
+
+    private static bool TryRead(ReadOnlyMemory<byte> source, bool allowCompressed, out IReadOnlyList<CheckpointEntry> entries, out string error)
     {
         entries = [];
         ReadOnlySpan<byte> span = source.Span;
@@ -79,10 +119,27 @@ public static class GrainCheckpoint
             return false;
         }
 
-        if (span[2] > FormatVersion)
+        if (span[2] > CompressedFormatVersion)
         {
-            error = $"the checkpoint has format version {span[1]} and needs a reader of version {span[2]} or later; this build reads version {FormatVersion}.";
+            error = $"the checkpoint has format version {span[1]} and needs a reader of version {span[2]} or later; this build reads version {CompressedFormatVersion}.";
             return false;
+        }
+
+        if (span[1] >= CompressedFormatVersion && (span[3] & CompressedFlag) != 0)
+        {
+            if (!allowCompressed)
+            {
+                error = "a compressed checkpoint holds another compressed checkpoint.";
+                return false;
+            }
+
+            if (!GrainRecordCompression.TryDecompress(span[4..], out byte[] plain, out error))
+            {
+                error = $"the compressed checkpoint is damaged: {error}";
+                return false;
+            }
+
+            return TryRead(plain, allowCompressed: false, out entries, out error);
         }
 
         uint count = BinaryPrimitives.ReadUInt32LittleEndian(span[4..]);

@@ -46,8 +46,7 @@ public static class GrainRecordCompression
             return record.ToArray();
         }
 
-        byte[] compressed = new byte[BrotliEncoder.GetMaxCompressedLength(record.Payload.Length)];
-        if (!BrotliEncoder.TryCompress(record.Payload.Span, compressed, out int length, Quality, Window) || length + 4 >= record.Payload.Length)
+        if (!TryCompress(record.Payload.Span, out byte[] compressed, out int length) || length + 4 >= record.Payload.Length)
         {
             return record.ToArray();
         }
@@ -61,6 +60,13 @@ public static class GrainRecordCompression
         BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(offset), (uint)record.Payload.Length);
         compressed.AsSpan(0, length).CopyTo(buffer.AsSpan(offset + 4));
         return buffer;
+    }
+
+    /// <summary>Brotli-compresses <paramref name="input"/> (the store's quality and window): the first <paramref name="length"/> bytes of <paramref name="compressed"/>.</summary>
+    internal static bool TryCompress(ReadOnlySpan<byte> input, out byte[] compressed, out int length)
+    {
+        compressed = new byte[BrotliEncoder.GetMaxCompressedLength(input.Length)];
+        return BrotliEncoder.TryCompress(input, compressed, out length, Quality, Window);
     }
 
     /// <summary>Decompresses the payload of a compressed record (<paramref name="stored"/>: the uncompressed length then the Brotli bytes).</summary>

@@ -32,6 +32,8 @@ public static class WriteAheadLogStoreConfiguration
         nameof(WriteAheadLogStoreOptions.EventHistory),
         nameof(WriteAheadLogStoreOptions.Compression),
         nameof(WriteAheadLogStoreOptions.UseBinarySerializer),
+        nameof(WriteAheadLogStoreOptions.EncryptionKeyFile),
+        nameof(WriteAheadLogStoreOptions.EncryptionKeysVariable),
     ];
 
     /// <summary>Applies the values present in <paramref name="section"/> to <paramref name="options"/>.</summary>
@@ -55,6 +57,16 @@ public static class WriteAheadLogStoreConfiguration
         if (Get(nameof(options.Directory)) is { } directory)
         {
             options.Directory = directory;
+        }
+
+        if (Get(nameof(options.EncryptionKeyFile)) is { } keyFile)
+        {
+            options.EncryptionKeyFile = keyFile;
+        }
+
+        if (Get(nameof(options.EncryptionKeysVariable)) is { } keysVariable)
+        {
+            options.EncryptionKeysVariable = keysVariable;
         }
 
         Parse<SyncPolicy>(nameof(options.SyncPolicy), v => options.SyncPolicy = v, "one of Always, Interval, None");

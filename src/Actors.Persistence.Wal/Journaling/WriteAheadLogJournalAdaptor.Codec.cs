@@ -44,7 +44,7 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent>
         try
         {
             ReadOnlyMemory<byte> payload = _store.Codec.EncodeState(state, typeof(TState));
-            return GrainCheckpoint.ToArray([new CheckpointEntry(GrainRecordKind.JournalEvent, "", version, payload)]);
+            return GrainCheckpoint.ToArray([new CheckpointEntry(GrainRecordKind.JournalEvent, "", version, payload)], _store.Options.Compression);
         }
         catch (Exception ex)
         {

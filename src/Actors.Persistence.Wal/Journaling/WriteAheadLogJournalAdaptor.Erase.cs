@@ -26,7 +26,7 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent>
         ArgumentNullException.ThrowIfNull(confirmedState);
         ArgumentOutOfRangeException.ThrowIfLessThan(toVersion, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(toVersion, version);
-        if (_store.Options.ToLogOptions().RetainCheckpointedEvents)
+        if (_store.Options.ToLogOptions(resolveEncryption: false).RetainCheckpointedEvents)
         {
             throw EraseRejected(toVersion,
                 $"the store keeps every event ({nameof(WriteAheadLogStoreOptions.EventHistory)} = {EventHistoryPolicy.KeepAll}), so its log never compacts and the erased events' bytes would stay in its files. Keep grains whose history must be erasable in a store with {nameof(WriteAheadLogStoreOptions.EventHistory)} = {EventHistoryPolicy.ReclaimAfterCheckpoint}");

@@ -1,4 +1,5 @@
 using Actors.Wal;
+using Actors.Wal.Encryption;
 
 namespace Actors.Persistence.Wal;
 
@@ -75,9 +76,25 @@ public sealed class WriteAheadLogStoreOptions
     /// How the payloads of event and state records are compressed. Default <see cref="RecordCompression.None"/>;
     /// <see cref="RecordCompression.Brotli"/> compresses each payload Brotli shrinks (format version 2 records, which an
     /// older build refuses with a clear error). Records of either kind are read whatever the setting, so it can change at
-    /// any time. Checkpoints are not compressed.
+    /// any time. Checkpoints Brotli shrinks are compressed too (format version 2 checkpoint envelopes).
     /// </summary>
     public RecordCompression Compression { get; set; } = RecordCompression.None;
+
+    /// <summary>
+    /// Encryption at rest from a key file (one <c>id:base64-key</c> per line, the highest id current; see
+    /// <see cref="EncryptionKeyring"/>). Null (default): no key file. At most one of <see cref="EncryptionKeyFile"/>,
+    /// <see cref="EncryptionKeysVariable"/> and <see cref="EncryptionKeys"/> may be set.
+    /// </summary>
+    public string? EncryptionKeyFile { get; set; }
+
+    /// <summary>
+    /// Encryption at rest from an environment variable holding <c>id:base64-key</c> entries separated by <c>;</c>
+    /// (development). Null (default): none.
+    /// </summary>
+    public string? EncryptionKeysVariable { get; set; }
+
+    /// <summary>Encryption at rest with keys from code (any <see cref="IEncryptionKeyProvider"/>). Not bound from configuration.</summary>
+    public IEncryptionKeyProvider? EncryptionKeys { get; set; }
 
     /// <summary>Preallocate segment files. Default true.</summary>
     public bool PreallocateSegments { get; set; } = true;
@@ -101,8 +118,14 @@ public sealed class WriteAheadLogStoreOptions
     /// <summary>Adjusts further engine settings (compaction, retention, batching) after the ones above are applied. Not bound from configuration.</summary>
     public Action<WriteAheadLogOptions>? ConfigureLog { get; set; }
 
-    /// <summary>The engine options these store options describe.</summary>
-    public WriteAheadLogOptions ToLogOptions()
+    /// <summary>The engine options these store options describe (the encryption keys read now).</summary>
+    public WriteAheadLogOptions ToLogOptions() => ToLogOptions(resolveEncryption: true);
+
+    /// <summary>
+    /// The engine options these store options describe; with <paramref name="resolveEncryption"/> false the key file or
+    /// variable is not read (for callers that only look at other settings).
+    /// </summary>
+    public WriteAheadLogOptions ToLogOptions(bool resolveEncryption)
     {
         var options = new WriteAheadLogOptions
         {
@@ -114,10 +137,21 @@ public sealed class WriteAheadLogStoreOptions
             RecoveryMode = RecoveryMode,
             PreallocateSegments = PreallocateSegments,
             RetainCheckpointedEvents = EventHistory == EventHistoryPolicy.KeepAll,
+            Encryption = resolveEncryption ? ResolveEncryption() : null,
         };
         ConfigureLog?.Invoke(options);
         return options;
     }
+
+    /// <summary>The key provider the encryption settings name (null: none), reading the key file or variable now.</summary>
+    /// <exception cref="FormatException">The key file or variable is malformed (the message names the line or entry).</exception>
+    /// <exception cref="IOException">The key file cannot be read.</exception>
+    /// <exception cref="InvalidOperationException">The variable is not set.</exception>
+    public IEncryptionKeyProvider? ResolveEncryption()
+        => EncryptionKeys
+            ?? (EncryptionKeyFile is { } file ? EncryptionKeyring.FromFile(file)
+            : EncryptionKeysVariable is { } variable ? EncryptionKeyring.FromEnvironment(variable)
+            : null);
 
     /// <summary>The store's default checkpoint policy.</summary>
     public CheckpointPolicy DefaultCheckpointPolicy => new(CheckpointEveryEvents, CheckpointEveryBytes, CheckpointOnDeactivation);

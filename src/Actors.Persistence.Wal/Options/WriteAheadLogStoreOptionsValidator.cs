@@ -47,10 +47,34 @@ public sealed class WriteAheadLogStoreOptionsValidator : IValidateOptions<WriteA
             failures.Add($"{prefix}{nameof(options.MaxCachedGrains)} must be at least 1; it is {options.MaxCachedGrains}.");
         }
 
-        ValidateOptionsResult engine = new WriteAheadLogOptionsValidator().Validate(name, options.ToLogOptions());
-        if (engine.Failed)
+        int sources = (options.EncryptionKeyFile is null ? 0 : 1) + (options.EncryptionKeysVariable is null ? 0 : 1) + (options.EncryptionKeys is null ? 0 : 1);
+        bool keysReadable = true;
+        if (sources > 1)
         {
-            failures.AddRange(engine.Failures);
+            failures.Add($"{prefix}set at most one of {nameof(options.EncryptionKeyFile)}, {nameof(options.EncryptionKeysVariable)} and {nameof(options.EncryptionKeys)}.");
+            keysReadable = false;
+        }
+        else
+        {
+            try
+            {
+                options.ResolveEncryption();
+            }
+            catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            {
+                string setting = options.EncryptionKeyFile is not null ? nameof(options.EncryptionKeyFile) : nameof(options.EncryptionKeysVariable);
+                failures.Add($"{prefix}{setting}: the encryption keys cannot be read: {ex.Message}");
+                keysReadable = false;
+            }
+        }
+
+        if (keysReadable)
+        {
+            ValidateOptionsResult engine = new WriteAheadLogOptionsValidator().Validate(name, options.ToLogOptions());
+            if (engine.Failed)
+            {
+                failures.AddRange(engine.Failures);
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

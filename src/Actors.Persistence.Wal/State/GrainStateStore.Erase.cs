@@ -19,7 +19,7 @@ public sealed partial class GrainStateStore
     /// <exception cref="Actors.Storage.StateRejectedException">The checkpoint would exceed <see cref="WriteAheadLogStoreOptions.MaxRecordSizeBytes"/>; nothing was stored.</exception>
     private byte[]? CheckpointAfterClear(GrainId grainId, StreamHead head, IReadOnlyList<StateChange> changes, ReadOnlyMemory<byte>[] payloads)
     {
-        if (!changes.Any(c => c.IsClear) || _store.Options.ToLogOptions().RetainCheckpointedEvents)
+        if (!changes.Any(c => c.IsClear) || _store.Options.ToLogOptions(resolveEncryption: false).RetainCheckpointedEvents)
         {
             return null;
         }
@@ -38,7 +38,8 @@ public sealed partial class GrainStateStore
         }
 
         byte[] checkpoint = GrainCheckpoint.ToArray(
-            [.. remaining.Select(kv => new CheckpointEntry(GrainRecordKind.StateWrite, kv.Key, kv.Value.Version, kv.Value.Payload))]);
+            [.. remaining.Select(kv => new CheckpointEntry(GrainRecordKind.StateWrite, kv.Key, kv.Value.Version, kv.Value.Payload))],
+            _store.Options.Compression);
         if (checkpoint.Length > _store.Options.MaxRecordSizeBytes)
         {
             throw StorageErrors.Rejected(grainId, _store.Name, string.Join("', '", changes.Where(c => c.IsClear).Select(c => c.StateName)),

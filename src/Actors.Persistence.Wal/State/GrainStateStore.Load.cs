@@ -90,7 +90,7 @@ public sealed partial class GrainStateStore
                 .Select(kv => new CheckpointEntry(GrainRecordKind.StateWrite, kv.Key, kv.Value.Version, kv.Value.Payload))
                 .ToList();
             IEventLog log = await _store.GetLogAsync(cancellationToken);
-            await log.WriteCheckpointAsync(head.StreamId, version, GrainCheckpoint.ToArray(entries), cancellationToken);
+            await log.WriteCheckpointAsync(head.StreamId, version, GrainCheckpoint.ToArray(entries, _store.Options.Compression), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -36,7 +36,7 @@ internal static class BackupCommand
         };
         command.SetAction((result, ct) => CommandGuard.RunAsync(console, async () =>
         {
-            var restored = await LogBackup.RestoreAsync(result.GetRequiredValue(backup).FullName, result.GetRequiredValue(dest).FullName, ct).ConfigureAwait(false);
+            var restored = await LogBackup.RestoreAsync(result.GetRequiredValue(backup).FullName, result.GetRequiredValue(dest).FullName, LogOpener.Keys(), ct).ConfigureAwait(false);
             console.Line($"Restored {N(restored.Streams)} stream(s) in {N(restored.Segments)} segment(s), up to LSN {N(restored.LastLsn)}, into {restored.Directory}.");
             return ExitCodes.Ok;
         }));

@@ -37,6 +37,7 @@ internal static class InspectCommand
         var summary = console.NewTable("Property", "Value");
         summary.AddRow("Directory", Markup.Escape(report.Directory));
         summary.AddRow("Format version", versions.Count == 0 ? "none (no readable segment)" : string.Join(", ", versions));
+        summary.AddRow("Encryption keys", EncryptionKeys(report));
         summary.AddRow("State", Markup.Escape(report.Describe()));
         summary.AddRow("Lock", report.Locked ? "held by a running process (read without the lock: the active segment's end may still be moving)" : "free");
         if (LogDirectories.SiloDataDirectoryOf(report.Directory) is { } silo)
@@ -75,6 +76,18 @@ internal static class InspectCommand
 
         console.Write(segments);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The keys the segment headers name (each segment's payloads need its key): what a key file must still hold.</summary>
+    private static string EncryptionKeys(ScanReport report)
+    {
+        var byKey = report.Segments.Where(s => s.HeaderStatus == SegmentHeaderStatus.Ok).GroupBy(s => s.Header.KeyId).OrderBy(g => g.Key).ToList();
+        if (byKey.TrueForAll(g => g.Key == 0))
+        {
+            return "none (payloads not encrypted)";
+        }
+
+        return string.Join(", ", byKey.Select(g => g.Key == 0 ? $"unencrypted ({g.Count()} segment(s))" : $"key {g.Key} ({g.Count()} segment(s))"));
     }
 
     private static string RecoveryPoint(ScanReport report)

@@ -13,12 +13,14 @@ public static partial class LogBackup
     /// </summary>
     /// <param name="backupDirectory">A backup directory.</param>
     /// <param name="logDirectory">Where the log goes: created when missing, and must be empty.</param>
+    /// <param name="encryption">The keys of an encrypted log (null: not encrypted; an encrypted backup then fails the open with
+    /// <see cref="EncryptionKeyNotFoundException"/>, and the copied directory is left as it is).</param>
     /// <param name="cancellationToken">Cancels the opening.</param>
     /// <returns>What the restored log holds.</returns>
     /// <exception cref="DirectoryNotFoundException"><paramref name="backupDirectory"/> does not exist.</exception>
     /// <exception cref="LogBackupException">The backup has no readable manifest or misses a segment it lists, or the target is not empty.</exception>
     /// <exception cref="LogCorruptedException">A record of the backup is damaged (the restored directory is left as it is, for inspection).</exception>
-    public static async Task<LogRestoreResult> RestoreAsync(string backupDirectory, string logDirectory, CancellationToken cancellationToken = default)
+    public static async Task<LogRestoreResult> RestoreAsync(string backupDirectory, string logDirectory, Encryption.IEncryptionKeyProvider? encryption = null, CancellationToken cancellationToken = default)
     {
         string source = Path.GetFullPath(backupDirectory);
         string target = Path.GetFullPath(logDirectory);
@@ -51,6 +53,7 @@ public static partial class LogBackup
             RecoveryMode = RecoveryMode.AbsoluteConsistency,
             SegmentSizeBytes = segmentSize,
             MaxRecordSizeBytes = (int)Math.Min(WriteAheadLogOptions.DefaultMaxRecordSizeBytes, segmentSize / 2),
+            Encryption = encryption,
         };
         var log = await WriteAheadLog.OpenAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
         await using (log.ConfigureAwait(false))

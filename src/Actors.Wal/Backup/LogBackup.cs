@@ -41,7 +41,13 @@ public static partial class LogBackup
     /// <returns>What was copied, with the newest LSN in the backup (its backup point is at least every record acknowledged before the call).</returns>
     /// <exception cref="DirectoryNotFoundException"><paramref name="logDirectory"/> does not exist.</exception>
     /// <exception cref="LogBackupException">The source has no readable manifest, a sealed segment is damaged, the backup directory is not empty, or the log kept deleting segments during <see cref="MaxAttempts"/> attempts.</exception>
-    public static LogBackupResult Backup(string logDirectory, string backupDirectory)
+    public static LogBackupResult Backup(string logDirectory, string backupDirectory) => Copy(logDirectory, backupDirectory, afterFileWritten: null);
+
+    /// <summary>
+    /// <see cref="Backup(string, string)"/> with a hook called after each file of the backup is written and fsynced (crash
+    /// tests throw from it to stop the backup at that point, as a killed process would).
+    /// </summary>
+    internal static LogBackupResult Copy(string logDirectory, string backupDirectory, Action<string>? afterFileWritten)
     {
         string source = Path.GetFullPath(logDirectory);
         string target = Path.GetFullPath(backupDirectory);
@@ -58,6 +64,7 @@ public static partial class LogBackup
             foreach (var entry in live)
             {
                 copies.Add(CopySegment(source, target, entry));
+                afterFileWritten?.Invoke(Path.Combine(target, SegmentHeader.FileName(entry.Id)));
             }
 
             // A segment still listed now was listed during its whole copy (the manager drops a segment from the manifest
@@ -84,7 +91,9 @@ public static partial class LogBackup
                 continue;
             }
 
+            // The manifest last: a backup stopped before it has none, and restore refuses it (never a partial log).
             WriteDurably(Path.Combine(target, SegmentManifest.FileName), SegmentManifest.Serialize(live));
+            afterFileWritten?.Invoke(Path.Combine(target, SegmentManifest.FileName));
             PhysicalFileSystem.Instance.SyncDirectory(target);
             return new LogBackupResult(target, copies.Count, copies.Sum(c => c.Length), copies.Count == 0 ? 0 : copies.Max(c => c.LastLsn), attempt);
         }

@@ -27,6 +27,9 @@ internal sealed class ChangeFeedReader(
 {
     private readonly List<RecordItem> _items = [];
 
+    /// <summary>Opens encrypted payloads (null: the log is not encrypted).</summary>
+    public Encryption.PayloadCipher? Cipher { get; init; }
+
     /// <summary>Enumerates the changes after <paramref name="from"/> (see <see cref="ILogChangeFeed.ReadChangesAsync"/>).</summary>
     public async IAsyncEnumerable<LogChange> ReadAsync(ChangeFeedPosition from, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -281,6 +284,8 @@ internal sealed class ChangeFeedReader(
         {
             throw new LogCorruptedException(segment.Path, recordOffset, reason ?? "the record body does not match its header (change feed)");
         }
+
+        Encryption.PayloadCipher.OpenItems(Cipher, header, record.Span, _items, segment.Path, recordOffset);
 
         var changes = new List<LogChange>(_items.Count);
         foreach (var item in _items)

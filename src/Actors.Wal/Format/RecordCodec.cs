@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Actors.Wal.Encryption;
 
 namespace Actors.Wal.Format;
 
@@ -9,51 +10,47 @@ internal static class RecordCodec
     public const int RelocatedItemOverhead = 1 + 8 + 8 + 8 + 4;
 
     /// <summary>The framed size of an Events record.</summary>
-    public static long EventsSize(int streamIdLength, IReadOnlyList<ReadOnlyMemory<byte>> events)
+    public static long EventsSize(int streamIdLength, IReadOnlyList<ReadOnlyMemory<byte>> events, PayloadCipher? cipher = null)
     {
         long size = RecordHeader.Size + streamIdLength;
         for (int i = 0; i < events.Count; i++)
         {
-            size += 4 + events[i].Length;
+            size += 4 + PayloadCipher.StoredLength(cipher, events[i].Length);
         }
 
         return size;
     }
 
     /// <summary>The framed size of a Checkpoint record.</summary>
-    public static long CheckpointSize(int streamIdLength, int stateLength) => RecordHeader.Size + streamIdLength + 4L + stateLength;
+    public static long CheckpointSize(int streamIdLength, int stateLength, PayloadCipher? cipher = null)
+        => RecordHeader.Size + streamIdLength + 4L + PayloadCipher.StoredLength(cipher, stateLength);
 
     /// <summary>The framed size of a Tombstone record.</summary>
     public static int TombstoneSize(int streamIdLength) => RecordHeader.Size + streamIdLength;
 
-    /// <summary>Writes an Events record into <paramref name="destination"/>; returns its length.</summary>
-    public static int WriteEvents(Span<byte> destination, ReadOnlySpan<byte> streamId, long firstLsn, long firstVersion, long timestampTicks, long prevPosition, IReadOnlyList<ReadOnlyMemory<byte>> events)
+    /// <summary>Writes an Events record into <paramref name="destination"/> (payloads sealed when <paramref name="cipher"/> is set); returns its length.</summary>
+    public static int WriteEvents(Span<byte> destination, ReadOnlySpan<byte> streamId, long firstLsn, long firstVersion, long timestampTicks, long prevPosition, IReadOnlyList<ReadOnlyMemory<byte>> events, PayloadCipher? cipher = null)
     {
-        int length = checked((int)EventsSize(streamId.Length, events));
-        new RecordHeader(length, RecordType.Events, streamId.Length, events.Count, firstLsn, firstVersion, timestampTicks, prevPosition).Write(destination);
+        int length = checked((int)EventsSize(streamId.Length, events, cipher));
+        new RecordHeader(length, RecordType.Events, streamId.Length, events.Count, firstLsn, firstVersion, timestampTicks, prevPosition, FlagsFor(cipher)).Write(destination);
         streamId.CopyTo(destination[RecordHeader.Size..]);
         int offset = RecordHeader.Size + streamId.Length;
         for (int i = 0; i < events.Count; i++)
         {
-            ReadOnlySpan<byte> e = events[i].Span;
-            BinaryPrimitives.WriteInt32LittleEndian(destination[offset..], e.Length);
-            e.CopyTo(destination[(offset + 4)..]);
-            offset += 4 + e.Length;
+            offset = WritePayload(destination, offset, events[i].Span, RecordType.Events, firstVersion + i, streamId, cipher);
         }
 
         SealCrc(destination[..length]);
         return length;
     }
 
-    /// <summary>Writes a Checkpoint record; returns its length.</summary>
-    public static int WriteCheckpoint(Span<byte> destination, ReadOnlySpan<byte> streamId, long lsn, long version, long timestampTicks, long prevPosition, ReadOnlySpan<byte> state)
+    /// <summary>Writes a Checkpoint record (the state sealed when <paramref name="cipher"/> is set); returns its length.</summary>
+    public static int WriteCheckpoint(Span<byte> destination, ReadOnlySpan<byte> streamId, long lsn, long version, long timestampTicks, long prevPosition, ReadOnlySpan<byte> state, PayloadCipher? cipher = null)
     {
-        int length = checked((int)CheckpointSize(streamId.Length, state.Length));
-        new RecordHeader(length, RecordType.Checkpoint, streamId.Length, 1, lsn, version, timestampTicks, prevPosition).Write(destination);
+        int length = checked((int)CheckpointSize(streamId.Length, state.Length, cipher));
+        new RecordHeader(length, RecordType.Checkpoint, streamId.Length, 1, lsn, version, timestampTicks, prevPosition, FlagsFor(cipher)).Write(destination);
         streamId.CopyTo(destination[RecordHeader.Size..]);
-        int offset = RecordHeader.Size + streamId.Length;
-        BinaryPrimitives.WriteInt32LittleEndian(destination[offset..], state.Length);
-        state.CopyTo(destination[(offset + 4)..]);
+        WritePayload(destination, RecordHeader.Size + streamId.Length, state, RecordType.Checkpoint, version, streamId, cipher);
         SealCrc(destination[..length]);
         return length;
     }
@@ -77,22 +74,25 @@ internal static class RecordCodec
     }
 
     /// <summary>The framed size of a Relocated record holding <paramref name="items"/>.</summary>
-    public static long RelocatedSize(int streamIdLength, IReadOnlyList<RecordItem> items)
+    public static long RelocatedSize(int streamIdLength, IReadOnlyList<RecordItem> items, PayloadCipher? cipher = null)
     {
         long size = RecordHeader.Size + streamIdLength;
         foreach (var item in items)
         {
-            size += RelocatedItemOverhead + item.Payload.Length;
+            size += RelocatedItemOverhead + (item.Kind == RecordType.Tombstone ? 0 : PayloadCipher.StoredLength(cipher, item.Payload.Length));
         }
 
         return size;
     }
 
-    /// <summary>Writes a Relocated record (items in chain order, base first); returns its length.</summary>
-    public static int WriteRelocated(Span<byte> destination, ReadOnlySpan<byte> streamId, long streamVersion, long timestampTicks, IReadOnlyList<RecordItem> items)
+    /// <summary>
+    /// Writes a Relocated record (items in chain order, base first; their plaintext payloads sealed again with the current
+    /// key when <paramref name="cipher"/> is set); returns its length.
+    /// </summary>
+    public static int WriteRelocated(Span<byte> destination, ReadOnlySpan<byte> streamId, long streamVersion, long timestampTicks, IReadOnlyList<RecordItem> items, PayloadCipher? cipher = null)
     {
-        int length = checked((int)RelocatedSize(streamId.Length, items));
-        new RecordHeader(length, RecordType.Relocated, streamId.Length, items.Count, 0, streamVersion, timestampTicks, LogPosition.None).Write(destination);
+        int length = checked((int)RelocatedSize(streamId.Length, items, cipher));
+        new RecordHeader(length, RecordType.Relocated, streamId.Length, items.Count, 0, streamVersion, timestampTicks, LogPosition.None, FlagsFor(cipher)).Write(destination);
         streamId.CopyTo(destination[RecordHeader.Size..]);
         int offset = RecordHeader.Size + streamId.Length;
         foreach (var item in items)
@@ -102,14 +102,36 @@ internal static class RecordCodec
             BinaryPrimitives.WriteInt64LittleEndian(d[1..], item.Version);
             BinaryPrimitives.WriteInt64LittleEndian(d[9..], item.Lsn);
             BinaryPrimitives.WriteInt64LittleEndian(d[17..], item.TimestampTicks);
-            BinaryPrimitives.WriteInt32LittleEndian(d[25..], item.Payload.Length);
-            item.Payload.Span.CopyTo(d[RelocatedItemOverhead..]);
-            offset += RelocatedItemOverhead + item.Payload.Length;
+            offset = item.Kind == RecordType.Tombstone
+                ? WritePayload(destination, offset + RelocatedItemOverhead - 4, ReadOnlySpan<byte>.Empty, item.Kind, item.Version, streamId, cipher: null)
+                : WritePayload(destination, offset + RelocatedItemOverhead - 4, item.Payload.Span, item.Kind, item.Version, streamId, cipher);
         }
 
         SealCrc(destination[..length]);
         return length;
     }
+
+    /// <summary>
+    /// Writes <c>{ u32 StoredLength, stored bytes }</c> at <paramref name="offset"/>: the payload itself, or its encrypted
+    /// form when <paramref name="cipher"/> is set; returns the offset after it.
+    /// </summary>
+    private static int WritePayload(Span<byte> destination, int offset, ReadOnlySpan<byte> payload, RecordType kind, long version, ReadOnlySpan<byte> streamId, PayloadCipher? cipher)
+    {
+        int stored = PayloadCipher.StoredLength(cipher, payload.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[offset..], stored);
+        if (cipher is null)
+        {
+            payload.CopyTo(destination[(offset + 4)..]);
+        }
+        else
+        {
+            cipher.Seal(payload, destination[(offset + 4)..], kind, version, streamId);
+        }
+
+        return offset + 4 + stored;
+    }
+
+    private static byte FlagsFor(PayloadCipher? cipher) => cipher is null ? (byte)0 : RecordHeader.EncryptedPayloadsFlag;
 
     /// <summary>Computes the record CRC over bytes [0,4) and [8,Length) and stores it at offset 4.</summary>
     public static void SealCrc(Span<byte> record) => BinaryPrimitives.WriteUInt32LittleEndian(record[4..], ComputeCrc(record));

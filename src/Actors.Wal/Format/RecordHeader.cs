@@ -10,7 +10,8 @@ namespace Actors.Wal.Format;
  *   0      4    Length          total bytes of the record, this header included (48 .. segment size)
  *   4      4    Crc             CRC32C over bytes [0, 4) followed by bytes [8, Length): covers the length too
  *   8      1    Type            RecordType: 1 Events, 2 Checkpoint, 3 Tombstone, 4 Relocated, 5 Seal
- *   9      1    Flags           0 (reserved; readers reject unknown bits)
+ *   9      1    Flags           bit 0: the payloads are encrypted (Events, Checkpoint, Relocated; see
+ *                               Encryption/PayloadCipher.cs); readers reject other bits
  *   10     2    StreamIdLength  UTF-8 bytes of the stream id (1 .. 1024; 0 for Seal)
  *   12     4    ItemCount       Events: number of events (>= 1); Checkpoint, Tombstone: 1; Relocated: items (>= 0:
  *                               an erase that keeps nothing of a stream writes an empty one, format version 2); Seal: 0
@@ -46,8 +47,12 @@ internal readonly record struct RecordHeader(
     long FirstLsn,
     long FirstVersion,
     long TimestampTicks,
-    long PrevPosition)
+    long PrevPosition,
+    byte Flags = 0)
 {
+    /// <summary>Flags bit 0: every payload of the record is encrypted (<see cref="Encryption.PayloadCipher"/>).</summary>
+    public const byte EncryptedPayloadsFlag = 1;
+
     /// <summary>The fixed header size in bytes; the stream id follows.</summary>
     public const int Size = 48;
 
@@ -73,7 +78,7 @@ internal readonly record struct RecordHeader(
         BinaryPrimitives.WriteInt32LittleEndian(d, Length);
         BinaryPrimitives.WriteUInt32LittleEndian(d[4..], 0);
         d[8] = (byte)Type;
-        d[9] = 0;
+        d[9] = Flags;
         BinaryPrimitives.WriteUInt16LittleEndian(d[10..], (ushort)StreamIdLength);
         BinaryPrimitives.WriteInt32LittleEndian(d[12..], ItemCount);
         BinaryPrimitives.WriteInt64LittleEndian(d[16..], FirstLsn);
@@ -116,7 +121,8 @@ internal readonly record struct RecordHeader(
             return false;
         }
 
-        if (type is < RecordType.Events or > RecordType.Seal || flags != 0)
+        if (type is < RecordType.Events or > RecordType.Seal
+            || (flags != 0 && (flags != EncryptedPayloadsFlag || type is RecordType.Tombstone or RecordType.Seal)))
         {
             reason = $"unknown record type {(byte)type} or flags {flags}";
             return false;
@@ -151,7 +157,8 @@ internal readonly record struct RecordHeader(
             BinaryPrimitives.ReadInt64LittleEndian(source[16..]),
             BinaryPrimitives.ReadInt64LittleEndian(source[24..]),
             timestampTicks,
-            BinaryPrimitives.ReadInt64LittleEndian(source[40..]));
+            BinaryPrimitives.ReadInt64LittleEndian(source[40..]),
+            flags);
         reason = null;
         return true;
     }

@@ -11,14 +11,19 @@ namespace Actors.Wal.Format;
  *
  *   offset size field
  *   0      4    Magic                 0x57534547 ("GESW" in file byte order: 'G','E','S','W'... written as LE uint)
- *   4      2    Version               format version that wrote the file (currently 2; 1 before Relocated records could be empty)
- *   6      2    MinCompatibleVersion  oldest reader format version able to read the file (currently 2)
+ *   4      2    Version               format version that wrote the file (currently 3; 2 before encryption at rest, 1 before
+ *                                       Relocated records could be empty)
+ *   6      2    MinCompatibleVersion  oldest reader format version able to read the file (3 when KeyId is set, else 2)
  *   8      4    SegmentId             equals the number in the file name
  *   12     4    HeaderSize            64; records start at this offset
  *   16     8    BaseLsn               the next LSN when the segment was created (first record's LSN or later)
  *   24     8    CreatedUtcTicks       creation time, DateTimeOffset.UtcTicks from the log's TimeProvider
  *   32     8    SegmentSizeBytes      the configured maximum size when the segment was created
- *   40     20   Reserved              zero
+ *   40     4    KeyId                 the encryption key current when the segment was created (0: not encrypted); every
+ *                                       payload the segment holds is sealed with a key of this id or, in the segment that
+ *                                       was active when the log reopened with a newer key, a newer one (version 3)
+ *   44     8    KeyFingerprint        EncryptionKey.Fingerprint of that key (0 when KeyId is 0; version 3)
+ *   52     8    Reserved              zero
  *   60     4    HeaderCrc             CRC32C of bytes [0, 60)
  *
  * A reader accepts a file when MinCompatibleVersion <= its own Version; otherwise it reports
@@ -26,7 +31,7 @@ namespace Actors.Wal.Format;
  */
 
 /// <summary>The fixed 64-byte header at the start of each segment file.</summary>
-internal readonly record struct SegmentHeader(uint SegmentId, long BaseLsn, long CreatedUtcTicks, long SegmentSizeBytes)
+internal readonly record struct SegmentHeader(uint SegmentId, long BaseLsn, long CreatedUtcTicks, long SegmentSizeBytes, uint KeyId = 0, ulong KeyFingerprint = 0)
 {
     /// <summary>The header's size on disk; the first record starts here.</summary>
     public const int Size = 64;
@@ -37,15 +42,21 @@ internal readonly record struct SegmentHeader(uint SegmentId, long BaseLsn, long
     /// <summary>The format version this build writes.</summary>
     /// <remarks>
     /// 2: a Relocated record may hold no items (an erase that keeps nothing of a stream but its version). Version 1
-    /// readers would call such a record damaged, so version 2 files require version 2 readers; this build reads both.
+    /// readers would call such a record damaged, so version 2 files require version 2 readers. 3: encryption at rest (the
+    /// key fields, and records whose payloads are encrypted); an unencrypted version 3 file is version 2 compatible. This
+    /// build reads all three.
     /// </remarks>
-    public const ushort CurrentVersion = 2;
+    public const ushort CurrentVersion = 3;
 
-    /// <summary>The oldest reader version that can read what this build writes.</summary>
+    /// <summary>The oldest reader version that can read an unencrypted segment this build writes.</summary>
     public const ushort CurrentMinCompatibleVersion = 2;
 
+    /// <summary>The oldest reader version that can read an encrypted segment.</summary>
+    public const ushort EncryptedMinCompatibleVersion = 3;
+
     /// <summary>Formats the header into the first <see cref="Size"/> bytes of <paramref name="destination"/>.</summary>
-    public void Write(Span<byte> destination) => Write(destination, CurrentVersion, CurrentMinCompatibleVersion);
+    public void Write(Span<byte> destination)
+        => Write(destination, CurrentVersion, KeyId == 0 ? CurrentMinCompatibleVersion : EncryptedMinCompatibleVersion);
 
     /// <summary>Formats the header with explicit version fields (tests use this to fake a future format).</summary>
     public void Write(Span<byte> destination, ushort version, ushort minCompatibleVersion)
@@ -60,6 +71,8 @@ internal readonly record struct SegmentHeader(uint SegmentId, long BaseLsn, long
         BinaryPrimitives.WriteInt64LittleEndian(d[16..], BaseLsn);
         BinaryPrimitives.WriteInt64LittleEndian(d[24..], CreatedUtcTicks);
         BinaryPrimitives.WriteInt64LittleEndian(d[32..], SegmentSizeBytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(d[40..], KeyId);
+        BinaryPrimitives.WriteUInt64LittleEndian(d[44..], KeyFingerprint);
         BinaryPrimitives.WriteUInt32LittleEndian(d[60..], Crc32C.Compute(d[..60]));
     }
 
@@ -96,7 +109,9 @@ internal readonly record struct SegmentHeader(uint SegmentId, long BaseLsn, long
             BinaryPrimitives.ReadUInt32LittleEndian(s[8..]),
             BinaryPrimitives.ReadInt64LittleEndian(s[16..]),
             BinaryPrimitives.ReadInt64LittleEndian(s[24..]),
-            BinaryPrimitives.ReadInt64LittleEndian(s[32..]));
+            BinaryPrimitives.ReadInt64LittleEndian(s[32..]),
+            version >= 3 ? BinaryPrimitives.ReadUInt32LittleEndian(s[40..]) : 0,
+            version >= 3 ? BinaryPrimitives.ReadUInt64LittleEndian(s[44..]) : 0);
         if (minCompatibleVersion > CurrentVersion)
         {
             return SegmentHeaderStatus.UnsupportedVersion;

@@ -16,7 +16,7 @@ internal sealed partial class LogMaintenance
         int relocated = 0;
         // Segments holding erased records are compacted even when compaction is otherwise off (but never with retained
         // history: a relocation copies only each stream's base and the events after it).
-        if ((_options.CompactionLiveRatio > 0 || _segments.Current.All.Any(s => s.HoldsErasedData)) && !_options.RetainCheckpointedEvents)
+        if ((_options.CompactionLiveRatio > 0 || _segments.Current.All.Any(s => s.HoldsErasedData || HasOlderKey(s))) && !_options.RetainCheckpointedEvents)
         {
             (compacted, relocated) = await CompactSegmentsAsync().ConfigureAwait(false);
             if (compacted > 0)
@@ -86,7 +86,7 @@ internal sealed partial class LogMaintenance
 
     private async Task<(int Compacted, int Relocated)> CompactSegmentsAsync()
     {
-        var sparse = ReclaimableSegments(s => s.LiveBytes > 0 && (s.HoldsErasedData || s.LiveBytes < s.RecordBytes * _options.CompactionLiveRatio));
+        var sparse = ReclaimableSegments(s => s.LiveBytes > 0 && (s.HoldsErasedData || HasOlderKey(s) || s.LiveBytes < s.RecordBytes * _options.CompactionLiveRatio));
         if (sparse.Count == 0)
         {
             return (0, 0);
@@ -172,7 +172,7 @@ internal sealed partial class LogMaintenance
                 return null;
             }
 
-            long size = RecordCodec.RelocatedSize(found.Id.Length, found.Items);
+            long size = RecordCodec.RelocatedSize(found.Id.Length, found.Items, Cipher);
             string id = System.Text.Encoding.UTF8.GetString(found.Id);
             if (size > _maxRecordLength)
             {
@@ -188,7 +188,20 @@ internal sealed partial class LogMaintenance
             LogCorruptRecordSkipped(ex.Message, ex);
             return null;
         }
+        catch (EncryptionKeyNotFoundException ex)
+        {
+            // Unreadable without a key the provider lacks: the stream's records stay where they are (reads report it).
+            Interlocked.Increment(ref _counters.CorruptRecordsSkipped);
+            LogCorruptRecordSkipped(ex.Message, ex);
+            return null;
+        }
     }
+
+    /// <summary>
+    /// True when the segment was created under another key than the current one (or before encryption): compaction
+    /// copies its live records forward, sealed with the current key (key rotation).
+    /// </summary>
+    private bool HasOlderKey(Segment segment) => Cipher is { } cipher && segment.Header.KeyId != cipher.Current.Id;
 
     [LoggerMessage(8, LogLevel.Error, "Change-feed reader {Reader} dropped at {Position}: it held {Held} bytes of segments back from deletion, more than MaxChangeFeedRetainedBytes {Max}")]
     private partial void LogReaderDropped(string reader, long held, long max, string position);

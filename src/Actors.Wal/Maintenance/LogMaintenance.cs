@@ -95,6 +95,9 @@ internal sealed partial class LogMaintenance
     /// <summary>The retained change-feed readers, whose segments space management keeps (null: none can register).</summary>
     public ChangeFeedRetentions? Retentions { get; init; }
 
+    /// <summary>The log's payload cipher (null: not encrypted); compaction rewrites segments of older keys with its key.</summary>
+    public Encryption.PayloadCipher? Cipher { get; init; }
+
     /// <summary>Starts the maintenance thread.</summary>
     public void Start() => _loop = Task.Factory.StartNew(LoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
@@ -174,6 +177,9 @@ internal sealed partial class LogMaintenance
 
     /// <summary>Asks for a space pass after an erase (any thread; coalesces with other requests).</summary>
     public void RequestErasePass() => RequestPass(_committer.AppliedPosition);
+
+    /// <summary>Asks for a space pass over what is applied now (any thread): segments of older keys wait for one at open.</summary>
+    public void RequestRekeyPass() => RequestPass(_committer.AppliedPosition);
 
     /// <summary>Runs a space pass now (after any queued work) and returns what it reclaimed.</summary>
     public Task<CompactionResult> CompactAsync()

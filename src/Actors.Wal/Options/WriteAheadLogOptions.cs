@@ -3,6 +3,20 @@ namespace Actors.Wal;
 /// <summary>Options of a <see cref="WriteAheadLog"/>. Validated by <see cref="WriteAheadLogOptionsValidator"/>.</summary>
 public sealed class WriteAheadLogOptions
 {
+    /// <summary>
+    /// Encryption at rest: every event and checkpoint payload is sealed with AES-GCM under the provider's current key;
+    /// reading takes each payload's key from the provider by the id stored with it. Null (default): payloads are written
+    /// as given, and a log holding encrypted segments refuses to open (<see cref="EncryptionKeyNotFoundException"/>).
+    /// </summary>
+    /// <remarks>
+    /// Stream ids, versions, LSNs and timestamps stay readable (recovery, backup and the tool need no key). A segment whose
+    /// key the provider lacks, or holds under the same id with different bytes, fails the open
+    /// (<see cref="EncryptionKeyNotFoundException"/>, <see cref="EncryptionKeyMismatchException"/>, naming the segment and
+    /// the key id); an altered payload fails its read with <see cref="LogCorruptedException"/> naming segment and offset.
+    /// See <see cref="Encryption.IEncryptionKeyProvider"/> for rotation and docs/wal-format.md, "Encryption at rest".
+    /// </remarks>
+    public Encryption.IEncryptionKeyProvider? Encryption { get; set; }
+
     /// <summary>Default segment size: 64 MiB.</summary>
     public const long DefaultSegmentSizeBytes = 64L * 1024 * 1024;
 

@@ -24,6 +24,11 @@ public sealed class WriteAheadLogOptionsValidator : IValidateOptions<WriteAheadL
             failures.Add($"{prefix}{nameof(options.Directory)} '{options.Directory}' contains invalid path characters.");
         }
 
+        if (options.Encryption is { } keys && keys.CurrentKey is null)
+        {
+            failures.Add($"{prefix}{nameof(options.Encryption)} has no current key: an encryption key provider must name the key new payloads are sealed with.");
+        }
+
         if (!Enum.IsDefined(options.SyncPolicy))
         {
             failures.Add($"{prefix}{nameof(options.SyncPolicy)} '{options.SyncPolicy}' is not one of Always, Interval, None.");

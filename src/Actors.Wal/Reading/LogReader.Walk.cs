@@ -325,13 +325,15 @@ internal sealed partial class LogReader
     private static StoredEvent ToStoredEvent(in RecordItem item)
         => new(item.Version, item.Lsn, new DateTimeOffset(item.TimestampTicks, TimeSpan.Zero), item.Payload);
 
-    private static void DecodeItems(in StoredRecord record, List<RecordItem> items)
+    private void DecodeItems(in StoredRecord record, List<RecordItem> items)
     {
         items.Clear();
         if (!RecordCodec.TryDecodeItems(record.Header, record.Bytes, items, out string? reason))
         {
             throw new LogCorruptedException(record.Path, record.Offset, reason ?? "malformed body");
         }
+
+        Encryption.PayloadCipher.OpenItems(Cipher, record.Header, record.Bytes.Span, items, record.Path, record.Offset);
     }
 
     /// <summary>

@@ -15,6 +15,9 @@ namespace Actors.Wal.Reading;
 /// </remarks>
 internal sealed partial class LogReader(string directory, long maxRecordLength, StreamIndex index, SegmentManager segments, Func<bool> isClosed)
 {
+    /// <summary>Opens encrypted payloads (null: the log is not encrypted; an encrypted record then fails its read).</summary>
+    public Encryption.PayloadCipher? Cipher { get; init; }
+
     private const int ReadAttempts = 3;
 
     /// <summary>

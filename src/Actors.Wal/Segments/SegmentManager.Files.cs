@@ -48,7 +48,7 @@ internal sealed partial class SegmentManager
                 }
             }
 
-            var header = new SegmentHeader(id, _nextLsn(), _time.GetUtcNow().UtcTicks, size);
+            var header = new SegmentHeader(id, _nextLsn(), _time.GetUtcNow().UtcTicks, size, EncryptionKey?.Id ?? 0, EncryptionKey?.Fingerprint ?? 0);
             Span<byte> bytes = stackalloc byte[SegmentHeader.Size];
             header.Write(bytes);
             ThrowIfAbandoned();

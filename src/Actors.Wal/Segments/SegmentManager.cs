@@ -62,6 +62,9 @@ internal sealed partial class SegmentManager : ISpaceAccount
         _abandoned = abandoned;
     }
 
+    /// <summary>The encryption key named in the headers of new segments (null: not encrypted).</summary>
+    public Encryption.EncryptionKey? EncryptionKey { get; init; }
+
     /// <summary>The file name suffix of a deleted segment kept for reuse.</summary>
     public const string RecycledSuffix = ".recycle";
 

@@ -11,6 +11,9 @@ internal sealed partial class LogWriter
     /// <summary>Hot streams the writer keeps before it demotes them (a fraction of the index, at least this many).</summary>
     private const int MinHotStreamsBeforeDemotion = 16_384;
 
+    /// <summary>Seals every payload this writer frames (null: payloads are written as given).</summary>
+    public Encryption.PayloadCipher? Cipher { get; init; }
+
     private void FrameStreamWrite(StreamWriteRequest r, long now)
     {
         var stream = Resolve(r.StreamId, r.Hash);
@@ -30,7 +33,7 @@ internal sealed partial class LogWriter
                 r.FirstVersion = current + 1;
                 r.LastVersion = current + events.Count;
                 r.LastLsn = _nextLsn + events.Count - 1;
-                RecordCodec.WriteEvents(_buffer.AsSpan(_length), stream.IdUtf8, _nextLsn, r.FirstVersion, now, entry.LatestPosition, events);
+                RecordCodec.WriteEvents(_buffer.AsSpan(_length), stream.IdUtf8, _nextLsn, r.FirstVersion, now, entry.LatestPosition, events, Cipher);
                 _nextLsn += events.Count;
                 Commit(r, stream, RecordType.Events, position, r.LastVersion, events.Count);
                 break;
@@ -55,7 +58,7 @@ internal sealed partial class LogWriter
                 long position = Reserve(r.Framed);
                 r.FirstVersion = r.LastVersion = r.Version;
                 r.LastLsn = _nextLsn;
-                RecordCodec.WriteCheckpoint(_buffer.AsSpan(_length), stream.IdUtf8, _nextLsn++, r.Version, now, entry.LatestPosition, r.State.Span);
+                RecordCodec.WriteCheckpoint(_buffer.AsSpan(_length), stream.IdUtf8, _nextLsn++, r.Version, now, entry.LatestPosition, r.State.Span, Cipher);
                 Commit(r, stream, RecordType.Checkpoint, position, r.Version, 1);
                 break;
             }
@@ -103,7 +106,7 @@ internal sealed partial class LogWriter
         }
 
         long position = Reserve(r.Length);
-        RecordCodec.WriteRelocated(_buffer.AsSpan(_length), stream.IdUtf8, r.StreamVersion, now, r.Items);
+        RecordCodec.WriteRelocated(_buffer.AsSpan(_length), stream.IdUtf8, r.StreamVersion, now, r.Items, Cipher);
         _length += r.Length;
         stream.Tentative.Apply(RecordType.Relocated, position, r.Length, r.StreamVersion, r.Base, retainEvents: false, space: null);
         r.Stream = stream;

@@ -5,7 +5,7 @@ namespace Actors.Wal.Tests.Conformance;
 /// a temporary directory per log (deleted after the test), 64 KiB segments so that rotation happens inside the
 /// suite, and <see cref="SyncPolicy.Always"/>.
 /// </summary>
-public sealed class WriteAheadLogConformanceTests : PersistentEventLogConformanceTests
+public class WriteAheadLogConformanceTests : PersistentEventLogConformanceTests
 {
     private const long SegmentSizeBytes = WriteAheadLogOptionsValidator.MinSegmentSizeBytes;
 
@@ -22,6 +22,7 @@ public sealed class WriteAheadLogConformanceTests : PersistentEventLogConformanc
             MaxRecordSizeBytes = maxRecordSizeBytes,
             SyncPolicy = SyncPolicy.Always,
         };
+        Configure(options);
         var log = await WriteAheadLog.OpenAsync(options, loggerFactory: null, timeProvider: timeProvider);
         _optionsByLog[log] = options;
         return log;
@@ -34,6 +35,11 @@ public sealed class WriteAheadLogConformanceTests : PersistentEventLogConformanc
         var reopened = await WriteAheadLog.OpenAsync(options, loggerFactory: null, timeProvider: Clock);
         _optionsByLog[reopened] = options;
         return reopened;
+    }
+
+    /// <summary>Adjusts the options of every log the suite opens (a derived suite runs the same tests on another setup).</summary>
+    protected virtual void Configure(WriteAheadLogOptions options)
+    {
     }
 
     protected override ValueTask CleanupAsync()

@@ -64,7 +64,7 @@ internal sealed class LifecycleScenario : IScenario
 
                 string restored = Path.Combine(context.DataRoot, "lifecycle-restored");
                 long t0 = Stopwatch.GetTimestamp();
-                LogRestoreResult restore = await LogBackup.RestoreAsync(loaded.Result.Directory, restored, cancellationToken);
+                LogRestoreResult restore = await LogBackup.RestoreAsync(loaded.Result.Directory, restored, cancellationToken: cancellationToken);
                 TimeSpan restoreTime = Stopwatch.GetElapsedTime(t0);
                 table.Add("restore (copy + fsync + verifying open)", Fmt.Latency(restoreTime), Fmt.MBps(loaded.Result.Bytes / restoreTime.TotalSeconds), $"{Fmt.Count(restore.Streams)} streams");
                 Directory.Delete(restored, recursive: true);
