@@ -51,5 +51,20 @@ public sealed class Probe
         }
     }
 
+    /// <summary>Polls an asynchronous condition (for example a row a grain's turn writes after its call returned) until it holds.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        DateTime deadline = DateTime.UtcNow + WaitTimeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Waited {WaitTimeout} for: {what}.");
+            }
+
+            await Task.Delay(2);
+        }
+    }
+
     private TaskCompletionSource Signal(string name) => _signals.GetOrAdd(name, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }
