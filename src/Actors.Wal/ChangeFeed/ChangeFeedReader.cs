@@ -78,6 +78,11 @@ internal sealed class ChangeFeedReader(
                 while (at < window.Length)
                 {
                     long recordOffset = offset + at;
+                    if (window.Length - at < RecordHeader.Size && recordOffset + RecordHeader.Size <= end)
+                    {
+                        break; // the window ends inside this record's header; the next window starts at the record
+                    }
+
                     var header = ReadHeader(segment, window, at, recordOffset, end);
                     if (at + header.Length > window.Length)
                     {

@@ -1,3 +1,5 @@
+using Actors.Wal.Format;
+using Actors.Wal.IO;
 using Actors.Wal.Tests.Support;
 
 namespace Actors.Wal.Tests.ChangeFeed;
@@ -223,6 +225,44 @@ public sealed class ChangeFeedTests : LogTestBase
     }
 
     /// <summary>Reads up to the durable end (or <paramref name="take"/> changes).</summary>
+    /// <remarks>
+    /// Records of one length that divides 2^18 - 1 start at the segment header, so the reader's first 256 KiB window ends
+    /// one byte into a record's header. The idle benchmark run of 2026-11-23 04:00 failed there with "a durable record
+    /// header is cut off by the durable end" on a healthy log.
+    /// </remarks>
+    [Fact]
+    public async Task ReadChangesAsync_WindowEndsInsideARecordHeader_ReadsOnFromTheNextWindow()
+    {
+        const int Window = ILogChangeFeed.ReadWindowBytes;
+        int payload = 100;
+        long recordLength = await MeasureRecordLengthAsync(payload);
+        long target = new long[] { 399, 511, 657, 1387, 1533, 4161 }.First(t => t >= recordLength && (Window - 1) % t == 0);
+        payload += (int)(target - recordLength);
+        Assert.Equal(target, await MeasureRecordLengthAsync(payload));
+
+        await using var log = await OpenAsync(o => o.SegmentSizeBytes = 4 * 1024 * 1024);
+        int count = (int)(Window / target) + 50;
+        for (int v = 0; v < count; v++)
+        {
+            await log.AppendAsync("s", v, [new byte[payload]]);
+        }
+
+        var changes = await ReadAllAsync(log, ChangeFeedPosition.Beginning);
+
+        Assert.Equal(SegmentHeader.Size, LogPosition.Offset(changes[0].Position.Address));
+        Assert.Equal(Enumerable.Range(1, count).Select(v => (long)v), changes.Select(c => c.Version));
+    }
+
+    private async Task<long> MeasureRecordLengthAsync(int payload)
+    {
+        using var dir = new TempDirectory();
+        await using var log = await WriteAheadLog.OpenAsync(Options(o => o.Directory = dir.Path), PhysicalFileSystem.Instance, null, null);
+        await log.AppendAsync("s", 0, [new byte[payload]]);
+        await log.AppendAsync("s", 1, [new byte[payload]]);
+        var changes = await ReadAllAsync(log, ChangeFeedPosition.Beginning);
+        return LogPosition.Offset(changes[1].Position.Address) - LogPosition.Offset(changes[0].Position.Address);
+    }
+
     internal static async Task<List<LogChange>> ReadAllAsync(ILogChangeFeed log, ChangeFeedPosition from, int take = int.MaxValue)
     {
         using var cts = new CancellationTokenSource(Deadline);
