@@ -9,8 +9,9 @@ namespace Actors.Persistence.Wal;
 public enum EventHistoryPolicy
 {
     /// <summary>
-    /// Keep every event (the default): <c>RetrieveConfirmedEvents(0, Version)</c> works for the grain's whole life;
-    /// checkpoints only shorten activation. Space is reclaimed from deleted streams only.
+    /// Keep every event (the default): <c>RetrieveConfirmedEvents(0, Version)</c> works for the grain's whole life, unless
+    /// the grain erased part of it (<c>EraseConfirmedEvents</c>); checkpoints only shorten activation. Space is reclaimed
+    /// from deleted streams, erased events and cleared states only (compaction copies a grain's whole history forward).
     /// </summary>
     KeepAll = 0,
 

@@ -14,9 +14,9 @@ internal sealed partial class LogMaintenance
         var (deleted, freed) = await DeleteDeadSegmentsAsync().ConfigureAwait(false);
         int compacted = 0;
         int relocated = 0;
-        // Segments holding erased records are compacted even when compaction is otherwise off (but never with retained
-        // history: a relocation copies only each stream's base and the events after it).
-        if ((_options.CompactionLiveRatio > 0 || _segments.Current.All.Any(s => s.HoldsErasedData || HasOlderKey(s))) && !_options.RetainCheckpointedEvents)
+        // Segments holding erased records are compacted even when compaction is otherwise off. With retained history a
+        // relocation copies each stream's whole stored history (the base after the events it covers).
+        if (_options.CompactionLiveRatio > 0 || _segments.Current.All.Any(s => s.HoldsErasedData || HasOlderKey(s)))
         {
             (compacted, relocated) = await CompactSegmentsAsync().ConfigureAwait(false);
             if (compacted > 0)
@@ -166,7 +166,7 @@ internal sealed partial class LogMaintenance
     {
         try
         {
-            var collected = await _reader.CollectForRelocationAsync(entry, _readBuffers, rentals, CancellationToken.None).ConfigureAwait(false);
+            var collected = await _reader.CollectForRelocationAsync(entry, _options.RetainCheckpointedEvents, _readBuffers, rentals, CancellationToken.None).ConfigureAwait(false);
             if (collected is not { } found)
             {
                 return null;

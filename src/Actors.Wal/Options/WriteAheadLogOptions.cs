@@ -116,9 +116,9 @@ public sealed class WriteAheadLogOptions
     /// </summary>
     /// <remarks>
     /// A checkpoint then only shortens recovery (activation reads it and the events after it); it frees no space.
-    /// Space is still reclaimed from deleted streams, but not from superseded checkpoints (reads walk through them to
-    /// older events) and sealed segments are not compacted (compaction copies forward only a stream's latest
-    /// checkpoint and the events after it). Events reclaimed while
+    /// Space is still reclaimed from deleted streams, erased events and deleted checkpoints: compaction copies a stream's
+    /// whole stored history forward (its events, with its latest checkpoint after the events it covers; older, superseded
+    /// checkpoints are not copied), so a stream whose stored history exceeds one record stays where it is. Events reclaimed while
     /// the option was off stay reclaimed when it is turned on. The option is not stored in the log: every opener of a
     /// directory (tools included) must pass the same value, or a space pass may reclaim history.
     /// </remarks>

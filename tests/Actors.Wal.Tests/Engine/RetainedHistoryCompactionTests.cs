@@ -1,0 +1,93 @@
+using Actors.Wal.Tests.Support;
+
+namespace Actors.Wal.Tests.Engine;
+
+/// <summary>
+/// A log that retains history (<see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>, a <c>KeepAll</c> grain store)
+/// compacts too: a copy carries the stream's whole stored history, so sparse segments and segments holding erased events
+/// go, and erased bytes are in no file afterwards (verified by scanning every file).
+/// </summary>
+public sealed class RetainedHistoryCompactionTests : FileScanTestBase
+{
+    [Fact]
+    public async Task DeleteEventsToAsync_RetainedHistory_ErasedBytesInNoFileAfterCompactionAndTheRestOfTheHistoryKept()
+    {
+        int filler = 0;
+        await using (var log = await OpenAsync(o => o.RetainCheckpointedEvents = true))
+        {
+            for (int v = 1; v <= 5; v++)
+            {
+                await log.AppendAsync("pii", v - 1, Events($"SECRET-{v}"));
+                filler = await FillAsync(log, filler, 3);
+            }
+
+            await log.WriteCheckpointAsync("pii", 5, Bytes("state-5"));
+            filler = await RotateAsync(log, filler);
+            await log.AppendAsync("pii", 5, Events("kept-6"));
+
+            await log.WhenMaintenanceIdleAsync(); // no copy of the history made by a pass still running is left behind
+            var erased = await log.DeleteEventsToAsync("pii", 3);
+
+            Assert.Equal(3, erased.EventsErased);
+            await Assert.ThrowsAsync<EventsReclaimedException>(async () => await log.ReadEventsAsync("pii", 1, 6));
+            filler = await SealActiveSegmentAndCompactAsync(log, filler);
+            for (int v = 1; v <= 3; v++)
+            {
+                AssertInNoFile($"SECRET-{v}");
+            }
+
+            Assert.True(FilesContainMarker("SECRET-4"), "the retained events after the erased version are kept");
+        }
+
+        await using var reopened = await OpenAsync(o => o.RetainCheckpointedEvents = true);
+        Assert.Equal(["SECRET-4", "SECRET-5", "kept-6"], (await reopened.ReadEventsAsync("pii", 4, 6)).Select(e => Text(e.Payload)));
+        var read = await reopened.ReadStreamAsync("pii");
+        Assert.Equal(("state-5", 6L), (Text(read.Checkpoint!.State), read.Version));
+        Assert.Equal(["kept-6"], read.Events.Select(e => Text(e.Payload)));
+        await AssertFillersSurviveAsync(reopened, filler);
+    }
+
+    [Fact]
+    public async Task CompactAsync_RetainedHistoryInSparseSegments_CopiesTheWholeHistoryForwardAndFreesTheSegments()
+    {
+        int filler = 0;
+        await using (var log = await OpenAsync(o => o.RetainCheckpointedEvents = true))
+        {
+            for (int v = 1; v <= 8; v++)
+            {
+                await log.AppendAsync("s", v - 1, Events($"e{v}"));
+                if (v == 6)
+                {
+                    await log.WriteCheckpointAsync("s", 6, Bytes("state-6"));
+                }
+
+                filler = await RotateAsync(log, filler);
+            }
+
+            // Every filler goes: the segments only hold the retained history of "s", far below the live ratio.
+            for (int i = 0; i < filler; i++)
+            {
+                await log.DeleteStreamAsync($"f{i}", 1);
+            }
+
+            int before = log.GetStatistics().SegmentCount;
+            await SealActiveSegmentAndCompactAsync(log, filler);
+
+            Assert.True(log.GetStatistics().SegmentCount < before, $"no segment was freed ({before} before, {log.GetStatistics().SegmentCount} after)");
+            Assert.True(log.GetStatistics().SegmentsCompacted > 0, "nothing was compacted");
+        }
+
+        File.Delete(Dir.File(Recovery.RecoverySnapshot.FileName)); // recovery replays the copy with the writer's rule
+        await using var reopened = await OpenAsync(o => o.RetainCheckpointedEvents = true);
+        Assert.Equal(Enumerable.Range(1, 8).Select(v => $"e{v}"), (await reopened.ReadEventsAsync("s", 1, 8)).Select(e => Text(e.Payload)));
+        var read = await reopened.ReadStreamAsync("s");
+        Assert.Equal(("state-6", 8L), (Text(read.Checkpoint!.State), read.Version));
+        Assert.Equal(["e7", "e8"], read.Events.Select(e => Text(e.Payload)));
+        Assert.Equal(new StreamInfo(8, 6, false), reopened.GetStreamInfo("s"));
+        var asOf4 = await reopened.ReadStreamAsync("s", ReadBound.AtVersion(4));
+        Assert.Null(asOf4.Checkpoint);
+        Assert.Equal(["e1", "e2", "e3", "e4"], asOf4.Events.Select(e => Text(e.Payload)));
+        await reopened.AppendAsync("s", 8, Events("e9"));
+        Assert.Equal(9, (await reopened.ReadEventsAsync("s", 1, 9)).Count);
+    }
+}
