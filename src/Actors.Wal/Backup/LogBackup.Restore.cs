@@ -43,6 +43,12 @@ public static partial class LogBackup
         }
 
         IO.PhysicalFileSystem.Instance.SyncDirectory(target);
+        return await OpenOnceAsync(target, encryption, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Opens the restored log once with <see cref="RecoveryMode.AbsoluteConsistency"/> (every record checked) and closes it cleanly.</summary>
+    private static async Task<LogRestoreResult> OpenOnceAsync(string target, Encryption.IEncryptionKeyProvider? encryption, CancellationToken cancellationToken)
+    {
         long segmentSize = Math.Clamp(
             LogFiles.LargestSegmentSize(IO.PhysicalFileSystem.Instance, target) is > 0 and var largest ? largest : WriteAheadLogOptions.DefaultSegmentSizeBytes,
             WriteAheadLogOptionsValidator.MinSegmentSizeBytes,
