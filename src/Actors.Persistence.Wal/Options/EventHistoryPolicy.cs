@@ -20,4 +20,11 @@ public enum EventHistoryPolicy
     /// Reading reclaimed events throws <see cref="Journaling.EventHistoryUnavailableException"/> naming this policy.
     /// </summary>
     ReclaimAfterCheckpoint = 1,
+
+    /// <summary>
+    /// Keep the events a checkpoint covers for <see cref="WriteAheadLogStoreOptions.HistoryDuration"/> after they were
+    /// appended (events after a grain's newest checkpoint are always kept): compaction leaves older ones out once the
+    /// segment holding them is that old. Reading them then throws <see cref="Journaling.EventHistoryUnavailableException"/>.
+    /// </summary>
+    KeepFor = 2,
 }

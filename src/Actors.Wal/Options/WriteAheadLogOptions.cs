@@ -124,6 +124,18 @@ public sealed class WriteAheadLogOptions
     /// </remarks>
     public bool RetainCheckpointedEvents { get; set; }
 
+    /// <summary>
+    /// With <see cref="RetainCheckpointedEvents"/>: keep the events a checkpoint covers only while they are younger than this
+    /// (by append time); null (default) keeps them all. Events after a stream's newest checkpoint are always kept.
+    /// </summary>
+    /// <remarks>
+    /// Applied when compaction copies a stream forward: a space pass compacts every sealed segment sealed more than this
+    /// long ago (all its events are older), and each copy leaves out the covered events older than this. Reads of those
+    /// versions then throw <see cref="EventsReclaimedException"/>. The price: a stream's kept records are copied again each
+    /// time the segment holding them reaches this age. Not stored in the log (like <see cref="RetainCheckpointedEvents"/>).
+    /// </remarks>
+    public TimeSpan? RetainHistoryFor { get; set; }
+
     /// <summary>Open without taking the lock and refuse every write (for tools). Default false.</summary>
     public bool ReadOnly { get; set; }
 }

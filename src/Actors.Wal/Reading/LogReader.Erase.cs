@@ -124,7 +124,7 @@ internal sealed partial class LogReader
         bool baseAdded = newBase is null;
         foreach (var item in events)
         {
-            if (item.Version < keepFrom)
+            if (item.Version < keepFrom || (item.Version <= baseVersion && newBase!.Value.Kind == RecordType.Checkpoint && item.TimestampTicks < rewrite.DropCoveredBeforeTicks))
             {
                 continue;
             }
@@ -166,7 +166,9 @@ internal sealed partial class LogReader
 /// <param name="EraseToVersion">Events up to this version are erased (0: none).</param>
 /// <param name="Checkpoints">Checkpoints these criteria select are deleted (null: none).</param>
 /// <param name="RetainHistory">The log keeps events a checkpoint covers (<see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>): the copy keeps them too.</param>
-internal readonly record struct HistoryRewrite(long EraseToVersion, CheckpointSelectionCriteria? Checkpoints, bool RetainHistory);
+/// <param name="DropCoveredBeforeTicks">With <paramref name="RetainHistory"/>: events the base covers appended before this time
+/// (UTC ticks) are left out of the copy (<see cref="WriteAheadLogOptions.RetainHistoryFor"/>); 0 keeps them all.</param>
+internal readonly record struct HistoryRewrite(long EraseToVersion, CheckpointSelectionCriteria? Checkpoints, bool RetainHistory, long DropCoveredBeforeTicks = 0);
 
 /// <summary>What a rewrite keeps of a stream and where what it removes lies.</summary>
 /// <param name="Id">The stream id (UTF-8).</param>

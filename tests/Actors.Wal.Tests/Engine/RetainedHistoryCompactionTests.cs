@@ -1,3 +1,4 @@
+using Actors.Wal.Tests.Conformance;
 using Actors.Wal.Tests.Support;
 
 namespace Actors.Wal.Tests.Engine;
@@ -89,5 +90,62 @@ public sealed class RetainedHistoryCompactionTests : FileScanTestBase
         Assert.Equal(["e1", "e2", "e3", "e4"], asOf4.Events.Select(e => Text(e.Payload)));
         await reopened.AppendAsync("s", 8, Events("e9"));
         Assert.Equal(9, (await reopened.ReadEventsAsync("s", 1, 9)).Count);
+    }
+
+    [Fact]
+    public async Task CompactAsync_RetainHistoryFor_CoveredEventsOlderThanTheDurationLeaveTheLiveSegmentsAndTheRestIsKept()
+    {
+        var clock = new ConformanceTimeProvider();
+        void Configure(WriteAheadLogOptions o)
+        {
+            o.RetainCheckpointedEvents = true;
+            o.RetainHistoryFor = TimeSpan.FromHours(1);
+        }
+
+        int filler = 0;
+        await using (var log = await OpenAsync(Configure, time: clock))
+        {
+            for (int v = 1; v <= 3; v++)
+            {
+                await log.AppendAsync("s", v - 1, Events($"OLD-{v}"));
+                await log.AppendAsync("nocp", v - 1, Events($"KEPT-{v}")); // no checkpoint: every event stays needed
+            }
+
+            await log.WriteCheckpointAsync("s", 3, Bytes("state-3"));
+            filler = await RotateAsync(log, filler);
+            clock.Advance(TimeSpan.FromHours(2));
+            await log.AppendAsync("s", 3, Events("NEW-4"));
+            await log.WriteCheckpointAsync("s", 4, Bytes("state-4")); // covers a young event: it stays
+            await log.AppendAsync("s", 4, Events("NEW-5"));
+
+            filler = await SealActiveSegmentAndCompactAsync(log, filler);
+
+            // Trimming frees space (it is not an erase): a compacted segment may be kept for reuse, zeroed before it is.
+            for (int v = 1; v <= 3; v++)
+            {
+                var holding = FilesWithMarker($"OLD-{v}").Where(f => !f.EndsWith(Segments.SegmentManager.RecycledSuffix, StringComparison.Ordinal)).ToList();
+                Assert.True(holding.Count == 0, $"OLD-{v} is still in the live files {string.Join(", ", holding)}");
+            }
+
+            var reclaimed = await Assert.ThrowsAsync<EventsReclaimedException>(async () => await log.ReadEventsAsync("s", 1, 5));
+            Assert.Equal(4, reclaimed.OldestAvailableVersion);
+        }
+
+        await using var reopened = await OpenAsync(Configure, time: clock);
+        Assert.Equal(["NEW-4", "NEW-5"], (await reopened.ReadEventsAsync("s", 4, 5)).Select(e => Text(e.Payload)));
+        var read = await reopened.ReadStreamAsync("s");
+        Assert.Equal(("state-4", 5L), (Text(read.Checkpoint!.State), read.Version));
+        Assert.Equal(["NEW-5"], read.Events.Select(e => Text(e.Payload)));
+        Assert.Equal(["KEPT-1", "KEPT-2", "KEPT-3"], (await reopened.ReadEventsAsync("nocp", 1, 3)).Select(e => Text(e.Payload)));
+        await AssertFillersSurviveAsync(reopened, filler);
+    }
+
+    [Fact]
+    public void Validate_RetainHistoryForWithoutRetainedHistory_FailsNamingTheSetting()
+    {
+        var failures = new WriteAheadLogOptionsValidator().Validate(null, new WriteAheadLogOptions { Directory = Dir.Path, RetainHistoryFor = TimeSpan.FromHours(1) });
+
+        Assert.True(failures.Failed);
+        Assert.Contains(nameof(WriteAheadLogOptions.RetainHistoryFor), failures.FailureMessage, StringComparison.Ordinal);
     }
 }
