@@ -44,18 +44,9 @@ public static partial class LogBackup
     public static async Task<LogRestoreResult> RestoreToPointAsync(
         string backupDirectory, string logDirectory, RestorePoint point, Encryption.IEncryptionKeyProvider? encryption = null, CancellationToken cancellationToken = default)
     {
-        string source = Path.GetFullPath(backupDirectory);
+        var (source, manifest) = ReadBackup(backupDirectory);
         string target = Path.GetFullPath(logDirectory);
-        if (!Directory.Exists(source))
-        {
-            throw new DirectoryNotFoundException($"The backup directory '{source}' does not exist.");
-        }
-
-        var segments = ReadManifest(source).Segments.Where(s => s.State != ManifestState.Spare).OrderBy(s => s.Id).ToList();
-        if (segments.Find(s => !File.Exists(Path.Combine(source, SegmentHeader.FileName(s.Id)))) is { Id: > 0 } missing)
-        {
-            throw new LogBackupException(source, $"the backup lists segment {SegmentHeader.FileName(missing.Id)}, which is not there");
-        }
+        var segments = manifest.Segments.Where(s => s.State != ManifestState.Spare).OrderBy(s => s.Id).ToList();
 
         var (cutSegment, cutOffset) = FindCut(source, segments, point);
         var kept = segments.Where(s => s.Id <= cutSegment).ToList();
@@ -79,8 +70,8 @@ public static partial class LogBackup
             WriteDurably(Path.Combine(target, name), entry.Id == cutSegment && cutOffset < bytes.Length ? bytes[..(int)cutOffset] : bytes);
         }
 
-        var manifest = kept.Select(e => e.Id == cutSegment && cutOffset >= 0 ? e with { State = ManifestState.Open, SealedLength = 0, SealedAtTicks = 0 } : e).ToList();
-        WriteDurably(Path.Combine(target, SegmentManifest.FileName), SegmentManifest.Serialize(manifest));
+        var entries = kept.Select(e => e.Id == cutSegment && cutOffset >= 0 ? e with { State = ManifestState.Open, SealedLength = 0, SealedAtTicks = 0 } : e).ToList();
+        WriteDurably(Path.Combine(target, SegmentManifest.FileName), SegmentManifest.Serialize(entries));
         PhysicalFileSystem.Instance.SyncDirectory(target);
         return await OpenOnceAsync(target, encryption, cancellationToken).ConfigureAwait(false);
     }
