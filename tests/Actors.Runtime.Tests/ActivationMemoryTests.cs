@@ -8,7 +8,8 @@ namespace Actors.Runtime.Tests;
 /// <summary>
 /// Memory per trivial activation (issue 18 target: at most 600 B), the short form of the benchmark's
 /// <c>memory --activations 1000000</c>: the live managed heap after full compacting collections, before and after
-/// activating 50,000 grains that each served one call. Load-independent (it counts bytes, not time).
+/// activating 50,000 grains that each served one call; and the short form of <c>collect</c>'s memory check: once idle
+/// collection removed them, none of their memory stays reachable. Load-independent (they count bytes, not time).
 /// </summary>
 [Collection(ProcessAllocationCollection.Name)]
 public sealed class ActivationMemoryTests(ITestOutputHelper output)
@@ -29,6 +30,36 @@ public sealed class ActivationMemoryTests(ITestOutputHelper output)
         double perActivation = (after - before) / (double)Activations;
         output.WriteLine($"{perActivation:0} B per activation (live heap {before:N0} -> {after:N0} B)");
         Assert.True(perActivation <= 600, $"a trivial activation costs {perActivation:0} B of live heap; target at most 600 B");
+        GC.KeepAlive(silo);
+    }
+
+    [Fact]
+    public async Task Collect_FiftyThousandIdleActivations_LiveHeapReturnsToItsLevelBefore()
+    {
+        var time = new ManualTimeProvider();
+        await using TestSilo silo = TestSilo.Start(
+            s => s.AddGrain<SoakGrain>(),
+            settings =>
+            {
+                settings.CollectionAge = TimeSpan.FromMinutes(10);
+                settings.CollectionQuantum = TimeSpan.FromMinutes(1);
+            },
+            time);
+        await ActivateAsync(silo, 0, WarmUp);
+        time.Advance(TimeSpan.FromMinutes(11));
+        await Probe.WaitUntilAsync(() => silo.Runtime.Catalog.Count == 0, $"the {WarmUp} warm-up activations to be collected ({silo.Runtime.Catalog.Count} left)");
+        long before = LiveHeapBytes();
+
+        await ActivateAsync(silo, WarmUp, Activations);
+        long loaded = LiveHeapBytes();
+        time.Advance(TimeSpan.FromMinutes(11));
+        await Probe.WaitUntilAsync(() => silo.Runtime.Catalog.Count == 0, $"the {Activations} idle activations to be collected ({silo.Runtime.Catalog.Count} left)");
+        long after = LiveHeapBytes();
+
+        double leftPerActivation = (after - before) / (double)Activations;
+        output.WriteLine($"live heap {before:N0} B before, {loaded:N0} B with {Activations:N0} activations, {after:N0} B after collecting them ({leftPerActivation:0.0} B per collected activation left)");
+        Assert.True(loaded - before > Activations * 100L, $"the activations should have grown the live heap (before {before:N0} B, loaded {loaded:N0} B)");
+        Assert.True(leftPerActivation <= 8, $"collected activations left {leftPerActivation:0.0} B each reachable (live heap {before:N0} B before, {loaded:N0} B loaded, {after:N0} B after)");
         GC.KeepAlive(silo);
     }
 
