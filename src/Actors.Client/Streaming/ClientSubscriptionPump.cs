@@ -125,7 +125,8 @@ internal sealed class ClientSubscriptionPump<T>(IStreamAgentGrain agent, string 
                     case ClientStreamEventKind.Item:
                         undeliverable++;
                         await observer.OnErrorAsync(new StreamDeliveryException(provider, streamId, subscriptionId, token,
-                            $"the item of type '{streamEvent.Value?.GetType().FullName ?? "null"}' is not assignable to the observer's type '{typeof(T).FullName}'"));
+                            $"the item of type '{streamEvent.Value?.GetType().FullName ?? "null"}' is not assignable to the observer's type '{typeof(T).FullName}'",
+                            itemTypeName: streamEvent.Value?.GetType().FullName));
                         break;
                     case ClientStreamEventKind.Completed:
                         await observer.OnCompletedAsync();

@@ -38,6 +38,15 @@ public sealed record PartitionRecord(
     /// <summary>Whether the row carries a replica configuration.</summary>
     public bool IsReplicated => Replicas.Count > 0;
 
+    /// <summary>Value equality over every field, the replica lists compared element by element.</summary>
+    public bool Equals(PartitionRecord? other) => other is not null
+        && Partition == other.Partition && string.Equals(Owner, other.Owner, StringComparison.Ordinal) && OwnerIncarnation == other.OwnerIncarnation
+        && Epoch == other.Epoch && State == other.State && string.Equals(Target, other.Target, StringComparison.Ordinal) && Version == other.Version
+        && Replicas.SequenceEqual(other.Replicas, StringComparer.Ordinal) && InSync.SequenceEqual(other.InSync, StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Partition, Owner, OwnerIncarnation, Epoch, State, Target, Version, Replicas.Count);
+
     /// <inheritdoc />
     public override string ToString() => Owner is null
         ? $"partition {Partition} unassigned (v{Version})"

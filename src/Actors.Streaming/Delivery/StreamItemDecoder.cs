@@ -30,12 +30,12 @@ internal static class StreamItemDecoder
             }
             catch (Exception ex) when (ex is GrainSerializationException or FormatException or NotSupportedException)
             {
-                error = new StreamDeliveryException(delivery.ProviderName, delivery.StreamId, delivery.SubscriptionId, token, $"the stored '{stored!.FullName}' cannot be deserialized: {ex.Message}", ex);
+                error = new StreamDeliveryException(delivery.ProviderName, delivery.StreamId, delivery.SubscriptionId, token, $"the stored '{stored!.FullName}' cannot be deserialized: {ex.Message}", ex, typeName);
                 return false;
             }
         }
 
-        error = new StreamDeliveryException(delivery.ProviderName, delivery.StreamId, delivery.SubscriptionId, token, problem);
+        error = new StreamDeliveryException(delivery.ProviderName, delivery.StreamId, delivery.SubscriptionId, token, problem, itemTypeName: typeName);
         return false;
     }
 }

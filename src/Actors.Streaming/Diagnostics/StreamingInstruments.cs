@@ -16,6 +16,7 @@ internal sealed class StreamingInstruments : IDisposable
     private readonly Counter<long> _retries;
     private readonly Counter<long> _clientsDropped;
     private long _clientsDroppedTotal;
+    private long _failedTotal;
     private long _inFlight;
     private long _maxInFlight;
 
@@ -46,7 +47,14 @@ internal sealed class StreamingInstruments : IDisposable
 
     public void Delivered(int count) => _delivered.Add(count, _provider);
 
-    public void Failed(int count) => _failed.Add(count, _provider);
+    /// <summary>Events reported to a subscriber as undeliverable since the provider started.</summary>
+    public long DeliveryFailures => Interlocked.Read(ref _failedTotal);
+
+    public void Failed(int count)
+    {
+        Interlocked.Add(ref _failedTotal, count);
+        _failed.Add(count, _provider);
+    }
 
     public void Retried() => _retries.Add(1, _provider);
 

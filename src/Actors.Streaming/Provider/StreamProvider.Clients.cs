@@ -93,9 +93,7 @@ internal sealed partial class StreamProvider
         {
             events.Add(item.Record.Kind switch
             {
-                StreamRecordKind.Item => StreamItemDecoder.TryDecode(Serializer, delivery, item, typeof(object), out object? value, out StreamDeliveryException error)
-                    ? new ClientStreamEvent(item.SequenceNumber, ClientStreamEventKind.Item, value, null)
-                    : new ClientStreamEvent(item.SequenceNumber, ClientStreamEventKind.Undeliverable, null, error),
+                StreamRecordKind.Item => ClientItem(delivery, item),
                 StreamRecordKind.Completed => new ClientStreamEvent(item.SequenceNumber, ClientStreamEventKind.Completed, null, null),
                 _ => new ClientStreamEvent(item.SequenceNumber, ClientStreamEventKind.ProducerError, null, new StreamProducerErrorException(
                     delivery.ProviderName, delivery.StreamId, item.Record.TypeName, System.Text.Encoding.UTF8.GetString(item.Record.Payload.Span))),
@@ -103,6 +101,34 @@ internal sealed partial class StreamProvider
         }
 
         return new ClientStreamBatch(offerId, events, null);
+    }
+
+    /// <summary>
+    /// An item for a client: decoded with the grain serializer, then checked against the call serializer that carries it
+    /// through the gateway. An item the owner decodes but the call serializer cannot encode (a type stored through the
+    /// grain serializer, JSON by default, without a call codec) would fail the whole pull's response, so the client would
+    /// never get past it; it becomes an undeliverable event instead, reported to the observer, and the batch goes on.
+    /// </summary>
+    private ClientStreamEvent ClientItem(StreamDelivery delivery, StreamDeliveryItem item)
+    {
+        if (!StreamItemDecoder.TryDecode(Serializer, delivery, item, typeof(object), out object? value, out StreamDeliveryException error))
+        {
+            return new ClientStreamEvent(item.SequenceNumber, ClientStreamEventKind.Undeliverable, null, error);
+        }
+
+        try
+        {
+            _ = CallSerializer.SerializeToArray(value, typeof(object));
+        }
+        catch (SerializerException ex)
+        {
+            return new ClientStreamEvent(item.SequenceNumber, ClientStreamEventKind.Undeliverable, null, new StreamDeliveryException(
+                delivery.ProviderName, delivery.StreamId, delivery.SubscriptionId, new EventSequenceToken(item.SequenceNumber),
+                $"the item of type '{value?.GetType().FullName}' cannot be sent to the gateway client: the call serializer cannot encode it ({ex.Message}); give the type a call codec ([GenerateSerializer], a converter, or a JSON opt-in)",
+                ex, item.Record.TypeName));
+        }
+
+        return new ClientStreamEvent(item.SequenceNumber, ClientStreamEventKind.Item, value, null);
     }
 
     /// <summary>Drops a client subscription nobody pulled from for <see cref="StreamProviderOptions.ClientSubscriptionTimeout"/>.</summary>

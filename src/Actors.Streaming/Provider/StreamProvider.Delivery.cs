@@ -202,7 +202,8 @@ internal sealed partial class StreamProvider
     {
         var token = new EventSequenceToken(failed.SequenceNumber);
         var error = new StreamDeliveryException(Name, state.StreamId, subscription.Id, token,
-            $"the subscriber failed on it {attempts} times ({failure?.GetType().FullName}: {failure?.Message})", failure);
+            $"the subscriber failed on it {attempts} times ({failure?.GetType().FullName}: {failure?.Message})", failure,
+            failed.Record.Kind == StreamRecordKind.Item ? failed.Record.TypeName : null);
         LogGaveUp(_logger, failure, Name, state.StreamId, failed.SequenceNumber, subscription.Id, subscription.GrainId, attempts);
         Instruments.Failed(1);
         if (!await ReportAsync(subscription, generation, new StreamDelivery(Name, state.StreamId, subscription.Id, delivery.IsImplicit, [failed]), error))

@@ -34,6 +34,7 @@ internal sealed partial class StreamProvider : IStreamProvider, IAsyncDisposable
     private readonly TimeProvider _time;
     private IGrainFactory? _grainFactory;
     private IGrainSerializer? _serializer;
+    private Serializer? _callSerializer;
     private ImplicitSubscriptions? _implicit;
     private volatile bool _abandoned;
 
@@ -67,6 +68,9 @@ internal sealed partial class StreamProvider : IStreamProvider, IAsyncDisposable
     private IGrainFactory GrainFactory => _grainFactory ??= _services.GetRequiredService<IGrainFactory>();
 
     private IGrainSerializer Serializer => _serializer ??= _services.GetRequiredService<IGrainSerializer>();
+
+    /// <summary>The serializer grain calls (and so gateway clients' pulls) cross processes with.</summary>
+    private Serializer CallSerializer => _callSerializer ??= _services.GetRequiredService<Serializer>();
 
     private ImplicitSubscriptions Implicit => _implicit ??= new ImplicitSubscriptions(_services.GetRequiredService<IGrainClassCatalog>());
 

@@ -193,6 +193,40 @@ public sealed class GatewayClientStreamTests
         Assert.Empty(_recorder.Of("gone"));
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ClientSubscription_ItemTheCallSerializerCannotEncode_ReportedToOnErrorAsyncThenNextItems(string provider)
+    {
+        await using TestCluster cluster = await StreamCluster.StartAsync(_recorder);
+        StreamId id = StreamId.Create("ns", "no-call-codec");
+        var observer = new ObjectRecordingObserver(_recorder, "client");
+        await cluster.Client.GetStreamProvider(provider).GetStream<object>(id).SubscribeAsync(observer);
+        IAsyncStream<object> stream = StreamCluster.Provider(cluster, provider).GetStream<object>(id);
+
+        // A silo producer stores NoCodec through the grain serializer (JSON), which the gateway's call serializer cannot carry.
+        await stream.OnNextAsync(1);
+        await stream.OnNextAsync(new NoCodec(7));
+        await stream.OnNextAsync(3);
+        IReadOnlyList<Delivery> seen = await _recorder.WaitForAsync("client", s => s.Any(d => d.SequenceNumber == 3), "item 1, a report for 2, item 3");
+
+        Assert.Equal(["item:1", "error:StreamDeliveryException", "item:3"], seen.Select(d => d.What));
+        Assert.Equal([1L, 2L, 3L], seen.Select(d => d.SequenceNumber));
+        StreamDeliveryException error = Assert.IsType<StreamDeliveryException>(Assert.Single(observer.Errors));
+        Assert.Equal(id, error.StreamId);
+        Assert.Equal(provider, error.ProviderName);
+        Assert.Equal(2, error.Token.SequenceNumber);
+        Assert.StartsWith(typeof(NoCodec).FullName + ",", error.ItemTypeName, StringComparison.Ordinal);
+        Assert.Contains(typeof(NoCodec).FullName!, error.Message, StringComparison.Ordinal);
+        StreamingInstruments instruments = StreamProvider.Of(cluster.Primary.Services, provider).Instruments;
+        using var deadline = new CancellationTokenSource(DeliveryRecorder.WaitLimit);
+        while (instruments.DeliveryFailures == 0)
+        {
+            await Task.Delay(20, deadline.Token); // counted when the client's acknowledgement of the batch arrives
+        }
+
+        Assert.Equal(1, instruments.DeliveryFailures);
+    }
+
     /// <summary>An item type the binary call serializer has no codec for.</summary>
     public sealed class NoCodec(int value)
     {
