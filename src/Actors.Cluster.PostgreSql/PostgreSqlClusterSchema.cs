@@ -70,5 +70,9 @@ internal static class PostgreSqlClusterSchema
             ALTER TABLE actors_partitions DROP CONSTRAINT IF EXISTS actors_partitions_state_check;
             ALTER TABLE actors_partitions ADD CONSTRAINT actors_partitions_state_check CHECK (state BETWEEN 0 AND 1);
             """),
+        ("replicated partitions: the replica silos and the in-sync set of each partition, granted with its owner and epoch", """
+            ALTER TABLE actors_partitions ADD COLUMN IF NOT EXISTS replicas text[] NOT NULL DEFAULT '{}';
+            ALTER TABLE actors_partitions ADD COLUMN IF NOT EXISTS in_sync text[] NOT NULL DEFAULT '{}';
+            """),
     ];
 }

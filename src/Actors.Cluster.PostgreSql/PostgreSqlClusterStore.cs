@@ -159,13 +159,17 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
                 }
             }
 
-            await using (NpgsqlCommand command = Command(connection, $"SELECT partition, owner, owner_incarnation, epoch, state, target, version FROM actors_partitions WHERE cluster_id = @c{changedSince} ORDER BY partition", ("c", clusterId), ("since", since)))
+            await using (NpgsqlCommand command = Command(connection, $"SELECT partition, owner, owner_incarnation, epoch, state, target, version, replicas, in_sync FROM actors_partitions WHERE cluster_id = @c{changedSince} ORDER BY partition", ("c", clusterId), ("since", since)))
             await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     partitions.Add(new PartitionRecord(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3),
-                        (PartitionState)reader.GetInt16(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt64(6)));
+                        (PartitionState)reader.GetInt16(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt64(6))
+                    {
+                        Replicas = reader.GetFieldValue<string[]>(7),
+                        InSync = reader.GetFieldValue<string[]>(8),
+                    });
                 }
             }
         }
@@ -288,10 +292,11 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
         {
             PartitionRecord r = write.Record;
             await Execute(connection, """
-                UPDATE actors_partitions SET owner = @o, owner_incarnation = @i, epoch = @e, state = @s, target = @t, version = @v, changed_in = @changed
+                UPDATE actors_partitions SET owner = @o, owner_incarnation = @i, epoch = @e, state = @s, target = @t, version = @v, changed_in = @changed,
+                    replicas = @r, in_sync = @is
                 WHERE cluster_id = @c AND partition = @p
                 """, cancellationToken, ("changed", changedIn), ("c", clusterId), ("p", r.Partition), ("o", (object?)r.Owner ?? DBNull.Value), ("i", r.OwnerIncarnation), ("e", r.Epoch),
-                ("s", (short)r.State), ("t", (object?)r.Target ?? DBNull.Value), ("v", write.ExpectedVersion + 1));
+                ("s", (short)r.State), ("t", (object?)r.Target ?? DBNull.Value), ("v", write.ExpectedVersion + 1), ("r", r.Replicas.ToArray()), ("is", r.InSync.ToArray()));
         }
 
         await Execute(connection, "UPDATE actors_cluster SET table_version = table_version + 1 WHERE cluster_id = @c", cancellationToken, ("c", clusterId));

@@ -6,8 +6,11 @@ using Actors.Cluster.PostgreSql;
 
 namespace Actors.Cluster.Benchmarks;
 
-/// <summary>N silo processes of one cluster (16 partitions, default lease), started once partitions are balanced (no move planned), and one client per gateway.</summary>
-internal sealed class BenchCluster(string connectionString, string root, string name, int silos) : IAsyncDisposable
+/// <summary>
+/// N silo processes of one cluster (16 partitions, default lease, <paramref name="replicationFactor"/>), started once
+/// partitions are balanced (no move planned), and one client per gateway.
+/// </summary>
+internal sealed class BenchCluster(string connectionString, string root, string name, int silos, int replicationFactor = 1) : IAsyncDisposable
 {
     private readonly string _clusterId = $"bench-{name}-{Guid.NewGuid().ToString("N")[..8]}";
     private readonly PostgreSqlClusterStore _store = new(connectionString);
@@ -25,6 +28,7 @@ internal sealed class BenchCluster(string connectionString, string root, string 
         {
             var launch = new SiloLaunchOptions { DataDirectory = Path.Combine(root, silo), StartTimeout = TimeSpan.FromSeconds(120) }
                 .JoinCluster(silo, connectionString, _clusterId, "bench-secret");
+            launch.Environment["ACTORS__CLUSTER__REPLICATIONFACTOR"] = replicationFactor.ToString(System.Globalization.CultureInfo.InvariantCulture);
             Processes.Add(await SiloProcess.StartAsync(launch));
         }
 
@@ -55,7 +59,7 @@ internal sealed class BenchCluster(string connectionString, string root, string 
             Clients[Names[i]] = client;
         }
 
-        Console.WriteLine($"  cluster {_clusterId}: {silos} silo processes up, partitions balanced");
+        Console.WriteLine($"  cluster {_clusterId}: {silos} silo processes up, partitions balanced, replication factor {replicationFactor}");
     }
 
     /// <summary>The silo's <c>actors.cluster.calls.forwarded</c> counter, read from its Prometheus <c>/metrics</c>.</summary>

@@ -36,10 +36,13 @@ internal static class ProcessClusterBenchmark
         int rounds = options.GetInt("rounds", 3);
         TimeSpan phase = TimeSpan.FromSeconds(options.GetInt("seconds", 5));
         int callers = options.GetInt("callers", 32);
+        // Issue 13's comparison: --replication-factor 3 --callers 256 makes the three-silo cluster replicate every partition
+        // on all three silos, against the one unreplicated silo.
+        int replicationFactor = options.GetInt("replication-factor", 1);
         string root = Path.Combine(Path.GetTempPath(), "actors-cluster-bench-" + Guid.NewGuid().ToString("N"));
-        Console.WriteLine($"cluster processes: {rounds} rounds of {phase.TotalSeconds} s phases, {callers} callers; load average before: {BenchOptions.LoadAverage()}");
+        Console.WriteLine($"cluster processes: {rounds} rounds of {phase.TotalSeconds} s phases, {callers} callers, 3-silo replication factor {replicationFactor}; load average before: {BenchOptions.LoadAverage()}");
         await using var one = new BenchCluster(connectionString, root, "one", 1);
-        await using var three = new BenchCluster(connectionString, root, "three", 3);
+        await using var three = new BenchCluster(connectionString, root, "three", 3, replicationFactor);
         try
         {
             await one.StartAsync();

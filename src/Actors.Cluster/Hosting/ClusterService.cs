@@ -45,6 +45,16 @@ internal sealed partial class ClusterService(ClusterSilo cluster, IServiceProvid
             await store.StartAsync(cancellationToken);
         }
 
+        PartitionedEventLog[] stores = [.. cluster.Logs.Stores];
+        if (cluster.Options.ReplicationFactor > 1 && stores.Length != 1)
+        {
+            throw new InvalidOperationException(
+                $"ClusterOptions.ReplicationFactor {cluster.Options.ReplicationFactor} replicates exactly one write-ahead-log store per silo; this silo has {stores.Length} ({string.Join(", ", stores.Select(s => s.StoreName))}).");
+        }
+
+        // Partitions granted with replicas stay replicated even if this silo runs with a lower factor (it only decides new claims).
+        cluster.Replicas.ReplicatedStore = stores.Length == 1 ? stores[0] : null;
+
         cluster.Logs.DiscardAllStaging();
         cluster.Transport.StartListening(cluster.Handler);
         cluster.Membership.DeclaredDead += OnDeclaredDead;
@@ -100,6 +110,7 @@ internal sealed partial class ClusterService(ClusterSilo cluster, IServiceProvid
         await StopLoopsAsync();
         cluster.Receiver.DiscardAll();
         await cluster.Logs.AbandonAllAsync();
+        await cluster.Replicas.AbandonAllAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -114,6 +125,7 @@ internal sealed partial class ClusterService(ClusterSilo cluster, IServiceProvid
         await cluster.Transport.DisposeAsync();
         await cluster.Membership.DisposeAsync();
         await cluster.Ownership.DisposeAsync();
+        await cluster.Replicas.DisposeAsync();
         _instruments?.Dispose();
         _stopping.Dispose();
     }

@@ -49,7 +49,10 @@ internal sealed class ClusterSilo : IClusterView
         Reminders = new ReminderPartitionOwnership(loggers.CreateLogger("Actors.Cluster.Reminders"));
         var handOff = new PartitionHandOff(Membership, Logs, new PartitionTransferSender(Logs, Transport, Options), Transport,
             services.GetRequiredService<ISiloActivations>(), WalGrainTypes, Reminders, Options, loggers.CreateLogger("Actors.Cluster.HandOff"));
-        Ownership = new PartitionOwnershipAgent(Membership, Logs, handOff, Reminders, Options, time, loggers.CreateLogger("Actors.Cluster.Partitions"));
+        Replicas = new PartitionReplicas(Store, Options, Transport, Replication, services.GetService<ClusterInnerLogFactory>()?.Factory ?? new FileEventLogFactory(time),
+            () => Membership.Current, loggers, time);
+        Logs.ReplicatedLog = Replicas.LogOf;
+        Ownership = new PartitionOwnershipAgent(Membership, Logs, handOff, Reminders, Replicas, Options, time, loggers.CreateLogger("Actors.Cluster.Partitions"));
         Reminders.Attached = Ownership.Nudge;
         Receiver = new PartitionTransferReceiver(Logs, Ownership.CheckTransferAsync, Ownership.OnInstalled, loggers.CreateLogger("Actors.Cluster.Transfer"));
         Logs.WriteFence = Ownership.CanWrite;
@@ -97,6 +100,9 @@ internal sealed class ClusterSilo : IClusterView
 
     /// <summary>The partition replicas this silo hosts, which receive the <see cref="SiloMessageType.Replication"/> requests of other silos.</summary>
     public ReplicationInbox Replication { get; } = new();
+
+    /// <summary>This silo's replicas of replicated partitions (replication factor above 1).</summary>
+    public PartitionReplicas Replicas { get; }
 
     /// <inheritdoc />
     public string SiloName => Membership.Name;

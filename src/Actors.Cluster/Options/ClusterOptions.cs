@@ -115,14 +115,25 @@ public sealed class ClusterOptions
     /// <summary>The default <see cref="ReplicationFactor"/>: 1 (each partition's logs on its owner's disk only).</summary>
     public const int DefaultReplicationFactor = 1;
 
+    /// <summary>The largest <see cref="ReplicationFactor"/>: 5.</summary>
+    public const int MaxReplicationFactor = 5;
+
     /// <summary>
     /// How many silos hold each partition's logs. Default 1: the owner's disk only, so a dead silo's WAL grains are
-    /// unavailable until it returns (docs/cluster.md).
+    /// unavailable until it returns (docs/cluster.md). 2 to <see cref="MaxReplicationFactor"/>: each partition's writes
+    /// are acknowledged only once durable on its owner (the replication leader) and every in-sync replica, and an in-sync
+    /// replica takes over when the owner dies (docs/replication.md).
     /// </summary>
     /// <remarks>
-    /// Only 1 is accepted today: silos do not replicate partition logs yet (the protocol and its silo transport exist,
-    /// docs/replication.md). A larger value fails validation at startup rather than being ignored, so nobody runs a
-    /// cluster believing its grains survive the loss of a silo's disk.
+    /// A partition is claimed only when this many Active silos exist (its replicas are chosen then and never move), and a
+    /// replicating silo must have exactly one write-ahead-log store. Every silo of a cluster must use the same value.
     /// </remarks>
     public int ReplicationFactor { get; set; } = DefaultReplicationFactor;
+
+    /// <summary>
+    /// The replication protocol's timing when <see cref="ReplicationFactor"/> is above 1 (section
+    /// <c>Actors:Cluster:Replication</c>): heartbeat, how long a follower may lag before the leader drops it from the in-sync
+    /// set, how long followers wait for a silent leader before one takes over. Defaults: 50 ms, 400 ms, 600 ms.
+    /// </summary>
+    public Actors.Replication.Options.ReplicaOptions Replication { get; set; } = new();
 }

@@ -45,8 +45,17 @@ public sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
             Check(value > TimeSpan.Zero, $"ClusterOptions.{setting} must be positive; got {value}.");
         }
 
-        Check(options.ReplicationFactor == ClusterOptions.DefaultReplicationFactor,
-            $"ClusterOptions.ReplicationFactor must be 1: silos do not replicate partition logs yet (docs/replication.md); got {options.ReplicationFactor}.");
+        Check(options.ReplicationFactor is >= 1 and <= ClusterOptions.MaxReplicationFactor,
+            $"ClusterOptions.ReplicationFactor must be between 1 and {ClusterOptions.MaxReplicationFactor}; got {options.ReplicationFactor}.");
+        try
+        {
+            options.Replication.Validate();
+        }
+        catch (Actors.Replication.Options.InvalidReplicaOptionsException ex)
+        {
+            failures.Add($"ClusterOptions.Replication: {ex.Message}");
+        }
+
         Check(options.MaxForwardHops is >= 1 and <= 16, $"ClusterOptions.MaxForwardHops must be between 1 and 16; got {options.MaxForwardHops}.");
         if (options.Tls.Enabled)
         {

@@ -1,5 +1,7 @@
 using Actors.Cluster.Membership;
 using Actors.Cluster.Reminders;
+using Actors.Cluster.Replication;
+using Actors.Replication;
 using Actors.Cluster.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -22,6 +24,7 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
     private readonly PartitionLogHost _logs;
     private readonly PartitionHandOff _handOff;
     private readonly ReminderPartitionOwnership _reminders;
+    private readonly PartitionReplicas _replicas;
     private readonly ClusterOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -33,8 +36,10 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private Task _move = Task.CompletedTask;
 
-    public PartitionOwnershipAgent(MembershipAgent membership, PartitionLogHost logs, PartitionHandOff handOff, ReminderPartitionOwnership reminders, ClusterOptions options, TimeProvider time, ILogger logger)
+    public PartitionOwnershipAgent(MembershipAgent membership, PartitionLogHost logs, PartitionHandOff handOff, ReminderPartitionOwnership reminders, PartitionReplicas replicas,
+        ClusterOptions options, TimeProvider time, ILogger logger)
     {
+        _replicas = replicas;
         _membership = membership;
         _logs = logs;
         _handOff = handOff;
@@ -134,6 +139,11 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
         }
 
         SiloRecord? owner = snapshot.FindSilo(row.Owner);
+        if ((owner is null || !owner.IsLive) && row.IsReplicated)
+        {
+            return new PartitionRoute(PartitionRouteKind.Wait, row.Owner, 0, $"its owner '{row.Owner}' is not live; an in-sync replica ({string.Join(", ", row.InSync)}) takes over");
+        }
+
         if (owner is null || !owner.IsLive)
         {
             string status = owner is null ? "unknown" : owner.Status.ToString().ToLowerInvariant();
@@ -187,7 +197,8 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
             Task changed = _membership.Changed.Next;
             ClusterSnapshot snapshot = await _membership.RefreshAsync(cancellationToken);
             bool anyTarget = snapshot.Silos.Any(s => s.Status == SiloStatus.Active && !string.Equals(s.Name, _membership.Name, StringComparison.Ordinal));
-            if (!anyTarget || !snapshot.Partitions.Any(p => string.Equals(p.Owner, _membership.Name, StringComparison.Ordinal)))
+            // A replicated partition is not handed off: its in-sync followers take it over when this silo has left.
+            if (!anyTarget || !snapshot.Partitions.Any(p => !p.IsReplicated && string.Equals(p.Owner, _membership.Name, StringComparison.Ordinal)))
             {
                 return;
             }
@@ -274,6 +285,9 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
 
             string me = _membership.Name;
             long incarnation = _membership.Incarnation;
+            // Replicated partitions (granted with replicas, whatever this silo's factor) run this silo's replicas.
+            await _replicas.ReconcileAsync(snapshot, me, cancellationToken);
+
             string?[] plan = PartitionPlanner.Plan(snapshot);
             for (int p = 0; p < snapshot.PartitionCount; p++)
             {
@@ -284,13 +298,15 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
                 {
                     await ReconcileOwnedAsync(snapshot, row, state, epoch, plan[p], cancellationToken);
                 }
-                else if (mine && state == LocalPartitionState.None)
+                else if (mine && state == LocalPartitionState.None && !row.IsReplicated)
                 {
+                    // A replicated partition's restarted leader is granted a new epoch by its replica (the protocol never
+                    // resumes an epoch it entered), and only while it is in sync.
                     await ReclaimAsync(row, incarnation, cancellationToken);
                 }
                 else if (row.Owner is null && string.Equals(plan[p], me, StringComparison.Ordinal) && state == LocalPartitionState.None)
                 {
-                    await ClaimAsync(row, incarnation, cancellationToken);
+                    await (_options.ReplicationFactor > 1 ? ClaimReplicatedAsync(snapshot, row, incarnation, cancellationToken) : ClaimAsync(row, incarnation, cancellationToken));
                 }
                 else if (!mine && state == LocalPartitionState.Serving)
                 {
@@ -332,7 +348,7 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
                 await _handOff.StopServingAsync(p, cancellationToken);
                 await OpenAsync(row, cancellationToken);
                 break;
-            case LocalPartitionState.Serving when planned is not null && !string.Equals(planned, _membership.Name, StringComparison.Ordinal):
+            case LocalPartitionState.Serving when planned is not null && !row.IsReplicated && !string.Equals(planned, _membership.Name, StringComparison.Ordinal):
                 SiloRecord? target = snapshot.FindSilo(planned);
                 if (target is { Status: SiloStatus.Active } && _move.IsCompleted)
                 {
@@ -346,6 +362,14 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
     private async Task OpenAsync(PartitionRecord row, CancellationToken cancellationToken)
     {
         SetState(row.Partition, LocalPartitionState.Opening, row.Epoch);
+        if (row.IsReplicated && !await _replicas.WaitLeadingAsync(row, LeadWait, cancellationToken))
+        {
+            // Not leading the row's epoch yet (its replica has not read the grant) or lost it again: the next reconcile retries.
+            SetState(row.Partition, LocalPartitionState.None, 0);
+            LogNotLeadingYet(_logger, row.Partition, row.Epoch);
+            return;
+        }
+
         try
         {
             await _logs.OpenAsync(row.Partition, row.Epoch, _membership.Name, _membership.Incarnation, cancellationToken);
@@ -377,6 +401,31 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Claims an unassigned partition with its replicas chosen (<see cref="ReplicaPlacement"/>): owner, epoch, replicas and
+    /// in-sync set in one conditional write; this silo's replica then leads the new epoch. Waits while fewer Active silos
+    /// than the replication factor exist.
+    /// </summary>
+    private async Task ClaimReplicatedAsync(ClusterSnapshot snapshot, PartitionRecord row, long incarnation, CancellationToken cancellationToken)
+    {
+        if (ReplicaPlacement.Choose(snapshot, row.Partition, _membership.Name, _options.ReplicationFactor) is not { } replicas)
+        {
+            LogTooFewSilos(_logger, row.Partition, _options.ReplicationFactor);
+            return;
+        }
+
+        PartitionRecord claimed = row with
+        {
+            Owner = _membership.Name, OwnerIncarnation = incarnation, Epoch = row.Epoch + 1, State = PartitionState.Owned, Target = null, Replicas = replicas, InSync = replicas,
+        };
+        if (await _membership.TryApplyAsync(new ClusterUpdate().Write(claimed, row.Version).RequireLease(_membership.Name, incarnation), cancellationToken))
+        {
+            LogClaimed(_logger, row.Partition, claimed.Epoch);
+            await _replicas.EnsureAsync(row.Partition, new ReplicaId(1), snapshot.ClusterId, cancellationToken);
+            await OpenAsync(claimed with { Version = row.Version + 1 }, cancellationToken);
+        }
+    }
+
     private async Task ClaimAsync(PartitionRecord row, long incarnation, CancellationToken cancellationToken)
     {
         // The log directories exist before the claim is stored, so an owner that crashes right after the claim still
@@ -389,6 +438,9 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
             await OpenAsync(claimed, cancellationToken);
         }
     }
+
+    /// <summary>How long opening a replicated partition waits for this silo's replica to lead the granted epoch before a later reconcile retries.</summary>
+    private TimeSpan LeadWait => _replicas.ReplicaOptions.LeaderTimeout * 4;
 
     private sealed class LocalPartition
     {
@@ -417,4 +469,10 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
 
     [LoggerMessage(EventId = 4406, Level = LogLevel.Error, Message = "Partition reconcile failed; it runs again at the next change")]
     private static partial void LogReconcileFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4407, Level = LogLevel.Warning, Message = "Partition {Partition} is not claimed yet: replication factor {ReplicationFactor} needs that many Active silos")]
+    private static partial void LogTooFewSilos(ILogger logger, int partition, int replicationFactor);
+
+    [LoggerMessage(EventId = 4408, Level = LogLevel.Information, Message = "Partition {Partition} (epoch {Epoch}) is granted here but this silo's replica does not lead that epoch yet; retrying at the next reconcile")]
+    private static partial void LogNotLeadingYet(ILogger logger, int partition, long epoch);
 }

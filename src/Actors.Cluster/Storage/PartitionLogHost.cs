@@ -46,6 +46,12 @@ internal sealed partial class PartitionLogHost
     /// <summary>The cluster's partition count (set when the silo joins; 1 before, when nothing is served).</summary>
     public int PartitionCount { get; set; } = 1;
 
+    /// <summary>
+    /// The replicated log of a partition whose replica this silo holds (replication factor above 1), or null: such a
+    /// partition is served through it (every write replicated, reads from its materialized log) instead of a local log.
+    /// </summary>
+    public Func<int, IEventLog?> ReplicatedLog { get; set; } = static _ => null;
+
     /// <summary>Decides whether a write to a partition under an epoch may go on (lease valid, epoch current).</summary>
     public Func<int, long, bool> WriteFence { get; set; } = static (_, _) => false;
 
@@ -186,7 +192,7 @@ internal sealed partial class PartitionLogHost
         {
             if (store.Detach(partition) is { } log)
             {
-                await (_abandoned ? _inner.AbandonAsync(log) : log.DisposeAsync());
+                await (_abandoned ? AbandonAsync(log, partition) : log.DisposeAsync());
             }
         }
     }
@@ -201,7 +207,7 @@ internal sealed partial class PartitionLogHost
             {
                 if (store.Detach(partition) is { } log)
                 {
-                    await _inner.AbandonAsync(log);
+                    await AbandonAsync(log, partition);
                 }
             }
         }
@@ -227,8 +233,9 @@ internal sealed partial class PartitionLogHost
 
     private async Task OpenStoreAsync(PartitionedEventLog store, int partition, OpenEpoch open, CancellationToken cancellationToken)
     {
-        WriteAheadLogOptions options = CopyWithDirectory(store.BaseOptions, PartitionDirectory(store, partition));
-        IEventLog log = await _inner.OpenAsync(store.StoreName, options, _loggerFactory, cancellationToken);
+        // A replicated partition's log belongs to its replica (it outlives serving); the epoch record is then replicated too.
+        IEventLog log = ReplicatedLog(partition)
+            ?? await _inner.OpenAsync(store.StoreName, CopyWithDirectory(store.BaseOptions, PartitionDirectory(store, partition)), _loggerFactory, cancellationToken);
         try
         {
             byte[] record = JsonSerializer.SerializeToUtf8Bytes(new EpochRecord(open.Epoch, open.Owner, open.Incarnation, DateTimeOffset.UtcNow));
@@ -267,7 +274,11 @@ internal sealed partial class PartitionLogHost
 
     private SemaphoreSlim Gate(int partition) => _partitionGates.GetOrAdd(partition, static _ => new SemaphoreSlim(1, 1));
 
-    private static WriteAheadLogOptions CopyWithDirectory(WriteAheadLogOptions source, string directory) => new()
+    /// <summary>Abandons a partition's local log; a replicated partition's log is its replica's, which the replicas abandon.</summary>
+    private ValueTask AbandonAsync(IEventLog log, int partition) => ReferenceEquals(log, ReplicatedLog(partition)) ? ValueTask.CompletedTask : _inner.AbandonAsync(log);
+
+    /// <summary>A copy of <paramref name="source"/> for a log in <paramref name="directory"/>.</summary>
+    internal static WriteAheadLogOptions CopyWithDirectory(WriteAheadLogOptions source, string directory) => new()
     {
         Directory = directory,
         SyncPolicy = source.SyncPolicy,

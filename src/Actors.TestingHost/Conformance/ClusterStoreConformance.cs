@@ -24,7 +24,35 @@ public sealed class ClusterStoreConformance(IClusterStore store, Func<TimeSpan, 
         await LeaseConditionsGuardUpdatesAsync();
         await DeclaredDeadSiloCannotRenewAsync();
         await StatusWriteKeepsTheStoredLeaseAsync();
+        await ReplicaConfigurationIsGrantedWithTheOwnerAsync();
         await ChangesSinceAVersionAreTheRowsWrittenAfterItAsync();
+    }
+
+    /// <summary>
+    /// A replicated partition's replicas (in order) and in-sync set round-trip, are written in the same conditional write as
+    /// owner and epoch, and are kept by a later write of the row that does not change them; new rows are unreplicated.
+    /// </summary>
+    public async Task ReplicaConfigurationIsGrantedWithTheOwnerAsync()
+    {
+        string cluster = NewClusterId();
+        ClusterSnapshot start = await store.InitializeAsync(cluster, 2, CancellationToken.None);
+        Check(start.Partitions.All(p => !p.IsReplicated), "new partitions carry no replica configuration");
+        await store.TryApplyAsync(cluster, new ClusterUpdate().Write(Silo("c", 1), 0, Lease).Write(Silo("a", 1), 0, Lease), CancellationToken.None);
+        PartitionRecord p0 = start.Partitions[0];
+        PartitionRecord granted = p0 with { Owner = "c", OwnerIncarnation = 1, Epoch = 1, Replicas = ["c", "a", "b"], InSync = ["c", "b"] };
+        Check(!await store.TryApplyAsync(cluster, new ClusterUpdate().Write(granted, p0.Version + 1), CancellationToken.None), "a grant on a stale version fails");
+        Check(!(await store.ReadAsync(cluster, CancellationToken.None)).Partitions[0].IsReplicated, "a failed grant writes no replica configuration");
+        Check(await store.TryApplyAsync(cluster, new ClusterUpdate().Write(granted, p0.Version).RequireLease("c", 1), CancellationToken.None), "a grant with replicas succeeds");
+        PartitionRecord read = (await store.ReadAsync(cluster, CancellationToken.None)).Partitions[0];
+        Check(read.Replicas.SequenceEqual(["c", "a", "b"]) && read.InSync.SequenceEqual(["c", "b"]) && read is { Owner: "c", Epoch: 1 },
+            $"replicas keep their order and the in-sync set round-trips with owner and epoch (got {read})");
+        Check(await store.TryApplyAsync(cluster, new ClusterUpdate().Write(read with { InSync = ["c"] }, read.Version), CancellationToken.None), "an in-sync change succeeds");
+        read = (await store.ReadAsync(cluster, CancellationToken.None)).Partitions[0];
+        Check(read.InSync.SequenceEqual(["c"]) && read.Replicas.Count == 3 && read.Version == p0.Version + 2, $"an in-sync change keeps the replicas (got {read})");
+        Check(await store.TryApplyAsync(cluster, new ClusterUpdate().Write(read with { State = PartitionState.Moving, Target = "a" }, read.Version), CancellationToken.None), "a state change succeeds");
+        read = (await store.ReadAsync(cluster, CancellationToken.None)).Partitions[0];
+        Check(read.Replicas.SequenceEqual(["c", "a", "b"]) && read.InSync.SequenceEqual(["c"]), $"a write that does not change the replica lists keeps them (got {read})");
+        Check(!(await store.ReadAsync(cluster, CancellationToken.None)).Partitions[1].IsReplicated, "other partitions are untouched");
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace Actors.Cluster.Tests.Membership;
 
 /// <summary>
 /// The PostgreSQL cluster store migrates its schema: a database left by a silo of schema version 1 (as that silo created
-/// it, rows and all) is brought to the current version once, under the schema lock, keeping every row; a database
+/// it, rows and all) is brought to the current version (3) once, under the schema lock, keeping every row; a database
 /// migrated by a newer silo is refused.
 /// </summary>
 [Collection(PostgresCollection.Name)]
@@ -67,11 +67,13 @@ public sealed class PostgreSqlSchemaMigrationTests(PostgresServer server)
         SiloRecord silo = Assert.Single(legacy.Silos);
         Assert.Equal(("old-silo", 3L, SiloStatus.Left, "old:2", 5L), (silo.Name, silo.Incarnation, silo.Status, silo.GatewayEndpoint, silo.Version));
         Assert.All(legacy.Partitions, p => Assert.Equal(("old-silo", 2L, 4L), (p.Owner, p.Epoch, p.Version)));
+        Assert.All(legacy.Partitions, p => Assert.False(p.IsReplicated, $"a legacy row reads as unreplicated: {p}"));
         Assert.Equal(2, snapshots[2].PartitionCount);
         await using NpgsqlDataSource source = NpgsqlDataSource.Create(database);
-        Assert.Equal(2, await ScalarAsync<int>(source, "SELECT version FROM actors_schema WHERE id = 1"));
+        Assert.Equal(3, await ScalarAsync<int>(source, "SELECT version FROM actors_schema WHERE id = 1"));
         Assert.Equal(1L, await ScalarAsync<long>(source, "SELECT count(*) FROM actors_schema_history WHERE version = 2"));
-        Assert.Equal(1L, await ScalarAsync<long>(source, "SELECT count(*) FROM actors_schema_history"));
+        Assert.Equal(1L, await ScalarAsync<long>(source, "SELECT count(*) FROM actors_schema_history WHERE version = 3"));
+        Assert.Equal(2L, await ScalarAsync<long>(source, "SELECT count(*) FROM actors_schema_history"));
         Assert.Equal(7L, await ScalarAsync<long>(source, "SELECT min(changed_in) FROM actors_partitions WHERE cluster_id = 'legacy'"));
 
         PartitionRecord moved = legacy.Partitions[1] with { Owner = null, OwnerIncarnation = 0 };

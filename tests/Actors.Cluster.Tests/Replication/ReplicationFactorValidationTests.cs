@@ -12,14 +12,26 @@ public sealed class ReplicationFactorValidationTests
     }
 
     [Theory]
-    [InlineData(0)]
+    [InlineData(2)]
     [InlineData(3)]
-    public void Validate_ReplicationFactorOtherThanOne_FailsNamingTheSetting(int factor)
+    [InlineData(ClusterOptions.MaxReplicationFactor)]
+    public void Validate_ReplicationFactorTwoToMax_Succeeds(int factor)
+    {
+        var result = new ClusterOptionsValidator().Validate(null, new ClusterOptions { ReplicationFactor = factor });
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(ClusterOptions.MaxReplicationFactor + 1)]
+    public void Validate_ReplicationFactorOutOfRange_FailsNamingTheSetting(int factor)
     {
         var result = new ClusterOptionsValidator().Validate(null, new ClusterOptions { ReplicationFactor = factor });
 
         Assert.True(result.Failed);
-        Assert.Contains("ClusterOptions.ReplicationFactor must be 1", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains($"ClusterOptions.ReplicationFactor must be between 1 and {ClusterOptions.MaxReplicationFactor}", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains($"got {factor}", result.FailureMessage, StringComparison.Ordinal);
     }
 }

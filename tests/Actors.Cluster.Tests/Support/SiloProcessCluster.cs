@@ -38,6 +38,9 @@ public sealed class SiloProcessCluster : IAsyncDisposable
     /// <summary>The partition count the cluster is created with.</summary>
     public int PartitionCount { get; init; } = 8;
 
+    /// <summary>The cluster's replication factor (1: unreplicated); above 1 the replication timeouts are 2 s (a loaded machine).</summary>
+    public int ReplicationFactor { get; init; } = 1;
+
     /// <summary>The cluster table, read directly.</summary>
     public PostgreSqlClusterStore Store { get; }
 
@@ -57,6 +60,12 @@ public sealed class SiloProcessCluster : IAsyncDisposable
         launch.Environment["ACTORS__CLUSTER__LEASEDURATION"] = LeaseDuration.ToString("c");
         launch.Environment["ACTORS__CLUSTER__LEASERENEWPERIOD"] = (LeaseDuration / 6).ToString("c");
         launch.Environment["ACTORS__METRICS__ENABLED"] = "false";
+        launch.Environment["ACTORS__CLUSTER__REPLICATIONFACTOR"] = ReplicationFactor.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (ReplicationFactor > 1)
+        {
+            launch.Environment["ACTORS__CLUSTER__REPLICATION__FOLLOWERLAGTIMEOUT"] = "00:00:02";
+            launch.Environment["ACTORS__CLUSTER__REPLICATION__LEADERTIMEOUT"] = "00:00:02";
+        }
         SiloProcess silo = await SiloProcess.StartAsync(launch);
         _silos[name] = silo;
         return silo;

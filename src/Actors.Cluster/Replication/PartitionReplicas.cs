@@ -1,0 +1,221 @@
+using System.Collections.Concurrent;
+using Actors.Cluster.Membership;
+using Actors.Cluster.Messaging;
+using Actors.Cluster.Storage;
+using Actors.Persistence.Wal;
+using Actors.Replication;
+using Actors.Replication.Options;
+using Actors.Replication.Wal;
+using Actors.Replication.Wal.EventLog;
+using Actors.Wal;
+using Actors.Wal.Entries;
+using Microsoft.Extensions.Logging;
+
+namespace Actors.Cluster.Replication;
+
+/// <summary>
+/// The partition replicas this silo holds (<see cref="ClusterOptions.ReplicationFactor"/> above 1): for every partition
+/// whose row names this silo among its replicas, a <see cref="ReplicaHost"/> over an <see cref="EntryLog"/> in
+/// <c>{store directory}/replicas/{partition:D5}/entries</c>, registered in the silo's <see cref="ReplicationInbox"/>, its
+/// configuration in the partition row (<see cref="PartitionReplicaConfigurationStore"/>), its messages over the silo
+/// transport to the silos the row names; and a <see cref="CommittedEntryApplier"/> that applies committed entries to a
+/// materialized log in <c>.../materialized</c>, which serves the partition's reads once this silo leads it.
+/// </summary>
+/// <remarks>
+/// <para>The materialized log is rebuilt from the entry log whenever a replica starts (its directory is deleted and every
+/// committed entry applied again from LSN 1): applied writes and the applied position are not recorded atomically, so
+/// applying onto an older copy could apply an entry twice. It is written with <see cref="SyncPolicy.None"/>: durability
+/// comes from the entry logs of the in-sync replicas.</para>
+/// <para>One write-ahead-log store per silo is replicated (every grain write of a partition becomes one entry of that
+/// partition's entry log); a silo with several stores and a replication factor above 1 refuses to start.</para>
+/// <para>Thread-safe.</para>
+/// </remarks>
+internal sealed partial class PartitionReplicas : IAsyncDisposable
+{
+    /// <summary>The subdirectory of the store's directory holding the replicas.</summary>
+    public const string ReplicasDirectoryName = "replicas";
+
+    private readonly IClusterStore _store;
+    private readonly ClusterOptions _options;
+    private readonly ISiloTransport _transport;
+    private readonly ReplicationInbox _inbox;
+    private readonly IEventLogFactory _inner;
+    private readonly Func<ClusterSnapshot?> _snapshot;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<int, HeldReplica> _held = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile bool _stopped;
+
+    public PartitionReplicas(IClusterStore store, ClusterOptions options, ISiloTransport transport, ReplicationInbox inbox, IEventLogFactory inner,
+        Func<ClusterSnapshot?> snapshot, ILoggerFactory loggers, TimeProvider time)
+    {
+        _store = store;
+        _options = options;
+        _transport = transport;
+        _inbox = inbox;
+        _inner = inner;
+        _snapshot = snapshot;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger("Actors.Cluster.Replication");
+        _time = time;
+    }
+
+    /// <summary>The store whose partition logs are replicated (set when the silo starts).</summary>
+    public PartitionedEventLog? ReplicatedStore { get; set; }
+
+    /// <summary>Protocol timing of the replicas this silo hosts (<see cref="ClusterOptions.Replication"/>).</summary>
+    public ReplicaOptions ReplicaOptions => _options.Replication;
+
+    /// <summary>The replicated log of <paramref name="partition"/> when this silo holds one of its replicas, else null.</summary>
+    public ReplicatedEventLog? LogOf(int partition) => _held.TryGetValue(partition, out HeldReplica? held) ? held.Log : null;
+
+    /// <summary>The status of this silo's replica of <paramref name="partition"/>, or null when it holds none.</summary>
+    public ReplicaStatus? StatusOf(int partition) => _held.TryGetValue(partition, out HeldReplica? held) ? held.Host.Status : null;
+
+    /// <summary>
+    /// Waits until this silo's replica of <paramref name="row"/>'s partition leads the row's epoch and its materialized log
+    /// holds every entry it held when it took over; false when <paramref name="timeout"/> passes first.
+    /// </summary>
+    public async Task<bool> WaitLeadingAsync(PartitionRecord row, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        DateTimeOffset deadline = _time.GetUtcNow() + timeout;
+        while (_time.GetUtcNow() < deadline)
+        {
+            if (_held.TryGetValue(row.Partition, out HeldReplica? held) && held.Host.Status is { IsLeader: true } status && status.Epoch == row.Epoch)
+            {
+                using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                limit.CancelAfter(deadline - _time.GetUtcNow() is { } left && left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1));
+                try
+                {
+                    await held.Log.CatchUpAsync(limit.Token);
+                    return true;
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return false;
+                }
+                catch (NotLeaderException)
+                {
+                    // Lost the lead meanwhile: keep waiting for the row's epoch (or the deadline).
+                }
+            }
+
+            await Task.Delay(ReplicaOptions.HeartbeatInterval, _time, cancellationToken);
+        }
+
+        return false;
+    }
+
+    /// <summary>Starts a replica for every replicated row of <paramref name="snapshot"/> naming this silo that it does not hold yet.</summary>
+    public async Task ReconcileAsync(ClusterSnapshot snapshot, string siloName, CancellationToken cancellationToken)
+    {
+        foreach (PartitionRecord row in snapshot.Partitions)
+        {
+            if (row.IsReplicated && PartitionReplicaConfigurationStore.ReplicaOf(row, siloName) is { } id && !_held.ContainsKey(row.Partition))
+            {
+                await EnsureAsync(row.Partition, id, snapshot.ClusterId, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Starts this silo's replica <paramref name="id"/> of <paramref name="partition"/> unless it runs already.</summary>
+    public async Task EnsureAsync(int partition, ReplicaId id, string clusterId, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_stopped || _held.ContainsKey(partition))
+            {
+                return;
+            }
+
+            PartitionedEventLog store = ReplicatedStore ?? throw new InvalidOperationException(
+                $"Partition {partition} is replicated and names this silo as replica {id}, but this silo has no single write-ahead-log store to replicate (it needs exactly one).");
+            string root = Path.Combine(store.BaseOptions.Directory, ReplicasDirectoryName, partition.ToString("D5", System.Globalization.CultureInfo.InvariantCulture));
+            string materializedDirectory = Path.Combine(root, "materialized");
+            PartitionLogHost.DeleteDirectory(materializedDirectory);
+            Directory.CreateDirectory(materializedDirectory);
+            WriteAheadLogOptions materializedOptions = PartitionLogHost.CopyWithDirectory(store.BaseOptions, materializedDirectory);
+            materializedOptions.SyncPolicy = SyncPolicy.None;
+            IEventLog materialized = await _inner.OpenAsync(store.StoreName, materializedOptions, _loggers, cancellationToken);
+            EntryLog entries;
+            try
+            {
+                entries = EntryLog.Open(new EntryLogOptions { Directory = Path.Combine(root, "entries") });
+            }
+            catch
+            {
+                await _inner.AbandonAsync(materialized);
+                throw;
+            }
+
+            var host = new ReplicaHost(
+                id,
+                entries,
+                new PartitionReplicaConfigurationStore(_store, clusterId, partition),
+                new SiloReplicationTransport(_transport, partition, replica => Resolve(partition, replica), _options.ControlRequestTimeout, _logger),
+                ReplicaOptions,
+                _time,
+                _loggers.CreateLogger<ReplicaHost>());
+            var applier = new CommittedEntryApplier(host, materialized);
+            _inbox.Register(partition, host);
+            host.Start();
+            applier.Start();
+            _held[partition] = new HeldReplica(host, applier, materialized, new ReplicatedEventLog(host, applier));
+            LogStarted(_logger, partition, id, entries.EndLsn);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The silo is killed: every replica stops as a crash would (nothing more written or synced).</summary>
+    public async Task AbandonAllAsync()
+    {
+        _stopped = true;
+        foreach ((int partition, HeldReplica held) in _held.ToArray())
+        {
+            _inbox.Unregister(partition, held.Host);
+            await held.Host.DisposeAsync();
+            await held.Applier.DisposeAsync();
+            await _inner.AbandonAsync(held.Materialized);
+        }
+
+        _held.Clear();
+    }
+
+    /// <summary>Stops every replica (graceful: the materialized logs are closed, the entry logs hold every synced entry).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _stopped = true;
+        foreach ((int partition, HeldReplica held) in _held.ToArray())
+        {
+            _inbox.Unregister(partition, held.Host);
+            await held.Host.DisposeAsync();
+            await held.Applier.DisposeAsync();
+            await held.Materialized.DisposeAsync();
+        }
+
+        _held.Clear();
+    }
+
+    private SiloAddress? Resolve(int partition, ReplicaId replica)
+    {
+        if (_snapshot() is not { } snapshot
+            || PartitionReplicaConfigurationStore.SiloOf(snapshot.Partitions[partition], replica) is not { } name
+            || snapshot.FindSilo(name) is not { IsLive: true } silo)
+        {
+            return null;
+        }
+
+        return new SiloAddress(silo.Name, silo.Incarnation, silo.SiloEndpoint);
+    }
+
+    private sealed record HeldReplica(ReplicaHost Host, CommittedEntryApplier Applier, IEventLog Materialized, ReplicatedEventLog Log);
+
+    [LoggerMessage(EventId = 4900, Level = LogLevel.Information, Message = "Replica {Replica} of partition {Partition} started (entry log up to LSN {EndLsn}; its materialized log is rebuilt from it)")]
+    private static partial void LogStarted(ILogger logger, int partition, ReplicaId replica, long endLsn);
+}
