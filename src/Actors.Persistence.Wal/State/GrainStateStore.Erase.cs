@@ -53,12 +53,12 @@ public sealed partial class GrainStateStore
     private async Task EraseClearedAsync(GrainId grainId, StreamHead head, byte[] checkpoint)
     {
         long version = head.Version;
+        await head.CheckpointsInFlight; // an older checkpoint (holding the cleared value) lands before the erase, never after
         try
         {
             IEventLog log = await _store.GetLogAsync(CancellationToken.None);
             await log.WriteCheckpointAsync(head.StreamId, version, checkpoint, CancellationToken.None);
             PersistenceInstruments.CheckpointWritten(_store.Name);
-            head.CheckpointVersion = version;
             head.RecordsSinceCheckpoint = 0;
             head.BytesSinceCheckpoint = 0;
             await log.DeleteEventsToAsync(head.StreamId, version, CancellationToken.None);

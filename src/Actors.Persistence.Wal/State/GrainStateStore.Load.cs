@@ -75,33 +75,55 @@ public sealed partial class GrainStateStore
         }
 
         head.Version = read.Version;
-        head.CheckpointVersion = read.Checkpoint?.Version ?? 0;
         head.RecordsSinceCheckpoint = read.Events.Count;
         head.BytesSinceCheckpoint = bytes;
         head.Loaded = true;
     }
 
-    private async Task WriteCheckpointAsync(GrainId grainId, StreamHead head, CancellationToken cancellationToken)
+    /// <summary>
+    /// Encodes the grain's states as a checkpoint and hands it to the log on the caller's call (so it precedes the grain's
+    /// later writes), without waiting for it to become durable: the state records are already durable, the checkpoint
+    /// only shortens the next load. The schedule counts from this attempt, whatever its outcome; a failure is logged and
+    /// the next checkpoint follows after another interval. The head's <c>CheckpointsInFlight</c> completes when it is
+    /// durable or failed (eviction and erasure wait for it).
+    /// </summary>
+    private void StartCheckpoint(GrainId grainId, StreamHead head)
     {
         long version = head.Version;
+        head.RecordsSinceCheckpoint = 0;
+        head.BytesSinceCheckpoint = 0;
+        byte[] checkpoint;
         try
         {
-            var entries = head.States
-                .Select(kv => new CheckpointEntry(GrainRecordKind.StateWrite, kv.Key, kv.Value.Version, kv.Value.Payload))
-                .ToList();
-            IEventLog log = await _store.GetLogAsync(cancellationToken);
-            await log.WriteCheckpointAsync(head.StreamId, version, GrainCheckpoint.ToArray(entries, _store.Options.Compression), cancellationToken);
+            checkpoint = GrainCheckpoint.ToArray(
+                [.. head.States.Select(kv => new CheckpointEntry(GrainRecordKind.StateWrite, kv.Key, kv.Value.Version, kv.Value.Payload))],
+                _store.Options.Compression);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
+        {
+            LogCheckpointFailed(_logger, ex, grainId.ToString(), _store.Name, version);
+            return;
+        }
+
+        Task started = WriteCheckpointInBackgroundAsync(grainId, head.StreamId, version, checkpoint);
+        head.CheckpointsInFlight = head.CheckpointsInFlight.IsCompleted ? started : Task.WhenAll(head.CheckpointsInFlight, started);
+    }
+
+    /// <summary>Writes a checkpoint; never faults (a failure is logged: the state records stay the durable truth).</summary>
+    private async Task WriteCheckpointInBackgroundAsync(GrainId grainId, string streamId, long version, byte[] checkpoint)
+    {
+        try
+        {
+            IEventLog log = await _store.GetLogAsync(CancellationToken.None);
+            await log.WriteCheckpointAsync(streamId, version, checkpoint, CancellationToken.None);
+        }
+        catch (Exception ex)
         {
             LogCheckpointFailed(_logger, ex, grainId.ToString(), _store.Name, version);
             return;
         }
 
         PersistenceInstruments.CheckpointWritten(_store.Name);
-        head.CheckpointVersion = version;
-        head.RecordsSinceCheckpoint = 0;
-        head.BytesSinceCheckpoint = 0;
     }
 
     private GrainStorageLoadException MixedStream(GrainId grainId, long version) => new(

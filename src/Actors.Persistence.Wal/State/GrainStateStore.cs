@@ -31,6 +31,13 @@ namespace Actors.Persistence.Wal;
 /// with <see cref="Forget"/>, or when more than <see cref="WriteAheadLogStoreOptions.MaxCachedGrains"/> grains are
 /// cached (least recently used idle grains first). Thread-safe; calls for one grain are serialized.
 /// </para>
+/// <para>
+/// Checkpoints (when the policy's staggered schedule makes one due) are encoded on the write call and handed to the log
+/// before it returns, but the write does not wait for them to become durable, as for journaled grains: the state records
+/// are the durable truth, and a failed checkpoint is logged (the next load reads more records). A grain's head is not
+/// evicted while one of its checkpoints is in flight, and a clear that erases older records waits for them first;
+/// <see cref="WhenCheckpointsWrittenAsync"/> waits for them.
+/// </para>
 /// </remarks>
 public sealed partial class GrainStateStore
 {
@@ -179,9 +186,9 @@ public sealed partial class GrainStateStore
             }
             else if (policy.IsDue(head.StreamId, head.Version, head.RecordsSinceCheckpoint, head.BytesSinceCheckpoint))
             {
-                // The states are already durable: a cancellation now must not report the write as failed
-                // (the caller's ETag would go stale), so the checkpoint ignores the caller's token.
-                await WriteCheckpointAsync(grainId, head, CancellationToken.None);
+                // The states are already durable: the write does not wait for the checkpoint (nor would a cancellation
+                // now report the write as failed: the checkpoint ignores the caller's token).
+                StartCheckpoint(grainId, head);
             }
 
             return tags;
@@ -192,8 +199,15 @@ public sealed partial class GrainStateStore
         }
     }
 
+    /// <summary>
+    /// Completes when every checkpoint of the grain handed to the log so far is durable or failed (checkpoints are written
+    /// beside the grain's writes: <see cref="WriteAsync"/> does not wait for them). Never faults.
+    /// </summary>
+    public Task WhenCheckpointsWrittenAsync(GrainId grainId) =>
+        _heads.TryGetValue(GrainStreams.GetStreamId(grainId), out StreamHead? head) ? head.CheckpointsInFlight : Task.CompletedTask;
+
     /// <summary>Drops the cached states of a grain (call when it deactivates); the next call reloads them from the log.</summary>
-    /// <returns>False when the grain was not cached or a call for it is running (then nothing is dropped).</returns>
+    /// <returns>False when the grain was not cached, a call for it is running or one of its checkpoints is still being written (then nothing is dropped).</returns>
     public bool Forget(GrainId grainId) =>
         _heads.TryGetValue(GrainStreams.GetStreamId(grainId), out StreamHead? head) && TryEvict(head);
 
@@ -244,9 +258,9 @@ public sealed partial class GrainStateStore
     /// <summary>Removes an idle head; a head in use is skipped (its holder keeps working on it).</summary>
     private bool TryEvict(StreamHead head)
     {
-        if (!head.Gate.Wait(0))
+        if (!head.CheckpointsInFlight.IsCompleted || !head.Gate.Wait(0))
         {
-            return false;
+            return false; // in use, or a checkpoint still being written: kept until it is done
         }
 
         try
@@ -304,7 +318,8 @@ public sealed partial class GrainStateStore
 
         public long Version { get; set; }
 
-        public long CheckpointVersion { get; set; }
+        /// <summary>The checkpoints handed to the log and not yet durable or failed (never faults). Set under <see cref="Gate"/>.</summary>
+        public Task CheckpointsInFlight { get; set; } = Task.CompletedTask;
 
         public long RecordsSinceCheckpoint { get; set; }
 

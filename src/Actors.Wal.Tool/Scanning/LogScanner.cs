@@ -117,6 +117,12 @@ internal static partial class LogScanner
                 break;
             }
 
+            if (status == ScanStatus.Damaged && header.RecordSalt != 0 && header.IsRecycledFile && report.Snapshot is { Clean: true } clean
+                && clean.RecoveryPointSegment == scan.Id && clean.RecoveryPointOffset == offset)
+            {
+                break; // the end of a cleanly closed log: what follows in a recycled file is an older incarnation's
+            }
+
             if (status == ScanStatus.Damaged)
             {
                 scan.DamagedRecords++;
@@ -150,8 +156,9 @@ internal static partial class LogScanner
             if (h.Type == RecordType.Seal)
             {
                 scan.IsSealed = true;
-                if (!reader.IsZeroFrom(offset))
+                if (header.RecordSalt == 0 && !reader.IsZeroFrom(offset))
                 {
+                    // Salted segments may be recycled files: an earlier incarnation's bytes after the seal are expected.
                     report.Findings.Add(new Finding(FindingKind.Corruption, scan.FileName, scan.Id, offset, "non-zero bytes follow the seal record"));
                 }
 

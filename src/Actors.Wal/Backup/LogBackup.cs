@@ -157,6 +157,10 @@ public static partial class LogBackup
                     lastLsn = Math.Max(lastLsn, record.Header.LastLsn);
                     offset += record.Header.Length;
                     break;
+                case ScanStatus.Damaged when header.RecordSalt != 0 && reader.FindNextValidRecord(offset) < 0:
+                    // A salted (recycled) segment's records end where bytes stop validating: what follows is an earlier
+                    // incarnation's, or the record being written when the file was copied.
+                    return (offset, lastLsn, -1, null);
                 case ScanStatus.Damaged:
                     return (offset, lastLsn, -1, record.Damage);
                 default:

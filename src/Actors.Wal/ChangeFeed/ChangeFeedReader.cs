@@ -93,7 +93,7 @@ internal sealed class ChangeFeedReader(
                     }
 
                     var record = window.AsMemory(at, header.Length);
-                    if (!RecordCodec.CrcMatches(record.Span))
+                    if (!RecordCodec.CrcMatches(record.Span, segment.Header.RecordSalt))
                     {
                         throw new LogCorruptedException(segment.Path, recordOffset, $"the CRC of a {header.Type} record does not match (change feed)");
                     }

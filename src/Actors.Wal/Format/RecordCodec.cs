@@ -29,7 +29,7 @@ internal static class RecordCodec
     public static int TombstoneSize(int streamIdLength) => RecordHeader.Size + streamIdLength;
 
     /// <summary>Writes an Events record into <paramref name="destination"/> (payloads sealed when <paramref name="cipher"/> is set); returns its length.</summary>
-    public static int WriteEvents(Span<byte> destination, ReadOnlySpan<byte> streamId, long firstLsn, long firstVersion, long timestampTicks, long prevPosition, IReadOnlyList<ReadOnlyMemory<byte>> events, PayloadCipher? cipher = null)
+    public static int WriteEvents(Span<byte> destination, ReadOnlySpan<byte> streamId, long firstLsn, long firstVersion, long timestampTicks, long prevPosition, IReadOnlyList<ReadOnlyMemory<byte>> events, PayloadCipher? cipher = null, uint salt = 0)
     {
         int length = checked((int)EventsSize(streamId.Length, events, cipher));
         new RecordHeader(length, RecordType.Events, streamId.Length, events.Count, firstLsn, firstVersion, timestampTicks, prevPosition, FlagsFor(cipher)).Write(destination);
@@ -40,36 +40,36 @@ internal static class RecordCodec
             offset = WritePayload(destination, offset, events[i].Span, RecordType.Events, firstVersion + i, streamId, cipher);
         }
 
-        SealCrc(destination[..length]);
+        SealCrc(destination[..length], salt);
         return length;
     }
 
     /// <summary>Writes a Checkpoint record (the state sealed when <paramref name="cipher"/> is set); returns its length.</summary>
-    public static int WriteCheckpoint(Span<byte> destination, ReadOnlySpan<byte> streamId, long lsn, long version, long timestampTicks, long prevPosition, ReadOnlySpan<byte> state, PayloadCipher? cipher = null)
+    public static int WriteCheckpoint(Span<byte> destination, ReadOnlySpan<byte> streamId, long lsn, long version, long timestampTicks, long prevPosition, ReadOnlySpan<byte> state, PayloadCipher? cipher = null, uint salt = 0)
     {
         int length = checked((int)CheckpointSize(streamId.Length, state.Length, cipher));
         new RecordHeader(length, RecordType.Checkpoint, streamId.Length, 1, lsn, version, timestampTicks, prevPosition, FlagsFor(cipher)).Write(destination);
         streamId.CopyTo(destination[RecordHeader.Size..]);
         WritePayload(destination, RecordHeader.Size + streamId.Length, state, RecordType.Checkpoint, version, streamId, cipher);
-        SealCrc(destination[..length]);
+        SealCrc(destination[..length], salt);
         return length;
     }
 
     /// <summary>Writes a Tombstone record; returns its length.</summary>
-    public static int WriteTombstone(Span<byte> destination, ReadOnlySpan<byte> streamId, long lsn, long version, long timestampTicks, long prevPosition)
+    public static int WriteTombstone(Span<byte> destination, ReadOnlySpan<byte> streamId, long lsn, long version, long timestampTicks, long prevPosition, uint salt = 0)
     {
         int length = TombstoneSize(streamId.Length);
         new RecordHeader(length, RecordType.Tombstone, streamId.Length, 1, lsn, version, timestampTicks, prevPosition).Write(destination);
         streamId.CopyTo(destination[RecordHeader.Size..]);
-        SealCrc(destination[..length]);
+        SealCrc(destination[..length], salt);
         return length;
     }
 
     /// <summary>Writes a Seal record; returns its length.</summary>
-    public static int WriteSeal(Span<byte> destination, long timestampTicks)
+    public static int WriteSeal(Span<byte> destination, long timestampTicks, uint salt = 0)
     {
         new RecordHeader(RecordHeader.SealSize, RecordType.Seal, 0, 0, 0, 0, timestampTicks, LogPosition.None).Write(destination);
-        SealCrc(destination[..RecordHeader.SealSize]);
+        SealCrc(destination[..RecordHeader.SealSize], salt);
         return RecordHeader.SealSize;
     }
 
@@ -106,7 +106,7 @@ internal static class RecordCodec
     /// Writes a Relocated record (items by version, the base after the events it covers; their plaintext payloads sealed
     /// again with the current key when <paramref name="cipher"/> is set); returns its length.
     /// </summary>
-    public static int WriteRelocated(Span<byte> destination, ReadOnlySpan<byte> streamId, long streamVersion, long timestampTicks, IReadOnlyList<RecordItem> items, PayloadCipher? cipher = null)
+    public static int WriteRelocated(Span<byte> destination, ReadOnlySpan<byte> streamId, long streamVersion, long timestampTicks, IReadOnlyList<RecordItem> items, PayloadCipher? cipher = null, uint salt = 0)
     {
         int length = checked((int)RelocatedSize(streamId.Length, items, cipher));
         new RecordHeader(length, RecordType.Relocated, streamId.Length, items.Count, 0, streamVersion, timestampTicks, LogPosition.None, FlagsFor(cipher)).Write(destination);
@@ -124,7 +124,7 @@ internal static class RecordCodec
                 : WritePayload(destination, offset + RelocatedItemOverhead - 4, item.Payload.Span, item.Kind, item.Version, streamId, cipher);
         }
 
-        SealCrc(destination[..length]);
+        SealCrc(destination[..length], salt);
         return length;
     }
 
@@ -150,16 +150,23 @@ internal static class RecordCodec
 
     private static byte FlagsFor(PayloadCipher? cipher) => cipher is null ? (byte)0 : RecordHeader.EncryptedPayloadsFlag;
 
-    /// <summary>Computes the record CRC over bytes [0,4) and [8,Length) and stores it at offset 4.</summary>
-    public static void SealCrc(Span<byte> record) => BinaryPrimitives.WriteUInt32LittleEndian(record[4..], ComputeCrc(record));
+    /// <summary>
+    /// Computes the record CRC over bytes [0,4) and [8,Length), seeded with <paramref name="salt"/> (the record's segment's
+    /// <see cref="SegmentHeader.RecordSalt"/>), and stores it at offset 4.
+    /// </summary>
+    public static void SealCrc(Span<byte> record, uint salt = 0) => BinaryPrimitives.WriteUInt32LittleEndian(record[4..], ComputeCrc(record, salt));
 
-    /// <summary>The CRC a record should carry.</summary>
-    public static uint ComputeCrc(ReadOnlySpan<byte> record)
-        => Crc32C.Finish(Crc32C.Update(Crc32C.Update(Crc32C.Seed, record[..4]), record[8..]));
+    /// <summary>
+    /// The CRC a record should carry in a segment whose record salt is <paramref name="salt"/>: CRC32C with the register
+    /// starting at <c>0xFFFFFFFF ^ salt</c> (salt 0: the plain CRC32C of format versions up to 3). The same bytes under two
+    /// different salts never give the same CRC.
+    /// </summary>
+    public static uint ComputeCrc(ReadOnlySpan<byte> record, uint salt = 0)
+        => Crc32C.Finish(Crc32C.Update(Crc32C.Update(Crc32C.Seed ^ salt, record[..4]), record[8..]));
 
-    /// <summary>True when the record's stored CRC matches its bytes.</summary>
-    public static bool CrcMatches(ReadOnlySpan<byte> record)
-        => BinaryPrimitives.ReadUInt32LittleEndian(record[4..]) == ComputeCrc(record);
+    /// <summary>True when the record's stored CRC matches its bytes under the segment's <paramref name="salt"/>.</summary>
+    public static bool CrcMatches(ReadOnlySpan<byte> record, uint salt = 0)
+        => BinaryPrimitives.ReadUInt32LittleEndian(record[4..]) == ComputeCrc(record, salt);
 
     /// <summary>
     /// Decodes the items of a record whose header and CRC were already validated. Returns false (with a reason)

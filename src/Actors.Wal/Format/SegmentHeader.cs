@@ -11,9 +11,10 @@ namespace Actors.Wal.Format;
  *
  *   offset size field
  *   0      4    Magic                 0x57534547 ("GESW" in file byte order: 'G','E','S','W'... written as LE uint)
- *   4      2    Version               format version that wrote the file (currently 3; 2 before encryption at rest, 1 before
- *                                       Relocated records could be empty)
- *   6      2    MinCompatibleVersion  oldest reader format version able to read the file (3 when KeyId is set, else 2)
+ *   4      2    Version               format version that wrote the file (currently 4; 3 before record salts, 2 before
+ *                                       encryption at rest, 1 before Relocated records could be empty)
+ *   6      2    MinCompatibleVersion  oldest reader format version able to read the file (4: an older reader would take
+ *                                       every salted record CRC for damage)
  *   8      4    SegmentId             equals the number in the file name
  *   12     4    HeaderSize            64; records start at this offset
  *   16     8    BaseLsn               the next LSN when the segment was created (first record's LSN or later)
@@ -23,16 +24,29 @@ namespace Actors.Wal.Format;
  *                                       payload the segment holds is sealed with a key of this id or, in the segment that
  *                                       was active when the log reopened with a newer key, a newer one (version 3)
  *   44     8    KeyFingerprint        EncryptionKey.Fingerprint of that key (0 when KeyId is 0; version 3)
- *   52     8    Reserved              zero
+ *   52     4    RecordSalt            the value every record CRC of this segment is seeded with (the CRC register starts
+ *                                       at 0xFFFFFFFF XOR RecordSalt; see RecordCodec.ComputeCrc): the segment id, so
+ *                                       never 0 (version 4; 0 before: records of older files carry unsalted CRCs)
+ *   56     4    Flags                 bit 0: the file is a recycled segment's (its bytes after this segment's records may
+ *                                       be an earlier incarnation's; version 4; 0 before); other bits zero
  *   60     4    HeaderCrc             CRC32C of bytes [0, 60)
+ *
+ * Why a salt: a recycled file keeps the records of its earlier incarnations behind the new header (it is not zeroed).
+ * Segment ids only grow, so every earlier incarnation had another salt, and a CRC computed from one seed never matches
+ * the same bytes under another (CRC32C is linear: the two differ by the seeds' difference carried through the record's
+ * length, which is never zero). A stale record therefore fails validation like any non-record bytes: the end of this
+ * segment's records, never one of its records.
  *
  * A reader accepts a file when MinCompatibleVersion <= its own Version; otherwise it reports
  * UnsupportedFormatVersionException naming the file.
  */
 
 /// <summary>The fixed 64-byte header at the start of each segment file.</summary>
-internal readonly record struct SegmentHeader(uint SegmentId, long BaseLsn, long CreatedUtcTicks, long SegmentSizeBytes, uint KeyId = 0, ulong KeyFingerprint = 0)
+internal readonly record struct SegmentHeader(uint SegmentId, long BaseLsn, long CreatedUtcTicks, long SegmentSizeBytes, uint KeyId = 0, ulong KeyFingerprint = 0, uint RecordSalt = 0, bool IsRecycledFile = false)
 {
+    /// <summary>Flags bit 0: the file is a recycled segment's (see <see cref="IsRecycledFile"/>).</summary>
+    public const uint RecycledFileFlag = 1;
+
     /// <summary>The header's size on disk; the first record starts here.</summary>
     public const int Size = 64;
 
@@ -43,20 +57,25 @@ internal readonly record struct SegmentHeader(uint SegmentId, long BaseLsn, long
     /// <remarks>
     /// 2: a Relocated record may hold no items (an erase that keeps nothing of a stream but its version). Version 1
     /// readers would call such a record damaged, so version 2 files require version 2 readers. 3: encryption at rest (the
-    /// key fields, and records whose payloads are encrypted); an unencrypted version 3 file is version 2 compatible. This
-    /// build reads all three.
+    /// key fields, and records whose payloads are encrypted); an unencrypted version 3 file is version 2 compatible. 4:
+    /// record CRCs seeded with <see cref="RecordSalt"/>, so recycled files need no zeroing; older readers must refuse
+    /// such files. This build reads all four (older files with unsalted CRCs, and keeps writing their records so).
     /// </remarks>
-    public const ushort CurrentVersion = 3;
+    public const ushort CurrentVersion = 4;
 
-    /// <summary>The oldest reader version that can read an unencrypted segment this build writes.</summary>
-    public const ushort CurrentMinCompatibleVersion = 2;
+    /// <summary>The oldest reader version that can read a segment this build creates (salted record CRCs).</summary>
+    public const ushort CurrentMinCompatibleVersion = 4;
 
-    /// <summary>The oldest reader version that can read an encrypted segment.</summary>
-    public const ushort EncryptedMinCompatibleVersion = 3;
+    /// <summary>
+    /// The header of a new segment in the current format: its record salt is its id; <paramref name="recycledFile"/> says
+    /// the file held an earlier segment (whose bytes after this segment's records are left as they were).
+    /// </summary>
+    public static SegmentHeader Create(uint segmentId, long baseLsn, long createdUtcTicks, long segmentSizeBytes, uint keyId, ulong keyFingerprint, bool recycledFile)
+        => new(segmentId, baseLsn, createdUtcTicks, segmentSizeBytes, keyId, keyFingerprint, RecordSalt: segmentId, IsRecycledFile: recycledFile);
 
     /// <summary>Formats the header into the first <see cref="Size"/> bytes of <paramref name="destination"/>.</summary>
     public void Write(Span<byte> destination)
-        => Write(destination, CurrentVersion, KeyId == 0 ? CurrentMinCompatibleVersion : EncryptedMinCompatibleVersion);
+        => Write(destination, CurrentVersion, CurrentMinCompatibleVersion);
 
     /// <summary>Formats the header with explicit version fields (tests use this to fake a future format).</summary>
     public void Write(Span<byte> destination, ushort version, ushort minCompatibleVersion)
@@ -73,6 +92,8 @@ internal readonly record struct SegmentHeader(uint SegmentId, long BaseLsn, long
         BinaryPrimitives.WriteInt64LittleEndian(d[32..], SegmentSizeBytes);
         BinaryPrimitives.WriteUInt32LittleEndian(d[40..], KeyId);
         BinaryPrimitives.WriteUInt64LittleEndian(d[44..], KeyFingerprint);
+        BinaryPrimitives.WriteUInt32LittleEndian(d[52..], RecordSalt);
+        BinaryPrimitives.WriteUInt32LittleEndian(d[56..], IsRecycledFile ? RecycledFileFlag : 0);
         BinaryPrimitives.WriteUInt32LittleEndian(d[60..], Crc32C.Compute(d[..60]));
     }
 
@@ -111,7 +132,9 @@ internal readonly record struct SegmentHeader(uint SegmentId, long BaseLsn, long
             BinaryPrimitives.ReadInt64LittleEndian(s[24..]),
             BinaryPrimitives.ReadInt64LittleEndian(s[32..]),
             version >= 3 ? BinaryPrimitives.ReadUInt32LittleEndian(s[40..]) : 0,
-            version >= 3 ? BinaryPrimitives.ReadUInt64LittleEndian(s[44..]) : 0);
+            version >= 3 ? BinaryPrimitives.ReadUInt64LittleEndian(s[44..]) : 0,
+            version >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(s[52..]) : 0,
+            version >= 4 && (BinaryPrimitives.ReadUInt32LittleEndian(s[56..]) & RecycledFileFlag) != 0);
         if (minCompatibleVersion > CurrentVersion)
         {
             return SegmentHeaderStatus.UnsupportedVersion;
@@ -119,6 +142,10 @@ internal readonly record struct SegmentHeader(uint SegmentId, long BaseLsn, long
 
         return BinaryPrimitives.ReadUInt32LittleEndian(s[12..]) == Size ? SegmentHeaderStatus.Ok : SegmentHeaderStatus.BadChecksum;
     }
+
+    /// <summary>The record salt of the segment whose file starts with <paramref name="fileStart"/> (0 when its header is not readable).</summary>
+    public static uint ReadRecordSalt(ReadOnlySpan<byte> fileStart)
+        => TryRead(fileStart, out var header, out _, out _) is SegmentHeaderStatus.Ok ? header.RecordSalt : 0;
 
     /// <summary>The file name of a segment.</summary>
     public static string FileName(uint segmentId) => $"{segmentId:D10}.wal";

@@ -61,7 +61,7 @@ internal sealed partial class LogReader(string directory, long maxRecordLength, 
                 throw new LogCorruptedException(segment.Path, offset, reason ?? "invalid record header");
             }
 
-            if (read < header.Length || !RecordCodec.CrcMatches(record.AsSpan(0, header.Length)))
+            if (read < header.Length || !RecordCodec.CrcMatches(record.AsSpan(0, header.Length), segment.Header.RecordSalt))
             {
                 throw new LogCorruptedException(segment.Path, offset, $"the CRC of a {header.Type} record does not match");
             }

@@ -112,7 +112,7 @@ internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength
             bytes = record.AsMemory(0, header.Length);
         }
 
-        if (!RecordCodec.CrcMatches(bytes.Span))
+        if (!RecordCodec.CrcMatches(bytes.Span, current.Header.RecordSalt))
         {
             throw new LogCorruptedException(current.Path, offset, $"the CRC of a {header.Type} record does not match");
         }

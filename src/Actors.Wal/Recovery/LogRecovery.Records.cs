@@ -45,7 +45,7 @@ internal sealed partial class LogRecovery
                     continue;
                 }
 
-                if (status is ScanStatus.End or ScanStatus.EndOfFile)
+                if (status is ScanStatus.End or ScanStatus.EndOfFile || IsCleanEndOfRecycledSegment(snapshot, segment, offset))
                 {
                     break;
                 }
@@ -102,6 +102,16 @@ internal sealed partial class LogRecovery
 
         return outcome;
     }
+
+    /// <summary>
+    /// True when the scan stops at the recovery point of a clean-shutdown snapshot in a recycled file with salted records:
+    /// the log wrote nothing after it (the snapshot is the end of the log, everything before it synced), so the bytes
+    /// there are an earlier incarnation's (they fail validation under this segment's salt): the end, nothing to cut.
+    /// Anywhere else such bytes are treated as a torn tail and cut (nothing after a torn tail was acknowledged either).
+    /// </summary>
+    private static bool IsCleanEndOfRecycledSegment(RecoverySnapshot? snapshot, Segment segment, long offset)
+        => snapshot is { Clean: true } && segment.Header.RecordSalt != 0 && segment.Header.IsRecycledFile
+            && segment.Id == snapshot.RecoveryPointSegment && offset == snapshot.RecoveryPointOffset;
 
     /// <summary>Applies one scanned record to the index and the live bytes, exactly as the writer did.</summary>
     /// <remarks>

@@ -7,9 +7,9 @@ namespace Actors.Wal.Segments;
 internal sealed partial class SegmentManager
 {
     /// <summary>
-    /// Creates the next segment's file: a recycled file renamed and zeroed, or a new file (preallocated, and zeroed
-    /// when <see cref="WriteAheadLogOptions.ZeroFillSegments"/>); then its header; then fsyncs the file and the
-    /// directory. The caller lists it in the manifest before anything is written into it.
+    /// Creates the next segment's file: a recycled file renamed (kept as it is: see <see cref="SegmentHeader.RecordSalt"/>),
+    /// or a new file (preallocated, and zeroed when <see cref="WriteAheadLogOptions.ZeroFillSegments"/>); then its header;
+    /// then fsyncs the file and the directory. The caller lists it in the manifest before anything is written into it.
     /// </summary>
     private Segment CreateSegmentFile(uint id, string fileName, string? recycled)
     {
@@ -20,9 +20,16 @@ internal sealed partial class SegmentManager
         bool zero;
         if (recycled is not null)
         {
+            // Not zeroed: its old records carry another segment's record salt, so they fail validation here (the end of
+            // this segment's records); its blocks are already written, the cheapest state to write and sync over.
             _fileSystem.RenameFile(recycled, path);
             file = _fileSystem.OpenFile(path, WalFileMode.OpenExisting);
-            zero = true;
+            if (file.Length < size && _options.PreallocateSegments)
+            {
+                file.SetLength(size);
+            }
+
+            zero = false;
         }
         else
         {
@@ -34,8 +41,7 @@ internal sealed partial class SegmentManager
         {
             if (zero)
             {
-                // Every byte after the header becomes zero: a recycled file holds an old segment's records, which
-                // must never be read as this segment's (a zero length field ends a segment's records).
+                // Every byte after the header becomes zero: blocks already written are faster to write and sync over.
                 if (file.Length != size)
                 {
                     file.SetLength(size);
@@ -48,7 +54,7 @@ internal sealed partial class SegmentManager
                 }
             }
 
-            var header = new SegmentHeader(id, _nextLsn(), _time.GetUtcNow().UtcTicks, size, EncryptionKey?.Id ?? 0, EncryptionKey?.Fingerprint ?? 0);
+            var header = SegmentHeader.Create(id, _nextLsn(), _time.GetUtcNow().UtcTicks, size, EncryptionKey?.Id ?? 0, EncryptionKey?.Fingerprint ?? 0, recycled is not null);
             Span<byte> bytes = stackalloc byte[SegmentHeader.Size];
             header.Write(bytes);
             ThrowIfAbandoned();
@@ -141,9 +147,10 @@ internal sealed partial class SegmentManager
         try
         {
             var reader = new SegmentReader(spare.File, _options.SegmentSizeBytes);
-            if (!reader.IsZeroFrom(SegmentHeader.Size))
+            if (!reader.IsZeroFrom(SegmentHeader.Size) && reader.FindNextValidRecord(SegmentHeader.Size - 1) >= 0)
             {
-                // Records of a switch a crash cut short (never acknowledged): they must not be read as this segment's.
+                // Records of a switch a crash cut short (never acknowledged; they carry this segment's salt): they must
+                // not be read as this segment's. Other bytes (a recycled file's old records) fail validation already.
                 long size = spare.File.Length;
                 for (long offset = SegmentHeader.Size; offset < size; offset += Zeros.Length)
                 {

@@ -8,8 +8,8 @@ namespace Actors.Wal.Segments;
 
 /// <summary>
 /// Owns the log's segment files: the published <see cref="SegmentSet"/>, the manifest, the next segment prepared in the
-/// background (a recycled file zeroed and renamed, or a new file), and the files of deleted segments (recycled or deleted
-/// once their last reader let go).
+/// background (a recycled file renamed and given a new header, not zeroed: see <see cref="SegmentHeader.RecordSalt"/>; or a
+/// new file), and the files of deleted segments (recycled or deleted once their last reader let go).
 /// </summary>
 /// <remarks>
 /// <para>Ownership: the set and the spare are changed only under <c>_lock</c> (the writer thread activates a spare;
@@ -17,7 +17,7 @@ namespace Actors.Wal.Segments;
 /// serialized by <c>_manifestLock</c> and lists exactly the current set, the ready spare and the segments Salvage kept.
 /// The writer never waits for the background thread unless no spare is ready: then it creates the segment itself.</para>
 /// <para>File protocol (each step fsynced before the next, see docs/wal-format.md): a spare is created (or a recycled
-/// file renamed and zeroed), its header written, the file and the directory fsynced, then the manifest lists it as a
+/// file renamed), its header written, the file and the directory fsynced, then the manifest lists it as a
 /// spare. Rotation needs no file-system metadata on the append path: the writer seals the old segment and starts
 /// writing into the spare; recovery knows a spare after a sealed segment is the next segment. The manifest catches up
 /// in the background.</para>

@@ -16,6 +16,7 @@ internal sealed class SegmentReader
     private byte[] _buffer = new byte[WindowSize];
     private long _bufferStart;
     private int _bufferLength;
+    private uint[]? _salts;
 
     /// <summary>Reads <paramref name="file"/>; records longer than <paramref name="maxRecordLength"/> are damage.</summary>
     public SegmentReader(IWalFile file, long maxRecordLength)
@@ -38,6 +39,7 @@ internal sealed class SegmentReader
     /// <summary>Decodes whatever is at <paramref name="offset"/>.</summary>
     public ScanStatus ReadAt(long offset, out ScannedRecord record)
     {
+        _salts ??= ResolveSalts(); // before any window is taken: resolving moves the buffer
         record = new ScannedRecord(offset, default, ReadOnlyMemory<byte>.Empty, null);
         long remaining = FileLength - offset;
         if (remaining <= 0)
@@ -64,7 +66,7 @@ internal sealed class SegmentReader
         }
 
         ReadOnlyMemory<byte> bytes = Window(offset, header.Length);
-        if (!RecordCodec.CrcMatches(bytes.Span))
+        if (!CrcMatches(bytes.Span))
         {
             record = record with { Header = header, Damage = $"the CRC of a {header.Type} record of {header.Length} bytes does not match" };
             return ScanStatus.Damaged;
@@ -184,12 +186,18 @@ internal sealed class SegmentReader
             }
 
             yield return record;
+            if (record.Header.Type == RecordType.Seal)
+            {
+                yield break; // nothing of this segment follows a seal (a recycled file's older records may)
+            }
+
             offset += record.Header.Length;
         }
     }
 
     private bool IsValidRecordAt(long offset)
     {
+        _salts ??= ResolveSalts();
         if (offset + RecordHeader.Size > FileLength)
         {
             return false;
@@ -201,7 +209,36 @@ internal sealed class SegmentReader
             return false;
         }
 
-        return RecordCodec.CrcMatches(Window(offset, header.Length).Span);
+        return CrcMatches(Window(offset, header.Length).Span);
+    }
+
+    /// <summary>
+    /// True when the record's CRC matches under the segment's record salt: the header's when it is readable; else (a
+    /// damaged header) the salt a current-format segment of the file's name has, or none (older formats), so that
+    /// damage is never mistaken for the absence of records.
+    /// </summary>
+    private bool CrcMatches(ReadOnlySpan<byte> record)
+    {
+        foreach (uint salt in _salts!)
+        {
+            if (RecordCodec.CrcMatches(record, salt))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private uint[] ResolveSalts()
+    {
+        if (SegmentHeader.TryRead(Window(0, SegmentHeader.Size).Span, out var header, out _, out _) is SegmentHeaderStatus.Ok or SegmentHeaderStatus.UnsupportedVersion)
+        {
+            return [header.RecordSalt];
+        }
+
+        string name = Path.GetFileName(_file.Path);
+        return name.Length >= 14 && SegmentHeader.TryParseFileName(name[..14], out uint id) && id != 0 ? [0, id] : [0];
     }
 
     private ReadOnlyMemory<byte> Window(long offset, int count)

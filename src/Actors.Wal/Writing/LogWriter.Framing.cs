@@ -33,7 +33,7 @@ internal sealed partial class LogWriter
                 r.FirstVersion = current + 1;
                 r.LastVersion = current + events.Count;
                 r.LastLsn = _nextLsn + events.Count - 1;
-                RecordCodec.WriteEvents(_buffer.AsSpan(_length), stream.IdUtf8, _nextLsn, r.FirstVersion, now, entry.LatestPosition, events, Cipher);
+                RecordCodec.WriteEvents(_buffer.AsSpan(_length), stream.IdUtf8, _nextLsn, r.FirstVersion, now, entry.LatestPosition, events, Cipher, _active.Header.RecordSalt);
                 _nextLsn += events.Count;
                 Commit(r, stream, RecordType.Events, position, r.LastVersion, events.Count);
                 break;
@@ -58,7 +58,7 @@ internal sealed partial class LogWriter
                 long position = Reserve(r.Framed);
                 r.FirstVersion = r.LastVersion = r.Version;
                 r.LastLsn = _nextLsn;
-                RecordCodec.WriteCheckpoint(_buffer.AsSpan(_length), stream.IdUtf8, _nextLsn++, r.Version, now, entry.LatestPosition, r.State.Span, Cipher);
+                RecordCodec.WriteCheckpoint(_buffer.AsSpan(_length), stream.IdUtf8, _nextLsn++, r.Version, now, entry.LatestPosition, r.State.Span, Cipher, _active.Header.RecordSalt);
                 Commit(r, stream, RecordType.Checkpoint, position, r.Version, 1);
                 break;
             }
@@ -73,7 +73,7 @@ internal sealed partial class LogWriter
                 long position = Reserve(r.Framed);
                 r.FirstVersion = r.LastVersion = current;
                 r.LastLsn = _nextLsn;
-                RecordCodec.WriteTombstone(_buffer.AsSpan(_length), stream.IdUtf8, _nextLsn++, current, now, entry.LatestPosition);
+                RecordCodec.WriteTombstone(_buffer.AsSpan(_length), stream.IdUtf8, _nextLsn++, current, now, entry.LatestPosition, _active.Header.RecordSalt);
                 Commit(r, stream, RecordType.Tombstone, position, current, 1);
                 break;
             }
@@ -106,7 +106,7 @@ internal sealed partial class LogWriter
         }
 
         long position = Reserve(r.Length);
-        RecordCodec.WriteRelocated(_buffer.AsSpan(_length), stream.IdUtf8, r.StreamVersion, now, r.Items, Cipher);
+        RecordCodec.WriteRelocated(_buffer.AsSpan(_length), stream.IdUtf8, r.StreamVersion, now, r.Items, Cipher, _active.Header.RecordSalt);
         _length += r.Length;
         stream.Tentative.Apply(RecordType.Relocated, position, r.Length, r.StreamVersion, r.Base, retainEvents: false, space: null);
         r.Stream = stream;
@@ -169,7 +169,7 @@ internal sealed partial class LogWriter
         var old = _active;
         EnsureBuffer(_length + RecordHeader.SealSize);
         long sealedAt = NextTimestamp();
-        RecordCodec.WriteSeal(_buffer.AsSpan(_length), sealedAt);
+        RecordCodec.WriteSeal(_buffer.AsSpan(_length), sealedAt, old.Header.RecordSalt);
         _length += RecordHeader.SealSize;
         WriteBuffer();
         old.MarkSealed(sealedAt);

@@ -142,7 +142,7 @@ public sealed class EngineBugReproductionTests : IDisposable
         byte[] bytes = File.ReadAllBytes(segment);
         int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(SegmentHeader.Size));
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(SegmentHeader.Size + 32), long.MaxValue);
-        RecordCodec.SealCrc(bytes.AsSpan(SegmentHeader.Size, length));
+        RecordCodec.SealCrc(bytes.AsSpan(SegmentHeader.Size, length), SegmentHeader.ReadRecordSalt(bytes));
         File.WriteAllBytes(segment, bytes);
 
         await using var reopened = await WriteAheadLog.OpenAsync(Options());

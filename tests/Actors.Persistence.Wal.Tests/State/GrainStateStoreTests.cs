@@ -46,6 +46,29 @@ public sealed class GrainStateStoreTests
     }
 
     [Fact]
+    public async Task WriteAsync_CheckpointDue_ReturnsWithoutWaitingForTheCheckpointWhichThenLands()
+    {
+        var factory = new SharedLogFactory();
+        var store = new GrainStateStore(factory.CreateStore());
+        var slowCheckpoint = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        factory.Log.CheckpointGate = slowCheckpoint.Task;
+
+        // Due at every write: the write returns (durable) while its checkpoint is still held back.
+        IReadOnlyList<string?> tags = await store.WriteAsync(Grain, [Write("profile", new Profile("Ada", 36), null)], new CheckpointPolicy(1, 0, false))
+            .WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(["1"], tags);
+        Assert.Equal(0, factory.Log.Checkpoints);
+        Assert.False(store.Forget(Grain), "a grain whose checkpoint is in flight must not be evicted");
+
+        slowCheckpoint.SetResult();
+        await store.WhenCheckpointsWrittenAsync(Grain).WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, factory.Log.Checkpoints);
+        Assert.Equal(1, factory.Log.GetStreamInfo("profile/ada").CheckpointVersion);
+        Assert.True(store.Forget(Grain));
+        Assert.Equal(new StateSnapshot(new Profile("Ada", 36), "1", true), await new GrainStateStore(factory.CreateStore()).ReadAsync(Grain, "profile", typeof(Profile)));
+    }
+
+    [Fact]
     public async Task WriteAsync_StaleETag_ThrowsAndStoresNothing()
     {
         var factory = new SharedLogFactory();

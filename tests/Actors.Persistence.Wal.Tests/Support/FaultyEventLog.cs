@@ -48,10 +48,19 @@ public sealed class FaultyEventLog(IEventLog inner, bool disposeInner = false) :
         return result;
     }
 
-    public ValueTask<CheckpointResult> WriteCheckpointAsync(string streamId, long version, ReadOnlyMemory<byte> state, CancellationToken cancellationToken = default)
+    /// <summary>When set, checkpoints are stored only once this task completes (a checkpoint whose fsync is slow).</summary>
+    public Task? CheckpointGate { get; set; }
+
+    public async ValueTask<CheckpointResult> WriteCheckpointAsync(string streamId, long version, ReadOnlyMemory<byte> state, CancellationToken cancellationToken = default)
     {
+        if (CheckpointGate is { } gate)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+
+        CheckpointResult result = await Inner.WriteCheckpointAsync(streamId, version, state, cancellationToken);
         Interlocked.Increment(ref _checkpoints);
-        return Inner.WriteCheckpointAsync(streamId, version, state, cancellationToken);
+        return result;
     }
 
     public ValueTask<StreamReadResult> ReadStreamAsync(string streamId, ReadBound bound = default, CancellationToken cancellationToken = default) =>

@@ -97,7 +97,7 @@ public sealed class CraftedInputRegressionTests : LogTestBase
         byte[] bytes = File.ReadAllBytes(segment);
         int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(recordOffset));
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(recordOffset + 32), ticks);
-        RecordCodec.SealCrc(bytes.AsSpan(recordOffset, length));
+        RecordCodec.SealCrc(bytes.AsSpan(recordOffset, length), SegmentHeader.ReadRecordSalt(bytes));
         File.WriteAllBytes(segment, bytes);
     }
 

@@ -1,3 +1,6 @@
+using Actors.Wal.Format;
+using Actors.Wal.IO;
+using Actors.Wal.Segments;
 using Actors.Wal.Tests.Support;
 
 namespace Actors.Wal.Tests.Engine;
@@ -18,7 +21,7 @@ public sealed class DurableClaimTests : LogTestBase
     public async Task OpenAsync_CleanLogWithCopiedForwardCheckpointCutShort_RefusesNamingSegmentAndOffset()
     {
         string last = await WriteCleanLogEndingWithRelocatedCheckpointAsync();
-        long length = new FileInfo(last).Length;
+        long length = RecordsEnd(last);
         using (var file = new FileStream(last, FileMode.Open))
         {
             file.SetLength(length - 166);
@@ -40,9 +43,10 @@ public sealed class DurableClaimTests : LogTestBase
     public async Task OpenAsync_CleanLogWithCopiedForwardCheckpointCutShort_SalvageReportsTheLossAndReopensCleanly()
     {
         string last = await WriteCleanLogEndingWithRelocatedCheckpointAsync();
+        long length = RecordsEnd(last);
         using (var file = new FileStream(last, FileMode.Open))
         {
-            file.SetLength(file.Length - 166);
+            file.SetLength(length - 166);
         }
 
         await using (var salvaged = await OpenAsync(o =>
@@ -122,6 +126,17 @@ public sealed class DurableClaimTests : LogTestBase
 
         var error = await Assert.ThrowsAsync<LogCorruptedException>(async () => await OpenAsync());
         Assert.Contains("missing", error.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Where the records of a segment file end. The file can be longer: the active segment may be a recycled file (its
+    /// older bytes, or zeros, follow the records), so cutting "the end of the file" can miss the records entirely.
+    /// </summary>
+    private static long RecordsEnd(string path)
+    {
+        using var file = PhysicalFileSystem.Instance.OpenFile(path, WalFileMode.OpenReadOnly);
+        var reader = new SegmentReader(file, file.Length);
+        return reader.ReadAll().Where(r => r.Damage is null).Select(r => r.Offset + r.Header.Length).DefaultIfEmpty(SegmentHeader.Size).Max();
     }
 
     private static void Configure(WriteAheadLogOptions o)

@@ -60,7 +60,7 @@ public sealed class EncryptionTests : LogTestBase
         Span<byte> record = file.AsSpan(SegmentHeader.Size, BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(SegmentHeader.Size)));
         int payload = RecordHeader.Size + "acct".Length + 4;
         record[payload + 4 + 12] ^= 0x01; // after the key id and the nonce: the first ciphertext byte
-        RecordCodec.SealCrc(record);
+        RecordCodec.SealCrc(record, SegmentHeader.ReadRecordSalt(file));
         File.WriteAllBytes(segment, file);
 
         await using var reopened = await OpenAsync(o => o.Encryption = keys);

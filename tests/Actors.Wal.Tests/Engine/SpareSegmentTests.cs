@@ -40,15 +40,18 @@ public sealed class SpareSegmentTests : LogTestBase
         await log.WhenSpareSettledAsync();
         await log.AbandonAsync();
 
-        // A valid record (a copy of the first one) left in the spare, well after its start: what a switch to the spare
-        // that a crash cut short can leave (never acknowledged). It must never be read as the next segment's record.
+        // A valid record (a copy of the first one, its CRC under the spare's record salt, as the writer would have framed
+        // it there) left in the spare, well after its start: what a switch to the spare that a crash cut short can leave
+        // (never acknowledged). It must never be read as the next segment's record.
         string spare = Directory.GetFiles(Dir.Path, "*.wal.spare").Single();
         byte[] first = File.ReadAllBytes(Dir.Segments()[0]);
         int length = BinaryPrimitives.ReadInt32LittleEndian(first.AsSpan(SegmentHeader.Size));
+        byte[] record = first.AsSpan(SegmentHeader.Size, length).ToArray();
+        RecordCodec.SealCrc(record, SegmentHeader.ReadRecordSalt(File.ReadAllBytes(spare)));
         using (var stream = new FileStream(spare, FileMode.Open, FileAccess.Write))
         {
             stream.Position = SegmentHeader.Size + 8192;
-            stream.Write(first, SegmentHeader.Size, length);
+            stream.Write(record);
         }
 
         var reopened = await OpenAsync(o => o.PreallocateSegments = true);

@@ -201,7 +201,7 @@ internal static class Mutator
         foreach (long start in RecordStarts(bytes))
         {
             int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((int)start));
-            RecordCodec.SealCrc(bytes.AsSpan((int)start, length));
+            RecordCodec.SealCrc(bytes.AsSpan((int)start, length), SegmentHeader.ReadRecordSalt(bytes));
         }
 
         return bytes;
