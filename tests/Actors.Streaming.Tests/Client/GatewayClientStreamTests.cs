@@ -113,6 +113,50 @@ public sealed class GatewayClientStreamTests
     }
 
     [Fact]
+    public async Task ResumeAsync_RestartedClientWithTheSameStreamClientId_FindsItsSubscriptionAndContinuesFromTheRecordedCursor()
+    {
+        await using TestCluster cluster = await StreamCluster.StartAsync(_recorder);
+        StreamId id = StreamId.Create("ns", "restarted-client");
+        string gateway = $"127.0.0.1:{cluster.Primary.GatewayPort}";
+        IAsyncStream<int> producer = StreamCluster.Provider(cluster, StreamCluster.Wal).GetStream<int>(id);
+        Guid subscription;
+        await using (IClusterClient first = new ClusterClientBuilder().UseGateway(gateway).Build().UseStreamClientId("dashboard-1"))
+        {
+            subscription = (await first.GetStreamProvider(StreamCluster.Wal).GetStream<int>(id).SubscribeAsync(new RecordingObserver(_recorder, "first"))).HandleId;
+            for (int i = 1; i <= 5; i++)
+            {
+                await producer.OnNextAsync(i);
+            }
+
+            await _recorder.WaitForSequenceAsync("first", 5);
+        }
+
+        // The process is gone; events go on while no client of that id runs.
+        for (int i = 6; i <= 10; i++)
+        {
+            await producer.OnNextAsync(i);
+        }
+
+        await using IClusterClient restarted = new ClusterClientBuilder().UseGateway(gateway).Build().UseStreamClientId("dashboard-1");
+        IAsyncStream<int> stream = restarted.GetStreamProvider(StreamCluster.Wal).GetStream<int>(id);
+        StreamSubscriptionHandle<int> handle = Assert.Single(await stream.GetAllSubscriptionHandles());
+        Assert.Equal(subscription, handle.HandleId);
+        await handle.ResumeAsync(new RecordingObserver(_recorder, "restarted"));
+        IReadOnlyList<Delivery> seen = await _recorder.WaitForAsync("restarted", s => s.Any(d => d.SequenceNumber == 10), "items up to 10");
+
+        // At least once from the recorded cursor: items the first process handled but whose acknowledgement did not
+        // arrive before it ended come again (same tokens), then everything after, in order.
+        int from = (int)seen[0].SequenceNumber;
+        Assert.InRange(from, 1, 6);
+        Assert.Equal(Enumerable.Range(from, 11 - from).Select(n => $"item:{n}"), seen.Select(d => d.What));
+        Assert.Equal(Enumerable.Range(from, 11 - from).Select(n => (long)n), seen.Select(d => d.SequenceNumber));
+
+        await using IClusterClient other = new ClusterClientBuilder().UseGateway(gateway).Build().UseStreamClientId("dashboard-2");
+        Assert.Empty(await other.GetStreamProvider(StreamCluster.Wal).GetStream<int>(id).GetAllSubscriptionHandles());
+        Assert.Throws<InvalidOperationException>(() => restarted.UseStreamClientId("dashboard-2"));
+    }
+
+    [Fact]
     public async Task ClientObserver_ThrowsOnAnItem_RetriedMaxDeliveryAttemptsThenReportedAndPassed()
     {
         await using TestCluster cluster = await StreamCluster.StartAsync(_recorder, options: o => o.MaxDeliveryAttempts = 3);
