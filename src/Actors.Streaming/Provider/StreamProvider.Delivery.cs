@@ -41,7 +41,7 @@ internal sealed partial class StreamProvider
                     }
 
                     from = subscription.Cursor + 1;
-                    to = Math.Min(state.QueueVersion, subscription.Cursor + Options.MaxBatchSize);
+                    to = Math.Min(state.QueueVersion, subscription.Cursor + (subscription.SingleEventsThrough > subscription.Cursor ? 1 : Options.MaxBatchSize));
                     generation = subscription.Generation;
                 }
 

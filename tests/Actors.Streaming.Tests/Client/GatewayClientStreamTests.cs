@@ -1,5 +1,6 @@
 using Actors.Client;
 using Actors.Runtime;
+using Actors.Serialization;
 using Actors.Streaming.Tests.Grains;
 using Actors.Streaming.Tests.Support;
 using Actors.Streams;
@@ -269,6 +270,30 @@ public sealed class GatewayClientStreamTests
         }
 
         Assert.Equal(1, instruments.DeliveryFailures);
+    }
+
+    [Fact]
+    public async Task ClientSubscription_ItemTheClientCannotDecode_ReportedToOnErrorAsyncThenNextItems()
+    {
+        // The silo's call serializer carries JsonOnlyItem as JSON (an opt-in the client lacks), so the owner's check
+        // passes and the client cannot read the batch: without telling the owner it would pull the same batch forever.
+        await using TestCluster cluster = await StreamCluster.StartAsync(_recorder, options: o => o.MaxDeliveryAttempts = 2, configure: silo =>
+            silo.Services.AddSerializer(b => b.AddJsonSerializer(t => t == typeof(JsonOnlyItem))));
+        StreamId id = StreamId.Create("ns", "client-cannot-decode");
+        var observer = new ObjectRecordingObserver(_recorder, "client");
+        await cluster.Client.GetStreamProvider(StreamCluster.Wal).GetStream<object>(id).SubscribeAsync(observer);
+        IAsyncStream<object> stream = StreamCluster.Provider(cluster, StreamCluster.Wal).GetStream<object>(id);
+
+        await stream.OnNextBatchAsync([1, new JsonOnlyItem(2), 3]);
+        await stream.OnNextAsync(4);
+        IReadOnlyList<Delivery> seen = await _recorder.WaitForAsync("client", s => s.Any(d => d.SequenceNumber == 4), "items 1, 3, 4 and a report of 2");
+
+        Assert.Equal(["item:1", "error:StreamDeliveryException", "item:3", "item:4"], seen.Select(d => d.What));
+        Assert.Equal([1L, 2L, 3L, 4L], seen.Select(d => d.SequenceNumber));
+        StreamDeliveryException error = Assert.IsType<StreamDeliveryException>(Assert.Single(observer.Errors));
+        Assert.Equal(id, error.StreamId);
+        Assert.StartsWith(typeof(JsonOnlyItem).FullName + ",", error.ItemTypeName, StringComparison.Ordinal);
+        Assert.Contains("cannot read", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>An item type the binary call serializer has no codec for.</summary>
