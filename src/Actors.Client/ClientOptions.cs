@@ -27,15 +27,16 @@ public sealed class ClientOptions
 
     /// <summary>
     /// Gateway endpoints as <c>host:port</c> (<c>127.0.0.1:30000</c>, <c>silo:30000</c>, <c>[::1]:30000</c>), tried in
-    /// order. Empty means <see cref="DefaultGateway"/>.
+    /// order. Empty means <see cref="DefaultGateway"/>. One is enough for a cluster: every clustered gateway sends the
+    /// client the gateways of the cluster's Active silos (its routing table), and a reconnect tries those first.
     /// </summary>
     public IList<string> Gateways { get; set; } = [];
 
     /// <summary>
-    /// Where the client learns the cluster's gateways before each connect (null: <see cref="Gateways"/> only). Its
-    /// gateways are tried first, then <see cref="Gateways"/>; when it fails or knows none, <see cref="Gateways"/> (or
-    /// <see cref="DefaultGateway"/>) serve alone. The client disposes it (when it is <see cref="IAsyncDisposable"/>) with
-    /// itself. Not bound from configuration.
+    /// Where the client learns the cluster's gateways before each connect (null: <see cref="Gateways"/> and the gateways
+    /// the cluster sent). Its gateways are tried first, then those of the cluster's latest routing table, then
+    /// <see cref="Gateways"/>; when none of the first two knows any, <see cref="Gateways"/> (or <see cref="DefaultGateway"/>)
+    /// serve alone. The client disposes it (when it is <see cref="IAsyncDisposable"/>) with itself. Not bound from configuration.
     /// </summary>
     public IGatewayListProvider? GatewayListProvider { get; set; }
 

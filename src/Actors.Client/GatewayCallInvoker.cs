@@ -12,7 +12,8 @@ namespace Actors.Client;
 /// <summary>
 /// The client's <see cref="IGrainCallInvoker"/>: sends calls over one multiplexed gateway connection, opening it on
 /// demand and reopening it after it dropped (the reconnect policy is <see cref="ClientOptions.ConnectAttempts"/> rounds
-/// over all gateways, <see cref="ClientOptions.ConnectRetryDelay"/> apart). With
+/// over all gateways, <see cref="ClientOptions.ConnectRetryDelay"/> apart; the gateways are the configured ones plus those
+/// the cluster's routing table names, so one seed gateway is enough). With
 /// <see cref="ClientOptions.RouteToPartitionOwners"/>, a call for a partition-bound grain goes over a connection to its
 /// partition owner's gateway instead (from the latest <see cref="GatewayRoutingTable"/> any gateway sent), falling back to
 /// the main connection when the table cannot tell or that gateway cannot be reached.
@@ -34,7 +35,7 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
     private GatewayClientConnection? _connection;
     private GatewayRoutingTable? _routing;
     private long _routedCalls;
-    private int _nextEndpoint;
+    private string? _droppedEndpoint;
     private bool _disposed;
 
     public GatewayCallInvoker(ClientOptions options, Serializer serializer, ILogger<GatewayCallInvoker> logger, IEnumerable<IOutgoingGrainCallFilter>? outgoingFilters = null)
@@ -48,7 +49,7 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
     /// <summary>The observers this client hosts (owner <c>client-{random}</c>); every connection announces them to its gateway.</summary>
     public ObserverRegistry Observers { get; } = new("client-" + Guid.NewGuid().ToString("N"));
 
-    /// <summary>The latest routing table a gateway sent (null before the first, or without routing).</summary>
+    /// <summary>The latest routing table a gateway sent (null before the first, or from a silo that is not clustered).</summary>
     public GatewayRoutingTable? RoutingTable => Volatile.Read(ref _routing);
 
     /// <summary>How many calls were sent to the gateway the routing table named for them.</summary>
@@ -177,90 +178,6 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
                 return;
             }
         }
-    }
-
-    /// <summary>Returns the open connection or opens one.</summary>
-    /// <exception cref="GatewayUnavailableException">No gateway answered.</exception>
-    /// <exception cref="GatewayRejectedException">A gateway refused the handshake.</exception>
-    public async Task<GatewayClientConnection> ConnectAsync(CancellationToken cancellationToken)
-    {
-        await _connectLock.WaitAsync(cancellationToken);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_connection is { IsAlive: true } open)
-            {
-                return open;
-            }
-
-            if (_connection is not null)
-            {
-                // Its reader still decides what became of the calls in flight on it (a Goodbye may wait behind a failed send).
-                await _connection.RetireAsync(_options.ConnectTimeout);
-                _connection = null;
-            }
-
-            Exception? lastError = null;
-            IReadOnlyList<string> endpoints = _options.EffectiveGateways;
-            for (int attempt = 1; attempt <= _options.ConnectAttempts; attempt++)
-            {
-                endpoints = await CurrentGatewaysAsync(cancellationToken);
-                for (int i = 0; i < endpoints.Count; i++)
-                {
-                    string endpoint = endpoints[(_nextEndpoint + i) % endpoints.Count];
-                    GatewayEndPointParser.TryParse(endpoint, out EndPoint address);
-                    try
-                    {
-                        GatewayClientConnection connection = await GatewayClientConnection.ConnectAsync(
-                            endpoint, address, _options, _serializer, Observers, _options.RouteToPartitionOwners ? OnRoutingTable : null, _logger, cancellationToken);
-                        _nextEndpoint = (_nextEndpoint + i) % endpoints.Count;
-                        Volatile.Write(ref _connection, connection);
-                        LogConnected(_logger, endpoint, attempt);
-                        return connection;
-                    }
-                    catch (Exception ex) when (ex is SocketException or IOException or TimeoutException or Wire.GatewayProtocolException)
-                    {
-                        lastError = ex;
-                        LogConnectFailed(_logger, endpoint, attempt, ex.Message);
-                    }
-                }
-
-                if (attempt < _options.ConnectAttempts && _options.ConnectRetryDelay > TimeSpan.Zero)
-                {
-                    await Task.Delay(_options.ConnectRetryDelay, cancellationToken);
-                }
-            }
-
-            throw new GatewayUnavailableException(endpoints, _options.ConnectAttempts, lastError);
-        }
-        finally
-        {
-            _connectLock.Release();
-        }
-    }
-
-    /// <summary>The gateway list provider's gateways (when there is one), then the configured ones; the configured ones alone when it fails or knows none.</summary>
-    private async Task<IReadOnlyList<string>> CurrentGatewaysAsync(CancellationToken cancellationToken)
-    {
-        if (_options.GatewayListProvider is not { } provider)
-        {
-            return _options.EffectiveGateways;
-        }
-
-        try
-        {
-            IReadOnlyList<string> learned = await provider.GetGatewaysAsync(cancellationToken);
-            if (learned.Count > 0)
-            {
-                return [.. learned.Concat(_options.Gateways).Distinct(StringComparer.OrdinalIgnoreCase)];
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogGatewayListFailed(_logger, ex.Message);
-        }
-
-        return _options.EffectiveGateways;
     }
 
     /// <inheritdoc />

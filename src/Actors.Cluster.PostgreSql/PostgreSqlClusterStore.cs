@@ -102,7 +102,29 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public Task<ClusterSnapshot> ReadAsync(string clusterId, CancellationToken cancellationToken) => Guard(clusterId, async () =>
+    public async Task<ClusterSnapshot> ReadAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        ClusterChanges all = await ReadRowsAsync(clusterId, sinceTableVersion: null, cancellationToken);
+        var partitions = new PartitionRecord[all.PartitionCount];
+        foreach (PartitionRecord partition in all.Partitions)
+        {
+            partitions[partition.Partition] = partition;
+        }
+
+        return new ClusterSnapshot(clusterId, all.PartitionCount, all.TableVersion, all.Now, all.Silos, partitions);
+    }
+
+    /// <inheritdoc />
+    public Task<ClusterChanges> ReadChangesAsync(string clusterId, long sinceTableVersion, CancellationToken cancellationToken)
+        => ReadRowsAsync(clusterId, sinceTableVersion, cancellationToken);
+
+    /// <summary>
+    /// Reads, in one repeatable-read transaction, the cluster row and the rows whose <c>changed_in</c> is after
+    /// <paramref name="sinceTableVersion"/> (every row when null). Updates of a cluster are serialized by its row lock
+    /// and stamp <c>changed_in</c> with the version they bring the table to, so the rows read are exactly those changed
+    /// between the two versions.
+    /// </summary>
+    private Task<ClusterChanges> ReadRowsAsync(string clusterId, long? sinceTableVersion, CancellationToken cancellationToken) => Guard(clusterId, async () =>
     {
         await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
@@ -122,30 +144,34 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
             now = reader.GetFieldValue<DateTimeOffset>(2);
         }
 
+        string changedSince = sinceTableVersion is null ? "" : " AND changed_in > @since";
+        long since = sinceTableVersion ?? 0;
         var silos = new List<SiloRecord>();
-        await using (NpgsqlCommand command = Command(connection, "SELECT name, incarnation, status, silo_endpoint, gateway_endpoint, lease_expires_at, started_at, version FROM actors_silos WHERE cluster_id = @c ORDER BY name COLLATE \"C\"", ("c", clusterId)))
-        await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken))
+        var partitions = new List<PartitionRecord>();
+        if (since < tableVersion)
         {
-            while (await reader.ReadAsync(cancellationToken))
+            await using (NpgsqlCommand command = Command(connection, $"SELECT name, incarnation, status, silo_endpoint, gateway_endpoint, lease_expires_at, started_at, version FROM actors_silos WHERE cluster_id = @c{changedSince} ORDER BY name COLLATE \"C\"", ("c", clusterId), ("since", since)))
+            await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken))
             {
-                silos.Add(ReadSilo(reader));
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    silos.Add(ReadSilo(reader));
+                }
             }
-        }
 
-        var partitions = new PartitionRecord[partitionCount];
-        await using (NpgsqlCommand command = Command(connection, "SELECT partition, owner, owner_incarnation, epoch, state, target, version FROM actors_partitions WHERE cluster_id = @c ORDER BY partition", ("c", clusterId)))
-        await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
+            await using (NpgsqlCommand command = Command(connection, $"SELECT partition, owner, owner_incarnation, epoch, state, target, version FROM actors_partitions WHERE cluster_id = @c{changedSince} ORDER BY partition", ("c", clusterId), ("since", since)))
+            await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken))
             {
-                int p = reader.GetInt32(0);
-                partitions[p] = new PartitionRecord(p, reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3),
-                    (PartitionState)reader.GetInt16(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt64(6));
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    partitions.Add(new PartitionRecord(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3),
+                        (PartitionState)reader.GetInt16(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt64(6)));
+                }
             }
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new ClusterSnapshot(clusterId, partitionCount, tableVersion, now, silos, partitions);
+        return new ClusterChanges(clusterId, partitionCount, since, tableVersion, now, silos, partitions);
     });
 
     /// <inheritdoc />

@@ -1,23 +1,42 @@
 using System.Globalization;
 using Actors.Cluster.Membership;
 using Actors.Hosting.Dashboard;
+using Microsoft.Extensions.Logging;
 
 namespace Actors.Cluster.Diagnostics;
 
 /// <summary>
-/// The dashboard's <c>Cluster silos</c> panel: every row of the membership table as this silo last read it (name,
-/// incarnation, status, endpoints, lease left by the store's clock, partitions owned), and a chart of partitions owned
-/// per silo. Shows nothing before this silo joined.
+/// The dashboard's <c>Cluster silos</c> panel: every row of the membership table read from the store when the panel is
+/// asked for (name, incarnation, status, endpoints, lease left by the store's clock, partitions owned), and a chart of
+/// partitions owned per silo. Shows nothing before this silo joined. When the store cannot be read it shows the table as
+/// this silo last read it and says so (leases of unchanged rows are then as last read).
 /// </summary>
-internal sealed class ClusterSilosPanelSource(IClusterView view) : IDashboardPanelSource
+internal sealed partial class ClusterSilosPanelSource(IClusterView view, ILogger<ClusterSilosPanelSource> logger) : IDashboardPanelSource
 {
     /// <inheritdoc />
-    public ValueTask<DashboardPanel?> GetPanelAsync(CancellationToken cancellationToken)
+    public async ValueTask<DashboardPanel?> GetPanelAsync(CancellationToken cancellationToken)
     {
-        ClusterSnapshot? snapshot = view.Snapshot;
+        if (view.Snapshot is null)
+        {
+            return null;
+        }
+
+        ClusterSnapshot? snapshot;
+        string? stale = null;
+        try
+        {
+            snapshot = await view.ReadTableAsync(cancellationToken);
+        }
+        catch (ClusterStoreException ex)
+        {
+            LogStoreUnreadable(logger, ex);
+            snapshot = view.Snapshot;
+            stale = $" The cluster store could not be read ({ex.Message}): the table as this silo last read it; leases of unchanged rows are as then.";
+        }
+
         if (snapshot is null)
         {
-            return ValueTask.FromResult<DashboardPanel?>(null);
+            return null;
         }
 
         Dictionary<string, int> owned = PartitionsOwnedBySilo(snapshot);
@@ -44,7 +63,7 @@ internal sealed class ClusterSilosPanelSource(IClusterView view) : IDashboardPan
         }
 
         int unassigned = snapshot.Partitions.Count(p => p.Owner is null);
-        return ValueTask.FromResult<DashboardPanel?>(new DashboardPanel(
+        return new DashboardPanel(
             "cluster-silos",
             $"Cluster {snapshot.ClusterId}: silos",
             ["Silo", "Incarnation", "Status", "Silo endpoint", "Gateway", "Lease left", "Partitions owned"],
@@ -52,8 +71,8 @@ internal sealed class ClusterSilosPanelSource(IClusterView view) : IDashboardPan
         {
             Chart = chart,
             Note = $"Table version {snapshot.TableVersion} read at {snapshot.Now:HH:mm:ss} (store clock); {snapshot.PartitionCount} partitions"
-                + (unassigned == 0 ? "." : $", {unassigned} unassigned."),
-        });
+                + (unassigned == 0 ? "." : $", {unassigned} unassigned.") + stale,
+        };
     }
 
     /// <summary>Partitions per owning silo name.</summary>
@@ -74,4 +93,7 @@ internal sealed class ClusterSilosPanelSource(IClusterView view) : IDashboardPan
     private static string FormatLease(TimeSpan left) => left <= TimeSpan.Zero
         ? $"expired {(-left).TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s ago"
         : $"{left.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s";
+
+    [LoggerMessage(EventId = 4190, Level = LogLevel.Warning, Message = "The cluster silos panel could not read the cluster store; it shows the table as last read")]
+    private static partial void LogStoreUnreadable(ILogger logger, Exception exception);
 }

@@ -114,6 +114,10 @@ internal sealed class ClusterSilo : IClusterView
     public ClusterSnapshot? Snapshot => Membership.Current;
 
     /// <inheritdoc />
+    public async Task<ClusterSnapshot?> ReadTableAsync(CancellationToken cancellationToken)
+        => Incarnation > 0 ? await Store.ReadAsync(Options.ClusterId, cancellationToken) : null;
+
+    /// <inheritdoc />
     public IReadOnlyList<LocalPartitionState> LocalPartitions
         => Membership.Current is { } snapshot && Incarnation > 0
             ? Enumerable.Range(0, snapshot.PartitionCount).Select(p => Ownership.StateOf(p).State).ToArray()

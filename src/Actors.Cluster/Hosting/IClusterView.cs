@@ -24,6 +24,14 @@ public interface IClusterView
     /// <summary>The latest table this silo read, or null before it joined.</summary>
     ClusterSnapshot? Snapshot { get; }
 
+    /// <summary>
+    /// Reads the whole table from the cluster store now (null before this silo joined), with every silo's current lease.
+    /// For dashboards and tools: <see cref="Snapshot"/> is kept up to date by changes only, so its lease expiries of rows
+    /// that did not change are as last read.
+    /// </summary>
+    /// <exception cref="Membership.ClusterStoreException">The store failed.</exception>
+    Task<ClusterSnapshot?> ReadTableAsync(CancellationToken cancellationToken);
+
     /// <summary>This silo's local state of each partition (empty before it joined).</summary>
     IReadOnlyList<LocalPartitionState> LocalPartitions { get; }
 

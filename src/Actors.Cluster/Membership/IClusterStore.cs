@@ -31,6 +31,19 @@ public interface IClusterStore
     Task<ClusterSnapshot> ReadAsync(string clusterId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Reads, as one consistent snapshot, the rows changed by the updates after table version
+    /// <paramref name="sinceTableVersion"/> (rows are never deleted, so the changes and an earlier snapshot make the
+    /// current table: <see cref="ClusterSnapshot.Apply(ClusterChanges)"/>). Costs the changed rows, not the table.
+    /// </summary>
+    /// <remarks>
+    /// Lease renewals are not changes (they do not move the table version): the lease values of rows in the changes are
+    /// current, those of unchanged rows are whatever the reader read before. A <paramref name="sinceTableVersion"/> at or
+    /// above the current version returns no rows and the current version.
+    /// </remarks>
+    /// <exception cref="ClusterStoreException">The cluster does not exist or the store failed.</exception>
+    Task<ClusterChanges> ReadChangesAsync(string clusterId, long sinceTableVersion, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Extends the lease of <paramref name="silo"/>'s <paramref name="incarnation"/> to the store's clock plus
     /// <paramref name="duration"/> if its row has that incarnation and a live status (even if the lease already ended:
     /// nobody acts on an ended lease without first declaring the silo dead, which this renewal then beats or loses to).

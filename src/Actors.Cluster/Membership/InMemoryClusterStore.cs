@@ -49,6 +49,21 @@ public sealed class InMemoryClusterStore : IClusterStore
     }
 
     /// <inheritdoc />
+    public Task<ClusterChanges> ReadChangesAsync(string clusterId, long sinceTableVersion, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            Table table = Get(clusterId);
+            SiloRecord[] silos = table.Silos.Values
+                .Where(s => table.SiloChangedIn[s.Name] > sinceTableVersion)
+                .OrderBy(s => s.Name, StringComparer.Ordinal)
+                .ToArray();
+            PartitionRecord[] partitions = table.Partitions.Where(p => table.PartitionChangedIn[p.Partition] > sinceTableVersion).ToArray();
+            return Task.FromResult(new ClusterChanges(clusterId, table.Partitions.Length, sinceTableVersion, table.TableVersion, _clock.GetUtcNow(), silos, partitions));
+        }
+    }
+
+    /// <inheritdoc />
     public Task<LeaseRenewal> RenewLeaseAsync(string clusterId, string silo, long incarnation, TimeSpan duration, CancellationToken cancellationToken)
     {
         lock (_lock)
@@ -137,11 +152,13 @@ public sealed class InMemoryClusterStore : IClusterStore
                 }
 
                 table.Silos[next.Name] = next;
+                table.SiloChangedIn[next.Name] = table.TableVersion + 1;
             }
 
             foreach (PartitionWrite write in update.Partitions)
             {
                 table.Partitions[write.Record.Partition] = write.Record with { Version = write.ExpectedVersion + 1 };
+                table.PartitionChangedIn[write.Record.Partition] = table.TableVersion + 1;
             }
 
             table.TableVersion++;
@@ -168,5 +185,11 @@ public sealed class InMemoryClusterStore : IClusterStore
         public Dictionary<string, SiloRecord> Silos { get; } = new(StringComparer.Ordinal);
 
         public PartitionRecord[] Partitions { get; } = new PartitionRecord[partitionCount];
+
+        /// <summary>The table version whose update last wrote each silo row (the key of <see cref="ReadChangesAsync"/>).</summary>
+        public Dictionary<string, long> SiloChangedIn { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The table version whose update last wrote each partition row (1: created with the cluster).</summary>
+        public long[] PartitionChangedIn { get; } = Enumerable.Repeat(1L, partitionCount).ToArray();
     }
 }

@@ -125,14 +125,24 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
     /// <summary>Starts the renewal loop (after <see cref="JoinAsync"/>).</summary>
     public void StartRenewing() => _loop = Task.Run(RenewLoopAsync);
 
-    /// <summary>Reads the table now; publishes it (and pulses <see cref="Changed"/>) when it is newer than the current one.</summary>
+    /// <summary>
+    /// Catches up with the table now: the first time a whole read, then only the rows changed since the current
+    /// snapshot's version (<see cref="IClusterStore.ReadChangesAsync"/>), applied to it. Publishes the result (and pulses
+    /// <see cref="Changed"/>) when it is newer than the current one.
+    /// </summary>
+    /// <remarks>
+    /// The published snapshot's lease expiries of unchanged rows are as last read (renewals are not changes): nothing
+    /// in the silo judges a lease by them; expired leases come from the renewals (<see cref="LeaseRenewal.ExpiredSilos"/>).
+    /// </remarks>
     public async Task<ClusterSnapshot> RefreshAsync(CancellationToken cancellationToken)
     {
         await _refreshGate.WaitAsync(cancellationToken);
         try
         {
-            ClusterSnapshot snapshot = await _store.ReadAsync(_options.ClusterId, cancellationToken);
             ClusterSnapshot? current = Current;
+            ClusterSnapshot snapshot = current is null
+                ? await _store.ReadAsync(_options.ClusterId, cancellationToken)
+                : current.Apply(await _store.ReadChangesAsync(_options.ClusterId, current.TableVersion, cancellationToken));
             if (current is null || snapshot.TableVersion > current.TableVersion)
             {
                 Volatile.Write(ref _current, snapshot);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Actors.Cluster.Diagnostics;
+using Actors.Hosting.Connections;
 using Microsoft.Extensions.Logging;
 
 namespace Actors.Cluster.Messaging;
@@ -115,7 +116,7 @@ internal sealed partial class SiloTransport : ISiloTransport, IAsyncDisposable
         }
 
         Task closed = Task.WhenAll(_inbound.Keys.Select(c => c.Completion));
-        await closed.WaitAsync(timeout + SiloConnection.GracefulFlushAllowance + TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await closed.WaitAsync(timeout + FramedConnection<SiloFrameKind>.FinalFramesAllowance + TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private DateTimeOffset DrainDeadline => new(Interlocked.Read(ref _drainDeadlineTicks), TimeSpan.Zero);

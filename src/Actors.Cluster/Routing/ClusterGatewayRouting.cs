@@ -9,7 +9,7 @@ namespace Actors.Cluster.Routing;
 
 /// <summary>
 /// The routing table this silo's gateway gives clients that ask for one: from each new cluster view, the gateway of every
-/// partition's owner, and which grain types and interfaces are partition-bound (so a client can compute a grain's
+/// partition's owner and of every other Active silo (the client's failover targets), and which grain types and interfaces are partition-bound (so a client can compute a grain's
 /// partition from its canonical id).
 /// </summary>
 /// <remarks>
@@ -50,6 +50,15 @@ internal sealed class ClusterGatewayRouting(Func<IReadOnlyCollection<GrainClassD
                 {
                     gateways.Add(gateway);
                 }
+            }
+        }
+
+        // Every Active silo's gateway is listed (owners' first), so clients can fail over to gateways that own nothing.
+        foreach (string gateway in snapshot.ActiveGateways())
+        {
+            if (!gateways.Contains(gateway))
+            {
+                gateways.Add(gateway);
             }
         }
 

@@ -9,7 +9,10 @@ namespace Actors.Wire;
 /// </summary>
 /// <param name="Version">The cluster table version the table was made from; a client keeps the highest it saw.</param>
 /// <param name="PartitionCount">The cluster's partition count (fixed when the cluster was created).</param>
-/// <param name="Gateways">Gateway endpoints (<c>host:port</c>) of the silos <paramref name="PartitionGateways"/> names.</param>
+/// <param name="Gateways">
+/// Gateway endpoints (<c>host:port</c>) of the silos <paramref name="PartitionGateways"/> names and of the cluster's other
+/// Active silos that run a gateway: a client fails over to them when its gateway goes away, so it needs one seed gateway only.
+/// </param>
 /// <param name="PartitionGateways">
 /// Per partition, the index in <paramref name="Gateways"/> of its owner's gateway; -1 while none can serve it directly
 /// (no owner yet, the owner is not live, or it has no gateway): calls then go to any gateway, which forwards or waits.

@@ -21,12 +21,6 @@ namespace Actors.Runtime;
 /// </remarks>
 internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainContext, IGrainLifecycle
 {
-    private static readonly Action<object?> RunRequestAction = static state =>
-    {
-        var call = (GrainCall)state!;
-        _ = call.Activation!.RunRequestAsync(call);
-    };
-
     private volatile ActivationState _state;
     private bool _departed;
     private int _running;
@@ -178,8 +172,8 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
         return true;
     }
 
-    private void StartRequest(GrainCall call)
-        => Task.Factory.StartNew(RunRequestAction, call, CancellationToken.None, TaskCreationOptions.DenyChildAttach, this);
+    /// <summary>Starts the call's request on this scheduler (the call is the task: see <see cref="ActivationTurnTask"/>).</summary>
+    private void StartRequest(GrainCall call) => call.Start(this);
 
     /// <summary>Starts the calls of a chain taken by <see cref="TakeAdmittedLocked"/>, outside the gate.</summary>
     private void StartChain(GrainCall? chain)
@@ -291,47 +285,110 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
         return first;
     }
 
-    private async Task RunRequestAsync(GrainCall call)
+    /// <summary>
+    /// Runs <paramref name="call"/>'s request (on this scheduler, as the call's task). A grain method that completes
+    /// synchronously finishes the call here without an async state machine; one that awaits continues in
+    /// <see cref="CompleteRequestAsync"/>.
+    /// </summary>
+    internal void RunRequest(GrainCall call)
     {
         // The activation's bookkeeping (idle since, deactivate-on-idle, next request) is updated before the caller
         // sees the outcome, so a caller that observed its result also observes an idle activation.
-        object? result = null;
-        Exception? error = null;
-        bool started = call.TryStart(Runtime.NowTicks);
-        if (started)
+        if (!call.TryStart(Runtime.NowTicks))
         {
-            // The turn sees exactly its caller's request context (a timer tick: none), never what the flow that
-            // queued it happened to carry.
-            RequestContext.Import(call.Request.RequestContext);
-            try
-            {
-                IIncomingGrainCallFilter[] filters = Runtime.Filters.Incoming;
-                if (filters.Length > 0 || ClassInfo.IsIncomingFilter)
-                {
-                    var context = new IncomingCallContext(call, this, _grain!, filters);
-                    await context.Invoke();
-                    result = Runtime.Copier.CopyResult(context.Result, call.Request.Method);
-                }
-                else if (call.LocalTurn is { } turn)
-                {
-                    await turn.RunAsync();
-                }
-                else
-                {
-                    result = Runtime.Copier.CopyResult(await ClassInfo.GetInvoker(call.Request.Method).Invoke(InvocationTarget(call.Request.Method), call.Arguments), call.Request.Method);
-                }
-            }
-            catch (Exception ex)
-            {
-                error = ex;
-            }
+            OnRequestCompleted(call);
+            return;
         }
 
-        OnRequestCompleted(call);
-        if (started)
+        // The turn sees exactly its caller's request context (a timer tick: none), never what the flow that queued
+        // it happened to carry.
+        RequestContext.Import(call.Request.RequestContext);
+        IIncomingGrainCallFilter[] filters = Runtime.Filters.Incoming;
+        if (filters.Length > 0 || ClassInfo.IsIncomingFilter || call.LocalTurn is not null)
         {
-            call.Finish(result, error);
+            _ = RunFilteredOrLocalTurnAsync(call, filters);
+            return;
         }
+
+        ValueTask<object?> pending;
+        try
+        {
+            pending = ClassInfo.GetInvoker(call.Request.Method).Invoke(InvocationTarget(call.Request.Method), call.Arguments);
+        }
+        catch (Exception ex)
+        {
+            Settle(call, null, ex);
+            return;
+        }
+
+        if (!pending.IsCompleted)
+        {
+            _ = CompleteRequestAsync(call, pending);
+            return;
+        }
+
+        object? result = null;
+        Exception? error = null;
+        try
+        {
+            result = Runtime.Copier.CopyResult(pending.Result, call.Request.Method);
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+
+        Settle(call, result, error);
+    }
+
+    /// <summary>The rest of a request whose grain method awaited.</summary>
+    private async Task CompleteRequestAsync(GrainCall call, ValueTask<object?> pending)
+    {
+        object? result = null;
+        Exception? error = null;
+        try
+        {
+            result = Runtime.Copier.CopyResult(await pending, call.Request.Method);
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+
+        Settle(call, result, error);
+    }
+
+    /// <summary>A request through incoming call filters, or the runtime's own turn (a timer tick).</summary>
+    private async Task RunFilteredOrLocalTurnAsync(GrainCall call, IIncomingGrainCallFilter[] filters)
+    {
+        object? result = null;
+        Exception? error = null;
+        try
+        {
+            if (filters.Length > 0 || ClassInfo.IsIncomingFilter)
+            {
+                var context = new IncomingCallContext(call, this, _grain!, filters);
+                await context.Invoke();
+                result = Runtime.Copier.CopyResult(context.Result, call.Request.Method);
+            }
+            else
+            {
+                await call.LocalTurn!.RunAsync();
+            }
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+
+        Settle(call, result, error);
+    }
+
+    /// <summary>A started request ended: the activation's bookkeeping first, then the caller's outcome.</summary>
+    private void Settle(GrainCall call, object? result, Exception? error)
+    {
+        OnRequestCompleted(call);
+        call.Finish(result, error);
     }
 
     private void OnRequestCompleted(GrainCall call)

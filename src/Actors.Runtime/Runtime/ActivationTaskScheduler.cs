@@ -82,13 +82,13 @@ internal class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkItem
 
         if (start)
         {
-            InterleavingPoints.Dispatch(new DrainStart(this, task));
+            InterleavingPoints.Dispatch(DrainStart.Rent(this, task));
         }
     }
 
     /// <inheritdoc />
     protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued)
-        => !taskWasPreviouslyQueued && IsCurrent && TryExecuteTask(task);
+        => !taskWasPreviouslyQueued && IsCurrent && Execute(task);
 
     /// <inheritdoc />
     protected override IEnumerable<Task> GetScheduledTasks()
@@ -108,7 +108,7 @@ internal class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkItem
             int ran = 0;
             if (first is not null)
             {
-                TryExecuteTask(first);
+                Execute(first);
                 ran = 1;
             }
 
@@ -124,7 +124,7 @@ internal class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkItem
                     }
                 }
 
-                TryExecuteTask(task);
+                Execute(task);
             }
 
             using (InterleavingPoints.Lock(Gate))
@@ -145,9 +145,51 @@ internal class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkItem
         InterleavingPoints.Dispatch(this);
     }
 
-    /// <summary>The work item that starts a busy period: the drain plus the task that started it.</summary>
-    private sealed class DrainStart(ActivationTaskScheduler scheduler, Task first) : IThreadPoolWorkItem
+    /// <summary>Executes <paramref name="task"/> on this thread (the one path by which this scheduler runs a task).</summary>
+    private bool Execute(Task task)
     {
-        public void Execute() => scheduler.Drain(first);
+        ActivationTurnTask.BeforeExecute(task);
+        bool ran = TryExecuteTask(task);
+        ActivationTurnTask.AfterExecute();
+        return ran;
+    }
+
+    /// <summary>
+    /// The work item that starts a busy period: the drain plus the task that started it. (The task cannot be the work
+    /// item itself: the thread pool refuses tasks as work items.)
+    /// </summary>
+    /// <remarks>
+    /// Reused: once the pool runs it, it is no longer referenced by the pool, so <see cref="Execute"/> copies its
+    /// fields, clears them and leaves itself in the running thread's one-slot cache for the next busy period that
+    /// thread starts. Pool threads both start and run drains, so in steady state starting a busy period allocates
+    /// nothing; the cached item is long-lived, but it is one object per thread, not a reference written into each
+    /// activation.
+    /// </remarks>
+    private sealed class DrainStart : IThreadPoolWorkItem
+    {
+        [ThreadStatic]
+        private static DrainStart? _cached;
+
+        private ActivationTaskScheduler? _scheduler;
+        private Task? _first;
+
+        public static DrainStart Rent(ActivationTaskScheduler scheduler, Task first)
+        {
+            DrainStart item = _cached ?? new DrainStart();
+            _cached = null;
+            item._scheduler = scheduler;
+            item._first = first;
+            return item;
+        }
+
+        public void Execute()
+        {
+            ActivationTaskScheduler scheduler = _scheduler!;
+            Task first = _first!;
+            _scheduler = null;
+            _first = null;
+            _cached = this;
+            scheduler.Drain(first);
+        }
     }
 }

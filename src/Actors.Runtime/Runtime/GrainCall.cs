@@ -16,14 +16,16 @@ namespace Actors.Runtime;
 /// tracker (the <c>Tracker*</c> fields, owned by <see cref="CallTracker"/> under its stripe lock).</para>
 /// <para>Size: what every call needs is a field here; what few calls use (a call-chain reentrancy id, a timer turn, a
 /// cancellation registration, a [MayInterleave] view, reroutes) lives in <see cref="GrainCallRareFields"/>, created
-/// only for the calls that use it, so a plain call allocates about 50 bytes less.</para>
+/// only for the calls that use it, so a plain call allocates about 50 bytes less. The call is also the task that runs its
+/// request on the activation's scheduler (<see cref="ActivationTurnTask"/>), so starting a request allocates nothing
+/// more; the deadline is computed from the dispatch time, not stored.</para>
 /// <para>Two independent hand-offs, each settled by one compare-exchange: <b>execution</b> (queued, then either
 /// running and finished, or abandoned before it started: a timed-out or cancelled call that has not started never
 /// runs) and <b>the caller's completion</b> (result, exception, timeout or cancellation: exactly one wins). A call that
 /// timed out while running keeps running (as in Orleans) and stays tracked until it finishes, so a turn that never
 /// ends is still seen by the stuck-grain detector. The caller's value task may be awaited once.</para>
 /// </remarks>
-internal sealed class GrainCall : IValueTaskSource<object?>
+internal sealed class GrainCall : ActivationTurnTask, IValueTaskSource<object?>
 {
     private const int Queued = 0;
     private const int Running = 1;
@@ -53,7 +55,6 @@ internal sealed class GrainCall : IValueTaskSource<object?>
         Target = target;
         ClassInfo = classInfo;
         DispatchedTicks = dispatchedTicks;
-        DeadlineTicks = dispatchedTicks + runtime.Settings.ResponseTimeout.Ticks;
         AlwaysInterleave = classInfo.IsAlwaysInterleave(request.Method);
         IsReadOnly = request.Method.IsReadOnly;
         if (request.RequestContext?.GetValueOrDefault(RequestContext.CallChainReentrancyKey) is Guid id && id != Guid.Empty)
@@ -108,7 +109,7 @@ internal sealed class GrainCall : IValueTaskSource<object?>
     public long DispatchedTicks { get; }
 
     /// <summary>When the caller stops waiting (UTC ticks): the response timeout fails the call at this time.</summary>
-    public long DeadlineTicks { get; }
+    public long DeadlineTicks => DispatchedTicks + Runtime.OutstandingCalls.ResponseTimeoutTicks;
 
     /// <summary>When the request started running (UTC ticks), or 0.</summary>
     public long StartedTicks { get; private set; }
@@ -199,6 +200,9 @@ internal sealed class GrainCall : IValueTaskSource<object?>
     /// <inheritdoc />
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
         => _completion.OnCompleted(continuation, state, token, flags);
+
+    /// <inheritdoc />
+    protected override void RunTurn() => Activation!.RunRequest(this);
 
     /// <inheritdoc />
     public override string ToString() => $"{Request.Method.InterfaceType.Name}.{Request.Method.Method.Name} to {Target}";

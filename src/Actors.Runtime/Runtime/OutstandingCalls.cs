@@ -31,12 +31,16 @@ internal sealed class OutstandingCalls : IStuckGrainMonitor
         RuntimeSettings settings = runtime.Settings;
         Threshold = settings.StuckCallThreshold;
         _thresholdTicks = settings.StuckCallThreshold.Ticks;
+        ResponseTimeoutTicks = settings.ResponseTimeout.Ticks;
         TimeSpan horizon = settings.ResponseTimeout < settings.StuckCallThreshold ? settings.StuckCallThreshold : settings.ResponseTimeout;
         _tracker = new CallTracker(CheckPeriod(settings.ResponseTimeout), horizon, runtime.TimeProvider.GetUtcNow().UtcTicks);
     }
 
     /// <inheritdoc />
     public TimeSpan Threshold { get; }
+
+    /// <summary>The response timeout in ticks, fixed when the runtime was built (a call's deadline is its dispatch time plus this).</summary>
+    public long ResponseTimeoutTicks { get; }
 
     /// <inheritdoc />
     public long Detections => Interlocked.Read(ref _detections);

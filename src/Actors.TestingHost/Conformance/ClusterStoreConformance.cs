@@ -24,6 +24,50 @@ public sealed class ClusterStoreConformance(IClusterStore store, Func<TimeSpan, 
         await LeaseConditionsGuardUpdatesAsync();
         await DeclaredDeadSiloCannotRenewAsync();
         await StatusWriteKeepsTheStoredLeaseAsync();
+        await ChangesSinceAVersionAreTheRowsWrittenAfterItAsync();
+    }
+
+    /// <summary>
+    /// <see cref="IClusterStore.ReadChangesAsync"/> returns exactly the rows written by successful updates after the given
+    /// table version (not rows of failed updates, not lease renewals), and applied to a snapshot at that version they give
+    /// the table a whole read gives (lease expiries aside for rows only renewed).
+    /// </summary>
+    public async Task ChangesSinceAVersionAreTheRowsWrittenAfterItAsync()
+    {
+        string cluster = NewClusterId();
+        await store.InitializeAsync(cluster, 4, CancellationToken.None);
+        ClusterSnapshot start = await store.ReadAsync(cluster, CancellationToken.None);
+        ClusterChanges none = await store.ReadChangesAsync(cluster, start.TableVersion, CancellationToken.None);
+        Check(none.TableVersion == start.TableVersion && none.Silos.Count == 0 && none.Partitions.Count == 0,
+            $"no update since a version: no changes and the same version (got v{none.TableVersion}, {none.Silos.Count} silos, {none.Partitions.Count} partitions)");
+        Check(none.PartitionCount == 4 && none.ClusterId == cluster && none.SinceTableVersion == start.TableVersion, "changes name the cluster, its partition count and where they start");
+
+        Check(await store.TryApplyAsync(cluster, new ClusterUpdate().Write(Silo("a", 1), 0, Lease).Write(Silo("b", 1), 0, Lease), CancellationToken.None), "two silos join");
+        ClusterSnapshot joined = await store.ReadAsync(cluster, CancellationToken.None);
+        PartitionRecord p1 = joined.Partitions[1];
+        PartitionRecord p3 = joined.Partitions[3];
+        Check(await store.TryApplyAsync(cluster, new ClusterUpdate().Write(p1 with { Owner = "a", OwnerIncarnation = 1, Epoch = 1 }, p1.Version), CancellationToken.None), "a claims partition 1");
+        Check(!await store.TryApplyAsync(cluster, new ClusterUpdate().Write(p3 with { Owner = "b", OwnerIncarnation = 1, Epoch = 1 }, p3.Version + 1), CancellationToken.None), "a stale claim of partition 3 fails");
+        Check((await store.RenewLeaseAsync(cluster, "b", 1, Lease * 2, CancellationToken.None)).Outcome == LeaseRenewalOutcome.Renewed, "b renews");
+
+        ClusterChanges sinceJoin = await store.ReadChangesAsync(cluster, joined.TableVersion, CancellationToken.None);
+        Check(sinceJoin.Silos.Count == 0, $"a renewal is not a change (got silos {string.Join(",", sinceJoin.Silos.Select(s => s.Name))})");
+        Check(sinceJoin.Partitions.Select(p => p.Partition).SequenceEqual([1]), $"only the claimed partition changed, not the one of the failed update (got {string.Join(",", sinceJoin.Partitions.Select(p => p.Partition))})");
+        Check(sinceJoin.TableVersion == joined.TableVersion + 1, $"the changes bring the version one update on ({joined.TableVersion} -> {sinceJoin.TableVersion})");
+
+        ClusterChanges sinceStart = await store.ReadChangesAsync(cluster, start.TableVersion, CancellationToken.None);
+        Check(sinceStart.Silos.Select(s => s.Name).SequenceEqual(["a", "b"]), $"both joins are changes since the start, in name order (got {string.Join(",", sinceStart.Silos.Select(s => s.Name))})");
+        Check(sinceStart.Silos.Single(s => s.Name == "b").LeaseExpiresAt == (await store.ReadAsync(cluster, CancellationToken.None)).FindSilo("b")!.LeaseExpiresAt, "a changed row carries its current lease");
+
+        ClusterSnapshot whole = await store.ReadAsync(cluster, CancellationToken.None);
+        ClusterSnapshot merged = start.Apply(sinceStart);
+        Check(merged.TableVersion == whole.TableVersion, $"the start snapshot with the changes has the current version ({merged.TableVersion} vs {whole.TableVersion})");
+        Check(merged.Silos.SequenceEqual(whole.Silos), $"the start snapshot with the changes has every silo row of a whole read (got {string.Join("; ", merged.Silos)}; whole {string.Join("; ", whole.Silos)})");
+        Check(merged.Partitions.SequenceEqual(whole.Partitions), $"the start snapshot with the changes has every partition row of a whole read (got {string.Join("; ", merged.Partitions)})");
+        Check(joined.Apply(sinceJoin).Partitions.SequenceEqual(whole.Partitions), "the joined snapshot with its changes has every partition row of a whole read");
+
+        ClusterChanges ahead = await store.ReadChangesAsync(cluster, whole.TableVersion + 5, CancellationToken.None);
+        Check(ahead.Silos.Count == 0 && ahead.Partitions.Count == 0 && ahead.TableVersion == whole.TableVersion, "changes since a version not reached yet are none, at the current version");
     }
 
     /// <summary>Initialize creates the cluster with unassigned partitions once; a second call with another count keeps the first.</summary>

@@ -15,6 +15,9 @@ namespace Actors.Wal.ChangeFeed;
 /// <para>The readable end of a segment is the smaller of its durable offset and the committer's applied position (both
 /// group boundaries): what lies below is on stable storage and published. LSNs are dense in file order (relocated copies
 /// carry none of their own), so a change whose LSN is not the last one + 1 means the log lost the ones between.</para>
+/// <para>A failed log ends the enumeration only once no commit runs (<see cref="Committer.IsCommitting"/>) and the
+/// positions read after that show nothing more: a commit that found the log healthy acknowledges what it synced even
+/// when the log fails meanwhile, and the reader hands that out before it reports the failure.</para>
 /// </remarks>
 internal sealed class ChangeFeedReader(
     string directory,
@@ -142,19 +145,23 @@ internal sealed class ChangeFeedReader(
                 yield break;
             }
 
-            // Take the waiter, then look again: a commit after this point completes the waiter.
+            // Take the waiter, then look at the health, then at the positions again: a commit after this point completes
+            // the waiter, and a failed log with no commit running acknowledges nothing more than the positions show.
             var wake = committer.WhenAppliedBeyond(applied);
+            bool failed = health.IsFailed;
+            bool settled = failed && !committer.IsCommitting;
             if (ReadableEnd(segment, committer.AppliedPosition) > offset || (IsSealedAt(segment, offset) && segments.Current.After(segmentId) is not null))
             {
                 continue;
             }
 
-            if (health.IsFailed)
+            if (settled)
             {
                 throw health.NewError(); // everything durable was handed out; nothing more can come
             }
 
-            await Task.WhenAny(wake, committer.Stopped, health.WhenFailed).WaitAsync(cancellationToken).ConfigureAwait(false);
+            // Failed while a commit runs: it may still acknowledge what it synced; its end completes the waiter.
+            await (failed ? Task.WhenAny(wake, committer.Stopped) : Task.WhenAny(wake, committer.Stopped, health.WhenFailed)).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -37,6 +37,7 @@ internal sealed partial class Committer
     private int _lastCompleted = 1;
     private TimeSpan _fsyncLatency = TimeSpan.FromMicroseconds(200);
     private TaskCompletionSource? _appliedWaiter;
+    private int _committing;
 
     /// <summary>Creates the committer; <see cref="Start"/> starts its thread.</summary>
     public Committer(
@@ -91,6 +92,19 @@ internal sealed partial class Committer
         // Published before this second look: a commit that ends now either is seen here or finds the waiter.
         return AppliedPosition > position ? Task.CompletedTask : waiter.Task;
     }
+
+    /// <summary>
+    /// True while a commit runs: from before it looks at the log's health until after it published (and acknowledged)
+    /// its groups or failed them. Any thread.
+    /// </summary>
+    /// <remarks>
+    /// A commit that starts after the log failed publishes nothing, but one that found the log healthy still publishes
+    /// the groups it synced, even when the log fails meanwhile. So a change-feed reader that saw the failure and then
+    /// finds no commit running has seen every acknowledgement there will be: it reads the applied position once more,
+    /// hands out what lies below, and only then reports the failure. When a commit runs, the reader waits for
+    /// <see cref="WhenAppliedBeyond"/>, which completes when the commit ends.
+    /// </remarks>
+    public bool IsCommitting => Volatile.Read(ref _committing) != 0;
 
     /// <summary>Completes when the committer thread has stopped (after the group queue closed and drained).</summary>
     public Task Stopped => _stopped.Task;
@@ -210,6 +224,9 @@ internal sealed partial class Committer
 
     private void Commit()
     {
+        // Marked before the health check (a full fence): whoever sees the failure and then no commit running also sees
+        // everything this commit published.
+        Interlocked.Exchange(ref _committing, 1);
         try
         {
             if (_health.IsFailed || _health.IsAbandoned)
@@ -241,7 +258,6 @@ internal sealed partial class Committer
             }
 
             _lastCompleted = Math.Max(1, completed);
-            SignalApplied();
         }
         finally
         {
@@ -251,6 +267,8 @@ internal sealed partial class Committer
             }
 
             _pending.Clear();
+            Volatile.Write(ref _committing, 0);
+            SignalApplied(); // after the commit ended: a reader waiting on a failed log looks again (see IsCommitting)
         }
     }
 
@@ -418,8 +436,6 @@ internal sealed partial class Committer
 
             group.DemoteDone?.Set();
         }
-
-        SignalApplied(); // nothing more will be applied: waiters look at the log's health
     }
 
     /// <summary>Wakes whoever waits in <see cref="WhenAppliedBeyond"/> (nothing is allocated when nobody waits).</summary>

@@ -2,6 +2,7 @@ using Actors.Cluster.Diagnostics;
 using Actors.Cluster.Membership;
 using Actors.Cluster.Partitioning;
 using Actors.Hosting.Dashboard;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Actors.Cluster.Tests.Diagnostics;
 
@@ -14,7 +15,7 @@ public sealed class ClusterPanelSourceTests
     public async Task GetPanelAsync_BeforeJoining_ShowsNoPanel()
     {
         var view = new FixedClusterView(null, []);
-        Assert.Null(await new ClusterSilosPanelSource(view).GetPanelAsync(CancellationToken.None));
+        Assert.Null(await new ClusterSilosPanelSource(view, NullLogger<ClusterSilosPanelSource>.Instance).GetPanelAsync(CancellationToken.None));
         Assert.Null(await new PartitionsPanelSource(view).GetPanelAsync(CancellationToken.None));
     }
 
@@ -23,7 +24,7 @@ public sealed class ClusterPanelSourceTests
     {
         var view = new FixedClusterView(Snapshot(), [LocalPartitionState.Serving, LocalPartitionState.None, LocalPartitionState.HandingOff, LocalPartitionState.None]);
 
-        DashboardPanel panel = (await new ClusterSilosPanelSource(view).GetPanelAsync(CancellationToken.None))!;
+        DashboardPanel panel = (await new ClusterSilosPanelSource(view, NullLogger<ClusterSilosPanelSource>.Instance).GetPanelAsync(CancellationToken.None))!;
 
         Assert.Equal("cluster-silos", panel.Id);
         Assert.Equal(3, panel.Rows.Count);
@@ -37,6 +38,30 @@ public sealed class ClusterPanelSourceTests
         Assert.Equal("-", dead[5]);
         Assert.Equal(new Dictionary<string, double> { ["silo-a"] = 2, ["silo-b"] = 1 }, panel.Chart);
         Assert.Contains("1 unassigned", panel.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClusterSilos_GetPanelAsync_ShowsTheLeasesOfAFreshReadNotThoseOfTheSnapshotKeptByChanges()
+    {
+        ClusterSnapshot kept = Snapshot();
+        ClusterSnapshot fresh = kept with { Silos = [.. kept.Silos.Select(s => s.Name == "silo-b" ? s with { LeaseExpiresAt = Now.AddSeconds(2.5) } : s)] };
+        var view = new FixedClusterView(kept, [], fresh);
+
+        DashboardPanel panel = (await new ClusterSilosPanelSource(view, NullLogger<ClusterSilosPanelSource>.Instance).GetPanelAsync(CancellationToken.None))!;
+
+        Assert.Equal("2.5 s", panel.Rows.Single(r => r[0] == "silo-b")[5]);
+        Assert.DoesNotContain("could not be read", panel.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClusterSilos_GetPanelAsync_StoreUnreadable_ShowsTheKeptTableAndSaysSo()
+    {
+        var view = new FixedClusterView(Snapshot(), [], readError: new ClusterStoreException("connection refused"));
+
+        DashboardPanel panel = (await new ClusterSilosPanelSource(view, NullLogger<ClusterSilosPanelSource>.Instance).GetPanelAsync(CancellationToken.None))!;
+
+        Assert.Equal("3.0 s", panel.Rows.Single(r => r[0] == "silo-b")[5]);
+        Assert.Contains("could not be read (connection refused)", panel.Note, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -72,8 +97,11 @@ public sealed class ClusterPanelSourceTests
             new PartitionRecord(3, null, 0, 0, PartitionState.Owned, null, 0),
         ]);
 
-    private sealed class FixedClusterView(ClusterSnapshot? snapshot, IReadOnlyList<LocalPartitionState> local) : IClusterView
+    private sealed class FixedClusterView(ClusterSnapshot? snapshot, IReadOnlyList<LocalPartitionState> local, ClusterSnapshot? read = null, ClusterStoreException? readError = null) : IClusterView
     {
+        public Task<ClusterSnapshot?> ReadTableAsync(CancellationToken cancellationToken)
+            => readError is null ? Task.FromResult(read ?? snapshot) : Task.FromException<ClusterSnapshot?>(readError);
+
         public string SiloName => "silo-a";
 
         public long Incarnation => 2;

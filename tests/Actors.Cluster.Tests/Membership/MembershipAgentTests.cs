@@ -42,4 +42,29 @@ public sealed class MembershipAgentTests
         await Eventually.TrueAsync(() => agent.IsDeclaredDead, TimeSpan.FromSeconds(30), "the renewal that finds the row Left");
         Assert.False(agent.HasLeft);
     }
+
+    [Fact]
+    public async Task RefreshAsync_AfterTheFirstRead_ReadsOnlyTheChangedRowsAndKeepsTheWholeTable()
+    {
+        var counting = new CountingClusterStore(new InMemoryClusterStore());
+        var options = new ClusterOptions { ClusterId = "delta", PartitionCount = 64, LeaseDuration = TimeSpan.FromSeconds(30), LeaseRenewPeriod = TimeSpan.FromSeconds(5) };
+        await using var agent = new MembershipAgent(counting, options, "a", () => "a:1", () => "a:2", TimeProvider.System, NullLogger.Instance);
+        await agent.JoinAsync(CancellationToken.None);
+        Assert.Equal(1, counting.WholeReads);
+
+        Assert.True(await counting.TryApplyAsync("delta", new ClusterUpdate().Write(new SiloRecord("b", 1, SiloStatus.Active, "b:1", "b:2", default, default, 0), 0, options.LeaseDuration), CancellationToken.None));
+        PartitionRecord p7 = agent.Current!.Partitions[7];
+        Assert.True(await agent.TryApplyAsync(new ClusterUpdate().Write(p7 with { Owner = "b", OwnerIncarnation = 1, Epoch = 1 }, p7.Version), CancellationToken.None));
+        int rowsBefore = counting.ChangedRows;
+        ClusterSnapshot unchanged = await agent.RefreshAsync(CancellationToken.None);
+
+        Assert.Equal(1, counting.WholeReads);
+        Assert.Equal(2, counting.ChangedRows);
+        Assert.Equal(rowsBefore, counting.ChangedRows);
+        ClusterSnapshot whole = await counting.ReadAsync("delta", CancellationToken.None);
+        Assert.Equal(whole.TableVersion, unchanged.TableVersion);
+        Assert.Equal(whole.Silos, unchanged.Silos);
+        Assert.Equal(whole.Partitions, unchanged.Partitions);
+        Assert.Equal(["a:2", "b:2"], agent.Current!.ActiveGateways());
+    }
 }

@@ -196,6 +196,35 @@ public sealed class ChangeFeedTests : LogTestBase
     }
 
     [Fact]
+    public async Task ReadChangesAsync_LogFailsWhileACommitIsSyncing_HandsOutThatCommitsAppendBeforeTheFailure()
+    {
+        // The committer syncs "a1" (held in its fsync) when the writer's next write tears and fails the log; that commit
+        // still acknowledges "a1". A reader that looks in between must hand "a1" out before it reports the failure.
+        var fs = new FaultInjectingFileSystem();
+        await using var log = await OpenAsync(fileSystem: fs);
+        await log.AppendAsync("a", 0, Events("a0"));
+        await log.WhenSpareSettledAsync(); // no background fsync takes the gate
+        using var gate = new ManualResetEventSlim(false);
+        fs.FsyncGate = gate;
+        var syncing = log.AppendAsync("a", 1, Events("a1")).AsTask();
+        Assert.True(await fs.FsyncEntered.WaitAsync(Deadline), "the committer never reached the fsync of a1");
+        fs.TearNextWriteAfter = 0;
+        await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync("b", 0, Events("b0")));
+
+        using var cts = new CancellationTokenSource(Deadline);
+        await using var feed = log.ReadChangesAsync(ChangeFeedPosition.Beginning, follow: true, cts.Token).GetAsyncEnumerator(cts.Token);
+        Assert.True(await feed.MoveNextAsync());
+        Assert.Equal("a0", Text(feed.Current.Payload));
+        var next = feed.MoveNextAsync(); // the log failed, a1's commit is still in its fsync: the reader must wait for it
+        gate.Set();
+        await syncing; // acknowledged after the failure: its fsync started while the log was healthy
+
+        Assert.True(await next, "the reader ended before it handed out a1, which was acknowledged");
+        Assert.Equal(("a", 2L, "a1"), (feed.Current.StreamId, feed.Current.Version, Text(feed.Current.Payload)));
+        await Assert.ThrowsAsync<LogFailedException>(async () => await feed.MoveNextAsync());
+    }
+
+    [Fact]
     public async Task ReadChangesAsync_SlowReader_WritersAreNotHeldBack()
     {
         await using var log = await OpenAsync();
