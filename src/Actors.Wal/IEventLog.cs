@@ -154,6 +154,26 @@ public interface IEventLog : IAsyncDisposable, ILogChangeFeed
     /// <exception cref="EraseRejectedException">The erase cannot be carried out; nothing was erased.</exception>
     ValueTask<EraseResult> DeleteEventsToAsync(string streamId, long toVersion, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes the stream's checkpoints that <paramref name="criteria"/> selects (one with
+    /// <see cref="CheckpointSelectionCriteria.AtVersion"/>, or by version and write-time bounds): reads no longer return them
+    /// once the task completes, and the store forgets their bytes (the file-backed log at its next compaction, like
+    /// <see cref="DeleteEventsToAsync"/>). Events and the stream's version are unchanged.
+    /// </summary>
+    /// <remarks>
+    /// Deleting the newest checkpoint makes the next newest one that is kept (or none) the stream's base; that is allowed
+    /// only while the events after it, up to the deleted one, are still stored, so the state can be rebuilt without it. A
+    /// caller that wants to remove the data of its newest checkpoint writes a newer checkpoint first.
+    /// </remarks>
+    /// <param name="streamId">The stream.</param>
+    /// <param name="criteria">Which checkpoints to delete.</param>
+    /// <param name="cancellationToken">Cancels waiting (the deletion may still happen).</param>
+    /// <returns>What was deleted (nothing when no stored checkpoint matched, or the stream is unknown).</returns>
+    /// <exception cref="CheckpointDeletionRejectedException">The stream's state could not be rebuilt without a selected checkpoint, or the rewrite does not fit in one record; nothing was deleted.</exception>
+    /// <exception cref="NotSupportedException">This log cannot delete checkpoints (the default for logs that wrap others).</exception>
+    ValueTask<CheckpointDeletionResult> DeleteCheckpointsAsync(string streamId, CheckpointSelectionCriteria criteria, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException($"The event log '{GetType().FullName}' cannot delete checkpoints.");
+
     /// <summary>Returns what the index knows about a stream (its version, checkpoint version and deletion), without waiting for the writer.</summary>
     /// <remarks>
     /// Answered from memory for a stream used since the index last compacted its entries. The file-backed log keeps

@@ -1,4 +1,5 @@
 using Actors.Wal.Format;
+using Actors.Wal.Reading;
 using Actors.Wal.Writing;
 
 namespace Actors.Wal;
@@ -11,67 +12,126 @@ public sealed partial class WriteAheadLog
     /// <remarks>
     /// <para>Unreadable as soon as the returned task completes, physically gone from the log's files once the segments
     /// named in the result are compacted (the next space pass, or <see cref="CompactAsync"/>; they are deleted, never
-    /// kept for reuse).</para>
+    /// kept for reuse), whatever <see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/> says.</para>
     /// <para>The stream's newest checkpoint is kept (older, superseded ones go with the erased records: their segments are
     /// compacted too), and its version does not change: appends continue at the next
     /// version. Reading the stream afterwards returns its newest checkpoint and the events after both that checkpoint and
     /// <paramref name="toVersion"/>; reading erased versions throws <see cref="EventsReclaimedException"/>. A caller that
-    /// rebuilds state from the stream writes a checkpoint at or above <paramref name="toVersion"/> first.</para>
-    /// <para>How: the stream's base and the events after the erased version are copied forward as one relocation record,
+    /// rebuilds state from the stream writes a checkpoint at or above <paramref name="toVersion"/> first. A log that retains
+    /// history keeps the events after <paramref name="toVersion"/> that the checkpoint covers.</para>
+    /// <para>How: the stream's base and the events kept are copied forward as one relocation record,
     /// which starts a fresh back-pointer chain, so nothing readable leads to the erased records any more; the segments
     /// holding them are marked for compaction and deletion. The copy is durable (synced under every
-    /// <see cref="SyncPolicy"/>) when the task completes. With <see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>
-    /// compaction is off: the erased records stay on disk until their segments die of their own accord.</para>
+    /// <see cref="SyncPolicy"/>) when the task completes.</para>
     /// </remarks>
-    /// <exception cref="EraseRejectedException">The kept part does not fit in one record, or erasing below the checkpoint
-    /// would drop history the log retains (<see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>); nothing was erased.</exception>
+    /// <exception cref="EraseRejectedException">The kept part does not fit in one record; nothing was erased.</exception>
     public async ValueTask<EraseResult> DeleteEventsToAsync(string streamId, long toVersion, CancellationToken cancellationToken = default)
     {
-        ulong hash = Hash(streamId);
         ArgumentOutOfRangeException.ThrowIfLessThan(toVersion, 1);
+        var rewrite = new HistoryRewrite(toVersion, null, _options.RetainCheckpointedEvents);
+        var plan = await RewriteHistoryAsync(
+            streamId,
+            rewrite,
+            entry =>
+            {
+                if (entry is not { } e)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(toVersion), toVersion, $"Stream '{streamId}' has no events to erase.");
+                }
+
+                ArgumentOutOfRangeException.ThrowIfGreaterThan(toVersion, e.Version);
+                return true;
+            },
+            reason => new EraseRejectedException(streamId, toVersion, reason),
+            cancellationToken).ConfigureAwait(false);
+        return new EraseResult(streamId, toVersion, plan!.EventsErased, [.. plan.SegmentsWithRemoved.Order()]);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <para>Gone from reads as soon as the returned task completes, physically gone from the log's files once the segments
+    /// named in the result are compacted (as for <see cref="DeleteEventsToAsync"/>). Only checkpoints still reachable on
+    /// the stream's chain are found: older ones were reclaimed already.</para>
+    /// <para>How: the stream's new base (the newest checkpoint kept) and its events are copied forward as one relocation
+    /// record (durable when the task completes), and the segments holding the deleted checkpoints are marked for
+    /// compaction and deletion. A log that retains history keeps every event in the copy; older checkpoints that were not
+    /// selected are dropped by it (they remain readable until the next compaction; their events are kept).</para>
+    /// </remarks>
+    public async ValueTask<CheckpointDeletionResult> DeleteCheckpointsAsync(string streamId, CheckpointSelectionCriteria criteria, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(criteria);
+        var rewrite = new HistoryRewrite(0, criteria, _options.RetainCheckpointedEvents);
+        var plan = await RewriteHistoryAsync(
+            streamId,
+            rewrite,
+            entry => entry is not null,
+            reason => new CheckpointDeletionRejectedException(streamId, criteria, reason),
+            cancellationToken).ConfigureAwait(false);
+        return plan is null
+            ? new CheckpointDeletionResult(streamId, [], [])
+            : new CheckpointDeletionResult(streamId, plan.DeletedCheckpoints, [.. plan.SegmentsWithRemoved.Order()]);
+    }
+
+    /// <summary>
+    /// Plans and writes a rewrite of a stream's history: the kept part as one durable relocation record, the segments
+    /// holding what is removed marked (durably, before the copy) for compaction and deletion. Retries while compaction
+    /// moves the stream or it changes meanwhile.
+    /// </summary>
+    /// <param name="streamId">The stream.</param>
+    /// <param name="rewrite">What to remove.</param>
+    /// <param name="applies">Validates the stream's entry (null: unknown stream); false: nothing to do, null is returned.</param>
+    /// <param name="reject">Makes the typed rejection for a reason.</param>
+    /// <param name="cancellationToken">Cancels waiting.</param>
+    /// <returns>The plan that was carried out, or null when there was nothing to do.</returns>
+    private async ValueTask<RewritePlan?> RewriteHistoryAsync(
+        string streamId, HistoryRewrite rewrite, Func<Index.StreamEntry?, bool> applies, Func<string, RequestRejectedException> reject, CancellationToken cancellationToken)
+    {
+        ulong hash = Hash(streamId);
         var writer = WriterOrThrow();
         for (int attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!_reader.TryGetEntry(streamId, hash, out var entry))
+            bool known = _reader.TryGetEntry(streamId, hash, out var entry);
+            if (!applies(known ? entry : null))
             {
-                throw new ArgumentOutOfRangeException(nameof(toVersion), toVersion, $"Stream '{streamId}' has no events to erase.");
+                return null;
             }
 
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(toVersion, entry.Version);
-            if (_options.RetainCheckpointedEvents && entry.HasBase && toVersion < entry.BaseVersion)
-            {
-                throw new EraseRejectedException(
-                    streamId,
-                    toVersion,
-                    $"erasing up to version {toVersion} would also drop the retained events {toVersion + 1}..{entry.BaseVersion} below the checkpoint at version {entry.BaseVersion} ({nameof(WriteAheadLogOptions.RetainCheckpointedEvents)}); erase up to at least version {entry.BaseVersion}");
-            }
-
-            var plan = await _reader.PlanEraseAsync(entry, toVersion, cancellationToken).ConfigureAwait(false);
+            var plan = await _reader.PlanRewriteAsync(entry, rewrite, cursor: null, cancellationToken).ConfigureAwait(false);
             if (plan is null)
             {
                 ObjectDisposedException.ThrowIf(Volatile.Read(ref _state) != StateOpen, this);
                 if (attempt == EraseAttempts)
                 {
-                    throw new EraseRejectedException(streamId, toVersion, $"the stream's records kept moving (compaction) while its events up to version {toVersion} were being planned for erasure ({EraseAttempts} attempts)");
+                    throw reject($"the stream's records kept moving (compaction) while the rewrite was being planned ({EraseAttempts} attempts)");
                 }
 
                 continue; // compaction moved the stream meanwhile: read its new entry
             }
 
+            if (plan.Rejection is { } reason)
+            {
+                throw reject(reason);
+            }
+
+            if (rewrite.EraseToVersion == 0 && plan.DeletedCheckpoints.Count == 0)
+            {
+                return null; // nothing selected is stored
+            }
+
             long size = RecordCodec.RelocatedSize(plan.Id.Length, plan.Kept, _cipher);
             if (size > _maxRecordLength)
             {
-                throw new EraseRejectedException(streamId, toVersion, $"the events kept after version {toVersion} need {size} bytes, more than one record can hold ({_maxRecordLength}); write a checkpoint first");
+                throw reject($"the records kept need {size} bytes, more than one record can hold ({_maxRecordLength}); write a checkpoint first");
             }
 
             // Marked before the copy: from now on these segments are deleted, never recycled, whenever they go. The
             // manifest carries the marks durably before the copy is written, so a restart still compacts them.
-            _maintenance!.MarkErased(plan.SegmentsWithErased);
+            _maintenance!.MarkErased(plan.SegmentsWithRemoved);
             _segments.WriteManifest();
 
             // Files kept for reuse still hold the records of the segments they were (a compaction may have moved the
-            // erased records out of one before it was retired): deleted, not left until reuse zeroes them.
+            // removed records out of one before it was retired): deleted, not left until reuse zeroes them.
             _segments.DiscardRecycledFiles();
             var request = new RelocateRequest(streamId, hash, entry.LatestPosition, entry.Version, plan.Kept, (int)size, forceSync: true);
             if (!writer.TryEnqueue(request))
@@ -83,12 +143,12 @@ public sealed partial class WriteAheadLog
             if (await request.Task.WaitAsync(cancellationToken).ConfigureAwait(false))
             {
                 _maintenance.RequestErasePass();
-                return new EraseResult(streamId, toVersion, plan.EventsErased, [.. plan.SegmentsWithErased.Order()]);
+                return plan;
             }
 
             if (attempt == EraseAttempts)
             {
-                throw new EraseRejectedException(streamId, toVersion, $"the stream kept changing while its events up to version {toVersion} were being erased ({EraseAttempts} attempts)");
+                throw reject($"the stream kept changing while it was being rewritten ({EraseAttempts} attempts)");
             }
         }
     }

@@ -270,6 +270,7 @@ public sealed partial class WriteAheadLog : IEventLog
         RetainMaxAge = o.RetainMaxAge,
         MaxChangeFeedRetainedBytes = o.MaxChangeFeedRetainedBytes,
         RetainCheckpointedEvents = o.RetainCheckpointedEvents,
+        RetainHistoryFor = o.RetainHistoryFor,
         ReadOnly = o.ReadOnly,
     };
 

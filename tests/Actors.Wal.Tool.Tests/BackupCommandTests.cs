@@ -55,4 +55,44 @@ public sealed class BackupCommandTests : IDisposable
         Assert.True(run.ExitCode == ExitCodes.Error, run.ToString());
         Assert.Contains("must be empty", run.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Restore_ToAnLsn_RestoredLogEndsThereAndTakesNoLaterRecord()
+    {
+        string dir = _temp.Sub("log");
+        string backup = _temp.Sub("backup");
+        string restored = _temp.Sub("restored");
+        long point;
+        await using (var log = await WriteAheadLog.OpenAsync(new WriteAheadLogOptions { Directory = dir }))
+        {
+            await log.AppendAsync("account/1", 0, ["opened"u8.ToArray()]);
+            point = log.WrittenLsn;
+            await log.AppendAsync("account/1", 1, ["mistake"u8.ToArray()]);
+            await log.AppendAsync("account/2", 0, ["later"u8.ToArray()]);
+        }
+
+        Assert.Equal(ExitCodes.Ok, (await ToolRunner.RunAsync("backup", dir, backup)).ExitCode);
+
+        var run = await ToolRunner.RunAsync("restore", backup, restored, "--to-lsn", point.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        Assert.Contains($"up to LSN {point}", run.Out, StringComparison.Ordinal);
+        await using var check = await WriteAheadLog.OpenAsync(new WriteAheadLogOptions { Directory = restored });
+        Assert.Equal(1, check.GetStreamInfo("account/1").Version);
+        Assert.True(check.GetStreamInfo("account/2").IsEmpty);
+    }
+
+    [Fact]
+    public async Task Restore_BothPointOptions_ReturnsOneAndSaysSo()
+    {
+        string dir = _temp.Sub("log");
+        string backup = _temp.Sub("backup");
+        await SampleLog.CreateAsync(dir, rounds: 2);
+        Assert.Equal(ExitCodes.Ok, (await ToolRunner.RunAsync("backup", dir, backup)).ExitCode);
+
+        var run = await ToolRunner.RunAsync("restore", backup, _temp.Sub("target"), "--to-lsn", "1", "--to-time", "2026-01-01T00:00:00Z");
+
+        Assert.True(run.ExitCode == ExitCodes.Error, run.ToString());
+        Assert.Contains("not both", run.Error, StringComparison.Ordinal);
+    }
 }

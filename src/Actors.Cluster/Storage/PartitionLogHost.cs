@@ -284,6 +284,7 @@ internal sealed partial class PartitionLogHost
         RetainMaxAge = source.RetainMaxAge,
         MaxChangeFeedRetainedBytes = source.MaxChangeFeedRetainedBytes,
         RetainCheckpointedEvents = source.RetainCheckpointedEvents,
+        RetainHistoryFor = source.RetainHistoryFor,
         ReadOnly = source.ReadOnly,
     };
 

@@ -95,6 +95,10 @@ internal sealed partial class PartitionedEventLog : IPartitionedEventLog
         => ForWrite(streamId).DeleteEventsToAsync(streamId, toVersion, cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<CheckpointDeletionResult> DeleteCheckpointsAsync(string streamId, CheckpointSelectionCriteria criteria, CancellationToken cancellationToken = default)
+        => ForWrite(streamId).DeleteCheckpointsAsync(streamId, criteria, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask<StreamReadResult> ReadStreamAsync(string streamId, ReadBound bound = default, CancellationToken cancellationToken = default)
         => ForRead(streamId).Log.ReadStreamAsync(streamId, bound, cancellationToken);
 

@@ -30,6 +30,7 @@ public static class WriteAheadLogStoreConfiguration
         nameof(WriteAheadLogStoreOptions.PreallocateSegments),
         nameof(WriteAheadLogStoreOptions.MaxCachedGrains),
         nameof(WriteAheadLogStoreOptions.EventHistory),
+        nameof(WriteAheadLogStoreOptions.HistoryDuration),
         nameof(WriteAheadLogStoreOptions.Compression),
         nameof(WriteAheadLogStoreOptions.UseBinarySerializer),
         nameof(WriteAheadLogStoreOptions.EncryptionKeyFile),
@@ -71,7 +72,7 @@ public static class WriteAheadLogStoreConfiguration
 
         Parse<SyncPolicy>(nameof(options.SyncPolicy), v => options.SyncPolicy = v, "one of Always, Interval, None");
         Parse<RecoveryMode>(nameof(options.RecoveryMode), v => options.RecoveryMode = v, "one of TolerateTornTail, AbsoluteConsistency, Salvage");
-        Parse<EventHistoryPolicy>(nameof(options.EventHistory), v => options.EventHistory = v, "one of KeepAll, ReclaimAfterCheckpoint");
+        Parse<EventHistoryPolicy>(nameof(options.EventHistory), v => options.EventHistory = v, "one of KeepAll, ReclaimAfterCheckpoint, KeepFor");
         Parse<RecordCompression>(nameof(options.Compression), v => options.Compression = v, "one of None, Brotli");
 
         if (Get(nameof(options.SyncInterval)) is { } interval)
@@ -83,6 +84,18 @@ public static class WriteAheadLogStoreConfiguration
             else
             {
                 Fail(nameof(options.SyncInterval), "a time span such as 00:00:00.100");
+            }
+        }
+
+        if (Get(nameof(options.HistoryDuration)) is { } history)
+        {
+            if (TimeSpan.TryParse(history, CultureInfo.InvariantCulture, out TimeSpan span))
+            {
+                options.HistoryDuration = span;
+            }
+            else
+            {
+                Fail(nameof(options.HistoryDuration), "a time span such as 30.00:00:00");
             }
         }
 

@@ -14,10 +14,10 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent>
     /// <inheritdoc />
     /// <remarks>
     /// The erased records are unreadable once the task completes and leave the log's files at its next compaction (the
-    /// segments holding them are compacted whatever their live ratio, and deleted). Rejected with
-    /// <see cref="HistoryEraseRejectedException"/>, before anything is written: a store that keeps every event
-    /// (<see cref="EventHistoryPolicy.KeepAll"/>: its log never compacts, so the bytes would stay), a state the codec cannot
-    /// encode, or a checkpoint over <see cref="WriteAheadLogStoreOptions.MaxRecordSizeBytes"/>. Rejected after the checkpoint
+    /// segments holding them are compacted whatever their live ratio, and deleted), in both history modes (a
+    /// <see cref="EventHistoryPolicy.KeepAll"/> store keeps the events after <paramref name="toVersion"/>). Rejected with
+    /// <see cref="HistoryEraseRejectedException"/>, before anything is written: a state the codec cannot encode, or a
+    /// checkpoint over <see cref="WriteAheadLogStoreOptions.MaxRecordSizeBytes"/>. Rejected after the checkpoint
     /// was stored (still nothing erased): the engine's own refusal. Anything else (I/O, a closed log) is a
     /// <see cref="GrainStorageFailedException"/>: whether the checkpoint and the erase happened is unknown.
     /// </remarks>
@@ -26,12 +26,6 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent>
         ArgumentNullException.ThrowIfNull(confirmedState);
         ArgumentOutOfRangeException.ThrowIfLessThan(toVersion, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(toVersion, version);
-        if (_store.Options.ToLogOptions(resolveEncryption: false).RetainCheckpointedEvents)
-        {
-            throw EraseRejected(toVersion,
-                $"the store keeps every event ({nameof(WriteAheadLogStoreOptions.EventHistory)} = {EventHistoryPolicy.KeepAll}), so its log never compacts and the erased events' bytes would stay in its files. Keep grains whose history must be erasable in a store with {nameof(WriteAheadLogStoreOptions.EventHistory)} = {EventHistoryPolicy.ReclaimAfterCheckpoint}");
-        }
-
         // Encoded before anything is awaited: the grain's state cannot change under the codec.
         byte[] checkpoint;
         try

@@ -332,8 +332,10 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
         }
     }
 
-    private string HistoryExplanation() => _store.Options.ToLogOptions(resolveEncryption: false).RetainCheckpointedEvents
-        ? $"Write-ahead-log store '{_store.Name}' keeps every event now ({nameof(WriteAheadLogStoreOptions.EventHistory)} = {_store.Options.EventHistory}), but these were reclaimed after a checkpoint while it did not."
+    private string HistoryExplanation() => _store.Options.EventHistory == EventHistoryPolicy.KeepFor
+        ? $"Write-ahead-log store '{_store.Name}' keeps the events a checkpoint covers for {_store.Options.HistoryDuration} ({nameof(WriteAheadLogStoreOptions.EventHistory)} = {EventHistoryPolicy.KeepFor}); older ones were reclaimed, or the grain erased them (EraseConfirmedEvents)."
+        : _store.Options.ToLogOptions(resolveEncryption: false).RetainCheckpointedEvents
+        ? $"Write-ahead-log store '{_store.Name}' keeps every event now ({nameof(WriteAheadLogStoreOptions.EventHistory)} = {_store.Options.EventHistory}), but these were reclaimed after a checkpoint while it did not, or the grain erased them (EraseConfirmedEvents)."
         : $"Write-ahead-log store '{_store.Name}' reclaims events once a checkpoint covers them ({nameof(WriteAheadLogStoreOptions.EventHistory)} = {EventHistoryPolicy.ReclaimAfterCheckpoint}), and the grain may have erased them (EraseConfirmedEvents); set it to {EventHistoryPolicy.KeepAll} to keep a grain's whole history.";
 
     [LoggerMessage(20, LogLevel.Debug, "Grain {GrainId} wrote a checkpoint at version {Version} to write-ahead-log store {StoreName}")]

@@ -9,8 +9,9 @@ namespace Actors.Persistence.Wal;
 public enum EventHistoryPolicy
 {
     /// <summary>
-    /// Keep every event (the default): <c>RetrieveConfirmedEvents(0, Version)</c> works for the grain's whole life;
-    /// checkpoints only shorten activation. Space is reclaimed from deleted streams only.
+    /// Keep every event (the default): <c>RetrieveConfirmedEvents(0, Version)</c> works for the grain's whole life, unless
+    /// the grain erased part of it (<c>EraseConfirmedEvents</c>); checkpoints only shorten activation. Space is reclaimed
+    /// from deleted streams, erased events and cleared states only (compaction copies a grain's whole history forward).
     /// </summary>
     KeepAll = 0,
 
@@ -19,4 +20,11 @@ public enum EventHistoryPolicy
     /// Reading reclaimed events throws <see cref="Journaling.EventHistoryUnavailableException"/> naming this policy.
     /// </summary>
     ReclaimAfterCheckpoint = 1,
+
+    /// <summary>
+    /// Keep the events a checkpoint covers for <see cref="WriteAheadLogStoreOptions.HistoryDuration"/> after they were
+    /// appended (events after a grain's newest checkpoint are always kept): compaction leaves older ones out once the
+    /// segment holding them is that old. Reading them then throws <see cref="Journaling.EventHistoryUnavailableException"/>.
+    /// </summary>
+    KeepFor = 2,
 }

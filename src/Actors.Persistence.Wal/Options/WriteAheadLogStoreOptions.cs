@@ -73,6 +73,12 @@ public sealed class WriteAheadLogStoreOptions
     public EventHistoryPolicy EventHistory { get; set; } = EventHistoryPolicy.KeepAll;
 
     /// <summary>
+    /// With <see cref="EventHistoryPolicy.KeepFor"/>: how long the events a checkpoint covers are kept after they were
+    /// appended. Required with that policy and refused with the others.
+    /// </summary>
+    public TimeSpan? HistoryDuration { get; set; }
+
+    /// <summary>
     /// How the payloads of event and state records are compressed. Default <see cref="RecordCompression.None"/>;
     /// <see cref="RecordCompression.Brotli"/> compresses each payload Brotli shrinks (format version 2 records, which an
     /// older build refuses with a clear error). Records of either kind are read whatever the setting, so it can change at
@@ -136,7 +142,8 @@ public sealed class WriteAheadLogStoreOptions
             MaxRecordSizeBytes = MaxRecordSizeBytes,
             RecoveryMode = RecoveryMode,
             PreallocateSegments = PreallocateSegments,
-            RetainCheckpointedEvents = EventHistory == EventHistoryPolicy.KeepAll,
+            RetainCheckpointedEvents = EventHistory is EventHistoryPolicy.KeepAll or EventHistoryPolicy.KeepFor,
+            RetainHistoryFor = EventHistory == EventHistoryPolicy.KeepFor ? HistoryDuration : null,
             Encryption = resolveEncryption ? ResolveEncryption() : null,
         };
         ConfigureLog?.Invoke(options);

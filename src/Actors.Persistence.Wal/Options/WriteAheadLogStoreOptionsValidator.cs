@@ -34,7 +34,17 @@ public sealed class WriteAheadLogStoreOptionsValidator : IValidateOptions<WriteA
 
         if (!Enum.IsDefined(options.EventHistory))
         {
-            failures.Add($"{prefix}{nameof(options.EventHistory)} must be {nameof(EventHistoryPolicy.KeepAll)} or {nameof(EventHistoryPolicy.ReclaimAfterCheckpoint)}; it is {(int)options.EventHistory}.");
+            failures.Add($"{prefix}{nameof(options.EventHistory)} must be {nameof(EventHistoryPolicy.KeepAll)}, {nameof(EventHistoryPolicy.ReclaimAfterCheckpoint)} or {nameof(EventHistoryPolicy.KeepFor)}; it is {(int)options.EventHistory}.");
+        }
+
+        if (options.EventHistory == EventHistoryPolicy.KeepFor && options.HistoryDuration is not { Ticks: > 0 })
+        {
+            failures.Add($"{prefix}{nameof(options.HistoryDuration)} must be set to a positive time span with {nameof(options.EventHistory)} = {nameof(EventHistoryPolicy.KeepFor)}; it is {options.HistoryDuration?.ToString() ?? "not set"}.");
+        }
+
+        if (options.EventHistory != EventHistoryPolicy.KeepFor && options.HistoryDuration is { } duration)
+        {
+            failures.Add($"{prefix}{nameof(options.HistoryDuration)} ({duration}) applies only with {nameof(options.EventHistory)} = {nameof(EventHistoryPolicy.KeepFor)}; it is {options.EventHistory}.");
         }
 
         if (!Enum.IsDefined(options.Compression))

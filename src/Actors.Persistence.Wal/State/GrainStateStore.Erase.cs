@@ -5,21 +5,20 @@ using Actors.Wal;
 namespace Actors.Persistence.Wal;
 
 /// <content>
-/// Physical clears: in a store that reclaims checkpointed records, a clear is followed by a checkpoint of the states
-/// that remain and an erase of every record up to it, so the cleared value leaves the log's files at the next compaction
-/// (the segments holding it, superseded checkpoints included, are compacted and deleted).
+/// Physical clears, in both history modes: a clear is followed by a checkpoint of the states that remain and an erase of
+/// every record up to it, so the cleared value leaves the log's files at the next compaction (the segments holding it,
+/// superseded checkpoints included, are compacted and deleted).
 /// </content>
 public sealed partial class GrainStateStore
 {
     /// <summary>
     /// The checkpoint a write with clears leaves behind (the states that remain, the written ones at the versions the
-    /// append will give them), or null when the store keeps every record (<see cref="EventHistoryPolicy.KeepAll"/>: its log
-    /// never compacts, so a clear stays logical) or nothing is cleared.
+    /// append will give them), or null when nothing is cleared.
     /// </summary>
     /// <exception cref="Actors.Storage.StateRejectedException">The checkpoint would exceed <see cref="WriteAheadLogStoreOptions.MaxRecordSizeBytes"/>; nothing was stored.</exception>
     private byte[]? CheckpointAfterClear(GrainId grainId, StreamHead head, IReadOnlyList<StateChange> changes, ReadOnlyMemory<byte>[] payloads)
     {
-        if (!changes.Any(c => c.IsClear) || _store.Options.ToLogOptions(resolveEncryption: false).RetainCheckpointedEvents)
+        if (!changes.Any(c => c.IsClear))
         {
             return null;
         }

@@ -20,11 +20,10 @@ namespace Actors.Persistence.Wal;
 /// (tag null afterwards).
 /// </para>
 /// <para>
-/// Clears are physical in a store that reclaims checkpointed records (<see cref="EventHistoryPolicy.ReclaimAfterCheckpoint"/>):
-/// once the clear is durable, a checkpoint of the remaining states is written and every earlier record of the grain is
-/// erased (<see cref="IEventLog.DeleteEventsToAsync"/>), so the cleared value leaves the log's files at the next
-/// compaction. A store that keeps every record (<see cref="EventHistoryPolicy.KeepAll"/>) never compacts: there a clear
-/// is a clear record and the old values stay in the files.
+/// Clears are physical in both history modes: once the clear is durable, a checkpoint of the remaining states is written
+/// and every earlier record of the grain is erased (<see cref="IEventLog.DeleteEventsToAsync"/>), so the cleared value
+/// leaves the log's files at the next compaction (a <see cref="EventHistoryPolicy.KeepAll"/> store loses the grain's
+/// earlier state records with it).
 /// </para>
 /// <para>
 /// Each grain's latest state values are cached (as encoded bytes) so that tags can be checked and checkpoints written

@@ -30,14 +30,50 @@ internal static class BackupCommand
     {
         var backup = new Argument<DirectoryInfo>("backup") { Description = "A directory written by 'backup'." };
         var dest = new Argument<DirectoryInfo>("dest") { Description = "The log directory to create: created when missing; must be empty." };
-        var command = new Command("restore", "Restore a backup into an empty log directory and open it once (every record is checked; a damaged one fails the restore, exit 2).")
+        var toLsn = new Option<long?>("--to-lsn") { Description = "Restore the log as it was up to this LSN (inclusive); a batch of events that straddles it is left out whole." };
+        var toTime = new Option<string?>("--to-time") { Description = "Restore the log as it was at this time (records appended at or before it), ISO 8601, e.g. 2026-11-21T05:00:00Z." };
+        var command = new Command("restore", "Restore a backup into an empty log directory and open it once (every record is checked; a damaged one fails the restore, exit 2). With --to-lsn or --to-time, restore it as it was at that point; a point below what space management had reclaimed when the backup was taken is refused (exit 1), naming the reclaimed segments.")
         {
-            backup, dest,
+            backup, dest, toLsn, toTime,
         };
         command.SetAction((result, ct) => CommandGuard.RunAsync(console, async () =>
         {
-            var restored = await LogBackup.RestoreAsync(result.GetRequiredValue(backup).FullName, result.GetRequiredValue(dest).FullName, LogOpener.Keys(), ct).ConfigureAwait(false);
-            console.Line($"Restored {N(restored.Streams)} stream(s) in {N(restored.Segments)} segment(s), up to LSN {N(restored.LastLsn)}, into {restored.Directory}.");
+            string from = result.GetRequiredValue(backup).FullName;
+            string into = result.GetRequiredValue(dest).FullName;
+            long? lsn = result.GetValue(toLsn);
+            string? time = result.GetValue(toTime);
+            RestorePoint? point = null;
+            if (lsn is not null && time is not null)
+            {
+                await console.Error.WriteLineAsync("error: give --to-lsn or --to-time, not both.").ConfigureAwait(false);
+                return ExitCodes.Error;
+            }
+
+            if (lsn is { } l)
+            {
+                if (l < 0)
+                {
+                    await console.Error.WriteLineAsync($"error: --to-lsn {l} is negative.").ConfigureAwait(false);
+                    return ExitCodes.Error;
+                }
+
+                point = RestorePoint.ToLsn(l);
+            }
+            else if (time is not null)
+            {
+                if (!DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
+                {
+                    await console.Error.WriteLineAsync($"error: --to-time '{time}' is not a timestamp; use ISO 8601, e.g. 2026-11-21T05:00:00Z.").ConfigureAwait(false);
+                    return ExitCodes.Error;
+                }
+
+                point = RestorePoint.ToTime(t);
+            }
+
+            var restored = point is { } p
+                ? await LogBackup.RestoreToPointAsync(from, into, p, LogOpener.Keys(), ct).ConfigureAwait(false)
+                : await LogBackup.RestoreAsync(from, into, LogOpener.Keys(), ct).ConfigureAwait(false);
+            console.Line($"Restored {N(restored.Streams)} stream(s) in {N(restored.Segments)} segment(s), up to LSN {N(restored.LastLsn)}{(point is { } q ? $" (point: {q})" : "")}, into {restored.Directory}.");
             return ExitCodes.Ok;
         }));
         return command;

@@ -54,7 +54,7 @@ internal sealed class StreamFacts
             }
         }
 
-        var relocatedBase = header.Type == RecordType.Relocated && items.Count > 0 ? (items[0].Kind, items[0].Version) : (RecordType.Events, 0L);
+        var relocatedBase = header.Type == RecordType.Relocated ? RecordCodec.RelocatedBase(items) : (RecordType.Events, 0L);
         long version = header.Type == RecordType.Relocated ? header.FirstVersion : header.LastVersion;
         _entry.Apply(header.Type, LogPosition.Create(segmentId, offset), header.Length, version, relocatedBase, retainEvents: false, space: null);
         Records++;

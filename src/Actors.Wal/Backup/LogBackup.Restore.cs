@@ -22,20 +22,9 @@ public static partial class LogBackup
     /// <exception cref="LogCorruptedException">A record of the backup is damaged (the restored directory is left as it is, for inspection).</exception>
     public static async Task<LogRestoreResult> RestoreAsync(string backupDirectory, string logDirectory, Encryption.IEncryptionKeyProvider? encryption = null, CancellationToken cancellationToken = default)
     {
-        string source = Path.GetFullPath(backupDirectory);
+        var (source, manifest) = ReadBackup(backupDirectory);
         string target = Path.GetFullPath(logDirectory);
-        if (!Directory.Exists(source))
-        {
-            throw new DirectoryNotFoundException($"The backup directory '{source}' does not exist.");
-        }
-
-        SegmentManifest manifest = ReadManifest(source);
         var names = manifest.Segments.Select(s => SegmentHeader.FileName(s.Id)).ToList();
-        if (names.Find(n => !File.Exists(Path.Combine(source, n))) is { } missing)
-        {
-            throw new LogBackupException(source, $"the backup lists segment {missing}, which is not there");
-        }
-
         PrepareEmptyDirectory(target, "restore");
         foreach (string name in names.Append(SegmentManifest.FileName))
         {
@@ -43,6 +32,32 @@ public static partial class LogBackup
         }
 
         IO.PhysicalFileSystem.Instance.SyncDirectory(target);
+        return await OpenOnceAsync(target, encryption, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The backup's full path and manifest, checked: the directory exists and holds every segment the manifest lists.</summary>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="LogBackupException">It has no readable manifest, or misses a segment it lists.</exception>
+    private static (string Source, SegmentManifest Manifest) ReadBackup(string backupDirectory)
+    {
+        string source = Path.GetFullPath(backupDirectory);
+        if (!Directory.Exists(source))
+        {
+            throw new DirectoryNotFoundException($"The backup directory '{source}' does not exist.");
+        }
+
+        SegmentManifest manifest = ReadManifest(source);
+        if (manifest.Segments.Select(s => SegmentHeader.FileName(s.Id)).FirstOrDefault(n => !File.Exists(Path.Combine(source, n))) is { } missing)
+        {
+            throw new LogBackupException(source, $"the backup lists segment {missing}, which is not there");
+        }
+
+        return (source, manifest);
+    }
+
+    /// <summary>Opens the restored log once with <see cref="RecoveryMode.AbsoluteConsistency"/> (every record checked) and closes it cleanly.</summary>
+    private static async Task<LogRestoreResult> OpenOnceAsync(string target, Encryption.IEncryptionKeyProvider? encryption, CancellationToken cancellationToken)
+    {
         long segmentSize = Math.Clamp(
             LogFiles.LargestSegmentSize(IO.PhysicalFileSystem.Instance, target) is > 0 and var largest ? largest : WriteAheadLogOptions.DefaultSegmentSizeBytes,
             WriteAheadLogOptionsValidator.MinSegmentSizeBytes,

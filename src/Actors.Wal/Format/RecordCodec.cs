@@ -73,6 +73,23 @@ internal static class RecordCodec
         return RecordHeader.SealSize;
     }
 
+    /// <summary>
+    /// The base a Relocated record carries: its last checkpoint or tombstone item (a copy holds at most one; a copy of a log
+    /// that retains history puts the events the base covers before it), or (Events, 0) when it has none.
+    /// </summary>
+    public static (RecordType Kind, long Version) RelocatedBase(IReadOnlyList<RecordItem> items)
+    {
+        for (int i = items.Count - 1; i >= 0; i--)
+        {
+            if (items[i].Kind != RecordType.Events)
+            {
+                return (items[i].Kind, items[i].Version);
+            }
+        }
+
+        return (RecordType.Events, 0);
+    }
+
     /// <summary>The framed size of a Relocated record holding <paramref name="items"/>.</summary>
     public static long RelocatedSize(int streamIdLength, IReadOnlyList<RecordItem> items, PayloadCipher? cipher = null)
     {
@@ -86,8 +103,8 @@ internal static class RecordCodec
     }
 
     /// <summary>
-    /// Writes a Relocated record (items in chain order, base first; their plaintext payloads sealed again with the current
-    /// key when <paramref name="cipher"/> is set); returns its length.
+    /// Writes a Relocated record (items by version, the base after the events it covers; their plaintext payloads sealed
+    /// again with the current key when <paramref name="cipher"/> is set); returns its length.
     /// </summary>
     public static int WriteRelocated(Span<byte> destination, ReadOnlySpan<byte> streamId, long streamVersion, long timestampTicks, IReadOnlyList<RecordItem> items, PayloadCipher? cipher = null)
     {

@@ -110,6 +110,18 @@ public sealed partial class InMemoryEventLog : ILogChangeFeed
         }
     }
 
+    /// <summary>Drops the feed's copies of <paramref name="streamId"/>'s deleted checkpoints. Call under the lock.</summary>
+    private void DeleteCheckpointChanges(string streamId, List<long> versions)
+    {
+        for (int i = 0; i < _changes.Count; i++)
+        {
+            if (_changes[i] is { Kind: LogChangeKind.Checkpoint } change && versions.Contains(change.Version) && string.Equals(change.StreamId, streamId, StringComparison.Ordinal))
+            {
+                _changes[i] = null;
+            }
+        }
+    }
+
     /// <summary>Wakes tailing readers. Call under the lock.</summary>
     private void SignalCommitted()
     {

@@ -105,6 +105,40 @@ public sealed partial class InMemoryEventLog
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>The deleted checkpoints are forgotten at once (and leave the change feed).</remarks>
+    public ValueTask<CheckpointDeletionResult> DeleteCheckpointsAsync(string streamId, CheckpointSelectionCriteria criteria, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            ThrowIfDisposed();
+            StreamId.Validate(streamId);
+            ArgumentNullException.ThrowIfNull(criteria);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return ValueTask.FromCanceled<CheckpointDeletionResult>(cancellationToken);
+            }
+
+            lock (_lock)
+            {
+                ThrowIfDisposed();
+                if (!_streams.TryGetValue(streamId, out var stream))
+                {
+                    return ValueTask.FromResult(new CheckpointDeletionResult(streamId, [], []));
+                }
+
+                var deleted = stream.DeleteCheckpoints(criteria, out string? rejection)
+                    ?? throw new CheckpointDeletionRejectedException(streamId, criteria, rejection!);
+                DeleteCheckpointChanges(streamId, deleted);
+                return ValueTask.FromResult(new CheckpointDeletionResult(streamId, deleted, []));
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or ObjectDisposedException or CheckpointDeletionRejectedException)
+        {
+            return ValueTask.FromException<CheckpointDeletionResult>(ex);
+        }
+    }
+
     private AppendResult Append(string streamId, long expectedVersion, ReadOnlyMemory<byte>[] payloads)
     {
         lock (_lock)

@@ -104,6 +104,48 @@ internal sealed class InMemoryStream
         return erased;
     }
 
+    /// <summary>
+    /// Deletes the checkpoints <paramref name="criteria"/> selects; returns their versions, newest first. Null (nothing
+    /// deleted) with <paramref name="rejection"/> set when the state could not be rebuilt without the live checkpoint: the
+    /// events between the checkpoint that would take its place (or the stream's start) and it were erased.
+    /// </summary>
+    public List<long>? DeleteCheckpoints(CheckpointSelectionCriteria criteria, out string? rejection)
+    {
+        rejection = null;
+        var selected = _checkpoints.Where(c => criteria.Matches(c.Version, c.Timestamp.UtcTicks)).ToList();
+        if (LiveCheckpoint is { } live && selected.Contains(live))
+        {
+            long floor = _tombstones.Count > 0 ? _tombstones[^1].Version : 0;
+            var replacement = _checkpoints.LastOrDefault(c => !selected.Contains(c) && (_tombstones.Count == 0 || c.Lsn > _tombstones[^1].Lsn));
+            long from = Math.Max(floor, replacement?.Version ?? 0) + 1;
+            if (_erasedTo >= from)
+            {
+                rejection = $"the stream's state could not be rebuilt without the checkpoint at version {live.Version}: "
+                    + $"the events {from}..{Math.Min(_erasedTo, live.Version)} it covers were erased; write a newer checkpoint first and delete this one then";
+                return null;
+            }
+        }
+
+        _checkpoints.RemoveAll(selected.Contains);
+        if (LiveCheckpoint is { } kept)
+        {
+            long liveBytes = kept.State.Length;
+            for (int i = (int)kept.Version; i < _events.Count; i++)
+            {
+                liveBytes += _events[i].Payload.Length;
+            }
+
+            LiveBytes = liveBytes;
+        }
+        else if (!IsDeleted)
+        {
+            LiveBytes = _events.Sum(e => (long)e.Payload.Length);
+        }
+
+        selected.Reverse();
+        return [.. selected.Select(c => c.Version)];
+    }
+
     /// <summary>Reads the stream as of <paramref name="bound"/>; see <see cref="IEventLog.ReadStreamAsync"/>.</summary>
     public StreamReadResult Read(string streamId, ReadBound bound)
     {

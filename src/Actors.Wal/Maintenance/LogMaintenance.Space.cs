@@ -14,9 +14,9 @@ internal sealed partial class LogMaintenance
         var (deleted, freed) = await DeleteDeadSegmentsAsync().ConfigureAwait(false);
         int compacted = 0;
         int relocated = 0;
-        // Segments holding erased records are compacted even when compaction is otherwise off (but never with retained
-        // history: a relocation copies only each stream's base and the events after it).
-        if ((_options.CompactionLiveRatio > 0 || _segments.Current.All.Any(s => s.HoldsErasedData || HasOlderKey(s))) && !_options.RetainCheckpointedEvents)
+        // Segments holding erased records are compacted even when compaction is otherwise off. With retained history a
+        // relocation copies each stream's whole stored history (the base after the events it covers).
+        if (_options.CompactionLiveRatio > 0 || _segments.Current.All.Any(s => s.HoldsErasedData || HasOlderKey(s) || HasExpiredHistory(s)))
         {
             (compacted, relocated) = await CompactSegmentsAsync().ConfigureAwait(false);
             if (compacted > 0)
@@ -86,7 +86,7 @@ internal sealed partial class LogMaintenance
 
     private async Task<(int Compacted, int Relocated)> CompactSegmentsAsync()
     {
-        var sparse = ReclaimableSegments(s => s.LiveBytes > 0 && (s.HoldsErasedData || HasOlderKey(s) || s.LiveBytes < s.RecordBytes * _options.CompactionLiveRatio));
+        var sparse = ReclaimableSegments(s => s.LiveBytes > 0 && (s.HoldsErasedData || HasOlderKey(s) || HasExpiredHistory(s) || s.LiveBytes < s.RecordBytes * _options.CompactionLiveRatio));
         if (sparse.Count == 0)
         {
             return (0, 0);
@@ -166,7 +166,7 @@ internal sealed partial class LogMaintenance
     {
         try
         {
-            var collected = await _reader.CollectForRelocationAsync(entry, _readBuffers, rentals, CancellationToken.None).ConfigureAwait(false);
+            var collected = await _reader.CollectForRelocationAsync(entry, _options.RetainCheckpointedEvents, HistoryFloorTicks(), _readBuffers, rentals, CancellationToken.None).ConfigureAwait(false);
             if (collected is not { } found)
             {
                 return null;
@@ -202,6 +202,17 @@ internal sealed partial class LogMaintenance
     /// copies its live records forward, sealed with the current key (key rotation).
     /// </summary>
     private bool HasOlderKey(Segment segment) => Cipher is { } cipher && segment.Header.KeyId != cipher.Current.Id;
+
+    /// <summary>
+    /// True when the log keeps covered events only for <see cref="WriteAheadLogOptions.RetainHistoryFor"/> and the segment was
+    /// sealed longer ago than that: every event in it is older, so compaction copies its streams without them.
+    /// </summary>
+    private bool HasExpiredHistory(Segment segment)
+        => _options.RetainHistoryFor is { } keep && segment.IsSealed
+            && (segment.SealedAtTicks > 0 ? segment.SealedAtTicks : segment.Header.CreatedUtcTicks) < _time.GetUtcNow().UtcTicks - keep.Ticks;
+
+    /// <summary>The append time before which covered events are left out of copies (0: all kept).</summary>
+    private long HistoryFloorTicks() => _options.RetainHistoryFor is { } keep ? Math.Max(0, _time.GetUtcNow().UtcTicks - keep.Ticks) : 0;
 
     [LoggerMessage(8, LogLevel.Error, "Change-feed reader {Reader} dropped at {Position}: it held {Held} bytes of segments back from deletion, more than MaxChangeFeedRetainedBytes {Max}")]
     private partial void LogReaderDropped(string reader, long held, long max, string position);

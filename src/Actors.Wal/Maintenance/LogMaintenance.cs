@@ -18,9 +18,10 @@ namespace Actors.Wal.Maintenance;
  *      sealed less than RetainMaxAge ago): found FIRST, then a fresh recovery snapshot is written (its entries, copied
  *      after the dead set was found, cannot point into it: live bytes of a sealed segment only fall), then the
  *      manifest drops them, then the files are recycled or deleted once their last reader let go.
- *   2. Sparse segments (live ratio below CompactionLiveRatio; skipped with RetainCheckpointedEvents): every stream with
- *      live records there is read (off any lock) and copied forward by the writer as one Relocated record (its base
- *      plus the events after it), unless it changed meanwhile. Once the copies are applied the segments are dead: step
+ *   2. Sparse segments (live ratio below CompactionLiveRatio), segments an erase or a checkpoint deletion marked, and
+ *      segments sealed under an older key: every stream with live records there is read (off any lock) and copied
+ *      forward by the writer as one Relocated record (its base plus the events after it; with RetainCheckpointedEvents
+ *      every event still stored, the base after those it covers), unless it changed meanwhile. Once the copies are applied the segments are dead: step
  *      1 again. One pass copies about MaxBatchBytes; later passes continue.
  * A pass runs after each rotation (with the snapshot) and on CompactAsync.
  */

@@ -116,13 +116,25 @@ public sealed class WriteAheadLogOptions
     /// </summary>
     /// <remarks>
     /// A checkpoint then only shortens recovery (activation reads it and the events after it); it frees no space.
-    /// Space is still reclaimed from deleted streams, but not from superseded checkpoints (reads walk through them to
-    /// older events) and sealed segments are not compacted (compaction copies forward only a stream's latest
-    /// checkpoint and the events after it). Events reclaimed while
+    /// Space is still reclaimed from deleted streams, erased events and deleted checkpoints: compaction copies a stream's
+    /// whole stored history forward (its events, with its latest checkpoint after the events it covers; older, superseded
+    /// checkpoints are not copied), so a stream whose stored history exceeds one record stays where it is. Events reclaimed while
     /// the option was off stay reclaimed when it is turned on. The option is not stored in the log: every opener of a
     /// directory (tools included) must pass the same value, or a space pass may reclaim history.
     /// </remarks>
     public bool RetainCheckpointedEvents { get; set; }
+
+    /// <summary>
+    /// With <see cref="RetainCheckpointedEvents"/>: keep the events a checkpoint covers only while they are younger than this
+    /// (by append time); null (default) keeps them all. Events after a stream's newest checkpoint are always kept.
+    /// </summary>
+    /// <remarks>
+    /// Applied when compaction copies a stream forward: a space pass compacts every sealed segment sealed more than this
+    /// long ago (all its events are older), and each copy leaves out the covered events older than this. Reads of those
+    /// versions then throw <see cref="EventsReclaimedException"/>. The price: a stream's kept records are copied again each
+    /// time the segment holding them reaches this age. Not stored in the log (like <see cref="RetainCheckpointedEvents"/>).
+    /// </remarks>
+    public TimeSpan? RetainHistoryFor { get; set; }
 
     /// <summary>Open without taking the lock and refuse every write (for tools). Default false.</summary>
     public bool ReadOnly { get; set; }

@@ -93,6 +93,11 @@ public sealed class WriteAheadLogOptionsValidator : IValidateOptions<WriteAheadL
             failures.Add($"{prefix}{nameof(options.MaxChangeFeedRetainedBytes)} must be at least 1; it is {options.MaxChangeFeedRetainedBytes}.");
         }
 
+        if (options.RetainHistoryFor is { } history && (history <= TimeSpan.Zero || !options.RetainCheckpointedEvents))
+        {
+            failures.Add($"{prefix}{nameof(options.RetainHistoryFor)} must be positive and needs {nameof(options.RetainCheckpointedEvents)} = true; it is {history} (with {nameof(options.RetainCheckpointedEvents)} = {options.RetainCheckpointedEvents}).");
+        }
+
         if (options.RetainMaxAge is { } retain && retain <= TimeSpan.Zero)
         {
             failures.Add($"{prefix}{nameof(options.RetainMaxAge)} must be positive when set; it is {retain}.");

@@ -6,24 +6,34 @@ namespace Actors.Wal.Reading;
 internal sealed partial class LogReader
 {
     /// <summary>
-    /// Reads what an erase up to <paramref name="toVersion"/> keeps of a stream (its base, then the events after both the
-    /// base and <paramref name="toVersion"/>, in relocation order) and where the erased events lie: the segments of every
-    /// record still reachable on the stream's back-pointer chain that holds an event at or below
-    /// <paramref name="toVersion"/>, or a checkpoint older than the base (they must be compacted for the events, and the
-    /// states built from them, to be physically gone). Null when a record above the base is in a segment deleted
-    /// meanwhile (compaction moved the stream: the caller reads its new entry); below the base the walk ends at the first
-    /// reclaimed segment.
+    /// Plans a rewrite of a stream's history (an erase, a checkpoint deletion, or a relocation of a log that retains
+    /// history): reads the stream's whole back-pointer chain and returns what the copy keeps, in the order of a Relocated
+    /// record, and the segments that hold what the rewrite removes.
     /// </summary>
+    /// <remarks>
+    /// <para>Kept: the new base (the newest checkpoint the rewrite does not delete, else the newest tombstone) and the events
+    /// after both <see cref="HistoryRewrite.EraseToVersion"/> and the newest tombstone; without
+    /// <see cref="HistoryRewrite.RetainHistory"/> only the events after the base. Kept items are ordered by version, the base
+    /// after the events it covers: a walk backwards then meets the events after the base, then the base, then the retained
+    /// older events, which is what point-in-time reads need (<see cref="RecordCodec.RelocatedBase"/>).</para>
+    /// <para>Removed (their segments must be compacted for the bytes to go): every record still reachable on the chain
+    /// that holds an event at or below <see cref="HistoryRewrite.EraseToVersion"/> or a checkpoint the criteria select;
+    /// when erasing, also every older checkpoint than the base (it holds state built from the erased events).</para>
+    /// <para>Null when a record above the base is in a segment deleted meanwhile (compaction moved the stream: the caller
+    /// reads its new entry); below the base the walk ends at the first reclaimed segment.</para>
+    /// </remarks>
     /// <exception cref="LogCorruptedException">A record on the way is damaged.</exception>
-    public async ValueTask<ErasePlan?> PlanEraseAsync(StreamEntry entry, long toVersion, CancellationToken cancellationToken)
+    public async ValueTask<RewritePlan?> PlanRewriteAsync(StreamEntry entry, HistoryRewrite rewrite, RecordCursor? cursor, CancellationToken cancellationToken)
     {
-        var cursor = new RecordCursor(segments, maxRecordLength);
+        cursor ??= new RecordCursor(segments, maxRecordLength);
         var items = new List<RecordItem>();
-        var events = new List<RecordItem>();
-        var segmentsWithErased = new HashSet<uint>();
-        RecordItem? baseItem = null;
-        bool hasBase = entry.HasBase;
-        long keepAbove = Math.Max(toVersion, hasBase ? entry.BaseVersion : 0);
+        var events = new List<RecordItem>(); // newest first
+        RecordItem? newest = null; // the newest checkpoint kept, above the newest tombstone
+        var removed = new HashSet<uint>();
+        var deleted = new List<long>();
+        RecordItem? tombstone = null;
+        bool foundBase = !entry.HasBase;
+        long toVersion = rewrite.EraseToVersion;
         long erased = 0;
         byte[]? id = null;
         long position = entry.LatestPosition;
@@ -32,7 +42,7 @@ internal sealed partial class LogReader
             var read = await cursor.ReadAsync(position, cancellationToken).ConfigureAwait(false);
             if (read is not { } record)
             {
-                if (baseItem is not null)
+                if (foundBase)
                 {
                     // Below the base the chain runs into segments reclaimed after the checkpoint: nothing older is stored.
                     break;
@@ -43,61 +53,128 @@ internal sealed partial class LogReader
 
             id = CheckSameStream(record, id);
             DecodeItems(record, items);
+            uint segment = LogPosition.Segment(position);
             for (int i = items.Count - 1; i >= 0; i--)
             {
                 var item = items[i];
-                if (item.Kind == RecordType.Events)
+                if (!foundBase && item.Kind != RecordType.Events && item.Version == entry.BaseVersion && (item.Kind == RecordType.Tombstone) == entry.BaseIsTombstone)
                 {
-                    if (item.Version > keepAbove)
-                    {
-                        if (events.Count == 0 || item.Version < events[^1].Version)
+                    foundBase = true;
+                }
+
+                switch (item.Kind)
+                {
+                    case RecordType.Events when item.Version <= toVersion:
+                        erased++;
+                        removed.Add(segment);
+                        break;
+                    case RecordType.Events:
+                        if (tombstone is null && (events.Count == 0 || item.Version < events[^1].Version))
                         {
                             events.Add(item);
                         }
-                    }
-                    else if (item.Version <= toVersion)
-                    {
-                        erased++;
-                        segmentsWithErased.Add(LogPosition.Segment(position));
-                    }
-                }
-                else if (hasBase && baseItem is null && item.Version == entry.BaseVersion && (item.Kind == RecordType.Tombstone) == entry.BaseIsTombstone)
-                {
-                    baseItem = item;
-                }
-                else if (item.Kind == RecordType.Checkpoint)
-                {
-                    // A superseded checkpoint: the fresh chain will not reach it, and it holds state built from erased
-                    // events, so its bytes must go too.
-                    segmentsWithErased.Add(LogPosition.Segment(position));
+
+                        break;
+                    case RecordType.Checkpoint when rewrite.Checkpoints is { } criteria && criteria.Matches(item.Version, item.TimestampTicks):
+                        deleted.Add(item.Version);
+                        removed.Add(segment);
+                        break;
+                    case RecordType.Checkpoint:
+                        if (tombstone is null && newest is null)
+                        {
+                            newest = item;
+                        }
+                        else if (toVersion > 0)
+                        {
+                            // A superseded checkpoint (of this incarnation or a deleted one) holds state built from erased
+                            // events: the copy keeps only the newest, the fresh chain will not reach this one, and its bytes
+                            // must go too.
+                            removed.Add(segment);
+                        }
+
+                        break;
+                    case RecordType.Tombstone:
+                        tombstone ??= item;
+                        break;
+                    default:
+                        break;
                 }
             }
 
-            // The whole chain is walked (not only down to the base): erased events below the base still lie in its
-            // older records, and their segments must be compacted too.
+            // The whole chain is walked (not only down to the base): erased events and selected checkpoints below the base
+            // still lie in its older records, and their segments must be compacted too.
             position = NextBackPointer(record, position);
         }
 
-        if (id is null || (hasBase && baseItem is null))
+        if (id is null || !foundBase)
         {
             return null;
         }
 
+        return Arrange(id, entry, rewrite, events, newest ?? tombstone, removed, deleted, erased);
+    }
+
+    private static RewritePlan Arrange(
+        byte[] id, StreamEntry entry, HistoryRewrite rewrite, List<RecordItem> events, RecordItem? newBase, HashSet<uint> removed, List<long> deleted, long erased)
+    {
+        long baseVersion = newBase?.Version ?? 0;
+        long keepFrom = rewrite.RetainHistory ? 0 : baseVersion + 1;
+        events.Reverse();
         var kept = new List<RecordItem>(events.Count + 1);
-        if (baseItem is { } b)
+        bool baseAdded = newBase is null;
+        foreach (var item in events)
         {
-            kept.Add(b);
+            if (item.Version < keepFrom || (item.Version <= baseVersion && newBase!.Value.Kind == RecordType.Checkpoint && item.TimestampTicks < rewrite.DropCoveredBeforeTicks))
+            {
+                continue;
+            }
+
+            if (!baseAdded && item.Version > baseVersion)
+            {
+                kept.Add(newBase!.Value);
+                baseAdded = true;
+            }
+
+            kept.Add(item);
         }
 
-        events.Reverse();
-        kept.AddRange(events);
-        return new ErasePlan(id, kept, segmentsWithErased, erased);
+        if (!baseAdded)
+        {
+            kept.Add(newBase!.Value);
+        }
+
+        string? rejection = null;
+        bool baseDeleted = entry.HasBase && !entry.BaseIsTombstone && deleted.Contains(entry.BaseVersion);
+        if (baseDeleted)
+        {
+            // The state must still be rebuildable: every event from the new base (or the stream's start) up to the
+            // deleted checkpoint must be stored.
+            long from = baseVersion + 1;
+            long stored = events.Count(e => e.Version >= from && e.Version <= entry.BaseVersion);
+            if (stored < entry.BaseVersion - from + 1)
+            {
+                rejection = $"the stream's state could not be rebuilt without the checkpoint at version {entry.BaseVersion}: "
+                    + $"the events {from}..{entry.BaseVersion} it covers are no longer all stored (reclaimed after it, or erased); write a newer checkpoint first and delete this one then";
+            }
+        }
+
+        return new RewritePlan(id, kept, removed, erased, deleted, rejection);
     }
 }
 
-/// <summary>What an erase keeps of a stream and where its erased events lie.</summary>
+/// <summary>What a rewrite of a stream's history removes.</summary>
+/// <param name="EraseToVersion">Events up to this version are erased (0: none).</param>
+/// <param name="Checkpoints">Checkpoints these criteria select are deleted (null: none).</param>
+/// <param name="RetainHistory">The log keeps events a checkpoint covers (<see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>): the copy keeps them too.</param>
+/// <param name="DropCoveredBeforeTicks">With <paramref name="RetainHistory"/>: events the base covers appended before this time
+/// (UTC ticks) are left out of the copy (<see cref="WriteAheadLogOptions.RetainHistoryFor"/>); 0 keeps them all.</param>
+internal readonly record struct HistoryRewrite(long EraseToVersion, CheckpointSelectionCriteria? Checkpoints, bool RetainHistory, long DropCoveredBeforeTicks = 0);
+
+/// <summary>What a rewrite keeps of a stream and where what it removes lies.</summary>
 /// <param name="Id">The stream id (UTF-8).</param>
-/// <param name="Kept">The base (if any) and the events after both the base and the erased version, in relocation order.</param>
-/// <param name="SegmentsWithErased">Segments holding records with erased events or superseded checkpoints.</param>
+/// <param name="Kept">The items of the copy, in Relocated-record order (by version, the base after the events it covers).</param>
+/// <param name="SegmentsWithRemoved">Segments holding records with erased events or deleted (or, for an erase, superseded) checkpoints.</param>
 /// <param name="EventsErased">Erased events still stored (reachable on the chain).</param>
-internal sealed record ErasePlan(byte[] Id, List<RecordItem> Kept, HashSet<uint> SegmentsWithErased, long EventsErased);
+/// <param name="DeletedCheckpoints">Versions of the selected checkpoints still stored, newest first.</param>
+/// <param name="Rejection">Why the rewrite cannot be carried out (the state could not be rebuilt), or null.</param>
+internal sealed record RewritePlan(byte[] Id, List<RecordItem> Kept, HashSet<uint> SegmentsWithRemoved, long EventsErased, List<long> DeletedCheckpoints, string? Rejection);

@@ -124,7 +124,7 @@ internal sealed partial class LogRecovery
                 throw new LogCorruptedException(segment.Path, record.Offset, reason ?? "malformed relocated record");
             }
 
-            relocatedBase = items.Count > 0 ? (items[0].Kind, items[0].Version) : (RecordType.Events, 0);
+            relocatedBase = RecordCodec.RelocatedBase(items);
         }
         else
         {

@@ -27,7 +27,7 @@ internal sealed class RelocateRequest(string streamId, ulong hash, long expected
     /// <summary>The stream's version when its records were read.</summary>
     public long StreamVersion { get; } = streamVersion;
 
-    /// <summary>The live items, base first, then events in version order.</summary>
+    /// <summary>The live items in Relocated-record order (by version, the base after the events it covers).</summary>
     public List<RecordItem> Items { get; } = items;
 
     /// <summary>The framed length.</summary>
@@ -37,7 +37,7 @@ internal sealed class RelocateRequest(string streamId, ulong hash, long expected
     public bool ForceSync { get; } = forceSync;
 
     /// <summary>The kind and version of the copied base (Events when none).</summary>
-    public (RecordType Kind, long Version) Base => Items.Count > 0 && Items[0].Kind != RecordType.Events ? (Items[0].Kind, Items[0].Version) : (RecordType.Events, 0);
+    public (RecordType Kind, long Version) Base => RecordCodec.RelocatedBase(Items);
 
     // Writer-filled.
 

@@ -6,21 +6,23 @@ using Actors.Wal;
 namespace Actors.Persistence.Wal.Tests.Cluster;
 
 /// <summary>
-/// <c>EraseConfirmedEvents</c> through a real file-backed log: the grain's state survives a restart from the checkpoint
-/// the erase wrote, the erased events are unreadable at once, and after compaction their bytes are in no file of the
-/// log directory (every file scanned).
+/// <c>EraseConfirmedEvents</c> through a real file-backed log, in both history modes: the grain's state survives a
+/// restart from the checkpoint the erase wrote, the erased events are unreadable at once, and after compaction their bytes
+/// are in no file of the log directory (every file scanned).
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class EraseHistoryClusterTests
 {
     private const string Secret = "SECRET-NOTE-";
 
-    [Fact]
-    public async Task EraseConfirmedEvents_ThenCompactionAndRestart_ErasedBytesInNoFileAndStateRecoveredFromCheckpoint()
+    [Theory]
+    [InlineData(EventHistoryPolicy.ReclaimAfterCheckpoint)]
+    [InlineData(EventHistoryPolicy.KeepAll)]
+    public async Task EraseConfirmedEvents_ThenCompactionAndRestart_ErasedBytesInNoFileAndStateRecoveredFromCheckpoint(EventHistoryPolicy history)
     {
         await using TestCluster cluster = await WalCluster.StartAsync(o =>
         {
-            o.EventHistory = EventHistoryPolicy.ReclaimAfterCheckpoint;
+            o.EventHistory = history;
             o.SegmentSizeBytes = 64 * 1024;
             o.MaxRecordSizeBytes = 32 * 1024;
             o.CheckpointOnDeactivation = false;
@@ -56,19 +58,19 @@ public sealed class EraseHistoryClusterTests
     }
 
     [Fact]
-    public async Task EraseConfirmedEvents_DefaultStoreKeepsAllHistory_RejectedAndHistoryIntact()
+    public async Task EraseConfirmedEvents_DefaultStoreKeepsAllHistory_KeepsTheEventsAfterTheErasedVersion()
     {
         await using TestCluster cluster = await WalCluster.StartAsync();
         ILedgerGrain ledger = cluster.Client.GetGrain<ILedgerGrain>("keep");
         await ledger.Credit(1);
         await ledger.Credit(2);
+        await ledger.Credit(3);
 
-        var rejected = await Assert.ThrowsAsync<HistoryEraseRejectedException>(() => ledger.EraseHistory(2));
+        await ledger.EraseHistory(1);
 
-        Assert.Contains("KeepAll", rejected.Message, StringComparison.Ordinal);
-        Assert.Contains("ledger/keep", rejected.Message, StringComparison.Ordinal);
-        Assert.Equal([1m, 2m], await ledger.History(0, 2));
-        Assert.Equal(3m, (await ledger.Credit(0)).Balance);
+        Assert.Equal([2m, 3m], await ledger.History(1, 3));
+        await Assert.ThrowsAsync<EventHistoryUnavailableException>(() => ledger.History(0, 3));
+        Assert.Equal(10m, (await ledger.Credit(4)).Balance);
     }
 
     [Fact]

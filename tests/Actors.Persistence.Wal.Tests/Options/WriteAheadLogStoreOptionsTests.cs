@@ -91,7 +91,8 @@ public sealed class WriteAheadLogStoreOptionsTests
             ["Actors:Storage:orders:RecoveryMode"] = "AbsoluteConsistency",
             ["Actors:Storage:orders:PreallocateSegments"] = "false",
             ["Actors:Storage:orders:MaxCachedGrains"] = "500",
-            ["Actors:Storage:orders:EventHistory"] = "reclaimaftercheckpoint",
+            ["Actors:Storage:orders:EventHistory"] = "keepfor",
+            ["Actors:Storage:orders:HistoryDuration"] = "7.00:00:00",
         });
         builder.AddWriteAheadLog("orders");
         using ServiceProvider services = builder.Services.BuildServiceProvider();
@@ -104,7 +105,7 @@ public sealed class WriteAheadLogStoreOptionsTests
             (o.SegmentSizeBytes, o.MaxEventSizeBytes, o.MaxRecordSizeBytes, o.CheckpointEveryEvents, o.CheckpointEveryBytes,
              o.CheckpointOnDeactivation, o.RecoveryMode, o.PreallocateSegments));
         Assert.Equal(500, o.MaxCachedGrains);
-        Assert.Equal(EventHistoryPolicy.ReclaimAfterCheckpoint, o.EventHistory);
+        Assert.Equal((EventHistoryPolicy.KeepFor, TimeSpan.FromDays(7)), (o.EventHistory, o.HistoryDuration));
     }
 
     [Theory]
@@ -116,6 +117,35 @@ public sealed class WriteAheadLogStoreOptionsTests
         options.EventHistory = policy;
 
         Assert.Equal(retained, options.ToLogOptions().RetainCheckpointedEvents);
+    }
+
+    [Fact]
+    public void ToLogOptions_KeepFor_RetainsHistoryForTheDuration()
+    {
+        var options = Valid();
+        options.EventHistory = EventHistoryPolicy.KeepFor;
+        options.HistoryDuration = TimeSpan.FromDays(30);
+
+        var log = options.ToLogOptions();
+
+        Assert.Equal((true, TimeSpan.FromDays(30)), (log.RetainCheckpointedEvents, log.RetainHistoryFor));
+        Assert.True(new WriteAheadLogStoreOptionsValidator().Validate("audit", options).Succeeded);
+        Assert.True(new WriteAheadLogOptionsValidator().Validate(null, log).Succeeded);
+    }
+
+    [Theory]
+    [InlineData(EventHistoryPolicy.KeepFor, null)]
+    [InlineData(EventHistoryPolicy.KeepFor, "-00:00:01")]
+    [InlineData(EventHistoryPolicy.KeepAll, "1.00:00:00")]
+    public void Validate_HistoryDurationWithoutItsPolicyOrPolicyWithoutIt_FailsNamingTheSetting(EventHistoryPolicy policy, string? duration)
+    {
+        var options = Valid();
+        options.EventHistory = policy;
+        options.HistoryDuration = duration is null ? null : TimeSpan.Parse(duration, System.Globalization.CultureInfo.InvariantCulture);
+
+        var result = new WriteAheadLogStoreOptionsValidator().Validate("audit", options);
+
+        Assert.Contains(result.Failures!, f => f.StartsWith("[audit] HistoryDuration", StringComparison.Ordinal));
     }
 
     [Fact]

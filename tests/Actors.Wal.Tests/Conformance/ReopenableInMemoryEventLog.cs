@@ -36,6 +36,9 @@ internal sealed class ReopenableInMemoryEventLog(InMemoryEventLog store) : IEven
     public ValueTask<EraseResult> DeleteEventsToAsync(string streamId, long toVersion, CancellationToken cancellationToken = default) =>
         IsDisposed ? ValueTask.FromException<EraseResult>(Disposed()) : store.DeleteEventsToAsync(streamId, toVersion, cancellationToken);
 
+    public ValueTask<CheckpointDeletionResult> DeleteCheckpointsAsync(string streamId, CheckpointSelectionCriteria criteria, CancellationToken cancellationToken = default) =>
+        IsDisposed ? ValueTask.FromException<CheckpointDeletionResult>(Disposed()) : store.DeleteCheckpointsAsync(streamId, criteria, cancellationToken);
+
     public StreamInfo GetStreamInfo(string streamId) => IsDisposed ? throw Disposed() : store.GetStreamInfo(streamId);
 
     public ValueTask FlushAsync(CancellationToken cancellationToken = default) =>

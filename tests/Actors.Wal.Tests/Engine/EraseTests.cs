@@ -8,7 +8,7 @@ namespace Actors.Wal.Tests.Engine;
 /// DeleteEventsToAsync: erased events are unreadable at once and, after compaction, their bytes are in no file of the
 /// log directory (verified by scanning every file).
 /// </summary>
-public sealed class EraseTests : LogTestBase
+public sealed class EraseTests : FileScanTestBase
 {
     private static readonly byte[] Marker = Encoding.UTF8.GetBytes("SECRET-");
 
@@ -200,16 +200,21 @@ public sealed class EraseTests : LogTestBase
     }
 
     [Fact]
-    public async Task DeleteEventsToAsync_RetainedHistoryBelowTheCheckpoint_IsRejectedAndErasesNothing()
+    public async Task DeleteEventsToAsync_RetainedHistoryBelowTheCheckpoint_KeepsTheLaterEventsAndTheCheckpoint()
     {
         await using var log = await OpenAsync(o => o.RetainCheckpointedEvents = true);
         await log.AppendAsync("s", 0, Events("1", "2", "3"));
         await log.WriteCheckpointAsync("s", 3, Bytes("cp"));
 
-        var rejected = await Assert.ThrowsAsync<EraseRejectedException>(async () => await log.DeleteEventsToAsync("s", 1));
+        var erased = await log.DeleteEventsToAsync("s", 1);
 
-        Assert.Equal(1, rejected.ToVersion);
-        Assert.Equal(3, (await log.ReadEventsAsync("s", 1, 3)).Count);
+        Assert.Equal(1, erased.EventsErased);
+        Assert.Equal(["2", "3"], (await log.ReadEventsAsync("s", 2, 3)).Select(e => Text(e.Payload)));
+        await Assert.ThrowsAsync<EventsReclaimedException>(async () => await log.ReadEventsAsync("s", 1, 3));
+        var read = await log.ReadStreamAsync("s");
+        Assert.Equal(("cp", 3L), (Text(read.Checkpoint!.State), read.Version));
+        Assert.Empty(read.Events);
+        Assert.Equal(new StreamInfo(3, 3, false), log.GetStreamInfo("s"));
     }
 
     [Fact]
@@ -246,47 +251,7 @@ public sealed class EraseTests : LogTestBase
         Assert.Equal("state-2", Text((await log.ReadStreamAsync("pii")).Checkpoint!.State));
     }
 
-    private static async Task<int> FillAsync(WriteAheadLog log, int next, int count)
-    {
-        for (int i = 0; i < count; i++, next++)
-        {
-            await log.AppendAsync($"f{next}", 0, [new byte[2000]]);
-        }
-
-        return next;
-    }
-
-    /// <summary>Appends filler streams until the log rotates: the active segment is sealed, mostly live.</summary>
-    private static async Task<int> RotateAsync(WriteAheadLog log, int filler)
-    {
-        int segments = log.GetStatistics().SegmentCount;
-        while (log.GetStatistics().SegmentCount == segments)
-        {
-            filler = await FillAsync(log, filler, 1);
-        }
-
-        return filler;
-    }
-
-    /// <summary>Seals the segment an erase left records in (filler appends until a rotation), then compacts.</summary>
-    private static async Task<int> SealActiveSegmentAndCompactAsync(WriteAheadLog log, int filler)
-    {
-        filler = await RotateAsync(log, filler);
-        await log.WhenMaintenanceIdleAsync();
-        await log.CompactAsync();
-        await log.WhenMaintenanceIdleAsync();
-        return filler;
-    }
-
     private bool FilesContainMarker() => FilesWithMarker(Marker).Any();
 
-    private bool FilesContainMarker(string marker) => FilesWithMarker(Encoding.UTF8.GetBytes(marker)).Any();
-
     private IEnumerable<string> FilesWithMarker() => FilesWithMarker(Marker);
-
-    private IEnumerable<string> FilesWithMarker(byte[] marker)
-        => Directory.GetFiles(Dir.Path)
-            .Where(f => Path.GetFileName(f) != "LOCK") // empty, and held exclusively while the log is open
-            .Where(f => File.ReadAllBytes(f).AsSpan().IndexOf(marker) >= 0)
-            .Select(Path.GetFileName)!;
 }
