@@ -68,6 +68,14 @@ internal sealed class ClientSubscriptionPump<T>(IStreamAgentGrain agent, string 
                 ack = ack with { Failure = new InvalidOperationException($"The observer threw {failure.GetType().FullName}: {failure.Message}") };
                 continue;
             }
+            catch (SerializerException ex)
+            {
+                // This client cannot read the offered batch (an item its serializer cannot decode): the owner is told, offers
+                // the events one at a time, and reports the one that cannot be read to OnErrorAsync before passing it.
+                ack = new ClientStreamAck(ClientStreamAck.UnreadableOffer, 0, new InvalidOperationException(
+                    $"The gateway client cannot read the offered events: {ex.GetType().FullName}: {ex.Message}"), 0);
+                continue;
+            }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // Not reached, or the outcome is unknown: pull again with the same acknowledgement (it is ignored if it arrived).

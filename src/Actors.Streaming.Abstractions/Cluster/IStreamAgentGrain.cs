@@ -44,10 +44,12 @@ public interface IStreamAgentGrain : IGrainWithStringKey
     Task SubscribeClient(string provider, StreamId streamId, Guid subscriptionId, string clientId, long? fromSequence);
 
     /// <summary>
-    /// Restarts delivery of a client subscription for <paramref name="clientId"/> (a client that reconnected under a new id
-    /// takes the subscription over), at <paramref name="fromSequence"/> when given.
+    /// Restarts delivery of a subscription of gateway client <paramref name="clientId"/> (the id that made it: the same
+    /// client instance, or a restarted process that uses the same stream client id), at <paramref name="fromSequence"/>
+    /// when given.
     /// </summary>
     /// <exception cref="StreamSubscriptionNotFoundException">The subscription does not exist (cancelled, or dropped as its client was gone).</exception>
+    /// <exception cref="InvalidOperationException">The subscription belongs to another subscriber.</exception>
     Task ResumeClient(string provider, StreamId streamId, Guid subscriptionId, string clientId, long? fromSequence);
 
     /// <summary>

@@ -96,7 +96,7 @@ internal sealed class ClientSink
         lock (_sync)
         {
             _lastContact = time.GetTimestamp();
-            if (ack is not null && _offer is { } acknowledged && acknowledged.Batch.OfferId == ack.OfferId)
+            if (ack is not null && _offer is { } acknowledged && (acknowledged.Batch.OfferId == ack.OfferId || ack.OfferId == ClientStreamAck.UnreadableOffer))
             {
                 _offer = null;
                 acknowledged.Acknowledged.TrySetResult(ack);

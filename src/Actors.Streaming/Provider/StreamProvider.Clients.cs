@@ -74,6 +74,20 @@ internal sealed partial class StreamProvider
             ?? throw new ClientNotAvailableException(
                 $"The gateway client of subscription {subscription.Id} ({subscription.GrainId}) took and acknowledged no batch within ClientAckTimeout {Options.ClientAckTimeout} (disconnected, gone, or its observer too slow).");
         int count = delivery.Items.Count;
+        if (ack.OfferId == ClientStreamAck.UnreadableOffer)
+        {
+            if (count > 1)
+            {
+                // Not the first event's fault: offer the batch's events one at a time (no attempt used), so only the
+                // event the client cannot read fails, MaxDeliveryAttempts times, and is then reported and passed.
+                subscription.SingleEventsThrough = delivery.Items[^1].SequenceNumber;
+                throw new ClientNotAvailableException(
+                    $"The gateway client of subscription {subscription.Id} could not read a batch of {count} events ({ack.Failure?.Message}); offering them one at a time.");
+            }
+
+            return new StreamDeliveryOutcome(0, ObserverMissing: false, ack.Failure ?? new InvalidOperationException("The gateway client could not read the event."), 0);
+        }
+
         int handled = Math.Clamp(ack.Handled, 0, count);
         Exception? failure = handled < count
             ? ack.Failure ?? new ClientNotAvailableException($"The gateway client of subscription {subscription.Id} acknowledged {handled} of {count} events without a failure.")

@@ -41,7 +41,7 @@ internal sealed partial class StreamProvider
                     }
 
                     from = subscription.Cursor + 1;
-                    to = Math.Min(state.QueueVersion, subscription.Cursor + Options.MaxBatchSize);
+                    to = Math.Min(state.QueueVersion, subscription.Cursor + (subscription.SingleEventsThrough > subscription.Cursor ? 1 : Options.MaxBatchSize));
                     generation = subscription.Generation;
                 }
 
@@ -158,31 +158,44 @@ internal sealed partial class StreamProvider
         {
             IEventLog log = await _logSource(_stopping.Token);
             IReadOnlyList<StoredEvent> events = await log.ReadEventsAsync(state.QueueLogId, from, to, _stopping.Token);
-            var items = new StreamDeliveryItem[events.Count];
-            for (int i = 0; i < events.Count; i++)
+            var items = new List<StreamDeliveryItem>(events.Count);
+            foreach (StoredEvent stored in events)
             {
-                items[i] = new StreamDeliveryItem(StreamRecordCodec.Decode(events[i].Payload, state.QueueLogId, events[i].Version), events[i].Version);
+                StreamRecord record;
+                try
+                {
+                    record = StreamRecordCodec.Decode(stored.Payload, state.QueueLogId, stored.Version);
+                }
+                catch (FormatException ex) when (items.Count == 0)
+                {
+                    // A record this silo cannot read (written by a newer format, or damaged): told, then passed.
+                    var error = new StreamDeliveryException(Name, state.StreamId, subscription.Id, new EventSequenceToken(stored.Version),
+                        $"the stored record cannot be read by this silo ({ex.Message})", ex);
+                    Instruments.Failed(1);
+                    LogUnreadable(_logger, ex, Name, state.StreamId, stored.Version, subscription.Id);
+                    await ReportAndPassAsync(state, subscription, generation, error, stored.Version);
+                    return null;
+                }
+                catch (FormatException)
+                {
+                    break; // the readable events before it go first; the next read starts at it
+                }
+
+                items.Add(new StreamDeliveryItem(record, stored.Version));
             }
 
-            return items.Length == 0 ? null : new StreamDelivery(Name, state.StreamId, subscription.Id, subscription.IsImplicit, items);
+            return items.Count == 0 ? null : new StreamDelivery(Name, state.StreamId, subscription.Id, subscription.IsImplicit, items);
         }
         catch (EventsReclaimedException ex)
         {
-            // The subscriber was behind the retention point: it is told, then continues at the oldest retained event.
+            // The subscriber was behind the retention point: it is told the whole gap, then continues at the oldest retained event.
+            long oldest = await OldestRetainedAsync(state, ex.OldestAvailableVersion);
             var token = new EventSequenceToken(from);
             var error = new StreamDeliveryException(Name, state.StreamId, subscription.Id, token,
-                $"sequence numbers {from} to {ex.OldestAvailableVersion - 1} are no longer retained", ex);
-            Instruments.Failed((int)Math.Min(int.MaxValue, ex.OldestAvailableVersion - from));
-            LogReclaimed(_logger, Name, state.StreamId, subscription.Id, from, ex.OldestAvailableVersion);
-            if (await ReportAsync(subscription, generation, new StreamDelivery(Name, state.StreamId, subscription.Id, subscription.IsImplicit, []), error))
-            {
-                Acknowledge(state, subscription, generation, ex.OldestAvailableVersion - 1);
-            }
-            else
-            {
-                await DelayAsync(Options.MaxDeliveryRetryDelay); // told on a later attempt: the gap is never passed unannounced
-            }
-
+                $"sequence numbers {from} to {oldest - 1} are no longer retained", ex);
+            Instruments.Failed((int)Math.Min(int.MaxValue, oldest - from));
+            LogReclaimed(_logger, Name, state.StreamId, subscription.Id, from, oldest);
+            await ReportAndPassAsync(state, subscription, generation, error, oldest - 1);
             return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
@@ -191,6 +204,60 @@ internal sealed partial class StreamProvider
             Instruments.Retried();
             await DelayAsync(Options.MaxDeliveryRetryDelay);
             return null;
+        }
+    }
+
+    /// <summary>
+    /// The oldest sequence number the queue still holds, given <paramref name="atLeast"/>, a bound below which nothing is
+    /// held (an <see cref="EventsReclaimedException"/>'s oldest available version, which the log may name lower than the
+    /// truth when nothing of the range read is left); the queue's version + 1 when it holds nothing. Found by single-event
+    /// reads, halving the range: events are reclaimed or erased from the front only.
+    /// </summary>
+    /// <remarks>A read failing otherwise ends the search with the bound known so far (then a gap is reported in parts).</remarks>
+    private async Task<long> OldestRetainedAsync(StreamState state, long atLeast)
+    {
+        long low = atLeast;
+        long high;
+        lock (state.Sync)
+        {
+            high = Math.Max(state.QueueVersion, low - 1) + 1;
+        }
+
+        try
+        {
+            IEventLog log = await _logSource(_stopping.Token);
+            while (low < high)
+            {
+                long probe = low + ((high - low) / 2);
+                try
+                {
+                    await log.ReadEventsAsync(state.QueueLogId, probe, probe, _stopping.Token);
+                    high = probe;
+                }
+                catch (EventsReclaimedException ex)
+                {
+                    low = Math.Max(probe + 1, ex.OldestAvailableVersion);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            LogReadFailed(_logger, ex, Name, state.StreamId, low, high);
+        }
+
+        return low;
+    }
+
+    /// <summary>Tells the subscriber about events it cannot get, then moves its cursor to <paramref name="through"/>; when it was not told, waits and leaves the cursor (told on a later attempt: never passed unannounced).</summary>
+    private async Task ReportAndPassAsync(StreamState state, SubscriptionState subscription, int generation, StreamDeliveryException error, long through)
+    {
+        if (await ReportAsync(subscription, generation, new StreamDelivery(Name, state.StreamId, subscription.Id, subscription.IsImplicit, []), error))
+        {
+            Acknowledge(state, subscription, generation, through);
+        }
+        else
+        {
+            await DelayAsync(Options.MaxDeliveryRetryDelay);
         }
     }
 
@@ -280,6 +347,9 @@ internal sealed partial class StreamProvider
 
     [LoggerMessage(15, LogLevel.Error, "Stream provider {Provider}: reading events {From} to {To} of stream {StreamId} failed; retrying")]
     private static partial void LogReadFailed(ILogger logger, Exception exception, string provider, StreamId streamId, long from, long to);
+
+    [LoggerMessage(18, LogLevel.Error, "Stream provider {Provider}: event {SequenceNumber} of stream {StreamId} is stored in a record this silo cannot read; reported to the OnErrorAsync of subscription {SubscriptionId} and passed")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception, string provider, StreamId streamId, long sequenceNumber, Guid subscriptionId);
 
     [LoggerMessage(17, LogLevel.Information, "Stream provider {Provider}: grain {GrainId} of subscription {SubscriptionId} to stream {StreamId} is unreachable ({Reason}); delivery waits for it without using up attempts")]
     private static partial void LogSubscriberUnreachable(ILogger logger, string provider, StreamId streamId, Guid subscriptionId, GrainId grainId, string reason);

@@ -222,7 +222,7 @@ internal sealed partial class StreamProvider
             }
             catch (EventsReclaimedException ex)
             {
-                throw new StreamRewindException(Name, state.StreamId, token, ex.OldestAvailableVersion, latest);
+                throw new StreamRewindException(Name, state.StreamId, token, await OldestRetainedAsync(state, ex.OldestAvailableVersion), latest);
             }
         }
 

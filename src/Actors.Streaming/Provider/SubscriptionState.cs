@@ -32,4 +32,11 @@ internal sealed class SubscriptionState(Guid id, GrainId grainId, bool isImplici
 
     /// <summary>Bumped by a rewind, so a delivery in flight does not move the cursor past the rewind.</summary>
     public int Generation { get; set; }
+
+    /// <summary>
+    /// Up to this sequence number, deliver one event at a time: a gateway client could not read a batch ending here (an
+    /// item its serializer cannot decode), so its events go one by one until the one it cannot read is found and reported.
+    /// Used by the subscription's delivery loop only.
+    /// </summary>
+    public long SingleEventsThrough { get; set; }
 }

@@ -1,5 +1,6 @@
 using Actors.Client;
 using Actors.Runtime;
+using Actors.Serialization;
 using Actors.Streaming.Tests.Grains;
 using Actors.Streaming.Tests.Support;
 using Actors.Streams;
@@ -110,6 +111,50 @@ public sealed class GatewayClientStreamTests
 
         Assert.Equal(Enumerable.Range(6, 10).Select(n => (long)n), seen.Select(d => d.SequenceNumber));
         Assert.Single(await clientStream.GetAllSubscriptionHandles());
+    }
+
+    [Fact]
+    public async Task ResumeAsync_RestartedClientWithTheSameStreamClientId_FindsItsSubscriptionAndContinuesFromTheRecordedCursor()
+    {
+        await using TestCluster cluster = await StreamCluster.StartAsync(_recorder);
+        StreamId id = StreamId.Create("ns", "restarted-client");
+        string gateway = $"127.0.0.1:{cluster.Primary.GatewayPort}";
+        IAsyncStream<int> producer = StreamCluster.Provider(cluster, StreamCluster.Wal).GetStream<int>(id);
+        Guid subscription;
+        await using (IClusterClient first = new ClusterClientBuilder().UseGateway(gateway).Build().UseStreamClientId("dashboard-1"))
+        {
+            subscription = (await first.GetStreamProvider(StreamCluster.Wal).GetStream<int>(id).SubscribeAsync(new RecordingObserver(_recorder, "first"))).HandleId;
+            for (int i = 1; i <= 5; i++)
+            {
+                await producer.OnNextAsync(i);
+            }
+
+            await _recorder.WaitForSequenceAsync("first", 5);
+        }
+
+        // The process is gone; events go on while no client of that id runs.
+        for (int i = 6; i <= 10; i++)
+        {
+            await producer.OnNextAsync(i);
+        }
+
+        await using IClusterClient restarted = new ClusterClientBuilder().UseGateway(gateway).Build().UseStreamClientId("dashboard-1");
+        IAsyncStream<int> stream = restarted.GetStreamProvider(StreamCluster.Wal).GetStream<int>(id);
+        StreamSubscriptionHandle<int> handle = Assert.Single(await stream.GetAllSubscriptionHandles());
+        Assert.Equal(subscription, handle.HandleId);
+        await handle.ResumeAsync(new RecordingObserver(_recorder, "restarted"));
+        IReadOnlyList<Delivery> seen = await _recorder.WaitForAsync("restarted", s => s.Any(d => d.SequenceNumber == 10), "items up to 10");
+
+        // At least once from the recorded cursor: items the first process handled but whose acknowledgement did not
+        // arrive before it ended come again (same tokens), then everything after, in order.
+        int from = (int)seen[0].SequenceNumber;
+        Assert.InRange(from, 1, 6);
+        Assert.Equal(Enumerable.Range(from, 11 - from).Select(n => $"item:{n}"), seen.Select(d => d.What));
+        Assert.Equal(Enumerable.Range(from, 11 - from).Select(n => (long)n), seen.Select(d => d.SequenceNumber));
+
+        await using IClusterClient other = new ClusterClientBuilder().UseGateway(gateway).Build().UseStreamClientId("dashboard-2");
+        Assert.Empty(await other.GetStreamProvider(StreamCluster.Wal).GetStream<int>(id).GetAllSubscriptionHandles());
+        Assert.Throws<InvalidOperationException>(() => restarted.UseStreamClientId("dashboard-2"));
     }
 
     [Fact]
@@ -225,6 +270,30 @@ public sealed class GatewayClientStreamTests
         }
 
         Assert.Equal(1, instruments.DeliveryFailures);
+    }
+
+    [Fact]
+    public async Task ClientSubscription_ItemTheClientCannotDecode_ReportedToOnErrorAsyncThenNextItems()
+    {
+        // The silo's call serializer carries JsonOnlyItem as JSON (an opt-in the client lacks), so the owner's check
+        // passes and the client cannot read the batch: without telling the owner it would pull the same batch forever.
+        await using TestCluster cluster = await StreamCluster.StartAsync(_recorder, options: o => o.MaxDeliveryAttempts = 2, configure: silo =>
+            silo.Services.AddSerializer(b => b.AddJsonSerializer(t => t == typeof(JsonOnlyItem))));
+        StreamId id = StreamId.Create("ns", "client-cannot-decode");
+        var observer = new ObjectRecordingObserver(_recorder, "client");
+        await cluster.Client.GetStreamProvider(StreamCluster.Wal).GetStream<object>(id).SubscribeAsync(observer);
+        IAsyncStream<object> stream = StreamCluster.Provider(cluster, StreamCluster.Wal).GetStream<object>(id);
+
+        await stream.OnNextBatchAsync([1, new JsonOnlyItem(2), 3]);
+        await stream.OnNextAsync(4);
+        IReadOnlyList<Delivery> seen = await _recorder.WaitForAsync("client", s => s.Any(d => d.SequenceNumber == 4), "items 1, 3, 4 and a report of 2");
+
+        Assert.Equal(["item:1", "error:StreamDeliveryException", "item:3", "item:4"], seen.Select(d => d.What));
+        Assert.Equal([1L, 2L, 3L, 4L], seen.Select(d => d.SequenceNumber));
+        StreamDeliveryException error = Assert.IsType<StreamDeliveryException>(Assert.Single(observer.Errors));
+        Assert.Equal(id, error.StreamId);
+        Assert.StartsWith(typeof(JsonOnlyItem).FullName + ",", error.ItemTypeName, StringComparison.Ordinal);
+        Assert.Contains("cannot read", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>An item type the binary call serializer has no codec for.</summary>
