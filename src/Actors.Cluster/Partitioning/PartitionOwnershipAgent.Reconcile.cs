@@ -48,7 +48,7 @@ internal sealed partial class PartitionOwnershipAgent
                     LogLostOwnership(_logger, p, row.ToString());
                     await _handOff.StopServingAsync(p, cancellationToken);
                 }
-                else if (!mine && state == LocalPartitionState.Installed && !(row.State == PartitionState.Moving && string.Equals(row.Target, me, StringComparison.Ordinal)))
+                else if (!mine && state == LocalPartitionState.Installed && IsStaleInstall(p, me))
                 {
                     _logs.Delete(p);
                     SetState(p, LocalPartitionState.None, 0);
@@ -77,6 +77,15 @@ internal sealed partial class PartitionOwnershipAgent
                     return;
                 }
 
+                if (!row.IsReplicated && !_logs.HasData(p))
+                {
+                    // Granted here (a move) or claimed by this incarnation, whose logs were installed or created before the
+                    // grant or claim: missing now, they were lost; serving empty logs would silently drop acknowledged events.
+                    SetState(p, LocalPartitionState.Lost, 0);
+                    LogDataMissing(_logger, p, row.Epoch);
+                    return;
+                }
+
                 await OpenAsync(row, cancellationToken);
                 break;
             case LocalPartitionState.Serving when epoch != row.Epoch:
@@ -92,6 +101,18 @@ internal sealed partial class PartitionOwnershipAgent
 
                 break;
         }
+    }
+
+    /// <summary>
+    /// Whether a transfer installed here is stale: the latest view neither moves <paramref name="partition"/> here nor grants
+    /// it here. Not the pass's snapshot, which can predate the move (a transfer is installed while a pass runs): the
+    /// transfer's check refreshed the view before the install, so the latest one has seen the move.
+    /// </summary>
+    private bool IsStaleInstall(int partition, string me)
+    {
+        PartitionRecord latest = _membership.Current!.Partitions[partition];
+        return !string.Equals(latest.Owner, me, StringComparison.Ordinal)
+            && !(latest.State == PartitionState.Moving && string.Equals(latest.Target, me, StringComparison.Ordinal));
     }
 
     private async Task OpenAsync(PartitionRecord row, CancellationToken cancellationToken)
