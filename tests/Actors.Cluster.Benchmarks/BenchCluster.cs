@@ -14,6 +14,7 @@ internal sealed class BenchCluster(string connectionString, string root, string 
 {
     private readonly string _clusterId = $"bench-{name}-{Guid.NewGuid().ToString("N")[..8]}";
     private readonly PostgreSqlClusterStore _store = new(connectionString);
+    private readonly LineSignal _partitionLines = new();
 
     /// <summary>The silo processes, in <see cref="Names"/> order.</summary>
     public List<SiloProcess> Processes { get; } = [];
@@ -28,13 +29,17 @@ internal sealed class BenchCluster(string connectionString, string root, string 
         {
             var launch = new SiloLaunchOptions { DataDirectory = Path.Combine(root, silo), StartTimeout = TimeSpan.FromSeconds(120) }
                 .JoinCluster(silo, connectionString, _clusterId, "bench-secret");
+            launch.OutputLine = OnSiloLine;
             launch.Environment["ACTORS__CLUSTER__REPLICATIONFACTOR"] = replicationFactor.ToString(System.Globalization.CultureInfo.InvariantCulture);
             Processes.Add(await SiloProcess.StartAsync(launch));
         }
 
-        var clock = Stopwatch.StartNew();
+        // Every change of the partition table a silo makes (claim, grant, move, serve) is followed by a log line naming
+        // the partition: the table is read again on each such line, until it is balanced or the deadline passes.
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (true)
         {
+            Task partitionLine = _partitionLines.Next;
             ClusterSnapshot table = await ReadAsync();
             int[] owned = [.. Names.Select(n => table.Partitions.Count(p => p.Owner == n))];
             if (table.Partitions.All(p => p.State == PartitionState.Owned && p.Owner is not null) && owned.Max() - owned.Min() <= 1)
@@ -42,12 +47,11 @@ internal sealed class BenchCluster(string connectionString, string root, string 
                 break;
             }
 
-            if (clock.Elapsed > TimeSpan.FromMinutes(2))
+            TimeSpan left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || await Task.WhenAny(partitionLine, Task.Delay(left)) != partitionLine)
             {
-                throw new TimeoutException($"cluster {_clusterId}: partitions not balanced over {string.Join(", ", Names)} after 2 minutes");
+                throw new TimeoutException($"cluster {_clusterId}: partitions not balanced over {string.Join(", ", Names)} after 2 minutes (owned: {string.Join(", ", Names.Select((n, i) => $"{n}={owned[i]}"))})");
             }
-
-            await Task.Delay(100);
         }
 
         for (int i = 0; i < Names.Count; i++)
@@ -70,6 +74,14 @@ internal sealed class BenchCluster(string connectionString, string root, string 
         return text.Split('\n')
             .Where(line => line.StartsWith("actors_cluster_calls_forwarded_total", StringComparison.Ordinal))
             .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private void OnSiloLine(string line)
+    {
+        if (line.Contains("partition", StringComparison.OrdinalIgnoreCase))
+        {
+            _partitionLines.Pulse();
+        }
     }
 
     public Task<ClusterSnapshot> ReadAsync() => _store.ReadAsync(_clusterId, CancellationToken.None);
