@@ -51,6 +51,34 @@ public sealed class HandOffTests
         Assert.Equal([1L, 2L], moved.Sequences);
     }
 
+    /// <summary>
+    /// A silo granted a partition whose logs it does not hold (its installed transfer deleted by a reconcile pass that judged
+    /// it against an older snapshot, as in the compose check) reports the partition lost, typed, instead of opening empty
+    /// logs and serving the partition's grains with their acknowledged events gone.
+    /// </summary>
+    [Fact]
+    public async Task GrantedPartition_WithoutItsLogsHere_ReportedLostNotServedEmpty()
+    {
+        await using TestCluster cluster = await TestClusters.DeployAsync(2);
+        await cluster.WaitForPartitionsBalancedAsync(Patience);
+        ClusterSnapshot snapshot = cluster.Primary.Services.GetRequiredService<IClusterView>().Snapshot!;
+        (_, string account, int partition) = SamePartition(snapshot.PartitionCount);
+        IAccountGrain grain = cluster.Client.GetGrain<IAccountGrain>(account);
+        await grain.Deposit(10, 1);
+        string owner = snapshot.Partitions[partition].Owner!;
+        ClusterSilo grantee = cluster.Silos.Single(s => s.Name != owner).Services.GetRequiredService<ClusterSilo>();
+
+        // The grant of a move whose files never arrived here.
+        PartitionRecord row = (await grantee.Membership.RefreshAsync(CancellationToken.None)).Partitions[partition];
+        PartitionRecord granted = row with { Owner = grantee.Membership.Name, OwnerIncarnation = grantee.Membership.Incarnation, Epoch = row.Epoch + 1, State = PartitionState.Owned, Target = null };
+        Assert.True(await grantee.Membership.TryApplyAsync(new ClusterUpdate().Write(granted, row.Version), CancellationToken.None));
+        await Eventually.TrueAsync(() => grantee.Ownership.StateOf(partition).State is LocalPartitionState.Lost or LocalPartitionState.Serving, Patience, $"partition {partition} opened or reported lost by {grantee.Membership.Name}");
+
+        Assert.Equal(LocalPartitionState.Lost, grantee.Ownership.StateOf(partition).State);
+        PartitionUnavailableException error = await Assert.ThrowsAsync<PartitionUnavailableException>(() => grain.Get());
+        Assert.Equal(partition, error.Partition);
+    }
+
     /// <summary>A relay key and an account key whose grains fall in the same partition.</summary>
     private static (string Relay, string Account, int Partition) SamePartition(int partitionCount)
     {
