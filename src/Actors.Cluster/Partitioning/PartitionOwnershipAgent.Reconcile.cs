@@ -186,12 +186,18 @@ internal sealed partial class PartitionOwnershipAgent
     {
         // The log directories exist before the claim is stored, so an owner that crashes right after the claim still
         // finds (empty) logs and never mistakes the partition for lost data.
+        bool existed = _logs.HasData(row.Partition);
         _logs.CreateDirectories(row.Partition);
         PartitionRecord claimed = row with { Owner = _membership.Name, OwnerIncarnation = incarnation, Epoch = row.Epoch + 1, State = PartitionState.Owned, Target = null };
         if (await _membership.TryApplyAsync(new ClusterUpdate().Write(claimed, row.Version).RequireLease(_membership.Name, incarnation), cancellationToken))
         {
             LogClaimed(_logger, row.Partition, claimed.Epoch);
             await OpenAsync(claimed, cancellationToken);
+        }
+        else if (!existed)
+        {
+            // Another silo claimed it first: an empty directory left here would later pass for this silo's logs of it.
+            _logs.Delete(row.Partition);
         }
     }
 

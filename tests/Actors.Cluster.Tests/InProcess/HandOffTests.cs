@@ -61,14 +61,15 @@ public sealed class HandOffTests
     {
         await using TestCluster cluster = await TestClusters.DeployAsync(2);
         await cluster.WaitForPartitionsBalancedAsync(Patience);
-        ClusterSnapshot snapshot = cluster.Primary.Services.GetRequiredService<IClusterView>().Snapshot!;
+        ClusterSnapshot snapshot = await cluster.Primary.Services.GetRequiredService<ClusterSilo>().Membership.RefreshAsync(CancellationToken.None);
         (_, string account, int partition) = SamePartition(snapshot.PartitionCount);
         IAccountGrain grain = cluster.Client.GetGrain<IAccountGrain>(account);
         await grain.Deposit(10, 1);
         string owner = snapshot.Partitions[partition].Owner!;
         ClusterSilo grantee = cluster.Silos.Single(s => s.Name != owner).Services.GetRequiredService<ClusterSilo>();
 
-        // The grant of a move whose files never arrived here.
+        // The grant of a move whose files never arrived here (nor any other copy of the partition).
+        grantee.Logs.Delete(partition);
         PartitionRecord row = (await grantee.Membership.RefreshAsync(CancellationToken.None)).Partitions[partition];
         PartitionRecord granted = row with { Owner = grantee.Membership.Name, OwnerIncarnation = grantee.Membership.Incarnation, Epoch = row.Epoch + 1, State = PartitionState.Owned, Target = null };
         Assert.True(await grantee.Membership.TryApplyAsync(new ClusterUpdate().Write(granted, row.Version), CancellationToken.None));
