@@ -60,17 +60,18 @@ internal sealed partial class LogReader
         while (next <= to)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var read = record >= 0 ? await ReadWholeRecordAsync(plan.Position(record), plan.Length(record), cancellationToken).ConfigureAwait(false) : null;
+            bool rewritten = rewrites() != rewritesSeen;
+            var read = record >= 0 && !rewritten ? await ReadWholeRecordAsync(plan.Position(record), plan.Length(record), cancellationToken).ConfigureAwait(false) : null;
             if (read is not { } stored || rewrites() != rewritesSeen)
             {
-                if (record < 0 && !plan.Truncated)
+                if (record < 0 && !plan.Truncated && !rewritten)
                 {
                     // The chain ended below the range's end: nothing stores versions from next on (an erase kept none).
                     throw new EventsReclaimedException(streamId, next, to + 1);
                 }
 
                 ObjectDisposedException.ThrowIf(isClosed(), typeof(WriteAheadLog));
-                if (record >= 0 && ++replans > ReadAttempts)
+                if ((record >= 0 || rewritten) && ++replans > ReadAttempts)
                 {
                     throw new EventsReclaimedException(streamId, next, to + 1);
                 }
