@@ -21,7 +21,9 @@ using Microsoft.Extensions.DependencyInjection;
 //      waits until every subscriber received every event: delivered events/s and end-to-end latency p50/p99
 //      (producer hand-over to the subscriber's OnNextAsync);
 //   3. producer throughput: P concurrent producers awaiting OnNextAsync one event at a time, against the same number of
-//      producers awaiting plain IEventLog.AppendAsync of a record of the same size on the same log; interleaved rounds (the order alternates).
+//      producers awaiting plain IEventLog.AppendAsync of a record of the same size on the same log; interleaved rounds (the order alternates);
+//   4. catch-up: reading producer 0's whole queue as a subscriber far behind does, by one forward read of the log
+//      against one ReadEventsAsync per batch of 128 (what the delivery loop did before), interleaved rounds.
 // Every round's figures are printed; the summary gives medians. The load average is printed with the figures: figures
 // taken while other builds run are noise.
 Dictionary<string, int> settings = new(StringComparer.Ordinal)
@@ -140,7 +142,48 @@ for (int round = 0; round <= rounds; round++)
     }
 }
 
+// Catch-up: a subscriber N events behind reads the queue batch by batch. The delivery loop keeps one forward read of
+// the log open across batches (IEventLog.ReadStreamEventsAsync); the baseline is what it did before, one
+// ReadEventsAsync per batch, each walking the queue's chain back from its newest record. Same log, same queue stream
+// (producer 0's, one record per event), interleaved rounds; both read and count every event.
+string queue = "stream:q:bench:7:produce:p0";
+long queued = log.GetStreamInfo(queue).Version;
+var forwardTimes = new List<double>();
+var batchTimes = new List<double>();
+for (int round = 0; round <= rounds; round++)
+{
+    var clock = Stopwatch.StartNew();
+    long forward = 0;
+    await foreach (StoredEvent e in log.ReadStreamEventsAsync(queue, 1))
+    {
+        forward += e.Payload.Length > 0 ? 1 : 0;
+    }
+
+    double forwardMs = clock.Elapsed.TotalMilliseconds;
+    clock.Restart();
+    long batched = 0;
+    for (long from = 1; from <= queued; from += 128)
+    {
+        batched += (await log.ReadEventsAsync(queue, from, Math.Min(queued, from + 127))).Count;
+    }
+
+    double batchMs = clock.Elapsed.TotalMilliseconds;
+    if (forward != queued || batched != queued)
+    {
+        throw new InvalidOperationException($"catch-up read {forward} and {batched} events of {queued}");
+    }
+
+    string label = round == 0 ? "warm-up" : $"round {round}";
+    Console.WriteLine($"catch-up {label}: {queued:N0} queued events: one forward read {forwardMs:F1} ms, ReadEventsAsync per batch of 128 {batchMs:F1} ms; load {LoadAverage()}");
+    if (round > 0)
+    {
+        forwardTimes.Add(forwardMs);
+        batchTimes.Add(batchMs);
+    }
+}
+
 Console.WriteLine();
+Console.WriteLine($"catch-up of {queued:N0} events (medians): one forward read {Median(forwardTimes):F1} ms, ReadEventsAsync per batch {Median(batchTimes):F1} ms");
 Console.WriteLine($"summary (medians of {rounds} rounds, SyncPolicy.Always): fsync {fsync}; fan-out {Median(fanOutRates):N0} delivered/s, end-to-end p50 {Median(p50s):F2} ms, p99 {Median(p99s):F2} ms; producers: stream {Median(streamRates):N0} events/s vs plain appends {Median(appendRates):N0}/s ({Median(streamRates) / Median(appendRates):P0}); load {LoadAverage()}");
 return 0;
 
