@@ -111,7 +111,8 @@ IAsyncStream<Stamped>[] producerStreams = [.. Enumerable.Range(0, producers).Sel
 // The plain appends store an event of the size a stream produce stores (its queue record: the log stream
 // stream:q:{provider}:{len(ns)}:{ns}:{key}, docs/streams.md), read back from the log.
 await producerStreams[0].OnNextAsync(new Stamped(0));
-IReadOnlyList<StoredEvent> stored = await log.ReadEventsAsync("stream:q:bench:7:produce:p0", 1, 1);
+string queue = "stream:q:" + Actors.Streams.Cluster.StreamAgentKeys.Of("bench", StreamId.Create("produce", "p0"));
+IReadOnlyList<StoredEvent> stored = await log.ReadEventsAsync(queue, 1, 1);
 byte[] sample = stored.Count == 1 ? new byte[stored[0].Payload.Length] : throw new InvalidOperationException("the stream produce's queue record was not found in the log; its naming changed (docs/streams.md, Storage layout)");
 Console.WriteLine($"one stream event stores {sample.Length} B in the log; the plain appends store {sample.Length} B events");
 var streamRates = new List<double>();
@@ -146,7 +147,6 @@ for (int round = 0; round <= rounds; round++)
 // the log open across batches (IEventLog.ReadStreamEventsAsync); the baseline is what it did before, one
 // ReadEventsAsync per batch, each walking the queue's chain back from its newest record. Same log, same queue stream
 // (producer 0's, one record per event), interleaved rounds; both read and count every event.
-string queue = "stream:q:bench:7:produce:p0";
 long queued = log.GetStreamInfo(queue).Version;
 var forwardTimes = new List<double>();
 var batchTimes = new List<double>();
