@@ -56,6 +56,24 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
 
     public int FileFsyncs;
 
+    /// <summary>
+    /// When set, every fsync (full or data) of a file whose name starts with <see cref="GatedFilePrefix"/> blocks until
+    /// the event is set (one background file's I/O held while the rest of the log runs).
+    /// </summary>
+    public ManualResetEventSlim? FileGate { get; set; }
+
+    /// <summary>The file name prefix <see cref="FileGate"/> holds (for example <c>index.snapshot</c>).</summary>
+    public string GatedFilePrefix { get; set; } = "";
+
+    /// <summary>Signalled each time an fsync starts waiting on <see cref="FileGate"/>.</summary>
+    public SemaphoreSlim FileGateEntered { get; } = new(0);
+
+    /// <summary>Reads of any file through this file system (segment reads, snapshot and manifest loads).</summary>
+    public int Reads;
+
+    /// <summary>Bytes those reads returned.</summary>
+    public long BytesRead;
+
     public bool DirectoryExists(string path) => inner.DirectoryExists(path);
 
     public void CreateDirectory(string path) => inner.CreateDirectory(path);
@@ -122,7 +140,13 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
 
         public long Length => inner.Length;
 
-        public int Read(long offset, Span<byte> buffer) => inner.Read(offset, buffer);
+        public int Read(long offset, Span<byte> buffer)
+        {
+            int read = inner.Read(offset, buffer);
+            Interlocked.Increment(ref owner.Reads);
+            Interlocked.Add(ref owner.BytesRead, read);
+            return read;
+        }
 
         private bool IsRecordWrite(long offset, ReadOnlySpan<byte> data)
             => offset >= SegmentHeader.Size && Path.Contains(".wal", StringComparison.Ordinal) && data.IndexOfAnyExcept((byte)0) >= 0;
@@ -163,6 +187,15 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
         private void Sync(bool dataOnly)
         {
             owner.Record($"fsync {System.IO.Path.GetFileName(Path)}");
+            if (owner.FileGate is { } fileGate && System.IO.Path.GetFileName(Path).StartsWith(owner.GatedFilePrefix, StringComparison.Ordinal))
+            {
+                owner.FileGateEntered.Release();
+                if (!fileGate.Wait(TimeSpan.FromSeconds(60)))
+                {
+                    throw new TimeoutException("The test never released the file gate.");
+                }
+            }
+
             if (dataOnly && owner.FsyncGate is { } gate)
             {
                 owner.FsyncEntered.Release();
