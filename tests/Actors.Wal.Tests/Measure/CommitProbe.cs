@@ -73,7 +73,7 @@ Console.WriteLine($"appends {total:N0} in {sw.Elapsed.TotalSeconds:F2}s = {total
 long recs = after.AppendedRecords - before.AppendedRecords, commits = after.Commits - before.Commits, fsyncs = after.Fsyncs - before.Fsyncs, bytes = after.AppendedBytes - before.AppendedBytes;
 Console.WriteLine($"records {recs:N0} commits {commits:N0} fsyncs {fsyncs:N0} records/fsync {recs / (double)Math.Max(1, fsyncs):F1} bytes/record {bytes / (double)Math.Max(1, recs):F1} alloc/append {alloc / (double)Math.Max(1, total):F0} B");
 Console.WriteLine($"GC pause {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds:F0} ms, collections gen0 {GC.CollectionCount(0) - g0} gen1 {GC.CollectionCount(1) - g1} gen2 {GC.CollectionCount(2) - g2}");
-Console.WriteLine($"segments now {after.SegmentCount} deleted {after.SegmentsDeleted} compacted {after.SegmentsCompacted} manifestFailures {after.ManifestWriteFailures}");
+Console.WriteLine($"segments now {after.SegmentCount} deleted {after.SegmentsDeleted} compacted {after.SegmentsCompacted} manifestFailures {after.ManifestWriteFailures} spareWaits {after.SpareWaits} zeroFillsCut {after.ZeroFillsCut}");
 if (args.Contains("--threads"))
 {
     // Thread ids by name, to attribute the system calls of an strace -f run to the writer, committer and others.

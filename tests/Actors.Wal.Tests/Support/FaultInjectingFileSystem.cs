@@ -68,6 +68,15 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
     /// <summary>Signalled each time an fsync starts waiting on <see cref="FileGate"/>.</summary>
     public SemaphoreSlim FileGateEntered { get; } = new(0);
 
+    /// <summary>
+    /// When set, each zero-filling write into a spare (a <c>.spare</c> file, after its header, all zeros) waits for one
+    /// release of this semaphore: the background's preparation of the next segment held chunk by chunk.
+    /// </summary>
+    public SemaphoreSlim? ZeroFillGate { get; set; }
+
+    /// <summary>Signalled each time a zero-filling write starts waiting on <see cref="ZeroFillGate"/>.</summary>
+    public SemaphoreSlim ZeroFillEntered { get; } = new(0);
+
     /// <summary>Reads of any file through this file system (segment reads, snapshot and manifest loads).</summary>
     public int Reads;
 
@@ -153,6 +162,16 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
 
         public void Write(long offset, ReadOnlySpan<byte> data)
         {
+            if (owner.ZeroFillGate is { } zeroFillGate && offset >= SegmentHeader.Size
+                && Path.EndsWith(".spare", StringComparison.Ordinal) && data.IndexOfAnyExcept((byte)0) < 0)
+            {
+                owner.ZeroFillEntered.Release();
+                if (!zeroFillGate.Wait(TimeSpan.FromSeconds(60)))
+                {
+                    throw new IOException("The test never released the zero-fill gate.");
+                }
+            }
+
             owner.Record($"write {System.IO.Path.GetFileName(Path)} {offset} {data.Length}");
             if (owner.TearNextWriteAfter is { } keep && IsRecordWrite(offset, data))
             {
