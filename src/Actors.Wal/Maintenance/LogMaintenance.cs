@@ -288,7 +288,7 @@ internal sealed partial class LogMaintenance
                 await WriteSnapshotAsync(clean: false).ConfigureAwait(false);
             }
 
-            var result = await RunSpacePassAsync().ConfigureAwait(false);
+            var result = await RunSpacePassAsync(requested: compaction is not null).ConfigureAwait(false);
             compaction?.TrySetResult(result);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LogFailedException or ObjectDisposedException)
