@@ -124,7 +124,7 @@ internal static class ReplicationBenchmark
     private readonly record struct Result(double Rate, double P50Ms, double P99Ms);
 
     /// <summary>Delivers each message to its replica's host through the wire codec (as bytes, as over a socket).</summary>
-    private sealed class InProcessTransport : IReplicationTransport
+    internal sealed class InProcessTransport : IReplicationTransport
     {
         public ConcurrentDictionary<ReplicaId, ReplicaHost> Hosts { get; } = new();
 
