@@ -12,6 +12,7 @@ internal sealed partial class LogMaintenance
     /// <summary>One space-management pass: delete the dead, compact the sparse, delete what compaction freed.</summary>
     private async Task<CompactionResult> RunSpacePassAsync()
     {
+        await RunErasureScansAsync().ConfigureAwait(false);
         var (deleted, freed) = await DeleteDeadSegmentsAsync().ConfigureAwait(false);
         int compacted = 0;
         int relocated = 0;
@@ -34,6 +35,42 @@ internal sealed partial class LogMaintenance
         }
 
         return new CompactionResult(deleted, compacted, relocated, freed);
+    }
+
+    /// <summary>
+    /// Searches every segment, once for all pending erasure scans, for what their erases removed, marks the segments
+    /// holding any (durably, in the manifest) so this pass compacts them, deletes the files kept for reuse (a segment
+    /// retired since the erase may have taken such copies there), and only then drops the scans it did.
+    /// </summary>
+    private async Task RunErasureScansAsync()
+    {
+        ErasureScan[] scans;
+        lock (_erasureScans)
+        {
+            scans = [.. _erasureScans];
+        }
+
+        if (scans.Length == 0)
+        {
+            return;
+        }
+
+        var found = await _reader.FindSegmentsHoldingAsync(scans, CancellationToken.None).ConfigureAwait(false);
+        _health.ThrowIfAbandoned();
+        if (found.Count > 0)
+        {
+            MarkErased(found);
+            _segments.WriteManifest();
+        }
+
+        _segments.DiscardRecycledFiles();
+        lock (_erasureScans)
+        {
+            _erasureScans.RemoveAll(s => Array.IndexOf(scans, s) >= 0);
+            ErasureScansFile.Write(_fileSystem, _options.Directory, _erasureScans);
+        }
+
+        LogErasureScan(scans.Length, found.Count);
     }
 
     /// <summary>
@@ -234,6 +271,12 @@ internal sealed partial class LogMaintenance
 
         return age;
     }
+
+    [LoggerMessage(9, LogLevel.Information, "Erasure scan: searched every segment for {Scans} erases, {Segments} segments hold removed records and are compacted")]
+    private partial void LogErasureScan(int scans, int segments);
+
+    [LoggerMessage(10, LogLevel.Warning, "Pending erasure scans unreadable: {Reason}")]
+    private partial void LogErasureScansDamaged(string reason);
 
     [LoggerMessage(8, LogLevel.Error, "Change-feed reader {Reader} dropped at {Position}: it held {Held} bytes of segments back from deletion, more than MaxChangeFeedRetainedBytes {Max}")]
     private partial void LogReaderDropped(string reader, long held, long max, string position);
