@@ -333,7 +333,7 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
     }
 
     private string HistoryExplanation() => _store.ClassHistory.For(_streamId) is { } classPolicy
-        ? $"Grain type '{_grainId.Type}' keeps {classPolicy} of its history in write-ahead-log store '{_store.Name}' (its [WriteAheadLog(EventHistory = ...)]); older events were reclaimed, or the grain erased them (EraseConfirmedEvents)."
+        ? $"Grain type '{_grainId.Type}' has the history policy {classPolicy} in write-ahead-log store '{_store.Name}' (its [WriteAheadLog(EventHistory = ...)]): the events it no longer keeps were reclaimed, or the grain erased them (EraseConfirmedEvents)."
         : _store.Options.EventHistory == EventHistoryPolicy.KeepLastVersions
         ? $"Write-ahead-log store '{_store.Name}' keeps the events a checkpoint covers for a grain's newest {_store.Options.HistoryVersions} versions ({nameof(WriteAheadLogStoreOptions.EventHistory)} = {EventHistoryPolicy.KeepLastVersions}); older ones were reclaimed, or the grain erased them (EraseConfirmedEvents)."
         : _store.Options.EventHistory == EventHistoryPolicy.KeepFor
