@@ -273,6 +273,9 @@ public sealed partial class WriteAheadLog : IEventLog
         MaxChangeFeedRetainedBytes = o.MaxChangeFeedRetainedBytes,
         RetainCheckpointedEvents = o.RetainCheckpointedEvents,
         RetainHistoryFor = o.RetainHistoryFor,
+        RetainLastVersions = o.RetainLastVersions,
+        StreamRetention = o.StreamRetention,
+        HistoryTrimAge = o.HistoryTrimAge,
         ReadOnly = o.ReadOnly,
     };
 
