@@ -61,6 +61,9 @@ internal sealed partial class PartitionLogHost
     /// <summary>The partitions open here and the epoch each was opened under.</summary>
     public IReadOnlyDictionary<int, long> OpenPartitions => _open.ToDictionary(p => p.Key, p => p.Value.Epoch);
 
+    /// <summary>Whether <paramref name="partition"/>'s logs are open under <paramref name="epoch"/>.</summary>
+    public bool IsOpen(int partition, long epoch) => _open.TryGetValue(partition, out OpenEpoch? open) && open.Epoch == epoch;
+
     /// <summary>Registers a store (its factory opened it); opens it for the partitions already served.</summary>
     /// <exception cref="InvalidOperationException">The store's directory holds a single-silo log.</exception>
     public async Task<PartitionedEventLog> RegisterAsync(string storeName, WriteAheadLogOptions options, CancellationToken cancellationToken)
