@@ -67,6 +67,43 @@ public sealed class EraseLeftBehindCopiesTests : FileScanTestBase
     }
 
     [Fact]
+    public async Task DeleteCheckpointsAsync_OriginalAnEarlierCompactionLeftBehind_IsInNoFileAfterTheDeletionsCompaction()
+    {
+        int filler = 0;
+        await using (var log = await OpenAsync())
+        {
+            // Segment A: the checkpoint at version 2 among live fillers; segment B: events 3 and 4 among fillers that are
+            // then deleted, so a compaction of B copies the stream (base: that checkpoint) forward and cuts A's original
+            // off the chain.
+            await log.AppendAsync("cp", 0, Events("e1", "e2"));
+            await log.WriteCheckpointAsync("cp", 2, Bytes("CHECKPOINT-SECRET"));
+            filler = await FillAsync(log, filler, 3);
+            filler = await RotateAsync(log, filler);
+            int firstInB = filler;
+            await log.AppendAsync("cp", 2, Events("e3", "e4"));
+            filler = await RotateAsync(log, filler);
+            for (int i = firstInB; i < filler; i++)
+            {
+                await log.DeleteStreamAsync($"f{i}", 1);
+            }
+
+            await log.WhenMaintenanceIdleAsync();
+            await log.CompactAsync();
+            await log.WhenMaintenanceIdleAsync();
+            Assert.True(FilesWithMarker("CHECKPOINT-SECRET").Count >= 2, "precondition: the original and the compaction's copy are both on disk");
+
+            await log.WriteCheckpointAsync("cp", 4, Bytes("state-4"));
+            var result = await log.DeleteCheckpointsAsync("cp", CheckpointSelectionCriteria.UpToVersion(2));
+            Assert.Equal([2L], result.DeletedVersions);
+
+            filler = await SealActiveSegmentAndCompactAsync(log, filler);
+            AssertInNoFile("CHECKPOINT-SECRET");
+            var read = await log.ReadStreamAsync("cp");
+            Assert.Equal(("state-4", 4L), (Text(read.Checkpoint!.State), read.Version));
+        }
+    }
+
+    [Fact]
     public void ErasureScansFile_SerializeThenParse_RoundTripsEveryField()
     {
         var scans = new List<ErasureScan>
