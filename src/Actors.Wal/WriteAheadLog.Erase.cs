@@ -8,6 +8,9 @@ public sealed partial class WriteAheadLog
 {
     private const int EraseAttempts = 8;
 
+    /// <summary>History rewrites (erases, checkpoint deletions) completed: a forward read plans again when it changes.</summary>
+    private long _historyRewrites;
+
     /// <inheritdoc />
     /// <remarks>
     /// <para>Unreadable as soon as the returned task completes, physically gone from the log's files once the segments
@@ -142,6 +145,7 @@ public sealed partial class WriteAheadLog
 
             if (await request.Task.WaitAsync(cancellationToken).ConfigureAwait(false))
             {
+                Interlocked.Increment(ref _historyRewrites); // before the caller learns: no forward read hands out what it erased
                 _maintenance.RequestErasePass();
                 return plan;
             }

@@ -97,6 +97,10 @@ public sealed class ReplicatedEventLog : IEventLog
         => _applier.Local.ReadEventsAsync(streamId, fromVersion, toVersion, cancellationToken);
 
     /// <inheritdoc />
+    public IAsyncEnumerable<StoredEvent> ReadStreamEventsAsync(string streamId, long fromVersion = 1, CancellationToken cancellationToken = default)
+        => _applier.Local.ReadStreamEventsAsync(streamId, fromVersion, cancellationToken);
+
+    /// <inheritdoc />
     public StreamInfo GetStreamInfo(string streamId) => _applier.Local.GetStreamInfo(streamId);
 
     /// <summary>Nothing to do: a completed write is already durable on every in-sync replica.</summary>
