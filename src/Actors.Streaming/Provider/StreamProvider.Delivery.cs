@@ -37,6 +37,7 @@ internal sealed partial class StreamProvider
                     if (subscription.Removed || state.Detached || _stopping.IsCancellationRequested || subscription.Cursor >= state.QueueVersion)
                     {
                         subscription.Running = false;
+                        subscription.Queue.Reset(); // caught up or ended: nothing worth keeping open
                         return;
                     }
 
@@ -157,7 +158,7 @@ internal sealed partial class StreamProvider
         try
         {
             IEventLog log = await _logSource(_stopping.Token);
-            IReadOnlyList<StoredEvent> events = await log.ReadEventsAsync(state.QueueLogId, from, to, _stopping.Token);
+            IReadOnlyList<StoredEvent> events = await subscription.Queue.ReadAsync(log, state.QueueLogId, from, to, _stopping.Token);
             var items = new List<StreamDeliveryItem>(events.Count);
             foreach (StoredEvent stored in events)
             {

@@ -10,6 +10,16 @@ internal sealed partial class LogReader
     /// <summary>The first read of a record while planning: its header, its stream id and the start of a short body.</summary>
     private const int PlanReadBytes = 4096;
 
+    /// <summary>The default of <see cref="MaxPlannedRecords"/>: at most 1.5 MiB of positions per read.</summary>
+    public const int DefaultMaxPlannedRecords = 65_536;
+
+    /// <summary>
+    /// The most records one plan of a forward read keeps (it keeps the oldest of the range, between this and twice this
+    /// many); a longer range is planned again, from the version after them, when the read has used them up. Bounds a
+    /// read's memory whatever the stream's length; a range of N records then costs N / this walks.
+    /// </summary>
+    public int MaxPlannedRecords { get; set; } = DefaultMaxPlannedRecords;
+
     /// <summary>
     /// Reads the events of versions [<paramref name="fromVersion"/>, the stream's version when the enumeration starts]
     /// in version order, one record at a time: memory holds the planned records' positions (12 bytes a record) and one
@@ -50,17 +60,18 @@ internal sealed partial class LogReader
         while (next <= to)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var read = record >= 0 ? await ReadWholeRecordAsync(plan.Position(record), plan.Length(record), cancellationToken).ConfigureAwait(false) : null;
+            bool rewritten = rewrites() != rewritesSeen;
+            var read = record >= 0 && !rewritten ? await ReadWholeRecordAsync(plan.Position(record), plan.Length(record), cancellationToken).ConfigureAwait(false) : null;
             if (read is not { } stored || rewrites() != rewritesSeen)
             {
-                if (record < 0)
+                if (record < 0 && !plan.Truncated && !rewritten)
                 {
                     // The chain ended below the range's end: nothing stores versions from next on (an erase kept none).
                     throw new EventsReclaimedException(streamId, next, to + 1);
                 }
 
                 ObjectDisposedException.ThrowIf(isClosed(), typeof(WriteAheadLog));
-                if (++replans > ReadAttempts)
+                if ((record >= 0 || rewritten) && ++replans > ReadAttempts)
                 {
                     throw new EventsReclaimedException(streamId, next, to + 1);
                 }
@@ -142,7 +153,7 @@ internal sealed partial class LogReader
                 bool found = false;
                 foreach (var entry in Candidates(streamId, hash))
                 {
-                    var plan = new ForwardPlan(fromVersion, Math.Min(toVersion, entry.Version));
+                    var plan = new ForwardPlan(fromVersion, Math.Min(toVersion, entry.Version), MaxPlannedRecords);
                     (bool notThis, long gone) = await WalkHeadersAsync(id, entry, plan, buffer, cancellationToken).ConfigureAwait(false);
                     if (notThis)
                     {
@@ -325,11 +336,13 @@ internal sealed partial class LogReader
 
     /// <summary>
     /// The records a forward read visits, newest first as the walk finds them (12 bytes a record: position and length),
-    /// and the range they serve.
+    /// and the range they serve. Only the oldest records of a long range are kept (between <c>limit</c> and twice as
+    /// many): the walk must still go down to the range's start, but memory stays bounded.
     /// </summary>
     /// <param name="from">The first version asked for.</param>
     /// <param name="to">The last version served: the stream's version when the plan was made, or the read's end.</param>
-    private sealed class ForwardPlan(long from, long to)
+    /// <param name="limit">The number of records kept at least before newer ones are dropped.</param>
+    private sealed class ForwardPlan(long from, long to, int limit)
     {
         private readonly List<long> _positions = [];
         private readonly List<int> _lengths = [];
@@ -342,6 +355,9 @@ internal sealed partial class LogReader
 
         /// <summary>The records planned.</summary>
         public int Count => _positions.Count;
+
+        /// <summary>True when newer records of the range were dropped: once these are read, the read plans again.</summary>
+        public bool Truncated { get; private set; }
 
         /// <summary>The first version of the oldest record planned (meaningful when <see cref="Count"/> is above 0).</summary>
         public long OldestFirstVersion { get; private set; } = long.MaxValue;
@@ -385,6 +401,14 @@ internal sealed partial class LogReader
 
         private void Add(in RecordHeader header, long position)
         {
+            if (_positions.Count == 2 * limit)
+            {
+                // Keep the oldest: the newest records dropped are planned again once these are read.
+                _positions.RemoveRange(0, limit);
+                _lengths.RemoveRange(0, limit);
+                Truncated = true;
+            }
+
             _positions.Add(position);
             _lengths.Add(header.Length);
             OldestFirstVersion = header.Type == RecordType.Events ? header.FirstVersion : 0; // a copy starts the chain: nothing older is missing

@@ -116,6 +116,29 @@ public abstract partial class EventLogConformanceTests
     }
 
     [Fact]
+    public async Task ReadStreamEventsAsync_ErasedDuringItsLastRecord_NoErasedEventAfterTheEraseThenEventsReclaimed()
+    {
+        var log = await NewLogAsync();
+        await log.AppendAsync("s", 0, Batch("p1", "p2", "p3", "p4", "p5"));
+
+        var seen = new List<long>();
+        var reclaimed = await Assert.ThrowsAsync<EventsReclaimedException>(async () =>
+        {
+            await foreach (var stored in log.ReadStreamEventsAsync("s"))
+            {
+                seen.Add(stored.Version);
+                if (stored.Version == 1)
+                {
+                    await log.DeleteEventsToAsync("s", 3); // 2 and 3 are in the one record the read holds
+                }
+            }
+        });
+
+        Assert.Equal([1L], seen);
+        Assert.Equal((2L, 4L), (reclaimed.RequestedFromVersion, reclaimed.OldestAvailableVersion));
+    }
+
+    [Fact]
     public async Task ReadStreamEventsAsync_StreamDeletedDuringTheRead_NeverSkipsAVersion()
     {
         var log = await NewLogAsync();

@@ -66,6 +66,31 @@ public sealed class StreamEventsReadTests(ITestOutputHelper output) : LogTestBas
     }
 
     [Fact]
+    public async Task ReadStreamEventsAsync_RangeLongerThanOnePlan_PlansAgainAndYieldsEveryVersionOnce()
+    {
+        await using var log = await OpenAsync();
+        log.ForwardReadPlanLimit = 4; // a plan keeps 4 to 8 records: 50 records need several plans
+        for (int i = 0; i < 50; i++)
+        {
+            await log.AppendAsync("s", 2 * i, Events($"e{(2 * i) + 1}", $"e{(2 * i) + 2}"));
+            await log.AppendAsync("other", i, Events("x"));
+        }
+
+        await log.WriteCheckpointAsync("s", 30, Bytes("state@30"));
+        var seen = new List<string>();
+        await foreach (var stored in log.ReadStreamEventsAsync("s", 3))
+        {
+            seen.Add(Text(stored.Payload));
+            if (stored.Version == 40)
+            {
+                await log.AppendAsync("s", 100, Events("e101")); // after the read started: not part of it
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(3, 98).Select(v => $"e{v}"), seen);
+    }
+
+    [Fact]
     public async Task ReadStreamEventsAsync_CompactionMovesTheStreamDuringTheRead_ContinuesWithEveryVersionOnce()
     {
         await using var log = await OpenAsync(o => o.CompactionLiveRatio = 0.5);
