@@ -117,9 +117,15 @@ public sealed partial class WriteAheadLog
                 throw reject(reason);
             }
 
+            // Copies the chain no longer reaches (left behind by a relocation, or beyond a reclaimed segment) are found by
+            // the next space pass, which searches every segment for what this rewrite removes: recorded durably before
+            // anything is written, so a crash after the copy still leaves the search pending.
+            var kept = plan.Kept.Count > 0 ? RecordCodec.RelocatedBase(plan.Kept) : default;
+            _maintenance!.AddErasureScan(new Maintenance.ErasureScan(plan.Id, rewrite.EraseToVersion, kept.Kind == RecordType.Checkpoint ? kept.Version : -1, rewrite.Checkpoints));
             if (rewrite.EraseToVersion == 0 && plan.DeletedCheckpoints.Count == 0)
             {
-                return null; // nothing selected is stored
+                _maintenance.RequestErasePass();
+                return null; // nothing selected is stored on the chain; the search takes any copy elsewhere
             }
 
             long size = RecordCodec.RelocatedSize(plan.Id.Length, plan.Kept, _cipher);
@@ -130,7 +136,7 @@ public sealed partial class WriteAheadLog
 
             // Marked before the copy: from now on these segments are deleted, never recycled, whenever they go. The
             // manifest carries the marks durably before the copy is written, so a restart still compacts them.
-            _maintenance!.MarkErased(plan.SegmentsWithRemoved);
+            _maintenance.MarkErased(plan.SegmentsWithRemoved);
             _segments.WriteManifest();
 
             // Files kept for reuse still hold the records of the segments they were (a compaction may have moved the

@@ -47,12 +47,12 @@ internal sealed class ClusterSilo : IClusterView
         WalGrainTypes = new WalGrainTypes(store => keyed.IsKeyedService(typeof(WriteAheadLogStore), store), remindersArePartitioned: keyed.IsService(typeof(IReminderTable)));
         Directory = new GrainDirectory(Membership, Transport, Options, loggers.CreateLogger("Actors.Cluster.Directory"));
         Reminders = new ReminderPartitionOwnership(loggers.CreateLogger("Actors.Cluster.Reminders"));
-        var handOff = new PartitionHandOff(Membership, Logs, new PartitionTransferSender(Logs, Transport, Options), Transport,
-            services.GetRequiredService<ISiloActivations>(), WalGrainTypes, Reminders, Options, loggers.CreateLogger("Actors.Cluster.HandOff"));
+        HandOff = new PartitionHandOff(Membership, Logs, new PartitionTransferSender(Logs, Transport, Options), Transport,
+            services.GetRequiredService<ISiloActivations>(), WalGrainTypes, Reminders, Options, time, loggers.CreateLogger("Actors.Cluster.HandOff"));
         Replicas = new PartitionReplicas(Store, Options, Transport, Replication, services.GetService<ClusterInnerLogFactory>()?.Factory ?? new FileEventLogFactory(time),
             () => Membership.Current, loggers, time);
         Logs.ReplicatedLog = Replicas.LogOf;
-        Ownership = new PartitionOwnershipAgent(Membership, Logs, handOff, Reminders, Replicas, Options, time, loggers.CreateLogger("Actors.Cluster.Partitions"));
+        Ownership = new PartitionOwnershipAgent(Membership, Logs, HandOff, Reminders, Replicas, Options, time, loggers.CreateLogger("Actors.Cluster.Partitions"));
         Reminders.Attached = Ownership.Nudge;
         Receiver = new PartitionTransferReceiver(Logs, Ownership.CheckTransferAsync, Ownership.OnInstalled, loggers.CreateLogger("Actors.Cluster.Transfer"));
         Logs.WriteFence = Ownership.CanWrite;
@@ -86,6 +86,9 @@ internal sealed class ClusterSilo : IClusterView
     public GrainDirectory Directory { get; }
 
     public PartitionOwnershipAgent Ownership { get; }
+
+    /// <summary>Moves this silo's partitions to other silos (started by <see cref="Ownership"/>'s reconcile).</summary>
+    public PartitionHandOff HandOff { get; }
 
     public PartitionTransferReceiver Receiver { get; }
 

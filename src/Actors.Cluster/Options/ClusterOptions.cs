@@ -106,6 +106,17 @@ public sealed class ClusterOptions
     /// <summary>How long one partition hand-off may take before it is abandoned (the old owner serves again). Default 2 min.</summary>
     public TimeSpan MoveTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long a hand-off waits for the moving partition's grains while none of them finishes deactivating before it undoes
+    /// the move (the old owner serves again; a later reconcile retries). Default 5 s; below <see cref="PartitionWaitTimeout"/>.
+    /// </summary>
+    /// <remarks>
+    /// Calls into a moving partition wait until it is served again, and its grains deactivate only when their running
+    /// requests end: a request that waits on a call into its own moving partition (or into another partition moving off
+    /// another silo that calls back) would otherwise hold both until the call timed out.
+    /// </remarks>
+    public TimeSpan HandOffDrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How many silo-to-silo hops a call may make before it fails (a routing loop guard). Default 4.</summary>
     public int MaxForwardHops { get; set; } = 4;
 

@@ -40,11 +40,14 @@ public sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
             (nameof(options.ControlRequestTimeout), options.ControlRequestTimeout),
             (nameof(options.MoveTimeout), options.MoveTimeout),
             (nameof(options.PartitionWaitTimeout), options.PartitionWaitTimeout),
+            (nameof(options.HandOffDrainTimeout), options.HandOffDrainTimeout),
         })
         {
             Check(value > TimeSpan.Zero, $"ClusterOptions.{setting} must be positive; got {value}.");
         }
 
+        Check(options.HandOffDrainTimeout < options.PartitionWaitTimeout && options.HandOffDrainTimeout < options.MoveTimeout,
+            $"ClusterOptions.HandOffDrainTimeout must be below PartitionWaitTimeout ({options.PartitionWaitTimeout}) and MoveTimeout ({options.MoveTimeout}), so calls held by an undone move are still served; got {options.HandOffDrainTimeout}.");
         Check(options.ReplicationFactor is >= 1 and <= ClusterOptions.MaxReplicationFactor,
             $"ClusterOptions.ReplicationFactor must be between 1 and {ClusterOptions.MaxReplicationFactor}; got {options.ReplicationFactor}.");
         try

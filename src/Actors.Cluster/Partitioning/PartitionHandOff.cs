@@ -14,7 +14,8 @@ namespace Actors.Cluster.Partitioning;
 /// <list type="number">
 /// <item>the row is set to Moving(target) (conditional, with this silo's lease); the partition's reminders stop firing here
 /// (ticks in flight end and are recorded in its log); calls for the partition start waiting here;</item>
-/// <item>its grains are deactivated (running requests finish, pending events are confirmed, checkpoints written);</item>
+/// <item>its grains are deactivated (running requests finish, pending events are confirmed, checkpoints written); when
+/// none of them leaves for <see cref="ClusterOptions.HandOffDrainTimeout"/> the move is undone (see <see cref="DrainAsync"/>);</item>
 /// <item>its logs are closed (flushed) and every file is sent, checked (length, CRC32C) and made durable on the target;</item>
 /// <item>the row grants the partition to the target under epoch + 1 (conditional on both leases); the waiting calls go there;</item>
 /// <item>the local copy is deleted.</item>
@@ -30,6 +31,7 @@ internal sealed partial class PartitionHandOff(
     WalGrainTypes walGrainTypes,
     ReminderPartitionOwnership reminders,
     ClusterOptions options,
+    TimeProvider time,
     ILogger logger)
 {
     private static readonly DeactivationReason Migrating = new(DeactivationReasonCode.Migrating, "Its partition moves to another silo.");
@@ -63,7 +65,14 @@ internal sealed partial class PartitionHandOff(
             // log that moves, so the new owner neither loses nor repeats it.
             await reminders.ReleasingAsync(partition, timeout.Token);
             Agent.SetState(partition, LocalPartitionState.HandingOff, row.Epoch);
-            await activations.DeactivateAsync(id => walGrainTypes.Contains(id.Type) && PartitionOf(id) == partition, Migrating, timeout.Token);
+            if (!await DrainAsync(partition, timeout.Token))
+            {
+                ClusterInstruments.PartitionMoved(completed: false, Stopwatch.GetElapsedTime(started));
+                LogDrainStalled(logger, partition, targetName, options.HandOffDrainTimeout);
+                await AbortMoveAsync(partition, CancellationToken.None);
+                return;
+            }
+
             await logs.CloseAsync(partition);
             var address = new SiloAddress(target.Name, target.Incarnation, target.SiloEndpoint);
             long bytes = await sender.SendAsync(address, partition, row.Epoch, membership.Name, timeout.Token);
@@ -118,11 +127,53 @@ internal sealed partial class PartitionHandOff(
             row = owned;
         }
 
-        await logs.CloseAsync(partition);
-        await logs.OpenAsync(partition, row.Epoch, membership.Name, membership.Incarnation, cancellationToken);
+        if (!logs.IsOpen(partition, row.Epoch))
+        {
+            // Closed for the transfer (an undone drain left them open, under grains that may still be finishing).
+            await logs.CloseAsync(partition);
+            await logs.OpenAsync(partition, row.Epoch, membership.Name, membership.Incarnation, cancellationToken);
+        }
+
         Agent.SetState(partition, LocalPartitionState.Serving, row.Epoch);
         LogMoveUndone(logger, partition, row.Epoch);
         await reminders.ServingAsync(partition, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deactivates <paramref name="partition"/>'s grains; false when none of them left for
+    /// <see cref="ClusterOptions.HandOffDrainTimeout"/> (the deactivations that began go on; the rest are not started).
+    /// </summary>
+    /// <remarks>
+    /// A stall means a running request waits on something that waits for this move: a call into the partition (calls wait
+    /// while it is handed off) or into a partition moving off another silo whose grain calls back. Only undoing the move
+    /// serves those calls; a partition of many grains that keep leaving is given the time it needs.
+    /// </remarks>
+    private async Task<bool> DrainAsync(int partition, CancellationToken cancellationToken)
+    {
+        Func<GrainId, bool> ofPartition = id => walGrainTypes.Contains(id.Type) && PartitionOf(id) == partition;
+        int remaining = activations.GetActivations(ofPartition).Count;
+        using var stalled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task drained = activations.DeactivateAsync(ofPartition, Migrating, stalled.Token);
+        while (true)
+        {
+            await Task.WhenAny(drained, Task.Delay(options.HandOffDrainTimeout, time, cancellationToken));
+            if (drained.IsCompleted)
+            {
+                await drained;
+                return true;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            int left = activations.GetActivations(ofPartition).Count;
+            if (left >= remaining)
+            {
+                await stalled.CancelAsync();
+                await drained.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                return false;
+            }
+
+            remaining = left;
+        }
     }
 
     /// <summary>Stops serving a partition the table gives to someone else (without deleting its logs).</summary>
@@ -161,6 +212,9 @@ internal sealed partial class PartitionHandOff(
 
     [LoggerMessage(EventId = 4503, Level = LogLevel.Information, Message = "Partition {Partition} is served here again (epoch {Epoch}) after an undone move")]
     private static partial void LogMoveUndone(ILogger logger, int partition, long epoch);
+
+    [LoggerMessage(EventId = 4505, Level = LogLevel.Warning, Message = "Hand-off of partition {Partition} to {Target} undone: none of its grains finished deactivating within HandOffDrainTimeout {DrainTimeout} (a running request waits on a call into a moving partition); a later reconcile retries")]
+    private static partial void LogDrainStalled(ILogger logger, int partition, string target, TimeSpan drainTimeout);
 
     [LoggerMessage(EventId = 4504, Level = LogLevel.Debug, Message = "Grant notice of partition {Partition} to {Target} not delivered: {Reason}")]
     private static partial void LogNoticeFailed(ILogger logger, int partition, string target, string reason);

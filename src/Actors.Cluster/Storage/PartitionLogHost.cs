@@ -61,6 +61,9 @@ internal sealed partial class PartitionLogHost
     /// <summary>The partitions open here and the epoch each was opened under.</summary>
     public IReadOnlyDictionary<int, long> OpenPartitions => _open.ToDictionary(p => p.Key, p => p.Value.Epoch);
 
+    /// <summary>Whether <paramref name="partition"/>'s logs are open under <paramref name="epoch"/>.</summary>
+    public bool IsOpen(int partition, long epoch) => _open.TryGetValue(partition, out OpenEpoch? open) && open.Epoch == epoch;
+
     /// <summary>Registers a store (its factory opened it); opens it for the partitions already served.</summary>
     /// <exception cref="InvalidOperationException">The store's directory holds a single-silo log.</exception>
     public async Task<PartitionedEventLog> RegisterAsync(string storeName, WriteAheadLogOptions options, CancellationToken cancellationToken)
@@ -281,6 +284,7 @@ internal sealed partial class PartitionLogHost
     internal static WriteAheadLogOptions CopyWithDirectory(WriteAheadLogOptions source, string directory) => new()
     {
         Directory = directory,
+        Encryption = source.Encryption,
         SyncPolicy = source.SyncPolicy,
         SyncInterval = source.SyncInterval,
         SegmentSizeBytes = source.SegmentSizeBytes,
@@ -296,6 +300,9 @@ internal sealed partial class PartitionLogHost
         MaxChangeFeedRetainedBytes = source.MaxChangeFeedRetainedBytes,
         RetainCheckpointedEvents = source.RetainCheckpointedEvents,
         RetainHistoryFor = source.RetainHistoryFor,
+        RetainLastVersions = source.RetainLastVersions,
+        StreamRetention = source.StreamRetention,
+        HistoryTrimAge = source.HistoryTrimAge,
         ReadOnly = source.ReadOnly,
     };
 

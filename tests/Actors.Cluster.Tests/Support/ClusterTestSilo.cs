@@ -15,6 +15,7 @@ public sealed class ClusterTestSilo : ISiloConfigurator
             .AddGrain<LocalCounterGrain>()
             .AddGrain<HashedCounterGrain>()
             .AddGrain<AccountGrain>()
+            .AddGrain<RelayAccountGrain>()
             .AddGrain<TrackedGrain>()
             .AddGrain<WireCrossingGrain>()
             .AddWriteAheadLogAsDefault(o =>

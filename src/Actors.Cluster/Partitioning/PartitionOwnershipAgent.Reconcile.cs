@@ -1,0 +1,203 @@
+using Actors.Cluster.Membership;
+using Actors.Replication;
+using Microsoft.Extensions.Logging;
+
+namespace Actors.Cluster.Partitioning;
+
+/// <summary>The reconcile: claims, re-claims, opens and serves, hands off and stops serving, from each table snapshot and the plan.</summary>
+internal sealed partial class PartitionOwnershipAgent
+{
+    /// <summary>One pass over every partition (see the class remarks).</summary>
+    internal async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        await _reconcileGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_membership.Current is not { } snapshot || _membership.IsDeclaredDead || !_membership.Lease.IsValid)
+            {
+                return;
+            }
+
+            string me = _membership.Name;
+            long incarnation = _membership.Incarnation;
+            // Replicated partitions (granted with replicas, whatever this silo's factor) run this silo's replicas.
+            await _replicas.ReconcileAsync(snapshot, me, cancellationToken);
+
+            string?[] plan = PartitionPlanner.Plan(snapshot);
+            for (int p = 0; p < snapshot.PartitionCount; p++)
+            {
+                PartitionRecord row = snapshot.Partitions[p];
+                (LocalPartitionState state, long epoch) = StateOf(p);
+                bool mine = string.Equals(row.Owner, me, StringComparison.Ordinal);
+                if (mine && row.OwnerIncarnation == incarnation)
+                {
+                    await ReconcileOwnedAsync(snapshot, row, state, epoch, plan[p], cancellationToken);
+                }
+                else if (mine && state == LocalPartitionState.None && !row.IsReplicated)
+                {
+                    // A replicated partition's restarted leader is granted a new epoch by its replica (the protocol never
+                    // resumes an epoch it entered), and only while it is in sync.
+                    await ReclaimAsync(row, incarnation, cancellationToken);
+                }
+                else if (row.Owner is null && string.Equals(plan[p], me, StringComparison.Ordinal) && state == LocalPartitionState.None)
+                {
+                    await (_options.ReplicationFactor > 1 ? ClaimReplicatedAsync(snapshot, row, incarnation, cancellationToken) : ClaimAsync(row, incarnation, cancellationToken));
+                }
+                else if (!mine && state == LocalPartitionState.Serving)
+                {
+                    LogLostOwnership(_logger, p, row.ToString());
+                    await _handOff.StopServingAsync(p, cancellationToken);
+                }
+                else if (!mine && state == LocalPartitionState.Installed && !(row.State == PartitionState.Moving && string.Equals(row.Target, me, StringComparison.Ordinal)))
+                {
+                    _logs.Delete(p);
+                    SetState(p, LocalPartitionState.None, 0);
+                }
+            }
+
+            await _reminders.EnsureAcquiredAsync(
+                Enumerable.Range(0, snapshot.PartitionCount).Where(p => StateOf(p).State == LocalPartitionState.Serving), cancellationToken);
+        }
+        finally
+        {
+            _reconcileGate.Release();
+        }
+    }
+
+    private async Task ReconcileOwnedAsync(ClusterSnapshot snapshot, PartitionRecord row, LocalPartitionState state, long epoch, string? planned, CancellationToken cancellationToken)
+    {
+        int p = row.Partition;
+        switch (state)
+        {
+            case LocalPartitionState.None or LocalPartitionState.Installed:
+                if (row.State == PartitionState.Moving)
+                {
+                    // A hand-off of this incarnation ended without its grant or its abort: undo the move first.
+                    await _handOff.AbortMoveAsync(p, cancellationToken);
+                    return;
+                }
+
+                await OpenAsync(row, cancellationToken);
+                break;
+            case LocalPartitionState.Serving when epoch != row.Epoch:
+                await _handOff.StopServingAsync(p, cancellationToken);
+                await OpenAsync(row, cancellationToken);
+                break;
+            case LocalPartitionState.Serving when planned is not null && !row.IsReplicated && !string.Equals(planned, _membership.Name, StringComparison.Ordinal):
+                SiloRecord? target = snapshot.FindSilo(planned);
+                if (target is { Status: SiloStatus.Active } && _move.IsCompleted)
+                {
+                    _move = Task.Run(() => _handOff.HandOffAsync(p, target.Name, _stop.Token));
+                }
+
+                break;
+        }
+    }
+
+    private async Task OpenAsync(PartitionRecord row, CancellationToken cancellationToken)
+    {
+        SetState(row.Partition, LocalPartitionState.Opening, row.Epoch);
+        if (row.IsReplicated && !await _replicas.WaitLeadingAsync(row, LeadWait, cancellationToken))
+        {
+            // Not leading the row's epoch yet (its replica has not read the grant) or lost it again: the next reconcile retries.
+            SetState(row.Partition, LocalPartitionState.None, 0);
+            LogNotLeadingYet(_logger, row.Partition, row.Epoch);
+            return;
+        }
+
+        try
+        {
+            await _logs.OpenAsync(row.Partition, row.Epoch, _membership.Name, _membership.Incarnation, cancellationToken);
+            SetState(row.Partition, LocalPartitionState.Serving, row.Epoch);
+            LogServing(_logger, row.Partition, row.Epoch);
+            await _reminders.ServingAsync(row.Partition, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SetState(row.Partition, LocalPartitionState.Lost, 0);
+            LogOpenFailed(_logger, ex, row.Partition);
+        }
+    }
+
+    private async Task ReclaimAsync(PartitionRecord row, long incarnation, CancellationToken cancellationToken)
+    {
+        if (!_logs.HasData(row.Partition))
+        {
+            SetState(row.Partition, LocalPartitionState.Lost, 0);
+            LogDataMissing(_logger, row.Partition, row.Epoch);
+            return;
+        }
+
+        PartitionRecord claimed = row with { OwnerIncarnation = incarnation, Epoch = row.Epoch + 1, State = PartitionState.Owned, Target = null };
+        if (await _membership.TryApplyAsync(new ClusterUpdate().Write(claimed, row.Version).RequireLease(_membership.Name, incarnation), cancellationToken))
+        {
+            LogReclaimed(_logger, row.Partition, claimed.Epoch);
+            await OpenAsync(claimed, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Claims an unassigned partition with its replicas chosen (<see cref="ReplicaPlacement"/>): owner, epoch, replicas and
+    /// in-sync set in one conditional write; this silo's replica then leads the new epoch. Waits while fewer Active silos
+    /// than the replication factor exist.
+    /// </summary>
+    private async Task ClaimReplicatedAsync(ClusterSnapshot snapshot, PartitionRecord row, long incarnation, CancellationToken cancellationToken)
+    {
+        if (ReplicaPlacement.Choose(snapshot, row.Partition, _membership.Name, _options.ReplicationFactor) is not { } replicas)
+        {
+            LogTooFewSilos(_logger, row.Partition, _options.ReplicationFactor);
+            return;
+        }
+
+        PartitionRecord claimed = row with
+        {
+            Owner = _membership.Name, OwnerIncarnation = incarnation, Epoch = row.Epoch + 1, State = PartitionState.Owned, Target = null, Replicas = replicas, InSync = replicas,
+        };
+        if (await _membership.TryApplyAsync(new ClusterUpdate().Write(claimed, row.Version).RequireLease(_membership.Name, incarnation), cancellationToken))
+        {
+            LogClaimed(_logger, row.Partition, claimed.Epoch);
+            await _replicas.EnsureAsync(row.Partition, new ReplicaId(1), snapshot.ClusterId, cancellationToken);
+            await OpenAsync(claimed with { Version = row.Version + 1 }, cancellationToken);
+        }
+    }
+
+    private async Task ClaimAsync(PartitionRecord row, long incarnation, CancellationToken cancellationToken)
+    {
+        // The log directories exist before the claim is stored, so an owner that crashes right after the claim still
+        // finds (empty) logs and never mistakes the partition for lost data.
+        _logs.CreateDirectories(row.Partition);
+        PartitionRecord claimed = row with { Owner = _membership.Name, OwnerIncarnation = incarnation, Epoch = row.Epoch + 1, State = PartitionState.Owned, Target = null };
+        if (await _membership.TryApplyAsync(new ClusterUpdate().Write(claimed, row.Version).RequireLease(_membership.Name, incarnation), cancellationToken))
+        {
+            LogClaimed(_logger, row.Partition, claimed.Epoch);
+            await OpenAsync(claimed, cancellationToken);
+        }
+    }
+
+    /// <summary>How long opening a replicated partition waits for this silo's replica to lead the granted epoch before a later reconcile retries.</summary>
+    private TimeSpan LeadWait => _replicas.ReplicaOptions.LeaderTimeout * 4;
+
+    [LoggerMessage(EventId = 4400, Level = LogLevel.Information, Message = "Claimed partition {Partition} (epoch {Epoch})")]
+    private static partial void LogClaimed(ILogger logger, int partition, long epoch);
+
+    [LoggerMessage(EventId = 4401, Level = LogLevel.Information, Message = "Re-claimed partition {Partition} after a restart (epoch {Epoch})")]
+    private static partial void LogReclaimed(ILogger logger, int partition, long epoch);
+
+    [LoggerMessage(EventId = 4402, Level = LogLevel.Information, Message = "Serving partition {Partition} (epoch {Epoch})")]
+    private static partial void LogServing(ILogger logger, int partition, long epoch);
+
+    [LoggerMessage(EventId = 4403, Level = LogLevel.Critical, Message = "Partition {Partition} (epoch {Epoch}) is owned by this silo but its logs are missing from this volume: it will not be served empty; restore the volume")]
+    private static partial void LogDataMissing(ILogger logger, int partition, long epoch);
+
+    [LoggerMessage(EventId = 4404, Level = LogLevel.Critical, Message = "Partition {Partition}: its logs cannot be opened; it is unavailable")]
+    private static partial void LogOpenFailed(ILogger logger, Exception exception, int partition);
+
+    [LoggerMessage(EventId = 4405, Level = LogLevel.Warning, Message = "Partition {Partition} is no longer this silo's ({Row}): stops serving it")]
+    private static partial void LogLostOwnership(ILogger logger, int partition, string row);
+
+    [LoggerMessage(EventId = 4407, Level = LogLevel.Warning, Message = "Partition {Partition} is not claimed yet: replication factor {ReplicationFactor} needs that many Active silos")]
+    private static partial void LogTooFewSilos(ILogger logger, int partition, int replicationFactor);
+
+    [LoggerMessage(EventId = 4408, Level = LogLevel.Information, Message = "Partition {Partition} (epoch {Epoch}) is granted here but this silo's replica does not lead that epoch yet; retrying at the next reconcile")]
+    private static partial void LogNotLeadingYet(ILogger logger, int partition, long epoch);
+}

@@ -1,0 +1,64 @@
+using Actors.Cluster.Membership;
+
+namespace Actors.Cluster.Partitioning;
+
+/// <summary>Where this silo sends the calls for each partition.</summary>
+internal sealed partial class PartitionOwnershipAgent
+{
+    /// <summary>Where calls for <paramref name="partition"/> go from this silo, given the latest snapshot.</summary>
+    public PartitionRoute Route(int partition)
+    {
+        ClusterSnapshot? snapshot = _membership.Current;
+        // A silo that left (its lease is revoked as its host stops, while its gateway still drains) serves nothing itself
+        // but forwards with its last view, whose owners it handed its partitions to; waiting would hold those calls until
+        // the gateway's drain deadline cut them.
+        bool forwardOnly = !_membership.Lease.IsValid;
+        bool left = snapshot?.FindSilo(_membership.Name) is { Status: SiloStatus.Left } self && self.Incarnation == _membership.Incarnation;
+        if (snapshot is null || (forwardOnly && !left))
+        {
+            return new PartitionRoute(PartitionRouteKind.Wait, null, 0, "this silo's lease is not valid");
+        }
+
+        PartitionRecord row = snapshot.Partitions[partition];
+        (LocalPartitionState state, long epoch) = forwardOnly ? (LocalPartitionState.None, 0L) : StateOf(partition);
+        switch (state)
+        {
+            case LocalPartitionState.Serving:
+                return new PartitionRoute(PartitionRouteKind.Local, _membership.Name, epoch, null);
+            case LocalPartitionState.HandingOff or LocalPartitionState.Opening:
+                return new PartitionRoute(PartitionRouteKind.Wait, _membership.Name, epoch, "the partition is changing hands");
+            case LocalPartitionState.Lost:
+                return new PartitionRoute(PartitionRouteKind.Unavailable, _membership.Name, 0, $"its owner '{_membership.Name}' has lost or cannot read the partition's logs");
+        }
+
+        if (row.Owner is null)
+        {
+            return new PartitionRoute(PartitionRouteKind.Wait, null, 0, "the partition has no owner yet");
+        }
+
+        if (string.Equals(row.Owner, _membership.Name, StringComparison.Ordinal))
+        {
+            // Granted here (or owned by this silo's previous incarnation) and not opened yet: the reconcile opens it.
+            return new PartitionRoute(PartitionRouteKind.Wait, row.Owner, 0, "the partition is being opened here");
+        }
+
+        SiloRecord? owner = snapshot.FindSilo(row.Owner);
+        if ((owner is null || !owner.IsLive) && row.IsReplicated)
+        {
+            return new PartitionRoute(PartitionRouteKind.Wait, row.Owner, 0, $"its owner '{row.Owner}' is not live; an in-sync replica ({string.Join(", ", row.InSync)}) takes over");
+        }
+
+        if (owner is null || !owner.IsLive)
+        {
+            string status = owner is null ? "unknown" : owner.Status.ToString().ToLowerInvariant();
+            return new PartitionRoute(PartitionRouteKind.Unavailable, row.Owner, 0, $"its owner '{row.Owner}' is {status} and no other silo holds its log; it serves again when '{row.Owner}' restarts on its volume");
+        }
+
+        if (owner.Incarnation != row.OwnerIncarnation)
+        {
+            return new PartitionRoute(PartitionRouteKind.Wait, row.Owner, 0, $"'{row.Owner}' restarted and has not re-claimed the partition yet");
+        }
+
+        return new PartitionRoute(PartitionRouteKind.Forward, row.Owner, 0, null);
+    }
+}

@@ -1,0 +1,62 @@
+using Actors.Cluster.Hosting;
+using Actors.Cluster.Membership;
+using Actors.Cluster.Partitioning;
+using Actors.Cluster.Tests.Grains;
+using Actors.Cluster.Tests.Support;
+using Actors.TestingHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Actors.Cluster.Tests.InProcess;
+
+/// <summary>A partition hand-off while a request of one of its grains waits on a call into the same partition.</summary>
+public sealed class HandOffTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// The hand-off waits for the partition's grains to finish their running requests, and calls into the partition wait
+    /// for the hand-off: a running request that calls a grain of its own partition (the demo's transfers between accounts)
+    /// waited for its partition's move and the move for it, until the call's timeout (the compose check's 30 s hang).
+    /// A drain that stops making progress undoes the move instead: the waiting call is served here and the request ends.
+    /// </summary>
+    [Fact]
+    public async Task HandOff_RunningRequestCallsIntoItsMovingPartition_CallCompletesAndMoveUndoneThenRetried()
+    {
+        await using TestCluster cluster = await TestClusters.DeployAsync(2);
+        await cluster.WaitForPartitionsBalancedAsync(Patience);
+        ClusterSnapshot snapshot = cluster.Primary.Services.GetRequiredService<IClusterView>().Snapshot!;
+        (string relay, string account, int partition) = SamePartition(snapshot.PartitionCount);
+        string owner = snapshot.Partitions[partition].Owner!;
+        SiloHandle ownerSilo = cluster.Silos.Single(s => s.Name == owner);
+        string target = cluster.Silos.Single(s => s.Name != owner).Name;
+        ClusterSilo ownerCluster = ownerSilo.Services.GetRequiredService<ClusterSilo>();
+        IAccountGrain credited = cluster.Client.GetGrain<IAccountGrain>(account);
+        await credited.Deposit(10, 1);
+
+        Task<long> relayed = cluster.Client.GetGrain<IRelayAccountGrain>(relay).RelayDeposit(account, 5, 2);
+        await RelayGate.Entered(relay).WaitAsync(Patience);
+        Task move = ownerCluster.HandOff.HandOffAsync(partition, target, CancellationToken.None);
+        await Eventually.TrueAsync(() => ownerCluster.Ownership.StateOf(partition).State == LocalPartitionState.HandingOff, Patience, $"partition {partition} handing off");
+        RelayGate.Release(relay);
+
+        Assert.Equal(1, await relayed);
+        await move.WaitAsync(Patience);
+        Assert.Equal(owner, (await ownerCluster.Membership.RefreshAsync(CancellationToken.None)).Partitions[partition].Owner);
+
+        // Nothing runs now: the move goes through, and the new owner has every acknowledged deposit.
+        await ownerCluster.HandOff.HandOffAsync(partition, target, CancellationToken.None).WaitAsync(Patience);
+        Assert.Equal(target, (await ownerCluster.Membership.RefreshAsync(CancellationToken.None)).Partitions[partition].Owner);
+        AccountSnapshot moved = await credited.Get();
+        Assert.Equal((15, target), (moved.Balance, moved.Silo));
+        Assert.Equal([1L, 2L], moved.Sequences);
+    }
+
+    /// <summary>A relay key and an account key whose grains fall in the same partition.</summary>
+    private static (string Relay, string Account, int Partition) SamePartition(int partitionCount)
+    {
+        const string relay = "relay-0";
+        int partition = PartitionMap.GetPartition(new GrainId("relay", relay), partitionCount);
+        string account = Enumerable.Range(0, 10_000).Select(i => $"relayed-{i}").First(a => PartitionMap.GetPartition(new GrainId("account", a), partitionCount) == partition);
+        return (relay, account, partition);
+    }
+}
