@@ -15,7 +15,16 @@ public sealed partial class ReplicaHost
     /// </summary>
     private sealed class Environment(ReplicaHost host) : IReplicaEnvironment
     {
-        public void Send(ReplicaId to, ReplicationMessage message) => host._transport.Send(host.Id, to, message);
+        public void Send(ReplicaId to, ReplicationMessage message)
+        {
+            Interlocked.Increment(ref host._messagesSent);
+            if (message is AppendRequest request)
+            {
+                Interlocked.Add(ref host._entriesSent, request.Entries.Count);
+            }
+
+            host._transport.Send(host.Id, to, message);
+        }
 
         public void WriteEntries(long firstOffset, IReadOnlyList<LogEntry> entries)
         {
@@ -26,6 +35,7 @@ public sealed partial class ReplicaHost
             }
 
             host._log.Append(logged);
+            Interlocked.Add(ref host._entriesWritten, logged.Length);
         }
 
         // Durable at once (stronger than the protocol asks): a divergent tail never comes back after a crash.
@@ -43,6 +53,7 @@ public sealed partial class ReplicaHost
         {
             if (host._appends.TryRemove(requestId, out var completion))
             {
+                Interlocked.Increment(ref host._appendsAcknowledged);
                 completion.TrySetResult(new ReplicatedAppendResult(offset, epoch));
             }
         }

@@ -51,6 +51,14 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private volatile TaskCompletionSource _committedAdvanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _loopEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stopped;
+    private long _appendsProposed;
+    private long _appendsAcknowledged;
+    private long _entriesWritten;
+    private long _syncs;
+    private long _bursts;
+    private long _messagesSent;
+    private long _messagesReceived;
+    private long _entriesSent;
 
     /// <summary>Creates the host of replica <paramref name="id"/> over <paramref name="log"/> (owned from now on); call <see cref="Start"/>.</summary>
     /// <param name="id">This replica.</param>
@@ -93,6 +101,17 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     /// <summary>Why the host stopped on its own, or null.</summary>
     public ReplicaHostFailedException? Failure => _failure;
 
+    /// <summary>What this host has done since it started (exact counts; each read independently, so a snapshot taken under load may mix bursts).</summary>
+    public ReplicaHostCounters Counters => new(
+        Interlocked.Read(ref _appendsProposed),
+        Interlocked.Read(ref _appendsAcknowledged),
+        Interlocked.Read(ref _entriesWritten),
+        Interlocked.Read(ref _syncs),
+        Interlocked.Read(ref _bursts),
+        Interlocked.Read(ref _messagesSent),
+        Interlocked.Read(ref _messagesReceived),
+        Interlocked.Read(ref _entriesSent));
+
     /// <summary>Loads the replica from its log (entries and entered epoch) and starts the driver loop and the clock.</summary>
     /// <exception cref="LogCorruptedException">A log record no longer reads back intact.</exception>
     /// <exception cref="ReplicationInvariantException">The log holds an epoch above the entered one.</exception>
@@ -130,6 +149,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             return Task.FromException<ReplicatedAppendResult>(failure);
         }
 
+        Interlocked.Increment(ref _appendsProposed);
         var requestId = Interlocked.Increment(ref _nextRequestId);
         var completion = new TaskCompletionSource<ReplicatedAppendResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         _appends[requestId] = completion;
@@ -186,6 +206,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     public void Deliver(ReplicationMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        Interlocked.Increment(ref _messagesReceived);
         Post(() => _replica!.OnMessage(message));
     }
 
@@ -239,6 +260,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
                     await paused.Task.ConfigureAwait(false);
                 }
 
+                Interlocked.Increment(ref _bursts);
                 while (!_stopping.IsCancellationRequested && reader.TryRead(out var action))
                 {
                     action();
@@ -249,6 +271,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
                 {
                     _pendingSyncToken = null;
                     _log.Sync();
+                    Interlocked.Increment(ref _syncs);
                     _replica!.OnSynced(token);
                 }
 

@@ -26,7 +26,15 @@ internal static class LogOpener
     /// The segment size comes from the largest readable segment header (the default when there is none): a record is only plausible when it fits the
     /// segment size it was written with, so opening with a smaller default would misread large records as damage.
     /// </remarks>
-    public static ValueTask<WriteAheadLog> OpenAsync(string directory, bool readOnly, RecoveryMode mode, CancellationToken cancellationToken, double compactionLiveRatio = WriteAheadLogOptions.DefaultCompactionLiveRatio)
+    /// <param name="directory">The log directory.</param>
+    /// <param name="readOnly">Open without the lock, refusing every write.</param>
+    /// <param name="mode">The recovery mode.</param>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    /// <param name="compactionLiveRatio">The live ratio below which a pass compacts a sealed segment.</param>
+    /// <param name="retainCheckpointedEvents">Keep the events checkpoints cover (<see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>):
+    /// a pass then never reclaims history a grain store keeps.</param>
+    public static ValueTask<WriteAheadLog> OpenAsync(
+        string directory, bool readOnly, RecoveryMode mode, CancellationToken cancellationToken, double compactionLiveRatio = WriteAheadLogOptions.DefaultCompactionLiveRatio, bool retainCheckpointedEvents = false)
     {
         string dir = Path.GetFullPath(directory);
         if (!Directory.Exists(dir))
@@ -44,6 +52,7 @@ internal static class LogOpener
             SegmentSizeBytes = segmentSize,
             MaxRecordSizeBytes = (int)Math.Min(WriteAheadLogOptions.DefaultMaxRecordSizeBytes, segmentSize / 2),
             Encryption = Keys(),
+            RetainCheckpointedEvents = retainCheckpointedEvents,
         };
         return WriteAheadLog.OpenAsync(options, cancellationToken: cancellationToken);
     }

@@ -124,6 +124,37 @@ public interface IEventLog : IAsyncDisposable, ILogChangeFeed
         CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Reads the events of a stream from <paramref name="fromVersion"/> to the stream's version when the enumeration
+    /// starts, in version order, as an asynchronous sequence whose memory does not grow with the number of events: the
+    /// log keeps at most the positions of the records it will read, never their payloads. The sequence a read starts
+    /// with equals <see cref="ReadEventsAsync"/>(<paramref name="streamId"/>, <paramref name="fromVersion"/>,
+    /// <see cref="long.MaxValue"/>) at that moment; to replay a stream from its latest checkpoint, read the checkpoint
+    /// (<see cref="ReadStreamAsync"/> with <see cref="ReadBound.AtVersion"/> of <see cref="StreamInfo.CheckpointVersion"/>,
+    /// or the checkpoint of a <see cref="ReadStreamAsync"/>) and the events from its version + 1.
+    /// </summary>
+    /// <remarks>
+    /// <para>Events appended after the enumeration started are not part of it (read again from the next version).
+    /// Each <see cref="StoredEvent.Payload"/> belongs to the caller (it stays valid after the enumeration moves on).</para>
+    /// <para>The read never skips a version: versions it cannot hand out, at the start (reclaimed after a checkpoint, or
+    /// erased) or during the read (erased by <see cref="DeleteEventsToAsync"/>, or reclaimed after a
+    /// <see cref="DeleteStreamAsync"/>), end it with <see cref="EventsReclaimedException"/> naming the first version
+    /// missing. An erase that completed is never handed out afterwards. A stream deleted during the read is either read to
+    /// the end the read started with (its records are still stored) or ends with that exception.</para>
+    /// <para>The default implementation (for logs that wrap others) reads pages of 256 events through
+    /// <see cref="ReadEventsAsync"/>; a wrapper should pass the call to the log it wraps.</para>
+    /// </remarks>
+    /// <param name="streamId">The stream.</param>
+    /// <param name="fromVersion">The first version to read (at least 1).</param>
+    /// <param name="cancellationToken">Cancels the read (also honoured through <c>WithCancellation</c>): the next step throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The events; nothing for an unknown stream or a range beyond the stream's version.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fromVersion"/> is below 1 (thrown by the call).</exception>
+    /// <exception cref="InvalidStreamIdException">The stream id breaks the rules (thrown by the call).</exception>
+    /// <exception cref="EventsReclaimedException">Versions of the range are no longer stored (see remarks).</exception>
+    /// <exception cref="LogCorruptedException">A record on the read path is damaged.</exception>
+    IAsyncEnumerable<StoredEvent> ReadStreamEventsAsync(string streamId, long fromVersion = 1, CancellationToken cancellationToken = default)
+        => Reading.EventPages.Read(this, streamId, fromVersion, Reading.EventPages.DefaultPageSize, cancellationToken);
+
+    /// <summary>
     /// Deletes a stream by appending a tombstone. Reads then return an empty stream, but its version does not
     /// go back: the next append must expect the version the stream had when deleted.
     /// </summary>

@@ -37,6 +37,19 @@ public sealed record LogStatistics
     public long SegmentsCompacted { get; init; }
 
     /// <summary>
+    /// Rotations since open at which the writer waited for the next segment's preparation (a stall of every append in
+    /// flight). Non-zero under sustained writes with <see cref="WriteAheadLogOptions.ZeroFillSegments"/> and no recycled
+    /// files: zeroing a new segment is slower than filling it.
+    /// </summary>
+    public long SpareWaits { get; init; }
+
+    /// <summary>
+    /// Spares since open whose zero-filling stopped early because the writer was waiting for them; the rest of each is
+    /// written over preallocated, never-written blocks.
+    /// </summary>
+    public long ZeroFillsCut { get; init; }
+
+    /// <summary>
     /// Damaged records met by space management since open. Such a stream is left where it is (its segments stay)
     /// and the log keeps working; reading the stream still reports the damage.
     /// </summary>

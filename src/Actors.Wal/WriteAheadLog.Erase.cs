@@ -8,6 +8,9 @@ public sealed partial class WriteAheadLog
 {
     private const int EraseAttempts = 8;
 
+    /// <summary>History rewrites (erases, checkpoint deletions) completed: a forward read plans again when it changes.</summary>
+    private long _historyRewrites;
+
     /// <inheritdoc />
     /// <remarks>
     /// <para>Unreadable as soon as the returned task completes, physically gone from the log's files once the segments
@@ -114,9 +117,15 @@ public sealed partial class WriteAheadLog
                 throw reject(reason);
             }
 
+            // Copies the chain no longer reaches (left behind by a relocation, or beyond a reclaimed segment) are found by
+            // the next space pass, which searches every segment for what this rewrite removes: recorded durably before
+            // anything is written, so a crash after the copy still leaves the search pending.
+            var kept = plan.Kept.Count > 0 ? RecordCodec.RelocatedBase(plan.Kept) : default;
+            _maintenance!.AddErasureScan(new Maintenance.ErasureScan(plan.Id, rewrite.EraseToVersion, kept.Kind == RecordType.Checkpoint ? kept.Version : -1, rewrite.Checkpoints));
             if (rewrite.EraseToVersion == 0 && plan.DeletedCheckpoints.Count == 0)
             {
-                return null; // nothing selected is stored
+                _maintenance.RequestErasePass();
+                return null; // nothing selected is stored on the chain; the search takes any copy elsewhere
             }
 
             long size = RecordCodec.RelocatedSize(plan.Id.Length, plan.Kept, _cipher);
@@ -127,7 +136,7 @@ public sealed partial class WriteAheadLog
 
             // Marked before the copy: from now on these segments are deleted, never recycled, whenever they go. The
             // manifest carries the marks durably before the copy is written, so a restart still compacts them.
-            _maintenance!.MarkErased(plan.SegmentsWithRemoved);
+            _maintenance.MarkErased(plan.SegmentsWithRemoved);
             _segments.WriteManifest();
 
             // Files kept for reuse still hold the records of the segments they were (a compaction may have moved the
@@ -142,6 +151,7 @@ public sealed partial class WriteAheadLog
 
             if (await request.Task.WaitAsync(cancellationToken).ConfigureAwait(false))
             {
+                Interlocked.Increment(ref _historyRewrites); // before the caller learns: no forward read hands out what it erased
                 _maintenance.RequestErasePass();
                 return plan;
             }

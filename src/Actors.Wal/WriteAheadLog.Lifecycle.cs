@@ -52,6 +52,7 @@ public sealed partial class WriteAheadLog
         _segments.Start();
         _maintenance.Start();
         _segments.RequestBackgroundWork(manifestChanged: false);
+        _maintenance.RestoreErasureScans();
         if (_segments.Current.All.Any(s => s.HoldsErasedData))
         {
             // An erase before the restart left records its pass has not removed yet, and it may have stopped before

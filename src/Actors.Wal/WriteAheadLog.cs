@@ -171,6 +171,8 @@ public sealed partial class WriteAheadLog : IEventLog
             Commits = Interlocked.Read(ref _counters.Commits),
             Fsyncs = Interlocked.Read(ref _counters.Fsyncs),
             SegmentsDeleted = _segments.SegmentsDeleted,
+            SpareWaits = _segments.SpareWaits,
+            ZeroFillsCut = _segments.ZeroFillsCut,
             ManifestWriteFailures = _segments.ManifestWriteFailures,
             ChangeFeedRetainedBytes = _retentions.HeldBytes,
             ChangeFeedReadersDropped = _retentions.Dropped,
@@ -271,6 +273,9 @@ public sealed partial class WriteAheadLog : IEventLog
         MaxChangeFeedRetainedBytes = o.MaxChangeFeedRetainedBytes,
         RetainCheckpointedEvents = o.RetainCheckpointedEvents,
         RetainHistoryFor = o.RetainHistoryFor,
+        RetainLastVersions = o.RetainLastVersions,
+        StreamRetention = o.StreamRetention,
+        HistoryTrimAge = o.HistoryTrimAge,
         ReadOnly = o.ReadOnly,
     };
 

@@ -3,7 +3,8 @@ namespace Actors.Cluster.Benchmarks;
 /// <summary>The cluster benchmark programs: <c>layout</c> (partition log layout), <c>move</c> (time to hand off a partition),
 /// <c>processes</c> (silo processes: 3 silos vs 1, in-silo vs cross-silo calls),
 /// <c>detect</c> and <c>hog</c> (failure detection time and false deaths beside CPU hogs, silo processes),
-/// <c>replication</c> (a partition log on 3 replicas vs 1, in-process).</summary>
+/// <c>replication</c> (a partition log on 3 replicas vs 1, in-process: appends, or event-log writes with the leader's group
+/// commit, with entries, fsyncs and messages counted).</summary>
 internal static class ClusterBenchmarks
 {
     public static async Task<int> RunAsync(string[] args)
@@ -30,7 +31,7 @@ internal static class ClusterBenchmarks
                 Console.WriteLine("       Actors.Cluster.Benchmarks processes --pg CONNECTION_STRING [--seconds S] [--rounds R] [--callers N] [--replication-factor F]   (scripts/cluster-bench.sh)");
                 Console.WriteLine("       Actors.Cluster.Benchmarks detect --pg CONNECTION_STRING [--rounds R]   (SIGKILL detection time, silo processes, default lease)");
                 Console.WriteLine("       Actors.Cluster.Benchmarks hog --pg CONNECTION_STRING [--seconds S] [--hogs N]   (false deaths beside CPU hogs)");
-                Console.WriteLine("       Actors.Cluster.Benchmarks replication [--writers N,N] [--seconds S] [--rounds R] [--payload BYTES] [--dir PATH]   (3 replicas vs 1, in-process)");
+                Console.WriteLine("       Actors.Cluster.Benchmarks replication [--writers N,N] [--seconds S] [--rounds R] [--payload BYTES] [--event-log on [--batching off]] [--dir PATH]   (3 replicas vs 1, in-process, with counts per entry)");
                 return command == "help" ? 0 : 2;
         }
     }

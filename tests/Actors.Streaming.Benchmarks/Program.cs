@@ -16,12 +16,14 @@ using Microsoft.Extensions.DependencyInjection;
 //   dotnet run -c Release --project tests/Actors.Streaming.Benchmarks -- [--streams 100] [--subscribers 1000]
 //       [--events 20] [--producers 64] [--produce-seconds 5] [--rounds 3]
 // Measures, in one process on one data directory (SyncPolicy.Always):
-//   1. fsync: p50/p99 of a 4 KiB write + fdatasync in the log's directory (the floor of a durable acknowledgement);
+//   1. fsync: p50/p99 of a 4 KiB write + fsync in the log's directory (the floor of a durable acknowledgement);
 //   2. fan-out: N subscribers over S streams; each round produces E events per stream (S producers in parallel) and
 //      waits until every subscriber received every event: delivered events/s and end-to-end latency p50/p99
 //      (producer hand-over to the subscriber's OnNextAsync);
 //   3. producer throughput: P concurrent producers awaiting OnNextAsync one event at a time, against the same number of
-//      producers awaiting plain IEventLog.AppendAsync of a record of the same size on the same log; interleaved rounds.
+//      producers awaiting plain IEventLog.AppendAsync of a record of the same size on the same log; interleaved rounds (the order alternates);
+//   4. catch-up: reading producer 0's whole queue as a subscriber far behind does, by one forward read of the log
+//      against one ReadEventsAsync per batch of 128 (what the delivery loop did before), interleaved rounds.
 // Every round's figures are printed; the summary gives medians. The load average is printed with the figures: figures
 // taken while other builds run are noise.
 Dictionary<string, int> settings = new(StringComparer.Ordinal)
@@ -60,7 +62,8 @@ await using TestCluster cluster = builder.Build();
 await cluster.DeployAsync();
 string logDirectory = Path.Combine(cluster.Primary.Context.DataDirectory, "wal");
 
-Console.WriteLine($"fsync (4 KiB write + fdatasync, {logDirectory}): {Fsync.Measure(logDirectory, 200)}");
+string fsync = Fsync.Measure(logDirectory, 200);
+Console.WriteLine($"fsync (4 KiB write + fsync, {logDirectory}): {fsync}");
 
 for (int s = 0; s < subscribers; s++)
 {
@@ -103,14 +106,34 @@ for (int round = 0; round <= rounds; round++)
 
 WriteAheadLogStore store = cluster.Primary.Services.GetRequiredKeyedService<WriteAheadLogStore>(WriteAheadLogStore.DefaultStoreName);
 IEventLog log = await store.GetLogAsync();
-byte[] sample = new byte[64];
+IAsyncStream<Stamped>[] producerStreams = [.. Enumerable.Range(0, producers).Select(i => provider.GetStream<Stamped>(StreamId.Create("produce", $"p{i}")))];
+
+// The plain appends store an event of the size a stream produce stores (its queue record: the log stream
+// stream:q:{provider}:{len(ns)}:{ns}:{key}, docs/streams.md), read back from the log.
+await producerStreams[0].OnNextAsync(new Stamped(0));
+string queue = "stream:q:" + Actors.Streams.Cluster.StreamAgentKeys.Of("bench", StreamId.Create("produce", "p0"));
+IReadOnlyList<StoredEvent> stored = await log.ReadEventsAsync(queue, 1, 1);
+byte[] sample = stored.Count == 1 ? new byte[stored[0].Payload.Length] : throw new InvalidOperationException("the stream produce's queue record was not found in the log; its naming changed (docs/streams.md, Storage layout)");
+Console.WriteLine($"one stream event stores {sample.Length} B in the log; the plain appends store {sample.Length} B events");
 var streamRates = new List<double>();
 var appendRates = new List<double>();
-IAsyncStream<Stamped>[] producerStreams = [.. Enumerable.Range(0, producers).Select(i => provider.GetStream<Stamped>(StreamId.Create("produce", $"p{i}")))];
 for (int round = 0; round <= rounds; round++)
 {
-    double streamRate = await RunForAsync(produceSeconds, producers, (p, _) => producerStreams[p].OnNextAsync(new Stamped(0)));
-    double appendRate = await RunForAsync(produceSeconds, producers, async (p, n) => await log.AppendAsync($"plain/{p}", ExpectedVersion.Any, [sample]));
+    // Interleaved, and which one goes first alternates, so neither always meets the log's state the other left.
+    Task<double> Streams() => RunForAsync(produceSeconds, producers, (p, _) => producerStreams[p].OnNextAsync(new Stamped(0)));
+    Task<double> Appends() => RunForAsync(produceSeconds, producers, async (p, n) => await log.AppendAsync($"plain/{p}", ExpectedVersion.Any, [sample]));
+    double streamRate, appendRate;
+    if (round % 2 == 0)
+    {
+        streamRate = await Streams();
+        appendRate = await Appends();
+    }
+    else
+    {
+        appendRate = await Appends();
+        streamRate = await Streams();
+    }
+
     string label = round == 0 ? "warm-up" : $"round {round}";
     Console.WriteLine($"producers {label}: {producers} concurrent: stream OnNextAsync {streamRate:N0} events/s, plain IEventLog.AppendAsync {appendRate:N0} appends/s ({streamRate / appendRate:P0}); load {LoadAverage()}");
     if (round > 0)
@@ -120,8 +143,48 @@ for (int round = 0; round <= rounds; round++)
     }
 }
 
+// Catch-up: a subscriber N events behind reads the queue batch by batch. The delivery loop keeps one forward read of
+// the log open across batches (IEventLog.ReadStreamEventsAsync); the baseline is what it did before, one
+// ReadEventsAsync per batch, each walking the queue's chain back from its newest record. Same log, same queue stream
+// (producer 0's, one record per event), interleaved rounds; both read and count every event.
+long queued = log.GetStreamInfo(queue).Version;
+var forwardTimes = new List<double>();
+var batchTimes = new List<double>();
+for (int round = 0; round <= rounds; round++)
+{
+    var clock = Stopwatch.StartNew();
+    long forward = 0;
+    await foreach (StoredEvent e in log.ReadStreamEventsAsync(queue, 1))
+    {
+        forward += e.Payload.Length > 0 ? 1 : 0;
+    }
+
+    double forwardMs = clock.Elapsed.TotalMilliseconds;
+    clock.Restart();
+    long batched = 0;
+    for (long from = 1; from <= queued; from += 128)
+    {
+        batched += (await log.ReadEventsAsync(queue, from, Math.Min(queued, from + 127))).Count;
+    }
+
+    double batchMs = clock.Elapsed.TotalMilliseconds;
+    if (forward != queued || batched != queued)
+    {
+        throw new InvalidOperationException($"catch-up read {forward} and {batched} events of {queued}");
+    }
+
+    string label = round == 0 ? "warm-up" : $"round {round}";
+    Console.WriteLine($"catch-up {label}: {queued:N0} queued events: one forward read {forwardMs:F1} ms, ReadEventsAsync per batch of 128 {batchMs:F1} ms; load {LoadAverage()}");
+    if (round > 0)
+    {
+        forwardTimes.Add(forwardMs);
+        batchTimes.Add(batchMs);
+    }
+}
+
 Console.WriteLine();
-Console.WriteLine($"summary (medians of {rounds} rounds): fan-out {Median(fanOutRates):N0} delivered/s, end-to-end p50 {Median(p50s):F2} ms, p99 {Median(p99s):F2} ms; producers: stream {Median(streamRates):N0} events/s vs plain appends {Median(appendRates):N0}/s; load {LoadAverage()}");
+Console.WriteLine($"catch-up of {queued:N0} events (medians): one forward read {Median(forwardTimes):F1} ms, ReadEventsAsync per batch {Median(batchTimes):F1} ms");
+Console.WriteLine($"summary (medians of {rounds} rounds, SyncPolicy.Always): fsync {fsync}; fan-out {Median(fanOutRates):N0} delivered/s, end-to-end p50 {Median(p50s):F2} ms, p99 {Median(p99s):F2} ms; producers: stream {Median(streamRates):N0} events/s vs plain appends {Median(appendRates):N0}/s ({Median(streamRates) / Median(appendRates):P0}); load {LoadAverage()}");
 return 0;
 
 static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;

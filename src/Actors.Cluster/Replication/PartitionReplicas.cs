@@ -194,6 +194,8 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
         foreach ((int partition, HeldReplica held) in _held.ToArray())
         {
             _inbox.Unregister(partition, held.Host);
+            ReplicaHostCounters counts = held.Host.Counters;
+            LogStopped(_logger, partition, held.Host.Id, held.Log.WritesProposed, held.Log.EntriesProposed, counts.EntriesWritten, counts.Syncs, counts.MessagesSent, counts.MessagesReceived);
             await held.Host.DisposeAsync();
             await held.Applier.DisposeAsync();
             await held.Materialized.DisposeAsync();
@@ -218,4 +220,7 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
 
     [LoggerMessage(EventId = 4900, Level = LogLevel.Information, Message = "Replica {Replica} of partition {Partition} started (entry log up to LSN {EndLsn}; its materialized log is rebuilt from it)")]
     private static partial void LogStarted(ILogger logger, int partition, ReplicaId replica, long endLsn);
+
+    [LoggerMessage(EventId = 4901, Level = LogLevel.Information, Message = "Replica {Replica} of partition {Partition} stopped: as leader {Writes} grain writes proposed in {Entries} entries; its log {EntriesWritten} entries written, {Syncs} fsyncs, {MessagesSent} messages sent, {MessagesReceived} received")]
+    private static partial void LogStopped(ILogger logger, int partition, ReplicaId replica, long writes, long entries, long entriesWritten, long syncs, long messagesSent, long messagesReceived);
 }

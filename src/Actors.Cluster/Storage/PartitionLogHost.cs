@@ -284,6 +284,7 @@ internal sealed partial class PartitionLogHost
     internal static WriteAheadLogOptions CopyWithDirectory(WriteAheadLogOptions source, string directory) => new()
     {
         Directory = directory,
+        Encryption = source.Encryption,
         SyncPolicy = source.SyncPolicy,
         SyncInterval = source.SyncInterval,
         SegmentSizeBytes = source.SegmentSizeBytes,
@@ -299,6 +300,9 @@ internal sealed partial class PartitionLogHost
         MaxChangeFeedRetainedBytes = source.MaxChangeFeedRetainedBytes,
         RetainCheckpointedEvents = source.RetainCheckpointedEvents,
         RetainHistoryFor = source.RetainHistoryFor,
+        RetainLastVersions = source.RetainLastVersions,
+        StreamRetention = source.StreamRetention,
+        HistoryTrimAge = source.HistoryTrimAge,
         ReadOnly = source.ReadOnly,
     };
 

@@ -107,6 +107,10 @@ internal sealed partial class PartitionedEventLog : IPartitionedEventLog
         => ForRead(streamId).Log.ReadEventsAsync(streamId, fromVersion, toVersion, cancellationToken);
 
     /// <inheritdoc />
+    public IAsyncEnumerable<StoredEvent> ReadStreamEventsAsync(string streamId, long fromVersion = 1, CancellationToken cancellationToken = default)
+        => ForRead(streamId).Log.ReadStreamEventsAsync(streamId, fromVersion, cancellationToken);
+
+    /// <inheritdoc />
     public StreamInfo GetStreamInfo(string streamId) => ForRead(streamId).Log.GetStreamInfo(streamId);
 
     /// <inheritdoc />

@@ -54,7 +54,10 @@ public static partial class WriteAheadLogSiloBuilderExtensions
             sp.GetRequiredService<IOptionsMonitor<WriteAheadLogStoreOptions>>().Get(name),
             sp.GetRequiredService<IEventLogFactory>(),
             sp.GetService<ILoggerFactory>(),
-            sp.GetService<Actors.Serialization.Serializer>()));
+            sp.GetService<Actors.Serialization.Serializer>())
+        {
+            ClassHistory = sp.GetService<IGrainClassCatalog>() is { } catalog ? GrainClassHistory.Create(name, catalog.GrainClasses) : GrainClassHistory.Empty,
+        });
         AddCommonServices(services, name);
         return builder;
     }

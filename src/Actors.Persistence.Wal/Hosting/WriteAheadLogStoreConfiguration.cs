@@ -31,6 +31,7 @@ public static class WriteAheadLogStoreConfiguration
         nameof(WriteAheadLogStoreOptions.MaxCachedGrains),
         nameof(WriteAheadLogStoreOptions.EventHistory),
         nameof(WriteAheadLogStoreOptions.HistoryDuration),
+        nameof(WriteAheadLogStoreOptions.HistoryVersions),
         nameof(WriteAheadLogStoreOptions.Compression),
         nameof(WriteAheadLogStoreOptions.UseBinarySerializer),
         nameof(WriteAheadLogStoreOptions.EncryptionKeyFile),
@@ -72,7 +73,7 @@ public static class WriteAheadLogStoreConfiguration
 
         Parse<SyncPolicy>(nameof(options.SyncPolicy), v => options.SyncPolicy = v, "one of Always, Interval, None");
         Parse<RecoveryMode>(nameof(options.RecoveryMode), v => options.RecoveryMode = v, "one of TolerateTornTail, AbsoluteConsistency, Salvage");
-        Parse<EventHistoryPolicy>(nameof(options.EventHistory), v => options.EventHistory = v, "one of KeepAll, ReclaimAfterCheckpoint, KeepFor");
+        Parse<EventHistoryPolicy>(nameof(options.EventHistory), v => options.EventHistory = v, "one of KeepAll, ReclaimAfterCheckpoint, KeepFor, KeepLastVersions");
         Parse<RecordCompression>(nameof(options.Compression), v => options.Compression = v, "one of None, Brotli");
 
         if (Get(nameof(options.SyncInterval)) is { } interval)
@@ -105,6 +106,7 @@ public static class WriteAheadLogStoreConfiguration
         ParseInt(nameof(options.MaxRecordSizeBytes), v => options.MaxRecordSizeBytes = v);
         ParseInt(nameof(options.CheckpointEveryEvents), v => options.CheckpointEveryEvents = v);
         ParseInt(nameof(options.MaxCachedGrains), v => options.MaxCachedGrains = v);
+        ParseInt(nameof(options.HistoryVersions), v => options.HistoryVersions = v);
         ParseBool(nameof(options.CheckpointOnDeactivation), v => options.CheckpointOnDeactivation = v);
         ParseBool(nameof(options.PreallocateSegments), v => options.PreallocateSegments = v);
         ParseBool(nameof(options.UseBinarySerializer), v => options.UseBinarySerializer = v);

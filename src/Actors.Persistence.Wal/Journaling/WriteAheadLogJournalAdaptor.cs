@@ -332,7 +332,11 @@ internal sealed partial class WriteAheadLogJournalAdaptor<TState, TEvent> : IJou
         }
     }
 
-    private string HistoryExplanation() => _store.Options.EventHistory == EventHistoryPolicy.KeepFor
+    private string HistoryExplanation() => _store.ClassHistory.For(_streamId) is { } classPolicy
+        ? $"Grain type '{_grainId.Type}' has the history policy {classPolicy} in write-ahead-log store '{_store.Name}' (its [WriteAheadLog(EventHistory = ...)]): the events it no longer keeps were reclaimed, or the grain erased them (EraseConfirmedEvents)."
+        : _store.Options.EventHistory == EventHistoryPolicy.KeepLastVersions
+        ? $"Write-ahead-log store '{_store.Name}' keeps the events a checkpoint covers for a grain's newest {_store.Options.HistoryVersions} versions ({nameof(WriteAheadLogStoreOptions.EventHistory)} = {EventHistoryPolicy.KeepLastVersions}); older ones were reclaimed, or the grain erased them (EraseConfirmedEvents)."
+        : _store.Options.EventHistory == EventHistoryPolicy.KeepFor
         ? $"Write-ahead-log store '{_store.Name}' keeps the events a checkpoint covers for {_store.Options.HistoryDuration} ({nameof(WriteAheadLogStoreOptions.EventHistory)} = {EventHistoryPolicy.KeepFor}); older ones were reclaimed, or the grain erased them (EraseConfirmedEvents)."
         : _store.Options.ToLogOptions(resolveEncryption: false).RetainCheckpointedEvents
         ? $"Write-ahead-log store '{_store.Name}' keeps every event now ({nameof(WriteAheadLogStoreOptions.EventHistory)} = {_store.Options.EventHistory}), but these were reclaimed after a checkpoint while it did not, or the grain erased them (EraseConfirmedEvents)."

@@ -2,9 +2,9 @@ namespace Actors.Persistence.Wal;
 
 /// <summary>What a write-ahead-log store keeps of a stream's history once a checkpoint covers it.</summary>
 /// <remarks>
-/// The policy applies to every stream of the store's log (journals and persistent states alike): one log, one
-/// policy. Give write-heavy persistent states whose history nobody reads a store with
-/// <see cref="ReclaimAfterCheckpoint"/>.
+/// The store's policy (<see cref="WriteAheadLogStoreOptions.EventHistory"/>) applies to every stream of its log (journals and
+/// persistent states alike) unless the grain class chooses its own with <see cref="WriteAheadLogAttribute.EventHistory"/>.
+/// Give write-heavy persistent states whose history nobody reads a store with <see cref="ReclaimAfterCheckpoint"/>.
 /// </remarks>
 public enum EventHistoryPolicy
 {
@@ -27,4 +27,12 @@ public enum EventHistoryPolicy
     /// segment holding them is that old. Reading them then throws <see cref="Journaling.EventHistoryUnavailableException"/>.
     /// </summary>
     KeepFor = 2,
+
+    /// <summary>
+    /// Keep, of the events a checkpoint covers, those of the grain's newest <see cref="WriteAheadLogStoreOptions.HistoryVersions"/>
+    /// versions (events after the newest checkpoint are always kept): compaction leaves older ones out once the segment
+    /// holding them is older than the engine's <c>HistoryTrimAge</c> (one hour by default). Reading them then throws
+    /// <see cref="Journaling.EventHistoryUnavailableException"/>.
+    /// </summary>
+    KeepLastVersions = 3,
 }

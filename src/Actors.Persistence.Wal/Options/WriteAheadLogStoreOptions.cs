@@ -79,6 +79,12 @@ public sealed class WriteAheadLogStoreOptions
     public TimeSpan? HistoryDuration { get; set; }
 
     /// <summary>
+    /// With <see cref="EventHistoryPolicy.KeepLastVersions"/>: how many of a grain's newest versions keep their events once a
+    /// checkpoint covers them. Required with that policy (at least 1) and refused with the others.
+    /// </summary>
+    public int? HistoryVersions { get; set; }
+
+    /// <summary>
     /// How the payloads of event and state records are compressed. Default <see cref="RecordCompression.None"/>;
     /// <see cref="RecordCompression.Brotli"/> compresses each payload Brotli shrinks (format version 2 records, which an
     /// older build refuses with a clear error). Records of either kind are read whatever the setting, so it can change at
@@ -131,7 +137,14 @@ public sealed class WriteAheadLogStoreOptions
     /// The engine options these store options describe; with <paramref name="resolveEncryption"/> false the key file or
     /// variable is not read (for callers that only look at other settings).
     /// </summary>
-    public WriteAheadLogOptions ToLogOptions(bool resolveEncryption)
+    public WriteAheadLogOptions ToLogOptions(bool resolveEncryption) => ToLogOptions(resolveEncryption, classHistory: null);
+
+    /// <summary>
+    /// The engine options these store options describe, with the history policies grain classes chose for their streams
+    /// (<paramref name="classHistory"/>): when any class has one, the log retains checkpointed events and applies each
+    /// stream's policy (its class's, else the store's) when compaction copies it.
+    /// </summary>
+    public WriteAheadLogOptions ToLogOptions(bool resolveEncryption, GrainClassHistory? classHistory)
     {
         var options = new WriteAheadLogOptions
         {
@@ -142,13 +155,30 @@ public sealed class WriteAheadLogStoreOptions
             MaxRecordSizeBytes = MaxRecordSizeBytes,
             RecoveryMode = RecoveryMode,
             PreallocateSegments = PreallocateSegments,
-            RetainCheckpointedEvents = EventHistory is EventHistoryPolicy.KeepAll or EventHistoryPolicy.KeepFor,
+            RetainCheckpointedEvents = EventHistory != EventHistoryPolicy.ReclaimAfterCheckpoint,
             RetainHistoryFor = EventHistory == EventHistoryPolicy.KeepFor ? HistoryDuration : null,
+            RetainLastVersions = EventHistory == EventHistoryPolicy.KeepLastVersions ? HistoryVersions : null,
             Encryption = resolveEncryption ? ResolveEncryption() : null,
         };
+        if (classHistory is { IsEmpty: false })
+        {
+            HistoryRetention storePolicy = HistoryRetentionOf(EventHistory, HistoryDuration, HistoryVersions);
+            options.RetainCheckpointedEvents = true;
+            options.StreamRetention = streamId => classHistory.For(streamId) ?? storePolicy;
+        }
+
         ConfigureLog?.Invoke(options);
         return options;
     }
+
+    /// <summary>The engine's per-stream policy for a store or class setting (already validated).</summary>
+    internal static HistoryRetention HistoryRetentionOf(EventHistoryPolicy policy, TimeSpan? duration, int? versions) => policy switch
+    {
+        EventHistoryPolicy.ReclaimAfterCheckpoint => HistoryRetention.ReclaimAfterCheckpoint,
+        EventHistoryPolicy.KeepFor => HistoryRetention.KeepFor(duration ?? throw new InvalidOperationException($"{nameof(EventHistoryPolicy.KeepFor)} without a duration passed validation.")),
+        EventHistoryPolicy.KeepLastVersions => HistoryRetention.KeepLastVersions(versions ?? throw new InvalidOperationException($"{nameof(EventHistoryPolicy.KeepLastVersions)} without a version count passed validation.")),
+        _ => HistoryRetention.KeepAll,
+    };
 
     /// <summary>The key provider the encryption settings name (null: none), reading the key file or variable now.</summary>
     /// <exception cref="FormatException">The key file or variable is malformed (the message names the line or entry).</exception>

@@ -32,20 +32,7 @@ public sealed class WriteAheadLogStoreOptionsValidator : IValidateOptions<WriteA
             failures.Add($"{prefix}{nameof(options.CheckpointEveryBytes)} must not be negative (0 disables); it is {options.CheckpointEveryBytes}.");
         }
 
-        if (!Enum.IsDefined(options.EventHistory))
-        {
-            failures.Add($"{prefix}{nameof(options.EventHistory)} must be {nameof(EventHistoryPolicy.KeepAll)}, {nameof(EventHistoryPolicy.ReclaimAfterCheckpoint)} or {nameof(EventHistoryPolicy.KeepFor)}; it is {(int)options.EventHistory}.");
-        }
-
-        if (options.EventHistory == EventHistoryPolicy.KeepFor && options.HistoryDuration is not { Ticks: > 0 })
-        {
-            failures.Add($"{prefix}{nameof(options.HistoryDuration)} must be set to a positive time span with {nameof(options.EventHistory)} = {nameof(EventHistoryPolicy.KeepFor)}; it is {options.HistoryDuration?.ToString() ?? "not set"}.");
-        }
-
-        if (options.EventHistory != EventHistoryPolicy.KeepFor && options.HistoryDuration is { } duration)
-        {
-            failures.Add($"{prefix}{nameof(options.HistoryDuration)} ({duration}) applies only with {nameof(options.EventHistory)} = {nameof(EventHistoryPolicy.KeepFor)}; it is {options.EventHistory}.");
-        }
+        failures.AddRange(HistoryFailures(prefix, options.EventHistory, options.HistoryDuration, options.HistoryVersions));
 
         if (!Enum.IsDefined(options.Compression))
         {
@@ -88,5 +75,38 @@ public sealed class WriteAheadLogStoreOptionsValidator : IValidateOptions<WriteA
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// What is wrong with a history setting (the store's, or a grain class's <see cref="WriteAheadLogAttribute"/>): an
+    /// undefined policy, a duration or version count missing for its policy or given without it. Each failure starts with
+    /// <paramref name="prefix"/> (the store, or the store and the class).
+    /// </summary>
+    internal static IEnumerable<string> HistoryFailures(string prefix, EventHistoryPolicy policy, TimeSpan? duration, int? versions)
+    {
+        if (!Enum.IsDefined(policy))
+        {
+            yield return $"{prefix}{nameof(WriteAheadLogStoreOptions.EventHistory)} must be {nameof(EventHistoryPolicy.KeepAll)}, {nameof(EventHistoryPolicy.ReclaimAfterCheckpoint)}, {nameof(EventHistoryPolicy.KeepFor)} or {nameof(EventHistoryPolicy.KeepLastVersions)}; it is {(int)policy}.";
+        }
+
+        if (policy == EventHistoryPolicy.KeepFor && duration is not { Ticks: > 0 })
+        {
+            yield return $"{prefix}{nameof(WriteAheadLogStoreOptions.HistoryDuration)} must be set to a positive time span with {nameof(WriteAheadLogStoreOptions.EventHistory)} = {nameof(EventHistoryPolicy.KeepFor)}; it is {duration?.ToString() ?? "not set"}.";
+        }
+
+        if (policy != EventHistoryPolicy.KeepFor && duration is { } d)
+        {
+            yield return $"{prefix}{nameof(WriteAheadLogStoreOptions.HistoryDuration)} ({d}) applies only with {nameof(WriteAheadLogStoreOptions.EventHistory)} = {nameof(EventHistoryPolicy.KeepFor)}; it is {policy}.";
+        }
+
+        if (policy == EventHistoryPolicy.KeepLastVersions && versions is not > 0)
+        {
+            yield return $"{prefix}{nameof(WriteAheadLogStoreOptions.HistoryVersions)} must be at least 1 with {nameof(WriteAheadLogStoreOptions.EventHistory)} = {nameof(EventHistoryPolicy.KeepLastVersions)}; it is {versions?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "not set"}.";
+        }
+
+        if (policy != EventHistoryPolicy.KeepLastVersions && versions is { } v)
+        {
+            yield return $"{prefix}{nameof(WriteAheadLogStoreOptions.HistoryVersions)} ({v}) applies only with {nameof(WriteAheadLogStoreOptions.EventHistory)} = {nameof(EventHistoryPolicy.KeepLastVersions)}; it is {policy}.";
+        }
     }
 }

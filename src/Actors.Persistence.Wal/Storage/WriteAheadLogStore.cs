@@ -68,6 +68,12 @@ public sealed partial class WriteAheadLogStore : IAsyncDisposable
     /// <summary>The store's codec.</summary>
     public IWalCodec Codec { get; }
 
+    /// <summary>
+    /// The history policies grain classes chose for their streams in this store (<see cref="WriteAheadLogAttribute.EventHistory"/>);
+    /// applied by the log when the store opens it. Default: none.
+    /// </summary>
+    public GrainClassHistory ClassHistory { get; init; } = GrainClassHistory.Empty;
+
     /// <summary>The open log, or null before start and after stop.</summary>
     public IEventLog? Log => Volatile.Read(ref _log);
 
@@ -86,7 +92,7 @@ public sealed partial class WriteAheadLogStore : IAsyncDisposable
             ObjectDisposedException.ThrowIf(_stopped, this);
             if (_log is null)
             {
-                WriteAheadLogOptions logOptions = Options.ToLogOptions();
+                WriteAheadLogOptions logOptions = Options.ToLogOptions(resolveEncryption: true, ClassHistory);
                 IEventLog log = await _factory.OpenAsync(Name, logOptions, _loggerFactory, cancellationToken);
                 Volatile.Write(ref _log, log);
                 LogOpened(_logger, Name, logOptions.Directory, logOptions.SyncPolicy);

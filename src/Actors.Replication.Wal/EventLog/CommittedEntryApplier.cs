@@ -15,6 +15,10 @@ namespace Actors.Replication.Wal.EventLog;
 /// <see cref="ArgumentException"/>) is refused everywhere and changes nothing anywhere; that refusal is the proposing
 /// caller's answer. Any other failure (the local log failed, a malformed entry) stops the applier
 /// (<see cref="Failure"/>): the materialized log can no longer follow.</para>
+/// <para>Throughput: the operations of a burst of committed entries are handed to the local log one after another without
+/// waiting (an erase, which reads before it writes, waits for what precedes it), so its writer loop takes them as one
+/// group; the local log must process writes in the order they are called, as <see cref="WriteAheadLog"/> and
+/// <see cref="InMemoryEventLog"/> do.</para>
 /// <para>The local log must start empty and the applier from LSN 1 (<c>appliedLsn</c> 0): a restarted replica rebuilds
 /// its materialized log from its entry log, because applied writes and the applied position are not recorded
 /// atomically (a re-applied <see cref="ExpectedVersion.Any"/> append would duplicate events).</para>
@@ -76,8 +80,14 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
         return completion.Task;
     }
 
-    /// <summary>Forgets a registration whose proposal was not acknowledged.</summary>
-    internal void Forget(Guid operationId) => _waiting.TryRemove(operationId, out _);
+    /// <summary>Fails the registration of <paramref name="operationId"/> (its entry was not acknowledged) with <paramref name="exception"/>, unless it completed already.</summary>
+    internal void Fail(Guid operationId, Exception exception)
+    {
+        if (_waiting.TryRemove(operationId, out var waiting))
+        {
+            waiting.TrySetException(exception);
+        }
+    }
 
     /// <summary>Waits until every entry up to <paramref name="lsn"/> is applied.</summary>
     /// <exception cref="ReplicaHostFailedException">The applier or its host stopped on an error.</exception>
@@ -125,6 +135,7 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
 
     private async Task RunAsync()
     {
+        var started = new Queue<StartedOperation>();
         try
         {
             while (!_stopping.IsCancellationRequested)
@@ -132,10 +143,27 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
                 var entries = await _host.ReadCommittedAsync(AppliedLsn + 1, ReadBatch, _stopping.Token).ConfigureAwait(false);
                 foreach (var entry in entries)
                 {
-                    await ApplyAsync(ReplicatedOperation.Decode(entry.Lsn, entry.Payload)).ConfigureAwait(false);
-                    Volatile.Write(ref _appliedLsn, entry.Lsn);
+                    var operations = ReplicatedOperationBatch.Decode(entry.Lsn, entry.Payload);
+                    for (var i = 0; i < operations.Count; i++)
+                    {
+                        var operation = operations[i];
+                        var alone = operation.Kind is ReplicatedOperationKind.EraseEvents;
+                        if (alone)
+                        {
+                            // An erase reads the stream before it writes: everything before it must be applied first.
+                            await FinishStartedAsync(started).ConfigureAwait(false);
+                        }
+
+                        started.Enqueue(new StartedOperation(operation, StartApplying(operation), i == operations.Count - 1 ? entry.Lsn : 0));
+                        if (alone)
+                        {
+                            await FinishStartedAsync(started).ConfigureAwait(false);
+                        }
+                    }
                 }
 
+                // The whole burst was handed to the local log before waiting for any of it: its writer takes them as one group.
+                await FinishStartedAsync(started).ConfigureAwait(false);
                 Advanced();
             }
         }
@@ -156,19 +184,47 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
         }
     }
 
-    private async Task ApplyAsync(ReplicatedOperation operation)
+    /// <summary>Hands <paramref name="operation"/> to the local log without waiting (a synchronous refusal becomes the task's).</summary>
+    private Task<object> StartApplying(ReplicatedOperation operation)
+    {
+        try
+        {
+            return operation.Kind switch
+            {
+                ReplicatedOperationKind.Append => Boxed(_local.AppendAsync(operation.StreamId, operation.Version, operation.Items)),
+                ReplicatedOperationKind.Checkpoint => Boxed(_local.WriteCheckpointAsync(operation.StreamId, operation.Version, operation.Items[0])),
+                ReplicatedOperationKind.DeleteStream => Boxed(_local.DeleteStreamAsync(operation.StreamId, operation.Version)),
+                ReplicatedOperationKind.EraseEvents => Boxed(_local.DeleteEventsToAsync(operation.StreamId, operation.Version)),
+                _ => throw new MalformedReplicatedOperationException(AppliedLsn + 1, $"unknown kind {operation.Kind}"),
+            };
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException<object>(exception);
+        }
+    }
+
+    private static async Task<object> Boxed<T>(ValueTask<T> write) where T : notnull => await write.ConfigureAwait(false);
+
+    /// <summary>Waits for the started operations in order, completes their proposers, and advances the applied LSN entry by entry.</summary>
+    private async Task FinishStartedAsync(Queue<StartedOperation> started)
+    {
+        while (started.TryDequeue(out var next))
+        {
+            await FinishAsync(next.Operation, next.Result).ConfigureAwait(false);
+            if (next.EndsEntry > 0)
+            {
+                Volatile.Write(ref _appliedLsn, next.EndsEntry);
+            }
+        }
+    }
+
+    private async Task FinishAsync(ReplicatedOperation operation, Task<object> applying)
     {
         object result;
         try
         {
-            result = operation.Kind switch
-            {
-                ReplicatedOperationKind.Append => await _local.AppendAsync(operation.StreamId, operation.Version, operation.Items).ConfigureAwait(false),
-                ReplicatedOperationKind.Checkpoint => await _local.WriteCheckpointAsync(operation.StreamId, operation.Version, operation.Items[0]).ConfigureAwait(false),
-                ReplicatedOperationKind.DeleteStream => await _local.DeleteStreamAsync(operation.StreamId, operation.Version).ConfigureAwait(false),
-                ReplicatedOperationKind.EraseEvents => await _local.DeleteEventsToAsync(operation.StreamId, operation.Version).ConfigureAwait(false),
-                _ => throw new MalformedReplicatedOperationException(AppliedLsn + 1, $"unknown kind {operation.Kind}"),
-            };
+            result = await applying.ConfigureAwait(false);
         }
         catch (Exception refusal) when (refusal is RequestRejectedException or StreamVersionConflictException or ArgumentException)
         {
@@ -188,6 +244,9 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
     }
 
     private void Advanced() => Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    /// <summary>An operation handed to the local log; <c>EndsEntry</c> is the LSN of the entry it ends, else 0.</summary>
+    private readonly record struct StartedOperation(ReplicatedOperation Operation, Task<object> Result, long EndsEntry);
 
     private void FailWaiting(Exception exception)
     {

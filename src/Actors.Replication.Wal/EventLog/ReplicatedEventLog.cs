@@ -13,6 +13,9 @@ namespace Actors.Replication.Wal.EventLog;
 /// replica does not lead: nothing appended); <see cref="AppendOutcomeUnknownException"/> (appended but not acknowledged:
 /// read the stream before retrying; a write with an expected version is safe to retry, a duplicate fails as a
 /// conflict); <see cref="ReplicaHostFailedException"/>.</para>
+/// <para>Group commit: writes that arrive while <c>maxEntriesInFlight</c> entries are replicating wait and go together in
+/// the next entry (<see cref="ReplicatedOperationBatch"/>), so under concurrent writers one entry, one round of messages
+/// and one fsync per replica carry many writes. Every replica applies an entry's writes in order.</para>
 /// <para>Reads after a failover: call <see cref="CatchUpAsync"/> on the new leader before serving, so the materialized log
 /// holds every entry the replica held when it took over (which includes every acknowledged one).</para>
 /// <para>Every write of <see cref="IEventLog"/> is replicated; space management, compaction and the change feed belong to the
@@ -21,17 +24,46 @@ namespace Actors.Replication.Wal.EventLog;
 /// </remarks>
 public sealed class ReplicatedEventLog : IEventLog
 {
+    /// <summary>The default of the most entries proposed and not yet acknowledged at once: 2 (one replicating while the next fills).</summary>
+    public const int DefaultMaxEntriesInFlight = 2;
+
+    /// <summary>The default of the most payload bytes one entry collects from several writes: 128 KiB (a larger write is an entry alone).</summary>
+    public const int DefaultMaxBatchBytes = 128 * 1024;
+
     private readonly ReplicaHost _host;
     private readonly CommittedEntryApplier _applier;
+    private readonly int _maxEntriesInFlight;
+    private readonly int _maxBatchBytes;
+    private readonly Lock _gate = new();
+    private readonly Queue<(Guid OperationId, byte[] Encoded)> _queued = new();
+    private int _entriesInFlight;
+    private bool _drainScheduled;
+    private long _writesProposed;
+    private long _entriesProposed;
 
     /// <summary>Creates the log over <paramref name="host"/> and its running <paramref name="applier"/> (which owns the materialized log).</summary>
-    public ReplicatedEventLog(ReplicaHost host, CommittedEntryApplier applier)
+    /// <param name="host">The replica this log proposes through.</param>
+    /// <param name="applier">Applies committed entries to the materialized log (and completes the writes).</param>
+    /// <param name="maxEntriesInFlight">The most entries proposed and not yet acknowledged at once; writes arriving meanwhile
+    /// wait and go together in the next entry (the leader's group commit). Default <see cref="DefaultMaxEntriesInFlight"/>.</param>
+    /// <param name="maxBatchBytes">The most payload bytes of one entry that carries several writes. Default <see cref="DefaultMaxBatchBytes"/>.</param>
+    public ReplicatedEventLog(ReplicaHost host, CommittedEntryApplier applier, int maxEntriesInFlight = DefaultMaxEntriesInFlight, int maxBatchBytes = DefaultMaxBatchBytes)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(applier);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEntriesInFlight, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchBytes, 1);
         _host = host;
         _applier = applier;
+        _maxEntriesInFlight = maxEntriesInFlight;
+        _maxBatchBytes = maxBatchBytes;
     }
+
+    /// <summary>Writes proposed through this log so far.</summary>
+    public long WritesProposed => Interlocked.Read(ref _writesProposed);
+
+    /// <summary>Replicated entries those writes went out in (fewer than the writes when several waited for the same entry).</summary>
+    public long EntriesProposed => Interlocked.Read(ref _entriesProposed);
 
     /// <inheritdoc />
     public long WrittenLsn => _applier.Local.WrittenLsn;
@@ -97,6 +129,10 @@ public sealed class ReplicatedEventLog : IEventLog
         => _applier.Local.ReadEventsAsync(streamId, fromVersion, toVersion, cancellationToken);
 
     /// <inheritdoc />
+    public IAsyncEnumerable<StoredEvent> ReadStreamEventsAsync(string streamId, long fromVersion = 1, CancellationToken cancellationToken = default)
+        => _applier.Local.ReadStreamEventsAsync(streamId, fromVersion, cancellationToken);
+
+    /// <inheritdoc />
     public StreamInfo GetStreamInfo(string streamId) => _applier.Local.GetStreamInfo(streamId);
 
     /// <summary>Nothing to do: a completed write is already durable on every in-sync replica.</summary>
@@ -113,17 +149,115 @@ public sealed class ReplicatedEventLog : IEventLog
     {
         cancellationToken.ThrowIfCancellationRequested();
         var operation = new ReplicatedOperation(kind, Guid.NewGuid(), streamId, version, items);
+        var encoded = operation.Encode();
         var applied = _applier.Expect(operation.OperationId);
-        try
+        Interlocked.Increment(ref _writesProposed);
+        bool drain;
+        lock (_gate)
         {
-            await _host.AppendAsync(operation.Encode()).ConfigureAwait(false);
+            _queued.Enqueue((operation.OperationId, encoded));
+            drain = ShouldScheduleDrainLocked();
         }
-        catch
+
+        if (drain)
         {
-            _applier.Forget(operation.OperationId);
-            throw;
+            ScheduleDrain();
         }
 
         return await applied.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether to schedule a drain now: writes wait, no drain is scheduled, and fewer than the maximum entries are in
+    /// flight. The drain runs on the thread pool, so writes queued by the callers that run meanwhile join its entry.
+    /// </summary>
+    private bool ShouldScheduleDrainLocked()
+    {
+        if (_drainScheduled || _queued.Count == 0 || _entriesInFlight >= _maxEntriesInFlight)
+        {
+            return false;
+        }
+
+        _drainScheduled = true;
+        return true;
+    }
+
+    private void ScheduleDrain() => ThreadPool.UnsafeQueueUserWorkItem(static log => log.ProposeQueued(), this, preferLocal: false);
+
+    /// <summary>
+    /// Proposes the queued writes as entries of up to the size limit each, while fewer than the maximum are in flight.
+    /// Each entry is handed to the host under the lock, so entries reach it in the order their writes were queued (the
+    /// host only copies the payload and queues it).
+    /// </summary>
+    private void ProposeQueued()
+    {
+        lock (_gate)
+        {
+            _drainScheduled = false;
+        }
+
+        while (true)
+        {
+            Task<ReplicatedAppendResult> append;
+            var batch = new List<(Guid OperationId, byte[] Encoded)>();
+            lock (_gate)
+            {
+                if (_entriesInFlight >= _maxEntriesInFlight)
+                {
+                    return;
+                }
+
+                long size = 0;
+                while (_queued.TryPeek(out var next)
+                    && (batch.Count == 0 || ReplicatedOperationBatch.SizeOf(batch.Count + 1, size + next.Encoded.Length) <= _maxBatchBytes))
+                {
+                    batch.Add(_queued.Dequeue());
+                    size += next.Encoded.Length;
+                }
+
+                if (batch.Count == 0)
+                {
+                    return;
+                }
+
+                _entriesInFlight++;
+                _entriesProposed++;
+                var payload = batch.Count == 1 ? batch[0].Encoded : ReplicatedOperationBatch.Encode(batch.ConvertAll(b => b.Encoded));
+                append = _host.AppendAsync(payload);
+            }
+
+            _ = AwaitAcknowledgedAsync(append, batch);
+        }
+    }
+
+    /// <summary>
+    /// When the entry is acknowledged, its writes complete as the applier applies them; when it is not, each write fails
+    /// with the host's typed exception. Either way the next queued writes may go.
+    /// </summary>
+    private async Task AwaitAcknowledgedAsync(Task<ReplicatedAppendResult> append, List<(Guid OperationId, byte[] Encoded)> batch)
+    {
+        try
+        {
+            await append.ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            foreach (var (operationId, _) in batch)
+            {
+                _applier.Fail(operationId, exception);
+            }
+        }
+
+        bool drain;
+        lock (_gate)
+        {
+            _entriesInFlight--;
+            drain = ShouldScheduleDrainLocked();
+        }
+
+        if (drain)
+        {
+            ScheduleDrain();
+        }
     }
 }

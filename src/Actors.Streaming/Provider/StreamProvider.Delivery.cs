@@ -31,21 +31,24 @@ internal sealed partial class StreamProvider
             {
                 long from;
                 long to;
+                long queueVersion;
                 int generation;
                 lock (state.Sync)
                 {
                     if (subscription.Removed || state.Detached || _stopping.IsCancellationRequested || subscription.Cursor >= state.QueueVersion)
                     {
                         subscription.Running = false;
+                        subscription.Queue.Reset(); // caught up or ended: nothing worth keeping open
                         return;
                     }
 
                     from = subscription.Cursor + 1;
                     to = Math.Min(state.QueueVersion, subscription.Cursor + (subscription.SingleEventsThrough > subscription.Cursor ? 1 : Options.MaxBatchSize));
                     generation = subscription.Generation;
+                    queueVersion = state.QueueVersion;
                 }
 
-                StreamDelivery? delivery = await ReadBatchAsync(state, subscription, generation, from, to);
+                StreamDelivery? delivery = await ReadBatchAsync(state, subscription, generation, from, to, queueVersion);
                 if (delivery is null)
                 {
                     continue;
@@ -152,12 +155,12 @@ internal sealed partial class StreamProvider
     }
 
     /// <summary>Reads and decodes <paramref name="from"/>..<paramref name="to"/>; null when the loop should look again (events reclaimed, a read failed).</summary>
-    private async Task<StreamDelivery?> ReadBatchAsync(StreamState state, SubscriptionState subscription, int generation, long from, long to)
+    private async Task<StreamDelivery?> ReadBatchAsync(StreamState state, SubscriptionState subscription, int generation, long from, long to, long queueVersion)
     {
         try
         {
             IEventLog log = await _logSource(_stopping.Token);
-            IReadOnlyList<StoredEvent> events = await log.ReadEventsAsync(state.QueueLogId, from, to, _stopping.Token);
+            IReadOnlyList<StoredEvent> events = await subscription.Queue.ReadAsync(log, state.QueueLogId, from, to, queueVersion, _stopping.Token);
             var items = new List<StreamDeliveryItem>(events.Count);
             foreach (StoredEvent stored in events)
             {

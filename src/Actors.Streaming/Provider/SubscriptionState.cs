@@ -39,4 +39,7 @@ internal sealed class SubscriptionState(Guid id, GrainId grainId, bool isImplici
     /// Used by the subscription's delivery loop only.
     /// </summary>
     public long SingleEventsThrough { get; set; }
+
+    /// <summary>The subscription's open read of the queue (used by its delivery loop only).</summary>
+    public QueueReader Queue { get; } = new();
 }

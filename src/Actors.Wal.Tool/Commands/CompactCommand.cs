@@ -16,17 +16,26 @@ internal static class CompactCommand
             Description = "Compact sealed segments whose live bytes are below this fraction (0 < ratio < 1). Default: the engine's default, 0.5.",
             DefaultValueFactory = _ => WriteAheadLogOptions.DefaultCompactionLiveRatio,
         };
+        var reclaimHistory = new Option<bool>("--reclaim-history")
+        {
+            Description = "Also reclaim the events that checkpoints cover (right only for a grain store with EventHistory = ReclaimAfterCheckpoint). "
+                + "Default: keep every stored event, as KeepAll, KeepFor and KeepLastVersions stores need (the silo trims those by itself).",
+        };
         var command = new Command("compact", "Reclaim space offline: delete sealed segments with no live record and copy the live records of mostly-dead segments forward. Needs the directory lock: fails (exit 1) while a silo runs. Modifies the directory.")
         {
-            dir, liveRatio,
+            dir, liveRatio, reclaimHistory,
         };
         command.SetAction((result, ct) => CommandGuard.RunAsync(console, () => LogTargets.ForEachAsync(
-            console, result.GetRequiredValue(dir).FullName, json: false, log => RunAsync(console, log, result.GetValue(liveRatio), ct))));
+            console, result.GetRequiredValue(dir).FullName, json: false, log => RunAsync(console, log, result.GetValue(liveRatio), result.GetValue(reclaimHistory), ct))));
         return command;
     }
 
-    /// <summary>Opens the log with the lock, compacts, closes cleanly (writing a fresh recovery snapshot).</summary>
-    public static async Task<int> RunAsync(ToolConsole console, string directory, double liveRatio, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the log with the lock, compacts, closes cleanly (writing a fresh recovery snapshot). Unless
+    /// <paramref name="reclaimHistory"/>, the log is opened retaining checkpointed events, so the pass never takes history a
+    /// grain store keeps (the store's policy is not recorded in the directory).
+    /// </summary>
+    public static async Task<int> RunAsync(ToolConsole console, string directory, double liveRatio, bool reclaimHistory, CancellationToken cancellationToken)
     {
         if (liveRatio is <= 0 or >= 1 || double.IsNaN(liveRatio))
         {
@@ -44,7 +53,7 @@ internal static class CompactCommand
         CompactionResult result;
         LogStatistics before;
         LogStatistics after;
-        var log = await LogOpener.OpenAsync(dir, readOnly: false, RecoveryMode.TolerateTornTail, cancellationToken, liveRatio).ConfigureAwait(false);
+        var log = await LogOpener.OpenAsync(dir, readOnly: false, RecoveryMode.TolerateTornTail, cancellationToken, liveRatio, retainCheckpointedEvents: !reclaimHistory).ConfigureAwait(false);
         await using (log.ConfigureAwait(false))
         {
             before = log.GetStatistics();
@@ -58,7 +67,7 @@ internal static class CompactCommand
         }
 
         long diskAfter = SegmentFileBytes(dir);
-        console.Line($"Compacted {dir} (lock held during the pass; live ratio threshold {liveRatio.ToString(CultureInfo.InvariantCulture)}).");
+        console.Line($"Compacted {dir} (lock held during the pass; live ratio threshold {liveRatio.ToString(CultureInfo.InvariantCulture)}; {(reclaimHistory ? "events covered by checkpoints reclaimed" : "every stored event kept; --reclaim-history reclaims those checkpoints cover")}).");
         console.Line($"Before: {before.SegmentCount} segment(s), {N(before.TotalBytes)} record bytes, {N(before.LiveBytes)} live, {N(diskBefore)} bytes allocated to segment files on disk.");
         console.Line($"Deleted {result.SegmentsDeleted} segment(s), compacted {result.SegmentsCompacted} ({result.StreamsRelocated} stream(s) copied forward), freed {N(result.BytesFreed)} bytes of segment data.");
         console.Line($"After: {after.SegmentCount} segment(s), {N(after.TotalBytes)} record bytes, {N(after.LiveBytes)} live, {N(diskAfter)} bytes allocated to segment files on disk ({N(diskBefore - diskAfter)} freed on disk).");

@@ -71,6 +71,7 @@ public static partial class LogBackup
         }
 
         var entries = kept.Select(e => e.Id == cutSegment && cutOffset >= 0 ? e with { State = ManifestState.Open, SealedLength = 0, SealedAtTicks = 0 } : e).ToList();
+        CopyErasureScans(source, target);
         WriteDurably(Path.Combine(target, SegmentManifest.FileName), SegmentManifest.Serialize(entries));
         PhysicalFileSystem.Instance.SyncDirectory(target);
         return await OpenOnceAsync(target, encryption, cancellationToken).ConfigureAwait(false);

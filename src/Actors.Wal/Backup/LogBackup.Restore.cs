@@ -31,6 +31,7 @@ public static partial class LogBackup
             WriteDurably(Path.Combine(target, name), await File.ReadAllBytesAsync(Path.Combine(source, name), cancellationToken).ConfigureAwait(false));
         }
 
+        CopyErasureScans(source, target);
         IO.PhysicalFileSystem.Instance.SyncDirectory(target);
         return await OpenOnceAsync(target, encryption, cancellationToken).ConfigureAwait(false);
     }

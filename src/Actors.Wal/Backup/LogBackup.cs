@@ -20,6 +20,8 @@ namespace Actors.Wal;
  *      the manifest before its file goes, so damage in its copy is damage in the log (reported, never copied).
  *   4. Write the manifest of step 1 (without spares, erase marks kept, so a restored log still compacts erased bytes
  *      away) and fsync every file and the directory. index.snapshot is not copied: the restored log scans everything.
+ *      erasure.scans (erases whose search for left-behind copies is pending), read just before step 1, is copied too,
+ *      so the restored log still searches for them; restore and point-in-time restore copy it on.
  */
 
 /// <summary>
@@ -59,6 +61,9 @@ public static partial class LogBackup
         PrepareEmptyDirectory(target, "backup");
         for (int attempt = 1; ; attempt++)
         {
+            // Erases whose search for left-behind copies is pending: read before the manifest, so a search that completes
+            // meanwhile has its marks in the manifest read next, and one still pending travels with the backup.
+            byte[]? erasureScans = ReadIfPresent(Path.Combine(source, Maintenance.ErasureScansFile.FileName));
             var live = ReadManifest(source).Segments.Where(s => s.State != ManifestState.Spare).ToList();
             var copies = new List<SegmentCopy>(live.Count);
             foreach (var entry in live)
@@ -89,6 +94,11 @@ public static partial class LogBackup
                 }
 
                 continue;
+            }
+
+            if (erasureScans is not null)
+            {
+                WriteDurably(Path.Combine(target, Maintenance.ErasureScansFile.FileName), erasureScans);
             }
 
             // The manifest last: a backup stopped before it has none, and restore refuses it (never a partial log).
@@ -194,6 +204,28 @@ public static partial class LogBackup
         }
 
         Directory.CreateDirectory(directory);
+    }
+
+    /// <summary>The bytes of <paramref name="path"/>, or null when there is no such file.</summary>
+    private static byte[]? ReadIfPresent(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Copies the pending erasure scans of a backup, if it has any, into a restored directory.</summary>
+    private static void CopyErasureScans(string source, string target)
+    {
+        if (ReadIfPresent(Path.Combine(source, Maintenance.ErasureScansFile.FileName)) is { } scans)
+        {
+            WriteDurably(Path.Combine(target, Maintenance.ErasureScansFile.FileName), scans);
+        }
     }
 
     private static void WriteDurably(string path, byte[] bytes)

@@ -76,15 +76,9 @@ internal static class RetainedReadersFile
     {
         note = null;
         string path = Path.Combine(directory, FileName);
-        if (!fileSystem.FileExists(path))
+        if (MetadataFileEnvelope.ReadIfExists(fileSystem, path) is not { } data)
         {
             return [];
-        }
-
-        byte[] data;
-        using (IWalFile file = fileSystem.OpenFile(path, WalFileMode.OpenReadOnly))
-        {
-            data = RecoverySnapshot.ReadAll(file);
         }
 
         List<(string, ChangeFeedPosition)>? readers = TryParse(data, out string? reason, out ushort version, out ushort minVersion);

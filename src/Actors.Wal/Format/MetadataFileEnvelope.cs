@@ -9,6 +9,18 @@ namespace Actors.Wal.Format;
 /// </summary>
 internal static class MetadataFileEnvelope
 {
+    /// <summary>The whole content of the metadata file at <paramref name="path"/>, or null when there is none.</summary>
+    public static byte[]? ReadIfExists(IO.IFileSystem fileSystem, string path)
+    {
+        if (!fileSystem.FileExists(path))
+        {
+            return null;
+        }
+
+        using IO.IWalFile file = fileSystem.OpenFile(path, IO.WalFileMode.OpenReadOnly);
+        return Recovery.RecoverySnapshot.ReadAll(file);
+    }
+
     /// <summary>
     /// Checks the magic, the length (at least <paramref name="headerSize"/> plus the CRC), the checksum and that this
     /// reader (<paramref name="currentVersion"/>) may read the file; false with the reason otherwise.

@@ -72,6 +72,15 @@ public sealed partial class InMemoryEventLog
     }
 
     /// <inheritdoc />
+    /// <remarks>Reads one event at a time under the lock (the store holds every event in memory anyway), so an erase or a
+    /// deletion is seen at the next event.</remarks>
+    public IAsyncEnumerable<StoredEvent> ReadStreamEventsAsync(string streamId, long fromVersion = 1, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return Reading.EventPages.Read(this, streamId, fromVersion, pageSize: 1, cancellationToken);
+    }
+
+    /// <inheritdoc />
     /// <remarks>The payloads of the erased events are dropped at once (<see cref="EraseResult.SegmentsToCompact"/> is empty).</remarks>
     public ValueTask<EraseResult> DeleteEventsToAsync(string streamId, long toVersion, CancellationToken cancellationToken = default)
     {

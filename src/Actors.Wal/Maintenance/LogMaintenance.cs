@@ -47,6 +47,7 @@ internal sealed partial class LogMaintenance
     private readonly ArrayPool<byte> _readBuffers = ArrayPool<byte>.Create(maxArrayLength: 64 * 1024, maxArraysPerBucket: RelocationChunk);
     private readonly SemaphoreSlim _work = new(0);
     private readonly Queue<TaskCompletionSource<CompactionResult>> _compactions = new();
+    private readonly List<ErasureScan> _erasureScans = [];
     private readonly List<TaskCompletionSource> _idleWaiters = [];
     private readonly WriteAheadLogOptions _options;
     private readonly IFileSystem _fileSystem;
@@ -176,6 +177,50 @@ internal sealed partial class LogMaintenance
         }
     }
 
+    /// <summary>
+    /// Records durably (before the erase writes its copy) what an erase or checkpoint deletion removed, so the next space
+    /// pass searches every segment for copies the stream's chain no longer reaches and marks the segments holding them.
+    /// Any thread.
+    /// </summary>
+    /// <exception cref="IOException">The pending scans could not be written; the caller erases nothing.</exception>
+    public void AddErasureScan(ErasureScan scan)
+    {
+        lock (_erasureScans)
+        {
+            _erasureScans.Add(scan);
+            ErasureScansFile.Write(_fileSystem, _options.Directory, _erasureScans);
+        }
+    }
+
+    /// <summary>
+    /// At open: restores the scans an earlier run left pending and asks for a pass. When their file is damaged, what was
+    /// erased is unknown: every segment is marked (durably) instead, so the next passes compact them all.
+    /// </summary>
+    public void RestoreErasureScans()
+    {
+        var scans = ErasureScansFile.Load(_fileSystem, _options.Directory, out string? note);
+        if (scans is null)
+        {
+            LogErasureScansDamaged(note!);
+            MarkErased(_segments.Current.All.Select(s => s.Id));
+            _segments.WriteManifest();
+            _segments.DiscardRecycledFiles();
+            ErasureScansFile.Write(_fileSystem, _options.Directory, []);
+            RequestErasePass();
+            return;
+        }
+
+        if (scans.Count > 0)
+        {
+            lock (_erasureScans)
+            {
+                _erasureScans.AddRange(scans);
+            }
+
+            RequestErasePass();
+        }
+    }
+
     /// <summary>Asks for a space pass after an erase (any thread; coalesces with other requests).</summary>
     public void RequestErasePass() => RequestPass(_committer.AppliedPosition);
 
@@ -288,7 +333,7 @@ internal sealed partial class LogMaintenance
                 await WriteSnapshotAsync(clean: false).ConfigureAwait(false);
             }
 
-            var result = await RunSpacePassAsync().ConfigureAwait(false);
+            var result = await RunSpacePassAsync(requested: compaction is not null).ConfigureAwait(false);
             compaction?.TrySetResult(result);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LogFailedException or ObjectDisposedException)

@@ -136,6 +136,45 @@ public sealed class WriteAheadLogOptions
     /// </remarks>
     public TimeSpan? RetainHistoryFor { get; set; }
 
+    /// <summary>
+    /// With <see cref="RetainCheckpointedEvents"/>: keep, of the events a checkpoint covers, only those of the stream's newest
+    /// this many versions (a stream at version 100 keeping 10 keeps events 91..100); null (default) keeps them all. Events
+    /// after a stream's newest checkpoint are always kept. At least 1; not together with <see cref="RetainHistoryFor"/>.
+    /// </summary>
+    /// <remarks>
+    /// Applied when compaction copies a stream forward; a space pass compacts every sealed segment sealed more than
+    /// <see cref="HistoryTrimAge"/> ago for it. Reads of the versions left out throw <see cref="EventsReclaimedException"/>.
+    /// Not stored in the log (like <see cref="RetainCheckpointedEvents"/>).
+    /// </remarks>
+    public int? RetainLastVersions { get; set; }
+
+    /// <summary>
+    /// Per-stream history policies over the log's own (<see cref="RetainCheckpointedEvents"/>, <see cref="RetainHistoryFor"/>,
+    /// <see cref="RetainLastVersions"/>): called with a stream id when compaction copies that stream, it returns the
+    /// stream's policy, or null for the log's. Null (default): every stream follows the log's policy.
+    /// </summary>
+    /// <remarks>
+    /// Needs <see cref="RetainCheckpointedEvents"/> = true: in a log that reclaims checkpointed events nothing is kept to
+    /// apply a policy to, so a stream that should keep history could not. A stream whose policy is
+    /// <see cref="HistoryRetention.ReclaimAfterCheckpoint"/> keeps only its newest checkpoint and the events after it once
+    /// copied. Space pass trigger: every sealed segment sealed more than <see cref="HistoryTrimAge"/> ago is compacted.
+    /// Called on the maintenance thread; it must be fast, must not throw, and must give the same answer for a stream
+    /// every time (a grain store maps the stream id's grain type to the grain class's policy). Grain stores in a group,
+    /// tools and every opener of the directory must pass the same function (it is not stored in the log).
+    /// </remarks>
+    public Func<string, HistoryRetention?>? StreamRetention { get; set; }
+
+    /// <summary>Default of <see cref="HistoryTrimAge"/>: one hour.</summary>
+    public static readonly TimeSpan DefaultHistoryTrimAge = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// With <see cref="RetainLastVersions"/> or <see cref="StreamRetention"/>: a space pass compacts every sealed segment
+    /// sealed longer ago than this, so the copies leave out what the policies no longer keep. Default one hour;
+    /// must be positive (the copies of a pass land in a segment that is young again, so a pass never rewrites its own copies).
+    /// The price: a stream's kept records are copied again each time the segment holding them reaches this age.
+    /// </summary>
+    public TimeSpan HistoryTrimAge { get; set; } = DefaultHistoryTrimAge;
+
     /// <summary>Open without taking the lock and refuse every write (for tools). Default false.</summary>
     public bool ReadOnly { get; set; }
 }

@@ -98,6 +98,21 @@ public sealed class WriteAheadLogOptionsValidator : IValidateOptions<WriteAheadL
             failures.Add($"{prefix}{nameof(options.RetainHistoryFor)} must be positive and needs {nameof(options.RetainCheckpointedEvents)} = true; it is {history} (with {nameof(options.RetainCheckpointedEvents)} = {options.RetainCheckpointedEvents}).");
         }
 
+        if (options.RetainLastVersions is { } versions && (versions < 1 || !options.RetainCheckpointedEvents || options.RetainHistoryFor is not null))
+        {
+            failures.Add($"{prefix}{nameof(options.RetainLastVersions)} must be at least 1 and needs {nameof(options.RetainCheckpointedEvents)} = true without {nameof(options.RetainHistoryFor)}; it is {versions} (with {nameof(options.RetainCheckpointedEvents)} = {options.RetainCheckpointedEvents}, {nameof(options.RetainHistoryFor)} = {options.RetainHistoryFor?.ToString() ?? "null"}).");
+        }
+
+        if (options.StreamRetention is not null && !options.RetainCheckpointedEvents)
+        {
+            failures.Add($"{prefix}{nameof(options.StreamRetention)} needs {nameof(options.RetainCheckpointedEvents)} = true (a log that reclaims checkpointed events keeps nothing a stream's policy could keep).");
+        }
+
+        if (options.HistoryTrimAge <= TimeSpan.Zero)
+        {
+            failures.Add($"{prefix}{nameof(options.HistoryTrimAge)} must be positive; it is {options.HistoryTrimAge}.");
+        }
+
         if (options.RetainMaxAge is { } retain && retain <= TimeSpan.Zero)
         {
             failures.Add($"{prefix}{nameof(options.RetainMaxAge)} must be positive when set; it is {retain}.");

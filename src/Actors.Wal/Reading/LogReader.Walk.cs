@@ -239,21 +239,22 @@ internal sealed partial class LogReader
     /// (maintenance). Null when a record on the way is in a deleted segment (the stream moved meanwhile).
     /// </summary>
     /// <param name="entry">The stream's published entry.</param>
-    /// <param name="retainHistory">The log retains the events checkpoints cover (<see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>):
-    /// the copy keeps every event of the stream's current incarnation still stored, the base after those it covers.</param>
-    /// <param name="dropCoveredBeforeTicks">With <paramref name="retainHistory"/>: covered events appended before this time are left out (0: none).</param>
+    /// <param name="retention">Null when the log does not retain the events checkpoints cover: the copy keeps the base and the
+    /// events after it. Otherwise (<see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>) the copy keeps the events of the
+    /// stream's current incarnation still stored that the stream's policy keeps (every one after the base), the base after
+    /// those it covers.</param>
     /// <param name="pool">The pool the read buffers are rented from.</param>
     /// <param name="rentals">The rented buffers are added here; the items' payloads point into them, so the caller
     /// returns them only once the items are no longer used.</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
     /// <exception cref="LogCorruptedException">A record on the way is damaged.</exception>
     public async ValueTask<(byte[] Id, List<RecordItem> Items)?> CollectForRelocationAsync(
-        StreamEntry entry, bool retainHistory, long dropCoveredBeforeTicks, ArrayPool<byte> pool, List<byte[]> rentals, CancellationToken cancellationToken)
+        StreamEntry entry, HistoryRewrite? retention, ArrayPool<byte> pool, List<byte[]> rentals, CancellationToken cancellationToken)
     {
         var cursor = new RecordCursor(segments, maxRecordLength, pool, rentals);
-        if (retainHistory)
+        if (retention is { } rewrite)
         {
-            var plan = await PlanRewriteAsync(entry, new HistoryRewrite(0, null, RetainHistory: true, dropCoveredBeforeTicks), cursor, cancellationToken).ConfigureAwait(false);
+            var plan = await PlanRewriteAsync(entry, rewrite, cursor, cancellationToken).ConfigureAwait(false);
             return plan is { Kept.Count: > 0 } ? (plan.Id, plan.Kept) : null;
         }
 

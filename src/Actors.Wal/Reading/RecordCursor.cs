@@ -15,7 +15,9 @@ internal readonly record struct StoredRecord(RecordHeader Header, ReadOnlyMemory
 /// Reads the records of one back-pointer walk without blocking the caller's thread: each read fetches a window of the
 /// segment that ends just after the record asked for, so the stream's earlier records that lie close before it (a
 /// stream's events are usually written close together) come with the same read. Windows grow (4 KiB, 16 KiB,
-/// 64 KiB) as the walk goes on, so a short walk reads little and a long one needs few reads.
+/// 64 KiB) as the walk goes on while each window serves several of its records, so a short walk reads little and a long
+/// one needs few reads; a window that served one record only (a stream interleaved with many others) is followed by a
+/// 4 KiB one again, so a scattered stream costs about 4 KiB per record instead of 64.
 /// </summary>
 /// <remarks>
 /// Ownership: one walk, one thread at a time. Every record is checked (header, CRC) before it is returned; the segment
@@ -39,6 +41,7 @@ internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength
     private long _start;
     private int _length;
     private int _nextWindow = FirstWindow;
+    private int _served;
 
     /// <summary>Reads and verifies the record at <paramref name="position"/>; null when its segment was deleted.</summary>
     /// <exception cref="LogCorruptedException">The bytes there are not a valid record.</exception>
@@ -54,6 +57,13 @@ internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength
                 return null;
             }
 
+            if (_segment is not null && _served < 2)
+            {
+                // The last window held one record of this walk: the stream's records lie far apart (interleaved with
+                // other streams'), so a bigger window would mostly read other streams' bytes. Stay small.
+                _nextWindow = FirstWindow;
+            }
+
             try
             {
                 long start = Math.Max(SegmentHeader.Size, offset + Lookahead - _nextWindow);
@@ -62,6 +72,7 @@ internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength
                 int read = await segment.File.ReadAsync(start, window.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
                 (_window, _segment, _start, _length) = (window, segment, start, read);
                 _nextWindow = Math.Min(MaxWindow, _nextWindow * 4);
+                _served = 0;
             }
             finally
             {
@@ -71,6 +82,7 @@ internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength
 
         var current = _segment!;
         int at = (int)(offset - _start);
+        _served++;
         if (at + RecordHeader.Size > _length)
         {
             throw new LogCorruptedException(current.Path, offset, "the record header is cut off by the end of the file");

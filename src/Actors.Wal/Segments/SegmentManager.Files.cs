@@ -50,6 +50,15 @@ internal sealed partial class SegmentManager
                 for (long offset = SegmentHeader.Size; offset < size; offset += Zeros.Length)
                 {
                     ThrowIfAbandoned();
+                    if (Volatile.Read(ref _writerWaiting) != 0)
+                    {
+                        // The writer caught up with this spare and waits for it (the log fills segments faster than
+                        // zeros can be written ahead of it): hand it over now. The rest stays as preallocated (or
+                        // sparse) space, which reads as zeros like the zero-filled part, only slower to sync over.
+                        Interlocked.Increment(ref _zeroFillsCut);
+                        break;
+                    }
+
                     file.Write(offset, Zeros.AsSpan(0, (int)Math.Min(Zeros.Length, size - offset)));
                 }
             }

@@ -97,6 +97,7 @@ internal sealed partial class SegmentManager
     /// </summary>
     public Segment TakeNextSegment()
     {
+        bool waited = false;
         while (true)
         {
             lock (_lock)
@@ -106,6 +107,7 @@ internal sealed partial class SegmentManager
                 if (_spare is { } spare)
                 {
                     _spare = null;
+                    Volatile.Write(ref _writerWaiting, 0);
                     TakeIntoUse(spare);
                     Interlocked.Increment(ref _sparesUsed);
                     return spare;
@@ -113,12 +115,20 @@ internal sealed partial class SegmentManager
 
                 if (_preparingId == 0)
                 {
+                    Volatile.Write(ref _writerWaiting, 0);
                     break;
                 }
 
                 // A spare is being prepared with the next id: wait for it (creating another segment now would give the
-                // writer a higher id first, and positions must grow in write order).
+                // writer a higher id first, and positions must grow in write order). Its zero-filling sees the writer
+                // waiting and stops at the next chunk.
                 _spareChanged.Reset();
+                Volatile.Write(ref _writerWaiting, 1);
+                if (!waited)
+                {
+                    waited = true;
+                    Interlocked.Increment(ref _spareWaits);
+                }
             }
 
             _spareChanged.Wait();

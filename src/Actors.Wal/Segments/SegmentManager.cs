@@ -83,9 +83,25 @@ internal sealed partial class SegmentManager : ISpaceAccount
     /// <summary>Segments the writer had to create itself because no spare was ready.</summary>
     public long SegmentsCreatedInline => Interlocked.Read(ref _createdInline);
 
+    /// <summary>
+    /// Rotations at which the writer found the next spare still being prepared and waited for it (any thread). Each is a
+    /// stall of the append path: the spare's preparation did not keep up with the log.
+    /// </summary>
+    public long SpareWaits => Interlocked.Read(ref _spareWaits);
+
+    /// <summary>
+    /// Spares whose zero-filling stopped early because the writer was waiting for them (any thread): the rest of such a
+    /// segment stays preallocated and unwritten (it reads as zeros), slower to sync over, but the writer does not wait
+    /// for a whole segment's worth of zeros.
+    /// </summary>
+    public long ZeroFillsCut => Interlocked.Read(ref _zeroFillsCut);
+
     private long _segmentsDeleted;
     private long _sparesUsed;
     private long _createdInline;
+    private long _spareWaits;
+    private long _zeroFillsCut;
+    private int _writerWaiting;
 
     /// <summary>Adds live bytes to a segment of the current set (committer thread, or recovery).</summary>
     public void AddLive(uint segmentId, long delta) => Current.Find(segmentId)?.AddLive(delta);

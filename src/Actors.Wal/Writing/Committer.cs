@@ -246,15 +246,17 @@ internal sealed partial class Committer
                 return;
             }
 
-            if (!TryListSegments())
-            {
-                return;
-            }
-
+            // In write order; a group is listed (first after a rotation) only when it reaches it: the groups synced with
+            // it that lie wholly in listed segments are acknowledged before the manifest write, not after it.
             int completed = 0;
-            foreach (var group in _pending)
+            for (int i = 0; i < _pending.Count; i++)
             {
-                completed += Publish(group, sync);
+                if (!TryListSegments(i))
+                {
+                    return;
+                }
+
+                completed += Publish(_pending[i], sync);
             }
 
             _lastCompleted = Math.Max(1, completed);
@@ -324,21 +326,19 @@ internal sealed partial class Committer
 
     /// <summary>
     /// Before anything in a segment taken into use is acknowledged, a durable manifest must list it as live (its
-    /// predecessor's seal was synced with the rotation's group). False (and the log failed) when that write fails.
+    /// predecessor's seal was synced with the rotation's group). False (and the log failed, the pending groups from
+    /// <paramref name="index"/> on failed; those before it were acknowledged) when that write fails.
     /// </summary>
-    private bool TryListSegments()
+    private bool TryListSegments(int index)
     {
         try
         {
-            foreach (var group in _pending)
+            foreach (var (segment, _) in _pending[index].Writes)
             {
-                foreach (var (segment, _) in group.Writes)
+                if (!segment.ListedLive)
                 {
-                    if (!segment.ListedLive)
-                    {
-                        _health.ThrowIfAbandoned();
-                        _segments.EnsureListed(segment);
-                    }
+                    _health.ThrowIfAbandoned();
+                    _segments.EnsureListed(segment);
                 }
             }
 
@@ -347,7 +347,7 @@ internal sealed partial class Committer
         catch (Exception ex)
         {
             _health.EnterFailed("manifest", ex);
-            FailPending(_health.NewError());
+            FailPending(_health.NewError(), index);
             return false;
         }
     }
@@ -424,10 +424,11 @@ internal sealed partial class Committer
         hot.Publish(entry);
     }
 
-    private void FailPending(Exception error)
+    private void FailPending(Exception error, int from = 0)
     {
-        foreach (var group in _pending)
+        for (int i = from; i < _pending.Count; i++)
         {
+            var group = _pending[i];
             foreach (var request in group.Requests)
             {
                 request.Fail(error);

@@ -1,5 +1,7 @@
 using Actors.Journaling;
+using Actors.Hosting;
 using Actors.Persistence.Wal.Tests.Grains;
+using Actors.Persistence.Wal.Tests.Support;
 using Actors.TestingHost;
 using Actors.Wal;
 
@@ -58,7 +60,44 @@ public sealed class EventHistoryClusterTests
         Assert.Equal([(decimal)Batches], await ledger.History((int)now.Version - 1, (int)now.Version));
     }
 
-    private static Task<TestCluster> StartAsync(EventHistoryPolicy? policy) => WalCluster.StartAsync(o =>
+    [Fact]
+    public async Task RetrieveConfirmedEvents_ClassKeepsLastVersionsInAKeepAllStore_OlderCoveredEventsGoAndOtherClassesKeepAll()
+    {
+        const int batches = 6;
+        var clock = new ShiftedClock();
+        await using TestCluster cluster = await StartAsync(policy: null, new FileEventLogFactory(clock), silo => silo.AddGrain<RecentLedgerGrain>());
+        ILedgerGrain recent = cluster.Client.GetGrain<IRecentLedgerGrain>("recent");
+        ILedgerGrain all = cluster.Client.GetGrain<ICheckpointedLedgerGrain>("all");
+        for (int batch = 1; batch <= batches; batch++)
+        {
+            await recent.CreditMany(EventsPerBatch, batch);
+            await all.CreditMany(EventsPerBatch, batch);
+        }
+
+        // Every segment written so far is older than the trim age now: compaction copies both grains, trimming "recent".
+        clock.Shift(TimeSpan.FromHours(2));
+        await CompactAsync(cluster);
+        await AssertHistoriesAsync();
+
+        await cluster.KillSiloAsync(cluster.Primary);
+        await cluster.RestartSiloAsync(cluster.Primary);
+        recent = cluster.Client.GetGrain<IRecentLedgerGrain>("recent");
+        all = cluster.Client.GetGrain<ICheckpointedLedgerGrain>("all");
+        await AssertHistoriesAsync();
+
+        async Task AssertHistoriesAsync()
+        {
+            const int version = batches * EventsPerBatch;
+            var error = await Assert.ThrowsAsync<EventHistoryUnavailableException>(() => recent.History(0, version));
+            Assert.Equal(version - 99, error.OldestAvailableVersion); // the newest 100 versions (the checkpoint is among them)
+            Assert.Contains("KeepLastVersions(100)", error.Message, StringComparison.Ordinal);
+            Assert.Equal(Enumerable.Repeat((decimal)batches, 100), await recent.History(version - 100, version));
+            Assert.Equal((version, (decimal)EventsPerBatch * batches * (batches + 1) / 2), ((await recent.Get()).Version, (await recent.Get()).Balance));
+            Assert.Equal(Enumerable.Range(1, batches).SelectMany(b => Enumerable.Repeat((decimal)b, EventsPerBatch)), await all.History(0, version));
+        }
+    }
+
+    private static Task<TestCluster> StartAsync(EventHistoryPolicy? policy, IEventLogFactory? logFactory = null, Action<ISiloBuilder>? configureSilo = null) => WalCluster.StartAsync(o =>
     {
         // Small segments so that the history spans several of them and a checkpoint can free the older ones.
         o.SegmentSizeBytes = 64 * 1024;
@@ -68,7 +107,7 @@ public sealed class EventHistoryClusterTests
         {
             o.EventHistory = p;
         }
-    });
+    }, logFactory, configureSilo);
 
     /// <summary>Batch b credits b (1..24) 500 times (about 20 KB); the grain checkpoints after every batch.</summary>
     private static async Task RaiseHistoryAsync(ILedgerGrain ledger)

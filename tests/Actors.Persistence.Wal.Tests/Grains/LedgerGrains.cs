@@ -172,6 +172,16 @@ public sealed class CheckpointedLedgerGrain : LedgerGrainBase, ICheckpointedLedg
 {
 }
 
+public interface IRecentLedgerGrain : ILedgerGrain
+{
+}
+
+/// <summary>Keeps the events of its newest 100 versions once checkpoints cover them, whatever its store keeps.</summary>
+[WriteAheadLog(CheckpointEveryEvents = 10, EventHistory = EventHistoryPolicy.KeepLastVersions, HistoryVersions = 100)]
+public sealed class RecentLedgerGrain : LedgerGrainBase, IRecentLedgerGrain
+{
+}
+
 public interface IMisconfiguredLedgerGrain : ILedgerGrain
 {
 }

@@ -1,3 +1,4 @@
+using Actors.Hosting;
 using Actors.Persistence.Wal.Hosting;
 using Actors.Persistence.Wal.Tests.Support;
 using Actors.Wal;
@@ -149,6 +150,87 @@ public sealed class WriteAheadLogStoreOptionsTests
     }
 
     [Fact]
+    public void ToLogOptions_KeepLastVersions_RetainsTheNewestVersions()
+    {
+        var options = Valid();
+        options.EventHistory = EventHistoryPolicy.KeepLastVersions;
+        options.HistoryVersions = 50;
+
+        var log = options.ToLogOptions();
+
+        Assert.Equal((true, (int?)50, (TimeSpan?)null), (log.RetainCheckpointedEvents, log.RetainLastVersions, log.RetainHistoryFor));
+        Assert.True(new WriteAheadLogStoreOptionsValidator().Validate("audit", options).Succeeded);
+    }
+
+    [Theory]
+    [InlineData(EventHistoryPolicy.KeepLastVersions, null)]
+    [InlineData(EventHistoryPolicy.KeepLastVersions, 0)]
+    [InlineData(EventHistoryPolicy.KeepAll, 10)]
+    [InlineData(EventHistoryPolicy.ReclaimAfterCheckpoint, 10)]
+    public void Validate_HistoryVersionsWithoutItsPolicyOrPolicyWithoutIt_FailsNamingTheSetting(EventHistoryPolicy policy, int? versions)
+    {
+        var options = Valid();
+        options.EventHistory = policy;
+        options.HistoryVersions = versions;
+
+        var result = new WriteAheadLogStoreOptionsValidator().Validate("audit", options);
+
+        Assert.Contains(result.Failures!, f => f.StartsWith("[audit] HistoryVersions", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddWriteAheadLog_HistoryVersionsInConfiguration_IsBound()
+    {
+        var builder = new TestSiloBuilder(new Dictionary<string, string?>
+        {
+            ["Actors:Storage:orders:Directory"] = "/data/orders",
+            ["Actors:Storage:orders:EventHistory"] = "KeepLastVersions",
+            ["Actors:Storage:orders:HistoryVersions"] = "250",
+        });
+        builder.AddWriteAheadLog("orders");
+        using ServiceProvider services = builder.Services.BuildServiceProvider();
+
+        WriteAheadLogStoreOptions o = services.GetRequiredService<IOptionsMonitor<WriteAheadLogStoreOptions>>().Get("orders");
+        Assert.Equal((EventHistoryPolicy.KeepLastVersions, (int?)250), (o.EventHistory, o.HistoryVersions));
+    }
+
+    [Fact]
+    public void ToLogOptions_GrainClassPolicies_EachStreamGetsItsClassPolicyOrTheStores()
+    {
+        var options = Valid();
+        options.EventHistory = EventHistoryPolicy.ReclaimAfterCheckpoint;
+        var classes = GrainClassHistory.Create("Default", [
+            new GrainClassDescriptor(typeof(KeepsLastTen), "lastten", ["Default"]),
+            new GrainClassDescriptor(typeof(KeepsAWeek), "week", ["Default"]),
+            new GrainClassDescriptor(typeof(KeepsAWeek), "elsewhere", ["other"]), // another store's class: not this log's business
+            new GrainClassDescriptor(typeof(ChoosesNothing), "plain", ["Default"]),
+        ]);
+
+        var log = options.ToLogOptions(resolveEncryption: false, classes);
+
+        Assert.True(log.RetainCheckpointedEvents, "a class that keeps history needs a log that retains checkpointed events");
+        Assert.Equal(HistoryRetention.KeepLastVersions(10), log.StreamRetention!("lastten/42"));
+        Assert.Equal(HistoryRetention.KeepFor(TimeSpan.FromDays(7)), log.StreamRetention("week/a/b"));
+        Assert.Equal(HistoryRetention.ReclaimAfterCheckpoint, log.StreamRetention("elsewhere/1"));
+        Assert.Equal(HistoryRetention.ReclaimAfterCheckpoint, log.StreamRetention("plain/1"));
+        Assert.Equal(["lastten", "week"], classes.ByGrainType.Keys.Order());
+        Assert.True(new WriteAheadLogOptionsValidator().Validate(null, log).Succeeded);
+        Assert.Null(Valid().ToLogOptions(resolveEncryption: false, GrainClassHistory.Empty).StreamRetention);
+    }
+
+    [Theory]
+    [InlineData(typeof(VersionsWithoutPolicy), "HistoryVersions is set without EventHistory")]
+    [InlineData(typeof(PolicyWithoutVersions), "HistoryVersions must be at least 1")]
+    [InlineData(typeof(DurationNotATimeSpan), "HistoryDuration \"a week\" is not a time span")]
+    [InlineData(typeof(DurationWithTheWrongPolicy), "HistoryDuration (7.00:00:00) applies only with EventHistory = KeepFor")]
+    public void GrainClassHistory_InvalidAttribute_FailsNamingTheStoreTheClassAndTheSetting(Type grainClass, string expected)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => GrainClassHistory.Create("audit", [new GrainClassDescriptor(grainClass, "bad", ["audit"])]));
+
+        Assert.Contains(error.Failures, f => f.StartsWith($"[audit] grain class {grainClass.FullName}, [WriteAheadLog]: ", StringComparison.Ordinal) && f.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void EventHistory_Default_KeepsAllEvents() => Assert.Equal(EventHistoryPolicy.KeepAll, new WriteAheadLogStoreOptions().EventHistory);
 
     [Fact]
@@ -199,4 +281,25 @@ public sealed class WriteAheadLogStoreOptionsTests
         services.GetRequiredService<IStartupValidator>().Validate();
         Assert.Equal("/audit", services.GetRequiredService<IOptionsMonitor<WriteAheadLogStoreOptions>>().Get("audit").Directory);
     }
+
+    [WriteAheadLog(EventHistory = EventHistoryPolicy.KeepLastVersions, HistoryVersions = 10)]
+    private sealed class KeepsLastTen;
+
+    [WriteAheadLog(EventHistory = EventHistoryPolicy.KeepFor, HistoryDuration = "7.00:00:00")]
+    private sealed class KeepsAWeek;
+
+    [WriteAheadLog(CheckpointEveryEvents = 5)]
+    private sealed class ChoosesNothing;
+
+    [WriteAheadLog(HistoryVersions = 10)]
+    private sealed class VersionsWithoutPolicy;
+
+    [WriteAheadLog(EventHistory = EventHistoryPolicy.KeepLastVersions)]
+    private sealed class PolicyWithoutVersions;
+
+    [WriteAheadLog(EventHistory = EventHistoryPolicy.KeepFor, HistoryDuration = "a week")]
+    private sealed class DurationNotATimeSpan;
+
+    [WriteAheadLog(EventHistory = EventHistoryPolicy.KeepAll, HistoryDuration = "7.00:00:00")]
+    private sealed class DurationWithTheWrongPolicy;
 }

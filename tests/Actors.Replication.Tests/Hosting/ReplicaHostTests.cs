@@ -17,6 +17,33 @@ namespace Actors.Replication.Tests.Hosting;
 public sealed class ReplicaHostTests(ITestOutputHelper output)
 {
     [Fact]
+    public async Task Follower_ABacklogOfSingleEntryRequests_SyncsFarFewerTimesThanEntries()
+    {
+        // A follower that falls behind its leader's stream of requests (here: paused while 64 single-entry requests
+        // queue up) takes the whole backlog in one burst of its driver loop and syncs once for all of it.
+        await using var replicas = new HostedReplicas(3, StableOptions());
+        var leader = await replicas.LeaderAsync(1, Generous);
+        var follower = replicas.Running.First(h => h.Id != leader.Id);
+        await replicas.WaitUntilAsync(_ => follower.Status.Leader == leader.Id, Generous, $"{follower.Id} learning its leader");
+        var startLsn = leader.Status.EndLsn;
+        var before = follower.Counters;
+
+        follower.Pause();
+        var appends = Enumerable.Range(0, 64).Select(i => leader.AppendAsync(new[] { (byte)i })).ToArray();
+        // The loopback transport delivers inside the leader's burst, before the leader publishes its end.
+        await replicas.WaitUntilAsync(_ => leader.Status.EndLsn >= startLsn + 64, Generous, "the leader writing and sending 64 entries");
+        follower.Resume();
+        await Task.WhenAll(appends).WaitAsync(Generous);
+
+        var after = follower.Counters;
+        var entries = after.EntriesWritten - before.EntriesWritten;
+        var syncs = after.Syncs - before.Syncs;
+        output.WriteLine($"follower {follower.Id}: {entries} entries, {syncs} syncs, {after.MessagesReceived - before.MessagesReceived} messages received");
+        Assert.Equal(64, entries);
+        Assert.True(syncs * 8 <= entries, $"{syncs} syncs for {entries} entries: the backlog should have been synced in a few group commits");
+    }
+
+    [Fact]
     public async Task AppendAsync_ThreeReplicasWithoutFaults_EveryAcknowledgedEntryIsOnAllThreeAtItsLsn()
     {
         // The in-sync set never shrinks and the leader never changes, so an acknowledged entry must be on every replica.

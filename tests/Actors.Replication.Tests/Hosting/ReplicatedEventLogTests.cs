@@ -40,6 +40,72 @@ public sealed class ReplicatedEventLogTests
     }
 
     [Fact]
+    public async Task AppendAsync_256ConcurrentWriters_ShareAFewEntriesAndEveryReplicaAppliesEveryWrite()
+    {
+        await using var cluster = await MaterializedReplicas.StartAsync(StableOptions());
+        var leader = cluster.Replicas.Running.Single(h => h.Status.IsLeader);
+        var log = cluster.LogOf(leader.Id);
+        var before = leader.Counters;
+
+        // Paused, the leader acknowledges nothing until every write is issued (beyond what a burst already under way may
+        // finish), so the writes that arrive while two entries are in flight wait and go together in the next entry:
+        // typically 3 entries for the 256 writes; the bound leaves room for that one burst.
+        leader.Pause();
+        var writes = Enumerable.Range(0, 256)
+            .Select(i => log.AppendAsync($"writer/{i}", ExpectedVersion.NoStream, Events($"w{i}")).AsTask())
+            .ToArray();
+        leader.Resume();
+        var results = await Task.WhenAll(writes).WaitAsync(Generous);
+
+        Assert.All(results, r => Assert.Equal(1, r.LastVersion));
+        Assert.Equal(256, log.WritesProposed);
+        Assert.InRange(log.EntriesProposed, 1, 16);
+        Assert.Equal(log.EntriesProposed, leader.Counters.AppendsProposed - before.AppendsProposed);
+        await cluster.WaitAllAppliedAsync();
+        foreach (var applier in cluster.Appliers)
+        {
+            Assert.All(Enumerable.Range(0, 256), i => Assert.Equal(1, applier.Local.GetStreamInfo($"writer/{i}").Version));
+        }
+    }
+
+    [Fact]
+    public async Task AppendAsync_ConflictingWritesInOneEntry_EachCallerGetsItsOwnOutcomeOnEveryReplica()
+    {
+        await using var cluster = await MaterializedReplicas.StartAsync(StableOptions());
+        var leader = cluster.Replicas.Running.Single(h => h.Status.IsLeader);
+        var log = cluster.LogOf(leader.Id);
+        await log.AppendAsync("cart/1", ExpectedVersion.NoStream, Events("created"));
+
+        leader.Pause();
+        var writes = Enumerable.Range(0, 8).Select(i => log.AppendAsync("cart/1", 1, Events($"item {i}")).AsTask()).ToArray();
+        var checkpoint = log.WriteCheckpointAsync("cart/1", 2, Encoding.UTF8.GetBytes("one item")).AsTask();
+        leader.Resume();
+
+        // Applied in proposal order: exactly one write finds version 1 (the first), the others conflict; the checkpoint
+        // covers version 2, which exists by then.
+        var outcomes = await Task.WhenAll(writes.Select(async w =>
+        {
+            try
+            {
+                return (await w).LastVersion;
+            }
+            catch (StreamVersionConflictException conflict)
+            {
+                return -conflict.ActualVersion;
+            }
+        })).WaitAsync(Generous);
+        Assert.Equal([2L, -2, -2, -2, -2, -2, -2, -2], outcomes);
+        Assert.Equal(2, (await checkpoint.WaitAsync(Generous)).Version);
+        await cluster.WaitAllAppliedAsync();
+        foreach (var applier in cluster.Appliers)
+        {
+            var cart = await applier.Local.ReadStreamAsync("cart/1");
+            Assert.Equal(2, cart.Version);
+            Assert.Equal("one item", Encoding.UTF8.GetString(cart.Checkpoint!.State.Span));
+        }
+    }
+
+    [Fact]
     public async Task AppendAsync_StaleExpectedVersion_ThrowsConflictAndChangesNoReplica()
     {
         await using var cluster = await MaterializedReplicas.StartAsync(StableOptions());
@@ -134,6 +200,35 @@ public sealed class ReplicatedEventLogTests
 
         Assert.Equal((operation.Kind, operation.OperationId, operation.StreamId, operation.Version), (decoded.Kind, decoded.OperationId, decoded.StreamId, decoded.Version));
         Assert.Equal(["a", "", "ccc"], decoded.Items.Select(i => Encoding.UTF8.GetString(i.Span)));
+    }
+
+    [Fact]
+    public void ReplicatedOperationBatch_RoundTripAndSingleOperation_DecodeInOrder()
+    {
+        var operations = Enumerable.Range(0, 3)
+            .Select(i => new ReplicatedOperation(ReplicatedOperationKind.Append, Guid.NewGuid(), $"s/{i}", i, Events($"e{i}")))
+            .ToArray();
+
+        var batch = ReplicatedOperationBatch.Decode(5, ReplicatedOperationBatch.Encode(operations.Select(o => o.Encode()).ToArray()));
+        var single = ReplicatedOperationBatch.Decode(6, operations[0].Encode());
+
+        Assert.Equal(operations.Select(o => (o.OperationId, o.StreamId, o.Version)), batch.Select(o => (o.OperationId, o.StreamId, o.Version)));
+        Assert.Equal(["e0", "e1", "e2"], batch.Select(o => Encoding.UTF8.GetString(o.Items[0].Span)));
+        Assert.Equal(operations[0].OperationId, Assert.Single(single).OperationId);
+    }
+
+    [Fact]
+    public void ReplicatedOperationBatch_EveryTruncation_IsMalformedNamingTheLsn()
+    {
+        var encoded = ReplicatedOperationBatch.Encode(
+            [new ReplicatedOperation(ReplicatedOperationKind.Append, Guid.NewGuid(), "s/1", 1, Events("a")).Encode(),
+             new ReplicatedOperation(ReplicatedOperationKind.DeleteStream, Guid.NewGuid(), "s/2", 4, []).Encode()]);
+
+        for (var length = 1; length < encoded.Length; length++)
+        {
+            var error = Assert.Throws<MalformedReplicatedOperationException>(() => ReplicatedOperationBatch.Decode(12, encoded.AsMemory(0, length)));
+            Assert.Equal(12, error.Lsn);
+        }
     }
 
     [Fact]

@@ -30,6 +30,9 @@ internal sealed class ReopenableInMemoryEventLog(InMemoryEventLog store) : IEven
     public ValueTask<IReadOnlyList<StoredEvent>> ReadEventsAsync(string streamId, long fromVersion, long toVersion, CancellationToken cancellationToken = default) =>
         IsDisposed ? ValueTask.FromException<IReadOnlyList<StoredEvent>>(Disposed()) : store.ReadEventsAsync(streamId, fromVersion, toVersion, cancellationToken);
 
+    public IAsyncEnumerable<StoredEvent> ReadStreamEventsAsync(string streamId, long fromVersion = 1, CancellationToken cancellationToken = default) =>
+        IsDisposed ? throw Disposed() : store.ReadStreamEventsAsync(streamId, fromVersion, cancellationToken);
+
     public ValueTask<AppendResult> DeleteStreamAsync(string streamId, long expectedVersion, CancellationToken cancellationToken = default) =>
         IsDisposed ? ValueTask.FromException<AppendResult>(Disposed()) : store.DeleteStreamAsync(streamId, expectedVersion, cancellationToken);
 

@@ -98,6 +98,45 @@ internal class ModelChecker(IEventLog log, ConformanceTimeProvider clock, bool s
         }
 
         CompareEvents(what, expected.Events, actual.Events);
+        if (bound.IsLatest && !actual.IsDeleted)
+        {
+            // The streamed read from the recovery read's first event (after its checkpoint, or after a deletion) is that read's events.
+            long from = actual.Events.Count > 0 ? actual.Events[0].Version : actual.Version + 1;
+            var streamed = await ReadStreamEventsAsync(streamId, from);
+            Check(streamed.Events is not null, $"ReadStreamEventsAsync(\"{streamId}\", {from}): {streamed.Error?.Message}");
+            CompareStored($"ReadStreamEventsAsync(\"{streamId}\", {from}) against {what}", actual.Events, streamed.Events!);
+        }
+    }
+
+    /// <summary>Reads <see cref="IEventLog.ReadStreamEventsAsync"/> to its end, or to the reclaimed error.</summary>
+    protected async Task<(List<StoredEvent>? Events, EventsReclaimedException? Error)> ReadStreamEventsAsync(string streamId, long from)
+    {
+        var events = new List<StoredEvent>();
+        try
+        {
+            await foreach (var stored in Log.ReadStreamEventsAsync(streamId, from))
+            {
+                events.Add(stored);
+            }
+
+            return (events, null);
+        }
+        catch (EventsReclaimedException ex)
+        {
+            return (null, ex);
+        }
+    }
+
+    /// <summary>Checks two reads of the log return the same events (version, LSN, timestamp, payload).</summary>
+    protected void CompareStored(string what, IReadOnlyList<StoredEvent> expected, IReadOnlyList<StoredEvent> actual)
+    {
+        Check(actual.Count == expected.Count, $"{what}: versions {string.Join(",", actual.Select(e => e.Version))}, expected {string.Join(",", expected.Select(e => e.Version))}");
+        for (int i = 0; i < expected.Count; i++)
+        {
+            var (e, a) = (expected[i], actual[i]);
+            Check(a.Version == e.Version && a.Lsn == e.Lsn && a.Timestamp == e.Timestamp, $"{what}: event {i} is ({a.Version}, {a.Lsn}, {a.Timestamp:O}), expected ({e.Version}, {e.Lsn}, {e.Timestamp:O})");
+            Check(a.Payload.Span.SequenceEqual(e.Payload.Span), $"{what}: payload of version {e.Version} differs");
+        }
     }
 
     protected void CompareEvents(string what, IReadOnlyList<ModelRecord> expected, IReadOnlyList<StoredEvent> actual)
@@ -293,6 +332,7 @@ internal class ModelChecker(IEventLog log, ConformanceTimeProvider clock, bool s
             }
 
             CompareEvents(what, expected, actual);
+            await CompareStreamedAsync(streamId, op.FromVersion);
         }
         catch (EventsReclaimedException ex)
         {
@@ -300,5 +340,31 @@ internal class ModelChecker(IEventLog log, ConformanceTimeProvider clock, bool s
             Check(!strict, $"{what}: {ex.Message}, but this log must never reclaim");
             Check(op.FromVersion <= reclaimable && ex.OldestAvailableVersion <= reclaimable + 1, $"{what}: {ex.Message}, but only versions up to {reclaimable} may be reclaimed");
         }
+    }
+
+    /// <summary>The streamed read from <paramref name="from"/> equals ReadEventsAsync from there to the end, or both report the same reclaimed range.</summary>
+    private async Task CompareStreamedAsync(string streamId, long from)
+    {
+        string what = $"ReadStreamEventsAsync(\"{streamId}\", {from})";
+        IReadOnlyList<StoredEvent>? listed = null;
+        EventsReclaimedException? listedError = null;
+        try
+        {
+            listed = await Log.ReadEventsAsync(streamId, from, long.MaxValue);
+        }
+        catch (EventsReclaimedException ex)
+        {
+            listedError = ex;
+        }
+
+        var streamed = await ReadStreamEventsAsync(streamId, from);
+        if (listedError is not null || streamed.Error is not null)
+        {
+            Check(listedError is not null && streamed.Error is not null, $"{what}: {streamed.Error?.Message ?? "read"}; ReadEventsAsync to the end: {listedError?.Message ?? "read"}");
+            Check(streamed.Error!.RequestedFromVersion == from, $"{what}: {streamed.Error.Message}");
+            return;
+        }
+
+        CompareStored($"{what} against ReadEventsAsync to the end", listed!, streamed.Events!);
     }
 }

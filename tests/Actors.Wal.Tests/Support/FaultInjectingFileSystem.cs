@@ -56,6 +56,33 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
 
     public int FileFsyncs;
 
+    /// <summary>
+    /// When set, every fsync (full or data) of a file whose name starts with <see cref="GatedFilePrefix"/> blocks until
+    /// the event is set (one background file's I/O held while the rest of the log runs).
+    /// </summary>
+    public ManualResetEventSlim? FileGate { get; set; }
+
+    /// <summary>The file name prefix <see cref="FileGate"/> holds (for example <c>index.snapshot</c>).</summary>
+    public string GatedFilePrefix { get; set; } = "";
+
+    /// <summary>Signalled each time an fsync starts waiting on <see cref="FileGate"/>.</summary>
+    public SemaphoreSlim FileGateEntered { get; } = new(0);
+
+    /// <summary>
+    /// When set, each zero-filling write into a spare (a <c>.spare</c> file, after its header, all zeros) waits for one
+    /// release of this semaphore: the background's preparation of the next segment held chunk by chunk.
+    /// </summary>
+    public SemaphoreSlim? ZeroFillGate { get; set; }
+
+    /// <summary>Signalled each time a zero-filling write starts waiting on <see cref="ZeroFillGate"/>.</summary>
+    public SemaphoreSlim ZeroFillEntered { get; } = new(0);
+
+    /// <summary>Reads of any file through this file system (segment reads, snapshot and manifest loads).</summary>
+    public int Reads;
+
+    /// <summary>Bytes those reads returned.</summary>
+    public long BytesRead;
+
     public bool DirectoryExists(string path) => inner.DirectoryExists(path);
 
     public void CreateDirectory(string path) => inner.CreateDirectory(path);
@@ -122,13 +149,29 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
 
         public long Length => inner.Length;
 
-        public int Read(long offset, Span<byte> buffer) => inner.Read(offset, buffer);
+        public int Read(long offset, Span<byte> buffer)
+        {
+            int read = inner.Read(offset, buffer);
+            Interlocked.Increment(ref owner.Reads);
+            Interlocked.Add(ref owner.BytesRead, read);
+            return read;
+        }
 
         private bool IsRecordWrite(long offset, ReadOnlySpan<byte> data)
             => offset >= SegmentHeader.Size && Path.Contains(".wal", StringComparison.Ordinal) && data.IndexOfAnyExcept((byte)0) >= 0;
 
         public void Write(long offset, ReadOnlySpan<byte> data)
         {
+            if (owner.ZeroFillGate is { } zeroFillGate && offset >= SegmentHeader.Size
+                && Path.EndsWith(".spare", StringComparison.Ordinal) && data.IndexOfAnyExcept((byte)0) < 0)
+            {
+                owner.ZeroFillEntered.Release();
+                if (!zeroFillGate.Wait(TimeSpan.FromSeconds(60)))
+                {
+                    throw new IOException("The test never released the zero-fill gate.");
+                }
+            }
+
             owner.Record($"write {System.IO.Path.GetFileName(Path)} {offset} {data.Length}");
             if (owner.TearNextWriteAfter is { } keep && IsRecordWrite(offset, data))
             {
@@ -163,6 +206,15 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
         private void Sync(bool dataOnly)
         {
             owner.Record($"fsync {System.IO.Path.GetFileName(Path)}");
+            if (owner.FileGate is { } fileGate && System.IO.Path.GetFileName(Path).StartsWith(owner.GatedFilePrefix, StringComparison.Ordinal))
+            {
+                owner.FileGateEntered.Release();
+                if (!fileGate.Wait(TimeSpan.FromSeconds(60)))
+                {
+                    throw new TimeoutException("The test never released the file gate.");
+                }
+            }
+
             if (dataOnly && owner.FsyncGate is { } gate)
             {
                 owner.FsyncEntered.Release();

@@ -24,13 +24,16 @@ internal static class SampleLog
     /// Streams: cold/1 (5 events at the very start, never touched again: pins segment 1), ledger/1 (one JSON event
     /// per minute of the manual clock, never checkpointed), account/0..9 (JSON events, checkpoint every 10 rounds),
     /// blob/1 (binary payloads), temp/1 (deleted). Closed cleanly unless <paramref name="crash"/>. With
-    /// <paramref name="accountsOnly"/> only the checkpointed account streams are written, so old segments die.
+    /// <paramref name="accountsOnly"/> only the checkpointed account streams are written, so old segments die. With
+    /// <paramref name="retainHistory"/> the log keeps the events checkpoints cover (a <c>KeepAll</c> grain store's log).
     /// </summary>
-    public static async Task CreateAsync(string dir, int rounds = 60, bool crash = false, int seed = 7, bool accountsOnly = false)
+    public static async Task CreateAsync(string dir, int rounds = 60, bool crash = false, int seed = 7, bool accountsOnly = false, bool retainHistory = false)
     {
         var time = new ManualTimeProvider(Start);
         var random = new Random(seed);
-        var log = await WriteAheadLog.OpenAsync(Options(dir), timeProvider: time);
+        var options = Options(dir);
+        options.RetainCheckpointedEvents = retainHistory;
+        var log = await WriteAheadLog.OpenAsync(options, timeProvider: time);
 
         // Maintenance (snapshot after a rotation, deletion of dead segments) runs in the background: waiting for it
         // after every write makes the files the same on every run, whatever the machine's load.

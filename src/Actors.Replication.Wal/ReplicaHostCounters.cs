@@ -1,0 +1,23 @@
+namespace Actors.Replication.Wal;
+
+/// <summary>
+/// What a <see cref="ReplicaHost"/> has done since it started, counted exactly (not sampled): the deterministic evidence
+/// of where replication's cost goes (entries per acknowledged write, fsyncs per entry, messages per entry).
+/// </summary>
+/// <param name="AppendsProposed">Calls of <see cref="ReplicaHost.AppendAsync"/> (each proposes one entry when this replica leads).</param>
+/// <param name="AppendsAcknowledged">Appends acknowledged to their callers (durable on every in-sync replica).</param>
+/// <param name="EntriesWritten">Entries written to this replica's log: its own appends as leader, the leader's entries as follower.</param>
+/// <param name="Syncs">fsyncs of this replica's log (one per burst of work of the driver loop that wrote something).</param>
+/// <param name="Bursts">Bursts of work of the driver loop (each runs everything queued, then syncs once when needed).</param>
+/// <param name="MessagesSent">Protocol messages handed to the transport.</param>
+/// <param name="MessagesReceived">Protocol messages delivered to this replica.</param>
+/// <param name="EntriesSent">Entries carried by the append requests this replica sent (as leader; resends included).</param>
+public readonly record struct ReplicaHostCounters(
+    long AppendsProposed,
+    long AppendsAcknowledged,
+    long EntriesWritten,
+    long Syncs,
+    long Bursts,
+    long MessagesSent,
+    long MessagesReceived,
+    long EntriesSent);

@@ -1,0 +1,135 @@
+using Actors.Wal.Tests.Support;
+
+namespace Actors.Wal.Tests.Engine;
+
+/// <summary>
+/// The commit path (writer and committer) never waits for maintenance's I/O: a recovery snapshot held in its fsync does
+/// not hold back appends, stream checkpoints or rotations of other streams; and the manifest write that must list a new
+/// segment before anything in it is acknowledged holds back only the groups written into that segment.
+/// </summary>
+public sealed class CommitPathIsolationTests : LogTestBase
+{
+    [Fact]
+    public async Task AppendsAndCheckpoints_WhileTheRecoverySnapshotIsHeldInItsFsync_CommitAndRotate()
+    {
+        var files = new FaultInjectingFileSystem();
+        using var gate = new ManualResetEventSlim(false);
+        var log = await OpenAsync(o => o.CompactionLiveRatio = 0.5, files);
+        try
+        {
+            files.GatedFilePrefix = RecoverySnapshotFile;
+            files.FileGate = gate;
+            long first = 0;
+            while (log.GetStatistics().SegmentCount < 2)
+            {
+                Assert.True(first < 10_000, "the log did not rotate");
+                await log.AppendAsync("first", first++, [new byte[3000]]);
+            }
+
+            // The rotation asked maintenance for a snapshot: it is now held in the snapshot's fsync.
+            Assert.True(await files.FileGateEntered.WaitAsync(TimeSpan.FromSeconds(60)), "maintenance never wrote the snapshot");
+
+            // Meanwhile other streams append and checkpoint through two more rotations; every call completes.
+            var versions = new long[40];
+            int rounds = 0;
+            while (log.GetStatistics().SegmentCount < 4)
+            {
+                Assert.True(rounds++ < 1_000, "the log did not rotate twice more");
+                for (int s = 0; s < versions.Length; s++)
+                {
+                    await log.AppendAsync($"s/{s}", versions[s], [new byte[200]]);
+                    versions[s]++;
+                    if (versions[s] % 4 == 0)
+                    {
+                        await log.WriteCheckpointAsync($"s/{s}", versions[s], new byte[2000]);
+                    }
+                }
+            }
+
+            Assert.False(gate.IsSet);
+            Assert.False(log.IsFailed);
+            Assert.True(log.DurableLsn >= log.WrittenLsn, "acknowledged records are not durable");
+            gate.Set();
+            await log.WhenMaintenanceIdleAsync();
+            for (int s = 0; s < versions.Length; s++)
+            {
+                Assert.Equal(versions[s], (await log.ReadStreamAsync($"s/{s}")).Version);
+            }
+        }
+        finally
+        {
+            gate.Set();
+            await log.DisposeAsync();
+        }
+
+        await using var reopened = await OpenAsync();
+        Assert.Equal(40, Enumerable.Range(0, 40).Count(s => reopened.GetStreamInfo($"s/{s}").Version > 0));
+    }
+
+    [Fact]
+    public async Task Commit_RotationWhileTheManifestWriteIsHeld_AcknowledgesTheOldSegmentsGroupsFirst()
+    {
+        var files = new FaultInjectingFileSystem();
+        using var fsyncGate = new ManualResetEventSlim(false);
+        using var manifestGate = new ManualResetEventSlim(false);
+        var log = await OpenAsync(fileSystem: files);
+        try
+        {
+            await log.WhenSpareSettledAsync();
+            long filler = 0;
+            while (log.GetSegmentSpace()[^1].RecordBytes < 50 * 1024)
+            {
+                await log.AppendAsync("filler", filler++, [new byte[3000]]); // the first segment ends 11 to 14 KiB later
+            }
+
+            // The committer holds x's group in its fdatasync; meanwhile the writer writes y (a group of the first
+            // segment), then z, which does not fit: the rotation's group seals the first segment and starts the second.
+            files.FsyncGate = fsyncGate;
+            var x = log.AppendAsync("x", 0, Events("x")).AsTask();
+            Assert.True(await files.FsyncEntered.WaitAsync(TimeSpan.FromSeconds(60)), "the committer never synced x");
+            long written = log.GetStatistics().AppendedRecords;
+            var y = log.AppendAsync("y", 0, Events("y")).AsTask();
+            await PollAsync(() => log.GetStatistics().AppendedRecords == written + 1, "y was not written");
+            var z = log.AppendAsync("z", 0, [new byte[15_000]]).AsTask();
+            await PollAsync(() => log.GetStatistics().AppendedRecords == written + 2, "z was not written");
+            Assert.Equal(2, log.GetStatistics().SegmentCount);
+
+            // The manifest write that lists the second segment is held; the next sync covers y and z.
+            files.GatedFilePrefix = "segments.manifest";
+            files.FileGate = manifestGate;
+            files.FsyncGate = null;
+            fsyncGate.Set();
+
+            await x.WaitAsync(TimeSpan.FromSeconds(60));
+            await y.WaitAsync(TimeSpan.FromSeconds(60)); // acknowledged without waiting for the manifest
+            Assert.True(await files.FileGateEntered.WaitAsync(TimeSpan.FromSeconds(60)), "no manifest write was held");
+            Assert.False(z.IsCompleted, "z was acknowledged before a durable manifest listed its segment");
+
+            manifestGate.Set();
+            await z.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            files.FsyncGate = null;
+            fsyncGate.Set();
+            manifestGate.Set();
+            await log.DisposeAsync();
+        }
+
+        await using var reopened = await OpenAsync();
+        Assert.Equal(["y"], (await reopened.ReadStreamAsync("y")).Events.Select(e => Text(e.Payload)));
+        Assert.Equal(1, reopened.GetStreamInfo("z").Version);
+    }
+
+    private static async Task PollAsync(Func<bool> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            await Task.Delay(5);
+        }
+    }
+
+    private const string RecoverySnapshotFile = "index.snapshot";
+}

@@ -1,0 +1,80 @@
+using Actors.Wal.Tests.Support;
+
+namespace Actors.Wal.Tests.Engine;
+
+/// <summary>
+/// With <see cref="WriteAheadLogOptions.ZeroFillSegments"/>, a writer that fills segments faster than the background
+/// zeroes the next one waits for it at the rotation; the zero-filling then stops at the next chunk and hands the spare
+/// over (the rest reads as zeros), instead of holding every append until a whole segment of zeros is written.
+/// </summary>
+public sealed class SpareZeroFillTests : LogTestBase
+{
+    private const int EventBytes = 12_000;
+
+    [Fact]
+    public async Task Rotation_WriterWaitsForAZeroFillingSpare_ZeroFillStopsAndAppendsGoOn()
+    {
+        var files = new FaultInjectingFileSystem();
+        using var gate = new SemaphoreSlim(0);
+        var log = await OpenAsync(o => (o.SegmentSizeBytes, o.ZeroFillSegments) = (4 << 20, true), files);
+        long version = 0;
+        try
+        {
+            await log.WhenSpareSettledAsync();
+            files.ZeroFillGate = gate;
+
+            // Segment 2 is taken into use; the preparation of segment 3 starts and is held in its first chunk of zeros.
+            version = await AppendUntilSegmentsAsync(log, version, 2);
+            Assert.True(await files.ZeroFillEntered.WaitAsync(TimeSpan.FromSeconds(60)), "the next spare was not zero-filled");
+
+            // Filling segment 2 makes the writer wait for segment 3 at the next rotation.
+            long from = version;
+            var filling = Task.Run(async () => await AppendUntilSegmentsAsync(log, from, 3));
+            await PollAsync(() => log.GetStatistics().SpareWaits >= 1 || filling.IsCompleted, "the writer never waited for the spare");
+            Assert.False(filling.IsCompleted, "the rotation did not wait for the spare being zero-filled");
+
+            // One chunk more: the zero-filling sees the writer waiting, stops and hands the spare over.
+            gate.Release();
+            version = await filling.WaitAsync(TimeSpan.FromSeconds(120));
+
+            var stats = log.GetStatistics();
+            Assert.Equal(1, stats.ZeroFillsCut);
+            Assert.Equal(1, stats.SpareWaits);
+            Assert.False(stats.IsFailed);
+        }
+        finally
+        {
+            files.ZeroFillGate = null;
+            gate.Release(1_000);
+            await log.DisposeAsync();
+        }
+
+        // The partly zeroed segment reads back whole, before and after a reopen.
+        await using var reopened = await OpenAsync(o => (o.SegmentSizeBytes, o.ZeroFillSegments) = (4 << 20, true));
+        var events = await reopened.ReadEventsAsync("s", 1, version);
+        Assert.Equal(version, events.Count);
+        Assert.Equal(version, reopened.GetStreamInfo("s").Version);
+    }
+
+    private static async Task<long> AppendUntilSegmentsAsync(WriteAheadLog log, long version, int segments)
+    {
+        while (log.GetStatistics().SegmentCount < segments)
+        {
+            Assert.True(version < 100_000, "the log did not rotate");
+            await log.AppendAsync("s", version, [new byte[EventBytes]]);
+            version++;
+        }
+
+        return version;
+    }
+
+    private static async Task PollAsync(Func<bool> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            await Task.Delay(10);
+        }
+    }
+}
