@@ -11,17 +11,18 @@
 #
 # Runs the xunit test CI runs (ReplicatedSiloProcessTests.SigkilledLeaders_...) with ACTORS_REPLICATION_CAMPAIGN_CYCLES,
 # in Release. Prints each cycle's failover time and the p50/p99/max line; the full output goes to $REPORT (default a file
-# under /tmp). Exit code 0: no acknowledged deposit lost and every cycle recovered. Run it on an idle machine for figures
-# (the failover times stretch with the load average, printed per cycle).
+# under /tmp), and each cycle's line is appended to $REPORT.progress as the cycle ends (tail -f it during a long run).
+# Exit code 0: no acknowledged deposit lost and every cycle recovered. Run it on an idle machine for figures (the
+# failover times stretch with the load average, printed per cycle).
 set -euo pipefail
 
 cycles="${1:-100}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 report="${REPORT:-${TMPDIR:-/tmp}/actors-replication-campaign-$(date -u +%Y%m%dT%H%M%SZ).log}"
-echo "replication campaign: ${cycles} cycles (faults ${FAULTS:-sigkill}, timeouts ${TIMEOUTS:-default}), report ${report}; $(uptime)"
+echo "replication campaign: ${cycles} cycles (faults ${FAULTS:-sigkill}, timeouts ${TIMEOUTS:-default}), report ${report} (progress ${report}.progress); $(uptime)"
 set +e
 ACTORS_REPLICATION_CAMPAIGN_CYCLES="${cycles}" ACTORS_REPLICATION_CAMPAIGN_TIMEOUTS="${TIMEOUTS:-default}" \
-  ACTORS_REPLICATION_CAMPAIGN_FAULTS="${FAULTS:-sigkill}" \
+  ACTORS_REPLICATION_CAMPAIGN_FAULTS="${FAULTS:-sigkill}" ACTORS_REPLICATION_CAMPAIGN_PROGRESS="${report}.progress" \
   dotnet test "${root}/tests/Actors.Cluster.Tests/Actors.Cluster.Tests.csproj" -c Release \
   --filter "FullyQualifiedName~ReplicatedSiloProcessTests.SigkilledLeaders" \
   --logger "console;verbosity=detailed" > "${report}" 2>&1

@@ -14,7 +14,7 @@ namespace Actors.Cluster.Tests.Processes;
 /// </summary>
 [Collection(PostgresCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class ReplicatedSiloProcessTests(PostgresServer server, ITestOutputHelper output)
+public sealed partial class ReplicatedSiloProcessTests(PostgresServer server, ITestOutputHelper output)
 {
     private const int Accounts = 16;
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
@@ -59,7 +59,7 @@ public sealed class ReplicatedSiloProcessTests(PostgresServer server, ITestOutpu
         bool mixed = System.Environment.GetEnvironmentVariable("ACTORS_REPLICATION_CAMPAIGN_FAULTS") == "mixed";
         string[] silos = ["s0", "s1", "s2"];
         await using var cluster = await StartAsync(defaultTimeouts);
-        output.WriteLine($"campaign: {cycles} cycles, {(mixed ? "SIGKILL and SIGSTOP/SIGCONT alternating" : "SIGKILL")}, replication timeouts {(defaultTimeouts ? "the silo defaults" : "2 s (CI)")}");
+        Progress($"campaign: {cycles} cycles, {(mixed ? "SIGKILL and SIGSTOP/SIGCONT alternating" : "SIGKILL")}, replication timeouts {(defaultTimeouts ? "the silo defaults" : "2 s (CI)")}");
         var ledger = new Ledger();
         var failovers = new List<TimeSpan>();
         for (int cycle = 1; cycle <= cycles; cycle++)
@@ -103,7 +103,7 @@ public sealed class ReplicatedSiloProcessTests(PostgresServer server, ITestOutpu
                 long atTakeover = writers.Acknowledged;
                 await Eventually.TrueAsync(() => writers.Acknowledged >= atTakeover + 100, Limit, $"cycle {cycle}: 100 more deposits acknowledged after the takeover");
                 await writers.StopAsync();
-                output.WriteLine($"cycle {cycle}: {fault} of {victim} (leader of {partitions.Length} partitions) to every account served again: "
+                Progress($"cycle {cycle}: {fault} of {victim} (leader of {partitions.Length} partitions) to every account served again: "
                     + $"{failover.TotalMilliseconds:N0} ms (the rows named the new leaders within {takenOverBy.TotalMilliseconds:N0} ms); {writers.Acknowledged} deposits acknowledged, {writers.Failed} failed so far; "
                     + $"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
             }
@@ -130,14 +130,32 @@ public sealed class ReplicatedSiloProcessTests(PostgresServer server, ITestOutpu
         }
 
         var sorted = failovers.Order().ToArray();
-        output.WriteLine($"failover (fault to every account served) over {cycles} cycles: p50 {sorted[sorted.Length / 2].TotalMilliseconds:N0} ms, "
+        Progress($"failover (fault to every account served) over {cycles} cycles: p50 {sorted[sorted.Length / 2].TotalMilliseconds:N0} ms, "
             + $"p99 {sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(sorted.Length * 0.99) - 1)].TotalMilliseconds:N0} ms, max {sorted[^1].TotalMilliseconds:N0} ms; "
             + $"all: {string.Join(", ", failovers.Select(f => f.TotalMilliseconds.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))}");
     }
 
-    private async Task<SiloProcessCluster> StartAsync(bool defaultTimeouts = false)
+    /// <summary>
+    /// A campaign line: to the test output, and appended at once to <c>ACTORS_REPLICATION_CAMPAIGN_PROGRESS</c> when set
+    /// (the test output appears only when the test ends; scripts/replication-campaign.sh follows the file meanwhile).
+    /// </summary>
+    private void Progress(string line)
     {
-        var cluster = new SiloProcessCluster(server.ConnectionString, output) { ReplicationFactor = 3, ReplicationTimeout = defaultTimeouts ? null : TimeSpan.FromSeconds(2) };
+        output.WriteLine(line);
+        if (System.Environment.GetEnvironmentVariable("ACTORS_REPLICATION_CAMPAIGN_PROGRESS") is { Length: > 0 } path)
+        {
+            File.AppendAllText(path, $"{DateTime.UtcNow:HH:mm:ss} {line}{System.Environment.NewLine}");
+        }
+    }
+
+    private async Task<SiloProcessCluster> StartAsync(bool defaultTimeouts = false, SiloLinkProxy? links = null)
+    {
+        var cluster = new SiloProcessCluster(server.ConnectionString, output)
+        {
+            ReplicationFactor = 3,
+            ReplicationTimeout = defaultTimeouts ? null : TimeSpan.FromSeconds(2),
+            Links = links,
+        };
         try
         {
             await Task.WhenAll(cluster.StartAsync("s0"), cluster.StartAsync("s1"), cluster.StartAsync("s2"));

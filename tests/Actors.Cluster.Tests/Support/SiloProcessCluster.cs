@@ -47,6 +47,12 @@ public sealed class SiloProcessCluster : IAsyncDisposable
     /// </summary>
     public TimeSpan? ReplicationTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// When set, every silo-to-silo connection crosses this proxy (each silo listens behind it and advertises the proxy's
+    /// port), so the test can cut and heal links between silos; null: silos connect directly.
+    /// </summary>
+    public SiloLinkProxy? Links { get; init; }
+
     /// <summary>The cluster table, read directly.</summary>
     public PostgreSqlClusterStore Store { get; }
 
@@ -62,6 +68,13 @@ public sealed class SiloProcessCluster : IAsyncDisposable
             OutputLine = line => Log($"[{name}] {line}"),
         };
         launch.JoinCluster(name, _connectionString, ClusterId, Secret);
+        if (Links is not null)
+        {
+            launch.Environment["ACTORS__CLUSTER__BINDADDRESS"] = SiloLinkProxy.SiloListenAddress.ToString();
+            launch.Environment["ACTORS__CLUSTER__PORT"] = Links.Route(name).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            launch.Environment["ACTORS__CLUSTER__ADVERTISEDHOST"] = SiloLinkProxy.ProxyAddress.ToString();
+        }
+
         launch.Environment["ACTORS__CLUSTER__PARTITIONCOUNT"] = PartitionCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
         launch.Environment["ACTORS__CLUSTER__LEASEDURATION"] = LeaseDuration.ToString("c");
         launch.Environment["ACTORS__CLUSTER__LEASERENEWPERIOD"] = (LeaseDuration / 6).ToString("c");
