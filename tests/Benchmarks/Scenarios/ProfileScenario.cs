@@ -33,7 +33,7 @@ internal sealed class ProfileScenario : IScenario
         Outcome outcome = await Stores.RunAsync(context, store, workload, cancellationToken);
         var threads = await sampler.StopAsync();
 
-        var row = new Table("store", "writers", "event", "appends/s", "p50", "p99", "appends/fsync", "CPU µs/append", "alloc B/append");
+        var row = new Table("store", "writers", "event", "appends/s", "p50", "p99", "appends/fsync", "writes/fsync", "CPU µs/append", "alloc B/append");
         row.Add(
             store,
             workload.Writers.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -42,6 +42,7 @@ internal sealed class ProfileScenario : IScenario
             outcome.Cell(r => Fmt.Latency(r.P50)),
             outcome.Cell(r => Fmt.Latency(r.P99)),
             outcome.Cell(r => r.AppendsPerFsync is { } a ? Fmt.Number(a) : "-"),
+            outcome.Cell(r => r.Counters is { Fsyncs: > 0 } c ? Fmt.Number((double)c.Commits / c.Fsyncs) : "-"),
             outcome.Cell(r => Fmt.Number(r.CpuMicrosecondsPerOp)),
             outcome.Cell(r => Fmt.Number(r.AllocatedBytesPerOp, "0")));
         context.Report.Print(row);
