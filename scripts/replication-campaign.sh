@@ -8,6 +8,9 @@
 #   TIMEOUTS=ci scripts/replication-campaign.sh 100     # the CI test's 2 s replication timeouts instead of the defaults
 #   FAULTS=mixed scripts/replication-campaign.sh 100    # odd cycles SIGKILL, even cycles SIGSTOP until replaced, then SIGCONT
 #                                                       # (the zombie must acknowledge nothing that is lost, then rejoin)
+#   FAULTS=cut scripts/replication-campaign.sh 100      # odd cycles SIGKILL, even cycles cut the leader of the most partitions
+#                                                       # from the other two (fault-injecting proxy), wait until every in-sync
+#                                                       # set is on one side of the cut, heal, wait until all three are in sync
 #
 # Runs the xunit test CI runs (ReplicatedSiloProcessTests.SigkilledLeaders_...) with ACTORS_REPLICATION_CAMPAIGN_CYCLES,
 # in Release. Prints each cycle's failover time and the p50/p99/max line; the full output goes to $REPORT (default a file

@@ -62,6 +62,38 @@ public sealed partial class ReplicatedSiloProcessTests
         await probes.VerifyAsync(connected);
     }
 
+    /// <summary>
+    /// A campaign cycle of <c>FAULTS=cut</c>: under durable load through the survivors' gateways, cuts
+    /// <paramref name="victim"/> from the others, waits until every partition's in-sync set lies on one side of the cut,
+    /// heals, and waits until every account is served again and every partition is in sync on all three silos.
+    /// </summary>
+    private async Task CutCycleAsync(SiloProcessCluster cluster, SiloLinkProxy links, Ledger ledger, int cycle, string victim, string[] survivors)
+    {
+        await using (IClusterClient client = await cluster.ConnectAsync(survivors))
+        await using (var writers = new Writers(client, output, ledger))
+        {
+            long atStart = writers.Acknowledged;
+            await Eventually.TrueAsync(() => writers.Acknowledged >= atStart + 100, Limit, $"cycle {cycle}: 100 deposits acknowledged before the cut");
+            var cut = System.Diagnostics.Stopwatch.StartNew();
+            links.Isolate(victim, survivors);
+            await Eventually.TrueAsync(async () => (await cluster.ReadAsync()).Partitions.All(p => OneSided(p, victim)), Limit,
+                $"cycle {cycle}: every partition's in-sync set on one side of the cut around {victim}");
+            TimeSpan oneSided = cut.Elapsed;
+            ClusterSnapshot during = await cluster.ReadAsync();
+            links.HealAll();
+            long healed = writers.Mark();
+            await Eventually.TrueAsync(() => writers.EveryAccountServedAfter(healed) is not null, Limit, $"cycle {cycle}: every account served again after the heal around {victim}");
+            TimeSpan served = writers.EveryAccountServedAfter(healed)!.Value;
+            await Eventually.TrueAsync(async () => (await cluster.ReadAsync()).Partitions.All(p => p.InSync.Count == 3), Limit,
+                $"cycle {cycle}: {victim}'s replicas back in every partition's in-sync set after the heal");
+            await writers.StopAsync();
+            Progress($"cycle {cycle}: CUT around {victim}: in-sync sets one-sided after {oneSided.TotalMilliseconds:N0} ms "
+                + $"(partitions kept by {victim} alone: {during.Partitions.Count(p => p.Owner == victim)}, led by the others: {during.Partitions.Count(p => p.Owner != victim)}); "
+                + $"every account served {served.TotalMilliseconds:N0} ms after the heal; {writers.Acknowledged} deposits acknowledged, {writers.Failed} failed so far; "
+                + $"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        }
+    }
+
     /// <summary>Whether the partition's in-sync set lies on one side of the cut around <paramref name="isolated"/>.</summary>
     private static bool OneSided(PartitionRecord partition, string isolated)
         => !partition.InSync.Contains(isolated) || partition.InSync.All(s => s == isolated);

@@ -56,19 +56,28 @@ public sealed partial class ReplicatedSiloProcessTests(PostgresServer server, IT
     {
         int cycles = int.TryParse(System.Environment.GetEnvironmentVariable("ACTORS_REPLICATION_CAMPAIGN_CYCLES"), out int configured) && configured > 0 ? configured : 5;
         bool defaultTimeouts = System.Environment.GetEnvironmentVariable("ACTORS_REPLICATION_CAMPAIGN_TIMEOUTS") == "default";
-        bool mixed = System.Environment.GetEnvironmentVariable("ACTORS_REPLICATION_CAMPAIGN_FAULTS") == "mixed";
+        string? faults = System.Environment.GetEnvironmentVariable("ACTORS_REPLICATION_CAMPAIGN_FAULTS");
+        bool mixed = faults == "mixed";
+        bool cuts = faults == "cut";
         string[] silos = ["s0", "s1", "s2"];
-        await using var cluster = await StartAsync(defaultTimeouts);
-        Progress($"campaign: {cycles} cycles, {(mixed ? "SIGKILL and SIGSTOP/SIGCONT alternating" : "SIGKILL")}, replication timeouts {(defaultTimeouts ? "the silo defaults" : "2 s (CI)")}");
+        await using SiloLinkProxy? links = cuts ? new SiloLinkProxy() : null;
+        await using var cluster = await StartAsync(defaultTimeouts, links);
+        Progress($"campaign: {cycles} cycles, {(mixed ? "SIGKILL and SIGSTOP/SIGCONT alternating" : cuts ? "SIGKILL and link cuts alternating" : "SIGKILL")}, replication timeouts {(defaultTimeouts ? "the silo defaults" : "2 s (CI)")}");
         var ledger = new Ledger();
         var failovers = new List<TimeSpan>();
         for (int cycle = 1; cycle <= cycles; cycle++)
         {
-            string fault = mixed && cycle % 2 == 0 ? "SIGSTOP" : "SIGKILL";
+            string fault = mixed && cycle % 2 == 0 ? "SIGSTOP" : cuts && cycle % 2 == 0 ? "CUT" : "SIGKILL";
             ClusterSnapshot before = await cluster.ReadAsync();
             string victim = silos.OrderByDescending(s => before.Partitions.Count(p => p.Owner == s)).First();
             int[] partitions = [.. before.Partitions.Where(p => p.Owner == victim).Select(p => p.Partition)];
             string[] survivors = [.. silos.Where(s => s != victim)];
+            if (fault == "CUT")
+            {
+                await CutCycleAsync(cluster, links!, ledger, cycle, victim, survivors);
+                continue;
+            }
+
             await using (IClusterClient client = await cluster.ConnectAsync(survivors))
             await using (var writers = new Writers(client, output, ledger))
             {
@@ -130,7 +139,7 @@ public sealed partial class ReplicatedSiloProcessTests(PostgresServer server, IT
         }
 
         var sorted = failovers.Order().ToArray();
-        Progress($"failover (fault to every account served) over {cycles} cycles: p50 {sorted[sorted.Length / 2].TotalMilliseconds:N0} ms, "
+        Progress($"failover (fault to every account served) over {failovers.Count} SIGKILL/SIGSTOP cycles: p50 {sorted[sorted.Length / 2].TotalMilliseconds:N0} ms, "
             + $"p99 {sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(sorted.Length * 0.99) - 1)].TotalMilliseconds:N0} ms, max {sorted[^1].TotalMilliseconds:N0} ms; "
             + $"all: {string.Join(", ", failovers.Select(f => f.TotalMilliseconds.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))}");
     }
