@@ -61,6 +61,50 @@ public sealed class EraseManyStreamsTests : FileScanTestBase
         Assert.Empty(FilesWithMarker(Secret));
     }
 
+    /// <summary>
+    /// Version-count trimming (<see cref="WriteAheadLogOptions.RetainLastVersions"/>) in the same shape: every stream
+    /// checkpoints at its version after the rounds, all segments but the active one are older than the trim age, and one
+    /// CompactAsync with small rounds (MaxBatchBytes at its minimum) must trim every one of them.
+    /// </summary>
+    [Fact]
+    public async Task CompactAsync_RetainLastVersionsOverManyStreamsAndSegments_TrimsEveryAgedSegmentInOneCall()
+    {
+        var clock = new Conformance.ConformanceTimeProvider();
+        void Configure(WriteAheadLogOptions o)
+        {
+            o.RetainCheckpointedEvents = true;
+            o.RetainLastVersions = 1;
+            o.HistoryTrimAge = TimeSpan.FromHours(1);
+            o.RecycleSegments = false;
+            o.MaxBatchBytes = 4096;
+        }
+
+        await using var log = await OpenAsync(Configure, time: clock);
+        int rounds = await WriteRoundsAsync(log, sealedSegments: 3);
+        for (int i = 0; i < Streams; i++)
+        {
+            await log.WriteCheckpointAsync($"s/{i}", rounds, Bytes($"state-{i}"));
+        }
+
+        await log.FlushAsync();
+        await log.WhenMaintenanceIdleAsync();
+        clock.Advance(TimeSpan.FromHours(2));
+        await log.CompactAsync();
+
+        // Every round but the last two lay in sealed segments only (the last one is in the active segment): trimmed, the
+        // newest version of each stream is kept.
+        for (int round = 1; round <= rounds - 2; round++)
+        {
+            for (int i = 0; i < Streams; i += 10)
+            {
+                var holding = FilesWithMarker($"{Secret}{i}.{round} ");
+                Assert.True(holding.Count == 0, $"round {round} of s/{i} is still in {string.Join(", ", holding)}");
+            }
+        }
+
+        Assert.Equal(Encoding.UTF8.GetString(Payload(10, rounds)), Text((await log.ReadEventsAsync("s/10", rounds, rounds))[0].Payload));
+    }
+
     /// <summary>Appends one event to every stream per round until <paramref name="sealedSegments"/> segments are sealed and the active one holds some rounds' records too.</summary>
     private static async Task<int> WriteRoundsAsync(WriteAheadLog log, int sealedSegments)
     {
