@@ -98,19 +98,20 @@ internal sealed partial class LogMaintenance
     /// </summary>
     private async Task SealErasedActiveSegmentAsync()
     {
-        var active = _segments.Current.All.LastOrDefault(s => !s.IsSealed);
-        if (active is not { HoldsErasedData: true })
+        foreach (var segment in _segments.Current.All)
         {
-            return;
-        }
+            if (segment is { IsSealed: false, HoldsErasedData: true })
+            {
+                // The writer seals it only if it is still the active segment (it may have rotated meanwhile).
+                var seal = new SealRequest(segment.Id);
+                if (_writer.TryEnqueue(seal))
+                {
+                    await seal.Task.ConfigureAwait(false);
+                }
 
-        var seal = new SealRequest(active.Id);
-        if (_writer.TryEnqueue(seal))
-        {
-            await seal.Task.ConfigureAwait(false);
+                _health.ThrowIfAbandoned();
+            }
         }
-
-        _health.ThrowIfAbandoned();
     }
 
     /// <summary>
