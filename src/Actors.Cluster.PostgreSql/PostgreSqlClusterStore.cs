@@ -7,7 +7,8 @@ namespace Actors.Cluster.PostgreSql;
 /// The <see cref="IClusterStore"/> in PostgreSQL. Every <see cref="TryApplyAsync"/> is one transaction that locks the
 /// cluster row (so updates of one cluster are serialized), locks and checks every row it names (versions, lease
 /// conditions against <c>clock_timestamp()</c>), writes, and bumps the table version. Renewals are one statement that
-/// waits for such a transaction on the silo's row, so a renewal and a declaration of death never both win.
+/// waits for a transaction that writes the silo's row or declares it dead (so a renewal and a declaration of death never
+/// both win), but not for one that only requires its lease valid (<see cref="LeaseConditionSql"/>).
 /// </summary>
 /// <remarks>Thread-safe; uses one <see cref="NpgsqlDataSource"/> (a connection pool).</remarks>
 public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
@@ -182,41 +183,74 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
     public Task<LeaseRenewal> RenewLeaseAsync(string clusterId, string silo, long incarnation, TimeSpan duration, CancellationToken cancellationToken) => Guard(clusterId, async () =>
     {
         await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        DateTimeOffset now;
-        DateTimeOffset? expires;
-        short? status;
-        long tableVersion;
-        await using (NpgsqlCommand command = Command(connection, Clocked("""
+        await using NpgsqlCommand command = RenewCommand(connection, clusterId, silo, incarnation, duration);
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        RenewedRow renewed = ReadRenewedRow(reader);
+        await reader.NextResultAsync(cancellationToken);
+        var expired = new List<SiloRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            expired.Add(ReadSilo(reader));
+        }
+
+        return renewed.ToRenewal(expired);
+    });
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Synchronous I/O on a pooled connection, one round trip: nothing on the path waits for the thread pool. The command
+    /// timeout is <paramref name="timeout"/> rounded up to whole seconds (PostgreSQL's unit), at least 1 s.
+    /// </remarks>
+    public LeaseRenewal RenewLease(string clusterId, string silo, long incarnation, TimeSpan duration, TimeSpan timeout)
+    {
+        try
+        {
+            using NpgsqlConnection connection = _dataSource.OpenConnection();
+            using NpgsqlCommand command = RenewCommand(connection, clusterId, silo, incarnation, duration);
+            command.CommandTimeout = timeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Max(1, Math.Ceiling(timeout.TotalSeconds));
+            using NpgsqlDataReader reader = command.ExecuteReader();
+            reader.Read();
+            RenewedRow renewed = ReadRenewedRow(reader);
+            reader.NextResult();
+            var expired = new List<SiloRecord>();
+            while (reader.Read())
+            {
+                expired.Add(ReadSilo(reader));
+            }
+
+            return renewed.ToRenewal(expired);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw StoreFailed(clusterId, ex);
+        }
+    }
+
+    /// <summary>
+    /// The renewal: one statement extends the lease if the row is this incarnation's and live (it waits for a transaction
+    /// that changes the row or declares the silo dead, never for one that only requires its lease valid: see
+    /// <see cref="LeaseConditionSql"/>), and reports the clock, the table version and the row's status; a second statement
+    /// in the same round trip reads the live silos whose lease has ended.
+    /// </summary>
+    private NpgsqlCommand RenewCommand(NpgsqlConnection connection, string clusterId, string silo, long incarnation, TimeSpan duration)
+        => Command(connection, Clocked("""
             WITH renewed AS (
                 UPDATE actors_silos SET lease_expires_at = clock_timestamp() + @lease
                 WHERE cluster_id = @c AND name = @n AND incarnation = @i AND status IN (1, 2)
                 RETURNING lease_expires_at)
             SELECT (SELECT lease_expires_at FROM renewed), clock_timestamp(),
                    (SELECT table_version FROM actors_cluster WHERE cluster_id = @c),
-                   (SELECT status FROM actors_silos WHERE cluster_id = @c AND name = @n AND incarnation = @i)
-            """), ("lease", duration), ("c", clusterId), ("n", silo), ("i", incarnation)))
-        await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            await reader.ReadAsync(cancellationToken);
-            expires = reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0);
-            now = reader.GetFieldValue<DateTimeOffset>(1);
-            tableVersion = reader.GetInt64(2);
-            status = reader.IsDBNull(3) ? null : reader.GetInt16(3);
-        }
+                   (SELECT status FROM actors_silos WHERE cluster_id = @c AND name = @n AND incarnation = @i);
+            SELECT name, incarnation, status, silo_endpoint, gateway_endpoint, lease_expires_at, started_at, version FROM actors_silos
+            WHERE cluster_id = @c AND status IN (1, 2) AND lease_expires_at <= clock_timestamp()
+            """), ("lease", duration), ("c", clusterId), ("n", silo), ("i", incarnation));
 
-        var expired = new List<SiloRecord>();
-        await using (NpgsqlCommand command = Command(connection, Clocked("SELECT name, incarnation, status, silo_endpoint, gateway_endpoint, lease_expires_at, started_at, version FROM actors_silos WHERE cluster_id = @c AND status IN (1, 2) AND lease_expires_at <= clock_timestamp()"), ("c", clusterId)))
-        await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                expired.Add(ReadSilo(reader));
-            }
-        }
-
-        LeaseRenewalOutcome outcome = expires is not null ? LeaseRenewalOutcome.Renewed : status is null ? LeaseRenewalOutcome.NotMember : LeaseRenewalOutcome.DeclaredDead;
-        return new LeaseRenewal(outcome, now, expires ?? default, tableVersion, expired);
-    });
+    private static RenewedRow ReadRenewedRow(NpgsqlDataReader reader) => new(
+        reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0),
+        reader.GetFieldValue<DateTimeOffset>(1),
+        reader.GetInt64(2),
+        reader.IsDBNull(3) ? null : reader.GetInt16(3));
 
     /// <inheritdoc />
     public Task<bool> TryApplyAsync(string clusterId, ClusterUpdate update, CancellationToken cancellationToken) => Guard(clusterId, async () =>
@@ -233,10 +267,7 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
 
         foreach (LeaseCondition condition in update.Leases)
         {
-            await using NpgsqlCommand command = Command(connection, Clocked("""
-                SELECT incarnation, status IN (1, 2), lease_expires_at > clock_timestamp() FROM actors_silos
-                WHERE cluster_id = @c AND name = @n FOR UPDATE
-                """), ("c", clusterId), ("n", condition.Silo));
+            await using NpgsqlCommand command = Command(connection, Clocked(LeaseConditionSql(condition.MustBeValid)), ("c", clusterId), ("n", condition.Silo));
             await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken) || reader.GetInt64(0) != condition.Incarnation)
             {
@@ -307,6 +338,19 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
+    /// <summary>
+    /// Reads a lease condition's silo row and locks it until the update commits. "Lease ended" (a declaration of death)
+    /// locks the row FOR UPDATE: a concurrent renewal waits and then finds the row Dead, or commits first and the condition
+    /// fails, so the two never both win. "Lease valid" takes FOR KEY SHARE, which a renewal (an update of no key column)
+    /// does not wait for: a renewal only moves the lease later, so it cannot break the condition, while status changes
+    /// (FOR UPDATE) still wait. Otherwise a transaction kept open by a slow client (a starved silo between two statements)
+    /// would hold back the renewals of every silo whose lease it requires, its own first.
+    /// </summary>
+    internal static string LeaseConditionSql(bool mustBeValid) => $"""
+        SELECT incarnation, status IN (1, 2), lease_expires_at > clock_timestamp() FROM actors_silos
+        WHERE cluster_id = @c AND name = @n {(mustBeValid ? "FOR KEY SHARE" : "FOR UPDATE")}
+        """;
+
     /// <summary>The statement with this store's clock in place of <c>clock_timestamp()</c>.</summary>
     private string Clocked(string sql) => _clock == DatabaseClock ? sql : sql.Replace(DatabaseClock, _clock, StringComparison.Ordinal);
 
@@ -347,7 +391,20 @@ public sealed class PostgreSqlClusterStore : IClusterStore, IAsyncDisposable
         }
         catch (NpgsqlException ex)
         {
-            throw new ClusterStoreException($"The PostgreSQL cluster store failed for cluster '{clusterId}': {ex.Message}", ex);
+            throw StoreFailed(clusterId, ex);
+        }
+    }
+
+    private static ClusterStoreException StoreFailed(string clusterId, NpgsqlException ex)
+        => new($"The PostgreSQL cluster store failed for cluster '{clusterId}': {ex.Message}", ex);
+
+    /// <summary>The first row of a renewal: the new lease end (null when not renewed), the store's clock, the table version, the row's status (null when the incarnation's row is gone).</summary>
+    private sealed record RenewedRow(DateTimeOffset? Expires, DateTimeOffset Now, long TableVersion, short? Status)
+    {
+        public LeaseRenewal ToRenewal(List<SiloRecord> expired)
+        {
+            LeaseRenewalOutcome outcome = Expires is not null ? LeaseRenewalOutcome.Renewed : Status is null ? LeaseRenewalOutcome.NotMember : LeaseRenewalOutcome.DeclaredDead;
+            return new LeaseRenewal(outcome, Now, Expires ?? default, TableVersion, expired);
         }
     }
 }

@@ -139,6 +139,11 @@ public sealed partial class WriteAheadLog
     /// <remarks>
     /// The pass sees every append, checkpoint and deletion requested before the call: they are written, synced and
     /// applied first (as <see cref="FlushAsync"/> does), so a checkpoint handed to the log just before can free space.
+    /// When an erase (<see cref="DeleteEventsToAsync"/>, <see cref="DeleteCheckpointsAsync"/>) left records in the active
+    /// segment, that segment is sealed first (writes go on in the next one); the pass then compacts, in rounds of about
+    /// <see cref="WriteAheadLogOptions.MaxBatchBytes"/>, until no segment an erase marked remains (or a round freed
+    /// nothing: a stream that changed meanwhile is left for the next pass), so what the erases before the call removed
+    /// is in no file of the log when it returns.
     /// </remarks>
     /// <returns>What was reclaimed.</returns>
     public async ValueTask<CompactionResult> CompactAsync(CancellationToken cancellationToken = default)

@@ -14,8 +14,10 @@ public sealed partial class WriteAheadLog
     /// <inheritdoc />
     /// <remarks>
     /// <para>Unreadable as soon as the returned task completes, physically gone from the log's files once the segments
-    /// named in the result are compacted (the next space pass, or <see cref="CompactAsync"/>; they are deleted, never
-    /// kept for reuse), whatever <see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/> says.</para>
+    /// named in the result are compacted (they are deleted, never kept for reuse), whatever
+    /// <see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/> says: when <see cref="CompactAsync"/> returns (it seals
+    /// the active segment first when it is one of them), else by the background passes (a sealed segment at the pass the
+    /// erase asks for, the active one once appends seal it).</para>
     /// <para>The stream's newest checkpoint is kept (older, superseded ones go with the erased records: their segments are
     /// compacted too), and its version does not change: appends continue at the next
     /// version. Reading the stream afterwards returns its newest checkpoint and the events after both that checkpoint and

@@ -162,7 +162,7 @@ public sealed partial class WriteAheadLog
                 return; // never write after a crash simulation, a failure or the close
             }
 
-            DurableFile.Replace(_fileSystem, _options.Directory, RetainedReadersFile.FileName, RetainedReadersFile.TempFileName, RetainedReadersFile.Serialize(readers));
+            RetainedReadersFile.Write(_fileSystem, _options.Directory, readers);
         };
     }
 

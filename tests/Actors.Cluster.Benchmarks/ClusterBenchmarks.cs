@@ -30,7 +30,7 @@ internal static class ClusterBenchmarks
                 Console.WriteLine("       Actors.Cluster.Benchmarks move [--grains N] [--rounds R]");
                 Console.WriteLine("       Actors.Cluster.Benchmarks processes --pg CONNECTION_STRING [--seconds S] [--rounds R] [--callers N] [--replication-factor F]   (scripts/cluster-bench.sh)");
                 Console.WriteLine("       Actors.Cluster.Benchmarks detect --pg CONNECTION_STRING [--rounds R]   (SIGKILL detection time, silo processes, default lease)");
-                Console.WriteLine("       Actors.Cluster.Benchmarks hog --pg CONNECTION_STRING [--seconds S] [--hogs N]   (false deaths beside CPU hogs)");
+                Console.WriteLine("       Actors.Cluster.Benchmarks hog --pg CONNECTION_STRING [--seconds S] [--hogs N] [--callers N]   (false deaths and the smallest lease margin beside CPU hogs, silos under load)");
                 Console.WriteLine("       Actors.Cluster.Benchmarks replication [--writers N,N] [--seconds S] [--rounds R] [--payload BYTES] [--event-log on [--batching off]] [--dir PATH]   (3 replicas vs 1, in-process, with counts per entry)");
                 return command == "help" ? 0 : 2;
         }

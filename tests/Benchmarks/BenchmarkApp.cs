@@ -25,6 +25,9 @@ internal static class BenchmarkApp
         new EncryptionScenario(),
     ];
 
+    /// <summary>Scenarios run only when named (not part of <c>all</c>).</summary>
+    private static readonly IScenario[] OnRequest = [new ProfileScenario()];
+
     public static async Task<int> RunAsync(string[] argv)
     {
         BenchArgs args;
@@ -116,7 +119,7 @@ internal static class BenchmarkApp
         var chosen = new List<IScenario>();
         foreach (string name in names)
         {
-            IScenario scenario = All.FirstOrDefault(s => s.Key == name || s.Number.ToString(System.Globalization.CultureInfo.InvariantCulture) == name)
+            IScenario scenario = All.Concat(OnRequest).FirstOrDefault(s => s.Key == name || s.Number.ToString(System.Globalization.CultureInfo.InvariantCulture) == name)
                 ?? throw new ArgumentException($"Unknown scenario '{name}'.\n{BenchArgs.Usage}");
             chosen.Add(scenario);
         }

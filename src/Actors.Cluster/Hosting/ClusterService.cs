@@ -59,13 +59,14 @@ internal sealed partial class ClusterService(ClusterSilo cluster, IServiceProvid
         cluster.Transport.StartListening(cluster.Handler);
         cluster.Membership.DeclaredDead += OnDeclaredDead;
         ClusterSnapshot snapshot = await cluster.Membership.JoinAsync(cancellationToken);
+        // At once: the join's lease lasts one LeaseDuration, and the rest of the start can be slow on a starved machine.
+        cluster.Membership.StartRenewing();
         cluster.Identity.Incarnation = cluster.Membership.Incarnation;
         cluster.Logs.SiloName = cluster.Membership.Name;
         cluster.Logs.PartitionCount = snapshot.PartitionCount;
         cluster.Directory.Start(snapshot.PartitionCount);
         cluster.Directory.OnViewChanged(snapshot);
         cluster.Ownership.Start(snapshot.PartitionCount);
-        cluster.Membership.StartRenewing();
         _viewLoop = Task.Run(ViewLoopAsync, CancellationToken.None);
         _instruments = cluster.ObserveInstruments();
         _started = true;

@@ -51,6 +51,30 @@ public interface IClusterStore
     /// </summary>
     Task<LeaseRenewal> RenewLeaseAsync(string clusterId, string silo, long incarnation, TimeSpan duration, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="RenewLeaseAsync"/> on the calling thread: a silo renews from a thread of its own, so that a thread pool
+    /// starved by the silo's work (or by CPU starvation) cannot hold its renewals back (docs/cluster.md). An implementation
+    /// should do its I/O synchronously and queue no thread-pool work on the path; this default blocks on
+    /// <see cref="RenewLeaseAsync"/>, which needs the thread pool unless it completes synchronously.
+    /// </summary>
+    /// <param name="clusterId">The cluster.</param>
+    /// <param name="silo">The silo's name.</param>
+    /// <param name="incarnation">The incarnation whose lease is renewed.</param>
+    /// <param name="duration">The new lease, from the store's clock.</param>
+    /// <param name="timeout">How long the renewal may take before it fails with <see cref="TimeoutException"/>.</param>
+    /// <exception cref="TimeoutException">No outcome within <paramref name="timeout"/>.</exception>
+    /// <exception cref="ClusterStoreException">The store failed.</exception>
+    LeaseRenewal RenewLease(string clusterId, string silo, long incarnation, TimeSpan duration, TimeSpan timeout)
+    {
+        Task<LeaseRenewal> renewal = RenewLeaseAsync(clusterId, silo, incarnation, duration, CancellationToken.None);
+        if (!((IAsyncResult)renewal).AsyncWaitHandle.WaitOne(timeout))
+        {
+            throw new TimeoutException($"The lease renewal of silo '{silo}' in cluster '{clusterId}' took more than {timeout}.");
+        }
+
+        return renewal.GetAwaiter().GetResult();
+    }
+
     /// <summary>Applies <paramref name="update"/> if every expected version and lease condition holds; returns whether it did.</summary>
     Task<bool> TryApplyAsync(string clusterId, ClusterUpdate update, CancellationToken cancellationToken);
 }

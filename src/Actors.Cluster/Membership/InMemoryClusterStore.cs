@@ -65,6 +65,10 @@ public sealed class InMemoryClusterStore : IClusterStore
 
     /// <inheritdoc />
     public Task<LeaseRenewal> RenewLeaseAsync(string clusterId, string silo, long incarnation, TimeSpan duration, CancellationToken cancellationToken)
+        => Task.FromResult(RenewLease(clusterId, silo, incarnation, duration, Timeout.InfiniteTimeSpan));
+
+    /// <inheritdoc />
+    public LeaseRenewal RenewLease(string clusterId, string silo, long incarnation, TimeSpan duration, TimeSpan timeout)
     {
         lock (_lock)
         {
@@ -88,7 +92,7 @@ public sealed class InMemoryClusterStore : IClusterStore
             }
 
             SiloRecord[] expired = table.Silos.Values.Where(s => s.IsLive && s.LeaseExpiresAt <= now).ToArray();
-            return Task.FromResult(new LeaseRenewal(outcome, now, expires, table.TableVersion, expired));
+            return new LeaseRenewal(outcome, now, expires, table.TableVersion, expired);
         }
     }
 

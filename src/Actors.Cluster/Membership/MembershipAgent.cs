@@ -1,4 +1,4 @@
-using Actors.Cluster.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace Actors.Cluster.Membership;
@@ -11,8 +11,13 @@ namespace Actors.Cluster.Membership;
 /// </summary>
 /// <remarks>
 /// Failure detection is by leases judged by the store's clock (docs/cluster.md explains the choice against probes and
-/// suspicion votes). One loop task does the renewals; every decision is a conditional update, so concurrent silos
-/// declaring the same silo dead cannot conflict. Thread-safe.
+/// suspicion votes). Renewals run on a thread of their own with synchronous store I/O
+/// (<see cref="IClusterStore.RenewLease"/>), one every <see cref="ClusterOptions.LeaseRenewPeriod"/> counted from the
+/// start of the previous one, so neither a thread pool starved by the silo's work nor a slow table read delays them (a
+/// renewal that waited for the pool took several queued hops: docs/cluster.md, "Why a starved silo missed its lease"). What a renewal
+/// reports (the table moved, expired silos, this silo no longer a member) is acted on by a follow-up loop on the thread
+/// pool. Every decision is a conditional update, so concurrent silos declaring the same silo dead cannot conflict.
+/// Thread-safe.
 /// </remarks>
 internal sealed partial class MembershipAgent : IAsyncDisposable
 {
@@ -25,13 +30,17 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
+    private readonly Channel<LeaseRenewal> _renewals = Channel.CreateBounded<LeaseRenewal>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
+    private readonly TaskCompletionSource _renewerExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
     private ClusterSnapshot? _current;
     private long _incarnation;
     private int _declaredDead;
     private int _leaving;
     private int _left;
-    private Task _loop = Task.CompletedTask;
+    private int _renewing;
+    private Task _followUp = Task.CompletedTask;
 
     public MembershipAgent(IClusterStore store, ClusterOptions options, string name, Func<string> siloEndpoint, Func<string?> gatewayEndpoint, TimeProvider time, ILogger logger)
     {
@@ -122,8 +131,20 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the renewal loop (after <see cref="JoinAsync"/>).</summary>
-    public void StartRenewing() => _loop = Task.Run(RenewLoopAsync);
+    /// <summary>
+    /// Starts renewing (after <see cref="JoinAsync"/>; call it at once: the lease the join granted lasts one
+    /// <see cref="ClusterOptions.LeaseDuration"/>): the renewal thread and the follow-up loop.
+    /// </summary>
+    public void StartRenewing()
+    {
+        if (Interlocked.Exchange(ref _renewing, 1) != 0)
+        {
+            return;
+        }
+
+        _followUp = Task.Run(FollowUpLoopAsync);
+        new Thread(RenewThread) { IsBackground = true, Name = $"Actors.Cluster lease {_name}" }.Start();
+    }
 
     /// <summary>
     /// Catches up with the table now: the first time a whole read, then only the rows changed since the current
@@ -201,7 +222,7 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the renewal loop and ends the lease locally (no store change).</summary>
+    /// <summary>Stops renewing and ends the lease locally (no store change).</summary>
     public async Task StopAsync()
     {
         Lease.Revoke();
@@ -210,7 +231,14 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
             await _stop.CancelAsync();
         }
 
-        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (Volatile.Read(ref _renewing) != 0)
+        {
+            // The thread wakes at once unless a renewal is in flight, which ends within its timeout (one lease); not waited
+            // for longer (a store that does not answer): the thread then ends on its own, and its lease is revoked.
+            await _renewerExited.Task.WaitAsync(_options.LeaseDuration, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await _followUp.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     public async ValueTask DisposeAsync()
@@ -227,89 +255,6 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
 
     private SiloRecord NewRow(long incarnation, DateTimeOffset now)
         => new(_name, incarnation, SiloStatus.Active, _siloEndpoint(), _gatewayEndpoint(), now, now, 0);
-
-    private async Task RenewLoopAsync()
-    {
-        CancellationToken stop = _stop.Token;
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                await RenewOnceAsync(stop);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                ClusterInstruments.LeaseRenewalFailed();
-                LogRenewalFailed(_logger, ex, _name, Lease.Remaining);
-            }
-
-            if (IsDeclaredDead || HasLeft)
-            {
-                return;
-            }
-
-            try
-            {
-                await Task.Delay(_options.LeaseRenewPeriod, _time, stop);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    /// <summary>
-    /// One round of the renewal loop: renew this silo's lease (or learn it is no longer a member), catch up with the table,
-    /// and declare dead the silos whose lease ended by the store's clock. Internal so tests can run rounds on a manual clock.
-    /// </summary>
-    internal async Task RenewOnceAsync(CancellationToken stop)
-    {
-        long sentAt = Lease.Now();
-        LeaseRenewal renewal = await _store.RenewLeaseAsync(_options.ClusterId, _name, Incarnation, _options.LeaseDuration, stop)
-            .WaitAsync(_options.LeaseDuration, _time, stop);
-        if (renewal.Outcome != LeaseRenewalOutcome.Renewed)
-        {
-            if (Volatile.Read(ref _leaving) != 0 && (await RefreshAsync(stop)).FindSilo(_name) is { Status: SiloStatus.Left } row && row.Incarnation == Incarnation)
-            {
-                Lease.Revoke();
-                Volatile.Write(ref _left, 1);
-                return;
-            }
-
-            OnNoLongerMember(renewal.Outcome == LeaseRenewalOutcome.DeclaredDead
-                ? "the cluster store marks this incarnation dead or left"
-                : "the cluster store holds another incarnation of this silo's name, or none");
-            return;
-        }
-
-        Lease.Renewed(sentAt);
-        if (Current is not { } current || renewal.TableVersion != current.TableVersion)
-        {
-            await RefreshAsync(stop);
-        }
-
-        foreach (SiloRecord expired in renewal.ExpiredSilos)
-        {
-            if (string.Equals(expired.Name, _name, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var update = new ClusterUpdate()
-                .Write(expired with { Status = SiloStatus.Dead }, expired.Version)
-                .RequireLease(expired.Name, expired.Incarnation, mustBeValid: false);
-            if (await TryApplyAsync(update, stop))
-            {
-                ClusterInstruments.DeathDeclared();
-                LogDeclaredDead(_logger, expired.Name, expired.Incarnation, renewal.Now - expired.LeaseExpiresAt);
-            }
-        }
-    }
 
     private void OnNoLongerMember(string reason)
     {
@@ -341,4 +286,7 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
 
     [LoggerMessage(EventId = 4105, Level = LogLevel.Information, Message = "Silo {Silo} incarnation {Incarnation} is now {Status}")]
     private static partial void LogStatusChanged(ILogger logger, string silo, long incarnation, SiloStatus status);
+
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "Silo {Silo}: acting on a lease renewal failed (reading the table or declaring an expired silo dead); the next renewal tries again")]
+    private static partial void LogFollowUpFailed(ILogger logger, Exception exception, string silo);
 }

@@ -32,9 +32,15 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
     private long _idleSinceTicks;
     private ActivationExtras? _extras;
 
+    /// <remarks>
+    /// The key string is copied here, so it is allocated directly after this object and stays next to it (a compacting
+    /// collection keeps the order of survivors): the catalog's lookup compares it on every call, and with a million
+    /// activations the caller's string, allocated elsewhere earlier, cost one more cache and TLB miss per call (issue 18
+    /// profile, docs/architecture.md). The type name is one shared string per class and is compared by reference.
+    /// </remarks>
     public ActivationData(GrainId grainId, GrainClassInfo classInfo, GrainRuntime runtime)
     {
-        GrainId = grainId;
+        GrainId = new GrainId(grainId.Type, new string(grainId.Key.AsSpan()));
         ClassInfo = classInfo;
         Runtime = runtime;
     }

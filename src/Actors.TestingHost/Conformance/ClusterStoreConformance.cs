@@ -14,6 +14,9 @@ public sealed class ClusterStoreConformance(IClusterStore store, Func<TimeSpan, 
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a synchronous renewal may take (generous: a loaded machine).</summary>
+    private static readonly TimeSpan RenewTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>Runs every scenario, each on a fresh cluster id.</summary>
     public async Task RunAllAsync()
     {
@@ -187,11 +190,16 @@ public sealed class ClusterStoreConformance(IClusterStore store, Func<TimeSpan, 
         Check(renewed.TableVersion == tableVersion, "a renewal reports the table version and does not change it");
         Check(renewed.ExpiredSilos.Count == 0, "no silo is expired right after their leases were set");
         await advanceClock(Lease + TimeSpan.FromMilliseconds(200));
-        LeaseRenewal later = await store.RenewLeaseAsync(cluster, "a", 1, Lease, CancellationToken.None);
+        // The synchronous renewal (a silo's renewal thread) is the same statement: same outcomes, same expired silos.
+        LeaseRenewal later = store.RenewLease(cluster, "a", 1, Lease, RenewTimeout);
         Check(later.Outcome == LeaseRenewalOutcome.Renewed, "a renewal after the lease ended still succeeds while nobody declared the silo dead");
         Check(later.ExpiredSilos.Select(s => s.Name).SequenceEqual(["b"]), $"the unrenewed silo is reported expired, the renewed one not (got {string.Join(",", later.ExpiredSilos.Select(s => s.Name))})");
         LeaseRenewal stranger = await store.RenewLeaseAsync(cluster, "a", 2, Lease, CancellationToken.None);
         Check(stranger.Outcome == LeaseRenewalOutcome.NotMember, "a renewal by another incarnation is refused as not a member");
+        Check(store.RenewLease(cluster, "a", 2, Lease, RenewTimeout).Outcome == LeaseRenewalOutcome.NotMember, "a synchronous renewal by another incarnation is refused as not a member");
+        LeaseRenewal again = await store.RenewLeaseAsync(cluster, "a", 1, Lease, CancellationToken.None);
+        Check(again.Outcome == LeaseRenewalOutcome.Renewed && again.ExpiresAt >= later.ExpiresAt && again.ExpiredSilos.Select(s => s.Name).SequenceEqual(["b"]),
+            $"an asynchronous renewal after a synchronous one extends the same lease (got {again.Outcome}, {again.ExpiresAt:O} after {later.ExpiresAt:O})");
     }
 
     /// <summary>Lease conditions: "valid" needs a live status and an unexpired lease; "expired" needs the lease ended.</summary>
@@ -230,6 +238,8 @@ public sealed class ClusterStoreConformance(IClusterStore store, Func<TimeSpan, 
         Check(await store.TryApplyAsync(cluster, new ClusterUpdate().Write(a with { Status = SiloStatus.Dead }, a.Version), CancellationToken.None), "an unconditional status change succeeds");
         LeaseRenewal renewal = await store.RenewLeaseAsync(cluster, "a", 1, Lease, CancellationToken.None);
         Check(renewal.Outcome == LeaseRenewalOutcome.DeclaredDead, $"a dead silo's renewal says so (got {renewal.Outcome})");
+        renewal = store.RenewLease(cluster, "a", 1, Lease, RenewTimeout);
+        Check(renewal.Outcome == LeaseRenewalOutcome.DeclaredDead, $"a dead silo's synchronous renewal says so (got {renewal.Outcome})");
         a = (await store.ReadAsync(cluster, CancellationToken.None)).FindSilo("a")!;
         Check(await store.TryApplyAsync(cluster, new ClusterUpdate().Write(a with { Incarnation = 2, Status = SiloStatus.Active }, a.Version, Lease), CancellationToken.None),
             "the silo rejoins as a new incarnation over its dead row");

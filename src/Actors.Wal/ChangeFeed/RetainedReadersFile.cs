@@ -2,25 +2,17 @@ using System.Buffers.Binary;
 using System.Text;
 using Actors.Wal.Format;
 using Actors.Wal.IO;
-using Actors.Wal.Recovery;
 
 namespace Actors.Wal.ChangeFeed;
 
 /*
  * Retained change-feed readers "changefeed.readers": every registered retention (WriteAheadLog.RetainChanges) and its
- * position, so a reader keeps its segments across a restart or a crash. Rewritten whole as "changefeed.readers.tmp",
- * fsync, rename, fsync the directory (DurableFile): at each registration and disposal, at each space-management pass
- * that finds a position moved or a reader dropped, and at clean close. A position on disk is never later than the
- * reader's own (Advance moves it only after the reader stored it), so after a crash a reader retains more, never less.
- * All integers little-endian. Format version 1:
- *
- *   offset size field
- *   0      4    Magic                 0x52434657
- *   4      2    Version               1
- *   6      2    MinCompatibleVersion  1
- *   8      4    ReaderCount
- *   12     ...  ReaderCount x { u16 NameLength | NameLength bytes UTF-8 name | i64 Lsn | i64 Address }
- *   end-4  4    CRC32C of every preceding byte
+ * position, so a reader keeps its segments across a restart or a crash. Rewritten whole (MetadataFileEnvelope.Replace):
+ * at each registration and disposal, at each space-management pass that finds a position moved or a reader dropped,
+ * and at clean close. A position on disk is never later than the reader's own (Advance moves it only after the reader
+ * stored it), so after a crash a reader retains more, never less. Envelope magic 0x52434657, format version 1; after
+ * the envelope's 8 bytes: u32 ReaderCount, then ReaderCount x { u16 NameLength | NameLength bytes UTF-8 name | i64 Lsn
+ * | i64 Address }.
  */
 
 /// <summary>Reads and writes the retained readers file (layout above).</summary>
@@ -29,43 +21,35 @@ internal static class RetainedReadersFile
     /// <summary>The file name in the log directory.</summary>
     public const string FileName = "changefeed.readers";
 
-    /// <summary>The temporary file name used while writing.</summary>
-    public const string TempFileName = "changefeed.readers.tmp";
-
-    /// <summary>The format version this build writes and reads.</summary>
-    public const ushort CurrentVersion = 1;
-
-    private const uint Magic = 0x52434657;
     private const int HeaderSize = 12;
+
+    /// <summary>The file's kind: name, envelope, version 1.</summary>
+    internal static readonly MetadataFileEnvelope Envelope = new(FileName, 0x52434657, 1, HeaderSize);
 
     /// <summary>Serializes <paramref name="readers"/>.</summary>
     public static byte[] Serialize(IReadOnlyList<(string Name, ChangeFeedPosition Position)> readers)
     {
-        var buffer = new MemoryStream();
-        Span<byte> scratch = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt32LittleEndian(scratch, Magic);
-        buffer.Write(scratch[..4]);
-        BinaryPrimitives.WriteUInt16LittleEndian(scratch, CurrentVersion);
-        BinaryPrimitives.WriteUInt16LittleEndian(scratch[2..], CurrentVersion);
-        buffer.Write(scratch[..4]);
-        BinaryPrimitives.WriteInt32LittleEndian(scratch, readers.Count);
-        buffer.Write(scratch[..4]);
-        foreach ((string name, ChangeFeedPosition position) in readers)
+        byte[][] names = readers.Select(r => Encoding.UTF8.GetBytes(r.Name)).ToArray();
+        byte[] data = Envelope.Create(names.Sum(n => 2 + n.Length + 16));
+        Span<byte> d = data;
+        BinaryPrimitives.WriteInt32LittleEndian(d[8..], readers.Count);
+        int o = HeaderSize;
+        for (int i = 0; i < names.Length; i++)
         {
-            byte[] bytes = Encoding.UTF8.GetBytes(name);
-            BinaryPrimitives.WriteUInt16LittleEndian(scratch, checked((ushort)bytes.Length));
-            buffer.Write(scratch[..2]);
-            buffer.Write(bytes);
-            BinaryPrimitives.WriteInt64LittleEndian(scratch, position.Lsn);
-            buffer.Write(scratch);
-            BinaryPrimitives.WriteInt64LittleEndian(scratch, position.Address);
-            buffer.Write(scratch);
+            BinaryPrimitives.WriteUInt16LittleEndian(d[o..], checked((ushort)names[i].Length));
+            names[i].CopyTo(d[(o + 2)..]);
+            o += 2 + names[i].Length;
+            BinaryPrimitives.WriteInt64LittleEndian(d[o..], readers[i].Position.Lsn);
+            BinaryPrimitives.WriteInt64LittleEndian(d[(o + 8)..], readers[i].Position.Address);
+            o += 16;
         }
 
-        BinaryPrimitives.WriteUInt32LittleEndian(scratch, Crc32C.Compute(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
-        buffer.Write(scratch[..4]);
-        return buffer.ToArray();
+        return MetadataFileEnvelope.Seal(data);
     }
+
+    /// <summary>Writes <paramref name="readers"/> durably.</summary>
+    public static void Write(IFileSystem fileSystem, string directory, IReadOnlyList<(string Name, ChangeFeedPosition Position)> readers)
+        => Envelope.Replace(fileSystem, directory, Serialize(readers));
 
     /// <summary>
     /// The readers stored in <paramref name="directory"/>: none when the file is missing; none with
@@ -74,32 +58,20 @@ internal static class RetainedReadersFile
     /// <exception cref="UnsupportedFormatVersionException">The file needs a newer reader.</exception>
     public static List<(string Name, ChangeFeedPosition Position)> Load(IFileSystem fileSystem, string directory, out string? note)
     {
-        note = null;
-        string path = Path.Combine(directory, FileName);
-        if (MetadataFileEnvelope.ReadIfExists(fileSystem, path) is not { } data)
+        if (!Envelope.TryLoad(fileSystem, directory, TryParse, out var readers, out string? damage))
         {
+            note = null;
             return [];
         }
 
-        List<(string, ChangeFeedPosition)>? readers = TryParse(data, out string? reason, out ushort version, out ushort minVersion);
-        if (readers is null && minVersion > CurrentVersion)
-        {
-            throw new UnsupportedFormatVersionException(path, version, minVersion, CurrentVersion);
-        }
-
-        if (readers is null)
-        {
-            note = $"{path}: {reason}; ignored: retained change-feed readers hold no segments until they register again (a reader whose changes were reclaimed meanwhile gets a ChangeFeedGapException).";
-            return [];
-        }
-
-        return readers;
+        note = readers is null ? $"{Envelope.PathIn(directory)}: {damage}; ignored: retained change-feed readers hold no segments until they register again (a reader whose changes were reclaimed meanwhile gets a ChangeFeedGapException)." : null;
+        return readers ?? [];
     }
 
     /// <summary>Parses the file; null with a reason when damaged (<paramref name="minVersion"/> set when it needs a newer reader).</summary>
     public static List<(string Name, ChangeFeedPosition Position)>? TryParse(ReadOnlySpan<byte> data, out string? reason, out ushort version, out ushort minVersion)
     {
-        if (!MetadataFileEnvelope.TryOpen(data, Magic, HeaderSize, CurrentVersion, out version, out minVersion, out reason))
+        if (!Envelope.TryOpen(data, out version, out minVersion, out reason))
         {
             return null;
         }

@@ -1,27 +1,18 @@
 using System.Buffers.Binary;
 using Actors.Wal.Format;
 using Actors.Wal.IO;
-using Actors.Wal.Recovery;
 
 namespace Actors.Wal.Maintenance;
 
 /*
  * Pending erasure scans "erasure.scans": the erases and checkpoint deletions whose left-behind copies a space pass has
- * not searched for yet (ErasureScan). Rewritten whole as "erasure.scans.tmp", fsync, rename, fsync the directory
- * (DurableFile): by an erase before it writes its copy (so a crash after the copy still finds the scan pending), and by
- * the space pass that searched every segment and made its marks durable in the manifest (then the scans it did are
- * dropped; an empty list deletes the file). All integers little-endian. Format version 1:
- *
- *   offset size field
- *   0      4    Magic                 0x53524557
- *   4      2    Version               1
- *   6      2    MinCompatibleVersion  1
- *   8      4    ScanCount
- *   12     ...  ScanCount x { u16 IdLength | IdLength bytes UTF-8 stream id | i64 EraseToVersion | i64 KeptCheckpointVersion
- *                             | u8 SelectsCheckpoints | i64 MinVersion | i64 MaxVersion | i64 MinTimestampTicks
- *                             | i64 MaxTimestampTicks }   (the four criteria fields are zero unless SelectsCheckpoints is 1;
- *                             a timestamp bound of long.MinValue / long.MaxValue means "any")
- *   end-4  4    CRC32C of every preceding byte
+ * not searched for yet (ErasureScan). Rewritten whole (MetadataFileEnvelope.Replace): by an erase before it writes its
+ * copy (so a crash after the copy still finds the scan pending), and by the space pass that searched every segment and
+ * made its marks durable in the manifest (then the scans it did are dropped; an empty list deletes the file).
+ * Envelope magic 0x53524557, format version 1; after the envelope's 8 bytes: u32 ScanCount, then ScanCount x
+ * { u16 IdLength | IdLength bytes UTF-8 stream id | i64 EraseToVersion | i64 KeptCheckpointVersion | u8 SelectsCheckpoints
+ * | i64 MinVersion | i64 MaxVersion | i64 MinTimestampTicks | i64 MaxTimestampTicks } (the four criteria fields are zero
+ * unless SelectsCheckpoints is 1; a timestamp bound of long.MinValue / long.MaxValue means "any").
  */
 
 /// <summary>Reads and writes the pending erasure scans file (layout above).</summary>
@@ -30,15 +21,11 @@ internal static class ErasureScansFile
     /// <summary>The file name in the log directory.</summary>
     public const string FileName = "erasure.scans";
 
-    /// <summary>The temporary file name used while writing.</summary>
-    public const string TempFileName = "erasure.scans.tmp";
-
-    /// <summary>The format version this build writes and reads.</summary>
-    public const ushort CurrentVersion = 1;
-
-    private const uint Magic = 0x53524557;
     private const int HeaderSize = 12;
     private const int FixedEntrySize = 2 + 8 + 8 + 1 + (4 * 8);
+
+    /// <summary>The file's kind: name, envelope, version 1.</summary>
+    internal static readonly MetadataFileEnvelope Envelope = new(FileName, 0x53524557, 1, HeaderSize);
 
     /// <summary>Writes <paramref name="scans"/> durably (an empty list deletes the file).</summary>
     public static void Write(IFileSystem fileSystem, string directory, IReadOnlyList<ErasureScan> scans)
@@ -50,17 +37,14 @@ internal static class ErasureScansFile
             return;
         }
 
-        DurableFile.Replace(fileSystem, directory, FileName, TempFileName, Serialize(scans));
+        Envelope.Replace(fileSystem, directory, Serialize(scans));
     }
 
     /// <summary>Serializes <paramref name="scans"/>.</summary>
     public static byte[] Serialize(IReadOnlyList<ErasureScan> scans)
     {
-        byte[] data = new byte[HeaderSize + scans.Sum(s => FixedEntrySize + s.Id.Length) + 4];
+        byte[] data = Envelope.Create(scans.Sum(s => FixedEntrySize + s.Id.Length));
         Span<byte> d = data;
-        BinaryPrimitives.WriteUInt32LittleEndian(d, Magic);
-        BinaryPrimitives.WriteUInt16LittleEndian(d[4..], CurrentVersion);
-        BinaryPrimitives.WriteUInt16LittleEndian(d[6..], CurrentVersion);
         BinaryPrimitives.WriteInt32LittleEndian(d[8..], scans.Count);
         int o = HeaderSize;
         foreach (var scan in scans)
@@ -79,8 +63,7 @@ internal static class ErasureScansFile
             o += FixedEntrySize - 2;
         }
 
-        BinaryPrimitives.WriteUInt32LittleEndian(d[o..], Crc32C.Compute(d[..o]));
-        return data;
+        return MetadataFileEnvelope.Seal(data);
     }
 
     /// <summary>
@@ -90,31 +73,20 @@ internal static class ErasureScansFile
     /// <exception cref="UnsupportedFormatVersionException">The file needs a newer reader.</exception>
     public static List<ErasureScan>? Load(IFileSystem fileSystem, string directory, out string? note)
     {
-        note = null;
-        string path = Path.Combine(directory, FileName);
-        if (MetadataFileEnvelope.ReadIfExists(fileSystem, path) is not { } data)
+        if (!Envelope.TryLoad(fileSystem, directory, TryParse, out var scans, out string? damage))
         {
+            note = null;
             return [];
         }
 
-        var scans = TryParse(data, out string? reason, out ushort version, out ushort minVersion);
-        if (scans is null && minVersion > CurrentVersion)
-        {
-            throw new UnsupportedFormatVersionException(path, version, minVersion, CurrentVersion);
-        }
-
-        if (scans is null)
-        {
-            note = $"{path}: {reason}; every segment is compacted instead, so that no copy of an erased record outlives its erase.";
-        }
-
+        note = scans is null ? $"{Envelope.PathIn(directory)}: {damage}; every segment is compacted instead, so that no copy of an erased record outlives its erase." : null;
         return scans;
     }
 
     /// <summary>Parses the file; null with a reason when damaged (<paramref name="minVersion"/> set when it needs a newer reader).</summary>
     public static List<ErasureScan>? TryParse(ReadOnlySpan<byte> data, out string? reason, out ushort version, out ushort minVersion)
     {
-        if (!MetadataFileEnvelope.TryOpen(data, Magic, HeaderSize, CurrentVersion, out version, out minVersion, out reason))
+        if (!Envelope.TryOpen(data, out version, out minVersion, out reason))
         {
             return null;
         }

@@ -17,19 +17,34 @@ internal sealed partial class LogMaintenance
     private async Task<CompactionResult> RunSpacePassAsync(bool requested)
     {
         await RunErasureScansAsync().ConfigureAwait(false);
+        if (requested)
+        {
+            await SealErasedActiveSegmentAsync().ConfigureAwait(false);
+        }
+
         var (deleted, freed) = await DeleteDeadSegmentsAsync().ConfigureAwait(false);
         int compacted = 0;
         int relocated = 0;
         // Segments holding erased records are compacted even when compaction is otherwise off. With retained history a
-        // relocation copies each stream's whole stored history (the base after the events it covers).
-        if (_options.CompactionLiveRatio > 0 || _segments.Current.All.Any(s => s.HoldsErasedData || HasOlderKey(s) || HasExpiredHistory(s)))
+        // relocation copies each stream's whole stored history (the base after the events it covers). A requested pass
+        // (CompactAsync) goes on while segments holding erased records remain and the last round deleted some: when it
+        // returns, what the erases before it removed is in no file (a round is bounded by MaxBatchBytes).
+        while (_options.CompactionLiveRatio > 0 || _segments.Current.All.Any(s => s.HoldsErasedData || HasOlderKey(s) || HasExpiredHistory(s)))
         {
-            (compacted, relocated) = await CompactSegmentsAsync(requested).ConfigureAwait(false);
-            if (compacted > 0)
+            var (roundCompacted, roundRelocated) = await CompactSegmentsAsync(requested).ConfigureAwait(false);
+            compacted += roundCompacted;
+            relocated += roundRelocated;
+            if (roundCompacted == 0)
             {
-                var (moreDeleted, moreFreed) = await DeleteDeadSegmentsAsync().ConfigureAwait(false);
-                deleted += moreDeleted;
-                freed += moreFreed;
+                break;
+            }
+
+            var (moreDeleted, moreFreed) = await DeleteDeadSegmentsAsync().ConfigureAwait(false);
+            deleted += moreDeleted;
+            freed += moreFreed;
+            if (!requested || moreDeleted == 0 || ReclaimableSegments(static s => s.HoldsErasedData).Count == 0)
+            {
+                break;
             }
         }
 
@@ -75,6 +90,28 @@ internal sealed partial class LogMaintenance
         }
 
         LogErasureScan(scans.Length, found.Count);
+    }
+
+    /// <summary>
+    /// Seals the active segment when an erase left records in it (no pass compacts the active segment), so the
+    /// compaction that follows takes it like any other marked segment. Writes go on in the next segment.
+    /// </summary>
+    private async Task SealErasedActiveSegmentAsync()
+    {
+        foreach (var segment in _segments.Current.All)
+        {
+            if (segment is { IsSealed: false, HoldsErasedData: true })
+            {
+                // The writer seals it only if it is still the active segment (it may have rotated meanwhile).
+                var seal = new SealRequest(segment.Id);
+                if (_writer.TryEnqueue(seal))
+                {
+                    await seal.Task.ConfigureAwait(false);
+                }
+
+                _health.ThrowIfAbandoned();
+            }
+        }
     }
 
     /// <summary>

@@ -47,5 +47,5 @@ internal static class SnapshotWriter
 
     /// <summary>Writes the file durably (temp file, fsync, rename, directory fsync).</summary>
     public static void Write(IFileSystem fileSystem, string directory, byte[] data)
-        => DurableFile.Replace(fileSystem, directory, RecoverySnapshot.FileName, RecoverySnapshot.TempFileName, data);
+        => RecoverySnapshot.Envelope.Replace(fileSystem, directory, data);
 }

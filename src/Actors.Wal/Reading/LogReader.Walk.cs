@@ -236,7 +236,9 @@ internal sealed partial class LogReader
 
     /// <summary>
     /// The stream's live items in relocation order (the base, then events ascending) and its id, read from its records
-    /// (maintenance). Null when a record on the way is in a deleted segment (the stream moved meanwhile).
+    /// (maintenance). Null when a record on the way is in a deleted segment (the stream moved meanwhile). No items when
+    /// the stream stores nothing but its version (an erase up to its latest version left an empty relocation record):
+    /// that record is copied forward too, else the segment holding it would never be dead.
     /// </summary>
     /// <param name="entry">The stream's published entry.</param>
     /// <param name="retention">Null when the log does not retain the events checkpoints cover: the copy keeps the base and the
@@ -255,7 +257,7 @@ internal sealed partial class LogReader
         if (retention is { } rewrite)
         {
             var plan = await PlanRewriteAsync(entry, rewrite, cursor, cancellationToken).ConfigureAwait(false);
-            return plan is { Kept.Count: > 0 } ? (plan.Id, plan.Kept) : null;
+            return plan is null ? null : (plan.Id, plan.Kept);
         }
 
         var output = new List<RecordItem>();
@@ -313,7 +315,7 @@ internal sealed partial class LogReader
 
         events.Reverse();
         output.AddRange(events);
-        return output.Count > 0 ? (id, output) : null;
+        return (id, output);
     }
 
     /// <summary>

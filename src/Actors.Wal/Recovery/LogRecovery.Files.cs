@@ -12,8 +12,8 @@ internal sealed partial class LogRecovery
     /// </summary>
     private SegmentManifest? LoadManifest(bool segmentsExist)
     {
-        string path = Path.Combine(_options.Directory, SegmentManifest.FileName);
-        if (!_fileSystem.FileExists(path))
+        string path = SegmentManifest.Envelope.PathIn(_options.Directory);
+        if (!SegmentManifest.Envelope.TryLoad(_fileSystem, _options.Directory, SegmentManifest.TryParse, out var manifest, out string? damage))
         {
             if (segmentsExist)
             {
@@ -23,21 +23,9 @@ internal sealed partial class LogRecovery
             return null;
         }
 
-        byte[] data;
-        using (var file = _fileSystem.OpenFile(path, WalFileMode.OpenReadOnly))
-        {
-            data = RecoverySnapshot.ReadAll(file);
-        }
-
-        var manifest = SegmentManifest.TryParse(data, out string? reason, out ushort version, out ushort minVersion);
-        if (manifest is null && minVersion > SegmentManifest.CurrentVersion)
-        {
-            throw new UnsupportedFormatVersionException(path, version, minVersion, SegmentManifest.CurrentVersion);
-        }
-
         if (manifest is null)
         {
-            _notes.Add($"{path}: {reason}; ignored: segment continuity could not be verified: a missing segment would go unnoticed.");
+            _notes.Add($"{path}: {damage}; ignored: segment continuity could not be verified: a missing segment would go unnoticed.");
         }
 
         return manifest;
@@ -50,16 +38,10 @@ internal sealed partial class LogRecovery
     private RecoverySnapshot? LoadSnapshot(List<uint> segmentIds, out RecoverySnapshot? parsed)
     {
         parsed = null;
-        string path = Path.Combine(_options.Directory, RecoverySnapshot.FileName);
-        if (!_fileSystem.FileExists(path))
+        string path = RecoverySnapshot.Envelope.PathIn(_options.Directory);
+        if (RecoverySnapshot.Envelope.ReadIfExists(_fileSystem, _options.Directory) is not { } data)
         {
             return null;
-        }
-
-        byte[] data;
-        using (var file = _fileSystem.OpenFile(path, WalFileMode.OpenReadOnly))
-        {
-            data = RecoverySnapshot.ReadAll(file);
         }
 
         var snapshot = RecoverySnapshot.TryParse(data, out string? reason);
@@ -239,7 +221,7 @@ internal sealed partial class LogRecovery
             cut.Segment.File.Flush();
         }
 
-        _fileSystem.DeleteFile(Path.Combine(dir, RecoverySnapshot.TempFileName));
+        _fileSystem.DeleteFile(Path.Combine(dir, RecoverySnapshot.Envelope.TempFileName));
         if (deferredDeletes.Count > 0)
         {
             _fileSystem.SyncDirectory(dir);
@@ -285,7 +267,7 @@ internal sealed partial class LogRecovery
         try
         {
             Segment active = last is not null && !last.IsSealed ? last : _segments.TakeNextSegment();
-            _fileSystem.DeleteFile(Path.Combine(dir, SegmentManifest.TempFileName));
+            _fileSystem.DeleteFile(Path.Combine(dir, SegmentManifest.Envelope.TempFileName));
             _segments.WriteManifest();
             return (active, null);
         }

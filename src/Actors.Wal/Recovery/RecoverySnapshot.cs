@@ -5,15 +5,12 @@ using Actors.Wal.Index;
 namespace Actors.Wal.Recovery;
 
 /*
- * Recovery snapshot "index.snapshot" (Kafka's recovery point plus the index, in one file). Written after segment
- * rotations, before segments are deleted and at clean shutdown, always as: write "index.snapshot.tmp", fsync it,
- * rename over "index.snapshot", fsync the directory. Every record before the recovery point is durable when it is
- * written. All integers little-endian. Format version 3:
+ * Recovery snapshot "index.snapshot" (Kafka's recovery point plus the index, in one file). Written whole
+ * (MetadataFileEnvelope.Replace) after segment rotations, before segments are deleted and at clean shutdown. Every
+ * record before the recovery point is durable when it is written. Envelope magic 0x504E5357, format version 3
+ * (minimum compatible 3); after the envelope's 8 bytes:
  *
  *   offset size field
- *   0      4    Magic                 0x504E5357
- *   4      2    Version               3
- *   6      2    MinCompatibleVersion  3
  *   8      4    Flags                 bit 0: written at clean shutdown
  *   12     4    RecoveryPointSegment  segment id of the recovery point
  *   16     8    RecoveryPointOffset   byte offset in that segment: records before it are reflected below
@@ -41,17 +38,16 @@ internal sealed class RecoverySnapshot
     /// <summary>The snapshot file name.</summary>
     public const string FileName = "index.snapshot";
 
-    /// <summary>The temporary file name used while writing.</summary>
-    public const string TempFileName = "index.snapshot.tmp";
-
     /// <summary>The format version this build writes.</summary>
     public const ushort CurrentVersion = 3;
 
-    internal const uint Magic = 0x504E5357;
     internal const int HeaderSize = 48;
     private const int StreamFixedSize = 39;
     private const int RunSize = 8;
     private const int SegmentSize = 13;
+
+    /// <summary>The file's kind: name, envelope, version.</summary>
+    internal static readonly MetadataFileEnvelope Envelope = new(FileName, 0x504E5357, CurrentVersion, HeaderSize);
 
     /// <summary>True when written at clean shutdown.</summary>
     public bool Clean { get; init; }
@@ -81,18 +77,15 @@ internal sealed class RecoverySnapshot
     public static byte[] Serialize(bool clean, uint rpSegment, long rpOffset, long nextLsn, long lastTimestamp, IEnumerable<StreamEntry> streams, int streamCount, IReadOnlyCollection<(uint Id, bool Sealed, long WriteOffset)> segments)
     {
         var entries = new List<StreamEntry>(streamCount);
-        long size = HeaderSize + ((long)segments.Count * SegmentSize) + 4;
+        long size = (long)segments.Count * SegmentSize;
         foreach (var e in streams)
         {
             entries.Add(e);
             size += StreamFixedSize + ((long)(e.OlderRuns?.Length ?? 0) * RunSize);
         }
 
-        var buffer = new byte[checked((int)size)];
+        var buffer = Envelope.Create(size);
         Span<byte> d = buffer;
-        BinaryPrimitives.WriteUInt32LittleEndian(d, Magic);
-        BinaryPrimitives.WriteUInt16LittleEndian(d[4..], CurrentVersion);
-        BinaryPrimitives.WriteUInt16LittleEndian(d[6..], CurrentVersion);
         BinaryPrimitives.WriteUInt32LittleEndian(d[8..], clean ? 1u : 0u);
         BinaryPrimitives.WriteUInt32LittleEndian(d[12..], rpSegment);
         BinaryPrimitives.WriteInt64LittleEndian(d[16..], rpOffset);
@@ -129,14 +122,13 @@ internal sealed class RecoverySnapshot
             o += SegmentSize;
         }
 
-        BinaryPrimitives.WriteUInt32LittleEndian(d[o..], Crc32C.Compute(d[..o]));
-        return buffer;
+        return MetadataFileEnvelope.Seal(buffer);
     }
 
     /// <summary>Parses a snapshot; null (with a reason) when it is damaged or of an unknown version.</summary>
     public static RecoverySnapshot? TryParse(ReadOnlySpan<byte> data, out string? reason)
     {
-        if (!MetadataFileEnvelope.TryOpen(data, Magic, HeaderSize, CurrentVersion, out ushort version, out _, out reason))
+        if (!Envelope.TryOpen(data, out ushort version, out _, out reason))
         {
             return null;
         }
@@ -227,19 +219,5 @@ internal sealed class RecoverySnapshot
             Streams = streams,
             Segments = segments,
         };
-    }
-
-    /// <summary>Reads a whole file into an array (snapshots are read once at open).</summary>
-    public static byte[] ReadAll(IO.IWalFile file)
-    {
-        long length = file.Length;
-        if (length > int.MaxValue)
-        {
-            return [];
-        }
-
-        byte[] data = new byte[length];
-        int n = file.Read(0, data);
-        return n == data.Length ? data : data[..n];
     }
 }

@@ -5,7 +5,7 @@ namespace Actors.Wal.Recovery;
 
 /*
  * Segment manifest "segments.manifest": the set of live segments and pre-created spares (LevelDB MANIFEST-style, but
- * rewritten whole). Written as "segments.manifest.tmp", fsync, rename over "segments.manifest", fsync the directory:
+ * rewritten whole: MetadataFileEnvelope.Replace):
  *   - after a spare's header and the directory are fsynced, BEFORE the writer may switch to it: the writer then
  *     rotates without writing the manifest (recovery knows a spare after a sealed segment is the next segment);
  *   - after a rotation (in the background: the old segment sealed, the spare active), after segment creation
@@ -13,12 +13,10 @@ namespace Actors.Wal.Recovery;
  *   - after the recovery snapshot and BEFORE a segment file is deleted or recycled (the segment is no longer listed);
  *   - after an erase marked segments (before its relocation copy is written): the marks survive a restart.
  * So every segment that may hold acknowledged data is listed, and a listed segment is never deleted.
- * All integers little-endian. Format version 3:
+ * Envelope magic 0x4E414D57, format version 3; minimum compatible version 3 when any entry has a flag set, else 2 (a
+ * version-2 reader would drop the flags). After the envelope's 8 bytes:
  *
  *   offset size field
- *   0      4    Magic                 0x4E414D57
- *   4      2    Version               3
- *   6      2    MinCompatibleVersion  3 when any entry has a flag set, else 2 (a version-2 reader would drop the flags)
  *   8      4    SegmentCount
  *   12     ...  SegmentCount x 22 bytes: u32 SegmentId, u8 State (0 open, 1 sealed, 2 spare),
  *               i64 SealedLength (end of the seal record; 0 unless sealed), i64 SealedAtUtcTicks (0 unless sealed),
@@ -61,9 +59,6 @@ internal sealed class SegmentManifest
     /// <summary>The manifest file name.</summary>
     public const string FileName = "segments.manifest";
 
-    /// <summary>The temporary file name used while writing.</summary>
-    public const string TempFileName = "segments.manifest.tmp";
-
     /// <summary>The format version this build writes and reads.</summary>
     public const ushort CurrentVersion = 3;
 
@@ -72,10 +67,12 @@ internal sealed class SegmentManifest
 
     private const byte ErasedFlag = 1;
 
-    private const uint Magic = 0x4E414D57;
     private const int HeaderSize = 12;
     private const int EntrySize = 22;
     private const int V1EntrySize = 13;
+
+    /// <summary>The file's kind: name, envelope, version.</summary>
+    internal static readonly MetadataFileEnvelope Envelope = new(FileName, 0x4E414D57, CurrentVersion, HeaderSize);
 
     /// <summary>The segments in id order.</summary>
     public List<ManifestEntry> Segments { get; init; } = [];
@@ -83,11 +80,8 @@ internal sealed class SegmentManifest
     /// <summary>Serializes a manifest listing <paramref name="segments"/>.</summary>
     public static byte[] Serialize(IReadOnlyCollection<ManifestEntry> segments)
     {
-        var buffer = new byte[HeaderSize + (segments.Count * EntrySize) + 4];
+        var buffer = Envelope.Create(segments.Count * EntrySize, segments.Any(s => s.HoldsErasedData) ? CurrentVersion : UnflaggedMinVersion);
         Span<byte> d = buffer;
-        BinaryPrimitives.WriteUInt32LittleEndian(d, Magic);
-        BinaryPrimitives.WriteUInt16LittleEndian(d[4..], CurrentVersion);
-        BinaryPrimitives.WriteUInt16LittleEndian(d[6..], segments.Any(s => s.HoldsErasedData) ? CurrentVersion : UnflaggedMinVersion);
         BinaryPrimitives.WriteInt32LittleEndian(d[8..], segments.Count);
         int o = HeaderSize;
         foreach (var e in segments.OrderBy(s => s.Id))
@@ -100,8 +94,7 @@ internal sealed class SegmentManifest
             o += EntrySize;
         }
 
-        BinaryPrimitives.WriteUInt32LittleEndian(d[o..], Crc32C.Compute(d[..o]));
-        return buffer;
+        return MetadataFileEnvelope.Seal(buffer);
     }
 
     /// <summary>
@@ -110,7 +103,7 @@ internal sealed class SegmentManifest
     /// </summary>
     public static SegmentManifest? TryParse(ReadOnlySpan<byte> data, out string? reason, out ushort version, out ushort minCompatibleVersion)
     {
-        if (!MetadataFileEnvelope.TryOpen(data, Magic, HeaderSize, CurrentVersion, out version, out minCompatibleVersion, out reason))
+        if (!Envelope.TryOpen(data, out version, out minCompatibleVersion, out reason))
         {
             return null;
         }

@@ -62,14 +62,12 @@ internal static class LogFiles
     /// <summary>Reads the recovery snapshot; null with a reason when it is missing or damaged.</summary>
     public static RecoverySnapshot? ReadSnapshot(IFileSystem fileSystem, string directory, out string? reason)
     {
-        string path = System.IO.Path.Combine(directory, RecoverySnapshot.FileName);
-        if (!fileSystem.FileExists(path))
+        if (RecoverySnapshot.Envelope.ReadIfExists(fileSystem, directory) is not { } data)
         {
             reason = "missing";
             return null;
         }
 
-        using var file = fileSystem.OpenFile(path, WalFileMode.OpenReadOnly);
-        return RecoverySnapshot.TryParse(RecoverySnapshot.ReadAll(file), out reason);
+        return RecoverySnapshot.TryParse(data, out reason);
     }
 }

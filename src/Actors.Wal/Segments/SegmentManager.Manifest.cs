@@ -72,7 +72,7 @@ internal sealed partial class SegmentManager
 
             try
             {
-                DurableFile.Replace(_fileSystem, _options.Directory, SegmentManifest.FileName, SegmentManifest.TempFileName, SegmentManifest.Serialize(entries));
+                SegmentManifest.Envelope.Replace(_fileSystem, _options.Directory, SegmentManifest.Serialize(entries));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -176,7 +176,7 @@ internal sealed partial class Committer
 
     /// <summary>
     /// Under <see cref="SyncPolicy.Always"/>, waits briefly for the requests that are probably on their way (the policy
-    /// decides how long), so one fsync covers them all.
+    /// decides how long, and is asked again as they arrive), so one fsync covers them all.
     /// </summary>
     private void Linger(int expected)
     {
@@ -204,12 +204,17 @@ internal sealed partial class Committer
 
         long deadline = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
         var spinner = default(SpinWait);
-        while (pending < expected && Stopwatch.GetTimestamp() < deadline && !_health.IsAbandoned)
+        while (Stopwatch.GetTimestamp() < deadline && !_health.IsAbandoned)
         {
             var more = _groups.TakeAll(out bool closed);
             if (more is not null)
             {
                 pending += Append(more);
+                if (_policy.Linger(pending, expected, _fsyncLatency) <= TimeSpan.Zero)
+                {
+                    return; // everyone expected is here, or enough to sync
+                }
+
                 continue;
             }
 

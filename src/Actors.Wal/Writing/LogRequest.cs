@@ -20,6 +20,9 @@ internal enum RequestKind : byte
 
     /// <summary>Complete once every earlier request is applied (the pipeline is drained up to it).</summary>
     Barrier,
+
+    /// <summary>Seal the active segment when it is the one named (compaction of records an erase left in it).</summary>
+    Seal,
 }
 
 /// <summary>
@@ -194,6 +197,20 @@ internal sealed class BarrierRequest : AwaitedRequest<bool>
 {
     /// <inheritdoc />
     public override RequestKind Kind => RequestKind.Barrier;
+}
+
+/// <summary>
+/// Seals the active segment if it is still <see cref="SegmentId"/> and holds records (the writer rotates, as when the
+/// segment is full); completes once the seal is durable. <see cref="WriteAheadLog.CompactAsync"/> sends it when an erase
+/// left records in the active segment, which no pass compacts while it is active.
+/// </summary>
+internal sealed class SealRequest(uint segmentId) : AwaitedRequest<bool>
+{
+    /// <inheritdoc />
+    public override RequestKind Kind => RequestKind.Seal;
+
+    /// <summary>The segment to seal.</summary>
+    public uint SegmentId { get; } = segmentId;
 }
 
 /// <summary>The marker <see cref="HandOffQueue{T}"/> pushes when the request queue closes.</summary>

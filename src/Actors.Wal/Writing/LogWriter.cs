@@ -237,6 +237,14 @@ internal sealed partial class LogWriter
                     NoteWrite(_active, _active.WrittenOffset + _length);
                     _group.Requests.Add(request);
                     break;
+                case SealRequest seal:
+                    if (seal.SegmentId == _active.Id && _active.WrittenOffset + _length > SegmentHeader.Size)
+                    {
+                        Rotate(); // the group is synced with the seal
+                    }
+
+                    _group.Requests.Add(request);
+                    break;
                 default:
                     _group.Requests.Add(request);
                     break;

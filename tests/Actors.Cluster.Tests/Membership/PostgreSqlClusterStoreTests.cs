@@ -65,4 +65,51 @@ public sealed class PostgreSqlClusterStoreTests(PostgresServer server)
         Assert.Equal(1, outcomes.Count(o => o));
         Assert.Equal(LeaseRenewalOutcome.DeclaredDead, (await store.RenewLeaseAsync("deaths", "v", 1, TimeSpan.FromSeconds(1), CancellationToken.None)).Outcome);
     }
+
+    /// <summary>
+    /// A transaction that requires a silo's lease valid (a claim, a grant naming it) does not hold back its renewals, while
+    /// one that declares it dead does. A starved silo keeps such transactions open between statements, so its renewals
+    /// (and those of a grant's target) used to wait for them.
+    /// </summary>
+    [Fact]
+    public async Task RenewLease_WhileATransactionRequiresTheLeaseValid_RenewsButWaitsForADeclarationOfDeath()
+    {
+        await using var store = new PostgreSqlClusterStore(server.ConnectionString);
+        await store.InitializeAsync("lease-locks", 1, CancellationToken.None);
+        var row = new SiloRecord("s", 1, SiloStatus.Active, "s:1", null, DateTimeOffset.MinValue, DateTimeOffset.MinValue, 0);
+        Assert.True(await store.TryApplyAsync("lease-locks", new ClusterUpdate().Write(row, 0, TimeSpan.FromMinutes(5)), CancellationToken.None));
+        await using NpgsqlDataSource raw = NpgsqlDataSource.Create(server.ConnectionString);
+
+        await using (NpgsqlConnection holder = await raw.OpenConnectionAsync())
+        await using (NpgsqlTransaction transaction = await holder.BeginTransactionAsync())
+        {
+            Assert.True(await HoldLeaseConditionAsync(holder, transaction, mustBeValid: true), "the lease is valid");
+            LeaseRenewal renewal = await Task.Run(() => store.RenewLease("lease-locks", "s", 1, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(60)));
+            Assert.Equal(LeaseRenewalOutcome.Renewed, renewal.Outcome);
+        }
+
+        await using (NpgsqlConnection holder = await raw.OpenConnectionAsync())
+        await using (NpgsqlTransaction transaction = await holder.BeginTransactionAsync())
+        {
+            Assert.False(await HoldLeaseConditionAsync(holder, transaction, mustBeValid: false), "the lease has not ended");
+            ClusterStoreException held = await Assert.ThrowsAsync<ClusterStoreException>(
+                () => Task.Run(() => store.RenewLease("lease-locks", "s", 1, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1))));
+            Assert.Contains("lease-locks", held.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(LeaseRenewalOutcome.Renewed, (await store.RenewLeaseAsync("lease-locks", "s", 1, TimeSpan.FromMinutes(5), CancellationToken.None)).Outcome);
+    }
+
+    /// <summary>Runs the store's lease-condition statement for silo "s" inside <paramref name="transaction"/> (its row lock lasts as long); returns whether the condition holds.</summary>
+    private static async Task<bool> HoldLeaseConditionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, bool mustBeValid)
+    {
+        await using var command = new NpgsqlCommand(PostgreSqlClusterStore.LeaseConditionSql(mustBeValid), connection, transaction);
+        command.Parameters.AddWithValue("c", "lease-locks");
+        command.Parameters.AddWithValue("n", "s");
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), "the silo's row exists");
+        bool live = reader.GetBoolean(1);
+        bool unexpired = reader.GetBoolean(2);
+        return mustBeValid ? live && unexpired : !unexpired;
+    }
 }

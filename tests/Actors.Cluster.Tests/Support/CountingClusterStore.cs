@@ -38,6 +38,9 @@ public sealed class CountingClusterStore(IClusterStore inner) : IClusterStore
     public Task<LeaseRenewal> RenewLeaseAsync(string clusterId, string silo, long incarnation, TimeSpan duration, CancellationToken cancellationToken)
         => inner.RenewLeaseAsync(clusterId, silo, incarnation, duration, cancellationToken);
 
+    public LeaseRenewal RenewLease(string clusterId, string silo, long incarnation, TimeSpan duration, TimeSpan timeout)
+        => inner.RenewLease(clusterId, silo, incarnation, duration, timeout);
+
     public Task<bool> TryApplyAsync(string clusterId, ClusterUpdate update, CancellationToken cancellationToken)
         => inner.TryApplyAsync(clusterId, update, cancellationToken);
 }

@@ -44,7 +44,7 @@ public sealed class EraseHistoryClusterTests
         Assert.True(unavailable.OldestAvailableVersion > 3, $"oldest available version {unavailable.OldestAvailableVersion}");
         Assert.Equal([7m], await ledger.History(4, 5));
 
-        await LogFileProbe.SealAndCompactUntilGoneAsync((WriteAheadLog)await WalCluster.Store(cluster).GetLogAsync(), directory, Secret);
+        await LogFileProbe.CompactUntilGoneAsync((WriteAheadLog)await WalCluster.Store(cluster).GetLogAsync(), directory, Secret);
 
         await cluster.KillSiloAsync(cluster.Primary);
         await cluster.RestartSiloAsync(cluster.Primary);
@@ -55,6 +55,58 @@ public sealed class EraseHistoryClusterTests
         Assert.Equal(1, restarted.ReplayedAtActivation); // the checkpoint at version 4, then event 5
         Assert.Empty(LogFileProbe.FilesContaining(WalCluster.LogDirectory(cluster), Secret));
         await Assert.ThrowsAsync<EventHistoryUnavailableException>(() => ledger.History(0, 1));
+    }
+
+    /// <summary>
+    /// The lifecycle benchmark's shape at grain level: many grains written round by round, so every segment (sealed ones
+    /// and the active one) holds notes of most of them; a fifth erase their whole history; one compaction loop, without
+    /// any append to seal the active segment.
+    /// </summary>
+    [Theory]
+    [InlineData(EventHistoryPolicy.ReclaimAfterCheckpoint)]
+    [InlineData(EventHistoryPolicy.KeepAll)]
+    public async Task EraseConfirmedEvents_ManyGrainsOverSeveralSegments_ErasedBytesInNoFileAfterCompaction(EventHistoryPolicy history)
+    {
+        const int Grains = 20;
+        const int Rounds = 6;
+        await using TestCluster cluster = await WalCluster.StartAsync(o =>
+        {
+            o.EventHistory = history;
+            o.SegmentSizeBytes = 64 * 1024;
+            o.MaxRecordSizeBytes = 32 * 1024;
+            o.CheckpointOnDeactivation = false;
+        });
+        static string NoteText(int grain, int round) => $"{(grain % 5 == 0 ? Secret : "kept-note-")}{grain}-{round}-".PadRight(2000, 'x');
+        for (int round = 1; round <= Rounds; round++)
+        {
+            for (int i = 0; i < Grains; i++)
+            {
+                await cluster.Client.GetGrain<ILedgerGrain>($"g{i}").Note(NoteText(i, round));
+            }
+        }
+
+        var log = (WriteAheadLog)await WalCluster.Store(cluster).GetLogAsync();
+        string directory = WalCluster.LogDirectory(cluster);
+        Assert.True(log.GetStatistics().SegmentCount >= 3, $"precondition: the notes span sealed segments and the active one ({log.GetStatistics().SegmentCount} segments)");
+
+        for (int i = 0; i < Grains; i += 5)
+        {
+            LedgerSnapshot erased = await cluster.Client.GetGrain<ILedgerGrain>($"g{i}").EraseHistory(Rounds);
+            Assert.Equal(Rounds, erased.Version);
+        }
+
+        await LogFileProbe.CompactUntilGoneAsync(log, directory, Secret);
+
+        await cluster.KillSiloAsync(cluster.Primary);
+        await cluster.RestartSiloAsync(cluster.Primary);
+        Assert.Empty(LogFileProbe.FilesContaining(WalCluster.LogDirectory(cluster), Secret));
+        for (int i = 0; i < Grains; i++)
+        {
+            LedgerSnapshot restarted = await cluster.Client.GetGrain<ILedgerGrain>($"g{i}").Get();
+            Assert.Equal((Rounds, (long)Rounds), (restarted.Entries, restarted.Version));
+        }
+
+        Assert.NotEmpty(LogFileProbe.FilesContaining(WalCluster.LogDirectory(cluster), NoteText(1, Rounds)));
     }
 
     [Fact]

@@ -20,18 +20,12 @@ internal static class LogFileProbe
     }
 
     /// <summary>
-    /// Appends filler streams until the log rotates (the active segment, which no pass compacts, is sealed), then
-    /// compacts until no file contains <paramref name="marker"/>: a deleted segment's file goes once its last reader let
-    /// go, so this polls with a generous deadline.
+    /// Compacts until no file contains <paramref name="marker"/>, without appending anything: <c>CompactAsync</c> seals an
+    /// active segment an erase left records in. A deleted segment's file goes once its last reader let go, so this polls
+    /// with a generous deadline.
     /// </summary>
-    public static async Task SealAndCompactUntilGoneAsync(WriteAheadLog log, string directory, string marker)
+    public static async Task CompactUntilGoneAsync(WriteAheadLog log, string directory, string marker)
     {
-        int segments = log.GetStatistics().SegmentCount;
-        for (int i = 0; log.GetStatistics().SegmentCount == segments; i++)
-        {
-            await log.AppendAsync($"filler/{Guid.NewGuid():N}", 0, [new byte[2000]]);
-        }
-
         DateTime deadline = DateTime.UtcNow + Deadline;
         while (true)
         {

@@ -12,22 +12,16 @@ public sealed class CommitPathIsolationTests : LogTestBase
     [Fact]
     public async Task AppendsAndCheckpoints_WhileTheRecoverySnapshotIsHeldInItsFsync_CommitAndRotate()
     {
-        var files = new FaultInjectingFileSystem();
         using var gate = new ManualResetEventSlim(false);
-        var log = await OpenAsync(o => o.CompactionLiveRatio = 0.5, files);
+        var log = await OpenOnFilesAsync(o => o.CompactionLiveRatio = 0.5);
         try
         {
-            files.GatedFilePrefix = RecoverySnapshotFile;
-            files.FileGate = gate;
-            long first = 0;
-            while (log.GetStatistics().SegmentCount < 2)
-            {
-                Assert.True(first < 10_000, "the log did not rotate");
-                await log.AppendAsync("first", first++, [new byte[3000]]);
-            }
+            Files.GatedFilePrefix = RecoverySnapshotFile;
+            Files.FileGate = gate;
+            await AppendUntilSegmentsAsync(log, "first", 0, 2, 3000);
 
             // The rotation asked maintenance for a snapshot: it is now held in the snapshot's fsync.
-            Assert.True(await files.FileGateEntered.WaitAsync(TimeSpan.FromSeconds(60)), "maintenance never wrote the snapshot");
+            Assert.True(await Files.FileGateEntered.WaitAsync(TimeSpan.FromSeconds(60)), "maintenance never wrote the snapshot");
 
             // Meanwhile other streams append and checkpoint through two more rotations; every call completes.
             var versions = new long[40];
@@ -69,10 +63,9 @@ public sealed class CommitPathIsolationTests : LogTestBase
     [Fact]
     public async Task Commit_RotationWhileTheManifestWriteIsHeld_AcknowledgesTheOldSegmentsGroupsFirst()
     {
-        var files = new FaultInjectingFileSystem();
         using var fsyncGate = new ManualResetEventSlim(false);
         using var manifestGate = new ManualResetEventSlim(false);
-        var log = await OpenAsync(fileSystem: files);
+        var log = await OpenOnFilesAsync();
         try
         {
             await log.WhenSpareSettledAsync();
@@ -84,9 +77,9 @@ public sealed class CommitPathIsolationTests : LogTestBase
 
             // The committer holds x's group in its fdatasync; meanwhile the writer writes y (a group of the first
             // segment), then z, which does not fit: the rotation's group seals the first segment and starts the second.
-            files.FsyncGate = fsyncGate;
+            Files.FsyncGate = fsyncGate;
             var x = log.AppendAsync("x", 0, Events("x")).AsTask();
-            Assert.True(await files.FsyncEntered.WaitAsync(TimeSpan.FromSeconds(60)), "the committer never synced x");
+            Assert.True(await Files.FsyncEntered.WaitAsync(TimeSpan.FromSeconds(60)), "the committer never synced x");
             long written = log.GetStatistics().AppendedRecords;
             var y = log.AppendAsync("y", 0, Events("y")).AsTask();
             await PollAsync(() => log.GetStatistics().AppendedRecords == written + 1, "y was not written");
@@ -95,14 +88,14 @@ public sealed class CommitPathIsolationTests : LogTestBase
             Assert.Equal(2, log.GetStatistics().SegmentCount);
 
             // The manifest write that lists the second segment is held; the next sync covers y and z.
-            files.GatedFilePrefix = "segments.manifest";
-            files.FileGate = manifestGate;
-            files.FsyncGate = null;
+            Files.GatedFilePrefix = "segments.manifest";
+            Files.FileGate = manifestGate;
+            Files.FsyncGate = null;
             fsyncGate.Set();
 
             await x.WaitAsync(TimeSpan.FromSeconds(60));
             await y.WaitAsync(TimeSpan.FromSeconds(60)); // acknowledged without waiting for the manifest
-            Assert.True(await files.FileGateEntered.WaitAsync(TimeSpan.FromSeconds(60)), "no manifest write was held");
+            Assert.True(await Files.FileGateEntered.WaitAsync(TimeSpan.FromSeconds(60)), "no manifest write was held");
             Assert.False(z.IsCompleted, "z was acknowledged before a durable manifest listed its segment");
 
             manifestGate.Set();
@@ -110,7 +103,7 @@ public sealed class CommitPathIsolationTests : LogTestBase
         }
         finally
         {
-            files.FsyncGate = null;
+            Files.FsyncGate = null;
             fsyncGate.Set();
             manifestGate.Set();
             await log.DisposeAsync();
@@ -119,16 +112,6 @@ public sealed class CommitPathIsolationTests : LogTestBase
         await using var reopened = await OpenAsync();
         Assert.Equal(["y"], (await reopened.ReadStreamAsync("y")).Events.Select(e => Text(e.Payload)));
         Assert.Equal(1, reopened.GetStreamInfo("z").Version);
-    }
-
-    private static async Task PollAsync(Func<bool> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, failure);
-            await Task.Delay(5);
-        }
     }
 
     private const string RecoverySnapshotFile = "index.snapshot";

@@ -57,7 +57,7 @@ public sealed class ManifestFailureTests : LogTestBase
 
         public IWalFile OpenFile(string path, WalFileMode mode, long preallocationSize = 0)
         {
-            if (Refuse && Path.GetFileName(path) == SegmentManifest.TempFileName)
+            if (Refuse && Path.GetFileName(path) == SegmentManifest.Envelope.TempFileName)
             {
                 Interlocked.Increment(ref _refused);
                 throw new IOException("No space left on device (injected for the manifest).", FaultInjectingFileSystem.EnospcErrno);

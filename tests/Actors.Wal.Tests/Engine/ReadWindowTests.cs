@@ -13,8 +13,7 @@ public sealed class ReadWindowTests : LogTestBase
     [Fact]
     public async Task ReadEventsAsync_StreamScatteredAmongOthers_ReadsASmallWindowPerRecord()
     {
-        var files = new FaultInjectingFileSystem();
-        await using var log = await OpenAsync(o => o.SegmentSizeBytes = 8 << 20, files);
+        await using var log = await OpenOnFilesAsync(o => o.SegmentSizeBytes = 8 << 20);
         for (int v = 0; v < Records; v++)
         {
             await log.AppendAsync("scattered", v, [new byte[100]]);
@@ -24,9 +23,9 @@ public sealed class ReadWindowTests : LogTestBase
             }
         }
 
-        long before = Interlocked.Read(ref files.BytesRead);
+        long before = Interlocked.Read(ref Files.BytesRead);
         var events = await log.ReadEventsAsync("scattered", 1, Records);
-        long read = Interlocked.Read(ref files.BytesRead) - before;
+        long read = Interlocked.Read(ref Files.BytesRead) - before;
 
         Assert.Equal(Enumerable.Range(1, Records).Select(v => (long)v), events.Select(e => e.Version));
         // About 4.5 KiB per record (a 4 KiB window plus the record's lookahead); windows grown to 64 KiB read ~1.8 MB.
@@ -36,16 +35,15 @@ public sealed class ReadWindowTests : LogTestBase
     [Fact]
     public async Task ReadEventsAsync_StreamWrittenTogether_ReadsInFewGrowingWindows()
     {
-        var files = new FaultInjectingFileSystem();
-        await using var log = await OpenAsync(o => o.SegmentSizeBytes = 8 << 20, files);
+        await using var log = await OpenOnFilesAsync(o => o.SegmentSizeBytes = 8 << 20);
         for (int v = 0; v < 300; v++)
         {
             await log.AppendAsync("dense", v, [new byte[100]]);
         }
 
-        int before = Volatile.Read(ref files.Reads);
+        int before = Volatile.Read(ref Files.Reads);
         var events = await log.ReadEventsAsync("dense", 1, 300);
-        int reads = Volatile.Read(ref files.Reads) - before;
+        int reads = Volatile.Read(ref Files.Reads) - before;
 
         Assert.Equal(300, events.Count);
         // 300 records of ~150 bytes (~45 KiB): windows of 4, 16 and 64 KiB cover them in three reads.

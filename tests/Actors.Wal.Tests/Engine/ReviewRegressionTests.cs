@@ -25,9 +25,9 @@ public sealed class ReviewRegressionTests : LogTestBase
 
         // s: events 1..3 in segment 1, filler fills segment 1, s: events 4..5 in segment 2, filler fills segment 2.
         await log.AppendAsync("s", 0, Events("1", "2", "3"));
-        long filler = await FillUntilSegmentsAsync(log, 2, 0);
+        long filler = await AppendUntilSegmentsAsync(log, "filler", 0, 2, 4000);
         await log.AppendAsync("s", 3, Events("4", "5"));
-        filler = await FillUntilSegmentsAsync(log, 3, filler);
+        filler = await AppendUntilSegmentsAsync(log, "filler", filler, 3, 4000);
         await log.WriteCheckpointAsync("filler", filler, Bytes("f"));
 
         Assert.Equal(5, log.GetStreamInfo("s").Version); // promotes s to the hot index (no disk read under the lock later)
@@ -56,7 +56,7 @@ public sealed class ReviewRegressionTests : LogTestBase
         var fs = new BlockingReadFileSystem(PhysicalFileSystem.Instance, SegmentHeader.FileName(2));
         var log = await OpenAsync(configure: null, fs);
         await log.AppendAsync("s", 0, Events("1", "2", "3"));
-        long filler = await FillUntilSegmentsAsync(log, 2, 0);
+        long filler = await AppendUntilSegmentsAsync(log, "filler", 0, 2, 4000);
         await log.AppendAsync("s", 3, Events("4", "5"));
         Assert.Equal(5, log.GetStreamInfo("s").Version);
 
@@ -76,7 +76,7 @@ public sealed class ReviewRegressionTests : LogTestBase
     {
         await using var log = await OpenAsync(o => o.CompactionLiveRatio = 0.9);
         await log.AppendAsync("s", 0, Events("payload-one"));
-        long filler = await FillUntilSegmentsAsync(log, 2, 0);
+        long filler = await AppendUntilSegmentsAsync(log, "filler", 0, 2, 4000);
 
         // s's only record is the first record of segment 1 (offset 64); flip a bit in its payload. Done before the
         // checkpoint makes segment 1 sparse, so whichever pass compacts it first (automatic or ours) meets the damage.
@@ -124,22 +124,12 @@ public sealed class ReviewRegressionTests : LogTestBase
         Assert.Equal(1, log.GetStreamInfo("s").Version);
 
         // The rotation writes a recovery snapshot; the next request is handled after it.
-        await FillUntilSegmentsAsync(log, 2, 0);
+        await AppendUntilSegmentsAsync(log, "filler", 0, 2, 4000);
         await log.FlushAsync();
 
         long before = fs.Reads;
         Assert.Equal(1, log.GetStreamInfo("s").Version);
         Assert.Equal(before, fs.Reads); // a stream used since the snapshot keeps its id: no verification read under the lock
-    }
-
-    private static async Task<long> FillUntilSegmentsAsync(WriteAheadLog log, int segments, long filler)
-    {
-        while (log.GetStatistics().SegmentCount < segments)
-        {
-            filler = (await log.AppendAsync("filler", filler, [new byte[4000]])).LastVersion;
-        }
-
-        return filler;
     }
 
     private sealed class BlockingReadFileSystem(IFileSystem inner, string blockFile) : IFileSystem

@@ -14,22 +14,21 @@ public sealed class SpareZeroFillTests : LogTestBase
     [Fact]
     public async Task Rotation_WriterWaitsForAZeroFillingSpare_ZeroFillStopsAndAppendsGoOn()
     {
-        var files = new FaultInjectingFileSystem();
         using var gate = new SemaphoreSlim(0);
-        var log = await OpenAsync(o => (o.SegmentSizeBytes, o.ZeroFillSegments) = (4 << 20, true), files);
+        var log = await OpenOnFilesAsync(o => (o.SegmentSizeBytes, o.ZeroFillSegments) = (4 << 20, true));
         long version = 0;
         try
         {
             await log.WhenSpareSettledAsync();
-            files.ZeroFillGate = gate;
+            Files.ZeroFillGate = gate;
 
             // Segment 2 is taken into use; the preparation of segment 3 starts and is held in its first chunk of zeros.
-            version = await AppendUntilSegmentsAsync(log, version, 2);
-            Assert.True(await files.ZeroFillEntered.WaitAsync(TimeSpan.FromSeconds(60)), "the next spare was not zero-filled");
+            version = await AppendUntilSegmentsAsync(log, "s", version, 2, EventBytes);
+            Assert.True(await Files.ZeroFillEntered.WaitAsync(TimeSpan.FromSeconds(60)), "the next spare was not zero-filled");
 
             // Filling segment 2 makes the writer wait for segment 3 at the next rotation.
             long from = version;
-            var filling = Task.Run(async () => await AppendUntilSegmentsAsync(log, from, 3));
+            var filling = Task.Run(async () => await AppendUntilSegmentsAsync(log, "s", from, 3, EventBytes));
             await PollAsync(() => log.GetStatistics().SpareWaits >= 1 || filling.IsCompleted, "the writer never waited for the spare");
             Assert.False(filling.IsCompleted, "the rotation did not wait for the spare being zero-filled");
 
@@ -44,7 +43,7 @@ public sealed class SpareZeroFillTests : LogTestBase
         }
         finally
         {
-            files.ZeroFillGate = null;
+            Files.ZeroFillGate = null;
             gate.Release(1_000);
             await log.DisposeAsync();
         }
@@ -54,27 +53,5 @@ public sealed class SpareZeroFillTests : LogTestBase
         var events = await reopened.ReadEventsAsync("s", 1, version);
         Assert.Equal(version, events.Count);
         Assert.Equal(version, reopened.GetStreamInfo("s").Version);
-    }
-
-    private static async Task<long> AppendUntilSegmentsAsync(WriteAheadLog log, long version, int segments)
-    {
-        while (log.GetStatistics().SegmentCount < segments)
-        {
-            Assert.True(version < 100_000, "the log did not rotate");
-            await log.AppendAsync("s", version, [new byte[EventBytes]]);
-            version++;
-        }
-
-        return version;
-    }
-
-    private static async Task PollAsync(Func<bool> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, failure);
-            await Task.Delay(10);
-        }
     }
 }

@@ -5,6 +5,8 @@ namespace Actors.Wal.Tests.Support;
 /// <summary>Shared helpers: a temp directory per test and small segments.</summary>
 public abstract class LogTestBase : IDisposable
 {
+    private FaultInjectingFileSystem? _files;
+
     protected LogTestBase()
     {
         Dir = new TempDirectory();
@@ -33,6 +35,41 @@ public abstract class LogTestBase : IDisposable
 
     internal ValueTask<WriteAheadLog> OpenAsync(Action<WriteAheadLogOptions>? configure = null, IFileSystem? fileSystem = null, TimeProvider? time = null)
         => WriteAheadLog.OpenAsync(Options(configure), fileSystem ?? PhysicalFileSystem.Instance, null, time);
+
+    /// <summary>This test's fault-injecting file system (over the real one; created on first use).</summary>
+    internal FaultInjectingFileSystem Files => _files ??= new FaultInjectingFileSystem();
+
+    /// <summary>Opens the log in <see cref="Dir"/> on <see cref="Files"/>.</summary>
+    internal ValueTask<WriteAheadLog> OpenOnFilesAsync(Action<WriteAheadLogOptions>? configure = null) => OpenAsync(configure, Files);
+
+    /// <summary>How long <see cref="PollAsync"/> waits: generous, so that a loaded machine never fails a test.</summary>
+    protected static readonly TimeSpan PollDeadline = TimeSpan.FromSeconds(120);
+
+    /// <summary>Waits until <paramref name="condition"/> holds; fails with <paramref name="failure"/> after <see cref="PollDeadline"/>.</summary>
+    protected static async Task PollAsync(Func<bool> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow + PollDeadline;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not within {PollDeadline.TotalSeconds} s: {failure}");
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>
+    /// Appends events of <paramref name="eventBytes"/> to <paramref name="stream"/> from <paramref name="version"/> until
+    /// the log has <paramref name="segments"/> segments; returns the stream's version then.
+    /// </summary>
+    internal static async Task<long> AppendUntilSegmentsAsync(WriteAheadLog log, string stream, long version, int segments, int eventBytes)
+    {
+        while (log.GetStatistics().SegmentCount < segments)
+        {
+            Assert.True(version < 100_000, $"the log did not reach {segments} segments");
+            version = (await log.AppendAsync(stream, version, [new byte[eventBytes]])).LastVersion;
+        }
+
+        return version;
+    }
 
     public void Dispose()
     {

@@ -10,7 +10,8 @@ internal sealed record BenchArgs
 
         scenarios: all, throughput (1), latency (2), replay (3), recovery (4), memory (5), grains (6), aged (7), calls (8), changefeed (9),
                    lifecycle (10: backup, restore, erase), compression (11: Brotli records vs plain),
-                   micro (BenchmarkDotNet: record framing/CRC; not part of 'all')
+                   micro (BenchmarkDotNet: record framing/CRC; not part of 'all'),
+                   profile (13: one store alone for a profiler, with --store, --writers, --bytes; not part of 'all')
         options:
           --quick          short windows and smaller data sets (a few minutes in all)
           --dir PATH       parent of the data directory (default: the temp directory when it is on the same
@@ -21,6 +22,9 @@ internal sealed record BenchArgs
           --file-state S   written (default) or fallocated: the state of the blocks the engine's segments and every
                            disk baseline (bare group commit, sequential durable write, write + fdatasync) write on
           --keep           keep the data directory
+          --store S        profile: wal (default), bare (the bare group-commit loop) or fdatasync
+          --writers N      profile: concurrent writers (default 256)
+          --bytes N        profile: event payload bytes (default 100)
         """;
 
     public IReadOnlyList<string> Scenarios { get; init; } = [];
@@ -40,6 +44,15 @@ internal sealed record BenchArgs
     public FileState FileState { get; init; } = FileState.Written;
 
     public bool Help { get; init; }
+
+    /// <summary>The store the profile scenario runs (wal, bare, fdatasync).</summary>
+    public string Store { get; init; } = "wal";
+
+    /// <summary>The profile scenario's writers, when given.</summary>
+    public int? Writers { get; init; }
+
+    /// <summary>The profile scenario's payload bytes, when given.</summary>
+    public int? PayloadBytes { get; init; }
 
     public static BenchArgs Parse(IReadOnlyList<string> args)
     {
@@ -70,6 +83,15 @@ internal sealed record BenchArgs
                     break;
                 case "--file-state":
                     parsed = parsed with { FileState = FileStates.Parse(Value(args, ref i)) };
+                    break;
+                case "--store":
+                    parsed = parsed with { Store = Value(args, ref i).ToLowerInvariant() };
+                    break;
+                case "--writers":
+                    parsed = parsed with { Writers = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
+                    break;
+                case "--bytes":
+                    parsed = parsed with { PayloadBytes = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
                     break;
                 case "--seconds":
                     parsed = parsed with { Seconds = double.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };

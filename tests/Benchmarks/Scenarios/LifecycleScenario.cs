@@ -30,7 +30,8 @@ internal sealed class LifecycleScenario : IScenario
             $"Backup = LogBackup.Backup (actors-wal backup) into a fresh directory on the same disk; \"under load\" runs {LoadWriters} " +
             "writers appending 1 KiB events under SyncPolicy.Always during the copy. Restore = LogBackup.RestoreAsync (copy, fsync, " +
             $"open with AbsoluteConsistency). Erase: DeleteEventsToAsync on {Fmt.Count(ErasedStreams)} streams (each erased to its " +
-            "version), then CompactAsync, which copies the segments' other records forward and deletes the files.\n");
+            "version; their payloads carry a marker), then CompactAsync, which seals the active segment and copies the segments' other " +
+            "records forward and deletes the files; every file is then scanned for the erased payloads (the run fails if any is found).\n");
         var table = new Table("operation", "time", "throughput", "notes");
         string dir = context.NewDirectory("lifecycle-log");
         try
@@ -72,6 +73,7 @@ internal sealed class LifecycleScenario : IScenario
             }
 
             var erase = new LatencyHistogram();
+            var atErase = log.GetStatistics();
             long started = Stopwatch.GetTimestamp();
             for (int i = 0; i < ErasedStreams; i++)
             {
@@ -84,12 +86,26 @@ internal sealed class LifecycleScenario : IScenario
             TimeSpan eraseTotal = Stopwatch.GetElapsedTime(started);
             table.Add($"erase {Fmt.Count(ErasedStreams)} streams", Fmt.Latency(eraseTotal), Fmt.Rate(ErasedStreams / eraseTotal.TotalSeconds),
                 $"per erase p50 {Fmt.Latency(erase.Percentile(50))}, p99 {Fmt.Latency(erase.Percentile(99))} (each a synced copy)");
-            long before = log.GetStatistics().SegmentsDeleted;
+            var afterErase = log.GetStatistics();
             long c0 = Stopwatch.GetTimestamp();
             CompactionResult compaction = await log.CompactAsync(cancellationToken);
             TimeSpan compactTime = Stopwatch.GetElapsedTime(c0);
-            table.Add("compaction after the erases", Fmt.Latency(compactTime), Fmt.MBps(compaction.BytesFreed / compactTime.TotalSeconds),
-                $"{compaction.SegmentsCompacted} segments compacted, {log.GetStatistics().SegmentsDeleted - before} deleted, {Fmt.Bytes(compaction.BytesFreed)} freed");
+            var end = log.GetStatistics();
+
+            // The erases' own space passes (background, while the erases ran) already compacted segments; CompactAsync
+            // seals the active segment and compacts what is left. Both are reported, then every file is scanned.
+            table.Add("compaction after the erases (CompactAsync)", Fmt.Latency(compactTime), Fmt.MBps(compaction.BytesFreed / compactTime.TotalSeconds),
+                $"{compaction.SegmentsCompacted} segments compacted ({Fmt.Count(compaction.StreamsRelocated)} streams copied forward), " +
+                $"{compaction.SegmentsDeleted} deleted, {Fmt.Bytes(compaction.BytesFreed)} freed; during the erases the background passes had compacted " +
+                $"{afterErase.SegmentsCompacted - atErase.SegmentsCompacted} and deleted {afterErase.SegmentsDeleted - atErase.SegmentsDeleted}; " +
+                $"log {Fmt.Bytes(atErase.TotalBytes)} before the erases, {Fmt.Bytes(end.TotalBytes)} after");
+            var holding = FilesHolding(dir, ErasedPayload);
+            if (holding.Count > 0)
+            {
+                throw new InvalidOperationException($"Erased payloads are still on disk after CompactAsync ({compaction}): {string.Join(", ", holding)}");
+            }
+
+            table.Add("erased payload bytes left in the log's files", "-", "-", $"none (every file scanned for the erased streams' payload after CompactAsync)");
         }
         finally
         {
@@ -97,6 +113,51 @@ internal sealed class LifecycleScenario : IScenario
         }
 
         context.Report.Print(table);
+    }
+
+    /// <summary>The payload of the streams that are erased (s/0, s/10, ...): the scan after the compaction looks for it.</summary>
+    private static byte[] ErasedPayload { get; } = [.. Enumerable.Range(0, EventBytes).Select(i => (byte)"ERASED-PAYLOAD/"[i % 15])];
+
+    /// <summary>
+    /// The files of <paramref name="dir"/> holding <paramref name="payload"/> (with the hits per file). The log is open:
+    /// a file deleted or renamed between the listing and its read holds nothing any more.
+    /// </summary>
+    private static List<string> FilesHolding(string dir, byte[] payload)
+    {
+        var holding = new List<string>();
+        foreach (string file in Directory.GetFiles(dir))
+        {
+            if (Path.GetFileName(file) == WriteAheadLog.LockFileName)
+            {
+                continue; // empty, and held exclusively while the log is open
+            }
+
+            byte[] bytes;
+            try
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                bytes = new byte[stream.Length];
+                stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+            }
+            catch (FileNotFoundException)
+            {
+                continue; // deleted or renamed since the listing
+            }
+
+            int hits = 0;
+            var rest = bytes.AsSpan();
+            for (int at; (at = rest.IndexOf(payload)) >= 0; rest = rest[(at + payload.Length)..])
+            {
+                hits++;
+            }
+
+            if (hits > 0)
+            {
+                holding.Add($"{Path.GetFileName(file)} ({hits} payloads)");
+            }
+        }
+
+        return holding;
     }
 
     /// <summary>Times a backup into <paramref name="target"/> (an empty directory), which stays for the caller.</summary>
@@ -111,10 +172,12 @@ internal sealed class LifecycleScenario : IScenario
     {
         await using IEventLog log = await WalFactory.OpenAsync(WalFactory.Options(dir, SyncPolicy.None), cancellationToken);
         ReadOnlyMemory<byte>[] one = [new byte[EventBytes]];
+        ReadOnlyMemory<byte>[] erased = [ErasedPayload];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken };
         while (log.GetStatistics().TotalBytes < size)
         {
-            await Parallel.ForEachAsync(Enumerable.Range(0, Streams), parallel, async (i, ct) => await log.AppendAsync($"s/{i}", ExpectedVersion.Any, one, ct));
+            await Parallel.ForEachAsync(Enumerable.Range(0, Streams), parallel, async (i, ct) =>
+                await log.AppendAsync($"s/{i}", ExpectedVersion.Any, i % (Streams / ErasedStreams) == 0 ? erased : one, ct));
         }
 
         await log.FlushAsync(cancellationToken);
