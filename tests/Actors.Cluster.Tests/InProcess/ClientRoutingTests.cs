@@ -1,8 +1,5 @@
 using Actors.Cluster.Tests.Grains;
-using Actors.Cluster.Tests.Support;
 using Actors.Client;
-using Actors.TestingHost;
-using Microsoft.Extensions.DependencyInjection;
 using static Actors.Cluster.Tests.Support.TestClusters;
 
 namespace Actors.Cluster.Tests.InProcess;

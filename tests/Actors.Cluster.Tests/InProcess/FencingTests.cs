@@ -1,9 +1,6 @@
 using Actors.Cluster.Hosting;
 using Actors.Cluster.Storage;
-using Actors.Cluster.Tests.Support;
-using Actors.TestingHost;
 using Actors.Wal;
-using Microsoft.Extensions.DependencyInjection;
 using static Actors.Cluster.Tests.Support.TestClusters;
 
 namespace Actors.Cluster.Tests.InProcess;

@@ -1,10 +1,6 @@
 using Actors.Cluster.Hosting;
-using Actors.Cluster.Membership;
 using Actors.Cluster.Partitioning;
 using Actors.Cluster.Tests.Grains;
-using Actors.Cluster.Tests.Support;
-using Actors.TestingHost;
-using Microsoft.Extensions.DependencyInjection;
 using static Actors.Cluster.Tests.Support.TestClusters;
 
 namespace Actors.Cluster.Tests.InProcess;

@@ -1,5 +1,3 @@
-using Actors.TestingHost;
-
 namespace Actors.Cluster.Tests.Support;
 
 /// <summary>Builds clustered test clusters of the test grains.</summary>
