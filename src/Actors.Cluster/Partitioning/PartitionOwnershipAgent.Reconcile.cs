@@ -149,8 +149,8 @@ internal sealed partial class PartitionOwnershipAgent
             return;
         }
 
-        PartitionRecord claimed = row with { OwnerIncarnation = incarnation, Epoch = row.Epoch + 1, State = PartitionState.Owned, Target = null };
-        if (await _membership.TryApplyAsync(new ClusterUpdate().Write(claimed, row.Version).RequireLease(_membership.Name, incarnation), cancellationToken))
+        PartitionRecord claimed = Claimed(row, incarnation);
+        if (await TryClaimAsync(row, claimed, incarnation, cancellationToken))
         {
             LogReclaimed(_logger, row.Partition, claimed.Epoch);
             await OpenAsync(claimed, cancellationToken);
@@ -170,11 +170,8 @@ internal sealed partial class PartitionOwnershipAgent
             return;
         }
 
-        PartitionRecord claimed = row with
-        {
-            Owner = _membership.Name, OwnerIncarnation = incarnation, Epoch = row.Epoch + 1, State = PartitionState.Owned, Target = null, Replicas = replicas, InSync = replicas,
-        };
-        if (await _membership.TryApplyAsync(new ClusterUpdate().Write(claimed, row.Version).RequireLease(_membership.Name, incarnation), cancellationToken))
+        PartitionRecord claimed = Claimed(row, incarnation) with { Replicas = replicas, InSync = replicas };
+        if (await TryClaimAsync(row, claimed, incarnation, cancellationToken))
         {
             LogClaimed(_logger, row.Partition, claimed.Epoch);
             await _replicas.EnsureAsync(row.Partition, new ReplicaId(1), snapshot.ClusterId, cancellationToken);
@@ -188,8 +185,8 @@ internal sealed partial class PartitionOwnershipAgent
         // finds (empty) logs and never mistakes the partition for lost data.
         bool existed = _logs.HasData(row.Partition);
         _logs.CreateDirectories(row.Partition);
-        PartitionRecord claimed = row with { Owner = _membership.Name, OwnerIncarnation = incarnation, Epoch = row.Epoch + 1, State = PartitionState.Owned, Target = null };
-        if (await _membership.TryApplyAsync(new ClusterUpdate().Write(claimed, row.Version).RequireLease(_membership.Name, incarnation), cancellationToken))
+        PartitionRecord claimed = Claimed(row, incarnation);
+        if (await TryClaimAsync(row, claimed, incarnation, cancellationToken))
         {
             LogClaimed(_logger, row.Partition, claimed.Epoch);
             await OpenAsync(claimed, cancellationToken);
@@ -200,6 +197,17 @@ internal sealed partial class PartitionOwnershipAgent
             _logs.Delete(row.Partition);
         }
     }
+
+    /// <summary><paramref name="row"/> owned by this silo's <paramref name="incarnation"/> under the next epoch, not moving.</summary>
+    private PartitionRecord Claimed(PartitionRecord row, long incarnation)
+        => row with { Owner = _membership.Name, OwnerIncarnation = incarnation, Epoch = row.Epoch + 1, State = PartitionState.Owned, Target = null };
+
+    /// <summary>
+    /// Writes <paramref name="claimed"/> (a claim or a re-claim) over <paramref name="row"/>, on condition of this silo's
+    /// lease and the row's version; false when another silo or a later change got there first.
+    /// </summary>
+    private Task<bool> TryClaimAsync(PartitionRecord row, PartitionRecord claimed, long incarnation, CancellationToken cancellationToken)
+        => _membership.TryApplyAsync(new ClusterUpdate().Write(claimed, row.Version).RequireLease(_membership.Name, incarnation), cancellationToken);
 
     /// <summary>How long opening a replicated partition waits for this silo's replica to lead the granted epoch before a later reconcile retries.</summary>
     private TimeSpan LeadWait => _replicas.ReplicaOptions.LeaderTimeout * 4;

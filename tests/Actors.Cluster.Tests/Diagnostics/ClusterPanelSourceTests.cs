@@ -1,5 +1,4 @@
 using Actors.Cluster.Diagnostics;
-using Actors.Cluster.Membership;
 using Actors.Cluster.Partitioning;
 using Actors.Hosting.Dashboard;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -2,7 +2,6 @@ using Actors.Cluster;
 using Actors.Journaling;
 using Actors.Persistence.Wal;
 using Actors.Placement;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Cluster.Tests.Grains;
 

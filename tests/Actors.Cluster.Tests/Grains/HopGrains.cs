@@ -1,6 +1,5 @@
 using Actors.Cluster;
 using Actors.Runtime;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Cluster.Tests.Grains;
 

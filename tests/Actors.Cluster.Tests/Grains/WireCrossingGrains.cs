@@ -1,7 +1,6 @@
 using Actors.Runtime;
 using Actors.Cluster;
 using Actors.Placement;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Cluster.Tests.Grains;
 

@@ -1,6 +1,5 @@
 using Actors.Cluster.Hosting;
 using Actors.Invocation;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Cluster.Tests.Hosting;
 

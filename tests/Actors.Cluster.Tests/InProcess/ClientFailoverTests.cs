@@ -1,7 +1,6 @@
 using Actors.Client;
 using Actors.Cluster.Tests.Grains;
-using Actors.Cluster.Tests.Support;
-using Actors.TestingHost;
+using static Actors.Cluster.Tests.Support.TestClusters;
 
 namespace Actors.Cluster.Tests.InProcess;
 
@@ -11,15 +10,12 @@ namespace Actors.Cluster.Tests.InProcess;
 /// </summary>
 public sealed class ClientFailoverTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task SeedGatewayStops_ClientConfiguredWithItAlone_KeepsWorkingThroughTheGatewaysTheClusterSent(bool routeToOwners)
     {
-        await using TestCluster cluster = await TestClusters.DeployAsync(3);
-        await cluster.WaitForPartitionsBalancedAsync(Patience);
+        await using TestCluster cluster = await TestClusters.DeployBalancedAsync(3);
         SiloHandle seed = cluster.Silos[0];
         string[] gateways = [.. cluster.Silos.Select(s => $"127.0.0.1:{s.GatewayPort}")];
         await using IClusterClient client = new ClusterClientBuilder()

@@ -1,8 +1,6 @@
 using Actors.Cluster.Tests.Grains;
-using Actors.Cluster.Tests.Support;
 using Actors.Client;
-using Actors.TestingHost;
-using Microsoft.Extensions.DependencyInjection;
+using static Actors.Cluster.Tests.Support.TestClusters;
 
 namespace Actors.Cluster.Tests.InProcess;
 
@@ -12,13 +10,10 @@ namespace Actors.Cluster.Tests.InProcess;
 /// </summary>
 public sealed class ClientRoutingTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
-
     [Fact]
     public async Task Calls_ClientRoutesToOwners_WalGrainCallsReachTheirOwnerWithoutAHop()
     {
-        await using TestCluster cluster = await TestClusters.DeployAsync(3);
-        await cluster.WaitForPartitionsBalancedAsync(Patience);
+        await using TestCluster cluster = await TestClusters.DeployBalancedAsync(3);
         IAccountGrain[] grains = [.. Enumerable.Range(0, 48).Select(i => cluster.Client.GetGrain<IAccountGrain>($"routed-{i}"))];
 
         // Once the client holds the balanced view's table, a round over every grain makes no hop.
@@ -39,8 +34,7 @@ public sealed class ClientRoutingTests
     [Fact]
     public async Task Calls_RoutingOff_CallsForOtherSilosPartitionsTakeAHop()
     {
-        await using TestCluster cluster = await TestClusters.DeployAsync(3, b => b.ConfigureClient(c => c.Configure(o => o.RouteToPartitionOwners = false)));
-        await cluster.WaitForPartitionsBalancedAsync(Patience);
+        await using TestCluster cluster = await TestClusters.DeployBalancedAsync(3, b => b.ConfigureClient(c => c.Configure(o => o.RouteToPartitionOwners = false)));
         IAccountGrain[] grains = [.. Enumerable.Range(0, 48).Select(i => cluster.Client.GetGrain<IAccountGrain>($"forwarded-{i}"))];
 
         // One gateway serves the client: the calls for the other two silos' partitions (about two thirds) are forwarded.
@@ -51,8 +45,7 @@ public sealed class ClientRoutingTests
     [Fact]
     public async Task Calls_OwnerLeaves_ClientFollowsTheNewTableWithoutLosingACall()
     {
-        await using TestCluster cluster = await TestClusters.DeployAsync(3);
-        await cluster.WaitForPartitionsBalancedAsync(Patience);
+        await using TestCluster cluster = await TestClusters.DeployBalancedAsync(3);
         IAccountGrain[] grains = [.. Enumerable.Range(0, 24).Select(i => cluster.Client.GetGrain<IAccountGrain>($"follow-{i}"))];
         await Eventually.TrueAsync(async () => await HopsOfOneRoundAsync(cluster, grains) == 0, Patience, "a round of calls without a hop");
 

@@ -1,10 +1,7 @@
-using Actors.Cluster.Membership;
 using Actors.Cluster.Partitioning;
 using Actors.Cluster.Tests.Grains;
-using Actors.Cluster.Tests.Support;
 using Actors.Hosting;
-using Actors.TestingHost;
-using Microsoft.Extensions.DependencyInjection;
+using static Actors.Cluster.Tests.Support.TestClusters;
 
 namespace Actors.Cluster.Tests.InProcess;
 
@@ -14,7 +11,6 @@ namespace Actors.Cluster.Tests.InProcess;
 /// </summary>
 public sealed class ClusterReminderTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
     private static readonly string GrainType = GrainTypeNames.ForClass(typeof(ClusterReminderGrain));
 
     [Fact]

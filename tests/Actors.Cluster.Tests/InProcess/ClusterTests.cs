@@ -1,17 +1,12 @@
-using Actors.Cluster.Membership;
 using Actors.Cluster.Partitioning;
 using Actors.Cluster.Tests.Grains;
-using Actors.Cluster.Tests.Support;
-using Actors.TestingHost;
-using Microsoft.Extensions.DependencyInjection;
+using static Actors.Cluster.Tests.Support.TestClusters;
 
 namespace Actors.Cluster.Tests.InProcess;
 
 /// <summary>Several in-process silos (TestCluster) over the in-memory cluster store and real loopback messaging.</summary>
 public sealed class ClusterTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
     [Fact]
     public async Task VolatileGrain_CalledThroughEverySilo_OneActivation()
     {
@@ -101,8 +96,7 @@ public sealed class ClusterTests
     [Fact]
     public async Task KilledOwner_CallsFailFastTyped_ThenRestartRecoversEveryDeposit()
     {
-        await using TestCluster cluster = await TestClusters.DeployAsync(3);
-        await WaitForBalanceAsync(cluster);
+        await using TestCluster cluster = await TestClusters.DeployBalancedAsync(3);
         IClusterView view = cluster.Primary.Services.GetRequiredService<IClusterView>();
         string victim = cluster.Silos[1].Name;
         string[] accounts = Enumerable.Range(0, 40).Select(i => $"k{i}").ToArray();

@@ -1,9 +1,6 @@
 using Actors.Cluster.Tests.Grains;
-using Actors.Cluster.Tests.Support;
 using Actors.Hosting;
 using Actors.Serialization;
-using Actors.TestingHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Cluster.Tests.InProcess;
 

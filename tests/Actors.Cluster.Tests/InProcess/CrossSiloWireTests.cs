@@ -1,9 +1,6 @@
 using Actors.Client;
 using Actors.Cluster.Tests.Grains;
-using Actors.Cluster.Tests.Support;
 using Actors.Runtime;
-using Actors.TestingHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Cluster.Tests.InProcess;
 

@@ -1,9 +1,7 @@
 using Actors.Cluster.Hosting;
 using Actors.Cluster.Storage;
-using Actors.Cluster.Tests.Support;
-using Actors.TestingHost;
 using Actors.Wal;
-using Microsoft.Extensions.DependencyInjection;
+using static Actors.Cluster.Tests.Support.TestClusters;
 
 namespace Actors.Cluster.Tests.InProcess;
 
@@ -13,13 +11,10 @@ namespace Actors.Cluster.Tests.InProcess;
 /// </summary>
 public sealed class FencingTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
-
     [Fact]
     public async Task LeaseEndedLocally_AppendToAServedPartition_RefusedAsFencedAndNothingWritten()
     {
-        await using TestCluster cluster = await TestClusters.DeployAsync(2);
-        await cluster.WaitForPartitionsBalancedAsync(Patience);
+        await using TestCluster cluster = await TestClusters.DeployBalancedAsync(2);
         ClusterSilo silo = cluster.Primary.Services.GetRequiredService<ClusterSilo>();
         PartitionedEventLog log = silo.Logs.Stores.First();
         string stream = await FirstServedStreamAsync(log);

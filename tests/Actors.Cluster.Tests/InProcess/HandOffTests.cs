@@ -1,18 +1,13 @@
 using Actors.Cluster.Hosting;
-using Actors.Cluster.Membership;
 using Actors.Cluster.Partitioning;
 using Actors.Cluster.Tests.Grains;
-using Actors.Cluster.Tests.Support;
-using Actors.TestingHost;
-using Microsoft.Extensions.DependencyInjection;
+using static Actors.Cluster.Tests.Support.TestClusters;
 
 namespace Actors.Cluster.Tests.InProcess;
 
 /// <summary>A partition hand-off while a request of one of its grains waits on a call into the same partition.</summary>
 public sealed class HandOffTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
-
     /// <summary>
     /// The hand-off waits for the partition's grains to finish their running requests, and calls into the partition wait
     /// for the hand-off: a running request that calls a grain of its own partition (the demo's transfers between accounts)
@@ -22,8 +17,7 @@ public sealed class HandOffTests
     [Fact]
     public async Task HandOff_RunningRequestCallsIntoItsMovingPartition_CallCompletesAndMoveUndoneThenRetried()
     {
-        await using TestCluster cluster = await TestClusters.DeployAsync(2);
-        await cluster.WaitForPartitionsBalancedAsync(Patience);
+        await using TestCluster cluster = await TestClusters.DeployBalancedAsync(2);
         ClusterSnapshot snapshot = cluster.Primary.Services.GetRequiredService<IClusterView>().Snapshot!;
         (string relay, string account, int partition) = SamePartition(snapshot.PartitionCount);
         string owner = snapshot.Partitions[partition].Owner!;
@@ -59,8 +53,7 @@ public sealed class HandOffTests
     [Fact]
     public async Task GrantedPartition_WithoutItsLogsHere_ReportedLostNotServedEmpty()
     {
-        await using TestCluster cluster = await TestClusters.DeployAsync(2);
-        await cluster.WaitForPartitionsBalancedAsync(Patience);
+        await using TestCluster cluster = await TestClusters.DeployBalancedAsync(2);
         ClusterSnapshot snapshot = await cluster.Primary.Services.GetRequiredService<ClusterSilo>().Membership.RefreshAsync(CancellationToken.None);
         (_, string account, int partition) = SamePartition(snapshot.PartitionCount);
         IAccountGrain grain = cluster.Client.GetGrain<IAccountGrain>(account);

@@ -1,7 +1,4 @@
 using Actors.Cluster.Tests.Grains;
-using Actors.Cluster.Tests.Support;
-using Actors.TestingHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Cluster.Tests.InProcess;
 

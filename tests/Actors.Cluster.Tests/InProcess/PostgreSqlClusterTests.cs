@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using Actors.Cluster.Membership;
 using Actors.Cluster.PostgreSql;
-using Actors.Cluster.Tests.Support;
-using Actors.TestingHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Cluster.Tests.InProcess;
 

@@ -1,6 +1,4 @@
 using Actors.Cluster.Tests.Grains;
-using Actors.Cluster.Tests.Support;
-using Actors.TestingHost;
 
 namespace Actors.Cluster.Tests.InProcess;
 

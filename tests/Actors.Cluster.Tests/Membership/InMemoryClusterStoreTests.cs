@@ -1,5 +1,3 @@
-using Actors.Cluster.Membership;
-using Actors.Cluster.Tests.Support;
 using Actors.TestingHost.Conformance;
 
 namespace Actors.Cluster.Tests.Membership;

@@ -1,5 +1,3 @@
-using Actors.Cluster.Membership;
-using Actors.Cluster.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Actors.Cluster.Tests.Membership;

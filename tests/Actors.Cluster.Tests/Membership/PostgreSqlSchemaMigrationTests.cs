@@ -1,6 +1,4 @@
-using Actors.Cluster.Membership;
 using Actors.Cluster.PostgreSql;
-using Actors.Cluster.Tests.Support;
 using Npgsql;
 
 namespace Actors.Cluster.Tests.Membership;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Actors.Cluster.Membership;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Actors.Cluster.Tests.Membership;

@@ -1,8 +1,5 @@
 using System.Net.Sockets;
 using Actors.Cluster.Tests.Grains;
-using Actors.Cluster.Tests.Support;
-using Actors.TestingHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Cluster.Tests.Messaging;
 

@@ -1,4 +1,3 @@
-using Actors.Cluster.Membership;
 using Actors.Cluster.Partitioning;
 
 namespace Actors.Cluster.Tests.Partitioning;

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using Actors.Client;
-using Actors.Cluster.Membership;
-using Actors.Cluster.Tests.Support;
 using Actors.Demo.Grains.Accounts;
 using Xunit.Abstractions;
 

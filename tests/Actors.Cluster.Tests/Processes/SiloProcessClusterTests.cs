@@ -1,9 +1,7 @@
 using System.Net.Sockets;
 using Actors.Client;
-using Actors.Cluster.Membership;
 using Actors.Cluster.Partitioning;
 using Actors.Cluster.PostgreSql;
-using Actors.Cluster.Tests.Support;
 using Actors.Demo.Grains.Accounts;
 using Xunit.Abstractions;
 

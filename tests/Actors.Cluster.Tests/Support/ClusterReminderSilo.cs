@@ -1,8 +1,6 @@
 using Actors.Cluster.Tests.Grains;
 using Actors.Hosting;
 using Actors.Persistence.Wal.Hosting;
-using Actors.TestingHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Cluster.Tests.Support;
 

@@ -1,7 +1,6 @@
 using Actors.Cluster.Tests.Grains;
 using Actors.Hosting;
 using Actors.Persistence.Wal.Hosting;
-using Actors.TestingHost;
 
 namespace Actors.Cluster.Tests.Support;
 

@@ -1,5 +1,3 @@
-using Actors.Cluster.Membership;
-
 namespace Actors.Cluster.Tests.Support;
 
 /// <summary>A cluster store that counts the whole reads and the rows of change reads it passes on to another store.</summary>

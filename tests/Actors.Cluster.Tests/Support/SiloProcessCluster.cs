@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Actors.Client;
 using Actors.ClientDemo.Launching;
-using Actors.Cluster.Membership;
 using Actors.Cluster.PostgreSql;
 using Xunit.Abstractions;
 

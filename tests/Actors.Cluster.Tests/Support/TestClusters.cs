@@ -1,10 +1,31 @@
-using Actors.TestingHost;
-
 namespace Actors.Cluster.Tests.Support;
 
 /// <summary>Builds clustered test clusters of the test grains.</summary>
 public static class TestClusters
 {
+    /// <summary>
+    /// How long a cluster test waits for the cluster to get somewhere (partitions balanced, a move, a partition's state): the
+    /// suite shares two cores with other test processes, so this only bounds a hang.
+    /// </summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+
+    /// <summary><see cref="DeployAsync"/>, then waits (up to <see cref="Patience"/>) until every partition is owned and they are spread evenly over the silos.</summary>
+    public static async Task<TestCluster> DeployBalancedAsync(short silos, Action<TestClusterBuilder>? configure = null)
+    {
+        TestCluster cluster = await DeployAsync(silos, configure);
+        try
+        {
+            await cluster.WaitForPartitionsBalancedAsync(Patience);
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return cluster;
+    }
+
     public static async Task<TestCluster> DeployAsync(short silos, Action<TestClusterBuilder>? configure = null)
     {
         var builder = new TestClusterBuilder(silos);

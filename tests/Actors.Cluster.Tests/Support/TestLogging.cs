@@ -1,4 +1,3 @@
-using Actors.TestingHost;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
