@@ -111,7 +111,10 @@ public sealed partial class WriteAheadLog
                     throw reject($"the stream's records kept moving (compaction) while the rewrite was being planned ({EraseAttempts} attempts)");
                 }
 
-                continue; // compaction moved the stream meanwhile: read its new entry
+                // Compaction moved the stream meanwhile: let the running passes finish (the erases' own passes would
+                // otherwise keep moving it), then read its new entry.
+                await _maintenance!.WhenIdleAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
             }
 
             if (plan.Rejection is { } reason)
@@ -162,6 +165,10 @@ public sealed partial class WriteAheadLog
             {
                 throw reject($"the stream kept changing while it was being rewritten ({EraseAttempts} attempts)");
             }
+
+            // The stream changed under the copy (a space pass relocated it, or an append): wait for the running passes
+            // before the next attempt, so an erase does not lose every attempt to the passes earlier erases started.
+            await _maintenance.WhenIdleAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }
