@@ -299,6 +299,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     {
         var replica = _replica!;
         var previousCommitted = _status.CommittedLsn;
+        PublishReadLease(replica);
         _status = new ReplicaStatus(replica.Role, replica.Epoch, replica.Leader, _log.EndLsn, _log.DurableLsn, replica.CommittedOffset, false);
         if (replica.CommittedOffset > previousCommitted)
         {

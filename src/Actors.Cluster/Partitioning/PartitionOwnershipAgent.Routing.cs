@@ -23,6 +23,12 @@ internal sealed partial class PartitionOwnershipAgent
         (LocalPartitionState state, long epoch) = forwardOnly ? (LocalPartitionState.None, 0L) : StateOf(partition);
         switch (state)
         {
+            case LocalPartitionState.Serving when (row.IsReplicated || _replicas.StatusOf(partition) is not null) && !_replicas.HoldsReadLease(partition):
+                // A replicated partition is served from this silo's state only under its replica's read lease: without
+                // it a successor may already have acknowledged writes this silo's grains have not seen (a stale read).
+                // The lease comes back with the followers' next echoes, or the row soon names the successor.
+                return new PartitionRoute(PartitionRouteKind.Wait, _membership.Name, epoch,
+                    "this silo's replica of the partition does not hold its read lease (another replica may be taking over)");
             case LocalPartitionState.Serving:
                 return new PartitionRoute(PartitionRouteKind.Local, _membership.Name, epoch, null);
             case LocalPartitionState.HandingOff or LocalPartitionState.Opening:

@@ -75,6 +75,13 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
     public ReplicaStatus? StatusOf(int partition) => _held.TryGetValue(partition, out HeldReplica? held) ? held.Host.Status : null;
 
     /// <summary>
+    /// Whether this silo's replica of <paramref name="partition"/> leads and holds its read lease now
+    /// (<see cref="ReplicaHost.HoldsReadLease"/>): only then may the silo serve the partition's calls from its state.
+    /// False when it holds no replica of the partition.
+    /// </summary>
+    public bool HoldsReadLease(int partition) => _held.TryGetValue(partition, out HeldReplica? held) && held.Host.HoldsReadLease();
+
+    /// <summary>
     /// Waits until this silo's replica of <paramref name="row"/>'s partition leads the row's epoch and its materialized log
     /// holds every entry it held when it took over; false when <paramref name="timeout"/> passes first.
     /// </summary>

@@ -14,6 +14,9 @@ namespace Actors.Replication.Messages;
 /// <param name="LeaderEndOffset">The leader's end offset when it sent the request; a follower whose log goes beyond it
 /// with entries of an older epoch drops them (they cannot be acknowledged: the leader holds every acknowledged entry).</param>
 /// <param name="CommittedOffset">Entries up to here are acknowledged (durable on every in-sync replica).</param>
+/// <param name="LeaseStamp">The leader's clock (<see cref="TimeProvider.GetTimestamp"/>) when it built the request; the
+/// follower echoes it in <see cref="AppendAccepted.EchoedStamp"/> and the leader's read lease runs from the echoed stamps
+/// (docs/replication.md, "Reads after failover"). 0: none (a stamp of 0 is never counted, which only shortens the lease).</param>
 public sealed record AppendRequest(
     ReplicaId From,
     long Epoch,
@@ -21,5 +24,6 @@ public sealed record AppendRequest(
     long PrevEpoch,
     IReadOnlyList<LogEntry> Entries,
     long LeaderEndOffset,
-    long CommittedOffset)
+    long CommittedOffset,
+    long LeaseStamp = 0)
     : ReplicationMessage(From, Epoch);

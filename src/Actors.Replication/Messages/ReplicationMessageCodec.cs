@@ -5,27 +5,38 @@ using Actors.Replication.Log;
 namespace Actors.Replication.Messages;
 
 /*
- * Replication message wire format, version 1. All integers little-endian; one message per transport frame (the frame
- * gives the length). No checksum of its own: entry payloads are the partition log's frames, which carry CRC32C, and
- * the silo transport runs over TCP (optionally TLS).
+ * Replication message wire format. All integers little-endian; one message per transport frame (the frame gives the
+ * length). No checksum of its own: entry payloads are the partition log's frames, which carry CRC32C, and the silo
+ * transport runs over TCP (optionally TLS). Each kind has its own version: a kind whose body changes gets the next
+ * version, and a reader accepts only the version it writes (replicas of one partition run the same build).
  *
- *   Message  := Kind:u8 | Version:u8 (= 1) | From:i32 | Epoch:i64 | Body
- *   Kind 1 AppendRequest   PrevOffset:i64 | PrevEpoch:i64 | LeaderEndOffset:i64 | CommittedOffset:i64 | Count:i32
- *                          | Count x Entry
+ *   Message  := Kind:u8 | Version:u8 | From:i32 | Epoch:i64 | Body
+ *   Kind 1 AppendRequest   version 2: PrevOffset:i64 | PrevEpoch:i64 | LeaderEndOffset:i64 | CommittedOffset:i64
+ *                          | LeaseStamp:i64 | Count:i32 | Count x Entry
  *            Entry       := Epoch:i64 | PayloadLength:i32 | Payload
- *   Kind 2 AppendAccepted  MatchedOffset:i64 | DurableOffset:i64
- *   Kind 3 AppendDiverged  ProbeOffset:i64 | ProbeEpoch:i64
- *   Kind 4 AppendFenced    (empty)
+ *   Kind 2 AppendAccepted  version 2: MatchedOffset:i64 | DurableOffset:i64 | EchoedStamp:i64
+ *   Kind 3 AppendDiverged  version 1: ProbeOffset:i64 | ProbeEpoch:i64
+ *   Kind 4 AppendFenced    version 1: (empty)
  *
- * Offsets and epochs are never negative; an entry's epoch is at most the message's epoch and entries' epochs never
- * decrease. Bytes left after the body, an unknown kind or version, or a count or length beyond the bytes present are
- * malformed.
+ * Version 1 of kinds 1 and 2 (before the read lease: no LeaseStamp, no EchoedStamp) is refused as malformed: the
+ * replicas of one partition must run one protocol (a version-1 follower would never echo a stamp, so its leader could
+ * never serve a read, and nothing would say why).
+ *
+ * Offsets, epochs and stamps are never negative; an entry's epoch is at most the message's epoch and entries' epochs
+ * never decrease. Bytes left after the body, an unknown kind or version, or a count or length beyond the bytes present
+ * are malformed.
  */
 
 /// <summary>Encodes and decodes <see cref="ReplicationMessage"/>s (layout in the comment at the top of this file).</summary>
 public static class ReplicationMessageCodec
 {
-    /// <summary>The format version written.</summary>
+    /// <summary>The version written for <see cref="AppendRequest"/> (2: with the lease stamp).</summary>
+    public const byte AppendRequestVersion = 2;
+
+    /// <summary>The version written for <see cref="AppendAccepted"/> (2: with the echoed stamp).</summary>
+    public const byte AppendAcceptedVersion = 2;
+
+    /// <summary>The version written for <see cref="AppendDiverged"/> and <see cref="AppendFenced"/>.</summary>
     public const byte Version = 1;
 
     private const int HeaderBytes = 1 + 1 + 4 + 8;
@@ -46,7 +57,7 @@ public static class ReplicationMessageCodec
             AppendFenced => 4,
             _ => throw new ArgumentException($"Unknown replication message {message.GetType().Name}.", nameof(message)),
         };
-        span[1] = Version;
+        span[1] = VersionOf(span[0]);
         BinaryPrimitives.WriteInt32LittleEndian(span[2..], message.From.Value);
         BinaryPrimitives.WriteInt64LittleEndian(span[6..], message.Epoch);
         var body = span[HeaderBytes..];
@@ -57,8 +68,9 @@ public static class ReplicationMessageCodec
                 BinaryPrimitives.WriteInt64LittleEndian(body[8..], request.PrevEpoch);
                 BinaryPrimitives.WriteInt64LittleEndian(body[16..], request.LeaderEndOffset);
                 BinaryPrimitives.WriteInt64LittleEndian(body[24..], request.CommittedOffset);
-                BinaryPrimitives.WriteInt32LittleEndian(body[32..], request.Entries.Count);
-                var position = 36;
+                BinaryPrimitives.WriteInt64LittleEndian(body[32..], request.LeaseStamp);
+                BinaryPrimitives.WriteInt32LittleEndian(body[40..], request.Entries.Count);
+                var position = 44;
                 foreach (var entry in request.Entries)
                 {
                     BinaryPrimitives.WriteInt64LittleEndian(body[position..], entry.Epoch);
@@ -71,6 +83,7 @@ public static class ReplicationMessageCodec
             case AppendAccepted accepted:
                 BinaryPrimitives.WriteInt64LittleEndian(body, accepted.MatchedOffset);
                 BinaryPrimitives.WriteInt64LittleEndian(body[8..], accepted.DurableOffset);
+                BinaryPrimitives.WriteInt64LittleEndian(body[16..], accepted.EchoedStamp);
                 break;
             case AppendDiverged diverged:
                 BinaryPrimitives.WriteInt64LittleEndian(body, diverged.ProbeOffset);
@@ -87,22 +100,29 @@ public static class ReplicationMessageCodec
         ArgumentNullException.ThrowIfNull(message);
         return HeaderBytes + message switch
         {
-            AppendRequest request => checked(36 + request.Entries.Sum(e => EntryHeaderBytes + e.Payload.Length)),
-            AppendAccepted or AppendDiverged => 16,
+            AppendRequest request => checked(44 + request.Entries.Sum(e => EntryHeaderBytes + e.Payload.Length)),
+            AppendAccepted => 24,
+            AppendDiverged => 16,
             _ => 0,
         };
     }
 
     /// <summary>Decodes one message that fills <paramref name="bytes"/> exactly; payloads are copied (the result owns them).</summary>
-    /// <exception cref="MalformedReplicationMessageException">The bytes are not a version-1 message.</exception>
+    /// <exception cref="MalformedReplicationMessageException">The bytes are not a message of a known kind in the version this build writes for it.</exception>
     public static ReplicationMessage Read(ReadOnlySpan<byte> bytes)
     {
         var reader = new Reader(bytes);
         var kind = reader.Byte();
-        var version = reader.Byte();
-        if (version != Version)
+        if (kind is < 1 or > 4)
         {
-            throw new MalformedReplicationMessageException($"version {version} is not supported (only {Version})", 1);
+            throw new MalformedReplicationMessageException($"unknown kind {kind}", 0);
+        }
+
+        var version = reader.Byte();
+        if (version != VersionOf(kind))
+        {
+            throw new MalformedReplicationMessageException(
+                $"version {version} of {KindName(kind)} is not supported (only {VersionOf(kind)})", 1);
         }
 
         var from = new ReplicaId(reader.Int32());
@@ -110,7 +130,8 @@ public static class ReplicationMessageCodec
         ReplicationMessage message = kind switch
         {
             1 => ReadAppendRequest(ref reader, from, epoch),
-            2 => new AppendAccepted(from, epoch, reader.NonNegative("matched offset"), reader.NonNegative("durable offset")),
+            2 => new AppendAccepted(
+                from, epoch, reader.NonNegative("matched offset"), reader.NonNegative("durable offset"), reader.NonNegative("echoed stamp")),
             3 => new AppendDiverged(from, epoch, reader.NonNegative("probe offset"), reader.NonNegative("probe epoch")),
             4 => new AppendFenced(from, epoch),
             _ => throw new MalformedReplicationMessageException($"unknown kind {kind}", 0),
@@ -125,6 +146,7 @@ public static class ReplicationMessageCodec
         var prevEpoch = reader.NonNegative("previous epoch");
         var leaderEnd = reader.NonNegative("leader end offset");
         var committed = reader.NonNegative("committed offset");
+        var leaseStamp = reader.NonNegative("lease stamp");
         var count = reader.Int32();
         if (count < 0 || count > reader.Remaining / EntryHeaderBytes)
         {
@@ -146,8 +168,23 @@ public static class ReplicationMessageCodec
             entries[i] = new LogEntry(entryEpoch, reader.Bytes(reader.Int32()));
         }
 
-        return new AppendRequest(from, epoch, prevOffset, prevEpoch, entries, leaderEnd, committed);
+        return new AppendRequest(from, epoch, prevOffset, prevEpoch, entries, leaderEnd, committed, leaseStamp);
     }
+
+    private static byte VersionOf(byte kind) => kind switch
+    {
+        1 => AppendRequestVersion,
+        2 => AppendAcceptedVersion,
+        _ => Version,
+    };
+
+    private static string KindName(byte kind) => kind switch
+    {
+        1 => nameof(AppendRequest),
+        2 => nameof(AppendAccepted),
+        3 => nameof(AppendDiverged),
+        _ => nameof(AppendFenced),
+    };
 
     private ref struct Reader(ReadOnlySpan<byte> bytes)
     {

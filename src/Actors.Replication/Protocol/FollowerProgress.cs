@@ -9,6 +9,9 @@ internal sealed class FollowerProgress
     /// <summary>Of the matched prefix, the follower has synced up to here.</summary>
     public long DurableOffset { get; set; }
 
+    /// <summary>The newest lease stamp the follower echoed in the leader's epoch (0: none).</summary>
+    public long EchoedStamp { get; set; }
+
     /// <summary>The next offset to send.</summary>
     public long NextOffset { get; set; }
 }

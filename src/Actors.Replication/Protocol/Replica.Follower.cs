@@ -30,6 +30,7 @@ public sealed partial class Replica
             EnterEpoch(request.Epoch);
             _leader = request.From;
             _matchedOffset = 0;
+            _leaderStamp = 0;
         }
         else if (Role == ReplicaRole.Leader)
         {
@@ -45,6 +46,7 @@ public sealed partial class Replica
         }
 
         _lastLeaderContact = _running.Now();
+        ReceivedLeaseStamp(request.LeaseStamp);
         if (request.PrevOffset > _log.EndOffset || _log.EpochAt(request.PrevOffset) != request.PrevEpoch)
         {
             var probe = Math.Min(request.PrevOffset, _log.EndOffset);
@@ -122,7 +124,7 @@ public sealed partial class Replica
         }
 
         var durable = _faults.AcknowledgeBeforeFollowerSync ? _matchedOffset : Math.Min(_log.DurableOffset, _matchedOffset);
-        _environment.Send(leader, new AppendAccepted(Id, _epoch, _matchedOffset, durable));
+        _environment.Send(leader, new AppendAccepted(Id, _epoch, _matchedOffset, durable, StampToEcho()));
     }
 
     private void FollowerTick(long now)

@@ -83,7 +83,7 @@ public sealed partial class Replica
         var entries = _log.Read(prevOffset + 1, _options.MaxEntriesPerRequest);
         _environment.Send(
             follower,
-            new AppendRequest(Id, _epoch, prevOffset, _log.EpochAt(prevOffset), entries, _log.EndOffset, _committedOffset));
+            new AppendRequest(Id, _epoch, prevOffset, _log.EpochAt(prevOffset), entries, _log.EndOffset, _committedOffset, NewLeaseStamp()));
         progress.NextOffset = prevOffset + entries.Count + 1;
     }
 
@@ -94,6 +94,7 @@ public sealed partial class Replica
             return;
         }
 
+        ReceivedEcho(progress, accepted.EchoedStamp);
         progress.MatchedOffset = Math.Max(progress.MatchedOffset, accepted.MatchedOffset);
         progress.DurableOffset = Math.Max(progress.DurableOffset, Math.Min(accepted.DurableOffset, accepted.MatchedOffset));
         progress.NextOffset = Math.Max(progress.NextOffset, progress.MatchedOffset + 1);

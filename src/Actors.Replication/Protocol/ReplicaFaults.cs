@@ -17,4 +17,7 @@ internal sealed class ReplicaFaults
 
     /// <summary>A follower that is not in the in-sync set may ask to become leader (adding itself to the set).</summary>
     public bool ElectOutsideInSync { get; init; }
+
+    /// <summary>The leader's read lease lasts four leader timeouts from an echoed stamp instead of one leader timeout less a heartbeat.</summary>
+    public bool ReadLeaseTooLong { get; init; }
 }

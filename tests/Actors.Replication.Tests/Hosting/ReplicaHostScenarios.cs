@@ -73,8 +73,9 @@ internal static class ReplicaHostScenarios
     }
 
     /// <summary>
-    /// The leader paused (as SIGSTOP) with an append queued; a successor takes over and acknowledges; on resume the old
-    /// leader's append is refused or of unknown outcome (never acknowledged), and it follows the new epoch.
+    /// The leader paused (as SIGSTOP) with an append queued; a successor takes over and acknowledges; the paused leader's
+    /// read lease has run out by then; on resume the old leader's append is refused or of unknown outcome (never
+    /// acknowledged), and it follows the new epoch.
     /// </summary>
     public static async Task<string> LeaderPausedAsync(HostedReplicas replicas)
     {
@@ -82,11 +83,15 @@ internal static class ReplicaHostScenarios
         await AppendManyAsync(replicas, "before", 20, acked);
         var zombie = await replicas.LeaderAsync(1, Generous);
         var zombieEpoch = zombie.Status.Epoch;
+        await replicas.WaitUntilAsync(_ => zombie.HoldsReadLease(), Generous, $"the leader {zombie.Id} holding its read lease");
 
         zombie.Pause();
         var zombieAppend = zombie.AppendAsync(Encoding.UTF8.GetBytes("zombie"));
         var successor = await replicas.LeaderAsync(zombieEpoch + 1, Generous);
+        // The successor was elected only after the paused leader's read lease ran out (real time ran on while it was paused).
+        Assert.False(zombie.HoldsReadLease(), $"the paused leader {zombie.Id} still holds its read lease after {successor.Id} took epoch {successor.Status.Epoch}");
         await AppendManyAsync(replicas, "after", 20, acked);
+        Assert.False(zombie.HoldsReadLease());
         zombie.Resume();
 
         var refusal = await Assert.ThrowsAnyAsync<ReplicationException>(() => zombieAppend.WaitAsync(Generous));

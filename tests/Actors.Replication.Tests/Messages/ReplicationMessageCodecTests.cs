@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using Actors.Replication.Log;
 using Actors.Replication.Messages;
 
@@ -9,13 +10,14 @@ public sealed class ReplicationMessageCodecTests
     private static readonly ReplicaId From = new(7);
 
     private static readonly AppendRequest RequestWithEntries =
-        new(From, 5, 10, 4, [new LogEntry(4, new byte[] { 1, 2, 3 }), new LogEntry(5, Array.Empty<byte>())], 12, 9);
+        new(From, 5, 10, 4, [new LogEntry(4, new byte[] { 1, 2, 3 }), new LogEntry(5, Array.Empty<byte>())], 12, 9, 123_456_789);
 
     public static TheoryData<ReplicationMessage> Messages =>
     [
         RequestWithEntries,
         new AppendRequest(From, 1, 0, 0, [], 0, 0),
         new AppendAccepted(From, 5, 12, 11),
+        new AppendAccepted(From, 5, 12, 11, long.MaxValue),
         new AppendDiverged(From, 5, 3, 2),
         new AppendFenced(From, 9),
     ];
@@ -55,6 +57,61 @@ public sealed class ReplicationMessageCodecTests
 
         Assert.Contains("left after", trailing.Message, StringComparison.Ordinal);
         Assert.Contains("version 2", version.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Write_LeaseCarryingMessages_Version2OthersVersion1()
+    {
+        Assert.Equal(2, Encode(RequestWithEntries)[1]);
+        Assert.Equal(2, Encode(new AppendAccepted(From, 5, 12, 11, 3))[1]);
+        Assert.Equal(1, Encode(new AppendDiverged(From, 5, 3, 2))[1]);
+        Assert.Equal(1, Encode(new AppendFenced(From, 9))[1]);
+    }
+
+    [Fact]
+    public void Read_Version1AppendRequest_ThrowsMalformedNamingKindAndVersion()
+    {
+        // Version 1's layout: header, PrevOffset, PrevEpoch, LeaderEndOffset, CommittedOffset, Count = 0 (no stamp).
+        var bytes = new byte[14 + 36];
+        bytes[0] = 1;
+        bytes[1] = 1;
+        bytes[2] = 7;
+        bytes[6] = 1;
+
+        var exception = Assert.Throws<MalformedReplicationMessageException>(() => ReplicationMessageCodec.Read(bytes));
+
+        Assert.Contains("version 1 of AppendRequest is not supported (only 2)", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(1, exception.Offset);
+    }
+
+    [Fact]
+    public void Read_Version1AppendAccepted_ThrowsMalformedNamingKindAndVersion()
+    {
+        // Version 1's layout: header, MatchedOffset, DurableOffset (no echoed stamp); also as a version-2 body cut short.
+        var bytes = Encode(new AppendAccepted(From, 5, 12, 11, 3))[..^8];
+        var shortBody = Assert.Throws<MalformedReplicationMessageException>(() => ReplicationMessageCodec.Read(bytes));
+        bytes[1] = 1;
+
+        var exception = Assert.Throws<MalformedReplicationMessageException>(() => ReplicationMessageCodec.Read(bytes));
+
+        Assert.Contains("version 1 of AppendAccepted is not supported (only 2)", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("needs 8 more bytes", shortBody.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Read_NegativeStamp_ThrowsMalformedNamingTheField(int kind)
+    {
+        ReplicationMessage message = kind == 1 ? RequestWithEntries : new AppendAccepted(From, 5, 12, 11, 3);
+        var bytes = Encode(message);
+        var at = kind == 1 ? 14 + 32 : 14 + 16;
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(at, 8), -5L);
+
+        var exception = Assert.Throws<MalformedReplicationMessageException>(() => ReplicationMessageCodec.Read(bytes));
+
+        Assert.Contains(kind == 1 ? "lease stamp is negative" : "echoed stamp is negative", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(at, exception.Offset);
     }
 
     [Fact]

@@ -6,7 +6,8 @@ namespace Actors.Replication.Tests.Simulation;
 /// <summary>
 /// Checks, during the run: every acknowledgement names the entry its leader holds; no two different entries are
 /// acknowledged at one offset; one replica leads (and acknowledges) per epoch; a new leader holds every entry
-/// acknowledged so far. After healing: every replica's synced log is the same and holds every acknowledged entry.
+/// acknowledged so far; no read is served under a leader's read lease once another replica acknowledged in a later
+/// epoch (a stale read). After healing: every replica's synced log is the same and holds every acknowledged entry.
 /// </summary>
 public sealed class InvariantChecker
 {
@@ -14,11 +15,16 @@ public sealed class InvariantChecker
     private readonly SortedDictionary<long, (long RequestId, long Epoch)> _acknowledged = [];
     private readonly Dictionary<long, ReplicaId> _leaders = [];
     private readonly Dictionary<long, ReplicaId> _acknowledgingLeaders = [];
+    private long _highestAcknowledgingEpoch;
+    private (long Time, long Epoch, ReplicaId Replica)? _firstAcknowledgementInHighestEpoch;
 
     internal InvariantChecker(Simulation simulation) => _simulation = simulation;
 
     /// <summary>Appends acknowledged so far.</summary>
     public int AcknowledgedCount => _acknowledged.Count;
+
+    /// <summary>Reads served under a read lease.</summary>
+    public int ReadsServed { get; private set; }
 
     /// <summary>Epochs that have had a leader.</summary>
     public int LeaderCount => _leaders.Count;
@@ -58,12 +64,34 @@ public sealed class InvariantChecker
         }
 
         _acknowledgingLeaders[epoch] = node.Id;
+        if (epoch > _highestAcknowledgingEpoch)
+        {
+            _highestAcknowledgingEpoch = epoch;
+            _firstAcknowledgementInHighestEpoch = (_simulation.Clock.NowMicroseconds, epoch, node.Id);
+        }
+
         if (_acknowledged.TryGetValue(offset, out var earlier) && earlier.RequestId != requestId)
         {
             Fail($"offset {offset} acknowledged twice with different entries: request {earlier.RequestId} (epoch {earlier.Epoch}) and request {requestId} (epoch {epoch} by {node.Id})");
         }
 
         _acknowledged[offset] = (requestId, epoch);
+    }
+
+    /// <summary>
+    /// <paramref name="node"/>'s replica serves a read now under its read lease: no replica may have acknowledged
+    /// anything in a later epoch (the read could miss it).
+    /// </summary>
+    internal void ReadServed(SimulatedNode node)
+    {
+        var epoch = node.Replica!.Epoch;
+        if (_highestAcknowledgingEpoch > epoch && _firstAcknowledgementInHighestEpoch is { } later)
+        {
+            Fail($"stale read: {node.Id} served a read under its lease as leader of epoch {epoch}, but {later.Replica} "
+                + $"acknowledged in epoch {later.Epoch} at t={later.Time / 1000.0:F3} ms");
+        }
+
+        ReadsServed++;
     }
 
     internal void AfterStep(SimulatedNode node)

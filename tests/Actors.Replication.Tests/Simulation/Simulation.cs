@@ -108,7 +108,7 @@ public sealed class Simulation
         }
 
         return new SimulationResult(Seed, violation, _traceHash, _eventCount, Checker.AcknowledgedCount,
-            Math.Max(0, Checker.LeaderCount - 1), _crashes, _trace);
+            Math.Max(0, Checker.LeaderCount - 1), _crashes, _trace, Checker.ReadsServed);
     }
 
     internal SimulatedNode Node(ReplicaId id) => _nodes[id.Value - 1];
@@ -163,7 +163,20 @@ public sealed class Simulation
 
     private void TickLoop(SimulatedNode node)
     {
-        node.Run(() => node.Replica!.Tick(), "tick");
+        node.Run(
+            () =>
+            {
+                node.Replica!.Tick();
+
+                // A client read on every tick: served only by a leader holding its read lease. Ticks queued while the
+                // process was paused run when it resumes, before the messages that arrived later: a resumed zombie
+                // leader reads first, as a SIGCONTed silo's queued calls would.
+                if (node.Replica.HoldsReadLease())
+                {
+                    Checker.ReadServed(node);
+                }
+            },
+            "tick");
         Schedule(TickMicroseconds, () => TickLoop(node));
     }
 

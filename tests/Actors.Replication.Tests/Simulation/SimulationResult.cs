@@ -9,6 +9,7 @@ namespace Actors.Replication.Tests.Simulation;
 /// <param name="LeaderChanges">Epochs that got a leader beyond the first.</param>
 /// <param name="Crashes">Replica crashes injected.</param>
 /// <param name="Trace">The event log when tracing was asked for.</param>
+/// <param name="ReadsServed">Client reads a leader served under its read lease.</param>
 public sealed record SimulationResult(
     long Seed,
     string? Violation,
@@ -17,13 +18,14 @@ public sealed record SimulationResult(
     int Acknowledged,
     int LeaderChanges,
     int Crashes,
-    IReadOnlyList<string>? Trace)
+    IReadOnlyList<string>? Trace,
+    int ReadsServed = 0)
 {
     /// <summary>Whether every invariant held.</summary>
     public bool Passed => Violation is null;
 
     /// <inheritdoc />
     public override string ToString() => Passed
-        ? $"seed {Seed}: ok ({Events} events, {Acknowledged} acknowledged, {LeaderChanges} leader changes, {Crashes} crashes)"
+        ? $"seed {Seed}: ok ({Events} events, {Acknowledged} acknowledged, {ReadsServed} reads served, {LeaderChanges} leader changes, {Crashes} crashes)"
         : $"seed {Seed}: VIOLATION {Violation}\n  replay: REPLICATION_SIM_SEED={Seed} REPLICATION_SIM_TRACE=1 dotnet test tests/Actors.Replication.Tests --filter \"FullyQualifiedName~ReplaySeedFromEnvironment\"";
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Actors.Replication.Protocol;
+using Xunit.Abstractions;
 
 namespace Actors.Replication.Tests.Simulation;
 
@@ -8,18 +9,18 @@ namespace Actors.Replication.Tests.Simulation;
 /// The protocol under the deterministic simulator. CI runs 10,000 seeds; <c>scripts/replication-sim.sh N</c> runs the
 /// same test with more (REPLICATION_SIM_SEEDS, REPLICATION_SIM_FIRST_SEED, REPLICATION_SIM_REPORT).
 /// </summary>
-public sealed class SimulationTests
+public sealed class SimulationTests(ITestOutputHelper output)
 {
     private const int DefaultSeedCount = 10_000;
 
     [Fact]
-    public void Simulate_ManySeeds_NoAcknowledgedEntryLostOneLeaderPerEpochReplicasConverge()
+    public void Simulate_ManySeeds_NoAcknowledgedEntryLostOneLeaderPerEpochNoStaleReadReplicasConverge()
     {
         var count = EnvironmentInt64("REPLICATION_SIM_SEEDS") ?? DefaultSeedCount;
         var first = EnvironmentInt64("REPLICATION_SIM_FIRST_SEED") ?? 1;
         var report = Environment.GetEnvironmentVariable("REPLICATION_SIM_REPORT");
         var failures = new ConcurrentBag<SimulationResult>();
-        long executed = 0, acknowledged = 0, leaderChanges = 0, crashes = 0;
+        long executed = 0, acknowledged = 0, leaderChanges = 0, crashes = 0, reads = 0;
         var stopwatch = Stopwatch.StartNew();
         Parallel.For(first, first + count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, seed =>
         {
@@ -27,6 +28,7 @@ public sealed class SimulationTests
             Interlocked.Add(ref acknowledged, result.Acknowledged);
             Interlocked.Add(ref leaderChanges, result.LeaderChanges);
             Interlocked.Add(ref crashes, result.Crashes);
+            Interlocked.Add(ref reads, result.ReadsServed);
             if (!result.Passed)
             {
                 failures.Add(result);
@@ -43,15 +45,17 @@ public sealed class SimulationTests
         });
 
         var summary = $"seeds {first}..{first + count - 1}: {executed} executed in {stopwatch.Elapsed.TotalSeconds:F1} s, "
-            + $"{acknowledged} appends acknowledged, {leaderChanges} leader changes, {crashes} crashes, {failures.Count} failing";
+            + $"{acknowledged} appends acknowledged, {reads} reads served under a lease, {leaderChanges} leader changes, {crashes} crashes, {failures.Count} failing";
         if (report is not null)
         {
             File.AppendAllLines(report, [summary, .. failures.OrderBy(f => f.Seed).Take(50).Select(f => $"FAILURE {f}")]);
         }
 
+        output.WriteLine(summary);
         Assert.True(failures.IsEmpty, $"{summary}\n{string.Join("\n", failures.OrderBy(f => f.Seed).Take(5))}");
         Assert.True(acknowledged > count * 10, $"the runs acknowledged too little to mean anything: {summary}");
         Assert.True(leaderChanges > count / 2, $"the runs changed leaders too rarely to mean anything: {summary}");
+        Assert.True(reads > count * 20, $"the runs served too few reads under a lease to mean anything: {summary}");
     }
 
     [Fact]
@@ -70,7 +74,8 @@ public sealed class SimulationTests
         Assert.NotEqual(Simulation.RunSeed(1).TraceHash, Simulation.RunSeed(2).TraceHash);
     }
 
-    public static TheoryData<string> BrokenVariants => ["AcknowledgeBeforeFollowerSync", "ShrinkInSyncBeforeStoreAccepts", "ElectOutsideInSync"];
+    public static TheoryData<string> BrokenVariants =>
+        ["AcknowledgeBeforeFollowerSync", "ShrinkInSyncBeforeStoreAccepts", "ElectOutsideInSync", "ReadLeaseTooLong"];
 
     [Theory]
     [MemberData(nameof(BrokenVariants))]
@@ -81,6 +86,7 @@ public sealed class SimulationTests
             "AcknowledgeBeforeFollowerSync" => new ReplicaFaults { AcknowledgeBeforeFollowerSync = true },
             "ShrinkInSyncBeforeStoreAccepts" => new ReplicaFaults { ShrinkInSyncBeforeStoreAccepts = true },
             "ElectOutsideInSync" => new ReplicaFaults { ElectOutsideInSync = true },
+            "ReadLeaseTooLong" => new ReplicaFaults { ReadLeaseTooLong = true },
             _ => throw new ArgumentOutOfRangeException(nameof(variant), variant, "unknown variant"),
         };
 
@@ -92,10 +98,11 @@ public sealed class SimulationTests
         }
 
         Assert.True(failing is not null, $"{variant}: no seed of 1..5000 found a violation");
+        output.WriteLine($"{variant}: first failing seed {failing}");
         var replay = Simulation.RunSeed(failing.Seed, faults);
         Assert.Equal(failing.Violation, replay.Violation);
         Assert.Equal(failing.TraceHash, replay.TraceHash);
-        Assert.Matches("without entry|different entries|missing", failing.Violation);
+        Assert.Matches(variant == "ReadLeaseTooLong" ? "stale read" : "without entry|different entries|missing", failing.Violation);
     }
 
     /// <summary>

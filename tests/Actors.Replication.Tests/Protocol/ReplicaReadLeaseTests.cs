@@ -1,0 +1,192 @@
+using Actors.Replication.Configuration;
+using Actors.Replication.Log;
+using Actors.Replication.Messages;
+using Actors.Replication.Options;
+using Actors.Replication.Protocol;
+
+namespace Actors.Replication.Tests.Protocol;
+
+/// <summary>The leader's read lease (<see cref="Replica.ReadLeaseExpiry"/>) and the stamps behind it.</summary>
+public sealed class ReplicaReadLeaseTests
+{
+    private static readonly ReplicaId R1 = new(1);
+    private static readonly ReplicaId R2 = new(2);
+    private static readonly ReplicaId R3 = new(3);
+    private static readonly ReplicaConfiguration Initial = ReplicaConfiguration.Initial(R1, [R1, R2, R3]);
+    private static readonly TimeSpan LeaseLength = ReplicaOptions.DefaultLeaderTimeout - ReplicaOptions.DefaultHeartbeatInterval;
+
+    private readonly RecordingEnvironment _environment = new();
+    private readonly ManualClock _clock = new();
+
+    public ReplicaReadLeaseTests() => _clock.Advance(TimeSpan.FromSeconds(1));
+
+    [Fact]
+    public void HoldsReadLease_NewLeaderBeforeAnyEcho_False()
+    {
+        var leader = CreateLeader();
+
+        Assert.Equal(long.MinValue, leader.ReadLeaseExpiry);
+        Assert.False(leader.HoldsReadLease());
+    }
+
+    [Fact]
+    public void SendAppend_Leader_StampsEveryRequestWithItsClock()
+    {
+        var leader = CreateLeader();
+        _clock.Advance(TimeSpan.FromMilliseconds(70));
+        var now = _clock.GetTimestamp();
+
+        leader.Propose(1, new byte[] { 1 });
+
+        Assert.All(_environment.Sent, s => Assert.Equal(now, ((AppendRequest)s.Message).LeaseStamp));
+        Assert.Equal(2, _environment.Sent.Count);
+    }
+
+    [Fact]
+    public void ReadLeaseExpiry_EchoFromEveryInSyncFollower_RunsToTheOldestStampPlusLeaderTimeoutLessAHeartbeat()
+    {
+        var leader = CreateLeader();
+        var older = _clock.GetTimestamp();
+        _clock.Advance(TimeSpan.FromMilliseconds(30));
+        var newer = _clock.GetTimestamp();
+
+        leader.OnMessage(new AppendAccepted(R2, 1, 0, 0, newer));
+        Assert.False(leader.HoldsReadLease());
+        leader.OnMessage(new AppendAccepted(R3, 1, 0, 0, older));
+
+        Assert.Equal(older + LeaseLength.Ticks, leader.ReadLeaseExpiry);
+        Assert.True(leader.HoldsReadLease());
+        _clock.Advance(LeaseLength - TimeSpan.FromMilliseconds(30) - TimeSpan.FromTicks(1));
+        Assert.True(leader.HoldsReadLease());
+        _clock.Advance(TimeSpan.FromTicks(1));
+        Assert.False(leader.HoldsReadLease());
+    }
+
+    [Fact]
+    public void ReadLeaseExpiry_EchoesOfAnOlderEpochOrStaleStamps_NotCounted()
+    {
+        var leader = CreateLeader();
+        var stamp = _clock.GetTimestamp();
+
+        leader.OnMessage(new AppendAccepted(R2, 0, 0, 0, stamp));
+        leader.OnMessage(new AppendAccepted(R3, 0, 0, 0, stamp));
+        Assert.Equal(long.MinValue, leader.ReadLeaseExpiry);
+
+        leader.OnMessage(new AppendAccepted(R2, 1, 0, 0, stamp));
+        leader.OnMessage(new AppendAccepted(R3, 1, 0, 0, stamp));
+        leader.OnMessage(new AppendAccepted(R3, 1, 0, 0, stamp - 100));
+        Assert.Equal(stamp + LeaseLength.Ticks, leader.ReadLeaseExpiry);
+    }
+
+    [Fact]
+    public void ReadLeaseExpiry_FollowerDroppedFromInSyncThroughTheStore_NoLongerWaitedFor()
+    {
+        var leader = CreateLeader();
+        var stamp = _clock.GetTimestamp();
+        leader.Propose(7, new byte[] { 7 });
+        leader.OnSynced(_environment.Syncs.Last());
+        leader.OnMessage(new AppendAccepted(R2, 1, 1, 1, stamp));
+        Run(leader, ReplicaOptions.DefaultFollowerLagTimeout);
+        var (expected, proposal) = Assert.Single(_environment.ConfigurationWrites);
+        Assert.Equal([R1, R2], proposal.InSync.ToArray());
+
+        // Until the store's answer is known R3 may still be in sync (and could be elected): no lease without its echo.
+        Assert.Equal(long.MinValue, leader.ReadLeaseExpiry);
+
+        leader.OnConfigurationWritten(expected, new ConfigurationWriteResult(true, proposal));
+        Assert.Equal(stamp + LeaseLength.Ticks, leader.ReadLeaseExpiry);
+    }
+
+    [Fact]
+    public void ReadLeaseExpiry_LeaderAloneInSync_Unbounded()
+    {
+        var leader = Create(R1, enteredEpoch: 0);
+        leader.Start();
+        leader.OnConfigurationRead(Initial.WithInSync([R1]));
+
+        Assert.Equal(long.MaxValue, leader.ReadLeaseExpiry);
+        Assert.True(leader.HoldsReadLease());
+    }
+
+    [Fact]
+    public void HoldsReadLease_LeaderFenced_FalseAtOnce()
+    {
+        var leader = CreateLeader();
+        var stamp = _clock.GetTimestamp();
+        leader.OnMessage(new AppendAccepted(R2, 1, 0, 0, stamp));
+        leader.OnMessage(new AppendAccepted(R3, 1, 0, 0, stamp));
+        Assert.True(leader.HoldsReadLease());
+
+        leader.OnMessage(new AppendFenced(R3, 2));
+
+        Assert.False(leader.HoldsReadLease());
+    }
+
+    [Fact]
+    public void OnAppendRequest_Follower_EchoesTheNewestStampOfItsLeaderInItsEpoch()
+    {
+        var follower = Create(R2, enteredEpoch: 1);
+        follower.OnConfigurationRead(Initial);
+
+        follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [], 0, 0, 500));
+        follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [], 0, 0, 400));
+        Assert.Equal([500L, 500L], _environment.SentTo<AppendAccepted>(R1).Select(a => a.EchoedStamp));
+
+        // A new epoch's leader: its own stamps only.
+        follower.OnMessage(new AppendRequest(R3, 2, 0, 0, [], 0, 0, 300));
+        Assert.Equal(300L, _environment.SentTo<AppendAccepted>(R3).Single().EchoedStamp);
+    }
+
+    [Fact]
+    public void OnAppendRequest_FollowerWithItsElectionWritePending_EchoesNoStamp()
+    {
+        var follower = Create(R2, enteredEpoch: 1);
+        follower.OnConfigurationRead(Initial);
+        Run(follower, TimeSpan.FromSeconds(10));
+        follower.OnConfigurationRead(Initial);
+        var (expected, proposal) = Assert.Single(_environment.ConfigurationWrites);
+        Assert.Equal(R2, proposal.Leader);
+
+        // The old leader reappears while the election write may still take effect at any time.
+        follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [], 0, 0, 900));
+        Assert.Equal(0L, _environment.SentTo<AppendAccepted>(R1).Single().EchoedStamp);
+
+        // The write failed (the store moved on without it): the follower's leader timeout runs from that request again.
+        follower.OnConfigurationWritten(expected, new ConfigurationWriteResult(false, Initial with { Version = Initial.Version + 1 }));
+        follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [], 0, 0, 950));
+        Assert.Equal(950L, _environment.SentTo<AppendAccepted>(R1).Last().EchoedStamp);
+    }
+
+    [Fact]
+    public void HoldsReadLease_Follower_False()
+    {
+        var follower = Create(R2, enteredEpoch: 1);
+        follower.OnConfigurationRead(Initial);
+        follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [], 0, 0, _clock.GetTimestamp()));
+
+        Assert.Equal(long.MinValue, follower.ReadLeaseExpiry);
+        Assert.False(follower.HoldsReadLease());
+    }
+
+    private void Run(Replica replica, TimeSpan duration)
+    {
+        for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += ReplicaOptions.DefaultHeartbeatInterval)
+        {
+            _clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
+            replica.Tick();
+        }
+    }
+
+    private Replica CreateLeader()
+    {
+        var leader = Create(R1, enteredEpoch: 0);
+        leader.Start();
+        leader.OnConfigurationRead(Initial);
+        Assert.Equal(ReplicaRole.Leader, leader.Role);
+        _environment.Sent.Clear();
+        return leader;
+    }
+
+    private Replica Create(ReplicaId id, long enteredEpoch) =>
+        new(id, Array.Empty<LogEntry>(), enteredEpoch, _environment, _clock, new ReplicaOptions());
+}
