@@ -1,12 +1,11 @@
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Actors.Cluster.Tests.Support;
 
 /// <summary>
 /// The repository's <c>docker-compose.yml</c> as docker compose reads it: anchors and merge keys (<c>&lt;&lt;: *x</c>)
-/// resolved, <c>${VAR:-default}</c> interpolated from the current environment, and each silo service's environment as
+/// resolved (a key written in the mapping overrides a merged one), <c>${VAR:-default}</c> interpolated from the current environment, and each silo service's environment as
 /// its container sees it (the aspnet base image's ENV, then the runtime stage's ENV of <c>silo/Dockerfile</c>, then the
 /// service's <c>environment</c>), as <c>scripts/lib/compose_support.py</c> computes it for the compose checks.
 /// </summary>
@@ -41,7 +40,7 @@ public sealed partial class ComposeFile
     public string FileName { get; }
 
     /// <summary>The services' names.</summary>
-    public IReadOnlyList<string> ServiceNames => [.. _services.Children.Keys.Select(k => ((YamlScalarNode)k).Value!)];
+    public IReadOnlyList<string> ServiceNames => [.. Merged(_services).Keys];
 
     /// <summary>The services that build the silo image, by name.</summary>
     public IReadOnlyList<string> SiloServices => [.. ServiceNames.Where(n => Scalar(Service(n), "build", "dockerfile") == SiloDockerfile).Order(StringComparer.Ordinal)];
@@ -53,11 +52,11 @@ public sealed partial class ComposeFile
         var stream = new YamlStream();
         using (var reader = new StringReader(File.ReadAllText(Path.Combine(root, fileName))))
         {
-            stream.Load(new MergingParser(new Parser(reader)));
+            stream.Load(reader);
         }
 
         var document = (YamlMappingNode)stream.Documents[0].RootNode;
-        var services = (YamlMappingNode)document.Children[new YamlScalarNode("services")];
+        var services = (YamlMappingNode)Merged(document)["services"];
         return new ComposeFile(root, fileName, services, ReadImageEnvironment(Path.Combine(root, SiloDockerfile)));
     }
 
@@ -65,16 +64,16 @@ public sealed partial class ComposeFile
     public IReadOnlyDictionary<string, string> EnvironmentOf(string service)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!Service(service).Children.TryGetValue(new YamlScalarNode("environment"), out YamlNode? node))
+        if (!Merged(Service(service)).TryGetValue("environment", out YamlNode? node))
         {
             return environment;
         }
 
         if (node is YamlMappingNode mapping)
         {
-            foreach ((YamlNode key, YamlNode value) in mapping.Children)
+            foreach ((string key, YamlNode value) in Merged(mapping))
             {
-                environment[((YamlScalarNode)key).Value!] = Interpolate(((YamlScalarNode)value).Value ?? "");
+                environment[key] = Interpolate(((YamlScalarNode)value).Value ?? "");
             }
         }
         else
@@ -108,21 +107,51 @@ public sealed partial class ComposeFile
 
     /// <summary>A service's <c>command</c> in list form (empty when it has none).</summary>
     public IReadOnlyList<string> CommandOf(string service)
-        => Service(service).Children.TryGetValue(new YamlScalarNode("command"), out YamlNode? node)
+        => Merged(Service(service)).TryGetValue("command", out YamlNode? node)
             ? node is YamlSequenceNode list ? [.. list.Select(i => Interpolate(((YamlScalarNode)i).Value!))] : throw new NotSupportedException($"{FileName}: service '{service}' has a string command; write it in list form")
             : [];
 
     /// <summary>A scalar under a service (for example <c>("build", "dockerfile")</c>), or null.</summary>
     public string? ScalarOf(string service, params string[] path) => Scalar(Service(service), path);
 
-    private YamlMappingNode Service(string name) => (YamlMappingNode)_services.Children[new YamlScalarNode(name)];
+    private YamlMappingNode Service(string name) => (YamlMappingNode)Merged(_services)[name];
+
+    /// <summary>
+    /// A mapping's entries with its merge key resolved as YAML 1.1 and compose define it: the entries of the mapping (or
+    /// mappings, the first winning) under <c>&lt;&lt;</c>, overridden by the keys written in the mapping itself.
+    /// </summary>
+    private static Dictionary<string, YamlNode> Merged(YamlMappingNode node)
+    {
+        var entries = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        if (node.Children.TryGetValue(new YamlScalarNode("<<"), out YamlNode? merge))
+        {
+            foreach (YamlNode source in merge is YamlSequenceNode sources ? sources.Children : [merge])
+            {
+                foreach ((string key, YamlNode value) in Merged((YamlMappingNode)source))
+                {
+                    entries.TryAdd(key, value);
+                }
+            }
+        }
+
+        foreach ((YamlNode key, YamlNode value) in node.Children)
+        {
+            string name = ((YamlScalarNode)key).Value!;
+            if (name != "<<")
+            {
+                entries[name] = value;
+            }
+        }
+
+        return entries;
+    }
 
     private static string? Scalar(YamlMappingNode node, params string[] path)
     {
         YamlNode current = node;
         foreach (string key in path)
         {
-            if (current is not YamlMappingNode mapping || !mapping.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? next))
+            if (current is not YamlMappingNode mapping || !Merged(mapping).TryGetValue(key, out YamlNode? next))
             {
                 return null;
             }
