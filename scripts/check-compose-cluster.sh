@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks docker-compose.cluster.yml without a Docker engine, by running its topology as processes:
+# Checks docker-compose.yml (the three-silo cluster) without a Docker engine, by running its topology as processes:
 #   1. static agreement: every silo has its own name and named volume at the data directory, the same cluster id and
 #      cluster secret, cluster mode on, a connection string naming the postgres service with its user, password and
 #      database, the silo port EXPOSEd by silo/Dockerfile; the demo lists every silo's gateway with the gateway secret;
@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-compose_file=${COMPOSE_FILE_CLUSTER:-docker-compose.cluster.yml}
+compose_file=${COMPOSE_FILE_CLUSTER:-docker-compose.yml}
 pg_bin=/usr/lib/postgresql/15/bin
 
 fail() { echo "check-compose-cluster: FAIL: $*" >&2; exit 1; }

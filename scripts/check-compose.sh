@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks docker-compose.yml and silo/Dockerfile without a Docker engine:
+# Checks docker-compose.single.yml (one silo) and silo/Dockerfile without a Docker engine:
 #   1. static agreement: the data directory is the volume, the configured ports are exposed and published, the
 #      compose health check is the image's, the demo points at the silo's gateway with the same secret;
 #   2. the Dockerfile's build stages replayed (their COPY sets, the restore on project files alone, the publish), then the published silo started with EXACTLY the environment the container gets
@@ -34,7 +34,7 @@ import os, re, shlex, sys, json, yaml
 root, work = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(root, "scripts", "lib"))
 from compose_support import BASE_IMAGE_ENV, RuntimeStage, dockerfile_lines, env_of
-compose = yaml.safe_load(open(os.path.join(root, "docker-compose.yml")))
+compose = yaml.safe_load(open(os.path.join(root, "docker-compose.single.yml")))
 errors = []
 def check(ok, msg):
     if not ok: errors.append(msg)

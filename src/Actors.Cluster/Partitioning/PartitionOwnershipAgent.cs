@@ -85,10 +85,24 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether a write to <paramref name="partition"/>'s logs under <paramref name="epoch"/> may go on: the lease is valid and the partition is served here under that epoch.</summary>
+    /// <summary>
+    /// Whether a write to <paramref name="partition"/>'s logs under <paramref name="epoch"/> may go on: the lease is valid,
+    /// the partition is served here under that epoch, and the latest table read grants no newer epoch of it.
+    /// </summary>
+    /// <remarks>
+    /// The last condition fences a superseded epoch from the moment this silo has read the newer grant (a row changed under
+    /// its feet, a second claimant), not only once its reconcile has stopped serving the partition. Unreplicated partitions
+    /// only: a replicated partition's epochs are its replicas' (the replication protocol fences a stale leader).
+    /// </remarks>
     public bool CanWrite(int partition, long epoch)
     {
         if (!_membership.Lease.IsValid)
+        {
+            return false;
+        }
+
+        if (_membership.Current is { } latest && partition < latest.Partitions.Count
+            && latest.Partitions[partition] is { IsReplicated: false } row && row.Epoch > epoch)
         {
             return false;
         }

@@ -56,6 +56,30 @@ public sealed class PostgresServer : IAsyncLifetime
         return connectionString;
     }
 
+    /// <summary>
+    /// Creates login role <paramref name="user"/> with <paramref name="password"/> and database <paramref name="database"/>
+    /// owned by it (what the postgres image does with POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB); returns a
+    /// connection string as that user. The server authenticates by trust, so the password is passed but not checked.
+    /// </summary>
+    public async Task<string> CreateOwnedDatabaseAsync(string user, string password, string database)
+    {
+        await using (Npgsql.NpgsqlDataSource admin = Npgsql.NpgsqlDataSource.Create(ConnectionString))
+        {
+            string role = Quote(user);
+            await using (Npgsql.NpgsqlCommand create = admin.CreateCommand($"CREATE ROLE {role} LOGIN PASSWORD '{password.Replace("'", "''", StringComparison.Ordinal)}'"))
+            {
+                await create.ExecuteNonQueryAsync();
+            }
+
+            await using Npgsql.NpgsqlCommand createDatabase = admin.CreateCommand($"CREATE DATABASE {Quote(database)} OWNER {role}");
+            await createDatabase.ExecuteNonQueryAsync();
+        }
+
+        return new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString) { Username = user, Password = password, Database = database }.ConnectionString;
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
     public async Task DisposeAsync()
     {
         try

@@ -25,8 +25,8 @@ public sealed class SiloProcessCluster : IAsyncDisposable
         Store = new PostgreSqlClusterStore(connectionString);
     }
 
-    /// <summary>The cluster id (unique per instance: tests share one database).</summary>
-    public string ClusterId { get; } = "processes-" + Guid.NewGuid().ToString("N")[..12];
+    /// <summary>The cluster id (by default unique per instance: tests share one database).</summary>
+    public string ClusterId { get; init; } = "processes-" + Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>The shared silo-to-silo secret.</summary>
     public string Secret { get; } = Guid.NewGuid().ToString("N");
@@ -84,6 +84,33 @@ public sealed class SiloProcessCluster : IAsyncDisposable
             launch.Environment["ACTORS__CLUSTER__REPLICATION__FOLLOWERLAGTIMEOUT"] = timeout.ToString("c");
             launch.Environment["ACTORS__CLUSTER__REPLICATION__LEADERTIMEOUT"] = timeout.ToString("c");
         }
+        return await StartAsync(name, launch);
+    }
+
+    /// <summary>
+    /// Starts silo <paramref name="name"/> with exactly <paramref name="environment"/> (none of this class's cluster
+    /// settings: the caller gives them all, for example a compose service's), on its data directory under the temp root
+    /// (<c>ACTORS__DATADIRECTORY</c> is always that directory), and waits until its /health answers 200.
+    /// </summary>
+    public async Task<SiloProcess> StartWithEnvironmentAsync(string name, IReadOnlyDictionary<string, string> environment)
+    {
+        var launch = new SiloLaunchOptions
+        {
+            DataDirectory = Path.Combine(_root, name),
+            StartTimeout = TimeSpan.FromSeconds(120),
+            OutputLine = line => Log($"[{name}] {line}"),
+        };
+        foreach ((string key, string value) in environment)
+        {
+            launch.Environment[key] = value;
+        }
+
+        launch.Environment.Remove("ACTORS__DATADIRECTORY");
+        return await StartAsync(name, launch);
+    }
+
+    private async Task<SiloProcess> StartAsync(string name, SiloLaunchOptions launch)
+    {
         SiloProcess silo = await SiloProcess.StartAsync(launch);
         _silos[name] = silo;
         return silo;
