@@ -237,7 +237,8 @@ internal sealed partial class LogRecovery
     /// the committer acknowledges records in a new segment without waiting for that manifest write (it runs in the
     /// background after the rotation). Such a spare follows the last live segment, that segment ends with its seal
     /// record (synced before anything after it was acknowledged), and a valid record starts right after the spare's
-    /// header; repeated while the adopted segment is itself sealed (several rotations before the manifest caught up).
+    /// header, or the spare's header is damaged (opening it then tells a torn creation from damage above records);
+    /// repeated while the adopted segment is itself sealed (several rotations before the manifest caught up).
     /// </summary>
     /// <remarks>
     /// A spare whose predecessor has no seal is left a spare: whatever it holds was never acknowledged (the seal is
@@ -258,7 +259,7 @@ internal sealed partial class LogRecovery
                 }
             }
 
-            if (next < 0 || !StartsWithRecord(spares[next].Path, spares[next].Id) || !EndsWithSeal(paths[last], last))
+            if (next < 0 || !(HeaderDamaged(spares[next].Path, spares[next].Id) || StartsWithRecord(spares[next].Path, spares[next].Id)) || !EndsWithSeal(paths[last], last))
             {
                 return;
             }
@@ -269,6 +270,18 @@ internal sealed partial class LogRecovery
             ids.Add(id);
             paths[id] = path;
         }
+    }
+
+    /// <summary>
+    /// True when the header of the spare <paramref name="path"/> is not a valid header of segment <paramref name="id"/>: a
+    /// spare's header is fsynced before the manifest lists it, so after a sealed segment this is damage to a segment that
+    /// may hold acknowledged records (adopted: opening it reports the damage when valid records follow the header).
+    /// </summary>
+    private bool HeaderDamaged(string path, uint id)
+    {
+        using var file = _fileSystem.OpenFile(path, WalFileMode.OpenReadOnly);
+        var status = new SegmentReader(file, _maxRecordLength).ReadHeader(out var header, out _, out _);
+        return status != SegmentHeaderStatus.UnsupportedVersion && HeaderProblem(status, header, id) is not null;
     }
 
     /// <summary>True when a valid record lies right after the segment header of <paramref name="path"/>.</summary>
