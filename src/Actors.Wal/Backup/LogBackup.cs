@@ -8,9 +8,11 @@ namespace Actors.Wal;
 /*
  * Online backup of a log directory, safe while a process appends, compacts and deletes segments in it (no lock is
  * taken and nothing in the source is modified):
- *   1. Read segments.manifest: the live segments. Every acknowledged record is in one of them (the committer has a
- *      durable manifest list a segment before it acknowledges anything written into it), so the backup holds every
- *      record acknowledged before this read: that is the backup point.
+ *   1. Read segments.manifest: the live segments, and the listed spares above them that are found under their segment
+ *      name (the writer renames a spare when it takes it into use, after writing the seal of the segment before; the
+ *      committer acknowledges records in it before the background manifest write lists it as live): copied as open
+ *      segments. Every acknowledged record is in one of these, so the backup holds every record acknowledged before
+ *      this read: that is the backup point.
  *   2. Copy each live segment (spares hold nothing acknowledged and are skipped), then validate the copy record by
  *      record: a sealed segment must be intact up to its seal; the open segment is cut after its last complete record
  *      (a record being written during the copy can be half there; what follows it is never kept, so the copy is a
@@ -64,7 +66,7 @@ public static partial class LogBackup
             // Erases whose search for left-behind copies is pending: read before the manifest, so a search that completes
             // meanwhile has its marks in the manifest read next, and one still pending travels with the backup.
             byte[]? erasureScans = ReadIfPresent(Path.Combine(source, Maintenance.ErasureScansFile.FileName));
-            var live = ReadManifest(source).Segments.Where(s => s.State != ManifestState.Spare).ToList();
+            var live = LiveSegments(source, ReadManifest(source));
             var copies = new List<SegmentCopy>(live.Count);
             foreach (var entry in live)
             {
@@ -107,6 +109,27 @@ public static partial class LogBackup
             PhysicalFileSystem.Instance.SyncDirectory(target);
             return new LogBackupResult(target, copies.Count, copies.Sum(c => c.Length), copies.Count == 0 ? 0 : copies.Max(c => c.LastLsn), attempt);
         }
+    }
+
+    /// <summary>
+    /// The segments to copy: those the manifest lists as live, then, in id order, each listed spare above them whose file
+    /// already carries its segment name (taken into use: its records may be acknowledged), as an open segment.
+    /// </summary>
+    private static List<ManifestEntry> LiveSegments(string source, SegmentManifest manifest)
+    {
+        var live = manifest.Segments.Where(s => s.State != ManifestState.Spare).ToList();
+        uint last = live.Count > 0 ? live.Max(s => s.Id) : 0;
+        foreach (var spare in manifest.Segments.Where(s => s.State == ManifestState.Spare && s.Id > last).OrderBy(s => s.Id))
+        {
+            if (!File.Exists(Path.Combine(source, SegmentHeader.FileName(spare.Id))))
+            {
+                break;
+            }
+
+            live.Add(spare with { State = ManifestState.Open, SealedLength = 0, SealedAtTicks = 0 });
+        }
+
+        return live;
     }
 
     /// <summary>

@@ -238,16 +238,17 @@ internal sealed partial class LogRecovery
             last.File.Flush();
         }
 
-        // A spare never holds acknowledged data (nothing written into a segment is acknowledged before the manifest
-        // lists it as live): it may hold records of a switch the crash cut short. The first one is kept (checked and, if
-        // need be, zeroed in the background before it is used); others are removed.
+        // A spare left here holds no acknowledged data (one the writer took into use after a durable seal was adopted as
+        // live before the scan: AdoptSparesTakenIntoUse): it may hold records of a switch the crash cut short before the
+        // seal was durable. The first one is kept (checked and, if need be, zeroed in the background before it is used);
+        // others are removed.
         for (int i = 0; i < spares.Count; i++)
         {
             var (unused, reader) = spares[i];
             bool written = reader.ReadAt(SegmentHeader.Size, out _) == ScanStatus.Record;
             if (written)
             {
-                _notes.Add($"{unused.Path}: the writer had started writing into this spare segment, but nothing written there was acknowledged (the manifest did not list it as live yet); its records are discarded.");
+                _notes.Add($"{unused.Path}: the writer had started writing into this spare segment, but nothing written there was acknowledged (the segment before it has no seal); its records are discarded.");
             }
 
             // Kept only when the writer continues in the last segment (a spare checked in the background cannot serve

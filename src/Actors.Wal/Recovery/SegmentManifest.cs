@@ -8,8 +8,11 @@ namespace Actors.Wal.Recovery;
  * rewritten whole: MetadataFileEnvelope.Replace):
  *   - after a spare's header and the directory are fsynced, BEFORE the writer may switch to it: the writer then
  *     rotates without writing the manifest (recovery knows a spare after a sealed segment is the next segment);
- *   - after a rotation (in the background: the old segment sealed, the spare active), after segment creation
- *     outside the spare path (before any record goes into the new segment);
+ *   - after a rotation (in the background, asked for by the writer and again by the committer once the old segment's
+ *     seal is durable: records in the new segment are acknowledged without waiting for it; until it lands, recovery
+ *     adopts a listed spare that follows a sealed segment and holds a valid record at its start as the next segment,
+ *     and backup copies a listed spare found under its segment name), after segment creation outside the spare path
+ *     (before any record goes into the new segment);
  *   - after the recovery snapshot and BEFORE a segment file is deleted or recycled (the segment is no longer listed);
  *   - after an erase marked segments (before its relocation copy is written): the marks survive a restart.
  * So every segment that may hold acknowledged data is listed, and a listed segment is never deleted.

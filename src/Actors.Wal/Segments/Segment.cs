@@ -70,8 +70,9 @@ internal sealed class Segment
     public long SealedAtTicks => Volatile.Read(ref _sealedAtTicks);
 
     /// <summary>
-    /// True once a durable manifest lists the segment as live. Nothing written into a segment is acknowledged before:
-    /// a segment the manifest still calls a spare never holds acknowledged data (recovery discards it).
+    /// True once a durable manifest lists the segment as live. Records in it may be acknowledged before (the committer
+    /// asks for that manifest write in the background): until then recovery and backup find it as a listed spare taken
+    /// into use (after a sealed segment, holding records; under its segment name).
     /// </summary>
     public bool ListedLive
     {

@@ -9,7 +9,8 @@ internal sealed partial class SegmentManager
 
     /// <summary>
     /// Manifest writes that failed since open (any thread). A failure in the background leaves the log running on the
-    /// previous manifest; one on the append path (<see cref="EnsureListed"/>) or in maintenance fails the log.
+    /// previous manifest (the next change writes it again); one in maintenance or where a segment is created inline fails
+    /// the log.
     /// </summary>
     public long ManifestWriteFailures => Interlocked.Read(ref _manifestWriteFailures);
 
@@ -94,25 +95,6 @@ internal sealed partial class SegmentManager
                     listed.ListedLive = true;
                 }
             }
-        }
-    }
-
-    /// <summary>
-    /// Makes sure a durable manifest lists <paramref name="segment"/> as live before anything written into it is
-    /// acknowledged (committer thread; once per segment: the first commit after a rotation). The segments before it
-    /// must be durably sealed by then (the committer syncs a rotation's group before it acknowledges).
-    /// </summary>
-    /// <exception cref="IOException">The manifest could not be written.</exception>
-    public void EnsureListed(Segment segment)
-    {
-        if (!segment.ListedLive)
-        {
-            WriteManifest();
-        }
-
-        if (!segment.ListedLive)
-        {
-            throw new InvalidOperationException($"Segment {segment.Id} is written before the segments ahead of it are durably sealed.");
         }
     }
 

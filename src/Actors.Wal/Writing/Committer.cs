@@ -38,6 +38,7 @@ internal sealed partial class Committer
     private TimeSpan _fsyncLatency = TimeSpan.FromMicroseconds(200);
     private TaskCompletionSource? _appliedWaiter;
     private int _committing;
+    private uint _listingRequested;
 
     /// <summary>Creates the committer; <see cref="Start"/> starts its thread.</summary>
     public Committer(
@@ -251,17 +252,13 @@ internal sealed partial class Committer
                 return;
             }
 
-            // In write order; a group is listed (first after a rotation) only when it reaches it: the groups synced with
-            // it that lie wholly in listed segments are acknowledged before the manifest write, not after it.
+            // In write order. A group in a segment no manifest lists as live yet is acknowledged all the same; the
+            // manifest write that lists it runs in the background (RequestListing).
             int completed = 0;
             for (int i = 0; i < _pending.Count; i++)
             {
-                if (!TryListSegments(i))
-                {
-                    return;
-                }
-
                 completed += Publish(_pending[i], sync);
+                RequestListing(_pending[i]);
             }
 
             _lastCompleted = Math.Max(1, completed);
@@ -330,30 +327,20 @@ internal sealed partial class Committer
     }
 
     /// <summary>
-    /// Before anything in a segment taken into use is acknowledged, a durable manifest must list it as live (its
-    /// predecessor's seal was synced with the rotation's group). False (and the log failed, the pending groups from
-    /// <paramref name="index"/> on failed; those before it were acknowledged) when that write fails.
+    /// Asks the segment manager's background thread for the manifest write that lists a segment taken into use as live,
+    /// once per segment, when the first group written into it is published (its predecessor's seal was synced with or
+    /// before that group). The group is acknowledged without waiting for that write: until it lands, recovery finds the
+    /// segment as the listed spare that follows a sealed segment and holds records, and recovers it as the next segment.
     /// </summary>
-    private bool TryListSegments(int index)
+    private void RequestListing(CommitGroup group)
     {
-        try
+        foreach (var (segment, _) in group.Writes)
         {
-            foreach (var (segment, _) in _pending[index].Writes)
+            if (!segment.ListedLive && segment.Id > _listingRequested)
             {
-                if (!segment.ListedLive)
-                {
-                    _health.ThrowIfAbandoned();
-                    _segments.EnsureListed(segment);
-                }
+                _listingRequested = segment.Id;
+                _segments.RequestBackgroundWork();
             }
-
-            return true;
-        }
-        catch (Exception ex)
-        {
-            _health.EnterFailed("manifest", ex);
-            FailPending(_health.NewError(), index);
-            return false;
         }
     }
 

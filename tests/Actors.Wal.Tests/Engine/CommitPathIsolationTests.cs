@@ -1,11 +1,12 @@
+using Actors.Wal.Recovery;
 using Actors.Wal.Tests.Support;
 
 namespace Actors.Wal.Tests.Engine;
 
 /// <summary>
 /// The commit path (writer and committer) never waits for maintenance's I/O: a recovery snapshot held in its fsync does
-/// not hold back appends, stream checkpoints or rotations of other streams; and the manifest write that must list a new
-/// segment before anything in it is acknowledged holds back only the groups written into that segment.
+/// not hold back appends, stream checkpoints or rotations of other streams; and the manifest write that lists a new
+/// segment as live holds back nothing (recovery and backup find the segment without it).
 /// </summary>
 public sealed class CommitPathIsolationTests : LogTestBase
 {
@@ -61,10 +62,12 @@ public sealed class CommitPathIsolationTests : LogTestBase
     }
 
     [Fact]
-    public async Task Commit_RotationWhileTheManifestWriteIsHeld_AcknowledgesTheOldSegmentsGroupsFirst()
+    public async Task Commit_RotationWhileTheManifestWriteIsHeld_AcknowledgesTheNewSegmentsGroupsAndACrashImageAndABackupKeepThem()
     {
         using var fsyncGate = new ManualResetEventSlim(false);
         using var manifestGate = new ManualResetEventSlim(false);
+        using var image = new TempDirectory();
+        using var backup = new TempDirectory();
         var log = await OpenOnFilesAsync();
         try
         {
@@ -77,6 +80,8 @@ public sealed class CommitPathIsolationTests : LogTestBase
 
             // The committer holds x's group in its fdatasync; meanwhile the writer writes y (a group of the first
             // segment), then z, which does not fit: the rotation's group seals the first segment and starts the second.
+            // Every manifest written until the fsync is released lists the second segment as a spare (its predecessor's
+            // seal is not durable yet).
             Files.FsyncGate = fsyncGate;
             var x = log.AppendAsync("x", 0, Events("x")).AsTask();
             Assert.True(await Files.FsyncEntered.WaitAsync(TimeSpan.FromSeconds(60)), "the committer never synced x");
@@ -87,19 +92,29 @@ public sealed class CommitPathIsolationTests : LogTestBase
             await PollAsync(() => log.GetStatistics().AppendedRecords == written + 2, "z was not written");
             Assert.Equal(2, log.GetStatistics().SegmentCount);
 
-            // The manifest write that lists the second segment is held; the next sync covers y and z.
+            // Every manifest write from now on is held in its fsync (the manifest on disk stays as it is); the next sync
+            // covers y and z.
             Files.GatedFilePrefix = "segments.manifest";
             Files.FileGate = manifestGate;
             Files.FsyncGate = null;
             fsyncGate.Set();
 
-            await x.WaitAsync(TimeSpan.FromSeconds(60));
-            await y.WaitAsync(TimeSpan.FromSeconds(60)); // acknowledged without waiting for the manifest
             Assert.True(await Files.FileGateEntered.WaitAsync(TimeSpan.FromSeconds(60)), "no manifest write was held");
-            Assert.False(z.IsCompleted, "z was acknowledged before a durable manifest listed its segment");
+            await x.WaitAsync(TimeSpan.FromSeconds(60));
+            await y.WaitAsync(TimeSpan.FromSeconds(60));
+            await z.WaitAsync(TimeSpan.FromSeconds(60)); // acknowledged while the manifest write is held
+            Assert.False(manifestGate.IsSet);
 
-            manifestGate.Set();
-            await z.WaitAsync(TimeSpan.FromSeconds(60));
+            // What a process crash leaves now (the files as they are; without the recovery snapshot, whose recovery point
+            // may lie in the second segment and would adopt it by itself), and an online backup taken now.
+            foreach (string file in Directory.GetFiles(Dir.Path).Where(f => Path.GetFileName(f) is not (WriteAheadLog.LockFileName or RecoverySnapshotFile)))
+            {
+                using var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var output = File.Create(image.File(Path.GetFileName(file)));
+                input.CopyTo(output);
+            }
+
+            LogBackup.Backup(Dir.Path, backup.Path);
         }
         finally
         {
@@ -109,9 +124,18 @@ public sealed class CommitPathIsolationTests : LogTestBase
             await log.DisposeAsync();
         }
 
-        await using var reopened = await OpenAsync();
-        Assert.Equal(["y"], (await reopened.ReadStreamAsync("y")).Events.Select(e => Text(e.Payload)));
-        Assert.Equal(1, reopened.GetStreamInfo("z").Version);
+        // The manifest in the image lists the second segment as a spare: recovery finds it after the sealed first one,
+        // holding records, and recovers it as the next segment.
+        var manifest = SegmentManifest.TryParse(File.ReadAllBytes(image.File(SegmentManifest.FileName)), out _, out _, out _);
+        Assert.NotNull(manifest);
+        Assert.Equal(ManifestState.Spare, manifest.Segments.Single(e => e.Id == 2).State);
+        foreach (string dir in new[] { image.Path, backup.Path })
+        {
+            await using var reopened = await OpenAsync(o => o.Directory = dir);
+            Assert.Equal(["y"], (await reopened.ReadStreamAsync("y")).Events.Select(e => Text(e.Payload)));
+            Assert.Equal(1, reopened.GetStreamInfo("z").Version);
+            Assert.Equal(15_000, (await reopened.ReadStreamAsync("z")).Events.Single().Payload.Length);
+        }
     }
 
     private const string RecoverySnapshotFile = "index.snapshot";

@@ -25,6 +25,8 @@ internal sealed record BenchArgs
           --store S        profile: wal (default), bare (the bare group-commit loop) or fdatasync
           --writers N      profile: concurrent writers (default 256)
           --bytes N        profile: event payload bytes (default 100)
+          --aged           profile: build scenario 7's aged log first, then profile the engine on a fresh log and on
+                           the aged one, one phase after the other in this process (scripts/engine-profile.sh)
         """;
 
     public IReadOnlyList<string> Scenarios { get; init; } = [];
@@ -54,6 +56,9 @@ internal sealed record BenchArgs
     /// <summary>The profile scenario's payload bytes, when given.</summary>
     public int? PayloadBytes { get; init; }
 
+    /// <summary>The profile scenario runs a fresh log, then scenario 7's aged log.</summary>
+    public bool Aged { get; init; }
+
     public static BenchArgs Parse(IReadOnlyList<string> args)
     {
         var scenarios = new List<string>();
@@ -68,6 +73,9 @@ internal sealed record BenchArgs
                     break;
                 case "--keep":
                     parsed = parsed with { Keep = true };
+                    break;
+                case "--aged":
+                    parsed = parsed with { Aged = true };
                     break;
                 case "--help" or "-h":
                     parsed = parsed with { Help = true };

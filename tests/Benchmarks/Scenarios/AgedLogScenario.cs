@@ -17,7 +17,8 @@ namespace Actors.Benchmarks.Scenarios;
 /// </summary>
 internal sealed class AgedLogScenario : IScenario
 {
-    private const int Writers = 256;
+    /// <summary>The writers whose streams (<c>s/0</c>..) the aged log spreads over every segment.</summary>
+    public const int Writers = 256;
     private const int PayloadBytes = 100;
     private const int FillerStreams = 10_000;
     private const int AgingEventBytes = 1024;
@@ -35,7 +36,7 @@ internal sealed class AgedLogScenario : IScenario
 
     public async Task RunAsync(RunContext context, CancellationToken cancellationToken)
     {
-        long agedBytes = (context.Quick ? 256L : 1024L) << 20;
+        long agedBytes = AgedBytes(context);
         string agedDir = context.NewDirectory("aged");
         var build = Stopwatch.StartNew();
         int segments = await BuildAgedLogAsync(context, agedDir, agedBytes, cancellationToken);
@@ -105,11 +106,14 @@ internal sealed class AgedLogScenario : IScenario
         }
     }
 
+    /// <summary>The aged log's size: 1 GiB, 256 MiB with <c>--quick</c>.</summary>
+    public static long AgedBytes(RunContext context) => (context.Quick ? 256L : 1024L) << 20;
+
     /// <summary>
     /// Appends rounds of one 16 x 1 KiB batch to each writer stream plus as many to filler streams, concurrently, until
-    /// <paramref name="bytes"/> are written; returns the segment count.
+    /// <paramref name="bytes"/> are written; returns the segment count. The <c>profile</c> scenario builds the same log.
     /// </summary>
-    private static async Task<int> BuildAgedLogAsync(RunContext context, string dir, long bytes, CancellationToken cancellationToken)
+    public static async Task<int> BuildAgedLogAsync(RunContext context, string dir, long bytes, CancellationToken cancellationToken)
     {
         byte[] payload = new byte[AgingEventBytes];
         new Random(7).NextBytes(payload);

@@ -1,4 +1,8 @@
+using System.Diagnostics;
 using Actors.Benchmarks.Infrastructure;
+using Actors.Benchmarks.Peers;
+using Actors.Benchmarks.Wal;
+using Actors.Wal;
 
 namespace Actors.Benchmarks.Scenarios;
 
@@ -9,6 +13,14 @@ namespace Actors.Benchmarks.Scenarios;
 /// time of each thread (by name) per 1,000 acknowledged appends, so that the engine's writer and committer threads can
 /// be set beside the bare group-commit loop's one thread and the writers' thread-pool continuations.
 /// </summary>
+/// <remarks>
+/// With <c>--aged</c> (the engine only) it first builds the aged log of scenario 7 (<see cref="AgedLogScenario"/>: 1 GiB,
+/// 256 MiB with <c>--quick</c>), then runs a 2 s warm-up on a fresh log (not recorded: the JIT's tiering settles) and two
+/// phases in this one process, each announced by its own <c>profile: phase NAME: process id PID</c> line before its
+/// warm-up: the same workload on a fresh log, then on the aged log (the writers' streams continue the aged streams
+/// <c>s/0</c>..). <c>scripts/engine-profile.sh</c> records each phase
+/// into its own perf file.
+/// </remarks>
 internal sealed class ProfileScenario : IScenario
 {
     public int Number => 13;
@@ -27,15 +39,53 @@ internal sealed class ProfileScenario : IScenario
             var other => throw new ArgumentException($"--store {other}: wal, bare or fdatasync"),
         };
         var workload = new Workload(context.Args.Writers ?? 256, context.Args.PayloadBytes ?? 100, context.Warmup, context.Window);
-        Report.Progress($"profile: process id {Environment.ProcessId}; {store}, {workload.Writers} writers x {workload.PayloadBytes} B, " +
-            $"{workload.Warmup.TotalSeconds:0.#} s warm-up + {workload.Duration.TotalSeconds:0.#} s, file state {context.FileState}");
+        if (!context.Args.Aged)
+        {
+            await RunPhaseAsync(context, store, store, workload, () => Stores.RunAsync(context, store, workload, cancellationToken));
+            return;
+        }
+
+        if (store != Stores.Wal || workload.Writers > AgedLogScenario.Writers)
+        {
+            throw new ArgumentException($"--aged profiles the engine (--store wal) with at most {AgedLogScenario.Writers} writers.");
+        }
+
+        long agedBytes = AgedLogScenario.AgedBytes(context);
+        string agedDir = context.NewDirectory("aged");
+        var build = Stopwatch.StartNew();
+        int segments = await AgedLogScenario.BuildAgedLogAsync(context, agedDir, agedBytes, cancellationToken);
+        Report.Progress($"profile: aged log built: {Fmt.Bytes(agedBytes)} in {segments} segments, {build.Elapsed.TotalSeconds:0.0} s");
+        // Unrecorded: the JIT's tiering settles here, not in the first recorded phase.
+        Workload warmup = workload with { Duration = TimeSpan.FromSeconds(2) };
+        await RunPhaseAsync(context, "warmup", $"{store}, fresh log (warm-up, not recorded)", warmup, () => Stores.RunAsync(context, store, warmup, cancellationToken));
+        await RunPhaseAsync(context, "fresh", $"{store}, fresh log", workload, () => Stores.RunAsync(context, store, workload, cancellationToken));
+        await RunPhaseAsync(context, "aged", $"{store}, aged log ({Fmt.Bytes(agedBytes)}, {segments} segments)", workload, () => RunAgedAsync(context, agedDir, workload, cancellationToken));
+    }
+
+    private static async Task<Outcome> RunAgedAsync(RunContext context, string dir, Workload workload, CancellationToken cancellationToken)
+    {
+        var target = new WalTarget("aged log", ct => WalFactory.OpenAsync(WalFactory.Options(dir, SyncPolicy.Always, context.FileState), ct));
+        await using (target)
+        {
+            ThroughputResult result = await ThroughputDriver.RunAsync(target, workload, cancellationToken);
+            Report.Progress($"    {Fmt.Rate(result.OpsPerSecond)} ops/s, p50 {Fmt.Latency(result.P50)}, p99 {Fmt.Latency(result.P99)}");
+            return new Outcome(result, "ok");
+        }
+    }
+
+    /// <summary>Announces a phase (the profiler script waits for this line), runs it and prints its row and CPU per thread.</summary>
+    private static async Task RunPhaseAsync(RunContext context, string phase, string label, Workload workload, Func<Task<Outcome>> run)
+    {
+        Report.Progress($"profile: phase {phase}: process id {Environment.ProcessId}; {label}, {workload.Writers} writers x {workload.PayloadBytes} B, " +
+            $"{workload.Warmup.TotalSeconds:0.#} s warm-up + {workload.Duration.TotalSeconds:0.#} s, file state {context.FileState}; load {Load()}");
         var sampler = new ThreadCpuSampler();
-        Outcome outcome = await Stores.RunAsync(context, store, workload, cancellationToken);
+        Outcome outcome = await run();
         var threads = await sampler.StopAsync();
 
+        context.Report.Note($"\n{label}:\n");
         var row = new Table("store", "writers", "event", "appends/s", "p50", "p99", "appends/fsync", "writes/fsync", "CPU µs/append", "alloc B/append");
         row.Add(
-            store,
+            label,
             workload.Writers.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Fmt.Bytes(workload.PayloadBytes),
             outcome.Cell(r => Fmt.Rate(r.OpsPerSecond)),
@@ -49,7 +99,7 @@ internal sealed class ProfileScenario : IScenario
 
         // Threads are sampled over warm-up and window alike: per 1,000 appends at the window's rate over the whole run.
         double appends = outcome.Result is { } result ? result.OpsPerSecond * (workload.Warmup + workload.Duration).TotalSeconds : 0;
-        context.Report.Note($"\nCPU per thread name over warm-up and window (10 ms ticks from /proc; per 1,000 appends estimated at the window's rate; load {File.ReadAllText("/proc/loadavg").Trim()}):\n");
+        context.Report.Note($"\nCPU per thread name over warm-up and window (10 ms ticks from /proc; per 1,000 appends estimated at the window's rate; load {Load()}):\n");
         var table = new Table("thread", "threads", "CPU ms", "CPU ms per 1,000 appends");
         foreach ((string name, int count, double ms) in threads.Where(t => t.Milliseconds > 0))
         {
@@ -58,4 +108,6 @@ internal sealed class ProfileScenario : IScenario
 
         context.Report.Print(table);
     }
+
+    private static string Load() => File.ReadAllText("/proc/loadavg").Trim();
 }
