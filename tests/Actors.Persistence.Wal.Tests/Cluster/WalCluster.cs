@@ -1,3 +1,4 @@
+using Actors.Client;
 using Actors.Hosting;
 using Actors.Persistence.Wal.Hosting;
 using Actors.Persistence.Wal.Tests.Grains;
@@ -25,9 +26,15 @@ internal static class WalCluster
     public static async Task<TestCluster> StartAsync(
         Action<WriteAheadLogStoreOptions>? configure = null,
         IEventLogFactory? logFactory = null,
-        Action<ISiloBuilder>? configureSilo = null)
+        Action<ISiloBuilder>? configureSilo = null,
+        Action<ClusterClientBuilder>? configureClient = null)
     {
         var builder = new TestClusterBuilder();
+        if (configureClient is not null)
+        {
+            builder.ConfigureClient(configureClient);
+        }
+
         builder.ConfigureSilo(silo =>
         {
             silo.AddGrain<LedgerGrain>().AddGrain<CheckpointedLedgerGrain>().AddGrain<ProfileGrain>();
