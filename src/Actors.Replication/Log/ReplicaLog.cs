@@ -1,10 +1,14 @@
 namespace Actors.Replication.Log;
 
 /// <summary>
-/// A replica's view of its log: entries at offsets 1..<see cref="EndOffset"/>, each with the epoch that appended it, and
-/// two positions: written (<see cref="EndOffset"/>) and durable (<see cref="DurableOffset"/>).
+/// A replica's view of its log: entries at offsets <see cref="StartOffset"/> + 1..<see cref="EndOffset"/>, each with the
+/// epoch that appended it, and two positions: written (<see cref="EndOffset"/>) and durable (<see cref="DurableOffset"/>).
+/// Entries up to <see cref="StartOffset"/> are replaced by a checkpoint (0 when the log starts at offset 1); only the
+/// epoch of the entry at the start is kept (<see cref="StartEpoch"/>).
 /// </summary>
 /// <remarks>
+/// Entries at or below the start are committed (only committed offsets are checkpointed), so they equal every later
+/// leader's; their epochs are not known here and no operation reads, truncates or compares them.
 /// Epochs never decrease along a log, so the entries of one epoch form one range and "the end of epoch e" is a binary
 /// search. Truncation removes a tail and lowers the durable position with it; a sync that was requested before a
 /// truncation covers only what survived it. Not thread-safe: owned by one <see cref="Protocol.Replica"/>.
@@ -15,41 +19,86 @@ public sealed class ReplicaLog
     private readonly List<PendingSync> _pendingSyncs = [];
     private bool _truncatedSinceSyncRequest;
 
-    /// <summary>Creates a log holding <paramref name="durableEntries"/> (what a disk held at start), all durable.</summary>
+    /// <summary>Creates a log holding <paramref name="durableEntries"/> at offsets 1.. (what a disk held at start), all durable.</summary>
     public ReplicaLog(IEnumerable<LogEntry> durableEntries)
+        : this(0, 0, durableEntries)
+    {
+    }
+
+    /// <summary>
+    /// Creates a log that starts after a checkpoint at <paramref name="startOffset"/> (epoch <paramref name="startEpoch"/>)
+    /// and holds <paramref name="durableEntries"/> at offsets <paramref name="startOffset"/> + 1.., all durable.
+    /// </summary>
+    public ReplicaLog(long startOffset, long startEpoch, IEnumerable<LogEntry> durableEntries)
     {
         ArgumentNullException.ThrowIfNull(durableEntries);
-        _entries = [.. durableEntries];
-        for (var i = 1; i < _entries.Count; i++)
+        ArgumentOutOfRangeException.ThrowIfNegative(startOffset);
+        ArgumentOutOfRangeException.ThrowIfNegative(startEpoch);
+        if (startOffset == 0 && startEpoch != 0)
         {
-            if (_entries[i].Epoch < _entries[i - 1].Epoch)
+            throw new ArgumentException($"A log starting at offset 1 has start epoch 0, not {startEpoch}.", nameof(startEpoch));
+        }
+
+        StartOffset = startOffset;
+        StartEpoch = startEpoch;
+        _entries = [.. durableEntries];
+        for (var i = 0; i < _entries.Count; i++)
+        {
+            var previous = i == 0 ? startEpoch : _entries[i - 1].Epoch;
+            if (_entries[i].Epoch < previous)
             {
                 throw new ArgumentException(
-                    $"Epochs decrease at offset {i + 1}: {_entries[i - 1].Epoch} then {_entries[i].Epoch}.", nameof(durableEntries));
+                    $"Epochs decrease at offset {startOffset + i + 1}: {previous} then {_entries[i].Epoch}.", nameof(durableEntries));
             }
         }
 
-        DurableOffset = _entries.Count;
+        DurableOffset = EndOffset;
     }
 
-    /// <summary>The offset of the last entry (0 when empty): the written position.</summary>
-    public long EndOffset => _entries.Count;
+    /// <summary>Entries up to here are deleted (replaced by a checkpoint); 0 when the log starts at offset 1.</summary>
+    public long StartOffset { get; private set; }
+
+    /// <summary>The epoch of the entry at <see cref="StartOffset"/> (the checkpoint's), 0 when the log starts at offset 1.</summary>
+    public long StartEpoch { get; private set; }
+
+    /// <summary>The offset of the last entry (<see cref="StartOffset"/> when empty): the written position.</summary>
+    public long EndOffset => StartOffset + _entries.Count;
 
     /// <summary>Entries 1..this are on disk and synced, as this log holds them now.</summary>
     public long DurableOffset { get; private set; }
 
-    /// <summary>The epoch of the last entry, 0 when empty.</summary>
-    public long LastEpoch => _entries.Count == 0 ? 0 : _entries[^1].Epoch;
+    /// <summary>The epoch of the last entry (<see cref="StartEpoch"/> when empty).</summary>
+    public long LastEpoch => _entries.Count == 0 ? StartEpoch : _entries[^1].Epoch;
 
-    /// <summary>The entry at <paramref name="offset"/> (1-based).</summary>
-    public LogEntry this[long offset] => _entries[checked((int)offset - 1)];
+    /// <summary>The entry at <paramref name="offset"/> (above <see cref="StartOffset"/>).</summary>
+    public LogEntry this[long offset] => _entries[Index(offset)];
 
-    /// <summary>The epoch of the entry at <paramref name="offset"/>; 0 for offset 0; -1 beyond the end.</summary>
-    public long EpochAt(long offset) => offset == 0 ? 0 : offset > EndOffset ? -1 : _entries[(int)offset - 1].Epoch;
+    /// <summary>
+    /// The epoch of the entry at <paramref name="offset"/>: <see cref="StartEpoch"/> at the start (0 for offset 0); -1
+    /// beyond the end. Below the start the epoch is not known: asking is a caller's bug.
+    /// </summary>
+    public long EpochAt(long offset)
+    {
+        if (offset < StartOffset)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), offset, $"Entries up to {StartOffset} are deleted (checkpointed).");
+        }
 
-    /// <summary>The number of leading entries whose epoch is at most <paramref name="epoch"/> (the end offset of that epoch here).</summary>
+        return offset == StartOffset ? StartEpoch : offset > EndOffset ? -1 : _entries[Index(offset)].Epoch;
+    }
+
+    /// <summary>
+    /// The end offset of <paramref name="epoch"/> here: the number of leading entries whose epoch is at most
+    /// <paramref name="epoch"/>. For an epoch below <see cref="StartEpoch"/> (which ended in the deleted prefix) the answer
+    /// is <see cref="StartOffset"/>, an upper bound.
+    /// </summary>
     public long EndOffsetOfEpoch(long epoch)
     {
+        if (epoch < StartEpoch)
+        {
+            return StartOffset;
+        }
+
         int low = 0, high = _entries.Count;
         while (low < high)
         {
@@ -64,7 +113,7 @@ public sealed class ReplicaLog
             }
         }
 
-        return low;
+        return StartOffset + low;
     }
 
     /// <summary>Appends <paramref name="entry"/> at <see cref="EndOffset"/> + 1 and returns its offset.</summary>
@@ -76,19 +125,20 @@ public sealed class ReplicaLog
         }
 
         _entries.Add(entry);
-        return _entries.Count;
+        return EndOffset;
     }
 
-    /// <summary>Removes every entry after <paramref name="length"/>; the durable position and pending syncs follow.</summary>
+    /// <summary>Removes every entry after <paramref name="length"/> (at least <see cref="StartOffset"/>); the durable position and pending syncs follow.</summary>
     public void TruncateTo(long length)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, StartOffset);
         if (length >= EndOffset)
         {
             return;
         }
 
-        _entries.RemoveRange((int)length, _entries.Count - (int)length);
+        var keep = (int)(length - StartOffset);
+        _entries.RemoveRange(keep, _entries.Count - keep);
         _truncatedSinceSyncRequest = true;
         DurableOffset = Math.Min(DurableOffset, length);
         for (var i = 0; i < _pendingSyncs.Count; i++)
@@ -124,13 +174,60 @@ public sealed class ReplicaLog
         return true;
     }
 
-    /// <summary>Copies entries <paramref name="fromOffset"/>.. (at most <paramref name="maxCount"/>).</summary>
+    /// <summary>Copies entries <paramref name="fromOffset"/>.. (at most <paramref name="maxCount"/>; above <see cref="StartOffset"/>).</summary>
     public IReadOnlyList<LogEntry> Read(long fromOffset, int maxCount)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(fromOffset, 1);
-        var start = (int)fromOffset - 1;
+        ArgumentOutOfRangeException.ThrowIfLessThan(fromOffset, StartOffset + 1);
+        var start = (int)(fromOffset - StartOffset - 1);
         var count = Math.Max(0, Math.Min(maxCount, _entries.Count - start));
         return count == 0 ? [] : _entries.GetRange(start, count);
+    }
+
+    /// <summary>
+    /// Deletes the entries up to <paramref name="offset"/> (a checkpoint of them is durable): the log starts after it.
+    /// Durable up to there (the checkpoint holds those entries' effect).
+    /// </summary>
+    public void DeletePrefix(long offset)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, EndOffset);
+        if (offset <= StartOffset)
+        {
+            return;
+        }
+
+        StartEpoch = EpochAt(offset);
+        _entries.RemoveRange(0, (int)(offset - StartOffset));
+        StartOffset = offset;
+        DurableOffset = Math.Max(DurableOffset, offset);
+    }
+
+    /// <summary>
+    /// Replaces the whole log by a checkpoint at <paramref name="offset"/> of <paramref name="epoch"/> with no entries
+    /// after it (a transferred checkpoint). Nothing is durable until a sync requested after this completes.
+    /// </summary>
+    public void ResetTo(long offset, long epoch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        _entries.Clear();
+        StartOffset = offset;
+        StartEpoch = epoch;
+        DurableOffset = 0;
+        _truncatedSinceSyncRequest = true;
+        for (var i = 0; i < _pendingSyncs.Count; i++)
+        {
+            _pendingSyncs[i] = _pendingSyncs[i] with { CoversUpTo = 0 };
+        }
+    }
+
+    private int Index(long offset)
+    {
+        if (offset <= StartOffset || offset > EndOffset)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), offset, $"The log holds offsets {StartOffset + 1}..{EndOffset}.");
+        }
+
+        return (int)(offset - StartOffset - 1);
     }
 
     private readonly record struct PendingSync(long Token, long CoversUpTo);

@@ -8,7 +8,9 @@ namespace Actors.Replication.Messages;
  * Replication message wire format. All integers little-endian; one message per transport frame (the frame gives the
  * length). No checksum of its own: entry payloads are the partition log's frames, which carry CRC32C, and the silo
  * transport runs over TCP (optionally TLS). Each kind has its own version: a kind whose body changes gets the next
- * version, and a reader accepts only the version it writes (replicas of one partition run the same build).
+ * version, and a reader accepts only the version it writes (replicas of one partition run the same build). A
+ * checkpoint's state (kind 5) carries no checksum here: whoever produces the state must frame it with one (not built
+ * yet: no host sends checkpoints).
  *
  *   Message  := Kind:u8 | Version:u8 | From:i32 | Epoch:i64 | Body
  *   Kind 1 AppendRequest   version 2: PrevOffset:i64 | PrevEpoch:i64 | LeaderEndOffset:i64 | CommittedOffset:i64
@@ -17,13 +19,15 @@ namespace Actors.Replication.Messages;
  *   Kind 2 AppendAccepted  version 2: MatchedOffset:i64 | DurableOffset:i64 | EchoedStamp:i64
  *   Kind 3 AppendDiverged  version 1: ProbeOffset:i64 | ProbeEpoch:i64
  *   Kind 4 AppendFenced    version 1: (empty)
+ *   Kind 5 InstallCheckpoint  version 1: CheckpointOffset:i64 | CheckpointEpoch:i64 | CommittedOffset:i64
+ *                          | StateLength:i32 | State
  *
  * Version 1 of kinds 1 and 2 (before the read lease: no LeaseStamp, no EchoedStamp) is refused as malformed: the
  * replicas of one partition must run one protocol (a version-1 follower would never echo a stamp, so its leader could
  * never serve a read, and nothing would say why).
  *
  * Offsets, epochs and stamps are never negative; an entry's epoch is at most the message's epoch and entries' epochs
- * never decrease. Bytes left after the body, an unknown kind or version, or a count or length beyond the bytes present
+ * never decrease; a checkpoint's epoch is at most the message's. Bytes left after the body, an unknown kind or version, or a count or length beyond the bytes present
  * are malformed.
  */
 
@@ -55,6 +59,7 @@ public static class ReplicationMessageCodec
             AppendAccepted => 2,
             AppendDiverged => 3,
             AppendFenced => 4,
+            InstallCheckpoint => 5,
             _ => throw new ArgumentException($"Unknown replication message {message.GetType().Name}.", nameof(message)),
         };
         span[1] = VersionOf(span[0]);
@@ -89,6 +94,13 @@ public static class ReplicationMessageCodec
                 BinaryPrimitives.WriteInt64LittleEndian(body, diverged.ProbeOffset);
                 BinaryPrimitives.WriteInt64LittleEndian(body[8..], diverged.ProbeEpoch);
                 break;
+            case InstallCheckpoint install:
+                BinaryPrimitives.WriteInt64LittleEndian(body, install.Checkpoint.Offset);
+                BinaryPrimitives.WriteInt64LittleEndian(body[8..], install.Checkpoint.Epoch);
+                BinaryPrimitives.WriteInt64LittleEndian(body[16..], install.CommittedOffset);
+                BinaryPrimitives.WriteInt32LittleEndian(body[24..], install.Checkpoint.State.Length);
+                install.Checkpoint.State.Span.CopyTo(body[28..]);
+                break;
         }
 
         writer.Advance(length);
@@ -103,6 +115,7 @@ public static class ReplicationMessageCodec
             AppendRequest request => checked(44 + request.Entries.Sum(e => EntryHeaderBytes + e.Payload.Length)),
             AppendAccepted => 24,
             AppendDiverged => 16,
+            InstallCheckpoint install => checked(28 + install.Checkpoint.State.Length),
             _ => 0,
         };
     }
@@ -113,7 +126,7 @@ public static class ReplicationMessageCodec
     {
         var reader = new Reader(bytes);
         var kind = reader.Byte();
-        if (kind is < 1 or > 4)
+        if (kind is < 1 or > 5)
         {
             throw new MalformedReplicationMessageException($"unknown kind {kind}", 0);
         }
@@ -134,6 +147,7 @@ public static class ReplicationMessageCodec
                 from, epoch, reader.NonNegative("matched offset"), reader.NonNegative("durable offset"), reader.NonNegative("echoed stamp")),
             3 => new AppendDiverged(from, epoch, reader.NonNegative("probe offset"), reader.NonNegative("probe epoch")),
             4 => new AppendFenced(from, epoch),
+            5 => ReadInstallCheckpoint(ref reader, from, epoch),
             _ => throw new MalformedReplicationMessageException($"unknown kind {kind}", 0),
         };
         reader.End();
@@ -183,8 +197,24 @@ public static class ReplicationMessageCodec
         1 => nameof(AppendRequest),
         2 => nameof(AppendAccepted),
         3 => nameof(AppendDiverged),
-        _ => nameof(AppendFenced),
+        4 => nameof(AppendFenced),
+        _ => nameof(InstallCheckpoint),
     };
+
+    private static InstallCheckpoint ReadInstallCheckpoint(ref Reader reader, ReplicaId from, long epoch)
+    {
+        var offset = reader.NonNegative("checkpoint offset");
+        var checkpointEpoch = reader.NonNegative("checkpoint epoch");
+        if (checkpointEpoch > epoch || (offset == 0 && checkpointEpoch != 0))
+        {
+            throw new MalformedReplicationMessageException(
+                $"checkpoint epoch {checkpointEpoch} at offset {offset} (message epoch {epoch})", reader.Position - 8);
+        }
+
+        var committed = reader.NonNegative("committed offset");
+        var state = reader.Bytes(reader.Int32());
+        return new InstallCheckpoint(from, epoch, new ReplicaCheckpoint(offset, checkpointEpoch, state), committed);
+    }
 
     private ref struct Reader(ReadOnlySpan<byte> bytes)
     {

@@ -14,39 +14,13 @@ public sealed partial class Replica
 
     private void OnAppendRequest(AppendRequest request)
     {
-        if (request.Epoch < _epoch)
+        if (!AcceptFromLeader(request))
         {
-            _environment.Send(request.From, new AppendFenced(Id, _epoch));
             return;
         }
 
-        if (request.Epoch > _epoch)
-        {
-            if (Role == ReplicaRole.Leader)
-            {
-                StepDown();
-            }
-
-            EnterEpoch(request.Epoch);
-            _leader = request.From;
-            _matchedOffset = 0;
-            _leaderStamp = 0;
-        }
-        else if (Role == ReplicaRole.Leader)
-        {
-            throw new ReplicationInvariantException(Id, $"{request.From} sent appends in epoch {request.Epoch}, which this replica leads");
-        }
-        else if (_leader is { } known && known != request.From)
-        {
-            throw new ReplicationInvariantException(Id, $"two leaders in epoch {request.Epoch}: {known} and {request.From}");
-        }
-        else
-        {
-            _leader = request.From;
-        }
-
-        _lastLeaderContact = _running.Now();
         ReceivedLeaseStamp(request.LeaseStamp);
+        request = SkipCheckpointed(request);
         if (request.PrevOffset > _log.EndOffset || _log.EpochAt(request.PrevOffset) != request.PrevEpoch)
         {
             var probe = Math.Min(request.PrevOffset, _log.EndOffset);
@@ -59,6 +33,47 @@ public sealed partial class Replica
         _committedOffset = Math.Max(_committedOffset, Math.Min(request.CommittedOffset, _matchedOffset));
         EnsureSync();
         ReportProgressToLeader();
+    }
+
+    /// <summary>
+    /// The fencing every leader-to-follower message goes through: refuses an older epoch, enters a newer one (stepping
+    /// down if leading), and checks that one replica leads the epoch. True when the message is to be taken.
+    /// </summary>
+    private bool AcceptFromLeader(ReplicationMessage message)
+    {
+        if (message.Epoch < _epoch)
+        {
+            _environment.Send(message.From, new AppendFenced(Id, _epoch));
+            return false;
+        }
+
+        if (message.Epoch > _epoch)
+        {
+            if (Role == ReplicaRole.Leader)
+            {
+                StepDown();
+            }
+
+            EnterEpoch(message.Epoch);
+            _leader = message.From;
+            _matchedOffset = 0;
+            _leaderStamp = 0;
+        }
+        else if (Role == ReplicaRole.Leader)
+        {
+            throw new ReplicationInvariantException(Id, $"{message.From} sent appends in epoch {message.Epoch}, which this replica leads");
+        }
+        else if (_leader is { } known && known != message.From)
+        {
+            throw new ReplicationInvariantException(Id, $"two leaders in epoch {message.Epoch}: {known} and {message.From}");
+        }
+        else
+        {
+            _leader = message.From;
+        }
+
+        _lastLeaderContact = _running.Now();
+        return true;
     }
 
     /// <summary>
@@ -106,6 +121,12 @@ public sealed partial class Replica
 
     private void TruncateTail(long length)
     {
+        if (length < _log.StartOffset)
+        {
+            throw new ReplicationInvariantException(
+                Id, $"would truncate to {length} below the checkpoint at {_log.StartOffset} (committed entries)");
+        }
+
         if (length < _matchedOffset)
         {
             throw new ReplicationInvariantException(

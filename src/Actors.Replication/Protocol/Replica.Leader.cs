@@ -80,6 +80,12 @@ public sealed partial class Replica
     {
         var progress = _followers[follower];
         var prevOffset = Math.Min(progress.NextOffset - 1, _log.EndOffset);
+        if (prevOffset < _log.StartOffset)
+        {
+            SendCheckpoint(follower, progress);
+            return;
+        }
+
         var entries = _log.Read(prevOffset + 1, _options.MaxEntriesPerRequest);
         _environment.Send(
             follower,
@@ -118,6 +124,14 @@ public sealed partial class Replica
         }
 
         var probe = Math.Min(diverged.ProbeOffset, _log.EndOffset);
+        if (probe < _log.StartOffset)
+        {
+            // The follower lacks entries this log has deleted: only the checkpoint can bring it further.
+            progress.NextOffset = probe + 1;
+            SendAppend(diverged.From);
+            return;
+        }
+
         var agreed = _log.EpochAt(probe) == diverged.ProbeEpoch
             ? probe
             : Math.Min(probe - 1, _log.EndOffsetOfEpoch(diverged.ProbeEpoch));

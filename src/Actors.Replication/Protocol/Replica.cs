@@ -54,12 +54,14 @@ public sealed partial class Replica
         IReplicaEnvironment environment,
         TimeProvider time,
         ReplicaOptions options)
-        : this(id, durableEntries, enteredEpoch, environment, time, options, ReplicaFaults.None)
+        : this(id, ReplicaCheckpoint.Empty, 1, durableEntries, enteredEpoch, environment, time, options, ReplicaFaults.None)
     {
     }
 
     internal Replica(
         ReplicaId id,
+        ReplicaCheckpoint checkpoint,
+        long firstEntryOffset,
         IEnumerable<LogEntry> durableEntries,
         long enteredEpoch,
         IReplicaEnvironment environment,
@@ -67,17 +69,20 @@ public sealed partial class Replica
         ReplicaOptions options,
         ReplicaFaults faults)
     {
+        ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(enteredEpoch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(firstEntryOffset, 1);
         options.Validate();
         Id = id;
         _environment = environment;
         _time = time;
         _options = options;
         _faults = faults;
-        _log = new ReplicaLog(durableEntries);
+        _checkpoint = checkpoint;
+        _log = LoadLog(id, checkpoint, firstEntryOffset, durableEntries);
         if (_log.LastEpoch > enteredEpoch)
         {
             throw new ReplicationInvariantException(id, $"the log holds epoch {_log.LastEpoch} but the entered epoch is {enteredEpoch}");
@@ -145,6 +150,9 @@ public sealed partial class Replica
                 break;
             case AppendFenced fenced:
                 OnAppendFenced(fenced);
+                break;
+            case InstallCheckpoint install:
+                OnInstallCheckpoint(install);
                 break;
             default:
                 throw new ArgumentException($"Unknown replication message {message.GetType().Name}.", nameof(message));

@@ -20,4 +20,7 @@ internal sealed class ReplicaFaults
 
     /// <summary>The leader's read lease lasts four leader timeouts from an echoed stamp instead of one leader timeout less a heartbeat.</summary>
     public bool ReadLeaseTooLong { get; init; }
+
+    /// <summary>A replica deletes the entries a checkpoint covers as soon as it asks for the checkpoint's write, before it is durable.</summary>
+    public bool DeletePrefixBeforeCheckpointDurable { get; init; }
 }

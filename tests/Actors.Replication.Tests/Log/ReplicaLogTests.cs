@@ -50,5 +50,40 @@ public sealed class ReplicaLogTests
         Assert.Throws<ArgumentException>(() => new ReplicaLog([Entry(2), Entry(1)]));
     }
 
+    [Fact]
+    public void DeletePrefix_DurableCheckpoint_LogStartsAfterItWithItsEpoch()
+    {
+        var log = new ReplicaLog([Entry(1), Entry(2), Entry(2), Entry(3)]);
+
+        log.DeletePrefix(2);
+
+        Assert.Equal((2L, 2L, 4L), (log.StartOffset, log.StartEpoch, log.EndOffset));
+        Assert.Equal(2, log.EpochAt(2));
+        Assert.Equal(3, log.EpochAt(4));
+        Assert.Equal(2, log.EndOffsetOfEpoch(1));
+        Assert.Equal(3, log.EndOffsetOfEpoch(2));
+        Assert.Equal(3, log[4].Epoch);
+        Assert.Equal(2, log.Read(3, 10).Count);
+        Assert.Throws<ArgumentOutOfRangeException>(() => log.EpochAt(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => log.TruncateTo(1));
+    }
+
+    [Fact]
+    public void ResetTo_PendingSyncRequestedBefore_DurableOnlyAfterALaterSync()
+    {
+        var log = new ReplicaLog([Entry(1)]);
+        log.Append(Entry(1));
+        log.SyncRequested(1);
+
+        log.ResetTo(10, 2);
+        Assert.True(log.SyncCompleted(1));
+
+        Assert.Equal((10L, 10L, 0L), (log.StartOffset, log.EndOffset, log.DurableOffset));
+        Assert.True(log.NeedsSync);
+        log.SyncRequested(2);
+        Assert.True(log.SyncCompleted(2));
+        Assert.Equal(10, log.DurableOffset);
+    }
+
     private static LogEntry Entry(long epoch) => new(epoch, new byte[] { (byte)epoch });
 }

@@ -20,6 +20,8 @@ public sealed class ReplicationMessageCodecTests
         new AppendAccepted(From, 5, 12, 11, long.MaxValue),
         new AppendDiverged(From, 5, 3, 2),
         new AppendFenced(From, 9),
+        new InstallCheckpoint(From, 6, new ReplicaCheckpoint(40, 5, new byte[] { 9, 8, 7 }), 44),
+        new InstallCheckpoint(From, 1, ReplicaCheckpoint.Empty, 0),
     ];
 
     [Theory]
@@ -140,7 +142,22 @@ public sealed class ReplicationMessageCodecTests
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static string Describe(ReplicationMessage message) => message is AppendRequest request
-        ? $"{request with { Entries = [] }} entries {string.Join(";", request.Entries.Select(e => $"{e.Epoch}:{Convert.ToHexString(e.Payload.Span)}"))}"
-        : message.ToString();
+    [Fact]
+    public void Read_CheckpointEpochAboveMessageEpoch_ThrowsMalformed()
+    {
+        var bytes = Encode(new InstallCheckpoint(From, 6, new ReplicaCheckpoint(40, 7, new byte[] { 1 }), 44));
+
+        var exception = Assert.Throws<MalformedReplicationMessageException>(() => ReplicationMessageCodec.Read(bytes));
+
+        Assert.Contains("checkpoint epoch 7", exception.Message, StringComparison.Ordinal);
+    }
+
+    private static string Describe(ReplicationMessage message) => message switch
+    {
+        AppendRequest request =>
+            $"{request with { Entries = [] }} entries {string.Join(";", request.Entries.Select(e => $"{e.Epoch}:{Convert.ToHexString(e.Payload.Span)}"))}",
+        InstallCheckpoint install =>
+            $"{install.From} {install.Epoch} {install.CommittedOffset} {install.Checkpoint.Offset} {install.Checkpoint.Epoch} {Convert.ToHexString(install.Checkpoint.State.Span)}",
+        _ => message.ToString(),
+    };
 }

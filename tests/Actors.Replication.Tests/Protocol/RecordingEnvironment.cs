@@ -6,7 +6,7 @@ using Actors.Replication.Protocol;
 namespace Actors.Replication.Tests.Protocol;
 
 /// <summary>An environment that records what a replica asks for; tests answer by calling the replica.</summary>
-internal sealed class RecordingEnvironment : IReplicaEnvironment
+internal sealed class RecordingEnvironment : IReplicaCheckpointEnvironment
 {
     public List<(ReplicaId To, ReplicationMessage Message)> Sent { get; } = [];
 
@@ -17,6 +17,12 @@ internal sealed class RecordingEnvironment : IReplicaEnvironment
     public List<long> Syncs { get; } = [];
 
     public List<long> PersistedEpochs { get; } = [];
+
+    public List<(ReplicaCheckpoint Checkpoint, long Token)> CheckpointWrites { get; } = [];
+
+    public List<long> PrefixDeletions { get; } = [];
+
+    public List<ReplicaCheckpoint> Installs { get; } = [];
 
     public int Reads { get; set; }
 
@@ -35,6 +41,12 @@ internal sealed class RecordingEnvironment : IReplicaEnvironment
     public void Sync(long token) => Syncs.Add(token);
 
     public void PersistEpoch(long epoch) => PersistedEpochs.Add(epoch);
+
+    public void WriteCheckpoint(ReplicaCheckpoint checkpoint, long token) => CheckpointWrites.Add((checkpoint, token));
+
+    public void DeletePrefix(long offset) => PrefixDeletions.Add(offset);
+
+    public void InstallCheckpoint(ReplicaCheckpoint checkpoint) => Installs.Add(checkpoint);
 
     public void ReadConfiguration() => Reads++;
 

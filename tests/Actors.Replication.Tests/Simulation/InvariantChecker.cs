@@ -43,7 +43,7 @@ public sealed class InvariantChecker
     internal void Acknowledged(SimulatedNode node, long requestId, long offset, long epoch)
     {
         var log = node.Replica!.Log;
-        if (offset > log.EndOffset || RequestIdOf(log[offset]) != requestId || log[offset].Epoch != epoch)
+        if (offset <= log.StartOffset || offset > log.EndOffset || RequestIdOf(log[offset]) != requestId || log[offset].Epoch != epoch)
         {
             Fail($"{node.Id} acknowledged request {requestId} at offset {offset} epoch {epoch}, but its log holds something else there");
         }
@@ -56,7 +56,7 @@ public sealed class InvariantChecker
 
         if (!known)
         {
-            var missing = FirstMissing(epoch, log.EndOffset, o => log[o]);
+            var missing = FirstMissing(epoch, log.EndOffset, node.RequestIdAt);
             if (missing is { } gap)
             {
                 Fail($"{node.Id} acknowledges in epoch {epoch} without entry {gap}");
@@ -111,28 +111,37 @@ public sealed class InvariantChecker
         // Leader completeness: whatever was acknowledged in an earlier epoch is in the log of every later leader.
         // (A replica may still take an older epoch from a late store answer; it cannot acknowledge without its
         // successors, which is checked when it acknowledges.)
-        var missing = FirstMissing(epoch, node.Replica.Log.EndOffset, offset => node.Replica.Log[offset]);
+        var missing = FirstMissing(epoch, node.Replica.Log.EndOffset, node.RequestIdAt);
         if (missing is { } gap)
         {
             Fail($"{node.Id} became leader of epoch {epoch} without entry {gap}");
         }
     }
 
-    /// <summary>Null when every replica's synced log is identical and holds every acknowledged entry; otherwise why not.</summary>
+    /// <summary>
+    /// Null when every replica's synced history (checkpoint, then log) is identical and holds every acknowledged entry;
+    /// otherwise why not.
+    /// </summary>
     internal string? Divergence(IReadOnlyList<SimulatedNode> nodes)
     {
-        var reference = nodes[0].Disk.DurableEntries;
+        if (nodes.FirstOrDefault(n => n.Disk.DurableHistory() is null) is { } gapped)
+        {
+            return $"{gapped.Id}'s synced log starts at {gapped.Disk.DurableBase + 1} above its checkpoint {gapped.Disk.DurableCheckpoint.Offset}: entries are missing";
+        }
+
+        var reference = nodes[0].Disk.DurableHistory()!;
         foreach (var node in nodes)
         {
-            var entries = node.Disk.DurableEntries;
-            if (entries.Count != reference.Count)
+            var history = node.Disk.DurableHistory()!;
+
+            if (history.Count != reference.Count)
             {
-                return $"{node.Id} has {entries.Count} synced entries, {nodes[0].Id} has {reference.Count}";
+                return $"{node.Id} has {history.Count} synced entries, {nodes[0].Id} has {reference.Count}";
             }
 
-            for (var i = 0; i < entries.Count; i++)
+            for (var i = 0; i < history.Count; i++)
             {
-                if (entries[i].Epoch != reference[i].Epoch || RequestIdOf(entries[i]) != RequestIdOf(reference[i]))
+                if (history[i] != reference[i])
                 {
                     return $"{node.Id} and {nodes[0].Id} differ at offset {i + 1}";
                 }
@@ -144,11 +153,11 @@ public sealed class InvariantChecker
     }
 
     /// <summary>The first entry acknowledged in an epoch before <paramref name="beforeEpoch"/> that the log lacks.</summary>
-    private string? FirstMissing(long beforeEpoch, long endOffset, Func<long, LogEntry> entryAt)
+    private string? FirstMissing(long beforeEpoch, long endOffset, Func<long, long> requestIdAt)
     {
         foreach (var (offset, (requestId, epoch)) in _acknowledged)
         {
-            if (epoch < beforeEpoch && (offset > endOffset || RequestIdOf(entryAt(offset)) != requestId))
+            if (epoch < beforeEpoch && (offset > endOffset || requestIdAt(offset) != requestId))
             {
                 return $"at offset {offset} (request {requestId}, acknowledged in epoch {epoch})";
             }

@@ -11,7 +11,7 @@ namespace Actors.Replication.Tests.Simulation;
 /// runs nothing and everything addressed to it waits in its inbox; after a crash, what was in flight to the old
 /// incarnation's disk and store connections is lost.
 /// </summary>
-public sealed class SimulatedNode : IReplicaEnvironment
+public sealed class SimulatedNode : IReplicaCheckpointEnvironment
 {
     private readonly Simulation _simulation;
     private readonly ReplicaOptions _options;
@@ -51,7 +51,9 @@ public sealed class SimulatedNode : IReplicaEnvironment
         Incarnation++;
         Paused = false;
         _inbox.Clear();
-        Replica = new Replica(Id, Disk.DurableEntries, Disk.DurableEpoch, this, _simulation.Clock, _options, _simulation.Settings.Faults);
+        Replica = new Replica(
+            Id, Disk.DurableCheckpoint, Disk.DurableBase + 1, Disk.DurableEntries, Disk.DurableEpoch, this, _simulation.Clock, _options,
+            _simulation.Settings.Faults);
         _lastRole = ReplicaRole.Follower;
         _lastEpoch = Replica.Epoch;
         Run(Replica.Start, "start");
@@ -95,6 +97,7 @@ public sealed class SimulatedNode : IReplicaEnvironment
         {
             _simulation.Record(this, what);
             action();
+            CompactIfDue();
             if (Replica is { } replica)
             {
                 _simulation.Fold(replica.Epoch * 4 + (int)replica.Role);
@@ -149,6 +152,71 @@ public sealed class SimulatedNode : IReplicaEnvironment
                 Run(() => Replica.OnSynced(token), _simulation.Tracing ? $"synced {token}" : "synced");
             }
         });
+    }
+
+    /// <inheritdoc />
+    public void WriteCheckpoint(ReplicaCheckpoint checkpoint, long token)
+    {
+        var incarnation = Incarnation;
+        _simulation.Schedule(_simulation.DiskLatency(), () =>
+        {
+            if (Replica is not null && Incarnation == incarnation)
+            {
+                Disk.CompleteCheckpoint(checkpoint);
+                Run(() => Replica.OnCheckpointWritten(token), _simulation.Tracing ? $"checkpoint {checkpoint.Offset} written" : "checkpoint written");
+            }
+        });
+    }
+
+    /// <inheritdoc />
+    public void DeletePrefix(long offset)
+    {
+        _simulation.PrefixDeletions++;
+        Disk.DeletePrefix(offset);
+    }
+
+    /// <inheritdoc />
+    public void InstallCheckpoint(ReplicaCheckpoint checkpoint)
+    {
+        _simulation.CheckpointInstalls++;
+        Disk.Install(checkpoint);
+    }
+
+    /// <summary>The request id of the entry at <paramref name="offset"/> as the running replica holds it (its checkpoint or its log).</summary>
+    internal long RequestIdAt(long offset)
+    {
+        var replica = Replica!;
+        return offset <= replica.Checkpoint.Offset
+            ? SimulatedDisk.RequestIdInState(replica.Checkpoint, offset)
+            : InvariantChecker.RequestIdOf(replica.Log[offset]);
+    }
+
+    /// <summary>
+    /// The state machine's part: once <see cref="SimulationSettings.CompactionInterval"/> committed, durable entries
+    /// follow the log's start, it offers the replica a checkpoint of them (the request ids applied).
+    /// </summary>
+    private void CompactIfDue()
+    {
+        var interval = _simulation.Settings.CompactionInterval;
+        if (interval == 0 || Replica is not { IsWritingCheckpoint: false } replica)
+        {
+            return;
+        }
+
+        var offset = Math.Min(replica.CommittedOffset, replica.Log.DurableOffset);
+        if (offset - replica.Log.StartOffset < interval)
+        {
+            return;
+        }
+
+        var requestIds = new long[offset];
+        for (var i = 1L; i <= offset; i++)
+        {
+            requestIds[i - 1] = RequestIdAt(i);
+        }
+
+        _simulation.Record(this, _simulation.Tracing ? $"compact {offset}" : "compact");
+        replica.Compact(new ReplicaCheckpoint(offset, replica.Log.EpochAt(offset), SimulatedDisk.State(requestIds)));
     }
 
     /// <inheritdoc />

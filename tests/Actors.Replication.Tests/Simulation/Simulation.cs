@@ -66,6 +66,12 @@ public sealed class Simulation
     /// <summary>The network.</summary>
     public SimulatedNetwork Network { get; }
 
+    /// <summary>Prefix deletions replicas asked their disks for.</summary>
+    internal int PrefixDeletions { get; set; }
+
+    /// <summary>Transferred checkpoints replicas installed.</summary>
+    internal int CheckpointInstalls { get; set; }
+
     /// <summary>The invariants.</summary>
     public InvariantChecker Checker { get; }
 
@@ -90,7 +96,7 @@ public sealed class Simulation
                 {
                     throw new SimulationViolationException(
                         $"no convergence {Settings.ConvergenceDeadlineMilliseconds} ms after healing: {Checker.Divergence(_nodes) ?? "logs agree"}; store {Store.Current}; "
-                        + string.Join("; ", _nodes.Select(n => $"{n.Id} {n.Replica?.Role} e{n.Replica?.Epoch} end {n.Replica?.Log.EndOffset} durable {n.Replica?.Log.DurableOffset}")));
+                        + string.Join("; ", _nodes.Select(n => $"{n.Id} {n.Replica?.Role} e{n.Replica?.Epoch} start {n.Replica?.Log.StartOffset} end {n.Replica?.Log.EndOffset} durable {n.Replica?.Log.DurableOffset}")));
                 }
 
                 Clock.AdvanceTo(when.Time);
@@ -108,7 +114,7 @@ public sealed class Simulation
         }
 
         return new SimulationResult(Seed, violation, _traceHash, _eventCount, Checker.AcknowledgedCount,
-            Math.Max(0, Checker.LeaderCount - 1), _crashes, _trace, Checker.ReadsServed);
+            Math.Max(0, Checker.LeaderCount - 1), _crashes, PrefixDeletions, CheckpointInstalls, _trace, Checker.ReadsServed);
     }
 
     internal SimulatedNode Node(ReplicaId id) => _nodes[id.Value - 1];
@@ -308,7 +314,7 @@ public sealed class Simulation
         _converged = Checker.Divergence(_nodes) is null
             && configuration.InSync.Length == _nodes.Count
             && leader is { Role: ReplicaRole.Leader } && leader.Epoch == configuration.Epoch
-            && _nodes.All(n => n.Replica!.Log.EndOffset == n.Disk.DurableEntries.Count);
+            && _nodes.All(n => n.Replica!.Log.EndOffset == n.Disk.DurableEndOffset);
         if (!_converged)
         {
             Schedule(ConvergenceCheckMicroseconds, CheckConvergence);

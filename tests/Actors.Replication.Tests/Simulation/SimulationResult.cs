@@ -8,6 +8,8 @@ namespace Actors.Replication.Tests.Simulation;
 /// <param name="Acknowledged">Appends acknowledged to the client.</param>
 /// <param name="LeaderChanges">Epochs that got a leader beyond the first.</param>
 /// <param name="Crashes">Replica crashes injected.</param>
+/// <param name="PrefixDeletions">Checkpoints made durable whose entries a replica then deleted.</param>
+/// <param name="CheckpointInstalls">Transferred checkpoints a follower took in place of its log.</param>
 /// <param name="Trace">The event log when tracing was asked for.</param>
 /// <param name="ReadsServed">Client reads a leader served under its read lease.</param>
 public sealed record SimulationResult(
@@ -18,6 +20,8 @@ public sealed record SimulationResult(
     int Acknowledged,
     int LeaderChanges,
     int Crashes,
+    int PrefixDeletions,
+    int CheckpointInstalls,
     IReadOnlyList<string>? Trace,
     int ReadsServed = 0)
 {
@@ -26,6 +30,6 @@ public sealed record SimulationResult(
 
     /// <inheritdoc />
     public override string ToString() => Passed
-        ? $"seed {Seed}: ok ({Events} events, {Acknowledged} acknowledged, {ReadsServed} reads served, {LeaderChanges} leader changes, {Crashes} crashes)"
+        ? $"seed {Seed}: ok ({Events} events, {Acknowledged} acknowledged, {ReadsServed} reads served, {LeaderChanges} leader changes, {Crashes} crashes, {PrefixDeletions} prefix deletions, {CheckpointInstalls} checkpoint installs)"
         : $"seed {Seed}: VIOLATION {Violation}\n  replay: REPLICATION_SIM_SEED={Seed} REPLICATION_SIM_TRACE=1 dotnet test tests/Actors.Replication.Tests --filter \"FullyQualifiedName~ReplaySeedFromEnvironment\"";
 }

@@ -39,6 +39,12 @@ public sealed record SimulationSettings
     /// <summary>Mean virtual milliseconds between client appends.</summary>
     public int MeanAppendIntervalMilliseconds { get; init; } = 8;
 
+    /// <summary>
+    /// A replica checkpoints (and deletes the entries before) once this many committed, durable entries follow its log's
+    /// start; 0: never (every entry kept from offset 1).
+    /// </summary>
+    public int CompactionInterval { get; init; }
+
     /// <summary>The replicas' timing.</summary>
     public ReplicaOptions ReplicaOptions { get; init; } = new();
 
@@ -68,6 +74,7 @@ public sealed record SimulationSettings
             MeanAppendIntervalMilliseconds = 2 + random.Next(20),
             SlowSyncRate = random.Next(2) == 0 ? 0.1 : 0.5,
             SlowSyncMilliseconds = random.Next(2) == 0 ? 30 : 100,
+            CompactionInterval = random.Next(4) == 0 ? 0 : 2 + random.Next(40),
         };
     }
 }

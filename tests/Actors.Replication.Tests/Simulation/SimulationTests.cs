@@ -20,7 +20,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
         var first = EnvironmentInt64("REPLICATION_SIM_FIRST_SEED") ?? 1;
         var report = Environment.GetEnvironmentVariable("REPLICATION_SIM_REPORT");
         var failures = new ConcurrentBag<SimulationResult>();
-        long executed = 0, acknowledged = 0, leaderChanges = 0, crashes = 0, reads = 0;
+        long executed = 0, acknowledged = 0, leaderChanges = 0, crashes = 0, reads = 0, prefixDeletions = 0, checkpointInstalls = 0;
         var stopwatch = Stopwatch.StartNew();
         Parallel.For(first, first + count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, seed =>
         {
@@ -29,6 +29,8 @@ public sealed class SimulationTests(ITestOutputHelper output)
             Interlocked.Add(ref leaderChanges, result.LeaderChanges);
             Interlocked.Add(ref crashes, result.Crashes);
             Interlocked.Add(ref reads, result.ReadsServed);
+            Interlocked.Add(ref prefixDeletions, result.PrefixDeletions);
+            Interlocked.Add(ref checkpointInstalls, result.CheckpointInstalls);
             if (!result.Passed)
             {
                 failures.Add(result);
@@ -45,7 +47,8 @@ public sealed class SimulationTests(ITestOutputHelper output)
         });
 
         var summary = $"seeds {first}..{first + count - 1}: {executed} executed in {stopwatch.Elapsed.TotalSeconds:F1} s, "
-            + $"{acknowledged} appends acknowledged, {reads} reads served under a lease, {leaderChanges} leader changes, {crashes} crashes, {failures.Count} failing";
+            + $"{acknowledged} appends acknowledged, {reads} reads served under a lease, {leaderChanges} leader changes, {crashes} crashes, "
+            + $"{prefixDeletions} prefix deletions, {checkpointInstalls} checkpoint installs, {failures.Count} failing";
         if (report is not null)
         {
             File.AppendAllLines(report, [summary, .. failures.OrderBy(f => f.Seed).Take(50).Select(f => $"FAILURE {f}")]);
@@ -56,6 +59,8 @@ public sealed class SimulationTests(ITestOutputHelper output)
         Assert.True(acknowledged > count * 10, $"the runs acknowledged too little to mean anything: {summary}");
         Assert.True(leaderChanges > count / 2, $"the runs changed leaders too rarely to mean anything: {summary}");
         Assert.True(reads > count * 20, $"the runs served too few reads under a lease to mean anything: {summary}");
+        Assert.True(prefixDeletions > count, $"the runs deleted log prefixes too rarely to mean anything: {summary}");
+        Assert.True(checkpointInstalls > count / 10, $"followers took transferred checkpoints too rarely to mean anything: {summary}");
     }
 
     [Fact]
@@ -75,7 +80,8 @@ public sealed class SimulationTests(ITestOutputHelper output)
     }
 
     public static TheoryData<string> BrokenVariants =>
-        ["AcknowledgeBeforeFollowerSync", "ShrinkInSyncBeforeStoreAccepts", "ElectOutsideInSync", "ReadLeaseTooLong"];
+        ["AcknowledgeBeforeFollowerSync", "ShrinkInSyncBeforeStoreAccepts", "ElectOutsideInSync", "ReadLeaseTooLong",
+         "DeletePrefixBeforeCheckpointDurable"];
 
     [Theory]
     [MemberData(nameof(BrokenVariants))]
@@ -87,6 +93,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
             "ShrinkInSyncBeforeStoreAccepts" => new ReplicaFaults { ShrinkInSyncBeforeStoreAccepts = true },
             "ElectOutsideInSync" => new ReplicaFaults { ElectOutsideInSync = true },
             "ReadLeaseTooLong" => new ReplicaFaults { ReadLeaseTooLong = true },
+            "DeletePrefixBeforeCheckpointDurable" => new ReplicaFaults { DeletePrefixBeforeCheckpointDurable = true },
             _ => throw new ArgumentOutOfRangeException(nameof(variant), variant, "unknown variant"),
         };
 
