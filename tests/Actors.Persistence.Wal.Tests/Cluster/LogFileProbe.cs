@@ -1,5 +1,6 @@
 using System.Text;
 using Actors.Wal;
+using Actors.Wal.Tests.Support;
 
 namespace Actors.Persistence.Wal.Tests.Cluster;
 
@@ -8,16 +9,9 @@ internal static class LogFileProbe
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    /// <summary>The names of the files under <paramref name="directory"/> that contain <paramref name="marker"/> (UTF-8).</summary>
-    public static List<string> FilesContaining(string directory, string marker)
-    {
-        byte[] bytes = Encoding.UTF8.GetBytes(marker);
-        return Directory.GetFiles(directory, "*", SearchOption.AllDirectories)
-            .Where(f => Path.GetFileName(f) != "LOCK") // empty, and held exclusively while the log is open
-            .Where(f => File.ReadAllBytes(f).AsSpan().IndexOf(bytes) >= 0)
-            .Select(f => Path.GetFileName(f))
-            .ToList();
-    }
+    /// <summary>The names of the files under <paramref name="directory"/> (recursively) that contain <paramref name="marker"/> (UTF-8).</summary>
+    public static IReadOnlyList<string> FilesContaining(string directory, string marker)
+        => LogDirectoryScan.FilesHolding(directory, Encoding.UTF8.GetBytes(marker), SearchOption.AllDirectories);
 
     /// <summary>
     /// Compacts until no file contains <paramref name="marker"/>, without appending anything: <c>CompactAsync</c> seals an
@@ -30,7 +24,7 @@ internal static class LogFileProbe
         while (true)
         {
             await log.CompactAsync();
-            List<string> files = FilesContaining(directory, marker);
+            IReadOnlyList<string> files = FilesContaining(directory, marker);
             if (files.Count == 0)
             {
                 return;

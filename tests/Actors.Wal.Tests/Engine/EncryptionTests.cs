@@ -250,12 +250,5 @@ public sealed class EncryptionTests : LogTestBase
         return filler;
     }
 
-    private IEnumerable<string> FilesContaining(string marker)
-    {
-        byte[] bytes = Encoding.UTF8.GetBytes(marker);
-        return Directory.GetFiles(Dir.Path)
-            .Where(f => Path.GetFileName(f) != "LOCK")
-            .Where(f => File.ReadAllBytes(f).AsSpan().IndexOf(bytes) >= 0)
-            .ToList();
-    }
+    private IReadOnlyList<string> FilesContaining(string marker) => LogDirectoryScan.FilesHolding(Dir.Path, Encoding.UTF8.GetBytes(marker));
 }

@@ -56,44 +56,8 @@ public abstract class FileScanTestBase : LogTestBase
     /// <summary>The files of the log directory (but the lock file) that hold <paramref name="marker"/>.</summary>
     protected IReadOnlyList<string> FilesWithMarker(string marker) => FilesWithMarker(Encoding.UTF8.GetBytes(marker));
 
-    /// <summary>
-    /// The files of the log directory (but the lock file) that hold <paramref name="marker"/>. The log may write and
-    /// rename files in the background (the index snapshot goes through a temporary file); a file that vanishes
-    /// between listing and reading restarts the scan, so the answer comes from one listing whose files were all read.
-    /// </summary>
-    protected IReadOnlyList<string> FilesWithMarker(byte[] marker)
-    {
-        while (true)
-        {
-            var holding = new List<string>();
-            bool vanished = false;
-            foreach (string file in Directory.GetFiles(Dir.Path))
-            {
-                if (Path.GetFileName(file) == "LOCK")
-                {
-                    continue; // empty, and held exclusively while the log is open
-                }
-
-                try
-                {
-                    if (File.ReadAllBytes(file).AsSpan().IndexOf(marker) >= 0)
-                    {
-                        holding.Add(Path.GetFileName(file));
-                    }
-                }
-                catch (FileNotFoundException)
-                {
-                    vanished = true;
-                    break;
-                }
-            }
-
-            if (!vanished)
-            {
-                return holding;
-            }
-        }
-    }
+    /// <summary>The files of the log directory (but the lock file) that hold <paramref name="marker"/>; see <see cref="LogDirectoryScan"/>.</summary>
+    protected IReadOnlyList<string> FilesWithMarker(byte[] marker) => LogDirectoryScan.FilesHolding(Dir.Path, marker);
 
     /// <summary>Asserts that no file of the log directory holds <paramref name="marker"/>, naming those that do.</summary>
     protected void AssertInNoFile(string marker)
