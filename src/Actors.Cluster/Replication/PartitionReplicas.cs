@@ -51,7 +51,9 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
     public PartitionReplicas(IClusterStore store, ClusterOptions options, ISiloTransport transport, ReplicationInbox inbox, IEventLogFactory inner,
         Func<ClusterSnapshot?> snapshot, ILoggerFactory loggers, TimeProvider time)
     {
-        _store = store;
+        // The replicas' configuration polls (one whole-table read each, every ConfigurationPollInterval) share one read
+        // at a time: one connection per silo however many replicas it hosts (ReadCoalescingClusterStore).
+        _store = new ReadCoalescingClusterStore(store);
         _options = options;
         _transport = transport;
         _inbox = inbox;
