@@ -41,8 +41,8 @@ internal static class ProcessClusterBenchmark
         int replicationFactor = options.GetInt("replication-factor", 1);
         string root = Path.Combine(Path.GetTempPath(), "actors-cluster-bench-" + Guid.NewGuid().ToString("N"));
         Console.WriteLine($"cluster processes: {rounds} rounds of {phase.TotalSeconds} s phases, {callers} callers, 3-silo replication factor {replicationFactor}; load average before: {BenchOptions.LoadAverage()}");
-        await using var one = new BenchCluster(connectionString, root, "one", 1);
-        await using var three = new BenchCluster(connectionString, root, "three", 3, replicationFactor);
+        var one = new BenchCluster(connectionString, root, "one", 1);
+        var three = new BenchCluster(connectionString, root, "three", 3, replicationFactor);
         try
         {
             await one.StartAsync();
@@ -72,6 +72,9 @@ internal static class ProcessClusterBenchmark
         }
         finally
         {
+            // The silos stop before their data directories go (a replica whose directory vanishes fails, loudly).
+            await three.DisposeAsync();
+            await one.DisposeAsync();
             if (Directory.Exists(root))
             {
                 Directory.Delete(root, recursive: true);
