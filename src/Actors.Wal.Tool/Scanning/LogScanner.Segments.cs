@@ -105,7 +105,8 @@ internal static partial class LogScanner
     /// <summary>
     /// Reports what opening the log does with a listed spare it does not take into use: records written into it after a
     /// seal that never became durable were never acknowledged (discarded), and a damaged header is a creation cut
-    /// short (removed; AbsoluteConsistency refuses both, as any torn tail).
+    /// short (removed; AbsoluteConsistency refuses a damaged spare header, but discards such records with a note like the
+    /// other modes).
     /// </summary>
     private static void CheckUnusedSpares(ScanReport report, List<(uint Id, string Path)> spares)
     {
