@@ -93,6 +93,12 @@ public sealed partial class WriteAheadLog : IEventLog
     /// <summary>Requests queued for the writer and not yet taken (tests use it to build group commits deterministically).</summary>
     internal int PendingRequests => _writer?.Pending ?? 0;
 
+    /// <summary>
+    /// The segment manager's background activity (<see cref="SegmentManager.BackgroundActivity"/> flags) and the rotations
+    /// since open, for measurements that attribute append latencies (any thread, no lock).
+    /// </summary>
+    internal (int Activity, long Rotations) SegmentActivity => (_segments.BackgroundActivity, _segments.Rotations);
+
     /// <summary>True when the log is failed (read-only until reopened).</summary>
     public bool IsFailed => _health.IsFailed;
 

@@ -7,4 +7,10 @@ if (Environment.GetEnvironmentVariable("ACTORS_WAL_WAKEUP_SPIN") is { Length: > 
     AppContext.SetData("Actors.Wal.WakeUpSpinCount", spin);
 }
 
+// Side-by-side runs of the spare's zero-filling (scripts/rotation-ab.sh): bytes per fdatasynced chunk, 0 for one fsync at the end.
+if (Environment.GetEnvironmentVariable("ACTORS_WAL_ZEROFILL_CHUNK") is { Length: > 0 } chunk)
+{
+    AppContext.SetData("Actors.Wal.ZeroFillChunkBytes", chunk);
+}
+
 return await BenchmarkApp.RunAsync(args);

@@ -61,6 +61,11 @@ internal static class ValidateCommand
             console.Line("Note: a running process holds the LOCK file; the end of the active segment may be an append in flight (seen as a torn tail).");
         }
 
+        foreach (string note in report.Notes)
+        {
+            console.Line($"Note: {note}.");
+        }
+
         foreach (var finding in report.Findings)
         {
             console.Line(finding.ToString());

@@ -86,6 +86,13 @@ internal static class ReportJson
             }
 
             w.WriteEndArray();
+            w.WriteStartArray("notes");
+            foreach (string note in report.Notes)
+            {
+                w.WriteStringValue(note);
+            }
+
+            w.WriteEndArray();
         });
     }
 

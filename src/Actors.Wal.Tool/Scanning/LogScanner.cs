@@ -36,36 +36,30 @@ internal static partial class LogScanner
         LoadSnapshot(report);
         LoadManifest(report);
         report.Claims = DurableClaims.From(report.Snapshot, report.Manifest);
-        var ids = new List<uint>();
-        foreach (string path in Directory.GetFiles(dir, "*.wal", SearchOption.TopDirectoryOnly))
-        {
-            if (SegmentHeader.TryParseFileName(Path.GetFileName(path), out uint id))
-            {
-                ids.Add(id);
-            }
-        }
-
-        ids.Sort();
+        var (segments, spares) = SelectSegments(report);
         long totalBytes = 0;
-        foreach (uint id in ids)
+        foreach (var (_, path) in segments)
         {
-            totalBytes += new FileInfo(Path.Combine(dir, SegmentHeader.FileName(id))).Length;
+            var info = new FileInfo(path);
+            totalBytes += info.Exists ? info.Length : 0;
         }
 
         long done = 0;
         progress?.Invoke(0, totalBytes);
         var items = new List<RecordItem>();
-        for (int i = 0; i < ids.Count; i++)
+        for (int i = 0; i < segments.Count; i++)
         {
-            string path = Path.Combine(dir, SegmentHeader.FileName(ids[i]));
-            using var file = PhysicalFileSystem.Instance.OpenFile(path, WalFileMode.OpenReadOnly);
-            var scan = new SegmentScan { Id = ids[i], FileName = Path.GetFileName(path), FileLength = file.Length, AllocatedBytes = DiskUsage.AllocatedBytes(path) };
+            var (id, listedPath) = segments[i];
+            var (file, path) = OpenEither(listedPath);
+            using var opened = file;
+            var scan = new SegmentScan { Id = id, FileName = Path.GetFileName(path), FileLength = file.Length, AllocatedBytes = DiskUsage.AllocatedBytes(path) };
             report.Segments.Add(scan);
-            ScanSegment(report, scan, file, isLast: i == ids.Count - 1, items);
+            ScanSegment(report, scan, file, isLast: i == segments.Count - 1, items);
             done += scan.FileLength;
             progress?.Invoke(done, totalBytes);
         }
 
+        CheckUnusedSpares(report, spares);
         ComputeLiveBytes(report);
         CheckCompleteness(report);
         return report;
@@ -79,24 +73,25 @@ internal static partial class LogScanner
         scan.Version = version;
         scan.MinCompatibleVersion = minVersion;
         scan.DataEnd = SegmentHeader.Size;
-        switch (scan.HeaderStatus)
+        if (scan.HeaderStatus == SegmentHeaderStatus.UnsupportedVersion)
         {
-            case SegmentHeaderStatus.Ok when header.SegmentId != scan.Id:
-                report.Findings.Add(new Finding(FindingKind.Corruption, scan.FileName, scan.Id, 0, $"the header names segment {header.SegmentId}"));
-                return;
-            case SegmentHeaderStatus.Ok:
-                break;
-            case SegmentHeaderStatus.UnsupportedVersion:
-                report.Findings.Add(new Finding(FindingKind.UnsupportedVersion, scan.FileName, scan.Id, 0,
-                    $"written by format version {version} (readable from version {minVersion}); this tool reads version {SegmentHeader.CurrentVersion}"));
-                return;
-            case SegmentHeaderStatus.Empty or SegmentHeaderStatus.Truncated when isLast:
-                report.Findings.Add(new Finding(FindingKind.TornTail, scan.FileName, scan.Id, 0,
-                    "the segment header is missing or cut off: the process stopped while creating this segment (opening the log removes it)"));
-                return;
-            default:
-                report.Findings.Add(new Finding(FindingKind.Corruption, scan.FileName, scan.Id, 0, HeaderProblem(scan.HeaderStatus)));
-                return;
+            report.Findings.Add(new Finding(FindingKind.UnsupportedVersion, scan.FileName, scan.Id, 0,
+                $"written by format version {version} (readable from version {minVersion}); this tool reads version {SegmentHeader.CurrentVersion}"));
+            return;
+        }
+
+        if (HeaderProblem(scan.HeaderStatus, header, scan.Id) is { } problem)
+        {
+            // Recovery's rule: a header is fsynced before any record, so a damaged header of the last segment with no
+            // valid record after it (and no durable claim on it) is a creation that never completed.
+            bool tornCreation = isLast && !report.Claims.TryGet(scan.Id, out _, out _)
+                && (scan.HeaderStatus is SegmentHeaderStatus.Empty or SegmentHeaderStatus.Truncated || probe.FindNextValidRecord(SegmentHeader.Size - 1) < 0);
+            report.Findings.Add(tornCreation
+                ? new Finding(FindingKind.TornTail, scan.FileName, scan.Id, 0,
+                    $"{problem} and no valid record follows: the process stopped while creating this segment (opening the log removes it)")
+                : new Finding(FindingKind.Corruption, scan.FileName, scan.Id, 0,
+                    isLast ? $"{problem}, and a valid record follows it or a durable claim covers the segment" : $"{problem}, and this is not the last segment"));
+            return;
         }
 
         if (report.Claims.TryGet(scan.Id, out long claimed, out string claimSource) && file.Length < claimed)
@@ -214,9 +209,11 @@ internal static partial class LogScanner
         }
     }
 
-    private static string HeaderProblem(SegmentHeaderStatus status) => status switch
+    private static string? HeaderProblem(SegmentHeaderStatus status, in SegmentHeader header, uint id) => status switch
     {
-        SegmentHeaderStatus.Empty or SegmentHeaderStatus.Truncated => "the segment header is missing or cut off, and this is not the last segment",
+        SegmentHeaderStatus.Ok when header.SegmentId != id => $"the header names segment {header.SegmentId}",
+        SegmentHeaderStatus.Ok or SegmentHeaderStatus.UnsupportedVersion => null,
+        SegmentHeaderStatus.Empty or SegmentHeaderStatus.Truncated => "the segment header is missing or cut off",
         SegmentHeaderStatus.BadMagic => "not a segment file (bad magic number)",
         _ => "the segment header checksum does not match",
     };

@@ -17,6 +17,12 @@ internal sealed class ScanReport
     /// <summary>Every damaged or missing location, in the order found.</summary>
     public List<Finding> Findings { get; } = [];
 
+    /// <summary>
+    /// What the scan did differently from reading every segment file, as opening the log does: files it did not scan
+    /// (not listed in the manifest) and listed spares it scanned as segments. Not damage.
+    /// </summary>
+    public List<string> Notes { get; } = [];
+
     /// <summary>The parsed recovery snapshot, or null when missing or damaged.</summary>
     public RecoverySnapshot? Snapshot { get; set; }
 

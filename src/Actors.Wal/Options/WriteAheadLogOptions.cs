@@ -75,7 +75,9 @@ public sealed class WriteAheadLogOptions
     /// <remarks>
     /// Costs one sequential write of <see cref="SegmentSizeBytes"/> per new segment (recycled ones are zeroed anyway) and
     /// makes every later fdatasync into the segment as cheap as one over written blocks. Worth it when the log grows at a
-    /// moderate rate; under sustained high write rates the zero-filling competes with the log for the disk.
+    /// moderate rate; under sustained high write rates the zero-filling competes with the log for the disk. The zeros are
+    /// written 1 MiB at a time, each chunk fdatasynced before the next, so a commit's flush never queues behind more than
+    /// one chunk of them.
     /// </remarks>
     public bool ZeroFillSegments { get; set; }
 

@@ -47,7 +47,11 @@ internal sealed partial class SegmentManager
                     file.SetLength(size);
                 }
 
-                for (long offset = SegmentHeader.Size; offset < size; offset += Zeros.Length)
+                // Paced (each chunk fdatasynced before the next: see ZeroFillChunkBytes), or 0: one fsync at the end.
+                int chunk = ZeroFillChunkBytes;
+                bool paced = chunk > 0;
+                chunk = paced ? chunk : Zeros.Length;
+                for (long offset = SegmentHeader.Size; offset < size; offset += chunk)
                 {
                     ThrowIfAbandoned();
                     if (Volatile.Read(ref _writerWaiting) != 0)
@@ -59,7 +63,11 @@ internal sealed partial class SegmentManager
                         break;
                     }
 
-                    file.Write(offset, Zeros.AsSpan(0, (int)Math.Min(Zeros.Length, size - offset)));
+                    file.Write(offset, Zeros.AsSpan(0, (int)Math.Min(chunk, size - offset)));
+                    if (paced)
+                    {
+                        file.FlushData();
+                    }
                 }
             }
 

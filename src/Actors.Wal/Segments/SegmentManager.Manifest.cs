@@ -19,81 +19,95 @@ internal sealed partial class SegmentManager
     {
         lock (_manifestLock)
         {
-            if (_abandoned())
-            {
-                throw new IOException("The log was abandoned (simulated crash); nothing more is written.");
-            }
-
-            bool syncDirectory;
-            lock (_lock)
-            {
-                syncDirectory = _renamedSinceManifest;
-                _renamedSinceManifest = false;
-            }
-
-            if (syncDirectory)
-            {
-                // A spare taken into use was renamed without a directory fsync (none on the append path): make the
-                // rename durable before a manifest lists the segment under its name.
-                _fileSystem.SyncDirectory(_options.Directory);
-            }
-
-            List<ManifestEntry> entries;
-            lock (_lock)
-            {
-                // A segment is listed as live only once every segment before it is durably sealed: until then the
-                // writer may have switched to it while the previous seal can still be lost, and recovery must then
-                // treat it as the unused spare it may still be.
-                entries = [];
-                bool earlierDurablySealed = true;
-                foreach (var segment in _set.All)
-                {
-                    entries.Add(earlierDurablySealed ? ToManifestEntry(segment) : new ManifestEntry(segment.Id, ManifestState.Spare, 0, 0, segment.HoldsErasedData));
-                    earlierDurablySealed &= segment.IsSealed && segment.DurableOffset >= segment.WrittenOffset;
-                }
-
-                foreach (var spare in new[] { _spare, _preparing })
-                {
-                    if (spare is not null)
-                    {
-                        entries.Add(new ManifestEntry(spare.Id, ManifestState.Spare, 0, 0));
-                    }
-                }
-
-                foreach (uint id in _retained)
-                {
-                    if (!entries.Exists(e => e.Id == id))
-                    {
-                        entries.Add(new ManifestEntry(id, ManifestState.Open, 0, 0));
-                    }
-                }
-
-                _manifestDirty = false;
-            }
-
+            Interlocked.Increment(ref _manifestWrites);
             try
             {
-                SegmentManifest.Envelope.Replace(_fileSystem, _options.Directory, SegmentManifest.Serialize(entries));
+                WriteManifestLocked();
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            finally
             {
-                // The previous manifest stays in place (the replace is atomic); the next change writes the set again.
-                Interlocked.Increment(ref _manifestWriteFailures);
-                lock (_lock)
-                {
-                    _manifestDirty = true;
-                }
+                Interlocked.Decrement(ref _manifestWrites);
+            }
+        }
+    }
 
-                throw;
+    /// <summary>The body of <see cref="WriteManifest"/> (caller holds <c>_manifestLock</c>).</summary>
+    private void WriteManifestLocked()
+    {
+        if (_abandoned())
+        {
+            throw new IOException("The log was abandoned (simulated crash); nothing more is written.");
+        }
+
+        bool syncDirectory;
+        lock (_lock)
+        {
+            syncDirectory = _renamedSinceManifest;
+            _renamedSinceManifest = false;
+        }
+
+        if (syncDirectory)
+        {
+            // A spare taken into use was renamed without a directory fsync (none on the append path): make the
+            // rename durable before a manifest lists the segment under its name.
+            _fileSystem.SyncDirectory(_options.Directory);
+        }
+
+        List<ManifestEntry> entries;
+        lock (_lock)
+        {
+            // A segment is listed as live only once every segment before it is durably sealed: until then the
+            // writer may have switched to it while the previous seal can still be lost, and recovery must then
+            // treat it as the unused spare it may still be.
+            entries = [];
+            bool earlierDurablySealed = true;
+            foreach (var segment in _set.All)
+            {
+                entries.Add(earlierDurablySealed ? ToManifestEntry(segment) : new ManifestEntry(segment.Id, ManifestState.Spare, 0, 0, segment.HoldsErasedData));
+                earlierDurablySealed &= segment.IsSealed && segment.DurableOffset >= segment.WrittenOffset;
             }
 
-            var set = Current;
-            foreach (var entry in entries)
+            foreach (var spare in new[] { _spare, _preparing })
             {
-                if (entry.State != ManifestState.Spare && set.Find(entry.Id) is { } listed)
+                if (spare is not null)
                 {
-                    listed.ListedLive = true;
+                    entries.Add(new ManifestEntry(spare.Id, ManifestState.Spare, 0, 0));
                 }
+            }
+
+            foreach (uint id in _retained)
+            {
+                if (!entries.Exists(e => e.Id == id))
+                {
+                    entries.Add(new ManifestEntry(id, ManifestState.Open, 0, 0));
+                }
+            }
+
+            _manifestDirty = false;
+        }
+
+        try
+        {
+            SegmentManifest.Envelope.Replace(_fileSystem, _options.Directory, SegmentManifest.Serialize(entries));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The previous manifest stays in place (the replace is atomic); the next change writes the set again.
+            Interlocked.Increment(ref _manifestWriteFailures);
+            lock (_lock)
+            {
+                _manifestDirty = true;
+            }
+
+            throw;
+        }
+
+        var set = Current;
+        foreach (var entry in entries)
+        {
+            if (entry.State != ManifestState.Spare && set.Find(entry.Id) is { } listed)
+            {
+                listed.ListedLive = true;
             }
         }
     }

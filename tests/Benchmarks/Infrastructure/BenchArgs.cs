@@ -25,6 +25,7 @@ internal sealed record BenchArgs
           --store S        profile: wal (default), bare (the bare group-commit loop) or fdatasync
           --writers N      profile: concurrent writers (default 256)
           --bytes N        profile: event payload bytes (default 100)
+          --segment-mb N   profile: the engine's segment size in MiB (default 64): more rotations per window on a slow machine
           --aged           profile: build scenario 7's aged log first, then profile the engine on a fresh log and on
                            the aged one, one phase after the other in this process (scripts/engine-profile.sh)
         """;
@@ -55,6 +56,9 @@ internal sealed record BenchArgs
 
     /// <summary>The profile scenario's payload bytes, when given.</summary>
     public int? PayloadBytes { get; init; }
+
+    /// <summary>The profile scenario's engine segment size in MiB, when given (default: the engine's 64 MiB).</summary>
+    public int? SegmentMegabytes { get; init; }
 
     /// <summary>The profile scenario runs a fresh log, then scenario 7's aged log.</summary>
     public bool Aged { get; init; }
@@ -100,6 +104,9 @@ internal sealed record BenchArgs
                     break;
                 case "--bytes":
                     parsed = parsed with { PayloadBytes = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
+                    break;
+                case "--segment-mb":
+                    parsed = parsed with { SegmentMegabytes = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
                     break;
                 case "--seconds":
                     parsed = parsed with { Seconds = double.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };

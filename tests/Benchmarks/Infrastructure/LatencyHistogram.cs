@@ -68,6 +68,19 @@ internal sealed class LatencyHistogram
         return TimeSpan.FromSeconds((double)MaxTicks / Stopwatch.Frequency);
     }
 
+    /// <summary>How many recorded latencies fall in buckets above the bucket of <paramref name="latency"/> (within the histogram's 1.6%).</summary>
+    public long CountAbove(TimeSpan latency)
+    {
+        int index = IndexOf((long)(latency.TotalSeconds * Stopwatch.Frequency));
+        long above = 0;
+        for (int i = index + 1; i < _counts.Length; i++)
+        {
+            above += _counts[i];
+        }
+
+        return above;
+    }
+
     private static int IndexOf(long value)
     {
         if (value < SubBuckets)

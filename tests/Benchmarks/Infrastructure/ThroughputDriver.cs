@@ -18,18 +18,21 @@ internal static class ThroughputDriver
 
         var window = new Window();
         var histograms = new LatencyHistogram[workload.Writers];
+        var phaseHistograms = new LatencyHistogram[workload.Writers][];
         var writers = new Task[workload.Writers];
         var random = new Random(20261121);
         for (int w = 0; w < workload.Writers; w++)
         {
             histograms[w] = new LatencyHistogram();
+            phaseHistograms[w] = NewPhaseHistograms();
             byte[] payload = new byte[workload.PayloadBytes];
             random.NextBytes(payload);
             int writer = w;
             LatencyHistogram histogram = histograms[w];
+            LatencyHistogram[] phases = phaseHistograms[w];
             writers[w] = target.IsBlocking
-                ? RunOnOwnThread(() => WriteLoopAsync(target, writer, payload, window, histogram, workload.MeasuredOpsPerWriter, cancellationToken))
-                : Task.Run(() => WriteLoopAsync(target, writer, payload, window, histogram, workload.MeasuredOpsPerWriter, cancellationToken), cancellationToken);
+                ? RunOnOwnThread(() => WriteLoopAsync(target, writer, payload, window, histogram, phases, workload.MeasuredOpsPerWriter, cancellationToken))
+                : Task.Run(() => WriteLoopAsync(target, writer, payload, window, histogram, phases, workload.MeasuredOpsPerWriter, cancellationToken), cancellationToken);
         }
 
         Task all = Task.WhenAll(writers);
@@ -73,13 +76,25 @@ internal static class ThroughputDriver
             merged.Add(h);
         }
 
+        LatencyHistogram[] mergedPhases = NewPhaseHistograms();
+        foreach (LatencyHistogram[] writerPhases in phaseHistograms)
+        {
+            for (int p = 0; p < AppendPhases.Count; p++)
+            {
+                mergedPhases[p].Add(writerPhases[p]);
+            }
+        }
+
         SyncCounters? delta = before is { } b && after is { } a ? a - b : null;
         return new ThroughputResult(target.Name, workload, merged.Count, Stopwatch.GetElapsedTime(start, end), merged, delta)
         {
             ProcessCpu = cpu,
             AllocatedBytes = allocated,
+            Phases = mergedPhases,
         };
     }
+
+    private static LatencyHistogram[] NewPhaseHistograms() => Enumerable.Range(0, AppendPhases.Count).Select(_ => new LatencyHistogram()).ToArray();
 
     private static async Task WriteLoopAsync(
         IAppendTarget target,
@@ -87,6 +102,7 @@ internal static class ThroughputDriver
         byte[] payload,
         Window window,
         LatencyHistogram histogram,
+        LatencyHistogram[] phases,
         long? quota,
         CancellationToken cancellationToken)
     {
@@ -94,12 +110,14 @@ internal static class ThroughputDriver
         long measured = 0;
         while (!window.Stopped)
         {
+            long phase0 = target.Phase();
             long t0 = Stopwatch.GetTimestamp();
             await target.AppendAsync(writer, ++version, payload, cancellationToken);
             long t1 = Stopwatch.GetTimestamp();
             if (window.Contains(t0, t1))
             {
                 histogram.Record(t1 - t0);
+                phases[(int)AppendPhases.Classify(phase0, target.Phase())].Record(t1 - t0);
                 measured++;
                 if (quota is { } q && measured >= q)
                 {

@@ -17,6 +17,9 @@ internal sealed record ThroughputResult(string Target, Workload Workload, long O
     /// <summary>Managed bytes this process allocated over the window.</summary>
     public long AllocatedBytes { get; init; }
 
+    /// <summary>The latencies of <see cref="Latency"/> split by what each append overlapped (indexed by <see cref="AppendPhase"/>), or null.</summary>
+    public LatencyHistogram[]? Phases { get; init; }
+
     public double OpsPerSecond => Ops / Elapsed.TotalSeconds;
 
     /// <summary>Process CPU microseconds per acknowledged append.</summary>
@@ -42,10 +45,16 @@ internal sealed record ThroughputResult(string Target, Workload Workload, long O
     {
         ArgumentOutOfRangeException.ThrowIfZero(rounds.Count);
         var latency = new LatencyHistogram();
+        LatencyHistogram[]? phases = rounds.All(r => r.Phases is not null) ? Enumerable.Range(0, AppendPhases.Count).Select(_ => new LatencyHistogram()).ToArray() : null;
         SyncCounters? counters = new SyncCounters(0, 0, 0);
         foreach (ThroughputResult r in rounds)
         {
             latency.Add(r.Latency);
+            for (int p = 0; phases is not null && p < AppendPhases.Count; p++)
+            {
+                phases[p].Add(r.Phases![p]);
+            }
+
             counters = counters is { } c && r.Counters is { } rc ? new SyncCounters(c.Appends + rc.Appends, c.Commits + rc.Commits, c.Fsyncs + rc.Fsyncs) : null;
         }
 
@@ -54,6 +63,7 @@ internal sealed record ThroughputResult(string Target, Workload Workload, long O
             Ops = rounds.Sum(r => r.Ops),
             Elapsed = TimeSpan.FromTicks(rounds.Sum(r => r.Elapsed.Ticks)),
             Latency = latency,
+            Phases = phases,
             Counters = counters,
             ProcessCpu = TimeSpan.FromTicks(rounds.Sum(r => r.ProcessCpu.Ticks)),
             AllocatedBytes = rounds.Sum(r => r.AllocatedBytes),

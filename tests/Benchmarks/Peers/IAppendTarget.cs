@@ -24,4 +24,11 @@ internal interface IAppendTarget : IAsyncDisposable
 
     /// <summary>Cumulative sync counters, when the store exposes them (null otherwise).</summary>
     ValueTask<SyncCounters?> ReadCountersAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What the store is doing beside the appends right now, read by the driver before and after each append to attribute
+    /// its latency (<see cref="Infrastructure.AppendPhase"/>): the low byte holds activity flags, the rest a count of
+    /// segment switches. Must be cheap (a few volatile reads). 0 for stores without such a notion.
+    /// </summary>
+    long Phase() => 0;
 }

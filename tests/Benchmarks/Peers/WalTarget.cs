@@ -71,6 +71,18 @@ internal sealed class WalTarget : IAppendTarget
         }
     }
 
+    /// <inheritdoc />
+    public long Phase()
+    {
+        if (_log is not WriteAheadLog wal)
+        {
+            return 0;
+        }
+
+        var (activity, rotations) = wal.SegmentActivity;
+        return (rotations << 8) | (uint)activity;
+    }
+
     public ValueTask<SyncCounters?> ReadCountersAsync(CancellationToken cancellationToken)
     {
         if (_log is null)

@@ -92,6 +92,11 @@ internal sealed class AgedLogScenario : IScenario
         }
 
         context.Report.Print(table);
+        foreach (string row in new[] { Fresh, Checkpointing })
+        {
+            PhaseBreakdown.Print(context.Report, row, combined[row]);
+        }
+
         context.AddGoal(new GoalResult(
             $"aged {Fmt.Bytes(agedBytes)} log, 256 x 100 B: ≥ 90% of a fresh log",
             $"{Fmt.Rate(combined[Aged].OpsPerSecond)} ÷ {Fmt.Rate(combined[Fresh].OpsPerSecond)} appends/s = {Fmt.Ratio(combined[Aged].OpsPerSecond, combined[Fresh].OpsPerSecond)}",

@@ -96,6 +96,10 @@ internal sealed class ProfileScenario : IScenario
             outcome.Cell(r => Fmt.Number(r.CpuMicrosecondsPerOp)),
             outcome.Cell(r => Fmt.Number(r.AllocatedBytesPerOp, "0")));
         context.Report.Print(row);
+        if (outcome.Result is { } measured)
+        {
+            PhaseBreakdown.Print(context.Report, label, measured);
+        }
 
         // Threads are sampled over warm-up and window alike: per 1,000 appends at the window's rate over the whole run.
         double appends = outcome.Result is { } result ? result.OpsPerSecond * (workload.Warmup + workload.Duration).TotalSeconds : 0;

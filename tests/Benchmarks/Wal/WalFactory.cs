@@ -11,16 +11,26 @@ internal static class WalFactory
 
     /// <summary>
     /// The benchmark's options: preallocated segments, zero-filled (prepared in the background) when
-    /// <paramref name="fileState"/> is <see cref="FileState.Written"/>, the state the baselines are measured on.
+    /// <paramref name="fileState"/> is <see cref="FileState.Written"/>, the state the baselines are measured on; segments of
+    /// <paramref name="segmentMegabytes"/> MiB when given (the engine's default otherwise).
     /// </summary>
-    public static WriteAheadLogOptions Options(string directory, SyncPolicy policy, FileState fileState = FileState.Fallocated) =>
-        new()
+    public static WriteAheadLogOptions Options(string directory, SyncPolicy policy, FileState fileState = FileState.Fallocated, int? segmentMegabytes = null)
+    {
+        var options = new WriteAheadLogOptions
         {
             Directory = directory,
             SyncPolicy = policy,
             PreallocateSegments = true,
             ZeroFillSegments = fileState == FileState.Written,
         };
+        if (segmentMegabytes is { } mb)
+        {
+            options.SegmentSizeBytes = (long)mb << 20;
+            options.MaxRecordSizeBytes = (int)Math.Min(options.MaxRecordSizeBytes, options.SegmentSizeBytes / 2);
+        }
+
+        return options;
+    }
 
     public static async ValueTask<IEventLog> OpenAsync(WriteAheadLogOptions options, CancellationToken cancellationToken) =>
         await WriteAheadLog.OpenAsync(options, cancellationToken: cancellationToken);
