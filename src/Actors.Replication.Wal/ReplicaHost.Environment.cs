@@ -10,13 +10,20 @@ public sealed partial class ReplicaHost
 {
     /// <summary>
     /// What the replica asks of the world, carried out on the driver loop: disk operations on the <see cref="EntryLog"/>
-    /// (writes and truncations at once; the sync after the burst), messages through the transport, store calls whose
-    /// answers come back as queued work.
+    /// (writes and truncations at once; the sync after the burst; checkpoint writes, prefix deletions and installs durable
+    /// when they return, stronger than the protocol asks), messages through the transport (a checkpoint as checksummed
+    /// chunks), store calls whose answers come back as queued work.
     /// </summary>
-    private sealed class Environment(ReplicaHost host) : IReplicaEnvironment
+    private sealed class Environment(ReplicaHost host) : IReplicaCheckpointEnvironment
     {
         public void Send(ReplicaId to, ReplicationMessage message)
         {
+            if (message is InstallCheckpoint install)
+            {
+                host.SendCheckpoint(to, install);
+                return;
+            }
+
             Interlocked.Increment(ref host._messagesSent);
             if (message is AppendRequest request)
             {
@@ -42,6 +49,29 @@ public sealed partial class ReplicaHost
         public void Truncate(long length) => host._log.TruncateAfter(length);
 
         public void Sync(long token) => host._pendingSyncToken = token;
+
+        // Durable when it returns; the replica hears of it as queued work, as the contract asks (never re-entrantly).
+        public void WriteCheckpoint(ReplicaCheckpoint checkpoint, long token)
+        {
+            host._log.WriteCheckpoint(ToStored(checkpoint));
+            Interlocked.Increment(ref host._checkpointsWritten);
+            host.Post(() => host.CheckpointWritten(token));
+        }
+
+        public void DeletePrefix(long offset)
+        {
+            var segments = host._log.DeletePrefix(offset);
+            Interlocked.Add(ref host._segmentsDeleted, segments);
+            LogPrefixDeleted(host._logger, host.Id, offset, segments);
+        }
+
+        // Atomic and durable when it returns (EntryLog.InstallCheckpoint).
+        public void InstallCheckpoint(ReplicaCheckpoint checkpoint)
+        {
+            host._log.InstallCheckpoint(ToStored(checkpoint));
+            Interlocked.Increment(ref host._checkpointsInstalled);
+            LogCheckpointInstalled(host._logger, host.Id, checkpoint.Offset, checkpoint.Epoch, checkpoint.State.Length);
+        }
 
         public void PersistEpoch(long epoch) => host._log.PersistEpoch(epoch);
 

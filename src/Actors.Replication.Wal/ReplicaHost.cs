@@ -5,6 +5,7 @@ using Actors.Replication.Log;
 using Actors.Replication.Messages;
 using Actors.Replication.Options;
 using Actors.Replication.Protocol;
+using Actors.Replication.Wal.Checkpoints;
 using Actors.Wal;
 using Actors.Wal.Entries;
 using Microsoft.Extensions.Logging;
@@ -59,6 +60,11 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private long _messagesSent;
     private long _messagesReceived;
     private long _entriesSent;
+    private long _checkpointsWritten;
+    private long _segmentsDeleted;
+    private long _checkpointsInstalled;
+    private long _checkpointChunksSent;
+    private long _checkpointTransfersRefused;
 
     /// <summary>Creates the host of replica <paramref name="id"/> over <paramref name="log"/> (owned from now on); call <see cref="Start"/>.</summary>
     /// <param name="id">This replica.</param>
@@ -90,6 +96,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _environment = new Environment(this);
+        _assembler = new CheckpointAssembler(id);
     }
 
     /// <summary>This replica.</summary>
@@ -110,9 +117,14 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         Interlocked.Read(ref _bursts),
         Interlocked.Read(ref _messagesSent),
         Interlocked.Read(ref _messagesReceived),
-        Interlocked.Read(ref _entriesSent));
+        Interlocked.Read(ref _entriesSent),
+        Interlocked.Read(ref _checkpointsWritten),
+        Interlocked.Read(ref _segmentsDeleted),
+        Interlocked.Read(ref _checkpointsInstalled),
+        Interlocked.Read(ref _checkpointChunksSent),
+        Interlocked.Read(ref _checkpointTransfersRefused));
 
-    /// <summary>Loads the replica from its log (entries and entered epoch) and starts the driver loop and the clock.</summary>
+    /// <summary>Loads the replica from its log (checkpoint, entries after it and entered epoch) and starts the driver loop and the clock.</summary>
     /// <exception cref="LogCorruptedException">A log record no longer reads back intact.</exception>
     /// <exception cref="ReplicationInvariantException">The log holds an epoch above the entered one.</exception>
     public void Start()
@@ -127,8 +139,10 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             LogTornTail(_logger, Id, _log.TornBytesCutAtOpen, _log.EndLsn);
         }
 
-        var entries = _log.Read(1, int.MaxValue).Select(e => new LogEntry(e.Epoch, e.Payload));
-        _replica = new Replica(Id, entries, _log.EnteredEpoch, _environment, _time, _options);
+        var stored = _log.Checkpoint;
+        var checkpoint = stored.Lsn == 0 ? ReplicaCheckpoint.Empty : new ReplicaCheckpoint(stored.Lsn, stored.Epoch, stored.State);
+        var entries = _log.Read(_log.StartLsn + 1, int.MaxValue).Select(e => new LogEntry(e.Epoch, e.Payload));
+        _replica = new Replica(Id, checkpoint, _log.StartLsn + 1, entries, _log.EnteredEpoch, _environment, _time, _options);
         Post(_replica.Start);
         _loop = Task.Run(RunLoopAsync);
         var period = _options.HeartbeatInterval / 2;
@@ -169,6 +183,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     /// state (followers learn the commit point from the leader's next request, so they trail it slightly).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="fromLsn"/> is below 1 or <paramref name="maxCount"/> below 1.</exception>
+    /// <exception cref="EntriesCheckpointedException"><paramref name="fromLsn"/> is at or below the replica's checkpoint (its
+    /// own, or one taken from the leader): start over from <see cref="ReadCheckpointAsync"/>.</exception>
     /// <exception cref="ReplicaHostFailedException">The host stopped on an error.</exception>
     /// <exception cref="ObjectDisposedException">The host was stopped.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -189,7 +205,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             {
                 var read = new TaskCompletionSource<IReadOnlyList<LoggedEntry>>(TaskCreationOptions.RunContinuationsAsynchronously);
                 // A loop that ends before running the read drops it: then the next round reports why it ended.
-                if (Post(() => read.TrySetResult(ReadCommitted(fromLsn, maxCount)))
+                if (Post(() => ReadCommitted(fromLsn, maxCount, read))
                     && await Task.WhenAny(read.Task, _loopEnded.Task).WaitAsync(cancellationToken).ConfigureAwait(false) == read.Task)
                 {
                     return await read.Task.ConfigureAwait(false);
@@ -207,6 +223,12 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(message);
         Interlocked.Increment(ref _messagesReceived);
+        if (message is CheckpointChunk chunk)
+        {
+            Post(() => OnCheckpointChunk(chunk));
+            return;
+        }
+
         Post(() => _replica!.OnMessage(message));
     }
 
@@ -231,6 +253,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
         await _loop.ConfigureAwait(false);
         FailWaitingAppends(new AppendOutcomeUnknownException(Id, "the replica stopped"));
+        FailCompaction(new ObjectDisposedException(nameof(ReplicaHost), $"Replica {Id} stopped before its checkpoint was written."));
         WakeCommittedReaders();
         _log.Dispose();
     }
@@ -300,7 +323,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         var replica = _replica!;
         var previousCommitted = _status.CommittedLsn;
         PublishReadLease(replica);
-        _status = new ReplicaStatus(replica.Role, replica.Epoch, replica.Leader, _log.EndLsn, _log.DurableLsn, replica.CommittedOffset, false);
+        _status = new ReplicaStatus(
+            replica.Role, replica.Epoch, replica.Leader, _log.EndLsn, _log.DurableLsn, replica.CommittedOffset, false, replica.Log.StartOffset);
         if (replica.CommittedOffset > previousCommitted)
         {
             WakeCommittedReaders();
@@ -310,10 +334,16 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private void WakeCommittedReaders()
         => Interlocked.Exchange(ref _committedAdvanced, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
-    /// <summary>Copies committed entries from the replica's log (driver loop only: the replica owns it).</summary>
-    private IReadOnlyList<LoggedEntry> ReadCommitted(long fromLsn, int maxCount)
+    /// <summary>Copies committed entries from the replica's log into <paramref name="read"/> (driver loop only: the replica owns it).</summary>
+    private void ReadCommitted(long fromLsn, int maxCount, TaskCompletionSource<IReadOnlyList<LoggedEntry>> read)
     {
         var replica = _replica!;
+        if (fromLsn <= replica.Log.StartOffset)
+        {
+            read.TrySetException(new EntriesCheckpointedException(_log.Directory, "read committed entries", fromLsn, replica.Log.StartOffset));
+            return;
+        }
+
         var count = (int)Math.Min(maxCount, replica.CommittedOffset - fromLsn + 1);
         var entries = count <= 0 ? [] : replica.Log.Read(fromLsn, count);
         var result = new LoggedEntry[entries.Count];
@@ -322,7 +352,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             result[i] = new LoggedEntry(fromLsn + i, entries[i].Epoch, entries[i].Payload);
         }
 
-        return result;
+        read.TrySetResult(result);
     }
 
     private void Fail(Exception exception)
@@ -333,6 +363,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         LogHostFailed(_logger, Id, exception);
         _work.Writer.TryComplete();
         FailWaitingAppends(failure);
+        FailCompaction(failure);
         WakeCommittedReaders();
     }
 

@@ -12,6 +12,11 @@ namespace Actors.Replication.Wal;
 /// <param name="MessagesSent">Protocol messages handed to the transport.</param>
 /// <param name="MessagesReceived">Protocol messages delivered to this replica.</param>
 /// <param name="EntriesSent">Entries carried by the append requests this replica sent (as leader; resends included).</param>
+/// <param name="CheckpointsWritten">Checkpoints written durably to this replica's log (<see cref="ReplicaHost.CompactAsync"/>).</param>
+/// <param name="SegmentsDeleted">Segment files deleted below a durable checkpoint.</param>
+/// <param name="CheckpointsInstalled">Checkpoints taken from a leader that replaced this replica's log.</param>
+/// <param name="CheckpointChunksSent">Chunks of checkpoints sent to followers that needed deleted entries (resends included).</param>
+/// <param name="CheckpointTransfersRefused">Reassembled checkpoints refused because their state failed its checksum.</param>
 public readonly record struct ReplicaHostCounters(
     long AppendsProposed,
     long AppendsAcknowledged,
@@ -20,4 +25,9 @@ public readonly record struct ReplicaHostCounters(
     long Bursts,
     long MessagesSent,
     long MessagesReceived,
-    long EntriesSent);
+    long EntriesSent,
+    long CheckpointsWritten = 0,
+    long SegmentsDeleted = 0,
+    long CheckpointsInstalled = 0,
+    long CheckpointChunksSent = 0,
+    long CheckpointTransfersRefused = 0);

@@ -10,7 +10,8 @@ namespace Actors.Replication.Wal;
 /// <param name="DurableLsn">The last entry synced.</param>
 /// <param name="CommittedLsn">Entries up to here are known acknowledged.</param>
 /// <param name="Failed">True when the host stopped on an error (see <see cref="ReplicaHost.Failure"/>).</param>
-public sealed record ReplicaStatus(ReplicaRole Role, long Epoch, ReplicaId? Leader, long EndLsn, long DurableLsn, long CommittedLsn, bool Failed)
+/// <param name="StartLsn">Entries up to here are replaced by the replica's durable checkpoint (0: its log starts at LSN 1).</param>
+public sealed record ReplicaStatus(ReplicaRole Role, long Epoch, ReplicaId? Leader, long EndLsn, long DurableLsn, long CommittedLsn, bool Failed, long StartLsn = 0)
 {
     /// <summary>The status before the replica started.</summary>
     public static ReplicaStatus NotStarted { get; } = new(ReplicaRole.Follower, 0, null, 0, 0, 0, false);

@@ -9,8 +9,8 @@ namespace Actors.Replication.Messages;
  * length). No checksum of its own: entry payloads are the partition log's frames, which carry CRC32C, and the silo
  * transport runs over TCP (optionally TLS). Each kind has its own version: a kind whose body changes gets the next
  * version, and a reader accepts only the version it writes (replicas of one partition run the same build). A
- * checkpoint's state (kind 5) carries no checksum here: whoever produces the state must frame it with one (not built
- * yet: no host sends checkpoints).
+ * checkpoint's state in kind 5 carries no checksum of its own; hosts (ReplicaHost) send it as kind 6 chunks instead,
+ * each checksummed, with the whole state's CRC32C checked after reassembly.
  *
  *   Message  := Kind:u8 | Version:u8 | From:i32 | Epoch:i64 | Body
  *   Kind 1 AppendRequest   version 2: PrevOffset:i64 | PrevEpoch:i64 | LeaderEndOffset:i64 | CommittedOffset:i64
@@ -21,6 +21,10 @@ namespace Actors.Replication.Messages;
  *   Kind 4 AppendFenced    version 1: (empty)
  *   Kind 5 InstallCheckpoint  version 1: CheckpointOffset:i64 | CheckpointEpoch:i64 | CommittedOffset:i64
  *                          | StateLength:i32 | State
+ *   Kind 6 CheckpointChunk    version 1: CheckpointOffset:i64 | CheckpointEpoch:i64 | CommittedOffset:i64
+ *                          | StateLength:i32 | StateCrc:u32 | ChunkOffset:i32 | ChunkLength:i32 | Bytes | ChunkCrc:u32
+ *            ChunkCrc is the CRC32C of every byte of the message before it (header included): a chunk damaged in transit
+ *            is malformed. ChunkOffset + ChunkLength <= StateLength; StateCrc is the CRC32C of the whole state.
  *
  * Version 1 of kinds 1 and 2 (before the read lease: no LeaseStamp, no EchoedStamp) is refused as malformed: the
  * replicas of one partition must run one protocol (a version-1 follower would never echo a stamp, so its leader could
@@ -45,6 +49,7 @@ public static class ReplicationMessageCodec
 
     private const int HeaderBytes = 1 + 1 + 4 + 8;
     private const int EntryHeaderBytes = 8 + 4;
+    private const int ChunkBodyBytes = 40 + 4;
 
     /// <summary>Appends the encoding of <paramref name="message"/> to <paramref name="writer"/>.</summary>
     public static void Write(ReplicationMessage message, IBufferWriter<byte> writer)
@@ -60,6 +65,7 @@ public static class ReplicationMessageCodec
             AppendDiverged => 3,
             AppendFenced => 4,
             InstallCheckpoint => 5,
+            CheckpointChunk => 6,
             _ => throw new ArgumentException($"Unknown replication message {message.GetType().Name}.", nameof(message)),
         };
         span[1] = VersionOf(span[0]);
@@ -101,6 +107,17 @@ public static class ReplicationMessageCodec
                 BinaryPrimitives.WriteInt32LittleEndian(body[24..], install.Checkpoint.State.Length);
                 install.Checkpoint.State.Span.CopyTo(body[28..]);
                 break;
+            case CheckpointChunk chunk:
+                BinaryPrimitives.WriteInt64LittleEndian(body, chunk.CheckpointOffset);
+                BinaryPrimitives.WriteInt64LittleEndian(body[8..], chunk.CheckpointEpoch);
+                BinaryPrimitives.WriteInt64LittleEndian(body[16..], chunk.CommittedOffset);
+                BinaryPrimitives.WriteInt32LittleEndian(body[24..], chunk.StateLength);
+                BinaryPrimitives.WriteUInt32LittleEndian(body[28..], chunk.StateCrc);
+                BinaryPrimitives.WriteInt32LittleEndian(body[32..], chunk.ChunkOffset);
+                BinaryPrimitives.WriteInt32LittleEndian(body[36..], chunk.Bytes.Length);
+                chunk.Bytes.Span.CopyTo(body[40..]);
+                BinaryPrimitives.WriteUInt32LittleEndian(span[^4..], Crc32C.Compute(span[..^4]));
+                break;
         }
 
         writer.Advance(length);
@@ -116,6 +133,7 @@ public static class ReplicationMessageCodec
             AppendAccepted => 24,
             AppendDiverged => 16,
             InstallCheckpoint install => checked(28 + install.Checkpoint.State.Length),
+            CheckpointChunk chunk => checked(ChunkBodyBytes + chunk.Bytes.Length),
             _ => 0,
         };
     }
@@ -126,7 +144,7 @@ public static class ReplicationMessageCodec
     {
         var reader = new Reader(bytes);
         var kind = reader.Byte();
-        if (kind is < 1 or > 5)
+        if (kind is < 1 or > 6)
         {
             throw new MalformedReplicationMessageException($"unknown kind {kind}", 0);
         }
@@ -148,6 +166,7 @@ public static class ReplicationMessageCodec
             3 => new AppendDiverged(from, epoch, reader.NonNegative("probe offset"), reader.NonNegative("probe epoch")),
             4 => new AppendFenced(from, epoch),
             5 => ReadInstallCheckpoint(ref reader, from, epoch),
+            6 => ReadCheckpointChunk(ref reader, from, epoch, bytes),
             _ => throw new MalformedReplicationMessageException($"unknown kind {kind}", 0),
         };
         reader.End();
@@ -198,7 +217,8 @@ public static class ReplicationMessageCodec
         2 => nameof(AppendAccepted),
         3 => nameof(AppendDiverged),
         4 => nameof(AppendFenced),
-        _ => nameof(InstallCheckpoint),
+        5 => nameof(InstallCheckpoint),
+        _ => nameof(CheckpointChunk),
     };
 
     private static InstallCheckpoint ReadInstallCheckpoint(ref Reader reader, ReplicaId from, long epoch)
@@ -216,6 +236,40 @@ public static class ReplicationMessageCodec
         return new InstallCheckpoint(from, epoch, new ReplicaCheckpoint(offset, checkpointEpoch, state), committed);
     }
 
+    private static CheckpointChunk ReadCheckpointChunk(ref Reader reader, ReplicaId from, long epoch, ReadOnlySpan<byte> message)
+    {
+        // The checksum first: a damaged chunk is refused as such, whatever field the damage hit.
+        if (message.Length >= HeaderBytes + ChunkBodyBytes
+            && BinaryPrimitives.ReadUInt32LittleEndian(message[^4..]) != Crc32C.Compute(message[..^4]))
+        {
+            throw new MalformedReplicationMessageException(
+                $"the {nameof(CheckpointChunk)} fails its checksum (damaged in transit)", message.Length - 4);
+        }
+
+        var offset = reader.NonNegative("checkpoint offset");
+        var checkpointEpoch = reader.NonNegative("checkpoint epoch");
+        if (checkpointEpoch > epoch || offset == 0)
+        {
+            throw new MalformedReplicationMessageException(
+                $"checkpoint epoch {checkpointEpoch} at offset {offset} (message epoch {epoch})", reader.Position - 8);
+        }
+
+        var committed = reader.NonNegative("committed offset");
+        var stateLength = reader.Int32();
+        var stateCrc = reader.UInt32();
+        var chunkOffset = reader.Int32();
+        var chunkLength = reader.Int32();
+        if (stateLength < 0 || chunkOffset < 0 || chunkLength < 0 || (long)chunkOffset + chunkLength > stateLength)
+        {
+            throw new MalformedReplicationMessageException(
+                $"chunk of {chunkLength} bytes at {chunkOffset} does not fit a state of {stateLength} bytes", reader.Position - 12);
+        }
+
+        var bytes = reader.Bytes(chunkLength);
+        reader.UInt32();
+        return new CheckpointChunk(from, epoch, offset, checkpointEpoch, committed, stateLength, stateCrc, chunkOffset, bytes);
+    }
+
     private ref struct Reader(ReadOnlySpan<byte> bytes)
     {
         private readonly ReadOnlySpan<byte> _bytes = bytes;
@@ -227,6 +281,8 @@ public static class ReplicationMessageCodec
         public byte Byte() => Take(1)[0];
 
         public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+
+        public uint UInt32() => BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
 
         public long NonNegative(string field)
         {

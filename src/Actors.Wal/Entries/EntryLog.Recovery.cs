@@ -8,18 +8,29 @@ namespace Actors.Wal.Entries;
  * 1. The directory lock is held -> LogDirectoryLockedException (another process or instance owns the log).
  * 2. Epoch file: missing -> 0 (never entered an epoch); invalid -> LogCorruptedException (it is replaced atomically,
  *    so a torn one cannot occur). A left-over "epoch.tmp" is a replacement that crashed before its rename: deleted.
- * 3. Segments, in LSN order (their names). The first must start at LSN 1 and each next one where the previous ended:
- *    truncation deletes segments newest first and appends create them in order, so a gap is damage ->
- *    LogCorruptedException.
- * 4. A segment header that is short or fails its CRC:
+ * 3. Checkpoint (EntryLog.Checkpoint.cs): a left-over "checkpoint.tmp" or "checkpoint.install.tmp" is a replacement
+ *    that crashed before its rename: deleted.
+ *    a. "checkpoint.install" present: an install passed its commit point and crashed before finishing -> finish it
+ *       (delete every segment, rename it over "checkpoint", sync the directory): the log is the new checkpoint with no
+ *       entry. Invalid -> LogCorruptedException (it is written atomically).
+ *    b. "checkpoint": missing -> none (the log starts at LSN 1); invalid -> LogCorruptedException (atomic replacement).
+ * 4. Segments, in LSN order (their names). The first must start at or below the checkpoint's LSN + 1 (at LSN 1
+ *    without a checkpoint): prefix deletion removes segments oldest first and only segments the durable checkpoint
+ *    covers, so a first segment starting above it means entries are missing -> LogCorruptedException. Each next
+ *    segment starts where the previous ended: truncation deletes segments newest first and appends create them in
+ *    order, so a gap is damage -> LogCorruptedException. No segment left (all deleted by an install, or never written):
+ *    the log ends at the checkpoint.
+ * 5. A segment header that is short or fails its CRC:
  *    - in the last segment: a crash during its creation (the header is synced before any record is written) ->
  *      the file is deleted;
  *    - elsewhere: damage -> LogCorruptedException.
- * 5. Records: a record that is short, runs past the file's end, is zero-filled or fails its CRC:
+ * 6. Records: a record that is short, runs past the file's end, is zero-filled or fails its CRC:
  *    - in the last segment: the torn, unsynced tail of a crash -> the file is cut there (and synced);
  *    - elsewhere: damage (a segment is synced before the next one is created) -> LogCorruptedException.
  *    A record that passes its CRC but carries the wrong LSN or a decreasing epoch is damage wherever it is.
- * 6. A segment other than the last holding no record is damage (segments are created for an entry).
+ * 7. A segment other than the last holding no record is damage (segments are created for an entry).
+ * 8. With a checkpoint: the log must reach its LSN and hold its epoch there (a checkpoint is written only over synced
+ *    entries, and truncation never goes below it) -> otherwise LogCorruptedException (synced entries were lost).
  * After opening, everything found is synced (the cut tail included), so DurableLsn = EndLsn.
  */
 public sealed partial class EntryLog
@@ -52,9 +63,11 @@ public sealed partial class EntryLog
         try
         {
             var enteredEpoch = ReadEnteredEpoch(fileSystem, directory);
+            var checkpoint = RecoverCheckpoint(fileSystem, directory);
             var epochs = new List<long>();
-            var tornBytesCut = RecoverSegments(fileSystem, directory, segments, epochs);
-            return new EntryLog(fileSystem, options, directoryLock, segments, epochs, enteredEpoch, tornBytesCut);
+            var tornBytesCut = RecoverSegments(fileSystem, directory, checkpoint, segments, epochs, out var firstLsn);
+            CheckCheckpointCovered(directory, checkpoint, firstLsn, epochs);
+            return new EntryLog(fileSystem, options, directoryLock, checkpoint, segments, firstLsn, epochs, enteredEpoch, tornBytesCut);
         }
         catch
         {
@@ -84,9 +97,59 @@ public sealed partial class EntryLog
             ?? throw new LogCorruptedException(path, 0, $"the epoch file is not a valid {EntryLogFormat.EpochFileSize}-byte record");
     }
 
-    /// <summary>Opens every segment in order; returns the bytes cut from the last one.</summary>
-    private static long RecoverSegments(IFileSystem fileSystem, string directory, List<EntryLogSegment> segments, List<long> epochs)
+    private static EntryLogCheckpoint RecoverCheckpoint(IFileSystem fileSystem, string directory)
     {
+        fileSystem.DeleteFile(Path.Combine(directory, EntryLogFormat.CheckpointTempFileName));
+        fileSystem.DeleteFile(Path.Combine(directory, EntryLogFormat.InstallTempFileName));
+        var installPath = Path.Combine(directory, EntryLogFormat.InstallFileName);
+        if (fileSystem.FileExists(installPath))
+        {
+            var installed = ReadCheckpointFile(fileSystem, installPath);
+            FinishInstall(fileSystem, directory, fileSystem.ListFiles(directory, EntryLogFormat.SegmentSuffix));
+            return installed;
+        }
+
+        var path = Path.Combine(directory, EntryLogFormat.CheckpointFileName);
+        return fileSystem.FileExists(path) ? ReadCheckpointFile(fileSystem, path) : EntryLogCheckpoint.None;
+    }
+
+    private static EntryLogCheckpoint ReadCheckpointFile(IFileSystem fileSystem, string path)
+    {
+        using var file = fileSystem.OpenFile(path, WalFileMode.OpenReadOnly);
+        var data = new byte[file.Length];
+        var read = file.Read(0, data);
+        return EntryLogFormat.TryReadCheckpointFile(data.AsSpan(0, read), path)
+            ?? throw new LogCorruptedException(path, 0, "the checkpoint file fails its checksum or layout (it is replaced atomically, so this is damage)");
+    }
+
+    /// <summary>Decision 8: the recovered log reaches the checkpoint and agrees with its epoch.</summary>
+    private static void CheckCheckpointCovered(string directory, EntryLogCheckpoint checkpoint, long firstLsn, List<long> epochs)
+    {
+        if (checkpoint.Lsn == 0)
+        {
+            return;
+        }
+
+        var path = Path.Combine(directory, EntryLogFormat.CheckpointFileName);
+        var endLsn = firstLsn - 1 + epochs.Count;
+        if (endLsn < checkpoint.Lsn)
+        {
+            throw new LogCorruptedException(
+                path, 0, $"the checkpoint covers entries up to LSN {checkpoint.Lsn} but the log ends at LSN {endLsn}: synced entries were lost");
+        }
+
+        if (checkpoint.Lsn >= firstLsn && epochs[checked((int)(checkpoint.Lsn - firstLsn))] is var epoch && epoch != checkpoint.Epoch)
+        {
+            throw new LogCorruptedException(
+                path, 0, $"the checkpoint at LSN {checkpoint.Lsn} names epoch {checkpoint.Epoch} but the log holds epoch {epoch} there");
+        }
+    }
+
+    /// <summary>Opens every segment in order; returns the bytes cut from the last one.</summary>
+    private static long RecoverSegments(
+        IFileSystem fileSystem, string directory, EntryLogCheckpoint checkpoint, List<EntryLogSegment> segments, List<long> epochs, out long firstLsn)
+    {
+        firstLsn = checkpoint.Lsn + 1;
         var paths = fileSystem.ListFiles(directory, EntryLogFormat.SegmentSuffix).Order(StringComparer.Ordinal).ToArray();
         for (var i = 0; i < paths.Length; i++)
         {
@@ -94,8 +157,8 @@ public sealed partial class EntryLog
             var file = fileSystem.OpenFile(paths[i], WalFileMode.OpenExisting);
             var header = new byte[EntryLogFormat.SegmentHeaderSize];
             var headerBytes = file.Read(0, header);
-            var firstLsn = EntryLogFormat.TryReadSegmentHeader(header.AsSpan(0, headerBytes), paths[i]);
-            if (firstLsn is null)
+            var segmentFirst = EntryLogFormat.TryReadSegmentHeader(header.AsSpan(0, headerBytes), paths[i]);
+            if (segmentFirst is null)
             {
                 var tornLength = file.Length;
                 file.Dispose();
@@ -109,15 +172,26 @@ public sealed partial class EntryLog
                 return tornLength;
             }
 
-            var segment = new EntryLogSegment(file, firstLsn.Value);
+            var segment = new EntryLogSegment(file, segmentFirst.Value);
             segments.Add(segment);
-            var expectedFirst = epochs.Count + 1;
-            if (firstLsn.Value != expectedFirst || Path.GetFileName(paths[i]) != EntryLogFormat.SegmentFileName(firstLsn.Value))
+            if (segments.Count == 1)
             {
-                throw new LogCorruptedException(paths[i], 0, $"the segment starts at LSN {firstLsn.Value} where LSN {expectedFirst} comes next");
+                if (segmentFirst.Value > checkpoint.Lsn + 1 || segmentFirst.Value < 1)
+                {
+                    throw new LogCorruptedException(
+                        paths[i], 0, $"the first segment starts at LSN {segmentFirst.Value} but the checkpoint covers only up to LSN {checkpoint.Lsn}: entries {checkpoint.Lsn + 1}..{segmentFirst.Value - 1} are missing");
+                }
+
+                firstLsn = segmentFirst.Value;
             }
 
-            var cut = ScanRecords(segment, isLast, epochs);
+            var expectedFirst = firstLsn + epochs.Count;
+            if (segmentFirst.Value != expectedFirst || Path.GetFileName(paths[i]) != EntryLogFormat.SegmentFileName(segmentFirst.Value))
+            {
+                throw new LogCorruptedException(paths[i], 0, $"the segment starts at LSN {segmentFirst.Value} where LSN {expectedFirst} comes next");
+            }
+
+            var cut = ScanRecords(segment, isLast, firstLsn, epochs);
             if (segment.Count == 0 && !isLast)
             {
                 throw new LogCorruptedException(paths[i], EntryLogFormat.SegmentHeaderSize, "a segment other than the last holds no entry");
@@ -134,7 +208,7 @@ public sealed partial class EntryLog
 
 
     /// <summary>Reads a segment's records; returns the bytes of a torn tail cut from the last segment.</summary>
-    private static long ScanRecords(EntryLogSegment segment, bool isLast, List<long> epochs)
+    private static long ScanRecords(EntryLogSegment segment, bool isLast, long firstLsn, List<long> epochs)
     {
         var file = segment.File;
         var fileLength = file.Length;
@@ -182,9 +256,9 @@ public sealed partial class EntryLog
             var bytes = record!;
             var lsn = EntryLogFormat.ReadLsn(bytes);
             var epoch = EntryLogFormat.ReadEpoch(bytes);
-            if (lsn != epochs.Count + 1)
+            if (lsn != firstLsn + epochs.Count)
             {
-                throw new LogCorruptedException(file.Path, offset, $"the record holds LSN {lsn} where LSN {epochs.Count + 1} comes next");
+                throw new LogCorruptedException(file.Path, offset, $"the record holds LSN {lsn} where LSN {firstLsn + epochs.Count} comes next");
             }
 
             if (epochs.Count > 0 && epoch < epochs[^1])

@@ -6,7 +6,9 @@ namespace Actors.Wal.Entries;
 /// A durable log of opaque entries at consecutive LSNs (1, 2, ...), each stamped with an epoch, with what a replicated
 /// log needs of its disk: append at a given LSN (a follower copying its leader), truncate a divergent tail back to an
 /// LSN durably, read from an LSN (catch-up), and a durably recorded entered epoch. Knows nothing about replication
-/// or grains; file layout in <see cref="EntryLogFormat"/>.
+/// or grains; file layout in <see cref="EntryLogFormat"/>. The log may start above LSN 1: a durable checkpoint
+/// (<see cref="Checkpoint"/>, the owner's state after entries 1..<see cref="StartLsn"/>) replaces the entries it covers,
+/// which are then deleted (<see cref="DeletePrefix"/>), or replaces the whole log (<see cref="InstallCheckpoint"/>).
 /// </summary>
 /// <remarks>
 /// <para>Positions: <see cref="EndLsn"/> is written (handed to the operating system), <see cref="DurableLsn"/> is
@@ -28,12 +30,22 @@ public sealed partial class EntryLog : IDisposable
     private readonly IDisposable _directoryLock;
     private readonly List<EntryLogSegment> _segments;
     private readonly List<long> _epochs;
+    private long _firstLsn;
+    private EntryLogCheckpoint _checkpoint;
     private byte[] _writeBuffer = new byte[64 * 1024];
     private LogFailedException? _failure;
     private bool _disposed;
 
     private EntryLog(
-        IFileSystem fileSystem, EntryLogOptions options, IDisposable directoryLock, List<EntryLogSegment> segments, List<long> epochs, long enteredEpoch, long tornBytesCut)
+        IFileSystem fileSystem,
+        EntryLogOptions options,
+        IDisposable directoryLock,
+        EntryLogCheckpoint checkpoint,
+        List<EntryLogSegment> segments,
+        long firstLsn,
+        List<long> epochs,
+        long enteredEpoch,
+        long tornBytesCut)
     {
         TornBytesCutAtOpen = tornBytesCut;
         _fileSystem = fileSystem;
@@ -41,6 +53,8 @@ public sealed partial class EntryLog : IDisposable
         _directoryLock = directoryLock;
         _segments = segments;
         _epochs = epochs;
+        _firstLsn = firstLsn;
+        _checkpoint = checkpoint;
         EnteredEpoch = enteredEpoch;
         DurableLsn = EndLsn;
     }
@@ -48,14 +62,20 @@ public sealed partial class EntryLog : IDisposable
     /// <summary>The log's directory.</summary>
     public string Directory => _options.Directory;
 
-    /// <summary>The LSN of the last entry written (0 when empty).</summary>
-    public long EndLsn => _epochs.Count;
+    /// <summary>The LSN of the last entry written (<see cref="StartLsn"/> when the log holds no entry after its checkpoint).</summary>
+    public long EndLsn => _firstLsn - 1 + _epochs.Count;
+
+    /// <summary>Entries up to here are replaced by <see cref="Checkpoint"/> (0 when there is none): the log holds entries <see cref="StartLsn"/> + 1..<see cref="EndLsn"/>.</summary>
+    public long StartLsn => _checkpoint.Lsn;
+
+    /// <summary>The durable checkpoint the log starts at (<see cref="EntryLogCheckpoint.None"/> when it starts at LSN 1).</summary>
+    public EntryLogCheckpoint Checkpoint => _checkpoint;
 
     /// <summary>The LSN up to which every entry is synced.</summary>
     public long DurableLsn { get; private set; }
 
-    /// <summary>The epoch of the last entry (0 when empty).</summary>
-    public long LastEpoch => _epochs.Count == 0 ? 0 : _epochs[^1];
+    /// <summary>The epoch of the last entry (the checkpoint's when the log holds no entry; 0 when empty).</summary>
+    public long LastEpoch => _epochs.Count == 0 ? _checkpoint.Epoch : _epochs[^1];
 
     /// <summary>The last epoch recorded with <see cref="PersistEpoch"/> (0 if never).</summary>
     public long EnteredEpoch { get; private set; }
@@ -70,13 +90,19 @@ public sealed partial class EntryLog : IDisposable
     /// <summary>The number of segment files.</summary>
     public int SegmentCount => _segments.Count;
 
-    /// <summary>The epoch of entry <paramref name="lsn"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lsn"/> is not in 1..<see cref="EndLsn"/>.</exception>
+    /// <summary>The epoch of entry <paramref name="lsn"/> (the checkpoint's epoch at <see cref="StartLsn"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lsn"/> is below 1 or beyond <see cref="EndLsn"/>.</exception>
+    /// <exception cref="EntriesCheckpointedException"><paramref name="lsn"/> is below <see cref="StartLsn"/>.</exception>
     public long EpochAt(long lsn)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lsn, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(lsn, EndLsn);
-        return _epochs[checked((int)lsn - 1)];
+        if (lsn < StartLsn)
+        {
+            throw new EntriesCheckpointedException(Directory, "read the epoch", lsn, StartLsn);
+        }
+
+        return lsn == StartLsn ? _checkpoint.Epoch : _epochs[checked((int)(lsn - _firstLsn))];
     }
 
     /// <summary>Appends one entry at <paramref name="entry"/>.Lsn, which must be <see cref="EndLsn"/> + 1 (not synced).</summary>
@@ -134,12 +160,18 @@ public sealed partial class EntryLog : IDisposable
     /// synced), so a crash part-way leaves a prefix of the log.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="lsn"/> is negative or beyond <see cref="EndLsn"/>.</exception>
+    /// <exception cref="EntriesCheckpointedException"><paramref name="lsn"/> is below <see cref="StartLsn"/> (a checkpoint covers it); nothing was removed.</exception>
     /// <exception cref="LogFailedException">An I/O error: the log failed.</exception>
     public void TruncateAfter(long lsn)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(lsn);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(lsn, EndLsn);
         ThrowIfUnusable();
+        if (lsn < StartLsn)
+        {
+            throw new EntriesCheckpointedException(Directory, "truncate", lsn, StartLsn);
+        }
+
         if (lsn == EndLsn)
         {
             Sync();
@@ -169,18 +201,25 @@ public sealed partial class EntryLog : IDisposable
             });
         }
 
-        _epochs.RemoveRange(checked((int)lsn), _epochs.Count - (int)lsn);
+        var keep = checked((int)(lsn - _firstLsn + 1));
+        _epochs.RemoveRange(keep, _epochs.Count - keep);
         DurableLsn = lsn;
     }
 
     /// <summary>Reads entries <paramref name="fromLsn"/>.. (at most <paramref name="maxCount"/>, fewer at the end), checking each CRC.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="fromLsn"/> is below 1 or <paramref name="maxCount"/> negative.</exception>
+    /// <exception cref="EntriesCheckpointedException"><paramref name="fromLsn"/> is not above <see cref="StartLsn"/>: a checkpoint replaced it.</exception>
     /// <exception cref="LogCorruptedException">A record fails its checksum (damage after it was written).</exception>
     public IReadOnlyList<LoggedEntry> Read(long fromLsn, int maxCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(fromLsn, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (fromLsn <= StartLsn)
+        {
+            throw new EntriesCheckpointedException(Directory, "read", fromLsn, StartLsn);
+        }
+
         var result = new List<LoggedEntry>();
         var segmentIndex = FindSegment(fromLsn);
         for (var lsn = fromLsn; lsn <= EndLsn && result.Count < maxCount; lsn++)

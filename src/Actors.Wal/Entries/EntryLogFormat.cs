@@ -35,6 +35,22 @@ namespace Actors.Wal.Entries;
  *   10     2    Reserved 0
  *   12     8    Epoch    the last epoch the owner entered
  *   20     4    Crc      CRC32C over bytes [0, 20)
+ *
+ * Checkpoint file "checkpoint" (absent: the log starts at LSN 1): replaced atomically like the epoch file. It holds the
+ * owner's materialized state after entries 1..Lsn; entries up to Lsn may then be deleted (whole segments).
+ *
+ *   0      8    Magic                 "ACTCKPNT"
+ *   8      2    Version               1
+ *   10     2    MinCompatibleVersion  1
+ *   12     4    StateLength           n
+ *   16     8    Lsn                   the last entry the state includes (>= 1)
+ *   24     8    Epoch                 the epoch of entry Lsn
+ *   32     n    State                 opaque bytes (the owner's)
+ *   32+n   4    Crc                   CRC32C over bytes [0, 32+n)
+ *
+ * Install file "checkpoint.install": the same layout. Written (atomically) to start replacing the whole log by a
+ * checkpoint taken from elsewhere; its presence means "every segment is obsolete": recovery finishes the install
+ * (deletes every segment, renames it to "checkpoint"). See the decision tree in EntryLog.Recovery.cs.
  */
 
 /// <summary>Encodes and decodes the entry log's segment headers, records and epoch file (layout above).</summary>
@@ -48,9 +64,15 @@ internal static class EntryLogFormat
     public const string EpochFileName = "epoch";
     public const string EpochTempFileName = "epoch.tmp";
     public const string LockFileName = "LOCK";
+    public const string CheckpointFileName = "checkpoint";
+    public const string CheckpointTempFileName = "checkpoint.tmp";
+    public const string InstallFileName = "checkpoint.install";
+    public const string InstallTempFileName = "checkpoint.install.tmp";
+    public const int CheckpointHeaderSize = 32;
 
     private const ulong SegmentMagic = 0x474C544E45544341; // "ACTENTLG" read little-endian
     private const ulong EpochMagic = 0x48434F5045544341; // "ACTEPOCH" read little-endian
+    private const ulong CheckpointMagic = 0x544E504B43544341; // "ACTCKPNT" read little-endian
 
     public static string SegmentFileName(long firstLsn) => $"{firstLsn:D20}{SegmentSuffix}";
 
@@ -129,6 +151,51 @@ internal static class EntryLogFormat
         }
 
         return BinaryPrimitives.ReadInt64LittleEndian(source[12..]);
+    }
+
+    public static byte[] FormatCheckpointFile(EntryLogCheckpoint checkpoint)
+    {
+        var length = checked(CheckpointHeaderSize + checkpoint.State.Length + 4);
+        var data = new byte[length];
+        BinaryPrimitives.WriteUInt64LittleEndian(data, CheckpointMagic);
+        BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(8), Version);
+        BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(10), Version);
+        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(12), checkpoint.State.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(16), checkpoint.Lsn);
+        BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(24), checkpoint.Epoch);
+        checkpoint.State.Span.CopyTo(data.AsSpan(CheckpointHeaderSize));
+        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(length - 4), Crc32C.Compute(data.AsSpan(0, length - 4)));
+        return data;
+    }
+
+    /// <summary>Parses a checkpoint or install file; null when it is not a valid one (both are replaced atomically, so that is damage).</summary>
+    /// <exception cref="UnsupportedFormatVersionException">A valid file of a version this build cannot read.</exception>
+    public static EntryLogCheckpoint? TryReadCheckpointFile(ReadOnlySpan<byte> source, string path)
+    {
+        if (source.Length < CheckpointHeaderSize + 4 || BinaryPrimitives.ReadUInt64LittleEndian(source) != CheckpointMagic)
+        {
+            return null;
+        }
+
+        var stateLength = BinaryPrimitives.ReadInt32LittleEndian(source[12..]);
+        if (stateLength < 0 || stateLength != source.Length - CheckpointHeaderSize - 4
+            || BinaryPrimitives.ReadUInt32LittleEndian(source[^4..]) != Crc32C.Compute(source[..^4]))
+        {
+            return null;
+        }
+
+        int version = BinaryPrimitives.ReadUInt16LittleEndian(source[8..]);
+        int minCompatible = BinaryPrimitives.ReadUInt16LittleEndian(source[10..]);
+        if (minCompatible > Version)
+        {
+            throw new UnsupportedFormatVersionException(path, version, minCompatible, Version);
+        }
+
+        var lsn = BinaryPrimitives.ReadInt64LittleEndian(source[16..]);
+        var epoch = BinaryPrimitives.ReadInt64LittleEndian(source[24..]);
+        return lsn < 1 || epoch < 0
+            ? null
+            : new EntryLogCheckpoint(lsn, epoch, source.Slice(CheckpointHeaderSize, stateLength).ToArray());
     }
 
     private static uint RecordCrc(ReadOnlySpan<byte> record)

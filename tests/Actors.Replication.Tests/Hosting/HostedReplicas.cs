@@ -119,6 +119,18 @@ internal sealed class HostedReplicas : IAsyncDisposable
         return log.Read(1, int.MaxValue);
     }
 
+    /// <summary>Reads a stopped replica's checkpoint and the entries after it from its directory.</summary>
+    public (EntryLogCheckpoint Checkpoint, IReadOnlyList<LoggedEntry> Entries) ReadStoppedCheckpointAndLog(ReplicaId id)
+    {
+        if (_running.ContainsKey(id))
+        {
+            throw new InvalidOperationException($"{id} is running; stop it before reading its log");
+        }
+
+        using var log = EntryLog.Open(new EntryLogOptions { Directory = Directory(id) });
+        return (log.Checkpoint, log.Read(log.StartLsn + 1, int.MaxValue));
+    }
+
     public async Task StopAllAsync()
     {
         foreach (var id in _running.Keys.ToArray())

@@ -7,7 +7,8 @@ namespace Actors.Replication.Tests.Hosting;
 
 /// <summary>
 /// Carries replication messages between hosts of one process through the wire codec (so every message crosses as
-/// bytes, as over a socket), and can cut a replica off from everyone (a network partition) and heal it.
+/// bytes, as over a socket), can cut a replica off from everyone (a network partition) and heal it, and can damage
+/// checkpoint chunks in transit. A message that does not decode is dropped and counted, as a silo's inbox refuses it.
 /// </summary>
 internal sealed class LoopbackReplicationTransport : IReplicationTransport, IReplicaNetwork
 {
@@ -15,6 +16,12 @@ internal sealed class LoopbackReplicationTransport : IReplicationTransport, IRep
     private readonly ConcurrentDictionary<ReplicaId, bool> _cut = new();
 
     public long Delivered;
+
+    /// <summary>How many of the next <see cref="CheckpointChunk"/>s get one byte of their state flipped in transit.</summary>
+    public int ChunksToDamage;
+
+    /// <summary>Messages that failed to decode (<see cref="MalformedReplicationMessageException"/>) and were dropped.</summary>
+    public long Refused;
 
     public void Register(ReplicaHost host) => _hosts[host.Id] = host;
 
@@ -41,7 +48,24 @@ internal sealed class LoopbackReplicationTransport : IReplicationTransport, IRep
 
         var buffer = new ArrayBufferWriter<byte>();
         ReplicationMessageCodec.Write(message, buffer);
-        host.Deliver(ReplicationMessageCodec.Read(buffer.WrittenSpan));
+        var bytes = buffer.WrittenSpan.ToArray();
+        if (message is CheckpointChunk chunk && chunk.Bytes.Length > 0 && Interlocked.Decrement(ref ChunksToDamage) >= 0)
+        {
+            bytes[bytes.Length - 5 - (chunk.Bytes.Length / 2)] ^= 0x10; // inside the state slice, before the chunk's CRC
+        }
+
+        ReplicationMessage decoded;
+        try
+        {
+            decoded = ReplicationMessageCodec.Read(bytes);
+        }
+        catch (MalformedReplicationMessageException)
+        {
+            Interlocked.Increment(ref Refused);
+            return;
+        }
+
+        host.Deliver(decoded);
         Interlocked.Increment(ref Delivered);
     }
 }

@@ -22,7 +22,11 @@ public sealed class ReplicationMessageCodecTests
         new AppendFenced(From, 9),
         new InstallCheckpoint(From, 6, new ReplicaCheckpoint(40, 5, new byte[] { 9, 8, 7 }), 44),
         new InstallCheckpoint(From, 1, ReplicaCheckpoint.Empty, 0),
+        Chunk,
+        new CheckpointChunk(From, 2, 1, 1, 1, 0, 0, 0, Array.Empty<byte>()),
     ];
+
+    private static readonly CheckpointChunk Chunk = new(From, 6, 40, 5, 44, 10, 0xDEADBEEF, 4, new byte[] { 1, 2, 3, 4, 5 });
 
     [Theory]
     [MemberData(nameof(Messages))]
@@ -143,6 +147,34 @@ public sealed class ReplicationMessageCodecTests
     }
 
     [Fact]
+    public void Read_CheckpointChunkWithAnyOneByteDamaged_ThrowsMalformed()
+    {
+        var original = Encode(Chunk);
+        for (var position = 0; position < original.Length; position++)
+        {
+            var bytes = original.ToArray();
+            bytes[position] ^= 0x04;
+
+            Assert.Throws<MalformedReplicationMessageException>(() => ReplicationMessageCodec.Read(bytes));
+        }
+
+        var stateByte = original.ToArray();
+        stateByte[^6] ^= 0x01;
+        var damaged = Assert.Throws<MalformedReplicationMessageException>(() => ReplicationMessageCodec.Read(stateByte));
+        Assert.Contains("fails its checksum", damaged.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_CheckpointChunkBeyondItsState_ThrowsMalformed()
+    {
+        var bytes = Encode(Chunk with { ChunkOffset = 6 });
+
+        var exception = Assert.Throws<MalformedReplicationMessageException>(() => ReplicationMessageCodec.Read(bytes));
+
+        Assert.Contains("does not fit a state of 10 bytes", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_CheckpointEpochAboveMessageEpoch_ThrowsMalformed()
     {
         var bytes = Encode(new InstallCheckpoint(From, 6, new ReplicaCheckpoint(40, 7, new byte[] { 1 }), 44));
@@ -156,6 +188,7 @@ public sealed class ReplicationMessageCodecTests
     {
         AppendRequest request =>
             $"{request with { Entries = [] }} entries {string.Join(";", request.Entries.Select(e => $"{e.Epoch}:{Convert.ToHexString(e.Payload.Span)}"))}",
+        CheckpointChunk chunk => $"{chunk with { Bytes = default }} {Convert.ToHexString(chunk.Bytes.Span)}",
         InstallCheckpoint install =>
             $"{install.From} {install.Epoch} {install.CommittedOffset} {install.Checkpoint.Offset} {install.Checkpoint.Epoch} {Convert.ToHexString(install.Checkpoint.State.Span)}",
         _ => message.ToString(),

@@ -1,0 +1,130 @@
+using Actors.Wal.IO;
+
+namespace Actors.Wal.Entries;
+
+/*
+ * Checkpoints and prefix deletion, crash-safe by ordering:
+ *
+ * WriteCheckpoint(c): the checkpoint file is replaced atomically (temp, fsync, rename, fsync directory). Before the
+ *   rename the old checkpoint is in force, after it the new one; entries are untouched.
+ * DeletePrefix(l): only l <= the durable checkpoint's LSN (CheckpointNotDurableException otherwise), so the checkpoint is
+ *   durable before any entry it covers is deleted. Whole segments other than the last whose entries all lie at or below
+ *   l are deleted oldest first, each deletion followed by a directory fsync: a crash part-way leaves a log whose first
+ *   segment starts at or below l + 1 (never a gap, never a log starting above its checkpoint + 1). Entries at or below
+ *   the checkpoint that share a segment with later ones stay on disk, hidden (the log starts at the checkpoint).
+ * InstallCheckpoint(c): replaces the whole log by c, atomically by roll-forward: (1) "checkpoint.install" is written
+ *   atomically (the commit point: before it the old log and checkpoint, after it the new checkpoint with no entry),
+ *   (2) every segment is deleted, (3) "checkpoint.install" is renamed over "checkpoint"; recovery finishes (2) and (3)
+ *   when it finds the install file.
+ */
+public sealed partial class EntryLog
+{
+    /// <summary>
+    /// Writes <paramref name="checkpoint"/> durably (an atomic file replacement): when it returns, a crash keeps it.
+    /// Entries are untouched; <see cref="DeletePrefix"/> may then delete the ones it covers.
+    /// </summary>
+    /// <param name="checkpoint">The owner's state after entries 1..Lsn: Lsn between <see cref="StartLsn"/> and
+    /// <see cref="DurableLsn"/> (a checkpoint never covers entries a crash could still lose), Epoch the log's epoch there.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The LSN is not in <see cref="StartLsn"/>..<see cref="DurableLsn"/> or below 1.</exception>
+    /// <exception cref="ArgumentException">The epoch is not the log's epoch at the LSN.</exception>
+    /// <exception cref="LogFailedException">An I/O error: the log failed; the old or the new checkpoint is in force.</exception>
+    public void WriteCheckpoint(EntryLogCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ThrowIfUnusable();
+        ArgumentOutOfRangeException.ThrowIfLessThan(checkpoint.Lsn, Math.Max(1, StartLsn), nameof(checkpoint));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(checkpoint.Lsn, DurableLsn, nameof(checkpoint));
+        if (EpochAt(checkpoint.Lsn) != checkpoint.Epoch)
+        {
+            throw new ArgumentException(
+                $"Entry log '{Directory}': the checkpoint at LSN {checkpoint.Lsn} names epoch {checkpoint.Epoch}, the log holds epoch {EpochAt(checkpoint.Lsn)} there.",
+                nameof(checkpoint));
+        }
+
+        var data = EntryLogFormat.FormatCheckpointFile(checkpoint);
+        Guard("write checkpoint", () => DurableFile.Replace(
+            _fileSystem, Directory, EntryLogFormat.CheckpointFileName, EntryLogFormat.CheckpointTempFileName, data));
+        _checkpoint = checkpoint with { State = checkpoint.State.ToArray() };
+    }
+
+    /// <summary>
+    /// Deletes the entries up to <paramref name="lsn"/>, which the durable checkpoint covers, durably: whole segments
+    /// (other than the last) whose entries all lie at or below it are deleted oldest first. Entries sharing a segment with
+    /// later ones stay on disk until that segment goes, but are no longer readable.
+    /// </summary>
+    /// <returns>The number of segment files deleted.</returns>
+    /// <exception cref="CheckpointNotDurableException"><paramref name="lsn"/> is above the durable checkpoint's LSN; nothing was deleted.</exception>
+    /// <exception cref="LogFailedException">An I/O error: the log failed; a prefix of the deletions happened.</exception>
+    public int DeletePrefix(long lsn)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(lsn);
+        ThrowIfUnusable();
+        if (lsn > StartLsn)
+        {
+            throw new CheckpointNotDurableException(Directory, lsn, StartLsn);
+        }
+
+        var deleted = 0;
+        while (_segments.Count > 1 && _segments[0].LastLsn <= lsn)
+        {
+            var segment = _segments[0];
+            segment.Dispose();
+            _segments.RemoveAt(0);
+            _epochs.RemoveRange(0, segment.Count);
+            _firstLsn = _segments[0].FirstLsn;
+            deleted++;
+            Guard("delete prefix (delete segment)", () =>
+            {
+                _fileSystem.DeleteFile(segment.File.Path);
+                _fileSystem.SyncDirectory(Directory);
+            });
+        }
+
+        return deleted;
+    }
+
+    /// <summary>
+    /// Replaces the whole log by <paramref name="checkpoint"/> (taken from another replica) with no entry after it,
+    /// atomically and durably: a crash leaves either the old log and checkpoint or the new checkpoint with no entry.
+    /// </summary>
+    /// <param name="checkpoint">The new start: Lsn at least <see cref="StartLsn"/> and at least 1; Epoch not above <see cref="EnteredEpoch"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The LSN is below <see cref="StartLsn"/> or 1, or the epoch is above <see cref="EnteredEpoch"/>.</exception>
+    /// <exception cref="LogFailedException">An I/O error: the log failed (reopening finishes or never started the install).</exception>
+    public void InstallCheckpoint(EntryLogCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ThrowIfUnusable();
+        ArgumentOutOfRangeException.ThrowIfLessThan(checkpoint.Lsn, Math.Max(1, StartLsn), nameof(checkpoint));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(checkpoint.Epoch, EnteredEpoch, nameof(checkpoint));
+        var data = EntryLogFormat.FormatCheckpointFile(checkpoint);
+        Guard("install checkpoint (write)", () => DurableFile.Replace(
+            _fileSystem, Directory, EntryLogFormat.InstallFileName, EntryLogFormat.InstallTempFileName, data));
+
+        // Committed: from here on the new checkpoint is in force (recovery would finish what follows).
+        foreach (var segment in _segments)
+        {
+            segment.Dispose();
+        }
+
+        var paths = _segments.Select(s => s.File.Path).ToArray();
+        _segments.Clear();
+        _epochs.Clear();
+        _firstLsn = checkpoint.Lsn + 1;
+        _checkpoint = checkpoint with { State = checkpoint.State.ToArray() };
+        DurableLsn = checkpoint.Lsn;
+        Guard("install checkpoint (finish)", () => FinishInstall(_fileSystem, Directory, paths));
+    }
+
+    /// <summary>Deletes the obsolete segments and puts the install file in place of the checkpoint file.</summary>
+    private static void FinishInstall(IFileSystem fileSystem, string directory, IEnumerable<string> segmentPaths)
+    {
+        foreach (var path in segmentPaths)
+        {
+            fileSystem.DeleteFile(path);
+        }
+
+        fileSystem.SyncDirectory(directory);
+        fileSystem.RenameFile(Path.Combine(directory, EntryLogFormat.InstallFileName), Path.Combine(directory, EntryLogFormat.CheckpointFileName));
+        fileSystem.SyncDirectory(directory);
+    }
+}
