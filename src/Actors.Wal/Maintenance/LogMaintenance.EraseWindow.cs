@@ -55,11 +55,11 @@ internal sealed partial class LogMaintenance
             if (!_eraseWindowOpen)
             {
                 _eraseWindowOpen = true;
-                _eraseBoundTimer ??= _time.CreateTimer(static s => ((LogMaintenance)s!).OnEraseWindowElapsed(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _eraseBoundTimer ??= CreateEraseTimer();
                 _eraseBoundTimer.Change(_options.EraseCompactionMaxDelay, Timeout.InfiniteTimeSpan);
             }
 
-            _eraseQuietTimer ??= _time.CreateTimer(static s => ((LogMaintenance)s!).OnEraseWindowElapsed(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _eraseQuietTimer ??= CreateEraseTimer();
             _eraseQuietTimer.Change(_options.EraseCompactionQuietPeriod, Timeout.InfiniteTimeSpan);
         }
     }
@@ -77,6 +77,20 @@ internal sealed partial class LogMaintenance
         }
 
         RequestPass(_committer.AppliedPosition);
+    }
+
+    /// <summary>A stopped timer of the erase window, created without the first eraser's execution context (it lives as long as the log).</summary>
+    private ITimer CreateEraseTimer()
+    {
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            return _time.CreateTimer(static s => ((LogMaintenance)s!).OnEraseWindowElapsed(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
+        using (ExecutionContext.SuppressFlow())
+        {
+            return _time.CreateTimer(static s => ((LogMaintenance)s!).OnEraseWindowElapsed(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>A timer of the erase window fired: close the window and run the erase pass (a stale firing does nothing).</summary>
