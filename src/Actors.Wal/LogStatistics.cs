@@ -37,6 +37,14 @@ public sealed record LogStatistics
     public long SegmentsCompacted { get; init; }
 
     /// <summary>
+    /// Space passes since open that removed erased data: they searched the segments for what pending erases and checkpoint
+    /// deletions removed, or compacted segments those marked. Background erases are coalesced
+    /// (<see cref="WriteAheadLogOptions.EraseCompactionQuietPeriod"/>), so a burst of erases adds one; each
+    /// <see cref="WriteAheadLog.CompactAsync"/> that finds erased data adds one.
+    /// </summary>
+    public long ErasePasses { get; init; }
+
+    /// <summary>
     /// Rotations since open at which the writer waited for the next segment's preparation (a stall of every append in
     /// flight). Non-zero under sustained writes with <see cref="WriteAheadLogOptions.ZeroFillSegments"/> and no recycled
     /// files: zeroing a new segment is slower than filling it.

@@ -11,13 +11,22 @@ public sealed partial class WriteAheadLog
     /// <summary>History rewrites (erases, checkpoint deletions) completed: a forward read plans again when it changes.</summary>
     private long _historyRewrites;
 
+    /// <summary>
+    /// True while the background erase pass waits for its window (<see cref="WriteAheadLogOptions.EraseCompactionQuietPeriod"/>)
+    /// or has been asked for and not started; once false, <see cref="WhenMaintenanceIdleAsync"/> waits for it. For
+    /// benchmarks and tests.
+    /// </summary>
+    internal bool ErasePassPending => _maintenance?.ErasePassPending ?? false;
+
     /// <inheritdoc />
     /// <remarks>
     /// <para>Unreadable as soon as the returned task completes, physically gone from the log's files once the segments
     /// named in the result are compacted (they are deleted, never kept for reuse), whatever
     /// <see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/> says: when <see cref="CompactAsync"/> returns (it seals
-    /// the active segment first when it is one of them), else by the background passes (a sealed segment at the pass the
-    /// erase asks for, the active one once appends seal it).</para>
+    /// the active segment first when it is one of them), else by the background erase pass, which one burst of erases
+    /// shares: it starts once no erase came for <see cref="WriteAheadLogOptions.EraseCompactionQuietPeriod"/>, at the latest
+    /// <see cref="WriteAheadLogOptions.EraseCompactionMaxDelay"/> after the oldest erase it covers, and seals and compacts
+    /// every marked segment, the active one included.</para>
     /// <para>The stream's newest checkpoint is kept (older, superseded ones go with the erased records: their segments are
     /// compacted too), and its version does not change: appends continue at the next
     /// version. Reading the stream afterwards returns its newest checkpoint and the events after both that checkpoint and
@@ -129,7 +138,7 @@ public sealed partial class WriteAheadLog
             _maintenance!.AddErasureScan(new Maintenance.ErasureScan(plan.Id, rewrite.EraseToVersion, kept.Kind == RecordType.Checkpoint ? kept.Version : -1, rewrite.Checkpoints));
             if (rewrite.EraseToVersion == 0 && plan.DeletedCheckpoints.Count == 0)
             {
-                _maintenance.RequestErasePass();
+                _maintenance.ScheduleErasePass();
                 return null; // nothing selected is stored on the chain; the search takes any copy elsewhere
             }
 
@@ -157,7 +166,7 @@ public sealed partial class WriteAheadLog
             if (await request.Task.WaitAsync(cancellationToken).ConfigureAwait(false))
             {
                 Interlocked.Increment(ref _historyRewrites); // before the caller learns: no forward read hands out what it erased
-                _maintenance.RequestErasePass();
+                _maintenance.ScheduleErasePass();
                 return plan;
             }
 

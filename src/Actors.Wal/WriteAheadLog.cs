@@ -183,6 +183,7 @@ public sealed partial class WriteAheadLog : IEventLog
             ChangeFeedRetainedBytes = _retentions.HeldBytes,
             ChangeFeedReadersDropped = _retentions.Dropped,
             SegmentsCompacted = Interlocked.Read(ref _counters.SegmentsCompacted),
+            ErasePasses = Interlocked.Read(ref _counters.ErasePasses),
             CorruptRecordsSkipped = Interlocked.Read(ref _counters.CorruptRecordsSkipped),
             WrittenLsn = WrittenLsn,
             DurableLsn = DurableLsn,
@@ -282,6 +283,8 @@ public sealed partial class WriteAheadLog : IEventLog
         RetainLastVersions = o.RetainLastVersions,
         StreamRetention = o.StreamRetention,
         HistoryTrimAge = o.HistoryTrimAge,
+        EraseCompactionQuietPeriod = o.EraseCompactionQuietPeriod,
+        EraseCompactionMaxDelay = o.EraseCompactionMaxDelay,
         ReadOnly = o.ReadOnly,
     };
 

@@ -303,6 +303,8 @@ internal sealed partial class PartitionLogHost
         RetainLastVersions = source.RetainLastVersions,
         StreamRetention = source.StreamRetention,
         HistoryTrimAge = source.HistoryTrimAge,
+        EraseCompactionQuietPeriod = source.EraseCompactionQuietPeriod,
+        EraseCompactionMaxDelay = source.EraseCompactionMaxDelay,
         ReadOnly = source.ReadOnly,
     };
 

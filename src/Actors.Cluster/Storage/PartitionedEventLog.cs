@@ -138,6 +138,7 @@ internal sealed partial class PartitionedEventLog : IPartitionedEventLog
             Fsyncs = all.Sum(s => s.Fsyncs),
             SegmentsDeleted = all.Sum(s => s.SegmentsDeleted),
             SegmentsCompacted = all.Sum(s => s.SegmentsCompacted),
+            ErasePasses = all.Sum(s => s.ErasePasses),
             CorruptRecordsSkipped = all.Sum(s => s.CorruptRecordsSkipped),
             ManifestWriteFailures = all.Sum(s => s.ManifestWriteFailures),
             WrittenLsn = all.Sum(s => s.WrittenLsn),

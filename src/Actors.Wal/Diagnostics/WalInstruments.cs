@@ -35,6 +35,7 @@ internal sealed class WalInstruments : IDisposable
         _meter.CreateObservableCounter("actors.wal.manifest.write_failures", () => new Measurement<long>(log.GetStatistics().ManifestWriteFailures, _tag), "{failure}", "Segment manifest writes that failed since open.");
         _meter.CreateObservableGauge("actors.wal.changefeed.retained_bytes", () => new Measurement<long>(log.GetStatistics().ChangeFeedRetainedBytes, _tag), "By", "Sealed-segment bytes the most demanding retained change-feed reader holds back from deletion.");
         _meter.CreateObservableCounter("actors.wal.changefeed.readers_dropped", () => new Measurement<long>(log.GetStatistics().ChangeFeedReadersDropped, _tag), "{reader}", "Retained change-feed readers dropped for holding more than MaxChangeFeedRetainedBytes.");
+        _meter.CreateObservableCounter("actors.wal.erase.passes", () => new Measurement<long>(log.GetStatistics().ErasePasses, _tag), "{pass}", "Space passes that removed erased data (coalesced: one per burst of erases, or per CompactAsync that found some).");
         _meter.CreateObservableGauge("actors.wal.reclaimable_bytes", () => new Measurement<long>(log.GetStatistics().ReclaimableBytes, _tag), "By", "Bytes of records that segment deletion or compaction could reclaim.");
     }
 

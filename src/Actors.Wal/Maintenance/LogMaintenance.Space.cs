@@ -10,30 +10,35 @@ namespace Actors.Wal.Maintenance;
 internal sealed partial class LogMaintenance
 {
     /// <summary>One space-management pass: delete the dead, compact the sparse, delete what compaction freed.</summary>
-    /// <param name="requested">
-    /// True for <see cref="CompactAsync"/>: every sparse segment is a candidate. False for the pass after a rotation: the
-    /// segment sealed last is not compacted for its live ratio yet (see <see cref="NewestSealedSegment"/>).
-    /// </param>
-    private async Task<CompactionResult> RunSpacePassAsync(bool requested)
+    /// <param name="scope">What the pass covers: see <see cref="SpacePassScope"/>.</param>
+    private async Task<CompactionResult> RunSpacePassAsync(SpacePassScope scope)
     {
-        await RunErasureScansAsync().ConfigureAwait(false);
-        if (requested)
+        bool requested = scope.Requested;
+        bool handlesErased = scope.HandlesErased;
+        int scans = handlesErased ? await RunErasureScansAsync().ConfigureAwait(false) : 0;
+        if (scope.RemovesAllErased)
         {
             await SealErasedActiveSegmentAsync().ConfigureAwait(false);
         }
 
+        // What an erase pass must remove: the segments marked when it starts (the scans' marks and the sealed active
+        // segment included). Erases that mark more meanwhile have opened a window of their own.
+        var markedAtStart = _segments.Current.All.Where(static s => s.HoldsErasedData).Select(static s => s.Id).ToHashSet();
         var (deleted, freed) = await DeleteDeadSegmentsAsync().ConfigureAwait(false);
         int compacted = 0;
         int relocated = 0;
-        // Segments holding erased records are compacted even when compaction is otherwise off. With retained history a
-        // relocation copies each stream's whole stored history (the base after the events it covers). A requested pass
-        // (CompactAsync) goes on while segments holding erased records remain and the last round deleted some: when it
+        int erasedCompacted = 0;
+        // Segments holding erased records are compacted even when compaction is otherwise off (unless an erase window
+        // leaves them to the erase pass). With retained history a relocation copies each stream's whole stored history (the
+        // base after the events it covers). A requested pass (CompactAsync) goes on while segments holding erased records
+        // remain and the last round deleted some, an erase pass while segments marked when it started remain: when it
         // returns, what the erases before it removed is in no file (a round is bounded by MaxBatchBytes).
-        while (_options.CompactionLiveRatio > 0 || _segments.Current.All.Any(s => s.HoldsErasedData || HasOlderKey(s) || HasExpiredHistory(s)))
+        while (_options.CompactionLiveRatio > 0 || _segments.Current.All.Any(s => (handlesErased && s.HoldsErasedData) || HasOlderKey(s) || HasExpiredHistory(s)))
         {
-            var (roundCompacted, roundRelocated) = await CompactSegmentsAsync(requested).ConfigureAwait(false);
+            var (roundCompacted, roundRelocated, roundErased) = await CompactSegmentsAsync(requested, handlesErased).ConfigureAwait(false);
             compacted += roundCompacted;
             relocated += roundRelocated;
+            erasedCompacted += roundErased;
             if (roundCompacted == 0)
             {
                 break;
@@ -42,10 +47,17 @@ internal sealed partial class LogMaintenance
             var (moreDeleted, moreFreed) = await DeleteDeadSegmentsAsync().ConfigureAwait(false);
             deleted += moreDeleted;
             freed += moreFreed;
-            if (!requested || moreDeleted == 0 || ReclaimableSegments(static s => s.HoldsErasedData).Count == 0)
+            if (!scope.RemovesAllErased || moreDeleted == 0
+                || ReclaimableSegments(s => s.HoldsErasedData && (requested || markedAtStart.Contains(s.Id))).Count == 0)
             {
                 break;
             }
+        }
+
+        if (scans > 0 || erasedCompacted > 0)
+        {
+            Interlocked.Increment(ref _counters.ErasePasses);
+            LogErasePass(scans, erasedCompacted, requested ? "CompactAsync" : scope.ErasePass ? "erase window" : "space pass");
         }
 
         if (deleted > 0 || compacted > 0)
@@ -61,7 +73,8 @@ internal sealed partial class LogMaintenance
     /// holding any (durably, in the manifest) so this pass compacts them, deletes the files kept for reuse (a segment
     /// retired since the erase may have taken such copies there), and only then drops the scans it did.
     /// </summary>
-    private async Task RunErasureScansAsync()
+    /// <returns>How many scans it ran.</returns>
+    private async Task<int> RunErasureScansAsync()
     {
         ErasureScan[] scans;
         lock (_erasureScans)
@@ -71,7 +84,7 @@ internal sealed partial class LogMaintenance
 
         if (scans.Length == 0)
         {
-            return;
+            return 0;
         }
 
         var found = await _reader.FindSegmentsHoldingAsync(scans, CancellationToken.None).ConfigureAwait(false);
@@ -90,6 +103,7 @@ internal sealed partial class LogMaintenance
         }
 
         LogErasureScan(scans.Length, found.Count);
+        return scans.Length;
     }
 
     /// <summary>
@@ -163,15 +177,23 @@ internal sealed partial class LogMaintenance
         return (dead.Count, dead.Sum(s => s.WrittenOffset));
     }
 
-    private async Task<(int Compacted, int Relocated)> CompactSegmentsAsync(bool requested)
+    /// <summary>One compaction round.</summary>
+    /// <param name="requested">
+    /// True for <see cref="CompactAsync"/>: every sparse segment is a candidate. False for a background pass: the segment
+    /// sealed last is not compacted for its live ratio yet (see <see cref="NewestSealedSegment"/>).
+    /// </param>
+    /// <param name="handlesErased">False while an erase window is open: segments an erase marked wait for the erase pass.</param>
+    /// <returns>Segments compacted (of them, marked by an erase) and streams copied forward.</returns>
+    private async Task<(int Compacted, int Relocated, int Erased)> CompactSegmentsAsync(bool requested, bool handlesErased)
     {
         uint settling = requested ? 0 : NewestSealedSegment();
         var sparse = ReclaimableSegments(s => s.LiveBytes > 0
+            && (handlesErased || !s.HoldsErasedData)
             && (s.HoldsErasedData || HasOlderKey(s) || HasExpiredHistory(s)
                 || (s.LiveBytes < s.RecordBytes * _options.CompactionLiveRatio && s.Id != settling)));
         if (sparse.Count == 0)
         {
-            return (0, 0);
+            return (0, 0, 0);
         }
 
         // Bound one pass: segments with erased records first, then the sparsest, about MaxBatchBytes of live data; the
@@ -237,7 +259,7 @@ internal sealed partial class LogMaintenance
         }
 
         Interlocked.Add(ref _counters.SegmentsCompacted, sparse.Count);
-        return (sparse.Count, relocated);
+        return (sparse.Count, relocated, sparse.Count(static s => s.HoldsErasedData));
     }
 
     /// <summary>
@@ -343,6 +365,9 @@ internal sealed partial class LogMaintenance
 
     [LoggerMessage(9, LogLevel.Information, "Erasure scan: searched every segment for {Scans} erases, {Segments} segments hold removed records and are compacted")]
     private partial void LogErasureScan(int scans, int segments);
+
+    [LoggerMessage(11, LogLevel.Information, "Erase pass ({Trigger}): ran {Scans} erasure scans, compacted {Segments} segments holding erased records")]
+    private partial void LogErasePass(int scans, int segments, string trigger);
 
     [LoggerMessage(10, LogLevel.Warning, "Pending erasure scans unreadable: {Reason}")]
     private partial void LogErasureScansDamaged(string reason);

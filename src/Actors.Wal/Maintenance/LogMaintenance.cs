@@ -23,7 +23,9 @@ namespace Actors.Wal.Maintenance;
  *      forward by the writer as one Relocated record (its base plus the events after it; with RetainCheckpointedEvents
  *      every event still stored, the base after those it covers), unless it changed meanwhile. Once the copies are applied the segments are dead: step
  *      1 again. One pass copies about MaxBatchBytes; later passes continue.
- * A pass runs after each rotation (with the snapshot) and on CompactAsync.
+ * A pass runs after each rotation (with the snapshot), on CompactAsync, and once per burst of erases (the erase window,
+ * LogMaintenance.EraseWindow.cs); while that window is open the other passes leave the erase work (step 2's marked
+ * segments and the erasure scans) to it.
  */
 
 /// <summary>
@@ -122,12 +124,18 @@ internal sealed partial class LogMaintenance
 
             ReleaseIdleWaiters();
         }
+
+        DisposeEraseTimers();
     }
 
     /// <summary>
     /// Completes once every snapshot, pass and compaction requested before the call has run (or maintenance stopped).
     /// Tests and fixtures use it to get a deterministic recovery point. Any thread.
     /// </summary>
+    /// <remarks>
+    /// An erase pass still waiting in its window (<see cref="ScheduleErasePass"/>) is not requested yet: this does not
+    /// wait for it (<see cref="CompactAsync"/> removes erased data at once).
+    /// </remarks>
     public Task WhenIdleAsync()
     {
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -221,9 +229,6 @@ internal sealed partial class LogMaintenance
         }
     }
 
-    /// <summary>Asks for a space pass after an erase (any thread; coalesces with other requests).</summary>
-    public void RequestErasePass() => RequestPass(_committer.AppliedPosition);
-
     /// <summary>Asks for a space pass over what is applied now (any thread): segments of older keys wait for one at open.</summary>
     public void RequestRekeyPass() => RequestPass(_committer.AppliedPosition);
 
@@ -289,6 +294,7 @@ internal sealed partial class LogMaintenance
             TaskCompletionSource<CompactionResult>? compaction = null;
             bool pass;
             long appliedTarget;
+            SpacePassScope scope;
             lock (_compactions)
             {
                 if (_stopping)
@@ -300,11 +306,23 @@ internal sealed partial class LogMaintenance
                 pass = _passRequested;
                 appliedTarget = _passAppliedTarget;
                 _passRequested = false;
+                bool erasePass = pass && _erasePassRequested;
+                if (erasePass)
+                {
+                    _erasePassRequested = false;
+                }
+
+                if (erasePass || compaction is not null)
+                {
+                    CloseEraseWindow(); // this pass covers every erase so far
+                }
+
+                scope = new SpacePassScope(Requested: compaction is not null, ErasePass: erasePass, DeferErased: _eraseWindowOpen);
             }
 
             if (compaction is not null || pass)
             {
-                await RunWorkItemAsync(compaction, pass, appliedTarget).ConfigureAwait(false);
+                await RunWorkItemAsync(compaction, pass, appliedTarget, scope).ConfigureAwait(false);
             }
 
             lock (_compactions)
@@ -318,7 +336,7 @@ internal sealed partial class LogMaintenance
     }
 
     /// <summary>A requested pass writes the snapshot first (after a rotation), then deletes and compacts.</summary>
-    private async Task RunWorkItemAsync(TaskCompletionSource<CompactionResult>? compaction, bool pass, long appliedTarget)
+    private async Task RunWorkItemAsync(TaskCompletionSource<CompactionResult>? compaction, bool pass, long appliedTarget, SpacePassScope scope)
     {
         try
         {
@@ -333,7 +351,7 @@ internal sealed partial class LogMaintenance
                 await WriteSnapshotAsync(clean: false).ConfigureAwait(false);
             }
 
-            var result = await RunSpacePassAsync(requested: compaction is not null).ConfigureAwait(false);
+            var result = await RunSpacePassAsync(scope).ConfigureAwait(false);
             compaction?.TrySetResult(result);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LogFailedException or ObjectDisposedException)

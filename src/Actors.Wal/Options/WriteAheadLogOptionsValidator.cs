@@ -113,6 +113,16 @@ public sealed class WriteAheadLogOptionsValidator : IValidateOptions<WriteAheadL
             failures.Add($"{prefix}{nameof(options.HistoryTrimAge)} must be positive; it is {options.HistoryTrimAge}.");
         }
 
+        if (options.EraseCompactionQuietPeriod < TimeSpan.Zero || options.EraseCompactionQuietPeriod > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"{prefix}{nameof(options.EraseCompactionQuietPeriod)} must be between 0 and 10 minutes; it is {options.EraseCompactionQuietPeriod}.");
+        }
+
+        if (options.EraseCompactionMaxDelay <= TimeSpan.Zero || options.EraseCompactionMaxDelay > TimeSpan.FromHours(1) || options.EraseCompactionMaxDelay < options.EraseCompactionQuietPeriod)
+        {
+            failures.Add($"{prefix}{nameof(options.EraseCompactionMaxDelay)} must be greater than zero, at most one hour and at least {nameof(options.EraseCompactionQuietPeriod)} ({options.EraseCompactionQuietPeriod}); it is {options.EraseCompactionMaxDelay}.");
+        }
+
         if (options.RetainMaxAge is { } retain && retain <= TimeSpan.Zero)
         {
             failures.Add($"{prefix}{nameof(options.RetainMaxAge)} must be positive when set; it is {retain}.");

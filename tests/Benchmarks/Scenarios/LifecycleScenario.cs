@@ -30,89 +30,152 @@ internal sealed class LifecycleScenario : IScenario
             $"Backup = LogBackup.Backup (actors-wal backup) into a fresh directory on the same disk; \"under load\" runs {LoadWriters} " +
             "writers appending 1 KiB events under SyncPolicy.Always during the copy. Restore = LogBackup.RestoreAsync (copy, fsync, " +
             $"open with AbsoluteConsistency). Erase: DeleteEventsToAsync on {Fmt.Count(ErasedStreams)} streams (each erased to its " +
-            "version; their payloads carry a marker), then CompactAsync, which seals the active segment and copies the segments' other " +
-            "records forward and deletes the files; every file is then scanned for the erased payloads (the run fails if any is found).\n");
+            "version; their payloads carry a marker), on two copies of the same log: first with one background pass per erase " +
+            "(EraseCompactionQuietPeriod = 0, the behaviour before session 10), then coalesced (the defaults: one erase pass once no " +
+            "erase came for 1 s, at the latest 30 s after the oldest). For each: the erases, the background passes until they " +
+            "finished (segments compacted and deleted, erase passes counted by LogStatistics.ErasePasses), then CompactAsync, after " +
+            "which every file is scanned for the erased payloads (the run fails if any is found).\n");
         var table = new Table("operation", "time", "throughput", "notes");
         string dir = context.NewDirectory("lifecycle-log");
+        string perErase = context.NewDirectory("lifecycle-log-pass-per-erase");
         try
         {
             Report.Progress($"  building a {Fmt.Bytes(size)} log");
             await BuildAsync(dir, size, cancellationToken);
-            await using var log = (WriteAheadLog)await WalFactory.OpenAsync(WalFactory.Options(dir, SyncPolicy.Always), cancellationToken);
-
-            var idle = Backup(dir, context.NewDirectory("lifecycle-backup-idle"));
-            table.Add("backup, idle", Fmt.Latency(idle.Elapsed), Fmt.MBps(idle.Result.Bytes / idle.Elapsed.TotalSeconds), $"{idle.Result.Segments} segments, {idle.Result.Attempts} attempt(s)");
-            Directory.Delete(idle.Result.Directory, recursive: true);
-
-            using (var stop = new CancellationTokenSource())
+            await using (var log = (WriteAheadLog)await WalFactory.OpenAsync(WalFactory.Options(dir, SyncPolicy.Always), cancellationToken))
             {
-                long appended = 0;
-                Task[] writers = [.. Enumerable.Range(0, LoadWriters).Select(w => Task.Run(async () =>
-                {
-                    ReadOnlyMemory<byte>[] one = [new byte[EventBytes]];
-                    for (int i = 0; !stop.IsCancellationRequested; i++)
-                    {
-                        await log.AppendAsync($"load/{w}/{i % 100}", ExpectedVersion.Any, one, CancellationToken.None);
-                        Interlocked.Increment(ref appended);
-                    }
-                }, CancellationToken.None))];
-                var loaded = Backup(dir, context.NewDirectory("lifecycle-backup-load"));
-                long during = Interlocked.Read(ref appended);
-                await stop.CancelAsync();
-                await Task.WhenAll(writers);
-                table.Add("backup, under durable appends", Fmt.Latency(loaded.Elapsed), Fmt.MBps(loaded.Result.Bytes / loaded.Elapsed.TotalSeconds),
-                    $"{Fmt.Count(during)} appends acknowledged during the copy ({Fmt.Rate(during / loaded.Elapsed.TotalSeconds)}); {loaded.Result.Attempts} attempt(s)");
-
-                string restored = Path.Combine(context.DataRoot, "lifecycle-restored");
-                long t0 = Stopwatch.GetTimestamp();
-                LogRestoreResult restore = await LogBackup.RestoreAsync(loaded.Result.Directory, restored, cancellationToken: cancellationToken);
-                TimeSpan restoreTime = Stopwatch.GetElapsedTime(t0);
-                table.Add("restore (copy + fsync + verifying open)", Fmt.Latency(restoreTime), Fmt.MBps(loaded.Result.Bytes / restoreTime.TotalSeconds), $"{Fmt.Count(restore.Streams)} streams");
-                Directory.Delete(restored, recursive: true);
-                Directory.Delete(loaded.Result.Directory, recursive: true);
+                await BackupAndRestoreAsync(context, table, dir, log, cancellationToken);
             }
 
-            var erase = new LatencyHistogram();
-            var atErase = log.GetStatistics();
-            long started = Stopwatch.GetTimestamp();
-            for (int i = 0; i < ErasedStreams; i++)
-            {
-                string stream = $"s/{i * (Streams / ErasedStreams)}";
-                long t = Stopwatch.GetTimestamp();
-                await log.DeleteEventsToAsync(stream, log.GetStreamInfo(stream).Version, cancellationToken);
-                erase.Record(Stopwatch.GetTimestamp() - t);
-            }
-
-            TimeSpan eraseTotal = Stopwatch.GetElapsedTime(started);
-            table.Add($"erase {Fmt.Count(ErasedStreams)} streams", Fmt.Latency(eraseTotal), Fmt.Rate(ErasedStreams / eraseTotal.TotalSeconds),
-                $"per erase p50 {Fmt.Latency(erase.Percentile(50))}, p99 {Fmt.Latency(erase.Percentile(99))} (each a synced copy)");
-            var afterErase = log.GetStatistics();
-            long c0 = Stopwatch.GetTimestamp();
-            CompactionResult compaction = await log.CompactAsync(cancellationToken);
-            TimeSpan compactTime = Stopwatch.GetElapsedTime(c0);
-            var end = log.GetStatistics();
-
-            // The erases' own space passes (background, while the erases ran) already compacted segments; CompactAsync
-            // seals the active segment and compacts what is left. Both are reported, then every file is scanned.
-            table.Add("compaction after the erases (CompactAsync)", Fmt.Latency(compactTime), Fmt.MBps(compaction.BytesFreed / compactTime.TotalSeconds),
-                $"{compaction.SegmentsCompacted} segments compacted ({Fmt.Count(compaction.StreamsRelocated)} streams copied forward), " +
-                $"{compaction.SegmentsDeleted} deleted, {Fmt.Bytes(compaction.BytesFreed)} freed; during the erases the background passes had compacted " +
-                $"{afterErase.SegmentsCompacted - atErase.SegmentsCompacted} and deleted {afterErase.SegmentsDeleted - atErase.SegmentsDeleted}; " +
-                $"log {Fmt.Bytes(atErase.TotalBytes)} before the erases, {Fmt.Bytes(end.TotalBytes)} after");
-            var holding = FilesHolding(dir, ErasedPayload);
-            if (holding.Count > 0)
-            {
-                throw new InvalidOperationException($"Erased payloads are still on disk after CompactAsync ({compaction}): {string.Join(", ", holding)}");
-            }
-
-            table.Add("erased payload bytes left in the log's files", "-", "-", $"none (every file scanned for the erased streams' payload after CompactAsync)");
+            CopyLog(dir, perErase);
+            await EraseAsync(table, perErase, coalesced: false, cancellationToken);
+            await EraseAsync(table, dir, coalesced: true, cancellationToken);
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
+            Directory.Delete(perErase, recursive: true);
         }
 
         context.Report.Print(table);
+    }
+
+    private static async Task BackupAndRestoreAsync(RunContext context, Table table, string dir, WriteAheadLog log, CancellationToken cancellationToken)
+    {
+        var idle = Backup(dir, context.NewDirectory("lifecycle-backup-idle"));
+        table.Add("backup, idle", Fmt.Latency(idle.Elapsed), Fmt.MBps(idle.Result.Bytes / idle.Elapsed.TotalSeconds), $"{idle.Result.Segments} segments, {idle.Result.Attempts} attempt(s)");
+        Directory.Delete(idle.Result.Directory, recursive: true);
+
+        using var stop = new CancellationTokenSource();
+        long appended = 0;
+        Task[] writers = [.. Enumerable.Range(0, LoadWriters).Select(w => Task.Run(async () =>
+        {
+            ReadOnlyMemory<byte>[] one = [new byte[EventBytes]];
+            for (int i = 0; !stop.IsCancellationRequested; i++)
+            {
+                await log.AppendAsync($"load/{w}/{i % 100}", ExpectedVersion.Any, one, CancellationToken.None);
+                Interlocked.Increment(ref appended);
+            }
+        }, CancellationToken.None))];
+        var loaded = Backup(dir, context.NewDirectory("lifecycle-backup-load"));
+        long during = Interlocked.Read(ref appended);
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+        table.Add("backup, under durable appends", Fmt.Latency(loaded.Elapsed), Fmt.MBps(loaded.Result.Bytes / loaded.Elapsed.TotalSeconds),
+            $"{Fmt.Count(during)} appends acknowledged during the copy ({Fmt.Rate(during / loaded.Elapsed.TotalSeconds)}); {loaded.Result.Attempts} attempt(s)");
+
+        string restored = Path.Combine(context.DataRoot, "lifecycle-restored");
+        long t0 = Stopwatch.GetTimestamp();
+        LogRestoreResult restore = await LogBackup.RestoreAsync(loaded.Result.Directory, restored, cancellationToken: cancellationToken);
+        TimeSpan restoreTime = Stopwatch.GetElapsedTime(t0);
+        table.Add("restore (copy + fsync + verifying open)", Fmt.Latency(restoreTime), Fmt.MBps(loaded.Result.Bytes / restoreTime.TotalSeconds), $"{Fmt.Count(restore.Streams)} streams");
+        Directory.Delete(restored, recursive: true);
+        Directory.Delete(loaded.Result.Directory, recursive: true);
+    }
+
+    /// <summary>
+    /// Erases the marked streams of the (closed) log in <paramref name="dir"/>, waits for the background passes, compacts,
+    /// and scans every file. <paramref name="coalesced"/> false: one space pass per erase (quiet period zero).
+    /// </summary>
+    private static async Task EraseAsync(Table table, string dir, bool coalesced, CancellationToken cancellationToken)
+    {
+        var options = WalFactory.Options(dir, SyncPolicy.Always);
+        if (!coalesced)
+        {
+            options.EraseCompactionQuietPeriod = TimeSpan.Zero;
+        }
+
+        string label = coalesced ? "coalesced (defaults)" : "one pass per erase (quiet period 0)";
+        Report.Progress($"  erasing {Fmt.Count(ErasedStreams)} streams, {label}");
+        await using var log = (WriteAheadLog)await WalFactory.OpenAsync(options, cancellationToken);
+        await log.WhenMaintenanceIdleAsync();
+        var erase = new LatencyHistogram();
+        var atErase = log.GetStatistics();
+        long started = Stopwatch.GetTimestamp();
+        for (int i = 0; i < ErasedStreams; i++)
+        {
+            string stream = $"s/{i * (Streams / ErasedStreams)}";
+            long t = Stopwatch.GetTimestamp();
+            await log.DeleteEventsToAsync(stream, log.GetStreamInfo(stream).Version, cancellationToken);
+            erase.Record(Stopwatch.GetTimestamp() - t);
+        }
+
+        TimeSpan eraseTotal = Stopwatch.GetElapsedTime(started);
+        var afterErase = log.GetStatistics();
+        table.Add($"erase {Fmt.Count(ErasedStreams)} streams, {label}", Fmt.Latency(eraseTotal), Fmt.Rate(ErasedStreams / eraseTotal.TotalSeconds),
+            $"per erase p50 {Fmt.Latency(erase.Percentile(50))}, p99 {Fmt.Latency(erase.Percentile(99))} (each a synced copy); while they ran the " +
+            $"background passes compacted {afterErase.SegmentsCompacted - atErase.SegmentsCompacted} segments and deleted " +
+            $"{afterErase.SegmentsDeleted - atErase.SegmentsDeleted} ({afterErase.ErasePasses - atErase.ErasePasses} erase passes)");
+
+        // The background passes the erases left: the erase pass after the quiet period (coalesced), or the passes still
+        // queued (one per erase). Timed from the last erase until maintenance is idle.
+        long w0 = Stopwatch.GetTimestamp();
+        while (log.ErasePassPending)
+        {
+            await Task.Delay(10, cancellationToken);
+        }
+
+        await log.WhenMaintenanceIdleAsync();
+        TimeSpan settleTime = Stopwatch.GetElapsedTime(w0);
+        var settled = log.GetStatistics();
+        table.Add($"background erase passes after the erases, {label}", Fmt.Latency(settleTime), "-",
+            $"{settled.ErasePasses - afterErase.ErasePasses} erase passes, {settled.SegmentsCompacted - afterErase.SegmentsCompacted} segments compacted, " +
+            $"{settled.SegmentsDeleted - afterErase.SegmentsDeleted} deleted (time from the last erase until maintenance was idle" +
+            $"{(coalesced ? ", the 1 s quiet period included" : "")}); in all, erases and passes: {settled.ErasePasses - atErase.ErasePasses} erase passes, " +
+            $"{settled.SegmentsCompacted - atErase.SegmentsCompacted} segments of {Fmt.Bytes(WriteAheadLogOptions.DefaultSegmentSizeBytes)} compacted, " +
+            $"{settled.SegmentsDeleted - atErase.SegmentsDeleted} deleted");
+
+        long c0 = Stopwatch.GetTimestamp();
+        CompactionResult compaction = await log.CompactAsync(cancellationToken);
+        TimeSpan compactTime = Stopwatch.GetElapsedTime(c0);
+        var end = log.GetStatistics();
+        table.Add($"CompactAsync after them, {label}", Fmt.Latency(compactTime), Fmt.MBps(compaction.BytesFreed / compactTime.TotalSeconds),
+            $"{compaction.SegmentsCompacted} segments compacted ({Fmt.Count(compaction.StreamsRelocated)} streams copied forward), " +
+            $"{compaction.SegmentsDeleted} deleted, {Fmt.Bytes(compaction.BytesFreed)} freed; log {Fmt.Bytes(atErase.TotalBytes)} before the erases, " +
+            $"{Fmt.Bytes(end.TotalBytes)} after");
+        var holding = FilesHolding(dir, ErasedPayload);
+        if (holding.Count > 0)
+        {
+            throw new InvalidOperationException($"Erased payloads are still on disk after CompactAsync ({label}, {compaction}): {string.Join(", ", holding)}");
+        }
+
+        table.Add($"erased payload bytes left in the log's files, {label}", "-", "-", "none (every file scanned for the erased streams' payload after CompactAsync)");
+    }
+
+    /// <summary>Copies the closed log in <paramref name="source"/> (every file but the lock file) into the empty <paramref name="target"/>.</summary>
+    private static void CopyLog(string source, string target)
+    {
+        foreach (string file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            if (Path.GetFileName(file) == WriteAheadLog.LockFileName)
+            {
+                continue;
+            }
+
+            string copy = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
     }
 
     /// <summary>The payload of the streams that are erased (s/0, s/10, ...): the scan after the compaction looks for it.</summary>
