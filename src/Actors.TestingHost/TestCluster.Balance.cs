@@ -64,11 +64,16 @@ public sealed partial class TestCluster
 
         foreach (SiloHandle silo in running)
         {
-            int serving = silo.Services.GetRequiredService<IClusterView>().LocalPartitions.Count(l => l == LocalPartitionState.Serving);
+            IReadOnlyList<LocalPartitionState> local = silo.Services.GetRequiredService<IClusterView>().LocalPartitions;
+            int serving = local.Count(l => l == LocalPartitionState.Serving);
             int owned = snapshot.Partitions.Count(p => p.Owner == silo.Name);
             if (serving != owned)
             {
-                return $"{silo.Name} serves {serving} partitions and owns {owned}";
+                // Which partitions differ and how: a partition owned but Lost or stuck Opening is a defect, not a slow move.
+                IEnumerable<string> off = snapshot.Partitions
+                    .Where(p => (p.Owner == silo.Name) != (p.Partition < local.Count && local[p.Partition] == LocalPartitionState.Serving))
+                    .Select(p => $"partition {p.Partition} owned by '{p.Owner}' (epoch {p.Epoch}) is {(p.Partition < local.Count ? local[p.Partition] : "unknown")} there");
+                return $"{silo.Name} serves {serving} partitions and owns {owned}: {string.Join("; ", off)}";
             }
         }
 

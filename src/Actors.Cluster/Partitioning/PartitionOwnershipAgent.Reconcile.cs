@@ -182,7 +182,10 @@ internal sealed partial class PartitionOwnershipAgent
     private async Task ClaimAsync(PartitionRecord row, long incarnation, CancellationToken cancellationToken)
     {
         // The log directories exist before the claim is stored, so an owner that crashes right after the claim still
-        // finds (empty) logs and never mistakes the partition for lost data.
+        // finds (empty) logs and never mistakes the partition for lost data. The install count is read first: a transfer
+        // installed after it (the pass's snapshot is stale, the winner of the claim is handing the partition here) is
+        // seen by the cleanup below, one installed before it by HasData.
+        long installs = _logs.InstallCount(row.Partition);
         bool existed = _logs.HasData(row.Partition);
         _logs.CreateDirectories(row.Partition);
         PartitionRecord claimed = Claimed(row, incarnation);
@@ -193,8 +196,9 @@ internal sealed partial class PartitionOwnershipAgent
         }
         else if (!existed)
         {
-            // Another silo claimed it first: an empty directory left here would later pass for this silo's logs of it.
-            _logs.Delete(row.Partition);
+            // Another silo claimed it first: an empty directory left here would later pass for this silo's logs of it. Not
+            // when a transfer of it was installed meanwhile: deleting that would leave the grant that follows without data.
+            await _logs.DeleteUnclaimedAsync(row.Partition, installs);
         }
     }
 

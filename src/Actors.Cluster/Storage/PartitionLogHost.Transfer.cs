@@ -78,6 +78,39 @@ internal sealed partial class PartitionLogHost
                     DirectorySync.Fsync(Path.GetDirectoryName(final)!);
                 }
             }
+
+            _installs.AddOrUpdate(partition, 1, static (_, count) => count + 1);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>How many transfers of <paramref name="partition"/> were installed here since the silo started.</summary>
+    /// <remarks>Read before a claim creates directories: <see cref="DeleteUnclaimedAsync"/> then tells an install that came meanwhile.</remarks>
+    public long InstallCount(int partition) => _installs.GetValueOrDefault(partition);
+
+    /// <summary>
+    /// Deletes the (empty) log directories a claim of <paramref name="partition"/> created before it lost the claim to another
+    /// silo, unless a transfer of the partition was installed here since <paramref name="installsBefore"/> (serialized
+    /// with installs): that silo may be handing the partition to this one, and its files are then the partition's only copy
+    /// once the grant is written.
+    /// </summary>
+    /// <returns>Whether the directories were deleted.</returns>
+    public async Task<bool> DeleteUnclaimedAsync(int partition, long installsBefore)
+    {
+        SemaphoreSlim gate = Gate(partition);
+        await gate.WaitAsync();
+        try
+        {
+            if (_open.ContainsKey(partition) || InstallCount(partition) != installsBefore)
+            {
+                return false;
+            }
+
+            Delete(partition);
+            return true;
         }
         finally
         {

@@ -31,6 +31,7 @@ internal sealed partial class PartitionLogHost
     private readonly ConcurrentDictionary<string, PartitionedEventLog> _stores = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, OpenEpoch> _open = new();
     private readonly ConcurrentDictionary<int, SemaphoreSlim> _partitionGates = new();
+    private readonly ConcurrentDictionary<int, long> _installs = new();
     private volatile bool _abandoned;
 
     public PartitionLogHost(IEventLogFactory inner, ILoggerFactory loggerFactory)

@@ -10,7 +10,7 @@ namespace Actors.Cluster.Tests.Processes;
 /// partition owner killed with SIGKILL, or paused with SIGSTOP until an in-sync replica replaced it and then resumed (a
 /// zombie leader), never costs an acknowledged deposit, and the partitions serve again on the new owner.
 /// </summary>
-[Collection(PostgresCollection.Name)]
+[Collection(ReplicatedProcessesCollection.Name)]
 [Trait("Category", "Integration")]
 public sealed partial class ReplicatedSiloProcessTests(PostgresServer server, ITestOutputHelper output)
 {

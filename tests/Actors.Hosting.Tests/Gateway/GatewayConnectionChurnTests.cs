@@ -39,7 +39,7 @@ public class GatewayConnectionChurnTests
 
                 Interlocked.Increment(ref done);
             }).ToArray();
-            await Await.WithinAsync(Task.WhenAll(wave).ContinueWith(_ => 0, TaskScheduler.Default), $"connection wave {batch}", 30);
+            await Await.WithinAsync(Task.WhenAll(wave).ContinueWith(_ => 0, TaskScheduler.Default), $"connection wave {batch}", Await.DefaultLimitSeconds);
         }
 
         Assert.Equal(total, done);

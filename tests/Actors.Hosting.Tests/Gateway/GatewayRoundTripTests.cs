@@ -81,7 +81,7 @@ public class GatewayRoundTripTests
             Task<object?>[] calls = Enumerable.Range(0, 1000)
                 .Select(i => invoker.InvokeAsync(TestCalls.CallOn($"g{i % 17}", "Add", i, 1000)).AsTask())
                 .ToArray();
-            object?[] results = await Await.WithinAsync(Task.WhenAll(calls), "1000 concurrent calls on one connection", 30);
+            object?[] results = await Await.WithinAsync(Task.WhenAll(calls), "1000 concurrent calls on one connection", Await.DefaultLimitSeconds);
             Assert.Equal(Enumerable.Range(0, 1000).Select(i => (object?)(i + 1000)), results);
             Assert.Equal(1, silo.Info.ActiveConnections);
         }
@@ -111,7 +111,7 @@ public class GatewayRoundTripTests
         {
             Task<object?[]>[] work = clients.Select((c, n) => Task.WhenAll(Enumerable.Range(0, 50)
                 .Select(i => c.Invoker.InvokeAsync(TestCalls.CallOn($"c{n}", "Add", n, i)).AsTask()))).ToArray();
-            object?[][] results = await Await.WithinAsync(Task.WhenAll(work), "20 clients x 50 calls", 30);
+            object?[][] results = await Await.WithinAsync(Task.WhenAll(work), "20 clients x 50 calls", Await.DefaultLimitSeconds);
             for (int n = 0; n < results.Length; n++)
             {
                 Assert.Equal(Enumerable.Range(0, 50).Select(i => (object?)(n + i)), results[n]);
