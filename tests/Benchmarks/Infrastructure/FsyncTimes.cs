@@ -8,8 +8,10 @@ namespace Actors.Benchmarks.Infrastructure;
 /// set beside the disk's own fsync p99 ÷ p50 on the same file state in the same run (issue 14, round 11). The bare
 /// group-commit loop reports each fdatasync through <see cref="Record"/>; the engine's are read from its own instrument
 /// (meter <c>Actors.Wal</c>, histogram <c>actors.wal.fsync.duration</c>, the committer's commit fsyncs only) by a
-/// <see cref="MeterListener"/>. Recorded only between <see cref="Open"/> and <see cref="Close"/>; one fsync at a time per
-/// store, so the lock is taken once per fsync.
+/// <see cref="MeterListener"/> that lives as long as the process. Fsyncs between <see cref="Start"/> and
+/// <see cref="Open"/> form the warm-up (its p50 sets <see cref="SlowThreshold"/>); those between <see cref="Open"/> and
+/// <see cref="Close"/> the window. One store runs at a time; one fsync at a time per store, so the lock is taken once per
+/// fsync.
 /// </summary>
 internal static class FsyncTimes
 {
@@ -18,16 +20,8 @@ internal static class FsyncTimes
     private static LatencyHistogram? _warmup;
     private static long _slowTicks = long.MaxValue;
     private static long _slow;
-    private static MeterListener? _listener;
     private static long _lastCompleted;
-
-    /// <summary>
-    /// When the latest fsync reported through the engine's instrument ended (a <see cref="Stopwatch"/> timestamp taken in
-    /// the listener's callback, which the committer calls right after the fsync and before it completes any waiter); 0
-    /// before the first. A waiter that reads it after its acknowledgement gets the end of the fsync that covered it, or of
-    /// a later one if its continuation ran after that: the gap to it is a lower bound of the fsync-to-continuation time.
-    /// </summary>
-    public static long LastEngineFsyncCompleted => Volatile.Read(ref _lastCompleted);
+    private static MeterListener? _listener;
 
     /// <summary>
     /// How many fsyncs of the open window took longer than <see cref="SlowThreshold"/>, counted before the waiters they
@@ -38,6 +32,14 @@ internal static class FsyncTimes
 
     /// <summary>The duration above which a window's fsync counts as slow: 3x the warm-up's fsync p50 (1 ms without warm-up fsyncs).</summary>
     public static TimeSpan SlowThreshold => TimeSpan.FromSeconds((double)Volatile.Read(ref _slowTicks) / Stopwatch.Frequency);
+
+    /// <summary>
+    /// When the latest fsync reported through the engine's instrument ended (a <see cref="Stopwatch"/> timestamp taken in
+    /// the listener's callback, which the committer calls right after the fsync and before it completes any waiter); 0
+    /// before the first. A waiter that reads it after its acknowledgement gets the end of the fsync that covered it, or of
+    /// a later one if its continuation ran after that: the gap to it is a lower bound of the fsync-to-continuation time.
+    /// </summary>
+    public static long LastEngineFsyncCompleted => Volatile.Read(ref _lastCompleted);
 
     /// <summary>Starts the warm-up: fsyncs from now on go into the warm-up histogram (whose p50 sets the slow threshold).</summary>
     public static void Start()
@@ -63,31 +65,6 @@ internal static class FsyncTimes
         }
     }
 
-    private static void EnsureListening()
-    {
-        {
-            if (_listener is null)
-            {
-                _listener = new MeterListener
-                {
-                    InstrumentPublished = (instrument, listener) =>
-                    {
-                        if (instrument.Meter.Name == "Actors.Wal" && instrument.Name == "actors.wal.fsync.duration")
-                        {
-                            listener.EnableMeasurementEvents(instrument);
-                        }
-                    },
-                };
-                _listener.SetMeasurementEventCallback<double>((_, milliseconds, _, _) =>
-                {
-                    Volatile.Write(ref _lastCompleted, Stopwatch.GetTimestamp());
-                    Record((long)(milliseconds * Stopwatch.Frequency / 1000.0));
-                });
-                _listener.Start();
-            }
-        }
-    }
-
     /// <summary>Stops recording and returns what was recorded since <see cref="Open"/> (empty when the store reports none).</summary>
     public static LatencyHistogram Close()
     {
@@ -100,7 +77,7 @@ internal static class FsyncTimes
         }
     }
 
-    /// <summary>Records one fsync of <paramref name="ticks"/> <see cref="Stopwatch"/> ticks, if a window is open.</summary>
+    /// <summary>Records one fsync of <paramref name="ticks"/> <see cref="Stopwatch"/> ticks, if a warm-up or window is open.</summary>
     public static void Record(long ticks)
     {
         lock (Gate)
@@ -115,5 +92,31 @@ internal static class FsyncTimes
                 }
             }
         }
+    }
+
+    /// <summary>Starts the listener once (under <see cref="Gate"/>).</summary>
+    private static void EnsureListening()
+    {
+        if (_listener is not null)
+        {
+            return;
+        }
+
+        _listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "Actors.Wal" && instrument.Name == "actors.wal.fsync.duration")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        _listener.SetMeasurementEventCallback<double>((_, milliseconds, _, _) =>
+        {
+            Volatile.Write(ref _lastCompleted, Stopwatch.GetTimestamp());
+            Record((long)(milliseconds * Stopwatch.Frequency / 1000.0));
+        });
+        _listener.Start();
     }
 }

@@ -2,9 +2,10 @@ namespace Actors.Benchmarks.Infrastructure;
 
 /// <summary>
 /// Prints a row's p99 ÷ p50 beside its suspects (<see cref="TailFigures"/>): the store's commit fsyncs' own p99 ÷ p50, the
-/// fsync-to-continuation gap, and the appends that spanned a garbage collection with their share of the appends above
-/// the row's p99. If the fsyncs alone show the ratio, the disk bounds the tail; if the appends above the p99 are the ones
-/// that spanned a collection, the collector does.
+/// fsync-to-continuation gap, and the appends that spanned a garbage collection or the completion of a slow fsync, each
+/// with its share of the appends above the row's p99. If the fsyncs alone show the ratio and the appends above the p99
+/// are the ones that overlapped a slow fsync, the disk bounds the tail; if they are the ones that spanned a collection,
+/// the collector does. A row added up from several rounds shows the highest of the rounds' slow-fsync thresholds.
 /// </summary>
 internal static class TailBreakdown
 {
