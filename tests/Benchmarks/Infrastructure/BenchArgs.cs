@@ -22,7 +22,8 @@ internal sealed record BenchArgs
           --file-state S   written (default) or fallocated: the state of the blocks the engine's segments and every
                            disk baseline (bare group commit, sequential durable write, write + fdatasync) write on
           --keep           keep the data directory
-          --store S        profile: wal (default), bare (the bare group-commit loop) or fdatasync
+          --store S        profile: wal (default), bare (the bare group-commit loop), fdatasync, or
+                           sequential (the sequential durable write at 16 KiB to 512 KiB per fdatasync)
           --writers N      profile: concurrent writers (default 256)
           --bytes N        profile: event payload bytes (default 100)
           --segment-mb N   profile: the engine's segment size in MiB (default 64): more rotations per window on a slow machine

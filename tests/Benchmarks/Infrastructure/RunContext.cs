@@ -77,7 +77,7 @@ internal sealed class RunContext
     /// <paramref name="state"/> first (not timed), then <paramref name="chunkBytes"/> writes each followed by
     /// fdatasync, as a writer that syncs every group does.
     /// </summary>
-    private static double SequentialDurableWrite(string path, long totalBytes, int chunkBytes, FileState state)
+    internal static double SequentialDurableWrite(string path, long totalBytes, int chunkBytes, FileState state)
     {
         byte[] chunk = new byte[chunkBytes];
         new Random(7).NextBytes(chunk);

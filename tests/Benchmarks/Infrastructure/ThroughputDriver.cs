@@ -15,24 +15,32 @@ internal static class ThroughputDriver
     public static async Task<ThroughputResult> RunAsync(IAppendTarget target, Workload workload, CancellationToken cancellationToken)
     {
         await target.PrepareAsync(workload.Writers, cancellationToken);
+        FsyncTimes.Start();
 
         var window = new Window();
         var histograms = new LatencyHistogram[workload.Writers];
         var phaseHistograms = new LatencyHistogram[workload.Writers][];
+        var gcHistograms = new LatencyHistogram[workload.Writers];
+        var wakeHistograms = new LatencyHistogram[workload.Writers];
+        var slowFsyncHistograms = new LatencyHistogram[workload.Writers];
         var writers = new Task[workload.Writers];
         var random = new Random(20261121);
         for (int w = 0; w < workload.Writers; w++)
         {
             histograms[w] = new LatencyHistogram();
             phaseHistograms[w] = NewPhaseHistograms();
+            gcHistograms[w] = new LatencyHistogram();
+            wakeHistograms[w] = new LatencyHistogram();
+            slowFsyncHistograms[w] = new LatencyHistogram();
             byte[] payload = new byte[workload.PayloadBytes];
             random.NextBytes(payload);
             int writer = w;
             LatencyHistogram histogram = histograms[w];
             LatencyHistogram[] phases = phaseHistograms[w];
+            var tail = new TailHistograms(gcHistograms[w], wakeHistograms[w], slowFsyncHistograms[w]);
             writers[w] = target.IsBlocking
-                ? RunOnOwnThread(() => WriteLoopAsync(target, writer, payload, window, histogram, phases, workload.MeasuredOpsPerWriter, cancellationToken))
-                : Task.Run(() => WriteLoopAsync(target, writer, payload, window, histogram, phases, workload.MeasuredOpsPerWriter, cancellationToken), cancellationToken);
+                ? RunOnOwnThread(() => WriteLoopAsync(target, writer, payload, window, histogram, phases, tail, workload.MeasuredOpsPerWriter, cancellationToken))
+                : Task.Run(() => WriteLoopAsync(target, writer, payload, window, histogram, phases, tail, workload.MeasuredOpsPerWriter, cancellationToken), cancellationToken);
         }
 
         Task all = Task.WhenAll(writers);
@@ -43,6 +51,9 @@ internal static class ThroughputDriver
         using Process self = Process.GetCurrentProcess();
         TimeSpan cpuBefore = self.TotalProcessorTime;
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        TimeSpan gcPauseBefore = GC.GetTotalPauseDuration();
+        int[] gcCountsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        FsyncTimes.Open();
         long start = Stopwatch.GetTimestamp();
         window.Open(start);
         long end;
@@ -59,6 +70,10 @@ internal static class ThroughputDriver
             end = Stopwatch.GetTimestamp();
         }
 
+        TimeSpan slowFsync = FsyncTimes.SlowThreshold;
+        LatencyHistogram fsyncs = FsyncTimes.Close();
+        TimeSpan gcPause = GC.GetTotalPauseDuration() - gcPauseBefore;
+        int[] gcCounts = [GC.CollectionCount(0) - gcCountsBefore[0], GC.CollectionCount(1) - gcCountsBefore[1], GC.CollectionCount(2) - gcCountsBefore[2]];
         long allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
         self.Refresh();
         TimeSpan cpu = self.TotalProcessorTime - cpuBefore;
@@ -85,12 +100,23 @@ internal static class ThroughputDriver
             }
         }
 
+        var spannedGc = new LatencyHistogram();
+        var wake = new LatencyHistogram();
+        var overlappedSlowFsync = new LatencyHistogram();
+        for (int w = 0; w < workload.Writers; w++)
+        {
+            spannedGc.Add(gcHistograms[w]);
+            wake.Add(wakeHistograms[w]);
+            overlappedSlowFsync.Add(slowFsyncHistograms[w]);
+        }
+
         SyncCounters? delta = before is { } b && after is { } a ? a - b : null;
         return new ThroughputResult(target.Name, workload, merged.Count, Stopwatch.GetElapsedTime(start, end), merged, delta)
         {
             ProcessCpu = cpu,
             AllocatedBytes = allocated,
             Phases = mergedPhases,
+            Tail = new TailFigures(fsyncs, wake, spannedGc, gcPause, gcCounts[0], gcCounts[1], gcCounts[2]) { SlowFsync = slowFsync, OverlappedSlowFsync = overlappedSlowFsync },
         };
     }
 
@@ -103,6 +129,7 @@ internal static class ThroughputDriver
         Window window,
         LatencyHistogram histogram,
         LatencyHistogram[] phases,
+        TailHistograms tail,
         long? quota,
         CancellationToken cancellationToken)
     {
@@ -111,6 +138,8 @@ internal static class ThroughputDriver
         while (!window.Stopped)
         {
             long phase0 = target.Phase();
+            int gc0 = GC.CollectionCount(0);
+            long slow0 = FsyncTimes.SlowCount;
             long t0 = Stopwatch.GetTimestamp();
             await target.AppendAsync(writer, ++version, payload, cancellationToken);
             long t1 = Stopwatch.GetTimestamp();
@@ -118,6 +147,22 @@ internal static class ThroughputDriver
             {
                 histogram.Record(t1 - t0);
                 phases[(int)AppendPhases.Classify(phase0, target.Phase())].Record(t1 - t0);
+                if (GC.CollectionCount(0) != gc0)
+                {
+                    tail.SpannedGc.Record(t1 - t0);
+                }
+
+                if (FsyncTimes.SlowCount != slow0)
+                {
+                    tail.SlowFsync.Record(t1 - t0);
+                }
+
+                long completed = target.CompletedAt(writer);
+                if (completed != 0)
+                {
+                    tail.Wake.Record(t1 - completed);
+                }
+
                 measured++;
                 if (quota is { } q && measured >= q)
                 {
@@ -158,6 +203,9 @@ internal static class ThroughputDriver
             all.GetAwaiter().GetResult();
         }
     }
+
+    /// <summary>One writer's histograms of the tail's suspects: appends that spanned a garbage collection, fsync-to-continuation gaps, and appends during which a slow fsync completed.</summary>
+    private sealed record TailHistograms(LatencyHistogram SpannedGc, LatencyHistogram Wake, LatencyHistogram SlowFsync);
 
     /// <summary>The measured window, shared by all writers (timestamps in <see cref="Stopwatch"/> ticks).</summary>
     private sealed class Window

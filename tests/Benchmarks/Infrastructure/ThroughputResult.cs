@@ -20,6 +20,9 @@ internal sealed record ThroughputResult(string Target, Workload Workload, long O
     /// <summary>The latencies of <see cref="Latency"/> split by what each append overlapped (indexed by <see cref="AppendPhase"/>), or null.</summary>
     public LatencyHistogram[]? Phases { get; init; }
 
+    /// <summary>What the p99 tail could wait on, measured over the same window (issue 14, round 11), or null.</summary>
+    public TailFigures? Tail { get; init; }
+
     public double OpsPerSecond => Ops / Elapsed.TotalSeconds;
 
     /// <summary>Process CPU microseconds per acknowledged append.</summary>
@@ -64,6 +67,7 @@ internal sealed record ThroughputResult(string Target, Workload Workload, long O
             Elapsed = TimeSpan.FromTicks(rounds.Sum(r => r.Elapsed.Ticks)),
             Latency = latency,
             Phases = phases,
+            Tail = rounds.All(r => r.Tail is not null) ? TailFigures.Combine(rounds.Select(r => r.Tail!).ToList()) : null,
             Counters = counters,
             ProcessCpu = TimeSpan.FromTicks(rounds.Sum(r => r.ProcessCpu.Ticks)),
             AllocatedBytes = rounds.Sum(r => r.AllocatedBytes),

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Actors.Benchmarks.Infrastructure;
 using Microsoft.Win32.SafeHandles;
 
@@ -26,6 +27,7 @@ internal sealed class GroupCommitTarget : IAppendTarget
     private long _offset;
     private long _commits;
     private long _appends;
+    private long[] _completedAt = [];
 
     public GroupCommitTarget(string directory, FileState fileState)
     {
@@ -40,6 +42,7 @@ internal sealed class GroupCommitTarget : IAppendTarget
     public ValueTask PrepareAsync(int writers, CancellationToken cancellationToken)
     {
         _handle = FileStates.Create(_path, FileBytes, _fileState);
+        _completedAt = new long[writers];
         _thread = new Thread(CommitLoop) { IsBackground = true, Name = "bench-group-commit" };
         _thread.Start();
         return ValueTask.CompletedTask;
@@ -50,7 +53,7 @@ internal sealed class GroupCommitTarget : IAppendTarget
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
-            _queue.Add(new Pending(payload, done));
+            _queue.Add(new Pending(writer, payload, done));
             if (_queue.Count == 1)
             {
                 Monitor.Pulse(_gate);
@@ -59,6 +62,12 @@ internal sealed class GroupCommitTarget : IAppendTarget
 
         return new ValueTask(done.Task);
     }
+
+    /// <summary>
+    /// When the commit thread finished the fdatasync that acknowledged <paramref name="writer"/>'s last append (a
+    /// <see cref="Stopwatch"/> timestamp, written before the waiter is completed, so visible to its continuation).
+    /// </summary>
+    public long CompletedAt(int writer) => Volatile.Read(ref _completedAt[writer]);
 
     public ValueTask<SyncCounters?> ReadCountersAsync(CancellationToken cancellationToken)
     {
@@ -124,11 +133,15 @@ internal sealed class GroupCommitTarget : IAppendTarget
 
                     RandomAccess.Write(handle, buffer.AsSpan(0, used), _offset);
                     _offset += used;
+                    long synced = Stopwatch.GetTimestamp();
                     NativeMethods.FDataSync(handle);
+                    long completed = Stopwatch.GetTimestamp();
+                    FsyncTimes.Record(completed - synced);
                     Interlocked.Increment(ref _commits);
                     Interlocked.Add(ref _appends, end - start);
                     for (int i = start; i < end; i++)
                     {
+                        _completedAt[batch[i].Writer] = completed;
                         batch[i].Done.SetResult();
                     }
 
@@ -151,5 +164,5 @@ internal sealed class GroupCommitTarget : IAppendTarget
         }
     }
 
-    private readonly record struct Pending(ReadOnlyMemory<byte> Payload, TaskCompletionSource Done);
+    private readonly record struct Pending(int Writer, ReadOnlyMemory<byte> Payload, TaskCompletionSource Done);
 }

@@ -31,4 +31,11 @@ internal interface IAppendTarget : IAsyncDisposable
     /// segment switches. Must be cheap (a few volatile reads). 0 for stores without such a notion.
     /// </summary>
     long Phase() => 0;
+
+    /// <summary>
+    /// When the store's sync that acknowledged <paramref name="writer"/>'s last append completed (a <see cref="System.Diagnostics.Stopwatch"/>
+    /// timestamp), read by the driver right after the append returns: the gap is the time from the fsync's completion to
+    /// the writer's continuation (completing the waiters and the thread pool's scheduling). 0 when the store does not tell.
+    /// </summary>
+    long CompletedAt(int writer) => 0;
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Actors.Benchmarks.Infrastructure;
 using Actors.Persistence.Wal;
 using Actors.Wal;
 
@@ -36,6 +37,9 @@ internal sealed class WalTarget : IAppendTarget
     public string Name => _name;
 
     public bool IsBlocking => false;
+
+    /// <summary>The end of the engine's latest commit fsync (<see cref="FsyncTimes.LastEngineFsyncCompleted"/>): a lower bound for the gap.</summary>
+    public long CompletedAt(int writer) => FsyncTimes.LastEngineFsyncCompleted;
 
     public async ValueTask PrepareAsync(int writers, CancellationToken cancellationToken)
     {

@@ -95,6 +95,7 @@ internal sealed class AgedLogScenario : IScenario
         foreach (string row in new[] { Fresh, Checkpointing })
         {
             PhaseBreakdown.Print(context.Report, row, combined[row]);
+            TailBreakdown.Print(context.Report, row, combined[row]);
         }
 
         context.AddGoal(new GoalResult(

@@ -31,12 +31,18 @@ internal sealed class ProfileScenario : IScenario
 
     public async Task RunAsync(RunContext context, CancellationToken cancellationToken)
     {
+        if (context.Args.Store == "sequential")
+        {
+            PrintSequentialByChunk(context);
+            return;
+        }
+
         string store = context.Args.Store switch
         {
             "wal" => Stores.Wal,
             "bare" => Stores.GroupCommit,
             "fdatasync" => Stores.DiskFDataSync,
-            var other => throw new ArgumentException($"--store {other}: wal, bare or fdatasync"),
+            var other => throw new ArgumentException($"--store {other}: wal, bare, fdatasync or sequential"),
         };
         var workload = new Workload(context.Args.Writers ?? 256, context.Args.PayloadBytes ?? 100, context.Warmup, context.Window);
         if (!context.Args.Aged)
@@ -99,6 +105,7 @@ internal sealed class ProfileScenario : IScenario
         if (outcome.Result is { } measured)
         {
             PhaseBreakdown.Print(context.Report, label, measured);
+            TailBreakdown.Print(context.Report, label, measured);
         }
 
         // Threads are sampled over warm-up and window alike: per 1,000 appends at the window's rate over the whole run.
@@ -110,6 +117,29 @@ internal sealed class ProfileScenario : IScenario
             table.Add(name, count.ToString(System.Globalization.CultureInfo.InvariantCulture), Fmt.Number(ms, "0"), appends > 0 ? Fmt.Number(ms * 1000 / appends, "0.00") : "-");
         }
 
+        context.Report.Print(table);
+    }
+
+    /// <summary>
+    /// <c>--store sequential</c>: the sequential durable write (each chunk + fdatasync, the file prepared in the run's file
+    /// state) at several chunk sizes, one after the other, so that the bytes a group commit syncs per fdatasync can be set
+    /// beside the bandwidth a writer syncing that many bytes at a time gets (the throughput scenario's denominator uses
+    /// 256 KiB chunks). 64 MiB per chunk size (256 MiB without <c>--quick</c>).
+    /// </summary>
+    private static void PrintSequentialByChunk(RunContext context)
+    {
+        long bytes = (context.Quick ? 64L : 256L) * 1024 * 1024;
+        var table = new Table("chunk per fdatasync", "MB/s", "fdatasyncs/s", "µs per chunk", "load");
+        foreach (int kib in new[] { 16, 32, 64, 128, 192, 256, 512 })
+        {
+            string dir = context.NewDirectory($"sequential-{kib}k");
+            double rate = RunContext.SequentialDurableWrite(Path.Combine(dir, "sequential.bin"), bytes, kib * 1024, context.FileState);
+            Directory.Delete(dir, recursive: true);
+            double syncs = rate / (kib * 1024.0);
+            table.Add($"{kib} KiB", Fmt.MBps(rate), Fmt.Number(syncs, "0"), Fmt.Number(1e6 / syncs, "0"), Load());
+        }
+
+        context.Report.Note($"\nSequential durable write by chunk size ({context.FileState.ToString().ToLowerInvariant()} blocks, {Fmt.Bytes(bytes)} each):\n");
         context.Report.Print(table);
     }
 
