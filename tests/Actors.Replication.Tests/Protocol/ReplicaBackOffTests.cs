@@ -1,0 +1,57 @@
+using Actors.Replication.Configuration;
+using Actors.Replication.Messages;
+using Actors.Replication.Options;
+using Actors.Replication.Protocol;
+
+namespace Actors.Replication.Tests.Protocol;
+
+public sealed class ReplicaBackOffTests
+{
+    private static readonly ReplicaId R1 = new(1);
+    private static readonly ReplicaId R2 = new(2);
+    private static readonly ReplicaId R3 = new(3);
+
+    private readonly RecordingEnvironment _environment = new();
+    private readonly ManualClock _clock = new();
+
+    [Fact]
+    public void LeaderTick_FollowerSilentForTheLagTimeout_GetsEmptyProbesUntilItAnswers()
+    {
+        var leader = new Replica(R1, [], 0, _environment, _clock, new ReplicaOptions());
+        leader.Start();
+        leader.OnConfigurationRead(ReplicaConfiguration.Initial(R1, [R1, R2, R3]));
+        for (var request = 1; request <= 5; request++)
+        {
+            leader.Propose(request, new byte[] { (byte)request });
+        }
+
+        // R2 answers every heartbeat; R3 never does. Before the lag timeout, heartbeats resend R3's backlog.
+        Heartbeat(leader);
+        Assert.Equal(5, LastRequestTo(R3).Entries.Count);
+
+        var beats = (int)(ReplicaOptions.DefaultFollowerLagTimeout / ReplicaOptions.DefaultHeartbeatInterval);
+        for (var i = 0; i < beats; i++)
+        {
+            Heartbeat(leader);
+        }
+
+        var probe = LastRequestTo(R3);
+        Assert.Empty(probe.Entries);
+        Assert.Equal(0, probe.PrevOffset);
+        Assert.Equal(5, LastRequestTo(R2).Entries.Count);
+
+        leader.OnMessage(new AppendAccepted(R3, 1, 0, 0, 0));
+        Heartbeat(leader);
+        Assert.Equal(5, LastRequestTo(R3).Entries.Count);
+    }
+
+    private void Heartbeat(Replica leader)
+    {
+        _environment.Sent.Clear();
+        _clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
+        leader.Tick();
+        leader.OnMessage(new AppendAccepted(R2, 1, 0, 0, 0));
+    }
+
+    private AppendRequest LastRequestTo(ReplicaId follower) => _environment.SentTo<AppendRequest>(follower).Last();
+}
