@@ -1,4 +1,5 @@
 using Actors.Replication.Configuration;
+using Actors.Replication.Log;
 using Actors.Replication.Messages;
 using Actors.Replication.Options;
 using Actors.Replication.Protocol;
