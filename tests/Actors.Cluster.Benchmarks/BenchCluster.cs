@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Actors.Client;
 using Actors.ClientDemo.Launching;
@@ -22,6 +23,9 @@ internal sealed class BenchCluster(string connectionString, string root, string 
     public List<string> Names { get; } = [.. Enumerable.Range(0, silos).Select(i => $"{name}-{i}")];
 
     public Dictionary<string, IClusterClient> Clients { get; } = [];
+
+    /// <summary>The replicas' stop lines (event 4901: grain writes, entries, fsyncs, messages), logged by a graceful <see cref="StopAsync"/>.</summary>
+    public ConcurrentQueue<string> ReplicaStopLines { get; } = new();
 
     public async Task StartAsync()
     {
@@ -76,8 +80,50 @@ internal sealed class BenchCluster(string connectionString, string root, string 
             .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Every sample of the silo's Prometheus <c>/metrics</c>, by series (name and labels).</summary>
+    public async Task<Dictionary<string, double>> MetricsAsync(int silo)
+    {
+        using var http = new HttpClient();
+        string text = await http.GetStringAsync(new Uri(Processes[silo].HealthUri, "/metrics"));
+        var samples = new Dictionary<string, double>();
+        foreach (string line in text.Split('\n'))
+        {
+            int space = line.LastIndexOf(' ');
+            if (line.Length > 0 && line[0] != '#' && space > 0
+                && double.TryParse(line[(space + 1)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value))
+            {
+                samples[line[..space]] = value;
+            }
+        }
+
+        return samples;
+    }
+
+    /// <summary>Stops every silo gracefully (SIGTERM; each replica logs its counters); false when one had to be killed.</summary>
+    public async Task<bool> StopAsync()
+    {
+        foreach (IClusterClient client in Clients.Values)
+        {
+            await client.DisposeAsync();
+        }
+
+        Clients.Clear();
+        bool all = true;
+        foreach (SiloProcess process in Processes)
+        {
+            all &= await process.StopAsync(TimeSpan.FromSeconds(60));
+        }
+
+        return all;
+    }
+
     private void OnSiloLine(string line)
     {
+        if (line.Contains("stopped: as leader", StringComparison.Ordinal))
+        {
+            ReplicaStopLines.Enqueue(line);
+        }
+
         if (line.Contains("partition", StringComparison.OrdinalIgnoreCase))
         {
             _partitionLines.Pulse();

@@ -39,8 +39,10 @@ internal static class ProcessClusterBenchmark
         // Issue 13's comparison: --replication-factor 3 --callers 256 makes the three-silo cluster replicate every partition
         // on all three silos, against the one unreplicated silo.
         int replicationFactor = options.GetInt("replication-factor", 1);
+        // --phases durable: only the two durable phases each round (1 silo, 3 silos on the owners' gateways), e.g. to profile them.
+        bool durableOnly = options.Get("phases", "all") == "durable";
         string root = Path.Combine(Path.GetTempPath(), "actors-cluster-bench-" + Guid.NewGuid().ToString("N"));
-        Console.WriteLine($"cluster processes: {rounds} rounds of {phase.TotalSeconds} s phases, {callers} callers, 3-silo replication factor {replicationFactor}; load average before: {BenchOptions.LoadAverage()}");
+        Console.WriteLine($"cluster processes: {rounds} rounds of {phase.TotalSeconds} s phases{(durableOnly ? " (durable phases only)" : "")}, {callers} callers, 3-silo replication factor {replicationFactor}; load average before: {BenchOptions.LoadAverage()}");
         var one = new BenchCluster(connectionString, root, "one", 1);
         var three = new BenchCluster(connectionString, root, "three", 3, replicationFactor);
         try
@@ -53,6 +55,12 @@ internal static class ProcessClusterBenchmark
                 string tag = $"r{round}";
                 Record(results, "durable deposits, 1 silo", await DurableAsync(one, callers, phase, $"{tag}-one", routed: true));
                 Record(results, "durable deposits, 3 silos, each caller on its owner's gateway", await DurableAsync(three, callers, phase, $"{tag}-three", routed: true));
+                Console.WriteLine($"    load average: {BenchOptions.LoadAverage()}");
+                if (durableOnly)
+                {
+                    continue;
+                }
+
                 Record(results, "durable deposits, 3 silos, all callers on one gateway", await DurableAsync(three, callers, phase, $"{tag}-via", routed: false));
                 Record(results, "reads in-silo (gateway silo owns the account)", await ReadsAsync(three, callers, phase, $"{tag}-in", crossSilo: false));
                 Record(results, "reads cross-silo (another silo owns the account)", await ReadsAsync(three, callers, phase, $"{tag}-cross", crossSilo: true));
@@ -68,6 +76,23 @@ internal static class ProcessClusterBenchmark
             }
 
             Console.WriteLine($"load average after: {BenchOptions.LoadAverage()}");
+            if (replicationFactor > 1)
+            {
+                // Exact counts, not rates: the silos' replication traffic, then each replica's counters as it stops.
+                var metrics = new List<Dictionary<string, double>>();
+                for (int silo = 0; silo < three.Processes.Count; silo++)
+                {
+                    metrics.Add(await three.MetricsAsync(silo));
+                }
+
+                bool graceful = await three.StopAsync();
+                ReplicationCounters.Print(three.ReplicaStopLines, metrics, replicationFactor);
+                if (!graceful)
+                {
+                    Console.WriteLine("  (a silo did not stop within 60 s and was killed: its replicas' lines are missing)");
+                }
+            }
+
             return 0;
         }
         finally

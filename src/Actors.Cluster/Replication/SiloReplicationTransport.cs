@@ -1,3 +1,4 @@
+using Actors.Cluster.Diagnostics;
 using Actors.Cluster.Messaging;
 using Actors.Replication;
 using Actors.Replication.Messages;
@@ -29,10 +30,11 @@ internal sealed partial class SiloReplicationTransport(
             return;
         }
 
-        _ = SendAsync(target, to, ReplicationFrame.Write(partition, from, to, message));
+        ReplicationInstruments.MessageSent(message);
+        _ = SendAsync(target, to, message, ReplicationFrame.Write(partition, from, to, message));
     }
 
-    private async Task SendAsync(SiloAddress target, ReplicaId to, byte[] frame)
+    private async Task SendAsync(SiloAddress target, ReplicaId to, ReplicationMessage message, byte[] frame)
     {
         try
         {
@@ -40,6 +42,7 @@ internal sealed partial class SiloReplicationTransport(
         }
         catch (Exception exception)
         {
+            ReplicationInstruments.MessageDropped(message);
             // Unreachable, timed out, or refused by the receiver (whatever it rebuilt): lost, as the protocol allows;
             // it resends on the next heartbeat.
             LogDropped(logger, partition, to, target.ToString(), exception.Message);

@@ -12,6 +12,12 @@ internal sealed class FollowerProgress
     /// <summary>The newest lease stamp the follower echoed in the leader's epoch (0: none).</summary>
     public long EchoedStamp { get; set; }
 
+    /// <summary>
+    /// When the follower last answered (accepted or diverged) in the leader's epoch, on the leader's running clock; the
+    /// leader's start there. Silent for <c>FollowerLagTimeout</c>, it gets heartbeats without entries until it answers.
+    /// </summary>
+    public TimeSpan LastHeard { get; set; }
+
     /// <summary>The next offset to send.</summary>
     public long NextOffset { get; set; }
 }

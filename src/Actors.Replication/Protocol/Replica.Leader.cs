@@ -32,7 +32,7 @@ public sealed partial class Replica
         {
             if (replica != Id)
             {
-                _followers[replica] = new FollowerProgress { NextOffset = _log.EndOffset + 1 };
+                _followers[replica] = new FollowerProgress { NextOffset = _log.EndOffset + 1, LastHeard = _running.Now() };
             }
         }
 
@@ -76,17 +76,27 @@ public sealed partial class Replica
         }
     }
 
-    private void SendAppend(ReplicaId follower)
+    /// <summary>
+    /// Sends <paramref name="follower"/> the entries after its send position (or the checkpoint when they are deleted);
+    /// with <paramref name="probeOnly"/>, an empty request that only checks the prefix (a follower that stopped
+    /// answering is not sent its backlog or the checkpoint every heartbeat).
+    /// </summary>
+    private void SendAppend(ReplicaId follower, bool probeOnly = false)
     {
         var progress = _followers[follower];
         var prevOffset = Math.Min(progress.NextOffset - 1, _log.EndOffset);
         if (prevOffset < _log.StartOffset)
         {
-            SendCheckpoint(follower, progress);
-            return;
+            if (!probeOnly)
+            {
+                SendCheckpoint(follower, progress);
+                return;
+            }
+
+            prevOffset = _log.StartOffset;
         }
 
-        var entries = _log.Read(prevOffset + 1, _options.MaxEntriesPerRequest);
+        var entries = probeOnly ? [] : _log.Read(prevOffset + 1, _options.MaxEntriesPerRequest);
         _environment.Send(
             follower,
             new AppendRequest(Id, _epoch, prevOffset, _log.EpochAt(prevOffset), entries, _log.EndOffset, _committedOffset, NewLeaseStamp()));
@@ -100,6 +110,7 @@ public sealed partial class Replica
             return;
         }
 
+        progress.LastHeard = _running.Now();
         ReceivedEcho(progress, accepted.EchoedStamp);
         progress.MatchedOffset = Math.Max(progress.MatchedOffset, accepted.MatchedOffset);
         progress.DurableOffset = Math.Max(progress.DurableOffset, Math.Min(accepted.DurableOffset, accepted.MatchedOffset));
@@ -123,6 +134,7 @@ public sealed partial class Replica
             return;
         }
 
+        progress.LastHeard = _running.Now();
         var probe = Math.Min(diverged.ProbeOffset, _log.EndOffset);
         if (probe < _log.StartOffset)
         {
@@ -187,10 +199,12 @@ public sealed partial class Replica
         if (_time.GetElapsedTime(_lastHeartbeat, now) >= _options.HeartbeatInterval)
         {
             _lastHeartbeat = now;
+            var heartbeatAt = _running.Now();
             foreach (var (follower, progress) in _followers)
             {
+                // Resend from the matched offset; to a follower silent for the lag timeout only a probe (back-off).
                 progress.NextOffset = progress.MatchedOffset + 1;
-                SendAppend(follower);
+                SendAppend(follower, probeOnly: heartbeatAt - progress.LastHeard >= _options.FollowerLagTimeout);
             }
         }
 

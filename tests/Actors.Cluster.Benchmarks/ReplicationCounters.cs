@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Actors.Cluster.Benchmarks;
+
+/// <summary>
+/// Exact counts of a replicating cluster's run (no timing): each replica's stop line (event 4901: grain writes and
+/// entries it proposed as leader, entries written to its log, fsyncs, messages) and the silos' replication traffic from
+/// <c>/metrics</c> (<c>actors.replication.messages.sent</c> by kind, entries carried by append requests), printed per
+/// grain write and per entry. Where a replicated write's cost goes, independent of the machine's load.
+/// </summary>
+internal static partial class ReplicationCounters
+{
+    public static void Print(IEnumerable<string> stopLines, IReadOnlyList<Dictionary<string, double>> metrics, int replicationFactor)
+    {
+        long writes = 0, entries = 0, leaderWritten = 0, followerWritten = 0, leaderSyncs = 0, followerSyncs = 0, sent = 0, received = 0;
+        int replicas = 0;
+        foreach (string line in stopLines)
+        {
+            Match match = StopLine().Match(line);
+            if (!match.Success)
+            {
+                continue;
+            }
+
+            replicas++;
+            long Field(string name) => long.Parse(match.Groups[name].Value, CultureInfo.InvariantCulture);
+            writes += Field("writes");
+            entries += Field("entries");
+            bool leader = Field("entries") > 0;
+            (leader ? ref leaderWritten : ref followerWritten) += Field("written");
+            (leader ? ref leaderSyncs : ref followerSyncs) += Field("syncs");
+            sent += Field("sent");
+            received += Field("received");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"replication counters of the {replicationFactor}-way replicated cluster over its whole run (exact counts, every phase; {replicas} replica stop lines):");
+        if (entries == 0)
+        {
+            Console.WriteLine("  no entries proposed (no stop lines: did the silos stop gracefully?)");
+            return;
+        }
+
+        int followers = replicationFactor - 1;
+        double perEntry(double value) => value / entries;
+        Console.WriteLine($"  grain writes {writes:N0} in {entries:N0} entries: {(double)writes / entries:N2} writes per entry");
+        Console.WriteLine($"  per entry: written to logs {perEntry(leaderWritten):N2} (leader) + {perEntry(followerWritten):N2} (followers); fsyncs {perEntry(leaderSyncs):N2} (leader) + {perEntry(followerSyncs):N2} (followers, {perEntry(followerSyncs) / followers:N2} each)");
+        Console.WriteLine($"  per grain write: fsyncs {(double)(leaderSyncs + followerSyncs) / writes:N3}, replication messages {(double)sent / writes:N3} ({2.0 * sent / writes:N3} silo-transport frames: a request and its response each)");
+        Console.WriteLine($"  replication messages per entry: {perEntry(sent):N2} sent (replicas' count), {perEntry(received):N2} received");
+        var byKind = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        double entriesSent = 0, dropped = 0;
+        foreach (Dictionary<string, double> silo in metrics)
+        {
+            foreach ((string series, double value) in silo)
+            {
+                if (series.StartsWith("actors_replication_messages_sent", StringComparison.Ordinal) && KindLabel().Match(series) is { Success: true } kind)
+                {
+                    byKind[kind.Groups[1].Value] = byKind.GetValueOrDefault(kind.Groups[1].Value) + value;
+                }
+                else if (series.StartsWith("actors_replication_entries_sent", StringComparison.Ordinal))
+                {
+                    entriesSent += value;
+                }
+                else if (series.StartsWith("actors_replication_messages_dropped", StringComparison.Ordinal))
+                {
+                    dropped += value;
+                }
+            }
+        }
+
+        foreach ((string kind, double count) in byKind)
+        {
+            Console.WriteLine($"    {kind}: {count:N0} = {perEntry(count):N2} per entry, {perEntry(count) / followers:N2} per entry per follower");
+        }
+
+        Console.WriteLine($"  entries carried by append requests: {perEntry(entriesSent) / followers:N2} per entry per follower (1.00: no resends); messages dropped: {dropped:N0}");
+    }
+
+    [GeneratedRegex(@"Replica \S+ of partition \d+ stopped: as leader (?<writes>\d+) grain writes proposed in (?<entries>\d+) entries; its log (?<written>\d+) entries written, (?<syncs>\d+) fsyncs, (?<sent>\d+) messages sent, (?<received>\d+) received")]
+    private static partial Regex StopLine();
+
+    [GeneratedRegex(@"kind=""([^""]+)""")]
+    private static partial Regex KindLabel();
+}
