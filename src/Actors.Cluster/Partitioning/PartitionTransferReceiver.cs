@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Actors.Checksums;
 using Actors.Cluster.Messaging;
 using Actors.Cluster.Storage;
 using Microsoft.Extensions.Logging;
@@ -81,7 +82,7 @@ internal sealed partial class PartitionTransferReceiver(PartitionLogHost host, F
                 stream.Flush(flushToDisk: true);
                 await stream.DisposeAsync();
                 long length = new FileInfo(path).Length;
-                uint crc = Crc32CHasher.OfFile(path);
+                uint crc = Crc32C.OfFile(path);
                 if (length != file.Length || crc != file.Crc)
                 {
                     throw new InvalidDataException($"Transferred file '{file.Store}/{file.RelativePath}' of partition {begin.Partition} has {length} bytes and CRC {crc:X8}; the sender listed {file.Length} bytes and CRC {file.Crc:X8}.");

@@ -1,3 +1,4 @@
+using Actors.Checksums;
 using Actors.Wal;
 
 namespace Actors.Cluster.Storage;
@@ -35,7 +36,7 @@ internal sealed partial class PartitionLogHost
                     continue;
                 }
 
-                files.Add(new PartitionFile(store.StoreName, relative, new FileInfo(path).Length, Crc32CHasher.OfFile(path)));
+                files.Add(new PartitionFile(store.StoreName, relative, new FileInfo(path).Length, Crc32C.OfFile(path)));
             }
         }
 

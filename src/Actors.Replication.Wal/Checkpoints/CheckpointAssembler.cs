@@ -1,3 +1,4 @@
+using Actors.Checksums;
 using Actors.Replication.Log;
 using Actors.Replication.Messages;
 

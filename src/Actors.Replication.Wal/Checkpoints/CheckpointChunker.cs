@@ -1,3 +1,4 @@
+using Actors.Checksums;
 using Actors.Replication.Messages;
 
 namespace Actors.Replication.Wal.Checkpoints;

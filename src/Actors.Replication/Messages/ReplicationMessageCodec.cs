@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Actors.Checksums;
 using Actors.Replication.Log;
 
 namespace Actors.Replication.Messages;

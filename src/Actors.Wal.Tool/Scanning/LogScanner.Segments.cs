@@ -7,14 +7,14 @@ namespace Actors.Wal.Tool.Scanning;
 
 internal static partial class LogScanner
 {
+    /// <summary>Recovery's rule for listed spares, over files opened under either name (the writer may be renaming one).</summary>
+    private static readonly SpareAdoption SpareRule = new(path => OpenEither(path).File, maxRecordLength: null);
+
     /// <summary>
-    /// Chooses the files that form the log with recovery's rules (<c>LogRecovery.RunLocked</c>,
-    /// <c>AdoptSparesTakenIntoUse</c>): with a readable manifest, its live segments, the listed spares a durable claim
-    /// points into, and the listed spares the writer took into use after a sealed segment (the lowest listed spare above
-    /// the last live segment, when that segment's records end with its seal and a valid record starts right after the
-    /// spare's header, or the spare's header is damaged; repeated while the adopted segment is sealed). A listed spare is
-    /// found under its segment name or its spare name (a power loss can undo the writer's rename, which is only made
-    /// durable by the next manifest write). Without a manifest, every segment file (recovery's old behaviour).
+    /// Chooses the files that form the log as opening it does (<c>LogRecovery.RunLocked</c>): with a readable manifest,
+    /// its live segments and the listed spares that <see cref="SpareAdoption.Adopt"/>, the rule recovery calls too, takes
+    /// into the log (a listed spare is found under its segment name or its spare name: <see cref="SpareAdoption.Locate"/>).
+    /// Without a manifest, every segment file (recovery's old behaviour).
     /// </summary>
     /// <returns>The segments to scan, in id order, and the listed spares recovery does not take into use.</returns>
     private static (List<(uint Id, string Path)> Live, List<(uint Id, string Path)> Spares) SelectSegments(ScanReport report)
@@ -52,13 +52,9 @@ internal static partial class LogScanner
                         $"the segment is listed as live in {SegmentManifest.FileName} but its file is missing (opening the log refuses)"));
                 }
             }
-            else if (present)
+            else if (SpareAdoption.Locate(dir, entry.Id, present, File.Exists) is { } spare)
             {
-                spares.Add((entry.Id, named));
-            }
-            else if (File.Exists(named + SegmentManager.SpareSuffix))
-            {
-                spares.Add((entry.Id, named + SegmentManager.SpareSuffix));
+                spares.Add((entry.Id, spare));
             }
         }
 
@@ -67,39 +63,15 @@ internal static partial class LogScanner
             report.Notes.Add($"{Path.GetFileName(path)}: not listed in {SegmentManifest.FileName} (a creation or a deletion the process did not finish; it holds nothing the log needs): not scanned; opening the log removes it");
         }
 
-        foreach (var spare in spares.Where(s => report.Claims.TryGet(s.Id, out _, out _) || s.Id == report.Claims.RecoveryPointSegment).ToList())
+        foreach (var (_, path, reason) in SpareRule.Adopt(live, spares, report.Claims))
         {
-            // A durable claim points into it: the writer took it into use before a manifest listed it as live.
-            spares.Remove(spare);
-            live[spare.Id] = spare.Path;
+            if (reason == SpareAdoption.Reason.FollowsSeal)
+            {
+                report.Notes.Add($"{Path.GetFileName(path)}: listed as a spare in {SegmentManifest.FileName}, but the writer had taken it into use (the segment before it ends with its seal): scanned as the next segment, as opening the log does");
+            }
         }
 
-        AdoptSparesTakenIntoUse(live, spares, report);
         return (live.Select(p => (p.Key, p.Value)).ToList(), spares);
-    }
-
-    /// <summary>Recovery's adoption of listed spares after a sealed last live segment (see <see cref="SelectSegments"/>).</summary>
-    private static void AdoptSparesTakenIntoUse(SortedDictionary<uint, string> live, List<(uint Id, string Path)> spares, ScanReport report)
-    {
-        while (live.Count > 0)
-        {
-            var (last, lastPath) = live.Last();
-            var candidates = spares.Where(s => s.Id > last).OrderBy(s => s.Id).Take(1).ToList();
-            if (candidates.Count == 0)
-            {
-                return;
-            }
-
-            var next = candidates[0];
-            if (!(SpareHeaderDamaged(next.Path, next.Id) || StartsWithRecord(next.Path, next.Id)) || !EndsWithSeal(lastPath, last))
-            {
-                return;
-            }
-
-            spares.Remove(next);
-            live[next.Id] = next.Path;
-            report.Notes.Add($"{Path.GetFileName(next.Path)}: listed as a spare in {SegmentManifest.FileName}, but the writer had taken it into use (the segment before it ends with its seal): scanned as the next segment, as opening the log does");
-        }
     }
 
     /// <summary>
@@ -123,62 +95,17 @@ internal static partial class LogScanner
                 }
             }
 
-            if (SpareHeaderDamaged(path, id))
+            if (SpareRule.HeaderDamaged(path, id))
             {
                 report.Findings.Add(new Finding(FindingKind.TornTail, name, id, 0,
                     "the header of this listed spare segment is damaged; the writer never took it into use after a sealed segment, so it holds nothing acknowledged: opening the log removes it"));
             }
-            else if (StartsWithRecord(path, id))
+            else if (SpareRule.StartsWithRecord(path, id))
             {
                 report.Findings.Add(new Finding(FindingKind.TornTail, name, id, SegmentHeader.Size,
                     "the writer had started writing into this spare segment, but the segment before it has no seal, so nothing written here was acknowledged: opening the log discards these records"));
             }
         }
-    }
-
-    /// <summary>True when the header of <paramref name="path"/> is not a valid header of segment <paramref name="id"/> (a newer version is not damage).</summary>
-    private static bool SpareHeaderDamaged(string path, uint id)
-    {
-        using var file = OpenEither(path).File;
-        var status = new SegmentReader(file, Math.Max(RecordHeader.Size, file.Length)).ReadHeader(out var header, out _, out _);
-        return status != SegmentHeaderStatus.UnsupportedVersion && (status != SegmentHeaderStatus.Ok || header.SegmentId != id);
-    }
-
-    /// <summary>True when a valid record lies right after the segment header of <paramref name="path"/>.</summary>
-    private static bool StartsWithRecord(string path, uint id)
-        => ReadSegment(path, id, reader => reader.ReadAt(SegmentHeader.Size, out _) == ScanStatus.Record);
-
-    /// <summary>True when the records of <paramref name="path"/>, read from its header on, end with a seal record.</summary>
-    private static bool EndsWithSeal(string path, uint id)
-        => ReadSegment(path, id, reader =>
-        {
-            long offset = SegmentHeader.Size;
-            while (reader.ReadAt(offset, out var record) == ScanStatus.Record)
-            {
-                if (record.Header.Type == RecordType.Seal)
-                {
-                    return true;
-                }
-
-                offset += record.Header.Length;
-            }
-
-            return false;
-        });
-
-    /// <summary>Opens a segment read-only for one check; false when its header is not a valid header of segment <paramref name="id"/>.</summary>
-    private static bool ReadSegment(string path, uint id, Func<SegmentReader, bool> check)
-    {
-        using var file = OpenEither(path).File;
-        var probe = new SegmentReader(file, Math.Max(RecordHeader.Size, file.Length));
-        var status = probe.ReadHeader(out var header, out _, out _);
-        if (status != SegmentHeaderStatus.Ok || header.SegmentId != id)
-        {
-            return false;
-        }
-
-        var reader = new SegmentReader(file, Math.Max(RecordHeader.Size, header.SegmentSizeBytes - SegmentHeader.Size - RecordHeader.SealSize));
-        return check(reader);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Actors.Checksums;
 
 namespace Actors.Wal.Format;
 

@@ -239,7 +239,7 @@ internal sealed partial class LogRecovery
         }
 
         // A spare left here holds no acknowledged data (one the writer took into use after a durable seal was adopted as
-        // live before the scan: AdoptSparesTakenIntoUse): it may hold records of a switch the crash cut short before the
+        // live before the scan: SpareAdoption.Adopt): it may hold records of a switch the crash cut short before the
         // seal was durable. The first one is kept (checked and, if need be, zeroed in the background before it is used);
         // others are removed.
         for (int i = 0; i < spares.Count; i++)

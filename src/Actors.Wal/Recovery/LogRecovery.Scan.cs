@@ -33,14 +33,9 @@ internal sealed partial class LogRecovery
             foreach (var entry in manifest.Segments.Where(e => e.State == ManifestState.Spare))
             {
                 // A listed spare is found under its spare name, or under its segment name once the writer took it.
-                string named = Path.Combine(dir, SegmentHeader.FileName(entry.Id));
-                if (ids.BinarySearch(entry.Id) >= 0)
+                if (SpareAdoption.Locate(dir, entry.Id, ids.BinarySearch(entry.Id) >= 0, spareFiles.Remove) is { } path)
                 {
-                    spares.Add((entry.Id, named));
-                }
-                else if (spareFiles.Remove(named + SegmentManager.SpareSuffix))
-                {
-                    spares.Add((entry.Id, named + SegmentManager.SpareSuffix));
+                    spares.Add((entry.Id, path));
                 }
             }
 
@@ -81,18 +76,17 @@ internal sealed partial class LogRecovery
 
         var snapshot = LoadSnapshot(ids, out var parsedSnapshot);
         var claims = DurableClaims.From(parsedSnapshot, manifest);
-        var paths = ids.ToDictionary(id => id, id => Path.Combine(dir, SegmentHeader.FileName(id)));
-        foreach (var (id, path) in spares.Where(s => claims.TryGet(s.Id, out _, out _) || s.Id == claims.RecoveryPointSegment).ToList())
+        var paths = new SortedDictionary<uint, string>(ids.ToDictionary(id => id, id => Path.Combine(dir, SegmentHeader.FileName(id))));
+        // Listed spares the writer took into use before a manifest listed them as live (the rule validate also follows).
+        foreach (var (_, path, reason) in new SpareAdoption(p => _fileSystem.OpenFile(p, WalFileMode.OpenReadOnly), _maxRecordLength).Adopt(paths, spares, claims))
         {
-            // A spare holding data a snapshot recorded as durable was taken into use (the manifest had not caught up).
-            spares.RemoveAll(s => s.Id == id);
-            ids.Add(id);
-            paths[id] = path;
+            if (reason == SpareAdoption.Reason.FollowsSeal)
+            {
+                _notes.Add($"{path}: the writer had taken this spare into use (the segment before it is sealed and it holds records); recovered as the next segment.");
+            }
         }
 
-        ids.Sort();
-        AdoptSparesTakenIntoUse(ids, paths, spares);
-        var opened = OpenSegments(ids, paths, live, claims, deferredDeletes);
+        var opened = OpenSegments([.. paths.Keys], paths, live, claims, deferredDeletes);
         var openedSpares = OpenSpares(spares, deferredDeletes);
         _segments.Initialize(opened.Select(o => o.Segment), _maxSegmentId, _retained, spare: null, recycled);
         bool claimsViolated = CheckDurableClaims(claims, opened);
@@ -165,7 +159,7 @@ internal sealed partial class LogRecovery
     }
 
     /// <summary>Pass 1: opens every live segment and checks its header.</summary>
-    private List<(Segment Segment, SegmentReader Reader)> OpenSegments(List<uint> ids, Dictionary<uint, string> paths, Dictionary<uint, ManifestEntry>? live, DurableClaims claims, List<string> deferredDeletes)
+    private List<(Segment Segment, SegmentReader Reader)> OpenSegments(List<uint> ids, IReadOnlyDictionary<uint, string> paths, Dictionary<uint, ManifestEntry>? live, DurableClaims claims, List<string> deferredDeletes)
     {
         string dir = _options.Directory;
         var opened = new List<(Segment Segment, SegmentReader Reader)>();
@@ -230,89 +224,6 @@ internal sealed partial class LogRecovery
         }
 
         return opened;
-    }
-
-    /// <summary>
-    /// Moves into <paramref name="ids"/> the listed spares the writer took into use before a manifest listed them as live:
-    /// the committer acknowledges records in a new segment without waiting for that manifest write (it runs in the
-    /// background after the rotation). Such a spare follows the last live segment, that segment ends with its seal
-    /// record (synced before anything after it was acknowledged), and a valid record starts right after the spare's
-    /// header, or the spare's header is damaged (opening it then tells a torn creation from damage above records);
-    /// repeated while the adopted segment is itself sealed (several rotations before the manifest caught up).
-    /// </summary>
-    /// <remarks>
-    /// A spare whose predecessor has no seal is left a spare: whatever it holds was never acknowledged (the seal is
-    /// synced first), and its records are discarded. Reading the predecessor to its seal costs a scan of one segment, only
-    /// when a spare holds a record at its start (the process stopped between a rotation and the next manifest write).
-    /// </remarks>
-    private void AdoptSparesTakenIntoUse(List<uint> ids, Dictionary<uint, string> paths, List<(uint Id, string Path)> spares)
-    {
-        while (ids.Count > 0)
-        {
-            uint last = ids[^1];
-            int next = -1;
-            for (int i = 0; i < spares.Count; i++)
-            {
-                if (spares[i].Id > last && (next < 0 || spares[i].Id < spares[next].Id))
-                {
-                    next = i;
-                }
-            }
-
-            if (next < 0 || !(HeaderDamaged(spares[next].Path, spares[next].Id) || StartsWithRecord(spares[next].Path, spares[next].Id)) || !EndsWithSeal(paths[last], last))
-            {
-                return;
-            }
-
-            var (id, path) = spares[next];
-            _notes.Add($"{path}: the writer had taken this spare into use (the segment before it is sealed and it holds records); recovered as the next segment.");
-            spares.RemoveAt(next);
-            ids.Add(id);
-            paths[id] = path;
-        }
-    }
-
-    /// <summary>
-    /// True when the header of the spare <paramref name="path"/> is not a valid header of segment <paramref name="id"/>: a
-    /// spare's header is fsynced before the manifest lists it, so after a sealed segment this is damage to a segment that
-    /// may hold acknowledged records (adopted: opening it reports the damage when valid records follow the header).
-    /// </summary>
-    private bool HeaderDamaged(string path, uint id)
-    {
-        using var file = _fileSystem.OpenFile(path, WalFileMode.OpenReadOnly);
-        var status = new SegmentReader(file, _maxRecordLength).ReadHeader(out var header, out _, out _);
-        return status != SegmentHeaderStatus.UnsupportedVersion && HeaderProblem(status, header, id) is not null;
-    }
-
-    /// <summary>True when a valid record lies right after the segment header of <paramref name="path"/>.</summary>
-    private bool StartsWithRecord(string path, uint id)
-        => ReadSegment(path, id, reader => reader.ReadAt(SegmentHeader.Size, out _) == ScanStatus.Record);
-
-    /// <summary>True when the records of <paramref name="path"/>, read from its header on, end with a seal record.</summary>
-    private bool EndsWithSeal(string path, uint id)
-        => ReadSegment(path, id, reader =>
-        {
-            long offset = SegmentHeader.Size;
-            while (reader.ReadAt(offset, out var record) == ScanStatus.Record)
-            {
-                if (record.Header.Type == RecordType.Seal)
-                {
-                    return true;
-                }
-
-                offset += record.Header.Length;
-            }
-
-            return false;
-        });
-
-    /// <summary>Opens a segment read-only for one check; false when its header is not a valid header of segment <paramref name="id"/>.</summary>
-    private bool ReadSegment(string path, uint id, Func<SegmentReader, bool> check)
-    {
-        using var file = _fileSystem.OpenFile(path, WalFileMode.OpenReadOnly);
-        var reader = new SegmentReader(file, _maxRecordLength);
-        var status = reader.ReadHeader(out var header, out _, out _);
-        return status == SegmentHeaderStatus.Ok && header.SegmentId == id && check(reader);
     }
 
     /// <summary>

@@ -155,13 +155,18 @@ public sealed partial class ReplicatedSiloProcessTests(PostgresServer server, IT
         }
     }
 
-    private async Task<SiloProcessCluster> StartAsync(bool defaultTimeouts = false, SiloLinkProxy? links = null)
+    /// <summary>Starts s0, s1 and s2 with replication factor 3 and waits until every partition is in sync on all three.</summary>
+    /// <param name="defaultTimeouts">The silos' default replication timeout instead of 2 s.</param>
+    /// <param name="links">Proxies between the silos (link-cut tests).</param>
+    /// <param name="leaseDuration">The silo lease, when not <see cref="SiloProcessCluster.DefaultLeaseDuration"/>.</param>
+    private async Task<SiloProcessCluster> StartAsync(bool defaultTimeouts = false, SiloLinkProxy? links = null, TimeSpan? leaseDuration = null)
     {
         var cluster = new SiloProcessCluster(server.ConnectionString, output)
         {
             ReplicationFactor = 3,
             ReplicationTimeout = defaultTimeouts ? null : TimeSpan.FromSeconds(2),
             Links = links,
+            LeaseDuration = leaseDuration ?? SiloProcessCluster.DefaultLeaseDuration,
         };
         try
         {

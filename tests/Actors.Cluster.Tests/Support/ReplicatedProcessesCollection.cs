@@ -3,7 +3,8 @@ namespace Actors.Cluster.Tests.Support;
 /// <summary>
 /// The replicated silo-process tests (<c>Processes/ReplicatedSiloProcessTests</c>, the longest of the suite: three silo
 /// processes each, SIGKILL, SIGSTOP and link-cut campaigns) in a collection of their own with their own PostgreSQL
-/// server, so they run beside the tests of <see cref="PostgresCollection"/> instead of after them. They share nothing with
+/// server, so they run beside the tests of <see cref="PostgresCollection"/> instead of after them; both collections start
+/// first (<see cref="LongestCollectionsFirstOrderer"/>). They share nothing with
 /// those tests but the machine: every cluster has its own id, data directories and ephemeral ports.
 /// </summary>
 [CollectionDefinition(Name)]

@@ -31,8 +31,11 @@ public sealed class SiloProcessCluster : IAsyncDisposable
     /// <summary>The shared silo-to-silo secret.</summary>
     public string Secret { get; } = Guid.NewGuid().ToString("N");
 
-    /// <summary>The lease every silo uses (long: the silos share two cores with the rest of the suite).</summary>
-    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>The default of <see cref="LeaseDuration"/>: 10 s (long: the silos share two cores with the rest of the suite).</summary>
+    public static TimeSpan DefaultLeaseDuration { get; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The lease every silo uses; <see cref="DefaultLeaseDuration"/> unless set.</summary>
+    public TimeSpan LeaseDuration { get; init; } = DefaultLeaseDuration;
 
     /// <summary>The partition count the cluster is created with.</summary>
     public int PartitionCount { get; init; } = 8;

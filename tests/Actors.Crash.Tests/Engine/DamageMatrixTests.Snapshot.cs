@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Actors.Checksums;
 using Actors.Crash.Tests.Engine.Support;
 using Actors.Wal;
 using Actors.Wal.Format;

@@ -2,6 +2,7 @@ using Actors.Crash.Tests.Engine.Support;
 using Actors.Wal;
 using Actors.Wal.Entries;
 using Xunit.Abstractions;
+using static Actors.Crash.Tests.Engine.Support.EntryLogCrashPoints;
 
 namespace Actors.Crash.Tests.Engine;
 
@@ -15,17 +16,13 @@ namespace Actors.Crash.Tests.Engine;
 [Trait("Category", "Crash")]
 public sealed class EntryLogCheckpointCrashPointTests(ITestOutputHelper output)
 {
-    private const string Directory = "/simulated/entries";
-    private static readonly CrashVariant[] Variants = Enum.GetValues<CrashVariant>();
-
     [Theory]
     [InlineData(3)]
     [InlineData(29)]
     public void Recovery_CrashAtEveryBoundaryOfCheckpointsDeletionsAndInstalls_FindsTheStateBeforeOrAfterEachStep(int seed)
     {
         var disk = new SimulatedDisk();
-        var fileSystem = new CrashFileSystem(disk);
-        fileSystem.CreateDirectory(Directory);
+        var fileSystem = FileSystem(disk);
         var expectations = new List<Expectation>();
         var state = new Alternative(EntryLogCheckpoint.None, [], 0);
         var current = new Expectation([state], 0, 0);
@@ -100,43 +97,18 @@ public sealed class EntryLogCheckpointCrashPointTests(ITestOutputHelper output)
             }
         }
 
-        var operations = disk.Log;
-        var replay = new SimulatedDisk { Recording = false };
-        var imageRandom = new Random(seed + 1);
-        var failures = new List<string>();
-        for (var k = 0; k <= operations.Count; k++)
-        {
-            if (k > 0)
-            {
-                replay.Replay(operations[k - 1]);
-            }
-
-            var expectation = k < operations.Count ? expectations[k] : current;
-            foreach (var variant in Variants)
-            {
-                if (Check(replay.CrashImage(variant, imageRandom), expectation) is { } failure)
-                {
-                    var at = k < operations.Count ? $"before op {k} ({operations[k]})" : "after the last op";
-                    failures.Add($"seed {seed}, boundary {k} {at}, variant {variant}: {failure}");
-                }
-            }
-        }
-
+        var (failures, _) = CheckEveryBoundary(disk, expectations, current, seed, Check);
+        int boundaries = disk.Log.Count + 1;
         output.WriteLine(
-            $"seed {seed}: {operations.Count + 1} boundaries, {checkpoints} checkpoints, {segmentsDeleted} segments deleted, {installs} installs, {failures.Count} failures");
+            $"seed {seed}: {boundaries} boundaries, {checkpoints} checkpoints, {segmentsDeleted} segments deleted, {installs} installs, {failures.Count} failures");
         Assert.True(checkpoints > 3 && segmentsDeleted > 2 && installs > 1,
             $"the workload must checkpoint, delete segments and install; checkpoints {checkpoints}, segments deleted {segmentsDeleted}, installs {installs}");
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Take(20)));
     }
 
     private static string? Check(Dictionary<string, byte[]> image, Expectation expected)
-    {
-        var fileSystem = new CrashFileSystem(SimulatedDisk.FromImage(image, recording: true));
-        fileSystem.CreateDirectory(Directory);
-        long endLsn;
-        try
+        => RecoverInspectAndAppend(image, log =>
         {
-            using var log = EntryLog.Open(Options(), fileSystem);
             var checkpoint = log.Checkpoint;
             var matching = expected.Alternatives
                 .Where(a => a.Checkpoint.Lsn == checkpoint.Lsn && a.Checkpoint.Epoch == checkpoint.Epoch
@@ -154,23 +126,8 @@ public sealed class EntryLogCheckpointCrashPointTests(ITestOutputHelper output)
                 return outcomes[0];
             }
 
-            if (log.EnteredEpoch < expected.MinEpoch || log.EnteredEpoch > expected.MaxEpoch)
-            {
-                return $"entered epoch {log.EnteredEpoch} outside [{expected.MinEpoch}, {expected.MaxEpoch}]";
-            }
-
-            endLsn = log.EndLsn;
-            log.Append(new LoggedEntry(endLsn + 1, Math.Max(log.LastEpoch, log.EnteredEpoch), new byte[] { 7 }));
-            log.Sync();
-        }
-        catch (WalException exception)
-        {
-            return $"recovery or the append after it threw {exception.GetType().Name}: {exception.Message}";
-        }
-
-        using var again = EntryLog.Open(Options(), fileSystem);
-        return again.EndLsn == endLsn + 1 ? null : $"after the post-crash append the log reopened ending at {again.EndLsn}, expected {endLsn + 1}";
-    }
+            return CheckEpoch(log, expected.MinEpoch, expected.MaxEpoch);
+        });
 
     /// <summary>Null when <paramref name="entries"/> (from <paramref name="start"/> + 1) fit <paramref name="alternative"/>: at least its durable entries, none it never held.</summary>
     private static string? Compare(Alternative alternative, long start, IReadOnlyList<LoggedEntry> entries)
@@ -196,16 +153,6 @@ public sealed class EntryLogCheckpointCrashPointTests(ITestOutputHelper output)
         }
 
         return null;
-    }
-
-    private static EntryLogOptions Options() => new() { Directory = Directory, SegmentSizeBytes = 32 + (5 * 48) };
-
-    private static byte[] Payload(long counter, Random random)
-    {
-        var bytes = new byte[random.Next(8, 24)];
-        random.NextBytes(bytes);
-        BitConverter.TryWriteBytes(bytes, counter);
-        return bytes;
     }
 
     /// <summary>One state the log may be found in: its checkpoint, every entry by LSN (null where a checkpoint replaced the history), and how many are synced.</summary>

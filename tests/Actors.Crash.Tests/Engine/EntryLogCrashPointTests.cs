@@ -2,6 +2,7 @@ using Actors.Crash.Tests.Engine.Support;
 using Actors.Wal;
 using Actors.Wal.Entries;
 using Xunit.Abstractions;
+using static Actors.Crash.Tests.Engine.Support.EntryLogCrashPoints;
 
 namespace Actors.Crash.Tests.Engine;
 
@@ -13,9 +14,6 @@ namespace Actors.Crash.Tests.Engine;
 [Trait("Category", "Crash")]
 public sealed class EntryLogCrashPointTests(ITestOutputHelper output)
 {
-    private const string Directory = "/simulated/entries";
-    private static readonly CrashVariant[] Variants = Enum.GetValues<CrashVariant>();
-
     [Theory]
     [InlineData(5)]
     [InlineData(17)]
@@ -23,8 +21,7 @@ public sealed class EntryLogCrashPointTests(ITestOutputHelper output)
     public void Recovery_CrashAtEveryBoundary_KeepsSyncedEntriesAndNeverResurrectsTruncatedOnes(int seed)
     {
         var disk = new SimulatedDisk();
-        var fileSystem = new CrashFileSystem(disk);
-        fileSystem.CreateDirectory(Directory);
+        var fileSystem = FileSystem(disk);
         var expectations = new List<Expectation>();
         var current = new Expectation([], 0, 0, 0);
         disk.BeforeOperation = _ => expectations.Add(current);
@@ -75,43 +72,16 @@ public sealed class EntryLogCrashPointTests(ITestOutputHelper output)
             }
         }
 
-        var operations = disk.Log;
-        var replay = new SimulatedDisk { Recording = false };
-        var imageRandom = new Random(seed + 1);
-        var failures = new List<string>();
-        var states = 0;
-        for (var k = 0; k <= operations.Count; k++)
-        {
-            if (k > 0)
-            {
-                replay.Replay(operations[k - 1]);
-            }
-
-            var expectation = k < operations.Count ? expectations[k] : current;
-            foreach (var variant in Variants)
-            {
-                states++;
-                if (Check(replay.CrashImage(variant, imageRandom), expectation) is { } failure)
-                {
-                    var at = k < operations.Count ? $"before op {k} ({operations[k]})" : "after the last op";
-                    failures.Add($"seed {seed}, boundary {k} {at}, variant {variant}: {failure}");
-                }
-            }
-        }
-
-        output.WriteLine($"seed {seed}: {operations.Count + 1} boundaries, {states} crash states, {truncations} truncations deleting {segmentDeletions} segments, {failures.Count} failures");
+        var (failures, states) = CheckEveryBoundary(disk, expectations, current, seed, Check);
+        int boundaries = disk.Log.Count + 1;
+        output.WriteLine($"seed {seed}: {boundaries} boundaries, {states} crash states, {truncations} truncations deleting {segmentDeletions} segments, {failures.Count} failures");
         Assert.True(truncations > 5 && segmentDeletions > 2, $"the workload must truncate across segments; truncations {truncations}, segments deleted {segmentDeletions}");
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Take(20)));
     }
 
     private static string? Check(Dictionary<string, byte[]> image, Expectation expected)
-    {
-        var fileSystem = new CrashFileSystem(SimulatedDisk.FromImage(image, recording: true));
-        fileSystem.CreateDirectory(Directory);
-        long endLsn;
-        try
+        => RecoverInspectAndAppend(image, log =>
         {
-            using var log = EntryLog.Open(Options(), fileSystem);
             var entries = log.Read(1, int.MaxValue);
             if (entries.Count < expected.Durable)
             {
@@ -132,33 +102,8 @@ public sealed class EntryLogCrashPointTests(ITestOutputHelper output)
                 }
             }
 
-            if (log.EnteredEpoch < expected.MinEpoch || log.EnteredEpoch > expected.MaxEpoch)
-            {
-                return $"entered epoch {log.EnteredEpoch} outside [{expected.MinEpoch}, {expected.MaxEpoch}]";
-            }
-
-            endLsn = log.EndLsn;
-            log.Append(new LoggedEntry(endLsn + 1, Math.Max(log.LastEpoch, log.EnteredEpoch), new byte[] { 7 }));
-            log.Sync();
-        }
-        catch (WalException exception)
-        {
-            return $"recovery or the append after it threw {exception.GetType().Name}: {exception.Message}";
-        }
-
-        using var again = EntryLog.Open(Options(), fileSystem);
-        return again.EndLsn == endLsn + 1 ? null : $"after the post-crash append the log reopened with {again.EndLsn} entries, expected {endLsn + 1}";
-    }
-
-    private static EntryLogOptions Options() => new() { Directory = Directory, SegmentSizeBytes = 32 + (5 * 48) };
-
-    private static byte[] Payload(long counter, Random random)
-    {
-        var bytes = new byte[random.Next(8, 24)];
-        random.NextBytes(bytes);
-        BitConverter.TryWriteBytes(bytes, counter);
-        return bytes;
-    }
+            return CheckEpoch(log, expected.MinEpoch, expected.MaxEpoch);
+        });
 
     /// <summary>What any crash at a boundary may recover: a prefix of <paramref name="Model"/> at least <paramref name="Durable"/> long, and an epoch in range.</summary>
     private sealed record Expectation(IReadOnlyList<LoggedEntry> Model, long Durable, long MinEpoch, long MaxEpoch);

@@ -104,7 +104,7 @@ public sealed class ManifestTests : LogTestBase
         string path = Dir.File("segments.manifest");
         byte[] data = File.ReadAllBytes(path);
         data[6] = 99; // MinCompatibleVersion
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(data.Length - 4), Actors.Wal.Format.Crc32C.Compute(data.AsSpan(0, data.Length - 4)));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(data.Length - 4), Actors.Checksums.Crc32C.Compute(data.AsSpan(0, data.Length - 4)));
         File.WriteAllBytes(path, data);
 
         var error = await Assert.ThrowsAsync<UnsupportedFormatVersionException>(async () => await OpenAsync());

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Actors.Checksums;
 using Actors.Wal.Format;
 using Actors.Wal.Recovery;
 

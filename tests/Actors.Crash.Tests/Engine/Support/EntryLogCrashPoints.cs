@@ -1,0 +1,106 @@
+using Actors.Wal;
+using Actors.Wal.Entries;
+
+namespace Actors.Crash.Tests.Engine.Support;
+
+/// <summary>
+/// What the <see cref="EntryLog"/> crash-point tests share: the simulated directory and small segments, seeded payloads,
+/// the walk over every recorded boundary and crash variant, and the recovery of one crash image followed by an append
+/// and a second open (recovery must leave a log that accepts the next entry and keeps it).
+/// </summary>
+internal static class EntryLogCrashPoints
+{
+    /// <summary>The log directory on the simulated disk.</summary>
+    public const string Directory = "/simulated/entries";
+
+    private static readonly CrashVariant[] Variants = Enum.GetValues<CrashVariant>();
+
+    /// <summary>Segments of five 48-byte entries: the workloads cross many segment boundaries.</summary>
+    public static EntryLogOptions Options() => new() { Directory = Directory, SegmentSizeBytes = 32 + (5 * 48) };
+
+    /// <summary>A file system over <paramref name="disk"/> with the log directory created.</summary>
+    public static CrashFileSystem FileSystem(SimulatedDisk disk)
+    {
+        var fileSystem = new CrashFileSystem(disk);
+        fileSystem.CreateDirectory(Directory);
+        return fileSystem;
+    }
+
+    /// <summary>8 to 23 random bytes starting with <paramref name="counter"/>, so no two payloads are equal.</summary>
+    public static byte[] Payload(long counter, Random random)
+    {
+        var bytes = new byte[random.Next(8, 24)];
+        random.NextBytes(bytes);
+        BitConverter.TryWriteBytes(bytes, counter);
+        return bytes;
+    }
+
+    /// <summary>
+    /// Replays the operations <paramref name="disk"/> recorded and checks the crash image of every variant at every
+    /// boundary: before operation k against <paramref name="expectations"/>[k], after the last against <paramref name="final"/>.
+    /// </summary>
+    /// <returns>The failures, each naming seed, boundary, operation and variant; and the number of crash states checked.</returns>
+    public static (List<string> Failures, int States) CheckEveryBoundary<TExpectation>(
+        SimulatedDisk disk, IReadOnlyList<TExpectation> expectations, TExpectation final, int seed, Func<Dictionary<string, byte[]>, TExpectation, string?> check)
+    {
+        var operations = disk.Log;
+        var replay = new SimulatedDisk { Recording = false };
+        var imageRandom = new Random(seed + 1);
+        var failures = new List<string>();
+        int states = 0;
+        for (int k = 0; k <= operations.Count; k++)
+        {
+            if (k > 0)
+            {
+                replay.Replay(operations[k - 1]);
+            }
+
+            var expectation = k < operations.Count ? expectations[k] : final;
+            foreach (var variant in Variants)
+            {
+                states++;
+                if (check(replay.CrashImage(variant, imageRandom), expectation) is { } failure)
+                {
+                    var at = k < operations.Count ? $"before op {k} ({operations[k]})" : "after the last op";
+                    failures.Add($"seed {seed}, boundary {k} {at}, variant {variant}: {failure}");
+                }
+            }
+        }
+
+        return (failures, states);
+    }
+
+    /// <summary>
+    /// Opens the log on <paramref name="image"/>, runs <paramref name="inspect"/> on what recovery found, then appends one
+    /// entry, syncs, and reopens: null when all of it holds, else what failed (a <see cref="WalException"/> from recovery,
+    /// the inspection or the append is a failure).
+    /// </summary>
+    public static string? RecoverInspectAndAppend(Dictionary<string, byte[]> image, Func<EntryLog, string?> inspect)
+    {
+        var fileSystem = FileSystem(SimulatedDisk.FromImage(image, recording: true));
+        long endLsn;
+        try
+        {
+            using var log = EntryLog.Open(Options(), fileSystem);
+            if (inspect(log) is { } failure)
+            {
+                return failure;
+            }
+
+            endLsn = log.EndLsn;
+            log.Append(new LoggedEntry(endLsn + 1, Math.Max(log.LastEpoch, log.EnteredEpoch), new byte[] { 7 }));
+            log.Sync();
+        }
+        catch (WalException exception)
+        {
+            return $"recovery or the append after it threw {exception.GetType().Name}: {exception.Message}";
+        }
+
+        using var again = EntryLog.Open(Options(), fileSystem);
+        return again.EndLsn == endLsn + 1 ? null : $"after the post-crash append the log reopened ending at {again.EndLsn}, expected {endLsn + 1}";
+    }
+
+    /// <summary>Null when the entered epoch of <paramref name="log"/> lies in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public static string? CheckEpoch(EntryLog log, long min, long max)
+        => log.EnteredEpoch < min || log.EnteredEpoch > max ? $"entered epoch {log.EnteredEpoch} outside [{min}, {max}]" : null;
+}

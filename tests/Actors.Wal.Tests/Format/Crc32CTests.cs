@@ -1,0 +1,77 @@
+using Actors.Checksums;
+
+namespace Actors.Wal.Tests.Format;
+
+/// <summary>
+/// The repository's one CRC32C (src/Shared/Crc32C.cs, compiled into Actors.Wal, Actors.Replication and Actors.Cluster):
+/// every on-disk and wire checksum depends on it staying the standard CRC32C.
+/// </summary>
+public sealed class Crc32CTests
+{
+    /// <summary>The published CRC32C check values (RFC 3720 appendix B.4, and the usual "123456789" check value).</summary>
+    public static TheoryData<string, byte[], uint> StandardVectors => new()
+    {
+        { "empty", [], 0x00000000u },
+        { "123456789", "123456789"u8.ToArray(), 0xE3069283u },
+        { "32 zero bytes", new byte[32], 0x8A9136AAu },
+        { "32 0xFF bytes", Enumerable.Repeat((byte)0xFF, 32).ToArray(), 0x62A8AB43u },
+        { "32 ascending bytes", Enumerable.Range(0, 32).Select(i => (byte)i).ToArray(), 0x46DD794Eu },
+        { "32 descending bytes", Enumerable.Range(0, 32).Select(i => (byte)(31 - i)).ToArray(), 0x113FDB5Cu },
+    };
+
+    [Theory]
+    [MemberData(nameof(StandardVectors))]
+    public void Compute_StandardVector_MatchesPublishedCheckValue(string name, byte[] data, uint expected)
+    {
+        uint actual = Crc32C.Compute(data);
+
+        Assert.True(expected == actual, $"{name}: expected 0x{expected:X8}, got 0x{actual:X8}");
+    }
+
+    [Fact]
+    public void Update_EverySplitOfABuffer_EqualsComputeOfTheWhole()
+    {
+        // 45 bytes: every split exercises the 8-, 4- and 1-byte steps on both sides.
+        byte[] data = new byte[45];
+        new Random(11).NextBytes(data);
+        uint whole = Crc32C.Compute(data);
+
+        for (int split = 0; split <= data.Length; split++)
+        {
+            uint pieces = Crc32C.Finish(Crc32C.Update(Crc32C.Update(Crc32C.Seed, data.AsSpan(0, split)), data.AsSpan(split)));
+            Assert.True(whole == pieces, $"split at {split}: expected 0x{whole:X8}, got 0x{pieces:X8}");
+        }
+    }
+
+    [Fact]
+    public void Compute_EveryLengthUpTo100_MatchesABitwiseReference()
+    {
+        var random = new Random(7);
+        for (int length = 0; length <= 100; length++)
+        {
+            byte[] data = new byte[length];
+            random.NextBytes(data);
+
+            uint expected = BitwiseCrc32C(data);
+            uint actual = Crc32C.Compute(data);
+
+            Assert.True(expected == actual, $"length {length}: expected 0x{expected:X8}, got 0x{actual:X8}");
+        }
+    }
+
+    /// <summary>CRC32C one bit at a time with the reflected Castagnoli polynomial: slow, and independent of the hardware path.</summary>
+    private static uint BitwiseCrc32C(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFFu;
+        foreach (byte b in data)
+        {
+            crc ^= b;
+            for (int bit = 0; bit < 8; bit++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+}
