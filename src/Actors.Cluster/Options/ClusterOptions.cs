@@ -144,7 +144,10 @@ public sealed class ClusterOptions
     /// <summary>
     /// The replication protocol's timing when <see cref="ReplicationFactor"/> is above 1 (section
     /// <c>Actors:Cluster:Replication</c>): heartbeat, how long a follower may lag before the leader drops it from the in-sync
-    /// set, how long followers wait for a silent leader before one takes over. Defaults: 50 ms, 400 ms, 600 ms.
+    /// set, how long followers wait for a silent leader before one takes over. Defaults: 50 ms, 400 ms, 600 ms. Also when
+    /// each replica checkpoints its partition's materialized log (<c>CheckpointEveryEntries</c> 65,536 /
+    /// <c>CheckpointEveryBytes</c> 64 MiB of applied entries, whichever first) and the size of its entry-log segments
+    /// (<c>EntryLogSegmentBytes</c>, 64 MiB), which bounds what a checkpoint can delete.
     /// </summary>
     public Actors.Replication.Options.ReplicaOptions Replication { get; set; } = new();
 }

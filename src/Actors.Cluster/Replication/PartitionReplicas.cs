@@ -7,6 +7,7 @@ using Actors.Replication;
 using Actors.Replication.Options;
 using Actors.Replication.Wal;
 using Actors.Replication.Wal.EventLog;
+using Actors.Replication.Wal.Materialized;
 using Actors.Wal;
 using Actors.Wal.Entries;
 using Microsoft.Extensions.Logging;
@@ -22,10 +23,16 @@ namespace Actors.Cluster.Replication;
 /// materialized log in <c>.../materialized</c>, which serves the partition's reads once this silo leads it.
 /// </summary>
 /// <remarks>
-/// <para>The materialized log is rebuilt from the entry log whenever a replica starts (its directory is deleted and every
-/// committed entry applied again from LSN 1): applied writes and the applied position are not recorded atomically, so
-/// applying onto an older copy could apply an entry twice. It is written with <see cref="SyncPolicy.None"/>: durability
-/// comes from the entry logs of the in-sync replicas.</para>
+/// <para>The materialized log is rebuilt from the entry log whenever a replica starts (its directory is deleted, the entry
+/// log's checkpoint restored into it, if it has one, and every committed entry after it applied again): applied writes and
+/// the applied position are not recorded atomically, so applying onto an older copy could apply an entry twice. It is
+/// written with <see cref="SyncPolicy.None"/>: durability comes from the entry logs of the in-sync replicas.</para>
+/// <para>Checkpoints: every replica (leader and followers alike, each of its own log) checkpoints its materialized log
+/// (<see cref="WriteAheadLogDirectoryState"/>: its files as a backup copies them) every
+/// <see cref="ReplicaOptions.CheckpointEveryEntries"/> entries or <see cref="ReplicaOptions.CheckpointEveryBytes"/> bytes
+/// applied, through <see cref="ReplicaHost.CompactAsync"/>, which deletes the entry-log segments below it; a follower too
+/// far behind takes its leader's checkpoint, and its applier rebuilds the materialized log from it
+/// (<see cref="CommittedEntryApplier"/>).</para>
 /// <para>One write-ahead-log store per silo is replicated (every grain write of a partition becomes one entry of that
 /// partition's entry log); a silo with several stores and a replication factor above 1 refuses to start.</para>
 /// <para>Thread-safe.</para>
@@ -75,6 +82,10 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
 
     /// <summary>The status of this silo's replica of <paramref name="partition"/>, or null when it holds none.</summary>
     public ReplicaStatus? StatusOf(int partition) => _held.TryGetValue(partition, out HeldReplica? held) ? held.Host.Status : null;
+
+    /// <summary>The host and applier of this silo's replica of <paramref name="partition"/> (for tests and diagnostics), or null when it holds none.</summary>
+    internal (ReplicaHost Host, CommittedEntryApplier Applier)? ReplicaOf(int partition)
+        => _held.TryGetValue(partition, out HeldReplica? held) ? (held.Host, held.Applier) : null;
 
     /// <summary>
     /// Whether this silo's replica of <paramref name="partition"/> leads and holds its read lease now
@@ -148,11 +159,13 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
             Directory.CreateDirectory(materializedDirectory);
             WriteAheadLogOptions materializedOptions = PartitionLogHost.CopyWithDirectory(store.BaseOptions, materializedDirectory);
             materializedOptions.SyncPolicy = SyncPolicy.None;
+            // Never synced, so preallocation buys nothing; unpreallocated segments keep each checkpoint's copy to what was written.
+            materializedOptions.PreallocateSegments = false;
             IEventLog materialized = await _inner.OpenAsync(store.StoreName, materializedOptions, _loggers, cancellationToken);
             EntryLog entries;
             try
             {
-                entries = EntryLog.Open(new EntryLogOptions { Directory = Path.Combine(root, "entries") });
+                entries = EntryLog.Open(new EntryLogOptions { Directory = Path.Combine(root, "entries"), SegmentSizeBytes = ReplicaOptions.EntryLogSegmentBytes });
             }
             catch
             {
@@ -168,12 +181,17 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
                 ReplicaOptions,
                 _time,
                 _loggers.CreateLogger<ReplicaHost>());
-            var applier = new CommittedEntryApplier(host, materialized);
+            var state = new WriteAheadLogDirectoryState(
+                materializedDirectory,
+                open: ct => _inner.OpenAsync(store.StoreName, materializedOptions, _loggers, ct),
+                close: log => _inner.AbandonAsync(log));
+            var applier = new CommittedEntryApplier(
+                host, materialized, new MaterializedCheckpointPolicy(state, ReplicaOptions.CheckpointEveryEntries, ReplicaOptions.CheckpointEveryBytes));
             _inbox.Register(partition, host);
             host.Start();
             applier.Start();
-            _held[partition] = new HeldReplica(host, applier, materialized, new ReplicatedEventLog(host, applier));
-            LogStarted(_logger, partition, id, entries.EndLsn);
+            _held[partition] = new HeldReplica(host, applier, new ReplicatedEventLog(host, applier));
+            LogStarted(_logger, partition, id, entries.StartLsn, entries.EndLsn);
         }
         finally
         {
@@ -190,7 +208,7 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
             _inbox.Unregister(partition, held.Host);
             await held.Host.DisposeAsync();
             await held.Applier.DisposeAsync();
-            await _inner.AbandonAsync(held.Materialized);
+            await _inner.AbandonAsync(held.Applier.Local);
         }
 
         _held.Clear();
@@ -204,10 +222,11 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
         {
             _inbox.Unregister(partition, held.Host);
             ReplicaHostCounters counts = held.Host.Counters;
-            LogStopped(_logger, partition, held.Host.Id, held.Log.WritesProposed, held.Log.EntriesProposed, counts.EntriesWritten, counts.Syncs, counts.MessagesSent, counts.MessagesReceived);
+            LogStopped(_logger, partition, held.Host.Id, held.Log.WritesProposed, held.Log.EntriesProposed, counts.EntriesWritten, counts.Syncs, counts.MessagesSent, counts.MessagesReceived,
+                counts.CheckpointsWritten, counts.CheckpointsInstalled);
             await held.Host.DisposeAsync();
             await held.Applier.DisposeAsync();
-            await held.Materialized.DisposeAsync();
+            await held.Applier.Local.DisposeAsync();
         }
 
         _held.Clear();
@@ -225,11 +244,13 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
         return new SiloAddress(silo.Name, silo.Incarnation, silo.SiloEndpoint);
     }
 
-    private sealed record HeldReplica(ReplicaHost Host, CommittedEntryApplier Applier, IEventLog Materialized, ReplicatedEventLog Log);
+    /// <summary>A replica held; its materialized log is <c>Applier.Local</c> (replaced when the applier rebuilds it from a checkpoint).</summary>
+    private sealed record HeldReplica(ReplicaHost Host, CommittedEntryApplier Applier, ReplicatedEventLog Log);
 
-    [LoggerMessage(EventId = 4900, Level = LogLevel.Information, Message = "Replica {Replica} of partition {Partition} started (entry log up to LSN {EndLsn}; its materialized log is rebuilt from it)")]
-    private static partial void LogStarted(ILogger logger, int partition, ReplicaId replica, long endLsn);
+    [LoggerMessage(EventId = 4900, Level = LogLevel.Information, Message = "Replica {Replica} of partition {Partition} started (entry log from its checkpoint at LSN {StartLsn} up to LSN {EndLsn}; its materialized log is rebuilt from them)")]
+    private static partial void LogStarted(ILogger logger, int partition, ReplicaId replica, long startLsn, long endLsn);
 
-    [LoggerMessage(EventId = 4901, Level = LogLevel.Information, Message = "Replica {Replica} of partition {Partition} stopped: as leader {Writes} grain writes proposed in {Entries} entries; its log {EntriesWritten} entries written, {Syncs} fsyncs, {MessagesSent} messages sent, {MessagesReceived} received")]
-    private static partial void LogStopped(ILogger logger, int partition, ReplicaId replica, long writes, long entries, long entriesWritten, long syncs, long messagesSent, long messagesReceived);
+    [LoggerMessage(EventId = 4901, Level = LogLevel.Information, Message = "Replica {Replica} of partition {Partition} stopped: as leader {Writes} grain writes proposed in {Entries} entries; its log {EntriesWritten} entries written, {Syncs} fsyncs, {MessagesSent} messages sent, {MessagesReceived} received, {CheckpointsWritten} checkpoints written, {CheckpointsInstalled} taken from a leader")]
+    private static partial void LogStopped(ILogger logger, int partition, ReplicaId replica, long writes, long entries, long entriesWritten, long syncs, long messagesSent, long messagesReceived,
+        long checkpointsWritten, long checkpointsInstalled);
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Actors.Replication.Wal.Materialized;
 using Actors.Wal;
+using Actors.Wal.Entries;
 
 namespace Actors.Replication.Wal.EventLog;
 
@@ -19,27 +21,44 @@ namespace Actors.Replication.Wal.EventLog;
 /// waiting (an erase, which reads before it writes, waits for what precedes it), so its writer loop takes them as one
 /// group; the local log must process writes in the order they are called, as <see cref="WriteAheadLog"/> and
 /// <see cref="InMemoryEventLog"/> do.</para>
-/// <para>The local log must start empty and the applier from LSN 1 (<c>appliedLsn</c> 0): a restarted replica rebuilds
-/// its materialized log from its entry log, because applied writes and the applied position are not recorded
-/// atomically (a re-applied <see cref="ExpectedVersion.Any"/> append would duplicate events).</para>
+/// <para>The local log must start empty: a restarted replica rebuilds its materialized log from its entry log (from LSN 1,
+/// or from the host's checkpoint when a <see cref="MaterializedCheckpointPolicy"/> is given), because applied writes and
+/// the applied position are not recorded atomically (a re-applied <see cref="ExpectedVersion.Any"/> append would
+/// duplicate events). With a policy the applier also checkpoints the local log (CommittedEntryApplier.Checkpoints.cs),
+/// and rebuilds it from the host's checkpoint whenever the host replaced the entries it still needs.</para>
 /// </remarks>
-public sealed class CommittedEntryApplier : IAsyncDisposable
+public sealed partial class CommittedEntryApplier : IAsyncDisposable
 {
     private const int ReadBatch = 256;
     private readonly ReplicaHost _host;
-    private readonly IEventLog _local;
+    private volatile IEventLog _local;
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<object>> _waiting = new();
     private readonly CancellationTokenSource _stopping = new();
     private volatile TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _loop = Task.CompletedTask;
     private long _appliedLsn;
 
-    /// <summary>Creates the applier of <paramref name="host"/>'s committed entries onto <paramref name="local"/> (empty); call <see cref="Start"/>.</summary>
+    /// <summary>
+    /// Creates the applier of <paramref name="host"/>'s committed entries onto <paramref name="local"/> (empty), from LSN 1,
+    /// without checkpoints (a host whose log starts above LSN 1 stops it: <see cref="Failure"/>); call <see cref="Start"/>.
+    /// </summary>
     /// <exception cref="ArgumentException"><paramref name="local"/> already holds records (applying onto it could duplicate events).</exception>
     public CommittedEntryApplier(ReplicaHost host, IEventLog local)
+        : this(host, local, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates the applier of <paramref name="host"/>'s committed entries onto <paramref name="local"/> (empty) that
+    /// checkpoints it by <paramref name="checkpoints"/>: it starts from the host's checkpoint (restored into the local log)
+    /// and applies the entries after it; call <see cref="Start"/> once the host started.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="local"/> already holds records (applying onto it could duplicate events).</exception>
+    public CommittedEntryApplier(ReplicaHost host, IEventLog local, MaterializedCheckpointPolicy? checkpoints)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(local);
+        checkpoints?.Validate();
         if (local.WrittenLsn != 0)
         {
             throw new ArgumentException(
@@ -50,6 +69,7 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
 
         _host = host;
         _local = local;
+        _checkpoints = checkpoints;
     }
 
     /// <summary>Every committed entry up to here is applied to the local log.</summary>
@@ -58,7 +78,11 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
     /// <summary>Why the applier stopped on its own, or null.</summary>
     public Exception? Failure { get; private set; }
 
-    /// <summary>The local (materialized) log.</summary>
+    /// <summary>
+    /// The local (materialized) log. With a <see cref="MaterializedCheckpointPolicy"/> it is replaced by a log restored from
+    /// the host's checkpoint at start and whenever the host took a leader's checkpoint (the previous one is closed then);
+    /// the current one is the caller's to close after <see cref="DisposeAsync"/>.
+    /// </summary>
     public IEventLog Local => _local;
 
     /// <summary>Starts applying.</summary>
@@ -138,9 +162,26 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
         var started = new Queue<StartedOperation>();
         try
         {
+            if (_checkpoints is not null)
+            {
+                await RestoreFromCheckpointAsync(replacing: false).ConfigureAwait(false);
+            }
+
             while (!_stopping.IsCancellationRequested)
             {
-                var entries = await _host.ReadCommittedAsync(AppliedLsn + 1, ReadBatch, _stopping.Token).ConfigureAwait(false);
+                IReadOnlyList<LoggedEntry> entries;
+                try
+                {
+                    entries = await _host.ReadCommittedAsync(AppliedLsn + 1, ReadBatch, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (EntriesCheckpointedException) when (_checkpoints is not null)
+                {
+                    // The host's log now starts above what was applied: it took its leader's checkpoint (a follower too
+                    // far behind). Rebuild the local log from that checkpoint, then apply the entries after it.
+                    await RestoreFromCheckpointAsync(replacing: true).ConfigureAwait(false);
+                    continue;
+                }
+
                 foreach (var entry in entries)
                 {
                     var operations = ReplicatedOperationBatch.Decode(entry.Lsn, entry.Payload);
@@ -165,6 +206,11 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
                 // The whole burst was handed to the local log before waiting for any of it: its writer takes them as one group.
                 await FinishStartedAsync(started).ConfigureAwait(false);
                 Advanced();
+                if (_checkpoints is not null)
+                {
+                    CountApplied(entries);
+                    await CheckpointIfDueAsync().ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)

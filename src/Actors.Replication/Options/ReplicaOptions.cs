@@ -18,6 +18,18 @@ public sealed class ReplicaOptions
     /// <summary>Default of <see cref="MaxEntriesPerRequest"/>.</summary>
     public const int DefaultMaxEntriesPerRequest = 64;
 
+    /// <summary>Default of <see cref="CheckpointEveryEntries"/>: 65,536 entries.</summary>
+    public const long DefaultCheckpointEveryEntries = 65_536;
+
+    /// <summary>Default of <see cref="CheckpointEveryBytes"/>: 64 MiB of entry payloads (one default entry-log segment).</summary>
+    public const long DefaultCheckpointEveryBytes = 64L * 1024 * 1024;
+
+    /// <summary>Default of <see cref="EntryLogSegmentBytes"/>: 64 MiB.</summary>
+    public const long DefaultEntryLogSegmentBytes = 64L * 1024 * 1024;
+
+    /// <summary>The smallest <see cref="EntryLogSegmentBytes"/> accepted: 4 KiB.</summary>
+    public const long MinEntryLogSegmentBytes = 4 * 1024;
+
     /// <summary>How often a leader sends each follower an append (entries or a heartbeat) and re-sends what is unacknowledged.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = DefaultHeartbeatInterval;
 
@@ -48,6 +60,24 @@ public sealed class ReplicaOptions
     /// <summary>The most entries one append request carries.</summary>
     public int MaxEntriesPerRequest { get; set; } = DefaultMaxEntriesPerRequest;
 
+    /// <summary>
+    /// A replica hosted with a materialized state (the silos' replicas) offers a checkpoint of that state once it applied
+    /// this many committed entries since its last checkpoint (or since it started), whichever of this and
+    /// <see cref="CheckpointEveryBytes"/> comes first; the checkpoint lets it delete the entry-log segments below it and
+    /// start from it instead of LSN 1. Each checkpoint copies the whole materialized state. The protocol itself does not
+    /// read this setting.
+    /// </summary>
+    public long CheckpointEveryEntries { get; set; } = DefaultCheckpointEveryEntries;
+
+    /// <summary>As <see cref="CheckpointEveryEntries"/>, counted in bytes of applied entry payloads.</summary>
+    public long CheckpointEveryBytes { get; set; } = DefaultCheckpointEveryBytes;
+
+    /// <summary>
+    /// The size of one segment file of a hosted replica's entry log (the silos' replicas): a checkpoint deletes only whole
+    /// segments below it, so entries are kept at least until their segment is full.
+    /// </summary>
+    public long EntryLogSegmentBytes { get; set; } = DefaultEntryLogSegmentBytes;
+
     /// <summary>Fails with <see cref="InvalidReplicaOptionsException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -58,6 +88,21 @@ public sealed class ReplicaOptions
         if (MaxEntriesPerRequest < 1)
         {
             throw new InvalidReplicaOptionsException(nameof(MaxEntriesPerRequest), $"must be at least 1, was {MaxEntriesPerRequest}");
+        }
+
+        if (CheckpointEveryEntries < 1)
+        {
+            throw new InvalidReplicaOptionsException(nameof(CheckpointEveryEntries), $"must be at least 1, was {CheckpointEveryEntries}");
+        }
+
+        if (CheckpointEveryBytes < 1)
+        {
+            throw new InvalidReplicaOptionsException(nameof(CheckpointEveryBytes), $"must be at least 1, was {CheckpointEveryBytes}");
+        }
+
+        if (EntryLogSegmentBytes < MinEntryLogSegmentBytes)
+        {
+            throw new InvalidReplicaOptionsException(nameof(EntryLogSegmentBytes), $"must be at least {MinEntryLogSegmentBytes}, was {EntryLogSegmentBytes}");
         }
 
         if (FollowerLagTimeout <= HeartbeatInterval)
