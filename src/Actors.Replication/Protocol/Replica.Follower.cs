@@ -32,7 +32,13 @@ public sealed partial class Replica
         _matchedOffset = Math.Max(_matchedOffset, request.PrevOffset + request.Entries.Count);
         _committedOffset = Math.Max(_committedOffset, Math.Min(request.CommittedOffset, _matchedOffset));
         EnsureSync();
-        ReportProgressToLeader();
+
+        // One answer per request: at once when the matched prefix is already durable (a heartbeat, a resend), else after
+        // the sync that covers it (OnSynced reports then; a sync is always under way while matched entries are not durable).
+        if (_log.DurableOffset >= _matchedOffset || _faults.AcknowledgeBeforeFollowerSync)
+        {
+            ReportProgressToLeader();
+        }
     }
 
     /// <summary>
