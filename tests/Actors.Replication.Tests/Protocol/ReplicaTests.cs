@@ -53,7 +53,7 @@ public sealed class ReplicaTests
     }
 
     [Fact]
-    public void OnAppendRequest_NewEntries_AnswersOnceAfterTheSyncNotOnReceipt()
+    public void OnAppendRequest_NewEntriesAtTheLeadersEnd_AnswersOnceAfterTheSyncNotOnReceipt()
     {
         var follower = Create(R2, [], enteredEpoch: 0);
 
@@ -72,6 +72,11 @@ public sealed class ReplicaTests
         follower.OnMessage(new AppendRequest(R1, 1, 2, 1, [], 2, 2));
         Assert.Equal(2, _environment.SentTo<AppendAccepted>(R1).Count());
         Assert.Single(_environment.Syncs);
+
+        // Catching up (the leader holds more than this request carries): answered at once, so the leader sends the rest.
+        follower.OnMessage(new AppendRequest(R1, 1, 2, 1, [Entry(1)], 5, 2));
+        var atOnce = _environment.SentTo<AppendAccepted>(R1).Last();
+        Assert.Equal((3L, 2L), (atOnce.MatchedOffset, atOnce.DurableOffset));
     }
 
     [Fact]
