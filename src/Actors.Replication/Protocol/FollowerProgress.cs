@@ -20,4 +20,10 @@ internal sealed class FollowerProgress
 
     /// <summary>The next offset to send.</summary>
     public long NextOffset { get; set; }
+
+    /// <summary>When the leader last sent the follower a request (or its checkpoint), on the leader's running clock.</summary>
+    public TimeSpan LastSent { get; set; }
+
+    /// <summary><see cref="MatchedOffset"/> at the previous heartbeat: whether the follower progressed since.</summary>
+    public long MatchedAtHeartbeat { get; set; }
 }

@@ -132,6 +132,7 @@ public sealed partial class Replica
 
         _environment.Send(follower, new InstallCheckpoint(Id, _epoch, _checkpoint, _committedOffset));
         progress.NextOffset = _checkpoint.Offset + 1;
+        progress.LastSent = _running.Now();
     }
 
     private void OnInstallCheckpoint(InstallCheckpoint install)

@@ -32,7 +32,16 @@ public sealed partial class Replica
         _matchedOffset = Math.Max(_matchedOffset, request.PrevOffset + request.Entries.Count);
         _committedOffset = Math.Max(_committedOffset, Math.Min(request.CommittedOffset, _matchedOffset));
         EnsureSync();
-        ReportProgressToLeader();
+
+        // One answer per request where it can: a follower at the leader's end gets new entries as they are proposed, so
+        // it answers only after the sync that covers them (OnSynced reports then; a sync is always under way while matched
+        // entries are not durable), or at once when nothing matched waits for a sync (a heartbeat, a resend). A follower
+        // catching up answers at once too: the leader sends it more only on an answer.
+        var catchingUp = request.PrevOffset + request.Entries.Count < request.LeaderEndOffset;
+        if (catchingUp || _log.DurableOffset >= _matchedOffset || _faults.AcknowledgeBeforeFollowerSync)
+        {
+            ReportProgressToLeader();
+        }
     }
 
     /// <summary>

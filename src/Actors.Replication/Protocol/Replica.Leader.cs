@@ -101,6 +101,7 @@ public sealed partial class Replica
             follower,
             new AppendRequest(Id, _epoch, prevOffset, _log.EpochAt(prevOffset), entries, _log.EndOffset, _committedOffset, NewLeaseStamp()));
         progress.NextOffset = prevOffset + entries.Count + 1;
+        progress.LastSent = _running.Now();
     }
 
     private void OnAppendAccepted(AppendAccepted accepted)
@@ -202,9 +203,19 @@ public sealed partial class Replica
             var heartbeatAt = _running.Now();
             foreach (var (follower, progress) in _followers)
             {
+                var silent = heartbeatAt - progress.LastHeard >= _options.FollowerLagTimeout;
+                var progressing = progress.MatchedOffset > progress.MatchedAtHeartbeat || progress.NextOffset <= progress.MatchedOffset + 1;
+                progress.MatchedAtHeartbeat = progress.MatchedOffset;
+                if (!silent && progressing && heartbeatAt - progress.LastSent < _options.HeartbeatInterval)
+                {
+                    // Requests flow and the follower's matched offset moves: they carry the commit offset and the lease
+                    // stamp, and resending what is in flight would only repeat it.
+                    continue;
+                }
+
                 // Resend from the matched offset; to a follower silent for the lag timeout only a probe (back-off).
                 progress.NextOffset = progress.MatchedOffset + 1;
-                SendAppend(follower, probeOnly: heartbeatAt - progress.LastHeard >= _options.FollowerLagTimeout);
+                SendAppend(follower, probeOnly: silent);
             }
         }
 

@@ -100,7 +100,8 @@ public sealed class ReplicaCheckpointTests
 
         Assert.Equal([(5L, 1)], _environment.Writes);
         Assert.Empty(_environment.Truncations);
-        Assert.Equal(5, _environment.SentTo<AppendAccepted>(R1).Last().MatchedOffset);
+        follower.OnSynced(Assert.Single(_environment.Syncs));
+        Assert.Equal((5L, 5L), (_environment.SentTo<AppendAccepted>(R1).Last().MatchedOffset, _environment.SentTo<AppendAccepted>(R1).Last().DurableOffset));
     }
 
     [Fact]

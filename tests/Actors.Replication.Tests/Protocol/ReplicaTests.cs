@@ -46,9 +46,37 @@ public sealed class ReplicaTests
         Assert.Equal([2L], _environment.Truncations);
         Assert.Equal([(3L, 1)], _environment.Writes);
         Assert.Equal([1L, 1L, 3L], Enumerable.Range(1, (int)follower.Log.EndOffset).Select(o => follower.Log.EpochAt(o)));
-        var accepted = _environment.SentTo<AppendAccepted>(R1).Last();
-        Assert.Equal(3, accepted.MatchedOffset);
-        Assert.Equal(2, accepted.DurableOffset);
+        Assert.Empty(_environment.SentTo<AppendAccepted>(R1));
+        follower.OnSynced(_environment.Syncs[^1]);
+        var accepted = Assert.Single(_environment.SentTo<AppendAccepted>(R1));
+        Assert.Equal((3L, 3L), (accepted.MatchedOffset, accepted.DurableOffset));
+    }
+
+    [Fact]
+    public void OnAppendRequest_NewEntriesAtTheLeadersEnd_AnswersOnceAfterTheSyncNotOnReceipt()
+    {
+        var follower = Create(R2, [], enteredEpoch: 0);
+
+        follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [Entry(1), Entry(1)], 2, 0));
+        Assert.Empty(_environment.SentTo<AppendAccepted>(R1));
+
+        // A resend while the sync is under way: still no answer (the sync's answer covers it).
+        follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [Entry(1), Entry(1)], 2, 0));
+        Assert.Empty(_environment.SentTo<AppendAccepted>(R1));
+
+        follower.OnSynced(Assert.Single(_environment.Syncs));
+        var accepted = Assert.Single(_environment.SentTo<AppendAccepted>(R1));
+        Assert.Equal((2L, 2L), (accepted.MatchedOffset, accepted.DurableOffset));
+
+        // Nothing left to sync: a heartbeat is answered at once.
+        follower.OnMessage(new AppendRequest(R1, 1, 2, 1, [], 2, 2));
+        Assert.Equal(2, _environment.SentTo<AppendAccepted>(R1).Count());
+        Assert.Single(_environment.Syncs);
+
+        // Catching up (the leader holds more than this request carries): answered at once, so the leader sends the rest.
+        follower.OnMessage(new AppendRequest(R1, 1, 2, 1, [Entry(1)], 5, 2));
+        var atOnce = _environment.SentTo<AppendAccepted>(R1).Last();
+        Assert.Equal((3L, 2L), (atOnce.MatchedOffset, atOnce.DurableOffset));
     }
 
     [Fact]
