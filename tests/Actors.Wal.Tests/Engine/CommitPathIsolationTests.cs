@@ -107,7 +107,7 @@ public sealed class CommitPathIsolationTests : LogTestBase
 
             // What a process crash leaves now (the files as they are; without the recovery snapshot, whose recovery point
             // may lie in the second segment and would adopt it by itself), and an online backup taken now.
-            foreach (string file in Directory.GetFiles(Dir.Path).Where(f => Path.GetFileName(f) is not (WriteAheadLog.LockFileName or RecoverySnapshotFile)))
+            foreach (string file in Directory.GetFiles(Dir.Path).Where(f => Path.GetFileName(f) is not (WriteAheadLog.LockFileName or RecoverySnapshotFile or RecoverySnapshotTempFile)))
             {
                 using var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                 using var output = File.Create(image.File(Path.GetFileName(file)));
@@ -139,4 +139,7 @@ public sealed class CommitPathIsolationTests : LogTestBase
     }
 
     private const string RecoverySnapshotFile = "index.snapshot";
+
+    // A snapshot being written (renamed to RecoverySnapshotFile when done): it can vanish between the listing and the copy.
+    private const string RecoverySnapshotTempFile = RecoverySnapshotFile + ".tmp";
 }
