@@ -21,7 +21,8 @@ namespace Actors.Replication.Wal;
 /// </summary>
 /// <remarks>
 /// <para>Group commit: the loop runs every queued action (messages, appends, store answers, ticks), then syncs the log
-/// once for all of them and reports the sync to the replica, so one fsync covers every append of a burst.</para>
+/// once for all of them and reports the sync to the replica, so one fsync covers every append of a burst; the appends
+/// that reach the loop in one burst are proposed together (one local write, one request per follower).</para>
 /// <para>What a completed <see cref="AppendAsync"/> guarantees: the entry is durable on this replica (the leader) and on
 /// every replica of the in-sync set recorded in the store (docs/replication.md). Failures are typed:
 /// <see cref="NotLeaderException"/> (rejected, nothing appended), <see cref="AppendOutcomeUnknownException"/> (appended,
@@ -46,7 +47,6 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private long _nextRequestId;
     private long? _pendingSyncToken;
-    private volatile TaskCompletionSource? _paused;
     private volatile ReplicaStatus _status = ReplicaStatus.NotStarted;
     private volatile ReplicaHostFailedException? _failure;
     private volatile TaskCompletionSource _committedAdvanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -97,6 +97,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _environment = new Environment(this);
         _assembler = new CheckpointAssembler(id);
+        _proposeQueued = ProposeQueued;
     }
 
     /// <summary>This replica.</summary>
@@ -167,8 +168,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         var requestId = Interlocked.Increment(ref _nextRequestId);
         var completion = new TaskCompletionSource<ReplicatedAppendResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         _appends[requestId] = completion;
-        var copy = payload.ToArray();
-        if (!Post(() => _replica!.Propose(requestId, copy)) && _appends.TryRemove(requestId, out _))
+        _proposals.Enqueue(new Proposal(requestId, payload.ToArray()));
+        if (!Post(_proposeQueued) && _appends.TryRemove(requestId, out _))
         {
             completion.TrySetException(new NotLeaderException(Id, _status.Epoch, null));
         }
@@ -258,17 +259,6 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _log.Dispose();
     }
 
-    /// <summary>Stops running the replica (as SIGSTOP would): work queues up, the clock keeps going. For fault tests.</summary>
-    internal void Pause() => _paused ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>Resumes a paused replica: what queued up runs in arrival order.</summary>
-    internal void Resume()
-    {
-        var paused = _paused;
-        _paused = null;
-        paused?.TrySetResult();
-    }
-
     private bool Post(Action action) => _work.Writer.TryWrite(action);
 
     private async Task RunLoopAsync()
@@ -280,11 +270,12 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             {
                 if (_paused is { } paused)
                 {
+                    _parked?.TrySetResult();
                     await paused.Task.ConfigureAwait(false);
                 }
 
                 Interlocked.Increment(ref _bursts);
-                while (!_stopping.IsCancellationRequested && reader.TryRead(out var action))
+                while (!_stopping.IsCancellationRequested && _paused is null && reader.TryRead(out var action))
                 {
                     action();
                 }

@@ -49,7 +49,7 @@ internal static partial class ReplicationCounters
         Console.WriteLine($"  per grain write: fsyncs {(double)(leaderSyncs + followerSyncs) / writes:N3}, replication messages {(double)sent / writes:N3} ({2.0 * sent / writes:N3} silo-transport frames: a request and its response each)");
         Console.WriteLine($"  replication messages per entry: {perEntry(sent):N2} sent (replicas' count), {perEntry(received):N2} received");
         var byKind = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        double entriesSent = 0, dropped = 0;
+        double entriesSent = 0, emptyRequests = 0, dropped = 0;
         foreach (Dictionary<string, double> silo in metrics)
         {
             foreach ((string series, double value) in silo)
@@ -61,6 +61,10 @@ internal static partial class ReplicationCounters
                 else if (series.StartsWith("actors_replication_entries_sent", StringComparison.Ordinal))
                 {
                     entriesSent += value;
+                }
+                else if (series.StartsWith("actors_replication_heartbeats_sent", StringComparison.Ordinal))
+                {
+                    emptyRequests += value;
                 }
                 else if (series.StartsWith("actors_replication_messages_dropped", StringComparison.Ordinal))
                 {
@@ -75,6 +79,11 @@ internal static partial class ReplicationCounters
         }
 
         Console.WriteLine($"  entries carried by append requests: {perEntry(entriesSent) / followers:N2} per entry per follower (1.00: no resends); messages dropped: {dropped:N0}");
+        if (byKind.TryGetValue("AppendRequest", out double requests))
+        {
+            // Heartbeats depend on time (every partition, also while the cluster idles beside the other phases), not on entries.
+            Console.WriteLine($"  append requests with entries: {perEntry(requests - emptyRequests) / followers:N2} per entry per follower; without entries (heartbeats, probes): {emptyRequests:N0} = {perEntry(emptyRequests) / followers:N2} per entry per follower");
+        }
     }
 
     [GeneratedRegex(@"Replica \S+ of partition \d+ stopped: as leader (?<writes>\d+) grain writes proposed in (?<entries>\d+) entries; its log (?<written>\d+) entries written, (?<syncs>\d+) fsyncs, (?<sent>\d+) messages sent, (?<received>\d+) received")]

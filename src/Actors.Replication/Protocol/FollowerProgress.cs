@@ -18,6 +18,13 @@ internal sealed class FollowerProgress
     /// </summary>
     public TimeSpan LastHeard { get; set; }
 
+    /// <summary>
+    /// The follower has not accepted a request in the leader's epoch yet, or its last answer was a divergence: where its
+    /// log ends is unknown, so new entries wait for its answer instead of being pipelined behind a request whose prefix
+    /// may not match (they would arrive ahead of a log that is not verified, and be answered with divergences).
+    /// </summary>
+    public bool Probing { get; set; } = true;
+
     /// <summary>The next offset to send.</summary>
     public long NextOffset { get; set; }
 
@@ -26,4 +33,11 @@ internal sealed class FollowerProgress
 
     /// <summary><see cref="MatchedOffset"/> at the previous heartbeat: whether the follower progressed since.</summary>
     public long MatchedAtHeartbeat { get; set; }
+
+    /// <summary>
+    /// The previous heartbeat found entries in flight and no progress, and asked the follower where it is (an empty
+    /// request at <see cref="MatchedOffset"/>, answered at once) instead of resending them; if the next heartbeat still
+    /// finds no progress, they are resent.
+    /// </summary>
+    public bool Stalled { get; set; }
 }

@@ -157,8 +157,10 @@ public sealed partial class Replica
             _log.ResetTo(checkpoint.Offset, checkpoint.Epoch);
             _checkpoint = checkpoint;
             environment.InstallCheckpoint(checkpoint);
+            ForgetHeldRequests();
         }
 
+        _matchedInEpoch = true;
         _matchedOffset = Math.Max(_matchedOffset, checkpoint.Offset);
         _committedOffset = Math.Max(_committedOffset, Math.Min(install.CommittedOffset, _matchedOffset));
         EnsureSync();

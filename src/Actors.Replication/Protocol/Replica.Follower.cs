@@ -21,6 +21,18 @@ public sealed partial class Replica
 
         ReceivedLeaseStamp(request.LeaseStamp);
         request = SkipCheckpointed(request);
+        if (TryHold(request))
+        {
+            return;
+        }
+
+        TakeAppendRequest(request);
+        TakeHeldRequests();
+    }
+
+    /// <summary>The prefix check, then the entries, the matched and committed offsets and the answer (fencing already passed).</summary>
+    private void TakeAppendRequest(AppendRequest request)
+    {
         if (request.PrevOffset > _log.EndOffset || _log.EpochAt(request.PrevOffset) != request.PrevEpoch)
         {
             var probe = Math.Min(request.PrevOffset, _log.EndOffset);
@@ -29,6 +41,7 @@ public sealed partial class Replica
         }
 
         AcceptEntries(request);
+        _matchedInEpoch = true;
         _matchedOffset = Math.Max(_matchedOffset, request.PrevOffset + request.Entries.Count);
         _committedOffset = Math.Max(_committedOffset, Math.Min(request.CommittedOffset, _matchedOffset));
         EnsureSync();
@@ -66,6 +79,8 @@ public sealed partial class Replica
             EnterEpoch(message.Epoch);
             _leader = message.From;
             _matchedOffset = 0;
+            _matchedInEpoch = false;
+            ForgetHeldRequests();
             _leaderStamp = 0;
         }
         else if (Role == ReplicaRole.Leader)
@@ -144,6 +159,7 @@ public sealed partial class Replica
 
         _log.TruncateTo(length);
         _environment.Truncate(length);
+        ForgetHeldRequests();
     }
 
     private void ReportProgressToLeader()

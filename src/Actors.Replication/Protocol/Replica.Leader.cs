@@ -27,6 +27,8 @@ public sealed partial class Replica
         _view = configuration;
         _highestEpochSeen = Math.Max(_highestEpochSeen, configuration.Epoch);
         _matchedOffset = 0;
+        _matchedInEpoch = false;
+        ForgetHeldRequests();
         _followers.Clear();
         foreach (var replica in configuration.Replicas)
         {
@@ -59,19 +61,34 @@ public sealed partial class Replica
         }
     }
 
-    private void AppendAsLeader(long requestId, ReadOnlyMemory<byte> payload)
+    private void AppendAsLeader(IReadOnlyList<Proposal> proposals)
     {
-        var entry = new LogEntry(_epoch, payload);
-        var offset = _log.Append(entry);
-        _appendTimes.Add(_running.Now());
-        _waiting.Enqueue((offset, requestId));
-        _environment.WriteEntries(offset, [entry]);
+        var firstOffset = _log.EndOffset + 1;
+        var entries = new LogEntry[proposals.Count];
+        var now = _running.Now();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            entries[i] = new LogEntry(_epoch, proposals[i].Payload);
+            var offset = _log.Append(entries[i]);
+            _appendTimes.Add(now);
+            _waiting.Enqueue((offset, proposals[i].RequestId));
+        }
+
+        _environment.WriteEntries(firstOffset, entries);
         EnsureSync();
+
+        // A follower whose send position was at the end gets the new entries now (pipelined: without waiting for its
+        // answer to what is in flight), in as few requests as the per-request limit allows; one behind, or whose end is
+        // not known yet (probing), gets them when it answers.
         foreach (var (follower, progress) in _followers)
         {
-            if (progress.NextOffset == offset)
+            if (progress.NextOffset == firstOffset && !progress.Probing)
             {
-                SendAppend(follower);
+                do
+                {
+                    SendAppend(follower);
+                }
+                while (progress.NextOffset <= _log.EndOffset);
             }
         }
     }
@@ -104,6 +121,20 @@ public sealed partial class Replica
         progress.LastSent = _running.Now();
     }
 
+    /// <summary>
+    /// Sends <paramref name="follower"/> an empty request at its matched offset, leaving its send position (and what is in
+    /// flight) alone: it carries the commit offset and the lease stamp, and the follower answers it at once with how far
+    /// it has matched, received entries included (it lies behind the leader's end).
+    /// </summary>
+    private void SendHeartbeat(ReplicaId follower, FollowerProgress progress)
+    {
+        var prevOffset = Math.Clamp(progress.MatchedOffset, _log.StartOffset, _log.EndOffset);
+        _environment.Send(
+            follower,
+            new AppendRequest(Id, _epoch, prevOffset, _log.EpochAt(prevOffset), [], _log.EndOffset, _committedOffset, NewLeaseStamp()));
+        progress.LastSent = _running.Now();
+    }
+
     private void OnAppendAccepted(AppendAccepted accepted)
     {
         if (Role != ReplicaRole.Leader || accepted.Epoch != _epoch || !_followers.TryGetValue(accepted.From, out var progress))
@@ -112,6 +143,7 @@ public sealed partial class Replica
         }
 
         progress.LastHeard = _running.Now();
+        progress.Probing = false;
         ReceivedEcho(progress, accepted.EchoedStamp);
         progress.MatchedOffset = Math.Max(progress.MatchedOffset, accepted.MatchedOffset);
         progress.DurableOffset = Math.Max(progress.DurableOffset, Math.Min(accepted.DurableOffset, accepted.MatchedOffset));
@@ -136,6 +168,7 @@ public sealed partial class Replica
         }
 
         progress.LastHeard = _running.Now();
+        progress.Probing = true;
         var probe = Math.Min(diverged.ProbeOffset, _log.EndOffset);
         if (probe < _log.StartOffset)
         {
@@ -203,19 +236,7 @@ public sealed partial class Replica
             var heartbeatAt = _running.Now();
             foreach (var (follower, progress) in _followers)
             {
-                var silent = heartbeatAt - progress.LastHeard >= _options.FollowerLagTimeout;
-                var progressing = progress.MatchedOffset > progress.MatchedAtHeartbeat || progress.NextOffset <= progress.MatchedOffset + 1;
-                progress.MatchedAtHeartbeat = progress.MatchedOffset;
-                if (!silent && progressing && heartbeatAt - progress.LastSent < _options.HeartbeatInterval)
-                {
-                    // Requests flow and the follower's matched offset moves: they carry the commit offset and the lease
-                    // stamp, and resending what is in flight would only repeat it.
-                    continue;
-                }
-
-                // Resend from the matched offset; to a follower silent for the lag timeout only a probe (back-off).
-                progress.NextOffset = progress.MatchedOffset + 1;
-                SendAppend(follower, probeOnly: silent);
+                HeartbeatFollower(follower, progress, heartbeatAt);
             }
         }
 

@@ -122,15 +122,32 @@ public sealed partial class Replica
     /// Appends <paramref name="payload"/> when this replica leads; the outcome comes as
     /// <see cref="IReplicaEnvironment.Acknowledge"/> or <see cref="IReplicaEnvironment.Abandon"/> for <paramref name="requestId"/>.
     /// </summary>
-    public void Propose(long requestId, ReadOnlyMemory<byte> payload)
+    public void Propose(long requestId, ReadOnlyMemory<byte> payload) => Propose([new Proposal(requestId, payload)]);
+
+    /// <summary>
+    /// Appends every payload of <paramref name="proposals"/>, in order, when this replica leads: one local write, and one
+    /// request per follower carrying all of them (up to <see cref="ReplicaOptions.MaxEntriesPerRequest"/> entries each) instead
+    /// of one request per entry. Each outcome comes as for <see cref="Propose(long, ReadOnlyMemory{byte})"/>.
+    /// </summary>
+    public void Propose(IReadOnlyList<Proposal> proposals)
     {
-        if (Role != ReplicaRole.Leader)
+        ArgumentNullException.ThrowIfNull(proposals);
+        if (proposals.Count == 0)
         {
-            _environment.Abandon(requestId, appended: false);
             return;
         }
 
-        AppendAsLeader(requestId, payload);
+        if (Role != ReplicaRole.Leader)
+        {
+            foreach (var proposal in proposals)
+            {
+                _environment.Abandon(proposal.RequestId, appended: false);
+            }
+
+            return;
+        }
+
+        AppendAsLeader(proposals);
     }
 
     /// <summary>Delivers a message from another replica.</summary>

@@ -23,6 +23,9 @@ internal sealed class LoopbackReplicationTransport : IReplicationTransport, IRep
     /// <summary>Messages that failed to decode (<see cref="MalformedReplicationMessageException"/>) and were dropped.</summary>
     public long Refused;
 
+    /// <summary>Append requests carrying entries handed to this transport (cut or not).</summary>
+    public long RequestsWithEntries;
+
     public void Register(ReplicaHost host) => _hosts[host.Id] = host;
 
     public IReplicationTransport TransportFor(ReplicaId id) => this;
@@ -41,6 +44,11 @@ internal sealed class LoopbackReplicationTransport : IReplicationTransport, IRep
 
     public void Send(ReplicaId from, ReplicaId to, ReplicationMessage message)
     {
+        if (message is AppendRequest { Entries.Count: > 0 })
+        {
+            Interlocked.Increment(ref RequestsWithEntries);
+        }
+
         if (_cut.ContainsKey(from) || _cut.ContainsKey(to) || !_hosts.TryGetValue(to, out var host))
         {
             return;

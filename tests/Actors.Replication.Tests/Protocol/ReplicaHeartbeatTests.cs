@@ -15,11 +15,13 @@ public sealed class ReplicaHeartbeatTests
     private readonly ManualClock _clock = new();
 
     [Fact]
-    public void LeaderTick_FollowerProgressingAndSentToWithinTheInterval_NoResendUntilItStopsProgressing()
+    public void LeaderTick_FollowerProgressingAndSentToWithinTheInterval_NoResendUntilTwoHeartbeatsWithoutProgress()
     {
         var leader = new Replica(R1, [], 0, _environment, _clock, new ReplicaOptions());
         leader.Start();
         leader.OnConfigurationRead(ReplicaConfiguration.Initial(R1, [R1, R2, R3]));
+        leader.OnMessage(new AppendAccepted(R2, 1, 0, 0));
+        leader.OnMessage(new AppendAccepted(R3, 1, 0, 0));
 
         _clock.Advance(TimeSpan.FromMilliseconds(40));
         leader.Propose(1, new byte[] { 1 });
@@ -32,8 +34,9 @@ public sealed class ReplicaHeartbeatTests
         leader.Tick();
         Assert.DoesNotContain(_environment.Sent, s => s.Message is AppendRequest);
 
-        // Entry 2 reaches both; only R3 answers. At the next heartbeat R2 has not progressed: entry 2 is resent to it
-        // from its matched offset; R3, which progressed and was sent to recently, gets nothing.
+        // Entry 2 reaches both; only R3 answers. At the next heartbeat R2 has not progressed: the leader asks where it is
+        // (an empty request at its matched offset) instead of resending; R3, which progressed and was sent to recently,
+        // gets nothing.
         _clock.Advance(TimeSpan.FromMilliseconds(10));
         leader.Propose(2, new byte[] { 2 });
         leader.OnMessage(new AppendAccepted(R3, 1, 2, 2));
@@ -41,9 +44,17 @@ public sealed class ReplicaHeartbeatTests
         _clock.Advance(ReplicaOptions.DefaultHeartbeatInterval - TimeSpan.FromMilliseconds(10));
         leader.Tick();
 
+        var asked = Assert.Single(_environment.SentTo<AppendRequest>(R2));
+        Assert.Equal((1L, 0), (asked.PrevOffset, asked.Entries.Count));
+        Assert.Empty(_environment.SentTo<AppendRequest>(R3));
+
+        // Still no progress at the heartbeat after: entry 2 is resent from R2's matched offset.
+        _environment.Sent.Clear();
+        _clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
+        leader.Tick();
+
         var resend = Assert.Single(_environment.SentTo<AppendRequest>(R2));
         Assert.Equal((1L, 1), (resend.PrevOffset, resend.Entries.Count));
-        Assert.Empty(_environment.SentTo<AppendRequest>(R3));
     }
 
     [Fact]

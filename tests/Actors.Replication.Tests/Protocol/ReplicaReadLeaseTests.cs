@@ -33,6 +33,8 @@ public sealed class ReplicaReadLeaseTests
     public void SendAppend_Leader_StampsEveryRequestWithItsClock()
     {
         var leader = CreateLeader();
+        leader.OnMessage(new AppendAccepted(R2, 1, 0, 0));
+        leader.OnMessage(new AppendAccepted(R3, 1, 0, 0));
         _clock.Advance(TimeSpan.FromMilliseconds(70));
         var now = _clock.GetTimestamp();
 

@@ -19,6 +19,9 @@ public sealed class SimulatedNetwork
 
     internal SimulatedNetwork(Simulation simulation) => _simulation = simulation;
 
+    /// <summary>What the replicas sent (before loss or duplication).</summary>
+    public ReplicationTraffic Traffic { get; } = new();
+
     /// <summary>When true, nothing is lost, duplicated or cut (delays remain).</summary>
     public bool Healed { get; set; }
 
@@ -42,6 +45,7 @@ public sealed class SimulatedNetwork
     /// <summary>Sends a replica-to-replica message.</summary>
     public void Send(ReplicaId from, ReplicaId to, ReplicationMessage message)
     {
+        Traffic.Count(message);
         var copies = Copies(from.Value, to.Value);
         var target = _simulation.Node(to);
         for (var i = 0; i < copies; i++)

@@ -114,7 +114,8 @@ public sealed class Simulation
         }
 
         return new SimulationResult(Seed, violation, _traceHash, _eventCount, Checker.AcknowledgedCount,
-            Math.Max(0, Checker.LeaderCount - 1), _crashes, PrefixDeletions, CheckpointInstalls, _trace, Checker.ReadsServed);
+            Math.Max(0, Checker.LeaderCount - 1), _crashes, PrefixDeletions, CheckpointInstalls, _trace, Checker.ReadsServed,
+            Network.Traffic, Node(Store.Current.Leader).Replica?.Log.EndOffset ?? 0);
     }
 
     internal SimulatedNode Node(ReplicaId id) => _nodes[id.Value - 1];

@@ -12,6 +12,8 @@ namespace Actors.Replication.Tests.Simulation;
 /// <param name="CheckpointInstalls">Transferred checkpoints a follower took in place of its log.</param>
 /// <param name="Trace">The event log when tracing was asked for.</param>
 /// <param name="ReadsServed">Client reads a leader served under its read lease.</param>
+/// <param name="Traffic">The messages the replicas sent.</param>
+/// <param name="EndOffset">The end offset of the store's leader's log when the run ended (every entry ever kept).</param>
 public sealed record SimulationResult(
     long Seed,
     string? Violation,
@@ -23,7 +25,9 @@ public sealed record SimulationResult(
     int PrefixDeletions,
     int CheckpointInstalls,
     IReadOnlyList<string>? Trace,
-    int ReadsServed = 0)
+    int ReadsServed = 0,
+    ReplicationTraffic? Traffic = null,
+    long EndOffset = 0)
 {
     /// <summary>Whether every invariant held.</summary>
     public bool Passed => Violation is null;

@@ -1,0 +1,37 @@
+namespace Actors.Replication.Wal;
+
+public sealed partial class ReplicaHost
+{
+    private volatile TaskCompletionSource? _paused;
+    private volatile TaskCompletionSource? _parked;
+
+    /// <summary>
+    /// Stops running the replica (as SIGSTOP would): work queues up, the clock keeps going. The action running now
+    /// completes; the loop stops before the next one. For fault tests.
+    /// </summary>
+    internal void Pause() => _paused ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Pauses the replica and completes once its driver loop has stopped: everything posted after that waits for
+    /// <see cref="Resume"/> and then runs in one burst. For tests that count what one burst does.
+    /// </summary>
+    internal Task PauseAsync()
+    {
+        var parked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _parked = parked;
+        Pause();
+
+        // Wakes an idle loop, so it sees the pause (it stays queued, runs after Resume).
+        Post(static () => { });
+        return parked.Task;
+    }
+
+    /// <summary>Resumes a paused replica: what queued up runs in arrival order.</summary>
+    internal void Resume()
+    {
+        var paused = _paused;
+        _paused = null;
+        _parked = null;
+        paused?.TrySetResult();
+    }
+}
