@@ -25,15 +25,7 @@ public sealed class MaterializedCheckpointTests(ITestOutputHelper output)
     [Fact]
     public async Task Appliers_CheckpointRestartAndCatchUpFromTheLeadersCheckpoint_EveryReplicaHoldsEveryWriteOnceInOrder()
     {
-        var options = new ReplicaOptions
-        {
-            HeartbeatInterval = TimeSpan.FromMilliseconds(20),
-            FollowerLagTimeout = TimeSpan.FromSeconds(1),
-            // Far beyond the test: the leader never changes; a follower down is dropped from the in-sync set after 1 s.
-            LeaderTimeout = TimeSpan.FromSeconds(30),
-            ConfigurationPollInterval = TimeSpan.FromMilliseconds(100),
-        };
-        await using var cluster = await CheckpointingReplicas.StartAsync(options, checkpointEveryEntries: 16);
+        await using var cluster = await CheckpointingReplicas.StartAsync(Options(), checkpointEveryEntries: 16);
         var leader = await cluster.Replicas.LeaderAsync(1, Generous);
         var log = cluster.LogOf(leader.Id);
         var followers = cluster.Replicas.Ids.Where(id => id != leader.Id).ToArray();
@@ -82,14 +74,7 @@ public sealed class MaterializedCheckpointTests(ITestOutputHelper output)
     [Fact]
     public async Task Restart_RestoreFromItsCheckpointFailsUntilTheDiskRecovers_RetriesWithBackOffSurfacesTypedErrorThenHoldsEveryWrite()
     {
-        var options = new ReplicaOptions
-        {
-            HeartbeatInterval = TimeSpan.FromMilliseconds(20),
-            FollowerLagTimeout = TimeSpan.FromSeconds(1),
-            LeaderTimeout = TimeSpan.FromSeconds(30),
-            ConfigurationPollInterval = TimeSpan.FromMilliseconds(100),
-        };
-        await using var cluster = await CheckpointingReplicas.StartAsync(options, checkpointEveryEntries: 16);
+        await using var cluster = await CheckpointingReplicas.StartAsync(Options(), checkpointEveryEntries: 16);
         var leader = await cluster.Replicas.LeaderAsync(1, Generous);
         var log = cluster.LogOf(leader.Id);
         var follower = cluster.Replicas.Ids.First(id => id != leader.Id);
@@ -123,6 +108,18 @@ public sealed class MaterializedCheckpointTests(ITestOutputHelper output)
         await AssertEveryWriteOnceInOrderAsync(applier.Local, written, follower);
         output.WriteLine($"{follower}: {applier.RestoreFailures} failed restores of its checkpoint at LSN {failure.CheckpointLsn}, then rebuilt from LSN {applier.RestoredFromLsn}; last error: {failure.Message}");
     }
+
+    /// <summary>
+    /// Fast heartbeats and configuration polls; a leader timeout far beyond the tests (the leader never changes); a
+    /// follower down is dropped from the in-sync set after 1 s.
+    /// </summary>
+    private static ReplicaOptions Options() => new()
+    {
+        HeartbeatInterval = TimeSpan.FromMilliseconds(20),
+        FollowerLagTimeout = TimeSpan.FromSeconds(1),
+        LeaderTimeout = TimeSpan.FromSeconds(30),
+        ConfigurationPollInterval = TimeSpan.FromMilliseconds(100),
+    };
 
     /// <summary>
     /// Writes with <see cref="ExpectedVersion.Any"/>: an entry applied twice would store its event twice, one skipped would
