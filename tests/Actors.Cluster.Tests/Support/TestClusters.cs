@@ -26,22 +26,6 @@ public static class TestClusters
         return cluster;
     }
 
-    /// <summary>
-    /// <see cref="DeployAsync"/> of <paramref name="silos"/> silos with <paramref name="partitionCount"/> partitions, each
-    /// replicated on every silo (replication factor = <paramref name="silos"/>), with the protocol timing and checkpoints
-    /// <paramref name="replication"/> sets; then waits (up to <see cref="Patience"/>) until the partitions are balanced.
-    /// </summary>
-    public static Task<TestCluster> DeployReplicatedAsync(short silos, int partitionCount, Action<Actors.Replication.Options.ReplicaOptions> replication)
-        => DeployBalancedAsync(silos, builder =>
-        {
-            builder.Options.PartitionCount = partitionCount;
-            builder.Options.ConfigureClusterOptions = o =>
-            {
-                o.ReplicationFactor = silos;
-                replication(o.Replication);
-            };
-        });
-
     public static async Task<TestCluster> DeployAsync(short silos, Action<TestClusterBuilder>? configure = null)
     {
         var builder = new TestClusterBuilder(silos);
