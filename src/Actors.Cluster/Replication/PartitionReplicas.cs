@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Actors.Cluster.Diagnostics;
 using Actors.Cluster.Membership;
 using Actors.Cluster.Messaging;
 using Actors.Cluster.Storage;
@@ -86,6 +87,10 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
     /// <summary>The host and applier of this silo's replica of <paramref name="partition"/> (for tests and diagnostics), or null when it holds none.</summary>
     internal (ReplicaHost Host, CommittedEntryApplier Applier)? ReplicaOf(int partition)
         => _held.TryGetValue(partition, out HeldReplica? held) ? (held.Host, held.Applier) : null;
+
+    /// <summary>Every replica this silo holds now, with its status and counters (the silo's replication instruments), by partition.</summary>
+    internal IReadOnlyList<ReplicaObservation> Observe()
+        => [.. _held.OrderBy(h => h.Key).Select(h => new ReplicaObservation(h.Key, h.Value.Host.Status, h.Value.Host.Counters, h.Value.Applier.RestoreFailures))];
 
     /// <summary>
     /// Whether this silo's replica of <paramref name="partition"/> leads and holds its read lease now
@@ -192,7 +197,8 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
                 open: ct => _inner.OpenAsync(store.StoreName, materializedOptions, _loggers, ct),
                 close: log => _inner.AbandonAsync(log));
             var applier = new CommittedEntryApplier(
-                host, materialized, new MaterializedCheckpointPolicy(state, ReplicaOptions.CheckpointEveryEntries, ReplicaOptions.CheckpointEveryBytes));
+                host, materialized, new MaterializedCheckpointPolicy(state, ReplicaOptions.CheckpointEveryEntries, ReplicaOptions.CheckpointEveryBytes),
+                _loggers.CreateLogger<CommittedEntryApplier>());
             _inbox.Register(partition, host);
             host.Start();
             applier.Start();
