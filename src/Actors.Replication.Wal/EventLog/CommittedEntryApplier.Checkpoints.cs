@@ -33,8 +33,8 @@ public sealed partial class CommittedEntryApplier
     private long _restoreFailures;
     private volatile CheckpointRestoreFailedException? _restoreFailure;
 
-    /// <summary>The default of <see cref="RestoreRetryDelay"/>: 100 ms.</summary>
-    public static readonly TimeSpan DefaultRestoreRetryDelay = TimeSpan.FromMilliseconds(100);
+    /// <summary>The back-off after a first failed restore of the host's checkpoint (doubling after each further failure): 100 ms.</summary>
+    public static readonly TimeSpan FirstRestoreRetryDelay = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The longest back-off between two restores of the host's checkpoint: 10 s.</summary>
     public static readonly TimeSpan MaxRestoreRetryDelay = TimeSpan.FromSeconds(10);
@@ -60,9 +60,6 @@ public sealed partial class CommittedEntryApplier
     /// </summary>
     public CheckpointRestoreFailedException? RestoreFailure => _restoreFailure;
 
-    /// <summary>The back-off after a first failed restore (doubling after each further failure): 100 ms by default.</summary>
-    public TimeSpan RestoreRetryDelay { get; init; } = DefaultRestoreRetryDelay;
-
     /// <summary>
     /// Rebuilds the local log from the host's checkpoint when it lies above what was applied (at start: any checkpoint).
     /// <paramref name="replacing"/>: the host replaced its log by a leader's checkpoint while this applier ran.
@@ -70,14 +67,14 @@ public sealed partial class CommittedEntryApplier
     /// <remarks>
     /// A failed restore is not the end of the replica: it is surfaced (<see cref="RestoreFailure"/>,
     /// <see cref="RestoreFailures"/>, a warning) and tried again after a back-off that doubles from
-    /// <see cref="RestoreRetryDelay"/> up to <see cref="MaxRestoreRetryDelay"/>, with the host's checkpoint read anew
+    /// <see cref="FirstRestoreRetryDelay"/> up to <see cref="MaxRestoreRetryDelay"/>, with the host's checkpoint read anew
     /// (a newer one may have replaced it). Nothing is applied meanwhile: applying onto a partly restored log could lose
     /// or duplicate writes. The discarded log is closed again by each attempt (closing twice is a no-op).
     /// </remarks>
     private async Task RestoreFromCheckpointAsync(bool replacing)
     {
         var policy = _checkpoints!;
-        var delay = RestoreRetryDelay;
+        var delay = FirstRestoreRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
             var checkpoint = await _host.ReadCheckpointAsync(_stopping.Token).ConfigureAwait(false);

@@ -1,6 +1,8 @@
 using Actors.Client;
 using Actors.Cluster.Membership;
+using Actors.Cluster.Partitioning;
 using Actors.Cluster.Tests.Support;
+using Actors.Demo.Grains.Accounts;
 
 namespace Actors.Cluster.Tests.Processes;
 
@@ -31,9 +33,12 @@ public sealed partial class ReplicatedSiloProcessTests
         await using (IClusterClient client = await cluster.ConnectAsync(leaders))
         await using (var writers = new Writers(client, output, ledger))
         {
-            await Eventually.TrueAsync(() => writers.Acknowledged >= 100, Limit, "100 deposits acknowledged before the SIGKILL");
+            long started = writers.Mark();
+            await Eventually.TrueAsync(() => writers.Acknowledged >= 100 && writers.EveryAccountServedAfter(started) is not null, Limit,
+                "100 deposits acknowledged, and one on every account (both partitions served), before the SIGKILL");
             await cluster[follower].KillAsync();
             endAtKill = await WaitLeadersDeletedPrefixAsync(cluster, follower, "the follower's SIGKILL");
+            Assert.Equal(2, endAtKill.Count);
             await cluster.StartAsync(follower);
             await Eventually.TrueAsync(async () => (await cluster.ReadAsync()).Partitions.All(p => p.InSync.Count == 3), Limit,
                 $"the restarted {follower} back in both in-sync sets");
@@ -71,16 +76,21 @@ public sealed partial class ReplicatedSiloProcessTests
 
     /// <summary>
     /// With <paramref name="victim"/> killed and the writers running on the other silos: reads the entry logs the victim
-    /// left on disk, then waits until every partition's leader (another silo) checkpointed and deleted its entry log
-    /// past the last entry the victim holds, so the victim cannot catch up from entries. Returns the victim's ends.
+    /// left on disk, then waits until the leader (another silo) of every partition holding a writer's account checkpointed
+    /// and deleted its entry log past the last entry the victim holds, so the victim cannot catch up from entries there.
+    /// Returns the victim's ends in those partitions (a partition without accounts gets no entries to checkpoint: the
+    /// victim catches up there from entries).
     /// </summary>
     private async Task<IReadOnlyDictionary<int, long>> WaitLeadersDeletedPrefixAsync(SiloProcessCluster cluster, string victim, string phase)
     {
-        IReadOnlyDictionary<int, long> ends = ReplicaEntryLogsOnDisk.EndLsns(cluster.DataDirectoryOf(victim));
-        Assert.True(ends.Count > 0, $"{phase}: no replica entry log in {victim}'s data directory {cluster.DataDirectoryOf(victim)}");
+        HashSet<int> loaded = [.. Enumerable.Range(0, Accounts).Select(i => PartitionMap.GetPartition(
+            new GrainId(GrainTypeNames.ForClass(typeof(BankAccountGrain)), Writers.Key(i)), cluster.PartitionCount))];
+        IReadOnlyDictionary<int, long> ends = ReplicaEntryLogsOnDisk.EndLsns(cluster.DataDirectoryOf(victim))
+            .Where(e => loaded.Contains(e.Key)).ToDictionary(e => e.Key, e => e.Value);
+        Assert.True(ends.Count > 0, $"{phase}: no replica entry log of the partitions {string.Join(",", loaded)} in {victim}'s data directory {cluster.DataDirectoryOf(victim)}");
         var since = System.Diagnostics.Stopwatch.StartNew();
-        string state = "";
-        await Eventually.TrueAsync(async () =>
+        string state = "nothing read yet";
+        Task waiting = Eventually.TrueAsync(async () =>
         {
             ClusterSnapshot table = await cluster.ReadAsync();
             var scraped = new Dictionary<string, SiloMetrics>(StringComparer.Ordinal);
@@ -103,7 +113,16 @@ public sealed partial class ReplicatedSiloProcessTests
 
             state = string.Join(", ", starts);
             return ends.All(e => scraped[table.Partitions[e.Key].Owner!].Of(SiloMetrics.LogStartLsn, e.Key) > e.Value);
-        }, Limit, $"{phase}: every partition's leader deleting its entry log past what {victim} holds (last seen: {state})");
+        }, Limit, $"{phase}: every partition's leader deleting its entry log past what {victim} holds");
+        try
+        {
+            await waiting;
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message} Last seen: {state}.", timeout);
+        }
+
         Progress($"{phase}: the leaders' entry logs start past {victim}'s ends within {since.Elapsed.TotalMilliseconds:N0} ms: {state}");
         return ends;
     }

@@ -97,7 +97,7 @@ public sealed class MaterializedCheckpointTests(ITestOutputHelper output)
         Assert.Equal(follower, failure.Replica);
         Assert.Equal(cluster.Replicas[follower].Status.StartLsn, failure.CheckpointLsn);
         Assert.True(failure.Attempt >= 2, $"attempt {failure.Attempt}");
-        Assert.True(failure.RetryIn > CommittedEntryApplier.DefaultRestoreRetryDelay, $"back-off {failure.RetryIn} after attempt {failure.Attempt}");
+        Assert.True(failure.RetryIn > CommittedEntryApplier.FirstRestoreRetryDelay, $"back-off {failure.RetryIn} after attempt {failure.Attempt}");
         Assert.IsType<MaterializedStateException>(failure.InnerException);
 
         disk.Recover();
