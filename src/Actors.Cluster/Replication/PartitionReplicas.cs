@@ -101,13 +101,19 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
 
     /// <summary>
     /// Waits until this silo's replica of <paramref name="row"/>'s partition leads the row's epoch and its materialized log
-    /// holds every entry it held when it took over; false when <paramref name="timeout"/> passes first.
+    /// holds every entry it held when it took over; false when <paramref name="timeout"/> passes first, or at once when the
+    /// replica has entered a later epoch (it never leads an epoch it has passed).
     /// </summary>
     public async Task<bool> WaitLeadingAsync(PartitionRecord row, TimeSpan timeout, CancellationToken cancellationToken)
     {
         DateTimeOffset deadline = _time.GetUtcNow() + timeout;
         while (_time.GetUtcNow() < deadline)
         {
+            if (_held.TryGetValue(row.Partition, out HeldReplica? ahead) && ahead.Host.Status.Epoch > row.Epoch)
+            {
+                return false;
+            }
+
             if (_held.TryGetValue(row.Partition, out HeldReplica? held) && held.Host.Status is { IsLeader: true } status && status.Epoch == row.Epoch)
             {
                 using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
