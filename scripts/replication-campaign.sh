@@ -11,6 +11,11 @@
 #   FAULTS=cut scripts/replication-campaign.sh 100      # odd cycles SIGKILL, even cycles cut the leader of the most partitions
 #                                                       # from the other two (fault-injecting proxy), wait until every in-sync
 #                                                       # set is on one side of the cut, heal, wait until all three are in sync
+#   CHECKPOINTS=small scripts/replication-campaign.sh 5 # replicas checkpoint every 32 entries with 8 KiB entry-log segments
+#                                                       # (SmallCheckpoints, tests/Actors.Cluster.Tests/Support); each SIGKILL
+#                                                       # cycle keeps the load on until the victim's leaders deleted their entry
+#                                                       # logs past what it holds, and checks (the silos' /metrics) that the
+#                                                       # restarted victim rejoined by installing their checkpoints
 #
 # Runs the xunit test CI runs (ReplicatedSiloProcessTests.SigkilledLeaders_...) with ACTORS_REPLICATION_CAMPAIGN_CYCLES,
 # in Release. Prints each cycle's failover time and the p50/p99/max line; the full output goes to $REPORT (default a file
@@ -22,10 +27,11 @@ set -euo pipefail
 cycles="${1:-100}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 report="${REPORT:-${TMPDIR:-/tmp}/actors-replication-campaign-$(date -u +%Y%m%dT%H%M%SZ).log}"
-echo "replication campaign: ${cycles} cycles (faults ${FAULTS:-sigkill}, timeouts ${TIMEOUTS:-default}), report ${report} (progress ${report}.progress); $(uptime)"
+echo "replication campaign: ${cycles} cycles (faults ${FAULTS:-sigkill}, timeouts ${TIMEOUTS:-default}, checkpoints ${CHECKPOINTS:-default}), report ${report} (progress ${report}.progress); $(uptime)"
 set +e
 ACTORS_REPLICATION_CAMPAIGN_CYCLES="${cycles}" ACTORS_REPLICATION_CAMPAIGN_TIMEOUTS="${TIMEOUTS:-default}" \
-  ACTORS_REPLICATION_CAMPAIGN_FAULTS="${FAULTS:-sigkill}" ACTORS_REPLICATION_CAMPAIGN_PROGRESS="${report}.progress" \
+  ACTORS_REPLICATION_CAMPAIGN_FAULTS="${FAULTS:-sigkill}" ACTORS_REPLICATION_CAMPAIGN_CHECKPOINTS="${CHECKPOINTS:-default}" \
+  ACTORS_REPLICATION_CAMPAIGN_PROGRESS="${report}.progress" \
   dotnet test "${root}/tests/Actors.Cluster.Tests/Actors.Cluster.Tests.csproj" -c Release \
   --filter "FullyQualifiedName~ReplicatedSiloProcessTests.SigkilledLeaders" \
   --logger "console;verbosity=detailed" > "${report}" 2>&1

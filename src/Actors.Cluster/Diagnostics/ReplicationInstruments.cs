@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Actors.Replication.Messages;
+using Actors.Replication.Wal;
 
 namespace Actors.Cluster.Diagnostics;
 
@@ -10,6 +11,9 @@ namespace Actors.Cluster.Diagnostics;
 /// messages whose request got no response (dropped). Each message is
 /// one silo-transport request with its own response frame, so messages sent = request frames = response frames expected.
 /// With the acknowledged grain writes and entries (the silo's replica counters) these give messages per entry per follower.
+/// <see cref="ObserveReplicas"/> adds, per partition replica this silo holds (tag <c>partition</c>), its entry log's
+/// positions and its checkpoint counters, read from the replica when scraped: how far each log's prefix was deleted and
+/// whether a replica took a leader's checkpoint are visible from outside the process.
 /// </summary>
 internal static class ReplicationInstruments
 {
@@ -36,4 +40,41 @@ internal static class ReplicationInstruments
 
     public static void MessageDropped(ReplicationMessage message) =>
         MessagesDropped.Add(1, new KeyValuePair<string, object?>("kind", message.GetType().Name));
+
+    /// <summary>
+    /// Registers the observable instruments of the replicas <paramref name="replicas"/> lists when observed (one
+    /// measurement per replica, tag <c>partition</c>): gauges of its log's start (the LSN its durable checkpoint covers,
+    /// 0 without one), end and commit positions, and counters of the checkpoints it wrote, the checkpoints it took from a
+    /// leader, the checkpoint chunks it sent, the segment files it deleted below its checkpoints and the restores of its
+    /// materialized log from a checkpoint that failed (each since that replica started). Dispose the result to unregister them.
+    /// </summary>
+    public static IDisposable ObserveReplicas(Func<IReadOnlyList<ReplicaObservation>> replicas)
+    {
+        var meter = new Meter(MeterName);
+        meter.CreateObservableGauge("actors.replication.log.start_lsn", () => Measure(replicas, r => r.Status.StartLsn),
+            description: "The LSN the replica's durable checkpoint covers: its entry log starts after it (0: no checkpoint) (tag partition).");
+        meter.CreateObservableGauge("actors.replication.log.end_lsn", () => Measure(replicas, r => r.Status.EndLsn),
+            description: "The last entry written to the replica's entry log (tag partition).");
+        meter.CreateObservableGauge("actors.replication.log.committed_lsn", () => Measure(replicas, r => r.Status.CommittedLsn),
+            description: "Entries up to here are known acknowledged by the replica (tag partition).");
+        meter.CreateObservableCounter("actors.replication.checkpoints.written", () => Measure(replicas, r => r.Counters.CheckpointsWritten),
+            description: "Checkpoints of the materialized log the replica wrote durably to its entry log (tag partition).");
+        meter.CreateObservableCounter("actors.replication.checkpoints.installed", () => Measure(replicas, r => r.Counters.CheckpointsInstalled),
+            description: "Checkpoints the replica took from its leader, replacing its entry log, because it needed entries the leader had deleted (tag partition).");
+        meter.CreateObservableCounter("actors.replication.checkpoint_chunks.sent", () => Measure(replicas, r => r.Counters.CheckpointChunksSent),
+            description: "Checkpoint chunks the replica sent as leader to followers that needed deleted entries, resends included (tag partition).");
+        meter.CreateObservableCounter("actors.replication.segments.deleted", () => Measure(replicas, r => r.Counters.SegmentsDeleted),
+            description: "Entry-log segment files the replica deleted below its durable checkpoints (tag partition).");
+        meter.CreateObservableCounter("actors.replication.checkpoint_restores.failed", () => Measure(replicas, r => r.RestoreFailures),
+            description: "Rebuilds of the replica's materialized log from a checkpoint that failed; each is retried after a back-off (tag partition).");
+        return meter;
+    }
+
+    private static IEnumerable<Measurement<long>> Measure(Func<IReadOnlyList<ReplicaObservation>> replicas, Func<ReplicaObservation, long> value)
+    {
+        foreach (ReplicaObservation replica in replicas())
+        {
+            yield return new Measurement<long>(value(replica), new KeyValuePair<string, object?>("partition", replica.Partition));
+        }
+    }
 }

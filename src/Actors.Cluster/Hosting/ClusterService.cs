@@ -24,6 +24,7 @@ internal sealed partial class ClusterService(ClusterSilo cluster, IServiceProvid
     private int _disposed;
     private Task _viewLoop = Task.CompletedTask;
     private IDisposable? _instruments;
+    private IDisposable? _replicaInstruments;
     private bool _started;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -69,6 +70,7 @@ internal sealed partial class ClusterService(ClusterSilo cluster, IServiceProvid
         cluster.Ownership.Start(snapshot.PartitionCount);
         _viewLoop = Task.Run(ViewLoopAsync, CancellationToken.None);
         _instruments = cluster.ObserveInstruments();
+        _replicaInstruments = cluster.ObserveReplicaInstruments();
         _started = true;
     }
 
@@ -128,6 +130,7 @@ internal sealed partial class ClusterService(ClusterSilo cluster, IServiceProvid
         await cluster.Ownership.DisposeAsync();
         await cluster.Replicas.DisposeAsync();
         _instruments?.Dispose();
+        _replicaInstruments?.Dispose();
         _stopping.Dispose();
     }
 

@@ -144,6 +144,9 @@ internal sealed class ClusterSilo : IClusterView
         () => Membership.Current?.Silos.Count(s => s.IsLive) ?? 0,
         () => Ownership.ServedCount);
 
+    /// <summary>Gauges and counters of this silo's partition replicas (log positions, checkpoints; <see cref="ReplicationInstruments.ObserveReplicas"/>).</summary>
+    public IDisposable ObserveReplicaInstruments() => ReplicationInstruments.ObserveReplicas(Replicas.Observe);
+
     private string? GatewayEndpoint()
     {
         if (_services.GetService<IGatewayInfo>() is not { } gateway)

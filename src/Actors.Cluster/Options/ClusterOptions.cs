@@ -123,6 +123,21 @@ public sealed class ClusterOptions
     /// <summary>How long a call waits for a partition to become servable (moving, being claimed) before it fails. Default 30 s.</summary>
     public TimeSpan PartitionWaitTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long after a partition's open failed for a reason that may pass (its replica lost the leadership while opening,
+    /// an I/O error) the silo opens it again; the wait doubles with each failure under the same epoch up to
+    /// <see cref="PartitionOpenRetryMaxDelay"/>, and a grant under a later epoch opens it at once. Calls wait meanwhile.
+    /// Default 500 ms.
+    /// </summary>
+    public TimeSpan PartitionOpenRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// The longest wait between two opens of a partition that keep failing for a reason that may pass. Default 10 s; at
+    /// least <see cref="PartitionOpenRetryDelay"/> and below <see cref="PartitionWaitTimeout"/>, so a waiting call sees
+    /// at least one more attempt.
+    /// </summary>
+    public TimeSpan PartitionOpenRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The default <see cref="ReplicationFactor"/>: 1 (each partition's logs on its owner's disk only).</summary>
     public const int DefaultReplicationFactor = 1;
 

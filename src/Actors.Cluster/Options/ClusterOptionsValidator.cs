@@ -41,6 +41,7 @@ public sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
             (nameof(options.MoveTimeout), options.MoveTimeout),
             (nameof(options.PartitionWaitTimeout), options.PartitionWaitTimeout),
             (nameof(options.HandOffDrainTimeout), options.HandOffDrainTimeout),
+            (nameof(options.PartitionOpenRetryDelay), options.PartitionOpenRetryDelay),
         })
         {
             Check(value > TimeSpan.Zero, $"ClusterOptions.{setting} must be positive; got {value}.");
@@ -48,6 +49,8 @@ public sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
 
         Check(options.HandOffDrainTimeout < options.PartitionWaitTimeout && options.HandOffDrainTimeout < options.MoveTimeout,
             $"ClusterOptions.HandOffDrainTimeout must be below PartitionWaitTimeout ({options.PartitionWaitTimeout}) and MoveTimeout ({options.MoveTimeout}), so calls held by an undone move are still served; got {options.HandOffDrainTimeout}.");
+        Check(options.PartitionOpenRetryMaxDelay >= options.PartitionOpenRetryDelay && options.PartitionOpenRetryMaxDelay < options.PartitionWaitTimeout,
+            $"ClusterOptions.PartitionOpenRetryMaxDelay must be at least PartitionOpenRetryDelay ({options.PartitionOpenRetryDelay}) and below PartitionWaitTimeout ({options.PartitionWaitTimeout}), so a call waiting for a partition whose open failed sees another attempt; got {options.PartitionOpenRetryMaxDelay}.");
         Check(options.ReplicationFactor is >= 1 and <= ClusterOptions.MaxReplicationFactor,
             $"ClusterOptions.ReplicationFactor must be between 1 and {ClusterOptions.MaxReplicationFactor}; got {options.ReplicationFactor}.");
         try

@@ -48,6 +48,12 @@ internal sealed partial class PartitionOwnershipAgent
                     LogLostOwnership(_logger, p, row.ToString());
                     await _handOff.StopServingAsync(p, cancellationToken);
                 }
+                else if (!mine && state == LocalPartitionState.Lost)
+                {
+                    // Another silo owns it now (an in-sync replica took over): this silo's failure to open it decides
+                    // nothing any more, and a later grant here opens it afresh.
+                    SetState(p, LocalPartitionState.None, 0);
+                }
                 else if (!mine && state == LocalPartitionState.Installed && IsStaleInstall(p, me))
                 {
                     _logs.Delete(p);
@@ -86,6 +92,12 @@ internal sealed partial class PartitionOwnershipAgent
                     return;
                 }
 
+                if (!MayOpen(row))
+                {
+                    // The last open under this epoch failed transiently: the next starts when its back-off has passed.
+                    return;
+                }
+
                 await OpenAsync(row, cancellationToken);
                 break;
             case LocalPartitionState.Serving when epoch != row.Epoch:
@@ -115,29 +127,42 @@ internal sealed partial class PartitionOwnershipAgent
             && !(latest.State == PartitionState.Moving && string.Equals(latest.Target, me, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Opens <paramref name="row"/>'s partition under its epoch and serves it; a failed open is recorded and the partition
+    /// left <see cref="LocalPartitionState.None"/> (retried) or <see cref="LocalPartitionState.Lost"/> (permanent), see
+    /// <see cref="PartitionOpenFailure"/>. A replicated partition is opened only once this silo's replica leads the row's
+    /// epoch and has applied every entry it holds, so it never serves a log that lacks an acknowledged entry.
+    /// </summary>
     private async Task OpenAsync(PartitionRecord row, CancellationToken cancellationToken)
     {
         SetState(row.Partition, LocalPartitionState.Opening, row.Epoch);
-        if (row.IsReplicated && !await _replicas.WaitLeadingAsync(row, LeadWait, cancellationToken))
+        try
         {
-            // Not leading the row's epoch yet (its replica has not read the grant) or lost it again: the next reconcile retries.
+            if (row.IsReplicated && !await _replicas.WaitLeadingAsync(row, LeadWait, cancellationToken))
+            {
+                // Not leading the row's epoch yet (its replica has not read the grant), lost it again, or not caught up.
+                OpenDeferred(row, LeadWait);
+                return;
+            }
+
+            await _logs.OpenAsync(row.Partition, row.Epoch, _membership.Name, _membership.Incarnation, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
             SetState(row.Partition, LocalPartitionState.None, 0);
-            LogNotLeadingYet(_logger, row.Partition, row.Epoch);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // The log host closed whatever it had opened of the partition: nothing is served from a partial open.
+            OpenFailed(row, ex);
             return;
         }
 
-        try
-        {
-            await _logs.OpenAsync(row.Partition, row.Epoch, _membership.Name, _membership.Incarnation, cancellationToken);
-            SetState(row.Partition, LocalPartitionState.Serving, row.Epoch);
-            LogServing(_logger, row.Partition, row.Epoch);
-            await _reminders.ServingAsync(row.Partition, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            SetState(row.Partition, LocalPartitionState.Lost, 0);
-            LogOpenFailed(_logger, ex, row.Partition);
-        }
+        OpenSucceeded(row.Partition);
+        SetState(row.Partition, LocalPartitionState.Serving, row.Epoch);
+        LogServing(_logger, row.Partition, row.Epoch);
+        await _reminders.ServingAsync(row.Partition, cancellationToken);
     }
 
     private async Task ReclaimAsync(PartitionRecord row, long incarnation, CancellationToken cancellationToken)
@@ -228,15 +253,9 @@ internal sealed partial class PartitionOwnershipAgent
     [LoggerMessage(EventId = 4403, Level = LogLevel.Critical, Message = "Partition {Partition} (epoch {Epoch}) is owned by this silo but its logs are missing from this volume: it will not be served empty; restore the volume")]
     private static partial void LogDataMissing(ILogger logger, int partition, long epoch);
 
-    [LoggerMessage(EventId = 4404, Level = LogLevel.Critical, Message = "Partition {Partition}: its logs cannot be opened; it is unavailable")]
-    private static partial void LogOpenFailed(ILogger logger, Exception exception, int partition);
-
     [LoggerMessage(EventId = 4405, Level = LogLevel.Warning, Message = "Partition {Partition} is no longer this silo's ({Row}): stops serving it")]
     private static partial void LogLostOwnership(ILogger logger, int partition, string row);
 
     [LoggerMessage(EventId = 4407, Level = LogLevel.Warning, Message = "Partition {Partition} is not claimed yet: replication factor {ReplicationFactor} needs that many Active silos")]
     private static partial void LogTooFewSilos(ILogger logger, int partition, int replicationFactor);
-
-    [LoggerMessage(EventId = 4408, Level = LogLevel.Information, Message = "Partition {Partition} (epoch {Epoch}) is granted here but this silo's replica does not lead that epoch yet; retrying at the next reconcile")]
-    private static partial void LogNotLeadingYet(ILogger logger, int partition, long epoch);
 }

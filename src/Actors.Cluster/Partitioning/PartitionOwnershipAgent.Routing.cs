@@ -33,8 +33,9 @@ internal sealed partial class PartitionOwnershipAgent
                 return new PartitionRoute(PartitionRouteKind.Local, _membership.Name, epoch, null);
             case LocalPartitionState.HandingOff or LocalPartitionState.Opening:
                 return new PartitionRoute(PartitionRouteKind.Wait, _membership.Name, epoch, "the partition is changing hands");
-            case LocalPartitionState.Lost:
-                return new PartitionRoute(PartitionRouteKind.Unavailable, _membership.Name, 0, $"its owner '{_membership.Name}' has lost or cannot read the partition's logs");
+            case LocalPartitionState.Lost when string.Equals(row.Owner, _membership.Name, StringComparison.Ordinal):
+                // Only while the row names this silo: once another replica took over, the call goes there.
+                return new PartitionRoute(PartitionRouteKind.Unavailable, _membership.Name, 0, LostReason(partition));
         }
 
         if (row.Owner is null)
@@ -45,7 +46,7 @@ internal sealed partial class PartitionOwnershipAgent
         if (string.Equals(row.Owner, _membership.Name, StringComparison.Ordinal))
         {
             // Granted here (or owned by this silo's previous incarnation) and not opened yet: the reconcile opens it.
-            return new PartitionRoute(PartitionRouteKind.Wait, row.Owner, 0, "the partition is being opened here");
+            return new PartitionRoute(PartitionRouteKind.Wait, row.Owner, 0, OpeningReason(partition, row.Epoch));
         }
 
         SiloRecord? owner = snapshot.FindSilo(row.Owner);

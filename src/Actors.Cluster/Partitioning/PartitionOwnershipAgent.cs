@@ -14,8 +14,9 @@ namespace Actors.Cluster.Partitioning;
 /// </summary>
 /// <remarks>
 /// Every ownership change is a conditional update that also requires this silo's lease to be valid by the store's clock.
-/// One reconcile runs at a time (on every table change, every lease-renew period, and on local events); at most one
-/// hand-off runs at a time. Thread-safe.
+/// One reconcile runs at a time (on every table change, every lease-renew period, when a failed open's back-off ends, and
+/// on local events); at most one hand-off runs at a time. A failed open is retried or reported as
+/// <see cref="PartitionOpenFailure"/> says. Thread-safe.
 /// </remarks>
 internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
 {
@@ -172,7 +173,7 @@ internal sealed partial class PartitionOwnershipAgent : IAsyncDisposable
 
             try
             {
-                await Task.WhenAny(changed, Task.Delay(_options.LeaseRenewPeriod, _time, stop));
+                await Task.WhenAny(changed, Task.Delay(UntilNextReconcile(), _time, stop));
             }
             catch (OperationCanceledException)
             {

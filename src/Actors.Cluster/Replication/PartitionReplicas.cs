@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Actors.Cluster.Diagnostics;
 using Actors.Cluster.Membership;
 using Actors.Cluster.Messaging;
 using Actors.Cluster.Storage;
@@ -87,6 +88,10 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
     internal (ReplicaHost Host, CommittedEntryApplier Applier)? ReplicaOf(int partition)
         => _held.TryGetValue(partition, out HeldReplica? held) ? (held.Host, held.Applier) : null;
 
+    /// <summary>Every replica this silo holds now, with its status and counters (the silo's replication instruments), by partition.</summary>
+    internal IReadOnlyList<ReplicaObservation> Observe()
+        => [.. _held.OrderBy(h => h.Key).Select(h => new ReplicaObservation(h.Key, h.Value.Host.Status, h.Value.Host.Counters, h.Value.Applier.RestoreFailures))];
+
     /// <summary>
     /// Whether this silo's replica of <paramref name="partition"/> leads and holds its read lease now
     /// (<see cref="ReplicaHost.HoldsReadLease"/>): only then may the silo serve the partition's calls from its state.
@@ -96,13 +101,19 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
 
     /// <summary>
     /// Waits until this silo's replica of <paramref name="row"/>'s partition leads the row's epoch and its materialized log
-    /// holds every entry it held when it took over; false when <paramref name="timeout"/> passes first.
+    /// holds every entry it held when it took over; false when <paramref name="timeout"/> passes first, or at once when the
+    /// replica has entered a later epoch (it never leads an epoch it has passed).
     /// </summary>
     public async Task<bool> WaitLeadingAsync(PartitionRecord row, TimeSpan timeout, CancellationToken cancellationToken)
     {
         DateTimeOffset deadline = _time.GetUtcNow() + timeout;
         while (_time.GetUtcNow() < deadline)
         {
+            if (_held.TryGetValue(row.Partition, out HeldReplica? ahead) && ahead.Host.Status.Epoch > row.Epoch)
+            {
+                return false;
+            }
+
             if (_held.TryGetValue(row.Partition, out HeldReplica? held) && held.Host.Status is { IsLeader: true } status && status.Epoch == row.Epoch)
             {
                 using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -186,7 +197,8 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
                 open: ct => _inner.OpenAsync(store.StoreName, materializedOptions, _loggers, ct),
                 close: log => _inner.AbandonAsync(log));
             var applier = new CommittedEntryApplier(
-                host, materialized, new MaterializedCheckpointPolicy(state, ReplicaOptions.CheckpointEveryEntries, ReplicaOptions.CheckpointEveryBytes));
+                host, materialized, new MaterializedCheckpointPolicy(state, ReplicaOptions.CheckpointEveryEntries, ReplicaOptions.CheckpointEveryBytes),
+                _loggers.CreateLogger<CommittedEntryApplier>());
             _inbox.Register(partition, host);
             host.Start();
             applier.Start();

@@ -56,6 +56,13 @@ internal sealed partial class PartitionLogHost
     /// <summary>Decides whether a write to a partition under an epoch may go on (lease valid, epoch current).</summary>
     public Func<int, long, bool> WriteFence { get; set; } = static (_, _) => false;
 
+    /// <summary>
+    /// Fault tests only (null otherwise): runs when a partition's log is open and its epoch record is about to be appended
+    /// (partition, epoch), so a test can make the open fail exactly there: a replica that loses its leadership, an I/O
+    /// error, a corrupted log (docs/replication.md, "Opening a partition").
+    /// </summary>
+    internal Func<int, long, Task>? BeforeEpochRecord { get; set; }
+
     /// <summary>The stores' partitioned logs.</summary>
     public ICollection<PartitionedEventLog> Stores => _stores.Values;
 
@@ -242,6 +249,11 @@ internal sealed partial class PartitionLogHost
             ?? await _inner.OpenAsync(store.StoreName, CopyWithDirectory(store.BaseOptions, PartitionDirectory(store, partition)), _loggerFactory, cancellationToken);
         try
         {
+            if (BeforeEpochRecord is { } hook)
+            {
+                await hook(partition, open.Epoch);
+            }
+
             byte[] record = JsonSerializer.SerializeToUtf8Bytes(new EpochRecord(open.Epoch, open.Owner, open.Incarnation, DateTimeOffset.UtcNow));
             await log.AppendAsync(EpochStream, ExpectedVersion.Any, [record], cancellationToken);
         }

@@ -1,5 +1,6 @@
 using Actors.Replication.Wal.Materialized;
 using Actors.Wal.Entries;
+using Microsoft.Extensions.Logging;
 
 namespace Actors.Replication.Wal.EventLog;
 
@@ -29,6 +30,14 @@ public sealed partial class CommittedEntryApplier
     private long _checkpointsTaken;
     private long _checkpointsRestored;
     private long _restoredFromLsn;
+    private long _restoreFailures;
+    private volatile CheckpointRestoreFailedException? _restoreFailure;
+
+    /// <summary>The back-off after a first failed restore of the host's checkpoint (doubling after each further failure): 100 ms.</summary>
+    public static readonly TimeSpan FirstRestoreRetryDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest back-off between two restores of the host's checkpoint: 10 s.</summary>
+    public static readonly TimeSpan MaxRestoreRetryDelay = TimeSpan.FromSeconds(10);
 
     /// <summary>Checkpoints of the local log captured and offered to the host.</summary>
     public long CheckpointsOffered => Interlocked.Read(ref _checkpointsOffered);
@@ -42,40 +51,76 @@ public sealed partial class CommittedEntryApplier
     /// <summary>The LSN of the checkpoint the local log was last rebuilt from (0: none, it was built from LSN 1).</summary>
     public long RestoredFromLsn => Interlocked.Read(ref _restoredFromLsn);
 
+    /// <summary>Restores from the host's checkpoint that failed (each is retried after a back-off).</summary>
+    public long RestoreFailures => Interlocked.Read(ref _restoreFailures);
+
+    /// <summary>
+    /// Why the latest restore from the host's checkpoint failed while the applier still retries it (the applier applies
+    /// nothing meanwhile), or null when the last restore succeeded or none failed.
+    /// </summary>
+    public CheckpointRestoreFailedException? RestoreFailure => _restoreFailure;
+
     /// <summary>
     /// Rebuilds the local log from the host's checkpoint when it lies above what was applied (at start: any checkpoint).
     /// <paramref name="replacing"/>: the host replaced its log by a leader's checkpoint while this applier ran.
     /// </summary>
+    /// <remarks>
+    /// A failed restore is not the end of the replica: it is surfaced (<see cref="RestoreFailure"/>,
+    /// <see cref="RestoreFailures"/>, a warning) and tried again after a back-off that doubles from
+    /// <see cref="FirstRestoreRetryDelay"/> up to <see cref="MaxRestoreRetryDelay"/>, with the host's checkpoint read anew
+    /// (a newer one may have replaced it). Nothing is applied meanwhile: applying onto a partly restored log could lose
+    /// or duplicate writes. The discarded log is closed again by each attempt (closing twice is a no-op).
+    /// </remarks>
     private async Task RestoreFromCheckpointAsync(bool replacing)
     {
         var policy = _checkpoints!;
-        var checkpoint = await _host.ReadCheckpointAsync(_stopping.Token).ConfigureAwait(false);
-        if (checkpoint.Offset <= AppliedLsn)
+        var delay = FirstRestoreRetryDelay;
+        for (var attempt = 1; ; attempt++)
         {
-            if (replacing)
+            var checkpoint = await _host.ReadCheckpointAsync(_stopping.Token).ConfigureAwait(false);
+            if (checkpoint.Offset <= AppliedLsn)
             {
-                throw new ReplicationInvariantException(
-                    _host.Id, $"its log starts above the applied LSN {AppliedLsn}, but its checkpoint is at LSN {checkpoint.Offset}");
+                if (replacing)
+                {
+                    throw new ReplicationInvariantException(
+                        _host.Id, $"its log starts above the applied LSN {AppliedLsn}, but its checkpoint is at LSN {checkpoint.Offset}");
+                }
+
+                return;
             }
 
+            if (replacing && attempt == 1)
+            {
+                // Writes this replica proposed while it led and still waits on lie in entries it will not apply itself: their
+                // effect, if they were committed, is in the checkpoint. Their outcome is unknown here.
+                FailWaiting(new AppendOutcomeUnknownException(_host.Id, $"its replica replaced its log by the leader's checkpoint at LSN {checkpoint.Offset}"));
+            }
+
+            try
+            {
+                // A compaction offered before is of a state the host no longer needs; whatever it ends as, it changes no entry.
+                _local = await policy.State.RestoreAsync(_local, checkpoint.State, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (!_stopping.IsCancellationRequested)
+            {
+                var failure = new CheckpointRestoreFailedException(_host.Id, checkpoint.Offset, attempt, delay, exception);
+                _restoreFailure = failure;
+                Interlocked.Increment(ref _restoreFailures);
+                LogRestoreFailed(_logger, _host.Id, checkpoint.Offset, attempt, delay.TotalMilliseconds, failure);
+                await Task.Delay(delay, _stopping.Token).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRestoreRetryDelay.Ticks));
+                continue;
+            }
+
+            _restoreFailure = null;
+            Volatile.Write(ref _appliedLsn, checkpoint.Offset);
+            Interlocked.Exchange(ref _restoredFromLsn, checkpoint.Offset);
+            Interlocked.Increment(ref _checkpointsRestored);
+            _entriesSinceCheckpoint = 0;
+            _bytesSinceCheckpoint = 0;
+            Advanced();
             return;
         }
-
-        if (replacing)
-        {
-            // Writes this replica proposed while it led and still waits on lie in entries it will not apply itself: their
-            // effect, if they were committed, is in the checkpoint. Their outcome is unknown here.
-            FailWaiting(new AppendOutcomeUnknownException(_host.Id, $"its replica replaced its log by the leader's checkpoint at LSN {checkpoint.Offset}"));
-        }
-
-        // A compaction offered before is of a state the host no longer needs; whatever it ends as, it changes no entry.
-        _local = await policy.State.RestoreAsync(_local, checkpoint.State, _stopping.Token).ConfigureAwait(false);
-        Volatile.Write(ref _appliedLsn, checkpoint.Offset);
-        Interlocked.Exchange(ref _restoredFromLsn, checkpoint.Offset);
-        Interlocked.Increment(ref _checkpointsRestored);
-        _entriesSinceCheckpoint = 0;
-        _bytesSinceCheckpoint = 0;
-        Advanced();
     }
 
     private void CountApplied(IReadOnlyList<LoggedEntry> entries)
@@ -138,4 +183,7 @@ public sealed partial class CommittedEntryApplier
             // The host stopped; it reports its own failure.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica {Replica} could not rebuild its materialized log from the checkpoint at LSN {Lsn} (attempt {Attempt}); it applies nothing until a restore succeeds and tries again in {RetryInMs} ms")]
+    private static partial void LogRestoreFailed(ILogger logger, ReplicaId replica, long lsn, int attempt, double retryInMs, Exception exception);
 }

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Actors.Replication.Wal.Materialized;
 using Actors.Wal;
 using Actors.Wal.Entries;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Actors.Replication.Wal.EventLog;
 
@@ -31,6 +33,7 @@ public sealed partial class CommittedEntryApplier : IAsyncDisposable
 {
     private const int ReadBatch = 256;
     private readonly ReplicaHost _host;
+    private readonly ILogger _logger;
     private volatile IEventLog _local;
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<object>> _waiting = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -51,10 +54,11 @@ public sealed partial class CommittedEntryApplier : IAsyncDisposable
     /// <summary>
     /// Creates the applier of <paramref name="host"/>'s committed entries onto <paramref name="local"/> (empty) that
     /// checkpoints it by <paramref name="checkpoints"/>: it starts from the host's checkpoint (restored into the local log)
-    /// and applies the entries after it; call <see cref="Start"/> once the host started.
+    /// and applies the entries after it; call <see cref="Start"/> once the host started. <paramref name="logger"/>
+    /// receives the restores that failed (retried: <see cref="RestoreFailure"/>).
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="local"/> already holds records (applying onto it could duplicate events).</exception>
-    public CommittedEntryApplier(ReplicaHost host, IEventLog local, MaterializedCheckpointPolicy? checkpoints)
+    public CommittedEntryApplier(ReplicaHost host, IEventLog local, MaterializedCheckpointPolicy? checkpoints, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(local);
@@ -70,6 +74,7 @@ public sealed partial class CommittedEntryApplier : IAsyncDisposable
         _host = host;
         _local = local;
         _checkpoints = checkpoints;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>Every committed entry up to here is applied to the local log.</summary>

@@ -43,7 +43,9 @@ public sealed partial class ReplicatedSiloProcessTests(PostgresServer server, IT
 
     /// <summary>
     /// The CI campaign (5 cycles, replication timeouts 2 s; <c>ACTORS_REPLICATION_CAMPAIGN_CYCLES</c> for more and
-    /// <c>ACTORS_REPLICATION_CAMPAIGN_TIMEOUTS=default</c> for the silo's default timeouts, scripts/replication-campaign.sh): each
+    /// <c>ACTORS_REPLICATION_CAMPAIGN_TIMEOUTS=default</c> for the silo's default timeouts, <c>ACTORS_REPLICATION_CAMPAIGN_CHECKPOINTS=small</c>
+    /// for <see cref="SmallCheckpoints"/>, with which a SIGKILL cycle keeps the load on until the victim's new leaders deleted
+    /// their entry logs past what it holds and checks that it rejoined by taking their checkpoints; scripts/replication-campaign.sh): each
     /// cycle SIGKILLs the silo leading the most partitions under durable load, measures the time from the SIGKILL until every
     /// account has a deposit acknowledged again, restarts the killed silo on its disk and waits until its replicas caught up
     /// and are back in every in-sync set (a follower restarted: catch-up and re-add). After the last cycle every account
@@ -57,10 +59,12 @@ public sealed partial class ReplicatedSiloProcessTests(PostgresServer server, IT
         string? faults = System.Environment.GetEnvironmentVariable("ACTORS_REPLICATION_CAMPAIGN_FAULTS");
         bool mixed = faults == "mixed";
         bool cuts = faults == "cut";
+        bool checkpoints = System.Environment.GetEnvironmentVariable("ACTORS_REPLICATION_CAMPAIGN_CHECKPOINTS") == "small";
         string[] silos = ["s0", "s1", "s2"];
         await using SiloLinkProxy? links = cuts ? new SiloLinkProxy() : null;
-        await using var cluster = await StartAsync(defaultTimeouts, links);
-        Progress($"campaign: {cycles} cycles, {(mixed ? "SIGKILL and SIGSTOP/SIGCONT alternating" : cuts ? "SIGKILL and link cuts alternating" : "SIGKILL")}, replication timeouts {(defaultTimeouts ? "the silo defaults" : "2 s (CI)")}");
+        await using var cluster = await StartAsync(defaultTimeouts, links, smallCheckpoints: checkpoints);
+        Progress($"campaign: {cycles} cycles, {(mixed ? "SIGKILL and SIGSTOP/SIGCONT alternating" : cuts ? "SIGKILL and link cuts alternating" : "SIGKILL")}, replication timeouts {(defaultTimeouts ? "the silo defaults" : "2 s (CI)")}"
+            + (checkpoints ? $", small checkpoints (every {SmallCheckpoints.EveryEntries} entries, {SmallCheckpoints.EntryLogSegmentBytes} B entry-log segments; each SIGKILL victim returns after its leaders deleted its prefix)" : ""));
         var ledger = new Ledger();
         var failovers = new List<TimeSpan>();
         for (int cycle = 1; cycle <= cycles; cycle++)
@@ -75,6 +79,8 @@ public sealed partial class ReplicatedSiloProcessTests(PostgresServer server, IT
                 await CutCycleAsync(cluster, links!, ledger, cycle, victim, survivors);
                 continue;
             }
+
+            IReadOnlyDictionary<int, long>? endAtKill = null;
 
             await using (IClusterClient client = await cluster.ConnectAsync(survivors))
             await using (var writers = new Writers(client, output, ledger))
@@ -109,6 +115,12 @@ public sealed partial class ReplicatedSiloProcessTests(PostgresServer server, IT
                 failovers.Add(failover);
                 long atTakeover = writers.Acknowledged;
                 await Eventually.TrueAsync(() => writers.Acknowledged >= atTakeover + 100, Limit, $"cycle {cycle}: 100 more deposits acknowledged after the takeover");
+                if (checkpoints && fault == "SIGKILL")
+                {
+                    // Under load, until the victim can only return by taking its new leaders' checkpoints.
+                    endAtKill = await WaitLeadersDeletedPrefixAsync(cluster, victim, $"cycle {cycle}");
+                }
+
                 await writers.StopAsync();
                 Progress($"cycle {cycle}: {fault} of {victim} (leader of {partitions.Length} partitions) to every account served again: "
                     + $"{failover.TotalMilliseconds:N0} ms (the rows named the new leaders within {takenOverBy.TotalMilliseconds:N0} ms); {writers.Acknowledged} deposits acknowledged, {writers.Failed} failed so far; "
@@ -129,6 +141,10 @@ public sealed partial class ReplicatedSiloProcessTests(PostgresServer server, IT
 
             await Eventually.TrueAsync(async () => (await cluster.ReadAsync()).Partitions.All(p => p.InSync.Count == 3), Limit,
                 $"cycle {cycle}: {victim} caught up and is back in every partition's in-sync set");
+            if (endAtKill is not null)
+            {
+                Progress($"cycle {cycle}: {victim} rejoined by checkpoint transfer: {await AssertCheckpointsInstalledAsync(cluster, victim, endAtKill, $"cycle {cycle}")}");
+            }
         }
 
         await using (IClusterClient client = await cluster.ConnectAsync(silos))
@@ -159,7 +175,10 @@ public sealed partial class ReplicatedSiloProcessTests(PostgresServer server, IT
     /// <param name="defaultTimeouts">The silos' default replication timeout instead of 2 s.</param>
     /// <param name="links">Proxies between the silos (link-cut tests).</param>
     /// <param name="leaseDuration">The silo lease, when not <see cref="SiloProcessCluster.DefaultLeaseDuration"/>.</param>
-    private async Task<SiloProcessCluster> StartAsync(bool defaultTimeouts = false, SiloLinkProxy? links = null, TimeSpan? leaseDuration = null)
+    /// <param name="smallCheckpoints">The small checkpoint thresholds (<see cref="SmallCheckpoints"/>) and the silos' metrics endpoints, to observe them.</param>
+    /// <param name="partitionCount">The cluster's partitions (8 unless set).</param>
+    private async Task<SiloProcessCluster> StartAsync(bool defaultTimeouts = false, SiloLinkProxy? links = null, TimeSpan? leaseDuration = null,
+        bool smallCheckpoints = false, int partitionCount = 8)
     {
         var cluster = new SiloProcessCluster(server.ConnectionString, output)
         {
@@ -167,6 +186,9 @@ public sealed partial class ReplicatedSiloProcessTests(PostgresServer server, IT
             ReplicationTimeout = defaultTimeouts ? null : TimeSpan.FromSeconds(2),
             Links = links,
             LeaseDuration = leaseDuration ?? SiloProcessCluster.DefaultLeaseDuration,
+            SmallCheckpoints = smallCheckpoints,
+            Metrics = smallCheckpoints,
+            PartitionCount = partitionCount,
         };
         try
         {

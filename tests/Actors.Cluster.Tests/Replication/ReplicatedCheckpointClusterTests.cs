@@ -24,21 +24,9 @@ public sealed class ReplicatedCheckpointClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task FollowerDownWhileLeadersCheckpointed_Restarted_InstallsTheirCheckpointsAndAfterFailoverToItServesEveryAcknowledgedDeposit()
     {
-        await using TestCluster cluster = await TestClusters.DeployAsync(3, builder =>
-        {
-            // Two partitions on three silos: one silo leads none, so keeping it down moves no partition.
-            builder.Options.PartitionCount = 2;
-            builder.Options.ConfigureClusterOptions = o =>
-            {
-                o.ReplicationFactor = 3;
-                o.Replication.FollowerLagTimeout = TimeSpan.FromSeconds(2);
-                o.Replication.LeaderTimeout = TimeSpan.FromSeconds(2);
-                // Checkpoints every 32 entries, 8 KiB entry-log segments: prefixes are deleted within a few hundred deposits.
-                o.Replication.CheckpointEveryEntries = 32;
-                o.Replication.EntryLogSegmentBytes = 8 * 1024;
-            };
-        });
-        await cluster.WaitForPartitionsBalancedAsync(Patience);
+        // Two partitions on three silos: one silo leads none, so keeping it down moves no partition. Small checkpoints:
+        // prefixes are deleted within a few hundred deposits.
+        await using TestCluster cluster = await TestClusters.DeployReplicatedAsync(3, partitionCount: 2, o => SmallCheckpoints.Apply(o.Replication));
         var writers = new AccountWriters(cluster.Client, 12, "checkpointed");
         writers.Start();
         await Eventually.TrueAsync(() => writers.AcknowledgedCount >= 100, Patience, "100 deposits acknowledged");

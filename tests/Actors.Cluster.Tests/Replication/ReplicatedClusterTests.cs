@@ -22,19 +22,7 @@ public sealed class ReplicatedClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task OwnerKilled_UnderDurableLoad_InSyncReplicaServesEveryAcknowledgedDeposit()
     {
-        await using TestCluster cluster = await TestClusters.DeployAsync(3, builder =>
-        {
-            builder.Options.PartitionCount = 6;
-            builder.Options.ConfigureClusterOptions = o =>
-            {
-                o.ReplicationFactor = 3;
-                // Generous on a loaded machine: a follower is dropped from the in-sync set after 2 s of lag, a silent leader
-                // replaced after 2 s.
-                o.Replication.FollowerLagTimeout = TimeSpan.FromSeconds(2);
-                o.Replication.LeaderTimeout = TimeSpan.FromSeconds(2);
-            };
-        });
-        await cluster.WaitForPartitionsBalancedAsync(Patience);
+        await using TestCluster cluster = await TestClusters.DeployReplicatedAsync(3, partitionCount: 6);
         IClusterView view = cluster.Primary.Services.GetRequiredService<IClusterView>();
         string[] silos = [.. cluster.Silos.Select(s => s.Name).Order(StringComparer.Ordinal)];
         Assert.All(view.Snapshot!.Partitions, row =>

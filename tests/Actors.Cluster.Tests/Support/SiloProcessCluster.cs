@@ -55,6 +55,15 @@ public sealed class SiloProcessCluster : IAsyncDisposable
     /// </summary>
     public SiloLinkProxy? Links { get; init; }
 
+    /// <summary>
+    /// True to give every silo the small checkpoint thresholds of <see cref="Support.SmallCheckpoints"/> (replicas checkpoint
+    /// and delete their entry logs' prefixes within seconds of load); false keeps the silo's defaults.
+    /// </summary>
+    public bool SmallCheckpoints { get; init; }
+
+    /// <summary>True to serve each silo's Prometheus endpoint (<see cref="SiloMetrics"/>); off by default (it costs CPU).</summary>
+    public bool Metrics { get; init; }
+
     /// <summary>The cluster table, read directly.</summary>
     public PostgreSqlClusterStore Store { get; }
 
@@ -65,7 +74,7 @@ public sealed class SiloProcessCluster : IAsyncDisposable
     {
         var launch = new SiloLaunchOptions
         {
-            DataDirectory = Path.Combine(_root, name),
+            DataDirectory = DataDirectoryOf(name),
             StartTimeout = TimeSpan.FromSeconds(120),
             OutputLine = line => Log($"[{name}] {line}"),
         };
@@ -80,13 +89,22 @@ public sealed class SiloProcessCluster : IAsyncDisposable
         launch.Environment["ACTORS__CLUSTER__PARTITIONCOUNT"] = PartitionCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
         launch.Environment["ACTORS__CLUSTER__LEASEDURATION"] = LeaseDuration.ToString("c");
         launch.Environment["ACTORS__CLUSTER__LEASERENEWPERIOD"] = (LeaseDuration / 6).ToString("c");
-        launch.Environment["ACTORS__METRICS__ENABLED"] = "false";
+        launch.Environment["ACTORS__METRICS__ENABLED"] = Metrics ? "true" : "false";
         launch.Environment["ACTORS__CLUSTER__REPLICATIONFACTOR"] = ReplicationFactor.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (ReplicationFactor > 1 && ReplicationTimeout is { } timeout)
         {
             launch.Environment["ACTORS__CLUSTER__REPLICATION__FOLLOWERLAGTIMEOUT"] = timeout.ToString("c");
             launch.Environment["ACTORS__CLUSTER__REPLICATION__LEADERTIMEOUT"] = timeout.ToString("c");
         }
+
+        if (SmallCheckpoints)
+        {
+            foreach ((string key, string value) in Support.SmallCheckpoints.Environment)
+            {
+                launch.Environment[key] = value;
+            }
+        }
+
         return await StartAsync(name, launch);
     }
 
@@ -99,7 +117,7 @@ public sealed class SiloProcessCluster : IAsyncDisposable
     {
         var launch = new SiloLaunchOptions
         {
-            DataDirectory = Path.Combine(_root, name),
+            DataDirectory = DataDirectoryOf(name),
             StartTimeout = TimeSpan.FromSeconds(120),
             OutputLine = line => Log($"[{name}] {line}"),
         };
@@ -118,6 +136,9 @@ public sealed class SiloProcessCluster : IAsyncDisposable
         _silos[name] = silo;
         return silo;
     }
+
+    /// <summary>The data directory of silo <paramref name="name"/> (kept across its restarts).</summary>
+    public string DataDirectoryOf(string name) => Path.Combine(_root, name);
 
     /// <summary>The cluster table now.</summary>
     public Task<ClusterSnapshot> ReadAsync() => Store.ReadAsync(ClusterId, CancellationToken.None);

@@ -26,6 +26,25 @@ public static class TestClusters
         return cluster;
     }
 
+    /// <summary>
+    /// Deploys <paramref name="silos"/> silos with <paramref name="partitionCount"/> partitions, each replicated on three
+    /// of them (replication factor 3), whose replicas drop a lagging follower and replace a silent leader after 2 s
+    /// (generous on a loaded machine); <paramref name="configure"/> may change more cluster options. Returns once the
+    /// partitions are owned and spread evenly (<see cref="DeployBalancedAsync"/>).
+    /// </summary>
+    public static Task<TestCluster> DeployReplicatedAsync(short silos, int partitionCount, Action<Actors.Cluster.ClusterOptions>? configure = null)
+        => DeployBalancedAsync(silos, builder =>
+        {
+            builder.Options.PartitionCount = partitionCount;
+            builder.Options.ConfigureClusterOptions = o =>
+            {
+                o.ReplicationFactor = 3;
+                o.Replication.FollowerLagTimeout = TimeSpan.FromSeconds(2);
+                o.Replication.LeaderTimeout = TimeSpan.FromSeconds(2);
+                configure?.Invoke(o);
+            };
+        });
+
     public static async Task<TestCluster> DeployAsync(short silos, Action<TestClusterBuilder>? configure = null)
     {
         var builder = new TestClusterBuilder(silos);

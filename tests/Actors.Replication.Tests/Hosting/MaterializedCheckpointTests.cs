@@ -25,15 +25,7 @@ public sealed class MaterializedCheckpointTests(ITestOutputHelper output)
     [Fact]
     public async Task Appliers_CheckpointRestartAndCatchUpFromTheLeadersCheckpoint_EveryReplicaHoldsEveryWriteOnceInOrder()
     {
-        var options = new ReplicaOptions
-        {
-            HeartbeatInterval = TimeSpan.FromMilliseconds(20),
-            FollowerLagTimeout = TimeSpan.FromSeconds(1),
-            // Far beyond the test: the leader never changes; a follower down is dropped from the in-sync set after 1 s.
-            LeaderTimeout = TimeSpan.FromSeconds(30),
-            ConfigurationPollInterval = TimeSpan.FromMilliseconds(100),
-        };
-        await using var cluster = await CheckpointingReplicas.StartAsync(options, checkpointEveryEntries: 16);
+        await using var cluster = await CheckpointingReplicas.StartAsync(Options(), checkpointEveryEntries: 16);
         var leader = await cluster.Replicas.LeaderAsync(1, Generous);
         var log = cluster.LogOf(leader.Id);
         var followers = cluster.Replicas.Ids.Where(id => id != leader.Id).ToArray();
@@ -79,6 +71,56 @@ public sealed class MaterializedCheckpointTests(ITestOutputHelper output)
             + $"rebuilt from LSN {cluster.Applier(id).RestoredFromLsn}, {cluster.Replicas[id].Counters.CheckpointsInstalled} installed")));
     }
 
+    [Fact]
+    public async Task Restart_RestoreFromItsCheckpointFailsUntilTheDiskRecovers_RetriesWithBackOffSurfacesTypedErrorThenHoldsEveryWrite()
+    {
+        await using var cluster = await CheckpointingReplicas.StartAsync(Options(), checkpointEveryEntries: 16);
+        var leader = await cluster.Replicas.LeaderAsync(1, Generous);
+        var log = cluster.LogOf(leader.Id);
+        var follower = cluster.Replicas.Ids.First(id => id != leader.Id);
+        var written = await WriteAsync(log, 0, 60);
+        await cluster.Replicas.WaitUntilAsync(
+            _ => cluster.Applier(follower).CheckpointsTaken > 0, Generous, $"{follower} checkpointing its materialized log");
+
+        // Restarted over its disk, the follower must rebuild its materialized log from its checkpoint; the disk refuses
+        // the restore until the test lets it succeed.
+        await cluster.KillAsync(follower);
+        var disk = new FailingRestores();
+        cluster.WrapState = state => disk.Over(state);
+        await cluster.StartAsync(follower);
+        var applier = cluster.Applier(follower);
+        await cluster.Replicas.WaitUntilAsync(_ => applier.RestoreFailures >= 2, Generous, $"{follower}'s applier retrying its failed restore");
+
+        // Not given up: no failure, and the latest restore failure is typed and names the checkpoint.
+        Assert.Null(applier.Failure);
+        var failure = Assert.IsType<CheckpointRestoreFailedException>(applier.RestoreFailure);
+        Assert.Equal(follower, failure.Replica);
+        Assert.Equal(cluster.Replicas[follower].Status.StartLsn, failure.CheckpointLsn);
+        Assert.True(failure.Attempt >= 2, $"attempt {failure.Attempt}");
+        Assert.True(failure.RetryIn > CommittedEntryApplier.FirstRestoreRetryDelay, $"back-off {failure.RetryIn} after attempt {failure.Attempt}");
+        Assert.IsType<MaterializedStateException>(failure.InnerException);
+
+        disk.Recover();
+        written = await WriteAsync(log, written, 20);
+        await cluster.WaitAllAppliedAsync();
+        Assert.Null(applier.RestoreFailure);
+        Assert.True(applier.RestoredFromLsn > 0, $"{follower} rebuilt from LSN {applier.RestoredFromLsn}");
+        await AssertEveryWriteOnceInOrderAsync(applier.Local, written, follower);
+        output.WriteLine($"{follower}: {applier.RestoreFailures} failed restores of its checkpoint at LSN {failure.CheckpointLsn}, then rebuilt from LSN {applier.RestoredFromLsn}; last error: {failure.Message}");
+    }
+
+    /// <summary>
+    /// Fast heartbeats and configuration polls; a leader timeout far beyond the tests (the leader never changes); a
+    /// follower down is dropped from the in-sync set after 1 s.
+    /// </summary>
+    private static ReplicaOptions Options() => new()
+    {
+        HeartbeatInterval = TimeSpan.FromMilliseconds(20),
+        FollowerLagTimeout = TimeSpan.FromSeconds(1),
+        LeaderTimeout = TimeSpan.FromSeconds(30),
+        ConfigurationPollInterval = TimeSpan.FromMilliseconds(100),
+    };
+
     /// <summary>
     /// Writes with <see cref="ExpectedVersion.Any"/>: an entry applied twice would store its event twice, one skipped would
     /// lack it; the stream must read 0, 1, ..., <paramref name="count"/> - 1, each once.
@@ -109,104 +151,5 @@ public sealed class MaterializedCheckpointTests(ITestOutputHelper output)
         }
 
         return from + count;
-    }
-
-    /// <summary>Hosted replicas, each with an applier onto a write-ahead log of its own that it checkpoints.</summary>
-    private sealed class CheckpointingReplicas : IAsyncDisposable
-    {
-        private readonly string _root = Path.Combine(Path.GetTempPath(), "actors-materialized-checkpoint-tests", Guid.NewGuid().ToString("N"));
-        private readonly Dictionary<ReplicaId, CommittedEntryApplier> _appliers = [];
-        private readonly long _checkpointEveryEntries;
-
-        private CheckpointingReplicas(HostedReplicas replicas, long checkpointEveryEntries)
-        {
-            Replicas = replicas;
-            _checkpointEveryEntries = checkpointEveryEntries;
-        }
-
-        public HostedReplicas Replicas { get; }
-
-        public static async Task<CheckpointingReplicas> StartAsync(ReplicaOptions options, long checkpointEveryEntries)
-        {
-            var cluster = new CheckpointingReplicas(new HostedReplicas(3, options), checkpointEveryEntries);
-            foreach (var host in cluster.Replicas.Running)
-            {
-                await cluster.StartApplierAsync(host);
-            }
-
-            return cluster;
-        }
-
-        public CommittedEntryApplier Applier(ReplicaId id) => _appliers[id];
-
-        public ReplicatedEventLog LogOf(ReplicaId id) => new(Replicas[id], _appliers[id]);
-
-        /// <summary>Restarts a killed replica over its entry log, with an empty materialized log (the applier rebuilds it).</summary>
-        public async Task StartAsync(ReplicaId id)
-        {
-            Replicas.Start(id);
-            await StartApplierAsync(Replicas[id]);
-        }
-
-        public async Task WaitAllAppliedAsync()
-        {
-            var end = Replicas.Running.Max(h => h.Status.EndLsn);
-            foreach (var applier in _appliers.Values)
-            {
-                await applier.WaitAppliedAsync(end).WaitAsync(Generous);
-            }
-        }
-
-        public async Task KillAsync(ReplicaId id)
-        {
-            await _appliers[id].DisposeAsync();
-            await _appliers[id].Local.DisposeAsync();
-            _appliers.Remove(id);
-            await Replicas.KillAsync(id);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var id in _appliers.Keys.ToArray())
-            {
-                await KillAsync(id);
-            }
-
-            await Replicas.DisposeAsync();
-            try
-            {
-                Directory.Delete(_root, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Left for the temp cleaner.
-            }
-        }
-
-        private async ValueTask StartApplierAsync(ReplicaHost host)
-        {
-            var directory = Path.Combine(_root, $"materialized-{host.Id.Value}");
-            if (Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-
-            var options = new WriteAheadLogOptions
-            {
-                Directory = directory,
-                SegmentSizeBytes = 1024 * 1024,
-                MaxRecordSizeBytes = 64 * 1024,
-                PreallocateSegments = false,
-                SyncPolicy = SyncPolicy.None,
-            };
-            var state = new WriteAheadLogDirectoryState(
-                directory,
-                open: async ct => await WriteAheadLog.OpenAsync(options, cancellationToken: ct),
-                close: log => log.DisposeAsync());
-            var applier = new CommittedEntryApplier(
-                host, await WriteAheadLog.OpenAsync(options), new MaterializedCheckpointPolicy(state, _checkpointEveryEntries, long.MaxValue));
-            _appliers[host.Id] = applier;
-            applier.Start();
-        }
     }
 }
