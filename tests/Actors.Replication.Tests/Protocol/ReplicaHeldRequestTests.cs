@@ -6,24 +6,17 @@ using Actors.Replication.Protocol;
 namespace Actors.Replication.Tests.Protocol;
 
 /// <summary>The limits of holding requests that arrive ahead of their predecessor (<c>Replica.Ahead.cs</c>).</summary>
-public sealed class ReplicaHeldRequestTests
+public sealed class ReplicaHeldRequestTests : ReplicaProtocolTests
 {
-    private static readonly ReplicaId R1 = new(1);
-    private static readonly ReplicaId R2 = new(2);
-    private static readonly ReplicaId R3 = new(3);
-
-    private readonly RecordingEnvironment _environment = new();
-    private readonly ManualClock _clock = new();
-
     [Fact]
     public void OnAppendRequest_FollowerNotMatchedInTheEpochYet_AnswersDivergedAtItsEnd()
     {
-        var follower = new Replica(R2, [], 0, _environment, _clock, new ReplicaOptions());
+        var follower = new Replica(R2, [], 0, Recording, Clock, new ReplicaOptions());
 
         follower.OnMessage(Request(epoch: 1, prevOffset: 5));
 
         Assert.Equal(0, follower.HeldRequests);
-        var diverged = Assert.Single(_environment.SentTo<AppendDiverged>(R1));
+        var diverged = Assert.Single(Recording.SentTo<AppendDiverged>(R1));
         Assert.Equal((0L, 0L), (diverged.ProbeOffset, diverged.ProbeEpoch));
     }
 
@@ -38,7 +31,7 @@ public sealed class ReplicaHeldRequestTests
         }
 
         Assert.Equal(Replica.MaxHeldRequests, follower.HeldRequests);
-        var diverged = Assert.Single(_environment.SentTo<AppendDiverged>(R1));
+        var diverged = Assert.Single(Recording.SentTo<AppendDiverged>(R1));
         Assert.Equal(0, diverged.ProbeOffset);
 
         // The missing first entry arrives: every held request is taken in order.
@@ -59,16 +52,16 @@ public sealed class ReplicaHeldRequestTests
 
         // The held request's predecessor, of the old epoch, is fenced; the held entry never enters the log.
         follower.OnMessage(Request(epoch: 1, prevOffset: 0));
-        Assert.Single(_environment.SentTo<AppendFenced>(R1));
+        Assert.Single(Recording.SentTo<AppendFenced>(R1));
         Assert.Equal(0, follower.Log.EndOffset);
     }
 
     /// <summary>A follower of R1 in epoch 1 that verified its (empty) log with R1.</summary>
     private Replica MatchedFollower()
     {
-        var follower = new Replica(R2, [], 0, _environment, _clock, new ReplicaOptions());
+        var follower = new Replica(R2, [], 0, Recording, Clock, new ReplicaOptions());
         follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [], 0, 0));
-        Assert.Single(_environment.SentTo<AppendAccepted>(R1));
+        Assert.Single(Recording.SentTo<AppendAccepted>(R1));
         return follower;
     }
 

@@ -7,18 +7,12 @@ using Actors.Replication.Protocol;
 namespace Actors.Replication.Tests.Protocol;
 
 /// <summary>The leader's read lease (<see cref="Replica.ReadLeaseExpiry"/>) and the stamps behind it.</summary>
-public sealed class ReplicaReadLeaseTests
+public sealed class ReplicaReadLeaseTests : ReplicaProtocolTests
 {
-    private static readonly ReplicaId R1 = new(1);
-    private static readonly ReplicaId R2 = new(2);
-    private static readonly ReplicaId R3 = new(3);
     private static readonly ReplicaConfiguration Initial = ReplicaConfiguration.Initial(R1, [R1, R2, R3]);
     private static readonly TimeSpan LeaseLength = ReplicaOptions.DefaultLeaderTimeout - ReplicaOptions.DefaultHeartbeatInterval;
 
-    private readonly RecordingEnvironment _environment = new();
-    private readonly ManualClock _clock = new();
-
-    public ReplicaReadLeaseTests() => _clock.Advance(TimeSpan.FromSeconds(1));
+    public ReplicaReadLeaseTests() => Clock.Advance(TimeSpan.FromSeconds(1));
 
     [Fact]
     public void HoldsReadLease_NewLeaderBeforeAnyEcho_False()
@@ -35,22 +29,22 @@ public sealed class ReplicaReadLeaseTests
         var leader = CreateLeader();
         leader.OnMessage(new AppendAccepted(R2, 1, 0, 0));
         leader.OnMessage(new AppendAccepted(R3, 1, 0, 0));
-        _clock.Advance(TimeSpan.FromMilliseconds(70));
-        var now = _clock.GetTimestamp();
+        Clock.Advance(TimeSpan.FromMilliseconds(70));
+        var now = Clock.GetTimestamp();
 
         leader.Propose(1, new byte[] { 1 });
 
-        Assert.All(_environment.Sent, s => Assert.Equal(now, ((AppendRequest)s.Message).LeaseStamp));
-        Assert.Equal(2, _environment.Sent.Count);
+        Assert.All(Recording.Sent, s => Assert.Equal(now, ((AppendRequest)s.Message).LeaseStamp));
+        Assert.Equal(2, Recording.Sent.Count);
     }
 
     [Fact]
     public void ReadLeaseExpiry_EchoFromEveryInSyncFollower_RunsToTheOldestStampPlusLeaderTimeoutLessAHeartbeat()
     {
         var leader = CreateLeader();
-        var older = _clock.GetTimestamp();
-        _clock.Advance(TimeSpan.FromMilliseconds(30));
-        var newer = _clock.GetTimestamp();
+        var older = Clock.GetTimestamp();
+        Clock.Advance(TimeSpan.FromMilliseconds(30));
+        var newer = Clock.GetTimestamp();
 
         leader.OnMessage(new AppendAccepted(R2, 1, 0, 0, newer));
         Assert.False(leader.HoldsReadLease());
@@ -58,9 +52,9 @@ public sealed class ReplicaReadLeaseTests
 
         Assert.Equal(older + LeaseLength.Ticks, leader.ReadLeaseExpiry);
         Assert.True(leader.HoldsReadLease());
-        _clock.Advance(LeaseLength - TimeSpan.FromMilliseconds(30) - TimeSpan.FromTicks(1));
+        Clock.Advance(LeaseLength - TimeSpan.FromMilliseconds(30) - TimeSpan.FromTicks(1));
         Assert.True(leader.HoldsReadLease());
-        _clock.Advance(TimeSpan.FromTicks(1));
+        Clock.Advance(TimeSpan.FromTicks(1));
         Assert.False(leader.HoldsReadLease());
     }
 
@@ -68,7 +62,7 @@ public sealed class ReplicaReadLeaseTests
     public void ReadLeaseExpiry_EchoesOfAnOlderEpochOrStaleStamps_NotCounted()
     {
         var leader = CreateLeader();
-        var stamp = _clock.GetTimestamp();
+        var stamp = Clock.GetTimestamp();
 
         leader.OnMessage(new AppendAccepted(R2, 0, 0, 0, stamp));
         leader.OnMessage(new AppendAccepted(R3, 0, 0, 0, stamp));
@@ -84,12 +78,12 @@ public sealed class ReplicaReadLeaseTests
     public void ReadLeaseExpiry_FollowerDroppedFromInSyncThroughTheStore_NoLongerWaitedFor()
     {
         var leader = CreateLeader();
-        var stamp = _clock.GetTimestamp();
+        var stamp = Clock.GetTimestamp();
         leader.Propose(7, new byte[] { 7 });
-        leader.OnSynced(_environment.Syncs.Last());
+        leader.OnSynced(Recording.Syncs.Last());
         leader.OnMessage(new AppendAccepted(R2, 1, 1, 1, stamp));
         Run(leader, ReplicaOptions.DefaultFollowerLagTimeout);
-        var (expected, proposal) = Assert.Single(_environment.ConfigurationWrites);
+        var (expected, proposal) = Assert.Single(Recording.ConfigurationWrites);
         Assert.Equal([R1, R2], proposal.InSync.ToArray());
 
         // Until the store's answer is known R3 may still be in sync (and could be elected): no lease without its echo.
@@ -114,7 +108,7 @@ public sealed class ReplicaReadLeaseTests
     public void HoldsReadLease_LeaderFenced_FalseAtOnce()
     {
         var leader = CreateLeader();
-        var stamp = _clock.GetTimestamp();
+        var stamp = Clock.GetTimestamp();
         leader.OnMessage(new AppendAccepted(R2, 1, 0, 0, stamp));
         leader.OnMessage(new AppendAccepted(R3, 1, 0, 0, stamp));
         Assert.True(leader.HoldsReadLease());
@@ -132,11 +126,11 @@ public sealed class ReplicaReadLeaseTests
 
         follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [], 0, 0, 500));
         follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [], 0, 0, 400));
-        Assert.Equal([500L, 500L], _environment.SentTo<AppendAccepted>(R1).Select(a => a.EchoedStamp));
+        Assert.Equal([500L, 500L], Recording.SentTo<AppendAccepted>(R1).Select(a => a.EchoedStamp));
 
         // A new epoch's leader: its own stamps only.
         follower.OnMessage(new AppendRequest(R3, 2, 0, 0, [], 0, 0, 300));
-        Assert.Equal(300L, _environment.SentTo<AppendAccepted>(R3).Single().EchoedStamp);
+        Assert.Equal(300L, Recording.SentTo<AppendAccepted>(R3).Single().EchoedStamp);
     }
 
     [Fact]
@@ -146,17 +140,17 @@ public sealed class ReplicaReadLeaseTests
         follower.OnConfigurationRead(Initial);
         Run(follower, TimeSpan.FromSeconds(10));
         follower.OnConfigurationRead(Initial);
-        var (expected, proposal) = Assert.Single(_environment.ConfigurationWrites);
+        var (expected, proposal) = Assert.Single(Recording.ConfigurationWrites);
         Assert.Equal(R2, proposal.Leader);
 
         // The old leader reappears while the election write may still take effect at any time.
         follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [], 0, 0, 900));
-        Assert.Equal(0L, _environment.SentTo<AppendAccepted>(R1).Single().EchoedStamp);
+        Assert.Equal(0L, Recording.SentTo<AppendAccepted>(R1).Single().EchoedStamp);
 
         // The write failed (the store moved on without it): the follower's leader timeout runs from that request again.
         follower.OnConfigurationWritten(expected, new ConfigurationWriteResult(false, Initial with { Version = Initial.Version + 1 }));
         follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [], 0, 0, 950));
-        Assert.Equal(950L, _environment.SentTo<AppendAccepted>(R1).Last().EchoedStamp);
+        Assert.Equal(950L, Recording.SentTo<AppendAccepted>(R1).Last().EchoedStamp);
     }
 
     [Fact]
@@ -164,7 +158,7 @@ public sealed class ReplicaReadLeaseTests
     {
         var follower = Create(R2, enteredEpoch: 1);
         follower.OnConfigurationRead(Initial);
-        follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [], 0, 0, _clock.GetTimestamp()));
+        follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [], 0, 0, Clock.GetTimestamp()));
 
         Assert.Equal(long.MinValue, follower.ReadLeaseExpiry);
         Assert.False(follower.HoldsReadLease());
@@ -174,7 +168,7 @@ public sealed class ReplicaReadLeaseTests
     {
         for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += ReplicaOptions.DefaultHeartbeatInterval)
         {
-            _clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
+            Clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
             replica.Tick();
         }
     }
@@ -185,10 +179,10 @@ public sealed class ReplicaReadLeaseTests
         leader.Start();
         leader.OnConfigurationRead(Initial);
         Assert.Equal(ReplicaRole.Leader, leader.Role);
-        _environment.Sent.Clear();
+        Recording.Sent.Clear();
         return leader;
     }
 
     private Replica Create(ReplicaId id, long enteredEpoch) =>
-        new(id, Array.Empty<LogEntry>(), enteredEpoch, _environment, _clock, new ReplicaOptions());
+        new(id, Array.Empty<LogEntry>(), enteredEpoch, Recording, Clock, new ReplicaOptions());
 }

@@ -10,15 +10,10 @@ namespace Actors.Replication.Tests.Protocol;
 /// resends and divergences without a fault"), each driven message by message between a real leader and a real follower,
 /// counting what the leader carries to the follower.
 /// </summary>
-public sealed class ReplicaResendTests
+public sealed class ReplicaResendTests : ReplicaProtocolTests
 {
-    private static readonly ReplicaId R1 = new(1);
-    private static readonly ReplicaId R2 = new(2);
-    private static readonly ReplicaId R3 = new(3);
-
     private readonly RecordingEnvironment _leaderSide = new();
     private readonly RecordingEnvironment _followerSide = new();
-    private readonly ManualClock _clock = new();
     private int _toFollowerDelivered;
     private int _toLeaderDelivered;
     private int _followerSyncsCompleted;
@@ -55,7 +50,7 @@ public sealed class ReplicaResendTests
         // end only after the sync.
         for (var beat = 0; beat < 3; beat++)
         {
-            _clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
+            Clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
             leader.Tick();
             DeliverToFollower(follower);
             DeliverToLeader(leader);
@@ -75,14 +70,14 @@ public sealed class ReplicaResendTests
         leader.Propose(1, new byte[] { 1 });
         NewRequestsToFollower(); // lost
 
-        _clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
+        Clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
         leader.Tick();
         var first = NewRequestsToFollower();
         Assert.All(first, r => Assert.Empty(r.Entries));
         first.ForEach(follower.OnMessage);
         DeliverToLeader(leader);
 
-        _clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
+        Clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
         leader.Tick();
         var resend = Assert.Single(NewRequestsToFollower());
         Assert.Equal((0L, 1), (resend.PrevOffset, resend.Entries.Count));
@@ -91,10 +86,10 @@ public sealed class ReplicaResendTests
     /// <summary>A leader R1 of epoch 1 (R2 and R3 in sync) and a follower R2 that took its first request and answered.</summary>
     private (Replica Leader, Replica Follower) Started()
     {
-        var leader = new Replica(R1, [], 0, _leaderSide, _clock, new ReplicaOptions());
+        var leader = new Replica(R1, [], 0, _leaderSide, Clock, new ReplicaOptions());
         leader.Start();
         leader.OnConfigurationRead(ReplicaConfiguration.Initial(R1, [R1, R2, R3]));
-        var follower = new Replica(R2, [], 0, _followerSide, _clock, new ReplicaOptions());
+        var follower = new Replica(R2, [], 0, _followerSide, Clock, new ReplicaOptions());
         DeliverToFollower(follower);
         DeliverToLeader(leader);
         Assert.Equal(R1, follower.Leader);

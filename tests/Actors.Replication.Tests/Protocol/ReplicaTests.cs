@@ -7,15 +7,9 @@ using Actors.Replication.Protocol;
 
 namespace Actors.Replication.Tests.Protocol;
 
-public sealed class ReplicaTests
+public sealed class ReplicaTests : ReplicaProtocolTests
 {
-    private static readonly ReplicaId R1 = new(1);
-    private static readonly ReplicaId R2 = new(2);
-    private static readonly ReplicaId R3 = new(3);
     private static readonly ReplicaConfiguration Initial = ReplicaConfiguration.Initial(R1, [R1, R2, R3]);
-
-    private readonly RecordingEnvironment _environment = new();
-    private readonly ManualClock _clock = new();
 
     [Fact]
     public void OnAppendRequest_OlderEpoch_RefusedWithFollowersEpoch()
@@ -24,10 +18,10 @@ public sealed class ReplicaTests
 
         follower.OnMessage(new AppendRequest(R1, 2, 0, 0, [Entry(2)], 1, 0));
 
-        var fenced = Assert.Single(_environment.SentTo<AppendFenced>(R1));
+        var fenced = Assert.Single(Recording.SentTo<AppendFenced>(R1));
         Assert.Equal(3, fenced.Epoch);
         Assert.Equal(0, follower.Log.EndOffset);
-        Assert.Empty(_environment.Writes);
+        Assert.Empty(Recording.Writes);
     }
 
     [Fact]
@@ -37,18 +31,18 @@ public sealed class ReplicaTests
         var follower = Create(R2, [Entry(1), Entry(1), Entry(2), Entry(2)], enteredEpoch: 2);
 
         follower.OnMessage(new AppendRequest(R1, 3, 3, 3, [], 3, 0));
-        var diverged = Assert.Single(_environment.SentTo<AppendDiverged>(R1));
+        var diverged = Assert.Single(Recording.SentTo<AppendDiverged>(R1));
         Assert.Equal((3L, 2L), (diverged.ProbeOffset, diverged.ProbeEpoch));
-        Assert.Equal([3L], _environment.PersistedEpochs);
+        Assert.Equal([3L], Recording.PersistedEpochs);
 
         follower.OnMessage(new AppendRequest(R1, 3, 2, 1, [Entry(3)], 3, 0));
 
-        Assert.Equal([2L], _environment.Truncations);
-        Assert.Equal([(3L, 1)], _environment.Writes);
+        Assert.Equal([2L], Recording.Truncations);
+        Assert.Equal([(3L, 1)], Recording.Writes);
         Assert.Equal([1L, 1L, 3L], Enumerable.Range(1, (int)follower.Log.EndOffset).Select(o => follower.Log.EpochAt(o)));
-        Assert.Empty(_environment.SentTo<AppendAccepted>(R1));
-        follower.OnSynced(_environment.Syncs[^1]);
-        var accepted = Assert.Single(_environment.SentTo<AppendAccepted>(R1));
+        Assert.Empty(Recording.SentTo<AppendAccepted>(R1));
+        follower.OnSynced(Recording.Syncs[^1]);
+        var accepted = Assert.Single(Recording.SentTo<AppendAccepted>(R1));
         Assert.Equal((3L, 3L), (accepted.MatchedOffset, accepted.DurableOffset));
     }
 
@@ -58,24 +52,24 @@ public sealed class ReplicaTests
         var follower = Create(R2, [], enteredEpoch: 0);
 
         follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [Entry(1), Entry(1)], 2, 0));
-        Assert.Empty(_environment.SentTo<AppendAccepted>(R1));
+        Assert.Empty(Recording.SentTo<AppendAccepted>(R1));
 
         // A resend while the sync is under way: still no answer (the sync's answer covers it).
         follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [Entry(1), Entry(1)], 2, 0));
-        Assert.Empty(_environment.SentTo<AppendAccepted>(R1));
+        Assert.Empty(Recording.SentTo<AppendAccepted>(R1));
 
-        follower.OnSynced(Assert.Single(_environment.Syncs));
-        var accepted = Assert.Single(_environment.SentTo<AppendAccepted>(R1));
+        follower.OnSynced(Assert.Single(Recording.Syncs));
+        var accepted = Assert.Single(Recording.SentTo<AppendAccepted>(R1));
         Assert.Equal((2L, 2L), (accepted.MatchedOffset, accepted.DurableOffset));
 
         // Nothing left to sync: a heartbeat is answered at once.
         follower.OnMessage(new AppendRequest(R1, 1, 2, 1, [], 2, 2));
-        Assert.Equal(2, _environment.SentTo<AppendAccepted>(R1).Count());
-        Assert.Single(_environment.Syncs);
+        Assert.Equal(2, Recording.SentTo<AppendAccepted>(R1).Count());
+        Assert.Single(Recording.Syncs);
 
         // Catching up (the leader holds more than this request carries): answered at once, so the leader sends the rest.
         follower.OnMessage(new AppendRequest(R1, 1, 2, 1, [Entry(1)], 5, 2));
-        var atOnce = _environment.SentTo<AppendAccepted>(R1).Last();
+        var atOnce = Recording.SentTo<AppendAccepted>(R1).Last();
         Assert.Equal((3L, 2L), (atOnce.MatchedOffset, atOnce.DurableOffset));
     }
 
@@ -86,7 +80,7 @@ public sealed class ReplicaTests
 
         follower.OnMessage(new AppendRequest(R1, 2, 1, 1, [], 1, 0));
 
-        Assert.Equal([1L], _environment.Truncations);
+        Assert.Equal([1L], Recording.Truncations);
         Assert.Equal(1, follower.Log.EndOffset);
     }
 
@@ -95,17 +89,17 @@ public sealed class ReplicaTests
     {
         var leader = CreateLeader();
         leader.Propose(7, new byte[] { 7 });
-        var sync = Assert.Single(_environment.Syncs);
+        var sync = Assert.Single(Recording.Syncs);
 
         leader.OnMessage(new AppendAccepted(R2, 1, 1, 1));
         leader.OnMessage(new AppendAccepted(R3, 1, 1, 0));
-        Assert.Empty(_environment.Acknowledged);
+        Assert.Empty(Recording.Acknowledged);
 
         leader.OnMessage(new AppendAccepted(R3, 1, 1, 1));
-        Assert.Empty(_environment.Acknowledged);
+        Assert.Empty(Recording.Acknowledged);
 
         leader.OnSynced(sync);
-        Assert.Equal([(7L, 1L, 1L)], _environment.Acknowledged);
+        Assert.Equal([(7L, 1L, 1L)], Recording.Acknowledged);
     }
 
     [Fact]
@@ -114,13 +108,13 @@ public sealed class ReplicaTests
         var leader = LeaderWithEntryDurableExceptOnR3();
 
         Run(leader, ReplicaOptions.DefaultFollowerLagTimeout);
-        var (expected, proposal) = Assert.Single(_environment.ConfigurationWrites);
+        var (expected, proposal) = Assert.Single(Recording.ConfigurationWrites);
         Assert.Equal(1, expected);
         Assert.Equal([R1, R2], proposal.InSync.ToArray());
-        Assert.Empty(_environment.Acknowledged);
+        Assert.Empty(Recording.Acknowledged);
 
         leader.OnConfigurationWritten(expected, new ConfigurationWriteResult(true, proposal));
-        Assert.Equal([(7L, 1L, 1L)], _environment.Acknowledged);
+        Assert.Equal([(7L, 1L, 1L)], Recording.Acknowledged);
     }
 
     [Fact]
@@ -128,14 +122,14 @@ public sealed class ReplicaTests
     {
         var leader = LeaderWithEntryDurableExceptOnR3();
         Run(leader, ReplicaOptions.DefaultFollowerLagTimeout);
-        var (expected, _) = Assert.Single(_environment.ConfigurationWrites);
+        var (expected, _) = Assert.Single(Recording.ConfigurationWrites);
 
         // R3 was made leader of epoch 2 first (it is in the in-sync set): the leader's removal fails.
         leader.OnConfigurationWritten(expected, new ConfigurationWriteResult(false, Initial.WithNewLeader(R3)));
 
         Assert.Equal(ReplicaRole.Follower, leader.Role);
-        Assert.Empty(_environment.Acknowledged);
-        Assert.Equal([(7L, true)], _environment.Abandoned);
+        Assert.Empty(Recording.Acknowledged);
+        Assert.Equal([(7L, true)], Recording.Abandoned);
     }
 
     [Fact]
@@ -147,8 +141,8 @@ public sealed class ReplicaTests
         leader.OnMessage(new AppendAccepted(R3, 1, 1, 1));
 
         Assert.Equal(ReplicaRole.Follower, leader.Role);
-        Assert.Empty(_environment.Acknowledged);
-        Assert.Equal([(7L, true)], _environment.Abandoned);
+        Assert.Empty(Recording.Acknowledged);
+        Assert.Equal([(7L, true)], Recording.Abandoned);
     }
 
     [Fact]
@@ -160,7 +154,7 @@ public sealed class ReplicaTests
         restarted.OnConfigurationRead(Initial);
 
         Assert.Equal(ReplicaRole.Follower, restarted.Role);
-        var (expected, proposal) = Assert.Single(_environment.ConfigurationWrites);
+        var (expected, proposal) = Assert.Single(Recording.ConfigurationWrites);
         Assert.Equal(1, expected);
         Assert.Equal((2L, R1), (proposal.Epoch, proposal.Leader));
     }
@@ -174,7 +168,7 @@ public sealed class ReplicaTests
         Run(follower, TimeSpan.FromSeconds(10));
         follower.OnConfigurationRead(Initial.WithInSync([R1, R2]));
 
-        Assert.Empty(_environment.ConfigurationWrites);
+        Assert.Empty(Recording.ConfigurationWrites);
     }
 
     [Fact]
@@ -186,14 +180,14 @@ public sealed class ReplicaTests
         Run(follower, TimeSpan.FromSeconds(10));
         follower.OnConfigurationRead(Initial);
 
-        var (expected, proposal) = Assert.Single(_environment.ConfigurationWrites);
+        var (expected, proposal) = Assert.Single(Recording.ConfigurationWrites);
         Assert.Equal(1, expected);
         Assert.Equal((2L, R2), (proposal.Epoch, proposal.Leader));
         Assert.Equal(Initial.InSync, proposal.InSync);
 
         follower.OnConfigurationWritten(expected, new ConfigurationWriteResult(true, proposal));
         Assert.Equal(ReplicaRole.Leader, follower.Role);
-        Assert.Equal([2L], _environment.PersistedEpochs);
+        Assert.Equal([2L], Recording.PersistedEpochs);
     }
 
     [Fact]
@@ -203,15 +197,15 @@ public sealed class ReplicaTests
         // nothing it sent left and nothing it was sent was read, so R3's silence is no evidence that it lags.
         var leader = LeaderWithEntryDurableExceptOnR3();
 
-        _clock.Advance(TimeSpan.FromSeconds(5));
+        Clock.Advance(TimeSpan.FromSeconds(5));
         leader.Tick();
         Run(leader, ReplicaOptions.DefaultFollowerLagTimeout - 2 * ReplicaOptions.DefaultHeartbeatInterval);
 
-        Assert.Empty(_environment.ConfigurationWrites);
+        Assert.Empty(Recording.ConfigurationWrites);
 
         // Still silent after a lag timeout of the leader's running time: now it lags.
         Run(leader, 2 * ReplicaOptions.DefaultHeartbeatInterval);
-        var (_, proposal) = Assert.Single(_environment.ConfigurationWrites);
+        var (_, proposal) = Assert.Single(Recording.ConfigurationWrites);
         Assert.Equal([R1, R2], proposal.InSync.ToArray());
     }
 
@@ -223,14 +217,14 @@ public sealed class ReplicaTests
         follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [], 0, 0));
 
         // The follower's process stalled: the leader's heartbeats wait unread in its inbox.
-        _clock.Advance(TimeSpan.FromSeconds(10));
+        Clock.Advance(TimeSpan.FromSeconds(10));
         follower.Tick();
         follower.OnConfigurationRead(Initial);
         follower.OnMessage(new AppendRequest(R1, 1, 0, 0, [], 0, 0));
         Run(follower, ReplicaOptions.DefaultLeaderTimeout - ReplicaOptions.DefaultHeartbeatInterval);
         follower.OnConfigurationRead(Initial);
 
-        Assert.Empty(_environment.ConfigurationWrites);
+        Assert.Empty(Recording.ConfigurationWrites);
         Assert.Equal(ReplicaRole.Follower, follower.Role);
     }
 
@@ -239,7 +233,7 @@ public sealed class ReplicaTests
     {
         for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += ReplicaOptions.DefaultHeartbeatInterval)
         {
-            _clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
+            Clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
             replica.Tick();
         }
     }
@@ -249,7 +243,7 @@ public sealed class ReplicaTests
     {
         var leader = CreateLeader();
         leader.Propose(7, new byte[] { 7 });
-        leader.OnSynced(_environment.Syncs[0]);
+        leader.OnSynced(Recording.Syncs[0]);
         leader.OnMessage(new AppendAccepted(R2, 1, 1, 1));
         return leader;
     }
@@ -260,12 +254,12 @@ public sealed class ReplicaTests
         leader.Start();
         leader.OnConfigurationRead(Initial);
         Assert.Equal(ReplicaRole.Leader, leader.Role);
-        _environment.Sent.Clear();
+        Recording.Sent.Clear();
         return leader;
     }
 
     private Replica Create(ReplicaId id, ImmutableArray<LogEntry> entries, long enteredEpoch) =>
-        new(id, entries, enteredEpoch, _environment, _clock, new ReplicaOptions());
+        new(id, entries, enteredEpoch, Recording, Clock, new ReplicaOptions());
 
     private static LogEntry Entry(long epoch) => new(epoch, new byte[] { (byte)epoch });
 }
