@@ -4,9 +4,10 @@ namespace Actors.TestingHost;
 
 /// <summary>
 /// One silo of a <see cref="TestCluster"/>: its identity, its ports and, while it runs, its host. The gateway port is
-/// chosen by the system when the silo first binds it (port 0, so no other process can take it between a choice and the
-/// bind) and kept across restarts; the silo-to-silo port is chosen anew at every start (silos find it in the membership
-/// table).
+/// reserved below the system's ephemeral range before the silo first starts and kept across restarts until the cluster
+/// is disposed (<see cref="LoopbackPortReservation"/>: a port the system chose could be handed to another process's
+/// outgoing connection while the silo is down); the silo-to-silo port is chosen anew at every start (silos find it in
+/// the membership table).
 /// </summary>
 public sealed class SiloHandle
 {
@@ -27,6 +28,9 @@ public sealed class SiloHandle
 
     /// <summary>The loopback port of the silo's gateway (used when the cluster's client connects through gateways); 0 before its first start.</summary>
     public int GatewayPort { get; internal set; }
+
+    /// <summary>The reservation holding <see cref="GatewayPort"/> for the cluster's lifetime, or null (no gateway, or a system without an ephemeral range to avoid: the port was chosen by the system).</summary>
+    internal LoopbackPortReservation? GatewayPortReservation { get; set; }
 
     /// <summary>The loopback port of the silo's silo-to-silo endpoint in its latest start (when the silos form a cluster), else 0.</summary>
     public int SiloPort { get; internal set; }

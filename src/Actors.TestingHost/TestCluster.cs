@@ -16,7 +16,8 @@ namespace Actors.TestingHost;
 /// By default <see cref="Client"/> is a real gateway client connected to every silo's gateway, so calls take the wire
 /// path a remote client takes (binary serializer, frames, typed exceptions); with
 /// <see cref="TestClusterOptions.ConnectClientThroughGateway"/> off it calls a running silo's invoker in-process
-/// (arguments follow the in-silo copy rule). Each silo keeps its name, data directory and gateway port across restarts.
+/// (arguments follow the in-silo copy rule). Each silo keeps its name, data directory and gateway port across restarts
+/// (the port is reserved below the system's ephemeral range for the cluster's lifetime: <see cref="LoopbackPortReservation"/>).
 /// Not thread-safe: drive one cluster from one test.
 /// </remarks>
 public sealed partial class TestCluster : IAsyncDisposable, IDisposable
@@ -189,6 +190,11 @@ public sealed partial class TestCluster : IAsyncDisposable, IDisposable
         }
 
         await StopAllSilosAsync();
+        foreach (SiloHandle silo in _silos)
+        {
+            silo.GatewayPortReservation?.Dispose();
+        }
+
         if (_ownsDirectory && Directory.Exists(Options.BaseDirectory))
         {
             Directory.Delete(Options.BaseDirectory, recursive: true);
@@ -198,6 +204,12 @@ public sealed partial class TestCluster : IAsyncDisposable, IDisposable
     private async Task StartSiloAsync(SiloHandle silo, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(silo.Context.DataDirectory);
+        if (Options.ConnectClientThroughGateway && silo.GatewayPort == 0 && LoopbackPortReservation.Reserve() is { } reservation)
+        {
+            silo.GatewayPortReservation = reservation;
+            silo.GatewayPort = reservation.Port;
+        }
+
         var builder = new HostBuilder();
         builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Actors.Client;
 using Actors.Hosting.Tests.Gateway;
 using Actors.Invocation;
+using Actors.TestingHost;
 
 namespace Actors.Hosting.Tests.Client;
 
@@ -68,8 +69,10 @@ public class ClientConnectionTests
     [Fact]
     public async Task Invoke_AfterSiloRestart_Reconnects()
     {
-        GatewayTestSilo silo = await GatewayTestSilo.StartAsync();
-        int port = silo.EndPoint.Port;
+        // A reserved port: a system-chosen one could be handed to another process's connection while the silo is down.
+        using LoopbackPortReservation reservation = LoopbackPortReservation.Reserve() ?? throw new InvalidOperationException("no port to reserve on this system");
+        int port = reservation.Port;
+        GatewayTestSilo silo = await GatewayTestSilo.StartAsync(o => o.Port = port);
         (IClusterClient client, IGrainCallInvoker invoker) = TestClients.Create(silo.Address, o => o.ConnectAttempts = 1);
         await using (client)
         {

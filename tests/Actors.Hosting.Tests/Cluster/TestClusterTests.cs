@@ -76,6 +76,27 @@ public sealed class TestClusterTests
     }
 
     [Fact]
+    public async Task RestartSiloAsync_AfterKill_SameGatewayPortReservedBelowTheEphemeralRangeUntilDisposed()
+    {
+        TestCluster cluster = BuildCluster();
+        await cluster.DeployAsync();
+        int port = cluster.Primary.GatewayPort;
+        await cluster.Client.GetGrain<INoteGrain>("n").Write("kept");
+
+        await cluster.KillSiloAsync(cluster.Primary);
+        // While the silo is down no other reservation (of this or any test process) may take its port.
+        Assert.True(LoopbackPortReservationTests.IsLockedByAnother(port), $"port {port} is not reserved while its silo is down");
+        await cluster.RestartSiloAsync(cluster.Primary);
+
+        Assert.Equal(port, cluster.Primary.GatewayPort);
+        Assert.True(port < LoopbackPortReservationTests.EphemeralRangeStart(), $"gateway port {port} lies in the ephemeral range, where outgoing connections may take it");
+        // The cluster's client knows the gateway by that port alone: it reaches the restarted silo through it.
+        Assert.Equal("kept", await cluster.Client.GetGrain<INoteGrain>("n").Read());
+        await cluster.DisposeAsync();
+        Assert.False(LoopbackPortReservationTests.IsLockedByAnother(port), $"port {port} is still reserved after the cluster was disposed");
+    }
+
+    [Fact]
     public async Task RestartSiloAsync_RunningSilo_StopsGracefullyThenStartsAgain()
     {
         await using TestCluster cluster = BuildCluster();

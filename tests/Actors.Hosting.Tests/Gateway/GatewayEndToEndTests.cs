@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Actors.Client;
 using Actors.Invocation;
+using Actors.TestingHost;
 using Xunit.Abstractions;
 
 namespace Actors.Hosting.Tests.Gateway;
@@ -55,8 +56,10 @@ public class GatewayEndToEndTests(ITestOutputHelper output)
     [Fact]
     public async Task GetGrain_SiloRestartedOnSamePort_ClientReconnects()
     {
-        RealSilo silo = await RealSilo.StartAsync();
-        int port = silo.EndPoint.Port;
+        // A reserved port: a system-chosen one could be handed to another process's connection while the silo is down.
+        using LoopbackPortReservation reservation = LoopbackPortReservation.Reserve() ?? throw new InvalidOperationException("no port to reserve on this system");
+        int port = reservation.Port;
+        RealSilo silo = await RealSilo.StartAsync(port);
         await using IClusterClient client = new ClusterClientBuilder().UseGateway(silo.EndPoint).Configure(o => o.ConnectAttempts = 1).Build();
         Assert.Equal(1, await client.GetGrain<ICounterGrain>("r").Add(1));
         await silo.DisposeAsync();
