@@ -122,7 +122,7 @@ internal static class ProcessClusterBenchmark
     {
         ClusterSnapshot table = await cluster.ReadAsync();
         IClusterClient first = cluster.Clients[cluster.Names[0]];
-        return await MeasureAsync(callers, phase, caller =>
+        return await MeasureAsync(callers, phase, tag, CpuProcesses(cluster), caller =>
         {
             IBankAccountGrain account = first.GetGrain<IBankAccountGrain>($"{tag}-{caller}");
             IClusterClient client = routed ? cluster.Clients[OwnerOf(account, table)] : first;
@@ -148,7 +148,7 @@ internal static class ProcessClusterBenchmark
         }
 
         double forwardedBefore = await cluster.ForwardedCallsAsync(0);
-        PhaseResult result = await MeasureAsync(callers, phase, caller => () => accounts[caller].GetBalance());
+        PhaseResult result = await MeasureAsync(callers, phase, tag, CpuProcesses(cluster), caller => () => accounts[caller].GetBalance());
         double forwarded = await cluster.ForwardedCallsAsync(0) - forwardedBefore;
         // The check that the phase measures what it says: cross-silo calls are forwarded by the gateway silo, in-silo ones not.
         Console.WriteLine($"    the gateway silo forwarded {forwarded:N0} calls during the phase ({result.Calls + callers:N0} calls made)");
@@ -166,7 +166,15 @@ internal static class ProcessClusterBenchmark
             ?? throw new InvalidOperationException("a partition has no owner");
     }
 
-    private static async Task<PhaseResult> MeasureAsync(int callers, TimeSpan phase, Func<int, Func<Task>> callOf)
+    /// <summary>The measured cluster's silo processes and this process (the callers and their clients share the machine).</summary>
+    private static List<(string Name, int ProcessId)> CpuProcesses(BenchCluster cluster) =>
+        [.. cluster.Names.Select((name, i) => (name, cluster.Processes[i].ProcessId)), ("callers", Environment.ProcessId)];
+
+    /// <summary>
+    /// Warms every caller's call once, then runs them all for <paramref name="phase"/>. The line "measuring TAG" marks the
+    /// window's start (scripts/cluster-profile.sh samples inside it); the CPU line after it covers the window exactly.
+    /// </summary>
+    private static async Task<PhaseResult> MeasureAsync(int callers, TimeSpan phase, string tag, List<(string Name, int ProcessId)> cpuProcesses, Func<int, Func<Task>> callOf)
     {
         Func<Task>[] calls = Enumerable.Range(0, callers).Select(callOf).ToArray();
         foreach (Func<Task> call in calls)
@@ -175,6 +183,8 @@ internal static class ProcessClusterBenchmark
         }
 
         var latencies = new List<double>[callers];
+        Console.WriteLine($"    measuring {tag} for {phase.TotalSeconds} s");
+        CpuAccount cpu = CpuAccount.Start(cpuProcesses);
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, callers).Select(c => Task.Run(async () =>
         {
@@ -188,6 +198,7 @@ internal static class ProcessClusterBenchmark
         })));
         double seconds = clock.Elapsed.TotalSeconds;
         double[] all = latencies.SelectMany(l => l).Order().ToArray();
+        Console.WriteLine($"    {cpu.Describe(all.Length)}");
         return new PhaseResult(all.Length, all.Length / seconds, all[all.Length / 2], all[Math.Min(all.Length - 1, (int)(all.Length * 0.99))]);
     }
 
