@@ -10,7 +10,7 @@
 #   <phase>.perf.data          the raw samples (perf report -i FILE)
 #   <phase>.processes.txt      samples per thread (name, thread id) of every process: silos, callers, PostgreSQL, kernel
 #   <phase>.inclusive.txt      the symbols with the most samples under them (children included), whole machine
-#   <phase>.buckets.txt        self samples per thread name by system call or leaf method (scripts/perf-buckets.py)
+#   <phase>.components.txt     samples by process kind, and the silos' by activity and system call (scripts/perf-components.py)
 # Run it on an idle machine (uptime below 1.5); sample proportions hold under load, rates do not.
 # usage: bash scripts/cluster-profile.sh OUTDIR [CALLERS] [SECONDS] [REPLICATION_FACTOR] [ROUNDS]
 set -euo pipefail
@@ -40,7 +40,7 @@ for phase in one three; do
   data="${out}/${phase}.perf.data"
   perf report -i "${data}" --no-children --sort comm,pid --stdio -g none 2>/dev/null >"${out}/${phase}.processes.txt"
   perf report -i "${data}" --children --sort sym --stdio -g none --percent-limit 1.5 2>/dev/null >"${out}/${phase}.inclusive.txt"
-  perf script -i "${data}" 2>/dev/null | python3 "${repo}/scripts/perf-buckets.py" >"${out}/${phase}.buckets.txt"
+  perf script -i "${data}" -F comm,pid,tid,ip,sym,dso 2>/dev/null | python3 "${repo}/scripts/perf-components.py" >"${out}/${phase}.components.txt"
 done
 grep -E "measuring|CPU ms|calls/s|load average" "${log}" >&2 || true
-echo "cluster-profile.sh: load $(cut -d' ' -f1-3 /proc/loadavg); ${out}/{bench.txt,*.processes.txt,*.inclusive.txt,*.buckets.txt,*.perf.data}" >&2
+echo "cluster-profile.sh: load $(cut -d' ' -f1-3 /proc/loadavg); ${out}/{bench.txt,*.processes.txt,*.inclusive.txt,*.components.txt,*.perf.data}" >&2
