@@ -43,6 +43,10 @@ public sealed partial class ReplicaHost
 
             host._log.Append(logged);
             Interlocked.Add(ref host._entriesWritten, logged.Length);
+            if (host._replica!.Role == ReplicaRole.Leader)
+            {
+                Interlocked.Add(ref host._entriesWrittenAsLeader, logged.Length);
+            }
         }
 
         // Durable at once (stronger than the protocol asks): a divergent tail never comes back after a crash.

@@ -56,6 +56,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private long _appendsAcknowledged;
     private long _entriesWritten;
     private long _syncs;
+    private long _entriesWrittenAsLeader;
+    private long _syncsAsLeader;
     private long _bursts;
     private long _messagesSent;
     private long _messagesReceived;
@@ -123,7 +125,9 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         Interlocked.Read(ref _segmentsDeleted),
         Interlocked.Read(ref _checkpointsInstalled),
         Interlocked.Read(ref _checkpointChunksSent),
-        Interlocked.Read(ref _checkpointTransfersRefused));
+        Interlocked.Read(ref _checkpointTransfersRefused),
+        Interlocked.Read(ref _entriesWrittenAsLeader),
+        Interlocked.Read(ref _syncsAsLeader));
 
     /// <summary>Loads the replica from its log (checkpoint, entries after it and entered epoch) and starts the driver loop and the clock.</summary>
     /// <exception cref="LogCorruptedException">A log record no longer reads back intact.</exception>
@@ -286,6 +290,11 @@ public sealed partial class ReplicaHost : IAsyncDisposable
                     _pendingSyncToken = null;
                     _log.Sync();
                     Interlocked.Increment(ref _syncs);
+                    if (_replica!.Role == ReplicaRole.Leader)
+                    {
+                        Interlocked.Increment(ref _syncsAsLeader);
+                    }
+
                     _replica!.OnSynced(token);
                 }
 

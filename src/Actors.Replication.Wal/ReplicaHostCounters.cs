@@ -17,6 +17,8 @@ namespace Actors.Replication.Wal;
 /// <param name="CheckpointsInstalled">Checkpoints taken from a leader that replaced this replica's log.</param>
 /// <param name="CheckpointChunksSent">Chunks of checkpoints sent to followers that needed deleted entries (resends included).</param>
 /// <param name="CheckpointTransfersRefused">Reassembled checkpoints refused because their state failed its checksum.</param>
+/// <param name="EntriesWrittenAsLeader">The part of <paramref name="EntriesWritten"/> written while this replica led (its role when it wrote them).</param>
+/// <param name="SyncsAsLeader">The part of <paramref name="Syncs"/> made while this replica led (its role when it synced).</param>
 public readonly record struct ReplicaHostCounters(
     long AppendsProposed,
     long AppendsAcknowledged,
@@ -30,4 +32,6 @@ public readonly record struct ReplicaHostCounters(
     long SegmentsDeleted = 0,
     long CheckpointsInstalled = 0,
     long CheckpointChunksSent = 0,
-    long CheckpointTransfersRefused = 0);
+    long CheckpointTransfersRefused = 0,
+    long EntriesWrittenAsLeader = 0,
+    long SyncsAsLeader = 0);

@@ -5,7 +5,7 @@ namespace Actors.Cluster.Benchmarks;
 
 /// <summary>
 /// Exact counts of a replicating cluster's run (no timing): each replica's stop line (event 4901: grain writes and
-/// entries it proposed as leader, entries written to its log, fsyncs, messages) and the silos' replication traffic from
+/// entries it proposed as leader, entries written to its log and fsyncs, each with the part done while it led, messages) and the silos' replication traffic from
 /// <c>/metrics</c> (<c>actors.replication.messages.sent</c> by kind, entries carried by append requests), printed per
 /// grain write and per entry. Where a replicated write's cost goes, independent of the machine's load.
 /// </summary>
@@ -27,9 +27,11 @@ internal static partial class ReplicationCounters
             long Field(string name) => long.Parse(match.Groups[name].Value, CultureInfo.InvariantCulture);
             writes += Field("writes");
             entries += Field("entries");
-            bool leader = Field("entries") > 0;
-            (leader ? ref leaderWritten : ref followerWritten) += Field("written");
-            (leader ? ref leaderSyncs : ref followerSyncs) += Field("syncs");
+            // Split by the replica's role when it wrote or synced (a replica that led part of the run counts on both sides).
+            leaderWritten += Field("writtenAsLeader");
+            followerWritten += Field("written") - Field("writtenAsLeader");
+            leaderSyncs += Field("syncsAsLeader");
+            followerSyncs += Field("syncs") - Field("syncsAsLeader");
             sent += Field("sent");
             received += Field("received");
         }
@@ -86,7 +88,7 @@ internal static partial class ReplicationCounters
         }
     }
 
-    [GeneratedRegex(@"Replica \S+ of partition \d+ stopped: as leader (?<writes>\d+) grain writes proposed in (?<entries>\d+) entries; its log (?<written>\d+) entries written, (?<syncs>\d+) fsyncs, (?<sent>\d+) messages sent, (?<received>\d+) received")]
+    [GeneratedRegex(@"Replica \S+ of partition \d+ stopped: as leader (?<writes>\d+) grain writes proposed in (?<entries>\d+) entries; its log (?<written>\d+) entries written \((?<writtenAsLeader>\d+) as leader\), (?<syncs>\d+) fsyncs \((?<syncsAsLeader>\d+) as leader\), (?<sent>\d+) messages sent, (?<received>\d+) received")]
     private static partial Regex StopLine();
 
     [GeneratedRegex(@"kind=""([^""]+)""")]

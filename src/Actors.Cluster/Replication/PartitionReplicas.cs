@@ -234,7 +234,7 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
         {
             _inbox.Unregister(partition, held.Host);
             ReplicaHostCounters counts = held.Host.Counters;
-            LogStopped(_logger, partition, held.Host.Id, held.Log.WritesProposed, held.Log.EntriesProposed, counts.EntriesWritten, counts.Syncs, counts.MessagesSent, counts.MessagesReceived,
+            LogStopped(_logger, partition, held.Host.Id, held.Log.WritesProposed, held.Log.EntriesProposed, counts.EntriesWritten, counts.EntriesWrittenAsLeader, counts.Syncs, counts.SyncsAsLeader, counts.MessagesSent, counts.MessagesReceived,
                 counts.CheckpointsWritten, counts.CheckpointsInstalled);
             await held.Host.DisposeAsync();
             await held.Applier.DisposeAsync();
@@ -262,7 +262,7 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
     [LoggerMessage(EventId = 4900, Level = LogLevel.Information, Message = "Replica {Replica} of partition {Partition} started (entry log from its checkpoint at LSN {StartLsn} up to LSN {EndLsn}; its materialized log is rebuilt from them)")]
     private static partial void LogStarted(ILogger logger, int partition, ReplicaId replica, long startLsn, long endLsn);
 
-    [LoggerMessage(EventId = 4901, Level = LogLevel.Information, Message = "Replica {Replica} of partition {Partition} stopped: as leader {Writes} grain writes proposed in {Entries} entries; its log {EntriesWritten} entries written, {Syncs} fsyncs, {MessagesSent} messages sent, {MessagesReceived} received, {CheckpointsWritten} checkpoints written, {CheckpointsInstalled} taken from a leader")]
-    private static partial void LogStopped(ILogger logger, int partition, ReplicaId replica, long writes, long entries, long entriesWritten, long syncs, long messagesSent, long messagesReceived,
+    [LoggerMessage(EventId = 4901, Level = LogLevel.Information, Message = "Replica {Replica} of partition {Partition} stopped: as leader {Writes} grain writes proposed in {Entries} entries; its log {EntriesWritten} entries written ({EntriesWrittenAsLeader} as leader), {Syncs} fsyncs ({SyncsAsLeader} as leader), {MessagesSent} messages sent, {MessagesReceived} received, {CheckpointsWritten} checkpoints written, {CheckpointsInstalled} taken from a leader")]
+    private static partial void LogStopped(ILogger logger, int partition, ReplicaId replica, long writes, long entries, long entriesWritten, long entriesWrittenAsLeader, long syncs, long syncsAsLeader, long messagesSent, long messagesReceived,
         long checkpointsWritten, long checkpointsInstalled);
 }

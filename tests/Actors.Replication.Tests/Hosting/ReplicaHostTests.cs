@@ -44,6 +44,36 @@ public sealed class ReplicaHostTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Counters_LeaderAndFollowersWriting_SplitWritesAndSyncsByTheRoleAtTheTime()
+    {
+        // The benchmark's leader/follower split of log writes and fsyncs comes from these counters: the leader's writes and
+        // syncs count as leader work, a follower's never do.
+        await using var replicas = new HostedReplicas(3, StableOptions());
+        var leader = await replicas.LeaderAsync(1, Generous);
+        var followers = replicas.Running.Where(h => h.Id != leader.Id).ToArray();
+        await replicas.WaitUntilAsync(_ => followers.All(f => f.Status.Leader == leader.Id), Generous, "the followers learning their leader");
+        var before = replicas.Running.ToDictionary(h => h.Id, h => h.Counters);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => leader.AppendAsync(new[] { (byte)i }))).WaitAsync(Generous);
+        var lastLsn = results.Max(r => r.Lsn);
+        await replicas.WaitUntilAsync(_ => replicas.Running.All(h => h.Status.DurableLsn >= lastLsn), Generous, "every replica syncing the 8 entries");
+
+        var led = leader.Counters;
+        Assert.True(led.EntriesWritten - before[leader.Id].EntriesWritten >= 8);
+        Assert.Equal(led.EntriesWritten - before[leader.Id].EntriesWritten, led.EntriesWrittenAsLeader - before[leader.Id].EntriesWrittenAsLeader);
+        Assert.True(led.SyncsAsLeader - before[leader.Id].SyncsAsLeader >= 1);
+        Assert.Equal(led.Syncs - before[leader.Id].Syncs, led.SyncsAsLeader - before[leader.Id].SyncsAsLeader);
+        foreach (var follower in followers)
+        {
+            var counted = follower.Counters;
+            Assert.True(counted.EntriesWritten - before[follower.Id].EntriesWritten >= 8);
+            Assert.True(counted.Syncs - before[follower.Id].Syncs >= 1);
+            Assert.Equal(before[follower.Id].EntriesWrittenAsLeader, counted.EntriesWrittenAsLeader);
+            Assert.Equal(before[follower.Id].SyncsAsLeader, counted.SyncsAsLeader);
+        }
+    }
+
+    [Fact]
     public async Task AppendAsync_ThreeReplicasWithoutFaults_EveryAcknowledgedEntryIsOnAllThreeAtItsLsn()
     {
         // The in-sync set never shrinks and the leader never changes, so an acknowledged entry must be on every replica.
