@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Issue 13, round 14: how much of a replicated write's cost is the entry logs' fsyncs. Builds a throwaway worktree of
+# HEAD with scripts/experiments/entry-sync-experiments.patch applied, then runs issue 13's comparison
+# (scripts/cluster-bench.sh --phases durable --rounds 2 --callers 256 --replication-factor 3, each run its own PostgreSQL
+# and silos) for each variant in turn, ROUNDS times, the order reversed every other round. Variants (the patch reads
+# ACTORS_EXPERIMENT_ENTRY_SYNC; neither experiment is durable or recoverable, and neither is ever on main):
+#   fsync     the variable unset: main's code path (each entry log fsyncs its own segment)
+#   no-fsync  EntryLog.Sync skips its fdatasync: the upper bound of any fsync saving
+#   journal   a model of one entry journal per silo: every entry log also writes its records to one journal file per
+#             process, and a sync awaits one group fdatasync of that journal (a dedicated thread; while it runs the next
+#             group gathers) instead of fsyncing its own segment (nothing replays the journal: performance only)
+# All variants run the same build; the unreplicated silo's write-ahead log fsyncs in all. Prints each run's second-round
+# rates, ratio and CPU lines, then the medians. Run it on an idle machine.
+# usage: bash scripts/entry-sync-ceiling.sh [ROUNDS] [SECONDS] [VARIANT...]   (default: 2 10 fsync no-fsync journal)
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+rounds="${1:-2}"
+seconds="${2:-10}"
+shift $(( $# > 2 ? 2 : $# ))
+variants=("$@")
+(( ${#variants[@]} > 0 )) || variants=(fsync no-fsync journal)
+tree="$(mktemp -d)/ceiling"
+results="$(mktemp)"
+cleanup() { git -C "${repo}" worktree remove --force "${tree}" >/dev/null 2>&1 || true; rm -f "${results}"; }
+trap cleanup EXIT
+git -C "${repo}" worktree add --detach -q "${tree}" HEAD
+git -C "${tree}" apply "${repo}/scripts/experiments/entry-sync-experiments.patch"
+dotnet build "${tree}/tests/Actors.Cluster.Benchmarks" -c Release -v q >/dev/null
+run() {
+  local variant="$1" log
+  log="$(mktemp)"
+  if [[ "${variant}" != fsync ]]; then
+    ACTORS_EXPERIMENT_ENTRY_SYNC="${variant}" bash "${tree}/scripts/cluster-bench.sh" --phases durable --rounds 2 --seconds "${seconds}" --callers 256 --replication-factor 3 >"${log}" 2>&1
+  else
+    bash "${tree}/scripts/cluster-bench.sh" --phases durable --rounds 2 --seconds "${seconds}" --callers 256 --replication-factor 3 >"${log}" 2>&1
+  fi
+  local one three
+  one="$(grep -A3 'measuring r2-one' "${log}" | sed -n 's/.*durable deposits, 1 silo: \([0-9,]*\) calls.*/\1/p' | tr -d ,)"
+  three="$(grep -A3 'measuring r2-three' "${log}" | sed -n 's/.*each caller on its owner.s gateway: \([0-9,]*\) calls.*/\1/p' | tr -d ,)"
+  if [[ -z "${one}" || -z "${three}" ]]; then
+    echo "entry-sync-ceiling.sh: run ${variant} printed no second-round rates; its output:" >&2
+    cat "${log}" >&2
+    exit 1
+  fi
+  echo "${variant} ${one} ${three}" >>"${results}"
+  echo "${variant}: 1 silo ${one}, 3 silos ${three} calls/s = $(python3 -c "print(f'{${three}/${one}:.0%}')"); $(uptime | sed 's/.*load/load/')"
+  grep -A1 -E 'measuring r2-' "${log}" | grep 'CPU ms' | sed 's/^ */    /'
+  grep -E 'per grain write: fsyncs' "${log}" | sed 's/^ */    /'
+  rm -f "${log}"
+}
+echo "entry-sync-ceiling.sh: ${rounds} rounds x (${variants[*]}), ${seconds} s windows; $(uptime)"
+for round in $(seq "${rounds}"); do
+  order=("${variants[@]}")
+  if (( round % 2 == 0 )); then order=(); for ((i = ${#variants[@]} - 1; i >= 0; i--)); do order+=("${variants[i]}"); done; fi
+  for variant in "${order[@]}"; do run "${variant}"; done
+done
+python3 - "${results}" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+for variant in dict.fromkeys(r[0] for r in rows):
+    ones = [int(r[1]) for r in rows if r[0] == variant]
+    threes = [int(r[2]) for r in rows if r[0] == variant]
+    print(f"{variant}: medians 1 silo {statistics.median(ones):,.0f}, 3 silos {statistics.median(threes):,.0f} calls/s; ratios {', '.join(f'{t / o:.0%}' for o, t in zip(ones, threes))}")
+PY
