@@ -13,26 +13,14 @@ rounds="${1:-2}"
 seconds="${2:-10}"
 results="$(mktemp)"
 trap 'rm -f "${results}"' EXIT
+# shellcheck source=lib/cluster-ab.sh
+source "${repo}/scripts/lib/cluster-ab.sh"
 run() {
-  local variant="$1" log
-  log="$(mktemp)"
-  if [[ "${variant}" == spin0 ]]; then
-    DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 bash "${repo}/scripts/cluster-bench.sh" --phases durable --rounds 2 --seconds "${seconds}" --callers 256 --replication-factor 3 >"${log}" 2>&1
+  if [[ "$1" == spin0 ]]; then
+    cluster_ab_run "${repo}/scripts/cluster-bench.sh" "${results}" "${seconds}" spin0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0
   else
-    bash "${repo}/scripts/cluster-bench.sh" --phases durable --rounds 2 --seconds "${seconds}" --callers 256 --replication-factor 3 >"${log}" 2>&1
+    cluster_ab_run "${repo}/scripts/cluster-bench.sh" "${results}" "${seconds}" default
   fi
-  local one three
-  one="$(grep -A3 'measuring r2-one' "${log}" | sed -n 's/.*durable deposits, 1 silo: \([0-9,]*\) calls.*/\1/p' | tr -d ,)"
-  three="$(grep -A3 'measuring r2-three' "${log}" | sed -n 's/.*each caller on its owner.s gateway: \([0-9,]*\) calls.*/\1/p' | tr -d ,)"
-  if [[ -z "${one}" || -z "${three}" ]]; then
-    echo "cluster-spin-ab.sh: run ${variant} printed no second-round rates; its output:" >&2
-    cat "${log}" >&2
-    exit 1
-  fi
-  echo "${variant} ${one} ${three}" >>"${results}"
-  echo "${variant}: 1 silo ${one}, 3 silos ${three} calls/s = $(python3 -c "print(f'{${three}/${one}:.0%}')"); $(uptime | sed 's/.*load/load/')"
-  grep -A1 -E 'measuring r2-' "${log}" | grep 'CPU ms' | sed 's/^ */    /'
-  rm -f "${log}"
 }
 echo "cluster-spin-ab.sh: ${rounds} rounds x (default, spin0), ${seconds} s windows; $(uptime)"
 for round in $(seq "${rounds}"); do

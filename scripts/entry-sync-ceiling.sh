@@ -26,27 +26,14 @@ trap cleanup EXIT
 git -C "${repo}" worktree add --detach -q "${tree}" HEAD
 git -C "${tree}" apply "${repo}/scripts/experiments/entry-sync-experiments.patch"
 dotnet build "${tree}/tests/Actors.Cluster.Benchmarks" -c Release -v q >/dev/null
+# shellcheck source=lib/cluster-ab.sh
+source "${repo}/scripts/lib/cluster-ab.sh"
 run() {
-  local variant="$1" log
-  log="$(mktemp)"
-  if [[ "${variant}" != fsync ]]; then
-    ACTORS_EXPERIMENT_ENTRY_SYNC="${variant}" bash "${tree}/scripts/cluster-bench.sh" --phases durable --rounds 2 --seconds "${seconds}" --callers 256 --replication-factor 3 >"${log}" 2>&1
+  if [[ "$1" == fsync ]]; then
+    cluster_ab_run "${tree}/scripts/cluster-bench.sh" "${results}" "${seconds}" fsync
   else
-    bash "${tree}/scripts/cluster-bench.sh" --phases durable --rounds 2 --seconds "${seconds}" --callers 256 --replication-factor 3 >"${log}" 2>&1
+    cluster_ab_run "${tree}/scripts/cluster-bench.sh" "${results}" "${seconds}" "$1" ACTORS_EXPERIMENT_ENTRY_SYNC="$1"
   fi
-  local one three
-  one="$(grep -A3 'measuring r2-one' "${log}" | sed -n 's/.*durable deposits, 1 silo: \([0-9,]*\) calls.*/\1/p' | tr -d ,)"
-  three="$(grep -A3 'measuring r2-three' "${log}" | sed -n 's/.*each caller on its owner.s gateway: \([0-9,]*\) calls.*/\1/p' | tr -d ,)"
-  if [[ -z "${one}" || -z "${three}" ]]; then
-    echo "entry-sync-ceiling.sh: run ${variant} printed no second-round rates; its output:" >&2
-    cat "${log}" >&2
-    exit 1
-  fi
-  echo "${variant} ${one} ${three}" >>"${results}"
-  echo "${variant}: 1 silo ${one}, 3 silos ${three} calls/s = $(python3 -c "print(f'{${three}/${one}:.0%}')"); $(uptime | sed 's/.*load/load/')"
-  grep -A1 -E 'measuring r2-' "${log}" | grep 'CPU ms' | sed 's/^ */    /'
-  grep -E 'per grain write: fsyncs' "${log}" | sed 's/^ */    /'
-  rm -f "${log}"
 }
 echo "entry-sync-ceiling.sh: ${rounds} rounds x (${variants[*]}), ${seconds} s windows; $(uptime)"
 for round in $(seq "${rounds}"); do
