@@ -69,6 +69,10 @@ public sealed class HandOffTests
         await Eventually.TrueAsync(() => grantee.Ownership.StateOf(partition).State is LocalPartitionState.Lost or LocalPartitionState.Serving, Patience, $"partition {partition} opened or reported lost by {grantee.Membership.Name}");
 
         Assert.Equal(LocalPartitionState.Lost, grantee.Ownership.StateOf(partition).State);
+        // The former owner serves the partition until its own reconcile sees the grant (one snapshot poll); only then do
+        // its calls go to the grantee. Without this wait the call below could still be answered by the former owner.
+        ClusterSilo former = cluster.Silos.Single(s => s.Name == owner).Services.GetRequiredService<ClusterSilo>();
+        await Eventually.TrueAsync(() => former.Ownership.StateOf(partition).State != LocalPartitionState.Serving, Patience, $"{owner} no longer serving partition {partition}");
         PartitionUnavailableException error = await Assert.ThrowsAsync<PartitionUnavailableException>(() => grain.Get());
         Assert.Equal(partition, error.Partition);
     }
