@@ -9,6 +9,10 @@
 #   journal   a model of one entry journal per silo: every entry log also writes its records to one journal file per
 #             process, and a sync awaits one group fdatasync of that journal (a dedicated thread; while it runs the next
 #             group gathers) instead of fsyncing its own segment (nothing replays the journal: performance only)
+#   offload   (round 15) the driver loop hands each fsync to one of 4 dedicated threads (ACTORS_EXPERIMENT_SYNC_THREADS)
+#             and goes on; the completion is posted back to the loop (no thread-pool thread blocks in fdatasync)
+# Also read by the patch, with any variant: ACTORS_EXPERIMENT_INFLIGHT=N (entries in flight per partition, main's 2),
+# ACTORS_EXPERIMENT_LAZY_APPLY_MS=N (a follower's applier waits N ms after each round, so it applies in larger groups).
 # All variants run the same build; the unreplicated silo's write-ahead log fsyncs in all. Prints each run's second-round
 # rates, ratio and CPU lines, then the medians. Run it on an idle machine.
 # usage: bash scripts/entry-sync-ceiling.sh [ROUNDS] [SECONDS] [VARIANT...]   (default: 2 10 fsync no-fsync journal)

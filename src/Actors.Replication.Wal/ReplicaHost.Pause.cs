@@ -34,4 +34,10 @@ public sealed partial class ReplicaHost
         _parked = null;
         paused?.TrySetResult();
     }
+
+    /// <summary>
+    /// Makes the driver loop fail on <paramref name="cause"/> as a failed write, fsync or broken invariant would (the host
+    /// stops, <see cref="Failure"/> is set, waiting appends fail). For fault tests.
+    /// </summary>
+    internal void InjectFailure(Exception cause) => Post(() => throw cause);
 }

@@ -359,7 +359,9 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     {
         var failure = new ReplicaHostFailedException(Id, exception);
         _failure = failure;
-        _status = _status with { Failed = true };
+        // The log's own durable position, not the last published one: a sync may have completed (and been reported to the
+        // leader) in the burst that failed. Whoever restarts the replica keeps exactly this much (PartitionReplicas).
+        _status = _status with { Failed = true, DurableLsn = _log.DurableLsn };
         LogHostFailed(_logger, Id, exception);
         _work.Writer.TryComplete();
         FailWaitingAppends(failure);

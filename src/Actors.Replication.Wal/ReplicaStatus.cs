@@ -7,7 +7,8 @@ namespace Actors.Replication.Wal;
 /// <param name="Epoch">The latest epoch the replica entered.</param>
 /// <param name="Leader">The leader of that epoch as the replica knows it, or null.</param>
 /// <param name="EndLsn">The last entry written to its log.</param>
-/// <param name="DurableLsn">The last entry synced.</param>
+/// <param name="DurableLsn">The last entry synced. For a failed host: the last entry its log synced before it failed (the
+/// entries after it may not be on disk even though a reopened log would read them from the page cache).</param>
 /// <param name="CommittedLsn">Entries up to here are known acknowledged.</param>
 /// <param name="Failed">True when the host stopped on an error (see <see cref="ReplicaHost.Failure"/>).</param>
 /// <param name="StartLsn">Entries up to here are replaced by the replica's durable checkpoint (0: its log starts at LSN 1).</param>

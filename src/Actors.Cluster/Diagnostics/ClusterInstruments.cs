@@ -23,6 +23,7 @@ internal static class ClusterInstruments
     private static readonly Counter<long> PartitionMoves = Meter.CreateCounter<long>("actors.cluster.partitions.moved", description: "Partitions this silo handed off (tag outcome: completed, aborted).");
     private static readonly Histogram<double> PartitionMoveDuration = Meter.CreateHistogram<double>("actors.cluster.partitions.move.duration", unit: "ms", description: "Time from the move decision to the grant, per partition handed off.");
     private static readonly Counter<long> PartitionOpenFailures = Meter.CreateCounter<long>("actors.cluster.partitions.open_failures", description: "Failed opens of a partition granted to this silo (tag kind: transient, retried; permanent, the partition unavailable here).");
+    private static readonly Counter<long> ReplicasStopped = Meter.CreateCounter<long>("actors.cluster.replicas.stopped", description: "Partition replicas this silo stopped to start them again (tag reason: failed, its host failed; dropped, its partition could not be opened here).");
     private static readonly Counter<long> DirectoryRequests = Meter.CreateCounter<long>("actors.cluster.directory.requests", description: "Directory requests served (tag type).");
 
     public static void ConnectionOpened(string direction) => ConnectionsOpened.Add(1, new KeyValuePair<string, object?>("direction", direction));
@@ -49,6 +50,8 @@ internal static class ClusterInstruments
     }
 
     public static void PartitionOpenFailed(bool permanent) => PartitionOpenFailures.Add(1, new KeyValuePair<string, object?>("kind", permanent ? "permanent" : "transient"));
+
+    public static void ReplicaStopped(string reason) => ReplicasStopped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public static void DirectoryRequest(SiloMessageType type) => DirectoryRequests.Add(1, new KeyValuePair<string, object?>("type", type.ToString()));
 

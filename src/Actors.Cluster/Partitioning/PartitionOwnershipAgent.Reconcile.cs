@@ -100,6 +100,12 @@ internal sealed partial class PartitionOwnershipAgent
 
                 await OpenAsync(row, cancellationToken);
                 break;
+            case LocalPartitionState.Lost when row.IsReplicated && LastOpenFailure(p) is { } failure && failure.Epoch != row.Epoch:
+                // Its open failed for good under an earlier epoch, and this silo's replica (started again since) leads a
+                // later one: the only in-sync replica, or elected again. Opened afresh; a failure again is recorded again.
+                SetState(p, LocalPartitionState.None, 0);
+                await OpenAsync(row, cancellationToken);
+                break;
             case LocalPartitionState.Serving when epoch != row.Epoch:
                 await _handOff.StopServingAsync(p, cancellationToken);
                 await OpenAsync(row, cancellationToken);
@@ -156,6 +162,13 @@ internal sealed partial class PartitionOwnershipAgent
         {
             // The log host closed whatever it had opened of the partition: nothing is served from a partial open.
             OpenFailed(row, ex);
+            if (row.IsReplicated && LastOpenFailure(row.Partition) is { IsPermanent: true })
+            {
+                // This silo cannot serve the partition, but its replica leads it: stopped (as a crash would stop it), its
+                // followers elect another in-sync replica, which serves it; the replica here starts again after a back-off.
+                await _replicas.DropAsync(row.Partition, $"partition {row.Partition} could not be opened here under epoch {row.Epoch}: {ex.GetType().Name}: {ex.Message}");
+            }
+
             return;
         }
 

@@ -36,6 +36,13 @@ namespace Actors.Cluster.Replication;
 /// (<see cref="CommittedEntryApplier"/>).</para>
 /// <para>One write-ahead-log store per silo is replicated (every grain write of a partition becomes one entry of that
 /// partition's entry log); a silo with several stores and a replication factor above 1 refuses to start.</para>
+/// <para>Restarts: a replica whose host failed (a failed write or fsync, a full disk, a broken protocol invariant), or
+/// that <see cref="DropAsync"/> stopped because its partition cannot be opened here, is stopped as a crash would stop it
+/// and started again by a later <see cref="ReconcileAsync"/> while the row still names this silo among the replicas, after
+/// a back-off (<see cref="ReplicaRestart"/>: <see cref="ClusterOptions.PartitionOpenRetryDelay"/> doubled per consecutive
+/// failure up to <see cref="ClusterOptions.PartitionOpenRetryMaxDelay"/>). A failed host's log restarts cut after the last
+/// entry it had synced. Until then the other replicas carry the partition: the followers elect a new leader from the
+/// in-sync set when the stopped replica led it, or the leader drops the stopped one from the in-sync set.</para>
 /// <para>Thread-safe.</para>
 /// </remarks>
 internal sealed partial class PartitionReplicas : IAsyncDisposable
@@ -53,6 +60,7 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<int, HeldReplica> _held = new();
+    private readonly ConcurrentDictionary<int, ReplicaRestart> _restarts = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _stopped;
 
@@ -139,15 +147,97 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Starts a replica for every replicated row of <paramref name="snapshot"/> naming this silo that it does not hold yet.</summary>
+    /// <summary>The pending or last restart of this silo's replica of <paramref name="partition"/> (see the class remarks), or null.</summary>
+    internal ReplicaRestart? RestartOf(int partition) => _restarts.TryGetValue(partition, out ReplicaRestart? restart) ? restart : null;
+
+    /// <summary>
+    /// Stops every held replica whose host failed, then starts a replica for every replicated row of
+    /// <paramref name="snapshot"/> naming this silo that it does not hold, unless a restart's back-off still runs. A replica
+    /// that cannot be started (its entry log unreadable, a disk error) is logged and retried after a back-off; it does
+    /// not keep the other partitions' replicas from starting.
+    /// </summary>
     public async Task ReconcileAsync(ClusterSnapshot snapshot, string siloName, CancellationToken cancellationToken)
     {
+        foreach ((int partition, HeldReplica held) in _held.ToArray())
+        {
+            if (held.Host.Failure is { } failure)
+            {
+                await StopForRestartAsync(partition, held, $"its host failed: {failure.InnerException?.GetType().Name ?? failure.GetType().Name}: {failure.InnerException?.Message ?? failure.Message}", held.Host.Status.DurableLsn);
+            }
+        }
+
         foreach (PartitionRecord row in snapshot.Partitions)
         {
-            if (row.IsReplicated && PartitionReplicaConfigurationStore.ReplicaOf(row, siloName) is { } id && !_held.ContainsKey(row.Partition))
+            if (!row.IsReplicated || PartitionReplicaConfigurationStore.ReplicaOf(row, siloName) is not { } id || _held.ContainsKey(row.Partition))
+            {
+                continue;
+            }
+
+            ReplicaRestart? restart = RestartOf(row.Partition);
+            if (restart is not null && _time.GetUtcNow() < restart.RetryAt)
+            {
+                continue;
+            }
+
+            try
             {
                 await EnsureAsync(row.Partition, id, snapshot.ClusterId, cancellationToken);
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                // The next attempt after a (longer) back-off, still cutting where a failed host had synced.
+                DateTimeOffset now = _time.GetUtcNow();
+                ReplicaRestart next = ReplicaRestart.Next(
+                    restart, row.Partition, $"starting it failed: {ex.GetType().Name}: {ex.Message}", restart?.DurableLsn, now, now,
+                    _options.PartitionOpenRetryDelay, _options.PartitionOpenRetryMaxDelay);
+                _restarts[row.Partition] = next;
+                LogRestartFailed(_logger, ex, row.Partition, id, next.Failures, next.RetryAt);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stops this silo's replica of <paramref name="partition"/> as a crash would (nothing more written or synced) and
+    /// schedules its restart (see the class remarks): for a partition this silo cannot open, so that another in-sync replica
+    /// leads it meanwhile. Does nothing when this silo holds no replica of it.
+    /// </summary>
+    public async Task DropAsync(int partition, string reason)
+    {
+        if (_held.TryGetValue(partition, out HeldReplica? held))
+        {
+            await StopForRestartAsync(partition, held, reason, held.Host.Failure is null ? null : held.Host.Status.DurableLsn);
+        }
+    }
+
+    private async Task StopForRestartAsync(int partition, HeldReplica held, string reason, long? durableLsn)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_stopped || !_held.TryGetValue(partition, out HeldReplica? current) || !ReferenceEquals(current, held))
+            {
+                return;
+            }
+
+            _held.TryRemove(partition, out _);
+            _inbox.Unregister(partition, held.Host);
+            await held.Host.DisposeAsync();
+            await held.Applier.DisposeAsync();
+            await _inner.AbandonAsync(held.Applier.Local);
+            DateTimeOffset now = _time.GetUtcNow();
+            ReplicaRestart restart = ReplicaRestart.Next(
+                RestartOf(partition), partition, reason, durableLsn, held.StartedAt, now, _options.PartitionOpenRetryDelay, _options.PartitionOpenRetryMaxDelay);
+            _restarts[partition] = restart;
+            ClusterInstruments.ReplicaStopped(held.Host.Failure is null ? "dropped" : "failed");
+            LogStoppedForRestart(_logger, partition, held.Host.Id, reason, restart.Failures, restart.RetryAt, durableLsn);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
@@ -177,6 +267,15 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
             try
             {
                 entries = EntryLog.Open(new EntryLogOptions { Directory = Path.Combine(root, "entries"), SegmentSizeBytes = ReplicaOptions.EntryLogSegmentBytes });
+                try
+                {
+                    CutAfterTheFailedHostsSync(partition, id, entries);
+                }
+                catch
+                {
+                    entries.Dispose();
+                    throw;
+                }
             }
             catch
             {
@@ -202,7 +301,13 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
             _inbox.Register(partition, host);
             host.Start();
             applier.Start();
-            _held[partition] = new HeldReplica(host, applier, new ReplicatedEventLog(host, applier));
+            _held[partition] = new HeldReplica(host, applier, new ReplicatedEventLog(host, applier), _time.GetUtcNow());
+            if (RestartOf(partition) is { DurableLsn: not null } restarted)
+            {
+                // Cut once: a later restart cuts where that host synced, if it fails.
+                _restarts[partition] = restarted with { DurableLsn = null };
+            }
+
             LogStarted(_logger, partition, id, entries.StartLsn, entries.EndLsn);
         }
         finally
@@ -244,6 +349,29 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
         _held.Clear();
     }
 
+    /// <summary>
+    /// When the replica restarts after its host failed: removes every entry after the last one the failed host had synced
+    /// (a crash could have lost them, and after a failed fsync the page cache may hold entries the disk never took).
+    /// </summary>
+    private void CutAfterTheFailedHostsSync(int partition, ReplicaId id, EntryLog entries)
+    {
+        if (RestartOf(partition) is not { DurableLsn: { } durable } || entries.EndLsn <= durable)
+        {
+            return;
+        }
+
+        if (durable < entries.StartLsn)
+        {
+            // The failed host installed a checkpoint past its synced entries (installing one is durable when it returns).
+            LogCutSkipped(_logger, partition, id, durable, entries.StartLsn);
+            return;
+        }
+
+        long end = entries.EndLsn;
+        entries.TruncateAfter(durable);
+        LogCutAtRestart(_logger, partition, id, durable, end);
+    }
+
     private SiloAddress? Resolve(int partition, ReplicaId replica)
     {
         if (_snapshot() is not { } snapshot
@@ -257,10 +385,22 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
     }
 
     /// <summary>A replica held; its materialized log is <c>Applier.Local</c> (replaced when the applier rebuilds it from a checkpoint).</summary>
-    private sealed record HeldReplica(ReplicaHost Host, CommittedEntryApplier Applier, ReplicatedEventLog Log);
+    private sealed record HeldReplica(ReplicaHost Host, CommittedEntryApplier Applier, ReplicatedEventLog Log, DateTimeOffset StartedAt);
 
     [LoggerMessage(EventId = 4900, Level = LogLevel.Information, Message = "Replica {Replica} of partition {Partition} started (entry log from its checkpoint at LSN {StartLsn} up to LSN {EndLsn}; its materialized log is rebuilt from them)")]
     private static partial void LogStarted(ILogger logger, int partition, ReplicaId replica, long startLsn, long endLsn);
+
+    [LoggerMessage(EventId = 4905, Level = LogLevel.Warning, Message = "Replica {Replica} of partition {Partition} stopped ({Reason}); failure {Failures} in a row, started again at {RetryAt:O} while the partition's row names this silo (its log kept up to LSN {DurableLsn}, empty: all of it)")]
+    private static partial void LogStoppedForRestart(ILogger logger, int partition, ReplicaId replica, string reason, int failures, DateTimeOffset retryAt, long? durableLsn);
+
+    [LoggerMessage(EventId = 4906, Level = LogLevel.Error, Message = "Replica {Replica} of partition {Partition} could not be started again (failure {Failures} in a row); next attempt at {RetryAt:O}")]
+    private static partial void LogRestartFailed(ILogger logger, Exception exception, int partition, ReplicaId replica, int failures, DateTimeOffset retryAt);
+
+    [LoggerMessage(EventId = 4907, Level = LogLevel.Warning, Message = "Replica {Replica} of partition {Partition} restarts with its entry log cut after LSN {DurableLsn}, the last entry its failed host had synced (the log read up to LSN {EndLsn}); the leader sends it the rest")]
+    private static partial void LogCutAtRestart(ILogger logger, int partition, ReplicaId replica, long durableLsn, long endLsn);
+
+    [LoggerMessage(EventId = 4908, Level = LogLevel.Warning, Message = "Replica {Replica} of partition {Partition} restarts without a cut: its failed host had synced up to LSN {DurableLsn}, below its durable checkpoint at LSN {StartLsn}")]
+    private static partial void LogCutSkipped(ILogger logger, int partition, ReplicaId replica, long durableLsn, long startLsn);
 
     [LoggerMessage(EventId = 4901, Level = LogLevel.Information, Message = "Replica {Replica} of partition {Partition} stopped: as leader {Writes} grain writes proposed in {Entries} entries; its log {EntriesWritten} entries written ({EntriesWrittenAsLeader} as leader), {Syncs} fsyncs ({SyncsAsLeader} as leader), {MessagesSent} messages sent, {MessagesReceived} received, {CheckpointsWritten} checkpoints written, {CheckpointsInstalled} taken from a leader")]
     private static partial void LogStopped(ILogger logger, int partition, ReplicaId replica, long writes, long entries, long entriesWritten, long entriesWrittenAsLeader, long syncs, long syncsAsLeader, long messagesSent, long messagesReceived,

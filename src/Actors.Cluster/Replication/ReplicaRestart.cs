@@ -1,0 +1,28 @@
+namespace Actors.Cluster.Replication;
+
+/// <summary>
+/// This silo's replica of a partition stopped on a failure (its host failed: a write, fsync or protocol invariant; or the
+/// partition could not be opened here for good while the replica ran) and is started again once <see cref="RetryAt"/> has
+/// passed, as a fresh replica over the same entry log (<see cref="PartitionReplicas"/>).
+/// </summary>
+/// <param name="Partition">The partition.</param>
+/// <param name="Failures">Consecutive failures: 1, or one more than the previous when the replica failed again within the longest delay of its start.</param>
+/// <param name="Reason">Why the replica was stopped.</param>
+/// <param name="RetryAt">The earliest time the replica is started again: the first delay, doubled per consecutive failure up to the longest.</param>
+/// <param name="DurableLsn">
+/// The last entry the failed host's log had synced: the restarted log keeps no entry after it (whatever a reopened log reads
+/// beyond it may be page cache the disk never took, as after a failed fsync; dropping an unsynced tail is what a crash
+/// does, which the protocol allows). Null when the host had not failed (nothing is cut).
+/// </param>
+internal sealed record ReplicaRestart(int Partition, int Failures, string Reason, DateTimeOffset RetryAt, long? DurableLsn)
+{
+    /// <summary>The restart after a replica started at <paramref name="startedAt"/> stopped at <paramref name="now"/>.</summary>
+    public static ReplicaRestart Next(
+        ReplicaRestart? previous, int partition, string reason, long? durableLsn, DateTimeOffset startedAt, DateTimeOffset now, TimeSpan firstDelay, TimeSpan maxDelay)
+    {
+        int failures = previous is { } last && now - startedAt < maxDelay ? last.Failures + 1 : 1;
+        double factor = Math.Pow(2, Math.Min(failures - 1, 30));
+        TimeSpan delay = firstDelay * factor < maxDelay ? firstDelay * factor : maxDelay;
+        return new ReplicaRestart(partition, failures, reason, now + delay, durableLsn);
+    }
+}
