@@ -7,13 +7,13 @@ namespace Actors.Cluster.Benchmarks;
 /// Exact counts of a replicating cluster's run (no timing): each replica's stop line (event 4901: grain writes and
 /// entries it proposed as leader, entries written to its log and fsyncs, each with the part done while it led, messages) and the silos' replication traffic from
 /// <c>/metrics</c> (<c>actors.replication.messages.sent</c> by kind, entries carried by append requests), printed per
-/// grain write and per entry. Where a replicated write's cost goes, independent of the machine's load.
+/// grain write and per entry (checkpoints written and installed included). Where a replicated write's cost goes, independent of the machine's load.
 /// </summary>
 internal static partial class ReplicationCounters
 {
     public static void Print(IEnumerable<string> stopLines, IReadOnlyList<Dictionary<string, double>> metrics, int replicationFactor)
     {
-        long writes = 0, entries = 0, leaderWritten = 0, followerWritten = 0, leaderSyncs = 0, followerSyncs = 0, sent = 0, received = 0;
+        long writes = 0, entries = 0, leaderWritten = 0, followerWritten = 0, leaderSyncs = 0, followerSyncs = 0, sent = 0, received = 0, checkpoints = 0, installed = 0;
         int replicas = 0;
         foreach (string line in stopLines)
         {
@@ -34,6 +34,8 @@ internal static partial class ReplicationCounters
             followerSyncs += Field("syncs") - Field("syncsAsLeader");
             sent += Field("sent");
             received += Field("received");
+            checkpoints += Field("checkpoints");
+            installed += Field("installed");
         }
 
         Console.WriteLine();
@@ -50,6 +52,7 @@ internal static partial class ReplicationCounters
         Console.WriteLine($"  per entry: written to logs {perEntry(leaderWritten):N2} (leader) + {perEntry(followerWritten):N2} (followers); fsyncs {perEntry(leaderSyncs):N2} (leader) + {perEntry(followerSyncs):N2} (followers, {perEntry(followerSyncs) / followers:N2} each)");
         Console.WriteLine($"  per grain write: fsyncs {(double)(leaderSyncs + followerSyncs) / writes:N3}, replication messages {(double)sent / writes:N3} ({2.0 * sent / writes:N3} silo-transport frames: a request and its response each)");
         Console.WriteLine($"  replication messages per entry: {perEntry(sent):N2} sent (replicas' count), {perEntry(received):N2} received");
+        Console.WriteLine($"  checkpoints: {checkpoints:N0} written by the replicas ({(double)writes / Math.Max(1, checkpoints):N0} grain writes per checkpoint), {installed:N0} taken from a leader");
         var byKind = new SortedDictionary<string, double>(StringComparer.Ordinal);
         double entriesSent = 0, emptyRequests = 0, dropped = 0;
         foreach (Dictionary<string, double> silo in metrics)
@@ -88,7 +91,7 @@ internal static partial class ReplicationCounters
         }
     }
 
-    [GeneratedRegex(@"Replica \S+ of partition \d+ stopped: as leader (?<writes>\d+) grain writes proposed in (?<entries>\d+) entries; its log (?<written>\d+) entries written \((?<writtenAsLeader>\d+) as leader\), (?<syncs>\d+) fsyncs \((?<syncsAsLeader>\d+) as leader\), (?<sent>\d+) messages sent, (?<received>\d+) received")]
+    [GeneratedRegex(@"Replica \S+ of partition \d+ stopped: as leader (?<writes>\d+) grain writes proposed in (?<entries>\d+) entries; its log (?<written>\d+) entries written \((?<writtenAsLeader>\d+) as leader\), (?<syncs>\d+) fsyncs \((?<syncsAsLeader>\d+) as leader\), (?<sent>\d+) messages sent, (?<received>\d+) received, (?<checkpoints>\d+) checkpoints written, (?<installed>\d+) taken from a leader")]
     private static partial Regex StopLine();
 
     [GeneratedRegex(@"kind=""([^""]+)""")]
