@@ -355,21 +355,21 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
     /// </summary>
     private void CutAfterTheFailedHostsSync(int partition, ReplicaId id, EntryLog entries)
     {
-        if (RestartOf(partition) is not { DurableLsn: { } durable } || entries.EndLsn <= durable)
+        if (RestartOf(partition) is not { DurableLsn: { } durable } restart)
         {
-            return;
-        }
-
-        if (durable < entries.StartLsn)
-        {
-            // The failed host installed a checkpoint past its synced entries (installing one is durable when it returns).
-            LogCutSkipped(_logger, partition, id, durable, entries.StartLsn);
             return;
         }
 
         long end = entries.EndLsn;
-        entries.TruncateAfter(durable);
-        LogCutAtRestart(_logger, partition, id, durable, end);
+        switch (restart.CutLog(entries))
+        {
+            case RestartCut.Cut:
+                LogCutAtRestart(_logger, partition, id, durable, end);
+                break;
+            case RestartCut.BelowCheckpoint:
+                LogCutSkipped(_logger, partition, id, durable, entries.StartLsn);
+                break;
+        }
     }
 
     private SiloAddress? Resolve(int partition, ReplicaId replica)

@@ -1,3 +1,5 @@
+using Actors.Wal.Entries;
+
 namespace Actors.Cluster.Replication;
 
 /// <summary>
@@ -16,6 +18,28 @@ namespace Actors.Cluster.Replication;
 /// </param>
 internal sealed record ReplicaRestart(int Partition, int Failures, string Reason, DateTimeOffset RetryAt, long? DurableLsn)
 {
+    /// <summary>
+    /// Cuts the reopened <paramref name="entries"/> after <see cref="DurableLsn"/> (durably, before the replica runs on it):
+    /// <see cref="RestartCut.Cut"/>; <see cref="RestartCut.None"/> when there is no durable LSN or nothing beyond it;
+    /// <see cref="RestartCut.BelowCheckpoint"/> when the log's durable checkpoint lies above it (nothing is removed: a
+    /// checkpoint is durable when installed).
+    /// </summary>
+    public RestartCut CutLog(EntryLog entries)
+    {
+        if (DurableLsn is not { } durable || entries.EndLsn <= durable)
+        {
+            return RestartCut.None;
+        }
+
+        if (durable < entries.StartLsn)
+        {
+            return RestartCut.BelowCheckpoint;
+        }
+
+        entries.TruncateAfter(durable);
+        return RestartCut.Cut;
+    }
+
     /// <summary>The restart after a replica started at <paramref name="startedAt"/> stopped at <paramref name="now"/>.</summary>
     public static ReplicaRestart Next(
         ReplicaRestart? previous, int partition, string reason, long? durableLsn, DateTimeOffset startedAt, DateTimeOffset now, TimeSpan firstDelay, TimeSpan maxDelay)
@@ -25,4 +49,17 @@ internal sealed record ReplicaRestart(int Partition, int Failures, string Reason
         TimeSpan delay = firstDelay * factor < maxDelay ? firstDelay * factor : maxDelay;
         return new ReplicaRestart(partition, failures, reason, now + delay, durableLsn);
     }
+}
+
+/// <summary>What <see cref="ReplicaRestart.CutLog"/> did to a restarted replica's entry log.</summary>
+internal enum RestartCut
+{
+    /// <summary>Nothing to cut: no failed host's durable LSN, or the log ends at or before it.</summary>
+    None,
+
+    /// <summary>The entries after the failed host's durable LSN were removed.</summary>
+    Cut,
+
+    /// <summary>The log's checkpoint lies above the failed host's durable LSN: nothing removed.</summary>
+    BelowCheckpoint,
 }

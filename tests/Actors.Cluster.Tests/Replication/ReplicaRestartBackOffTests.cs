@@ -1,8 +1,10 @@
 using Actors.Cluster.Replication;
+using Actors.Cluster.Tests.Support;
+using Actors.Wal.Entries;
 
 namespace Actors.Cluster.Tests.Replication;
 
-/// <summary>When a stopped replica is started again (<see cref="ReplicaRestart"/>).</summary>
+/// <summary>When a stopped replica is started again, and what of its entry log it keeps (<see cref="ReplicaRestart"/>).</summary>
 public sealed class ReplicaRestartBackOffTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
@@ -39,4 +41,42 @@ public sealed class ReplicaRestartBackOffTests
         Assert.Equal(startedAt + Max + First, later.RetryAt);
         Assert.Null(later.DurableLsn);
     }
+
+    [Fact]
+    public void CutLog_FailedHostHadSyncedLessThanTheLogHolds_EntriesAfterItsDurableLsnRemovedDurably()
+    {
+        using var directory = new TempDirectory("restart-cut");
+        var options = new EntryLogOptions { Directory = directory.Path };
+        using (EntryLog written = EntryLog.Open(options))
+        {
+            written.Append([Entry(1), Entry(2), Entry(3)]);
+            written.Sync();
+            written.Append([Entry(4), Entry(5)]);
+        }
+
+        ReplicaRestart restart = ReplicaRestart.Next(null, 3, "EIO", 3, Now, Now, First, Max);
+        using (EntryLog reopened = EntryLog.Open(options))
+        {
+            Assert.Equal(5, reopened.EndLsn);
+            Assert.Equal(RestartCut.Cut, restart.CutLog(reopened));
+            Assert.Equal(3, reopened.EndLsn);
+        }
+
+        using EntryLog afterwards = EntryLog.Open(options);
+        Assert.Equal(3, afterwards.EndLsn);
+    }
+
+    [Fact]
+    public void CutLog_NoDurableLsnOrNothingBeyondIt_KeepsTheWholeLog()
+    {
+        using var directory = new TempDirectory("restart-no-cut");
+        using EntryLog log = EntryLog.Open(new EntryLogOptions { Directory = directory.Path });
+        log.Append([Entry(1), Entry(2)]);
+
+        Assert.Equal(RestartCut.None, ReplicaRestart.Next(null, 3, "dropped", null, Now, Now, First, Max).CutLog(log));
+        Assert.Equal(RestartCut.None, ReplicaRestart.Next(null, 3, "EIO", 2, Now, Now, First, Max).CutLog(log));
+        Assert.Equal(2, log.EndLsn);
+    }
+
+    private static LoggedEntry Entry(long lsn) => new(lsn, 1, new byte[] { (byte)lsn });
 }
