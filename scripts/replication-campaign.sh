@@ -11,6 +11,9 @@
 #   FAULTS=cut scripts/replication-campaign.sh 100      # odd cycles SIGKILL, even cycles cut the leader of the most partitions
 #                                                       # from the other two (fault-injecting proxy), wait until every in-sync
 #                                                       # set is on one side of the cut, heal, wait until all three are in sync
+#   FAULTS=oneway scripts/replication-campaign.sh 100   # as FAULTS=cut, but each cut drops one direction only: cycles 2, 6, 10...
+#                                                       # mute the victim (its peers do not hear it, it hears them), cycles
+#                                                       # 4, 8, 12... deafen it (it hears nobody, they hear it)
 #   CHECKPOINTS=small scripts/replication-campaign.sh 5 # replicas checkpoint every 32 entries with 8 KiB entry-log segments
 #                                                       # (SmallCheckpoints, tests/Actors.Cluster.Tests/Support); each SIGKILL
 #                                                       # cycle keeps the load on until the victim's leaders deleted their entry

@@ -60,6 +60,40 @@ public sealed class SiloLinkProxyTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => await TrySendAsync(a, b, 6) is [6], Limit, "a's requests served by b after the heal");
     }
 
+    [Fact]
+    public async Task CutOneWay_AcceptorsBytesDropped_RequestHandledButItsResponseNeverArrives()
+    {
+        SiloAddress b = Listen("b");
+        SiloTransport a = Transport("a");
+        Assert.Equal(new byte[] { 2, 1 }, await a.SendAsync(b, SiloMessageType.Ping, new byte[] { 1, 2 }, TimeSpan.FromSeconds(30), CancellationToken.None));
+        int handled = _handler.Handled;
+
+        _links.CutOneWay("b", "a");
+        await Assert.ThrowsAsync<TimeoutException>(() => a.SendAsync(b, SiloMessageType.Ping, new byte[] { 3 }, TimeSpan.FromMilliseconds(500), CancellationToken.None));
+
+        await Eventually.TrueAsync(() => _handler.Handled == handled + 1, Limit, "a's request reached b across the one-way cut and was handled");
+        Assert.True(_links.BytesDropped > 0, "b's response was not dropped by the cut");
+        _links.HealAll();
+        await Eventually.TrueAsync(async () => await TrySendAsync(a, b, 4) is [4], Limit, "a's requests answered by b again after the heal");
+    }
+
+    [Fact]
+    public async Task CutOneWay_InitiatorsBytesDropped_RequestNeverHandled()
+    {
+        SiloAddress b = Listen("b");
+        SiloTransport a = Transport("a");
+        Assert.Equal(new byte[] { 2, 1 }, await a.SendAsync(b, SiloMessageType.Ping, new byte[] { 1, 2 }, TimeSpan.FromSeconds(30), CancellationToken.None));
+        int handled = _handler.Handled;
+
+        _links.CutOneWay("a", "b");
+        await Assert.ThrowsAsync<TimeoutException>(() => a.SendAsync(b, SiloMessageType.Ping, new byte[] { 3 }, TimeSpan.FromMilliseconds(500), CancellationToken.None));
+
+        Assert.Equal(handled, _handler.Handled);
+        Assert.True(_links.BytesDropped > 0, "a's request was not dropped by the cut");
+        _links.HealAll();
+        await Eventually.TrueAsync(async () => await TrySendAsync(a, b, 4) is [4], Limit, "a's requests served by b again after the heal");
+    }
+
     private static async Task<byte[]?> TrySendAsync(SiloTransport from, SiloAddress to, byte value)
     {
         try

@@ -63,11 +63,13 @@ public sealed partial class ReplicatedSiloProcessTests
     }
 
     /// <summary>
-    /// A campaign cycle of <c>FAULTS=cut</c>: under durable load through the survivors' gateways, cuts
-    /// <paramref name="victim"/> from the others, waits until every partition's in-sync set lies on one side of the cut,
-    /// heals, and waits until every account is served again and every partition is in sync on all three silos.
+    /// A campaign cycle of <c>FAULTS=cut</c> or <c>FAULTS=oneway</c>: under durable load through the survivors' gateways,
+    /// cuts <paramref name="victim"/> from the others (<paramref name="fault"/> <c>CUT</c>: both directions; <c>MUTE</c>:
+    /// only what the victim sends, so it hears its peers and nobody hears it; <c>DEAF</c>: only what it receives), waits
+    /// until every partition's in-sync set lies on one side of the cut, heals, and waits until every account is served
+    /// again and every partition is in sync on all three silos.
     /// </summary>
-    private async Task CutCycleAsync(SiloProcessCluster cluster, SiloLinkProxy links, Ledger ledger, int cycle, string victim, string[] survivors)
+    private async Task CutCycleAsync(SiloProcessCluster cluster, SiloLinkProxy links, Ledger ledger, int cycle, string fault, string victim, string[] survivors)
     {
         await using (IClusterClient client = await cluster.ConnectAsync(survivors))
         await using (var writers = new Writers(client, output, ledger))
@@ -75,7 +77,22 @@ public sealed partial class ReplicatedSiloProcessTests
             long atStart = writers.Acknowledged;
             await Eventually.TrueAsync(() => writers.Acknowledged >= atStart + 100, Limit, $"cycle {cycle}: 100 deposits acknowledged before the cut");
             var cut = System.Diagnostics.Stopwatch.StartNew();
-            links.Isolate(victim, survivors);
+            foreach (string survivor in survivors)
+            {
+                switch (fault)
+                {
+                    case "MUTE":
+                        links.CutOneWay(victim, survivor);
+                        break;
+                    case "DEAF":
+                        links.CutOneWay(survivor, victim);
+                        break;
+                    default:
+                        links.Cut(victim, survivor);
+                        break;
+                }
+            }
+
             await Eventually.TrueAsync(async () => (await cluster.ReadAsync()).Partitions.All(p => OneSided(p, victim)), Limit,
                 $"cycle {cycle}: every partition's in-sync set on one side of the cut around {victim}");
             TimeSpan oneSided = cut.Elapsed;
@@ -87,7 +104,7 @@ public sealed partial class ReplicatedSiloProcessTests
             await Eventually.TrueAsync(async () => (await cluster.ReadAsync()).Partitions.All(p => p.InSync.Count == 3), Limit,
                 $"cycle {cycle}: {victim}'s replicas back in every partition's in-sync set after the heal");
             await writers.StopAsync();
-            Progress($"cycle {cycle}: CUT around {victim}: in-sync sets one-sided after {oneSided.TotalMilliseconds:N0} ms "
+            Progress($"cycle {cycle}: {fault} around {victim}: in-sync sets one-sided after {oneSided.TotalMilliseconds:N0} ms "
                 + $"(partitions kept by {victim} alone: {during.Partitions.Count(p => p.Owner == victim)}, led by the others: {during.Partitions.Count(p => p.Owner != victim)}); "
                 + $"every account served {served.TotalMilliseconds:N0} ms after the heal; {writers.Acknowledged} deposits acknowledged, {writers.Failed} failed so far; "
                 + $"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");

@@ -59,24 +59,25 @@ public sealed partial class ReplicatedSiloProcessTests(PostgresServer server, IT
         string? faults = System.Environment.GetEnvironmentVariable("ACTORS_REPLICATION_CAMPAIGN_FAULTS");
         bool mixed = faults == "mixed";
         bool cuts = faults == "cut";
+        bool oneWay = faults == "oneway";
         bool checkpoints = System.Environment.GetEnvironmentVariable("ACTORS_REPLICATION_CAMPAIGN_CHECKPOINTS") == "small";
         string[] silos = ["s0", "s1", "s2"];
-        await using SiloLinkProxy? links = cuts ? new SiloLinkProxy() : null;
+        await using SiloLinkProxy? links = cuts || oneWay ? new SiloLinkProxy() : null;
         await using var cluster = await StartAsync(defaultTimeouts, links, smallCheckpoints: checkpoints);
-        Progress($"campaign: {cycles} cycles, {(mixed ? "SIGKILL and SIGSTOP/SIGCONT alternating" : cuts ? "SIGKILL and link cuts alternating" : "SIGKILL")}, replication timeouts {(defaultTimeouts ? "the silo defaults" : "2 s (CI)")}"
+        Progress($"campaign: {cycles} cycles, {(mixed ? "SIGKILL and SIGSTOP/SIGCONT alternating" : cuts ? "SIGKILL and link cuts alternating" : oneWay ? "SIGKILL and one-way link cuts alternating (the victim muted, then deafened)" : "SIGKILL")}, replication timeouts {(defaultTimeouts ? "the silo defaults" : "2 s (CI)")}"
             + (checkpoints ? $", small checkpoints (every {SmallCheckpoints.EveryEntries} entries, {SmallCheckpoints.EntryLogSegmentBytes} B entry-log segments; each SIGKILL victim returns after its leaders deleted its prefix)" : ""));
         var ledger = new Ledger();
         var failovers = new List<TimeSpan>();
         for (int cycle = 1; cycle <= cycles; cycle++)
         {
-            string fault = mixed && cycle % 2 == 0 ? "SIGSTOP" : cuts && cycle % 2 == 0 ? "CUT" : "SIGKILL";
+            string fault = cycle % 2 == 1 ? "SIGKILL" : mixed ? "SIGSTOP" : cuts ? "CUT" : oneWay ? (cycle % 4 == 2 ? "MUTE" : "DEAF") : "SIGKILL";
             ClusterSnapshot before = await cluster.ReadAsync();
             string victim = silos.OrderByDescending(s => before.Partitions.Count(p => p.Owner == s)).First();
             int[] partitions = [.. before.Partitions.Where(p => p.Owner == victim).Select(p => p.Partition)];
             string[] survivors = [.. silos.Where(s => s != victim)];
-            if (fault == "CUT")
+            if (fault is "CUT" or "MUTE" or "DEAF")
             {
-                await CutCycleAsync(cluster, links!, ledger, cycle, victim, survivors);
+                await CutCycleAsync(cluster, links!, ledger, cycle, fault, victim, survivors);
                 continue;
             }
 

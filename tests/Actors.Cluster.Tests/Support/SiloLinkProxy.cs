@@ -22,6 +22,11 @@ namespace Actors.Cluster.Tests.Support;
 /// accepted but never forwarded, so the silos see timeouts rather than closed connections. <see cref="Heal"/> closes
 /// those connections (bytes were lost mid-stream: they cannot resume) and forwards new ones again.
 /// </para>
+/// <para>
+/// <see cref="CutOneWay"/> drops only what one silo sends the other (an asymmetric partition): on a connection the sender
+/// opened its requests vanish (a new one is held, its Hello never forwarded), on one the receiver opened the receiver's
+/// requests arrive and are handled but their responses vanish.
+/// </para>
 /// </remarks>
 public sealed class SiloLinkProxy : IAsyncDisposable
 {
@@ -34,6 +39,7 @@ public sealed class SiloLinkProxy : IAsyncDisposable
     private readonly object _lock = new();
     private readonly Dictionary<string, Socket> _listeners = new(StringComparer.Ordinal);
     private readonly HashSet<(string, string)> _cut = [];
+    private readonly HashSet<(string From, string To)> _oneWay = [];
     private readonly List<Link> _links = [];
     private readonly List<Task> _tasks = [];
     private long _bytesForwarded;
@@ -87,6 +93,19 @@ public sealed class SiloLinkProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops every byte <paramref name="from"/> sends <paramref name="to"/>; what <paramref name="to"/> sends still arrives.</summary>
+    public void CutOneWay(string from, string to)
+    {
+        lock (_lock)
+        {
+            _oneWay.Add((from, to));
+            foreach (Link link in _links.Where(l => l.Is(from, to)))
+            {
+                link.DropFrom(from);
+            }
+        }
+    }
+
     /// <summary>Cuts every link between <paramref name="silo"/> and each of <paramref name="others"/>.</summary>
     public void Isolate(string silo, params string[] others)
     {
@@ -103,7 +122,8 @@ public sealed class SiloLinkProxy : IAsyncDisposable
         lock (_lock)
         {
             _cut.Clear();
-            closing = [.. _links.Where(l => l.Blackholed)];
+            _oneWay.Clear();
+            closing = [.. _links.Where(l => l.DropsAny)];
         }
 
         foreach (Link link in closing)
@@ -181,7 +201,17 @@ public sealed class SiloLinkProxy : IAsyncDisposable
 
                 _links.Add(link);
                 link.Blackholed = _cut.Contains(Key(link.From, silo));
-                if (link.Blackholed)
+                if (_oneWay.Contains((link.From, silo)))
+                {
+                    link.DropFrom(link.From);
+                }
+
+                if (_oneWay.Contains((silo, link.From)))
+                {
+                    link.DropFrom(silo);
+                }
+
+                if (link.Drops(fromInitiator: true))
                 {
                     Interlocked.Increment(ref _connectionsHeld);
                 }
@@ -189,13 +219,13 @@ public sealed class SiloLinkProxy : IAsyncDisposable
 
             var acceptor = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             link.Acceptor = acceptor;
-            if (!link.Blackholed)
+            if (!link.Drops(fromInitiator: true))
             {
                 await acceptor.ConnectAsync(new IPEndPoint(SiloListenAddress, port));
                 await acceptor.SendAsync(hello);
             }
 
-            await Task.WhenAll(PumpAsync(link, initiator, acceptor), PumpAsync(link, acceptor, initiator));
+            await Task.WhenAll(PumpAsync(link, initiator, acceptor, fromInitiator: true), PumpAsync(link, acceptor, initiator, fromInitiator: false));
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException or SiloProtocolException)
         {
@@ -211,8 +241,8 @@ public sealed class SiloLinkProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>Copies one direction of a link; while the link is blackholed, reads and drops.</summary>
-    private async Task PumpAsync(Link link, Socket from, Socket to)
+    /// <summary>Copies one direction of a link; while that direction is cut, reads and drops.</summary>
+    private async Task PumpAsync(Link link, Socket from, Socket to, bool fromInitiator)
     {
         byte[] buffer = new byte[64 * 1024];
         try
@@ -232,7 +262,7 @@ public sealed class SiloLinkProxy : IAsyncDisposable
                     return;
                 }
 
-                if (link.Blackholed)
+                if (link.Drops(fromInitiator))
                 {
                     Interlocked.Add(ref _bytesDropped, read);
                     continue;
@@ -282,16 +312,37 @@ public sealed class SiloLinkProxy : IAsyncDisposable
     private sealed class Link(Socket initiator, string to)
     {
         private int _closed;
-        private volatile bool _blackholed;
+        private volatile bool _dropFromInitiator;
+        private volatile bool _dropFromAcceptor;
 
         public string From { get; set; } = "";
 
         public Socket? Acceptor { get; set; }
 
+        /// <summary>Both directions cut (setting it true cuts both; false heals both).</summary>
         public bool Blackholed
         {
-            get => _blackholed;
-            set => _blackholed = value;
+            get => _dropFromInitiator && _dropFromAcceptor;
+            set => (_dropFromInitiator, _dropFromAcceptor) = (value, value);
+        }
+
+        /// <summary>Whether either direction is cut.</summary>
+        public bool DropsAny => _dropFromInitiator || _dropFromAcceptor;
+
+        /// <summary>Whether the bytes sent by the initiator (true) or by the acceptor (false) are dropped.</summary>
+        public bool Drops(bool fromInitiator) => fromInitiator ? _dropFromInitiator : _dropFromAcceptor;
+
+        /// <summary>Cuts the direction in which <paramref name="silo"/> (one of the link's two) sends.</summary>
+        public void DropFrom(string silo)
+        {
+            if (silo == From)
+            {
+                _dropFromInitiator = true;
+            }
+            else
+            {
+                _dropFromAcceptor = true;
+            }
         }
 
         public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
