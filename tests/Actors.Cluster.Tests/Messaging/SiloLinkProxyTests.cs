@@ -63,35 +63,43 @@ public sealed class SiloLinkProxyTests : IAsyncLifetime
     [Fact]
     public async Task CutOneWay_AcceptorsBytesDropped_RequestHandledButItsResponseNeverArrives()
     {
-        SiloAddress b = Listen("b");
-        SiloTransport a = Transport("a");
-        Assert.Equal(new byte[] { 2, 1 }, await a.SendAsync(b, SiloMessageType.Ping, new byte[] { 1, 2 }, TimeSpan.FromSeconds(30), CancellationToken.None));
-        int handled = _handler.Handled;
+        (SiloTransport a, SiloAddress b, int handled) = await ConnectedPairAsync();
 
         _links.CutOneWay("b", "a");
         await Assert.ThrowsAsync<TimeoutException>(() => a.SendAsync(b, SiloMessageType.Ping, new byte[] { 3 }, TimeSpan.FromMilliseconds(500), CancellationToken.None));
 
         await Eventually.TrueAsync(() => _handler.Handled == handled + 1, Limit, "a's request reached b across the one-way cut and was handled");
         Assert.True(_links.BytesDropped > 0, "b's response was not dropped by the cut");
-        _links.HealAll();
-        await Eventually.TrueAsync(async () => await TrySendAsync(a, b, 4) is [4], Limit, "a's requests answered by b again after the heal");
+        await HealAndWaitAsync(a, b);
     }
 
     [Fact]
     public async Task CutOneWay_InitiatorsBytesDropped_RequestNeverHandled()
     {
-        SiloAddress b = Listen("b");
-        SiloTransport a = Transport("a");
-        Assert.Equal(new byte[] { 2, 1 }, await a.SendAsync(b, SiloMessageType.Ping, new byte[] { 1, 2 }, TimeSpan.FromSeconds(30), CancellationToken.None));
-        int handled = _handler.Handled;
+        (SiloTransport a, SiloAddress b, int handled) = await ConnectedPairAsync();
 
         _links.CutOneWay("a", "b");
         await Assert.ThrowsAsync<TimeoutException>(() => a.SendAsync(b, SiloMessageType.Ping, new byte[] { 3 }, TimeSpan.FromMilliseconds(500), CancellationToken.None));
 
         Assert.Equal(handled, _handler.Handled);
         Assert.True(_links.BytesDropped > 0, "a's request was not dropped by the cut");
+        await HealAndWaitAsync(a, b);
+    }
+
+    /// <summary>Silo a connected to silo b through the proxy (one request answered); the requests b handled so far.</summary>
+    private async Task<(SiloTransport A, SiloAddress B, int Handled)> ConnectedPairAsync()
+    {
+        SiloAddress b = Listen("b");
+        SiloTransport a = Transport("a");
+        Assert.Equal(new byte[] { 2, 1 }, await a.SendAsync(b, SiloMessageType.Ping, new byte[] { 1, 2 }, TimeSpan.FromSeconds(30), CancellationToken.None));
+        return (a, b, _handler.Handled);
+    }
+
+    /// <summary>Heals every cut and waits until b answers a's requests again.</summary>
+    private async Task HealAndWaitAsync(SiloTransport a, SiloAddress b)
+    {
         _links.HealAll();
-        await Eventually.TrueAsync(async () => await TrySendAsync(a, b, 4) is [4], Limit, "a's requests served by b again after the heal");
+        await Eventually.TrueAsync(async () => await TrySendAsync(a, b, 4) is [4], Limit, "a's requests answered by b again after the heal");
     }
 
     private static async Task<byte[]?> TrySendAsync(SiloTransport from, SiloAddress to, byte value)

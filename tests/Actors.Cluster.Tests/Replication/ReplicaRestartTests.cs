@@ -25,9 +25,7 @@ public sealed class ReplicaRestartTests
     public async Task Reconcile_FollowerReplicaHostFailed_StartedAgainAndHoldsEveryAcknowledgedEntry()
     {
         await using TestCluster cluster = await TestClusters.DeployReplicatedAsync(3, partitionCount: 3);
-        ClusterSilo[] silos = [.. cluster.Silos.Select(s => s.Services.GetRequiredService<ClusterSilo>())];
-        var rows = new PartitionRows(silos, Partition);
-        PartitionRecord row = await rows.WaitAsync(r => r.InSync.Count == 3, "partition 0's three replicas in sync");
+        (ClusterSilo[] silos, PartitionRows rows, PartitionRecord row) = await InSyncAsync(cluster);
         ClusterSilo follower = silos.First(s => s.SiloName != row.Owner);
         IAccountGrain account = cluster.Client.GetGrain<IAccountGrain>(KeyOf("restarted"));
         await account.Deposit(10, 1);
@@ -56,9 +54,7 @@ public sealed class ReplicaRestartTests
     public async Task OpenAsync_ItsLeaderCannotOpenThePartitionForGood_ReplicaStepsDownAndAnotherReplicaServesIt()
     {
         await using TestCluster cluster = await TestClusters.DeployReplicatedAsync(3, partitionCount: 3);
-        ClusterSilo[] silos = [.. cluster.Silos.Select(s => s.Services.GetRequiredService<ClusterSilo>())];
-        var rows = new PartitionRows(silos, Partition);
-        PartitionRecord claimed = await rows.WaitAsync(r => r.InSync.Count == 3, "partition 0's three replicas in sync");
+        (ClusterSilo[] silos, PartitionRows rows, PartitionRecord claimed) = await InSyncAsync(cluster);
         ClusterSilo owner = silos.Single(s => s.SiloName == claimed.Owner);
         IAccountGrain account = cluster.Client.GetGrain<IAccountGrain>(KeyOf("stepped-down"));
         await account.Deposit(10, 1);
@@ -86,6 +82,14 @@ public sealed class ReplicaRestartTests
         // The stopped replica started again (a follower) and caught up: the partition is on three in-sync replicas again.
         await Eventually.TrueAsync(() => owner.Replicas.StatusOf(Partition) is { Failed: false }, Patience, $"{owner.SiloName}'s replica of partition 0 started again");
         await rows.WaitAsync(r => r.InSync.Count == 3 && r.Epoch >= after.Epoch, "partition 0 in sync on three replicas again");
+    }
+
+    /// <summary>The cluster's silos and partition 0's rows, once its three replicas are in sync (that row).</summary>
+    private static async Task<(ClusterSilo[] Silos, PartitionRows Rows, PartitionRecord InSync)> InSyncAsync(TestCluster cluster)
+    {
+        ClusterSilo[] silos = [.. cluster.Silos.Select(s => s.Services.GetRequiredService<ClusterSilo>())];
+        var rows = new PartitionRows(silos, Partition);
+        return (silos, rows, await rows.WaitAsync(r => r.InSync.Count == 3, "partition 0's three replicas in sync"));
     }
 
     private static string KeyOf(string prefix)
