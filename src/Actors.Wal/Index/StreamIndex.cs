@@ -43,6 +43,10 @@ internal sealed class StreamIndex
     /// Finds <paramref name="id"/>: its hot entry, or an idle entry with its hash that <paramref name="matchesOnDisk"/>
     /// confirms (does the record at this position belong to the stream?). Any thread; does not change the index.
     /// </summary>
+    /// <exception cref="LogCorruptedException">
+    /// <paramref name="matchesOnDisk"/> found a candidate's record damaged or its segment missing, and the candidate is
+    /// still the stream's current entry (a candidate moved meanwhile is looked up again instead).
+    /// </exception>
     public bool TryFind(string id, ulong hash, Func<long, string, bool> matchesOnDisk, out StreamEntry entry, out HotStream? hot, out int idleSlot)
     {
         while (true)
@@ -65,7 +69,21 @@ internal sealed class StreamIndex
                 }
 
                 StreamEntry candidate = tiers.Idle[k];
-                if (matchesOnDisk(candidate.LatestPosition, id))
+                bool matches;
+                try
+                {
+                    matches = matchesOnDisk(candidate.LatestPosition, id);
+                }
+                catch (LogCorruptedException) when (IsMoved(tiers, k) || !ReferenceEquals(tiers, Current))
+                {
+                    // The stream was promoted (or the tiers rebuilt) while its idle position was being verified, and
+                    // compaction moved it and reclaimed the segment that position named: not a loss, the hot tier
+                    // holds the current state. Unchanged, a missing segment is a loss and the error stands.
+                    moved = true;
+                    break;
+                }
+
+                if (matches)
                 {
                     if ((Volatile.Read(ref tiers.Idle[k].Flags) & MovedFlag) != 0)
                     {

@@ -148,6 +148,48 @@ public sealed class StreamIndexTests
         Assert.True(failures.IsEmpty, string.Join("; ", failures.Take(5)));
     }
 
+    [Fact]
+    public void TryFind_IdleCandidateMovedAndItsSegmentReclaimedWhileVerifying_ReturnsTheHotState()
+    {
+        // The race a crash-point run hit under load: a reader checked the idle slot (not moved), then compaction copied
+        // the stream forward (promoting it), and the segment of the idle position was deleted before the reader's
+        // verification read it. The reader must find the copy, not report the old position as lost.
+        var index = new StreamIndex();
+        var old = StreamEntry.CreateNew(7) with { LatestPosition = LogPosition.Create(4, 41013), Version = 5 };
+        index.LoadIdle([old]);
+        int verifications = 0;
+
+        bool ReclaimedWhileVerifying(long position, string id)
+        {
+            if (verifications++ == 0)
+            {
+                var hot = new HotStream(id, old, 0);
+                index.AddHot(hot);
+                hot.Publish(old with { LatestPosition = LogPosition.Create(5, 64) });
+            }
+
+            throw new LogCorruptedException($"/log/{LogPosition.Segment(position)}.wal", LogPosition.Offset(position), "the segment is missing");
+        }
+
+        Assert.True(index.TryFind("x", 7, ReclaimedWhileVerifying, out var found, out var hot, out _));
+
+        Assert.NotNull(hot);
+        Assert.Equal(LogPosition.Create(5, 64), found.LatestPosition);
+        Assert.Equal(1, verifications);
+    }
+
+    [Fact]
+    public void TryFind_IdleCandidateSegmentMissingAndUnchanged_ThrowsTheLoss()
+    {
+        var index = new StreamIndex();
+        index.LoadIdle([StreamEntry.CreateNew(7) with { LatestPosition = LogPosition.Create(4, 41013), Version = 5 }]);
+
+        var error = Assert.Throws<LogCorruptedException>(() => index.TryFind(
+            "x", 7, (position, _) => throw new LogCorruptedException("/log/4.wal", LogPosition.Offset(position), "the segment is missing"), out _, out _, out _));
+
+        Assert.Contains("the segment is missing", error.Message);
+    }
+
     private static bool NeverOnDisk(long position, string id) => false;
 
     private static ulong Hash(string id) => StreamHash.Compute(System.Text.Encoding.UTF8.GetBytes(id));
