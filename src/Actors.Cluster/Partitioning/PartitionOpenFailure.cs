@@ -29,9 +29,8 @@ internal sealed record PartitionOpenFailure(int Partition, long Epoch, string Re
     {
         int attempts = previous is { } last && last.Epoch == epoch ? last.Attempts + 1 : 1;
         bool permanent = cause is not null && IsPermanentCause(cause);
-        double factor = Math.Pow(2, Math.Min(attempts - 1, 30));
-        TimeSpan delay = firstDelay * factor < maxDelay ? firstDelay * factor : maxDelay;
-        return new PartitionOpenFailure(partition, epoch, reason, cause, permanent, attempts, permanent ? DateTimeOffset.MaxValue : now + delay);
+        return new PartitionOpenFailure(
+            partition, epoch, reason, cause, permanent, attempts, permanent ? DateTimeOffset.MaxValue : now + DoublingBackOff.Delay(attempts, firstDelay, maxDelay));
     }
 
     /// <summary>

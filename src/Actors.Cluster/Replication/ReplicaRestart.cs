@@ -1,3 +1,4 @@
+using Actors.Cluster.Partitioning;
 using Actors.Wal.Entries;
 
 namespace Actors.Cluster.Replication;
@@ -45,9 +46,7 @@ internal sealed record ReplicaRestart(int Partition, int Failures, string Reason
         ReplicaRestart? previous, int partition, string reason, long? durableLsn, DateTimeOffset startedAt, DateTimeOffset now, TimeSpan firstDelay, TimeSpan maxDelay)
     {
         int failures = previous is { } last && now - startedAt < maxDelay ? last.Failures + 1 : 1;
-        double factor = Math.Pow(2, Math.Min(failures - 1, 30));
-        TimeSpan delay = firstDelay * factor < maxDelay ? firstDelay * factor : maxDelay;
-        return new ReplicaRestart(partition, failures, reason, now + delay, durableLsn);
+        return new ReplicaRestart(partition, failures, reason, now + DoublingBackOff.Delay(failures, firstDelay, maxDelay), durableLsn);
     }
 }
 
