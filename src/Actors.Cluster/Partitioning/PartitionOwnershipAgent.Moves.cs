@@ -1,4 +1,5 @@
 using Actors.Cluster.Membership;
+using Microsoft.Extensions.Logging;
 
 namespace Actors.Cluster.Partitioning;
 
@@ -33,7 +34,12 @@ internal sealed partial class PartitionOwnershipAgent
             : null;
     }
 
-    /// <summary>Completes when this silo owns no partition it could hand to an Active silo (graceful leave), or when <paramref name="cancellationToken"/> fires.</summary>
+    /// <summary>
+    /// Completes when this silo owns no partition it could hand to an Active silo (graceful leave), or when
+    /// <paramref name="cancellationToken"/> fires. A partition lost here (its open failed for good, or its data is missing)
+    /// cannot be handed off: the leave does not wait for it (it stays owned by this silo, whose restart opens it again, and a
+    /// warning names it), so a silo holding a damaged partition still leaves at once instead of after its whole grace period.
+    /// </summary>
     public async Task WaitUntilHandedOffAsync(CancellationToken cancellationToken)
     {
         while (true)
@@ -42,8 +48,15 @@ internal sealed partial class PartitionOwnershipAgent
             ClusterSnapshot snapshot = await _membership.RefreshAsync(cancellationToken);
             bool anyTarget = snapshot.Silos.Any(s => s.Status == SiloStatus.Active && !string.Equals(s.Name, _membership.Name, StringComparison.Ordinal));
             // A replicated partition is not handed off: its in-sync followers take it over when this silo has left.
-            if (!anyTarget || !snapshot.Partitions.Any(p => !p.IsReplicated && string.Equals(p.Owner, _membership.Name, StringComparison.Ordinal)))
+            var owned = snapshot.Partitions.Where(p => !p.IsReplicated && string.Equals(p.Owner, _membership.Name, StringComparison.Ordinal)).ToList();
+            var lost = owned.Where(p => StateOf(p.Partition).State == LocalPartitionState.Lost).Select(p => p.Partition).ToList();
+            if (!anyTarget || owned.Count == lost.Count)
             {
+                if (anyTarget && lost.Count > 0)
+                {
+                    LogLeavingWithLostPartitions(_logger, _membership.Name, string.Join(",", lost));
+                }
+
                 return;
             }
 
@@ -51,4 +64,7 @@ internal sealed partial class PartitionOwnershipAgent
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
+
+    [LoggerMessage(EventId = 4410, Level = LogLevel.Warning, Message = "Silo {Silo} leaves still owning partitions {Partitions}: they are lost here (their open failed for good or their data is missing) and cannot be handed off; they stay unavailable until this silo restarts and opens them")]
+    private static partial void LogLeavingWithLostPartitions(ILogger logger, string silo, string partitions);
 }

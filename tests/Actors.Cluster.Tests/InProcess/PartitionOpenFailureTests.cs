@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Actors.Cluster.Hosting;
+using Actors.Cluster.Membership;
 using Actors.Cluster.Partitioning;
 using Actors.Cluster.Tests.Grains;
 using Actors.Wal;
@@ -47,13 +49,45 @@ public sealed class PartitionOpenFailureTests
     public async Task PartitionOpen_LogCorrupted_UnavailableNamingPartitionAndCauseNotRetried()
     {
         await using TestCluster cluster = await DeployBalancedAsync(2);
+        (_, ClusterSilo grantee, int partition, IAccountGrain account, StrongBox<int> attempts) = await HandOffIntoCorruptedOpenAsync(cluster);
+
+        PartitionUnavailableException error = await Assert.ThrowsAsync<PartitionUnavailableException>(() => account.Get());
+        Assert.Equal(partition, error.Partition);
+        Assert.Contains("corrupted at offset 4096", error.Message, StringComparison.Ordinal);
+        await grantee.Ownership.ReconcileAsync(CancellationToken.None);
+        await grantee.Ownership.ReconcileAsync(CancellationToken.None);
+        Assert.Equal(1, Volatile.Read(ref attempts.Value));
+    }
+
+    [Fact]
+    public async Task Leave_OwningAPartitionLostHere_LeavesTheClusterKeepingThatPartition()
+    {
+        // Before, the leave waited for a hand-off that cannot happen (nothing to hand: the open failed for good) until the
+        // grace period ran out, and the silo never reached Left.
+        await using TestCluster cluster = await DeployBalancedAsync(2);
+        (ClusterSilo owner, ClusterSilo grantee, int partition, _, _) = await HandOffIntoCorruptedOpenAsync(cluster);
+
+        await cluster.StopSiloAsync(cluster.Silos.Single(s => s.Name == grantee.SiloName));
+
+        ClusterSnapshot snapshot = await owner.Membership.RefreshAsync(CancellationToken.None);
+        Assert.Equal(SiloStatus.Left, snapshot.FindSilo(grantee.SiloName)!.Status);
+        Assert.Equal(grantee.SiloName, snapshot.Partitions[partition].Owner);
+        Assert.DoesNotContain(snapshot.Partitions, p => p.Partition != partition && p.Owner == grantee.SiloName);
+    }
+
+    /// <summary>
+    /// <see cref="Setup"/>, then the partition is handed to the other silo, whose every open of it throws
+    /// <see cref="LogCorruptedException"/> (counted in Attempts); returns once that silo reports it lost.
+    /// </summary>
+    private static async Task<(ClusterSilo Owner, ClusterSilo Grantee, int Partition, IAccountGrain Account, StrongBox<int> Attempts)> HandOffIntoCorruptedOpenAsync(TestCluster cluster)
+    {
         (ClusterSilo owner, ClusterSilo grantee, int partition, IAccountGrain account) = await Setup(cluster);
-        int attempts = 0;
+        var attempts = new StrongBox<int>();
         grantee.Logs.BeforeEpochRecord = (p, _) =>
         {
             if (p == partition)
             {
-                Interlocked.Increment(ref attempts);
+                Interlocked.Increment(ref attempts.Value);
                 throw new LogCorruptedException("/injected/00000001.seg", 4096, "injected: a record's CRC32C does not match");
             }
 
@@ -62,13 +96,7 @@ public sealed class PartitionOpenFailureTests
 
         await owner.HandOff.HandOffAsync(partition, grantee.SiloName, CancellationToken.None).WaitAsync(Patience);
         await Eventually.TrueAsync(() => grantee.Ownership.StateOf(partition).State == LocalPartitionState.Lost, Patience, $"partition {partition} reported lost by {grantee.SiloName}");
-
-        PartitionUnavailableException error = await Assert.ThrowsAsync<PartitionUnavailableException>(() => account.Get());
-        Assert.Equal(partition, error.Partition);
-        Assert.Contains("corrupted at offset 4096", error.Message, StringComparison.Ordinal);
-        await grantee.Ownership.ReconcileAsync(CancellationToken.None);
-        await grantee.Ownership.ReconcileAsync(CancellationToken.None);
-        Assert.Equal(1, Volatile.Read(ref attempts));
+        return (owner, grantee, partition, account, attempts);
     }
 
     /// <summary>One deposit acknowledged on an account of a partition of the first silo's; that silo and the other.</summary>
