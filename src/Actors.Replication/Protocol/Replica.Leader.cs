@@ -248,17 +248,22 @@ public sealed partial class Replica
         var running = _running.Now();
         foreach (var (follower, progress) in _followers)
         {
+            // Lag is judged on the running clock: a stall of this leader's own process is no evidence against a follower.
+            // A follower is heard at least once per heartbeat interval (an idle one answers the empty requests), so one
+            // silent for the lag timeout is out of sync even when it owes no entry: an idle partition must not keep a
+            // follower it cannot reach in its in-sync set (the next append would wait the lag timeout, and a failover
+            // could pick that follower as leader).
+            var silent = running - progress.LastHeard >= _options.FollowerLagTimeout;
             if (_view!.IsInSync(follower))
             {
-                // Lag is judged on the running clock: a stall of this leader's own process is no evidence against a follower.
-                if (progress.DurableOffset < _log.EndOffset
-                    && running - AppendTime(progress.DurableOffset + 1) >= _options.FollowerLagTimeout)
+                if (silent
+                    || (progress.DurableOffset < _log.EndOffset && running - AppendTime(progress.DurableOffset + 1) >= _options.FollowerLagTimeout))
                 {
                     ProposeConfiguration(_view.WithInSync(_view.InSync.Where(r => r != follower)));
                     return;
                 }
             }
-            else if (progress.DurableOffset >= _log.EndOffset && progress.DurableOffset >= _committedOffset)
+            else if (!silent && progress.DurableOffset >= _log.EndOffset && progress.DurableOffset >= _committedOffset)
             {
                 ProposeConfiguration(_view.WithInSync(_view.InSync.Append(follower)));
                 return;

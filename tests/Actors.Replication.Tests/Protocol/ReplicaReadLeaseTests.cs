@@ -164,12 +164,21 @@ public sealed class ReplicaReadLeaseTests : ReplicaProtocolTests
         Assert.False(follower.HoldsReadLease());
     }
 
+    /// <summary>
+    /// Ticks <paramref name="replica"/> every heartbeat interval for <paramref name="duration"/>; when it leads, R2, live,
+    /// answers each heartbeat that it holds entry 1 durably, echoing no newer lease stamp (a follower the leader stops hearing
+    /// is out of sync even when it owes nothing).
+    /// </summary>
     private void Run(Replica replica, TimeSpan duration)
     {
         for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += ReplicaOptions.DefaultHeartbeatInterval)
         {
             Clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
             replica.Tick();
+            if (replica.Role == ReplicaRole.Leader && replica.Id != R2)
+            {
+                replica.OnMessage(new AppendAccepted(R2, 1, 1, 1));
+            }
         }
     }
 

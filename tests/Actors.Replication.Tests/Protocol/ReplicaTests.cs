@@ -118,6 +118,50 @@ public sealed class ReplicaTests : ReplicaProtocolTests
     }
 
     [Fact]
+    public void Tick_IdleLeaderHearingEveryFollower_KeepsThemInSync()
+    {
+        var leader = CreateLeader();
+
+        RunAnswering(leader, 10 * ReplicaOptions.DefaultFollowerLagTimeout, durableOffset: 0, R2, R3);
+
+        Assert.Empty(Recording.ConfigurationWrites);
+    }
+
+    [Fact]
+    public void Tick_FollowerSilentWhileOwingNoEntry_RemovedThroughStore()
+    {
+        // An idle partition (nothing appended): R3 stops answering the heartbeats (a cut link, a dead silo). It owes no
+        // entry, yet the leader cannot reach it: it leaves the in-sync set now, not when the next append has waited for it.
+        var leader = CreateLeader();
+        RunAnswering(leader, ReplicaOptions.DefaultFollowerLagTimeout - ReplicaOptions.DefaultHeartbeatInterval, durableOffset: 0, R2);
+        Assert.Empty(Recording.ConfigurationWrites);
+
+        RunAnswering(leader, 2 * ReplicaOptions.DefaultHeartbeatInterval, durableOffset: 0, R2);
+
+        var (expected, proposal) = Assert.Single(Recording.ConfigurationWrites);
+        Assert.Equal(1, expected);
+        Assert.Equal([R1, R2], proposal.InSync.ToArray());
+    }
+
+    [Fact]
+    public void Tick_RemovedFollowerStillSilent_NotAddedBackUntilItAnswers()
+    {
+        var leader = CreateLeader();
+        RunAnswering(leader, ReplicaOptions.DefaultFollowerLagTimeout + ReplicaOptions.DefaultHeartbeatInterval, durableOffset: 0, R2);
+        var (expected, removal) = Assert.Single(Recording.ConfigurationWrites);
+        leader.OnConfigurationWritten(expected, new ConfigurationWriteResult(true, removal));
+
+        // Caught up (it owes nothing) but unheard: adding it back would only remove it again.
+        RunAnswering(leader, 5 * ReplicaOptions.DefaultFollowerLagTimeout, durableOffset: 0, R2);
+        Assert.Single(Recording.ConfigurationWrites);
+
+        RunAnswering(leader, ReplicaOptions.DefaultHeartbeatInterval, durableOffset: 0, R2, R3);
+        RunAnswering(leader, ReplicaOptions.DefaultHeartbeatInterval, durableOffset: 0, R2, R3);
+        Assert.Equal(2, Recording.ConfigurationWrites.Count);
+        Assert.Equal([R1, R2, R3], Recording.ConfigurationWrites[1].Proposal.InSync.ToArray());
+    }
+
+    [Fact]
     public void Tick_RemovalRejectedByStore_LeaderStepsDownWithoutAcknowledging()
     {
         var leader = LeaderWithEntryDurableExceptOnR3();
@@ -228,13 +272,26 @@ public sealed class ReplicaTests : ReplicaProtocolTests
         Assert.Equal(ReplicaRole.Follower, follower.Role);
     }
 
-    /// <summary>Lets a running replica's time pass: the clock advances one heartbeat interval at a time, each followed by a tick.</summary>
-    private void Run(Replica replica, TimeSpan duration)
+    /// <summary>
+    /// Lets a running replica's time pass: the clock advances one heartbeat interval at a time, each followed by a tick; when it leads, R2, live,
+    /// answers each heartbeat that it holds entry 1 durably (a follower the leader stops hearing is out of sync even when it owes nothing).
+    /// </summary>
+    private void Run(Replica replica, TimeSpan duration) => RunAnswering(replica, duration, durableOffset: 1, R2);
+
+    /// <summary>
+    /// As <see cref="Run"/>, with each of <paramref name="live"/> answering each heartbeat of an epoch-1 leader that it holds
+    /// up to <paramref name="durableOffset"/> durably.
+    /// </summary>
+    private void RunAnswering(Replica replica, TimeSpan duration, long durableOffset, params ReplicaId[] live)
     {
         for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += ReplicaOptions.DefaultHeartbeatInterval)
         {
             Clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
             replica.Tick();
+            foreach (var follower in live.Where(f => replica.Role == ReplicaRole.Leader && f != replica.Id))
+            {
+                replica.OnMessage(new AppendAccepted(follower, 1, durableOffset, durableOffset));
+            }
         }
     }
 
