@@ -22,7 +22,8 @@
 #
 # Runs the xunit test CI runs (ReplicatedSiloProcessTests.SigkilledLeaders_...) with ACTORS_REPLICATION_CAMPAIGN_CYCLES,
 # in Release. Prints each cycle's failover time and the p50/p99/max line; the full output goes to $REPORT (default a file
-# under /tmp), and each cycle's line is appended to $REPORT.progress as the cycle ends (tail -f it during a long run).
+# under /tmp), each cycle's line is appended to $REPORT.progress as the cycle ends (tail -f it during a long run), and every
+# silo's log line to $REPORT.silos as it arrives.
 # Exit code 0: no acknowledged deposit lost and every cycle recovered. Run it on an idle machine for figures (the
 # failover times stretch with the load average, printed per cycle).
 set -euo pipefail
@@ -34,7 +35,7 @@ echo "replication campaign: ${cycles} cycles (faults ${FAULTS:-sigkill}, timeout
 set +e
 ACTORS_REPLICATION_CAMPAIGN_CYCLES="${cycles}" ACTORS_REPLICATION_CAMPAIGN_TIMEOUTS="${TIMEOUTS:-default}" \
   ACTORS_REPLICATION_CAMPAIGN_FAULTS="${FAULTS:-sigkill}" ACTORS_REPLICATION_CAMPAIGN_CHECKPOINTS="${CHECKPOINTS:-default}" \
-  ACTORS_REPLICATION_CAMPAIGN_PROGRESS="${report}.progress" \
+  ACTORS_REPLICATION_CAMPAIGN_PROGRESS="${report}.progress" ACTORS_SILO_LOG_FILE="${report}.silos" \
   dotnet test "${root}/tests/Actors.Cluster.Tests/Actors.Cluster.Tests.csproj" -c Release \
   --filter "FullyQualifiedName~ReplicatedSiloProcessTests.SigkilledLeaders" \
   --logger "console;verbosity=detailed" > "${report}" 2>&1

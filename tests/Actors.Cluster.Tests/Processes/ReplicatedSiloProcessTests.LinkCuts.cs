@@ -77,6 +77,7 @@ public sealed partial class ReplicatedSiloProcessTests
             long atStart = writers.Acknowledged;
             await Eventually.TrueAsync(() => writers.Acknowledged >= atStart + 100, Limit, $"cycle {cycle}: 100 deposits acknowledged before the cut");
             var cut = System.Diagnostics.Stopwatch.StartNew();
+            Progress($"(cycle {cycle}: {fault} around {victim} begins at {DateTime.UtcNow:HH:mm:ss.fff})");
             foreach (string survivor in survivors)
             {
                 switch (fault)
@@ -98,6 +99,7 @@ public sealed partial class ReplicatedSiloProcessTests
             TimeSpan oneSided = cut.Elapsed;
             ClusterSnapshot during = await cluster.ReadAsync();
             links.HealAll();
+            Progress($"(cycle {cycle}: healed at {DateTime.UtcNow:HH:mm:ss.fff})");
             long healed = writers.Mark();
             await Eventually.TrueAsync(() => writers.EveryAccountServedAfter(healed) is not null, Limit, $"cycle {cycle}: every account served again after the heal around {victim}");
             TimeSpan served = writers.EveryAccountServedAfter(healed)!.Value;

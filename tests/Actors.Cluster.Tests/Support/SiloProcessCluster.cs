@@ -180,8 +180,24 @@ public sealed class SiloProcessCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Where every silo's output line is appended as it arrives when <c>ACTORS_SILO_LOG_FILE</c> is set (a campaign tails it
+    /// to see a stall while it happens; the test output has the lines only when the test ends).
+    /// </summary>
+    private static readonly string? LiveLogFile = Environment.GetEnvironmentVariable("ACTORS_SILO_LOG_FILE") is { Length: > 0 } path ? path : null;
+
+    private static readonly Lock LiveLogLock = new();
+
     private void Log(string line)
     {
+        if (LiveLogFile is not null)
+        {
+            lock (LiveLogLock)
+            {
+                File.AppendAllText(LiveLogFile, line + Environment.NewLine);
+            }
+        }
+
         try
         {
             _output.WriteLine(line);
