@@ -50,7 +50,7 @@ internal static partial class ReplicationCounters
         double perEntry(double value) => value / entries;
         Console.WriteLine($"  grain writes {writes:N0} in {entries:N0} entries: {(double)writes / entries:N2} writes per entry");
         Console.WriteLine($"  per entry: written to logs {perEntry(leaderWritten):N2} (leader) + {perEntry(followerWritten):N2} (followers); fsyncs {perEntry(leaderSyncs):N2} (leader) + {perEntry(followerSyncs):N2} (followers, {perEntry(followerSyncs) / followers:N2} each)");
-        Console.WriteLine($"  per grain write: fsyncs {(double)(leaderSyncs + followerSyncs) / writes:N3}, replication messages {(double)sent / writes:N3} ({2.0 * sent / writes:N3} silo-transport frames: a request and its response each)");
+        Console.WriteLine($"  per grain write: fsyncs {(double)(leaderSyncs + followerSyncs) / writes:N3}, replication messages {(double)sent / writes:N3} (one one-way silo-transport frame each)");
         Console.WriteLine($"  replication messages per entry: {perEntry(sent):N2} sent (replicas' count), {perEntry(received):N2} received");
         Console.WriteLine($"  checkpoints: {checkpoints:N0} written by the replicas ({(double)writes / Math.Max(1, checkpoints):N0} grain writes per checkpoint), {installed:N0} taken from a leader");
         var byKind = new SortedDictionary<string, double>(StringComparer.Ordinal);

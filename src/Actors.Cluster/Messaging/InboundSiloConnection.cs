@@ -49,6 +49,12 @@ internal sealed partial class InboundSiloConnection : SiloConnection
                 : throw new SiloProtocolException($"expected an Auth frame after Welcome, received kind {(byte)kind}");
         }
 
+        if (kind == SiloFrameKind.OneWay)
+        {
+            HandleOneWay(SiloFrames.DecodeOneWay(body.Span));
+            return true;
+        }
+
         if (kind != SiloFrameKind.Request)
         {
             throw new SiloProtocolException($"unexpected frame kind {(byte)kind} after the handshake");
@@ -67,6 +73,24 @@ internal sealed partial class InboundSiloConnection : SiloConnection
         _serving[id] = ServeAsync(id, type, payload, started.Task);
         started.SetResult();
         return true;
+    }
+
+    /// <summary>A one-way message: handed to the handler here, on the read loop (dropped while the silo drains).</summary>
+    private void HandleOneWay((SiloMessageType Type, byte[] Payload) message)
+    {
+        if (_draining())
+        {
+            return;
+        }
+
+        try
+        {
+            _handler.HandleOneWay(_sender!, message.Type, message.Payload);
+        }
+        catch (Exception ex) when (ex is not SiloProtocolException)
+        {
+            LogOneWayDropped(Logger, ex, Peer, message.Type);
+        }
     }
 
     /// <summary>
@@ -215,6 +239,9 @@ internal sealed partial class InboundSiloConnection : SiloConnection
 
     [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Silo connection from {Peer} closes with {Running} requests still running at the drain deadline: their outcome is unknown to the sender")]
     private static partial void LogStillRunningAtGoAway(ILogger logger, string peer, int running);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Silo connection from {Peer}: a one-way {Type} message was dropped, its handler failed")]
+    private static partial void LogOneWayDropped(ILogger logger, Exception exception, string peer, SiloMessageType type);
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Trace, Message = "Silo connection from {Peer}: response {CorrelationId} dropped, the connection closed")]
     private static partial void LogResponseDropped(ILogger logger, string peer, ulong correlationId);

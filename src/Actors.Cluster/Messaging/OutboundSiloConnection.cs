@@ -78,6 +78,22 @@ internal sealed partial class OutboundSiloConnection : SiloConnection
         }
     }
 
+    /// <summary>
+    /// Queues one one-way message (never answered) without waiting: false when the outbox is full
+    /// (<see cref="ClusterOptions.MaxQueuedFramesPerConnection"/>, a peer that stopped reading) or the connection closed,
+    /// and the message was not queued. Never waiting keeps a stalled peer from holding the senders' messages in memory.
+    /// </summary>
+    public bool TryPost(SiloMessageType type, ReadOnlySpan<byte> payload)
+    {
+        byte[] frame = SiloFrames.EncodeOneWay(type, payload);
+        if (frame.Length - SiloFrames.LengthPrefixBytes > Options.MaxFrameBytes)
+        {
+            throw new InvalidOperationException($"A one-way {type} message of {frame.Length} bytes exceeds ClusterOptions.MaxFrameBytes {Options.MaxFrameBytes}.");
+        }
+
+        return Outbox.TryWrite(frame);
+    }
+
     protected override async ValueTask<bool> HandleFrameAsync(SiloFrameKind kind, ReadOnlyMemory<byte> body)
     {
         if (!HandshakeDone)

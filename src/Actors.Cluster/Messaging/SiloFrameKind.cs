@@ -10,4 +10,5 @@ internal enum SiloFrameKind : byte
     Request = 5,
     Response = 6,
     GoAway = 7,
+    OneWay = 8,
 }

@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 namespace Actors.Cluster.Messaging;
 
 /*
- * Silo-to-silo wire format, version 1 (also in docs/cluster.md, "Messaging").
+ * Silo-to-silo wire format, version 2 (also in docs/cluster.md, "Messaging"; version 1 had no kind 8).
  *
  * All integers little-endian. A connection is opened by one silo (the initiator) to another (the acceptor); requests
  * flow initiator -> acceptor, responses back. Each direction is a sequence of frames:
@@ -27,6 +27,9 @@ namespace Actors.Cluster.Messaging;
  *                                (the responses precede this frame) except the listed ones, still running at its drain
  *                                deadline; then it closes. A request unanswered when GoAway arrives and not listed was
  *                                never read: it did not run and can be sent elsewhere. A listed one's outcome is unknown.
+ *   Kind 8 OneWay    initiator   Type:u8 (SiloMessageType) | Payload (the rest of the frame)
+ *                                never answered: handled in order on the acceptor's read loop, or dropped (draining, or
+ *                                the handler refused it); for messages whose protocol tolerates loss (replication)
  *
  * Authentication (mutual, with the cluster's shared secret; the secret never travels):
  *   transcript = "ACSL1" | ClusterId | FromName | FromIncarnation | ToName | ToIncarnation | HelloNonce | WelcomeNonce
@@ -41,7 +44,7 @@ namespace Actors.Cluster.Messaging;
 internal static class SiloFrames
 {
     public const uint Magic = 0x4C534341;
-    public const ushort Version = 1;
+    public const ushort Version = 2;
     public const int NonceBytes = 32;
     public const int LengthPrefixBytes = 4;
 
@@ -168,6 +171,16 @@ internal static class SiloFrames
         ulong id = reader.UInt64();
         var type = (SiloMessageType)reader.Byte();
         return (id, type, reader.Rest().ToArray());
+    }
+
+    public static byte[] EncodeOneWay(SiloMessageType type, ReadOnlySpan<byte> payload)
+        => Frame(SiloFrameKind.OneWay, new WireWriter(payload.Length + 8).Byte((byte)type).Raw(payload));
+
+    public static (SiloMessageType Type, byte[] Payload) DecodeOneWay(ReadOnlySpan<byte> body)
+    {
+        var reader = new WireReader(body);
+        var type = (SiloMessageType)reader.Byte();
+        return (type, reader.Rest().ToArray());
     }
 
     public static byte[] EncodeResponseOk(ulong correlationId, ReadOnlySpan<byte> payload)

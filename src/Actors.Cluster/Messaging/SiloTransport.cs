@@ -88,6 +88,18 @@ internal sealed partial class SiloTransport : ISiloTransport, IAsyncDisposable
         return await connection.SendAsync(type, payload, timeout, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public async Task PostAsync(SiloAddress target, SiloMessageType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        OutboundSiloConnection connection = await GetConnectionAsync(target, cancellationToken);
+        if (!connection.TryPost(type, payload.Span))
+        {
+            throw new SiloUnreachableException(target.ToString(), "its connection's outbox is full or the connection closed; the one-way message was not sent", notDelivered: true);
+        }
+
+        ClusterInstruments.MessageSent(type);
+    }
+
     /// <summary>Closes the connections to incarnations other than the live ones (a restarted or dead peer).</summary>
     public void Forget(Func<SiloAddress, bool> stale)
     {

@@ -287,7 +287,7 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
                 id,
                 entries,
                 new PartitionReplicaConfigurationStore(_store, clusterId, partition),
-                new SiloReplicationTransport(_transport, partition, replica => Resolve(partition, replica), _options.ControlRequestTimeout, _logger),
+                new SiloReplicationTransport(_transport, partition, replica => Resolve(partition, replica), _logger),
                 ReplicaOptions,
                 _time,
                 _loggers.CreateLogger<ReplicaHost>());

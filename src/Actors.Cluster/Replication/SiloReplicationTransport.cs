@@ -8,19 +8,19 @@ using Microsoft.Extensions.Logging;
 namespace Actors.Cluster.Replication;
 
 /// <summary>
-/// Carries one partition's replication messages over the silo transport: each message is a
-/// <see cref="SiloMessageType.Replication"/> request (<see cref="ReplicationFrame"/>) to the silo hosting the target
-/// replica, whose <see cref="ReplicationInbox"/> hands it to that replica. Best effort, as the protocol expects: a
-/// message to a replica with no known silo, an unreachable silo or a timeout is dropped (the protocol resends on its
-/// heartbeat).
+/// Carries one partition's replication messages over the silo transport: each message is a one-way
+/// <see cref="SiloMessageType.Replication"/> message (<see cref="ReplicationFrame"/>, <see cref="ISiloTransport.PostAsync"/>)
+/// to the silo hosting the target replica, whose <see cref="ReplicationInbox"/> hands it to that replica on the
+/// connection's read loop. Nothing answers it: the protocol's own messages (an append's acceptance) are the answers. Best
+/// effort, as the protocol expects: a message to a replica with no known silo, an unreachable silo or a full connection
+/// outbox is dropped (the protocol resends on its heartbeat).
 /// </summary>
 /// <param name="transport">The silo's transport.</param>
 /// <param name="partition">The partition whose replicas talk here.</param>
 /// <param name="resolve">The silo hosting a replica now, or null when none is known.</param>
-/// <param name="timeout">How long a send waits for the receiving silo's empty response.</param>
 /// <param name="logger">Diagnostics.</param>
 internal sealed partial class SiloReplicationTransport(
-    ISiloTransport transport, int partition, Func<ReplicaId, SiloAddress?> resolve, TimeSpan timeout, ILogger logger) : IReplicationTransport
+    ISiloTransport transport, int partition, Func<ReplicaId, SiloAddress?> resolve, ILogger logger) : IReplicationTransport
 {
     /// <inheritdoc />
     public void Send(ReplicaId from, ReplicaId to, ReplicationMessage message)
@@ -38,13 +38,12 @@ internal sealed partial class SiloReplicationTransport(
     {
         try
         {
-            await transport.SendAsync(target, SiloMessageType.Replication, frame, timeout, CancellationToken.None).ConfigureAwait(false);
+            await transport.PostAsync(target, SiloMessageType.Replication, frame, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
             ReplicationInstruments.MessageDropped(message);
-            // Unreachable, timed out, or refused by the receiver (whatever it rebuilt): lost, as the protocol allows;
-            // it resends on the next heartbeat.
+            // Unreachable or a full outbox: lost, as the protocol allows; it resends on the next heartbeat.
             LogDropped(logger, partition, to, target.ToString(), exception.Message);
         }
     }

@@ -60,10 +60,21 @@ internal sealed partial class ClusterMessageHandler(
                 await membership.RefreshAsync(cancellationToken);
                 ownership.Nudge();
                 return [];
-            case SiloMessageType.Replication:
-                return replication.Handle(payload);
             default:
-                throw new SiloProtocolException($"unknown message type {(byte)type} from {sender}");
+                throw new SiloProtocolException($"unknown request type {(byte)type} from {sender}");
+        }
+    }
+
+    /// <inheritdoc />
+    public void HandleOneWay(SiloAddress sender, SiloMessageType type, byte[] payload)
+    {
+        switch (type)
+        {
+            case SiloMessageType.Replication:
+                replication.Deliver(payload);
+                break;
+            default:
+                throw new SiloProtocolException($"unknown one-way message type {(byte)type} from {sender}");
         }
     }
 

@@ -154,5 +154,7 @@ public sealed class SiloLinkProxyTests : IAsyncLifetime
             Interlocked.Increment(ref _handled);
             return Task.FromResult(payload.Reverse().ToArray());
         }
+
+        public void HandleOneWay(SiloAddress sender, SiloMessageType type, byte[] payload) => Interlocked.Increment(ref _handled);
     }
 }

@@ -139,6 +139,39 @@ public sealed class SiloTransportTests : IAsyncLifetime
         Assert.Equal(0, read);
     }
 
+    [Fact]
+    public async Task PostAsync_ManyMessages_HandledInPostedOrderWithNoResponse()
+    {
+        (_, SiloAddress address) = StartServer("b", "s");
+        SiloTransport client = Client("a", "s");
+        Task<IReadOnlyList<byte[]>> arrived = _handler.OneWayArrived(100);
+
+        for (byte i = 0; i < 100; i++)
+        {
+            await client.PostAsync(address, SiloMessageType.Replication, new byte[] { i }, CancellationToken.None);
+        }
+
+        IReadOnlyList<byte[]> received = await arrived.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => (byte)i), received.Select(payload => Assert.Single(payload)));
+        Assert.Equal(0, _handler.Handled);
+    }
+
+    [Fact]
+    public async Task PostAsync_HandlerThrows_MessageDroppedAndTheConnectionStaysUsable()
+    {
+        (_, SiloAddress address) = StartServer("b", "s");
+        SiloTransport client = Client("a", "s");
+        Task<IReadOnlyList<byte[]>> arrived = _handler.OneWayArrived(2);
+
+        await client.PostAsync(address, SiloMessageType.Replication, Handler.Refused, CancellationToken.None);
+        await client.PostAsync(address, SiloMessageType.Replication, new byte[] { 1 }, CancellationToken.None);
+        byte[] response = await client.SendAsync(address, SiloMessageType.Ping, new byte[] { 1, 2 }, TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        Assert.Equal(new byte[] { 2, 1 }, response);
+        IReadOnlyList<byte[]> received = await arrived.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal([Handler.Refused, new byte[] { 1 }], received);
+    }
+
     private (SiloTransport Transport, SiloAddress Address) StartServer(string name, string secret, Action<ClusterOptions>? configure = null)
     {
         ClusterOptions options = Options(configure);
@@ -185,6 +218,39 @@ public sealed class SiloTransportTests : IAsyncLifetime
             return type == SiloMessageType.Call
                 ? throw new PartitionUnavailableException(7, "silo-x", "test")
                 : payload.Reverse().ToArray();
+        }
+
+        /// <summary>A one-way payload the handler throws on (after recording it).</summary>
+        public static byte[] Refused { get; } = [0xFF, 0xFF];
+
+        private readonly List<byte[]> _oneWay = [];
+        private (int Count, TaskCompletionSource<IReadOnlyList<byte[]>> Done)? _waiting;
+
+        /// <summary>Completes with the one-way payloads in arrival order once <paramref name="count"/> arrived.</summary>
+        public Task<IReadOnlyList<byte[]>> OneWayArrived(int count)
+        {
+            lock (_oneWay)
+            {
+                _waiting = (count, new TaskCompletionSource<IReadOnlyList<byte[]>>(TaskCreationOptions.RunContinuationsAsynchronously));
+                return _waiting.Value.Done.Task;
+            }
+        }
+
+        public void HandleOneWay(SiloAddress sender, SiloMessageType type, byte[] payload)
+        {
+            lock (_oneWay)
+            {
+                _oneWay.Add(payload);
+                if (_waiting is { } waiting && _oneWay.Count >= waiting.Count)
+                {
+                    waiting.Done.TrySetResult([.. _oneWay]);
+                }
+            }
+
+            if (payload.SequenceEqual(Refused))
+            {
+                throw new InvalidOperationException("refused by the test handler");
+            }
         }
     }
 }

@@ -22,7 +22,7 @@ internal sealed class ClusterSiloReplicaNetwork(TestCluster cluster, int partiti
     private readonly ConcurrentDictionary<ReplicaId, ReplicaHost> _registered = new();
 
     public IReplicationTransport TransportFor(ReplicaId id)
-        => new SiloReplicationTransport(SiloOf(id).Transport, partition, Resolve, TimeSpan.FromSeconds(5), NullLogger.Instance);
+        => new SiloReplicationTransport(SiloOf(id).Transport, partition, Resolve, NullLogger.Instance);
 
     public void Register(ReplicaHost host)
     {

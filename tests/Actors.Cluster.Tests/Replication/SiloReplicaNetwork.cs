@@ -11,7 +11,7 @@ namespace Actors.Cluster.Tests.Replication;
 
 /// <summary>
 /// Connects hosted replicas through real silo transports on loopback TCP: one <see cref="SiloTransport"/> per replica
-/// (a silo), whose handler passes <see cref="SiloMessageType.Replication"/> requests to its <see cref="ReplicationInbox"/>.
+/// (a silo), whose handler passes the one-way <see cref="SiloMessageType.Replication"/> messages to its <see cref="ReplicationInbox"/>.
 /// Killing a replica closes its silo's transport; restarting it opens a new one (new port, next incarnation).
 /// </summary>
 internal sealed class SiloReplicaNetwork(int partition) : IReplicaNetwork
@@ -28,7 +28,7 @@ internal sealed class SiloReplicaNetwork(int partition) : IReplicaNetwork
         var inbox = new ReplicationInbox();
         transport.StartListening(new Handler(inbox));
         _silos[id] = new Silo(transport, inbox, new SiloAddress(name, identity.Incarnation, identity.Endpoint));
-        return new SiloReplicationTransport(transport, partition, Resolve, TimeSpan.FromSeconds(5), NullLogger.Instance);
+        return new SiloReplicationTransport(transport, partition, Resolve, NullLogger.Instance);
     }
 
     public void Register(ReplicaHost host) => _silos[host.Id].Inbox.Register(partition, host);
@@ -56,8 +56,16 @@ internal sealed class SiloReplicaNetwork(int partition) : IReplicaNetwork
     private sealed class Handler(ReplicationInbox inbox) : ISiloMessageHandler
     {
         public Task<byte[]> HandleAsync(SiloAddress sender, SiloMessageType type, byte[] payload, CancellationToken cancellationToken)
-            => type == SiloMessageType.Replication
-                ? Task.FromResult(inbox.Handle(payload))
-                : throw new InvalidOperationException($"unexpected {type} request in a replication test");
+            => throw new InvalidOperationException($"unexpected {type} request in a replication test");
+
+        public void HandleOneWay(SiloAddress sender, SiloMessageType type, byte[] payload)
+        {
+            if (type != SiloMessageType.Replication)
+            {
+                throw new InvalidOperationException($"unexpected one-way {type} message in a replication test");
+            }
+
+            inbox.Deliver(payload);
+        }
     }
 }
