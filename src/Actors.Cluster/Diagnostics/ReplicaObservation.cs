@@ -7,4 +7,5 @@ namespace Actors.Cluster.Diagnostics;
 /// <param name="Status">The replica's published status.</param>
 /// <param name="Counters">The replica host's counters since it started.</param>
 /// <param name="RestoreFailures">Restores of its materialized log from a checkpoint that failed (each retried) since it started.</param>
-internal readonly record struct ReplicaObservation(int Partition, ReplicaStatus Status, ReplicaHostCounters Counters, long RestoreFailures);
+/// <param name="CaptureFailures">Captures of its materialized log as a checkpoint that failed (applying went on) since it started.</param>
+internal readonly record struct ReplicaObservation(int Partition, ReplicaStatus Status, ReplicaHostCounters Counters, long RestoreFailures, long CaptureFailures);

@@ -67,6 +67,8 @@ internal static class ReplicationInstruments
             description: "Entry-log segment files the replica deleted below its durable checkpoints (tag partition).");
         meter.CreateObservableCounter("actors.replication.checkpoint_restores.failed", () => Measure(replicas, r => r.RestoreFailures),
             description: "Rebuilds of the replica's materialized log from a checkpoint that failed; each is retried after a back-off (tag partition).");
+        meter.CreateObservableCounter("actors.replication.checkpoint_captures.failed", () => Measure(replicas, r => r.CaptureFailures),
+            description: "Captures of the replica's materialized log as a checkpoint that failed; it went on applying and keeps every entry until a later capture succeeds (tag partition).");
         return meter;
     }
 

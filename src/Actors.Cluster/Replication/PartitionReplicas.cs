@@ -98,7 +98,7 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
 
     /// <summary>Every replica this silo holds now, with its status and counters (the silo's replication instruments), by partition.</summary>
     internal IReadOnlyList<ReplicaObservation> Observe()
-        => [.. _held.OrderBy(h => h.Key).Select(h => new ReplicaObservation(h.Key, h.Value.Host.Status, h.Value.Host.Counters, h.Value.Applier.RestoreFailures))];
+        => [.. _held.OrderBy(h => h.Key).Select(h => new ReplicaObservation(h.Key, h.Value.Host.Status, h.Value.Host.Counters, h.Value.Applier.RestoreFailures, h.Value.Applier.CaptureFailures))];
 
     /// <summary>
     /// Whether this silo's replica of <paramref name="partition"/> leads and holds its read lease now

@@ -31,6 +31,7 @@ public sealed partial class CommittedEntryApplier
     private long _checkpointsRestored;
     private long _restoredFromLsn;
     private long _restoreFailures;
+    private long _captureFailures;
     private volatile CheckpointRestoreFailedException? _restoreFailure;
 
     /// <summary>The back-off after a first failed restore of the host's checkpoint (doubling after each further failure): 100 ms.</summary>
@@ -50,6 +51,13 @@ public sealed partial class CommittedEntryApplier
 
     /// <summary>The LSN of the checkpoint the local log was last rebuilt from (0: none, it was built from LSN 1).</summary>
     public long RestoredFromLsn => Interlocked.Read(ref _restoredFromLsn);
+
+    /// <summary>
+    /// Captures of the local log that failed (<see cref="MaterializedStateException"/>, logged as a warning): applying goes
+    /// on, nothing is offered, and the next capture is tried once as many entries or bytes were applied again (the host's
+    /// entry log keeps every entry meanwhile).
+    /// </summary>
+    public long CaptureFailures => Interlocked.Read(ref _captureFailures);
 
     /// <summary>Restores from the host's checkpoint that failed (each is retried after a back-off).</summary>
     public long RestoreFailures => Interlocked.Read(ref _restoreFailures);
@@ -157,7 +165,22 @@ public sealed partial class CommittedEntryApplier
         }
 
         // Exact: see the remarks of this file. Nothing is applied while the capture runs.
-        var state = await policy.State.CaptureAsync(_local, _stopping.Token).ConfigureAwait(false);
+        byte[] state;
+        try
+        {
+            state = await policy.State.CaptureAsync(_local, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (MaterializedStateException failure)
+        {
+            // The local log is unchanged (a capture only reads it) and the host keeps every entry: applying goes on, and
+            // the capture is tried again after another threshold's worth of entries, not after every burst.
+            _entriesSinceCheckpoint = 0;
+            _bytesSinceCheckpoint = 0;
+            Interlocked.Increment(ref _captureFailures);
+            LogCaptureFailed(_logger, _host.Id, lsn, failure);
+            return;
+        }
+
         _entriesSinceCheckpoint = 0;
         _bytesSinceCheckpoint = 0;
         Interlocked.Increment(ref _checkpointsOffered);
@@ -183,6 +206,9 @@ public sealed partial class CommittedEntryApplier
             // The host stopped; it reports its own failure.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica {Replica} could not capture its materialized log at LSN {Lsn} as a checkpoint; it goes on applying, keeps every entry and tries again after the next checkpoint interval")]
+    private static partial void LogCaptureFailed(ILogger logger, ReplicaId replica, long lsn, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replica {Replica} could not rebuild its materialized log from the checkpoint at LSN {Lsn} (attempt {Attempt}); it applies nothing until a restore succeeds and tries again in {RetryInMs} ms")]
     private static partial void LogRestoreFailed(ILogger logger, ReplicaId replica, long lsn, int attempt, double retryInMs, Exception exception);

@@ -32,8 +32,9 @@ public static class MaterializedLogArchive
     private const int HeaderSize = 8;
 
     /// <summary>Packs <paramref name="files"/> (name, content) in the given order.</summary>
-    /// <exception cref="ArgumentException">A name is not a plain file name of 1..255 UTF-8 bytes, or there are more than 65,535 files.</exception>
-    public static byte[] Write(IReadOnlyList<(string Name, byte[] Content)> files)
+    /// <exception cref="ArgumentException">A name is not a plain file name of 1..255 UTF-8 bytes, there are more than 65,535
+    /// files, or the state would be larger than one array holds (<see cref="Array.MaxLength"/> bytes: <see cref="SizeOf"/>).</exception>
+    public static byte[] Write(IReadOnlyList<(string Name, ReadOnlyMemory<byte> Content)> files)
     {
         ArgumentNullException.ThrowIfNull(files);
         if (files.Count > ushort.MaxValue)
@@ -54,6 +55,11 @@ public static class MaterializedLogArchive
             size += 2 + names[i].Length + 8 + files[i].Content.Length;
         }
 
+        if (size > Array.MaxLength)
+        {
+            throw new ArgumentException($"The state of these files would be {size} bytes; one state holds at most {Array.MaxLength}.", nameof(files));
+        }
+
         var state = new byte[size];
         BinaryPrimitives.WriteUInt32LittleEndian(state, Magic);
         BinaryPrimitives.WriteUInt16LittleEndian(state.AsSpan(4), Version);
@@ -65,11 +71,18 @@ public static class MaterializedLogArchive
             names[i].CopyTo(state, offset + 2);
             offset += 2 + names[i].Length;
             BinaryPrimitives.WriteInt64LittleEndian(state.AsSpan(offset), files[i].Content.Length);
-            files[i].Content.CopyTo(state, offset + 8);
+            files[i].Content.Span.CopyTo(state.AsSpan(offset + 8));
             offset += 8 + files[i].Content.Length;
         }
 
         return state;
+    }
+
+    /// <summary>The size in bytes of the state <see cref="Write"/> makes of files with these names and content lengths.</summary>
+    public static long SizeOf(IEnumerable<(string Name, long ContentLength)> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        return HeaderSize + files.Sum(f => 2L + Encoding.UTF8.GetByteCount(f.Name) + 8 + f.ContentLength);
     }
 
     /// <summary>Unpacks a state written by <see cref="Write"/>.</summary>

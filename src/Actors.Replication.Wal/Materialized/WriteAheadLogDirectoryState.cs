@@ -4,15 +4,15 @@ namespace Actors.Replication.Wal.Materialized;
 
 /// <summary>
 /// The checkpoint state of a materialized log that is a <see cref="WriteAheadLog"/> in a directory of its own: its
-/// files as <see cref="LogBackup.Backup"/> copies them (live segments cut after their last complete record, and the
-/// manifest), packed by <see cref="MaterializedLogArchive"/>; restoring writes them into the emptied directory and opens
-/// the log there, whose recovery reads and checks every record.
+/// files as a backup would copy them (live segments cut after their last complete record, and the manifest), read into
+/// memory by <see cref="LogBackup.Capture"/> and packed by <see cref="MaterializedLogArchive"/>; restoring writes them into
+/// the emptied directory and opens the log there, whose recovery reads and checks every record.
 /// </summary>
 /// <remarks>
-/// <para>Exactness: the backup holds every record written to the operating system before it started (step 1 of the
-/// backup's comment), and the caller (the applier) starts no write while it runs, so it holds exactly what the log held.
-/// Background work of the log (compaction, segment recycling) changes no stream; the backup starts again when it removed
-/// a segment being copied.</para>
+/// <para>Exactness: the capture holds every record written to the operating system before it started (step 1 of the
+/// backup's comment in <see cref="LogBackup"/>), and the caller (the applier) starts no write while it runs, so it holds
+/// exactly what the log held. Background work of the log (compaction, segment recycling) changes no stream; the capture
+/// starts again when it removed a segment being read.</para>
 /// <para>The restored files are not fsynced: a materialized log is rebuilt from the entry log's checkpoint whenever its
 /// replica starts.</para>
 /// </remarks>
@@ -22,34 +22,33 @@ namespace Actors.Replication.Wal.Materialized;
 public sealed class WriteAheadLogDirectoryState(string directory, Func<CancellationToken, ValueTask<IEventLog>> open, Func<IEventLog, ValueTask> close)
     : IMaterializedLogState
 {
-    /// <summary>The suffix of the scratch directory a capture copies into (beside the log's directory, deleted after).</summary>
-    public const string CaptureSuffix = ".capture";
-
     private readonly string _directory = Path.GetFullPath(directory);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Reads the files into memory with <see cref="LogBackup.Capture"/> (each byte of the log read once; nothing written or
+    /// synced) and packs them. A log whose state would not fit one array (<see cref="Array.MaxLength"/> bytes, about 2 GiB)
+    /// cannot be captured: <see cref="MaterializedStateException"/> says so, with its size.
+    /// </remarks>
     public ValueTask<byte[]> CaptureAsync(IEventLog local, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(local);
         cancellationToken.ThrowIfCancellationRequested();
-        var scratch = _directory + CaptureSuffix;
         try
         {
-            DeleteDirectory(scratch);
-            LogBackup.Backup(_directory, scratch);
-            var files = Directory.GetFiles(scratch)
-                .Order(StringComparer.Ordinal)
-                .Select(path => (Path.GetFileName(path), File.ReadAllBytes(path)))
-                .ToList();
-            return ValueTask.FromResult(MaterializedLogArchive.Write(files));
+            var capture = LogBackup.Capture(_directory);
+            long size = MaterializedLogArchive.SizeOf(capture.Files.Select(f => (f.Name, (long)f.Content.Length)));
+            if (size > Array.MaxLength)
+            {
+                throw new MaterializedStateException(
+                    _directory, $"its checkpoint state would be {size} bytes, more than one state holds ({Array.MaxLength}); the entry log keeps every entry meanwhile");
+            }
+
+            return ValueTask.FromResult(MaterializedLogArchive.Write([.. capture.Files.Select(f => (f.Name, f.Content))]));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or LogBackupException)
         {
             throw new MaterializedStateException(_directory, "capturing its files as a checkpoint state failed", exception);
-        }
-        finally
-        {
-            TryDeleteDirectory(scratch);
         }
     }
 
@@ -90,18 +89,6 @@ public sealed class WriteAheadLogDirectoryState(string directory, Func<Cancellat
         if (Directory.Exists(path))
         {
             Directory.Delete(path, recursive: true);
-        }
-    }
-
-    private static void TryDeleteDirectory(string path)
-    {
-        try
-        {
-            DeleteDirectory(path);
-        }
-        catch (IOException)
-        {
-            // Left behind; the next capture deletes it first.
         }
     }
 }

@@ -53,14 +53,54 @@ public static partial class LogBackup
     /// </summary>
     internal static LogBackupResult Copy(string logDirectory, string backupDirectory, Action<string>? afterFileWritten)
     {
-        string source = Path.GetFullPath(logDirectory);
+        string source = ExistingLogDirectory(logDirectory);
         string target = Path.GetFullPath(backupDirectory);
+        PrepareEmptyDirectory(target, "backup");
+        var copy = CopyConsistently(
+            source,
+            entry =>
+            {
+                var segment = CopySegment(source, target, entry);
+                afterFileWritten?.Invoke(Path.Combine(target, SegmentHeader.FileName(entry.Id)));
+                return segment;
+            },
+            discardAttempt: () =>
+            {
+                foreach (string file in Directory.GetFiles(target))
+                {
+                    File.Delete(file);
+                }
+            });
+        if (copy.ErasureScans is not null)
+        {
+            WriteDurably(Path.Combine(target, Maintenance.ErasureScansFile.FileName), copy.ErasureScans);
+        }
+
+        // The manifest last: a backup stopped before it has none, and restore refuses it (never a partial log).
+        WriteDurably(Path.Combine(target, SegmentManifest.FileName), SegmentManifest.Serialize(copy.Live));
+        afterFileWritten?.Invoke(Path.Combine(target, SegmentManifest.FileName));
+        PhysicalFileSystem.Instance.SyncDirectory(target);
+        return new LogBackupResult(target, copy.Segments.Count, copy.Bytes, copy.LastLsn, copy.Attempts);
+    }
+
+    /// <summary>The full path of <paramref name="logDirectory"/>, which must exist.</summary>
+    private static string ExistingLogDirectory(string logDirectory)
+    {
+        string source = Path.GetFullPath(logDirectory);
         if (!Directory.Exists(source))
         {
             throw new DirectoryNotFoundException($"The log directory '{source}' does not exist.");
         }
 
-        PrepareEmptyDirectory(target, "backup");
+        return source;
+    }
+
+    /// <summary>
+    /// Steps 1-3 of the block comment above: copies every live segment with <paramref name="copySegment"/> (in manifest
+    /// order), starting again after <paramref name="discardAttempt"/> when the log deleted a segment under the copy.
+    /// </summary>
+    private static ConsistentCopy CopyConsistently(string source, Func<ManifestEntry, SegmentCopy> copySegment, Action discardAttempt)
+    {
         for (int attempt = 1; ; attempt++)
         {
             // Erases whose search for left-behind copies is pending: read before the manifest, so a search that completes
@@ -70,8 +110,7 @@ public static partial class LogBackup
             var copies = new List<SegmentCopy>(live.Count);
             foreach (var entry in live)
             {
-                copies.Add(CopySegment(source, target, entry));
-                afterFileWritten?.Invoke(Path.Combine(target, SegmentHeader.FileName(entry.Id)));
+                copies.Add(copySegment(entry));
             }
 
             // A segment still listed now was listed during its whole copy (the manager drops a segment from the manifest
@@ -85,11 +124,7 @@ public static partial class LogBackup
 
             if (copies.Any(c => !listed.Contains(c.Id)))
             {
-                foreach (string file in Directory.GetFiles(target))
-                {
-                    File.Delete(file);
-                }
-
+                discardAttempt();
                 if (attempt == MaxAttempts)
                 {
                     throw new LogBackupException(source, $"the log deleted segments while they were copied during each of {MaxAttempts} attempts; retry when compaction is quieter");
@@ -98,16 +133,7 @@ public static partial class LogBackup
                 continue;
             }
 
-            if (erasureScans is not null)
-            {
-                WriteDurably(Path.Combine(target, Maintenance.ErasureScansFile.FileName), erasureScans);
-            }
-
-            // The manifest last: a backup stopped before it has none, and restore refuses it (never a partial log).
-            WriteDurably(Path.Combine(target, SegmentManifest.FileName), SegmentManifest.Serialize(live));
-            afterFileWritten?.Invoke(Path.Combine(target, SegmentManifest.FileName));
-            PhysicalFileSystem.Instance.SyncDirectory(target);
-            return new LogBackupResult(target, copies.Count, copies.Sum(c => c.Length), copies.Count == 0 ? 0 : copies.Max(c => c.LastLsn), attempt);
+            return new ConsistentCopy(live, copies, erasureScans, attempt);
         }
     }
 
@@ -151,7 +177,15 @@ public static partial class LogBackup
             return new SegmentCopy(entry.Id, 0, 0, "the file is missing");
         }
 
-        var (end, lastLsn, sealedEnd, damage) = ScanCopy(to);
+        long end;
+        long lastLsn;
+        long sealedEnd;
+        string? damage;
+        using (var copied = PhysicalFileSystem.Instance.OpenFile(to, WalFileMode.OpenReadOnly))
+        {
+            (end, lastLsn, sealedEnd, damage) = ScanCopy(copied);
+        }
+
         if (entry.IsSealed && sealedEnd < entry.SealedLength)
         {
             return new SegmentCopy(entry.Id, end, lastLsn, damage ?? $"the segment is sealed at {entry.SealedLength} but its records end at {end}");
@@ -168,9 +202,8 @@ public static partial class LogBackup
     }
 
     /// <summary>Reads a copied segment: the end of its complete records, the newest LSN among them, the end of its seal (-1: none) and what stopped the scan.</summary>
-    private static (long End, long LastLsn, long SealedEnd, string? Damage) ScanCopy(string path)
+    private static (long End, long LastLsn, long SealedEnd, string? Damage) ScanCopy(IWalFile file)
     {
-        using var file = PhysicalFileSystem.Instance.OpenFile(path, WalFileMode.OpenReadOnly);
         var probe = new SegmentReader(file, RecordHeader.Size);
         if (probe.ReadHeader(out var header, out _, out _) is var status && status != SegmentHeaderStatus.Ok)
         {
@@ -258,5 +291,17 @@ public static partial class LogBackup
         output.Flush(flushToDisk: true);
     }
 
-    private readonly record struct SegmentCopy(uint Id, long Length, long LastLsn, string? Damage);
+    /// <summary>
+    /// One segment as copied: <c>Length</c> bytes of complete records (or, with <c>Damage</c>, where the damage starts); the
+    /// bytes themselves in <c>Content</c> when copied into memory (<see cref="Capture"/>), else empty.
+    /// </summary>
+    private readonly record struct SegmentCopy(uint Id, long Length, long LastLsn, string? Damage, ReadOnlyMemory<byte> Content = default);
+
+    /// <summary>A consistent copy of a log's live segments (<c>Live</c> as the manifest to write) and its pending erasure scans.</summary>
+    private sealed record ConsistentCopy(List<ManifestEntry> Live, List<SegmentCopy> Segments, byte[]? ErasureScans, int Attempts)
+    {
+        public long Bytes => Segments.Sum(c => c.Length);
+
+        public long LastLsn => Segments.Count == 0 ? 0 : Segments.Max(c => c.LastLsn);
+    }
 }

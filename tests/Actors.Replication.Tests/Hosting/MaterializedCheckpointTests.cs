@@ -85,7 +85,7 @@ public sealed class MaterializedCheckpointTests(ITestOutputHelper output)
         // Restarted over its disk, the follower must rebuild its materialized log from its checkpoint; the disk refuses
         // the restore until the test lets it succeed.
         await cluster.KillAsync(follower);
-        var disk = new FailingRestores();
+        var disk = FailingMaterializedDisk.FailingRestores();
         cluster.WrapState = state => disk.Over(state);
         await cluster.StartAsync(follower);
         var applier = cluster.Applier(follower);
@@ -107,6 +107,40 @@ public sealed class MaterializedCheckpointTests(ITestOutputHelper output)
         Assert.True(applier.RestoredFromLsn > 0, $"{follower} rebuilt from LSN {applier.RestoredFromLsn}");
         await AssertEveryWriteOnceInOrderAsync(applier.Local, written, follower);
         output.WriteLine($"{follower}: {applier.RestoreFailures} failed restores of its checkpoint at LSN {failure.CheckpointLsn}, then rebuilt from LSN {applier.RestoredFromLsn}; last error: {failure.Message}");
+    }
+
+    [Fact]
+    public async Task Applier_CaptureFailsUntilTheDiskRecovers_KeepsApplyingKeepsEveryEntryThenCheckpoints()
+    {
+        await using var cluster = await CheckpointingReplicas.StartAsync(Options(), checkpointEveryEntries: 16);
+        var leader = await cluster.Replicas.LeaderAsync(1, Generous);
+        var log = cluster.LogOf(leader.Id);
+        var follower = cluster.Replicas.Ids.First(id => id != leader.Id);
+
+        // The follower restarts onto a disk whose captures fail: every checkpoint it would take is refused.
+        await cluster.KillAsync(follower);
+        var disk = FailingMaterializedDisk.FailingCaptures();
+        cluster.WrapState = state => disk.Over(state);
+        await cluster.StartAsync(follower);
+        var applier = cluster.Applier(follower);
+        var startLsn = cluster.Replicas[follower].Status.StartLsn;
+        var written = await WriteAsync(log, 0, 60);
+        await cluster.Replicas.WaitUntilAsync(_ => applier.CaptureFailures >= 2, Generous, $"{follower}'s applier failing to capture twice");
+
+        // Not stopped: it applied everything, offered nothing, and its host deleted no entry.
+        await cluster.WaitAllAppliedAsync();
+        Assert.Null(applier.Failure);
+        Assert.Equal(0, applier.CheckpointsOffered);
+        Assert.Equal(startLsn, cluster.Replicas[follower].Status.StartLsn);
+        await AssertEveryWriteOnceInOrderAsync(applier.Local, written, follower);
+
+        disk.Recover();
+        written = await WriteAsync(log, written, 40);
+        await cluster.Replicas.WaitUntilAsync(_ => applier.CheckpointsTaken > 0, Generous, $"{follower} checkpointing once its captures work");
+        await cluster.WaitAllAppliedAsync();
+        Assert.True(cluster.Replicas[follower].Status.StartLsn > startLsn, $"{follower}: {cluster.Replicas[follower].Status}");
+        await AssertEveryWriteOnceInOrderAsync(applier.Local, written, follower);
+        output.WriteLine($"{follower}: {applier.CaptureFailures} failed captures, then {applier.CheckpointsTaken} checkpoints taken; log starts at LSN {cluster.Replicas[follower].Status.StartLsn}");
     }
 
     /// <summary>

@@ -5,15 +5,18 @@ namespace Actors.Wal.Tests.Engine;
 
 /// <summary>
 /// LogBackup: a backup taken while writers append durably (and checkpoints make compaction delete segments) restores
-/// to a log holding every event acknowledged before the backup began, with the exact payloads.
+/// to a log holding every event acknowledged before the backup began, with the exact payloads; a capture into memory
+/// (<see cref="LogBackup.Capture"/>) holds the same files.
 /// </summary>
 public sealed class BackupTests : LogTestBase
 {
     private const int Streams = 16;
     private const int Writers = 4;
 
-    [Fact]
-    public async Task Backup_UnderDurableLoadWithCompaction_RestoresEveryEventAcknowledgedBeforeIt()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task BackupOrCapture_UnderDurableLoadWithCompaction_RestoresEveryEventAcknowledgedBeforeIt(bool inMemory)
     {
         using var backup = new TempDirectory();
         using var restore = new TempDirectory();
@@ -24,7 +27,7 @@ public sealed class BackupTests : LogTestBase
 
         await PollAsync(() => log.GetStatistics().SegmentsDeleted >= 2, "the load made compaction delete no segments");
         var before = new Dictionary<string, long>(acked);
-        LogBackupResult result = LogBackup.Backup(Dir.Path, backup.Path);
+        LogBackupResult result = inMemory ? WriteCapture(LogBackup.Capture(Dir.Path), backup.Path) : LogBackup.Backup(Dir.Path, backup.Path);
         long segmentsAtBackup = log.GetStatistics().SegmentCount;
         await PollAsync(() => log.GetStatistics().WrittenLsn > result.LastLsn + 500, "no more appends after the backup");
         await stop.CancelAsync();
@@ -57,6 +60,56 @@ public sealed class BackupTests : LogTestBase
 
             Assert.Equal(read.Version + 1, next);
         }
+    }
+
+    [Fact]
+    public async Task Capture_LogAtRest_HoldsExactlyTheFilesABackupWrites()
+    {
+        using var backup = new TempDirectory();
+        await using (var log = await OpenAsync(o => o.SegmentSizeBytes = 64 * 1024))
+        {
+            for (int i = 1; i <= 400; i++)
+            {
+                await log.AppendAsync($"s{i % 7}", ExpectedVersion.Any, Events(new string('e', 300) + i));
+            }
+
+            Assert.True(log.GetStatistics().SegmentCount > 1, "the appends filled one segment only");
+            LogBackupResult backedUp = LogBackup.Backup(Dir.Path, backup.Path);
+            LogCapture capture = LogBackup.Capture(Dir.Path);
+
+            Assert.Equal(
+                Directory.GetFiles(backup.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal),
+                capture.Files.Select(f => f.Name).Order(StringComparer.Ordinal));
+            foreach (var file in capture.Files)
+            {
+                Assert.True(File.ReadAllBytes(Path.Combine(backup.Path, file.Name)).AsSpan().SequenceEqual(file.Content.Span), $"{file.Name} differs from the backup's");
+            }
+
+            Assert.Equal((backedUp.Segments, backedUp.Bytes, backedUp.LastLsn), (capture.Segments, capture.Bytes, capture.LastLsn));
+        }
+    }
+
+    [Fact]
+    public async Task Capture_SealedSegmentDamaged_ThrowsNamingTheSegment()
+    {
+        await using (var log = await OpenAsync(o => o.SegmentSizeBytes = 64 * 1024))
+        {
+            for (int i = 1; i <= 400; i++)
+            {
+                await log.AppendAsync("s", ExpectedVersion.Any, Events(new string('e', 300) + i));
+            }
+        }
+
+        string first = Directory.GetFiles(Dir.Path, "*.wal").Order(StringComparer.Ordinal).First();
+        byte[] bytes = File.ReadAllBytes(first);
+        int at = bytes.AsSpan().IndexOf("eeee"u8);
+        bytes[at] ^= 0xFF;
+        File.WriteAllBytes(first, bytes);
+
+        var error = Assert.Throws<LogBackupException>(() => LogBackup.Capture(Dir.Path));
+
+        Assert.Contains(Path.GetFileName(first), error.Message, StringComparison.Ordinal);
+        Assert.Contains("damaged", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -131,4 +184,15 @@ public sealed class BackupTests : LogTestBase
     private static string EventText(string stream, long version) => $"{stream}:event:{version}:" + new string('e', 150);
 
     private static string CheckpointText(string stream, long version) => $"{stream}:checkpoint:{version}:" + new string('c', 300);
+
+    /// <summary>Writes a capture's files into <paramref name="directory"/>: the backup directory it stands for.</summary>
+    private static LogBackupResult WriteCapture(LogCapture capture, string directory)
+    {
+        foreach (var file in capture.Files)
+        {
+            File.WriteAllBytes(Path.Combine(directory, file.Name), file.Content.ToArray());
+        }
+
+        return new LogBackupResult(directory, capture.Segments, capture.Bytes, capture.LastLsn, capture.Attempts);
+    }
 }
