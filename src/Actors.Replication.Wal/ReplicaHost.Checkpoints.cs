@@ -10,16 +10,32 @@ namespace Actors.Replication.Wal;
 /// Checkpoints on the real host (docs/replication.md, "Checkpoints"): the consumer of committed entries offers its
 /// state at a committed LSN (<see cref="CompactAsync"/>); the host writes it durably into its <see cref="EntryLog"/>,
 /// then deletes the entries it covers. A follower that needs entries this leader deleted is sent the checkpoint in
-/// checksummed chunks (<see cref="CheckpointChunk"/>), reassembled and checked (<see cref="CheckpointAssembler"/>) before
-/// its replica installs it, replacing its log atomically.
+/// checksummed chunks (<see cref="CheckpointChunk"/>), a window at a time as the follower reports what it holds
+/// (<see cref="CheckpointChunkAccepted"/>, <see cref="CheckpointSender"/>), reassembled and checked
+/// (<see cref="CheckpointAssembler"/>) before its replica installs it, replacing its log atomically.
 /// </summary>
 public sealed partial class ReplicaHost
 {
     private readonly CheckpointAssembler _assembler;
+    private readonly CheckpointSender _checkpointSender = new();
     private (long Lsn, TaskCompletionSource<bool> Completion)? _compaction;
 
     /// <summary>The largest state slice per <see cref="CheckpointChunk"/> (tests set it small to force many chunks).</summary>
-    internal int CheckpointChunkBytes { get; set; } = CheckpointChunker.DefaultChunkBytes;
+    internal int CheckpointChunkBytes
+    {
+        get => _checkpointSender.ChunkBytes;
+        set => _checkpointSender.ChunkBytes = value;
+    }
+
+    /// <summary>
+    /// How long a checkpoint transfer whose follower reports no progress waits before chunks go again (default: the
+    /// options' <see cref="Options.ReplicaOptions.FollowerLagTimeout"/>; tests set it).
+    /// </summary>
+    internal TimeSpan CheckpointResendAfter
+    {
+        get => _checkpointSender.ResendAfter;
+        set => _checkpointSender.ResendAfter = value;
+    }
 
     /// <summary>
     /// Offers <paramref name="state"/> (copied), the consumer's materialized state after applying entries
@@ -110,13 +126,16 @@ public sealed partial class ReplicaHost
         }
     }
 
-    /// <summary>A chunk from a leader: the replica gets the checkpoint once every chunk arrived and the state passed its checksum.</summary>
+    /// <summary>
+    /// A chunk from a leader: answered with the prefix of the state held so far (<see cref="CheckpointChunkAccepted"/>),
+    /// and the replica gets the checkpoint once every chunk arrived and the state passed its checksum.
+    /// </summary>
     private void OnCheckpointChunk(CheckpointChunk chunk)
     {
-        InstallCheckpoint? install;
+        CheckpointAssembler.ChunkOutcome outcome;
         try
         {
-            install = _assembler.Add(chunk);
+            outcome = _assembler.Add(chunk);
         }
         catch (CheckpointTransferRefusedException refused)
         {
@@ -125,22 +144,31 @@ public sealed partial class ReplicaHost
             return;
         }
 
-        if (install is not null)
+        Interlocked.Increment(ref _messagesSent);
+        _transport.Send(Id, chunk.From, new CheckpointChunkAccepted(Id, chunk.Epoch, chunk.CheckpointOffset, chunk.CheckpointEpoch, chunk.StateCrc, outcome.ReceivedPrefix));
+        if (outcome.Completed is { } install)
         {
             _replica!.OnMessage(install);
         }
     }
 
-    /// <summary>Sends a checkpoint to a follower as checksummed chunks (the transport may lose, repeat or reorder them).</summary>
-    private void SendCheckpoint(ReplicaId to, InstallCheckpoint install)
+    /// <summary>A follower's report on a transfer: the chunks its progress lets go.</summary>
+    private void OnCheckpointChunkAccepted(CheckpointChunkAccepted accepted) => SendChunks(accepted.From, _checkpointSender.OnAccepted(accepted, Elapsed()));
+
+    /// <summary>The protocol sends a checkpoint to a follower: as checksummed chunks, paced by <see cref="CheckpointSender"/>.</summary>
+    private void SendCheckpoint(ReplicaId to, InstallCheckpoint install) => SendChunks(to, _checkpointSender.Send(to, install, Elapsed()));
+
+    private void SendChunks(ReplicaId to, IReadOnlyList<CheckpointChunk> chunks)
     {
-        foreach (var chunk in CheckpointChunker.Split(install, CheckpointChunkBytes))
+        foreach (var chunk in chunks)
         {
             Interlocked.Increment(ref _messagesSent);
             Interlocked.Increment(ref _checkpointChunksSent);
             _transport.Send(Id, to, chunk);
         }
     }
+
+    private TimeSpan Elapsed() => _time.GetElapsedTime(_startedAt);
 
     private static EntryLogCheckpoint ToStored(ReplicaCheckpoint checkpoint) => new(checkpoint.Offset, checkpoint.Epoch, checkpoint.State);
 

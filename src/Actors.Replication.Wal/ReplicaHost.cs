@@ -67,6 +67,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private long _checkpointsInstalled;
     private long _checkpointChunksSent;
     private long _checkpointTransfersRefused;
+    private readonly long _startedAt;
 
     /// <summary>Creates the host of replica <paramref name="id"/> over <paramref name="log"/> (owned from now on); call <see cref="Start"/>.</summary>
     /// <param name="id">This replica.</param>
@@ -99,6 +100,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _environment = new Environment(this);
         _assembler = new CheckpointAssembler(id);
+        _checkpointSender.ResendAfter = options.FollowerLagTimeout;
+        _startedAt = _time.GetTimestamp();
         _proposeQueued = ProposeQueued;
     }
 
@@ -231,6 +234,12 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         if (message is CheckpointChunk chunk)
         {
             Post(() => OnCheckpointChunk(chunk));
+            return;
+        }
+
+        if (message is CheckpointChunkAccepted accepted)
+        {
+            Post(() => OnCheckpointChunkAccepted(accepted));
             return;
         }
 

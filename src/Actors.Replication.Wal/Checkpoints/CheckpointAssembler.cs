@@ -6,8 +6,10 @@ namespace Actors.Replication.Wal.Checkpoints;
 
 /// <summary>
 /// Reassembles the <see cref="CheckpointChunk"/>s a leader sends into the <see cref="InstallCheckpoint"/> they carry,
-/// checking the whole state's CRC32C before handing it out. Chunks may be lost, duplicated or reordered (the leader
-/// resends the whole checkpoint every heartbeat until the follower answers, so the missing ones come again).
+/// checking the whole state's CRC32C before handing it out. Chunks may be lost, duplicated or reordered: the leader sends
+/// them a window at a time as the follower reports the prefix it holds (<see cref="ChunkOutcome.ReceivedPrefix"/>,
+/// answered as <see cref="CheckpointChunkAccepted"/>), and goes back to that prefix when the reports stop moving, so the
+/// missing ones come again.
 /// </summary>
 /// <remarks>One transfer per sender at a time: a chunk of another checkpoint (or epoch) from the same sender starts over.
 /// Not thread-safe: the host's driver loop owns it.</remarks>
@@ -17,10 +19,10 @@ internal sealed class CheckpointAssembler(ReplicaId self)
 
     /// <summary>
     /// Takes one chunk. Returns the complete message when this chunk completed a transfer whose state matches its
-    /// checksum; null while chunks are missing.
+    /// checksum (null while chunks are missing), and the prefix of the state held with no gap.
     /// </summary>
     /// <exception cref="CheckpointTransferRefusedException">The transfer is complete but its state fails the checksum; it is dropped.</exception>
-    public InstallCheckpoint? Add(CheckpointChunk chunk)
+    public ChunkOutcome Add(CheckpointChunk chunk)
     {
         ArgumentNullException.ThrowIfNull(chunk);
         if (chunk.ChunkOffset < 0 || chunk.StateLength < 0 || (long)chunk.ChunkOffset + chunk.Bytes.Length > chunk.StateLength)
@@ -39,7 +41,7 @@ internal sealed class CheckpointAssembler(ReplicaId self)
         transfer.Add(chunk);
         if (!transfer.IsComplete)
         {
-            return null;
+            return new ChunkOutcome(null, transfer.ReceivedPrefix);
         }
 
         _transfers.Remove(chunk.From);
@@ -51,16 +53,20 @@ internal sealed class CheckpointAssembler(ReplicaId self)
                 $"the reassembled {chunk.StateLength}-byte state has CRC32C {actual:x8}, the leader sent {chunk.StateCrc:x8}");
         }
 
-        return new InstallCheckpoint(
+        var install = new InstallCheckpoint(
             chunk.From, chunk.Epoch, new ReplicaCheckpoint(chunk.CheckpointOffset, chunk.CheckpointEpoch, transfer.State), transfer.CommittedOffset);
+        return new ChunkOutcome(install, chunk.StateLength);
     }
 
     /// <summary>Transfers under way (diagnostics and tests).</summary>
     public int Pending => _transfers.Count;
 
+    /// <summary>What one chunk did: the message its transfer completed (or null), and the prefix of that state held with no gap.</summary>
+    internal readonly record struct ChunkOutcome(InstallCheckpoint? Completed, int ReceivedPrefix);
+
     private sealed class Transfer(CheckpointChunk first)
     {
-        private readonly HashSet<int> _received = [];
+        private readonly Dictionary<int, int> _received = [];
         private long _bytesReceived;
 
         public byte[] State { get; } = new byte[first.StateLength];
@@ -69,6 +75,9 @@ internal sealed class CheckpointAssembler(ReplicaId self)
 
         public bool IsComplete => _bytesReceived >= State.Length && _received.Count > 0;
 
+        /// <summary>The end of the chunks received back to back from offset 0 (chunks never overlap: the leader cuts them once).</summary>
+        public int ReceivedPrefix { get; private set; }
+
         public bool Matches(CheckpointChunk chunk) =>
             chunk.Epoch == first.Epoch && chunk.CheckpointOffset == first.CheckpointOffset && chunk.CheckpointEpoch == first.CheckpointEpoch
             && chunk.StateLength == first.StateLength && chunk.StateCrc == first.StateCrc;
@@ -76,13 +85,17 @@ internal sealed class CheckpointAssembler(ReplicaId self)
         public void Add(CheckpointChunk chunk)
         {
             CommittedOffset = Math.Max(CommittedOffset, chunk.CommittedOffset);
-            if (!_received.Add(chunk.ChunkOffset))
+            if (!_received.TryAdd(chunk.ChunkOffset, chunk.Bytes.Length))
             {
                 return;
             }
 
             chunk.Bytes.Span.CopyTo(State.AsSpan(chunk.ChunkOffset));
             _bytesReceived += chunk.Bytes.Length;
+            while (_received.TryGetValue(ReceivedPrefix, out var length) && length > 0)
+            {
+                ReceivedPrefix += length;
+            }
         }
     }
 }

@@ -26,6 +26,8 @@ namespace Actors.Replication.Messages;
  *                          | StateLength:i32 | StateCrc:u32 | ChunkOffset:i32 | ChunkLength:i32 | Bytes | ChunkCrc:u32
  *            ChunkCrc is the CRC32C of every byte of the message before it (header included): a chunk damaged in transit
  *            is malformed. ChunkOffset + ChunkLength <= StateLength; StateCrc is the CRC32C of the whole state.
+ *   Kind 7 CheckpointChunkAccepted  version 1: CheckpointOffset:i64 | CheckpointEpoch:i64 | StateCrc:u32 | ReceivedPrefix:i32
+ *            The follower's answer to a chunk (hosts only, like kind 6): the prefix of the state it holds with no gap.
  *
  * Version 1 of kinds 1 and 2 (before the read lease: no LeaseStamp, no EchoedStamp) is refused as malformed: the
  * replicas of one partition must run one protocol (a version-1 follower would never echo a stamp, so its leader could
@@ -67,6 +69,7 @@ public static class ReplicationMessageCodec
             AppendFenced => 4,
             InstallCheckpoint => 5,
             CheckpointChunk => 6,
+            CheckpointChunkAccepted => 7,
             _ => throw new ArgumentException($"Unknown replication message {message.GetType().Name}.", nameof(message)),
         };
         span[1] = VersionOf(span[0]);
@@ -119,6 +122,12 @@ public static class ReplicationMessageCodec
                 chunk.Bytes.Span.CopyTo(body[40..]);
                 BinaryPrimitives.WriteUInt32LittleEndian(span[^4..], Crc32C.Compute(span[..^4]));
                 break;
+            case CheckpointChunkAccepted accepted:
+                BinaryPrimitives.WriteInt64LittleEndian(body, accepted.CheckpointOffset);
+                BinaryPrimitives.WriteInt64LittleEndian(body[8..], accepted.CheckpointEpoch);
+                BinaryPrimitives.WriteUInt32LittleEndian(body[16..], accepted.StateCrc);
+                BinaryPrimitives.WriteInt32LittleEndian(body[20..], accepted.ReceivedPrefix);
+                break;
         }
 
         writer.Advance(length);
@@ -135,6 +144,7 @@ public static class ReplicationMessageCodec
             AppendDiverged => 16,
             InstallCheckpoint install => checked(28 + install.Checkpoint.State.Length),
             CheckpointChunk chunk => checked(ChunkBodyBytes + chunk.Bytes.Length),
+            CheckpointChunkAccepted => 24,
             _ => 0,
         };
     }
@@ -145,7 +155,7 @@ public static class ReplicationMessageCodec
     {
         var reader = new Reader(bytes);
         var kind = reader.Byte();
-        if (kind is < 1 or > 6)
+        if (kind is < 1 or > 7)
         {
             throw new MalformedReplicationMessageException($"unknown kind {kind}", 0);
         }
@@ -168,6 +178,7 @@ public static class ReplicationMessageCodec
             4 => new AppendFenced(from, epoch),
             5 => ReadInstallCheckpoint(ref reader, from, epoch),
             6 => ReadCheckpointChunk(ref reader, from, epoch, bytes),
+            7 => ReadCheckpointChunkAccepted(ref reader, from, epoch),
             _ => throw new MalformedReplicationMessageException($"unknown kind {kind}", 0),
         };
         reader.End();
@@ -219,7 +230,8 @@ public static class ReplicationMessageCodec
         3 => nameof(AppendDiverged),
         4 => nameof(AppendFenced),
         5 => nameof(InstallCheckpoint),
-        _ => nameof(CheckpointChunk),
+        6 => nameof(CheckpointChunk),
+        _ => nameof(CheckpointChunkAccepted),
     };
 
     private static InstallCheckpoint ReadInstallCheckpoint(ref Reader reader, ReplicaId from, long epoch)
@@ -269,6 +281,26 @@ public static class ReplicationMessageCodec
         var bytes = reader.Bytes(chunkLength);
         reader.UInt32();
         return new CheckpointChunk(from, epoch, offset, checkpointEpoch, committed, stateLength, stateCrc, chunkOffset, bytes);
+    }
+
+    private static CheckpointChunkAccepted ReadCheckpointChunkAccepted(ref Reader reader, ReplicaId from, long epoch)
+    {
+        var offset = reader.NonNegative("checkpoint offset");
+        var checkpointEpoch = reader.NonNegative("checkpoint epoch");
+        if (checkpointEpoch > epoch || offset == 0)
+        {
+            throw new MalformedReplicationMessageException(
+                $"checkpoint epoch {checkpointEpoch} at offset {offset} (message epoch {epoch})", reader.Position - 8);
+        }
+
+        var stateCrc = reader.UInt32();
+        var prefix = reader.Int32();
+        if (prefix < 0)
+        {
+            throw new MalformedReplicationMessageException($"received prefix is negative ({prefix})", reader.Position - 4);
+        }
+
+        return new CheckpointChunkAccepted(from, epoch, offset, checkpointEpoch, stateCrc, prefix);
     }
 
     private ref struct Reader(ReadOnlySpan<byte> bytes)

@@ -20,10 +20,10 @@ public sealed class CheckpointAssemblerTests
         var order = chunks.Reverse().Concat(chunks.Take(3)).ToArray();
 
         var results = order.Take(chunks.Length - 1).Select(assembler.Add).ToArray();
-        var complete = assembler.Add(order[chunks.Length - 1]);
+        var complete = assembler.Add(order[chunks.Length - 1]).Completed;
 
         Assert.Equal(16, chunks.Length);
-        Assert.All(results, r => Assert.Null(r));
+        Assert.All(results, r => Assert.Null(r.Completed));
         Assert.NotNull(complete);
         Assert.Equal(install.Checkpoint.State.ToArray(), complete.Checkpoint.State.ToArray());
         Assert.Equal((40L, 5L, 44L), (complete.Checkpoint.Offset, complete.Checkpoint.Epoch, complete.CommittedOffset));
@@ -53,10 +53,25 @@ public sealed class CheckpointAssemblerTests
     {
         var chunks = CheckpointChunker.Split(Install(state: []), 64).ToArray();
 
-        var complete = new CheckpointAssembler(Follower).Add(Assert.Single(chunks));
+        var complete = new CheckpointAssembler(Follower).Add(Assert.Single(chunks)).Completed;
 
         Assert.NotNull(complete);
         Assert.Equal(0, complete.Checkpoint.State.Length);
+    }
+
+    [Fact]
+    public void Add_ChunksWithAGap_ReportsThePrefixUpToTheGapUntilItIsFilled()
+    {
+        var install = Install(state: new byte[500]);
+        var chunks = CheckpointChunker.Split(install, 100).ToArray();
+        var assembler = new CheckpointAssembler(Follower);
+
+        var prefixes = new[] { 0, 1, 3, 4 }.Select(i => assembler.Add(chunks[i]).ReceivedPrefix).ToArray();
+        var last = assembler.Add(chunks[2]);
+
+        Assert.Equal([100, 200, 200, 200], prefixes);
+        Assert.Equal(500, last.ReceivedPrefix);
+        Assert.NotNull(last.Completed);
     }
 
     private static InstallCheckpoint Install(byte[] state) => new(Leader, 6, new ReplicaCheckpoint(40, 5, state), 44);

@@ -26,6 +26,29 @@ internal sealed class LoopbackReplicationTransport : IReplicationTransport, IRep
     /// <summary>Append requests carrying entries handed to this transport (cut or not).</summary>
     public long RequestsWithEntries;
 
+    /// <summary>Append requests (with entries or without) handed to this transport (cut or not).</summary>
+    public long AppendRequests;
+
+    private readonly ConcurrentQueue<(ReplicaHost To, ReplicationMessage Message)> _heldChunks = new();
+    private volatile bool _holdChunks;
+
+    /// <summary>
+    /// From now on <see cref="CheckpointChunk"/>s are kept in transit, not delivered, until <see cref="ReleaseHeldChunks"/>
+    /// (a link slower than the protocol's heartbeats, made exact).
+    /// </summary>
+    public void HoldChunks() => _holdChunks = true;
+
+    /// <summary>Delivers every held chunk in the order sent, and chunks are delivered at once from now on.</summary>
+    public void ReleaseHeldChunks()
+    {
+        _holdChunks = false;
+        while (_heldChunks.TryDequeue(out var held))
+        {
+            held.To.Deliver(held.Message);
+            Interlocked.Increment(ref Delivered);
+        }
+    }
+
     public void Register(ReplicaHost host) => _hosts[host.Id] = host;
 
     public IReplicationTransport TransportFor(ReplicaId id) => this;
@@ -44,9 +67,13 @@ internal sealed class LoopbackReplicationTransport : IReplicationTransport, IRep
 
     public void Send(ReplicaId from, ReplicaId to, ReplicationMessage message)
     {
-        if (message is AppendRequest { Entries.Count: > 0 })
+        if (message is AppendRequest request)
         {
-            Interlocked.Increment(ref RequestsWithEntries);
+            Interlocked.Increment(ref AppendRequests);
+            if (request.Entries.Count > 0)
+            {
+                Interlocked.Increment(ref RequestsWithEntries);
+            }
         }
 
         if (_cut.ContainsKey(from) || _cut.ContainsKey(to) || !_hosts.TryGetValue(to, out var host))
@@ -70,6 +97,12 @@ internal sealed class LoopbackReplicationTransport : IReplicationTransport, IRep
         catch (MalformedReplicationMessageException)
         {
             Interlocked.Increment(ref Refused);
+            return;
+        }
+
+        if (decoded is CheckpointChunk && _holdChunks)
+        {
+            _heldChunks.Enqueue((host, decoded));
             return;
         }
 

@@ -38,13 +38,50 @@ public sealed class ReplicaHostCheckpointTests(ITestOutputHelper output)
         output.WriteLine(line);
     }
 
+    [Fact]
+    public async Task CheckpointTransfer_ChunksStillInTransitOverManyHeartbeats_SendsEachChunkOnceThenInstalls()
+    {
+        await using var replicas = new HostedReplicas(3, FailoverOptions());
+        var transport = (LoopbackReplicationTransport)replicas.Network;
+        long chunksBeforeRelease = 0;
+        long heartbeatRequests = 0;
+
+        var line = await FollowerMissesDeletedEntriesAsync(
+            replicas,
+            chunksToDamage: 0,
+            beforeRestart: leader =>
+            {
+                // Nothing may be resent for lack of progress during this test: only the heartbeats could send chunks again.
+                leader.CheckpointResendAfter = TimeSpan.FromHours(1);
+                transport.HoldChunks();
+            },
+            whileTransferring: async leader =>
+            {
+                await replicas.WaitUntilAsync(_ => leader.Counters.CheckpointChunksSent > 0, Generous, "the leader sending the checkpoint's first chunks");
+                // At least ten heartbeat intervals of the leader (20 ms each, every follower gets a request per interval)
+                // pass while every chunk is still in transit and the follower keeps answering that it lacks the entries.
+                var requests = transport.AppendRequests;
+                await replicas.WaitUntilAsync(_ => transport.AppendRequests >= requests + 20, Generous, "20 more append requests from the leader");
+                heartbeatRequests = transport.AppendRequests - requests;
+                chunksBeforeRelease = leader.Counters.CheckpointChunksSent;
+                transport.ReleaseHeldChunks();
+            });
+
+        // The state is 8 chunks of 16 KiB, all within the first window: each was sent once, whatever the heartbeats asked.
+        Assert.Equal(8, chunksBeforeRelease);
+        Assert.Equal(0, transport.Refused);
+        output.WriteLine($"{line}; {heartbeatRequests} append requests while the chunks were in transit, {chunksBeforeRelease} chunks sent by then");
+    }
+
     /// <summary>
     /// 20 acknowledged entries, a follower killed, 100 more (acknowledged without it), the leader checkpoints at its
     /// committed end and deletes segments, the follower restarts over its disk (entries 1..20), takes the checkpoint
     /// (the first <paramref name="chunksToDamage"/> chunks damaged in transit), catches up, rejoins, 10 more appends;
-    /// then every replica's checkpoint plus log holds every acknowledged entry.
+    /// then every replica's checkpoint plus log holds every acknowledged entry. <paramref name="beforeRestart"/> and
+    /// <paramref name="whileTransferring"/> run just before the follower restarts and just after.
     /// </summary>
-    private static async Task<string> FollowerMissesDeletedEntriesAsync(HostedReplicas replicas, int chunksToDamage)
+    private static async Task<string> FollowerMissesDeletedEntriesAsync(
+        HostedReplicas replicas, int chunksToDamage, Action<ReplicaHost>? beforeRestart = null, Func<ReplicaHost, Task>? whileTransferring = null)
     {
         var transport = (LoopbackReplicationTransport)replicas.Network;
         var acked = new List<Acknowledged>();
@@ -71,7 +108,12 @@ public sealed class ReplicaHostCheckpointTests(ITestOutputHelper output)
         await Assert.ThrowsAsync<EntriesCheckpointedException>(() => leader.ReadCommittedAsync(1, 10).WaitAsync(Generous));
 
         transport.ChunksToDamage = chunksToDamage;
+        beforeRestart?.Invoke(leader);
         replicas.Start(follower);
+        if (whileTransferring is not null)
+        {
+            await whileTransferring(leader);
+        }
         await replicas.WaitUntilAsync(
             configuration => configuration.InSync.Contains(follower) && replicas[follower].Status.DurableLsn >= leader.Status.EndLsn,
             Generous,

@@ -24,6 +24,7 @@ public sealed class ReplicationMessageCodecTests
         new InstallCheckpoint(From, 1, ReplicaCheckpoint.Empty, 0),
         Chunk,
         new CheckpointChunk(From, 2, 1, 1, 1, 0, 0, 0, Array.Empty<byte>()),
+        new CheckpointChunkAccepted(From, 6, 40, 5, 0xDEADBEEF, 262_144),
     ];
 
     private static readonly CheckpointChunk Chunk = new(From, 6, 40, 5, 44, 10, 0xDEADBEEF, 4, new byte[] { 1, 2, 3, 4, 5 });
