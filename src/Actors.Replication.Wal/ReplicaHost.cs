@@ -68,6 +68,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private long _checkpointChunksSent;
     private long _checkpointTransfersRefused;
     private readonly long _startedAt;
+    private ReplicaCheckpoint? _publishedCheckpoint;
 
     /// <summary>Creates the host of replica <paramref name="id"/> over <paramref name="log"/> (owned from now on); call <see cref="Start"/>.</summary>
     /// <param name="id">This replica.</param>
@@ -332,6 +333,13 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         var replica = _replica!;
         var previousCommitted = _status.CommittedLsn;
         PublishReadLease(replica);
+        if (!ReferenceEquals(replica.Checkpoint, _publishedCheckpoint))
+        {
+            // Transfers of a checkpoint the replica no longer holds are over: their states need not stay alive.
+            _publishedCheckpoint = replica.Checkpoint;
+            _checkpointSender.Retain(replica.Checkpoint);
+        }
+
         _status = new ReplicaStatus(
             replica.Role, replica.Epoch, replica.Leader, _log.EndLsn, _log.DurableLsn, replica.CommittedOffset, false, replica.Log.StartOffset);
         if (replica.CommittedOffset > previousCommitted)

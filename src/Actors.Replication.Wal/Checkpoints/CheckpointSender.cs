@@ -1,3 +1,4 @@
+using Actors.Replication.Log;
 using Actors.Replication.Messages;
 
 namespace Actors.Replication.Wal.Checkpoints;
@@ -104,6 +105,18 @@ internal sealed class CheckpointSender
         return NextWindow(outgoing);
     }
 
+    /// <summary>
+    /// Drops every transfer of a checkpoint other than <paramref name="current"/> (the replica replaced it: a follower
+    /// still short of entries is asked the new one), so an old state is not kept alive for a transfer that is over.
+    /// </summary>
+    public void Retain(ReplicaCheckpoint current)
+    {
+        foreach (var follower in _outgoing.Where(o => !ReferenceEquals(o.Value.Checkpoint, current)).Select(o => o.Key).ToList())
+        {
+            _outgoing.Remove(follower);
+        }
+    }
+
     private List<CheckpointChunk> NextWindow(Outgoing outgoing)
     {
         var window = new List<CheckpointChunk>();
@@ -123,6 +136,8 @@ internal sealed class CheckpointSender
         public List<CheckpointChunk> Chunks { get; } = chunks;
 
         public int ChunkBytes { get; } = chunkBytes;
+
+        public ReplicaCheckpoint Checkpoint => install.Checkpoint;
 
         public int StateLength => install.Checkpoint.State.Length;
 

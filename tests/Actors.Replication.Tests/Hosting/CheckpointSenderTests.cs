@@ -109,6 +109,21 @@ public sealed class CheckpointSenderTests
     }
 
     [Fact]
+    public void Retain_ANewerCheckpoint_DropsTheTransfersOfOlderOnes()
+    {
+        var sender = Sender();
+        var newer = Install with { Checkpoint = new ReplicaCheckpoint(80, 5, new byte[250]) };
+        sender.Send(Follower, Install, At(0));
+        sender.Send(new ReplicaId(3), newer, At(0));
+
+        sender.Retain(newer.Checkpoint);
+        var report = sender.OnAccepted(Accepted(100), At(10));
+
+        Assert.Equal(1, sender.Transfers);
+        Assert.Empty(report);
+    }
+
+    [Fact]
     public void OnAccepted_FromAnotherFollowerOrEpoch_SendsNothing()
     {
         var sender = Sender();
