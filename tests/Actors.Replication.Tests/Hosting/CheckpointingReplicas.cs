@@ -50,6 +50,15 @@ internal sealed class CheckpointingReplicas : IAsyncDisposable
         await StartApplierAsync(Replicas[id]);
     }
 
+    /// <summary>Kills replica <paramref name="id"/> and restarts it with its materialized log on <paramref name="disk"/>; returns its new applier.</summary>
+    public async Task<CommittedEntryApplier> RestartOnAsync(ReplicaId id, FailingMaterializedDisk disk)
+    {
+        await KillAsync(id);
+        WrapState = disk.Over;
+        await StartAsync(id);
+        return Applier(id);
+    }
+
     public async Task WaitAllAppliedAsync()
     {
         var end = Replicas.Running.Max(h => h.Status.EndLsn);

@@ -84,11 +84,8 @@ public sealed class MaterializedCheckpointTests(ITestOutputHelper output)
 
         // Restarted over its disk, the follower must rebuild its materialized log from its checkpoint; the disk refuses
         // the restore until the test lets it succeed.
-        await cluster.KillAsync(follower);
         var disk = FailingMaterializedDisk.FailingRestores();
-        cluster.WrapState = state => disk.Over(state);
-        await cluster.StartAsync(follower);
-        var applier = cluster.Applier(follower);
+        var applier = await cluster.RestartOnAsync(follower, disk);
         await cluster.Replicas.WaitUntilAsync(_ => applier.RestoreFailures >= 2, Generous, $"{follower}'s applier retrying its failed restore");
 
         // Not given up: no failure, and the latest restore failure is typed and names the checkpoint.
@@ -118,11 +115,8 @@ public sealed class MaterializedCheckpointTests(ITestOutputHelper output)
         var follower = cluster.Replicas.Ids.First(id => id != leader.Id);
 
         // The follower restarts onto a disk whose captures fail: every checkpoint it would take is refused.
-        await cluster.KillAsync(follower);
         var disk = FailingMaterializedDisk.FailingCaptures();
-        cluster.WrapState = state => disk.Over(state);
-        await cluster.StartAsync(follower);
-        var applier = cluster.Applier(follower);
+        var applier = await cluster.RestartOnAsync(follower, disk);
         var startLsn = cluster.Replicas[follower].Status.StartLsn;
         var written = await WriteAsync(log, 0, 60);
         await cluster.Replicas.WaitUntilAsync(_ => applier.CaptureFailures >= 2, Generous, $"{follower}'s applier failing to capture twice");
