@@ -19,6 +19,10 @@ public sealed partial class ReplicaHost
     private readonly CheckpointAssembler _assembler;
     private readonly CheckpointSender _checkpointSender = new();
     private (long Lsn, TaskCompletionSource<bool> Completion)? _compaction;
+    private volatile Task? _checkpointWrite;
+
+    /// <summary>Awaited on the writing thread before each checkpoint file is written (tests hold a write open with it); null: none.</summary>
+    internal Func<Task>? BeforeCheckpointWrite { get; set; }
 
     /// <summary>The largest state slice per <see cref="CheckpointChunk"/> (tests set it small to force many chunks).</summary>
     internal int CheckpointChunkBytes
@@ -103,6 +107,43 @@ public sealed partial class ReplicaHost
         {
             _compaction = null;
             completion.TrySetResult(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes the checkpoint file on a thread-pool thread while the driver loop goes on (appends, syncs, messages); the
+    /// loop puts it in force and tells the replica once it is durable (<see cref="FinishCheckpointWrite"/>). One at a time:
+    /// the replica asks for no other checkpoint write before it heard of this one.
+    /// </summary>
+    private void StartCheckpointWrite(EntryLogCheckpoint checkpoint, long token)
+    {
+        var pending = _log.BeginCheckpoint(checkpoint);
+        var write = BeforeCheckpointWrite is { } gate
+            ? Task.Run(async () =>
+            {
+                await gate().ConfigureAwait(false);
+                pending.Write();
+            })
+            : Task.Run(pending.Write);
+        _checkpointWrite = write;
+        _ = write.ContinueWith(_ => Post(() => FinishCheckpointWrite(pending, token)), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    /// <summary>On the loop: the checkpoint is durable (or its write failed, which fails the log and with it this host).</summary>
+    private void FinishCheckpointWrite(PendingEntryLogCheckpoint pending, long token)
+    {
+        _checkpointWrite = null;
+        _log.CompleteCheckpoint(pending);
+        Interlocked.Increment(ref _checkpointsWritten);
+        CheckpointWritten(token);
+    }
+
+    /// <summary>Blocks the loop until a checkpoint write under way returned (before an install replaces the checkpoint file).</summary>
+    private void WaitForCheckpointWrite()
+    {
+        if (_checkpointWrite is { IsCompleted: false } write)
+        {
+            write.Wait();
         }
     }
 

@@ -54,13 +54,9 @@ public sealed partial class ReplicaHost
 
         public void Sync(long token) => host._pendingSyncToken = token;
 
-        // Durable when it returns; the replica hears of it as queued work, as the contract asks (never re-entrantly).
-        public void WriteCheckpoint(ReplicaCheckpoint checkpoint, long token)
-        {
-            host._log.WriteCheckpoint(ToStored(checkpoint));
-            Interlocked.Increment(ref host._checkpointsWritten);
-            host.Post(() => host.CheckpointWritten(token));
-        }
+        // Written off the driver loop (a state of some hundred MB takes seconds to write and fsync, and the partition's
+        // appends must not wait for it); the replica hears of it as queued work once durable, as the contract asks.
+        public void WriteCheckpoint(ReplicaCheckpoint checkpoint, long token) => host.StartCheckpointWrite(ToStored(checkpoint), token);
 
         public void DeletePrefix(long offset)
         {
@@ -69,9 +65,11 @@ public sealed partial class ReplicaHost
             LogPrefixDeleted(host._logger, host.Id, offset, segments);
         }
 
-        // Atomic and durable when it returns (EntryLog.InstallCheckpoint).
+        // Atomic and durable when it returns (EntryLog.InstallCheckpoint). A checkpoint write still under way finishes
+        // first: the install's file must be the last to replace the checkpoint file.
         public void InstallCheckpoint(ReplicaCheckpoint checkpoint)
         {
+            host.WaitForCheckpointWrite();
             host._log.InstallCheckpoint(ToStored(checkpoint));
             Interlocked.Increment(ref host._checkpointsInstalled);
             LogCheckpointInstalled(host._logger, host.Id, checkpoint.Offset, checkpoint.Epoch, checkpoint.State.Length);

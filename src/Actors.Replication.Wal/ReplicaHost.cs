@@ -267,6 +267,13 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         }
 
         await _loop.ConfigureAwait(false);
+        if (_checkpointWrite is { } checkpointWrite)
+        {
+            // The file write touches the log's directory: it returns before the log is closed (as if it completed just
+            // before a crash; its outcome is never put in force, recovery reads whichever checkpoint file is there).
+            await checkpointWrite.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         FailWaitingAppends(new AppendOutcomeUnknownException(Id, "the replica stopped"));
         FailCompaction(new ObjectDisposedException(nameof(ReplicaHost), $"Replica {Id} stopped before its checkpoint was written."));
         WakeCommittedReaders();

@@ -30,6 +30,23 @@ public sealed partial class EntryLog
     /// <exception cref="LogFailedException">An I/O error: the log failed; the old or the new checkpoint is in force.</exception>
     public void WriteCheckpoint(EntryLogCheckpoint checkpoint)
     {
+        var pending = BeginCheckpoint(checkpoint);
+        pending.Write();
+        CompleteCheckpoint(pending);
+    }
+
+    /// <summary>
+    /// <see cref="WriteCheckpoint"/> in three steps, for an owner that must not wait for the file: this checks
+    /// <paramref name="checkpoint"/> and copies it (owner thread); <see cref="PendingEntryLogCheckpoint.Write"/> writes the
+    /// file on any thread while the owner goes on; <see cref="CompleteCheckpoint"/> puts it in force (owner thread). Until
+    /// the write returned the owner must not write or install another checkpoint or dispose the log.
+    /// </summary>
+    /// <param name="checkpoint">As for <see cref="WriteCheckpoint"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The LSN is not in <see cref="StartLsn"/>..<see cref="DurableLsn"/> or below 1.</exception>
+    /// <exception cref="ArgumentException">The epoch is not the log's epoch at the LSN.</exception>
+    /// <exception cref="LogFailedException">The log failed before.</exception>
+    public PendingEntryLogCheckpoint BeginCheckpoint(EntryLogCheckpoint checkpoint)
+    {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ThrowIfUnusable();
         ArgumentOutOfRangeException.ThrowIfLessThan(checkpoint.Lsn, Math.Max(1, StartLsn), nameof(checkpoint));
@@ -41,10 +58,37 @@ public sealed partial class EntryLog
                 nameof(checkpoint));
         }
 
-        var data = EntryLogFormat.FormatCheckpointFile(checkpoint);
-        Guard("write checkpoint", () => DurableFile.Replace(
-            _fileSystem, Directory, EntryLogFormat.CheckpointFileName, EntryLogFormat.CheckpointTempFileName, data));
-        _checkpoint = checkpoint with { State = checkpoint.State.ToArray() };
+        var copy = checkpoint with { State = checkpoint.State.ToArray() };
+        return new PendingEntryLogCheckpoint(_fileSystem, Directory, copy, EntryLogFormat.FormatCheckpointFile(copy), _installs);
+    }
+
+    /// <summary>
+    /// Puts a checkpoint written by <see cref="PendingEntryLogCheckpoint.Write"/> in force (owner thread): from now on the
+    /// log starts at it, and <see cref="DeletePrefix"/> may delete the entries it covers. After an
+    /// <see cref="InstallCheckpoint"/> made meanwhile (which the owner ran only once the write returned, so its file
+    /// replaced this one) it changes nothing: the installed checkpoint stays in force.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The write has not returned, or the checkpoint is another log's.</exception>
+    /// <exception cref="LogFailedException">The write failed: the log failed (the old or the new checkpoint is in force on disk).</exception>
+    public void CompleteCheckpoint(PendingEntryLogCheckpoint pending)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        if (!pending.IsWritten || !string.Equals(pending.Directory, Directory, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"Entry log '{Directory}': the checkpoint at LSN {pending.Checkpoint.Lsn} was not written to it (yet).");
+        }
+
+        ThrowIfUnusable();
+        if (pending.Failure is { } failure)
+        {
+            _failure = new LogFailedException(Directory, "write checkpoint", failure);
+            throw _failure;
+        }
+
+        if (pending.InstallsAtBegin == _installs)
+        {
+            _checkpoint = pending.Checkpoint;
+        }
     }
 
     /// <summary>
@@ -111,6 +155,7 @@ public sealed partial class EntryLog
         _epochs.Clear();
         _firstLsn = checkpoint.Lsn + 1;
         _checkpoint = checkpoint with { State = checkpoint.State.ToArray() };
+        _installs++;
         DurableLsn = checkpoint.Lsn;
         Guard("install checkpoint (finish)", () => FinishInstall(_fileSystem, Directory, paths));
     }

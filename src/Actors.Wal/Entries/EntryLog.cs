@@ -32,6 +32,7 @@ public sealed partial class EntryLog : IDisposable
     private readonly List<long> _epochs;
     private long _firstLsn;
     private EntryLogCheckpoint _checkpoint;
+    private long _installs;
     private byte[] _writeBuffer = new byte[64 * 1024];
     private LogFailedException? _failure;
     private bool _disposed;

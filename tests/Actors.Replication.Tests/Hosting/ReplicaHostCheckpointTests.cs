@@ -73,6 +73,39 @@ public sealed class ReplicaHostCheckpointTests(ITestOutputHelper output)
         output.WriteLine($"{line}; {heartbeatRequests} append requests while the chunks were in transit, {chunksBeforeRelease} chunks sent by then");
     }
 
+    [Fact]
+    public async Task CompactAsync_WhileItsCheckpointFileIsBeingWritten_AppendsAreStillAcknowledgedThenItTakesEffect()
+    {
+        await using var replicas = new HostedReplicas(3, StableOptions());
+        var leader = await replicas.LeaderAsync(1, Generous);
+        var acked = new List<Acknowledged>();
+        await AppendPaddedAsync(leader, "before", 20, acked);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        leader.BeforeCheckpointWrite = () =>
+        {
+            entered.TrySetResult();
+            return release.Task;
+        };
+        var lsn = acked.Max(a => a.Result.Lsn);
+
+        var compaction = leader.CompactAsync(lsn, Encoding.UTF8.GetBytes("the state after 20 entries"));
+        await entered.Task.WaitAsync(Generous);
+
+        // The checkpoint file's write is held open: the leader's driver loop is not waiting for it.
+        await AppendPaddedAsync(leader, "during", 10, acked);
+        Assert.False(compaction.IsCompleted, "the checkpoint took effect before its file was written");
+        Assert.Equal(0, leader.Status.StartLsn);
+
+        release.SetResult();
+        Assert.True(await compaction.WaitAsync(Generous), "the leader refused to checkpoint");
+        await replicas.WaitUntilAsync(_ => leader.Status.StartLsn == lsn, Generous, $"the leader's log starting at {lsn}");
+        await replicas.StopAllAsync();
+        var (checkpoint, entries) = replicas.ReadStoppedCheckpointAndLog(leader.Id);
+        Assert.Equal((lsn, "the state after 20 entries"), (checkpoint.Lsn, Encoding.UTF8.GetString(checkpoint.State.Span)));
+        Assert.Equal(acked.Where(a => a.Result.Lsn > lsn).Select(a => a.Result.Lsn), entries.Select(e => e.Lsn));
+    }
+
     /// <summary>
     /// 20 acknowledged entries, a follower killed, 100 more (acknowledged without it), the leader checkpoints at its
     /// committed end and deletes segments, the follower restarts over its disk (entries 1..20), takes the checkpoint

@@ -175,6 +175,84 @@ public sealed class EntryLogCheckpointTests : LogTestBase
         Assert.Equal(path, error.FilePath);
     }
 
+    [Fact]
+    public async Task BeginCheckpoint_AppendsAndSyncsWhileItsFileIsWritten_CompleteThenDeletePrefix_ReopensAtIt()
+    {
+        using (var log = EntryLog.Open(new EntryLogOptions { Directory = Dir.Path, SegmentSizeBytes = SmallSegmentBytes }, Files))
+        {
+            AppendEntries(log, 1, 20, epoch: 1);
+            log.Sync();
+            using var gate = new ManualResetEventSlim(false);
+            Files.GatedFilePrefix = "checkpoint.tmp";
+            Files.FileGate = gate;
+            var pending = log.BeginCheckpoint(new EntryLogCheckpoint(10, 1, Bytes("state-10")));
+            var write = Task.Run(pending.Write);
+            await Files.FileGateEntered.WaitAsync(TimeSpan.FromSeconds(60));
+
+            // The checkpoint file's fsync is held: the owner goes on, and the checkpoint is not in force yet.
+            AppendEntries(log, 21, 8, epoch: 2);
+            log.Sync();
+            Assert.Equal(0, log.StartLsn);
+            Assert.Throws<InvalidOperationException>(() => log.CompleteCheckpoint(pending));
+            gate.Set();
+            await write.WaitAsync(TimeSpan.FromSeconds(60));
+            log.CompleteCheckpoint(pending);
+
+            Assert.Equal(10, log.StartLsn);
+            Assert.Equal(2, log.DeletePrefix(10));
+        }
+
+        using var reopened = Open();
+        Assert.Equal((10L, "state-10", 28L), (reopened.StartLsn, Text(reopened.Checkpoint.State), reopened.EndLsn));
+        Assert.All(reopened.Read(11, int.MaxValue), e => Assert.Equal(Payload(e.Lsn), Text(e.Payload)));
+    }
+
+    [Fact]
+    public void CompleteCheckpoint_ItsWriteFailed_FailsTheLogAndTheOldCheckpointStaysInForce()
+    {
+        using (var log = EntryLog.Open(new EntryLogOptions { Directory = Dir.Path, SegmentSizeBytes = SmallSegmentBytes }, Files))
+        {
+            AppendEntries(log, 1, 20, epoch: 1);
+            log.Sync();
+            log.WriteCheckpoint(new EntryLogCheckpoint(4, 1, Bytes("state-4")));
+            var pending = log.BeginCheckpoint(new EntryLogCheckpoint(10, 1, Bytes("state-10")));
+            Files.FailFsync = true;
+            pending.Write();
+            Files.FailFsync = false;
+
+            var failed = Assert.Throws<LogFailedException>(() => log.CompleteCheckpoint(pending));
+
+            Assert.Contains("write checkpoint", failed.Message, StringComparison.Ordinal);
+            Assert.Equal(4, log.StartLsn);
+            Assert.Throws<LogFailedException>(() => log.DeletePrefix(4));
+        }
+
+        using var reopened = Open();
+        Assert.Equal((4L, "state-4"), (reopened.StartLsn, Text(reopened.Checkpoint.State)));
+        Assert.Equal(20, reopened.EndLsn);
+    }
+
+    [Fact]
+    public void CompleteCheckpoint_AfterAnInstallMadeOnceItsWriteReturned_KeepsTheInstalledCheckpoint()
+    {
+        using (var log = Open())
+        {
+            AppendEntries(log, 1, 20, epoch: 1);
+            log.Sync();
+            log.PersistEpoch(2);
+            var pending = log.BeginCheckpoint(new EntryLogCheckpoint(10, 1, Bytes("state-10")));
+            pending.Write();
+            log.InstallCheckpoint(new EntryLogCheckpoint(50, 2, Bytes("installed-50")));
+
+            log.CompleteCheckpoint(pending);
+
+            Assert.Equal((50L, "installed-50"), (log.StartLsn, Text(log.Checkpoint.State)));
+        }
+
+        using var reopened = Open();
+        Assert.Equal((50L, "installed-50", 50L), (reopened.StartLsn, Text(reopened.Checkpoint.State), reopened.EndLsn));
+    }
+
     private EntryLog Open() => EntryLog.Open(new EntryLogOptions { Directory = Dir.Path, SegmentSizeBytes = SmallSegmentBytes });
 
     private static void AppendEntries(EntryLog log, long firstLsn, int count, long epoch)
