@@ -25,7 +25,9 @@ namespace Actors.Wal.Entries;
  *      the file is deleted;
  *    - elsewhere: damage -> LogCorruptedException.
  * 6. Records: a record that is short, runs past the file's end, is zero-filled or fails its CRC:
- *    - in the last segment: the torn, unsynced tail of a crash -> the file is cut there (and synced);
+ *    - in the last segment: the torn, unsynced tail of a crash, or the zero-filled reserve ahead of the last record
+ *      (EntryLogOptions.ZeroFillAheadBytes) -> the file is cut there (and synced); the bytes up to the last non-zero
+ *      one are reported as torn (TornBytesCutAtOpen), trailing zeros are not;
  *    - elsewhere: damage (a segment is synced before the next one is created) -> LogCorruptedException.
  *    A record that passes its CRC but carries the wrong LSN or a decreasing epoch is damage wherever it is.
  * 7. A segment other than the last holding no record is damage (segments are created for an entry).
@@ -207,7 +209,34 @@ public sealed partial class EntryLog
     }
 
 
-    /// <summary>Reads a segment's records; returns the bytes of a torn tail cut from the last segment.</summary>
+    /// <summary>The position after the last non-zero byte of <paramref name="file"/> in [<paramref name="from"/>, <paramref name="to"/>) (<paramref name="from"/> when all are zero).</summary>
+    private static long EndOfNonZeroBytes(IWalFile file, long from, long to)
+    {
+        var block = new byte[64 * 1024];
+        var end = from;
+        for (var position = from; position < to; position += block.Length)
+        {
+            var read = file.Read(position, block.AsSpan(0, (int)Math.Min(block.Length, to - position)));
+            var last = block.AsSpan(0, read).LastIndexOfAnyExcept((byte)0);
+            if (last >= 0)
+            {
+                end = position + last + 1;
+            }
+
+            if (read == 0)
+            {
+                break;
+            }
+        }
+
+        return end;
+    }
+
+    /// <summary>
+    /// Reads a segment's records; returns the bytes of a torn tail cut from the last segment (a zero-filled tail is cut
+    /// too but not counted: it is the reserve of <see cref="EntryLogOptions.ZeroFillAheadBytes"/>, or zeros a crash left
+    /// where unsynced bytes were never written).
+    /// </summary>
     private static long ScanRecords(EntryLogSegment segment, bool isLast, long firstLsn, List<long> epochs)
     {
         var file = segment.File;
@@ -247,10 +276,13 @@ public sealed partial class EntryLog
                     throw new LogCorruptedException(file.Path, offset, $"{tornReason}, in a segment that was synced before the next was created");
                 }
 
-                // The unsynced tail of a crash: cut it, durably, so that later appends never follow stale bytes.
+                // The unsynced tail of a crash, or the zero-filled reserve (EntryLogOptions.ZeroFillAheadBytes): cut it,
+                // durably, so that later appends never follow stale bytes. Only bytes up to the last non-zero one count.
+                var torn = EndOfNonZeroBytes(file, offset, fileLength) - offset;
                 file.SetLength(offset);
                 file.Flush();
-                return fileLength - offset;
+                segment.ReservedLength = offset;
+                return torn;
             }
 
             var bytes = record!;
@@ -275,6 +307,7 @@ public sealed partial class EntryLog
             file.Flush();
         }
 
+        segment.ReservedLength = segment.Length;
         return 0;
     }
 }

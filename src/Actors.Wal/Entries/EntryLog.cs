@@ -25,6 +25,7 @@ namespace Actors.Wal.Entries;
 /// </remarks>
 public sealed partial class EntryLog : IDisposable
 {
+    private static readonly byte[] ZeroBlock = new byte[64 * 1024];
     private readonly IFileSystem _fileSystem;
     private readonly EntryLogOptions _options;
     private readonly IDisposable _directoryLock;
@@ -82,9 +83,11 @@ public sealed partial class EntryLog : IDisposable
     public long EnteredEpoch { get; private set; }
 
     /// <summary>
-    /// Bytes that opening this log cut from the end of the last segment (a torn or zero-filled tail, or a segment whose
-    /// header was torn): 0 after a clean close. After a crash that is the unsynced tail; it can also be damage to synced
-    /// entries, which the log cannot tell apart (docs/replication.md), so a host reports it.
+    /// Bytes that opening this log cut from the end of the last segment (a torn tail up to its last non-zero byte, or a
+    /// segment whose header was torn): 0 after a clean close. Trailing zero bytes are cut but not counted: they are the
+    /// reserve of <see cref="EntryLogOptions.ZeroFillAheadBytes"/> (or zeros where a crash lost unsynced bytes). After a
+    /// crash that is the unsynced tail; it can also be damage to synced entries, which the log cannot tell apart
+    /// (docs/replication.md), so a host reports it.
     /// </summary>
     public long TornBytesCutAtOpen { get; }
 
@@ -200,6 +203,7 @@ public sealed partial class EntryLog : IDisposable
                 segment.File.SetLength(length);
                 segment.File.Flush();
             });
+            segment.ReservedLength = length;
         }
 
         var keep = checked((int)(lsn - _firstLsn + 1));
@@ -296,7 +300,9 @@ public sealed partial class EntryLog : IDisposable
     {
         if (_segments.Count > 0)
         {
-            // The closed segment is synced before the new one is used: only the last segment can have a torn tail.
+            // The closed segment is cut to its records and synced before the new one is used: only the last segment can
+            // have a torn or zero-filled tail.
+            CutReserve(_segments[^1]);
             Guard("fsync (close segment)", () => _segments[^1].File.FlushData());
             DurableLsn = _segments[^1].LastLsn;
         }
@@ -325,6 +331,7 @@ public sealed partial class EntryLog : IDisposable
         var count = buffered;
         var offset = segment.Length;
         Guard("write", () => segment.File.Write(offset, _writeBuffer.AsSpan(0, count)));
+        ReserveAhead(segment, offset + count);
         var position = 0;
         while (position < count)
         {
@@ -334,6 +341,38 @@ public sealed partial class EntryLog : IDisposable
         }
 
         buffered = 0;
+    }
+
+    /// <summary>
+    /// Zero-fills <see cref="EntryLogOptions.ZeroFillAheadBytes"/> after <paramref name="end"/> once the records reach
+    /// the end of the segment's zero-filled reserve (not past the segment size); synced by the next <see cref="Sync"/>.
+    /// </summary>
+    private void ReserveAhead(EntryLogSegment segment, long end)
+    {
+        if (end <= segment.ReservedLength)
+        {
+            return;
+        }
+
+        var target = Math.Min(end + _options.ZeroFillAheadBytes, Math.Max(end, _options.SegmentSizeBytes));
+        for (var position = end; position < target; position += ZeroBlock.Length)
+        {
+            var size = (int)Math.Min(ZeroBlock.Length, target - position);
+            var at = position;
+            Guard("zero-fill ahead", () => segment.File.Write(at, ZeroBlock.AsSpan(0, size)));
+        }
+
+        segment.ReservedLength = Math.Max(end, target);
+    }
+
+    /// <summary>Cuts the zero-filled reserve off a segment about to be sealed: only the last segment may end in zeros.</summary>
+    private void CutReserve(EntryLogSegment segment)
+    {
+        if (segment.ReservedLength > segment.Length)
+        {
+            Guard("cut the zero-filled reserve", () => segment.File.SetLength(segment.Length));
+            segment.ReservedLength = segment.Length;
+        }
     }
 
     private void EnsureBuffer(int size)

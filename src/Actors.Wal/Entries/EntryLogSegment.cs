@@ -14,6 +14,12 @@ internal sealed class EntryLogSegment(IWalFile file, long firstLsn) : IDisposabl
     /// <summary>Bytes in use: the header plus every record kept.</summary>
     public long Length { get; private set; } = EntryLogFormat.SegmentHeaderSize;
 
+    /// <summary>
+    /// The file's length: <see cref="Length"/> plus a zero-filled reserve after the last record that appends overwrite
+    /// (<see cref="EntryLogOptions.ZeroFillAheadBytes"/>); equal to <see cref="Length"/> once the segment is sealed.
+    /// </summary>
+    public long ReservedLength { get; set; } = EntryLogFormat.SegmentHeaderSize;
+
     /// <summary>The number of records (entries) in the segment.</summary>
     public int Count => _recordOffsets.Count;
 
