@@ -277,6 +277,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         FailWaitingAppends(new AppendOutcomeUnknownException(Id, "the replica stopped"));
         FailCompaction(new ObjectDisposedException(nameof(ReplicaHost), $"Replica {Id} stopped before its checkpoint was written."));
         WakeCommittedReaders();
+        CompleteReadLeaseWaiters();
         _log.Dispose();
     }
 
@@ -353,6 +354,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         {
             WakeCommittedReaders();
         }
+
+        WakeReadLeaseWaitersIfHeld();
     }
 
     private void WakeCommittedReaders()
@@ -391,6 +394,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         FailWaitingAppends(failure);
         FailCompaction(failure);
         WakeCommittedReaders();
+        CompleteReadLeaseWaiters();
     }
 
     private void FailWaitingAppends(Exception exception)

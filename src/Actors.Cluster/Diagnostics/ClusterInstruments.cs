@@ -17,6 +17,7 @@ internal static class ClusterInstruments
     private static readonly Counter<long> ConnectionsAborted = Meter.CreateCounter<long>("actors.cluster.connections.aborted", description: "Silo-to-silo connections closed for a reason (tag reason: protocol, rejected, tls, handshake-timeout, frame-timeout).");
     private static readonly Counter<long> MessagesSent = Meter.CreateCounter<long>("actors.cluster.messages.sent", description: "Silo-to-silo requests sent (tag type).");
     private static readonly Counter<long> CallsForwarded = Meter.CreateCounter<long>("actors.cluster.calls.forwarded", description: "Grain calls served by another silo.");
+    private static readonly Counter<long> CallsWaitedForReadLease = Meter.CreateCounter<long>("actors.cluster.calls.read_lease_waits", description: "Grain calls that found their partition served by this silo while its replica's read lease had lapsed, and waited for it (once per call; tag partition).");
     private static readonly Counter<long> CallsUnavailable = Meter.CreateCounter<long>("actors.cluster.calls.unavailable", description: "Grain calls failed with PartitionUnavailableException.");
     private static readonly Counter<long> LeaseRenewalsFailed = Meter.CreateCounter<long>("actors.cluster.lease.renewals.failed", description: "Lease renewals that failed or timed out.");
     private static readonly Counter<long> DeathsDeclared = Meter.CreateCounter<long>("actors.cluster.silos.declared_dead", description: "Silos this silo declared dead after their lease expired.");
@@ -35,6 +36,8 @@ internal static class ClusterInstruments
     public static void CallForwarded() => CallsForwarded.Add(1);
 
     public static void CallUnavailable() => CallsUnavailable.Add(1);
+
+    public static void CallWaitedForReadLease(int partition) => CallsWaitedForReadLease.Add(1, new KeyValuePair<string, object?>("partition", partition));
 
     public static void LeaseRenewalFailed() => LeaseRenewalsFailed.Add(1);
 

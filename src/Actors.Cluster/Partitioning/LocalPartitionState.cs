@@ -38,6 +38,12 @@ public enum PartitionRouteKind
     /// <summary>The partition is changing hands (or being claimed): wait for the next change and route again.</summary>
     Wait,
 
+    /// <summary>
+    /// This silo serves the partition, but its replica does not hold its read lease (another replica may be taking over,
+    /// or the followers' answers are late): wait until the lease is back or the ownership changes, and route again.
+    /// </summary>
+    WaitForReadLease,
+
     /// <summary>Another live silo owns it: forward the call there.</summary>
     Forward,
 

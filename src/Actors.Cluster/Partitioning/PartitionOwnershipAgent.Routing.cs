@@ -27,7 +27,7 @@ internal sealed partial class PartitionOwnershipAgent
                 // A replicated partition is served from this silo's state only under its replica's read lease: without
                 // it a successor may already have acknowledged writes this silo's grains have not seen (a stale read).
                 // The lease comes back with the followers' next echoes, or the row soon names the successor.
-                return new PartitionRoute(PartitionRouteKind.Wait, _membership.Name, epoch,
+                return new PartitionRoute(PartitionRouteKind.WaitForReadLease, _membership.Name, epoch,
                     "this silo's replica of the partition does not hold its read lease (another replica may be taking over)");
             case LocalPartitionState.Serving:
                 return new PartitionRoute(PartitionRouteKind.Local, _membership.Name, epoch, null);
@@ -68,4 +68,7 @@ internal sealed partial class PartitionOwnershipAgent
 
         return new PartitionRoute(PartitionRouteKind.Forward, row.Owner, 0, null);
     }
+
+    /// <summary>Completes once this silo's replica of <paramref name="partition"/> holds its read lease (or stops); null when it holds none.</summary>
+    public Task? WaitForReadLeaseAsync(int partition) => _replicas.WaitForReadLeaseAsync(partition);
 }

@@ -108,6 +108,12 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
     public bool HoldsReadLease(int partition) => _held.TryGetValue(partition, out HeldReplica? held) && held.Host.HoldsReadLease();
 
     /// <summary>
+    /// Completes once this silo's replica of <paramref name="partition"/> holds its read lease or stops
+    /// (<see cref="ReplicaHost.WaitForReadLeaseAsync"/>); null when the silo holds no replica of it.
+    /// </summary>
+    public Task? WaitForReadLeaseAsync(int partition) => _held.TryGetValue(partition, out HeldReplica? held) ? held.Host.WaitForReadLeaseAsync() : null;
+
+    /// <summary>
     /// Waits until this silo's replica of <paramref name="row"/>'s partition leads the row's epoch and its materialized log
     /// holds every entry it held when it took over; false when <paramref name="timeout"/> passes first, or at once when the
     /// replica has entered a later epoch (it never leads an epoch it has passed).

@@ -82,6 +82,7 @@ internal sealed partial class ClusterCallRouter(
     {
         int partition = PartitionOf(request.Target);
         DateTimeOffset deadline = time.GetUtcNow() + Min(options.PartitionWaitTimeout, responseTimeout);
+        bool waitedForReadLease = false;
         while (true)
         {
             Task changed = Task.WhenAny(ownership.Changed.Next, membership.Changed.Next);
@@ -95,6 +96,21 @@ internal sealed partial class ClusterCallRouter(
                     throw new PartitionUnavailableException(partition, route.Owner ?? "", route.Reason ?? "unavailable");
                 case PartitionRouteKind.Forward:
                     return GrainCallRoute.Remote(ForwardAsync(route.Owner!, request, hops, partition, cancellationToken));
+                case PartitionRouteKind.WaitForReadLease:
+                    if (!waitedForReadLease)
+                    {
+                        waitedForReadLease = true;
+                        ClusterInstruments.CallWaitedForReadLease(partition);
+                    }
+
+                    // Back as soon as the lease is (a lapse under load lasts until the followers' next answers), not a
+                    // whole re-check period later.
+                    if (ownership.WaitForReadLeaseAsync(partition) is { } leaseBack)
+                    {
+                        changed = Task.WhenAny(changed, leaseBack);
+                    }
+
+                    break;
             }
 
             await WaitForChangeAsync(changed, deadline, partition, route, cancellationToken);
