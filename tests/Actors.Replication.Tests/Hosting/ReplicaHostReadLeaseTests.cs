@@ -1,23 +1,22 @@
 using Actors.Replication.Options;
 using Actors.Replication.Wal;
+using static Actors.Replication.Tests.Hosting.ReplicaHostScenarios;
 
 namespace Actors.Replication.Tests.Hosting;
 
 /// <summary>Waiting for a leader's read lease to come back (<see cref="ReplicaHost.WaitForReadLeaseAsync"/>), as a silo's router does.</summary>
 public sealed class ReplicaHostReadLeaseTests
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
-
     /// <summary>
-    /// Followers that never leave the in-sync set (a lag timeout of an hour) and a lease of about 280 ms: the leader's lease
-    /// lapses while both followers are paused and can come back only through their answers.
+    /// <see cref="ReplicaHostScenarios.StableOptions"/> (followers never leave the in-sync set) with a lease of about
+    /// 280 ms: the leader's lease lapses while both followers are paused and can come back only through their answers.
     /// </summary>
-    private static ReplicaOptions Options() => new()
+    private static ReplicaOptions Options()
     {
-        HeartbeatInterval = TimeSpan.FromMilliseconds(20),
-        FollowerLagTimeout = TimeSpan.FromHours(1),
-        LeaderTimeout = TimeSpan.FromMilliseconds(300),
-    };
+        var options = StableOptions();
+        options.LeaderTimeout = TimeSpan.FromMilliseconds(300);
+        return options;
+    }
 
     [Fact]
     public async Task WaitForReadLease_LapsedWhileTheFollowersArePaused_CompletesOnlyOnceTheyAnswerAgain()
