@@ -9,6 +9,10 @@
 #   journal   a model of one entry journal per silo: every entry log also writes its records to one journal file per
 #             process, and a sync awaits one group fdatasync of that journal (a dedicated thread; while it runs the next
 #             group gathers) instead of fsyncing its own segment (nothing replays the journal: performance only)
+#   journal-once        (round 19) as journal, but records go to the journal only, not also to the entry log's segment
+#                       (a journal that writes each record once)
+#   journal-once-async  (round 19) as journal-once, and the driver loop does not wait for the journal's fsync: the
+#                       completion is posted back to it (Replica.OnSynced)
 #   offload   (round 15) the driver loop hands each fsync to one of 4 dedicated threads (ACTORS_EXPERIMENT_SYNC_THREADS)
 #             and goes on; the completion is posted back to the loop (no thread-pool thread blocks in fdatasync)
 # Also read by the patch, with any variant: ACTORS_EXPERIMENT_INFLIGHT=N (entries in flight per partition, main's 2),
