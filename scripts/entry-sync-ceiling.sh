@@ -10,7 +10,8 @@
 #             process, and a sync awaits one group fdatasync of that journal (a dedicated thread; while it runs the next
 #             group gathers) instead of fsyncing its own segment (nothing replays the journal: performance only)
 #   journal-once        (round 19) as journal, but records go to the journal only, not also to the entry log's segment
-#                       (a journal that writes each record once)
+#                       (a journal that writes each record once); every journal variant zero-fills 1 MiB ahead, as the
+#                       entry logs do since round 19
 #   journal-once-async  (round 19) as journal-once, and the driver loop does not wait for the journal's fsync: the
 #                       completion is posted back to it (Replica.OnSynced)
 #   offload   (round 15) the driver loop hands each fsync to one of 4 dedicated threads (ACTORS_EXPERIMENT_SYNC_THREADS)
