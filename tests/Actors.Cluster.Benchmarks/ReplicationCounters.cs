@@ -6,7 +6,8 @@ namespace Actors.Cluster.Benchmarks;
 /// <summary>
 /// Exact counts of a replicating cluster's run (no timing): each replica's stop line (event 4901: grain writes and
 /// entries it proposed as leader, entries written to its log and fsyncs, each with the part done while it led, messages) and the silos' replication traffic from
-/// <c>/metrics</c> (<c>actors.replication.messages.sent</c> by kind, entries carried by append requests), printed per
+/// <c>/metrics</c> (<c>actors.replication.messages.sent</c> by kind, entries carried by append requests, calls that waited for
+/// a lapsed read lease), printed per
 /// grain write and per entry (checkpoints written and installed included). Where a replicated write's cost goes, independent of the machine's load.
 /// </summary>
 internal static partial class ReplicationCounters
@@ -54,7 +55,7 @@ internal static partial class ReplicationCounters
         Console.WriteLine($"  replication messages per entry: {perEntry(sent):N2} sent (replicas' count), {perEntry(received):N2} received");
         Console.WriteLine($"  checkpoints: {checkpoints:N0} written by the replicas ({(double)writes / Math.Max(1, checkpoints):N0} grain writes per checkpoint), {installed:N0} taken from a leader");
         var byKind = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        double entriesSent = 0, emptyRequests = 0, dropped = 0;
+        double entriesSent = 0, emptyRequests = 0, dropped = 0, readLeaseWaits = 0;
         foreach (Dictionary<string, double> silo in metrics)
         {
             foreach ((string series, double value) in silo)
@@ -75,6 +76,10 @@ internal static partial class ReplicationCounters
                 {
                     dropped += value;
                 }
+                else if (series.StartsWith("actors_cluster_calls_read_lease_waits", StringComparison.Ordinal))
+                {
+                    readLeaseWaits += value;
+                }
             }
         }
 
@@ -89,6 +94,9 @@ internal static partial class ReplicationCounters
             // Heartbeats depend on time (every partition, also while the cluster idles beside the other phases), not on entries.
             Console.WriteLine($"  append requests with entries: {perEntry(requests - emptyRequests) / followers:N2} per entry per follower; without entries (heartbeats, probes): {emptyRequests:N0} = {perEntry(emptyRequests) / followers:N2} per entry per follower");
         }
+
+        // Calls the owner's router held because its replica's read lease had lapsed (actors.cluster.calls.read_lease_waits).
+        Console.WriteLine($"  calls that waited for a lapsed read lease: {readLeaseWaits:N0} ({readLeaseWaits * 1000 / writes:N3} per 1,000 grain writes)");
     }
 
     [GeneratedRegex(@"Replica \S+ of partition \d+ stopped: as leader (?<writes>\d+) grain writes proposed in (?<entries>\d+) entries; its log (?<written>\d+) entries written \((?<writtenAsLeader>\d+) as leader\), (?<syncs>\d+) fsyncs \((?<syncsAsLeader>\d+) as leader\), (?<sent>\d+) messages sent, (?<received>\d+) received, (?<checkpoints>\d+) checkpoints written, (?<installed>\d+) taken from a leader")]
