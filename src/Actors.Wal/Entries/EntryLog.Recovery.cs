@@ -83,7 +83,7 @@ public sealed partial class EntryLog
         }
     }
 
-    private static long ReadEnteredEpoch(IFileSystem fileSystem, string directory)
+    internal static long ReadEnteredEpoch(IFileSystem fileSystem, string directory)
     {
         fileSystem.DeleteFile(Path.Combine(directory, EntryLogFormat.EpochTempFileName));
         var path = Path.Combine(directory, EntryLogFormat.EpochFileName);
@@ -115,7 +115,7 @@ public sealed partial class EntryLog
         return fileSystem.FileExists(path) ? ReadCheckpointFile(fileSystem, path) : EntryLogCheckpoint.None;
     }
 
-    private static EntryLogCheckpoint ReadCheckpointFile(IFileSystem fileSystem, string path)
+    internal static EntryLogCheckpoint ReadCheckpointFile(IFileSystem fileSystem, string path)
     {
         using var file = fileSystem.OpenFile(path, WalFileMode.OpenReadOnly);
         var data = new byte[file.Length];
@@ -210,7 +210,7 @@ public sealed partial class EntryLog
 
 
     /// <summary>The position after the last non-zero byte of <paramref name="file"/> in [<paramref name="from"/>, <paramref name="to"/>) (<paramref name="from"/> when all are zero).</summary>
-    private static long EndOfNonZeroBytes(IWalFile file, long from, long to)
+    internal static long EndOfNonZeroBytes(IWalFile file, long from, long to)
     {
         var block = new byte[64 * 1024];
         var end = from;

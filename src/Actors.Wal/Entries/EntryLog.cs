@@ -23,7 +23,7 @@ namespace Actors.Wal.Entries;
 /// <see cref="EntrySequenceException"/> and leave the log unchanged.</para>
 /// <para>Not thread-safe: one owner calls it (a replica's driver thread). One instance per directory (a lock file).</para>
 /// </remarks>
-public sealed partial class EntryLog : IDisposable
+public sealed partial class EntryLog : IEntryLog
 {
     private static readonly byte[] ZeroBlock = new byte[64 * 1024];
     private readonly IFileSystem _fileSystem;
@@ -156,6 +156,25 @@ public sealed partial class EntryLog : IDisposable
 
         Guard("fsync", () => _segments[^1].File.FlushData());
         DurableLsn = EndLsn;
+    }
+
+    /// <summary>Syncs at once (<see cref="Sync"/>) and returns the completed sync: this log's fsync is its own.</summary>
+    /// <exception cref="LogFailedException">The fsync failed: the log failed (never retried).</exception>
+    public EntryLogSync RequestSync()
+    {
+        Sync();
+        return new EntryLogSync(EndLsn, 0, Task.CompletedTask);
+    }
+
+    /// <summary>Nothing left to do: <see cref="RequestSync"/> synced before it returned.</summary>
+    /// <exception cref="InvalidOperationException">The sync has not completed.</exception>
+    public void CompleteSync(EntryLogSync sync)
+    {
+        ArgumentNullException.ThrowIfNull(sync);
+        if (!sync.Completion.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException($"Entry log '{Directory}': the sync to LSN {sync.Lsn} was not made by this log.");
+        }
     }
 
     /// <summary>
