@@ -2,7 +2,7 @@
 # cluster_ab_run BENCH RESULTS SECONDS VARIANT [NAME=VALUE...]: one run of issue 13's comparison (BENCH, a
 # scripts/cluster-bench.sh, with --phases durable --rounds 2 --callers 256 --replication-factor 3: its own PostgreSQL and
 # silos) with the NAME=VALUE pairs in its environment; appends "VARIANT one-silo three-silos" (second-round calls/s) to
-# RESULTS and prints the rates, the ratio, the CPU lines and the fsync counters. Exits the script when a run printed no rates.
+# RESULTS and prints the rates, the ratio, the CPU lines and the fsync counters (the replicas' syncs and the silos' journal fsyncs). Exits the script when a run printed no rates.
 cluster_ab_run() {
   local bench="$1" results="$2" seconds="$3" variant="$4" log one three
   shift 4
@@ -18,6 +18,6 @@ cluster_ab_run() {
   echo "${variant} ${one} ${three}" >>"${results}"
   echo "${variant}: 1 silo ${one}, 3 silos ${three} calls/s = $(python3 -c "print(f'{${three}/${one}:.0%}')"); $(uptime | sed 's/.*load/load/')"
   grep -A1 -E 'measuring r2-' "${log}" | grep 'CPU ms' | sed 's/^ */    /'
-  grep -E 'per grain write: fsyncs' "${log}" | sed 's/^ */    /' || true
+  grep -E 'per grain write: fsyncs|journal fsyncs' "${log}" | sed 's/^ */    /' || true
   rm -f "${log}"
 }

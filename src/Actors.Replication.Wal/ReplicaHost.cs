@@ -32,7 +32,7 @@ namespace Actors.Replication.Wal;
 /// </remarks>
 public sealed partial class ReplicaHost : IAsyncDisposable
 {
-    private readonly EntryLog _log;
+    private readonly IEntryLog _log;
     private readonly IReplicaConfigurationStore _store;
     private readonly IReplicationTransport _transport;
     private readonly ReplicaOptions _options;
@@ -72,7 +72,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
     /// <summary>Creates the host of replica <paramref name="id"/> over <paramref name="log"/> (owned from now on); call <see cref="Start"/>.</summary>
     /// <param name="id">This replica.</param>
-    /// <param name="log">Its log on disk, as opened (recovered) by <see cref="EntryLog.Open(EntryLogOptions)"/>.</param>
+    /// <param name="log">Its log on disk, as opened (recovered): an <see cref="EntryLog"/> of its own or a log of a shared <see cref="Actors.Wal.Entries.Journal.EntryJournal"/>.</param>
     /// <param name="store">Where the partition's configuration lives.</param>
     /// <param name="transport">Carries messages to the other replicas.</param>
     /// <param name="options">Protocol timing; validated here.</param>
@@ -80,7 +80,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     /// <param name="logger">Diagnostics; none when null.</param>
     public ReplicaHost(
         ReplicaId id,
-        EntryLog log,
+        IEntryLog log,
         IReplicaConfigurationStore store,
         IReplicationTransport transport,
         ReplicaOptions options,
@@ -302,18 +302,21 @@ public sealed partial class ReplicaHost : IAsyncDisposable
                     action();
                 }
 
-                // One fsync for the whole burst (group commit); the replica may ask for one more for what it covered not.
+                // One sync for the whole burst (group commit). A log that syncs at once reports here, and the replica may
+                // ask for one more for what it covered not; a journaled log's sync completes later, as queued work, and
+                // the loop goes on meanwhile (the replica asks for no other sync while one is under way).
                 while (!_stopping.IsCancellationRequested && _pendingSyncToken is { } token)
                 {
                     _pendingSyncToken = null;
-                    _log.Sync();
-                    Interlocked.Increment(ref _syncs);
-                    if (_replica!.Role == ReplicaRole.Leader)
+                    var sync = _log.RequestSync();
+                    if (sync.Completion.IsCompleted)
                     {
-                        Interlocked.Increment(ref _syncsAsLeader);
+                        OnLogSynced(sync, token);
                     }
-
-                    _replica!.OnSynced(token);
+                    else
+                    {
+                        _ = ReportSyncWhenCompleteAsync(sync, token);
+                    }
                 }
 
                 if (_stopping.IsCancellationRequested)
@@ -334,6 +337,26 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         {
             _loopEnded.TrySetResult();
         }
+    }
+
+    /// <summary>Driver loop only: the log's sync completed (or failed: the log throws, and the loop fails the host).</summary>
+    private void OnLogSynced(EntryLogSync sync, long token)
+    {
+        _log.CompleteSync(sync);
+        Interlocked.Increment(ref _syncs);
+        if (_replica!.Role == ReplicaRole.Leader)
+        {
+            Interlocked.Increment(ref _syncsAsLeader);
+        }
+
+        _replica!.OnSynced(token);
+    }
+
+    /// <summary>Posts the completion of a sync that did not complete at once to the driver loop (dropped once it stopped).</summary>
+    private async Task ReportSyncWhenCompleteAsync(EntryLogSync sync, long token)
+    {
+        await sync.Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        Post(() => OnLogSynced(sync, token));
     }
 
     private void Publish()

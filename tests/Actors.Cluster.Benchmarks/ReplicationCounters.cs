@@ -55,7 +55,8 @@ internal static partial class ReplicationCounters
         Console.WriteLine($"  replication messages per entry: {perEntry(sent):N2} sent (replicas' count), {perEntry(received):N2} received");
         Console.WriteLine($"  checkpoints: {checkpoints:N0} written by the replicas ({(double)writes / Math.Max(1, checkpoints):N0} grain writes per checkpoint), {installed:N0} taken from a leader");
         var byKind = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        double entriesSent = 0, emptyRequests = 0, dropped = 0, readLeaseWaits = 0;
+        double entriesSent = 0, emptyRequests = 0, dropped = 0, readLeaseWaits = 0, journalFsyncs = 0;
+        bool journaled = false;
         foreach (Dictionary<string, double> silo in metrics)
         {
             foreach ((string series, double value) in silo)
@@ -80,6 +81,11 @@ internal static partial class ReplicationCounters
                 {
                     readLeaseWaits += value;
                 }
+                else if (series.StartsWith("actors_replication_journal_fsyncs", StringComparison.Ordinal))
+                {
+                    journalFsyncs += value;
+                    journaled = true;
+                }
             }
         }
 
@@ -94,6 +100,11 @@ internal static partial class ReplicationCounters
             // Heartbeats depend on time (every partition, also while the cluster idles beside the other phases), not on entries.
             Console.WriteLine($"  append requests with entries: {perEntry(requests - emptyRequests) / followers:N2} per entry per follower; without entries (heartbeats, probes): {emptyRequests:N0} = {perEntry(emptyRequests) / followers:N2} per entry per follower");
         }
+
+        // With the shared journal a replica's "fsync" above is a sync it asked for; one journal fsync serves many of them.
+        Console.WriteLine(journaled
+            ? $"  journal fsyncs (one group commit per silo serves every replica's syncs; counted since each silo's journal opened): {journalFsyncs:N0} = {journalFsyncs / writes:N3} per grain write"
+            : "  journal fsyncs: none reported (the replicas keep entry logs of their own)");
 
         // Calls the owner's router held because its replica's read lease had lapsed (actors.cluster.calls.read_lease_waits).
         Console.WriteLine($"  calls that waited for a lapsed read lease: {readLeaseWaits:N0} ({readLeaseWaits * 1000 / writes:N3} per 1,000 grain writes)");

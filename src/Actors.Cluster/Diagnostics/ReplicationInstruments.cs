@@ -48,9 +48,20 @@ internal static class ReplicationInstruments
     /// leader, the checkpoint chunks it sent, the segment files it deleted below its checkpoints and the restores of its
     /// materialized log from a checkpoint that failed (each since that replica started). Dispose the result to unregister them.
     /// </summary>
-    public static IDisposable ObserveReplicas(Func<IReadOnlyList<ReplicaObservation>> replicas)
+    /// <remarks>
+    /// With the shared journal (<see cref="Actors.Replication.Options.EntryLogLayout.SharedJournal"/>) it adds the journal's
+    /// group-commit fsyncs and records appended (counters) and its segment files (gauge), when <paramref name="journal"/>
+    /// reports one: the replicas' own sync counts then count syncs asked for, of which one journal fsync serves many.
+    /// </remarks>
+    public static IDisposable ObserveReplicas(Func<IReadOnlyList<ReplicaObservation>> replicas, Func<JournalObservation?> journal)
     {
         var meter = new Meter(MeterName);
+        meter.CreateObservableCounter("actors.replication.journal.fsyncs", () => MeasureJournal(journal, j => j.Fsyncs),
+            description: "Group-commit fsyncs of the silo's entry journal since it was opened; each makes the records of every replica appended before it durable.");
+        meter.CreateObservableCounter("actors.replication.journal.records", () => MeasureJournal(journal, j => j.Records),
+            description: "Records appended to the silo's entry journal since it was opened (entries, truncations and checkpoint installs of every replica).");
+        meter.CreateObservableGauge("actors.replication.journal.segments", () => MeasureJournal(journal, j => j.Segments),
+            description: "Segment files of the silo's entry journal.");
         meter.CreateObservableGauge("actors.replication.log.start_lsn", () => Measure(replicas, r => r.Status.StartLsn),
             description: "The LSN the replica's durable checkpoint covers: its entry log starts after it (0: no checkpoint) (tag partition).");
         meter.CreateObservableGauge("actors.replication.log.end_lsn", () => Measure(replicas, r => r.Status.EndLsn),
@@ -70,6 +81,14 @@ internal static class ReplicationInstruments
         meter.CreateObservableCounter("actors.replication.checkpoint_captures.failed", () => Measure(replicas, r => r.CaptureFailures),
             description: "Captures of the replica's materialized log as a checkpoint that failed; it went on applying and keeps every entry until a later capture succeeds (tag partition).");
         return meter;
+    }
+
+    private static IEnumerable<Measurement<long>> MeasureJournal(Func<JournalObservation?> journal, Func<JournalObservation, long> value)
+    {
+        if (journal() is { } observed)
+        {
+            yield return new Measurement<long>(value(observed));
+        }
     }
 
     private static IEnumerable<Measurement<long>> Measure(Func<IReadOnlyList<ReplicaObservation>> replicas, Func<ReplicaObservation, long> value)

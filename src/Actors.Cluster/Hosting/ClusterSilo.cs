@@ -145,7 +145,7 @@ internal sealed class ClusterSilo : IClusterView
         () => Ownership.ServedCount);
 
     /// <summary>Gauges and counters of this silo's partition replicas (log positions, checkpoints; <see cref="ReplicationInstruments.ObserveReplicas"/>).</summary>
-    public IDisposable ObserveReplicaInstruments() => ReplicationInstruments.ObserveReplicas(Replicas.Observe);
+    public IDisposable ObserveReplicaInstruments() => ReplicationInstruments.ObserveReplicas(Replicas.Observe, Replicas.ObserveJournal);
 
     private string? GatewayEndpoint()
     {

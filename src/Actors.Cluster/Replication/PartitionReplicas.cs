@@ -11,14 +11,17 @@ using Actors.Replication.Wal.EventLog;
 using Actors.Replication.Wal.Materialized;
 using Actors.Wal;
 using Actors.Wal.Entries;
+using Actors.Wal.Entries.Journal;
 using Microsoft.Extensions.Logging;
 
 namespace Actors.Cluster.Replication;
 
 /// <summary>
 /// The partition replicas this silo holds (<see cref="ClusterOptions.ReplicationFactor"/> above 1): for every partition
-/// whose row names this silo among its replicas, a <see cref="ReplicaHost"/> over an <see cref="EntryLog"/> in
-/// <c>{store directory}/replicas/{partition:D5}/entries</c>, registered in the silo's <see cref="ReplicationInbox"/>, its
+/// whose row names this silo among its replicas, a <see cref="ReplicaHost"/> over its entry log (by default a log of the
+/// silo's one <see cref="EntryJournal"/> in <c>{store directory}/replicas/journal</c>, with the replica's epoch and
+/// checkpoint files in <c>{store directory}/replicas/{partition:D5}/entries</c>; with
+/// <see cref="EntryLogLayout.PerReplicaFiles"/> an <see cref="EntryLog"/> of its own in that directory), registered in the silo's <see cref="ReplicationInbox"/>, its
 /// configuration in the partition row (<see cref="PartitionReplicaConfigurationStore"/>), its messages over the silo
 /// transport to the silos the row names; and a <see cref="CommittedEntryApplier"/> that applies committed entries to a
 /// materialized log in <c>.../materialized</c>, which serves the partition's reads once this silo leads it.
@@ -50,6 +53,9 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
     /// <summary>The subdirectory of the store's directory holding the replicas.</summary>
     public const string ReplicasDirectoryName = "replicas";
 
+    /// <summary>The subdirectory of <see cref="ReplicasDirectoryName"/> holding the silo's entry journal (<see cref="EntryLogLayout.SharedJournal"/>).</summary>
+    public const string JournalDirectoryName = "journal";
+
     private readonly IClusterStore _store;
     private readonly ClusterOptions _options;
     private readonly ISiloTransport _transport;
@@ -62,6 +68,7 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
     private readonly ConcurrentDictionary<int, HeldReplica> _held = new();
     private readonly ConcurrentDictionary<int, ReplicaRestart> _restarts = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile EntryJournal? _journal;
     private volatile bool _stopped;
 
     public PartitionReplicas(IClusterStore store, ClusterOptions options, ISiloTransport transport, ReplicationInbox inbox, IEventLogFactory inner,
@@ -99,6 +106,10 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
     /// <summary>Every replica this silo holds now, with its status and counters (the silo's replication instruments), by partition.</summary>
     internal IReadOnlyList<ReplicaObservation> Observe()
         => [.. _held.OrderBy(h => h.Key).Select(h => new ReplicaObservation(h.Key, h.Value.Host.Status, h.Value.Host.Counters, h.Value.Applier.RestoreFailures, h.Value.Applier.CaptureFailures))];
+
+    /// <summary>The silo's entry journal's counters now, or null when none is open (<see cref="EntryLogLayout.PerReplicaFiles"/>, or no replica started yet).</summary>
+    internal JournalObservation? ObserveJournal()
+        => _journal is { } journal ? new JournalObservation(journal.Syncs, journal.RecordsAppended, journal.SegmentCount) : null;
 
     /// <summary>
     /// Whether this silo's replica of <paramref name="partition"/> leads and holds its read lease now
@@ -269,10 +280,10 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
             // Never synced, so preallocation buys nothing; unpreallocated segments keep each checkpoint's copy to what was written.
             materializedOptions.PreallocateSegments = false;
             IEventLog materialized = await _inner.OpenAsync(store.StoreName, materializedOptions, _loggers, cancellationToken);
-            EntryLog entries;
+            IEntryLog entries;
             try
             {
-                entries = EntryLog.Open(new EntryLogOptions { Directory = Path.Combine(root, "entries"), SegmentSizeBytes = ReplicaOptions.EntryLogSegmentBytes });
+                entries = OpenEntryLog(partition, Path.Combine(store.BaseOptions.Directory, ReplicasDirectoryName), Path.Combine(root, "entries"));
                 try
                 {
                     CutAfterTheFailedHostsSync(partition, id, entries);
@@ -335,6 +346,7 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
         }
 
         _held.Clear();
+        await CloseJournalAsync();
     }
 
     /// <summary>Stops every replica (graceful: the materialized logs are closed, the entry logs hold every synced entry).</summary>
@@ -353,13 +365,66 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
         }
 
         _held.Clear();
+        await CloseJournalAsync();
+    }
+
+    /// <summary>
+    /// Opens <paramref name="partition"/>'s entry log in <paramref name="directory"/>: a log of the silo's journal (opened
+    /// on first use in <paramref name="replicasRoot"/>, and opened again once a failed one has no log left on it), or with
+    /// <see cref="EntryLogLayout.PerReplicaFiles"/> an <see cref="EntryLog"/> of its own. Under the gate.
+    /// </summary>
+    private IEntryLog OpenEntryLog(int partition, string replicasRoot, string directory)
+    {
+        if (ReplicaOptions.EntryLogLayout == EntryLogLayout.PerReplicaFiles)
+        {
+            return EntryLog.Open(new EntryLogOptions { Directory = directory, SegmentSizeBytes = ReplicaOptions.EntryLogSegmentBytes });
+        }
+
+        if (_journal is { Failure: not null, OpenLogCount: 0 } failed)
+        {
+            // Every replica on the failed journal has stopped: reopen it from what is on disk (their restarts cut after
+            // what each had synced).
+            LogJournalReopened(_logger, failed.Directory, failed.Failure);
+            failed.Dispose();
+            _journal = null;
+        }
+
+        if (_journal is null)
+        {
+            _journal = EntryJournal.Open(new EntryJournalOptions
+            {
+                Directory = Path.Combine(replicasRoot, JournalDirectoryName),
+                SegmentSizeBytes = ReplicaOptions.EntryLogSegmentBytes,
+            });
+            if (_journal.TornBytesCutAtOpen > 0)
+            {
+                LogJournalTornTail(_logger, _journal.Directory, _journal.TornBytesCutAtOpen);
+            }
+        }
+
+        return _journal.OpenLog(partition, directory);
+    }
+
+    /// <summary>Closes the journal once every replica on it has stopped (buffered records are written, not synced, as a crash that kept them).</summary>
+    private async Task CloseJournalAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            _journal?.Dispose();
+            _journal = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>
     /// When the replica restarts after its host failed: removes every entry after the last one the failed host had synced
     /// (a crash could have lost them, and after a failed fsync the page cache may hold entries the disk never took).
     /// </summary>
-    private void CutAfterTheFailedHostsSync(int partition, ReplicaId id, EntryLog entries)
+    private void CutAfterTheFailedHostsSync(int partition, ReplicaId id, IEntryLog entries)
     {
         if (RestartOf(partition) is not { DurableLsn: { } durable } restart)
         {
@@ -392,6 +457,12 @@ internal sealed partial class PartitionReplicas : IAsyncDisposable
 
     /// <summary>A replica held; its materialized log is <c>Applier.Local</c> (replaced when the applier rebuilds it from a checkpoint).</summary>
     private sealed record HeldReplica(ReplicaHost Host, CommittedEntryApplier Applier, ReplicatedEventLog Log, DateTimeOffset StartedAt);
+
+    [LoggerMessage(EventId = 4920, Level = LogLevel.Warning, Message = "The replicas' entry journal in {Directory}: opening it cut {Bytes} bytes of torn tail (the unsynced records of a crash; each replica's leader resends what it lacks)")]
+    private static partial void LogJournalTornTail(ILogger logger, string directory, long bytes);
+
+    [LoggerMessage(EventId = 4921, Level = LogLevel.Warning, Message = "The replicas' entry journal in {Directory} failed and every replica on it stopped: opening it again from what is on disk")]
+    private static partial void LogJournalReopened(ILogger logger, string directory, Exception? failure);
 
     [LoggerMessage(EventId = 4900, Level = LogLevel.Information, Message = "Replica {Replica} of partition {Partition} started (entry log from its checkpoint at LSN {StartLsn} up to LSN {EndLsn}; its materialized log is rebuilt from them)")]
     private static partial void LogStarted(ILogger logger, int partition, ReplicaId replica, long startLsn, long endLsn);

@@ -25,7 +25,7 @@ internal sealed record ReplicaRestart(int Partition, int Failures, string Reason
     /// <see cref="RestartCut.BelowCheckpoint"/> when the log's durable checkpoint lies above it (nothing is removed: a
     /// checkpoint is durable when installed).
     /// </summary>
-    public RestartCut CutLog(EntryLog entries)
+    public RestartCut CutLog(IEntryLog entries)
     {
         if (DurableLsn is not { } durable || entries.EndLsn <= durable)
         {

@@ -78,6 +78,14 @@ public sealed class ReplicaOptions
     /// </summary>
     public long EntryLogSegmentBytes { get; set; } = DefaultEntryLogSegmentBytes;
 
+    /// <summary>
+    /// How the silos' replicas keep their entry logs: one journal shared by every replica of the silo (the default), or
+    /// files of each replica's own. A silo refuses to open a replica's directory written in the other layout
+    /// (Actors.Wal's EntryLogLayoutException) rather than ignore the entries it holds. The protocol itself does not read
+    /// this setting.
+    /// </summary>
+    public EntryLogLayout EntryLogLayout { get; set; } = EntryLogLayout.SharedJournal;
+
     /// <summary>Fails with <see cref="InvalidReplicaOptionsException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -103,6 +111,11 @@ public sealed class ReplicaOptions
         if (EntryLogSegmentBytes < MinEntryLogSegmentBytes)
         {
             throw new InvalidReplicaOptionsException(nameof(EntryLogSegmentBytes), $"must be at least {MinEntryLogSegmentBytes}, was {EntryLogSegmentBytes}");
+        }
+
+        if (!Enum.IsDefined(EntryLogLayout))
+        {
+            throw new InvalidReplicaOptionsException(nameof(EntryLogLayout), $"must be {nameof(EntryLogLayout.SharedJournal)} or {nameof(EntryLogLayout.PerReplicaFiles)}, was {EntryLogLayout}");
         }
 
         if (FollowerLagTimeout <= HeartbeatInterval)

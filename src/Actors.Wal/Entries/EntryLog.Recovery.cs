@@ -5,7 +5,8 @@ namespace Actors.Wal.Entries;
 /*
  * Opening an entry log: the decision tree.
  *
- * 1. The directory lock is held -> LogDirectoryLockedException (another process or instance owns the log).
+ * 1. The directory lock is held -> LogDirectoryLockedException (another process or instance owns the log). The
+ *    directory holds the "journaled" marker (a log of an entry journal) -> EntryLogLayoutException.
  * 2. Epoch file: missing -> 0 (never entered an epoch); invalid -> LogCorruptedException (it is replaced atomically,
  *    so a torn one cannot occur). A left-over "epoch.tmp" is a replacement that crashed before its rename: deleted.
  * 3. Checkpoint (EntryLog.Checkpoint.cs): a left-over "checkpoint.tmp" or "checkpoint.install.tmp" is a replacement
@@ -59,6 +60,12 @@ public sealed partial class EntryLog
         catch (IOException exception)
         {
             throw new LogDirectoryLockedException(directory, lockPath, exception);
+        }
+
+        if (fileSystem.FileExists(Path.Combine(directory, EntryLogFormat.JournaledMarkerFileName)))
+        {
+            directoryLock.Dispose();
+            throw new EntryLogLayoutException(directory, "it belongs to a log of an entry journal (its entries are records of the journal, not files of this directory)");
         }
 
         var segments = new List<EntryLogSegment>();

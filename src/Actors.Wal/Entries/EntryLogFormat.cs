@@ -49,6 +49,9 @@ namespace Actors.Wal.Entries;
  *   32     n    State                 opaque bytes (the owner's)
  *   32+n   4    Crc                   CRC32C over bytes [0, 32+n)
  *
+ * Marker file "journaled" (empty): the directory belongs to a log of an entry journal (Journal/EntryJournalFormat.cs),
+ * whose entries are records of the journal; an EntryLog refuses to open it (its entries would look missing).
+ *
  * Install file "checkpoint.install": the same layout. Written (atomically) to start replacing the whole log by a
  * checkpoint taken from elsewhere; its presence means "every segment is obsolete": recovery finishes the install
  * (deletes every segment, renames it to "checkpoint"). See the decision tree in EntryLog.Recovery.cs.
@@ -70,6 +73,9 @@ internal static class EntryLogFormat
     public const string InstallFileName = "checkpoint.install";
     public const string InstallTempFileName = "checkpoint.install.tmp";
     public const int CheckpointHeaderSize = 32;
+
+    /// <summary>Present (empty) in the directory of a log whose entries live in an entry journal: an <see cref="EntryLog"/> refuses it.</summary>
+    public const string JournaledMarkerFileName = "journaled";
 
     private const ulong SegmentMagic = 0x474C544E45544341; // "ACTENTLG" read little-endian
     private const ulong EpochMagic = 0x48434F5045544341; // "ACTEPOCH" read little-endian

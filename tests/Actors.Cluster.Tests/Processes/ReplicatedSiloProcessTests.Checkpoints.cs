@@ -143,6 +143,10 @@ public sealed partial class ReplicatedSiloProcessTests
                 $"{phase}: {victim}'s replica of partition {partition} installed {installed} checkpoints, its log starts at {start} (it held entries up to {end} when killed)");
         }
 
+        // The victim's replicas keep their entries in its journal (the default layout), whose group commit is exported.
+        Assert.True(metrics.WithoutPartition(SiloMetrics.JournalFsyncs) > 0 && metrics.WithoutPartition(SiloMetrics.JournalRecords) > 0,
+            $"{phase}: {victim} reports journal fsyncs {metrics.WithoutPartition(SiloMetrics.JournalFsyncs)?.ToString() ?? "none"} and records {metrics.WithoutPartition(SiloMetrics.JournalRecords)?.ToString() ?? "none"}");
+
         // And the leaders sent them (chunks counted by the sending replicas).
         long chunksSent = 0;
         foreach (string other in new[] { "s0", "s1", "s2" }.Where(s => s != victim && cluster[s].IsRunning))

@@ -1,19 +1,21 @@
 using Actors.Wal.Entries;
+using Actors.Wal.Entries.Journal;
 
 namespace Actors.Cluster.Tests.Support;
 
 /// <summary>
-/// The entry logs of a stopped (killed) silo's partition replicas, read from its data directory
-/// (<c>.../replicas/{partition:D5}/entries</c>): exactly what the silo will find when it restarts, so a test knows which
-/// entries a returning replica lacks.
+/// The entry logs of a stopped (killed) silo's partition replicas, read from its data directory (the silo's journal in
+/// <c>.../replicas/journal</c> with each replica's files in <c>.../replicas/{partition:D5}/entries</c>, or a log of its
+/// own in that directory): exactly what the silo will find when it restarts, so a test knows which entries a returning
+/// replica lacks.
 /// </summary>
 public static class ReplicaEntryLogsOnDisk
 {
-    /// <summary>The entry log's directory lock file (held by the silo while it runs), not copied.</summary>
+    /// <summary>The directory lock file (held by the silo while it runs), not copied.</summary>
     private const string LockFileName = "LOCK";
 
     /// <summary>
-    /// The last LSN of each replica's entry log under <paramref name="dataDirectory"/>, by partition. Each log is opened
+    /// The last LSN of each replica's entry log under <paramref name="dataDirectory"/>, by partition. The logs are opened
     /// from a copy (recovery may cut a torn tail; the copy is deleted, the silo's files are left as they are).
     /// </summary>
     /// <remarks>Only for a silo that is not running: a running replica writes its log while it is copied.</remarks>
@@ -22,27 +24,34 @@ public static class ReplicaEntryLogsOnDisk
         var ends = new Dictionary<int, long>();
         foreach (string replicas in Directory.GetDirectories(dataDirectory, "replicas", SearchOption.AllDirectories))
         {
-            foreach (string partition in Directory.GetDirectories(replicas))
+            string copy = Path.Combine(Path.GetTempPath(), "actors-entry-log-copy-" + Guid.NewGuid().ToString("N"));
+            try
             {
-                string entries = Path.Combine(partition, "entries");
-                if (!int.TryParse(Path.GetFileName(partition), out int number) || !Directory.Exists(entries))
+                string journal = Path.Combine(replicas, "journal");
+                EntryJournal? copiedJournal = Directory.Exists(journal)
+                    ? EntryJournal.Open(new EntryJournalOptions { Directory = CopyDirectory(journal, Path.Combine(copy, "journal")) })
+                    : null;
+                using (copiedJournal)
                 {
-                    continue;
-                }
-
-                string copy = Path.Combine(Path.GetTempPath(), "actors-entry-log-copy-" + Guid.NewGuid().ToString("N"));
-                Directory.CreateDirectory(copy);
-                try
-                {
-                    foreach (string file in Directory.GetFiles(entries).Where(f => Path.GetFileName(f) != LockFileName))
+                    foreach (string partition in Directory.GetDirectories(replicas))
                     {
-                        File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
-                    }
+                        string entries = Path.Combine(partition, "entries");
+                        if (!int.TryParse(Path.GetFileName(partition), out int number) || !Directory.Exists(entries))
+                        {
+                            continue;
+                        }
 
-                    using EntryLog log = EntryLog.Open(new EntryLogOptions { Directory = copy });
-                    ends[number] = log.EndLsn;
+                        string copied = CopyDirectory(entries, Path.Combine(copy, number.ToString("D5", System.Globalization.CultureInfo.InvariantCulture)));
+                        using IEntryLog log = copiedJournal is null
+                            ? EntryLog.Open(new EntryLogOptions { Directory = copied })
+                            : copiedJournal.OpenLog(number, copied);
+                        ends[number] = log.EndLsn;
+                    }
                 }
-                finally
+            }
+            finally
+            {
+                if (Directory.Exists(copy))
                 {
                     Directory.Delete(copy, recursive: true);
                 }
@@ -50,5 +59,16 @@ public static class ReplicaEntryLogsOnDisk
         }
 
         return ends;
+    }
+
+    private static string CopyDirectory(string source, string destination)
+    {
+        Directory.CreateDirectory(destination);
+        foreach (string file in Directory.GetFiles(source).Where(f => Path.GetFileName(f) != LockFileName))
+        {
+            File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
+        }
+
+        return destination;
     }
 }

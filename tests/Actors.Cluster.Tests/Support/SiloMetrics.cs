@@ -29,10 +29,21 @@ public sealed class SiloMetrics
     /// <summary>Entry-log segments each replica deleted below its checkpoints.</summary>
     public const string SegmentsDeleted = "actors_replication_segments_deleted_total";
 
+    /// <summary>Group-commit fsyncs of the silo's entry journal (no partition label: one journal per silo).</summary>
+    public const string JournalFsyncs = "actors_replication_journal_fsyncs_total";
+
+    /// <summary>Records appended to the silo's entry journal (no partition label).</summary>
+    public const string JournalRecords = "actors_replication_journal_records_total";
+
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly Dictionary<string, Dictionary<int, long>> _byPartition;
+    private readonly Dictionary<string, long> _unlabelledByPartition;
 
-    private SiloMetrics(Dictionary<string, Dictionary<int, long>> byPartition) => _byPartition = byPartition;
+    private SiloMetrics(Dictionary<string, Dictionary<int, long>> byPartition, Dictionary<string, long> withoutPartition)
+    {
+        _byPartition = byPartition;
+        _unlabelledByPartition = withoutPartition;
+    }
 
     /// <summary>Scrapes <paramref name="silo"/>'s <c>/metrics</c> now.</summary>
     public static async Task<SiloMetrics> ReadAsync(SiloProcess silo)
@@ -48,18 +59,33 @@ public sealed class SiloMetrics
     /// <summary>The value of <paramref name="metric"/> for <paramref name="partition"/>, or 0 when the silo reports none.</summary>
     public long Of(string metric, int partition) => PerPartition(metric).GetValueOrDefault(partition);
 
-    /// <summary>Reads the lines <c>name{...partition="N"...} value</c> of the Prometheus text format.</summary>
+    /// <summary>The sum of the samples of <paramref name="metric"/> (a Prometheus name) without a <c>partition</c> label, or null when the silo reports none.</summary>
+    public long? WithoutPartition(string metric) => _unlabelledByPartition.TryGetValue(metric, out long value) ? value : null;
+
+    /// <summary>Reads the lines <c>name{...partition="N"...} value</c> of the Prometheus text format (and, summed by name, the samples without a partition label).</summary>
     private static SiloMetrics Parse(string text)
     {
         var byPartition = new Dictionary<string, Dictionary<int, long>>(StringComparer.Ordinal);
+        var withoutPartition = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (string line in text.Split('\n'))
         {
             int open = line.IndexOf('{', StringComparison.Ordinal);
             int close = line.LastIndexOf('}');
             const string label = "partition=\"";
             int at = open > 0 && close > open ? line.IndexOf(label, open, close - open, StringComparison.Ordinal) : -1;
-            if (line.StartsWith('#') || at < 0)
+            if (line.StartsWith('#') || line.Trim().Length == 0)
             {
+                continue;
+            }
+
+            if (at < 0)
+            {
+                int nameEnd = open > 0 ? open : line.IndexOf(' ', StringComparison.Ordinal);
+                if (nameEnd > 0 && double.TryParse(line.AsSpan(line.LastIndexOf(' ') + 1).Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double sample))
+                {
+                    withoutPartition[line[..nameEnd]] = withoutPartition.GetValueOrDefault(line[..nameEnd]) + (long)sample;
+                }
+
                 continue;
             }
 
@@ -75,6 +101,6 @@ public sealed class SiloMetrics
             values[partition] = (long)value;
         }
 
-        return new SiloMetrics(byPartition);
+        return new SiloMetrics(byPartition, withoutPartition);
     }
 }

@@ -2,12 +2,14 @@ using Actors.Replication.Configuration;
 using Actors.Replication.Options;
 using Actors.Replication.Wal;
 using Actors.Wal.Entries;
+using Actors.Wal.Entries.Journal;
 
 namespace Actors.Replication.Tests.Hosting;
 
 /// <summary>
-/// Replicas of one partition log, each a <see cref="ReplicaHost"/> over its own <see cref="EntryLog"/> directory on the
-/// real disk, connected by an <see cref="IReplicaNetwork"/> (in process unless given) and sharing a configuration store
+/// Replicas of one partition log, each a <see cref="ReplicaHost"/> over its entry log on the real disk (by default a log of
+/// an <see cref="EntryJournal"/> of its own, as each replica of a silo cluster is on its own silo; with
+/// <see cref="EntryLogLayout.PerReplicaFiles"/> an <see cref="EntryLog"/> directory), connected by an <see cref="IReplicaNetwork"/> (in process unless given) and sharing a configuration store
 /// (in process unless given). A killed replica's directory stays,
 /// so it can be restarted over what its disk kept.
 /// </summary>
@@ -16,11 +18,15 @@ internal sealed class HostedReplicas : IAsyncDisposable
     private readonly string _root = Path.Combine(Path.GetTempPath(), "actors-replication-host-tests", Guid.NewGuid().ToString("N"));
     private readonly ReplicaOptions _options;
     private readonly Dictionary<ReplicaId, ReplicaHost> _running = [];
+    private readonly Dictionary<ReplicaId, EntryJournal> _journals = [];
+    private readonly EntryLogLayout _layout;
 
     /// <summary>Starts <paramref name="count"/> replicas r1..rN; the store is in-process unless <paramref name="store"/> is given (already initialized with r1 leading).</summary>
-    public HostedReplicas(int count, ReplicaOptions options, IReplicaConfigurationStore? store = null, IReplicaNetwork? network = null)
+    public HostedReplicas(
+        int count, ReplicaOptions options, IReplicaConfigurationStore? store = null, IReplicaNetwork? network = null, EntryLogLayout layout = EntryLogLayout.SharedJournal)
     {
         _options = options;
+        _layout = layout;
         Network = network ?? new LoopbackReplicationTransport();
         Ids = Enumerable.Range(1, count).Select(i => new ReplicaId(i)).ToArray();
         Store = store ?? new InMemoryReplicaConfigurationStore(Initial(count));
@@ -51,7 +57,7 @@ internal sealed class HostedReplicas : IAsyncDisposable
 
     public void Start(ReplicaId id)
     {
-        var log = EntryLog.Open(new EntryLogOptions { Directory = Directory(id), SegmentSizeBytes = 64 * 1024 });
+        var log = OpenLog(id);
         var host = new ReplicaHost(id, log, Store, Network.TransportFor(id), _options);
         _running[id] = host;
         Network.Register(host);
@@ -64,6 +70,10 @@ internal sealed class HostedReplicas : IAsyncDisposable
         await Network.UnregisterAsync(id);
         await _running[id].DisposeAsync();
         _running.Remove(id);
+        if (_journals.Remove(id, out var journal))
+        {
+            journal.Dispose();
+        }
     }
 
     /// <summary>Waits until some running replica leads an epoch of at least <paramref name="minEpoch"/> (and the store agrees).</summary>
@@ -117,8 +127,11 @@ internal sealed class HostedReplicas : IAsyncDisposable
             throw new InvalidOperationException($"{id} is running; stop it before reading its log");
         }
 
-        using var log = EntryLog.Open(new EntryLogOptions { Directory = Directory(id) });
-        return log.Read(1, int.MaxValue);
+        var log = OpenLog(id);
+        var entries = log.Read(1, int.MaxValue);
+        log.Dispose();
+        CloseJournal(id);
+        return entries;
     }
 
     /// <summary>Reads a stopped replica's checkpoint and the entries after it from its directory.</summary>
@@ -129,8 +142,11 @@ internal sealed class HostedReplicas : IAsyncDisposable
             throw new InvalidOperationException($"{id} is running; stop it before reading its log");
         }
 
-        using var log = EntryLog.Open(new EntryLogOptions { Directory = Directory(id) });
-        return (log.Checkpoint, log.Read(log.StartLsn + 1, int.MaxValue));
+        var log = OpenLog(id);
+        var result = (log.Checkpoint, log.Read(log.StartLsn + 1, int.MaxValue));
+        log.Dispose();
+        CloseJournal(id);
+        return result;
     }
 
     public async Task StopAllAsync()
@@ -156,6 +172,27 @@ internal sealed class HostedReplicas : IAsyncDisposable
     }
 
     private string Directory(ReplicaId id) => Path.Combine(_root, $"replica-{id.Value}");
+
+    /// <summary>Opens replica <paramref name="id"/>'s entry log in the layout of these replicas (a journal of its own opened with it).</summary>
+    private IEntryLog OpenLog(ReplicaId id)
+    {
+        if (_layout == EntryLogLayout.PerReplicaFiles)
+        {
+            return EntryLog.Open(new EntryLogOptions { Directory = Directory(id), SegmentSizeBytes = 64 * 1024 });
+        }
+
+        var journal = EntryJournal.Open(new EntryJournalOptions { Directory = Path.Combine(_root, $"journal-{id.Value}"), SegmentSizeBytes = 64 * 1024 });
+        _journals[id] = journal;
+        return journal.OpenLog(1, Directory(id));
+    }
+
+    private void CloseJournal(ReplicaId id)
+    {
+        if (_journals.Remove(id, out var journal))
+        {
+            journal.Dispose();
+        }
+    }
 
     private void ThrowIfFailed()
     {

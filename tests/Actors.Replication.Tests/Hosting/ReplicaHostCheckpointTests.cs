@@ -1,3 +1,4 @@
+using Actors.Replication.Options;
 using System.Text;
 using Actors.Replication.Wal;
 using Actors.Wal.Entries;
@@ -18,10 +19,12 @@ public sealed class ReplicaHostCheckpointTests(ITestOutputHelper output)
     /// <summary>About 1 KiB per entry: 120 entries fill two 64 KiB segments, so the checkpoint deletes whole segments.</summary>
     private static readonly string Padding = new('x', 1000);
 
-    [Fact]
-    public async Task FollowerDownWhileTheLeaderCheckpointed_Restarted_InstallsTheCheckpointFromChunksAndConvergesWithNoAcknowledgedLoss()
+    [Theory]
+    [InlineData(EntryLogLayout.SharedJournal)]
+    [InlineData(EntryLogLayout.PerReplicaFiles)]
+    public async Task FollowerDownWhileTheLeaderCheckpointed_Restarted_InstallsTheCheckpointFromChunksAndConvergesWithNoAcknowledgedLoss(EntryLogLayout layout)
     {
-        await using var replicas = new HostedReplicas(3, FailoverOptions());
+        await using var replicas = new HostedReplicas(3, FailoverOptions(), layout: layout);
         var line = await FollowerMissesDeletedEntriesAsync(replicas, chunksToDamage: 0);
 
         Assert.Equal(0, ((LoopbackReplicationTransport)replicas.Network).Refused);

@@ -192,10 +192,12 @@ public sealed class ReplicaHostTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public async Task LeaderKilled_InSyncFollowerTakesOverAndTheRestartedLeaderCatchesUp_NoAcknowledgedEntryLost()
+    [Theory]
+    [InlineData(EntryLogLayout.SharedJournal)]
+    [InlineData(EntryLogLayout.PerReplicaFiles)]
+    public async Task LeaderKilled_InSyncFollowerTakesOverAndTheRestartedLeaderCatchesUp_NoAcknowledgedEntryLost(EntryLogLayout layout)
     {
-        await using var replicas = new HostedReplicas(3, FailoverOptions());
+        await using var replicas = new HostedReplicas(3, FailoverOptions(), layout: layout);
 
         output.WriteLine(await LeaderKilledAsync(replicas));
     }

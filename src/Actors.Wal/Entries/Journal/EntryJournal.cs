@@ -79,6 +79,30 @@ public sealed partial class EntryJournal : IDisposable
         }
     }
 
+    /// <summary>Why the journal failed (every log on it failed with it; reopen the journal), or null.</summary>
+    public LogFailedException? Failure
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _failure;
+            }
+        }
+    }
+
+    /// <summary>The number of logs open on the journal now.</summary>
+    public int OpenLogCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _attached.Count;
+            }
+        }
+    }
+
     /// <summary>The largest entry payload a log of this journal accepts.</summary>
     internal int MaxEntryBytes => _options.MaxEntryBytes;
 

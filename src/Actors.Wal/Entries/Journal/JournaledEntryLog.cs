@@ -317,6 +317,13 @@ public sealed class JournaledEntryLog : IEntryLog
         JournalLogIndex? index = null;
         try
         {
+            var marker = Path.Combine(directory, EntryLogFormat.JournaledMarkerFileName);
+            if (!fileSystem.FileExists(marker))
+            {
+                // Before the log's first record: an EntryLog opened on this directory later refuses it.
+                DurableFile.Replace(fileSystem, directory, EntryLogFormat.JournaledMarkerFileName, EntryLogFormat.JournaledMarkerFileName + ".tmp", []);
+            }
+
             var enteredEpoch = EntryLog.ReadEnteredEpoch(fileSystem, directory);
             index = journal.Attach(logId);
             fileSystem.DeleteFile(Path.Combine(directory, EntryLogFormat.CheckpointTempFileName));
