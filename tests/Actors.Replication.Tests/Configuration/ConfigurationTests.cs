@@ -39,4 +39,15 @@ public sealed class ConfigurationTests
 
         Assert.Equal(nameof(ReplicaOptions.LeaderTimeout), exception.Setting);
     }
+
+    [Fact]
+    public void Validate_UnknownEntryLogLayout_NamesTheSetting()
+    {
+        var options = new ReplicaOptions { EntryLogLayout = (EntryLogLayout)7 };
+
+        var exception = Assert.Throws<InvalidReplicaOptionsException>(options.Validate);
+
+        Assert.Equal(nameof(ReplicaOptions.EntryLogLayout), exception.Setting);
+        Assert.Equal(EntryLogLayout.SharedJournal, new ReplicaOptions().EntryLogLayout);
+    }
 }

@@ -4,7 +4,7 @@ using Actors.Wal.Tests.Support;
 
 namespace Actors.Wal.Tests.Entries.Journal;
 
-/// <summary>Entry logs kept as records of one shared journal: appends, group-committed syncs, truncations, checkpoints, installs and what reopening finds.</summary>
+/// <summary>Entry logs kept as records of one shared journal: appends, group-committed syncs, truncations, checkpoints, installs, what reopening finds, and the refusal of the other layout's directories.</summary>
 public sealed class EntryJournalTests : LogTestBase
 {
     /// <summary>Room for about four entries of 40 bytes per segment, so short logs span several segments.</summary>
@@ -296,6 +296,22 @@ public sealed class EntryJournalTests : LogTestBase
         Assert.Throws<EntryLogLayoutException>(() => journal.OpenLog(1, LogDirectory("a")));
         using var again = EntryLog.Open(new EntryLogOptions { Directory = LogDirectory("a") });
         Assert.Equal(1, again.EndLsn);
+    }
+
+    [Fact]
+    public void EntryLogOpen_ADirectoryOfAJournaledLog_IsRefusedWithoutChangingIt()
+    {
+        using (var journal = OpenJournal())
+        using (var a = journal.OpenLog(1, LogDirectory("a")))
+        {
+            a.PersistEpoch(3);
+        }
+
+        var error = Assert.Throws<EntryLogLayoutException>(() => EntryLog.Open(new EntryLogOptions { Directory = LogDirectory("a") }));
+        Assert.Contains("entry journal", error.Message, StringComparison.Ordinal);
+        using var reopened = OpenJournal();
+        using var again = reopened.OpenLog(1, LogDirectory("a"));
+        Assert.Equal(3, again.EnteredEpoch);
     }
 
     [Fact]
