@@ -363,7 +363,11 @@ public sealed class JournaledEntryLog : IEntryLog
         }
     }
 
-    /// <summary>The journal's entries of the log reach its checkpoint, agree with its epoch there, and do not start beyond it + 1.</summary>
+    /// <summary>
+    /// The journal's entries of the log reach its checkpoint, agree with its epoch there, and do not start beyond it + 1;
+    /// nor, when the journal holds no entry of the log, does it continue beyond the checkpoint (a reset or truncation
+    /// record after it, whose entries are gone).
+    /// </summary>
     private static void CheckCheckpointCovered(string checkpointPath, JournalLogIndex index, EntryLogCheckpoint checkpoint)
     {
         if (!index.Touched)
@@ -377,7 +381,7 @@ public sealed class JournaledEntryLog : IEntryLog
                 checkpointPath, 0, $"the checkpoint covers entries up to LSN {checkpoint.Lsn} but the journal holds log {index.LogId} only up to LSN {index.EndLsn}: synced entries were lost");
         }
 
-        if (index.Count > 0 && index.BaseLsn > checkpoint.Lsn)
+        if (index.BaseLsn > checkpoint.Lsn)
         {
             throw new LogCorruptedException(
                 checkpointPath, 0, $"the checkpoint covers entries up to LSN {checkpoint.Lsn} but the journal holds log {index.LogId} only from LSN {index.BaseLsn + 1}: entries {checkpoint.Lsn + 1}..{index.BaseLsn} are missing");

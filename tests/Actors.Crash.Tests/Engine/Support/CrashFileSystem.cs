@@ -14,11 +14,17 @@ internal sealed class CrashFileSystem(SimulatedDisk disk) : IFileSystem
 
     private readonly HashSet<string> _directories = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _fsyncsPerFile = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _locked = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
-    private bool _locked;
     private long _bytesWritten;
 
     public SimulatedDisk Disk { get; } = disk;
+
+    /// <summary>
+    /// When set, a directory fsync makes only that directory's names durable (engines whose files span several
+    /// directories); otherwise every directory's, as the single-directory engines' tests always had it.
+    /// </summary>
+    public bool PerDirectorySync { get; init; }
 
     /// <summary>When set, every file fsync from now on fails with EIO (and the file's unsynced data is lost).</summary>
     public bool FailFsync { get; set; }
@@ -96,27 +102,37 @@ internal sealed class CrashFileSystem(SimulatedDisk disk) : IFileSystem
         Disk.Rename(source, destination);
     }
 
-    public void SyncDirectory(string directory) => Disk.SyncDirectory();
+    public void SyncDirectory(string directory)
+    {
+        if (PerDirectorySync)
+        {
+            Disk.SyncDirectory(directory);
+        }
+        else
+        {
+            Disk.SyncDirectory();
+        }
+    }
 
+    /// <summary>One holder per lock file (a second lock of the same path fails, as another process's would); other paths are independent.</summary>
     public IDisposable LockFile(string lockFilePath)
     {
         lock (_lock)
         {
-            if (_locked)
+            if (!_locked.Add(lockFilePath))
             {
                 throw new IOException($"Simulated lock '{lockFilePath}' is held.");
             }
 
-            _locked = true;
-            return new Releaser(this);
+            return new Releaser(this, lockFilePath);
         }
     }
 
-    private void Unlock()
+    private void Unlock(string lockFilePath)
     {
         lock (_lock)
         {
-            _locked = false;
+            _locked.Remove(lockFilePath);
         }
     }
 
@@ -128,7 +144,7 @@ internal sealed class CrashFileSystem(SimulatedDisk disk) : IFileSystem
         }
     }
 
-    private sealed class Releaser(CrashFileSystem owner) : IDisposable
+    private sealed class Releaser(CrashFileSystem owner, string lockFilePath) : IDisposable
     {
         private int _disposed;
 
@@ -136,7 +152,7 @@ internal sealed class CrashFileSystem(SimulatedDisk disk) : IFileSystem
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                owner.Unlock();
+                owner.Unlock(lockFilePath);
             }
         }
     }

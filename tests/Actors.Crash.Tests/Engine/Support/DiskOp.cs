@@ -20,7 +20,7 @@ internal sealed record DiskOp(DiskOpKind Kind, string Path, string? Destination,
         DiskOpKind.Write => $"write {System.IO.Path.GetFileName(Path)} @{Offset} +{Data!.Length}",
         DiskOpKind.SetLength => $"setlength {System.IO.Path.GetFileName(Path)} {Offset}",
         DiskOpKind.Rename => $"rename {System.IO.Path.GetFileName(Path)} -> {System.IO.Path.GetFileName(Destination)}",
-        DiskOpKind.DirSync => "dirsync",
+        DiskOpKind.DirSync => Path.Length == 0 ? "dirsync" : $"dirsync {Path}",
         _ => $"{Kind.ToString().ToLowerInvariant()} {System.IO.Path.GetFileName(Path)}",
     };
 }

@@ -101,6 +101,6 @@ internal static class EntryLogCrashPoints
     }
 
     /// <summary>Null when the entered epoch of <paramref name="log"/> lies in [<paramref name="min"/>, <paramref name="max"/>].</summary>
-    public static string? CheckEpoch(EntryLog log, long min, long max)
+    public static string? CheckEpoch(IEntryLog log, long min, long max)
         => log.EnteredEpoch < min || log.EnteredEpoch > max ? $"entered epoch {log.EnteredEpoch} outside [{min}, {max}]" : null;
 }

@@ -173,7 +173,15 @@ internal sealed partial class SimulatedDisk
         }
     }
 
+    /// <summary>Makes every directory's names durable (the engines that keep all their files in one directory).</summary>
     public void SyncDirectory() => Do(new DiskOp(DiskOpKind.DirSync, "", null, 0, 0, null));
+
+    /// <summary>Makes the names of <paramref name="directory"/> durable (its creates, renames and deletes so far); other directories' stay pending.</summary>
+    public void SyncDirectory(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        Do(new DiskOp(DiskOpKind.DirSync, directory, null, 0, 0, null));
+    }
 
     /// <summary>Drops a file's unsynced operations from durability for good (a failed fsync: the kernel dropped the dirty pages).</summary>
     public void PoisonUnsynced(int inode)
@@ -319,14 +327,30 @@ internal sealed partial class SimulatedDisk
                 ApplyName(_names, op);
                 _pendingDirectoryOps.Add(op);
                 break;
-            case DiskOpKind.DirSync:
+            case DiskOpKind.DirSync when op.Path.Length == 0:
                 _durableNames = new Dictionary<string, int>(_names, StringComparer.Ordinal);
                 _pendingDirectoryOps.Clear();
+                break;
+            case DiskOpKind.DirSync:
+                foreach (var name in _durableNames.Keys.Where(n => IsIn(n, op.Path)).ToArray())
+                {
+                    _durableNames.Remove(name);
+                }
+
+                foreach (var (name, id) in _names.Where(n => IsIn(n.Key, op.Path)))
+                {
+                    _durableNames[name] = id;
+                }
+
+                _pendingDirectoryOps.RemoveAll(pending => IsIn(pending.Path, op.Path));
                 break;
             default:
                 break;
         }
     }
+
+    /// <summary>Whether <paramref name="path"/> names a file directly in <paramref name="directory"/> (a rename counts in its source's directory).</summary>
+    private static bool IsIn(string path, string directory) => string.Equals(Path.GetDirectoryName(path), directory, StringComparison.Ordinal);
 
     private static void ApplyName(Dictionary<string, int> names, DiskOp op)
     {

@@ -284,6 +284,28 @@ public sealed class EntryJournalTests : LogTestBase
     }
 
     [Fact]
+    public void OpenLog_ACheckpointBelowWhereTheJournalResetTheLogWithNoEntryAfter_IsCorruption()
+    {
+        var older = new EntryLogCheckpoint(3, 1, Bytes("s3"));
+        using (var journal = OpenJournal())
+        using (var a = journal.OpenLog(1, LogDirectory("a")))
+        {
+            AppendEntries(a, 1, 5, epoch: 1);
+            a.Sync();
+            a.WriteCheckpoint(older);
+            a.PersistEpoch(2);
+            a.InstallCheckpoint(new EntryLogCheckpoint(30, 2, Bytes("s30")));
+        }
+
+        // Damage: the checkpoint file rolled back past the install, whose reset record says the log continues after LSN 30.
+        File.WriteAllBytes(Path.Combine(LogDirectory("a"), "checkpoint"), EntryLogFormat.FormatCheckpointFile(older));
+
+        using var reopened = OpenJournal();
+        var error = Assert.Throws<LogCorruptedException>(() => reopened.OpenLog(1, LogDirectory("a")));
+        Assert.Contains("entries 4..30 are missing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void OpenLog_ADirectoryOfAPerLogEntryLog_IsRefusedWithoutChangingIt()
     {
         using (var own = EntryLog.Open(new EntryLogOptions { Directory = LogDirectory("a") }))
