@@ -49,17 +49,7 @@ public sealed partial class EntryLog
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ThrowIfUnusable();
-        ArgumentOutOfRangeException.ThrowIfLessThan(checkpoint.Lsn, Math.Max(1, StartLsn), nameof(checkpoint));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(checkpoint.Lsn, DurableLsn, nameof(checkpoint));
-        if (EpochAt(checkpoint.Lsn) != checkpoint.Epoch)
-        {
-            throw new ArgumentException(
-                $"Entry log '{Directory}': the checkpoint at LSN {checkpoint.Lsn} names epoch {checkpoint.Epoch}, the log holds epoch {EpochAt(checkpoint.Lsn)} there.",
-                nameof(checkpoint));
-        }
-
-        var copy = checkpoint with { State = checkpoint.State.ToArray() };
-        return new PendingEntryLogCheckpoint(_fileSystem, Directory, copy, EntryLogFormat.FormatCheckpointFile(copy), _installs);
+        return EntryLogRules.BeginCheckpoint(_fileSystem, this, checkpoint, _installs);
     }
 
     /// <summary>
@@ -73,11 +63,7 @@ public sealed partial class EntryLog
     public void CompleteCheckpoint(PendingEntryLogCheckpoint pending)
     {
         ArgumentNullException.ThrowIfNull(pending);
-        if (!pending.IsWritten || !string.Equals(pending.Directory, Directory, StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"Entry log '{Directory}': the checkpoint at LSN {pending.Checkpoint.Lsn} was not written to it (yet).");
-        }
-
+        EntryLogRules.CheckWritten(pending, Directory);
         ThrowIfUnusable();
         if (pending.Failure is { } failure)
         {

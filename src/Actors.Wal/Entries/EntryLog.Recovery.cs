@@ -51,16 +51,7 @@ public sealed partial class EntryLog
         options.Validate();
         var directory = options.Directory;
         fileSystem.CreateDirectory(directory);
-        var lockPath = Path.Combine(directory, EntryLogFormat.LockFileName);
-        IDisposable directoryLock;
-        try
-        {
-            directoryLock = fileSystem.LockFile(lockPath);
-        }
-        catch (IOException exception)
-        {
-            throw new LogDirectoryLockedException(directory, lockPath, exception);
-        }
+        var directoryLock = EntryLogRules.LockDirectory(fileSystem, directory, EntryLogFormat.LockFileName);
 
         if (fileSystem.FileExists(Path.Combine(directory, EntryLogFormat.JournaledMarkerFileName)))
         {

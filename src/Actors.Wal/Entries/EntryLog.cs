@@ -123,7 +123,7 @@ public sealed partial class EntryLog : IEntryLog
     {
         ArgumentNullException.ThrowIfNull(entries);
         ThrowIfUnusable();
-        ValidateSequence(entries);
+        EntryLogRules.ValidateSequence(this, _options.MaxEntryBytes, nameof(EntryLogOptions.MaxEntryBytes), entries);
         var buffered = 0;
         foreach (var entry in entries)
         {
@@ -187,14 +187,8 @@ public sealed partial class EntryLog : IEntryLog
     /// <exception cref="LogFailedException">An I/O error: the log failed.</exception>
     public void TruncateAfter(long lsn)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(lsn);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(lsn, EndLsn);
+        EntryLogRules.CheckTruncation(this, lsn);
         ThrowIfUnusable();
-        if (lsn < StartLsn)
-        {
-            throw new EntriesCheckpointedException(Directory, "truncate", lsn, StartLsn);
-        }
-
         if (lsn == EndLsn)
         {
             Sync();
@@ -286,33 +280,6 @@ public sealed partial class EntryLog : IEntryLog
         }
 
         _directoryLock.Dispose();
-    }
-
-    private void ValidateSequence(IReadOnlyList<LoggedEntry> entries)
-    {
-        var expectedLsn = EndLsn + 1;
-        var lastEpoch = LastEpoch;
-        foreach (var entry in entries)
-        {
-            if (entry.Lsn != expectedLsn)
-            {
-                throw new EntrySequenceException(Directory, $"entry LSN {entry.Lsn} where {expectedLsn} comes next");
-            }
-
-            if (entry.Epoch < lastEpoch)
-            {
-                throw new EntrySequenceException(Directory, $"entry {entry.Lsn} has epoch {entry.Epoch}, below the previous entry's epoch {lastEpoch}");
-            }
-
-            if (entry.Payload.Length > _options.MaxEntryBytes)
-            {
-                throw new RecordTooLargeException(
-                    Directory, $"entry {entry.Lsn}", entry.Payload.Length, _options.MaxEntryBytes, nameof(EntryLogOptions.MaxEntryBytes));
-            }
-
-            expectedLsn++;
-            lastEpoch = entry.Epoch;
-        }
     }
 
     private void StartSegment(long firstLsn)

@@ -83,36 +83,11 @@ internal static class EntryLogFormat
 
     public static string SegmentFileName(long firstLsn) => $"{firstLsn:D20}{SegmentSuffix}";
 
-    public static void WriteSegmentHeader(Span<byte> destination, long firstLsn)
-    {
-        destination[..SegmentHeaderSize].Clear();
-        BinaryPrimitives.WriteUInt64LittleEndian(destination, SegmentMagic);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[8..], Version);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[10..], Version);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[16..], firstLsn);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[28..], Crc32C.Compute(destination[..28]));
-    }
+    public static void WriteSegmentHeader(Span<byte> destination, long firstLsn) => EntrySegmentHeader.Write(destination, SegmentMagic, Version, firstLsn);
 
     /// <summary>Reads a segment header; null when it is short, not one, or fails its CRC (a torn creation when the segment is the last).</summary>
     /// <exception cref="UnsupportedFormatVersionException">A valid header of a version this build cannot read.</exception>
-    public static long? TryReadSegmentHeader(ReadOnlySpan<byte> source, string path)
-    {
-        if (source.Length < SegmentHeaderSize
-            || BinaryPrimitives.ReadUInt64LittleEndian(source) != SegmentMagic
-            || BinaryPrimitives.ReadUInt32LittleEndian(source[28..]) != Crc32C.Compute(source[..28]))
-        {
-            return null;
-        }
-
-        int version = BinaryPrimitives.ReadUInt16LittleEndian(source[8..]);
-        int minCompatible = BinaryPrimitives.ReadUInt16LittleEndian(source[10..]);
-        if (minCompatible > Version)
-        {
-            throw new UnsupportedFormatVersionException(path, version, minCompatible, Version);
-        }
-
-        return BinaryPrimitives.ReadInt64LittleEndian(source[16..]);
-    }
+    public static long? TryReadSegmentHeader(ReadOnlySpan<byte> source, string path) => EntrySegmentHeader.TryRead(source, SegmentMagic, Version, path);
 
     public static int RecordSize(int payloadLength) => RecordHeaderSize + payloadLength;
 

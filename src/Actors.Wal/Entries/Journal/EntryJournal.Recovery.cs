@@ -34,16 +34,7 @@ public sealed partial class EntryJournal
         options.Validate();
         var directory = options.Directory;
         fileSystem.CreateDirectory(directory);
-        var lockPath = Path.Combine(directory, EntryJournalFormat.LockFileName);
-        IDisposable directoryLock;
-        try
-        {
-            directoryLock = fileSystem.LockFile(lockPath);
-        }
-        catch (IOException exception)
-        {
-            throw new LogDirectoryLockedException(directory, lockPath, exception);
-        }
+        var directoryLock = EntryLogRules.LockDirectory(fileSystem, directory, EntryJournalFormat.LockFileName);
 
         var segments = new List<JournalSegment>();
         try

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Actors.Checksums;
-using Actors.Wal.Format;
 
 namespace Actors.Wal.Entries.Journal;
 
@@ -51,36 +50,11 @@ internal static class EntryJournalFormat
 
     public static string SegmentFileName(long firstPosition) => $"{firstPosition:D20}{SegmentSuffix}";
 
-    public static void WriteSegmentHeader(Span<byte> destination, long firstPosition)
-    {
-        destination[..SegmentHeaderSize].Clear();
-        BinaryPrimitives.WriteUInt64LittleEndian(destination, Magic);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[8..], Version);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[10..], Version);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[16..], firstPosition);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[28..], Crc32C.Compute(destination[..28]));
-    }
+    public static void WriteSegmentHeader(Span<byte> destination, long firstPosition) => EntrySegmentHeader.Write(destination, Magic, Version, firstPosition);
 
     /// <summary>Reads a segment header's first position; null when it is short, not one, or fails its CRC.</summary>
     /// <exception cref="UnsupportedFormatVersionException">A valid header of a version this build cannot read.</exception>
-    public static long? TryReadSegmentHeader(ReadOnlySpan<byte> source, string path)
-    {
-        if (source.Length < SegmentHeaderSize
-            || BinaryPrimitives.ReadUInt64LittleEndian(source) != Magic
-            || BinaryPrimitives.ReadUInt32LittleEndian(source[28..]) != Crc32C.Compute(source[..28]))
-        {
-            return null;
-        }
-
-        int version = BinaryPrimitives.ReadUInt16LittleEndian(source[8..]);
-        int minCompatible = BinaryPrimitives.ReadUInt16LittleEndian(source[10..]);
-        if (minCompatible > Version)
-        {
-            throw new UnsupportedFormatVersionException(path, version, minCompatible, Version);
-        }
-
-        return BinaryPrimitives.ReadInt64LittleEndian(source[16..]);
-    }
+    public static long? TryReadSegmentHeader(ReadOnlySpan<byte> source, string path) => EntrySegmentHeader.TryRead(source, Magic, Version, path);
 
     public static int RecordSize(int payloadLength) => RecordHeaderSize + payloadLength;
 

@@ -94,7 +94,7 @@ public sealed class JournaledEntryLog : IEntryLog
     {
         ArgumentNullException.ThrowIfNull(entries);
         ThrowIfUnusable();
-        ValidateSequence(entries);
+        EntryLogRules.ValidateSequence(this, _maxEntryBytes, nameof(EntryJournalOptions.MaxEntryBytes), entries);
         Guard(() => _journal.AppendEntries(_index, entries));
     }
 
@@ -146,14 +146,8 @@ public sealed class JournaledEntryLog : IEntryLog
     /// <inheritdoc />
     public void TruncateAfter(long lsn)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(lsn);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(lsn, EndLsn);
+        EntryLogRules.CheckTruncation(this, lsn);
         ThrowIfUnusable();
-        if (lsn < StartLsn)
-        {
-            throw new EntriesCheckpointedException(Directory, "truncate", lsn, StartLsn);
-        }
-
         if (lsn == EndLsn)
         {
             Sync();
@@ -210,28 +204,14 @@ public sealed class JournaledEntryLog : IEntryLog
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ThrowIfUnusable();
-        ArgumentOutOfRangeException.ThrowIfLessThan(checkpoint.Lsn, Math.Max(1, StartLsn), nameof(checkpoint));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(checkpoint.Lsn, DurableLsn, nameof(checkpoint));
-        if (EpochAt(checkpoint.Lsn) != checkpoint.Epoch)
-        {
-            throw new ArgumentException(
-                $"Entry log '{Directory}': the checkpoint at LSN {checkpoint.Lsn} names epoch {checkpoint.Epoch}, the log holds epoch {EpochAt(checkpoint.Lsn)} there.",
-                nameof(checkpoint));
-        }
-
-        var copy = checkpoint with { State = checkpoint.State.ToArray() };
-        return new PendingEntryLogCheckpoint(_fileSystem, Directory, copy, EntryLogFormat.FormatCheckpointFile(copy), _installs);
+        return EntryLogRules.BeginCheckpoint(_fileSystem, this, checkpoint, _installs);
     }
 
     /// <inheritdoc cref="EntryLog.CompleteCheckpoint"/>
     public void CompleteCheckpoint(PendingEntryLogCheckpoint pending)
     {
         ArgumentNullException.ThrowIfNull(pending);
-        if (!pending.IsWritten || !string.Equals(pending.Directory, Directory, StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"Entry log '{Directory}': the checkpoint at LSN {pending.Checkpoint.Lsn} was not written to it (yet).");
-        }
-
+        EntryLogRules.CheckWritten(pending, Directory);
         ThrowIfUnusable();
         if (pending.Failure is { } failure)
         {
@@ -303,16 +283,7 @@ public sealed class JournaledEntryLog : IEntryLog
             throw new EntryLogLayoutException(directory, $"it holds segments ({EntryLogFormat.SegmentSuffix}) of a log with files of its own, not of the journal in '{journal.Directory}'");
         }
 
-        var lockPath = Path.Combine(directory, EntryLogFormat.LockFileName);
-        IDisposable directoryLock;
-        try
-        {
-            directoryLock = fileSystem.LockFile(lockPath);
-        }
-        catch (IOException exception)
-        {
-            throw new LogDirectoryLockedException(directory, lockPath, exception);
-        }
+        var directoryLock = EntryLogRules.LockDirectory(fileSystem, directory, EntryLogFormat.LockFileName);
 
         JournalLogIndex? index = null;
         try
@@ -405,33 +376,6 @@ public sealed class JournaledEntryLog : IEntryLog
             _fileSystem.RenameFile(Path.Combine(Directory, EntryLogFormat.InstallFileName), Path.Combine(Directory, EntryLogFormat.CheckpointFileName));
             _fileSystem.SyncDirectory(Directory);
         });
-    }
-
-    private void ValidateSequence(IReadOnlyList<LoggedEntry> entries)
-    {
-        var expectedLsn = EndLsn + 1;
-        var lastEpoch = LastEpoch;
-        foreach (var entry in entries)
-        {
-            if (entry.Lsn != expectedLsn)
-            {
-                throw new EntrySequenceException(Directory, $"entry LSN {entry.Lsn} where {expectedLsn} comes next");
-            }
-
-            if (entry.Epoch < lastEpoch)
-            {
-                throw new EntrySequenceException(Directory, $"entry {entry.Lsn} has epoch {entry.Epoch}, below the previous entry's epoch {lastEpoch}");
-            }
-
-            if (entry.Payload.Length > _maxEntryBytes)
-            {
-                throw new RecordTooLargeException(
-                    Directory, $"entry {entry.Lsn}", entry.Payload.Length, _maxEntryBytes, nameof(EntryJournalOptions.MaxEntryBytes));
-            }
-
-            expectedLsn++;
-            lastEpoch = entry.Epoch;
-        }
     }
 
     private void ThrowIfUnusable()
