@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Actors.Orleans.Format;
+using MessagePack;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.Serialization.TypeSystem;
+
+namespace Actors.Orleans.Codecs;
+
+/// <summary>
+/// One provider's codecs: it writes with the codec its options name and reads each record with the codec the record
+/// names. Every failure becomes a typed error naming what, where and which type; nothing is stored or defaulted.
+/// </summary>
+public sealed class ValueCodecs
+{
+    private readonly IServiceProvider _services;
+    private readonly JsonSerializerOptions? _json;
+    private readonly MessagePackSerializerOptions? _messagePack;
+    private readonly bool _compress;
+    private IWalValueCodec? _orleans;
+    private IWalValueCodec? _systemTextJson;
+    private IWalValueCodec? _messagePackCodec;
+
+    /// <summary>Creates the codecs of one provider.</summary>
+    public ValueCodecs(IServiceProvider services, WalProviderOptions options, bool compress)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        _services = services;
+        _json = options.JsonSerializerOptions;
+        _messagePack = options.MessagePackSerializerOptions;
+        _compress = compress;
+        WriteCodec = options.Codec;
+    }
+
+    /// <summary>The codec new records are written with.</summary>
+    public WalCodec WriteCodec { get; }
+
+    /// <summary>Encodes <paramref name="value"/> into a record of <paramref name="kind"/>.</summary>
+    /// <param name="kind">What the record holds.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="what">The grain and its state or events, for the error message.</param>
+    /// <param name="streamId">The stream it goes to, for the error message.</param>
+    /// <exception cref="ValueSerializationException">The codec failed; nothing was stored.</exception>
+    public byte[] Encode<T>(LogValueKind kind, T value, string what, string streamId)
+    {
+        IWalValueCodec codec = Get(WriteCodec);
+        try
+        {
+            byte[] payload = codec.Encode(value, out string typeName);
+            return new LogValueRecord(kind, codec.Id, typeName, payload).ToArray(_compress);
+        }
+        catch (Exception ex)
+        {
+            throw new ValueSerializationException(what, streamId, value?.GetType() ?? typeof(T), codec.Id, ex);
+        }
+    }
+
+    /// <summary>The record of a cleared state (no value).</summary>
+    public static byte[] ClearedState() => new LogValueRecord(LogValueKind.ClearedState, WalCodec.None, "", ReadOnlyMemory<byte>.Empty).ToArray();
+
+    /// <summary>Parses a stored record.</summary>
+    /// <exception cref="ValueDeserializationException">The bytes are not a record these providers wrote, or a newer format.</exception>
+    public static LogValueRecord Parse(ReadOnlyMemory<byte> bytes, string what, string streamId, long version)
+    {
+        if (!LogValueRecord.TryRead(bytes, out LogValueRecord record, out string error))
+        {
+            throw new ValueDeserializationException(what, streamId, version, "?", WalCodec.None, error, null);
+        }
+
+        return record;
+    }
+
+    /// <summary>Decodes the value of a parsed record as a <typeparamref name="T"/>.</summary>
+    /// <exception cref="ValueDeserializationException">The record's codec is unknown or fails on the bytes.</exception>
+    public T Decode<T>(LogValueRecord record, string what, string streamId, long version)
+    {
+        string typeName = record.TypeName.Length > 0 ? record.TypeName : typeof(T).FullName ?? typeof(T).Name;
+        if (record.Codec is not (WalCodec.Orleans or WalCodec.SystemTextJson or WalCodec.MessagePack))
+        {
+            throw new ValueDeserializationException(what, streamId, version, typeName, record.Codec, $"the record names codec {(byte)record.Codec}, which this build does not have", null);
+        }
+
+        try
+        {
+            return Get(record.Codec).Decode<T>(record.Payload, record.TypeName);
+        }
+        catch (Exception ex)
+        {
+            throw new ValueDeserializationException(what, streamId, version, typeName, record.Codec, $"{ex.GetType().Name}: {ex.Message}", ex);
+        }
+    }
+
+    private IWalValueCodec Get(WalCodec id) => id switch
+    {
+        WalCodec.Orleans => _orleans ??= new OrleansValueCodec(_services.GetRequiredService<Serializer>()),
+        WalCodec.SystemTextJson => _systemTextJson ??= new SystemTextJsonValueCodec(_json, _services.GetRequiredService<TypeConverter>()),
+        WalCodec.MessagePack => _messagePackCodec ??= new MessagePackValueCodec(_messagePack, _services.GetRequiredService<TypeConverter>()),
+        _ => throw new ArgumentOutOfRangeException(nameof(id), id, "not a codec that holds values"),
+    };
+}

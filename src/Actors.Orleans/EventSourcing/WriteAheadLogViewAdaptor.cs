@@ -1,0 +1,311 @@
+using System.Diagnostics;
+using Actors.Orleans.Codecs;
+using Actors.Orleans.Diagnostics;
+using Actors.Orleans.Format;
+using Actors.Orleans.Storage;
+using Actors.Wal;
+using Microsoft.Extensions.Logging;
+using Orleans.EventSourcing;
+using Orleans.EventSourcing.Common;
+
+namespace Actors.Orleans.EventSourcing;
+
+/// <summary>
+/// Orleans's <see cref="PrimaryBasedLogViewAdaptor{TLogView, TLogEntry, TSubmissionEntry}"/> on the silo's write-ahead
+/// log: a journaled grain's events are its own stream (event version = stream version), each confirmed batch one atomic,
+/// conditional append; the confirmed state is checkpointed on a schedule; activation reads the newest checkpoint and
+/// replays only the events after it.
+/// </summary>
+/// <remarks>
+/// <para>An event is encoded when it is raised (<see cref="MakeSubmissionEntry"/>): one that cannot be serialized makes
+/// <c>RaiseEvent</c> throw <see cref="ValueSerializationException"/> before anything changes.</para>
+/// <para>The first load runs during activation (<see cref="PreOnActivate"/>), so a stored value that cannot be read fails
+/// the activation with <see cref="ValueDeserializationException"/>: never a grain on a default or partial state.</para>
+/// <para>Refreshes (Orleans's <c>Synchronize</c>) read only the events after the confirmed version. A write refused for
+/// its version (another activation wrote) refreshes and lets Orleans retry the batch, re-checking conditional events; a
+/// log failure is recorded as Orleans's connection issue and retried as Orleans's own adaptors do.</para>
+/// </remarks>
+internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogViewAdaptor<TView, TEntry, EncodedSubmission<TEntry>>
+    where TView : class, new()
+    where TEntry : class
+{
+    private readonly JournalSettings _settings;
+    private readonly ulong _streamHash;
+    private TView _confirmed = null!;
+    private int _version;
+    private long _checkpointVersion;
+    private long _bytesSinceCheckpoint;
+
+    public WriteAheadLogViewAdaptor(ILogViewAdaptorHost<TView, TEntry> host, TView initialState, ILogConsistencyProtocolServices services, JournalSettings settings)
+        : base(host, initialState, services)
+    {
+        _settings = settings;
+        _streamHash = CheckpointSchedule.StableHash(settings.StreamId);
+    }
+
+    /// <inheritdoc />
+    protected override TView LastConfirmedView() => _confirmed;
+
+    /// <inheritdoc />
+    protected override int GetConfirmedVersion() => _version;
+
+    /// <inheritdoc />
+    protected override void InitializeConfirmedView(TView initialstate)
+    {
+        _confirmed = initialstate;
+        _version = 0;
+    }
+
+    /// <inheritdoc />
+    protected override EncodedSubmission<TEntry> MakeSubmissionEntry(TEntry entry)
+    {
+        byte[] record = _settings.Codecs.Encode(LogValueKind.Event, entry, _settings.What, _settings.StreamId);
+        if (record.Length > _settings.MaxRecordSizeBytes)
+        {
+            throw new ValueSerializationException(_settings.What, _settings.StreamId, entry.GetType(), _settings.Codecs.WriteCodec,
+                new InvalidOperationException($"the event takes {record.Length} bytes, more than the log's MaxRecordSizeBytes ({_settings.MaxRecordSizeBytes})"));
+        }
+
+        return new EncodedSubmission<TEntry> { Entry = entry, Record = record };
+    }
+
+    /// <summary>Loads the grain (checkpoint + later events) during activation; an unreadable value fails the activation.</summary>
+    public override async Task PreOnActivate()
+    {
+        long started = Stopwatch.GetTimestamp();
+        int replayed = await LoadAsync().ConfigureAwait(false);
+        WalProviderInstruments.JournalLoaded(_settings.Provider, Stopwatch.GetElapsedTime(started).TotalMilliseconds, replayed);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ReadAsync()
+    {
+        while (true)
+        {
+            try
+            {
+                await RefreshAsync().ConfigureAwait(false);
+                LastPrimaryIssue.Resolve(Host, Services);
+                return;
+            }
+            catch (Exception ex)
+            {
+                LastPrimaryIssue.Record(new WriteAheadLogReadFailed { Exception = ex }, Host, Services);
+            }
+
+            await LastPrimaryIssue.DelayBeforeRetry().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task<int> WriteAsync()
+    {
+        EncodedSubmission<TEntry>[] batch = GetCurrentBatchOfUpdates();
+        int count = FittingPrefix(batch, _settings.MaxBatchBytes);
+        var records = new ReadOnlyMemory<byte>[count];
+        long bytes = 0;
+        for (int i = 0; i < count; i++)
+        {
+            records[i] = batch[i].Record;
+            bytes += batch[i].Record.Length;
+        }
+
+        AppendResult appended;
+        try
+        {
+            appended = await _settings.Log.Log.AppendAsync(_settings.StreamId, _version, records).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LastPrimaryIssue.Record(new WriteAheadLogWriteFailed { Exception = ex }, Host, Services);
+            await ReadAsync().ConfigureAwait(false); // refresh (retrying until the log answers); Orleans then retries the batch
+            return 0;
+        }
+
+        LastPrimaryIssue.Resolve(Host, Services);
+        WalProviderInstruments.EventsAppended(_settings.Provider, count);
+        for (int i = 0; i < count; i++)
+        {
+            Apply(_confirmed, batch[i].Entry!, nameof(WriteAsync));
+        }
+
+        _version = checked((int)appended.LastVersion);
+        _bytesSinceCheckpoint += bytes;
+        if (_settings.Checkpoints.IsDue(_streamHash, _version, _checkpointVersion, _bytesSinceCheckpoint))
+        {
+            await CheckpointAsync().ConfigureAwait(false);
+        }
+
+        return count;
+    }
+
+    /// <inheritdoc />
+    public override async Task<IReadOnlyList<TEntry>> RetrieveLogSegment(int fromVersion, int toVersion)
+    {
+        if (toVersion <= fromVersion)
+        {
+            return [];
+        }
+
+        IReadOnlyList<StoredEvent> stored;
+        try
+        {
+            stored = await _settings.Log.Log.ReadEventsAsync(_settings.StreamId, fromVersion + 1L, toVersion).ConfigureAwait(false);
+        }
+        catch (EventsReclaimedException reclaimed)
+        {
+            throw new EventHistoryReclaimedException($"grain {Services.GrainId}", _settings.StreamId, fromVersion, reclaimed.OldestAvailableVersion, _settings.History, reclaimed);
+        }
+        catch (Exception ex) when (LogErrors.Translate(ex, $"Reading {_settings.What}", _settings.StreamId) is { } translated)
+        {
+            throw translated;
+        }
+
+        var entries = new TEntry[stored.Count];
+        for (int i = 0; i < stored.Count; i++)
+        {
+            entries[i] = DecodeEvent(stored[i]);
+        }
+
+        return entries;
+    }
+
+    /// <inheritdoc />
+    protected override Task ClearPrimaryLogAsync(CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"Clearing the log of a journaled grain is not supported by the write-ahead-log provider '{_settings.Provider}' yet ({_settings.What}); nothing was cleared.");
+
+    /// <summary>Reads the newest checkpoint and the events after it into the confirmed view; returns the events replayed.</summary>
+    private async Task<int> LoadAsync()
+    {
+        StreamReadResult stream;
+        try
+        {
+            stream = await _settings.Log.Log.ReadStreamAsync(_settings.StreamId).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (LogErrors.Translate(ex, $"Loading {_settings.What}", _settings.StreamId) is { } translated)
+        {
+            throw translated;
+        }
+
+        TView view;
+        if (stream.Checkpoint is { } checkpoint)
+        {
+            LogValueRecord record = ValueCodecs.Parse(checkpoint.State, _settings.What, _settings.StreamId, checkpoint.Version);
+            if (record.Kind != LogValueKind.Snapshot)
+            {
+                throw new ValueDeserializationException(_settings.What, _settings.StreamId, checkpoint.Version, typeof(TView).FullName ?? typeof(TView).Name, record.Codec, $"the checkpoint holds a record of kind {record.Kind}, not a snapshot", null);
+            }
+
+            view = _settings.Codecs.Decode<TView>(record, $"the checkpoint of {_settings.What}", _settings.StreamId, checkpoint.Version);
+            _checkpointVersion = checkpoint.Version;
+        }
+        else
+        {
+            view = InitialState;
+            _checkpointVersion = 0;
+        }
+
+        long bytes = 0;
+        foreach (StoredEvent stored in stream.Events)
+        {
+            Apply(view, DecodeEvent(stored), nameof(LoadAsync));
+            bytes += stored.Payload.Length;
+        }
+
+        _confirmed = view;
+        _version = checked((int)(stream.Events.Count > 0 ? stream.Events[^1].Version : _checkpointVersion));
+        _bytesSinceCheckpoint = bytes;
+        return stream.Events.Count;
+    }
+
+    /// <summary>Brings the confirmed view up to the stream: the events after the confirmed version, or a full load.</summary>
+    private async Task RefreshAsync()
+    {
+        IEventLog log = _settings.Log.Log;
+        StreamInfo info = log.GetStreamInfo(_settings.StreamId);
+        if (info.Version == _version && !info.IsDeleted)
+        {
+            return;
+        }
+
+        if (info.Version > _version && info.CheckpointVersion <= _version)
+        {
+            try
+            {
+                IReadOnlyList<StoredEvent> newer = await log.ReadEventsAsync(_settings.StreamId, _version + 1L, info.Version).ConfigureAwait(false);
+                foreach (StoredEvent stored in newer)
+                {
+                    Apply(_confirmed, DecodeEvent(stored), nameof(RefreshAsync));
+                    _bytesSinceCheckpoint += stored.Payload.Length;
+                    _version = checked((int)stored.Version);
+                }
+
+                return;
+            }
+            catch (EventsReclaimedException)
+            {
+                // Reclaimed meanwhile: load from the newest checkpoint below.
+            }
+        }
+
+        await LoadAsync().ConfigureAwait(false);
+    }
+
+    private async Task CheckpointAsync()
+    {
+        try
+        {
+            byte[] snapshot = _settings.Codecs.Encode(LogValueKind.Snapshot, _confirmed, $"the confirmed state of {_settings.What}", _settings.StreamId);
+            await _settings.Log.Log.WriteCheckpointAsync(_settings.StreamId, _version, snapshot).ConfigureAwait(false);
+            _checkpointVersion = _version;
+            _bytesSinceCheckpoint = 0;
+            WalProviderInstruments.CheckpointWritten(_settings.Provider);
+        }
+        catch (Exception ex) when (ex is WriteAheadLogProviderException or WalException)
+        {
+            // The events are durable: a missing checkpoint only makes the next activation replay more of them.
+            WalProviderInstruments.CheckpointFailed(_settings.Provider);
+            Services.Log(LogLevel.Warning, "checkpoint of {0} at version {1} failed; the events stay durable and are replayed at activation: {2}", _settings.What, _version, ex.Message);
+        }
+    }
+
+    private TEntry DecodeEvent(StoredEvent stored)
+    {
+        LogValueRecord record = ValueCodecs.Parse(stored.Payload, _settings.What, _settings.StreamId, stored.Version);
+        if (record.Kind != LogValueKind.Event)
+        {
+            throw new ValueDeserializationException(_settings.What, _settings.StreamId, stored.Version, typeof(TEntry).FullName ?? typeof(TEntry).Name, record.Codec, $"the journal holds a record of kind {record.Kind}, not an event", null);
+        }
+
+        return _settings.Codecs.Decode<TEntry>(record, _settings.What, _settings.StreamId, stored.Version);
+    }
+
+    private void Apply(TView view, TEntry entry, string where)
+    {
+        try
+        {
+            Host.UpdateView(view, entry);
+        }
+        catch (Exception ex)
+        {
+            Services.CaughtUserCodeException("UpdateView", where, ex);
+        }
+    }
+
+    /// <summary>How many of the batch's first events fit in one append (at least one: a single event is checked when raised).</summary>
+    /// <remarks>Each record is counted with 64 bytes for the engine's framing; a batch over the log's limit is written as several appends.</remarks>
+    private static int FittingPrefix(EncodedSubmission<TEntry>[] batch, int maxBatchBytes)
+    {
+        long bytes = 0;
+        for (int i = 0; i < batch.Length; i++)
+        {
+            bytes += batch[i].Record.Length + 64;
+            if (bytes > maxBatchBytes && i > 0)
+            {
+                return i;
+            }
+        }
+
+        return batch.Length;
+    }
+}

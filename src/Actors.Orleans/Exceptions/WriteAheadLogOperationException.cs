@@ -1,0 +1,27 @@
+namespace Actors.Orleans;
+
+/// <summary>
+/// The log refused or failed an operation of a grain's state or events. <see cref="OutcomeUnknown"/> tells a rejection
+/// (false: nothing was stored) from a failure (true: the log hit an I/O error and the write may or may not be stored; the
+/// grain reads its state again before it goes on).
+/// </summary>
+public sealed class WriteAheadLogOperationException : WriteAheadLogProviderException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="operation">What was being done, naming the grain and its state or events.</param>
+    /// <param name="streamId">The log stream.</param>
+    /// <param name="outcomeUnknown">True when the write may have been stored.</param>
+    /// <param name="innerException">The engine's error.</param>
+    public WriteAheadLogOperationException(string operation, string streamId, bool outcomeUnknown, Exception innerException)
+        : base($"{operation} failed on stream '{streamId}': {innerException.Message}{(outcomeUnknown ? " The outcome is unknown: the write may or may not be stored." : " Nothing was stored.")}", innerException)
+    {
+        StreamId = streamId;
+        OutcomeUnknown = outcomeUnknown;
+    }
+
+    /// <summary>The log stream.</summary>
+    public string StreamId { get; }
+
+    /// <summary>True when the write may have been stored (the log failed mid-write); false for a rejection.</summary>
+    public bool OutcomeUnknown { get; }
+}

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using Actors.Wal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans;
+using Orleans.Runtime;
+
+namespace Actors.Orleans.Log;
+
+/// <summary>
+/// The silo's one write-ahead log, shared by every write-ahead-log provider: it opens at
+/// <see cref="ServiceLifecycleStage.RuntimeStorageServices"/>, before any grain activates, and closes when that stage
+/// stops, after the grains have deactivated.
+/// </summary>
+/// <remarks>
+/// Thread safety: every member may be called from any thread. <see cref="Log"/> throws
+/// <see cref="WriteAheadLogUnavailableException"/> outside the open window, so no call is ever served by a log that is
+/// not there (nothing falls back to memory).
+/// </remarks>
+public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
+{
+    private readonly SiloLogOptions _options;
+    private readonly WriteAheadLogOptions _engineOptions;
+    private readonly StreamRetentionRegistry _retention;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly object _gate = new();
+    private WriteAheadLog? _log;
+    private SiloLogState _state;
+    private string _description = "the silo has not reached its storage stage yet";
+    private Exception? _openError;
+    private TimeSpan _openDuration;
+
+    /// <summary>Creates the silo's log (it opens with the silo's lifecycle).</summary>
+    public SiloLog(IOptions<SiloLogOptions> options, StreamRetentionRegistry retention, ILoggerFactory loggerFactory, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(retention);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        _options = options.Value;
+        _engineOptions = _options.ToEngineOptions();
+        _retention = retention;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<SiloLog>();
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>The open log.</summary>
+    /// <exception cref="WriteAheadLogUnavailableException">The log is not open (see the message for why).</exception>
+    public IEventLog Log
+    {
+        get
+        {
+            WriteAheadLog? log = Volatile.Read(ref _log);
+            if (log is not null && !log.GetStatistics().IsFailed)
+            {
+                return log;
+            }
+
+            SiloLogStatus status = GetStatus();
+            throw new WriteAheadLogUnavailableException($"The silo's write-ahead log in '{_options.Directory}' cannot serve: {status.Description}", _openError);
+        }
+    }
+
+    /// <summary>The log's directory.</summary>
+    public string Directory => _options.Directory;
+
+    /// <summary>The largest record the log accepts (one state, event or checkpoint with its envelope).</summary>
+    public int MaxRecordSizeBytes => _engineOptions.MaxRecordSizeBytes;
+
+    /// <summary>The largest batch of records the log accepts in one append.</summary>
+    public int MaxBatchBytes => _engineOptions.MaxBatchBytes;
+
+    /// <summary>Whether the providers compress what they write.</summary>
+    public bool Compress => _options.Compression == RecordCompression.Brotli;
+
+    /// <summary>A snapshot of the log's state for health checks.</summary>
+    public SiloLogStatus GetStatus()
+    {
+        lock (_gate)
+        {
+            if (_state == SiloLogState.Open && _log is { } log)
+            {
+                LogStatistics statistics = log.GetStatistics();
+                return statistics.IsFailed
+                    ? new SiloLogStatus(SiloLogState.Failed, _options.Directory, "the log hit an I/O error and refuses writes until the silo restarts (see the silo's log)", statistics.StreamCount, statistics.DurableLsn, _openDuration)
+                    : new SiloLogStatus(SiloLogState.Open, _options.Directory, _description, statistics.StreamCount, statistics.DurableLsn, _openDuration);
+            }
+
+            return new SiloLogStatus(_state, _options.Directory, _description, 0, 0, _openDuration);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        ArgumentNullException.ThrowIfNull(lifecycle);
+        lifecycle.Subscribe(nameof(SiloLog), ServiceLifecycleStage.RuntimeStorageServices, OpenAsync, CloseAsync);
+    }
+
+    /// <summary>Opens (and recovers) the log. Called by the silo's lifecycle; tests may call it directly.</summary>
+    public async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_state is SiloLogState.Open or SiloLogState.Opening)
+            {
+                return;
+            }
+
+            _state = SiloLogState.Opening;
+            _description = "recovery is running";
+        }
+
+        WriteAheadLogOptions engine = _options.ToEngineOptions();
+        engine.RetainCheckpointedEvents = true;
+        engine.StreamRetention = _retention.Resolve;
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            WriteAheadLog log = await WriteAheadLog.OpenAsync(engine, _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
+            RecoveryStatistics recovery = log.GetStatistics().Recovery;
+            lock (_gate)
+            {
+                _openDuration = Stopwatch.GetElapsedTime(started);
+                _log = log;
+                _state = SiloLogState.Open;
+                _description = recovery.CleanShutdown
+                    ? $"open, sync policy {_options.SyncPolicy}; opened in {_openDuration.TotalMilliseconds:F0} ms after a clean close"
+                    : $"open, sync policy {_options.SyncPolicy}; opened in {_openDuration.TotalMilliseconds:F0} ms after a crash or first start: recovery scanned {recovery.RecordsScanned} record(s), cut {recovery.TruncatedBytes} torn-tail byte(s)";
+            }
+
+            LogOpened(_options.Directory, _options.SyncPolicy, recovery.Streams, _openDuration.TotalMilliseconds, recovery.CleanShutdown);
+        }
+        catch (Exception ex)
+        {
+            lock (_gate)
+            {
+                _state = SiloLogState.OpenFailed;
+                _openError = ex;
+                _description = $"opening failed: {ex.GetType().Name}: {ex.Message}";
+            }
+
+            LogOpenFailed(ex, _options.Directory);
+            throw new WriteAheadLogUnavailableException($"The silo's write-ahead log in '{_options.Directory}' could not open: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Closes the log: every write acknowledged so far is durable when this completes.</summary>
+    public async Task CloseAsync(CancellationToken cancellationToken)
+    {
+        WriteAheadLog? log;
+        lock (_gate)
+        {
+            log = _log;
+            _log = null;
+            if (log is null)
+            {
+                return;
+            }
+
+            _state = SiloLogState.Closed;
+            _description = "closed: the silo stopped";
+        }
+
+        await log.DisposeAsync().ConfigureAwait(false);
+        LogClosed(_options.Directory);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await CloseAsync(CancellationToken.None).ConfigureAwait(false);
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Write-ahead log open in {Directory} (sync policy {SyncPolicy}, {Streams} streams) in {Milliseconds:F0} ms; clean close before: {CleanShutdown}")]
+    private partial void LogOpened(string directory, SyncPolicy syncPolicy, long streams, double milliseconds, bool cleanShutdown);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "The write-ahead log in {Directory} could not open; the silo does not start")]
+    private partial void LogOpenFailed(Exception exception, string directory);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Write-ahead log in {Directory} closed")]
+    private partial void LogClosed(string directory);
+}

@@ -1,0 +1,41 @@
+using Orleans.Runtime;
+
+namespace Actors.Orleans.Storage;
+
+/// <summary>
+/// The log stream ids the providers use; each names its provider, so two providers never share a stream:
+/// <list type="bullet">
+/// <item><c>s/{provider}/{state name}/{grain id}</c>: one grain state of a grain storage provider;</item>
+/// <item><c>j/{provider}/{grain id}</c>: the events of a journaled grain of a log-consistency provider.</item>
+/// </list>
+/// The provider and state names escape <c>%</c> as <c>%25</c> and <c>/</c> as <c>%2F</c>; the grain id is Orleans's
+/// <c>type/key</c> form, last, so every id maps to one stream and back.
+/// </summary>
+public static class GrainStreamNames
+{
+    /// <summary>The prefix of every state stream of grain storage provider <paramref name="provider"/>.</summary>
+    public static string StatePrefix(string provider) => $"s/{Escape(provider)}/";
+
+    /// <summary>The prefix of every journal stream of log-consistency provider <paramref name="provider"/>.</summary>
+    public static string JournalPrefix(string provider) => $"j/{Escape(provider)}/";
+
+    /// <summary>The stream of one grain state.</summary>
+    public static string State(string provider, string stateName, GrainId grainId) => $"{StatePrefix(provider)}{Escape(stateName)}/{grainId}";
+
+    /// <summary>The stream of one journaled grain's events.</summary>
+    public static string Journal(string provider, GrainId grainId) => $"{JournalPrefix(provider)}{grainId}";
+
+    /// <summary>The grain type of a journal stream id under <paramref name="prefix"/>, or null when it is not one.</summary>
+    public static string? JournalGrainType(string streamId, string prefix)
+    {
+        if (!streamId.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        int end = streamId.IndexOf('/', prefix.Length);
+        return end > prefix.Length ? streamId[prefix.Length..end] : null;
+    }
+
+    private static string Escape(string name) => name.Replace("%", "%25", StringComparison.Ordinal).Replace("/", "%2F", StringComparison.Ordinal);
+}

@@ -1,0 +1,227 @@
+using System.Globalization;
+using Actors.Orleans.Codecs;
+using Actors.Orleans.Diagnostics;
+using Actors.Orleans.Format;
+using Actors.Orleans.Log;
+using Actors.Wal;
+using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace Actors.Orleans.Storage;
+
+/// <summary>
+/// Orleans grain storage on the silo's write-ahead log: each grain state is its own stream
+/// (<see cref="GrainStreamNames.State"/>), a write appends the whole state, the ETag is the stream version.
+/// </summary>
+/// <remarks>
+/// <para>Writes are conditional: a state whose ETag is not the stream's version throws
+/// <see cref="InconsistentStateException"/> (stored and current ETags in it) and stores nothing. A write completes when
+/// the log's sync policy says it is durable (an fsync under <see cref="SyncPolicy.Always"/>).</para>
+/// <para>A clear appends a cleared-state record, stores it as the stream's checkpoint and erases every older record, so
+/// nothing of the old value is readable afterwards and its bytes leave the files at the next compaction.</para>
+/// <para>Errors are typed: <see cref="ValueSerializationException"/> (nothing stored), <see cref="ValueDeserializationException"/>
+/// (activation fails; nothing defaulted), <see cref="WriteAheadLogOperationException"/>, <see cref="WriteAheadLogUnavailableException"/>.</para>
+/// </remarks>
+public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
+{
+    private readonly string _name;
+    private readonly WriteAheadLogGrainStorageOptions _options;
+    private readonly SiloLog _log;
+    private readonly ValueCodecs _codecs;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the provider named <paramref name="name"/> on the silo's log.</summary>
+    public WriteAheadLogGrainStorage(string name, WriteAheadLogGrainStorageOptions options, SiloLog log, IServiceProvider services, ILogger<WriteAheadLogGrainStorage> logger)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(logger);
+        _name = name;
+        _options = options;
+        _log = log;
+        _codecs = new ValueCodecs(services, options, log.Compress);
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ArgumentNullException.ThrowIfNull(grainState);
+        string streamId = GrainStreamNames.State(_name, stateName, grainId);
+        string what = What(stateName, grainId);
+        IEventLog log = _log.Log;
+        try
+        {
+            StreamInfo info = log.GetStreamInfo(streamId);
+            if (info.Version == 0)
+            {
+                grainState.State = GrainStates.CreateDefault<T>();
+                grainState.ETag = null;
+                grainState.RecordExists = false;
+                return;
+            }
+
+            (ReadOnlyMemory<byte> bytes, long version) = await ReadNewestAsync(log, streamId, info, what).ConfigureAwait(false);
+            LogValueRecord record = ValueCodecs.Parse(bytes, what, streamId, version);
+            switch (record.Kind)
+            {
+                case LogValueKind.State:
+                    grainState.State = _codecs.Decode<T>(record, what, streamId, version);
+                    grainState.RecordExists = true;
+                    break;
+                case LogValueKind.ClearedState:
+                    grainState.State = GrainStates.CreateDefault<T>();
+                    grainState.RecordExists = false;
+                    break;
+                default:
+                    throw new ValueDeserializationException(what, streamId, version, typeof(T).FullName ?? typeof(T).Name, record.Codec, $"a state stream holds a record of kind {record.Kind}", null);
+            }
+
+            grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
+            WalProviderInstruments.StateRead(_name);
+        }
+        catch (Exception ex) when (LogErrors.Translate(ex, $"Reading {what}", streamId) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ArgumentNullException.ThrowIfNull(grainState);
+        string streamId = GrainStreamNames.State(_name, stateName, grainId);
+        string what = What(stateName, grainId);
+        long expected = ExpectedVersion(grainState.ETag, what);
+        byte[] record = _codecs.Encode(LogValueKind.State, grainState.State, what, streamId);
+        IEventLog log = _log.Log;
+        AppendResult appended = await AppendAsync(log, streamId, expected, record, what, grainState.ETag).ConfigureAwait(false);
+        grainState.ETag = appended.LastVersion.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+        WalProviderInstruments.StateWritten(_name, record.Length);
+
+        if (appended.LastVersion - log.GetStreamInfo(streamId).CheckpointVersion >= _options.CheckpointEveryWrites)
+        {
+            await CheckpointAsync(log, streamId, appended.LastVersion, record, what).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ArgumentNullException.ThrowIfNull(grainState);
+        string streamId = GrainStreamNames.State(_name, stateName, grainId);
+        string what = What(stateName, grainId);
+        long expected = ExpectedVersion(grainState.ETag, what);
+        byte[] cleared = ValueCodecs.ClearedState();
+        IEventLog log = _log.Log;
+        AppendResult appended = await AppendAsync(log, streamId, expected, cleared, what, grainState.ETag).ConfigureAwait(false);
+        try
+        {
+            // The cleared record becomes the stream's base, then every older record is erased: no read can reach the
+            // old value, and compaction drops its bytes (superseded checkpoints included).
+            await log.WriteCheckpointAsync(streamId, appended.LastVersion, cleared).ConfigureAwait(false);
+            await log.DeleteEventsToAsync(streamId, appended.LastVersion).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (LogErrors.Translate(ex, $"Erasing the cleared {what}", streamId) is { } translated)
+        {
+            throw translated;
+        }
+
+        grainState.State = GrainStates.CreateDefault<T>();
+        grainState.ETag = appended.LastVersion.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = false;
+        WalProviderInstruments.StateCleared(_name);
+    }
+
+    private static async Task<(ReadOnlyMemory<byte> Bytes, long Version)> ReadNewestAsync(IEventLog log, string streamId, StreamInfo info, string what)
+    {
+        if (info.Version > info.CheckpointVersion)
+        {
+            try
+            {
+                IReadOnlyList<StoredEvent> newest = await log.ReadEventsAsync(streamId, info.Version, info.Version).ConfigureAwait(false);
+                if (newest.Count == 1)
+                {
+                    return (newest[0].Payload, newest[0].Version);
+                }
+            }
+            catch (EventsReclaimedException)
+            {
+                // A checkpoint landed between the look-up and the read: read the stream's base below.
+            }
+        }
+
+        StreamReadResult stream = await log.ReadStreamAsync(streamId).ConfigureAwait(false);
+        if (stream.Events.Count > 0)
+        {
+            StoredEvent last = stream.Events[^1];
+            return (last.Payload, last.Version);
+        }
+
+        if (stream.Checkpoint is { } checkpoint)
+        {
+            return (checkpoint.State, checkpoint.Version);
+        }
+
+        throw new ValueDeserializationException(what, streamId, stream.Version, "?", WalCodec.None, stream.IsDeleted ? "the stream was deleted outside the provider" : "the stream holds neither a checkpoint nor an event at its version", null);
+    }
+
+    private async Task<AppendResult> AppendAsync(IEventLog log, string streamId, long expected, byte[] record, string what, string? etag)
+    {
+        try
+        {
+            return await log.AppendAsync(streamId, expected, [record]).ConfigureAwait(false);
+        }
+        catch (StreamVersionConflictException conflict)
+        {
+            WalProviderInstruments.EtagConflict(_name);
+            throw new InconsistentStateException(
+                $"Writing {what} refused: its ETag '{etag ?? "(none)"}' is not the stored version {conflict.ActualVersion} (another activation wrote, or the state was read before a later write). Nothing was stored.",
+                conflict.ActualVersion.ToString(CultureInfo.InvariantCulture),
+                etag,
+                conflict);
+        }
+        catch (Exception ex) when (LogErrors.Translate(ex, $"Writing {what}", streamId) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    private async Task CheckpointAsync(IEventLog log, string streamId, long version, byte[] record, string what)
+    {
+        try
+        {
+            await log.WriteCheckpointAsync(streamId, version, record).ConfigureAwait(false);
+        }
+        catch (WalException ex)
+        {
+            // The write itself is durable: a missing checkpoint only keeps older versions on disk longer.
+            WalProviderInstruments.CheckpointFailed(_name);
+            LogCheckpointFailed(ex, what, streamId, version);
+        }
+    }
+
+    private long ExpectedVersion(string? etag, string what)
+    {
+        if (etag is null)
+        {
+            return Wal.ExpectedVersion.NoStream;
+        }
+
+        if (long.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out long version))
+        {
+            return version;
+        }
+
+        throw new InconsistentStateException($"Writing {what} refused: '{etag}' is not an ETag of write-ahead-log storage '{_name}' (a stream version). Nothing was stored.", null, etag);
+    }
+
+    private string What(string stateName, GrainId grainId) => $"state '{stateName}' of grain {grainId} (storage '{_name}')";
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "The checkpoint of {What} at version {Version} (stream {StreamId}) failed; the write is durable, older versions stay on disk until the next checkpoint")]
+    private partial void LogCheckpointFailed(Exception exception, string what, string streamId, long version);
+}
