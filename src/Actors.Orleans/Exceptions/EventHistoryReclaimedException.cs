@@ -1,9 +1,12 @@
+using Orleans;
+
 namespace Actors.Orleans;
 
 /// <summary>
 /// <c>RetrieveConfirmedEvents</c> asked for events the log no longer keeps: the grain's history policy reclaims events
 /// once a checkpoint covers them (<see cref="WriteAheadLogHistory.ReclaimAfterCheckpoint"/>).
 /// </summary>
+[GenerateSerializer]
 public sealed class EventHistoryReclaimedException : WriteAheadLogProviderException
 {
     /// <summary>Creates the exception.</summary>
@@ -15,8 +18,10 @@ public sealed class EventHistoryReclaimedException : WriteAheadLogProviderExcept
     }
 
     /// <summary>The log stream.</summary>
-    public string StreamId { get; }
+    [Id(0)]
+    public string StreamId { get; private set; }
 
     /// <summary>The oldest event version still stored.</summary>
-    public long OldestAvailableVersion { get; }
+    [Id(1)]
+    public long OldestAvailableVersion { get; private set; }
 }

@@ -1,9 +1,12 @@
+using Orleans;
+
 namespace Actors.Orleans;
 
 /// <summary>
 /// A stored state or event could not be read back (an unknown or changed type, bytes the codec refuses, a record not
 /// written by these providers). The grain does not activate with a default state instead, and nothing stored is changed.
 /// </summary>
+[GenerateSerializer]
 public sealed class ValueDeserializationException : WriteAheadLogProviderException
 {
     /// <summary>Creates the exception.</summary>
@@ -24,14 +27,18 @@ public sealed class ValueDeserializationException : WriteAheadLogProviderExcepti
     }
 
     /// <summary>The log stream.</summary>
-    public string StreamId { get; }
+    [Id(0)]
+    public string StreamId { get; private set; }
 
     /// <summary>The stream version of the record.</summary>
-    public long Version { get; }
+    [Id(1)]
+    public long Version { get; private set; }
 
     /// <summary>The stored (or expected) type name.</summary>
-    public string TypeName { get; }
+    [Id(2)]
+    public string TypeName { get; private set; }
 
     /// <summary>The codec the record names.</summary>
-    public WalCodec Codec { get; }
+    [Id(3)]
+    public WalCodec Codec { get; private set; }
 }

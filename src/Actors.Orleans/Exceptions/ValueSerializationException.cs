@@ -1,9 +1,12 @@
+using Orleans;
+
 namespace Actors.Orleans;
 
 /// <summary>
 /// A state or event could not be serialized. This is a rejection: nothing was stored and nothing in memory changed (a
 /// journaled grain's <c>RaiseEvent</c> throws it before the event is applied).
 /// </summary>
+[GenerateSerializer]
 public sealed class ValueSerializationException : WriteAheadLogProviderException
 {
     /// <summary>Creates the exception.</summary>
@@ -21,11 +24,14 @@ public sealed class ValueSerializationException : WriteAheadLogProviderException
     }
 
     /// <summary>The log stream the value was going to.</summary>
-    public string StreamId { get; }
+    [Id(0)]
+    public string StreamId { get; private set; }
 
     /// <summary>The value's type.</summary>
-    public Type ValueType { get; }
+    [Id(1)]
+    public Type ValueType { get; private set; }
 
     /// <summary>The codec that failed.</summary>
-    public WalCodec Codec { get; }
+    [Id(2)]
+    public WalCodec Codec { get; private set; }
 }

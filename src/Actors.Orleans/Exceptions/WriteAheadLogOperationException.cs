@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace Actors.Orleans;
 
 /// <summary>
@@ -5,6 +7,7 @@ namespace Actors.Orleans;
 /// (false: nothing was stored) from a failure (true: the log hit an I/O error and the write may or may not be stored; the
 /// grain reads its state again before it goes on).
 /// </summary>
+[GenerateSerializer]
 public sealed class WriteAheadLogOperationException : WriteAheadLogProviderException
 {
     /// <summary>Creates the exception.</summary>
@@ -20,8 +23,10 @@ public sealed class WriteAheadLogOperationException : WriteAheadLogProviderExcep
     }
 
     /// <summary>The log stream.</summary>
-    public string StreamId { get; }
+    [Id(0)]
+    public string StreamId { get; private set; }
 
     /// <summary>True when the write may have been stored (the log failed mid-write); false for a rejection.</summary>
-    public bool OutcomeUnknown { get; }
+    [Id(1)]
+    public bool OutcomeUnknown { get; private set; }
 }

@@ -1,3 +1,4 @@
+using Orleans;
 using Orleans.Runtime;
 
 namespace Actors.Orleans;
@@ -6,6 +7,7 @@ namespace Actors.Orleans;
 /// The root of every error the write-ahead-log providers raise. Each names what (grain, state or events, type) and where
 /// (stream, version) it concerns.
 /// </summary>
+[GenerateSerializer]
 public abstract class WriteAheadLogProviderException : OrleansException
 {
     /// <summary>Creates the exception.</summary>

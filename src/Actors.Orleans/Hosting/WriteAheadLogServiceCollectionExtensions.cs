@@ -31,11 +31,16 @@ internal static class WriteAheadLogServiceCollectionExtensions
         services.AddOptions<SiloLogOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloLogOptions>, SiloLogOptionsValidator>());
         services.AddSingleton<StreamRetentionRegistry>();
-        services.AddSingleton(sp => new SiloLog(
-            sp.GetRequiredService<IOptions<SiloLogOptions>>(),
-            sp.GetRequiredService<StreamRetentionRegistry>(),
-            sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            var log = new SiloLog(
+                sp.GetRequiredService<IOptions<SiloLogOptions>>(),
+                sp.GetRequiredService<StreamRetentionRegistry>(),
+                sp.GetRequiredService<ILoggerFactory>(),
+                sp.GetService<TimeProvider>());
+            log.GuardSingleSilo(sp.GetRequiredService<IClusterMembershipService>());
+            return log;
+        });
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloLog>());
         return services;
     }

@@ -31,6 +31,7 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
     private string _description = "the silo has not reached its storage stage yet";
     private Exception? _openError;
     private TimeSpan _openDuration;
+    private SingleSiloGuard? _singleSilo;
 
     /// <summary>Creates the silo's log (it opens with the silo's lifecycle).</summary>
     public SiloLog(IOptions<SiloLogOptions> options, StreamRetentionRegistry retention, ILoggerFactory loggerFactory, TimeProvider? time = null)
@@ -55,6 +56,7 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
             WriteAheadLog? log = Volatile.Read(ref _log);
             if (log is not null && !log.GetStatistics().IsFailed)
             {
+                _singleSilo?.ThrowIfSeveralSilos(_options.Directory);
                 return log;
             }
 
@@ -62,6 +64,9 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
             throw new WriteAheadLogUnavailableException($"The silo's write-ahead log in '{_options.Directory}' cannot serve: {status.Description}", _openError);
         }
     }
+
+    /// <summary>Makes every use of <see cref="Log"/> refuse while <paramref name="membership"/> shows several active silos (see <see cref="SingleSiloGuard"/>).</summary>
+    internal void GuardSingleSilo(IClusterMembershipService membership) => _singleSilo = new SingleSiloGuard(membership);
 
     /// <summary>The log's directory.</summary>
     public string Directory => _options.Directory;

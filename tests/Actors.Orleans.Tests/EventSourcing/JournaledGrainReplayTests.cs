@@ -1,0 +1,114 @@
+using Actors.Orleans.Tests.Grains;
+using Actors.Orleans.Tests.Support;
+using Orleans.TestingHost;
+
+namespace Actors.Orleans.Tests.EventSourcing;
+
+/// <summary>
+/// JournaledGrain on the log through Orleans's TestingHost: silos stopped and started again on the same directories
+/// replay every confirmed event, in order, nothing extra.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class JournaledGrainReplayTests : IDisposable
+{
+    private readonly TempDirectory _root = new();
+
+    public void Dispose() => _root.Dispose();
+
+    [Fact]
+    public async Task ConfirmEvents_SiloRestarted_StateAndHistoryReplayedInOrder()
+    {
+        var expected = new List<int>();
+        await using (TestCluster first = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly))
+        {
+            ICounterJournalGrain grain = first.GrainFactory.GetGrain<ICounterJournalGrain>("c1");
+            for (int i = 1; i <= 25; i++)
+            {
+                CounterView view = await grain.Add(i);
+                expected.Add(i);
+                Assert.Equal(i, view.Version);
+            }
+
+            CounterView batch = await grain.AddMany([100, 200, 300]);
+            expected.AddRange([100, 200, 300]);
+            Assert.Equal(28, batch.Version);
+            await first.StopAllSilosAsync();
+        }
+
+        await using TestCluster second = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly);
+        ICounterJournalGrain again = second.GrainFactory.GetGrain<ICounterJournalGrain>("c1");
+        CounterView restored = await again.Get();
+        Assert.Equal(new CounterView(expected.Sum(), expected.Count, expected.Count), restored);
+        Assert.Equal(expected, await again.History(0, expected.Count));
+        Assert.Equal(expected.GetRange(5, 10), await again.History(5, 15));
+
+        CounterView next = await again.Add(1);
+        Assert.Equal(expected.Count + 1, next.Version);
+    }
+
+    [Fact]
+    public async Task RaiseConditionalEvent_StaleVersion_RefusedAndNothingStored()
+    {
+        await using TestCluster cluster = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly);
+        ICounterJournalGrain grain = cluster.GrainFactory.GetGrain<ICounterJournalGrain>("c2");
+        Assert.True(await grain.AddIfAt(5, 0));
+        Assert.False(await grain.AddIfAt(7, 0));
+        Assert.Equal(new CounterView(5, 1, 1), await grain.Get());
+        int[] history = await grain.History(0, 1);
+        Assert.Equal([5], history);
+    }
+
+    [Fact]
+    public async Task RaiseEvent_WithoutConfirm_ConfirmedInTheBackgroundAndDurable()
+    {
+        await using (TestCluster first = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly))
+        {
+            ICounterJournalGrain grain = first.GrainFactory.GetGrain<ICounterJournalGrain>("c3");
+            await grain.AddInBackground(4);
+            await grain.AddInBackground(6);
+            Assert.Equal(new CounterView(10, 2, 2), await grain.Get());
+            await first.StopAllSilosAsync();
+        }
+
+        await using TestCluster second = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly);
+        Assert.Equal(new CounterView(10, 2, 2), await second.GrainFactory.GetGrain<ICounterJournalGrain>("c3").Get());
+    }
+
+    [Fact]
+    public async Task RaiseEvent_EventTheCodecCannotSerialize_RejectedWithTypedErrorAndStateUnchanged()
+    {
+        await using TestCluster cluster = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly);
+        ICounterJournalGrain grain = cluster.GrainFactory.GetGrain<ICounterJournalGrain>("c4");
+        await grain.Add(3);
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => grain.RaiseUnserializable());
+        Assert.True(error.Message.Contains("Cannot serialize the events of grain", StringComparison.Ordinal), error.ToString());
+        Assert.Contains(nameof(UnserializableEvent), error.Message, StringComparison.Ordinal);
+        Assert.Equal(new CounterView(3, 1, 1), await grain.Get());
+    }
+
+    [Fact]
+    public async Task Activation_ManyEventsAfterCheckpoints_ReplaysOnlyTheTail()
+    {
+        await using (TestCluster first = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly))
+        {
+            ICounterJournalGrain grain = first.GrainFactory.GetGrain<ICounterJournalGrain>("c5");
+            for (int i = 0; i < 10; i++)
+            {
+                await grain.AddMany([.. Enumerable.Repeat(1, 10)]);
+            }
+
+            await first.StopAllSilosAsync();
+        }
+
+        string directory = Path.Combine(_root.Path, "Primary");
+        await using (ProviderHarnessForJournals log = await ProviderHarnessForJournals.OpenAsync(directory))
+        {
+            Wal.StreamInfo info = log.Info("c5");
+            Assert.Equal(100, info.Version);
+            Assert.True(info.CheckpointVersion >= 90, $"checkpoint at {info.CheckpointVersion}, expected within the last 10 events (every 10, staggered)");
+        }
+
+        await using TestCluster second = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly);
+        Assert.Equal(new CounterView(100, 100, 100), await second.GrainFactory.GetGrain<ICounterJournalGrain>("c5").Get());
+    }
+}

@@ -1,0 +1,86 @@
+using Orleans.EventSourcing;
+
+namespace Actors.Orleans.Tests.Grains;
+
+public interface ICounterJournalGrain : IGrainWithStringKey
+{
+    Task<CounterView> Add(int amount);
+
+    Task<CounterView> AddMany(int[] amounts);
+
+    Task<bool> AddIfAt(int amount, int version);
+
+    Task AddInBackground(int amount);
+
+    Task<CounterView> Get();
+
+    Task<int[]> History(int from, int to);
+
+    Task RaiseUnserializable();
+
+    Task Deactivate();
+}
+
+/// <summary>A journaled grain on the log by the attribute alone.</summary>
+[WriteAheadLog(CheckpointEveryEvents = 10)]
+public sealed class CounterJournalGrain : JournaledGrain<CounterState, CounterEvent>, ICounterJournalGrain
+{
+    public async Task<CounterView> Add(int amount)
+    {
+        RaiseEvent(new Added { Amount = amount });
+        await ConfirmEvents();
+        return View();
+    }
+
+    public async Task<CounterView> AddMany(int[] amounts)
+    {
+        RaiseEvents(amounts.Select(a => new Added { Amount = a }));
+        await ConfirmEvents();
+        return View();
+    }
+
+    public Task<bool> AddIfAt(int amount, int version) =>
+        version == Version ? RaiseConditionalEvent(new Added { Amount = amount }) : Task.FromResult(false);
+
+    public Task AddInBackground(int amount)
+    {
+        RaiseEvent(new Added { Amount = amount });
+        return Task.CompletedTask;
+    }
+
+    public async Task<CounterView> Get()
+    {
+        await ConfirmEvents();
+        return View();
+    }
+
+    public async Task<int[]> History(int from, int to) =>
+        [.. (await RetrieveConfirmedEvents(from, to)).Cast<Added>().Select(e => e.Amount)];
+
+    public Task RaiseUnserializable()
+    {
+        RaiseEvent(new UnserializableEvent());
+        return Task.CompletedTask;
+    }
+
+    public Task Deactivate()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    protected override void TransitionState(CounterState state, CounterEvent @event)
+    {
+        switch (@event)
+        {
+            case Added added:
+                state.Total += added.Amount;
+                state.Count++;
+                break;
+            default:
+                throw new InvalidOperationException($"unknown event {@event.GetType().Name}");
+        }
+    }
+
+    private CounterView View() => new(State.Total, State.Count, Version);
+}

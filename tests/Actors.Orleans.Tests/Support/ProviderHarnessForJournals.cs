@@ -1,0 +1,23 @@
+using Actors.Orleans.Storage;
+using Actors.Orleans.Tests.Grains;
+using Actors.Wal;
+using Orleans.Runtime;
+
+namespace Actors.Orleans.Tests.Support;
+
+/// <summary>Opens a stopped silo's log directly to look at a journaled grain's stream.</summary>
+public sealed class ProviderHarnessForJournals : IAsyncDisposable
+{
+    private readonly WriteAheadLog _log;
+
+    private ProviderHarnessForJournals(WriteAheadLog log) => _log = log;
+
+    public static async Task<ProviderHarnessForJournals> OpenAsync(string directory) =>
+        new(await WriteAheadLog.OpenAsync(new WriteAheadLogOptions { Directory = directory, RetainCheckpointedEvents = true }));
+
+    /// <summary>The stream of the <see cref="CounterJournalGrain"/> with <paramref name="key"/>.</summary>
+    public StreamInfo Info(string key) =>
+        _log.GetStreamInfo(GrainStreamNames.Journal(WriteAheadLogAttribute.ProviderName, GrainId.Create("counterjournal", key)));
+
+    public ValueTask DisposeAsync() => _log.DisposeAsync();
+}
