@@ -1,0 +1,126 @@
+using Actors.Orleans.Benchmarks.Hosting;
+using Actors.Orleans.Benchmarks.Machine;
+using Actors.Orleans.Benchmarks.Options;
+using Actors.Orleans.Benchmarks.PostgreSql;
+using Actors.Orleans.Benchmarks.Reporting;
+using Actors.Orleans.Benchmarks.Sections;
+using Actors.Orleans.Benchmarks.Variants;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Actors.Orleans.Benchmarks;
+
+/// <summary>
+/// One run: a temp directory under the data root, the fsync baseline in it, the PostgreSQL server and the silo the
+/// chosen variants need, the chosen sections, then everything stopped and the directory deleted.
+/// </summary>
+public static class BenchRun
+{
+    public const int FsyncBaselineWrites = 1_000;
+    private const string Database = "orleans_bench";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        BenchOptions? options;
+        try
+        {
+            options = BenchOptionsParser.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
+
+        if (options is null)
+        {
+            Console.WriteLine(BenchOptionsParser.Usage);
+            return 0;
+        }
+
+        string runDirectory = Path.Combine(options.DataRoot, $"actors-orleans-bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
+        Directory.CreateDirectory(runDirectory);
+        try
+        {
+            await RunInAsync(options, runDirectory);
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(runDirectory, recursive: true);
+        }
+    }
+
+    private static async Task RunInAsync(BenchOptions options, string runDirectory)
+    {
+        TextWriter output = Console.Out;
+        int replayCheckpoint = ActivationSubjects.ReplayCheckpointEveryEvents(options);
+        RunHeader.Write(output, options, runDirectory, replayCheckpoint);
+        string walDirectory = Path.Combine(runDirectory, "wal");
+        Directory.CreateDirectory(walDirectory);
+        var fsync = FsyncBaseline.Measure(walDirectory, FsyncBaselineWrites);
+        output.WriteLine($"Disk baseline: {FsyncBaseline.BlockBytes / 1024} KiB write + fdatasync in {walDirectory}, {fsync.Writes} times one after another: p50 {Fmt.Duration(fsync.P50Nanoseconds)}, p99 {Fmt.Duration(fsync.P99Nanoseconds)} (load average {fsync.Load})");
+        output.WriteLine();
+
+        PostgreSqlServer? postgres = null;
+        try
+        {
+            string? connectionString = null;
+            if (options.Needs(BackingStore.PostgreSql))
+            {
+                BenchContext.Progress("starting PostgreSQL 15");
+                postgres = await PostgreSqlServer.StartAsync(runDirectory, options.PostgreSqlPort);
+                connectionString = await OrleansPersistenceSchema.CreateAsync(postgres, Database);
+                var settings = await postgres.ShowSettingsAsync();
+                output.WriteLine($"PostgreSQL on 127.0.0.1:{postgres.Port}, cluster in {postgres.DataDirectory}: {string.Join(", ", settings.Select(s => $"{s.Name}={s.Value}"))}");
+                output.WriteLine();
+            }
+
+            var siloSettings = new SiloSettings(
+                options.Needs(BackingStore.WriteAheadLog) ? walDirectory : null, connectionString, options.CheckpointEveryEvents, replayCheckpoint);
+            using IHost silo = BenchSiloBuilder.Build(siloSettings);
+            BenchContext.Progress("starting the silo");
+            await silo.StartAsync();
+            try
+            {
+                var context = new BenchContext(options, silo.Services.GetRequiredService<IGrainFactory>(), output);
+                await RunSectionsAsync(context);
+            }
+            finally
+            {
+                BenchContext.Progress("stopping the silo");
+                await silo.StopAsync();
+            }
+
+            output.WriteLine($"Load average at the end: {LoadAverage.Read()} ({Environment.ProcessorCount} cores).");
+        }
+        finally
+        {
+            if (postgres is not null)
+            {
+                BenchContext.Progress("stopping PostgreSQL");
+                await postgres.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task RunSectionsAsync(BenchContext context)
+    {
+        BenchOptions options = context.Options;
+        if (options.Sections.HasFlag(BenchSection.Throughput))
+        {
+            await ThroughputSection.RunAsync(context);
+        }
+
+        if (options.Sections.HasFlag(BenchSection.History) && options.HistoryCases().Any())
+        {
+            await HistorySection.RunAsync(context);
+        }
+
+        IReadOnlyList<ActivationSubject> subjects = ActivationSubjects.For(options);
+        if (options.Sections.HasFlag(BenchSection.Activation) && subjects.Count > 0)
+        {
+            await ActivationSection.RunAsync(context, subjects);
+        }
+    }
+}

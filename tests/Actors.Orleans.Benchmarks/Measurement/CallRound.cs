@@ -1,0 +1,17 @@
+using Actors.Orleans.Benchmarks.Machine;
+
+namespace Actors.Orleans.Benchmarks.Measurement;
+
+/// <summary>What one measured period of closed-loop calls produced.</summary>
+/// <param name="Calls">Calls that completed inside the measured period.</param>
+/// <param name="Seconds">The measured period's length.</param>
+/// <param name="Latencies">The latencies of those calls.</param>
+/// <param name="Load">The load average read at the end of the period.</param>
+public sealed record CallRound(long Calls, double Seconds, LatencyHistogram Latencies, LoadAverage Load)
+{
+    public double CallsPerSecond => Calls / Seconds;
+
+    public double P50Nanoseconds => Latencies.Percentile(0.50);
+
+    public double P99Nanoseconds => Latencies.Percentile(0.99);
+}

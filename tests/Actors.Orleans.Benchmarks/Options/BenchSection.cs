@@ -1,0 +1,19 @@
+namespace Actors.Orleans.Benchmarks.Options;
+
+/// <summary>The parts of the benchmark (<c>--sections</c>).</summary>
+[Flags]
+public enum BenchSection
+{
+    None = 0,
+
+    /// <summary>Calls/s, p50 and p99 of every chosen variant, interleaved rounds.</summary>
+    Throughput = 1,
+
+    /// <summary>Cost per call with a history of events per grain (journaled variants).</summary>
+    History = 2,
+
+    /// <summary>First call to a deactivated journaled grain with a checkpoint and later events.</summary>
+    Activation = 4,
+
+    All = Throughput | History | Activation,
+}

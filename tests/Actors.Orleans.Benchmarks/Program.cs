@@ -1,0 +1,3 @@
+using Actors.Orleans.Benchmarks;
+
+return await BenchRun.RunAsync(args);

@@ -1,0 +1,50 @@
+using System.Runtime.InteropServices;
+using Actors.Orleans.Benchmarks.Grains;
+using Actors.Orleans.Benchmarks.Machine;
+using Actors.Orleans.Benchmarks.Options;
+using Actors.Orleans.Benchmarks.Variants;
+
+namespace Actors.Orleans.Benchmarks.Reporting;
+
+/// <summary>What the report states before any figure: machine, options, what each variant's call waits for, the stores' settings.</summary>
+public static class RunHeader
+{
+    public static void Write(TextWriter output, BenchOptions options, string runDirectory, int replayCheckpointEveryEvents)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
+        output.WriteLine("## Orleans grain storage benchmark (issue 36)");
+        output.WriteLine();
+        output.WriteLine($"- started {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC; load average {LoadAverage.Read()}");
+        output.WriteLine($"- machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, server GC off");
+        output.WriteLine($"- data directory: {runDirectory} (the WAL's segments, the PostgreSQL cluster and the fsync probe)");
+        output.WriteLine($"- options: --seconds {options.SecondsPerRound:0.###} --warmup {options.WarmupSeconds:0.###} --rounds {options.Rounds} --callers {options.Callers} --payload-bytes {options.PayloadBytes} --variants {string.Join(',', options.Variants.Select(v => v.Key))} --sections {Sections(options.Sections)} --wal-history {Ints(options.WalHistories)} --logstorage-history {Ints(options.LogStorageHistories)} --activation-grains {options.ActivationGrains} --activation-events {options.ActivationEvents} --checkpoint-every {options.CheckpointEveryEvents}");
+        output.WriteLine("- one silo in this process (localhost clustering); callers use its grain factory; Microsoft.Orleans 10.4.2");
+        if (options.Needs(BackingStore.WriteAheadLog))
+        {
+            output.WriteLine($"- WAL: one log per silo, SyncPolicy.Always (a write is acknowledged after its fsync); provider \"{ProviderNames.WalLogConsistency}\" checkpoints every {options.CheckpointEveryEvents} events, the activation section's \"{ProviderNames.WalReplayLogConsistency}\" every {replayCheckpointEveryEvents}; Orleans's serializer");
+        }
+
+        if (options.Needs(BackingStore.PostgreSql))
+        {
+            output.WriteLine("- ADO.NET: Microsoft.Orleans.Persistence.AdoNet, invariant Npgsql (Npgsql 10.0.0, default pool of 100 connections), Orleans's binary serializer (OrleansGrainStorageSerializer), this benchmark's own schema; StateStorage and LogStorage event sourcing over that storage");
+        }
+
+        output.WriteLine();
+        output.WriteLine("What a completed call guarantees:");
+        output.WriteLine();
+        foreach (BenchVariant variant in options.VariantsInUse())
+        {
+            output.WriteLine($"- {variant.Title} (`{variant.Key}`): {variant.Durability}");
+        }
+
+        output.WriteLine();
+    }
+
+    private static string Ints(IReadOnlyList<int> values) => values.Count == 0 ? "none" : string.Join(',', values);
+
+    private static string Sections(BenchSection sections) =>
+        string.Join(',', Enum.GetValues<BenchSection>()
+            .Where(s => s is not BenchSection.None and not BenchSection.All && sections.HasFlag(s))
+            .Select(s => s.ToString().ToLowerInvariant()));
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using Actors.Orleans.Benchmarks.Grains;
+using Actors.Orleans.Benchmarks.Machine;
+using Actors.Orleans.Benchmarks.Measurement;
+using Actors.Orleans.Benchmarks.Reporting;
+using Actors.Orleans.Benchmarks.Variants;
+
+namespace Actors.Orleans.Benchmarks.Sections;
+
+/// <summary>
+/// How long the first call to a deactivated journaled grain takes: its activation reads the stored history (the WAL: the
+/// latest checkpoint and the events after it). Each round deactivates the grains, waits until the silo holds none of
+/// them, then calls each once, one call at a time (so calls do not queue behind each other), and checks the count of
+/// events the grain recovered; a second call to each gives the warm-call reference.
+/// </summary>
+public static class ActivationSection
+{
+    private const long FirstKey = 100_000_000;
+
+    public static async Task RunAsync(BenchContext context, IReadOnlyList<ActivationSubject> subjects)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(subjects);
+        var grains = subjects.ToDictionary(s => s, s => context.GrainRange(s.GrainType, FirstKey, context.Options.ActivationGrains));
+        foreach (ActivationSubject subject in subjects)
+        {
+            BenchContext.Progress($"activation: giving {grains[subject].Count} grains of {subject.Variant.Key} {subject.History} (untimed)");
+            await Task.WhenAll(grains[subject].Select(async g =>
+            {
+                await g.AddHistory(context.Payload, subject.CheckpointEvents, Math.Max(1, subject.CheckpointEvents));
+                await g.AddHistory(context.Payload, subject.LaterEvents, subject.LaterBatch);
+            }));
+        }
+
+        var rounds = subjects.ToDictionary(s => s, _ => new List<(LatencyHistogram First, LatencyHistogram Warm, LoadAverage Load)>());
+        for (int round = 0; round < context.Options.Rounds; round++)
+        {
+            for (int i = 0; i < subjects.Count; i++)
+            {
+                ActivationSubject subject = subjects[(i + round) % subjects.Count];
+                await GrainDeactivator.DeactivateAllAsync(context, grains[subject]);
+                LatencyHistogram first = await TimeSequentialCallsAsync(subject, grains[subject]);
+                LatencyHistogram warm = await TimeSequentialCallsAsync(subject, grains[subject]);
+                LoadAverage load = LoadAverage.Read();
+                rounds[subject].Add((first, warm, load));
+                BenchContext.Progress($"activation round {round + 1}/{context.Options.Rounds} {subject.Variant.Key}: first call p50 {Fmt.Duration(first.Percentile(0.5))}, p99 {Fmt.Duration(first.Percentile(0.99))}; warm p50 {Fmt.Duration(warm.Percentile(0.5))}; load {load}");
+            }
+        }
+
+        var table = new MarkdownTable("variant", "history per grain", "first call p50", "first call p99", "warm call p50", "load avg 1 min (min-max over rounds)");
+        foreach (ActivationSubject subject in subjects)
+        {
+            var results = rounds[subject];
+            table.Add(subject.Variant.Title, subject.History,
+                Fmt.Duration(Statistics.Median(results.Select(r => r.First.Percentile(0.5)))),
+                Fmt.Duration(Statistics.Median(results.Select(r => r.First.Percentile(0.99)))),
+                Fmt.Duration(Statistics.Median(results.Select(r => r.Warm.Percentile(0.5)))),
+                Fmt.Invariant($"{results.Min(r => r.Load.OneMinute):0.00}-{results.Max(r => r.Load.OneMinute):0.00}"));
+        }
+
+        TextWriter output = context.Output;
+        output.WriteLine($"### 3. Activation of a journaled grain ({context.Options.ActivationGrains} grains, one call at a time)");
+        output.WriteLine();
+        output.WriteLine($"First call after the grain was deactivated (its activation replays the stored history) and the call after it (warm); medians over {context.Options.Rounds} rounds of the per-round p50 and p99. Every first call checks the grain recovered all its events.");
+        output.WriteLine();
+        output.WriteLine(table);
+    }
+
+    private static async Task<LatencyHistogram> TimeSequentialCallsAsync(ActivationSubject subject, IReadOnlyList<IBenchGrain> grains)
+    {
+        var latencies = new LatencyHistogram();
+        foreach (IBenchGrain grain in grains)
+        {
+            long before = Stopwatch.GetTimestamp();
+            long events = await grain.Writes();
+            latencies.RecordTicks(Stopwatch.GetTimestamp() - before);
+            if (events != subject.ExpectedEvents)
+            {
+                throw new InvalidOperationException(
+                    $"{subject.Variant.Key}: grain {grain.GetPrimaryKeyLong()} recovered {events} events (expected {subject.ExpectedEvents})");
+            }
+        }
+
+        return latencies;
+    }
+}
