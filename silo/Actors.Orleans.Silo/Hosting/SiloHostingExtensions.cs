@@ -1,0 +1,94 @@
+using System.Net;
+using Actors.Orleans.Silo.Health;
+using Actors.Orleans.Silo.Options;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
+
+namespace Actors.Orleans.Silo.Hosting;
+
+/// <summary>
+/// The silo's wiring: settings, console logs, Orleans with localhost clustering and the write-ahead log as its default
+/// storage, health checks, OpenTelemetry metrics and Orleans's dashboard; then the HTTP endpoints.
+/// </summary>
+public static class SiloHostingExtensions
+{
+    /// <summary>Configures the silo on <paramref name="builder"/>.</summary>
+    /// <exception cref="OptionsValidationException">A setting of section <c>Actors</c> is invalid; the message names it.</exception>
+    public static WebApplicationBuilder AddActorsOrleansSilo(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ActorsSiloOptions options = SiloSettings.Read(builder.Configuration);
+        var endpoints = SiloEndpoints.Resolve(options);
+        Directory.CreateDirectory(Path.GetFullPath(options.DataDirectory));
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.UseUtcTimestamp = true;
+            console.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(options.HttpBindAddress), options.HttpPort));
+
+        // The same settings as options, validated again when the host starts (for anything that resolves them later).
+        builder.Services.AddSingleton<IValidateOptions<ActorsSiloOptions>, ActorsSiloOptionsValidator>();
+        builder.Services.AddOptions<ActorsSiloOptions>().Bind(builder.Configuration.GetSection(ActorsSiloOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton(endpoints);
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(endpoints.SiloPort, endpoints.GatewayPort, primarySiloEndpoint: null, options.ServiceId, options.ClusterId);
+            silo.AddSiloStorage(options);
+            if (options.DashboardEnabled)
+            {
+                silo.AddDashboard();
+            }
+        });
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<WriteAheadLogHealthCheck>("write-ahead-log")
+            .AddCheck<SiloActiveHealthCheck>("silo");
+        builder.Services.AddSiloTelemetry();
+        return builder;
+    }
+
+    /// <summary>Maps /health, /metrics and the dashboard, and logs the startup line with the ports taken.</summary>
+    public static WebApplication MapActorsOrleansSilo(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ActorsSiloOptions options = app.Services.GetRequiredService<IOptions<ActorsSiloOptions>>().Value;
+        app.MapHealthChecks(options.HealthPath, new HealthCheckOptions { ResponseWriter = HealthJson.WriteAsync });
+        app.MapPrometheusScrapingEndpoint(options.MetricsPath);
+        if (options.DashboardEnabled)
+        {
+            app.MapOrleansDashboard(routePrefix: options.DashboardPath);
+        }
+
+        app.Lifetime.ApplicationStarted.Register(() => SiloStartupLog.Started(app, options));
+        return app;
+    }
+
+    /// <summary>
+    /// Runs the silo until SIGTERM or Ctrl+C. Returns 0 after a graceful stop, 1 when it could not start (an invalid
+    /// setting, a locked or unreadable data directory, a port in use), printed as one line naming the cause.
+    /// </summary>
+    public static async Task<int> RunActorsOrleansSiloAsync(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            await Console.Error.WriteLineAsync($"Actors Orleans silo failed to start: {SiloStartupLog.Describe(ex)}");
+            await app.DisposeAsync();
+            return 1;
+        }
+
+        await app.WaitForShutdownAsync();
+        await app.DisposeAsync();
+        return 0;
+    }
+}
