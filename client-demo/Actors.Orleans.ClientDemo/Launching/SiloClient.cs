@@ -1,0 +1,64 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace Actors.Orleans.ClientDemo.Launching;
+
+/// <summary>An Orleans client (Microsoft.Orleans.Client) connected to one silo's gateway, in a host of its own.</summary>
+public sealed class SiloClient : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private SiloClient(IHost host)
+    {
+        _host = host;
+        Grains = host.Services.GetRequiredService<IClusterClient>();
+    }
+
+    /// <summary>The grain factory.</summary>
+    public IClusterClient Grains { get; }
+
+    /// <summary>Connects to <paramref name="gateway"/> (cluster and service id <c>actors</c>, the silo's defaults).</summary>
+    public static async Task<SiloClient> ConnectAsync(IPEndPoint gateway, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);
+        builder.UseOrleansClient(client => client
+            .UseStaticClustering(gateway)
+            .Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = "actors";
+                o.ServiceId = "actors";
+            }));
+        IHost host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken).WaitAsync(timeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            host.Dispose();
+            throw;
+        }
+
+        return new SiloClient(host);
+    }
+
+    /// <summary>Stops the client (quickly when its silo is gone).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await _host.StopAsync(grace.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The gateway is gone (the silo was killed): nothing left to close gracefully.
+        }
+
+        _host.Dispose();
+    }
+}

@@ -1,0 +1,3 @@
+using Actors.Orleans.ClientDemo;
+
+return await DemoRun.MainAsync(args);

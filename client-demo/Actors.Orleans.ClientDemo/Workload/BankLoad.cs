@@ -1,0 +1,143 @@
+namespace Actors.Orleans.ClientDemo.Workload;
+
+/// <summary>
+/// Seeded random bank traffic: deposits, withdrawals (about one in seven too large on purpose: they must be rejected
+/// with nothing changed), transfers, and renames, new accounts and activity entries on customers. Each call holds the
+/// gates of the grains it touches (two accounts in id order for a transfer), so each stream's order is the order of
+/// acknowledgement. The first call without an answer stops every worker.
+/// </summary>
+public sealed class BankLoad(IGrainFactory grains, Ledger ledger)
+{
+    private readonly CallRunner _runner = new(grains, ledger);
+
+    /// <summary>The first call that ended without an answer, or null.</summary>
+    public Exception? FirstUnanswered => _runner.FirstUnanswered;
+
+    /// <summary>Opens every account with <paramref name="openingBalance"/>, names every customer and gives it accounts.</summary>
+    /// <exception cref="InvalidOperationException">A setup call got no answer.</exception>
+    public async Task SetupAsync(decimal openingBalance, int parallelism, CancellationToken cancellationToken)
+    {
+        IEnumerable<BankCall[]> perGrain = ledger.Accounts
+            .Select(a => new[] { new BankCall(ledger.NewCallId(), CallKind.Deposit, a.Id, null, openingBalance, null) })
+            .Concat(ledger.Customers.Select((c, i) => SetupCustomer(c, i)));
+        await Parallel.ForEachAsync(perGrain, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (calls, _) =>
+        {
+            foreach (BankCall call in calls)
+            {
+                if (!await _runner.RunAsync(call, rejectionExpected: false, cancellationToken))
+                {
+                    throw new InvalidOperationException($"Setup: {call} got no answer: {FirstUnanswered?.Message}", FirstUnanswered);
+                }
+            }
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="workers"/> concurrent callers until a call ends without an answer or
+    /// <paramref name="abandon"/> is cancelled; returns once every worker stopped. Call failures never throw (see
+    /// <see cref="FirstUnanswered"/>).
+    /// </summary>
+    /// <param name="workers">Concurrent callers.</param>
+    /// <param name="seed">The random seed (each worker derives its own).</param>
+    /// <param name="abandon">Cancel it once the silo is dead: calls still waiting end as unknown at once.</param>
+    public async Task RunAsync(int workers, int seed, CancellationToken abandon)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(abandon);
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
+        {
+            var random = new Random(HashCode.Combine(seed, worker));
+            while (!stop.IsCancellationRequested)
+            {
+                if (!await NextAsync(random, stop.Token, abandon))
+                {
+                    await stop.CancelAsync();
+                }
+            }
+        }, CancellationToken.None)));
+    }
+
+    private BankCall[] SetupCustomer(CustomerLedger customer, int index)
+    {
+        var calls = new List<BankCall> { new(ledger.NewCallId(), CallKind.Rename, customer.Id, null, 0m, $"Customer {index}") };
+        for (int a = index; a < ledger.Accounts.Count; a += ledger.Customers.Count)
+        {
+            calls.Add(new BankCall(ledger.NewCallId(), CallKind.AddAccount, customer.Id, ledger.Accounts[a].Id, 0m, null));
+        }
+
+        return [.. calls];
+    }
+
+    /// <summary>One call; false when it ended without an answer or the load is stopping.</summary>
+    private async Task<bool> NextAsync(Random random, CancellationToken stop, CancellationToken abandon)
+    {
+        if (ledger.Customers.Count > 0 && random.Next(4) == 0)
+        {
+            CustomerLedger customer = ledger.Customers[random.Next(ledger.Customers.Count)];
+            return await UnderGatesAsync([customer.Gate], stop, () => _runner.RunAsync(CustomerCall(random, customer), rejectionExpected: false, abandon));
+        }
+
+        int source = random.Next(ledger.Accounts.Count);
+        AccountLedger from = ledger.Accounts[source];
+        int roll = random.Next(100);
+        if (roll < 50)
+        {
+            AccountLedger to = ledger.Accounts[(source + 1 + random.Next(ledger.Accounts.Count - 1)) % ledger.Accounts.Count];
+            SemaphoreSlim[] gates = string.CompareOrdinal(from.Id, to.Id) < 0 ? [from.Gate, to.Gate] : [to.Gate, from.Gate];
+            return await UnderGatesAsync(gates, stop, () => from.Balance >= 1m
+                ? _runner.RunAsync(new BankCall(ledger.NewCallId(), CallKind.Transfer, from.Id, to.Id, Amount(random, Math.Min(from.Balance, 150m)), null), rejectionExpected: false, abandon)
+                : _runner.RunAsync(new BankCall(ledger.NewCallId(), CallKind.Deposit, from.Id, null, Amount(random, 100m), null), rejectionExpected: false, abandon));
+        }
+
+        return await UnderGatesAsync([from.Gate], stop, () =>
+        {
+            if (roll < 75 || from.Balance < 1m)
+            {
+                return _runner.RunAsync(new BankCall(ledger.NewCallId(), CallKind.Deposit, from.Id, null, Amount(random, 100m), null), rejectionExpected: false, abandon);
+            }
+
+            bool tooLarge = random.Next(7) == 0;
+            decimal amount = tooLarge ? from.Balance + Amount(random, 40m) : Amount(random, Math.Min(from.Balance, 80m));
+            return _runner.RunAsync(new BankCall(ledger.NewCallId(), CallKind.Withdraw, from.Id, null, amount, null), tooLarge, abandon);
+        });
+    }
+
+    private BankCall CustomerCall(Random random, CustomerLedger customer)
+    {
+        long id = ledger.NewCallId();
+        return random.Next(10) switch
+        {
+            < 3 => new BankCall(id, CallKind.Rename, customer.Id, null, 0m, $"{customer.Id} #{id}"),
+            < 5 => new BankCall(id, CallKind.AddAccount, customer.Id, ledger.Accounts[random.Next(ledger.Accounts.Count)].Id, 0m, null),
+            _ => new BankCall(id, CallKind.Audit, customer.Id, null, 0m, $"checked statement {id}"),
+        };
+    }
+
+    private static decimal Amount(Random random, decimal max) => random.Next(1, (int)Math.Max(1m, decimal.Floor(max)) + 1);
+
+    /// <summary>Takes the gates in order, runs <paramref name="call"/> unless stopping, and gives them back.</summary>
+    private static async Task<bool> UnderGatesAsync(SemaphoreSlim[] gates, CancellationToken stop, Func<Task<bool>> call)
+    {
+        int taken = 0;
+        try
+        {
+            foreach (SemaphoreSlim gate in gates)
+            {
+                await gate.WaitAsync(stop);
+                taken++;
+            }
+
+            return !stop.IsCancellationRequested && await call();
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return false;
+        }
+        finally
+        {
+            foreach (SemaphoreSlim gate in gates.Take(taken))
+            {
+                gate.Release();
+            }
+        }
+    }
+}

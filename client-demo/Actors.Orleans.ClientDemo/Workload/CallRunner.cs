@@ -1,0 +1,115 @@
+using Actors.Orleans.Demo.Grains.Accounts;
+using Actors.Orleans.Demo.Grains.Customers;
+using Orleans.Runtime.Messaging;
+
+namespace Actors.Orleans.ClientDemo.Workload;
+
+/// <summary>
+/// Sends one call through the Orleans client and records its outcome in the <see cref="Ledger"/>: success (checked at
+/// once against the ledger), rejection (nothing changed), or no answer (outcome unknown). The caller holds the gates of
+/// the grains the call touches.
+/// </summary>
+public sealed class CallRunner(IGrainFactory grains, Ledger ledger)
+{
+    private Exception? _firstUnanswered;
+
+    /// <summary>The first call that ended without an answer (typically because the silo was killed), or null.</summary>
+    public Exception? FirstUnanswered => Volatile.Read(ref _firstUnanswered);
+
+    /// <summary>Sends <paramref name="call"/>; returns false when it ended without an answer (the load should stop).</summary>
+    /// <param name="call">The call.</param>
+    /// <param name="rejectionExpected">Whether the ledger says the call must be rejected (a withdrawal too large).</param>
+    /// <param name="abandon">
+    /// Cancelled once the silo is known dead (after SIGKILL returned): the call stops waiting and its outcome is unknown.
+    /// Orleans would otherwise wait for its response timeout; nothing can answer once the process is gone.
+    /// </param>
+    public async Task<bool> RunAsync(BankCall call, bool rejectionExpected, CancellationToken abandon)
+    {
+        ledger.Sending();
+        try
+        {
+            if (call.IsCustomerCall)
+            {
+                CustomerSummary summary = await CallCustomerAsync(call).WaitAsync(abandon);
+                ledger.Succeeded(call);
+                CustomerLedger expected = ledger.Customer(call.Subject);
+                if (!expected.Matches(summary))
+                {
+                    ledger.Problem($"{call} answered {CustomerLedger.Render(summary)}; the acknowledged calls give {expected}.");
+                }
+
+                return true;
+            }
+
+            AccountBalance balance = await CallAccountAsync(call).WaitAsync(abandon);
+            ledger.Succeeded(call);
+            AccountLedger account = ledger.Account(call.Subject);
+            if (rejectionExpected)
+            {
+                ledger.Problem($"{call} succeeded although the acknowledged calls leave {account.Balance - call.BalanceChange(account.Id)} in {account.Id}.");
+            }
+            else if (balance.Balance != account.Balance || balance.Version != account.Version || balance.PendingOutgoing != 0m)
+            {
+                ledger.Problem($"{call} answered balance {balance.Balance} at version {balance.Version} (pending {balance.PendingOutgoing}); the acknowledged calls give {account.Balance} at version {account.Version} (pending 0).");
+            }
+
+            return true;
+        }
+        catch (InsufficientFundsException ex)
+        {
+            ledger.WasRejected();
+            if (!rejectionExpected)
+            {
+                ledger.Problem($"{call} was rejected although the acknowledged calls leave enough money: {ex.Message}");
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            ledger.Unknown(call);
+            if (!IsLostAnswer(ex))
+            {
+                ledger.Problem($"{call} failed in the grain, not for lack of an answer: {ex.GetType().Name}: {ex.Message}");
+            }
+
+            Interlocked.CompareExchange(ref _firstUnanswered, ex, null);
+            return false;
+        }
+    }
+
+    /// <summary>Whether <paramref name="exception"/> means the answer was lost (silo gone, connection closed, timeout) rather than a grain error.</summary>
+    public static bool IsLostAnswer(Exception exception) => exception
+        is SiloUnavailableException
+        or OrleansMessageRejectionException
+        or ConnectionFailedException
+        or ClientNotAvailableException
+        or GatewayTooBusyException
+        or TimeoutException
+        or OperationCanceledException
+        or ObjectDisposedException;
+
+    private Task<CustomerSummary> CallCustomerAsync(BankCall call)
+    {
+        ICustomerGrain customer = grains.GetGrain<ICustomerGrain>(call.Subject);
+        return call.Kind switch
+        {
+            CallKind.Rename => customer.Rename(call.Text!),
+            CallKind.AddAccount => customer.AddAccount(call.Other!),
+            CallKind.Audit => customer.Audit(call.Text!),
+            _ => throw new ArgumentOutOfRangeException(nameof(call), call.Kind, "Not a customer call."),
+        };
+    }
+
+    private Task<AccountBalance> CallAccountAsync(BankCall call)
+    {
+        IAccountGrain account = grains.GetGrain<IAccountGrain>(call.Subject);
+        return call.Kind switch
+        {
+            CallKind.Deposit => account.Deposit(call.Amount, call.Reference),
+            CallKind.Withdraw => account.Withdraw(call.Amount, call.Reference),
+            CallKind.Transfer => account.Transfer(call.Other!, call.Amount, call.Reference),
+            _ => throw new ArgumentOutOfRangeException(nameof(call), call.Kind, "Not an account call."),
+        };
+    }
+}
