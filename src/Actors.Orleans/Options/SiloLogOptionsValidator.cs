@@ -16,6 +16,11 @@ public sealed class SiloLogOptionsValidator : IValidateOptions<SiloLogOptions>
             failures.Add($"WriteAheadLog: {nameof(options.Compression)} '{options.Compression}' is not one of None, Brotli.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.Directory))
+        {
+            failures.Add($"WriteAheadLog: {nameof(options.Directory)} is required: call AddWriteAheadLog(o => o.Directory = \"...\") on the silo builder.");
+        }
+
         WriteAheadLogOptions engine;
         try
         {
@@ -25,6 +30,11 @@ public sealed class SiloLogOptionsValidator : IValidateOptions<SiloLogOptions>
         {
             failures.Add($"WriteAheadLog: {nameof(options.ConfigureEngine)} threw {ex.GetType().Name}: {ex.Message}");
             return ValidateOptionsResult.Fail(failures);
+        }
+
+        if (string.IsNullOrWhiteSpace(engine.Directory))
+        {
+            engine.Directory = "unset"; // reported above; the engine checks the other settings
         }
 
         ValidateOptionsResult result = new WriteAheadLogOptionsValidator().Validate("WriteAheadLog", engine);

@@ -1,0 +1,99 @@
+using Actors.Orleans.Tests.Grains;
+using Actors.Orleans.Tests.Support;
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace Actors.Orleans.Tests.Storage;
+
+/// <summary>The clear and key checks of Orleans's provider test kit (GrainStorageTestRunner), written for this provider.</summary>
+public sealed class GrainStorageClearContractTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task ClearStateAsync_BeforeAnyWrite_NotExistsWithFreshState()
+    {
+        await using ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path);
+        var state = new TestGrainState<ProfileState> { State = new ProfileState { Name = "stale" }, RecordExists = true };
+        await harness.Storage.ClearStateAsync("profile", GrainId.Create("t", "never"), state);
+        Assert.False(state.RecordExists);
+        Assert.Equal("", state.State.Name);
+    }
+
+    [Fact]
+    public async Task ClearStateAsync_Twice_EachMovesTheETagAndTheStateStaysFresh()
+    {
+        await using ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path);
+        GrainId grain = GrainId.Create("t", "twice");
+        var state = new TestGrainState<ProfileState> { State = new ProfileState { Name = "x" } };
+        await harness.Storage.WriteStateAsync("profile", grain, state);
+        string? written = state.ETag;
+        await harness.Storage.ClearStateAsync("profile", grain, state);
+        string? firstClear = state.ETag;
+        await harness.Storage.ClearStateAsync("profile", grain, state);
+        Assert.NotEqual(written, firstClear);
+        Assert.NotEqual(firstClear, state.ETag);
+        Assert.NotNull(state.State);
+
+        var read = new TestGrainState<ProfileState>();
+        await harness.Storage.ReadStateAsync("profile", grain, read);
+        Assert.False(read.RecordExists);
+        Assert.Equal(state.ETag, read.ETag);
+    }
+
+    [Fact]
+    public async Task ClearStateAsync_StaleETag_ThrowsInconsistentStateAndKeepsTheValue()
+    {
+        await using ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path);
+        GrainId grain = GrainId.Create("t", "stale-clear");
+        var state = new TestGrainState<ProfileState> { State = new ProfileState { Name = "kept" } };
+        await harness.Storage.WriteStateAsync("profile", grain, state);
+        await harness.Storage.WriteStateAsync("profile", grain, state);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => harness.Storage.ClearStateAsync("profile", grain, new TestGrainState<ProfileState> { State = new(), ETag = "1" }));
+
+        var read = new TestGrainState<ProfileState>();
+        await harness.Storage.ReadStateAsync("profile", grain, read);
+        Assert.Equal("kept", read.State.Name);
+        Assert.True(read.RecordExists);
+    }
+
+    [Fact]
+    public async Task WriteStateAsync_SameValueTwice_MovesTheETag()
+    {
+        await using ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path);
+        var state = new TestGrainState<ProfileState> { State = new ProfileState { Name = "same" } };
+        await harness.Storage.WriteStateAsync("profile", GrainId.Create("t", "same"), state);
+        string? first = state.ETag;
+        await harness.Storage.WriteStateAsync("profile", GrainId.Create("t", "same"), state);
+        Assert.NotEqual(first, state.ETag);
+    }
+
+    [Theory]
+    [InlineData("Привет-мир")]
+    [InlineData("42")]
+    [InlineData("a/b/c%2F")]
+    public async Task WriteStateAsync_KeysOfEveryShape_ReadBackUnderTheirOwnKey(string key)
+    {
+        ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path);
+        await harness.Storage.WriteStateAsync("profile", GrainId.Create("t", key), new TestGrainState<ProfileState> { State = new ProfileState { Name = key } });
+        await harness.Storage.WriteStateAsync("profile", GrainId.Create("t", key + "x"), new TestGrainState<ProfileState> { State = new ProfileState { Name = "other" } });
+
+        await using ProviderHarness reopened = await harness.ReopenAsync();
+        var read = new TestGrainState<ProfileState>();
+        await reopened.Storage.ReadStateAsync("profile", GrainId.Create("t", key), read);
+        Assert.Equal(key, read.State.Name);
+    }
+
+    [Fact]
+    public async Task WriteStateAsync_KeyTooLongForAStreamId_ThrowsTypedErrorNamingTheGrain()
+    {
+        await using ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path);
+        string key = new('k', 2000);
+        WriteAheadLogOperationException error = await Assert.ThrowsAsync<WriteAheadLogOperationException>(() =>
+            harness.Storage.WriteStateAsync("profile", GrainId.Create("t", key), new TestGrainState<ProfileState> { State = new() }));
+        Assert.False(error.OutcomeUnknown);
+        Assert.Contains("state 'profile' of grain t/kkkk", error.Message, StringComparison.Ordinal);
+    }
+}
