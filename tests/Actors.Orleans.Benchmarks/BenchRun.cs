@@ -1,5 +1,6 @@
 using Actors.Orleans.Benchmarks.Hosting;
 using Actors.Orleans.Benchmarks.Machine;
+using Actors.Orleans.Benchmarks.Measurement;
 using Actors.Orleans.Benchmarks.Options;
 using Actors.Orleans.Benchmarks.PostgreSql;
 using Actors.Orleans.Benchmarks.Reporting;
@@ -38,6 +39,16 @@ public static class BenchRun
             return 0;
         }
 
+        try
+        {
+            _ = ActivationSubjects.For(options);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
+
         string runDirectory = Path.Combine(options.DataRoot, $"actors-orleans-bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
         Directory.CreateDirectory(runDirectory);
         try
@@ -54,13 +65,11 @@ public static class BenchRun
     private static async Task RunInAsync(BenchOptions options, string runDirectory)
     {
         TextWriter output = Console.Out;
-        int replayCheckpoint = ActivationSubjects.ReplayCheckpointEveryEvents(options);
-        RunHeader.Write(output, options, runDirectory, replayCheckpoint);
+        long replayCheckpointBytes = ActivationSubjects.ReplayCheckpointBytes(options);
+        RunHeader.Write(output, options, runDirectory, replayCheckpointBytes);
         string walDirectory = Path.Combine(runDirectory, "wal");
         Directory.CreateDirectory(walDirectory);
-        var fsync = FsyncBaseline.Measure(walDirectory, FsyncBaselineWrites);
-        output.WriteLine($"Disk baseline: {FsyncBaseline.BlockBytes / 1024} KiB write + fdatasync in {walDirectory}, {fsync.Writes} times one after another: p50 {Fmt.Duration(fsync.P50Nanoseconds)}, p99 {Fmt.Duration(fsync.P99Nanoseconds)} (load average {fsync.Load})");
-        output.WriteLine();
+        WriteFsyncBaseline(output, walDirectory, "at the start");
 
         PostgreSqlServer? postgres = null;
         try
@@ -77,13 +86,14 @@ public static class BenchRun
             }
 
             var siloSettings = new SiloSettings(
-                options.Needs(BackingStore.WriteAheadLog) ? walDirectory : null, connectionString, options.CheckpointEveryEvents, replayCheckpoint);
+                options.Needs(BackingStore.WriteAheadLog) ? walDirectory : null, connectionString, options.CheckpointEveryEvents, replayCheckpointBytes);
+            using var walCounters = new WalProviderCounters();
             using IHost silo = BenchSiloBuilder.Build(siloSettings);
             BenchContext.Progress("starting the silo");
             await silo.StartAsync();
             try
             {
-                var context = new BenchContext(options, silo.Services.GetRequiredService<IGrainFactory>(), output);
+                var context = new BenchContext(options, silo.Services.GetRequiredService<IGrainFactory>(), walCounters, output);
                 await RunSectionsAsync(context);
             }
             finally
@@ -92,6 +102,7 @@ public static class BenchRun
                 await silo.StopAsync();
             }
 
+            WriteFsyncBaseline(output, walDirectory, "at the end");
             output.WriteLine($"Load average at the end: {LoadAverage.Read()} ({Environment.ProcessorCount} cores).");
         }
         finally
@@ -102,6 +113,14 @@ public static class BenchRun
                 await postgres.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>The disk's floor for one durable write, measured in the WAL's directory (before and after the sections, to show drift).</summary>
+    private static void WriteFsyncBaseline(TextWriter output, string directory, string when)
+    {
+        var fsync = FsyncBaseline.Measure(directory, FsyncBaselineWrites);
+        output.WriteLine($"Disk baseline {when}: {FsyncBaseline.BlockBytes / 1024} KiB write + fdatasync in {directory} (a preallocated file), {fsync.Writes:#,0} times one after another: p50 {Fmt.Duration(fsync.P50Nanoseconds)}, p99 {Fmt.Duration(fsync.P99Nanoseconds)} (load average {fsync.Load})");
+        output.WriteLine();
     }
 
     private static async Task RunSectionsAsync(BenchContext context)

@@ -40,7 +40,7 @@ public static class BenchSiloBuilder
 
             if (settings.WalDirectory is { } walDirectory)
             {
-                WalProviders.Add(silo, walDirectory, settings.CheckpointEveryEvents, settings.ReplayCheckpointEveryEvents);
+                WalProviders.Add(silo, walDirectory, settings.CheckpointEveryEvents, settings.ReplayCheckpointBytes);
             }
         });
         return builder.Build();

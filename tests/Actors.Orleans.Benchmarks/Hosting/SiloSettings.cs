@@ -4,6 +4,6 @@ namespace Actors.Orleans.Benchmarks.Hosting;
 /// <param name="WalDirectory">The write-ahead log's data directory; null when no chosen variant uses the log.</param>
 /// <param name="PostgreSqlConnectionString">The ADO.NET storage's database; null when no chosen variant uses PostgreSQL.</param>
 /// <param name="CheckpointEveryEvents">The WAL journaled grains' checkpoint interval in events.</param>
-/// <param name="ReplayCheckpointEveryEvents">The checkpoint interval of the activation section's WAL journaled grains.</param>
+/// <param name="ReplayCheckpointBytes">The byte trigger of the activation section's WAL journaled grains' checkpoints.</param>
 public sealed record SiloSettings(
-    string? WalDirectory, string? PostgreSqlConnectionString, int CheckpointEveryEvents, int ReplayCheckpointEveryEvents);
+    string? WalDirectory, string? PostgreSqlConnectionString, int CheckpointEveryEvents, long ReplayCheckpointBytes);

@@ -9,7 +9,7 @@ namespace Actors.Orleans.Benchmarks.Reporting;
 /// <summary>What the report states before any figure: machine, options, what each variant's call waits for, the stores' settings.</summary>
 public static class RunHeader
 {
-    public static void Write(TextWriter output, BenchOptions options, string runDirectory, int replayCheckpointEveryEvents)
+    public static void Write(TextWriter output, BenchOptions options, string runDirectory, long replayCheckpointBytes)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
@@ -22,7 +22,7 @@ public static class RunHeader
         output.WriteLine("- one silo in this process (localhost clustering); callers use its grain factory; Microsoft.Orleans 10.4.2");
         if (options.Needs(BackingStore.WriteAheadLog))
         {
-            output.WriteLine($"- WAL: one log per silo, SyncPolicy.Always (a write is acknowledged after its fsync); provider \"{ProviderNames.WalLogConsistency}\" checkpoints every {options.CheckpointEveryEvents} events, the activation section's \"{ProviderNames.WalReplayLogConsistency}\" every {replayCheckpointEveryEvents}; Orleans's serializer");
+            output.WriteLine($"- WAL: one log per silo, SyncPolicy.Always (a write is acknowledged after its fsync); provider \"{ProviderNames.WalLogConsistency}\" checkpoints every {options.CheckpointEveryEvents} events, the activation section's \"{ProviderNames.WalReplayLogConsistency}\" after {replayCheckpointBytes:#,0} event bytes at most (none by count); Orleans's serializer (the providers' default)");
         }
 
         if (options.Needs(BackingStore.PostgreSql))

@@ -30,6 +30,7 @@ public static class ActivationSection
                 await g.AddHistory(context.Payload, subject.CheckpointEvents, Math.Max(1, subject.CheckpointEvents));
                 await g.AddHistory(context.Payload, subject.LaterEvents, subject.LaterBatch);
             }));
+            CheckCheckpoints(context, subject, grains[subject].Count);
         }
 
         var rounds = subjects.ToDictionary(s => s, _ => new List<(LatencyHistogram First, LatencyHistogram Warm, LoadAverage Load)>());
@@ -39,7 +40,9 @@ public static class ActivationSection
             {
                 ActivationSubject subject = subjects[(i + round) % subjects.Count];
                 await GrainDeactivator.DeactivateAllAsync(context, grains[subject]);
+                long replayedBefore = Replayed(context, subject);
                 LatencyHistogram first = await TimeSequentialCallsAsync(subject, grains[subject]);
+                CheckReplayed(subject, grains[subject].Count, Replayed(context, subject) - replayedBefore);
                 LatencyHistogram warm = await TimeSequentialCallsAsync(subject, grains[subject]);
                 LoadAverage load = LoadAverage.Read();
                 rounds[subject].Add((first, warm, load));
@@ -61,9 +64,32 @@ public static class ActivationSection
         TextWriter output = context.Output;
         output.WriteLine($"### 3. Activation of a journaled grain ({context.Options.ActivationGrains} grains, one call at a time)");
         output.WriteLine();
-        output.WriteLine($"First call after the grain was deactivated (its activation replays the stored history) and the call after it (warm); medians over {context.Options.Rounds} rounds of the per-round p50 and p99. Every first call checks the grain recovered all its events.");
+        output.WriteLine($"First call after the grain was deactivated (its activation replays the stored history) and the call after it (warm); medians over {context.Options.Rounds} rounds of the per-round p50 and p99. Every first call checks the grain recovered all its events; for the WAL, the providers' counters confirm one checkpoint per grain and exactly the later events replayed at each activation.");
         output.WriteLine();
         output.WriteLine(table);
+    }
+
+    /// <summary>The WAL's layout, checked: exactly one checkpoint per grain after the history was laid down.</summary>
+    private static void CheckCheckpoints(BenchContext context, ActivationSubject subject, int grains)
+    {
+        if (subject.WalProvider is { } provider && context.WalCounters.Total(WalProviderCounters.CheckpointsWritten, provider) != grains)
+        {
+            throw new InvalidOperationException(
+                $"{subject.Variant.Key}: provider '{provider}' wrote {context.WalCounters.Total(WalProviderCounters.CheckpointsWritten, provider)} checkpoints for {grains} grains (expected one each)");
+        }
+    }
+
+    private static long Replayed(BenchContext context, ActivationSubject subject) =>
+        subject.WalProvider is { } provider ? context.WalCounters.Total(WalProviderCounters.ReplayedEvents, provider) : 0;
+
+    /// <summary>The WAL's activations, checked: each replayed exactly the events after its checkpoint.</summary>
+    private static void CheckReplayed(ActivationSubject subject, int grains, long replayed)
+    {
+        if (subject.WalProvider is not null && replayed != (long)grains * subject.LaterEvents)
+        {
+            throw new InvalidOperationException(
+                $"{subject.Variant.Key}: {grains} activations replayed {replayed} events (expected {subject.LaterEvents} each after the checkpoint)");
+        }
     }
 
     private static async Task<LatencyHistogram> TimeSequentialCallsAsync(ActivationSubject subject, IReadOnlyList<IBenchGrain> grains)

@@ -10,8 +10,10 @@ namespace Actors.Orleans.Benchmarks.Sections;
 /// <param name="Variant">The variant the row stands for.</param>
 /// <param name="GrainType">The grain type used (it may differ from the variant's to use another checkpoint interval).</param>
 /// <param name="History">How the history reads in the table.</param>
+/// <param name="WalProvider">For the WAL: the log-consistency provider whose counters prove the layout (one checkpoint per
+/// grain, exactly <paramref name="LaterEvents"/> events replayed per activation); null for the other stores.</param>
 public sealed record ActivationSubject(
-    BenchVariant Variant, string GrainType, int CheckpointEvents, int LaterEvents, int LaterBatch, string History)
+    BenchVariant Variant, string GrainType, int CheckpointEvents, int LaterEvents, int LaterBatch, string History, string? WalProvider = null)
 {
     public int ExpectedEvents => CheckpointEvents + LaterEvents;
 }

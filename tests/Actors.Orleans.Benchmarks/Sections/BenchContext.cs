@@ -1,10 +1,11 @@
 using Actors.Orleans.Benchmarks.Grains;
+using Actors.Orleans.Benchmarks.Measurement;
 using Actors.Orleans.Benchmarks.Options;
 
 namespace Actors.Orleans.Benchmarks.Sections;
 
 /// <summary>What every section works with: the options, the silo's grain factory, the payload and the output.</summary>
-public sealed class BenchContext(BenchOptions options, IGrainFactory grains, TextWriter output)
+public sealed class BenchContext(BenchOptions options, IGrainFactory grains, WalProviderCounters walCounters, TextWriter output)
 {
     public BenchOptions Options { get; } = options;
 
@@ -14,6 +15,9 @@ public sealed class BenchContext(BenchOptions options, IGrainFactory grains, Tex
     public byte[] Payload { get; } = CreatePayload(options.PayloadBytes);
 
     public IGrainFactory Grains { get; } = grains;
+
+    /// <summary>What the write-ahead log's providers counted (checkpoints, replayed events), for the sections' checks.</summary>
+    public WalProviderCounters WalCounters { get; } = walCounters;
 
     public TimeSpan Warmup => TimeSpan.FromSeconds(Options.WarmupSeconds);
 
