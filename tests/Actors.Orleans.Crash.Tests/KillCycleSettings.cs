@@ -1,0 +1,29 @@
+using System.Globalization;
+
+namespace Actors.Orleans.Crash.Tests;
+
+/// <summary>
+/// The kill test's size, overridable through the environment for longer campaigns: <c>ACTORS_ORLEANS_KILL_CYCLES</c>
+/// (default 20), <c>ACTORS_ORLEANS_KILL_SEED</c> (default 36), <c>ACTORS_ORLEANS_KILL_MAX_OPERATIONS</c> (the most
+/// acknowledgements between two kills, default 300).
+/// </summary>
+public sealed record KillCycleSettings(int Cycles, int Seed, int MaxOperationsBeforeKill)
+{
+    /// <summary>Accounts (journaled grains).</summary>
+    public int Accounts { get; init; } = 40;
+
+    /// <summary>Customers (two persistent states each).</summary>
+    public int Customers { get; init; } = 12;
+
+    /// <summary>Concurrent callers.</summary>
+    public int Workers { get; init; } = 8;
+
+    /// <summary>The settings from the environment, with the CI defaults.</summary>
+    public static KillCycleSettings FromEnvironment() => new(
+        Read("ACTORS_ORLEANS_KILL_CYCLES", 20),
+        Read("ACTORS_ORLEANS_KILL_SEED", 36),
+        Read("ACTORS_ORLEANS_KILL_MAX_OPERATIONS", 300));
+
+    private static int Read(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value > 0 ? value : fallback;
+}
