@@ -187,20 +187,27 @@ public interface IEventLog : IAsyncDisposable, ILogChangeFeed
 
     /// <summary>
     /// Deletes the stream's checkpoints that <paramref name="criteria"/> selects (one with
-    /// <see cref="CheckpointSelectionCriteria.AtVersion"/>, or by version and write-time bounds): reads no longer return them
-    /// once the task completes, and the store forgets their bytes (the file-backed log at its next compaction, like
-    /// <see cref="DeleteEventsToAsync"/>). Events and the stream's version are unchanged.
+    /// <see cref="CheckpointSelectionCriteria.AtVersion"/>, or by version and write-time bounds), and only those: reads no
+    /// longer return them once the task completes, and the store forgets their bytes (the file-backed log at its next
+    /// compaction, like <see cref="DeleteEventsToAsync"/>). Every checkpoint not selected stays readable as of its version,
+    /// and a read bounded at a deleted one's version returns the next older kept checkpoint and the events after it. Events
+    /// and the stream's version are unchanged.
     /// </summary>
     /// <remarks>
-    /// Deleting the newest checkpoint makes the next newest one that is kept (or none) the stream's base; that is allowed
-    /// only while the events after it, up to the deleted one, are still stored, so the state can be rebuilt without it. A
-    /// caller that wants to remove the data of its newest checkpoint writes a newer checkpoint first.
+    /// <para>Deleting the newest checkpoint makes the next newest one that is kept (or none) the stream's base; that is
+    /// allowed only while the events after it, up to the deleted one, are still stored, so the state can be rebuilt without
+    /// it. A caller that wants to remove the data of its newest checkpoint writes a newer checkpoint first.</para>
+    /// <para>A log that reclaims the events a checkpoint covers (the file-backed log unless it retains history) may reclaim,
+    /// with the deletion as at any time, the events older than the oldest kept checkpoint (reads bounded below it then throw
+    /// <see cref="EventsReclaimedException"/>); and once a newer checkpoint is written, the older ones are superseded like any
+    /// other (see <see cref="WriteAheadLog.DeleteCheckpointsAsync"/>). The deletion itself never removes a checkpoint it did
+    /// not select, nor an event a kept checkpoint needs.</para>
     /// </remarks>
     /// <param name="streamId">The stream.</param>
     /// <param name="criteria">Which checkpoints to delete.</param>
     /// <param name="cancellationToken">Cancels waiting (the deletion may still happen).</param>
     /// <returns>What was deleted (nothing when no stored checkpoint matched, or the stream is unknown).</returns>
-    /// <exception cref="CheckpointDeletionRejectedException">The stream's state could not be rebuilt without a selected checkpoint, or the rewrite does not fit in one record; nothing was deleted.</exception>
+    /// <exception cref="CheckpointDeletionRejectedException">The stream's state could not be rebuilt without a selected checkpoint, or what the file-backed log keeps (the checkpoints not selected and the events they need) does not fit in one record; nothing was deleted.</exception>
     /// <exception cref="NotSupportedException">This log cannot delete checkpoints (the default for logs that wrap others).</exception>
     ValueTask<CheckpointDeletionResult> DeleteCheckpointsAsync(string streamId, CheckpointSelectionCriteria criteria, CancellationToken cancellationToken = default)
         => throw new NotSupportedException($"The event log '{GetType().FullName}' cannot delete checkpoints.");

@@ -57,6 +57,7 @@ public sealed partial class WriteAheadLog
                 return true;
             },
             reason => new EraseRejectedException(streamId, toVersion, reason),
+            "write a checkpoint first",
             cancellationToken).ConfigureAwait(false);
         return new EraseResult(streamId, toVersion, plan!.EventsErased, [.. plan.SegmentsWithRemoved.Order()]);
     }
@@ -66,11 +67,20 @@ public sealed partial class WriteAheadLog
     /// <para>Gone from reads as soon as the returned task completes, physically gone from the log's files once the segments
     /// named in the result are compacted (as for <see cref="DeleteEventsToAsync"/>). Only checkpoints still reachable on
     /// the stream's chain are found: older ones were reclaimed already.</para>
-    /// <para>How: the stream's new base (the newest checkpoint kept) and its events are copied forward as one relocation
-    /// record (durable when the task completes), and the segments holding the deleted checkpoints are marked for
-    /// compaction and deletion. A log that retains history keeps every event in the copy; older checkpoints that were not
-    /// selected are dropped by it (they remain readable until the next compaction; their events are kept).</para>
+    /// <para>Only the selected checkpoints go: every other checkpoint of the stream's current incarnation still stored stays
+    /// readable as of its version, after a reopen and after the compaction that removes the deleted ones, and a read bounded
+    /// at a deleted one's version returns the next older kept checkpoint and the events after it.</para>
+    /// <para>How: the checkpoints kept (the newest of them the stream's new base) and the events are copied forward as one
+    /// relocation record, in version order (durable when the task completes), and the segments holding the deleted
+    /// checkpoints are marked for compaction and deletion. A log that retains history keeps every stored event in the copy;
+    /// one that does not keeps the events after the oldest kept checkpoint (those it covers are reclaimable, as after any
+    /// checkpoint). A compaction copies the kept checkpoints forward with the base while the base is the copy's; once the
+    /// stream writes a newer checkpoint they are superseded checkpoints like any other, which compaction does not copy
+    /// (<see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>).</para>
     /// </remarks>
+    /// <exception cref="CheckpointDeletionRejectedException">The state could not be rebuilt without a selected checkpoint, or
+    /// the copy (the checkpoints kept and the events they need) does not fit in one record; nothing was deleted, and no
+    /// compaction removes anything on its behalf.</exception>
     public async ValueTask<CheckpointDeletionResult> DeleteCheckpointsAsync(string streamId, CheckpointSelectionCriteria criteria, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(criteria);
@@ -80,6 +90,7 @@ public sealed partial class WriteAheadLog
             rewrite,
             entry => entry is not null,
             reason => new CheckpointDeletionRejectedException(streamId, criteria, reason),
+            "a deletion keeps every checkpoint it does not select and the events they need, so select the older checkpoints too",
             cancellationToken).ConfigureAwait(false);
         return plan is null
             ? new CheckpointDeletionResult(streamId, [], [])
@@ -95,10 +106,16 @@ public sealed partial class WriteAheadLog
     /// <param name="rewrite">What to remove.</param>
     /// <param name="applies">Validates the stream's entry (null: unknown stream); false: nothing to do, null is returned.</param>
     /// <param name="reject">Makes the typed rejection for a reason.</param>
+    /// <param name="tooLargeAdvice">What the caller can do when the kept part does not fit in one record (ends the rejection's reason).</param>
     /// <param name="cancellationToken">Cancels waiting.</param>
     /// <returns>The plan that was carried out, or null when there was nothing to do.</returns>
     private async ValueTask<RewritePlan?> RewriteHistoryAsync(
-        string streamId, HistoryRewrite rewrite, Func<Index.StreamEntry?, bool> applies, Func<string, RequestRejectedException> reject, CancellationToken cancellationToken)
+        string streamId,
+        HistoryRewrite rewrite,
+        Func<Index.StreamEntry?, bool> applies,
+        Func<string, RequestRejectedException> reject,
+        string tooLargeAdvice,
+        CancellationToken cancellationToken)
     {
         ulong hash = Hash(streamId);
         var writer = WriterOrThrow();
@@ -131,21 +148,23 @@ public sealed partial class WriteAheadLog
                 throw reject(reason);
             }
 
+            bool copies = rewrite.EraseToVersion > 0 || plan.DeletedCheckpoints.Count > 0;
+            long size = RecordCodec.RelocatedSize(plan.Id.Length, plan.Kept, _cipher);
+            if (copies && size > _maxRecordLength)
+            {
+                // Refused before the search below is recorded: a rejected rewrite removes nothing, not even by compaction.
+                throw reject($"the records kept need {size} bytes, more than one record can hold ({_maxRecordLength}); {tooLargeAdvice}");
+            }
+
             // Copies the chain no longer reaches (left behind by a relocation, or beyond a reclaimed segment) are found by
             // the next space pass, which searches every segment for what this rewrite removes: recorded durably before
             // anything is written, so a crash after the copy still leaves the search pending.
             var kept = plan.Kept.Count > 0 ? RecordCodec.RelocatedBase(plan.Kept) : default;
             _maintenance!.AddErasureScan(new Maintenance.ErasureScan(plan.Id, rewrite.EraseToVersion, kept.Kind == RecordType.Checkpoint ? kept.Version : -1, rewrite.Checkpoints));
-            if (rewrite.EraseToVersion == 0 && plan.DeletedCheckpoints.Count == 0)
+            if (!copies)
             {
                 _maintenance.ScheduleErasePass();
                 return null; // nothing selected is stored on the chain; the search takes any copy elsewhere
-            }
-
-            long size = RecordCodec.RelocatedSize(plan.Id.Length, plan.Kept, _cipher);
-            if (size > _maxRecordLength)
-            {
-                throw reject($"the records kept need {size} bytes, more than one record can hold ({_maxRecordLength}); write a checkpoint first");
             }
 
             // Marked before the copy: from now on these segments are deleted, never recycled, whenever they go. The

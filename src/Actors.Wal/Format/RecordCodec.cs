@@ -75,8 +75,9 @@ internal static class RecordCodec
     }
 
     /// <summary>
-    /// The base a Relocated record carries: its last checkpoint or tombstone item (a copy holds at most one; a copy of a log
-    /// that retains history puts the events the base covers before it), or (Events, 0) when it has none.
+    /// The base a Relocated record carries: its last checkpoint or tombstone item (items are in version order, each checkpoint
+    /// after the events it covers: a copy of a log that retains history puts the events the base covers before it, and a
+    /// checkpoint deletion's copy the older checkpoints it kept), or (Events, 0) when it has none.
     /// </summary>
     public static (RecordType Kind, long Version) RelocatedBase(IReadOnlyList<RecordItem> items)
     {

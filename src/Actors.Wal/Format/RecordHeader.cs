@@ -32,7 +32,9 @@ namespace Actors.Wal.Format;
  *   Tombstone:  empty
  *   Seal:       empty
  *   Relocated:  ItemCount x { u8 Kind (1 event, 2 checkpoint, 3 tombstone), i64 Version, i64 Lsn, i64 Timestamp,
- *                             u32 PayloadLength, PayloadLength bytes }   (at most one checkpoint or tombstone, first)
+ *                             u32 PayloadLength, PayloadLength bytes }   (in version order, each checkpoint after the
+ *                             events it covers; the last checkpoint or tombstone is the stream's base; older checkpoints
+ *                             only where a checkpoint deletion kept them)
  *
  * A zero Length field at a record boundary means "no more records" (preallocated space is zero-filled).
  * A batch is one record, so it is all-or-nothing: a torn batch fails its CRC as a whole.

@@ -120,7 +120,8 @@ public sealed class WriteAheadLogOptions
     /// A checkpoint then only shortens recovery (activation reads it and the events after it); it frees no space.
     /// Space is still reclaimed from deleted streams, erased events and deleted checkpoints: compaction copies a stream's
     /// whole stored history forward (its events, with its latest checkpoint after the events it covers; older, superseded
-    /// checkpoints are not copied), so a stream whose stored history exceeds one record stays where it is. Events reclaimed while
+    /// checkpoints are not copied, except those a checkpoint deletion kept beside the base it copied), so a stream whose
+    /// stored history exceeds one record stays where it is. Events reclaimed while
     /// the option was off stay reclaimed when it is turned on. The option is not stored in the log: every opener of a
     /// directory (tools included) must pass the same value, or a space pass may reclaim history.
     /// </remarks>

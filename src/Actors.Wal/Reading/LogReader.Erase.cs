@@ -13,9 +13,13 @@ internal sealed partial class LogReader
     /// <remarks>
     /// <para>Kept: the new base (the newest checkpoint the rewrite does not delete, else the newest tombstone) and the events
     /// after both <see cref="HistoryRewrite.EraseToVersion"/> and the newest tombstone; without
-    /// <see cref="HistoryRewrite.RetainHistory"/> only the events after the base. Kept items are ordered by version, the base
-    /// after the events it covers: a walk backwards then meets the events after the base, then the base, then the retained
-    /// older events, which is what point-in-time reads need (<see cref="RecordCodec.RelocatedBase"/>).</para>
+    /// <see cref="HistoryRewrite.RetainHistory"/> only the events after the base. A checkpoint deletion (criteria, no erase)
+    /// deletes exactly what it selects: it also keeps every older checkpoint of the stream's current incarnation it does not
+    /// select, and (without <see cref="HistoryRewrite.RetainHistory"/>) the events after the oldest of them, so reads as of
+    /// their versions, and as of the versions between them, still find them. Kept items are ordered by version, each
+    /// checkpoint after the events it covers (checkpoints of one version in the order they were written): a walk backwards
+    /// then meets the events after the base, then the base, then the older events and checkpoints, which is what
+    /// point-in-time reads need (<see cref="RecordCodec.RelocatedBase"/>).</para>
     /// <para>Removed (their segments must be compacted for the bytes to go): every record still reachable on the chain
     /// that holds an event at or below <see cref="HistoryRewrite.EraseToVersion"/> or a checkpoint the criteria select;
     /// when erasing, also every older checkpoint than the base (it holds state built from the erased events).</para>
@@ -29,6 +33,9 @@ internal sealed partial class LogReader
         var items = new List<RecordItem>();
         var events = new List<RecordItem>(); // newest first
         RecordItem? newest = null; // the newest checkpoint kept, above the newest tombstone
+        var older = new List<RecordItem>(); // the other checkpoints kept above the newest tombstone, newest first
+        bool keepsOlder = rewrite.Checkpoints is not null && rewrite.EraseToVersion == 0;
+        long newestIn = LogPosition.None; // the Relocated record holding the newest checkpoint kept, if it is in one
         var removed = new HashSet<uint>();
         var deleted = new List<long>();
         RecordItem? tombstone = null;
@@ -83,6 +90,13 @@ internal sealed partial class LogReader
                         if (tombstone is null && newest is null)
                         {
                             newest = item;
+                            newestIn = record.Header.Type == RecordType.Relocated ? position : LogPosition.None;
+                        }
+                        else if (tombstone is null && (keepsOlder || (toVersion == 0 && position == newestIn)))
+                        {
+                            // Not selected: a checkpoint deletion removes nothing else (reads as of its version still find it),
+                            // and a compaction does not undo one: it keeps the checkpoints a copy holds with the base.
+                            older.Add(item);
                         }
                         else if (toVersion > 0)
                         {
@@ -111,40 +125,78 @@ internal sealed partial class LogReader
             return null;
         }
 
-        return Arrange(id, entry, rewrite, events, newest ?? tombstone, removed, deleted, erased);
+        // The checkpoints kept, oldest first (in log order: versions never decrease within an incarnation), the base last.
+        var bases = new List<RecordItem>(older.Count + 1);
+        for (int i = older.Count - 1; i >= 0; i--)
+        {
+            bases.Add(older[i]);
+        }
+
+        if ((newest ?? tombstone) is { } newBase)
+        {
+            bases.Add(newBase);
+        }
+
+        return Arrange(id, entry, rewrite, events, bases, removed, deleted, erased);
     }
 
+    /// <summary>Orders what a rewrite keeps into the items of its Relocated copy and decides whether it may be carried out.</summary>
+    /// <param name="id">The stream id (UTF-8).</param>
+    /// <param name="entry">The stream's entry the plan was read for.</param>
+    /// <param name="rewrite">What the rewrite removes.</param>
+    /// <param name="events">The events of the stream's current incarnation still on the chain and not erased, newest first.</param>
+    /// <param name="bases">The checkpoints kept, oldest first, the new base (or the newest tombstone) last; empty: none.</param>
+    /// <param name="removed">Segments holding what the rewrite removes.</param>
+    /// <param name="deleted">Versions of the selected checkpoints found, newest first.</param>
+    /// <param name="erased">Erased events found.</param>
     private static RewritePlan Arrange(
-        byte[] id, StreamEntry entry, HistoryRewrite rewrite, List<RecordItem> events, RecordItem? newBase, HashSet<uint> removed, List<long> deleted, long erased)
+        byte[] id, StreamEntry entry, HistoryRewrite rewrite, List<RecordItem> events, List<RecordItem> bases, HashSet<uint> removed, List<long> deleted, long erased)
     {
         rewrite = rewrite.ForStream(id);
+        RecordItem? newBase = bases.Count > 0 ? bases[^1] : null;
         long baseVersion = newBase?.Version ?? 0;
-        long keepFrom = rewrite.RetainHistory ? 0 : baseVersion + 1;
+        long keepFrom = rewrite.RetainHistory ? 0 : (bases.Count > 0 ? bases[0].Version : 0) + 1;
         bool coveredByCheckpoint = newBase is { Kind: RecordType.Checkpoint };
         long keepVersionsFrom = rewrite.KeepLastVersions > 0 ? entry.Version - rewrite.KeepLastVersions + 1 : 0;
         events.Reverse();
-        var kept = new List<RecordItem>(events.Count + 1);
-        bool baseAdded = newBase is null;
+        var keptEvents = new List<RecordItem>(events.Count);
         foreach (var item in events)
         {
             bool covered = coveredByCheckpoint && item.Version <= baseVersion;
-            if (item.Version < keepFrom || (covered && (item.TimestampTicks < rewrite.DropCoveredBeforeTicks || item.Version < keepVersionsFrom)))
+            if (item.Version >= keepFrom && !(covered && (item.TimestampTicks < rewrite.DropCoveredBeforeTicks || item.Version < keepVersionsFrom)))
             {
-                continue;
+                keptEvents.Add(item);
             }
+        }
 
-            if (!baseAdded && item.Version > baseVersion)
+        // The events kept are the newest ones (each rule above leaves out a prefix of versions): an older checkpoint is kept
+        // only with every event up to the next checkpoint kept, else a read as of those versions would find it and miss them.
+        long firstEvent = keptEvents.Count > 0 ? keptEvents[0].Version : long.MaxValue;
+        for (int i = bases.Count - 2; i >= 0; i--)
+        {
+            if (bases[i].Version + 1 < firstEvent && bases[i + 1].Version > bases[i].Version + 1)
             {
-                kept.Add(newBase!.Value);
-                baseAdded = true;
+                bases.RemoveRange(0, i + 1);
+                break;
+            }
+        }
+
+        var kept = new List<RecordItem>(keptEvents.Count + bases.Count);
+        int nextBase = 0;
+        foreach (var item in keptEvents)
+        {
+            // Each checkpoint after the events it covers, before the first event after it.
+            while (nextBase < bases.Count && item.Version > bases[nextBase].Version)
+            {
+                kept.Add(bases[nextBase++]);
             }
 
             kept.Add(item);
         }
 
-        if (!baseAdded)
+        while (nextBase < bases.Count)
         {
-            kept.Add(newBase!.Value);
+            kept.Add(bases[nextBase++]);
         }
 
         string? rejection = null;

@@ -242,9 +242,11 @@ internal sealed partial class LogReader
     /// </summary>
     /// <param name="entry">The stream's published entry.</param>
     /// <param name="retention">Null when the log does not retain the events checkpoints cover: the copy keeps the base and the
-    /// events after it. Otherwise (<see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>) the copy keeps the events of the
-    /// stream's current incarnation still stored that the stream's policy keeps (every one after the base), the base after
-    /// those it covers.</param>
+    /// events after it (and, when the base lies in a copy holding older checkpoints, as a checkpoint deletion's copy can, those
+    /// checkpoints and the events after the oldest of them, as that copy holds them). Otherwise
+    /// (<see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>) the copy keeps the events of the stream's current
+    /// incarnation still stored that the stream's policy keeps (every one after the base), the base after those it covers,
+    /// and the older checkpoints that share the base's copy (<see cref="PlanRewriteAsync"/>).</param>
     /// <param name="pool">The pool the read buffers are rented from.</param>
     /// <param name="rentals">The rented buffers are added here; the items' payloads point into them, so the caller
     /// returns them only once the items are no longer used.</param>
@@ -295,6 +297,16 @@ internal sealed partial class LogReader
                 else if (hasBase && baseItem is null && item.Version == entry.BaseVersion && (item.Kind == RecordType.Tombstone) == entry.BaseIsTombstone)
                 {
                     baseItem = item;
+                    int oldest = item.Kind == RecordType.Checkpoint && record.Header.Type == RecordType.Relocated
+                        ? items.FindIndex(0, i, static x => x.Kind == RecordType.Checkpoint)
+                        : -1;
+                    if (oldest >= 0)
+                    {
+                        // The base is in a copy that holds older checkpoints (a checkpoint deletion kept them, with the events
+                        // after the oldest): kept with it, in the copy's order, so a compaction never undoes a deletion.
+                        output.AddRange(items.GetRange(oldest, i - oldest));
+                    }
+
                     done = item.Kind == RecordType.Tombstone
                         || (events.Count > 0 ? events[^1].Version == item.Version + 1 : item.Version >= entry.Version);
                 }

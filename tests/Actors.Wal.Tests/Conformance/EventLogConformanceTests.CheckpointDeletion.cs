@@ -1,8 +1,9 @@
 namespace Actors.Wal.Tests.Conformance;
 
 /// <summary>
-/// DeleteCheckpointsAsync: the selected checkpoints leave reads at once; events and the version stay; deleting the newest
-/// checkpoint is refused while the state could not be rebuilt without it.
+/// DeleteCheckpointsAsync: the selected checkpoints leave reads at once, and only they: the checkpoints not selected stay
+/// readable as of their versions; events and the version stay; deleting the newest checkpoint is refused while the state
+/// could not be rebuilt without it.
 /// </summary>
 public abstract partial class EventLogConformanceTests
 {
@@ -84,5 +85,84 @@ public abstract partial class EventLogConformanceTests
         Assert.Empty(none.DeletedVersions);
         Assert.Empty(unknown.DeletedVersions);
         AssertRead(await log.ReadStreamAsync("s"), 2, "state@2", 3, [], 2);
+    }
+
+    [Fact]
+    public async Task DeleteCheckpointsAsync_OneOfFive_OnlyThatOneLeavesReads()
+    {
+        var log = await NewLogAsync();
+        await WriteCheckpointsElevenToFifteenAsync(log, "s");
+
+        var deleted = await log.DeleteCheckpointsAsync("s", CheckpointSelectionCriteria.AtVersion(13));
+
+        Assert.Equal([13L], deleted.DeletedVersions);
+        await AssertCheckpointsElevenToFifteenAsync(log, "s", kept: [11, 12, 14, 15]);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DeleteCheckpointsAsync_OlderRangeByBounds_TheUnselectedNewerOnesStay(bool byTime)
+    {
+        var log = await NewLogAsync();
+        var written = await WriteCheckpointsElevenToFifteenAsync(log, "s");
+        var criteria = byTime
+            ? new CheckpointSelectionCriteria(MinTimestamp: written[11], MaxTimestamp: written[13])
+            : new CheckpointSelectionCriteria(MinVersion: 11, MaxVersion: 13);
+
+        var deleted = await log.DeleteCheckpointsAsync("s", criteria);
+
+        Assert.Equal([13L, 12L, 11L], deleted.DeletedVersions);
+        await AssertCheckpointsElevenToFifteenAsync(log, "s", kept: [14, 15]);
+    }
+
+    /// <summary>
+    /// Appends p1..p16 to <paramref name="streamId"/> and writes checkpoints "state@11".."state@15" at versions 11..15, the
+    /// clock advanced a minute before each; returns each checkpoint's write time by version.
+    /// </summary>
+    protected async Task<Dictionary<long, DateTimeOffset>> WriteCheckpointsElevenToFifteenAsync(IEventLog log, string streamId)
+    {
+        await AppendNumberedAsync(log, streamId, 16);
+        var written = new Dictionary<long, DateTimeOffset>();
+        for (long v = 11; v <= 15; v++)
+        {
+            written[v] = Clock.Advance(TimeSpan.FromMinutes(1));
+            await log.WriteCheckpointAsync(streamId, v, Bytes($"state@{v}"));
+        }
+
+        return written;
+    }
+
+    /// <summary>
+    /// Asserts the reads of a stream <see cref="WriteCheckpointsElevenToFifteenAsync"/> wrote after checkpoints were deleted:
+    /// as of each <paramref name="kept"/> version its checkpoint; as of a deleted one the next older kept checkpoint and the
+    /// events after it, or (none kept below) a replay of every event or the events reported reclaimed (they are covered by a
+    /// kept checkpoint, so a log may reclaim them); never a deleted checkpoint; the latest state and the index unchanged.
+    /// </summary>
+    protected static async Task AssertCheckpointsElevenToFifteenAsync(IEventLog log, string streamId, long[] kept)
+    {
+        for (long v = 11; v <= 15; v++)
+        {
+            long at = v;
+            long? older = kept.Where(k => k <= at).Select(k => (long?)k).LastOrDefault();
+            if (older is { } k)
+            {
+                var read = await log.ReadStreamAsync(streamId, ReadBound.AtVersion(v));
+                AssertRead(read, k, $"state@{k}", k + 1, Numbered(k + 1, v), v);
+                continue;
+            }
+
+            try
+            {
+                AssertRead(await log.ReadStreamAsync(streamId, ReadBound.AtVersion(v)), null, null, 1, Numbered(1, v), v);
+            }
+            catch (EventsReclaimedException reclaimed)
+            {
+                Assert.True(reclaimed.OldestAvailableVersion > v, $"as of version {v}: reported reclaimed, but the oldest version still available is {reclaimed.OldestAvailableVersion}");
+            }
+        }
+
+        AssertRead(await log.ReadStreamAsync(streamId), 15, "state@15", 16, ["p16"], 16);
+        Assert.Equal(new StreamInfo(16, 15, false), log.GetStreamInfo(streamId));
     }
 }

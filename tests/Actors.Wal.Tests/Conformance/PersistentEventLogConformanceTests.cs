@@ -123,6 +123,21 @@ public abstract class PersistentEventLogConformanceTests : EventLogConformanceTe
         AssertRead(await reopened.ReadStreamAsync("s", ReadBound.AtVersion(1)), null, null, 1, ["p1"], 1);
     }
 
+    [Fact]
+    public async Task DeleteCheckpointsAsync_ThenReopen_OnlyTheSelectedCheckpointsAreGone()
+    {
+        var log = await NewLogAsync();
+        await WriteCheckpointsElevenToFifteenAsync(log, "one");
+        await WriteCheckpointsElevenToFifteenAsync(log, "range");
+        await log.DeleteCheckpointsAsync("one", CheckpointSelectionCriteria.AtVersion(13));
+        await log.DeleteCheckpointsAsync("range", new CheckpointSelectionCriteria(MinVersion: 11, MaxVersion: 13));
+
+        var reopened = await ReopenTrackedAsync(log);
+
+        await AssertCheckpointsElevenToFifteenAsync(reopened, "one", kept: [11, 12, 14, 15]);
+        await AssertCheckpointsElevenToFifteenAsync(reopened, "range", kept: [14, 15]);
+    }
+
     /// <summary>A deterministic text of everything the log returns for <paramref name="streams"/>, for equality checks.</summary>
     protected async Task<string> DescribeAsync(IEventLog log, IEnumerable<string> streams)
     {

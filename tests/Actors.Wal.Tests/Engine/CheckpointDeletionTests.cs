@@ -133,4 +133,88 @@ public sealed class CheckpointDeletionTests : FileScanTestBase
         Assert.Contains("could not be rebuilt", rejected.Reason, StringComparison.Ordinal);
         Assert.Equal("state-2", Text((await log.ReadStreamAsync("s")).Checkpoint!.State));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DeleteCheckpointsAsync_OneOfFiveThenCompactionAndReopen_OnlyItsBytesGoAndTheOthersStayReadable(bool retainHistory)
+    {
+        int filler = 0;
+        await using (var log = await OpenAsync(o => o.RetainCheckpointedEvents = retainHistory))
+        {
+            for (int v = 1; v <= 16; v++)
+            {
+                await log.AppendAsync("s", v - 1, Events($"e{v}"));
+            }
+
+            for (int v = 11; v <= 15; v++)
+            {
+                await log.WriteCheckpointAsync("s", v, Bytes(v == 13 ? "SECRET-cp-13" : $"state-{v}"));
+            }
+
+            var deleted = await log.DeleteCheckpointsAsync("s", CheckpointSelectionCriteria.AtVersion(13));
+
+            Assert.Equal([13L], deleted.DeletedVersions);
+            await AssertOthersReadableAsync(log, "after the deletion");
+            filler = await SealActiveSegmentAndCompactAsync(log, filler);
+            AssertInNoFile("SECRET-cp-13");
+            await AssertOthersReadableAsync(log, "after the deletion's compaction");
+            filler = await SealActiveSegmentAndCompactAsync(log, filler);
+            await AssertOthersReadableAsync(log, "after a second compaction");
+        }
+
+        await using var reopened = await OpenAsync(o => o.RetainCheckpointedEvents = retainHistory);
+        await AssertOthersReadableAsync(reopened, "after a reopen");
+        AssertInNoFile("SECRET-cp-13");
+        await AssertFillersSurviveAsync(reopened, filler);
+
+        static async Task AssertOthersReadableAsync(WriteAheadLog log, string phase)
+        {
+            foreach (long v in new long[] { 11, 12, 14, 15 })
+            {
+                var read = await log.ReadStreamAsync("s", ReadBound.AtVersion(v));
+                Assert.True(read.Checkpoint is { } c && c.Version == v && Text(c.State) == $"state-{v}", $"{phase}: as of version {v} the read returned checkpoint {read.Checkpoint?.Version.ToString() ?? "none"}, expected state-{v}");
+                Assert.Empty(read.Events);
+            }
+
+            var asOf13 = await log.ReadStreamAsync("s", ReadBound.AtVersion(13));
+            Assert.True(asOf13.Checkpoint is { Version: 12 }, $"{phase}: as of version 13 the read returned checkpoint {asOf13.Checkpoint?.Version.ToString() ?? "none"}, expected 12");
+            Assert.Equal(["e13"], asOf13.Events.Select(e => Text(e.Payload)));
+            var latest = await log.ReadStreamAsync("s");
+            Assert.Equal((15L, 16L), (latest.Checkpoint!.Version, latest.Version));
+            Assert.Equal(["e16"], latest.Events.Select(e => Text(e.Payload)));
+        }
+    }
+
+    [Fact]
+    public async Task DeleteCheckpointsAsync_KeptCheckpointsExceedOneRecord_IsRejectedAndNothingIsDeletedEvenByCompaction()
+    {
+        await using var log = await OpenAsync();
+        for (int v = 1; v <= 7; v++)
+        {
+            await log.AppendAsync("s", v - 1, Events($"e{v}"));
+        }
+
+        for (int v = 1; v <= 6; v++)
+        {
+            await log.WriteCheckpointAsync("s", v, v == 3 ? Bytes("SECRET-cp-3") : new byte[16_000]);
+        }
+
+        // Every record of the stream is live (each checkpoint is below the stream's version): no space pass moved it.
+        await log.WhenMaintenanceIdleAsync();
+        Assert.Equal(1, (await log.ReadStreamAsync("s", ReadBound.AtVersion(1))).Checkpoint?.Version);
+
+        // Deleting 3 keeps 1, 2, 4, 5 and 6 (80,000 bytes of state): more than one record of a 64 KiB segment holds.
+        var rejected = await Assert.ThrowsAsync<CheckpointDeletionRejectedException>(
+            async () => await log.DeleteCheckpointsAsync("s", CheckpointSelectionCriteria.AtVersion(3)));
+
+        Assert.Contains("more than one record can hold", rejected.Reason, StringComparison.Ordinal);
+        Assert.False(log.ErasePassPending, "a rejected deletion must schedule no erase pass");
+        await log.CompactAsync();
+        await log.WhenMaintenanceIdleAsync();
+        Assert.Equal("SECRET-cp-3", Text((await log.ReadStreamAsync("s", ReadBound.AtVersion(3))).Checkpoint!.State));
+        Assert.Equal(2, (await log.ReadStreamAsync("s", ReadBound.AtVersion(2))).Checkpoint!.Version);
+        Assert.Equal(6, (await log.ReadStreamAsync("s")).Checkpoint!.Version);
+        Assert.True(FilesContainMarker("SECRET-cp-3"), "a rejected deletion must leave the checkpoint's bytes in place");
+    }
 }
