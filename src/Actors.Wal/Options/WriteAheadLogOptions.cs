@@ -88,9 +88,20 @@ public sealed class WriteAheadLogOptions
     public int MaxBatchBytes { get; set; } = DefaultMaxBatchBytes;
 
     /// <summary>
-    /// How long the writer may wait for more batches before writing a group commit. Default zero: write as soon
-    /// as the previous commit finished (batches that arrive during an fsync form the next group).
+    /// Under <see cref="SyncPolicy.Always"/>: the longest the committer waits, after a group was written, for more
+    /// requests before it fsyncs and acknowledges what is waiting. It never delays writing: the writer hands every group
+    /// to the operating system at once. Default zero: an adaptive wait of half the measured fsync latency, at most
+    /// 500 µs. Between 0 and 1 second.
     /// </summary>
+    /// <remarks>
+    /// The committer waits only while fewer requests are waiting than it expects (those the previous commit completed plus
+    /// those that arrived during it: in a closed loop their callers come back), and stops as soon as they are all there,
+    /// so a lone writer never waits. With the default it also syncs at once when 64 requests wait; a value above zero is
+    /// waited out whatever the group's size (unless everyone expected arrives). It does not wait when a group must be
+    /// synced at once (it holds a <see cref="IEventLog.FlushAsync"/>, a segment's seal, or a history rewrite's copy), and
+    /// never under <see cref="SyncPolicy.Interval"/> or <see cref="SyncPolicy.None"/>, where no append waits for an fsync.
+    /// The committer thread spins while it waits.
+    /// </remarks>
     public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>How damaged records are treated at open. Default <see cref="RecoveryMode.TolerateTornTail"/>.</summary>
