@@ -12,6 +12,12 @@ public interface IBenchGrain : IGrainWithIntegerKey
     /// </summary>
     Task<int> AddHistory(byte[] payload, int events, int batch);
 
+    /// <summary>
+    /// Raises one event per payload of <paramref name="payloads"/> and confirms them as one batch (journaled grains only);
+    /// returns the grain's version afterwards.
+    /// </summary>
+    Task<int> AddBatch(IReadOnlyList<byte[]> payloads);
+
     /// <summary>The number of writes the grain's durable state holds (its version for journaled grains).</summary>
     Task<long> Writes();
 

@@ -28,6 +28,14 @@ public abstract class JournaledBenchGrain : JournaledGrain<JournalState, Payload
         return Version;
     }
 
+    public async Task<int> AddBatch(IReadOnlyList<byte[]> payloads)
+    {
+        ArgumentNullException.ThrowIfNull(payloads);
+        RaiseEvents(payloads.Select(p => new PayloadWritten { Payload = p }));
+        await ConfirmEvents();
+        return Version;
+    }
+
     public Task<long> Writes() => Task.FromResult(State.Events);
 
     public Task Deactivate()

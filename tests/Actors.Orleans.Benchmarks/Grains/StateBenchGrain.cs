@@ -16,6 +16,9 @@ public abstract class StateBenchGrain(IPersistentState<PayloadState> state) : Gr
     public Task<int> AddHistory(byte[] payload, int events, int batch) =>
         throw new NotSupportedException($"{GetType().Name} keeps one state, not a history of events");
 
+    public Task<int> AddBatch(IReadOnlyList<byte[]> payloads) =>
+        throw new NotSupportedException($"{GetType().Name} keeps one state, not a history of events");
+
     public Task<long> Writes() => Task.FromResult(state.State.Writes);
 
     public Task Deactivate()

@@ -22,7 +22,7 @@ public static class RunHeader
         output.WriteLine("- one silo in this process (localhost clustering); callers use its grain factory; Microsoft.Orleans 10.4.2");
         if (options.Needs(BackingStore.WriteAheadLog))
         {
-            output.WriteLine($"- WAL: one log per silo, SyncPolicy.Always (a write is acknowledged after its fsync); provider \"{ProviderNames.WalLogConsistency}\" checkpoints every {options.CheckpointEveryEvents} events, the activation section's \"{ProviderNames.WalReplayLogConsistency}\" after {replayCheckpointBytes:#,0} event bytes at most (none by count); Orleans's serializer (the providers' default)");
+            output.WriteLine($"- WAL: one log per silo, SyncPolicy.Always (a write is acknowledged after its fsync); provider \"{ProviderNames.WalLogConsistency}\" checkpoints every {options.CheckpointEveryEvents} events, the activation section's \"{ProviderNames.WalReplayLogConsistency}\" after {replayCheckpointBytes:#,0} event bytes at most (none by count): each of its grains gets a filler event of that size and a normal one, a checkpoint, then the later events; Orleans's serializer (the providers' default)");
         }
 
         if (options.Needs(BackingStore.PostgreSql))

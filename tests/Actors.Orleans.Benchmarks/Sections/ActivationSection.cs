@@ -27,7 +27,11 @@ public static class ActivationSection
             BenchContext.Progress($"activation: giving {grains[subject].Count} grains of {subject.Variant.Key} {subject.History} (untimed)");
             await Task.WhenAll(grains[subject].Select(async g =>
             {
-                await g.AddHistory(context.Payload, subject.CheckpointEvents, Math.Max(1, subject.CheckpointEvents));
+                if (subject.CheckpointFillerBytes > 0)
+                {
+                    await g.AddBatch([new byte[subject.CheckpointFillerBytes], context.Payload]);
+                }
+
                 await g.AddHistory(context.Payload, subject.LaterEvents, subject.LaterBatch);
             }));
             CheckCheckpoints(context, subject, grains[subject].Count);

@@ -9,8 +9,8 @@ namespace Actors.Orleans.Benchmarks.Sections;
 /// <summary>Which grains the activation section times for each chosen journaled variant, and their histories.</summary>
 public static class ActivationSubjects
 {
-    /// <summary>The largest batch the write-ahead log takes in one append (the engine's default MaxBatchBytes).</summary>
-    private const long MaxAppendBytes = 4L * 1024 * 1024;
+    /// <summary>The largest record the write-ahead log takes (the engine's default MaxRecordSizeBytes), less room for the envelope.</summary>
+    private const long MaxFillerBytes = (16L * 1024 * 1024) - 4096;
 
     /// <summary>The byte trigger of the WAL replay provider's checkpoints (<see cref="WalProviders.ReplayCheckpointBytes"/>).</summary>
     public static long ReplayCheckpointBytes(BenchOptions options)
@@ -20,21 +20,17 @@ public static class ActivationSubjects
     }
 
     /// <summary>
-    /// Events in the WAL grain's first confirmed batch: enough payload bytes to reach the replay provider's byte trigger
-    /// in one append, so the checkpoint follows that batch and the later events (under half the trigger) stay after it.
+    /// The filler event of the WAL grain's first batch: as many bytes as the replay provider's byte trigger, so the
+    /// checkpoint follows that batch, and the later events (under half the trigger) stay after it.
     /// </summary>
-    public static int ReplayCheckpointEvents(BenchOptions options)
+    public static int ReplayFillerBytes(BenchOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         long trigger = ReplayCheckpointBytes(options);
-        int events = checked((int)((trigger + options.PayloadBytes - 1) / options.PayloadBytes));
-        if ((long)events * (options.PayloadBytes + 128) > MaxAppendBytes)
-        {
-            throw new ArgumentException(
-                $"--activation-events {options.ActivationEvents} with --payload-bytes {options.PayloadBytes}: the checkpoint batch ({events} events) would not fit one append of {MaxAppendBytes} bytes; use fewer events or a smaller payload");
-        }
-
-        return events;
+        return trigger <= MaxFillerBytes
+            ? (int)trigger
+            : throw new ArgumentException(
+                $"--activation-events {options.ActivationEvents} with --payload-bytes {options.PayloadBytes}: the checkpoint's filler event ({trigger} bytes) would exceed the log's largest record; use fewer events or a smaller payload");
     }
 
     public static IReadOnlyList<ActivationSubject> For(BenchOptions options)
@@ -46,9 +42,8 @@ public static class ActivationSubjects
         {
             if (variant == VariantCatalog.WalJournaled)
             {
-                int checkpoint = ReplayCheckpointEvents(options);
-                subjects.Add(new ActivationSubject(variant, BenchGrainTypes.WalReplayJournaled, checkpoint, options.ActivationEvents, 1,
-                    $"checkpoint (of {checkpoint:#,0} events) + {events} events, one append each", ProviderNames.WalReplayLogConsistency));
+                subjects.Add(new ActivationSubject(variant, BenchGrainTypes.WalReplayJournaled, ReplayFillerBytes(options), options.ActivationEvents, 1,
+                    $"checkpoint + {events} events, one append each", ProviderNames.WalReplayLogConsistency));
             }
             else if (variant == VariantCatalog.StateStorageJournaled)
             {

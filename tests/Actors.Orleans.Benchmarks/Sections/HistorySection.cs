@@ -54,11 +54,13 @@ public static class HistorySection
             }
         }
 
-        var table = new MarkdownTable("variant", "events of history per grain", "calls/s", "p50", "p99", "load avg 1 min (min-max over rounds)");
+        var table = new MarkdownTable("variant", "events per grain at the start", "at the end (mean)", "calls/s", "p50", "p99", "load avg 1 min (min-max over rounds)");
         for (int i = 0; i < cases.Count; i++)
         {
             List<CallRound> results = rounds[i];
+            long atEnd = await StoredEventsAsync(cases[i].Variant, cases[i].History, cases[i].Grains, results.Sum(r => r.Calls));
             table.Add(cases[i].Variant.Title, cases[i].History.ToString("#,0", CultureInfo.InvariantCulture),
+                Fmt.Count(atEnd / cases[i].Grains.Count),
                 Fmt.Rate(Statistics.Median(results.Select(r => r.CallsPerSecond))),
                 Fmt.Duration(Statistics.Median(results.Select(r => r.P50Nanoseconds))),
                 Fmt.Duration(Statistics.Median(results.Select(r => r.P99Nanoseconds))),
@@ -71,5 +73,16 @@ public static class HistorySection
         output.WriteLine($"History given untimed in confirmed batches of up to {FillBatchEvents:#,0} events; each measured call adds one more. Medians over {context.Options.Rounds} interleaved rounds of {context.Options.SecondsPerRound:0.#} s.");
         output.WriteLine();
         output.WriteLine(table);
+    }
+
+    /// <summary>The events the grains hold after the rounds: at least their history plus the calls counted, or the benchmark counted calls that stored nothing.</summary>
+    private static async Task<long> StoredEventsAsync(BenchVariant variant, int history, IReadOnlyList<IBenchGrain> grains, long calls)
+    {
+        long[] events = await Task.WhenAll(grains.Select(g => g.Writes()));
+        long expectedAtLeast = ((long)history * grains.Count) + calls;
+        return events.Sum() >= expectedAtLeast
+            ? events.Sum()
+            : throw new InvalidOperationException(
+                $"{variant.Key} @ {history}: the grains hold {events.Sum()} events; history and counted calls make {expectedAtLeast}");
     }
 }

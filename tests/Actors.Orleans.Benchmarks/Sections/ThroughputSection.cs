@@ -38,8 +38,8 @@ public static class ThroughputSection
             }
         }
 
-        await VerifyWritesAsync(context, grains, rounds);
-        var summary = new MarkdownTable("variant", "calls/s", "p50", "p99", "÷ memory calls/s", "load avg 1 min (min-max over rounds)");
+        Dictionary<BenchVariant, long> stored = await VerifyWritesAsync(context, grains, rounds);
+        var summary = new MarkdownTable("variant", "calls/s", "p50", "p99", "÷ memory calls/s", "writes per grain at the end (mean)", "load avg 1 min (min-max over rounds)");
         double? memory = rounds.TryGetValue(VariantCatalog.MemoryState, out List<CallRound>? memoryRounds)
             ? Statistics.Median(memoryRounds.Select(r => r.CallsPerSecond))
             : null;
@@ -51,6 +51,7 @@ public static class ThroughputSection
                 Fmt.Duration(Statistics.Median(results.Select(r => r.P50Nanoseconds))),
                 Fmt.Duration(Statistics.Median(results.Select(r => r.P99Nanoseconds))),
                 memory is { } m ? Fmt.Invariant($"{callsPerSecond / m:0.00}×") : "-",
+                Fmt.Count(stored[variant] / grains[variant].Count),
                 Fmt.Invariant($"{results.Min(r => r.Load.OneMinute):0.00}-{results.Max(r => r.Load.OneMinute):0.00}"));
         }
 
@@ -60,6 +61,8 @@ public static class ThroughputSection
         output.WriteLine($"Medians over {context.Options.Rounds} interleaved rounds of {context.Options.SecondsPerRound:0.#} s (each after {context.Options.WarmupSeconds:0.#} s of untimed calls).");
         output.WriteLine();
         output.WriteLine(summary);
+        output.WriteLine("Writes per grain: what each grain's storage holds after the last round, read back after deactivating it (for a journaled grain, its events: LogStorage rewrites that many on every call by the end).");
+        output.WriteLine();
         output.WriteLine("Every round:");
         output.WriteLine();
         output.WriteLine(perRound);
@@ -71,12 +74,13 @@ public static class ThroughputSection
 
     /// <summary>
     /// Reads every grain's count of stored writes, deactivates the grains and reads the counts again from storage: each
-    /// must be unchanged, and their sum at least the calls counted (the first write and the warm-ups add more), or the
+    /// must be unchanged, and their sum at least the calls counted; returns the sums (the first write and the warm-ups add more), or the
     /// benchmark counted calls that did not store anything.
     /// </summary>
-    private static async Task VerifyWritesAsync(
+    private static async Task<Dictionary<BenchVariant, long>> VerifyWritesAsync(
         BenchContext context, Dictionary<BenchVariant, IReadOnlyList<IBenchGrain>> grains, Dictionary<BenchVariant, List<CallRound>> rounds)
     {
+        var stored = new Dictionary<BenchVariant, long>();
         foreach ((BenchVariant variant, IReadOnlyList<IBenchGrain> variantGrains) in grains)
         {
             long[] before = await Task.WhenAll(variantGrains.Select(g => g.Writes()));
@@ -91,6 +95,9 @@ public static class ThroughputSection
             }
 
             BenchContext.Progress($"throughput: {variant.Key} grains read back {after.Sum()} writes after reactivation ({counted} calls counted)");
+            stored[variant] = after.Sum();
         }
+
+        return stored;
     }
 }
