@@ -1,8 +1,6 @@
 using System.Collections.Immutable;
-using Actors;
-using Actors.Hosting;
-using Actors.TestingHost;
 using Adventure.Grains;
+using Orleans.TestingHost;
 
 namespace Samples.Tests;
 
@@ -17,7 +15,8 @@ public sealed class AdventureTests
     [Fact]
     public async Task Player_LooksTakesWalksAndDrops_RoomsKeepTrackOfThingsAndPlayers()
     {
-        await using TestCluster cluster = await DeployAsync(monsterPeriod: TimeSpan.FromDays(1));
+        using var data = new TempDirectory();
+        await using TestCluster cluster = await DeployAsync(data, monsterPeriod: TimeSpan.FromDays(1));
         IPlayerGrain ann = await MapLoader.NewPlayerAsync(cluster.Client, "Ann", Hall);
         IPlayerGrain ben = await MapLoader.NewPlayerAsync(cluster.Client, "Ben", Hall);
 
@@ -36,7 +35,8 @@ public sealed class AdventureTests
     [Fact]
     public async Task Monster_WandersOnItsTimer_BetweenRooms()
     {
-        await using TestCluster cluster = await DeployAsync(monsterPeriod: TimeSpan.FromMilliseconds(20));
+        using var data = new TempDirectory();
+        await using TestCluster cluster = await DeployAsync(data, monsterPeriod: TimeSpan.FromMilliseconds(20));
         IMonsterGrain rat = cluster.Client.GetGrain<IMonsterGrain>(1);
         var visited = new HashSet<long>();
 
@@ -54,7 +54,8 @@ public sealed class AdventureTests
     [Fact]
     public async Task Kill_WithoutAWeapon_ThePlayerDies_WithTheSword_TheMonsterDies()
     {
-        await using TestCluster cluster = await DeployAsync(monsterPeriod: TimeSpan.FromDays(1));
+        using var data = new TempDirectory();
+        await using TestCluster cluster = await DeployAsync(data, monsterPeriod: TimeSpan.FromDays(1));
         IPlayerGrain unarmed = await MapLoader.NewPlayerAsync(cluster.Client, "Unarmed", Cellar);
         IPlayerGrain armed = await MapLoader.NewPlayerAsync(cluster.Client, "Armed", Armory);
         await armed.Play("take sword");
@@ -67,14 +68,19 @@ public sealed class AdventureTests
         Assert.Equal("Cellar: Damp and dark. Exits: up", await armed.Play("look"));
     }
 
-    private static async Task<TestCluster> DeployAsync(TimeSpan monsterPeriod)
+    private static async Task<TestCluster> DeployAsync(TempDirectory data, TimeSpan monsterPeriod)
     {
-        var builder = new TestClusterBuilder();
-        builder.ConfigureSilo(silo => silo.AddGrainsFromAssembly(typeof(RoomGrain).Assembly));
-        TestCluster cluster = builder.Build();
-        await cluster.DeployAsync();
-        await MapLoader.LoadAsync(cluster.Client, Map(monsterPeriod));
-        return cluster;
+        TestCluster cluster = await SampleCluster.StartAsync(data.Path);
+        try
+        {
+            await MapLoader.LoadAsync(cluster.Client, Map(monsterPeriod));
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
     }
 
     private static MapInfo Map(TimeSpan monsterPeriod) => new(

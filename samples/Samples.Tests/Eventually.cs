@@ -3,7 +3,7 @@ namespace Samples.Tests;
 /// <summary>Waits for a condition without sleeping a fixed time: polls until it holds, or fails naming what was awaited.</summary>
 internal static class Eventually
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     public static async Task HoldsAsync(Func<Task<bool>> condition, Func<string> what)
     {

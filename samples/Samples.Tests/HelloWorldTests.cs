@@ -1,8 +1,6 @@
-using Actors;
-using Actors.Hosting;
-using Actors.TestingHost;
 using HelloWorld.Grains;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 
 namespace Samples.Tests;
 
@@ -13,8 +11,9 @@ public sealed class HelloWorldTests
     [Fact]
     public async Task SayHello_ThroughTheGateway_AnswersLikeAnInSiloCaller()
     {
-        await using TestCluster cluster = await SampleClusters.DeployAsync("unused", silo => silo.AddGrain<HelloGrain>());
-        IGrainFactory inSilo = cluster.Primary.Services.GetRequiredService<IGrainFactory>();
+        using var data = new TempDirectory();
+        await using TestCluster cluster = await SampleCluster.StartAsync(data.Path);
+        IGrainFactory inSilo = cluster.GetSiloServiceProvider().GetRequiredService<IGrainFactory>();
 
         string remote = await cluster.Client.GetGrain<IHelloGrain>(7).SayHello("Good morning, HelloGrain!");
         string local = await inSilo.GetGrain<IHelloGrain>(7).SayHello("Good morning, HelloGrain!");

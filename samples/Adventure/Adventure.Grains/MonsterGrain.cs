@@ -1,5 +1,5 @@
-using Actors;
-using Actors.Runtime;
+using Orleans;
+using Orleans.Runtime;
 
 namespace Adventure.Grains;
 

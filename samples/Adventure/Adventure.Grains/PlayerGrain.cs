@@ -1,8 +1,10 @@
-using Actors;
+using Orleans;
 
 namespace Adventure.Grains;
 
 /// <summary>A player: where it is, what it carries, and the command interpreter.</summary>
+/// <remarks>Named explicitly: Orleans names a grain type after its class, and the Presence sample has a <c>PlayerGrain</c> too.</remarks>
+[GrainType("adventure.player")]
 public sealed class PlayerGrain : Grain, IPlayerGrain
 {
     private static readonly HashSet<string> Directions = new(StringComparer.OrdinalIgnoreCase) { "north", "south", "east", "west", "up", "down" };

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
-using Actors;
+using Orleans;
 
 namespace Adventure.Grains;
 

@@ -1,8 +1,7 @@
 using System.Collections.Immutable;
-using Actors;
-using Actors.Runtime;
-using Actors.Storage;
-using Actors.Utilities;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Utilities;
 using Microsoft.Extensions.Logging;
 
 namespace Chirper.Grains;

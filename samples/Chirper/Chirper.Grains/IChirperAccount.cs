@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using Actors;
-using Actors.Concurrency;
+using Orleans;
+using Orleans.Concurrency;
 
 namespace Chirper.Grains;
 

@@ -1,4 +1,4 @@
-using Actors;
+using Orleans;
 using Microsoft.Extensions.Logging;
 
 namespace HelloWorld.Grains;

@@ -1,4 +1,4 @@
-using Actors;
+using Orleans;
 
 namespace JournaledTodoList.Grains;
 

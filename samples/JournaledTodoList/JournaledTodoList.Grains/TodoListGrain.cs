@@ -1,12 +1,13 @@
-using Actors;
-using Actors.Journaling;
-using Actors.Providers;
+using Orleans;
+using Orleans.EventSourcing;
+using Orleans.Providers;
 
 namespace JournaledTodoList.Grains;
 
 /// <summary>
-/// A to-do list as a journaled grain: each change is an event in the list's own log stream; the state is their fold.
-/// Orleans's log-storage consistency provider keeps the journal in the grain's storage provider.
+/// A to-do list as a journaled grain: each change is an event; the state is their fold (<see cref="TransitionState"/>).
+/// The grain names providers only: the silo decides what <c>LogStorage</c> (the journal) and
+/// <see cref="TodoStorage.Name"/> (a grain storage) are; the sample's tests register the write-ahead log under both names.
 /// </summary>
 [LogConsistencyProvider(ProviderName = "LogStorage")]
 [StorageProvider(ProviderName = TodoStorage.Name)]
@@ -51,6 +52,29 @@ public sealed class TodoListGrain(TimeProvider clock) : JournaledGrain<TodoListS
         return (await RetrieveConfirmedEvents(0, version), version);
     }
 
+    /// <summary>Folds one event into the state: a typed switch over the event types (no convention, no <c>dynamic</c>).</summary>
+    protected override void TransitionState(TodoListState state, TodoListEvent @event)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        switch (@event)
+        {
+            case TodoItemAdded added:
+                state.Apply(added);
+                break;
+            case TodoItemRenamed renamed:
+                state.Apply(renamed);
+                break;
+            case TodoItemCompleted completed:
+                state.Apply(completed);
+                break;
+            case TodoItemRemoved removed:
+                state.Apply(removed);
+                break;
+            default:
+                throw new ArgumentException($"To-do list {this.GetPrimaryKey()} has no transition for event type {@event?.GetType().FullName ?? "null"}.", nameof(@event));
+        }
+    }
+
     private void EnsureExists(Guid itemId)
     {
         if (!TentativeState.Items.Exists(item => item.ItemId == itemId))
@@ -60,9 +84,9 @@ public sealed class TodoListGrain(TimeProvider clock) : JournaledGrain<TodoListS
     }
 }
 
-/// <summary>The store the sample's journal is kept in.</summary>
+/// <summary>The grain storage the grain names with <c>[StorageProvider]</c>.</summary>
 public static class TodoStorage
 {
-    /// <summary>The name the silo must configure a store under.</summary>
+    /// <summary>The name the silo must configure a grain storage under.</summary>
     public const string Name = "todo";
 }

@@ -1,4 +1,4 @@
-using Actors;
+using Orleans;
 
 namespace JournaledTodoList.Grains;
 
@@ -10,7 +10,7 @@ public sealed record class TodoItem(
     [property: Id(2)] bool IsDone,
     [property: Id(3)] DateTimeOffset Added);
 
-/// <summary>A list as its events left it; each <c>Apply</c> overload folds one event type (found by convention).</summary>
+/// <summary>A list as its events left it; each <c>Apply</c> overload folds one event type (called by <see cref="TodoListGrain"/>'s <c>TransitionState</c>).</summary>
 [GenerateSerializer]
 public sealed class TodoListState
 {

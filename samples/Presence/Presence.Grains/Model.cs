@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Actors;
+using Orleans;
 
 namespace Presence.Grains;
 

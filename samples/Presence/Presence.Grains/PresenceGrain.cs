@@ -1,5 +1,5 @@
-using Actors;
-using Actors.Concurrency;
+using Orleans;
+using Orleans.Concurrency;
 
 namespace Presence.Grains;
 

@@ -1,6 +1,6 @@
-using Actors;
-using Actors.Concurrency;
-using Actors.Storage;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace ShoppingCart.Grains;
 

@@ -1,5 +1,5 @@
-using Actors;
-using Actors.Storage;
+using Orleans;
+using Orleans.Runtime;
 
 namespace ShoppingCart.Grains;
 
