@@ -61,12 +61,14 @@ public sealed class JournaledTodoListTests
         Assert.Equal(1, (await list.GetHistoryAsync()).Version);
     }
 
-    [Fact]
-    public async Task TodoList_SurvivesASiloRestart_StateReplayedFromTheJournal()
+    [Theory]
+    [InlineData(TodoJournal.WriteAheadLog)]
+    [InlineData(TodoJournal.OrleansLogStorageOnWriteAheadLogStorage)]
+    public async Task TodoList_SurvivesASiloRestart_StateReplayedFromTheJournal(TodoJournal journal)
     {
         using var data = new TempDirectory();
         Guid listId = Guid.NewGuid();
-        await using (TestCluster firstCluster = await SampleCluster.StartAsync(data.Path))
+        await using (TestCluster firstCluster = await SampleCluster.StartAsync(data.Path, todoJournal: journal))
         {
             ITodoListGrain list = firstCluster.Client.GetGrain<ITodoListGrain>(listId);
             Guid first = await list.AddAsync("first");
@@ -78,9 +80,11 @@ public sealed class JournaledTodoListTests
             await firstCluster.StopAllSilosAsync();
         }
 
-        await using TestCluster cluster = await SampleCluster.StartAsync(data.Path);
+        await using TestCluster cluster = await SampleCluster.StartAsync(data.Path, todoJournal: journal);
         IReadOnlyList<TodoItem> items = await cluster.Client.GetGrain<ITodoListGrain>(listId).GetItemsAsync();
         Assert.Equal([("first", true), ("second", false)], items.Select(i => (i.Title, i.IsDone)));
-        Assert.Equal(3, (await cluster.Client.GetGrain<ITodoListGrain>(listId).GetHistoryAsync()).Version);
+        (IReadOnlyList<TodoListEvent> events, int version) = await cluster.Client.GetGrain<ITodoListGrain>(listId).GetHistoryAsync();
+        Assert.Equal(3, version);
+        Assert.Equal([typeof(TodoItemAdded), typeof(TodoItemAdded), typeof(TodoItemCompleted)], events.Select(e => e.GetType()));
     }
 }

@@ -25,13 +25,14 @@ internal sealed class SampleSiloConfigurator : ISiloConfigurator
     internal const string PresenceStorage = "PresenceStore";
 
     /// <summary>The log-consistency provider <see cref="TodoListGrain"/> names (Orleans's own name for its log-storage provider).</summary>
-    internal const string TodoJournal = "LogStorage";
+    internal const string TodoJournalProvider = "LogStorage";
 
     public void Configure(ISiloBuilder siloBuilder)
     {
         string root = siloBuilder.Configuration[SampleCluster.DataRootKey]
             ?? throw new InvalidOperationException($"{SampleCluster.DataRootKey} is not set: start the cluster with SampleCluster.StartAsync.");
         TimeSpan gameExpiry = TimeSpan.Parse(siloBuilder.Configuration[SampleCluster.GameExpiryKey] ?? "1.00:00:00", CultureInfo.InvariantCulture);
+        TodoJournal todoJournal = Enum.Parse<TodoJournal>(siloBuilder.Configuration[SampleCluster.TodoJournalKey] ?? nameof(TodoJournal.WriteAheadLog));
 
         siloBuilder.AddWriteAheadLog(log => log.ConfigureEngine = engine => engine.PreallocateSegments = false);
         siloBuilder.Services.AddOptions<SiloLogOptions>()
@@ -40,8 +41,15 @@ internal sealed class SampleSiloConfigurator : ISiloConfigurator
             .AddWriteAheadLogGrainStorage(ChirperStorage)
             .AddWriteAheadLogGrainStorage(PresenceStorage)
             .AddWriteAheadLogGrainStorage(ShopStorage.Name)
-            .AddWriteAheadLogGrainStorage(TodoStorage.Name)
-            .AddWriteAheadLogLogConsistencyProvider(TodoJournal);
+            .AddWriteAheadLogGrainStorage(TodoStorage.Name);
+        if (todoJournal == TodoJournal.OrleansLogStorageOnWriteAheadLogStorage)
+        {
+            siloBuilder.AddLogStorageBasedLogConsistencyProvider(TodoJournalProvider);
+        }
+        else
+        {
+            siloBuilder.AddWriteAheadLogLogConsistencyProvider(TodoJournalProvider);
+        }
 
         // Reminders in Orleans's in-memory table for now: they do not survive the silo (the table on the log is a later issue).
         siloBuilder.UseInMemoryReminderService();
