@@ -51,18 +51,30 @@ public static class BenchRun
 
         string runDirectory = Path.Combine(options.DataRoot, $"actors-orleans-bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
         Directory.CreateDirectory(runDirectory);
+        using var interrupt = new InterruptCleanup();
+        interrupt.Add(() => DeleteRunDirectory(runDirectory));
         try
         {
-            await RunInAsync(options, runDirectory);
+            await RunInAsync(options, runDirectory, interrupt);
             return 0;
         }
         finally
         {
-            Directory.Delete(runDirectory, recursive: true);
+            await DeleteRunDirectory(runDirectory);
         }
     }
 
-    private static async Task RunInAsync(BenchOptions options, string runDirectory)
+    private static Task DeleteRunDirectory(string runDirectory)
+    {
+        if (Directory.Exists(runDirectory))
+        {
+            Directory.Delete(runDirectory, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static async Task RunInAsync(BenchOptions options, string runDirectory, InterruptCleanup interrupt)
     {
         TextWriter output = Console.Out;
         long replayCheckpointBytes = ActivationSubjects.ReplayCheckpointBytes(options);
@@ -78,7 +90,9 @@ public static class BenchRun
             if (options.Needs(BackingStore.PostgreSql))
             {
                 BenchContext.Progress("starting PostgreSQL 15");
-                postgres = await PostgreSqlServer.StartAsync(runDirectory, options.PostgreSqlPort);
+                PostgreSqlServer server = await PostgreSqlServer.StartAsync(runDirectory, options.PostgreSqlPort);
+                postgres = server;
+                interrupt.Add(() => server.DisposeAsync().AsTask());
                 connectionString = await OrleansPersistenceSchema.CreateAsync(postgres, Database);
                 var settings = await postgres.ShowSettingsAsync();
                 output.WriteLine($"PostgreSQL on 127.0.0.1:{postgres.Port}, cluster in {postgres.DataDirectory}: {string.Join(", ", settings.Select(s => $"{s.Name}={s.Value}"))}");

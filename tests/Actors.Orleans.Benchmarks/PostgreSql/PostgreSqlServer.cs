@@ -25,7 +25,8 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     ];
 
     private readonly string _directory;
-    private bool _started;
+    private int _started;
+    private int _disposed;
 
     private PostgreSqlServer(string directory, int port)
     {
@@ -83,13 +84,18 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         return settings;
     }
 
+    /// <summary>Stops the server (fast shutdown) and deletes its directory; once, whoever calls first (the run or an interruption).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         try
         {
-            if (_started)
+            if (Interlocked.Exchange(ref _started, 0) == 1)
             {
-                _started = false;
                 await ProcessRunner.RunAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", "fast", "-w", "stop"], asPostgresUser: true);
             }
         }
@@ -107,7 +113,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
             Path.Combine(BinDirectory, "pg_ctl"),
             ["-D", DataDirectory, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "120", "-o", serverOptions, "start"],
             asPostgresUser: true);
-        _started = true;
+        _started = 1;
         await WaitForConnectionsAsync();
     }
 

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.InteropServices;
 using Actors.Orleans.Benchmarks.Grains;
 using Actors.Orleans.Benchmarks.Machine;
@@ -19,7 +20,7 @@ public static class RunHeader
         output.WriteLine($"- machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, server GC off");
         output.WriteLine($"- data directory: {runDirectory} (the WAL's segments, the PostgreSQL cluster and the fsync probe)");
         output.WriteLine($"- options: --seconds {options.SecondsPerRound:0.###} --warmup {options.WarmupSeconds:0.###} --rounds {options.Rounds} --callers {options.Callers} --payload-bytes {options.PayloadBytes} --variants {string.Join(',', options.Variants.Select(v => v.Key))} --sections {Sections(options.Sections)} --wal-history {Ints(options.WalHistories)} --logstorage-history {Ints(options.LogStorageHistories)} --activation-grains {options.ActivationGrains} --activation-events {options.ActivationEvents} --checkpoint-every {options.CheckpointEveryEvents}");
-        output.WriteLine("- one silo in this process (localhost clustering); callers use its grain factory; Microsoft.Orleans 10.4.2");
+        output.WriteLine($"- one silo in this process (localhost clustering); callers use its grain factory; Microsoft.Orleans {Version(typeof(Grain))}");
         if (options.Needs(BackingStore.WriteAheadLog))
         {
             output.WriteLine($"- WAL: one log per silo, SyncPolicy.Always (a write is acknowledged after its fsync); provider \"{ProviderNames.WalLogConsistency}\" checkpoints every {options.CheckpointEveryEvents} events, the activation section's \"{ProviderNames.WalReplayLogConsistency}\" after {replayCheckpointBytes:#,0} event bytes at most (none by count): each of its grains gets a filler event of that size and a normal one, a checkpoint, then the later events; Orleans's serializer (the providers' default)");
@@ -27,7 +28,7 @@ public static class RunHeader
 
         if (options.Needs(BackingStore.PostgreSql))
         {
-            output.WriteLine("- ADO.NET: Microsoft.Orleans.Persistence.AdoNet, invariant Npgsql (Npgsql 10.0.0, default pool of 100 connections), Orleans's binary serializer (OrleansGrainStorageSerializer), this benchmark's own schema; StateStorage and LogStorage event sourcing over that storage");
+            output.WriteLine($"- ADO.NET: Microsoft.Orleans.Persistence.AdoNet, invariant Npgsql (Npgsql {Version(typeof(Npgsql.NpgsqlConnection))}, default pool of 100 connections), Orleans's binary serializer (OrleansGrainStorageSerializer), this benchmark's own schema; StateStorage and LogStorage event sourcing over that storage");
         }
 
         output.WriteLine();
@@ -39,6 +40,13 @@ public static class RunHeader
         }
 
         output.WriteLine();
+    }
+
+    /// <summary>The informational version of the assembly defining <paramref name="type"/> (without the commit suffix).</summary>
+    private static string Version(Type type)
+    {
+        string? version = type.Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        return version?.Split('+')[0] ?? type.Assembly.GetName().Version?.ToString() ?? "unknown";
     }
 
     private static string Ints(IReadOnlyList<int> values) => values.Count == 0 ? "none" : string.Join(',', values);
