@@ -12,7 +12,7 @@ public abstract class WriteAheadLogProviderException : OrleansException
 {
     /// <summary>Creates the exception.</summary>
     protected WriteAheadLogProviderException(string message, Exception? innerException)
-        : base(message, innerException!)
+        : base(message, WireSafeInner.Of(innerException)!)
     {
     }
 }

@@ -29,6 +29,13 @@ internal static class WriteAheadLogServiceCollectionExtensions
         }
 
         services.AddOptions<SiloLogOptions>().ValidateOnStart();
+
+        // The engine's errors travel inside the providers' typed errors; Orleans sends only exceptions of supported namespaces.
+        services.Configure<ExceptionSerializationOptions>(o =>
+        {
+            o.SupportedNamespacePrefixes.Add("Actors");
+            o.SupportedNamespacePrefixes.Add("MessagePack");
+        });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloLogOptions>, SiloLogOptionsValidator>());
         services.AddSingleton<StreamRetentionRegistry>();
         services.AddSingleton(sp =>
