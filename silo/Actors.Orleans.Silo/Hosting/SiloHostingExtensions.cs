@@ -1,4 +1,5 @@
 using System.Net;
+using Actors.Orleans.Silo.Dashboard;
 using Actors.Orleans.Silo.Health;
 using Actors.Orleans.Silo.Options;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -20,7 +21,7 @@ public static class SiloHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ActorsSiloOptions options = SiloSettings.Read(builder.Configuration);
         var endpoints = SiloEndpoints.Resolve(options);
-        Directory.CreateDirectory(Path.GetFullPath(options.DataDirectory));
+        SiloSettings.CreateDataDirectory(options);
 
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console =>
@@ -43,6 +44,7 @@ public static class SiloHostingExtensions
             if (options.DashboardEnabled)
             {
                 silo.AddDashboard();
+                silo.Services.AddHostedService<DashboardLogFigures>();
             }
         });
 

@@ -12,7 +12,16 @@ internal static class SiloSettings
     public static ActorsSiloOptions Read(IConfiguration configuration)
     {
         var options = new ActorsSiloOptions();
-        configuration.GetSection(ActorsSiloOptions.SectionName).Bind(options);
+        try
+        {
+            configuration.GetSection(ActorsSiloOptions.SectionName).Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder names the key ("Failed to convert configuration value at 'Actors:GatewayPort' to type 'System.Int32'").
+            throw new InvalidOperationException($"A setting of section '{ActorsSiloOptions.SectionName}' has a value of the wrong type: {ex.Message} (set it in appsettings.json or as ACTORS__<NAME>).", ex);
+        }
+
         ValidateOptionsResult result = new ActorsSiloOptionsValidator().Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
         if (result.Failed)
         {
@@ -20,5 +29,20 @@ internal static class SiloSettings
         }
 
         return options;
+    }
+
+    /// <summary>Creates the data directory when missing.</summary>
+    /// <exception cref="IOException">It cannot be created; the message names the setting and the path.</exception>
+    public static void CreateDataDirectory(ActorsSiloOptions options)
+    {
+        string path = Path.GetFullPath(options.DataDirectory);
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{ActorsSiloOptions.SectionName}:{nameof(options.DataDirectory)} is '{options.DataDirectory}': the directory {path} cannot be created: {ex.Message}", ex);
+        }
     }
 }

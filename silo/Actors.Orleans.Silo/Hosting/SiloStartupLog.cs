@@ -18,25 +18,19 @@ internal static partial class SiloStartupLog
         LogStarted(app.Logger, Path.GetFullPath(options.DataDirectory), endpoints.SiloPort, endpoints.GatewayPort, $"{http}{options.HealthPath}", $"{http}{options.MetricsPath}", dashboard);
     }
 
-    /// <summary>One line: the messages of the exception and its inner exceptions, without stack traces.</summary>
+    /// <summary>One line: the exception's message and, when it differs, its root cause's; no stack trace.</summary>
     public static string Describe(Exception exception)
     {
-        var messages = new List<string>();
-        for (Exception? e = exception; e is not null; e = e.InnerException)
+        ArgumentNullException.ThrowIfNull(exception);
+        Exception outer = exception;
+        while (outer is AggregateException { InnerExceptions.Count: 1 } or OrleansLifecycleCanceledException or System.Reflection.TargetInvocationException
+            && outer.InnerException is not null)
         {
-            if (e is AggregateException aggregate && aggregate.InnerExceptions.Count > 1)
-            {
-                messages.AddRange(aggregate.InnerExceptions.Select(inner => inner.Message));
-                break;
-            }
-
-            if (messages.Count == 0 || !messages[^1].Contains(e.Message, StringComparison.Ordinal))
-            {
-                messages.Add(e.Message);
-            }
+            outer = outer.InnerException!;
         }
 
-        return string.Join(" <- ", messages);
+        Exception root = outer.GetBaseException();
+        return root == outer || outer.Message.Contains(root.Message, StringComparison.Ordinal) ? outer.Message : $"{outer.Message} (cause: {root.Message})";
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Actors Orleans silo started: data directory {DataDirectory}, silo 127.0.0.1:{SiloPort}, gateway 127.0.0.1:{GatewayPort}, health {Health}, metrics {Metrics}, dashboard {Dashboard}")]
