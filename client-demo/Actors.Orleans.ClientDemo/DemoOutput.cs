@@ -47,6 +47,11 @@ internal static class DemoOutput
 
     public static void Report(RecoveryReport report)
     {
+        if (!report.Passed)
+        {
+            Line($"{report.Failures.Count} mismatch(es) found: the lines below count what was read; the verdict lists the mismatches");
+        }
+
         Line(string.Create(CultureInfo.InvariantCulture,
             $"{report.Accounts} accounts: {report.EventsCompared:N0} events compared one by one with the acknowledged calls; {report.EventsReplayed:N0} confirmed events replayed: every balance equals its replay"));
         Line($"{report.Customers} customers: profile and activity equal the replay of their acknowledged calls");

@@ -89,7 +89,9 @@ internal static class DemoRun
                 long lost = ledger.Unanswered - unansweredBefore;
                 DemoOutput.Line(string.Create(CultureInfo.InvariantCulture, $"{answered + lost} calls were in flight: {answered} answered before the silo died, {lost} lost their answer (outcome unknown: whole or absent, never partial)"));
                 DemoOutput.Line(string.Create(CultureInfo.InvariantCulture, $"{ledger.Acknowledged:N0} calls acknowledged in all"));
-                DemoOutput.Line($"first unanswered call: {load.FirstUnanswered?.GetType().Name}: {load.FirstUnanswered?.Message}");
+                DemoOutput.Line(load.FirstUnanswered is { } first
+                    ? $"first call that failed for lack of an answer: {first.GetType().Name}: {first.Message}"
+                    : $"no call failed by itself; the {load.Abandoned} still waiting were abandoned once the silo process had exited");
             }
         }
 

@@ -13,6 +13,9 @@ public sealed class BankLoad(IGrainFactory grains, Ledger ledger)
     /// <summary>The first call that ended without an answer, or null.</summary>
     public Exception? FirstUnanswered => _runner.FirstUnanswered;
 
+    /// <summary>Calls still waiting for an answer when the load abandoned them (after the kill).</summary>
+    public long Abandoned => _runner.Abandoned;
+
     /// <summary>Opens every account with <paramref name="openingBalance"/>, names every customer and gives it accounts.</summary>
     /// <exception cref="InvalidOperationException">A setup call got no answer.</exception>
     public async Task SetupAsync(decimal openingBalance, int parallelism, CancellationToken cancellationToken)

@@ -12,9 +12,13 @@ namespace Actors.Orleans.ClientDemo.Workload;
 public sealed class CallRunner(IGrainFactory grains, Ledger ledger)
 {
     private Exception? _firstUnanswered;
+    private long _abandoned;
 
-    /// <summary>The first call that ended without an answer (typically because the silo was killed), or null.</summary>
+    /// <summary>The first call that failed without an answer before the calls were abandoned (the connection lost at the kill), or null.</summary>
     public Exception? FirstUnanswered => Volatile.Read(ref _firstUnanswered);
+
+    /// <summary>Calls still waiting when they were abandoned (the silo was known dead).</summary>
+    public long Abandoned => Interlocked.Read(ref _abandoned);
 
     /// <summary>Sends <paramref name="call"/>; returns false when it ended without an answer (the load should stop).</summary>
     /// <param name="call">The call.</param>
@@ -73,7 +77,15 @@ public sealed class CallRunner(IGrainFactory grains, Ledger ledger)
                 ledger.Problem($"{call} failed in the grain, not for lack of an answer: {ex.GetType().Name}: {ex.Message}");
             }
 
-            Interlocked.CompareExchange(ref _firstUnanswered, ex, null);
+            if (ex is OperationCanceledException && abandon.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _abandoned);
+            }
+            else
+            {
+                Interlocked.CompareExchange(ref _firstUnanswered, ex, null);
+            }
+
             return false;
         }
     }
