@@ -11,8 +11,7 @@ namespace Actors.Orleans.EventSourcing;
 /// <param name="What">"the events of grain X (provider P)", for messages.</param>
 /// <param name="Checkpoints">When the grain writes checkpoints.</param>
 /// <param name="History">What the log keeps of the grain's checkpointed events.</param>
-/// <param name="MaxRecordSizeBytes">The largest record the log accepts.</param>
-/// <param name="MaxBatchBytes">The largest batch the log accepts in one append.</param>
+/// <param name="MaxRecordSizeBytes">The largest record the log accepts (an append of events is one record).</param>
 internal sealed record JournalSettings(
     string Provider,
     SiloLog Log,
@@ -21,5 +20,4 @@ internal sealed record JournalSettings(
     string What,
     CheckpointSchedule Checkpoints,
     WriteAheadLogHistory History,
-    int MaxRecordSizeBytes,
-    int MaxBatchBytes);
+    int MaxRecordSizeBytes);

@@ -58,8 +58,7 @@ public sealed class WriteAheadLogLogConsistencyProvider : ILogViewAdaptorFactory
             $"the events of grain {services.GrainId} (log-consistency provider '{_name}')",
             schedule,
             HistoryOf(settings),
-            _log.MaxRecordSizeBytes,
-            _log.MaxBatchBytes);
+            _log.MaxRecordSizeBytes);
         return new WriteAheadLogViewAdaptor<TLogView, TLogEntry>(hostGrain, initialState, services, journal);
     }
 

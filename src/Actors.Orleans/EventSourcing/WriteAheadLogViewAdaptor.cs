@@ -31,6 +31,12 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
 {
     private readonly JournalSettings _settings;
     private readonly ulong _streamHash;
+
+    /// <summary>The engine's framing of one append: its 48-byte record header and the stream id (Format/RecordHeader.cs).</summary>
+    private readonly int _batchOverhead;
+    /// <summary>Each event's length prefix in the record, plus the largest per-payload overhead encryption adds.</summary>
+    private const int PerEventOverhead = 4 + 32;
+
     private TView _confirmed = null!;
     private int _version;
     private long _checkpointVersion;
@@ -41,6 +47,7 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
     {
         _settings = settings;
         _streamHash = CheckpointSchedule.StableHash(settings.StreamId);
+        _batchOverhead = 48 + System.Text.Encoding.UTF8.GetByteCount(settings.StreamId);
     }
 
     /// <inheritdoc />
@@ -60,10 +67,10 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
     protected override EncodedSubmission<TEntry> MakeSubmissionEntry(TEntry entry)
     {
         byte[] record = _settings.Codecs.Encode(LogValueKind.Event, entry, _settings.What, _settings.StreamId);
-        if (record.Length > _settings.MaxRecordSizeBytes)
+        if (_batchOverhead + record.Length + PerEventOverhead > _settings.MaxRecordSizeBytes)
         {
             throw new ValueSerializationException(_settings.What, _settings.StreamId, entry.GetType(), _settings.Codecs.WriteCodec,
-                new InvalidOperationException($"the event takes {record.Length} bytes, more than the log's MaxRecordSizeBytes ({_settings.MaxRecordSizeBytes})"));
+                new InvalidOperationException($"the event takes {record.Length} bytes; with its framing that is more than the log's MaxRecordSizeBytes ({_settings.MaxRecordSizeBytes})"));
         }
 
         return new EncodedSubmission<TEntry> { Entry = entry, Record = record };
@@ -98,45 +105,56 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The batch is one atomic append when it fits in one record of the log (MaxRecordSizeBytes); a larger batch is
+    /// appended in consecutive parts, each atomic, all before the method returns, so <c>ConfirmEvents</c> still completes
+    /// only when every raised event is durable.
+    /// </remarks>
     protected override async Task<int> WriteAsync()
     {
         EncodedSubmission<TEntry>[] batch = GetCurrentBatchOfUpdates();
-        int count = FittingPrefix(batch, _settings.MaxBatchBytes);
-        var records = new ReadOnlyMemory<byte>[count];
-        long bytes = 0;
-        for (int i = 0; i < count; i++)
+        int written = 0;
+        while (written < batch.Length)
         {
-            records[i] = batch[i].Record;
-            bytes += batch[i].Record.Length;
+            int count = FittingPrefix(batch, written, _settings.MaxRecordSizeBytes - _batchOverhead);
+            var records = new ReadOnlyMemory<byte>[count];
+            long bytes = 0;
+            for (int i = 0; i < count; i++)
+            {
+                records[i] = batch[written + i].Record;
+                bytes += records[i].Length;
+            }
+
+            AppendResult appended;
+            try
+            {
+                appended = await _settings.Log.Log.AppendAsync(_settings.StreamId, _version, records).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                LastPrimaryIssue.Record(new WriteAheadLogWriteFailed { Exception = ex }, Host, Services);
+                await ReadAsync().ConfigureAwait(false); // refresh (retrying until the log answers); Orleans then retries what is left
+                return written;
+            }
+
+            LastPrimaryIssue.Resolve(Host, Services);
+            WalProviderInstruments.EventsAppended(_settings.Provider, count);
+            for (int i = 0; i < count; i++)
+            {
+                Apply(_confirmed, batch[written + i].Entry!, nameof(WriteAsync));
+            }
+
+            _version = checked((int)appended.LastVersion);
+            _bytesSinceCheckpoint += bytes;
+            written += count;
         }
 
-        AppendResult appended;
-        try
-        {
-            appended = await _settings.Log.Log.AppendAsync(_settings.StreamId, _version, records).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            LastPrimaryIssue.Record(new WriteAheadLogWriteFailed { Exception = ex }, Host, Services);
-            await ReadAsync().ConfigureAwait(false); // refresh (retrying until the log answers); Orleans then retries the batch
-            return 0;
-        }
-
-        LastPrimaryIssue.Resolve(Host, Services);
-        WalProviderInstruments.EventsAppended(_settings.Provider, count);
-        for (int i = 0; i < count; i++)
-        {
-            Apply(_confirmed, batch[i].Entry!, nameof(WriteAsync));
-        }
-
-        _version = checked((int)appended.LastVersion);
-        _bytesSinceCheckpoint += bytes;
         if (_settings.Checkpoints.IsDue(_streamHash, _version, _checkpointVersion, _bytesSinceCheckpoint))
         {
             await CheckpointAsync().ConfigureAwait(false);
         }
 
-        return count;
+        return written;
     }
 
     /// <inheritdoc />
@@ -292,20 +310,20 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
         }
     }
 
-    /// <summary>How many of the batch's first events fit in one append (at least one: a single event is checked when raised).</summary>
-    /// <remarks>Each record is counted with 64 bytes for the engine's framing; a batch over the log's limit is written as several appends.</remarks>
-    private static int FittingPrefix(EncodedSubmission<TEntry>[] batch, int maxBatchBytes)
+    /// <summary>How many of the batch's events from <paramref name="start"/> fit in one append (at least one: a single event is checked when raised).</summary>
+    /// <remarks>An append is one record of the engine, at most its MaxRecordSizeBytes; a batch over it is written as several appends.</remarks>
+    private static int FittingPrefix(EncodedSubmission<TEntry>[] batch, int start, int maxBodyBytes)
     {
         long bytes = 0;
-        for (int i = 0; i < batch.Length; i++)
+        for (int i = start; i < batch.Length; i++)
         {
-            bytes += batch[i].Record.Length + 64;
-            if (bytes > maxBatchBytes && i > 0)
+            bytes += batch[i].Record.Length + PerEventOverhead;
+            if (bytes > maxBodyBytes && i > start)
             {
-                return i;
+                return i - start;
             }
         }
 
-        return batch.Length;
+        return batch.Length - start;
     }
 }

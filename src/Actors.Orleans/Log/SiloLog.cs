@@ -74,9 +74,6 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
     /// <summary>The largest record the log accepts (one state, event or checkpoint with its envelope).</summary>
     public int MaxRecordSizeBytes => _engineOptions.MaxRecordSizeBytes;
 
-    /// <summary>The largest batch of records the log accepts in one append.</summary>
-    public int MaxBatchBytes => _engineOptions.MaxBatchBytes;
-
     /// <summary>Whether the providers compress what they write.</summary>
     public bool Compress => _options.Compression == RecordCompression.Brotli;
 

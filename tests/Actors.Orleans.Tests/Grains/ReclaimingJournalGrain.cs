@@ -14,6 +14,10 @@ public interface IReclaimingJournalGrain : IGrainWithStringKey
     Task<int> AddPadded(int count, int bytes);
 
     Task<int> HistoryCount(int from, int to);
+
+    Task<int> AddPaddedBatch(int count, int bytes);
+
+    Task<int> ConfirmedCount();
 }
 
 /// <summary>A journaled grain whose class lets the log reclaim checkpointed events.</summary>
@@ -30,6 +34,15 @@ public sealed class ReclaimingJournalGrain : JournaledGrain<CounterState, Counte
 
         return Version;
     }
+
+    public async Task<int> AddPaddedBatch(int count, int bytes)
+    {
+        RaiseEvents(Enumerable.Range(0, count).Select(_ => new Padded { Pad = new byte[bytes] }));
+        await ConfirmEvents();
+        return Version;
+    }
+
+    public Task<int> ConfirmedCount() => Task.FromResult(State.Count);
 
     public async Task<int> HistoryCount(int from, int to) => (await RetrieveConfirmedEvents(from, to)).Count;
 

@@ -1,0 +1,39 @@
+using Actors.Orleans.Tests.Grains;
+using Actors.Orleans.Tests.Support;
+using Orleans.TestingHost;
+
+namespace Actors.Orleans.Tests.EventSourcing;
+
+/// <summary>Events against the log's record limit (MaxRecordSizeBytes; 16 KiB on these 64 KiB segments).</summary>
+[Trait("Category", "Integration")]
+public sealed class JournalRecordLimitTests : IDisposable
+{
+    private readonly TempDirectory _root = new();
+
+    public void Dispose() => _root.Dispose();
+
+    [Fact]
+    public async Task ConfirmEvents_BatchLargerThanOneRecord_WrittenAsSeveralAppendsAllDurable()
+    {
+        await using (TestCluster first = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly, segmentSizeBytes: 64 * 1024))
+        {
+            IReclaimingJournalGrain grain = first.GrainFactory.GetGrain<IReclaimingJournalGrain>("batch");
+            Assert.Equal(12, await grain.AddPaddedBatch(12, 4096));
+            await first.StopAllSilosAsync();
+        }
+
+        await using TestCluster second = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly, segmentSizeBytes: 64 * 1024);
+        Assert.Equal(12, await second.GrainFactory.GetGrain<IReclaimingJournalGrain>("batch").ConfirmedCount());
+    }
+
+    [Fact]
+    public async Task RaiseEvent_EventLargerThanARecord_RefusedWhenRaisedNothingStored()
+    {
+        await using TestCluster cluster = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly, segmentSizeBytes: 64 * 1024);
+        IReclaimingJournalGrain grain = cluster.GrainFactory.GetGrain<IReclaimingJournalGrain>("huge");
+        Assert.Equal(1, await grain.AddPadded(1, 100));
+        ValueSerializationException error = await Assert.ThrowsAsync<ValueSerializationException>(() => grain.AddPadded(1, 20_000));
+        Assert.Contains("MaxRecordSizeBytes (16384)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, await grain.ConfirmedCount());
+    }
+}
