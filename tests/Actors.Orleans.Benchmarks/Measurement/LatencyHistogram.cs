@@ -15,6 +15,11 @@ public sealed class LatencyHistogram
 
     public long Count { get; private set; }
 
+    /// <summary>The sum of the recorded latencies in nanoseconds (for the mean).</summary>
+    public double SumNanoseconds { get; private set; }
+
+    public double MeanNanoseconds => Count == 0 ? 0 : SumNanoseconds / Count;
+
     public void RecordTicks(long stopwatchTicks) => Record(TicksToNanoseconds(stopwatchTicks));
 
     public void Record(long nanoseconds)
@@ -22,6 +27,7 @@ public sealed class LatencyHistogram
         long value = Math.Max(0, nanoseconds);
         _counts[Index(value)]++;
         Count++;
+        SumNanoseconds += value;
     }
 
     public void Add(LatencyHistogram other)
@@ -33,6 +39,7 @@ public sealed class LatencyHistogram
         }
 
         Count += other.Count;
+        SumNanoseconds += other.SumNanoseconds;
     }
 
     /// <summary>The latency at quantile <paramref name="quantile"/> (0..1) in nanoseconds; 0 when nothing was recorded.</summary>

@@ -54,7 +54,7 @@ public static class HistorySection
             }
         }
 
-        var table = new MarkdownTable("variant", "events per grain at the start", "at the end (mean)", "calls/s", "p50", "p99", "load avg 1 min (min-max over rounds)");
+        var table = new MarkdownTable("variant", "events per grain at the start", "at the end (mean)", "calls/s", "p50", "p99", "mean", "load avg 1 min (min-max over rounds)");
         for (int i = 0; i < cases.Count; i++)
         {
             List<CallRound> results = rounds[i];
@@ -64,6 +64,7 @@ public static class HistorySection
                 Fmt.Rate(Statistics.Median(results.Select(r => r.CallsPerSecond))),
                 Fmt.Duration(Statistics.Median(results.Select(r => r.P50Nanoseconds))),
                 Fmt.Duration(Statistics.Median(results.Select(r => r.P99Nanoseconds))),
+                Fmt.Duration(Statistics.Median(results.Select(r => r.Latencies.MeanNanoseconds))),
                 Fmt.Invariant($"{results.Min(r => r.Load.OneMinute):0.00}-{results.Max(r => r.Load.OneMinute):0.00}"));
         }
 

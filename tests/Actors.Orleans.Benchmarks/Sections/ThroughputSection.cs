@@ -24,7 +24,7 @@ public static class ThroughputSection
         }
 
         var rounds = variants.ToDictionary(v => v, _ => new List<CallRound>());
-        var perRound = new MarkdownTable("round", "variant", "calls/s", "p50", "p99", "load avg (1/5/15 min)");
+        var perRound = new MarkdownTable("round", "variant", "calls/s", "p50", "p99", "mean", "load avg (1/5/15 min)");
         for (int round = 0; round < context.Options.Rounds; round++)
         {
             foreach (BenchVariant variant in RoundOrder(variants, round))
@@ -33,13 +33,13 @@ public static class ThroughputSection
                 rounds[variant].Add(result);
                 perRound.Add((round + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), variant.Title,
                     Fmt.Rate(result.CallsPerSecond), Fmt.Duration(result.P50Nanoseconds), Fmt.Duration(result.P99Nanoseconds),
-                    result.Load.ToString());
-                BenchContext.Progress($"throughput round {round + 1}/{context.Options.Rounds} {variant.Key}: {Fmt.Rate(result.CallsPerSecond)} calls/s, p50 {Fmt.Duration(result.P50Nanoseconds)}, p99 {Fmt.Duration(result.P99Nanoseconds)}, load {result.Load}");
+                    Fmt.Duration(result.Latencies.MeanNanoseconds), result.Load.ToString());
+                BenchContext.Progress($"throughput round {round + 1}/{context.Options.Rounds} {variant.Key}: {Fmt.Rate(result.CallsPerSecond)} calls/s, p50 {Fmt.Duration(result.P50Nanoseconds)}, p99 {Fmt.Duration(result.P99Nanoseconds)}, mean {Fmt.Duration(result.Latencies.MeanNanoseconds)}, load {result.Load}");
             }
         }
 
         Dictionary<BenchVariant, long> stored = await VerifyWritesAsync(context, grains, rounds);
-        var summary = new MarkdownTable("variant", "calls/s", "p50", "p99", "÷ memory calls/s", "writes per grain at the end (mean)", "load avg 1 min (min-max over rounds)");
+        var summary = new MarkdownTable("variant", "calls/s", "p50", "p99", "mean", "÷ memory calls/s", "writes per grain at the end (mean)", "load avg 1 min (min-max over rounds)");
         double? memory = rounds.TryGetValue(VariantCatalog.MemoryState, out List<CallRound>? memoryRounds)
             ? Statistics.Median(memoryRounds.Select(r => r.CallsPerSecond))
             : null;
@@ -50,6 +50,7 @@ public static class ThroughputSection
             summary.Add(variant.Title, Fmt.Rate(callsPerSecond),
                 Fmt.Duration(Statistics.Median(results.Select(r => r.P50Nanoseconds))),
                 Fmt.Duration(Statistics.Median(results.Select(r => r.P99Nanoseconds))),
+                Fmt.Duration(Statistics.Median(results.Select(r => r.Latencies.MeanNanoseconds))),
                 memory is { } m ? Fmt.Invariant($"{callsPerSecond / m:0.00}×") : "-",
                 Fmt.Count(stored[variant] / grains[variant].Count),
                 Fmt.Invariant($"{results.Min(r => r.Load.OneMinute):0.00}-{results.Max(r => r.Load.OneMinute):0.00}"));
@@ -61,6 +62,8 @@ public static class ThroughputSection
         output.WriteLine($"Medians over {context.Options.Rounds} interleaved rounds of {context.Options.SecondsPerRound:0.#} s (each after {context.Options.WarmupSeconds:0.#} s of untimed calls).");
         output.WriteLine();
         output.WriteLine(summary);
+        output.WriteLine("Mean: with every caller in a call all the time, callers ÷ calls/s; a mean far above p99 means rare long stalls (a descheduled process, a garbage collection).");
+        output.WriteLine();
         output.WriteLine("Writes per grain: what each grain's storage holds after the last round, read back after deactivating it (for a journaled grain, its events: LogStorage rewrites that many on every call by the end).");
         output.WriteLine();
         output.WriteLine("Every round:");
