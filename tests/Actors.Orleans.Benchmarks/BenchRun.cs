@@ -1,3 +1,4 @@
+using System.Globalization;
 using Actors.Orleans.Benchmarks.Hosting;
 using Actors.Orleans.Benchmarks.Machine;
 using Actors.Orleans.Benchmarks.Measurement;
@@ -22,6 +23,9 @@ public static class BenchRun
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // Figures print the same whatever the machine's locale (decimal points, thousands separators).
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         BenchOptions? options;
         try
         {

@@ -77,8 +77,8 @@ public static class ThroughputSection
 
     /// <summary>
     /// Reads every grain's count of stored writes, deactivates the grains and reads the counts again from storage: each
-    /// must be unchanged, and their sum at least the calls counted; returns the sums (the first write and the warm-ups add more), or the
-    /// benchmark counted calls that did not store anything.
+    /// must be unchanged, and their sum at least the calls counted (the first write and the warm-ups add more), or the
+    /// benchmark counted calls that did not store anything. Returns each variant's sum.
     /// </summary>
     private static async Task<Dictionary<BenchVariant, long>> VerifyWritesAsync(
         BenchContext context, Dictionary<BenchVariant, IReadOnlyList<IBenchGrain>> grains, Dictionary<BenchVariant, List<CallRound>> rounds)
