@@ -48,6 +48,9 @@ public static class SiloHostingExtensions
             }
         });
 
+        // Start Kestrel beside the silo instead of after it: /health then answers 503 ("Opening: recovery is running")
+        // while a large log recovers, instead of refusing connections.
+        builder.Services.Configure<HostOptions>(host => host.ServicesStartConcurrently = true);
         builder.Services.AddHealthChecks()
             .AddCheck<WriteAheadLogHealthCheck>("write-ahead-log")
             .AddCheck<SiloActiveHealthCheck>("silo");
