@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
 using Orleans.Utilities;
-using Microsoft.Extensions.Logging;
 
 namespace Chirper.Grains;
 

@@ -1,5 +1,5 @@
-using Orleans;
 using Microsoft.Extensions.Logging;
+using Orleans;
 
 namespace HelloWorld.Grains;
 

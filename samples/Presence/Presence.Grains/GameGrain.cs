@@ -1,15 +1,15 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
 using Orleans.Utilities;
-using Microsoft.Extensions.Logging;
 
 namespace Presence.Grains;
 
 /// <summary>
 /// A game: players and score in persistent state, watchers in an <see cref="ObserverManager{TObserver}"/>, and a
-/// durable reminder that ends the game once heartbeats stop, even if the silo restarted in between (a timer would die
-/// with the activation).
+/// reminder that ends the game once heartbeats stop, also after a silo restart when the silo's reminder table is durable
+/// (a timer would die with the activation).
 /// </summary>
 public sealed class GameGrain(
     [PersistentState("game", "PresenceStore")] IPersistentState<GameState> state,

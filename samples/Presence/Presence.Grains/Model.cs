@@ -17,7 +17,7 @@ public sealed class PresenceOptions
     /// <summary>A game with no heartbeat for this long is over.</summary>
     public TimeSpan GameExpiry { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How often a game checks whether it expired (a durable reminder, so it survives silo restarts).</summary>
+    /// <summary>How often a game checks whether it expired (a reminder: it survives silo restarts when the silo's reminder table is durable).</summary>
     public TimeSpan ExpiryCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }
 
