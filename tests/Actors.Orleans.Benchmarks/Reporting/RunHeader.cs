@@ -42,11 +42,11 @@ public static class RunHeader
         output.WriteLine();
     }
 
-    /// <summary>The informational version of the assembly defining <paramref name="type"/> (without the commit suffix).</summary>
+    /// <summary>The informational version of the assembly defining <paramref name="type"/> (without a commit suffix: "+hash" or ". Commit Hash: ...").</summary>
     private static string Version(Type type)
     {
         string? version = type.Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
-        return version?.Split('+')[0] ?? type.Assembly.GetName().Version?.ToString() ?? "unknown";
+        return version?.Split(' ', '+')[0].TrimEnd('.') ?? type.Assembly.GetName().Version?.ToString() ?? "unknown";
     }
 
     private static string Ints(IReadOnlyList<int> values) => values.Count == 0 ? "none" : string.Join(',', values);
