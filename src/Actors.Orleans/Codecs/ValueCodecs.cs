@@ -42,19 +42,23 @@ public sealed class ValueCodecs
     /// <param name="what">The grain and its state or events, for the error message.</param>
     /// <param name="streamId">The stream it goes to, for the error message.</param>
     /// <exception cref="ValueSerializationException">The codec failed; nothing was stored.</exception>
-    public byte[] Encode<T>(LogValueKind kind, T value, string what, string streamId)
+    /// <param name="origin">For a journal's snapshot: where the grain's version 0 begins in the stream, when not 0.</param>
+    public byte[] Encode<T>(LogValueKind kind, T value, string what, string streamId, long? origin = null)
     {
         IWalValueCodec codec = Get(WriteCodec);
         try
         {
             byte[] payload = codec.Encode(value, out string typeName);
-            return new LogValueRecord(kind, codec.Id, typeName, payload).ToArray(_compress);
+            return new LogValueRecord(kind, codec.Id, typeName, payload) { Origin = origin }.ToArray(_compress);
         }
         catch (Exception ex)
         {
             throw new ValueSerializationException(what, streamId, value?.GetType() ?? typeof(T), codec.Id, ex);
         }
     }
+
+    /// <summary>The checkpoint record of a journal cleared at stream version <paramref name="origin"/> (no value).</summary>
+    public static byte[] JournalReset(long origin) => new LogValueRecord(LogValueKind.JournalReset, WalCodec.None, "", ReadOnlyMemory<byte>.Empty) { Origin = origin }.ToArray();
 
     /// <summary>The record of a cleared state (no value).</summary>
     public static byte[] ClearedState() => new LogValueRecord(LogValueKind.ClearedState, WalCodec.None, "", ReadOnlyMemory<byte>.Empty).ToArray();

@@ -7,6 +7,7 @@ using Actors.Wal;
 using Microsoft.Extensions.Logging;
 using Orleans.EventSourcing;
 using Orleans.EventSourcing.Common;
+using Orleans.Storage;
 
 namespace Actors.Orleans.EventSourcing;
 
@@ -39,6 +40,11 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
 
     private TView _confirmed = null!;
     private int _version;
+
+    /// <summary>The stream version where the grain's version 0 begins (0 until the grain's log is first cleared).</summary>
+    private long _origin;
+
+    /// <summary>The stream version of the newest checkpoint (stream terms, like the engine's).</summary>
     private long _checkpointVersion;
     private long _bytesSinceCheckpoint;
 
@@ -128,7 +134,7 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
             AppendResult appended;
             try
             {
-                appended = await _settings.Log.Log.AppendAsync(_settings.StreamId, _version, records).ConfigureAwait(false);
+                appended = await _settings.Log.Log.AppendAsync(_settings.StreamId, _origin + _version, records).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -144,12 +150,12 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
                 Apply(_confirmed, batch[written + i].Entry!, nameof(WriteAsync));
             }
 
-            _version = checked((int)appended.LastVersion);
+            _version = checked((int)(appended.LastVersion - _origin));
             _bytesSinceCheckpoint += bytes;
             written += count;
         }
 
-        if (_settings.Checkpoints.IsDue(_streamHash, _version, _checkpointVersion, _bytesSinceCheckpoint))
+        if (_settings.Checkpoints.IsDue(_streamHash, _origin + _version, _checkpointVersion, _bytesSinceCheckpoint))
         {
             await CheckpointAsync().ConfigureAwait(false);
         }
@@ -168,11 +174,11 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
         IReadOnlyList<StoredEvent> stored;
         try
         {
-            stored = await _settings.Log.Log.ReadEventsAsync(_settings.StreamId, fromVersion + 1L, toVersion).ConfigureAwait(false);
+            stored = await _settings.Log.Log.ReadEventsAsync(_settings.StreamId, _origin + fromVersion + 1, _origin + toVersion).ConfigureAwait(false);
         }
         catch (EventsReclaimedException reclaimed)
         {
-            throw new EventHistoryReclaimedException($"grain {Services.GrainId}", _settings.StreamId, fromVersion, reclaimed.OldestAvailableVersion, _settings.History, reclaimed);
+            throw new EventHistoryReclaimedException($"grain {Services.GrainId}", _settings.StreamId, fromVersion, reclaimed.OldestAvailableVersion - _origin, _settings.History, reclaimed);
         }
         catch (Exception ex) when (LogErrors.Translate(ex, $"Reading {_settings.What}", _settings.StreamId) is { } translated)
         {
@@ -188,9 +194,42 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
         return entries;
     }
 
-    /// <inheritdoc />
-    protected override Task ClearPrimaryLogAsync(CancellationToken cancellationToken) =>
-        throw new NotSupportedException($"Clearing the log of a journaled grain is not supported by the write-ahead-log provider '{_settings.Provider}' yet ({_settings.What}); nothing was cleared.");
+    /// <summary>
+    /// Clears the grain's log (<c>ClearLogAsync</c>): a reset record becomes the stream's checkpoint at its current version
+    /// (where the grain's version 0 begins again), then every older record is erased, so no read reaches the old events
+    /// or state and compaction drops their bytes. Orleans then starts the grain over from its initial state.
+    /// </summary>
+    protected override async Task ClearPrimaryLogAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        long streamVersion = _origin + _version;
+        IEventLog log = _settings.Log.Log;
+        try
+        {
+            StreamInfo info = log.GetStreamInfo(_settings.StreamId);
+            if (info.Version != streamVersion)
+            {
+                throw new InconsistentStateException(
+                    $"Clearing {_settings.What} refused: the stream is at version {info.Version}, this activation at {streamVersion} (another activation wrote); nothing was cleared.",
+                    info.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    streamVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (streamVersion > 0)
+            {
+                await log.WriteCheckpointAsync(_settings.StreamId, streamVersion, ValueCodecs.JournalReset(streamVersion), CancellationToken.None).ConfigureAwait(false);
+                await log.DeleteEventsToAsync(_settings.StreamId, streamVersion, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (LogErrors.Translate(ex, $"Clearing {_settings.What}", _settings.StreamId) is { } translated)
+        {
+            throw translated;
+        }
+
+        _origin = streamVersion;
+        _checkpointVersion = streamVersion;
+        _bytesSinceCheckpoint = 0;
+    }
 
     /// <summary>Reads the newest checkpoint and the events after it into the confirmed view; returns the events replayed.</summary>
     private async Task<int> LoadAsync()
@@ -206,15 +245,24 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
         }
 
         TView view;
+        long origin = 0;
         if (stream.Checkpoint is { } checkpoint)
         {
             LogValueRecord record = ValueCodecs.Parse(checkpoint.State, _settings.What, _settings.StreamId, checkpoint.Version);
-            if (record.Kind != LogValueKind.Snapshot)
+            switch (record.Kind)
             {
-                throw new ValueDeserializationException(_settings.What, _settings.StreamId, checkpoint.Version, typeof(TView).FullName ?? typeof(TView).Name, record.Codec, $"the checkpoint holds a record of kind {record.Kind}, not a snapshot", null);
+                case LogValueKind.Snapshot:
+                    view = _settings.Codecs.Decode<TView>(record, $"the checkpoint of {_settings.What}", _settings.StreamId, checkpoint.Version);
+                    origin = record.Origin ?? 0;
+                    break;
+                case LogValueKind.JournalReset:
+                    view = InitialState;
+                    origin = record.Origin ?? checkpoint.Version;
+                    break;
+                default:
+                    throw new ValueDeserializationException(_settings.What, _settings.StreamId, checkpoint.Version, typeof(TView).FullName ?? typeof(TView).Name, record.Codec, $"the checkpoint holds a record of kind {record.Kind}, not a snapshot", null);
             }
 
-            view = _settings.Codecs.Decode<TView>(record, $"the checkpoint of {_settings.What}", _settings.StreamId, checkpoint.Version);
             _checkpointVersion = checkpoint.Version;
         }
         else
@@ -231,7 +279,8 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
         }
 
         _confirmed = view;
-        _version = checked((int)(stream.Events.Count > 0 ? stream.Events[^1].Version : _checkpointVersion));
+        _origin = origin;
+        _version = checked((int)((stream.Events.Count > 0 ? stream.Events[^1].Version : _checkpointVersion) - origin));
         _bytesSinceCheckpoint = bytes;
         return stream.Events.Count;
     }
@@ -241,21 +290,22 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
     {
         IEventLog log = _settings.Log.Log;
         StreamInfo info = log.GetStreamInfo(_settings.StreamId);
-        if (info.Version == _version && !info.IsDeleted)
+        long streamVersion = _origin + _version;
+        if (info.Version == streamVersion && !info.IsDeleted)
         {
             return;
         }
 
-        if (info.Version > _version && info.CheckpointVersion <= _version)
+        if (info.Version > streamVersion && info.CheckpointVersion <= streamVersion)
         {
             try
             {
-                IReadOnlyList<StoredEvent> newer = await log.ReadEventsAsync(_settings.StreamId, _version + 1L, info.Version).ConfigureAwait(false);
+                IReadOnlyList<StoredEvent> newer = await log.ReadEventsAsync(_settings.StreamId, streamVersion + 1, info.Version).ConfigureAwait(false);
                 foreach (StoredEvent stored in newer)
                 {
                     Apply(_confirmed, DecodeEvent(stored), nameof(RefreshAsync));
                     _bytesSinceCheckpoint += stored.Payload.Length;
-                    _version = checked((int)stored.Version);
+                    _version = checked((int)(stored.Version - _origin));
                 }
 
                 return;
@@ -273,9 +323,10 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
     {
         try
         {
-            byte[] snapshot = _settings.Codecs.Encode(LogValueKind.Snapshot, _confirmed, $"the confirmed state of {_settings.What}", _settings.StreamId);
-            await _settings.Log.Log.WriteCheckpointAsync(_settings.StreamId, _version, snapshot).ConfigureAwait(false);
-            _checkpointVersion = _version;
+            long streamVersion = _origin + _version;
+            byte[] snapshot = _settings.Codecs.Encode(LogValueKind.Snapshot, _confirmed, $"the confirmed state of {_settings.What}", _settings.StreamId, _origin == 0 ? null : _origin);
+            await _settings.Log.Log.WriteCheckpointAsync(_settings.StreamId, streamVersion, snapshot).ConfigureAwait(false);
+            _checkpointVersion = streamVersion;
             _bytesSinceCheckpoint = 0;
             WalProviderInstruments.CheckpointWritten(_settings.Provider);
         }

@@ -14,4 +14,10 @@ public enum LogValueKind : byte
 
     /// <summary>A journaled grain's confirmed state at a version (the payload of a checkpoint record).</summary>
     Snapshot = 4,
+
+    /// <summary>
+    /// A journaled grain's log was cleared (<c>ClearLogAsync</c>): the checkpoint record at the stream version in
+    /// <see cref="LogValueRecord.Origin"/>, where the grain's version 0 and initial state begin again; no payload.
+    /// </summary>
+    JournalReset = 5,
 }

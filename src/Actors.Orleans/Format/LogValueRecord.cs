@@ -13,12 +13,14 @@ namespace Actors.Orleans.Format;
  *   0       1     Magic 0xB1
  *   1       1     FormatVersion (1)
  *   2       1     MinCompatibleVersion (1): a reader older than this refuses the record
- *   3       1     Kind (LogValueKind: 1 state, 2 cleared state, 3 event, 4 snapshot)
+ *   3       1     Kind (LogValueKind: 1 state, 2 cleared state, 3 event, 4 snapshot, 5 journal reset)
  *   4       1     Codec (WalCodec: 0 none (a cleared state), 1 Orleans, 2 System.Text.Json, 3 MessagePack)
- *   5       1     Flags: bit 0 = the payload is Brotli-compressed; other bits 0
+ *   5       1     Flags: bit 0 = the payload is Brotli-compressed; bit 1 = an Origin follows the type name; other bits 0
  *   6       2     T = length of TypeName in UTF-8 bytes (u16); 0 when the codec carries the type itself (Orleans)
  *   8       T     TypeName: the value's type as Orleans's TypeConverter formats it
- *   8+T     rest  Payload: the codec's bytes; when compressed: U (u32, the uncompressed length, at most 1 GiB), then
+ *   8+T     8     Origin (i64, only with flag bit 1; snapshots and resets of a journal cleared at least once): the stream
+ *                 version at which the grain's version 0 begins (grain version = stream version - Origin)
+ *   then    rest  Payload: the codec's bytes; when compressed: U (u32, the uncompressed length, at most 1 GiB), then
  *                 Brotli of the codec's bytes
  */
 
@@ -44,6 +46,12 @@ public readonly record struct LogValueRecord(LogValueKind Kind, WalCodec Codec, 
     /// <summary>The flag bit of a Brotli-compressed payload.</summary>
     public const byte CompressedFlag = 0x01;
 
+    /// <summary>The flag bit of a record carrying an <see cref="Origin"/>.</summary>
+    public const byte OriginFlag = 0x02;
+
+    /// <summary>For a journal's snapshot or reset: the stream version where the grain's version 0 begins; null for 0.</summary>
+    public long? Origin { get; init; }
+
     /// <summary>The largest uncompressed payload a compressed record may claim (bounds what a reader allocates).</summary>
     public const int MaxUncompressedBytes = 1 << 30;
 
@@ -63,19 +71,20 @@ public readonly record struct LogValueRecord(LogValueKind Kind, WalCodec Codec, 
             throw new ArgumentException($"The type name '{TypeName[..64]}...' is longer than {ushort.MaxValue} UTF-8 bytes.", nameof(TypeName));
         }
 
-        int prefix = HeaderSize + typeNameBytes;
+        byte originFlag = Origin is null ? (byte)0 : OriginFlag;
+        int prefix = HeaderSize + typeNameBytes + (Origin is null ? 0 : 8);
         if (compress && Payload.Length > 64 && TryCompress(Payload.Span, out byte[] compressed, out int compressedLength)
             && 4 + compressedLength < Payload.Length)
         {
             byte[] packed = new byte[prefix + 4 + compressedLength];
-            WriteHeader(packed, CompressedFlag, typeNameBytes);
+            WriteHeader(packed, (byte)(CompressedFlag | originFlag), typeNameBytes);
             BinaryPrimitives.WriteUInt32LittleEndian(packed.AsSpan(prefix), (uint)Payload.Length);
             compressed.AsSpan(0, compressedLength).CopyTo(packed.AsSpan(prefix + 4));
             return packed;
         }
 
         byte[] buffer = new byte[prefix + Payload.Length];
-        WriteHeader(buffer, 0, typeNameBytes);
+        WriteHeader(buffer, originFlag, typeNameBytes);
         Payload.Span.CopyTo(buffer.AsSpan(prefix));
         return buffer;
     }
@@ -109,13 +118,13 @@ public readonly record struct LogValueRecord(LogValueKind Kind, WalCodec Codec, 
         var kind = (LogValueKind)span[3];
         var codec = (WalCodec)span[4];
         byte flags = span[5];
-        if (kind is not (LogValueKind.State or LogValueKind.ClearedState or LogValueKind.Event or LogValueKind.Snapshot))
+        if (kind is not (LogValueKind.State or LogValueKind.ClearedState or LogValueKind.Event or LogValueKind.Snapshot or LogValueKind.JournalReset))
         {
             error = $"unknown log value kind {span[3]}";
             return false;
         }
 
-        if ((flags & ~CompressedFlag) != 0)
+        if ((flags & ~(CompressedFlag | OriginFlag)) != 0)
         {
             error = $"unknown flags 0x{flags:X2}";
             return false;
@@ -129,13 +138,27 @@ public readonly record struct LogValueRecord(LogValueKind Kind, WalCodec Codec, 
         }
 
         string typeName = Encoding.UTF8.GetString(span.Slice(HeaderSize, typeNameBytes));
-        ReadOnlyMemory<byte> payload = source[(HeaderSize + typeNameBytes)..];
+        int offset = HeaderSize + typeNameBytes;
+        long? origin = null;
+        if ((flags & OriginFlag) != 0)
+        {
+            if (span.Length - offset < 8)
+            {
+                error = "the origin runs past the end of the record";
+                return false;
+            }
+
+            origin = BinaryPrimitives.ReadInt64LittleEndian(span[offset..]);
+            offset += 8;
+        }
+
+        ReadOnlyMemory<byte> payload = source[offset..];
         if ((flags & CompressedFlag) != 0 && !TryDecompress(payload.Span, out payload, out error))
         {
             return false;
         }
 
-        record = new LogValueRecord(kind, codec, typeName, payload);
+        record = new LogValueRecord(kind, codec, typeName, payload) { Origin = origin };
         error = "";
         return true;
     }
@@ -150,6 +173,10 @@ public readonly record struct LogValueRecord(LogValueKind Kind, WalCodec Codec, 
         destination[5] = flags;
         BinaryPrimitives.WriteUInt16LittleEndian(destination[6..], (ushort)typeNameBytes);
         Encoding.UTF8.GetBytes(TypeName, destination.Slice(HeaderSize, typeNameBytes));
+        if (Origin is { } origin)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(destination[(HeaderSize + typeNameBytes)..], origin);
+        }
     }
 
     private static bool TryCompress(ReadOnlySpan<byte> plain, out byte[] compressed, out int length)

@@ -18,6 +18,8 @@ public interface ICounterJournalGrain : IGrainWithStringKey
 
     Task RaiseUnserializable();
 
+    Task Clear();
+
     Task Deactivate();
 }
 
@@ -62,6 +64,8 @@ public sealed class CounterJournalGrain : JournaledGrain<CounterState, CounterEv
         RaiseEvent(new UnserializableEvent());
         return Task.CompletedTask;
     }
+
+    public Task Clear() => ClearLogAsync();
 
     public Task Deactivate()
     {

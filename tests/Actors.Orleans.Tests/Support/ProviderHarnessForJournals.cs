@@ -19,5 +19,9 @@ public sealed class ProviderHarnessForJournals : IAsyncDisposable
     public StreamInfo Info(string key) =>
         _log.GetStreamInfo(GrainStreamNames.Journal(WriteAheadLogAttribute.ProviderName, GrainId.Create("counterjournal", key)));
 
+    /// <summary>The stored events of the <see cref="CounterJournalGrain"/> with <paramref name="key"/> (stream versions).</summary>
+    public ValueTask<IReadOnlyList<StoredEvent>> ReadEventsAsync(string key, long from, long to) =>
+        _log.ReadEventsAsync(GrainStreamNames.Journal(WriteAheadLogAttribute.ProviderName, GrainId.Create("counterjournal", key)), from, to);
+
     public ValueTask DisposeAsync() => _log.DisposeAsync();
 }
