@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using Orleans.TestingHost;
 using Presence.Grains;
 

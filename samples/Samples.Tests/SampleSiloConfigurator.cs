@@ -14,7 +14,8 @@ namespace Samples.Tests;
 /// <summary>
 /// The samples' silo: the grains name storage providers only (<c>[PersistentState(state, name)]</c>,
 /// <c>[StorageProvider]</c>, <c>[LogConsistencyProvider]</c>); this configuration makes each of those names a
-/// write-ahead-log provider on the silo's one log.
+/// write-ahead-log provider on the silo's one log (<see cref="TodoJournal"/> can make <c>LogStorage</c> Orleans's own
+/// log-storage provider instead, which then keeps the journal in the write-ahead-log grain storage the grain names).
 /// </summary>
 internal sealed class SampleSiloConfigurator : ISiloConfigurator
 {
