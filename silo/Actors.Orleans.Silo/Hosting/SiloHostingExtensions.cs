@@ -48,9 +48,9 @@ public static class SiloHostingExtensions
             }
         });
 
-        // Start Kestrel beside the silo instead of after it: /health then answers 503 ("Opening: recovery is running")
-        // while a large log recovers, instead of refusing connections.
-        builder.Services.Configure<HostOptions>(host => host.ServicesStartConcurrently = true);
+        // Hosted services start one after the other: Orleans (and so the log's recovery) before Kestrel. Starting them
+        // concurrently would let /health answer 503 during recovery, but Orleans's dashboard then fails to initialize
+        // (its host starts before the silo is active), so HTTP answers only once the silo is up.
         builder.Services.AddHealthChecks()
             .AddCheck<WriteAheadLogHealthCheck>("write-ahead-log")
             .AddCheck<SiloActiveHealthCheck>("silo");
