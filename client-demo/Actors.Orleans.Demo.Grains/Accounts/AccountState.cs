@@ -16,31 +16,33 @@ public sealed class AccountState
     [Id(2)]
     public HashSet<string> Credited { get; set; } = [];
 
-    /// <summary>Applies one event.</summary>
+    /// <summary>Applies one event: its effect on the balance, then on the transfers it opens, settles or credits.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not an account event; nothing changed.</exception>
     public void Apply(AccountEvent @event)
     {
-        switch (@event)
+        decimal change = @event switch
         {
-            case Deposited d:
-                Balance += d.Amount;
-                break;
-            case Withdrawn w:
-                Balance -= w.Amount;
-                break;
-            case TransferDebited s:
-                Balance -= s.Amount;
-                Pending[s.TransferId] = new PendingTransfer(s.ToAccount, s.Amount);
-                break;
-            case TransferCredited r:
-                Balance += r.Amount;
-                Credited.Add(r.TransferId);
-                break;
-            case TransferSettled c:
-                Pending.Remove(c.TransferId);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(@event), @event?.GetType().Name, "Not an account event.");
+            Deposited paidIn => paidIn.Amount,
+            Withdrawn paidOut => -paidOut.Amount,
+            TransferDebited debit => -debit.Amount,
+            TransferCredited credit => credit.Amount,
+            TransferSettled => 0m,
+            _ => throw new ArgumentOutOfRangeException(nameof(@event), @event?.GetType().Name, "Not an account event."),
+        };
+        if (@event is TransferDebited opened)
+        {
+            Pending[opened.TransferId] = new PendingTransfer(opened.ToAccount, opened.Amount);
         }
+        else if (@event is TransferSettled settled)
+        {
+            Pending.Remove(settled.TransferId);
+        }
+        else if (@event is TransferCredited received)
+        {
+            Credited.Add(received.TransferId);
+        }
+
+        Balance += change;
     }
 }
 
