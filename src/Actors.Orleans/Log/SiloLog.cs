@@ -54,7 +54,7 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
         get
         {
             WriteAheadLog? log = Volatile.Read(ref _log);
-            if (log is not null && !log.GetStatistics().IsFailed)
+            if (log is not null && !log.IsFailed)
             {
                 _singleSilo?.ThrowIfSeveralSilos(_options.Directory);
                 return log;
