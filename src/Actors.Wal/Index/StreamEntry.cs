@@ -26,6 +26,16 @@ internal struct StreamEntry
     /// <summary>Flag: the stream has a base record (a checkpoint or a tombstone).</summary>
     public const uint HasBaseFlag = 4;
 
+    /// <summary>Flag: the stream's history policy was decided (<see cref="DecideRetention"/>); not persisted.</summary>
+    public const uint RetentionDecidedFlag = 8;
+
+    /// <summary>
+    /// Flag: the stream's policy keeps none of the events a checkpoint covers although the log retains them
+    /// (<see cref="WriteAheadLogOptions.StreamRetention"/> gave <see cref="HistoryRetention.ReclaimAfterCheckpoint"/>): a
+    /// checkpoint supersedes as in a log that reclaims. Not persisted: decided again once the id is known.
+    /// </summary>
+    public const uint ReclaimsCheckpointedEventsFlag = 16;
+
     /// <summary>The stream id hash; 0 marks an empty slot.</summary>
     public ulong Hash;
 
@@ -44,7 +54,10 @@ internal struct StreamEntry
     /// <summary>The live bytes of the stream in the segment of <see cref="LatestPosition"/>.</summary>
     public uint LatestRunBytes;
 
-    /// <summary><see cref="DeletedFlag"/>, <see cref="BaseIsTombstoneFlag"/>, <see cref="HasBaseFlag"/>; the index may use bits 8 and up.</summary>
+    /// <summary>
+    /// <see cref="DeletedFlag"/>, <see cref="BaseIsTombstoneFlag"/>, <see cref="HasBaseFlag"/> (persisted),
+    /// <see cref="RetentionDecidedFlag"/>, <see cref="ReclaimsCheckpointedEventsFlag"/> (in memory); the index may use bits 8 and up.
+    /// </summary>
     public uint Flags;
 
     /// <summary>True when the latest record is a tombstone.</summary>
@@ -62,12 +75,58 @@ internal struct StreamEntry
     /// <summary>The segment of the latest record (0 when the stream has none).</summary>
     public readonly uint LatestSegment => LatestPosition == LogPosition.None ? 0 : LogPosition.Segment(LatestPosition);
 
+    /// <summary>True when a covering checkpoint supersedes the stream's earlier records in a log that retains history.</summary>
+    public readonly bool ReclaimsCheckpointedEvents => (Flags & ReclaimsCheckpointedEventsFlag) != 0;
+
     /// <summary>A new, empty entry.</summary>
     public static StreamEntry CreateNew(ulong hash) => new()
     {
         Hash = hash,
         LatestPosition = LogPosition.None,
     };
+
+    /// <summary>
+    /// Decides, once per entry and when the stream's id is known (the entry is created or promoted to the hot tier, by the
+    /// writer or by recovery), whether the stream's policy retains the events its checkpoints cover, and caches the answer
+    /// in <see cref="Flags"/> for <see cref="Apply"/>: the hot path asks no policy per record.
+    /// </summary>
+    /// <remarks>
+    /// Only a log that retains history (<see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>) with a
+    /// <see cref="WriteAheadLogOptions.StreamRetention"/> asks; a policy whose <see cref="HistoryRetention.RetainsCheckpointedEvents"/>
+    /// is false makes the stream's checkpoints supersede what they cover, as in a log that reclaims. The function gives the
+    /// same answer for a stream every time (its documented contract), so the writer, recovery and every reopen decide alike
+    /// and rebuild the same liveness; the decision is not persisted (an entry loaded from the snapshot decides again). A
+    /// function that throws (a broken contract) counts as retaining, the conservative answer (every record stays live), and
+    /// is asked again the next time the stream is promoted.
+    /// </remarks>
+    /// <param name="options">The log's options.</param>
+    /// <param name="id">The stream id.</param>
+    public void DecideRetention(WriteAheadLogOptions options, string id)
+    {
+        if ((Flags & RetentionDecidedFlag) != 0)
+        {
+            return;
+        }
+
+        if (!options.RetainCheckpointedEvents || options.StreamRetention is not { } policyOf)
+        {
+            Flags |= RetentionDecidedFlag;
+            return;
+        }
+
+        HistoryRetention? policy;
+        try
+        {
+            policy = policyOf(id);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return; // undecided: retains (every record stays live) until asked again
+        }
+
+        Flags = (Flags & ~ReclaimsCheckpointedEventsFlag) | RetentionDecidedFlag
+            | (policy is { RetainsCheckpointedEvents: false } ? ReclaimsCheckpointedEventsFlag : 0);
+    }
 
     /// <summary>Calls <paramref name="visit"/> for every live run (segment, bytes), oldest first.</summary>
     public readonly void ForEachRun<TState>(ref TState state, RunVisitor<TState> visit)
@@ -117,17 +176,21 @@ internal struct StreamEntry
     /// <param name="length">The record's length in bytes.</param>
     /// <param name="version">Events: the last event's version; Checkpoint: the covered version; Tombstone: the version at deletion; Relocated: the stream version when copied.</param>
     /// <param name="relocatedBase">Relocated only: the kind and version of the copied base (Events when there is none).</param>
-    /// <param name="retainEvents">The log keeps every event (<see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>): a checkpoint supersedes nothing.</param>
+    /// <param name="retainEvents">The log keeps the events checkpoints cover (<see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>):
+    /// a checkpoint supersedes nothing, unless the stream's own policy reclaims them (<see cref="ReclaimsCheckpointedEvents"/>,
+    /// decided by <see cref="DecideRetention"/>).</param>
     /// <param name="space">Receives the live-byte changes per segment; null to skip accounting.</param>
     public void Apply(RecordType type, long position, int length, long version, (RecordType Kind, long Version) relocatedBase, bool retainEvents, ISpaceAccount? space)
     {
         // Does this record supersede every earlier record of the stream? A checkpoint that covers the stream's whole
-        // version does (the events before it are needed no more), unless history is retained; a tombstone and a
-        // relocation copy (which carries the base and every later event) always do. A checkpoint below the stream's
-        // version keeps everything (conservative: the events after it, written before it, stay needed).
+        // version does (the events before it are needed no more), unless the stream's history is retained (the log
+        // retains it and the stream's policy does not reclaim it); a tombstone and a relocation copy (which carries the
+        // base and every later event) always do. A checkpoint below the stream's version keeps everything (conservative:
+        // the events after it, written before it, stay needed).
+        bool retains = retainEvents && (Flags & ReclaimsCheckpointedEventsFlag) == 0;
         bool supersedes = type switch
         {
-            RecordType.Checkpoint => LatestPosition == LogPosition.None || (!retainEvents && version >= Version),
+            RecordType.Checkpoint => LatestPosition == LogPosition.None || (!retains && version >= Version),
             RecordType.Tombstone or RecordType.Relocated => true,
             _ => LatestPosition == LogPosition.None,
         };

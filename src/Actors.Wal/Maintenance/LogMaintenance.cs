@@ -21,8 +21,12 @@ namespace Actors.Wal.Maintenance;
  *   2. Sparse segments (live ratio below CompactionLiveRatio), segments an erase or a checkpoint deletion marked, and
  *      segments sealed under an older key: every stream with live records there is read (off any lock) and copied
  *      forward by the writer as one Relocated record (its base plus the events after it; with RetainCheckpointedEvents
- *      every event still stored, the base after those it covers), unless it changed meanwhile. Once the copies are applied the segments are dead: step
- *      1 again. One pass copies about MaxBatchBytes; later passes continue.
+ *      every event still stored that the stream's policy keeps, the base after those it covers), unless it changed
+ *      meanwhile. Once the copies are applied the segments are dead: step 1 again. One pass copies about MaxBatchBytes;
+ *      later passes continue.
+ * What is live is the writer's rule (StreamEntry.Apply): with RetainCheckpointedEvents a checkpoint supersedes nothing,
+ * except for a stream whose StreamRetention policy reclaims what it covers (decided once per entry, cached in its flags):
+ * its records below its checkpoint are dead at once, so step 1 deletes their segments with no HistoryTrimAge wait.
  * A pass runs after each rotation (with the snapshot), on CompactAsync, and once per burst of erases (the erase window,
  * LogMaintenance.EraseWindow.cs); while that window is open the other passes leave the erase work (step 2's marked
  * segments and the erasure scans) to it.

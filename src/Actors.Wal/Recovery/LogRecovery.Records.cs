@@ -144,9 +144,24 @@ internal sealed partial class LogRecovery
         if (!_touched.TryGetValue(id, out var hot))
         {
             ulong hash = StreamHash.Compute(idBytes);
-            hot = _index.TryFind(id, hash, _reader.MatchesOnDisk, out var entry, out var published, out int idleSlot)
-                ? published ?? new HotStream(id, entry, idleSlot)
-                : new HotStream(id, StreamEntry.CreateNew(hash), -1);
+            if (_index.TryFind(id, hash, _reader.MatchesOnDisk, out var entry, out var published, out int idleSlot))
+            {
+                // An entry loaded from the snapshot has no retention decision (it is not persisted): decided now, as the
+                // writer decides when it promotes an idle entry, so the records after the recovery point apply alike.
+                if (published is null)
+                {
+                    entry.DecideRetention(_options, id);
+                }
+
+                hot = published ?? new HotStream(id, entry, idleSlot);
+            }
+            else
+            {
+                var created = StreamEntry.CreateNew(hash);
+                created.DecideRetention(_options, id);
+                hot = new HotStream(id, created, -1);
+            }
+
             if (!hot.IsPublished)
             {
                 _index.AddHot(hot);

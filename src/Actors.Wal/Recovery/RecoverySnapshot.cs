@@ -26,6 +26,8 @@ namespace Actors.Wal.Recovery;
  *
  * Stream ids are not stored: entries load without an id and are verified against the record on disk on first use.
  * The runs are each stream's live bytes per segment (see StreamEntry); the segments' live bytes are their sums.
+ * The in-memory flags (the stream's retention decision, StreamEntry.DecideRetention) are not stored: an entry loaded
+ * here decides again from its id when it is first used, with the same answer (StreamRetention is deterministic).
  * An entry may reflect records after the recovery point (a snapshot taken while the index changes): recovery applies
  * a scanned record only when it lies after the entry's latest position, which makes replaying such records a no-op.
  * Version 2 (format-v1 engines, LegacySnapshotV2) is read and converted; anything else is ignored (full scan).

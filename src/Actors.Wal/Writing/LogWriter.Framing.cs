@@ -126,17 +126,25 @@ internal sealed partial class LogWriter
             return stream;
         }
 
-        // Not held: nothing of this stream is in flight, so the published entry is its current state.
+        // Not held: nothing of this stream is in flight, so the published entry is its current state. A hot entry carries
+        // the stream's retention decision; one created here (a new stream, or an idle one promoted) decides it now, once,
+        // so the tentative entry and the committer's apply records with the same rule.
         HotStream hot;
         StreamEntry current;
         if (_index.TryFind(id, hash, _matchesOnDisk, out var entry, out var published, out int idleSlot))
         {
+            if (published is null)
+            {
+                entry.DecideRetention(_options, id);
+            }
+
             current = entry;
             hot = published ?? new HotStream(id, entry, idleSlot);
         }
         else
         {
             current = StreamEntry.CreateNew(hash);
+            current.DecideRetention(_options, id);
             hot = new HotStream(id, current, -1);
         }
 

@@ -88,6 +88,110 @@ public sealed class StreamEntryRunTests
         Assert.Null(entry.OlderRuns);
     }
 
+    [Fact]
+    public void Apply_RetainedHistoryButTheStreamsPolicyReclaims_CoveringCheckpointEndsEveryRun()
+    {
+        var options = new WriteAheadLogOptions { RetainCheckpointedEvents = true, StreamRetention = _ => HistoryRetention.ReclaimAfterCheckpoint };
+        var entry = StreamEntry.CreateNew(42);
+        entry.DecideRetention(options, "s/x");
+        entry.Apply(RecordType.Events, LogPosition.Create(1, 64), 100, 5, default, retainEvents: true, _space);
+        entry.Apply(RecordType.Checkpoint, LogPosition.Create(2, 64), 30, 4, default, retainEvents: true, _space);
+        Assert.DoesNotContain(_space.Deltas, d => d.Delta < 0); // below the stream's version: supersedes nothing
+
+        entry.Apply(RecordType.Checkpoint, LogPosition.Create(3, 64), 30, 5, default, retainEvents: true, _space);
+
+        Assert.Equal([(1u, 100L), (2u, 30L), (1u, -100L), (2u, -30L), (3u, 30L)], _space.Deltas);
+        Assert.Null(entry.OlderRuns);
+        Assert.Equal((30u, 5L), (entry.LatestRunBytes, entry.CheckpointVersion));
+    }
+
+    [Theory]
+    [InlineData("keep-all")]
+    [InlineData("keep-last")]
+    [InlineData("keep-for")]
+    [InlineData("log-default")]
+    public void Apply_RetainedHistoryAndAStreamPolicyThatRetains_CheckpointEndsNothing(string policy)
+    {
+        var options = new WriteAheadLogOptions
+        {
+            RetainCheckpointedEvents = true,
+            StreamRetention = _ => policy switch
+            {
+                "keep-all" => HistoryRetention.KeepAll,
+                "keep-last" => HistoryRetention.KeepLastVersions(2),
+                "keep-for" => HistoryRetention.KeepFor(TimeSpan.FromMinutes(5)),
+                _ => null,
+            },
+        };
+        var entry = StreamEntry.CreateNew(42);
+        entry.DecideRetention(options, "j/a");
+        entry.Apply(RecordType.Events, LogPosition.Create(1, 64), 100, 5, default, retainEvents: true, _space);
+        entry.Apply(RecordType.Checkpoint, LogPosition.Create(2, 64), 30, 5, default, retainEvents: true, _space);
+
+        Assert.DoesNotContain(_space.Deltas, d => d.Delta < 0);
+        Assert.Equal([new SegmentRun(1, 100)], entry.OlderRuns!);
+        Assert.False(entry.ReclaimsCheckpointedEvents);
+    }
+
+    [Fact]
+    public void DecideRetention_AskedAgainForADecidedEntry_CallsThePolicyOnce()
+    {
+        int calls = 0;
+        var options = new WriteAheadLogOptions
+        {
+            RetainCheckpointedEvents = true,
+            StreamRetention = _ =>
+            {
+                calls++;
+                return HistoryRetention.ReclaimAfterCheckpoint;
+            },
+        };
+        var entry = StreamEntry.CreateNew(42);
+
+        entry.DecideRetention(options, "s/x");
+        StreamEntry promotedAgain = entry; // a demoted entry keeps its decision
+        promotedAgain.DecideRetention(options, "s/x");
+
+        Assert.Equal(1, calls);
+        Assert.True(promotedAgain.ReclaimsCheckpointedEvents);
+    }
+
+    [Fact]
+    public void DecideRetention_PolicyThrows_RetainsAndAsksAgainNextTime()
+    {
+        bool fail = true;
+        var options = new WriteAheadLogOptions
+        {
+            RetainCheckpointedEvents = true,
+            StreamRetention = _ => fail ? throw new InvalidOperationException("policy store unavailable") : HistoryRetention.ReclaimAfterCheckpoint,
+        };
+        var entry = StreamEntry.CreateNew(42);
+
+        entry.DecideRetention(options, "s/x");
+        entry.Apply(RecordType.Events, LogPosition.Create(1, 64), 100, 5, default, retainEvents: true, _space);
+        entry.Apply(RecordType.Checkpoint, LogPosition.Create(2, 64), 30, 5, default, retainEvents: true, _space);
+        Assert.DoesNotContain(_space.Deltas, d => d.Delta < 0); // conservative: every record stays live
+        Assert.False(entry.ReclaimsCheckpointedEvents);
+
+        fail = false;
+        entry.DecideRetention(options, "s/x");
+
+        Assert.True(entry.ReclaimsCheckpointedEvents);
+    }
+
+    [Fact]
+    public void DecideRetention_LogThatReclaims_NeverCallsThePolicy()
+    {
+        var options = new WriteAheadLogOptions { StreamRetention = _ => throw new InvalidOperationException("must not be asked") };
+        var entry = StreamEntry.CreateNew(42);
+
+        entry.DecideRetention(options, "s/x");
+        entry.Apply(RecordType.Events, LogPosition.Create(1, 64), 100, 5, default, retainEvents: false, _space);
+        entry.Apply(RecordType.Checkpoint, LogPosition.Create(2, 64), 30, 5, default, retainEvents: false, _space);
+
+        Assert.Contains((1u, -100L), _space.Deltas);
+    }
+
     private sealed class RecordingSpace : ISpaceAccount
     {
         public List<(uint Segment, long Delta)> Deltas { get; } = [];
