@@ -6,8 +6,11 @@ namespace Actors.Wal;
 /// the policy, so its state stays rebuildable.
 /// </summary>
 /// <remarks>
-/// A policy is applied when compaction copies a stream forward (a relocation); until then the stream's records stay where
-/// they are. Reads of versions a copy left out throw <see cref="EventsReclaimedException"/>.
+/// A retaining policy (<see cref="KeepAll"/>, <see cref="KeepFor"/>, <see cref="KeepLastVersions"/>) is applied when
+/// compaction copies a stream forward (a relocation); until then the stream's records stay live where they are.
+/// <see cref="ReclaimAfterCheckpoint"/> also changes the liveness: the stream's checkpoint makes the records it covers dead
+/// at once, as in a log that reclaims, so space passes free them without a copy or a wait. Reads of versions no longer
+/// stored throw <see cref="EventsReclaimedException"/>.
 /// </remarks>
 public sealed record HistoryRetention
 {
@@ -24,7 +27,10 @@ public sealed record HistoryRetention
     /// <summary>Keep only the newest checkpoint and the events after it (what a log without retained history keeps).</summary>
     public static HistoryRetention ReclaimAfterCheckpoint { get; } = new(false, null, null);
 
-    /// <summary>False for <see cref="ReclaimAfterCheckpoint"/>: a copy keeps none of the events the checkpoint covers.</summary>
+    /// <summary>
+    /// False for <see cref="ReclaimAfterCheckpoint"/>: the stream's checkpoint supersedes the events it covers (they are dead
+    /// for the space accounting at once), and a copy keeps none of them.
+    /// </summary>
     public bool RetainsCheckpointedEvents { get; }
 
     /// <summary>With <see cref="KeepFor"/>: how long after their append covered events are kept; otherwise null.</summary>

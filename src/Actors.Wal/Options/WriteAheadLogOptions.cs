@@ -128,7 +128,10 @@ public sealed class WriteAheadLogOptions
     /// read a stream's whole history. Default false: events covered by a durable checkpoint become reclaimable.
     /// </summary>
     /// <remarks>
-    /// A checkpoint then only shortens recovery (activation reads it and the events after it); it frees no space.
+    /// A checkpoint then only shortens recovery (activation reads it and the events after it); it frees no space, except
+    /// for a stream whose <see cref="StreamRetention"/> policy keeps none of the events it covers
+    /// (<see cref="HistoryRetention.ReclaimAfterCheckpoint"/>): such a stream's checkpoint supersedes what it covers exactly
+    /// as with this option off.
     /// Space is still reclaimed from deleted streams, erased events and deleted checkpoints: compaction copies a stream's
     /// whole stored history forward (its events, with its latest checkpoint after the events it covers; older, superseded
     /// checkpoints are not copied, except those a checkpoint deletion kept beside the base it copied), so a stream whose
@@ -164,17 +167,30 @@ public sealed class WriteAheadLogOptions
 
     /// <summary>
     /// Per-stream history policies over the log's own (<see cref="RetainCheckpointedEvents"/>, <see cref="RetainHistoryFor"/>,
-    /// <see cref="RetainLastVersions"/>): called with a stream id when compaction copies that stream, it returns the
-    /// stream's policy, or null for the log's. Null (default): every stream follows the log's policy.
+    /// <see cref="RetainLastVersions"/>): called with a stream id, it returns the stream's policy, or null for the log's.
+    /// Null (default): every stream follows the log's policy.
     /// </summary>
     /// <remarks>
-    /// Needs <see cref="RetainCheckpointedEvents"/> = true: in a log that reclaims checkpointed events nothing is kept to
-    /// apply a policy to, so a stream that should keep history could not. A stream whose policy is
-    /// <see cref="HistoryRetention.ReclaimAfterCheckpoint"/> keeps only its newest checkpoint and the events after it once
-    /// copied. Space pass trigger: every sealed segment sealed more than <see cref="HistoryTrimAge"/> ago is compacted.
-    /// Called on the maintenance thread; it must be fast, must not throw, and must give the same answer for a stream
-    /// every time (a grain store maps the stream id's grain type to the grain class's policy). Grain stores in a group,
-    /// tools and every opener of the directory must pass the same function (it is not stored in the log).
+    /// <para>Needs <see cref="RetainCheckpointedEvents"/> = true: in a log that reclaims checkpointed events nothing is kept to
+    /// apply a policy to, so a stream that should keep history could not.</para>
+    /// <para>A stream whose policy is <see cref="HistoryRetention.ReclaimAfterCheckpoint"/> (its
+    /// <see cref="HistoryRetention.RetainsCheckpointedEvents"/> is false) is treated as in a log that reclaims: its
+    /// checkpoint covering its version supersedes every earlier record of the stream at once, so those records count as
+    /// dead, and the normal space passes delete a segment whose records are all dead and compact a mostly dead one, with no
+    /// <see cref="HistoryTrimAge"/> wait. Reads of the covered events throw <see cref="EventsReclaimedException"/> once
+    /// their segment is gone; <see cref="IEventLog.ReadStreamAsync"/> returns the newest checkpoint and every later event.
+    /// Streams whose policy retains (<see cref="HistoryRetention.KeepAll"/>, <see cref="HistoryRetention.KeepFor"/>,
+    /// <see cref="HistoryRetention.KeepLastVersions"/>, null) keep every record live until a compaction copy leaves out what
+    /// their policy drops (for KeepFor and KeepLastVersions: every sealed segment sealed more than
+    /// <see cref="HistoryTrimAge"/> ago is compacted).</para>
+    /// <para>Called when the writer first uses a stream's index entry (a new stream, or one promoted from the idle tier),
+    /// when recovery first meets a stream's record, and when compaction copies a stream; the answer for the liveness is
+    /// cached in the stream's entry, so applying a record never calls it. It must be fast, must not throw (an exception
+    /// counts as a policy that retains, until the entry is next created), and must give the same answer for a stream every
+    /// time (a grain store maps the stream id's grain type to the grain class's policy): the writer, recovery and every
+    /// reopen then rebuild the same liveness. Grain stores in a group, tools and every opener of the directory must pass
+    /// the same function (it is not stored in the log); an opener without it keeps every stream's records (more, never
+    /// less).</para>
     /// </remarks>
     public Func<string, HistoryRetention?>? StreamRetention { get; set; }
 
@@ -187,6 +203,12 @@ public sealed class WriteAheadLogOptions
     /// must be positive (the copies of a pass land in a segment that is young again, so a pass never rewrites its own copies).
     /// The price: a stream's kept records are copied again each time the segment holding them reaches this age.
     /// </summary>
+    /// <remarks>
+    /// Streams whose <see cref="StreamRetention"/> policy is <see cref="HistoryRetention.ReclaimAfterCheckpoint"/> do not
+    /// wait for it: their checkpoints make the covered records dead at once (see <see cref="StreamRetention"/>). It is what
+    /// trims <see cref="HistoryRetention.KeepFor"/> and <see cref="HistoryRetention.KeepLastVersions"/> streams and
+    /// <see cref="RetainLastVersions"/>; the passes it triggers copy the other streams of those segments too.
+    /// </remarks>
     public TimeSpan HistoryTrimAge { get; set; } = DefaultHistoryTrimAge;
 
     /// <summary>Default of <see cref="EraseCompactionQuietPeriod"/>: one second.</summary>
