@@ -99,6 +99,9 @@ public sealed partial class WriteAheadLog : IEventLog
     /// </summary>
     internal (int Activity, long Rotations) SegmentActivity => (_segments.BackgroundActivity, _segments.Rotations);
 
+    /// <summary>What the read path's read-ahead has advised since open (tests and measurements; any thread).</summary>
+    internal Reading.ReadAheadStatistics ReadAheadStatistics => _reader.ReadAheadStatistics;
+
     /// <summary>True when the log is failed (read-only until reopened).</summary>
     public bool IsFailed => _health.IsFailed;
 

@@ -154,7 +154,13 @@ internal sealed partial class LogReader
                 foreach (var entry in Candidates(streamId, hash))
                 {
                     var plan = new ForwardPlan(fromVersion, Math.Min(toVersion, entry.Version), MaxPlannedRecords);
-                    (bool notThis, long gone) = await WalkHeadersAsync(id, entry, plan, buffer, cancellationToken).ConfigureAwait(false);
+                    bool notThis;
+                    long gone;
+                    using (var readAhead = ReadAhead.For(entry, _readAheadStatistics))
+                    {
+                        (notThis, gone) = await WalkHeadersAsync(id, entry, plan, buffer, readAhead, cancellationToken).ConfigureAwait(false);
+                    }
+
                     if (notThis)
                     {
                         continue; // a hash collision: another stream's entry
@@ -202,7 +208,7 @@ internal sealed partial class LogReader
     /// <see cref="LogPosition.None"/>), or NotThisStream when the latest record belongs to another stream.
     /// </summary>
     private async ValueTask<(bool NotThisStream, long Gone)> WalkHeadersAsync(
-        byte[] id, StreamEntry entry, ForwardPlan plan, byte[] buffer, CancellationToken cancellationToken)
+        byte[] id, StreamEntry entry, ForwardPlan plan, byte[] buffer, ReadAhead? readAhead, CancellationToken cancellationToken)
     {
         byte[]? large = null;
         try
@@ -228,6 +234,7 @@ internal sealed partial class LogReader
                         throw new LogCorruptedException(segment.Path, offset, reason ?? "invalid record header");
                     }
 
+                    readAhead?.Visit(segment, offset, header.Length);
                     byte[] bytes = buffer;
                     if (header.Length > read)
                     {

@@ -16,7 +16,8 @@ internal sealed partial class LogReader
         long maxVersion = bound.ToVersion ?? long.MaxValue;
         long maxTicks = bound.AsOf?.UtcTicks ?? long.MaxValue;
         long knownTop = Math.Min(entry.Version, maxVersion);
-        var cursor = new RecordCursor(segments, maxRecordLength);
+        using var readAhead = ReadAhead.For(entry, _readAheadStatistics);
+        var cursor = new RecordCursor(segments, maxRecordLength, readAhead: readAhead);
         var events = new List<StoredEvent>();
         var items = new List<RecordItem>();
         StoredCheckpoint? checkpoint = null;
@@ -155,7 +156,8 @@ internal sealed partial class LogReader
             return ([], false);
         }
 
-        var cursor = new RecordCursor(segments, maxRecordLength);
+        using var readAhead = ReadAhead.For(entry, _readAheadStatistics);
+        var cursor = new RecordCursor(segments, maxRecordLength, readAhead: readAhead);
         var collected = new List<StoredEvent>();
         var items = new List<RecordItem>();
         long floor = fromVersion;

@@ -20,6 +20,11 @@ internal sealed partial class LogReader(string directory, long maxRecordLength, 
 
     private const int ReadAttempts = 3;
 
+    private readonly ReadAheadStatistics _readAheadStatistics = new();
+
+    /// <summary>What the walks' read-ahead has advised since the log opened.</summary>
+    public ReadAheadStatistics ReadAheadStatistics => _readAheadStatistics;
+
     /// <summary>
     /// The index entry of <paramref name="streamId"/>; an idle candidate is verified against its latest record on disk
     /// (one small synchronous read).

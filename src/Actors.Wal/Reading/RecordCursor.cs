@@ -31,7 +31,8 @@ internal readonly record struct StoredRecord(RecordHeader Header, ReadOnlyMemory
 /// <param name="maxRecordLength">The longest valid record.</param>
 /// <param name="pool">The pool to rent buffers from, or null to allocate them.</param>
 /// <param name="rentals">Where rented buffers go (required with <paramref name="pool"/>).</param>
-internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength, ArrayPool<byte>? pool = null, List<byte[]>? rentals = null)
+/// <param name="readAhead">The walk's read-ahead, told of every record read (null: none; maintenance reads without).</param>
+internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength, ArrayPool<byte>? pool = null, List<byte[]>? rentals = null, ReadAhead? readAhead = null)
 {
     private const int FirstWindow = 4 * 1024;
     private const int MaxWindow = 64 * 1024;
@@ -129,6 +130,7 @@ internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength
             throw new LogCorruptedException(current.Path, offset, $"the CRC of a {header.Type} record does not match");
         }
 
+        readAhead?.Visit(current, offset, header.Length);
         return new StoredRecord(header, bytes, current.Path, offset);
     }
 

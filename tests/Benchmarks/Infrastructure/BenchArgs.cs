@@ -11,7 +11,8 @@ internal sealed record BenchArgs
         scenarios: all, throughput (1), latency (2), replay (3), recovery (4), memory (5), grains (6), aged (7), calls (8), changefeed (9),
                    lifecycle (10: backup, restore, erase), compression (11: Brotli records vs plain),
                    micro (BenchmarkDotNet: record framing/CRC; not part of 'all'),
-                   profile (13: one store alone for a profiler, with --store, --writers, --bytes; not part of 'all')
+                   profile (13: one store alone for a profiler, with --store, --writers, --bytes; not part of 'all'),
+                   cold (14: cold activation with the log's pages evicted, read-ahead on vs off; Linux; not part of 'all')
         options:
           --quick          short windows and smaller data sets (a few minutes in all)
           --dir PATH       parent of the data directory (default: the temp directory when it is on the same

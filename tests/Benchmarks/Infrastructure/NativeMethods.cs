@@ -4,7 +4,7 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Actors.Benchmarks.Infrastructure;
 
-/// <summary>Linux system calls the BCL does not expose: fdatasync, and fsync of a directory.</summary>
+/// <summary>Linux system calls the BCL does not expose: fdatasync, fsync of a directory, and page-cache eviction of a file.</summary>
 internal static partial class NativeMethods
 {
     private const int ORdOnly = 0;
@@ -59,8 +59,40 @@ internal static partial class NativeMethods
         }
     }
 
+    /// <summary>
+    /// Drops <paramref name="path"/>'s pages from the page cache (posix_fadvise POSIX_FADV_DONTNEED over the whole file),
+    /// after an fsync so that no page is dirty: the next read of it goes to the disk.
+    /// </summary>
+    public static void EvictFromPageCache(string path)
+    {
+        int fd = open(path, ORdOnly);
+        if (fd < 0)
+        {
+            throw new Win32Exception(Marshal.GetLastPInvokeError(), $"open({path}) failed");
+        }
+
+        try
+        {
+            FSync(fd);
+            int error = posix_fadvise(fd, 0, 0, PosixFadvDontNeed);
+            if (error != 0)
+            {
+                throw new Win32Exception(error, $"posix_fadvise({path}, DONTNEED) failed");
+            }
+        }
+        finally
+        {
+            Close(fd);
+        }
+    }
+
+    private const int PosixFadvDontNeed = 4; // Linux
+
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int open(string path, int flags);
+
+    [LibraryImport("libc")]
+    private static partial int posix_fadvise(int fd, long offset, long length, int advice);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int fsync(int fd);
