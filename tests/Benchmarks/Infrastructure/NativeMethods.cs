@@ -9,6 +9,7 @@ internal static partial class NativeMethods
 {
     private const int ORdOnly = 0;
     private const int ODirectory = 0x10000; // Linux x86-64 and arm64
+    private const int PosixFadvDontNeed = 4; // Linux
 
     /// <summary>fdatasync(2) on an open file: data plus the metadata needed to read it back, not mtime.</summary>
     public static void FDataSync(SafeFileHandle handle)
@@ -85,8 +86,6 @@ internal static partial class NativeMethods
             Close(fd);
         }
     }
-
-    private const int PosixFadvDontNeed = 4; // Linux
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int open(string path, int flags);
