@@ -4,9 +4,13 @@ namespace Actors.Wal.IO;
 
 /// <summary>The real file system: <see cref="RandomAccess"/> on <see cref="SafeFileHandle"/>s, fsync via
 /// <see cref="RandomAccess.FlushToDisk"/>, directory fsync via open/fsync/close on Unix.</summary>
-internal sealed class PhysicalFileSystem : IFileSystem
+public sealed class PhysicalFileSystem : IFileSystem
 {
-    /// <summary>The shared instance.</summary>
+    private PhysicalFileSystem()
+    {
+    }
+
+    /// <summary>The shared instance (the type holds no state).</summary>
     public static PhysicalFileSystem Instance { get; } = new();
 
     /// <inheritdoc />

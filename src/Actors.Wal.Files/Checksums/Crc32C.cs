@@ -4,21 +4,23 @@ using System.Numerics;
 namespace Actors.Checksums;
 
 /*
- * The one CRC32C (Castagnoli, reflected polynomial 0x82F63B78) of the repository. This file is compiled into each
- * assembly that checksums bytes (Actors.Wal: records, segment headers, metadata files and the entry log;
- * Actors.Replication: replication messages; Actors.Cluster: transferred partition files) through
- * <Compile Include="..\Shared\Crc32C.cs" Link="Shared\Crc32C.cs" /> in the project file, as an internal type:
- * Actors.Replication must not reference the log engine and Actors.Wal must not reference anything above it, so no
- * assembly below them both could own it, and a public type would add a checksum helper to three public surfaces.
- * No assembly sees the internals of two of these assemblies, so the three copies never meet in one compilation.
+ * The one CRC32C (Castagnoli, reflected polynomial 0x82F63B78) of the repository, owned by the engines' low layer
+ * (Actors.Wal.Files) because every checksummed format sits above it: the event log's records, segment headers and
+ * metadata files (Actors.Wal), the entry logs and their journal (Actors.Wal.Entries), replication messages
+ * (Actors.Replication, which references this low layer and not the log engines) and transferred partition files
+ * (Actors.Cluster). Before the engine split this file was compiled into each of those assemblies as an internal copy.
  *
  * Standard CRC32C: register starts at 0xFFFFFFFF, the result is the register's complement; the check value of
  * "123456789" is 0xE3069283 (RFC 3720, appendix B.4). Changing it changes every on-disk and wire checksum.
  */
 
 /// <summary>CRC32C (Castagnoli) over spans, hardware-accelerated through <see cref="BitOperations.Crc32C(uint, ulong)"/>.</summary>
-/// <remarks>Stateless and thread-safe. A running register is a plain <see cref="uint"/> the caller owns.</remarks>
-internal static class Crc32C
+/// <remarks>
+/// Stateless and thread-safe. A running register is a plain <see cref="uint"/> the caller owns. Every on-disk and wire
+/// checksum of the repository is this function: its result for given bytes never changes (the check value above is a
+/// test in tests/Actors.Wal.Tests/Format/Crc32CTests.cs).
+/// </remarks>
+public static class Crc32C
 {
     /// <summary>The initial register value; pass it to the first <see cref="Update"/> and <see cref="Finish"/> the result.</summary>
     public const uint Seed = 0xFFFFFFFFu;

@@ -1,7 +1,7 @@
 namespace Actors.Wal.IO;
 
 /// <summary>An open file with positional reads and writes. Thread-safe for concurrent positional reads.</summary>
-internal interface IWalFile : IDisposable
+public interface IWalFile : IDisposable
 {
     /// <summary>The file's path.</summary>
     string Path { get; }

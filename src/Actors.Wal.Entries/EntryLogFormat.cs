@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Actors.Checksums;
-using Actors.Wal.Format;
 
 namespace Actors.Wal.Entries;
 

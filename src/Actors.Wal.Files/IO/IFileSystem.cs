@@ -6,11 +6,22 @@ namespace Actors.Wal.IO;
 /// apart and recording every write, fsync, create and rename boundary).
 /// </summary>
 /// <remarks>
-/// Durability contract the engine relies on: bytes written through <see cref="IWalFile.Write"/> are durable only
-/// after <see cref="IWalFile.Flush"/> returned; a created, renamed or deleted file name is durable only after
-/// <see cref="SyncDirectory"/> of its directory returned.
+/// <para>
+/// Durability contract the engines rely on: bytes written through <see cref="IWalFile.Write"/> are durable only
+/// after <see cref="IWalFile.Flush"/> (or <see cref="IWalFile.FlushData"/>) returned; a created, renamed or deleted
+/// file name is durable only after <see cref="SyncDirectory"/> of its directory returned. A failed flush is reported as
+/// an <see cref="IOException"/> and never retried by the engines (they fail the log: <see cref="LogFailedException"/>);
+/// an <see cref="IOException"/> whose HResult carries ENOSPC (28) in its low 16 bits is a full disk.
+/// </para>
+/// <para>
+/// The seam is public so that an implementation outside the engines (a test's fault-injecting or crash-simulating
+/// file system, FASTER's <c>SimulatedFlakyDevice</c> in spirit) can stand between an engine and the disk; both the event
+/// log (Actors.Wal) and the entry logs (Actors.Wal.Entries) do all their file I/O through it.
+/// <see cref="PhysicalFileSystem.Instance"/> is the real one. Implementations must be safe for concurrent calls from
+/// several threads (an engine's writer, readers and maintenance run at once).
+/// </para>
 /// </remarks>
-internal interface IFileSystem
+public interface IFileSystem
 {
     /// <summary>True when the directory exists.</summary>
     bool DirectoryExists(string path);

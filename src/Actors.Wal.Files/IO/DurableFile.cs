@@ -1,7 +1,7 @@
 namespace Actors.Wal.IO;
 
 /// <summary>Replaces a small file so that a crash at any point leaves either the complete old file or the complete new one.</summary>
-internal static class DurableFile
+public static class DurableFile
 {
     /// <summary>
     /// Writes <paramref name="tempFileName"/>, fsyncs it, renames it over <paramref name="fileName"/>, fsyncs the

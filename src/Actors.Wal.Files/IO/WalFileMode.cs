@@ -1,7 +1,7 @@
 namespace Actors.Wal.IO;
 
 /// <summary>How <see cref="IFileSystem.OpenFile"/> opens a file.</summary>
-internal enum WalFileMode
+public enum WalFileMode
 {
     /// <summary>Create a new file for reading and writing; fail if it exists.</summary>
     CreateNew,
