@@ -18,7 +18,7 @@ namespace Actors.Checksums;
 /// <remarks>
 /// Stateless and thread-safe. A running register is a plain <see cref="uint"/> the caller owns. Every on-disk and wire
 /// checksum of the repository is this function: its result for given bytes never changes (the check value above is a
-/// test in tests/Actors.Wal.Tests/Format/Crc32CTests.cs).
+/// test in tests/Actors.Wal.Files.Tests/Checksums/Crc32CTests.cs).
 /// </remarks>
 public static class Crc32C
 {

@@ -1,4 +1,3 @@
-using Actors.Wal.Format;
 using Actors.Wal.IO;
 
 namespace Actors.Wal.Tests.Support;
@@ -9,10 +8,20 @@ namespace Actors.Wal.Tests.Support;
 /// Records every operation boundary in <see cref="Operations"/>. Damage helpers (bit flip, zeroed range) work on
 /// closed files.
 /// </summary>
-internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
+internal sealed partial class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
 {
     public const int EnospcErrno = 28;
     public const int EioErrno = 5;
+
+    /// <summary>
+    /// True when <paramref name="offset"/> of the file at <paramref name="path"/> lies in a live segment's record area
+    /// (where <see cref="TearNextWriteAfter"/> applies). Each test project that compiles this file says it for its engine's
+    /// file layout (FaultInjectingFileSystem.EventLog.cs, FaultInjectingFileSystem.EntryLog.cs).
+    /// </summary>
+    private static partial bool IsSegmentRecordArea(string path, long offset);
+
+    /// <summary>True when <paramref name="offset"/> of <paramref name="path"/> lies in a spare segment's zero-filled area (where <see cref="ZeroFillGate"/> applies).</summary>
+    private static partial bool IsSpareRecordArea(string path, long offset);
 
     private long _bytesWritten;
 
@@ -158,12 +167,11 @@ internal sealed class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
         }
 
         private bool IsRecordWrite(long offset, ReadOnlySpan<byte> data)
-            => offset >= SegmentHeader.Size && Path.Contains(".wal", StringComparison.Ordinal) && data.IndexOfAnyExcept((byte)0) >= 0;
+            => IsSegmentRecordArea(Path, offset) && data.IndexOfAnyExcept((byte)0) >= 0;
 
         public void Write(long offset, ReadOnlySpan<byte> data)
         {
-            if (owner.ZeroFillGate is { } zeroFillGate && offset >= SegmentHeader.Size
-                && Path.EndsWith(".spare", StringComparison.Ordinal) && data.IndexOfAnyExcept((byte)0) < 0)
+            if (owner.ZeroFillGate is { } zeroFillGate && IsSpareRecordArea(Path, offset) && data.IndexOfAnyExcept((byte)0) < 0)
             {
                 owner.ZeroFillEntered.Release();
                 if (!zeroFillGate.Wait(TimeSpan.FromSeconds(60)))

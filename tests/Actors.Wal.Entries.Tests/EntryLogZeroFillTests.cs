@@ -1,13 +1,14 @@
 using Actors.Wal.Entries;
+using Actors.Wal.Entries.Tests.Support;
 using Actors.Wal.Tests.Support;
 
-namespace Actors.Wal.Tests.Entries;
+namespace Actors.Wal.Entries.Tests;
 
 /// <summary>
 /// The zero-filled reserve ahead of an entry log's last record (<see cref="EntryLogOptions.ZeroFillAheadBytes"/>):
 /// written once per reserve, cut from sealed segments, cut without counting as torn at open.
 /// </summary>
-public sealed class EntryLogZeroFillTests : LogTestBase
+public sealed class EntryLogZeroFillTests : EntryLogTestBase
 {
     private const int SegmentBytes = 4096;
 

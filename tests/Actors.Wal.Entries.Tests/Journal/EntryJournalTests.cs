@@ -1,11 +1,12 @@
 using Actors.Wal.Entries;
 using Actors.Wal.Entries.Journal;
+using Actors.Wal.Entries.Tests.Support;
 using Actors.Wal.Tests.Support;
 
-namespace Actors.Wal.Tests.Entries.Journal;
+namespace Actors.Wal.Entries.Tests.Journal;
 
 /// <summary>Entry logs kept as records of one shared journal: appends, group-committed syncs, truncations, checkpoints, installs, what reopening finds, and the refusal of the other layout's directories.</summary>
-public sealed class EntryJournalTests : LogTestBase
+public sealed class EntryJournalTests : EntryLogTestBase
 {
     /// <summary>Room for about four entries of 40 bytes per segment, so short logs span several segments.</summary>
     private const long SmallSegmentBytes = 32 + (4 * 42);

@@ -1,13 +1,14 @@
 using Actors.Wal.Entries;
+using Actors.Wal.Entries.Tests.Support;
 using Actors.Wal.Tests.Support;
 
-namespace Actors.Wal.Tests.Entries;
+namespace Actors.Wal.Entries.Tests;
 
 /// <summary>
 /// An entry log that starts above LSN 1: a durable checkpoint, deletion of the entries it covers (whole segments), a log
 /// replaced by a checkpoint from elsewhere, and what opening finds on disk (decision tree in EntryLog.Recovery.cs).
 /// </summary>
-public sealed class EntryLogCheckpointTests : LogTestBase
+public sealed class EntryLogCheckpointTests : EntryLogTestBase
 {
     /// <summary>Room for four entries of about 32 bytes per segment: 20 entries span five segments.</summary>
     private const long SmallSegmentBytes = 32 + (4 * 32);

@@ -1,10 +1,11 @@
 using Actors.Wal.Entries;
+using Actors.Wal.Entries.Tests.Support;
 using Actors.Wal.Tests.Support;
 
-namespace Actors.Wal.Tests.Entries;
+namespace Actors.Wal.Entries.Tests;
 
 /// <summary>The entry log replication keeps on each replica: append at an LSN, durable truncation, reads, recovery.</summary>
-public sealed class EntryLogTests : LogTestBase
+public sealed class EntryLogTests : EntryLogTestBase
 {
     /// <summary>Room for four entries of about 32 bytes per segment, so short logs span several segments.</summary>
     private const long SmallSegmentBytes = 32 + (4 * 32);

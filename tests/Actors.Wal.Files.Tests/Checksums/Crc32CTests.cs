@@ -1,10 +1,10 @@
 using Actors.Checksums;
 
-namespace Actors.Wal.Tests.Format;
+namespace Actors.Wal.Files.Tests.Checksums;
 
 /// <summary>
-/// The repository's one CRC32C (src/Shared/Crc32C.cs, compiled into Actors.Wal, Actors.Replication and Actors.Cluster):
-/// every on-disk and wire checksum depends on it staying the standard CRC32C.
+/// The repository's one CRC32C (src/Actors.Wal.Files/Checksums/Crc32C.cs, used by both engines, Actors.Replication and
+/// Actors.Cluster): every on-disk and wire checksum depends on it staying the standard CRC32C.
 /// </summary>
 public sealed class Crc32CTests
 {
