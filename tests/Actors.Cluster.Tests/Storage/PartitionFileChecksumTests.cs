@@ -3,7 +3,7 @@ using Actors.Checksums;
 namespace Actors.Cluster.Tests.Storage;
 
 /// <summary>
-/// The checksum a partition transfer lists for each file (src/Shared/Crc32C.cs, compiled into Actors.Cluster): the
+/// The checksum a partition transfer lists for each file (src/Actors.Wal.Files/Checksums/Crc32C.cs, the repository's one): the
 /// standard CRC32C of the file's bytes, whatever the read buffer's size, so sender and receiver of any version agree.
 /// </summary>
 public sealed class PartitionFileChecksumTests

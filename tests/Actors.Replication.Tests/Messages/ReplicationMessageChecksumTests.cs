@@ -6,8 +6,8 @@ using Actors.Replication.Messages;
 namespace Actors.Replication.Tests.Messages;
 
 /// <summary>
-/// The checksum of a <see cref="CheckpointChunk"/> on the wire: the standard CRC32C (src/Shared/Crc32C.cs, compiled into
-/// Actors.Replication) of every byte before the 4-byte trailer. A change of either side breaks mixed-version clusters.
+/// The checksum of a <see cref="CheckpointChunk"/> on the wire: the standard CRC32C (src/Actors.Wal.Files/Checksums/Crc32C.cs,
+/// the repository's one) of every byte before the 4-byte trailer. A change of either side breaks mixed-version clusters.
 /// </summary>
 public sealed class ReplicationMessageChecksumTests
 {
