@@ -27,8 +27,12 @@ public sealed class ChangeFeedRetentionPersistenceTests : LogTestBase
 
             var restored = log.RetainChanges("projection", ChangeFeedPosition.Beginning);
             Assert.Equal(middle, restored.Position);
+            long deletedBefore = log.GetStatistics().SegmentsDeleted;
             restored.Advance(after[^1].Position);
-            Assert.True((await log.CompactAsync()).SegmentsDeleted > 0, "segments the reader passed are deleted");
+            await log.CompactAsync();
+
+            // Counted by the log: a background space pass (requested at a rotation) may delete them before CompactAsync does.
+            Assert.True(log.GetStatistics().SegmentsDeleted > deletedBefore, "segments the reader passed are deleted");
         }
     }
 
@@ -62,7 +66,10 @@ public sealed class ChangeFeedRetentionPersistenceTests : LogTestBase
 
         await using (var log = await OpenAsync(Reclaiming))
         {
-            Assert.True((await log.CompactAsync()).SegmentsDeleted > 0);
+            await log.CompactAsync();
+
+            // Counted over the log's life: a background space pass (requested at a rotation) may delete them first.
+            Assert.True(log.GetStatistics().SegmentsDeleted > 0, "precondition: the reclaimable history's segments were deleted");
             Assert.Equal(0, log.GetStatistics().ChangeFeedRetainedBytes);
         }
     }
@@ -105,7 +112,10 @@ public sealed class ChangeFeedRetentionPersistenceTests : LogTestBase
 
         await using (var log = await OpenAsync(Reclaiming))
         {
-            Assert.True((await log.CompactAsync()).SegmentsDeleted > 0);
+            await log.CompactAsync();
+
+            // Counted by the log: a background space pass (requested at a rotation) may delete them before CompactAsync does.
+            Assert.True(log.GetStatistics().SegmentsDeleted > 0, "the damaged readers file holds nothing");
         }
     }
 

@@ -155,7 +155,9 @@ public sealed class ChangeFeedTests : LogTestBase
         var early = (await ReadAllAsync(log, ChangeFeedPosition.Beginning, take: 2))[^1].Position;
         await log.WriteCheckpointAsync("s", 60, Bytes("state@60"));
         await log.AppendAsync("s", 60, Events("61"));
-        Assert.True((await log.CompactAsync()).SegmentsDeleted > 0, "the scenario needs deleted segments");
+        await log.CompactAsync();
+        // Counted by the log: a background space pass (requested at a rotation) may delete them before CompactAsync does.
+        Assert.True(log.GetStatistics().SegmentsDeleted > 0, "the scenario needs deleted segments");
 
         var fromStart = await Assert.ThrowsAsync<ChangeFeedGapException>(() => ReadAllAsync(log, ChangeFeedPosition.Beginning));
         Assert.Equal(1, fromStart.MissingFromLsn);

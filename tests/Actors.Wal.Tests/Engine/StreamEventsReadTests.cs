@@ -102,18 +102,19 @@ public sealed class StreamEventsReadTests(ITestOutputHelper output) : LogTestBas
 
         await log.WriteCheckpointAsync("filler", 60, Bytes("filler@60"));
         var seen = new List<string>();
-        CompactionResult? compaction = null;
+        long deletedBefore = log.GetStatistics().SegmentsDeleted;
         await foreach (var stored in log.ReadStreamEventsAsync("s"))
         {
             seen.Add(Text(stored.Payload));
             if (stored.Version == 1)
             {
                 // The filler's segments are now mostly dead: compaction copies "s" forward and deletes them.
-                compaction = await log.CompactAsync();
+                await log.CompactAsync();
             }
         }
 
-        Assert.True(compaction!.SegmentsDeleted > 0, "precondition: compaction deleted the segments the read had planned");
+        // Counted by the log: a background space pass (requested at a rotation) may delete them before CompactAsync does.
+        Assert.True(log.GetStatistics().SegmentsDeleted > deletedBefore, "precondition: the segments the read had planned were deleted");
         Assert.Equal(Enumerable.Range(1, 60).Select(v => $"e{v}"), seen);
     }
 
@@ -127,7 +128,7 @@ public sealed class StreamEventsReadTests(ITestOutputHelper output) : LogTestBas
         }
 
         var seen = new List<long>();
-        CompactionResult? compaction = null;
+        long deletedBefore = log.GetStatistics().SegmentsDeleted;
         var reclaimed = await Assert.ThrowsAsync<EventsReclaimedException>(async () =>
         {
             await foreach (var stored in log.ReadStreamEventsAsync("s"))
@@ -137,12 +138,13 @@ public sealed class StreamEventsReadTests(ITestOutputHelper output) : LogTestBas
                 {
                     await log.DeleteStreamAsync("s", 60);
                     await log.AppendAsync("other", 0, Events("x"));
-                    compaction = await log.CompactAsync();
+                    await log.CompactAsync();
                 }
             }
         });
 
-        Assert.True(compaction!.SegmentsDeleted > 0, "precondition: the deleted stream's segments were reclaimed");
+        // Counted by the log, not by this compaction: a background space pass (requested at a rotation) may delete them first.
+        Assert.True(log.GetStatistics().SegmentsDeleted > deletedBefore, "precondition: the deleted stream's segments were reclaimed");
         Assert.Equal([1L], seen);
         Assert.Equal((2L, 61L), (reclaimed.RequestedFromVersion, reclaimed.OldestAvailableVersion));
     }
