@@ -72,10 +72,11 @@ public sealed partial class WriteAheadLog : IEventLog
         _maxRecordLength = options.SegmentSizeBytes - SegmentHeader.Size - RecordHeader.SealSize;
         _health = new LogHealth(options.Directory, _logger);
         _cipher = options.Encryption is { } keys ? new PayloadCipher(keys) : null;
-        _segments = new SegmentManager(options, fileSystem, _time, _logger, () => _writer?.NextLsn ?? _recovered?.NextLsn ?? 1, () => _health.IsAbandoned, () => _health.IsFailed)
+        var segmentFiles = new SegmentFileFactory(options, fileSystem, _time, () => _writer?.NextLsn ?? _recovered?.NextLsn ?? 1, () => _health.IsAbandoned)
         {
             EncryptionKey = _cipher?.Current,
         };
+        _segments = new SegmentManager(options, segmentFiles, _time, _logger, () => _health.IsAbandoned, () => _health.IsFailed);
         _reader = new LogReader(options.Directory, _maxRecordLength, _index, _segments, () => Volatile.Read(ref _state) != StateOpen) { Cipher = _cipher };
         _retentions = new ChangeFeedRetentions(options.Directory, options.MaxChangeFeedRetainedBytes);
         _instruments = new WalInstruments(this, options.Directory);

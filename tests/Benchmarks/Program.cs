@@ -13,4 +13,10 @@ if (Environment.GetEnvironmentVariable("ACTORS_WAL_ZEROFILL_CHUNK") is { Length:
     AppContext.SetData("Actors.Wal.ZeroFillChunkBytes", chunk);
 }
 
+// ... and the share (percent) of the active segment's expected lifetime its chunks are spread over, 0 for back to back.
+if (Environment.GetEnvironmentVariable("ACTORS_WAL_ZEROFILL_SPREAD") is { Length: > 0 } spread)
+{
+    AppContext.SetData("Actors.Wal.ZeroFillSpreadPercent", spread);
+}
+
 return await BenchmarkApp.RunAsync(args);

@@ -21,7 +21,7 @@ internal sealed partial class LogRecovery
 
         ids.Sort();
         _maxSegmentId = ids.Count > 0 ? ids[^1] : 0;
-        var recycled = SegmentManager.AdoptRecycledFiles(_fileSystem, _options, readOnly);
+        var recycled = RecycledSegmentFiles.FindLeftOver(_fileSystem, _options, readOnly);
         var deferredDeletes = new List<string>();
         var manifest = LoadManifest(ids.Count > 0);
         var spareFiles = _fileSystem.ListFiles(dir, SegmentManager.SpareSuffix).ToHashSet(StringComparer.Ordinal);
@@ -88,7 +88,7 @@ internal sealed partial class LogRecovery
 
         var opened = OpenSegments([.. paths.Keys], paths, live, claims, deferredDeletes);
         var openedSpares = OpenSpares(spares, deferredDeletes);
-        _segments.Initialize(opened.Select(o => o.Segment), _maxSegmentId, _retained, spare: null, recycled);
+        _segments.Initialize(opened.Select(o => o.Segment), _maxSegmentId, _retained, recycled);
         bool claimsViolated = CheckDurableClaims(claims, opened);
         snapshot = CheckSnapshot(snapshot, opened, openedSpares, ref claimsViolated);
         if (snapshot is not null)

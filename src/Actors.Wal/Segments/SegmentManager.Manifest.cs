@@ -1,65 +1,24 @@
-using Actors.Wal.IO;
 using Actors.Wal.Recovery;
 
 namespace Actors.Wal.Segments;
 
 internal sealed partial class SegmentManager
 {
-    private long _manifestWriteFailures;
-
     /// <summary>
-    /// Manifest writes that failed since open (any thread). A failure in the background leaves the log running on the
-    /// previous manifest (the next change writes it again); one in maintenance or where a segment is created inline fails
-    /// the log.
+    /// What the manifest lists now (the <see cref="ManifestWriter"/>'s snapshot, under its write lock): the current set,
+    /// the spares, the segments Salvage kept. The pipeline's spares are read before the set: a spare the writer takes in
+    /// between is published into the set before it leaves the pipeline's list, so it is listed at least once (as live
+    /// when it is in the set).
     /// </summary>
-    public long ManifestWriteFailures => Interlocked.Read(ref _manifestWriteFailures);
-
-    /// <summary>Persists the manifest: the current set, the ready spare, the segments Salvage kept (any thread).</summary>
-    public void WriteManifest()
+    private List<ManifestEntry> SnapshotManifest()
     {
-        lock (_manifestLock)
-        {
-            Interlocked.Increment(ref _manifestWrites);
-            try
-            {
-                WriteManifestLocked();
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _manifestWrites);
-            }
-        }
-    }
-
-    /// <summary>The body of <see cref="WriteManifest"/> (caller holds <c>_manifestLock</c>).</summary>
-    private void WriteManifestLocked()
-    {
-        if (_abandoned())
-        {
-            throw new IOException("The log was abandoned (simulated crash); nothing more is written.");
-        }
-
-        bool syncDirectory;
+        var spares = _spares.ListedSpareIds;
         lock (_lock)
         {
-            syncDirectory = _renamedSinceManifest;
-            _renamedSinceManifest = false;
-        }
-
-        if (syncDirectory)
-        {
-            // A spare taken into use was renamed without a directory fsync (none on the append path): make the
-            // rename durable before a manifest lists the segment under its name.
-            _fileSystem.SyncDirectory(_options.Directory);
-        }
-
-        List<ManifestEntry> entries;
-        lock (_lock)
-        {
-            // A segment is listed as live only once every segment before it is durably sealed: until then the
-            // writer may have switched to it while the previous seal can still be lost, and recovery must then
-            // treat it as the unused spare it may still be.
-            entries = [];
+            // A segment is listed as live only once every segment before it is durably sealed: until then the writer may
+            // have switched to it while the previous seal can still be lost, and recovery must then treat it as the
+            // unused spare it may still be.
+            var entries = new List<ManifestEntry>();
             bool earlierDurablySealed = true;
             foreach (var segment in _set.All)
             {
@@ -67,11 +26,11 @@ internal sealed partial class SegmentManager
                 earlierDurablySealed &= segment.IsSealed && segment.DurableOffset >= segment.WrittenOffset;
             }
 
-            foreach (var spare in new[] { _spare, _preparing })
+            foreach (uint id in spares)
             {
-                if (spare is not null)
+                if (_set.Find(id) is null)
                 {
-                    entries.Add(new ManifestEntry(spare.Id, ManifestState.Spare, 0, 0));
+                    entries.Add(new ManifestEntry(id, ManifestState.Spare, 0, 0));
                 }
             }
 
@@ -83,25 +42,13 @@ internal sealed partial class SegmentManager
                 }
             }
 
-            _manifestDirty = false;
+            return entries;
         }
+    }
 
-        try
-        {
-            SegmentManifest.Envelope.Replace(_fileSystem, _options.Directory, SegmentManifest.Serialize(entries));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The previous manifest stays in place (the replace is atomic); the next change writes the set again.
-            Interlocked.Increment(ref _manifestWriteFailures);
-            lock (_lock)
-            {
-                _manifestDirty = true;
-            }
-
-            throw;
-        }
-
+    /// <summary>Marks the segments a durable manifest lists as live (after each manifest write).</summary>
+    private void MarkListed(List<ManifestEntry> entries)
+    {
         var set = Current;
         foreach (var entry in entries)
         {

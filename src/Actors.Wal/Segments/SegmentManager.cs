@@ -7,69 +7,66 @@ using Microsoft.Extensions.Logging;
 namespace Actors.Wal.Segments;
 
 /// <summary>
-/// Owns the log's segment files: the published <see cref="SegmentSet"/>, the manifest, the next segment prepared in the
-/// background (a recycled file renamed and given a new header, not zeroed: see <see cref="SegmentHeader.RecordSalt"/>; or a
-/// new file), and the files of deleted segments (recycled or deleted once their last reader let go).
+/// Owns the log's segments: the published <see cref="SegmentSet"/>, the ids, the manifest's content, and the files of
+/// deleted segments (recycled or deleted once their last reader let go). Collaborators own the rest: the
+/// <see cref="SparePipeline"/> prepares the next segment ahead of the writer, the <see cref="ManifestWriter"/> writes the
+/// manifest, the <see cref="SegmentFileFactory"/> creates files, <see cref="RecycledSegmentFiles"/> keeps files for reuse.
 /// </summary>
 /// <remarks>
-/// <para>Ownership: the set and the spare are changed only under <c>_lock</c> (the writer thread activates a spare;
-/// the background thread prepares spares and recycles files; maintenance retires segments); every manifest write is
-/// serialized by <c>_manifestLock</c> and lists exactly the current set, the ready spare and the segments Salvage kept.
-/// The writer never waits for the background thread unless no spare is ready: then it creates the segment itself.</para>
+/// <para>Ownership: the set, the ids and the segments Salvage kept are this type's, changed under <c>_lock</c> (the writer
+/// publishes a segment it switches to; maintenance retires segments; recovery initializes). This type never calls into
+/// the spare pipeline while holding <c>_lock</c> (the pipeline publishes a taken spare through a callback that takes it).
+/// The writer never waits for the pipeline unless a spare is being prepared: with none ready or under way it creates the
+/// segment itself.</para>
 /// <para>File protocol (each step fsynced before the next, see docs/wal-format.md): a spare is created (or a recycled
-/// file renamed), its header written, the file and the directory fsynced, then the manifest lists it as a
-/// spare. Rotation needs no file-system metadata on the append path: the writer seals the old segment and starts
-/// writing into the spare; recovery knows a spare after a sealed segment is the next segment. The manifest catches up
-/// in the background.</para>
+/// file renamed), its header written, the file and the directory fsynced, then the manifest lists it as a spare.
+/// Rotation needs no file-system metadata on the append path: the writer seals the old segment and starts writing into
+/// the spare; recovery knows a spare after a sealed segment is the next segment. The manifest catches up in the
+/// background.</para>
 /// </remarks>
 internal sealed partial class SegmentManager : ISpaceAccount
 {
-    private static readonly byte[] Zeros = new byte[1024 * 1024];
-    private readonly WriteAheadLogOptions _options;
-    private readonly IFileSystem _fileSystem;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly Func<long> _nextLsn;
-    private readonly Func<bool> _abandoned;
-    private readonly Func<bool> _failed;
-    private readonly Lock _lock = new();
-    private readonly Lock _manifestLock = new();
-    private readonly SemaphoreSlim _work = new(0);
-    private readonly List<uint> _retained = [];
-    private readonly Queue<(string Path, Task Released)> _recycled = new();
-    private SegmentSet _set = SegmentSet.Empty;
-    private readonly ManualResetEventSlim _spareChanged = new(false);
-    private Segment? _spare;
-    private Segment? _preparing;
-    private uint _preparingId;
-    private bool _renamedSinceManifest;
-    private bool _spareRequested;
-    private bool _verifying;
-    private uint _maxId;
-    private bool _manifestDirty;
-    private bool _stopping;
-    private Task _background = Task.CompletedTask;
+    /// <summary><see cref="BackgroundActivity"/> flag: a spare is being prepared (zero-filled, given a header, synced, listed) or checked.</summary>
+    public const int PreparingSpareActivity = 1;
 
-    /// <summary>Creates the manager of <paramref name="options"/>' directory.</summary>
-    public SegmentManager(WriteAheadLogOptions options, IFileSystem fileSystem, TimeProvider time, ILogger logger, Func<long> nextLsn, Func<bool> abandoned, Func<bool> failed)
-    {
-        _failed = failed;
-        _options = options;
-        _fileSystem = fileSystem;
-        _time = time;
-        _logger = logger;
-        _nextLsn = nextLsn;
-        _abandoned = abandoned;
-    }
-
-    /// <summary>The encryption key named in the headers of new segments (null: not encrypted).</summary>
-    public Encryption.EncryptionKey? EncryptionKey { get; init; }
+    /// <summary><see cref="BackgroundActivity"/> flag: a manifest write (temp file, fsync, rename, directory fsync) is under way.</summary>
+    public const int WritingManifestActivity = 2;
 
     /// <summary>The file name suffix of a deleted segment kept for reuse.</summary>
     public const string RecycledSuffix = ".recycle";
 
     /// <summary>The file name suffix of a prepared spare (renamed to its segment name when the writer takes it).</summary>
     public const string SpareSuffix = ".spare";
+
+    private readonly WriteAheadLogOptions _options;
+    private readonly TimeProvider _time;
+    private readonly SegmentFileFactory _files;
+    private readonly RecycledSegmentFiles _recycled = new();
+    private readonly SparePipeline _spares;
+    private readonly ManifestWriter _manifest;
+    private readonly Lock _lock = new();
+    private readonly List<uint> _retained = [];
+    private SegmentSet _set = SegmentSet.Empty;
+    private uint _maxId;
+    private long _segmentsDeleted;
+    private long _createdInline;
+
+    /// <summary>Creates the manager of <paramref name="options"/>' directory.</summary>
+    /// <param name="options">The log's options.</param>
+    /// <param name="files">Creates and renames the segment files.</param>
+    /// <param name="time">Stamps activations.</param>
+    /// <param name="logger">Logs background failures.</param>
+    /// <param name="abandoned">True once the log was abandoned (a simulated crash): nothing more is written.</param>
+    /// <param name="failed">True once the log failed: nothing more is written in the background.</param>
+    public SegmentManager(WriteAheadLogOptions options, SegmentFileFactory files, TimeProvider time, ILogger logger, Func<bool> abandoned, Func<bool> failed)
+    {
+        _options = options;
+        _files = files;
+        _time = time;
+        Func<bool> halted = () => abandoned() || failed();
+        _manifest = new ManifestWriter(files.FileSystem, options.Directory, SnapshotManifest, MarkListed, abandoned, halted, logger);
+        _spares = new SparePipeline(files, _recycled, NextId, _manifest.Write, halted, time, logger);
+    }
 
     /// <summary>The current segments (any thread).</summary>
     public SegmentSet Current => Volatile.Read(ref _set);
@@ -78,7 +75,7 @@ internal sealed partial class SegmentManager : ISpaceAccount
     public long SegmentsDeleted => Interlocked.Read(ref _segmentsDeleted);
 
     /// <summary>Spares prepared in the background and taken by the writer since open.</summary>
-    public long SparesUsed => Interlocked.Read(ref _sparesUsed);
+    public long SparesUsed => _spares.SparesTaken;
 
     /// <summary>Segments the writer had to create itself because no spare was ready.</summary>
     public long SegmentsCreatedInline => Interlocked.Read(ref _createdInline);
@@ -87,27 +84,33 @@ internal sealed partial class SegmentManager : ISpaceAccount
     /// Rotations at which the writer found the next spare still being prepared and waited for it (any thread). Each is a
     /// stall of the append path: the spare's preparation did not keep up with the log.
     /// </summary>
-    public long SpareWaits => Interlocked.Read(ref _spareWaits);
+    public long SpareWaits => _spares.Waits;
 
     /// <summary>
     /// Spares whose zero-filling stopped early because the writer was waiting for them (any thread): the rest of such a
     /// segment stays preallocated and unwritten (it reads as zeros), slower to sync over, but the writer does not wait
     /// for a whole segment's worth of zeros.
     /// </summary>
-    public long ZeroFillsCut => Interlocked.Read(ref _zeroFillsCut);
+    public long ZeroFillsCut => _spares.ZeroFillsCut;
 
-    private long _segmentsDeleted;
-    private long _sparesUsed;
-    private long _createdInline;
-    private long _spareWaits;
-    private long _zeroFillsCut;
-    private int _writerWaiting;
+    /// <summary>Manifest writes that failed since open (any thread); see <see cref="ManifestWriter.Failures"/>.</summary>
+    public long ManifestWriteFailures => _manifest.Failures;
+
+    /// <summary>Segments the writer switched to since open (spares taken plus segments created inline; any thread).</summary>
+    public long Rotations => SparesUsed + SegmentsCreatedInline;
+
+    /// <summary>
+    /// What the background work is doing right now, as <see cref="PreparingSpareActivity"/> and
+    /// <see cref="WritingManifestActivity"/> flags (any thread, no lock; a snapshot that may be stale at once). For
+    /// measurements that attribute append latencies to the work beside them.
+    /// </summary>
+    public int BackgroundActivity => (_spares.IsPreparing ? PreparingSpareActivity : 0) | (_manifest.IsWriting ? WritingManifestActivity : 0);
 
     /// <summary>Adds live bytes to a segment of the current set (committer thread, or recovery).</summary>
     public void AddLive(uint segmentId, long delta) => Current.Find(segmentId)?.AddLive(delta);
 
     /// <summary>Takes over the state recovery found (before the log starts).</summary>
-    public void Initialize(IEnumerable<Segment> segments, uint maxId, IEnumerable<uint> retained, Segment? spare, IEnumerable<string> recycled)
+    public void Initialize(IEnumerable<Segment> segments, uint maxId, IEnumerable<uint> retained, IEnumerable<string> recycled)
     {
         var set = SegmentSet.Empty;
         foreach (var segment in segments)
@@ -115,44 +118,64 @@ internal sealed partial class SegmentManager : ISpaceAccount
             set = set.With(segment);
         }
 
-        _set = set;
-        _maxId = maxId;
-        _retained.AddRange(retained);
-        _spare = spare;
-        foreach (string path in recycled)
-        {
-            _recycled.Enqueue((path, Task.CompletedTask));
-        }
-    }
-
-    /// <summary>Starts preparing spares and recycling in the background.</summary>
-    public void Start() => _background = Task.Factory.StartNew(BackgroundLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
-
-    /// <summary>Stops the background work (it finishes the step in progress).</summary>
-    public async Task StopAsync()
-    {
         lock (_lock)
         {
-            _stopping = true;
+            _set = set;
+            _maxId = maxId;
+            _retained.AddRange(retained);
         }
 
-        _work.Release();
-        await _background.ConfigureAwait(false);
+        foreach (string path in recycled)
+        {
+            _recycled.Add(path, Task.CompletedTask);
+        }
     }
+
+    /// <summary>
+    /// Keeps a spare recovery found (before the log starts): it stays listed, and the spare pipeline checks that
+    /// everything after its header is zero (it may hold records of a switch a crash cut short: those are zeroed) before
+    /// the writer may take it.
+    /// </summary>
+    public void AdoptSpare(Segment spare)
+    {
+        RaiseMaxId(spare.Id);
+        _spares.Adopt(spare);
+    }
+
+    /// <summary>Renames a spare recovery took into use to its segment name, durably (recovery's repair step).</summary>
+    public void FinishRecoveredSpare(Segment segment)
+    {
+        if (segment.Path.EndsWith(SpareSuffix, StringComparison.Ordinal))
+        {
+            _files.Rename(segment, SegmentHeader.FileName(segment.Id), syncDirectory: true);
+        }
+    }
+
+    /// <summary>Starts preparing spares and writing the manifest in the background.</summary>
+    public void Start()
+    {
+        _manifest.Start();
+        _spares.Start();
+    }
+
+    /// <summary>Stops the background work: a spare under preparation is abandoned and its file deleted; a manifest write under way finishes.</summary>
+    public async Task StopAsync()
+    {
+        await _spares.StopAsync().ConfigureAwait(false);
+        await _manifest.StopAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Completes once a spare is ready or no preparation is under way (tests that count file operations wait for it).</summary>
+    internal Task WhenSpareSettledAsync() => _spares.WhenSettledAsync();
 
     /// <summary>Closes every segment file (the log is closing; readers still holding one keep it open until they let go).</summary>
     public void CloseAll()
     {
+        _spares.CloseFiles();
         List<Segment> all;
         lock (_lock)
         {
             all = [.. _set.All];
-            if (_spare is not null)
-            {
-                all.Add(_spare);
-            }
-
-            _spare = null;
             Volatile.Write(ref _set, SegmentSet.Empty);
         }
 
@@ -170,6 +193,39 @@ internal sealed partial class SegmentManager : ISpaceAccount
         {
             Volatile.Write(ref _set, _set.With(segment));
         }
+    }
+
+    /// <summary>
+    /// Asks for a spare if none is ready and, after a rotation (<paramref name="manifestChanged"/>), for the manifest to
+    /// catch up. At open the manifest recovery wrote is current: nothing is rewritten unless a spare must be made.
+    /// </summary>
+    public void RequestBackgroundWork(bool manifestChanged = true)
+    {
+        if (manifestChanged)
+        {
+            _manifest.RequestWrite();
+        }
+
+        _spares.Request();
+    }
+
+    /// <summary>
+    /// The next segment for the writer (writer thread): the spare prepared in the background (nothing to write on the
+    /// append path), or, when none is ready or under way, a segment created now (listed in the manifest before it is
+    /// returned).
+    /// </summary>
+    public Segment TakeNextSegment()
+    {
+        if (_spares.Take(PublishTakenSpare, out uint inlineId) is { } spare)
+        {
+            return spare;
+        }
+
+        Interlocked.Increment(ref _createdInline);
+        var segment = _files.Create(inlineId, SegmentHeader.FileName(inlineId), recycled: null, step: null);
+        Activate(segment);
+        WriteManifest();
+        return segment;
     }
 
     /// <summary>
@@ -201,61 +257,41 @@ internal sealed partial class SegmentManager : ISpaceAccount
         DisposeRetired(dead);
     }
 
-    private async Task BackgroundLoop()
+    /// <summary>Persists the manifest: the current set, the spares, the segments Salvage kept (any thread; throws when it failed).</summary>
+    public void WriteManifest() => _manifest.Write();
+
+    /// <summary>
+    /// Publishes a spare the pipeline hands to the writer (called by <see cref="SparePipeline.Take"/> under its lock): a
+    /// concurrent manifest snapshot, which reads the pipeline's spares before the set, lists it either as the spare or as
+    /// a live segment, never neither. Its rename is made durable by the next manifest write, which fsyncs the directory
+    /// first; until then recovery finds the spare under either name.
+    /// </summary>
+    private void PublishTakenSpare(Segment spare)
     {
-        while (true)
+        spare.ActivatedAtTicks = _time.GetUtcNow().UtcTicks;
+        lock (_lock)
         {
-            await _work.WaitAsync().ConfigureAwait(false);
-            bool needSpare;
-            bool manifestDirty;
-            bool verifying;
-            lock (_lock)
-            {
-                if (_stopping)
-                {
-                    return;
-                }
+            Volatile.Write(ref _set, _set.With(spare));
+            _manifest.NoteRename();
+        }
+    }
 
-                verifying = _verifying;
-                needSpare = _spare is null;
-                manifestDirty = _manifestDirty;
-                _spareRequested = false;
+    /// <summary>Reserves the next segment id (any thread).</summary>
+    private uint NextId() => Interlocked.Increment(ref _maxId);
+
+    /// <summary>Makes sure no later id is at or below <paramref name="id"/> (any thread).</summary>
+    private void RaiseMaxId(uint id)
+    {
+        uint current = Volatile.Read(ref _maxId);
+        while (current < id)
+        {
+            uint seen = Interlocked.CompareExchange(ref _maxId, id, current);
+            if (seen == current)
+            {
+                return;
             }
 
-            string operation = verifying ? "checking the spare recovery kept" : needSpare ? "preparing the next segment" : "writing the manifest";
-            try
-            {
-                if (_abandoned() || _failed())
-                {
-                    // A failed log writes nothing more (fsync is never retried, not even of another file). An adopted
-                    // spare is given up unchecked, so a writer waiting for it creates a segment (and fails) instead.
-                    if (verifying)
-                    {
-                        FinishVerification(null);
-                    }
-
-                    continue;
-                }
-
-                if (verifying)
-                {
-                    VerifyAdoptedSpare();
-                }
-                else if (needSpare)
-                {
-                    PrepareSpare();
-                }
-                else if (manifestDirty)
-                {
-                    WriteManifest();
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Not fatal here: the writer creates the next segment itself when no spare is ready, and fails the
-                // log if that fails too (for example a full disk).
-                LogBackgroundFailure(operation, ex);
-            }
+            current = seen;
         }
     }
 }
