@@ -6,8 +6,8 @@ namespace Actors.Wal.Segments;
 
 /// <summary>
 /// Writes the segment manifest (<see cref="SegmentManifest"/>): one write at a time, each listing what the
-/// <c>snapshot</c> callback returns at that moment; on request in the background (on a thread of its own, so a manifest
-/// that catches up with a rotation never waits behind a spare's preparation), or at once (<see cref="Write()"/>).
+/// <c>snapshot</c> callback returns at that moment; on request in the background (on a thread of its own, deferred while a
+/// spare is being prepared, whose listing writes it anyway), or at once (<see cref="Write()"/>).
 /// </summary>
 /// <remarks>
 /// Ownership: whether a write is due, whether a rename awaits its directory fsync, and the counters are this type's alone
@@ -22,6 +22,7 @@ internal sealed partial class ManifestWriter
     private readonly Action<List<ManifestEntry>> _written;
     private readonly Func<bool> _abandoned;
     private readonly Func<bool> _halted;
+    private readonly Func<bool> _deferred;
     private readonly ILogger _logger;
     private readonly Lock _writeLock = new();
     private readonly SemaphoreSlim _work = new(0);
@@ -40,8 +41,10 @@ internal sealed partial class ManifestWriter
     /// <param name="written">Told the entries once they are durable.</param>
     /// <param name="abandoned">True once the log was abandoned: every write throws.</param>
     /// <param name="halted">True once the log failed or was abandoned: background writes stop.</param>
+    /// <param name="deferred">True while a background write should wait (a spare is being prepared: its listing writes
+    /// the manifest anyway); the owner calls <see cref="Resume"/> when that ends.</param>
     /// <param name="logger">Logs failed background writes.</param>
-    public ManifestWriter(IFileSystem fileSystem, string directory, Func<List<ManifestEntry>> snapshot, Action<List<ManifestEntry>> written, Func<bool> abandoned, Func<bool> halted, ILogger logger)
+    public ManifestWriter(IFileSystem fileSystem, string directory, Func<List<ManifestEntry>> snapshot, Action<List<ManifestEntry>> written, Func<bool> abandoned, Func<bool> halted, Func<bool> deferred, ILogger logger)
     {
         _fileSystem = fileSystem;
         _directory = directory;
@@ -49,6 +52,7 @@ internal sealed partial class ManifestWriter
         _written = written;
         _abandoned = abandoned;
         _halted = halted;
+        _deferred = deferred;
         _logger = logger;
     }
 
@@ -79,6 +83,9 @@ internal sealed partial class ManifestWriter
         Volatile.Write(ref _due, 1);
         _work.Release();
     }
+
+    /// <summary>Runs a background write that was deferred, if one is still due (any thread; returns at once).</summary>
+    public void Resume() => _work.Release();
 
     /// <summary>
     /// Notes a segment file renamed without a directory fsync (a spare taken into use on the append path): the next write
@@ -176,6 +183,14 @@ internal sealed partial class ManifestWriter
             if (Volatile.Read(ref _due) == 0 || _halted())
             {
                 continue; // a failed log writes nothing more (fsync is never retried, not even of another file)
+            }
+
+            if (_deferred())
+            {
+                // A spare is being prepared: the write that lists it also catches up with this request (one manifest write
+                // per rotation, after the spare's zeros, not a second one beside the first commits into the new
+                // segment). Resume runs this again once the preparation ended, however it ended.
+                continue;
             }
 
             try

@@ -64,8 +64,8 @@ internal sealed partial class SegmentManager : ISpaceAccount
         _files = files;
         _time = time;
         Func<bool> halted = () => abandoned() || failed();
-        _manifest = new ManifestWriter(files.FileSystem, options.Directory, SnapshotManifest, MarkListed, abandoned, halted, logger);
-        _spares = new SparePipeline(files, _recycled, NextId, _manifest.Write, halted, time, logger);
+        _manifest = new ManifestWriter(files.FileSystem, options.Directory, SnapshotManifest, MarkListed, abandoned, halted, () => _spares!.IsPreparing, logger);
+        _spares = new SparePipeline(files, _recycled, NextId, _manifest.Write, _manifest.Resume, halted, time, logger);
     }
 
     /// <summary>The current segments (any thread).</summary>

@@ -26,6 +26,7 @@ internal sealed partial class SparePipeline
     private readonly RecycledSegmentFiles _recycled;
     private readonly Func<uint> _nextId;
     private readonly Action _list;
+    private readonly Action _settledCallback;
     private readonly Func<bool> _halted;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -53,15 +54,17 @@ internal sealed partial class SparePipeline
     /// <param name="recycled">Files to reuse before creating new ones.</param>
     /// <param name="nextId">Reserves the next segment id (called under this type's lock, so ids reach the writer in order).</param>
     /// <param name="list">Writes the manifest, which then lists <see cref="ListedSpareIds"/>; throws when it failed.</param>
+    /// <param name="settled">Told (pipeline thread, no lock held) each time a preparation or check ends, however it ended.</param>
     /// <param name="halted">True once the log failed or was abandoned: nothing more is prepared.</param>
     /// <param name="time">Paces the zero-filling (timestamps only).</param>
     /// <param name="logger">Logs failed preparations.</param>
-    public SparePipeline(SegmentFileFactory files, RecycledSegmentFiles recycled, Func<uint> nextId, Action list, Func<bool> halted, TimeProvider time, ILogger logger)
+    public SparePipeline(SegmentFileFactory files, RecycledSegmentFiles recycled, Func<uint> nextId, Action list, Action settled, Func<bool> halted, TimeProvider time, ILogger logger)
     {
         _files = files;
         _recycled = recycled;
         _nextId = nextId;
         _list = list;
+        _settledCallback = settled;
         _halted = halted;
         _time = time;
         _logger = logger;
@@ -159,6 +162,8 @@ internal sealed partial class SparePipeline
                     publish(spare);
                     Interlocked.Increment(ref _taken);
                     NoteRotation();
+                    _requested = true;
+                    _work.Release(); // the next one at once, as etcd's pipeline does, without waiting to be asked
                     inlineId = 0;
                     return spare;
                 }
@@ -285,6 +290,10 @@ internal sealed partial class SparePipeline
                 Interlocked.Increment(ref _failures);
                 LogPreparationFailed(verifying ? "checking the spare recovery kept" : "preparing the next segment", ex);
             }
+            finally
+            {
+                _settledCallback();
+            }
         }
     }
 
@@ -301,7 +310,7 @@ internal sealed partial class SparePipeline
             }
 
             id = _pendingId = _nextId();
-            spread = ZeroFillPacing.Spread(_expectedLifetime);
+            spread = ZeroFillPacing.ChunkBytes > 0 ? ZeroFillPacing.Spread(_expectedLifetime, ZeroFillPacing.SpreadPercent) : TimeSpan.Zero;
             _hurry.Reset();
         }
 

@@ -17,11 +17,14 @@ internal static class ZeroFillPacing
     /// <summary>The AppContext data (an integer, percent) that overrides <see cref="SpreadPercent"/>, for side-by-side measurements.</summary>
     public const string SpreadSwitch = "Actors.Wal.ZeroFillSpreadPercent";
 
-    /// <summary>The default chunk: 256 KiB (a commit waits behind about 0.6 ms of zeros at most on a 440 MB/s disk).</summary>
-    public const int DefaultChunkBytes = 256 * 1024;
+    /// <summary>The default chunk: 1 MiB (a commit waits behind about 2.4 ms of zeros at most on a 440 MB/s disk).</summary>
+    public const int DefaultChunkBytes = 1024 * 1024;
 
-    /// <summary>The default share of the active segment's expected lifetime the zero-filling is spread over.</summary>
-    public const int DefaultSpreadPercent = 50;
+    /// <summary>
+    /// The default share of the active segment's expected lifetime the zero-filling is spread over: 0, back to back (a
+    /// spread did not lower the p99 in issue 37's loaded A/B and makes the spare ready later; see docs/benchmarks.md).
+    /// </summary>
+    public const int DefaultSpreadPercent = 0;
 
     /// <summary>The longest a zero-filling is ever spread over, however slowly the log fills its segments.</summary>
     public static readonly TimeSpan MaxSpread = TimeSpan.FromSeconds(2);
@@ -40,15 +43,18 @@ internal static class ZeroFillPacing
     /// </summary>
     public static int SpreadPercent => Math.Min(Read(SpreadSwitch, DefaultSpreadPercent), 100);
 
-    /// <summary>The time a spare's zero-filling is spread over when the active segment is expected to last <paramref name="expectedLifetime"/>.</summary>
-    public static TimeSpan Spread(TimeSpan expectedLifetime)
+    /// <summary>
+    /// The time a spare's zero-filling is spread over when the active segment is expected to last
+    /// <paramref name="expectedLifetime"/> and the spread is <paramref name="percent"/> of it (at most <see cref="MaxSpread"/>).
+    /// </summary>
+    public static TimeSpan Spread(TimeSpan expectedLifetime, int percent)
     {
-        if (expectedLifetime <= TimeSpan.Zero || ChunkBytes == 0)
+        if (expectedLifetime <= TimeSpan.Zero || percent <= 0)
         {
             return TimeSpan.Zero;
         }
 
-        var spread = expectedLifetime * SpreadPercent / 100;
+        var spread = expectedLifetime * Math.Min(percent, 100) / 100;
         return spread < MaxSpread ? spread : MaxSpread;
     }
 

@@ -13,7 +13,7 @@ namespace Actors.Wal.Tests.Engine;
 /// </summary>
 public sealed class SparePipelineTests : IDisposable
 {
-    private const long SegmentSize = 1 << 20;
+    private const long SegmentSize = 4 << 20;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private readonly TempDirectory _dir = new();
     private readonly FaultInjectingFileSystem _files = new();
@@ -61,7 +61,7 @@ public sealed class SparePipelineTests : IDisposable
     public async Task Prepare_ZeroFillRunsOutOfSpace_ReportsFailureAndLeavesNoFile()
     {
         var pipeline = Create(zeroFill: true);
-        _files.FreeBytes = ZeroFillPacing.DefaultChunkBytes + 4096; // the second chunk of zeros hits a full disk
+        _files.FreeBytes = ZeroFillPacing.ChunkBytes + 4096; // the second chunk of zeros hits a full disk
         pipeline.Start();
         pipeline.Request();
         await PollAsync(() => pipeline.PreparationFailures == 1, "the failed preparation was not reported");
@@ -162,8 +162,10 @@ public sealed class SparePipelineTests : IDisposable
         Assert.Equal(TimeSpan.FromMilliseconds(100), ZeroFillPacing.DelayBeforeChunk(50, 100, TimeSpan.FromMilliseconds(100), spread));
         Assert.Equal(TimeSpan.Zero, ZeroFillPacing.DelayBeforeChunk(50, 100, TimeSpan.FromMilliseconds(300), spread));
         Assert.Equal(TimeSpan.Zero, ZeroFillPacing.DelayBeforeChunk(50, 100, TimeSpan.Zero, TimeSpan.Zero));
-        Assert.Equal(ZeroFillPacing.MaxSpread, ZeroFillPacing.Spread(TimeSpan.FromHours(1)));
-        Assert.Equal(TimeSpan.Zero, ZeroFillPacing.Spread(TimeSpan.Zero));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), ZeroFillPacing.Spread(TimeSpan.FromMilliseconds(500), 50));
+        Assert.Equal(ZeroFillPacing.MaxSpread, ZeroFillPacing.Spread(TimeSpan.FromHours(1), 50));
+        Assert.Equal(TimeSpan.Zero, ZeroFillPacing.Spread(TimeSpan.Zero, 50));
+        Assert.Equal(TimeSpan.Zero, ZeroFillPacing.Spread(TimeSpan.FromHours(1), 0));
     }
 
     private SparePipeline Create(bool zeroFill, Action? list = null)
@@ -176,6 +178,7 @@ public sealed class SparePipelineTests : IDisposable
             new RecycledSegmentFiles(),
             () => Interlocked.Increment(ref _maxId),
             list ?? (() => _listings.Add(pipeline!.ListedSpareIds)),
+            () => { },
             () => false,
             TimeProvider.System,
             NullLogger.Instance);

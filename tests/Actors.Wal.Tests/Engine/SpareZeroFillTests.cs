@@ -54,4 +54,49 @@ public sealed class SpareZeroFillTests : LogTestBase
         Assert.Equal(version, events.Count);
         Assert.Equal(version, reopened.GetStreamInfo("s").Version);
     }
+
+    [Fact]
+    public async Task Rotation_NextSpareBeingZeroFilled_ManifestCatchesUpInTheSparesListingOnly()
+    {
+        using var gate = new SemaphoreSlim(0);
+        var log = await OpenOnFilesAsync(o => (o.SegmentSizeBytes, o.ZeroFillSegments) = (4 << 20, true));
+        try
+        {
+            await log.WhenSpareSettledAsync();
+            int before = ManifestWrites();
+            Files.ZeroFillGate = gate;
+
+            // Segment 2 is taken into use and written (the committer asks for the manifest that lists it as live) while
+            // the preparation of segment 3 is held in its zeros.
+            long version = await AppendUntilSegmentsAsync(log, "s", 0, 2, EventBytes);
+            Assert.True(await Files.ZeroFillEntered.WaitAsync(TimeSpan.FromSeconds(60)), "the next spare was not zero-filled");
+            for (int i = 0; i < 20; i++)
+            {
+                version = (await log.AppendAsync("s", version, [new byte[100]])).LastVersion;
+            }
+
+            Files.ZeroFillGate = null;
+            gate.Release(1_000);
+            await log.WhenSpareSettledAsync();
+
+            // One manifest write for the rotation: the spare's listing, which also lists segment 2 as live; none beside
+            // the first commits into segment 2.
+            Assert.Equal(before + 1, ManifestWrites());
+            Assert.False(log.GetStatistics().IsFailed);
+        }
+        finally
+        {
+            Files.ZeroFillGate = null;
+            gate.Release(1_000);
+            await log.DisposeAsync();
+        }
+    }
+
+    private int ManifestWrites()
+    {
+        lock (Files.Operations)
+        {
+            return Files.Operations.Count(op => op.StartsWith("rename ", StringComparison.Ordinal) && op.EndsWith(" " + Recovery.SegmentManifest.FileName, StringComparison.Ordinal));
+        }
+    }
 }
