@@ -107,6 +107,13 @@ internal sealed class WalTarget : IAppendTarget
                 await checkpoint;
             }
 
+            if (Environment.GetEnvironmentVariable("ACTORS_WAL_PRINT_SPARES") == "1")
+            {
+                // Whether the spares were ready when the writer rotated (issue 37, item 2), on stderr so tables stay parseable.
+                LogStatistics stats = _log.GetStatistics();
+                Console.Error.WriteLine($"spares: segments {stats.SegmentCount}, writer waited for a spare {stats.SpareWaits} times, zero-fillings cut {stats.ZeroFillsCut}");
+            }
+
             await _log.DisposeAsync();
         }
     }
