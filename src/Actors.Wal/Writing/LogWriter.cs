@@ -354,6 +354,6 @@ internal sealed partial class LogWriter
     [LoggerMessage(3, LogLevel.Debug, "Sealed segment {SegmentId} at {Bytes} bytes; writing to segment {NextSegmentId}")]
     private partial void LogRotated(uint segmentId, long bytes, uint nextSegmentId);
 
-    [LoggerMessage(8, LogLevel.Debug, "Demoted {Streams} hot index entries (the index is back to 48 bytes per stream)")]
+    [LoggerMessage(14, LogLevel.Debug, "Demoted {Streams} hot index entries (the index is back to 48 bytes per stream)")]
     private partial void LogDemoted(int streams);
 }
