@@ -8,9 +8,6 @@ public sealed partial class WriteAheadLog
 {
     private const int EraseAttempts = 8;
 
-    /// <summary>History rewrites (erases, checkpoint deletions) completed: a forward read plans again when it changes.</summary>
-    private long _historyRewrites;
-
     /// <summary>
     /// True while the background erase pass waits for its window (<see cref="WriteAheadLogOptions.EraseCompactionQuietPeriod"/>)
     /// or has been asked for and not started; once false, <see cref="WhenMaintenanceIdleAsync"/> waits for it. For

@@ -44,6 +44,9 @@ public sealed partial class WriteAheadLog : IEventLog
     private readonly LogCounters _counters = new();
     private readonly ChangeFeedRetentions _retentions;
     private bool _filesClosed;
+
+    /// <summary>History rewrites (erases, checkpoint deletions) completed: a forward read plans again when it changes.</summary>
+    private long _historyRewrites;
     private readonly LogHealth _health;
     private readonly StreamIndex _index = new();
     private readonly SegmentManager _segments;

@@ -15,12 +15,6 @@ public sealed partial class InMemoryEventLog : ILogChangeFeed
     /// <summary>The name in change-feed errors (the in-memory log has no directory).</summary>
     private const string FeedName = "(in-memory log)";
 
-    /// <summary>Changes by LSN - 1; null where erased. Guarded by <see cref="_lock"/>.</summary>
-    private readonly List<LogChange?> _changes = [];
-
-    /// <summary>Completed (and replaced) at every commit and at disposal; tailing readers wait on it.</summary>
-    private TaskCompletionSource _committed = NewCommitSignal();
-
     /// <inheritdoc />
     /// <remarks>
     /// A position's <see cref="ChangeFeedPosition.Address"/> is ignored (the LSN alone locates a change here); positions

@@ -41,6 +41,13 @@ namespace Actors.Wal;
 public sealed partial class InMemoryEventLog : IEventLog
 {
     private readonly Lock _lock = new();
+
+    /// <summary>Changes by LSN - 1; null where erased. Guarded by <see cref="_lock"/>.</summary>
+    private readonly List<LogChange?> _changes = [];
+
+    /// <summary>Completed (and replaced) at every commit and at disposal; tailing readers wait on it.</summary>
+    private TaskCompletionSource _committed = NewCommitSignal();
+
     private readonly Dictionary<string, InMemoryStream> _streams = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
     private long _lastLsn;

@@ -15,11 +15,6 @@ namespace Actors.Wal.Maintenance;
 
 internal sealed partial class LogMaintenance
 {
-    private ITimer? _eraseQuietTimer;
-    private ITimer? _eraseBoundTimer;
-    private bool _eraseWindowOpen;
-    private bool _erasePassRequested;
-
     /// <summary>True while the erase window is open or the erase pass is asked for and not started (any thread).</summary>
     public bool ErasePassPending
     {

@@ -71,6 +71,10 @@ internal sealed partial class LogMaintenance
     private long _passAppliedTarget = LogPosition.None;
     private bool _stopping;
     private Task _loop = Task.CompletedTask;
+    private ITimer? _eraseQuietTimer;
+    private ITimer? _eraseBoundTimer;
+    private bool _eraseWindowOpen;
+    private bool _erasePassRequested;
 
     /// <summary>Creates the maintenance of a running log.</summary>
     public LogMaintenance(
