@@ -172,6 +172,7 @@ public sealed partial class WriteAheadLog
             // Files kept for reuse still hold the records of the segments they were (a compaction may have moved the
             // removed records out of one before it was retired): deleted, not left until reuse zeroes them.
             _segments.DiscardRecycledFiles();
+            await _segments.ZeroRecycledReadySpareAsync().ConfigureAwait(false);
             var request = new RelocateRequest(streamId, hash, entry.LatestPosition, entry.Version, plan.Kept, (int)size, forceSync: true);
             if (!writer.TryEnqueue(request))
             {

@@ -89,13 +89,22 @@ public sealed partial class WriteAheadLog : IEventLog
     public string Directory => _options.Directory;
 
     /// <inheritdoc />
-    public long WrittenLsn => _writer?.WrittenLsn ?? (_recovered?.NextLsn ?? 1) - 1;
+    public long WrittenLsn => _committer?.WrittenLsn ?? (_recovered?.NextLsn ?? 1) - 1;
 
     /// <inheritdoc />
     public long DurableLsn => _committer?.DurableLsn ?? (_recovered?.NextLsn ?? 1) - 1;
 
     /// <summary>Requests queued for the writer and not yet taken (tests use it to build group commits deterministically).</summary>
     internal int PendingRequests => _writer?.Pending ?? 0;
+
+    /// <summary>Framed groups waiting for the committer (tests).</summary>
+    internal int PendingCommitGroups => _committer?.PendingGroups ?? 0;
+
+    /// <summary>
+    /// Fails the log as a failure outside the commit path does (space management, a rotation that finds no segment):
+    /// tests of what readers and commits in flight see then.
+    /// </summary>
+    internal void EnterFailedForTests(string operation, Exception cause) => _health.EnterFailed(operation, cause);
 
     /// <summary>
     /// The segment manager's background activity (<see cref="SegmentManager.BackgroundActivity"/> flags) and the rotations

@@ -23,6 +23,20 @@ public interface IWalFile : IDisposable
     /// <summary>Writes all of <paramref name="data"/> at <paramref name="offset"/> (not durable until <see cref="Flush"/>).</summary>
     void Write(long offset, ReadOnlySpan<byte> data);
 
+    /// <summary>
+    /// Writes <paramref name="buffers"/> one after the other from <paramref name="offset"/> (a gather write: pwritev(2) on
+    /// the physical file system, one system call for many buffers). Not durable until <see cref="Flush"/>. Defaults to one
+    /// <see cref="Write(long, ReadOnlySpan{byte})"/> per buffer (test file systems).
+    /// </summary>
+    void WriteGathered(long offset, IReadOnlyList<ReadOnlyMemory<byte>> buffers)
+    {
+        foreach (var buffer in buffers)
+        {
+            Write(offset, buffer.Span);
+            offset += buffer.Length;
+        }
+    }
+
     /// <summary>Makes every byte written so far durable (fsync). Never retried by the engine after a failure.</summary>
     void Flush();
 

@@ -60,6 +60,24 @@ internal sealed class PhysicalFile : IWalFile
     public void Write(long offset, ReadOnlySpan<byte> data) => RandomAccess.Write(_handle, data, offset);
 
     /// <inheritdoc />
+    /// <remarks>On Linux pwritev(2) through <see cref="NativeMethods.WriteGathered"/>, which allocates nothing per call.</remarks>
+    public void WriteGathered(long offset, IReadOnlyList<ReadOnlyMemory<byte>> buffers)
+    {
+        if (buffers.Count == 1)
+        {
+            RandomAccess.Write(_handle, buffers[0].Span, offset);
+        }
+        else if (OperatingSystem.IsLinux())
+        {
+            NativeMethods.WriteGathered(_handle, Path, buffers, offset);
+        }
+        else
+        {
+            RandomAccess.Write(_handle, buffers, offset);
+        }
+    }
+
+    /// <inheritdoc />
     public void Flush() => RandomAccess.FlushToDisk(_handle);
 
     /// <inheritdoc />

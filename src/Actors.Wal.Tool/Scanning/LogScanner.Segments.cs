@@ -100,7 +100,7 @@ internal static partial class LogScanner
                 report.Findings.Add(new Finding(FindingKind.TornTail, name, id, 0,
                     "the header of this listed spare segment is damaged; the writer never took it into use after a sealed segment, so it holds nothing acknowledged: opening the log removes it"));
             }
-            else if (SpareRule.StartsWithRecord(path, id))
+            else if (SpareRule.HoldsRecord(path, id))
             {
                 report.Findings.Add(new Finding(FindingKind.TornTail, name, id, SegmentHeader.Size,
                     "the writer had started writing into this spare segment, but the segment before it has no seal, so nothing written here was acknowledged: opening the log discards these records"));

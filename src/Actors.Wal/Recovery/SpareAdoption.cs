@@ -20,9 +20,11 @@ namespace Actors.Wal.Recovery;
 /// <item>a durable claim (recovery snapshot or manifest) points into it: the writer took it into use before a manifest
 /// listed it as live; or</item>
 /// <item>it is the lowest listed spare above the last live segment, that segment's records end with its seal record
-/// (synced before anything after it was acknowledged), and a valid record starts right after the spare's header, or
-/// the spare's header is damaged (opening it then tells a torn creation from damage above records). Repeated while the
-/// adopted segment is itself sealed (several rotations before the manifest caught up).</item>
+/// (synced before anything after it was acknowledged), and the spare holds a valid record of its own (right after its
+/// header, or further on when the first one is damaged: opening it then reports that damage instead of taking the
+/// segment for an unused spare and losing what it holds), or the spare's header is damaged (opening it then tells a torn
+/// creation from damage above records). Repeated while the adopted segment is itself sealed (several rotations before
+/// the manifest caught up).</item>
 /// </list>
 /// <para>
 /// A spare whose predecessor has no seal stays a spare: whatever it holds was never acknowledged (the seal is synced
@@ -54,7 +56,7 @@ internal sealed class SpareAdoption
         /// <summary>A durable claim points into it.</summary>
         DurableClaim,
 
-        /// <summary>It follows the sealed last live segment and holds a record at its start (or its header is damaged).</summary>
+        /// <summary>It follows the sealed last live segment and holds a record of its own (or its header is damaged).</summary>
         FollowsSeal,
     }
 
@@ -113,7 +115,7 @@ internal sealed class SpareAdoption
                 }
             }
 
-            if (next < 0 || !(HeaderDamaged(spares[next].Path, spares[next].Id) || StartsWithRecord(spares[next].Path, spares[next].Id)) || !EndsWithSeal(lastPath, last))
+            if (next < 0 || !(HeaderDamaged(spares[next].Path, spares[next].Id) || HoldsRecord(spares[next].Path, spares[next].Id)) || !EndsWithSeal(lastPath, last))
             {
                 return adopted;
             }
@@ -139,9 +141,14 @@ internal sealed class SpareAdoption
         return status != SegmentHeaderStatus.UnsupportedVersion && (status != SegmentHeaderStatus.Ok || header.SegmentId != id);
     }
 
-    /// <summary>True when a valid record lies right after the segment header of <paramref name="path"/>.</summary>
-    public bool StartsWithRecord(string path, uint id)
-        => ReadSegment(path, id, reader => reader.ReadAt(SegmentHeader.Size, out _) == ScanStatus.Record);
+    /// <summary>
+    /// True when <paramref name="path"/> holds a valid record of segment <paramref name="id"/> (its salt): right after the
+    /// header, or anywhere after it when the first one is damaged. A spare's preparation leaves only zeros, or a recycled
+    /// file's old records, which fail validation under the new header's salt.
+    /// </summary>
+    public bool HoldsRecord(string path, uint id)
+        => ReadSegment(path, id, reader => reader.ReadAt(SegmentHeader.Size, out _) == ScanStatus.Record
+            || reader.FindNextValidRecord(SegmentHeader.Size) >= 0);
 
     /// <summary>True when the records of <paramref name="path"/>, read from its header on, end with a seal record.</summary>
     public bool EndsWithSeal(string path, uint id)

@@ -49,4 +49,10 @@ internal sealed partial class SegmentManager
 
         return paths.Count;
     }
+
+    /// <summary>
+    /// For an erase, after <see cref="DiscardRecycledFiles"/>: the ready spare, when made from a file kept for reuse, is
+    /// zeroed after its header (it keeps the bytes of the segment it was). See <see cref="SparePipeline.ZeroRecycledReadySpareAsync"/>.
+    /// </summary>
+    public Task ZeroRecycledReadySpareAsync() => _spares.ZeroRecycledReadySpareAsync();
 }

@@ -82,8 +82,12 @@ internal sealed partial class SparePipeline
     /// <summary>Preparations (or checks of an adopted spare) that failed with an I/O error since open (any thread).</summary>
     public long PreparationFailures => Interlocked.Read(ref _failures);
 
-    /// <summary>True while a spare is being prepared or checked (any thread, no lock; may be stale at once).</summary>
-    public bool IsPreparing => Volatile.Read(ref _pendingId) != 0;
+    /// <summary>
+    /// True while a spare is asked for, being prepared or checked (any thread, no lock; may be stale at once). A request
+    /// counts from the moment it is made, so the manifest writer, which defers to a preparation, never sees a gap between
+    /// a rotation's request and the preparation starting on the pipeline's thread.
+    /// </summary>
+    public bool IsPreparing => Volatile.Read(ref _pendingId) != 0 || Volatile.Read(ref _requested);
 
     /// <summary>The spares the manifest must list: the ready one and one under preparation that is already created.</summary>
     public IReadOnlyList<uint> ListedSpareIds
@@ -188,6 +192,24 @@ internal sealed partial class SparePipeline
     }
 
     /// <summary>
+    /// For an erase (any thread, after the files kept for reuse were deleted): waits until no spare is being prepared, then
+    /// zeroes everything after the header of the ready spare when it was made from a file kept for reuse: such a file
+    /// keeps the records of the segment it was (they fail validation under the new salt, but their bytes are on disk),
+    /// and those may be the erased ones. The pipeline's lock is held meanwhile, so a writer that rotates waits for it.
+    /// </summary>
+    public async Task ZeroRecycledReadySpareAsync()
+    {
+        await WhenSettledAsync().ConfigureAwait(false);
+        lock (_lock)
+        {
+            if (_ready is { Header.IsRecycledFile: true } spare)
+            {
+                _files.ZeroAfterHeader(spare, static () => { });
+            }
+        }
+    }
+
+    /// <summary>
     /// Stops the thread: a preparation under way stops before its next chunk and its file is deleted; a check of an adopted
     /// spare stops, and the file is closed and no longer listed (the next open removes it: it holds nothing acknowledged).
     /// A ready spare stays.
@@ -233,13 +255,21 @@ internal sealed partial class SparePipeline
 
                 verifying = _verifying;
                 needed = _ready is null;
-                _requested = false;
+                if (verifying || !needed)
+                {
+                    _requested = false; // else Prepare clears it once the preparation is under way
+                }
             }
 
             try
             {
                 if (_halted())
                 {
+                    lock (_lock)
+                    {
+                        _requested = false;
+                    }
+
                     // A failed log writes nothing more (fsync is never retried, not even of another file). An adopted spare
                     // is given up unchecked, so a writer waiting for it creates a segment (and fails) instead.
                     if (verifying)
@@ -281,6 +311,7 @@ internal sealed partial class SparePipeline
         TimeSpan spread;
         lock (_lock)
         {
+            _requested = false;
             if (_ready is not null || _pendingId != 0 || _stopping)
             {
                 return;

@@ -3,15 +3,29 @@ using Actors.Wal.Segments;
 namespace Actors.Wal.Writing;
 
 /// <summary>
-/// What the writer hands to the committer after writing one group: the requests in log order and, per segment written,
-/// the offset the group's bytes end at (the committer fdatasyncs each up to there, in order).
+/// What the writer hands to the committer after framing one group: the framed bytes and where each run of them goes
+/// (<see cref="Spans"/>: the committer writes them), the requests in log order and, per segment, the offset the group's
+/// bytes end at (the committer fdatasyncs each up to there, in order).
 /// </summary>
 /// <remarks>
-/// Ownership: the writer fills a group and posts it; from then on only the committer reads it, and it returns the
-/// group to the writer's pool when done. A group is reused, so nothing in it may be kept after that.
+/// Ownership: the writer fills a group (frames into its <see cref="Buffer"/>) and posts it; from then on only the
+/// committer reads it, and it returns the group to the writer's pool when done. A group is reused with its buffer, so
+/// nothing in it may be kept after that.
 /// </remarks>
 internal sealed class CommitGroup : IHandOffItem<CommitGroup>
 {
+    /// <summary>The initial size of a group's framing buffer (it grows to the largest group framed into it).</summary>
+    public const int InitialBufferBytes = 64 * 1024;
+
+    /// <summary>The framed bytes of the group (<see cref="Spans"/> say which part goes where).</summary>
+    public byte[] Buffer { get; set; } = new byte[InitialBufferBytes];
+
+    /// <summary>
+    /// The runs of <see cref="Buffer"/> to write, in order: the segment, the file offset, and the run's start and length
+    /// in the buffer. Runs follow each other in the buffer; two runs in one segment are contiguous in the file.
+    /// </summary>
+    public List<(Segment Segment, long FileOffset, int Start, int Length)> Spans { get; } = [];
+
     /// <summary>The requests, in the order their records were written (flushes and barriers included).</summary>
     public List<LogRequest> Requests { get; } = [];
 
@@ -50,6 +64,7 @@ internal sealed class CommitGroup : IHandOffItem<CommitGroup>
     {
         Requests.Clear();
         Writes.Clear();
+        Spans.Clear();
         Records = 0;
         Bytes = 0;
         LastLsn = 0;

@@ -7,13 +7,14 @@ using Actors.Wal.Segments;
 namespace Actors.Wal.Writing;
 
 /// <summary>
-/// The second stage of the write pipeline, on its own thread: makes written groups durable (fdatasync, per the sync
-/// policy), then publishes them (index entries, live bytes, durable positions) and completes their callers, while the
-/// writer already writes the next groups.
+/// The second stage of the write pipeline, on its own thread: writes the framed groups waiting (one gather write per
+/// segment), makes them durable (fdatasync, per the sync policy), then publishes them (index entries, live bytes, durable
+/// positions) and completes their callers, while the writer already frames the next groups.
 /// </summary>
 /// <remarks>
-/// <para>Ownership: the committer thread alone publishes index entries (it is the <see cref="StreamIndex"/> owner once
-/// the log runs), segments' durable offsets and live bytes, and the durable and applied positions.</para>
+/// <para>Ownership: the committer thread alone writes the groups' bytes into the segment files (the written position),
+/// publishes index entries (it is the <see cref="StreamIndex"/> owner once the log runs), segments' durable offsets and
+/// live bytes, and the written, durable and applied positions.</para>
 /// <para>Order: groups are synced, applied and completed in the order the writer wrote them; a segment is synced before
 /// any later segment, so the seal of a segment is durable before anything written after it is acknowledged.</para>
 /// </remarks>
@@ -22,6 +23,7 @@ internal sealed partial class Committer
     private readonly HandOffQueue<CommitGroup> _groups = new(static () => new CommitGroup { IsCloseMarker = true });
     private readonly List<CommitGroup> _pending = [];
     private readonly List<(Segment Segment, long End)> _toSync = [];
+    private readonly List<ReadOnlyMemory<byte>> _gather = [];
     private readonly WriteAheadLogOptions _options;
     private readonly StreamIndex _index;
     private readonly SegmentManager _segments;
@@ -32,6 +34,7 @@ internal sealed partial class Committer
     private readonly Action<CommitGroup> _returnGroup;
     private readonly Thread _thread;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _writtenLsn;
     private long _durableLsn;
     private long _appliedPosition = LogPosition.None;
     private int _lastCompleted = 1;
@@ -62,9 +65,13 @@ internal sealed partial class Committer
         _policy = policy;
         _returnGroup = returnGroup;
         _durableLsn = durableLsn;
+        _writtenLsn = durableLsn;
         _appliedPosition = appliedPosition;
         _thread = new Thread(Run) { IsBackground = true, Name = "Actors.Wal committer" };
     }
+
+    /// <summary>The LSN of the last record handed to the operating system (written into its segment file).</summary>
+    public long WrittenLsn => Volatile.Read(ref _writtenLsn);
 
     /// <summary>The LSN of the last record covered by a completed fsync.</summary>
     public long DurableLsn => Volatile.Read(ref _durableLsn);
@@ -107,6 +114,12 @@ internal sealed partial class Committer
     /// </remarks>
     public bool IsCommitting => Volatile.Read(ref _committing) != 0;
 
+    /// <summary>Where the group being framed comes from when the committer is ready for it (the writer; set before <see cref="Start"/>).</summary>
+    public IOpenGroupSource? Source { get; set; }
+
+    /// <summary>Groups posted and not yet taken (for tests that hold the committer and count what waits for it).</summary>
+    public int PendingGroups => _groups.Pending;
+
     /// <summary>Completes when the committer thread has stopped (after the group queue closed and drained).</summary>
     public Task Stopped => _stopped.Task;
 
@@ -132,6 +145,7 @@ internal sealed partial class Committer
             bool afterCommit = false;
             while (true)
             {
+                Source?.RequestGroup(); // what was framed meanwhile: posted now, or by the thread framing when it is done
                 var chain = _groups.TakeAll(out bool closed);
                 if (chain is null)
                 {
@@ -207,6 +221,7 @@ internal sealed partial class Committer
         var spinner = default(SpinWait);
         while (Stopwatch.GetTimestamp() < deadline && !_health.IsAbandoned)
         {
+            Source?.RequestGroup();
             var more = _groups.TakeAll(out bool closed);
             if (more is not null)
             {
@@ -238,6 +253,11 @@ internal sealed partial class Committer
             if (_health.IsFailed || _health.IsAbandoned)
             {
                 FailPending(_health.NewError());
+                return;
+            }
+
+            if (!TryWrite())
+            {
                 return;
             }
 
@@ -274,6 +294,66 @@ internal sealed partial class Committer
             Volatile.Write(ref _committing, 0);
             SignalApplied(); // after the commit ended: a reader waiting on a failed log looks again (see IsCommitting)
         }
+    }
+
+    /// <summary>
+    /// Writes the framed bytes of every pending group, in order: runs of consecutive spans in one segment (contiguous in
+    /// the file) go out in one gather write. False (and the log failed) on error: the outcome of every pending group is
+    /// unknown.
+    /// </summary>
+    private bool TryWrite()
+    {
+        try
+        {
+            Segment? segment = null;
+            long offset = 0;
+            long end = 0;
+            foreach (var group in _pending)
+            {
+                foreach (var (spanSegment, fileOffset, start, length) in group.Spans)
+                {
+                    if (!ReferenceEquals(spanSegment, segment) || fileOffset != end)
+                    {
+                        WriteGathered(segment, offset);
+                        segment = spanSegment;
+                        offset = fileOffset;
+                    }
+
+                    _gather.Add(group.Buffer.AsMemory(start, length));
+                    end = fileOffset + length;
+                }
+            }
+
+            WriteGathered(segment, offset);
+            foreach (var group in _pending)
+            {
+                if (group.Records > 0 && group.LastLsn > WrittenLsn)
+                {
+                    Volatile.Write(ref _writtenLsn, group.LastLsn);
+                }
+            }
+
+            return true;
+        }
+        catch (Exception ex)
+        {
+            _gather.Clear();
+            _health.EnterFailed("write", ex);
+            FailPending(_health.NewError());
+            return false;
+        }
+    }
+
+    private void WriteGathered(Segment? segment, long offset)
+    {
+        if (segment is null || _gather.Count == 0)
+        {
+            return;
+        }
+
+        _health.ThrowIfAbandoned();
+        segment.File.WriteGathered(offset, _gather);
+        _gather.Clear();
     }
 
     /// <summary>fdatasyncs every segment the pending groups wrote, in order. False (and the log failed) on error.</summary>
@@ -347,19 +427,22 @@ internal sealed partial class Committer
     /// <summary>Applies one group and completes its requests; returns how many requests it completed.</summary>
     private int Publish(CommitGroup group, bool synced)
     {
-        foreach (var (segment, end) in group.Writes)
+        foreach (var request in group.Requests)
         {
+            Apply(request);
+        }
+
+        // The positions move only after the index holds the group's entries: a snapshot reads the applied position and
+        // then copies the index, so the copy must never lack a record below that position (recovery does not rescan it).
+        if (group.Writes.Count > 0)
+        {
+            var (segment, end) = group.Writes[^1];
             Volatile.Write(ref _appliedPosition, LogPosition.Create(segment.Id, end));
         }
 
         if (synced && group.LastLsn > DurableLsn)
         {
             Volatile.Write(ref _durableLsn, group.LastLsn);
-        }
-
-        foreach (var request in group.Requests)
-        {
-            Apply(request);
         }
 
         if (group.Demote)

@@ -12,13 +12,14 @@ internal interface IHandOffItem<T>
 }
 
 /// <summary>
-/// The hand-off between any number of enqueuing threads and one consumer thread (callers to the writer, the writer to
-/// the committer): a lock-free intrusive stack (pushes are one compare-and-swap; the consumer takes everything at once
-/// and restores arrival order) plus the consumer's wake-up signal.
+/// The hand-off between any number of enqueuing threads and one consumer at a time (callers to the writer, which the
+/// enqueuing threads drain in turn; the writer to the committer thread): a lock-free intrusive stack (pushes are one
+/// compare-and-swap; the consumer takes everything at once and restores arrival order) plus a consumer thread's wake-up
+/// signal.
 /// </summary>
 /// <remarks>
-/// <para>Ownership: producers only push; only the writer thread takes (<see cref="TakeAll"/>) and waits
-/// (<see cref="WaitForWork"/>).</para>
+/// <para>Ownership: producers only push; only the consumer takes (<see cref="TakeAll"/>), and only a consumer with a
+/// thread of its own waits (<see cref="WaitForWork"/>). "The writer" below is that consumer.</para>
 /// <para>No lost wake-up: the writer announces it is about to sleep (<c>_sleeping = 1</c>, a full fence), then looks at
 /// the queue once more before blocking; a producer pushes (a full fence), then looks at <c>_sleeping</c>. Whatever the
 /// interleaving, either the writer sees the new request or the producer sees the announcement and sets the signal (which
@@ -49,6 +50,9 @@ internal sealed class HandOffQueue<T>
         _signal = signal ?? new EventWakeSignal();
         _probe = probe;
     }
+
+    /// <summary>True while anything is queued (or the close marker waits to be seen). Any thread; a volatile read.</summary>
+    public bool HasWork => Volatile.Read(ref _head) is not null;
 
     /// <summary>Requests pushed and not yet taken (for tests that build group commits deterministically).</summary>
     public int Pending => Volatile.Read(ref _pending);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using Actors.Wal.Format;
 using Actors.Wal.Index;
@@ -33,7 +32,7 @@ internal sealed partial class LogWriter
                 r.FirstVersion = current + 1;
                 r.LastVersion = current + events.Count;
                 r.LastLsn = _nextLsn + events.Count - 1;
-                RecordCodec.WriteEvents(_buffer.AsSpan(_length), stream.IdUtf8, _nextLsn, r.FirstVersion, now, entry.LatestPosition, events, Cipher, _active.Header.RecordSalt);
+                RecordCodec.WriteEvents(FreeSpace, stream.IdUtf8, _nextLsn, r.FirstVersion, now, entry.LatestPosition, events, Cipher, _active.Header.RecordSalt);
                 _nextLsn += events.Count;
                 Commit(r, stream, RecordType.Events, position, r.LastVersion, events.Count);
                 break;
@@ -58,7 +57,7 @@ internal sealed partial class LogWriter
                 long position = Reserve(r.Framed);
                 r.FirstVersion = r.LastVersion = r.Version;
                 r.LastLsn = _nextLsn;
-                RecordCodec.WriteCheckpoint(_buffer.AsSpan(_length), stream.IdUtf8, _nextLsn++, r.Version, now, entry.LatestPosition, r.State.Span, Cipher, _active.Header.RecordSalt);
+                RecordCodec.WriteCheckpoint(FreeSpace, stream.IdUtf8, _nextLsn++, r.Version, now, entry.LatestPosition, r.State.Span, Cipher, _active.Header.RecordSalt);
                 Commit(r, stream, RecordType.Checkpoint, position, r.Version, 1);
                 break;
             }
@@ -73,7 +72,7 @@ internal sealed partial class LogWriter
                 long position = Reserve(r.Framed);
                 r.FirstVersion = r.LastVersion = current;
                 r.LastLsn = _nextLsn;
-                RecordCodec.WriteTombstone(_buffer.AsSpan(_length), stream.IdUtf8, _nextLsn++, current, now, entry.LatestPosition, _active.Header.RecordSalt);
+                RecordCodec.WriteTombstone(FreeSpace, stream.IdUtf8, _nextLsn++, current, now, entry.LatestPosition, _active.Header.RecordSalt);
                 Commit(r, stream, RecordType.Tombstone, position, current, 1);
                 break;
             }
@@ -106,7 +105,7 @@ internal sealed partial class LogWriter
         }
 
         long position = Reserve(r.Length);
-        RecordCodec.WriteRelocated(_buffer.AsSpan(_length), stream.IdUtf8, r.StreamVersion, now, r.Items, Cipher, _active.Header.RecordSalt);
+        RecordCodec.WriteRelocated(FreeSpace, stream.IdUtf8, r.StreamVersion, now, r.Items, Cipher, _active.Header.RecordSalt);
         _length += r.Length;
         stream.Tentative.Apply(RecordType.Relocated, position, r.Length, r.StreamVersion, r.Base, retainEvents: false, space: null);
         r.Stream = stream;
@@ -177,9 +176,9 @@ internal sealed partial class LogWriter
         var old = _active;
         EnsureBuffer(_length + RecordHeader.SealSize);
         long sealedAt = NextTimestamp();
-        RecordCodec.WriteSeal(_buffer.AsSpan(_length), sealedAt, old.Header.RecordSalt);
+        RecordCodec.WriteSeal(FreeSpace, sealedAt, old.Header.RecordSalt);
         _length += RecordHeader.SealSize;
-        WriteBuffer();
+        CloseSpan();
         old.MarkSealed(sealedAt);
         _group.ForceSync = true;
         _active = _segments.TakeNextSegment();
@@ -237,16 +236,20 @@ internal sealed partial class LogWriter
         LogDemoted(count);
     }
 
+    /// <summary>The group's buffer after every byte framed so far (where the next record is framed).</summary>
+    private Span<byte> FreeSpace => _group.Buffer.AsSpan(_used + _length);
+
+    /// <summary>Grows the group's buffer so that <paramref name="size"/> bytes fit after the closed spans.</summary>
     private void EnsureBuffer(int size)
     {
-        if (_buffer.Length >= size)
+        byte[] buffer = _group.Buffer;
+        if (buffer.Length >= _used + size)
         {
             return;
         }
 
-        byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(size, _buffer.Length * 2));
-        _buffer.AsSpan(0, _length).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = bigger;
+        byte[] bigger = new byte[Math.Max(_used + size, buffer.Length * 2)];
+        buffer.AsSpan(0, _used + _length).CopyTo(bigger);
+        _group.Buffer = bigger;
     }
 }

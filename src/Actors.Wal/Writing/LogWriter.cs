@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using Actors.Wal.Diagnostics;
 using Actors.Wal.Format;
@@ -9,18 +8,31 @@ using Microsoft.Extensions.Logging;
 namespace Actors.Wal.Writing;
 
 /// <summary>
-/// The first stage of the write pipeline, on its own thread: takes every queued request, checks expected versions
-/// against its own view of each stream, frames the records into one buffer, writes it with one call per segment, and
-/// hands the group to the <see cref="Committer"/>, which syncs, publishes and acknowledges it while the writer goes on
-/// with the next group. Rotation seals the segment and switches to the spare the segment manager prepared: no file is
-/// created, synced or renamed on the append path unless no spare is ready.
+/// The first stage of the write pipeline, run by the threads that enqueue (no thread of its own): takes every queued request, checks expected versions
+/// against its own view of each stream, frames the records into the group's buffer (noting which run of it goes to which
+/// segment and offset), and hands the group to the <see cref="Committer"/>, which writes the framed bytes of every group
+/// waiting (one gather write per segment), syncs, publishes and acknowledges them while the writer frames the next groups.
+/// Rotation seals the segment and switches to the spare the segment manager prepared: no file is created, synced or
+/// renamed on the append path unless no spare is ready.
 /// </summary>
 /// <remarks>
-/// Ownership: the writer thread alone owns the active segment's write position, the next LSN, the last timestamp, the
-/// framing buffer and the per-stream tentative states (<see cref="WriterStream"/>). It reads the published index only
-/// for streams it does not hold (whose published state is then current: nothing of theirs is in flight).
+/// <para>Who runs it: whoever enqueues a request drains the queue on its own thread unless another thread already does
+/// (that one takes the new request too before it lets go): a combining hand-off, so a request reaches the committer
+/// without waking a thread, and a cohort of callers coming back from the thread pool is framed by whichever of them
+/// arrives first. One thread at a time holds the drain (<see cref="Drain"/>); "the writer" below is that thread. It may
+/// block on the append path only where the writer thread did: waiting for a spare at rotation, for the committer at an
+/// index demotion.</para>
+/// <para>Ownership: the writer alone owns the active segment's framing position (<see cref="Segment.WrittenOffset"/>:
+/// where the next record goes), the next LSN, the last timestamp, the group being framed and the per-stream tentative
+/// states (<see cref="WriterStream"/>). It reads the published index only for streams it does not hold (whose published
+/// state is then current: nothing of theirs is in flight).</para>
+/// <para>The open group: what is framed stays in one group until the committer asks for it (<see cref="RequestGroup"/>,
+/// when it is done with the previous commit), so everything framed during an fsync is the next commit, in one gather
+/// write. Only a group that reaches <c>MaxBatchBytes</c>, a rotation and a demotion hand a group on by themselves.</para>
+/// <para>Why (issue 37): when the writer thread wrote each group itself, a cohort of 256 callers coming back through the
+/// thread pool reached the file in ~20-30 small writes per fsync, each a system call and a wake-up on the path.</para>
 /// </remarks>
-internal sealed partial class LogWriter
+internal sealed partial class LogWriter : IOpenGroupSource
 {
     private readonly HandOffQueue<LogRequest> _queue = new(static () => new CloseMarkerRequest());
     private readonly Dictionary<string, WriterStream> _streams = new(StringComparer.Ordinal);
@@ -36,18 +48,20 @@ internal sealed partial class LogWriter
     private readonly ILogger _logger;
     private readonly Func<long, string, bool> _matchesOnDisk;
     private readonly long _maxRecordLength;
-    private readonly Thread _thread;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-    private int _length;
+    private int _used; // bytes of the group's buffer in closed spans
+    private int _length; // bytes framed into the active segment after them, not yet in a span
     private CommitGroup _group;
     private Segment _active;
     private long _nextLsn;
     private long _lastTimestamp;
-    private long _writtenLsn;
     private string _operation = "write";
+    private int _draining; // 1 while a thread drains the queue (the writer) or the committer takes the open group
+    private int _finished; // 1 once the queue closed and drained
+    private int _groupWanted; // 1 while the committer waits for the open group
+    private volatile bool _groupOpen; // a hint for threads outside the drain: the open group holds something
 
-    /// <summary>Creates the writer over the state recovery left; <see cref="Start"/> starts its thread.</summary>
+    /// <summary>Creates the writer over the state recovery left; it runs on the threads that enqueue.</summary>
     public LogWriter(
         WriteAheadLogOptions options,
         StreamIndex index,
@@ -77,13 +91,8 @@ internal sealed partial class LogWriter
         _active = active;
         _nextLsn = nextLsn;
         _lastTimestamp = lastTimestamp;
-        _writtenLsn = nextLsn - 1;
         _group = new CommitGroup();
-        _thread = new Thread(Run) { IsBackground = true, Name = "Actors.Wal writer" };
     }
-
-    /// <summary>The LSN of the last record handed to the operating system.</summary>
-    public long WrittenLsn => Volatile.Read(ref _writtenLsn);
 
     /// <summary>The next LSN the writer assigns (a lower bound for every later record: spare headers use it).</summary>
     public long NextLsn => Volatile.Read(ref _nextLsn);
@@ -103,17 +112,34 @@ internal sealed partial class LogWriter
     /// <summary>Requests queued and not yet taken.</summary>
     public int Pending => _queue.Pending;
 
-    /// <summary>Completes when the writer thread stopped (the queue closed and everything queued was handed on).</summary>
+    /// <summary>Completes when the writer stopped (the queue closed and everything queued was handed on).</summary>
     public Task Stopped => _stopped.Task;
 
-    /// <summary>Starts the writer thread.</summary>
-    public void Start() => _thread.Start();
+    /// <summary>
+    /// Queues a request and drains the queue on the calling thread unless another thread does; false when the log is
+    /// closing (nothing was queued). Any thread.
+    /// </summary>
+    /// <remarks>
+    /// The request may be framed, and even completed, before this returns. The calling thread must hold no lock the
+    /// writer takes, and must not be the committer's (a demotion waits for it).
+    /// </remarks>
+    public bool TryEnqueue(LogRequest request)
+    {
+        if (!_queue.TryEnqueue(request))
+        {
+            return false;
+        }
 
-    /// <summary>Queues a request; false when the log is closing (nothing was queued). Any thread.</summary>
-    public bool TryEnqueue(LogRequest request) => _queue.TryEnqueue(request);
+        Drain();
+        return true;
+    }
 
-    /// <summary>Refuses further requests; the writer drains what was queued, closes the committer's queue and stops.</summary>
-    public void Close() => _queue.Close();
+    /// <summary>Refuses further requests; what was queued is drained, then the committer's queue closes and the writer stops.</summary>
+    public void Close()
+    {
+        _queue.Close();
+        Drain();
+    }
 
     /// <summary>Returns a group the committer is done with (committer thread).</summary>
     public void ReturnGroup(CommitGroup group)
@@ -125,33 +151,99 @@ internal sealed partial class LogWriter
         }
     }
 
-    private void Run()
+    /// <summary>
+    /// Frames and hands on everything queued, on the calling thread, while nobody else does: a thread that finds the drain
+    /// taken leaves at once (the holder looks at the queue again after it lets go, so nothing queued is left behind).
+    /// </summary>
+    /// <remarks>
+    /// No lost request: a producer pushes (a full fence) and then tries to take the drain; the holder lets go (a full
+    /// fence) and then looks at the queue. Whatever the interleaving, either the holder sees the new request or the
+    /// producer finds the drain free.
+    /// </remarks>
+    private void Drain()
     {
-        try
+        while ((_queue.HasWork || (_groupOpen && Volatile.Read(ref _groupWanted) != 0))
+            && Volatile.Read(ref _finished) == 0
+            && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
         {
-            while (true)
+            try
             {
                 var chain = _queue.TakeAll(out bool closed);
-                if (chain is null)
+                if (chain is not null)
                 {
-                    if (closed)
-                    {
-                        break;
-                    }
-
-                    _queue.WaitForWork();
-                    continue;
+                    Process(chain);
                 }
 
-                Process(chain);
+                if (closed || Volatile.Read(ref _groupWanted) != 0)
+                {
+                    HandOnOpenGroup();
+                }
+
+                if (closed && Interlocked.Exchange(ref _finished, 1) == 0)
+                {
+                    _committer.Close();
+                    _stopped.TrySetResult();
+                }
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _draining, 0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The committer is ready for the next commit (committer thread): hands it the open group now when no thread drains,
+    /// else asks the draining thread to hand it on when it is done. The committer then takes what was posted, or sleeps
+    /// until a group is posted.
+    /// </summary>
+    /// <remarks>
+    /// No lost request: the committer announces (a full fence), then tries to take the drain; a draining thread lets go
+    /// (a full fence), then looks at the announcement. The committer only closes the open group (never frames: a demotion
+    /// would wait for it), so requests pushed while it held the drain are drained on the thread pool.
+    /// </remarks>
+    public void RequestGroup()
+    {
+        Interlocked.Exchange(ref _groupWanted, 1);
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (Volatile.Read(ref _finished) == 0)
+            {
+                HandOnOpenGroup();
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = [];
-            _committer.Close();
-            _stopped.TrySetResult();
+            Interlocked.Exchange(ref _draining, 0);
+        }
+
+        if (_queue.HasWork)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.Drain(), this, preferLocal: false);
+        }
+    }
+
+    /// <summary>Posts the open group when it holds anything (the drain's holder); a failure fails the log and the group.</summary>
+    private void HandOnOpenGroup()
+    {
+        if (!_groupOpen)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _groupWanted, 0);
+        try
+        {
+            WriteGroup();
+        }
+        catch (Exception ex)
+        {
+            FailOpenGroup(ex);
         }
     }
 
@@ -193,27 +285,38 @@ internal sealed partial class LogWriter
                 request = rest;
             }
 
-            WriteGroup();
+            _groupOpen = _length > 0 || _group.Requests.Count > 0 || _group.Writes.Count > 0 || _group.ForceSync;
         }
         catch (Exception ex)
         {
-            // An error while writing or rotating leaves the outcome of the group unknown: fail the log (never retry).
-            _health.EnterFailed(_operation, ex);
-            var error = _health.NewError();
-            foreach (var pending in _group.Requests)
-            {
-                pending.Fail(error);
-                pending.ReleaseByPipeline();
-            }
-
-            _group.Reset();
-            _length = 0;
+            var error = FailOpenGroup(ex);
             FailAll(request, error);
             if (!ReferenceEquals(rest, request))
             {
                 FailAll(rest, error);
             }
         }
+    }
+
+    /// <summary>
+    /// An error while framing, rotating or handing on leaves the outcome of the open group unknown: fails the log (never
+    /// retried) and every request of the group; returns the error for the requests not framed yet.
+    /// </summary>
+    private Exception FailOpenGroup(Exception ex)
+    {
+        _health.EnterFailed(_operation, ex);
+        var error = _health.NewError();
+        foreach (var pending in _group.Requests)
+        {
+            pending.Fail(error);
+            pending.ReleaseByPipeline();
+        }
+
+        _group.Reset();
+        _used = 0;
+        _length = 0;
+        _groupOpen = false;
+        return error;
     }
 
     /// <summary>Frames one request into the group (or completes it when it is rejected: nothing of it is written).</summary>
@@ -259,13 +362,14 @@ internal sealed partial class LogWriter
         }
     }
 
-    /// <summary>Writes the framed buffer into the active segment and hands the group to the committer.</summary>
+    /// <summary>Closes the group's last span and hands the group to the committer (which writes and syncs it).</summary>
     private void WriteGroup()
     {
         _operation = "write";
-        WriteBuffer();
+        CloseSpan();
         if (_group.Requests.Count == 0 && _group.Writes.Count == 0 && !_group.ForceSync)
         {
+            _groupOpen = false;
             return; // nothing to hand on (a seal written alone still goes: it must be synced before the next segment is used)
         }
 
@@ -273,7 +377,6 @@ internal sealed partial class LogWriter
         _group.WrittenAt = Stopwatch.GetTimestamp();
         if (_group.Records > 0)
         {
-            Volatile.Write(ref _writtenLsn, _group.LastLsn);
             Interlocked.Increment(ref _counters.Commits);
             Interlocked.Add(ref _counters.AppendedBytes, _group.Bytes);
             _instruments.RecordCommit(_group.Requests.Count, _group.Bytes);
@@ -281,11 +384,16 @@ internal sealed partial class LogWriter
 
         var group = _group;
         _group = RentGroup();
+        _used = 0;
+        _groupOpen = false;
         _committer.Post(group);
     }
 
-    /// <summary>Writes the framed bytes into the active segment (one call) and notes where the group ends there.</summary>
-    private void WriteBuffer()
+    /// <summary>
+    /// Closes the bytes framed into the active segment into a span of the group (the committer writes it) and moves the
+    /// segment's framing position past them.
+    /// </summary>
+    private void CloseSpan()
     {
         if (_length == 0)
         {
@@ -295,10 +403,11 @@ internal sealed partial class LogWriter
         _health.ThrowIfAbandoned();
         var segment = _active;
         long offset = segment.WrittenOffset;
-        segment.File.Write(offset, _buffer.AsSpan(0, _length));
+        _group.Spans.Add((segment, offset, _used, _length));
         segment.WrittenOffset = offset + _length;
         _group.Bytes += _length;
         NoteWrite(segment, offset + _length);
+        _used += _length;
         _length = 0;
     }
 

@@ -200,8 +200,9 @@ public sealed class ChangeFeedTests : LogTestBase
     [Fact]
     public async Task ReadChangesAsync_LogFailsWhileACommitIsSyncing_HandsOutThatCommitsAppendBeforeTheFailure()
     {
-        // The committer syncs "a1" (held in its fsync) when the writer's next write tears and fails the log; that commit
-        // still acknowledges "a1". A reader that looks in between must hand "a1" out before it reports the failure.
+        // The committer syncs "a1" (held in its fsync) when the log fails elsewhere (as space management or a rotation that
+        // finds no segment fail it); that commit still acknowledges "a1". A reader that looks in between must hand "a1" out
+        // before it reports the failure.
         var fs = new FaultInjectingFileSystem();
         await using var log = await OpenAsync(fileSystem: fs);
         await log.AppendAsync("a", 0, Events("a0"));
@@ -210,7 +211,7 @@ public sealed class ChangeFeedTests : LogTestBase
         fs.FsyncGate = gate;
         var syncing = log.AppendAsync("a", 1, Events("a1")).AsTask();
         Assert.True(await fs.FsyncEntered.WaitAsync(Deadline), "the committer never reached the fsync of a1");
-        fs.TearNextWriteAfter = 0;
+        log.EnterFailedForTests("space management", new IOException("Injected failure outside the commit path."));
         await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync("b", 0, Events("b0")));
 
         using var cts = new CancellationTokenSource(Deadline);

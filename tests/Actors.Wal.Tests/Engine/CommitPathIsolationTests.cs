@@ -1,3 +1,4 @@
+using Actors.Wal.Format;
 using Actors.Wal.Recovery;
 using Actors.Wal.Tests.Support;
 
@@ -64,10 +65,51 @@ public sealed class CommitPathIsolationTests : LogTestBase
     [Fact]
     public async Task Commit_RotationWhileTheManifestWriteIsHeld_AcknowledgesTheNewSegmentsGroupsAndACrashImageAndABackupKeepThem()
     {
-        using var fsyncGate = new ManualResetEventSlim(false);
-        using var manifestGate = new ManualResetEventSlim(false);
         using var image = new TempDirectory();
         using var backup = new TempDirectory();
+        await CrashImageWithAcknowledgedRecordsInAListedSpareAsync(image, backup);
+
+        // The manifest in the image lists the second segment as a spare: recovery finds it after the sealed first one,
+        // holding records, and recovers it as the next segment.
+        var manifest = SegmentManifest.TryParse(File.ReadAllBytes(image.File(SegmentManifest.FileName)), out _, out _, out _);
+        Assert.NotNull(manifest);
+        Assert.Equal(ManifestState.Spare, manifest.Segments.Single(e => e.Id == 2).State);
+        foreach (string dir in new[] { image.Path, backup.Path })
+        {
+            await using var reopened = await OpenAsync(o => o.Directory = dir);
+            Assert.Equal(["y"], (await reopened.ReadStreamAsync("y")).Events.Select(e => Text(e.Payload)));
+            Assert.Equal(1, reopened.GetStreamInfo("z").Version);
+            Assert.Equal(15_000, (await reopened.ReadStreamAsync("z")).Events.Single().Payload.Length);
+            Assert.Equal(1, reopened.GetStreamInfo("after").Version);
+        }
+    }
+
+    [Fact]
+    public async Task OpenAsync_ListedSpareHoldsAcknowledgedRecordsAndItsFirstIsDamaged_RefusesInsteadOfDroppingThem()
+    {
+        // A sector zeroed inside the first record ("z", 15,000 bytes of 0x5A) of a segment the manifest still lists as a
+        // spare (the process stopped before the manifest write that lists it as live), with a valid record after it: the segment holds
+        // acknowledged records, so opening must report the damage. Taking it for an unused spare would drop "z" and
+        // "after" without a word (the damage matrix found this).
+        using var image = new TempDirectory();
+        await CrashImageWithAcknowledgedRecordsInAListedSpareAsync(image, backup: null);
+        string second = image.File(SegmentHeader.FileName(2));
+        byte[] bytes = File.ReadAllBytes(second);
+        Array.Clear(bytes, 512, 512);
+        File.WriteAllBytes(second, bytes);
+
+        var error = await Assert.ThrowsAsync<LogCorruptedException>(async () => await OpenAsync(o => o.Directory = image.Path));
+        Assert.Contains(SegmentHeader.FileName(2), error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A crash image (and, when asked, an online backup) of a log whose second segment holds acknowledged records ("z",
+    /// 15,000 bytes, at its start; then "after") while the manifest on disk still lists it as a spare.
+    /// </summary>
+    private async Task CrashImageWithAcknowledgedRecordsInAListedSpareAsync(TempDirectory image, TempDirectory? backup)
+    {
+        using var fsyncGate = new ManualResetEventSlim(false);
+        using var manifestGate = new ManualResetEventSlim(false);
         var log = await OpenOnFilesAsync();
         try
         {
@@ -88,7 +130,7 @@ public sealed class CommitPathIsolationTests : LogTestBase
             long written = log.GetStatistics().AppendedRecords;
             var y = log.AppendAsync("y", 0, Events("y")).AsTask();
             await PollAsync(() => log.GetStatistics().AppendedRecords == written + 1, "y was not written");
-            var z = log.AppendAsync("z", 0, [new byte[15_000]]).AsTask();
+            var z = log.AppendAsync("z", 0, [Enumerable.Repeat((byte)0x5A, 15_000).ToArray()]).AsTask();
             await PollAsync(() => log.GetStatistics().AppendedRecords == written + 2, "z was not written");
             Assert.Equal(2, log.GetStatistics().SegmentCount);
 
@@ -103,6 +145,7 @@ public sealed class CommitPathIsolationTests : LogTestBase
             await x.WaitAsync(TimeSpan.FromSeconds(60));
             await y.WaitAsync(TimeSpan.FromSeconds(60));
             await z.WaitAsync(TimeSpan.FromSeconds(60)); // acknowledged while the manifest write is held
+            await log.AppendAsync("after", 0, Events("after"));
             Assert.False(manifestGate.IsSet);
 
             // What a process crash leaves now (the files as they are; without the recovery snapshot, whose recovery point
@@ -114,7 +157,10 @@ public sealed class CommitPathIsolationTests : LogTestBase
                 input.CopyTo(output);
             }
 
-            LogBackup.Backup(Dir.Path, backup.Path);
+            if (backup is not null)
+            {
+                LogBackup.Backup(Dir.Path, backup.Path);
+            }
         }
         finally
         {
@@ -122,19 +168,6 @@ public sealed class CommitPathIsolationTests : LogTestBase
             fsyncGate.Set();
             manifestGate.Set();
             await log.DisposeAsync();
-        }
-
-        // The manifest in the image lists the second segment as a spare: recovery finds it after the sealed first one,
-        // holding records, and recovers it as the next segment.
-        var manifest = SegmentManifest.TryParse(File.ReadAllBytes(image.File(SegmentManifest.FileName)), out _, out _, out _);
-        Assert.NotNull(manifest);
-        Assert.Equal(ManifestState.Spare, manifest.Segments.Single(e => e.Id == 2).State);
-        foreach (string dir in new[] { image.Path, backup.Path })
-        {
-            await using var reopened = await OpenAsync(o => o.Directory = dir);
-            Assert.Equal(["y"], (await reopened.ReadStreamAsync("y")).Events.Select(e => Text(e.Payload)));
-            Assert.Equal(1, reopened.GetStreamInfo("z").Version);
-            Assert.Equal(15_000, (await reopened.ReadStreamAsync("z")).Events.Single().Payload.Length);
         }
     }
 

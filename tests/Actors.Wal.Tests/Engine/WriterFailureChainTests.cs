@@ -4,36 +4,39 @@ using Actors.Wal.Tests.Support;
 namespace Actors.Wal.Tests.Engine;
 
 /// <summary>
-/// A write that fails while the writer is in the middle of a chain of queued requests fails the log; every request of
-/// the chain (the ones after the failed group too) must complete with <see cref="LogFailedException"/>, never hang.
+/// A write that fails while the committer writes the groups the writer framed meanwhile fails the log; every request of
+/// those groups (the ones after the failed write too) must complete with <see cref="LogFailedException"/>, never hang.
 /// </summary>
 public sealed class WriterFailureChainTests : LogTestBase
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
 
     [Fact]
-    public async Task AppendAsync_WriteFailsBetweenGroupsOfOneChain_EveryQueuedAppendFailsInsteadOfHanging()
+    public async Task AppendAsync_WriteFailsAmongWaitingGroups_EveryWaitingAppendFailsInsteadOfHanging()
     {
         var gated = new WriteGateFileSystem(PhysicalFileSystem.Instance);
         var fs = new FaultInjectingFileSystem(gated);
         await using var log = await OpenAsync(o => o.MaxBatchBytes = 4096, fileSystem: fs);
         await log.AppendAsync("warm", 0, Events("up"));
 
-        // Hold the writer thread inside the write of a first append, so the next ones queue up as one chain.
+        // Hold the committer inside the write of a first append, so the writer frames the next ones into groups that wait.
         gated.Hold();
         var first = log.AppendAsync("first", 0, Events("x")).AsTask();
-        Assert.True(await gated.Entered.WaitAsync(Deadline), "the writer never reached the first write");
+        Assert.True(await gated.Entered.WaitAsync(Deadline), "the committer never reached the first write");
         var queued = Enumerable.Range(0, 8).Select(i => log.AppendAsync($"q{i}", 0, [new byte[3000]]).AsTask()).ToList();
-        Assert.True(await PollAsync(() => log.PendingRequests == 8), $"expected 8 queued appends, saw {log.PendingRequests}");
+        // Each append is its own group (3 KB, MaxBatchBytes 4 KiB): the writer hands a group on when the next one would not
+        // fit, so seven wait for the committer and the eighth stays open until the committer asks for it.
+        Assert.True(await PollAsync(() => log.PendingCommitGroups == 7), $"expected 7 framed groups waiting, saw {log.PendingCommitGroups}");
 
-        // Each queued append is its own group (3 KB, MaxBatchBytes 4 KiB): the write of the second one fails half done.
+        // The next commit writes them one buffer after the other: the write of the second one fails half done.
         int writesBefore = gated.Writes;
         fs.TearNextWriteAfter = null;
         gated.FailAtWrite = writesBefore + 2;
         gated.Release();
 
-        // The first append and q0 were written before the failure: acknowledged or failed, depending on whether their
-        // fsync came first. Every append from q1 on was in the failed write or after it: failed, never left waiting.
+        // The first append was written and synced before the failure: acknowledged. q0 was written in the failed commit
+        // (acknowledged or failed are both allowed by the contract). Every append from q1 on was in the failed write or
+        // after it: failed, never left waiting.
         var outcomes = await Task.WhenAll(queued.Prepend(first).Select(async t =>
         {
             try
