@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Profiles one store of the throughput scenario alone (issue 14): the engine ("wal") or the bare group-commit loop
-# ("bare"), same harness, file state and options, with perf and the .NET perf map (W^X off, so that perf can name
-# the JIT-compiled frames). Writes into OUTDIR:
+# Profiles one store of the throughput scenario alone (issue 14): the engine ("wal"), the bare group-commit loop
+# ("bare") or the entry journal ("journal", issue 37 item 4), same harness, file state and options, with perf and the
+# .NET perf map (W^X off, so that perf can name the JIT-compiled frames). Writes into OUTDIR:
 #   <name>.txt          the benchmark's row and its CPU per thread name (per 1,000 appends)
 #   <name>.threads.txt  perf samples per thread name (comm)
 #   <name>.top.txt      the hottest symbols per thread name (self samples)
@@ -12,7 +12,7 @@
 # with --quick), then runs a fresh log and the aged log one after the other in the same process: each phase gets its own
 # files, <name>-fresh.* and <name>-aged.* (the row and CPU per thread of both are in <name>.txt); a 2 s warm-up on a
 # fresh log runs before them, not recorded.
-# usage: bash scripts/engine-profile.sh OUTDIR wal|bare WRITERS BYTES [SECONDS] [other tests/Benchmarks options]
+# usage: bash scripts/engine-profile.sh OUTDIR wal|bare|journal WRITERS BYTES [SECONDS] [other tests/Benchmarks options]
 # NO_BUILD=1 skips the Release build of tests/Benchmarks.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

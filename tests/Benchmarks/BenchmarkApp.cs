@@ -26,7 +26,7 @@ internal static class BenchmarkApp
     ];
 
     /// <summary>Scenarios run only when named (not part of <c>all</c>).</summary>
-    private static readonly IScenario[] OnRequest = [new ProfileScenario(), new ColdReadScenario()];
+    private static readonly IScenario[] OnRequest = [new ProfileScenario(), new ColdReadScenario(), new JournalLatencyScenario()];
 
     public static async Task<int> RunAsync(string[] argv)
     {

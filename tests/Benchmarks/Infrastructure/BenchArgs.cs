@@ -12,7 +12,9 @@ internal sealed record BenchArgs
                    lifecycle (10: backup, restore, erase), compression (11: Brotli records vs plain),
                    micro (BenchmarkDotNet: record framing/CRC; not part of 'all'),
                    profile (13: one store alone for a profiler, with --store, --writers, --bytes; not part of 'all'),
-                   cold (14: cold activation with the log's pages evicted, read-ahead on vs off; Linux; not part of 'all')
+                   cold (14: cold activation with the log's pages evicted, read-ahead on vs off; Linux; not part of 'all'),
+                   journal (15: the entry journal vs the event log, durable append latency in interleaved rounds, with
+                   --writers, --bytes, --rounds, --seconds; not part of 'all')
         options:
           --quick          short windows and smaller data sets (a few minutes in all)
           --dir PATH       parent of the data directory (default: the temp directory when it is on the same
@@ -23,10 +25,11 @@ internal sealed record BenchArgs
           --file-state S   written (default) or fallocated: the state of the blocks the engine's segments and every
                            disk baseline (bare group commit, sequential durable write, write + fdatasync) write on
           --keep           keep the data directory
-          --store S        profile: wal (default), bare (the bare group-commit loop), fdatasync, or
+          --store S        profile: wal (default), journal (the entry journal), bare (the bare group-commit loop), fdatasync, or
                            sequential (the sequential durable write at 16 KiB to 512 KiB per fdatasync)
-          --writers N      profile: concurrent writers (default 256)
-          --bytes N        profile: event payload bytes (default 100)
+          --writers N      profile: concurrent writers (default 256); journal: only this writer count (default 1, 16, 256)
+          --bytes N        profile: event payload bytes (default 100); journal: only this size (default 100 B, 1 KiB)
+          --rounds N       journal: interleaved rounds (default 5, 3 with --quick)
           --segment-mb N   profile: the engine's segment size in MiB (default 64): more rotations per window on a slow machine
           --aged           profile: build scenario 7's aged log first, then profile the engine on a fresh log and on
                            the aged one, one phase after the other in this process (scripts/engine-profile.sh)
@@ -58,6 +61,9 @@ internal sealed record BenchArgs
 
     /// <summary>The profile scenario's payload bytes, when given.</summary>
     public int? PayloadBytes { get; init; }
+
+    /// <summary>The journal scenario's rounds, when given.</summary>
+    public int? Rounds { get; init; }
 
     /// <summary>The profile scenario's engine segment size in MiB, when given (default: the engine's 64 MiB).</summary>
     public int? SegmentMegabytes { get; init; }
@@ -106,6 +112,9 @@ internal sealed record BenchArgs
                     break;
                 case "--bytes":
                     parsed = parsed with { PayloadBytes = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
+                    break;
+                case "--rounds":
+                    parsed = parsed with { Rounds = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
                     break;
                 case "--segment-mb":
                     parsed = parsed with { SegmentMegabytes = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };

@@ -9,7 +9,7 @@ namespace Actors.Benchmarks.Scenarios;
 /// <summary>
 /// Not part of <c>all</c>: one store alone under the throughput scenario's harness, file state and options, for a
 /// profiler (<c>DOTNET_PerfMapEnabled=1</c>, then <c>perf record -g -p PID</c> on the process id it prints):
-/// <c>-- profile --store wal|bare|fdatasync --writers N --bytes N --seconds N</c>. Prints the throughput row and the CPU
+/// <c>-- profile --store wal|journal|bare|fdatasync --writers N --bytes N --seconds N</c>. Prints the throughput row and the CPU
 /// time of each thread (by name) per 1,000 acknowledged appends, so that the engine's writer and committer threads can
 /// be set beside the bare group-commit loop's one thread and the writers' thread-pool continuations.
 /// </summary>
@@ -40,9 +40,10 @@ internal sealed class ProfileScenario : IScenario
         string store = context.Args.Store switch
         {
             "wal" => Stores.Wal,
+            "journal" => Stores.Journal,
             "bare" => Stores.GroupCommit,
             "fdatasync" => Stores.DiskFDataSync,
-            var other => throw new ArgumentException($"--store {other}: wal, bare, fdatasync or sequential"),
+            var other => throw new ArgumentException($"--store {other}: wal, journal, bare, fdatasync or sequential"),
         };
         var workload = new Workload(context.Args.Writers ?? 256, context.Args.PayloadBytes ?? 100, context.Warmup, context.Window);
         if (!context.Args.Aged)

@@ -14,6 +14,7 @@ internal static class Stores
     public const string GroupCommit = "bare group commit";
     public const string DiskFDataSync = "disk: write + fdatasync";
     public const string DiskFSync = "disk: write + fsync (FlushToDisk)";
+    public const string Journal = "entry journal";
 
     /// <summary>
     /// Runs every store in <paramref name="stores"/> for <paramref name="rounds"/> rounds, alternating stores within
@@ -85,6 +86,7 @@ internal static class Stores
                 Postgres => new PostgresTarget(context.Postgres!),
                 FilePerGrain => new FilePerGrainTarget(Path.Combine(dir, "grains")),
                 GroupCommit => new GroupCommitTarget(dir, context.FileState),
+                Journal => new JournalTarget(dir),
                 DiskFDataSync => new DiskSyncTarget(dir, dataOnly: true, context.FileState),
                 DiskFSync => new DiskSyncTarget(dir, dataOnly: false, context.FileState),
                 _ => throw new ArgumentOutOfRangeException(nameof(store), store, "Unknown store."),
