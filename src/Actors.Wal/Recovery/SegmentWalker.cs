@@ -4,7 +4,7 @@ using Actors.Wal.Segments;
 namespace Actors.Wal.Recovery;
 
 /// <summary>
-/// Reads one segment the way both recovery and the inspection API (<c>Inspection.LogInspector</c>) do: the header rule (damaged, torn
+/// Reads one segment the way both recovery and <see cref="Inspection.LogInspector"/> do: the header rule (damaged, torn
 /// creation) and a walk over its records that stops at the seal or the end and classifies every damaged location as a
 /// torn tail or as corruption of acknowledged data. What each caller then does about it differs (recovery repairs,
 /// refuses or salvages by mode; the inspector reports), the reading does not.
