@@ -50,7 +50,8 @@ public static class LogInspector
     /// <param name="directory">The log directory.</param>
     /// <returns>A lazy sequence: files are read as it is enumerated, one segment open at a time.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="directory"/> is null.</exception>
-    /// <exception cref="DirectoryNotFoundException">The directory does not exist (thrown when the enumeration starts).</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="IOException">A file could not be read while enumerating.</exception>
     public static IEnumerable<InspectedRecord> ReadRecords(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);

@@ -7,9 +7,6 @@ namespace Actors.Wal.Inspection;
 
 internal sealed partial class VerificationRun
 {
-    /// <summary>Recovery's rule for listed spares, over files opened under either name (the writer may be renaming one).</summary>
-    private static readonly SpareAdoption SpareRule = new(path => OpenEither(path).File, maxRecordLength: null);
-
     /// <summary>
     /// Chooses the files that form the log as opening it does (<see cref="LogRecovery"/>): with a readable manifest,
     /// its live segments and the listed spares that <see cref="SpareAdoption.Adopt"/>, the rule recovery calls too, takes

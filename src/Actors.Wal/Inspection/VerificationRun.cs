@@ -20,6 +20,9 @@ namespace Actors.Wal.Inspection;
 /// </remarks>
 internal sealed partial class VerificationRun
 {
+    /// <summary>Recovery's rule for listed spares, over files opened under either name (the writer may be renaming one).</summary>
+    private static readonly SpareAdoption SpareRule = new(path => OpenEither(path).File, maxRecordLength: null);
+
     private readonly string _directory;
     private readonly List<SegmentFacts> _segments = [];
     private readonly Dictionary<string, StreamFacts> _streams = new(StringComparer.Ordinal);
@@ -98,7 +101,7 @@ internal sealed partial class VerificationRun
             using var file = OpenEither(listedPath).File;
             var probe = new SegmentReader(file, Math.Max(RecordHeader.Size, file.Length));
             var status = probe.ReadHeader(out var header, out _, out _);
-            if (SegmentWalker.HeaderProblem(status, header, id) is not null || status != SegmentHeaderStatus.Ok)
+            if (status != SegmentHeaderStatus.Ok || SegmentWalker.HeaderProblem(status, header, id) is not null)
             {
                 continue;
             }
