@@ -75,7 +75,15 @@ internal sealed class SegmentFacts
             FileName,
             FileLength,
             AllocatedBytes,
-            (SegmentHeaderState)HeaderStatus,
+            HeaderStatus switch
+            {
+                SegmentHeaderStatus.Ok => SegmentHeaderState.Ok,
+                SegmentHeaderStatus.Empty => SegmentHeaderState.Empty,
+                SegmentHeaderStatus.Truncated => SegmentHeaderState.Truncated,
+                SegmentHeaderStatus.BadMagic => SegmentHeaderState.BadMagic,
+                SegmentHeaderStatus.BadChecksum => SegmentHeaderState.BadChecksum,
+                _ => SegmentHeaderState.UnsupportedVersion,
+            },
             Version,
             MinCompatibleVersion,
             ok ? new DateTimeOffset(Header.CreatedUtcTicks, TimeSpan.Zero) : null,

@@ -265,6 +265,7 @@ internal sealed partial class VerificationRun
             return null;
         }
 
+        // InspectedRecordType carries the record type byte's values (docs/wal-format.md); a seal never reaches here.
         var items = _items.Select(i => new InspectedItem((InspectedRecordType)i.Kind, i.Version, i.Lsn, new DateTimeOffset(i.TimestampTicks, TimeSpan.Zero), i.Payload)).ToList();
         return new InspectedRecord(
             segmentId,
