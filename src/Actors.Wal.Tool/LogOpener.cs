@@ -1,7 +1,5 @@
 using Actors.Wal.Encryption;
-using Actors.Wal.Format;
-using Actors.Wal.IO;
-using Actors.Wal.Segments;
+using Actors.Wal.Inspection;
 
 namespace Actors.Wal.Tool;
 
@@ -42,7 +40,7 @@ internal static class LogOpener
             throw new DirectoryNotFoundException($"The log directory '{dir}' does not exist.");
         }
 
-        long segmentSize = Math.Clamp(LogFiles.LargestSegmentSize(PhysicalFileSystem.Instance, dir) is > 0 and var largest ? largest : WriteAheadLogOptions.DefaultSegmentSizeBytes, WriteAheadLogOptionsValidator.MinSegmentSizeBytes, int.MaxValue);
+        long segmentSize = Math.Clamp(LogInspector.LargestSegmentSizeBytes(dir) is > 0 and var largest ? largest : WriteAheadLogOptions.DefaultSegmentSizeBytes, WriteAheadLogOptionsValidator.MinSegmentSizeBytes, int.MaxValue);
         var options = new WriteAheadLogOptions
         {
             Directory = dir,

@@ -203,10 +203,15 @@ public sealed partial class WriteAheadLog
 
     /// <summary>
     /// Completes once the background snapshots and space passes requested so far have run (a rotation requests one
-    /// before the append that caused it is acknowledged): fixtures that need the file layout a synchronous pass at each
-    /// rotation would leave use it after every write.
+    /// before the append that caused it is acknowledged).
     /// </summary>
-    internal Task WhenMaintenanceIdleAsync() => _maintenance?.WhenIdleAsync() ?? Task.CompletedTask;
+    /// <remarks>
+    /// For tools, fixtures and tests that need the file layout a synchronous pass at each rotation would leave (the same
+    /// files on every run, whatever the machine's load): call it after a write. Work requested later is not waited for,
+    /// and it makes nothing durable that <see cref="FlushAsync"/> or the sync policy does not. Completes at once when the
+    /// log runs no background maintenance (opened read-only, or failed at open).
+    /// </remarks>
+    public Task WhenMaintenanceIdleAsync() => _maintenance?.WhenIdleAsync() ?? Task.CompletedTask;
 
     private static ulong Hash(string streamId)
     {

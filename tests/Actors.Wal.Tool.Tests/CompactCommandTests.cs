@@ -60,7 +60,7 @@ public sealed class CompactCommandTests : IDisposable
         // directory: an offline compaction must not take the history its checkpoints cover.
         string dir = _temp.Sub("log");
         await SampleLog.CreateAsync(dir, rounds: 60, retainHistory: true);
-        File.Delete(Path.Combine(dir, Recovery.RecoverySnapshot.FileName)); // as after a crash: the open rescans every segment
+        File.Delete(Path.Combine(dir, SampleLog.SnapshotFileName)); // as after a crash: the open rescans every segment
         var before = await ToolRunner.RunAsync("dump", dir, "--stream", "account/1", "--to-version", "2", "--json");
         Assert.True(before.ExitCode == ExitCodes.Ok, before.ToString());
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Actors.Wal.Format;
+using Actors.Wal.Inspection;
 using Actors.Wal.Tool.Tests.Infrastructure;
 
 namespace Actors.Wal.Tool.Tests;
@@ -19,7 +19,7 @@ public sealed class InspectCommandTests : IDisposable
         var run = await ToolRunner.RunAsync("inspect", dir);
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
-        Assert.Contains($"| Format version    | {SegmentHeader.CurrentVersion} (min compatible {SegmentHeader.CurrentMinCompatibleVersion})", run.Out, StringComparison.Ordinal);
+        Assert.Contains($"| Format version    | {SampleLog.FormatVersion} (min compatible {SampleLog.FormatVersion})", run.Out, StringComparison.Ordinal);
         Assert.Contains("| Streams           | 14 ", run.Out, StringComparison.Ordinal);
         Assert.Contains("| Deleted streams   | 1 ", run.Out, StringComparison.Ordinal);
         Assert.Contains("clean shutdown", run.Out, StringComparison.Ordinal);
@@ -64,7 +64,7 @@ public sealed class InspectCommandTests : IDisposable
             engine = log.GetStatistics();
         }
 
-        var report = Scanning.LogScanner.Scan(dir);
+        var report = LogInspector.Verify(dir);
 
         Assert.Equal(engine.TotalBytes, report.RecordBytes);
         Assert.Equal(engine.StreamCount, report.Streams.Count);
@@ -117,7 +117,7 @@ public sealed class InspectCommandTests : IDisposable
         Assert.Equal(files, root.GetProperty("segments").EnumerateArray().Select(s => s.GetProperty("file").GetString()).ToList());
         Assert.Equal(14, root.GetProperty("streams").GetInt32());
         Assert.True(root.GetProperty("recoveryPoint").GetProperty("cleanShutdown").GetBoolean());
-        Assert.Equal(SegmentHeader.CurrentVersion, root.GetProperty("formatVersions")[0].GetInt32());
+        Assert.Equal(SampleLog.FormatVersion, root.GetProperty("formatVersions")[0].GetInt32());
         Assert.True(root.GetProperty("segments")[0].GetProperty("sealed").GetBoolean());
     }
 

@@ -69,7 +69,7 @@ public sealed class StatsCommandTests : IDisposable
         await SampleLog.CreateAsync(dir, crash: true);
         string last = SampleLog.SegmentFiles(dir)[^1];
         var (rpSegment, rpOffset) = SampleLog.RecoveryPoint(dir);
-        Assert.EndsWith(Format.SegmentHeader.FileName(rpSegment), last, StringComparison.Ordinal);
+        Assert.EndsWith(SampleLog.SegmentFileName(rpSegment), last, StringComparison.Ordinal);
         var victim = SampleLog.Records(last).First(r => r.Offset >= rpOffset);
         SampleLog.FlipByte(last, victim.Offset + 50);
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Actors.Wal.Format;
+using Actors.Wal.Inspection;
 using Actors.Wal.Tool.Tests.Infrastructure;
 
 namespace Actors.Wal.Tool.Tests;
@@ -41,7 +41,7 @@ public sealed class ValidateCommandTests : IDisposable
         await SampleLog.CreateAsync(dir);
         string first = SampleLog.SegmentFiles(dir)[0];
         var record = SampleLog.Records(first)[3];
-        SampleLog.FlipByte(first, record.Offset + RecordHeader.Size + 2);
+        SampleLog.FlipByte(first, record.Offset + SampleLog.RecordHeaderSize + 2);
 
         var run = await ToolRunner.RunAsync("validate", dir);
 
@@ -158,7 +158,7 @@ public sealed class ValidateCommandTests : IDisposable
         // gone was removed by something else: the engine must refuse to open rather than read its streams as empty.
         string dir = _temp.Sub("log");
         await SampleLog.CreateAsync(dir, rounds: 60, crash: true, accountsOnly: true);
-        string deadSegment = Scanning.LogScanner.Scan(dir).Segments.First(s => s.IsSealed && s.LiveBytes == 0 && s.RecordBytes > 0).FileName;
+        string deadSegment = LogInspector.Verify(dir).Segments.First(s => s.IsSealed && s.LiveBytes == 0 && s.RecordBytes > 0).FileName;
         File.Delete(Path.Combine(dir, deadSegment));
 
         var validate = await ToolRunner.RunAsync("validate", dir);
@@ -180,7 +180,7 @@ public sealed class ValidateCommandTests : IDisposable
         await SampleLog.CreateAsync(dir);
         string first = SampleLog.SegmentFiles(dir)[0];
         var record = SampleLog.Records(first)[5];
-        SampleLog.FlipByte(first, record.Offset + RecordHeader.Size + 1);
+        SampleLog.FlipByte(first, record.Offset + SampleLog.RecordHeaderSize + 1);
 
         var run = await ToolRunner.RunAsync("validate", dir, "--json");
 
@@ -227,9 +227,5 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.True(run.ExitCode == ExitCodes.Error, run.ToString());
     }
 
-    private static uint SegmentId(string path)
-    {
-        Assert.True(SegmentHeader.TryParseFileName(Path.GetFileName(path), out uint id));
-        return id;
-    }
+    private static uint SegmentId(string path) => SampleLog.SegmentId(path);
 }

@@ -74,7 +74,7 @@ internal static class CompactCommand
         return ExitCodes.Ok;
     }
 
-    private static long SegmentFileBytes(string dir) => Directory.GetFiles(dir, "*.wal", SearchOption.TopDirectoryOnly).Sum(Scanning.DiskUsage.AllocatedBytes);
+    private static long SegmentFileBytes(string dir) => Inspection.LogInspector.AllocatedSegmentBytes(dir);
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Actors.Wal.Tool.Output;
-using Actors.Wal.Tool.Scanning;
 
 namespace Actors.Wal.Tool.Commands;
 

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Actors.Wal.Format;
+using Actors.Wal.Inspection;
 using Actors.Wal.Tool.Output;
-using Actors.Wal.Tool.Scanning;
 using Spectre.Console;
 
 namespace Actors.Wal.Tool.Commands;
@@ -26,28 +25,28 @@ internal static class InspectCommand
     {
         if (json)
         {
-            console.Line(ReportJson.Inspect(LogScanner.Scan(directory)));
+            console.Line(ReportJson.Inspect(LogInspector.Verify(directory)));
             return ExitCodes.Ok;
         }
 
-        var report = console.WithProgress("Scanning segments", p => LogScanner.Scan(directory, p));
-        var versions = report.Segments.Where(s => s.HeaderStatus is SegmentHeaderStatus.Ok or SegmentHeaderStatus.UnsupportedVersion)
-            .Select(s => $"{s.Version} (min compatible {s.MinCompatibleVersion})").Distinct().ToList();
+        var report = console.WithProgress("Scanning segments", p => LogInspector.Verify(directory, p));
+        var versions = report.Segments.Where(s => s.HeaderState is SegmentHeaderState.Ok or SegmentHeaderState.UnsupportedVersion)
+            .Select(s => $"{s.FormatVersion} (min compatible {s.MinCompatibleVersion})").Distinct().ToList();
         int sealedCount = report.Segments.Count(s => s.IsSealed);
         var summary = console.NewTable("Property", "Value");
         summary.AddRow("Directory", Markup.Escape(report.Directory));
         summary.AddRow("Format version", versions.Count == 0 ? "none (no readable segment)" : string.Join(", ", versions));
         summary.AddRow("Encryption keys", EncryptionKeys(report));
-        summary.AddRow("State", Markup.Escape(report.Describe()));
-        summary.AddRow("Lock", report.Locked ? "held by a running process (read without the lock: the active segment's end may still be moving)" : "free");
+        summary.AddRow("State", Markup.Escape(VerificationText.Describe(report)));
+        summary.AddRow("Lock", report.IsLocked ? "held by a running process (read without the lock: the active segment's end may still be moving)" : "free");
         if (LogDirectories.SiloDataDirectoryOf(report.Directory) is { } silo)
         {
-            summary.AddRow("Silo data directory", Markup.Escape($"{silo} ({(LockProbe.IsLocked(silo, LogDirectories.SiloLockFileName) ? "silo.lock held: a silo runs on it" : "silo.lock free: no silo runs on it")})"));
+            summary.AddRow("Silo data directory", Markup.Escape($"{silo} ({(LogInspector.IsLockHeld(Path.Combine(silo, LogDirectories.SiloLockFileName)) ? "silo.lock held: a silo runs on it" : "silo.lock free: no silo runs on it")})"));
         }
 
         summary.AddRow("Segments", report.Segments.Count == 0 ? "0 (no NNNNNNNNNN.wal files: not a log directory?)" : $"{report.Segments.Count} ({sealedCount} sealed)");
         summary.AddRow("Streams", N(report.Streams.Count));
-        summary.AddRow("Deleted streams", N(report.Streams.Values.Count(s => s.Entry.IsDeleted)));
+        summary.AddRow("Deleted streams", N(report.Streams.Values.Count(s => s.IsDeleted)));
         summary.AddRow("Records", N(report.Records));
         summary.AddRow("Highest LSN", N(report.MaxLsn));
         summary.AddRow("Recovery point", RecoveryPoint(report));
@@ -79,9 +78,9 @@ internal static class InspectCommand
     }
 
     /// <summary>The keys the segment headers name (each segment's payloads need its key): what a key file must still hold.</summary>
-    private static string EncryptionKeys(ScanReport report)
+    private static string EncryptionKeys(LogVerification report)
     {
-        var byKey = report.Segments.Where(s => s.HeaderStatus == SegmentHeaderStatus.Ok).GroupBy(s => s.Header.KeyId).OrderBy(g => g.Key).ToList();
+        var byKey = report.Segments.Where(s => s.HeaderState == SegmentHeaderState.Ok).GroupBy(s => s.KeyId).OrderBy(g => g.Key).ToList();
         if (byKey.TrueForAll(g => g.Key == 0))
         {
             return "none (payloads not encrypted)";
@@ -90,27 +89,27 @@ internal static class InspectCommand
         return string.Join(", ", byKey.Select(g => g.Key == 0 ? $"unencrypted ({g.Count()} segment(s))" : $"key {g.Key} ({g.Count()} segment(s))"));
     }
 
-    private static string RecoveryPoint(ScanReport report)
+    private static string RecoveryPoint(LogVerification report)
     {
-        if (report.Snapshot is { } snap)
+        if (report.RecoveryPoint is { } snap)
         {
-            string when = (snap.Clean, report.Locked) switch
+            string when = (snap.CleanShutdown, report.IsLocked) switch
             {
                 (true, true) => "written at the last clean shutdown, before the running process opened the log",
                 (true, false) => "written at a clean shutdown",
                 (false, _) => "written at a segment rotation",
             };
-            return $"segment {snap.RecoveryPointSegment} offset {snap.RecoveryPointOffset} ({when}; next LSN {snap.NextLsn}, {snap.Streams.Count} streams indexed)";
+            return $"segment {snap.Segment} offset {snap.Offset} ({when}; next LSN {snap.NextLsn}, {snap.IndexedStreams} streams indexed)";
         }
 
         return report.SnapshotPresent ? "index.snapshot is damaged: open scans every segment" : "none (no index.snapshot: open scans every segment)";
     }
 
-    private static string State(ScanReport report, SegmentScan s)
+    private static string State(LogVerification report, InspectedSegment s)
     {
-        if (s.HeaderStatus != SegmentHeaderStatus.Ok)
+        if (s.HeaderState != SegmentHeaderState.Ok)
         {
-            return $"header {s.HeaderStatus}";
+            return $"header {s.HeaderState}";
         }
 
         string state = s.IsSealed ? "sealed" : ReferenceEquals(s, report.Segments[^1]) ? "active" : "unsealed";

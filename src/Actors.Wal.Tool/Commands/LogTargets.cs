@@ -1,5 +1,4 @@
 using Actors.Wal.Tool.Output;
-using Actors.Wal.Tool.Scanning;
 
 namespace Actors.Wal.Tool.Commands;
 

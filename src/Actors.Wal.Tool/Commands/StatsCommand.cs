@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Actors.Wal.Tool.Output;
-using Actors.Wal.Tool.Scanning;
+using Actors.Wal.Inspection;
 using Spectre.Console;
 
 namespace Actors.Wal.Tool.Commands;
@@ -30,7 +30,7 @@ internal static class StatsCommand
     public static async Task<int> RunAsync(ToolConsole console, string directory, bool json, RecoveryMode mode, CancellationToken cancellationToken)
     {
         string dir = Path.GetFullPath(directory);
-        bool live = LockProbe.IsLocked(dir);
+        bool live = LogInspector.IsLockHeld(Path.Combine(dir, WriteAheadLog.LockFileName));
         LogStatistics stats;
         await using (var log = await LogOpener.OpenAsync(directory, readOnly: true, mode, cancellationToken).ConfigureAwait(false))
         {

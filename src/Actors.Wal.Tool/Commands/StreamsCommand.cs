@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Actors.Wal.Inspection;
 using Actors.Wal.Tool.Output;
-using Actors.Wal.Tool.Scanning;
 using Spectre.Console;
 
 namespace Actors.Wal.Tool.Commands;
@@ -29,8 +29,8 @@ internal static class StreamsCommand
     /// <summary>Scans the log and prints its streams sorted by id.</summary>
     public static int Run(ToolConsole console, string directory, string? prefix, bool json)
     {
-        ScanReport report = json ? LogScanner.Scan(directory) : console.WithProgress("Scanning segments", p => LogScanner.Scan(directory, p));
-        List<StreamFacts> streams = [.. report.Streams.Values
+        LogVerification report = json ? LogInspector.Verify(directory) : console.WithProgress("Scanning segments", p => LogInspector.Verify(directory, p));
+        List<InspectedStream> streams = [.. report.Streams.Values
             .Where(s => prefix is null || s.Id.StartsWith(prefix, StringComparison.Ordinal))
             .OrderBy(s => s.Id, StringComparer.Ordinal)];
         if (json)
@@ -40,21 +40,21 @@ internal static class StreamsCommand
         }
 
         var table = console.NewTable("Stream", "Version", "Checkpoint", "Records", "Bytes", "Segments", "Last write (UTC)", "State");
-        foreach (StreamFacts s in streams)
+        foreach (InspectedStream s in streams)
         {
             table.AddRow(
                 Markup.Escape(s.Id),
-                N(s.Entry.Version),
-                s.Entry.CheckpointVersion == 0 ? "-" : $"v{N(s.Entry.CheckpointVersion)}",
+                N(s.Version),
+                s.CheckpointVersion == 0 ? "-" : $"v{N(s.CheckpointVersion)}",
                 N(s.Records),
                 N(s.Bytes),
                 N(s.Segments.Count),
                 s.LastWrite.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                s.Entry.IsDeleted ? "deleted" : "");
+                s.IsDeleted ? "deleted" : "");
         }
 
         console.Write(table);
-        console.Line($"{N(streams.Count)} stream(s){(prefix is null ? "" : $" starting with '{prefix}'")} of {N(report.Streams.Count)} in {report.Directory}; {report.Describe()}.");
+        console.Line($"{N(streams.Count)} stream(s){(prefix is null ? "" : $" starting with '{prefix}'")} of {N(report.Streams.Count)} in {report.Directory}; {VerificationText.Describe(report)}.");
         if (report.Findings.Count > 0)
         {
             console.Line($"Damage: {report.Findings.Count} finding(s): run validate (the streams above are what the valid records show).");
@@ -63,27 +63,27 @@ internal static class StreamsCommand
         return ExitCodes.Ok;
     }
 
-    private static string ToJson(ScanReport report, List<StreamFacts> streams)
+    private static string ToJson(LogVerification report, List<InspectedStream> streams)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
             w.WriteString("directory", report.Directory);
-            w.WriteBoolean("live", report.Locked);
+            w.WriteBoolean("live", report.IsLocked);
             w.WriteNumber("findings", report.Findings.Count);
             w.WriteStartArray("streams");
-            foreach (StreamFacts s in streams)
+            foreach (InspectedStream s in streams)
             {
                 w.WriteStartObject();
                 w.WriteString("id", s.Id);
-                w.WriteNumber("version", s.Entry.Version);
-                w.WriteNumber("checkpointVersion", s.Entry.CheckpointVersion);
+                w.WriteNumber("version", s.Version);
+                w.WriteNumber("checkpointVersion", s.CheckpointVersion);
                 w.WriteNumber("records", s.Records);
                 w.WriteNumber("bytes", s.Bytes);
                 w.WriteNumber("segments", s.Segments.Count);
                 w.WriteString("lastWrite", s.LastWrite);
-                w.WriteBoolean("deleted", s.Entry.IsDeleted);
+                w.WriteBoolean("deleted", s.IsDeleted);
                 w.WriteEndObject();
             }
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Actors.Wal.Inspection;
 using Actors.Wal.Tool.Output;
-using Actors.Wal.Tool.Scanning;
 
 namespace Actors.Wal.Tool.Commands;
 
@@ -34,12 +34,12 @@ internal static class ValidateCommand
     /// <summary>Scans the directory and prints every finding.</summary>
     public static int Run(ToolConsole console, string directory, bool allowTornTail, bool json)
     {
-        var report = json ? LogScanner.Scan(directory) : console.WithProgress("Validating", p => LogScanner.Scan(directory, p));
+        var report = json ? LogInspector.Verify(directory) : console.WithProgress("Validating", p => LogInspector.Verify(directory, p));
         for (int attempt = 1; attempt < LiveRescans && NeedsRescan(report); attempt++)
         {
             // A concurrent write can be seen half done (a later page before an earlier one), a rotation or a space
             // pass can happen between reading the snapshot and the segments: look again.
-            report = LogScanner.Scan(directory);
+            report = LogInspector.Verify(directory);
         }
 
         if (report.Segments.Count == 0)
@@ -55,8 +55,8 @@ internal static class ValidateCommand
             return code;
         }
 
-        console.Line($"Validated {report.Directory}: {report.Segments.Count} segment(s), {N(report.FileBytes)} bytes, {N(report.Records)} valid record(s), {N(report.Streams.Count)} stream(s); {report.Describe()}.");
-        if (report.Locked)
+        console.Line($"Validated {report.Directory}: {report.Segments.Count} segment(s), {N(report.FileBytes)} bytes, {N(report.Records)} valid record(s), {N(report.Streams.Count)} stream(s); {VerificationText.Describe(report)}.");
+        if (report.IsLocked)
         {
             console.Line("Note: a running process holds the LOCK file; the end of the active segment may be an append in flight (seen as a torn tail).");
         }
@@ -68,22 +68,22 @@ internal static class ValidateCommand
 
         foreach (var finding in report.Findings)
         {
-            console.Line(finding.ToString());
+            console.Line(VerificationText.Line(finding));
         }
 
         console.Line(line);
         return code;
     }
 
-    private static (int Code, string Verdict, string Line) Verdict(ScanReport report, bool allowTornTail)
+    private static (int Code, string Verdict, string Line) Verdict(LogVerification report, bool allowTornTail)
     {
         if (report.HasDamage(allowTornTail))
         {
-            var counts = report.Findings.GroupBy(f => f.KindLabel).Select(g => $"{g.Count()} {g.Key.ToLowerInvariant()}");
+            var counts = report.Findings.GroupBy(f => VerificationText.KindLabel(f.Kind)).Select(g => $"{g.Count()} {g.Key.ToLowerInvariant()}");
             return (ExitCodes.Damage, "damaged", $"Result: DAMAGED: {report.Findings.Count} finding(s) ({string.Join(", ", counts)}).");
         }
 
-        if (report.Findings.Exists(f => f.Kind == FindingKind.UnsupportedVersion))
+        if (report.Findings.Any(f => f.Kind == LogFindingKind.UnsupportedVersion))
         {
             return (ExitCodes.Error, "cannot-check", "Result: CANNOT CHECK: a file was written by a newer format version; use a newer actors-wal.");
         }
@@ -94,7 +94,7 @@ internal static class ValidateCommand
     }
 
     /// <summary>True when a running process holds the directory and the scan found something.</summary>
-    private static bool NeedsRescan(ScanReport report) => report.Locked && report.Findings.Count > 0;
+    private static bool NeedsRescan(LogVerification report) => report.IsLocked && report.Findings.Count > 0;
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Actors.Wal.Format;
-using Actors.Wal.Tool.Scanning;
+using Actors.Wal.Inspection;
 
 namespace Actors.Wal.Tool.Output;
 
@@ -9,7 +8,7 @@ namespace Actors.Wal.Tool.Output;
 internal static class ReportJson
 {
     /// <summary>The overview and the segment table.</summary>
-    public static string Inspect(ScanReport report)
+    public static string Inspect(LogVerification report)
     {
         return Write(w =>
         {
@@ -20,8 +19,8 @@ internal static class ReportJson
                 w.WriteStartObject();
                 w.WriteNumber("id", s.Id);
                 w.WriteString("file", s.FileName);
-                w.WriteString("header", s.HeaderStatus.ToString());
-                w.WriteNumber("formatVersion", s.Version);
+                w.WriteString("header", s.HeaderState.ToString());
+                w.WriteNumber("formatVersion", s.FormatVersion);
                 w.WriteNumber("minCompatibleVersion", s.MinCompatibleVersion);
                 w.WriteNumber("fileBytes", s.FileLength);
                 w.WriteNumber("allocatedBytes", s.AllocatedBytes);
@@ -51,7 +50,7 @@ internal static class ReportJson
     }
 
     /// <summary>The verdict and every finding.</summary>
-    public static string Validate(ScanReport report, string result)
+    public static string Validate(LogVerification report, string result)
     {
         return Write(w =>
         {
@@ -96,15 +95,15 @@ internal static class ReportJson
         });
     }
 
-    private static void WriteSummary(Utf8JsonWriter w, ScanReport report)
+    private static void WriteSummary(Utf8JsonWriter w, LogVerification report)
     {
         w.WriteString("directory", report.Directory);
-        w.WriteBoolean("locked", report.Locked);
-        w.WriteString("state", report.State);
+        w.WriteBoolean("locked", report.IsLocked);
+        w.WriteString("state", VerificationText.StateName(report.State));
         w.WriteNumber("segmentCount", report.Segments.Count);
         w.WriteNumber("sealedSegments", report.Segments.Count(s => s.IsSealed));
         w.WriteNumber("streams", report.Streams.Count);
-        w.WriteNumber("deletedStreams", report.Streams.Values.Count(s => s.Entry.IsDeleted));
+        w.WriteNumber("deletedStreams", report.Streams.Values.Count(s => s.IsDeleted));
         w.WriteNumber("records", report.Records);
         w.WriteNumber("maxLsn", report.MaxLsn);
         w.WriteNumber("fileBytes", report.FileBytes);
@@ -112,12 +111,12 @@ internal static class ReportJson
         w.WriteNumber("recordBytes", report.RecordBytes);
         w.WriteNumber("liveBytes", report.LiveBytes);
         w.WriteNumber("reclaimableBytes", report.ReclaimableBytes);
-        if (report.Snapshot is { } snap)
+        if (report.RecoveryPoint is { } snap)
         {
             w.WriteStartObject("recoveryPoint");
-            w.WriteNumber("segment", snap.RecoveryPointSegment);
-            w.WriteNumber("offset", snap.RecoveryPointOffset);
-            w.WriteBoolean("cleanShutdown", snap.Clean);
+            w.WriteNumber("segment", snap.Segment);
+            w.WriteNumber("offset", snap.Offset);
+            w.WriteBoolean("cleanShutdown", snap.CleanShutdown);
             w.WriteNumber("nextLsn", snap.NextLsn);
             w.WriteEndObject();
         }
@@ -127,7 +126,7 @@ internal static class ReportJson
         }
 
         w.WriteStartArray("formatVersions");
-        foreach (ushort v in report.Segments.Where(s => s.HeaderStatus is SegmentHeaderStatus.Ok or SegmentHeaderStatus.UnsupportedVersion).Select(s => s.Version).Distinct())
+        foreach (ushort v in report.Segments.Where(s => s.HeaderState is SegmentHeaderState.Ok or SegmentHeaderState.UnsupportedVersion).Select(s => s.FormatVersion).Distinct())
         {
             w.WriteNumberValue(v);
         }

@@ -8,7 +8,7 @@ namespace Actors.Wal.Recovery;
 /// recovery point is the end of the log) and the sealed lengths in <c>segments.manifest</c>.
 /// </summary>
 /// <remarks>
-/// Recovery and the tool's <c>validate</c> use it the same way: a segment file shorter than its claim, a claimed
+/// Recovery and <see cref="Inspection.LogInspector"/> use it the same way (through <see cref="SegmentWalker"/>): a segment file shorter than its claim, a claimed
 /// segment that is missing, or damage at an offset below the claim is <em>corruption of acknowledged data</em>, never
 /// a torn tail (a torn tail can only lie after the last fsync). A claim is believed whenever the file holding it
 /// passes its checksum, even when the snapshot is not used as an index (an older version, or inconsistent with

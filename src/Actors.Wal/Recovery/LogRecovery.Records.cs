@@ -26,65 +26,32 @@ internal sealed partial class LogRecovery
             }
 
             outcome.SegmentsScanned++;
-            long offset = snapshot is not null && segment.Id == snapshot.RecoveryPointSegment ? snapshot.RecoveryPointOffset : SegmentHeader.Size;
-            while (true)
+            long start = snapshot is not null && segment.Id == snapshot.RecoveryPointSegment ? snapshot.RecoveryPointOffset : SegmentHeader.Size;
+            var walker = new SegmentWalker(reader, segment.Id, segment.Header, start, isLast, claims, snapshot);
+            bool walking = true;
+            while (walking)
             {
-                var status = reader.ReadAt(offset, out var record);
-                if (status == ScanStatus.Record)
+                switch (walker.Next(out var record, out var damage))
                 {
-                    offset += record.Header.Length;
-                    if (record.Header.Type == RecordType.Seal)
-                    {
+                    case SegmentWalker.Step.Record:
+                        RecoverRecord(segment, record, items);
+                        outcome.RecordsScanned++;
+                        break;
+                    case SegmentWalker.Step.Seal:
                         _lastTimestamp = Math.Max(_lastTimestamp, record.Header.TimestampTicks);
                         segment.MarkSealed(record.Header.TimestampTicks);
+                        walking = false;
                         break;
-                    }
-
-                    RecoverRecord(segment, record, items);
-                    outcome.RecordsScanned++;
-                    continue;
+                    case SegmentWalker.Step.End:
+                        walking = false;
+                        break;
+                    default:
+                        walking = OnDamage(segment, reader, walker, damage, ref outcome);
+                        break;
                 }
-
-                if (status is ScanStatus.End or ScanStatus.EndOfFile || IsCleanEndOfRecycledSegment(snapshot, segment, offset))
-                {
-                    break;
-                }
-
-                long next = reader.FindNextValidRecord(offset);
-                string reason = record.Damage ?? "damaged record";
-                bool acknowledged = claims.Covers(segment.Id, offset, out string claimWhy);
-                if (_options.RecoveryMode == RecoveryMode.Salvage)
-                {
-                    outcome.Corrupted++;
-                    outcome.ClaimsViolated |= acknowledged;
-                    _notes.Add($"{segment.Path} offset {offset}: {reason}{(acknowledged ? "; " + claimWhy : "")}; skipped (salvage){DescribeSkipped(reader, record, next)}.");
-                    if (next >= 0)
-                    {
-                        offset = next;
-                        continue;
-                    }
-
-                    if (isLast)
-                    {
-                        outcome.TornTail = (segment, offset);
-                    }
-
-                    break;
-                }
-
-                if (isLast && next < 0 && !acknowledged && _options.RecoveryMode == RecoveryMode.TolerateTornTail)
-                {
-                    outcome.TornTail = (segment, offset);
-                    break;
-                }
-
-                string why = acknowledged ? "; " + claimWhy
-                    : next >= 0 ? $"; a valid record follows at offset {next}, so this is not a torn tail"
-                    : !isLast ? "; the segment is not the last one, so this is not a torn tail"
-                    : "; AbsoluteConsistency refuses any damage, including a torn tail";
-                throw new LogCorruptedException(segment.Path, offset, reason + why);
             }
 
+            long offset = walker.Offset;
             segment.WrittenOffset = offset;
             segment.DurableOffset = offset;
 
@@ -104,14 +71,40 @@ internal sealed partial class LogRecovery
     }
 
     /// <summary>
-    /// True when the scan stops at the recovery point of a clean-shutdown snapshot in a recycled file with salted records:
-    /// the log wrote nothing after it (the snapshot is the end of the log, everything before it synced), so the bytes
-    /// there are an earlier incarnation's (they fail validation under this segment's salt): the end, nothing to cut.
-    /// Anywhere else such bytes are treated as a torn tail and cut (nothing after a torn tail was acknowledged either).
+    /// What recovery does about damage the walk found (decision tree 7d), by mode: Salvage skips it and notes it (the last
+    /// damage of the last segment with nothing valid after it is cut as a torn tail); TolerateTornTail cuts a torn tail;
+    /// anything else refuses with <see cref="LogCorruptedException"/> before any file is modified.
     /// </summary>
-    private static bool IsCleanEndOfRecycledSegment(RecoverySnapshot? snapshot, Segment segment, long offset)
-        => snapshot is { Clean: true } && segment.Header.RecordSalt != 0 && segment.Header.IsRecycledFile
-            && segment.Id == snapshot.RecoveryPointSegment && offset == snapshot.RecoveryPointOffset;
+    /// <returns>True when the walk goes on at the next valid record.</returns>
+    private bool OnDamage(Segment segment, SegmentReader reader, SegmentWalker walker, in SegmentDamage damage, ref ScanOutcome outcome)
+    {
+        if (_options.RecoveryMode == RecoveryMode.Salvage)
+        {
+            outcome.Corrupted++;
+            outcome.ClaimsViolated |= damage.Acknowledged;
+            _notes.Add($"{segment.Path} offset {damage.Offset}: {damage.Reason}{(damage.Acknowledged ? "; " + damage.ClaimWhy : "")}; skipped (salvage){DescribeSkipped(reader, damage.Offset, damage.Next)}.");
+            if (walker.ResumeAfter(damage))
+            {
+                return true;
+            }
+
+            if (damage.InLastSegment)
+            {
+                outcome.TornTail = (segment, damage.Offset);
+            }
+
+            return false;
+        }
+
+        if (damage.IsTornTail && _options.RecoveryMode == RecoveryMode.TolerateTornTail)
+        {
+            outcome.TornTail = (segment, damage.Offset);
+            return false;
+        }
+
+        string why = damage.NotTornTailBecause ?? "; AbsoluteConsistency refuses any damage, including a torn tail";
+        throw new LogCorruptedException(segment.Path, damage.Offset, damage.Reason + why);
+    }
 
     /// <summary>Applies one scanned record to the index and the live bytes, exactly as the writer did.</summary>
     /// <remarks>
@@ -222,11 +215,11 @@ internal sealed partial class LogRecovery
     }
 
     /// <summary>What a record Salvage skips held, as far as its (unverified) header tells: for the recovery notes.</summary>
-    private static string DescribeSkipped(SegmentReader reader, in ScannedRecord damaged, long next)
+    private static string DescribeSkipped(SegmentReader reader, long offset, long next)
     {
         long end = next >= 0 ? next : reader.FileLength;
-        string span = $": {end - damaged.Offset} bytes up to offset {end}";
-        if (!reader.TryPeek(damaged.Offset, out var h, out string? id) || id is null)
+        string span = $": {end - offset} bytes up to offset {end}";
+        if (!reader.TryPeek(offset, out var h, out string? id) || id is null)
         {
             return span + " (no readable record header)";
         }

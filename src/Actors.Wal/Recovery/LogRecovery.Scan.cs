@@ -111,8 +111,7 @@ internal sealed partial class LogRecovery
         {
             var reader = opened[^1].Reader;
             // A preallocated file is zero-filled up to the segment size: report the damaged (non-zero) extent only.
-            long end = reader.FileLength >= torn.Segment.Header.SegmentSizeBytes ? reader.NonZeroEnd(torn.Offset) : reader.FileLength;
-            truncatedBytes = Math.Max(0, end - torn.Offset);
+            truncatedBytes = SegmentWalker.TornBytes(reader, torn.Segment.Header, torn.Offset);
             _notes.Add(readOnly
                 ? $"{torn.Segment.Path} offset {torn.Offset}: torn tail of {truncatedBytes} bytes (not truncated: read-only)."
                 : $"{torn.Segment.Path} offset {torn.Offset}: torn tail of {truncatedBytes} bytes truncated.");
@@ -183,7 +182,7 @@ internal sealed partial class LogRecovery
                 _notes.Add($"{path}: {reason}; the missing records are lost (salvage).");
             }
 
-            string? problem = HeaderProblem(status, header, ids[i]);
+            string? problem = SegmentWalker.HeaderProblem(status, header, ids[i]);
             if (status == SegmentHeaderStatus.UnsupportedVersion)
             {
                 file.Dispose();
@@ -195,8 +194,7 @@ internal sealed partial class LogRecovery
                 // A header is written and fsynced before any record: a damaged header of the last segment with no
                 // valid record after it is a creation that never completed (a power loss can leave a partly written,
                 // partly zero header in a preallocated file). Valid records after it mean media damage instead.
-                bool tornCreation = isLast && !claims.TryGet(ids[i], out _, out _)
-                    && (status is SegmentHeaderStatus.Empty or SegmentHeaderStatus.Truncated || reader.FindNextValidRecord(SegmentHeader.Size - 1) < 0);
+                bool tornCreation = SegmentWalker.IsTornCreation(status, reader, ids[i], isLast, claims);
                 file.Dispose();
                 if (tornCreation && _options.RecoveryMode != RecoveryMode.AbsoluteConsistency)
                 {
@@ -245,7 +243,7 @@ internal sealed partial class LogRecovery
                 throw new UnsupportedFormatVersionException(path, version, minVersion, SegmentHeader.CurrentVersion);
             }
 
-            if (HeaderProblem(status, header, id) is { } problem)
+            if (SegmentWalker.HeaderProblem(status, header, id) is { } problem)
             {
                 file.Dispose();
                 if (_options.RecoveryMode == RecoveryMode.AbsoluteConsistency)
@@ -263,15 +261,6 @@ internal sealed partial class LogRecovery
 
         return spares;
     }
-
-    private static string? HeaderProblem(SegmentHeaderStatus status, in SegmentHeader header, uint id) => status switch
-    {
-        SegmentHeaderStatus.Ok when header.SegmentId != id => $"the header names segment {header.SegmentId}",
-        SegmentHeaderStatus.Ok or SegmentHeaderStatus.UnsupportedVersion => null,
-        SegmentHeaderStatus.Empty or SegmentHeaderStatus.Truncated => "the segment header is missing or cut off",
-        SegmentHeaderStatus.BadMagic => "not a segment file (bad magic number)",
-        _ => "the segment header checksum does not match",
-    };
 
     private static long SealedAt(SegmentManifest? manifest, Segment segment)
         => manifest?.Segments.Find(e => e.Id == segment.Id) is { SealedAtTicks: > 0 } entry ? entry.SealedAtTicks : segment.Header.CreatedUtcTicks;

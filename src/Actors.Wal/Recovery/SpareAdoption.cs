@@ -6,8 +6,8 @@ namespace Actors.Wal.Recovery;
 
 /// <summary>
 /// The one rule for which segment files a manifest lists as spares belong to the log. Opening a log
-/// (<see cref="LogRecovery"/>) and <c>actors-wal validate</c> (<c>LogScanner</c> in Actors.Wal.Tool) both call it, so the
-/// tool reports exactly what opening the log does (round 9 found the two written separately and disagreeing).
+/// (<see cref="LogRecovery"/>) and <see cref="Inspection.LogInspector"/> (what <c>actors-wal validate</c> runs) both call it,
+/// so the inspector reports exactly what opening the log does (round 9 found the two written separately and disagreeing).
 /// </summary>
 /// <remarks>
 /// <para>

@@ -5,7 +5,7 @@ using Actors.Wal.Recovery;
 namespace Actors.Wal.Segments;
 
 /// <summary>
-/// Read-only access to a log directory's files for tools (inspect, validate, dump) without opening the log:
+/// Read-only access to a log directory's files without opening the log (backup, the inspection API, tests):
 /// the segment list, a reader per segment (headers, every record with its offset, or the damage found) and the
 /// recovery snapshot. Nothing here modifies a file or takes the lock.
 /// </summary>

@@ -6,7 +6,7 @@ namespace Actors.Wal.Segments;
 
 /// <summary>
 /// Sequential, read-only access to the records of one segment file through a sliding buffer. Used by recovery
-/// and by tools (inspect, validate, dump): it never modifies the file.
+/// and by the inspection API (<see cref="Inspection.LogInspector"/>): it never modifies the file.
 /// </summary>
 internal sealed class SegmentReader
 {
@@ -159,7 +159,7 @@ internal sealed class SegmentReader
         return -1;
     }
 
-    /// <summary>Enumerates every record and damage of the segment from the first record on (for tools).</summary>
+    /// <summary>Enumerates every record and damage of the segment from the first record on (tests read segments with it).</summary>
     /// <remarks>After damage the enumeration resynchronizes at the next valid record, as salvage recovery does.</remarks>
     public IEnumerable<ScannedRecord> ReadAll()
     {

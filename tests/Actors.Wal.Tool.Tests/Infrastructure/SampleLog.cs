@@ -1,7 +1,6 @@
+using System.Globalization;
 using System.Text;
-using Actors.Wal.Format;
-using Actors.Wal.IO;
-using Actors.Wal.Segments;
+using Actors.Wal.Inspection;
 
 namespace Actors.Wal.Tool.Tests.Infrastructure;
 
@@ -11,6 +10,15 @@ namespace Actors.Wal.Tool.Tests.Infrastructure;
 internal static class SampleLog
 {
     public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The size of a record header: the first byte of a record's stream id is at its offset plus this (docs/wal-format.md).</summary>
+    public const int RecordHeaderSize = 48;
+
+    /// <summary>The segment format version the engine writes, and the oldest reader version its segments need (docs/wal-format.md).</summary>
+    public const int FormatVersion = 4;
+
+    /// <summary>The recovery snapshot's file name (docs/wal-format.md).</summary>
+    public const string SnapshotFileName = "index.snapshot";
 
     public static WriteAheadLogOptions Options(string dir) => new()
     {
@@ -104,10 +112,16 @@ internal static class SampleLog
     /// <summary>The recovery point (segment, offset) of the directory's index.snapshot.</summary>
     public static (uint Segment, long Offset) RecoveryPoint(string dir)
     {
-        var snapshot = Recovery.RecoverySnapshot.TryParse(File.ReadAllBytes(Path.Combine(dir, Recovery.RecoverySnapshot.FileName)), out string? reason);
-        Assert.True(snapshot is not null, reason);
-        return (snapshot.RecoveryPointSegment, snapshot.RecoveryPointOffset);
+        var point = LogInspector.Verify(dir).RecoveryPoint;
+        Assert.True(point is not null, $"{dir} has no readable {SnapshotFileName}");
+        return (point.Segment, point.Offset);
     }
+
+    /// <summary>The file name of segment <paramref name="id"/> (docs/wal-format.md).</summary>
+    public static string SegmentFileName(uint id) => $"{id:D10}.wal";
+
+    /// <summary>The segment id of a segment file's path.</summary>
+    public static uint SegmentId(string segmentPath) => uint.Parse(Path.GetFileName(segmentPath).AsSpan(0, 10), CultureInfo.InvariantCulture);
 
     public static ReadOnlyMemory<byte> Json(string text) => Encoding.UTF8.GetBytes(text);
 
@@ -122,12 +136,11 @@ internal static class SampleLog
 
     public static List<string> SegmentFiles(string dir) => Directory.GetFiles(dir, "*.wal").Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>The offsets and lengths of the valid records of a segment (seal included).</summary>
-    public static List<(long Offset, int Length, RecordType Type)> Records(string segmentPath)
+    /// <summary>The offsets and lengths of the valid stream records of a segment (seal excluded).</summary>
+    public static List<(long Offset, int Length, InspectedRecordType Type)> Records(string segmentPath)
     {
-        using var file = PhysicalFileSystem.Instance.OpenFile(segmentPath, WalFileMode.OpenReadOnly);
-        var reader = new SegmentReader(file, file.Length);
-        return reader.ReadAll().Where(r => r.Damage is null).Select(r => (r.Offset, r.Header.Length, r.Header.Type)).ToList();
+        uint id = SegmentId(segmentPath);
+        return LogInspector.ReadRecords(Path.GetDirectoryName(segmentPath)!).Where(r => r.SegmentId == id).Select(r => (r.Offset, r.Length, r.Type)).ToList();
     }
 
     /// <summary>Flips one bit at <paramref name="offset"/>.</summary>

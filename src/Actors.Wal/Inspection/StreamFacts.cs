@@ -1,9 +1,10 @@
 using Actors.Wal.Format;
 using Actors.Wal.Index;
 
-namespace Actors.Wal.Tool.Scanning;
+namespace Actors.Wal.Inspection;
 
-/// <summary>What a full scan learned about one stream: the engine's index entry rebuilt in log order, plus coverage.</summary>
+/// <summary>What a verification learns about one stream: the engine's index entry rebuilt in log order, plus coverage.</summary>
+/// <remarks>Owned by one <see cref="VerificationRun"/>, on one thread.</remarks>
 internal sealed class StreamFacts
 {
     private readonly List<(long From, long To)> _eventRanges = [];
@@ -96,6 +97,10 @@ internal sealed class StreamFacts
 
         return missing;
     }
+
+    /// <summary>The public, immutable view.</summary>
+    public InspectedStream ToInspected()
+        => new(Id, _entry.Version, _entry.CheckpointVersion, _entry.IsDeleted, Records, Bytes, [.. Segments.Keys.Order()], LastWrite);
 
     private void AddEvent(long version)
     {

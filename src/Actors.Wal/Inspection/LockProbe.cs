@@ -1,4 +1,4 @@
-namespace Actors.Wal.Tool.Scanning;
+namespace Actors.Wal.Inspection;
 
 /// <summary>Tells whether a process holds a log directory's LOCK file, without creating or writing it.</summary>
 internal static class LockProbe

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Actors.Wal.Tool.Scanning;
+namespace Actors.Wal.Inspection;
 
 /// <summary>
 /// How many bytes a file occupies on disk (allocated blocks), which differs from its length: the engine preallocates

@@ -3,23 +3,20 @@ using Actors.Wal.IO;
 using Actors.Wal.Recovery;
 using Actors.Wal.Segments;
 
-namespace Actors.Wal.Tool.Scanning;
+namespace Actors.Wal.Inspection;
 
-internal static partial class LogScanner
+internal sealed partial class VerificationRun
 {
-    /// <summary>Recovery's rule for listed spares, over files opened under either name (the writer may be renaming one).</summary>
-    private static readonly SpareAdoption SpareRule = new(path => OpenEither(path).File, maxRecordLength: null);
-
     /// <summary>
-    /// Chooses the files that form the log as opening it does (<c>LogRecovery.RunLocked</c>): with a readable manifest,
+    /// Chooses the files that form the log as opening it does (<see cref="LogRecovery"/>): with a readable manifest,
     /// its live segments and the listed spares that <see cref="SpareAdoption.Adopt"/>, the rule recovery calls too, takes
     /// into the log (a listed spare is found under its segment name or its spare name: <see cref="SpareAdoption.Locate"/>).
     /// Without a manifest, every segment file (recovery's old behaviour).
     /// </summary>
     /// <returns>The segments to scan, in id order, and the listed spares recovery does not take into use.</returns>
-    private static (List<(uint Id, string Path)> Live, List<(uint Id, string Path)> Spares) SelectSegments(ScanReport report)
+    private (List<(uint Id, string Path)> Live, List<(uint Id, string Path)> Spares) SelectSegments()
     {
-        string dir = report.Directory;
+        string dir = _directory;
         var paths = new SortedDictionary<uint, string>();
         foreach (string path in Directory.GetFiles(dir, "*.wal", SearchOption.TopDirectoryOnly))
         {
@@ -30,7 +27,7 @@ internal static partial class LogScanner
         }
 
         var spares = new List<(uint Id, string Path)>();
-        if (report.Manifest is not { } manifest)
+        if (_manifest is not { } manifest)
         {
             return (paths.Select(p => (p.Key, p.Value)).ToList(), spares);
         }
@@ -48,7 +45,7 @@ internal static partial class LogScanner
                 }
                 else
                 {
-                    report.Findings.Add(new Finding(FindingKind.Missing, SegmentHeader.FileName(entry.Id), entry.Id, null,
+                    _findings.Add(new LogFinding(LogFindingKind.Missing, SegmentHeader.FileName(entry.Id), entry.Id, null,
                         $"the segment is listed as live in {SegmentManifest.FileName} but its file is missing (opening the log refuses)"));
                 }
             }
@@ -60,14 +57,14 @@ internal static partial class LogScanner
 
         foreach (var (id, path) in paths)
         {
-            report.Notes.Add($"{Path.GetFileName(path)}: not listed in {SegmentManifest.FileName} (a creation or a deletion the process did not finish; it holds nothing the log needs): not scanned; opening the log removes it");
+            _notes.Add($"{Path.GetFileName(path)}: not listed in {SegmentManifest.FileName} (a creation or a deletion the process did not finish; it holds nothing the log needs): not scanned; opening the log removes it");
         }
 
-        foreach (var (_, path, reason) in SpareRule.Adopt(live, spares, report.Claims))
+        foreach (var (_, path, reason) in SpareRule.Adopt(live, spares, _claims))
         {
             if (reason == SpareAdoption.Reason.FollowsSeal)
             {
-                report.Notes.Add($"{Path.GetFileName(path)}: listed as a spare in {SegmentManifest.FileName}, but the writer had taken it into use (the segment before it ends with its seal): scanned as the next segment, as opening the log does");
+                _notes.Add($"{Path.GetFileName(path)}: listed as a spare in {SegmentManifest.FileName}, but the writer had taken it into use (the segment before it ends with its seal): scanned as the next segment, as opening the log does");
             }
         }
 
@@ -80,7 +77,7 @@ internal static partial class LogScanner
     /// short (removed; AbsoluteConsistency refuses a damaged spare header, but discards such records with a note like the
     /// other modes).
     /// </summary>
-    private static void CheckUnusedSpares(ScanReport report, List<(uint Id, string Path)> spares)
+    private void CheckUnusedSpares(List<(uint Id, string Path)> spares)
     {
         foreach (var (id, path) in spares)
         {
@@ -89,20 +86,20 @@ internal static partial class LogScanner
             {
                 if (new SegmentReader(file, Math.Max(RecordHeader.Size, file.Length)).ReadHeader(out _, out ushort version, out ushort minVersion) == SegmentHeaderStatus.UnsupportedVersion)
                 {
-                    report.Findings.Add(new Finding(FindingKind.UnsupportedVersion, name, id, 0,
-                        $"written by format version {version} (readable from version {minVersion}); this tool reads version {SegmentHeader.CurrentVersion}"));
+                    _findings.Add(new LogFinding(LogFindingKind.UnsupportedVersion, name, id, 0,
+                        $"written by format version {version} (readable from version {minVersion}); this build reads version {SegmentHeader.CurrentVersion}"));
                     continue;
                 }
             }
 
             if (SpareRule.HeaderDamaged(path, id))
             {
-                report.Findings.Add(new Finding(FindingKind.TornTail, name, id, 0,
+                _findings.Add(new LogFinding(LogFindingKind.TornTail, name, id, 0,
                     "the header of this listed spare segment is damaged; the writer never took it into use after a sealed segment, so it holds nothing acknowledged: opening the log removes it"));
             }
             else if (SpareRule.HoldsRecord(path, id))
             {
-                report.Findings.Add(new Finding(FindingKind.TornTail, name, id, SegmentHeader.Size,
+                _findings.Add(new LogFinding(LogFindingKind.TornTail, name, id, SegmentHeader.Size,
                     "the writer had started writing into this spare segment, but the segment before it has no seal, so nothing written here was acknowledged: opening the log discards these records"));
             }
         }

@@ -1,9 +1,10 @@
 using Actors.Wal.Format;
 
-namespace Actors.Wal.Tool.Scanning;
+namespace Actors.Wal.Inspection;
 
-/// <summary>What a full scan learned about one segment file.</summary>
-internal sealed class SegmentScan
+/// <summary>What a verification learns about one segment file while it reads it; becomes an <see cref="InspectedSegment"/>.</summary>
+/// <remarks>Owned by one <see cref="VerificationRun"/>, on one thread.</remarks>
+internal sealed class SegmentFacts
 {
     /// <summary>The segment id from the file name.</summary>
     public required uint Id { get; init; }
@@ -14,7 +15,7 @@ internal sealed class SegmentScan
     /// <summary>The file length (includes preallocated zeros).</summary>
     public required long FileLength { get; init; }
 
-    /// <summary>The bytes the file occupies on disk (allocated blocks): up to a whole segment when preallocated, whatever its length.</summary>
+    /// <summary>The bytes the file occupies on disk.</summary>
     public long AllocatedBytes { get; init; }
 
     /// <summary>The header parse outcome.</summary>
@@ -38,7 +39,7 @@ internal sealed class SegmentScan
     /// <summary>Valid stream records (seal excluded).</summary>
     public long Records { get; set; }
 
-    /// <summary>Bytes of valid stream records (header and seal excluded), as the engine accounts them.</summary>
+    /// <summary>Bytes of valid stream records.</summary>
     public long RecordBytes { get; set; }
 
     /// <summary>Bytes of records still needed (computed after the scan with the engine's liveness rule).</summary>
@@ -53,12 +54,6 @@ internal sealed class SegmentScan
     /// <summary>Damaged records found in this segment.</summary>
     public int DamagedRecords { get; set; }
 
-    /// <summary>When the segment was created (header), or null.</summary>
-    public DateTimeOffset? CreatedAt => HeaderStatus == SegmentHeaderStatus.Ok ? new DateTimeOffset(Header.CreatedUtcTicks, TimeSpan.Zero) : null;
-
-    /// <summary>Live bytes / record bytes (1 for a segment without records).</summary>
-    public double LiveRatio => RecordBytes == 0 ? 1.0 : (double)LiveBytes / RecordBytes;
-
     /// <summary>Notes an item LSN.</summary>
     public void AddLsn(long lsn)
     {
@@ -69,5 +64,39 @@ internal sealed class SegmentScan
 
         MinLsn = MinLsn == 0 ? lsn : Math.Min(MinLsn, lsn);
         MaxLsn = Math.Max(MaxLsn, lsn);
+    }
+
+    /// <summary>The public, immutable view.</summary>
+    public InspectedSegment ToInspected()
+    {
+        bool ok = HeaderStatus == SegmentHeaderStatus.Ok;
+        return new InspectedSegment(
+            Id,
+            FileName,
+            FileLength,
+            AllocatedBytes,
+            HeaderStatus switch
+            {
+                SegmentHeaderStatus.Ok => SegmentHeaderState.Ok,
+                SegmentHeaderStatus.Empty => SegmentHeaderState.Empty,
+                SegmentHeaderStatus.Truncated => SegmentHeaderState.Truncated,
+                SegmentHeaderStatus.BadMagic => SegmentHeaderState.BadMagic,
+                SegmentHeaderStatus.BadChecksum => SegmentHeaderState.BadChecksum,
+                _ => SegmentHeaderState.UnsupportedVersion,
+            },
+            Version,
+            MinCompatibleVersion,
+            ok ? new DateTimeOffset(Header.CreatedUtcTicks, TimeSpan.Zero) : null,
+            ok ? Header.SegmentSizeBytes : 0,
+            ok ? Header.BaseLsn : 0,
+            ok ? Header.KeyId : 0,
+            DataEnd,
+            IsSealed,
+            Records,
+            RecordBytes,
+            LiveBytes,
+            MinLsn,
+            MaxLsn,
+            DamagedRecords);
     }
 }

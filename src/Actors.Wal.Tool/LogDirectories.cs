@@ -1,7 +1,6 @@
-using Actors.Wal.Format;
-using Actors.Wal.Recovery;
+using Actors.Wal.Inspection;
 
-namespace Actors.Wal.Tool.Scanning;
+namespace Actors.Wal.Tool;
 
 /// <summary>
 /// Finds the log directories a command works on: the directory given when it is a log, otherwise the logs under it
@@ -25,7 +24,7 @@ internal static class LogDirectories
             throw new DirectoryNotFoundException($"The directory '{dir}' does not exist.");
         }
 
-        if (IsLog(dir))
+        if (LogInspector.IsLogDirectory(dir))
         {
             return [dir];
         }
@@ -41,13 +40,6 @@ internal static class LogDirectories
         found.Sort(StringComparer.Ordinal);
         return found;
     }
-
-    /// <summary>True when <paramref name="directory"/> holds a log's files (segments, recovery snapshot, manifest or LOCK).</summary>
-    public static bool IsLog(string directory)
-        => File.Exists(Path.Combine(directory, RecoverySnapshot.FileName))
-            || File.Exists(Path.Combine(directory, SegmentManifest.FileName))
-            || File.Exists(Path.Combine(directory, WriteAheadLog.LockFileName))
-            || Directory.EnumerateFiles(directory, "*.wal").Any(f => SegmentHeader.TryParseFileName(Path.GetFileName(f), out _));
 
     /// <summary>The silo data directory that holds <paramref name="logDirectory"/> (a parent with <c>silo.lock</c>), or null.</summary>
     public static string? SiloDataDirectoryOf(string logDirectory)
@@ -82,7 +74,7 @@ internal static class LogDirectories
 
         foreach (string child in children)
         {
-            if (IsLog(child))
+            if (LogInspector.IsLogDirectory(child))
             {
                 found.Add(child);
             }
