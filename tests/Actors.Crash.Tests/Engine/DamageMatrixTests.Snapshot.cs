@@ -22,6 +22,7 @@ public sealed partial class DamageMatrixTests
         var data = await DamageHarness.BuildAsync(DamageHarness.Options(_dir.Path), cleanShutdown: true, async (log, w) =>
         {
             await DamageHarness.MultiSegmentHistoryAsync(log, w);
+            await log.WhenMaintenanceIdleAsync(); // the snapshot the last rotation asked for is written in the background
             stale = File.ReadAllBytes(_dir.File(Snapshot)); // written at the last rotation, before the final events
             await w.AppendAsync(log, "late", [new byte[] { 7, 7 }]);
             await w.CheckpointAsync(log, "s0", w.VersionOf("s0"), [1, 2, 3]);

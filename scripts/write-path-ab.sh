@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Two builds of the engine side by side with the bare group-commit loop (issue 37, item 1): ROUNDS rounds, each running,
+# for every shape (writers x bytes), the profile scenario of build A's engine, build B's engine and the bare loop, one
+# after the other in separate processes (the order rotates each round), SECONDS each, SyncPolicy.Always. Prints every row
+# with the 1-minute load average, then per shape and variant the medians of appends/s, p50, p99, appends per fsync and
+# CPU µs per append, and each engine's median ratio to the bare loop of the same round.
+# usage: bash scripts/write-path-ab.sh A_DIR B_DIR [ROUNDS] [SECONDS] [SHAPES]
+#   A_DIR, B_DIR: Release output directories of tests/Benchmarks (copies of tests/Benchmarks/bin/Release/net10.0 built
+#   from the two commits); SHAPES: space-separated WRITERSxBYTES (default "256x100 256x1024 16x100 1x100").
+# Measure on an idle machine: nothing else building or testing.
+set -euo pipefail
+a="$1"; b="$2"; rounds="${3:-3}"; seconds="${4:-4}"; shapes="${5:-256x100 256x1024 16x100 1x100}"
+results="$(mktemp)"
+trap 'rm -f "${results}"' EXIT
+cell() { awk -F'|' -v c="$2" '{ gsub(/^ +| +$/, "", $c); print $c }' <<<"$1"; }
+for round in $(seq 1 "${rounds}"); do
+  for shape in ${shapes}; do
+    writers="${shape%x*}"; bytes="${shape#*x}"
+    variants=(A B bare)
+    shift_by=$(( (round - 1) % 3 ))
+    variants=("${variants[@]:shift_by}" "${variants[@]:0:shift_by}")
+    for variant in "${variants[@]}"; do
+      dir="${a}"; store=wal
+      [[ "${variant}" == B ]] && dir="${b}"
+      [[ "${variant}" == bare ]] && store=bare
+      load="$(cut -d' ' -f1 /proc/loadavg)"
+      out="$(cd /tmp && timeout 300 dotnet "${dir}/Benchmarks.dll" profile --store "${store}" --writers "${writers}" --bytes "${bytes}" --seconds "${seconds}" 2>/dev/null || true)"
+      row="$(grep -E '^\| (Actors WAL|bare group commit) +\| ' <<<"${out}" | head -1)"
+      if [[ -z "${row}" ]]; then
+        echo "round ${round} ${shape} ${variant}: no row (the run failed)" >&2
+        continue
+      fi
+      echo "round ${round} ${shape} ${variant} load ${load}: ${row}"
+      echo "${round} ${shape} ${variant} $(cell "${row}" 5 | tr -d ',') $(cell "${row}" 6 | tr -d ' ') $(cell "${row}" 7 | tr -d ' ') $(cell "${row}" 8 | tr -d ',') $(cell "${row}" 10)" >>"${results}"
+    done
+  done
+done
+python3 - "${results}" <<'PY'
+import statistics, sys
+def us(t):
+    for unit, f in (('µs', 1), ('ms', 1000), ('s', 1e6)):
+        if t.endswith(unit):
+            return float(t[:-len(unit)].replace(',', '')) * f
+    return float('nan')
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+shapes = list(dict.fromkeys(r[1] for r in rows))
+print()
+print("| shape | variant | appends/s | p50 | p99 | p99/p50 | appends/fsync | CPU µs/append | ÷ bare (appends/s, median of rounds) | p50 ÷ bare p50 |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+for shape in shapes:
+    bare = {r[0]: r for r in rows if r[1] == shape and r[2] == 'bare'}
+    for variant in ('A', 'B', 'bare'):
+        rs = [r for r in rows if r[1] == shape and r[2] == variant]
+        if not rs:
+            continue
+        rate = statistics.median(float(r[3]) for r in rs)
+        p50 = statistics.median(us(r[4]) for r in rs)
+        p99 = statistics.median(us(r[5]) for r in rs)
+        per = statistics.median(float(r[6]) for r in rs)
+        cpu = statistics.median(float(r[7]) for r in rs)
+        ratios = [float(r[3]) / float(bare[r[0]][3]) for r in rs if r[0] in bare]
+        lat = [us(r[4]) / us(bare[r[0]][4]) for r in rs if r[0] in bare]
+        ratio = f"{statistics.median(ratios):.2f}x" if ratios and variant != 'bare' else "-"
+        lratio = f"{statistics.median(lat):.2f}x" if lat and variant != 'bare' else "-"
+        print(f"| {shape} | {variant} | {rate:,.0f} | {p50:,.0f} µs | {p99:,.0f} µs | {p99 / p50:.2f}x | {per:.1f} | {cpu:.2f} | {ratio} | {lratio} |")
+PY
