@@ -222,7 +222,7 @@ internal sealed partial class LogWriter : IOpenGroupSource
             Interlocked.Exchange(ref _draining, 0);
         }
 
-        if (_queue.HasWork)
+        if (_queue.HasWork && Volatile.Read(ref _finished) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.Drain(), this, preferLocal: false);
         }
