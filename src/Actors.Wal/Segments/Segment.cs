@@ -7,7 +7,8 @@ namespace Actors.Wal.Segments;
 /// One segment file: its header, open file, how far it is written and durable, and how many of its bytes are live.
 /// </summary>
 /// <remarks>
-/// Ownership: the writer thread alone moves <see cref="WrittenOffset"/> and seals the segment; the committer thread
+/// Ownership: the writer (the thread holding its drain) alone moves <see cref="WrittenOffset"/> (where the next record is
+/// framed; the committer writes the bytes before it syncs them) and seals the segment; the committer thread
 /// alone moves <see cref="DurableOffset"/> and <see cref="LiveBytes"/>; recovery sets all of them before the log
 /// starts. Other threads read them (volatile reads). Readers pin the segment with <see cref="TryAcquire"/> /
 /// <see cref="Release"/>, so a deleted segment's file is closed (and may be recycled) only after the last reader is
@@ -49,7 +50,12 @@ internal sealed class Segment
     /// <summary>The open file.</summary>
     public IWalFile File { get; private set; }
 
-    /// <summary>The end of the records handed to the OS (where the next record goes). Includes the seal record of a sealed segment.</summary>
+    /// <summary>
+    /// The end of the records framed into the segment (where the next record goes), the seal record of a sealed segment
+    /// included. The committer writes them before it syncs them, so bytes up to here are on stable storage only once
+    /// <see cref="DurableOffset"/> reaches it: whoever needs them on disk (the manifest's seal, space management, the change
+    /// feed) checks both.
+    /// </summary>
     public long WrittenOffset
     {
         get => Volatile.Read(ref _writtenOffset);
@@ -115,7 +121,7 @@ internal sealed class Segment
         old.Dispose();
     }
 
-    /// <summary>Marks the segment sealed (writer thread, or recovery).</summary>
+    /// <summary>Marks the segment sealed (the writer, or recovery).</summary>
     public void MarkSealed(long sealedAtTicks)
     {
         Volatile.Write(ref _sealedAtTicks, sealedAtTicks);

@@ -89,7 +89,7 @@ internal sealed class HandOffQueue<T>
     }
 
     /// <summary>
-    /// Takes every queued request in arrival order (writer thread). <paramref name="closed"/> is true once the queue was
+    /// Takes every queued request in arrival order (the consumer). <paramref name="closed"/> is true once the queue was
     /// closed: nothing else can arrive.
     /// </summary>
     public T? TakeAll(out bool closed)
@@ -146,7 +146,7 @@ internal sealed class HandOffQueue<T>
         return ordered;
     }
 
-    /// <summary>Blocks the writer thread until a request is queued (or the queue is closed).</summary>
+    /// <summary>Blocks the consumer's thread (one that has its own) until a request is queued (or the queue is closed).</summary>
     public void WaitForWork()
     {
         _signal.Reset();

@@ -101,12 +101,12 @@ internal sealed partial class LogWriter : IOpenGroupSource
     public long LastTimestamp => Volatile.Read(ref _lastTimestamp);
 
     /// <summary>
-    /// Called on the writer thread after each rotation with the position just past the old segment's seal (the log asks
+    /// Called by the writer (the thread holding the drain) after each rotation with the position just past the old segment's seal (the log asks
     /// maintenance for a snapshot, taken once everything up to that position is applied, and a space pass).
     /// </summary>
     public Action<long>? Rotated { get; set; }
 
-    /// <summary>The segment the writer writes into.</summary>
+    /// <summary>The segment the writer frames into.</summary>
     public Segment Active => Volatile.Read(ref _active);
 
     /// <summary>Requests queued and not yet taken.</summary>
@@ -151,103 +151,7 @@ internal sealed partial class LogWriter : IOpenGroupSource
         }
     }
 
-    /// <summary>
-    /// Frames and hands on everything queued, on the calling thread, while nobody else does: a thread that finds the drain
-    /// taken leaves at once (the holder looks at the queue again after it lets go, so nothing queued is left behind).
-    /// </summary>
-    /// <remarks>
-    /// No lost request: a producer pushes (a full fence) and then tries to take the drain; the holder lets go (a full
-    /// fence) and then looks at the queue. Whatever the interleaving, either the holder sees the new request or the
-    /// producer finds the drain free.
-    /// </remarks>
-    private void Drain()
-    {
-        while ((_queue.HasWork || (_groupOpen && Volatile.Read(ref _groupWanted) != 0))
-            && Volatile.Read(ref _finished) == 0
-            && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
-        {
-            try
-            {
-                var chain = _queue.TakeAll(out bool closed);
-                if (chain is not null)
-                {
-                    Process(chain);
-                }
-
-                if (closed || Volatile.Read(ref _groupWanted) != 0)
-                {
-                    HandOnOpenGroup();
-                }
-
-                if (closed && Interlocked.Exchange(ref _finished, 1) == 0)
-                {
-                    _committer.Close();
-                    _stopped.TrySetResult();
-                }
-            }
-            finally
-            {
-                Interlocked.Exchange(ref _draining, 0);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The committer is ready for the next commit (committer thread): hands it the open group now when no thread drains,
-    /// else asks the draining thread to hand it on when it is done. The committer then takes what was posted, or sleeps
-    /// until a group is posted.
-    /// </summary>
-    /// <remarks>
-    /// No lost request: the committer announces (a full fence), then tries to take the drain; a draining thread lets go
-    /// (a full fence), then looks at the announcement. The committer only closes the open group (never frames: a demotion
-    /// would wait for it), so requests pushed while it held the drain are drained on the thread pool.
-    /// </remarks>
-    public void RequestGroup()
-    {
-        Interlocked.Exchange(ref _groupWanted, 1);
-        if (Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
-        {
-            return;
-        }
-
-        try
-        {
-            if (Volatile.Read(ref _finished) == 0)
-            {
-                HandOnOpenGroup();
-            }
-        }
-        finally
-        {
-            Interlocked.Exchange(ref _draining, 0);
-        }
-
-        if (_queue.HasWork && Volatile.Read(ref _finished) == 0)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.Drain(), this, preferLocal: false);
-        }
-    }
-
-    /// <summary>Posts the open group when it holds anything (the drain's holder); a failure fails the log and the group.</summary>
-    private void HandOnOpenGroup()
-    {
-        if (!_groupOpen)
-        {
-            return;
-        }
-
-        Interlocked.Exchange(ref _groupWanted, 0);
-        try
-        {
-            WriteGroup();
-        }
-        catch (Exception ex)
-        {
-            FailOpenGroup(ex);
-        }
-    }
-
-    /// <summary>Frames, writes and hands on every request of <paramref name="chain"/>, in groups of at most MaxBatchBytes.</summary>
+    /// <summary>Frames every request of <paramref name="chain"/> into the open group (handing a group on whenever the next request would take it past MaxBatchBytes).</summary>
     private void Process(LogRequest chain)
     {
         LogRequest? request = chain;

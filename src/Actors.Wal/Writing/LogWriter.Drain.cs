@@ -1,0 +1,102 @@
+namespace Actors.Wal.Writing;
+
+// Who runs the writer: the combining drain of the enqueuing threads, and the committer's request for the open group
+// (methods only: the state is in LogWriter.cs).
+internal sealed partial class LogWriter
+{
+    /// <summary>
+    /// Frames and hands on everything queued, on the calling thread, while nobody else does: a thread that finds the drain
+    /// taken leaves at once (the holder looks at the queue again after it lets go, so nothing queued is left behind).
+    /// </summary>
+    /// <remarks>
+    /// No lost request: a producer pushes (a full fence) and then tries to take the drain; the holder lets go (a full
+    /// fence) and then looks at the queue. Whatever the interleaving, either the holder sees the new request or the
+    /// producer finds the drain free.
+    /// </remarks>
+    private void Drain()
+    {
+        while ((_queue.HasWork || (_groupOpen && Volatile.Read(ref _groupWanted) != 0))
+            && Volatile.Read(ref _finished) == 0
+            && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        {
+            try
+            {
+                var chain = _queue.TakeAll(out bool closed);
+                if (chain is not null)
+                {
+                    Process(chain);
+                }
+
+                if (closed || Volatile.Read(ref _groupWanted) != 0)
+                {
+                    HandOnOpenGroup();
+                }
+
+                if (closed && Interlocked.Exchange(ref _finished, 1) == 0)
+                {
+                    _committer.Close();
+                    _stopped.TrySetResult();
+                }
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _draining, 0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The committer is ready for the next commit (committer thread): hands it the open group now when no thread drains,
+    /// else asks the draining thread to hand it on when it is done. The committer then takes what was posted, or sleeps
+    /// until a group is posted.
+    /// </summary>
+    /// <remarks>
+    /// No lost request: the committer announces (a full fence), then tries to take the drain; a draining thread lets go
+    /// (a full fence), then looks at the announcement. The committer only closes the open group (never frames: a demotion
+    /// would wait for it), so requests pushed while it held the drain are drained on the thread pool.
+    /// </remarks>
+    public void RequestGroup()
+    {
+        Interlocked.Exchange(ref _groupWanted, 1);
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (Volatile.Read(ref _finished) == 0)
+            {
+                HandOnOpenGroup();
+            }
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _draining, 0);
+        }
+
+        if (_queue.HasWork && Volatile.Read(ref _finished) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.Drain(), this, preferLocal: false);
+        }
+    }
+
+    /// <summary>Posts the open group when it holds anything (the drain's holder); a failure fails the log and the group.</summary>
+    private void HandOnOpenGroup()
+    {
+        if (!_groupOpen)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _groupWanted, 0);
+        try
+        {
+            WriteGroup();
+        }
+        catch (Exception ex)
+        {
+            FailOpenGroup(ex);
+        }
+    }
+}
