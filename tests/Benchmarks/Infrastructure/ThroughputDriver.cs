@@ -16,6 +16,7 @@ internal static class ThroughputDriver
     {
         await target.PrepareAsync(workload.Writers, cancellationToken);
         FsyncTimes.Start();
+        using var allocations = AllocationSampler.Requested ? new AllocationSampler() : null;
 
         var window = new Window();
         var histograms = new LatencyHistogram[workload.Writers];
@@ -54,6 +55,7 @@ internal static class ThroughputDriver
         TimeSpan gcPauseBefore = GC.GetTotalPauseDuration();
         int[] gcCountsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         FsyncTimes.Open();
+        allocations?.Open();
         long start = Stopwatch.GetTimestamp();
         window.Open(start);
         long end;
@@ -75,6 +77,7 @@ internal static class ThroughputDriver
         TimeSpan gcPause = GC.GetTotalPauseDuration() - gcPauseBefore;
         int[] gcCounts = [GC.CollectionCount(0) - gcCountsBefore[0], GC.CollectionCount(1) - gcCountsBefore[1], GC.CollectionCount(2) - gcCountsBefore[2]];
         long allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+        allocations?.Close(target.Name, histograms.Sum(h => h.Count));
         self.Refresh();
         TimeSpan cpu = self.TotalProcessorTime - cpuBefore;
         SyncCounters? after = await target.ReadCountersAsync(cancellationToken);
