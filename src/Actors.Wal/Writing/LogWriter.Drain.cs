@@ -77,9 +77,12 @@ internal sealed partial class LogWriter
 
         if (_queue.HasWork && Volatile.Read(ref _finished) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.Drain(), this, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false); // as an IThreadPoolWorkItem: nothing allocated
         }
     }
+
+    /// <summary>Drains on a thread-pool thread (requests pushed while the committer held the drain).</summary>
+    void IThreadPoolWorkItem.Execute() => Drain();
 
     /// <summary>Posts the open group when it holds anything (the drain's holder); a failure fails the log and the group.</summary>
     private void HandOnOpenGroup()

@@ -32,7 +32,7 @@ namespace Actors.Wal.Writing;
 /// <para>Why (issue 37): when the writer thread wrote each group itself, a cohort of 256 callers coming back through the
 /// thread pool reached the file in ~20-30 small writes per fsync, each a system call and a wake-up on the path.</para>
 /// </remarks>
-internal sealed partial class LogWriter : IOpenGroupSource
+internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
 {
     private readonly HandOffQueue<LogRequest> _queue = new(static () => new CloseMarkerRequest());
     private readonly Dictionary<string, WriterStream> _streams = new(StringComparer.Ordinal);
