@@ -29,7 +29,8 @@ internal sealed record BenchArgs
                            sequential (the sequential durable write at 16 KiB to 512 KiB per fdatasync)
           --writers N      profile: concurrent writers (default 256); journal: only this writer count (default 1, 16, 256)
           --bytes N        profile: event payload bytes (default 100); journal: only this size (default 100 B, 1 KiB)
-          --rounds N       journal: interleaved rounds (default 5, 3 with --quick)
+          --rounds N       journal: interleaved rounds (default 5, 3 with --quick); aged: rounds the rows' windows are
+                           split over, order rotating (default 2)
           --segment-mb N   profile: the engine's segment size in MiB (default 64): more rotations per window on a slow machine
           --aged           profile: build scenario 7's aged log first, then profile the engine on a fresh log and on
                            the aged one, one phase after the other in this process (scripts/engine-profile.sh)

@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""The disk's floor for scenario 14 (cold activation): how long this disk takes, with the file's pages evicted, to read
+the span a cold read covers (default 19.2 MiB, what the engine's read-ahead reports per cold read) sequentially, after
+posix_fadvise(WILLNEED) of the whole span, and as 1,000 dependent random 4 KiB reads (the back-pointer walk without
+read-ahead). Writes a 64 MiB scratch file in DIR (default: the current directory), prints medians of ROUNDS and the
+load average. usage: python3 scripts/cold-read-floor.py [DIR] [SPAN_MIB] [ROUNDS]"""
+import os
+import random
+import statistics
+import sys
+import time
+
+directory = sys.argv[1] if len(sys.argv) > 1 else "."
+span = int(float(sys.argv[2] if len(sys.argv) > 2 else "19.2") * (1 << 20))
+rounds = int(sys.argv[3] if len(sys.argv) > 3 else "6")
+path = os.path.join(directory, f"cold-read-floor-{os.getpid()}.bin")
+file_bytes = 64 << 20
+with open(path, "wb") as f:
+    f.write(os.urandom(file_bytes))
+    f.flush()
+    os.fsync(f.fileno())
+fd = os.open(path, os.O_RDONLY)
+try:
+    timings = {"sequential 1 MiB reads": [], "WILLNEED of the span, then 1 MiB reads": [], "1,000 dependent random 4 KiB reads": []}
+    for r in range(rounds):
+        base = (r % 2) * (file_bytes - span) if file_bytes > span else 0
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        t = time.perf_counter()
+        n = 0
+        while n < span:
+            n += len(os.pread(fd, 1 << 20, base + n))
+        timings["sequential 1 MiB reads"].append(time.perf_counter() - t)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        t = time.perf_counter()
+        os.posix_fadvise(fd, base, span, os.POSIX_FADV_WILLNEED)
+        n = 0
+        while n < span:
+            n += len(os.pread(fd, 1 << 20, base + n))
+        timings["WILLNEED of the span, then 1 MiB reads"].append(time.perf_counter() - t)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        t = time.perf_counter()
+        for _ in range(1000):
+            os.pread(fd, 4096, random.randrange(0, file_bytes // 4096) * 4096)
+        timings["1,000 dependent random 4 KiB reads"].append(time.perf_counter() - t)
+    print(f"cold reads of a {span / (1 << 20):.1f} MiB span, {rounds} rounds (pages evicted before each):")
+    for name, values in timings.items():
+        ms = [v * 1000 for v in values]
+        print(f"  {name:40} median {statistics.median(ms):6.1f} ms  (min {min(ms):.1f}, max {max(ms):.1f})")
+    print("load average:", open("/proc/loadavg").read().strip())
+finally:
+    os.close(fd)
+    os.remove(path)
