@@ -62,7 +62,7 @@ public sealed partial class EntryLog
         var segments = new List<EntryLogSegment>();
         try
         {
-            var enteredEpoch = ReadEnteredEpoch(fileSystem, directory);
+            var enteredEpoch = EnteredEpochFile.Read(fileSystem, directory);
             var checkpoint = RecoverCheckpoint(fileSystem, directory);
             var epochs = new List<long>();
             var tornBytesCut = RecoverSegments(fileSystem, directory, checkpoint, segments, epochs, out var firstLsn);
@@ -81,45 +81,17 @@ public sealed partial class EntryLog
         }
     }
 
-    internal static long ReadEnteredEpoch(IFileSystem fileSystem, string directory)
-    {
-        fileSystem.DeleteFile(Path.Combine(directory, EntryLogFormat.EpochTempFileName));
-        var path = Path.Combine(directory, EntryLogFormat.EpochFileName);
-        if (!fileSystem.FileExists(path))
-        {
-            return 0;
-        }
-
-        using var file = fileSystem.OpenFile(path, WalFileMode.OpenReadOnly);
-        var data = new byte[Math.Min(file.Length, EntryLogFormat.EpochFileSize + 1)];
-        var read = file.Read(0, data);
-        return EntryLogFormat.TryReadEpochFile(data.AsSpan(0, read))
-            ?? throw new LogCorruptedException(path, 0, $"the epoch file is not a valid {EntryLogFormat.EpochFileSize}-byte record");
-    }
-
+    /// <summary>Decision 3: the checkpoint in force, an install that passed its commit point finished (every segment deleted).</summary>
     private static EntryLogCheckpoint RecoverCheckpoint(IFileSystem fileSystem, string directory)
     {
-        fileSystem.DeleteFile(Path.Combine(directory, EntryLogFormat.CheckpointTempFileName));
-        fileSystem.DeleteFile(Path.Combine(directory, EntryLogFormat.InstallTempFileName));
-        var installPath = Path.Combine(directory, EntryLogFormat.InstallFileName);
-        if (fileSystem.FileExists(installPath))
+        var (checkpoint, installPending) = CheckpointFiles.Recover(fileSystem, directory);
+        if (installPending)
         {
-            var installed = ReadCheckpointFile(fileSystem, installPath);
-            FinishInstall(fileSystem, directory, fileSystem.ListFiles(directory, EntryLogFormat.SegmentSuffix));
-            return installed;
+            DeleteSegmentFiles(fileSystem, directory, fileSystem.ListFiles(directory, EntryLogFormat.SegmentSuffix));
+            CheckpointFiles.RenameInstallOverCheckpoint(fileSystem, directory);
         }
 
-        var path = Path.Combine(directory, EntryLogFormat.CheckpointFileName);
-        return fileSystem.FileExists(path) ? ReadCheckpointFile(fileSystem, path) : EntryLogCheckpoint.None;
-    }
-
-    internal static EntryLogCheckpoint ReadCheckpointFile(IFileSystem fileSystem, string path)
-    {
-        using var file = fileSystem.OpenFile(path, WalFileMode.OpenReadOnly);
-        var data = new byte[file.Length];
-        var read = file.Read(0, data);
-        return EntryLogFormat.TryReadCheckpointFile(data.AsSpan(0, read), path)
-            ?? throw new LogCorruptedException(path, 0, "the checkpoint file fails its checksum or layout (it is replaced atomically, so this is damage)");
+        return checkpoint;
     }
 
     /// <summary>Decision 8: the recovered log reaches the checkpoint and agrees with its epoch.</summary>
