@@ -25,7 +25,6 @@ namespace Actors.Wal.Entries.Journal;
 /// </remarks>
 public sealed partial class EntryJournal : IDisposable
 {
-    private static readonly byte[] ZeroBlock = new byte[64 * 1024];
     private readonly object _lock = new();
     private readonly IFileSystem _fileSystem;
     private readonly EntryJournalOptions _options;
@@ -36,6 +35,7 @@ public sealed partial class EntryJournal : IDisposable
     private readonly PriorityQueue<TaskCompletionSource, long> _waiters = new();
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly Thread _syncThread;
+    private readonly LogUsability _usability;
     private byte[] _buffer = new byte[64 * 1024];
     private int _buffered;
     private long _durablePosition;
@@ -43,8 +43,6 @@ public sealed partial class EntryJournal : IDisposable
     private JournalSegment? _syncing;
     private long _syncs;
     private long _recordsAppended;
-    private LogFailedException? _failure;
-    private bool _disposed;
 
     private EntryJournal(
         IFileSystem fileSystem, EntryJournalOptions options, IDisposable directoryLock, List<JournalSegment> segments, Dictionary<int, JournalLogIndex> logs, long tornBytesCut)
@@ -55,6 +53,7 @@ public sealed partial class EntryJournal : IDisposable
         _segments = segments;
         _logs = logs;
         TornBytesCutAtOpen = tornBytesCut;
+        _usability = new LogUsability(options.Directory, typeof(EntryJournal), FaultWaitersLocked);
         _nextOrdinal = segments.Count == 0 ? 0 : segments[^1].Ordinal + 1;
         _durablePosition = segments.Count == 0 ? 0 : segments[^1].EndPosition;
         _syncThread = new Thread(RunSyncLoop) { IsBackground = true, Name = "entry-journal-sync" };
@@ -86,7 +85,7 @@ public sealed partial class EntryJournal : IDisposable
         {
             lock (_lock)
             {
-                return _failure;
+                return _usability.Failure;
             }
         }
     }
@@ -128,15 +127,14 @@ public sealed partial class EntryJournal : IDisposable
     {
         lock (_lock)
         {
-            if (_disposed)
+            if (!_usability.TryMarkDisposed())
             {
                 return;
             }
 
-            _disposed = true;
             try
             {
-                if (_failure is null)
+                if (_usability.Failure is null)
                 {
                     WriteBufferLocked();
                 }
@@ -165,7 +163,7 @@ public sealed partial class EntryJournal : IDisposable
     {
         lock (_lock)
         {
-            ThrowIfUnusableLocked();
+            _usability.ThrowIfUnusable();
             if (!_attached.Add(logId))
             {
                 throw new InvalidOperationException($"Log {logId} of the entry journal in '{Directory}' is open already.");
@@ -195,7 +193,7 @@ public sealed partial class EntryJournal : IDisposable
     {
         lock (_lock)
         {
-            ThrowIfUnusableLocked();
+            _usability.ThrowIfUnusable();
             foreach (var entry in entries)
             {
                 var location = AppendRecordLocked(JournalRecordKind.Entry, index.LogId, entry.Lsn, entry.Epoch, entry.Payload.Span);
@@ -216,7 +214,7 @@ public sealed partial class EntryJournal : IDisposable
     {
         lock (_lock)
         {
-            ThrowIfUnusableLocked();
+            _usability.ThrowIfUnusable();
             AppendRecordLocked(JournalRecordKind.Truncate, index.LogId, lsn, 0, []);
             index.TruncateAfter(lsn);
             index.LastPosition = _segments[^1].EndPosition;
@@ -229,7 +227,7 @@ public sealed partial class EntryJournal : IDisposable
     {
         lock (_lock)
         {
-            ThrowIfUnusableLocked();
+            _usability.ThrowIfUnusable();
             AppendRecordLocked(JournalRecordKind.Reset, index.LogId, lsn, epoch, []);
             index.Clear(lsn);
             index.LastPosition = _segments[^1].EndPosition;
@@ -242,7 +240,7 @@ public sealed partial class EntryJournal : IDisposable
     {
         lock (_lock)
         {
-            ThrowIfUnusableLocked();
+            _usability.ThrowIfUnusable();
             index.DropThrough(lsn);
             var needed = long.MaxValue;
             foreach (var log in _logs.Values)
@@ -256,11 +254,7 @@ public sealed partial class EntryJournal : IDisposable
                 var segment = _segments[0];
                 _segments.RemoveAt(0);
                 segment.Dispose();
-                Guard("delete an obsolete segment", () =>
-                {
-                    _fileSystem.DeleteFile(segment.File.Path);
-                    _fileSystem.SyncDirectory(Directory);
-                });
+                _usability.Guard("delete an obsolete segment", () => EntrySegmentFile.Delete(_fileSystem, Directory, segment.File.Path));
                 deleted++;
             }
 
@@ -273,12 +267,12 @@ public sealed partial class EntryJournal : IDisposable
     {
         lock (_lock)
         {
-            if (_failure is { } failure)
+            if (_usability.Failure is { } failure)
             {
                 return Task.FromException(failure);
             }
 
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            _usability.ThrowIfDisposed();
             if (position <= _durablePosition)
             {
                 return Task.CompletedTask;
@@ -297,7 +291,7 @@ public sealed partial class EntryJournal : IDisposable
     {
         lock (_lock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            _usability.ThrowIfDisposed();
             var segment = FindSegmentLocked(location.Segment);
             if (location.Offset + location.Size > segment.WrittenLength)
             {
@@ -347,28 +341,19 @@ public sealed partial class EntryJournal : IDisposable
         {
             var sealing = _segments[^1];
             WriteBufferLocked();
-            if (sealing.ReservedLength > sealing.Length)
-            {
-                Guard("cut the zero-filled reserve", () => sealing.File.SetLength(sealing.Length));
-                sealing.ReservedLength = sealing.Length;
-            }
-
-            Guard("fsync (seal segment)", () => sealing.File.FlushData());
+            _usability.Guard("cut the zero-filled reserve", () => sealing.ReservedLength = EntrySegmentFile.CutReserve(sealing.File, sealing.Length, sealing.ReservedLength));
+            _usability.Guard("fsync (seal segment)", () => sealing.File.FlushData());
             CompleteWaitersLocked(sealing.EndPosition);
             firstPosition = sealing.EndPosition;
         }
 
         var path = Path.Combine(Directory, EntryJournalFormat.SegmentFileName(firstPosition));
         var ordinal = _nextOrdinal++;
-        Guard("create segment", () =>
+        _usability.Guard("create segment", () =>
         {
-            var file = _fileSystem.OpenFile(path, WalFileMode.CreateNew);
             Span<byte> header = stackalloc byte[EntryJournalFormat.SegmentHeaderSize];
             EntryJournalFormat.WriteSegmentHeader(header, firstPosition);
-            file.Write(0, header);
-            file.Flush();
-            _fileSystem.SyncDirectory(Directory);
-            _segments.Add(new JournalSegment(file, ordinal, firstPosition));
+            _segments.Add(new JournalSegment(EntrySegmentFile.Create(_fileSystem, Directory, path, header), ordinal, firstPosition));
         });
     }
 
@@ -391,22 +376,11 @@ public sealed partial class EntryJournal : IDisposable
         var segment = _segments[^1];
         var count = _buffered;
         var offset = segment.WrittenLength;
-        Guard("write", () => segment.File.Write(offset, _buffer.AsSpan(0, count)));
+        _usability.Guard("write", () => segment.File.Write(offset, _buffer.AsSpan(0, count)));
         _buffered = 0;
         segment.WrittenLength = offset + count;
-        var end = segment.WrittenLength;
-        if (end > segment.ReservedLength)
-        {
-            var target = Math.Min(end + _options.ZeroFillAheadBytes, Math.Max(end, _options.SegmentSizeBytes));
-            for (var position = end; position < target; position += ZeroBlock.Length)
-            {
-                var size = (int)Math.Min(ZeroBlock.Length, target - position);
-                var at = position;
-                Guard("zero-fill ahead", () => segment.File.Write(at, ZeroBlock.AsSpan(0, size)));
-            }
-
-            segment.ReservedLength = Math.Max(end, target);
-        }
+        _usability.Guard("zero-fill ahead", () => segment.ReservedLength = EntrySegmentFile.ZeroFillAhead(
+            segment.File, segment.WrittenLength, segment.ReservedLength, _options.ZeroFillAheadBytes, _options.SegmentSizeBytes));
     }
 
     /// <summary>The group commit: waits until a log waits for durability, writes the buffer, fsyncs the active segment outside the lock, completes the waits it covered.</summary>
@@ -422,7 +396,7 @@ public sealed partial class EntryJournal : IDisposable
                 long target;
                 lock (_lock)
                 {
-                    if (_disposed || _failure is not null)
+                    if (_usability.IsDisposed || _usability.Failure is not null)
                     {
                         return;
                     }
@@ -462,9 +436,9 @@ public sealed partial class EntryJournal : IDisposable
                     _syncing = null;
                     if (failure is not null)
                     {
-                        if (!_disposed)
+                        if (!_usability.IsDisposed)
                         {
-                            FailLocked("fsync", failure);
+                            _usability.Fail("fsync", failure);
                         }
 
                         return;
@@ -499,33 +473,5 @@ public sealed partial class EntryJournal : IDisposable
     {
         var index = checked((int)(ordinal - _segments[0].Ordinal));
         return _segments[index];
-    }
-
-    private void ThrowIfUnusableLocked()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_failure is not null)
-        {
-            throw _failure;
-        }
-    }
-
-    private void Guard(string operation, Action action)
-    {
-        try
-        {
-            action();
-        }
-        catch (IOException exception)
-        {
-            throw FailLocked(operation, exception);
-        }
-    }
-
-    private LogFailedException FailLocked(string operation, Exception exception)
-    {
-        _failure ??= new LogFailedException(Directory, operation, exception);
-        FaultWaitersLocked(_failure);
-        return _failure;
     }
 }
