@@ -39,7 +39,7 @@ public sealed partial class EntryJournal
         var segments = new List<JournalSegment>();
         try
         {
-            var logs = new Dictionary<int, JournalLogIndex>();
+            var logs = new JournalLogTable();
             var tornBytesCut = RecoverSegments(fileSystem, directory, segments, logs);
             return new EntryJournal(fileSystem, options, directoryLock, segments, logs, tornBytesCut);
         }
@@ -55,7 +55,7 @@ public sealed partial class EntryJournal
         }
     }
 
-    private static long RecoverSegments(IFileSystem fileSystem, string directory, List<JournalSegment> segments, Dictionary<int, JournalLogIndex> logs)
+    private static long RecoverSegments(IFileSystem fileSystem, string directory, List<JournalSegment> segments, JournalLogTable logs)
     {
         var paths = fileSystem.ListFiles(directory, EntryJournalFormat.SegmentSuffix).Order(StringComparer.Ordinal).ToArray();
         for (var i = 0; i < paths.Length; i++)
@@ -100,7 +100,7 @@ public sealed partial class EntryJournal
     }
 
     /// <summary>Applies a segment's records to the logs' indexes; returns the bytes of a torn tail cut from the last segment.</summary>
-    private static long ScanRecords(JournalSegment segment, bool isLast, Dictionary<int, JournalLogIndex> logs)
+    private static long ScanRecords(JournalSegment segment, bool isLast, JournalLogTable logs)
     {
         var file = segment.File;
         var fileLength = file.Length;
@@ -166,14 +166,10 @@ public sealed partial class EntryJournal
         segment.ReservedLength = length;
     }
 
-    private static void Apply(byte[] record, JournalLocation location, long endPosition, Dictionary<int, JournalLogIndex> logs, string path)
+    private static void Apply(byte[] record, JournalLocation location, long endPosition, JournalLogTable logs, string path)
     {
         var logId = EntryJournalFormat.ReadLogId(record);
-        if (!logs.TryGetValue(logId, out var index))
-        {
-            index = new JournalLogIndex(logId);
-            logs.Add(logId, index);
-        }
+        var index = logs.GetOrAdd(logId);
 
         var lsn = EntryJournalFormat.ReadLsn(record);
         var epoch = EntryJournalFormat.ReadEpoch(record);
