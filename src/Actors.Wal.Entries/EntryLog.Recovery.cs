@@ -179,29 +179,6 @@ public sealed partial class EntryLog
     }
 
 
-    /// <summary>The position after the last non-zero byte of <paramref name="file"/> in [<paramref name="from"/>, <paramref name="to"/>) (<paramref name="from"/> when all are zero).</summary>
-    internal static long EndOfNonZeroBytes(IWalFile file, long from, long to)
-    {
-        var block = new byte[64 * 1024];
-        var end = from;
-        for (var position = from; position < to; position += block.Length)
-        {
-            var read = file.Read(position, block.AsSpan(0, (int)Math.Min(block.Length, to - position)));
-            var last = block.AsSpan(0, read).LastIndexOfAnyExcept((byte)0);
-            if (last >= 0)
-            {
-                end = position + last + 1;
-            }
-
-            if (read == 0)
-            {
-                break;
-            }
-        }
-
-        return end;
-    }
-
     /// <summary>
     /// Reads a segment's records; returns the bytes of a torn tail cut from the last segment (a zero-filled tail is cut
     /// too but not counted: it is the reserve of <see cref="EntryLogOptions.ZeroFillAheadBytes"/>, or zeros a crash left
@@ -210,36 +187,11 @@ public sealed partial class EntryLog
     private static long ScanRecords(EntryLogSegment segment, bool isLast, long firstLsn, List<long> epochs)
     {
         var file = segment.File;
-        var fileLength = file.Length;
-        var header = new byte[EntryLogFormat.RecordHeaderSize];
-        while (segment.Length < fileLength)
+        var reader = new SegmentRecordReader(file, EntryLogFormat.RecordHeaderSize, EntryLogFormat.ReadRecordLength, EntryLogFormat.IsValidRecord);
+        while (segment.Length < reader.FileLength)
         {
             var offset = segment.Length;
-            var remaining = fileLength - offset;
-            string? tornReason = null;
-            byte[]? record = null;
-            if (remaining < EntryLogFormat.RecordHeaderSize || file.Read(offset, header) != header.Length)
-            {
-                tornReason = $"{remaining} bytes at the end are shorter than a record header";
-            }
-            else
-            {
-                var length = EntryLogFormat.ReadRecordLength(header);
-                if (length < EntryLogFormat.RecordHeaderSize || length > remaining)
-                {
-                    tornReason = $"the record length {length} does not fit the {remaining} bytes left";
-                }
-                else
-                {
-                    record = new byte[length];
-                    if (file.Read(offset, record) != length || !EntryLogFormat.IsValidRecord(record))
-                    {
-                        tornReason = $"the {length}-byte record fails its checksum";
-                    }
-                }
-            }
-
-            if (tornReason is not null)
+            if (!reader.TryRead(offset, out var bytes, out var tornReason))
             {
                 if (!isLast)
                 {
@@ -248,14 +200,11 @@ public sealed partial class EntryLog
 
                 // The unsynced tail of a crash, or the zero-filled reserve (EntryLogOptions.ZeroFillAheadBytes): cut it,
                 // durably, so that later appends never follow stale bytes. Only bytes up to the last non-zero one count.
-                var torn = EndOfNonZeroBytes(file, offset, fileLength) - offset;
-                file.SetLength(offset);
-                file.Flush();
+                var torn = reader.CutTornTail(offset);
                 segment.ReservedLength = offset;
                 return torn;
             }
 
-            var bytes = record!;
             var lsn = EntryLogFormat.ReadLsn(bytes);
             var epoch = EntryLogFormat.ReadEpoch(bytes);
             if (lsn != firstLsn + epochs.Count)

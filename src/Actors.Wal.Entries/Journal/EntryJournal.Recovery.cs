@@ -103,51 +103,24 @@ public sealed partial class EntryJournal
     private static long ScanRecords(JournalSegment segment, bool isLast, JournalLogTable logs)
     {
         var file = segment.File;
-        var fileLength = file.Length;
-        var header = new byte[EntryJournalFormat.RecordHeaderSize];
+        var reader = new SegmentRecordReader(file, EntryJournalFormat.RecordHeaderSize, EntryJournalFormat.ReadRecordLength, EntryJournalFormat.IsValidRecord);
         var offset = (long)EntryJournalFormat.SegmentHeaderSize;
-        while (offset < fileLength)
+        while (offset < reader.FileLength)
         {
-            var remaining = fileLength - offset;
-            string? tornReason = null;
-            byte[]? record = null;
-            if (remaining < EntryJournalFormat.RecordHeaderSize || file.Read(offset, header) != header.Length)
-            {
-                tornReason = $"{remaining} bytes at the end are shorter than a record header";
-            }
-            else
-            {
-                var length = EntryJournalFormat.ReadRecordLength(header);
-                if (length < EntryJournalFormat.RecordHeaderSize || length > remaining)
-                {
-                    tornReason = $"the record length {length} does not fit the {remaining} bytes left";
-                }
-                else
-                {
-                    record = new byte[length];
-                    if (file.Read(offset, record) != length || !EntryJournalFormat.IsValidRecord(record))
-                    {
-                        tornReason = $"the {length}-byte record fails its checksum";
-                    }
-                }
-            }
-
-            if (tornReason is not null)
+            if (!reader.TryRead(offset, out var record, out var tornReason))
             {
                 if (!isLast)
                 {
                     throw new LogCorruptedException(file.Path, offset, $"{tornReason}, in a journal segment that was synced before the next was created");
                 }
 
-                var torn = EntryLog.EndOfNonZeroBytes(file, offset, fileLength) - offset;
-                file.SetLength(offset);
-                file.Flush();
+                var torn = reader.CutTornTail(offset);
                 SetLengths(segment, offset);
                 return torn;
             }
 
-            Apply(record!, new JournalLocation(segment.Ordinal, offset, record!.Length), segment.FirstPosition + offset + record!.Length, logs, file.Path);
-            offset += record!.Length;
+            Apply(record, new JournalLocation(segment.Ordinal, offset, record.Length), segment.FirstPosition + offset + record.Length, logs, file.Path);
+            offset += record.Length;
         }
 
         if (isLast)
