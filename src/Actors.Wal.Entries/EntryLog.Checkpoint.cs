@@ -16,6 +16,8 @@ namespace Actors.Wal.Entries;
  *   atomically (the commit point: before it the old log and checkpoint, after it the new checkpoint with no entry),
  *   (2) every segment is deleted, (3) "checkpoint.install" is renamed over "checkpoint"; recovery finishes (2) and (3)
  *   when it finds the install file.
+ * The checkpoint files and the checkpoint in force are CheckpointFiles's, shared with JournaledEntryLog (which discards
+ * its entries by journal records instead of segment deletions).
  */
 public sealed partial class EntryLog
 {
@@ -28,12 +30,7 @@ public sealed partial class EntryLog
     /// <exception cref="ArgumentOutOfRangeException">The LSN is not in <see cref="StartLsn"/>..<see cref="DurableLsn"/> or below 1.</exception>
     /// <exception cref="ArgumentException">The epoch is not the log's epoch at the LSN.</exception>
     /// <exception cref="LogFailedException">An I/O error: the log failed; the old or the new checkpoint is in force.</exception>
-    public void WriteCheckpoint(EntryLogCheckpoint checkpoint)
-    {
-        var pending = BeginCheckpoint(checkpoint);
-        pending.Write();
-        CompleteCheckpoint(pending);
-    }
+    public void WriteCheckpoint(EntryLogCheckpoint checkpoint) => _checkpoints.Write(this, checkpoint);
 
     /// <summary>
     /// <see cref="WriteCheckpoint"/> in three steps, for an owner that must not wait for the file: this checks
@@ -45,12 +42,7 @@ public sealed partial class EntryLog
     /// <exception cref="ArgumentOutOfRangeException">The LSN is not in <see cref="StartLsn"/>..<see cref="DurableLsn"/> or below 1.</exception>
     /// <exception cref="ArgumentException">The epoch is not the log's epoch at the LSN.</exception>
     /// <exception cref="LogFailedException">The log failed before.</exception>
-    public PendingEntryLogCheckpoint BeginCheckpoint(EntryLogCheckpoint checkpoint)
-    {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        ThrowIfUnusable();
-        return EntryLogRules.BeginCheckpoint(_fileSystem, this, checkpoint, _installs);
-    }
+    public PendingEntryLogCheckpoint BeginCheckpoint(EntryLogCheckpoint checkpoint) => _checkpoints.Begin(this, checkpoint);
 
     /// <summary>
     /// Puts a checkpoint written by <see cref="PendingEntryLogCheckpoint.Write"/> in force (owner thread): from now on the
@@ -60,22 +52,7 @@ public sealed partial class EntryLog
     /// </summary>
     /// <exception cref="InvalidOperationException">The write has not returned, or the checkpoint is another log's.</exception>
     /// <exception cref="LogFailedException">The write failed: the log failed (the old or the new checkpoint is in force on disk).</exception>
-    public void CompleteCheckpoint(PendingEntryLogCheckpoint pending)
-    {
-        ArgumentNullException.ThrowIfNull(pending);
-        EntryLogRules.CheckWritten(pending, Directory);
-        ThrowIfUnusable();
-        if (pending.Failure is { } failure)
-        {
-            _failure = new LogFailedException(Directory, "write checkpoint", failure);
-            throw _failure;
-        }
-
-        if (pending.InstallsAtBegin == _installs)
-        {
-            _checkpoint = pending.Checkpoint;
-        }
-    }
+    public void CompleteCheckpoint(PendingEntryLogCheckpoint pending) => _checkpoints.Complete(pending);
 
     /// <summary>
     /// Deletes the entries up to <paramref name="lsn"/>, which the durable checkpoint covers, durably: whole segments
@@ -87,13 +64,7 @@ public sealed partial class EntryLog
     /// <exception cref="LogFailedException">An I/O error: the log failed; a prefix of the deletions happened.</exception>
     public int DeletePrefix(long lsn)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(lsn);
-        ThrowIfUnusable();
-        if (lsn > StartLsn)
-        {
-            throw new CheckpointNotDurableException(Directory, lsn, StartLsn);
-        }
-
+        _checkpoints.CheckCovers(lsn);
         var deleted = 0;
         while (_segments.Count > 1 && _segments[0].LastLsn <= lsn)
         {
@@ -103,11 +74,7 @@ public sealed partial class EntryLog
             _epochs.RemoveRange(0, segment.Count);
             _firstLsn = _segments[0].FirstLsn;
             deleted++;
-            Guard("delete prefix (delete segment)", () =>
-            {
-                _fileSystem.DeleteFile(segment.File.Path);
-                _fileSystem.SyncDirectory(Directory);
-            });
+            _usability.Guard("delete prefix (delete segment)", () => EntrySegmentFile.Delete(_fileSystem, Directory, segment.File.Path));
         }
 
         return deleted;
@@ -122,13 +89,7 @@ public sealed partial class EntryLog
     /// <exception cref="LogFailedException">An I/O error: the log failed (reopening finishes or never started the install).</exception>
     public void InstallCheckpoint(EntryLogCheckpoint checkpoint)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        ThrowIfUnusable();
-        ArgumentOutOfRangeException.ThrowIfLessThan(checkpoint.Lsn, Math.Max(1, StartLsn), nameof(checkpoint));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(checkpoint.Epoch, EnteredEpoch, nameof(checkpoint));
-        var data = EntryLogFormat.FormatCheckpointFile(checkpoint);
-        Guard("install checkpoint (write)", () => DurableFile.Replace(
-            _fileSystem, Directory, EntryLogFormat.InstallFileName, EntryLogFormat.InstallTempFileName, data));
+        var installed = _checkpoints.CommitInstall(checkpoint, EnteredEpoch);
 
         // Committed: from here on the new checkpoint is in force (recovery would finish what follows).
         foreach (var segment in _segments)
@@ -139,23 +100,20 @@ public sealed partial class EntryLog
         var paths = _segments.Select(s => s.File.Path).ToArray();
         _segments.Clear();
         _epochs.Clear();
-        _firstLsn = checkpoint.Lsn + 1;
-        _checkpoint = checkpoint with { State = checkpoint.State.ToArray() };
-        _installs++;
-        DurableLsn = checkpoint.Lsn;
-        Guard("install checkpoint (finish)", () => FinishInstall(_fileSystem, Directory, paths));
+        _firstLsn = installed.Lsn + 1;
+        DurableLsn = installed.Lsn;
+        _usability.Guard("install checkpoint (finish)", () => DeleteSegmentFiles(_fileSystem, Directory, paths));
+        _checkpoints.FinishInstall();
     }
 
-    /// <summary>Deletes the obsolete segments and puts the install file in place of the checkpoint file.</summary>
-    private static void FinishInstall(IFileSystem fileSystem, string directory, IEnumerable<string> segmentPaths)
+    /// <summary>Step (2) of an install: deletes the obsolete segments, then syncs the directory.</summary>
+    private static void DeleteSegmentFiles(IFileSystem fileSystem, string directory, IEnumerable<string> segmentPaths)
     {
         foreach (var path in segmentPaths)
         {
             fileSystem.DeleteFile(path);
         }
 
-        fileSystem.SyncDirectory(directory);
-        fileSystem.RenameFile(Path.Combine(directory, EntryLogFormat.InstallFileName), Path.Combine(directory, EntryLogFormat.CheckpointFileName));
         fileSystem.SyncDirectory(directory);
     }
 }

@@ -62,7 +62,7 @@ public sealed partial class EntryLog
         var segments = new List<EntryLogSegment>();
         try
         {
-            var enteredEpoch = ReadEnteredEpoch(fileSystem, directory);
+            var enteredEpoch = EnteredEpochFile.Read(fileSystem, directory);
             var checkpoint = RecoverCheckpoint(fileSystem, directory);
             var epochs = new List<long>();
             var tornBytesCut = RecoverSegments(fileSystem, directory, checkpoint, segments, epochs, out var firstLsn);
@@ -81,45 +81,17 @@ public sealed partial class EntryLog
         }
     }
 
-    internal static long ReadEnteredEpoch(IFileSystem fileSystem, string directory)
-    {
-        fileSystem.DeleteFile(Path.Combine(directory, EntryLogFormat.EpochTempFileName));
-        var path = Path.Combine(directory, EntryLogFormat.EpochFileName);
-        if (!fileSystem.FileExists(path))
-        {
-            return 0;
-        }
-
-        using var file = fileSystem.OpenFile(path, WalFileMode.OpenReadOnly);
-        var data = new byte[Math.Min(file.Length, EntryLogFormat.EpochFileSize + 1)];
-        var read = file.Read(0, data);
-        return EntryLogFormat.TryReadEpochFile(data.AsSpan(0, read))
-            ?? throw new LogCorruptedException(path, 0, $"the epoch file is not a valid {EntryLogFormat.EpochFileSize}-byte record");
-    }
-
+    /// <summary>Decision 3: the checkpoint in force, an install that passed its commit point finished (every segment deleted).</summary>
     private static EntryLogCheckpoint RecoverCheckpoint(IFileSystem fileSystem, string directory)
     {
-        fileSystem.DeleteFile(Path.Combine(directory, EntryLogFormat.CheckpointTempFileName));
-        fileSystem.DeleteFile(Path.Combine(directory, EntryLogFormat.InstallTempFileName));
-        var installPath = Path.Combine(directory, EntryLogFormat.InstallFileName);
-        if (fileSystem.FileExists(installPath))
+        var (checkpoint, installPending) = CheckpointFiles.Recover(fileSystem, directory);
+        if (installPending)
         {
-            var installed = ReadCheckpointFile(fileSystem, installPath);
-            FinishInstall(fileSystem, directory, fileSystem.ListFiles(directory, EntryLogFormat.SegmentSuffix));
-            return installed;
+            DeleteSegmentFiles(fileSystem, directory, fileSystem.ListFiles(directory, EntryLogFormat.SegmentSuffix));
+            CheckpointFiles.RenameInstallOverCheckpoint(fileSystem, directory);
         }
 
-        var path = Path.Combine(directory, EntryLogFormat.CheckpointFileName);
-        return fileSystem.FileExists(path) ? ReadCheckpointFile(fileSystem, path) : EntryLogCheckpoint.None;
-    }
-
-    internal static EntryLogCheckpoint ReadCheckpointFile(IFileSystem fileSystem, string path)
-    {
-        using var file = fileSystem.OpenFile(path, WalFileMode.OpenReadOnly);
-        var data = new byte[file.Length];
-        var read = file.Read(0, data);
-        return EntryLogFormat.TryReadCheckpointFile(data.AsSpan(0, read), path)
-            ?? throw new LogCorruptedException(path, 0, "the checkpoint file fails its checksum or layout (it is replaced atomically, so this is damage)");
+        return checkpoint;
     }
 
     /// <summary>Decision 8: the recovered log reaches the checkpoint and agrees with its epoch.</summary>
@@ -207,29 +179,6 @@ public sealed partial class EntryLog
     }
 
 
-    /// <summary>The position after the last non-zero byte of <paramref name="file"/> in [<paramref name="from"/>, <paramref name="to"/>) (<paramref name="from"/> when all are zero).</summary>
-    internal static long EndOfNonZeroBytes(IWalFile file, long from, long to)
-    {
-        var block = new byte[64 * 1024];
-        var end = from;
-        for (var position = from; position < to; position += block.Length)
-        {
-            var read = file.Read(position, block.AsSpan(0, (int)Math.Min(block.Length, to - position)));
-            var last = block.AsSpan(0, read).LastIndexOfAnyExcept((byte)0);
-            if (last >= 0)
-            {
-                end = position + last + 1;
-            }
-
-            if (read == 0)
-            {
-                break;
-            }
-        }
-
-        return end;
-    }
-
     /// <summary>
     /// Reads a segment's records; returns the bytes of a torn tail cut from the last segment (a zero-filled tail is cut
     /// too but not counted: it is the reserve of <see cref="EntryLogOptions.ZeroFillAheadBytes"/>, or zeros a crash left
@@ -238,36 +187,11 @@ public sealed partial class EntryLog
     private static long ScanRecords(EntryLogSegment segment, bool isLast, long firstLsn, List<long> epochs)
     {
         var file = segment.File;
-        var fileLength = file.Length;
-        var header = new byte[EntryLogFormat.RecordHeaderSize];
-        while (segment.Length < fileLength)
+        var reader = new SegmentRecordReader(file, EntryLogFormat.RecordHeaderSize, EntryLogFormat.ReadRecordLength, EntryLogFormat.IsValidRecord);
+        while (segment.Length < reader.FileLength)
         {
             var offset = segment.Length;
-            var remaining = fileLength - offset;
-            string? tornReason = null;
-            byte[]? record = null;
-            if (remaining < EntryLogFormat.RecordHeaderSize || file.Read(offset, header) != header.Length)
-            {
-                tornReason = $"{remaining} bytes at the end are shorter than a record header";
-            }
-            else
-            {
-                var length = EntryLogFormat.ReadRecordLength(header);
-                if (length < EntryLogFormat.RecordHeaderSize || length > remaining)
-                {
-                    tornReason = $"the record length {length} does not fit the {remaining} bytes left";
-                }
-                else
-                {
-                    record = new byte[length];
-                    if (file.Read(offset, record) != length || !EntryLogFormat.IsValidRecord(record))
-                    {
-                        tornReason = $"the {length}-byte record fails its checksum";
-                    }
-                }
-            }
-
-            if (tornReason is not null)
+            if (!reader.TryRead(offset, out var bytes, out var tornReason))
             {
                 if (!isLast)
                 {
@@ -276,14 +200,11 @@ public sealed partial class EntryLog
 
                 // The unsynced tail of a crash, or the zero-filled reserve (EntryLogOptions.ZeroFillAheadBytes): cut it,
                 // durably, so that later appends never follow stale bytes. Only bytes up to the last non-zero one count.
-                var torn = EndOfNonZeroBytes(file, offset, fileLength) - offset;
-                file.SetLength(offset);
-                file.Flush();
+                var torn = reader.CutTornTail(offset);
                 segment.ReservedLength = offset;
                 return torn;
             }
 
-            var bytes = record!;
             var lsn = EntryLogFormat.ReadLsn(bytes);
             var epoch = EntryLogFormat.ReadEpoch(bytes);
             if (lsn != firstLsn + epochs.Count)

@@ -25,18 +25,16 @@ namespace Actors.Wal.Entries;
 /// </remarks>
 public sealed partial class EntryLog : IEntryLog
 {
-    private static readonly byte[] ZeroBlock = new byte[64 * 1024];
     private readonly IFileSystem _fileSystem;
     private readonly EntryLogOptions _options;
     private readonly IDisposable _directoryLock;
     private readonly List<EntryLogSegment> _segments;
     private readonly List<long> _epochs;
+    private readonly LogUsability _usability;
+    private readonly EnteredEpochFile _enteredEpoch;
+    private readonly CheckpointFiles _checkpoints;
     private long _firstLsn;
-    private EntryLogCheckpoint _checkpoint;
-    private long _installs;
     private byte[] _writeBuffer = new byte[64 * 1024];
-    private LogFailedException? _failure;
-    private bool _disposed;
 
     private EntryLog(
         IFileSystem fileSystem,
@@ -56,8 +54,9 @@ public sealed partial class EntryLog : IEntryLog
         _segments = segments;
         _epochs = epochs;
         _firstLsn = firstLsn;
-        _checkpoint = checkpoint;
-        EnteredEpoch = enteredEpoch;
+        _usability = new LogUsability(options.Directory, typeof(EntryLog));
+        _enteredEpoch = new EnteredEpochFile(fileSystem, options.Directory, _usability, enteredEpoch);
+        _checkpoints = new CheckpointFiles(fileSystem, options.Directory, _usability, checkpoint);
         DurableLsn = EndLsn;
     }
 
@@ -68,19 +67,19 @@ public sealed partial class EntryLog : IEntryLog
     public long EndLsn => _firstLsn - 1 + _epochs.Count;
 
     /// <summary>Entries up to here are replaced by <see cref="Checkpoint"/> (0 when there is none): the log holds entries <see cref="StartLsn"/> + 1..<see cref="EndLsn"/>.</summary>
-    public long StartLsn => _checkpoint.Lsn;
+    public long StartLsn => _checkpoints.InForce.Lsn;
 
     /// <summary>The durable checkpoint the log starts at (<see cref="EntryLogCheckpoint.None"/> when it starts at LSN 1).</summary>
-    public EntryLogCheckpoint Checkpoint => _checkpoint;
+    public EntryLogCheckpoint Checkpoint => _checkpoints.InForce;
 
     /// <summary>The LSN up to which every entry is synced.</summary>
     public long DurableLsn { get; private set; }
 
     /// <summary>The epoch of the last entry (the checkpoint's when the log holds no entry; 0 when empty).</summary>
-    public long LastEpoch => _epochs.Count == 0 ? _checkpoint.Epoch : _epochs[^1];
+    public long LastEpoch => _epochs.Count == 0 ? Checkpoint.Epoch : _epochs[^1];
 
     /// <summary>The last epoch recorded with <see cref="PersistEpoch"/> (0 if never).</summary>
-    public long EnteredEpoch { get; private set; }
+    public long EnteredEpoch => _enteredEpoch.Epoch;
 
     /// <summary>
     /// Bytes that opening this log cut from the end of the last segment (a torn tail up to its last non-zero byte, or a
@@ -99,14 +98,8 @@ public sealed partial class EntryLog : IEntryLog
     /// <exception cref="EntriesCheckpointedException"><paramref name="lsn"/> is below <see cref="StartLsn"/>.</exception>
     public long EpochAt(long lsn)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(lsn, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(lsn, EndLsn);
-        if (lsn < StartLsn)
-        {
-            throw new EntriesCheckpointedException(Directory, "read the epoch", lsn, StartLsn);
-        }
-
-        return lsn == StartLsn ? _checkpoint.Epoch : _epochs[checked((int)(lsn - _firstLsn))];
+        EntryLogRules.CheckEpochAt(this, lsn);
+        return lsn == StartLsn ? Checkpoint.Epoch : _epochs[checked((int)(lsn - _firstLsn))];
     }
 
     /// <summary>Appends one entry at <paramref name="entry"/>.Lsn, which must be <see cref="EndLsn"/> + 1 (not synced).</summary>
@@ -122,7 +115,7 @@ public sealed partial class EntryLog : IEntryLog
     public void Append(IReadOnlyList<LoggedEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        ThrowIfUnusable();
+        _usability.ThrowIfUnusable();
         EntryLogRules.ValidateSequence(this, _options.MaxEntryBytes, nameof(EntryLogOptions.MaxEntryBytes), entries);
         var buffered = 0;
         foreach (var entry in entries)
@@ -147,14 +140,14 @@ public sealed partial class EntryLog : IEntryLog
     /// <exception cref="LogFailedException">The fsync failed: the log failed (never retried).</exception>
     public void Sync()
     {
-        ThrowIfUnusable();
+        _usability.ThrowIfUnusable();
         if (DurableLsn == EndLsn || _segments.Count == 0)
         {
             DurableLsn = EndLsn;
             return;
         }
 
-        Guard("fsync", () => _segments[^1].File.FlushData());
+        _usability.Guard("fsync", () => _segments[^1].File.FlushData());
         DurableLsn = EndLsn;
     }
 
@@ -187,8 +180,7 @@ public sealed partial class EntryLog : IEntryLog
     /// <exception cref="LogFailedException">An I/O error: the log failed.</exception>
     public void TruncateAfter(long lsn)
     {
-        EntryLogRules.CheckTruncation(this, lsn);
-        ThrowIfUnusable();
+        EntryLogRules.CheckTruncation(this, lsn, _usability);
         if (lsn == EndLsn)
         {
             Sync();
@@ -200,18 +192,14 @@ public sealed partial class EntryLog : IEntryLog
             var segment = _segments[^1];
             segment.Dispose();
             _segments.RemoveAt(_segments.Count - 1);
-            Guard("truncate (delete segment)", () =>
-            {
-                _fileSystem.DeleteFile(segment.File.Path);
-                _fileSystem.SyncDirectory(Directory);
-            });
+            _usability.Guard("truncate (delete segment)", () => EntrySegmentFile.Delete(_fileSystem, Directory, segment.File.Path));
         }
 
         if (_segments.Count > 0 && _segments[^1].LastLsn > lsn)
         {
             var segment = _segments[^1];
             var length = segment.ForgetAfter(lsn);
-            Guard("truncate (shrink segment)", () =>
+            _usability.Guard("truncate (shrink segment)", () =>
             {
                 segment.File.SetLength(length);
                 segment.File.Flush();
@@ -230,14 +218,7 @@ public sealed partial class EntryLog : IEntryLog
     /// <exception cref="LogCorruptedException">A record fails its checksum (damage after it was written).</exception>
     public IReadOnlyList<LoggedEntry> Read(long fromLsn, int maxCount)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(fromLsn, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (fromLsn <= StartLsn)
-        {
-            throw new EntriesCheckpointedException(Directory, "read", fromLsn, StartLsn);
-        }
-
+        EntryLogRules.CheckRead(this, fromLsn, maxCount, _usability);
         var result = new List<LoggedEntry>();
         var segmentIndex = FindSegment(fromLsn);
         for (var lsn = fromLsn; lsn <= EndLsn && result.Count < maxCount; lsn++)
@@ -256,24 +237,16 @@ public sealed partial class EntryLog : IEntryLog
     /// <summary>Durably records that the owner entered <paramref name="epoch"/> (an atomic file replacement).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="epoch"/> is below <see cref="EnteredEpoch"/>.</exception>
     /// <exception cref="LogFailedException">An I/O error: the log failed and the epoch may or may not be recorded.</exception>
-    public void PersistEpoch(long epoch)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(epoch, EnteredEpoch);
-        ThrowIfUnusable();
-        var data = EntryLogFormat.FormatEpochFile(epoch);
-        Guard("persist epoch", () => DurableFile.Replace(_fileSystem, Directory, EntryLogFormat.EpochFileName, EntryLogFormat.EpochTempFileName, data));
-        EnteredEpoch = epoch;
-    }
+    public void PersistEpoch(long epoch) => _enteredEpoch.Persist(epoch);
 
     /// <summary>Closes the files and releases the directory lock. Unsynced entries are left to the operating system.</summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (!_usability.TryMarkDisposed())
         {
             return;
         }
 
-        _disposed = true;
         foreach (var segment in _segments)
         {
             segment.Dispose();
@@ -288,21 +261,18 @@ public sealed partial class EntryLog : IEntryLog
         {
             // The closed segment is cut to its records and synced before the new one is used: only the last segment can
             // have a torn or zero-filled tail.
-            CutReserve(_segments[^1]);
-            Guard("fsync (close segment)", () => _segments[^1].File.FlushData());
-            DurableLsn = _segments[^1].LastLsn;
+            var closing = _segments[^1];
+            _usability.Guard("cut the zero-filled reserve", () => closing.ReservedLength = EntrySegmentFile.CutReserve(closing.File, closing.Length, closing.ReservedLength));
+            _usability.Guard("fsync (close segment)", () => closing.File.FlushData());
+            DurableLsn = closing.LastLsn;
         }
 
         var path = Path.Combine(Directory, EntryLogFormat.SegmentFileName(firstLsn));
-        Guard("create segment", () =>
+        _usability.Guard("create segment", () =>
         {
-            var file = _fileSystem.OpenFile(path, WalFileMode.CreateNew);
             Span<byte> header = stackalloc byte[EntryLogFormat.SegmentHeaderSize];
             EntryLogFormat.WriteSegmentHeader(header, firstLsn);
-            file.Write(0, header);
-            file.Flush();
-            _fileSystem.SyncDirectory(Directory);
-            _segments.Add(new EntryLogSegment(file, firstLsn));
+            _segments.Add(new EntryLogSegment(EntrySegmentFile.Create(_fileSystem, Directory, path, header), firstLsn));
         });
     }
 
@@ -316,8 +286,9 @@ public sealed partial class EntryLog : IEntryLog
         var segment = _segments[^1];
         var count = buffered;
         var offset = segment.Length;
-        Guard("write", () => segment.File.Write(offset, _writeBuffer.AsSpan(0, count)));
-        ReserveAhead(segment, offset + count);
+        _usability.Guard("write", () => segment.File.Write(offset, _writeBuffer.AsSpan(0, count)));
+        _usability.Guard("zero-fill ahead", () => segment.ReservedLength = EntrySegmentFile.ZeroFillAhead(
+            segment.File, offset + count, segment.ReservedLength, _options.ZeroFillAheadBytes, _options.SegmentSizeBytes));
         var position = 0;
         while (position < count)
         {
@@ -327,38 +298,6 @@ public sealed partial class EntryLog : IEntryLog
         }
 
         buffered = 0;
-    }
-
-    /// <summary>
-    /// Zero-fills <see cref="EntryLogOptions.ZeroFillAheadBytes"/> after <paramref name="end"/> once the records reach
-    /// the end of the segment's zero-filled reserve (not past the segment size); synced by the next <see cref="Sync"/>.
-    /// </summary>
-    private void ReserveAhead(EntryLogSegment segment, long end)
-    {
-        if (end <= segment.ReservedLength)
-        {
-            return;
-        }
-
-        var target = Math.Min(end + _options.ZeroFillAheadBytes, Math.Max(end, _options.SegmentSizeBytes));
-        for (var position = end; position < target; position += ZeroBlock.Length)
-        {
-            var size = (int)Math.Min(ZeroBlock.Length, target - position);
-            var at = position;
-            Guard("zero-fill ahead", () => segment.File.Write(at, ZeroBlock.AsSpan(0, size)));
-        }
-
-        segment.ReservedLength = Math.Max(end, target);
-    }
-
-    /// <summary>Cuts the zero-filled reserve off a segment about to be sealed: only the last segment may end in zeros.</summary>
-    private void CutReserve(EntryLogSegment segment)
-    {
-        if (segment.ReservedLength > segment.Length)
-        {
-            Guard("cut the zero-filled reserve", () => segment.File.SetLength(segment.Length));
-            segment.ReservedLength = segment.Length;
-        }
     }
 
     private void EnsureBuffer(int size)
@@ -398,27 +337,5 @@ public sealed partial class EntryLog : IEntryLog
         }
 
         return new LoggedEntry(lsn, EntryLogFormat.ReadEpoch(record), record.AsMemory(EntryLogFormat.RecordHeaderSize));
-    }
-
-    private void ThrowIfUnusable()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_failure is not null)
-        {
-            throw _failure;
-        }
-    }
-
-    private void Guard(string operation, Action action)
-    {
-        try
-        {
-            action();
-        }
-        catch (IOException exception)
-        {
-            _failure = new LogFailedException(Directory, operation, exception);
-            throw _failure;
-        }
     }
 }

@@ -53,16 +53,48 @@ internal static class EntryLogRules
         }
     }
 
-    /// <summary>Refuses a truncation after <paramref name="lsn"/> outside 0..end or below the log's checkpoint.</summary>
+    /// <summary>Refuses a truncation after <paramref name="lsn"/> outside 0..end or below the log's checkpoint, or of a log no longer usable.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="lsn"/> is negative or beyond the log's end.</exception>
     /// <exception cref="EntriesCheckpointedException"><paramref name="lsn"/> is below the checkpoint's LSN.</exception>
-    public static void CheckTruncation(IEntryLog log, long lsn)
+    /// <exception cref="ObjectDisposedException">The log was disposed.</exception>
+    /// <exception cref="LogFailedException">The log failed before.</exception>
+    public static void CheckTruncation(IEntryLog log, long lsn, LogUsability usability)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(lsn);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(lsn, log.EndLsn);
         if (lsn < log.StartLsn)
         {
             throw new EntriesCheckpointedException(log.Directory, "truncate", lsn, log.StartLsn);
+        }
+
+        usability.ThrowIfUnusable();
+    }
+
+    /// <summary>Refuses to give the epoch of entry <paramref name="lsn"/> outside 1..end or below the log's checkpoint (whose epoch it has at its LSN).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lsn"/> is below 1 or beyond the log's end.</exception>
+    /// <exception cref="EntriesCheckpointedException"><paramref name="lsn"/> is below the checkpoint's LSN.</exception>
+    public static void CheckEpochAt(IEntryLog log, long lsn)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lsn, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lsn, log.EndLsn);
+        if (lsn < log.StartLsn)
+        {
+            throw new EntriesCheckpointedException(log.Directory, "read the epoch", lsn, log.StartLsn);
+        }
+    }
+
+    /// <summary>Refuses to read from <paramref name="fromLsn"/> below 1 or not above the log's checkpoint, a negative <paramref name="maxCount"/>, or a disposed log (a failed one still reads).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fromLsn"/> is below 1 or <paramref name="maxCount"/> negative.</exception>
+    /// <exception cref="ObjectDisposedException">The log was disposed.</exception>
+    /// <exception cref="EntriesCheckpointedException"><paramref name="fromLsn"/> is not above the checkpoint's LSN.</exception>
+    public static void CheckRead(IEntryLog log, long fromLsn, int maxCount, LogUsability usability)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fromLsn, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        usability.ThrowIfDisposed();
+        if (fromLsn <= log.StartLsn)
+        {
+            throw new EntriesCheckpointedException(log.Directory, "read", fromLsn, log.StartLsn);
         }
     }
 

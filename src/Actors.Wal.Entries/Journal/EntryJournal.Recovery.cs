@@ -39,7 +39,7 @@ public sealed partial class EntryJournal
         var segments = new List<JournalSegment>();
         try
         {
-            var logs = new Dictionary<int, JournalLogIndex>();
+            var logs = new JournalLogTable();
             var tornBytesCut = RecoverSegments(fileSystem, directory, segments, logs);
             return new EntryJournal(fileSystem, options, directoryLock, segments, logs, tornBytesCut);
         }
@@ -55,7 +55,7 @@ public sealed partial class EntryJournal
         }
     }
 
-    private static long RecoverSegments(IFileSystem fileSystem, string directory, List<JournalSegment> segments, Dictionary<int, JournalLogIndex> logs)
+    private static long RecoverSegments(IFileSystem fileSystem, string directory, List<JournalSegment> segments, JournalLogTable logs)
     {
         var paths = fileSystem.ListFiles(directory, EntryJournalFormat.SegmentSuffix).Order(StringComparer.Ordinal).ToArray();
         for (var i = 0; i < paths.Length; i++)
@@ -100,54 +100,27 @@ public sealed partial class EntryJournal
     }
 
     /// <summary>Applies a segment's records to the logs' indexes; returns the bytes of a torn tail cut from the last segment.</summary>
-    private static long ScanRecords(JournalSegment segment, bool isLast, Dictionary<int, JournalLogIndex> logs)
+    private static long ScanRecords(JournalSegment segment, bool isLast, JournalLogTable logs)
     {
         var file = segment.File;
-        var fileLength = file.Length;
-        var header = new byte[EntryJournalFormat.RecordHeaderSize];
+        var reader = new SegmentRecordReader(file, EntryJournalFormat.RecordHeaderSize, EntryJournalFormat.ReadRecordLength, EntryJournalFormat.IsValidRecord);
         var offset = (long)EntryJournalFormat.SegmentHeaderSize;
-        while (offset < fileLength)
+        while (offset < reader.FileLength)
         {
-            var remaining = fileLength - offset;
-            string? tornReason = null;
-            byte[]? record = null;
-            if (remaining < EntryJournalFormat.RecordHeaderSize || file.Read(offset, header) != header.Length)
-            {
-                tornReason = $"{remaining} bytes at the end are shorter than a record header";
-            }
-            else
-            {
-                var length = EntryJournalFormat.ReadRecordLength(header);
-                if (length < EntryJournalFormat.RecordHeaderSize || length > remaining)
-                {
-                    tornReason = $"the record length {length} does not fit the {remaining} bytes left";
-                }
-                else
-                {
-                    record = new byte[length];
-                    if (file.Read(offset, record) != length || !EntryJournalFormat.IsValidRecord(record))
-                    {
-                        tornReason = $"the {length}-byte record fails its checksum";
-                    }
-                }
-            }
-
-            if (tornReason is not null)
+            if (!reader.TryRead(offset, out var record, out var tornReason))
             {
                 if (!isLast)
                 {
                     throw new LogCorruptedException(file.Path, offset, $"{tornReason}, in a journal segment that was synced before the next was created");
                 }
 
-                var torn = EntryLog.EndOfNonZeroBytes(file, offset, fileLength) - offset;
-                file.SetLength(offset);
-                file.Flush();
+                var torn = reader.CutTornTail(offset);
                 SetLengths(segment, offset);
                 return torn;
             }
 
-            Apply(record!, new JournalLocation(segment.Ordinal, offset, record!.Length), segment.FirstPosition + offset + record!.Length, logs, file.Path);
-            offset += record!.Length;
+            Apply(record, new JournalLocation(segment.Ordinal, offset, record.Length), segment.FirstPosition + offset + record.Length, logs, file.Path);
+            offset += record.Length;
         }
 
         if (isLast)
@@ -166,14 +139,10 @@ public sealed partial class EntryJournal
         segment.ReservedLength = length;
     }
 
-    private static void Apply(byte[] record, JournalLocation location, long endPosition, Dictionary<int, JournalLogIndex> logs, string path)
+    private static void Apply(byte[] record, JournalLocation location, long endPosition, JournalLogTable logs, string path)
     {
         var logId = EntryJournalFormat.ReadLogId(record);
-        if (!logs.TryGetValue(logId, out var index))
-        {
-            index = new JournalLogIndex(logId);
-            logs.Add(logId, index);
-        }
+        var index = logs.GetOrAdd(logId);
 
         var lsn = EntryJournalFormat.ReadLsn(record);
         var epoch = EntryJournalFormat.ReadEpoch(record);

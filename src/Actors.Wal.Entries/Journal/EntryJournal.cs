@@ -21,42 +21,40 @@ namespace Actors.Wal.Entries.Journal;
 /// same log it needs are gone. A log that is never checkpointed keeps every segment holding its entries.</para>
 /// <para>Errors: an I/O error fails the journal (<see cref="LogFailedException"/>; fsync is never retried): every log on
 /// it fails and every wait for durability faults with it, until the journal is reopened.</para>
-/// <para>Thread safety: every member may be called from any thread; each log is used by one owner at a time.</para>
+/// <para>Thread safety: every member may be called from any thread; each log is used by one owner at a time. The
+/// journal's collaborators (<see cref="JournalSegmentList"/>, <see cref="JournalLogTable"/>, <see cref="JournalWriteBuffer"/>,
+/// <see cref="JournalDurabilityWaiters"/>) each own their state and are called under the journal's lock.</para>
+/// <para>Files: this one holds the state, the logs' attachment, prefix deletion and reads; EntryJournal.Appends.cs the
+/// append path, EntryJournal.GroupCommit.cs the sync thread, EntryJournal.Recovery.cs opening.</para>
 /// </remarks>
 public sealed partial class EntryJournal : IDisposable
 {
-    private static readonly byte[] ZeroBlock = new byte[64 * 1024];
     private readonly object _lock = new();
     private readonly IFileSystem _fileSystem;
     private readonly EntryJournalOptions _options;
     private readonly IDisposable _directoryLock;
-    private readonly List<JournalSegment> _segments;
-    private readonly Dictionary<int, JournalLogIndex> _logs;
-    private readonly HashSet<int> _attached = [];
-    private readonly PriorityQueue<TaskCompletionSource, long> _waiters = new();
+    private readonly LogUsability _usability;
+    private readonly JournalSegmentList _segments;
+    private readonly JournalLogTable _logs;
+    private readonly JournalWriteBuffer _buffer = new();
+    private readonly JournalDurabilityWaiters _waiters;
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly Thread _syncThread;
-    private byte[] _buffer = new byte[64 * 1024];
-    private int _buffered;
-    private long _durablePosition;
-    private long _nextOrdinal;
     private JournalSegment? _syncing;
     private long _syncs;
     private long _recordsAppended;
-    private LogFailedException? _failure;
-    private bool _disposed;
 
     private EntryJournal(
-        IFileSystem fileSystem, EntryJournalOptions options, IDisposable directoryLock, List<JournalSegment> segments, Dictionary<int, JournalLogIndex> logs, long tornBytesCut)
+        IFileSystem fileSystem, EntryJournalOptions options, IDisposable directoryLock, List<JournalSegment> segments, JournalLogTable logs, long tornBytesCut)
     {
         _fileSystem = fileSystem;
         _options = options;
         _directoryLock = directoryLock;
-        _segments = segments;
         _logs = logs;
         TornBytesCutAtOpen = tornBytesCut;
-        _nextOrdinal = segments.Count == 0 ? 0 : segments[^1].Ordinal + 1;
-        _durablePosition = segments.Count == 0 ? 0 : segments[^1].EndPosition;
+        _waiters = new JournalDurabilityWaiters(segments.Count == 0 ? 0 : segments[^1].EndPosition);
+        _usability = new LogUsability(options.Directory, typeof(EntryJournal), _waiters.FaultAll);
+        _segments = new JournalSegmentList(fileSystem, options.Directory, _usability, segments);
         _syncThread = new Thread(RunSyncLoop) { IsBackground = true, Name = "entry-journal-sync" };
         _syncThread.Start();
     }
@@ -86,7 +84,7 @@ public sealed partial class EntryJournal : IDisposable
         {
             lock (_lock)
             {
-                return _failure;
+                return _usability.Failure;
             }
         }
     }
@@ -98,7 +96,7 @@ public sealed partial class EntryJournal : IDisposable
         {
             lock (_lock)
             {
-                return _attached.Count;
+                return _logs.OpenCount;
             }
         }
     }
@@ -128,15 +126,14 @@ public sealed partial class EntryJournal : IDisposable
     {
         lock (_lock)
         {
-            if (_disposed)
+            if (!_usability.TryMarkDisposed())
             {
                 return;
             }
 
-            _disposed = true;
             try
             {
-                if (_failure is null)
+                if (_usability.Failure is null)
                 {
                     WriteBufferLocked();
                 }
@@ -146,16 +143,12 @@ public sealed partial class EntryJournal : IDisposable
                 // Failed: what was buffered is lost, as a crash would lose it.
             }
 
-            FaultWaitersLocked(new ObjectDisposedException(nameof(EntryJournal), $"The entry journal in '{Directory}' was closed before the sync completed."));
+            _waiters.FaultAll(new ObjectDisposedException(nameof(EntryJournal), $"The entry journal in '{Directory}' was closed before the sync completed."));
         }
 
         _wake.Set();
         _syncThread.Join();
-        foreach (var segment in _segments)
-        {
-            segment.Dispose();
-        }
-
+        _segments.Dispose();
         _wake.Dispose();
         _directoryLock.Dispose();
     }
@@ -165,16 +158,10 @@ public sealed partial class EntryJournal : IDisposable
     {
         lock (_lock)
         {
-            ThrowIfUnusableLocked();
-            if (!_attached.Add(logId))
+            _usability.ThrowIfUnusable();
+            if (!_logs.TryOpen(logId, out var index))
             {
                 throw new InvalidOperationException($"Log {logId} of the entry journal in '{Directory}' is open already.");
-            }
-
-            if (!_logs.TryGetValue(logId, out var index))
-            {
-                index = new JournalLogIndex(logId);
-                _logs.Add(logId, index);
             }
 
             return index;
@@ -186,54 +173,7 @@ public sealed partial class EntryJournal : IDisposable
     {
         lock (_lock)
         {
-            _attached.Remove(logId);
-        }
-    }
-
-    /// <summary>Appends <paramref name="entries"/> (validated by the log) as records of <paramref name="index"/>'s log and adds them to it; not durable until a sync covers them.</summary>
-    internal void AppendEntries(JournalLogIndex index, IReadOnlyList<LoggedEntry> entries)
-    {
-        lock (_lock)
-        {
-            ThrowIfUnusableLocked();
-            foreach (var entry in entries)
-            {
-                var location = AppendRecordLocked(JournalRecordKind.Entry, index.LogId, entry.Lsn, entry.Epoch, entry.Payload.Span);
-                if (!index.TryAdd(entry.Lsn, entry.Epoch, location))
-                {
-                    throw new InvalidOperationException($"Log {index.LogId}: entry {entry.Lsn} does not follow its end {index.EndLsn} (the log validates before appending).");
-                }
-
-                index.LastPosition = _segments[^1].EndPosition;
-            }
-
-            WriteBufferIfFullLocked();
-        }
-    }
-
-    /// <summary>Appends a truncation record (entries after <paramref name="lsn"/> are gone) and applies it to <paramref name="index"/>; returns the position to sync to.</summary>
-    internal long AppendTruncate(JournalLogIndex index, long lsn)
-    {
-        lock (_lock)
-        {
-            ThrowIfUnusableLocked();
-            AppendRecordLocked(JournalRecordKind.Truncate, index.LogId, lsn, 0, []);
-            index.TruncateAfter(lsn);
-            index.LastPosition = _segments[^1].EndPosition;
-            return index.LastPosition;
-        }
-    }
-
-    /// <summary>Appends a reset record (the log is a checkpoint at <paramref name="lsn"/> with no entry) and applies it to <paramref name="index"/>; returns the position to sync to.</summary>
-    internal long AppendReset(JournalLogIndex index, long lsn, long epoch)
-    {
-        lock (_lock)
-        {
-            ThrowIfUnusableLocked();
-            AppendRecordLocked(JournalRecordKind.Reset, index.LogId, lsn, epoch, []);
-            index.Clear(lsn);
-            index.LastPosition = _segments[^1].EndPosition;
-            return index.LastPosition;
+            _logs.Close(logId);
         }
     }
 
@@ -242,52 +182,9 @@ public sealed partial class EntryJournal : IDisposable
     {
         lock (_lock)
         {
-            ThrowIfUnusableLocked();
+            _usability.ThrowIfUnusable();
             index.DropThrough(lsn);
-            var needed = long.MaxValue;
-            foreach (var log in _logs.Values)
-            {
-                needed = Math.Min(needed, log.FirstNeededSegment);
-            }
-
-            var deleted = 0;
-            while (_segments.Count > 1 && _segments[0].Ordinal < needed && !ReferenceEquals(_segments[0], _syncing))
-            {
-                var segment = _segments[0];
-                _segments.RemoveAt(0);
-                segment.Dispose();
-                Guard("delete an obsolete segment", () =>
-                {
-                    _fileSystem.DeleteFile(segment.File.Path);
-                    _fileSystem.SyncDirectory(Directory);
-                });
-                deleted++;
-            }
-
-            return deleted;
-        }
-    }
-
-    /// <summary>Completes when every record up to <paramref name="position"/> is durable; faults with <see cref="LogFailedException"/> when the journal fails first.</summary>
-    internal Task WaitDurableAsync(long position)
-    {
-        lock (_lock)
-        {
-            if (_failure is { } failure)
-            {
-                return Task.FromException(failure);
-            }
-
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (position <= _durablePosition)
-            {
-                return Task.CompletedTask;
-            }
-
-            var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Enqueue(completion, position);
-            _wake.Set();
-            return completion.Task;
+            return _segments.DeleteBefore(_logs.FirstNeededSegment, _syncing);
         }
     }
 
@@ -297,8 +194,8 @@ public sealed partial class EntryJournal : IDisposable
     {
         lock (_lock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var segment = FindSegmentLocked(location.Segment);
+            _usability.ThrowIfDisposed();
+            var segment = _segments.Find(location.Segment);
             if (location.Offset + location.Size > segment.WrittenLength)
             {
                 WriteBufferLocked();
@@ -315,217 +212,5 @@ public sealed partial class EntryJournal : IDisposable
 
             return new LoggedEntry(lsn, EntryJournalFormat.ReadEpoch(record), record.AsMemory(EntryJournalFormat.RecordHeaderSize));
         }
-    }
-
-    private JournalLocation AppendRecordLocked(JournalRecordKind kind, int logId, long lsn, long epoch, ReadOnlySpan<byte> payload)
-    {
-        var size = EntryJournalFormat.RecordSize(payload.Length);
-        if (_segments.Count == 0 || (_segments[^1].HasRecords && _segments[^1].Length + size > _options.SegmentSizeBytes))
-        {
-            StartSegmentLocked();
-        }
-
-        var segment = _segments[^1];
-        if (_buffer.Length < _buffered + size)
-        {
-            Array.Resize(ref _buffer, Math.Max(_buffered + size, _buffer.Length * 2));
-        }
-
-        EntryJournalFormat.WriteRecord(_buffer.AsSpan(_buffered), kind, logId, lsn, epoch, payload);
-        var location = new JournalLocation(segment.Ordinal, segment.Length, size);
-        _buffered += size;
-        segment.Length += size;
-        _recordsAppended++;
-        return location;
-    }
-
-    /// <summary>Seals the active segment (its buffer written, its reserve cut, synced: only the last segment may end torn or in zeros) and creates the next.</summary>
-    private void StartSegmentLocked()
-    {
-        long firstPosition = 0;
-        if (_segments.Count > 0)
-        {
-            var sealing = _segments[^1];
-            WriteBufferLocked();
-            if (sealing.ReservedLength > sealing.Length)
-            {
-                Guard("cut the zero-filled reserve", () => sealing.File.SetLength(sealing.Length));
-                sealing.ReservedLength = sealing.Length;
-            }
-
-            Guard("fsync (seal segment)", () => sealing.File.FlushData());
-            CompleteWaitersLocked(sealing.EndPosition);
-            firstPosition = sealing.EndPosition;
-        }
-
-        var path = Path.Combine(Directory, EntryJournalFormat.SegmentFileName(firstPosition));
-        var ordinal = _nextOrdinal++;
-        Guard("create segment", () =>
-        {
-            var file = _fileSystem.OpenFile(path, WalFileMode.CreateNew);
-            Span<byte> header = stackalloc byte[EntryJournalFormat.SegmentHeaderSize];
-            EntryJournalFormat.WriteSegmentHeader(header, firstPosition);
-            file.Write(0, header);
-            file.Flush();
-            _fileSystem.SyncDirectory(Directory);
-            _segments.Add(new JournalSegment(file, ordinal, firstPosition));
-        });
-    }
-
-    private void WriteBufferIfFullLocked()
-    {
-        if (_buffered >= _options.MaxBufferedBytes)
-        {
-            WriteBufferLocked();
-        }
-    }
-
-    /// <summary>Hands the buffered records to the active segment's file and zero-fills ahead of them when they reach the reserve's end.</summary>
-    private void WriteBufferLocked()
-    {
-        if (_buffered == 0)
-        {
-            return;
-        }
-
-        var segment = _segments[^1];
-        var count = _buffered;
-        var offset = segment.WrittenLength;
-        Guard("write", () => segment.File.Write(offset, _buffer.AsSpan(0, count)));
-        _buffered = 0;
-        segment.WrittenLength = offset + count;
-        var end = segment.WrittenLength;
-        if (end > segment.ReservedLength)
-        {
-            var target = Math.Min(end + _options.ZeroFillAheadBytes, Math.Max(end, _options.SegmentSizeBytes));
-            for (var position = end; position < target; position += ZeroBlock.Length)
-            {
-                var size = (int)Math.Min(ZeroBlock.Length, target - position);
-                var at = position;
-                Guard("zero-fill ahead", () => segment.File.Write(at, ZeroBlock.AsSpan(0, size)));
-            }
-
-            segment.ReservedLength = Math.Max(end, target);
-        }
-    }
-
-    /// <summary>The group commit: waits until a log waits for durability, writes the buffer, fsyncs the active segment outside the lock, completes the waits it covered.</summary>
-    private void RunSyncLoop()
-    {
-        while (true)
-        {
-            _wake.Wait();
-            _wake.Reset();
-            while (true)
-            {
-                JournalSegment segment;
-                long target;
-                lock (_lock)
-                {
-                    if (_disposed || _failure is not null)
-                    {
-                        return;
-                    }
-
-                    if (!_waiters.TryPeek(out _, out var first) || first <= _durablePosition)
-                    {
-                        CompleteWaitersLocked(_durablePosition);
-                        break;
-                    }
-
-                    try
-                    {
-                        WriteBufferLocked();
-                    }
-                    catch (LogFailedException)
-                    {
-                        return;
-                    }
-
-                    segment = _segments[^1];
-                    target = segment.FirstPosition + segment.WrittenLength;
-                    _syncing = segment;
-                }
-
-                Exception? failure = null;
-                try
-                {
-                    segment.File.FlushData();
-                }
-                catch (Exception exception) when (exception is IOException or ObjectDisposedException)
-                {
-                    failure = exception;
-                }
-
-                lock (_lock)
-                {
-                    _syncing = null;
-                    if (failure is not null)
-                    {
-                        if (!_disposed)
-                        {
-                            FailLocked("fsync", failure);
-                        }
-
-                        return;
-                    }
-
-                    Interlocked.Increment(ref _syncs);
-                    CompleteWaitersLocked(target);
-                }
-            }
-        }
-    }
-
-    private void CompleteWaitersLocked(long durable)
-    {
-        _durablePosition = Math.Max(_durablePosition, durable);
-        while (_waiters.TryPeek(out var completion, out var position) && position <= _durablePosition)
-        {
-            _waiters.Dequeue();
-            completion.TrySetResult();
-        }
-    }
-
-    private void FaultWaitersLocked(Exception exception)
-    {
-        while (_waiters.TryDequeue(out var completion, out _))
-        {
-            completion.TrySetException(exception);
-        }
-    }
-
-    private JournalSegment FindSegmentLocked(long ordinal)
-    {
-        var index = checked((int)(ordinal - _segments[0].Ordinal));
-        return _segments[index];
-    }
-
-    private void ThrowIfUnusableLocked()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_failure is not null)
-        {
-            throw _failure;
-        }
-    }
-
-    private void Guard(string operation, Action action)
-    {
-        try
-        {
-            action();
-        }
-        catch (IOException exception)
-        {
-            throw FailLocked(operation, exception);
-        }
-    }
-
-    private LogFailedException FailLocked(string operation, Exception exception)
-    {
-        _failure ??= new LogFailedException(Directory, operation, exception);
-        FaultWaitersLocked(_failure);
-        return _failure;
     }
 }

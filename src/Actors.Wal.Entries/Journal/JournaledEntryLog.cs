@@ -22,27 +22,25 @@ namespace Actors.Wal.Entries.Journal;
 public sealed class JournaledEntryLog : IEntryLog
 {
     private readonly EntryJournal _journal;
-    private readonly IFileSystem _fileSystem;
     private readonly IDisposable _directoryLock;
     private readonly JournalLogIndex _index;
     private readonly int _maxEntryBytes;
-    private EntryLogCheckpoint _checkpoint;
-    private long _installs;
+    private readonly LogUsability _usability;
+    private readonly EnteredEpochFile _enteredEpoch;
+    private readonly CheckpointFiles _checkpoints;
     private long _truncations;
-    private LogFailedException? _failure;
-    private bool _disposed;
 
     private JournaledEntryLog(
-        EntryJournal journal, IFileSystem fileSystem, string directory, IDisposable directoryLock, JournalLogIndex index, EntryLogCheckpoint checkpoint, long enteredEpoch, int maxEntryBytes)
+        EntryJournal journal, IFileSystem fileSystem, string directory, IDisposable directoryLock, JournalLogIndex index, EntryLogCheckpoint checkpoint, long enteredEpoch)
     {
         _journal = journal;
-        _fileSystem = fileSystem;
         Directory = directory;
         _directoryLock = directoryLock;
         _index = index;
-        _checkpoint = checkpoint;
-        _maxEntryBytes = maxEntryBytes;
-        EnteredEpoch = enteredEpoch;
+        _maxEntryBytes = journal.MaxEntryBytes;
+        _usability = new LogUsability(directory, typeof(JournaledEntryLog));
+        _enteredEpoch = new EnteredEpochFile(fileSystem, directory, _usability, enteredEpoch);
+        _checkpoints = new CheckpointFiles(fileSystem, directory, _usability, checkpoint);
         DurableLsn = EndLsn;
     }
 
@@ -56,19 +54,19 @@ public sealed class JournaledEntryLog : IEntryLog
     public long EndLsn => _index.EndLsn;
 
     /// <inheritdoc />
-    public long StartLsn => _checkpoint.Lsn;
+    public long StartLsn => _checkpoints.InForce.Lsn;
 
     /// <inheritdoc />
-    public EntryLogCheckpoint Checkpoint => _checkpoint;
+    public EntryLogCheckpoint Checkpoint => _checkpoints.InForce;
 
     /// <inheritdoc />
     public long DurableLsn { get; private set; }
 
     /// <inheritdoc />
-    public long LastEpoch => _index.Count > 0 && _index.EndLsn > StartLsn ? _index.LastEpoch!.Value : _checkpoint.Epoch;
+    public long LastEpoch => _index.Count > 0 && _index.EndLsn > StartLsn ? _index.LastEpoch!.Value : Checkpoint.Epoch;
 
     /// <inheritdoc />
-    public long EnteredEpoch { get; private set; }
+    public long EnteredEpoch => _enteredEpoch.Epoch;
 
     /// <summary>0: torn bytes are cut from the shared journal (<see cref="EntryJournal.TornBytesCutAtOpen"/>).</summary>
     public long TornBytesCutAtOpen => 0;
@@ -76,14 +74,8 @@ public sealed class JournaledEntryLog : IEntryLog
     /// <inheritdoc />
     public long EpochAt(long lsn)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(lsn, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(lsn, EndLsn);
-        if (lsn < StartLsn)
-        {
-            throw new EntriesCheckpointedException(Directory, "read the epoch", lsn, StartLsn);
-        }
-
-        return lsn == StartLsn ? _checkpoint.Epoch : _index.EpochAt(lsn);
+        EntryLogRules.CheckEpochAt(this, lsn);
+        return lsn == StartLsn ? Checkpoint.Epoch : _index.EpochAt(lsn);
     }
 
     /// <summary>Appends one entry at <paramref name="entry"/>.Lsn, which must be <see cref="EndLsn"/> + 1 (not synced).</summary>
@@ -93,7 +85,7 @@ public sealed class JournaledEntryLog : IEntryLog
     public void Append(IReadOnlyList<LoggedEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        ThrowIfUnusable();
+        _usability.ThrowIfUnusable();
         EntryLogRules.ValidateSequence(this, _maxEntryBytes, nameof(EntryJournalOptions.MaxEntryBytes), entries);
         Guard(() => _journal.AppendEntries(_index, entries));
     }
@@ -101,7 +93,7 @@ public sealed class JournaledEntryLog : IEntryLog
     /// <inheritdoc />
     public EntryLogSync RequestSync()
     {
-        ThrowIfUnusable();
+        _usability.ThrowIfUnusable();
         return new EntryLogSync(EndLsn, _truncations, _journal.WaitDurableAsync(_index.LastPosition));
     }
 
@@ -114,11 +106,10 @@ public sealed class JournaledEntryLog : IEntryLog
             throw new InvalidOperationException($"Entry log '{Directory}': the sync to LSN {sync.Lsn} has not completed.");
         }
 
-        ThrowIfUnusable();
+        _usability.ThrowIfUnusable();
         if (sync.Completion.Exception?.InnerException is { } failure)
         {
-            _failure = failure as LogFailedException ?? new LogFailedException(Directory, "fsync (journal)", failure);
-            throw _failure;
+            throw _usability.Fail(failure as LogFailedException ?? new LogFailedException(Directory, "fsync (journal)", failure));
         }
 
         if (sync.Truncations == _truncations)
@@ -146,8 +137,7 @@ public sealed class JournaledEntryLog : IEntryLog
     /// <inheritdoc />
     public void TruncateAfter(long lsn)
     {
-        EntryLogRules.CheckTruncation(this, lsn);
-        ThrowIfUnusable();
+        EntryLogRules.CheckTruncation(this, lsn, _usability);
         if (lsn == EndLsn)
         {
             Sync();
@@ -164,14 +154,7 @@ public sealed class JournaledEntryLog : IEntryLog
     /// <inheritdoc />
     public IReadOnlyList<LoggedEntry> Read(long fromLsn, int maxCount)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(fromLsn, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (fromLsn <= StartLsn)
-        {
-            throw new EntriesCheckpointedException(Directory, "read", fromLsn, StartLsn);
-        }
-
+        EntryLogRules.CheckRead(this, fromLsn, maxCount, _usability);
         var result = new List<LoggedEntry>();
         for (var lsn = fromLsn; lsn <= EndLsn && result.Count < maxCount; lsn++)
         {
@@ -182,48 +165,16 @@ public sealed class JournaledEntryLog : IEntryLog
     }
 
     /// <inheritdoc />
-    public void PersistEpoch(long epoch)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(epoch, EnteredEpoch);
-        ThrowIfUnusable();
-        var data = EntryLogFormat.FormatEpochFile(epoch);
-        GuardFile("persist epoch", () => DurableFile.Replace(_fileSystem, Directory, EntryLogFormat.EpochFileName, EntryLogFormat.EpochTempFileName, data));
-        EnteredEpoch = epoch;
-    }
+    public void PersistEpoch(long epoch) => _enteredEpoch.Persist(epoch);
 
     /// <inheritdoc cref="EntryLog.WriteCheckpoint"/>
-    public void WriteCheckpoint(EntryLogCheckpoint checkpoint)
-    {
-        var pending = BeginCheckpoint(checkpoint);
-        pending.Write();
-        CompleteCheckpoint(pending);
-    }
+    public void WriteCheckpoint(EntryLogCheckpoint checkpoint) => _checkpoints.Write(this, checkpoint);
 
     /// <inheritdoc cref="EntryLog.BeginCheckpoint"/>
-    public PendingEntryLogCheckpoint BeginCheckpoint(EntryLogCheckpoint checkpoint)
-    {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        ThrowIfUnusable();
-        return EntryLogRules.BeginCheckpoint(_fileSystem, this, checkpoint, _installs);
-    }
+    public PendingEntryLogCheckpoint BeginCheckpoint(EntryLogCheckpoint checkpoint) => _checkpoints.Begin(this, checkpoint);
 
     /// <inheritdoc cref="EntryLog.CompleteCheckpoint"/>
-    public void CompleteCheckpoint(PendingEntryLogCheckpoint pending)
-    {
-        ArgumentNullException.ThrowIfNull(pending);
-        EntryLogRules.CheckWritten(pending, Directory);
-        ThrowIfUnusable();
-        if (pending.Failure is { } failure)
-        {
-            _failure = new LogFailedException(Directory, "write checkpoint", failure);
-            throw _failure;
-        }
-
-        if (pending.InstallsAtBegin == _installs)
-        {
-            _checkpoint = pending.Checkpoint;
-        }
-    }
+    public void CompleteCheckpoint(PendingEntryLogCheckpoint pending) => _checkpoints.Complete(pending);
 
     /// <summary>
     /// Forgets the entries up to <paramref name="lsn"/>, which the durable checkpoint covers, and deletes every journal
@@ -233,43 +184,28 @@ public sealed class JournaledEntryLog : IEntryLog
     /// <exception cref="CheckpointNotDurableException"><paramref name="lsn"/> is above the durable checkpoint's LSN; nothing was deleted.</exception>
     public int DeletePrefix(long lsn)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(lsn);
-        ThrowIfUnusable();
-        if (lsn > StartLsn)
-        {
-            throw new CheckpointNotDurableException(Directory, lsn, StartLsn);
-        }
-
+        _checkpoints.CheckCovers(lsn);
         return Guard(() => _journal.DropThroughAndDeleteObsolete(_index, Math.Min(lsn, EndLsn)));
     }
 
     /// <inheritdoc cref="EntryLog.InstallCheckpoint"/>
     public void InstallCheckpoint(EntryLogCheckpoint checkpoint)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        ThrowIfUnusable();
-        ArgumentOutOfRangeException.ThrowIfLessThan(checkpoint.Lsn, Math.Max(1, StartLsn), nameof(checkpoint));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(checkpoint.Epoch, EnteredEpoch, nameof(checkpoint));
-        var data = EntryLogFormat.FormatCheckpointFile(checkpoint);
-        GuardFile("install checkpoint (write)", () => DurableFile.Replace(
-            _fileSystem, Directory, EntryLogFormat.InstallFileName, EntryLogFormat.InstallTempFileName, data));
+        var installed = _checkpoints.CommitInstall(checkpoint, EnteredEpoch);
 
         // Committed: from here on the new checkpoint is in force (opening would finish what follows).
-        _checkpoint = checkpoint with { State = checkpoint.State.ToArray() };
-        _installs++;
         _truncations++;
-        FinishInstall(_checkpoint);
+        FinishInstall(installed);
     }
 
     /// <summary>Releases the log (its index stays in the journal for a later open) and the directory lock.</summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (!_usability.TryMarkDisposed())
         {
             return;
         }
 
-        _disposed = true;
         _journal.Detach(_index.LogId);
         _directoryLock.Dispose();
     }
@@ -295,24 +231,21 @@ public sealed class JournaledEntryLog : IEntryLog
                 DurableFile.Replace(fileSystem, directory, EntryLogFormat.JournaledMarkerFileName, EntryLogFormat.JournaledMarkerFileName + ".tmp", []);
             }
 
-            var enteredEpoch = EntryLog.ReadEnteredEpoch(fileSystem, directory);
+            var enteredEpoch = EnteredEpochFile.Read(fileSystem, directory);
             index = journal.Attach(logId);
-            fileSystem.DeleteFile(Path.Combine(directory, EntryLogFormat.CheckpointTempFileName));
-            fileSystem.DeleteFile(Path.Combine(directory, EntryLogFormat.InstallTempFileName));
-            var installPath = Path.Combine(directory, EntryLogFormat.InstallFileName);
-            var checkpointPath = Path.Combine(directory, EntryLogFormat.CheckpointFileName);
-            var log = new JournaledEntryLog(journal, fileSystem, directory, directoryLock, index, EntryLogCheckpoint.None, enteredEpoch, journal.MaxEntryBytes);
-            if (fileSystem.FileExists(installPath))
+            var (checkpoint, installPending) = CheckpointFiles.Recover(fileSystem, directory);
+            if (!installPending)
             {
-                var installed = EntryLog.ReadCheckpointFile(fileSystem, installPath);
-                log._checkpoint = installed;
-                log.FinishInstall(installed);
+                CheckCheckpointCovered(Path.Combine(directory, EntryLogFormat.CheckpointFileName), index, checkpoint);
+            }
+
+            var log = new JournaledEntryLog(journal, fileSystem, directory, directoryLock, index, checkpoint, enteredEpoch);
+            if (installPending)
+            {
+                log.FinishInstall(checkpoint);
             }
             else
             {
-                var checkpoint = fileSystem.FileExists(checkpointPath) ? EntryLog.ReadCheckpointFile(fileSystem, checkpointPath) : EntryLogCheckpoint.None;
-                CheckCheckpointCovered(checkpointPath, index, checkpoint);
-                log._checkpoint = checkpoint;
                 journal.DropThroughAndDeleteObsolete(index, checkpoint.Lsn);
 
                 // Entries a previous owner of the log appended may not be synced yet: the log opens with all it holds durable.
@@ -371,20 +304,7 @@ public sealed class JournaledEntryLog : IEntryLog
         Guard(() => _journal.AppendReset(_index, checkpoint.Lsn, checkpoint.Epoch));
         Sync();
         DurableLsn = checkpoint.Lsn;
-        GuardFile("install checkpoint (finish)", () =>
-        {
-            _fileSystem.RenameFile(Path.Combine(Directory, EntryLogFormat.InstallFileName), Path.Combine(Directory, EntryLogFormat.CheckpointFileName));
-            _fileSystem.SyncDirectory(Directory);
-        });
-    }
-
-    private void ThrowIfUnusable()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_failure is not null)
-        {
-            throw _failure;
-        }
+        _checkpoints.FinishInstall();
     }
 
     /// <summary>Runs a journal call; the journal's failure fails this log.</summary>
@@ -396,7 +316,7 @@ public sealed class JournaledEntryLog : IEntryLog
         }
         catch (LogFailedException exception)
         {
-            _failure = exception;
+            _usability.Fail(exception);
             throw;
         }
     }
@@ -406,17 +326,4 @@ public sealed class JournaledEntryLog : IEntryLog
         action();
         return 0;
     });
-
-    private void GuardFile(string operation, Action action)
-    {
-        try
-        {
-            action();
-        }
-        catch (IOException exception)
-        {
-            _failure = new LogFailedException(Directory, operation, exception);
-            throw _failure;
-        }
-    }
 }

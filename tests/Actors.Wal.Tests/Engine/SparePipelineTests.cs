@@ -62,17 +62,9 @@ public sealed class SparePipelineTests : IDisposable
     {
         var pipeline = Create(zeroFill: true);
         _files.FreeBytes = ZeroFillPacing.ChunkBytes + 4096; // the second chunk of zeros hits a full disk
-        pipeline.Start();
-        pipeline.Request();
-        await PollAsync(() => pipeline.PreparationFailures == 1, "the failed preparation was not reported");
-        await pipeline.WhenSettledAsync().WaitAsync(Timeout);
 
-        var taken = pipeline.Take(Publish, out uint inlineId);
-        await pipeline.StopAsync().WaitAsync(Timeout);
+        await RunFailingPreparationAsync(pipeline, "the failed preparation was not reported");
 
-        Assert.Null(taken);
-        Assert.Equal(2u, inlineId);
-        Assert.Empty(pipeline.ListedSpareIds);
         Assert.Empty(_listings);
         Assert.Empty(Directory.GetFiles(_dir.Path));
     }
@@ -81,17 +73,9 @@ public sealed class SparePipelineTests : IDisposable
     public async Task Prepare_ListingFails_ReportsFailureAndNeverHandsTheSpareOut()
     {
         var pipeline = Create(zeroFill: false, list: () => throw new IOException("Injected manifest failure."));
-        pipeline.Start();
-        pipeline.Request();
-        await PollAsync(() => pipeline.PreparationFailures == 1, "the failed listing was not reported");
-        await pipeline.WhenSettledAsync().WaitAsync(Timeout);
 
-        var taken = pipeline.Take(Publish, out uint inlineId);
-        await pipeline.StopAsync().WaitAsync(Timeout);
+        await RunFailingPreparationAsync(pipeline, "the failed listing was not reported");
 
-        Assert.Null(taken);
-        Assert.Equal(2u, inlineId);
-        Assert.Empty(pipeline.ListedSpareIds);
         Assert.Empty(_published);
     }
 
@@ -183,6 +167,26 @@ public sealed class SparePipelineTests : IDisposable
             TimeProvider.System,
             NullLogger.Instance);
         return pipeline;
+    }
+
+    /// <summary>
+    /// Starts <paramref name="pipeline"/>, requests a spare whose preparation fails, waits until the failure is reported
+    /// (<paramref name="notReported"/> otherwise) and the pipeline settled, then takes and stops: asserts that no spare
+    /// was handed out (the writer creates segment 2 inline) and none is listed.
+    /// </summary>
+    private async Task RunFailingPreparationAsync(SparePipeline pipeline, string notReported)
+    {
+        pipeline.Start();
+        pipeline.Request();
+        await PollAsync(() => pipeline.PreparationFailures == 1, notReported);
+        await pipeline.WhenSettledAsync().WaitAsync(Timeout);
+
+        var taken = pipeline.Take(Publish, out uint inlineId);
+        await pipeline.StopAsync().WaitAsync(Timeout);
+
+        Assert.Null(taken);
+        Assert.Equal(2u, inlineId);
+        Assert.Empty(pipeline.ListedSpareIds);
     }
 
     private void Publish(Segment segment) => _published.Add(segment);
