@@ -100,6 +100,9 @@ public sealed partial class WriteAheadLog : IEventLog
     /// <summary>Framed groups waiting for the committer (tests).</summary>
     internal int PendingCommitGroups => _committer?.PendingGroups ?? 0;
 
+    /// <summary>True while a thread holds the writer's drain (for tests that need the writer idle before they go on).</summary>
+    internal bool WriterIsDraining => _writer?.IsDraining ?? false;
+
     /// <summary>
     /// Fails the log as a failure outside the commit path does (space management, a rotation that finds no segment):
     /// tests of what readers and commits in flight see then.

@@ -19,4 +19,10 @@ if (Environment.GetEnvironmentVariable("ACTORS_WAL_ZEROFILL_SPREAD") is { Length
     AppContext.SetData("Actors.Wal.ZeroFillSpreadPercent", spread);
 }
 
+// Side-by-side runs of the commit policy: waiting requests synced at once without lingering for more (default 64).
+if (Environment.GetEnvironmentVariable("ACTORS_WAL_ENOUGH_TO_SYNC") is { Length: > 0 } enough)
+{
+    AppContext.SetData("Actors.Wal.EnoughToSync", enough);
+}
+
 return await BenchmarkApp.RunAsync(args);

@@ -11,12 +11,19 @@ internal sealed class WalInstruments : IDisposable
     /// <summary>The meter name.</summary>
     public const string MeterName = "Actors.Wal";
 
+    private static readonly KeyValuePair<string, object?> PhaseWait = new("commit.phase", "wait");
+    private static readonly KeyValuePair<string, object?> PhaseLinger = new("commit.phase", "linger");
+    private static readonly KeyValuePair<string, object?> PhaseWrite = new("commit.phase", "write");
+    private static readonly KeyValuePair<string, object?> PhaseSync = new("commit.phase", "fsync");
+    private static readonly KeyValuePair<string, object?> PhasePublish = new("commit.phase", "publish");
+
     private readonly Meter _meter;
     private readonly Counter<long> _appends;
     private readonly Counter<long> _bytes;
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<double> _fsyncLatency;
     private readonly Histogram<double> _recoveryTime;
+    private readonly Histogram<double> _commitPhase;
     private readonly KeyValuePair<string, object?> _tag;
 
     /// <summary>Creates the instruments for <paramref name="log"/>.</summary>
@@ -29,6 +36,10 @@ internal sealed class WalInstruments : IDisposable
         _batchSize = _meter.CreateHistogram<int>("actors.wal.commit.batches", "{batch}", "Batches per group commit.");
         _fsyncLatency = _meter.CreateHistogram<double>("actors.wal.fsync.duration", "ms", "fsync latency.");
         _recoveryTime = _meter.CreateHistogram<double>("actors.wal.recovery.duration", "ms", "Time to open and recover the log.");
+        _commitPhase = _meter.CreateHistogram<double>(
+            "actors.wal.commit.phase.duration",
+            "us",
+            "Per commit, the committer's time in each phase (tag commit.phase): wait (for a first group, from the end of the previous commit), linger (for more), write (the gather writes), fsync, publish (closing the next group, index, positions, completions).");
         _meter.CreateObservableGauge("actors.wal.segments", () => new Measurement<int>(log.GetStatistics().SegmentCount, _tag), "{segment}", "Segment files present.");
         _meter.CreateObservableGauge("actors.wal.live_ratio", () => LiveRatio(log), "1", "Live bytes / total bytes.");
         _meter.CreateObservableGauge("actors.wal.live_bytes", () => new Measurement<long>(log.GetStatistics().LiveBytes, _tag), "By", "Bytes of records still needed for recovery.");
@@ -50,6 +61,21 @@ internal sealed class WalInstruments : IDisposable
     /// <summary>Records one fsync.</summary>
     public void RecordFsync(TimeSpan elapsed) => _fsyncLatency.Record(elapsed.TotalMilliseconds, _tag);
 
+    /// <summary>Records one commit's phases (<see cref="System.Diagnostics.Stopwatch"/> ticks), when anyone listens.</summary>
+    public void RecordCommitPhases(long waitTicks, long lingerTicks, long writeTicks, long syncTicks, long publishTicks)
+    {
+        if (!_commitPhase.Enabled)
+        {
+            return;
+        }
+
+        _commitPhase.Record(Microseconds(waitTicks), _tag, PhaseWait);
+        _commitPhase.Record(Microseconds(lingerTicks), _tag, PhaseLinger);
+        _commitPhase.Record(Microseconds(writeTicks), _tag, PhaseWrite);
+        _commitPhase.Record(Microseconds(syncTicks), _tag, PhaseSync);
+        _commitPhase.Record(Microseconds(publishTicks), _tag, PhasePublish);
+    }
+
     /// <summary>Records how long opening took.</summary>
     public void RecordRecovery(TimeSpan elapsed) => _recoveryTime.Record(elapsed.TotalMilliseconds, _tag);
 
@@ -61,4 +87,6 @@ internal sealed class WalInstruments : IDisposable
         var stats = log.GetStatistics();
         return new Measurement<double>(stats.TotalBytes == 0 ? 1.0 : (double)stats.LiveBytes / stats.TotalBytes, _tag);
     }
+
+    private static double Microseconds(long ticks) => ticks * 1_000_000.0 / System.Diagnostics.Stopwatch.Frequency;
 }

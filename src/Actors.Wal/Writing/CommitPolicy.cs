@@ -31,6 +31,16 @@ internal sealed class AdaptiveCommitPolicy(TimeSpan maxBatchDelay) : ICommitPoli
     /// <summary>Waiting requests that are synced at once under the adaptive linger (no <c>MaxBatchDelay</c>).</summary>
     public const int EnoughToSync = 64;
 
+    /// <summary>The AppContext data (an integer) that overrides <see cref="EnoughToSync"/>, for side-by-side measurements.</summary>
+    public const string EnoughToSyncSwitch = "Actors.Wal.EnoughToSync";
+
+    private readonly int _enoughToSync = AppContext.GetData(EnoughToSyncSwitch) switch
+    {
+        int n when n > 0 => n,
+        string text when int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n > 0 => n,
+        _ => EnoughToSync,
+    };
+
     private static readonly TimeSpan Cap = TimeSpan.FromMicroseconds(500);
 
     /// <inheritdoc />
@@ -46,7 +56,7 @@ internal sealed class AdaptiveCommitPolicy(TimeSpan maxBatchDelay) : ICommitPoli
             return maxBatchDelay;
         }
 
-        if (pending >= EnoughToSync)
+        if (pending >= _enoughToSync)
         {
             return TimeSpan.Zero;
         }

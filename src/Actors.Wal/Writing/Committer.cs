@@ -22,6 +22,7 @@ internal sealed partial class Committer
 {
     private readonly HandOffQueue<CommitGroup> _groups = new(static () => new CommitGroup { IsCloseMarker = true });
     private readonly List<CommitGroup> _pending = [];
+    private readonly List<CommitGroup> _arrivedDuringCommit = [];
     private readonly List<(Segment Segment, long End)> _toSync = [];
     private readonly List<ReadOnlyMemory<byte>> _gather = [];
     private readonly WriteAheadLogOptions _options;
@@ -42,6 +43,7 @@ internal sealed partial class Committer
     private TaskCompletionSource? _appliedWaiter;
     private int _committing;
     private uint _listingRequested;
+    private bool _closedSeen;
 
     /// <summary>Creates the committer; <see cref="Start"/> starts its thread.</summary>
     public Committer(
@@ -143,11 +145,18 @@ internal sealed partial class Committer
         try
         {
             bool afterCommit = false;
+            bool closed = false;
+            long waitStarted = Stopwatch.GetTimestamp();
             while (true)
             {
+                // Groups closed right after the last commit's fsync, before its publish (TakeArrivedDuringCommit): they hold
+                // the requests that arrived while it ran, and none of the callers it completed.
+                int arrivedDuringCommit = MoveArrivedDuringCommit();
+                closed |= _closedSeen;
                 Source?.RequestGroup(); // what was framed meanwhile: posted now, or by the thread framing when it is done
-                var chain = _groups.TakeAll(out bool closed);
-                if (chain is null)
+                var chain = _groups.TakeAll(out bool closedNow);
+                closed |= closedNow;
+                if (chain is null && _pending.Count == 0)
                 {
                     if (closed)
                     {
@@ -159,11 +168,13 @@ internal sealed partial class Committer
                     continue;
                 }
 
-                // Requests that were already waiting when the last commit ended arrived during its fsync; the ones that
-                // commit completed will probably come back: expect both.
-                int arrived = Append(chain);
-                Linger(afterCommit ? _lastCompleted + arrived : _lastCompleted);
-                Commit();
+                // Expected: the requests that arrived during the last commit, and the callers it completed, who will
+                // probably come back (counted once: those already back are among the ones it completed).
+                Append(chain);
+                long lingerStarted = Stopwatch.GetTimestamp();
+                Linger(afterCommit ? _lastCompleted + arrivedDuringCommit : _lastCompleted);
+                Commit(waitStarted, lingerStarted);
+                waitStarted = Stopwatch.GetTimestamp();
                 afterCommit = true;
             }
         }
@@ -171,6 +182,40 @@ internal sealed partial class Committer
         {
             _stopped.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// Closes and takes what was framed during this commit's write and fsync (the next commit), before its publish wakes
+    /// ~128 callers whose framing would hold the drain: the next cycle then starts without waiting for a group, and it
+    /// knows how many requests arrived while this commit ran (none of them a caller this commit completes).
+    /// </summary>
+    private void TakeArrivedDuringCommit()
+    {
+        Source?.RequestGroup();
+        var taken = _groups.TakeAll(out bool closed);
+        for (var group = taken; group is not null;)
+        {
+            var next = group.Next;
+            group.Next = null;
+            _arrivedDuringCommit.Add(group);
+            group = next;
+        }
+
+        _closedSeen |= closed;
+    }
+
+    /// <summary>Moves the groups <see cref="TakeArrivedDuringCommit"/> took into the pending groups; returns their request count.</summary>
+    private int MoveArrivedDuringCommit()
+    {
+        int requests = 0;
+        foreach (var group in _arrivedDuringCommit)
+        {
+            _pending.Add(group);
+            requests += group.Requests.Count;
+        }
+
+        _arrivedDuringCommit.Clear();
+        return requests;
     }
 
     /// <summary>Adds a taken chain to the pending groups; returns its request count.</summary>
@@ -243,8 +288,13 @@ internal sealed partial class Committer
         }
     }
 
-    private void Commit()
+    /// <summary>
+    /// Writes, syncs and publishes the pending groups; <paramref name="waitStarted"/>: when the committer began waiting for
+    /// them; <paramref name="lingerStarted"/>: when it had some and began lingering for more.
+    /// </summary>
+    private void Commit(long waitStarted, long lingerStarted)
     {
+        long started = Stopwatch.GetTimestamp();
         // Marked before the health check (a full fence): whoever sees the failure and then no commit running also sees
         // everything this commit published.
         Interlocked.Exchange(ref _committing, 1);
@@ -261,6 +311,8 @@ internal sealed partial class Committer
                 return;
             }
 
+            long written = Stopwatch.GetTimestamp();
+
             bool sync = false;
             foreach (var group in _pending)
             {
@@ -272,6 +324,10 @@ internal sealed partial class Committer
                 return;
             }
 
+            long synced = Stopwatch.GetTimestamp();
+
+            TakeArrivedDuringCommit();
+
             // In write order. A group in a segment no manifest lists as live yet is acknowledged all the same; the
             // manifest write that lists it runs in the background (RequestListing).
             int completed = 0;
@@ -282,6 +338,7 @@ internal sealed partial class Committer
             }
 
             _lastCompleted = Math.Max(1, completed);
+            _instruments.RecordCommitPhases(lingerStarted - waitStarted, started - lingerStarted, written - started, synced - written, Stopwatch.GetTimestamp() - synced);
         }
         finally
         {

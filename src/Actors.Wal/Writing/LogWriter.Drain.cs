@@ -81,6 +81,9 @@ internal sealed partial class LogWriter
         }
     }
 
+    /// <summary>True while a thread holds the drain (framing, or the committer closing the open group). Any thread.</summary>
+    public bool IsDraining => Volatile.Read(ref _draining) != 0;
+
     /// <summary>Drains on a thread-pool thread (requests pushed while the committer held the drain).</summary>
     void IThreadPoolWorkItem.Execute() => Drain();
 

@@ -73,6 +73,56 @@ public sealed class CommitPolicyTests : LogTestBase
         Assert.All(y, t => Assert.Equal(1, t.Result.LastVersion));
     }
 
+    [Fact]
+    public async Task Commit_RequestsThatArrivedDuringAnFsync_AreExpectedOnceBesideTheCallersItCompleted()
+    {
+        var policy = new Recording();
+        using var gate = new ManualResetEventSlim(false);
+        await using var log = await WriteAheadLog.OpenAsync(Options(), Files, commitPolicy: policy);
+
+        // The first commit holds one append in its fsync while five more are framed and the writer goes idle.
+        Files.FsyncGate = gate;
+        var first = log.AppendAsync("first", 0, Events("x")).AsTask();
+        Assert.True(await Files.FsyncEntered.WaitAsync(TimeSpan.FromSeconds(60)), "the committer never reached the first fsync");
+        long written = log.GetStatistics().AppendedRecords;
+        var five = Enumerable.Range(0, 5).Select(i => log.AppendAsync($"w{i}", 0, Events("e")).AsTask()).ToList();
+        await PollAsync(() => log.GetStatistics().AppendedRecords == written + 5 && !log.WriterIsDraining, "the five appends were not framed");
+        Files.FsyncGate = null;
+        gate.Set();
+        await Task.WhenAll(five.Append(first)).WaitAsync(TimeSpan.FromSeconds(60));
+
+        // The second commit holds the five, taken when the first one's fsync ended: they arrived while it ran, so the
+        // committer expects them and the one caller the first commit completed (6), not that caller twice.
+        Assert.Equal([(1, 1), (5, 6)], policy.Calls);
+    }
+
+    /// <summary>Records what the committer asks (pending, expected) and never lingers.</summary>
+    private sealed class Recording : ICommitPolicy
+    {
+        private readonly List<(int Pending, int Expected)> _calls = [];
+
+        public List<(int Pending, int Expected)> Calls
+        {
+            get
+            {
+                lock (_calls)
+                {
+                    return [.. _calls];
+                }
+            }
+        }
+
+        public TimeSpan Linger(int pending, int expected, TimeSpan fsyncLatency)
+        {
+            lock (_calls)
+            {
+                _calls.Add((pending, expected));
+            }
+
+            return TimeSpan.Zero;
+        }
+    }
+
     /// <summary>Syncs when everyone expected or <paramref name="enough"/> requests wait; else lingers 10 minutes.</summary>
     private sealed class EnoughAt(int enough) : ICommitPolicy
     {

@@ -68,6 +68,12 @@ public sealed class DiagnosticsAndEdgeTests : LogTestBase
             Assert.Contains(measurements, m => m.Name == "actors.wal.appends" && m.Value == 1);
             Assert.Contains(measurements, m => m.Name == "actors.wal.bytes" && m.Value > 0);
             Assert.Contains(measurements, m => m.Name == "actors.wal.fsync.duration");
+            foreach (string phase in new[] { "wait", "linger", "write", "fsync", "publish" })
+            {
+                Assert.Contains(measurements, m => m.Name == "actors.wal.commit.phase.duration/" + phase && m.Value >= 0);
+            }
+
+            Assert.Contains(measurements, m => m.Name == "actors.wal.commit.phase.duration/fsync" && m.Value > 0);
             Assert.Contains(measurements, m => m.Name == "actors.wal.recovery.duration");
             Assert.Contains(measurements, m => m.Name == "actors.wal.segments" && m.Value == 1);
             Assert.True(statistics.LiveBytes > 0, "the appended events are live");
@@ -77,14 +83,22 @@ public sealed class DiagnosticsAndEdgeTests : LogTestBase
 
         void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
+            bool ours = false;
+            string name = instrument.Name;
             foreach (var tag in tags)
             {
-                if (tag.Key == "wal.directory" && Equals(tag.Value, Dir.Path))
+                ours |= tag.Key == "wal.directory" && Equals(tag.Value, Dir.Path);
+                if (tag.Key == "commit.phase")
                 {
-                    lock (measurements)
-                    {
-                        measurements.Add((instrument.Name, value));
-                    }
+                    name += "/" + tag.Value;
+                }
+            }
+
+            if (ours)
+            {
+                lock (measurements)
+                {
+                    measurements.Add((name, value));
                 }
             }
         }

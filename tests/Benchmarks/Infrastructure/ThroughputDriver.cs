@@ -55,6 +55,7 @@ internal static class ThroughputDriver
         TimeSpan gcPauseBefore = GC.GetTotalPauseDuration();
         int[] gcCountsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         FsyncTimes.Open();
+        CommitCycles.Open();
         allocations?.Open();
         long start = Stopwatch.GetTimestamp();
         window.Open(start);
@@ -74,6 +75,7 @@ internal static class ThroughputDriver
 
         TimeSpan slowFsync = FsyncTimes.SlowThreshold;
         LatencyHistogram fsyncs = FsyncTimes.Close();
+        var commitCycle = CommitCycles.Close();
         TimeSpan gcPause = GC.GetTotalPauseDuration() - gcPauseBefore;
         int[] gcCounts = [GC.CollectionCount(0) - gcCountsBefore[0], GC.CollectionCount(1) - gcCountsBefore[1], GC.CollectionCount(2) - gcCountsBefore[2]];
         long allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
@@ -119,6 +121,7 @@ internal static class ThroughputDriver
             ProcessCpu = cpu,
             AllocatedBytes = allocated,
             Phases = mergedPhases,
+            CommitCycle = commitCycle.Commits > 0 ? commitCycle : null,
             Tail = new TailFigures(fsyncs, wake, spannedGc, gcPause, gcCounts[0], gcCounts[1], gcCounts[2]) { SlowFsync = slowFsync, OverlappedSlowFsync = overlappedSlowFsync },
         };
     }

@@ -23,6 +23,9 @@ internal sealed record ThroughputResult(string Target, Workload Workload, long O
     /// <summary>What the p99 tail could wait on, measured over the same window (issue 14, round 11), or null.</summary>
     public TailFigures? Tail { get; init; }
 
+    /// <summary>The committer's mean microseconds per commit in each phase (<see cref="CommitCycles.Phases"/>) and the commits counted; null when the store reports none.</summary>
+    public (double[] MeanMicroseconds, long Commits)? CommitCycle { get; init; }
+
     public double OpsPerSecond => Ops / Elapsed.TotalSeconds;
 
     /// <summary>Process CPU microseconds per acknowledged append.</summary>

@@ -93,6 +93,7 @@ internal sealed class GroupCommitTarget : IAppendTarget
     {
         SafeFileHandle handle = _handle!;
         byte[] buffer = new byte[MaxBatchBytes];
+        long waitStarted = Stopwatch.GetTimestamp();
         while (true)
         {
             List<Pending> batch;
@@ -117,6 +118,7 @@ internal sealed class GroupCommitTarget : IAppendTarget
                 int start = 0;
                 while (start < batch.Count)
                 {
+                    long taken = Stopwatch.GetTimestamp();
                     int used = 0;
                     int end = start;
                     while (end < batch.Count && (used == 0 || used + batch[end].Payload.Length <= buffer.Length))
@@ -145,6 +147,9 @@ internal sealed class GroupCommitTarget : IAppendTarget
                         batch[i].Done.SetResult();
                     }
 
+                    long published = Stopwatch.GetTimestamp();
+                    CommitCycles.Record(taken - waitStarted, synced - taken, completed - synced, published - completed);
+                    waitStarted = published;
                     start = end;
                 }
             }

@@ -107,6 +107,13 @@ internal sealed class ProfileScenario : IScenario
         {
             PhaseBreakdown.Print(context.Report, label, measured);
             TailBreakdown.Print(context.Report, label, measured);
+            if (measured.CommitCycle is { } cycle)
+            {
+                context.Report.Note($"\n{label}: the committer's commit cycle, mean per commit over the window ({Fmt.Number(cycle.Commits, "0")} commits):\n");
+                var phases = new Table([.. CommitCycles.Phases.Select(p => $"{p} µs"), "cycle µs"]);
+                phases.Add([.. cycle.MeanMicroseconds.Select(m => Fmt.Number(m, "0.0")), Fmt.Number(cycle.MeanMicroseconds.Sum(), "0.0")]);
+                context.Report.Print(phases);
+            }
         }
 
         // Threads are sampled over warm-up and window alike: per 1,000 appends at the window's rate over the whole run.
