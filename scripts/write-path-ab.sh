@@ -2,7 +2,8 @@
 # Two builds of the engine side by side with the bare group-commit loop (issue 37, item 1): ROUNDS rounds, each running,
 # for every shape (writers x bytes), the profile scenario of build A's engine, build B's engine and the bare loop, one
 # after the other in separate processes (the order rotates each round), SECONDS each, SyncPolicy.Always. Prints every row
-# with the 1-minute load average, then per shape and variant the medians of appends/s, p50, p99, appends per fsync and
+# with the 1-minute load average and the committer's mean µs per commit in each phase (wait, linger, write, fsync,
+# publish, and their sum; the bare loop never lingers), then per shape and variant the medians of appends/s, p50, p99, appends per fsync and
 # CPU µs per append, and each engine's median ratio to the bare loop of the same round.
 # usage: bash scripts/write-path-ab.sh A_DIR B_DIR [ROUNDS] [SECONDS] [SHAPES]
 #   A_DIR, B_DIR: Release output directories of tests/Benchmarks (copies of tests/Benchmarks/bin/Release/net10.0 built
@@ -30,7 +31,8 @@ for round in $(seq 1 "${rounds}"); do
         echo "round ${round} ${shape} ${variant}: no row (the run failed)" >&2
         continue
       fi
-      echo "round ${round} ${shape} ${variant} load ${load}: ${row}"
+      cycle="$(grep -A5 'commit cycle, mean' <<<"${out}" | tail -1)"
+      echo "round ${round} ${shape} ${variant} load ${load}: ${row} commit cycle (wait, linger, write, fsync, publish, cycle µs): ${cycle}"
       echo "${round} ${shape} ${variant} $(cell "${row}" 5 | tr -d ',') $(cell "${row}" 6 | tr -d ' ') $(cell "${row}" 7 | tr -d ' ') $(cell "${row}" 8 | tr -d ',') $(cell "${row}" 10)" >>"${results}"
     done
   done

@@ -48,15 +48,7 @@ public sealed class CommitPolicyTests : LogTestBase
         await using var log = await WriteAheadLog.OpenAsync(Options(), Files, commitPolicy: policy);
 
         // One commit completes 7 appends: from then on the committer expects about 7 requests per commit.
-        Files.FsyncGate = gate;
-        var first = log.AppendAsync("first", 0, Events("x")).AsTask();
-        Assert.True(await Files.FsyncEntered.WaitAsync(TimeSpan.FromSeconds(60)), "the committer never reached the first fsync");
-        long written = log.GetStatistics().AppendedRecords;
-        var seven = Enumerable.Range(0, 7).Select(i => log.AppendAsync($"w{i}", 0, Events("e")).AsTask()).ToList();
-        await PollAsync(() => log.GetStatistics().AppendedRecords == written + 7, "the seven appends were not written");
-        Files.FsyncGate = null;
-        gate.Set();
-        await Task.WhenAll(seven.Append(first)).WaitAsync(TimeSpan.FromSeconds(60));
+        await AppendDuringTheFirstFsyncAsync(log, gate, 7);
 
         while (policy.Lingering.Wait(0))
         {
@@ -81,19 +73,28 @@ public sealed class CommitPolicyTests : LogTestBase
         await using var log = await WriteAheadLog.OpenAsync(Options(), Files, commitPolicy: policy);
 
         // The first commit holds one append in its fsync while five more are framed and the writer goes idle.
-        Files.FsyncGate = gate;
-        var first = log.AppendAsync("first", 0, Events("x")).AsTask();
-        Assert.True(await Files.FsyncEntered.WaitAsync(TimeSpan.FromSeconds(60)), "the committer never reached the first fsync");
-        long written = log.GetStatistics().AppendedRecords;
-        var five = Enumerable.Range(0, 5).Select(i => log.AppendAsync($"w{i}", 0, Events("e")).AsTask()).ToList();
-        await PollAsync(() => log.GetStatistics().AppendedRecords == written + 5 && !log.WriterIsDraining, "the five appends were not framed");
-        Files.FsyncGate = null;
-        gate.Set();
-        await Task.WhenAll(five.Append(first)).WaitAsync(TimeSpan.FromSeconds(60));
+        await AppendDuringTheFirstFsyncAsync(log, gate, 5);
 
         // The second commit holds the five, taken when the first one's fsync ended: they arrived while it ran, so the
         // committer expects them and the one caller the first commit completed (6), not that caller twice.
         Assert.Equal([(1, 1), (5, 6)], policy.Calls);
+    }
+
+    /// <summary>
+    /// Holds the first commit (one append) in its fsync while <paramref name="count"/> appends of other streams are framed
+    /// and the writer lets go of its drain; then lets the fsync finish and waits for all of them.
+    /// </summary>
+    private async Task AppendDuringTheFirstFsyncAsync(WriteAheadLog log, ManualResetEventSlim gate, int count)
+    {
+        Files.FsyncGate = gate;
+        var first = log.AppendAsync("first", 0, Events("x")).AsTask();
+        Assert.True(await Files.FsyncEntered.WaitAsync(TimeSpan.FromSeconds(60)), "the committer never reached the first fsync");
+        long written = log.GetStatistics().AppendedRecords;
+        var appends = Enumerable.Range(0, count).Select(i => log.AppendAsync($"w{i}", 0, Events("e")).AsTask()).ToList();
+        await PollAsync(() => log.GetStatistics().AppendedRecords == written + count && !log.WriterIsDraining, $"the {count} appends were not framed");
+        Files.FsyncGate = null;
+        gate.Set();
+        await Task.WhenAll(appends.Append(first)).WaitAsync(TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Records what the committer asks (pending, expected) and never lingers.</summary>
