@@ -154,6 +154,24 @@ public sealed class SchedulingAttributeTests
         Assert.Equal(2, silo.Runtime.Catalog.Count);
     }
 
+    [Fact]
+    public async Task StatelessWorker_TwoCallsChosenBeforeEitherIsQueued_GoToTwoWorkers()
+    {
+        await using TestSilo silo = Start();
+        var classInfo = new GrainClassInfo(typeof(WorkerGrain));
+        var id = GrainId.Create("worker-race", "0");
+
+        // The pool chooses for two calls before either is offered to its worker (two callers at the same moment): the
+        // first choice counts, so the second does not find the new worker idle and queue behind the first.
+        ActivationData first = silo.Runtime.Catalog.GetOrCreate(id, classInfo);
+        ActivationData second = silo.Runtime.Catalog.GetOrCreate(id, classInfo);
+
+        Assert.NotSame(first, second);
+        first.ReleaseReservation();
+        second.ReleaseReservation();
+        Assert.Equal(0, first.LoadHint);
+    }
+
     private TestSilo Start(TimeSpan? responseTimeout = null) => TestSilo.Start(
         s => s.AddGrain<AttributedGrain>().AddGrain<PredicateGrain>().AddGrain<ChainGrain>().AddGrain<WorkerGrain>(),
         settings => settings.ResponseTimeout = responseTimeout ?? TimeSpan.FromSeconds(30),

@@ -10,8 +10,18 @@ internal sealed partial class ActivationData : ICallChainReentrantGrainContext
     private int _writersRunning;
     private GrainCall? _blocking;
 
-    /// <summary>Running plus queued requests, read without the gate (a hint for choosing a stateless worker).</summary>
-    public int LoadHint => Volatile.Read(ref _running) + QueueLength;
+    /// <summary>
+    /// Running, queued and reserved requests, read without the gate (a hint for choosing a stateless worker): a call its
+    /// pool chose it for counts from the choice (<see cref="Reserve"/>) until the call was offered to it
+    /// (<see cref="ReleaseReservation"/>), so two calls chosen at the same moment do not both find it idle.
+    /// </summary>
+    public int LoadHint => Volatile.Read(ref _running) + QueueLength + Volatile.Read(ref _reservations);
+
+    /// <summary>Counts a call its stateless-worker pool just chose it for (under the pool's lock).</summary>
+    public void Reserve() => Interlocked.Increment(ref _reservations);
+
+    /// <summary>The reserved call was offered (<see cref="TryAccept"/>, accepted or not): it no longer counts as reserved.</summary>
+    public void ReleaseReservation() => Interlocked.Decrement(ref _reservations);
 
     /// <summary>Requests running now.</summary>
     public int RunningLocked => _running;

@@ -24,6 +24,7 @@ internal sealed partial class ActivationData : ActivationTaskScheduler, IGrainCo
     private volatile ActivationState _state;
     private bool _departed;
     private int _running;
+    private int _reservations; // stateless worker: calls its pool chose it for that it has not accepted yet
     private int _queued;
     private int _queuedBypassers;
     private GrainCall? _queueHead;

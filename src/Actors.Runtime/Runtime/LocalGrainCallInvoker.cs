@@ -229,7 +229,20 @@ internal sealed class LocalGrainCallInvoker(GrainRuntime runtime) : IGrainCallIn
             }
 
             ActivationData activation = runtime.Catalog.GetOrCreate(call.Target, call.ClassInfo);
-            if (activation.TryAccept(call))
+            bool accepted;
+            try
+            {
+                accepted = activation.TryAccept(call);
+            }
+            finally
+            {
+                if (call.ClassInfo.MaxLocalWorkers is not null)
+                {
+                    activation.ReleaseReservation(); // the call now counts in the worker's queue (or goes elsewhere)
+                }
+            }
+
+            if (accepted)
             {
                 return Task.CompletedTask;
             }

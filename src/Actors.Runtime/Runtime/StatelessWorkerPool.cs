@@ -20,7 +20,10 @@ internal sealed class StatelessWorkerPool(GrainId grainId, int maxWorkers)
         }
     }
 
-    /// <summary>The worker to queue the next call at (created, not yet activated, when the pool grows).</summary>
+    /// <summary>
+    /// The worker to queue the next call at (created, not yet activated, when the pool grows), reserved for that call: the
+    /// caller offers the call to it and then releases the reservation (<see cref="ActivationData.ReleaseReservation"/>).
+    /// </summary>
     public ActivationData Select(GrainClassInfo classInfo, GrainRuntime runtime)
     {
         lock (_workers)
@@ -38,11 +41,13 @@ internal sealed class StatelessWorkerPool(GrainId grainId, int maxWorkers)
 
             if (best is not null && (bestLoad == 0 || _workers.Count >= maxWorkers))
             {
+                best.Reserve();
                 return best;
             }
 
             var created = new ActivationData(grainId, classInfo, runtime);
             _workers.Add(created);
+            created.Reserve();
             return created;
         }
     }
