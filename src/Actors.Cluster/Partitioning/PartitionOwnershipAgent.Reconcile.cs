@@ -76,6 +76,14 @@ internal sealed partial class PartitionOwnershipAgent
         switch (state)
         {
             case LocalPartitionState.None or LocalPartitionState.Installed:
+                if (!StillOwnedHere(row))
+                {
+                    // The pass's snapshot predates a change of this partition: a hand-off of this silo granted it away
+                    // after the pass began (and left it None here). Opening it now would serve a partition another silo
+                    // owns, beside it (CI caught the old owner answering after the grant). The next pass decides.
+                    return;
+                }
+
                 if (row.State == PartitionState.Moving)
                 {
                     // A hand-off of this incarnation ended without its grant or its abort: undo the move first.
@@ -119,6 +127,18 @@ internal sealed partial class PartitionOwnershipAgent
 
                 break;
         }
+    }
+
+    /// <summary>
+    /// Whether the latest view (not the pass's snapshot, which can predate a hand-off's grant) still names this incarnation
+    /// the owner of <paramref name="row"/>'s partition under the same epoch.
+    /// </summary>
+    private bool StillOwnedHere(PartitionRecord row)
+    {
+        PartitionRecord latest = _membership.Current!.Partitions[row.Partition];
+        return string.Equals(latest.Owner, _membership.Name, StringComparison.Ordinal)
+            && latest.OwnerIncarnation == _membership.Incarnation
+            && latest.Epoch == row.Epoch;
     }
 
     /// <summary>
