@@ -6,7 +6,9 @@ namespace Actors.Benchmarks.Infrastructure;
 /// Which types a measured window allocates, from the runtime's own sampling (the <c>GCAllocationTick</c> event: one event
 /// about every 100 KiB allocated, naming the type whose allocation crossed the mark). Switched on with
 /// <c>ACTORS_BENCH_ALLOCATIONS=1</c>; prints the sampled types, most bytes first, on stderr so the tables stay parseable.
-/// The figures are samples: a type's share of the ticks estimates its share of the bytes, not an exact count.
+/// The figures are samples: a type's share of the ticks estimates its share of the bytes, not an exact count. Each type
+/// is listed per allocating thread's name (from <c>/proc/self/task/TID/comm</c> on Linux) and kind (small or large
+/// object heap), which tells the engine's threads from the writers' continuations.
 /// </summary>
 internal sealed class AllocationSampler : EventListener
 {
@@ -36,6 +38,22 @@ internal sealed class AllocationSampler : EventListener
         }
     }
 
+    private static string ThreadName(long osThreadId)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/self/task/{osThreadId}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return osThreadId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return osThreadId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
     /// <inheritdoc />
     protected override void OnEventSourceCreated(EventSource eventSource)
     {
@@ -61,6 +79,9 @@ internal sealed class AllocationSampler : EventListener
         }
 
         string type = typeAt >= 0 ? eventData.Payload![typeAt] as string ?? "?" : "?";
+        int kindAt = eventData.PayloadNames.IndexOf("AllocationKind");
+        bool large = kindAt >= 0 && Convert.ToInt64(eventData.Payload![kindAt], System.Globalization.CultureInfo.InvariantCulture) == 1;
+        type = $"{type} ({(large ? "large" : "small")}, thread {ThreadName(eventData.OSThreadId)})";
         long amount = amountAt >= 0 ? Convert.ToInt64(eventData.Payload![amountAt], System.Globalization.CultureInfo.InvariantCulture) : 0;
         lock (_gate)
         {

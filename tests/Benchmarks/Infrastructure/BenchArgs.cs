@@ -26,12 +26,17 @@ internal sealed record BenchArgs
                            disk baseline (bare group commit, sequential durable write, write + fdatasync) write on
           --keep           keep the data directory
           --store S        profile: wal (default), journal (the entry journal), bare (the bare group-commit loop), fdatasync, or
-                           sequential (the sequential durable write at 16 KiB to 512 KiB per fdatasync)
+                           sequential (the sequential durable write at 16 KiB to 512 KiB per fdatasync), or cores (prints
+                           the round trip of a cache line between cores 0 and 1 and exits)
           --writers N      profile: concurrent writers (default 256); journal: only this writer count (default 1, 16, 256)
           --bytes N        profile: event payload bytes (default 100); journal: only this size (default 100 B, 1 KiB)
           --rounds N       journal: interleaved rounds (default 5, 3 with --quick); aged: rounds the rows' windows are
                            split over, order rotating (default 2)
           --segment-mb N   profile: the engine's segment size in MiB (default 64): more rotations per window on a slow machine
+          --checkpoint-every N
+                           profile (wal): each stream writes a checkpoint every N of its appends (staggered, beside the
+                           appends, as the provider does), so dead segments are recycled: the log's steady state on
+                           written files instead of a fresh log's zero-filled new segments (default 0: none)
           --aged           profile: build scenario 7's aged log first, then profile the engine on a fresh log and on
                            the aged one, one phase after the other in this process (scripts/engine-profile.sh)
         """;
@@ -68,6 +73,9 @@ internal sealed record BenchArgs
 
     /// <summary>The profile scenario's engine segment size in MiB, when given (default: the engine's 64 MiB).</summary>
     public int? SegmentMegabytes { get; init; }
+
+    /// <summary>The profile scenario's checkpoint interval per stream for the engine, when given (0 or absent: none).</summary>
+    public int? CheckpointEvery { get; init; }
 
     /// <summary>The profile scenario runs a fresh log, then scenario 7's aged log.</summary>
     public bool Aged { get; init; }
@@ -119,6 +127,9 @@ internal sealed record BenchArgs
                     break;
                 case "--segment-mb":
                     parsed = parsed with { SegmentMegabytes = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
+                    break;
+                case "--checkpoint-every":
+                    parsed = parsed with { CheckpointEvery = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
                     break;
                 case "--seconds":
                     parsed = parsed with { Seconds = double.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };

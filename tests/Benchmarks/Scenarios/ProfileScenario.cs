@@ -31,6 +31,12 @@ internal sealed class ProfileScenario : IScenario
 
     public async Task RunAsync(RunContext context, CancellationToken cancellationToken)
     {
+        if (context.Args.Store == "cores")
+        {
+            Console.WriteLine($"core round trip: {CoreRoundTrip.Describe()}");
+            return;
+        }
+
         if (context.Args.Store == "sequential")
         {
             PrintSequentialByChunk(context);
@@ -43,7 +49,7 @@ internal sealed class ProfileScenario : IScenario
             "journal" => Stores.Journal,
             "bare" => Stores.GroupCommit,
             "fdatasync" => Stores.DiskFDataSync,
-            var other => throw new ArgumentException($"--store {other}: wal, journal, bare, fdatasync or sequential"),
+            var other => throw new ArgumentException($"--store {other}: wal, journal, bare, fdatasync, sequential or cores"),
         };
         var workload = new Workload(context.Args.Writers ?? 256, context.Args.PayloadBytes ?? 100, context.Warmup, context.Window);
         if (!context.Args.Aged)
@@ -83,11 +89,14 @@ internal sealed class ProfileScenario : IScenario
     /// <summary>Announces a phase (the profiler script waits for this line), runs it and prints its row and CPU per thread.</summary>
     private static async Task RunPhaseAsync(RunContext context, string phase, string label, Workload workload, Func<Task<Outcome>> run)
     {
+        string roundTripBefore = CoreRoundTrip.Describe();
         Report.Progress($"profile: phase {phase}: process id {Environment.ProcessId}; {label}, {workload.Writers} writers x {workload.PayloadBytes} B, " +
-            $"{workload.Warmup.TotalSeconds:0.#} s warm-up + {workload.Duration.TotalSeconds:0.#} s, file state {context.FileState}; load {Load()}");
+            $"{workload.Warmup.TotalSeconds:0.#} s warm-up + {workload.Duration.TotalSeconds:0.#} s, file state {context.FileState}" +
+            (context.Args.CheckpointEvery is > 0 and int every ? $", a checkpoint every {every} appends per stream (engine)" : "") + $"; load {Load()}");
         var sampler = new ThreadCpuSampler();
         Outcome outcome = await run();
         var threads = await sampler.StopAsync();
+        context.Report.Note($"\n{label}: core round trip (core 0 → 1 → 0, one cache line) before the run {roundTripBefore}, after it {CoreRoundTrip.Describe()}\n");
 
         context.Report.Note($"\n{label}:\n");
         var row = new Table("store", "writers", "event", "appends/s", "p50", "p99", "appends/fsync", "writes/fsync", "CPU µs/append", "alloc B/append");
