@@ -37,6 +37,7 @@ internal sealed record BenchArgs
                            profile (wal): each stream writes a checkpoint every N of its appends (staggered, beside the
                            appends, as the provider does), so dead segments are recycled: the log's steady state on
                            written files instead of a fresh log's zero-filled new segments (default 0: none)
+          --later-events N cold: events after each stream's checkpoint (default 1,000; the grain providers checkpoint every 100)
           --aged           profile: build scenario 7's aged log first, then profile the engine on a fresh log and on
                            the aged one, one phase after the other in this process (scripts/engine-profile.sh)
         """;
@@ -76,6 +77,9 @@ internal sealed record BenchArgs
 
     /// <summary>The profile scenario's checkpoint interval per stream for the engine, when given (0 or absent: none).</summary>
     public int? CheckpointEvery { get; init; }
+
+    /// <summary>The cold scenario's events after each stream's checkpoint, when given (default 1,000).</summary>
+    public int? LaterEvents { get; init; }
 
     /// <summary>The profile scenario runs a fresh log, then scenario 7's aged log.</summary>
     public bool Aged { get; init; }
@@ -130,6 +134,9 @@ internal sealed record BenchArgs
                     break;
                 case "--checkpoint-every":
                     parsed = parsed with { CheckpointEvery = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
+                    break;
+                case "--later-events":
+                    parsed = parsed with { LaterEvents = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
                     break;
                 case "--seconds":
                     parsed = parsed with { Seconds = double.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };

@@ -6,7 +6,8 @@ using Actors.Wal;
 namespace Actors.Benchmarks.Scenarios;
 
 /// <summary>
-/// Scenario 14 (issue 37 item 5): cold activation. Each of several streams has a checkpoint and then 1,000 events of
+/// Scenario 14 (issue 37 item 5): cold activation. Each of several streams has a checkpoint and then 1,000 events
+/// (<c>--later-events N</c>: N; the grain providers checkpoint every 100 events by default) of
 /// 100 B, every one of them written after about 100 of 100,000 other streams' events, so each stream's records lie
 /// ~19 KB apart across the whole log. The log is reopened; before each timed read every segment file's pages are
 /// dropped from the page cache (fsync, then posix_fadvise DONTNEED), so the read goes to the disk. The engine's read-ahead
@@ -17,7 +18,7 @@ internal sealed class ColdReadScenario : IScenario
     private const int EventBytes = 100;
     private const int CheckpointBytes = 1024;
     private const int EventsBeforeCheckpoint = 10;
-    private const int LaterEvents = 1_000;
+    private const int DefaultLaterEvents = 1_000;
     private const int ReadAheadSwitchIndex = 0;
 
     public int Number => 14;
@@ -33,15 +34,16 @@ internal sealed class ColdReadScenario : IScenario
     public async Task RunAsync(RunContext context, CancellationToken cancellationToken)
     {
         int others = 100_000;
+        int laterEvents = context.Args.LaterEvents ?? DefaultLaterEvents;
         int targets = context.Quick ? 12 : 24;
         int repetitions = context.Quick ? 2 : 4;
         string dir = context.NewDirectory("cold-wal");
         try
         {
-            Report.Progress($"  building: {targets} streams with a checkpoint + {LaterEvents:N0} events, among {others:N0} other streams (SyncPolicy.None, then flush)");
+            Report.Progress($"  building: {targets} streams with a checkpoint + {laterEvents:N0} events, among {others:N0} other streams (SyncPolicy.None, then flush)");
             await using (IEventLog log = await WalFactory.OpenAsync(WalFactory.Options(dir, SyncPolicy.None), cancellationToken))
             {
-                await BuildAsync(log, targets, others, cancellationToken);
+                await BuildAsync(log, targets, others, laterEvents, cancellationToken);
                 await log.FlushAsync(cancellationToken);
             }
 
@@ -62,9 +64,9 @@ internal sealed class ColdReadScenario : IScenario
                         AppContext.SetSwitch("Actors.Wal.ReadAhead", mode == ReadAheadSwitchIndex);
                         EvictSegments(dir);
                         long before = statistics.AdvisedBytes;
-                        cold[mode].Record(await TimeReadAsync(reopened, TargetStream(t), cancellationToken));
+                        cold[mode].Record(await TimeReadAsync(reopened, TargetStream(t), laterEvents, cancellationToken));
                         advised[mode] += statistics.AdvisedBytes - before;
-                        warm[mode].Record(await TimeReadAsync(reopened, TargetStream(t), cancellationToken));
+                        warm[mode].Record(await TimeReadAsync(reopened, TargetStream(t), laterEvents, cancellationToken));
                     }
                 }
 
@@ -89,7 +91,7 @@ internal sealed class ColdReadScenario : IScenario
 
             context.Report.Print(table);
             context.AddGoal(new GoalResult(
-                "cold activation (checkpoint + 1,000 events among 100,000 streams, pages evicted) <= 10 ms",
+                $"cold activation (checkpoint + {laterEvents:N0} events among 100,000 streams, pages evicted) <= 10 ms",
                 $"{Fmt.Latency(cold[0].Percentile(50))} ({Fmt.Latency(cold[0].Percentile(99))})",
                 Goals.AtMost(cold[0].Percentile(50)?.TotalMilliseconds, 10)));
         }
@@ -100,13 +102,13 @@ internal sealed class ColdReadScenario : IScenario
         }
     }
 
-    /// <summary>Times one read of the stream and checks its result (checkpoint at 10, then 1,000 events).</summary>
-    private static async Task<long> TimeReadAsync(IEventLog log, string stream, CancellationToken cancellationToken)
+    /// <summary>Times one read of the stream and checks its result (checkpoint at 10, then the later events).</summary>
+    private static async Task<long> TimeReadAsync(IEventLog log, string stream, int laterEvents, CancellationToken cancellationToken)
     {
         long t0 = Stopwatch.GetTimestamp();
         StreamReadResult result = await log.ReadStreamAsync(stream, ReadBound.Latest, cancellationToken);
         long elapsed = Stopwatch.GetTimestamp() - t0;
-        if (result.Checkpoint?.Version != EventsBeforeCheckpoint || result.Events.Count != LaterEvents)
+        if (result.Checkpoint?.Version != EventsBeforeCheckpoint || result.Events.Count != laterEvents)
         {
             throw new InvalidOperationException($"wrong result for {stream}: checkpoint {result.Checkpoint?.Version}, {result.Events.Count} events");
         }
@@ -124,10 +126,11 @@ internal sealed class ColdReadScenario : IScenario
     }
 
     /// <summary>
-    /// The targets' first events and checkpoints, then 1,000 rounds of: 100 other streams' events (64 appends in flight),
+    /// The targets' first events and checkpoints, then one round per later event of: the next share of the other streams'
+    /// events (100 per round for 1,000 later events; 64 appends in flight),
     /// then one event of each target.
     /// </summary>
-    private static async Task BuildAsync(IEventLog log, int targets, int others, CancellationToken cancellationToken)
+    private static async Task BuildAsync(IEventLog log, int targets, int others, int laterEvents, CancellationToken cancellationToken)
     {
         ReadOnlyMemory<byte>[] one = [Payload(EventBytes, 1)];
         byte[] checkpoint = Payload(CheckpointBytes, 2);
@@ -142,10 +145,10 @@ internal sealed class ColdReadScenario : IScenario
         }
 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken };
-        for (int round = 0; round < LaterEvents; round++)
+        for (int round = 0; round < laterEvents; round++)
         {
-            int from = (int)((long)others * round / LaterEvents);
-            int to = (int)((long)others * (round + 1) / LaterEvents);
+            int from = (int)((long)others * round / laterEvents);
+            int to = (int)((long)others * (round + 1) / laterEvents);
             await Parallel.ForEachAsync(
                 Enumerable.Range(from, to - from),
                 parallel,
