@@ -95,6 +95,9 @@ public sealed class DurableClaimTests : LogTestBase
             await log.AppendAsync("x", x++, [new byte[1000]]); // rotation writes a snapshot whose recovery point is in segment 2
         }
 
+        // The rotation's snapshot runs in the background: written after y, it would claim y durable and the torn y would
+        // be refused as damage (CI saw it under load). Wait for it, so y lies after the recovery point as intended.
+        await log.WhenMaintenanceIdleAsync();
         await log.AppendAsync("y", ExpectedVersion.NoStream, Events("y1"));
         await log.AbandonAsync();
         string second = Dir.Segments()[1];
