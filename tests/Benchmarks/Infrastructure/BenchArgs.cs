@@ -34,9 +34,10 @@ internal sealed record BenchArgs
                            split over, order rotating (default 2)
           --segment-mb N   profile: the engine's segment size in MiB (default 64): more rotations per window on a slow machine
           --checkpoint-every N
-                           profile (wal): each stream writes a checkpoint every N of its appends (staggered, beside the
-                           appends, as the provider does), so dead segments are recycled: the log's steady state on
-                           written files instead of a fresh log's zero-filled new segments (default 0: none)
+                           every "Actors WAL" row of a scenario (profile, throughput, latency, journal): each stream
+                           writes a checkpoint every N of its appends (staggered, beside the appends, as the provider
+                           does), so dead segments are recycled: the log's steady state on written files instead of a
+                           fresh log's zero-filled new segments (default 0: none)
           --later-events N cold: events after each stream's checkpoint (default 1,000; the grain providers checkpoint every 100)
           --aged           profile: build scenario 7's aged log first, then profile the engine on a fresh log and on
                            the aged one, one phase after the other in this process (scripts/engine-profile.sh)
@@ -75,7 +76,7 @@ internal sealed record BenchArgs
     /// <summary>The profile scenario's engine segment size in MiB, when given (default: the engine's 64 MiB).</summary>
     public int? SegmentMegabytes { get; init; }
 
-    /// <summary>The profile scenario's checkpoint interval per stream for the engine, when given (0 or absent: none).</summary>
+    /// <summary>The checkpoint interval per stream of every engine row run through the shared store runner, when given (0 or absent: none).</summary>
     public int? CheckpointEvery { get; init; }
 
     /// <summary>The cold scenario's events after each stream's checkpoint, when given (default 1,000).</summary>
