@@ -15,6 +15,7 @@ internal sealed class AllocationSampler : EventListener
     private const EventKeywords GcKeyword = (EventKeywords)0x1;
     private readonly object _gate = new();
     private readonly Dictionary<string, (long Ticks, long Bytes)> _byType = [];
+    private readonly Dictionary<long, string> _threadNames = [];
     private volatile bool _recording;
 
     /// <summary>True when the environment asks for the sampler.</summary>
@@ -38,7 +39,27 @@ internal sealed class AllocationSampler : EventListener
         }
     }
 
-    private static string ThreadName(long osThreadId)
+    /// <summary>The thread's name, read from /proc once per thread (so the sampler itself allocates once per thread, not per tick).</summary>
+    private string ThreadName(long osThreadId)
+    {
+        lock (_gate)
+        {
+            if (_threadNames.TryGetValue(osThreadId, out string? known))
+            {
+                return known;
+            }
+        }
+
+        string name = ReadThreadName(osThreadId);
+        lock (_gate)
+        {
+            _threadNames[osThreadId] = name;
+        }
+
+        return name;
+    }
+
+    private static string ReadThreadName(long osThreadId)
     {
         try
         {

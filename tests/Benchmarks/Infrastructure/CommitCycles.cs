@@ -96,17 +96,7 @@ internal static class CommitCycles
             return;
         }
 
-        _listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == "Actors.Wal" && instrument.Name == "actors.wal.commit.phase.duration")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        _listener.SetMeasurementEventCallback<double>((_, microseconds, tags, _) =>
+        _listener = WalHistogramListener.Start("actors.wal.commit.phase.duration", (_, microseconds, tags, _) =>
         {
             foreach (KeyValuePair<string, object?> tag in tags)
             {
@@ -116,6 +106,5 @@ internal static class CommitCycles
                 }
             }
         });
-        _listener.Start();
     }
 }

@@ -102,21 +102,10 @@ internal static class FsyncTimes
             return;
         }
 
-        _listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == "Actors.Wal" && instrument.Name == "actors.wal.fsync.duration")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        _listener.SetMeasurementEventCallback<double>((_, milliseconds, _, _) =>
+        _listener = WalHistogramListener.Start("actors.wal.fsync.duration", (_, milliseconds, _, _) =>
         {
             Volatile.Write(ref _lastCompleted, Stopwatch.GetTimestamp());
             Record((long)(milliseconds * Stopwatch.Frequency / 1000.0));
         });
-        _listener.Start();
     }
 }
