@@ -90,7 +90,7 @@ internal sealed partial class LogWriter
         r.MarkFramed();
         _group.Requests.Add(r);
         _group.Records += records;
-        Interlocked.Add(ref _counters.AppendedRecords, records);
+        _framedRecords += records;
     }
 
     private void FrameRelocation(RelocateRequest r, long now)

@@ -55,6 +55,7 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
     private Segment _active;
     private long _nextLsn;
     private long _lastTimestamp;
+    private int _framedRecords; // stream records framed since the counters last heard of them (added once per drained chain)
     private string _operation = "write";
     private int _draining; // 1 while a thread drains the queue (the writer) or the committer takes the open group
     private int _finished; // 1 once the queue closed and drained
@@ -190,6 +191,7 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
             }
 
             _groupOpen = _length > 0 || _group.Requests.Count > 0 || _group.Writes.Count > 0 || _group.ForceSync;
+            CountFramedRecords();
         }
         catch (Exception ex)
         {
@@ -220,6 +222,7 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
         _used = 0;
         _length = 0;
         _groupOpen = false;
+        CountFramedRecords();
         return error;
     }
 
@@ -286,6 +289,7 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
             _instruments.RecordCommit(_group.Requests.Count, _group.Bytes);
         }
 
+        CountFramedRecords();
         var group = _group;
         _group = RentGroup();
         _used = 0;
@@ -325,6 +329,19 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
         else
         {
             writes.Add((segment, end));
+        }
+    }
+
+    /// <summary>
+    /// Adds the records framed since the last call to the log's counters: once per drained chain rather than per record
+    /// (the counters' line is shared with the committer), and always before the drain is let go or a group handed on.
+    /// </summary>
+    private void CountFramedRecords()
+    {
+        if (_framedRecords > 0)
+        {
+            Interlocked.Add(ref _counters.AppendedRecords, _framedRecords);
+            _framedRecords = 0;
         }
     }
 

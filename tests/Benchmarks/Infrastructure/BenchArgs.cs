@@ -38,6 +38,10 @@ internal sealed record BenchArgs
                            writes a checkpoint every N of its appends (staggered, beside the appends, as the provider
                            does), so dead segments are recycled: the log's steady state on written files instead of a
                            fresh log's zero-filled new segments (default 0: none)
+          --cancellable-appends
+                           every "Actors WAL" row passes the run's cancellable token to each append (the log then
+                           registers a cancellation per append); default: no token, as the grain providers call it and
+                           as the bare loop (which ignores tokens) is measured
           --later-events N cold: events after each stream's checkpoint (default 1,000; the grain providers checkpoint every 100)
           --aged           profile: build scenario 7's aged log first, then profile the engine on a fresh log and on
                            the aged one, one phase after the other in this process (scripts/engine-profile.sh)
@@ -78,6 +82,9 @@ internal sealed record BenchArgs
 
     /// <summary>The checkpoint interval per stream of every engine row run through the shared store runner, when given (0 or absent: none).</summary>
     public int? CheckpointEvery { get; init; }
+
+    /// <summary>Engine rows pass the run's cancellable token to each append (default: none, as the providers call it).</summary>
+    public bool CancellableAppends { get; init; }
 
     /// <summary>The cold scenario's events after each stream's checkpoint, when given (default 1,000).</summary>
     public int? LaterEvents { get; init; }
@@ -135,6 +142,9 @@ internal sealed record BenchArgs
                     break;
                 case "--checkpoint-every":
                     parsed = parsed with { CheckpointEvery = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
+                    break;
+                case "--cancellable-appends":
+                    parsed = parsed with { CancellableAppends = true };
                     break;
                 case "--later-events":
                     parsed = parsed with { LaterEvents = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };

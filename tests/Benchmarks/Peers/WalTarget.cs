@@ -12,7 +12,9 @@ namespace Actors.Benchmarks.Peers;
 /// that many versions of each stream, staggered by the stream's phase (<see cref="CheckpointPolicy.IsDue(string, long, long, long)"/>),
 /// handed to the log right after the append that made it due and not awaited by it (a grain's confirm does not wait for
 /// its checkpoint); a writer awaits its previous checkpoint before it hands over the next one, and every checkpoint's
-/// outcome is observed. Counters come from <see cref="IEventLog.GetStatistics"/>.
+/// outcome is observed. Counters come from <see cref="IEventLog.GetStatistics"/>. Appends pass no cancellation token
+/// unless <c>cancellableAppends</c> (as the grain providers call the log, and as the bare loop, which ignores tokens, is
+/// measured); with it, the log registers the run's token per append.
 /// </summary>
 internal sealed class WalTarget : IAppendTarget
 {
@@ -20,6 +22,7 @@ internal sealed class WalTarget : IAppendTarget
     private readonly string _name;
     private readonly CheckpointPolicy _checkpoints;
     private readonly byte[] _checkpointState = new byte[256];
+    private readonly bool _cancellableAppends;
     private IEventLog? _log;
     private string[] _streams = [];
     private long[] _baseVersions = [];
@@ -27,8 +30,9 @@ internal sealed class WalTarget : IAppendTarget
     private long[] _sinceCheckpoint = [];
     private ValueTask<CheckpointResult>[] _checkpointsInFlight = [];
 
-    public WalTarget(string name, Func<CancellationToken, ValueTask<IEventLog>> open, int checkpointEvery = 0)
+    public WalTarget(string name, Func<CancellationToken, ValueTask<IEventLog>> open, int checkpointEvery = 0, bool cancellableAppends = false)
     {
+        _cancellableAppends = cancellableAppends;
         _name = name;
         _open = open;
         _checkpoints = new CheckpointPolicy(checkpointEvery, 0, OnDeactivation: false);
@@ -65,13 +69,13 @@ internal sealed class WalTarget : IAppendTarget
         ReadOnlyMemory<byte>[] batch = _batches[writer];
         batch[0] = payload;
         long expected = _baseVersions[writer] + version - 1;
-        await _log!.AppendAsync(_streams[writer], expected, batch, cancellationToken);
+        await _log!.AppendAsync(_streams[writer], expected, batch, _cancellableAppends ? cancellationToken : CancellationToken.None);
         _sinceCheckpoint[writer]++;
         if (_checkpoints.EveryEvents > 0 && _checkpoints.IsDue(_streams[writer], expected + 1, _sinceCheckpoint[writer], 0))
         {
             await _checkpointsInFlight[writer];
             _sinceCheckpoint[writer] = 0;
-            _checkpointsInFlight[writer] = _log.WriteCheckpointAsync(_streams[writer], expected + 1, _checkpointState, cancellationToken);
+            _checkpointsInFlight[writer] = _log.WriteCheckpointAsync(_streams[writer], expected + 1, _checkpointState, _cancellableAppends ? cancellationToken : CancellationToken.None);
         }
     }
 

@@ -82,7 +82,7 @@ internal static class Stores
         {
             IAppendTarget target = store switch
             {
-                Wal => new WalTarget(label, ct => WalFactory.OpenAsync(WalFactory.Options(dir, policy, context.FileState, context.Args.SegmentMegabytes), ct), context.Args.CheckpointEvery ?? 0),
+                Wal => new WalTarget(label, ct => WalFactory.OpenAsync(WalFactory.Options(dir, policy, context.FileState, context.Args.SegmentMegabytes), ct), context.Args.CheckpointEvery ?? 0, context.Args.CancellableAppends),
                 Postgres => new PostgresTarget(context.Postgres!),
                 FilePerGrain => new FilePerGrainTarget(Path.Combine(dir, "grains")),
                 GroupCommit => new GroupCommitTarget(dir, context.FileState),
