@@ -28,6 +28,7 @@ internal sealed partial class Committer
     private readonly WriteAheadLogOptions _options;
     private readonly StreamIndex _index;
     private readonly SegmentManager _segments;
+    private readonly Space.CoalescingSpaceAccount _liveBytes;
     private readonly LogHealth _health;
     private readonly LogCounters _counters;
     private readonly WalInstruments _instruments;
@@ -61,6 +62,7 @@ internal sealed partial class Committer
         _options = options;
         _index = index;
         _segments = segments;
+        _liveBytes = new Space.CoalescingSpaceAccount(segments);
         _health = health;
         _counters = counters;
         _instruments = instruments;
@@ -275,6 +277,8 @@ internal sealed partial class Committer
             Apply(request);
         }
 
+        _liveBytes.Flush();
+
         // The positions move only after the index holds the group's entries: a snapshot reads the applied position and
         // then copies the index, so the copy must never lack a record below that position (recovery does not rescan it).
         if (group.Writes.Count > 0)
@@ -319,8 +323,8 @@ internal sealed partial class Committer
     {
         switch (request)
         {
-            case StreamWriteRequest write when write.Stream is { } stream:
-                Publish(stream.Hot, write.RecordType, write.Position, write.Framed, write.LastVersion, default);
+            case StreamWriteRequest write when write.Hot is { } hot:
+                Publish(hot, write.RecordType, write.Position, write.Framed, write.LastVersion, default);
                 break;
             case RelocateRequest relocate when relocate.Written:
                 Publish(relocate.Stream!.Hot, RecordType.Relocated, relocate.Position, relocate.Length, relocate.StreamVersion, relocate.Base);
@@ -338,7 +342,7 @@ internal sealed partial class Committer
         }
 
         StreamEntry entry = hot.Owned;
-        entry.Apply(type, position, length, version, relocatedBase, _options.RetainCheckpointedEvents, _segments);
+        entry.Apply(type, position, length, version, relocatedBase, _options.RetainCheckpointedEvents, _liveBytes);
         hot.Publish(entry);
     }
 

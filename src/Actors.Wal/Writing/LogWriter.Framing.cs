@@ -84,7 +84,7 @@ internal sealed partial class LogWriter
     {
         _length += r.Framed;
         stream.Tentative.Apply(type, position, r.Framed, version, default, _options.RetainCheckpointedEvents, space: null);
-        r.Stream = stream;
+        r.Hot = stream.Hot;
         r.RecordType = type;
         r.Position = position;
         r.MarkFramed();

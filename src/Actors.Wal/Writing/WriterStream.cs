@@ -7,7 +7,10 @@ namespace Actors.Wal.Writing;
 /// the writer framed (ahead of the published index entry by the groups not yet committed), and the published entry
 /// the committer updates.
 /// </summary>
-/// <remarks>Ownership: the writer thread alone reads and writes it; the committer only follows <see cref="Hot"/>.</remarks>
+/// <remarks>
+/// Ownership: the writer (the thread holding the drain) alone reads and writes it; the committer never reads it (a
+/// framed request carries <see cref="Hot"/> itself).
+/// </remarks>
 internal sealed class WriterStream(string id, byte[] idUtf8, HotStream hot, in StreamEntry current)
 {
     /// <summary>The stream id.</summary>

@@ -1,6 +1,6 @@
 using Actors.Wal.Format;
 using Actors.Wal.Index;
-using Actors.Wal.Space;
+using Actors.Wal.Tests.Support;
 
 namespace Actors.Wal.Tests.Engine;
 
@@ -10,7 +10,7 @@ namespace Actors.Wal.Tests.Engine;
 /// </summary>
 public sealed class StreamEntryRunTests
 {
-    private readonly RecordingSpace _space = new();
+    private readonly RecordingSpaceAccount _space = new();
 
     [Fact]
     public void Apply_AppendsAcrossManySegments_OneDeltaPerRecordAndOneRunPerSegment()
@@ -190,12 +190,5 @@ public sealed class StreamEntryRunTests
         entry.Apply(RecordType.Checkpoint, LogPosition.Create(2, 64), 30, 5, default, retainEvents: false, _space);
 
         Assert.Contains((1u, -100L), _space.Deltas);
-    }
-
-    private sealed class RecordingSpace : ISpaceAccount
-    {
-        public List<(uint Segment, long Delta)> Deltas { get; } = [];
-
-        public void AddLive(uint segmentId, long delta) => Deltas.Add((segmentId, delta));
     }
 }
