@@ -37,6 +37,19 @@ public sealed record LogStatistics
     public long SegmentsCompacted { get; init; }
 
     /// <summary>
+    /// Streams chain consolidation copied forward as one record since open
+    /// (<see cref="WriteAheadLogOptions.ConsolidateAfterRecords"/>).
+    /// </summary>
+    public long ChainsConsolidated { get; init; }
+
+    /// <summary>
+    /// Consolidation requests since open that copied nothing: the stream changed while it was read (it is asked again
+    /// after more records), its copy would exceed <see cref="WriteAheadLogOptions.ConsolidationMaxBytes"/>, or it no
+    /// longer qualified (checkpointed or consolidated meanwhile), or the queue of waiting streams was full.
+    /// </summary>
+    public long ConsolidationsSkipped { get; init; }
+
+    /// <summary>
     /// Space passes since open that removed erased data: they searched the segments for what pending erases and checkpoint
     /// deletions removed, or compacted segments those marked. Background erases are coalesced
     /// (<see cref="WriteAheadLogOptions.EraseCompactionQuietPeriod"/>), so a burst of erases adds one; each

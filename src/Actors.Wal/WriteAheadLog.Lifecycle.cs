@@ -47,6 +47,7 @@ public sealed partial class WriteAheadLog
         RestoreRetainedReaders();
         _maintenance = new LogMaintenance(_options, _fileSystem, _index, _segments, _reader, _writer, _committer, _health, _counters, _time, _logger) { Retentions = _retentions, Cipher = _cipher };
         _writer.Rotated = _maintenance.RequestPass;
+        _committer.ChainGrown = _maintenance.RequestConsolidation;
         _committer.Source = _writer;
         _committer.Start();
         _segments.Start();

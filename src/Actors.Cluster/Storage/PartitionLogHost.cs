@@ -308,6 +308,8 @@ internal sealed partial class PartitionLogHost
         MaxBatchDelay = source.MaxBatchDelay,
         RecoveryMode = source.RecoveryMode,
         CompactionLiveRatio = source.CompactionLiveRatio,
+        ConsolidateAfterRecords = source.ConsolidateAfterRecords,
+        ConsolidationMaxBytes = source.ConsolidationMaxBytes,
         RetainSegmentCount = source.RetainSegmentCount,
         RetainMaxAge = source.RetainMaxAge,
         MaxChangeFeedRetainedBytes = source.MaxChangeFeedRetainedBytes,

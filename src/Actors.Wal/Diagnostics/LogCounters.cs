@@ -21,6 +21,12 @@ internal sealed class LogCounters
     /// <summary>Space passes that removed erased data (ran pending erasure scans or compacted segments an erase marked).</summary>
     public long ErasePasses;
 
+    /// <summary>Streams chain consolidation copied forward.</summary>
+    public long ChainsConsolidated;
+
+    /// <summary>Consolidation requests that copied nothing (the stream changed, grew too large, or no longer qualified).</summary>
+    public long ConsolidationsSkipped;
+
     /// <summary>Damaged records space management skipped.</summary>
     public long CorruptRecordsSkipped;
 }

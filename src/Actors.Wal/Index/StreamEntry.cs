@@ -36,6 +36,15 @@ internal struct StreamEntry
     /// </summary>
     public const uint ReclaimsCheckpointedEventsFlag = 16;
 
+    /// <summary>The largest <see cref="ChainRecords"/> counted (the count saturates there).</summary>
+    public const int MaxChainRecords = ushort.MaxValue;
+
+    /// <summary>Where <see cref="ChainRecords"/> sits in <see cref="Flags"/> (bits 16-31).</summary>
+    private const int ChainShift = 16;
+
+    /// <summary>The bits of <see cref="Flags"/> below <see cref="ChainRecords"/>.</summary>
+    private const uint BelowChain = (1u << ChainShift) - 1;
+
     /// <summary>The stream id hash; 0 marks an empty slot.</summary>
     public ulong Hash;
 
@@ -56,7 +65,8 @@ internal struct StreamEntry
 
     /// <summary>
     /// <see cref="DeletedFlag"/>, <see cref="BaseIsTombstoneFlag"/>, <see cref="HasBaseFlag"/> (persisted),
-    /// <see cref="RetentionDecidedFlag"/>, <see cref="ReclaimsCheckpointedEventsFlag"/> (in memory); the index may use bits 8 and up.
+    /// <see cref="RetentionDecidedFlag"/>, <see cref="ReclaimsCheckpointedEventsFlag"/> (in memory); the index may use bits
+    /// 8 to 15; bits 16 to 31 hold <see cref="ChainRecords"/>.
     /// </summary>
     public uint Flags;
 
@@ -74,6 +84,15 @@ internal struct StreamEntry
 
     /// <summary>The segment of the latest record (0 when the stream has none).</summary>
     public readonly uint LatestSegment => LatestPosition == LogPosition.None ? 0 : LogPosition.Segment(LatestPosition);
+
+    /// <summary>
+    /// How many records a read of the stream's latest state walks: its latest record and the ones its back-pointers
+    /// lead to, back to the record holding its base (a covering checkpoint, a tombstone) or a relocated copy, which
+    /// ends the walk (saturates at <see cref="MaxChainRecords"/>). Kept in <see cref="Flags"/>' upper half, so the entry
+    /// stays 48 bytes; in memory only: an entry loaded from a recovery snapshot starts at 0 and counts the records
+    /// applied after it. Chain consolidation (<see cref="WriteAheadLogOptions.ConsolidateAfterRecords"/>) reads it.
+    /// </summary>
+    public readonly int ChainRecords => (int)(Flags >> ChainShift);
 
     /// <summary>True when a covering checkpoint supersedes the stream's earlier records in a log that retains history.</summary>
     public readonly bool ReclaimsCheckpointedEvents => (Flags & ReclaimsCheckpointedEventsFlag) != 0;
@@ -194,6 +213,10 @@ internal struct StreamEntry
             RecordType.Tombstone or RecordType.Relocated => true,
             _ => LatestPosition == LogPosition.None,
         };
+        // A read stops at a record that supersedes, at a checkpoint covering the stream's version (even one that supersedes
+        // nothing because history is retained: the read needs nothing before it) and at a relocated copy.
+        bool endsWalk = supersedes || (type == RecordType.Checkpoint && version >= Version);
+        int chain = endsWalk ? 1 : Math.Min(ChainRecords + 1, MaxChainRecords);
         uint segment = LogPosition.Segment(position);
         if (supersedes)
         {
@@ -234,6 +257,8 @@ internal struct StreamEntry
             default:
                 break;
         }
+
+        Flags = (Flags & BelowChain) | ((uint)chain << ChainShift);
     }
 
     private void EndRuns(ISpaceAccount? space)

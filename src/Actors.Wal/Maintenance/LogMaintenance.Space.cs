@@ -236,7 +236,7 @@ internal sealed partial class LogMaintenance
             requests.Clear();
             for (int i = start; i < Math.Min(streams.Count, start + RelocationChunk); i++)
             {
-                var request = await TryPrepareRelocationAsync(streams[i], retention, rentals).ConfigureAwait(false);
+                var request = await TryPrepareRelocationAsync(streams[i], retention, rentals, _maxRecordLength).ConfigureAwait(false);
                 if (request is not null && _writer.TryEnqueue(request))
                 {
                     requests.Add(request);
@@ -265,9 +265,10 @@ internal sealed partial class LogMaintenance
     /// <summary>
     /// Reads a stream's live items and prepares their copy. A damaged record on the way is not a reason to fail the
     /// log (nothing was written): the stream is skipped, so its records and segments stay where they are, and the damage
-    /// is logged and counted. Reads report it to callers.
+    /// is logged and counted. Reads report it to callers. A copy larger than <paramref name="limit"/> is not made (logged as a
+    /// warning when the limit is the largest record a segment holds: then no compaction can ever move the stream).
     /// </summary>
-    private async Task<RelocateRequest?> TryPrepareRelocationAsync(StreamEntry entry, HistoryRewrite? retention, List<byte[]> rentals)
+    private async Task<RelocateRequest?> TryPrepareRelocationAsync(StreamEntry entry, HistoryRewrite? retention, List<byte[]> rentals, long limit)
     {
         try
         {
@@ -279,9 +280,13 @@ internal sealed partial class LogMaintenance
 
             long size = RecordCodec.RelocatedSize(found.Id.Length, found.Items, Cipher);
             string id = System.Text.Encoding.UTF8.GetString(found.Id);
-            if (size > _maxRecordLength)
+            if (size > limit)
             {
-                LogRelocationSkipped(id, size);
+                if (limit >= _maxRecordLength)
+                {
+                    LogRelocationSkipped(id, size);
+                }
+
                 return null;
             }
 

@@ -27,6 +27,10 @@ namespace Actors.Wal.Maintenance;
  * What is live is the writer's rule (StreamEntry.Apply): with RetainCheckpointedEvents a checkpoint supersedes nothing,
  * except for a stream whose StreamRetention policy reclaims what it covers (decided once per entry, cached in its flags):
  * its records below its checkpoint are dead at once, so step 1 deletes their segments with no HistoryTrimAge wait.
+ * Chain consolidation (LogMaintenance.Consolidation.cs): a stream whose read would walk ConsolidateAfterRecords records
+ * back to its checkpoint is copied forward the same way (one Relocated record), whatever the live ratio of its segments,
+ * so a cold read fetches its tail from a few contiguous pages. The committer asks (ConsolidationQueue); each loop turn
+ * handles what waits after its other work.
  * A pass runs after each rotation (with the snapshot), on CompactAsync, and once per burst of erases (the erase window,
  * LogMaintenance.EraseWindow.cs); while that window is open the other passes leave the erase work (step 2's marked
  * segments and the erasure scans) to it.
@@ -54,7 +58,12 @@ internal sealed partial class LogMaintenance
     private readonly SemaphoreSlim _work = new(0);
     private readonly Queue<TaskCompletionSource<CompactionResult>> _compactions = new();
     private readonly List<ErasureScan> _erasureScans = [];
-    private readonly List<TaskCompletionSource> _idleWaiters = [];
+    private readonly List<(TaskCompletionSource Waiter, long Consolidations)> _idleWaiters = [];
+    private readonly ConsolidationQueue _consolidations = new();
+    private readonly List<Index.HotStream> _consolidating = [];
+    private readonly List<ConsolidationRetry> _consolidationRetries = [];
+    private ITimer? _consolidationRetryTimer;
+    private int _consolidationRetryDue;
     private readonly WriteAheadLogOptions _options;
     private readonly IFileSystem _fileSystem;
     private readonly StreamIndex _index;
@@ -130,14 +139,31 @@ internal sealed partial class LogMaintenance
                 pending.TrySetException(new ObjectDisposedException(nameof(WriteAheadLog)));
             }
 
-            ReleaseIdleWaiters();
+            ReleaseIdleWaiters(long.MaxValue);
         }
 
         DisposeEraseTimers();
+        _consolidationRetryTimer?.Dispose();
+    }
+
+    /// <summary>The streams waiting for chain consolidation (counts for statistics and tests).</summary>
+    public ConsolidationQueue Consolidations => _consolidations;
+
+    /// <summary>
+    /// Asks for the chain consolidation of <paramref name="stream"/> (the committer, when its read chain grew by
+    /// <see cref="WriteAheadLogOptions.ConsolidateAfterRecords"/> records). Never blocks; a full queue drops the request.
+    /// </summary>
+    public void RequestConsolidation(Index.HotStream stream)
+    {
+        if (_consolidations.TryAdd(stream))
+        {
+            _work.Release();
+        }
     }
 
     /// <summary>
-    /// Completes once every snapshot, pass and compaction requested before the call has run (or maintenance stopped).
+    /// Completes once every snapshot, pass, compaction and chain consolidation requested before the call has run (or
+    /// maintenance stopped).
     /// Tests and fixtures use it to get a deterministic recovery point. Any thread.
     /// </summary>
     /// <remarks>
@@ -154,7 +180,7 @@ internal sealed partial class LogMaintenance
                 return Task.CompletedTask;
             }
 
-            _idleWaiters.Add(waiter);
+            _idleWaiters.Add((waiter, _consolidations.Added));
         }
 
         _work.Release();
@@ -333,11 +359,16 @@ internal sealed partial class LogMaintenance
                 await RunWorkItemAsync(compaction, pass, appliedTarget, scope).ConfigureAwait(false);
             }
 
+            if (!_consolidations.IsEmpty || Volatile.Read(ref _consolidationRetryDue) != 0)
+            {
+                await ConsolidateChainsAsync().ConfigureAwait(false);
+            }
+
             lock (_compactions)
             {
                 if (!_passRequested && _compactions.Count == 0)
                 {
-                    ReleaseIdleWaiters();
+                    ReleaseIdleWaiters(_consolidations.Done);
                 }
             }
         }
@@ -385,14 +416,21 @@ internal sealed partial class LogMaintenance
         }
     }
 
-    /// <summary>Completes every <see cref="WhenIdleAsync"/> waiter (caller holds the queue's lock).</summary>
-    private void ReleaseIdleWaiters()
+    /// <summary>
+    /// Completes every <see cref="WhenIdleAsync"/> waiter whose consolidations (the requests accepted before it) are among
+    /// the <paramref name="consolidationsDone"/> handled; the caller holds the queue's lock.
+    /// </summary>
+    private void ReleaseIdleWaiters(long consolidationsDone)
     {
-        foreach (var waiter in _idleWaiters)
+        _idleWaiters.RemoveAll(w =>
         {
-            waiter.TrySetResult();
-        }
+            if (w.Consolidations > consolidationsDone)
+            {
+                return false;
+            }
 
-        _idleWaiters.Clear();
+            w.Waiter.TrySetResult();
+            return true;
+        });
     }
 }

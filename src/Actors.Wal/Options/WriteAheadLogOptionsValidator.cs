@@ -78,6 +78,16 @@ public sealed class WriteAheadLogOptionsValidator : IValidateOptions<WriteAheadL
             failures.Add($"{prefix}{nameof(options.CompactionLiveRatio)} must be in [0, 1); it is {options.CompactionLiveRatio}.");
         }
 
+        if (options.ConsolidateAfterRecords != 0 && options.ConsolidateAfterRecords is < 2 or > Index.StreamEntry.MaxChainRecords)
+        {
+            failures.Add($"{prefix}{nameof(options.ConsolidateAfterRecords)} must be 0 (off) or between 2 and {Index.StreamEntry.MaxChainRecords}; it is {options.ConsolidateAfterRecords}.");
+        }
+
+        if (options.ConsolidationMaxBytes < 4096)
+        {
+            failures.Add($"{prefix}{nameof(options.ConsolidationMaxBytes)} must be at least 4096; it is {options.ConsolidationMaxBytes}.");
+        }
+
         if (options.RetainSegmentCount < 0)
         {
             failures.Add($"{prefix}{nameof(options.RetainSegmentCount)} must not be negative; it is {options.RetainSegmentCount}.");

@@ -35,6 +35,7 @@ internal sealed partial class Committer
     private readonly ICommitPolicy _policy;
     private readonly Action<CommitGroup> _returnGroup;
     private readonly Thread _thread;
+    private readonly int _consolidateAfter;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _writtenLsn;
     private long _durableLsn;
@@ -72,6 +73,7 @@ internal sealed partial class Committer
         _writtenLsn = durableLsn;
         _appliedPosition = appliedPosition;
         _thread = new Thread(Run) { IsBackground = true, Name = "Actors.Wal committer" };
+        _consolidateAfter = options.RetainCheckpointedEvents ? 0 : options.ConsolidateAfterRecords;
     }
 
     /// <summary>The LSN of the last record handed to the operating system (written into its segment file).</summary>
@@ -120,6 +122,13 @@ internal sealed partial class Committer
 
     /// <summary>Where the group being framed comes from when the committer is ready for it (the writer; set before <see cref="Start"/>).</summary>
     public IOpenGroupSource? Source { get; set; }
+
+    /// <summary>
+    /// Called on the committer thread with a stream (based on a checkpoint or a tombstone) whose read chain just reached a
+    /// multiple of <see cref="WriteAheadLogOptions.ConsolidateAfterRecords"/> records (maintenance copies it forward); null
+    /// (or the option 0, or a log that retains checkpointed events): never. Set before <see cref="Start"/>; must not block.
+    /// </summary>
+    public Action<HotStream>? ChainGrown { get; set; }
 
     /// <summary>Groups posted and not yet taken (for tests that hold the committer and count what waits for it).</summary>
     public int PendingGroups => _groups.Pending;
@@ -344,6 +353,12 @@ internal sealed partial class Committer
         StreamEntry entry = hot.Owned;
         entry.Apply(type, position, length, version, relocatedBase, _options.RetainCheckpointedEvents, _liveBytes);
         hot.Publish(entry);
+        int chain = entry.ChainRecords;
+        if (_consolidateAfter > 0 && chain >= _consolidateAfter && entry.HasBase && chain < StreamEntry.MaxChainRecords
+            && chain % _consolidateAfter == 0)
+        {
+            ChainGrown?.Invoke(hot);
+        }
     }
 
     private void FailPending(Exception error, int from = 0)

@@ -84,24 +84,31 @@ public sealed class ReadAheadTests : LogTestBase
         Assert.Equal((60L << 20) - 1000 - ReadAheadWindow.InitialLead, range.Offset);
     }
 
+    /// <summary>1 MiB segments; the long chain is what these tests read, so chain consolidation stays off.</summary>
+    private static void LongChains(WriteAheadLogOptions options)
+    {
+        options.SegmentSizeBytes = 1 << 20;
+        options.ConsolidateAfterRecords = 0;
+    }
+
     [Fact]
     public async Task ReadStreamAsync_CheckpointThenEventsAmongOtherStreams_ReadsAheadAndReturnsExactlyTheRecordsInOrder()
     {
-        await using (var log = await OpenAsync(o => o.SegmentSizeBytes = 1 << 20))
+        await using (var log = await OpenAsync(LongChains))
         {
             await BuildAsync(log);
             await AssertReadsExactlyAsync(log);
         }
 
         // Reopened: the entry comes from the index snapshot, idle, and is checked against its latest record first.
-        await using var reopened = await OpenAsync(o => o.SegmentSizeBytes = 1 << 20);
+        await using var reopened = await OpenAsync(LongChains);
         await AssertReadsExactlyAsync(reopened);
     }
 
     [Fact]
     public async Task ReadStreamAsync_DamagedRecordDeepInTheChain_ThrowsLogCorruptedNamingItsSegmentAndOffset()
     {
-        await using (var log = await OpenAsync(o => o.SegmentSizeBytes = 1 << 20))
+        await using (var log = await OpenAsync(LongChains))
         {
             await BuildAsync(log);
         }
@@ -109,7 +116,7 @@ public sealed class ReadAheadTests : LogTestBase
         // Damage the payload of the event at version 60: the walk reaches it after ~250 records, read-ahead long engaged.
         var (path, recordOffset, payloadOffset) = FindEvent(60);
         FaultInjectingFileSystem.FlipBit(path, payloadOffset + 10);
-        await using var reopened = await OpenAsync(o => o.SegmentSizeBytes = 1 << 20);
+        await using var reopened = await OpenAsync(LongChains);
         long before = reopened.ReadAheadStatistics.AdvisedBytes;
 
         var latest = await Assert.ThrowsAsync<LogCorruptedException>(async () => await reopened.ReadStreamAsync("s", ReadBound.Latest));

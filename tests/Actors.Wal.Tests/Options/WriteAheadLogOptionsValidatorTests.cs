@@ -62,4 +62,36 @@ public sealed class WriteAheadLogOptionsValidatorTests
         var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => WriteAheadLogOptionsValidator.ThrowIfInvalid(options));
         Assert.Contains("CompactionLiveRatio", ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1)]
+    [InlineData(65536)]
+    public void Validate_ConsolidateAfterRecordsOutOfRange_NamesTheSetting(int records)
+    {
+        var options = Valid();
+        options.ConsolidateAfterRecords = records;
+        var result = new WriteAheadLogOptionsValidator().Validate(null, options);
+        Assert.Contains(result.Failures!, f => f.StartsWith("ConsolidateAfterRecords", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(65535)]
+    public void Validate_ConsolidateAfterRecordsOffOrInRange_Succeeds(int records)
+    {
+        var options = Valid();
+        options.ConsolidateAfterRecords = records;
+        Assert.True(new WriteAheadLogOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public void Validate_ConsolidationMaxBytesBelowOnePage_NamesTheSetting()
+    {
+        var options = Valid();
+        options.ConsolidationMaxBytes = 4095;
+        var result = new WriteAheadLogOptionsValidator().Validate(null, options);
+        Assert.Contains(result.Failures!, f => f.StartsWith("ConsolidationMaxBytes", StringComparison.Ordinal));
+    }
 }
