@@ -161,14 +161,14 @@ internal sealed partial class LogMaintenance
     }
 
     /// <summary>
-    /// Remembers a stream whose copy lost the race, with its latest record now, unless it used up its attempts
-    /// (maintenance thread).
+    /// Remembers a stream whose copy lost the race, with its latest record now, unless it used up its attempts or
+    /// 4,096 streams are remembered already (it then waits for its next request). Maintenance thread.
     /// </summary>
     private void AddRetry(HotStream stream, int attemptsLeft)
     {
-        if (attemptsLeft > 0 && !_consolidationRetries.Exists(r => ReferenceEquals(r.Stream, stream)))
+        if (attemptsLeft > 0 && _consolidationRetries.Count < ConsolidationQueue.Capacity)
         {
-            _consolidationRetries.Add(new ConsolidationRetry(stream, stream.Read().LatestPosition, attemptsLeft - 1));
+            _consolidationRetries.TryAdd(stream, new ConsolidationRetry(stream.Read().LatestPosition, attemptsLeft - 1));
         }
     }
 
@@ -182,19 +182,17 @@ internal sealed partial class LogMaintenance
         var quiet = new Dictionary<HotStream, int>(ReferenceEqualityComparer.Instance);
         var retries = _consolidationRetries.ToArray();
         _consolidationRetries.Clear();
-        foreach (var retry in retries)
+        foreach (var (stream, retry) in retries)
         {
-            long latest = retry.Stream.Read().LatestPosition;
+            long latest = stream.Read().LatestPosition;
             if (latest == retry.SeenLatest)
             {
-                if (quiet.TryAdd(retry.Stream, retry.AttemptsLeft))
-                {
-                    _consolidating.Add(retry.Stream);
-                }
+                quiet.Add(stream, retry.AttemptsLeft);
+                _consolidating.Add(stream);
             }
             else if (retry.AttemptsLeft > 0)
             {
-                _consolidationRetries.Add(retry with { SeenLatest = latest, AttemptsLeft = retry.AttemptsLeft - 1 });
+                _consolidationRetries.Add(stream, new ConsolidationRetry(latest, retry.AttemptsLeft - 1));
             }
         }
 
@@ -243,7 +241,6 @@ internal sealed partial class LogMaintenance
 }
 
 /// <summary>A stream whose consolidation lost the race with its appends: copied once its latest record stays <see cref="SeenLatest"/>.</summary>
-/// <param name="Stream">The stream's published entry.</param>
 /// <param name="SeenLatest">Its latest record when it was last looked at.</param>
 /// <param name="AttemptsLeft">How many more times it is looked at.</param>
-internal readonly record struct ConsolidationRetry(HotStream Stream, long SeenLatest, int AttemptsLeft);
+internal readonly record struct ConsolidationRetry(long SeenLatest, int AttemptsLeft);

@@ -61,7 +61,7 @@ internal sealed partial class LogMaintenance
     private readonly List<(TaskCompletionSource Waiter, long Consolidations)> _idleWaiters = [];
     private readonly ConsolidationQueue _consolidations = new();
     private readonly List<Index.HotStream> _consolidating = [];
-    private readonly List<ConsolidationRetry> _consolidationRetries = [];
+    private readonly Dictionary<Index.HotStream, ConsolidationRetry> _consolidationRetries = new(ReferenceEqualityComparer.Instance);
     private ITimer? _consolidationRetryTimer;
     private int _consolidationRetryDue;
     private readonly WriteAheadLogOptions _options;

@@ -79,6 +79,7 @@ public sealed class DiagnosticsAndEdgeTests : LogTestBase
             Assert.True(statistics.LiveBytes > 0, "the appended events are live");
             Assert.Contains(measurements, m => m.Name == "actors.wal.live_bytes" && m.Value == statistics.LiveBytes);
             Assert.Contains(measurements, m => m.Name == "actors.wal.reclaimable_bytes" && m.Value == statistics.ReclaimableBytes);
+            Assert.Contains(measurements, m => m.Name == "actors.wal.consolidations" && m.Value == statistics.ChainsConsolidated);
         }
 
         void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
