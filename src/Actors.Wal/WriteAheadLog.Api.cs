@@ -202,12 +202,15 @@ public sealed partial class WriteAheadLog
     internal Task WhenSpareSettledAsync() => _segments.WhenSpareSettledAsync();
 
     /// <summary>
-    /// Completes once the background snapshots and space passes requested so far have run (a rotation requests one
-    /// before the append that caused it is acknowledged).
+    /// Completes once the background snapshots, space passes and chain consolidations requested so far have run (a
+    /// rotation requests one before the append that caused it is acknowledged; the committer requests a consolidation when
+    /// it publishes the record that makes a stream's chain long).
     /// </summary>
     /// <remarks>
     /// For tools, fixtures and tests that need the file layout a synchronous pass at each rotation would leave (the same
-    /// files on every run, whatever the machine's load): call it after a write. Work requested later is not waited for,
+    /// files on every run, whatever the machine's load): call it after a write. One exception: a consolidation copy that
+    /// lost the race with its stream's own concurrent appends is retried on a 100 ms timer once the stream is quiet, and
+    /// that retry is not waited for. Work requested later is not waited for,
     /// and it makes nothing durable that <see cref="FlushAsync"/> or the sync policy does not. Completes at once when the
     /// log runs no background maintenance (opened read-only, or failed at open).
     /// </remarks>

@@ -17,58 +17,88 @@ internal sealed partial class LogMaintenance
     /// <summary>How often a refused copy is extended by the events its stream gained meanwhile and offered again.</summary>
     private const int ConsolidationCatchUps = 8;
 
+    /// <summary>Streams read and copied together before the round looks for other maintenance work.</summary>
+    private const int ConsolidationChunk = 32;
+
     /// <summary>
-    /// Copies forward every stream waiting in <see cref="Consolidations"/> whose read chain is still at least
-    /// <see cref="WriteAheadLogOptions.ConsolidateAfterRecords"/> records long: its base and the events after it become one
-    /// Relocated record, written by the writer unless the stream changed since it was read. A stream whose copy would be
-    /// larger than <see cref="WriteAheadLogOptions.ConsolidationMaxBytes"/> stays where it is. Maintenance thread only.
+    /// Copies forward the streams waiting in <see cref="Consolidations"/> (and the remembered ones that stayed quiet) whose
+    /// read chain is still at least <see cref="WriteAheadLogOptions.ConsolidateAfterRecords"/> records long: its base and
+    /// the events after it become one Relocated record, written by the writer unless the stream changed since it was read.
+    /// A stream whose copy would be larger than <see cref="WriteAheadLogOptions.ConsolidationMaxBytes"/> stays where it
+    /// is. Maintenance thread only.
     /// </summary>
     /// <remarks>
-    /// A copy is refused when the stream was appended to while it was read (the copy would miss the new records). The
-    /// copy is then extended by just the events gained meanwhile and offered again (<see cref="CompleteWithCatchUpAsync"/>).
-    /// When that keeps losing, a busy stream asks again after <see cref="WriteAheadLogOptions.ConsolidateAfterRecords"/>
-    /// more records, but the last request before it falls quiet would be lost, leaving exactly the long chain a later cold
-    /// activation pays for: so a refused stream is also looked at again every <see cref="ConsolidationRetryDelay"/>, and
-    /// copied once it stayed unchanged for that long (up to <see cref="ConsolidationRetries"/> times; looking costs one
-    /// entry read, not a chain read).
+    /// <para>A copy is refused when the stream was appended to while it was read (the copy would miss the new records).
+    /// The copy is then extended by just the events gained meanwhile and offered again
+    /// (<see cref="CompleteWithCatchUpAsync"/>). When that keeps losing, a busy stream asks again after
+    /// <see cref="WriteAheadLogOptions.ConsolidateAfterRecords"/> more records, but the last request before it falls quiet
+    /// would be lost, leaving exactly the long chain a later cold activation pays for: so a refused stream is also looked
+    /// at every <see cref="ConsolidationRetryDelay"/> (an entry read) and read and copied again once it stayed unchanged
+    /// for that long (up to <see cref="ConsolidationRetries"/> times).</para>
+    /// <para>Streams are taken in chunks of <see cref="ConsolidationChunk"/>; after each chunk the round yields to a
+    /// snapshot, space pass or compaction requested meanwhile (and stops when maintenance stops), and the next loop turn
+    /// goes on with the rest. An I/O error fails the log, as in a space pass; a stream whose record cannot be read or
+    /// resolved (damaged, or a key the provider lacks) is skipped.</para>
     /// </remarks>
     private async Task ConsolidateChainsAsync()
     {
-        long through = _consolidations.TakeAll(_consolidating);
-        var retried = Interlocked.Exchange(ref _consolidationRetryDue, 0) != 0 ? TakeQuietRetries() : null;
+        _consolidatingThrough = Math.Max(_consolidatingThrough, _consolidations.TakeAll(_consolidating));
+        if (Interlocked.Exchange(ref _consolidationRetryDue, 0) != 0)
+        {
+            _consolidationRetryArmed = false;
+            TakeQuietRetries();
+        }
 
         int consolidated = 0;
         int skipped = 0;
         var rentals = new List<byte[]>();
-        var requests = new List<(RelocateRequest Request, HotStream Stream)>(RelocationChunk);
+        var requests = new List<(RelocateRequest Request, HotStream Stream)>(ConsolidationChunk);
+        var seen = new HashSet<HotStream>(ReferenceEqualityComparer.Instance);
         try
         {
-            for (int start = 0; start < _consolidating.Count && !_health.IsFailed && !_health.IsAbandoned; start += RelocationChunk)
+            while (_consolidating.Count > 0 && !_health.IsFailed && !_health.IsAbandoned && !OtherWorkWaits())
             {
                 requests.Clear();
-                for (int i = start; i < Math.Min(_consolidating.Count, start + RelocationChunk); i++)
+                int take = Math.Min(_consolidating.Count, ConsolidationChunk);
+                for (int i = 0; i < take; i++)
                 {
-                    var request = await TryPrepareConsolidationAsync(_consolidating[i].Read(), rentals).ConfigureAwait(false);
+                    var stream = _consolidating[i];
+                    bool first = seen.Add(stream);
+                    var request = first && IsCurrent(stream)
+                        ? await TryPrepareConsolidationAsync(stream.Read(), rentals).ConfigureAwait(false)
+                        : null;
                     if (request is not null && _writer.TryEnqueue(request))
                     {
-                        requests.Add((request, _consolidating[i]));
+                        requests.Add((request, stream));
                     }
                     else
                     {
                         skipped++;
+                        if (first)
+                        {
+                            _consolidationAttempts.Remove(stream); // no longer qualifies (or demoted): nothing to retry
+                        }
                     }
                 }
 
+                _consolidating.RemoveRange(0, take);
                 foreach (var (request, stream) in requests)
                 {
-                    if (await CompleteWithCatchUpAsync(request, stream, rentals).ConfigureAwait(false))
+                    bool? written = await CompleteWithCatchUpAsync(request, stream, rentals).ConfigureAwait(false);
+                    if (written == true)
                     {
                         consolidated++;
+                        _consolidationAttempts.Remove(stream);
+                    }
+                    else if (written == false)
+                    {
+                        skipped++; // the stream changed since it was read: looked at again once it is quiet
+                        AddRetry(stream);
                     }
                     else
                     {
-                        skipped++; // the stream changed since it was read: looked at again once it is quiet
-                        AddRetry(stream, retried is not null && retried.TryGetValue(stream, out int left) ? left : ConsolidationRetries);
+                        skipped++; // damaged or unreadable: left where it is
+                        _consolidationAttempts.Remove(stream);
                     }
                 }
 
@@ -81,17 +111,29 @@ internal sealed partial class LogMaintenance
                 rentals.Clear();
             }
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // As in a space pass: the disk refused a read, so the log stops taking writes (typed errors to callers).
+            _health.EnterFailed("chain consolidation", ex);
+            _consolidating.Clear();
+        }
         catch (Exception ex) when (ex is LogFailedException or ObjectDisposedException)
         {
             // The log failed or closes: nothing more is copied. The chunk's buffers are left to the collector (the writer
             // may still hold payloads pointing into them).
+            _consolidating.Clear();
         }
         finally
         {
-            _consolidating.Clear();
-            _consolidations.MarkDone(through);
-            if (_consolidationRetries.Count > 0)
+            if (_consolidating.Count == 0 || _health.IsFailed || _health.IsAbandoned)
             {
+                _consolidating.Clear();
+                _consolidations.MarkDone(_consolidatingThrough);
+            }
+
+            if (_consolidationRetries.Count > 0 && !_consolidationRetryArmed)
+            {
+                _consolidationRetryArmed = true;
                 _consolidationRetryTimer ??= _time.CreateTimer(static state => ((LogMaintenance)state!).OnConsolidationRetryDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                 _consolidationRetryTimer.Change(ConsolidationRetryDelay, Timeout.InfiniteTimeSpan);
             }
@@ -105,19 +147,47 @@ internal sealed partial class LogMaintenance
         }
     }
 
+    /// <summary>True when a snapshot, space pass or compaction waits, or maintenance stops: consolidation yields to them.</summary>
+    private bool OtherWorkWaits()
+    {
+        lock (_compactions)
+        {
+            return _stopping || _passRequested || _compactions.Count > 0;
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="stream"/> is still the index's published entry of its stream: after a demotion the
+    /// object is never published again (it would look unchanged forever), and the stream's next request brings the new one.
+    /// </summary>
+    private bool IsCurrent(HotStream stream)
+        => _index.Current.Hot.TryGetValue(stream.Id, out var current) && ReferenceEquals(current, stream);
+
     /// <summary>
     /// Awaits a copy; when the writer refused it because the stream gained events meanwhile, reads only those (from the
     /// copy's latest record to the stream's latest), appends them to the copy and offers it again, up to
-    /// <see cref="ConsolidationCatchUps"/> times. False when the copy was not written.
+    /// <see cref="ConsolidationCatchUps"/> times. True when a copy was written; false when the stream kept changing (or
+    /// its change is not published yet, or the copy grew stale); null when it grew beyond the limit, or a record could not be
+    /// read or resolved (counted and logged as skipped damage).
     /// </summary>
-    private async Task<bool> CompleteWithCatchUpAsync(RelocateRequest request, HotStream stream, List<byte[]> rentals)
+    private async Task<bool?> CompleteWithCatchUpAsync(RelocateRequest request, HotStream stream, List<byte[]> rentals)
     {
         long limit = Math.Min(_options.ConsolidationMaxBytes, _maxRecordLength);
         for (int attempt = 0; ; attempt++)
         {
-            if (await request.Task.ConfigureAwait(false))
+            try
             {
-                return true;
+                if (await request.Task.ConfigureAwait(false))
+                {
+                    return true;
+                }
+            }
+            catch (WalException ex) when (ex is not LogFailedException)
+            {
+                // The writer could not resolve the stream (a damaged record, a key the provider lacks): it stays as it is.
+                Interlocked.Increment(ref _counters.CorruptRecordsSkipped);
+                LogCorruptRecordSkipped(ex.Message, ex);
+                return null;
             }
 
             var entry = stream.Read();
@@ -131,16 +201,21 @@ internal sealed partial class LogMaintenance
             {
                 gained = await _reader.CollectEventsSinceAsync(entry, request.ExpectedLatest, _readBuffers, rentals, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (LogCorruptedException ex)
+            catch (WalException ex) when (ex is not LogFailedException)
             {
                 Interlocked.Increment(ref _counters.CorruptRecordsSkipped);
                 LogCorruptRecordSkipped(ex.Message, ex);
-                return false;
+                return null;
             }
 
             if (gained is null)
             {
                 return false; // checkpointed, deleted or copied meanwhile: the copy is stale
+            }
+
+            if (!FollowsOn(request.Items, gained))
+            {
+                return null; // never expected: the walk found versions that do not continue the copy's
             }
 
             var items = new List<Format.RecordItem>(request.Items.Count + gained.Count);
@@ -149,7 +224,7 @@ internal sealed partial class LogMaintenance
             long size = Format.RecordCodec.RelocatedSize(System.Text.Encoding.UTF8.GetByteCount(request.StreamId), items, Cipher);
             if (size > limit)
             {
-                return false;
+                return null; // grew beyond ConsolidationMaxBytes: it waits for its next checkpoint
             }
 
             request = new RelocateRequest(request.StreamId, request.Hash, entry.LatestPosition, entry.Version, items, (int)size);
@@ -161,42 +236,75 @@ internal sealed partial class LogMaintenance
     }
 
     /// <summary>
+    /// True when <paramref name="gained"/> continues <paramref name="copied"/>: every event's version one above the one
+    /// before it, starting right after the newest version the copy holds.
+    /// </summary>
+    private static bool FollowsOn(List<Format.RecordItem> copied, List<Format.RecordItem> gained)
+    {
+        long version = 0;
+        foreach (var item in copied)
+        {
+            version = Math.Max(version, item.Version);
+        }
+
+        foreach (var item in gained)
+        {
+            if (item.Kind != Format.RecordType.Events || item.Version != version + 1)
+            {
+                return false;
+            }
+
+            version = item.Version;
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Remembers a stream whose copy lost the race, with its latest record now, unless it used up its attempts or
     /// 4,096 streams are remembered already (it then waits for its next request). Maintenance thread.
     /// </summary>
-    private void AddRetry(HotStream stream, int attemptsLeft)
+    private void AddRetry(HotStream stream)
     {
+        int attemptsLeft = _consolidationAttempts.GetValueOrDefault(stream, ConsolidationRetries);
         if (attemptsLeft > 0 && _consolidationRetries.Count < ConsolidationQueue.Capacity)
         {
-            _consolidationRetries.TryAdd(stream, new ConsolidationRetry(stream.Read().LatestPosition, attemptsLeft - 1));
+            _consolidationRetries[stream] = stream.Read().LatestPosition;
+            _consolidationAttempts[stream] = attemptsLeft - 1;
+        }
+        else
+        {
+            _consolidationAttempts.Remove(stream);
         }
     }
 
     /// <summary>
-    /// Moves the remembered streams that did not change since they were last looked at into this round and returns them
-    /// with their attempts left; the others stay remembered with their new latest record, one attempt fewer (maintenance
-    /// thread).
+    /// Moves the remembered streams that did not change since they were last looked at into this round (a refused copy
+    /// remembers them again with one attempt fewer); the others stay remembered with their new latest record, one attempt
+    /// fewer, or are forgotten once their attempts are used up or their entry was demoted. Maintenance thread.
     /// </summary>
-    private Dictionary<HotStream, int> TakeQuietRetries()
+    private void TakeQuietRetries()
     {
-        var quiet = new Dictionary<HotStream, int>(ReferenceEqualityComparer.Instance);
-        var retries = _consolidationRetries.ToArray();
-        _consolidationRetries.Clear();
-        foreach (var (stream, retry) in retries)
+        foreach (var (stream, seenLatest) in _consolidationRetries.ToArray())
         {
             long latest = stream.Read().LatestPosition;
-            if (latest == retry.SeenLatest)
+            int attemptsLeft = _consolidationAttempts.GetValueOrDefault(stream);
+            if (latest == seenLatest && IsCurrent(stream))
             {
-                quiet.Add(stream, retry.AttemptsLeft);
+                _consolidationRetries.Remove(stream);
                 _consolidating.Add(stream);
             }
-            else if (retry.AttemptsLeft > 0)
+            else if (attemptsLeft > 0 && IsCurrent(stream))
             {
-                _consolidationRetries.Add(stream, new ConsolidationRetry(latest, retry.AttemptsLeft - 1));
+                _consolidationRetries[stream] = latest;
+                _consolidationAttempts[stream] = attemptsLeft - 1;
+            }
+            else
+            {
+                _consolidationRetries.Remove(stream);
+                _consolidationAttempts.Remove(stream);
             }
         }
-
-        return quiet;
     }
 
     /// <summary>The retry timer fired (a timer thread): the next loop turn looks at the remembered streams.</summary>
@@ -239,8 +347,3 @@ internal sealed partial class LogMaintenance
     [LoggerMessage(15, LogLevel.Debug, "Chain consolidation: {Consolidated} streams copied forward as one record each, {Skipped} skipped (changed meanwhile, too large or no longer long)")]
     private partial void LogChainsConsolidated(int consolidated, int skipped);
 }
-
-/// <summary>A stream whose consolidation lost the race with its appends: copied once its latest record stays <see cref="SeenLatest"/>.</summary>
-/// <param name="SeenLatest">Its latest record when it was last looked at.</param>
-/// <param name="AttemptsLeft">How many more times it is looked at.</param>
-internal readonly record struct ConsolidationRetry(long SeenLatest, int AttemptsLeft);

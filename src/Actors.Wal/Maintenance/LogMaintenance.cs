@@ -61,8 +61,11 @@ internal sealed partial class LogMaintenance
     private readonly List<(TaskCompletionSource Waiter, long Consolidations)> _idleWaiters = [];
     private readonly ConsolidationQueue _consolidations = new();
     private readonly List<Index.HotStream> _consolidating = [];
-    private readonly Dictionary<Index.HotStream, ConsolidationRetry> _consolidationRetries = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Index.HotStream, long> _consolidationRetries = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Index.HotStream, int> _consolidationAttempts = new(ReferenceEqualityComparer.Instance);
+    private long _consolidatingThrough;
     private ITimer? _consolidationRetryTimer;
+    private bool _consolidationRetryArmed;
     private int _consolidationRetryDue;
     private readonly WriteAheadLogOptions _options;
     private readonly IFileSystem _fileSystem;
@@ -359,7 +362,7 @@ internal sealed partial class LogMaintenance
                 await RunWorkItemAsync(compaction, pass, appliedTarget, scope).ConfigureAwait(false);
             }
 
-            if (!_consolidations.IsEmpty || Volatile.Read(ref _consolidationRetryDue) != 0)
+            if (!_consolidations.IsEmpty || _consolidating.Count > 0 || Volatile.Read(ref _consolidationRetryDue) != 0)
             {
                 await ConsolidateChainsAsync().ConfigureAwait(false);
             }

@@ -132,7 +132,9 @@ public sealed class WriteAheadLogOptions
     /// (<see cref="RetainCheckpointedEvents"/>, where a copy would carry the whole retained history). The cost is
     /// written bytes: every copy rewrites the checkpoint and all events since it, so a stream appending E events between
     /// checkpoints writes about E² ÷ (2 × this value) events' bytes more (1,000 events: about 4 times each event). The
-    /// grain providers checkpoint every 100 events by default and never reach the default of 128.</para>
+    /// grain providers checkpoint every 100 events by default and never reach the default of 128. A checkpoint below the
+    /// stream's version (a stream queue trimmed to what its subscribers consumed) does not end the walk, so such a stream is
+    /// copied with its backlog after every this many appends: at most <see cref="ConsolidationMaxBytes"/> per copy.</para>
     /// </remarks>
     public int ConsolidateAfterRecords { get; set; } = DefaultConsolidateAfterRecords;
 

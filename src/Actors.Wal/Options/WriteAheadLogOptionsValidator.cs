@@ -78,9 +78,10 @@ public sealed class WriteAheadLogOptionsValidator : IValidateOptions<WriteAheadL
             failures.Add($"{prefix}{nameof(options.CompactionLiveRatio)} must be in [0, 1); it is {options.CompactionLiveRatio}.");
         }
 
-        if (options.ConsolidateAfterRecords != 0 && options.ConsolidateAfterRecords is < 2 or > Index.StreamEntry.MaxChainRecords)
+        // The count saturates at MaxChainRecords and never triggers there: the largest useful setting is one below it.
+        if (options.ConsolidateAfterRecords != 0 && options.ConsolidateAfterRecords is < 2 or >= Index.StreamEntry.MaxChainRecords)
         {
-            failures.Add($"{prefix}{nameof(options.ConsolidateAfterRecords)} must be 0 (off) or between 2 and {Index.StreamEntry.MaxChainRecords}; it is {options.ConsolidateAfterRecords}.");
+            failures.Add($"{prefix}{nameof(options.ConsolidateAfterRecords)} must be 0 (off) or between 2 and {Index.StreamEntry.MaxChainRecords - 1}; it is {options.ConsolidateAfterRecords}.");
         }
 
         if (options.ConsolidationMaxBytes < 4096)

@@ -35,6 +35,91 @@ public sealed class ChainConsolidationTests : LogTestBase
     }
 
     [Fact]
+    public async Task Consolidation_AppendsWhileTheCopyIsRead_CopyCatchesUpWithExactlyTheNewEvents()
+    {
+        using var gate = new ManualResetEventSlim(false);
+        await using (var log = await OpenOnFilesAsync(o => o.ConsolidateAfterRecords = Threshold))
+        {
+            await WriteChainBelowThresholdAsync(log);
+            Files.NextSegmentReadGate = gate;
+            await log.AppendAsync(Target, Threshold - 1, Events($"e{Threshold}")); // the chain reaches 32: a copy is read
+            await Files.SegmentReadGateEntered.WaitAsync();
+
+            // While maintenance reads the chain (held at its first read), the stream gains three records, four events.
+            long version = (await log.AppendAsync(Target, Threshold, Events($"e{Threshold + 1}"))).LastVersion;
+            version = (await log.AppendAsync(Target, version, Events($"e{version + 1}", $"e{version + 2}"))).LastVersion;
+            version = (await log.AppendAsync(Target, version, Events($"e{version + 1}"))).LastVersion;
+            gate.Set();
+            await log.WhenMaintenanceIdleAsync();
+
+            Assert.Equal(1, log.GetStatistics().ChainsConsolidated);
+            await AssertTargetAsync(log, tail: (int)version - 1);
+            var (incremental, recomputed) = log.CheckLiveBytes();
+            Assert.Equal(recomputed, incremental);
+        }
+
+        // The one copy holds the checkpoint and then every later event once, in version order, each with its own LSN.
+        var copy = Assert.Single(LogInspector.ReadRecords(Dir.Path), r => r.StreamId == Target && r.Type == InspectedRecordType.Relocated);
+        Assert.Equal(InspectedRecordType.Checkpoint, copy.Items[0].Kind);
+        Assert.Equal(Enumerable.Range(2, Threshold + 3).Select(v => (long)v), copy.Items.Skip(1).Select(i => i.Version));
+        Assert.Equal(copy.Items.Count, copy.Items.Select(i => i.Lsn).Distinct().Count());
+        Assert.Equal(Enumerable.Range(2, Threshold + 3).Select(v => $"e{v}"), copy.Items.Skip(1).Select(i => Text(i.Payload)));
+        await using var reopened = await OpenAsync(o => o.ConsolidateAfterRecords = Threshold);
+        await AssertTargetAsync(reopened, tail: Threshold + 3);
+    }
+
+    [Theory]
+    [InlineData("checkpoint")]
+    [InlineData("delete")]
+    [InlineData("erase")]
+    public async Task Consolidation_StreamRewrittenWhileTheCopyIsRead_CopyDroppedAndTheRewriteStands(string rewrite)
+    {
+        using var gate = new ManualResetEventSlim(false);
+        await using (var log = await OpenOnFilesAsync(o => o.ConsolidateAfterRecords = Threshold))
+        {
+            await WriteChainBelowThresholdAsync(log);
+            Files.NextSegmentReadGate = gate;
+            await log.AppendAsync(Target, Threshold - 1, Events($"e{Threshold}"));
+            await Files.SegmentReadGateEntered.WaitAsync();
+            await log.AppendAsync(Target, Threshold, Events($"e{Threshold + 1}"));
+            switch (rewrite)
+            {
+                case "checkpoint":
+                    await log.WriteCheckpointAsync(Target, Threshold + 1, Bytes("state-33"));
+                    break;
+                case "delete":
+                    await log.DeleteStreamAsync(Target, Threshold + 1);
+                    break;
+                default:
+                    await log.DeleteEventsToAsync(Target, 20);
+                    break;
+            }
+
+            gate.Set();
+            await log.WhenMaintenanceIdleAsync();
+            Assert.Equal(0, log.GetStatistics().ChainsConsolidated);
+            await AssertRewriteStandsAsync(log, rewrite);
+        }
+
+        await using var reopened = await OpenAsync(o => o.ConsolidateAfterRecords = Threshold);
+        await AssertRewriteStandsAsync(reopened, rewrite);
+    }
+
+    [Fact]
+    public async Task Consolidation_SegmentReadFails_LogFailsAndMaintenanceStillAnswers()
+    {
+        await using var log = await OpenOnFilesAsync(o => o.ConsolidateAfterRecords = Threshold);
+        await WriteChainBelowThresholdAsync(log);
+        Files.FailSegmentReads = true;
+        await log.AppendAsync(Target, Threshold - 1, Events($"e{Threshold}")); // acknowledged; the copy's read then fails
+        await log.WhenMaintenanceIdleAsync(); // maintenance survived the failure and still answers
+
+        Assert.True(log.GetStatistics().IsFailed, "a read error in the background fails the log, as in a space pass");
+        Assert.Equal(0, log.GetStatistics().ChainsConsolidated);
+        await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync(Target, Threshold, Events("refused")));
+    }
+
+    [Fact]
     public async Task ConsolidateAfterRecords_Zero_NothingCopiedAndTheReadWalksEveryRecord()
     {
         await using (var log = await OpenAsync(o => o.ConsolidateAfterRecords = 0))
@@ -122,15 +207,52 @@ public sealed class ChainConsolidationTests : LogTestBase
                     }
                 }
             })));
-            // Copies race with the writers' own appends and lose some; a stream that stayed quiet is copied on a retry.
+            // Copies race with the writers' own appends and lose some; a stream that stayed quiet is copied on a retry
+            // (which may still run while the log is open: the live bytes are compared after reopening).
             await PollAsync(() => log.GetStatistics().ChainsConsolidated > 0, "the writers' chains should have been consolidated");
             await AssertStreamsAsync(log, logged);
-            var (incremental, recomputed) = log.CheckLiveBytes();
-            Assert.Equal(recomputed, incremental);
         }
 
         await using var reopened = await OpenAsync(o => o.ConsolidateAfterRecords = 8);
         await AssertStreamsAsync(reopened, logged);
+        var (incremental, recomputed) = reopened.CheckLiveBytes();
+        Assert.Equal(recomputed, incremental);
+    }
+
+    /// <summary>The target's first event and checkpoint, then events up to a chain one record short of the threshold.</summary>
+    private static async Task WriteChainBelowThresholdAsync(WriteAheadLog log)
+    {
+        await log.AppendAsync(Target, ExpectedVersion.NoStream, Events("e1"));
+        await log.WriteCheckpointAsync(Target, 1, Bytes("state-1"));
+        for (int v = 1; v < Threshold - 1; v++)
+        {
+            await log.AppendAsync(Target, v, Events($"e{v + 1}"));
+        }
+    }
+
+    /// <summary>What the target reads after <paramref name="rewrite"/> ran while its copy was being read.</summary>
+    private static async Task AssertRewriteStandsAsync(WriteAheadLog log, string rewrite)
+    {
+        var read = await log.ReadStreamAsync(Target);
+        switch (rewrite)
+        {
+            case "checkpoint":
+                Assert.Equal(Threshold + 1, read.Checkpoint!.Version);
+                Assert.Equal("state-33", Text(read.Checkpoint.State));
+                Assert.Empty(read.Events);
+                break;
+            case "delete":
+                Assert.True(log.GetStreamInfo(Target).IsDeleted);
+                Assert.Null(read.Checkpoint);
+                Assert.Empty(read.Events);
+                break;
+            default:
+                Assert.Equal(Enumerable.Range(21, Threshold + 1 - 20).Select(v => $"e{v}"), read.Events.Select(e => Text(e.Payload)));
+                await Assert.ThrowsAsync<EventsReclaimedException>(async () => await log.ReadEventsAsync(Target, 2, 20));
+                break;
+        }
+
+        Assert.Equal(Threshold + 1, read.Version);
     }
 
     /// <summary>Every stream reads its last checkpoint and then exactly the events logged after it.</summary>

@@ -66,7 +66,7 @@ public sealed class WriteAheadLogOptionsValidatorTests
     [Theory]
     [InlineData(-1)]
     [InlineData(1)]
-    [InlineData(65536)]
+    [InlineData(65535)]
     public void Validate_ConsolidateAfterRecordsOutOfRange_NamesTheSetting(int records)
     {
         var options = Valid();
@@ -78,7 +78,7 @@ public sealed class WriteAheadLogOptionsValidatorTests
     [Theory]
     [InlineData(0)]
     [InlineData(2)]
-    [InlineData(65535)]
+    [InlineData(65534)]
     public void Validate_ConsolidateAfterRecordsOffOrInRange_Succeeds(int records)
     {
         var options = Valid();

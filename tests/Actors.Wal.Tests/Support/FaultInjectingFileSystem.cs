@@ -86,6 +86,18 @@ internal sealed partial class FaultInjectingFileSystem(IFileSystem inner) : IFil
     /// <summary>Signalled each time a zero-filling write starts waiting on <see cref="ZeroFillGate"/>.</summary>
     public SemaphoreSlim ZeroFillEntered { get; } = new(0);
 
+    /// <summary>
+    /// When set, the next read of a segment's record area (any thread) takes the gate and blocks until it is set; later
+    /// reads pass (a one-shot hold of, for example, the maintenance thread reading a stream it copies).
+    /// </summary>
+    public ManualResetEventSlim? NextSegmentReadGate;
+
+    /// <summary>When true, every read of a segment's record area fails with an I/O error (EIO).</summary>
+    public bool FailSegmentReads { get; set; }
+
+    /// <summary>Signalled when a read starts waiting on <see cref="NextSegmentReadGate"/>.</summary>
+    public SemaphoreSlim SegmentReadGateEntered { get; } = new(0);
+
     /// <summary>Reads of any file through this file system (segment reads, snapshot and manifest loads).</summary>
     public int Reads;
 
@@ -160,6 +172,20 @@ internal sealed partial class FaultInjectingFileSystem(IFileSystem inner) : IFil
 
         public int Read(long offset, Span<byte> buffer)
         {
+            if (owner.FailSegmentReads && IsSegmentRecordArea(Path, offset))
+            {
+                throw new IOException("Input/output error (injected segment read failure)", EioErrno);
+            }
+
+            if (IsSegmentRecordArea(Path, offset) && Interlocked.Exchange(ref owner.NextSegmentReadGate, null) is { } gate)
+            {
+                owner.SegmentReadGateEntered.Release();
+                if (!gate.Wait(TimeSpan.FromSeconds(60)))
+                {
+                    throw new IOException("The test never released the segment read gate.");
+                }
+            }
+
             int read = inner.Read(offset, buffer);
             Interlocked.Increment(ref owner.Reads);
             Interlocked.Add(ref owner.BytesRead, read);
