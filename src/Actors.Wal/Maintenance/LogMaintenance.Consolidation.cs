@@ -8,18 +8,6 @@ namespace Actors.Wal.Maintenance;
 // in LogMaintenance.cs; the copy is the one compaction makes, LogMaintenance.Space.cs).
 internal sealed partial class LogMaintenance
 {
-    /// <summary>How long a stream whose copy lost the race with its own appends waits before it is looked at again.</summary>
-    private static readonly TimeSpan ConsolidationRetryDelay = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>How often a stream is looked at again after its copy lost the race, before it waits for its next request.</summary>
-    private const int ConsolidationRetries = 20;
-
-    /// <summary>How often a refused copy is extended by the events its stream gained meanwhile and offered again.</summary>
-    private const int ConsolidationCatchUps = 8;
-
-    /// <summary>Streams read and copied together before the round looks for other maintenance work.</summary>
-    private const int ConsolidationChunk = 32;
-
     /// <summary>
     /// Copies forward the streams waiting in <see cref="Consolidations"/> (and the remembered ones that stayed quiet) whose
     /// read chain is still at least <see cref="WriteAheadLogOptions.ConsolidateAfterRecords"/> records long: its base and

@@ -50,6 +50,18 @@ internal sealed partial class LogMaintenance
     /// <summary>Streams read and copied forward together by a compaction pass (their read buffers are reused per chunk).</summary>
     private const int RelocationChunk = 128;
 
+    /// <summary>How long a stream whose copy lost the race with its own appends waits before it is looked at again.</summary>
+    private static readonly TimeSpan ConsolidationRetryDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often a stream is looked at again after its copy lost the race, before it waits for its next request.</summary>
+    private const int ConsolidationRetries = 20;
+
+    /// <summary>How often a refused copy is extended by the events its stream gained meanwhile and offered again.</summary>
+    private const int ConsolidationCatchUps = 8;
+
+    /// <summary>Streams read and copied together before the round looks for other maintenance work.</summary>
+    private const int ConsolidationChunk = 32;
+
     /// <summary>
     /// Read buffers of compaction (maintenance thread only): room for one chunk's windows, so a pass reuses them.
     /// Windows are 4, 16 or 64 KiB; longer records get buffers of their own (the pool does not keep those).
