@@ -32,9 +32,7 @@ public sealed class StreamEntryChainTests
     [Fact]
     public void Apply_CheckpointBelowTheStreamVersion_DoesNotEndTheWalk()
     {
-        var entry = StreamEntry.CreateNew(7);
-        Apply(ref entry, RecordType.Events, 1);
-        Apply(ref entry, RecordType.Events, 2);
+        var entry = TwoEvents();
         Apply(ref entry, RecordType.Checkpoint, 1); // the read still needs event 2, written before it
         Assert.Equal(3, entry.ChainRecords);
     }
@@ -42,9 +40,7 @@ public sealed class StreamEntryChainTests
     [Fact]
     public void Apply_CheckpointInALogThatRetainsHistory_EndsTheWalkAndKeepsTheRuns()
     {
-        var entry = StreamEntry.CreateNew(7);
-        Apply(ref entry, RecordType.Events, 1);
-        Apply(ref entry, RecordType.Events, 2);
+        var entry = TwoEvents();
         entry.Apply(RecordType.Checkpoint, Next(), 10, 2, default, retainEvents: true, space: null);
         Assert.Equal(1, entry.ChainRecords);
         Assert.Equal(30u, entry.LatestRunBytes); // nothing superseded: every record stays live
@@ -53,9 +49,7 @@ public sealed class StreamEntryChainTests
     [Fact]
     public void Apply_TombstoneAndRelocatedCopy_EachStartAWalkOfOne()
     {
-        var entry = StreamEntry.CreateNew(7);
-        Apply(ref entry, RecordType.Events, 1);
-        Apply(ref entry, RecordType.Events, 2);
+        var entry = TwoEvents();
         Apply(ref entry, RecordType.Tombstone, 2);
         Assert.Equal(1, entry.ChainRecords);
         Apply(ref entry, RecordType.Events, 3);
@@ -80,6 +74,15 @@ public sealed class StreamEntryChainTests
         Assert.True(entry.HasBase);
         Assert.Equal(0x100u, entry.Flags & 0x100);
         Assert.False(entry.IsDeleted);
+    }
+
+    /// <summary>A new stream's entry after two events, one record each.</summary>
+    private StreamEntry TwoEvents()
+    {
+        var entry = StreamEntry.CreateNew(7);
+        Apply(ref entry, RecordType.Events, 1);
+        Apply(ref entry, RecordType.Events, 2);
+        return entry;
     }
 
     private void Apply(ref StreamEntry entry, RecordType type, long version)
