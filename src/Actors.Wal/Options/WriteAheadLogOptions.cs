@@ -133,8 +133,10 @@ public sealed class WriteAheadLogOptions
     /// written bytes: every copy rewrites the checkpoint and all events since it, so a stream appending E events between
     /// checkpoints writes about E² ÷ (2 × this value) events' bytes more (1,000 events: about 4 times each event). The
     /// grain providers checkpoint every 100 events by default and never reach the default of 128. A checkpoint below the
-    /// stream's version (a stream queue trimmed to what its subscribers consumed) does not end the walk, so such a stream is
-    /// copied with its backlog after every this many appends: at most <see cref="ConsolidationMaxBytes"/> per copy.</para>
+    /// stream's version (a stream queue trimmed to what its subscribers consumed) neither ends the walk nor makes earlier
+    /// records dead, so such a stream's live bytes keep growing: once they pass twice <see cref="ConsolidationMaxBytes"/>
+    /// it is not even read for a copy, and before that its copies are mostly refused because its checkpoints land between
+    /// them.</para>
     /// </remarks>
     public int ConsolidateAfterRecords { get; set; } = DefaultConsolidateAfterRecords;
 
