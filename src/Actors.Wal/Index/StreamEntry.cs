@@ -164,6 +164,24 @@ internal struct StreamEntry
         }
     }
 
+    /// <summary>The stream's live bytes over all its runs (the framed records a read or a copy of it may need).</summary>
+    public readonly long LiveBytes
+    {
+        get
+        {
+            long bytes = LatestRunBytes;
+            if (OlderRuns is { } older)
+            {
+                foreach (var run in older)
+                {
+                    bytes += run.Bytes;
+                }
+            }
+
+            return bytes;
+        }
+    }
+
     /// <summary>True when the stream has live bytes in <paramref name="segmentId"/>.</summary>
     public readonly bool HasRunIn(uint segmentId)
     {

@@ -8,6 +8,21 @@ namespace Actors.Wal.Maintenance;
 // in LogMaintenance.cs; the copy is the one compaction makes, LogMaintenance.Space.cs).
 internal sealed partial class LogMaintenance
 {
+    /// <summary>The streams waiting for chain consolidation (counts for statistics and tests).</summary>
+    public ConsolidationQueue Consolidations => _consolidations;
+
+    /// <summary>
+    /// Asks for the chain consolidation of <paramref name="stream"/> (the committer, when its read chain grew by
+    /// <see cref="WriteAheadLogOptions.ConsolidateAfterRecords"/> records). Never blocks; a full queue drops the request.
+    /// </summary>
+    public void RequestConsolidation(Index.HotStream stream)
+    {
+        if (_consolidations.TryAdd(stream))
+        {
+            _work.Release();
+        }
+    }
+
     /// <summary>
     /// Copies forward the streams waiting in <see cref="Consolidations"/> (and the remembered ones that stayed quiet) whose
     /// read chain is still at least <see cref="WriteAheadLogOptions.ConsolidateAfterRecords"/> records long: its base and
@@ -309,27 +324,12 @@ internal sealed partial class LogMaintenance
     /// </summary>
     private async Task<RelocateRequest?> TryPrepareConsolidationAsync(StreamEntry entry, List<byte[]> rentals)
     {
-        if (!entry.HasBase || entry.ChainRecords < _options.ConsolidateAfterRecords || LiveBytes(entry) > 2L * _options.ConsolidationMaxBytes)
+        if (!entry.HasBase || entry.ChainRecords < _options.ConsolidateAfterRecords || entry.LiveBytes > 2L * _options.ConsolidationMaxBytes)
         {
             return null;
         }
 
         return await TryPrepareRelocationAsync(entry, retention: null, rentals, Math.Min(_options.ConsolidationMaxBytes, _maxRecordLength)).ConfigureAwait(false);
-    }
-
-    /// <summary>The stream's live bytes (its framed records since its base): an upper bound of what a copy reads.</summary>
-    private static long LiveBytes(in StreamEntry entry)
-    {
-        long bytes = entry.LatestRunBytes;
-        if (entry.OlderRuns is { } older)
-        {
-            foreach (var run in older)
-            {
-                bytes += run.Bytes;
-            }
-        }
-
-        return bytes;
     }
 
     [LoggerMessage(15, LogLevel.Debug, "Chain consolidation: {Consolidated} streams copied forward as one record each, {Skipped} skipped (changed meanwhile, too large or no longer long)")]

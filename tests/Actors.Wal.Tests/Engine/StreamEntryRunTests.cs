@@ -27,6 +27,7 @@ public sealed class StreamEntryRunTests
         Assert.Equal(49, entry.OlderRuns!.Length);
         Assert.Equal(200u, entry.LatestRunBytes);
         Assert.All(entry.OlderRuns, r => Assert.Equal(200u, r.Bytes));
+        Assert.Equal(50 * 200, entry.LiveBytes);
     }
 
     [Fact]
