@@ -13,6 +13,9 @@
 # virtual cores, and the engine's rate follows it; the summary gives medians per placement (near < 150 ns, far) as well.
 # A_ARGS, B_ARGS (environment): extra profile options for variant A's or B's engine only, e.g. the same build twice with
 #   B_ARGS="--checkpoint-every 64" (the steady state whose dead segments are recycled) against A's fresh log.
+# FRESH_BARE=1 (environment): a fourth variant per round, "fresh": the bare loop with --bare-fresh-files (new files
+#   zero-filled ahead on a background thread, a fresh log's file state), and a column of each engine's ratio to it. The
+#   "bare" variant stays the loop on one file reused circularly (a recycling log's state).
 # Measure on an idle machine: nothing else building or testing.
 set -euo pipefail
 a="$1"; b="$2"; rounds="${3:-3}"; seconds="${4:-4}"; shapes="${5:-256x100 256x1024 16x100 1x100}"
@@ -23,12 +26,14 @@ for round in $(seq 1 "${rounds}"); do
   for shape in ${shapes}; do
     writers="${shape%x*}"; bytes="${shape#*x}"
     variants=(A B bare)
-    shift_by=$(( (round - 1) % 3 ))
+    [[ "${FRESH_BARE:-0}" == 1 ]] && variants+=(fresh)
+    shift_by=$(( (round - 1) % ${#variants[@]} ))
     variants=("${variants[@]:shift_by}" "${variants[@]:0:shift_by}")
     for variant in "${variants[@]}"; do
       dir="${a}"; store=wal; extra=(${A_ARGS:-})
       [[ "${variant}" == B ]] && { dir="${b}"; extra=(${B_ARGS:-}); }
       [[ "${variant}" == bare ]] && { store=bare; extra=(); }
+      [[ "${variant}" == fresh ]] && { store=bare; extra=(--bare-fresh-files); }
       load="$(cut -d' ' -f1 /proc/loadavg)"
       rt="$(cd /tmp && dotnet "${b}/Benchmarks.dll" profile --store cores 2>/dev/null | sed -n 's/^core round trip: \([0-9]*\) ns$/\1/p')"
       rt="${rt:-0}"
@@ -60,11 +65,12 @@ def table(title, keep):
     print()
     print(title)
     print()
-    print("| shape | variant | rounds | appends/s | p50 | p99 | p99/p50 | appends/fsync | CPU µs/append | ÷ bare (appends/s, median of rounds) | p50 ÷ bare p50 |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| shape | variant | rounds | appends/s | p50 | p99 | p99/p50 | appends/fsync | CPU µs/append | ÷ bare (appends/s, median of rounds) | p50 ÷ bare p50 | ÷ fresh bare |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for shape in shapes:
         bare = {r[0]: r for r in rows if r[1] == shape and r[2] == 'bare' and keep(r)}
-        for variant in ('A', 'B', 'bare'):
+        fresh = {r[0]: r for r in rows if r[1] == shape and r[2] == 'fresh' and keep(r)}
+        for variant in ('A', 'B', 'bare', 'fresh'):
             rs = [r for r in rows if r[1] == shape and r[2] == variant and keep(r)]
             if not rs:
                 continue
@@ -79,7 +85,9 @@ def table(title, keep):
             lat = [us(r[4]) / us(bare[r[0]][4]) for r in rs if r[0] in bare]
             ratio = f"{statistics.median(ratios):.2f}x ({len(ratios)})" if ratios and variant != 'bare' else "-"
             lratio = f"{statistics.median(lat):.2f}x" if lat and variant != 'bare' else "-"
-            print(f"| {shape} | {variant} | {len(rs)} | {rate:,.0f} | {p50:,.0f} µs | {p99:,.0f} µs | {p99 / p50:.2f}x | {per:.1f} | {cpu:.2f} | {ratio} | {lratio} |")
+            fratios = [float(r[3]) / float(fresh[r[0]][3]) for r in rs if r[0] in fresh]
+            fratio = f"{statistics.median(fratios):.2f}x ({len(fratios)})" if fratios and variant in ('A', 'B') else "-"
+            print(f"| {shape} | {variant} | {len(rs)} | {rate:,.0f} | {p50:,.0f} µs | {p99:,.0f} µs | {p99 / p50:.2f}x | {per:.1f} | {cpu:.2f} | {ratio} | {lratio} | {fratio} |")
 table("All rounds:", lambda r: True)
 for where in ('near', 'far'):
     if any(placement(r) == where for r in rows):

@@ -38,6 +38,11 @@ internal sealed record BenchArgs
                            writes a checkpoint every N of its appends (staggered, beside the appends, as the provider
                            does), so dead segments are recycled: the log's steady state on written files instead of a
                            fresh log's zero-filled new segments (default 0: none)
+          --bare-fresh-files
+                           every "bare group commit" row writes a fresh log's file state: new files of the engine's
+                           segment size (--segment-mb), each zero-filled ahead on a background thread in fdatasynced
+                           256 KiB chunks (cut short when the loop needs it), as the engine's spare pipeline prepares a
+                           new segment; default: one file prepared once and reused circularly (a recycling log's state)
           --cancellable-appends
                            every "Actors WAL" row passes the run's cancellable token to each append (the log then
                            registers a cancellation per append); default: no token, as the grain providers call it and
@@ -85,6 +90,9 @@ internal sealed record BenchArgs
 
     /// <summary>Engine rows pass the run's cancellable token to each append (default: none, as the providers call it).</summary>
     public bool CancellableAppends { get; init; }
+
+    /// <summary>Bare group-commit rows write new files zero-filled ahead (a fresh log's file state) instead of one reused file.</summary>
+    public bool BareFreshFiles { get; init; }
 
     /// <summary>The cold scenario's events after each stream's checkpoint, when given (default 1,000).</summary>
     public int? LaterEvents { get; init; }
@@ -142,6 +150,9 @@ internal sealed record BenchArgs
                     break;
                 case "--checkpoint-every":
                     parsed = parsed with { CheckpointEvery = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
+                    break;
+                case "--bare-fresh-files":
+                    parsed = parsed with { BareFreshFiles = true };
                     break;
                 case "--cancellable-appends":
                     parsed = parsed with { CancellableAppends = true };

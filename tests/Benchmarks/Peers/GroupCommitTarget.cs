@@ -7,8 +7,9 @@ namespace Actors.Benchmarks.Peers;
 /// <summary>
 /// A bare group-commit loop, the ceiling the engine is measured against: writers enqueue their payload and wait;
 /// one thread takes everything queued, copies it into one buffer, writes it with one call at the file's tail
-/// (a file prepared in the run's <see cref="FileState"/>, the engine's segments' state, reused circularly), calls
-/// fdatasync, and completes every waiter.
+/// (a file prepared in the run's <see cref="FileState"/>, the engine's segments' state, reused circularly: the state of a
+/// log whose segments are recycled; or, with <c>--bare-fresh-files</c>, new files prepared as a fresh log's segments are,
+/// <see cref="FreshFileSeries"/>), calls fdatasync, and completes every waiter.
 /// Batches that arrive during an fsync form the next group. No framing, no CRC, no index.
 /// </summary>
 internal sealed class GroupCommitTarget : IAppendTarget
@@ -18,10 +19,12 @@ internal sealed class GroupCommitTarget : IAppendTarget
 
     private readonly string _path;
     private readonly FileState _fileState;
+    private readonly long? _freshFileBytes;
     private readonly object _gate = new();
     private List<Pending> _queue = [];
     private List<Pending> _spare = [];
     private SafeFileHandle? _handle;
+    private FreshFileSeries? _freshFiles;
     private Thread? _thread;
     private bool _stopping;
     private long _offset;
@@ -29,19 +32,36 @@ internal sealed class GroupCommitTarget : IAppendTarget
     private long _appends;
     private long[] _completedAt = [];
 
-    public GroupCommitTarget(string directory, FileState fileState)
+    /// <summary>
+    /// A loop on one file in <paramref name="fileState"/> reused circularly, or, with <paramref name="freshFileBytes"/>,
+    /// on a <see cref="FreshFileSeries"/> of files of that size.
+    /// </summary>
+    public GroupCommitTarget(string directory, FileState fileState, long? freshFileBytes = null)
     {
         _path = Path.Combine(directory, "group-commit.bin");
         _fileState = fileState;
+        _freshFileBytes = freshFileBytes;
     }
 
-    public string Name => "disk: bare group commit";
+    public string Name => _freshFileBytes is null ? "disk: bare group commit" : "disk: bare group commit, fresh files";
+
+    /// <summary>Fresh files handed over before their zero-fill ended (0 without <c>--bare-fresh-files</c>).</summary>
+    public long ZeroFillsCut => _freshFiles?.ZeroFillsCut ?? 0;
 
     public bool IsBlocking => false;
 
     public ValueTask PrepareAsync(int writers, CancellationToken cancellationToken)
     {
-        _handle = FileStates.Create(_path, FileBytes, _fileState);
+        if (_freshFileBytes is { } bytes)
+        {
+            _freshFiles = new FreshFileSeries(Path.GetDirectoryName(_path)!, bytes, _fileState);
+            _handle = _freshFiles.First;
+        }
+        else
+        {
+            _handle = FileStates.Create(_path, FileBytes, _fileState);
+        }
+
         _completedAt = new long[writers];
         _thread = new Thread(CommitLoop) { IsBackground = true, Name = "bench-group-commit" };
         _thread.Start();
@@ -85,6 +105,7 @@ internal sealed class GroupCommitTarget : IAppendTarget
 
         _thread?.Join();
         _handle?.Dispose();
+        _freshFiles?.Dispose();
         File.Delete(_path);
         return ValueTask.CompletedTask;
     }
@@ -92,6 +113,7 @@ internal sealed class GroupCommitTarget : IAppendTarget
     private void CommitLoop()
     {
         SafeFileHandle handle = _handle!;
+        long fileBytes = _freshFiles?.FileBytes ?? FileBytes;
         byte[] buffer = new byte[MaxBatchBytes];
         long waitStarted = Stopwatch.GetTimestamp();
         while (true)
@@ -128,8 +150,15 @@ internal sealed class GroupCommitTarget : IAppendTarget
                         end++;
                     }
 
-                    if (_offset + used > FileBytes)
+                    if (_offset + used > fileBytes)
                     {
+                        if (_freshFiles is not null)
+                        {
+                            handle.Dispose();
+                            handle = _freshFiles.TakeNext();
+                            _handle = handle;
+                        }
+
                         _offset = 0;
                     }
 
