@@ -204,7 +204,7 @@ public sealed partial class WriteAheadLog : IEventLog
             SegmentsCompacted = Interlocked.Read(ref _counters.SegmentsCompacted),
             ErasePasses = Interlocked.Read(ref _counters.ErasePasses),
             ChainsConsolidated = Interlocked.Read(ref _counters.ChainsConsolidated),
-            ConsolidationsSkipped = Interlocked.Read(ref _counters.ConsolidationsSkipped) + (_maintenance?.Consolidations.Dropped ?? 0),
+            ConsolidationsSkipped = Interlocked.Read(ref _counters.ConsolidationsSkipped) + (_maintenance?.ConsolidationsDropped ?? 0),
             CorruptRecordsSkipped = Interlocked.Read(ref _counters.CorruptRecordsSkipped),
             WrittenLsn = WrittenLsn,
             DurableLsn = DurableLsn,

@@ -27,10 +27,11 @@ namespace Actors.Wal.Maintenance;
  * What is live is the writer's rule (StreamEntry.Apply): with RetainCheckpointedEvents a checkpoint supersedes nothing,
  * except for a stream whose StreamRetention policy reclaims what it covers (decided once per entry, cached in its flags):
  * its records below its checkpoint are dead at once, so step 1 deletes their segments with no HistoryTrimAge wait.
- * Chain consolidation (LogMaintenance.Consolidation.cs): a stream whose read would walk ConsolidateAfterRecords records
- * back to its checkpoint is copied forward the same way (one Relocated record), whatever the live ratio of its segments,
- * so a cold read fetches its tail from a few contiguous pages. The committer asks (ConsolidationQueue); each loop turn
- * handles what waits after its other work.
+ * Chain consolidation (ChainConsolidator.cs, which owns its queue and retries): a stream whose read would walk
+ * ConsolidateAfterRecords records back to its checkpoint is copied forward the same way (one Relocated record), whatever
+ * the live ratio of its segments, so a cold read fetches its tail from a few contiguous pages. The committer asks
+ * (RequestConsolidation, into its ConsolidationQueue); each loop turn runs it after its other work, and it yields to a
+ * pass, a compaction or stopping between chunks (IChainConsolidationHost, LogMaintenance.Consolidation.cs).
  * A pass runs after each rotation (with the snapshot), on CompactAsync, and once per burst of erases (the erase window,
  * LogMaintenance.EraseWindow.cs); while that window is open the other passes leave the erase work (step 2's marked
  * segments and the erasure scans) to it.
@@ -43,24 +44,13 @@ namespace Actors.Wal.Maintenance;
 /// <remarks>
 /// Ownership: the maintenance thread alone decides what to delete and what to compact; it reads the index and the
 /// live bytes without locks, changes segments only through <see cref="SegmentManager"/> and streams only through the
-/// writer (relocation requests). Work items run one at a time, in the order requested.
+/// writer (relocation requests). Work items run one at a time, in the order requested; chain consolidation
+/// (<see cref="ChainConsolidator"/>) runs on this thread too, after them.
 /// </remarks>
-internal sealed partial class LogMaintenance
+internal sealed partial class LogMaintenance : IChainConsolidationHost
 {
     /// <summary>Streams read and copied forward together by a compaction pass (their read buffers are reused per chunk).</summary>
     private const int RelocationChunk = 128;
-
-    /// <summary>How long a stream whose copy lost the race with its own appends waits before it is looked at again.</summary>
-    private static readonly TimeSpan ConsolidationRetryDelay = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>How often a stream is looked at again after its copy lost the race, before it waits for its next request.</summary>
-    private const int ConsolidationRetries = 20;
-
-    /// <summary>How often a refused copy is extended by the events its stream gained meanwhile and offered again.</summary>
-    private const int ConsolidationCatchUps = 8;
-
-    /// <summary>Streams read and copied together before the round looks for other maintenance work.</summary>
-    private const int ConsolidationChunk = 32;
 
     /// <summary>
     /// Read buffers of compaction (maintenance thread only): room for one chunk's windows, so a pass reuses them.
@@ -71,14 +61,7 @@ internal sealed partial class LogMaintenance
     private readonly Queue<TaskCompletionSource<CompactionResult>> _compactions = new();
     private readonly List<ErasureScan> _erasureScans = [];
     private readonly List<(TaskCompletionSource Waiter, long Consolidations)> _idleWaiters = [];
-    private readonly ConsolidationQueue _consolidations = new();
-    private readonly List<Index.HotStream> _consolidating = [];
-    private readonly Dictionary<Index.HotStream, long> _consolidationRetries = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<Index.HotStream, int> _consolidationAttempts = new(ReferenceEqualityComparer.Instance);
-    private long _consolidatingThrough;
-    private ITimer? _consolidationRetryTimer;
-    private bool _consolidationRetryArmed;
-    private int _consolidationRetryDue;
+    private readonly ChainConsolidator _consolidator;
     private readonly WriteAheadLogOptions _options;
     private readonly IFileSystem _fileSystem;
     private readonly StreamIndex _index;
@@ -126,6 +109,7 @@ internal sealed partial class LogMaintenance
         _time = time;
         _logger = logger;
         _maxRecordLength = options.SegmentSizeBytes - SegmentHeader.Size - RecordHeader.SealSize;
+        _consolidator = new ChainConsolidator(this, options, index, reader, writer, health, counters, time, logger, _readBuffers, _maxRecordLength);
     }
 
     /// <summary>The retained change-feed readers, whose segments space management keeps (null: none can register).</summary>
@@ -158,7 +142,7 @@ internal sealed partial class LogMaintenance
         }
 
         DisposeEraseTimers();
-        _consolidationRetryTimer?.Dispose();
+        _consolidator.Dispose();
     }
 
     /// <summary>
@@ -180,7 +164,7 @@ internal sealed partial class LogMaintenance
                 return Task.CompletedTask;
             }
 
-            _idleWaiters.Add((waiter, _consolidations.Added));
+            _idleWaiters.Add((waiter, _consolidator.Requested));
         }
 
         _work.Release();
@@ -299,16 +283,16 @@ internal sealed partial class LogMaintenance
                 await RunWorkItemAsync(compaction, pass, appliedTarget, scope).ConfigureAwait(false);
             }
 
-            if (!_consolidations.IsEmpty || _consolidating.Count > 0 || Volatile.Read(ref _consolidationRetryDue) != 0)
+            if (_consolidator.HasWork)
             {
-                await ConsolidateChainsAsync().ConfigureAwait(false);
+                await _consolidator.RunAsync().ConfigureAwait(false);
             }
 
             lock (_compactions)
             {
                 if (!_passRequested && _compactions.Count == 0)
                 {
-                    ReleaseIdleWaiters(_consolidations.Done);
+                    ReleaseIdleWaiters(_consolidator.Done);
                 }
             }
         }
