@@ -5,16 +5,19 @@ namespace Actors.Benchmarks.Peers;
 
 /// <summary>
 /// The files of a fresh log, for the bare group-commit loop (<c>--bare-fresh-files</c>): a series of new files of the
-/// engine's segment size, each preallocated and, in <see cref="FileState.Written"/>, zero-filled on a background thread
-/// while the loop writes the file before it, in 256 KiB chunks each fdatasynced, as the engine's spare pipeline prepares
-/// its next segment with <c>ZeroFillSegments</c> (<c>SegmentFileFactory</c>). A loop that asks for the next file
-/// before its zero-fill ended takes it at once and the rest stays preallocated, never written, as the engine's writer
-/// takes a spare whose zero-filling it cut short. So the disk takes the zeros beside the commits, as it does for the
-/// engine's fresh log.
+/// engine's segment size, each preallocated, set to its full length and, in <see cref="FileState.Written"/>, zero-filled
+/// on a background thread while the loop writes the file before it, in 256 KiB chunks each fdatasynced, as the engine's
+/// spare pipeline zero-fills its next segment with <c>ZeroFillSegments</c> (<c>SegmentFileFactory</c>). A loop that asks
+/// for the next file before its zero-fill ended takes it at once and the rest stays preallocated, never written, as the
+/// engine's writer takes a spare whose zero-filling it cut short. So the disk takes the zeros beside the commits, as it
+/// does for the engine's fresh log.
 /// </summary>
 /// <remarks>
-/// One thread calls <see cref="TakeNext"/> (the commit thread); the preparing thread owns the file it fills until it
-/// hands it over under the lock. Every file is deleted on <see cref="Dispose"/>.
+/// Only the data's file state is mirrored, not the engine's other work per segment: no segment header, no directory
+/// fsync, no manifest writes (listing the spare, the rotation), no rename and no seal. Each of those the engine does and
+/// this baseline does not, so a ratio to it understates the engine, never the reverse. One thread calls
+/// <see cref="TakeNext"/> (the commit thread); the preparing thread owns the file it fills until it hands it over under
+/// the lock. Every file is deleted on <see cref="Dispose"/>.
 /// </remarks>
 internal sealed class FreshFileSeries : IDisposable
 {
@@ -41,7 +44,16 @@ internal sealed class FreshFileSeries : IDisposable
         _directory = directory;
         _fileBytes = fileBytes;
         _zeroFill = fileState == FileState.Written;
-        First = Prepare(0, cut: () => false);
+        try
+        {
+            First = Prepare(0, cut: () => false);
+        }
+        catch
+        {
+            File.Delete(_paths[0]); // nothing half-made stays behind
+            throw;
+        }
+
         _preparer = new Thread(PrepareLoop) { IsBackground = true, Name = "bench-fresh-files" };
         _preparer.Start();
     }
@@ -52,7 +64,7 @@ internal sealed class FreshFileSeries : IDisposable
     /// <summary>The size of every file.</summary>
     public long FileBytes => _fileBytes;
 
-    /// <summary>Files handed over before their zero-fill ended.</summary>
+    /// <summary>Files the loop took before their zero-fill ended (not counting one cut short by <see cref="Dispose"/>).</summary>
     public long ZeroFillsCut => Interlocked.Read(ref _zeroFillsCut);
 
     /// <summary>
@@ -145,23 +157,38 @@ internal sealed class FreshFileSeries : IDisposable
         }
 
         SafeFileHandle handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, FileOptions.None, _fileBytes);
-        if (_zeroFill)
+        try
         {
-            byte[] zeros = new byte[ChunkBytes];
-            for (long at = 0; at < _fileBytes; at += ChunkBytes)
+            // Full length, as SegmentFileFactory sets it before zero-filling: a commit into a part the fill did not reach
+            // writes inside the file, never extends it.
+            RandomAccess.SetLength(handle, _fileBytes);
+            if (_zeroFill)
             {
-                if (cut())
+                byte[] zeros = new byte[ChunkBytes];
+                for (long at = 0; at < _fileBytes; at += ChunkBytes)
                 {
-                    Interlocked.Increment(ref _zeroFillsCut);
-                    break;
+                    if (cut())
+                    {
+                        if (!_stopping)
+                        {
+                            Interlocked.Increment(ref _zeroFillsCut);
+                        }
+
+                        break;
+                    }
+
+                    RandomAccess.Write(handle, zeros.AsSpan(0, (int)Math.Min(ChunkBytes, _fileBytes - at)), at);
+                    NativeMethods.FDataSync(handle);
                 }
-
-                RandomAccess.Write(handle, zeros.AsSpan(0, (int)Math.Min(ChunkBytes, _fileBytes - at)), at);
-                NativeMethods.FDataSync(handle);
             }
-        }
 
-        RandomAccess.FlushToDisk(handle);
-        return handle;
+            RandomAccess.FlushToDisk(handle);
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
     }
 }

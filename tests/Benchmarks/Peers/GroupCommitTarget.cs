@@ -45,9 +45,6 @@ internal sealed class GroupCommitTarget : IAppendTarget
 
     public string Name => _freshFileBytes is null ? "disk: bare group commit" : "disk: bare group commit, fresh files";
 
-    /// <summary>Fresh files handed over before their zero-fill ended (0 without <c>--bare-fresh-files</c>).</summary>
-    public long ZeroFillsCut => _freshFiles?.ZeroFillsCut ?? 0;
-
     public bool IsBlocking => false;
 
     public ValueTask PrepareAsync(int writers, CancellationToken cancellationToken)
@@ -105,6 +102,12 @@ internal sealed class GroupCommitTarget : IAppendTarget
 
         _thread?.Join();
         _handle?.Dispose();
+        if (_freshFiles is not null && Environment.GetEnvironmentVariable("ACTORS_WAL_PRINT_SPARES") == "1")
+        {
+            // As WalTarget prints the engine's: how often the loop took a file before its zero-fill ended (stderr).
+            Console.Error.WriteLine($"bare loop fresh files: zero-fillings cut {_freshFiles.ZeroFillsCut}");
+        }
+
         _freshFiles?.Dispose();
         File.Delete(_path);
         return ValueTask.CompletedTask;
