@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Actors.Checksums;
 
@@ -25,9 +27,30 @@ public static class Crc32C
     /// <summary>The initial register value; pass it to the first <see cref="Update"/> and <see cref="Finish"/> the result.</summary>
     public const uint Seed = 0xFFFFFFFFu;
 
+    /// <summary>The shortest buffer <see cref="Update"/> feeds in three interleaved lanes (shorter ones go in one chain).</summary>
+    public const int InterleavedBytes = 3 * Crc32CShift.SmallLaneBytes;
+
     /// <summary>Feeds <paramref name="data"/> into a running (not yet finished) CRC register.</summary>
     /// <returns>The register after <paramref name="data"/>: feeding a buffer in pieces gives the same register as feeding it whole.</returns>
+    /// <remarks>
+    /// Buffers of <see cref="InterleavedBytes"/> bytes or more are fed in three lanes at once, so the processor's CRC
+    /// unit works on three independent chains (each instruction's latency is three cycles, its throughput one per
+    /// cycle); the lanes' registers are joined with <see cref="Crc32CShift"/>. The result is the same register as one
+    /// chain would give (a test compares every length against a bitwise reference).
+    /// </remarks>
     public static uint Update(uint crc, ReadOnlySpan<byte> data)
+    {
+        if (data.Length >= InterleavedBytes && Crc32CShift.IsAccelerated)
+        {
+            crc = UpdateInterleaved(crc, data, out int fed);
+            data = data[fed..];
+        }
+
+        return UpdateOneChain(crc, data);
+    }
+
+    /// <summary>Feeds <paramref name="data"/> in one chain: 8 bytes per step, then 4, then single bytes.</summary>
+    private static uint UpdateOneChain(uint crc, ReadOnlySpan<byte> data)
     {
         while (data.Length >= 8)
         {
@@ -47,6 +70,52 @@ public static class Crc32C
         }
 
         return crc;
+    }
+
+    /// <summary>Feeds the longest prefix of <paramref name="data"/> that fills whole three-lane blocks (<paramref name="fed"/> bytes).</summary>
+    private static uint UpdateInterleaved(uint crc, ReadOnlySpan<byte> data, out int fed)
+    {
+        int at = 0;
+        while (data.Length - at >= 3 * Crc32CShift.LargeLaneBytes)
+        {
+            crc = ThreeLanes(crc, data[at..], Crc32CShift.LargeLaneBytes, Crc32CShift.Large);
+            at += 3 * Crc32CShift.LargeLaneBytes;
+        }
+
+        while (data.Length - at >= 3 * Crc32CShift.SmallLaneBytes)
+        {
+            crc = ThreeLanes(crc, data[at..], Crc32CShift.SmallLaneBytes, Crc32CShift.Small);
+            at += 3 * Crc32CShift.SmallLaneBytes;
+        }
+
+        fed = at;
+        return crc;
+    }
+
+    /// <summary>
+    /// The register after the first 3 x <paramref name="lane"/> bytes of <paramref name="data"/>: the first lane continues
+    /// <paramref name="crc"/>, the other two start at 0, and since the register is linear in its start and its data,
+    /// crc(A B C) = shift(shift(crc(A)) ^ crc0(B)) ^ crc0(C), a shift being <paramref name="lane"/> zero bytes.
+    /// </summary>
+    private static uint ThreeLanes(uint crc, ReadOnlySpan<byte> data, int lane, Crc32CShift shift)
+    {
+        ref byte first = ref MemoryMarshal.GetReference(data[..(3 * lane)]);
+        uint second = 0;
+        uint third = 0;
+        for (int i = 0; i < lane; i += 8)
+        {
+            crc = BitOperations.Crc32C(crc, ReadLittleEndian(ref Unsafe.Add(ref first, i)));
+            second = BitOperations.Crc32C(second, ReadLittleEndian(ref Unsafe.Add(ref first, lane + i)));
+            third = BitOperations.Crc32C(third, ReadLittleEndian(ref Unsafe.Add(ref first, (2 * lane) + i)));
+        }
+
+        return shift.Apply(shift.Apply(crc) ^ second) ^ third;
+    }
+
+    private static ulong ReadLittleEndian(ref byte source)
+    {
+        ulong value = Unsafe.ReadUnaligned<ulong>(ref source);
+        return BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value);
     }
 
     /// <summary>Finishes a running register into the checksum value.</summary>
