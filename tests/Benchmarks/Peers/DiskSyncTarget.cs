@@ -1,4 +1,5 @@
 using Actors.Benchmarks.Infrastructure;
+using Actors.Wal;
 using Microsoft.Win32.SafeHandles;
 
 namespace Actors.Benchmarks.Peers;
@@ -35,7 +36,7 @@ internal sealed class DiskSyncTarget : IAppendTarget
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public ValueTask<AppendResult> AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         SafeFileHandle handle = _handle ?? throw new InvalidOperationException("Not prepared.");
         long slot = Interlocked.Increment(ref _appends) - 1;
@@ -50,7 +51,7 @@ internal sealed class DiskSyncTarget : IAppendTarget
             RandomAccess.FlushToDisk(handle);
         }
 
-        return ValueTask.CompletedTask;
+        return default;
     }
 
     public ValueTask<SyncCounters?> ReadCountersAsync(CancellationToken cancellationToken) => ValueTask.FromResult<SyncCounters?>(null);

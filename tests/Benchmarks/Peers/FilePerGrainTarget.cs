@@ -1,4 +1,5 @@
 using Actors.Benchmarks.Infrastructure;
+using Actors.Wal;
 
 namespace Actors.Benchmarks.Peers;
 
@@ -38,10 +39,10 @@ internal sealed class FilePerGrainTarget : IAppendTarget
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public ValueTask<AppendResult> AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         WriteState(_temps[writer], _targets[writer], payload.Span, _directoryFd);
-        return ValueTask.CompletedTask;
+        return default;
     }
 
     /// <summary>The durable replace: temp file, fsync, rename, fsync directory.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Actors.Benchmarks.Infrastructure;
+using Actors.Wal;
 using Microsoft.Win32.SafeHandles;
 
 namespace Actors.Benchmarks.Peers;
@@ -65,9 +66,9 @@ internal sealed class GroupCommitTarget : IAppendTarget
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public ValueTask<AppendResult> AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
             _queue.Add(new Pending(writer, payload, done));
@@ -77,7 +78,7 @@ internal sealed class GroupCommitTarget : IAppendTarget
             }
         }
 
-        return new ValueTask(done.Task);
+        return new ValueTask<AppendResult>(done.Task);
     }
 
     /// <summary>
@@ -176,7 +177,7 @@ internal sealed class GroupCommitTarget : IAppendTarget
                     for (int i = start; i < end; i++)
                     {
                         _completedAt[batch[i].Writer] = completed;
-                        batch[i].Done.SetResult();
+                        batch[i].Done.SetResult(default);
                     }
 
                     long published = Stopwatch.GetTimestamp();
@@ -201,5 +202,5 @@ internal sealed class GroupCommitTarget : IAppendTarget
         }
     }
 
-    private readonly record struct Pending(int Writer, ReadOnlyMemory<byte> Payload, TaskCompletionSource Done);
+    private readonly record struct Pending(int Writer, ReadOnlyMemory<byte> Payload, TaskCompletionSource<AppendResult> Done);
 }
