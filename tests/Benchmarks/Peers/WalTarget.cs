@@ -27,7 +27,6 @@ internal sealed class WalTarget : IAppendTarget
     private string[] _streams = [];
     private long[] _baseVersions = [];
     private ReadOnlyMemory<byte>[][] _batches = [];
-    private long[] _sinceCheckpoint = [];
     private long[] _phases = [];
     private ValueTask<CheckpointResult>[] _checkpointsInFlight = [];
 
@@ -52,7 +51,6 @@ internal sealed class WalTarget : IAppendTarget
         _streams = new string[writers];
         _batches = new ReadOnlyMemory<byte>[writers][];
         _baseVersions = new long[writers];
-        _sinceCheckpoint = new long[writers];
         _phases = new long[writers];
         _checkpointsInFlight = new ValueTask<CheckpointResult>[writers];
         for (int w = 0; w < writers; w++)
@@ -71,22 +69,28 @@ internal sealed class WalTarget : IAppendTarget
     /// </summary>
     public ValueTask<AppendResult> AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        // One array per writer: a writer has one append in flight, and the log copies the payload before completing.
+        // One array per writer: a writer has one append in flight, and the log copies the payload before completing. It is
+        // written only when the payload changes (the driver passes each writer the same buffer): the arrays of neighbouring
+        // writers share cache lines, and a write per append would move those lines between the cores.
         ReadOnlyMemory<byte>[] batch = _batches[writer];
-        batch[0] = payload;
+        if (!batch[0].Equals(payload))
+        {
+            batch[0] = payload;
+        }
+
         long expected = _baseVersions[writer] + version - 1;
         CancellationToken token = _cancellableAppends ? cancellationToken : CancellationToken.None;
         ValueTask<AppendResult> append = _log!.AppendAsync(_streams[writer], expected, batch, token);
-        _sinceCheckpoint[writer]++;
         return IsCheckpointDue(writer, expected + 1) ? AppendThenCheckpointAsync(append, writer, expected + 1, token) : append;
     }
 
     /// <summary>
     /// <see cref="CheckpointPolicy.IsDue(string, long, long, long)"/>'s events rule with the stream's phase computed once:
-    /// a checkpoint follows every due version, so of the versions since the last one only the new one can be due.
+    /// a checkpoint follows every due version, so of the versions since the last one only the new one can be due. No
+    /// per-writer count is kept (the counts of neighbouring writers would share cache lines).
     /// </summary>
     private bool IsCheckpointDue(int writer, long version) =>
-        _checkpoints.EveryEvents > 0 && _sinceCheckpoint[writer] > 0 && (version + _phases[writer]) % _checkpoints.EveryEvents == 0;
+        _checkpoints.EveryEvents > 0 && (version + _phases[writer]) % _checkpoints.EveryEvents == 0;
 
     // Pooled state machines (one append in every checkpointEvery): the harness must not add an allocation per append.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -94,7 +98,6 @@ internal sealed class WalTarget : IAppendTarget
     {
         AppendResult result = await append;
         await _checkpointsInFlight[writer];
-        _sinceCheckpoint[writer] = 0;
         _checkpointsInFlight[writer] = _log!.WriteCheckpointAsync(_streams[writer], version, _checkpointState, token);
         return result;
     }
