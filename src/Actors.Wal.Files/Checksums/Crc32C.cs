@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace Actors.Checksums;
 
@@ -27,26 +29,53 @@ public static class Crc32C
     /// <summary>The initial register value; pass it to the first <see cref="Update"/> and <see cref="Finish"/> the result.</summary>
     public const uint Seed = 0xFFFFFFFFu;
 
-    /// <summary>The shortest buffer <see cref="Update"/> feeds in three interleaved lanes (shorter ones go in one chain).</summary>
-    public const int InterleavedBytes = 3 * Crc32CShift.SmallLaneBytes;
+    /// <summary>The shortest buffer <see cref="Update"/> feeds in three interleaved lanes when the processor computes CRC32C in hardware.</summary>
+    internal const int InterleavedBytes = 3 * Crc32CShift.SmallLaneBytes;
+
+    /// <summary>True when the processor computes CRC32C in hardware (interleaving lanes pays only then).</summary>
+    private static readonly bool IsAccelerated = Sse42.X64.IsSupported || Crc32.Arm64.IsSupported;
 
     /// <summary>Feeds <paramref name="data"/> into a running (not yet finished) CRC register.</summary>
-    /// <returns>The register after <paramref name="data"/>: feeding a buffer in pieces gives the same register as feeding it whole.</returns>
+    /// <returns>
+    /// The register after <paramref name="data"/>: the same for any split of a buffer into pieces, and the same as one
+    /// chain of CRC32C steps over it (a test compares every length up to 2,400 bytes against a bitwise reference).
+    /// </returns>
     /// <remarks>
-    /// Buffers of <see cref="InterleavedBytes"/> bytes or more are fed in three lanes at once, so the processor's CRC
-    /// unit works on three independent chains (each instruction's latency is three cycles, its throughput one per
-    /// cycle); the lanes' registers are joined with <see cref="Crc32CShift"/>. The result is the same register as one
-    /// chain would give (a test compares every length against a bitwise reference).
+    /// Where the processor computes CRC32C in hardware, buffers of <see cref="InterleavedBytes"/> bytes or more are fed in
+    /// three independent lanes whose registers are then joined (<see cref="Crc32CShift"/>): the lanes' steps overlap in
+    /// the processor instead of each waiting for the one before.
     /// </remarks>
     public static uint Update(uint crc, ReadOnlySpan<byte> data)
     {
-        if (data.Length >= InterleavedBytes && Crc32CShift.IsAccelerated)
+        if (data.Length >= InterleavedBytes && IsAccelerated)
         {
             crc = UpdateInterleaved(crc, data, out int fed);
             data = data[fed..];
         }
 
         return UpdateOneChain(crc, data);
+    }
+
+    /// <summary>Finishes a running register into the checksum value.</summary>
+    public static uint Finish(uint crc) => ~crc;
+
+    /// <summary>The CRC32C of <paramref name="data"/>.</summary>
+    public static uint Compute(ReadOnlySpan<byte> data) => Finish(Update(Seed, data));
+
+    /// <summary>The CRC32C of the whole content of the file at <paramref name="path"/>, read in 64 KiB pieces.</summary>
+    /// <exception cref="IOException">The file cannot be opened or read (<see cref="FileNotFoundException"/> when it is missing).</exception>
+    public static uint OfFile(string path)
+    {
+        using FileStream file = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        byte[] buffer = new byte[1 << 16];
+        uint crc = Seed;
+        int read;
+        while ((read = file.Read(buffer)) > 0)
+        {
+            crc = Update(crc, buffer.AsSpan(0, read));
+        }
+
+        return Finish(crc);
     }
 
     /// <summary>Feeds <paramref name="data"/> in one chain: 8 bytes per step, then 4, then single bytes.</summary>
@@ -116,27 +145,5 @@ public static class Crc32C
     {
         ulong value = Unsafe.ReadUnaligned<ulong>(ref source);
         return BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value);
-    }
-
-    /// <summary>Finishes a running register into the checksum value.</summary>
-    public static uint Finish(uint crc) => ~crc;
-
-    /// <summary>The CRC32C of <paramref name="data"/>.</summary>
-    public static uint Compute(ReadOnlySpan<byte> data) => Finish(Update(Seed, data));
-
-    /// <summary>The CRC32C of the whole content of the file at <paramref name="path"/>, read in 64 KiB pieces.</summary>
-    /// <exception cref="IOException">The file cannot be opened or read (<see cref="FileNotFoundException"/> when it is missing).</exception>
-    public static uint OfFile(string path)
-    {
-        using FileStream file = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        byte[] buffer = new byte[1 << 16];
-        uint crc = Seed;
-        int read;
-        while ((read = file.Read(buffer)) > 0)
-        {
-            crc = Update(crc, buffer.AsSpan(0, read));
-        }
-
-        return Finish(crc);
     }
 }

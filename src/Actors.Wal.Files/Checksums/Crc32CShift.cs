@@ -1,6 +1,4 @@
 using System.Numerics;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
 
 namespace Actors.Checksums;
 
@@ -55,9 +53,6 @@ internal sealed class Crc32CShift
             }
         }
     }
-
-    /// <summary>True when the processor computes CRC32C in hardware (interleaving lanes pays only then).</summary>
-    public static bool IsAccelerated { get; } = Sse42.X64.IsSupported || Crc32.Arm64.IsSupported;
 
     /// <summary>The shift over <see cref="LargeLaneBytes"/> zero bytes.</summary>
     public static Crc32CShift Large { get; } = new(LargeLaneBytes);

@@ -25,9 +25,10 @@ internal sealed record BenchArgs
           --file-state S   written (default) or fallocated: the state of the blocks the engine's segments and every
                            disk baseline (bare group commit, sequential durable write, write + fdatasync) write on
           --keep           keep the data directory
-          --store S        profile: wal (default), journal (the entry journal), bare (the bare group-commit loop), fdatasync, or
-                           sequential (the sequential durable write at 16 KiB to 512 KiB per fdatasync), or cores (prints
-                           the round trip of a cache line between cores 0 and 1 and exits)
+          --store S        profile: wal (default), journal (the entry journal), bare (the bare group-commit loop), fdatasync,
+                           sequential (the sequential durable write at 16 KiB to 512 KiB per fdatasync), cores (prints
+                           the round trip of a cache line between cores 0 and 1 and exits), or crc32c (prints the
+                           repository's CRC32C's nanoseconds per call at 100 B to 64 KiB and exits)
           --writers N      profile: concurrent writers (default 256); journal: only this writer count (default 1, 16, 256)
           --bytes N        profile: event payload bytes (default 100); journal: only this size (default 100 B, 1 KiB)
           --rounds N       journal: interleaved rounds (default 5, 3 with --quick); aged: rounds the rows' windows are

@@ -141,13 +141,22 @@ internal static class ThroughputDriver
     {
         long version = 0;
         long measured = 0;
+        ILogAppendTarget? log = target as ILogAppendTarget;
         while (!window.Stopped)
         {
             long phase0 = target.Phase();
             int gc0 = GC.CollectionCount(0);
             long slow0 = FsyncTimes.SlowCount;
             long t0 = Stopwatch.GetTimestamp();
-            await target.AppendAsync(writer, ++version, payload, cancellationToken);
+            if (log is not null)
+            {
+                await log.AppendToLogAsync(writer, ++version, payload, cancellationToken);
+            }
+            else
+            {
+                await target.AppendAsync(writer, ++version, payload, cancellationToken);
+            }
+
             long t1 = Stopwatch.GetTimestamp();
             if (window.Contains(t0, t1))
             {

@@ -1,5 +1,4 @@
 using Actors.Benchmarks.Infrastructure;
-using Actors.Wal;
 using Microsoft.Win32.SafeHandles;
 
 namespace Actors.Benchmarks.Peers;
@@ -36,7 +35,7 @@ internal sealed class DiskSyncTarget : IAppendTarget
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<AppendResult> AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public ValueTask AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         SafeFileHandle handle = _handle ?? throw new InvalidOperationException("Not prepared.");
         long slot = Interlocked.Increment(ref _appends) - 1;
@@ -51,7 +50,7 @@ internal sealed class DiskSyncTarget : IAppendTarget
             RandomAccess.FlushToDisk(handle);
         }
 
-        return default;
+        return ValueTask.CompletedTask;
     }
 
     public ValueTask<SyncCounters?> ReadCountersAsync(CancellationToken cancellationToken) => ValueTask.FromResult<SyncCounters?>(null);

@@ -1,5 +1,4 @@
 using Actors.Benchmarks.Infrastructure;
-using Actors.Wal;
 
 namespace Actors.Benchmarks.Peers;
 
@@ -39,10 +38,10 @@ internal sealed class FilePerGrainTarget : IAppendTarget
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<AppendResult> AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public ValueTask AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         WriteState(_temps[writer], _targets[writer], payload.Span, _directoryFd);
-        return default;
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>The durable replace: temp file, fsync, rename, fsync directory.</summary>

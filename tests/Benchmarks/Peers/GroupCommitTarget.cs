@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Actors.Benchmarks.Infrastructure;
-using Actors.Wal;
 using Microsoft.Win32.SafeHandles;
 
 namespace Actors.Benchmarks.Peers;
@@ -66,9 +65,9 @@ internal sealed class GroupCommitTarget : IAppendTarget
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<AppendResult> AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public ValueTask AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        var done = new TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
             _queue.Add(new Pending(writer, payload, done));
@@ -78,7 +77,7 @@ internal sealed class GroupCommitTarget : IAppendTarget
             }
         }
 
-        return new ValueTask<AppendResult>(done.Task);
+        return new ValueTask(done.Task);
     }
 
     /// <summary>
@@ -177,7 +176,7 @@ internal sealed class GroupCommitTarget : IAppendTarget
                     for (int i = start; i < end; i++)
                     {
                         _completedAt[batch[i].Writer] = completed;
-                        batch[i].Done.SetResult(default);
+                        batch[i].Done.SetResult();
                     }
 
                     long published = Stopwatch.GetTimestamp();
@@ -202,5 +201,5 @@ internal sealed class GroupCommitTarget : IAppendTarget
         }
     }
 
-    private readonly record struct Pending(int Writer, ReadOnlyMemory<byte> Payload, TaskCompletionSource<AppendResult> Done);
+    private readonly record struct Pending(int Writer, ReadOnlyMemory<byte> Payload, TaskCompletionSource Done);
 }

@@ -1,5 +1,3 @@
-using Actors.Wal;
-
 namespace Actors.Benchmarks.Peers;
 
 /// <summary>
@@ -21,12 +19,8 @@ internal interface IAppendTarget : IAsyncDisposable
     /// <summary>Creates what <paramref name="writers"/> writers need (streams, connections, files).</summary>
     ValueTask PrepareAsync(int writers, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Writes <paramref name="payload"/> as version <paramref name="version"/> (1, 2, ...) of writer <paramref name="writer"/>'s
-    /// stream. The result is the engine's own (so that its target can return the log's task as it is, with no wrapper of
-    /// the harness's in the figure); other stores return <c>default</c>.
-    /// </summary>
-    ValueTask<AppendResult> AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+    /// <summary>Writes <paramref name="payload"/> as version <paramref name="version"/> (1, 2, ...) of writer <paramref name="writer"/>'s stream.</summary>
+    ValueTask AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 
     /// <summary>Cumulative sync counters, when the store exposes them (null otherwise).</summary>
     ValueTask<SyncCounters?> ReadCountersAsync(CancellationToken cancellationToken);

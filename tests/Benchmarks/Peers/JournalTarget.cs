@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Actors.Wal;
 using Actors.Wal.Entries;
 using Actors.Wal.Entries.Journal;
 
@@ -53,8 +52,8 @@ internal sealed class JournalTarget : IAppendTarget
     }
 
     // Pooled state machines: the harness's own async layer must not add an allocation per append to the journal's figure.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<AppendResult> AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         JournaledEntryLog log = _logs[writer];
 
@@ -69,7 +68,6 @@ internal sealed class JournalTarget : IAppendTarget
         }
 
         log.CompleteSync(sync);
-        return default;
     }
 
     public ValueTask<SyncCounters?> ReadCountersAsync(CancellationToken cancellationToken)

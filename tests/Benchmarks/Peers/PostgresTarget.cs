@@ -1,4 +1,3 @@
-using Actors.Wal;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -73,13 +72,12 @@ internal sealed class PostgresTarget : IAppendTarget
         }
     }
 
-    public async ValueTask<AppendResult> AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public async ValueTask AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         Writer w = _writers[writer];
         w.Version.TypedValue = version;
         w.Payload.TypedValue = payload;
         await w.Command.ExecuteNonQueryAsync(cancellationToken);
-        return default;
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ namespace Actors.Benchmarks.Peers;
 /// unless <c>cancellableAppends</c> (as the grain providers call the log, and as the bare loop, which ignores tokens, is
 /// measured); with it, the log registers the run's token per append.
 /// </summary>
-internal sealed class WalTarget : IAppendTarget
+internal sealed class WalTarget : ILogAppendTarget
 {
     private readonly Func<CancellationToken, ValueTask<IEventLog>> _open;
     private readonly string _name;
@@ -67,7 +67,7 @@ internal sealed class WalTarget : IAppendTarget
     /// of the harness's: the bare loop's target has none either); when one is due, a pooled state machine awaits the
     /// append, then hands the checkpoint over.
     /// </summary>
-    public ValueTask<AppendResult> AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public ValueTask<AppendResult> AppendToLogAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         // One array per writer: a writer has one append in flight, and the log copies the payload before completing. It is
         // written only when the payload changes (the driver passes each writer the same buffer): the arrays of neighbouring
@@ -83,6 +83,11 @@ internal sealed class WalTarget : IAppendTarget
         ValueTask<AppendResult> append = _log!.AppendAsync(_streams[writer], expected, batch, token);
         return IsCheckpointDue(writer, expected + 1) ? AppendThenCheckpointAsync(append, writer, expected + 1, token) : append;
     }
+
+    /// <summary>The same append through a pooled state machine (for callers that need a non-generic task; the driver does not).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        await AppendToLogAsync(writer, version, payload, cancellationToken);
 
     /// <summary>
     /// <see cref="CheckpointPolicy.IsDue(string, long, long, long)"/>'s events rule with the stream's phase computed once:

@@ -37,6 +37,12 @@ internal sealed class ProfileScenario : IScenario
             return;
         }
 
+        if (context.Args.Store == "crc32c")
+        {
+            Crc32CTiming.Print();
+            return;
+        }
+
         if (context.Args.Store == "sequential")
         {
             PrintSequentialByChunk(context);
@@ -49,7 +55,7 @@ internal sealed class ProfileScenario : IScenario
             "journal" => Stores.Journal,
             "bare" => Stores.GroupCommit,
             "fdatasync" => Stores.DiskFDataSync,
-            var other => throw new ArgumentException($"--store {other}: wal, journal, bare, fdatasync, sequential or cores"),
+            var other => throw new ArgumentException($"--store {other}: wal, journal, bare, fdatasync, sequential, cores or crc32c"),
         };
         var workload = new Workload(context.Args.Writers ?? 256, context.Args.PayloadBytes ?? 100, context.Warmup, context.Window);
         if (!context.Args.Aged)
