@@ -94,9 +94,6 @@ public sealed partial class WriteAheadLog : IEventLog
     /// <inheritdoc />
     public long DurableLsn => _committer?.DurableLsn ?? (_recovered?.NextLsn ?? 1) - 1;
 
-    /// <summary>Requests queued for the writer and not yet taken (tests use it to build group commits deterministically).</summary>
-    internal int PendingRequests => _writer?.Pending ?? 0;
-
     /// <summary>Framed groups waiting for the committer (tests).</summary>
     internal int PendingCommitGroups => _committer?.PendingGroups ?? 0;
 

@@ -20,7 +20,7 @@ namespace Actors.Wal.Writing;
 /// </remarks>
 internal sealed partial class Committer
 {
-    private readonly HandOffQueue<CommitGroup> _groups = new(static () => new CommitGroup { IsCloseMarker = true });
+    private readonly HandOffQueue<CommitGroup> _groups = new(static () => new CommitGroup { IsCloseMarker = true }, countsPending: true);
     private readonly List<CommitGroup> _pending = [];
     private readonly List<CommitGroup> _arrivedDuringCommit = [];
     private readonly List<(Segment Segment, long End)> _toSync = [];

@@ -110,9 +110,6 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
     /// <summary>The segment the writer frames into.</summary>
     public Segment Active => Volatile.Read(ref _active);
 
-    /// <summary>Requests queued and not yet taken.</summary>
-    public int Pending => _queue.Pending;
-
     /// <summary>Completes when the writer stopped (the queue closed and everything queued was handed on).</summary>
     public Task Stopped => _stopped.Task;
 
