@@ -2,11 +2,12 @@
 """Pools saved outputs of scripts/write-path-ab.sh (issue 37): one series of 6-10 rounds is not enough on this machine
 (series medians of one engine spread by 0.2x), so the figures are pooled over every series' rounds.
 
-usage: python3 scripts/pool-write-path-ab.py FILE[:VARIANTS] ... [--baseline bare|fresh]
+usage: python3 scripts/pool-write-path-ab.py FILE[:VARIANTS] ... [--baseline bare|fresh|matched]
   FILE      the saved stdout of one write-path-ab.sh run (its "round ..." lines are read, the rest ignored)
   VARIANTS  comma-separated variants of that run to pool (A, B; default both); the baseline rows are always read
   --baseline  which baseline each engine run is divided by: "bare" (the reused-file loop, default) or "fresh"
-            (the fresh-file loop of FRESH_BARE=1 runs); always the baseline run of the same round and shape
+            (the fresh-file loop of FRESH_BARE=1 runs) or "matched" (the loop writing the engine's bytes per append, of
+            MATCHED_BARE_BYTES=N runs); always the baseline run of the same round and shape
 
 Prints, per shape: engine runs pooled, the median, quartiles and range of their ratio to the baseline (appends/s), the
 medians in the near and far core placement (core round trip < 150 ns or not), the median p99 / p50 (and the
@@ -36,7 +37,7 @@ def read(path, variants):
             if not m:
                 continue
             rnd, shape, variant, load, rt, rate, p50, p99, cpu = m.groups()
-            if variant not in variants and variant not in ("bare", "fresh"):
+            if variant not in variants and variant not in ("bare", "fresh", "matched"):
                 continue
             runs.append({"file": path, "round": int(rnd), "shape": shape, "variant": variant, "load": float(load),
                          "rt": int(rt), "rate": int(rate.replace(",", "")), "p50": micros(p50), "p99": micros(p99),
@@ -53,8 +54,8 @@ def main(argv):
     for arg in args:
         if arg == "--baseline":
             baseline = next(args, "")
-            if baseline not in ("bare", "fresh"):
-                sys.exit("--baseline: bare or fresh")
+            if baseline not in ("bare", "fresh", "matched"):
+                sys.exit("--baseline: bare, fresh or matched")
         else:
             specs.append(arg)
     if not specs:
@@ -67,7 +68,7 @@ def main(argv):
     for shape in dict.fromkeys(r["shape"] for r in runs):
         ratios, near, far, p9950, base9950, cpus = [], [], [], [], [], []
         for run in runs:
-            if run["shape"] != shape or run["variant"] in ("bare", "fresh"):
+            if run["shape"] != shape or run["variant"] in ("bare", "fresh", "matched"):
                 continue
             base = [b for b in runs if b["file"] == run["file"] and b["round"] == run["round"]
                     and b["shape"] == shape and b["variant"] == baseline]

@@ -16,6 +16,9 @@
 # FRESH_BARE=1 (environment): a fourth variant per round, "fresh": the bare loop with --bare-fresh-files (new files
 #   zero-filled ahead on a background thread, a fresh log's file state), and a column of each engine's ratio to it. The
 #   "bare" variant stays the loop on one file reused circularly (a recycling log's state).
+# MATCHED_BARE_BYTES=N (environment): a variant per round, "matched": the bare loop writing N bytes per append (the
+#   engine's framed bytes per append, header and checkpoints included, e.g. 162 at 100 B: see docs/benchmarks.md), and a
+#   column of each engine's ratio to it: the loop with the disk work of the engine's format, without its CPU.
 # Measure on an idle machine: nothing else building or testing.
 set -euo pipefail
 a="$1"; b="$2"; rounds="${3:-3}"; seconds="${4:-4}"; shapes="${5:-256x100 256x1024 16x100 1x100}"
@@ -27,6 +30,7 @@ for round in $(seq 1 "${rounds}"); do
     writers="${shape%x*}"; bytes="${shape#*x}"
     variants=(A B bare)
     [[ "${FRESH_BARE:-0}" == 1 ]] && variants+=(fresh)
+    [[ -n "${MATCHED_BARE_BYTES:-}" ]] && variants+=(matched)
     shift_by=$(( (round - 1) % ${#variants[@]} ))
     variants=("${variants[@]:shift_by}" "${variants[@]:0:shift_by}")
     for variant in "${variants[@]}"; do
@@ -34,10 +38,12 @@ for round in $(seq 1 "${rounds}"); do
       [[ "${variant}" == B ]] && { dir="${b}"; extra=(${B_ARGS:-}); }
       [[ "${variant}" == bare ]] && { store=bare; extra=(); }
       [[ "${variant}" == fresh ]] && { store=bare; extra=(--bare-fresh-files); }
+      run_bytes="${bytes}"
+      [[ "${variant}" == matched ]] && { store=bare; extra=(); run_bytes="${MATCHED_BARE_BYTES}"; }
       load="$(cut -d' ' -f1 /proc/loadavg)"
       rt="$(cd /tmp && dotnet "${b}/Benchmarks.dll" profile --store cores 2>/dev/null | sed -n 's/^core round trip: \([0-9]*\) ns$/\1/p')"
       rt="${rt:-0}"
-      out="$(cd /tmp && timeout 300 dotnet "${dir}/Benchmarks.dll" profile --store "${store}" --writers "${writers}" --bytes "${bytes}" --seconds "${seconds}" "${extra[@]}" 2>/dev/null || true)"
+      out="$(cd /tmp && timeout 300 dotnet "${dir}/Benchmarks.dll" profile --store "${store}" --writers "${writers}" --bytes "${run_bytes}" --seconds "${seconds}" "${extra[@]}" 2>/dev/null || true)"
       row="$(grep -E '^\| (Actors WAL|bare group commit) +\| ' <<<"${out}" | head -1)"
       if [[ -z "${row}" ]]; then
         echo "round ${round} ${shape} ${variant}: no row (the run failed)" >&2
@@ -65,12 +71,13 @@ def table(title, keep):
     print()
     print(title)
     print()
-    print("| shape | variant | rounds | appends/s | p50 | p99 | p99/p50 | appends/fsync | CPU µs/append | ÷ bare (appends/s, median of rounds) | p50 ÷ bare p50 | ÷ fresh bare |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| shape | variant | rounds | appends/s | p50 | p99 | p99/p50 | appends/fsync | CPU µs/append | ÷ bare (appends/s, median of rounds) | p50 ÷ bare p50 | ÷ fresh bare | ÷ matched bare |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for shape in shapes:
         bare = {r[0]: r for r in rows if r[1] == shape and r[2] == 'bare' and keep(r)}
         fresh = {r[0]: r for r in rows if r[1] == shape and r[2] == 'fresh' and keep(r)}
-        for variant in ('A', 'B', 'bare', 'fresh'):
+        matched = {r[0]: r for r in rows if r[1] == shape and r[2] == 'matched' and keep(r)}
+        for variant in ('A', 'B', 'bare', 'fresh', 'matched'):
             rs = [r for r in rows if r[1] == shape and r[2] == variant and keep(r)]
             if not rs:
                 continue
@@ -87,7 +94,9 @@ def table(title, keep):
             lratio = f"{statistics.median(lat):.2f}x" if lat and variant != 'bare' else "-"
             fratios = [float(r[3]) / float(fresh[r[0]][3]) for r in rs if r[0] in fresh]
             fratio = f"{statistics.median(fratios):.2f}x ({len(fratios)})" if fratios and variant in ('A', 'B') else "-"
-            print(f"| {shape} | {variant} | {len(rs)} | {rate:,.0f} | {p50:,.0f} µs | {p99:,.0f} µs | {p99 / p50:.2f}x | {per:.1f} | {cpu:.2f} | {ratio} | {lratio} | {fratio} |")
+            mratios = [float(r[3]) / float(matched[r[0]][3]) for r in rs if r[0] in matched]
+            mratio = f"{statistics.median(mratios):.2f}x ({len(mratios)})" if mratios and variant in ('A', 'B') else "-"
+            print(f"| {shape} | {variant} | {len(rs)} | {rate:,.0f} | {p50:,.0f} µs | {p99:,.0f} µs | {p99 / p50:.2f}x | {per:.1f} | {cpu:.2f} | {ratio} | {lratio} | {fratio} | {mratio} |")
 table("All rounds:", lambda r: True)
 for where in ('near', 'far'):
     if any(placement(r) == where for r in rows):
