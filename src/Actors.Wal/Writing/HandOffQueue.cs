@@ -25,7 +25,8 @@ internal interface IHandOffItem<T>
 /// interleaving, either the writer sees the new request or the producer sees the announcement and sets the signal (which
 /// stays set until the writer's wait consumes it). <c>tests/Actors.Wal.Tests/Interleaving</c> runs every interleaving of
 /// these steps with one producer (with two producers, or a close racing a push: every one with up to two preemptions)
-/// and fails on a consumer left asleep with work queued.</para>
+/// and fails on a consumer left asleep with work queued or an accepted item lost behind a close. It runs the steps one
+/// at a time, so it explores orders, not memory reorderings: the fences are argued here, not tested.</para>
 /// <para>Closing pushes a sentinel: later pushes fail (the caller reports the log as closed) and the writer learns it
 /// must stop once it has taken everything queued before.</para>
 /// </remarks>
@@ -44,8 +45,8 @@ internal sealed class HandOffQueue<T>
     /// <summary>Creates a queue; <paramref name="signal"/> and <paramref name="probe"/> are replaced only by interleaving tests.</summary>
     /// <param name="closeMarker">Creates a close marker (an item whose <see cref="IHandOffItem{T}.IsCloseMarker"/> is true).</param>
     /// <param name="countsPending">
-    /// Keeps <see cref="Pending"/> (two atomic additions per item on the queue's own line): for a queue whose items are few
-    /// (the committer's groups), never for the per-append request queue.
+    /// Keeps <see cref="Pending"/> (an atomic increment per push and an atomic addition per take, on the queue's own
+    /// line): for a queue whose items are few (the committer's groups), never for the per-append request queue.
     /// </param>
     /// <param name="signal">The consumer's wake-up signal.</param>
     /// <param name="probe">Observes the hand-off's steps.</param>
@@ -130,6 +131,7 @@ internal sealed class HandOffQueue<T>
                     return null;
                 }
 
+                _probe?.Reached(InterleavingPoint.BeforeTake);
                 if (ReferenceEquals(Interlocked.CompareExchange(ref _head, _closedEmpty, head), head))
                 {
                     chain = head.Next;
@@ -140,6 +142,7 @@ internal sealed class HandOffQueue<T>
             }
 
             // A compare-and-swap, not an exchange: a close that lands meanwhile must keep its sentinel at the head.
+            _probe?.Reached(InterleavingPoint.BeforeTake);
             if (ReferenceEquals(Interlocked.CompareExchange(ref _head, null, head), head))
             {
                 closed = false;
@@ -202,6 +205,7 @@ internal sealed class HandOffQueue<T>
                 sentinel.Next = head;
             }
 
+            _probe?.Reached(InterleavingPoint.BeforeClose);
             if (ReferenceEquals(Interlocked.CompareExchange(ref _head, sentinel, head), head))
             {
                 break;

@@ -12,8 +12,14 @@ internal enum InterleavingPoint
     /// <summary>A producer saw the announcement and is about to set the wake-up signal.</summary>
     BeforeWake,
 
+    /// <summary>The consumer read the head and is about to compare-and-swap it away.</summary>
+    BeforeTake,
+
     /// <summary>The consumer took the queued requests.</summary>
     AfterTake,
+
+    /// <summary>A thread closing the queue read the head and is about to compare-and-swap the close marker onto it.</summary>
+    BeforeClose,
 
     /// <summary>The consumer announced it is about to sleep; it has not yet looked at the queue again.</summary>
     AfterAnnounceSleep,

@@ -44,9 +44,9 @@ public sealed class HandOffQueueInterleavingTests
                 scheduler.Spawn($"producer {p}", () => Assert.True(queue.TryEnqueue(new Item(isCloseMarker: false))));
             }
 
+            // The consumer ends only once it took every item: a lost wake-up shows as a deadlock (the explorer's failure).
             return () =>
             {
-                Assert.Equal(producers, received);
                 woken += signal.Blocks > 0 ? 1 : 0;
                 foundBySecondLook += scheduler.Trace.Contains("consumer: AfterAnnounceSleep") && signal.Blocks == 0
                     && !scheduler.Trace.Contains("consumer: BeforeBlock") ? 1 : 0;

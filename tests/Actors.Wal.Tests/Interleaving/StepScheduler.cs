@@ -65,39 +65,51 @@ internal sealed class StepScheduler : IInterleavingProbe
 
         lock (_lock)
         {
-            while (true)
+            try
             {
-                var runnable = _participants.Where(p => p.State == ParticipantState.Runnable).ToList();
-                bool lastCanGoOn = _last is { State: ParticipantState.Runnable };
-                if (lastCanGoOn)
-                {
-                    runnable.Remove(_last!);
-                    runnable.Insert(0, _last!);
-                    if (_preemptions >= _preemptionBound)
-                    {
-                        runnable.RemoveRange(1, runnable.Count - 1);
-                    }
-                }
-
-                if (runnable.Count == 0)
-                {
-                    Deadlocked = _participants.Any(p => p.State == ParticipantState.Blocked);
-                    _aborted = true; // releases the blocked threads (they end without returning from their wait)
-                    Monitor.PulseAll(_lock);
-                    return;
-                }
-
-                int chosen = Picks.Count < _prefix.Count ? _prefix[Picks.Count] : 0;
-                Picks.Add((chosen, runnable.Count));
-                _preemptions += lastCanGoOn && chosen > 0 ? 1 : 0;
-                _turn = _last = runnable[chosen];
+                RunPicks();
+            }
+            finally
+            {
+                _aborted = true; // releases the threads still waiting for a turn (blocked, or left behind by a hung step)
                 Monitor.PulseAll(_lock);
-                while (_turn is not null)
+            }
+        }
+    }
+
+    /// <summary>Picks threads until none can go (under the lock).</summary>
+    private void RunPicks()
+    {
+        while (true)
+        {
+            var runnable = _participants.Where(p => p.State == ParticipantState.Runnable).ToList();
+            bool lastCanGoOn = _last is { State: ParticipantState.Runnable };
+            if (lastCanGoOn)
+            {
+                runnable.Remove(_last!);
+                runnable.Insert(0, _last!);
+                if (_preemptions >= _preemptionBound)
                 {
-                    if (!Monitor.Wait(_lock, StepTimeout))
-                    {
-                        throw new TimeoutException($"{_turn.Name} neither reached an interleaving point nor ended; trace: {string.Join(", ", _trace)}");
-                    }
+                    runnable.RemoveRange(1, runnable.Count - 1);
+                }
+            }
+
+            if (runnable.Count == 0)
+            {
+                Deadlocked = _participants.Any(p => p.State == ParticipantState.Blocked);
+                return;
+            }
+
+            int chosen = Picks.Count < _prefix.Count ? _prefix[Picks.Count] : 0;
+            Picks.Add((chosen, runnable.Count));
+            _preemptions += lastCanGoOn && chosen > 0 ? 1 : 0;
+            _turn = _last = runnable[chosen];
+            Monitor.PulseAll(_lock);
+            while (_turn is not null)
+            {
+                if (!Monitor.Wait(_lock, StepTimeout))
+                {
+                    throw new TimeoutException($"{_turn.Name} neither reached an interleaving point nor ended; trace: {string.Join(", ", _trace)}");
                 }
             }
         }
@@ -157,11 +169,8 @@ internal sealed class StepScheduler : IInterleavingProbe
         Participant? self;
         lock (_lock)
         {
-            self = _participants.Find(p => p.Thread == Thread.CurrentThread);
-            if (self is null)
-            {
-                return; // a thread outside the scenario (the test building it)
-            }
+            self = _participants.Find(p => p.Thread == Thread.CurrentThread)
+                ?? throw new InvalidOperationException($"A thread outside the scenario reached '{step}': only the scenario's threads may use the queue under test.");
 
             _trace.Add($"{self.Name}: {step}");
             self.State = state;
