@@ -17,11 +17,16 @@
 #   zero-filled ahead on a background thread, a fresh log's file state), and a column of each engine's ratio to it. The
 #   "bare" variant stays the loop on one file reused circularly (a recycling log's state).
 # MATCHED_BARE_BYTES=N (environment): a variant per round, "matched": the bare loop writing N bytes per append (the
-#   engine's framed bytes per append, header and checkpoints included, e.g. 162 at 100 B: see docs/benchmarks.md), and a
-#   column of each engine's ratio to it: the loop with the disk work of the engine's format, without its CPU.
+#   engine's framed bytes per append, header and checkpoints included, e.g. 161 at 100 B: see docs/benchmarks.md), and a
+#   column of each engine's ratio to it: the loop with the bytes of the engine's format (not its segment files, seals or
+#   recycling), without its CPU. N fits one payload size: every shape must then have the same bytes.
 # Measure on an idle machine: nothing else building or testing.
 set -euo pipefail
 a="$1"; b="$2"; rounds="${3:-3}"; seconds="${4:-4}"; shapes="${5:-256x100 256x1024 16x100 1x100}"
+if [[ -n "${MATCHED_BARE_BYTES:-}" ]] && (( $(printf '%s\n' ${shapes} | sed 's/.*x//' | sort -u | wc -l) > 1 )); then
+  echo "write-path-ab.sh: MATCHED_BARE_BYTES fits one payload size; the shapes '${shapes}' mix sizes" >&2
+  exit 2
+fi
 results="$(mktemp)"
 trap 'rm -f "${results}"' EXIT
 cell() { awk -F'|' -v c="$2" '{ gsub(/^ +| +$/, "", $c); print $c }' <<<"$1"; }
