@@ -2,23 +2,27 @@
 """Pools saved outputs of scripts/write-path-ab.sh (issue 37): one series of 6-10 rounds is not enough on this machine
 (series medians of one engine spread by 0.2x), so the figures are pooled over every series' rounds.
 
-usage: python3 scripts/pool-write-path-ab.py FILE[:VARIANTS] ... [--baseline bare|fresh|matched]
-  FILE      the saved stdout of one write-path-ab.sh run (its "round ..." lines are read, the rest ignored)
-  VARIANTS  comma-separated variants of that run to pool (A, B; default both); the baseline rows are always read
-  --baseline  which baseline each engine run is divided by: "bare" (the reused-file loop, default) or "fresh"
-            (the fresh-file loop of FRESH_BARE=1 runs) or "matched" (the loop writing the engine's bytes per append, of
-            MATCHED_BARE_BYTES=N runs); always the baseline run of the same round and shape
+usage: python3 scripts/pool-write-path-ab.py FILE[:VARIANTS] ... [--baseline NAME]
+  FILE      the saved stdout of one write-path-ab.sh or profile-variants.sh run (its "round ..." lines are read, the
+            rest ignored)
+  VARIANTS  comma-separated variants of that run to pool (default A and B, write-path-ab.sh's two engines)
+  --baseline  the variant each run is divided by, always the baseline run of the same file, round and shape: "bare"
+            (the reused-file loop, default), "fresh" (the fresh-file loop of FRESH_BARE=1 runs), "matched" (the loop
+            writing the engine's bytes per append, of MATCHED_BARE_BYTES=N runs), or any variant name of a
+            profile-variants.sh run
 
-Prints, per shape: engine runs pooled, the median, quartiles and range of their ratio to the baseline (appends/s), the
-medians in the near and far core placement (core round trip < 150 ns or not), the median p99 / p50 (and the
-baseline's), the median ratio of CPU per append (and how many runs exceed 1.5x), and how many runs reach 0.80x.
+Prints, per shape: runs pooled, the median, quartiles and range of their ratio to the baseline (appends/s), the
+medians in the near and far core placement (core round trip < 150 ns or not; lines without a round trip count in
+neither), the median p99 / p50 (and the baseline's), the median ratio of CPU per append (and how many runs exceed
+1.5x), how many runs reach 0.80x, and the median of appends/s x CPU per append: the cores the process kept busy
+(and the baseline's).
 """
 import re
 import statistics
 import sys
 
 ROW = re.compile(
-    r"round (\d+) (\S+) (\S+) load (\S+) core round trip (\d+) ns: \|[^|]+\|[^|]+\|[^|]+\|"
+    r"round (\d+) (\S+) (\S+) load (\S+)(?: core round trip (\d+) ns)?: \|[^|]+\|[^|]+\|[^|]+\|"
     r" *([\d,]+) *\| *([^|]+?) *\| *([^|]+?) *\|[^|]+\|[^|]+\| *([\d.]+) *\|")
 
 
@@ -29,7 +33,7 @@ def micros(text):
     raise ValueError(f"not a duration: {text!r}")
 
 
-def read(path, variants):
+def read(path, variants, baseline):
     runs = []
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -37,13 +41,13 @@ def read(path, variants):
             if not m:
                 continue
             rnd, shape, variant, load, rt, rate, p50, p99, cpu = m.groups()
-            if variant not in variants and variant not in ("bare", "fresh", "matched"):
+            if variant not in variants and variant != baseline:
                 continue
             runs.append({"file": path, "round": int(rnd), "shape": shape, "variant": variant, "load": float(load),
-                         "rt": int(rt), "rate": int(rate.replace(",", "")), "p50": micros(p50), "p99": micros(p99),
+                         "rt": int(rt) if rt else None, "rate": int(rate.replace(",", "")), "p50": micros(p50), "p99": micros(p99),
                          "cpu": float(cpu)})
     if not runs:
-        sys.exit(f"{path}: no 'round ...' line of write-path-ab.sh")
+        sys.exit(f"{path}: no 'round ...' line of write-path-ab.sh or profile-variants.sh")
     return runs
 
 
@@ -54,8 +58,8 @@ def main(argv):
     for arg in args:
         if arg == "--baseline":
             baseline = next(args, "")
-            if baseline not in ("bare", "fresh", "matched"):
-                sys.exit("--baseline: bare, fresh or matched")
+            if not baseline:
+                sys.exit("--baseline: a variant name")
         else:
             specs.append(arg)
     if not specs:
@@ -63,12 +67,12 @@ def main(argv):
     runs = []
     for spec in specs:
         path, _, chosen = spec.partition(":")
-        runs += read(path, set(chosen.split(",")) if chosen else {"A", "B"})
+        runs += read(path, set(chosen.split(",")) if chosen else {"A", "B"}, baseline)
     print(f"loads {min(r['load'] for r in runs)}-{max(r['load'] for r in runs)}; baseline: {baseline}")
     for shape in dict.fromkeys(r["shape"] for r in runs):
-        ratios, near, far, p9950, base9950, cpus = [], [], [], [], [], []
+        ratios, near, far, p9950, base9950, cpus, cores, base_cores = [], [], [], [], [], [], [], []
         for run in runs:
-            if run["shape"] != shape or run["variant"] in ("bare", "fresh", "matched"):
+            if run["shape"] != shape or run["variant"] == baseline:
                 continue
             base = [b for b in runs if b["file"] == run["file"] and b["round"] == run["round"]
                     and b["shape"] == shape and b["variant"] == baseline]
@@ -76,24 +80,28 @@ def main(argv):
                 continue
             q = run["rate"] / base[0]["rate"]
             ratios.append(q)
-            (near if run["rt"] < 150 else far).append(q)
+            if run["rt"] is not None:
+                (near if run["rt"] < 150 else far).append(q)
             p9950.append(run["p99"] / run["p50"])
             cpus.append(run["cpu"] / base[0]["cpu"])
+            cores.append(run["rate"] * run["cpu"] / 1e6)
         for b in runs:
             if b["shape"] == shape and b["variant"] == baseline:
                 base9950.append(b["p99"] / b["p50"])
+                base_cores.append(b["rate"] * b["cpu"] / 1e6)
         if len(ratios) < 2:
-            print(f"{shape}: fewer than 2 engine runs with a {baseline} baseline")
+            print(f"{shape}: fewer than 2 runs with a {baseline} baseline")
             continue
         quart = statistics.quantiles(ratios, n=4)
         placement = f"near {statistics.median(near):.2f}x ({len(near)})" if near else "near -"
         placement += f", far {statistics.median(far):.2f}x ({len(far)})" if far else ", far -"
-        print(f"{shape}: {len(ratios)} engine runs; ÷ {baseline} median {statistics.median(ratios):.2f}x, quartiles "
+        print(f"{shape}: {len(ratios)} runs; ÷ {baseline} median {statistics.median(ratios):.2f}x, quartiles "
               f"{quart[0]:.2f}x-{quart[2]:.2f}x, range {min(ratios):.2f}x-{max(ratios):.2f}x, "
               f"{sum(q >= 0.8 for q in ratios)} at or above 0.80x; {placement}; p99/p50 median "
               f"{statistics.median(p9950):.2f}x ({sum(p <= 3 for p in p9950)} at or below 3x; {baseline} "
               f"{statistics.median(base9950):.2f}x); CPU ratio median {statistics.median(cpus):.2f}x "
-              f"({sum(c > 1.5 for c in cpus)} above 1.5x)")
+              f"({sum(c > 1.5 for c in cpus)} above 1.5x); busy cores (appends/s x CPU per append) median "
+              f"{statistics.median(cores):.2f} ({baseline} {statistics.median(base_cores):.2f})")
 
 
 if __name__ == "__main__":

@@ -44,6 +44,11 @@ internal sealed record BenchArgs
                            segment size (--segment-mb), each zero-filled ahead on a background thread in fdatasynced
                            256 KiB chunks (cut short when the loop needs it), as the engine's spare pipeline prepares a
                            new segment; default: one file prepared once and reused circularly (a recycling log's state)
+          --bare-caller-work NS
+                           every "bare group commit" row does NS nanoseconds of CPU work on the caller's thread before
+                           each append (a chain of integer steps calibrated once per process, so a preempted caller
+                           still does the same work): how much per-append CPU on the callers takes the loop down to the
+                           engine's rate (default 0: none)
           --cancellable-appends
                            every "Actors WAL" row passes the run's cancellable token to each append (the log then
                            registers a cancellation per append); default: no token, as the grain providers call it and
@@ -94,6 +99,9 @@ internal sealed record BenchArgs
 
     /// <summary>Bare group-commit rows write new files zero-filled ahead (a fresh log's file state) instead of one reused file.</summary>
     public bool BareFreshFiles { get; init; }
+
+    /// <summary>Bare group-commit rows do this many nanoseconds of CPU work on the caller's thread before each append (0: none).</summary>
+    public int BareCallerWorkNanoseconds { get; init; }
 
     /// <summary>The cold scenario's events after each stream's checkpoint, when given (default 1,000).</summary>
     public int? LaterEvents { get; init; }
@@ -154,6 +162,9 @@ internal sealed record BenchArgs
                     break;
                 case "--bare-fresh-files":
                     parsed = parsed with { BareFreshFiles = true };
+                    break;
+                case "--bare-caller-work":
+                    parsed = parsed with { BareCallerWorkNanoseconds = int.Parse(Value(args, ref i), NumberStyles.None, CultureInfo.InvariantCulture) };
                     break;
                 case "--cancellable-appends":
                     parsed = parsed with { CancellableAppends = true };

@@ -20,6 +20,7 @@ internal sealed class GroupCommitTarget : IAppendTarget
     private readonly string _path;
     private readonly FileState _fileState;
     private readonly long? _freshFileBytes;
+    private readonly int _callerWorkSteps;
     private readonly object _gate = new();
     private List<Pending> _queue = [];
     private List<Pending> _spare = [];
@@ -32,15 +33,24 @@ internal sealed class GroupCommitTarget : IAppendTarget
     private long _appends;
     private long[] _completedAt = [];
 
+    [ThreadStatic]
+    private static ulong _callerWorkResult;
+
     /// <summary>
     /// A loop on one file in <paramref name="fileState"/> reused circularly, or, with <paramref name="freshFileBytes"/>,
-    /// on a <see cref="FreshFileSeries"/> of files of that size.
+    /// on a <see cref="FreshFileSeries"/> of files of that size; with <paramref name="callerWorkNanoseconds"/> above 0,
+    /// every append first does that much CPU work on its caller's thread (<see cref="CallerWork"/>).
     /// </summary>
-    public GroupCommitTarget(string directory, FileState fileState, long? freshFileBytes = null)
+    public GroupCommitTarget(string directory, FileState fileState, long? freshFileBytes = null, int callerWorkNanoseconds = 0)
     {
         _path = Path.Combine(directory, "group-commit.bin");
         _fileState = fileState;
         _freshFileBytes = freshFileBytes;
+        _callerWorkSteps = CallerWork.StepsFor(callerWorkNanoseconds);
+        if (_callerWorkSteps > 0)
+        {
+            Report.Progress($"  bare group commit: {callerWorkNanoseconds} ns of caller work per append = {_callerWorkSteps} calibrated steps");
+        }
     }
 
     public string Name => _freshFileBytes is null ? "disk: bare group commit" : "disk: bare group commit, fresh files";
@@ -67,6 +77,11 @@ internal sealed class GroupCommitTarget : IAppendTarget
 
     public ValueTask AppendAsync(int writer, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
+        if (_callerWorkSteps > 0)
+        {
+            _callerWorkResult ^= CallerWork.Run(_callerWorkSteps);
+        }
+
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
