@@ -5,7 +5,8 @@
 usage: python3 scripts/pool-write-path-ab.py FILE[:VARIANTS] ... [--baseline NAME]
   FILE      the saved stdout of one write-path-ab.sh or profile-variants.sh run (its "round ..." lines are read, the
             rest ignored)
-  VARIANTS  comma-separated variants of that run to pool (default A and B, write-path-ab.sh's two engines)
+  VARIANTS  comma-separated variants of that run to pool (default: every variant but the baseline and the loops "bare",
+            "fresh" and "matched": write-path-ab.sh's A and B)
   --baseline  the variant each run is divided by, always the baseline run of the same file, round and shape: "bare"
             (the reused-file loop, default), "fresh" (the fresh-file loop of FRESH_BARE=1 runs), "matched" (the loop
             writing the engine's bytes per append, of MATCHED_BARE_BYTES=N runs), or any variant name of a
@@ -21,8 +22,9 @@ import re
 import statistics
 import sys
 
+LOOPS = ("bare", "fresh", "matched")
 ROW = re.compile(
-    r"round (\d+) (\S+) (\S+) load (\S+)(?: core round trip (\d+) ns)?: \|[^|]+\|[^|]+\|[^|]+\|"
+    r"round (\d+) (\S+) (\S+) load (\S+)(?: at \S+)?(?: core round trip (\d+) ns)?: \|[^|]+\|[^|]+\|[^|]+\|"
     r" *([\d,]+) *\| *([^|]+?) *\| *([^|]+?) *\|[^|]+\|[^|]+\| *([\d.]+) *\|")
 
 
@@ -41,11 +43,11 @@ def read(path, variants, baseline):
             if not m:
                 continue
             rnd, shape, variant, load, rt, rate, p50, p99, cpu = m.groups()
-            if variant not in variants and variant != baseline:
+            if variant != baseline and (variant not in variants if variants else variant in LOOPS):
                 continue
             runs.append({"file": path, "round": int(rnd), "shape": shape, "variant": variant, "load": float(load),
-                         "rt": int(rt) if rt else None, "rate": int(rate.replace(",", "")), "p50": micros(p50), "p99": micros(p99),
-                         "cpu": float(cpu)})
+                         "rt": int(rt) if rt else None, "rate": int(rate.replace(",", "")), "p50": micros(p50),
+                         "p99": micros(p99), "cpu": float(cpu)})
     if not runs:
         sys.exit(f"{path}: no 'round ...' line of write-path-ab.sh or profile-variants.sh")
     return runs
@@ -67,7 +69,7 @@ def main(argv):
     runs = []
     for spec in specs:
         path, _, chosen = spec.partition(":")
-        runs += read(path, set(chosen.split(",")) if chosen else {"A", "B"}, baseline)
+        runs += read(path, set(chosen.split(",")) if chosen else set(), baseline)
     print(f"loads {min(r['load'] for r in runs)}-{max(r['load'] for r in runs)}; baseline: {baseline}")
     for shape in dict.fromkeys(r["shape"] for r in runs):
         ratios, near, far, p9950, base9950, cpus, cores, base_cores = [], [], [], [], [], [], [], []

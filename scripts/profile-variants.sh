@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Named variants of the profile scenario side by side (issue 37): ROUNDS rounds, each running every variant once for
-# SHAPE (WRITERSxBYTES), SECONDS each, in separate processes of one Release build, the order rotating from round to
-# round. A variant is NAME:STORE:ENV:OPTIONS, where STORE is a `profile --store` value (wal, bare, journal, fdatasync), ENV
-# space-separated VAR=VALUE settings for that process only (runtime settings such as
-# DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0, or the engine's experiment switches) and OPTIONS further profile
-# options (--checkpoint-every 64, --bare-caller-work 500); ENV and OPTIONS may be empty. Prints every run as
-# scripts/write-path-ab.sh does (its row, the 1-minute load average, the core round trip before it and the committer's
-# mean µs per commit in each phase), then per variant the pooled figures of scripts/pool-write-path-ab.py against the
-# variant named by BASELINE (environment; default: the first variant whose store is bare).
+# SHAPE (WRITERSxBYTES), SECONDS each, in separate processes of one Release build; the order rotates from round to round
+# and runs backwards in even rounds, so no variant always follows the same one. A variant is NAME:STORE:ENV:OPTIONS,
+# where STORE is a `profile --store` value (wal, bare, journal, fdatasync), ENV space-separated VAR=VALUE settings for
+# that process only (runtime settings such as DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0, or the engine's experiment
+# switches) and OPTIONS further profile options (--checkpoint-every 64, --bare-caller-work 500); ENV and OPTIONS may be
+# empty and cannot contain ':'. Prints every run as scripts/write-path-ab.sh does (its row, the 1-minute load average,
+# the UTC time it started, the core round trip before it, the committer's mean µs per commit in each phase, and the bare
+# loop's added work when any), then per variant the pooled figures of scripts/pool-write-path-ab.py against the variant
+# named by BASELINE (environment; default: the first variant whose store is bare).
 # usage: bash scripts/profile-variants.sh BUILD_DIR ROUNDS SECONDS SHAPE VARIANT...
 #   BUILD_DIR: a Release output directory of tests/Benchmarks (a copy of tests/Benchmarks/bin/Release/net10.0).
 # Example, the bare loop with added CPU per append on its callers beside the engine's steady state:
@@ -15,6 +16,7 @@
 #     'bare-500:bare::--bare-caller-work 500'
 # Measure on an idle machine: nothing else building or testing.
 set -euo pipefail
+set -f # ENV and OPTIONS are split into words, never expanded as file names
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="${1:?BUILD_DIR}"; rounds="${2:?ROUNDS}"; seconds="${3:?SECONDS}"; shape="${4:?SHAPE}"
 shift 4
@@ -23,6 +25,9 @@ names=(); stores=(); envs=(); options=()
 for spec in "$@"; do
   IFS=: read -r name store env opts <<<"${spec}"
   [[ -n "${name}" && -n "${store}" ]] || { echo "profile-variants.sh: '${spec}' is not NAME:STORE:ENV:OPTIONS" >&2; exit 2; }
+  for seen in "${names[@]}"; do
+    [[ "${seen}" != "${name}" ]] || { echo "profile-variants.sh: two variants are named '${name}'" >&2; exit 2; }
+  done
   names+=("${name}"); stores+=("${store}"); envs+=("${env}"); options+=("${opts}")
 done
 baseline="${BASELINE:-}"
@@ -32,25 +37,29 @@ if [[ -z "${baseline}" ]]; then
   done
 fi
 [[ -n "${baseline}" ]] || { echo "profile-variants.sh: no bare variant to divide by; set BASELINE=NAME" >&2; exit 2; }
+[[ " ${names[*]} " == *" ${baseline} "* ]] || { echo "profile-variants.sh: BASELINE '${baseline}' is not a variant" >&2; exit 2; }
 writers="${shape%x*}"; bytes="${shape#*x}"
 output="$(mktemp)"
 trap 'rm -f "${output}"' EXIT
 count=${#names[@]}
 for round in $(seq 1 "${rounds}"); do
   for step in $(seq 0 $(( count - 1 ))); do
-    i=$(( (step + round - 1) % count ))
+    position=$(( round % 2 == 1 ? step : count - 1 - step ))
+    i=$(( (position + round - 1) % count ))
     load="$(cut -d' ' -f1 /proc/loadavg)"
-    rt="$(cd /tmp && dotnet "${dir}/Benchmarks.dll" profile --store cores 2>/dev/null | sed -n 's/^core round trip: \([0-9]*\) ns$/\1/p')"
+    started="$(date -u +%H:%M:%S)"
+    rt="$(cd /tmp && dotnet "${dir}/Benchmarks.dll" profile --store cores 2>/dev/null | sed -n 's/^core round trip: \([0-9]*\) ns$/\1/p' || true)"
     # shellcheck disable=SC2086 # ENV and OPTIONS are word lists by design
     out="$(cd /tmp && env ${envs[i]} timeout 300 dotnet "${dir}/Benchmarks.dll" profile --store "${stores[i]}" \
       --writers "${writers}" --bytes "${bytes}" --seconds "${seconds}" ${options[i]} 2>/dev/null || true)"
-    row="$(grep -E '^\| [^|]+ \| +[0-9]+ +\| [0-9]+ B +\| ' <<<"${out}" | head -1)"
+    row="$(grep -E '^\| [^|]+ \| +[0-9]+ +\| [0-9]+ B +\| ' <<<"${out}" | head -1 || true)"
     if [[ -z "${row}" ]]; then
       echo "round ${round} ${shape} ${names[i]}: no row (the run failed)" >&2
       continue
     fi
-    cycle="$(grep -A5 'commit cycle, mean' <<<"${out}" | tail -1)"
-    echo "round ${round} ${shape} ${names[i]} load ${load} core round trip ${rt:-0} ns: ${row} commit cycle (wait, linger, write, fsync, publish, cycle µs): ${cycle}" | tee -a "${output}"
+    cycle="$(grep -A5 'commit cycle, mean' <<<"${out}" | tail -1 || true)"
+    work="$(grep -E '^bare loop added work' <<<"${out}" | head -1 || true)"
+    echo "round ${round} ${shape} ${names[i]} load ${load} at ${started}${rt:+ core round trip ${rt} ns}: ${row}${cycle:+ commit cycle (wait, linger, write, fsync, publish, cycle µs): ${cycle}}${work:+ ${work}}" | tee -a "${output}"
   done
 done
 echo

@@ -45,10 +45,14 @@ internal sealed record BenchArgs
                            256 KiB chunks (cut short when the loop needs it), as the engine's spare pipeline prepares a
                            new segment; default: one file prepared once and reused circularly (a recycling log's state)
           --bare-caller-work NS
-                           every "bare group commit" row does NS nanoseconds of CPU work on the caller's thread before
-                           each append (a chain of integer steps calibrated once per process, so a preempted caller
-                           still does the same work): how much per-append CPU on the callers takes the loop down to the
-                           engine's rate (default 0: none)
+                           every "bare group commit" row does NS nanoseconds of CPU work per append on the caller's
+                           thread before it enqueues, in parallel with the other callers (a chain of integer steps
+                           calibrated once per process, so a preempted thread still does all of it; default 0: none)
+          --bare-serial-work NS
+                           the same work inside the loop's queue lock, one caller at a time (as the engine's drain frames)
+          --bare-commit-work NS
+                           the same work on the loop's commit thread per append, after the fsync and before the append's
+                           waiter is completed (as the engine's committer publishes)
           --cancellable-appends
                            every "Actors WAL" row passes the run's cancellable token to each append (the log then
                            registers a cancellation per append); default: no token, as the grain providers call it and
@@ -102,6 +106,12 @@ internal sealed record BenchArgs
 
     /// <summary>Bare group-commit rows do this many nanoseconds of CPU work on the caller's thread before each append (0: none).</summary>
     public int BareCallerWorkNanoseconds { get; init; }
+
+    /// <summary>Bare group-commit rows do this many nanoseconds of CPU work per append inside the queue's lock (0: none).</summary>
+    public int BareSerialWorkNanoseconds { get; init; }
+
+    /// <summary>Bare group-commit rows do this many nanoseconds of CPU work per append on the commit thread (0: none).</summary>
+    public int BareCommitWorkNanoseconds { get; init; }
 
     /// <summary>The cold scenario's events after each stream's checkpoint, when given (default 1,000).</summary>
     public int? LaterEvents { get; init; }
@@ -165,6 +175,12 @@ internal sealed record BenchArgs
                     break;
                 case "--bare-caller-work":
                     parsed = parsed with { BareCallerWorkNanoseconds = int.Parse(Value(args, ref i), NumberStyles.None, CultureInfo.InvariantCulture) };
+                    break;
+                case "--bare-serial-work":
+                    parsed = parsed with { BareSerialWorkNanoseconds = int.Parse(Value(args, ref i), NumberStyles.None, CultureInfo.InvariantCulture) };
+                    break;
+                case "--bare-commit-work":
+                    parsed = parsed with { BareCommitWorkNanoseconds = int.Parse(Value(args, ref i), NumberStyles.None, CultureInfo.InvariantCulture) };
                     break;
                 case "--cancellable-appends":
                     parsed = parsed with { CancellableAppends = true };

@@ -21,6 +21,8 @@ internal sealed class GroupCommitTarget : IAppendTarget
     private readonly FileState _fileState;
     private readonly long? _freshFileBytes;
     private readonly int _callerWorkSteps;
+    private readonly int _serialWorkSteps;
+    private readonly int _commitWorkSteps;
     private readonly object _gate = new();
     private List<Pending> _queue = [];
     private List<Pending> _spare = [];
@@ -33,23 +35,23 @@ internal sealed class GroupCommitTarget : IAppendTarget
     private long _appends;
     private long[] _completedAt = [];
 
-    [ThreadStatic]
-    private static ulong _callerWorkResult;
-
     /// <summary>
     /// A loop on one file in <paramref name="fileState"/> reused circularly, or, with <paramref name="freshFileBytes"/>,
-    /// on a <see cref="FreshFileSeries"/> of files of that size; with <paramref name="callerWorkNanoseconds"/> above 0,
-    /// every append first does that much CPU work on its caller's thread (<see cref="CallerWork"/>).
+    /// on a <see cref="FreshFileSeries"/> of files of that size; <paramref name="work"/>: CPU work added per append
+    /// (none when null; described on standard output when any).
     /// </summary>
-    public GroupCommitTarget(string directory, FileState fileState, long? freshFileBytes = null, int callerWorkNanoseconds = 0)
+    public GroupCommitTarget(string directory, FileState fileState, long? freshFileBytes = null, BareLoopWork? work = null)
     {
         _path = Path.Combine(directory, "group-commit.bin");
         _fileState = fileState;
         _freshFileBytes = freshFileBytes;
-        _callerWorkSteps = CallerWork.StepsFor(callerWorkNanoseconds);
-        if (_callerWorkSteps > 0)
+        work ??= BareLoopWork.None;
+        _callerWorkSteps = CalibratedWork.StepsFor(work.CallerNanoseconds);
+        _serialWorkSteps = CalibratedWork.StepsFor(work.SerialNanoseconds);
+        _commitWorkSteps = CalibratedWork.StepsFor(work.CommitNanoseconds);
+        if (work.Any)
         {
-            Report.Progress($"  bare group commit: {callerWorkNanoseconds} ns of caller work per append = {_callerWorkSteps} calibrated steps");
+            Console.WriteLine(work.Describe());
         }
     }
 
@@ -79,12 +81,17 @@ internal sealed class GroupCommitTarget : IAppendTarget
     {
         if (_callerWorkSteps > 0)
         {
-            _callerWorkResult ^= CallerWork.Run(_callerWorkSteps);
+            CalibratedWork.Run(_callerWorkSteps);
         }
 
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
+            if (_serialWorkSteps > 0)
+            {
+                CalibratedWork.Run(_serialWorkSteps);
+            }
+
             _queue.Add(new Pending(writer, payload, done));
             if (_queue.Count == 1)
             {
@@ -190,6 +197,11 @@ internal sealed class GroupCommitTarget : IAppendTarget
                     Interlocked.Add(ref _appends, end - start);
                     for (int i = start; i < end; i++)
                     {
+                        if (_commitWorkSteps > 0)
+                        {
+                            CalibratedWork.Run(_commitWorkSteps);
+                        }
+
                         _completedAt[batch[i].Writer] = completed;
                         batch[i].Done.SetResult();
                     }

@@ -85,7 +85,7 @@ internal static class Stores
                 Wal => new WalTarget(label, ct => WalFactory.OpenAsync(WalFactory.Options(dir, policy, context.FileState, context.Args.SegmentMegabytes), ct), context.Args.CheckpointEvery ?? 0, context.Args.CancellableAppends),
                 Postgres => new PostgresTarget(context.Postgres!),
                 FilePerGrain => new FilePerGrainTarget(Path.Combine(dir, "grains")),
-                GroupCommit => new GroupCommitTarget(dir, context.FileState, context.Args.BareFreshFiles ? WalFactory.Options(dir, policy, context.FileState, context.Args.SegmentMegabytes).SegmentSizeBytes : null, context.Args.BareCallerWorkNanoseconds),
+                GroupCommit => new GroupCommitTarget(dir, context.FileState, context.Args.BareFreshFiles ? WalFactory.Options(dir, policy, context.FileState, context.Args.SegmentMegabytes).SegmentSizeBytes : null, new BareLoopWork(context.Args.BareCallerWorkNanoseconds, context.Args.BareSerialWorkNanoseconds, context.Args.BareCommitWorkNanoseconds)),
                 Journal => new JournalTarget(dir),
                 DiskFDataSync => new DiskSyncTarget(dir, dataOnly: true, context.FileState),
                 DiskFSync => new DiskSyncTarget(dir, dataOnly: false, context.FileState),

@@ -1,0 +1,25 @@
+using Actors.Benchmarks.Infrastructure;
+
+namespace Actors.Benchmarks.Peers;
+
+/// <summary>
+/// CPU work the bare group-commit loop adds per append (<c>--bare-caller-work</c>, <c>--bare-serial-work</c>,
+/// <c>--bare-commit-work</c>, nanoseconds of <see cref="CalibratedWork"/>): on the caller's thread before it enqueues
+/// (in parallel with the other callers), on the caller's thread inside the queue's lock (one caller at a time, as the
+/// engine's drain frames), and on the commit thread after the fsync, before the append's waiter is completed (as the
+/// engine's committer publishes). All zero: the loop as it is.
+/// </summary>
+internal sealed record BareLoopWork(int CallerNanoseconds, int SerialNanoseconds, int CommitNanoseconds)
+{
+    /// <summary>No added work.</summary>
+    public static BareLoopWork None { get; } = new(0, 0, 0);
+
+    /// <summary>True when any work is added.</summary>
+    public bool Any => CallerNanoseconds > 0 || SerialNanoseconds > 0 || CommitNanoseconds > 0;
+
+    /// <summary>One line for the run's output: each place's nanoseconds and calibrated steps.</summary>
+    public string Describe() =>
+        $"bare loop added work per append: caller {CallerNanoseconds} ns ({CalibratedWork.StepsFor(CallerNanoseconds)} steps), " +
+        $"serial {SerialNanoseconds} ns ({CalibratedWork.StepsFor(SerialNanoseconds)} steps), " +
+        $"commit {CommitNanoseconds} ns ({CalibratedWork.StepsFor(CommitNanoseconds)} steps)";
+}
