@@ -5,8 +5,8 @@
 usage: python3 scripts/pool-write-path-ab.py FILE[:VARIANTS] ... [--baseline NAME]
   FILE      the saved stdout of one write-path-ab.sh or profile-variants.sh run (its "round ..." lines are read, the
             rest ignored)
-  VARIANTS  comma-separated variants of that run to pool (default: every variant but the baseline and the loops "bare",
-            "fresh" and "matched": write-path-ab.sh's A and B)
+  VARIANTS  comma-separated variants of that run to pool (default A and B, write-path-ab.sh's engines; name them for a
+            profile-variants.sh run, one variant at a time, since its variants are of different kinds)
   --baseline  the variant each run is divided by, always the baseline run of the same file, round and shape: "bare"
             (the reused-file loop, default), "fresh" (the fresh-file loop of FRESH_BARE=1 runs), "matched" (the loop
             writing the engine's bytes per append, of MATCHED_BARE_BYTES=N runs), or any variant name of a
@@ -16,13 +16,12 @@ Prints, per shape: runs pooled, the median, quartiles and range of their ratio t
 medians in the near and far core placement (core round trip < 150 ns or not; lines without a round trip count in
 neither), the median p99 / p50 (and the baseline's), the median ratio of CPU per append (and how many runs exceed
 1.5x), how many runs reach 0.80x, and the median of appends/s x CPU per append: the cores the process kept busy
-(and the baseline's).
+(and the baseline's). The load range in the first line covers the rows read: the pooled variants and the baseline.
 """
 import re
 import statistics
 import sys
 
-LOOPS = ("bare", "fresh", "matched")
 ROW = re.compile(
     r"round (\d+) (\S+) (\S+) load (\S+)(?: at \S+)?(?: core round trip (\d+) ns)?: \|[^|]+\|[^|]+\|[^|]+\|"
     r" *([\d,]+) *\| *([^|]+?) *\| *([^|]+?) *\|[^|]+\|[^|]+\| *([\d.]+) *\|")
@@ -43,7 +42,7 @@ def read(path, variants, baseline):
             if not m:
                 continue
             rnd, shape, variant, load, rt, rate, p50, p99, cpu = m.groups()
-            if variant != baseline and (variant not in variants if variants else variant in LOOPS):
+            if variant not in variants and variant != baseline:
                 continue
             runs.append({"file": path, "round": int(rnd), "shape": shape, "variant": variant, "load": float(load),
                          "rt": int(rt) if rt else None, "rate": int(rate.replace(",", "")), "p50": micros(p50),
@@ -69,7 +68,7 @@ def main(argv):
     runs = []
     for spec in specs:
         path, _, chosen = spec.partition(":")
-        runs += read(path, set(chosen.split(",")) if chosen else set(), baseline)
+        runs += read(path, set(chosen.split(",")) if chosen else {"A", "B"}, baseline)
     print(f"loads {min(r['load'] for r in runs)}-{max(r['load'] for r in runs)}; baseline: {baseline}")
     for shape in dict.fromkeys(r["shape"] for r in runs):
         ratios, near, far, p9950, base9950, cpus, cores, base_cores = [], [], [], [], [], [], [], []
@@ -92,7 +91,7 @@ def main(argv):
                 base9950.append(b["p99"] / b["p50"])
                 base_cores.append(b["rate"] * b["cpu"] / 1e6)
         if len(ratios) < 2:
-            print(f"{shape}: fewer than 2 runs with a {baseline} baseline")
+            print(f"{shape}: fewer than 2 runs with a {baseline} baseline (name the variants: FILE:NAME)")
             continue
         quart = statistics.quantiles(ratios, n=4)
         placement = f"near {statistics.median(near):.2f}x ({len(near)})" if near else "near -"

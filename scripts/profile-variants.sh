@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Named variants of the profile scenario side by side (issue 37): ROUNDS rounds, each running every variant once for
 # SHAPE (WRITERSxBYTES), SECONDS each, in separate processes of one Release build; the order rotates from round to round
-# and runs backwards in even rounds, so no variant always follows the same one. A variant is NAME:STORE:ENV:OPTIONS,
+# and runs backwards in even rounds, so every variant takes every position and follows more than one other. A variant is NAME:STORE:ENV:OPTIONS,
 # where STORE is a `profile --store` value (wal, bare, journal, fdatasync), ENV space-separated VAR=VALUE settings for
 # that process only (runtime settings such as DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0, or the engine's experiment
 # switches) and OPTIONS further profile options (--checkpoint-every 64, --bare-caller-work 500); ENV and OPTIONS may be
-# empty and cannot contain ':'. Prints every run as scripts/write-path-ab.sh does (its row, the 1-minute load average,
+# empty; NAME (letters, digits, '.', '_', '-') and ENV cannot contain ':', OPTIONS can. Prints every run as scripts/write-path-ab.sh does (its row, the 1-minute load average,
 # the UTC time it started, the core round trip before it, the committer's mean µs per commit in each phase, and the bare
 # loop's added work when any), then per variant the pooled figures of scripts/pool-write-path-ab.py against the variant
 # named by BASELINE (environment; default: the first variant whose store is bare).
@@ -24,7 +24,7 @@ shift 4
 names=(); stores=(); envs=(); options=()
 for spec in "$@"; do
   IFS=: read -r name store env opts <<<"${spec}"
-  [[ -n "${name}" && -n "${store}" ]] || { echo "profile-variants.sh: '${spec}' is not NAME:STORE:ENV:OPTIONS" >&2; exit 2; }
+  [[ "${name}" =~ ^[A-Za-z0-9._-]+$ && -n "${store}" ]] || { echo "profile-variants.sh: '${spec}' is not NAME:STORE:ENV:OPTIONS" >&2; exit 2; }
   for seen in "${names[@]}"; do
     [[ "${seen}" != "${name}" ]] || { echo "profile-variants.sh: two variants are named '${name}'" >&2; exit 2; }
   done
@@ -44,8 +44,7 @@ trap 'rm -f "${output}"' EXIT
 count=${#names[@]}
 for round in $(seq 1 "${rounds}"); do
   for step in $(seq 0 $(( count - 1 ))); do
-    position=$(( round % 2 == 1 ? step : count - 1 - step ))
-    i=$(( (position + round - 1) % count ))
+    i=$(( ((round - 1 + (round % 2 == 1 ? step : -step)) % count + count) % count ))
     load="$(cut -d' ' -f1 /proc/loadavg)"
     started="$(date -u +%H:%M:%S)"
     rt="$(cd /tmp && dotnet "${dir}/Benchmarks.dll" profile --store cores 2>/dev/null | sed -n 's/^core round trip: \([0-9]*\) ns$/\1/p' || true)"
@@ -54,7 +53,7 @@ for round in $(seq 1 "${rounds}"); do
       --writers "${writers}" --bytes "${bytes}" --seconds "${seconds}" ${options[i]} 2>/dev/null || true)"
     row="$(grep -E '^\| [^|]+ \| +[0-9]+ +\| [0-9]+ B +\| ' <<<"${out}" | head -1 || true)"
     if [[ -z "${row}" ]]; then
-      echo "round ${round} ${shape} ${names[i]}: no row (the run failed)" >&2
+      echo "round ${round} ${shape} ${names[i]} at ${started}: no row (the run failed)" | tee /dev/stderr
       continue
     fi
     cycle="$(grep -A5 'commit cycle, mean' <<<"${out}" | tail -1 || true)"
@@ -66,5 +65,5 @@ echo
 for name in "${names[@]}"; do
   [[ "${name}" == "${baseline}" ]] && continue
   echo "${name}:"
-  python3 "${repo}/scripts/pool-write-path-ab.py" "${output}:${name}" --baseline "${baseline}" | sed 's/^/  /'
+  python3 "${repo}/scripts/pool-write-path-ab.py" "${output}:${name}" --baseline "${baseline}" | sed 's/^/  /' || true
 done

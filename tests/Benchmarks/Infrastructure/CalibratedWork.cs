@@ -5,8 +5,8 @@ namespace Actors.Benchmarks.Infrastructure;
 
 /// <summary>
 /// A fixed amount of CPU work on the calling thread (the bare loop's <c>--bare-*-work NS</c> options): a chain of
-/// dependent integer steps whose count per nanosecond is calibrated once per process, so that a preempted thread still
-/// does the same work (a wall-clock spin would do less). Used to ask how much per-append CPU, and in which place, takes
+/// dependent integer steps whose count per nanosecond is calibrated once per process on an idle core, so that a preempted
+/// thread still does the same work (a wall-clock spin would do less); on a loaded core the same steps take longer. Used to ask how much per-append CPU, and in which place, takes
 /// the bare group-commit loop down to the engine's rate.
 /// </summary>
 internal static class CalibratedWork
@@ -18,8 +18,9 @@ internal static class CalibratedWork
     public static int StepsFor(int nanoseconds) => nanoseconds <= 0 ? 0 : Math.Max(1, (int)(nanoseconds * StepsPerNanosecond.Value));
 
     /// <summary>
-    /// Runs <paramref name="steps"/> dependent steps and returns their result. Never inlined and fully optimized from its
-    /// first call: the loop's result is the return value, so the JIT can drop neither the call nor the loop.
+    /// Runs <paramref name="steps"/> dependent steps and returns their result. Never inlined, so the call stays even when
+    /// its result is ignored, and the loop's result is the return value, so the loop stays; fully optimized from its first
+    /// call, so the calibration times the code the runs use.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static ulong Run(int steps)

@@ -10,7 +10,8 @@ namespace Actors.Benchmarks.Peers;
 /// (a file prepared in the run's <see cref="FileState"/>, the engine's segments' state, reused circularly: the state of a
 /// log whose segments are recycled; or, with <c>--bare-fresh-files</c>, new files prepared as a fresh log's segments are,
 /// <see cref="FreshFileSeries"/>), calls fdatasync, and completes every waiter.
-/// Batches that arrive during an fsync form the next group. No framing, no CRC, no index.
+/// Batches that arrive during an fsync form the next group. No framing, no CRC, no index. <see cref="BareLoopWork"/> adds
+/// calibrated CPU work per append in one of three places, to ask where the engine's extra work would cost the loop.
 /// </summary>
 internal sealed class GroupCommitTarget : IAppendTarget
 {
