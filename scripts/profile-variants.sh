@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Named variants of the profile scenario side by side (issue 37): ROUNDS rounds, each running every variant once for
 # SHAPE (WRITERSxBYTES), SECONDS each, in separate processes of one Release build; the order rotates from round to round
-# and runs backwards in even rounds, so every variant takes every position and follows more than one other. A variant is NAME:STORE:ENV:OPTIONS,
-# where STORE is a `profile --store` value (wal, bare, journal, fdatasync), ENV space-separated VAR=VALUE settings for
-# that process only (runtime settings such as DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0, or the engine's experiment
-# switches) and OPTIONS further profile options (--checkpoint-every 64, --bare-caller-work 500); ENV and OPTIONS may be
-# empty; NAME (letters, digits, '.', '_', '-') and ENV cannot contain ':', OPTIONS can. Prints every run as scripts/write-path-ab.sh does (its row, the 1-minute load average,
-# the UTC time it started, the core round trip before it, the committer's mean µs per commit in each phase, and the bare
-# loop's added work when any), then per variant the pooled figures of scripts/pool-write-path-ab.py against the variant
-# named by BASELINE (environment; default: the first variant whose store is bare).
+# and runs backwards in even rounds, so every variant takes every position and follows more than one other. A variant is
+# NAME:STORE:ENV:OPTIONS, where STORE is a `profile --store` value (wal, bare, journal, fdatasync), ENV space-separated
+# VAR=VALUE settings for that process only (runtime settings such as DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0, or
+# the engine's experiment switches) and OPTIONS further profile options (--checkpoint-every 64, --bare-caller-work 500);
+# ENV and OPTIONS may be empty; NAME (letters, digits, '.', '_', '-') and ENV cannot contain ':', OPTIONS can. Prints
+# every run as scripts/write-path-ab.sh does (its row, the 1-minute load average, the UTC time it started, the core
+# round trip before it, the committer's mean µs per commit in each phase, and the bare loop's added work when any), then
+# per variant the pooled figures of scripts/pool-write-path-ab.py against the variant named by BASELINE (environment;
+# default: the first variant whose store is bare).
 # usage: bash scripts/profile-variants.sh BUILD_DIR ROUNDS SECONDS SHAPE VARIANT...
 #   BUILD_DIR: a Release output directory of tests/Benchmarks (a copy of tests/Benchmarks/bin/Release/net10.0).
 # Example, the bare loop with added CPU per append on its callers beside the engine's steady state:

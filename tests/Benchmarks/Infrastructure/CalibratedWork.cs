@@ -5,9 +5,10 @@ namespace Actors.Benchmarks.Infrastructure;
 
 /// <summary>
 /// A fixed amount of CPU work on the calling thread (the bare loop's <c>--bare-*-work NS</c> options): a chain of
-/// dependent integer steps whose count per nanosecond is calibrated once per process on an idle core, so that a preempted
-/// thread still does the same work (a wall-clock spin would do less); on a loaded core the same steps take longer. Used to ask how much per-append CPU, and in which place, takes
-/// the bare group-commit loop down to the engine's rate.
+/// dependent integer steps whose count per nanosecond is calibrated once per process on an idle core, so that a
+/// preempted thread still does the same work (a wall-clock spin would do less); on a loaded core the same steps take
+/// longer. Used to ask how much per-append CPU, and in which place, takes the bare group-commit loop down to the
+/// engine's rate.
 /// </summary>
 internal static class CalibratedWork
 {
