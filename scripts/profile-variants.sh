@@ -7,7 +7,9 @@
 # the engine's experiment switches) and OPTIONS further profile options (--checkpoint-every 64, --bare-caller-work 500);
 # ENV and OPTIONS may be empty; NAME (letters, digits, '.', '_', '-') and ENV cannot contain ':', OPTIONS can. Prints
 # every run as scripts/write-path-ab.sh does (its row, the 1-minute load average, the UTC time it started, the core
-# round trip before it, the committer's mean µs per commit in each phase, and the bare loop's added work when any), then
+# round trip before it, the committer's mean µs per commit in each phase, the bare loop's added work when any, the
+# window's garbage collections, the commit fsyncs' count, p50, p99, ratio and max, and the engine's counters when the
+# variant sets ACTORS_WAL_PRINT_SPARES=1), then
 # per variant the pooled figures of scripts/pool-write-path-ab.py against the variant named by BASELINE (environment;
 # default: the first variant whose store is bare).
 # usage: bash scripts/profile-variants.sh BUILD_DIR ROUNDS SECONDS SHAPE VARIANT...
@@ -51,15 +53,18 @@ for round in $(seq 1 "${rounds}"); do
     rt="$(cd /tmp && dotnet "${dir}/Benchmarks.dll" profile --store cores 2>/dev/null | sed -n 's/^core round trip: \([0-9]*\) ns$/\1/p' || true)"
     # shellcheck disable=SC2086 # ENV and OPTIONS are word lists by design
     out="$(cd /tmp && env ${envs[i]} timeout 300 dotnet "${dir}/Benchmarks.dll" profile --store "${stores[i]}" \
-      --writers "${writers}" --bytes "${bytes}" --seconds "${seconds}" ${options[i]} 2>/dev/null || true)"
-    row="$(grep -E '^\| [^|]+ \| +[0-9]+ +\| [0-9]+ B +\| ' <<<"${out}" | head -1 || true)"
+      --writers "${writers}" --bytes "${bytes}" --seconds "${seconds}" ${options[i]} 2>&1 || true)"
+    row="$(grep -E '^\| [^|]+ \| +[0-9]+ +\| [0-9.]+ (B|KiB) +\| ' <<<"${out}" | head -1 || true)"
     if [[ -z "${row}" ]]; then
       echo "round ${round} ${shape} ${names[i]} at ${started}: no row (the run failed)" | tee /dev/stderr
       continue
     fi
     cycle="$(grep -A5 'commit cycle, mean' <<<"${out}" | tail -1 || true)"
     work="$(grep -E '^bare loop added work' <<<"${out}" | head -1 || true)"
-    echo "round ${round} ${shape} ${names[i]} load ${load} at ${started}${rt:+ core round trip ${rt} ns}: ${row}${cycle:+ commit cycle (wait, linger, write, fsync, publish, cycle µs): ${cycle}}${work:+ ${work}}" | tee -a "${output}"
+    gc="$(grep -oE 'GC: [^)]*paused in total' <<<"${out}" | head -1 || true)"
+    fsyncs="$(grep -E '^\| commit fsyncs' <<<"${out}" | tr -s ' ' | head -1 || true)"
+    spares="$(grep -E '^spares: ' <<<"${out}" | head -1 || true)"
+    echo "round ${round} ${shape} ${names[i]} load ${load} at ${started}${rt:+ core round trip ${rt} ns}: ${row}${cycle:+ commit cycle (wait, linger, write, fsync, publish, cycle µs): ${cycle}}${work:+ ${work}}${gc:+ ${gc};}${fsyncs:+ ${fsyncs}}${spares:+ ${spares}}" | tee -a "${output}"
   done
 done
 echo

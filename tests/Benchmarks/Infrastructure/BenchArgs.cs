@@ -39,6 +39,12 @@ internal sealed record BenchArgs
                            writes a checkpoint every N of its appends (staggered, beside the appends, as the provider
                            does), so dead segments are recycled: the log's steady state on written files instead of a
                            fresh log's zero-filled new segments (default 0: none)
+          --idle-streams N every "Actors WAL" row of a scenario: before its window, N other streams get one 100 B event
+                           each (idle, as the grains of a silo that are not called), so the index, and the recovery
+                           snapshot written at every rotation, hold them too (default 0)
+          --compaction-live-ratio X
+                           every "Actors WAL" row of a scenario: the log's CompactionLiveRatio (default the engine's
+                           0.5; 0 turns background compaction off)
           --bare-fresh-files
                            every "bare group commit" row writes a fresh log's file state: new files of the engine's
                            segment size (--segment-mb), each zero-filled ahead on a background thread in fdatasynced
@@ -97,6 +103,12 @@ internal sealed record BenchArgs
 
     /// <summary>The checkpoint interval per stream of every engine row run through the shared store runner, when given (0 or absent: none).</summary>
     public int? CheckpointEvery { get; init; }
+
+    /// <summary>Streams each given one event before an engine row's window (idle beside the writers' streams; 0: none).</summary>
+    public int IdleStreams { get; init; }
+
+    /// <summary>The engine rows' <c>CompactionLiveRatio</c>, when given (default: the engine's).</summary>
+    public double? CompactionLiveRatio { get; init; }
 
     /// <summary>Engine rows pass the run's cancellable token to each append (default: none, as the providers call it).</summary>
     public bool CancellableAppends { get; init; }
@@ -169,6 +181,12 @@ internal sealed record BenchArgs
                     break;
                 case "--checkpoint-every":
                     parsed = parsed with { CheckpointEvery = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
+                    break;
+                case "--idle-streams":
+                    parsed = parsed with { IdleStreams = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
+                    break;
+                case "--compaction-live-ratio":
+                    parsed = parsed with { CompactionLiveRatio = double.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
                     break;
                 case "--bare-fresh-files":
                     parsed = parsed with { BareFreshFiles = true };

@@ -23,6 +23,7 @@ internal sealed class WalTarget : ILogAppendTarget
     private readonly CheckpointPolicy _checkpoints;
     private readonly byte[] _checkpointState = new byte[256];
     private readonly bool _cancellableAppends;
+    private readonly int _idleStreams;
     private IEventLog? _log;
     private string[] _streams = [];
     private long[] _baseVersions = [];
@@ -30,8 +31,10 @@ internal sealed class WalTarget : ILogAppendTarget
     private long[] _phases = [];
     private ValueTask<CheckpointResult>[] _checkpointsInFlight = [];
 
-    public WalTarget(string name, Func<CancellationToken, ValueTask<IEventLog>> open, int checkpointEvery = 0, bool cancellableAppends = false)
+    public WalTarget(string name, Func<CancellationToken, ValueTask<IEventLog>> open, int checkpointEvery = 0, bool cancellableAppends = false, int idleStreams = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(idleStreams);
+        _idleStreams = idleStreams;
         _cancellableAppends = cancellableAppends;
         _name = name;
         _open = open;
@@ -48,6 +51,7 @@ internal sealed class WalTarget : ILogAppendTarget
     public async ValueTask PrepareAsync(int writers, CancellationToken cancellationToken)
     {
         _log = await _open(cancellationToken);
+        await AddIdleStreamsAsync(_log, _idleStreams, cancellationToken);
         _streams = new string[writers];
         _batches = new ReadOnlyMemory<byte>[writers][];
         _baseVersions = new long[writers];
@@ -60,6 +64,30 @@ internal sealed class WalTarget : ILogAppendTarget
             _baseVersions[w] = _log.GetStreamInfo(_streams[w]).Version;
             _phases[w] = _checkpoints.PhaseOf(_streams[w]);
         }
+    }
+
+    /// <summary>
+    /// Gives <paramref name="count"/> streams (<c>idle/{i}</c>) one 100 B event each, 256 appends at a time, and returns once
+    /// all are durable: streams the writers never touch, which the index and every recovery snapshot hold beside theirs.
+    /// </summary>
+    private static async Task AddIdleStreamsAsync(IEventLog log, int count, CancellationToken cancellationToken)
+    {
+        const int Concurrency = 256;
+        ReadOnlyMemory<byte>[] batch = [new byte[100]];
+        var fillers = new Task[Math.Min(Concurrency, count)];
+        for (int f = 0; f < fillers.Length; f++)
+        {
+            int first = f;
+            fillers[f] = Task.Run(async () =>
+            {
+                for (int i = first; i < count; i += Concurrency)
+                {
+                    await log.AppendAsync($"idle/{i}", ExpectedVersion.Any, batch, cancellationToken);
+                }
+            }, cancellationToken);
+        }
+
+        await Task.WhenAll(fillers);
     }
 
     /// <summary>
@@ -143,7 +171,9 @@ internal sealed class WalTarget : ILogAppendTarget
             {
                 // Whether the spares were ready when the writer rotated (issue 37, item 2), on stderr so tables stay parseable.
                 LogStatistics stats = _log.GetStatistics();
-                Console.Error.WriteLine($"spares: segments {stats.SegmentCount}, writer waited for a spare {stats.SpareWaits} times, zero-fillings cut {stats.ZeroFillsCut}");
+                Console.Error.WriteLine($"spares: segments {stats.SegmentCount}, writer waited for a spare {stats.SpareWaits} times, zero-fillings cut {stats.ZeroFillsCut}; " +
+                    $"segments deleted {stats.SegmentsDeleted}, compacted {stats.SegmentsCompacted}; chains consolidated {stats.ChainsConsolidated}; " +
+                    $"{stats.Commits} commits, {stats.Fsyncs} fsyncs, {stats.AppendedBytes} bytes appended");
             }
 
             await _log.DisposeAsync();

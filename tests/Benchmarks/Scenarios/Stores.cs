@@ -63,6 +63,18 @@ internal static class Stores
 
     public static string WalLabel(SyncPolicy policy) => $"{Wal} ({policy})";
 
+    /// <summary>The engine rows' options: the benchmark's (<see cref="WalFactory.Options"/>) with the run's segment size and compaction ratio.</summary>
+    private static WriteAheadLogOptions EngineOptions(string dir, SyncPolicy policy, RunContext context)
+    {
+        var options = WalFactory.Options(dir, policy, context.FileState, context.Args.SegmentMegabytes);
+        if (context.Args.CompactionLiveRatio is { } ratio)
+        {
+            options.CompactionLiveRatio = ratio;
+        }
+
+        return options;
+    }
+
     public static async Task<Outcome> RunAsync(RunContext context, string store, Workload workload, CancellationToken cancellationToken, SyncPolicy policy = SyncPolicy.Always)
     {
         string label = store == Wal ? WalLabel(policy) : store;
@@ -82,7 +94,7 @@ internal static class Stores
         {
             IAppendTarget target = store switch
             {
-                Wal => new WalTarget(label, ct => WalFactory.OpenAsync(WalFactory.Options(dir, policy, context.FileState, context.Args.SegmentMegabytes), ct), context.Args.CheckpointEvery ?? 0, context.Args.CancellableAppends),
+                Wal => new WalTarget(label, ct => WalFactory.OpenAsync(EngineOptions(dir, policy, context), ct), context.Args.CheckpointEvery ?? 0, context.Args.CancellableAppends, context.Args.IdleStreams),
                 Postgres => new PostgresTarget(context.Postgres!),
                 FilePerGrain => new FilePerGrainTarget(Path.Combine(dir, "grains")),
                 GroupCommit => new GroupCommitTarget(dir, context.FileState, context.Args.BareFreshFiles ? WalFactory.Options(dir, policy, context.FileState, context.Args.SegmentMegabytes).SegmentSizeBytes : null, new BareLoopWork(context.Args.BareCallerWorkNanoseconds, context.Args.BareSerialWorkNanoseconds, context.Args.BareCommitWorkNanoseconds)),
