@@ -39,12 +39,12 @@ internal sealed record BenchArgs
                            writes a checkpoint every N of its appends (staggered, beside the appends, as the provider
                            does), so dead segments are recycled: the log's steady state on written files instead of a
                            fresh log's zero-filled new segments (default 0: none)
-          --idle-streams N every "Actors WAL" row of a scenario: before its window, N other streams get one 100 B event
-                           each (idle, as the grains of a silo that are not called), so the index, and the recovery
-                           snapshot written at every rotation, hold them too (default 0)
+          --idle-streams N the same rows as --checkpoint-every (not the aged log's): before the window, N >= 0 other
+                           streams get one 100 B event each (idle, as the grains of a silo that are not called), so the
+                           index, compaction and the recovery snapshot written at every rotation hold them too (default 0)
           --compaction-live-ratio X
-                           every "Actors WAL" row of a scenario: the log's CompactionLiveRatio (default the engine's
-                           0.5; 0 turns background compaction off)
+                           the same rows: the log's CompactionLiveRatio, X in [0, 1) (default the engine's 0.5; 0 turns
+                           background compaction off)
           --bare-fresh-files
                            every "bare group commit" row writes a fresh log's file state: new files of the engine's
                            segment size (--segment-mb), each zero-filled ahead on a background thread in fdatasynced
@@ -183,10 +183,22 @@ internal sealed record BenchArgs
                     parsed = parsed with { CheckpointEvery = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
                     break;
                 case "--idle-streams":
-                    parsed = parsed with { IdleStreams = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
+                    int idle = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture);
+                    if (idle < 0)
+                    {
+                        throw new ArgumentException($"--idle-streams must be 0 or more; it is {idle}.\n{Usage}");
+                    }
+
+                    parsed = parsed with { IdleStreams = idle };
                     break;
                 case "--compaction-live-ratio":
-                    parsed = parsed with { CompactionLiveRatio = double.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
+                    double ratio = double.Parse(Value(args, ref i), CultureInfo.InvariantCulture);
+                    if (!(ratio >= 0 && ratio < 1))
+                    {
+                        throw new ArgumentException($"--compaction-live-ratio must be in [0, 1); it is {ratio}.\n{Usage}");
+                    }
+
+                    parsed = parsed with { CompactionLiveRatio = ratio };
                     break;
                 case "--bare-fresh-files":
                     parsed = parsed with { BareFreshFiles = true };
