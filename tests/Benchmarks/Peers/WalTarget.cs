@@ -14,7 +14,8 @@ namespace Actors.Benchmarks.Peers;
 /// its checkpoint); a writer awaits its previous checkpoint before it hands over the next one, and every checkpoint's
 /// outcome is observed. Counters come from <see cref="IEventLog.GetStatistics"/>. Appends pass no cancellation token
 /// unless <c>cancellableAppends</c> (as the grain providers call the log, and as the bare loop, which ignores tokens, is
-/// measured); with it, the log registers the run's token per append.
+/// measured); with it, the log registers the run's token per append. With <c>idleStreams</c> &gt; 0, that many other
+/// streams get one event each before the window (<see cref="AddIdleStreamsAsync"/>).
 /// </summary>
 internal sealed class WalTarget : ILogAppendTarget
 {
