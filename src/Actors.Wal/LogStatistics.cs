@@ -37,6 +37,12 @@ public sealed record LogStatistics
     public long SegmentsCompacted { get; init; }
 
     /// <summary>
+    /// Streams compaction copied forward since open, each copy counted (a stream copied by two passes counts twice; chain
+    /// consolidation's copies are in <see cref="ChainsConsolidated"/>).
+    /// </summary>
+    public long StreamsRelocated { get; init; }
+
+    /// <summary>
     /// Streams chain consolidation copied forward as one record since open
     /// (<see cref="WriteAheadLogOptions.ConsolidateAfterRecords"/>).
     /// </summary>

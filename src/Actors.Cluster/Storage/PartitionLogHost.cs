@@ -308,6 +308,7 @@ internal sealed partial class PartitionLogHost
         MaxBatchDelay = source.MaxBatchDelay,
         RecoveryMode = source.RecoveryMode,
         CompactionLiveRatio = source.CompactionLiveRatio,
+        MaxSparseCopySegments = source.MaxSparseCopySegments,
         ConsolidateAfterRecords = source.ConsolidateAfterRecords,
         ConsolidationMaxBytes = source.ConsolidationMaxBytes,
         RetainSegmentCount = source.RetainSegmentCount,

@@ -18,6 +18,9 @@ internal sealed class LogCounters
     /// <summary>Segments compacted.</summary>
     public long SegmentsCompacted;
 
+    /// <summary>Streams compaction copied forward (chain consolidation's copies not included).</summary>
+    public long StreamsRelocated;
+
     /// <summary>Space passes that removed erased data (ran pending erasure scans or compacted segments an erase marked).</summary>
     public long ErasePasses;
 

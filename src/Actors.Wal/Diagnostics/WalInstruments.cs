@@ -47,6 +47,7 @@ internal sealed class WalInstruments : IDisposable
         _meter.CreateObservableGauge("actors.wal.changefeed.retained_bytes", () => new Measurement<long>(log.GetStatistics().ChangeFeedRetainedBytes, _tag), "By", "Sealed-segment bytes the most demanding retained change-feed reader holds back from deletion.");
         _meter.CreateObservableCounter("actors.wal.changefeed.readers_dropped", () => new Measurement<long>(log.GetStatistics().ChangeFeedReadersDropped, _tag), "{reader}", "Retained change-feed readers dropped for holding more than MaxChangeFeedRetainedBytes.");
         _meter.CreateObservableCounter("actors.wal.erase.passes", () => new Measurement<long>(log.GetStatistics().ErasePasses, _tag), "{pass}", "Space passes that removed erased data (coalesced: one per burst of erases, or per CompactAsync that found some).");
+        _meter.CreateObservableCounter("actors.wal.compaction.streams_relocated", () => new Measurement<long>(log.GetStatistics().StreamsRelocated, _tag), "{stream}", "Streams compaction copied forward (each copy counted).");
         _meter.CreateObservableCounter("actors.wal.consolidations", () => new Measurement<long>(log.GetStatistics().ChainsConsolidated, _tag), "{stream}", "Streams chain consolidation copied forward as one record (ConsolidateAfterRecords).");
         _meter.CreateObservableGauge("actors.wal.reclaimable_bytes", () => new Measurement<long>(log.GetStatistics().ReclaimableBytes, _tag), "By", "Bytes of records that segment deletion or compaction could reclaim.");
     }

@@ -187,10 +187,12 @@ internal sealed partial class LogMaintenance
     private async Task<(int Compacted, int Relocated, int Erased)> CompactSegmentsAsync(bool requested, bool handlesErased)
     {
         uint settling = requested ? 0 : NewestSealedSegment();
+        bool keepCopies = !requested && _options.MaxSparseCopySegments > 0
+            && ReclaimableSegments(s => IsSparseForRatio(s, settling) && MayHoldOnlyCopies(s)).Count <= _options.MaxSparseCopySegments;
         var sparse = ReclaimableSegments(s => s.LiveBytes > 0
             && (handlesErased || !s.HoldsErasedData)
             && (s.HoldsErasedData || HasOlderKey(s) || HasExpiredHistory(s)
-                || (s.LiveBytes < s.RecordBytes * _options.CompactionLiveRatio && s.Id != settling)));
+                || (IsSparseForRatio(s, settling) && !(keepCopies && MayHoldOnlyCopies(s)))));
         if (sparse.Count == 0)
         {
             return (0, 0, 0);
@@ -259,6 +261,7 @@ internal sealed partial class LogMaintenance
         }
 
         Interlocked.Add(ref _counters.SegmentsCompacted, sparse.Count);
+        Interlocked.Add(ref _counters.StreamsRelocated, relocated);
         return (sparse.Count, relocated, sparse.Count(static s => s.HoldsErasedData));
     }
 
@@ -306,6 +309,21 @@ internal sealed partial class LogMaintenance
             return null;
         }
     }
+
+    /// <summary>
+    /// True when <paramref name="segment"/> holds live records below <see cref="WriteAheadLogOptions.CompactionLiveRatio"/>
+    /// and is not the <paramref name="settling"/> segment (see <see cref="NewestSealedSegment"/>).
+    /// </summary>
+    private bool IsSparseForRatio(Segment segment, uint settling)
+        => segment.LiveBytes > 0 && segment.LiveBytes < segment.RecordBytes * _options.CompactionLiveRatio && segment.Id != settling;
+
+    /// <summary>
+    /// True when the segment's live bytes are at most the Relocated records written there: what keeps it may be nothing
+    /// but copies compaction (or consolidation, or an erase) already made, of streams not written since. Copying them again
+    /// would put them beside the records the log writes now, which die as these did: the segment stays, within
+    /// <see cref="WriteAheadLogOptions.MaxSparseCopySegments"/>.
+    /// </summary>
+    private static bool MayHoldOnlyCopies(Segment segment) => segment.LiveBytes <= segment.CopiedBytes;
 
     /// <summary>
     /// The segment sealed last (0 when none is sealed). Its live bytes are still falling while it <em>settles</em>: the

@@ -78,6 +78,11 @@ public sealed class WriteAheadLogOptionsValidator : IValidateOptions<WriteAheadL
             failures.Add($"{prefix}{nameof(options.CompactionLiveRatio)} must be in [0, 1); it is {options.CompactionLiveRatio}.");
         }
 
+        if (options.MaxSparseCopySegments < 0)
+        {
+            failures.Add($"{prefix}{nameof(options.MaxSparseCopySegments)} must be 0 or more; it is {options.MaxSparseCopySegments}.");
+        }
+
         // The count saturates at MaxChainRecords and never triggers there: the largest useful setting is one below it.
         if (options.ConsolidateAfterRecords != 0 && options.ConsolidateAfterRecords is < 2 or >= Index.StreamEntry.MaxChainRecords)
         {

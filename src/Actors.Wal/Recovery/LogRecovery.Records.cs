@@ -128,6 +128,7 @@ internal sealed partial class LogRecovery
             }
 
             relocatedBase = RecordCodec.RelocatedBase(items);
+            segment.AddCopied(h.Length);
         }
         else
         {

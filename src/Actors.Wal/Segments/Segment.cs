@@ -21,6 +21,7 @@ internal sealed class Segment
     private long _writtenOffset;
     private long _durableOffset;
     private long _liveBytes;
+    private long _copiedBytes;
     private int _sealed;
     private long _sealedAtTicks;
     private volatile bool _listedLive;
@@ -106,6 +107,14 @@ internal sealed class Segment
     /// <summary>Bytes of records some stream still needs (the sum of the stream runs here).</summary>
     public long LiveBytes => Volatile.Read(ref _liveBytes);
 
+    /// <summary>
+    /// Bytes of Relocated records written here since the log opened: copies that compaction, chain consolidation or an erase
+    /// made of records of other segments (recovery counts those it scans; a segment it does not scan reports 0).
+    /// When <see cref="LiveBytes"/> is at most this, the live records may all be such copies (space management then leaves
+    /// the segment in place for its live ratio alone, within <see cref="WriteAheadLogOptions.MaxSparseCopySegments"/>).
+    /// </summary>
+    public long CopiedBytes => Volatile.Read(ref _copiedBytes);
+
     /// <summary>The creation time of the segment file (its header).</summary>
     public DateTimeOffset CreatedAt => new(Header.CreatedUtcTicks, TimeSpan.Zero);
 
@@ -130,6 +139,9 @@ internal sealed class Segment
 
     /// <summary>Adds to the live bytes (committer thread, or recovery).</summary>
     public void AddLive(long delta) => Volatile.Write(ref _liveBytes, _liveBytes + delta);
+
+    /// <summary>Adds a Relocated record's bytes (the writer, which owns <see cref="WrittenOffset"/>; or recovery).</summary>
+    public void AddCopied(long bytes) => Volatile.Write(ref _copiedBytes, _copiedBytes + bytes);
 
     /// <summary>Sets the live bytes (recovery, recomputation).</summary>
     public void SetLive(long bytes) => Volatile.Write(ref _liveBytes, bytes);

@@ -107,6 +107,7 @@ internal sealed partial class LogWriter
         long position = Reserve(r.Length);
         RecordCodec.WriteRelocated(FreeSpace, stream.IdUtf8, r.StreamVersion, now, r.Items, Cipher, _active.Header.RecordSalt);
         _length += r.Length;
+        _active.AddCopied(r.Length);
         stream.Tentative.Apply(RecordType.Relocated, position, r.Length, r.StreamVersion, r.Base, retainEvents: false, space: null);
         r.Stream = stream;
         r.Position = position;

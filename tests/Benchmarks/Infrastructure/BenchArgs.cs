@@ -45,6 +45,9 @@ internal sealed record BenchArgs
           --compaction-live-ratio X
                            the same rows: the log's CompactionLiveRatio, X in [0, 1) (default the engine's 0.5; 0 turns
                            background compaction off)
+          --max-sparse-copy-segments N
+                           the same rows: the log's MaxSparseCopySegments, N >= 0 (default the engine's 4; 0 compacts
+                           segments holding only compaction's copies like any other)
           --bare-fresh-files
                            every "bare group commit" row writes a fresh log's file state: new files of the engine's
                            segment size (--segment-mb), each zero-filled ahead on a background thread in fdatasynced
@@ -109,6 +112,9 @@ internal sealed record BenchArgs
 
     /// <summary>The engine rows' <c>CompactionLiveRatio</c>, when given (default: the engine's).</summary>
     public double? CompactionLiveRatio { get; init; }
+
+    /// <summary>The engine rows' <c>MaxSparseCopySegments</c>, when given (default: the engine's).</summary>
+    public int? MaxSparseCopySegments { get; init; }
 
     /// <summary>Engine rows pass the run's cancellable token to each append (default: none, as the providers call it).</summary>
     public bool CancellableAppends { get; init; }
@@ -199,6 +205,15 @@ internal sealed record BenchArgs
                     }
 
                     parsed = parsed with { CompactionLiveRatio = ratio };
+                    break;
+                case "--max-sparse-copy-segments":
+                    int copySegments = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture);
+                    if (copySegments < 0)
+                    {
+                        throw new ArgumentException($"--max-sparse-copy-segments must be 0 or more; it is {copySegments}.\n{Usage}");
+                    }
+
+                    parsed = parsed with { MaxSparseCopySegments = copySegments };
                     break;
                 case "--bare-fresh-files":
                     parsed = parsed with { BareFreshFiles = true };

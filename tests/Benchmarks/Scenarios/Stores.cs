@@ -72,6 +72,11 @@ internal static class Stores
             options.CompactionLiveRatio = ratio;
         }
 
+        if (context.Args.MaxSparseCopySegments is { } copySegments)
+        {
+            options.MaxSparseCopySegments = copySegments;
+        }
+
         return options;
     }
 
