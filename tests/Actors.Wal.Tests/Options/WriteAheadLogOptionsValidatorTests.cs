@@ -94,4 +94,24 @@ public sealed class WriteAheadLogOptionsValidatorTests
         var result = new WriteAheadLogOptionsValidator().Validate(null, options);
         Assert.Contains(result.Failures!, f => f.StartsWith("ConsolidationMaxBytes", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Validate_NegativeMaxSparseCopySegments_NamesTheSetting()
+    {
+        var options = Valid();
+        options.MaxSparseCopySegments = -1;
+        var result = new WriteAheadLogOptionsValidator().Validate(null, options);
+        Assert.Contains(result.Failures!, f => f.StartsWith("MaxSparseCopySegments", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(1000)]
+    public void Validate_MaxSparseCopySegmentsZeroOrMore_Succeeds(int segments)
+    {
+        var options = Valid();
+        options.MaxSparseCopySegments = segments;
+        Assert.True(new WriteAheadLogOptionsValidator().Validate(null, options).Succeeded);
+    }
 }
