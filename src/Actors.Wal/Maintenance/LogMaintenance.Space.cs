@@ -24,7 +24,8 @@ internal sealed partial class LogMaintenance
         // What an erase pass must remove: the segments marked when it starts (the scans' marks and the sealed active
         // segment included). Erases that mark more meanwhile have opened a window of their own.
         var markedAtStart = _segments.Current.All.Where(static s => s.HoldsErasedData).Select(static s => s.Id).ToHashSet();
-        var (deleted, freed) = await DeleteDeadSegmentsAsync().ConfigureAwait(false);
+        bool forceSnapshot = requested || scope.ErasePass;
+        var (deleted, freed) = await DeleteDeadSegmentsAsync(forceSnapshot).ConfigureAwait(false);
         int compacted = 0;
         int relocated = 0;
         int erasedCompacted = 0;
@@ -44,7 +45,8 @@ internal sealed partial class LogMaintenance
                 break;
             }
 
-            var (moreDeleted, moreFreed) = await DeleteDeadSegmentsAsync().ConfigureAwait(false);
+            // What the round copied out of is reclaimed now: that is what the copies were for.
+            var (moreDeleted, moreFreed) = await DeleteDeadSegmentsAsync(force: true).ConfigureAwait(false);
             deleted += moreDeleted;
             freed += moreFreed;
             if (!scope.RemovesAllErased || moreDeleted == 0
@@ -160,7 +162,14 @@ internal sealed partial class LogMaintenance
         return candidates;
     }
 
-    private async Task<(int Deleted, long Freed)> DeleteDeadSegmentsAsync()
+    /// <summary>
+    /// Deletes the dead segments once a recovery snapshot that points into none of them is durable: the latest one when
+    /// they were all dead and fully applied before its entries were copied, else a new one. A new one is written only
+    /// when <paramref name="force"/> (<see cref="CompactAsync"/>, an erase pass, after a compaction round), when one is due
+    /// (<see cref="SnapshotDue"/>), or when a dead segment holds erased records, records under an older key or expired
+    /// history; otherwise the segments wait for the pass that writes the next snapshot.
+    /// </summary>
+    private async Task<(int Deleted, long Freed)> DeleteDeadSegmentsAsync(bool force)
     {
         // The dead set first: a sealed segment's live bytes only fall, so no entry copied after this points into it.
         var dead = ReclaimableSegments(static s => s.LiveBytes <= 0);
@@ -171,7 +180,17 @@ internal sealed partial class LogMaintenance
 
         // Persist an index that no longer points into these segments before they go (an earlier snapshot may), then
         // the manager drops them from the manifest before any file is touched.
-        await WriteSnapshotAsync(clean: false).ConfigureAwait(false);
+        var covered = Volatile.Read(ref _deadBeforeLastSnapshot);
+        if (!dead.TrueForAll(s => covered.Contains(s.Id)))
+        {
+            if (!force && !SnapshotDue() && !dead.Exists(s => s.HoldsErasedData || HasOlderKey(s) || HasExpiredHistory(s)))
+            {
+                return (0, 0);
+            }
+
+            await WriteSnapshotAsync(clean: false).ConfigureAwait(false);
+        }
+
         _health.ThrowIfAbandoned();
         _segments.Retire(dead);
         return (dead.Count, dead.Sum(s => s.WrittenOffset));

@@ -42,7 +42,7 @@ internal static class SnapshotWriter
         }
 
         var entries = StreamIndex.Capture(index.Current);
-        return RecoverySnapshot.Serialize(clean, rpSegment, rpOffset, nextLsn, lastTimestamp, entries, entries.Count, table);
+        return RecoverySnapshot.Serialize(clean, rpSegment, rpOffset, nextLsn, lastTimestamp, entries, table);
     }
 
     /// <summary>Writes the file durably (temp file, fsync, rename, directory fsync).</summary>

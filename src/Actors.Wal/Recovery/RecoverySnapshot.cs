@@ -6,7 +6,8 @@ namespace Actors.Wal.Recovery;
 
 /*
  * Recovery snapshot "index.snapshot" (Kafka's recovery point plus the index, in one file). Written whole
- * (MetadataFileEnvelope.Replace) after segment rotations, before segments are deleted and at clean shutdown. Every
+ * (MetadataFileEnvelope.Replace) after segment rotations when one is due (WriteAheadLogOptions.RecoverySnapshotSpacing),
+ * before dead segments it does not cover are deleted, and at clean shutdown. Every
  * record before the recovery point is durable when it is written. Envelope magic 0x504E5357, format version 3
  * (minimum compatible 3); after the envelope's 8 bytes:
  *
@@ -75,15 +76,13 @@ internal sealed class RecoverySnapshot
     /// <summary>Per segment: sealed flag and write offset (the end of its records when the snapshot was written).</summary>
     public List<(uint Id, bool Sealed, long WriteOffset)> Segments { get; init; } = [];
 
-    /// <summary>Serializes a snapshot of <paramref name="streamCount"/> entries.</summary>
-    public static byte[] Serialize(bool clean, uint rpSegment, long rpOffset, long nextLsn, long lastTimestamp, IEnumerable<StreamEntry> streams, int streamCount, IReadOnlyCollection<(uint Id, bool Sealed, long WriteOffset)> segments)
+    /// <summary>Serializes a snapshot of <paramref name="entries"/> (read twice: to size the file, then to write it).</summary>
+    public static byte[] Serialize(bool clean, uint rpSegment, long rpOffset, long nextLsn, long lastTimestamp, IReadOnlyList<StreamEntry> entries, IReadOnlyCollection<(uint Id, bool Sealed, long WriteOffset)> segments)
     {
-        var entries = new List<StreamEntry>(streamCount);
         long size = (long)segments.Count * SegmentSize;
-        foreach (var e in streams)
+        for (int i = 0; i < entries.Count; i++)
         {
-            entries.Add(e);
-            size += StreamFixedSize + ((long)(e.OlderRuns?.Length ?? 0) * RunSize);
+            size += StreamFixedSize + ((long)(entries[i].OlderRuns?.Length ?? 0) * RunSize);
         }
 
         var buffer = Envelope.Create(size);
@@ -96,8 +95,9 @@ internal sealed class RecoverySnapshot
         BinaryPrimitives.WriteInt32LittleEndian(d[36..], segments.Count);
         BinaryPrimitives.WriteInt64LittleEndian(d[40..], lastTimestamp);
         int o = HeaderSize;
-        foreach (var e in entries)
+        for (int i = 0; i < entries.Count; i++)
         {
+            StreamEntry e = entries[i];
             Span<byte> s = d[o..];
             var older = e.OlderRuns ?? [];
             BinaryPrimitives.WriteUInt64LittleEndian(s, e.Hash);

@@ -77,6 +77,11 @@ internal static class Stores
             options.MaxSparseCopySegments = copySegments;
         }
 
+        if (context.Args.RecoverySnapshotSpacing is { } spacing)
+        {
+            options.RecoverySnapshotSpacing = spacing;
+        }
+
         return options;
     }
 
