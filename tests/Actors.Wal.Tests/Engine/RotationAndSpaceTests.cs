@@ -193,4 +193,48 @@ public sealed class RotationAndSpaceTests : LogTestBase
         Assert.True(old.SegmentsDeleted > 0, "dead segments older than RetainMaxAge were not deleted");
         Assert.Equal("cp", Text((await log.ReadStreamAsync("s")).Checkpoint!.State));
     }
+
+    [Fact]
+    public async Task RotationPass_SegmentDeadBeforeThePassesSnapshot_WritesOneSnapshotThenManifestThenDeletes()
+    {
+        var fs = new FaultInjectingFileSystem();
+        await using var log = await OpenAsync(fileSystem: fs);
+        long x = 0;
+        while (log.GetStatistics().SegmentCount < 2)
+        {
+            await log.AppendAsync("x", x, [new byte[1000]]);
+            x++;
+        }
+
+        await log.WhenMaintenanceIdleAsync(); // the first rotation's pass: segment 1 still holds x's events
+        await log.WriteCheckpointAsync("x", x, Bytes("cp")); // now segment 1 holds nothing live; no pass runs for it yet
+        int mark;
+        lock (fs.Operations)
+        {
+            mark = fs.Operations.Count;
+        }
+
+        while (log.GetStatistics() is { SegmentCount: < 3, SegmentsDeleted: 0 })
+        {
+            await log.AppendAsync("x", x, [new byte[1000]]); // until the second rotation, whose pass deletes segment 1
+            x++;
+        }
+
+        await log.WhenMaintenanceIdleAsync();
+        string[] ops;
+        lock (fs.Operations)
+        {
+            ops = [.. fs.Operations.Skip(mark)];
+        }
+
+        int delete = Array.IndexOf(ops, "delete 0000000001.wal");
+        delete = delete >= 0 ? delete : Array.IndexOf(ops, "rename 0000000001.wal 0000000001.wal.recycle"); // kept for reuse
+        Assert.True(delete >= 0, $"segment 1 was not deleted: {string.Join(" | ", ops)}");
+        string[] snapshots = [.. ops.Take(delete).Where(op => op == "rename index.snapshot.tmp index.snapshot")];
+        Assert.Single(snapshots); // the pass's own: its entries were copied after segment 1 died, so it points into none of them
+        int snapshot = Array.IndexOf(ops, "rename index.snapshot.tmp index.snapshot");
+        int manifest = Array.LastIndexOf(ops, "rename segments.manifest.tmp segments.manifest", delete);
+        Assert.True(manifest > snapshot, $"expected snapshot, then manifest, then delete: {string.Join(" | ", ops)}");
+        Assert.Equal("cp", Text((await log.ReadStreamAsync("x")).Checkpoint!.State));
+    }
 }
