@@ -295,7 +295,6 @@ public sealed partial class WriteAheadLog : IEventLog
         RecoveryMode = o.RecoveryMode,
         CompactionLiveRatio = o.CompactionLiveRatio,
         MaxSparseCopySegments = o.MaxSparseCopySegments,
-        RecoverySnapshotSpacing = o.RecoverySnapshotSpacing,
         ConsolidateAfterRecords = o.ConsolidateAfterRecords,
         ConsolidationMaxBytes = o.ConsolidationMaxBytes,
         RetainSegmentCount = o.RetainSegmentCount,

@@ -309,7 +309,6 @@ internal sealed partial class PartitionLogHost
         RecoveryMode = source.RecoveryMode,
         CompactionLiveRatio = source.CompactionLiveRatio,
         MaxSparseCopySegments = source.MaxSparseCopySegments,
-        RecoverySnapshotSpacing = source.RecoverySnapshotSpacing,
         ConsolidateAfterRecords = source.ConsolidateAfterRecords,
         ConsolidationMaxBytes = source.ConsolidationMaxBytes,
         RetainSegmentCount = source.RetainSegmentCount,

@@ -24,8 +24,7 @@ internal sealed partial class LogMaintenance
         // What an erase pass must remove: the segments marked when it starts (the scans' marks and the sealed active
         // segment included). Erases that mark more meanwhile have opened a window of their own.
         var markedAtStart = _segments.Current.All.Where(static s => s.HoldsErasedData).Select(static s => s.Id).ToHashSet();
-        bool forceSnapshot = requested || scope.ErasePass;
-        var (deleted, freed) = await DeleteDeadSegmentsAsync(forceSnapshot).ConfigureAwait(false);
+        var (deleted, freed) = await DeleteDeadSegmentsAsync().ConfigureAwait(false);
         int compacted = 0;
         int relocated = 0;
         int erasedCompacted = 0;
@@ -45,8 +44,7 @@ internal sealed partial class LogMaintenance
                 break;
             }
 
-            // What the round copied out of is reclaimed now: that is what the copies were for.
-            var (moreDeleted, moreFreed) = await DeleteDeadSegmentsAsync(force: true).ConfigureAwait(false);
+            var (moreDeleted, moreFreed) = await DeleteDeadSegmentsAsync().ConfigureAwait(false);
             deleted += moreDeleted;
             freed += moreFreed;
             if (!scope.RemovesAllErased || moreDeleted == 0
@@ -164,12 +162,10 @@ internal sealed partial class LogMaintenance
 
     /// <summary>
     /// Deletes the dead segments once a recovery snapshot that points into none of them is durable: the latest one when
-    /// they were all dead and fully applied before its entries were copied, else a new one. A new one is written only
-    /// when <paramref name="force"/> (<see cref="CompactAsync"/>, an erase pass, after a compaction round), when one is due
-    /// (<see cref="SnapshotDue"/>), or when a dead segment holds erased records, records under an older key or expired
-    /// history; otherwise the segments wait for the pass that writes the next snapshot.
+    /// they were all dead and fully applied before its entries were copied (a rotation's pass writes one just before),
+    /// else a new one.
     /// </summary>
-    private async Task<(int Deleted, long Freed)> DeleteDeadSegmentsAsync(bool force)
+    private async Task<(int Deleted, long Freed)> DeleteDeadSegmentsAsync()
     {
         // The dead set first: a sealed segment's live bytes only fall, so no entry copied after this points into it.
         var dead = ReclaimableSegments(static s => s.LiveBytes <= 0);
@@ -183,11 +179,6 @@ internal sealed partial class LogMaintenance
         var covered = Volatile.Read(ref _deadBeforeLastSnapshot);
         if (!dead.TrueForAll(s => covered.Contains(s.Id)))
         {
-            if (!force && !SnapshotDue() && !dead.Exists(s => s.HoldsErasedData || HasOlderKey(s) || HasExpiredHistory(s)))
-            {
-                return (0, 0);
-            }
-
             await WriteSnapshotAsync(clean: false).ConfigureAwait(false);
         }
 

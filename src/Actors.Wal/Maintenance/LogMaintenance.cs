@@ -17,10 +17,8 @@ namespace Actors.Wal.Maintenance;
  *   1. Dead segments (sealed, live bytes zero; retention keeps the RetainSegmentCount newest sealed ones and those
  *      sealed less than RetainMaxAge ago): found FIRST, then a fresh recovery snapshot is written (its entries, copied
  *      after the dead set was found, cannot point into it: live bytes of a sealed segment only fall) unless the latest
- *      one's entries were copied when every one of them was already dead and fully applied; when no snapshot is due
- *      (RecoverySnapshotSpacing; not for CompactAsync, erases, a compaction round's sources, older keys or expired
- *      history) they wait for the next.
- *      Then the manifest drops them, then the files are recycled or deleted once their last reader let go.
+ *      one's entries were copied when every one of them was already dead and fully applied (the rotation's pass writes
+ *      one just before). Then the manifest drops them, then the files are recycled or deleted once their last reader let go.
  *   2. Sparse segments (live ratio below CompactionLiveRatio), segments an erase or a checkpoint deletion marked, and
  *      segments sealed under an older key: every stream with live records there is read (off any lock) and copied
  *      forward by the writer as one Relocated record (its base plus the events after it; with RetainCheckpointedEvents
@@ -35,7 +33,7 @@ namespace Actors.Wal.Maintenance;
  * the live ratio of its segments, so a cold read fetches its tail from a few contiguous pages. The committer asks
  * (RequestConsolidation, into its ConsolidationQueue); each loop turn runs it after its other work, and it yields to a
  * pass, a compaction or stopping between chunks (IChainConsolidationHost, LogMaintenance.Consolidation.cs).
- * A pass runs after each rotation (with the snapshot when one is due), on CompactAsync, and once per burst of erases (the erase window,
+ * A pass runs after each rotation (with the snapshot), on CompactAsync, and once per burst of erases (the erase window,
  * LogMaintenance.EraseWindow.cs); while that window is open the other passes leave the erase work (step 2's marked
  * segments and the erasure scans) to it.
  */
@@ -78,8 +76,6 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
     private readonly ILogger _logger;
     private readonly long _maxRecordLength;
     private IReadOnlySet<uint> _deadBeforeLastSnapshot = new HashSet<uint>();
-    private long _appendedAtLastSnapshot;
-    private long _lastSnapshotBytes;
     private bool _passRequested;
     private long _passAppliedTarget = LogPosition.None;
     private bool _stopping;
@@ -238,7 +234,6 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
         // snapshot points into them (a sealed segment's live bytes only fall), so deleting them needs no newer one.
         uint recoverySegment = LogPosition.Segment(recoveryPoint);
         var deadBeforeCopy = segments.All.Where(s => s.IsSealed && s.LiveBytes <= 0 && s.Id < recoverySegment).Select(static s => s.Id).ToHashSet();
-        long appended = Interlocked.Read(ref _counters.AppendedBytes);
         byte[] data = SnapshotWriter.Serialize(clean, recoveryPoint, nextLsn, lastTimestamp, _index, segments);
         if (_options.SyncPolicy != SyncPolicy.Always && !clean)
         {
@@ -254,17 +249,7 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
         _health.ThrowIfAbandoned();
         SnapshotWriter.Write(_fileSystem, _options.Directory, data);
         Volatile.Write(ref _deadBeforeLastSnapshot, deadBeforeCopy);
-        Volatile.Write(ref _appendedAtLastSnapshot, appended);
-        Volatile.Write(ref _lastSnapshotBytes, data.LongLength);
     }
-
-    /// <summary>
-    /// True when the log appended at least <see cref="WriteAheadLogOptions.RecoverySnapshotSpacing"/> times the latest
-    /// recovery snapshot's size since that snapshot was written (always with a spacing of 0, or before the first one).
-    /// </summary>
-    private bool SnapshotDue()
-        => Interlocked.Read(ref _counters.AppendedBytes) - Volatile.Read(ref _appendedAtLastSnapshot)
-            >= _options.RecoverySnapshotSpacing * Volatile.Read(ref _lastSnapshotBytes);
 
     private async Task LoopAsync()
     {
@@ -320,10 +305,7 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
         }
     }
 
-    /// <summary>
-    /// A requested pass writes the snapshot first (after a rotation, when one is due: <see cref="SnapshotDue"/>), then
-    /// deletes and compacts.
-    /// </summary>
+    /// <summary>A requested pass writes the snapshot first (after a rotation), then deletes and compacts.</summary>
     private async Task RunWorkItemAsync(TaskCompletionSource<CompactionResult>? compaction, bool pass, long appliedTarget, SpacePassScope scope)
     {
         try
@@ -336,10 +318,7 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
             if (pass)
             {
                 await WhenAppliedAsync(appliedTarget).ConfigureAwait(false);
-                if (SnapshotDue())
-                {
-                    await WriteSnapshotAsync(clean: false).ConfigureAwait(false);
-                }
+                await WriteSnapshotAsync(clean: false).ConfigureAwait(false);
             }
 
             var result = await RunSpacePassAsync(scope).ConfigureAwait(false);

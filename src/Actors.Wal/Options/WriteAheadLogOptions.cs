@@ -32,9 +32,6 @@ public sealed class WriteAheadLogOptions
     /// <summary>Default live ratio below which a sealed segment is compacted: 0.5.</summary>
     public const double DefaultCompactionLiveRatio = 0.5;
 
-    /// <summary>The default of <see cref="RecoverySnapshotSpacing"/>: 4.</summary>
-    public const double DefaultRecoverySnapshotSpacing = 4;
-
     /// <summary>The default of <see cref="MaxSparseCopySegments"/>: 4.</summary>
     public const int DefaultMaxSparseCopySegments = 4;
 
@@ -142,22 +139,6 @@ public sealed class WriteAheadLogOptions
     /// more.</para>
     /// </remarks>
     public int MaxSparseCopySegments { get; set; } = DefaultMaxSparseCopySegments;
-
-    /// <summary>
-    /// How far apart the recovery snapshots written after rotations are: a new one once the log appended at least this
-    /// many times the previous snapshot's size since it. Default 4; 0 writes one after every rotation. Between 0 and 1,000.
-    /// </summary>
-    /// <remarks>
-    /// <para>The snapshot holds the whole index (39 bytes per stream and 8 per extra run: 39 MB for 1,000,000 streams).
-    /// Written after every rotation of a 64 MiB segment, that is more than half the appended bytes again, on the same
-    /// disk as the commits' fsyncs. With the default the snapshot's writes stay at most a quarter of the appended bytes.</para>
-    /// <para>What waits: recovery replays the records after the latest snapshot's recovery point (at most about this many
-    /// times its size, plus a segment), and dead segments are deleted (or kept for reuse) only once a snapshot that
-    /// points into none of them is durable, so up to as many dead segments' bytes stay on disk a little longer. Erases,
-    /// an older key, expired history and <see cref="WriteAheadLog.CompactAsync"/> write a snapshot at once, as does a
-    /// clean close.</para>
-    /// </remarks>
-    public double RecoverySnapshotSpacing { get; set; } = DefaultRecoverySnapshotSpacing;
 
     /// <summary>
     /// Chain consolidation: when a read of a stream's latest state would walk this many records (its latest record back to

@@ -78,11 +78,6 @@ public sealed class WriteAheadLogOptionsValidator : IValidateOptions<WriteAheadL
             failures.Add($"{prefix}{nameof(options.CompactionLiveRatio)} must be in [0, 1); it is {options.CompactionLiveRatio}.");
         }
 
-        if (!(options.RecoverySnapshotSpacing >= 0 && options.RecoverySnapshotSpacing <= 1000))
-        {
-            failures.Add($"{prefix}{nameof(options.RecoverySnapshotSpacing)} must be between 0 and 1000; it is {options.RecoverySnapshotSpacing}.");
-        }
-
         if (options.MaxSparseCopySegments < 0)
         {
             failures.Add($"{prefix}{nameof(options.MaxSparseCopySegments)} must be 0 or more; it is {options.MaxSparseCopySegments}.");

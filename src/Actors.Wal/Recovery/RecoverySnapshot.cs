@@ -6,8 +6,8 @@ namespace Actors.Wal.Recovery;
 
 /*
  * Recovery snapshot "index.snapshot" (Kafka's recovery point plus the index, in one file). Written whole
- * (MetadataFileEnvelope.Replace) after segment rotations when one is due (WriteAheadLogOptions.RecoverySnapshotSpacing),
- * before dead segments it does not cover are deleted, and at clean shutdown. Every
+ * (MetadataFileEnvelope.Replace) after segment rotations, before dead segments it does not cover are deleted, and at
+ * clean shutdown. Every
  * record before the recovery point is durable when it is written. Envelope magic 0x504E5357, format version 3
  * (minimum compatible 3); after the envelope's 8 bytes:
  *

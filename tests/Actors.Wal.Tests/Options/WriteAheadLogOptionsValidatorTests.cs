@@ -114,28 +114,4 @@ public sealed class WriteAheadLogOptionsValidatorTests
         options.MaxSparseCopySegments = segments;
         Assert.True(new WriteAheadLogOptionsValidator().Validate(null, options).Succeeded);
     }
-
-    [Theory]
-    [InlineData(-0.5)]
-    [InlineData(1000.5)]
-    [InlineData(double.NaN)]
-    [InlineData(double.PositiveInfinity)]
-    public void Validate_RecoverySnapshotSpacingOutOfRange_NamesTheSetting(double spacing)
-    {
-        var options = Valid();
-        options.RecoverySnapshotSpacing = spacing;
-        var result = new WriteAheadLogOptionsValidator().Validate(null, options);
-        Assert.Contains(result.Failures!, f => f.StartsWith("RecoverySnapshotSpacing", StringComparison.Ordinal));
-    }
-
-    [Theory]
-    [InlineData(0)]
-    [InlineData(0.25)]
-    [InlineData(1000)]
-    public void Validate_RecoverySnapshotSpacingInRange_Succeeds(double spacing)
-    {
-        var options = Valid();
-        options.RecoverySnapshotSpacing = spacing;
-        Assert.True(new WriteAheadLogOptionsValidator().Validate(null, options).Succeeded);
-    }
 }

@@ -48,9 +48,6 @@ internal sealed record BenchArgs
           --max-sparse-copy-segments N
                            the same rows: the log's MaxSparseCopySegments, N >= 0 (default the engine's 4; 0 compacts
                            segments holding only compaction's copies like any other)
-          --recovery-snapshot-spacing X
-                           the same rows: the log's RecoverySnapshotSpacing, X in [0, 1000] (default the engine's 4; 0
-                           writes a recovery snapshot after every rotation)
           --bare-fresh-files
                            every "bare group commit" row writes a fresh log's file state: new files of the engine's
                            segment size (--segment-mb), each zero-filled ahead on a background thread in fdatasynced
@@ -118,9 +115,6 @@ internal sealed record BenchArgs
 
     /// <summary>The engine rows' <c>MaxSparseCopySegments</c>, when given (default: the engine's).</summary>
     public int? MaxSparseCopySegments { get; init; }
-
-    /// <summary>The engine rows' <c>RecoverySnapshotSpacing</c>, when given (default: the engine's).</summary>
-    public double? RecoverySnapshotSpacing { get; init; }
 
     /// <summary>Engine rows pass the run's cancellable token to each append (default: none, as the providers call it).</summary>
     public bool CancellableAppends { get; init; }
@@ -220,15 +214,6 @@ internal sealed record BenchArgs
                     }
 
                     parsed = parsed with { MaxSparseCopySegments = copySegments };
-                    break;
-                case "--recovery-snapshot-spacing":
-                    double spacing = double.Parse(Value(args, ref i), CultureInfo.InvariantCulture);
-                    if (!(spacing >= 0 && spacing <= 1000))
-                    {
-                        throw new ArgumentException($"--recovery-snapshot-spacing must be in [0, 1000]; it is {spacing}.\n{Usage}");
-                    }
-
-                    parsed = parsed with { RecoverySnapshotSpacing = spacing };
                     break;
                 case "--bare-fresh-files":
                     parsed = parsed with { BareFreshFiles = true };

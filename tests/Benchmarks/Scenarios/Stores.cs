@@ -77,11 +77,6 @@ internal static class Stores
             options.MaxSparseCopySegments = copySegments;
         }
 
-        if (context.Args.RecoverySnapshotSpacing is { } spacing)
-        {
-            options.RecoverySnapshotSpacing = spacing;
-        }
-
         return options;
     }
 
