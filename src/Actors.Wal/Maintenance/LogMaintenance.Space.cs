@@ -24,7 +24,11 @@ internal sealed partial class LogMaintenance
         // What an erase pass must remove: the segments marked when it starts (the scans' marks and the sealed active
         // segment included). Erases that mark more meanwhile have opened a window of their own.
         var markedAtStart = _segments.Current.All.Where(static s => s.HoldsErasedData).Select(static s => s.Id).ToHashSet();
-        var (deleted, freed) = await DeleteDeadSegmentsAsync().ConfigureAwait(false);
+        // A rotation's pass deletes what its own snapshot covers; segments that died while that snapshot was taken wait for
+        // the next rotation's (with a large index they always would: 256 checkpointing writers kill the segment sealed
+        // last within tens of milliseconds, a snapshot of 1,000,000 streams takes longer). Other passes delete every dead
+        // segment, writing a snapshot when the latest does not cover them.
+        var (deleted, freed) = await DeleteDeadSegmentsAsync(coveredOnly: !requested && !scope.ErasePass).ConfigureAwait(false);
         int compacted = 0;
         int relocated = 0;
         int erasedCompacted = 0;
@@ -44,7 +48,7 @@ internal sealed partial class LogMaintenance
                 break;
             }
 
-            var (moreDeleted, moreFreed) = await DeleteDeadSegmentsAsync().ConfigureAwait(false);
+            var (moreDeleted, moreFreed) = await DeleteDeadSegmentsAsync(coveredOnly: false).ConfigureAwait(false);
             deleted += moreDeleted;
             freed += moreFreed;
             if (!scope.RemovesAllErased || moreDeleted == 0
@@ -135,6 +139,10 @@ internal sealed partial class LogMaintenance
     /// </summary>
     private List<Segment> ReclaimableSegments(Func<Segment, bool> predicate)
     {
+        // Read before any live bytes: a segment is a candidate only once the committer published every record in it (a
+        // commit makes a segment durable before it publishes its records, so a segment one commit wrote from its first
+        // record to its seal is sealed and durable with no live bytes until then).
+        long applied = _committer.AppliedPosition;
         long now = _time.GetUtcNow().UtcTicks;
         var sealedSegments = _segments.Current.All.Where(s => s.IsSealed && s.DurableOffset >= s.WrittenOffset).ToList();
         int retainFrom = Math.Max(0, sealedSegments.Count - _options.RetainSegmentCount);
@@ -146,7 +154,7 @@ internal sealed partial class LogMaintenance
             long sealedAt = segment.SealedAtTicks > 0 ? segment.SealedAtTicks : segment.Header.CreatedUtcTicks;
             bool retained = i >= retainFrom || (_options.RetainMaxAge is { } maxAge && now - sealedAt < maxAge.Ticks)
                 || (readersFloor is { } floor && segment.Id >= floor);
-            if (retained && !segment.HoldsErasedData)
+            if ((retained && !segment.HoldsErasedData) || !IsFullyApplied(segment, applied))
             {
                 continue;
             }
@@ -165,7 +173,11 @@ internal sealed partial class LogMaintenance
     /// they were all dead and fully applied before its entries were copied (a rotation's pass writes one just before),
     /// else a new one.
     /// </summary>
-    private async Task<(int Deleted, long Freed)> DeleteDeadSegmentsAsync()
+    /// <param name="coveredOnly">
+    /// True: delete only the dead segments the latest snapshot covers and write none (unless a dead segment holds erased
+    /// records, records under an older key or expired history: then all, as with false); the others wait for a later pass.
+    /// </param>
+    private async Task<(int Deleted, long Freed)> DeleteDeadSegmentsAsync(bool coveredOnly)
     {
         // The dead set first: a sealed segment's live bytes only fall, so no entry copied after this points into it.
         var dead = ReclaimableSegments(static s => s.LiveBytes <= 0);
@@ -179,7 +191,18 @@ internal sealed partial class LogMaintenance
         var covered = Volatile.Read(ref _deadBeforeLastSnapshot);
         if (!dead.TrueForAll(s => covered.Contains(s.Id)))
         {
-            await WriteSnapshotAsync(clean: false).ConfigureAwait(false);
+            if (coveredOnly && !dead.Exists(s => s.HoldsErasedData || HasOlderKey(s) || HasExpiredHistory(s)))
+            {
+                dead.RemoveAll(s => !covered.Contains(s.Id));
+                if (dead.Count == 0)
+                {
+                    return (0, 0);
+                }
+            }
+            else
+            {
+                await WriteSnapshotAsync(clean: false).ConfigureAwait(false);
+            }
         }
 
         _health.ThrowIfAbandoned();
@@ -319,6 +342,12 @@ internal sealed partial class LogMaintenance
             return null;
         }
     }
+
+    /// <summary>True when every record of the sealed <paramref name="segment"/> lies before the <paramref name="applied"/> position.</summary>
+    internal static bool IsFullyApplied(Segment segment, long applied)
+        => applied != LogPosition.None
+            && (LogPosition.Segment(applied) > segment.Id
+                || (LogPosition.Segment(applied) == segment.Id && LogPosition.Offset(applied) >= segment.WrittenOffset));
 
     /// <summary>
     /// True when <paramref name="segment"/> holds live records below <see cref="WriteAheadLogOptions.CompactionLiveRatio"/>

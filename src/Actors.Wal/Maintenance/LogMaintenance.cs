@@ -75,6 +75,7 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly long _maxRecordLength;
+    private readonly SemaphoreSlim _snapshotLock = new(1, 1);
     private IReadOnlySet<uint> _deadBeforeLastSnapshot = new HashSet<uint>();
     private bool _passRequested;
     private long _passAppliedTarget = LogPosition.None;
@@ -215,6 +216,21 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
     /// Everything applied when the entries were copied is made durable before the file is renamed into place.
     /// </summary>
     public async Task WriteSnapshotAsync(bool clean)
+    {
+        // One at a time (the maintenance thread, and the open that repairs durable claims): the file on disk and the dead
+        // segments it covers (_deadBeforeLastSnapshot) must come from the same snapshot, and both share the temporary file.
+        await _snapshotLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await WriteSnapshotLockedAsync(clean).ConfigureAwait(false);
+        }
+        finally
+        {
+            _snapshotLock.Release();
+        }
+    }
+
+    private async Task WriteSnapshotLockedAsync(bool clean)
     {
         _health.ThrowIfAbandoned();
         long recoveryPoint = _committer.AppliedPosition;

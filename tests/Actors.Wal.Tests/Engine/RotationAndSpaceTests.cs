@@ -237,4 +237,68 @@ public sealed class RotationAndSpaceTests : LogTestBase
         Assert.True(manifest > snapshot, $"expected snapshot, then manifest, then delete: {string.Join(" | ", ops)}");
         Assert.Equal("cp", Text((await log.ReadStreamAsync("x")).Checkpoint!.State));
     }
+
+    [Fact]
+    public async Task RotationPass_SegmentDiesWhileThePassesSnapshotIsWritten_WaitsForTheNextRotationsSnapshot()
+    {
+        var fs = new FaultInjectingFileSystem();
+        await using (var log = await OpenAsync(fileSystem: fs))
+        {
+            long x = 0;
+            while (log.GetStatistics().SegmentCount < 2)
+            {
+                await log.AppendAsync("x", x, [new byte[1000]]);
+                x++;
+            }
+
+            await log.WhenMaintenanceIdleAsync(); // the first rotation's pass: segment 1 holds x's events
+
+            // The second rotation's pass copies the index for its snapshot; the snapshot's fsync is held while x
+            // checkpoints, so segments 1 and 2 die after the copy: that snapshot still points into them.
+            using var gate = new ManualResetEventSlim(false);
+            fs.GatedFilePrefix = "index.snapshot";
+            fs.FileGate = gate;
+            while (log.GetSegmentSpace().Max(s => s.SegmentId) < 3)
+            {
+                await log.AppendAsync("x", x, [new byte[1000]]);
+                x++;
+            }
+
+            Assert.True(await fs.FileGateEntered.WaitAsync(TimeSpan.FromMinutes(2)), "the rotation's pass wrote no snapshot");
+            fs.FileGate = null;
+            await log.WriteCheckpointAsync("x", x, Bytes("cp"));
+            int mark;
+            lock (fs.Operations)
+            {
+                mark = fs.Operations.Count;
+            }
+
+            gate.Set();
+            await log.WhenMaintenanceIdleAsync();
+
+            string[] ops;
+            lock (fs.Operations)
+            {
+                ops = [.. fs.Operations.Skip(mark)];
+            }
+
+            Assert.Single(ops, op => op == "rename index.snapshot.tmp index.snapshot"); // the held one, no second
+            Assert.DoesNotContain(ops, op => op.Contains("0000000001.wal", StringComparison.Ordinal) && !op.StartsWith("open", StringComparison.Ordinal));
+            Assert.Equal(0, log.GetStatistics().SegmentsDeleted);
+
+            // The next rotation's snapshot is copied after they died: its pass deletes them without another.
+            while (log.GetSegmentSpace().Max(s => s.SegmentId) < 4)
+            {
+                await log.AppendAsync("x", x, [new byte[1000]]);
+                x++;
+            }
+
+            await log.WhenMaintenanceIdleAsync();
+            Assert.True(log.GetStatistics().SegmentsDeleted >= 2, $"deleted {log.GetStatistics().SegmentsDeleted}");
+            Assert.Equal("cp", Text((await log.ReadStreamAsync("x")).Checkpoint!.State));
+        }
+
+        await using var reopened = await OpenAsync();
+        Assert.Equal("cp", Text((await reopened.ReadStreamAsync("x")).Checkpoint!.State));
+    }
 }
