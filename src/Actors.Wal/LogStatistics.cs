@@ -43,6 +43,21 @@ public sealed record LogStatistics
     public long StreamsRelocated { get; init; }
 
     /// <summary>
+    /// Recovery snapshots written whole since open while the log ran (<c>index.snapshot</c>: after rotations, and at an
+    /// open that repaired durable claims; the one written at close is not counted).
+    /// </summary>
+    public long SnapshotsWritten { get; init; }
+
+    /// <summary>
+    /// Recovery snapshot deltas written since open (<c>index.delta</c>: the entries changed since the last whole one,
+    /// <see cref="WriteAheadLogOptions.SnapshotDeltaMinStreams"/>).
+    /// </summary>
+    public long SnapshotDeltasWritten { get; init; }
+
+    /// <summary>Bytes of the snapshots and deltas counted in <see cref="SnapshotsWritten"/> and <see cref="SnapshotDeltasWritten"/>.</summary>
+    public long SnapshotBytesWritten { get; init; }
+
+    /// <summary>
     /// Streams chain consolidation copied forward as one record since open
     /// (<see cref="WriteAheadLogOptions.ConsolidateAfterRecords"/>).
     /// </summary>

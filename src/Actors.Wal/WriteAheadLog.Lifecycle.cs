@@ -135,8 +135,8 @@ public sealed partial class WriteAheadLog
             _retentions.PersistIfChanged();
             operation = "snapshot";
             long end = LogPosition.Create(active.Id, active.WrittenOffset);
-            byte[] data = SnapshotWriter.Serialize(clean: true, end, _writer.NextLsn, _writer.LastTimestamp, _index, _segments.Current);
-            SnapshotWriter.Write(_fileSystem, _options.Directory, data);
+            byte[] data = SnapshotWriter.SerializeFull(clean: true, end, _writer.NextLsn, _writer.LastTimestamp, _index, _segments.Current);
+            SnapshotWriter.WriteFull(_fileSystem, _options.Directory, data);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

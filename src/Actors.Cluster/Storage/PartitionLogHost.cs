@@ -309,6 +309,7 @@ internal sealed partial class PartitionLogHost
         RecoveryMode = source.RecoveryMode,
         CompactionLiveRatio = source.CompactionLiveRatio,
         MaxSparseCopySegments = source.MaxSparseCopySegments,
+        SnapshotDeltaMinStreams = source.SnapshotDeltaMinStreams,
         ConsolidateAfterRecords = source.ConsolidateAfterRecords,
         ConsolidationMaxBytes = source.ConsolidationMaxBytes,
         RetainSegmentCount = source.RetainSegmentCount,

@@ -102,7 +102,7 @@ internal static class InspectCommand
             return $"segment {snap.Segment} offset {snap.Offset} ({when}; next LSN {snap.NextLsn}, {snap.IndexedStreams} streams indexed)";
         }
 
-        return report.SnapshotPresent ? "index.snapshot is damaged: open scans every segment" : "none (no index.snapshot: open scans every segment)";
+        return report.SnapshotPresent ? "index.snapshot or the index.delta that extends it is damaged: open scans every segment" : "none (no index.snapshot: open scans every segment)";
     }
 
     private static string State(LogVerification report, InspectedSegment s)

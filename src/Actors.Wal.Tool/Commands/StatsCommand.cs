@@ -49,7 +49,7 @@ internal static class StatsCommand
         table.AddRow("Log state", live ? "live: a running process has the log open (its LOCK is held); below is what opening it read-only finds now" : "not open: no process holds the LOCK");
         table.AddRow("Recovery mode", mode.ToString());
         table.AddRow("Segments", N(r.Segments));
-        table.AddRow("Segments scanned", $"{N(r.SegmentsScanned)} (the others are covered by index.snapshot)");
+        table.AddRow("Segments scanned", $"{N(r.SegmentsScanned)} (the others are covered by the recovery snapshot)");
         table.AddRow("Records scanned", N(r.RecordsScanned));
         table.AddRow("Streams", N(r.Streams));
         table.AddRow("Segment data bytes", N(r.Bytes));

@@ -30,6 +30,15 @@ internal sealed class LogCounters
     /// <summary>Consolidation requests that copied nothing (the stream changed, grew too large, or no longer qualified).</summary>
     public long ConsolidationsSkipped;
 
+    /// <summary>Recovery snapshots written whole while the log ran.</summary>
+    public long SnapshotsWritten;
+
+    /// <summary>Recovery snapshot deltas written while the log ran.</summary>
+    public long SnapshotDeltasWritten;
+
+    /// <summary>Bytes of the recovery snapshots and deltas written while the log ran.</summary>
+    public long SnapshotBytesWritten;
+
     /// <summary>Damaged records space management skipped.</summary>
     public long CorruptRecordsSkipped;
 }

@@ -20,7 +20,7 @@ namespace Actors.Wal.Index;
 /// first; a moved idle entry sends the reader back to the hot tier) makes a read either see the state before a change
 /// or after it, never neither.
 /// </remarks>
-internal sealed class StreamIndex
+internal sealed partial class StreamIndex
 {
     /// <summary>Flag on an idle entry whose stream was promoted to the hot tier.</summary>
     private const uint MovedFlag = 0x100;
@@ -191,47 +191,6 @@ internal sealed class StreamIndex
         {
             yield return hot.Read();
         }
-    }
-
-    /// <summary>
-    /// A copy of every entry, each stream once, each entry consistent, taken while the owner may keep changing the
-    /// index (a fuzzy snapshot: an entry reflects every change made before the call, and possibly later ones).
-    /// </summary>
-    public static List<StreamEntry> Capture(IndexTiers tiers)
-    {
-        var captured = new List<StreamEntry>(tiers.Count + 16);
-        var idlePositions = new int[tiers.IdleCount];
-        for (int k = 0; k < tiers.IdleCount; k++)
-        {
-            StreamEntry e = tiers.Idle[k];
-            if ((Volatile.Read(ref tiers.Idle[k].Flags) & MovedFlag) == 0)
-            {
-                idlePositions[k] = captured.Count + 1;
-                captured.Add(e);
-            }
-        }
-
-        foreach (var hot in tiers.Hot.Values)
-        {
-            StreamEntry e = hot.Read();
-            if (hot.IdleSlot >= 0 && hot.IdleSlot < idlePositions.Length && idlePositions[hot.IdleSlot] > 0)
-            {
-                captured[idlePositions[hot.IdleSlot] - 1] = e; // promoted after its idle copy was taken
-            }
-            else
-            {
-                captured.Add(e);
-            }
-        }
-
-        for (int i = 0; i < captured.Count; i++)
-        {
-            StreamEntry e = captured[i];
-            e.Flags &= ~MovedFlag;
-            captured[i] = e;
-        }
-
-        return captured;
     }
 }
 

@@ -1,4 +1,5 @@
 using Actors.Wal.Format;
+using Actors.Wal.IO;
 using Actors.Wal.Recovery;
 
 namespace Actors.Wal.Inspection;
@@ -7,19 +8,13 @@ internal sealed partial class VerificationRun
 {
     private void LoadSnapshot()
     {
-        string path = Path.Combine(_directory, RecoverySnapshot.FileName);
-        if (!File.Exists(path))
-        {
-            return;
-        }
-
-        _snapshotPresent = true;
-        byte[] data = File.ReadAllBytes(path);
-        _snapshot = RecoverySnapshot.TryParse(data, out string? reason);
-        if (_snapshot is null)
+        var loaded = RecoverySnapshotFiles.Load(PhysicalFileSystem.Instance, _directory);
+        _snapshotPresent = loaded.Present;
+        _snapshot = loaded.Index;
+        if (loaded.Present && loaded.Index is null)
         {
             _findings.Add(new LogFinding(LogFindingKind.Snapshot, RecoverySnapshot.FileName, null, null,
-                $"{reason}; opening the log ignores it and scans every segment (no record is lost, but the file was damaged on disk)"));
+                $"{loaded.Note} Opening the log does the same (no record is lost, but a file was damaged on disk)"));
         }
     }
 
@@ -128,7 +123,7 @@ internal sealed partial class VerificationRun
             _findings.Add(new LogFinding(LogFindingKind.Snapshot, snapshotFile, null, null,
                 $"{staleStreams} stream(s) are indexed at records in missing segment(s) {string.Join(", ", staleSegments)}; later records of those streams are present, "
                 + "but opening the log or reading those streams follows the stale entries and fails ('... the segment is missing'). "
-                + "Move index.snapshot out of the directory (keep a copy): open then scans every segment"));
+                + "Move index.snapshot (and index.delta, if present) out of the directory (keep a copy): open then scans every segment"));
         }
 
         if (_maxLsn < snapshot.NextLsn - 1)

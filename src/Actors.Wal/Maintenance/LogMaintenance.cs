@@ -76,6 +76,7 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
     private readonly ILogger _logger;
     private readonly long _maxRecordLength;
     private readonly SemaphoreSlim _snapshotLock = new(1, 1);
+    private readonly SnapshotWriter _snapshots;
     private IReadOnlySet<uint> _deadBeforeLastSnapshot = new HashSet<uint>();
     private bool _passRequested;
     private long _passAppliedTarget = LogPosition.None;
@@ -112,6 +113,7 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
         _time = time;
         _logger = logger;
         _maxRecordLength = options.SegmentSizeBytes - SegmentHeader.Size - RecordHeader.SealSize;
+        _snapshots = new SnapshotWriter(fileSystem, options.Directory, options.SnapshotDeltaMinStreams);
         _consolidator = new ChainConsolidator(this, options, index, reader, writer, health, counters, time, logger, _readBuffers, _maxRecordLength);
     }
 
@@ -250,7 +252,7 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
         // snapshot points into them (a sealed segment's live bytes only fall), so deleting them needs no newer one.
         uint recoverySegment = LogPosition.Segment(recoveryPoint);
         var deadBeforeCopy = segments.All.Where(s => s.IsSealed && s.LiveBytes <= 0 && s.Id < recoverySegment).Select(static s => s.Id).ToHashSet();
-        byte[] data = SnapshotWriter.Serialize(clean, recoveryPoint, nextLsn, lastTimestamp, _index, segments);
+        var snapshot = _snapshots.Prepare(clean, recoveryPoint, nextLsn, lastTimestamp, _index, segments);
         if (_options.SyncPolicy != SyncPolicy.Always && !clean)
         {
             // Applied records are written but maybe not synced under Interval/None: the snapshot must not point at
@@ -263,7 +265,9 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
         }
 
         _health.ThrowIfAbandoned();
-        SnapshotWriter.Write(_fileSystem, _options.Directory, data);
+        _snapshots.Write(snapshot);
+        Interlocked.Increment(ref snapshot.IsDelta ? ref _counters.SnapshotDeltasWritten : ref _counters.SnapshotsWritten);
+        Interlocked.Add(ref _counters.SnapshotBytesWritten, snapshot.Data.Length);
         Volatile.Write(ref _deadBeforeLastSnapshot, deadBeforeCopy);
     }
 

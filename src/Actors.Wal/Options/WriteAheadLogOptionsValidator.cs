@@ -83,6 +83,11 @@ public sealed class WriteAheadLogOptionsValidator : IValidateOptions<WriteAheadL
             failures.Add($"{prefix}{nameof(options.MaxSparseCopySegments)} must be 0 or more; it is {options.MaxSparseCopySegments}.");
         }
 
+        if (options.SnapshotDeltaMinStreams < 0)
+        {
+            failures.Add($"{prefix}{nameof(options.SnapshotDeltaMinStreams)} must be 0 or more; it is {options.SnapshotDeltaMinStreams}.");
+        }
+
         // The count saturates at MaxChainRecords and never triggers there: the largest useful setting is one below it.
         if (options.ConsolidateAfterRecords != 0 && options.ConsolidateAfterRecords is < 2 or >= Index.StreamEntry.MaxChainRecords)
         {

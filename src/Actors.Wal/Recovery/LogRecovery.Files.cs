@@ -32,30 +32,28 @@ internal sealed partial class LogRecovery
     }
 
     /// <summary>
-    /// Reads index.snapshot. Returns it when it can serve as the index; <paramref name="parsed"/> is the snapshot
-    /// whenever its checksum holds (its durable positions are claims even when it cannot serve as the index).
+    /// Reads index.snapshot and the index.delta that extends it (<see cref="RecoverySnapshotFiles"/>). Returns the snapshot
+    /// when it can serve as the index; <paramref name="parsed"/> is the snapshot whose durable positions are claims even
+    /// when it cannot serve as the index.
     /// </summary>
     private RecoverySnapshot? LoadSnapshot(List<uint> segmentIds, out RecoverySnapshot? parsed)
     {
-        parsed = null;
-        string path = RecoverySnapshot.Envelope.PathIn(_options.Directory);
-        if (RecoverySnapshot.Envelope.ReadIfExists(_fileSystem, _options.Directory) is not { } data)
+        var loaded = RecoverySnapshotFiles.Load(_fileSystem, _options.Directory);
+        parsed = loaded.Claims;
+        if (loaded.Note is { } note)
+        {
+            _notes.Add(note);
+        }
+
+        if (loaded.Index is not { } snapshot)
         {
             return null;
         }
 
-        var snapshot = RecoverySnapshot.TryParse(data, out string? reason);
-        if (snapshot is null)
-        {
-            _notes.Add($"{path}: {reason}; ignored, scanning every segment.");
-            return null;
-        }
-
-        parsed = snapshot;
         var known = snapshot.Segments.Select(s => s.Id).ToHashSet();
         if (segmentIds.Exists(id => id < snapshot.RecoveryPointSegment && !known.Contains(id)))
         {
-            _notes.Add($"{path}: does not describe every segment before its recovery point; ignored, scanning every segment.");
+            _notes.Add($"{RecoverySnapshot.Envelope.PathIn(_options.Directory)}: does not describe every segment before its recovery point; ignored, scanning every segment.");
             return null;
         }
 
@@ -222,6 +220,7 @@ internal sealed partial class LogRecovery
         }
 
         _fileSystem.DeleteFile(Path.Combine(dir, RecoverySnapshot.Envelope.TempFileName));
+        _fileSystem.DeleteFile(Path.Combine(dir, RecoverySnapshotDelta.Envelope.TempFileName));
         if (deferredDeletes.Count > 0)
         {
             _fileSystem.SyncDirectory(dir);

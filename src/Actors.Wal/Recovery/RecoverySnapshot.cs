@@ -7,7 +7,8 @@ namespace Actors.Wal.Recovery;
 /*
  * Recovery snapshot "index.snapshot" (Kafka's recovery point plus the index, in one file). Written whole
  * (MetadataFileEnvelope.Replace) after segment rotations, before dead segments it does not cover are deleted, and at
- * clean shutdown. Every
+ * clean shutdown; with many streams a rotation may write a delta instead (index.delta, RecoverySnapshotDelta), which
+ * uses this file's fields and tables. Every
  * record before the recovery point is durable when it is written. Envelope magic 0x504E5357, format version 3
  * (minimum compatible 3); after the envelope's 8 bytes:
  *
@@ -78,6 +79,13 @@ internal sealed class RecoverySnapshot
 
     /// <summary>Serializes a snapshot of <paramref name="entries"/> (read twice: to size the file, then to write it).</summary>
     public static byte[] Serialize(bool clean, uint rpSegment, long rpOffset, long nextLsn, long lastTimestamp, IReadOnlyList<StreamEntry> entries, IReadOnlyCollection<(uint Id, bool Sealed, long WriteOffset)> segments)
+        => MetadataFileEnvelope.Seal(Compose(Envelope, HeaderSize, clean, rpSegment, rpOffset, nextLsn, lastTimestamp, entries, segments));
+
+    /// <summary>
+    /// The file's bytes without the CRC (the caller fills any fields between offset 48 and <paramref name="headerSize"/>,
+    /// then seals): the fields from offset 8 to 48, the stream table from <paramref name="headerSize"/>, the segment table.
+    /// </summary>
+    internal static byte[] Compose(MetadataFileEnvelope envelope, int headerSize, bool clean, uint rpSegment, long rpOffset, long nextLsn, long lastTimestamp, IReadOnlyList<StreamEntry> entries, IReadOnlyCollection<(uint Id, bool Sealed, long WriteOffset)> segments)
     {
         long size = (long)segments.Count * SegmentSize;
         for (int i = 0; i < entries.Count; i++)
@@ -85,7 +93,7 @@ internal sealed class RecoverySnapshot
             size += StreamFixedSize + ((long)(entries[i].OlderRuns?.Length ?? 0) * RunSize);
         }
 
-        var buffer = Envelope.Create(size);
+        var buffer = envelope.Create(size);
         Span<byte> d = buffer;
         BinaryPrimitives.WriteUInt32LittleEndian(d[8..], clean ? 1u : 0u);
         BinaryPrimitives.WriteUInt32LittleEndian(d[12..], rpSegment);
@@ -94,7 +102,7 @@ internal sealed class RecoverySnapshot
         BinaryPrimitives.WriteInt32LittleEndian(d[32..], entries.Count);
         BinaryPrimitives.WriteInt32LittleEndian(d[36..], segments.Count);
         BinaryPrimitives.WriteInt64LittleEndian(d[40..], lastTimestamp);
-        int o = HeaderSize;
+        int o = headerSize;
         for (int i = 0; i < entries.Count; i++)
         {
             StreamEntry e = entries[i];
@@ -124,7 +132,7 @@ internal sealed class RecoverySnapshot
             o += SegmentSize;
         }
 
-        return MetadataFileEnvelope.Seal(buffer);
+        return buffer;
     }
 
     /// <summary>Parses a snapshot; null (with a reason) when it is damaged or of an unknown version.</summary>
@@ -146,19 +154,28 @@ internal sealed class RecoverySnapshot
             return null;
         }
 
+        return ParseBody(data, HeaderSize, out reason);
+    }
+
+    /// <summary>
+    /// Parses the fields from offset 8 to 48, the stream table from <paramref name="headerSize"/> and the segment table of a
+    /// file whose envelope and checksum were checked; null with a reason when they are inconsistent.
+    /// </summary>
+    internal static RecoverySnapshot? ParseBody(ReadOnlySpan<byte> data, int headerSize, out string? reason)
+    {
         int streamCount = BinaryPrimitives.ReadInt32LittleEndian(data[32..]);
         int segmentCount = BinaryPrimitives.ReadInt32LittleEndian(data[36..]);
         // Every count is bounded by what the remaining bytes can hold before anything is allocated with it: a
         // CRC-valid file with a huge count must not allocate (or fail to allocate) a list of that capacity.
         if (streamCount < 0 || segmentCount < 0
-            || HeaderSize + ((long)streamCount * StreamFixedSize) + ((long)segmentCount * SegmentSize) > data.Length - 4)
+            || headerSize + ((long)streamCount * StreamFixedSize) + ((long)segmentCount * SegmentSize) > data.Length - 4)
         {
             reason = "counts out of range";
             return null;
         }
 
         var streams = new List<StreamEntry>(streamCount);
-        int o = HeaderSize;
+        int o = headerSize;
         int end = data.Length - 4;
         for (int i = 0; i < streamCount; i++)
         {
@@ -211,6 +228,7 @@ internal sealed class RecoverySnapshot
             segments.Add((BinaryPrimitives.ReadUInt32LittleEndian(data[o..]), data[o + 4] != 0, BinaryPrimitives.ReadInt64LittleEndian(data[(o + 5)..])));
         }
 
+        reason = null;
         return new RecoverySnapshot
         {
             Clean = (BinaryPrimitives.ReadUInt32LittleEndian(data[8..]) & 1) != 0,

@@ -59,15 +59,11 @@ internal static class LogFiles
         return size;
     }
 
-    /// <summary>Reads the recovery snapshot; null with a reason when it is missing or damaged.</summary>
+    /// <summary>Reads the recovery snapshot (merged with the delta that extends it); null with a reason when it is missing or damaged.</summary>
     public static RecoverySnapshot? ReadSnapshot(IFileSystem fileSystem, string directory, out string? reason)
     {
-        if (RecoverySnapshot.Envelope.ReadIfExists(fileSystem, directory) is not { } data)
-        {
-            reason = "missing";
-            return null;
-        }
-
-        return RecoverySnapshot.TryParse(data, out reason);
+        var loaded = RecoverySnapshotFiles.Load(fileSystem, directory);
+        reason = loaded.Present ? loaded.Note : "missing";
+        return loaded.Index;
     }
 }

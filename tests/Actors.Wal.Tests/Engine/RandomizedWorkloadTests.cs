@@ -9,20 +9,33 @@ namespace Actors.Wal.Tests.Engine;
 /// </summary>
 public sealed class RandomizedWorkloadTests : LogTestBase
 {
+    /// <param name="seed">The workload's seed.</param>
+    /// <param name="deltaMinStreams"><see cref="WriteAheadLogOptions.SnapshotDeltaMinStreams"/> (1: snapshots after rotations
+    /// are deltas whenever few streams changed since the last full one).</param>
+    /// <param name="coldStreams">Streams besides the 8 the workload mostly uses, each picked one step in five.</param>
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public async Task RandomWorkload_MatchesModel_AcrossCompactionAndReopen(int seed)
+    [InlineData(1, WriteAheadLogOptions.DefaultSnapshotDeltaMinStreams, 0)]
+    [InlineData(2, WriteAheadLogOptions.DefaultSnapshotDeltaMinStreams, 0)]
+    [InlineData(3, WriteAheadLogOptions.DefaultSnapshotDeltaMinStreams, 0)]
+    [InlineData(4, 1, 40)]
+    [InlineData(5, 1, 40)]
+    [InlineData(6, 1, 40)]
+    public async Task RandomWorkload_MatchesModel_AcrossCompactionAndReopen(int seed, int deltaMinStreams, int coldStreams)
     {
         var random = new Random(seed);
         var model = new Dictionary<string, ModelStream>();
-        var log = await OpenAsync(o => o.CompactionLiveRatio = 0.6);
+        void Configure(WriteAheadLogOptions o)
+        {
+            o.CompactionLiveRatio = 0.6;
+            o.SnapshotDeltaMinStreams = deltaMinStreams;
+        }
+
+        var log = await OpenOnFilesAsync(Configure);
         try
         {
             for (int step = 0; step < 400; step++)
             {
-                string stream = $"s{random.Next(8)}";
+                string stream = coldStreams > 0 && random.Next(5) == 0 ? $"c{random.Next(coldStreams)}" : $"s{random.Next(8)}";
                 var m = model.TryGetValue(stream, out var found) ? found : model[stream] = new ModelStream();
                 int op = random.Next(100);
                 if (op < 60)
@@ -67,12 +80,12 @@ public sealed class RandomizedWorkloadTests : LogTestBase
                         File.Delete(Dir.File(RecoverySnapshot.FileName));
                     }
 
-                    log = await OpenAsync(o => o.CompactionLiveRatio = 0.6);
+                    log = await OpenOnFilesAsync(Configure);
                 }
                 else
                 {
                     await log.AbandonAsync();
-                    log = await OpenAsync(o => o.CompactionLiveRatio = 0.6);
+                    log = await OpenOnFilesAsync(Configure);
                 }
 
                 foreach (var (id, expected) in model)
@@ -84,6 +97,14 @@ public sealed class RandomizedWorkloadTests : LogTestBase
         finally
         {
             await log.DisposeAsync();
+        }
+
+        if (deltaMinStreams == 1)
+        {
+            lock (Files.Operations)
+            {
+                Assert.Contains($"rename {RecoverySnapshotDelta.FileName}.tmp {RecoverySnapshotDelta.FileName}", Files.Operations);
+            }
         }
     }
 

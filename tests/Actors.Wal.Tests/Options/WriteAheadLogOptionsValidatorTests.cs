@@ -114,4 +114,13 @@ public sealed class WriteAheadLogOptionsValidatorTests
         options.MaxSparseCopySegments = segments;
         Assert.True(new WriteAheadLogOptionsValidator().Validate(null, options).Succeeded);
     }
+
+    [Fact]
+    public void Validate_NegativeSnapshotDeltaMinStreams_NamesTheSetting()
+    {
+        var options = Valid();
+        options.SnapshotDeltaMinStreams = -1;
+        var result = new WriteAheadLogOptionsValidator().Validate(null, options);
+        Assert.Contains(result.Failures!, f => f.StartsWith("SnapshotDeltaMinStreams", StringComparison.Ordinal));
+    }
 }

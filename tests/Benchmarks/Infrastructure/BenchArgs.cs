@@ -48,6 +48,9 @@ internal sealed record BenchArgs
           --max-sparse-copy-segments N
                            the same rows: the log's MaxSparseCopySegments, N >= 0 (default the engine's 4; 0 compacts
                            segments holding only compaction's copies like any other)
+          --snapshot-delta-min-streams N
+                           the same rows: the log's SnapshotDeltaMinStreams, N >= 0 (default the engine's 10,000; 0
+                           writes every recovery snapshot whole)
           --bare-fresh-files
                            every "bare group commit" row writes a fresh log's file state: new files of the engine's
                            segment size (--segment-mb), each zero-filled ahead on a background thread in fdatasynced
@@ -115,6 +118,9 @@ internal sealed record BenchArgs
 
     /// <summary>The engine rows' <c>MaxSparseCopySegments</c>, when given (default: the engine's).</summary>
     public int? MaxSparseCopySegments { get; init; }
+
+    /// <summary>The engine rows' <c>SnapshotDeltaMinStreams</c>, when given (default: the engine's).</summary>
+    public int? SnapshotDeltaMinStreams { get; init; }
 
     /// <summary>Engine rows pass the run's cancellable token to each append (default: none, as the providers call it).</summary>
     public bool CancellableAppends { get; init; }
@@ -189,13 +195,7 @@ internal sealed record BenchArgs
                     parsed = parsed with { CheckpointEvery = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture) };
                     break;
                 case "--idle-streams":
-                    int idle = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture);
-                    if (idle < 0)
-                    {
-                        throw new ArgumentException($"--idle-streams must be 0 or more; it is {idle}.\n{Usage}");
-                    }
-
-                    parsed = parsed with { IdleStreams = idle };
+                    parsed = parsed with { IdleStreams = NonNegative(args, ref i) };
                     break;
                 case "--compaction-live-ratio":
                     double ratio = double.Parse(Value(args, ref i), CultureInfo.InvariantCulture);
@@ -207,13 +207,10 @@ internal sealed record BenchArgs
                     parsed = parsed with { CompactionLiveRatio = ratio };
                     break;
                 case "--max-sparse-copy-segments":
-                    int copySegments = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture);
-                    if (copySegments < 0)
-                    {
-                        throw new ArgumentException($"--max-sparse-copy-segments must be 0 or more; it is {copySegments}.\n{Usage}");
-                    }
-
-                    parsed = parsed with { MaxSparseCopySegments = copySegments };
+                    parsed = parsed with { MaxSparseCopySegments = NonNegative(args, ref i) };
+                    break;
+                case "--snapshot-delta-min-streams":
+                    parsed = parsed with { SnapshotDeltaMinStreams = NonNegative(args, ref i) };
                     break;
                 case "--bare-fresh-files":
                     parsed = parsed with { BareFreshFiles = true };
@@ -253,6 +250,14 @@ internal sealed record BenchArgs
             Scenarios = scenarios.Count == 0 ? ["all"] : scenarios,
             Postgres = string.IsNullOrWhiteSpace(pg) ? null : pg,
         };
+    }
+
+    /// <summary>The value of the option at <paramref name="i"/> as an integer of 0 or more (else the usage error names the option).</summary>
+    private static int NonNegative(IReadOnlyList<string> args, ref int i)
+    {
+        string option = args[i];
+        int value = int.Parse(Value(args, ref i), CultureInfo.InvariantCulture);
+        return value >= 0 ? value : throw new ArgumentException($"{option} must be 0 or more; it is {value}.\n{Usage}");
     }
 
     private static string Value(IReadOnlyList<string> args, ref int i)

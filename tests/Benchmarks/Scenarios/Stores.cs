@@ -77,6 +77,11 @@ internal static class Stores
             options.MaxSparseCopySegments = copySegments;
         }
 
+        if (context.Args.SnapshotDeltaMinStreams is { } deltaMinStreams)
+        {
+            options.SnapshotDeltaMinStreams = deltaMinStreams;
+        }
+
         return options;
     }
 
