@@ -104,13 +104,15 @@ internal sealed partial class StreamIndex
             }
         }
 
-        // The rest of each group: idle entries with a captured hash that did not change themselves.
+        // The rest of each group: idle entries with a captured hash that did not change themselves. A slot marked moved
+        // whose hot entry is not in the copy above was promoted after that copy was taken: its idle state is taken (the
+        // promotion's record lies after the recovery point, and replay applies it), else the merge would drop the stream.
         foreach (ulong hash in hashes)
         {
             for (int k = tiers.LowerBound(hash); k < tiers.IdleCount && tiers.Idle[k].Hash == hash; k++)
             {
                 StreamEntry e = tiers.Idle[k];
-                if (!capturedIdle.ContainsKey(k) && !hotSlots.Contains(k) && (Volatile.Read(ref tiers.Idle[k].Flags) & MovedFlag) == 0)
+                if (!capturedIdle.ContainsKey(k) && !hotSlots.Contains(k))
                 {
                     capturedIdle[k] = captured.Count;
                     captured.Add(e);

@@ -144,9 +144,10 @@ public sealed class WriteAheadLogOptions
     public int MaxSparseCopySegments { get; set; } = DefaultMaxSparseCopySegments;
 
     /// <summary>
-    /// Incremental recovery snapshots: when the index holds at least this many streams, a recovery snapshot after a
-    /// rotation writes only the entries changed since the last full one (<c>index.delta</c>) while those are at most a
-    /// quarter of the index and the deltas since it add up to less than it. Default 10,000; 0 writes every snapshot whole.
+    /// Incremental recovery snapshots: when the index holds at least this many streams, a recovery snapshot written while
+    /// the log runs (after a rotation, or by a space pass) holds only the entries changed since the last full one
+    /// (<c>index.delta</c>) while those are at most a quarter of the full one's entries and the deltas since it add up
+    /// to less than its size. Default 10,000; 0 writes every snapshot whole.
     /// </summary>
     /// <remarks>
     /// A full snapshot (<c>index.snapshot</c>) is about 40 bytes per stream (39 MB with 1,000,000 streams) and a rotation

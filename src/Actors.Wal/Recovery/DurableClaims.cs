@@ -25,7 +25,12 @@ internal sealed class DurableClaims
     public IEnumerable<uint> Segments => _ends.Keys;
 
     /// <summary>Collects the claims of the files read at open (either may be null: missing or damaged).</summary>
-    public static DurableClaims From(RecoverySnapshot? snapshot, SegmentManifest? manifest)
+    /// <param name="snapshot">The recovery snapshot, or null.</param>
+    /// <param name="manifest">The manifest, or null.</param>
+    /// <param name="recoveryPointClaimed">False when the segment of the snapshot's recovery point may have been deleted
+    /// legitimately since (<see cref="LoadedSnapshot.RecoveryPointClaimed"/>): its offset still counts if the segment is
+    /// there, its absence is not reported.</param>
+    public static DurableClaims From(RecoverySnapshot? snapshot, SegmentManifest? manifest, bool recoveryPointClaimed = true)
     {
         var claims = new DurableClaims();
         if (snapshot is not null)
@@ -37,7 +42,7 @@ internal sealed class DurableClaims
             }
 
             claims.Add(snapshot.RecoveryPointSegment, snapshot.RecoveryPointOffset, $"the recovery point of {RecoverySnapshot.FileName}{kind}");
-            claims.RecoveryPointSegment = snapshot.RecoveryPointSegment;
+            claims.RecoveryPointSegment = recoveryPointClaimed ? snapshot.RecoveryPointSegment : null;
         }
 
         if (manifest is not null)

@@ -34,12 +34,13 @@ internal sealed partial class LogRecovery
     /// <summary>
     /// Reads index.snapshot and the index.delta that extends it (<see cref="RecoverySnapshotFiles"/>). Returns the snapshot
     /// when it can serve as the index; <paramref name="parsed"/> is the snapshot whose durable positions are claims even
-    /// when it cannot serve as the index.
+    /// when it cannot serve as the index (<paramref name="recoveryPointClaimed"/>: see <see cref="LoadedSnapshot"/>).
     /// </summary>
-    private RecoverySnapshot? LoadSnapshot(List<uint> segmentIds, out RecoverySnapshot? parsed)
+    private RecoverySnapshot? LoadSnapshot(List<uint> segmentIds, out RecoverySnapshot? parsed, out bool recoveryPointClaimed)
     {
         var loaded = RecoverySnapshotFiles.Load(_fileSystem, _options.Directory);
         parsed = loaded.Claims;
+        recoveryPointClaimed = loaded.RecoveryPointClaimed;
         if (loaded.Note is { } note)
         {
             _notes.Add(note);

@@ -74,8 +74,8 @@ internal sealed partial class LogRecovery
             deferredDeletes.Add(unlisted);
         }
 
-        var snapshot = LoadSnapshot(ids, out var parsedSnapshot);
-        var claims = DurableClaims.From(parsedSnapshot, manifest);
+        var snapshot = LoadSnapshot(ids, out var parsedSnapshot, out bool recoveryPointClaimed);
+        var claims = DurableClaims.From(parsedSnapshot, manifest, recoveryPointClaimed);
         var paths = new SortedDictionary<uint, string>(ids.ToDictionary(id => id, id => Path.Combine(dir, SegmentHeader.FileName(id))));
         // Listed spares the writer took into use before a manifest listed them as live (the rule validate also follows).
         foreach (var (_, path, reason) in new SpareAdoption(p => _fileSystem.OpenFile(p, WalFileMode.OpenReadOnly), _maxRecordLength).Adopt(paths, spares, claims))

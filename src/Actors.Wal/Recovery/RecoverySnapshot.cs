@@ -9,8 +9,9 @@ namespace Actors.Wal.Recovery;
  * (MetadataFileEnvelope.Replace) after segment rotations, before dead segments it does not cover are deleted, and at
  * clean shutdown; with many streams a rotation may write a delta instead (index.delta, RecoverySnapshotDelta), which
  * uses this file's fields and tables. Every
- * record before the recovery point is durable when it is written. Envelope magic 0x504E5357, format version 3
- * (minimum compatible 3); after the envelope's 8 bytes:
+ * record before the recovery point is durable when it is written. Envelope magic 0x504E5357, format version 4
+ * (minimum compatible 4; version 3 has the same layout and is read, but its readers know no index.delta, so they must
+ * not use a version 4 file); after the envelope's 8 bytes:
  *
  *   offset size field
  *   8      4    Flags                 bit 0: written at clean shutdown
@@ -42,8 +43,14 @@ internal sealed class RecoverySnapshot
     /// <summary>The snapshot file name.</summary>
     public const string FileName = "index.snapshot";
 
-    /// <summary>The format version this build writes.</summary>
-    public const ushort CurrentVersion = 3;
+    /// <summary>
+    /// The format version this build writes: 4, the layout of 3, whose readers would use the file without the
+    /// <c>index.delta</c> that may extend it (4 is its minimum compatible version, so they scan every segment instead).
+    /// </summary>
+    public const ushort CurrentVersion = 4;
+
+    /// <summary>The oldest version read as it is (3: the same layout; 2 is converted, <see cref="LegacySnapshotV2"/>).</summary>
+    private const ushort OldestSameLayout = 3;
 
     internal const int HeaderSize = 48;
     private const int StreamFixedSize = 39;
@@ -148,7 +155,7 @@ internal sealed class RecoverySnapshot
             return LegacySnapshotV2.TryParse(data, out reason);
         }
 
-        if (version < CurrentVersion)
+        if (version < OldestSameLayout)
         {
             reason = $"format version {version} is too old to be used (it does not record the last timestamp)";
             return null;

@@ -59,7 +59,10 @@ internal static class LogFiles
         return size;
     }
 
-    /// <summary>Reads the recovery snapshot (merged with the delta that extends it); null with a reason when it is missing or damaged.</summary>
+    /// <summary>
+    /// Reads the recovery snapshot (merged with the delta that extends it); null with a reason when it is missing or
+    /// damaged. A snapshot read with a file ignored (a stale delta) comes with that note as the reason.
+    /// </summary>
     public static RecoverySnapshot? ReadSnapshot(IFileSystem fileSystem, string directory, out string? reason)
     {
         var loaded = RecoverySnapshotFiles.Load(fileSystem, directory);

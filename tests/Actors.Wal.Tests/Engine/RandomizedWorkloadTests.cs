@@ -31,6 +31,7 @@ public sealed class RandomizedWorkloadTests : LogTestBase
         }
 
         var log = await OpenOnFilesAsync(Configure);
+        int reopenedWithDelta = 0;
         try
         {
             for (int step = 0; step < 400; step++)
@@ -85,6 +86,7 @@ public sealed class RandomizedWorkloadTests : LogTestBase
                 else
                 {
                     await log.AbandonAsync();
+                    reopenedWithDelta += File.Exists(Dir.File(RecoverySnapshotDelta.FileName)) && File.Exists(Dir.File(RecoverySnapshot.FileName)) ? 1 : 0;
                     log = await OpenOnFilesAsync(Configure);
                 }
 
@@ -101,10 +103,7 @@ public sealed class RandomizedWorkloadTests : LogTestBase
 
         if (deltaMinStreams == 1)
         {
-            lock (Files.Operations)
-            {
-                Assert.Contains($"rename {RecoverySnapshotDelta.FileName}.tmp {RecoverySnapshotDelta.FileName}", Files.Operations);
-            }
+            Assert.True(reopenedWithDelta > 0, "no crash left a delta for the reopen to merge");
         }
     }
 
