@@ -96,8 +96,9 @@ internal static class RecordCodec
     public static long RelocatedSize(int streamIdLength, IReadOnlyList<RecordItem> items, PayloadCipher? cipher = null)
     {
         long size = RecordHeader.Size + streamIdLength;
-        foreach (var item in items)
+        for (int i = 0; i < items.Count; i++) // indexed: a foreach over the interface would box the list's enumerator
         {
+            RecordItem item = items[i];
             size += RelocatedItemOverhead + (item.Kind == RecordType.Tombstone ? 0 : PayloadCipher.StoredLength(cipher, item.Payload.Length));
         }
 
@@ -114,8 +115,9 @@ internal static class RecordCodec
         new RecordHeader(length, RecordType.Relocated, streamId.Length, items.Count, 0, streamVersion, timestampTicks, LogPosition.None, FlagsFor(cipher)).Write(destination);
         streamId.CopyTo(destination[RecordHeader.Size..]);
         int offset = RecordHeader.Size + streamId.Length;
-        foreach (var item in items)
+        for (int i = 0; i < items.Count; i++)
         {
+            RecordItem item = items[i];
             Span<byte> d = destination[offset..];
             d[0] = (byte)item.Kind;
             BinaryPrimitives.WriteInt64LittleEndian(d[1..], item.Version);

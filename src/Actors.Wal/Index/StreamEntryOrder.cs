@@ -9,8 +9,8 @@ internal static class StreamEntryOrder
 
     /// <summary>
     /// Sorts <paramref name="entries"/> by hash. The inputs this sees are a sorted run followed by a short unsorted tail
-    /// (an index snapshot lists the sorted idle tier first, then the hot streams; a demotion appends the hot streams to the
-    /// idle ones), so only the tail is sorted and then merged with the run: O(n + k log k) for a tail of k entries instead
+    /// (an index snapshot lists the sorted idle tier first, then the hot streams; a demotion sorts its hot entries alone),
+    /// so only the tail is sorted and then merged with the run: O(n + k log k) for a tail of k entries instead
     /// of a full sort, and O(n) when the input is already sorted (a snapshot taken at a clean close).
     /// </summary>
     /// <remarks>Optimized at first call: it runs once per open over up to millions of entries, before tiering could help.</remarks>

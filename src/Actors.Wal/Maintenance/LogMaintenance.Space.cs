@@ -308,7 +308,7 @@ internal sealed partial class LogMaintenance
     {
         try
         {
-            var collected = await _reader.CollectForRelocationAsync(entry, retention, _readBuffers, rentals, CancellationToken.None).ConfigureAwait(false);
+            var collected = await _reader.CollectForRelocationAsync(entry, retention, _readBuffers, rentals, _relocationScratch, CancellationToken.None).ConfigureAwait(false);
             if (collected is not { } found)
             {
                 return null;

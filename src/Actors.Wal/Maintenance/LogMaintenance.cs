@@ -77,6 +77,7 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
     private readonly long _maxRecordLength;
     private readonly SemaphoreSlim _snapshotLock = new(1, 1);
     private readonly SnapshotWriter _snapshots;
+    private readonly RelocationScratch _relocationScratch = new();
     private IReadOnlySet<uint> _deadBeforeLastSnapshot = new HashSet<uint>();
     private bool _passRequested;
     private long _passAppliedTarget = LogPosition.None;

@@ -252,84 +252,100 @@ internal sealed partial class LogReader
     /// <param name="pool">The pool the read buffers are rented from.</param>
     /// <param name="rentals">The rented buffers are added here; the items' payloads point into them, so the caller
     /// returns them only once the items are no longer used.</param>
+    /// <param name="scratch">Lists reused from one call to the next (the returned items are in a list of their own).</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
     /// <exception cref="LogCorruptedException">A record on the way is damaged.</exception>
+    /// <remarks>The segments are read on the calling thread (<see cref="RecordCursor"/>'s synchronous reads): without
+    /// <paramref name="retention"/> the call completes synchronously.</remarks>
     public async ValueTask<(byte[] Id, List<RecordItem> Items)?> CollectForRelocationAsync(
-        StreamEntry entry, HistoryRewrite? retention, ArrayPool<byte> pool, List<byte[]> rentals, CancellationToken cancellationToken)
+        StreamEntry entry, HistoryRewrite? retention, ArrayPool<byte> pool, List<byte[]> rentals, RelocationScratch scratch, CancellationToken cancellationToken)
     {
-        var cursor = new RecordCursor(segments, maxRecordLength, pool, rentals);
+        var cursor = new RecordCursor(segments, maxRecordLength, pool, rentals, synchronousReads: true);
         if (retention is { } rewrite)
         {
             var plan = await PlanRewriteAsync(entry, rewrite, cursor, cancellationToken).ConfigureAwait(false);
             return plan is null ? null : (plan.Id, plan.Kept);
         }
 
-        var output = new List<RecordItem>();
-        var items = new List<RecordItem>();
-        var events = new List<RecordItem>();
-        RecordItem? baseItem = null;
-        bool hasBase = entry.HasBase;
-        byte[]? id = null;
-        long position = entry.LatestPosition;
-        bool done = false;
-        while (!done && position != LogPosition.None)
+        try
         {
-            var read = await cursor.ReadAsync(position, cancellationToken).ConfigureAwait(false);
-            if (read is not { } record)
+            var older = scratch.Older;
+            var items = scratch.Items;
+            var events = scratch.Events;
+            RecordItem? baseItem = null;
+            bool hasBase = entry.HasBase;
+            byte[]? id = null;
+            long position = entry.LatestPosition;
+            bool done = false;
+            while (!done && position != LogPosition.None)
+            {
+                var read = await cursor.ReadAsync(position, cancellationToken).ConfigureAwait(false);
+                if (read is not { } record)
+                {
+                    return null;
+                }
+
+                id = CheckSameStream(record, id);
+                DecodeItems(record, items);
+                for (int i = items.Count - 1; i >= 0 && !done; i--)
+                {
+                    var item = items[i];
+                    if (item.Kind == RecordType.Events)
+                    {
+                        if (hasBase && item.Version <= entry.BaseVersion)
+                        {
+                            done = true;
+                        }
+                        else
+                        {
+                            events.Add(item);
+                        }
+                    }
+                    else if (hasBase && baseItem is null && item.Version == entry.BaseVersion && (item.Kind == RecordType.Tombstone) == entry.BaseIsTombstone)
+                    {
+                        baseItem = item;
+                        int oldest = item.Kind == RecordType.Checkpoint && record.Header.Type == RecordType.Relocated
+                            ? items.FindIndex(0, i, static x => x.Kind == RecordType.Checkpoint)
+                            : -1;
+                        for (int k = Math.Max(oldest, 0); oldest >= 0 && k < i; k++)
+                        {
+                            // The base is in a copy that holds older checkpoints (a checkpoint deletion kept them, with the events
+                            // after the oldest): kept with it, in the copy's order, so a compaction never undoes a deletion.
+                            older.Add(items[k]);
+                        }
+
+                        done = item.Kind == RecordType.Tombstone
+                            || (events.Count > 0 ? events[^1].Version == item.Version + 1 : item.Version >= entry.Version);
+                    }
+                }
+
+                position = NextBackPointer(record, position);
+            }
+
+            if (id is null || (hasBase && baseItem is null))
             {
                 return null;
             }
 
-            id = CheckSameStream(record, id);
-            DecodeItems(record, items);
-            for (int i = items.Count - 1; i >= 0 && !done; i--)
+            var output = new List<RecordItem>(older.Count + 1 + events.Count);
+            output.AddRange(older);
+            if (baseItem is { } b)
             {
-                var item = items[i];
-                if (item.Kind == RecordType.Events)
-                {
-                    if (hasBase && item.Version <= entry.BaseVersion)
-                    {
-                        done = true;
-                    }
-                    else
-                    {
-                        events.Add(item);
-                    }
-                }
-                else if (hasBase && baseItem is null && item.Version == entry.BaseVersion && (item.Kind == RecordType.Tombstone) == entry.BaseIsTombstone)
-                {
-                    baseItem = item;
-                    int oldest = item.Kind == RecordType.Checkpoint && record.Header.Type == RecordType.Relocated
-                        ? items.FindIndex(0, i, static x => x.Kind == RecordType.Checkpoint)
-                        : -1;
-                    if (oldest >= 0)
-                    {
-                        // The base is in a copy that holds older checkpoints (a checkpoint deletion kept them, with the events
-                        // after the oldest): kept with it, in the copy's order, so a compaction never undoes a deletion.
-                        output.AddRange(items.GetRange(oldest, i - oldest));
-                    }
-
-                    done = item.Kind == RecordType.Tombstone
-                        || (events.Count > 0 ? events[^1].Version == item.Version + 1 : item.Version >= entry.Version);
-                }
+                output.Add(b);
             }
 
-            position = NextBackPointer(record, position);
-        }
+            for (int i = events.Count - 1; i >= 0; i--)
+            {
+                output.Add(events[i]);
+            }
 
-        if (id is null || (hasBase && baseItem is null))
+            return (id, output);
+        }
+        finally
         {
-            return null;
+            // No payload of this copy stays referenced by the reused lists once the copy is handed on.
+            scratch.Clear();
         }
-
-        if (baseItem is { } b)
-        {
-            output.Add(b);
-        }
-
-        events.Reverse();
-        output.AddRange(events);
-        return (id, output);
     }
 
     /// <summary>

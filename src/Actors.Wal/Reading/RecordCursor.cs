@@ -12,7 +12,7 @@ internal readonly record struct StoredRecord(RecordHeader Header, ReadOnlyMemory
 }
 
 /// <summary>
-/// Reads the records of one back-pointer walk without blocking the caller's thread: each read fetches a window of the
+/// Reads the records of one back-pointer walk (asynchronously, or on the caller's thread with <c>synchronousReads</c>): each read fetches a window of the
 /// segment that ends just after the record asked for, so the stream's earlier records that lie close before it (a
 /// stream's events are usually written close together) come with the same read. Windows grow (4 KiB, 16 KiB,
 /// 64 KiB) as the walk goes on while each window serves several of its records, so a short walk reads little and a long
@@ -32,7 +32,15 @@ internal readonly record struct StoredRecord(RecordHeader Header, ReadOnlyMemory
 /// <param name="pool">The pool to rent buffers from, or null to allocate them.</param>
 /// <param name="rentals">Where rented buffers go (required with <paramref name="pool"/>).</param>
 /// <param name="readAhead">The walk's read-ahead, told of every record read (null: none; maintenance reads without).</param>
-internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength, ArrayPool<byte>? pool = null, List<byte[]>? rentals = null, ReadAhead? readAhead = null)
+/// <param name="synchronousReads">
+/// True: the file is read on the calling thread, so <see cref="ReadAsync"/> completes synchronously and neither it nor
+/// its callers' async methods allocate a state machine per read. For maintenance, which reads many streams mostly from
+/// the page cache: an asynchronous file read on Linux blocks a thread-pool thread in the same system call, and each of
+/// its awaits boxed a state machine (about 130 MB for a pass that copied 100,000 streams). The calling thread (a
+/// thread-pool thread for maintenance) is then held for a chunk of reads in a row. The token is checked before each
+/// read, not during it.
+/// </param>
+internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength, ArrayPool<byte>? pool = null, List<byte[]>? rentals = null, ReadAhead? readAhead = null, bool synchronousReads = false)
 {
     private const int FirstWindow = 4 * 1024;
     private const int MaxWindow = 64 * 1024;
@@ -70,7 +78,10 @@ internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength
                 long start = Math.Max(SegmentHeader.Size, offset + Lookahead - _nextWindow);
                 int size = (int)(offset + Lookahead - start);
                 byte[] window = NewBuffer(size);
-                int read = await segment.File.ReadAsync(start, window.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                int read = synchronousReads
+                    ? segment.File.Read(start, window.AsSpan(0, size))
+                    : await segment.File.ReadAsync(start, window.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
                 (_window, _segment, _start, _length) = (window, segment, start, read);
                 _nextWindow = Math.Min(MaxWindow, _nextWindow * 4);
                 _served = 0;
@@ -111,7 +122,9 @@ internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength
             try
             {
                 record = NewBuffer(header.Length);
-                int read = await current.File.ReadAsync(offset, record.AsMemory(0, header.Length), cancellationToken).ConfigureAwait(false);
+                int read = synchronousReads
+                    ? current.File.Read(offset, record.AsSpan(0, header.Length))
+                    : await current.File.ReadAsync(offset, record.AsMemory(0, header.Length), cancellationToken).ConfigureAwait(false);
                 if (read < header.Length)
                 {
                     throw new LogCorruptedException(current.Path, offset, "the record is cut off by the end of the file");

@@ -10,8 +10,10 @@ namespace Actors.Wal.Tests.Engine;
 public sealed class RandomizedWorkloadTests : LogTestBase
 {
     /// <param name="seed">The workload's seed.</param>
-    /// <param name="deltaMinStreams"><see cref="WriteAheadLogOptions.SnapshotDeltaMinStreams"/> (1: snapshots after rotations
-    /// are deltas whenever few streams changed since the last full one).</param>
+    /// <param name="deltaMinStreams"><see cref="WriteAheadLogOptions.SnapshotDeltaMinStreams"/> (1: snapshots are deltas
+    /// whenever few streams changed since the last full one). Whether a crash step meets a delta on disk depends on when
+    /// the maintenance thread ran, so these cases do not promise a merge; <see cref="SnapshotDeltaTests"/> checks merges
+    /// deterministically.</param>
     /// <param name="coldStreams">Streams besides the 8 the workload mostly uses, each picked one step in five.</param>
     [Theory]
     [InlineData(1, WriteAheadLogOptions.DefaultSnapshotDeltaMinStreams, 0)]
@@ -30,8 +32,7 @@ public sealed class RandomizedWorkloadTests : LogTestBase
             o.SnapshotDeltaMinStreams = deltaMinStreams;
         }
 
-        var log = await OpenOnFilesAsync(Configure);
-        int reopenedWithDelta = 0;
+        var log = await OpenAsync(Configure);
         try
         {
             for (int step = 0; step < 400; step++)
@@ -81,13 +82,12 @@ public sealed class RandomizedWorkloadTests : LogTestBase
                         File.Delete(Dir.File(RecoverySnapshot.FileName));
                     }
 
-                    log = await OpenOnFilesAsync(Configure);
+                    log = await OpenAsync(Configure);
                 }
                 else
                 {
                     await log.AbandonAsync();
-                    reopenedWithDelta += File.Exists(Dir.File(RecoverySnapshotDelta.FileName)) && File.Exists(Dir.File(RecoverySnapshot.FileName)) ? 1 : 0;
-                    log = await OpenOnFilesAsync(Configure);
+                    log = await OpenAsync(Configure);
                 }
 
                 foreach (var (id, expected) in model)
@@ -101,10 +101,6 @@ public sealed class RandomizedWorkloadTests : LogTestBase
             await log.DisposeAsync();
         }
 
-        if (deltaMinStreams == 1)
-        {
-            Assert.True(reopenedWithDelta > 0, "no crash left a delta for the reopen to merge");
-        }
     }
 
     private static async Task AssertMatchesAsync(WriteAheadLog log, string id, ModelStream expected, string where)

@@ -87,6 +87,42 @@ public sealed class StreamIndexTests
     }
 
     [Fact]
+    public void Demote_IdlePromotedAndNewStreams_MergesThemSortedByHashEachOnce()
+    {
+        var index = new StreamIndex();
+        var idle = Enumerable.Range(0, 1_000).Select(i => $"i{i}").ToList();
+        index.LoadIdle([.. idle.Select((id, i) => StreamEntry.CreateNew(Hash(id)) with { Version = i, LatestPosition = i })]);
+        var promoted = idle.Where((_, i) => i % 3 == 0).ToList();
+        foreach (string id in promoted)
+        {
+            Assert.True(index.TryFind(id, Hash(id), (_, candidate) => candidate == id, out var entry, out _, out int slot), id);
+            var stream = new HotStream(id, entry, slot);
+            index.AddHot(stream);
+            stream.Publish(entry with { Version = entry.Version + 10_000 });
+        }
+
+        for (int i = 0; i < 500; i++)
+        {
+            string id = $"n{i}";
+            index.AddHot(new HotStream(id, StreamEntry.CreateNew(Hash(id)) with { Version = 20_000 + i, LatestPosition = 5_000 + i }, -1));
+        }
+
+        // A new stream whose hash collides with an idle one that stays idle: both are kept.
+        ulong shared = Hash(idle[1]);
+        index.AddHot(new HotStream("collides", StreamEntry.CreateNew(shared) with { Version = 30_000, LatestPosition = 9_000 }, -1));
+
+        index.Demote();
+
+        var tiers = index.Current;
+        Assert.Equal(1_501, tiers.IdleCount);
+        Assert.Equal([1L, 30_000L], tiers.Idle.Take(tiers.IdleCount).Where(e => e.Hash == shared).Select(e => e.Version).Order());
+        Assert.Equal(0, index.HotCount);
+        Assert.True(tiers.Idle.AsSpan(0, tiers.IdleCount).ToArray().Select(e => e.Hash).SequenceEqual(tiers.Idle.Take(tiers.IdleCount).Select(e => e.Hash).Order()), "not sorted by hash");
+        Assert.Equal(1_501, tiers.Idle.Take(tiers.IdleCount).Select(e => e.Version).Distinct().Count());
+        Assert.Equal(promoted.Count, tiers.Idle.Take(tiers.IdleCount).Count(e => e.Version is >= 10_000 and < 20_000));
+    }
+
+    [Fact]
     public async Task TryFind_WhileTheOwnerPromotesPublishesAndDemotes_NeverMissesAStreamNorSeesAVersionGoBack()
     {
         const int streams = 64;
