@@ -34,14 +34,7 @@ internal sealed partial class StreamIndex
             }
         }
 
-        for (int i = 0; i < captured.Count; i++)
-        {
-            StreamEntry e = captured[i];
-            e.Flags &= ~MovedFlag;
-            captured[i] = e;
-        }
-
-        return captured;
+        return WithoutMovedFlags(captured);
     }
 
     /// <summary>
@@ -120,6 +113,12 @@ internal sealed partial class StreamIndex
             }
         }
 
+        return WithoutMovedFlags(captured);
+    }
+
+    /// <summary>Clears the in-memory moved flag of every entry of <paramref name="captured"/> (a copy's entries are never moved).</summary>
+    private static List<StreamEntry> WithoutMovedFlags(List<StreamEntry> captured)
+    {
         for (int i = 0; i < captured.Count; i++)
         {
             StreamEntry e = captured[i];

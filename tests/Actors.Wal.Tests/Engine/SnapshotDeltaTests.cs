@@ -47,26 +47,32 @@ public sealed class SnapshotDeltaTests : LogTestBase
         await AssertContentAsync(scanned, x);
     }
 
-    [Fact]
-    public async Task Open_DeltaDamaged_IgnoresBothFilesAndScansEverySegment()
+    /// <summary>
+    /// A damaged delta (the full snapshot alone would point into deleted segments), or a damaged full snapshot beside an
+    /// intact delta: open ignores both and scans every segment. The log ran until the full snapshot's recovery point lay
+    /// in a segment deleted since, so its claim must not refuse the open either.
+    /// </summary>
+    [Theory]
+    [InlineData(RecoverySnapshotDelta.FileName, 70)]
+    [InlineData(RecoverySnapshot.FileName, 60)]
+    public async Task Open_SnapshotFileDamaged_IgnoresBothFilesAndScansEverySegment(string damagedFile, int damagedByte)
     {
         long x;
         await using (var log = await OpenAsync(DeltaOptions))
         {
-            // Until the full snapshot's recovery point lies in a segment deleted since: its claim must not refuse the open.
             x = await WriteIdleStreamsThenCheckpointingStreamAsync(log, until: () => File.Exists(Dir.File(RecoverySnapshotDelta.FileName)) && FullSnapshotRecoveryPointIsGone());
             await log.AbandonAsync();
         }
 
-        string path = Dir.File(RecoverySnapshotDelta.FileName);
+        string path = Dir.File(damagedFile);
         byte[] data = File.ReadAllBytes(path);
-        data[70] ^= 0x40;
+        data[damagedByte] ^= 0x40;
         File.WriteAllBytes(path, data);
 
         await using var reopened = await OpenAsync(DeltaOptions);
         var recovery = reopened.GetStatistics().Recovery;
         Assert.Equal(recovery.Segments, recovery.SegmentsScanned);
-        Assert.Contains(recovery.Notes, n => n.Contains(RecoverySnapshotDelta.FileName, StringComparison.Ordinal) && n.Contains("checksum", StringComparison.Ordinal));
+        Assert.Contains(recovery.Notes, n => n.Contains(damagedFile, StringComparison.Ordinal) && n.Contains("checksum", StringComparison.Ordinal));
         await AssertContentAsync(reopened, x);
     }
 
@@ -104,28 +110,6 @@ public sealed class SnapshotDeltaTests : LogTestBase
             Assert.Contains(fs.Operations, op => op == "rename index.snapshot.tmp index.snapshot");
             Assert.DoesNotContain(fs.Operations, op => op.StartsWith("rename", StringComparison.Ordinal) && op.Contains(RecoverySnapshotDelta.FileName, StringComparison.Ordinal));
         }
-    }
-
-    [Fact]
-    public async Task Open_FullSnapshotDamagedBesideADelta_ScansEverySegment()
-    {
-        long x;
-        await using (var log = await OpenAsync(DeltaOptions))
-        {
-            x = await WriteIdleStreamsThenCheckpointingStreamAsync(log, until: () => File.Exists(Dir.File(RecoverySnapshotDelta.FileName)) && FullSnapshotRecoveryPointIsGone());
-            await log.AbandonAsync();
-        }
-
-        string path = Dir.File(RecoverySnapshot.FileName);
-        byte[] data = File.ReadAllBytes(path);
-        data[60] ^= 0x40;
-        File.WriteAllBytes(path, data);
-
-        await using var reopened = await OpenAsync(DeltaOptions);
-        var recovery = reopened.GetStatistics().Recovery;
-        Assert.Equal(recovery.Segments, recovery.SegmentsScanned);
-        Assert.Contains(recovery.Notes, n => n.Contains(RecoverySnapshot.FileName, StringComparison.Ordinal) && n.Contains("checksum", StringComparison.Ordinal));
-        await AssertContentAsync(reopened, x);
     }
 
     [Fact]
