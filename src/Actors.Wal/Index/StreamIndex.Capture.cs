@@ -1,6 +1,13 @@
+using Actors.Wal.Format;
+
 namespace Actors.Wal.Index;
 
-/// <summary>Copies of the index's entries for recovery snapshots, taken while the owner keeps changing the index.</summary>
+/// <summary>
+/// Copies of the index's entries for recovery snapshots, taken while the owner keeps changing the index. A new stream's
+/// hot entry is in the hot tier a moment before its first record is applied to it (<c>Committer.Publish</c>); a copy
+/// taken then has no position and is left out: that record lies after the recovery point and replay creates the stream
+/// (kept, it would name segment 0xFFFFFFFF, which recovery takes for a missing segment holding acknowledged records).
+/// </summary>
 internal sealed partial class StreamIndex
 {
     /// <summary>
@@ -24,6 +31,11 @@ internal sealed partial class StreamIndex
         foreach (var hot in tiers.Hot.Values)
         {
             StreamEntry e = hot.Read();
+            if (e.LatestPosition == LogPosition.None)
+            {
+                continue; // a new stream whose first record is not applied yet
+            }
+
             if (hot.IdleSlot >= 0 && hot.IdleSlot < idlePositions.Length && idlePositions[hot.IdleSlot] > 0)
             {
                 captured[idlePositions[hot.IdleSlot] - 1] = e; // promoted after its idle copy was taken
@@ -77,9 +89,9 @@ internal sealed partial class StreamIndex
         var hotSlots = new HashSet<int>();
         foreach (var (stream, e) in hot)
         {
-            if (!hashes.Contains(e.Hash))
+            if (!hashes.Contains(e.Hash) || e.LatestPosition == LogPosition.None)
             {
-                continue;
+                continue; // unchanged and in no changed group, or a new stream whose first record is not applied yet
             }
 
             if (stream.IdleSlot >= 0)

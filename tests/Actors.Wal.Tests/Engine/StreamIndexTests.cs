@@ -87,6 +87,19 @@ public sealed class StreamIndexTests
     }
 
     [Fact]
+    public void Capture_NewStreamInTheHotTierBeforeItsFirstRecordIsApplied_LeavesItOut()
+    {
+        // The committer adds a new stream's hot entry, then applies its first record to it: a copy taken in between.
+        var index = new StreamIndex();
+        index.LoadIdle([StreamEntry.CreateNew(7) with { LatestPosition = LogPosition.Create(1, 64), Version = 1 }]);
+        index.AddHot(new HotStream("written", StreamEntry.CreateNew(7) with { LatestPosition = LogPosition.Create(2, 64), Version = 2 }, -1));
+        index.AddHot(new HotStream("new", StreamEntry.CreateNew(7), -1));
+
+        Assert.Equal([1L, 2L], StreamIndex.Capture(index.Current).Select(e => e.Version).Order());
+        Assert.Equal([1L, 2L], StreamIndex.CaptureChanged(index.Current, LogPosition.Create(2, 0)).Select(e => e.Version).Order());
+    }
+
+    [Fact]
     public void Demote_IdlePromotedAndNewStreams_MergesThemSortedByHashEachOnce()
     {
         var index = new StreamIndex();
