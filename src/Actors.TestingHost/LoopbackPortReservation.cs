@@ -19,6 +19,10 @@ namespace Actors.TestingHost;
 /// taken before the port is probed and released only by <see cref="Dispose"/> or by the process's death (the operating
 /// system drops its file locks), so no other process using this class takes the port meanwhile, and a crashed test
 /// leaves nothing held.</para>
+/// <para>Orleans's own test cluster (Microsoft.Orleans.TestingHost, used by other test assemblies that may run at the
+/// same time) picks its gateway ports from 12000-21999 and its silo ports from 22300-29999, checking only the listeners
+/// open at that moment: a port reserved here but not listening (its silo restarting) could be taken by it. Reservations
+/// skip those ranges (<see cref="IsOrleansTestClusterPort"/>).</para>
 /// <para>On a system without <c>ip_local_port_range</c> (not Linux), no reservation is made: <see cref="Reserve"/> returns
 /// null and the silo binds port 0 as before. Not thread-safe; dispose once.</para>
 /// </remarks>
@@ -47,7 +51,7 @@ public sealed class LoopbackPortReservation : IDisposable
     /// Reserves a free loopback port below the ephemeral range, or returns null when this system has no such range to
     /// avoid (the caller then binds port 0).
     /// </summary>
-    /// <exception cref="InvalidOperationException">Every port between <see cref="LowestPort"/> and the ephemeral range is locked or bound.</exception>
+    /// <exception cref="InvalidOperationException">Every port between <see cref="LowestPort"/> and the ephemeral range, outside Orleans's test cluster ranges, is locked or bound.</exception>
     public static LoopbackPortReservation? Reserve()
     {
         if (EphemeralRangeStart() is not int ephemeralStart || ephemeralStart <= LowestPort + 1)
@@ -61,7 +65,7 @@ public sealed class LoopbackPortReservation : IDisposable
         for (int i = 0; i < span; i++)
         {
             int port = LowestPort + ((first + i) % span);
-            if (TryLock(port) is not { } fileLock)
+            if (IsOrleansTestClusterPort(port) || TryLock(port) is not { } fileLock)
             {
                 continue;
             }
@@ -75,8 +79,15 @@ public sealed class LoopbackPortReservation : IDisposable
         }
 
         throw new InvalidOperationException(
-            $"No loopback port between {LowestPort} and {ephemeralStart - 1} is free: each is bound or reserved by another test process (lock files in {DirectoryPath}).");
+            $"No loopback port between {LowestPort} and {ephemeralStart - 1} outside Orleans's test cluster ranges is free: each is bound or reserved by another test process (lock files in {DirectoryPath}).");
     }
+
+    /// <summary>
+    /// True when <paramref name="port"/> lies in a range Orleans's test cluster allocates from (gateway ports 12000-21999,
+    /// silo ports 22300-29999: <c>TestClusterPortAllocator</c> in Microsoft.Orleans.TestingHost 10.4.2, checked by sampling
+    /// its allocations).
+    /// </summary>
+    public static bool IsOrleansTestClusterPort(int port) => port is (>= 12_000 and < 22_000) or (>= 22_300 and < 30_000);
 
     /// <summary>Releases the port for other test processes (the silo using it must have stopped).</summary>
     public void Dispose() => _lock.Dispose();

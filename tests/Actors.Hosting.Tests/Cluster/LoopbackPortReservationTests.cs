@@ -30,6 +30,7 @@ public sealed class LoopbackPortReservationTests
             }
 
             Assert.Equal(held.Count, held.Select(r => r.Port).Distinct().Count());
+            Assert.All(held, r => Assert.False(LoopbackPortReservation.IsOrleansTestClusterPort(r.Port), $"port {r.Port} lies where Orleans's test cluster takes ports"));
             Assert.All(held, r => Assert.True(IsLockedByAnother(r.Port), $"port {r.Port} is handed out but not locked"));
         }
         finally
@@ -39,6 +40,18 @@ public sealed class LoopbackPortReservationTests
 
         Assert.All(held, r => Assert.False(IsLockedByAnother(r.Port), $"port {r.Port} is still locked after its reservation was disposed"));
     }
+
+    [Theory]
+    [InlineData(11_999, false)]
+    [InlineData(12_000, true)]
+    [InlineData(21_999, true)]
+    [InlineData(22_000, false)]
+    [InlineData(22_299, false)]
+    [InlineData(22_300, true)]
+    [InlineData(29_999, true)]
+    [InlineData(30_000, false)]
+    public void IsOrleansTestClusterPort_RangeBounds_MatchOrleansAllocator(int port, bool expected) =>
+        Assert.Equal(expected, LoopbackPortReservation.IsOrleansTestClusterPort(port));
 
     /// <summary>Whether opening the port's lock file exclusively fails, as it does for any other reserving process.</summary>
     internal static bool IsLockedByAnother(int port)
