@@ -9,6 +9,16 @@ public sealed record LogStatistics
     /// <summary>Streams known to the index (including deleted ones).</summary>
     public long StreamCount { get; init; }
 
+    /// <summary>
+    /// Streams in the index's hot tier: written since the last demotion, each with its id and state object in memory
+    /// (about 150 bytes more than an idle stream's 48). The writer demotes them all to the idle tier once they pass an
+    /// eighth of the index (at least 16,384); a stream only copied forward by compaction stays idle.
+    /// </summary>
+    public long HotStreamCount { get; init; }
+
+    /// <summary>Index demotions since open: each merged the hot tier into the idle one while the writer waited.</summary>
+    public long IndexDemotions { get; init; }
+
     /// <summary>Bytes of all segment files (records, not preallocated space).</summary>
     public long TotalBytes { get; init; }
 

@@ -186,6 +186,8 @@ public sealed partial class WriteAheadLog : IEventLog
         {
             SegmentCount = segments.Count,
             StreamCount = _index.Count,
+            HotStreamCount = _index.HotCount,
+            IndexDemotions = Interlocked.Read(ref _counters.IndexDemotions),
             TotalBytes = total,
             LiveBytes = live,
             AppendedRecords = Interlocked.Read(ref _counters.AppendedRecords),

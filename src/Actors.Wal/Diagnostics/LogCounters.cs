@@ -15,6 +15,9 @@ internal sealed class LogCounters
     /// <summary>fdatasyncs of segment data (group commits and seals).</summary>
     public long Fsyncs;
 
+    /// <summary>Index demotions (the hot tier merged into the idle one).</summary>
+    public long IndexDemotions;
+
     /// <summary>Segments compacted.</summary>
     public long SegmentsCompacted;
 

@@ -52,6 +52,8 @@ internal sealed class WalInstruments : IDisposable
         _meter.CreateObservableCounter("actors.wal.snapshot.deltas_written", () => new Measurement<long>(log.GetStatistics().SnapshotDeltasWritten, _tag), "{snapshot}", "Recovery snapshot deltas written (index.delta: the entries changed since the last whole snapshot).");
         _meter.CreateObservableCounter("actors.wal.snapshot.bytes_written", () => new Measurement<long>(log.GetStatistics().SnapshotBytesWritten, _tag), "By", "Bytes of the recovery snapshots and deltas written while the log ran.");
         _meter.CreateObservableCounter("actors.wal.consolidations", () => new Measurement<long>(log.GetStatistics().ChainsConsolidated, _tag), "{stream}", "Streams chain consolidation copied forward as one record (ConsolidateAfterRecords).");
+        _meter.CreateObservableGauge("actors.wal.index.hot_streams", () => new Measurement<long>(log.GetStatistics().HotStreamCount, _tag), "{stream}", "Streams in the index's hot tier (written since the last demotion, about 150 B more each than an idle stream).");
+        _meter.CreateObservableCounter("actors.wal.index.demotions", () => new Measurement<long>(log.GetStatistics().IndexDemotions, _tag), "{demotion}", "Index demotions: the hot tier merged into the idle one while the writer waited.");
         _meter.CreateObservableGauge("actors.wal.reclaimable_bytes", () => new Measurement<long>(log.GetStatistics().ReclaimableBytes, _tag), "By", "Bytes of records that segment deletion or compaction could reclaim.");
     }
 

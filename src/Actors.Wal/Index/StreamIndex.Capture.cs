@@ -20,7 +20,7 @@ internal sealed partial class StreamIndex
         var idlePositions = new int[tiers.IdleCount];
         for (int k = 0; k < tiers.IdleCount; k++)
         {
-            StreamEntry e = tiers.Idle[k];
+            StreamEntry e = tiers.ReadIdle(k);
             if ((Volatile.Read(ref tiers.Idle[k].Flags) & MovedFlag) == 0)
             {
                 idlePositions[k] = captured.Count + 1;
@@ -63,9 +63,9 @@ internal sealed partial class StreamIndex
         var hashes = new HashSet<ulong>();
         for (int k = 0; k < tiers.IdleCount; k++)
         {
-            if (tiers.Idle[k].LatestPosition >= since)
+            if (Volatile.Read(ref tiers.Idle[k].LatestPosition) >= since)
             {
-                StreamEntry e = tiers.Idle[k];
+                StreamEntry e = tiers.ReadIdle(k);
                 if ((Volatile.Read(ref tiers.Idle[k].Flags) & MovedFlag) == 0)
                 {
                     capturedIdle[k] = captured.Count;
@@ -116,7 +116,7 @@ internal sealed partial class StreamIndex
         {
             for (int k = tiers.LowerBound(hash); k < tiers.IdleCount && tiers.Idle[k].Hash == hash; k++)
             {
-                StreamEntry e = tiers.Idle[k];
+                StreamEntry e = tiers.ReadIdle(k);
                 if (!capturedIdle.ContainsKey(k) && !hotSlots.Contains(k))
                 {
                     capturedIdle[k] = captured.Count;

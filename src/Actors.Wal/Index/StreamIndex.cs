@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Actors.Wal.Index;
 
 /// <summary>
@@ -13,9 +11,9 @@ namespace Actors.Wal.Index;
 /// </summary>
 /// <remarks>
 /// Ownership: one owner mutates the index (recovery before the log starts, then the committer thread): it publishes
-/// hot entries, marks promoted idle entries as moved, and demotes. Readers take the current <see cref="IndexTiers"/>
-/// once and see a consistent picture: idle entries never change except for the moved mark, hot entries are read through
-/// their sequence lock, and a demotion publishes a new tiers object instead of changing the old one. The order of the
+/// hot entries, marks promoted idle entries as moved, replaces the idle entry of a stream relocated while idle, and demotes.
+/// Readers take the current <see cref="IndexTiers"/> once and see a consistent picture: idle entries change only by the
+/// moved mark and by relocations (read through the tiers' sequence lock), hot entries are read through their sequence lock, and a demotion publishes a new tiers object instead of changing the old one. The order of the
 /// owner's writes (a hot entry is published before its idle slot is marked moved) and of the readers' checks (hot
 /// first; a moved idle entry sends the reader back to the hot tier) makes a read either see the state before a change
 /// or after it, never neither.
@@ -68,27 +66,27 @@ internal sealed partial class StreamIndex
                     continue;
                 }
 
-                StreamEntry candidate = tiers.Idle[k];
+                StreamEntry candidate = tiers.ReadIdle(k);
                 bool matches;
                 try
                 {
                     matches = matchesOnDisk(candidate.LatestPosition, id);
                 }
-                catch (LogCorruptedException) when (IsMoved(tiers, k) || !ReferenceEquals(tiers, Current))
+                catch (LogCorruptedException) when (IsMoved(tiers, k) || !ReferenceEquals(tiers, Current) || tiers.ReadIdle(k).LatestPosition != candidate.LatestPosition)
                 {
-                    // The stream was promoted (or the tiers rebuilt) while its idle position was being verified, and
-                    // compaction moved it and reclaimed the segment that position named: not a loss, the hot tier
-                    // holds the current state. Unchanged, a missing segment is a loss and the error stands.
+                    // The stream was promoted or relocated in place (or the tiers rebuilt) while its idle position was
+                    // being verified, and compaction moved it and reclaimed the segment that position named: not a loss,
+                    // the index holds the current state. Unchanged, a missing segment is a loss and the error stands.
                     moved = true;
                     break;
                 }
 
                 if (matches)
                 {
-                    if ((Volatile.Read(ref tiers.Idle[k].Flags) & MovedFlag) != 0)
+                    if ((Volatile.Read(ref tiers.Idle[k].Flags) & MovedFlag) != 0 || tiers.ReadIdle(k).LatestPosition != candidate.LatestPosition)
                     {
                         moved = true;
-                        break; // promoted while verifying: the hot tier holds the current state
+                        break; // promoted or relocated while verifying: look again for the current state
                     }
 
                     entry = candidate;
@@ -126,6 +124,28 @@ internal sealed partial class StreamIndex
 
         hot.IsPublished = true;
     }
+
+    /// <summary>
+    /// The entry of idle slot <paramref name="slot"/> of <paramref name="tiers"/>, for the owner to apply a relocation copy
+    /// of a stream that stays idle (no hot entry, no moved mark) and then <see cref="ReplaceIdle"/> it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The tiers were replaced since the slot was found, or the slot was promoted: the writer broke the rule that keeps an idle copy in flight from both.</exception>
+    public StreamEntry OwnedIdle(IndexTiers tiers, int slot)
+    {
+        if (!ReferenceEquals(tiers, Current) || IsMoved(tiers, slot))
+        {
+            throw new InvalidOperationException(
+                $"Index invariant broken: the idle slot {slot} a relocation copy was framed for is no longer the stream's current entry (tiers replaced: {!ReferenceEquals(tiers, Current)}, promoted: {IsMoved(tiers, slot)}).");
+        }
+
+        return tiers.Idle[slot];
+    }
+
+    /// <summary>
+    /// Replaces idle slot <paramref name="slot"/> with <paramref name="entry"/> in place (owner only, after
+    /// <see cref="OwnedIdle"/>). Readers see the entry before or after, never a mix (<see cref="IndexTiers.ReadIdle"/>).
+    /// </summary>
+    public static void ReplaceIdle(IndexTiers tiers, int slot, in StreamEntry entry) => tiers.WriteIdle(slot, entry);
 
     /// <summary>Replaces the index with <paramref name="entries"/> as the idle tier (owner only: recovery).</summary>
     public void LoadIdle(List<StreamEntry> entries)
@@ -212,7 +232,7 @@ internal sealed partial class StreamIndex
         {
             if ((Volatile.Read(ref tiers.Idle[k].Flags) & MovedFlag) == 0)
             {
-                yield return tiers.Idle[k];
+                yield return tiers.ReadIdle(k);
             }
         }
 
@@ -220,52 +240,5 @@ internal sealed partial class StreamIndex
         {
             yield return hot.Read();
         }
-    }
-}
-
-/// <summary>One generation of the index's tiers; replaced, never rebuilt in place, by a demotion.</summary>
-internal sealed class IndexTiers
-{
-    /// <summary>Creates tiers over a sorted idle array.</summary>
-    public IndexTiers(StreamEntry[] idle, int idleCount)
-    {
-        Idle = idle;
-        IdleCount = idleCount;
-    }
-
-    /// <summary>The idle entries sorted by hash (only the moved flag changes).</summary>
-    public StreamEntry[] Idle { get; }
-
-    /// <summary>Slots used in <see cref="Idle"/>.</summary>
-    public int IdleCount { get; }
-
-    /// <summary>The hot entries by stream id (the owner adds; readers look up and enumerate).</summary>
-    public ConcurrentDictionary<string, HotStream> Hot { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Idle entries marked moved (owner-maintained).</summary>
-    public int MovedCount { get; set; }
-
-    /// <summary>Streams in these tiers.</summary>
-    public int Count => IdleCount - MovedCount + Hot.Count;
-
-    /// <summary>The first idle slot whose hash is not below <paramref name="hash"/>.</summary>
-    public int LowerBound(ulong hash)
-    {
-        int lo = 0;
-        int hi = IdleCount;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (Idle[mid].Hash < hash)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
     }
 }

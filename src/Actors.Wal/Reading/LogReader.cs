@@ -200,7 +200,7 @@ internal sealed partial class LogReader(string directory, long maxRecordLength, 
             bool moved = false;
             for (int k = tiers.LowerBound(hash); k < tiers.IdleCount && tiers.Idle[k].Hash == hash; k++)
             {
-                StreamEntry entry = tiers.Idle[k];
+                StreamEntry entry = tiers.ReadIdle(k);
                 if (StreamIndex.IsMoved(tiers, k))
                 {
                     moved = true;

@@ -335,8 +335,13 @@ internal sealed partial class Committer
             case StreamWriteRequest write when write.Hot is { } hot:
                 Publish(hot, write.RecordType, write.Position, write.Framed, write.LastVersion, default);
                 break;
-            case RelocateRequest relocate when relocate.Written:
-                Publish(relocate.Stream!.Hot, RecordType.Relocated, relocate.Position, relocate.Length, relocate.StreamVersion, relocate.Base);
+            case RelocateRequest { Written: true, Stream: { } stream } relocate:
+                Publish(stream.Hot, RecordType.Relocated, relocate.Position, relocate.Length, relocate.StreamVersion, relocate.Base);
+                break;
+            case RelocateRequest { Written: true, IdleTiers: { } tiers } relocate:
+                StreamEntry idle = _index.OwnedIdle(tiers, relocate.IdleSlot);
+                idle.Apply(RecordType.Relocated, relocate.Position, relocate.Length, relocate.StreamVersion, relocate.Base, _options.RetainCheckpointedEvents, _liveBytes);
+                StreamIndex.ReplaceIdle(tiers, relocate.IdleSlot, idle);
                 break;
             default:
                 break;

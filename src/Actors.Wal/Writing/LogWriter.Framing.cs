@@ -95,6 +95,11 @@ internal sealed partial class LogWriter
 
     private void FrameRelocation(RelocateRequest r, long now)
     {
+        if (!_streams.ContainsKey(r.StreamId) && TryFrameIdleRelocation(r, now))
+        {
+            return;
+        }
+
         var stream = Resolve(r.StreamId, r.Hash);
         if (stream.Tentative.LatestPosition != r.ExpectedLatest)
         {
@@ -118,11 +123,74 @@ internal sealed partial class LogWriter
         _group.Records++;
     }
 
-    /// <summary>The writer's state of a stream: held, or taken from the published index (verified on disk when idle).</summary>
+    /// <summary>
+    /// Frames a relocation copy of a stream the writer does not hold and the index keeps idle: the committer replaces the
+    /// stream's idle entry with the copy's, and the stream stays idle (<see cref="IdleCopiesInFlight"/> says why). False
+    /// when the stream is not idle (the caller frames it as a held stream).
+    /// </summary>
+    private bool TryFrameIdleRelocation(RelocateRequest r, long now)
+    {
+        IndexTiers tiers;
+        int slot;
+        StreamEntry current;
+        if (_idleCopies.TryGet(r.StreamId, _committer.AppliedPosition, out var inFlight))
+        {
+            (tiers, slot, current) = (inFlight.Tiers, inFlight.Slot, inFlight.Tentative);
+        }
+        else
+        {
+            // Nothing of the stream is in flight, so the published entry is current. The tiers stay the same until the
+            // writer itself asks for a demotion (MaybeDemote), so the slot found here is the one the committer replaces.
+            tiers = _index.Current;
+            if (!_index.TryFind(r.StreamId, r.Hash, _matchesOnDisk, out current, out var hot, out slot) || hot is not null)
+            {
+                return false;
+            }
+        }
+
+        if (current.LatestPosition != r.ExpectedLatest)
+        {
+            // The stream changed since maintenance read it: the copy would miss records. The next pass retries.
+            r.Complete(false);
+            r.ReleaseByPipeline();
+            return true;
+        }
+
+        int idLength = System.Text.Encoding.UTF8.GetBytes(r.StreamId, _idleCopyId);
+        long position = Reserve(r.Length);
+        RecordCodec.WriteRelocated(FreeSpace, _idleCopyId.AsSpan(0, idLength), r.StreamVersion, now, r.Items, Cipher, _active.Header.RecordSalt);
+        _length += r.Length;
+        _active.AddCopied(r.Length);
+        current.Apply(RecordType.Relocated, position, r.Length, r.StreamVersion, r.Base, retainEvents: false, space: null);
+        r.IdleTiers = tiers;
+        r.IdleSlot = slot;
+        r.Position = position;
+        r.Written = true;
+        _group.ForceSync |= r.ForceSync;
+        r.MarkFramed();
+        _group.Requests.Add(r);
+        _group.Records++;
+        _idleCopies.Set(r.StreamId, new IdleCopy(tiers, slot, current, position), _committer.AppliedPosition);
+        return true;
+    }
+
+    /// <summary>The writer's state of a stream: held, taken over from an idle copy in flight, or taken from the published index (verified on disk when idle).</summary>
     private WriterStream Resolve(string id, ulong hash)
     {
         if (_streams.TryGetValue(id, out var stream))
         {
+            return stream;
+        }
+
+        if (_idleCopies.TryGet(id, _committer.AppliedPosition, out var copy))
+        {
+            // A relocation copy of the idle stream is framed but not applied: the committer replaces the idle slot with
+            // the copy's entry first, then publishes this hot entry, which starts from that same entry.
+            _idleCopies.Remove(id);
+            StreamEntry afterCopy = copy.Tentative;
+            afterCopy.DecideRetention(_options, id);
+            stream = new WriterStream(id, Encoding.UTF8.GetBytes(id), new HotStream(id, afterCopy, copy.Slot), afterCopy);
+            _streams[id] = stream;
             return stream;
         }
 
@@ -234,6 +302,8 @@ internal sealed partial class LogWriter
         done.Wait();
         int count = _streams.Count;
         _streams.Clear();
+        _idleCopies.Clear();
+        Interlocked.Increment(ref _counters.IndexDemotions);
         LogDemoted(count);
     }
 

@@ -36,6 +36,8 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
 {
     private readonly HandOffQueue<LogRequest> _queue = new(static () => new CloseMarkerRequest());
     private readonly Dictionary<string, WriterStream> _streams = new(StringComparer.Ordinal);
+    private readonly IdleCopiesInFlight _idleCopies = new();
+    private readonly byte[] _idleCopyId = new byte[StreamId.MaxByteLength]; // an idle copy's id in UTF-8 (no id is kept for it)
     private readonly Stack<CommitGroup> _freeGroups = new();
     private readonly WriteAheadLogOptions _options;
     private readonly StreamIndex _index;

@@ -1,4 +1,5 @@
 using Actors.Wal.Format;
+using Actors.Wal.Index;
 
 namespace Actors.Wal.Writing;
 
@@ -44,8 +45,14 @@ internal sealed class RelocateRequest(string streamId, ulong hash, long expected
     /// <summary>True when the writer wrote the copy.</summary>
     public bool Written { get; set; }
 
-    /// <summary>The writer's state of the stream.</summary>
+    /// <summary>The writer's state of the stream, or null when the stream was idle and stays idle (<see cref="IdleTiers"/>).</summary>
     public WriterStream? Stream { get; set; }
+
+    /// <summary>When <see cref="Stream"/> is null: the tiers whose idle slot <see cref="IdleSlot"/> the committer replaces with the copy's entry.</summary>
+    public IndexTiers? IdleTiers { get; set; }
+
+    /// <summary>When <see cref="Stream"/> is null: the stream's idle slot in <see cref="IdleTiers"/>.</summary>
+    public int IdleSlot { get; set; } = -1;
 
     /// <summary>The copy's position.</summary>
     public long Position { get; set; }

@@ -86,33 +86,4 @@ public sealed class SparseCopySegmentTests : LogTestBase
         Assert.DoesNotContain(log.GetSegmentSpace(), s => s.IsSealed && s.LiveBytes > 0 && s.LiveRatio < 0.5);
         Assert.Equal(["i1"], (await log.ReadStreamAsync("idle")).Events.Select(e => Text(e.Payload)));
     }
-
-    /// <summary>
-    /// Appends "busy" events of 3,000 B (a checkpoint every 5, so its records die) until the log writes into segment
-    /// <paramref name="segment"/>, letting the space pass of every rotation finish before the next append: each pass sees
-    /// the log as the rotation left it. Returns busy's version.
-    /// </summary>
-    private static async Task<long> RotateUntilSegmentAsync(WriteAheadLog log, long busy, uint segment)
-    {
-        uint current = log.GetSegmentSpace().Max(s => s.SegmentId);
-        while (current < segment)
-        {
-            Assert.True(busy < 100_000, "the log did not rotate");
-            await log.AppendAsync("busy", busy, [new byte[3000]]);
-            busy++;
-            if (busy % 5 == 0)
-            {
-                await log.WriteCheckpointAsync("busy", busy, Bytes("busy-cp"));
-            }
-
-            uint now = log.GetSegmentSpace().Max(s => s.SegmentId);
-            if (now != current)
-            {
-                await log.WhenMaintenanceIdleAsync();
-                current = now;
-            }
-        }
-
-        return busy;
-    }
 }

@@ -239,6 +239,75 @@ public sealed class StreamIndexTests
         Assert.Contains("the segment is missing", error.Message);
     }
 
+    [Fact]
+    public void ReplaceIdle_RelocatedIdleStream_FoundAtItsNewPositionAndStillIdle()
+    {
+        var index = new StreamIndex();
+        index.LoadIdle([StreamEntry.CreateNew(Hash("s")) with { LatestPosition = LogPosition.Create(1, 64), Version = 3 }]);
+        Assert.True(index.TryFind("s", Hash("s"), (_, id) => id == "s", out _, out _, out int slot));
+
+        var entry = index.OwnedIdle(index.Current, slot);
+        entry.Apply(RecordType.Relocated, LogPosition.Create(5, 64), 100, 3, (RecordType.Events, 0), retainEvents: false, space: null);
+        StreamIndex.ReplaceIdle(index.Current, slot, entry);
+
+        Assert.True(index.TryFind("s", Hash("s"), (position, id) => id == "s" && position == LogPosition.Create(5, 64), out var found, out var hot, out _));
+        Assert.Null(hot);
+        Assert.Equal((LogPosition.Create(5, 64), 3L), (found.LatestPosition, found.Version));
+        Assert.Equal(0, index.HotCount);
+        Assert.Equal(LogPosition.Create(5, 64), Assert.Single(StreamIndex.Capture(index.Current)).LatestPosition);
+    }
+
+    [Fact]
+    public void OwnedIdle_SlotPromotedMeanwhile_Throws()
+    {
+        var index = new StreamIndex();
+        index.LoadIdle([StreamEntry.CreateNew(Hash("s")) with { LatestPosition = LogPosition.Create(1, 64), Version = 3 }]);
+        Assert.True(index.TryFind("s", Hash("s"), (_, id) => id == "s", out var entry, out _, out int slot));
+        index.AddHot(new HotStream("s", entry, slot));
+
+        Assert.Throws<InvalidOperationException>(() => index.OwnedIdle(index.Current, slot));
+    }
+
+    [Fact]
+    public async Task ReadIdle_WhileTheOwnerReplacesTheSlot_NeverSeesAMixOfTwoEntries()
+    {
+        // Every entry the owner writes has LatestPosition = Version = BaseVersion = LatestRunBytes: a torn copy breaks it.
+        // The owner keeps writing until the reader has copied the slot 500,000 times (both run at once on two cores).
+        var index = new StreamIndex();
+        index.LoadIdle([Entry(1)]);
+        var tiers = index.Current;
+        const int Reads = 500_000;
+        int reads = 0;
+        int torn = 0;
+        using var done = new CancellationTokenSource();
+        var reader = Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                StreamEntry e = tiers.ReadIdle(0);
+                if (e.LatestPosition != e.Version || e.Version != e.BaseVersion || e.BaseVersion != e.LatestRunBytes)
+                {
+                    Interlocked.Increment(ref torn);
+                }
+
+                Interlocked.Increment(ref reads);
+            }
+        });
+
+        long written = 1;
+        while (Volatile.Read(ref reads) < Reads && !reader.IsCompleted)
+        {
+            StreamIndex.ReplaceIdle(tiers, 0, Entry(++written));
+        }
+
+        done.Cancel();
+        await reader;
+        Assert.Equal(0, torn);
+        Assert.Equal(written, tiers.ReadIdle(0).Version);
+
+        static StreamEntry Entry(long n) => StreamEntry.CreateNew(1) with { LatestPosition = n, Version = n, BaseVersion = n, LatestRunBytes = (uint)n };
+    }
+
     private static bool NeverOnDisk(long position, string id) => false;
 
     private static ulong Hash(string id) => StreamHash.Compute(System.Text.Encoding.UTF8.GetBytes(id));

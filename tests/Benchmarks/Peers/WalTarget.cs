@@ -174,6 +174,7 @@ internal sealed class WalTarget : ILogAppendTarget
                 LogStatistics stats = _log.GetStatistics();
                 Console.Error.WriteLine($"spares: segments {stats.SegmentCount}, writer waited for a spare {stats.SpareWaits} times, zero-fillings cut {stats.ZeroFillsCut}; " +
                     $"segments deleted {stats.SegmentsDeleted}, compacted {stats.SegmentsCompacted} ({stats.StreamsRelocated} streams copied); chains consolidated {stats.ChainsConsolidated}; " +
+                    $"index demotions {stats.IndexDemotions}, hot streams at the end {stats.HotStreamCount}; " +
                     $"snapshots {stats.SnapshotsWritten} whole, {stats.SnapshotDeltasWritten} deltas, {stats.SnapshotBytesWritten} bytes; " +
                     $"{stats.Commits} commits, {stats.Fsyncs} fsyncs, {stats.AppendedBytes} bytes appended");
             }
