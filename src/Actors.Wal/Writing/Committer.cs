@@ -238,10 +238,23 @@ internal sealed partial class Committer
             // In write order. A group in a segment no manifest lists as live yet is acknowledged all the same; the
             // manifest write that lists it runs in the background (RequestListing).
             int completed = 0;
-            for (int i = 0; i < _pending.Count; i++)
+            int published = 0;
+            try
             {
-                completed += Publish(_pending[i], sync);
-                RequestListing(_pending[i]);
+                for (; published < _pending.Count; published++)
+                {
+                    completed += Publish(_pending[published], sync);
+                    RequestListing(_pending[published]);
+                }
+            }
+            catch (InvalidOperationException ex)
+            {
+                // An index invariant broke while the written groups were applied (a defect, StreamIndex.OwnedIdle): the
+                // log fails, and nothing of this group or later ones is acknowledged, rather than the committer's
+                // thread dying with the callers left waiting.
+                _health.EnterFailed("publish", ex);
+                FailPending(_health.NewError(), published);
+                return;
             }
 
             _lastCompleted = Math.Max(1, completed);

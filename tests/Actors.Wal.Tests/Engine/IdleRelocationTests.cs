@@ -1,4 +1,6 @@
 using Actors.Wal.Format;
+using Actors.Wal.Index;
+using Actors.Wal.Recovery;
 using Actors.Wal.Tests.Support;
 
 namespace Actors.Wal.Tests.Engine;
@@ -21,18 +23,21 @@ public sealed class IdleRelocationTests : LogTestBase
         await using (var log = await OpenAsync(o => o.CompactionLiveRatio = 0.5))
         {
             Assert.Equal(0, log.GetStatistics().HotStreamCount);
+            uint idleSegment = log.GetSegmentSpace().Single(s => s.LiveBytes > 0).SegmentId;
 
             long busy = await RotateUntilSegmentAsync(log, 0, segment: 4);
 
             var stats = log.GetStatistics();
-            Assert.True(stats.StreamsRelocated >= 1, "the idle stream was not copied");
+            Assert.DoesNotContain(log.GetSegmentSpace(), s => s.SegmentId == idleSegment); // copied out, then deleted
             Assert.Equal(1, stats.HotStreamCount); // "busy" alone: the copy left "idle" idle
             Assert.Equal(["i1", "i2"], (await log.ReadStreamAsync("idle")).Events.Select(e => Text(e.Payload)));
+            AssertLiveBytesMatch(log);
 
             // The idle entry now names the copy: a later append chains onto it.
             Assert.Equal(3, (await log.AppendAsync("idle", 2, Events("i3"))).LastVersion);
             await RotateUntilSegmentAsync(log, busy, segment: 8);
             Assert.Equal(["i1", "i2", "i3"], (await log.ReadStreamAsync("idle")).Events.Select(e => Text(e.Payload)));
+            AssertLiveBytesMatch(log);
         }
 
         await using var reopened = await OpenAsync();
@@ -73,6 +78,7 @@ public sealed class IdleRelocationTests : LogTestBase
             Assert.Equal(4, (await append).LastVersion);
             Assert.Equal(1, log.GetStatistics().HotStreamCount); // the append made it hot
             Assert.Equal(["i2", "i3", "i4"], (await log.ReadStreamAsync("idle")).Events.Select(e => Text(e.Payload)));
+            AssertLiveBytesMatch(log);
         }
 
         await using var reopened = await OpenAsync();
@@ -80,5 +86,63 @@ public sealed class IdleRelocationTests : LogTestBase
         Assert.Equal(["i2", "i3", "i4"], read.Events.Select(e => Text(e.Payload)));
         Assert.Equal([2L, 3L, 4L], read.Events.Select(e => e.Version));
         await Assert.ThrowsAsync<EventsReclaimedException>(async () => await reopened.ReadEventsAsync("idle", 1, 1));
+    }
+
+    /// <summary>
+    /// Idle streams copied in place are in the next recovery snapshot delta: after a crash, the whole snapshot alone would
+    /// name their old segment, deleted since.
+    /// </summary>
+    [Fact]
+    public async Task Open_AfterACrashFollowingInPlaceCopies_TheDeltaCarriesTheCopiedIdleStreams()
+    {
+        int fillers = 0;
+        await using (var log = await OpenAsync())
+        {
+            // Segment 1 full of one-event streams (dense: never compacted), then two idle streams in segment 2.
+            while (log.GetStatistics().SegmentCount < 2)
+            {
+                await log.AppendAsync($"filler-{fillers++}", 0, [new byte[100]]);
+            }
+
+            await log.AppendAsync("idle-a", 0, Events("a1"));
+            await log.AppendAsync("idle-b", 0, Events("b1", "b2"));
+        }
+
+        static void Options(WriteAheadLogOptions o)
+        {
+            o.CompactionLiveRatio = 0.5;
+            o.SnapshotDeltaMinStreams = 1;
+        }
+
+        await using (var log = await OpenAsync(Options))
+        {
+            await RotateUntilSegmentAsync(log, 0, segment: 6);
+            Assert.DoesNotContain(log.GetSegmentSpace(), s => s.SegmentId == 2); // the idle streams were copied out of it
+            Assert.Equal(1, log.GetStatistics().HotStreamCount);
+            Assert.True(log.GetStatistics().SnapshotDeltasWritten > 0, "no delta was written after the copies");
+            AssertLiveBytesMatch(log);
+            await log.AbandonAsync();
+        }
+
+        var full = RecoverySnapshot.TryParse(File.ReadAllBytes(Dir.File(RecoverySnapshot.FileName)), out string? reason);
+        Assert.True(full is not null, reason);
+        var staleA = Assert.Single(full.Streams, e => e.Hash == StreamHash.Compute(System.Text.Encoding.UTF8.GetBytes("idle-a")));
+        Assert.Equal(2u, staleA.LatestSegment); // the whole snapshot alone would point into the deleted segment
+        Assert.True(File.Exists(Dir.File(RecoverySnapshotDelta.FileName)), "the crash left no delta");
+
+        await using var reopened = await OpenAsync(Options);
+        var recovery = reopened.GetStatistics().Recovery;
+        Assert.True(recovery.SegmentsScanned < recovery.Segments, $"scanned {recovery.SegmentsScanned} of {recovery.Segments} segments: the snapshot did not serve");
+        Assert.Equal(["a1"], (await reopened.ReadStreamAsync("idle-a")).Events.Select(e => Text(e.Payload)));
+        Assert.Equal(["b1", "b2"], (await reopened.ReadStreamAsync("idle-b")).Events.Select(e => Text(e.Payload)));
+        Assert.Single((await reopened.ReadStreamAsync($"filler-{fillers - 1}")).Events);
+        Assert.Single((await reopened.ReadStreamAsync("filler-0")).Events);
+        AssertLiveBytesMatch(reopened);
+    }
+
+    private static void AssertLiveBytesMatch(WriteAheadLog log)
+    {
+        var (incremental, recomputed) = log.CheckLiveBytes();
+        Assert.Equal(recomputed, incremental);
     }
 }
