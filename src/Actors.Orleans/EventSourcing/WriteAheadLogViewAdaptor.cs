@@ -110,11 +110,32 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
         }
     }
 
+    /// <summary>Refreshes from the log, retrying with Orleans's growing delay while the read fails; never resolves the issue.</summary>
+    private async Task RefreshKeepingIssueAsync()
+    {
+        while (true)
+        {
+            try
+            {
+                await RefreshAsync().ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex)
+            {
+                LastPrimaryIssue.Record(new WriteAheadLogReadFailed { Exception = ex }, Host, Services);
+            }
+
+            await LastPrimaryIssue.DelayBeforeRetry().ConfigureAwait(false);
+        }
+    }
+
     /// <inheritdoc />
     /// <remarks>
     /// The batch is one atomic append when it fits in one record of the log (MaxRecordSizeBytes); a larger batch is
     /// appended in consecutive parts, each atomic, all before the method returns, so <c>ConfirmEvents</c> still completes
-    /// only when every raised event is durable.
+    /// only when every raised event is durable. Orleans's <c>ConfirmEvents</c> waits for one write cycle: once a part is
+    /// stored, a later part that fails is retried here (after a refresh and Orleans's retry delay) until it is stored,
+    /// unless the refresh shows another writer moved the stream on (then the rest goes back to Orleans, as a conflict).
     /// </remarks>
     protected override async Task<int> WriteAsync()
     {
@@ -139,8 +160,24 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
             catch (Exception ex)
             {
                 LastPrimaryIssue.Record(new WriteAheadLogWriteFailed { Exception = ex }, Host, Services);
-                await ReadAsync().ConfigureAwait(false); // refresh (retrying until the log answers); Orleans then retries what is left
-                return written;
+                if (written == 0)
+                {
+                    await ReadAsync().ConfigureAwait(false); // refresh (retrying until the log answers); Orleans retries the batch
+                    return 0;
+                }
+
+                // Part of the batch is durable: unless another writer moved the stream on, store the rest before
+                // returning, or ConfirmEvents would complete with raised events not yet durable. The issue stays recorded
+                // across the attempts, so Orleans's retry delay grows while the log keeps refusing.
+                long expected = _origin + _version;
+                await LastPrimaryIssue.DelayBeforeRetry().ConfigureAwait(false);
+                await RefreshKeepingIssueAsync().ConfigureAwait(false);
+                if (_origin + _version != expected)
+                {
+                    return written; // a conflict: Orleans retries what is left as a new batch
+                }
+
+                continue;
             }
 
             LastPrimaryIssue.Resolve(Host, Services);

@@ -1,5 +1,6 @@
 using Actors.Orleans;
 using Actors.Orleans.Hosting;
+using Actors.Orleans.Placement;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Providers;
 
@@ -28,6 +29,7 @@ public static class WriteAheadLogSiloBuilderExtensions
         builder.Services.AddWalGrainStorage(WriteAheadLogAttribute.ProviderName, null);
         builder.Services.AddWalLogConsistency(WriteAheadLogAttribute.ProviderName, null);
         builder.Services.AddWriteAheadLogAttributeRouting();
+        builder.Services.AddPlacementDirector<WriteAheadLogPlacement, WriteAheadLogPlacementDirector>();
         return builder;
     }
 

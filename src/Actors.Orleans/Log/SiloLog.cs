@@ -57,13 +57,16 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
             if (log is not null && !log.IsFailed)
             {
                 _singleSilo?.ThrowIfSeveralSilos(_options.Directory);
-                return log;
+                return DecorateForTests is { } decorate ? decorate(log) : log;
             }
 
             SiloLogStatus status = GetStatus();
             throw new WriteAheadLogUnavailableException($"The silo's write-ahead log in '{_options.Directory}' cannot serve: {status.Description}", _openError);
         }
     }
+
+    /// <summary>Tests only: wraps what <see cref="Log"/> returns (fault injection between the parts of a journaled batch).</summary>
+    internal Func<IEventLog, IEventLog>? DecorateForTests { get; set; }
 
     /// <summary>Makes every use of <see cref="Log"/> refuse while <paramref name="membership"/> shows several active silos (see <see cref="SingleSiloGuard"/>).</summary>
     internal void GuardSingleSilo(IClusterMembershipService membership) => _singleSilo = new SingleSiloGuard(membership);

@@ -101,20 +101,37 @@ internal sealed partial class LogWriter
         }
 
         var stream = Resolve(r.StreamId, r.Hash);
-        if (stream.Tentative.LatestPosition != r.ExpectedLatest)
+        if (IsStale(r, stream.Tentative))
         {
-            // The stream changed since maintenance read it: the copy would miss records. The next pass retries.
-            r.Complete(false);
-            r.ReleaseByPipeline();
             return;
         }
 
+        r.Stream = stream;
+        FrameCopy(r, stream.IdUtf8, ref stream.Tentative, now);
+    }
+
+    /// <summary>True (and <paramref name="r"/> completed as not written) when the stream changed since maintenance read it.</summary>
+    private static bool IsStale(RelocateRequest r, in StreamEntry current)
+    {
+        if (current.LatestPosition == r.ExpectedLatest)
+        {
+            return false;
+        }
+
+        // The copy would miss records. The next pass retries.
+        r.Complete(false);
+        r.ReleaseByPipeline();
+        return true;
+    }
+
+    /// <summary>Frames <paramref name="r"/>'s Relocated record into the group and applies it to <paramref name="tentative"/>.</summary>
+    private void FrameCopy(RelocateRequest r, ReadOnlySpan<byte> idUtf8, ref StreamEntry tentative, long now)
+    {
         long position = Reserve(r.Length);
-        RecordCodec.WriteRelocated(FreeSpace, stream.IdUtf8, r.StreamVersion, now, r.Items, Cipher, _active.Header.RecordSalt);
+        RecordCodec.WriteRelocated(FreeSpace, idUtf8, r.StreamVersion, now, r.Items, Cipher, _active.Header.RecordSalt);
         _length += r.Length;
         _active.AddCopied(r.Length);
-        stream.Tentative.Apply(RecordType.Relocated, position, r.Length, r.StreamVersion, r.Base, retainEvents: false, space: null);
-        r.Stream = stream;
+        tentative.Apply(RecordType.Relocated, position, r.Length, r.StreamVersion, r.Base, retainEvents: false, space: null);
         r.Position = position;
         r.Written = true;
         _group.ForceSync |= r.ForceSync;
@@ -148,29 +165,16 @@ internal sealed partial class LogWriter
             }
         }
 
-        if (current.LatestPosition != r.ExpectedLatest)
+        if (IsStale(r, current))
         {
-            // The stream changed since maintenance read it: the copy would miss records. The next pass retries.
-            r.Complete(false);
-            r.ReleaseByPipeline();
             return true;
         }
 
         int idLength = System.Text.Encoding.UTF8.GetBytes(r.StreamId, _idleCopyId);
-        long position = Reserve(r.Length);
-        RecordCodec.WriteRelocated(FreeSpace, _idleCopyId.AsSpan(0, idLength), r.StreamVersion, now, r.Items, Cipher, _active.Header.RecordSalt);
-        _length += r.Length;
-        _active.AddCopied(r.Length);
-        current.Apply(RecordType.Relocated, position, r.Length, r.StreamVersion, r.Base, retainEvents: false, space: null);
         r.IdleTiers = tiers;
         r.IdleSlot = slot;
-        r.Position = position;
-        r.Written = true;
-        _group.ForceSync |= r.ForceSync;
-        r.MarkFramed();
-        _group.Requests.Add(r);
-        _group.Records++;
-        _idleCopies.Set(r.StreamId, new IdleCopy(tiers, slot, current, position), _committer.AppliedPosition);
+        FrameCopy(r, _idleCopyId.AsSpan(0, idLength), ref current, now);
+        _idleCopies.Set(r.StreamId, new IdleCopy(tiers, slot, current, r.Position), _committer.AppliedPosition);
         return true;
     }
 

@@ -34,6 +34,17 @@ public sealed class ProviderRoutingTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteAheadLogAttribute_SiloWithoutAddWriteAheadLog_CallFailsInsteadOfUsingTheDefaultStorage()
+    {
+        await using TestCluster cluster = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.WithoutLog);
+
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(
+            () => cluster.GrainFactory.GetGrain<IVisitGrain>("a", grainClassNamePrefix: typeof(AttributedVisitGrain).FullName).Visit());
+        Assert.True(error.ToString().Contains(nameof(WriteAheadLogPlacement), StringComparison.Ordinal), error.ToString());
+        Assert.Equal(1, await cluster.GrainFactory.GetGrain<IVisitGrain>("a", grainClassNamePrefix: typeof(PlainVisitGrain).FullName).Visit());
+    }
+
+    [Fact]
     public async Task AddWriteAheadLogGrainStorageAsDefault_GrainWrittenForOrleansProviders_DurableAcrossRestart()
     {
         await using (TestCluster first = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.Defaults))

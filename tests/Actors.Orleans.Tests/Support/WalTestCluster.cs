@@ -15,6 +15,9 @@ public enum WalSiloMode
 
     /// <summary>The write-ahead-log providers as the silo's defaults: every grain is on the log.</summary>
     Defaults,
+
+    /// <summary>No <c>AddWriteAheadLog</c>, memory storage as the default: the misconfiguration [WriteAheadLog] must refuse.</summary>
+    WithoutLog,
 }
 
 /// <summary>
@@ -46,6 +49,12 @@ public static class WalTestCluster
             string root = siloBuilder.Configuration["WalRoot"] ?? throw new InvalidOperationException("WalRoot is not set");
             var mode = Enum.Parse<WalSiloMode>(siloBuilder.Configuration["WalMode"] ?? nameof(WalSiloMode.AttributeOnly));
             string? segmentBytes = siloBuilder.Configuration["WalSegmentBytes"];
+            if (mode == WalSiloMode.WithoutLog)
+            {
+                siloBuilder.AddMemoryGrainStorageAsDefault();
+                return;
+            }
+
             siloBuilder.AddWriteAheadLog(log =>
             {
                 if (!string.IsNullOrEmpty(segmentBytes))
