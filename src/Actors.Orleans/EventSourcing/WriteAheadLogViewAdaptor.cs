@@ -26,10 +26,12 @@ namespace Actors.Orleans.EventSourcing;
 /// its version (another activation wrote) refreshes and lets Orleans retry the batch, re-checking conditional events; a
 /// log failure is recorded as Orleans's connection issue and retried as Orleans's own adaptors do.</para>
 /// </remarks>
-internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogViewAdaptor<TView, TEntry, EncodedSubmission<TEntry>>
+internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogViewAdaptor<TView, TEntry, EncodedSubmission<TEntry>>, ILogViewAdaptor<TView, TEntry>
     where TView : class, new()
     where TEntry : class
 {
+    /// <summary>The records of a range encoded ahead (<see cref="EncodeAhead"/>), taken in order by <see cref="MakeSubmissionEntry"/>.</summary>
+    private readonly Queue<byte[]> _encodedAhead = new();
     private readonly JournalSettings _settings;
     private readonly ulong _streamHash;
 
@@ -72,6 +74,56 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
     /// <inheritdoc />
     protected override EncodedSubmission<TEntry> MakeSubmissionEntry(TEntry entry)
     {
+        byte[] record = _encodedAhead.TryDequeue(out byte[]? ahead) ? ahead : Encode(entry);
+        return new EncodedSubmission<TEntry> { Entry = entry, Record = record };
+    }
+
+    /// <summary>
+    /// <c>RaiseEvents</c>: every event is encoded before any is submitted, so a range holding one that cannot be serialized
+    /// is refused whole (Orleans submits a range one event at a time: the events before the bad one would stay raised).
+    /// </summary>
+    void ILogViewUpdate<TEntry>.SubmitRange(IEnumerable<TEntry> logEntries)
+    {
+        try
+        {
+            SubmitRange(EncodeAhead(logEntries));
+        }
+        finally
+        {
+            _encodedAhead.Clear();
+        }
+    }
+
+    /// <summary><c>RaiseConditionalEvents</c>: refused whole, as <c>RaiseEvents</c>, when one event cannot be serialized.</summary>
+    Task<bool> ILogViewUpdate<TEntry>.TryAppendRange(IEnumerable<TEntry> logEntries)
+    {
+        try
+        {
+            return TryAppendRange(EncodeAhead(logEntries));
+        }
+        finally
+        {
+            _encodedAhead.Clear();
+        }
+    }
+
+    /// <summary>Encodes every entry of a range into <see cref="_encodedAhead"/>; throws, with nothing queued, when one cannot be.</summary>
+    private List<TEntry> EncodeAhead(IEnumerable<TEntry> logEntries)
+    {
+        ArgumentNullException.ThrowIfNull(logEntries);
+        var entries = logEntries.ToList();
+        _encodedAhead.Clear();
+        foreach (TEntry entry in entries)
+        {
+            _encodedAhead.Enqueue(Encode(entry));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Encodes one event; throws <see cref="ValueSerializationException"/> when it cannot be, or when it would not fit in one record.</summary>
+    private byte[] Encode(TEntry entry)
+    {
         byte[] record = _settings.Codecs.Encode(LogValueKind.Event, entry, _settings.What, _settings.StreamId);
         if (_batchOverhead + record.Length + PerEventOverhead > _settings.MaxRecordSizeBytes)
         {
@@ -79,7 +131,7 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
                 new InvalidOperationException($"the event takes {record.Length} bytes; with its framing that is more than the log's MaxRecordSizeBytes ({_settings.MaxRecordSizeBytes})"));
         }
 
-        return new EncodedSubmission<TEntry> { Entry = entry, Record = record };
+        return record;
     }
 
     /// <summary>Loads the grain (checkpoint + later events) during activation; an unreadable value fails the activation.</summary>

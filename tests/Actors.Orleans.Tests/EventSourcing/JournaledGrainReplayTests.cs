@@ -87,6 +87,23 @@ public sealed class JournaledGrainReplayTests : IDisposable
     }
 
     [Fact]
+    public async Task RaiseEvents_OneEventOfTheRangeCannotBeSerialized_NoneOfTheRangeIsStored()
+    {
+        await using TestCluster cluster = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly);
+        ICounterJournalGrain grain = cluster.GrainFactory.GetGrain<ICounterJournalGrain>("c4-range");
+        await grain.Add(3);
+
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => grain.RaiseAddedThenUnserializable(5));
+        Assert.Contains(nameof(UnserializableEvent), error.Message, StringComparison.Ordinal);
+        Assert.Equal(new CounterView(3, 1, 1), await grain.Get());
+
+        error = await Assert.ThrowsAnyAsync<Exception>(() => grain.RaiseConditionalAddedThenUnserializable(5));
+        Assert.Contains(nameof(UnserializableEvent), error.Message, StringComparison.Ordinal);
+        Assert.Equal(new CounterView(3, 1, 1), await grain.Get());
+        Assert.Equal(new CounterView(10, 3, 3), await grain.AddMany([3, 4]));
+    }
+
+    [Fact]
     public async Task Activation_ManyEventsAfterCheckpoints_ReplaysOnlyTheTail()
     {
         await using (TestCluster first = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly))

@@ -18,6 +18,10 @@ public interface ICounterJournalGrain : IGrainWithStringKey
 
     Task RaiseUnserializable();
 
+    Task RaiseAddedThenUnserializable(int amount);
+
+    Task RaiseConditionalAddedThenUnserializable(int amount);
+
     Task Clear();
 
     Task Deactivate();
@@ -63,6 +67,30 @@ public sealed class CounterJournalGrain : JournaledGrain<CounterState, CounterEv
     {
         RaiseEvent(new UnserializableEvent());
         return Task.CompletedTask;
+    }
+
+    public async Task RaiseAddedThenUnserializable(int amount)
+    {
+        try
+        {
+            RaiseEvents<CounterEvent>([new Added { Amount = amount }, new UnserializableEvent(), new Added { Amount = amount }]);
+        }
+        finally
+        {
+            await ConfirmEvents(); // whatever the failed call left raised is stored now
+        }
+    }
+
+    public async Task RaiseConditionalAddedThenUnserializable(int amount)
+    {
+        try
+        {
+            await RaiseConditionalEvents<CounterEvent>([new Added { Amount = amount }, new UnserializableEvent()]);
+        }
+        finally
+        {
+            await ConfirmEvents();
+        }
     }
 
     public Task Clear() => ClearLogAsync();
