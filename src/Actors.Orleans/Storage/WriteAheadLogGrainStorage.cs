@@ -119,6 +119,12 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         byte[] cleared = ValueCodecs.ClearedState();
         IEventLog log = _log.Log;
         AppendResult appended = await AppendAsync(log, streamId, expected, cleared, what, grainState.ETag).ConfigureAwait(false);
+
+        // The cleared record is stored: from here on the state is cleared, whatever happens to the erasure below.
+        grainState.State = GrainStates.CreateDefault<T>();
+        grainState.ETag = appended.LastVersion.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = false;
+        WalProviderInstruments.StateCleared(_name);
         try
         {
             // The cleared record becomes the stream's base, then every older record is erased: no read can reach the
@@ -126,15 +132,10 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
             await log.WriteCheckpointAsync(streamId, appended.LastVersion, cleared).ConfigureAwait(false);
             await log.DeleteEventsToAsync(streamId, appended.LastVersion).ConfigureAwait(false);
         }
-        catch (Exception ex) when (LogErrors.Translate(ex, $"Erasing the cleared {what}", streamId) is { } translated)
+        catch (Exception ex)
         {
-            throw translated;
+            throw new ClearedStateNotErasedException(what, streamId, appended.LastVersion, ex);
         }
-
-        grainState.State = GrainStates.CreateDefault<T>();
-        grainState.ETag = appended.LastVersion.ToString(CultureInfo.InvariantCulture);
-        grainState.RecordExists = false;
-        WalProviderInstruments.StateCleared(_name);
     }
 
     private static async Task<(ReadOnlyMemory<byte> Bytes, long Version)> ReadNewestAsync(IEventLog log, string streamId, StreamInfo info, string what)

@@ -36,20 +36,13 @@ public sealed class JournalRecordLimitTests : IDisposable
     {
         await using (TestCluster first = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly, segmentSizeBytes: 64 * 1024))
         {
-            FailingAppendLog? failing = null;
+            FaultyEventLog? failing = null;
             WalTestCluster.PrimaryLog(first).DecorateForTests = log =>
-            {
-                if (failing is null)
-                {
-                    FailingAppendLog.Wrap(log, "j/", failAppendNumber: 2, out failing);
-                }
-
-                return (IEventLog)(object)failing;
-            };
+                (failing ??= FaultyEventLog.Wrap(log, nameof(IEventLog.AppendAsync), "j/", failCallNumber: 2)).AsLog;
 
             IReclaimingJournalGrain grain = first.GrainFactory.GetGrain<IReclaimingJournalGrain>("split");
             Assert.Equal(12, await grain.AddPaddedBatch(12, 4096));
-            Assert.True(failing!.Appends >= 3, $"the batch took {failing.Appends} appends: the injected failure did not fall between its parts");
+            Assert.True(failing!.Calls >= 3, $"the batch took {failing.Calls} appends: the injected failure did not fall between its parts");
             WalTestCluster.PrimaryLog(first).DecorateForTests = null;
             await first.StopAllSilosAsync();
         }

@@ -1,5 +1,7 @@
 using Actors.Orleans.Tests.Grains;
+using Actors.Orleans.Storage;
 using Actors.Orleans.Tests.Support;
+using Actors.Wal;
 using Orleans.Runtime;
 using Orleans.Storage;
 
@@ -41,6 +43,35 @@ public sealed class GrainStorageClearContractTests : IDisposable
         await harness.Storage.ReadStateAsync("profile", grain, read);
         Assert.False(read.RecordExists);
         Assert.Equal(state.ETag, read.ETag);
+    }
+
+    [Theory]
+    [InlineData(nameof(IEventLog.WriteCheckpointAsync))]
+    [InlineData(nameof(IEventLog.DeleteEventsToAsync))]
+    public async Task ClearStateAsync_ErasingTheOlderRecordsFails_StateClearedAndTheErrorSaysSo(string failing)
+    {
+        await using ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path);
+        GrainId grain = GrainId.Create("t", "half-clear");
+        var state = new TestGrainState<ProfileState> { State = new ProfileState { Name = "secret" } };
+        await harness.Storage.WriteStateAsync("profile", grain, state);
+        FaultyEventLog? faulty = null;
+        harness.Log.DecorateForTests = log => (faulty ??= FaultyEventLog.Wrap(log, failing, "s/", failCallNumber: 1)).AsLog;
+
+        var error = await Assert.ThrowsAsync<ClearedStateNotErasedException>(() => harness.Storage.ClearStateAsync("profile", grain, state));
+        harness.Log.DecorateForTests = null;
+        Assert.Equal(1, faulty!.Calls);
+        Assert.Equal(2, error.ClearedVersion);
+        Assert.Contains("Injected failure", error.Message, StringComparison.Ordinal);
+        Assert.Equal(("2", false, ""), (state.ETag, state.RecordExists, state.State.Name));
+
+        var read = new TestGrainState<ProfileState>();
+        await harness.Storage.ReadStateAsync("profile", grain, read);
+        Assert.Equal(("2", false, ""), (read.ETag, read.RecordExists, read.State.Name));
+
+        // Clearing again erases what the first clear left.
+        await harness.Storage.ClearStateAsync("profile", grain, state);
+        string stream = GrainStreamNames.State("test", "profile", grain);
+        await Assert.ThrowsAsync<EventsReclaimedException>(async () => await harness.Log.Log.ReadEventsAsync(stream, 1, 1));
     }
 
     [Fact]
