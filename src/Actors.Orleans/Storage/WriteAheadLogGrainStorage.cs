@@ -4,9 +4,11 @@ using Actors.Orleans.Diagnostics;
 using Actors.Orleans.Format;
 using Actors.Orleans.Log;
 using Actors.Wal;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
+using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 
 namespace Actors.Orleans.Storage;
@@ -30,6 +32,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
     private readonly WriteAheadLogGrainStorageOptions _options;
     private readonly SiloLog _log;
     private readonly ValueCodecs _codecs;
+    private readonly IActivatorProvider _activators;
     private readonly ILogger _logger;
 
     /// <summary>Creates the provider named <paramref name="name"/> on the silo's log.</summary>
@@ -43,6 +46,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         _options = options;
         _log = log;
         _codecs = new ValueCodecs(services, options, log.Compress);
+        _activators = services.GetRequiredService<IActivatorProvider>();
         _logger = logger;
     }
 
@@ -58,7 +62,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
             StreamInfo info = log.GetStreamInfo(streamId);
             if (info.Version == 0)
             {
-                grainState.State = GrainStates.CreateDefault<T>();
+                grainState.State = GrainStates.CreateDefault<T>(_activators);
                 grainState.ETag = null;
                 grainState.RecordExists = false;
                 return;
@@ -73,7 +77,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
                     grainState.RecordExists = true;
                     break;
                 case LogValueKind.ClearedState:
-                    grainState.State = GrainStates.CreateDefault<T>();
+                    grainState.State = GrainStates.CreateDefault<T>(_activators);
                     grainState.RecordExists = false;
                     break;
                 default:
@@ -121,7 +125,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         AppendResult appended = await AppendAsync(log, streamId, expected, cleared, what, grainState.ETag).ConfigureAwait(false);
 
         // The cleared record is stored: from here on the state is cleared, whatever happens to the erasure below.
-        grainState.State = GrainStates.CreateDefault<T>();
+        grainState.State = GrainStates.CreateDefault<T>(_activators);
         grainState.ETag = appended.LastVersion.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = false;
         WalProviderInstruments.StateCleared(_name);

@@ -74,6 +74,29 @@ public sealed class GrainStorageClearContractTests : IDisposable
         await Assert.ThrowsAsync<EventsReclaimedException>(async () => await harness.Log.Log.ReadEventsAsync(stream, 1, 1));
     }
 
+    /// <remarks>Orleans's test kit: ClearStateDoesNotNullifyState (Orleans's providers create the state with its activator).</remarks>
+    [Fact]
+    public async Task ReadAndClear_StateTypeWithoutParameterlessConstructor_StateIsNeverNull()
+    {
+        await using ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path);
+        GrainId grain = GrainId.Create("t", "positional");
+        var never = new TestGrainState<PositionalState>();
+        await harness.Storage.ReadStateAsync("positional", grain, never);
+        Assert.NotNull(never.State);
+        Assert.False(never.RecordExists);
+
+        var state = new TestGrainState<PositionalState> { State = new PositionalState("ada", 3) };
+        await harness.Storage.WriteStateAsync("positional", grain, state);
+        await harness.Storage.ClearStateAsync("positional", grain, state);
+        Assert.NotNull(state.State);
+        Assert.Equal(0, state.State.Visits);
+
+        var read = new TestGrainState<PositionalState>();
+        await harness.Storage.ReadStateAsync("positional", grain, read);
+        Assert.NotNull(read.State);
+        Assert.False(read.RecordExists);
+    }
+
     [Fact]
     public async Task ClearStateAsync_StaleETag_ThrowsInconsistentStateAndKeepsTheValue()
     {
