@@ -13,7 +13,7 @@ public sealed class SystemTextJsonValueCodec : IWalValueCodec
     private readonly TypeConverter _types;
 
     /// <summary>Creates the codec.</summary>
-    /// <param name="options">The serializer options (the web defaults when null).</param>
+    /// <param name="options">The serializer options (System.Text.Json's general defaults, <see cref="JsonSerializerDefaults.General"/>, when null).</param>
     /// <param name="types">Orleans's type names (which types may be named is Orleans's allow-list).</param>
     public SystemTextJsonValueCodec(JsonSerializerOptions? options, TypeConverter types)
     {

@@ -33,6 +33,13 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
     /// <summary>The records of a range encoded ahead (<see cref="EncodeAhead"/>), taken in order by <see cref="MakeSubmissionEntry"/>.</summary>
     private readonly Queue<byte[]> _encodedAhead = new();
     private readonly JournalSettings _settings;
+
+    /// <summary>
+    /// True while the confirmed view misses an event the grain's <c>TransitionState</c> threw on (Orleans logs and skips
+    /// it): no checkpoint is written then, so the events stay the record and a corrected grain rebuilds its state from them
+    /// (a checkpoint would make the skipped event's effect lost for good). Cleared by a load or a clear.
+    /// </summary>
+    private bool _viewMissesAnEvent;
     private readonly ulong _streamHash;
 
     /// <summary>The engine's framing of one append: its 48-byte record header and the stream id (Format/RecordHeader.cs).</summary>
@@ -318,6 +325,7 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
         _origin = streamVersion;
         _checkpointVersion = streamVersion;
         _bytesSinceCheckpoint = 0;
+        _viewMissesAnEvent = false;
     }
 
     /// <summary>Reads the newest checkpoint and the events after it into the confirmed view; returns the events replayed.</summary>
@@ -335,6 +343,7 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
 
         TView view;
         long origin = 0;
+        _viewMissesAnEvent = false;
         if (stream.Checkpoint is { } checkpoint)
         {
             LogValueRecord record = ValueCodecs.Parse(checkpoint.State, _settings.What, _settings.StreamId, checkpoint.Version);
@@ -410,6 +419,12 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
 
     private async Task CheckpointAsync()
     {
+        if (_viewMissesAnEvent)
+        {
+            Services.Log(LogLevel.Warning, "checkpoint of {0} at version {1} skipped: the grain's state transition threw on an event, so the confirmed state is incomplete; the events stay the record and are replayed at the next activation", _settings.What, _version);
+            return;
+        }
+
         try
         {
             long streamVersion = _origin + _version;
@@ -446,6 +461,7 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
         }
         catch (Exception ex)
         {
+            _viewMissesAnEvent = true;
             Services.CaughtUserCodeException("UpdateView", where, ex);
         }
     }

@@ -13,6 +13,12 @@ public sealed class Added : CounterEvent
     public int Amount { get; set; }
 }
 
+/// <summary>An event <see cref="CounterJournalGrain"/>'s state transition throws on (a grain bug).</summary>
+[GenerateSerializer]
+public sealed class Poisoned : CounterEvent
+{
+}
+
 /// <summary>An event type Orleans's serializer has no codec for (no [GenerateSerializer]).</summary>
 public sealed class UnserializableEvent : CounterEvent
 {

@@ -18,6 +18,8 @@ public interface ICounterJournalGrain : IGrainWithStringKey
 
     Task RaiseUnserializable();
 
+    Task AddPoisoned();
+
     Task RaiseAddedThenUnserializable(int amount);
 
     Task RaiseConditionalAddedThenUnserializable(int amount);
@@ -62,6 +64,12 @@ public sealed class CounterJournalGrain : JournaledGrain<CounterState, CounterEv
 
     public async Task<int[]> History(int from, int to) =>
         [.. (await RetrieveConfirmedEvents(from, to)).Cast<Added>().Select(e => e.Amount)];
+
+    public async Task AddPoisoned()
+    {
+        RaiseEvent(new Poisoned());
+        await ConfirmEvents();
+    }
 
     public Task RaiseUnserializable()
     {
