@@ -195,6 +195,7 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
     /// only when every raised event is durable. Orleans's <c>ConfirmEvents</c> waits for one write cycle: once a part is
     /// stored, a later part that fails is retried here (after a refresh and Orleans's retry delay) until it is stored,
     /// unless the refresh shows another writer moved the stream on (then the rest goes back to Orleans, as a conflict).
+    /// A refused or failed append keeps its connection issue recorded until an append succeeds, so the retry delay grows.
     /// </remarks>
     protected override async Task<int> WriteAsync()
     {
@@ -218,24 +219,24 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
             }
             catch (Exception ex)
             {
+                // The issue stays recorded until an append succeeds, so Orleans's retry delay grows while the log keeps
+                // refusing (a refresh that resolved it made every retry immediate: a busy loop on a read-only or full
+                // disk). A version conflict is retried at once, after the refresh, as Orleans does.
                 LastPrimaryIssue.Record(new WriteAheadLogWriteFailed { Exception = ex }, Host, Services);
-                if (written == 0)
-                {
-                    await ReadAsync().ConfigureAwait(false); // refresh (retrying until the log answers); Orleans retries the batch
-                    return 0;
-                }
-
-                // Part of the batch is durable: unless another writer moved the stream on, store the rest before
-                // returning, or ConfirmEvents would complete with raised events not yet durable. The issue stays recorded
-                // across the attempts, so Orleans's retry delay grows while the log keeps refusing.
                 long expected = _origin + _version;
-                await LastPrimaryIssue.DelayBeforeRetry().ConfigureAwait(false);
-                await RefreshKeepingIssueAsync().ConfigureAwait(false);
-                if (_origin + _version != expected)
+                if (ex is not StreamVersionConflictException)
                 {
-                    return written; // a conflict: Orleans retries what is left as a new batch
+                    await LastPrimaryIssue.DelayBeforeRetry().ConfigureAwait(false);
                 }
 
+                await RefreshKeepingIssueAsync().ConfigureAwait(false);
+                if (written == 0 || _origin + _version != expected)
+                {
+                    return written; // nothing stored (Orleans retries the batch), or a conflict (Orleans retries what is left)
+                }
+
+                // Part of the batch is durable and the stream is where it left it: store the rest before returning, or
+                // ConfirmEvents would complete with raised events not yet durable.
                 continue;
             }
 

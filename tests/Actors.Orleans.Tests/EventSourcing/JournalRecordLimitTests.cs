@@ -51,6 +51,32 @@ public sealed class JournalRecordLimitTests : IDisposable
         Assert.Equal(12, await second.GrainFactory.GetGrain<IReclaimingJournalGrain>("split").ConfirmedCount());
     }
 
+    /// <remarks>
+    /// Each failed append is retried after Orleans's retry delay, which grows with the consecutive failures only while the
+    /// connection issue stays recorded: the refresh after a failure used to resolve it, so every retry was immediate (a
+    /// busy loop while the log refused, on a read-only log or a full disk).
+    /// </remarks>
+    [Fact]
+    public async Task ConfirmEvents_AppendsFailThreeTimes_RetriesAsConsecutiveFailuresThenStores()
+    {
+        await using (TestCluster first = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly))
+        {
+            FaultyEventLog? failing = null;
+            WalTestCluster.PrimaryLog(first).DecorateForTests = log =>
+                (failing ??= FaultyEventLog.Wrap(log, nameof(IEventLog.AppendAsync), "j/", failCallNumber: 1, failCallCount: 3)).AsLog;
+
+            ICounterJournalGrain grain = first.GrainFactory.GetGrain<ICounterJournalGrain>("stubborn");
+            Assert.Equal(new CounterView(5, 1, 1), await grain.Add(5));
+            Assert.Equal(4, failing!.Calls);
+            Assert.Equal(3, await grain.MostConsecutiveFailures());
+            WalTestCluster.PrimaryLog(first).DecorateForTests = null;
+            await first.StopAllSilosAsync();
+        }
+
+        await using TestCluster second = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly);
+        Assert.Equal(new CounterView(5, 1, 1), await second.GrainFactory.GetGrain<ICounterJournalGrain>("stubborn").Get());
+    }
+
     [Fact]
     public async Task RaiseEvent_EventLargerThanARecord_RefusedWhenRaisedNothingStored()
     {

@@ -1,4 +1,5 @@
 using Orleans.EventSourcing;
+using Orleans.EventSourcing.Common;
 
 namespace Actors.Orleans.Tests.Grains;
 
@@ -20,6 +21,8 @@ public interface ICounterJournalGrain : IGrainWithStringKey
 
     Task AddPoisoned();
 
+    Task<int> MostConsecutiveFailures();
+
     Task RaiseAddedThenUnserializable(int amount);
 
     Task RaiseConditionalAddedThenUnserializable(int amount);
@@ -33,6 +36,8 @@ public interface ICounterJournalGrain : IGrainWithStringKey
 [WriteAheadLog(CheckpointEveryEvents = 10)]
 public sealed class CounterJournalGrain : JournaledGrain<CounterState, CounterEvent>, ICounterJournalGrain
 {
+    private int _mostConsecutiveFailures;
+
     public async Task<CounterView> Add(int amount)
     {
         RaiseEvent(new Added { Amount = amount });
@@ -64,6 +69,11 @@ public sealed class CounterJournalGrain : JournaledGrain<CounterState, CounterEv
 
     public async Task<int[]> History(int from, int to) =>
         [.. (await RetrieveConfirmedEvents(from, to)).Cast<Added>().Select(e => e.Amount)];
+
+    public Task<int> MostConsecutiveFailures() => Task.FromResult(_mostConsecutiveFailures);
+
+    protected override void OnConnectionIssue(ConnectionIssue issue) =>
+        _mostConsecutiveFailures = Math.Max(_mostConsecutiveFailures, issue.NumberOfConsecutiveFailures);
 
     public async Task AddPoisoned()
     {

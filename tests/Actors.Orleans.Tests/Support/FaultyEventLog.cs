@@ -6,7 +6,8 @@ namespace Actors.Orleans.Tests.Support;
 /// <summary>
 /// An <see cref="IEventLog"/> that forwards every call to the silo's log, except that call number
 /// <see cref="FailCallNumber"/> (counted from 1) of the method <see cref="MethodName"/> on a stream starting with
-/// <see cref="StreamPrefix"/> fails once with an <see cref="IOException"/>, doing nothing.
+/// <see cref="StreamPrefix"/>, and the <see cref="FailCallCount"/> - 1 calls after it, fail with an
+/// <see cref="IOException"/>, doing nothing.
 /// </summary>
 public class FaultyEventLog : DispatchProxy
 {
@@ -19,10 +20,12 @@ public class FaultyEventLog : DispatchProxy
 
     public int FailCallNumber { get; private set; }
 
+    public int FailCallCount { get; private set; } = 1;
+
     /// <summary>Matching calls seen so far (the failed one included).</summary>
     public int Calls => Volatile.Read(ref _calls);
 
-    public static FaultyEventLog Wrap(IEventLog inner, string methodName, string streamPrefix, int failCallNumber)
+    public static FaultyEventLog Wrap(IEventLog inner, string methodName, string streamPrefix, int failCallNumber, int failCallCount = 1)
     {
         IEventLog wrapped = Create<IEventLog, FaultyEventLog>();
         var proxy = (FaultyEventLog)(object)wrapped;
@@ -30,6 +33,7 @@ public class FaultyEventLog : DispatchProxy
         proxy.MethodName = methodName;
         proxy.StreamPrefix = streamPrefix;
         proxy.FailCallNumber = failCallNumber;
+        proxy.FailCallCount = failCallCount;
         return proxy;
     }
 
@@ -40,9 +44,9 @@ public class FaultyEventLog : DispatchProxy
     {
         ArgumentNullException.ThrowIfNull(targetMethod);
         if (targetMethod.Name == MethodName && args?[0] is string stream && stream.StartsWith(StreamPrefix, StringComparison.Ordinal)
-            && Interlocked.Increment(ref _calls) == FailCallNumber)
+            && Interlocked.Increment(ref _calls) is int call && call >= FailCallNumber && call < FailCallNumber + FailCallCount)
         {
-            var failure = new IOException($"Injected failure of {MethodName} call {FailCallNumber} on '{stream}' (nothing done).");
+            var failure = new IOException($"Injected failure of {MethodName} call {call} on '{stream}' (nothing done).");
             Type returned = targetMethod.ReturnType;
             MethodInfo fromException = typeof(ValueTask).GetMethods().Single(m => m.Name == nameof(ValueTask.FromException) && m.IsGenericMethod)
                 .MakeGenericMethod(returned.GetGenericArguments()[0]);
