@@ -1,3 +1,4 @@
+using Actors.Orleans.Storage;
 using Actors.Wal;
 
 namespace Actors.Orleans.Log;
@@ -7,7 +8,12 @@ namespace Actors.Orleans.Log;
 /// <see cref="IStreamRetentionSource"/>s; the engine asks it when compaction copies a stream
 /// (<see cref="WriteAheadLogOptions.StreamRetention"/>).
 /// </summary>
-/// <remarks>A stream no provider owns keeps only its newest checkpoint and what follows (nothing grows without bound).</remarks>
+/// <remarks>
+/// A stream no registered provider owns (its provider was renamed or removed, or this silo runs without it) keeps its
+/// whole history when it is not a grain state stream: a journal's events may be the only record of what happened, and
+/// nothing appends to such a stream while no provider owns it. A grain state stream keeps only its newest checkpoint and
+/// what follows (no reader ever reads a state's older versions).
+/// </remarks>
 public sealed class StreamRetentionRegistry
 {
     private readonly IStreamRetentionSource[] _sources;
@@ -41,6 +47,6 @@ public sealed class StreamRetentionRegistry
             }
         }
 
-        return HistoryRetention.ReclaimAfterCheckpoint;
+        return streamId.StartsWith(GrainStreamNames.AllStatesPrefix, StringComparison.Ordinal) ? HistoryRetention.ReclaimAfterCheckpoint : HistoryRetention.KeepAll;
     }
 }

@@ -13,8 +13,11 @@ namespace Actors.Orleans.Storage;
 /// </summary>
 public static class GrainStreamNames
 {
+    /// <summary>The prefix of every grain state stream, whichever provider wrote it.</summary>
+    public const string AllStatesPrefix = "s/";
+
     /// <summary>The prefix of every state stream of grain storage provider <paramref name="provider"/>.</summary>
-    public static string StatePrefix(string provider) => $"s/{Escape(provider)}/";
+    public static string StatePrefix(string provider) => $"{AllStatesPrefix}{Escape(provider)}/";
 
     /// <summary>The prefix of every journal stream of log-consistency provider <paramref name="provider"/>.</summary>
     public static string JournalPrefix(string provider) => $"j/{Escape(provider)}/";
