@@ -277,7 +277,7 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
         {
             throw new EventHistoryReclaimedException($"grain {Services.GrainId}", _settings.StreamId, fromVersion, reclaimed.OldestAvailableVersion - _origin, _settings.History, reclaimed);
         }
-        catch (Exception ex) when (LogErrors.Translate(ex, $"Reading {_settings.What}", _settings.StreamId) is { } translated)
+        catch (Exception ex) when (LogErrors.Translate(ex, $"Reading {_settings.What}", _settings.StreamId, reading: true) is { } translated)
         {
             throw translated;
         }
@@ -337,7 +337,7 @@ internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogV
         {
             stream = await _settings.Log.Log.ReadStreamAsync(_settings.StreamId).ConfigureAwait(false);
         }
-        catch (Exception ex) when (LogErrors.Translate(ex, $"Loading {_settings.What}", _settings.StreamId) is { } translated)
+        catch (Exception ex) when (LogErrors.Translate(ex, $"Loading {_settings.What}", _settings.StreamId, reading: true) is { } translated)
         {
             throw translated;
         }

@@ -16,10 +16,25 @@ public sealed class WriteAheadLogOperationException : WriteAheadLogProviderExcep
     /// <param name="outcomeUnknown">True when the write may have been stored.</param>
     /// <param name="innerException">The engine's error.</param>
     public WriteAheadLogOperationException(string operation, string streamId, bool outcomeUnknown, Exception innerException)
-        : base($"{operation} failed on stream '{streamId}': {innerException.Message}{(outcomeUnknown ? " The outcome is unknown: the write may or may not be stored." : " Nothing was stored.")}", innerException)
+        : this(innerException, $"{operation} failed on stream '{streamId}': {innerException.Message}{(outcomeUnknown ? " The outcome is unknown: the write may or may not be stored." : " Nothing was stored.")}", streamId, outcomeUnknown)
+    {
+    }
+
+    private WriteAheadLogOperationException(Exception innerException, string message, string streamId, bool outcomeUnknown)
+        : base(message, innerException)
     {
         StreamId = streamId;
         OutcomeUnknown = outcomeUnknown;
+    }
+
+    /// <summary>The exception for a read the log refused or failed (nothing was being written: <see cref="OutcomeUnknown"/> is false).</summary>
+    /// <param name="operation">What was being read, naming the grain and its state or events.</param>
+    /// <param name="streamId">The log stream.</param>
+    /// <param name="innerException">The engine's error.</param>
+    public static WriteAheadLogOperationException ForRead(string operation, string streamId, Exception innerException)
+    {
+        ArgumentNullException.ThrowIfNull(innerException);
+        return new(innerException, $"{operation} failed on stream '{streamId}': {innerException.Message}", streamId, outcomeUnknown: false);
     }
 
     /// <summary>The log stream.</summary>

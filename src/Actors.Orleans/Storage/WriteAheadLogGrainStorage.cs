@@ -87,7 +87,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
             grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
             WalProviderInstruments.StateRead(_name);
         }
-        catch (Exception ex) when (LogErrors.Translate(ex, $"Reading {what}", streamId) is { } translated)
+        catch (Exception ex) when (LogErrors.Translate(ex, $"Reading {what}", streamId, reading: true) is { } translated)
         {
             throw translated;
         }
@@ -107,10 +107,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         grainState.RecordExists = true;
         WalProviderInstruments.StateWritten(_name, record.Length);
 
-        if (appended.LastVersion - log.GetStreamInfo(streamId).CheckpointVersion >= _options.CheckpointEveryWrites)
-        {
-            await CheckpointAsync(log, streamId, appended.LastVersion, record, what).ConfigureAwait(false);
-        }
+        await MaybeCheckpointAsync(log, streamId, appended.LastVersion, record, what).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -196,13 +193,17 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         }
     }
 
-    private async Task CheckpointAsync(IEventLog log, string streamId, long version, byte[] record, string what)
+    /// <summary>Makes the stored write the stream's checkpoint every <c>CheckpointEveryWrites</c> writes; never fails the write.</summary>
+    private async Task MaybeCheckpointAsync(IEventLog log, string streamId, long version, byte[] record, string what)
     {
         try
         {
-            await log.WriteCheckpointAsync(streamId, version, record).ConfigureAwait(false);
+            if (version - log.GetStreamInfo(streamId).CheckpointVersion >= _options.CheckpointEveryWrites)
+            {
+                await log.WriteCheckpointAsync(streamId, version, record).ConfigureAwait(false);
+            }
         }
-        catch (WalException ex)
+        catch (Exception ex) when (ex is WalException or ObjectDisposedException or IOException)
         {
             // The write itself is durable: a missing checkpoint only keeps older versions on disk longer.
             WalProviderInstruments.CheckpointFailed(_name);

@@ -20,6 +20,36 @@ public sealed class WriteAheadLogGrainStorageTests : IDisposable
     private static GrainId Grain(string key) => GrainId.Create("profile", key);
 
     [Fact]
+    public async Task ReadStateAsync_LogReportsDamage_TypedErrorThatSpeaksOfNoWrite()
+    {
+        await using ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path);
+        await harness.Storage.WriteStateAsync("profile", Grain("damaged"), new TestGrainState<ProfileState> { State = new ProfileState { Name = "x" } });
+        harness.Log.DecorateForTests = log => FaultyEventLog.Wrap(log, nameof(IEventLog.ReadEventsAsync), "s/", failCallNumber: 1, failure: _ => new LogCorruptedException("0000000001.wal", 64, "the CRC does not match")).AsLog;
+
+        var error = await Assert.ThrowsAsync<WriteAheadLogOperationException>(() => harness.Storage.ReadStateAsync("profile", Grain("damaged"), new TestGrainState<ProfileState>()));
+        Assert.False(error.OutcomeUnknown);
+        Assert.Contains("Reading", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the CRC does not match", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("stored", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteStateAsync_CheckpointDecisionFailsAfterTheWriteWasStored_WriteSucceeds()
+    {
+        await using ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path);
+        harness.Log.DecorateForTests = log => FaultyEventLog.Wrap(log, nameof(IEventLog.GetStreamInfo), "s/", failCallNumber: 1, failure: _ => new ObjectDisposedException("WriteAheadLog")).AsLog;
+        var state = new TestGrainState<ProfileState> { State = new ProfileState { Name = "kept" } };
+
+        await harness.Storage.WriteStateAsync("profile", Grain("after-write"), state);
+        harness.Log.DecorateForTests = null;
+
+        Assert.Equal(("1", true), (state.ETag, state.RecordExists));
+        var read = new TestGrainState<ProfileState>();
+        await harness.Storage.ReadStateAsync("profile", Grain("after-write"), read);
+        Assert.Equal(("kept", "1"), (read.State.Name, read.ETag));
+    }
+
+    [Fact]
     public async Task ReadStateAsync_NeverWritten_DefaultStateNoETagNotExists()
     {
         await using ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path);
