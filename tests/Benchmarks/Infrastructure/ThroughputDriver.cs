@@ -19,6 +19,7 @@ internal static class ThroughputDriver
         using var allocations = AllocationSampler.Requested ? new AllocationSampler() : null;
 
         var window = new Window();
+        LatencyTimeline? timeline = LatencyTimeline.FromEnvironment();
         var histograms = new LatencyHistogram[workload.Writers];
         var phaseHistograms = new LatencyHistogram[workload.Writers][];
         var gcHistograms = new LatencyHistogram[workload.Writers];
@@ -40,8 +41,8 @@ internal static class ThroughputDriver
             LatencyHistogram[] phases = phaseHistograms[w];
             var tail = new TailHistograms(gcHistograms[w], wakeHistograms[w], slowFsyncHistograms[w]);
             writers[w] = target.IsBlocking
-                ? RunOnOwnThread(() => WriteLoopAsync(target, writer, payload, window, histogram, phases, tail, workload.MeasuredOpsPerWriter, cancellationToken))
-                : Task.Run(() => WriteLoopAsync(target, writer, payload, window, histogram, phases, tail, workload.MeasuredOpsPerWriter, cancellationToken), cancellationToken);
+                ? RunOnOwnThread(() => WriteLoopAsync(target, writer, payload, window, timeline, histogram, phases, tail, workload.MeasuredOpsPerWriter, cancellationToken))
+                : Task.Run(() => WriteLoopAsync(target, writer, payload, window, timeline, histogram, phases, tail, workload.MeasuredOpsPerWriter, cancellationToken), cancellationToken);
         }
 
         Task all = Task.WhenAll(writers);
@@ -59,6 +60,7 @@ internal static class ThroughputDriver
         allocations?.Open();
         long start = Stopwatch.GetTimestamp();
         window.Open(start);
+        timeline?.Open(start, target);
         long end;
         if (workload.MeasuredOpsPerWriter is null)
         {
@@ -73,6 +75,7 @@ internal static class ThroughputDriver
             end = Stopwatch.GetTimestamp();
         }
 
+        timeline?.Close(target.Name);
         TimeSpan slowFsync = FsyncTimes.SlowThreshold;
         LatencyHistogram fsyncs = FsyncTimes.Close();
         var commitCycle = CommitCycles.Close();
@@ -133,6 +136,7 @@ internal static class ThroughputDriver
         int writer,
         byte[] payload,
         Window window,
+        LatencyTimeline? timeline,
         LatencyHistogram histogram,
         LatencyHistogram[] phases,
         TailHistograms tail,
@@ -161,6 +165,7 @@ internal static class ThroughputDriver
             if (window.Contains(t0, t1))
             {
                 histogram.Record(t1 - t0);
+                timeline?.Record(t0, t1);
                 phases[(int)AppendPhases.Classify(phase0, target.Phase())].Record(t1 - t0);
                 if (GC.CollectionCount(0) != gc0)
                 {

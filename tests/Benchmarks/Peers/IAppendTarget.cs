@@ -38,4 +38,10 @@ internal interface IAppendTarget : IAsyncDisposable
     /// the writer's continuation (completing the waiters and the thread pool's scheduling). 0 when the store does not tell.
     /// </summary>
     long CompletedAt(int writer) => 0;
+
+    /// <summary>
+    /// Cumulative maintenance counters for <see cref="Infrastructure.LatencyTimeline"/>, in the order of
+    /// <see cref="Infrastructure.LatencyTimeline.MaintenanceCounterNames"/>; null for stores without them.
+    /// </summary>
+    long[]? MaintenanceCounters() => null;
 }

@@ -148,6 +148,18 @@ internal sealed class WalTarget : ILogAppendTarget
         return (rotations << 8) | (uint)activity;
     }
 
+    public long[]? MaintenanceCounters()
+    {
+        if (_log is null)
+        {
+            return null;
+        }
+
+        LogStatistics stats = _log.GetStatistics();
+        long rotations = Phase() >> 8;
+        return [stats.Commits, rotations, stats.SegmentsCompacted, stats.StreamsRelocated, stats.SegmentsDeleted, stats.SnapshotsWritten + stats.SnapshotDeltasWritten];
+    }
+
     public ValueTask<SyncCounters?> ReadCountersAsync(CancellationToken cancellationToken)
     {
         if (_log is null)
