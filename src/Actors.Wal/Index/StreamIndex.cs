@@ -1,3 +1,5 @@
+using Actors.Wal.Format;
+
 namespace Actors.Wal.Index;
 
 /// <summary>
@@ -46,6 +48,16 @@ internal sealed partial class StreamIndex
     /// still the stream's current entry (a candidate moved meanwhile is looked up again instead).
     /// </exception>
     public bool TryFind(string id, ulong hash, Func<long, string, bool> matchesOnDisk, out StreamEntry entry, out HotStream? hot, out int idleSlot)
+        => TryFind(id, hash, LogPosition.None, matchesOnDisk, out entry, out hot, out idleSlot);
+
+    /// <summary>
+    /// <see cref="TryFind(string, ulong, Func{long, string, bool}, out StreamEntry, out HotStream?, out int)"/> for a caller
+    /// that has read <paramref name="id"/>'s record at <paramref name="knownPosition"/> itself (compaction's copy: it read
+    /// the stream's latest record there and checked its id): an idle candidate whose latest record is that one is the
+    /// stream without a read (a record belongs to one stream, and no two records share a position); any other candidate
+    /// is verified by <paramref name="matchesOnDisk"/>. <see cref="LogPosition.None"/> knows nothing.
+    /// </summary>
+    public bool TryFind(string id, ulong hash, long knownPosition, Func<long, string, bool> matchesOnDisk, out StreamEntry entry, out HotStream? hot, out int idleSlot)
     {
         while (true)
         {
@@ -70,7 +82,7 @@ internal sealed partial class StreamIndex
                 bool matches;
                 try
                 {
-                    matches = matchesOnDisk(candidate.LatestPosition, id);
+                    matches = (knownPosition != LogPosition.None && candidate.LatestPosition == knownPosition) || matchesOnDisk(candidate.LatestPosition, id);
                 }
                 catch (LogCorruptedException) when (IsMoved(tiers, k) || !ReferenceEquals(tiers, Current) || tiers.ReadIdle(k).LatestPosition != candidate.LatestPosition)
                 {

@@ -237,6 +237,15 @@ internal sealed partial class LogReader
     }
 
     /// <summary>
+    /// A cursor for several relocation walks in a row (<see cref="CollectForRelocationAsync"/>'s <c>shared</c>): compaction
+    /// walks a chunk of streams in descending order of their latest positions, so a window read for one stream (it ends
+    /// just after the record asked for) holds the latest records of the next ones, which lie just before. Its windows are
+    /// rented from <paramref name="pool"/> into <paramref name="rentals"/>; the caller returns them once every walk's
+    /// items are no longer used. One thread at a time.
+    /// </summary>
+    public RecordCursor RelocationCursor(ArrayPool<byte> pool, List<byte[]> rentals) => new(segments, maxRecordLength, pool, rentals, synchronousReads: true);
+
+    /// <summary>
     /// The stream's live items in relocation order (the base, then events ascending) and its id, read from its records
     /// (maintenance). Null when a record on the way is in a deleted segment (the stream moved meanwhile). No items when
     /// the stream stores nothing but its version (an erase up to its latest version left an empty relocation record):
@@ -254,13 +263,15 @@ internal sealed partial class LogReader
     /// returns them only once the items are no longer used.</param>
     /// <param name="scratch">Lists reused from one call to the next (the returned items are in a list of their own).</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <param name="shared">A cursor of <see cref="RelocationCursor"/> that several walks share (its windows rented into
+    /// <paramref name="rentals"/> too), or null for one of this walk's own.</param>
     /// <exception cref="LogCorruptedException">A record on the way is damaged.</exception>
     /// <remarks>The segments are read on the calling thread (<see cref="RecordCursor"/>'s synchronous reads): without
     /// <paramref name="retention"/> the call completes synchronously.</remarks>
     public async ValueTask<(byte[] Id, List<RecordItem> Items)?> CollectForRelocationAsync(
-        StreamEntry entry, HistoryRewrite? retention, ArrayPool<byte> pool, List<byte[]> rentals, RelocationScratch scratch, CancellationToken cancellationToken)
+        StreamEntry entry, HistoryRewrite? retention, ArrayPool<byte> pool, List<byte[]> rentals, RelocationScratch scratch, CancellationToken cancellationToken, RecordCursor? shared = null)
     {
-        var cursor = new RecordCursor(segments, maxRecordLength, pool, rentals, synchronousReads: true);
+        var cursor = shared ?? new RecordCursor(segments, maxRecordLength, pool, rentals, synchronousReads: true);
         if (retention is { } rewrite)
         {
             var plan = await PlanRewriteAsync(entry, rewrite, cursor, cancellationToken).ConfigureAwait(false);

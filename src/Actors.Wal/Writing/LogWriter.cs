@@ -134,6 +134,25 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
         return true;
     }
 
+    /// <summary>
+    /// Queues <paramref name="requests"/> in order, then drains once: a batch (a chunk of compaction's copies) is framed
+    /// together into the open group instead of one drain, and often one group, per request. Returns how many were queued,
+    /// the first ones: the rest found the log closing (nothing of them was queued). Any thread, under
+    /// <see cref="TryEnqueue"/>'s rules.
+    /// </summary>
+    public int TryEnqueueAll<TRequest>(List<TRequest> requests)
+        where TRequest : LogRequest
+    {
+        int queued = 0;
+        while (queued < requests.Count && _queue.TryEnqueue(requests[queued]))
+        {
+            queued++;
+        }
+
+        Drain();
+        return queued;
+    }
+
     /// <summary>Refuses further requests; what was queued is drained, then the committer's queue closes and the writer stops.</summary>
     public void Close()
     {

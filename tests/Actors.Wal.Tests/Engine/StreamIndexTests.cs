@@ -45,6 +45,33 @@ public sealed class StreamIndexTests
     }
 
     [Fact]
+    public void TryFind_KnownPositionOfAnIdleCollision_TakesThatCandidateWithoutADiskRead()
+    {
+        var index = new StreamIndex();
+        index.LoadIdle(
+        [
+            StreamEntry.CreateNew(7) with { LatestPosition = LogPosition.Create(1, 64), Version = 10 },
+            StreamEntry.CreateNew(7) with { LatestPosition = LogPosition.Create(1, 128), Version = 20 },
+        ]);
+        var reads = new List<long>();
+        bool OnDisk(long position, string id)
+        {
+            reads.Add(position);
+            return id == "x" && position == LogPosition.Create(1, 64);
+        }
+
+        // The caller read "x"'s latest record at 1:64: that candidate is taken as it is, the other is not read.
+        Assert.True(index.TryFind("x", 7, LogPosition.Create(1, 64), OnDisk, out var known, out _, out _));
+        Assert.Equal(10, known.Version);
+        Assert.Empty(reads);
+
+        // A known position no candidate holds (the stream changed since): every candidate is verified on disk as before.
+        Assert.True(index.TryFind("x", 7, LogPosition.Create(2, 64), OnDisk, out var verified, out _, out _));
+        Assert.Equal(10, verified.Version);
+        Assert.NotEmpty(reads);
+    }
+
+    [Fact]
     public void AddHot_PromotedIdleEntry_ReadersFindTheHotStateAndCaptureCountsItOnce()
     {
         var index = new StreamIndex();
