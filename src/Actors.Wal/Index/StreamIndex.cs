@@ -53,7 +53,7 @@ internal sealed partial class StreamIndex
     /// <summary>
     /// <see cref="TryFind(string, ulong, Func{long, string, bool}, out StreamEntry, out HotStream?, out int)"/> for a caller
     /// that has read <paramref name="id"/>'s record at <paramref name="knownPosition"/> itself (compaction's copy: it read
-    /// the stream's latest record there and checked its id): an idle candidate whose latest record is that one is the
+    /// the stream's latest record there and took the stream's id from it): an idle candidate whose latest record is that one is the
     /// stream without a read (a record belongs to one stream, and no two records share a position); any other candidate
     /// is verified by <paramref name="matchesOnDisk"/>. <see cref="LogPosition.None"/> knows nothing.
     /// </summary>

@@ -262,7 +262,7 @@ internal sealed partial class LogMaintenance
         // Streams are copied in chunks: each chunk's read buffers come from the maintenance pool and go back once the
         // chunk's copies completed (their payloads point into them until the writer framed them), so a pass over many
         // streams reuses a bounded set of buffers instead of allocating fresh windows for every stream. The chunk's walks
-        // share one cursor, newest latest record first: a window read for one stream (it ends just after that record)
+        // share one cursor, newest latest record first: a window read for one stream (it ends 512 bytes past that record's start)
         // holds the next streams' latest records, so idle streams of one record each cost one read per window, not one
         // read of 4 KiB each (100,000 of them in a pass that copied 100,000 idle streams).
         streams.Sort(static (a, b) => b.LatestPosition.CompareTo(a.LatestPosition));
@@ -298,6 +298,10 @@ internal sealed partial class LogMaintenance
             }
 
             rentals.Clear();
+            if (queued < requests.Count)
+            {
+                break; // the log is closing: the writer takes nothing more
+            }
         }
 
         Interlocked.Add(ref _counters.SegmentsCompacted, sparse.Count);

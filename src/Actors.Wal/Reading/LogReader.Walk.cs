@@ -239,10 +239,16 @@ internal sealed partial class LogReader
     /// <summary>
     /// A cursor for several relocation walks in a row (<see cref="CollectForRelocationAsync"/>'s <c>shared</c>): compaction
     /// walks a chunk of streams in descending order of their latest positions, so a window read for one stream (it ends
-    /// just after the record asked for) holds the latest records of the next ones, which lie just before. Its windows are
-    /// rented from <paramref name="pool"/> into <paramref name="rentals"/>; the caller returns them once every walk's
-    /// items are no longer used. One thread at a time.
+    /// 512 bytes past the start of the record asked for) holds the latest records of the next ones, which lie just before.
+    /// Its windows are rented from <paramref name="pool"/> into <paramref name="rentals"/>; the caller returns them once
+    /// every walk's items are no longer used. One thread at a time.
     /// </summary>
+    /// <remarks>
+    /// A window it holds is served again without looking at the segment, so share it only where no segment it read can be
+    /// deleted meanwhile and every position asked for was written before the cursor was made: the space pass, which is
+    /// the one that deletes segments (after its copies) and asks only for positions of the index it read first. A cursor
+    /// of one walk instead finds a segment deleted since as null (<see cref="RecordCursor"/>).
+    /// </remarks>
     public RecordCursor RelocationCursor(ArrayPool<byte> pool, List<byte[]> rentals) => new(segments, maxRecordLength, pool, rentals, synchronousReads: true);
 
     /// <summary>

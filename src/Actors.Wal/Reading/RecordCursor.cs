@@ -20,7 +20,7 @@ internal readonly record struct StoredRecord(RecordHeader Header, ReadOnlyMemory
 /// 4 KiB one again, so a scattered stream costs about 4 KiB per record instead of 64.
 /// </summary>
 /// <remarks>
-/// Ownership: one walk, one thread at a time. Every record is checked (header, CRC) before it is returned; the segment
+/// Ownership: one walk (or the walks of one chunk of compaction's copies: <see cref="LogReader.RelocationCursor"/>), one thread at a time. Every record is checked (header, CRC) before it is returned; the segment
 /// is pinned only during a read, so a segment deleted meanwhile yields null (the caller retries with the index's new
 /// entry, or reports the loss). Windows are never reused while the cursor's owner may hold records: by default they are
 /// allocated and left to the collector; with a <paramref name="pool"/> they are rented from it and added to

@@ -158,7 +158,7 @@ internal sealed partial class LogWriter
         {
             // Nothing of the stream is in flight, so the published entry is current. The tiers stay the same until the
             // writer itself asks for a demotion (MaybeDemote), so the slot found here is the one the committer replaces.
-            // Maintenance read the stream's latest record at ExpectedLatest and checked its id: the slot that still points
+            // Maintenance took the stream's id from its latest record, at ExpectedLatest: the slot that still points
             // there is the stream's without a read on this thread (one per copied stream, on the append path, before).
             tiers = _index.Current;
             if (!_index.TryFind(r.StreamId, r.Hash, r.ExpectedLatest, _matchesOnDisk, out current, out var hot, out slot) || hot is not null)

@@ -60,15 +60,26 @@ public sealed class StreamIndexTests
             return id == "x" && position == LogPosition.Create(1, 64);
         }
 
-        // The caller read "x"'s latest record at 1:64: that candidate is taken as it is, the other is not read.
-        Assert.True(index.TryFind("x", 7, LogPosition.Create(1, 64), OnDisk, out var known, out _, out _));
+        // The caller read "x"'s latest record at 1:64: that candidate is taken as it is, without a read.
+        Assert.True(index.TryFind("x", 7, LogPosition.Create(1, 64), OnDisk, out var known, out _, out int knownSlot));
         Assert.Equal(10, known.Version);
-        Assert.Empty(reads);
+        Assert.DoesNotContain(LogPosition.Create(1, 64), reads);
 
-        // A known position no candidate holds (the stream changed since): every candidate is verified on disk as before.
+        // The same when the known candidate is not the first of the collision: the others are read, it is not.
+        reads.Clear();
+        Assert.True(index.TryFind("y", 7, LogPosition.Create(1, 128), OnDisk, out var second, out _, out int secondSlot));
+        Assert.Equal(20, second.Version);
+        Assert.NotEqual(knownSlot, secondSlot);
+        Assert.DoesNotContain(LogPosition.Create(1, 128), reads);
+
+        // A known position no candidate holds (the stream changed since), or none: every candidate is verified on disk.
+        reads.Clear();
         Assert.True(index.TryFind("x", 7, LogPosition.Create(2, 64), OnDisk, out var verified, out _, out _));
         Assert.Equal(10, verified.Version);
-        Assert.NotEmpty(reads);
+        Assert.Contains(LogPosition.Create(1, 64), reads);
+        reads.Clear();
+        Assert.False(index.TryFind("y", 7, LogPosition.None, OnDisk, out _, out _, out _));
+        Assert.Equal([LogPosition.Create(1, 64), LogPosition.Create(1, 128)], reads.Order());
     }
 
     [Fact]
