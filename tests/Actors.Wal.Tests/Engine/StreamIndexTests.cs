@@ -22,12 +22,7 @@ public sealed class StreamIndexTests
     [Fact]
     public void TryFind_IdleCollision_VerifiesAgainstDiskAndFindsOnlyTheMatch()
     {
-        var index = new StreamIndex();
-        index.LoadIdle(
-        [
-            StreamEntry.CreateNew(7) with { LatestPosition = LogPosition.Create(1, 64), Version = 10 },
-            StreamEntry.CreateNew(7) with { LatestPosition = LogPosition.Create(1, 128), Version = 20 },
-        ]);
+        var index = IndexWithIdleCollision();
         int diskReads = 0;
         bool OnDisk(long position, string id)
         {
@@ -47,12 +42,7 @@ public sealed class StreamIndexTests
     [Fact]
     public void TryFind_KnownPositionOfAnIdleCollision_TakesThatCandidateWithoutADiskRead()
     {
-        var index = new StreamIndex();
-        index.LoadIdle(
-        [
-            StreamEntry.CreateNew(7) with { LatestPosition = LogPosition.Create(1, 64), Version = 10 },
-            StreamEntry.CreateNew(7) with { LatestPosition = LogPosition.Create(1, 128), Version = 20 },
-        ]);
+        var index = IndexWithIdleCollision();
         var reads = new List<long>();
         bool OnDisk(long position, string id)
         {
@@ -346,6 +336,18 @@ public sealed class StreamIndexTests
     }
 
     private static bool NeverOnDisk(long position, string id) => false;
+
+    /// <summary>An index of two idle entries with hash 7: version 10 latest at 1:64, version 20 latest at 1:128.</summary>
+    private static StreamIndex IndexWithIdleCollision()
+    {
+        var index = new StreamIndex();
+        index.LoadIdle(
+        [
+            StreamEntry.CreateNew(7) with { LatestPosition = LogPosition.Create(1, 64), Version = 10 },
+            StreamEntry.CreateNew(7) with { LatestPosition = LogPosition.Create(1, 128), Version = 20 },
+        ]);
+        return index;
+    }
 
     private static ulong Hash(string id) => StreamHash.Compute(System.Text.Encoding.UTF8.GetBytes(id));
 }
