@@ -120,6 +120,13 @@ internal sealed partial class GatewayClientConnection : IAsyncDisposable
             throw new TimeoutException(
                 $"No response from the silo gateway at {Endpoint} to {method.Key} on {request.Target} within ResponseTimeout {_options.ResponseTimeout}.");
         }
+        catch (TimeoutException)
+        {
+            // The answer arrived as the timer ran out (the gateway stops waiting at the same deadline and answers with its
+            // own timeout, which names ResponseTimeout): that answer is the call's outcome, not the timer's bare
+            // "The operation has timed out." (seen under load in ClientConnectionTests).
+            return await pending.Completion.Task;
+        }
         catch (OperationCanceledException) when (!pending.Completion.Task.IsCompleted)
         {
             _pending.TryRemove(id, out _);
