@@ -115,44 +115,6 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
     /// <summary>Completes when the writer stopped (the queue closed and everything queued was handed on).</summary>
     public Task Stopped => _stopped.Task;
 
-    /// <summary>
-    /// Queues a request and drains the queue on the calling thread unless another thread does; false when the log is
-    /// closing (nothing was queued). Any thread.
-    /// </summary>
-    /// <remarks>
-    /// The request may be framed, and even completed, before this returns. The calling thread must hold no lock the
-    /// writer takes, and must not be the committer's (a demotion waits for it).
-    /// </remarks>
-    public bool TryEnqueue(LogRequest request)
-    {
-        if (!_queue.TryEnqueue(request))
-        {
-            return false;
-        }
-
-        Drain();
-        return true;
-    }
-
-    /// <summary>
-    /// Queues <paramref name="requests"/> in order, then drains once: a batch (a chunk of compaction's copies) is framed
-    /// together into the open group instead of one drain, and often one group, per request. Returns how many were queued,
-    /// the first ones: the rest found the log closing (nothing of them was queued). Any thread, under
-    /// <see cref="TryEnqueue"/>'s rules.
-    /// </summary>
-    public int TryEnqueueAll<TRequest>(List<TRequest> requests)
-        where TRequest : LogRequest
-    {
-        int queued = 0;
-        while (queued < requests.Count && _queue.TryEnqueue(requests[queued]))
-        {
-            queued++;
-        }
-
-        Drain();
-        return queued;
-    }
-
     /// <summary>Refuses further requests; what was queued is drained, then the committer's queue closes and the writer stops.</summary>
     public void Close()
     {
