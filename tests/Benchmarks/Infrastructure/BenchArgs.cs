@@ -72,6 +72,10 @@ internal sealed record BenchArgs
           --later-events N cold: events after each stream's checkpoint (default 1,000; the grain providers checkpoint every 100)
           --aged           profile: build scenario 7's aged log first, then profile the engine on a fresh log and on
                            the aged one, one phase after the other in this process (scripts/engine-profile.sh)
+          --passes N       profile without --aged: run the same phase N >= 1 times in this one process, each on a
+                           directory of its own (fresh log, its own idle streams), one row per pass: pass 1 runs the
+                           code for the first time in the process, later passes run it as the runtime tiered it
+                           (default 1)
         """;
 
     public IReadOnlyList<string> Scenarios { get; init; } = [];
@@ -143,6 +147,9 @@ internal sealed record BenchArgs
     /// <summary>The profile scenario runs a fresh log, then scenario 7's aged log.</summary>
     public bool Aged { get; init; }
 
+    /// <summary>How many times the profile scenario runs its phase in one process (default 1).</summary>
+    public int Passes { get; init; } = 1;
+
     public static BenchArgs Parse(IReadOnlyList<string> args)
     {
         var scenarios = new List<string>();
@@ -196,6 +203,10 @@ internal sealed record BenchArgs
                     break;
                 case "--idle-streams":
                     parsed = parsed with { IdleStreams = NonNegative(args, ref i) };
+                    break;
+                case "--passes":
+                    int passes = NonNegative(args, ref i);
+                    parsed = parsed with { Passes = passes >= 1 ? passes : throw new ArgumentException($"--passes must be 1 or more; it is {passes}.\n{Usage}") };
                     break;
                 case "--compaction-live-ratio":
                     double ratio = double.Parse(Value(args, ref i), CultureInfo.InvariantCulture);

@@ -9,7 +9,7 @@ namespace Actors.Benchmarks.Scenarios;
 /// <summary>
 /// Not part of <c>all</c>: one store alone under the throughput scenario's harness, file state and options, for a
 /// profiler (<c>DOTNET_PerfMapEnabled=1</c>, then <c>perf record -g -p PID</c> on the process id it prints):
-/// <c>-- profile --store wal|journal|bare|fdatasync --writers N --bytes N --seconds N</c>. Prints the throughput row and the CPU
+/// <c>-- profile --store wal|journal|bare|fdatasync --writers N --bytes N --seconds N [--passes N]</c>. Prints the throughput row and the CPU
 /// time of each thread (by name) per 1,000 acknowledged appends, so that the engine's writer and committer threads can
 /// be set beside the bare group-commit loop's one thread and the writers' thread-pool continuations.
 /// </summary>
@@ -60,7 +60,13 @@ internal sealed class ProfileScenario : IScenario
         var workload = new Workload(context.Args.Writers ?? 256, context.Args.PayloadBytes ?? 100, context.Warmup, context.Window);
         if (!context.Args.Aged)
         {
-            await RunPhaseAsync(context, store, store, workload, () => Stores.RunAsync(context, store, workload, cancellationToken));
+            // Pass 1 keeps the bare label (scripts read the first row); later passes say which they are.
+            for (int pass = 1; pass <= context.Args.Passes; pass++)
+            {
+                string label = pass == 1 ? store : $"{store}, pass {pass} of {context.Args.Passes} in this process";
+                await RunPhaseAsync(context, pass == 1 ? store : $"{store}-pass-{pass}", label, workload, () => Stores.RunAsync(context, store, workload, cancellationToken));
+            }
+
             return;
         }
 
