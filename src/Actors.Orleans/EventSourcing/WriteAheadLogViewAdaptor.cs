@@ -278,61 +278,6 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
         _viewMissesAnEvent = false;
     }
 
-    /// <summary>Reads the newest checkpoint and the events after it into the confirmed view; returns the events replayed.</summary>
-    private async Task<int> LoadAsync()
-    {
-        StreamReadResult stream;
-        try
-        {
-            stream = await _settings.Log.Log.ReadStreamAsync(_settings.StreamId).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (LogErrors.Translate(ex, $"Loading {_settings.What}", _settings.StreamId, reading: true) is { } translated)
-        {
-            throw translated;
-        }
-
-        TView view;
-        long origin = 0;
-        _viewMissesAnEvent = false;
-        if (stream.Checkpoint is { } checkpoint)
-        {
-            LogValueRecord record = ValueCodecs.Parse(checkpoint.State, _settings.What, _settings.StreamId, checkpoint.Version);
-            switch (record.Kind)
-            {
-                case LogValueKind.Snapshot:
-                    view = _settings.Codecs.Decode<TView>(record, $"the checkpoint of {_settings.What}", _settings.StreamId, checkpoint.Version);
-                    origin = record.Origin ?? 0;
-                    break;
-                case LogValueKind.JournalReset:
-                    view = InitialState;
-                    origin = record.Origin ?? checkpoint.Version;
-                    break;
-                default:
-                    throw new ValueDeserializationException(_settings.What, _settings.StreamId, checkpoint.Version, typeof(TView).FullName ?? typeof(TView).Name, record.Codec, $"the checkpoint holds a record of kind {record.Kind}, not a snapshot", null);
-            }
-
-            _checkpointVersion = checkpoint.Version;
-        }
-        else
-        {
-            view = InitialState;
-            _checkpointVersion = 0;
-        }
-
-        long bytes = 0;
-        foreach (StoredEvent stored in stream.Events)
-        {
-            Apply(view, DecodeEvent(stored), nameof(LoadAsync));
-            bytes += stored.Payload.Length;
-        }
-
-        _confirmed = view;
-        _origin = origin;
-        _version = checked((int)((stream.Events.Count > 0 ? stream.Events[^1].Version : _checkpointVersion) - origin));
-        _bytesSinceCheckpoint = bytes;
-        return stream.Events.Count;
-    }
-
     /// <summary>Brings the confirmed view up to the stream: the events after the confirmed version, or a full load.</summary>
     private async Task RefreshAsync()
     {

@@ -22,6 +22,7 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
     private readonly SiloLogOptions _options;
     private readonly WriteAheadLogOptions _engineOptions;
     private readonly StreamRetentionRegistry _retention;
+    private readonly IReadOnlyCollection<string> _providerPrefixes;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -42,6 +43,7 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
         _options = options.Value;
         _engineOptions = _options.ToEngineOptions();
         _retention = retention;
+        _providerPrefixes = retention.Prefixes;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<SiloLog>();
         _time = time ?? TimeProvider.System;
@@ -70,6 +72,9 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
 
     /// <summary>Makes every use of <see cref="Log"/> refuse while <paramref name="membership"/> shows several active silos (see <see cref="SingleSiloGuard"/>).</summary>
     internal void GuardSingleSilo(IClusterMembershipService membership) => _singleSilo = new SingleSiloGuard(membership);
+
+    /// <summary>The stream prefixes of the silo's providers (<c>s/{provider}/</c>, <c>j/{provider}/</c>), one per provider.</summary>
+    public IReadOnlyCollection<string> ProviderPrefixes => _providerPrefixes;
 
     /// <summary>The log's directory.</summary>
     public string Directory => _options.Directory;
@@ -104,7 +109,12 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
         lifecycle.Subscribe(nameof(SiloLog), ServiceLifecycleStage.RuntimeStorageServices, OpenAsync, CloseAsync);
     }
 
-    /// <summary>Opens (and recovers) the log. Called by the silo's lifecycle; tests may call it directly.</summary>
+    /// <summary>
+    /// Opens (and recovers) the log, then checks that every provider whose streams the log records is configured
+    /// (<see cref="ProviderPrefixLedger"/>). Called by the silo's lifecycle; tests may call it directly.
+    /// </summary>
+    /// <exception cref="WriteAheadLogUnavailableException">The log could not open; its inner exception says why (an
+    /// <see cref="UnconfiguredProviderDataException"/> when the log holds streams of a provider this silo lacks).</exception>
     public async Task OpenAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -125,6 +135,16 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
         try
         {
             WriteAheadLog log = await WriteAheadLog.OpenAsync(engine, _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await ProviderPrefixLedger.ReconcileAsync(log, _options.Directory, _providerPrefixes, _options.RetiredProviders, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await log.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
             RecoveryStatistics recovery = log.GetStatistics().Recovery;
             lock (_gate)
             {

@@ -36,6 +36,9 @@ public sealed class StreamRetentionRegistry
         }
     }
 
+    /// <summary>The stream prefixes of the registered providers (one per provider).</summary>
+    public IReadOnlyCollection<string> Prefixes => [.. _sources.Select(static s => s.Prefix)];
+
     /// <summary>The policy of <paramref name="streamId"/>.</summary>
     public HistoryRetention Resolve(string streamId)
     {

@@ -34,6 +34,14 @@ public sealed class SiloLogOptions
     /// <summary>Compresses states, events and checkpoints with Brotli where that makes them smaller. Default <see cref="RecordCompression.None"/>.</summary>
     public RecordCompression Compression { get; set; } = RecordCompression.None;
 
+    /// <summary>
+    /// Names of write-ahead-log providers this silo no longer configures whose stored streams it leaves unread on purpose.
+    /// The log records the stream prefix of every provider that was configured when it opened; at open, a recorded prefix
+    /// that no configured provider owns and no name here covers stops the silo with
+    /// <see cref="UnconfiguredProviderDataException"/>, since its grains would read as never written. Empty by default.
+    /// </summary>
+    public ISet<string> RetiredProviders { get; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Any other engine setting (compaction, retention, preallocation...), applied after the ones above.</summary>
     public Action<WriteAheadLogOptions>? ConfigureEngine { get; set; }
 

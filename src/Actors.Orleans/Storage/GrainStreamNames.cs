@@ -40,5 +40,17 @@ public static class GrainStreamNames
         return end > prefix.Length ? streamId[prefix.Length..end] : null;
     }
 
+    /// <summary>
+    /// True when <paramref name="prefix"/> is a provider prefix (<c>{kind}/{provider}/</c>, as <see cref="StatePrefix"/> and
+    /// <see cref="JournalPrefix"/> make) of the provider named <paramref name="provider"/>, of any kind.
+    /// </summary>
+    public static bool IsPrefixOf(string prefix, string provider)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        ArgumentNullException.ThrowIfNull(provider);
+        int kindEnd = prefix.IndexOf('/', StringComparison.Ordinal);
+        return kindEnd > 0 && prefix.AsSpan(kindEnd + 1).SequenceEqual($"{Escape(provider)}/");
+    }
+
     private static string Escape(string name) => name.Replace("%", "%25", StringComparison.Ordinal).Replace("/", "%2F", StringComparison.Ordinal);
 }

@@ -62,6 +62,11 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
             StreamInfo info = log.GetStreamInfo(streamId);
             if (info.Version == 0)
             {
+                if (await OtherProviderStreams.FindAsync(log, _log.ProviderPrefixes, GrainStreamNames.StatePrefix(_name), streamId, other => HoldsStateAsync(log, other, what)).ConfigureAwait(false) is { } stored)
+                {
+                    throw new GrainDataUnderAnotherProviderException(what, streamId, stored);
+                }
+
                 grainState.State = GrainStates.CreateDefault<T>(_activators);
                 grainState.ETag = null;
                 grainState.RecordExists = false;
@@ -137,6 +142,13 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         {
             throw new ClearedStateNotErasedException(what, streamId, appended.LastVersion, ex);
         }
+    }
+
+    /// <summary>True when the newest record of state stream <paramref name="streamId"/> is a state, not a cleared state.</summary>
+    private static async ValueTask<bool> HoldsStateAsync(IEventLog log, string streamId, string what)
+    {
+        (ReadOnlyMemory<byte> bytes, long version) = await ReadNewestAsync(log, streamId, log.GetStreamInfo(streamId), what).ConfigureAwait(false);
+        return ValueCodecs.Parse(bytes, what, streamId, version).Kind != LogValueKind.ClearedState;
     }
 
     private static async Task<(ReadOnlyMemory<byte> Bytes, long Version)> ReadNewestAsync(IEventLog log, string streamId, StreamInfo info, string what)

@@ -67,6 +67,24 @@ public sealed class ProviderRoutingTests : IDisposable
     }
 
     [Fact]
+    public async Task Restart_DefaultProvidersDroppedAfterGrainsStoredUnderThem_SiloRefusesToStartInsteadOfServingEmptyStates()
+    {
+        await using (TestCluster first = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.Defaults))
+        {
+            Assert.Equal(1, await first.GrainFactory.GetGrain<IVisitGrain>("p", grainClassNamePrefix: typeof(PlainVisitGrain).FullName).Visit());
+            await first.StopAllSilosAsync();
+        }
+
+        // The same silo without the ...AsDefault registrations: the plain grain's state (provider "Default") has no reader.
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly));
+        Assert.True(error.ToString().Contains(nameof(UnconfiguredProviderDataException), StringComparison.Ordinal), error.ToString());
+        Assert.True(error.ToString().Contains("'s/Default/'", StringComparison.Ordinal), error.ToString());
+
+        await using TestCluster again = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.Defaults);
+        Assert.Equal(1, await again.GrainFactory.GetGrain<IVisitGrain>("p", grainClassNamePrefix: typeof(PlainVisitGrain).FullName).Visits());
+    }
+
+    [Fact]
     public async Task Storage_ClusterOfTwoSilos_RefusedWithTypedErrorInsteadOfAnEmptyState()
     {
         await using TestCluster cluster = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.Defaults, silos: 2);

@@ -36,17 +36,21 @@ public sealed class ProviderHarness : IAsyncDisposable
 
     public IServiceProvider Services => _services;
 
-    public static async Task<ProviderHarness> OpenAsync(string directory, WriteAheadLogGrainStorageOptions? storage = null, Action<SiloLogOptions>? configure = null)
+    /// <summary>Opens the log with a grain storage provider named <c>test</c> and, configured beside it, <paramref name="otherProviders"/> (see <see cref="StorageNamed"/>).</summary>
+    public static async Task<ProviderHarness> OpenAsync(string directory, WriteAheadLogGrainStorageOptions? storage = null, Action<SiloLogOptions>? configure = null, params string[] otherProviders)
     {
         var services = new ServiceCollection();
         services.AddSerializer(serializer => serializer.AddAssembly(typeof(ProviderHarness).Assembly));
         ServiceProvider provider = services.BuildServiceProvider();
         var options = new SiloLogOptions { Directory = directory };
         configure?.Invoke(options);
-        var log = new SiloLog(Options.Create(options), new StreamRetentionRegistry([new StateRetentionSource("test")]), NullLoggerFactory.Instance);
+        var log = new SiloLog(Options.Create(options), new StreamRetentionRegistry([new StateRetentionSource("test"), .. otherProviders.Select(p => new StateRetentionSource(p))]), NullLoggerFactory.Instance);
         await log.OpenAsync(CancellationToken.None);
         return new ProviderHarness(provider, log, directory, storage ?? new WriteAheadLogGrainStorageOptions());
     }
+
+    /// <summary>Another grain storage provider on the same log (configured at open, see <see cref="OpenAsync"/>).</summary>
+    public WriteAheadLogGrainStorage StorageNamed(string name) => new(name, StorageOptions, Log, _services, NullLogger<WriteAheadLogGrainStorage>.Instance);
 
     public Task<ProviderHarness> ReopenAsync(WriteAheadLogGrainStorageOptions? storage = null) => ReopenCoreAsync(storage);
 

@@ -23,5 +23,17 @@ public sealed class ProviderHarnessForJournals : IAsyncDisposable
     public ValueTask<IReadOnlyList<StoredEvent>> ReadEventsAsync(string key, long from, long to) =>
         _log.ReadEventsAsync(GrainStreamNames.Journal(WriteAheadLogAttribute.ProviderName, GrainId.Create("counterjournal", key)), from, to);
 
+    /// <summary>
+    /// Appends the stored events of the <see cref="CounterJournalGrain"/> with <paramref name="fromKey"/> to the journal
+    /// of the one with <paramref name="toKey"/> under <paramref name="provider"/>: what that grain's journal holds after
+    /// its class was stored under that provider.
+    /// </summary>
+    public async Task CopyJournalAsync(string fromKey, string provider, string toKey)
+    {
+        StreamInfo from = Info(fromKey);
+        IReadOnlyList<StoredEvent> events = await ReadEventsAsync(fromKey, 1, from.Version);
+        await _log.AppendAsync(GrainStreamNames.Journal(provider, GrainId.Create("counterjournal", toKey)), ExpectedVersion.NoStream, [.. events.Select(e => e.Payload)]);
+    }
+
     public ValueTask DisposeAsync() => _log.DisposeAsync();
 }

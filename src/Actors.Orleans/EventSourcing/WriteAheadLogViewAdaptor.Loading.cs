@@ -1,0 +1,85 @@
+using Actors.Orleans.Codecs;
+using Actors.Orleans.Format;
+using Actors.Orleans.Log;
+using Actors.Orleans.Storage;
+using Actors.Wal;
+
+namespace Actors.Orleans.EventSourcing;
+
+/// <summary>Loading: the confirmed view read at activation, and the refusal of a journal stored under another provider.</summary>
+internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry>
+{
+    /// <summary>True when journal stream <paramref name="streamId"/> holds events or a snapshot, not only a cleared journal.</summary>
+    private async ValueTask<bool> HoldsEventsAsync(string streamId)
+    {
+        StreamReadResult other = await _settings.Log.Log.ReadStreamAsync(streamId).ConfigureAwait(false);
+        return other.Events.Count > 0
+            || (other.Checkpoint is { } checkpoint && ValueCodecs.Parse(checkpoint.State, _settings.What, streamId, checkpoint.Version).Kind != LogValueKind.JournalReset);
+    }
+
+    /// <summary>Reads the newest checkpoint and the events after it into the confirmed view; returns the events replayed.</summary>
+    private async Task<int> LoadAsync()
+    {
+        StreamReadResult stream;
+        string? storedElsewhere = null;
+        try
+        {
+            stream = await _settings.Log.Log.ReadStreamAsync(_settings.StreamId).ConfigureAwait(false);
+            if (stream.Version == 0)
+            {
+                storedElsewhere = await OtherProviderStreams.FindAsync(
+                    _settings.Log.Log, _settings.Log.ProviderPrefixes, GrainStreamNames.JournalPrefix(_settings.Provider), _settings.StreamId, HoldsEventsAsync).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (LogErrors.Translate(ex, $"Loading {_settings.What}", _settings.StreamId, reading: true) is { } translated)
+        {
+            throw translated;
+        }
+
+        if (storedElsewhere is not null)
+        {
+            throw new GrainDataUnderAnotherProviderException(_settings.What, _settings.StreamId, storedElsewhere);
+        }
+
+        TView view;
+        long origin = 0;
+        _viewMissesAnEvent = false;
+        if (stream.Checkpoint is { } checkpoint)
+        {
+            LogValueRecord record = ValueCodecs.Parse(checkpoint.State, _settings.What, _settings.StreamId, checkpoint.Version);
+            switch (record.Kind)
+            {
+                case LogValueKind.Snapshot:
+                    view = _settings.Codecs.Decode<TView>(record, $"the checkpoint of {_settings.What}", _settings.StreamId, checkpoint.Version);
+                    origin = record.Origin ?? 0;
+                    break;
+                case LogValueKind.JournalReset:
+                    view = InitialState;
+                    origin = record.Origin ?? checkpoint.Version;
+                    break;
+                default:
+                    throw new ValueDeserializationException(_settings.What, _settings.StreamId, checkpoint.Version, typeof(TView).FullName ?? typeof(TView).Name, record.Codec, $"the checkpoint holds a record of kind {record.Kind}, not a snapshot", null);
+            }
+
+            _checkpointVersion = checkpoint.Version;
+        }
+        else
+        {
+            view = InitialState;
+            _checkpointVersion = 0;
+        }
+
+        long bytes = 0;
+        foreach (StoredEvent stored in stream.Events)
+        {
+            Apply(view, DecodeEvent(stored), nameof(LoadAsync));
+            bytes += stored.Payload.Length;
+        }
+
+        _confirmed = view;
+        _origin = origin;
+        _version = checked((int)((stream.Events.Count > 0 ? stream.Events[^1].Version : _checkpointVersion) - origin));
+        _bytesSinceCheckpoint = bytes;
+        return stream.Events.Count;
+    }
+}

@@ -1,0 +1,35 @@
+using Orleans;
+
+namespace Actors.Orleans;
+
+/// <summary>
+/// A grain's stream under its provider holds nothing while the stream of another configured provider holds the same
+/// grain's data: the grain class moved to another provider (for example from <c>[WriteAheadLog]</c> to the silo's
+/// default). The grain does not activate with an empty state instead; nothing stored is changed.
+/// </summary>
+[GenerateSerializer]
+public sealed class GrainDataUnderAnotherProviderException : WriteAheadLogProviderException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="what">The grain and its state or events.</param>
+    /// <param name="streamId">The grain's stream under the provider that read it (empty).</param>
+    /// <param name="storedStreamId">The stream of the other provider that holds the grain's data.</param>
+    public GrainDataUnderAnotherProviderException(string what, string streamId, string storedStreamId)
+        : base(
+            $"Cannot read {what}: its stream '{streamId}' holds nothing, while stream '{storedStreamId}' of another configured provider holds the " +
+            "same grain's data: the grain class moved to another provider. Nothing was defaulted or changed. Move the class back to the provider " +
+            "that stored it, or clear its data there to start it empty under the new one.",
+            null)
+    {
+        StreamId = streamId;
+        StoredStreamId = storedStreamId;
+    }
+
+    /// <summary>The grain's stream under the provider that read it (empty).</summary>
+    [Id(0)]
+    public string StreamId { get; private set; }
+
+    /// <summary>The stream of the other provider that holds the grain's data.</summary>
+    [Id(1)]
+    public string StoredStreamId { get; private set; }
+}
