@@ -9,14 +9,6 @@ namespace Actors.Orleans.EventSourcing;
 /// <summary>Loading: the confirmed view read at activation, and the refusal of a journal stored under another provider.</summary>
 internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry>
 {
-    /// <summary>True when journal stream <paramref name="streamId"/> holds events or a snapshot, not only a cleared journal.</summary>
-    private async ValueTask<bool> HoldsEventsAsync(string streamId)
-    {
-        StreamReadResult other = await _settings.Log.Log.ReadStreamAsync(streamId).ConfigureAwait(false);
-        return other.Events.Count > 0
-            || (other.Checkpoint is { } checkpoint && ValueCodecs.Parse(checkpoint.State, _settings.What, streamId, checkpoint.Version).Kind != LogValueKind.JournalReset);
-    }
-
     /// <summary>Reads the newest checkpoint and the events after it into the confirmed view; returns the events replayed.</summary>
     private async Task<int> LoadAsync()
     {
@@ -25,10 +17,13 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry>
         try
         {
             stream = await _settings.Log.Log.ReadStreamAsync(_settings.StreamId).ConfigureAwait(false);
-            if (stream.Version == 0)
+            // Nothing stored (never written, or only a cleared journal's reset): the grain's events may be under another provider.
+            if (stream.Version == 0
+                || (stream.Events.Count == 0 && stream.Checkpoint is { } reset
+                    && ValueCodecs.Parse(reset.State, _settings.What, _settings.StreamId, reset.Version).Kind == LogValueKind.JournalReset))
             {
                 storedElsewhere = await OtherProviderStreams.FindAsync(
-                    _settings.Log.Log, _settings.Log.ProviderPrefixes, GrainStreamNames.JournalPrefix(_settings.Provider), _settings.StreamId, HoldsEventsAsync).ConfigureAwait(false);
+                    _settings.Log.Log, _settings.Log.ProviderPrefixes, GrainStreamNames.JournalPrefix(_settings.Provider), _settings.StreamId, other => OtherProviderStreams.JournalHoldsDataAsync(_settings.Log.Log, other, _settings.What)).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (LogErrors.Translate(ex, $"Loading {_settings.What}", _settings.StreamId, reading: true) is { } translated)

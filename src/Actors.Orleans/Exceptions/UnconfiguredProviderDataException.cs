@@ -3,24 +3,25 @@ using Orleans;
 namespace Actors.Orleans;
 
 /// <summary>
-/// The silo's log holds streams of write-ahead-log providers this silo does not configure (a provider renamed, removed,
-/// or moved between <c>[WriteAheadLog]</c> and the <c>...AsDefault</c> registrations): their grains would read as never
-/// written. The silo does not start. Configure those providers again, or name them in
-/// <see cref="SiloLogOptions.RetiredProviders"/> to leave their data unread on purpose.
+/// The silo's log recorded, at earlier opens, write-ahead-log providers this silo does not configure now (a provider
+/// renamed or removed, or grains moved between <c>[WriteAheadLog]</c> and the <c>...AsDefault</c> registrations): the
+/// grains they stored would read as never written. The silo does not start. Configure those providers again, or name
+/// them in <see cref="SiloLogOptions.RetiredProviders"/> to leave their data unread on purpose. The log records a
+/// provider when it is configured at an open, whether or not it stored anything since.
 /// </summary>
 [GenerateSerializer]
 public sealed class UnconfiguredProviderDataException : WriteAheadLogProviderException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="directory">The log's directory.</param>
-    /// <param name="unconfigured">The stream prefixes with data and no configured provider.</param>
+    /// <param name="unconfigured">The recorded stream prefixes that no configured provider owns.</param>
     /// <param name="configured">The stream prefixes of the providers this silo configures.</param>
     public UnconfiguredProviderDataException(string directory, IReadOnlyList<string> unconfigured, IReadOnlyList<string> configured)
         : base(
-            $"The write-ahead log in '{directory}' holds grain data under stream prefixes {Quote(unconfigured)} that no provider of this silo owns " +
-            $"(this silo's providers own {Quote(configured)}). A provider was renamed or removed, or a grain class moved between [WriteAheadLog] " +
-            $"(provider 'WriteAheadLog') and the ...AsDefault registrations (provider 'Default'): those grains would read as never written. " +
-            $"Configure the provider under its old name again, or list it in SiloLogOptions.{nameof(SiloLogOptions.RetiredProviders)} to leave its data unread.",
+            $"The write-ahead log in '{directory}' recorded providers that this silo does not configure: {Describe(unconfigured)} " +
+            $"(this silo's providers: {Describe(configured)}). A provider was renamed or removed, or a grain class moved between [WriteAheadLog] " +
+            $"(provider 'WriteAheadLog') and the ...AsDefault registrations (provider 'Default'): the grains they stored would read as never written. " +
+            $"Configure each such provider under its old name again, or add its name to SiloLogOptions.{nameof(SiloLogOptions.RetiredProviders)} to leave its data unread.",
             null)
     {
         Directory = directory;
@@ -31,9 +32,10 @@ public sealed class UnconfiguredProviderDataException : WriteAheadLogProviderExc
     [Id(0)]
     public string Directory { get; private set; }
 
-    /// <summary>The stream prefixes (<c>s/{provider}/</c>, <c>j/{provider}/</c>) that hold data and that no configured provider owns.</summary>
+    /// <summary>The recorded stream prefixes (<c>s/{provider}/</c>, <c>j/{provider}/</c>) that no configured provider owns.</summary>
     [Id(1)]
     public string[] UnconfiguredPrefixes { get; private set; }
 
-    private static string Quote(IReadOnlyList<string> prefixes) => prefixes.Count == 0 ? "(none)" : string.Join(", ", prefixes.Select(p => $"'{p}'"));
+    private static string Describe(IReadOnlyList<string> prefixes) =>
+        prefixes.Count == 0 ? "(none)" : string.Join(", ", prefixes.Select(p => $"provider '{Storage.GrainStreamNames.ProviderOf(p)}' (streams '{p}')"));
 }

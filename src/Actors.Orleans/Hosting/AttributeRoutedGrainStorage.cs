@@ -1,3 +1,6 @@
+using Actors.Orleans.Log;
+using Actors.Orleans.Storage;
+using Actors.Wal;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Orleans.Runtime;
@@ -13,7 +16,37 @@ namespace Actors.Orleans.Hosting;
 /// </summary>
 internal sealed class AttributeRoutedGrainStorage(IServiceProvider services, GrainClassAttributes classes, DefaultProviderFallback<IGrainStorage> fallback) : IGrainStorage
 {
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Route(grainId).ReadStateAsync(stateName, grainId, grainState);
+    /// <summary>
+    /// Reads through the routed provider. A grain of a class without the attribute that its provider finds nothing for
+    /// is refused (<see cref="GrainDataUnderAnotherProviderException"/>) when the silo's log holds the same grain's
+    /// state under a grain storage provider: its class left the log (the attribute removed), and serving it empty would
+    /// lose that data.
+    /// </summary>
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        IGrainStorage storage = Route(grainId);
+        await storage.ReadStateAsync(stateName, grainId, grainState).ConfigureAwait(false);
+        if (grainState.RecordExists || classes.IsOnLog(grainId.Type) || services.GetService<SiloLog>() is not { } siloLog || !siloLog.TryGetOpenLog(out IEventLog? log))
+        {
+            return;
+        }
+
+        string what = $"state '{stateName}' of grain {grainId}";
+        string? stored;
+        try
+        {
+            stored = await OtherProviderStreams.FindStateForGrainAsync(log, siloLog.ProviderPrefixes, stateName, grainId, what).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (LogErrors.Translate(ex, $"Looking for {what} on the write-ahead log", GrainStreamNames.AllStatesPrefix, reading: true) is { } translated)
+        {
+            throw translated;
+        }
+
+        if (stored is not null)
+        {
+            throw new GrainDataUnderAnotherProviderException(what, $"(none: read from {storage.GetType().Name}, the default storage of classes without [WriteAheadLog])", stored);
+        }
+    }
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Route(grainId).WriteStateAsync(stateName, grainId, grainState);
 

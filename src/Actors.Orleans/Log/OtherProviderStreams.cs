@@ -1,12 +1,17 @@
+using Actors.Orleans.Codecs;
+using Actors.Orleans.Format;
+using Actors.Orleans.Storage;
 using Actors.Wal;
+using Orleans.Runtime;
 
 namespace Actors.Orleans.Log;
 
 /// <summary>
 /// Finds a grain's data under another configured provider of the same kind: a grain class moved from one provider to
 /// another (for example from <c>[WriteAheadLog]</c> to the silo's default) reads nothing under its new provider while
-/// its data stays under the old one. The providers ask this only when their own stream holds nothing, so a grain that
-/// was stored is never served as never written.
+/// its data stays under the old one. The providers ask this when their own stream holds nothing (never written, or
+/// cleared: a class moved away after a clear and back after writes elsewhere), so such a grain is not served as never
+/// written.
 /// </summary>
 internal static class OtherProviderStreams
 {
@@ -17,7 +22,7 @@ internal static class OtherProviderStreams
     /// <param name="log">The open log.</param>
     /// <param name="configuredPrefixes">The stream prefixes of the silo's providers (<see cref="SiloLog.ProviderPrefixes"/>).</param>
     /// <param name="ownPrefix">The asking provider's prefix; <paramref name="streamId"/> starts with it.</param>
-    /// <param name="streamId">The asking provider's stream, which holds nothing.</param>
+    /// <param name="streamId">The asking provider's stream, which holds nothing (never written, or cleared).</param>
     /// <param name="holdsData">
     /// Asked of another provider's stream that exists: false when what it stores reads as nothing (a cleared state, a
     /// cleared journal), so a grain cleared before its class moved starts empty under its new provider.
@@ -37,6 +42,11 @@ internal static class OtherProviderStreams
             if (prefix != ownPrefix && prefix.StartsWith(kind, StringComparison.Ordinal))
             {
                 string other = prefix + rest;
+                if (System.Text.Encoding.UTF8.GetByteCount(other) > StreamId.MaxByteLength)
+                {
+                    continue; // no stream can have that id
+                }
+
                 StreamInfo info = log.GetStreamInfo(other);
                 if (info.Version > 0 && !info.IsDeleted && await holdsData(other).ConfigureAwait(false))
                 {
@@ -46,5 +56,52 @@ internal static class OtherProviderStreams
         }
 
         return null;
+    }
+    /// <summary>
+    /// The state stream (<c>s/{provider}/{state name}/{grain id}</c>) of any configured grain storage provider on the log
+    /// that holds <paramref name="grainId"/>'s state <paramref name="stateName"/> (a state, not a cleared one), or null:
+    /// asked when a provider that is not on the log (the default the attribute routing falls back to) found nothing for a
+    /// grain whose class may have left the log. Journals are not looked at: a class without the attribute may keep its
+    /// events on the log through an explicitly named log-consistency provider while its states are elsewhere.
+    /// </summary>
+    public static async ValueTask<string?> FindStateForGrainAsync(IEventLog log, IReadOnlyCollection<string> configuredPrefixes, string stateName, GrainId grainId, string what)
+    {
+        foreach (string prefix in configuredPrefixes)
+        {
+            string provider = GrainStreamNames.ProviderOf(prefix);
+            if (prefix != GrainStreamNames.StatePrefix(provider))
+            {
+                continue;
+            }
+
+            string candidate = GrainStreamNames.State(provider, stateName, grainId);
+            if (System.Text.Encoding.UTF8.GetByteCount(candidate) > StreamId.MaxByteLength)
+            {
+                continue;
+            }
+
+            StreamInfo info = log.GetStreamInfo(candidate);
+            if (info.Version > 0 && !info.IsDeleted && await StateHoldsDataAsync(log, candidate, what).ConfigureAwait(false))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True when the newest record of state stream <paramref name="streamId"/> is a state, not a cleared state.</summary>
+    public static async ValueTask<bool> StateHoldsDataAsync(IEventLog log, string streamId, string what)
+    {
+        (ReadOnlyMemory<byte> bytes, long version) = await WriteAheadLogGrainStorage.ReadNewestAsync(log, streamId, log.GetStreamInfo(streamId), what).ConfigureAwait(false);
+        return ValueCodecs.Parse(bytes, what, streamId, version).Kind != LogValueKind.ClearedState;
+    }
+
+    /// <summary>True when journal stream <paramref name="streamId"/> holds events or a snapshot, not only a cleared journal's reset.</summary>
+    public static async ValueTask<bool> JournalHoldsDataAsync(IEventLog log, string streamId, string what)
+    {
+        StreamReadResult stream = await log.ReadStreamAsync(streamId).ConfigureAwait(false);
+        return stream.Events.Count > 0
+            || (stream.Checkpoint is { } checkpoint && ValueCodecs.Parse(checkpoint.State, what, streamId, checkpoint.Version).Kind != LogValueKind.JournalReset);
     }
 }

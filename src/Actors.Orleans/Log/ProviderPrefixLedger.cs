@@ -20,16 +20,18 @@ internal static class ProviderPrefixLedger
     public const string StreamId = "meta/provider-prefixes";
 
     /// <summary>
-    /// Checks the recorded prefixes against <paramref name="configured"/> and records the configured ones it lacks.
+    /// Checks the recorded prefixes against <paramref name="configured"/>.
     /// </summary>
     /// <param name="log">The open log.</param>
     /// <param name="directory">The log's directory (for the error).</param>
     /// <param name="configured">The stream prefixes of the providers this silo configures.</param>
     /// <param name="retired">Provider names whose recorded prefixes stay unread on purpose (<see cref="SiloLogOptions.RetiredProviders"/>).</param>
-    /// <param name="cancellationToken">Cancels the read and the append's wait.</param>
-    /// <exception cref="UnconfiguredProviderDataException">A recorded prefix is neither configured nor retired; nothing was appended.</exception>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The configured prefixes the ledger lacks, and the ledger's version (for <see cref="RecordAsync"/>).</returns>
+    /// <exception cref="UnconfiguredProviderDataException">A recorded prefix is neither configured nor retired.</exception>
     /// <exception cref="InvalidDataException">The ledger holds an event that is not a prefix (the silo's log then does not open).</exception>
-    public static async Task ReconcileAsync(IEventLog log, string directory, IReadOnlyCollection<string> configured, IEnumerable<string> retired, CancellationToken cancellationToken)
+    public static async Task<(IReadOnlyList<string> Missing, long Version)> CheckAsync(
+        IEventLog log, string directory, IReadOnlyCollection<string> configured, IEnumerable<string> retired, CancellationToken cancellationToken)
     {
         StreamReadResult ledger = await log.ReadStreamAsync(StreamId, ReadBound.Latest, cancellationToken).ConfigureAwait(false);
         var recorded = new HashSet<string>(StringComparer.Ordinal);
@@ -47,12 +49,15 @@ internal static class ProviderPrefixLedger
             throw new UnconfiguredProviderDataException(directory, unconfigured, [.. configured.Order(StringComparer.Ordinal)]);
         }
 
-        ReadOnlyMemory<byte>[] missing = [.. configured.Where(p => !recorded.Contains(p)).Order(StringComparer.Ordinal).Select(p => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(p))];
-        if (missing.Length > 0)
-        {
-            // Conditional on the version read: one silo owns the log, so a conflict means the log changed under it.
-            await log.AppendAsync(StreamId, ledger.Version, missing, cancellationToken).ConfigureAwait(false);
-        }
+        return ([.. configured.Where(p => !recorded.Contains(p)).Order(StringComparer.Ordinal)], ledger.Version);
+    }
+
+    /// <summary>Records <paramref name="missing"/> (from <see cref="CheckAsync"/>) in one append, conditional on the ledger's version then.</summary>
+    public static async Task RecordAsync(IEventLog log, IReadOnlyList<string> missing, long version, CancellationToken cancellationToken)
+    {
+        // Conditional: one silo owns the log, so a conflict means the log changed under it.
+        ReadOnlyMemory<byte>[] events = [.. missing.Select(p => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(p))];
+        await log.AppendAsync(StreamId, version, events, cancellationToken).ConfigureAwait(false);
     }
 
     private static string Decode(StoredEvent stored)

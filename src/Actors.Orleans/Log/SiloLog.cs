@@ -67,6 +67,17 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
         }
     }
 
+    /// <summary>
+    /// The log when it is open and has not failed, else false; unlike <see cref="Log"/> it neither throws nor applies the
+    /// single-silo guard: for checks that only look for data this silo's log holds.
+    /// </summary>
+    internal bool TryGetOpenLog([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IEventLog? log)
+    {
+        WriteAheadLog? open = Volatile.Read(ref _log);
+        log = open is { IsFailed: false } ? open : null;
+        return log is not null;
+    }
+
     /// <summary>Tests only: wraps what <see cref="Log"/> returns (fault injection between the parts of a journaled batch).</summary>
     internal Func<IEventLog, IEventLog>? DecorateForTests { get; set; }
 
@@ -137,7 +148,7 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
             WriteAheadLog log = await WriteAheadLog.OpenAsync(engine, _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
             try
             {
-                await ProviderPrefixLedger.ReconcileAsync(log, _options.Directory, _providerPrefixes, _options.RetiredProviders, cancellationToken).ConfigureAwait(false);
+                await CheckProvidersAsync(log, engine.ReadOnly, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -169,6 +180,29 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
 
             LogOpenFailed(ex, _options.Directory);
             throw new WriteAheadLogUnavailableException($"The silo's write-ahead log in '{_options.Directory}' could not open: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Refuses a log that recorded providers this silo lacks (<see cref="ProviderPrefixLedger"/>), then records the
+    /// configured ones it lacks. A log open read-only records nothing; a record the engine refuses or fails is logged and
+    /// the silo starts (this open's check was made; a later open just does not know these providers yet).
+    /// </summary>
+    private async Task CheckProvidersAsync(WriteAheadLog log, bool readOnly, CancellationToken cancellationToken)
+    {
+        var (missing, version) = await ProviderPrefixLedger.CheckAsync(log, _options.Directory, _providerPrefixes, _options.RetiredProviders, cancellationToken).ConfigureAwait(false);
+        if (missing.Count == 0 || readOnly)
+        {
+            return;
+        }
+
+        try
+        {
+            await ProviderPrefixLedger.RecordAsync(log, missing, version, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WalException ex)
+        {
+            LogProvidersNotRecorded(ex, _options.Directory, string.Join(", ", missing));
         }
     }
 
@@ -204,4 +238,7 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Write-ahead log in {Directory} closed")]
     private partial void LogClosed(string directory);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Write-ahead log in {Directory}: the providers {Prefixes} could not be recorded in its provider ledger; a later open without them will not notice their data")]
+    private partial void LogProvidersNotRecorded(Exception exception, string directory, string prefixes);
 }

@@ -52,5 +52,38 @@ public static class GrainStreamNames
         return kindEnd > 0 && prefix.AsSpan(kindEnd + 1).SequenceEqual($"{Escape(provider)}/");
     }
 
+    /// <summary>The provider name of a provider prefix (<c>{kind}/{provider}/</c>), unescaped; the prefix itself when it is not one.</summary>
+    public static string ProviderOf(string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        int kindEnd = prefix.IndexOf('/', StringComparison.Ordinal);
+        if (kindEnd <= 0 || !prefix.EndsWith('/') || prefix.Length < kindEnd + 3)
+        {
+            return prefix;
+        }
+
+        string escaped = prefix[(kindEnd + 1)..^1];
+        var name = new System.Text.StringBuilder(escaped.Length);
+        for (int i = 0; i < escaped.Length; i++)
+        {
+            if (escaped[i] == '%' && string.CompareOrdinal(escaped, i, "%25", 0, 3) == 0)
+            {
+                name.Append('%');
+                i += 2;
+            }
+            else if (escaped[i] == '%' && string.CompareOrdinal(escaped, i, "%2F", 0, 3) == 0)
+            {
+                name.Append('/');
+                i += 2;
+            }
+            else
+            {
+                name.Append(escaped[i]);
+            }
+        }
+
+        return name.ToString();
+    }
+
     private static string Escape(string name) => name.Replace("%", "%25", StringComparison.Ordinal).Replace("/", "%2F", StringComparison.Ordinal);
 }

@@ -62,11 +62,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
             StreamInfo info = log.GetStreamInfo(streamId);
             if (info.Version == 0)
             {
-                if (await OtherProviderStreams.FindAsync(log, _log.ProviderPrefixes, GrainStreamNames.StatePrefix(_name), streamId, other => HoldsStateAsync(log, other, what)).ConfigureAwait(false) is { } stored)
-                {
-                    throw new GrainDataUnderAnotherProviderException(what, streamId, stored);
-                }
-
+                await RefuseIfStoredElsewhereAsync(log, streamId, what).ConfigureAwait(false);
                 grainState.State = GrainStates.CreateDefault<T>(_activators);
                 grainState.ETag = null;
                 grainState.RecordExists = false;
@@ -82,6 +78,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
                     grainState.RecordExists = true;
                     break;
                 case LogValueKind.ClearedState:
+                    await RefuseIfStoredElsewhereAsync(log, streamId, what).ConfigureAwait(false);
                     grainState.State = GrainStates.CreateDefault<T>(_activators);
                     grainState.RecordExists = false;
                     break;
@@ -144,14 +141,20 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         }
     }
 
-    /// <summary>True when the newest record of state stream <paramref name="streamId"/> is a state, not a cleared state.</summary>
-    private static async ValueTask<bool> HoldsStateAsync(IEventLog log, string streamId, string what)
+    /// <summary>
+    /// Throws <see cref="GrainDataUnderAnotherProviderException"/> when the state <paramref name="streamId"/> would hold
+    /// is stored under another configured grain storage provider (<see cref="OtherProviderStreams"/>).
+    /// </summary>
+    private async Task RefuseIfStoredElsewhereAsync(IEventLog log, string streamId, string what)
     {
-        (ReadOnlyMemory<byte> bytes, long version) = await ReadNewestAsync(log, streamId, log.GetStreamInfo(streamId), what).ConfigureAwait(false);
-        return ValueCodecs.Parse(bytes, what, streamId, version).Kind != LogValueKind.ClearedState;
+        if (await OtherProviderStreams.FindAsync(log, _log.ProviderPrefixes, GrainStreamNames.StatePrefix(_name), streamId, other => OtherProviderStreams.StateHoldsDataAsync(log, other, what)).ConfigureAwait(false) is { } stored)
+        {
+            throw new GrainDataUnderAnotherProviderException(what, streamId, stored);
+        }
     }
 
-    private static async Task<(ReadOnlyMemory<byte> Bytes, long Version)> ReadNewestAsync(IEventLog log, string streamId, StreamInfo info, string what)
+    /// <summary>The newest record of state stream <paramref name="streamId"/> (its newest event, else its checkpoint) and its version.</summary>
+    internal static async Task<(ReadOnlyMemory<byte> Bytes, long Version)> ReadNewestAsync(IEventLog log, string streamId, StreamInfo info, string what)
     {
         if (info.Version > info.CheckpointVersion)
         {

@@ -35,4 +35,26 @@ public sealed class JournalUnderAnotherProviderTests : IDisposable
         Assert.True(error.ToString().Contains("'j/Default/counterjournal/moved'", StringComparison.Ordinal), error.ToString());
         Assert.Equal(new CounterView(6, 3, 3), await second.GrainFactory.GetGrain<ICounterJournalGrain>("source").Get());
     }
+
+    [Fact]
+    public async Task Activation_OwnJournalClearedWhileTheDefaultProviderHoldsEvents_FailsInsteadOfStartingEmpty()
+    {
+        await using (TestCluster first = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.Defaults))
+        {
+            await first.GrainFactory.GetGrain<ICounterJournalGrain>("source").AddMany([1, 2, 3]);
+            ICounterJournalGrain cleared = first.GrainFactory.GetGrain<ICounterJournalGrain>("cleared");
+            await cleared.Add(5);
+            await cleared.Clear();
+            await first.StopAllSilosAsync();
+        }
+
+        await using (ProviderHarnessForJournals log = await ProviderHarnessForJournals.OpenAsync(Path.Combine(_root.Path, "Primary")))
+        {
+            await log.CopyJournalAsync("source", "Default", "cleared");
+        }
+
+        await using TestCluster second = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.Defaults);
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => second.GrainFactory.GetGrain<ICounterJournalGrain>("cleared").Get());
+        Assert.True(error.ToString().Contains("'j/Default/counterjournal/cleared'", StringComparison.Ordinal), error.ToString());
+    }
 }

@@ -1,5 +1,7 @@
+using Actors.Orleans.Storage;
 using Actors.Orleans.Tests.Grains;
 using Actors.Orleans.Tests.Support;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 
 namespace Actors.Orleans.Tests.Hosting;
@@ -82,6 +84,30 @@ public sealed class ProviderRoutingTests : IDisposable
 
         await using TestCluster again = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.Defaults);
         Assert.Equal(1, await again.GrainFactory.GetGrain<IVisitGrain>("p", grainClassNamePrefix: typeof(PlainVisitGrain).FullName).Visits());
+    }
+
+    [Fact]
+    public async Task Read_ClassWithoutTheAttributeWhoseStateTheLogHolds_RefusedInsteadOfAnEmptyDefaultStorageState()
+    {
+        // The plain class was [WriteAheadLog] before: its state is on the log, its reads now go to memory storage.
+        await using (TestCluster first = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly))
+        {
+            await first.GrainFactory.GetGrain<IVisitGrain>("a", grainClassNamePrefix: typeof(AttributedVisitGrain).FullName).Visit();
+            await first.StopAllSilosAsync();
+        }
+
+        await using (ProviderHarnessForJournals log = await ProviderHarnessForJournals.OpenAsync(Path.Combine(_root.Path, "Primary")))
+        {
+            await log.CopyNewestAsync(
+                GrainStreamNames.State(WriteAheadLogAttribute.ProviderName, "state", GrainId.Create("attributedvisit", "a")),
+                GrainStreamNames.State(WriteAheadLogAttribute.ProviderName, "state", GrainId.Create("plainvisit", "a")));
+        }
+
+        await using TestCluster second = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly);
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => second.GrainFactory.GetGrain<IVisitGrain>("a", grainClassNamePrefix: typeof(PlainVisitGrain).FullName).Visits());
+        Assert.True(error.ToString().Contains(nameof(GrainDataUnderAnotherProviderException), StringComparison.Ordinal), error.ToString());
+        Assert.True(error.ToString().Contains("'s/WriteAheadLog/state/plainvisit/a'", StringComparison.Ordinal), error.ToString());
+        Assert.Equal(0, await second.GrainFactory.GetGrain<IVisitGrain>("b", grainClassNamePrefix: typeof(PlainVisitGrain).FullName).Visits());
     }
 
     [Fact]

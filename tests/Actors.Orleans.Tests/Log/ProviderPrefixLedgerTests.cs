@@ -20,7 +20,7 @@ public sealed class ProviderPrefixLedgerTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Fact]
-    public async Task OpenAsync_LogHoldsStreamsOfAStorageProviderNoLongerConfigured_RefusesNamingItsPrefix()
+    public async Task OpenAsync_LogRecordedAStorageProviderNoLongerConfigured_RefusesNamingItsPrefix()
     {
         await OpenAndCloseAsync(new StateRetentionSource("before"));
 
@@ -83,6 +83,35 @@ public sealed class ProviderPrefixLedgerTests : IDisposable
         await log.CloseAsync(CancellationToken.None);
 
         Assert.Equal(["j/a/", "s/a/"], ledger.Events.Select(e => Encoding.UTF8.GetString(e.Payload.Span)));
+    }
+
+    [Fact]
+    public async Task OpenAsync_ReadOnly_ChecksButRecordsNothing()
+    {
+        await OpenAndCloseAsync(new StateRetentionSource("a"));
+        var readOnly = new SiloLogOptions { Directory = _directory.Path, ConfigureEngine = engine => engine.ReadOnly = true };
+        SiloLog log = new(Options.Create(readOnly), new StreamRetentionRegistry([new StateRetentionSource("a"), new StateRetentionSource("b")]), NullLoggerFactory.Instance);
+        await log.OpenAsync(CancellationToken.None);
+        await log.CloseAsync(CancellationToken.None);
+
+        // "b" was configured only while the log was read-only: a later open without it opens.
+        await OpenAndCloseAsync(new StateRetentionSource("a"));
+
+        // Read-only, the check still refuses a recorded provider the silo lacks.
+        SiloLog withoutA = new(Options.Create(readOnly), new StreamRetentionRegistry([new StateRetentionSource("b")]), NullLoggerFactory.Instance);
+        var error = await Assert.ThrowsAsync<WriteAheadLogUnavailableException>(() => withoutA.OpenAsync(CancellationToken.None));
+        Assert.Equal(["s/a/"], Assert.IsType<UnconfiguredProviderDataException>(error.InnerException).UnconfiguredPrefixes);
+    }
+
+    [Fact]
+    public async Task OpenAsync_RefusalMessage_NamesTheProviderToConfigureOrRetire()
+    {
+        await OpenAndCloseAsync(new StateRetentionSource("old/name"));
+
+        var error = await Assert.ThrowsAsync<WriteAheadLogUnavailableException>(() => NewLog([new StateRetentionSource("new")]).OpenAsync(CancellationToken.None));
+
+        Assert.Contains("provider 'old/name' (streams 's/old%2Fname/')", error.InnerException!.Message, StringComparison.Ordinal);
+        await OpenAndCloseAsync([new StateRetentionSource("new")], retired: "old/name");
     }
 
     [Fact]

@@ -45,6 +45,21 @@ public sealed class StateUnderAnotherProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadStateAsync_OwnStateClearedWhileTheOtherProviderStoredOneSince_Throws()
+    {
+        // Cleared under "test", moved to "moved-to" and written there, moved back: "test" reads cleared, the value is elsewhere.
+        await using ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path, otherProviders: "moved-to");
+        var state = new TestGrainState<ProfileState> { State = new ProfileState { Name = "first" } };
+        await harness.Storage.WriteStateAsync("profile", Grain("g"), state);
+        await harness.Storage.ClearStateAsync("profile", Grain("g"), state);
+        await harness.StorageNamed("moved-to").WriteStateAsync("profile", Grain("g"), new TestGrainState<ProfileState> { State = new ProfileState { Name = "since" } });
+
+        var error = await Assert.ThrowsAsync<GrainDataUnderAnotherProviderException>(() => harness.Storage.ReadStateAsync("profile", Grain("g"), new TestGrainState<ProfileState>()));
+
+        Assert.Equal("s/moved-to/profile/profile/g", error.StoredStreamId);
+    }
+
+    [Fact]
     public async Task ReadStateAsync_OtherStateNameOrGrainStored_ReadsAsNeverWritten()
     {
         await using ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path, otherProviders: "moved-to");

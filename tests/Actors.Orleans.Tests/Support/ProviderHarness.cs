@@ -17,9 +17,12 @@ public sealed class ProviderHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    private ProviderHarness(ServiceProvider services, SiloLog log, string directory, WriteAheadLogGrainStorageOptions storageOptions)
+    private readonly string[] _otherProviders;
+
+    private ProviderHarness(ServiceProvider services, SiloLog log, string directory, WriteAheadLogGrainStorageOptions storageOptions, string[] otherProviders)
     {
         _services = services;
+        _otherProviders = otherProviders;
         Log = log;
         Directory = directory;
         StorageOptions = storageOptions;
@@ -46,7 +49,7 @@ public sealed class ProviderHarness : IAsyncDisposable
         configure?.Invoke(options);
         var log = new SiloLog(Options.Create(options), new StreamRetentionRegistry([new StateRetentionSource("test"), .. otherProviders.Select(p => new StateRetentionSource(p))]), NullLoggerFactory.Instance);
         await log.OpenAsync(CancellationToken.None);
-        return new ProviderHarness(provider, log, directory, storage ?? new WriteAheadLogGrainStorageOptions());
+        return new ProviderHarness(provider, log, directory, storage ?? new WriteAheadLogGrainStorageOptions(), otherProviders);
     }
 
     /// <summary>Another grain storage provider on the same log (configured at open, see <see cref="OpenAsync"/>).</summary>
@@ -63,7 +66,7 @@ public sealed class ProviderHarness : IAsyncDisposable
     private async Task<ProviderHarness> ReopenCoreAsync(WriteAheadLogGrainStorageOptions? storage)
     {
         await DisposeAsync();
-        return await OpenAsync(Directory, storage ?? StorageOptions);
+        return await OpenAsync(Directory, storage ?? StorageOptions, configure: null, _otherProviders);
     }
 
     public IEventLog EventLog => Log.Log;

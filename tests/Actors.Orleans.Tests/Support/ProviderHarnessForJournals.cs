@@ -5,7 +5,7 @@ using Orleans.Runtime;
 
 namespace Actors.Orleans.Tests.Support;
 
-/// <summary>Opens a stopped silo's log directly to look at a journaled grain's stream.</summary>
+/// <summary>Opens a stopped silo's log directly to look at (or plant) a grain's streams.</summary>
 public sealed class ProviderHarnessForJournals : IAsyncDisposable
 {
     private readonly WriteAheadLog _log;
@@ -33,6 +33,15 @@ public sealed class ProviderHarnessForJournals : IAsyncDisposable
         StreamInfo from = Info(fromKey);
         IReadOnlyList<StoredEvent> events = await ReadEventsAsync(fromKey, 1, from.Version);
         await _log.AppendAsync(GrainStreamNames.Journal(provider, GrainId.Create("counterjournal", toKey)), ExpectedVersion.NoStream, [.. events.Select(e => e.Payload)]);
+    }
+
+    /// <summary>Appends the newest stored event of stream <paramref name="from"/> as the first of stream <paramref name="to"/>.</summary>
+    public async Task CopyNewestAsync(string from, string to)
+    {
+        StreamInfo info = _log.GetStreamInfo(from);
+        Assert.True(info.Version > 0, $"stream '{from}' holds nothing to copy");
+        IReadOnlyList<StoredEvent> newest = await _log.ReadEventsAsync(from, info.Version, info.Version);
+        await _log.AppendAsync(to, ExpectedVersion.NoStream, [newest[0].Payload]);
     }
 
     public ValueTask DisposeAsync() => _log.DisposeAsync();

@@ -34,7 +34,17 @@ public static class WalTestCluster
         builder.Properties["WalMode"] = mode.ToString();
         builder.AddSiloBuilderConfigurator<Configurator>();
         TestCluster cluster = builder.Build();
-        await cluster.DeployAsync();
+        try
+        {
+            await cluster.DeployAsync();
+        }
+        catch
+        {
+            // A silo that refused to start: nothing of the cluster stays running.
+            await cluster.DisposeAsync();
+            throw;
+        }
+
         return cluster;
     }
 
