@@ -16,6 +16,16 @@ public sealed class StateUnderAnotherProviderTests : IDisposable
 
     private static GrainId Grain(string key) => GrainId.Create("profile", key);
 
+    /// <summary>Providers "test" and "moved-to" on one log; grain g's state "profile" written, then cleared, under "test".</summary>
+    private async Task<ProviderHarness> OpenWithStateClearedUnderTestAsync()
+    {
+        ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path, otherProviders: "moved-to");
+        var state = new TestGrainState<ProfileState> { State = new ProfileState { Name = "stored" } };
+        await harness.Storage.WriteStateAsync("profile", Grain("g"), state);
+        await harness.Storage.ClearStateAsync("profile", Grain("g"), state);
+        return harness;
+    }
+
     [Fact]
     public async Task ReadStateAsync_StateStoredUnderAnotherConfiguredProvider_ThrowsNamingThatStream()
     {
@@ -33,10 +43,7 @@ public sealed class StateUnderAnotherProviderTests : IDisposable
     [Fact]
     public async Task ReadStateAsync_StateClearedUnderTheOtherProvider_ReadsAsNeverWritten()
     {
-        await using ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path, otherProviders: "moved-to");
-        var state = new TestGrainState<ProfileState> { State = new ProfileState { Name = "stored" } };
-        await harness.Storage.WriteStateAsync("profile", Grain("g"), state);
-        await harness.Storage.ClearStateAsync("profile", Grain("g"), state);
+        await using ProviderHarness harness = await OpenWithStateClearedUnderTestAsync();
 
         var read = new TestGrainState<ProfileState>();
         await harness.StorageNamed("moved-to").ReadStateAsync("profile", Grain("g"), read);
@@ -48,10 +55,7 @@ public sealed class StateUnderAnotherProviderTests : IDisposable
     public async Task ReadStateAsync_OwnStateClearedWhileTheOtherProviderStoredOneSince_Throws()
     {
         // Cleared under "test", moved to "moved-to" and written there, moved back: "test" reads cleared, the value is elsewhere.
-        await using ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path, otherProviders: "moved-to");
-        var state = new TestGrainState<ProfileState> { State = new ProfileState { Name = "first" } };
-        await harness.Storage.WriteStateAsync("profile", Grain("g"), state);
-        await harness.Storage.ClearStateAsync("profile", Grain("g"), state);
+        await using ProviderHarness harness = await OpenWithStateClearedUnderTestAsync();
         await harness.StorageNamed("moved-to").WriteStateAsync("profile", Grain("g"), new TestGrainState<ProfileState> { State = new ProfileState { Name = "since" } });
 
         var error = await Assert.ThrowsAsync<GrainDataUnderAnotherProviderException>(() => harness.Storage.ReadStateAsync("profile", Grain("g"), new TestGrainState<ProfileState>()));
