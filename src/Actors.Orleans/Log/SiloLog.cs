@@ -121,11 +121,11 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
     }
 
     /// <summary>
-    /// Opens (and recovers) the log, then checks that every provider whose streams the log records is configured
+    /// Opens (and recovers) the log, then checks that every provider the log recorded at earlier opens is configured
     /// (<see cref="ProviderPrefixLedger"/>). Called by the silo's lifecycle; tests may call it directly.
     /// </summary>
     /// <exception cref="WriteAheadLogUnavailableException">The log could not open; its inner exception says why (an
-    /// <see cref="UnconfiguredProviderDataException"/> when the log holds streams of a provider this silo lacks).</exception>
+    /// <see cref="UnconfiguredProviderDataException"/> when the log recorded a provider this silo lacks).</exception>
     public async Task OpenAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
