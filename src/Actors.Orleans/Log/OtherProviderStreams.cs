@@ -42,13 +42,7 @@ internal static class OtherProviderStreams
             if (prefix != ownPrefix && prefix.StartsWith(kind, StringComparison.Ordinal))
             {
                 string other = prefix + rest;
-                if (System.Text.Encoding.UTF8.GetByteCount(other) > StreamId.MaxByteLength)
-                {
-                    continue; // no stream can have that id
-                }
-
-                StreamInfo info = log.GetStreamInfo(other);
-                if (info.Version > 0 && !info.IsDeleted && await holdsData(other).ConfigureAwait(false))
+                if (await HoldsDataAsync(log, other, holdsData).ConfigureAwait(false))
                 {
                     return other;
                 }
@@ -57,6 +51,7 @@ internal static class OtherProviderStreams
 
         return null;
     }
+
     /// <summary>
     /// The state stream (<c>s/{provider}/{state name}/{grain id}</c>) of any configured grain storage provider on the log
     /// that holds <paramref name="grainId"/>'s state <paramref name="stateName"/> (a state, not a cleared one), or null:
@@ -75,19 +70,28 @@ internal static class OtherProviderStreams
             }
 
             string candidate = GrainStreamNames.State(provider, stateName, grainId);
-            if (System.Text.Encoding.UTF8.GetByteCount(candidate) > StreamId.MaxByteLength)
-            {
-                continue;
-            }
-
-            StreamInfo info = log.GetStreamInfo(candidate);
-            if (info.Version > 0 && !info.IsDeleted && await StateHoldsDataAsync(log, candidate, what).ConfigureAwait(false))
+            if (await HoldsDataAsync(log, candidate, other => StateHoldsDataAsync(log, other, what)).ConfigureAwait(false))
             {
                 return candidate;
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// True when stream <paramref name="streamId"/> can exist (its id is not too long), exists, is not deleted and
+    /// <paramref name="holdsData"/> says what it stores is data.
+    /// </summary>
+    private static async ValueTask<bool> HoldsDataAsync(IEventLog log, string streamId, Func<string, ValueTask<bool>> holdsData)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(streamId) > StreamId.MaxByteLength)
+        {
+            return false; // no stream can have that id
+        }
+
+        StreamInfo info = log.GetStreamInfo(streamId);
+        return info.Version > 0 && !info.IsDeleted && await holdsData(streamId).ConfigureAwait(false);
     }
 
     /// <summary>True when the newest record of state stream <paramref name="streamId"/> is a state, not a cleared state.</summary>
