@@ -240,17 +240,52 @@ internal sealed partial class StreamIndex
     /// </remarks>
     public static IEnumerable<StreamEntry> Entries(IndexTiers tiers)
     {
+        foreach (var (entry, _) in SlottedEntries(tiers))
+        {
+            yield return entry;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Entries"/> with each idle entry's slot in <paramref name="tiers"/> (-1 for a hot entry), for a caller
+    /// that comes back to the same stream later (<see cref="TryReadIdleAt"/>).
+    /// </summary>
+    public static IEnumerable<(StreamEntry Entry, int IdleSlot)> SlottedEntries(IndexTiers tiers)
+    {
         for (int k = 0; k < tiers.IdleCount; k++)
         {
             if ((Volatile.Read(ref tiers.Idle[k].Flags) & MovedFlag) == 0)
             {
-                yield return tiers.ReadIdle(k);
+                yield return (tiers.ReadIdle(k), k);
             }
         }
 
         foreach (var hot in tiers.Hot.Values)
         {
-            yield return hot.Read();
+            yield return (hot.Read(), -1);
         }
+    }
+
+    /// <summary>
+    /// The idle entry at <paramref name="slot"/> of <paramref name="tiers"/>, when that slot is not promoted and still holds
+    /// <paramref name="hash"/>'s stream whose latest record is at <paramref name="latestPosition"/>. For a caller that read
+    /// that record itself and took the stream's id from it (compaction's copy): the entry is then the stream's without
+    /// <see cref="TryFind(string, ulong, long, Func{long, string, bool}, out StreamEntry, out HotStream?, out int)"/>'s
+    /// search (a record belongs to one stream, and no two records share a position). False says nothing about the stream:
+    /// look it up. Any thread; does not change the index.
+    /// </summary>
+    public static bool TryReadIdleAt(IndexTiers tiers, int slot, ulong hash, long latestPosition, out StreamEntry entry)
+    {
+        if ((uint)slot < (uint)tiers.IdleCount && !IsMoved(tiers, slot))
+        {
+            entry = tiers.ReadIdle(slot);
+            if (entry.Hash == hash && entry.LatestPosition == latestPosition && !IsMoved(tiers, slot))
+            {
+                return true;
+            }
+        }
+
+        entry = default;
+        return false;
     }
 }

@@ -159,9 +159,15 @@ internal sealed partial class LogWriter
             // Nothing of the stream is in flight, so the published entry is current. The tiers stay the same until the
             // writer itself asks for a demotion (MaybeDemote), so the slot found here is the one the committer replaces.
             // Maintenance took the stream's id from its latest record, at ExpectedLatest: the slot that still points
-            // there is the stream's without a read on this thread (one per copied stream, on the append path, before).
+            // there is the stream's without a read on this thread (one per copied stream, on the append path, before),
+            // and the slot maintenance found it in is looked at first (a search of the idle tier costs a cache miss per
+            // step, in the drain every append queues behind).
             tiers = _index.Current;
-            if (!_index.TryFind(r.StreamId, r.Hash, r.ExpectedLatest, _matchesOnDisk, out current, out var hot, out slot) || hot is not null)
+            if (ReferenceEquals(r.ReadFromTiers, tiers) && StreamIndex.TryReadIdleAt(tiers, r.ReadFromSlot, r.Hash, r.ExpectedLatest, out current))
+            {
+                slot = r.ReadFromSlot;
+            }
+            else if (!_index.TryFind(r.StreamId, r.Hash, r.ExpectedLatest, _matchesOnDisk, out current, out var hot, out slot) || hot is not null)
             {
                 return false;
             }

@@ -37,6 +37,15 @@ internal sealed class RelocateRequest(string streamId, ulong hash, long expected
     /// <summary>True when the copy must be synced before it completes whatever the sync policy (an erase).</summary>
     public bool ForceSync { get; } = forceSync;
 
+    /// <summary>
+    /// The tiers maintenance found the stream idle in, or null (the stream was hot, or the caller did not look): with
+    /// <see cref="ReadFromSlot"/>, where the writer looks first for the stream's entry (see <see cref="StreamIndex.TryReadIdleAt"/>).
+    /// </summary>
+    public IndexTiers? ReadFromTiers { get; init; }
+
+    /// <summary>The stream's idle slot in <see cref="ReadFromTiers"/> (-1 when none).</summary>
+    public int ReadFromSlot { get; init; } = -1;
+
     /// <summary>The kind and version of the copied base (Events when none).</summary>
     public (RecordType Kind, long Version) Base => RecordCodec.RelocatedBase(Items);
 

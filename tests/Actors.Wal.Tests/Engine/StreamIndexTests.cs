@@ -73,6 +73,28 @@ public sealed class StreamIndexTests
     }
 
     [Fact]
+    public void TryReadIdleAt_SlotStillHoldingTheKnownRecord_ReturnsItAndAnythingElseIsRefused()
+    {
+        var index = IndexWithIdleCollision();
+        var tiers = index.Current;
+        var slots = StreamIndex.SlottedEntries(tiers).ToDictionary(e => e.Entry.Version, e => e.IdleSlot);
+
+        Assert.True(StreamIndex.TryReadIdleAt(tiers, slots[20], 7, LogPosition.Create(1, 128), out var found));
+        Assert.Equal(20, found.Version);
+
+        // Another record's position, another hash, a slot out of range: not the stream's slot (the caller searches).
+        Assert.False(StreamIndex.TryReadIdleAt(tiers, slots[20], 7, LogPosition.Create(1, 64), out _));
+        Assert.False(StreamIndex.TryReadIdleAt(tiers, slots[20], 8, LogPosition.Create(1, 128), out _));
+        Assert.False(StreamIndex.TryReadIdleAt(tiers, tiers.IdleCount, 7, LogPosition.Create(1, 128), out _));
+        Assert.False(StreamIndex.TryReadIdleAt(tiers, -1, 7, LogPosition.Create(1, 128), out _));
+
+        // Promoted to the hot tier: the idle slot is no longer the stream's state.
+        index.AddHot(new HotStream("y", found, slots[20]));
+        Assert.False(StreamIndex.TryReadIdleAt(tiers, slots[20], 7, LogPosition.Create(1, 128), out _));
+        Assert.Equal([(10, slots[10])], StreamIndex.SlottedEntries(tiers).Where(e => e.IdleSlot >= 0).Select(e => (e.Entry.Version, e.IdleSlot)));
+    }
+
+    [Fact]
     public void AddHot_PromotedIdleEntry_ReadersFindTheHotStateAndCaptureCountsItOnce()
     {
         var index = new StreamIndex();
