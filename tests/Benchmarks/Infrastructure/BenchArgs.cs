@@ -65,6 +65,9 @@ internal sealed record BenchArgs
           --bare-commit-work NS
                            the same work on the loop's commit thread per append, after the fsync and before the append's
                            waiter is completed (as the engine's committer publishes)
+          --bare-extra-bytes N
+                           every "bare group commit" row writes N more bytes with each commit's appends, in the same
+                           write and fdatasync (as compaction's copies go out with the engine's groups; default 0)
           --cancellable-appends
                            every "Actors WAL" row passes the run's cancellable token to each append (the log then
                            registers a cancellation per append); default: no token, as the grain providers call it and
@@ -140,6 +143,9 @@ internal sealed record BenchArgs
 
     /// <summary>Bare group-commit rows do this many nanoseconds of CPU work per append on the commit thread (0: none).</summary>
     public int BareCommitWorkNanoseconds { get; init; }
+
+    /// <summary>Bytes the bare loop writes beside each commit's appends (<c>--bare-extra-bytes</c>; 0: none).</summary>
+    public int BareExtraBytesPerCommit { get; init; }
 
     /// <summary>The cold scenario's events after each stream's checkpoint, when given (default 1,000).</summary>
     public int? LaterEvents { get; init; }
@@ -234,6 +240,9 @@ internal sealed record BenchArgs
                     break;
                 case "--bare-commit-work":
                     parsed = parsed with { BareCommitWorkNanoseconds = int.Parse(Value(args, ref i), NumberStyles.None, CultureInfo.InvariantCulture) };
+                    break;
+                case "--bare-extra-bytes":
+                    parsed = parsed with { BareExtraBytesPerCommit = int.Parse(Value(args, ref i), NumberStyles.None, CultureInfo.InvariantCulture) };
                     break;
                 case "--cancellable-appends":
                     parsed = parsed with { CancellableAppends = true };

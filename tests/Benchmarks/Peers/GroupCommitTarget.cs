@@ -24,6 +24,7 @@ internal sealed class GroupCommitTarget : IAppendTarget
     private readonly int _callerWorkSteps;
     private readonly int _serialWorkSteps;
     private readonly int _commitWorkSteps;
+    private readonly int _extraBytesPerCommit;
     private readonly object _gate = new();
     private List<Pending> _queue = [];
     private List<Pending> _spare = [];
@@ -50,6 +51,7 @@ internal sealed class GroupCommitTarget : IAppendTarget
         _callerWorkSteps = CalibratedWork.StepsFor(work.CallerNanoseconds);
         _serialWorkSteps = CalibratedWork.StepsFor(work.SerialNanoseconds);
         _commitWorkSteps = CalibratedWork.StepsFor(work.CommitNanoseconds);
+        _extraBytesPerCommit = Math.Min(work.ExtraBytesPerCommit, MaxBatchBytes / 2);
         if (work.Any)
         {
             Console.WriteLine(work.Describe());
@@ -169,12 +171,14 @@ internal sealed class GroupCommitTarget : IAppendTarget
                     long taken = Stopwatch.GetTimestamp();
                     int used = 0;
                     int end = start;
-                    while (end < batch.Count && (used == 0 || used + batch[end].Payload.Length <= buffer.Length))
+                    while (end < batch.Count && (used == 0 || used + batch[end].Payload.Length <= buffer.Length - _extraBytesPerCommit))
                     {
                         batch[end].Payload.Span.CopyTo(buffer.AsSpan(used));
                         used += batch[end].Payload.Length;
                         end++;
                     }
+
+                    used = Math.Min(used + _extraBytesPerCommit, buffer.Length); // whatever the buffer holds there: only the count matters
 
                     if (_offset + used > fileBytes)
                     {

@@ -107,7 +107,7 @@ internal static class Stores
                 Wal => new WalTarget(label, ct => WalFactory.OpenAsync(EngineOptions(dir, policy, context), ct), context.Args.CheckpointEvery ?? 0, context.Args.CancellableAppends, context.Args.IdleStreams),
                 Postgres => new PostgresTarget(context.Postgres!),
                 FilePerGrain => new FilePerGrainTarget(Path.Combine(dir, "grains")),
-                GroupCommit => new GroupCommitTarget(dir, context.FileState, context.Args.BareFreshFiles ? WalFactory.Options(dir, policy, context.FileState, context.Args.SegmentMegabytes).SegmentSizeBytes : null, new BareLoopWork(context.Args.BareCallerWorkNanoseconds, context.Args.BareSerialWorkNanoseconds, context.Args.BareCommitWorkNanoseconds)),
+                GroupCommit => new GroupCommitTarget(dir, context.FileState, context.Args.BareFreshFiles ? WalFactory.Options(dir, policy, context.FileState, context.Args.SegmentMegabytes).SegmentSizeBytes : null, new BareLoopWork(context.Args.BareCallerWorkNanoseconds, context.Args.BareSerialWorkNanoseconds, context.Args.BareCommitWorkNanoseconds, context.Args.BareExtraBytesPerCommit)),
                 Journal => new JournalTarget(dir),
                 DiskFDataSync => new DiskSyncTarget(dir, dataOnly: true, context.FileState),
                 DiskFSync => new DiskSyncTarget(dir, dataOnly: false, context.FileState),
