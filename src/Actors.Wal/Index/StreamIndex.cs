@@ -268,12 +268,17 @@ internal sealed partial class StreamIndex
 
     /// <summary>
     /// The idle entry at <paramref name="slot"/> of <paramref name="tiers"/>, when that slot is not promoted and still holds
-    /// <paramref name="hash"/>'s stream whose latest record is at <paramref name="latestPosition"/>. For a caller that read
-    /// that record itself and took the stream's id from it (compaction's copy): the entry is then the stream's without
-    /// <see cref="TryFind(string, ulong, long, Func{long, string, bool}, out StreamEntry, out HotStream?, out int)"/>'s
-    /// search (a record belongs to one stream, and no two records share a position). False says nothing about the stream:
-    /// look it up. Any thread; does not change the index.
+    /// <paramref name="hash"/>'s stream whose latest record is at <paramref name="latestPosition"/>. False says nothing
+    /// about the stream: look it up. Any thread; does not change the index.
     /// </summary>
+    /// <remarks>
+    /// The entry is the stream's current state, without
+    /// <see cref="TryFind(string, ulong, long, Func{long, string, bool}, out StreamEntry, out HotStream?, out int)"/>'s
+    /// search, only for a caller that (1) took the stream's id from the record at <paramref name="latestPosition"/> itself
+    /// (a record belongs to one stream, and no two records share a position), and (2) knows the stream has no hot entry
+    /// in <paramref name="tiers"/> apart from the one the moved flag reports: this does not look at the hot tier. The
+    /// writer framing compaction's copy is such a caller (see <c>LogWriter.TryFrameIdleRelocation</c>).
+    /// </remarks>
     public static bool TryReadIdleAt(IndexTiers tiers, int slot, ulong hash, long latestPosition, out StreamEntry entry)
     {
         if ((uint)slot < (uint)tiers.IdleCount && !IsMoved(tiers, slot))

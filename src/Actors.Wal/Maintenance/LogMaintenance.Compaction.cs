@@ -66,9 +66,9 @@ internal sealed partial class LogMaintenance
         // share one cursor, newest latest record first: a window read for one stream (it ends 512 bytes past that record's start)
         // holds the next streams' latest records, so idle streams of one record each cost one read per window, not one
         // read of 4 KiB each (100,000 of them in a pass that copied 100,000 idle streams).
-        // The order sorts as positions and indexes (12 bytes each, no comparison delegate): a pass runs once, so its sort
-        // often runs as the runtime's first, unoptimized compilation, and 56-byte entries moved through a delegate cost
-        // the cores the writers share (perf of a copy of 100,000 idle streams).
+        // The order sorts as positions and indexes (12 bytes each, no comparison delegate): a pass runs once, so its
+        // sort often runs as the runtime's first, unoptimized compilation, and 56-byte (entry, slot) pairs moved through
+        // a delegate cost the cores the writers share (perf of a copy of 100,000 idle streams).
         var order = new int[streams.Count];
         var newestFirst = new long[streams.Count];
         for (int i = 0; i < order.Length; i++)

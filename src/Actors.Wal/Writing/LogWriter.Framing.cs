@@ -161,7 +161,9 @@ internal sealed partial class LogWriter
             // Maintenance took the stream's id from its latest record, at ExpectedLatest: the slot that still points
             // there is the stream's without a read on this thread (one per copied stream, on the append path, before),
             // and the slot maintenance found it in is looked at first (a search of the idle tier costs a cache miss per
-            // step, in the drain every append queues behind).
+            // step, in the drain every append queues behind). That look skips TryFind's hot tier, which is safe here: every
+            // hot entry of these tiers comes from this writer's Resolve (recovery ends with a demotion, so the hot tier
+            // starts empty), and _streams, checked by the caller, forgets streams only when a demotion replaces the tiers.
             tiers = _index.Current;
             if (ReferenceEquals(r.ReadFromTiers, tiers) && StreamIndex.TryReadIdleAt(tiers, r.ReadFromSlot, r.Hash, r.ExpectedLatest, out current))
             {
