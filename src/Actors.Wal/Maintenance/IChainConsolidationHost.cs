@@ -28,7 +28,7 @@ internal interface IChainConsolidationHost
     /// <paramref name="limit"/> bytes. Maintenance thread only; the read buffers it rents are added to
     /// <paramref name="rentals"/>.
     /// </summary>
-    Task<RelocateRequest?> TryPrepareCopyAsync(StreamEntry entry, List<byte[]> rentals, long limit);
+    ValueTask<RelocateRequest?> TryPrepareCopyAsync(StreamEntry entry, List<byte[]> rentals, long limit);
 
     /// <summary>
     /// Counts (<c>CorruptRecordsSkipped</c>) and logs a stream skipped because the writer or a catch-up could not read or

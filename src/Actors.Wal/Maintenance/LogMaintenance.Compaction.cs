@@ -129,7 +129,7 @@ internal sealed partial class LogMaintenance
     /// warning when the limit is the largest record a segment holds: then no compaction can ever move the stream).
     /// <paramref name="readFromTiers"/> and <paramref name="readFromSlot"/> say where the entry was found idle, when it was.
     /// </summary>
-    private async Task<RelocateRequest?> TryPrepareRelocationAsync(StreamEntry entry, HistoryRewrite? retention, List<byte[]> rentals, long limit, RecordCursor? cursor = null, IndexTiers? readFromTiers = null, int readFromSlot = -1)
+    private async ValueTask<RelocateRequest?> TryPrepareRelocationAsync(StreamEntry entry, HistoryRewrite? retention, List<byte[]> rentals, long limit, RecordCursor? cursor = null, IndexTiers? readFromTiers = null, int readFromSlot = -1)
     {
         try
         {

@@ -30,7 +30,7 @@ internal sealed partial class LogMaintenance
     void IChainConsolidationHost.Wake() => _work.Release();
 
     /// <inheritdoc/>
-    Task<RelocateRequest?> IChainConsolidationHost.TryPrepareCopyAsync(StreamEntry entry, List<byte[]> rentals, long limit)
+    ValueTask<RelocateRequest?> IChainConsolidationHost.TryPrepareCopyAsync(StreamEntry entry, List<byte[]> rentals, long limit)
         => TryPrepareRelocationAsync(entry, retention: null, rentals, limit);
 
     /// <inheritdoc/>
