@@ -4,7 +4,7 @@
 # NAME:BUILD_DIR:STORE:ENV:OPTIONS (BUILD_DIR a Release output directory of tests/Benchmarks; STORE a `profile --store`
 # value; ENV space-separated VAR=VALUE settings for that process; OPTIONS further profile options; ENV and OPTIONS may be
 # empty). Appends to OUT, per process: one line per pass (row fields: label, rate, p50, p99, bytes per append) with the
-# 1-minute load average and the UTC time it started, the engine's "compacted N (M streams copied)" per pass, and the commit
+# 1-minute load average and the UTC time it started, the engine's "compacted N (M streams copied, K idle ones searched)" per pass, and the commit
 # fsyncs' row per pass; "done" at the end. Pool OUT with scripts/pool-passes.py. Measure on an idle machine.
 # usage: bash scripts/passes-variants.sh ROUNDS SHAPE OUT VARIANT...
 # example: bash scripts/passes-variants.sh 6 256x100 /tmp/out.txt \
@@ -25,7 +25,7 @@ for r in $(seq 1 "${rounds}"); do
       --writers "${writers}" --bytes "${bytes}" --seconds 4 --passes 2 ${opts} 2>&1 || true)"
     { grep -E '^\| [^|]+ \| +[0-9]+ +\| [0-9.]+ (B|KiB) +\| ' <<<"${res}" | cut -d'|' -f2,5,6,7,8 \
         | sed "s/^/round ${r} ${name} load ${load} at ${started}: /" || echo "round ${r} ${name} at ${started}: no row (the run failed)"
-      grep -o "compacted [0-9]* ([0-9]* streams copied)" <<<"${res}" | sed "s/^/round ${r} ${name}: /" || true
+      grep -o "compacted [0-9]* ([0-9]* streams copied[^)]*)" <<<"${res}" | sed "s/^/round ${r} ${name}: /" || true
       grep -E "^\| commit fsyncs" <<<"${res}" | tr -s ' ' | sed "s/^/round ${r} ${name} fsyncs: /" || true
     } >> "${out}"
   done

@@ -53,6 +53,14 @@ public sealed record LogStatistics
     public long StreamsRelocated { get; init; }
 
     /// <summary>
+    /// Of <see cref="StreamsRelocated"/>, copies of idle streams (not written since the index last demoted them) that the
+    /// writer had to search the index for, because the stream's slot had changed since compaction read it. The writer
+    /// frames the other idle copies at the slot compaction found, without a search on the append path; a count near
+    /// <see cref="StreamsRelocated"/> says that shortcut is missed.
+    /// </summary>
+    public long IdleCopySearches { get; init; }
+
+    /// <summary>
     /// Recovery snapshots written whole since open while the log ran (<c>index.snapshot</c>: after rotations, and at an
     /// open that repaired durable claims; the one written at close is not counted).
     /// </summary>

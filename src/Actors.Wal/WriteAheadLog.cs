@@ -202,6 +202,7 @@ public sealed partial class WriteAheadLog : IEventLog
             ChangeFeedReadersDropped = _retentions.Dropped,
             SegmentsCompacted = Interlocked.Read(ref _counters.SegmentsCompacted),
             StreamsRelocated = Interlocked.Read(ref _counters.StreamsRelocated),
+            IdleCopySearches = Interlocked.Read(ref _counters.IdleCopySearches),
             SnapshotsWritten = Interlocked.Read(ref _counters.SnapshotsWritten),
             SnapshotDeltasWritten = Interlocked.Read(ref _counters.SnapshotDeltasWritten),
             SnapshotBytesWritten = Interlocked.Read(ref _counters.SnapshotBytesWritten),

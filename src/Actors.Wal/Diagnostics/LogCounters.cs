@@ -24,6 +24,9 @@ internal sealed class LogCounters
     /// <summary>Streams compaction copied forward (chain consolidation's copies not included).</summary>
     public long StreamsRelocated;
 
+    /// <summary>Copies of idle streams the writer had to look up in the index (the slot compaction found had changed).</summary>
+    public long IdleCopySearches;
+
     /// <summary>Space passes that removed erased data (ran pending erasure scans or compacted segments an erase marked).</summary>
     public long ErasePasses;
 

@@ -44,21 +44,9 @@ internal sealed partial class LogMaintenance
         sparse.RemoveRange(take, sparse.Count - take);
         var targets = sparse.Select(s => s.Id).ToHashSet();
 
-        // The streams with live runs there: one pass over the index, without a lock (entries are consistent copies). An
-        // idle stream's slot goes with its copy: the writer looks there first.
+        // The streams with live runs there. An idle stream's slot goes with its copy: the writer looks there first.
         var tiers = _index.Current;
-        var streams = new List<(StreamEntry Entry, int IdleSlot)>();
-        foreach (var slotted in StreamIndex.SlottedEntries(tiers))
-        {
-            foreach (uint target in targets)
-            {
-                if (slotted.Entry.HasRunIn(target))
-                {
-                    streams.Add(slotted);
-                    break;
-                }
-            }
-        }
+        var streams = CopyCandidates.Collect(tiers, targets);
 
         // Streams are copied in chunks: each chunk's read buffers come from the maintenance pool and go back once the
         // chunk's copies completed (their payloads point into them until the writer framed them), so a pass over many
@@ -66,18 +54,6 @@ internal sealed partial class LogMaintenance
         // share one cursor, newest latest record first: a window read for one stream (it ends 512 bytes past that record's start)
         // holds the next streams' latest records, so idle streams of one record each cost one read per window, not one
         // read of 4 KiB each (100,000 of them in a pass that copied 100,000 idle streams).
-        // The order sorts as positions and indexes (12 bytes each, no comparison delegate): a pass runs once, so its
-        // sort often runs as the runtime's first, unoptimized compilation, and 56-byte (entry, slot) pairs moved through
-        // a delegate cost the cores the writers share (perf of a copy of 100,000 idle streams).
-        var order = new int[streams.Count];
-        var newestFirst = new long[streams.Count];
-        for (int i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-            newestFirst[i] = -streams[i].Entry.LatestPosition;
-        }
-
-        Array.Sort(newestFirst, order);
         int relocated = 0;
         HistoryRewrite? retention = _options.RetainCheckpointedEvents ? HistoryRewrite.ForCompaction(_options, _time.GetUtcNow().UtcTicks) : null;
         var rentals = new List<byte[]>();
@@ -88,7 +64,7 @@ internal sealed partial class LogMaintenance
             var cursor = _reader.RelocationCursor(_readBuffers, rentals);
             for (int i = start; i < Math.Min(streams.Count, start + RelocationChunk); i++)
             {
-                var (entry, idleSlot) = streams[order[i]];
+                var entry = streams.Read(i, out int idleSlot);
                 if (await TryPrepareRelocationAsync(entry, retention, rentals, _maxRecordLength, cursor, idleSlot >= 0 ? tiers : null, idleSlot).ConfigureAwait(false) is { } request)
                 {
                     requests.Add(request);

@@ -169,9 +169,13 @@ internal sealed partial class LogWriter
             {
                 slot = r.ReadFromSlot;
             }
-            else if (!_index.TryFind(r.StreamId, r.Hash, r.ExpectedLatest, _matchesOnDisk, out current, out var hot, out slot) || hot is not null)
+            else
             {
-                return false;
+                Interlocked.Increment(ref _counters.IdleCopySearches);
+                if (!_index.TryFind(r.StreamId, r.Hash, r.ExpectedLatest, _matchesOnDisk, out current, out var hot, out slot) || hot is not null)
+                {
+                    return false;
+                }
             }
         }
 

@@ -68,6 +68,7 @@ public sealed class IdleRelocationTests : LogTestBase
             int reads = Volatile.Read(ref Files.Reads) - readsBefore;
             var stats = log.GetStatistics();
             Assert.Equal(streams, stats.StreamsRelocated);
+            Assert.Equal(0, stats.IdleCopySearches); // every copy framed at the slot compaction found, without a search
             Assert.Equal(1, stats.HotStreamCount);
 
             // Compaction walks the streams newest record first with one cursor, so a window serves the records of many

@@ -185,7 +185,7 @@ internal sealed class WalTarget : ILogAppendTarget
                 // Whether the spares were ready when the writer rotated (issue 37, item 2), on stderr so tables stay parseable.
                 LogStatistics stats = _log.GetStatistics();
                 Console.Error.WriteLine($"spares: segments {stats.SegmentCount}, writer waited for a spare {stats.SpareWaits} times, zero-fillings cut {stats.ZeroFillsCut}; " +
-                    $"segments deleted {stats.SegmentsDeleted}, compacted {stats.SegmentsCompacted} ({stats.StreamsRelocated} streams copied); chains consolidated {stats.ChainsConsolidated}; " +
+                    $"segments deleted {stats.SegmentsDeleted}, compacted {stats.SegmentsCompacted} ({stats.StreamsRelocated} streams copied, {stats.IdleCopySearches} idle ones searched); chains consolidated {stats.ChainsConsolidated}; " +
                     $"index demotions {stats.IndexDemotions}, hot streams at the end {stats.HotStreamCount}; " +
                     $"snapshots {stats.SnapshotsWritten} whole, {stats.SnapshotDeltasWritten} deltas, {stats.SnapshotBytesWritten} bytes; " +
                     $"{stats.Commits} commits, {stats.Fsyncs} fsyncs, {stats.AppendedBytes} bytes appended");

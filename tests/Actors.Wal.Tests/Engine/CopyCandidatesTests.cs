@@ -1,0 +1,50 @@
+using Actors.Wal.Format;
+using Actors.Wal.Index;
+using Actors.Wal.Maintenance;
+
+namespace Actors.Wal.Tests.Engine;
+
+public sealed class CopyCandidatesTests
+{
+    [Fact]
+    public void Collect_StreamsWithRunsInTheTargets_NewestFirstHotIncludedPromotedSlotsAndOtherSegmentsLeftOut()
+    {
+        var index = new StreamIndex();
+        index.LoadIdle(
+        [
+            Entry(hash: 1, segment: 1, offset: 64, version: 1),
+            Entry(hash: 2, segment: 1, offset: 128, version: 2),
+            Entry(hash: 3, segment: 2, offset: 64, version: 3),
+            Entry(hash: 4, segment: 1, offset: 200, version: 4),
+        ]);
+        var tiers = index.Current;
+        int promoted = SlotOf(tiers, version: 4);
+        index.AddHot(new HotStream("d", Entry(hash: 4, segment: 1, offset: 300, version: 5), promoted));
+
+        var candidates = CopyCandidates.Collect(tiers, [1]);
+
+        Assert.Equal(3, candidates.Count);
+        var walk = Enumerable.Range(0, candidates.Count).Select(rank => (candidates.Read(rank, out int slot).Version, slot)).ToList();
+        Assert.Equal([(5, -1), (2, SlotOf(tiers, version: 2)), (1, SlotOf(tiers, version: 1))], walk);
+    }
+
+    [Fact]
+    public void Read_IdleEntryReplacedAfterCollect_ReturnsTheEntryNow()
+    {
+        var index = new StreamIndex();
+        index.LoadIdle([Entry(hash: 1, segment: 1, offset: 64, version: 1)]);
+        var tiers = index.Current;
+        var candidates = CopyCandidates.Collect(tiers, [1]);
+
+        StreamIndex.ReplaceIdle(tiers, 0, Entry(hash: 1, segment: 3, offset: 64, version: 2));
+
+        Assert.Equal(2, candidates.Read(0, out int slot).Version);
+        Assert.Equal(0, slot);
+    }
+
+    private static StreamEntry Entry(ulong hash, uint segment, long offset, long version)
+        => StreamEntry.CreateNew(hash) with { LatestPosition = LogPosition.Create(segment, offset), LatestRunBytes = 40, Version = version };
+
+    private static int SlotOf(IndexTiers tiers, long version)
+        => Enumerable.Range(0, tiers.IdleCount).Single(slot => tiers.ReadIdle(slot).Version == version);
+}
