@@ -53,10 +53,11 @@ public sealed record LogStatistics
     public long StreamsRelocated { get; init; }
 
     /// <summary>
-    /// Of <see cref="StreamsRelocated"/>, copies of idle streams (not written since the index last demoted them) that the
-    /// writer had to search the index for, because the stream's slot had changed since compaction read it. The writer
-    /// frames the other idle copies at the slot compaction found, without a search on the append path; a count near
-    /// <see cref="StreamsRelocated"/> says that shortcut is missed.
+    /// Compaction's copies of idle streams (not written since the index last demoted them) that the writer had to search
+    /// the index for since open, because the idle slot compaction found the stream in no longer held it (the index was
+    /// demoted or the stream changed meanwhile; a search may then find the copy stale, and the next pass makes it). The
+    /// writer frames the other copies at that slot, without a search on the append path; a count that grows by about the
+    /// streams copied in every pass (<see cref="StreamsRelocated"/>) says that shortcut is missed.
     /// </summary>
     public long IdleCopySearches { get; init; }
 

@@ -24,7 +24,7 @@ internal sealed class LogCounters
     /// <summary>Streams compaction copied forward (chain consolidation's copies not included).</summary>
     public long StreamsRelocated;
 
-    /// <summary>Copies of idle streams the writer had to look up in the index (the slot compaction found had changed).</summary>
+    /// <summary>Compaction's copies the writer had to look up in the index (the slot compaction found no longer held the stream).</summary>
     public long IdleCopySearches;
 
     /// <summary>Space passes that removed erased data (ran pending erasure scans or compacted segments an erase marked).</summary>

@@ -9,18 +9,22 @@ namespace Actors.Wal.Maintenance;
 /// walks them: newest latest record first.
 /// </summary>
 /// <remarks>
-/// An idle stream is kept as its slot (4 bytes) and read again from the tiers when its turn comes; only hot streams are
-/// kept as entries. Why (issue 37): a pass over 100,000 idle streams kept them as (entry, slot) pairs, 56 bytes each, in a
-/// list that grew by doubling, about 14.6 MB of large-object allocations per pass (allocation samples of a copy pass, run
-/// 1605), which count towards the collector's gen2 budget while the writers run. An entry read again later is still a
-/// consistent copy (<see cref="IndexTiers.ReadIdle"/>); if its stream changed meanwhile, the writer finds the copy stale
-/// (<c>RelocateRequest.ExpectedLatest</c>) and the next pass copies it.
+/// <para>An idle stream is kept as its slot (4 bytes) and the position of its latest record (8 bytes, the sort key), and
+/// its entry is read again from the tiers when its turn comes; only hot streams are kept as entries. Why (issue 37): a
+/// pass over 100,000 idle streams kept them as (entry, slot) pairs, 56 bytes each, in a list that grew by doubling, about
+/// 14.6 MB of large-object allocations per pass (allocation samples of a copy pass, run 1605), which count towards the
+/// collector's gen2 budget while the writers run.</para>
+/// <para>An entry read again is used only while its latest record is still the one collected (<see cref="TryRead"/>): the
+/// pass's shared read cursor may serve only positions written before the pass read the index, and a stream that changed
+/// since (an erase or a consolidation replaced its idle entry, or it was promoted) would be refused by the writer as
+/// stale anyway (<c>RelocateRequest.ExpectedLatest</c>). The next pass copies it.</para>
 /// </remarks>
 internal sealed class CopyCandidates
 {
     private readonly IndexTiers _tiers;
     private readonly List<int> _idleSlots = [];
     private readonly List<StreamEntry> _hot = [];
+    private readonly List<long> _newestFirst = []; // minus each candidate's latest position, sorted: rank order
     private int[] _order = [];
 
     private CopyCandidates(IndexTiers tiers)
@@ -43,7 +47,7 @@ internal sealed class CopyCandidates
     public static CopyCandidates Collect(IndexTiers tiers, HashSet<uint> segments)
     {
         var candidates = new CopyCandidates(tiers);
-        var newestFirst = new List<long>();
+        var newestFirst = candidates._newestFirst;
         for (int slot = 0; slot < tiers.IdleCount; slot++)
         {
             if (!StreamIndex.IsMoved(tiers, slot) && tiers.ReadIdle(slot) is var entry && HasRunIn(entry, segments))
@@ -77,20 +81,23 @@ internal sealed class CopyCandidates
     }
 
     /// <summary>
-    /// The <paramref name="rank"/>-th stream in walking order: its entry now (an idle one read again from the tiers) and
-    /// its idle slot (-1 for a hot stream).
+    /// The <paramref name="rank"/>-th stream in walking order: its entry (an idle one read again from the tiers, a hot one as
+    /// collected) and its idle slot (-1 for a hot stream). False when an idle stream changed since it was collected: its
+    /// slot was promoted, or its latest record is another one now (the pass skips it).
     /// </summary>
-    public StreamEntry Read(int rank, out int idleSlot)
+    public bool TryRead(int rank, out StreamEntry entry, out int idleSlot)
     {
         int candidate = _order[rank];
-        if (candidate < _idleSlots.Count)
+        if (candidate >= _idleSlots.Count)
         {
-            idleSlot = _idleSlots[candidate];
-            return _tiers.ReadIdle(idleSlot);
+            idleSlot = -1;
+            entry = _hot[candidate - _idleSlots.Count];
+            return true;
         }
 
-        idleSlot = -1;
-        return _hot[candidate - _idleSlots.Count];
+        idleSlot = _idleSlots[candidate];
+        entry = _tiers.ReadIdle(idleSlot);
+        return !StreamIndex.IsMoved(_tiers, idleSlot) && entry.LatestPosition == -_newestFirst[rank];
     }
 
     private static bool HasRunIn(in StreamEntry entry, HashSet<uint> segments)

@@ -64,7 +64,11 @@ internal sealed partial class LogMaintenance
             var cursor = _reader.RelocationCursor(_readBuffers, rentals);
             for (int i = start; i < Math.Min(streams.Count, start + RelocationChunk); i++)
             {
-                var entry = streams.Read(i, out int idleSlot);
+                if (!streams.TryRead(i, out var entry, out int idleSlot))
+                {
+                    continue; // changed since the pass read the index: the next pass copies it
+                }
+
                 if (await TryPrepareRelocationAsync(entry, retention, rentals, _maxRecordLength, cursor, idleSlot >= 0 ? tiers : null, idleSlot).ConfigureAwait(false) is { } request)
                 {
                     requests.Add(request);

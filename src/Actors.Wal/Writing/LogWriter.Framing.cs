@@ -171,7 +171,11 @@ internal sealed partial class LogWriter
             }
             else
             {
-                Interlocked.Increment(ref _counters.IdleCopySearches);
+                if (r.ReadFromTiers is not null)
+                {
+                    Interlocked.Increment(ref _counters.IdleCopySearches); // compaction's slot did not hold the stream
+                }
+
                 if (!_index.TryFind(r.StreamId, r.Hash, r.ExpectedLatest, _matchesOnDisk, out current, out var hot, out slot) || hot is not null)
                 {
                     return false;
