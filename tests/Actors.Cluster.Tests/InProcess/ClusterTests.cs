@@ -1,3 +1,4 @@
+using Actors.Cluster.Messaging;
 using Actors.Cluster.Partitioning;
 using Actors.Cluster.Tests.Grains;
 using static Actors.Cluster.Tests.Support.TestClusters;
@@ -171,6 +172,12 @@ public sealed class ClusterTests
             catch (SiloUnavailableException)
             {
                 // A silo stopping refuses outside calls; the next call goes elsewhere.
+            }
+            catch (SiloUnreachableException ex) when (!ex.NotDelivered)
+            {
+                // A touch still running on the leaving silo at its drain deadline (5 s) has an unknown outcome and fails
+                // (docs/cluster.md, graceful close); seen once on a loaded machine. These touches only keep activations
+                // busy: what the test checks is the deposits and the activation registry.
             }
         }
     }
