@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Actors.Wal;
@@ -20,6 +21,7 @@ public static class StreamId
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="streamId"/> is null.</exception>
     /// <exception cref="InvalidStreamIdException">The id is empty, not valid UTF-8, or longer than <see cref="MaxByteLength"/> bytes.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int Encode(string streamId, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(streamId);

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using Actors.Wal.Format;
 using Actors.Wal.Index;
 using Actors.Wal.Writing;
@@ -13,6 +14,7 @@ public sealed partial class WriteAheadLog
     /// the stream id is validated, encoded and hashed once on the caller's stack, and a cancellation token only
     /// registers a callback (no extra task).
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ValueTask<AppendResult> AppendAsync(
         string streamId,
         long expectedVersion,
@@ -223,6 +225,7 @@ public sealed partial class WriteAheadLog
         return StreamHash.Compute(id[..idLength]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Enqueue(LogWriter writer, StreamWriteRequest request, CancellationToken cancellationToken)
     {
         if (!writer.TryEnqueue(request))
@@ -252,6 +255,7 @@ public sealed partial class WriteAheadLog
     /// delete calls return it as a faulted task, never throw it from the call itself: the log can fail on the writer
     /// thread between two calls, and a caller that starts several writes must see each outcome in its own task.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryGetWriter([NotNullWhen(true)] out LogWriter? writer, [NotNullWhen(false)] out Exception? unavailable)
     {
         writer = null;

@@ -45,6 +45,7 @@ public static class Crc32C
     /// three independent lanes whose registers are then joined (<see cref="Crc32CShift"/>): the lanes' steps overlap in
     /// the processor instead of each waiting for the one before.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static uint Update(uint crc, ReadOnlySpan<byte> data)
     {
         if (data.Length >= InterleavedBytes && IsAccelerated)
@@ -79,6 +80,7 @@ public static class Crc32C
     }
 
     /// <summary>Feeds <paramref name="data"/> in one chain: 8 bytes per step, then 4, then single bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static uint UpdateOneChain(uint crc, ReadOnlySpan<byte> data)
     {
         while (data.Length >= 8)
@@ -102,6 +104,7 @@ public static class Crc32C
     }
 
     /// <summary>Feeds the longest prefix of <paramref name="data"/> that fills whole three-lane blocks (<paramref name="fed"/> bytes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static uint UpdateInterleaved(uint crc, ReadOnlySpan<byte> data, out int fed)
     {
         int at = 0;
@@ -126,6 +129,7 @@ public static class Crc32C
     /// <paramref name="crc"/>, the other two start at 0, and since the register is linear in its start and its data,
     /// crc(A B C) = shift(shift(crc(A)) ^ crc0(B)) ^ crc0(C), a shift being <paramref name="lane"/> zero bytes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static uint ThreeLanes(uint crc, ReadOnlySpan<byte> data, int lane, Crc32CShift shift)
     {
         ref byte first = ref MemoryMarshal.GetReference(data[..(3 * lane)]);

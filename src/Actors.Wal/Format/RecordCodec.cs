@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Actors.Checksums;
 using Actors.Wal.Encryption;
 
@@ -11,6 +12,7 @@ internal static class RecordCodec
     public const int RelocatedItemOverhead = 1 + 8 + 8 + 8 + 4;
 
     /// <summary>The framed size of an Events record.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long EventsSize(int streamIdLength, IReadOnlyList<ReadOnlyMemory<byte>> events, PayloadCipher? cipher = null)
     {
         long size = RecordHeader.Size + streamIdLength;
@@ -30,6 +32,7 @@ internal static class RecordCodec
     public static int TombstoneSize(int streamIdLength) => RecordHeader.Size + streamIdLength;
 
     /// <summary>Writes an Events record into <paramref name="destination"/> (payloads sealed when <paramref name="cipher"/> is set); returns its length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int WriteEvents(Span<byte> destination, ReadOnlySpan<byte> streamId, long firstLsn, long firstVersion, long timestampTicks, long prevPosition, IReadOnlyList<ReadOnlyMemory<byte>> events, PayloadCipher? cipher = null, uint salt = 0)
     {
         int length = checked((int)EventsSize(streamId.Length, events, cipher));
@@ -136,6 +139,7 @@ internal static class RecordCodec
     /// Writes <c>{ u32 StoredLength, stored bytes }</c> at <paramref name="offset"/>: the payload itself, or its encrypted
     /// form when <paramref name="cipher"/> is set; returns the offset after it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int WritePayload(Span<byte> destination, int offset, ReadOnlySpan<byte> payload, RecordType kind, long version, ReadOnlySpan<byte> streamId, PayloadCipher? cipher)
     {
         int stored = PayloadCipher.StoredLength(cipher, payload.Length);
@@ -165,6 +169,7 @@ internal static class RecordCodec
     /// starting at <c>0xFFFFFFFF ^ salt</c> (salt 0: the plain CRC32C of format versions up to 3). The same bytes under two
     /// different salts never give the same CRC.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static uint ComputeCrc(ReadOnlySpan<byte> record, uint salt = 0)
         => Crc32C.Finish(Crc32C.Update(Crc32C.Update(Crc32C.Seed ^ salt, record[..4]), record[8..]));
 

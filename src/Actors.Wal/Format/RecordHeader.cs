@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Actors.Wal.Format;
 
@@ -74,6 +75,7 @@ internal readonly record struct RecordHeader(
     public long LastVersion => Type == RecordType.Events ? FirstVersion + ItemCount - 1 : FirstVersion;
 
     /// <summary>Writes the header into the first <see cref="Size"/> bytes (the CRC field is left zero; see <see cref="RecordCodec.SealCrc"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(Span<byte> destination)
     {
         Span<byte> d = destination[..Size];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Actors.Wal.Format;
 using Actors.Wal.Space;
 
@@ -217,6 +218,7 @@ internal struct StreamEntry
     /// a checkpoint supersedes nothing, unless the stream's own policy reclaims them (<see cref="ReclaimsCheckpointedEvents"/>,
     /// decided by <see cref="DecideRetention"/>).</param>
     /// <param name="space">Receives the live-byte changes per segment; null to skip accounting.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(RecordType type, long position, int length, long version, (RecordType Kind, long Version) relocatedBase, bool retainEvents, ISpaceAccount? space)
     {
         // Does this record supersede every earlier record of the stream? A checkpoint that covers the stream's whole

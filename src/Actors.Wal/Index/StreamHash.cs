@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Actors.Wal.Index;
 
@@ -13,6 +14,7 @@ internal static class StreamHash
     private const ulong Prime2 = 0xC2B2AE3D27D4EB4FUL;
 
     /// <summary>Hashes the UTF-8 bytes of a stream id.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong Compute(ReadOnlySpan<byte> utf8)
     {
         ulong h = 0x27D4EB2F165667C5UL ^ ((ulong)utf8.Length * Prime1);

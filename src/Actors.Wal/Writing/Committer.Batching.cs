@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Actors.Wal.Writing;
 
@@ -11,6 +12,7 @@ internal sealed partial class Committer
     /// ~128 callers whose framing would hold the drain: the next cycle then starts without waiting for a group, and it
     /// knows how many requests arrived while this commit ran (none of them a caller this commit completes).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TakeArrivedDuringCommit()
     {
         Source?.RequestGroup();
@@ -27,6 +29,7 @@ internal sealed partial class Committer
     }
 
     /// <summary>Moves the groups <see cref="TakeArrivedDuringCommit"/> took into the pending groups; returns their request count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MoveArrivedDuringCommit()
     {
         int requests = 0;
@@ -41,6 +44,7 @@ internal sealed partial class Committer
     }
 
     /// <summary>Adds a taken chain to the pending groups; returns its request count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Append(CommitGroup? chain)
     {
         int requests = 0;
@@ -60,6 +64,7 @@ internal sealed partial class Committer
     /// Under <see cref="SyncPolicy.Always"/>, waits briefly for the requests that are probably on their way (the policy
     /// decides how long, and is asked again as they arrive), so one fsync covers them all.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Linger(int expected)
     {
         if (_options.SyncPolicy != SyncPolicy.Always || _health.IsAbandoned)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Actors.Wal.Diagnostics;
 using Actors.Wal.Format;
 using Actors.Wal.Index;
@@ -151,6 +152,7 @@ internal sealed partial class Committer
     /// <summary>No more groups will come: drain and stop (the writer, when its queue closed and drained).</summary>
     public void Close() => _groups.Close();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Run()
     {
         try
@@ -199,6 +201,7 @@ internal sealed partial class Committer
     /// Writes, syncs and publishes the pending groups; <paramref name="waitStarted"/>: when the committer began waiting for
     /// them; <paramref name="lingerStarted"/>: when it had some and began lingering for more.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Commit(long waitStarted, long lingerStarted)
     {
         long started = Stopwatch.GetTimestamp();
@@ -292,6 +295,7 @@ internal sealed partial class Committer
     }
 
     /// <summary>Applies one group and completes its requests; returns how many requests it completed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Publish(CommitGroup group, bool synced)
     {
         foreach (var request in group.Requests)
@@ -341,6 +345,7 @@ internal sealed partial class Committer
     }
 
     /// <summary>Publishes the index entry a written record produced (the same rule the writer applied to its copy).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Apply(LogRequest request)
     {
         switch (request)

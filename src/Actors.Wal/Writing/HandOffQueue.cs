@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Actors.Wal.Writing;
 
 /// <summary>An item of a <see cref="HandOffQueue{T}"/>: intrusively linked, and able to act as the close marker.</summary>
@@ -69,6 +71,7 @@ internal sealed class HandOffQueue<T>
     public int Pending => Volatile.Read(ref _pending);
 
     /// <summary>Pushes <paramref name="request"/>; false when the queue is closed (nothing was queued). Any thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryEnqueue(T request)
     {
         if (_countsPending)
@@ -111,6 +114,7 @@ internal sealed class HandOffQueue<T>
     /// Takes every queued request in arrival order (the consumer). <paramref name="closed"/> is true once the queue was
     /// closed: nothing else can arrive.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public T? TakeAll(out bool closed)
     {
         T? chain;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Actors.Wal.Writing;
 
 // Who runs the writer: the enqueuing threads (one request or a batch) and their combining drain, and the committer's
@@ -12,6 +14,7 @@ internal sealed partial class LogWriter
     /// The request may be framed, and even completed, before this returns. The calling thread must hold no lock the
     /// writer takes, and must not be the committer's (a demotion waits for it).
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryEnqueue(LogRequest request)
     {
         if (!_queue.TryEnqueue(request))
@@ -51,6 +54,7 @@ internal sealed partial class LogWriter
     /// fence) and then looks at the queue. Whatever the interleaving, either the holder sees the new request or the
     /// producer finds the drain free.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Drain()
     {
         while ((_queue.HasWork || (_groupOpen && Volatile.Read(ref _groupWanted) != 0))
@@ -93,6 +97,7 @@ internal sealed partial class LogWriter
     /// (a full fence), then looks at the announcement. The committer only closes the open group (never frames: a demotion
     /// would wait for it), so requests pushed while it held the drain are drained on the thread pool.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RequestGroup()
     {
         Interlocked.Exchange(ref _groupWanted, 1);
@@ -126,6 +131,7 @@ internal sealed partial class LogWriter
     void IThreadPoolWorkItem.Execute() => Drain();
 
     /// <summary>Posts the open group when it holds anything (the drain's holder); a failure fails the log and the group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void HandOnOpenGroup()
     {
         if (!_groupOpen)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Actors.Wal.Format;
 using Actors.Wal.Index;
@@ -13,6 +14,7 @@ internal sealed partial class LogWriter
     /// <summary>Seals every payload this writer frames (null: payloads are written as given).</summary>
     public Encryption.PayloadCipher? Cipher { get; init; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FrameStreamWrite(StreamWriteRequest r, long now)
     {
         var stream = Resolve(r.StreamId, r.Hash);
@@ -80,6 +82,7 @@ internal sealed partial class LogWriter
     }
 
     /// <summary>Accounts a framed stream record: the tentative entry, the request's pipeline fields, the group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Commit(StreamWriteRequest r, WriterStream stream, RecordType type, long position, long version, int records)
     {
         _length += r.Framed;
@@ -197,6 +200,7 @@ internal sealed partial class LogWriter
     }
 
     /// <summary>The writer's state of a stream: held, taken over from an idle copy in flight, or taken from the published index (verified on disk when idle).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private WriterStream Resolve(string id, ulong hash)
     {
         if (_streams.TryGetValue(id, out var stream))
@@ -244,6 +248,7 @@ internal sealed partial class LogWriter
     }
 
     /// <summary>The position of the next record of <paramref name="length"/> bytes; rotates first when it does not fit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long Reserve(int length)
     {
         if (_active.WrittenOffset + _length + length > _options.SegmentSizeBytes - RecordHeader.SealSize)
@@ -307,6 +312,7 @@ internal sealed partial class LogWriter
     /// When the writer holds many streams, demotes the index: every group before is committed first (the writer waits),
     /// then the committer merges the hot entries into the idle tier and the writer forgets its copies.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MaybeDemote()
     {
         int threshold = Math.Max(MinHotStreamsBeforeDemotion, _index.Current.IdleCount / 8);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Actors.Wal.Diagnostics;
 using Actors.Wal.Format;
 using Actors.Wal.Index;
@@ -31,6 +32,12 @@ namespace Actors.Wal.Writing;
 /// write. Only a group that reaches <c>MaxBatchBytes</c>, a rotation and a demotion hand a group on by themselves.</para>
 /// <para>Why (issue 37): when the writer thread wrote each group itself, a cohort of 256 callers coming back through the
 /// thread pool reached the file in ~20-30 small writes per fsync, each a system call and a wake-up on the path.</para>
+/// <para>Compiled fully optimized on first use: the methods every append runs (here, in <see cref="Committer"/>, the request
+/// pool and queue, the record codec, the index entry's apply and <c>Crc32C</c>) carry
+/// <see cref="MethodImplOptions.AggressiveOptimization"/>, so they skip the runtime's tier-0 and instrumented code and its
+/// later recompilation, which on a saturated processor run first and compete with the appends (on one core a process's
+/// first seconds appended at about 0.55 times the rate of the seconds after them: docs/benchmarks.md, "Runs 1614-1622"). The
+/// price is no profile-guided optimization of those methods, which measured neutral on 2 cores.</para>
 /// </remarks>
 internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
 {
@@ -133,6 +140,7 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
     }
 
     /// <summary>Frames every request of <paramref name="chain"/> into the open group (handing a group on whenever the next request would take it past MaxBatchBytes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Process(LogRequest chain)
     {
         LogRequest? request = chain;
@@ -207,6 +215,7 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
     }
 
     /// <summary>Frames one request into the group (or completes it when it is rejected: nothing of it is written).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Frame(LogRequest request, long now)
     {
         _operation = "write";
@@ -250,6 +259,7 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
     }
 
     /// <summary>Closes the group's last span and hands the group to the committer (which writes and syncs it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteGroup()
     {
         _operation = "write";
@@ -316,6 +326,7 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
     /// Adds the records framed since the last call to the log's counters: once per drained chain rather than per record
     /// (the counters' line is shared with the committer), and always before the drain is let go or a group handed on.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CountFramedRecords()
     {
         if (_framedRecords > 0)
@@ -354,6 +365,7 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
     /// The timestamp for the records written now: the clock, but never below the last one written (a clock that goes
     /// back, e.g. an NTP step, must not break point-in-time reads). Restored at recovery.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long NextTimestamp()
     {
         long now = Math.Max(_lastTimestamp, _time.GetUtcNow().UtcTicks);

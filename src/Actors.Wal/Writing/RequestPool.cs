@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace Actors.Wal.Writing;
 
@@ -44,6 +45,7 @@ internal sealed class RequestPool
     public int Count => Volatile.Read(ref _sharedCount);
 
     /// <summary>A request ready to fill.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public StreamWriteRequest Rent()
     {
         if (_threadCache is { } cache && ReferenceEquals(cache.Owner, this) && cache.TryPop() is { } cached)
@@ -61,6 +63,7 @@ internal sealed class RequestPool
     }
 
     /// <summary>Returns a request whose two owners are done with it (dropped when both tiers are full).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Return(StreamWriteRequest request)
     {
         var cache = _threadCache ??= new ThreadCache();

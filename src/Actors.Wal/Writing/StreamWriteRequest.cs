@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Tasks.Sources;
 using Actors.Wal.Format;
 
@@ -121,6 +122,7 @@ internal sealed class StreamWriteRequest : LogRequest, IValueTaskSource<AppendRe
     public ValueTask<CheckpointResult> AsCheckpointTask() => new(this, _core.Version);
 
     /// <summary>Completes successfully (committer; once).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Complete()
     {
         if (TryComplete())
@@ -140,6 +142,7 @@ internal sealed class StreamWriteRequest : LogRequest, IValueTaskSource<AppendRe
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     AppendResult IValueTaskSource<AppendResult>.GetResult(short token)
     {
         try
@@ -189,6 +192,7 @@ internal sealed class StreamWriteRequest : LogRequest, IValueTaskSource<AppendRe
         _owners = 2;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Release()
     {
         if (Interlocked.Decrement(ref _owners) != 0)
