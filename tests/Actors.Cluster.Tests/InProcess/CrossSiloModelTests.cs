@@ -85,7 +85,9 @@ public sealed class CrossSiloModelTests
         return (grain, host);
     }
 
-    private static Task<TestCluster> DeployAsync(TimeSpan responseTimeout) => TestClusters.DeployAsync(2, builder => builder.ConfigureSilo(silo => silo
+    // Balanced: the keys' placement spreads them over the partitions, and a silo owns partitions only once they are balanced
+    // (before, every key can still land on the first silo).
+    private static Task<TestCluster> DeployAsync(TimeSpan responseTimeout) => TestClusters.DeployBalancedAsync(2, builder => builder.ConfigureSilo(silo => silo
         .AddGrain<HopGrain>()
         .AddGrain(typeof(BagGrain<>))
         .Services.Configure<SiloOptions>(o => o.ResponseTimeout = responseTimeout)));
