@@ -32,8 +32,11 @@ public static class Crc32C
     /// <summary>The shortest buffer <see cref="Update"/> feeds in three interleaved lanes when the processor computes CRC32C in hardware.</summary>
     internal const int InterleavedBytes = 3 * Crc32CShift.SmallLaneBytes;
 
-    /// <summary>True when the processor computes CRC32C in hardware (interleaving lanes pays only then).</summary>
-    private static readonly bool IsAccelerated = Sse42.X64.IsSupported || Crc32.Arm64.IsSupported;
+    /// <summary>
+    /// True when the processor computes CRC32C in hardware (interleaving lanes pays only then). A property, not a static
+    /// field: the JIT folds it into a constant even in code compiled before this class is initialized.
+    /// </summary>
+    private static bool IsAccelerated => Sse42.X64.IsSupported || Crc32.Arm64.IsSupported;
 
     /// <summary>Feeds <paramref name="data"/> into a running (not yet finished) CRC register.</summary>
     /// <returns>
@@ -45,7 +48,7 @@ public static class Crc32C
     /// three independent lanes whose registers are then joined (<see cref="Crc32CShift"/>): the lanes' steps overlap in
     /// the processor instead of each waiting for the one before.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
     public static uint Update(uint crc, ReadOnlySpan<byte> data)
     {
         if (data.Length >= InterleavedBytes && IsAccelerated)
@@ -80,7 +83,7 @@ public static class Crc32C
     }
 
     /// <summary>Feeds <paramref name="data"/> in one chain: 8 bytes per step, then 4, then single bytes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
     private static uint UpdateOneChain(uint crc, ReadOnlySpan<byte> data)
     {
         while (data.Length >= 8)

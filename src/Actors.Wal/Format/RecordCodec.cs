@@ -96,6 +96,7 @@ internal static class RecordCodec
     }
 
     /// <summary>The framed size of a Relocated record holding <paramref name="items"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long RelocatedSize(int streamIdLength, IReadOnlyList<RecordItem> items, PayloadCipher? cipher = null)
     {
         long size = RecordHeader.Size + streamIdLength;
@@ -112,6 +113,7 @@ internal static class RecordCodec
     /// Writes a Relocated record (items by version, the base after the events it covers; their plaintext payloads sealed
     /// again with the current key when <paramref name="cipher"/> is set); returns its length.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int WriteRelocated(Span<byte> destination, ReadOnlySpan<byte> streamId, long streamVersion, long timestampTicks, IReadOnlyList<RecordItem> items, PayloadCipher? cipher = null, uint salt = 0)
     {
         int length = checked((int)RelocatedSize(streamId.Length, items, cipher));
@@ -139,7 +141,7 @@ internal static class RecordCodec
     /// Writes <c>{ u32 StoredLength, stored bytes }</c> at <paramref name="offset"/>: the payload itself, or its encrypted
     /// form when <paramref name="cipher"/> is set; returns the offset after it.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
     private static int WritePayload(Span<byte> destination, int offset, ReadOnlySpan<byte> payload, RecordType kind, long version, ReadOnlySpan<byte> streamId, PayloadCipher? cipher)
     {
         int stored = PayloadCipher.StoredLength(cipher, payload.Length);
@@ -169,7 +171,7 @@ internal static class RecordCodec
     /// starting at <c>0xFFFFFFFF ^ salt</c> (salt 0: the plain CRC32C of format versions up to 3). The same bytes under two
     /// different salts never give the same CRC.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
     public static uint ComputeCrc(ReadOnlySpan<byte> record, uint salt = 0)
         => Crc32C.Finish(Crc32C.Update(Crc32C.Update(Crc32C.Seed ^ salt, record[..4]), record[8..]));
 

@@ -75,7 +75,7 @@ internal readonly record struct RecordHeader(
     public long LastVersion => Type == RecordType.Events ? FirstVersion + ItemCount - 1 : FirstVersion;
 
     /// <summary>Writes the header into the first <see cref="Size"/> bytes (the CRC field is left zero; see <see cref="RecordCodec.SealCrc"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
     public void Write(Span<byte> destination)
     {
         Span<byte> d = destination[..Size];

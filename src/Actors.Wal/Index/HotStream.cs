@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Actors.Wal.Index;
 
 /// <summary>
@@ -58,6 +60,7 @@ internal sealed class HotStream
     public ref readonly StreamEntry Owned => ref _entry;
 
     /// <summary>Publishes a new state (owner only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Publish(in StreamEntry entry)
     {
         Interlocked.Increment(ref _sequence);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace Actors.Wal.Index;
 
@@ -36,6 +37,7 @@ internal sealed class IndexTiers
     public int Count => IdleCount - MovedCount + Hot.Count;
 
     /// <summary>A consistent copy of idle slot <paramref name="slot"/>. Any thread; never blocks the owner.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public StreamEntry ReadIdle(int slot)
     {
         var spinner = default(SpinWait);
@@ -65,6 +67,7 @@ internal sealed class IndexTiers
     }
 
     /// <summary>The first idle slot whose hash is not below <paramref name="hash"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int LowerBound(ulong hash)
     {
         int lo = 0;

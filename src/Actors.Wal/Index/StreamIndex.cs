@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Actors.Wal.Format;
 
 namespace Actors.Wal.Index;
@@ -57,6 +58,7 @@ internal sealed partial class StreamIndex
     /// stream without a read (a record belongs to one stream, and no two records share a position); any other candidate
     /// is verified by <paramref name="matchesOnDisk"/>. <see cref="LogPosition.None"/> knows nothing.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryFind(string id, ulong hash, long knownPosition, Func<long, string, bool> matchesOnDisk, out StreamEntry entry, out HotStream? hot, out int idleSlot)
     {
         while (true)
@@ -279,6 +281,7 @@ internal sealed partial class StreamIndex
     /// in <paramref name="tiers"/> apart from the one the moved flag reports: this does not look at the hot tier. The
     /// writer framing compaction's copy is such a caller (see <c>LogWriter.TryFrameIdleRelocation</c>).
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryReadIdleAt(IndexTiers tiers, int slot, ulong hash, long latestPosition, out StreamEntry entry)
     {
         if ((uint)slot < (uint)tiers.IdleCount && !IsMoved(tiers, slot))

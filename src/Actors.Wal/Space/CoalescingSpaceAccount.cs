@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Actors.Wal.Space;
 
 /// <summary>
@@ -21,6 +23,7 @@ internal sealed class CoalescingSpaceAccount(ISpaceAccount target) : ISpaceAccou
     private int _count;
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddLive(uint segmentId, long delta)
     {
         for (int i = _count - 1; i >= 0; i--)
@@ -41,6 +44,7 @@ internal sealed class CoalescingSpaceAccount(ISpaceAccount target) : ISpaceAccou
     }
 
     /// <summary>Passes on what is held, one sum per segment in the order the segments first came.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Flush()
     {
         for (int i = 0; i < _count; i++)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Actors.Wal.Segments;
 
 namespace Actors.Wal.Writing;
@@ -12,6 +13,7 @@ internal sealed partial class Committer
     /// the file) go out in one gather write. False (and the log failed) on error: the outcome of every pending group is
     /// unknown.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryWrite()
     {
         try

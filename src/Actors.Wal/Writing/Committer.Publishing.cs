@@ -80,6 +80,7 @@ internal sealed partial class Committer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Publish(HotStream hot, RecordType type, long position, int length, long version, (RecordType, long) relocatedBase)
     {
         if (!hot.IsPublished)

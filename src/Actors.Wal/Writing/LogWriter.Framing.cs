@@ -96,9 +96,10 @@ internal sealed partial class LogWriter
         _framedRecords += records;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FrameRelocation(RelocateRequest r, long now)
     {
-        if (!_streams.ContainsKey(r.StreamId) && TryFrameIdleRelocation(r, now))
+        if (!_streams.ContainsKey(new WriterStreamKey(r.StreamId, r.Hash)) && TryFrameIdleRelocation(r, now))
         {
             return;
         }
@@ -128,6 +129,7 @@ internal sealed partial class LogWriter
     }
 
     /// <summary>Frames <paramref name="r"/>'s Relocated record into the group and applies it to <paramref name="tentative"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FrameCopy(RelocateRequest r, ReadOnlySpan<byte> idUtf8, ref StreamEntry tentative, long now)
     {
         long position = Reserve(r.Length);
@@ -148,6 +150,7 @@ internal sealed partial class LogWriter
     /// stream's idle entry with the copy's, and the stream stays idle (<see cref="IdleCopiesInFlight"/> says why). False
     /// when the stream is not idle (the caller frames it as a held stream).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryFrameIdleRelocation(RelocateRequest r, long now)
     {
         IndexTiers tiers;
@@ -203,7 +206,8 @@ internal sealed partial class LogWriter
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private WriterStream Resolve(string id, ulong hash)
     {
-        if (_streams.TryGetValue(id, out var stream))
+        var key = new WriterStreamKey(id, hash);
+        if (_streams.TryGetValue(key, out var stream))
         {
             return stream;
         }
@@ -216,7 +220,7 @@ internal sealed partial class LogWriter
             StreamEntry afterCopy = copy.Tentative;
             afterCopy.DecideRetention(_options, id);
             stream = new WriterStream(id, Encoding.UTF8.GetBytes(id), new HotStream(id, afterCopy, copy.Slot), afterCopy);
-            _streams[id] = stream;
+            _streams[key] = stream;
             return stream;
         }
 
@@ -243,7 +247,7 @@ internal sealed partial class LogWriter
         }
 
         stream = new WriterStream(id, Encoding.UTF8.GetBytes(id), hot, current);
-        _streams[id] = stream;
+        _streams[key] = stream;
         return stream;
     }
 
@@ -285,6 +289,7 @@ internal sealed partial class LogWriter
     }
 
     /// <summary>Rotates before a group when the active segment is older than <see cref="WriteAheadLogOptions.SegmentMaxAge"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MaybeRotateByAge(LogRequest chain)
     {
         if (_options.SegmentMaxAge is not { } maxAge || _active.WrittenOffset <= SegmentHeader.Size)

@@ -37,12 +37,17 @@ namespace Actors.Wal.Writing;
 /// <see cref="MethodImplOptions.AggressiveOptimization"/>, so they skip the runtime's tier-0 and instrumented code and its
 /// later recompilation, which on a saturated processor run first and compete with the appends (on one core a process's
 /// first seconds appended at about 0.55 times the rate of the seconds after them: docs/benchmarks.md, "Runs 1614-1622"). The
-/// price is no profile-guided optimization of those methods, which measured neutral on 2 cores.</para>
+/// price is no profile-guided optimization of those methods, which measured neutral on 2 cores. The framing of
+/// compaction's copies and the index look-ups they make carry it too (a process's first copy pass ran them unoptimized,
+/// inside its appends' tail: "Runs 1623-1627"). Without profile-guided inlining, the codec's and checksum's small leaves
+/// (the header's write, the payload's copy, the record's CRC) carry <see cref="MethodImplOptions.AggressiveInlining"/>.</para>
+/// <para>Held streams are found by <see cref="WriterStreamKey"/>: the id with the hash its caller computed, so the look-up
+/// on every append hashes nothing again.</para>
 /// </remarks>
 internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
 {
     private readonly HandOffQueue<LogRequest> _queue = new(static () => new CloseMarkerRequest());
-    private readonly Dictionary<string, WriterStream> _streams = new(StringComparer.Ordinal);
+    private readonly Dictionary<WriterStreamKey, WriterStream> _streams = new();
     private readonly IdleCopiesInFlight _idleCopies = new();
     private readonly byte[] _idleCopyId = new byte[StreamId.MaxByteLength]; // an idle copy's id in UTF-8 (no id is kept for it)
     private readonly Stack<CommitGroup> _freeGroups = new();

@@ -107,6 +107,7 @@ internal sealed class RequestPool
         /// <summary>The pool whose requests the cache holds (null until the thread first returns one).</summary>
         public RequestPool? Owner { get; set; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public StreamWriteRequest? TryPop()
         {
             if (_count == 0)
@@ -119,6 +120,7 @@ internal sealed class RequestPool
             return request;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool TryPush(StreamWriteRequest request)
         {
             if (_count == _items.Length)
