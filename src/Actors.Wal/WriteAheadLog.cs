@@ -107,6 +107,12 @@ public sealed partial class WriteAheadLog : IEventLog
     internal void EnterFailedForTests(string operation, Exception cause) => _health.EnterFailed(operation, cause);
 
     /// <summary>
+    /// Makes compaction tell the writer another idle slot than the one it found each idle stream in
+    /// (<paramref name="redirect"/> maps one to the other): tests of the writer's check of that slot.
+    /// </summary>
+    internal void RedirectIdleSlotsForTests(Func<int, int> redirect) => _maintenance!.IdleSlotRedirectForTests = redirect;
+
+    /// <summary>
     /// The segment manager's background activity (<see cref="SegmentManager.BackgroundActivity"/> flags) and the rotations
     /// since open, for measurements that attribute append latencies (any thread, no lock).
     /// </summary>

@@ -69,6 +69,11 @@ internal sealed partial class LogMaintenance
                     continue; // changed since the pass read the index: the next pass copies it
                 }
 
+                if (idleSlot >= 0 && IdleSlotRedirectForTests is { } redirect)
+                {
+                    idleSlot = redirect(idleSlot);
+                }
+
                 if (await TryPrepareRelocationAsync(entry, retention, rentals, _maxRecordLength, cursor, idleSlot >= 0 ? tiers : null, idleSlot).ConfigureAwait(false) is { } request)
                 {
                     requests.Add(request);

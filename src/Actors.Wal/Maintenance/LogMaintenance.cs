@@ -124,6 +124,13 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
     /// <summary>The log's payload cipher (null: not encrypted); compaction rewrites segments of older keys with its key.</summary>
     public Encryption.PayloadCipher? Cipher { get; init; }
 
+    /// <summary>
+    /// Tests only: maps the idle slot compaction found a stream in to the slot it tells the writer (null: the slot found).
+    /// A test that points it elsewhere stages a slot that no longer holds the stream, as a demotion between compaction's
+    /// read of the index and the writer's framing leaves it.
+    /// </summary>
+    internal Func<int, int>? IdleSlotRedirectForTests { get; set; }
+
     /// <summary>Starts the maintenance thread.</summary>
     public void Start() => _loop = Task.Factory.StartNew(LoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 

@@ -95,6 +95,51 @@ public sealed class IdleRelocationTests : LogTestBase
     }
 
     [Fact]
+    public async Task SpacePass_SlotNoLongerHoldsTheStream_WriterSearchesCountsAndCopiesIntoTheStreamsOwnSlot()
+    {
+        const int streams = 300;
+        await using (var log = await OpenOnFilesAsync())
+        {
+            for (int i = 0; i < streams; i++)
+            {
+                await log.AppendAsync($"idle-{i}", 0, Events($"e{i}"));
+            }
+        }
+
+        await using (var log = await OpenOnFilesAsync(o => o.CompactionLiveRatio = 0.5))
+        {
+            Assert.Equal(0, log.GetStatistics().HotStreamCount);
+
+            // Every copy names a neighbour's slot (slots 0-299 pair up as 0-1, 2-3, ...): a slot that holds another
+            // stream, as one does after a demotion rebuilt the index between compaction's read and the writer's framing.
+            log.RedirectIdleSlotsForTests(static slot => slot ^ 1);
+            await RotateUntilSegmentAsync(log, 0, segment: 4);
+
+            var stats = log.GetStatistics();
+            Assert.Equal(streams, stats.StreamsRelocated);
+            Assert.Equal(streams, stats.IdleCopySearches); // each copy found its stream by a search instead
+            Assert.Equal(1, stats.HotStreamCount); // "busy" alone: the copies stayed idle
+            Assert.Equal(0, stats.CorruptRecordsSkipped);
+            for (int i = 0; i < streams; i++)
+            {
+                // Applied to the neighbour's slot, a copy would leave this stream's entry pointing at the old segment
+                // (deleted) and the neighbour's at this stream's record.
+                Assert.Equal([$"e{i}"], (await log.ReadStreamAsync($"idle-{i}")).Events.Select(e => Text(e.Payload)));
+            }
+
+            AssertLiveBytesMatch(log);
+        }
+
+        await using var reopened = await OpenOnFilesAsync();
+        for (int i = 0; i < streams; i++)
+        {
+            var read = await reopened.ReadStreamAsync($"idle-{i}");
+            Assert.Equal([$"e{i}"], read.Events.Select(e => Text(e.Payload)));
+            Assert.Equal(1, read.Version);
+        }
+    }
+
+    [Fact]
     public async Task AppendAsync_WhileAnIdleStreamsCopyAwaitsItsFsync_ContinuesFromTheCopy()
     {
         await using (var log = await OpenAsync())
