@@ -60,6 +60,7 @@ public sealed partial class WriteAheadLog
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ValueTask<CheckpointResult> WriteCheckpointAsync(
         string streamId,
         long version,

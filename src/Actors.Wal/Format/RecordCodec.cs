@@ -25,6 +25,7 @@ internal static class RecordCodec
     }
 
     /// <summary>The framed size of a Checkpoint record.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long CheckpointSize(int streamIdLength, int stateLength, PayloadCipher? cipher = null)
         => RecordHeader.Size + streamIdLength + 4L + PayloadCipher.StoredLength(cipher, stateLength);
 
@@ -49,6 +50,7 @@ internal static class RecordCodec
     }
 
     /// <summary>Writes a Checkpoint record (the state sealed when <paramref name="cipher"/> is set); returns its length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int WriteCheckpoint(Span<byte> destination, ReadOnlySpan<byte> streamId, long lsn, long version, long timestampTicks, long prevPosition, ReadOnlySpan<byte> state, PayloadCipher? cipher = null, uint salt = 0)
     {
         int length = checked((int)CheckpointSize(streamId.Length, state.Length, cipher));
@@ -164,6 +166,7 @@ internal static class RecordCodec
     /// Computes the record CRC over bytes [0,4) and [8,Length), seeded with <paramref name="salt"/> (the record's segment's
     /// <see cref="SegmentHeader.RecordSalt"/>), and stores it at offset 4.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SealCrc(Span<byte> record, uint salt = 0) => BinaryPrimitives.WriteUInt32LittleEndian(record[4..], ComputeCrc(record, salt));
 
     /// <summary>

@@ -281,6 +281,7 @@ internal struct StreamEntry
         Flags = (Flags & BelowChain) | ((uint)chain << ChainShift);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EndRuns(ISpaceAccount? space)
     {
         if (space is not null)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Actors.Wal.Format;
 using Actors.Wal.IO;
 using Actors.Wal.Recovery;
@@ -107,6 +108,7 @@ internal sealed partial class SegmentManager : ISpaceAccount
     public int BackgroundActivity => (_spares.IsPreparing ? PreparingSpareActivity : 0) | (_manifest.IsWriting ? WritingManifestActivity : 0);
 
     /// <summary>Adds live bytes to a segment of the current set (committer thread, or recovery).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddLive(uint segmentId, long delta) => Current.Find(segmentId)?.AddLive(delta);
 
     /// <summary>Takes over the state recovery found (before the log starts).</summary>

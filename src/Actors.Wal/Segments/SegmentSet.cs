@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Actors.Wal.Segments;
 
 /// <summary>
@@ -24,6 +26,7 @@ internal sealed class SegmentSet
     public int Count => _segments.Length;
 
     /// <summary>The segment with <paramref name="id"/>, or null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Segment? Find(uint id)
     {
         int lo = 0;

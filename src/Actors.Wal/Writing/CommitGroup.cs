@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Actors.Wal.Segments;
 
 namespace Actors.Wal.Writing;
@@ -60,6 +61,7 @@ internal sealed class CommitGroup : IHandOffItem<CommitGroup>
     public bool IsCloseMarker { get; init; }
 
     /// <summary>Clears the group for reuse.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Reset()
     {
         Requests.Clear();

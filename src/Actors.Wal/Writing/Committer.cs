@@ -282,6 +282,7 @@ internal sealed partial class Committer
     /// before that group). The group is acknowledged without waiting for that write: until it lands, recovery finds the
     /// segment as the listed spare that follows a sealed segment and holds records, and recovers it as the next segment.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RequestListing(CommitGroup group)
     {
         foreach (var (segment, _) in group.Writes)

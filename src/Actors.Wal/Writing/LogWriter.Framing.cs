@@ -344,6 +344,7 @@ internal sealed partial class LogWriter
     private Span<byte> FreeSpace => _group.Buffer.AsSpan(_used + _length);
 
     /// <summary>Grows the group's buffer so that <paramref name="size"/> bytes fit after the closed spans.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EnsureBuffer(int size)
     {
         byte[] buffer = _group.Buffer;

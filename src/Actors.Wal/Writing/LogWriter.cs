@@ -39,7 +39,7 @@ namespace Actors.Wal.Writing;
 /// first seconds appended at about 0.55 times the rate of the seconds after them: docs/benchmarks.md, "Runs 1614-1622"). The
 /// price is no profile-guided optimization of those methods, which measured neutral on 2 cores. The framing of
 /// compaction's copies and the index look-ups they make carry it too (a process's first copy pass ran them unoptimized,
-/// inside its appends' tail: "Runs 1623-1627"). Without profile-guided inlining, the codec's and checksum's small leaves
+/// inside its appends' tail: "Runs 1623-1629"). Without profile-guided inlining, the codec's and checksum's small leaves
 /// (the header's write, the payload's copy, the record's CRC) carry <see cref="MethodImplOptions.AggressiveInlining"/>.</para>
 /// <para>Held streams are found by <see cref="WriterStreamKey"/>: the id with the hash its caller computed, so the look-up
 /// on every append hashes nothing again.</para>
@@ -135,6 +135,7 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
     }
 
     /// <summary>Returns a group the committer is done with (committer thread).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ReturnGroup(CommitGroup group)
     {
         group.Reset();

@@ -88,6 +88,7 @@ internal sealed class StreamWriteRequest : LogRequest, IValueTaskSource<AppendRe
     protected override CancellationToken CallerToken => _token;
 
     /// <summary>Fills the request for an append (caller).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void InitAppend(string streamId, ulong hash, int idByteCount, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, int framed)
     {
         Init(RequestKind.Append, streamId, hash, idByteCount, expectedVersion, framed);
@@ -95,6 +96,7 @@ internal sealed class StreamWriteRequest : LogRequest, IValueTaskSource<AppendRe
     }
 
     /// <summary>Fills the request for a checkpoint (caller).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void InitCheckpoint(string streamId, ulong hash, int idByteCount, long version, ReadOnlyMemory<byte> state, int framed)
     {
         Init(RequestKind.Checkpoint, streamId, hash, idByteCount, version, framed);
@@ -102,10 +104,12 @@ internal sealed class StreamWriteRequest : LogRequest, IValueTaskSource<AppendRe
     }
 
     /// <summary>Fills the request for a delete (caller).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void InitDelete(string streamId, ulong hash, int idByteCount, long expectedVersion, int framed)
         => Init(RequestKind.Delete, streamId, hash, idByteCount, expectedVersion, framed);
 
     /// <summary>Registers the caller's token (after the request is queued, so a cancellation finds it there).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RegisterCancellation(CancellationToken token)
     {
         if (token.CanBeCanceled)
@@ -132,6 +136,7 @@ internal sealed class StreamWriteRequest : LogRequest, IValueTaskSource<AppendRe
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void ReleaseByPipeline() => Release();
 
     /// <summary>Recycles a request that was never queued (the log refused it): both owners let go at once.</summary>
@@ -157,6 +162,7 @@ internal sealed class StreamWriteRequest : LogRequest, IValueTaskSource<AppendRe
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     CheckpointResult IValueTaskSource<CheckpointResult>.GetResult(short token)
     {
         try
@@ -172,15 +178,18 @@ internal sealed class StreamWriteRequest : LogRequest, IValueTaskSource<AppendRe
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
         => _core.OnCompleted(continuation, state, token, flags);
 
     /// <inheritdoc />
     protected override void SetException(Exception exception) => _core.SetException(exception);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Init(RequestKind kind, string streamId, ulong hash, int idByteCount, long version, int framed)
     {
         _kind = kind;
