@@ -7,12 +7,19 @@ namespace Actors.Wal.Writing;
 /// computed before it queued its request, so the writer's look-up on the append path hashes nothing again.
 /// </summary>
 /// <remarks>
-/// Equal keys have equal ids (the hash only filters; ids are compared ordinally). The contract with its users: the hash
-/// is always <see cref="StreamHash.Compute"/> of the id's UTF-8 bytes, as the index's own look-ups require, so one stream
-/// never has two keys.
+/// <para>Equal keys have equal ids (the hash only filters; ids are compared ordinally). The contract with its users: the
+/// hash is always <see cref="StreamHash.Compute"/> of the id's UTF-8 bytes, as the index's own look-ups require, so one
+/// stream never has two keys.</para>
+/// <para>The dictionary's hash code mixes the stream hash with a secret drawn once per process: ids crafted to share a
+/// bucket of the (public, unseeded) stream hash do not share one here, as they would not in a dictionary of strings,
+/// whose hashing is randomized. Only ids whose whole 64-bit stream hashes are equal still collide, as they do in the
+/// index itself.</para>
 /// </remarks>
 internal readonly struct WriterStreamKey(string id, ulong hash) : IEquatable<WriterStreamKey>
 {
+    /// <summary>The process's secret for <see cref="GetHashCode"/> (odd, so the multiply keeps every bit).</summary>
+    private static readonly ulong Secret = (ulong)Random.Shared.NextInt64() | 1;
+
     /// <summary>The stream id.</summary>
     public string Id { get; } = id;
 
@@ -27,5 +34,5 @@ internal readonly struct WriterStreamKey(string id, ulong hash) : IEquatable<Wri
     public override bool Equals(object? obj) => obj is WriterStreamKey other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => (int)Hash ^ (int)(Hash >> 32);
+    public override int GetHashCode() => (int)(((Hash ^ Secret) * Secret) >> 32);
 }
