@@ -50,13 +50,7 @@ public sealed class IdleRelocationTests : LogTestBase
     public async Task SpacePass_ManyIdleStreamsCopied_ReadsTheirRecordsInFewWindowsAndNotAgainOnTheAppendPath()
     {
         const int streams = 300;
-        await using (var log = await OpenOnFilesAsync())
-        {
-            for (int i = 0; i < streams; i++)
-            {
-                await log.AppendAsync($"idle-{i}", 0, Events($"e{i}"));
-            }
-        }
+        await WriteIdleStreamsAsync(streams);
 
         await using (var log = await OpenOnFilesAsync(o => o.CompactionLiveRatio = 0.5))
         {
@@ -77,34 +71,20 @@ public sealed class IdleRelocationTests : LogTestBase
             // before). 600 reads before both, about 300 with either alone.
             Assert.True(reads < streams / 10, $"{reads} reads to copy {streams} idle streams");
             Assert.Equal(0, stats.CorruptRecordsSkipped);
-            for (int i = 0; i < streams; i++)
-            {
-                Assert.Equal([$"e{i}"], (await log.ReadStreamAsync($"idle-{i}")).Events.Select(e => Text(e.Payload)));
-            }
+            await AssertIdleStreamsReadAsync(log, streams);
 
             AssertLiveBytesMatch(log);
         }
 
         await using var reopened = await OpenOnFilesAsync();
-        for (int i = 0; i < streams; i++)
-        {
-            var read = await reopened.ReadStreamAsync($"idle-{i}");
-            Assert.Equal([$"e{i}"], read.Events.Select(e => Text(e.Payload)));
-            Assert.Equal(1, read.Version);
-        }
+        await AssertIdleStreamsReadAsync(reopened, streams);
     }
 
     [Fact]
     public async Task SpacePass_SlotNoLongerHoldsTheStream_WriterSearchesCountsAndCopiesIntoTheStreamsOwnSlot()
     {
         const int streams = 300;
-        await using (var log = await OpenOnFilesAsync())
-        {
-            for (int i = 0; i < streams; i++)
-            {
-                await log.AppendAsync($"idle-{i}", 0, Events($"e{i}"));
-            }
-        }
+        await WriteIdleStreamsAsync(streams);
 
         await using (var log = await OpenOnFilesAsync(o => o.CompactionLiveRatio = 0.5))
         {
@@ -120,23 +100,15 @@ public sealed class IdleRelocationTests : LogTestBase
             Assert.Equal(streams, stats.IdleCopySearches); // each copy found its stream by a search instead
             Assert.Equal(1, stats.HotStreamCount); // "busy" alone: the copies stayed idle
             Assert.Equal(0, stats.CorruptRecordsSkipped);
-            for (int i = 0; i < streams; i++)
-            {
-                // Applied to the neighbour's slot, a copy would leave this stream's entry pointing at the old segment
-                // (deleted) and the neighbour's at this stream's record.
-                Assert.Equal([$"e{i}"], (await log.ReadStreamAsync($"idle-{i}")).Events.Select(e => Text(e.Payload)));
-            }
+            // Applied to the neighbour's slot, a copy would leave this stream's entry pointing at the old segment (deleted)
+            // and the neighbour's at this stream's record.
+            await AssertIdleStreamsReadAsync(log, streams);
 
             AssertLiveBytesMatch(log);
         }
 
         await using var reopened = await OpenOnFilesAsync();
-        for (int i = 0; i < streams; i++)
-        {
-            var read = await reopened.ReadStreamAsync($"idle-{i}");
-            Assert.Equal([$"e{i}"], read.Events.Select(e => Text(e.Payload)));
-            Assert.Equal(1, read.Version);
-        }
+        await AssertIdleStreamsReadAsync(reopened, streams);
     }
 
     [Fact]
@@ -237,5 +209,26 @@ public sealed class IdleRelocationTests : LogTestBase
     {
         var (incremental, recomputed) = log.CheckLiveBytes();
         Assert.Equal(recomputed, incremental);
+    }
+
+    /// <summary>Writes streams idle-0 .. idle-(n-1), one event "e{i}" each, and closes the log (they open idle).</summary>
+    private async Task WriteIdleStreamsAsync(int streams)
+    {
+        await using var log = await OpenOnFilesAsync();
+        for (int i = 0; i < streams; i++)
+        {
+            await log.AppendAsync($"idle-{i}", 0, Events($"e{i}"));
+        }
+    }
+
+    /// <summary>Each stream of <see cref="WriteIdleStreamsAsync"/> reads its own one event, at version 1.</summary>
+    private static async Task AssertIdleStreamsReadAsync(WriteAheadLog log, int streams)
+    {
+        for (int i = 0; i < streams; i++)
+        {
+            var read = await log.ReadStreamAsync($"idle-{i}");
+            Assert.Equal([$"e{i}"], read.Events.Select(e => Text(e.Payload)));
+            Assert.Equal(1, read.Version);
+        }
     }
 }
