@@ -42,7 +42,7 @@ namespace Actors.Wal.Writing;
 /// inside its appends' tail: "Runs 1623-1629"). Without profile-guided inlining, the codec's and checksum's small leaves
 /// (the header's write, the payload's copy, the record's CRC) carry <see cref="MethodImplOptions.AggressiveInlining"/>.</para>
 /// <para>Held streams are found by <see cref="WriterStreamKey"/>: the id with the hash its caller computed, so the look-up
-/// on every append hashes nothing again.</para>
+/// on every append does not hash the id string again.</para>
 /// </remarks>
 internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
 {

@@ -4,7 +4,8 @@ namespace Actors.Wal.Writing;
 
 /// <summary>
 /// The key of a stream the writer holds: its id with the <see cref="StreamHash"/> of its UTF-8 bytes, which the caller
-/// computed before it queued its request, so the writer's look-up on the append path hashes nothing again.
+/// computed before it queued its request, so the writer's look-up on the append path does not hash the id string
+/// again.
 /// </summary>
 /// <remarks>
 /// <para>Equal keys have equal ids (the hash only filters; ids are compared ordinally). The contract with its users: the
