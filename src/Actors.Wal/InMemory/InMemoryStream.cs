@@ -189,7 +189,15 @@ internal sealed class InMemoryStream
         StoredCheckpoint? checkpoint = checkpointIndex >= 0 && _checkpoints[checkpointIndex].Lsn > deletedAtLsn
             ? _checkpoints[checkpointIndex]
             : null;
-        long after = Math.Min(eventCount, Math.Max(_erasedTo, Math.Max(checkpoint?.Version ?? 0, Math.Max(deletedAtVersion, 0))));
+        long start = Math.Max(checkpoint?.Version ?? 0, Math.Max(deletedAtVersion, 0));
+        if (!bound.IsLatest && _erasedTo > start && eventCount > start)
+        {
+            // The state as of the bound needs erased events (no checkpoint at or below the bound covers them): a read that
+            // left them out would hand back a partial history as a whole one.
+            throw new EventsReclaimedException(streamId, start + 1, _erasedTo + 1);
+        }
+
+        long after = Math.Min(eventCount, Math.Max(_erasedTo, start));
         var events = _events.GetRange((int)after, eventCount - (int)after);
         return new StreamReadResult(streamId, checkpoint, events, eventCount, IsDeleted: false);
     }

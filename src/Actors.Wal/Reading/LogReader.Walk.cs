@@ -22,6 +22,7 @@ internal sealed partial class LogReader
         StoredCheckpoint? checkpoint = null;
         bool deleted = false;
         long deletedVersion = 0;
+        long incarnationStart = 0; // the version the events read start after when no checkpoint does: a tombstone's, else 0
         long copiedVersion = 0;
         long copyStartsAt = 1; // the oldest version the chain's first record (a copy) still holds; 1 = the whole history
         bool done = false;
@@ -113,6 +114,7 @@ internal sealed partial class LogReader
                             deletedVersion = item.Version;
                         }
 
+                        incarnationStart = item.Version;
                         done = true;
                         break;
                     default:
@@ -136,6 +138,14 @@ internal sealed partial class LogReader
         }
 
         events.Reverse();
+        long start = checkpoint?.Version ?? incarnationStart;
+        if (!bound.IsLatest && events.Count > 0 && events[0].Version != start + 1)
+        {
+            // The chain ended (a copy made by an erase or a checkpoint deletion, or compaction below a checkpoint) before
+            // the events between the state's base and the bound: what remains is not the state as of the bound.
+            throw new EventsReclaimedException(streamId, start + 1, events[0].Version);
+        }
+
         long version = Math.Max(events.Count > 0 ? events[^1].Version : checkpoint?.Version ?? 0, copiedVersion);
         return new Walk(new StreamReadResult(streamId, checkpoint, events, version, false), LogPosition.None, false);
     }
