@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Actors.Wal;
+using Actors.Wal.IO;
 
 namespace Actors.Crash.Tests.Engine.Support;
 
@@ -20,6 +21,18 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
     /// <summary>Also recover every distinct image in <see cref="RecoveryMode.Salvage"/> (a crash state must recover the same way).</summary>
     public bool SalvageToo { get; init; }
 
+    /// <summary>Wraps the live run's file system (a power-cut run's lock file on disk, a dropped fsync); null: none.</summary>
+    public Func<CrashFileSystem, IFileSystem>? LiveFileSystem { get; init; }
+
+    /// <summary>Wraps each recovery's file system; null: none.</summary>
+    public Func<CrashFileSystem, IFileSystem>? RecoveryFileSystem { get; init; }
+
+    /// <summary>
+    /// Cut only just before each file or directory fsync (where the most un-synced data is at stake) and after the last
+    /// operation, instead of at every operation: the power-cut runs, which cover more seeds.
+    /// </summary>
+    public bool OnlyBeforeSyncs { get; init; }
+
     public int Boundaries { get; private set; }
 
     public int StatesChecked { get; private set; }
@@ -37,8 +50,9 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
     public async Task RunAsync(Func<WriteAheadLog, Workload, Random, Task> drive)
     {
         var disk = new SimulatedDisk();
-        var fs = new CrashFileSystem(disk);
-        fs.CreateDirectory(options.Directory);
+        var crashFs = new CrashFileSystem(disk);
+        crashFs.CreateDirectory(options.Directory);
+        var fs = LiveFileSystem?.Invoke(crashFs) ?? crashFs;
         WriteAheadLog? live = null;
         disk.BeforeOperation = _ => _durableAt.Add(live?.DurableLsn ?? 0);
         var workload = new Workload(() => disk.OperationCount);
@@ -57,6 +71,11 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
             if (k > 0)
             {
                 replay.Replay(log[k - 1]);
+            }
+
+            if (OnlyBeforeSyncs && k < log.Count && log[k].Kind is not (DiskOpKind.Fsync or DiskOpKind.DirSync))
+            {
+                continue;
             }
 
             long durable = k < log.Count ? _durableAt[k] : finalDurable;
@@ -108,8 +127,9 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
 
     private async Task<string?> RecoverAndCheckAsync(Dictionary<string, byte[]> image, Workload workload, Func<WorkItem, bool> required, WriteAheadLogOptions options)
     {
-        var fs = new CrashFileSystem(SimulatedDisk.FromImage(image, recording: true));
-        fs.CreateDirectory(options.Directory);
+        var crashFs = new CrashFileSystem(SimulatedDisk.FromImage(image, recording: true));
+        crashFs.CreateDirectory(options.Directory);
+        var fs = RecoveryFileSystem?.Invoke(crashFs) ?? crashFs;
         var chosen = new Dictionary<string, int>(StringComparer.Ordinal);
         WriteAheadLog log;
         try

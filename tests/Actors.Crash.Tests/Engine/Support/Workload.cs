@@ -8,6 +8,12 @@ internal enum WorkKind
     Append,
     Checkpoint,
     Delete,
+
+    /// <summary><see cref="IEventLog.DeleteEventsToAsync"/> up to <see cref="WorkItem.CheckpointVersion"/>.</summary>
+    Erase,
+
+    /// <summary><see cref="IEventLog.DeleteCheckpointsAsync"/> of the checkpoint at <see cref="WorkItem.CheckpointVersion"/>.</summary>
+    DeleteCheckpoint,
 }
 
 /// <summary>One append, checkpoint or delete issued by a workload, with when (at which disk boundary) it was acknowledged.</summary>
@@ -75,6 +81,28 @@ internal sealed class Workload(Func<int> operationCount)
         return TrackAsync(item, async () => (await log.WriteCheckpointAsync(stream, version, state)).Lsn);
     }
 
+    /// <summary>Erases the stream's events up to <paramref name="toVersion"/> (reads then start after it); acknowledged when the erase returned.</summary>
+    public Task EraseAsync(IEventLog log, string stream, long toVersion)
+    {
+        var item = Add(new WorkItem { Stream = stream, Kind = WorkKind.Erase, CheckpointVersion = toVersion });
+        return TrackAsync(item, async () =>
+        {
+            await log.DeleteEventsToAsync(stream, toVersion);
+            return long.MaxValue; // no LSN: required once acknowledged (the copy is synced under every policy)
+        });
+    }
+
+    /// <summary>Deletes the checkpoint at <paramref name="version"/> (not the stream's newest: the latest state stays).</summary>
+    public Task DeleteCheckpointAsync(IEventLog log, string stream, long version)
+    {
+        var item = Add(new WorkItem { Stream = stream, Kind = WorkKind.DeleteCheckpoint, CheckpointVersion = version });
+        return TrackAsync(item, async () =>
+        {
+            await log.DeleteCheckpointsAsync(stream, CheckpointSelectionCriteria.AtVersion(version));
+            return long.MaxValue;
+        });
+    }
+
     public Task DeleteAsync(IEventLog log, string stream)
     {
         var item = Add(new WorkItem { Stream = stream, Kind = WorkKind.Delete });
@@ -91,6 +119,11 @@ internal sealed class Workload(Func<int> operationCount)
         bool deleted = false;
         foreach (var item in items.Take(count))
         {
+            if (item.Failure is RequestRejectedException)
+            {
+                continue; // rejected: nothing was stored
+            }
+
             switch (item.Kind)
             {
                 case WorkKind.Append:
@@ -107,6 +140,9 @@ internal sealed class Workload(Func<int> operationCount)
                     checkpoint = new ExpectedCheckpoint(item.CheckpointVersion, item.State, item.LastLsn == long.MaxValue ? 0 : item.LastLsn);
                     events.RemoveAll(e => e.Version <= item.CheckpointVersion);
                     deleted = false;
+                    break;
+                case WorkKind.Erase:
+                    events.RemoveAll(e => e.Version <= item.CheckpointVersion);
                     break;
                 case WorkKind.Delete:
                     checkpoint = null;
@@ -157,6 +193,33 @@ internal sealed class Workload(Func<int> operationCount)
             }
 
             chosen[stream] = match;
+            string? resurrected = await CheckDeletedCheckpointsAsync(log, stream, items, required);
+            if (resurrected is not null)
+            {
+                return resurrected;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>An acknowledged checkpoint deletion must not come undone: a read bounded at its version never returns it.</summary>
+    private static async Task<string?> CheckDeletedCheckpointsAsync(IEventLog log, string stream, List<WorkItem> items, Func<WorkItem, bool> required)
+    {
+        foreach (var item in items.Where(i => i.Kind == WorkKind.DeleteCheckpoint && i.Acked && required(i)))
+        {
+            try
+            {
+                var read = await log.ReadStreamAsync(stream, ReadBound.AtVersion(item.CheckpointVersion));
+                if (read.Checkpoint?.Version == item.CheckpointVersion)
+                {
+                    return $"stream '{stream}': the checkpoint at version {item.CheckpointVersion}, whose deletion was acknowledged, is readable again";
+                }
+            }
+            catch (EventsReclaimedException)
+            {
+                // Reclaimed with the events it covered: gone either way.
+            }
         }
 
         return null;
