@@ -163,6 +163,49 @@ public sealed class ReplicatedEventLogTests
     /// (nothing appended) or an unknown outcome (not acknowledged) is retried on the then leader, so only acknowledged
     /// versions are returned, which is what the callers check.
     /// </summary>
+    /// <summary>
+    /// Issue 62: after an erase, a read as of a time inside the erased history is the state then or the typed error on every
+    /// replica (the replicated log reads its local one): never the events the erase kept presented as the whole history.
+    /// (This setup already answered with the typed error before the engine's fix; the engine's conformance cases are the
+    /// ones that reproduced the wrong read.)
+    /// </summary>
+    [Fact]
+    public async Task ReadStreamAsync_AsOfATimeInsideErasedHistory_ThrowsReclaimedOnEveryReplica()
+    {
+        await using var cluster = await MaterializedReplicas.StartAsync(StableOptions());
+        var log = cluster.LeaderLog();
+        for (int v = 1; v <= 16; v++)
+        {
+            await log.AppendAsync("s", v - 1, Events($"p{v}"));
+        }
+
+        await log.WriteCheckpointAsync("s", 15, Encoding.UTF8.GetBytes("state@15"));
+        await log.DeleteEventsToAsync("s", 13);
+        await cluster.WaitAllAppliedAsync();
+
+        var replicas = cluster.Appliers.Select(a => (IEventLog)a.Local).Append(log).ToArray();
+        foreach (var replica in replicas)
+        {
+            // As of event 16's time checkpoint 15 did not exist yet: the state needs events 1..16, and 1..13 were erased.
+            var sixteen = (await replica.ReadEventsAsync("s", 16, 16)).Single();
+            try
+            {
+                var read = await replica.ReadStreamAsync("s", ReadBound.AtTime(sixteen.Timestamp));
+                Assert.Fail($"as of {sixteen.Timestamp:O} (event 16's time): expected EventsReclaimedException, got version {read.Version}, "
+                    + $"checkpoint {read.Checkpoint?.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} written at {read.Checkpoint?.Timestamp:O}, events {string.Join(",", read.Events.Select(e => e.Version))}");
+            }
+            catch (EventsReclaimedException reclaimed)
+            {
+                Assert.Equal("s", reclaimed.StreamId);
+            }
+
+            await Assert.ThrowsAsync<EventsReclaimedException>(async () => await replica.ReadStreamAsync("s", ReadBound.AtVersion(14)));
+            var latest = await replica.ReadStreamAsync("s");
+            Assert.Equal((15L, 16L), (latest.Checkpoint!.Version, latest.Version));
+            Assert.Equal(["p16"], latest.Events.Select(e => Encoding.UTF8.GetString(e.Payload.Span)));
+        }
+    }
+
     private static async Task<long> AppendOnLeaderAsync(MaterializedReplicas cluster, long minEpoch, string stream, string text)
     {
         var deadline = DateTime.UtcNow + Generous;
