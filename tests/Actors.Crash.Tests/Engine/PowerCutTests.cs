@@ -12,7 +12,8 @@ namespace Actors.Crash.Tests.Engine;
 /// is cut just before every fsync and directory fsync of the run, and each time the disk keeps what was durable plus, per
 /// variant, nothing more, everything, a random prefix of each file's and the directory's pending operations, or all but a
 /// torn last write. The log must open on what survived, hold every acknowledged write (the acknowledged-prefix rule per
-/// stream, erases included), never show an acknowledged-deleted checkpoint again, accept an append and reopen the same.
+/// stream, erases included), never show an acknowledged-deleted checkpoint again, accept an append and reopen the same,
+/// and hold the same state and that append after a second power cut right after the append (recovery's repairs durable).
 /// </summary>
 /// <remarks>
 /// More seeds: <c>scripts/power-cut-campaign.sh</c> (sets <c>ACTORS_POWERCUT_SEEDS</c>). The two <c>Dropped</c> tests run
@@ -50,6 +51,7 @@ public sealed class PowerCutTests(ITestOutputHelper output)
         var runner = new CrashPointRunner(Options(seed), seed, tearGranularity: seed % 2 == 0 ? 512 : 1)
         {
             OnlyBeforeSyncs = true,
+            CutAfterRecovery = true,
             LiveFileSystem = fs => new PowerCutFileSystem(fs),
             RecoveryFileSystem = fs => new PowerCutFileSystem(fs),
         };

@@ -33,6 +33,13 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
     /// </summary>
     public bool OnlyBeforeSyncs { get; init; }
 
+    /// <summary>
+    /// Also cut the power again right after the recovered log acknowledged its first append (before it closes): recovery's
+    /// own repairs (a cut tail, a rewritten manifest) must be durable before it serves, so a log opened on what survives
+    /// that second cut holds the same state and the append.
+    /// </summary>
+    public bool CutAfterRecovery { get; init; }
+
     public int Boundaries { get; private set; }
 
     public int StatesChecked { get; private set; }
@@ -131,6 +138,7 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
         crashFs.CreateDirectory(options.Directory);
         var fs = RecoveryFileSystem?.Invoke(crashFs) ?? crashFs;
         var chosen = new Dictionary<string, int>(StringComparer.Ordinal);
+        Dictionary<string, byte[]>? afterCut = null;
         WriteAheadLog log;
         try
         {
@@ -155,6 +163,7 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
             }
 
             await log.AppendAsync("post-crash", ExpectedVersion.NoStream, [new byte[] { 1, 2, 3 }]);
+            afterCut = CutAfterRecovery ? crashFs.Disk.CrashImage(CrashVariant.DurableOnly, new Random(0)) : null;
         }
         catch (Exception ex)
         {
@@ -186,7 +195,31 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
             return $"the second open after recovery threw {ex.GetType().Name}: {ex.Message}";
         }
 
-        return null;
+        return afterCut is null ? null : await OpenAfterSecondCutAsync(afterCut, workload, required, chosen, options);
+    }
+
+    private async Task<string?> OpenAfterSecondCutAsync(
+        Dictionary<string, byte[]> image, Workload workload, Func<WorkItem, bool> required, Dictionary<string, int> chosen, WriteAheadLogOptions options)
+    {
+        var crashFs = new CrashFileSystem(SimulatedDisk.FromImage(image, recording: false));
+        crashFs.CreateDirectory(options.Directory);
+        try
+        {
+            await using var log = await WriteAheadLog.OpenAsync(options, RecoveryFileSystem?.Invoke(crashFs) ?? crashFs);
+            var chosenAgain = new Dictionary<string, int>(StringComparer.Ordinal);
+            string? problem = await workload.CheckAsync(log, required, chosenAgain);
+            if (problem is not null || chosen.Any(c => chosenAgain[c.Key] != c.Value))
+            {
+                return $"after a power cut right after recovery the state differs from what recovery served: {problem ?? "another prefix matched"}";
+            }
+
+            var post = await log.ReadStreamAsync("post-crash");
+            return post.Version == 1 ? null : $"after a power cut right after recovery the append acknowledged by the recovered log is gone (version {post.Version})";
+        }
+        catch (Exception ex)
+        {
+            return $"the open after a power cut right after recovery threw {ex.GetType().Name}: {ex.Message}";
+        }
     }
 
     private static string Key(Dictionary<string, byte[]> image, Workload workload, Func<WorkItem, bool> required)

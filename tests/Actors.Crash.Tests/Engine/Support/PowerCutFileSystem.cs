@@ -21,6 +21,9 @@ internal sealed class PowerCutFileSystem(CrashFileSystem inner) : IFileSystem
     /// <summary>The ordinal (from 1) of the counted file fsync to drop; 0 drops none.</summary>
     public int DropFileFsync { get; init; }
 
+    /// <summary>With <see cref="DropFileFsync"/>: drop that counted file fsync and every later one.</summary>
+    public bool DropLaterFileFsyncsToo { get; init; }
+
     /// <summary>The ordinal (from 1) of the directory fsync to drop; 0 drops none.</summary>
     public int DropDirectorySync { get; init; }
 
@@ -81,9 +84,10 @@ internal sealed class PowerCutFileSystem(CrashFileSystem inner) : IFileSystem
     {
         lock (_lock)
         {
-            if (++_fileFsyncs == DropFileFsync)
+            ++_fileFsyncs;
+            if (_fileFsyncs == DropFileFsync || (DropLaterFileFsyncsToo && _fileFsyncs > DropFileFsync))
             {
-                Dropped = $"file fsync #{_fileFsyncs} of '{path}' (after {inner.Disk.OperationCount} disk operations)";
+                Dropped ??= $"file fsync #{_fileFsyncs}{(DropLaterFileFsyncsToo ? " and every later one" : "")} of '{path}' (after {inner.Disk.OperationCount} disk operations)";
                 return true;
             }
 
