@@ -157,6 +157,18 @@ public sealed class PowerCutTests(ITestOutputHelper output)
                 s = eligible; // every run erases at least once
                 roll = 20;
             }
+            else if (step >= steps / 2 && counts.CheckpointDeletions == 0)
+            {
+                // Every run deletes a checkpoint at least once: delete an older one, or write a newer one to make one older.
+                if (streams.Take(3).FirstOrDefault(x => checkpoints[x].Count > 1 && checkpoints[x][0] < checkpoints[x][^1]) is { } withOlder)
+                {
+                    (s, roll) = (withOlder, 25);
+                }
+                else if (streams.Take(3).FirstOrDefault(x => workload.VersionOf(x) > 0 && workload.VersionOf(x) > checkpoints[x].LastOrDefault()) is { } checkpointable)
+                {
+                    (s, roll) = (checkpointable, 0);
+                }
+            }
 
             if (step == steps / 3 && workload.VersionOf("s3") > 0)
             {
@@ -171,7 +183,10 @@ public sealed class PowerCutTests(ITestOutputHelper output)
             else if (roll < 14 && workload.VersionOf(s) >= Math.Max(1, workload.MinimumCheckpointVersion(s)))
             {
                 await workload.CheckpointAsync(log, s, workload.VersionOf(s), Bytes(random, 100, 400));
-                checkpoints[s].Add(workload.VersionOf(s));
+                if (workload.AllItems[^1].Acked)
+                {
+                    checkpoints[s].Add(workload.VersionOf(s));
+                }
             }
             else if (roll < 22 && checkpoints[s].Count > 0 && workload.VersionOf(s) > checkpoints[s][^1])
             {
@@ -179,11 +194,13 @@ public sealed class PowerCutTests(ITestOutputHelper output)
                 await workload.EraseAsync(log, s, random.NextInt64(from, workload.VersionOf(s) + 1));
                 counts.Erases += workload.AllItems[^1].Acked ? 1 : 0;
             }
-            else if (roll < 28 && checkpoints[s].Count > 1)
+            else if (roll < 28 && checkpoints[s].Count > 1 && checkpoints[s][0] < checkpoints[s][^1])
             {
-                int index = random.Next(checkpoints[s].Count - 1);
-                await workload.DeleteCheckpointAsync(log, s, checkpoints[s][index]);
-                checkpoints[s].RemoveAt(index);
+                // An older checkpoint (a version below the newest's: a selection by version takes every checkpoint of it).
+                var older = checkpoints[s].Where(v => v < checkpoints[s][^1]).Distinct().ToArray();
+                long version = older[random.Next(older.Length)];
+                await workload.DeleteCheckpointAsync(log, s, version);
+                checkpoints[s].RemoveAll(v => v == version);
                 counts.CheckpointDeletions += workload.AllItems[^1].Acked ? 1 : 0;
             }
             else if (roll < 40)
