@@ -170,8 +170,13 @@ public sealed class PowerCutTests(ITestOutputHelper output)
                 }
             }
 
-            if (step == steps / 3 && workload.VersionOf("s3") > 0)
+            if (step == steps / 3)
             {
+                if (workload.VersionOf("s3") == 0)
+                {
+                    await workload.AppendAsync(log, "s3", Events(random));
+                }
+
                 await workload.DeleteAsync(log, "s3");
                 checkpoints["s3"].Clear();
                 counts.StreamDeletions += workload.AllItems[^1].Acked ? 1 : 0;
