@@ -107,6 +107,9 @@ public interface IEventLog : IAsyncDisposable, ILogChangeFeed
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The checkpoint (if any) and the events after it. An unknown stream yields an empty result with version 0.</returns>
     /// <exception cref="LogCorruptedException">A record on the read path fails its checksum.</exception>
+    /// <exception cref="EventsReclaimedException">A read bounded by a version or a time whose state needs events that are no
+    /// longer stored (reclaimed after a checkpoint, erased, or left out of the copy a checkpoint deletion made) and that no
+    /// checkpoint kept within the bound covers: the state as of a bound is exact or this error, never a partial history.</exception>
     ValueTask<StreamReadResult> ReadStreamAsync(
         string streamId,
         ReadBound bound = default,
