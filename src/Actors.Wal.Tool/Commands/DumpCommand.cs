@@ -13,7 +13,7 @@ internal static class DumpCommand
     public static Command Create(ToolConsole console)
     {
         var dir = CommonOptions.Directory();
-        var stream = new Option<string>("--stream", "-s") { Description = "The stream id, e.g. account/42.", Required = true };
+        var stream = new Option<string>("--stream", "-s") { Description = "The stream id, e.g. j/WriteAheadLog/account/42 (actors-wal streams lists them).", Required = true };
         var toVersion = new Option<long?>("--to-version") { Description = "Show the stream as of this version (inclusive)." };
         var at = new Option<string?>("--at") { Description = "Show the stream as of this time (records appended at or before it), ISO 8601, e.g. 2026-11-21T05:00:00Z." };
         var json = CommonOptions.Json();
@@ -93,7 +93,7 @@ internal static class DumpCommand
             return ExitCodes.Ok;
         }
 
-        await console.Error.WriteLineAsync($"error: the stream '{streamId}' is not in the log {string.Join(", ", logs)}; 'actors-wal streams <dir>' lists the stream ids (a grain's is its grain id, e.g. account/42).").ConfigureAwait(false);
+        await console.Error.WriteLineAsync($"error: the stream '{streamId}' is not in the log {string.Join(", ", logs)}; 'actors-wal streams <dir>' lists the stream ids (an Orleans grain's: s/{{provider}}/{{state}}/{{grain id}} or j/{{provider}}/{{grain id}}).").ConfigureAwait(false);
         return ExitCodes.Error;
     }
 
