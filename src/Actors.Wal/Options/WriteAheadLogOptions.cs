@@ -133,7 +133,7 @@ public sealed class WriteAheadLogOptions
     /// around them die, so that segment falls below <see cref="CompactionLiveRatio"/> in turn; copying them again only
     /// moves them beside newer records, which die the same way. Without this bound a log holding many idle streams
     /// copies them again after nearly every rotation (measured with 100,000 idle streams beside 256 writers: 0.37x of the
-    /// bare group-commit loop's appends per second without it, 0.54x with it; docs/benchmarks.md, "Runs 1560-1570").</para>
+    /// bare group-commit loop's appends per second without it, 0.54x with it; the run logs before issue 64, in git history).</para>
     /// <para>Such segments wait until more than this many exist; then every one of them is compacted again (sparsest
     /// first, <see cref="MaxBatchBytes"/> of live data per pass), which gathers their copies into fewer segments. The cost
     /// is disk space: up to this many segments' reclaimable bytes stay on disk. <see cref="WriteAheadLog.CompactAsync"/>, an
