@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Xunit;
 
-namespace Actors.Cluster.Tests.Support;
+namespace Actors.Testing;
 
 /// <summary>
 /// A throwaway PostgreSQL 15 server for tests: <c>initdb</c> on a temp directory as the postgres user, started on a free
