@@ -16,7 +16,7 @@ public sealed partial class ArchitectureDocumentTests
     {
         "JournaledGrain", "IPersistentState", "Grain", "PrimaryBasedLogViewAdaptor", "ILogViewAdaptorFactory", "IGrainStorage",
         "ISiloBuilder", "ISiloLifecycle", "ServiceLifecycleStage", "GrainId", "InconsistentStateException", "IGrainFactory",
-        "TimeProvider", "RandomAccess", "BrotliEncoder", "IValidateOptions", "IHealthCheck", "Meter",
+        "TimeProvider", "FakeTimeProvider", "RandomAccess", "BrotliEncoder", "IValidateOptions", "IHealthCheck", "Meter",
     };
 
     [Fact]
