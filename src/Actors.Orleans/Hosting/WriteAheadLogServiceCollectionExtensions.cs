@@ -38,16 +38,16 @@ internal static class WriteAheadLogServiceCollectionExtensions
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloLogOptions>, SiloLogOptionsValidator>());
         services.AddSingleton<StreamRetentionRegistry>();
-        services.AddSingleton(sp =>
-        {
-            var log = new SiloLog(
-                sp.GetRequiredService<IOptions<SiloLogOptions>>(),
-                sp.GetRequiredService<StreamRetentionRegistry>(),
-                sp.GetRequiredService<ILoggerFactory>(),
-                sp.GetService<TimeProvider>());
-            log.GuardSingleSilo(sp.GetRequiredService<IClusterMembershipService>());
-            return log;
-        });
+        services.AddSingleton(sp => new SiloLog(
+            sp.GetRequiredService<IOptions<SiloLogOptions>>(),
+            sp.GetRequiredService<StreamRetentionRegistry>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetService<TimeProvider>()));
+
+        // Where grains' streams live: the silo's one log, refused while several silos are active, unless replication
+        // (AddWriteAheadLogReplication) registered its partitioned resolver.
+        services.TryAddSingleton<IGrainLogResolver>(sp => new SiloGrainLogResolver(
+            sp.GetRequiredService<SiloLog>(), new SingleSiloGuard(sp.GetRequiredService<IClusterMembershipService>())));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloLog>());
         return services;
     }

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using Actors.Orleans.Clustering.Partitioning;
+using Actors.Orleans.Clustering.Storage;
+using Actors.Orleans.Clustering.Tests.Grains;
+using Actors.Orleans.Clustering.Tests.Support;
+using Orleans.Runtime;
+using Orleans.TestingHost;
+
+namespace Actors.Orleans.Clustering.Tests.Hosting;
+
+/// <summary>Several Orleans silos (TestingHost, in-process) with AddWriteAheadLogReplication and a PostgreSQL the test starts.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ReplicatedClusterTests(PostgresServer postgres) : IDisposable
+{
+    private const int Partitions = 16;
+    private const int Grains = 120;
+    private readonly TempDirectory _root = new();
+    private readonly string _clusterId = "c-" + Guid.NewGuid().ToString("N");
+
+    [Fact]
+    public async Task Writes_ThreeSilos_EachOnItsPartitionLeaderAndAllReadBackAfterRestart()
+    {
+        var storedOn = new ConcurrentDictionary<long, string>();
+        await using (TestCluster cluster = await ReplicatedTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 3, Partitions))
+        {
+            await Task.WhenAll(Enumerable.Range(0, Grains).Select(async i =>
+            {
+                ILedgerGrain grain = cluster.GrainFactory.GetGrain<ILedgerGrain>(i);
+                string first = await grain.Add(i);
+                string second = await grain.Add(i + 1000);
+                Assert.Equal(first, second);
+                storedOn[i] = first;
+            }));
+
+            // Every grain was stored by the silo its partition's row names as leader.
+            await using var catalog = new ClusterCatalog(postgres.ConnectionString, _clusterId);
+            Dictionary<int, PartitionRow> rows = await catalog.ReadPartitionsAsync(CancellationToken.None);
+            Dictionary<int, string> replicas = await catalog.ReadReplicasAsync(CancellationToken.None);
+            for (int i = 0; i < Grains; i++)
+            {
+                GrainId grainId = cluster.GrainFactory.GetGrain<ILedgerGrain>(i).GetGrainId();
+                int partition = GrainPartitions.GetPartition(grainId, Partitions);
+                Assert.True(rows.TryGetValue(partition, out PartitionRow row), $"grain {grainId}: partition {partition} has no row");
+                Assert.Equal(replicas[row.Leader], storedOn[i]);
+            }
+
+            Assert.True(storedOn.Values.Distinct().Count() >= 2, $"the grains' partitions should spread over the silos; all were on {string.Join(", ", storedOn.Values.Distinct())}");
+            Assert.All(cluster.Silos, silo => Assert.True(
+                ReplicatedTestCluster.Resolver(silo).Held.Keys.All(p => replicas[rows[p].Leader] == silo.SiloAddress.ToParsableString()),
+                $"silo {silo.SiloAddress} holds a partition it does not lead"));
+            await cluster.StopAllSilosAsync();
+        }
+
+        // A new cluster process on the same directories and rows reads every acknowledged write back.
+        await using TestCluster restarted = await ReplicatedTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 3, Partitions);
+        await Task.WhenAll(Enumerable.Range(0, Grains).Select(async i =>
+        {
+            List<int> entries = await restarted.GrainFactory.GetGrain<ILedgerGrain>(i).Entries();
+            Assert.Equal([i, i + 1000], entries);
+        }));
+    }
+
+    public void Dispose() => _root.Dispose();
+}
