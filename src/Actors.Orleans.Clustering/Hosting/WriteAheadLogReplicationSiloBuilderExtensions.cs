@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Actors.Orleans;
 
 namespace Orleans.Hosting;
 
@@ -19,7 +20,8 @@ public static class WriteAheadLogReplicationSiloBuilderExtensions
     /// <c>WriteAheadLogUnavailableException</c> (never served from a copy that is not the partition's).
     /// </summary>
     /// <remarks>
-    /// Needs <c>AddWriteAheadLog</c> and Orleans membership (any). The cluster's rows are created on start when missing,
+    /// Needs <c>AddWriteAheadLog</c> and Orleans membership (any). Grain classes naming no placement are placed as
+    /// <c>[WriteAheadLog]</c> ones (it replaces Orleans's default placement, unless the silo registered another one). The cluster's rows are created on start when missing,
     /// safely when several silos start at once. Options are validated at start, naming the setting. Only
     /// <see cref="WriteAheadLogReplicationOptions.ReplicationFactor"/> 1 is supported today (no failover: a down silo's
     /// partitions wait for it).
@@ -46,6 +48,16 @@ public static class WriteAheadLogReplicationSiloBuilderExtensions
         services.RemoveAll<IGrainLogResolver>();
         services.AddSingleton<IGrainLogResolver>(sp => sp.GetRequiredService<PartitionedGrainLogResolver>());
         services.AddSingleton<IGrainLeaderLocator, LeaderPlacementLocator>();
+
+        // Grains naming no placement use their storage's partition too (Orleans's default strategy, unless the silo chose
+        // another one), so that grains on the default write-ahead-log providers are placed on their leaders.
+        ServiceDescriptor? placement = services.LastOrDefault(d => d.ServiceType == typeof(PlacementStrategy) && !d.IsKeyedService);
+        if (placement is null || placement.ImplementationType == typeof(ResourceOptimizedPlacement))
+        {
+            services.RemoveAll<PlacementStrategy>();
+            services.AddSingleton<PlacementStrategy, WriteAheadLogPlacement>();
+        }
+
         return builder;
     }
 }

@@ -15,6 +15,7 @@ namespace Actors.Orleans.Clustering.Partitioning;
 internal sealed class PartitionView(ClusterReplica replica)
 {
     private readonly SemaphoreSlim _refresh = new(1, 1);
+    private readonly SemaphoreSlim _claiming = new(1, 1);
     private readonly object _publish = new();
     private Snapshot _snapshot = new(ImmutableDictionary<int, PartitionRow>.Empty, ImmutableDictionary<int, string>.Empty);
     private long _refreshes;
@@ -61,13 +62,28 @@ internal sealed class PartitionView(ClusterReplica replica)
     /// Makes <paramref name="leader"/> the first leader of <paramref name="partition"/> unless the partition has a row
     /// already (the existing row wins: several silos placing the same new partition at once agree); returns the row.
     /// </summary>
+    /// <remarks>Claims are made one at a time (with refreshes and epoch changes, a silo uses few PostgreSQL connections
+    /// however many activations are placed at once); a claim for a partition the view learned meanwhile is not made.</remarks>
     public async Task<PartitionRow> ClaimAsync(int partition, int leader, CancellationToken cancellationToken = default)
     {
-        ReplicaConfiguration stored = await replica.Catalog.Partition(partition)
-            .InitializeAsync(ReplicaConfiguration.Initial(new ReplicaId(leader), [new ReplicaId(leader)]), cancellationToken).ConfigureAwait(false);
-        var row = new PartitionRow(partition, stored.Version, stored.Epoch, stored.Leader.Value);
-        Publish(row);
-        return row;
+        await _claiming.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Row(partition) is { } known)
+            {
+                return known;
+            }
+
+            ReplicaConfiguration stored = await replica.Catalog.Partition(partition)
+                .InitializeAsync(ReplicaConfiguration.Initial(new ReplicaId(leader), [new ReplicaId(leader)]), cancellationToken).ConfigureAwait(false);
+            var row = new PartitionRow(partition, stored.Version, stored.Epoch, stored.Leader.Value);
+            Publish(row);
+            return row;
+        }
+        finally
+        {
+            _claiming.Release();
+        }
     }
 
     /// <summary>Records a row this silo read or wrote (a newer version replaces an older one only).</summary>

@@ -30,3 +30,16 @@ public sealed class LedgerGrain([PersistentState("ledger")] IPersistentState<Led
 
     public Task<List<int>> Entries() => Task.FromResult(ledger.State.Entries);
 }
+
+/// <summary>The same grain naming no placement: replication makes its storage's partition its placement too.</summary>
+public sealed class PlainLedgerGrain([PersistentState("ledger")] IPersistentState<LedgerState> ledger, ILocalSiloDetails silo) : Grain, ILedgerGrain
+{
+    public async Task<string> Add(int entry)
+    {
+        ledger.State.Entries.Add(entry);
+        await ledger.WriteStateAsync();
+        return silo.SiloAddress.ToParsableString();
+    }
+
+    public Task<List<int>> Entries() => Task.FromResult(ledger.State.Entries);
+}

@@ -14,22 +14,23 @@ public sealed class ReplicatedClusterTests(PostgresServer postgres) : IDisposabl
 {
     private const int Partitions = 16;
     private const int Grains = 120;
+    private static readonly string[] Classes = [typeof(LedgerGrain).FullName!, typeof(PlainLedgerGrain).FullName!];
     private readonly TempDirectory _root = new();
     private readonly string _clusterId = "c-" + Guid.NewGuid().ToString("N");
 
     [Fact]
     public async Task Writes_ThreeSilos_EachOnItsPartitionLeaderAndAllReadBackAfterRestart()
     {
-        var storedOn = new ConcurrentDictionary<long, string>();
+        var storedOn = new ConcurrentDictionary<(int, long), string>();
         await using (TestCluster cluster = await ReplicatedTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 3, Partitions))
         {
             await Task.WhenAll(Enumerable.Range(0, Grains).Select(async i =>
             {
-                ILedgerGrain grain = cluster.GrainFactory.GetGrain<ILedgerGrain>(i);
+                ILedgerGrain grain = Grain(cluster, i);
                 string first = await grain.Add(i);
                 string second = await grain.Add(i + 1000);
                 Assert.Equal(first, second);
-                storedOn[i] = first;
+                storedOn[(i % 2, i)] = first;
             }));
 
             // Every grain was stored by the silo its partition's row names as leader.
@@ -38,10 +39,10 @@ public sealed class ReplicatedClusterTests(PostgresServer postgres) : IDisposabl
             Dictionary<int, string> replicas = await catalog.ReadReplicasAsync(CancellationToken.None);
             for (int i = 0; i < Grains; i++)
             {
-                GrainId grainId = cluster.GrainFactory.GetGrain<ILedgerGrain>(i).GetGrainId();
+                GrainId grainId = Grain(cluster, i).GetGrainId();
                 int partition = GrainPartitions.GetPartition(grainId, Partitions);
                 Assert.True(rows.TryGetValue(partition, out PartitionRow row), $"grain {grainId}: partition {partition} has no row");
-                Assert.Equal(replicas[row.Leader], storedOn[i]);
+                Assert.True(replicas[row.Leader] == storedOn[(i % 2, i)], $"grain {grainId} (partition {partition}) was stored on {storedOn[(i % 2, i)]}, its leader is replica {row.Leader} at {replicas[row.Leader]}");
             }
 
             Assert.True(storedOn.Values.Distinct().Count() >= 2, $"the grains' partitions should spread over the silos; all were on {string.Join(", ", storedOn.Values.Distinct())}");
@@ -55,10 +56,13 @@ public sealed class ReplicatedClusterTests(PostgresServer postgres) : IDisposabl
         await using TestCluster restarted = await ReplicatedTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 3, Partitions);
         await Task.WhenAll(Enumerable.Range(0, Grains).Select(async i =>
         {
-            List<int> entries = await restarted.GrainFactory.GetGrain<ILedgerGrain>(i).Entries();
+            List<int> entries = await Grain(restarted, i).Entries();
             Assert.Equal([i, i + 1000], entries);
         }));
     }
+
+    /// <summary>Grain <paramref name="i"/>: even ones are [WriteAheadLog] grains, odd ones name no placement.</summary>
+    private static ILedgerGrain Grain(TestCluster cluster, int i) => cluster.GrainFactory.GetGrain<ILedgerGrain>(i, grainClassNamePrefix: Classes[i % 2]);
 
     public void Dispose() => _root.Dispose();
 }
