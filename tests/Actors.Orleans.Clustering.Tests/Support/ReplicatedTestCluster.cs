@@ -15,9 +15,18 @@ namespace Actors.Orleans.Clustering.Tests.Support;
 /// </summary>
 public static class ReplicatedTestCluster
 {
-    public static async Task<TestCluster> StartAsync(string root, string connectionString, string clusterId, short silos, int partitionCount)
+    /// <param name="adoNetMembership">Orleans's ADO.NET membership in the same database (tables from
+    /// <see cref="OrleansMembershipSchema"/>) instead of TestingHost's own.</param>
+    public static async Task<TestCluster> StartAsync(string root, string connectionString, string clusterId, short silos, int partitionCount, bool adoNetMembership = false)
     {
         var builder = new TestClusterBuilder(silos);
+        if (adoNetMembership)
+        {
+            builder.Options.UseTestClusterMembership = false;
+            builder.Properties["AdoNetMembership"] = "true";
+            builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        }
+
         builder.Options.ClusterId = clusterId;
         builder.Options.ServiceId = clusterId;
         builder.Properties["WalRoot"] = root;
@@ -42,6 +51,16 @@ public static class ReplicatedTestCluster
     internal static PartitionedGrainLogResolver Resolver(SiloHandle silo) =>
         ((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<PartitionedGrainLogResolver>();
 
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = configuration["Pg"];
+            });
+    }
+
     private sealed class Configurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder)
@@ -58,6 +77,15 @@ public static class ReplicatedTestCluster
                 })
                 .AddWriteAheadLogGrainStorageAsDefault()
                 .AddWriteAheadLogLogConsistencyProviderAsDefault();
+            if (siloBuilder.Configuration["AdoNetMembership"] == "true")
+            {
+                siloBuilder.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = pg;
+                });
+            }
+
             siloBuilder.Services.AddOptions<SiloLogOptions>().Configure<IOptions<SiloOptions>>((log, silo) => log.Directory = Path.Combine(root, silo.Value.SiloName));
         }
     }
