@@ -64,6 +64,12 @@ internal sealed partial class ClusterReplica : ILifecycleParticipant<ISiloLifecy
     /// <exception cref="WriteAheadLogReplicationException">The silo cannot join; the message says why.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (string.IsNullOrEmpty(_log.Directory))
+        {
+            throw new WriteAheadLogReplicationException(
+                $"AddWriteAheadLogReplication needs the silo's write-ahead log: call AddWriteAheadLog with {nameof(SiloLogOptions)}.{nameof(SiloLogOptions.Directory)} set (the directory holds the partitions this silo leads).");
+        }
+
         try
         {
             (int partitionCount, int format) = await Catalog.EnsureClusterAsync(_options.PartitionCount, cancellationToken).ConfigureAwait(false);

@@ -22,6 +22,7 @@ public sealed class ReplicatedClusterTests(PostgresServer postgres) : IDisposabl
     public async Task Writes_ThreeSilos_EachOnItsPartitionLeaderAndAllReadBackAfterRestart()
     {
         var storedOn = new ConcurrentDictionary<(int, long), string>();
+        int serving;
         await using (TestCluster cluster = await ReplicatedTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 3, Partitions))
         {
             await Task.WhenAll(Enumerable.Range(0, Grains).Select(async i =>
@@ -49,6 +50,16 @@ public sealed class ReplicatedClusterTests(PostgresServer postgres) : IDisposabl
             Assert.All(cluster.Silos, silo => Assert.True(
                 ReplicatedTestCluster.Resolver(silo).Held.Keys.All(p => replicas[rows[p].Leader] == silo.SiloAddress.ToParsableString()),
                 $"silo {silo.SiloAddress} holds a partition it does not lead"));
+
+            // Replication factor 1: a stopped silo's partitions wait for it (a typed, retryable refusal), the others serve.
+            SiloHandle stopped = cluster.SecondarySilos.First(silo => storedOn.Values.Contains(silo.SiloAddress.ToParsableString()));
+            string stoppedAddress = stopped.SiloAddress.ToParsableString();
+            int waiting = Enumerable.Range(0, Grains).First(i => storedOn[(i % 2, i)] == stoppedAddress);
+            serving = Enumerable.Range(0, Grains).First(i => storedOn[(i % 2, i)] != stoppedAddress);
+            await cluster.StopSiloAsync(stopped);
+            var refused = await Assert.ThrowsAsync<WriteAheadLogUnavailableException>(() => Grain(cluster, waiting).Add(-1));
+            Assert.Contains("not an active silo", refused.Message, StringComparison.Ordinal);
+            await Grain(cluster, serving).Add(-2);
             await cluster.StopAllSilosAsync();
         }
 
@@ -57,7 +68,7 @@ public sealed class ReplicatedClusterTests(PostgresServer postgres) : IDisposabl
         await Task.WhenAll(Enumerable.Range(0, Grains).Select(async i =>
         {
             List<int> entries = await Grain(restarted, i).Entries();
-            Assert.Equal([i, i + 1000], entries);
+            Assert.Equal(i == serving ? [i, i + 1000, -2] : [i, i + 1000], entries);
         }));
     }
 

@@ -63,6 +63,16 @@ public sealed class ClusterReplicaTests(PostgresServer postgres) : IDisposable
     }
 
     [Fact]
+    public async Task StartAsync_WithoutTheSiloLog_RefusesNamingAddWriteAheadLog()
+    {
+        await using ClusterReplica replica = Replica("", 64, 20400);
+
+        var error = await Assert.ThrowsAsync<WriteAheadLogReplicationException>(() => replica.StartAsync(CancellationToken.None));
+
+        Assert.Contains("AddWriteAheadLog with SiloLogOptions.Directory", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_DamagedIdentityFile_ThrowsNamingTheFile()
     {
         string directory = Path.Combine(_root.Path, "damaged");
@@ -111,9 +121,9 @@ public sealed class ClusterReplicaTests(PostgresServer postgres) : IDisposable
 
     private ClusterReplica Replica(string directory, int partitionCount, int port, string? name = null) => new(
         Options.Create(new WriteAheadLogReplicationOptions { ConnectionString = postgres.ConnectionString, PartitionCount = partitionCount }),
-        Options.Create(new SiloLogOptions { Directory = Path.Combine(_root.Path, directory) }),
+        Options.Create(new SiloLogOptions { Directory = directory.Length == 0 ? "" : Path.Combine(_root.Path, directory) }),
         Options.Create(new ClusterOptions { ClusterId = _clusterId }),
-        new FakeSilo(name ?? directory, _clusterId, port),
+        new FakeSilo(name ?? (directory.Length == 0 ? "nameless" : directory), _clusterId, port),
         NullLogger<ClusterReplica>.Instance);
 
     private async Task<SiloLog> OpenLogAsync(string directory)
