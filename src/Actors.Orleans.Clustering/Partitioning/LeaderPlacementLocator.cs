@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using Actors.Orleans.Clustering.Diagnostics;
 using Actors.Orleans.Clustering.Storage;
 using Actors.Orleans.Placement;
 using Actors.Replication.Configuration;
@@ -19,6 +20,19 @@ internal sealed class LeaderPlacementLocator(ClusterReplica replica, PartitionVi
 {
     /// <inheritdoc />
     public async Task<SiloAddress> GetLeaderAsync(GrainId grainId, SiloAddress[] compatibleSilos)
+    {
+        try
+        {
+            return await LocateAsync(grainId, compatibleSilos).ConfigureAwait(false);
+        }
+        catch (WriteAheadLogUnavailableException)
+        {
+            ClusteringInstruments.PlacementRefused();
+            throw;
+        }
+    }
+
+    private async Task<SiloAddress> LocateAsync(GrainId grainId, SiloAddress[] compatibleSilos)
     {
         ArgumentNullException.ThrowIfNull(compatibleSilos);
         int partition = GrainPartitions.GetPartition(grainId, replica.PartitionCount);

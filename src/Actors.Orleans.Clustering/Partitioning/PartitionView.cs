@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Actors.Orleans.Clustering.Diagnostics;
 using Actors.Orleans.Clustering.Storage;
 using Actors.Replication;
 using Actors.Replication.Configuration;
@@ -77,6 +78,11 @@ internal sealed class PartitionView(ClusterReplica replica)
             ReplicaConfiguration stored = await replica.Catalog.Partition(partition)
                 .InitializeAsync(ReplicaConfiguration.Initial(new ReplicaId(leader), [new ReplicaId(leader)]), cancellationToken).ConfigureAwait(false);
             var row = new PartitionRow(partition, stored.Version, stored.Epoch, stored.Leader.Value);
+            if (stored.Version == 1 && stored.Leader.Value == leader)
+            {
+                ClusteringInstruments.PartitionClaimed();
+            }
+
             Publish(row);
             return row;
         }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Actors.Orleans.Clustering.Diagnostics;
 using Actors.Orleans.Clustering.Storage;
 using Actors.Orleans.Log;
 using Actors.Replication;
@@ -69,6 +70,7 @@ internal sealed partial class PartitionedGrainLogResolver(
                 {
                     _held[partition] = current.Epoch;
                     view.Publish(new PartitionRow(partition, current.Version, current.Epoch, current.Leader.Value));
+                    ClusteringInstruments.EpochTaken();
                     LogLeading(partition, current.Epoch, me.Value);
                     return;
                 }
@@ -95,6 +97,7 @@ internal sealed partial class PartitionedGrainLogResolver(
             context.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, $"partition {partition} is led by replica {leader}, not this silo"));
         }
 
+        ClusteringInstruments.StorageRefused();
         LogRefused(grainId, partition, leader);
         throw new WriteAheadLogUnavailableException(message);
     }
