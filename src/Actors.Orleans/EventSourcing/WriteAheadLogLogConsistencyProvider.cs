@@ -30,7 +30,7 @@ public sealed class WriteAheadLogLogConsistencyProvider : ILogViewAdaptorFactory
         _name = name;
         _options = options;
         _log = log;
-        _logs = services.GetService<IGrainLogResolver>() ?? new SiloGrainLogResolver(log, guard: null);
+        _logs = services.GetService<IGrainLogResolver>() ?? new SiloGrainLogResolver(log);
         _codecs = new ValueCodecs(services, options, log.Compress);
     }
 

@@ -4,15 +4,11 @@ using Orleans.Runtime;
 namespace Actors.Orleans.Log;
 
 /// <summary>
-/// The default <see cref="IGrainLogResolver"/>: every grain's streams are in the silo's one log; with a
-/// <see cref="SingleSiloGuard"/>, refused while several silos are active.
+/// The default <see cref="IGrainLogResolver"/>: every grain's streams are in the silo's one log (which refuses while
+/// several silos are active, unless replication is configured: see <see cref="SingleSiloGuard"/>).
 /// </summary>
-internal sealed class SiloGrainLogResolver(SiloLog log, SingleSiloGuard? guard) : IGrainLogResolver
+internal sealed class SiloGrainLogResolver(SiloLog log) : IGrainLogResolver
 {
     /// <inheritdoc />
-    public ValueTask<IEventLog> GetLogAsync(GrainId grainId, CancellationToken cancellationToken = default)
-    {
-        guard?.ThrowIfSeveralSilos(log.Directory);
-        return ValueTask.FromResult(log.Log);
-    }
+    public ValueTask<IEventLog> GetLogAsync(GrainId grainId, CancellationToken cancellationToken = default) => ValueTask.FromResult(log.Log);
 }

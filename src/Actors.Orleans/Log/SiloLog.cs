@@ -32,6 +32,7 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
     private string _description = "the silo has not reached its storage stage yet";
     private Exception? _openError;
     private TimeSpan _openDuration;
+    private SingleSiloGuard? _singleSilo;
 
     /// <summary>Creates the silo's log (it opens with the silo's lifecycle).</summary>
     public SiloLog(IOptions<SiloLogOptions> options, StreamRetentionRegistry retention, ILoggerFactory loggerFactory, TimeProvider? time = null)
@@ -57,6 +58,7 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
             WriteAheadLog? log = Volatile.Read(ref _log);
             if (log is not null && !log.IsFailed)
             {
+                _singleSilo?.ThrowIfSeveralSilos(_options.Directory);
                 return DecorateForTests is { } decorate ? decorate(log) : log;
             }
 
@@ -66,7 +68,8 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
     }
 
     /// <summary>
-    /// The log when it is open and has not failed, else false; unlike <see cref="Log"/> it does not throw: for checks that only look for data this silo's log holds.
+    /// The log when it is open and has not failed, else false; unlike <see cref="Log"/> it neither throws nor applies the
+    /// single-silo guard: for checks that only look for data this silo's log holds.
     /// </summary>
     internal bool TryGetOpenLog([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IEventLog? log)
     {
@@ -77,6 +80,9 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
 
     /// <summary>Tests only: wraps what <see cref="Log"/> returns (fault injection between the parts of a journaled batch).</summary>
     internal Func<IEventLog, IEventLog>? DecorateForTests { get; set; }
+
+    /// <summary>Makes every use of <see cref="Log"/> refuse while <paramref name="membership"/> shows several active silos (see <see cref="SingleSiloGuard"/>).</summary>
+    internal void GuardSingleSilo(IClusterMembershipService membership) => _singleSilo = new SingleSiloGuard(membership);
 
     /// <summary>The stream prefixes of the silo's providers (<c>s/{provider}/</c>, <c>j/{provider}/</c>), one per provider.</summary>
     public IReadOnlyCollection<string> ProviderPrefixes => _providerPrefixes;

@@ -47,7 +47,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         _name = name;
         _options = options;
         _log = log;
-        _logs = services.GetService<IGrainLogResolver>() ?? new SiloGrainLogResolver(log, guard: null);
+        _logs = services.GetService<IGrainLogResolver>() ?? new SiloGrainLogResolver(log);
         _codecs = new ValueCodecs(services, options, log.Compress);
         _activators = services.GetRequiredService<IActivatorProvider>();
         _logger = logger;
