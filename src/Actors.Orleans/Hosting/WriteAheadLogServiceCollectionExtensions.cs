@@ -1,5 +1,6 @@
 using Actors.Orleans.EventSourcing;
 using Actors.Orleans.Log;
+using Actors.Orleans.Placement;
 using Actors.Orleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -45,9 +46,19 @@ internal static class WriteAheadLogServiceCollectionExtensions
                 sp.GetRequiredService<StreamRetentionRegistry>(),
                 sp.GetRequiredService<ILoggerFactory>(),
                 sp.GetService<TimeProvider>());
-            log.GuardSingleSilo(sp.GetRequiredService<IClusterMembershipService>());
+
+            // Without replication (AddWriteAheadLogReplication registers the leader locator) the silo's log refuses while
+            // several silos are active.
+            if (sp.GetService<IGrainLeaderLocator>() is null)
+            {
+                log.GuardSingleSilo(sp.GetRequiredService<IClusterMembershipService>());
+            }
+
             return log;
         });
+
+        // Where grains' streams live: the silo's one log, unless replication registered its partitioned resolver.
+        services.TryAddSingleton<IGrainLogResolver>(sp => new SiloGrainLogResolver(sp.GetRequiredService<SiloLog>()));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloLog>());
         return services;
     }
