@@ -346,10 +346,25 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
             if (pass)
             {
                 await WhenAppliedAsync(appliedTarget).ConfigureAwait(false);
-                await WriteSnapshotAsync(clean: false).ConfigureAwait(false);
             }
 
-            var result = await RunSpacePassAsync(scope).ConfigureAwait(false);
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            CompactionResult result;
+            try
+            {
+                if (pass)
+                {
+                    await WriteSnapshotAsync(clean: false).ConfigureAwait(false);
+                }
+
+                result = await RunSpacePassAsync(scope).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Increment(ref _counters.SpacePasses);
+                Interlocked.Add(ref _counters.SpacePassTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
+            }
+
             compaction?.TrySetResult(result);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LogFailedException or ObjectDisposedException)
