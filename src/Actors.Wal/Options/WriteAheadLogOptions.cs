@@ -120,6 +120,14 @@ public sealed class WriteAheadLogOptions
     public RecoveryMode RecoveryMode { get; set; } = RecoveryMode.TolerateTornTail;
 
     /// <summary>A sealed segment whose live bytes fall below this fraction is compacted. Default 0.5; 0 disables compaction.</summary>
+    /// <remarks>
+    /// Background passes compare with this fraction what the compaction would write, not only the segment's own live bytes:
+    /// a copy carries a stream's whole live content (with <see cref="RetainCheckpointedEvents"/>, its whole stored history),
+    /// so a segment is compacted only while the live bytes of all the streams with records there, over all their segments,
+    /// stay below this fraction of the segment's bytes. A segment holding a few events of long keep-all journals among
+    /// dead records stays in place (its dead bytes with it) instead of rewriting those histories after every rotation;
+    /// <see cref="WriteAheadLog.CompactAsync"/>, an erase, an older key and expired history compact it whatever the cost.
+    /// </remarks>
     public double CompactionLiveRatio { get; set; } = DefaultCompactionLiveRatio;
 
     /// <summary>
