@@ -25,8 +25,12 @@ internal static class CopyCost
     /// of <paramref name="tiers"/> with a live run there: one pass over the index, without a lock (the entries may change
     /// meanwhile: an estimate, as the pass that uses it reads the streams again).
     /// </summary>
+    /// <param name="tiers">The index.</param>
+    /// <param name="segments">The segments asked about.</param>
+    /// <param name="mayTrim">Receives those of <paramref name="segments"/> where some stream with a live run may trim its
+    /// history by its own policy (<see cref="StreamEntry.MayTrimHistory"/>).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Dictionary<uint, long> PerSegment(IndexTiers tiers, HashSet<uint> segments)
+    public static Dictionary<uint, long> PerSegment(IndexTiers tiers, HashSet<uint> segments, HashSet<uint> mayTrim)
     {
         var costs = new Dictionary<uint, long>(segments.Count);
         foreach (uint segment in segments)
@@ -44,36 +48,36 @@ internal static class CopyCost
             if (!StreamIndex.IsMoved(tiers, slot))
             {
                 var entry = tiers.ReadIdle(slot);
-                Add(entry, costs);
+                Add(entry, costs, mayTrim);
             }
         }
 
         foreach (var hot in tiers.Hot.Values)
         {
-            Add(hot.Read(), costs);
+            Add(hot.Read(), costs, mayTrim);
         }
 
         return costs;
     }
 
-    private static void Add(in StreamEntry entry, Dictionary<uint, long> costs)
+    private static void Add(in StreamEntry entry, Dictionary<uint, long> costs, HashSet<uint> mayTrim)
     {
         long live = -1;
         if (entry.LatestRunBytes > 0)
         {
-            AddTo(entry.LatestSegment, in entry, ref live, costs);
+            AddTo(entry.LatestSegment, in entry, ref live, costs, mayTrim);
         }
 
         if (entry.OlderRuns is { } older)
         {
             foreach (var run in older)
             {
-                AddTo(run.SegmentId, in entry, ref live, costs);
+                AddTo(run.SegmentId, in entry, ref live, costs, mayTrim);
             }
         }
     }
 
-    private static void AddTo(uint segment, in StreamEntry entry, ref long live, Dictionary<uint, long> costs)
+    private static void AddTo(uint segment, in StreamEntry entry, ref long live, Dictionary<uint, long> costs, HashSet<uint> mayTrim)
     {
         ref long cost = ref CollectionsMarshal.GetValueRefOrNullRef(costs, segment);
         if (!Unsafe.IsNullRef(ref cost))
@@ -84,6 +88,10 @@ internal static class CopyCost
             }
 
             cost += live;
+            if (entry.MayTrimHistory)
+            {
+                mayTrim.Add(segment);
+            }
         }
     }
 }

@@ -35,10 +35,24 @@ internal sealed partial class LogMaintenance
         // background pass leaves the others in place (a keep-all journal is not copied forward with its whole history
         // because states died around its newest events); CompactAsync, an erase, an older key and expired history compact
         // them whatever they cost.
-        var costs = CopyCost.PerSegment(_index.Current, sparse.Select(static s => s.Id).ToHashSet());
+        var mayTrim = new HashSet<uint>();
+        var costs = CopyCost.PerSegment(_index.Current, sparse.Select(static s => s.Id).ToHashSet(), mayTrim);
+        if (_options.RetainHistoryFor is null && _options.RetainLastVersions is null)
+        {
+            // Only streams' own policies trim history (StreamRetention): a segment past the trim age where every stream
+            // keeps all of it (the grain providers' keep-all journals beside reclaiming states) would be copied for nothing
+            // a copy leaves out, and again each time its copy ages: such a segment is compacted only for its live ratio.
+            sparse.RemoveAll(s => !s.HoldsErasedData && !HasOlderKey(s) && HasExpiredHistory(s) && !mayTrim.Contains(s.Id)
+                && !(IsSparseForRatio(s, settling) && !(keepCopies && MayHoldOnlyCopies(s))));
+            if (sparse.Count == 0)
+            {
+                return (0, 0, 0);
+            }
+        }
+
         if (!requested)
         {
-            int left = sparse.RemoveAll(s => !MustCompact(s) && costs[s.Id] >= s.RecordBytes * _options.CompactionLiveRatio);
+            int left = sparse.RemoveAll(s => !MustCompact(s, mayTrim) && costs[s.Id] >= s.RecordBytes * _options.CompactionLiveRatio);
             Interlocked.Add(ref _counters.SegmentsLeftForCopyCost, left);
             if (sparse.Count == 0)
             {
@@ -185,9 +199,12 @@ internal sealed partial class LogMaintenance
 
     /// <summary>
     /// True when a pass compacts <paramref name="segment"/> whatever its copies cost: it holds erased records, records under
-    /// an older key or expired history.
+    /// an older key, or history past the trim age that a policy trims (the log's, or the own policy of a stream there:
+    /// <paramref name="mayTrim"/>, from <see cref="CopyCost.PerSegment"/>).
     /// </summary>
-    private bool MustCompact(Segment segment) => segment.HoldsErasedData || HasOlderKey(segment) || HasExpiredHistory(segment);
+    private bool MustCompact(Segment segment, HashSet<uint> mayTrim)
+        => segment.HoldsErasedData || HasOlderKey(segment)
+            || (HasExpiredHistory(segment) && (_options.RetainHistoryFor is not null || _options.RetainLastVersions is not null || mayTrim.Contains(segment.Id)));
 
     /// <summary>
     /// True when the segment's live bytes are at most the Relocated records written there: what keeps it may be nothing

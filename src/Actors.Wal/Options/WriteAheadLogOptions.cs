@@ -294,7 +294,10 @@ public sealed class WriteAheadLogOptions
     /// Streams whose <see cref="StreamRetention"/> policy is <see cref="HistoryRetention.ReclaimAfterCheckpoint"/> do not
     /// wait for it: their checkpoints make the covered records dead at once (see <see cref="StreamRetention"/>). It is what
     /// trims <see cref="HistoryRetention.KeepFor"/> and <see cref="HistoryRetention.KeepLastVersions"/> streams and
-    /// <see cref="RetainLastVersions"/>; the passes it triggers copy the other streams of those segments too.
+    /// <see cref="RetainLastVersions"/>; the passes it triggers copy the other streams of those segments too. When only
+    /// <see cref="StreamRetention"/> trims, a segment is compacted for its age only if a stream with live records there
+    /// may trim (its policy is KeepFor or KeepLastVersions, or not known yet because the stream was not used since the
+    /// open): segments of keep-all and reclaiming streams are not rewritten for their age.
     /// </remarks>
     public TimeSpan HistoryTrimAge { get; set; } = DefaultHistoryTrimAge;
 

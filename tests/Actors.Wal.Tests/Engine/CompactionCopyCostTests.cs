@@ -62,6 +62,68 @@ public sealed class CompactionCopyCostTests : LogTestBase
         Assert.Equal(HistoryEvents, (await reopened.ReadEventsAsync(Journal, 1, HistoryEvents)).Count);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RotationPasses_SegmentsPastTheTrimAge_AreCopiedOnlyWhenAStreamThereTrims(bool journalTrims)
+    {
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero));
+        void Configure(WriteAheadLogOptions o)
+        {
+            o.RetainCheckpointedEvents = true;
+            o.StreamRetention = id => id.StartsWith("s/", StringComparison.Ordinal) ? HistoryRetention.ReclaimAfterCheckpoint
+                : journalTrims ? HistoryRetention.KeepFor(TimeSpan.FromDays(30)) : HistoryRetention.KeepAll;
+            o.HistoryTrimAge = TimeSpan.FromHours(1);
+        }
+
+        await using var log = await OpenAsync(Configure, time: clock);
+        int journalEvents = await WriteHistoryAsync(log);
+        int other = 0;
+        for (uint segment = 3; segment <= 6; segment++)
+        {
+            other = await FillJournalUntilAsync(log, "j/other", other, segment);
+            if (segment == 4)
+            {
+                clock.Advance(TimeSpan.FromHours(2)); // the journal's first segments are past the trim age from here on
+            }
+        }
+
+        var stats = log.GetStatistics();
+        if (journalTrims)
+        {
+            // A policy that trims: the old segments are compacted (their copies leave out what it drops; here nothing yet).
+            Assert.True(stats.CompactionBytesCopied >= (long)HistoryEvents * EventBytes, $"compaction copied {stats.CompactionBytesCopied} bytes: the segments past the trim age were not compacted");
+        }
+        else
+        {
+            // Keep-all journals only: nothing to trim, nothing sparse, so nothing is copied however old the segments are.
+            Assert.Equal(0, stats.CompactionBytesCopied);
+            Assert.Equal(0, stats.SegmentsCompacted);
+        }
+
+        Assert.Equal(journalEvents, (await log.ReadEventsAsync(Journal, 1, journalEvents)).Count);
+    }
+
+    /// <summary>Appends events of <paramref name="stream"/> (keep-all) until the log writes <paramref name="segment"/>, waiting for maintenance after each rotation.</summary>
+    private static async Task<int> FillJournalUntilAsync(WriteAheadLog log, string stream, int version, uint segment)
+    {
+        uint current = log.GetSegmentSpace().Max(s => s.SegmentId);
+        while (current < segment)
+        {
+            Assert.True(version < 100_000, "the log did not rotate");
+            await log.AppendAsync(stream, version, [new byte[EventBytes]]);
+            version++;
+            uint now = log.GetSegmentSpace().Max(s => s.SegmentId);
+            if (now != current)
+            {
+                await log.WhenMaintenanceIdleAsync();
+                current = now;
+            }
+        }
+
+        return version;
+    }
+
     private static void Configure(WriteAheadLogOptions o)
     {
         o.RetainCheckpointedEvents = true;
