@@ -120,6 +120,14 @@ public sealed class WriteAheadLogOptions
     public RecoveryMode RecoveryMode { get; set; } = RecoveryMode.TolerateTornTail;
 
     /// <summary>A sealed segment whose live bytes fall below this fraction is compacted. Default 0.5; 0 disables compaction.</summary>
+    /// <remarks>
+    /// Background passes compare with this fraction what the compaction would write, not only the segment's own live bytes:
+    /// a copy carries a stream's whole live content (with <see cref="RetainCheckpointedEvents"/>, its whole stored history),
+    /// so a segment is compacted only while the live bytes of all the streams with records there, over all their segments,
+    /// stay below this fraction of the segment's bytes. A segment holding a few events of long keep-all journals among
+    /// dead records stays in place (its dead bytes with it) instead of rewriting those histories after every rotation;
+    /// <see cref="WriteAheadLog.CompactAsync"/>, an erase, an older key and expired history compact it whatever the cost.
+    /// </remarks>
     public double CompactionLiveRatio { get; set; } = DefaultCompactionLiveRatio;
 
     /// <summary>
@@ -286,7 +294,10 @@ public sealed class WriteAheadLogOptions
     /// Streams whose <see cref="StreamRetention"/> policy is <see cref="HistoryRetention.ReclaimAfterCheckpoint"/> do not
     /// wait for it: their checkpoints make the covered records dead at once (see <see cref="StreamRetention"/>). It is what
     /// trims <see cref="HistoryRetention.KeepFor"/> and <see cref="HistoryRetention.KeepLastVersions"/> streams and
-    /// <see cref="RetainLastVersions"/>; the passes it triggers copy the other streams of those segments too.
+    /// <see cref="RetainLastVersions"/>; the passes it triggers copy the other streams of those segments too. When only
+    /// <see cref="StreamRetention"/> trims, a segment is compacted for its age only if a stream with live records there
+    /// may trim (its policy is KeepFor or KeepLastVersions, or not known yet because the stream was not used since the
+    /// open): segments of keep-all and reclaiming streams are not rewritten for their age.
     /// </remarks>
     public TimeSpan HistoryTrimAge { get; set; } = DefaultHistoryTrimAge;
 
