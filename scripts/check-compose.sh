@@ -4,8 +4,9 @@
 #   1. lints both compose files: `docker compose config -q` when the engine's compose plugin is there, else Debian's
 #      docker-compose 1.29 (`apt-get install docker-compose`) on a copy without the top-level `name` (the one key of
 #      the current Compose specification it predates); the k8s manifests with scripts/check-k8s.sh;
-#   2. builds the images' contents as the Dockerfiles' build stages do: silo/Actors.Orleans.Silo published to
-#      IMAGE/app, the demo grains to IMAGE/app/grains (silo/Dockerfile), the demo client published (client-demo/Dockerfile);
+#   2. builds the images' contents as the Dockerfiles' build stages do, each from a copy of exactly what its COPY
+#      instructions take: silo/Actors.Orleans.Silo published to IMAGE/app and the demo grains to IMAGE/app/grains
+#      (silo/Dockerfile), the demo client without silo/ (client-demo/Dockerfile: no silo, plain .NET runtime);
 #   3. runs the file's topology as processes on loopback (scripts/lib/compose_processes.py): PostgreSQL 15 with the
 #      postgres service's user, password and database, the first N silo services with the environment their containers
 #      get (ports, addresses and paths remapped), their health checks, Orleans's membership table, the demo service
@@ -53,13 +54,36 @@ done
 bash scripts/check-k8s.sh
 
 # ---- 2. the images' contents ----------------------------------------------------------------------------------------
-say "publishing the silo, the demo grains and the demo client (Release) into $work"
-dotnet publish silo/Actors.Orleans.Silo/Actors.Orleans.Silo.csproj -c Release -o "$work/image/app" --no-self-contained -v q -nologo > "$work/publish.log" 2>&1 \
-  || { tail -30 "$work/publish.log"; fail "publishing silo/Actors.Orleans.Silo"; }
-dotnet publish client-demo/Actors.Orleans.Demo.Grains/Actors.Orleans.Demo.Grains.csproj -c Release -o "$work/image/app/grains" -v q -nologo >> "$work/publish.log" 2>&1 \
-  || { tail -30 "$work/publish.log"; fail "publishing client-demo/Actors.Orleans.Demo.Grains"; }
-dotnet publish client-demo/Actors.Orleans.ClientDemo/Actors.Orleans.ClientDemo.csproj -c Release -o "$work/demo" --no-self-contained -v q -nologo >> "$work/publish.log" 2>&1 \
-  || { tail -30 "$work/publish.log"; fail "publishing client-demo/Actors.Orleans.ClientDemo"; }
+# Each Dockerfile's build context: exactly the files its COPY instructions (those without --from) take from the
+# repository, bin/ and obj/ left out as .dockerignore does; then its publish commands' projects, published there.
+stage() {  # stage DOCKERFILE DIR
+  mkdir -p "$2"
+  python3 - "$1" <<'PY' | while IFS= read -r source; do
+import shlex, sys
+for line in open(sys.argv[1]).read().replace("\\\n", " ").splitlines():
+    if line.startswith("COPY ") and "--from" not in line:
+        for source in shlex.split(line[5:])[:-1]:
+            print(source.rstrip("/"))
+PY
+    [ -e "$source" ] || fail "$1 copies $source, which does not exist"
+    tar --exclude='bin' --exclude='obj' -cf - "$source" | tar -xf - -C "$2"
+  done
+}
+publish() {  # publish DIR PROJECT OUT [options]
+  local dir=$1 project=$2 out=$3; shift 3
+  (cd "$dir" && dotnet publish "$project" -c Release -o "$out" -v q -nologo "$@") >> "$work/publish.log" 2>&1 \
+    || { tail -30 "$work/publish.log"; fail "publishing $project from the context of its Dockerfile"; }
+}
+say "publishing the silo and the demo grains from silo/Dockerfile's context, the demo from client-demo/Dockerfile's (Release)"
+stage silo/Dockerfile "$work/silo-context"
+publish "$work/silo-context" silo/Actors.Orleans.Silo/Actors.Orleans.Silo.csproj "$work/image/app" --no-self-contained
+publish "$work/silo-context" client-demo/Actors.Orleans.Demo.Grains/Actors.Orleans.Demo.Grains.csproj "$work/image/app/grains"
+stage client-demo/Dockerfile "$work/demo-context"
+publish "$work/demo-context" client-demo/Actors.Orleans.ClientDemo/Actors.Orleans.ClientDemo.csproj "$work/demo" --no-self-contained
+[ ! -e "$work/demo/Actors.Orleans.Silo.dll" ] || fail "the demo image would carry the silo (client-demo/Dockerfile copies silo/?)"
+grep -q '"Microsoft.AspNetCore.App"' "$work/demo/Actors.Orleans.ClientDemo.runtimeconfig.json" \
+  && fail "the demo needs ASP.NET Core: it would not run on the plain runtime image client-demo/Dockerfile uses"
+say "silo image: $(ls "$work/image/app/grains" | grep -c '\.dll$') assemblies in app/grains; demo: no silo, plain .NET runtime"
 chmod -R a+rX "$work"
 
 # ---- 3. the topology as processes -----------------------------------------------------------------------------------
