@@ -13,7 +13,8 @@
 #      with its command against their gateways (VERDICT: PASS), a graceful stop.
 # --silos defaults to 1: several silos serve storage only with the write-ahead log's replication (issue 61); a one-silo
 # run leaves ACTORS__REPLICATIONCONNECTIONSTRING out. Needs root (runuser for PostgreSQL), PostgreSQL 15 binaries
-# (/usr/lib/postgresql/15/bin, apt-get install postgresql-15) and python3 with PyYAML. Takes 2-5 minutes (the publish).
+# (/usr/lib/postgresql/15/bin, apt-get install postgresql-15) and python3 with PyYAML. Takes minutes: three Release
+# publishes (about 10 minutes on a loaded 2-core machine), then about a minute of run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)

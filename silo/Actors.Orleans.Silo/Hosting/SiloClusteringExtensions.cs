@@ -44,6 +44,7 @@ internal static class SiloClusteringExtensions
         // After UseLocalhostClustering, which advertises the loopback address: these values win.
         silo.Configure<EndpointOptions>(endpoint =>
         {
+            // Null only with Kubernetes hosting and no AdvertisedAddress: its post-configuration then sets the pod's IP.
             endpoint.AdvertisedIPAddress = endpoints.AdvertisedAddress!;
             endpoint.SiloPort = endpoints.SiloPort;
             endpoint.GatewayPort = endpoints.GatewayPort;
