@@ -11,8 +11,8 @@
 #      postgres service's user, password and database, the first N silo services with the environment their containers
 #      get (ports, addresses and paths remapped), their health checks, Orleans's membership table, the demo service
 #      with its command against their gateways (VERDICT: PASS), a graceful stop.
-# --silos defaults to 1: several silos serve storage only with the write-ahead log's replication (issue 61); a one-silo
-# run leaves ACTORS__REPLICATIONCONNECTIONSTRING out. Needs root (runuser for PostgreSQL), PostgreSQL 15 binaries
+# --silos defaults to 1 (a one-silo run leaves ACTORS__REPLICATIONCONNECTIONSTRING out); --silos 3 runs the file's three
+# silos on the partitioned log. Needs root (runuser for PostgreSQL), PostgreSQL 15 binaries
 # (/usr/lib/postgresql/15/bin, apt-get install postgresql-15) and python3 with PyYAML. Takes minutes: three Release
 # publishes (about 10 minutes on a loaded 2-core machine), then about a minute of run.
 set -euo pipefail

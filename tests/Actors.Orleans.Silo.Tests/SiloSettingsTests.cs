@@ -1,3 +1,4 @@
+using Actors.Orleans.Clustering;
 using Actors.Orleans.Silo.Hosting;
 using Actors.Orleans.Silo.Options;
 using Microsoft.Extensions.Configuration;
@@ -7,7 +8,7 @@ using Orleans.Hosting;
 
 namespace Actors.Orleans.Silo.Tests;
 
-/// <summary>The host's own settings: validation naming the setting, environment variables binding, the replication seam refusing what it cannot honour.</summary>
+/// <summary>The host's own settings: validation naming the setting, environment variables binding, the replication setting adding the partitioned log.</summary>
 public sealed class SiloSettingsTests
 {
     [Theory]
@@ -54,12 +55,17 @@ public sealed class SiloSettingsTests
     }
 
     [Fact]
-    public void AddSiloReplication_ConnectionStringSet_RefusesToStartNamingTheSetting()
+    public void AddSiloReplication_ConnectionStringSet_AddsThePartitionedLogWithTheSettings()
     {
         var silo = new FakeSiloBuilder();
         Assert.Same(silo, silo.AddSiloReplication(new ActorsSiloOptions()));
-        var error = Assert.Throws<SiloStartupException>(() => silo.AddSiloReplication(new ActorsSiloOptions { ReplicationConnectionString = "Host=postgres" }));
-        Assert.Contains("Actors:ReplicationConnectionString is set", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(silo.Services, d => d.ServiceType == typeof(IConfigureOptions<WriteAheadLogReplicationOptions>));
+
+        silo.AddSiloReplication(new ActorsSiloOptions { ReplicationConnectionString = "Host=postgres", ReplicationFactor = 1 });
+        using ServiceProvider provider = silo.Services.BuildServiceProvider();
+        WriteAheadLogReplicationOptions options = provider.GetRequiredService<IOptions<WriteAheadLogReplicationOptions>>().Value;
+        Assert.Equal("Host=postgres", options.ConnectionString);
+        Assert.Equal(1, options.ReplicationFactor);
     }
 
     [Fact]

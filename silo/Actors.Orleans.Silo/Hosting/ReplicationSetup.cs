@@ -3,24 +3,18 @@ using Actors.Orleans.Silo.Options;
 namespace Actors.Orleans.Silo.Hosting;
 
 /// <summary>
-/// MERGE SEAM (issue 61): the write-ahead log's replication between silos, when
-/// <see cref="ActorsSiloOptions.ReplicationConnectionString"/> is set. The replication layer
-/// (<c>src/Actors.Orleans.Clustering</c>, <c>AddWriteAheadLogReplication</c>) is not part of this build yet; when it
-/// lands, this method's body becomes:
-/// <code>
-/// silo.AddWriteAheadLogReplication(o =>
-/// {
-///     o.ConnectionString = options.ReplicationConnectionString;
-///     o.ReplicationFactor = options.ReplicationFactor;
-/// });
-/// </code>
-/// Until then a configured connection string stops the silo at start rather than run it unreplicated while the
-/// operator believes otherwise. Without the setting one silo serves storage (a second active silo is refused by the
-/// providers).
+/// The write-ahead log's partitions across silos (<c>AddWriteAheadLogReplication</c>, src/Actors.Orleans.Clustering)
+/// when <see cref="ActorsSiloOptions.ReplicationConnectionString"/> is set: every grain's log lives on its partition's
+/// leader and several silos serve storage. Without the setting one silo serves storage and a second active silo is
+/// refused by the providers.
 /// </summary>
+/// <remarks>
+/// The clustering layer accepts a replication factor of 1 today (partitions spread over the silos, no failover: a dead
+/// silo's partitions wait for it); a larger factor stops the silo at start naming the setting.
+/// </remarks>
 internal static class ReplicationSetup
 {
-    /// <exception cref="SiloStartupException">The setting is present and this build cannot honour it.</exception>
+    /// <summary>Adds the partitioned log when the setting is present.</summary>
     public static ISiloBuilder AddSiloReplication(this ISiloBuilder silo, ActorsSiloOptions options)
     {
         ArgumentNullException.ThrowIfNull(silo);
@@ -30,8 +24,10 @@ internal static class ReplicationSetup
             return silo;
         }
 
-        throw new SiloStartupException(
-            $"{ActorsSiloOptions.SectionName}:{nameof(ActorsSiloOptions.ReplicationConnectionString)} is set, but this silo build has no replication layer "
-            + "(AddWriteAheadLogReplication, src/Actors.Orleans.Clustering, issue 61): remove the setting to run one silo without replication.");
+        return silo.AddWriteAheadLogReplication(o =>
+        {
+            o.ConnectionString = options.ReplicationConnectionString;
+            o.ReplicationFactor = options.ReplicationFactor;
+        });
     }
 }

@@ -26,7 +26,7 @@ public sealed class ActorsSiloOptions
     public const int DefaultDashboardPort = 8081;
 
     /// <summary>The default replication factor.</summary>
-    public const int DefaultReplicationFactor = 3;
+    public const int DefaultReplicationFactor = 1;
 
     /// <summary>The data directory (created when missing); the log lives in its <c>wal</c> subdirectory. Relative paths are resolved against the working directory. Default <c>data</c>.</summary>
     public string DataDirectory { get; set; } = "data";
