@@ -28,7 +28,7 @@ public sealed class WriteAheadLogLogConsistencyProvider : ILogViewAdaptorFactory
         _name = name;
         _options = options;
         _log = log;
-        _codecs = new ValueCodecs(services, options, log.Compress);
+        _codecs = new ValueCodecs(services, options, log.Compress, name);
     }
 
     /// <summary>False: the provider keeps the events itself, in the silo's log.</summary>

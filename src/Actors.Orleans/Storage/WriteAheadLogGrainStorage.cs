@@ -45,7 +45,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         _name = name;
         _options = options;
         _log = log;
-        _codecs = new ValueCodecs(services, options, log.Compress);
+        _codecs = new ValueCodecs(services, options, log.Compress, name);
         _activators = services.GetRequiredService<IActivatorProvider>();
         _logger = logger;
     }
