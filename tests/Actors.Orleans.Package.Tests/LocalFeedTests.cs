@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Xunit.Abstractions;
 
 namespace Actors.Orleans.Package.Tests;
 
@@ -10,10 +11,12 @@ namespace Actors.Orleans.Package.Tests;
 /// restores them from that feed (beside the machine's own sources for Orleans), and a <c>[WriteAheadLog]</c> grain whose
 /// state survives a restart of the silo.
 /// </summary>
-public sealed class LocalFeedTests : IDisposable
+public sealed class LocalFeedTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(8);
     private static readonly string[] Packages = ["Actors.Wal.Files", "Actors.Wal", "Actors.Orleans.Abstractions", "Actors.Orleans"];
+
+    private readonly ITestOutputHelper _output = output;
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "actors-package-tests", Guid.NewGuid().ToString("N"));
 
@@ -84,8 +87,9 @@ public sealed class LocalFeedTests : IDisposable
         File.WriteAllText(Path.Combine(app, "Directory.Packages.props"), "<Project />");
     }
 
-    private static async Task<string> RunAsync(string file, string[] arguments, string directory)
+    private async Task<string> RunAsync(string file, string[] arguments, string directory)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string argument in arguments)
         {
@@ -100,8 +104,8 @@ public sealed class LocalFeedTests : IDisposable
 
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(CommandTimeout);
         try
         {
@@ -113,7 +117,8 @@ public sealed class LocalFeedTests : IDisposable
             throw new TimeoutException($"'{file} {string.Join(' ', arguments)}' did not finish within {CommandTimeout} in {directory}.");
         }
 
-        string text = await output + await error;
+        string text = await stdout + await stderr;
+        _output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {file} {arguments[0]}");
         Assert.True(process.ExitCode == 0, $"'{file} {string.Join(' ', arguments)}' in {directory} exited with {process.ExitCode}:\n{text}");
         return text;
     }

@@ -34,6 +34,8 @@ public sealed class ConfigurationSetupTests : IDisposable
             Assert.IsType<WriteAheadLogGrainStorage>(first.Services.GetRequiredKeyedService<IGrainStorage>("Default"));
             SiloLogOptions log = first.Services.GetRequiredService<IOptions<SiloLogOptions>>().Value;
             Assert.Equal((_directory.Path, SyncPolicy.Interval, TimeSpan.FromMilliseconds(20)), (log.Directory, log.SyncPolicy, log.SyncInterval));
+            Assert.Equal(RecordCompression.Brotli, log.Compression);
+            Assert.Equal(["retired"], log.RetiredProviders);
             Assert.Equal(3, first.Services.GetRequiredService<IOptionsMonitor<WriteAheadLogGrainStorageOptions>>().Get("Default").CheckpointEveryWrites);
             IVisitGrain grain = first.Services.GetRequiredService<IGrainFactory>().GetGrain<IVisitGrain>("config", grainClassNamePrefix: typeof(PlainVisitGrain).FullName);
             await grain.Visit();
@@ -62,6 +64,8 @@ public sealed class ConfigurationSetupTests : IDisposable
             ["WriteAheadLog:Directory"] = _directory.Path,
             ["WriteAheadLog:SyncPolicy"] = "Interval",
             ["WriteAheadLog:SyncInterval"] = "00:00:00.020",
+            ["WriteAheadLog:Compression"] = "Brotli",
+            ["WriteAheadLog:RetiredProviders:0"] = "retired",
         };
     }
 
