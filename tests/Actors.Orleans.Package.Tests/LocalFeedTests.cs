@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Reflection;
 using Xunit.Abstractions;
 
 namespace Actors.Orleans.Package.Tests;
@@ -50,8 +51,9 @@ public sealed class LocalFeedTests(ITestOutputHelper output) : IDisposable
         string app = Directory.CreateDirectory(Path.Combine(_root, "app")).FullName;
         string data = Path.Combine(_root, "data");
 
-        // PackageVersion (not Version) leaves the assemblies as the solution's build made them, so pack only packs.
-        await RunAsync("dotnet", ["pack", Path.Combine(repository, "Actors.Packages.slnf"), "-o", feed, $"-p:PackageVersion={_version}", "-nologo", "-v", "q"], repository);
+        // The solution's configuration and PackageVersion (not Version) leave the assemblies as the solution's build made
+        // them, so pack only packs.
+        await RunAsync("dotnet", ["pack", Path.Combine(repository, "Actors.Packages.slnf"), "-c", Configuration, "-o", feed, $"-p:PackageVersion={_version}", "-nologo", "-v", "q"], repository);
         foreach (string id in Packages)
         {
             Assert.True(File.Exists(Path.Combine(feed, $"{id}.{_version}.nupkg")), $"dotnet pack did not produce {id}.{_version}.nupkg in {feed}");
@@ -122,6 +124,10 @@ public sealed class LocalFeedTests(ITestOutputHelper output) : IDisposable
         Assert.True(process.ExitCode == 0, $"'{file} {string.Join(' ', arguments)}' in {directory} exited with {process.ExitCode}:\n{text}");
         return text;
     }
+
+    private static string Configuration =>
+        typeof(LocalFeedTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "Configuration").Value ?? "Debug";
 
     private static string FindRepository()
     {
