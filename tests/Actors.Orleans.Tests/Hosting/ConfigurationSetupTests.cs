@@ -49,6 +49,28 @@ public sealed class ConfigurationSetupTests : IDisposable
         await second.StopAsync();
     }
 
+    [Fact]
+    public async Task UseOrleans_SerializerKeyInConfiguration_GrainStateRoundTripsThroughTheKeyedSerializer()
+    {
+        Dictionary<string, string?> settings = Settings();
+        settings["Orleans:GrainStorage:Default:SerializerKey"] = "tagged";
+        var serializer = new TaggedJsonSerializer();
+
+        using (IHost first = Build(settings, serializer))
+        {
+            await first.StartAsync();
+            Assert.Equal(1, await first.Services.GetRequiredService<IGrainFactory>().GetGrain<IVisitGrain>("serializer", grainClassNamePrefix: typeof(PlainVisitGrain).FullName).Visit());
+            await first.StopAsync();
+        }
+
+        Assert.Equal(1, serializer.Serialized);
+        using IHost second = Build(settings, serializer);
+        await second.StartAsync();
+        Assert.Equal(1, await second.Services.GetRequiredService<IGrainFactory>().GetGrain<IVisitGrain>("serializer", grainClassNamePrefix: typeof(PlainVisitGrain).FullName).Visits());
+        Assert.Equal(1, serializer.Deserialized);
+        await second.StopAsync();
+    }
+
     private Dictionary<string, string?> Settings()
     {
         int siloPort = FreePort();
@@ -69,10 +91,15 @@ public sealed class ConfigurationSetupTests : IDisposable
         };
     }
 
-    private static IHost Build(Dictionary<string, string?> settings)
+    private static IHost Build(Dictionary<string, string?> settings, IGrainStorageSerializer? tagged = null)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
+        if (tagged is not null)
+        {
+            builder.Services.AddKeyedSingleton("tagged", tagged);
+        }
+
         builder.UseOrleans();
         return builder.Build();
     }
