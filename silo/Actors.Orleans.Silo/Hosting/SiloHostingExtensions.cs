@@ -71,7 +71,7 @@ public static class SiloHostingExtensions
         // answer 503 during recovery, but Orleans's dashboard then fails to initialize (its host starts before the
         // silo is active), so HTTP answers only once the silo is up.
         builder.Services.AddHealthChecks()
-            .AddCheck<WriteAheadLogHealthCheck>("write-ahead-log")
+            .AddWriteAheadLogHealthCheck()
             .AddCheck<SiloActiveHealthCheck>("silo");
         builder.Services.AddSiloTelemetry(options);
         return builder;

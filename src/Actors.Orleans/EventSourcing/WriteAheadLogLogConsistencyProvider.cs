@@ -31,7 +31,7 @@ public sealed class WriteAheadLogLogConsistencyProvider : ILogViewAdaptorFactory
         _options = options;
         _log = log;
         _logs = services.GetService<IGrainLogResolver>() ?? new SiloGrainLogResolver(log);
-        _codecs = new ValueCodecs(services, options, log.Compress);
+        _codecs = new ValueCodecs(services, options, log.Compress, name);
     }
 
     /// <summary>False: the provider keeps the events itself, in the silo's log.</summary>

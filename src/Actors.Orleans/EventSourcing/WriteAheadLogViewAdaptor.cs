@@ -87,7 +87,7 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
     {
         long started = Stopwatch.GetTimestamp();
         int replayed = await LoadAsync().ConfigureAwait(false);
-        WalProviderInstruments.JournalLoaded(_settings.Provider, Stopwatch.GetElapsedTime(started).TotalMilliseconds, replayed);
+        WalProviderInstruments.JournalLoaded(_settings.Provider, Stopwatch.GetElapsedTime(started).TotalSeconds, replayed);
     }
 
     /// <inheritdoc />

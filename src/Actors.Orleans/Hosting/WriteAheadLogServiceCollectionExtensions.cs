@@ -10,6 +10,7 @@ using Orleans;
 using Orleans.EventSourcing;
 using Orleans.Providers;
 using Orleans.Runtime;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -63,15 +64,11 @@ internal static class WriteAheadLogServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>A write-ahead-log grain storage provider named <paramref name="name"/> (once per name).</summary>
-    public static IServiceCollection AddWalGrainStorage(this IServiceCollection services, string name, Action<WriteAheadLogGrainStorageOptions>? configure)
+    /// <summary>A write-ahead-log grain storage provider named <paramref name="name"/> (once per name), through Orleans's <c>AddGrainStorage</c>.</summary>
+    public static IServiceCollection AddWalGrainStorage(this IServiceCollection services, string name, Action<OptionsBuilder<WriteAheadLogGrainStorageOptions>>? configure)
     {
         services.AddSiloLog();
-        if (configure is not null)
-        {
-            services.Configure(name, configure);
-        }
-
+        configure?.Invoke(services.AddOptions<WriteAheadLogGrainStorageOptions>(name));
         if (!TryMarkProvider(services, typeof(WriteAheadLogGrainStorage), name))
         {
             return services;
@@ -80,28 +77,20 @@ internal static class WriteAheadLogServiceCollectionExtensions
         services.AddOptions<WriteAheadLogGrainStorageOptions>(name).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WriteAheadLogGrainStorageOptions>, WalProviderOptionsValidator>());
         services.AddSingleton<IStreamRetentionSource>(new StateRetentionSource(name));
-        services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => new WriteAheadLogGrainStorage(
-            name,
-            sp.GetRequiredService<IOptionsMonitor<WriteAheadLogGrainStorageOptions>>().Get(name),
+        services.AddGrainStorage(name, (sp, key) => new WriteAheadLogGrainStorage(
+            key,
+            sp.GetRequiredService<IOptionsMonitor<WriteAheadLogGrainStorageOptions>>().Get(key),
             sp.GetRequiredService<SiloLog>(),
             sp,
             sp.GetRequiredService<ILogger<WriteAheadLogGrainStorage>>()));
-        if (name == ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME)
-        {
-            services.TryAddSingleton(sp => sp.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME));
-        }
-
         return services;
     }
 
     /// <summary>A write-ahead-log log-consistency provider named <paramref name="name"/> (once per name).</summary>
-    public static IServiceCollection AddWalLogConsistency(this IServiceCollection services, string name, Action<WriteAheadLogLogConsistencyOptions>? configure)
+    public static IServiceCollection AddWalLogConsistency(this IServiceCollection services, string name, Action<OptionsBuilder<WriteAheadLogLogConsistencyOptions>>? configure)
     {
         services.AddSiloLog();
-        if (configure is not null)
-        {
-            services.Configure(name, configure);
-        }
+        configure?.Invoke(services.AddOptions<WriteAheadLogLogConsistencyOptions>(name));
 
         if (!TryMarkProvider(services, typeof(WriteAheadLogLogConsistencyProvider), name))
         {

@@ -48,7 +48,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         _options = options;
         _log = log;
         _logs = services.GetService<IGrainLogResolver>() ?? new SiloGrainLogResolver(log);
-        _codecs = new ValueCodecs(services, options, log.Compress);
+        _codecs = new ValueCodecs(services, options, log.Compress, name);
         _activators = services.GetRequiredService<IActivatorProvider>();
         _logger = logger;
     }

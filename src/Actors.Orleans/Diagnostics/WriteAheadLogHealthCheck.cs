@@ -1,13 +1,17 @@
 using Actors.Orleans.Log;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Actors.Orleans.Silo.Health;
+namespace Actors.Orleans.Diagnostics;
 
-/// <summary>Healthy while the silo's log is open; its state, directory, streams, durable LSN and recovery time go in the report's data.</summary>
+/// <summary>
+/// Healthy while the silo's log is open (<see cref="SiloLogState.Open"/>); otherwise the registration's failure status.
+/// The report's data holds the log's state, directory, streams, durable LSN and how long opening (recovery) took.
+/// </summary>
 internal sealed class WriteAheadLogHealthCheck(SiloLog log) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(context);
         SiloLogStatus status = log.GetStatus();
         var data = new Dictionary<string, object>
         {
@@ -20,6 +24,6 @@ internal sealed class WriteAheadLogHealthCheck(SiloLog log) : IHealthCheck
         string description = $"{status.State} in {status.Directory}: {status.Description}; {status.Streams} streams, durable LSN {status.DurableLsn}";
         return Task.FromResult(status.State == SiloLogState.Open
             ? HealthCheckResult.Healthy(description, data)
-            : HealthCheckResult.Unhealthy(description, data: data));
+            : new HealthCheckResult(context.Registration.FailureStatus, description, data: data));
     }
 }
