@@ -101,7 +101,7 @@ internal sealed class SegmentFileFactory
             ThrowIfAbandoned();
             file.Flush();
             ThrowIfAbandoned();
-            FileSystem.SyncDirectory(_options.Directory);
+            SyncDirectory(path);
             return new Segment(header, path, file, SegmentHeader.Size, isSealed: false);
         }
         catch
@@ -109,6 +109,23 @@ internal sealed class SegmentFileFactory
             file.Dispose();
             FileSystem.DeleteFile(path);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Makes the new file's name durable. A failed directory sync is reported without the errno (never as a full disk):
+    /// the names created, renamed or deleted before it may not be durable either, so it must fail the log rather than
+    /// count as a refusal the log recovers from by itself (<see cref="LogDiskFullException"/>).
+    /// </summary>
+    private void SyncDirectory(string createdPath)
+    {
+        try
+        {
+            FileSystem.SyncDirectory(_options.Directory);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"Syncing the directory '{_options.Directory}' after creating '{createdPath}' failed: {ex.Message}", ex);
         }
     }
 

@@ -112,9 +112,24 @@ internal sealed partial class FaultInjectingFileSystem(IFileSystem inner) : IFil
 
     public bool FileExists(string path) => inner.FileExists(path);
 
+    /// <summary>
+    /// When set, creating a segment or spare file (a new <c>.wal</c> or <c>.spare</c> file) throws an I/O error with this errno
+    /// and creates nothing, as a failed preallocation does (ENOSPC 28: a full disk; EIO 5: a failing device).
+    /// </summary>
+    public int? SegmentCreationErrno { get; set; }
+
+    /// <summary>When set, every directory sync throws an I/O error with this errno.</summary>
+    public int? DirectorySyncErrno { get; set; }
+
     public IWalFile OpenFile(string path, WalFileMode mode, long preallocationSize = 0)
     {
         Record($"open {mode} {Path.GetFileName(path)}");
+        if (mode == WalFileMode.CreateNew && SegmentCreationErrno is { } errno
+            && (path.EndsWith(".wal", StringComparison.Ordinal) || path.EndsWith(".spare", StringComparison.Ordinal)))
+        {
+            throw new IOException($"Creating '{path}' failed (injected errno {errno}).", errno);
+        }
+
         return new FaultyFile(this, inner.OpenFile(path, mode, preallocationSize));
     }
 
@@ -133,6 +148,11 @@ internal sealed partial class FaultInjectingFileSystem(IFileSystem inner) : IFil
     public void SyncDirectory(string directory)
     {
         Record("dirsync");
+        if (DirectorySyncErrno is { } errno)
+        {
+            throw new IOException($"Syncing the directory '{directory}' failed (injected errno {errno}).", errno);
+        }
+
         inner.SyncDirectory(directory);
     }
 
