@@ -15,7 +15,9 @@ namespace Actors.Orleans;
 /// gets Orleans's <c>UnavailableExceptionFallbackException</c> naming it, with the same message and data
 /// (<see cref="ExceptionFacts"/>), and one that can (a silo) gets the type back.</para>
 /// <para><c>AddSiloLog</c> adds <see cref="IsProviderType"/> to the silo's <c>ExceptionSerializationOptions.SupportedExceptionTypeFilter</c>
-/// (keeping any filter set before): only these assemblies' exceptions, no namespace prefix.</para>
+/// (keeping any filter set before): only these assemblies' exceptions, no namespace prefix; and it names them on the wire
+/// without their assembly (<see cref="ProviderExceptionTypeConverter"/>), so that a receiver without the assembly gets the
+/// fallback rather than a <see cref="TypeLoadException"/>.</para>
 /// </remarks>
 internal static class ProviderExceptionTypes
 {
@@ -27,6 +29,11 @@ internal static class ProviderExceptionTypes
     ];
 
     private static readonly string[] OrleansDefaultPrefixes = ["System", "Microsoft", "Azure", "Orleans"];
+
+    /// <summary>Every concrete, non-generic exception type of those assemblies.</summary>
+    public static IEnumerable<Type> All => Assemblies
+        .SelectMany(a => a.GetTypes())
+        .Where(t => typeof(Exception).IsAssignableFrom(t) && !t.IsAbstract && !t.IsGenericTypeDefinition && t.FullName is not null);
 
     /// <summary>True for an exception type declared in the provider's or the engine's assemblies.</summary>
     public static bool IsProviderType(Type type) =>

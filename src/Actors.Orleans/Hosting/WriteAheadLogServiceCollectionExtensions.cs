@@ -37,6 +37,7 @@ internal static class WriteAheadLogServiceCollectionExtensions
             Func<Type, bool> before = o.SupportedExceptionTypeFilter;
             o.SupportedExceptionTypeFilter = type => ProviderExceptionTypes.IsProviderType(type) || before(type);
         });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITypeConverter, ProviderExceptionTypeConverter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloLogOptions>, SiloLogOptionsValidator>());
         services.AddSingleton<StreamRetentionRegistry>();
         services.AddSingleton(sp =>
