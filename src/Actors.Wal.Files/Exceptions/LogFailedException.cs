@@ -9,7 +9,7 @@ public sealed class LogFailedException : WalException
 {
     /// <summary>Creates the exception.</summary>
     public LogFailedException(string directory, string operation, Exception? innerException)
-        : base($"The log in '{directory}' failed during {operation} and is read-only until reopened: {innerException?.Message ?? "no detail"}{DiskFullAdvice(directory, innerException)}", innerException)
+        : base(Describe(directory, operation, innerException), innerException)
     {
         Directory = directory;
         Operation = operation;
@@ -34,12 +34,13 @@ public sealed class LogFailedException : WalException
 
     private const int DiskFullErrno = 28;
 
-    /// <summary>For a full disk: what happened and what helps, else empty.</summary>
-    private static string DiskFullAdvice(string directory, Exception? innerException) =>
+    /// <summary>The message: where, during what, the I/O error, and for a full disk what happened and what helps.</summary>
+    private static string Describe(string directory, string operation, Exception? innerException) =>
         innerException is not null && IsDiskFullError(innerException)
-            ? $" No space left on the device holding '{directory}'. Records of the failed write may be partly on disk and are not retried " +
+            ? $"The log in '{directory}' failed during {operation} and is read-only until reopened: {innerException.Message.TrimEnd().TrimEnd('.')}. " +
+              $"No space left on the device holding '{directory}'. Records of the failed write may be partly on disk and are not retried " +
               "(after a failed write or fsync the kernel may have dropped the unsynced pages, so only recovery knows what is stored): free " +
               "space on the device and reopen the log (restart the silo); recovery keeps every acknowledged record. Preallocated segments " +
               "(WriteAheadLogOptions.PreallocateSegments, the default) meet a full disk only when a new segment is created, which the log refuses and retries instead."
-            : "";
+            : $"The log in '{directory}' failed during {operation} and is read-only until reopened: {innerException?.Message ?? "no detail"}";
 }

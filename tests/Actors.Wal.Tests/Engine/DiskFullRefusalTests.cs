@@ -4,7 +4,8 @@ namespace Actors.Wal.Tests.Engine;
 
 /// <summary>
 /// A full disk met when the log needs a new segment (creating or preallocating it) is a refusal the log recovers from by
-/// itself; an I/O error there, or a failed directory sync, fails the log (docs/durability.md, "I/O fault matrix").
+/// itself; an I/O error there fails the log (docs/durability.md, "I/O fault matrix"; a failed directory sync:
+/// <see cref="IoFaultMatrixTests"/>).
 /// </summary>
 public sealed class DiskFullRefusalTests : LogTestBase
 {
@@ -64,28 +65,6 @@ public sealed class DiskFullRefusalTests : LogTestBase
             await AssertStreamAsync(log, acknowledged);
         }
 
-        await using var reopened = await OpenAsync();
-        await AssertStreamAsync(reopened, acknowledged);
-    }
-
-    [Fact]
-    public async Task AppendAsync_DirectorySyncFailsCreatingNextSegment_FailsTheLogEvenWhenTheErrorIsEnospc()
-    {
-        var fs = Files;
-        var acknowledged = new List<byte[]>();
-        await using (var log = await OpenOnFilesAsync())
-        {
-            await log.WhenSpareSettledAsync();
-            fs.DirectorySyncErrno = FaultInjectingFileSystem.EnospcErrno;
-            LogFailedException failure = await AppendUntilRefusedAsync<LogFailedException>(log, acknowledged);
-
-            Assert.True(log.IsFailed);
-            Assert.Contains("Syncing the directory", failure.Message, StringComparison.Ordinal);
-            Assert.Null(log.GetStatistics().DiskFull);
-            await AssertStreamAsync(log, acknowledged);
-        }
-
-        fs.DirectorySyncErrno = null;
         await using var reopened = await OpenAsync();
         await AssertStreamAsync(reopened, acknowledged);
     }

@@ -33,8 +33,14 @@ internal sealed partial class FaultInjectingFileSystem(IFileSystem inner) : IFil
     /// <summary>Every create/open/write/fsync/rename/delete/dirsync, in order.</summary>
     public List<string> Operations { get; } = [];
 
-    /// <summary>When set, every file fsync throws EIO.</summary>
+    /// <summary>When set, every file fsync throws an I/O error with <see cref="FsyncErrno"/>.</summary>
     public bool FailFsync { get; set; }
+
+    /// <summary>The errno a failing fsync reports (<see cref="FailFsync"/>): EIO unless set (ENOSPC 28: a full disk).</summary>
+    public int FsyncErrno { get; set; } = EioErrno;
+
+    /// <summary>When set, every rename throws an I/O error with this errno.</summary>
+    public int? RenameErrno { get; set; }
 
     private long? _freeBytes;
 
@@ -142,6 +148,11 @@ internal sealed partial class FaultInjectingFileSystem(IFileSystem inner) : IFil
     public void RenameFile(string source, string destination)
     {
         Record($"rename {Path.GetFileName(source)} {Path.GetFileName(destination)}");
+        if (RenameErrno is { } errno)
+        {
+            throw new IOException($"Renaming '{source}' failed (injected errno {errno}).", errno);
+        }
+
         inner.RenameFile(source, destination);
     }
 
@@ -280,7 +291,7 @@ internal sealed partial class FaultInjectingFileSystem(IFileSystem inner) : IFil
 
             if (owner.FailFsync)
             {
-                throw new IOException("Injected fsync failure (EIO).", EioErrno);
+                throw new IOException($"Injected fsync failure (errno {owner.FsyncErrno}).", owner.FsyncErrno);
             }
 
             Interlocked.Increment(ref owner.FileFsyncs);
