@@ -9,11 +9,24 @@ public sealed class LogFailedException : WalException
 {
     /// <summary>Creates the exception.</summary>
     public LogFailedException(string directory, string operation, Exception? innerException)
-        : base(Describe(directory, operation, innerException), innerException)
+        : this(directory, operation, innerException, refused: false)
+    {
+    }
+
+    /// <summary>Creates the exception; <paramref name="refused"/> for a request the failed log refused before taking it.</summary>
+    public LogFailedException(string directory, string operation, Exception? innerException, bool refused)
+        : base(Describe(directory, operation, innerException) + (refused ? " This request was refused: nothing of it was written." : ""), innerException)
     {
         Directory = directory;
         Operation = operation;
+        Refused = refused;
     }
+
+    /// <summary>
+    /// True when the log had already failed before it took this request, so nothing of it was written (a rejection in
+    /// Akka's sense); false when the request was in flight when the log failed, or may have been (the outcome is unknown).
+    /// </summary>
+    public bool Refused { get; }
 
     /// <summary>The log directory.</summary>
     public string Directory { get; }

@@ -73,6 +73,15 @@ internal sealed partial class LogHealth(string directory, ILogger logger)
             : new LogFailedException(directory, "abandon", new IOException("The log was abandoned (simulated crash)."));
     }
 
+    /// <summary>The error for a request refused because the log had already failed or was abandoned: nothing of it was written.</summary>
+    public LogFailedException NewRefusal()
+    {
+        var failure = Failure;
+        return failure is not null
+            ? new LogFailedException(directory, failure.Operation, failure.InnerException, refused: true)
+            : new LogFailedException(directory, "abandon", new IOException("The log was abandoned (simulated crash)."), refused: true);
+    }
+
     /// <summary>Throws when the log was abandoned: no write or fsync may happen after a simulated crash.</summary>
     public void ThrowIfAbandoned()
     {

@@ -25,8 +25,11 @@ public sealed class IoFaultMatrixTests : LogTestBase
         Assert.Contains("No space left on the device", ex.Message, StringComparison.Ordinal);
         Assert.True(log.IsFailed, "a failed fsync is fail-stop: never retried");
         Assert.Null(log.GetStatistics().DiskFull);
+        Assert.False(ex.Refused, "the append in flight when the fsync failed has an unknown outcome");
         Files.FailFsync = false;
-        await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync("s", 1, Events("still refused")));
+        var later = await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync("s", 1, Events("still refused")));
+        Assert.True(later.Refused, "an append after the failure is refused: nothing of it is written");
+        Assert.Contains("nothing of it was written", later.Message, StringComparison.Ordinal);
         Assert.Equal(["durable"], (await log.ReadStreamAsync("s")).Events.Select(e => Text(e.Payload)));
     }
 
