@@ -39,6 +39,12 @@ internal sealed partial class FaultInjectingFileSystem(IFileSystem inner) : IFil
     /// <summary>The errno a failing fsync reports (<see cref="FailFsync"/>): EIO unless set (ENOSPC 28: a full disk).</summary>
     public int FsyncErrno { get; set; } = EioErrno;
 
+    /// <summary>When set, every write to a file whose name starts with <see cref="FailedWritesPrefix"/> throws an I/O error with this errno (nothing written).</summary>
+    public int? FailedWritesErrno { get; set; }
+
+    /// <summary>The file name prefix <see cref="FailedWritesErrno"/> applies to (for example <c>index.snapshot</c>).</summary>
+    public string FailedWritesPrefix { get; set; } = "";
+
     /// <summary>When set, every rename throws an I/O error with this errno.</summary>
     public int? RenameErrno { get; set; }
 
@@ -238,6 +244,11 @@ internal sealed partial class FaultInjectingFileSystem(IFileSystem inner) : IFil
             }
 
             owner.Record($"write {System.IO.Path.GetFileName(Path)} {offset} {data.Length}");
+            if (owner.FailedWritesErrno is { } failedWritesErrno && System.IO.Path.GetFileName(Path).StartsWith(owner.FailedWritesPrefix, StringComparison.Ordinal))
+            {
+                throw new IOException($"Writing '{Path}' failed (injected errno {failedWritesErrno}).", failedWritesErrno);
+            }
+
             if (owner.TearNextWriteAfter is { } keep && IsRecordWrite(offset, data))
             {
                 owner.TearNextWriteAfter = null;
