@@ -82,6 +82,7 @@ internal sealed class SegmentFileFactory
         }
         else
         {
+            ThrowIfNoRoomToPreallocate(path, size);
             file = FileSystem.OpenFile(path, WalFileMode.CreateNew, _options.PreallocateSegments ? size : 0);
             zero = _options.ZeroFillSegments;
         }
@@ -111,6 +112,42 @@ internal sealed class SegmentFileFactory
             throw;
         }
     }
+
+    /// <summary>
+    /// On a real disk, refuses (as a full disk: ENOSPC) a preallocation that cannot succeed because the device has less
+    /// free space than the segment needs, without attempting it: a failing preallocation holds the device's last free
+    /// space until it gives up, and a write of another file at that moment (the recovery snapshot, the manifest) fails
+    /// with ENOSPC although the log did not need that space. Advisory only: the allocation's own ENOSPC stays the
+    /// authority when space is taken meanwhile. Other file systems (tests' fault seams, simulators) are not asked.
+    /// </summary>
+    private void ThrowIfNoRoomToPreallocate(string path, long size)
+    {
+        if (!_options.PreallocateSegments || FileSystem is not PhysicalFileSystem)
+        {
+            return;
+        }
+
+        long free;
+        try
+        {
+            free = new DriveInfo(_options.Directory).AvailableFreeSpace;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return; // unknown: let the allocation answer
+        }
+
+        if (free < size)
+        {
+            throw new IOException($"Preallocating {size} bytes for '{path}' cannot succeed: only {free} bytes are free on the device (ENOSPC); not attempted.")
+            {
+                HResult = DiskFullErrno,
+            };
+        }
+    }
+
+    /// <summary>ENOSPC, in the low 16 bits of an <see cref="IOException"/>'s HResult (<see cref="LogFailedException.IsDiskFullError"/>).</summary>
+    private const int DiskFullErrno = 28;
 
     /// <summary>
     /// Makes the new file's name durable. A failed directory sync is reported without the errno (never as a full disk):
