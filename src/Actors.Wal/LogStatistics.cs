@@ -163,6 +163,16 @@ public sealed record LogStatistics
     /// <summary>True when the log failed (read-only until reopened).</summary>
     public bool IsFailed { get; init; }
 
+    /// <summary>Why the log failed (null unless <see cref="IsFailed"/>): the operation and the I/O error, <see cref="LogFailedException.IsDiskFull"/> for a full disk.</summary>
+    public LogFailedException? Failure { get; init; }
+
+    /// <summary>
+    /// Set while the log refuses writes that need a new segment because the device is full (<see cref="LogDiskFullException"/>):
+    /// the log is healthy, serves reads, takes what fits the active segment and clears this by itself at the next rotation
+    /// that gets its segment.
+    /// </summary>
+    public LogDiskFullException? DiskFull { get; init; }
+
     /// <summary>What recovery found when the log was opened.</summary>
     public RecoveryStatistics Recovery { get; init; } = new();
 

@@ -224,6 +224,8 @@ public sealed partial class WriteAheadLog : IEventLog
             WrittenLsn = WrittenLsn,
             DurableLsn = DurableLsn,
             IsFailed = IsFailed,
+            Failure = _health.Failure,
+            DiskFull = _health.DiskFull,
             Recovery = _recovered?.Statistics ?? new RecoveryStatistics(),
             SegmentsWithOlderKeys = _cipher is null ? 0 : segments.All.Count(s => s.Header.KeyId != _cipher.Current.Id),
         };

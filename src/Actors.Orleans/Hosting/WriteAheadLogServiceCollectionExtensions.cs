@@ -32,12 +32,14 @@ internal static class WriteAheadLogServiceCollectionExtensions
 
         services.AddOptions<SiloLogOptions>().ValidateOnStart();
 
-        // The engine's errors travel inside the providers' typed errors; Orleans sends only exceptions of supported namespaces.
+        // The providers' and the engine's errors cross grain calls through Orleans's exception codec, which every client
+        // can read (ProviderExceptionTypes): only those types are added, any filter set before is kept.
         services.Configure<ExceptionSerializationOptions>(o =>
         {
-            o.SupportedNamespacePrefixes.Add("Actors");
-            o.SupportedNamespacePrefixes.Add("MessagePack");
+            Func<Type, bool> before = o.SupportedExceptionTypeFilter;
+            o.SupportedExceptionTypeFilter = type => ProviderExceptionTypes.IsProviderType(type) || before(type);
         });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITypeConverter, ProviderExceptionTypeConverter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloLogOptions>, SiloLogOptionsValidator>());
         services.AddSingleton<StreamRetentionRegistry>();
         services.AddSingleton(sp =>

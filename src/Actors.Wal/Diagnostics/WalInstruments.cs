@@ -60,6 +60,8 @@ internal sealed class WalInstruments : IDisposable
         _meter.CreateObservableCounter("actors.wal.consolidations", () => new Measurement<long>(log.GetStatistics().ChainsConsolidated, _tag), "{stream}", "Streams chain consolidation copied forward as one record (ConsolidateAfterRecords).");
         _meter.CreateObservableGauge("actors.wal.index.hot_streams", () => new Measurement<long>(log.GetStatistics().HotStreamCount, _tag), "{stream}", "Streams in the index's hot tier (written since the last demotion, about 150 B more each than an idle stream).");
         _meter.CreateObservableCounter("actors.wal.index.demotions", () => new Measurement<long>(log.GetStatistics().IndexDemotions, _tag), "{demotion}", "Index demotions: the hot tier merged into the idle one while the writer waited.");
+        _meter.CreateObservableGauge("actors.wal.failed", () => new Measurement<int>(log.IsFailed ? 1 : 0, _tag), "1", "1 once the log failed (an I/O error writing or syncing records): it refuses writes until reopened, serves reads.");
+        _meter.CreateObservableGauge("actors.wal.disk_full", () => new Measurement<int>(log.GetStatistics().DiskFull is null ? 0 : 1, _tag), "1", "1 while writes that need a new segment are refused for want of space (LogDiskFullException); back to 0 by itself once a segment could be created.");
         _meter.CreateObservableGauge("actors.wal.reclaimable_bytes", () => new Measurement<long>(log.GetStatistics().ReclaimableBytes, _tag), "By", "Bytes of records that segment deletion or compaction could reclaim.");
     }
 

@@ -155,7 +155,7 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
         {
             if (_health.IsFailed || _health.IsAbandoned)
             {
-                FailAll(request, _health.NewError());
+                FailAll(request, _health.NewRefusal()); // not framed: nothing of them is written
                 return;
             }
 
