@@ -1,5 +1,4 @@
 using System.Net;
-using Actors.Cluster.Tests.Support;
 using Actors.Orleans.Silo.Clustering;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Actors.Orleans;
 using Actors.Orleans.Clustering.Partitioning;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -69,7 +70,7 @@ public static class ReplicatedTestCluster
             string pg = siloBuilder.Configuration["Pg"] ?? throw new InvalidOperationException("Pg is not set");
             int partitions = int.Parse(siloBuilder.Configuration["Partitions"] ?? "64", CultureInfo.InvariantCulture);
             siloBuilder
-                .AddWriteAheadLog(_ => { })
+                .AddWriteAheadLog((SiloLogOptions _) => { })
                 .AddWriteAheadLogReplication(o =>
                 {
                     o.ConnectionString = pg;
