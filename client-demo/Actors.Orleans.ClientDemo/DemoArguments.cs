@@ -20,7 +20,19 @@ internal sealed class DemoArguments
           --operations n        kill after n acknowledged calls instead
           --seed n              random seed (default 1)
           --silo-logs           echo the silo's output
+
+        Against running silos instead (containers: docker-compose.yml's demo service):
+          --gateways list       host:port of silo gateways, comma-separated (ACTORS_DEMO_GATEWAYS): no silo is started
+                                or killed; the load runs for --duration (or --operations), then every acknowledged
+                                call is verified through the gateways
+          --cluster-id id       Orleans's cluster id (default actors)
+          --service-id id       Orleans's service id (default actors)
+          --run-id id           prefix of the grain keys (default demo-<UTC time>: each run starts on fresh grains)
+          --connect-timeout s   how long the silos may take to accept the client (default 120)
         """;
+
+    /// <summary>The environment variable naming the gateways when <c>--gateways</c> is not given.</summary>
+    public const string GatewaysVariable = "ACTORS_DEMO_GATEWAYS";
 
     public string DataDirectory { get; private set; } = Path.Combine(".actors-data", "orleans-demo");
 
@@ -40,10 +52,26 @@ internal sealed class DemoArguments
 
     public bool Help { get; private set; }
 
+    /// <summary>The gateways of running silos (host:port); empty: the demo starts and kills its own silo.</summary>
+    public IReadOnlyList<string> Gateways { get; private set; } = [];
+
+    public string ClusterId { get; private set; } = "actors";
+
+    public string ServiceId { get; private set; } = "actors";
+
+    public string RunId { get; private set; } = $"demo-{DateTime.UtcNow:yyyyMMddTHHmmssfff}";
+
+    public TimeSpan ConnectTimeout { get; private set; } = TimeSpan.FromSeconds(120);
+
     /// <exception cref="ArgumentException">An unknown option or a bad value; the message names it.</exception>
-    public static DemoArguments Parse(IReadOnlyList<string> args)
+    public static DemoArguments Parse(IReadOnlyList<string> args, string? gatewaysVariable = null)
     {
         var parsed = new DemoArguments();
+        if (!string.IsNullOrWhiteSpace(gatewaysVariable))
+        {
+            parsed.Gateways = SplitGateways(gatewaysVariable, GatewaysVariable);
+        }
+
         for (int i = 0; i < args.Count; i++)
         {
             string option = args[i];
@@ -61,11 +89,32 @@ internal sealed class DemoArguments
                 case "--operations": parsed.Operations = Number(1); break;
                 case "--seed": parsed.Seed = Number(0); break;
                 case "--silo-logs": parsed.SiloLogs = true; break;
+                case "--gateways": parsed.Gateways = SplitGateways(Next(), option); break;
+                case "--cluster-id": parsed.ClusterId = Next(); break;
+                case "--service-id": parsed.ServiceId = Next(); break;
+                case "--run-id": parsed.RunId = Next(); break;
+                case "--connect-timeout": parsed.ConnectTimeout = TimeSpan.FromSeconds(Number(1)); break;
                 case "--help" or "-h": parsed.Help = true; break;
                 default: throw new ArgumentException($"Unknown option '{option}'.");
             }
         }
 
         return parsed;
+    }
+
+    /// <summary>Splits "host:port,host:port"; each entry must have a host and a port.</summary>
+    private static string[] SplitGateways(string value, string source)
+    {
+        string[] entries = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (string entry in entries)
+        {
+            int colon = entry.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(entry.AsSpan(colon + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+            {
+                throw new ArgumentException($"{source}: '{entry}' is not host:port (for example silo-0:30000).");
+            }
+        }
+
+        return entries.Length > 0 ? entries : throw new ArgumentException($"{source} names no gateway.");
     }
 }

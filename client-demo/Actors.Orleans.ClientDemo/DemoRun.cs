@@ -12,16 +12,18 @@ namespace Actors.Orleans.ClientDemo;
 /// </summary>
 internal static class DemoRun
 {
-    private const decimal OpeningBalance = 1000m;
+    /// <summary>Each account's opening deposit.</summary>
+    public const decimal OpeningBalance = 1000m;
     private const string Marker = "orleans-demo.marker";
-    private static readonly TimeSpan PhaseTimeout = TimeSpan.FromSeconds(120);
+    /// <summary>How long a phase (setup, verification) may take.</summary>
+    public static readonly TimeSpan PhaseTimeout = TimeSpan.FromSeconds(120);
 
     public static async Task<int> MainAsync(string[] args)
     {
         DemoArguments arguments;
         try
         {
-            arguments = DemoArguments.Parse(args);
+            arguments = DemoArguments.Parse(args, Environment.GetEnvironmentVariable(DemoArguments.GatewaysVariable));
         }
         catch (ArgumentException ex)
         {
@@ -37,7 +39,7 @@ internal static class DemoRun
 
         try
         {
-            return await RunAsync(arguments);
+            return arguments.Gateways.Count > 0 ? await GatewayRun.RunAsync(arguments) : await RunAsync(arguments);
         }
         catch (Exception ex) when (ex is InvalidOperationException or FileNotFoundException or IOException or TimeoutException)
         {

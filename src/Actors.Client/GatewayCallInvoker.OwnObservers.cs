@@ -65,6 +65,6 @@ internal sealed partial class GatewayCallInvoker
 
     private object? Copy(object? value, Type declaredType) => _serializer.Deserialize(_serializer.SerializeToArray(value, declaredType), declaredType);
 
-    [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "One-way call {MethodKey} to an observer of this client failed")]
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Warning, Message = "One-way call {MethodKey} to an observer of this client failed")]
     private static partial void LogOwnObserverOneWayFailed(ILogger logger, string methodKey, Exception exception);
 }

@@ -231,7 +231,7 @@ internal sealed partial class GatewayCallInvoker : IGrainCallInvoker, IAsyncDisp
     [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Connected to the silo gateway at {Endpoint} (attempt {Attempt})")]
     private static partial void LogConnected(ILogger logger, string endpoint, int attempt);
 
-    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "The gateway list provider failed ({Reason}); trying the configured gateways")]
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "The gateway list provider failed ({Reason}); trying the configured gateways")]
     private static partial void LogGatewayListFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Connecting to the silo gateway at {Endpoint} failed (attempt {Attempt}): {Reason}")]

@@ -31,6 +31,37 @@ public sealed class PostgreSqlReplicaConfigurationStore : IReplicaConfigurationS
     }
 
     /// <summary>
+    /// Creates the <c>actors_replica_configurations</c> table when missing, under a transaction-level advisory lock so
+    /// that processes starting together do not race on the DDL.
+    /// </summary>
+    /// <exception cref="ReplicaConfigurationStoreException">PostgreSQL could not be reached or refused the DDL.</exception>
+    public static async Task CreateSchemaAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@k)", connection, transaction))
+            {
+                lockCommand.Parameters.AddWithValue("k", PostgreSqlReplicaConfigurationSchema.LockKey);
+                await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using (var create = new NpgsqlCommand(PostgreSqlReplicaConfigurationSchema.Create, connection, transaction))
+            {
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            throw new ReplicaConfigurationStoreException($"Replica configuration store: creating table actors_replica_configurations failed: {exception.Message}", exception);
+        }
+    }
+
+    /// <summary>
     /// Creates the table if needed and stores <paramref name="initial"/> unless the partition already has a
     /// configuration; returns what the store holds afterwards (the existing row wins).
     /// </summary>

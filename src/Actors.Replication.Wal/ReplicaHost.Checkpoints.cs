@@ -213,12 +213,12 @@ public sealed partial class ReplicaHost
 
     private static EntryLogCheckpoint ToStored(ReplicaCheckpoint checkpoint) => new(checkpoint.Offset, checkpoint.Epoch, checkpoint.State);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica {Replica} refused the checkpoint at LSN {Lsn} sent by {Leader} (the leader sends it again)")]
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Replica {Replica} refused the checkpoint at LSN {Lsn} sent by {Leader} (the leader sends it again)")]
     private static partial void LogCheckpointRefused(ILogger logger, ReplicaId replica, ReplicaId leader, long lsn, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Replica {Replica} replaced its log by the leader's checkpoint at LSN {Lsn} (epoch {Epoch}, {StateBytes} bytes of state)")]
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Replica {Replica} replaced its log by the leader's checkpoint at LSN {Lsn} (epoch {Epoch}, {StateBytes} bytes of state)")]
     private static partial void LogCheckpointInstalled(ILogger logger, ReplicaId replica, long lsn, long epoch, int stateBytes);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Replica {Replica} wrote its checkpoint at LSN {Lsn} and deleted {Segments} segment files below it")]
+    [LoggerMessage(EventId = 6, Level = LogLevel.Debug, Message = "Replica {Replica} wrote its checkpoint at LSN {Lsn} and deleted {Segments} segment files below it")]
     private static partial void LogPrefixDeleted(ILogger logger, ReplicaId replica, long lsn, int segments);
 }

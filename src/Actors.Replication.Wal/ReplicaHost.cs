@@ -431,12 +431,12 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Replica {Replica} stopped: its log failed or the protocol saw an impossible state")]
+    [LoggerMessage(EventId = 1, Level = LogLevel.Critical, Message = "Replica {Replica} stopped: its log failed or the protocol saw an impossible state")]
     private static partial void LogHostFailed(ILogger logger, ReplicaId replica, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica {Replica}: opening its log cut {Bytes} bytes of torn tail; it holds entries up to LSN {EndLsn} (the leader resends what it lacks)")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Replica {Replica}: opening its log cut {Bytes} bytes of torn tail; it holds entries up to LSN {EndLsn} (the leader resends what it lacks)")]
     private static partial void LogTornTail(ILogger logger, ReplicaId replica, long bytes, long endLsn);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica {Replica}: configuration store {Operation} failed (treated as a lost reply)")]
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Replica {Replica}: configuration store {Operation} failed (treated as a lost reply)")]
     private static partial void LogStoreFailed(ILogger logger, ReplicaId replica, string operation, Exception exception);
 }

@@ -11,7 +11,7 @@ internal static class LogDirectories
     /// <summary>How deep below the given directory logs are looked for.</summary>
     public const int SearchDepth = 3;
 
-    /// <summary>The lock file of a silo data directory (<c>Actors.Silo</c>'s <c>SiloDataDirectory</c>).</summary>
+    /// <summary>The lock file of a silo data directory (a silo holds it while it runs on the directory).</summary>
     public const string SiloLockFileName = "silo.lock";
 
     /// <summary>The log directories at or below <paramref name="directory"/>, sorted; never empty.</summary>

@@ -53,6 +53,31 @@ public sealed record LogStatistics
     public long StreamsRelocated { get; init; }
 
     /// <summary>
+    /// Framed bytes of the copies compaction wrote since open (Relocated records; chain consolidation's not included):
+    /// divided by <see cref="AppendedBytes"/> over a period, the write amplification of space management.
+    /// </summary>
+    public long CompactionBytesCopied { get; init; }
+
+    /// <summary>
+    /// Framed bytes of the copies compaction read and prepared since open that the writer refused because the stream changed
+    /// meanwhile (read and wasted, never written).
+    /// </summary>
+    public long CompactionBytesRefused { get; init; }
+
+    /// <summary>
+    /// Sparse segments the background passes left in place since open because copying the streams with live records there
+    /// would write more than deleting the segment frees (each pass that leaves one counts it again; see
+    /// <see cref="WriteAheadLogOptions.CompactionLiveRatio"/>).
+    /// </summary>
+    public long SegmentsLeftForCopyCost { get; init; }
+
+    /// <summary>Space passes run since open (after rotations, for <see cref="WriteAheadLog.CompactAsync"/>, for erases).</summary>
+    public long SpacePasses { get; init; }
+
+    /// <summary>Time the maintenance thread spent in space passes since open (the recovery snapshots they write included).</summary>
+    public TimeSpan SpacePassTime { get; init; }
+
+    /// <summary>
     /// Compaction's copies of idle streams (not written since the index last demoted them) that the writer had to search
     /// the index for since open, because the idle slot compaction found the stream in no longer held it (the index was
     /// demoted or the stream changed meanwhile; a search may then find the copy stale, and the next pass makes it). The
@@ -137,6 +162,16 @@ public sealed record LogStatistics
 
     /// <summary>True when the log failed (read-only until reopened).</summary>
     public bool IsFailed { get; init; }
+
+    /// <summary>Why the log failed (null unless <see cref="IsFailed"/>): the operation and the I/O error, <see cref="LogFailedException.IsDiskFull"/> for a full disk.</summary>
+    public LogFailedException? Failure { get; init; }
+
+    /// <summary>
+    /// Set while the log refuses writes that need a new segment because the device is full (<see cref="LogDiskFullException"/>):
+    /// the log is healthy, serves reads, takes what fits the active segment and clears this by itself at the next rotation
+    /// that gets its segment.
+    /// </summary>
+    public LogDiskFullException? DiskFull { get; init; }
 
     /// <summary>What recovery found when the log was opened.</summary>
     public RecoveryStatistics Recovery { get; init; } = new();

@@ -262,7 +262,7 @@ public sealed partial class WriteAheadLog
         writer = null;
         unavailable = Volatile.Read(ref _state) != StateOpen ? new ObjectDisposedException(GetType().FullName)
             : _options.ReadOnly ? new LogReadOnlyException(_options.Directory)
-            : _health.IsFailed || _writer is null ? _health.NewError()
+            : _health.IsFailed || _writer is null ? _health.NewRefusal()
             : null;
         if (unavailable is not null)
         {

@@ -104,7 +104,8 @@ public static class BenchRun
             }
 
             var siloSettings = new SiloSettings(
-                options.Needs(BackingStore.WriteAheadLog) ? walDirectory : null, connectionString, options.CheckpointEveryEvents, replayCheckpointBytes);
+                options.Needs(BackingStore.WriteAheadLog) ? walDirectory : null, connectionString, options.CheckpointEveryEvents, replayCheckpointBytes,
+                options.JournalHistory);
             using var walCounters = new WalProviderCounters();
             using IHost silo = BenchSiloBuilder.Build(siloSettings);
             BenchContext.Progress("starting the silo");
@@ -113,6 +114,11 @@ public static class BenchRun
             {
                 var context = new BenchContext(options, silo.Services.GetRequiredService<IGrainFactory>(), walCounters, output);
                 await RunSectionsAsync(context);
+                if (options.Sections.HasFlag(BenchSection.Sustained))
+                {
+                    string? logDirectory = siloSettings.WalDirectory;
+                    await SustainedSection.RunAsync(context, () => WalStatistics(silo.Services), logDirectory);
+                }
             }
             finally
             {
@@ -132,6 +138,10 @@ public static class BenchRun
             }
         }
     }
+
+    /// <summary>The silo's log statistics, or null when the silo has no log (no chosen variant uses it).</summary>
+    private static Actors.Wal.LogStatistics? WalStatistics(IServiceProvider services) =>
+        services.GetService<global::Actors.Orleans.Log.SiloLog>()?.Log.GetStatistics();
 
     /// <summary>The disk's floor for one durable write, measured in the WAL's directory (before and after the sections, to show drift).</summary>
     private static void WriteFsyncBaseline(TextWriter output, string directory, string when)

@@ -21,16 +21,21 @@ public sealed class SiloClient : IAsyncDisposable
     public IClusterClient Grains { get; }
 
     /// <summary>Connects to <paramref name="gateway"/> (cluster and service id <c>actors</c>, the silo's defaults).</summary>
-    public static async Task<SiloClient> ConnectAsync(IPEndPoint gateway, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public static Task<SiloClient> ConnectAsync(IPEndPoint gateway, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        ConnectAsync([gateway], "actors", "actors", timeout, cancellationToken);
+
+    /// <summary>Connects to a cluster through <paramref name="gateways"/> (Orleans's static gateway list).</summary>
+    public static async Task<SiloClient> ConnectAsync(IReadOnlyList<IPEndPoint> gateways, string clusterId, string serviceId, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(gateways);
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);
         builder.UseOrleansClient(client => client
-            .UseStaticClustering(gateway)
+            .UseStaticClustering([.. gateways])
             .Configure<ClusterOptions>(o =>
             {
-                o.ClusterId = "actors";
-                o.ServiceId = "actors";
+                o.ClusterId = clusterId;
+                o.ServiceId = serviceId;
             }));
         IHost host = builder.Build();
         try

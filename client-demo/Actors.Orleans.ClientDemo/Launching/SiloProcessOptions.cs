@@ -15,6 +15,13 @@ public sealed class SiloProcessOptions
     /// <summary>The silo program; default <see cref="SiloAssemblyName"/> next to this assembly, or <c>ACTORS_ORLEANS_SILO_DLL</c>.</summary>
     public string? SiloAssemblyPath { get; set; }
 
+    /// <summary>
+    /// The grain assembly the silo loads (<c>ACTORS__GRAINSDIRECTORY</c> and <c>ACTORS__GRAINASSEMBLIES__0</c>): the
+    /// silo carries no grains of its own. Default the demo grains (<c>Actors.Orleans.Demo.Grains.dll</c>), from where
+    /// this process loaded them.
+    /// </summary>
+    public string GrainAssemblyPath { get; set; } = typeof(Demo.Grains.Accounts.AccountGrain).Assembly.Location;
+
     /// <summary>How long the silo may take to log its endpoints and answer 200 on /health. Default 120 s (a loaded machine).</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(120);
 

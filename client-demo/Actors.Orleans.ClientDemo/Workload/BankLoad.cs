@@ -43,13 +43,14 @@ public sealed class BankLoad(IGrainFactory grains, Ledger ledger)
     /// <param name="workers">Concurrent callers.</param>
     /// <param name="seed">The random seed (each worker derives its own).</param>
     /// <param name="abandon">Cancel it once the silo is dead: calls still waiting end as unknown at once.</param>
-    public async Task RunAsync(int workers, int seed, CancellationToken abandon)
+    /// <param name="finish">Cancel it to stop sending: each worker finishes its call in flight and returns.</param>
+    public async Task RunAsync(int workers, int seed, CancellationToken abandon, CancellationToken finish = default)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(abandon);
         await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
         {
             var random = new Random(HashCode.Combine(seed, worker));
-            while (!stop.IsCancellationRequested)
+            while (!stop.IsCancellationRequested && !finish.IsCancellationRequested)
             {
                 await NextAsync(random, stop, abandon);
             }

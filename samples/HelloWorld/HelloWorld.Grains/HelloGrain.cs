@@ -12,6 +12,6 @@ public sealed partial class HelloGrain(ILogger<HelloGrain> logger) : Grain, IHel
         return ValueTask.FromResult($"Hello grain {this.GetPrimaryKeyLong()} heard \"{greeting}\" and says hello back.");
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Hello grain {GrainKey} received the greeting {Greeting}")]
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Hello grain {GrainKey} received the greeting {Greeting}")]
     private static partial void LogGreeting(ILogger logger, long grainKey, string greeting);
 }

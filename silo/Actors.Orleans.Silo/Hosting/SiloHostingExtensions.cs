@@ -1,5 +1,8 @@
 using System.Net;
+using System.Reflection;
+using Actors.Orleans.Silo.Clustering;
 using Actors.Orleans.Silo.Dashboard;
+using Actors.Orleans.Silo.Grains;
 using Actors.Orleans.Silo.Health;
 using Actors.Orleans.Silo.Options;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -9,8 +12,9 @@ using Orleans.Dashboard;
 namespace Actors.Orleans.Silo.Hosting;
 
 /// <summary>
-/// The silo's wiring: settings, console logs, Orleans with localhost clustering and the write-ahead log as its default
-/// storage, health checks, OpenTelemetry metrics and Orleans's dashboard; then the HTTP endpoints.
+/// The silo's wiring: settings, console logs, the grain assemblies, Orleans with its membership (localhost or
+/// PostgreSQL) and the write-ahead log as its default storage, health checks, OpenTelemetry metrics (and OTLP) and
+/// Orleans's dashboard on its own listener; then the HTTP endpoints.
 /// </summary>
 public static class SiloHostingExtensions
 {
@@ -20,27 +24,42 @@ public static class SiloHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ActorsSiloOptions options = SiloSettings.Read(builder.Configuration);
-        var endpoints = SiloEndpoints.Resolve(options);
+        SiloEndpoints endpoints = SiloEndpoints.Resolve(options);
         SiloSettings.CreateDataDirectory(options);
+        IReadOnlyList<Assembly> grains = GrainAssemblyLoader.Load(options);
 
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console =>
+        builder.Logging.AddSiloConsole(options);
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            console.SingleLine = true;
-            console.UseUtcTimestamp = true;
-            console.TimestampFormat = "HH:mm:ss.fff ";
+            kestrel.Listen(IPAddress.Parse(options.HttpBindAddress), options.HttpPort);
+            if (options.DashboardEnabled)
+            {
+                kestrel.Listen(IPAddress.Parse(options.DashboardBindAddress), endpoints.DashboardPort);
+            }
         });
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(options.HttpBindAddress), options.HttpPort));
 
         // The same settings as options, validated again when the host starts (for anything that resolves them later).
         builder.Services.AddSingleton<IValidateOptions<ActorsSiloOptions>, ActorsSiloOptionsValidator>();
         builder.Services.AddOptions<ActorsSiloOptions>().Bind(builder.Configuration.GetSection(ActorsSiloOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton(endpoints);
 
+        // Hosted services start one after the other in the order registered: the membership tables before Orleans.
+        if (options.ClusteringConnectionString.Length > 0)
+        {
+            builder.Services.AddHostedService(sp => new OrleansClusteringSchema(options, sp.GetRequiredService<ILogger<OrleansClusteringSchema>>()));
+        }
+
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(endpoints.SiloPort, endpoints.GatewayPort, primarySiloEndpoint: null, options.ServiceId, options.ClusterId);
+            silo.AddSiloClustering(options, endpoints);
+            silo.AddGrainAssemblies(grains);
             silo.AddSiloStorage(options);
+            silo.AddSiloReplication(options);
+            if (SiloTelemetryExtensions.OtlpEnabled(options))
+            {
+                silo.AddActivityPropagation();
+            }
+
             if (options.DashboardEnabled)
             {
                 silo.AddDashboard();
@@ -48,13 +67,13 @@ public static class SiloHostingExtensions
             }
         });
 
-        // Hosted services start one after the other: Orleans (and so the log's recovery) before Kestrel. Starting them
-        // concurrently would let /health answer 503 during recovery, but Orleans's dashboard then fails to initialize
-        // (its host starts before the silo is active), so HTTP answers only once the silo is up.
+        // Orleans (and so the log's recovery) starts before Kestrel. Starting them concurrently would let /health
+        // answer 503 during recovery, but Orleans's dashboard then fails to initialize (its host starts before the
+        // silo is active), so HTTP answers only once the silo is up.
         builder.Services.AddHealthChecks()
-            .AddCheck<WriteAheadLogHealthCheck>("write-ahead-log")
+            .AddWriteAheadLogHealthCheck()
             .AddCheck<SiloActiveHealthCheck>("silo");
-        builder.Services.AddSiloTelemetry();
+        builder.Services.AddSiloTelemetry(options);
         return builder;
     }
 
@@ -63,6 +82,11 @@ public static class SiloHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         ActorsSiloOptions options = app.Services.GetRequiredService<IOptions<ActorsSiloOptions>>().Value;
+        if (options.DashboardEnabled)
+        {
+            app.UseDashboardListener(options, app.Services.GetRequiredService<SiloEndpoints>());
+        }
+
         app.MapHealthChecks(options.HealthPath, new HealthCheckOptions { ResponseWriter = HealthJson.WriteAsync });
         app.MapPrometheusScrapingEndpoint(options.MetricsPath);
         if (options.DashboardEnabled)

@@ -19,7 +19,7 @@ public static class SiloProgram
             app = builder.Build();
             app.MapActorsOrleansSilo();
         }
-        catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or SiloStartupException or InvalidOperationException or IOException or UnauthorizedAccessException or ArgumentException)
         {
             await Console.Error.WriteLineAsync($"Actors Orleans silo failed to start: {SiloStartupLog.Describe(ex)}");
             return 1;

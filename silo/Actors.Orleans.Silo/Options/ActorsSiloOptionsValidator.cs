@@ -17,7 +17,19 @@ public sealed class ActorsSiloOptionsValidator : IValidateOptions<ActorsSiloOpti
         Port(failures, nameof(options.SiloPort), options.SiloPort);
         Port(failures, nameof(options.GatewayPort), options.GatewayPort);
         Port(failures, nameof(options.HttpPort), options.HttpPort);
-        Require(failures, IPAddress.TryParse(options.HttpBindAddress, out _), nameof(options.HttpBindAddress), options.HttpBindAddress, "an IP address such as 127.0.0.1 or 0.0.0.0");
+        Port(failures, nameof(options.DashboardPort), options.DashboardPort);
+        Address(failures, nameof(options.HttpBindAddress), options.HttpBindAddress);
+        Address(failures, nameof(options.BindAddress), options.BindAddress);
+        Address(failures, nameof(options.DashboardBindAddress), options.DashboardBindAddress);
+        Require(failures, options.AdvertisedAddress.Length == 0 || Uri.CheckHostName(options.AdvertisedAddress) != UriHostNameType.Unknown, nameof(options.AdvertisedAddress), options.AdvertisedAddress, "an IP address or a host name (or empty)");
+        Require(failures, options.GrainAssemblies.Count == 0 || options.GrainsDirectory.Length > 0, nameof(options.GrainAssemblies), string.Join(", ", options.GrainAssemblies), $"empty unless {ActorsSiloOptions.SectionName}:{nameof(options.GrainsDirectory)} names their directory");
+        foreach (string assembly in options.GrainAssemblies)
+        {
+            Require(failures, assembly.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && System.IO.Path.GetFileName(assembly) == assembly, nameof(options.GrainAssemblies), assembly, "a file name ending in .dll, without a directory");
+        }
+
+        Require(failures, options.ReplicationFactor >= 1, nameof(options.ReplicationFactor), options.ReplicationFactor.ToString(System.Globalization.CultureInfo.InvariantCulture), "at least 1");
+        Require(failures, options.OtlpEndpoint.Length == 0 || (Uri.TryCreate(options.OtlpEndpoint, UriKind.Absolute, out Uri? otlp) && otlp.Scheme is "http" or "https"), nameof(options.OtlpEndpoint), options.OtlpEndpoint, "an http or https URI such as http://otel-collector:4317 (or empty)");
         Require(failures, Enum.IsDefined(options.SyncPolicy), nameof(options.SyncPolicy), options.SyncPolicy.ToString(), "Always, Interval or None");
         Require(failures, options.SegmentSizeBytes >= 64 * 1024, nameof(options.SegmentSizeBytes), options.SegmentSizeBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "at least 65536");
         Path(failures, nameof(options.HealthPath), options.HealthPath);
@@ -28,6 +40,9 @@ public sealed class ActorsSiloOptionsValidator : IValidateOptions<ActorsSiloOpti
 
     private static void Port(List<string> failures, string setting, int value) =>
         Require(failures, value is >= 0 and <= 65535, setting, value.ToString(System.Globalization.CultureInfo.InvariantCulture), "0 (a free port) to 65535");
+
+    private static void Address(List<string> failures, string setting, string value) =>
+        Require(failures, IPAddress.TryParse(value, out _), setting, value, "an IP address such as 127.0.0.1 or 0.0.0.0");
 
     private static void Path(List<string> failures, string setting, string value) =>
         Require(failures, value is ['/', _, ..], setting, value, "a path starting with '/'");

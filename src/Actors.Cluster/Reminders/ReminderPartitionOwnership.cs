@@ -127,6 +127,6 @@ internal sealed partial class ReminderPartitionOwnership(ILogger logger) : IRemi
 
     private SemaphoreSlim Gate(int partition) => _gates.GetOrAdd(partition, static _ => new SemaphoreSlim(1, 1));
 
-    [LoggerMessage(EventId = 4900, Level = LogLevel.Error, Message = "Partition {Partition}: its reminders could not be loaded; retried at the next reconcile (they do not fire until then)")]
+    [LoggerMessage(EventId = 4909, Level = LogLevel.Error, Message = "Partition {Partition}: its reminders could not be loaded; retried at the next reconcile (they do not fire until then)")]
     private static partial void LogAcquireFailed(ILogger logger, Exception exception, int partition);
 }

@@ -48,6 +48,6 @@ internal sealed partial class SiloReplicationTransport(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Replication message of partition {Partition} to {Replica} at {Silo} dropped: {Reason}")]
+    [LoggerMessage(EventId = 4922, Level = LogLevel.Debug, Message = "Replication message of partition {Partition} to {Replica} at {Silo} dropped: {Reason}")]
     private static partial void LogDropped(ILogger logger, int partition, ReplicaId replica, string silo, string reason);
 }

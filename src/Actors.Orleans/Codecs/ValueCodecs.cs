@@ -4,6 +4,7 @@ using MessagePack;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Serialization.TypeSystem;
+using Orleans.Storage;
 
 namespace Actors.Orleans.Codecs;
 
@@ -17,12 +18,19 @@ public sealed class ValueCodecs
     private readonly JsonSerializerOptions? _json;
     private readonly MessagePackSerializerOptions? _messagePack;
     private readonly bool _compress;
+    private readonly IGrainStorageSerializer? _storageSerializer;
+    private readonly string? _providerName;
     private IWalValueCodec? _orleans;
     private IWalValueCodec? _systemTextJson;
     private IWalValueCodec? _messagePackCodec;
+    private IWalValueCodec? _storageSerializerCodec;
 
     /// <summary>Creates the codecs of one provider.</summary>
-    public ValueCodecs(IServiceProvider services, WalProviderOptions options, bool compress)
+    /// <param name="services">The silo's services (Orleans's serializer, type names, grain storage serializers).</param>
+    /// <param name="options">The provider's settings.</param>
+    /// <param name="compress">Whether new records are Brotli-compressed where that makes them smaller.</param>
+    /// <param name="providerName">The provider's name: an <see cref="IGrainStorageSerializer"/> registered keyed by it is the provider's; null for none.</param>
+    public ValueCodecs(IServiceProvider services, WalProviderOptions options, bool compress, string? providerName = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
@@ -30,7 +38,9 @@ public sealed class ValueCodecs
         _json = options.JsonSerializerOptions;
         _messagePack = options.MessagePackSerializerOptions;
         _compress = compress;
-        WriteCodec = options.Codec;
+        _storageSerializer = options.GrainStorageSerializer;
+        _providerName = providerName;
+        WriteCodec = options.WriteCodec;
     }
 
     /// <summary>The codec new records are written with.</summary>
@@ -79,8 +89,8 @@ public sealed class ValueCodecs
     /// <exception cref="ValueDeserializationException">The record's codec is unknown or fails on the bytes.</exception>
     public T Decode<T>(LogValueRecord record, string what, string streamId, long version)
     {
-        string typeName = record.TypeName.Length > 0 ? record.TypeName : typeof(T).FullName ?? typeof(T).Name;
-        if (record.Codec is not (WalCodec.Orleans or WalCodec.SystemTextJson or WalCodec.MessagePack))
+        string typeName = record.TypeName.Length > 0 && record.Codec != WalCodec.GrainStorageSerializer ? record.TypeName : typeof(T).FullName ?? typeof(T).Name;
+        if (record.Codec is not (WalCodec.Orleans or WalCodec.SystemTextJson or WalCodec.MessagePack or WalCodec.GrainStorageSerializer))
         {
             throw new ValueDeserializationException(what, streamId, version, typeName, record.Codec, $"the record names codec {(byte)record.Codec}, which this build does not have", null);
         }
@@ -95,11 +105,19 @@ public sealed class ValueCodecs
         }
     }
 
+    /// <summary>The provider's <see cref="IGrainStorageSerializer"/>: its option, else keyed by its name, else the silo's.</summary>
+    private IGrainStorageSerializer StorageSerializer() =>
+        _storageSerializer
+        ?? (_providerName is null ? null : _services.GetKeyedService<IGrainStorageSerializer>(_providerName))
+        ?? _services.GetService<IGrainStorageSerializer>()
+        ?? throw new InvalidOperationException("the silo registers no IGrainStorageSerializer and the provider's GrainStorageSerializer is not set");
+
     private IWalValueCodec Get(WalCodec id) => id switch
     {
         WalCodec.Orleans => _orleans ??= new OrleansValueCodec(_services.GetRequiredService<Serializer>()),
         WalCodec.SystemTextJson => _systemTextJson ??= new SystemTextJsonValueCodec(_json, _services.GetRequiredService<TypeConverter>()),
         WalCodec.MessagePack => _messagePackCodec ??= new MessagePackValueCodec(_messagePack, _services.GetRequiredService<TypeConverter>()),
+        WalCodec.GrainStorageSerializer => _storageSerializerCodec ??= new GrainStorageSerializerCodec(StorageSerializer()),
         _ => throw new ArgumentOutOfRangeException(nameof(id), id, "not a codec that holds values"),
     };
 }

@@ -4,7 +4,8 @@ namespace Actors.Orleans.Diagnostics;
 
 /// <summary>
 /// Every instrument of the Orleans providers, on the meter <see cref="MeterName"/> (seen by <c>dotnet-counters</c> and
-/// OpenTelemetry without extra code). Each is tagged with the provider's name.
+/// OpenTelemetry without extra code). Each is tagged with the provider's name. Names and units follow OpenTelemetry's
+/// conventions: durations are histograms in seconds (<c>s</c>), counts carry a <c>{unit}</c> annotation, sizes <c>By</c>.
 /// </summary>
 internal static class WalProviderInstruments
 {
@@ -12,17 +13,17 @@ internal static class WalProviderInstruments
     public const string MeterName = "Actors.Orleans";
 
     private static readonly Meter Meter = new(MeterName);
-    private static readonly Counter<long> StateReads = Meter.CreateCounter<long>("actors.orleans.state.reads", description: "Grain states read from the log.");
-    private static readonly Counter<long> StateWrites = Meter.CreateCounter<long>("actors.orleans.state.writes", description: "Grain states written to the log (durable when counted).");
+    private static readonly Counter<long> StateReads = Meter.CreateCounter<long>("actors.orleans.state.reads", "{read}", "Grain states read from the log.");
+    private static readonly Counter<long> StateWrites = Meter.CreateCounter<long>("actors.orleans.state.writes", "{write}", "Grain states written to the log (durable when counted).");
     private static readonly Counter<long> StateBytes = Meter.CreateCounter<long>("actors.orleans.state.bytes", "By", "Bytes of grain state records written.");
-    private static readonly Counter<long> StateClears = Meter.CreateCounter<long>("actors.orleans.state.clears", description: "Grain states cleared and erased.");
-    private static readonly Counter<long> EtagConflicts = Meter.CreateCounter<long>("actors.orleans.state.etag_conflicts", description: "Writes refused for a stale ETag (InconsistentStateException).");
-    private static readonly Counter<long> EventBatches = Meter.CreateCounter<long>("actors.orleans.events.batches", description: "Confirmed event batches appended (one atomic append each).");
-    private static readonly Counter<long> Events = Meter.CreateCounter<long>("actors.orleans.events.appended", description: "Events appended.");
-    private static readonly Counter<long> Checkpoints = Meter.CreateCounter<long>("actors.orleans.checkpoints.written", description: "Checkpoints (snapshots) written.");
-    private static readonly Counter<long> CheckpointFailures = Meter.CreateCounter<long>("actors.orleans.checkpoints.failed", description: "Checkpoints that failed (the data they cover stays durable in the events).");
-    private static readonly Histogram<double> Activations = Meter.CreateHistogram<double>("actors.orleans.journal.load.duration", "ms", "Time to load a journaled grain: its checkpoint and the events after it.");
-    private static readonly Counter<long> ReplayedEvents = Meter.CreateCounter<long>("actors.orleans.journal.replayed_events", description: "Events replayed on top of a checkpoint while loading journaled grains.");
+    private static readonly Counter<long> StateClears = Meter.CreateCounter<long>("actors.orleans.state.clears", "{clear}", "Grain states cleared and erased.");
+    private static readonly Counter<long> EtagConflicts = Meter.CreateCounter<long>("actors.orleans.state.etag_conflicts", "{write}", "Writes refused for a stale ETag (InconsistentStateException).");
+    private static readonly Counter<long> EventBatches = Meter.CreateCounter<long>("actors.orleans.events.batches", "{batch}", "Confirmed event batches appended (one atomic append each).");
+    private static readonly Counter<long> Events = Meter.CreateCounter<long>("actors.orleans.events.appended", "{event}", "Events appended.");
+    private static readonly Counter<long> Checkpoints = Meter.CreateCounter<long>("actors.orleans.checkpoints.written", "{checkpoint}", "Checkpoints (snapshots) written.");
+    private static readonly Counter<long> CheckpointFailures = Meter.CreateCounter<long>("actors.orleans.checkpoints.failed", "{checkpoint}", "Checkpoints that failed (the data they cover stays durable in the events).");
+    private static readonly Histogram<double> Activations = Meter.CreateHistogram<double>("actors.orleans.journal.load.duration", "s", "Time to load a journaled grain: its checkpoint and the events after it.");
+    private static readonly Counter<long> ReplayedEvents = Meter.CreateCounter<long>("actors.orleans.journal.replayed_events", "{event}", "Events replayed on top of a checkpoint while loading journaled grains.");
 
     public static void StateRead(string provider) => StateReads.Add(1, Tag(provider));
 
@@ -46,9 +47,9 @@ internal static class WalProviderInstruments
 
     public static void CheckpointFailed(string provider) => CheckpointFailures.Add(1, Tag(provider));
 
-    public static void JournalLoaded(string provider, double milliseconds, int replayed)
+    public static void JournalLoaded(string provider, double seconds, int replayed)
     {
-        Activations.Record(milliseconds, Tag(provider));
+        Activations.Record(seconds, Tag(provider));
         ReplayedEvents.Add(replayed, Tag(provider));
     }
 

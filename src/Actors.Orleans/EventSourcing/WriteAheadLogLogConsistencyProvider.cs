@@ -2,6 +2,7 @@ using System.Reflection;
 using Actors.Orleans.Codecs;
 using Actors.Orleans.Log;
 using Actors.Orleans.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.EventSourcing;
 using Orleans.Storage;
 
@@ -17,6 +18,7 @@ public sealed class WriteAheadLogLogConsistencyProvider : ILogViewAdaptorFactory
     private readonly string _name;
     private readonly WriteAheadLogLogConsistencyOptions _options;
     private readonly SiloLog _log;
+    private readonly IGrainLogResolver _logs;
     private readonly ValueCodecs _codecs;
 
     /// <summary>Creates the provider named <paramref name="name"/>.</summary>
@@ -28,7 +30,8 @@ public sealed class WriteAheadLogLogConsistencyProvider : ILogViewAdaptorFactory
         _name = name;
         _options = options;
         _log = log;
-        _codecs = new ValueCodecs(services, options, log.Compress);
+        _logs = services.GetService<IGrainLogResolver>() ?? new SiloGrainLogResolver(log);
+        _codecs = new ValueCodecs(services, options, log.Compress, name);
     }
 
     /// <summary>False: the provider keeps the events itself, in the silo's log.</summary>
@@ -53,6 +56,8 @@ public sealed class WriteAheadLogLogConsistencyProvider : ILogViewAdaptorFactory
         var journal = new JournalSettings(
             _name,
             _log,
+            _logs,
+            services.GrainId,
             _codecs,
             GrainStreamNames.Journal(_name, services.GrainId),
             $"the events of grain {services.GrainId} (log-consistency provider '{_name}')",

@@ -16,14 +16,15 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry>
         string? storedElsewhere = null;
         try
         {
-            stream = await _settings.Log.Log.ReadStreamAsync(_settings.StreamId).ConfigureAwait(false);
+            IEventLog log = await _settings.GetLogAsync().ConfigureAwait(false);
+            stream = await log.ReadStreamAsync(_settings.StreamId).ConfigureAwait(false);
             // Nothing stored (never written, or only a cleared journal's reset): the grain's events may be under another provider.
             if (stream.Version == 0
                 || (stream.Events.Count == 0 && stream.Checkpoint is { } reset
                     && ValueCodecs.Parse(reset.State, _settings.What, _settings.StreamId, reset.Version).Kind == LogValueKind.JournalReset))
             {
                 storedElsewhere = await OtherProviderStreams.FindAsync(
-                    _settings.Log.Log, _settings.Log.ProviderPrefixes, GrainStreamNames.JournalPrefix(_settings.Provider), _settings.StreamId, other => OtherProviderStreams.JournalHoldsDataAsync(_settings.Log.Log, other, _settings.What)).ConfigureAwait(false);
+                    log, _settings.Log.ProviderPrefixes, GrainStreamNames.JournalPrefix(_settings.Provider), _settings.StreamId, other => OtherProviderStreams.JournalHoldsDataAsync(log, other, _settings.What)).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (LogErrors.Translate(ex, $"Loading {_settings.What}", _settings.StreamId, reading: true) is { } translated)

@@ -87,7 +87,7 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
     {
         long started = Stopwatch.GetTimestamp();
         int replayed = await LoadAsync().ConfigureAwait(false);
-        WalProviderInstruments.JournalLoaded(_settings.Provider, Stopwatch.GetElapsedTime(started).TotalMilliseconds, replayed);
+        WalProviderInstruments.JournalLoaded(_settings.Provider, Stopwatch.GetElapsedTime(started).TotalSeconds, replayed);
     }
 
     /// <inheritdoc />
@@ -156,7 +156,7 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
             AppendResult appended;
             try
             {
-                appended = await _settings.Log.Log.AppendAsync(_settings.StreamId, _origin + _version, records).ConfigureAwait(false);
+                appended = await (await _settings.GetLogAsync().ConfigureAwait(false)).AppendAsync(_settings.StreamId, _origin + _version, records).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -220,7 +220,7 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
         IReadOnlyList<StoredEvent> stored;
         try
         {
-            stored = await _settings.Log.Log.ReadEventsAsync(_settings.StreamId, _origin + fromVersion + 1, _origin + toVersion).ConfigureAwait(false);
+            stored = await (await _settings.GetLogAsync().ConfigureAwait(false)).ReadEventsAsync(_settings.StreamId, _origin + fromVersion + 1, _origin + toVersion).ConfigureAwait(false);
         }
         catch (EventsReclaimedException reclaimed)
         {
@@ -249,7 +249,7 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
     {
         cancellationToken.ThrowIfCancellationRequested();
         long streamVersion = _origin + _version;
-        IEventLog log = _settings.Log.Log;
+        IEventLog log = await _settings.GetLogAsync().ConfigureAwait(false);
         try
         {
             StreamInfo info = log.GetStreamInfo(_settings.StreamId);
@@ -281,7 +281,7 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
     /// <summary>Brings the confirmed view up to the stream: the events after the confirmed version, or a full load.</summary>
     private async Task RefreshAsync()
     {
-        IEventLog log = _settings.Log.Log;
+        IEventLog log = await _settings.GetLogAsync().ConfigureAwait(false);
         StreamInfo info = log.GetStreamInfo(_settings.StreamId);
         long streamVersion = _origin + _version;
         if (info.Version == streamVersion && !info.IsDeleted)
@@ -324,7 +324,7 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
         {
             long streamVersion = _origin + _version;
             byte[] snapshot = _settings.Codecs.Encode(LogValueKind.Snapshot, _confirmed, $"the confirmed state of {_settings.What}", _settings.StreamId, _origin == 0 ? null : _origin);
-            await _settings.Log.Log.WriteCheckpointAsync(_settings.StreamId, streamVersion, snapshot).ConfigureAwait(false);
+            await (await _settings.GetLogAsync().ConfigureAwait(false)).WriteCheckpointAsync(_settings.StreamId, streamVersion, snapshot).ConfigureAwait(false);
             _checkpointVersion = streamVersion;
             _bytesSinceCheckpoint = 0;
             WalProviderInstruments.CheckpointWritten(_settings.Provider);

@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Actors.Orleans;
 
 /// <summary>
@@ -7,7 +5,6 @@ namespace Actors.Orleans;
 /// cleared (reads return it cleared, with <see cref="ClearedVersion"/> as the ETag), while its earlier values are still in
 /// the log's files. Clearing again erases them.
 /// </summary>
-[GenerateSerializer]
 public sealed class ClearedStateNotErasedException : WriteAheadLogProviderException
 {
     /// <summary>Creates the exception.</summary>
@@ -18,15 +15,13 @@ public sealed class ClearedStateNotErasedException : WriteAheadLogProviderExcept
     public ClearedStateNotErasedException(string what, string streamId, long clearedVersion, Exception innerException)
         : base($"The {what} is cleared (stream '{streamId}', version {clearedVersion}), but erasing its older records failed: {innerException.Message} They stay in the log's files until ClearStateAsync runs again.", innerException)
     {
-        StreamId = streamId;
-        ClearedVersion = clearedVersion;
+        ExceptionFacts.Set(this, nameof(StreamId), streamId);
+        ExceptionFacts.Set(this, nameof(ClearedVersion), clearedVersion);
     }
 
     /// <summary>The log stream.</summary>
-    [Id(0)]
-    public string StreamId { get; private set; }
+    public string StreamId => ExceptionFacts.String(this, nameof(StreamId));
 
     /// <summary>The version of the stored cleared record (the state's ETag now).</summary>
-    [Id(1)]
-    public long ClearedVersion { get; private set; }
+    public long ClearedVersion => ExceptionFacts.Int64(this, nameof(ClearedVersion));
 }

@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Actors.Orleans;
 
 /// <summary>
@@ -7,7 +5,6 @@ namespace Actors.Orleans;
 /// same grain's data: the grain class moved to another provider (for example from <c>[WriteAheadLog]</c> to the silo's
 /// default, on the log or not). The grain does not activate with an empty state instead; nothing stored is changed.
 /// </summary>
-[GenerateSerializer]
 public sealed class GrainDataUnderAnotherProviderException : WriteAheadLogProviderException
 {
     /// <summary>Creates the exception.</summary>
@@ -21,15 +18,13 @@ public sealed class GrainDataUnderAnotherProviderException : WriteAheadLogProvid
             "provider that stored it, or clear its data there to start it empty under the new one.",
             null)
     {
-        StreamId = streamId;
-        StoredStreamId = storedStreamId;
+        ExceptionFacts.Set(this, nameof(StreamId), streamId);
+        ExceptionFacts.Set(this, nameof(StoredStreamId), storedStreamId);
     }
 
     /// <summary>The grain's stream under the provider that read it (empty), or where it was read when that provider is not on the log.</summary>
-    [Id(0)]
-    public string StreamId { get; private set; }
+    public string StreamId => ExceptionFacts.String(this, nameof(StreamId));
 
     /// <summary>The stream of the other provider that holds the grain's data.</summary>
-    [Id(1)]
-    public string StoredStreamId { get; private set; }
+    public string StoredStreamId => ExceptionFacts.String(this, nameof(StoredStreamId));
 }

@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Actors.Orleans;
 
 /// <summary>
@@ -9,7 +7,6 @@ namespace Actors.Orleans;
 /// them in <see cref="SiloLogOptions.RetiredProviders"/> to leave their data unread on purpose. The log records a
 /// provider when it is configured at an open, whether or not it stored anything since.
 /// </summary>
-[GenerateSerializer]
 public sealed class UnconfiguredProviderDataException : WriteAheadLogProviderException
 {
     /// <summary>Creates the exception.</summary>
@@ -24,17 +21,15 @@ public sealed class UnconfiguredProviderDataException : WriteAheadLogProviderExc
             $"Configure each such provider under its old name again, or add its name to SiloLogOptions.{nameof(SiloLogOptions.RetiredProviders)} to leave its data unread.",
             null)
     {
-        Directory = directory;
-        UnconfiguredPrefixes = [.. unconfigured];
+        ExceptionFacts.Set(this, nameof(Directory), directory);
+        ExceptionFacts.Set(this, nameof(UnconfiguredPrefixes), string.Join('\n', unconfigured));
     }
 
     /// <summary>The log's directory.</summary>
-    [Id(0)]
-    public string Directory { get; private set; }
+    public string Directory => ExceptionFacts.String(this, nameof(Directory));
 
     /// <summary>The recorded stream prefixes (<c>s/{provider}/</c>, <c>j/{provider}/</c>) that no configured provider owns.</summary>
-    [Id(1)]
-    public string[] UnconfiguredPrefixes { get; private set; }
+    public string[] UnconfiguredPrefixes => ExceptionFacts.String(this, nameof(UnconfiguredPrefixes)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     private static string Describe(IReadOnlyList<string> prefixes) =>
         prefixes.Count == 0 ? "(none)" : string.Join(", ", prefixes.Select(p => $"provider '{Storage.GrainStreamNames.ProviderOf(p)}' (streams '{p}')"));

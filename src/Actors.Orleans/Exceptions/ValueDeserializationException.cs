@@ -1,12 +1,9 @@
-using Orleans;
-
 namespace Actors.Orleans;
 
 /// <summary>
 /// A stored state or event could not be read back (an unknown or changed type, bytes the codec refuses, a record not
 /// written by these providers). The grain does not activate with a default state instead, and nothing stored is changed.
 /// </summary>
-[GenerateSerializer]
 public sealed class ValueDeserializationException : WriteAheadLogProviderException
 {
     /// <summary>Creates the exception.</summary>
@@ -20,25 +17,21 @@ public sealed class ValueDeserializationException : WriteAheadLogProviderExcepti
     public ValueDeserializationException(string what, string streamId, long version, string typeName, WalCodec codec, string reason, Exception? innerException)
         : base($"Cannot read {what}: stream '{streamId}' version {version}, type '{typeName}', codec {codec}: {reason}. The stored data was not changed.", innerException)
     {
-        StreamId = streamId;
-        Version = version;
-        TypeName = typeName;
-        Codec = codec;
+        ExceptionFacts.Set(this, nameof(StreamId), streamId);
+        ExceptionFacts.Set(this, nameof(Version), version);
+        ExceptionFacts.Set(this, nameof(TypeName), typeName);
+        ExceptionFacts.Set(this, nameof(Codec), codec.ToString());
     }
 
     /// <summary>The log stream.</summary>
-    [Id(0)]
-    public string StreamId { get; private set; }
+    public string StreamId => ExceptionFacts.String(this, nameof(StreamId));
 
     /// <summary>The stream version of the record.</summary>
-    [Id(1)]
-    public long Version { get; private set; }
+    public long Version => ExceptionFacts.Int64(this, nameof(Version));
 
     /// <summary>The stored (or expected) type name.</summary>
-    [Id(2)]
-    public string TypeName { get; private set; }
+    public string TypeName => ExceptionFacts.String(this, nameof(TypeName));
 
     /// <summary>The codec the record names.</summary>
-    [Id(3)]
-    public WalCodec Codec { get; private set; }
+    public WalCodec Codec => Enum.TryParse(ExceptionFacts.String(this, nameof(Codec)), out WalCodec codec) ? codec : default;
 }

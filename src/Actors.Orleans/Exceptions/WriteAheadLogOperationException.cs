@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Actors.Orleans;
 
 /// <summary>
@@ -7,7 +5,6 @@ namespace Actors.Orleans;
 /// (false: nothing was stored) from a failure (true: the log hit an I/O error and the write may or may not be stored; the
 /// grain reads its state again before it goes on).
 /// </summary>
-[GenerateSerializer]
 public sealed class WriteAheadLogOperationException : WriteAheadLogProviderException
 {
     /// <summary>Creates the exception.</summary>
@@ -23,8 +20,8 @@ public sealed class WriteAheadLogOperationException : WriteAheadLogProviderExcep
     private WriteAheadLogOperationException(Exception innerException, string message, string streamId, bool outcomeUnknown)
         : base(message, innerException)
     {
-        StreamId = streamId;
-        OutcomeUnknown = outcomeUnknown;
+        ExceptionFacts.Set(this, nameof(StreamId), streamId);
+        ExceptionFacts.Set(this, nameof(OutcomeUnknown), outcomeUnknown);
     }
 
     /// <summary>The exception for a read the log refused or failed (nothing was being written: <see cref="OutcomeUnknown"/> is false).</summary>
@@ -38,10 +35,8 @@ public sealed class WriteAheadLogOperationException : WriteAheadLogProviderExcep
     }
 
     /// <summary>The log stream.</summary>
-    [Id(0)]
-    public string StreamId { get; private set; }
+    public string StreamId => ExceptionFacts.String(this, nameof(StreamId));
 
-    /// <summary>True when the write may have been stored (the log failed mid-write); false for a rejection.</summary>
-    [Id(1)]
-    public bool OutcomeUnknown { get; private set; }
+    /// <summary>True when the write may have been stored (the log failed mid-write); false for a rejection. Also <c>Data["OutcomeUnknown"]</c>.</summary>
+    public bool OutcomeUnknown => ExceptionFacts.Boolean(this, nameof(OutcomeUnknown), absent: true);
 }

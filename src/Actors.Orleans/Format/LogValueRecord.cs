@@ -14,10 +14,12 @@ namespace Actors.Orleans.Format;
  *   1       1     FormatVersion (1)
  *   2       1     MinCompatibleVersion (1): a reader older than this refuses the record
  *   3       1     Kind (LogValueKind: 1 state, 2 cleared state, 3 event, 4 snapshot, 5 journal reset)
- *   4       1     Codec (WalCodec: 0 none (a cleared state), 1 Orleans, 2 System.Text.Json, 3 MessagePack)
+ *   4       1     Codec (WalCodec: 0 none (a cleared state), 1 Orleans, 2 System.Text.Json, 3 MessagePack,
+ *                 4 an IGrainStorageSerializer)
  *   5       1     Flags: bit 0 = the payload is Brotli-compressed; bit 1 = an Origin follows the type name; other bits 0
  *   6       2     T = length of TypeName in UTF-8 bytes (u16); 0 when the codec carries the type itself (Orleans)
- *   8       T     TypeName: the value's type as Orleans's TypeConverter formats it
+ *   8       T     TypeName: the value's type as Orleans's TypeConverter formats it; with codec 4 the serializer's type
+ *                 full name instead (the record is read only by that serializer)
  *   8+T     8     Origin (i64, only with flag bit 1; snapshots and resets of a journal cleared at least once): the stream
  *                 version at which the grain's version 0 begins (grain version = stream version - Origin)
  *   then    rest  Payload: the codec's bytes; when compressed: U (u32, the uncompressed length, at most 1 GiB), then

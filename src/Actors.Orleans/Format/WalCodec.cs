@@ -18,4 +18,10 @@ public enum WalCodec : byte
 
     /// <summary>MessagePack, with the provider's <c>MessagePackSerializerOptions</c>; the record stores the value's type name.</summary>
     MessagePack = 3,
+
+    /// <summary>
+    /// Orleans's <c>IGrainStorageSerializer</c> seam (the provider's <c>GrainStorageSerializer</c>, else the one keyed by the
+    /// provider's name, else the silo's); the record stores the serializer's type name and is read only by that serializer.
+    /// </summary>
+    GrainStorageSerializer = 4,
 }

@@ -1,5 +1,6 @@
 using Actors.Orleans.EventSourcing;
 using Actors.Orleans.Log;
+using Actors.Orleans.Placement;
 using Actors.Orleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,6 +10,7 @@ using Orleans;
 using Orleans.EventSourcing;
 using Orleans.Providers;
 using Orleans.Runtime;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -30,12 +32,14 @@ internal static class WriteAheadLogServiceCollectionExtensions
 
         services.AddOptions<SiloLogOptions>().ValidateOnStart();
 
-        // The engine's errors travel inside the providers' typed errors; Orleans sends only exceptions of supported namespaces.
+        // The providers' and the engine's errors cross grain calls through Orleans's exception codec, which every client
+        // can read (ProviderExceptionTypes): only those types are added, any filter set before is kept.
         services.Configure<ExceptionSerializationOptions>(o =>
         {
-            o.SupportedNamespacePrefixes.Add("Actors");
-            o.SupportedNamespacePrefixes.Add("MessagePack");
+            Func<Type, bool> before = o.SupportedExceptionTypeFilter;
+            o.SupportedExceptionTypeFilter = type => ProviderExceptionTypes.IsProviderType(type) || before(type);
         });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITypeConverter, ProviderExceptionTypeConverter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloLogOptions>, SiloLogOptionsValidator>());
         services.AddSingleton<StreamRetentionRegistry>();
         services.AddSingleton(sp =>
@@ -45,22 +49,28 @@ internal static class WriteAheadLogServiceCollectionExtensions
                 sp.GetRequiredService<StreamRetentionRegistry>(),
                 sp.GetRequiredService<ILoggerFactory>(),
                 sp.GetService<TimeProvider>());
-            log.GuardSingleSilo(sp.GetRequiredService<IClusterMembershipService>());
+
+            // Without replication (AddWriteAheadLogReplication registers the leader locator) the silo's log refuses while
+            // several silos are active.
+            if (sp.GetService<IGrainLeaderLocator>() is null)
+            {
+                log.GuardSingleSilo(sp.GetRequiredService<IClusterMembershipService>());
+            }
+
             return log;
         });
+
+        // Where grains' streams live: the silo's one log, unless replication registered its partitioned resolver.
+        services.TryAddSingleton<IGrainLogResolver>(sp => new SiloGrainLogResolver(sp.GetRequiredService<SiloLog>()));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloLog>());
         return services;
     }
 
-    /// <summary>A write-ahead-log grain storage provider named <paramref name="name"/> (once per name).</summary>
-    public static IServiceCollection AddWalGrainStorage(this IServiceCollection services, string name, Action<WriteAheadLogGrainStorageOptions>? configure)
+    /// <summary>A write-ahead-log grain storage provider named <paramref name="name"/> (once per name), through Orleans's <c>AddGrainStorage</c>.</summary>
+    public static IServiceCollection AddWalGrainStorage(this IServiceCollection services, string name, Action<OptionsBuilder<WriteAheadLogGrainStorageOptions>>? configure)
     {
         services.AddSiloLog();
-        if (configure is not null)
-        {
-            services.Configure(name, configure);
-        }
-
+        configure?.Invoke(services.AddOptions<WriteAheadLogGrainStorageOptions>(name));
         if (!TryMarkProvider(services, typeof(WriteAheadLogGrainStorage), name))
         {
             return services;
@@ -69,28 +79,20 @@ internal static class WriteAheadLogServiceCollectionExtensions
         services.AddOptions<WriteAheadLogGrainStorageOptions>(name).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WriteAheadLogGrainStorageOptions>, WalProviderOptionsValidator>());
         services.AddSingleton<IStreamRetentionSource>(new StateRetentionSource(name));
-        services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => new WriteAheadLogGrainStorage(
-            name,
-            sp.GetRequiredService<IOptionsMonitor<WriteAheadLogGrainStorageOptions>>().Get(name),
+        services.AddGrainStorage(name, (sp, key) => new WriteAheadLogGrainStorage(
+            key,
+            sp.GetRequiredService<IOptionsMonitor<WriteAheadLogGrainStorageOptions>>().Get(key),
             sp.GetRequiredService<SiloLog>(),
             sp,
             sp.GetRequiredService<ILogger<WriteAheadLogGrainStorage>>()));
-        if (name == ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME)
-        {
-            services.TryAddSingleton(sp => sp.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME));
-        }
-
         return services;
     }
 
     /// <summary>A write-ahead-log log-consistency provider named <paramref name="name"/> (once per name).</summary>
-    public static IServiceCollection AddWalLogConsistency(this IServiceCollection services, string name, Action<WriteAheadLogLogConsistencyOptions>? configure)
+    public static IServiceCollection AddWalLogConsistency(this IServiceCollection services, string name, Action<OptionsBuilder<WriteAheadLogLogConsistencyOptions>>? configure)
     {
         services.AddSiloLog();
-        if (configure is not null)
-        {
-            services.Configure(name, configure);
-        }
+        configure?.Invoke(services.AddOptions<WriteAheadLogLogConsistencyOptions>(name));
 
         if (!TryMarkProvider(services, typeof(WriteAheadLogLogConsistencyProvider), name))
         {

@@ -49,14 +49,15 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>The open log.</summary>
+    /// <summary>The open log, also when it failed: a failed log still serves reads (grains whose data is durable keep
+    /// activating) and refuses writes with the engine's <see cref="LogFailedException"/>, which names the cause.</summary>
     /// <exception cref="WriteAheadLogUnavailableException">The log is not open (see the message for why).</exception>
     public IEventLog Log
     {
         get
         {
             WriteAheadLog? log = Volatile.Read(ref _log);
-            if (log is not null && !log.IsFailed)
+            if (log is not null)
             {
                 _singleSilo?.ThrowIfSeveralSilos(_options.Directory);
                 return DecorateForTests is { } decorate ? decorate(log) : log;
@@ -104,14 +105,32 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
             if (_state == SiloLogState.Open && _log is { } log)
             {
                 LogStatistics statistics = log.GetStatistics();
-                return statistics.IsFailed
-                    ? new SiloLogStatus(SiloLogState.Failed, _options.Directory, "the log hit an I/O error and refuses writes until the silo restarts (see the silo's log)", statistics.StreamCount, statistics.DurableLsn, _openDuration)
-                    : new SiloLogStatus(SiloLogState.Open, _options.Directory, _description, statistics.StreamCount, statistics.DurableLsn, _openDuration);
+                return statistics switch
+                {
+                    { IsFailed: true } => new SiloLogStatus(SiloLogState.Failed, _options.Directory, DescribeFailure(statistics.Failure), statistics.StreamCount, statistics.DurableLsn, _openDuration),
+                    { DiskFull: { } full } => new SiloLogStatus(
+                        SiloLogState.DiskFull,
+                        _options.Directory,
+                        $"no space left on the device: writes that need a new segment ('{full.SegmentPath}', {full.SegmentSizeBytes} bytes, SiloLogOptions.{nameof(SiloLogOptions.SegmentSizeBytes)}) " +
+                        "are refused and resume by themselves once there is room; reads are served",
+                        statistics.StreamCount,
+                        statistics.DurableLsn,
+                        _openDuration),
+                    _ => new SiloLogStatus(SiloLogState.Open, _options.Directory, _description, statistics.StreamCount, statistics.DurableLsn, _openDuration),
+                };
             }
 
             return new SiloLogStatus(_state, _options.Directory, _description, 0, 0, _openDuration);
         }
     }
+
+    private static string DescribeFailure(LogFailedException? failure) => failure switch
+    {
+        { IsDiskFull: true } => $"no space left on the device: the log failed during {failure.Operation} and refuses writes until the silo restarts " +
+            "(a failed write or fsync is never retried: the outcome of the writes in flight is unknown); reads are served. Free space, then restart the silo",
+        not null => $"the log hit an I/O error during {failure.Operation} ({failure.InnerException?.Message}) and refuses writes until the silo restarts; reads are served",
+        null => "the log hit an I/O error and refuses writes until the silo restarts (see the silo's log); reads are served",
+    };
 
     /// <inheritdoc />
     public void Participate(ISiloLifecycle lifecycle)

@@ -15,9 +15,20 @@ public enum SiloLogState
     /// <summary>Opening failed; the silo does not start.</summary>
     OpenFailed = 3,
 
-    /// <summary>The log hit an I/O error: it refuses writes until the silo restarts.</summary>
+    /// <summary>
+    /// The log hit an I/O error while writing or syncing records (a failed write or fsync, a full disk among them): the
+    /// outcome of the writes in flight is unknown, so it refuses every write until the silo restarts (fail-stop: a failed
+    /// fsync is never retried); it still serves reads. <see cref="SiloLogStatus.Description"/> names the cause.
+    /// </summary>
     Failed = 4,
 
     /// <summary>Closed (the silo stopped).</summary>
     Closed = 5,
+
+    /// <summary>
+    /// Open, but the device holding the log is full: writes that need a new segment are refused (nothing of them stored),
+    /// reads and writes that fit the active segment are served, and writes resume by themselves once the device has room
+    /// for a segment. <see cref="SiloLogStatus.Description"/> names the path and the setting that helps.
+    /// </summary>
+    DiskFull = 6,
 }

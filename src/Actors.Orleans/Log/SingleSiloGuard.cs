@@ -5,8 +5,8 @@ namespace Actors.Orleans.Log;
 /// <summary>
 /// Refuses storage calls while the cluster has more than one active silo. Each silo's log holds only the grains that
 /// silo stored; with several silos a grain can activate on a silo whose log does not hold its state and would read it as
-/// empty: silent loss. Until the cluster layer (partitions, replication, placement on Orleans) lands, a typed error
-/// is the honest answer.
+/// empty: silent loss. Without <c>AddWriteAheadLogReplication</c> (partitions placed on
+/// their leaders, Actors.Orleans.Clustering) a typed error is the honest answer.
 /// </summary>
 internal sealed class SingleSiloGuard(IClusterMembershipService membership)
 {
@@ -27,7 +27,7 @@ internal sealed class SingleSiloGuard(IClusterMembershipService membership)
         if (active > 1)
         {
             throw new WriteAheadLogUnavailableException(
-                $"The write-ahead log in '{directory}' serves one silo, and this cluster has {active} active silos: each silo's log holds only the grains that silo stored, so a grain activated on another silo would read its state as empty. Several silos need the cluster layer (partitions and replication), which is not yet on Orleans; run one silo. Nothing was read or stored.");
+                $"The write-ahead log in '{directory}' serves one silo, and this cluster has {active} active silos: each silo's log holds only the grains that silo stored, so a grain activated on another silo would read its state as empty. Several silos need partitions placed on their leaders: add AddWriteAheadLogReplication to every silo (package Actors.Orleans.Clustering), or run one silo. Nothing was read or stored.");
         }
     }
 }

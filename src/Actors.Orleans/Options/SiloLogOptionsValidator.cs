@@ -18,7 +18,7 @@ public sealed class SiloLogOptionsValidator : IValidateOptions<SiloLogOptions>
 
         if (string.IsNullOrWhiteSpace(options.Directory))
         {
-            failures.Add($"WriteAheadLog: {nameof(options.Directory)} is required: call AddWriteAheadLog(o => o.Directory = \"...\") on the silo builder.");
+            failures.Add($"WriteAheadLog: {nameof(options.Directory)} is required: call AddWriteAheadLog(o => o.Directory = \"...\") on the silo builder, or set WriteAheadLog:Directory in configuration.");
         }
 
         WriteAheadLogOptions engine;

@@ -5,20 +5,28 @@ namespace Actors.Orleans.Placement;
 
 /// <summary>
 /// Places activations of <see cref="WriteAheadLogAttribute"/> grains (<see cref="WriteAheadLogPlacement"/>): on the silo
-/// the call arrives at when it is active and can host the grain, else on a compatible silo chosen at random. Registered
-/// by <c>AddWriteAheadLog</c> only, so that a silo without the log refuses to place such grains.
+/// leading the grain's partition when replication is configured (an <see cref="IGrainLeaderLocator"/> is registered),
+/// else on the silo the call arrives at when it is active and can host the grain, else on a compatible silo chosen at
+/// random. Registered by <c>AddWriteAheadLog</c> only, so that a silo without the log refuses to place such grains.
 /// </summary>
 /// <remarks>
-/// One silo is what the providers serve today (several active silos are refused, <c>SingleSiloGuard</c>), so this is
-/// the silo's own. Placement on the leader of the grain's partition comes with the cluster layer.
+/// Without replication one silo is what the providers serve (several active silos are refused, <c>SingleSiloGuard</c>),
+/// so this is the silo's own.
 /// </remarks>
-internal sealed class WriteAheadLogPlacementDirector : IPlacementDirector
+internal sealed class WriteAheadLogPlacementDirector(IServiceProvider services) : IPlacementDirector
 {
+    private readonly IGrainLeaderLocator? _leaders = services.GetService(typeof(IGrainLeaderLocator)) as IGrainLeaderLocator;
+
     /// <inheritdoc />
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         SiloAddress[] compatible = context.GetCompatibleSilos(target);
+        if (_leaders is not null)
+        {
+            return _leaders.GetLeaderAsync(target.GrainIdentity, compatible);
+        }
+
         if (IPlacementDirector.GetPlacementHint(target.RequestContextData, compatible) is { } hint)
         {
             return Task.FromResult(hint);

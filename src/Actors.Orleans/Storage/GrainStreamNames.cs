@@ -62,7 +62,12 @@ public static class GrainStreamNames
             return prefix;
         }
 
-        string escaped = prefix[(kindEnd + 1)..^1];
+        return Unescape(prefix[(kindEnd + 1)..^1]);
+    }
+
+    /// <summary>Undoes the escaping of a provider or state name (<c>%25</c> to <c>%</c>, <c>%2F</c> to <c>/</c>).</summary>
+    internal static string Unescape(string escaped)
+    {
         var name = new System.Text.StringBuilder(escaped.Length);
         for (int i = 0; i < escaped.Length; i++)
         {

@@ -31,11 +31,13 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
     private readonly string _name;
     private readonly WriteAheadLogGrainStorageOptions _options;
     private readonly SiloLog _log;
+    private readonly IGrainLogResolver _logs;
     private readonly ValueCodecs _codecs;
     private readonly IActivatorProvider _activators;
     private readonly ILogger _logger;
 
-    /// <summary>Creates the provider named <paramref name="name"/> on the silo's log.</summary>
+    /// <summary>Creates the provider named <paramref name="name"/> on the silo's log (each grain's streams in the log the
+    /// silo's <see cref="IGrainLogResolver"/> gives: the silo's one log unless replication is configured).</summary>
     public WriteAheadLogGrainStorage(string name, WriteAheadLogGrainStorageOptions options, SiloLog log, IServiceProvider services, ILogger<WriteAheadLogGrainStorage> logger)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -45,7 +47,8 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         _name = name;
         _options = options;
         _log = log;
-        _codecs = new ValueCodecs(services, options, log.Compress);
+        _logs = services.GetService<IGrainLogResolver>() ?? new SiloGrainLogResolver(log);
+        _codecs = new ValueCodecs(services, options, log.Compress, name);
         _activators = services.GetRequiredService<IActivatorProvider>();
         _logger = logger;
     }
@@ -56,7 +59,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         ArgumentNullException.ThrowIfNull(grainState);
         string streamId = GrainStreamNames.State(_name, stateName, grainId);
         string what = What(stateName, grainId);
-        IEventLog log = _log.Log;
+        IEventLog log = await _logs.GetLogAsync(grainId).ConfigureAwait(false);
         try
         {
             StreamInfo info = log.GetStreamInfo(streamId);
@@ -103,7 +106,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         string what = What(stateName, grainId);
         long expected = ExpectedVersion(grainState.ETag, what);
         byte[] record = _codecs.Encode(LogValueKind.State, grainState.State, what, streamId);
-        IEventLog log = _log.Log;
+        IEventLog log = await _logs.GetLogAsync(grainId).ConfigureAwait(false);
         AppendResult appended = await AppendAsync(log, streamId, expected, record, what, grainState.ETag).ConfigureAwait(false);
         grainState.ETag = appended.LastVersion.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
@@ -120,7 +123,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         string what = What(stateName, grainId);
         long expected = ExpectedVersion(grainState.ETag, what);
         byte[] cleared = ValueCodecs.ClearedState();
-        IEventLog log = _log.Log;
+        IEventLog log = await _logs.GetLogAsync(grainId).ConfigureAwait(false);
         AppendResult appended = await AppendAsync(log, streamId, expected, cleared, what, grainState.ETag).ConfigureAwait(false);
 
         // The cleared record is stored: from here on the state is cleared, whatever happens to the erasure below.

@@ -207,9 +207,9 @@ public sealed partial class CommittedEntryApplier
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica {Replica} could not capture its materialized log at LSN {Lsn} as a checkpoint; it goes on applying, keeps every entry and tries again after the next checkpoint interval")]
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Replica {Replica} could not capture its materialized log at LSN {Lsn} as a checkpoint; it goes on applying, keeps every entry and tries again after the next checkpoint interval")]
     private static partial void LogCaptureFailed(ILogger logger, ReplicaId replica, long lsn, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica {Replica} could not rebuild its materialized log from the checkpoint at LSN {Lsn} (attempt {Attempt}); it applies nothing until a restore succeeds and tries again in {RetryInMs} ms")]
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Replica {Replica} could not rebuild its materialized log from the checkpoint at LSN {Lsn} (attempt {Attempt}); it applies nothing until a restore succeeds and tries again in {RetryInMs} ms")]
     private static partial void LogRestoreFailed(ILogger logger, ReplicaId replica, long lsn, int attempt, double retryInMs, Exception exception);
 }

@@ -11,8 +11,7 @@ namespace Actors.Replication.Protocol;
 /// answered) and the transport may reorder them (the silo transport serves the requests of one connection concurrently,
 /// so two requests read in order can reach the replica's queue in the other order). Before holding, such a request
 /// failed the prefix check and the follower answered <see cref="AppendDiverged"/> at its end; the leader rewound its send
-/// position there and resent every entry in flight, which the follower then received twice (docs/replication.md,
-/// "Round 12: resends and divergences without a fault").</para>
+/// position there and resent every entry in flight, which the follower then received twice (the run logs before issue 64, in git history).</para>
 /// <para>A request is held only when nothing else can explain the gap: it comes from the leader of this replica's epoch
 /// (the fencing already ran), this replica has matched its whole log with that leader in this epoch
 /// (<see cref="_matchedOffset"/> equals the log's end, verified by an earlier request), and the request carries

@@ -6,7 +6,7 @@ namespace Actors.Replication.Protocol;
 /// the leader asks where the follower is (<see cref="SendHeartbeat"/>: an empty request at its matched offset, answered at
 /// once with the entries it received, synced or not); a follower whose sync is merely slower than a heartbeat interval
 /// answers that it has them, and nothing is resent. A request that was lost is resent one heartbeat later than it would be
-/// by resending at the first heartbeat (docs/replication.md, "Round 12: resends and divergences without a fault").</para>
+/// by resending at the first heartbeat (the run logs before issue 64, in git history).</para>
 /// <para>Unchanged: a follower silent for <see cref="Options.ReplicaOptions.FollowerLagTimeout"/> gets only empty probes
 /// (back-off); one whose matched offset lies below the log's start is sent the checkpoint again each heartbeat until it
 /// progresses; one with nothing in flight gets an empty request when nothing was sent to it within the interval.</para>

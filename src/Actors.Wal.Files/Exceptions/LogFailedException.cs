@@ -9,11 +9,24 @@ public sealed class LogFailedException : WalException
 {
     /// <summary>Creates the exception.</summary>
     public LogFailedException(string directory, string operation, Exception? innerException)
-        : base($"The log in '{directory}' failed during {operation} and is read-only until reopened: {innerException?.Message ?? "no detail"}", innerException)
+        : this(directory, operation, innerException, refused: false)
+    {
+    }
+
+    /// <summary>Creates the exception; <paramref name="refused"/> for a request the failed log refused before taking it.</summary>
+    public LogFailedException(string directory, string operation, Exception? innerException, bool refused)
+        : base(Describe(directory, operation, innerException) + (refused ? " This request was refused: nothing of it was written." : ""), innerException)
     {
         Directory = directory;
         Operation = operation;
+        Refused = refused;
     }
+
+    /// <summary>
+    /// True when the log had already failed before it took this request, so nothing of it was written (a rejection in
+    /// Akka's sense); false when the request was in flight when the log failed, or may have been (the outcome is unknown).
+    /// </summary>
+    public bool Refused { get; }
 
     /// <summary>The log directory.</summary>
     public string Directory { get; }
@@ -33,4 +46,14 @@ public sealed class LogFailedException : WalException
     public static bool IsDiskFullError(Exception exception) => exception is IOException io && (io.HResult & 0xFFFF) == DiskFullErrno;
 
     private const int DiskFullErrno = 28;
+
+    /// <summary>The message: where, during what, the I/O error, and for a full disk what happened and what helps.</summary>
+    private static string Describe(string directory, string operation, Exception? innerException) =>
+        innerException is not null && IsDiskFullError(innerException)
+            ? $"The log in '{directory}' failed during {operation} and is read-only until reopened: {innerException.Message.TrimEnd().TrimEnd('.')}. " +
+              $"No space left on the device holding '{directory}'. Records of the failed write may be partly on disk and are not retried " +
+              "(after a failed write or fsync the kernel may have dropped the unsynced pages, so only recovery knows what is stored): free " +
+              "space on the device and reopen the log (restart the silo); recovery keeps every acknowledged record. Preallocated segments " +
+              "(WriteAheadLogOptions.PreallocateSegments, the default) meet a full disk only when a new segment is created, which the log refuses and retries instead."
+            : $"The log in '{directory}' failed during {operation} and is read-only until reopened: {innerException?.Message ?? "no detail"}";
 }

@@ -13,13 +13,13 @@ internal static class DumpCommand
     public static Command Create(ToolConsole console)
     {
         var dir = CommonOptions.Directory();
-        var stream = new Option<string>("--stream", "-s") { Description = "The stream id, e.g. account/42.", Required = true };
+        var stream = new Option<string>("--stream", "-s") { Description = "The stream id, e.g. j/WriteAheadLog/account/42 (actors-wal streams lists them).", Required = true };
         var toVersion = new Option<long?>("--to-version") { Description = "Show the stream as of this version (inclusive)." };
         var at = new Option<string?>("--at") { Description = "Show the stream as of this time (records appended at or before it), ISO 8601, e.g. 2026-11-21T05:00:00Z." };
         var json = CommonOptions.Json();
         var mode = CommonOptions.RecoveryMode();
-        var raw = new Option<bool>("--raw") { Description = "Show payloads as stored, without decoding the grain storage provider's envelope." };
-        var command = new Command("dump", "Print one stream's checkpoint and events as of a version or a time (latest by default). Grain records are decoded: events by their type name, named states, checkpoint parts; payloads as JSON when they are JSON, otherwise hex. Read-only.")
+        var raw = new Option<bool>("--raw") { Description = "Show payloads as stored, without decoding the Orleans providers' envelope." };
+        var command = new Command("dump", "Print one stream's checkpoint and events as of a version or a time (latest by default). The Orleans providers' records are decoded: grain, kind, codec and type name; payloads as JSON when they are JSON, otherwise hex. Read-only.")
         {
             dir, stream, toVersion, at, json, mode, raw,
         };
@@ -93,7 +93,7 @@ internal static class DumpCommand
             return ExitCodes.Ok;
         }
 
-        await console.Error.WriteLineAsync($"error: the stream '{streamId}' is not in the log {string.Join(", ", logs)}; 'actors-wal streams <dir>' lists the stream ids (a grain's is its grain id, e.g. account/42).").ConfigureAwait(false);
+        await console.Error.WriteLineAsync($"error: the stream '{streamId}' is not in the log {string.Join(", ", logs)}; 'actors-wal streams <dir>' lists the stream ids (an Orleans grain's: s/{{provider}}/{{state}}/{{grain id}} or j/{{provider}}/{{grain id}}).").ConfigureAwait(false);
         return ExitCodes.Error;
     }
 
@@ -106,6 +106,11 @@ internal static class DumpCommand
     private static void WriteText(ToolConsole console, StreamReadResult result, ReadBound bound, bool raw)
     {
         console.Line($"Stream: {result.StreamId}");
+        if (GrainPayloadFormatter.DescribeStream(result.StreamId) is { } grain)
+        {
+            console.Line($"Grain: {grain}");
+        }
+
         console.Line($"As of: {Describe(bound)}");
         console.Line($"Version: {result.Version}{(result.IsDeleted ? " (deleted)" : "")}");
         if (result.Checkpoint is { } c)
@@ -136,6 +141,7 @@ internal static class DumpCommand
         {
             w.WriteStartObject();
             w.WriteString("stream", result.StreamId);
+            GrainPayloadFormatter.WriteStream(w, result.StreamId);
             w.WriteString("asOf", Describe(bound));
             w.WriteNumber("version", result.Version);
             w.WriteBoolean("isDeleted", result.IsDeleted);
@@ -146,7 +152,7 @@ internal static class DumpCommand
                 w.WriteNumber("lsn", c.Lsn);
                 w.WriteString("timestamp", c.Timestamp.ToUniversalTime());
                 w.WriteNumber("bytes", c.State.Length);
-                GrainPayloadFormatter.WriteCheckpoint(w, c.State, raw);
+                GrainPayloadFormatter.WriteRecord(w, "state", c.State, raw);
                 w.WriteEndObject();
             }
             else
@@ -162,7 +168,7 @@ internal static class DumpCommand
                 w.WriteNumber("lsn", e.Lsn);
                 w.WriteString("timestamp", e.Timestamp.ToUniversalTime());
                 w.WriteNumber("bytes", e.Payload.Length);
-                GrainPayloadFormatter.WriteEvent(w, e.Payload, raw);
+                GrainPayloadFormatter.WriteRecord(w, "payload", e.Payload, raw);
                 w.WriteEndObject();
             }
 

@@ -24,6 +24,21 @@ internal sealed class LogCounters
     /// <summary>Streams compaction copied forward (chain consolidation's copies not included).</summary>
     public long StreamsRelocated;
 
+    /// <summary>Framed bytes of the copies compaction wrote (Relocated records the writer accepted).</summary>
+    public long CompactionBytesCopied;
+
+    /// <summary>Framed bytes of the copies compaction read and prepared but the writer refused (the stream changed meanwhile).</summary>
+    public long CompactionBytesRefused;
+
+    /// <summary>Sparse segments a pass left in place because copying their streams would write more than it frees.</summary>
+    public long SegmentsLeftForCopyCost;
+
+    /// <summary>Space passes run (after rotations, on CompactAsync, for erases).</summary>
+    public long SpacePasses;
+
+    /// <summary>Time the maintenance thread spent in space passes (their snapshots included), in Stopwatch ticks.</summary>
+    public long SpacePassTicks;
+
     /// <summary>Compaction's copies the writer had to look up in the index (the slot compaction found no longer held the stream).</summary>
     public long IdleCopySearches;
 

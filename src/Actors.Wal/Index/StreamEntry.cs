@@ -37,6 +37,14 @@ internal struct StreamEntry
     /// </summary>
     public const uint ReclaimsCheckpointedEventsFlag = 16;
 
+    /// <summary>
+    /// Flag: the stream's own policy (<see cref="WriteAheadLogOptions.StreamRetention"/>) trims what its checkpoints cover by
+    /// age or by version count (<see cref="HistoryRetention.KeepFor"/>, <see cref="HistoryRetention.KeepLastVersions"/>), so
+    /// a space pass compacts its segments once they are older than <see cref="WriteAheadLogOptions.HistoryTrimAge"/>. Not
+    /// persisted: decided again once the id is known.
+    /// </summary>
+    public const uint TrimsHistoryFlag = 32;
+
     /// <summary>The largest <see cref="ChainRecords"/> counted (the count saturates there).</summary>
     public const int MaxChainRecords = ushort.MaxValue;
 
@@ -95,6 +103,12 @@ internal struct StreamEntry
     /// </summary>
     public readonly int ChainRecords => (int)(Flags >> ChainShift);
 
+    /// <summary>
+    /// False only when the stream's policy was decided (<see cref="DecideRetention"/>) and trims nothing by age or version
+    /// count (<see cref="TrimsHistoryFlag"/>): an undecided stream (idle since the open, or its policy threw) may trim.
+    /// </summary>
+    public readonly bool MayTrimHistory => (Flags & RetentionDecidedFlag) == 0 || (Flags & TrimsHistoryFlag) != 0;
+
     /// <summary>True when a covering checkpoint supersedes the stream's earlier records in a log that retains history.</summary>
     public readonly bool ReclaimsCheckpointedEvents => (Flags & ReclaimsCheckpointedEventsFlag) != 0;
 
@@ -144,8 +158,9 @@ internal struct StreamEntry
             return; // undecided: retains (every record stays live) until asked again
         }
 
-        Flags = (Flags & ~ReclaimsCheckpointedEventsFlag) | RetentionDecidedFlag
-            | (policy is { RetainsCheckpointedEvents: false } ? ReclaimsCheckpointedEventsFlag : 0);
+        Flags = (Flags & ~(ReclaimsCheckpointedEventsFlag | TrimsHistoryFlag)) | RetentionDecidedFlag
+            | (policy is { RetainsCheckpointedEvents: false } ? ReclaimsCheckpointedEventsFlag : 0)
+            | (policy is { Duration: not null } or { Versions: not null } ? TrimsHistoryFlag : 0);
     }
 
     /// <summary>Calls <paramref name="visit"/> for every live run (segment, bytes), oldest first.</summary>

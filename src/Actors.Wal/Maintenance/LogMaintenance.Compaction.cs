@@ -30,14 +30,45 @@ internal sealed partial class LogMaintenance
             return (0, 0, 0);
         }
 
-        // Bound one pass: segments with erased records first, then the sparsest, about MaxBatchBytes of live data; the
-        // next pass continues.
-        sparse.Sort((a, b) => a.HoldsErasedData != b.HoldsErasedData ? (a.HoldsErasedData ? -1 : 1) : a.LiveBytes.CompareTo(b.LiveBytes));
+        // What each copy would write (CopyCost): a copy carries a stream's whole live content, so a segment chosen for its
+        // live ratio alone is compacted only while what its copies write stays below the ratio of the segment's bytes. A
+        // background pass leaves the others in place (a keep-all journal is not copied forward with its whole history
+        // because states died around its newest events); CompactAsync, an erase, an older key and expired history compact
+        // them whatever they cost.
+        var mayTrim = new HashSet<uint>();
+        var costs = CopyCost.PerSegment(_index.Current, sparse.Select(static s => s.Id).ToHashSet(), mayTrim);
+        if (_options.RetainHistoryFor is null && _options.RetainLastVersions is null)
+        {
+            // Only streams' own policies trim history (StreamRetention): a segment past the trim age where every stream
+            // keeps all of it (the grain providers' keep-all journals beside reclaiming states) would be copied for nothing
+            // a copy leaves out, and again each time its copy ages: such a segment is compacted only for its live ratio.
+            sparse.RemoveAll(s => !s.HoldsErasedData && !HasOlderKey(s) && HasExpiredHistory(s) && !mayTrim.Contains(s.Id)
+                && !(IsSparseForRatio(s, settling) && !(keepCopies && MayHoldOnlyCopies(s))));
+            if (sparse.Count == 0)
+            {
+                return (0, 0, 0);
+            }
+        }
+
+        if (!requested)
+        {
+            int left = sparse.RemoveAll(s => !MustCompact(s, mayTrim) && costs[s.Id] >= s.RecordBytes * _options.CompactionLiveRatio);
+            Interlocked.Add(ref _counters.SegmentsLeftForCopyCost, left);
+            if (sparse.Count == 0)
+            {
+                return (0, 0, 0);
+            }
+        }
+
+        // Bound one pass by what it writes: segments with erased records first, then the cheapest to copy, about
+        // MaxBatchBytes of copies (at least one segment); the next pass continues. Passes follow rotations, so background
+        // compaction writes about MaxBatchBytes per segment the appends fill: a budget of the write path's bytes.
+        sparse.Sort((a, b) => a.HoldsErasedData != b.HoldsErasedData ? (a.HoldsErasedData ? -1 : 1) : costs[a.Id].CompareTo(costs[b.Id]));
         long budget = 0;
         int take = 0;
-        while (take < sparse.Count && (take == 0 || budget + sparse[take].LiveBytes <= _options.MaxBatchBytes))
+        while (take < sparse.Count && (take == 0 || budget + costs[sparse[take].Id] <= _options.MaxBatchBytes))
         {
-            budget += sparse[take].LiveBytes;
+            budget += costs[sparse[take].Id];
             take++;
         }
 
@@ -85,7 +116,9 @@ internal sealed partial class LogMaintenance
             int queued = _writer.TryEnqueueAll(requests);
             for (int i = 0; i < queued; i++)
             {
-                relocated += await requests[i].Task.ConfigureAwait(false) ? 1 : 0;
+                bool copied = await requests[i].Task.ConfigureAwait(false);
+                relocated += copied ? 1 : 0;
+                Interlocked.Add(ref copied ? ref _counters.CompactionBytesCopied : ref _counters.CompactionBytesRefused, requests[i].Length);
             }
 
             // Every copy of the chunk completed: the writer is done with its payloads. (A failed copy throws above; its
@@ -163,6 +196,15 @@ internal sealed partial class LogMaintenance
     /// </summary>
     private bool IsSparseForRatio(Segment segment, uint settling)
         => segment.LiveBytes > 0 && segment.LiveBytes < segment.RecordBytes * _options.CompactionLiveRatio && segment.Id != settling;
+
+    /// <summary>
+    /// True when a pass compacts <paramref name="segment"/> whatever its copies cost: it holds erased records, records under
+    /// an older key, or history past the trim age that a policy trims (the log's, or the own policy of a stream there:
+    /// <paramref name="mayTrim"/>, from <see cref="CopyCost.PerSegment"/>).
+    /// </summary>
+    private bool MustCompact(Segment segment, HashSet<uint> mayTrim)
+        => segment.HoldsErasedData || HasOlderKey(segment)
+            || (HasExpiredHistory(segment) && (_options.RetainHistoryFor is not null || _options.RetainLastVersions is not null || mayTrim.Contains(segment.Id)));
 
     /// <summary>
     /// True when the segment's live bytes are at most the Relocated records written there: what keeps it may be nothing

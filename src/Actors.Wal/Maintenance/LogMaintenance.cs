@@ -24,7 +24,9 @@ namespace Actors.Wal.Maintenance;
  *      forward by the writer as one Relocated record (its base plus the events after it; with RetainCheckpointedEvents
  *      every event still stored that the stream's policy keeps, the base after those it covers), unless it changed
  *      meanwhile. Once the copies are applied the segments are dead: step 1 again. One pass copies about MaxBatchBytes;
- *      later passes continue.
+ *      later passes continue. A background pass takes a segment for its live ratio only while its copies (the whole live
+ *      content of each stream there: CopyCost) cost less than the ratio of its bytes, so keep-all journals are not copied
+ *      forward with their histories because states died around their newest events.
  * What is live is the writer's rule (StreamEntry.Apply): with RetainCheckpointedEvents a checkpoint supersedes nothing,
  * except for a stream whose StreamRetention policy reclaims what it covers (decided once per entry, cached in its flags):
  * its records below its checkpoint are dead at once, so step 1 deletes their segments with no HistoryTrimAge wait.
@@ -346,10 +348,25 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
             if (pass)
             {
                 await WhenAppliedAsync(appliedTarget).ConfigureAwait(false);
-                await WriteSnapshotAsync(clean: false).ConfigureAwait(false);
             }
 
-            var result = await RunSpacePassAsync(scope).ConfigureAwait(false);
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            CompactionResult result;
+            try
+            {
+                if (pass)
+                {
+                    await WriteSnapshotAsync(clean: false).ConfigureAwait(false);
+                }
+
+                result = await RunSpacePassAsync(scope).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Increment(ref _counters.SpacePasses);
+                Interlocked.Add(ref _counters.SpacePassTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
+            }
+
             compaction?.TrySetResult(result);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LogFailedException or ObjectDisposedException)

@@ -120,6 +120,14 @@ public sealed class WriteAheadLogOptions
     public RecoveryMode RecoveryMode { get; set; } = RecoveryMode.TolerateTornTail;
 
     /// <summary>A sealed segment whose live bytes fall below this fraction is compacted. Default 0.5; 0 disables compaction.</summary>
+    /// <remarks>
+    /// Background passes compare with this fraction what the compaction would write, not only the segment's own live bytes:
+    /// a copy carries a stream's whole live content (with <see cref="RetainCheckpointedEvents"/>, its whole stored history),
+    /// so a segment is compacted only while the live bytes of all the streams with records there, over all their segments,
+    /// stay below this fraction of the segment's bytes. A segment holding a few events of long keep-all journals among
+    /// dead records stays in place (its dead bytes with it) instead of rewriting those histories after every rotation;
+    /// <see cref="WriteAheadLog.CompactAsync"/>, an erase, an older key and expired history compact it whatever the cost.
+    /// </remarks>
     public double CompactionLiveRatio { get; set; } = DefaultCompactionLiveRatio;
 
     /// <summary>
@@ -133,7 +141,7 @@ public sealed class WriteAheadLogOptions
     /// around them die, so that segment falls below <see cref="CompactionLiveRatio"/> in turn; copying them again only
     /// moves them beside newer records, which die the same way. Without this bound a log holding many idle streams
     /// copies them again after nearly every rotation (measured with 100,000 idle streams beside 256 writers: 0.37x of the
-    /// bare group-commit loop's appends per second without it, 0.54x with it; docs/benchmarks.md, "Runs 1560-1570").</para>
+    /// bare group-commit loop's appends per second without it, 0.54x with it; the run logs before issue 64, in git history).</para>
     /// <para>Such segments wait until more than this many exist; then every one of them is compacted again (sparsest
     /// first, <see cref="MaxBatchBytes"/> of live data per pass), which gathers their copies into fewer segments. The cost
     /// is disk space: up to this many segments' reclaimable bytes stay on disk. <see cref="WriteAheadLog.CompactAsync"/>, an
@@ -286,7 +294,10 @@ public sealed class WriteAheadLogOptions
     /// Streams whose <see cref="StreamRetention"/> policy is <see cref="HistoryRetention.ReclaimAfterCheckpoint"/> do not
     /// wait for it: their checkpoints make the covered records dead at once (see <see cref="StreamRetention"/>). It is what
     /// trims <see cref="HistoryRetention.KeepFor"/> and <see cref="HistoryRetention.KeepLastVersions"/> streams and
-    /// <see cref="RetainLastVersions"/>; the passes it triggers copy the other streams of those segments too.
+    /// <see cref="RetainLastVersions"/>; the passes it triggers copy the other streams of those segments too. When only
+    /// <see cref="StreamRetention"/> trims, a segment is compacted for its age only if a stream with live records there
+    /// may trim (its policy is KeepFor or KeepLastVersions, or not known yet because the stream was not used since the
+    /// open): segments of keep-all and reclaiming streams are not rewritten for their age.
     /// </remarks>
     public TimeSpan HistoryTrimAge { get; set; } = DefaultHistoryTrimAge;
 

@@ -82,6 +82,7 @@ internal sealed class SegmentFileFactory
         }
         else
         {
+            ThrowIfNoRoomToPreallocate(path, size);
             file = FileSystem.OpenFile(path, WalFileMode.CreateNew, _options.PreallocateSegments ? size : 0);
             zero = _options.ZeroFillSegments;
         }
@@ -101,7 +102,7 @@ internal sealed class SegmentFileFactory
             ThrowIfAbandoned();
             file.Flush();
             ThrowIfAbandoned();
-            FileSystem.SyncDirectory(_options.Directory);
+            SyncDirectory(path);
             return new Segment(header, path, file, SegmentHeader.Size, isSealed: false);
         }
         catch
@@ -109,6 +110,59 @@ internal sealed class SegmentFileFactory
             file.Dispose();
             FileSystem.DeleteFile(path);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// On a real disk, refuses (as a full disk: ENOSPC) a preallocation that cannot succeed because the device has less
+    /// free space than the segment needs, without attempting it: a failing preallocation holds the device's last free
+    /// space until it gives up, and a write of another file at that moment (the recovery snapshot, the manifest) fails
+    /// with ENOSPC although the log did not need that space. Advisory only: the allocation's own ENOSPC stays the
+    /// authority when space is taken meanwhile. Other file systems (tests' fault seams, simulators) are not asked.
+    /// </summary>
+    private void ThrowIfNoRoomToPreallocate(string path, long size)
+    {
+        if (!_options.PreallocateSegments || FileSystem is not PhysicalFileSystem)
+        {
+            return;
+        }
+
+        long free;
+        try
+        {
+            free = new DriveInfo(_options.Directory).AvailableFreeSpace;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return; // unknown: let the allocation answer
+        }
+
+        if (free < size)
+        {
+            throw new IOException($"Preallocating {size} bytes for '{path}' cannot succeed: only {free} bytes are free on the device (ENOSPC); not attempted.")
+            {
+                HResult = DiskFullErrno,
+            };
+        }
+    }
+
+    /// <summary>ENOSPC, in the low 16 bits of an <see cref="IOException"/>'s HResult (<see cref="LogFailedException.IsDiskFullError"/>).</summary>
+    private const int DiskFullErrno = 28;
+
+    /// <summary>
+    /// Makes the new file's name durable. A failed directory sync is reported without the errno (never as a full disk):
+    /// the names created, renamed or deleted before it may not be durable either, so it must fail the log rather than
+    /// count as a refusal the log recovers from by itself (<see cref="LogDiskFullException"/>).
+    /// </summary>
+    private void SyncDirectory(string createdPath)
+    {
+        try
+        {
+            FileSystem.SyncDirectory(_options.Directory);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"Syncing the directory '{_options.Directory}' after creating '{createdPath}' failed: {ex.Message}", ex);
         }
     }
 

@@ -224,7 +224,20 @@ internal sealed partial class SegmentManager : ISpaceAccount
         }
 
         Interlocked.Increment(ref _createdInline);
-        var segment = _files.Create(inlineId, SegmentHeader.FileName(inlineId), recycled: null, step: null);
+        Segment segment;
+        string fileName = SegmentHeader.FileName(inlineId);
+        try
+        {
+            segment = _files.Create(inlineId, fileName, recycled: null, step: null);
+        }
+        catch (IOException ex) when (LogFailedException.IsDiskFullError(ex))
+        {
+            // Create deleted the file before it threw, and nothing lists it yet: the log's files are as they were, so the
+            // writer refuses the request that needed the segment and tries again at the next one (a skipped id is harmless:
+            // a failed spare preparation skips one too).
+            throw new LogDiskFullException(_options.Directory, Path.Combine(_options.Directory, fileName), _options.SegmentSizeBytes, ex);
+        }
+
         Activate(segment);
         WriteManifest();
         return segment;

@@ -7,7 +7,7 @@ namespace Actors.Wal.Segments;
 /// <see cref="WriteAheadLogOptions.ZeroFillSegments"/> zero-fill): in chunks, each fdatasynced before the next, so a
 /// commit's flush never queues behind more than one chunk (RocksDB's <c>bytes_per_sync</c>); and spread over a share of the
 /// time the active segment is expected to last, so the chunks come one at a time between commits instead of back to back
-/// (RocksDB's rate limiter). docs/benchmarks-history.md, rounds 10-11, and issue 37: the zeros held part of the p99 tail.
+/// (RocksDB's rate limiter). issue 37 (measured before commit edf0e68; the run logs are in git history): the zeros held part of the p99 tail.
 /// </summary>
 internal static class ZeroFillPacing
 {

@@ -21,7 +21,7 @@ internal interface ICommitPolicy
 /// alternating half-groups.
 /// </summary>
 /// <remarks>
-/// Why a large group does not wait (round 8, docs/benchmarks-history.md): with 256 writers the last stragglers come back through
+/// Why a large group does not wait (measured in round 8 of the write-path work; the run logs are in git history before issue 64): with 256 writers the last stragglers come back through
 /// the thread pool one continuation at a time, and waiting for them held every waiting caller for up to half an fsync per
 /// cycle: the engine's commit cycle was 2.9 times the bare group-commit loop's for groups only 1.6 times larger. An
 /// fsync already shared by 64 appends costs each of them little; the next group starts sooner instead.

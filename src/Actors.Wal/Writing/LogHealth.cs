@@ -11,6 +11,7 @@ internal sealed partial class LogHealth(string directory, ILogger logger)
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LogFailedException? _failure;
     private volatile bool _abandoned;
+    private LogDiskFullException? _diskFull;
 
     /// <summary>The first failure, or null.</summary>
     public LogFailedException? Failure => Volatile.Read(ref _failure);
@@ -20,6 +21,31 @@ internal sealed partial class LogHealth(string directory, ILogger logger)
 
     /// <summary>Completes when the log fails (change-feed readers waiting for more stop waiting).</summary>
     public Task WhenFailed => _failed.Task;
+
+    /// <summary>
+    /// The last refusal for want of space for a new segment, while it lasts: set when a rotation is refused
+    /// (<see cref="LogDiskFullException"/>), cleared by the next rotation that gets its segment. The log is healthy
+    /// meanwhile (it serves reads and takes what fits the active segment).
+    /// </summary>
+    public LogDiskFullException? DiskFull => Volatile.Read(ref _diskFull);
+
+    /// <summary>Notes a refused rotation (writer thread); logs the first of a run of refusals.</summary>
+    public void NoteDiskFull(LogDiskFullException refusal)
+    {
+        if (Interlocked.Exchange(ref _diskFull, refusal) is null)
+        {
+            LogDiskFull(refusal.SegmentPath, refusal.SegmentSizeBytes, refusal.InnerException!);
+        }
+    }
+
+    /// <summary>Clears a refusal once a rotation got its segment (writer thread); logs that writes resumed.</summary>
+    public void ClearDiskFull()
+    {
+        if (Volatile.Read(ref _diskFull) is not null && Interlocked.Exchange(ref _diskFull, null) is { } cleared)
+        {
+            LogDiskFullCleared(cleared.Directory);
+        }
+    }
 
     /// <summary>True once the log was abandoned.</summary>
     public bool IsAbandoned => _abandoned;
@@ -47,6 +73,15 @@ internal sealed partial class LogHealth(string directory, ILogger logger)
             : new LogFailedException(directory, "abandon", new IOException("The log was abandoned (simulated crash)."));
     }
 
+    /// <summary>The error for a request refused because the log had already failed or was abandoned: nothing of it was written.</summary>
+    public LogFailedException NewRefusal()
+    {
+        var failure = Failure;
+        return failure is not null
+            ? new LogFailedException(directory, failure.Operation, failure.InnerException, refused: true)
+            : new LogFailedException(directory, "abandon", new IOException("The log was abandoned (simulated crash)."), refused: true);
+    }
+
     /// <summary>Throws when the log was abandoned: no write or fsync may happen after a simulated crash.</summary>
     public void ThrowIfAbandoned()
     {
@@ -55,6 +90,12 @@ internal sealed partial class LogHealth(string directory, ILogger logger)
             throw new IOException("The log was abandoned (simulated crash); nothing more is written.");
         }
     }
+
+    [LoggerMessage(48, LogLevel.Error, "No space for a new segment ('{SegmentPath}', {SegmentSizeBytes} bytes): writes that need one are refused until there is; reads and writes that fit the active segment go on")]
+    private partial void LogDiskFull(string segmentPath, long segmentSizeBytes, Exception exception);
+
+    [LoggerMessage(49, LogLevel.Information, "The log in '{Directory}' got space for a new segment again: writes resumed")]
+    private partial void LogDiskFullCleared(string directory);
 
     [LoggerMessage(4, LogLevel.Critical, "The log failed during {Operation} and is read-only until reopened (fsync is never retried)")]
     private partial void LogFailed(string operation, Exception exception);

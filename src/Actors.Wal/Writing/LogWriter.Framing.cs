@@ -269,10 +269,30 @@ internal sealed partial class LogWriter
     /// the policy, so the seal is durable before anything written after it is acknowledged) and switches to the next
     /// segment the manager prepared.
     /// </summary>
+    /// <remarks>
+    /// The next segment is taken before anything of the rotation is framed: when it cannot be created because the device
+    /// is full (<see cref="LogDiskFullException"/>), the writer's state, the open group and the active segment are as they
+    /// were, so the request that needed it is refused (nothing of it framed) and the log stays healthy; the next rotation
+    /// tries again (<see cref="LogHealth.NoteDiskFull"/>). Taking it first changes no state a crash can leave: the seal was
+    /// only framed before, and reaches the disk with the group after either way.
+    /// </remarks>
     private void Rotate()
     {
         string operation = _operation;
         _operation = "rotate";
+        Segment next;
+        try
+        {
+            next = _segments.TakeNextSegment();
+        }
+        catch (LogDiskFullException ex)
+        {
+            _health.NoteDiskFull(ex);
+            _operation = operation;
+            throw;
+        }
+
+        _health.ClearDiskFull();
         var old = _active;
         EnsureBuffer(_length + RecordHeader.SealSize);
         long sealedAt = NextTimestamp();
@@ -281,7 +301,7 @@ internal sealed partial class LogWriter
         CloseSpan();
         old.MarkSealed(sealedAt);
         _group.ForceSync = true;
-        _active = _segments.TakeNextSegment();
+        _active = next;
         _segments.RequestBackgroundWork();
         Rotated?.Invoke(LogPosition.Create(old.Id, old.WrittenOffset));
         LogRotated(old.Id, old.WrittenOffset, _active.Id);
@@ -306,7 +326,15 @@ internal sealed partial class LogWriter
         {
             if (r.FramedBytes > 0)
             {
-                Rotate();
+                try
+                {
+                    Rotate();
+                }
+                catch (LogDiskFullException)
+                {
+                    return; // no room for a new segment: the active one keeps taking what fits (the refusal is noted)
+                }
+
                 WriteGroup();
                 return;
             }

@@ -36,10 +36,10 @@ namespace Actors.Wal.Writing;
 /// pool and queue, the record codec, the index entry's apply and <c>Crc32C</c>) carry
 /// <see cref="MethodImplOptions.AggressiveOptimization"/>, so they skip the runtime's tier-0 and instrumented code and its
 /// later recompilation, which on a saturated processor run first and compete with the appends (on one core a process's
-/// first seconds appended at about 0.55 times the rate of the seconds after them: docs/benchmarks.md, "Runs 1614-1622"). The
+/// first seconds appended at about 0.55 times the rate of the seconds after them: the run logs before issue 64, in git history. The
 /// price is no profile-guided optimization of those methods, which measured neutral on 2 cores. The framing of
 /// compaction's copies and the index look-ups they make carry it too (a process's first copy pass ran them unoptimized,
-/// inside its appends' tail: "Runs 1623-1629"). Without profile-guided inlining, the codec's and checksum's small leaves
+/// inside its appends' tail). Without profile-guided inlining, the codec's and checksum's small leaves
 /// (the header's write, the payload's copy, the record's CRC) carry <see cref="MethodImplOptions.AggressiveInlining"/>.</para>
 /// <para>Held streams are found by <see cref="WriterStreamKey"/>: the id with the hash its caller computed, so the look-up
 /// on every append does not hash the id string again.</para>
@@ -155,7 +155,7 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
         {
             if (_health.IsFailed || _health.IsAbandoned)
             {
-                FailAll(request, _health.NewError());
+                FailAll(request, _health.NewRefusal()); // not framed: nothing of them is written
                 return;
             }
 

@@ -8,7 +8,8 @@ namespace Actors.Crash.Tests.Engine;
 
 /// <summary>
 /// Item 5 (engine half): a full disk. On Linux as root the test mounts a real 2 MiB tmpfs and fills it; elsewhere it
-/// falls back to an injected ENOSPC (and says so). Appends must fail cleanly with LogFailedException(IsDiskFull);
+/// falls back to an injected ENOSPC (and says so). Appends must fail cleanly: refused with LogDiskFullException when
+/// the disk is full at a segment's creation (the log stays healthy), else with LogFailedException(IsDiskFull);
 /// a restart on the still-full disk opens and serves every acknowledged read (writes fail as disk full); after
 /// space returns and the log is reopened, every acknowledged event is there and nothing partial is visible.
 /// </summary>
@@ -56,19 +57,30 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         try
         {
             var random = new Random(8);
-            LogFailedException? failure = null;
+            Exception? failure = null;
             for (int i = 0; i < 5000 && failure is null; i++)
             {
                 byte[] payload = new byte[random.Next(500, 3000)];
                 random.NextBytes(payload);
                 await workload.AppendAsync(log, "s" + (i % 4), [payload]);
-                failure = workload.AllItems[^1].Failure as LogFailedException;
+                failure = workload.AllItems[^1].Failure as WalException;
             }
 
             Assert.NotNull(failure);
-            output.WriteLine($"acknowledged {workload.AllItems.Count(w => w.Acked)} appends before the disk filled; failure during {failure.Operation}: {failure.InnerException?.Message}");
-            Assert.True(failure.IsDiskFull, $"expected ENOSPC, got HResult {failure.InnerException?.HResult} ({failure.InnerException?.Message})");
-            await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync("s0", ExpectedVersion.Any, [new byte[1]]));
+            output.WriteLine($"acknowledged {workload.AllItems.Count(w => w.Acked)} appends before the disk filled; {failure.GetType().Name}: {failure.Message}");
+            if (failure is LogDiskFullException)
+            {
+                // No room for a new segment: a refusal, the log stays healthy and refuses the next one that needs a segment too.
+                Assert.False(log.IsFailed, "a refused segment creation must leave the log healthy");
+                await Assert.ThrowsAsync<LogDiskFullException>(async () => await log.AppendAsync("s0", ExpectedVersion.Any, [new byte[15000]]));
+            }
+            else
+            {
+                var failed = Assert.IsType<LogFailedException>(failure);
+                Assert.True(failed.IsDiskFull, $"expected ENOSPC, got HResult {failed.InnerException?.HResult} ({failed.InnerException?.Message})");
+                await Assert.ThrowsAsync<LogFailedException>(async () => await log.AppendAsync("s0", ExpectedVersion.Any, [new byte[1]]));
+            }
+
             Assert.Null(await workload.CheckAsync(log, item => item.Acked, []));
         }
         finally
@@ -92,8 +104,9 @@ public sealed class DiskFullTests(ITestOutputHelper output)
                 accepted += refusal is null ? 1 : 0;
             }
 
-            var refused = Assert.IsType<LogFailedException>(refusal);
-            Assert.True(refused.IsDiskFull, $"expected ENOSPC, got {refused.InnerException?.Message}");
+            Assert.True(
+                refusal is LogDiskFullException or LogFailedException { IsDiskFull: true },
+                $"expected a full disk (LogDiskFullException, or LogFailedException with ENOSPC), got {refusal?.GetType().Name}: {refusal?.Message}");
             output.WriteLine($"reopened on the full disk: {accepted} appends of 15,000 B accepted before the refusal; failed={stillFull.IsFailed}, notes: {string.Join(" | ", stillFull.GetStatistics().Recovery.Notes)}");
         }
 

@@ -10,4 +10,5 @@ public static class BenchGrainTypes
     public const string StateStorageJournaled = "bench-pg-statestorage";
     public const string LogStorageJournaled = "bench-pg-logstorage";
     public const string MemoryState = "bench-memory-state";
+    public const string MemoryJournaled = "bench-memory-journaled";
 }

@@ -24,6 +24,9 @@ public static class ProviderNames
     /// <summary>Orleans's LogStorage log-consistency provider (stores the whole event list, over <see cref="PostgreSql"/>).</summary>
     public const string LogStorage = "logstorage";
 
+    /// <summary>Orleans's StateStorage log-consistency provider over <see cref="Memory"/> (not durable).</summary>
+    public const string MemoryStateStorage = "memory-statestorage";
+
     /// <summary>Orleans's memory grain storage (not durable).</summary>
     public const string Memory = "memory";
 }

@@ -33,6 +33,7 @@ public static class BenchSiloBuilder
             // Grains stay active between rounds; the activation section deactivates its grains itself.
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromHours(2));
             silo.AddMemoryGrainStorage(ProviderNames.Memory);
+            silo.AddStateStorageBasedLogConsistencyProvider(ProviderNames.MemoryStateStorage);
             if (settings.PostgreSqlConnectionString is { } connectionString)
             {
                 AddPostgreSql(silo, connectionString);
@@ -40,7 +41,7 @@ public static class BenchSiloBuilder
 
             if (settings.WalDirectory is { } walDirectory)
             {
-                WalProviders.Add(silo, walDirectory, settings.CheckpointEveryEvents, settings.ReplayCheckpointBytes);
+                WalProviders.Add(silo, walDirectory, settings.CheckpointEveryEvents, settings.ReplayCheckpointBytes, settings.JournalHistory);
             }
         });
         return builder.Build();

@@ -5,5 +5,7 @@ namespace Actors.Orleans.Benchmarks.Hosting;
 /// <param name="PostgreSqlConnectionString">The ADO.NET storage's database; null when no chosen variant uses PostgreSQL.</param>
 /// <param name="CheckpointEveryEvents">The WAL journaled grains' checkpoint interval in events.</param>
 /// <param name="ReplayCheckpointBytes">The byte trigger of the activation section's WAL journaled grains' checkpoints.</param>
+/// <param name="JournalHistory">What the WAL journaled grains' log keeps of the events their checkpoints cover.</param>
 public sealed record SiloSettings(
-    string? WalDirectory, string? PostgreSqlConnectionString, int CheckpointEveryEvents, long ReplayCheckpointBytes);
+    string? WalDirectory, string? PostgreSqlConnectionString, int CheckpointEveryEvents, long ReplayCheckpointBytes,
+    WriteAheadLogHistory JournalHistory = WriteAheadLogHistory.KeepAll);

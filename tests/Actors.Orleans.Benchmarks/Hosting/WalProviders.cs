@@ -13,7 +13,7 @@ internal static class WalProviders
     /// </summary>
     public static long ReplayCheckpointBytes(int laterEvents, int payloadBytes) => 4L * Math.Max(1, laterEvents) * (payloadBytes + 128);
 
-    public static void Add(ISiloBuilder silo, string directory, int checkpointEveryEvents, long replayCheckpointBytes)
+    public static void Add(ISiloBuilder silo, string directory, int checkpointEveryEvents, long replayCheckpointBytes, WriteAheadLogHistory journalHistory)
     {
         silo.AddWriteAheadLog(o =>
         {
@@ -21,7 +21,11 @@ internal static class WalProviders
             o.SyncPolicy = SyncPolicy.Always;
         });
         silo.AddWriteAheadLogGrainStorage(ProviderNames.WalStorage);
-        silo.AddWriteAheadLogLogConsistencyProvider(ProviderNames.WalLogConsistency, o => o.CheckpointEveryEvents = checkpointEveryEvents);
+        silo.AddWriteAheadLogLogConsistencyProvider(ProviderNames.WalLogConsistency, o =>
+        {
+            o.CheckpointEveryEvents = checkpointEveryEvents;
+            o.EventHistory = journalHistory;
+        });
         silo.AddWriteAheadLogLogConsistencyProvider(ProviderNames.WalReplayLogConsistency, o =>
         {
             o.CheckpointEveryEvents = 0;

@@ -49,7 +49,7 @@ public sealed class WalProviderCounters : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
-    private void OnLoadMeasurement(Instrument instrument, double milliseconds, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+    private void OnLoadMeasurement(Instrument instrument, double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
     {
         if (instrument.Name != LoadDuration)
         {
@@ -65,7 +65,7 @@ public sealed class WalProviderCounters : IDisposable
                 _loads[provider] = loads;
             }
 
-            loads.Record((long)(milliseconds * 1_000_000));
+            loads.Record((long)(seconds * 1_000_000_000)); // the histogram is in seconds (OpenTelemetry's unit "s")
         }
     }
 

@@ -46,6 +46,18 @@ public sealed class BenchOptions
     /// <summary>The WAL log-consistency provider checkpoints after this many events (throughput and history sections).</summary>
     public int CheckpointEveryEvents { get; set; } = 100;
 
+    /// <summary>Minutes the sustained section runs (its windows in turn over the variants).</summary>
+    public double SustainedMinutes { get; set; } = 30;
+
+    /// <summary>Seconds of each window of the sustained section.</summary>
+    public double WindowSeconds { get; set; } = 10;
+
+    /// <summary>What the WAL journaled grains' log keeps of checkpointed events (reclaim: retention holds the log flat).</summary>
+    public WriteAheadLogHistory JournalHistory { get; set; } = WriteAheadLogHistory.KeepAll;
+
+    /// <summary>Where the sustained section writes its windows as CSV (for the plot); null: nowhere.</summary>
+    public string? CsvPath { get; set; }
+
     /// <summary>Parent of the run's temp directory (WAL data, PostgreSQL cluster, fsync probe); default the system temp.</summary>
     public string DataRoot { get; set; } = Path.GetTempPath();
 
@@ -73,7 +85,7 @@ public sealed class BenchOptions
     public IEnumerable<BenchVariant> VariantsInUse()
     {
         IEnumerable<BenchVariant> used = [];
-        if (Sections.HasFlag(BenchSection.Throughput))
+        if (Sections.HasFlag(BenchSection.Throughput) || Sections.HasFlag(BenchSection.Sustained))
         {
             used = used.Concat(Variants);
         }

@@ -13,8 +13,15 @@ public static class BenchOptionsParser
           --rounds N                interleaved rounds; figures are medians over rounds (default 5)
           --callers N               closed-loop callers, each on its own grain (default 256)
           --variants LIST           comma-separated: wal-journaled, wal-state, pg-state, pg-statestorage,
-                                    pg-logstorage, memory, or all (default all)
-          --sections LIST           comma-separated: throughput, history, activation, or all (default all)
+                                    pg-logstorage, memory, memory-journaled, or all (default all: every
+                                    one but memory-journaled)
+          --sections LIST           comma-separated: throughput, history, activation, sustained, or all
+                                    (default all = throughput,history,activation)
+          --minutes M               sustained: minutes of windows, the variants in turn (default 30)
+          --window-seconds S        sustained: seconds per window (default 10)
+          --journal-history H       keep-all or reclaim: what the WAL journaled grains' log keeps of
+                                    checkpointed events (reclaim: retention holds the log flat; default keep-all)
+          --csv FILE                sustained: write every window as CSV to FILE (for the plot)
           --payload-bytes N         bytes per event or state payload (default 100)
           --wal-history LIST        events of history per grain for the WAL journaled grain (default 0,1000,10000)
           --logstorage-history LIST events of history per grain for the LogStorage grain (default 0,1000)
@@ -66,11 +73,22 @@ public static class BenchOptionsParser
             case "--activation-grains": options.ActivationGrains = (int)Positive(name, Int(value)); break;
             case "--activation-events": options.ActivationEvents = (int)NotNegative(name, Int(value)); break;
             case "--checkpoint-every": options.CheckpointEveryEvents = (int)Positive(name, Int(value)); break;
+            case "--minutes": options.SustainedMinutes = Positive(name, double.Parse(value, CultureInfo.InvariantCulture)); break;
+            case "--window-seconds": options.WindowSeconds = Positive(name, double.Parse(value, CultureInfo.InvariantCulture)); break;
+            case "--journal-history": options.JournalHistory = History(value); break;
+            case "--csv": options.CsvPath = value; break;
             case "--data-root": options.DataRoot = value; break;
             case "--pg-port": options.PostgreSqlPort = (int)NotNegative(name, Int(value)); break;
             default: throw new ArgumentException($"unknown option {name}\n{Usage}");
         }
     }
+
+    private static WriteAheadLogHistory History(string value) => value switch
+    {
+        "keep-all" => WriteAheadLogHistory.KeepAll,
+        "reclaim" => WriteAheadLogHistory.ReclaimAfterCheckpoint,
+        _ => throw new ArgumentException($"--journal-history '{value}' is not one of keep-all, reclaim"),
+    };
 
     private static int Int(string value) => int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
 
@@ -97,8 +115,9 @@ public static class BenchOptionsParser
                 "throughput" => BenchSection.Throughput,
                 "history" => BenchSection.History,
                 "activation" => BenchSection.Activation,
+                "sustained" => BenchSection.Sustained,
                 "all" => BenchSection.All,
-                _ => throw new ArgumentException($"unknown section '{section}'; known: throughput, history, activation, all"),
+                _ => throw new ArgumentException($"unknown section '{section}'; known: throughput, history, activation, sustained, all"),
             };
         }
 

@@ -15,5 +15,11 @@ public enum BenchSection
     /// <summary>First call to a deactivated journaled grain with a checkpoint and later events.</summary>
     Activation = 4,
 
+    /// <summary>
+    /// The variants in turn, one window each, for minutes: every window printed with what the log and its maintenance did
+    /// (not part of <see cref="All"/>: <c>--sections sustained</c>).
+    /// </summary>
+    Sustained = 8,
+
     All = Throughput | History | Activation,
 }

@@ -116,6 +116,7 @@ public sealed class ProviderRoutingTests : IDisposable
         await using TestCluster cluster = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.Defaults, silos: 2);
         Exception error = await Assert.ThrowsAnyAsync<Exception>(() => cluster.GrainFactory.GetGrain<IVisitGrain>("x", grainClassNamePrefix: typeof(PlainVisitGrain).FullName).Visit());
         Assert.True(error.ToString().Contains("this cluster has 2 active silos", StringComparison.Ordinal), error.ToString());
+        Assert.True(error.ToString().Contains("AddWriteAheadLogReplication", StringComparison.Ordinal), error.ToString());
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using Actors.Cluster.Tests.Support;
 using Actors.Replication.PostgreSql;
 using Npgsql;
 using Xunit.Abstractions;

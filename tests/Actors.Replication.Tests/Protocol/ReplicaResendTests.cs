@@ -6,8 +6,7 @@ using Actors.Replication.Protocol;
 namespace Actors.Replication.Tests.Protocol;
 
 /// <summary>
-/// The paths that made a fault-free cluster resend entries and answer with divergences (docs/replication.md, "Round 12:
-/// resends and divergences without a fault"), each driven message by message between a real leader and a real follower,
+/// The paths that made a fault-free cluster resend entries and answer with divergences (the run logs before issue 64, in git history), each driven message by message between a real leader and a real follower,
 /// counting what the leader carries to the follower.
 /// </summary>
 public sealed class ReplicaResendTests : ReplicaProtocolTests

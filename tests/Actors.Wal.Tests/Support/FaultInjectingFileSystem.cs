@@ -33,8 +33,20 @@ internal sealed partial class FaultInjectingFileSystem(IFileSystem inner) : IFil
     /// <summary>Every create/open/write/fsync/rename/delete/dirsync, in order.</summary>
     public List<string> Operations { get; } = [];
 
-    /// <summary>When set, every file fsync throws EIO.</summary>
+    /// <summary>When set, every file fsync throws an I/O error with <see cref="FsyncErrno"/>.</summary>
     public bool FailFsync { get; set; }
+
+    /// <summary>The errno a failing fsync reports (<see cref="FailFsync"/>): EIO unless set (ENOSPC 28: a full disk).</summary>
+    public int FsyncErrno { get; set; } = EioErrno;
+
+    /// <summary>When set, every write to a file whose name starts with <see cref="FailedWritesPrefix"/> throws an I/O error with this errno (nothing written).</summary>
+    public int? FailedWritesErrno { get; set; }
+
+    /// <summary>The file name prefix <see cref="FailedWritesErrno"/> applies to (for example <c>index.snapshot</c>).</summary>
+    public string FailedWritesPrefix { get; set; } = "";
+
+    /// <summary>When set, every rename throws an I/O error with this errno.</summary>
+    public int? RenameErrno { get; set; }
 
     private long? _freeBytes;
 
@@ -112,9 +124,24 @@ internal sealed partial class FaultInjectingFileSystem(IFileSystem inner) : IFil
 
     public bool FileExists(string path) => inner.FileExists(path);
 
+    /// <summary>
+    /// When set, creating a segment or spare file (a new <c>.wal</c> or <c>.spare</c> file) throws an I/O error with this errno
+    /// and creates nothing, as a failed preallocation does (ENOSPC 28: a full disk; EIO 5: a failing device).
+    /// </summary>
+    public int? SegmentCreationErrno { get; set; }
+
+    /// <summary>When set, every directory sync throws an I/O error with this errno.</summary>
+    public int? DirectorySyncErrno { get; set; }
+
     public IWalFile OpenFile(string path, WalFileMode mode, long preallocationSize = 0)
     {
         Record($"open {mode} {Path.GetFileName(path)}");
+        if (mode == WalFileMode.CreateNew && SegmentCreationErrno is { } errno
+            && (path.EndsWith(".wal", StringComparison.Ordinal) || path.EndsWith(".spare", StringComparison.Ordinal)))
+        {
+            throw new IOException($"Creating '{path}' failed (injected errno {errno}).", errno);
+        }
+
         return new FaultyFile(this, inner.OpenFile(path, mode, preallocationSize));
     }
 
@@ -127,12 +154,22 @@ internal sealed partial class FaultInjectingFileSystem(IFileSystem inner) : IFil
     public void RenameFile(string source, string destination)
     {
         Record($"rename {Path.GetFileName(source)} {Path.GetFileName(destination)}");
+        if (RenameErrno is { } errno)
+        {
+            throw new IOException($"Renaming '{source}' failed (injected errno {errno}).", errno);
+        }
+
         inner.RenameFile(source, destination);
     }
 
     public void SyncDirectory(string directory)
     {
         Record("dirsync");
+        if (DirectorySyncErrno is { } errno)
+        {
+            throw new IOException($"Syncing the directory '{directory}' failed (injected errno {errno}).", errno);
+        }
+
         inner.SyncDirectory(directory);
     }
 
@@ -207,6 +244,11 @@ internal sealed partial class FaultInjectingFileSystem(IFileSystem inner) : IFil
             }
 
             owner.Record($"write {System.IO.Path.GetFileName(Path)} {offset} {data.Length}");
+            if (owner.FailedWritesErrno is { } failedWritesErrno && System.IO.Path.GetFileName(Path).StartsWith(owner.FailedWritesPrefix, StringComparison.Ordinal))
+            {
+                throw new IOException($"Writing '{Path}' failed (injected errno {failedWritesErrno}).", failedWritesErrno);
+            }
+
             if (owner.TearNextWriteAfter is { } keep && IsRecordWrite(offset, data))
             {
                 owner.TearNextWriteAfter = null;
@@ -260,7 +302,7 @@ internal sealed partial class FaultInjectingFileSystem(IFileSystem inner) : IFil
 
             if (owner.FailFsync)
             {
-                throw new IOException("Injected fsync failure (EIO).", EioErrno);
+                throw new IOException($"Injected fsync failure (errno {owner.FsyncErrno}).", owner.FsyncErrno);
             }
 
             Interlocked.Increment(ref owner.FileFsyncs);

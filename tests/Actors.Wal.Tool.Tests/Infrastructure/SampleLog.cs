@@ -37,7 +37,7 @@ internal static class SampleLog
     /// </summary>
     public static async Task CreateAsync(string dir, int rounds = 60, bool crash = false, int seed = 7, bool accountsOnly = false, bool retainHistory = false)
     {
-        var time = new ManualTimeProvider(Start);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
         var random = new Random(seed);
         var options = Options(dir);
         options.RetainCheckpointedEvents = retainHistory;

@@ -1,0 +1,38 @@
+namespace Actors.Orleans.Clustering;
+
+/// <summary>
+/// How the silos of an Orleans cluster share the write-ahead log (<c>AddWriteAheadLogReplication</c>): grains hashed to
+/// <see cref="PartitionCount"/> partitions, each led by one silo, the partitions' configuration in PostgreSQL.
+/// </summary>
+public sealed class WriteAheadLogReplicationOptions
+{
+    /// <summary>The default number of partitions.</summary>
+    public const int DefaultPartitionCount = 64;
+
+    /// <summary>The largest partition count accepted.</summary>
+    public const int MaxPartitionCount = 4096;
+
+    /// <summary>The default replication factor (see <see cref="ReplicationFactor"/>).</summary>
+    public const int DefaultReplicationFactor = 1;
+
+    /// <summary>
+    /// The Npgsql connection string of the PostgreSQL database that holds the cluster's partition rows (tables
+    /// <c>actors_orleans_clusters</c>, <c>actors_orleans_replicas</c>, <c>actors_replica_configurations</c>, created on
+    /// start when missing). Required. It may be the database of Orleans's ADO.NET membership.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// How many silos hold each partition. Default <see cref="DefaultReplicationFactor"/>. Only 1 is accepted today:
+    /// each partition lives on the silo leading it and waits for that silo when it is down (no failover). Replication
+    /// between silos (3) is not built yet, and a value above 1 stops the silo at start rather than promise it.
+    /// </summary>
+    public int ReplicationFactor { get; set; } = DefaultReplicationFactor;
+
+    /// <summary>
+    /// How many partitions the grains are hashed to (1 to <see cref="MaxPartitionCount"/>; default
+    /// <see cref="DefaultPartitionCount"/>). Fixed when the cluster is first started: it is stored with the cluster, and a
+    /// silo configured with another count refuses to start.
+    /// </summary>
+    public int PartitionCount { get; set; } = DefaultPartitionCount;
+}

@@ -1,0 +1,115 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using Actors.Orleans.Clustering.Diagnostics;
+using Actors.Orleans.Clustering.Storage;
+using Actors.Orleans.Placement;
+using Actors.Replication.Configuration;
+using Orleans.Runtime;
+
+namespace Actors.Orleans.Clustering.Partitioning;
+
+/// <summary>
+/// Places a write-ahead-log grain on the silo leading its partition. A partition no silo leads yet gets a leader among
+/// the active silos that run replication, chosen by rendezvous hashing of (partition, replica number) so that partitions
+/// spread over the silos, and written as the partition's first row (a conditional insert: when several silos place the
+/// same new partition at once, the first row wins and all of them place on its leader).
+/// </summary>
+/// <remarks>With a replication factor of 1 a partition's leader never changes: while its silo is down, placing its grains
+/// fails with <see cref="WriteAheadLogUnavailableException"/> (retryable: it succeeds once the silo is back).</remarks>
+internal sealed class LeaderPlacementLocator(ClusterReplica replica, PartitionView view) : IGrainLeaderLocator
+{
+    /// <inheritdoc />
+    public async Task<SiloAddress> GetLeaderAsync(GrainId grainId, SiloAddress[] compatibleSilos)
+    {
+        try
+        {
+            return await LocateAsync(grainId, compatibleSilos).ConfigureAwait(false);
+        }
+        catch (WriteAheadLogUnavailableException)
+        {
+            ClusteringInstruments.PlacementRefused();
+            throw;
+        }
+    }
+
+    private async Task<SiloAddress> LocateAsync(GrainId grainId, SiloAddress[] compatibleSilos)
+    {
+        ArgumentNullException.ThrowIfNull(compatibleSilos);
+        int partition = GrainPartitions.GetPartition(grainId, replica.PartitionCount);
+        try
+        {
+            long seen = view.Refreshes;
+            if (Place(partition, compatibleSilos) is { } placed)
+            {
+                return placed;
+            }
+
+            await view.RefreshAsync(seen).ConfigureAwait(false);
+            if (Place(partition, compatibleSilos) is { } refreshed)
+            {
+                return refreshed;
+            }
+
+            if (view.Row(partition) is { } row)
+            {
+                throw new WriteAheadLogUnavailableException(
+                    $"Grain {grainId} is in partition {partition}, led by replica {row.Leader} (silo {view.AddressOf(row.Leader) ?? "unknown"}), which is not an active silo of the cluster now; with replication factor 1 the partition waits for that silo to come back. Retry later. Nothing was read or stored.");
+            }
+
+            int leader = ChooseLeader(partition, compatibleSilos)
+                ?? throw new WriteAheadLogUnavailableException(
+                    $"Grain {grainId} is in partition {partition}, which no silo leads yet, and no active silo compatible with the grain runs AddWriteAheadLogReplication in cluster '{replica.Catalog.ClusterId}'. Retry once such a silo is active. Nothing was read or stored.");
+            await view.ClaimAsync(partition, leader).ConfigureAwait(false);
+            return Place(partition, compatibleSilos)
+                ?? throw new WriteAheadLogUnavailableException(
+                    $"Grain {grainId} is in partition {partition}, whose leader (replica {view.Row(partition)?.Leader}) is not an active silo now. Retry later. Nothing was read or stored.");
+        }
+        catch (ReplicaConfigurationStoreException ex)
+        {
+            throw new WriteAheadLogUnavailableException($"Placing grain {grainId} (partition {partition}) needs its partition's row in PostgreSQL, which could not be read or written: {ex.Message}. Retry later. Nothing was read or stored.", ex);
+        }
+    }
+
+    /// <summary>The address of the partition's leader when the view knows it and it is among <paramref name="compatibleSilos"/>.</summary>
+    private SiloAddress? Place(int partition, SiloAddress[] compatibleSilos)
+    {
+        if (view.Row(partition) is not { } row || view.AddressOf(row.Leader) is not { } address)
+        {
+            return null;
+        }
+
+        SiloAddress leader = SiloAddress.FromParsableString(address);
+        return Array.IndexOf(compatibleSilos, leader) >= 0 ? leader : null;
+    }
+
+    /// <summary>The replica, among those served by <paramref name="compatibleSilos"/>, with the highest rendezvous hash for the partition.</summary>
+    private int? ChooseLeader(int partition, SiloAddress[] compatibleSilos)
+    {
+        int? best = null;
+        uint bestHash = 0;
+        foreach ((int id, string address) in view.Replicas)
+        {
+            if (Array.IndexOf(compatibleSilos, SiloAddress.FromParsableString(address)) < 0)
+            {
+                continue;
+            }
+
+            uint hash = RendezvousHash(partition, id);
+            if (best is null || hash > bestHash || (hash == bestHash && id < best))
+            {
+                (best, bestHash) = (id, hash);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>XxHash32 (seed 0) of the partition and the replica number, each 4 bytes little-endian.</summary>
+    internal static uint RendezvousHash(int partition, int replicaId)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, partition);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes[4..], replicaId);
+        return XxHash32.HashToUInt32(bytes);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Collections.Immutable;
+using Actors.Orleans.Clustering.Diagnostics;
+using Actors.Orleans.Clustering.Storage;
+using Actors.Replication;
+using Actors.Replication.Configuration;
+
+namespace Actors.Orleans.Clustering.Partitioning;
+
+/// <summary>
+/// This silo's cached view of the cluster's partition rows and replica addresses: read from PostgreSQL when a look-up
+/// misses or names a silo that is not active, and updated by the writes this silo makes. Only placement reads it: a
+/// stale view costs a refused call, never a stale read (storage calls check leadership themselves).
+/// </summary>
+/// <remarks>Thread-safe: readers see one immutable snapshot; refreshes are serialized and coalesced (a caller whose miss
+/// began before a refresh completed uses that refresh).</remarks>
+internal sealed class PartitionView(ClusterReplica replica)
+{
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private readonly SemaphoreSlim _claiming = new(1, 1);
+    private readonly object _publish = new();
+    private Snapshot _snapshot = new(ImmutableDictionary<int, PartitionRow>.Empty, ImmutableDictionary<int, string>.Empty);
+    private long _refreshes;
+
+    /// <summary>The cached row of <paramref name="partition"/>, or null when none is known.</summary>
+    public PartitionRow? Row(int partition) => Volatile.Read(ref _snapshot).Rows.TryGetValue(partition, out PartitionRow row) ? row : null;
+
+    /// <summary>The Orleans address (parsable form) of the silo serving <paramref name="replicaId"/>, or null.</summary>
+    public string? AddressOf(int replicaId) => Volatile.Read(ref _snapshot).Replicas.TryGetValue(replicaId, out string? address) ? address : null;
+
+    /// <summary>Every known replica and its silo's address.</summary>
+    public IReadOnlyDictionary<int, string> Replicas => Volatile.Read(ref _snapshot).Replicas;
+
+    /// <summary>Reads every row and replica again (unless a refresh completed since <paramref name="seen"/>).</summary>
+    public async Task RefreshAsync(long seen, CancellationToken cancellationToken = default)
+    {
+        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Interlocked.Read(ref _refreshes) != seen)
+            {
+                return;
+            }
+
+            Dictionary<int, PartitionRow> rows = await replica.Catalog.ReadPartitionsAsync(cancellationToken).ConfigureAwait(false);
+            Dictionary<int, string> replicas = await replica.Catalog.ReadReplicasAsync(cancellationToken).ConfigureAwait(false);
+            lock (_publish)
+            {
+                Volatile.Write(ref _snapshot, new Snapshot(rows.ToImmutableDictionary(), replicas.ToImmutableDictionary()));
+            }
+
+            Interlocked.Increment(ref _refreshes);
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+
+    /// <summary>The refresh count, to pass to <see cref="RefreshAsync"/> after a miss.</summary>
+    public long Refreshes => Interlocked.Read(ref _refreshes);
+
+    /// <summary>
+    /// Makes <paramref name="leader"/> the first leader of <paramref name="partition"/> unless the partition has a row
+    /// already (the existing row wins: several silos placing the same new partition at once agree); returns the row.
+    /// </summary>
+    /// <remarks>Claims are made one at a time (with refreshes and epoch changes, a silo uses few PostgreSQL connections
+    /// however many activations are placed at once); a claim for a partition the view learned meanwhile is not made.</remarks>
+    public async Task<PartitionRow> ClaimAsync(int partition, int leader, CancellationToken cancellationToken = default)
+    {
+        await _claiming.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Row(partition) is { } known)
+            {
+                return known;
+            }
+
+            ReplicaConfiguration stored = await replica.Catalog.Partition(partition)
+                .InitializeAsync(ReplicaConfiguration.Initial(new ReplicaId(leader), [new ReplicaId(leader)]), cancellationToken).ConfigureAwait(false);
+            var row = new PartitionRow(partition, stored.Version, stored.Epoch, stored.Leader.Value);
+            if (stored.Version == 1 && stored.Leader.Value == leader)
+            {
+                ClusteringInstruments.PartitionClaimed();
+            }
+
+            Publish(row);
+            return row;
+        }
+        finally
+        {
+            _claiming.Release();
+        }
+    }
+
+    /// <summary>Records a row this silo read or wrote (a newer version replaces an older one only).</summary>
+    public void Publish(PartitionRow row)
+    {
+        lock (_publish)
+        {
+            Snapshot current = _snapshot;
+            if (current.Rows.TryGetValue(row.Partition, out PartitionRow known) && known.Version >= row.Version)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _snapshot, current with { Rows = current.Rows.SetItem(row.Partition, row) });
+        }
+    }
+
+    private sealed record Snapshot(ImmutableDictionary<int, PartitionRow> Rows, ImmutableDictionary<int, string> Replicas);
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using Actors.Orleans;
+using Actors.Orleans.Clustering.Partitioning;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace Actors.Orleans.Clustering.Tests.Support;
+
+/// <summary>
+/// TestingHost clusters with <c>AddWriteAheadLogReplication</c>: every silo keeps its log under one root, a directory per
+/// silo name, and the cluster's rows in the given PostgreSQL database under a fixed ClusterId, so a cluster started again
+/// on the same root and ClusterId finds what the previous one stored.
+/// </summary>
+public static class ReplicatedTestCluster
+{
+    /// <param name="adoNetMembership">Orleans's ADO.NET membership in the same database (tables from
+    /// <see cref="OrleansMembershipSchema"/>) instead of TestingHost's own.</param>
+    public static async Task<TestCluster> StartAsync(string root, string connectionString, string clusterId, short silos, int partitionCount, bool adoNetMembership = false)
+    {
+        var builder = new TestClusterBuilder(silos);
+        if (adoNetMembership)
+        {
+            builder.Options.UseTestClusterMembership = false;
+            builder.Properties["AdoNetMembership"] = "true";
+            builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        }
+
+        builder.Options.ClusterId = clusterId;
+        builder.Options.ServiceId = clusterId;
+        builder.Properties["WalRoot"] = root;
+        builder.Properties["Pg"] = connectionString;
+        builder.Properties["Partitions"] = partitionCount.ToString(CultureInfo.InvariantCulture);
+        builder.AddSiloBuilderConfigurator<Configurator>();
+        TestCluster cluster = builder.Build();
+        try
+        {
+            await cluster.DeployAsync();
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return cluster;
+    }
+
+    /// <summary>The partition view of an in-process silo (its cached rows), for assertions.</summary>
+    internal static PartitionedGrainLogResolver Resolver(SiloHandle silo) =>
+        ((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<PartitionedGrainLogResolver>();
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = configuration["Pg"];
+            });
+    }
+
+    private sealed class Configurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            string root = siloBuilder.Configuration["WalRoot"] ?? throw new InvalidOperationException("WalRoot is not set");
+            string pg = siloBuilder.Configuration["Pg"] ?? throw new InvalidOperationException("Pg is not set");
+            int partitions = int.Parse(siloBuilder.Configuration["Partitions"] ?? "64", CultureInfo.InvariantCulture);
+            siloBuilder
+                .AddWriteAheadLog((SiloLogOptions _) => { })
+                .AddWriteAheadLogReplication(o =>
+                {
+                    o.ConnectionString = pg;
+                    o.PartitionCount = partitions;
+                })
+                .AddWriteAheadLogGrainStorageAsDefault()
+                .AddWriteAheadLogLogConsistencyProviderAsDefault();
+            if (siloBuilder.Configuration["AdoNetMembership"] == "true")
+            {
+                siloBuilder.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = pg;
+                });
+            }
+
+            siloBuilder.Services.AddOptions<SiloLogOptions>().Configure<IOptions<SiloOptions>>((log, silo) => log.Directory = Path.Combine(root, silo.Value.SiloName));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+namespace Actors.Repository.Tests;
+
+/// <summary><c>README.md</c> against the repository: the layout table names every project and only paths that exist.</summary>
+public sealed class ReadmeTests
+{
+    [Fact]
+    public void LayoutTable_EverySourceAndProgramProject_IsNamed()
+    {
+        var named = LayoutPaths().Select(p => p.TrimEnd('/')).ToHashSet(StringComparer.Ordinal);
+        string[] missing = [.. RepositoryFiles.SolutionProjects()
+            .Select(p => Path.GetDirectoryName(p)!.Replace('\\', '/'))
+            .Where(d => d.StartsWith("src/", StringComparison.Ordinal) || d.StartsWith("silo/", StringComparison.Ordinal) || d.StartsWith("client-demo/", StringComparison.Ordinal))
+            .Where(d => !named.Contains(d))];
+
+        Assert.True(missing.Length == 0, $"README.md's layout table does not name these projects of Actors.sln: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void LayoutTable_EveryPathItNames_Exists()
+    {
+        string[] missing = [.. LayoutPaths().Where(p => !RepositoryFiles.Exists(p.TrimEnd('/')))];
+
+        Assert.True(missing.Length == 0, $"README.md's layout table names paths that do not exist: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void Readme_TheTwoCommands_AreThere()
+    {
+        string readme = RepositoryFiles.Read("README.md");
+
+        Assert.Contains("dotnet run --project client-demo/Actors.Orleans.ClientDemo", readme, StringComparison.Ordinal);
+        Assert.Contains("dotnet test Actors.sln", readme, StringComparison.Ordinal);
+    }
+
+    /// <summary>The repository paths in the code spans of the table under <c>## Layout</c>.</summary>
+    private static IEnumerable<string> LayoutPaths()
+    {
+        string readme = RepositoryFiles.Read("README.md");
+        int start = readme.IndexOf("\n## Layout", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README.md has no '## Layout' section");
+        int end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        string section = end < 0 ? readme[start..] : readme[start..end];
+        return MarkdownTables.Rows(section)
+            .SelectMany(r => r.Cells.Take(1))
+            .SelectMany(MarkdownTables.CodeSpans)
+            .Where(ArchitectureDocumentTests.LooksLikeRepositoryPath);
+    }
+}
