@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Reflection;
-using Actors.Orleans.Client.Tests.Support;
 using Actors.Orleans.ClientDemo.Launching;
 using Actors.Orleans.Demo.Grains.Customers;
 using Orleans.Runtime;

@@ -1,4 +1,3 @@
-using Actors.Orleans.Client.Tests.Support;
 using Actors.Orleans.Log;
 using Actors.Orleans.Tests.Grains;
 using Actors.Orleans.Tests.Support;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace Actors.Orleans.Client.Tests.Support;
+namespace Actors.Testing;
 
 /// <summary>A size-limited tmpfs mounted on a fresh directory (Linux, as root, as CI runs); unmounted on dispose.</summary>
-internal sealed class TmpfsMount : IDisposable
+public sealed class TmpfsMount : IDisposable
 {
     private TmpfsMount(string path)
     {
@@ -22,7 +22,7 @@ internal sealed class TmpfsMount : IDisposable
             throw new InvalidOperationException($"A size-limited tmpfs needs Linux and root (OS {Environment.OSVersion}, user {Environment.UserName}); CI runs as root.");
         }
 
-        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "actors-client-tmpfs", Guid.NewGuid().ToString("N"));
+        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "actors-tmpfs", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         var (code, error) = Run("mount", "-t", "tmpfs", "-o", $"size={size}", "tmpfs", path);
         if (code != 0)
