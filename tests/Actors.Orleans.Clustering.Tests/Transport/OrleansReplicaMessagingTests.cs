@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Actors.Orleans.Clustering.Tests.Support;
 using Actors.Orleans.Clustering.Transport;
 using Actors.Replication;
@@ -53,7 +54,7 @@ public sealed class OrleansReplicaMessagingTests(PostgresServer postgres) : IDis
     }
 
     [Fact]
-    public async Task Receive_FromClientOtherClusterImpostorOrMalformed_RefusedAndNothingDelivered()
+    public async Task Receive_FromClientStrangerOtherClusterImpostorOrMalformed_RefusedAndNothingDelivered()
     {
         await using TestCluster cluster = await TransportTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 2);
         SiloHandle a = cluster.Primary ?? throw new InvalidOperationException("the cluster has no primary silo");
@@ -78,13 +79,19 @@ public sealed class OrleansReplicaMessagingTests(PostgresServer postgres) : IDis
         byte[] damaged = Frame(_clusterId, a.SiloAddress, 4);
         damaged[^9] ^= 0x10;
         onA.SendFrame(b.SiloAddress, damaged, Partition, toB);
-        await Eventually.TrueAsync(() => onB.Counts.Refused == 4, Timeout, $"silo B refusing 4 frames in all (counts: {onB.Counts})");
+        await Eventually.TrueAsync(() => onB.Counts.Refused == 4, Timeout, "silo B refusing 4 frames in all (1 from the client, 3 from silo A)");
+
+        // A caller that is a silo's transport, of a silo that Orleans's membership does not list (as the call filter hands it on).
+        Assert.True(SystemTargetGrainId.TryParse(TransportTestCluster.EndpointId(b), out SystemTargetGrainId endpoint));
+        SiloAddress stranger = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 1), 1);
+        onB.Receive(Frame(_clusterId, stranger, 6), endpoint.WithSiloAddress(stranger).GrainId);
+        Assert.Equal(5L, onB.Counts.Refused);
 
         // The same path delivers a good frame: only the refused ones were kept from the replica.
         onA.SendFrame(b.SiloAddress, Frame(_clusterId, a.SiloAddress, 5), Partition, toB);
         await Eventually.TrueAsync(() => !atB.IsEmpty, Timeout, "silo B delivering the well-formed frame from silo A");
         Assert.Equal(5, Assert.IsType<AppendFenced>(Assert.Single(atB)).Epoch);
-        Assert.Equal((1L, 1L, 4L), (onB.Counts.Received, onB.Counts.Delivered, onB.Counts.Refused));
+        Assert.Equal((1L, 1L, 5L), (onB.Counts.Received, onB.Counts.Delivered, onB.Counts.Refused));
     }
 
     public void Dispose() => _root.Dispose();
