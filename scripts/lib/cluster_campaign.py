@@ -150,7 +150,7 @@ class Cluster:
         while waiting:
             for silo in list(waiting):
                 if not silo.running():
-                    failed = [l for l in silo.tail(60).splitlines() if "failed to start" in l]
+                    failed = [l for l in silo.tail(60).splitlines() if l.startswith("Actors Orleans silo failed to start")]
                     raise CampaignFailure(f"{silo.name} exited with code {silo.process.returncode} before it was healthy: "
                                           + (failed[-1].strip() if failed else "\n" + silo.tail()))
                 if http_ok(self.health_url(silo)):
@@ -294,7 +294,7 @@ class Campaign:
             self.cluster.restart(silo)
 
     def rolling_cycle(self, cycle):
-        failed = 0
+        failed, acknowledged = 0, 0
         for silo in self.cluster.silos:
             self.load()
             before = int(self.counters()["unanswered"])
@@ -307,12 +307,12 @@ class Campaign:
                 raise CampaignFailure(f"{silo.name} exited with {code} after SIGTERM:\n{silo.tail()}")
             silo.start()
             self.cluster.wait_healthy([silo])
-            self.load()
             failed += int(self.counters()["unanswered"]) - before
-        verified = self.verify()
+            verified = self.verify()       # judges the calls that failed and releases their grains to the load
+            acknowledged += int(verified.get("acknowledged", 0))
         self.failed_calls += failed
         say(f"cycle {cycle + 1}/{self.args.cycles}: rolling restart of {', '.join(s.name for s in self.cluster.silos)} (SIGTERM, exit 0, start): "
-            f"{failed} failed calls (outcome unknown); verification PASS ({verified.get('acknowledged')} acknowledged calls read back)")
+            f"{failed} failed calls (outcome unknown); 3 verifications PASS ({acknowledged} acknowledged calls read back)")
 
 
 def main():
