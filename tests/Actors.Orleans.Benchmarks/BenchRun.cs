@@ -114,6 +114,11 @@ public static class BenchRun
             {
                 var context = new BenchContext(options, silo.Services.GetRequiredService<IGrainFactory>(), walCounters, output);
                 await RunSectionsAsync(context);
+                if (options.Sections.HasFlag(BenchSection.Cluster))
+                {
+                    await ClusterSection.RunAsync(context, postgres!, runDirectory, siloSettings);
+                }
+
                 if (options.Sections.HasFlag(BenchSection.Sustained))
                 {
                     string? logDirectory = siloSettings.WalDirectory;
