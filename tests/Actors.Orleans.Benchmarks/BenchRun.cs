@@ -62,6 +62,11 @@ public static class BenchRun
             await RunInAsync(options, runDirectory, interrupt);
             return 0;
         }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync($"Actors.Orleans.Benchmarks: {e.Message}");
+            return 1;
+        }
         finally
         {
             await DeleteRunDirectory(runDirectory);

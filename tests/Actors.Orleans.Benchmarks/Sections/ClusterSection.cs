@@ -38,6 +38,7 @@ public static class ClusterSection
         string connectionString = await CreateDatabaseAsync(postgres);
         await OrleansMembershipSchema.CreateAsync(connectionString);
         var silos = new List<IHost>();
+        var started = new List<IHost>();
         try
         {
             for (int i = 0; i < Silos; i++)
@@ -50,7 +51,14 @@ public static class ClusterSection
             BenchContext.Progress($"cluster: starting {Silos} replicating silos (replication factor {factor})");
             try
             {
-                await Task.WhenAll(silos.Select(s => s.StartAsync()));
+                await Task.WhenAll(silos.Select(async silo =>
+                {
+                    await silo.StartAsync();
+                    lock (started)
+                    {
+                        started.Add(silo);
+                    }
+                }));
             }
             catch (OptionsValidationException ex)
             {
@@ -63,7 +71,7 @@ public static class ClusterSection
         finally
         {
             BenchContext.Progress("cluster: stopping the replicating silos");
-            await Task.WhenAll(silos.Select(s => s.StopAsync()));
+            await Task.WhenAll(started.Select(s => s.StopAsync()));
             foreach (IHost silo in silos)
             {
                 silo.Dispose();
