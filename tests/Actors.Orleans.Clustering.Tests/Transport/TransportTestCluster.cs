@@ -12,7 +12,7 @@ using Orleans.TestingHost;
 namespace Actors.Orleans.Clustering.Tests.Transport;
 
 /// <summary>
-/// TestingHost silos (in-process) with <c>AddWriteAheadLogReplication</c> and the replication transport over Orleans
+/// TestingHost silos (in-process, connected by TCP on loopback) with <c>AddWriteAheadLogReplication</c> and the replication transport over Orleans
 /// messaging, each silo's log under one root, the cluster's rows in the given PostgreSQL.
 /// </summary>
 internal static class TransportTestCluster
@@ -20,6 +20,8 @@ internal static class TransportTestCluster
     public static async Task<TestCluster> StartAsync(string root, string connectionString, string clusterId, short silos)
     {
         var builder = new TestClusterBuilder(silos);
+        // Real loopback sockets between the silos and to the client's gateway (TestingHost's default is an in-memory transport).
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.Options.ClusterId = clusterId;
         builder.Options.ServiceId = clusterId;
         builder.Properties["WalRoot"] = root;
