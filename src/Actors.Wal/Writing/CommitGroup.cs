@@ -15,8 +15,12 @@ namespace Actors.Wal.Writing;
 /// </remarks>
 internal sealed class CommitGroup : IHandOffItem<CommitGroup>
 {
-    /// <summary>The initial size of a group's framing buffer (it grows to the largest group framed into it).</summary>
-    public const int InitialBufferBytes = 64 * 1024;
+    /// <summary>
+    /// The size of a group's own framing buffer: most groups are small (the committer's lingering takes a group per few
+    /// requests, and under load dozens are in flight), so a new group costs little; a group that outgrows it frames into
+    /// one of the writer's larger buffers (<see cref="FramingBuffers"/>) until it is returned.
+    /// </summary>
+    public const int InitialBufferBytes = 16 * 1024;
 
     /// <summary>Creates a group framing into a buffer of its own of <see cref="InitialBufferBytes"/>.</summary>
     public CommitGroup()

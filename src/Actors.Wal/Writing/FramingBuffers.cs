@@ -13,7 +13,8 @@ namespace Actors.Wal.Writing;
 /// hands out the last one returned). At 256 writers x 1 KiB every group in turn grew 64 KiB, 128 KiB, 256 KiB, 512 KiB,
 /// about 40 B allocated per append in steady state (more under load, when more groups are in flight), and the log held
 /// dozens of 512 KiB buffers. Here a grown buffer goes back when its group is returned, and a group that outgrows its own
-/// takes the largest one kept.</para>
+/// takes the largest one kept; a group's own buffer is 16 KiB (was 64 KiB), so the groups a loaded machine puts in flight
+/// cost little each.</para>
 /// <para>Bounded: at most <see cref="MaxBuffers"/> buffers and <c>maxBytes</c> bytes are kept, the largest first (a
 /// buffer that does not fit is dropped for the garbage collector, as every grown buffer was before). Thread-safe: the
 /// writer (the thread holding the drain) takes and gives, the committer gives as it returns groups.</para>
@@ -21,7 +22,7 @@ namespace Actors.Wal.Writing;
 internal sealed class FramingBuffers
 {
     /// <summary>The most buffers kept.</summary>
-    public const int MaxBuffers = 16;
+    public const int MaxBuffers = 64;
 
     private readonly byte[]?[] _kept = new byte[MaxBuffers][];
     private readonly long _maxBytes;

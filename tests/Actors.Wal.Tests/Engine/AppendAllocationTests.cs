@@ -34,13 +34,13 @@ public sealed class AppendAllocationTests : LogTestBase
     }
 
     /// <summary>
-    /// Large commits (256 writers x 1 KiB: up to ~270 KiB framed per group, past a group's own 64 KiB buffer) reuse the
+    /// Large commits (256 writers x 1 KiB: up to ~270 KiB framed per group, past a group's own 16 KiB buffer) reuse the
     /// buffers earlier groups outgrew (<c>FramingBuffers</c>, issue 65). Before, each group kept the largest buffer it had
     /// framed into and which group framed a large commit was a matter of timing, so groups kept growing: 38 B per append
     /// in steady state on an idle machine and 141 B under load (a 256 KiB or 512 KiB array every few commits).
     /// </summary>
     /// <remarks>
-    /// The bound leaves room for a new group (64 KiB and its lists, about 4 B per append of a round here) when the load
+    /// The bound leaves room for a few new groups (16 KiB and lists each, about 1 B per append of a round here) when the load
     /// puts more groups in flight than the warm-up did; the segment is large enough that no rotation runs.
     /// </remarks>
     [Fact]
