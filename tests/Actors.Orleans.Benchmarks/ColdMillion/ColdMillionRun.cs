@@ -55,25 +55,21 @@ public static class ColdMillionRun
     {
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-        var settings = new ColdMillionSettings();
-        for (int i = 1; i < args.Length; i += 2)
+        if (args.Contains("--help"))
         {
-            string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value\n{Usage}");
-            switch (args[i])
-            {
-                case "--streams": settings.Streams = int.Parse(value, CultureInfo.InvariantCulture); break;
-                case "--sample": settings.Sample = int.Parse(value, CultureInfo.InvariantCulture); break;
-                case "--events": settings.Events = int.Parse(value, CultureInfo.InvariantCulture); break;
-                case "--checkpoint-every": settings.CheckpointEvery = int.Parse(value, CultureInfo.InvariantCulture); break;
-                case "--payload-bytes": settings.PayloadBytes = int.Parse(value, CultureInfo.InvariantCulture); break;
-                case "--data-root": settings.DataRoot = value; break;
-                default: throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
-            }
+            Console.WriteLine(Usage);
+            return 0;
         }
 
-        if (settings.Sample < 1 || settings.Streams < settings.Sample || settings.Events <= settings.CheckpointEvery || settings.CheckpointEvery < 1)
+        ColdMillionSettings settings;
+        try
         {
-            throw new ArgumentException($"need 1 <= --sample <= --streams and 1 <= --checkpoint-every < --events\n{Usage}");
+            settings = Parse(args);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            await Console.Error.WriteLineAsync($"cold-million: {e.Message}\n{Usage}");
+            return 2;
         }
 
         string runDirectory = Path.Combine(settings.DataRoot, $"actors-cold-million-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
@@ -90,6 +86,29 @@ public static class ColdMillionRun
         {
             await Delete(runDirectory);
         }
+    }
+
+    private static ColdMillionSettings Parse(string[] args)
+    {
+        var settings = new ColdMillionSettings();
+        for (int i = 1; i < args.Length; i += 2)
+        {
+            string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--streams": settings.Streams = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--sample": settings.Sample = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--events": settings.Events = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--checkpoint-every": settings.CheckpointEvery = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--payload-bytes": settings.PayloadBytes = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--data-root": settings.DataRoot = value; break;
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+
+        return settings.Sample < 1 || settings.Streams < settings.Sample || settings.Events <= settings.CheckpointEvery || settings.CheckpointEvery < 1
+            ? throw new ArgumentException("need 1 <= --sample <= --streams and 1 <= --checkpoint-every < --events")
+            : settings;
     }
 
     private static Task Delete(string directory)
