@@ -15,11 +15,28 @@ namespace Actors.Wal.Writing;
 /// </remarks>
 internal sealed class CommitGroup : IHandOffItem<CommitGroup>
 {
-    /// <summary>The initial size of a group's framing buffer (it grows to the largest group framed into it).</summary>
-    public const int InitialBufferBytes = 64 * 1024;
+    /// <summary>
+    /// The size of a group's own framing buffer: most groups are small (the committer's lingering takes a group per few
+    /// requests, and under load dozens are in flight), so a new group costs little; a group that outgrows it frames into
+    /// one of the writer's larger buffers (<see cref="FramingBuffers"/>) until it is returned.
+    /// </summary>
+    public const int InitialBufferBytes = 16 * 1024;
 
-    /// <summary>The framed bytes of the group (<see cref="Spans"/> say which part goes where).</summary>
-    public byte[] Buffer { get; set; } = new byte[InitialBufferBytes];
+    /// <summary>Creates a group framing into a buffer of its own of <see cref="InitialBufferBytes"/>.</summary>
+    public CommitGroup()
+    {
+        InitialBuffer = new byte[InitialBufferBytes];
+        Buffer = InitialBuffer;
+    }
+
+    /// <summary>
+    /// The framed bytes of the group (<see cref="Spans"/> say which part goes where): <see cref="InitialBuffer"/>, or a
+    /// larger one the writer gave it when the group outgrew it (<see cref="FramingBuffers"/>).
+    /// </summary>
+    public byte[] Buffer { get; set; }
+
+    /// <summary>The group's own buffer, which it frames into again after it gives a larger one back.</summary>
+    public byte[] InitialBuffer { get; }
 
     /// <summary>
     /// The runs of <see cref="Buffer"/> to write, in order: the segment, the file offset, and the run's start and length
@@ -60,7 +77,20 @@ internal sealed class CommitGroup : IHandOffItem<CommitGroup>
     /// <inheritdoc />
     public bool IsCloseMarker { get; init; }
 
-    /// <summary>Clears the group for reuse.</summary>
+    /// <summary>The larger buffer the group framed into, if any (the group is back on its own); null when it used its own.</summary>
+    public byte[]? TakeGrownBuffer()
+    {
+        if (ReferenceEquals(Buffer, InitialBuffer))
+        {
+            return null;
+        }
+
+        byte[] grown = Buffer;
+        Buffer = InitialBuffer;
+        return grown;
+    }
+
+    /// <summary>Clears the group for reuse (the buffer it frames into is left as it is: see <see cref="TakeGrownBuffer"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Reset()
     {

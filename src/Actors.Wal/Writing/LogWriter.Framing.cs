@@ -371,7 +371,10 @@ internal sealed partial class LogWriter
     /// <summary>The group's buffer after every byte framed so far (where the next record is framed).</summary>
     private Span<byte> FreeSpace => _group.Buffer.AsSpan(_used + _length);
 
-    /// <summary>Grows the group's buffer so that <paramref name="size"/> bytes fit after the closed spans.</summary>
+    /// <summary>
+    /// Grows the group's buffer so that <paramref name="size"/> bytes fit after the closed spans: into the largest buffer
+    /// an earlier group outgrew (<see cref="FramingBuffers"/>) when it is large enough, else a new one of twice the size.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EnsureBuffer(int size)
     {
@@ -381,8 +384,12 @@ internal sealed partial class LogWriter
             return;
         }
 
-        byte[] bigger = new byte[Math.Max(_used + size, buffer.Length * 2)];
+        byte[] bigger = _grownBuffers.TakeAtLeast(_used + size) ?? new byte[Math.Max(_used + size, buffer.Length * 2)];
         buffer.AsSpan(0, _used + _length).CopyTo(bigger);
         _group.Buffer = bigger;
+        if (!ReferenceEquals(buffer, _group.InitialBuffer))
+        {
+            _grownBuffers.Give(buffer); // outgrown, but larger than a group's own: kept for a later group
+        }
     }
 }

@@ -51,6 +51,7 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
     private readonly IdleCopiesInFlight _idleCopies = new();
     private readonly byte[] _idleCopyId = new byte[StreamId.MaxByteLength]; // an idle copy's id in UTF-8 (no id is kept for it)
     private readonly Stack<CommitGroup> _freeGroups = new();
+    private readonly FramingBuffers _grownBuffers;
     private readonly WriteAheadLogOptions _options;
     private readonly StreamIndex _index;
     private readonly SegmentManager _segments;
@@ -107,6 +108,7 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
         _nextLsn = nextLsn;
         _lastTimestamp = lastTimestamp;
         _group = new CommitGroup();
+        _grownBuffers = new FramingBuffers(4L * Math.Max(options.MaxBatchBytes, CommitGroup.InitialBufferBytes));
     }
 
     /// <summary>The next LSN the writer assigns (a lower bound for every later record: spare headers use it).</summary>
@@ -138,6 +140,11 @@ internal sealed partial class LogWriter : IOpenGroupSource, IThreadPoolWorkItem
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ReturnGroup(CommitGroup group)
     {
+        if (group.TakeGrownBuffer() is { } grown)
+        {
+            _grownBuffers.Give(grown);
+        }
+
         group.Reset();
         lock (_freeGroups)
         {

@@ -7,8 +7,12 @@ namespace Actors.Orleans.Benchmarks.Measurement;
 /// <param name="Seconds">The measured period's length.</param>
 /// <param name="Latencies">The latencies of those calls.</param>
 /// <param name="Load">The load average read at the end of the period.</param>
-public sealed record CallRound(long Calls, double Seconds, LatencyHistogram Latencies, LoadAverage Load)
+/// <param name="AllocatedBytes">Managed bytes the whole process allocated during the period (callers, silo and stores).</param>
+public sealed record CallRound(long Calls, double Seconds, LatencyHistogram Latencies, LoadAverage Load, long AllocatedBytes)
 {
+    /// <summary>Managed bytes allocated per completed call: everything the process did, a count that the load does not change much.</summary>
+    public double AllocatedBytesPerCall => Calls == 0 ? 0 : AllocatedBytes / (double)Calls;
+
     public double CallsPerSecond => Calls / Seconds;
 
     public double P50Nanoseconds => Latencies.Percentile(0.50);

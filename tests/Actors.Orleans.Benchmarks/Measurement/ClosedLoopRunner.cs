@@ -25,6 +25,7 @@ public static class ClosedLoopRunner
             callers[i] = Task.Run(() => CallUntilAsync(grain, payload, measureFrom, measureUntil));
         }
 
+        Task<long> allocated = AllocatedBetweenAsync(measureFrom, measureUntil);
         (long Calls, LatencyHistogram Latencies)[] results = await Task.WhenAll(callers);
         LoadAverage load = LoadAverage.Read();
         var latencies = new LatencyHistogram();
@@ -35,7 +36,16 @@ public static class ClosedLoopRunner
             latencies.Add(callerLatencies);
         }
 
-        return new CallRound(calls, measured.TotalSeconds, latencies, load);
+        return new CallRound(calls, measured.TotalSeconds, latencies, load, await allocated);
+    }
+
+    /// <summary>The process's allocated bytes between two stopwatch timestamps (read when each passes).</summary>
+    private static async Task<long> AllocatedBetweenAsync(long from, long until)
+    {
+        await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), from) is { Ticks: > 0 } wait ? wait : TimeSpan.Zero);
+        long before = GC.GetTotalAllocatedBytes(precise: false);
+        await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until) is { Ticks: > 0 } rest ? rest : TimeSpan.Zero);
+        return GC.GetTotalAllocatedBytes(precise: false) - before;
     }
 
     private static async Task<(long Calls, LatencyHistogram Latencies)> CallUntilAsync(

@@ -8,6 +8,7 @@ public static class BenchOptionsParser
 {
     public const string Usage = """
         usage: Actors.Orleans.Benchmarks [options]
+               Actors.Orleans.Benchmarks cold-million [options]   (cold activations among 1,000,000 streams: cold-million --help)
           --seconds S               measured seconds per variant per round (default 10)
           --warmup S                untimed seconds before each measured period (default 1)
           --rounds N                interleaved rounds; figures are medians over rounds (default 5)

@@ -24,7 +24,7 @@ public static class ThroughputSection
         }
 
         var rounds = variants.ToDictionary(v => v, _ => new List<CallRound>());
-        var perRound = new MarkdownTable("round", "variant", "calls/s", "p50", "p99", "mean", "load avg (1/5/15 min)");
+        var perRound = new MarkdownTable("round", "variant", "calls/s", "p50", "p99", "mean", "alloc B/call", "load avg (1/5/15 min)");
         for (int round = 0; round < context.Options.Rounds; round++)
         {
             foreach (BenchVariant variant in RoundOrder(variants, round))
@@ -33,8 +33,8 @@ public static class ThroughputSection
                 rounds[variant].Add(result);
                 perRound.Add((round + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), variant.Title,
                     Fmt.Rate(result.CallsPerSecond), Fmt.Duration(result.P50Nanoseconds), Fmt.Duration(result.P99Nanoseconds),
-                    Fmt.Duration(result.Latencies.MeanNanoseconds), result.Load.ToString());
-                BenchContext.Progress($"throughput round {round + 1}/{context.Options.Rounds} {variant.Key}: {Fmt.Rate(result.CallsPerSecond)} calls/s, p50 {Fmt.Duration(result.P50Nanoseconds)}, p99 {Fmt.Duration(result.P99Nanoseconds)}, mean {Fmt.Duration(result.Latencies.MeanNanoseconds)}, load {result.Load}");
+                    Fmt.Duration(result.Latencies.MeanNanoseconds), Fmt.Invariant($"{result.AllocatedBytesPerCall:#,0}"), result.Load.ToString());
+                BenchContext.Progress($"throughput round {round + 1}/{context.Options.Rounds} {variant.Key}: {Fmt.Rate(result.CallsPerSecond)} calls/s, p50 {Fmt.Duration(result.P50Nanoseconds)}, p99 {Fmt.Duration(result.P99Nanoseconds)}, mean {Fmt.Duration(result.Latencies.MeanNanoseconds)}, {result.AllocatedBytesPerCall:#,0} B allocated per call, load {result.Load}");
             }
         }
 

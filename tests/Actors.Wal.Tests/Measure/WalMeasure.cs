@@ -5,6 +5,7 @@
 
 // A test-free measurement of the engine (not part of the test suite):
 //   dotnet run tests/Actors.Wal.Tests/Measure/WalMeasure.cs -- [index|append|compaction|all]
+//   dotnet run -c Release tests/Actors.Wal.Tests/Measure/WalMeasure.cs -- alloc [APPENDS] [DIR]   (not part of all)
 // The assembly is named "Benchmarks" so it can see the engine's internals (InternalsVisibleTo).
 using System.Diagnostics;
 using System.Text;
@@ -15,6 +16,18 @@ string mode = args.Length > 0 ? args[0] : "all";
 if (mode == "open")
 {
     await MeasureOpenAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
+if (mode == "alloc")
+{
+    int appends = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000;
+    string parent = args.Length > 2 ? args[2] : Path.GetTempPath();
+    foreach (var (writers, size) in new[] { (1, 100), (16, 100), (256, 100), (256, 1024) })
+    {
+        await MeasureAllocationAsync(writers, size, appends, parent);
+    }
+
     return;
 }
 
@@ -140,6 +153,46 @@ static async Task MeasureAppendAsync(int writers, int payloadBytes, int seconds)
     finally
     {
         Directory.Delete(dir, recursive: true);
+    }
+}
+
+// Bytes the process allocates per durable append (robust under load: a count, not a time): WRITERS closed-loop writers,
+// each on a stream of its own, append single events of SIZE bytes under SyncPolicy.Always; a warm-up of a quarter of the
+// appends, then the process's precise allocation counter over the rest (the harness allocates nothing per append).
+static async Task MeasureAllocationAsync(int writers, int size, int appends, string parent)
+{
+    string dir = Path.Combine(parent, "wal-measure-alloc-" + Guid.NewGuid().ToString("N"));
+    try
+    {
+        await using var log = await WriteAheadLog.OpenAsync(new WriteAheadLogOptions { Directory = dir, SyncPolicy = SyncPolicy.Always });
+        var batches = Enumerable.Range(0, writers).Select(_ => new ReadOnlyMemory<byte>[] { new byte[size] }).ToArray();
+        string[] ids = Enumerable.Range(0, writers).Select(w => $"alloc/{w}").ToArray();
+        long[] versions = new long[writers];
+        int perWriter = Math.Max(1, appends / writers);
+        await RoundAsync(Math.Max(1, perWriter / 4));
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        await RoundAsync(perWriter);
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Console.WriteLine($"alloc: {writers} writers x {size} B, {perWriter * writers:N0} appends: {allocated / (double)(perWriter * writers):F1} B per append "
+            + $"({allocated:N0} B; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
+
+        Task RoundAsync(int count) => Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(() => WriteAsync(w, count))));
+
+        async Task WriteAsync(int writer, int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                await log.AppendAsync(ids[writer], versions[writer], batches[writer]);
+                versions[writer]++;
+            }
+        }
+    }
+    finally
+    {
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }
 
