@@ -213,6 +213,7 @@ public sealed partial class WriteAheadLog : IEventLog
             CompactionBytesRefused = Interlocked.Read(ref _counters.CompactionBytesRefused),
             SegmentsLeftForCopyCost = Interlocked.Read(ref _counters.SegmentsLeftForCopyCost),
             SpacePasses = Interlocked.Read(ref _counters.SpacePasses),
+            SpacePassesSkippedNoSpace = Interlocked.Read(ref _counters.SpacePassesSkippedNoSpace),
             SpacePassTime = System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _counters.SpacePassTicks)),
             SnapshotsWritten = Interlocked.Read(ref _counters.SnapshotsWritten),
             SnapshotDeltasWritten = Interlocked.Read(ref _counters.SnapshotDeltasWritten),
