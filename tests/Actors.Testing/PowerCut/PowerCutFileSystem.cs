@@ -1,6 +1,6 @@
 using Actors.Wal.IO;
 
-namespace Actors.Crash.Tests.Engine.Support;
+namespace Actors.Testing.PowerCut;
 
 /// <summary>
 /// Stands between an engine and a <see cref="CrashFileSystem"/> for the power-cut runs: the lock file is a file on the
@@ -9,7 +9,7 @@ namespace Actors.Crash.Tests.Engine.Support;
 /// made durable), which is how the runs show that the checks catch a missing fsync.
 /// </summary>
 /// <remarks>Counts are per run: the n-th call (from 1) of the matching kind is the one dropped.</remarks>
-internal sealed class PowerCutFileSystem(CrashFileSystem inner) : IFileSystem
+public sealed class PowerCutFileSystem(CrashFileSystem inner) : IFileSystem
 {
     private readonly Lock _lock = new();
     private int _fileFsyncs;
