@@ -98,10 +98,27 @@ public sealed class PowerCutTests(ITestOutputHelper output)
         Assert.True(dropping.Runner.Failures.Count > 0, $"dropping {dropping.FileSystem!.Dropped} went unnoticed: {dropping.Runner.Summary()}");
     }
 
+    /// <summary>
+    /// Exactly one directory fsync left out: the one after <see cref="WriteAheadLog.CompactAsync"/> deleted the segments
+    /// holding erased events. Until a later directory fsync, a power cut brings the deleted files back, with the erased
+    /// events in them, although the compaction that removed them returned: the check finds erased data in a file.
+    /// </summary>
+    [Fact]
+    public async Task Recovery_DirectoryFsyncAfterErasedSegmentsDeletedDropped_PowerCutFindsTheErasedData()
+    {
+        PowerCutFileSystem? live = null;
+        var dropping = await RunDroppingAsync(fs => live = new PowerCutFileSystem(fs), beforeCompaction: () => live!.DropNextDirectorySyncAfterSegmentDeletion = true);
+
+        Assert.NotNull(dropping.FileSystem?.Dropped);
+        Assert.True(
+            dropping.Runner.Failures.Exists(f => f.Contains("erased before a CompactAsync", StringComparison.Ordinal)),
+            $"dropping {dropping.FileSystem!.Dropped} went unnoticed: {dropping.Runner.Summary()}");
+    }
+
     /// <summary>The directory fsync the dropping test leaves out (<c>ACTORS_POWERCUT_DROP_DIRSYNC</c> for the campaign's sweeps).</summary>
     private static int DroppedDirectorySync => int.TryParse(Environment.GetEnvironmentVariable("ACTORS_POWERCUT_DROP_DIRSYNC"), CultureInfo.InvariantCulture, out int n) ? n : 1;
 
-    private async Task<(CrashPointRunner Runner, PowerCutFileSystem? FileSystem)> RunDroppingAsync(Func<CrashFileSystem, PowerCutFileSystem> wrap)
+    private async Task<(CrashPointRunner Runner, PowerCutFileSystem? FileSystem)> RunDroppingAsync(Func<CrashFileSystem, PowerCutFileSystem> wrap, Action? beforeCompaction = null)
     {
         const int seed = 1;
         PowerCutFileSystem? live = null;
@@ -112,7 +129,7 @@ public sealed class PowerCutTests(ITestOutputHelper output)
             RecoveryFileSystem = fs => new PowerCutFileSystem(fs),
         };
 
-        await runner.RunAsync((log, workload, random) => DriveAsync(log, workload, random, new DriveCounts(), steps: 40));
+        await runner.RunAsync((log, workload, random) => DriveAsync(log, workload, random, new DriveCounts(), steps: 40, beforeCompaction));
         output.WriteLine($"dropped {live?.Dropped ?? "nothing"}: {runner.Summary()}");
         foreach (string failure in runner.Failures.Take(3))
         {
@@ -144,7 +161,7 @@ public sealed class PowerCutTests(ITestOutputHelper output)
     /// Appends of 1-3 events (some concurrent, for group commit), checkpoints, erases beyond a checkpoint, deletions of older
     /// checkpoints, a deletion of s3 and a compaction near the end, chosen by <paramref name="random"/>.
     /// </summary>
-    private static async Task DriveAsync(WriteAheadLog log, Workload workload, Random random, DriveCounts counts, int steps = 70)
+    private static async Task DriveAsync(WriteAheadLog log, Workload workload, Random random, DriveCounts counts, int steps = 70, Action? beforeCompaction = null)
     {
         string[] streams = ["s0", "s1", "s2", "s3"];
         var checkpoints = streams.ToDictionary(s => s, _ => new List<long>(), StringComparer.Ordinal);
@@ -183,7 +200,8 @@ public sealed class PowerCutTests(ITestOutputHelper output)
             }
             else if (step == steps - 8)
             {
-                await log.CompactAsync();
+                beforeCompaction?.Invoke();
+                await workload.CompactAsync(log);
             }
             else if (roll < 14 && workload.VersionOf(s) >= Math.Max(1, workload.MinimumCheckpointVersion(s)))
             {

@@ -14,6 +14,8 @@ public sealed class PowerCutFileSystem(CrashFileSystem inner) : IFileSystem
     private readonly Lock _lock = new();
     private int _fileFsyncs;
     private int _directorySyncs;
+    private bool _dropAfterDeletion;
+    private bool _segmentDeletedSinceDirectorySync;
 
     /// <summary>Which file fsyncs count towards <see cref="DropFileFsync"/> (by path); null: every file.</summary>
     public Func<string, bool>? FileFsyncFilter { get; init; }
@@ -33,6 +35,16 @@ public sealed class PowerCutFileSystem(CrashFileSystem inner) : IFileSystem
     /// </summary>
     public bool DropLaterDirectorySyncsToo { get; init; }
 
+    /// <summary>
+    /// Settable at any time: the next directory fsync that follows the deletion of a segment file (a name containing
+    /// <c>.wal</c>, recycled ones included) is dropped, then this clears. One directory fsync, chosen by what it covers.
+    /// </summary>
+    public bool DropNextDirectorySyncAfterSegmentDeletion
+    {
+        get { lock (_lock) { return _dropAfterDeletion; } }
+        set { lock (_lock) { _dropAfterDeletion = value; } }
+    }
+
     /// <summary>What was dropped (for the report), or null.</summary>
     public string? Dropped { get; private set; }
 
@@ -50,7 +62,18 @@ public sealed class PowerCutFileSystem(CrashFileSystem inner) : IFileSystem
         return DropFileFsync > 0 && (FileFsyncFilter?.Invoke(path) ?? true) ? new CountedFile(this, file) : file;
     }
 
-    public void DeleteFile(string path) => inner.DeleteFile(path);
+    public void DeleteFile(string path)
+    {
+        bool existed = inner.FileExists(path);
+        inner.DeleteFile(path);
+        if (existed && System.IO.Path.GetFileName(path).Contains(".wal", StringComparison.Ordinal))
+        {
+            lock (_lock)
+            {
+                _segmentDeletedSinceDirectorySync = true;
+            }
+        }
+    }
 
     public void RenameFile(string source, string destination) => inner.RenameFile(source, destination);
 
@@ -59,6 +82,14 @@ public sealed class PowerCutFileSystem(CrashFileSystem inner) : IFileSystem
         lock (_lock)
         {
             ++_directorySyncs;
+            if (_dropAfterDeletion && _segmentDeletedSinceDirectorySync)
+            {
+                _dropAfterDeletion = false;
+                Dropped ??= $"directory fsync #{_directorySyncs} of '{directory}', the first after a segment file's deletion (after {inner.Disk.OperationCount} disk operations)";
+                return;
+            }
+
+            _segmentDeletedSinceDirectorySync = false;
             if (_directorySyncs == DropDirectorySync || (DropLaterDirectorySyncsToo && DropDirectorySync > 0 && _directorySyncs > DropDirectorySync))
             {
                 Dropped ??= $"directory fsync #{_directorySyncs}{(DropLaterDirectorySyncsToo ? " and every later one" : "")} of '{directory}' (after {inner.Disk.OperationCount} disk operations)";
