@@ -7,6 +7,9 @@ public interface IAppendStateGrain : IGrainWithStringKey
 
     /// <summary>The list as read at activation and changed since.</summary>
     Task<int[]> Items();
+
+    /// <summary>Deactivates the grain: the next call reads its state from the log again.</summary>
+    Task Deactivate();
 }
 
 /// <summary>An <see cref="IPersistentState{TState}"/> on the log by the attribute: each write stores the whole list so far.</summary>
@@ -21,6 +24,12 @@ public sealed class AppendStateGrain([PersistentState("items")] IPersistentState
     }
 
     public Task<int[]> Items() => Task.FromResult(items.State.Values.ToArray());
+
+    public Task Deactivate()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
 }
 
 [GenerateSerializer]

@@ -19,13 +19,14 @@ public static class SimulatedDiskCluster
 
     private static readonly ConcurrentDictionary<string, IFileSystem> FileSystems = new(StringComparer.Ordinal);
 
-    /// <summary>Starts the cluster on <paramref name="fileSystem"/>; dispose it to stop the silo (and close its log).</summary>
-    public static async Task<TestCluster> StartAsync(IFileSystem fileSystem)
+    /// <summary>Starts the cluster on <paramref name="fileSystem"/> (its log in <paramref name="directory"/>, else <see cref="Directory"/>); dispose it to stop the silo (and close its log).</summary>
+    public static async Task<TestCluster> StartAsync(IFileSystem fileSystem, string? directory = null)
     {
         string key = Guid.NewGuid().ToString("N");
         FileSystems[key] = fileSystem;
         var builder = new TestClusterBuilder(1);
         builder.Properties["SimulatedDiskKey"] = key;
+        builder.Properties["SimulatedDiskDirectory"] = directory ?? Directory;
         builder.AddSiloBuilderConfigurator<Configurator>();
         TestCluster cluster = builder.Build();
         try
@@ -55,7 +56,7 @@ public static class SimulatedDiskCluster
             siloBuilder.AddMemoryGrainStorageAsDefault();
             siloBuilder.AddWriteAheadLog(log =>
             {
-                log.Directory = Directory;
+                log.Directory = siloBuilder.Configuration["SimulatedDiskDirectory"] ?? Directory;
                 log.SyncPolicy = SyncPolicy.Always;
                 log.SegmentSizeBytes = 64 * 1024;
                 log.MaxRecordSizeBytes = 16 * 1024;
