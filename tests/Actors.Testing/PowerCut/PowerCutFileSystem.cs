@@ -14,8 +14,9 @@ public sealed class PowerCutFileSystem(CrashFileSystem inner) : IFileSystem
     private readonly Lock _lock = new();
     private int _fileFsyncs;
     private int _directorySyncs;
-    private bool _dropAfterDeletion;
-    private bool _segmentDeletedSinceDirectorySync;
+    private Func<string, bool>? _dropAfterDeleting;
+    private bool _dropNextDirectorySync;
+    private bool _keepDropping;
 
     /// <summary>Which file fsyncs count towards <see cref="DropFileFsync"/> (by path); null: every file.</summary>
     public Func<string, bool>? FileFsyncFilter { get; init; }
@@ -36,14 +37,27 @@ public sealed class PowerCutFileSystem(CrashFileSystem inner) : IFileSystem
     public bool DropLaterDirectorySyncsToo { get; init; }
 
     /// <summary>
-    /// Settable at any time: the next directory fsync that follows the deletion of a segment file (a name containing
-    /// <c>.wal</c>, recycled ones included) is dropped, then this clears. One directory fsync, chosen by what it covers.
+    /// Settable at any time: the next deletion of a file for which this returns true (asked with the file's path before it
+    /// is deleted) makes the directory fsync after it dropped, then this clears. One directory fsync, chosen by what it covers.
     /// </summary>
-    public bool DropNextDirectorySyncAfterSegmentDeletion
+    public Func<string, bool>? DropDirectorySyncAfterDeleting
     {
-        get { lock (_lock) { return _dropAfterDeletion; } }
-        set { lock (_lock) { _dropAfterDeletion = value; } }
+        get { lock (_lock) { return _dropAfterDeleting; } }
+        set { lock (_lock) { _dropAfterDeleting = value; } }
     }
+
+    /// <summary>
+    /// With <see cref="DropDirectorySyncAfterDeleting"/>: once the chosen deletion happened, drop every directory fsync while
+    /// this stays true, not only the next one (settable at any time).
+    /// </summary>
+    public bool KeepDroppingDirectorySyncs
+    {
+        get { lock (_lock) { return _keepDropping; } }
+        set { lock (_lock) { _keepDropping = value; } }
+    }
+
+    /// <summary>The simulated file system underneath.</summary>
+    public CrashFileSystem Inner => inner;
 
     /// <summary>What was dropped (for the report), or null.</summary>
     public string? Dropped { get; private set; }
@@ -64,13 +78,15 @@ public sealed class PowerCutFileSystem(CrashFileSystem inner) : IFileSystem
 
     public void DeleteFile(string path)
     {
-        bool existed = inner.FileExists(path);
+        var matches = DropDirectorySyncAfterDeleting;
+        bool drop = matches is not null && inner.FileExists(path) && matches(path);
         inner.DeleteFile(path);
-        if (existed && System.IO.Path.GetFileName(path).Contains(".wal", StringComparison.Ordinal))
+        if (drop)
         {
             lock (_lock)
             {
-                _segmentDeletedSinceDirectorySync = true;
+                _dropAfterDeleting = null;
+                _dropNextDirectorySync = true;
             }
         }
     }
@@ -82,14 +98,13 @@ public sealed class PowerCutFileSystem(CrashFileSystem inner) : IFileSystem
         lock (_lock)
         {
             ++_directorySyncs;
-            if (_dropAfterDeletion && _segmentDeletedSinceDirectorySync)
+            if (_dropNextDirectorySync)
             {
-                _dropAfterDeletion = false;
-                Dropped ??= $"directory fsync #{_directorySyncs} of '{directory}', the first after a segment file's deletion (after {inner.Disk.OperationCount} disk operations)";
+                _dropNextDirectorySync = _keepDropping;
+                Dropped ??= $"directory fsync #{_directorySyncs} of '{directory}', the one after the chosen deletion{(_keepDropping ? ", and the later ones while told to" : "")} (after {inner.Disk.OperationCount} disk operations)";
                 return;
             }
 
-            _segmentDeletedSinceDirectorySync = false;
             if (_directorySyncs == DropDirectorySync || (DropLaterDirectorySyncsToo && DropDirectorySync > 0 && _directorySyncs > DropDirectorySync))
             {
                 Dropped ??= $"directory fsync #{_directorySyncs}{(DropLaterDirectorySyncsToo ? " and every later one" : "")} of '{directory}' (after {inner.Disk.OperationCount} disk operations)";

@@ -120,7 +120,7 @@ internal sealed class Workload(Func<int> operationCount)
         => _compactions.Where(c => c.AckedAtOp <= boundary).SelectMany(c => c.Erased);
 
     /// <summary>The events the acknowledged erases removed: per stream, every event up to the highest erased version.</summary>
-    private List<(string Stream, long Version, byte[] Payload)> ErasedPayloads()
+    public List<(string Stream, long Version, byte[] Payload)> ErasedPayloads()
     {
         var erased = new List<(string, long, byte[])>();
         foreach (var (stream, items) in _streams)
