@@ -74,6 +74,13 @@ public sealed record LogStatistics
     /// <summary>Space passes run since open (after rotations, for <see cref="WriteAheadLog.CompactAsync"/>, for erases).</summary>
     public long SpacePasses { get; init; }
 
+    /// <summary>
+    /// Space passes skipped since open because the device was full while nothing durable had changed (a metadata file's
+    /// temporary file could not be written, or a copy needed a segment there was no room for); the log kept running and the
+    /// next rotation runs a pass again. A skipped pass counts in <see cref="SpacePasses"/> as well.
+    /// </summary>
+    public long SpacePassesSkippedNoSpace { get; init; }
+
     /// <summary>Time the maintenance thread spent in space passes since open (the recovery snapshots they write included).</summary>
     public TimeSpan SpacePassTime { get; init; }
 

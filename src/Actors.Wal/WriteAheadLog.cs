@@ -141,6 +141,26 @@ public sealed partial class WriteAheadLog : IEventLog
         CancellationToken cancellationToken = default)
         => OpenAsync(options, PhysicalFileSystem.Instance, loggerFactory, timeProvider, null, cancellationToken);
 
+    /// <summary>
+    /// Opens (and recovers) the log in <see cref="WriteAheadLogOptions.Directory"/> on <paramref name="fileSystem"/>
+    /// instead of the machine's file system: a fault-injecting or power-cut-simulating one in tests, an instrumented one.
+    /// </summary>
+    /// <param name="options">The options; validated first (an invalid value throws <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>).</param>
+    /// <param name="fileSystem">Every file and directory operation of the log goes through it (see <see cref="IFileSystem"/>'s contract: fsync and directory fsync must make data and names durable).</param>
+    /// <param name="loggerFactory">Logging; null for none.</param>
+    /// <param name="timeProvider">The clock; null for the system clock.</param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    /// <exception cref="LogDirectoryLockedException">Another process or instance has the directory open.</exception>
+    /// <exception cref="LogCorruptedException">Damage that is not a torn tail (or any damage under <see cref="RecoveryMode.AbsoluteConsistency"/>).</exception>
+    /// <exception cref="UnsupportedFormatVersionException">A file was written by an incompatible format version.</exception>
+    public static ValueTask<WriteAheadLog> OpenAsync(
+        WriteAheadLogOptions options,
+        IFileSystem fileSystem,
+        ILoggerFactory? loggerFactory,
+        TimeProvider? timeProvider,
+        CancellationToken cancellationToken)
+        => OpenAsync(options, fileSystem, loggerFactory, timeProvider, null, cancellationToken);
+
     /// <summary>Opens the log on a custom file system (fault injection, crash simulation) and commit policy.</summary>
     internal static async ValueTask<WriteAheadLog> OpenAsync(
         WriteAheadLogOptions options,
@@ -213,6 +233,7 @@ public sealed partial class WriteAheadLog : IEventLog
             CompactionBytesRefused = Interlocked.Read(ref _counters.CompactionBytesRefused),
             SegmentsLeftForCopyCost = Interlocked.Read(ref _counters.SegmentsLeftForCopyCost),
             SpacePasses = Interlocked.Read(ref _counters.SpacePasses),
+            SpacePassesSkippedNoSpace = Interlocked.Read(ref _counters.SpacePassesSkippedNoSpace),
             SpacePassTime = System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _counters.SpacePassTicks)),
             SnapshotsWritten = Interlocked.Read(ref _counters.SnapshotsWritten),
             SnapshotDeltasWritten = Interlocked.Read(ref _counters.SnapshotDeltasWritten),

@@ -2,6 +2,7 @@ using Actors.Orleans.EventSourcing;
 using Actors.Orleans.Log;
 using Actors.Orleans.Placement;
 using Actors.Orleans.Storage;
+using Actors.Wal.IO;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -48,7 +49,8 @@ internal static class WriteAheadLogServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<SiloLogOptions>>(),
                 sp.GetRequiredService<StreamRetentionRegistry>(),
                 sp.GetRequiredService<ILoggerFactory>(),
-                sp.GetService<TimeProvider>());
+                sp.GetService<TimeProvider>(),
+                sp.GetService<IFileSystem>());
 
             // Without replication (AddWriteAheadLogReplication registers the leader locator) the silo's log refuses while
             // several silos are active.

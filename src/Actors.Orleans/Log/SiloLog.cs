@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Actors.Wal;
+using Actors.Wal.IO;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
@@ -13,6 +14,8 @@ namespace Actors.Orleans.Log;
 /// stops, after the grains have deactivated.
 /// </summary>
 /// <remarks>
+/// The log runs on the <see cref="IFileSystem"/> registered in the silo's services if there is one (tests: fault
+/// injection, the power-cut simulator), else on the machine's file system.
 /// Thread safety: every member may be called from any thread. <see cref="Log"/> throws
 /// <see cref="WriteAheadLogUnavailableException"/> outside the open window, so no call is ever served by a log that is
 /// not there (nothing falls back to memory).
@@ -26,6 +29,7 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly IFileSystem _fileSystem;
     private readonly object _gate = new();
     private WriteAheadLog? _log;
     private SiloLogState _state;
@@ -36,6 +40,15 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
 
     /// <summary>Creates the silo's log (it opens with the silo's lifecycle).</summary>
     public SiloLog(IOptions<SiloLogOptions> options, StreamRetentionRegistry retention, ILoggerFactory loggerFactory, TimeProvider? time = null)
+        : this(options, retention, loggerFactory, time, fileSystem: null)
+    {
+    }
+
+    /// <summary>
+    /// Creates the silo's log on <paramref name="fileSystem"/> (null: the machine's): the <see cref="IFileSystem"/>
+    /// registered in the silo's services, which tests use for fault injection and power-cut simulation.
+    /// </summary>
+    internal SiloLog(IOptions<SiloLogOptions> options, StreamRetentionRegistry retention, ILoggerFactory loggerFactory, TimeProvider? time, IFileSystem? fileSystem)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(retention);
@@ -47,6 +60,7 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<SiloLog>();
         _time = time ?? TimeProvider.System;
+        _fileSystem = fileSystem ?? PhysicalFileSystem.Instance;
     }
 
     /// <summary>The open log, also when it failed: a failed log still serves reads (grains whose data is durable keep
@@ -164,7 +178,7 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
         long started = Stopwatch.GetTimestamp();
         try
         {
-            WriteAheadLog log = await WriteAheadLog.OpenAsync(engine, _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
+            WriteAheadLog log = await WriteAheadLog.OpenAsync(engine, _fileSystem, _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
             try
             {
                 await CheckProvidersAsync(log, engine.ReadOnly, cancellationToken).ConfigureAwait(false);

@@ -7,17 +7,48 @@ public static class DurableFile
     /// Writes <paramref name="tempFileName"/>, fsyncs it, renames it over <paramref name="fileName"/>, fsyncs the
     /// directory. I/O errors propagate: the caller decides whether the log fails.
     /// </summary>
+    /// <exception cref="FileNotReplacedException">
+    /// Creating or writing the temporary file failed (ENOSPC, for one): the temporary file is deleted and
+    /// <paramref name="fileName"/> is as it was, so a caller may skip the replace and try again later. An error from the
+    /// fsync, the rename or the directory fsync propagates as it is (the file may or may not be replaced).
+    /// </exception>
     public static void Replace(IFileSystem fileSystem, string directory, string fileName, string tempFileName, byte[] data)
     {
         string temp = Path.Combine(directory, tempFileName);
         fileSystem.DeleteFile(temp);
-        using (var file = fileSystem.OpenFile(temp, WalFileMode.CreateNew))
+        IWalFile file = WriteTemporary(fileSystem, directory, fileName, temp, data);
+        using (file)
         {
-            file.Write(0, data);
             file.Flush();
         }
 
         fileSystem.RenameFile(temp, Path.Combine(directory, fileName));
         fileSystem.SyncDirectory(directory);
+    }
+
+    /// <summary>Creates <paramref name="temp"/> and writes <paramref name="data"/>; on failure deletes it and throws <see cref="FileNotReplacedException"/>.</summary>
+    private static IWalFile WriteTemporary(IFileSystem fileSystem, string directory, string fileName, string temp, byte[] data)
+    {
+        IWalFile? file = null;
+        try
+        {
+            file = fileSystem.OpenFile(temp, WalFileMode.CreateNew);
+            file.Write(0, data);
+            return file;
+        }
+        catch (IOException ex) when (ex is not FileNotReplacedException)
+        {
+            file?.Dispose();
+            try
+            {
+                fileSystem.DeleteFile(temp);
+            }
+            catch (IOException)
+            {
+                // Left behind, it is never read: the next replace deletes it first.
+            }
+
+            throw new FileNotReplacedException(Path.Combine(directory, fileName), temp, ex);
+        }
     }
 }

@@ -36,6 +36,9 @@ internal sealed class LogCounters
     /// <summary>Space passes run (after rotations, on CompactAsync, for erases).</summary>
     public long SpacePasses;
 
+    /// <summary>Space passes skipped because the device was full (nothing durable changed; the next rotation runs one again).</summary>
+    public long SpacePassesSkippedNoSpace;
+
     /// <summary>Time the maintenance thread spent in space passes (their snapshots included), in Stopwatch ticks.</summary>
     public long SpacePassTicks;
 

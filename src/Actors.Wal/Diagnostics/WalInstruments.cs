@@ -34,11 +34,11 @@ internal sealed class WalInstruments : IDisposable
         _appends = _meter.CreateCounter<long>("actors.wal.appends", "{batch}", "Append batches, checkpoints and deletes committed.");
         _bytes = _meter.CreateCounter<long>("actors.wal.bytes", "By", "Record bytes written.");
         _batchSize = _meter.CreateHistogram<int>("actors.wal.commit.batches", "{batch}", "Batches per group commit.");
-        _fsyncLatency = _meter.CreateHistogram<double>("actors.wal.fsync.duration", "ms", "fsync latency.");
-        _recoveryTime = _meter.CreateHistogram<double>("actors.wal.recovery.duration", "ms", "Time to open and recover the log.");
+        _fsyncLatency = _meter.CreateHistogram<double>("actors.wal.fsync.duration", "s", "fsync latency.");
+        _recoveryTime = _meter.CreateHistogram<double>("actors.wal.recovery.duration", "s", "Time to open and recover the log.");
         _commitPhase = _meter.CreateHistogram<double>(
             "actors.wal.commit.phase.duration",
-            "us",
+            "s",
             "Per commit, the committer's time in each phase (tag commit.phase): wait (for a first group, from the end of the previous commit), linger (for more), write (the gather writes), fsync, publish (closing the next group, index, positions, completions).");
         _meter.CreateObservableGauge("actors.wal.segments", () => new Measurement<int>(log.GetStatistics().SegmentCount, _tag), "{segment}", "Segment files present.");
         _meter.CreateObservableGauge("actors.wal.live_ratio", () => LiveRatio(log), "1", "Live bytes / total bytes.");
@@ -52,7 +52,8 @@ internal sealed class WalInstruments : IDisposable
         _meter.CreateObservableCounter("actors.wal.compaction.bytes_refused", () => new Measurement<long>(log.GetStatistics().CompactionBytesRefused, _tag), "By", "Framed bytes of copies compaction read and prepared that the writer refused (the stream changed meanwhile).");
         _meter.CreateObservableCounter("actors.wal.compaction.segments_left_for_cost", () => new Measurement<long>(log.GetStatistics().SegmentsLeftForCopyCost, _tag), "{segment}", "Sparse segments passes left in place because copying their streams would write more than deleting them frees.");
         _meter.CreateObservableCounter("actors.wal.space.passes", () => new Measurement<long>(log.GetStatistics().SpacePasses, _tag), "{pass}", "Space passes run.");
-        _meter.CreateObservableCounter("actors.wal.space.pass_time", () => new Measurement<double>(log.GetStatistics().SpacePassTime.TotalMilliseconds, _tag), "ms", "Time the maintenance thread spent in space passes (their snapshots included).");
+        _meter.CreateObservableCounter("actors.wal.space.passes_skipped_no_space", () => new Measurement<long>(log.GetStatistics().SpacePassesSkippedNoSpace, _tag), "{pass}", "Space passes skipped because the device was full while nothing durable had changed (the next rotation runs one again).");
+        _meter.CreateObservableCounter("actors.wal.space.pass_time", () => new Measurement<double>(log.GetStatistics().SpacePassTime.TotalSeconds, _tag), "s", "Time the maintenance thread spent in space passes (their snapshots included).");
         _meter.CreateObservableCounter("actors.wal.compaction.idle_copy_searches", () => new Measurement<long>(log.GetStatistics().IdleCopySearches, _tag), "{stream}", "Compaction's copies of idle streams the writer had to search the index for (the slot compaction found no longer held the stream).");
         _meter.CreateObservableCounter("actors.wal.snapshot.written", () => new Measurement<long>(log.GetStatistics().SnapshotsWritten, _tag), "{snapshot}", "Recovery snapshots written whole (index.snapshot) while the log ran.");
         _meter.CreateObservableCounter("actors.wal.snapshot.deltas_written", () => new Measurement<long>(log.GetStatistics().SnapshotDeltasWritten, _tag), "{snapshot}", "Recovery snapshot deltas written (index.delta: the entries changed since the last whole snapshot).");
@@ -74,7 +75,7 @@ internal sealed class WalInstruments : IDisposable
     }
 
     /// <summary>Records one fsync.</summary>
-    public void RecordFsync(TimeSpan elapsed) => _fsyncLatency.Record(elapsed.TotalMilliseconds, _tag);
+    public void RecordFsync(TimeSpan elapsed) => _fsyncLatency.Record(elapsed.TotalSeconds, _tag);
 
     /// <summary>Records one commit's phases (<see cref="System.Diagnostics.Stopwatch"/> ticks), when anyone listens.</summary>
     public void RecordCommitPhases(long waitTicks, long lingerTicks, long writeTicks, long syncTicks, long publishTicks)
@@ -84,15 +85,15 @@ internal sealed class WalInstruments : IDisposable
             return;
         }
 
-        _commitPhase.Record(Microseconds(waitTicks), _tag, PhaseWait);
-        _commitPhase.Record(Microseconds(lingerTicks), _tag, PhaseLinger);
-        _commitPhase.Record(Microseconds(writeTicks), _tag, PhaseWrite);
-        _commitPhase.Record(Microseconds(syncTicks), _tag, PhaseSync);
-        _commitPhase.Record(Microseconds(publishTicks), _tag, PhasePublish);
+        _commitPhase.Record(Seconds(waitTicks), _tag, PhaseWait);
+        _commitPhase.Record(Seconds(lingerTicks), _tag, PhaseLinger);
+        _commitPhase.Record(Seconds(writeTicks), _tag, PhaseWrite);
+        _commitPhase.Record(Seconds(syncTicks), _tag, PhaseSync);
+        _commitPhase.Record(Seconds(publishTicks), _tag, PhasePublish);
     }
 
     /// <summary>Records how long opening took.</summary>
-    public void RecordRecovery(TimeSpan elapsed) => _recoveryTime.Record(elapsed.TotalMilliseconds, _tag);
+    public void RecordRecovery(TimeSpan elapsed) => _recoveryTime.Record(elapsed.TotalSeconds, _tag);
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
@@ -103,5 +104,5 @@ internal sealed class WalInstruments : IDisposable
         return new Measurement<double>(stats.TotalBytes == 0 ? 1.0 : (double)stats.LiveBytes / stats.TotalBytes, _tag);
     }
 
-    private static double Microseconds(long ticks) => ticks * 1_000_000.0 / System.Diagnostics.Stopwatch.Frequency;
+    private static double Seconds(long ticks) => (double)ticks / System.Diagnostics.Stopwatch.Frequency;
 }

@@ -335,6 +335,9 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
         }
     }
 
+    [LoggerMessage(62, LogLevel.Warning, "Space pass skipped: no space left on the device for maintenance; the log keeps running and the next rotation (once a segment fits) runs the pass again")]
+    private partial void LogSpacePassSkippedNoSpace(Exception exception);
+
     /// <summary>A requested pass writes the snapshot first (after a rotation), then deletes and compacts.</summary>
     private async Task RunWorkItemAsync(TaskCompletionSource<CompactionResult>? compaction, bool pass, long appliedTarget, SpacePassScope scope)
     {
@@ -369,6 +372,15 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
 
             compaction?.TrySetResult(result);
         }
+        catch (Exception ex) when (IsNoRoom(ex))
+        {
+            // The device is full and nothing durable changed: a temporary file that could not be written was deleted and
+            // the file it was to replace is as it was, or the writer refused a copy or a seal for want of a segment. The
+            // pass is skipped; the next rotation (which the full device refuses until there is room) asks for another.
+            Interlocked.Increment(ref _counters.SpacePassesSkippedNoSpace);
+            LogSpacePassSkippedNoSpace(ex);
+            compaction?.TrySetException(ex);
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LogFailedException or ObjectDisposedException)
         {
             if (ex is IOException or UnauthorizedAccessException)
@@ -379,6 +391,15 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
             compaction?.TrySetException(ex is LogFailedException or ObjectDisposedException ? ex : _health.NewError());
         }
     }
+
+    /// <summary>
+    /// True for a failure of a space pass on a full device that left every durable file as it was: ENOSPC creating or
+    /// writing a metadata file's temporary file (<see cref="FileNotReplacedException"/>: the snapshot, the manifest, the
+    /// erasure scans), or a copy or seal the writer refused for want of a new segment (<see cref="LogDiskFullException"/>).
+    /// A failed fsync, rename or directory fsync is not one of them (it fails the log).
+    /// </summary>
+    private static bool IsNoRoom(Exception ex)
+        => ex is LogDiskFullException || (ex is FileNotReplacedException && LogFailedException.IsDiskFullError(ex));
 
     /// <summary>
     /// Waits until the committer applied everything before <paramref name="position"/>, or can no longer (failed,

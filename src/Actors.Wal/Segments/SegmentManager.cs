@@ -262,7 +262,27 @@ internal sealed partial class SegmentManager : ISpaceAccount
 
         // Dropped from the live list before any file is touched: from here on a crash leaves files that are not live,
         // which recovery removes, never a live segment that is missing.
-        WriteManifest();
+        try
+        {
+            WriteManifest();
+        }
+        catch (FileNotReplacedException)
+        {
+            // The manifest's temporary file could not be written (a full device): the durable manifest still lists them and
+            // no file was touched, so they go back into the set (the writer only adds newer segments) for a later pass.
+            lock (_lock)
+            {
+                var restored = _set;
+                foreach (var segment in dead)
+                {
+                    restored = restored.With(segment);
+                }
+
+                Volatile.Write(ref _set, restored);
+            }
+
+            throw;
+        }
         foreach (var segment in dead)
         {
             segment.Retire();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Actors.Crash.Tests.Engine.Support;
 using Actors.Wal;
 using Actors.Wal.IO;
@@ -26,7 +25,7 @@ public sealed class DiskFullTests(ITestOutputHelper output)
 
     private async Task RunAsync(bool preallocate)
     {
-        using var mount = TmpfsMount.TryCreate("2m", out string why);
+        using var mount = TryMount("2m", out string why);
         using var fallbackDir = mount is null ? new TempDirectory(preferMemory: true) : null;
         string dir = mount?.Path ?? fallbackDir!.Path;
         IFileSystem fs = PhysicalFileSystem.Instance;
@@ -127,77 +126,18 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         Assert.Equal(1, (await reopened.ReadStreamAsync("after")).Version);
     }
 
-    /// <summary>A size-limited tmpfs mounted on a fresh directory (Linux, root); unmounted on dispose.</summary>
-    private sealed class TmpfsMount : IDisposable
+    /// <summary>A real tmpfs of <paramref name="size"/>, or null with the reason when this machine cannot mount one.</summary>
+    private static Actors.Testing.TmpfsMount? TryMount(string size, out string reason)
     {
-        private TmpfsMount(string path)
+        try
         {
-            Path = path;
-        }
-
-        public string Path { get; }
-
-        public static TmpfsMount? TryCreate(string size, out string reason)
-        {
-            if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
-            {
-                reason = $"needs Linux and root (OS {Environment.OSVersion}, user {Environment.UserName})";
-                return null;
-            }
-
-            string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "actors-crash-tmpfs", Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(path);
-            var (code, error) = Run("mount", "-t", "tmpfs", "-o", $"size={size}", "tmpfs", path);
-            if (code != 0)
-            {
-                Directory.Delete(path);
-                reason = $"mount failed with exit code {code}: {error}";
-                return null;
-            }
-
             reason = "";
-            return new TmpfsMount(path);
+            return Actors.Testing.TmpfsMount.Create(size);
         }
-
-        /// <summary>
-        /// Unmounts; when files on it are still open (a failed test may leave a log undisposed), detaches it lazily
-        /// (<c>umount -l</c>: the kernel frees it once the last file closes), so no run leaves a mount behind.
-        /// </summary>
-        public void Dispose()
+        catch (InvalidOperationException ex)
         {
-            var (code, error) = Run("umount", Path);
-            if (code != 0)
-            {
-                var (lazyCode, lazyError) = Run("umount", "-l", Path);
-                if (lazyCode != 0)
-                {
-                    Console.Error.WriteLine($"umount {Path} failed with exit code {code} ({error}), umount -l with {lazyCode} ({lazyError})");
-                    return;
-                }
-            }
-
-            Directory.Delete(Path, recursive: true);
-        }
-
-        private static (int Code, string Error) Run(string file, params string[] args)
-        {
-            var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (string arg in args)
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            try
-            {
-                using var process = System.Diagnostics.Process.Start(start)!;
-                string error = process.StandardError.ReadToEnd();
-                process.WaitForExit();
-                return (process.ExitCode, error.Trim());
-            }
-            catch (System.ComponentModel.Win32Exception ex)
-            {
-                return (-1, ex.Message);
-            }
+            reason = ex.Message;
+            return null;
         }
     }
 }

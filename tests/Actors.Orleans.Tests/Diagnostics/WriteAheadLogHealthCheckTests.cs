@@ -5,7 +5,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Actors.Orleans.Tests.Diagnostics;
 
-/// <summary><c>AddWriteAheadLogHealthCheck</c>: healthy while the silo's log is open, the registration's failure status otherwise.</summary>
+/// <summary>
+/// <c>AddWriteAheadLogHealthCheck</c>: healthy while the silo's log is open, degraded while its device is full (reads serve,
+/// writes resume by themselves), the registration's failure status otherwise.
+/// </summary>
 public sealed class WriteAheadLogHealthCheckTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
@@ -34,5 +37,51 @@ public sealed class WriteAheadLogHealthCheckTests : IDisposable
         HealthReport closed = await health.CheckHealthAsync();
         Assert.Equal(HealthStatus.Degraded, closed.Entries[WriteAheadLogHealthCheckBuilderExtensions.DefaultName].Status);
         Assert.Contains(_directory.Path, closed.Entries[WriteAheadLogHealthCheckBuilderExtensions.DefaultName].Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddWriteAheadLogHealthCheck_DeviceFullThenSpaceReturns_DegradedThenHealthy()
+    {
+        var files = new SegmentCreationRefusingFileSystem();
+        var log = new SiloLog(
+            Microsoft.Extensions.Options.Options.Create(new SiloLogOptions { Directory = _directory.Path, SegmentSizeBytes = 64 * 1024, MaxRecordSizeBytes = 16 * 1024 }),
+            new StreamRetentionRegistry([new Actors.Orleans.Storage.StateRetentionSource("test")]),
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+            time: null,
+            fileSystem: files);
+        await log.OpenAsync(CancellationToken.None);
+        await using var _ = log;
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(log);
+        services.AddHealthChecks().AddWriteAheadLogHealthCheck();
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        HealthCheckService health = provider.GetRequiredService<HealthCheckService>();
+
+        files.Full = true;
+        Actors.Wal.LogDiskFullException? refusal = null;
+        long version = 0;
+        for (int i = 0; i < 200 && refusal is null; i++)
+        {
+            try
+            {
+                version = (await log.Log.AppendAsync("s/test/fill", version, [new byte[3000]])).LastVersion;
+            }
+            catch (Actors.Wal.LogDiskFullException ex)
+            {
+                refusal = ex;
+            }
+        }
+
+        Assert.NotNull(refusal);
+        HealthReportEntry full = (await health.CheckHealthAsync()).Entries[WriteAheadLogHealthCheckBuilderExtensions.DefaultName];
+        Assert.Equal(HealthStatus.Degraded, full.Status);
+        Assert.Equal(nameof(SiloLogState.DiskFull), full.Data["state"]);
+        Assert.Contains("no space left on the device", full.Description, StringComparison.Ordinal);
+        Assert.Equal(version, (await log.Log.ReadStreamAsync("s/test/fill")).Version); // reads serve
+
+        files.Full = false;
+        await log.Log.AppendAsync("s/test/fill", version, [new byte[3000]]);
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync()).Entries[WriteAheadLogHealthCheckBuilderExtensions.DefaultName].Status);
     }
 }

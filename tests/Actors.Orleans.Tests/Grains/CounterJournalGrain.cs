@@ -23,6 +23,10 @@ public interface ICounterJournalGrain : IGrainWithStringKey
 
     Task<int> MostConsecutiveFailures();
 
+    /// <summary>The last connection issue Orleans reported (a failed or refused append), or null; answered while a call waits.</summary>
+    [global::Orleans.Concurrency.AlwaysInterleave]
+    Task<string?> LastIssue();
+
     Task RaiseAddedThenUnserializable(int amount);
 
     Task RaiseConditionalAddedThenUnserializable(int amount);
@@ -37,6 +41,7 @@ public interface ICounterJournalGrain : IGrainWithStringKey
 public sealed class CounterJournalGrain : JournaledGrain<CounterState, CounterEvent>, ICounterJournalGrain
 {
     private int _mostConsecutiveFailures;
+    private string? _lastIssue;
 
     public async Task<CounterView> Add(int amount)
     {
@@ -72,8 +77,13 @@ public sealed class CounterJournalGrain : JournaledGrain<CounterState, CounterEv
 
     public Task<int> MostConsecutiveFailures() => Task.FromResult(_mostConsecutiveFailures);
 
-    protected override void OnConnectionIssue(ConnectionIssue issue) =>
+    public Task<string?> LastIssue() => Task.FromResult(_lastIssue);
+
+    protected override void OnConnectionIssue(ConnectionIssue issue)
+    {
         _mostConsecutiveFailures = Math.Max(_mostConsecutiveFailures, issue.NumberOfConsecutiveFailures);
+        _lastIssue = issue.ToString();
+    }
 
     public async Task AddPoisoned()
     {

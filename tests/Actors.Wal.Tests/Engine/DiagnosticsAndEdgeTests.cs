@@ -42,11 +42,17 @@ public sealed class DiagnosticsAndEdgeTests : LogTestBase
     public async Task AppendAsync_Commits_PublishMetrics()
     {
         var measurements = new List<(string Name, double Value)>();
+        var units = new Dictionary<string, string?>(StringComparer.Ordinal);
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
             if (instrument.Meter.Name == WalInstruments.MeterName)
             {
+                lock (units)
+                {
+                    units[instrument.Name] = instrument.Unit;
+                }
+
                 l.EnableMeasurementEvents(instrument);
             }
         };
@@ -68,6 +74,12 @@ public sealed class DiagnosticsAndEdgeTests : LogTestBase
             Assert.Contains(measurements, m => m.Name == "actors.wal.appends" && m.Value == 1);
             Assert.Contains(measurements, m => m.Name == "actors.wal.bytes" && m.Value > 0);
             Assert.Contains(measurements, m => m.Name == "actors.wal.fsync.duration");
+            foreach (string duration in (string[])["actors.wal.fsync.duration", "actors.wal.commit.phase.duration", "actors.wal.recovery.duration", "actors.wal.space.pass_time"])
+            {
+                Assert.Equal("s", units[duration]); // OpenTelemetry's convention: durations in seconds
+            }
+
+            Assert.True(measurements.Where(m => m.Name == "actors.wal.recovery.duration").All(m => m.Value < 60), "recovery.duration is recorded in seconds");
             foreach (string phase in new[] { "wait", "linger", "write", "fsync", "publish" })
             {
                 Assert.Contains(measurements, m => m.Name == "actors.wal.commit.phase.duration/" + phase && m.Value >= 0);

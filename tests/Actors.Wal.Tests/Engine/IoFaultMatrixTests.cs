@@ -1,3 +1,4 @@
+using Actors.Wal.IO;
 using Actors.Wal.Tests.Support;
 
 namespace Actors.Wal.Tests.Engine;
@@ -80,46 +81,96 @@ public sealed class IoFaultMatrixTests : LogTestBase
     }
 
     /// <summary>
-    /// Today's behaviour, not the one wanted: the recovery snapshot is only an accelerator (recovery scans without it), so
-    /// a full disk while writing its temporary file could skip the pass; the space pass fails the log instead (issue 62).
+    /// A device full to the last pages: the rotation takes the spare prepared before, its space pass cannot write
+    /// <c>index.snapshot.tmp</c> (ENOSPC), and the next rotation cannot create a segment. The pass is skipped and counted
+    /// (the snapshot only speeds recovery up; the file it was to replace is untouched and the temporary file is gone), the
+    /// log stays healthy, writes meet the normal <see cref="LogDiskFullException"/> and resume once there is room, when a
+    /// pass runs again.
     /// </summary>
     [Fact]
-    public async Task SpacePass_SnapshotWriteFailsWithEnospc_FailsTheLogToday()
+    public async Task SpacePass_SnapshotWriteFailsWithEnospc_SkipsThePassAndWritesResumeOnceSpaceReturns()
     {
         var acknowledged = new List<string>();
         await using (var log = await OpenOnFilesAsync())
         {
-            Files.FailedWritesPrefix = "index.snapshot";
+            await log.AppendAsync("s", 0, Events("first"));
+            acknowledged.Add("first");
+            await log.WhenSpareSettledAsync();
+            long snapshotsBefore = log.GetStatistics().SnapshotsWritten + log.GetStatistics().SnapshotDeltasWritten;
+            Files.SegmentCreationErrno = FaultInjectingFileSystem.EnospcErrno;
+            Files.FailedWritesPrefix = "index.";
             Files.FailedWritesErrno = FaultInjectingFileSystem.EnospcErrno;
-            for (int i = 0; i < 200 && !log.IsFailed; i++)
-            {
-                string text = $"{i:D4}" + new string('x', 2996);
-                try
-                {
-                    await log.AppendAsync("s", acknowledged.Count, Events(text));
-                    acknowledged.Add(text);
-                }
-                catch (LogFailedException)
-                {
-                    break;
-                }
 
-                if (log.GetStatistics().SegmentCount > 1)
-                {
-                    await PollAsync(() => log.IsFailed, "expected the space pass after the rotation to fail the log on the snapshot's ENOSPC");
-                }
+            LogDiskFullException refusal = await AppendUntilAsync<LogDiskFullException>(log, acknowledged);
+            await PollAsync(() => log.GetStatistics().SpacePassesSkippedNoSpace > 0, "expected the rotation's space pass to be skipped on the snapshot's ENOSPC");
+
+            Assert.False(log.IsFailed, $"a full device while writing the snapshot's temporary file must not fail the log: {log.GetStatistics().Failure?.Message}");
+            Assert.NotNull(log.GetStatistics().DiskFull);
+            Assert.Contains("No space left on the device", refusal.Message, StringComparison.Ordinal);
+            Assert.Equal(snapshotsBefore, log.GetStatistics().SnapshotsWritten + log.GetStatistics().SnapshotDeltasWritten);
+            Assert.False(File.Exists(Path.Combine(Dir.Path, "index.snapshot.tmp")), "the temporary file of the skipped snapshot must be deleted");
+            Assert.False(File.Exists(Path.Combine(Dir.Path, "index.delta.tmp")), "the temporary file of the skipped snapshot must be deleted");
+            Assert.Equal(acknowledged, (await log.ReadStreamAsync("s")).Events.Select(e => Text(e.Payload)));
+
+            Files.SegmentCreationErrno = null;
+            Files.FailedWritesErrno = null;
+            for (int i = 0; i < 25; i++)
+            {
+                string text = $"after{i:D2}" + new string('y', 2993);
+                await log.AppendAsync("s", acknowledged.Count, Events(text));
+                acknowledged.Add(text);
             }
 
-            var failure = log.GetStatistics().Failure;
-            Assert.NotNull(failure);
-            Assert.Equal("space management", failure.Operation);
-            Assert.True(failure.IsDiskFull);
-            Assert.Equal(acknowledged, (await log.ReadStreamAsync("s")).Events.Select(e => Text(e.Payload)));
+            await log.WhenMaintenanceIdleAsync();
+            Assert.Null(log.GetStatistics().DiskFull);
+            Assert.False(log.IsFailed);
+            Assert.True(log.GetStatistics().SnapshotsWritten + log.GetStatistics().SnapshotDeltasWritten > snapshotsBefore, "a pass after space returned should write the snapshot again");
         }
 
-        Files.FailedWritesErrno = null;
         await using var reopened = await OpenAsync();
         Assert.Equal(acknowledged, (await reopened.ReadStreamAsync("s")).Events.Select(e => Text(e.Payload)));
+    }
+
+    /// <summary>
+    /// <see cref="WriteAheadLog.CompactAsync"/> on a full device, once with the snapshot's temporary file refused and once
+    /// with the manifest's (after the snapshot, when the pass drops the dead segments): the pass is skipped, its caller
+    /// gets the ENOSPC naming the file, nothing is deleted, the log stays healthy, and the next pass deletes them.
+    /// </summary>
+    [Theory]
+    [InlineData("index.")]
+    [InlineData("segments.manifest")]
+    public async Task CompactAsync_MetadataWriteFailsWithEnospc_SkipsThePassAndTheNextOneDeletes(string refusedFile)
+    {
+        await using var log = await OpenOnFilesAsync(o => o.CompactionLiveRatio = 0);
+        for (int i = 0; i < 60; i++)
+        {
+            await log.AppendAsync("s", i, [new byte[3000]]);
+        }
+
+        await log.WriteCheckpointAsync("s", 60, Bytes("state@60"));
+        await log.AppendAsync("s", 60, Events("61"));
+        await log.WhenMaintenanceIdleAsync();
+        int segmentsBefore = Dir.Segments().Length;
+        Files.FailedWritesPrefix = refusedFile;
+        Files.FailedWritesErrno = FaultInjectingFileSystem.EnospcErrno;
+
+        var skipped = await Assert.ThrowsAsync<FileNotReplacedException>(async () => await log.CompactAsync());
+
+        Assert.True(LogFailedException.IsDiskFullError(skipped), $"expected ENOSPC, got {skipped.Message}");
+        Assert.StartsWith(refusedFile, Path.GetFileName(skipped.Path), StringComparison.Ordinal);
+        Assert.False(log.IsFailed, $"the pass must be skipped, not fail the log: {log.GetStatistics().Failure?.Message}");
+        Assert.Equal(1, log.GetStatistics().SpacePassesSkippedNoSpace);
+        Assert.Equal(segmentsBefore, Dir.Segments().Length);
+        Assert.False(File.Exists(skipped.TempPath), "the refused temporary file must be deleted");
+        Assert.Equal("state@60", Text((await log.ReadStreamAsync("s")).Checkpoint!.State));
+
+        Files.FailedWritesErrno = null;
+        var result = await log.CompactAsync();
+
+        Assert.True(result.SegmentsDeleted > 0, "the pass after space returned should delete the dead segments");
+        Assert.Equal(segmentsBefore - result.SegmentsDeleted, Dir.Segments().Length);
+        await log.AppendAsync("s", 61, Events("62"));
+        Assert.Equal([61L, 62L], (await log.ReadStreamAsync("s")).Events.Select(e => e.Version));
     }
 
     [Fact]

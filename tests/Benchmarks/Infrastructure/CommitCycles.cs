@@ -96,13 +96,13 @@ internal static class CommitCycles
             return;
         }
 
-        _listener = WalHistogramListener.Start("actors.wal.commit.phase.duration", (_, microseconds, tags, _) =>
+        _listener = WalHistogramListener.Start("actors.wal.commit.phase.duration", (_, seconds, tags, _) =>
         {
             foreach (KeyValuePair<string, object?> tag in tags)
             {
                 if (tag.Key == "commit.phase" && tag.Value is string phase)
                 {
-                    Add(phase, microseconds);
+                    Add(phase, seconds * 1_000_000); // the histogram's unit is seconds; these figures are microseconds
                 }
             }
         });

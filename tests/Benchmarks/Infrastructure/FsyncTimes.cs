@@ -102,10 +102,10 @@ internal static class FsyncTimes
             return;
         }
 
-        _listener = WalHistogramListener.Start("actors.wal.fsync.duration", (_, milliseconds, _, _) =>
+        _listener = WalHistogramListener.Start("actors.wal.fsync.duration", (_, seconds, _, _) =>
         {
             Volatile.Write(ref _lastCompleted, Stopwatch.GetTimestamp());
-            Record((long)(milliseconds * Stopwatch.Frequency / 1000.0));
+            Record((long)(seconds * Stopwatch.Frequency));
         });
     }
 }

@@ -94,14 +94,15 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
                 bool Required(WorkItem item) => item.LastLsn <= durable || ((processCrash || ackMeansDurable) && item.AckedAtOp <= boundary);
                 var image = replay.CrashImage(variant, random, tearGranularity);
                 StatesChecked++;
-                string key = Key(image, workload, Required);
+                var erased = workload.ErasedBy(boundary).ToList();
+                string key = Key(image, workload, Required) + "|" + erased.Count;
                 if (!_seen.Add(key))
                 {
                     continue;
                 }
 
                 RecoveriesExecuted++;
-                string? failure = await RecoverAndCheckAsync(image, workload, Required, options);
+                string? failure = ErasedDataIn(image, erased) ?? await RecoverAndCheckAsync(image, workload, Required, options);
                 if (failure is null && SalvageToo)
                 {
                     SalvageRecoveries++;
@@ -220,6 +221,26 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
         {
             return $"the open after a power cut right after recovery threw {ex.GetType().Name}: {ex.Message}";
         }
+    }
+
+    /// <summary>
+    /// A file of <paramref name="image"/> that still holds the payload of an event an acknowledged compaction removed (an
+    /// erase), or null. Payloads are random bytes, so a match is the event itself.
+    /// </summary>
+    private static string? ErasedDataIn(Dictionary<string, byte[]> image, IEnumerable<(string Stream, long Version, byte[] Payload)> erased)
+    {
+        foreach (var (stream, version, payload) in erased)
+        {
+            foreach (var (path, content) in image)
+            {
+                if (content.AsSpan().IndexOf(payload) >= 0)
+                {
+                    return $"'{Path.GetFileName(path)}' still holds event {version} of {stream}, erased before a CompactAsync that returned before the cut";
+                }
+            }
+        }
+
+        return null;
     }
 
     private static string Key(Dictionary<string, byte[]> image, Workload workload, Func<WorkItem, bool> required)

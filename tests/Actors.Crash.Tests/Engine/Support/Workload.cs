@@ -53,6 +53,7 @@ internal sealed class Workload(Func<int> operationCount)
     private readonly Dictionary<string, long> _minimumCheckpoint = new(StringComparer.Ordinal);
 
     private readonly List<WorkItem> _all = [];
+    private readonly List<(int AckedAtOp, List<(string Stream, long Version, byte[] Payload)> Erased)> _compactions = [];
 
     public IReadOnlyDictionary<string, List<WorkItem>> Streams => _streams;
 
@@ -101,6 +102,45 @@ internal sealed class Workload(Func<int> operationCount)
             await log.DeleteCheckpointsAsync(stream, CheckpointSelectionCriteria.AtVersion(version));
             return long.MaxValue;
         });
+    }
+
+    /// <summary>
+    /// Runs <see cref="WriteAheadLog.CompactAsync"/> and records, with the disk operation count when it returned, the payloads
+    /// of every event the erases acknowledged before the call removed: from then on they may be in no file of the log.
+    /// </summary>
+    public async Task CompactAsync(WriteAheadLog log)
+    {
+        var erased = ErasedPayloads();
+        await log.CompactAsync();
+        _compactions.Add((operationCount(), erased));
+    }
+
+    /// <summary>The payloads no file may hold at <paramref name="boundary"/>: those of a compaction acknowledged by then.</summary>
+    public IEnumerable<(string Stream, long Version, byte[] Payload)> ErasedBy(int boundary)
+        => _compactions.Where(c => c.AckedAtOp <= boundary).SelectMany(c => c.Erased);
+
+    /// <summary>The events the acknowledged erases removed: per stream, every event up to the highest erased version.</summary>
+    public List<(string Stream, long Version, byte[] Payload)> ErasedPayloads()
+    {
+        var erased = new List<(string, long, byte[])>();
+        foreach (var (stream, items) in _streams)
+        {
+            long upTo = items.Where(i => i.Kind == WorkKind.Erase && i.Acked).Select(i => i.CheckpointVersion).DefaultIfEmpty(0).Max();
+            long version = 0;
+            foreach (var item in items.Where(i => i.Kind == WorkKind.Append && i.Failure is null))
+            {
+                foreach (byte[] payload in item.Events)
+                {
+                    version++;
+                    if (version <= upTo)
+                    {
+                        erased.Add((stream, version, payload));
+                    }
+                }
+            }
+        }
+
+        return erased;
     }
 
     public Task DeleteAsync(IEventLog log, string stream)

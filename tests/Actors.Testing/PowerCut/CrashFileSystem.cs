@@ -1,13 +1,13 @@
 using Actors.Wal.IO;
 
-namespace Actors.Crash.Tests.Engine.Support;
+namespace Actors.Testing.PowerCut;
 
 /// <summary>
 /// The engine's <see cref="IFileSystem"/> over a <see cref="SimulatedDisk"/>: nothing touches the real disk. Records
 /// every create, write, fsync, rename, directory fsync, truncate and delete, counts fsyncs per file, and can inject
 /// an fsync failure or a full disk.
 /// </summary>
-internal sealed class CrashFileSystem(SimulatedDisk disk) : IFileSystem
+public sealed class CrashFileSystem(SimulatedDisk disk) : IFileSystem
 {
     public const int EnospcErrno = 28;
     public const int EioErrno = 5;

@@ -1,7 +1,7 @@
-namespace Actors.Crash.Tests.Engine.Support;
+namespace Actors.Testing.PowerCut;
 
 /// <summary>The per-file state of the simulated disk.</summary>
-internal sealed partial class SimulatedDisk
+public sealed partial class SimulatedDisk
 {
     private sealed class Inode(int id, byte[] content)
     {

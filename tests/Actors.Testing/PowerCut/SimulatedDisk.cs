@@ -1,4 +1,4 @@
-namespace Actors.Crash.Tests.Engine.Support;
+namespace Actors.Testing.PowerCut;
 
 /// <summary>
 /// An in-memory disk in the manner of CrashMonkey/ALICE: per file (inode) the durable content (what the last
@@ -7,7 +7,7 @@ namespace Actors.Crash.Tests.Engine.Support;
 /// be replayed to any boundary and a post-crash image built there.
 /// </summary>
 /// <remarks>Thread-safe: one lock guards everything (the writer loop and readers use it concurrently).</remarks>
-internal sealed partial class SimulatedDisk
+public sealed partial class SimulatedDisk
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<int, Inode> _inodes = [];

@@ -1,6 +1,6 @@
 using Actors.Wal.IO;
 
-namespace Actors.Crash.Tests.Engine.Support;
+namespace Actors.Testing.PowerCut;
 
 /// <summary>
 /// Stands between an engine and a <see cref="CrashFileSystem"/> for the power-cut runs: the lock file is a file on the
@@ -9,11 +9,14 @@ namespace Actors.Crash.Tests.Engine.Support;
 /// made durable), which is how the runs show that the checks catch a missing fsync.
 /// </summary>
 /// <remarks>Counts are per run: the n-th call (from 1) of the matching kind is the one dropped.</remarks>
-internal sealed class PowerCutFileSystem(CrashFileSystem inner) : IFileSystem
+public sealed class PowerCutFileSystem(CrashFileSystem inner) : IFileSystem
 {
     private readonly Lock _lock = new();
     private int _fileFsyncs;
     private int _directorySyncs;
+    private Func<string, bool>? _dropAfterDeleting;
+    private bool _dropNextDirectorySync;
+    private bool _keepDropping;
 
     /// <summary>Which file fsyncs count towards <see cref="DropFileFsync"/> (by path); null: every file.</summary>
     public Func<string, bool>? FileFsyncFilter { get; init; }
@@ -33,6 +36,29 @@ internal sealed class PowerCutFileSystem(CrashFileSystem inner) : IFileSystem
     /// </summary>
     public bool DropLaterDirectorySyncsToo { get; init; }
 
+    /// <summary>
+    /// Settable at any time: the next deletion of a file for which this returns true (asked with the file's path before it
+    /// is deleted) makes the directory fsync after it dropped, then this clears. One directory fsync, chosen by what it covers.
+    /// </summary>
+    public Func<string, bool>? DropDirectorySyncAfterDeleting
+    {
+        get { lock (_lock) { return _dropAfterDeleting; } }
+        set { lock (_lock) { _dropAfterDeleting = value; } }
+    }
+
+    /// <summary>
+    /// With <see cref="DropDirectorySyncAfterDeleting"/>: once the chosen deletion happened, drop every directory fsync while
+    /// this stays true, not only the next one (settable at any time).
+    /// </summary>
+    public bool KeepDroppingDirectorySyncs
+    {
+        get { lock (_lock) { return _keepDropping; } }
+        set { lock (_lock) { _keepDropping = value; } }
+    }
+
+    /// <summary>The simulated file system underneath.</summary>
+    public CrashFileSystem Inner => inner;
+
     /// <summary>What was dropped (for the report), or null.</summary>
     public string? Dropped { get; private set; }
 
@@ -50,7 +76,20 @@ internal sealed class PowerCutFileSystem(CrashFileSystem inner) : IFileSystem
         return DropFileFsync > 0 && (FileFsyncFilter?.Invoke(path) ?? true) ? new CountedFile(this, file) : file;
     }
 
-    public void DeleteFile(string path) => inner.DeleteFile(path);
+    public void DeleteFile(string path)
+    {
+        var matches = DropDirectorySyncAfterDeleting;
+        bool drop = matches is not null && inner.FileExists(path) && matches(path);
+        inner.DeleteFile(path);
+        if (drop)
+        {
+            lock (_lock)
+            {
+                _dropAfterDeleting = null;
+                _dropNextDirectorySync = true;
+            }
+        }
+    }
 
     public void RenameFile(string source, string destination) => inner.RenameFile(source, destination);
 
@@ -59,6 +98,13 @@ internal sealed class PowerCutFileSystem(CrashFileSystem inner) : IFileSystem
         lock (_lock)
         {
             ++_directorySyncs;
+            if (_dropNextDirectorySync)
+            {
+                _dropNextDirectorySync = _keepDropping;
+                Dropped ??= $"directory fsync #{_directorySyncs} of '{directory}', the one after the chosen deletion{(_keepDropping ? ", and the later ones while told to" : "")} (after {inner.Disk.OperationCount} disk operations)";
+                return;
+            }
+
             if (_directorySyncs == DropDirectorySync || (DropLaterDirectorySyncsToo && DropDirectorySync > 0 && _directorySyncs > DropDirectorySync))
             {
                 Dropped ??= $"directory fsync #{_directorySyncs}{(DropLaterDirectorySyncsToo ? " and every later one" : "")} of '{directory}' (after {inner.Disk.OperationCount} disk operations)";

@@ -1,7 +1,7 @@
-namespace Actors.Crash.Tests.Engine.Support;
+namespace Actors.Testing.PowerCut;
 
 /// <summary>The kinds of persistence boundary the simulated disk records.</summary>
-internal enum DiskOpKind
+public enum DiskOpKind
 {
     Create,
     Write,
@@ -13,7 +13,7 @@ internal enum DiskOpKind
 }
 
 /// <summary>One recorded persistence boundary (replayable against a fresh <see cref="SimulatedDisk"/>).</summary>
-internal sealed record DiskOp(DiskOpKind Kind, string Path, string? Destination, int Inode, long Offset, byte[]? Data)
+public sealed record DiskOp(DiskOpKind Kind, string Path, string? Destination, int Inode, long Offset, byte[]? Data)
 {
     public override string ToString() => Kind switch
     {
@@ -26,7 +26,7 @@ internal sealed record DiskOp(DiskOpKind Kind, string Path, string? Destination,
 }
 
 /// <summary>How a crash image treats what was not made durable.</summary>
-internal enum CrashVariant
+public enum CrashVariant
 {
     /// <summary>Power loss: only fsynced bytes and directory-synced names survive.</summary>
     DurableOnly,
