@@ -104,6 +104,7 @@ internal sealed partial class PartitionedGrainLogResolver(
         ReplicaStatus status = held.Host.Status;
         if (!held.Host.HoldsReadLease())
         {
+            await RefreshRowAsync(partition).ConfigureAwait(false);
             Refuse(grainId, partition, status.Leader?.Value ?? 0, status.IsLeader ? "leads it without its read lease (its followers have not confirmed it recently)" : "does not lead it");
         }
 
@@ -130,6 +131,19 @@ internal sealed partial class PartitionedGrainLogResolver(
         }
 
         return held.Log;
+    }
+
+    /// <summary>Reads the partition's row into the placement's view before a refusal, so that the retry is placed on the current leader.</summary>
+    private async Task RefreshRowAsync(int partition)
+    {
+        try
+        {
+            view.Publish(PartitionRow.Of(partition, await replicas.Reads.ReadAsync(partition).ConfigureAwait(false)));
+        }
+        catch (ReplicaConfigurationStoreException)
+        {
+            // The refusal stands; the periodic refresh (ReplicaSupervisor) brings the view up to date.
+        }
     }
 
     /// <summary>Waits (bounded) while this replica leads or may be about to lead the partition, until it holds its read lease.</summary>

@@ -12,7 +12,6 @@ using Actors.Wal.Entries;
 using Actors.Wal.Entries.Journal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime;
 
 namespace Actors.Orleans.Clustering.Replication;
 
@@ -49,7 +48,7 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
     private readonly Lazy<IReplicaMessaging> _messaging;
     private readonly ReplicaOptions _options;
     private readonly ILoggerFactory _loggers;
-    private readonly IGrainContextAccessor _contexts;
+    private readonly PartitionActivations _activations;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<int, HeldReplica> _held = new();
@@ -63,7 +62,7 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
         IOptions<SiloLogOptions> log,
         StreamRetentionRegistry retention,
         IServiceProvider services,
-        IGrainContextAccessor contexts,
+        PartitionActivations activations,
         IOptions<ReplicaOptions> options,
         ILoggerFactory loggers,
         TimeProvider? time = null)
@@ -76,7 +75,7 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
                 $"{nameof(WriteAheadLogReplicationOptions)}.{nameof(WriteAheadLogReplicationOptions.ReplicationFactor)} is above 1, but no messaging between the silos' partition replicas is registered (IReplicaMessaging): the replicas could not reach each other."));
         _options = options.Value;
         _loggers = loggers;
-        _contexts = contexts;
+        _activations = activations;
         _logger = loggers.CreateLogger<SiloReplicas>();
         _time = time ?? TimeProvider.System;
         Reads = new CoalescedConfigurationReads(replica.Catalog);
@@ -227,7 +226,7 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
         _messaging.Value.Register(partition, host.Deliver);
         host.Start();
         applier.Start();
-        var held = new HeldReplica(partition, host, applier, new ReplicatedPartitionLog(partition, new ReplicatedEventLog(host, applier), failure => DeactivateCaller(partition, failure)), _time.GetUtcNow());
+        var held = new HeldReplica(partition, host, applier, new ReplicatedPartitionLog(partition, new ReplicatedEventLog(host, applier), failure => DeactivateAll(partition, failure)), _time.GetUtcNow());
         _held[partition] = held;
         if (_restarts.TryGetValue(partition, out ReplicaRestart? restarted) && restarted.DurableLsn is not null)
         {
@@ -358,13 +357,17 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAllAsync(graceful: true).ConfigureAwait(false);
 
-    /// <summary>A write of the calling activation failed on the partition's replicated log: its in-memory state may be ahead of the partition's, so it goes.</summary>
-    private void DeactivateCaller(int partition, Exception failure)
+    /// <summary>
+    /// A write failed on the partition's replicated log because this replica no longer leads it (or stopped): the calling
+    /// activation's in-memory state may be ahead of the partition's, and no activation of the partition may be served here
+    /// any more, so all of them go, before the failure reaches the caller. (The caller is among them: the resolver tracked
+    /// it; the failure may complete on any thread, where the calling grain's context is not known.)
+    /// </summary>
+    private void DeactivateAll(int partition, Exception failure)
     {
-        if (_contexts.GrainContext is { } context)
-        {
-            context.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, $"a write to partition {partition} failed ({failure.GetType().Name}): this silo's replica does not lead it any more"));
-        }
+        _held.GetValueOrDefault(partition)?.StopServing();
+        int count = _activations.DeactivateAll(partition, $"a write to partition {partition} failed ({failure.GetType().Name}): this silo's replica does not lead it any more");
+        LogWriteFailedDeactivated(partition, failure.GetType().Name, count);
     }
 
     private static void DeleteDirectory(string directory)
@@ -392,6 +395,9 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
 
     [LoggerMessage(EventId = 35, Level = LogLevel.Warning, Message = "The replicas' entry journal in {Directory} failed and every replica on it stopped: opening it again from what is on disk")]
     private partial void LogJournalReopened(Exception? failure, string directory);
+
+    [LoggerMessage(EventId = 37, Level = LogLevel.Information, Message = "A write to partition {Partition} failed ({Failure}): this silo's replica does not lead it any more; {Count} activations deactivated")]
+    private partial void LogWriteFailedDeactivated(int partition, string failure, int count);
 
     [LoggerMessage(EventId = 36, Level = LogLevel.Warning, Message = "Replica of partition {Partition} did not stop cleanly")]
     private partial void LogStopFailed(Exception exception, int partition);

@@ -144,7 +144,7 @@ public sealed class ClusterReplicaTests(PostgresServer postgres) : IDisposable
             Options.Create(new SiloLogOptions { Directory = log.Directory }),
             new StreamRetentionRegistry([]),
             new ServiceCollection().BuildServiceProvider(),
-            new NoGrainContext(),
+            new PartitionActivations(),
             Options.Create(new ReplicaOptions()),
             NullLoggerFactory.Instance);
         return new(replica, new PartitionView(replica), log, replicas, new PartitionActivations(), options, new NoGrainContext(), NullLogger<PartitionedGrainLogResolver>.Instance);

@@ -54,6 +54,10 @@ public static class ReplicatedTestCluster
     internal static SiloReplicas Replicas(SiloHandle silo) =>
         ((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<SiloReplicas>();
 
+    /// <summary>The activations an in-process silo tracks by partition.</summary>
+    internal static PartitionActivations Activations(SiloHandle silo) =>
+        ((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<PartitionActivations>();
+
     /// <summary>The replica number of an in-process silo.</summary>
     internal static int ReplicaId(SiloHandle silo) =>
         ((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<ClusterReplica>().Id;
@@ -100,6 +104,12 @@ public static class ReplicatedTestCluster
             }
 
             siloBuilder.Services.AddSingleton<IReplicaMessaging, LoopbackReplicaMessaging>();
+            if (Environment.GetEnvironmentVariable("REPL_TEST_LOG") is { } logPath)
+            {
+                string name = siloBuilder.Configuration["Orleans:Name"] ?? siloBuilder.Configuration["SiloName"] ?? Guid.NewGuid().ToString("N")[..6];
+                siloBuilder.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(new DebugFileLoggerProvider(logPath, name));
+            }
+
             siloBuilder.Services.AddOptions<SiloLogOptions>().Configure<IOptions<SiloOptions>>((log, silo) => log.Directory = Path.Combine(root, silo.Value.SiloName));
         }
     }
