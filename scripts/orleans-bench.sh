@@ -12,6 +12,9 @@
 #   defaults: --seconds 10 --warmup 1 --rounds 5 --callers 256 --variants all --sections all
 #   smoke:    bash scripts/orleans-bench.sh --seconds 2 --warmup 0.5 --rounds 2 --callers 8 \
 #               --activation-grains 8 --activation-events 50 --wal-history 0,100 --logstorage-history 0,100
+#   cluster:  bash scripts/orleans-bench.sh --sections cluster --variants wal-journaled,wal-state [--replication-factor 3]
+#             three replicating silos (in the program's process, PostgreSQL membership) beside the one unreplicated
+#             silo, interleaved rounds; not part of --sections all
 #   see all options: bash scripts/orleans-bench.sh --help
 # Environment: BENCH_TMP (parent of the run's temp directory; default ${TMPDIR:-/tmp}): put it on the disk to measure.
 set -euo pipefail

@@ -29,6 +29,14 @@ internal sealed class DemoArguments
           --service-id id       Orleans's service id (default actors)
           --run-id id           prefix of the grain keys (default demo-<UTC time>: each run starts on fresh grains)
           --connect-timeout s   how long the silos may take to accept the client (default 120)
+          --response-timeout s  how long a call may wait for its answer before its outcome is unknown (default 30,
+                                Orleans's own)
+
+        Against running silos that a script kills (scripts/cluster-kill-campaign.sh):
+          --cluster             with --gateways: the load keeps going while silos die; a call without an answer or
+                                refused as retryable is of unknown outcome (its grains are read until they serve again,
+                                never sent the call twice); commands on standard input (acks N, status, failover T
+                                grain..., verify, stop) are answered by CLUSTER lines; stop ends with the VERDICT line
         """;
 
     /// <summary>The environment variable naming the gateways when <c>--gateways</c> is not given.</summary>
@@ -63,6 +71,12 @@ internal sealed class DemoArguments
 
     public TimeSpan ConnectTimeout { get; private set; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>Orleans's response timeout for the client's calls.</summary>
+    public TimeSpan ResponseTimeout { get; private set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The cluster mode (<see cref="Cluster.ClusterRun"/>).</summary>
+    public bool Cluster { get; private set; }
+
     /// <exception cref="ArgumentException">An unknown option or a bad value; the message names it.</exception>
     public static DemoArguments Parse(IReadOnlyList<string> args, string? gatewaysVariable = null)
     {
@@ -94,9 +108,16 @@ internal sealed class DemoArguments
                 case "--service-id": parsed.ServiceId = Next(); break;
                 case "--run-id": parsed.RunId = Next(); break;
                 case "--connect-timeout": parsed.ConnectTimeout = TimeSpan.FromSeconds(Number(1)); break;
+                case "--response-timeout": parsed.ResponseTimeout = TimeSpan.FromSeconds(Number(1)); break;
+                case "--cluster": parsed.Cluster = true; break;
                 case "--help" or "-h": parsed.Help = true; break;
                 default: throw new ArgumentException($"Unknown option '{option}'.");
             }
+        }
+
+        if (parsed.Cluster && parsed.Gateways.Count == 0)
+        {
+            throw new ArgumentException($"--cluster needs the silos' gateways (--gateways or {GatewaysVariable}).");
         }
 
         return parsed;

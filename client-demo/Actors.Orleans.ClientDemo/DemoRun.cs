@@ -39,7 +39,9 @@ internal static class DemoRun
 
         try
         {
-            return arguments.Gateways.Count > 0 ? await GatewayRun.RunAsync(arguments) : await RunAsync(arguments);
+            return arguments.Cluster ? await Cluster.ClusterRun.RunAsync(arguments)
+                : arguments.Gateways.Count > 0 ? await GatewayRun.RunAsync(arguments)
+                : await RunAsync(arguments);
         }
         catch (Exception ex) when (ex is InvalidOperationException or FileNotFoundException or IOException or TimeoutException)
         {

@@ -48,7 +48,7 @@ internal static class GatewayRun
 
     /// <summary>Resolves the gateways and connects, retrying each second until <see cref="DemoArguments.ConnectTimeout"/> (silos may still be starting).</summary>
     /// <exception cref="InvalidOperationException">No connection within the timeout; the message has the last error.</exception>
-    private static async Task<SiloClient> ConnectAsync(DemoArguments arguments)
+    public static async Task<SiloClient> ConnectAsync(DemoArguments arguments)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         string last = "no attempt";
@@ -59,7 +59,7 @@ internal static class GatewayRun
             {
                 IPEndPoint[] gateways = await ResolveAsync(arguments.Gateways);
                 TimeSpan left = arguments.ConnectTimeout - clock.Elapsed;
-                SiloClient client = await SiloClient.ConnectAsync(gateways, arguments.ClusterId, arguments.ServiceId, left > TimeSpan.FromSeconds(5) ? left : TimeSpan.FromSeconds(5));
+                SiloClient client = await SiloClient.ConnectAsync(gateways, arguments.ClusterId, arguments.ServiceId, left > TimeSpan.FromSeconds(5) ? left : TimeSpan.FromSeconds(5), arguments.ResponseTimeout);
                 DemoOutput.Line(string.Create(CultureInfo.InvariantCulture, $"connected after {clock.Elapsed.TotalSeconds:F1} s through {string.Join(", ", gateways.Select(g => g.ToString()))}"));
                 return client;
             }

@@ -14,11 +14,11 @@ What a container engine would do, replayed without one:
 Then: every silo Active in Orleans's membership table (when clustered), the dashboard not served on the health port,
 runtime metrics on /metrics, the demo's VERDICT: PASS, and a graceful stop (SIGTERM, exit code 0) of every silo.
 """
-import argparse, json, os, re, shlex, signal, socket, subprocess, sys, tempfile, time, urllib.request, urllib.error
+import argparse, os, re, shlex, signal, subprocess, sys, time, urllib.request, urllib.error
 import yaml
+from loopback import LoopbackError, Postgres, Silo, free_port
 
 BASE_IMAGE_ENV = {"ASPNETCORE_HTTP_PORTS": "8080", "DOTNET_RUNNING_IN_CONTAINER": "true", "APP_UID": "1654"}
-PG_BIN = "/usr/lib/postgresql/15/bin"
 SILO_DOCKERFILE = "silo/Dockerfile"
 DEMO_DOCKERFILE = "client-demo/Dockerfile"
 START_LIMIT = 180
@@ -60,12 +60,6 @@ def image_env(root):
     return env
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def connection_parts(text):
     return {k.strip().lower(): v for k, _, v in (p.partition("=") for p in text.split(";") if p.strip())}
 
@@ -76,63 +70,6 @@ def with_host(text, host, port):
         key = part.partition("=")[0].strip().lower()
         parts.append(f"Host={host}" if key == "host" else f"Port={port}" if key == "port" else part)
     return ";".join(parts)
-
-
-class Postgres:
-    def __init__(self, work, user, password, database):
-        self.dir = os.path.join(work, "postgres")
-        self.port = free_port()
-        self.user, self.password, self.database = user, password, database
-        os.makedirs(self.dir)
-        subprocess.run(["chown", "postgres", self.dir], check=True)
-
-    def run(self, *args, **kw):
-        r = subprocess.run(["runuser", "-u", "postgres", "--", *args], capture_output=True, text=True, **kw)
-        if r.returncode != 0:
-            fail(f"{' '.join(args[:1])} exited with {r.returncode}: {r.stderr.strip() or r.stdout.strip()}")
-        return r
-
-    def start(self):
-        data = os.path.join(self.dir, "data")
-        self.run(f"{PG_BIN}/initdb", "-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256")
-        self.run(f"{PG_BIN}/pg_ctl", "-D", data, "-l", os.path.join(self.dir, "log"), "-w", "-o",
-                 f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1", "start")
-        self.psql(f"CREATE ROLE \"{self.user}\" LOGIN PASSWORD '{self.password}'", database="postgres", user="postgres")
-        self.psql(f"CREATE DATABASE \"{self.database}\" OWNER \"{self.user}\"", database="postgres", user="postgres")
-        say(f"PostgreSQL 15 on 127.0.0.1:{self.port}: user {self.user}, database {self.database}, password checked (scram-sha-256)")
-
-    def psql(self, sql, database=None, user=None):
-        return self.run("psql", "-h", self.dir, "-p", str(self.port),
-                        "-U", user or self.user, "-d", database or self.database, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql).stdout
-
-    def stop(self):
-        subprocess.run(["runuser", "-u", "postgres", "--", f"{PG_BIN}/pg_ctl", "-D", os.path.join(self.dir, "data"), "-m", "fast", "stop"],
-                       capture_output=True)
-
-
-class Silo:
-    def __init__(self, name, env, work, app):
-        self.name, self.env = name, env
-        self.dir = os.path.join(work, name)
-        os.makedirs(self.dir, exist_ok=True)
-        self.log = os.path.join(self.dir, "silo.log")
-        self.app = app
-        self.process = None
-
-    def start(self):
-        base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "DOTNET_ROOT", "LANG", "TMPDIR")}
-        self.process = subprocess.Popen(["dotnet", os.path.join(self.app, "Actors.Orleans.Silo.dll")], cwd=self.dir,
-                                        env={**base, **self.env}, stdout=open(self.log, "w"), stderr=subprocess.STDOUT,
-                                        start_new_session=True)
-
-    def tail(self, lines=25):
-        return "".join(open(self.log, errors="replace").readlines()[-lines:])
-
-    def healthy(self, healthcheck):
-        """The compose health check: the image's healthcheck.sh with the silo's environment."""
-        base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME")}
-        r = subprocess.run(["bash", healthcheck], env={**base, **self.env}, capture_output=True, text=True, timeout=10)
-        return r.returncode == 0, r.stdout.strip()
 
 
 def main():
@@ -184,6 +121,7 @@ def main():
             pg_env = environment_of(services[pg_service])
             postgres = Postgres(work, pg_env["POSTGRES_USER"], pg_env["POSTGRES_PASSWORD"], pg_env.get("POSTGRES_DB", pg_env["POSTGRES_USER"]))
             postgres.start()
+            say(f"PostgreSQL 15 on 127.0.0.1:{postgres.port}: user {postgres.user}, database {postgres.database}, password checked (scram-sha-256)")
 
         ports = {}
         for name in running:
@@ -303,6 +241,8 @@ def main():
                 fail(f"{silo.name} exited with {code} after SIGTERM:\n{silo.tail()}")
         say(f"every silo stopped gracefully on SIGTERM (exit code 0)")
         say(f"PASS: {args.file} with {count} of {len(silo_names)} silo(s) ({', '.join(running)}) as processes: {verdict}")
+    except LoopbackError as e:
+        fail(str(e))
     finally:
         for silo in silos:
             if silo.process and silo.process.poll() is None:

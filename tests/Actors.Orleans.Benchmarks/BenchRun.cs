@@ -62,6 +62,11 @@ public static class BenchRun
             await RunInAsync(options, runDirectory, interrupt);
             return 0;
         }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync($"Actors.Orleans.Benchmarks: {e.Message}");
+            return 1;
+        }
         finally
         {
             await DeleteRunDirectory(runDirectory);
@@ -114,6 +119,11 @@ public static class BenchRun
             {
                 var context = new BenchContext(options, silo.Services.GetRequiredService<IGrainFactory>(), walCounters, output);
                 await RunSectionsAsync(context);
+                if (options.Sections.HasFlag(BenchSection.Cluster))
+                {
+                    await ClusterSection.RunAsync(context, postgres!, runDirectory, siloSettings);
+                }
+
                 if (options.Sections.HasFlag(BenchSection.Sustained))
                 {
                     string? logDirectory = siloSettings.WalDirectory;

@@ -69,18 +69,34 @@ public sealed class SiloSettingsTests
     }
 
     [Fact]
+    public void AddSiloReplication_ReplicationFactorVariable_PassedToTheLibrary()
+    {
+        // ACTORS__REPLICATIONFACTOR=3 as the environment provider binds it; the library validates the value at start.
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(
+        [
+            new("Actors:ReplicationConnectionString", "Host=postgres"),
+            new("Actors:ReplicationFactor", "3"),
+        ]).Build();
+        ActorsSiloOptions settings = SiloSettings.Read(configuration);
+        var silo = new FakeSiloBuilder();
+        silo.AddSiloReplication(settings);
+        using ServiceProvider provider = silo.Services.BuildServiceProvider();
+        var options = new WriteAheadLogReplicationOptions();
+        foreach (IConfigureOptions<WriteAheadLogReplicationOptions> configure in provider.GetServices<IConfigureOptions<WriteAheadLogReplicationOptions>>())
+        {
+            configure.Configure(options);
+        }
+
+        Assert.Equal(3, options.ReplicationFactor);
+        Assert.Equal("Host=postgres", options.ConnectionString);
+    }
+
+    [Fact]
     public void Resolve_BindAnyWithoutAdvertisedAddress_AdvertisesThisHostsAddress()
     {
         SiloEndpoints endpoints = SiloEndpoints.Resolve(new ActorsSiloOptions { BindAddress = "0.0.0.0", SiloPort = 0, GatewayPort = 0, DashboardPort = 0 });
         Assert.NotNull(endpoints.AdvertisedAddress);
         Assert.NotEqual(System.Net.IPAddress.Any, endpoints.AdvertisedAddress);
         Assert.True(endpoints.SiloPort > 0 && endpoints.GatewayPort > 0 && endpoints.DashboardPort > 0, "ports of 0 are replaced by free ports");
-    }
-
-    private sealed class FakeSiloBuilder : ISiloBuilder
-    {
-        public IServiceCollection Services { get; } = new ServiceCollection();
-
-        public IConfiguration Configuration { get; } = new ConfigurationBuilder().Build();
     }
 }

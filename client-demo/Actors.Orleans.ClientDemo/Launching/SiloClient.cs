@@ -22,10 +22,13 @@ public sealed class SiloClient : IAsyncDisposable
 
     /// <summary>Connects to <paramref name="gateway"/> (cluster and service id <c>actors</c>, the silo's defaults).</summary>
     public static Task<SiloClient> ConnectAsync(IPEndPoint gateway, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        ConnectAsync([gateway], "actors", "actors", timeout, cancellationToken);
+        ConnectAsync([gateway], "actors", "actors", timeout, cancellationToken: cancellationToken);
 
-    /// <summary>Connects to a cluster through <paramref name="gateways"/> (Orleans's static gateway list).</summary>
-    public static async Task<SiloClient> ConnectAsync(IReadOnlyList<IPEndPoint> gateways, string clusterId, string serviceId, TimeSpan timeout, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Connects to a cluster through <paramref name="gateways"/> (Orleans's static gateway list); a call waits up to
+    /// <paramref name="responseTimeout"/> for its answer (default Orleans's 30 s).
+    /// </summary>
+    public static async Task<SiloClient> ConnectAsync(IReadOnlyList<IPEndPoint> gateways, string clusterId, string serviceId, TimeSpan timeout, TimeSpan? responseTimeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(gateways);
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -36,6 +39,13 @@ public sealed class SiloClient : IAsyncDisposable
             {
                 o.ClusterId = clusterId;
                 o.ServiceId = serviceId;
+            })
+            .Configure<ClientMessagingOptions>(o =>
+            {
+                if (responseTimeout is { } response)
+                {
+                    o.ResponseTimeout = response;
+                }
             }));
         IHost host = builder.Build();
         try

@@ -4,11 +4,23 @@ namespace Actors.Orleans.ClientDemo.Workload;
 /// Seeded random bank traffic: deposits, withdrawals (about one in seven too large on purpose: they must be rejected
 /// with nothing changed), transfers, and renames, new accounts and activity entries on customers. Each call holds the
 /// gates of the grains it touches (two accounts in id order for a transfer), so each stream's order is the order of
-/// acknowledgement. The first call without an answer stops every worker.
+/// acknowledgement. The first call without an answer stops every worker, unless <paramref name="parkInDoubt"/>: then
+/// the load goes on, and the grains a call of unknown outcome touched are left alone until a verification judged it.
 /// </summary>
-public sealed class BankLoad(IGrainFactory grains, Ledger ledger)
+/// <param name="grains">The client's grain factory.</param>
+/// <param name="ledger">What the acknowledged calls must leave.</param>
+/// <param name="timeline">Records when each grain last answered, or null.</param>
+/// <param name="parkInDoubt">
+/// Keep calling after a call without an answer (the cluster mode: a silo died, the others serve). The grains of that
+/// call get no further call until <see cref="Verification.RecoveryVerifier"/> has judged it (their ledger's
+/// <c>InDoubt</c> is set until then): a second call of unknown outcome on one grain could not be judged, and resending
+/// the call could apply it twice (a deposit is not idempotent).
+/// </param>
+public sealed class BankLoad(IGrainFactory grains, Ledger ledger, GrainTimeline? timeline = null, bool parkInDoubt = false)
 {
-    private readonly CallRunner _runner = new(grains, ledger);
+    /// <summary>How long a worker that drew a parked grain waits before it draws again.</summary>
+    private static readonly TimeSpan ParkedPause = TimeSpan.FromMilliseconds(5);
+    private readonly CallRunner _runner = new(grains, ledger, timeline);
 
     /// <summary>The first call that ended without an answer, or null.</summary>
     public Exception? FirstUnanswered => _runner.FirstUnanswered;
@@ -74,7 +86,7 @@ public sealed class BankLoad(IGrainFactory grains, Ledger ledger)
         if (ledger.Customers.Count > 0 && random.Next(4) == 0)
         {
             CustomerLedger customer = ledger.Customers[random.Next(ledger.Customers.Count)];
-            await UnderGatesAsync([customer.Gate], stop, () => _runner.RunAsync(CustomerCall(random, customer), rejectionExpected: false, abandon));
+            await UnderGatesAsync([customer.Gate], stop, () => customer.InDoubt is not null, () => _runner.RunAsync(CustomerCall(random, customer), rejectionExpected: false, abandon));
             return;
         }
 
@@ -85,13 +97,13 @@ public sealed class BankLoad(IGrainFactory grains, Ledger ledger)
         {
             AccountLedger to = ledger.Accounts[(source + 1 + random.Next(ledger.Accounts.Count - 1)) % ledger.Accounts.Count];
             SemaphoreSlim[] gates = string.CompareOrdinal(from.Id, to.Id) < 0 ? [from.Gate, to.Gate] : [to.Gate, from.Gate];
-            await UnderGatesAsync(gates, stop, () => from.Balance >= 1m
+            await UnderGatesAsync(gates, stop, () => from.InDoubt is not null || to.InDoubt is not null, () => from.Balance >= 1m
                 ? _runner.RunAsync(new BankCall(ledger.NewCallId(), CallKind.Transfer, from.Id, to.Id, Amount(random, Math.Min(from.Balance, 150m)), null), rejectionExpected: false, abandon)
                 : _runner.RunAsync(new BankCall(ledger.NewCallId(), CallKind.Deposit, from.Id, null, Amount(random, 100m), null), rejectionExpected: false, abandon));
             return;
         }
 
-        await UnderGatesAsync([from.Gate], stop, () =>
+        await UnderGatesAsync([from.Gate], stop, () => from.InDoubt is not null, () =>
         {
             if (roll < 75 || from.Balance < 1m)
             {
@@ -118,13 +130,15 @@ public sealed class BankLoad(IGrainFactory grains, Ledger ledger)
     private static decimal Amount(Random random, decimal max) => random.Next(1, (int)Math.Max(1m, decimal.Floor(max)) + 1);
 
     /// <summary>
-    /// Takes the gates in order, runs <paramref name="call"/> unless stopping, and gives them back. A call without an
-    /// answer cancels <paramref name="stop"/> before its gates are released, so no other caller sends a second call of
-    /// unknown outcome to the same grain (the verifier can judge one per grain).
+    /// Takes the gates in order, runs <paramref name="call"/> unless stopping or <paramref name="parked"/>, and gives
+    /// them back. A call without an answer cancels <paramref name="stop"/> before its gates are released (unless the
+    /// load parks grains in doubt: then the ledger marks them), so no other caller sends a second call of unknown
+    /// outcome to the same grain (the verifier can judge one per grain).
     /// </summary>
-    private static async Task UnderGatesAsync(SemaphoreSlim[] gates, CancellationTokenSource stop, Func<Task<bool>> call)
+    private async Task UnderGatesAsync(SemaphoreSlim[] gates, CancellationTokenSource stop, Func<bool> parked, Func<Task<bool>> call)
     {
         int taken = 0;
+        bool skipped = false;
         try
         {
             foreach (SemaphoreSlim gate in gates)
@@ -133,7 +147,8 @@ public sealed class BankLoad(IGrainFactory grains, Ledger ledger)
                 taken++;
             }
 
-            if (!stop.IsCancellationRequested && !await call())
+            skipped = parked();
+            if (!stop.IsCancellationRequested && !skipped && !await call() && !parkInDoubt)
             {
                 await stop.CancelAsync();
             }
@@ -149,5 +164,12 @@ public sealed class BankLoad(IGrainFactory grains, Ledger ledger)
                 gate.Release();
             }
         }
+
+        if (skipped)
+        {
+            // A parked grain: pick again a moment later rather than spin while most grains wait for a verification.
+            await Task.Delay(ParkedPause, CancellationToken.None);
+        }
     }
+
 }

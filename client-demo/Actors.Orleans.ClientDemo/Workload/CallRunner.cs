@@ -1,16 +1,20 @@
 using Actors.Orleans.Demo.Grains.Accounts;
 using Actors.Orleans.Demo.Grains.Customers;
 using Orleans.Runtime.Messaging;
+using Orleans.Serialization;
 
 namespace Actors.Orleans.ClientDemo.Workload;
 
 /// <summary>
 /// Sends one call through the Orleans client and records its outcome in the <see cref="Ledger"/>: success (checked at
 /// once against the ledger), rejection (nothing changed), or no answer (outcome unknown). The caller holds the gates of
-/// the grains the call touches.
+/// the grains the call touches. Answered calls (successes and rejections) are recorded in the timeline, when there is one.
 /// </summary>
-public sealed class CallRunner(IGrainFactory grains, Ledger ledger)
+public sealed class CallRunner(IGrainFactory grains, Ledger ledger, GrainTimeline? timeline = null)
 {
+    /// <summary>The wire name of the provider's retryable error (a client without the provider reads it through Orleans's fallback exception).</summary>
+    public const string WriteAheadLogUnavailable = "Actors.Orleans.WriteAheadLogUnavailableException";
+
     private Exception? _firstUnanswered;
     private long _abandoned;
 
@@ -30,11 +34,13 @@ public sealed class CallRunner(IGrainFactory grains, Ledger ledger)
     public async Task<bool> RunAsync(BankCall call, bool rejectionExpected, CancellationToken abandon)
     {
         ledger.Sending();
+        long sent = GrainTimeline.Now();
         try
         {
             if (call.IsCustomerCall)
             {
                 CustomerSummary summary = await CallCustomerAsync(call).WaitAsync(abandon);
+                timeline?.Answered(call.Subject, sent);
                 ledger.Succeeded(call);
                 CustomerLedger expected = ledger.Customer(call.Subject);
                 if (!expected.Matches(summary))
@@ -46,6 +52,7 @@ public sealed class CallRunner(IGrainFactory grains, Ledger ledger)
             }
 
             AccountBalance balance = await CallAccountAsync(call).WaitAsync(abandon);
+            RecordAnswer(call, sent);
             ledger.Succeeded(call);
             AccountLedger account = ledger.Account(call.Subject);
             if (rejectionExpected)
@@ -61,6 +68,7 @@ public sealed class CallRunner(IGrainFactory grains, Ledger ledger)
         }
         catch (InsufficientFundsException ex)
         {
+            RecordAnswer(call, sent);
             ledger.WasRejected();
             if (!rejectionExpected)
             {
@@ -90,9 +98,17 @@ public sealed class CallRunner(IGrainFactory grains, Ledger ledger)
         }
     }
 
-    /// <summary>Whether <paramref name="exception"/> means the answer was lost (silo gone, connection closed, timeout) rather than a grain error.</summary>
-    public static bool IsLostAnswer(Exception exception) => exception
-        is SiloUnavailableException
+    /// <summary>
+    /// Whether <paramref name="exception"/> means the answer was lost (silo gone, connection closed, timeout) or the
+    /// call was refused as retryable (<c>WriteAheadLogUnavailableException</c>: the partition's leader is not serving
+    /// here or not yet) rather than a grain error. Either way the client cannot tell whether the call's writes happened
+    /// (a transfer refused on its second leg has done its first), so it is recorded as of unknown outcome. The
+    /// provider's error is recognized by its wire name: as itself when the provider's assembly is loaded in this process
+    /// (the demo built next to the silo), as Orleans's fallback exception otherwise (the demo's container image).
+    /// </summary>
+    public static bool IsLostAnswer(Exception exception) => exception.GetType().FullName == WriteAheadLogUnavailable || exception
+        is UnavailableExceptionFallbackException { ExceptionType: WriteAheadLogUnavailable }
+        or SiloUnavailableException
         or OrleansMessageRejectionException
         or ConnectionFailedException
         or ClientNotAvailableException
@@ -100,6 +116,14 @@ public sealed class CallRunner(IGrainFactory grains, Ledger ledger)
         or TimeoutException
         or OperationCanceledException
         or ObjectDisposedException;
+
+    private void RecordAnswer(BankCall call, long sent)
+    {
+        foreach (string account in call.Accounts)
+        {
+            timeline?.Answered(account, sent);
+        }
+    }
 
     private Task<CustomerSummary> CallCustomerAsync(BankCall call)
     {

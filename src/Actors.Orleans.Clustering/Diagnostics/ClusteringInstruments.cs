@@ -17,6 +17,11 @@ internal static class ClusteringInstruments
     private static readonly Counter<long> RefusedCalls = Meter.CreateCounter<long>("actors.cluster.storage.refused", description: "Storage calls refused because this silo does not lead the grain's partition.");
     private static readonly Counter<long> RefusedPlacements = Meter.CreateCounter<long>("actors.cluster.placement.refused", description: "Activations not placed because the partition's leader is not an active silo (or its row could not be read).");
 
+    private static readonly Counter<long> FramesSent = Meter.CreateCounter<long>("actors.cluster.transport.frames_sent", description: "Replication frames handed to Orleans for a peer silo.");
+    private static readonly Counter<long> FramesReceived = Meter.CreateCounter<long>("actors.cluster.transport.frames_received", description: "Replication frames accepted from a member silo of this cluster (before the look-up of the partition's replica).");
+    private static readonly Counter<long> FramesDropped = Meter.CreateCounter<long>("actors.cluster.transport.frames_dropped", description: "Replication frames dropped, by reason: no_route (no active silo serves the replica), overflow (the peer's queue is full), not_started, send_failed, wrong_replica (sent to an address another replica now has), unregistered (no replica of the partition here).");
+    private static readonly Counter<long> FramesRefused = Meter.CreateCounter<long>("actors.cluster.transport.frames_refused", description: "Replication frames refused at arrival, by reason: not_a_silo (a client's or a grain's call), not_member (not an active silo of the cluster, or a frame naming another silo than its caller), other_cluster, malformed.");
+
     public static void PartitionClaimed() => Claims.Add(1);
 
     public static void EpochTaken() => Epochs.Add(1);
@@ -24,4 +29,12 @@ internal static class ClusteringInstruments
     public static void StorageRefused() => RefusedCalls.Add(1);
 
     public static void PlacementRefused() => RefusedPlacements.Add(1);
+
+    public static void FrameSent() => FramesSent.Add(1);
+
+    public static void FrameReceived() => FramesReceived.Add(1);
+
+    public static void FrameDropped(string reason) => FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public static void FrameRefused(string reason) => FramesRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

@@ -1,6 +1,7 @@
 using Actors.Orleans.Clustering;
 using Actors.Orleans.Clustering.Partitioning;
 using Actors.Orleans.Clustering.Replication;
+using Actors.Orleans.Clustering.Transport;
 using Actors.Replication.Options;
 using Orleans.Configuration;
 using Actors.Orleans.Log;
@@ -55,6 +56,7 @@ public static class WriteAheadLogReplicationSiloBuilderExtensions
         services.AddSingleton<ReplicaSupervisor>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReplicaSupervisor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ClusterMembershipOptions>, FailoverMembershipOptions>());
+        services.AddOrleansReplicaMessaging();
         services.AddSingleton<PartitionedGrainLogResolver>();
         services.RemoveAll<IGrainLogResolver>();
         services.AddSingleton<IGrainLogResolver>(sp => sp.GetRequiredService<PartitionedGrainLogResolver>());

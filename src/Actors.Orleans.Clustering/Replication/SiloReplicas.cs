@@ -84,7 +84,7 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
     /// <summary>The partition rows' reads every replica here shares.</summary>
     public CoalescedConfigurationReads Reads { get; }
 
-    /// <summary>The messaging between the silos' replicas (resolved on first use).</summary>
+    /// <summary>The messaging between the silos' replicas (resolved on first use; the last registration wins).</summary>
     /// <exception cref="WriteAheadLogReplicationException">None is registered.</exception>
     public IReplicaMessaging Messaging => _messaging.Value;
 

@@ -9,6 +9,7 @@ public sealed class BenchOptions
     public const int DefaultRounds = 5;
     public const int DefaultCallers = 256;
     public const int DefaultPayloadBytes = 100;
+    public const int DefaultReplicationFactor = 3;
 
     /// <summary>Measured seconds of each variant in each round.</summary>
     public double SecondsPerRound { get; set; } = DefaultSecondsPerRound;
@@ -61,6 +62,9 @@ public sealed class BenchOptions
     /// <summary>Parent of the run's temp directory (WAL data, PostgreSQL cluster, fsync probe); default the system temp.</summary>
     public string DataRoot { get; set; } = Path.GetTempPath();
 
+    /// <summary>The cluster section's replication factor (<c>WriteAheadLogReplicationOptions.ReplicationFactor</c>).</summary>
+    public int ReplicationFactor { get; set; } = DefaultReplicationFactor;
+
     /// <summary>The PostgreSQL server's loopback port; 0 picks a free one.</summary>
     public int PostgreSqlPort { get; set; }
 
@@ -100,9 +104,19 @@ public sealed class BenchOptions
             used = used.Concat(ActivationVariants());
         }
 
+        if (Sections.HasFlag(BenchSection.Cluster))
+        {
+            used = used.Concat(ClusterVariants());
+        }
+
         return used.Distinct();
     }
 
-    /// <summary>Whether some chosen section needs <paramref name="store"/>.</summary>
-    public bool Needs(BackingStore store) => VariantsInUse().Any(v => v.Store == store);
+    /// <summary>The WAL variants among <see cref="Variants"/>, which the cluster section runs on both topologies.</summary>
+    public IEnumerable<BenchVariant> ClusterVariants() => Variants.Where(v => v.Store == BackingStore.WriteAheadLog);
+
+    /// <summary>Whether some chosen section needs <paramref name="store"/> (the cluster section: the log and PostgreSQL).</summary>
+    public bool Needs(BackingStore store) =>
+        VariantsInUse().Any(v => v.Store == store)
+        || (Sections.HasFlag(BenchSection.Cluster) && store is BackingStore.WriteAheadLog or BackingStore.PostgreSql);
 }

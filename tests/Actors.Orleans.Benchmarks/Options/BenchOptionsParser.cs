@@ -15,8 +15,10 @@ public static class BenchOptionsParser
           --variants LIST           comma-separated: wal-journaled, wal-state, pg-state, pg-statestorage,
                                     pg-logstorage, memory, memory-journaled, or all (default all: every
                                     one but memory-journaled)
-          --sections LIST           comma-separated: throughput, history, activation, sustained, or all
-                                    (default all = throughput,history,activation)
+          --sections LIST           comma-separated: throughput, history, activation, sustained, cluster, or
+                                    all (default all = throughput,history,activation)
+          --replication-factor N    cluster: the three silos' replication factor (default 3; the library
+                                    refuses what it does not support yet, naming the setting)
           --minutes M               sustained: minutes of windows, the variants in turn (default 30)
           --window-seconds S        sustained: seconds per window (default 10)
           --journal-history H       keep-all or reclaim: what the WAL journaled grains' log keeps of
@@ -78,6 +80,7 @@ public static class BenchOptionsParser
             case "--journal-history": options.JournalHistory = History(value); break;
             case "--csv": options.CsvPath = value; break;
             case "--data-root": options.DataRoot = value; break;
+            case "--replication-factor": options.ReplicationFactor = (int)Positive(name, Int(value)); break;
             case "--pg-port": options.PostgreSqlPort = (int)NotNegative(name, Int(value)); break;
             default: throw new ArgumentException($"unknown option {name}\n{Usage}");
         }
@@ -116,8 +119,9 @@ public static class BenchOptionsParser
                 "history" => BenchSection.History,
                 "activation" => BenchSection.Activation,
                 "sustained" => BenchSection.Sustained,
+                "cluster" => BenchSection.Cluster,
                 "all" => BenchSection.All,
-                _ => throw new ArgumentException($"unknown section '{section}'; known: throughput, history, activation, sustained, all"),
+                _ => throw new ArgumentException($"unknown section '{section}'; known: throughput, history, activation, sustained, cluster, all"),
             };
         }
 

@@ -21,5 +21,11 @@ public enum BenchSection
     /// </summary>
     Sustained = 8,
 
+    /// <summary>
+    /// Three replicating silos (in this process, PostgreSQL membership and partition rows) beside the one unreplicated
+    /// silo, the WAL variants on each, interleaved rounds (not part of <see cref="All"/>: <c>--sections cluster</c>).
+    /// </summary>
+    Cluster = 16,
+
     All = Throughput | History | Activation,
 }

@@ -24,12 +24,18 @@ public sealed class BenchContext(BenchOptions options, IGrainFactory grains, Wal
     public TimeSpan Measured => TimeSpan.FromSeconds(Options.SecondsPerRound);
 
     /// <summary>The grain of type <paramref name="grainType"/> with integer key <paramref name="key"/>.</summary>
-    public IBenchGrain Grain(string grainType, long key) =>
-        Grains.GetGrain<IBenchGrain>(GrainId.Create(GrainType.Create(grainType), GrainIdKeyExtensions.CreateIntegerKey(key)));
+    public IBenchGrain Grain(string grainType, long key) => Grain(Grains, grainType, key);
 
     /// <summary><paramref name="count"/> grains of <paramref name="grainType"/> with keys from <paramref name="firstKey"/>.</summary>
-    public IReadOnlyList<IBenchGrain> GrainRange(string grainType, long firstKey, int count) =>
-        Enumerable.Range(0, count).Select(i => Grain(grainType, firstKey + i)).ToArray();
+    public IReadOnlyList<IBenchGrain> GrainRange(string grainType, long firstKey, int count) => GrainRange(Grains, grainType, firstKey, count);
+
+    /// <summary>The grain of type <paramref name="grainType"/> with integer key <paramref name="key"/> through <paramref name="grains"/>.</summary>
+    public static IBenchGrain Grain(IGrainFactory grains, string grainType, long key) =>
+        grains.GetGrain<IBenchGrain>(GrainId.Create(GrainType.Create(grainType), GrainIdKeyExtensions.CreateIntegerKey(key)));
+
+    /// <summary><paramref name="count"/> grains of <paramref name="grainType"/> with keys from <paramref name="firstKey"/> through <paramref name="grains"/>.</summary>
+    public static IReadOnlyList<IBenchGrain> GrainRange(IGrainFactory grains, string grainType, long firstKey, int count) =>
+        Enumerable.Range(0, count).Select(i => Grain(grains, grainType, firstKey + i)).ToArray();
 
     /// <summary>Progress to standard error, so standard output holds the report alone.</summary>
     public static void Progress(string line) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");

@@ -1,0 +1,393 @@
+"""Silo failures under durable load on a three-silo Orleans cluster on loopback (scripts/cluster-kill-campaign.sh).
+
+PostgreSQL 15 (Orleans's membership and the log's partition rows), three `Actors.Orleans.Silo` processes replicating
+with the given factor (ACTORS__REPLICATIONFACTOR), and the demo client in cluster mode (`--cluster`: the bank workload
+of JournaledGrain accounts and IPersistentState customers, driven through commands on its standard input). Then
+CYCLES times, after the load has acknowledged --calls more calls:
+  kill (default): SIGKILL a silo that leads partitions of the run's grains; at replication factor 1 restart it at
+          once (its partitions wait for it), at a larger factor restart it only after its grains serve elsewhere;
+  --sigstop: SIGSTOP such a silo for --stop-seconds, then SIGCONT (restarted if Orleans declared it dead meanwhile);
+  --rolling: SIGTERM each silo in turn (a graceful stop, exit code 0 expected), start it again, let the load run;
+and after each: the failover time of every grain the silo led (from the signal to the answer of the first call sent
+to it after the signal, as the client measured it), and a verification by the client (every acknowledged call read
+back, every call of unknown outcome whole or absent, money conserved). Prints each cycle, failover p50/p99 over the
+campaign, failed calls, and the client's VERDICT line. Exit code 0 only when every verification passed.
+"""
+import argparse, math, os, queue, shutil, signal, statistics, subprocess, sys, tempfile, threading, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from grain_partitions import check_pinned, partition  # noqa: E402
+from loopback import LoopbackError, Postgres, Silo, free_port, http_ok  # noqa: E402
+
+CLUSTER_ID = "actors"
+START_LIMIT = 180
+ANSWER_LIMIT = 300
+GRAIN_TYPES = {"account": "account", "customer": "customer"}   # the demo grains' Orleans grain types (AccountGrain, CustomerGrain)
+
+
+class CampaignFailure(Exception):
+    pass
+
+
+def say(text):
+    print(f"campaign: {text}", flush=True)
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
+
+
+class Demo:
+    """The demo client in cluster mode: commands in, CLUSTER lines out (every line also kept in demo.log)."""
+
+    def __init__(self, bin_dir, work, gateways, args):
+        self.log = open(os.path.join(work, "demo.log"), "w")
+        self.lines = queue.Queue()
+        base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "DOTNET_ROOT", "LANG", "TMPDIR")}
+        command = ["dotnet", os.path.join(bin_dir, "Actors.Orleans.ClientDemo.dll"), "--cluster", "--gateways", ",".join(gateways),
+                   "--run-id", args.run_id, "--accounts", str(args.accounts), "--customers", str(args.customers),
+                   "--workers", str(args.workers), "--seed", str(args.seed), "--response-timeout", str(args.response_timeout)]
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        text=True, bufsize=1, env=base, cwd=work)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.log.write(line)
+            self.log.flush()
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def send(self, command):
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+
+    def expect(self, *prefixes, limit=ANSWER_LIMIT, keep=None):
+        """The next CLUSTER line starting with one of prefixes; lines starting with keep are collected on the way."""
+        deadline = time.monotonic() + limit
+        kept = []
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                raise CampaignFailure(f"the demo client gave no '{' or '.join(prefixes)}' line within {limit} s (see demo.log)")
+            if line is None:
+                raise CampaignFailure(f"the demo client exited with {self.process.wait()} while '{' or '.join(prefixes)}' was awaited (see demo.log)")
+            if line.startswith("VERDICT:"):
+                self.verdict = line
+            if not line.startswith("CLUSTER "):
+                continue
+            body = line[len("CLUSTER "):]
+            if body.startswith("error "):
+                raise CampaignFailure(f"the demo client: {body}")
+            if body.startswith(prefixes):
+                return body, kept
+            if keep and body.startswith(keep):
+                kept.append(body)
+
+    def finish(self):
+        """stop: the last verification and the VERDICT line; returns (exit code, verdict line, output after stop)."""
+        self.send("stop")
+        self.process.stdin.close()
+        rest = []
+        while True:
+            line = self.lines.get(timeout=ANSWER_LIMIT)
+            if line is None:
+                break
+            rest.append(line)
+        code = self.process.wait(timeout=60)
+        verdict = next((l for l in rest if l.startswith("VERDICT:")), "no VERDICT line")
+        return code, verdict, rest
+
+    def kill(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+class Cluster:
+    def __init__(self, args, work):
+        self.args, self.work = args, work
+        self.postgres = Postgres(work, "actors", "actors-campaign", "actors")
+        self.silos = []
+
+    def start(self):
+        self.postgres.start()
+        pg = self.postgres.connection_string()
+        say(f"PostgreSQL 15 on 127.0.0.1:{self.postgres.port}")
+        for i in range(3):
+            name = f"silo-{i}"
+            env = {
+                "ACTORS__SILONAME": name, "ACTORS__CLUSTERID": CLUSTER_ID, "ACTORS__SERVICEID": CLUSTER_ID,
+                "ACTORS__BINDADDRESS": "127.0.0.1", "ACTORS__ADVERTISEDADDRESS": "127.0.0.1",
+                "ACTORS__SILOPORT": str(free_port()), "ACTORS__GATEWAYPORT": str(free_port()),
+                "ACTORS__HTTPBINDADDRESS": "127.0.0.1", "ACTORS__HTTPPORT": str(free_port()),
+                "ACTORS__DASHBOARDENABLED": "false",
+                "ACTORS__DATADIRECTORY": os.path.join(self.work, name, "data"),
+                "ACTORS__GRAINSDIRECTORY": self.args.bin, "ACTORS__GRAINASSEMBLIES__0": "Actors.Orleans.Demo.Grains.dll",
+                "ACTORS__SYNCPOLICY": "Always",
+                "ACTORS__CLUSTERINGCONNECTIONSTRING": pg, "ACTORS__REPLICATIONCONNECTIONSTRING": pg,
+                "ACTORS__REPLICATIONFACTOR": str(self.args.rf),
+                "DOTNET_gcServer": "0", "ASPNETCORE_HTTP_PORTS": "",
+            }
+            self.silos.append(Silo(name, env, self.work, self.args.bin))
+        for silo in self.silos:
+            silo.start()
+        self.wait_healthy(self.silos)
+        say("silos: " + ", ".join(f"{s.name} pid {s.pid} gateway {s.env['ACTORS__GATEWAYPORT']}" for s in self.silos)
+            + f", replication factor {self.args.rf}")
+
+    def gateways(self):
+        return [f"127.0.0.1:{s.env['ACTORS__GATEWAYPORT']}" for s in self.silos]
+
+    def health_url(self, silo):
+        return f"http://127.0.0.1:{silo.env['ACTORS__HTTPPORT']}/health"
+
+    def wait_healthy(self, silos, limit=START_LIMIT):
+        deadline = time.monotonic() + limit
+        waiting = list(silos)
+        while waiting:
+            for silo in list(waiting):
+                if not silo.running():
+                    failed = [l for l in silo.tail(60).splitlines() if l.startswith("Actors Orleans silo failed to start")]
+                    raise CampaignFailure(f"{silo.name} exited with code {silo.process.returncode} before it was healthy: "
+                                          + (failed[-1].strip() if failed else "\n" + silo.tail()))
+                if http_ok(self.health_url(silo)):
+                    waiting.remove(silo)
+            if waiting and time.monotonic() > deadline:
+                raise CampaignFailure(f"{', '.join(s.name for s in waiting)} not healthy within {limit} s:\n{waiting[0].tail()}")
+            time.sleep(0.2)   # the poll interval of a condition wait
+
+    def restart(self, silo):
+        silo.kill()
+        silo.start()
+        self.wait_healthy([silo])
+
+    def leaders(self, grains):
+        """{grain: silo name leading its partition}; fails when a grain's partition has no row (the partition function disagrees)."""
+        count = int(self.postgres.psql(f"SELECT partition_count FROM actors_orleans_clusters WHERE cluster_id = '{CLUSTER_ID}'").strip())
+        rows = self.postgres.psql(
+            "SELECT c.partition, r.silo_name FROM actors_replica_configurations c JOIN actors_orleans_replicas r "
+            f"ON r.cluster_id = c.cluster_id AND r.replica = c.leader WHERE c.cluster_id = '{CLUSTER_ID}'")
+        by_partition = {int(p): name for p, name in (line.split("|") for line in rows.split())}
+        result = {}
+        for kind, key in grains:
+            p = partition(GRAIN_TYPES[kind], key, count)
+            if p not in by_partition:
+                raise CampaignFailure(f"{kind} {key} hashes to partition {p} of {count}, which has no row although the grain was stored: "
+                                      "scripts/lib/grain_partitions.py disagrees with the silos' partition function")
+            result[key] = by_partition[p]
+        return result
+
+    def stop(self):
+        for silo in self.silos:
+            if silo.running():
+                silo.signal(signal.SIGCONT)
+                silo.signal(signal.SIGTERM)
+        for silo in self.silos:
+            if silo.process:
+                try:
+                    silo.process.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    say(f"{silo.name} did not stop within 60 s of SIGTERM")
+
+    def kill_all(self):
+        for silo in self.silos:
+            silo.kill()
+        self.postgres.stop()
+
+
+class Campaign:
+    def __init__(self, args, cluster, demo, grains):
+        self.args, self.cluster, self.demo, self.grains = args, cluster, demo, grains
+        self.samples = []           # failover ms over every (cycle, grain)
+        self.failed_calls = 0       # calls of unknown outcome during graceful restarts
+        self.victims = 0
+
+    def victim(self, cycle):
+        """The next silo, in turn, that leads a partition of the run's grains, and the grains it leads."""
+        leaders = self.cluster.leaders(self.grains)
+        names = [s.name for s in self.cluster.silos]
+        for step in range(len(names)):
+            name = names[(cycle + step) % len(names)]
+            led = sorted(k for k, leader in leaders.items() if leader == name)
+            if led:
+                return next(s for s in self.cluster.silos if s.name == name), led
+        raise CampaignFailure(f"no silo leads a partition of the run's grains: {leaders}")
+
+    def counters(self):
+        self.demo.send("status")
+        body, _ = self.demo.expect("status", limit=60)
+        return dict(part.split("=", 1) for part in body.split() if "=" in part and not part.startswith("first"))
+
+    def load(self):
+        self.demo.send(f"acks {self.args.calls}")
+        self.demo.expect("acks")
+
+    def failover(self, since, led):
+        self.demo.send(f"failover {since} {' '.join(led)}")
+        done, lines = self.demo.expect("failover-done", keep="failover")
+        times, late = {}, []
+        for line in lines:
+            words = line.split()
+            if words[0] == "failover-timeout":
+                late.append(line)
+            else:
+                times[words[1]] = int(words[2])
+        if late:
+            raise CampaignFailure(f"grains did not serve again: {late[0]}")
+        self.samples.extend(times.values())
+        return times
+
+    def verify(self):
+        self.demo.send("verify")
+        body, _ = self.demo.expect("verified")
+        if not body.startswith("verified PASS"):
+            raise CampaignFailure(f"verification failed: {body}")
+        return dict(part.split("=", 1) for part in body.split()[2:] if "=" in part)
+
+    def kill_cycle(self, cycle, stop):
+        self.load()
+        silo, led = self.victim(cycle)
+        pid = silo.pid
+        if stop:
+            silo.signal(signal.SIGSTOP)
+        else:
+            silo.signal(signal.SIGKILL)
+            silo.process.wait()
+        since = int(time.time() * 1000)
+        how = f"SIGSTOP {silo.name} (pid {pid})" if stop else f"SIGKILL {silo.name} (pid {pid})"
+        if stop:
+            if self.args.rf > 1:
+                times = self.failover(since, led)
+            time.sleep(max(0.0, since / 1000 + self.args.stop_seconds - time.time()))   # the scenario: stopped this long
+            silo.signal(signal.SIGCONT)
+            self.wait_woken(silo)
+            if self.args.rf == 1:
+                times = self.failover(since, led)
+        else:
+            if self.args.rf == 1:
+                silo.start()                       # restart-based: its partitions wait for it
+                times = self.failover(since, led)
+                self.cluster.wait_healthy([silo])
+            else:
+                times = self.failover(since, led)  # the others serve its partitions
+                silo.start()
+                self.cluster.wait_healthy([silo])
+        verified = self.verify()
+        values = sorted(times.values())
+        say(f"cycle {cycle + 1}/{self.args.cycles}: {how}, leader of {len(led)} of the run's {len(self.grains)} grains; "
+            f"failover p50 {percentile(values, 50)} ms, max {values[-1]} ms; verification PASS "
+            f"({verified.get('acknowledged')} acknowledged calls read back, in doubt {verified.get('in_doubt_present')} present / "
+            f"{verified.get('in_doubt_absent')} absent)")
+
+    def wait_woken(self, silo):
+        """After SIGCONT: healthy again, or gone (Orleans declared it dead while it was stopped) and then started again."""
+        deadline = time.monotonic() + START_LIMIT
+        while silo.running() and not http_ok(self.cluster.health_url(silo)):
+            if time.monotonic() > deadline:
+                raise CampaignFailure(f"{silo.name} neither served /health nor exited within {START_LIMIT} s of SIGCONT")
+            time.sleep(0.2)
+        if not silo.running():
+            say(f"{silo.name} exited after SIGCONT (code {silo.process.returncode}: declared dead while stopped); starting it again")
+            self.cluster.restart(silo)
+
+    def rolling_cycle(self, cycle):
+        failed, acknowledged = 0, 0
+        for silo in self.cluster.silos:
+            self.load()
+            before = int(self.counters()["unanswered"])
+            silo.signal(signal.SIGTERM)
+            try:
+                code = silo.process.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                raise CampaignFailure(f"{silo.name} did not stop within 120 s of SIGTERM")
+            if code != 0:
+                raise CampaignFailure(f"{silo.name} exited with {code} after SIGTERM:\n{silo.tail()}")
+            silo.start()
+            self.cluster.wait_healthy([silo])
+            failed += int(self.counters()["unanswered"]) - before
+            verified = self.verify()       # judges the calls that failed and releases their grains to the load
+            acknowledged += int(verified.get("acknowledged", 0))
+        self.failed_calls += failed
+        say(f"cycle {cycle + 1}/{self.args.cycles}: rolling restart of {', '.join(s.name for s in self.cluster.silos)} (SIGTERM, exit 0, start): "
+            f"{failed} failed calls (outcome unknown); 3 verifications PASS ({acknowledged} acknowledged calls read back)")
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="scripts/cluster-kill-campaign.sh", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("cycles", type=int)
+    ap.add_argument("--bin", required=True, help="directory holding Actors.Orleans.Silo.dll, Actors.Orleans.ClientDemo.dll and the demo grains")
+    ap.add_argument("--rf", type=int, default=1, help="replication factor (ACTORS__REPLICATIONFACTOR)")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--sigstop", action="store_true")
+    mode.add_argument("--rolling", action="store_true")
+    ap.add_argument("--stop-seconds", type=float, default=10.0, help="how long --sigstop keeps the silo stopped (default 10)")
+    ap.add_argument("--calls", type=int, default=200, help="calls acknowledged before each failure (default 200)")
+    ap.add_argument("--accounts", type=int, default=20)
+    ap.add_argument("--customers", type=int, default=8)
+    ap.add_argument("--workers", type=int, default=8)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--response-timeout", type=int, default=5, help="the client's response timeout in seconds (default 5)")
+    ap.add_argument("--run-id", default="campaign")
+    ap.add_argument("--keep", action="store_true", help="keep the work directory (logs, data) even after a pass")
+    args = ap.parse_args()
+    args.bin = os.path.abspath(args.bin)
+    if args.cycles < 1:
+        ap.error("cycles must be at least 1")
+    try:
+        check_pinned()
+    except AssertionError as e:
+        say(f"FAIL: {e}")
+        return 1
+
+    work = tempfile.mkdtemp(prefix="cluster-campaign.")
+    os.chmod(work, 0o755)
+    cluster, demo, passed = Cluster(args, work), None, False
+    began = time.monotonic()
+    scenario = "rolling restarts" if args.rolling else "SIGSTOP" if args.sigstop else "SIGKILL"
+    say(f"{args.cycles} {scenario} cycle(s) at replication factor {args.rf}; work directory {work}")
+    try:
+        cluster.start()
+        demo = Demo(args.bin, work, cluster.gateways(), args)
+        ready, grain_lines = demo.expect("ready", keep="grain ")
+        grains = [tuple(line.split()[1:3]) for line in grain_lines]
+        say(f"demo client: {ready}; {len(grains)} grains")
+        campaign = Campaign(args, cluster, demo, grains)
+        for cycle in range(args.cycles):
+            if args.rolling:
+                campaign.rolling_cycle(cycle)
+            else:
+                campaign.kill_cycle(cycle, stop=args.sigstop)
+        code, verdict, rest = demo.finish()
+        print("\n".join(l for l in rest if not l.startswith("CLUSTER ")), flush=True)
+        if campaign.samples:
+            say(f"failover over {len(campaign.samples)} grain recoveries in {args.cycles} cycle(s): p50 {percentile(campaign.samples, 50)} ms, "
+                f"p99 {percentile(campaign.samples, 99)} ms, max {max(campaign.samples)} ms (from the signal to the first answered call sent after it)")
+        if args.rolling:
+            say(f"rolling restarts: {campaign.failed_calls} failed calls in {args.cycles} round(s) of 3 graceful restarts")
+        if code != 0 or not verdict.startswith("VERDICT: PASS"):
+            raise CampaignFailure(f"the demo client exited with {code}: {verdict}")
+        cluster.stop()
+        for silo in cluster.silos:
+            if silo.process.returncode != 0:
+                raise CampaignFailure(f"{silo.name} exited with {silo.process.returncode} after SIGTERM:\n{silo.tail()}")
+        passed = True
+        say(f"PASS: {args.cycles} {scenario} cycle(s) at replication factor {args.rf} in {time.monotonic() - began:.0f} s; {verdict}")
+        return 0
+    except (CampaignFailure, LoopbackError) as e:
+        say(f"FAIL: {e}")
+        return 1
+    finally:
+        if demo:
+            demo.kill()
+        cluster.kill_all()
+        if passed and not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            say(f"kept {work} (silo-*/silo.log, demo.log)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+using Actors.Orleans.Benchmarks.Grains;
+using Actors.Orleans.Benchmarks.Hosting;
+using Actors.Orleans.Benchmarks.Measurement;
+using Actors.Orleans.Benchmarks.PostgreSql;
+using Actors.Orleans.Benchmarks.Reporting;
+using Actors.Orleans.Benchmarks.Variants;
+using Actors.Orleans.Clustering;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Actors.Orleans.Benchmarks.Sections;
+
+/// <summary>
+/// Three replicating silos against the one unreplicated silo: the same closed-loop callers (one grain each, one durable
+/// write per call) on each WAL variant, once through the benchmark's own silo (no <c>AddWriteAheadLogReplication</c>)
+/// and once through the first of three silos in this process that replicate with <c>--replication-factor</c> (Orleans's
+/// ADO.NET membership and the partition rows in PostgreSQL; each grain placed on its partition's leader, so about two
+/// thirds of the calls cross a silo-to-silo link). Each round runs every (topology, variant) once, starting one later
+/// than the round before; the table gives medians over rounds and the ratio to the one silo, with the load average.
+/// </summary>
+public static class ClusterSection
+{
+    private const string Database = "orleans_cluster";
+    private const int Silos = 3;
+
+    public static async Task RunAsync(BenchContext context, PostgreSqlServer postgres, string runDirectory, SiloSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(postgres);
+        int factor = context.Options.ReplicationFactor;
+        BenchVariant[] variants = [.. context.Options.ClusterVariants()];
+        if (variants.Length == 0)
+        {
+            throw new ArgumentException("--sections cluster needs a WAL variant (wal-journaled, wal-state) in --variants");
+        }
+
+        string connectionString = await CreateDatabaseAsync(postgres);
+        await OrleansMembershipSchema.CreateAsync(connectionString);
+        var silos = new List<IHost>();
+        var started = new List<IHost>();
+        try
+        {
+            for (int i = 0; i < Silos; i++)
+            {
+                string wal = Path.Combine(runDirectory, $"cluster-silo-{i}", "wal");
+                Directory.CreateDirectory(wal);
+                silos.Add(ClusterSiloBuilder.Build(settings with { WalDirectory = wal }, connectionString, factor, $"bench-silo-{i}"));
+            }
+
+            BenchContext.Progress($"cluster: starting {Silos} replicating silos (replication factor {factor})");
+            try
+            {
+                await Task.WhenAll(silos.Select(async silo =>
+                {
+                    await silo.StartAsync();
+                    lock (started)
+                    {
+                        started.Add(silo);
+                    }
+                }));
+            }
+            catch (OptionsValidationException ex)
+            {
+                throw new InvalidOperationException($"The replicating silos did not start at --replication-factor {factor}: {ex.Message}", ex);
+            }
+
+            IGrainFactory cluster = silos[0].Services.GetRequiredService<IGrainFactory>();
+            await MeasureAsync(context, cluster, variants, factor);
+        }
+        finally
+        {
+            BenchContext.Progress("cluster: stopping the replicating silos");
+            await Task.WhenAll(started.Select(s => s.StopAsync()));
+            foreach (IHost silo in silos)
+            {
+                silo.Dispose();
+            }
+        }
+    }
+
+    private static async Task MeasureAsync(BenchContext context, IGrainFactory cluster, BenchVariant[] variants, int factor)
+    {
+        int callers = context.Options.Callers;
+        string replicated = $"{Silos} silos, replication factor {factor}";
+        const string single = "1 silo, no replication";
+        var series = new List<(string Topology, BenchVariant Variant, IReadOnlyList<IBenchGrain> Grains)>();
+        foreach (BenchVariant variant in variants)
+        {
+            series.Add((single, variant, context.GrainRange(variant.GrainType, 0, callers)));
+            series.Add((replicated, variant, BenchContext.GrainRange(cluster, variant.GrainType, 0, callers)));
+        }
+
+        foreach ((string topology, BenchVariant variant, IReadOnlyList<IBenchGrain> grains) in series)
+        {
+            BenchContext.Progress($"cluster: activating {grains.Count} grains of {variant.Key} on {topology} (first write, untimed)");
+            await Task.WhenAll(grains.Select(g => g.Write(context.Payload)));
+        }
+
+        var rounds = series.Select(_ => new List<CallRound>()).ToArray();
+        var perRound = new MarkdownTable("round", "topology", "variant", "calls/s", "p50", "p99", "load avg (1/5/15 min)");
+        for (int round = 0; round < context.Options.Rounds; round++)
+        {
+            for (int step = 0; step < series.Count; step++)
+            {
+                int s = (step + round) % series.Count;
+                CallRound result = await ClosedLoopRunner.RunAsync(series[s].Grains, context.Payload, context.Warmup, context.Measured);
+                rounds[s].Add(result);
+                perRound.Add((round + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), series[s].Topology, series[s].Variant.Title,
+                    Fmt.Rate(result.CallsPerSecond), Fmt.Duration(result.P50Nanoseconds), Fmt.Duration(result.P99Nanoseconds), result.Load.ToString());
+                BenchContext.Progress($"cluster round {round + 1}/{context.Options.Rounds} {series[s].Topology} {series[s].Variant.Key}: {Fmt.Rate(result.CallsPerSecond)} calls/s, p99 {Fmt.Duration(result.P99Nanoseconds)}, load {result.Load}");
+            }
+        }
+
+        for (int s = 0; s < series.Count; s++)
+        {
+            long stored = (await Task.WhenAll(series[s].Grains.Select(g => g.Writes()))).Sum();
+            long counted = rounds[s].Sum(r => r.Calls);
+            if (stored < counted)
+            {
+                throw new InvalidOperationException($"{series[s].Topology} {series[s].Variant.Key}: the grains hold {stored} writes; the rounds counted {counted} calls");
+            }
+        }
+
+        var summary = new MarkdownTable("topology", "variant", "calls/s", "p50", "p99", "÷ one silo calls/s", "load avg 1 min (min-max over rounds)");
+        for (int s = 0; s < series.Count; s++)
+        {
+            double callsPerSecond = Statistics.Median(rounds[s].Select(r => r.CallsPerSecond));
+            int baseline = series.FindIndex(x => x.Topology == single && x.Variant == series[s].Variant);
+            double singleCalls = Statistics.Median(rounds[baseline].Select(r => r.CallsPerSecond));
+            summary.Add(series[s].Topology, series[s].Variant.Title, Fmt.Rate(callsPerSecond),
+                Fmt.Duration(Statistics.Median(rounds[s].Select(r => r.P50Nanoseconds))),
+                Fmt.Duration(Statistics.Median(rounds[s].Select(r => r.P99Nanoseconds))),
+                Fmt.Invariant($"{callsPerSecond / singleCalls:0.00}×"),
+                Fmt.Invariant($"{rounds[s].Min(r => r.Load.OneMinute):0.00}-{rounds[s].Max(r => r.Load.OneMinute):0.00}"));
+        }
+
+        TextWriter output = context.Output;
+        output.WriteLine($"### Cluster: {replicated} vs {single}, {callers} closed-loop callers, one grain each, {context.Options.PayloadBytes} B per write");
+        output.WriteLine();
+        output.WriteLine($"Medians over {context.Options.Rounds} interleaved rounds of {context.Options.SecondsPerRound:0.#} s (each after {context.Options.WarmupSeconds:0.#} s of untimed calls). All silos run in this process; callers use the first replicating silo's grain factory, so calls to grains led by the other two cross a loopback silo-to-silo link. Every grain's stored writes were read back: at least the calls counted.");
+        output.WriteLine();
+        output.WriteLine(summary);
+        output.WriteLine("Every round:");
+        output.WriteLine();
+        output.WriteLine(perRound);
+    }
+
+    private static async Task<string> CreateDatabaseAsync(PostgreSqlServer postgres)
+    {
+        await using (Npgsql.NpgsqlDataSource admin = Npgsql.NpgsqlDataSource.Create(postgres.ConnectionString()))
+        {
+            await using Npgsql.NpgsqlCommand create = admin.CreateCommand($"CREATE DATABASE {Database}");
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return postgres.ConnectionString(Database);
+    }
+}
