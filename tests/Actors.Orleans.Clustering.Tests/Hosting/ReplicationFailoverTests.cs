@@ -24,15 +24,11 @@ public sealed class ReplicationFailoverTests(PostgresServer postgres) : IDisposa
     private readonly TempDirectory _root = new();
     private readonly string _clusterId = "rf-" + Guid.NewGuid().ToString("N");
 
-    /// <param name="orleansTransport">The replicas talk over the transport AddWriteAheadLogReplication registers (Orleans
-    /// messaging, TCP sockets) instead of the test's in-process loopback.</param>
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Writes_ReplicationFactorThree_SurviveLeaderStopAndKillAndRestart(bool orleansTransport)
+    [Fact]
+    public async Task Writes_ReplicationFactorThree_SurviveLeaderStopAndKillAndRestart()
     {
         var expected = new Dictionary<int, List<int>>();
-        await using (TestCluster cluster = await ReplicatedTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 3, Partitions, replicationFactor: 3, orleansTransport: orleansTransport))
+        await using (TestCluster cluster = await ReplicatedTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 3, Partitions, replicationFactor: 3))
         {
             var storedOn = new Dictionary<int, string>();
             string[] silos = await Task.WhenAll(Enumerable.Range(0, Grains).Select(async i =>
@@ -67,7 +63,7 @@ public sealed class ReplicationFailoverTests(PostgresServer postgres) : IDisposa
         }
 
         // The same three silos (same directories, same replica numbers) read every acknowledged write back.
-        await using TestCluster restarted = await ReplicatedTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 3, Partitions, replicationFactor: 3, orleansTransport: orleansTransport);
+        await using TestCluster restarted = await ReplicatedTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 3, Partitions, replicationFactor: 3);
         for (int i = 0; i < Grains; i++)
         {
             int grain = i;

@@ -13,14 +13,13 @@ namespace Actors.Orleans.Clustering.Tests.Support;
 /// <summary>
 /// TestingHost clusters with <c>AddWriteAheadLogReplication</c>: every silo keeps its log under one root, a directory per
 /// silo name, and the cluster's rows in the given PostgreSQL database under a fixed ClusterId, so a cluster started again
-/// on the same root and ClusterId finds what the previous one stored. The replicas talk through
-/// <see cref="LoopbackReplicaMessaging"/> unless the cluster is started with the Orleans transport.
+/// on the same root and ClusterId finds what the previous one stored.
 /// </summary>
 public static class ReplicatedTestCluster
 {
     /// <param name="adoNetMembership">Orleans's ADO.NET membership in the same database (tables from
     /// <see cref="OrleansMembershipSchema"/>) instead of TestingHost's own.</param>
-    public static async Task<TestCluster> StartAsync(string root, string connectionString, string clusterId, short silos, int partitionCount, bool adoNetMembership = false, int replicationFactor = 1, bool orleansTransport = false)
+    public static async Task<TestCluster> StartAsync(string root, string connectionString, string clusterId, short silos, int partitionCount, bool adoNetMembership = false, int replicationFactor = 1)
     {
         var builder = new TestClusterBuilder(silos);
         if (adoNetMembership)
@@ -36,13 +35,6 @@ public static class ReplicatedTestCluster
         builder.Properties["Pg"] = connectionString;
         builder.Properties["Partitions"] = partitionCount.ToString(CultureInfo.InvariantCulture);
         builder.Properties["ReplicationFactor"] = replicationFactor.ToString(CultureInfo.InvariantCulture);
-        if (orleansTransport)
-        {
-            // The replicas talk over the registered transport (Orleans messaging), on real sockets.
-            builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
-            builder.Properties["OrleansTransport"] = "true";
-        }
-
         builder.AddSiloBuilderConfigurator<Configurator>();
         TestCluster cluster = builder.Build();
         try
@@ -111,11 +103,7 @@ public static class ReplicatedTestCluster
                 });
             }
 
-            if (siloBuilder.Configuration["OrleansTransport"] != "true")
-            {
-                siloBuilder.Services.AddSingleton<IReplicaMessaging, LoopbackReplicaMessaging>();
-            }
-
+            siloBuilder.Services.AddSingleton<IReplicaMessaging, LoopbackReplicaMessaging>();
             if (Environment.GetEnvironmentVariable("REPL_TEST_LOG") is { } logPath)
             {
                 string name = siloBuilder.Configuration["Orleans:Name"] ?? siloBuilder.Configuration["SiloName"] ?? Guid.NewGuid().ToString("N")[..6];
