@@ -1,5 +1,9 @@
 using Actors.Orleans.Clustering;
 using Actors.Orleans.Clustering.Partitioning;
+using Actors.Orleans.Clustering.Replication;
+using Actors.Orleans.Clustering.Transport;
+using Actors.Replication.Options;
+using Orleans.Configuration;
 using Actors.Orleans.Log;
 using Actors.Orleans.Placement;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,9 +26,11 @@ public static class WriteAheadLogReplicationSiloBuilderExtensions
     /// <remarks>
     /// Needs <c>AddWriteAheadLog</c> and Orleans membership (any). Grain classes naming no placement are placed as
     /// <c>[WriteAheadLog]</c> ones (it replaces Orleans's default placement, unless the silo registered another one). The cluster's rows are created on start when missing,
-    /// safely when several silos start at once. Options are validated at start, naming the setting. Only
-    /// <see cref="WriteAheadLogReplicationOptions.ReplicationFactor"/> 1 is supported today (no failover: a down silo's
-    /// partitions wait for it).
+    /// safely when several silos start at once. Options are validated at start, naming the setting. With
+    /// <see cref="WriteAheadLogReplicationOptions.ReplicationFactor"/> 1 a down silo's partitions wait for it; above 1 each
+    /// partition is replicated to that many silos and fails over to an in-sync replica within seconds (protocol timing:
+    /// <see cref="ReplicaOptions"/>, configurable with <c>services.Configure&lt;ReplicaOptions&gt;</c>), and Orleans's
+    /// failure detection is made faster unless the silo set it (<see cref="FailoverMembershipOptions"/>).
     /// </remarks>
     /// <param name="builder">The silo builder.</param>
     /// <param name="configure">Sets <see cref="WriteAheadLogReplicationOptions.ConnectionString"/> (required) and the other settings.</param>
@@ -44,6 +50,13 @@ public static class WriteAheadLogReplicationSiloBuilderExtensions
         services.AddSingleton<ClusterReplica>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterReplica>());
         services.AddSingleton<PartitionView>();
+        services.AddOptions<ReplicaOptions>();
+        services.AddSingleton<SiloReplicas>();
+        services.AddSingleton<PartitionActivations>();
+        services.AddSingleton<ReplicaSupervisor>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReplicaSupervisor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ClusterMembershipOptions>, FailoverMembershipOptions>());
+        services.AddOrleansReplicaMessaging();
         services.AddSingleton<PartitionedGrainLogResolver>();
         services.RemoveAll<IGrainLogResolver>();
         services.AddSingleton<IGrainLogResolver>(sp => sp.GetRequiredService<PartitionedGrainLogResolver>());

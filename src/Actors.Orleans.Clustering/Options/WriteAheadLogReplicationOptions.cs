@@ -22,10 +22,16 @@ public sealed class WriteAheadLogReplicationOptions
     /// </summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>The largest replication factor accepted.</summary>
+    public const int MaxReplicationFactor = 5;
+
     /// <summary>
-    /// How many silos hold each partition. Default <see cref="DefaultReplicationFactor"/>. Only 1 is accepted today:
-    /// each partition lives on the silo leading it and waits for that silo when it is down (no failover). Replication
-    /// between silos (3) is not built yet, and a value above 1 stops the silo at start rather than promise it.
+    /// How many silos hold each partition (1 to <see cref="MaxReplicationFactor"/>; default
+    /// <see cref="DefaultReplicationFactor"/>). With 1 each partition lives in the log of the silo leading it and waits for
+    /// that silo when it is down (no failover). Above 1 (3 is the usual choice) every write of a partition is acknowledged
+    /// only once durable on each replica of its in-sync set, and when the leader's silo dies an in-sync follower takes the
+    /// partition over within seconds. A partition gets its replicas when its first grain is placed, which needs at least
+    /// this many active silos. Fixed per partition once its row exists.
     /// </summary>
     public int ReplicationFactor { get; set; } = DefaultReplicationFactor;
 

@@ -26,9 +26,9 @@ internal sealed class WriteAheadLogReplicationOptionsValidator : IValidateOption
             }
         }
 
-        if (options.ReplicationFactor != 1)
+        if (options.ReplicationFactor is < 1 or > WriteAheadLogReplicationOptions.MaxReplicationFactor)
         {
-            failures.Add($"{nameof(WriteAheadLogReplicationOptions)}.{nameof(WriteAheadLogReplicationOptions.ReplicationFactor)} is {options.ReplicationFactor}: only 1 is supported (each partition on the silo leading it; replication between silos is not built yet).");
+            failures.Add($"{nameof(WriteAheadLogReplicationOptions)}.{nameof(WriteAheadLogReplicationOptions.ReplicationFactor)} is {options.ReplicationFactor}: it must be between 1 and {WriteAheadLogReplicationOptions.MaxReplicationFactor} (3 is the usual choice).");
         }
 
         if (options.PartitionCount is < 1 or > WriteAheadLogReplicationOptions.MaxPartitionCount)

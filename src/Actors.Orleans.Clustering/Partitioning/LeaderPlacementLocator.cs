@@ -4,6 +4,7 @@ using Actors.Orleans.Clustering.Diagnostics;
 using Actors.Orleans.Clustering.Storage;
 using Actors.Orleans.Placement;
 using Actors.Replication.Configuration;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace Actors.Orleans.Clustering.Partitioning;
@@ -16,7 +17,7 @@ namespace Actors.Orleans.Clustering.Partitioning;
 /// </summary>
 /// <remarks>With a replication factor of 1 a partition's leader never changes: while its silo is down, placing its grains
 /// fails with <see cref="WriteAheadLogUnavailableException"/> (retryable: it succeeds once the silo is back).</remarks>
-internal sealed class LeaderPlacementLocator(ClusterReplica replica, PartitionView view) : IGrainLeaderLocator
+internal sealed class LeaderPlacementLocator(ClusterReplica replica, PartitionView view, IOptions<WriteAheadLogReplicationOptions> options) : IGrainLeaderLocator
 {
     /// <inheritdoc />
     public async Task<SiloAddress> GetLeaderAsync(GrainId grainId, SiloAddress[] compatibleSilos)
@@ -52,14 +53,26 @@ internal sealed class LeaderPlacementLocator(ClusterReplica replica, PartitionVi
 
             if (view.Row(partition) is { } row)
             {
-                throw new WriteAheadLogUnavailableException(
-                    $"Grain {grainId} is in partition {partition}, led by replica {row.Leader} (silo {view.AddressOf(row.Leader) ?? "unknown"}), which is not an active silo of the cluster now; with replication factor 1 the partition waits for that silo to come back. Retry later. Nothing was read or stored.");
+                throw new WriteAheadLogUnavailableException(row.Replicas.Length > 1
+                    ? $"Grain {grainId} is in partition {partition}, led by replica {row.Leader} (silo {view.AddressOf(row.Leader) ?? "unknown"}), which is not an active silo of the cluster now; an in-sync replica of the partition takes it over within seconds. Retry the call. Nothing was read or stored."
+                    : $"Grain {grainId} is in partition {partition}, led by replica {row.Leader} (silo {view.AddressOf(row.Leader) ?? "unknown"}), which is not an active silo of the cluster now; with replication factor 1 the partition waits for that silo to come back. Retry later. Nothing was read or stored.");
             }
 
-            int leader = ChooseLeader(partition, compatibleSilos)
-                ?? throw new WriteAheadLogUnavailableException(
+            int factor = options.Value.ReplicationFactor;
+            List<int> chosen = ChooseReplicas(partition, compatibleSilos, factor);
+            if (chosen.Count == 0)
+            {
+                throw new WriteAheadLogUnavailableException(
                     $"Grain {grainId} is in partition {partition}, which no silo leads yet, and no active silo compatible with the grain runs AddWriteAheadLogReplication in cluster '{replica.Catalog.ClusterId}'. Retry once such a silo is active. Nothing was read or stored.");
-            await view.ClaimAsync(partition, leader).ConfigureAwait(false);
+            }
+
+            if (chosen.Count < factor)
+            {
+                throw new WriteAheadLogUnavailableException(
+                    $"Grain {grainId} is in partition {partition}, which has no replicas yet, and only {chosen.Count} active silo(s) compatible with the grain run AddWriteAheadLogReplication in cluster '{replica.Catalog.ClusterId}': {nameof(WriteAheadLogReplicationOptions)}.{nameof(WriteAheadLogReplicationOptions.ReplicationFactor)} is {factor}. Retry once {factor} such silos are active. Nothing was read or stored.");
+            }
+
+            await view.ClaimAsync(partition, chosen[0], chosen).ConfigureAwait(false);
             return Place(partition, compatibleSilos)
                 ?? throw new WriteAheadLogUnavailableException(
                     $"Grain {grainId} is in partition {partition}, whose leader (replica {view.Row(partition)?.Leader}) is not an active silo now. Retry later. Nothing was read or stored.");
@@ -82,26 +95,25 @@ internal sealed class LeaderPlacementLocator(ClusterReplica replica, PartitionVi
         return Array.IndexOf(compatibleSilos, leader) >= 0 ? leader : null;
     }
 
-    /// <summary>The replica, among those served by <paramref name="compatibleSilos"/>, with the highest rendezvous hash for the partition.</summary>
-    private int? ChooseLeader(int partition, SiloAddress[] compatibleSilos)
+    /// <summary>
+    /// Up to <paramref name="count"/> replicas, among those served by <paramref name="compatibleSilos"/> (one per silo),
+    /// by descending rendezvous hash for the partition (ties: lower number first); the first leads.
+    /// </summary>
+    private List<int> ChooseReplicas(int partition, SiloAddress[] compatibleSilos, int count)
     {
-        int? best = null;
-        uint bestHash = 0;
-        foreach ((int id, string address) in view.Replicas)
+        var candidates = new List<(int Id, uint Hash)>();
+        var silos = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((int id, string address) in view.Replicas.OrderBy(r => r.Key))
         {
-            if (Array.IndexOf(compatibleSilos, SiloAddress.FromParsableString(address)) < 0)
+            if (Array.IndexOf(compatibleSilos, SiloAddress.FromParsableString(address)) < 0 || !silos.Add(address))
             {
                 continue;
             }
 
-            uint hash = RendezvousHash(partition, id);
-            if (best is null || hash > bestHash || (hash == bestHash && id < best))
-            {
-                (best, bestHash) = (id, hash);
-            }
+            candidates.Add((id, RendezvousHash(partition, id)));
         }
 
-        return best;
+        return [.. candidates.OrderByDescending(c => c.Hash).ThenBy(c => c.Id).Take(count).Select(c => c.Id)];
     }
 
     /// <summary>XxHash32 (seed 0) of the partition and the replica number, each 4 bytes little-endian.</summary>

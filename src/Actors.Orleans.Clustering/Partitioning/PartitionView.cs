@@ -60,12 +60,13 @@ internal sealed class PartitionView(ClusterReplica replica)
     public long Refreshes => Interlocked.Read(ref _refreshes);
 
     /// <summary>
-    /// Makes <paramref name="leader"/> the first leader of <paramref name="partition"/> unless the partition has a row
+    /// Makes <paramref name="leader"/> the first leader of <paramref name="partition"/>, with <paramref name="replicas"/>
+    /// (which hold the leader) its replicas, unless the partition has a row
     /// already (the existing row wins: several silos placing the same new partition at once agree); returns the row.
     /// </summary>
     /// <remarks>Claims are made one at a time (with refreshes and epoch changes, a silo uses few PostgreSQL connections
     /// however many activations are placed at once); a claim for a partition the view learned meanwhile is not made.</remarks>
-    public async Task<PartitionRow> ClaimAsync(int partition, int leader, CancellationToken cancellationToken = default)
+    public async Task<PartitionRow> ClaimAsync(int partition, int leader, IReadOnlyCollection<int> replicas, CancellationToken cancellationToken = default)
     {
         await _claiming.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -76,8 +77,8 @@ internal sealed class PartitionView(ClusterReplica replica)
             }
 
             ReplicaConfiguration stored = await replica.Catalog.Partition(partition)
-                .InitializeAsync(ReplicaConfiguration.Initial(new ReplicaId(leader), [new ReplicaId(leader)]), cancellationToken).ConfigureAwait(false);
-            var row = new PartitionRow(partition, stored.Version, stored.Epoch, stored.Leader.Value);
+                .InitializeAsync(ReplicaConfiguration.Initial(new ReplicaId(leader), replicas.Select(r => new ReplicaId(r))), cancellationToken).ConfigureAwait(false);
+            var row = PartitionRow.Of(partition, stored);
             if (stored.Version == 1 && stored.Leader.Value == leader)
             {
                 ClusteringInstruments.PartitionClaimed();

@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
 using Actors.Orleans.Clustering.Diagnostics;
+using Actors.Orleans.Clustering.Replication;
 using Actors.Orleans.Clustering.Storage;
 using Actors.Orleans.Log;
 using Actors.Replication;
 using Actors.Replication.Configuration;
+using Actors.Replication.Wal;
 using Actors.Wal;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
@@ -28,9 +31,15 @@ internal sealed partial class PartitionedGrainLogResolver(
     ClusterReplica replica,
     PartitionView view,
     SiloLog log,
+    SiloReplicas replicas,
+    PartitionActivations activations,
+    IOptions<WriteAheadLogReplicationOptions> options,
     IGrainContextAccessor contexts,
     ILogger<PartitionedGrainLogResolver> logger) : IGrainLogResolver
 {
+    /// <summary>How long a call waits for this silo's replica to take (or confirm) its leadership and read lease before it is refused.</summary>
+    public static readonly TimeSpan LeadershipWait = TimeSpan.FromSeconds(3);
+
     private readonly ConcurrentDictionary<int, long> _held = new();
     private readonly SemaphoreSlim _taking = new(1, 1);
 
@@ -41,12 +50,118 @@ internal sealed partial class PartitionedGrainLogResolver(
     public async ValueTask<IEventLog> GetLogAsync(GrainId grainId, CancellationToken cancellationToken = default)
     {
         int partition = GrainPartitions.GetPartition(grainId, replica.PartitionCount);
+        if (options.Value.ReplicationFactor > 1)
+        {
+            return await GetReplicatedLogAsync(grainId, partition, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!_held.ContainsKey(partition))
         {
             await TakeAsync(grainId, partition, cancellationToken).ConfigureAwait(false);
         }
 
         return log.Log;
+    }
+
+    /// <summary>
+    /// Replication factor above 1: the partition's replicated log when this silo's replica leads, holds its read lease and
+    /// its materialized log caught up with every entry it held when it took over; else a refusal naming the leader.
+    /// </summary>
+    private async ValueTask<IEventLog> GetReplicatedLogAsync(GrainId grainId, int partition, CancellationToken cancellationToken)
+    {
+        int me = replica.Id;
+        IGrainContext? context = contexts.GrainContext is { } current && current.GrainId == grainId ? current : null;
+        HeldReplica? held = replicas.Get(partition);
+        try
+        {
+            if (held is null)
+            {
+                ReplicaConfiguration row = await replicas.Reads.ReadAsync(partition).ConfigureAwait(false);
+                view.Publish(PartitionRow.Of(partition, row));
+                if (!row.Replicas.Contains(new ReplicaId(me)))
+                {
+                    Refuse(grainId, partition, row.Leader.Value, "holds no replica of it");
+                }
+
+                held = await replicas.EnsureAsync(partition, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (ReplicaConfigurationStoreException ex)
+        {
+            throw new WriteAheadLogUnavailableException($"Grain {grainId} is in partition {partition}, whose row in PostgreSQL could not be read (or does not exist: its grains are placed first), so this silo cannot tell whether it leads the partition: {ex.Message}. Retry later. Nothing was read or stored.", ex);
+        }
+
+        if (context is not null)
+        {
+            activations.Track(partition, context);
+        }
+
+        if (!held.Host.HoldsReadLease())
+        {
+            await WaitForLeadershipAsync(held, me, cancellationToken).ConfigureAwait(false);
+        }
+
+        ReplicaStatus status = held.Host.Status;
+        if (!held.Host.HoldsReadLease())
+        {
+            await RefreshRowAsync(partition).ConfigureAwait(false);
+            Refuse(grainId, partition, status.Leader?.Value ?? 0, status.IsLeader ? "leads it without its read lease (its followers have not confirmed it recently)" : "does not lead it");
+        }
+
+        if (held.ServedEpoch != status.Epoch)
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(LeadershipWait);
+            try
+            {
+                await held.Log.Inner.CatchUpAsync(limit.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NotLeaderException or ReplicaHostFailedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                Refuse(grainId, partition, held.Host.Status.Leader?.Value ?? 0, $"could not bring its copy up to date ({ex.GetType().Name})");
+            }
+
+            if (!held.Host.HoldsReadLease() || held.Host.Status.Epoch != status.Epoch)
+            {
+                Refuse(grainId, partition, held.Host.Status.Leader?.Value ?? 0, "lost its leadership while bringing its copy up to date");
+            }
+
+            held.Serve(status.Epoch);
+            LogServing(partition, status.Epoch, me);
+        }
+
+        return held.Log;
+    }
+
+    /// <summary>Reads the partition's row into the placement's view before a refusal, so that the retry is placed on the current leader.</summary>
+    private async Task RefreshRowAsync(int partition)
+    {
+        try
+        {
+            view.Publish(PartitionRow.Of(partition, await replicas.Reads.ReadAsync(partition).ConfigureAwait(false)));
+        }
+        catch (ReplicaConfigurationStoreException)
+        {
+            // The refusal stands; the periodic refresh (ReplicaSupervisor) brings the view up to date.
+        }
+    }
+
+    /// <summary>Waits (bounded) while this replica leads or may be about to lead the partition, until it holds its read lease.</summary>
+    private async Task WaitForLeadershipAsync(HeldReplica held, int me, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + LeadershipWait;
+        while (!held.Host.HoldsReadLease() && DateTime.UtcNow < deadline && held.Host.Failure is null)
+        {
+            ReplicaStatus status = held.Host.Status;
+            if (!status.IsLeader && status.Leader is { } leader && leader.Value != me)
+            {
+                return;
+            }
+
+            Task lease = held.Host.WaitForReadLeaseAsync();
+            await Task.WhenAny(lease, Task.Delay(replicas.Options.HeartbeatInterval, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
     }
 
     private async Task TakeAsync(GrainId grainId, int partition, CancellationToken cancellationToken)
@@ -69,15 +184,15 @@ internal sealed partial class PartitionedGrainLogResolver(
                 if (written.Applied)
                 {
                     _held[partition] = current.Epoch;
-                    view.Publish(new PartitionRow(partition, current.Version, current.Epoch, current.Leader.Value));
+                    view.Publish(PartitionRow.Of(partition, current));
                     ClusteringInstruments.EpochTaken();
                     LogLeading(partition, current.Epoch, me.Value);
                     return;
                 }
             }
 
-            view.Publish(new PartitionRow(partition, current.Version, current.Epoch, current.Leader.Value));
-            Refuse(grainId, partition, current.Leader.Value);
+            view.Publish(PartitionRow.Of(partition, current));
+            Refuse(grainId, partition, current.Leader.Value, "does not lead it");
         }
         catch (ReplicaConfigurationStoreException ex)
         {
@@ -89,9 +204,11 @@ internal sealed partial class PartitionedGrainLogResolver(
         }
     }
 
-    private void Refuse(GrainId grainId, int partition, int leader)
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void Refuse(GrainId grainId, int partition, int leader, string why)
     {
-        string message = $"Grain {grainId} is in partition {partition}, led by replica {leader} (silo {view.AddressOf(leader) ?? "unknown"}), not by this silo {replica.SiloAddress} (replica {replica.Id}): its log holds none of the partition's data. The activation here is deactivated; retry the call, it is placed on the leader. Nothing was read or stored.";
+        string leaderText = leader > 0 ? $"replica {leader} (silo {view.AddressOf(leader) ?? "unknown"})" : "a replica not known yet (an election may be running)";
+        string message = $"Grain {grainId} is in partition {partition}, led by {leaderText}; this silo {replica.SiloAddress} (replica {replica.Id}) {why}, so it serves none of the partition's data. The activation here is deactivated; retry the call, it is placed on the leader. Nothing was read or stored.";
         if (contexts.GrainContext is { } context && context.GrainId == grainId)
         {
             context.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, $"partition {partition} is led by replica {leader}, not this silo"));
@@ -101,6 +218,9 @@ internal sealed partial class PartitionedGrainLogResolver(
         LogRefused(grainId, partition, leader);
         throw new WriteAheadLogUnavailableException(message);
     }
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Serving partition {Partition} under epoch {Epoch} (replica {Replica} leads it; its materialized log caught up)")]
+    private partial void LogServing(int partition, long epoch, int replica);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Leading partition {Partition} under epoch {Epoch} (replica {Replica})")]
     private partial void LogLeading(int partition, long epoch, int replica);

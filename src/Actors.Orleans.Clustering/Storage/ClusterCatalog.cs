@@ -1,3 +1,4 @@
+using Actors.Replication;
 using Actors.Replication.Configuration;
 using Actors.Replication.PostgreSql;
 using Npgsql;
@@ -27,6 +28,28 @@ internal sealed class ClusterCatalog : IAsyncDisposable
 
     /// <summary>The store of one partition's row.</summary>
     public PostgreSqlReplicaConfigurationStore Partition(int partition) => new(_dataSource, ClusterId, partition);
+
+    /// <summary>Every partition row of the cluster as the replication protocol reads it (partitions never placed have none).</summary>
+    public Task<Dictionary<int, ReplicaConfiguration>> ReadConfigurationsAsync(CancellationToken cancellationToken) =>
+        GuardAsync("reading the partition configurations", async () =>
+        {
+            await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var select = new NpgsqlCommand("SELECT partition, version, epoch, leader, replicas, in_sync FROM actors_replica_configurations WHERE cluster_id = @c", connection);
+            select.Parameters.AddWithValue("c", ClusterId);
+            var rows = new Dictionary<int, ReplicaConfiguration>();
+            await using NpgsqlDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows[reader.GetInt32(0)] = new ReplicaConfiguration(
+                    reader.GetInt64(1),
+                    reader.GetInt64(2),
+                    new ReplicaId(reader.GetInt32(3)),
+                    [.. reader.GetFieldValue<int[]>(4).Order().Select(v => new ReplicaId(v))],
+                    [.. reader.GetFieldValue<int[]>(5).Order().Select(v => new ReplicaId(v))]);
+            }
+
+            return rows;
+        });
 
     /// <summary>
     /// Creates the tables when missing and the cluster row with <paramref name="partitionCount"/> when missing; returns the
@@ -123,13 +146,13 @@ internal sealed class ClusterCatalog : IAsyncDisposable
         GuardAsync("reading the partition rows", async () =>
         {
             await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var select = new NpgsqlCommand("SELECT partition, version, epoch, leader FROM actors_replica_configurations WHERE cluster_id = @c", connection);
+            await using var select = new NpgsqlCommand("SELECT partition, version, epoch, leader, replicas FROM actors_replica_configurations WHERE cluster_id = @c", connection);
             select.Parameters.AddWithValue("c", ClusterId);
             var rows = new Dictionary<int, PartitionRow>();
             await using NpgsqlDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var row = new PartitionRow(reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt32(3));
+                var row = new PartitionRow(reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt32(3), [.. reader.GetFieldValue<int[]>(4).Order()]);
                 rows[row.Partition] = row;
             }
 

@@ -17,7 +17,8 @@ public sealed class OptionsValidationTests
     [Theory]
     [InlineData(null, 1, 64, "WriteAheadLogReplicationOptions.ConnectionString")]
     [InlineData("Host=127.0.0.1;NoSuchKeyword=1", 1, 64, "WriteAheadLogReplicationOptions.ConnectionString")]
-    [InlineData("Host=127.0.0.1", 3, 64, "WriteAheadLogReplicationOptions.ReplicationFactor")]
+    [InlineData("Host=127.0.0.1", 0, 64, "WriteAheadLogReplicationOptions.ReplicationFactor")]
+    [InlineData("Host=127.0.0.1", 6, 64, "WriteAheadLogReplicationOptions.ReplicationFactor")]
     [InlineData("Host=127.0.0.1", 1, 0, "WriteAheadLogReplicationOptions.PartitionCount")]
     [InlineData("Host=127.0.0.1", 1, 4097, "WriteAheadLogReplicationOptions.PartitionCount")]
     public void Validate_BadValue_FailsNamingTheSetting(string? connectionString, int replicationFactor, int partitionCount, string setting)

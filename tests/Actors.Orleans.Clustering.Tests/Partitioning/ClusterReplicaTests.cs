@@ -1,4 +1,7 @@
 using Actors.Orleans.Clustering.Partitioning;
+using Actors.Orleans.Clustering.Replication;
+using Actors.Replication.Options;
+using Microsoft.Extensions.DependencyInjection;
 using Actors.Orleans.Clustering.Tests.Support;
 using Actors.Orleans.Log;
 using Actors.Wal;
@@ -133,8 +136,19 @@ public sealed class ClusterReplicaTests(PostgresServer postgres) : IDisposable
         return log;
     }
 
-    private static PartitionedGrainLogResolver Resolver(ClusterReplica replica, SiloLog log) =>
-        new(replica, new PartitionView(replica), log, new NoGrainContext(), NullLogger<PartitionedGrainLogResolver>.Instance);
+    private PartitionedGrainLogResolver Resolver(ClusterReplica replica, SiloLog log)
+    {
+        var options = Options.Create(new WriteAheadLogReplicationOptions { ConnectionString = postgres.ConnectionString, PartitionCount = replica.PartitionCount });
+        var replicas = new SiloReplicas(
+            replica,
+            Options.Create(new SiloLogOptions { Directory = log.Directory }),
+            new StreamRetentionRegistry([]),
+            new ServiceCollection().BuildServiceProvider(),
+            new PartitionActivations(),
+            Options.Create(new ReplicaOptions()),
+            NullLoggerFactory.Instance);
+        return new(replica, new PartitionView(replica), log, replicas, new PartitionActivations(), options, new NoGrainContext(), NullLogger<PartitionedGrainLogResolver>.Instance);
+    }
 
     public void Dispose() => _root.Dispose();
 

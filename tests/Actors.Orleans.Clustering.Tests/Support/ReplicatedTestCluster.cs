@@ -1,6 +1,7 @@
 using System.Globalization;
 using Actors.Orleans;
 using Actors.Orleans.Clustering.Partitioning;
+using Actors.Orleans.Clustering.Replication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -18,7 +19,7 @@ public static class ReplicatedTestCluster
 {
     /// <param name="adoNetMembership">Orleans's ADO.NET membership in the same database (tables from
     /// <see cref="OrleansMembershipSchema"/>) instead of TestingHost's own.</param>
-    public static async Task<TestCluster> StartAsync(string root, string connectionString, string clusterId, short silos, int partitionCount, bool adoNetMembership = false)
+    public static async Task<TestCluster> StartAsync(string root, string connectionString, string clusterId, short silos, int partitionCount, bool adoNetMembership = false, int replicationFactor = 1)
     {
         var builder = new TestClusterBuilder(silos);
         if (adoNetMembership)
@@ -33,6 +34,7 @@ public static class ReplicatedTestCluster
         builder.Properties["WalRoot"] = root;
         builder.Properties["Pg"] = connectionString;
         builder.Properties["Partitions"] = partitionCount.ToString(CultureInfo.InvariantCulture);
+        builder.Properties["ReplicationFactor"] = replicationFactor.ToString(CultureInfo.InvariantCulture);
         builder.AddSiloBuilderConfigurator<Configurator>();
         TestCluster cluster = builder.Build();
         try
@@ -47,6 +49,18 @@ public static class ReplicatedTestCluster
 
         return cluster;
     }
+
+    /// <summary>The partition replicas an in-process silo runs, for assertions.</summary>
+    internal static SiloReplicas Replicas(SiloHandle silo) =>
+        ((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<SiloReplicas>();
+
+    /// <summary>The activations an in-process silo tracks by partition.</summary>
+    internal static PartitionActivations Activations(SiloHandle silo) =>
+        ((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<PartitionActivations>();
+
+    /// <summary>The replica number of an in-process silo.</summary>
+    internal static int ReplicaId(SiloHandle silo) =>
+        ((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<ClusterReplica>().Id;
 
     /// <summary>The partition view of an in-process silo (its cached rows), for assertions.</summary>
     internal static PartitionedGrainLogResolver Resolver(SiloHandle silo) =>
@@ -69,12 +83,14 @@ public static class ReplicatedTestCluster
             string root = siloBuilder.Configuration["WalRoot"] ?? throw new InvalidOperationException("WalRoot is not set");
             string pg = siloBuilder.Configuration["Pg"] ?? throw new InvalidOperationException("Pg is not set");
             int partitions = int.Parse(siloBuilder.Configuration["Partitions"] ?? "64", CultureInfo.InvariantCulture);
+            int factor = int.Parse(siloBuilder.Configuration["ReplicationFactor"] ?? "1", CultureInfo.InvariantCulture);
             siloBuilder
                 .AddWriteAheadLog((SiloLogOptions _) => { })
                 .AddWriteAheadLogReplication(o =>
                 {
                     o.ConnectionString = pg;
                     o.PartitionCount = partitions;
+                    o.ReplicationFactor = factor;
                 })
                 .AddWriteAheadLogGrainStorageAsDefault()
                 .AddWriteAheadLogLogConsistencyProviderAsDefault();
@@ -85,6 +101,13 @@ public static class ReplicatedTestCluster
                     o.Invariant = "Npgsql";
                     o.ConnectionString = pg;
                 });
+            }
+
+            siloBuilder.Services.AddSingleton<IReplicaMessaging, LoopbackReplicaMessaging>();
+            if (Environment.GetEnvironmentVariable("REPL_TEST_LOG") is { } logPath)
+            {
+                string name = siloBuilder.Configuration["Orleans:Name"] ?? siloBuilder.Configuration["SiloName"] ?? Guid.NewGuid().ToString("N")[..6];
+                siloBuilder.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(new DebugFileLoggerProvider(logPath, name));
             }
 
             siloBuilder.Services.AddOptions<SiloLogOptions>().Configure<IOptions<SiloOptions>>((log, silo) => log.Directory = Path.Combine(root, silo.Value.SiloName));

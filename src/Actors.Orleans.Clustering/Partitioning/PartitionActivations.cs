@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using Orleans.Runtime;
+
+namespace Actors.Orleans.Clustering.Partitioning;
+
+/// <summary>
+/// The activations on this silo that made storage calls, by partition, so that when this silo stops leading a partition
+/// its activations of that partition are deactivated (the next call activates the grain on the new leader, from its
+/// replica). An activation leaves the set when it deactivates.
+/// </summary>
+/// <remarks>Thread-safe.</remarks>
+internal sealed class PartitionActivations
+{
+    private readonly ConcurrentDictionary<int, ConcurrentDictionary<GrainId, IGrainContext>> _byPartition = new();
+
+    /// <summary>Records that <paramref name="context"/> uses <paramref name="partition"/>.</summary>
+    public void Track(int partition, IGrainContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ConcurrentDictionary<GrainId, IGrainContext> contexts = _byPartition.GetOrAdd(partition, static _ => new());
+        if (contexts.TryAdd(context.GrainId, context))
+        {
+            _ = context.Deactivated.ContinueWith(
+                _ => contexts.TryRemove(new KeyValuePair<GrainId, IGrainContext>(context.GrainId, context)),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Deactivates every tracked activation of <paramref name="partition"/>; returns how many.</summary>
+    public int DeactivateAll(int partition, string reason)
+    {
+        if (!_byPartition.TryGetValue(partition, out ConcurrentDictionary<GrainId, IGrainContext>? contexts))
+        {
+            return 0;
+        }
+
+        int count = 0;
+        foreach (IGrainContext context in contexts.Values)
+        {
+            context.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, reason));
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>How many activations of <paramref name="partition"/> are tracked.</summary>
+    public int Count(int partition) => _byPartition.TryGetValue(partition, out var contexts) ? contexts.Count : 0;
+}

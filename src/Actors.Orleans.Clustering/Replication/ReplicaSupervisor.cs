@@ -1,0 +1,140 @@
+using Actors.Orleans.Clustering.Partitioning;
+using Actors.Orleans.Clustering.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans;
+using Orleans.Runtime;
+
+namespace Actors.Orleans.Clustering.Replication;
+
+/// <summary>
+/// Keeps this silo's partition replicas in step with the partition rows (replication factor above 1): at start (after
+/// <see cref="ClusterReplica"/>, before any grain activates) and every <see cref="ReconcileInterval"/> it reads the rows,
+/// refreshes the placement's <see cref="PartitionView"/> and starts a replica for every row naming this silo's replica
+/// (followers must run for a leader's appends to be acknowledged); every <see cref="LeadershipCheckInterval"/> it
+/// deactivates the activations of every partition this silo served and no longer leads (a new epoch elsewhere, or its
+/// host failed). When the silo stops it stops every replica: gracefully (materialized logs closed), or as a crash when the
+/// stop is not graceful (a killed silo); the followers then elect a new leader once they stop hearing from it.
+/// </summary>
+/// <remarks>Does nothing with a replication factor of 1. Thread-safe.</remarks>
+internal sealed partial class ReplicaSupervisor(
+    IOptions<WriteAheadLogReplicationOptions> options,
+    SiloReplicas replicas,
+    PartitionView view,
+    PartitionActivations activations,
+    ILogger<ReplicaSupervisor> logger) : ILifecycleParticipant<ISiloLifecycle>
+{
+    /// <summary>The stage: right after <see cref="ClusterReplica"/>.</summary>
+    public const int Stage = ClusterReplica.Stage + 1;
+
+    /// <summary>How often the rows are read and the replicas reconciled.</summary>
+    public static readonly TimeSpan ReconcileInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How often leadership of the served partitions is checked.</summary>
+    public static readonly TimeSpan LeadershipCheckInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
+
+    /// <inheritdoc />
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        ArgumentNullException.ThrowIfNull(lifecycle);
+        lifecycle.Subscribe(nameof(ReplicaSupervisor), Stage, StartAsync, StopAsync);
+    }
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.ReplicationFactor == 1)
+        {
+            return;
+        }
+
+        _ = replicas.Messaging;
+        replicas.Options.Validate();
+        await ReconcileAsync(cancellationToken).ConfigureAwait(false);
+        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+    }
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.ReplicationFactor == 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        await replicas.StopAllAsync(graceful: !cancellationToken.IsCancellationRequested).ConfigureAwait(false);
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(LeadershipCheckInterval);
+        long ticks = 0;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            {
+                CheckLeadership();
+                if (++ticks % (ReconcileInterval.Ticks / LeadershipCheckInterval.Ticks) == 0)
+                {
+                    try
+                    {
+                        await ReconcileAsync(stopping).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        LogReconcileFailed(ex);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Deactivates the activations of every partition served here whose replica no longer leads the served epoch.</summary>
+    internal void CheckLeadership()
+    {
+        foreach (HeldReplica held in replicas.Held)
+        {
+            long served = held.ServedEpoch;
+            if (served == 0)
+            {
+                continue;
+            }
+
+            var status = held.Host.Status;
+            if ((status.IsLeader && status.Epoch == served && held.Host.Failure is null) || !held.StopServing())
+            {
+                continue;
+            }
+
+            int count = activations.DeactivateAll(held.Partition, $"this silo no longer leads partition {held.Partition} (it served epoch {served}; now epoch {status.Epoch}, leader {status.Leader?.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"})");
+            LogLeadershipLost(held.Partition, served, status.Epoch, status.Leader?.Value ?? 0, count);
+        }
+    }
+
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        await view.RefreshAsync(view.Refreshes, cancellationToken).ConfigureAwait(false);
+        var rows = new List<(int, IReadOnlyCollection<int>)>();
+        for (int partition = 0; partition < options.Value.PartitionCount; partition++)
+        {
+            if (view.Row(partition) is PartitionRow row)
+            {
+                rows.Add((partition, row.Replicas));
+            }
+        }
+
+        await replicas.ReconcileAsync(rows, cancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Reconciling this silo's partition replicas with their rows failed; retried in a moment")]
+    private partial void LogReconcileFailed(Exception exception);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "No longer leading partition {Partition} (served epoch {Served}; now epoch {Epoch}, leader replica {Leader}): {Count} activations deactivated")]
+    private partial void LogLeadershipLost(int partition, long served, long epoch, int leader, int count);
+}

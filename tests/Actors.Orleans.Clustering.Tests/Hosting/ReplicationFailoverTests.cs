@@ -1,0 +1,181 @@
+using Actors.Orleans.Clustering.Partitioning;
+using Actors.Orleans.Clustering.Replication;
+using Actors.Orleans.Clustering.Storage;
+using Actors.Orleans.Clustering.Tests.Grains;
+using Actors.Orleans.Clustering.Tests.Support;
+using Actors.Replication;
+using Actors.Replication.Configuration;
+using Actors.Wal;
+using Orleans.Runtime;
+using Orleans.TestingHost;
+
+namespace Actors.Orleans.Clustering.Tests.Hosting;
+
+/// <summary>Three in-process silos with replication factor 3: replicas on every silo, failover, fencing of a stale leader.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ReplicationFailoverTests(PostgresServer postgres) : IDisposable
+{
+    private const int Partitions = 16;
+    private const int Grains = 24;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly string[] Classes = [typeof(LedgerGrain).FullName!, typeof(PlainLedgerGrain).FullName!, typeof(JournalLedgerGrain).FullName!];
+    /// <summary>The log stream of grain 0's state (provider "ledger" named by the attribute-routed default, state "ledger").</summary>
+    private const string LedgerStream = "s/WriteAheadLog/ledger/ledger/0";
+    private readonly TempDirectory _root = new();
+    private readonly string _clusterId = "rf-" + Guid.NewGuid().ToString("N");
+
+    [Fact]
+    public async Task Writes_ReplicationFactorThree_SurviveLeaderStopAndKillAndRestart()
+    {
+        var expected = new Dictionary<int, List<int>>();
+        await using (TestCluster cluster = await ReplicatedTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 3, Partitions, replicationFactor: 3))
+        {
+            var storedOn = new Dictionary<int, string>();
+            string[] silos = await Task.WhenAll(Enumerable.Range(0, Grains).Select(async i =>
+            {
+                string first = await Grain(cluster, i).Add(i);
+                string second = await Grain(cluster, i).Add(i + 1000);
+                Assert.Equal(first, second);
+                return first;
+            }));
+            for (int i = 0; i < Grains; i++)
+            {
+                storedOn[i] = silos[i];
+                expected[i] = [i, i + 1000];
+            }
+
+            // Every partition written to holds its entries durably on all three replicas.
+            int[] used = [.. Enumerable.Range(0, Grains).Select(i => PartitionOf(cluster, i)).Distinct()];
+            await WaitForAsync(() => used.All(p => DurableOnAll(cluster.Silos, p)), "every written partition's entries durable on its three replicas");
+
+            // Stop a secondary silo leading some grains' partitions: the next calls are served by a new leader, with every acknowledged write.
+            SiloHandle stopped = cluster.SecondarySilos.First(s => storedOn.ContainsValue(s.SiloAddress.ToParsableString()));
+            int[] moved = [.. Enumerable.Range(0, Grains).Where(i => storedOn[i] == stopped.SiloAddress.ToParsableString())];
+            await cluster.StopSiloAsync(stopped);
+            await AddEverywhereAsync(cluster, expected, -1, stopped.SiloAddress.ToParsableString());
+
+            // Kill the other secondary: the primary, in sync, takes its partitions over.
+            SiloHandle killed = cluster.SecondarySilos.Single();
+            await cluster.KillSiloAsync(killed);
+            await AddEverywhereAsync(cluster, expected, -2, killed.SiloAddress.ToParsableString());
+            Assert.NotEmpty(moved);
+            await cluster.StopAllSilosAsync();
+        }
+
+        // The same three silos (same directories, same replica numbers) read every acknowledged write back.
+        await using TestCluster restarted = await ReplicatedTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 3, Partitions, replicationFactor: 3);
+        for (int i = 0; i < Grains; i++)
+        {
+            int grain = i;
+            List<int> entries = await RetryAsync(() => Grain(restarted, grain).Entries(), $"grain {grain} read after the restart");
+            Assert.Equal(expected[grain], entries);
+        }
+    }
+
+    [Fact]
+    public async Task Write_LeaderWhoseEpochWasTakenOver_FailsTypedAndIsNotReadAfterwards()
+    {
+        await using TestCluster cluster = await ReplicatedTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 3, Partitions, replicationFactor: 3);
+        ILedgerGrain grain = Grain(cluster, 0);
+        string leaderAddress = await grain.Add(1);
+        int partition = PartitionOf(cluster, 0);
+        SiloHandle leaderSilo = cluster.Silos.Single(s => s.SiloAddress.ToParsableString() == leaderAddress);
+        int staleLeader = ReplicatedTestCluster.ReplicaId(leaderSilo);
+        await WaitForAsync(() => DurableOnAll(cluster.Silos, partition), $"partition {partition}'s first write durable on its three replicas");
+
+        // The leader is cut off from its followers, and another in-sync replica is made leader of the next epoch in the row.
+        LoopbackReplicaMessaging.Cut(_clusterId, (from, to, p) => p == partition && (from == staleLeader || to == staleLeader));
+        await using var catalog = new ClusterCatalog(postgres.ConnectionString, _clusterId);
+        ReplicaConfiguration current = await catalog.Partition(partition).ReadAsync();
+        Assert.Equal(new ReplicaId(staleLeader), current.Leader);
+        ReplicaId successor = current.InSync.First(r => r.Value != staleLeader);
+        Assert.True((await catalog.Partition(partition).TryWriteAsync(current.Version, current.WithNewLeader(successor))).Applied);
+
+        // The stale leader's write is refused or fails with its outcome unknown: either way typed, never acknowledged.
+        var failure = await Assert.ThrowsAnyAsync<WriteAheadLogProviderException>(() => grain.Add(2));
+        Assert.True(
+            failure is WriteAheadLogUnavailableException || failure is WriteAheadLogOperationException { OutcomeUnknown: true },
+            $"expected a refusal or an outcome-unknown failure, got {failure.GetType().Name}: {failure.Message}");
+
+        // The failed write took the stale leader's activations of the partition with it (their memory may hold the write).
+        PartitionActivations staleActivations = ReplicatedTestCluster.Activations(leaderSilo);
+        await WaitForAsync(() => staleActivations.Count(partition) == 0, $"the activations of partition {partition} on the stale leader deactivated");
+
+        // Healed, the partition is served by the new epoch's leader, which holds the first write and not the failed one.
+        LoopbackReplicaMessaging.Cut(_clusterId, null);
+        SiloHandle successorSilo = cluster.Silos.Single(s => ReplicatedTestCluster.ReplicaId(s) == successor.Value);
+        IEventLog served = await RetryAsync(async () => await ReplicatedTestCluster.Resolver(successorSilo).GetLogAsync(grain.GetGrainId()), "the new leader serving the partition");
+        Assert.Equal(1, served.GetStreamInfo(LedgerStream).Version);
+
+        // Only the leader serves the partition: the old leader and the other follower refuse, reading and storing nothing.
+        foreach (SiloHandle follower in cluster.Silos.Where(s => ReplicatedTestCluster.ReplicaId(s) != successor.Value))
+        {
+            var refused = await Assert.ThrowsAsync<WriteAheadLogUnavailableException>(async () => await ReplicatedTestCluster.Resolver(follower).GetLogAsync(grain.GetGrainId()));
+            Assert.Contains($"partition {partition}, led by replica {successor.Value}", refused.Message, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Adds <paramref name="entry"/> to every grain (retrying while their partitions fail over) and checks each reads back all it acknowledged.</summary>
+    private static async Task AddEverywhereAsync(TestCluster cluster, Dictionary<int, List<int>> expected, int entry, string goneSilo)
+    {
+        for (int i = 0; i < Grains; i++)
+        {
+            int grain = i;
+            string silo = await RetryAsync(() => Grain(cluster, grain).Add(entry), $"grain {grain} adding {entry} after silo {goneSilo} went");
+            Assert.NotEqual(goneSilo, silo);
+            expected[grain].Add(entry);
+            Assert.Equal(expected[grain], await Grain(cluster, grain).Entries());
+        }
+    }
+
+    private static bool DurableOnAll(IEnumerable<SiloHandle> silos, int partition)
+    {
+        HeldReplica?[] replicas = [.. silos.Select(s => ReplicatedTestCluster.Replicas(s).Get(partition))];
+        if (replicas.Any(r => r is null) || replicas.Length != 3)
+        {
+            return false;
+        }
+
+        HeldReplica? leader = replicas.FirstOrDefault(r => r!.Host.Status.IsLeader);
+        return leader is not null && leader.Host.Status.CommittedLsn > 0
+            && replicas.All(r => r!.Host.Status.DurableLsn >= leader.Host.Status.CommittedLsn);
+    }
+
+    /// <summary>
+    /// Calls until the call succeeds, retrying on the refusals that say nothing was done: the provider's retryable
+    /// refusal, and Orleans's rejections of a message no activation ran (a silo gone, or forwarding to a deactivated one).
+    /// </summary>
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> call, string what)
+    {
+        DateTime deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception ex) when (ex is WriteAheadLogUnavailableException or SiloUnavailableException or OrleansMessageRejectionException)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"{what}: still refused after {Patience}: {ex}");
+                await Task.Yield();
+            }
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, string what)
+    {
+        DateTime deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    private static int PartitionOf(TestCluster cluster, int i) => GrainPartitions.GetPartition(Grain(cluster, i).GetGrainId(), Partitions);
+
+    /// <summary>Grain <paramref name="i"/>: [WriteAheadLog] IPersistentState, no-placement IPersistentState, [WriteAheadLog] JournaledGrain in turn.</summary>
+    private static ILedgerGrain Grain(TestCluster cluster, int i) => cluster.GrainFactory.GetGrain<ILedgerGrain>(i, grainClassNamePrefix: Classes[i % 3]);
+
+    public void Dispose() => _root.Dispose();
+}
