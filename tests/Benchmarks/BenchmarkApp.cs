@@ -16,13 +16,9 @@ internal static class BenchmarkApp
         new ReplayScenario(),
         new RecoveryScenario(),
         new IndexMemoryScenario(),
-        new GrainCallsScenario(),
         new AgedLogScenario(),
-        new CallPathScenario(),
         new ChangeFeedScenario(),
         new LifecycleScenario(),
-        new CompressionScenario(),
-        new EncryptionScenario(),
     ];
 
     /// <summary>Scenarios run only when named (not part of <c>all</c>).</summary>

@@ -10,9 +10,9 @@ namespace Actors.Checksums;
 /*
  * The one CRC32C (Castagnoli, reflected polynomial 0x82F63B78) of the repository, owned by the engines' low layer
  * (Actors.Wal.Files) because every checksummed format sits above it: the event log's records, segment headers and
- * metadata files (Actors.Wal), the entry logs and their journal (Actors.Wal.Entries), replication messages
- * (Actors.Replication, which references this low layer and not the log engines) and transferred partition files
- * (Actors.Cluster). Before the engine split this file was compiled into each of those assemblies as an internal copy.
+ * metadata files (Actors.Wal), the entry logs and their journal (Actors.Wal.Entries) and replication messages
+ * (Actors.Replication, which references this low layer and not the log engines). Before the engine split this file
+ * was compiled into each of those assemblies as an internal copy.
  *
  * Standard CRC32C: register starts at 0xFFFFFFFF, the result is the register's complement; the check value of
  * "123456789" is 0xE3069283 (RFC 3720, appendix B.4). Changing it changes every on-disk and wire checksum.

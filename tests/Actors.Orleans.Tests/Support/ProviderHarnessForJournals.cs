@@ -44,5 +44,12 @@ public sealed class ProviderHarnessForJournals : IAsyncDisposable
         await _log.AppendAsync(to, ExpectedVersion.NoStream, [newest[0].Payload]);
     }
 
+    /// <summary>Appends <paramref name="payload"/> as the next event of the <see cref="CounterJournalGrain"/> with <paramref name="key"/>.</summary>
+    public async Task AppendEventAsync(string key, byte[] payload)
+    {
+        StreamInfo info = Info(key);
+        await _log.AppendAsync(GrainStreamNames.Journal(WriteAheadLogAttribute.ProviderName, GrainId.Create("counterjournal", key)), info.Version, [payload]);
+    }
+
     public ValueTask DisposeAsync() => _log.DisposeAsync();
 }

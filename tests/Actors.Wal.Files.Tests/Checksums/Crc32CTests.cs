@@ -3,8 +3,8 @@ using Actors.Checksums;
 namespace Actors.Wal.Files.Tests.Checksums;
 
 /// <summary>
-/// The repository's one CRC32C (src/Actors.Wal.Files/Checksums/Crc32C.cs, used by both engines, Actors.Replication and
-/// Actors.Cluster): every on-disk and wire checksum depends on it staying the standard CRC32C.
+/// The repository's one CRC32C (src/Actors.Wal.Files/Checksums/Crc32C.cs, used by both engines and Actors.Replication):
+/// every on-disk and wire checksum depends on it staying the standard CRC32C.
 /// </summary>
 public sealed class Crc32CTests
 {

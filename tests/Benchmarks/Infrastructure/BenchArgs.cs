@@ -8,8 +8,8 @@ internal sealed record BenchArgs
     public const string Usage = """
         usage: dotnet run -c Release --project tests/Benchmarks -- <scenario|all> [options]
 
-        scenarios: all, throughput (1), latency (2), replay (3), recovery (4), memory (5), grains (6), aged (7), calls (8), changefeed (9),
-                   lifecycle (10: backup, restore, erase), compression (11: Brotli records vs plain),
+        scenarios: all, throughput (1), latency (2), replay (3), recovery (4), memory (5), aged (7), changefeed (9),
+                   lifecycle (10: backup, restore, erase),
                    micro (BenchmarkDotNet: record framing/CRC; not part of 'all'),
                    profile (13: one store alone for a profiler, with --store, --writers, --bytes; not part of 'all'),
                    cold (14: cold activation with the log's pages evicted, read-ahead on vs off; Linux; not part of 'all'),

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Actors.Benchmarks.Infrastructure;
-using Actors.Persistence.Wal;
 using Actors.Wal;
 
 namespace Actors.Benchmarks.Peers;
@@ -8,8 +7,8 @@ namespace Actors.Benchmarks.Peers;
 /// <summary>
 /// The Actors log: each writer appends one-event batches to its own stream (<c>s/{writer}</c>) with the expected
 /// version checked, continuing after whatever the stream already holds (an aged log), and with
-/// <c>checkpointEvery</c> &gt; 0 writes checkpoints as the provider does (<c>WriteAheadLogJournalAdaptor</c>): once every
-/// that many versions of each stream, staggered by the stream's phase (<see cref="CheckpointPolicy.IsDue(string, long, long, long)"/>),
+/// <c>checkpointEvery</c> &gt; 0 writes checkpoints as the Orleans journal provider does (<c>CheckpointSchedule</c> in
+/// Actors.Orleans): once every that many versions of each stream, staggered by the stream's phase (<see cref="PhaseOf"/>),
 /// handed to the log right after the append that made it due and not awaited by it (a grain's confirm does not wait for
 /// its checkpoint); a writer awaits its previous checkpoint before it hands over the next one, and every checkpoint's
 /// outcome is observed. Counters come from <see cref="IEventLog.GetStatistics"/>. Appends pass no cancellation token
@@ -21,7 +20,7 @@ internal sealed class WalTarget : ILogAppendTarget
 {
     private readonly Func<CancellationToken, ValueTask<IEventLog>> _open;
     private readonly string _name;
-    private readonly CheckpointPolicy _checkpoints;
+    private readonly int _checkpointEvery;
     private readonly byte[] _checkpointState = new byte[256];
     private readonly bool _cancellableAppends;
     private readonly int _idleStreams;
@@ -39,7 +38,8 @@ internal sealed class WalTarget : ILogAppendTarget
         _cancellableAppends = cancellableAppends;
         _name = name;
         _open = open;
-        _checkpoints = new CheckpointPolicy(checkpointEvery, 0, OnDeactivation: false);
+        ArgumentOutOfRangeException.ThrowIfNegative(checkpointEvery);
+        _checkpointEvery = checkpointEvery;
     }
 
     public string Name => _name;
@@ -63,7 +63,7 @@ internal sealed class WalTarget : ILogAppendTarget
             _streams[w] = $"s/{w}";
             _batches[w] = new ReadOnlyMemory<byte>[1];
             _baseVersions[w] = _log.GetStreamInfo(_streams[w]).Version;
-            _phases[w] = _checkpoints.PhaseOf(_streams[w]);
+            _phases[w] = PhaseOf(_streams[w]);
         }
     }
 
@@ -119,12 +119,35 @@ internal sealed class WalTarget : ILogAppendTarget
         await AppendToLogAsync(writer, version, payload, cancellationToken);
 
     /// <summary>
-    /// <see cref="CheckpointPolicy.IsDue(string, long, long, long)"/>'s events rule with the stream's phase computed once:
+    /// The journal provider's events rule (<c>CheckpointSchedule.IsDue</c>) with the stream's phase computed once:
     /// a checkpoint follows every due version, so of the versions since the last one only the new one can be due. No
     /// per-writer count is kept (the counts of neighbouring writers would share cache lines).
     /// </summary>
     private bool IsCheckpointDue(int writer, long version) =>
-        _checkpoints.EveryEvents > 0 && (version + _phases[writer]) % _checkpoints.EveryEvents == 0;
+        _checkpointEvery > 0 && (version + _phases[writer]) % _checkpointEvery == 0;
+
+    /// <summary>
+    /// The stream's checkpoint phase as the Orleans journal provider computes it (<c>CheckpointSchedule.StableHash</c>:
+    /// FNV-1a over the UTF-16 code units, then a 64-bit finalizer), modulo the interval; 0 without checkpoints.
+    /// </summary>
+    private long PhaseOf(string stream)
+    {
+        if (_checkpointEvery == 0)
+        {
+            return 0;
+        }
+
+        ulong hash = 14695981039346656037UL;
+        foreach (char c in stream)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        hash ^= hash >> 33;
+        hash *= 0xff51afd7ed558ccdUL;
+        hash ^= hash >> 33;
+        return (long)(hash % (ulong)_checkpointEvery);
+    }
 
     // Pooled state machines (one append in every checkpointEvery): the harness must not add an allocation per append.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

@@ -1,3 +1,0 @@
-using Actors.ClientDemo;
-
-return await DemoApplication.RunAsync(args);

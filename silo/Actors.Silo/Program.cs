@@ -1,3 +1,0 @@
-using Actors.Silo;
-
-return await SiloApplication.RunAsync(args);

@@ -1,4 +1,0 @@
-namespace Actors;
-
-/// <summary>An incoming call filter as a delegate.</summary>
-public delegate Task IncomingGrainCallFilterDelegate(IIncomingGrainCallContext context);

@@ -1,3 +1,0 @@
-using Actors.Cluster.Benchmarks;
-
-return await ClusterBenchmarks.RunAsync(args);

@@ -1,3 +1,0 @@
-using Actors.RuntimeBenchmarks;
-
-return await BenchmarkCommands.RunAsync(args);
