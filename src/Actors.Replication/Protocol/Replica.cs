@@ -34,6 +34,7 @@ public sealed partial class Replica
     private readonly ReplicaFaults _faults;
     private readonly ReplicaLog _log;
     private readonly RunningClock _running;
+    private readonly ReplicaCheckpoints _checkpoints;
 
     private long _epoch;
     private ReplicaId? _leader;
@@ -81,7 +82,7 @@ public sealed partial class Replica
         _time = time;
         _options = options;
         _faults = faults;
-        _checkpoint = checkpoint;
+        _checkpoints = new ReplicaCheckpoints(checkpoint);
         _log = LoadLog(id, checkpoint, firstEntryOffset, durableEntries);
         if (_log.LastEpoch > enteredEpoch)
         {
