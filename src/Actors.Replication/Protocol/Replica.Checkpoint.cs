@@ -141,10 +141,10 @@ public sealed partial class Replica
             || (checkpoint.Offset <= _log.EndOffset && _log.EpochAt(checkpoint.Offset) == checkpoint.Epoch);
         if (!agrees)
         {
-            if (checkpoint.Offset <= _matchedOffset)
+            if (checkpoint.Offset <= _followerState.MatchedOffset)
             {
                 throw new ReplicationInvariantException(
-                    Id, $"checkpoint {checkpoint.Offset} of epoch {checkpoint.Epoch} from {install.From} contradicts the prefix matched up to {_matchedOffset}");
+                    Id, $"checkpoint {checkpoint.Offset} of epoch {checkpoint.Epoch} from {install.From} contradicts the prefix matched up to {_followerState.MatchedOffset}");
             }
 
             var environment = CheckpointEnvironment("take a transferred checkpoint");
@@ -154,9 +154,8 @@ public sealed partial class Replica
             ForgetHeldRequests();
         }
 
-        _matchedInEpoch = true;
-        _matchedOffset = Math.Max(_matchedOffset, checkpoint.Offset);
-        _committedOffset = Math.Max(_committedOffset, Math.Min(install.CommittedOffset, _matchedOffset));
+        _followerState.Matched(checkpoint.Offset);
+        _committedOffset = Math.Max(_committedOffset, Math.Min(install.CommittedOffset, _followerState.MatchedOffset));
         EnsureSync();
         ReportProgressToLeader();
     }

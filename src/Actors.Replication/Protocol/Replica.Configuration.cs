@@ -62,7 +62,7 @@ public sealed partial class Replica
         if (configuration.Epoch > _highestEpochSeen)
         {
             _highestEpochSeen = configuration.Epoch;
-            _lastLeaderContact = _running.Now();
+            _followerState.Heard(_running.Now());
         }
 
         ResolvePendingWrite(configuration);

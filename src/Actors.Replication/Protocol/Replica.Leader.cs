@@ -26,8 +26,7 @@ public sealed partial class Replica
         _leader = Id;
         _view = configuration;
         _highestEpochSeen = Math.Max(_highestEpochSeen, configuration.Epoch);
-        _matchedOffset = 0;
-        _matchedInEpoch = false;
+        _followerState.EnterEpoch();
         ForgetHeldRequests();
         _followers.Clear();
         foreach (var replica in configuration.Replicas)
@@ -54,7 +53,7 @@ public sealed partial class Replica
         Role = ReplicaRole.Follower;
         _followers.Clear();
         _pendingWrite = null;
-        _lastLeaderContact = _running.Now();
+        _followerState.Heard(_running.Now());
         while (_waiting.TryDequeue(out var waiting))
         {
             _environment.Abandon(waiting.RequestId, appended: true);

@@ -35,6 +35,8 @@ public sealed partial class Replica
     private readonly ReplicaLog _log;
     private readonly RunningClock _running;
     private readonly ReplicaCheckpoints _checkpoints;
+    private readonly FollowerState _followerState;
+    private readonly HeldAppendRequests _held = new();
 
     private long _epoch;
     private ReplicaId? _leader;
@@ -91,7 +93,7 @@ public sealed partial class Replica
 
         _epoch = enteredEpoch;
         _running = new RunningClock(time, options.HeartbeatInterval);
-        _lastLeaderContact = _running.Now();
+        _followerState = new FollowerState(_running.Now());
         _lastConfigurationRead = _time.GetTimestamp();
     }
 
