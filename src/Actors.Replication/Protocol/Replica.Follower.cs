@@ -73,7 +73,7 @@ public sealed partial class Replica
             _leader = message.From;
             _followerState.EnterEpoch();
             ForgetHeldRequests();
-            _leaderStamp = 0;
+            _readLease.ForgetLeaderStamp();
         }
         else if (Role == ReplicaRole.Leader)
         {

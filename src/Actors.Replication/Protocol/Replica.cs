@@ -37,6 +37,7 @@ public sealed partial class Replica
     private readonly ReplicaCheckpoints _checkpoints;
     private readonly FollowerState _followerState;
     private readonly HeldAppendRequests _held = new();
+    private readonly ReadLease _readLease;
 
     private long _epoch;
     private ReplicaId? _leader;
@@ -94,6 +95,7 @@ public sealed partial class Replica
         _epoch = enteredEpoch;
         _running = new RunningClock(time, options.HeartbeatInterval);
         _followerState = new FollowerState(_running.Now());
+        _readLease = new ReadLease(time, options, faults);
         _lastConfigurationRead = _time.GetTimestamp();
     }
 
