@@ -168,16 +168,16 @@ public sealed partial class Replica
 
     private void FollowerTick(long now)
     {
-        if (_pendingWrite is not null || _view is null)
+        if (_configuration.PendingWrite is not null || _configuration.View is not { } view)
         {
             return;
         }
 
-        var mayLead = _view.IsInSync(Id) || _faults.ElectOutsideInSync;
-        var readRecently = _electionWanted && _time.GetElapsedTime(_lastConfigurationRead, now) < _options.HeartbeatInterval;
+        var mayLead = view.IsInSync(Id) || _faults.ElectOutsideInSync;
+        var readRecently = _configuration.ElectionWanted && _time.GetElapsedTime(_configuration.LastRead, now) < _options.HeartbeatInterval;
         if (mayLead && !readRecently && LeaderTimedOut())
         {
-            _electionWanted = true;
+            _configuration.ElectionWanted = true;
             RequestConfigurationRead();
         }
     }

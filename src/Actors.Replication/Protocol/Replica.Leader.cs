@@ -24,8 +24,8 @@ public sealed partial class Replica
         EnterEpoch(configuration.Epoch);
         Role = ReplicaRole.Leader;
         _leader = Id;
-        _view = configuration;
-        _highestEpochSeen = Math.Max(_highestEpochSeen, configuration.Epoch);
+        _configuration.Adopt(configuration);
+        _configuration.SawEpoch(configuration.Epoch);
         _followerState.EnterEpoch();
         ForgetHeldRequests();
         _followers.Clear();
@@ -52,7 +52,7 @@ public sealed partial class Replica
     {
         Role = ReplicaRole.Follower;
         _followers.Clear();
-        _pendingWrite = null;
+        _configuration.ForgetPendingWrite();
         _followerState.Heard(_running.Now());
         while (_waiting.TryDequeue(out var waiting))
         {
@@ -218,8 +218,8 @@ public sealed partial class Replica
     /// <summary>The in-sync set, plus a proposed one until the store's answer is known (a removal counts only once accepted).</summary>
     private IEnumerable<ReplicaId> ReplicasToWaitFor()
     {
-        var inSync = _view!.InSync.AsEnumerable();
-        if (_pendingWrite is { } pending && pending.Proposal.Epoch == _epoch)
+        var inSync = _configuration.View!.InSync.AsEnumerable();
+        if (_configuration.PendingWrite is { } pending && pending.Proposal.Epoch == _epoch)
         {
             inSync = _faults.ShrinkInSyncBeforeStoreAccepts ? pending.Proposal.InSync : inSync.Union(pending.Proposal.InSync);
         }
@@ -239,11 +239,12 @@ public sealed partial class Replica
             }
         }
 
-        if (_pendingWrite is not null)
+        if (_configuration.PendingWrite is not null)
         {
             return;
         }
 
+        var view = _configuration.View!;
         var running = _running.Now();
         foreach (var (follower, progress) in _followers)
         {
@@ -253,18 +254,18 @@ public sealed partial class Replica
             // follower it cannot reach in its in-sync set (the next append would wait the lag timeout, and a failover
             // could pick that follower as leader).
             var silent = running - progress.LastHeard >= _options.FollowerLagTimeout;
-            if (_view!.IsInSync(follower))
+            if (view.IsInSync(follower))
             {
                 if (silent
                     || (progress.DurableOffset < _log.EndOffset && running - AppendTime(progress.DurableOffset + 1) >= _options.FollowerLagTimeout))
                 {
-                    ProposeConfiguration(_view.WithInSync(_view.InSync.Where(r => r != follower)));
+                    ProposeConfiguration(view.WithInSync(view.InSync.Where(r => r != follower)));
                     return;
                 }
             }
             else if (!silent && progress.DurableOffset >= _log.EndOffset && progress.DurableOffset >= _committedOffset)
             {
-                ProposeConfiguration(_view.WithInSync(_view.InSync.Append(follower)));
+                ProposeConfiguration(view.WithInSync(view.InSync.Append(follower)));
                 return;
             }
         }

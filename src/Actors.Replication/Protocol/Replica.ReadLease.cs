@@ -33,7 +33,7 @@ public sealed partial class Replica
     /// no other replica may lead.
     /// </summary>
     public long ReadLeaseExpiry =>
-        Role != ReplicaRole.Leader || _view is null ? long.MinValue : _readLease.Expiry(ReplicasToWaitFor(), _followers);
+        Role != ReplicaRole.Leader || _configuration.View is null ? long.MinValue : _readLease.Expiry(ReplicasToWaitFor(), _followers);
 
     /// <summary>Whether this replica may serve a read now: it leads and its read lease has not expired.</summary>
     public bool HoldsReadLease() => _time.GetTimestamp() < ReadLeaseExpiry;
@@ -45,7 +45,7 @@ public sealed partial class Replica
     private void ReceivedLeaseStamp(long stamp) => _readLease.ReceivedStamp(stamp);
 
     /// <summary>The stamp a follower echoes: none while its own store write (an election) is pending.</summary>
-    private long StampToEcho() => _readLease.StampToEcho(storeWritePending: _pendingWrite is not null);
+    private long StampToEcho() => _readLease.StampToEcho(storeWritePending: _configuration.PendingWrite is not null);
 
     /// <summary>The leader took an echo from <paramref name="progress"/>'s follower in its epoch.</summary>
     private static void ReceivedEcho(FollowerProgress progress, long stamp) => ReadLease.ReceivedEcho(progress, stamp);

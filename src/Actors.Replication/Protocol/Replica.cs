@@ -38,6 +38,7 @@ public sealed partial class Replica
     private readonly FollowerState _followerState;
     private readonly HeldAppendRequests _held = new();
     private readonly ReadLease _readLease;
+    private readonly ConfigurationState _configuration;
 
     private long _epoch;
     private ReplicaId? _leader;
@@ -96,7 +97,7 @@ public sealed partial class Replica
         _running = new RunningClock(time, options.HeartbeatInterval);
         _followerState = new FollowerState(_running.Now());
         _readLease = new ReadLease(time, options, faults);
-        _lastConfigurationRead = _time.GetTimestamp();
+        _configuration = new ConfigurationState(_time.GetTimestamp());
     }
 
     /// <summary>This replica.</summary>
@@ -118,7 +119,7 @@ public sealed partial class Replica
     public long CommittedOffset => _committedOffset;
 
     /// <summary>The newest configuration this replica has seen (null before its first read).</summary>
-    public ReplicaConfiguration? Configuration => _view;
+    public ReplicaConfiguration? Configuration => _configuration.View;
 
     /// <summary>Starts the replica: it reads the configuration to learn its place.</summary>
     public void Start() => RequestConfigurationRead();
@@ -207,11 +208,11 @@ public sealed partial class Replica
 
         // Every tick reads the running clock, so all the time this replica runs is credited to it (a stall only once).
         _running.Now();
-        if (_pendingWrite is { } pending && _time.GetElapsedTime(pending.SentAt, now) >= _options.ConfigurationPollInterval)
+        if (_configuration.PendingWrite is { } pending && _time.GetElapsedTime(pending.SentAt, now) >= _options.ConfigurationPollInterval)
         {
             RequestConfigurationRead();
         }
-        else if (_time.GetElapsedTime(_lastConfigurationRead, now) >= _options.ConfigurationPollInterval)
+        else if (_time.GetElapsedTime(_configuration.LastRead, now) >= _options.ConfigurationPollInterval)
         {
             RequestConfigurationRead();
         }
