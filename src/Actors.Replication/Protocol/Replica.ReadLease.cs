@@ -33,7 +33,7 @@ public sealed partial class Replica
     /// no other replica may lead.
     /// </summary>
     public long ReadLeaseExpiry =>
-        Role != ReplicaRole.Leader || _configuration.View is null ? long.MinValue : _readLease.Expiry(ReplicasToWaitFor(), _followers);
+        Role != ReplicaRole.Leader || _configuration.View is null ? long.MinValue : _readLease.Expiry(ReplicasToWaitFor(), _leaderTerm.Followers);
 
     /// <summary>Whether this replica may serve a read now: it leads and its read lease has not expired.</summary>
     public bool HoldsReadLease() => _time.GetTimestamp() < ReadLeaseExpiry;

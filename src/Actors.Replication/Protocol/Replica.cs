@@ -39,6 +39,7 @@ public sealed partial class Replica
     private readonly HeldAppendRequests _held = new();
     private readonly ReadLease _readLease;
     private readonly ConfigurationState _configuration;
+    private readonly LeaderTerm _leaderTerm = new();
 
     private long _epoch;
     private ReplicaId? _leader;
