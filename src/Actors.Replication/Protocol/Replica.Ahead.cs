@@ -23,9 +23,6 @@ namespace Actors.Replication.Protocol;
 /// </remarks>
 public sealed partial class Replica
 {
-    /// <summary>The most requests a follower holds ahead of its log.</summary>
-    public const int MaxHeldRequests = 16;
-
     /// <summary>Requests held ahead of the log now (tests and diagnostics).</summary>
     public int HeldRequests => _held.Count;
 

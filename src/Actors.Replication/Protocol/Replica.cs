@@ -28,6 +28,9 @@ namespace Actors.Replication.Protocol;
 /// </remarks>
 public sealed partial class Replica
 {
+    /// <summary>The most requests a follower holds ahead of its log (Replica.Ahead.cs says why it holds any).</summary>
+    public const int MaxHeldRequests = 16;
+
     private readonly IReplicaEnvironment _environment;
     private readonly TimeProvider _time;
     private readonly ReplicaOptions _options;
