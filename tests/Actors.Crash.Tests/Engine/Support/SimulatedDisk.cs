@@ -7,10 +7,10 @@ namespace Actors.Crash.Tests.Engine.Support;
 /// be replayed to any boundary and a post-crash image built there.
 /// </summary>
 /// <remarks>Thread-safe: one lock guards everything (the writer loop and readers use it concurrently).</remarks>
-internal sealed partial class SimulatedDisk
+internal sealed class SimulatedDisk
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<int, Inode> _inodes = [];
+    private readonly Dictionary<int, SimulatedInode> _inodes = [];
     private readonly Dictionary<string, int> _names = new(StringComparer.Ordinal);
     private Dictionary<string, int> _durableNames = new(StringComparer.Ordinal);
     private readonly List<DiskOp> _pendingDirectoryOps = [];
@@ -54,7 +54,7 @@ internal sealed partial class SimulatedDisk
         foreach (var (path, content) in image)
         {
             int id = disk._nextInode++;
-            disk._inodes[id] = new Inode(id, content);
+            disk._inodes[id] = new SimulatedInode(id, content);
             disk._names[path] = id;
         }
 
@@ -231,14 +231,14 @@ internal sealed partial class SimulatedDisk
         return names;
     }
 
-    private static byte[] FileImage(Inode node, CrashVariant variant, Random random, int tearGranularity)
+    private static byte[] FileImage(SimulatedInode node, CrashVariant variant, Random random, int tearGranularity)
     {
         if (variant == CrashVariant.ProcessCrash)
         {
             return node.Live.AsSpan(0, (int)node.LiveLength).ToArray();
         }
 
-        var content = new FileBuffer(node.Durable);
+        var content = new SimulatedFileBuffer(node.Durable);
         var pending = node.Pending;
         switch (variant)
         {
@@ -299,7 +299,7 @@ internal sealed partial class SimulatedDisk
         {
             case DiskOpKind.Create:
                 _nextInode = Math.Max(_nextInode, op.Inode + 1);
-                _inodes[op.Inode] = new Inode(op.Inode, []);
+                _inodes[op.Inode] = new SimulatedInode(op.Inode, []);
                 _names[op.Path] = op.Inode;
                 _pendingDirectoryOps.Add(op);
                 break;
