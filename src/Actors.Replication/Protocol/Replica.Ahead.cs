@@ -14,7 +14,7 @@ namespace Actors.Replication.Protocol;
 /// position there and resent every entry in flight, which the follower then received twice (the run logs before issue 64, in git history).</para>
 /// <para>A request is held only when nothing else can explain the gap: it comes from the leader of this replica's epoch
 /// (the fencing already ran), this replica has matched its whole log with that leader in this epoch
-/// (<see cref="_matchedOffset"/> equals the log's end, verified by an earlier request), and the request carries
+/// (<see cref="FollowerState.MatchedOffset"/> equals the log's end, verified by an earlier request), and the request carries
 /// entries. The leader's send position then passed this replica's end only by sending the entries in between, so they
 /// are in flight or lost; a lost request is resent by the leader's heartbeat. Taking a held request later is the same as
 /// its delayed delivery, which the protocol allows (the fencing and its lease stamp were taken on arrival; an epoch
@@ -23,14 +23,6 @@ namespace Actors.Replication.Protocol;
 /// </remarks>
 public sealed partial class Replica
 {
-    /// <summary>The most requests a follower holds ahead of its log.</summary>
-    public const int MaxHeldRequests = 16;
-
-    private readonly SortedDictionary<long, AppendRequest> _held = [];
-
-    /// <summary>Whether a request (or a checkpoint) of the current leader passed the prefix check in <see cref="_epoch"/>.</summary>
-    private bool _matchedInEpoch;
-
     /// <summary>Requests held ahead of the log now (tests and diagnostics).</summary>
     public int HeldRequests => _held.Count;
 
@@ -39,44 +31,20 @@ public sealed partial class Replica
     {
         if (request.PrevOffset <= _log.EndOffset
             || request.Entries.Count == 0
-            || !_matchedInEpoch
-            || _matchedOffset != _log.EndOffset)
+            || !_followerState.MatchedInEpoch
+            || _followerState.MatchedOffset != _log.EndOffset)
         {
             return false;
         }
 
-        if (_held.TryGetValue(request.PrevOffset, out var held))
-        {
-            // A resend from the same position: keep the one that carries more.
-            if (request.Entries.Count >= held.Entries.Count)
-            {
-                _held[request.PrevOffset] = request;
-            }
-
-            return true;
-        }
-
-        if (_held.Count >= MaxHeldRequests)
-        {
-            return false;
-        }
-
-        _held.Add(request.PrevOffset, request);
-        return true;
+        return _held.TryHold(request);
     }
 
     /// <summary>Takes the held requests the log has reached, in order of their previous offset.</summary>
     private void TakeHeldRequests()
     {
-        while (_held.Count > 0)
+        while (_held.TryTakeReached(_log.EndOffset, out var request))
         {
-            var (prevOffset, request) = _held.First();
-            if (prevOffset > _log.EndOffset)
-            {
-                return;
-            }
-
-            _held.Remove(prevOffset);
             if (Role != ReplicaRole.Follower || request.Epoch != _epoch || request.From != _leader)
             {
                 ForgetHeldRequests();

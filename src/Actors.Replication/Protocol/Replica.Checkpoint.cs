@@ -22,12 +22,6 @@ namespace Actors.Replication.Protocol;
 /// </remarks>
 public sealed partial class Replica
 {
-    /// <summary>The durable checkpoint the log starts at (its offset is always <see cref="ReplicaLog.StartOffset"/>).</summary>
-    private ReplicaCheckpoint _checkpoint;
-
-    private ReplicaCheckpoint? _writingCheckpoint;
-    private long _writingCheckpointToken;
-
     /// <summary>
     /// Creates a replica over what its disk held at start: its durable <paramref name="checkpoint"/>, the log's entries
     /// from <paramref name="firstEntryOffset"/> on and the last entered epoch. Entries the checkpoint covers are skipped.
@@ -47,10 +41,10 @@ public sealed partial class Replica
     }
 
     /// <summary>The durable checkpoint the log starts at (<see cref="ReplicaCheckpoint.Empty"/> when the log starts at offset 1).</summary>
-    public ReplicaCheckpoint Checkpoint => _checkpoint;
+    public ReplicaCheckpoint Checkpoint => _checkpoints.Durable;
 
     /// <summary>Whether a checkpoint write asked by <see cref="Compact"/> has not completed yet.</summary>
-    public bool IsWritingCheckpoint => _writingCheckpoint is not null;
+    public bool IsWritingCheckpoint => _checkpoints.IsWriting;
 
     /// <summary>
     /// Offers the materialized state at a committed offset: the replica writes it durably and then deletes the entries
@@ -65,7 +59,7 @@ public sealed partial class Replica
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var environment = CheckpointEnvironment("checkpoint its log");
-        if (checkpoint.Offset <= _log.StartOffset || _writingCheckpoint is not null)
+        if (checkpoint.Offset <= _log.StartOffset || _checkpoints.IsWriting)
         {
             return false;
         }
@@ -84,9 +78,9 @@ public sealed partial class Replica
                 nameof(checkpoint));
         }
 
-        _writingCheckpoint = checkpoint;
-        _writingCheckpointToken = ++_nextSyncToken;
-        environment.WriteCheckpoint(checkpoint, _writingCheckpointToken);
+        var token = ++_nextSyncToken;
+        _checkpoints.BeginWrite(checkpoint, token);
+        environment.WriteCheckpoint(checkpoint, token);
         if (_faults.DeletePrefixBeforeCheckpointDurable)
         {
             DeleteCheckpointedPrefix(environment, checkpoint);
@@ -98,12 +92,11 @@ public sealed partial class Replica
     /// <summary>Delivers the completion of <see cref="IReplicaCheckpointEnvironment.WriteCheckpoint"/>(..., <paramref name="token"/>).</summary>
     public void OnCheckpointWritten(long token)
     {
-        if (_writingCheckpoint is not { } checkpoint || token != _writingCheckpointToken)
+        if (!_checkpoints.TryCompleteWrite(token, out var checkpoint))
         {
             throw new ReplicationInvariantException(Id, $"checkpoint write {token} completed but was never requested (or completed twice)");
         }
 
-        _writingCheckpoint = null;
         if (!_faults.DeletePrefixBeforeCheckpointDurable)
         {
             DeleteCheckpointedPrefix(CheckpointEnvironment("checkpoint its log"), checkpoint);
@@ -119,19 +112,20 @@ public sealed partial class Replica
         }
 
         _log.DeletePrefix(checkpoint.Offset);
-        _checkpoint = checkpoint;
+        _checkpoints.Replace(checkpoint);
         environment.DeletePrefix(checkpoint.Offset);
     }
 
     private void SendCheckpoint(ReplicaId follower, FollowerProgress progress)
     {
-        if (_checkpoint.Offset != _log.StartOffset)
+        var checkpoint = _checkpoints.Durable;
+        if (checkpoint.Offset != _log.StartOffset)
         {
-            throw new ReplicationInvariantException(Id, $"the log starts at {_log.StartOffset} but the checkpoint is at {_checkpoint.Offset}");
+            throw new ReplicationInvariantException(Id, $"the log starts at {_log.StartOffset} but the checkpoint is at {checkpoint.Offset}");
         }
 
-        _environment.Send(follower, new InstallCheckpoint(Id, _epoch, _checkpoint, _committedOffset));
-        progress.NextOffset = _checkpoint.Offset + 1;
+        _environment.Send(follower, new InstallCheckpoint(Id, _epoch, checkpoint, _committedOffset));
+        progress.NextOffset = checkpoint.Offset + 1;
         progress.LastSent = _running.Now();
     }
 
@@ -147,22 +141,21 @@ public sealed partial class Replica
             || (checkpoint.Offset <= _log.EndOffset && _log.EpochAt(checkpoint.Offset) == checkpoint.Epoch);
         if (!agrees)
         {
-            if (checkpoint.Offset <= _matchedOffset)
+            if (checkpoint.Offset <= _followerState.MatchedOffset)
             {
                 throw new ReplicationInvariantException(
-                    Id, $"checkpoint {checkpoint.Offset} of epoch {checkpoint.Epoch} from {install.From} contradicts the prefix matched up to {_matchedOffset}");
+                    Id, $"checkpoint {checkpoint.Offset} of epoch {checkpoint.Epoch} from {install.From} contradicts the prefix matched up to {_followerState.MatchedOffset}");
             }
 
             var environment = CheckpointEnvironment("take a transferred checkpoint");
             _log.ResetTo(checkpoint.Offset, checkpoint.Epoch);
-            _checkpoint = checkpoint;
+            _checkpoints.Replace(checkpoint);
             environment.InstallCheckpoint(checkpoint);
             ForgetHeldRequests();
         }
 
-        _matchedInEpoch = true;
-        _matchedOffset = Math.Max(_matchedOffset, checkpoint.Offset);
-        _committedOffset = Math.Max(_committedOffset, Math.Min(install.CommittedOffset, _matchedOffset));
+        _followerState.Matched(checkpoint.Offset);
+        _committedOffset = Math.Max(_committedOffset, Math.Min(install.CommittedOffset, _followerState.MatchedOffset));
         EnsureSync();
         ReportProgressToLeader();
     }

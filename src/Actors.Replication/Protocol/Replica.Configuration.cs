@@ -11,12 +11,6 @@ namespace Actors.Replication.Protocol;
 /// </remarks>
 public sealed partial class Replica
 {
-    private ReplicaConfiguration? _view;
-    private PendingConfigurationWrite? _pendingWrite;
-    private bool _electionWanted;
-    private long _highestEpochSeen;
-    private long _lastConfigurationRead;
-
     /// <summary>Delivers the answer to <see cref="IReplicaEnvironment.ReadConfiguration"/>.</summary>
     public void OnConfigurationRead(ReplicaConfiguration configuration)
     {
@@ -33,14 +27,14 @@ public sealed partial class Replica
 
     private void RequestConfigurationRead()
     {
-        _lastConfigurationRead = _time.GetTimestamp();
+        _configuration.ReadRequested(_time.GetTimestamp());
         _environment.ReadConfiguration();
     }
 
     private void ProposeConfiguration(ReplicaConfiguration proposal)
     {
         var expected = proposal.Version - 1;
-        _pendingWrite = new PendingConfigurationWrite(expected, proposal, _time.GetTimestamp());
+        _configuration.WriteSent(new PendingConfigurationWrite(expected, proposal, _time.GetTimestamp()));
         _environment.WriteConfiguration(expected, proposal);
         if (Role == ReplicaRole.Leader)
         {
@@ -51,18 +45,17 @@ public sealed partial class Replica
     /// <summary>Takes in one linearizable observation of the store (a read, or a write's answer).</summary>
     private void Observe(ReplicaConfiguration configuration)
     {
-        if (_view is null || configuration.Version > _view.Version)
+        if (_configuration.View is not { } known || configuration.Version > known.Version)
         {
             if (Role != ReplicaRole.Leader || configuration.Epoch != _epoch)
             {
-                _view = configuration;
+                _configuration.Adopt(configuration);
             }
         }
 
-        if (configuration.Epoch > _highestEpochSeen)
+        if (_configuration.SawEpoch(configuration.Epoch))
         {
-            _highestEpochSeen = configuration.Epoch;
-            _lastLeaderContact = _running.Now();
+            _followerState.Heard(_running.Now());
         }
 
         ResolvePendingWrite(configuration);
@@ -72,26 +65,26 @@ public sealed partial class Replica
             {
                 StepDown();
             }
-            else if (configuration.Epoch == _epoch && configuration.Version > _view!.Version)
+            else if (configuration.Epoch == _epoch && configuration.Version > _configuration.View!.Version)
             {
                 // Only this leader writes in its epoch: a newer version of it is this leader's own accepted proposal.
-                _view = configuration;
+                _configuration.Adopt(configuration);
                 AdvanceCommit();
             }
 
             return;
         }
 
-        if (configuration.Leader == Id && configuration.Epoch > _epoch && configuration.Version >= _view!.Version)
+        if (configuration.Leader == Id && configuration.Epoch > _epoch && configuration.Version >= _configuration.View!.Version)
         {
             // The store named this replica (its write's reply may have been lost); it has never acted in that epoch.
-            _electionWanted = false;
-            _pendingWrite = null;
+            _configuration.ElectionWanted = false;
+            _configuration.ForgetPendingWrite();
             BecomeLeader(configuration);
             return;
         }
 
-        if (_pendingWrite is not null || configuration.Version < _view!.Version)
+        if (_configuration.PendingWrite is not null || configuration.Version < _configuration.View!.Version)
         {
             return;
         }
@@ -99,14 +92,14 @@ public sealed partial class Replica
         if (configuration.Leader == Id)
         {
             // Named leader of an epoch this replica already entered (it restarted or stepped down): never resume it.
-            _electionWanted = false;
+            _configuration.ElectionWanted = false;
             ProposeConfiguration(configuration.WithNewLeader(Id));
             return;
         }
 
-        if (_electionWanted)
+        if (_configuration.ElectionWanted)
         {
-            _electionWanted = false;
+            _configuration.ElectionWanted = false;
             var mayLead = configuration.IsInSync(Id) || _faults.ElectOutsideInSync;
             if (mayLead && LeaderTimedOut())
             {
@@ -123,14 +116,14 @@ public sealed partial class Replica
 
     private void ResolvePendingWrite(ReplicaConfiguration configuration)
     {
-        if (_pendingWrite is not { } pending)
+        if (_configuration.PendingWrite is not { } pending)
         {
             return;
         }
 
         if (configuration.Version > pending.ExpectedVersion)
         {
-            _pendingWrite = null;
+            _configuration.ForgetPendingWrite();
             return;
         }
 
@@ -138,7 +131,7 @@ public sealed partial class Replica
         {
             // Not taken effect yet as far as this read shows; the write may be lost. Sending it again is safe: it is
             // conditioned on the same version, so at most one of the copies takes effect.
-            _pendingWrite = pending with { SentAt = _time.GetTimestamp() };
+            _configuration.WriteSent(pending with { SentAt = _time.GetTimestamp() });
             _environment.WriteConfiguration(pending.ExpectedVersion, pending.Proposal);
         }
     }

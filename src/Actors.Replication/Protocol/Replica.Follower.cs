@@ -6,12 +6,6 @@ namespace Actors.Replication.Protocol;
 /// <summary>The follower's side: fencing, the prefix check, divergent-tail truncation, progress reports, leader timeout.</summary>
 public sealed partial class Replica
 {
-    /// <summary>When this replica last heard from its leader or saw a newer epoch, on <see cref="_running"/>.</summary>
-    private TimeSpan _lastLeaderContact;
-
-    /// <summary>This replica's log equals the leader's up to here, as verified in the current epoch (0 after a restart).</summary>
-    private long _matchedOffset;
-
     private void OnAppendRequest(AppendRequest request)
     {
         if (!AcceptFromLeader(request))
@@ -41,9 +35,8 @@ public sealed partial class Replica
         }
 
         AcceptEntries(request);
-        _matchedInEpoch = true;
-        _matchedOffset = Math.Max(_matchedOffset, request.PrevOffset + request.Entries.Count);
-        _committedOffset = Math.Max(_committedOffset, Math.Min(request.CommittedOffset, _matchedOffset));
+        _followerState.Matched(request.PrevOffset + request.Entries.Count);
+        _committedOffset = Math.Max(_committedOffset, Math.Min(request.CommittedOffset, _followerState.MatchedOffset));
         EnsureSync();
 
         // One answer per request where it can: a follower at the leader's end gets new entries as they are proposed, so
@@ -51,7 +44,7 @@ public sealed partial class Replica
         // entries are not durable), or at once when nothing matched waits for a sync (a heartbeat, a resend). A follower
         // catching up answers at once too: the leader sends it more only on an answer.
         var catchingUp = request.PrevOffset + request.Entries.Count < request.LeaderEndOffset;
-        if (catchingUp || _log.DurableOffset >= _matchedOffset || _faults.AcknowledgeBeforeFollowerSync)
+        if (catchingUp || _log.DurableOffset >= _followerState.MatchedOffset || _faults.AcknowledgeBeforeFollowerSync)
         {
             ReportProgressToLeader();
         }
@@ -78,10 +71,9 @@ public sealed partial class Replica
 
             EnterEpoch(message.Epoch);
             _leader = message.From;
-            _matchedOffset = 0;
-            _matchedInEpoch = false;
+            _followerState.EnterEpoch();
             ForgetHeldRequests();
-            _leaderStamp = 0;
+            _readLease.ForgetLeaderStamp();
         }
         else if (Role == ReplicaRole.Leader)
         {
@@ -96,7 +88,7 @@ public sealed partial class Replica
             _leader = message.From;
         }
 
-        _lastLeaderContact = _running.Now();
+        _followerState.Heard(_running.Now());
         return true;
     }
 
@@ -151,10 +143,10 @@ public sealed partial class Replica
                 Id, $"would truncate to {length} below the checkpoint at {_log.StartOffset} (committed entries)");
         }
 
-        if (length < _matchedOffset)
+        if (length < _followerState.MatchedOffset)
         {
             throw new ReplicationInvariantException(
-                Id, $"would truncate to {length} below the offset {_matchedOffset} already matched with leader {_leader} in epoch {_epoch}");
+                Id, $"would truncate to {length} below the offset {_followerState.MatchedOffset} already matched with leader {_leader} in epoch {_epoch}");
         }
 
         _log.TruncateTo(length);
@@ -169,27 +161,28 @@ public sealed partial class Replica
             return;
         }
 
-        var durable = _faults.AcknowledgeBeforeFollowerSync ? _matchedOffset : Math.Min(_log.DurableOffset, _matchedOffset);
-        _environment.Send(leader, new AppendAccepted(Id, _epoch, _matchedOffset, durable, StampToEcho()));
+        var matched = _followerState.MatchedOffset;
+        var durable = _faults.AcknowledgeBeforeFollowerSync ? matched : Math.Min(_log.DurableOffset, matched);
+        _environment.Send(leader, new AppendAccepted(Id, _epoch, matched, durable, StampToEcho()));
     }
 
     private void FollowerTick(long now)
     {
-        if (_pendingWrite is not null || _view is null)
+        if (_configuration.PendingWrite is not null || _configuration.View is not { } view)
         {
             return;
         }
 
-        var mayLead = _view.IsInSync(Id) || _faults.ElectOutsideInSync;
-        var readRecently = _electionWanted && _time.GetElapsedTime(_lastConfigurationRead, now) < _options.HeartbeatInterval;
+        var mayLead = view.IsInSync(Id) || _faults.ElectOutsideInSync;
+        var readRecently = _configuration.ElectionWanted && _time.GetElapsedTime(_configuration.LastRead, now) < _options.HeartbeatInterval;
         if (mayLead && !readRecently && LeaderTimedOut())
         {
-            _electionWanted = true;
+            _configuration.ElectionWanted = true;
             RequestConfigurationRead();
         }
     }
 
     /// <summary>Whether the leader has been silent for the leader timeout (plus a stagger by replica number) of this replica's running time.</summary>
     private bool LeaderTimedOut() =>
-        _running.Now() - _lastLeaderContact >= _options.LeaderTimeout + _options.HeartbeatInterval * Id.Value;
+        _running.Now() - _followerState.LastLeaderContact >= _options.LeaderTimeout + _options.HeartbeatInterval * Id.Value;
 }

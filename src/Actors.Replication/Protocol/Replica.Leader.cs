@@ -7,43 +7,27 @@ namespace Actors.Replication.Protocol;
 /// <summary>The leader's side: append, replicate, acknowledge, shrink and grow the in-sync set through the store.</summary>
 public sealed partial class Replica
 {
-    private readonly Dictionary<ReplicaId, FollowerProgress> _followers = [];
-    private readonly Queue<(long Offset, long RequestId)> _waiting = new();
-
-    /// <summary>
-    /// Append time (on <see cref="_running"/>) of offsets above <see cref="_appendTimesBase"/>; older offsets count from
-    /// <see cref="_leaderSince"/>.
-    /// </summary>
-    private readonly List<TimeSpan> _appendTimes = [];
-    private long _appendTimesBase;
-    private TimeSpan _leaderSince;
-    private long _lastHeartbeat;
-
     private void BecomeLeader(ReplicaConfiguration configuration)
     {
         EnterEpoch(configuration.Epoch);
         Role = ReplicaRole.Leader;
         _leader = Id;
-        _view = configuration;
-        _highestEpochSeen = Math.Max(_highestEpochSeen, configuration.Epoch);
-        _matchedOffset = 0;
-        _matchedInEpoch = false;
+        _configuration.Adopt(configuration);
+        _configuration.SawEpoch(configuration.Epoch);
+        _followerState.EnterEpoch();
         ForgetHeldRequests();
-        _followers.Clear();
+        _leaderTerm.ClearFollowers();
         foreach (var replica in configuration.Replicas)
         {
             if (replica != Id)
             {
-                _followers[replica] = new FollowerProgress { NextOffset = _log.EndOffset + 1, LastHeard = _running.Now() };
+                _leaderTerm.Track(replica, new FollowerProgress { NextOffset = _log.EndOffset + 1, LastHeard = _running.Now() });
             }
         }
 
-        _appendTimes.Clear();
-        _appendTimesBase = _log.EndOffset;
-        _leaderSince = _running.Now();
-        _lastHeartbeat = _time.GetTimestamp();
+        _leaderTerm.Begin(_log.EndOffset, _running.Now(), _time.GetTimestamp());
         EnsureSync();
-        foreach (var follower in _followers.Keys)
+        foreach (var follower in _leaderTerm.FollowerIds)
         {
             SendAppend(follower);
         }
@@ -52,10 +36,10 @@ public sealed partial class Replica
     private void StepDown()
     {
         Role = ReplicaRole.Follower;
-        _followers.Clear();
-        _pendingWrite = null;
-        _lastLeaderContact = _running.Now();
-        while (_waiting.TryDequeue(out var waiting))
+        _leaderTerm.ClearFollowers();
+        _configuration.ForgetPendingWrite();
+        _followerState.Heard(_running.Now());
+        while (_leaderTerm.TryTakeWaiting(out var waiting))
         {
             _environment.Abandon(waiting.RequestId, appended: true);
         }
@@ -70,8 +54,7 @@ public sealed partial class Replica
         {
             entries[i] = new LogEntry(_epoch, proposals[i].Payload);
             var offset = _log.Append(entries[i]);
-            _appendTimes.Add(now);
-            _waiting.Enqueue((offset, proposals[i].RequestId));
+            _leaderTerm.Appended(offset, proposals[i].RequestId, now);
         }
 
         _environment.WriteEntries(firstOffset, entries);
@@ -80,7 +63,7 @@ public sealed partial class Replica
         // A follower whose send position was at the end gets the new entries now (pipelined: without waiting for its
         // answer to what is in flight), in as few requests as the per-request limit allows; one behind, or whose end is
         // not known yet (probing), gets them when it answers.
-        foreach (var (follower, progress) in _followers)
+        foreach (var (follower, progress) in _leaderTerm)
         {
             if (progress.NextOffset == firstOffset && !progress.Probing)
             {
@@ -100,7 +83,7 @@ public sealed partial class Replica
     /// </summary>
     private void SendAppend(ReplicaId follower, bool probeOnly = false)
     {
-        var progress = _followers[follower];
+        var progress = _leaderTerm[follower];
         var prevOffset = Math.Min(progress.NextOffset - 1, _log.EndOffset);
         if (prevOffset < _log.StartOffset)
         {
@@ -137,7 +120,7 @@ public sealed partial class Replica
 
     private void OnAppendAccepted(AppendAccepted accepted)
     {
-        if (Role != ReplicaRole.Leader || accepted.Epoch != _epoch || !_followers.TryGetValue(accepted.From, out var progress))
+        if (Role != ReplicaRole.Leader || accepted.Epoch != _epoch || !_leaderTerm.TryGetFollower(accepted.From, out var progress))
         {
             return;
         }
@@ -162,7 +145,7 @@ public sealed partial class Replica
     /// </summary>
     private void OnAppendDiverged(AppendDiverged diverged)
     {
-        if (Role != ReplicaRole.Leader || diverged.Epoch != _epoch || !_followers.TryGetValue(diverged.From, out var progress))
+        if (Role != ReplicaRole.Leader || diverged.Epoch != _epoch || !_leaderTerm.TryGetFollower(diverged.From, out var progress))
         {
             return;
         }
@@ -200,7 +183,7 @@ public sealed partial class Replica
         var committed = _log.DurableOffset;
         foreach (var replica in ReplicasToWaitFor())
         {
-            committed = _followers.TryGetValue(replica, out var progress) ? Math.Min(committed, progress.DurableOffset) : 0;
+            committed = _leaderTerm.TryGetFollower(replica, out var progress) ? Math.Min(committed, progress.DurableOffset) : 0;
         }
 
         if (committed <= _committedOffset)
@@ -209,9 +192,8 @@ public sealed partial class Replica
         }
 
         _committedOffset = committed;
-        while (_waiting.TryPeek(out var waiting) && waiting.Offset <= committed)
+        while (_leaderTerm.TryTakeAcknowledged(committed, out var waiting))
         {
-            _waiting.Dequeue();
             _environment.Acknowledge(waiting.RequestId, waiting.Offset, _epoch);
         }
     }
@@ -219,8 +201,8 @@ public sealed partial class Replica
     /// <summary>The in-sync set, plus a proposed one until the store's answer is known (a removal counts only once accepted).</summary>
     private IEnumerable<ReplicaId> ReplicasToWaitFor()
     {
-        var inSync = _view!.InSync.AsEnumerable();
-        if (_pendingWrite is { } pending && pending.Proposal.Epoch == _epoch)
+        var inSync = _configuration.View!.InSync.AsEnumerable();
+        if (_configuration.PendingWrite is { } pending && pending.Proposal.Epoch == _epoch)
         {
             inSync = _faults.ShrinkInSyncBeforeStoreAccepts ? pending.Proposal.InSync : inSync.Union(pending.Proposal.InSync);
         }
@@ -230,23 +212,24 @@ public sealed partial class Replica
 
     private void LeaderTick(long now)
     {
-        if (_time.GetElapsedTime(_lastHeartbeat, now) >= _options.HeartbeatInterval)
+        if (_time.GetElapsedTime(_leaderTerm.LastHeartbeat, now) >= _options.HeartbeatInterval)
         {
-            _lastHeartbeat = now;
+            _leaderTerm.HeartbeatSent(now);
             var heartbeatAt = _running.Now();
-            foreach (var (follower, progress) in _followers)
+            foreach (var (follower, progress) in _leaderTerm)
             {
                 HeartbeatFollower(follower, progress, heartbeatAt);
             }
         }
 
-        if (_pendingWrite is not null)
+        if (_configuration.PendingWrite is not null)
         {
             return;
         }
 
+        var view = _configuration.View!;
         var running = _running.Now();
-        foreach (var (follower, progress) in _followers)
+        foreach (var (follower, progress) in _leaderTerm)
         {
             // Lag is judged on the running clock: a stall of this leader's own process is no evidence against a follower.
             // A follower is heard at least once per heartbeat interval (an idle one answers the empty requests), so one
@@ -254,23 +237,22 @@ public sealed partial class Replica
             // follower it cannot reach in its in-sync set (the next append would wait the lag timeout, and a failover
             // could pick that follower as leader).
             var silent = running - progress.LastHeard >= _options.FollowerLagTimeout;
-            if (_view!.IsInSync(follower))
+            if (view.IsInSync(follower))
             {
                 if (silent
                     || (progress.DurableOffset < _log.EndOffset && running - AppendTime(progress.DurableOffset + 1) >= _options.FollowerLagTimeout))
                 {
-                    ProposeConfiguration(_view.WithInSync(_view.InSync.Where(r => r != follower)));
+                    ProposeConfiguration(view.WithInSync(view.InSync.Where(r => r != follower)));
                     return;
                 }
             }
             else if (!silent && progress.DurableOffset >= _log.EndOffset && progress.DurableOffset >= _committedOffset)
             {
-                ProposeConfiguration(_view.WithInSync(_view.InSync.Append(follower)));
+                ProposeConfiguration(view.WithInSync(view.InSync.Append(follower)));
                 return;
             }
         }
     }
 
-    private TimeSpan AppendTime(long offset) =>
-        offset <= _appendTimesBase ? _leaderSince : _appendTimes[(int)(offset - _appendTimesBase - 1)];
+    private TimeSpan AppendTime(long offset) => _leaderTerm.AppendTime(offset);
 }

@@ -26,65 +26,27 @@ namespace Actors.Replication.Protocol;
 /// </remarks>
 public sealed partial class Replica
 {
-    /// <summary>The newest <see cref="AppendRequest.LeaseStamp"/> received from <see cref="_leader"/> in <see cref="_epoch"/> (0: none).</summary>
-    private long _leaderStamp;
-
     /// <summary>
     /// The leader's clock reading (<see cref="TimeProvider.GetTimestamp"/> of the replica's time provider) before which
     /// this replica may serve reads as leader of <see cref="Epoch"/>; <see cref="long.MinValue"/> when it may not (not
     /// leader, or a replica it must wait for has not echoed a stamp of this epoch yet); <see cref="long.MaxValue"/> when
     /// no other replica may lead.
     /// </summary>
-    public long ReadLeaseExpiry
-    {
-        get
-        {
-            if (Role != ReplicaRole.Leader || _view is null)
-            {
-                return long.MinValue;
-            }
-
-            var expiry = long.MaxValue;
-            var length = LeaseLength();
-            foreach (var replica in ReplicasToWaitFor())
-            {
-                if (!_followers.TryGetValue(replica, out var progress) || progress.EchoedStamp <= 0)
-                {
-                    return long.MinValue;
-                }
-
-                expiry = Math.Min(expiry, progress.EchoedStamp + length);
-            }
-
-            return expiry;
-        }
-    }
+    public long ReadLeaseExpiry =>
+        Role != ReplicaRole.Leader || _configuration.View is null ? long.MinValue : _readLease.Expiry(ReplicasToWaitFor(), _leaderTerm.Followers);
 
     /// <summary>Whether this replica may serve a read now: it leads and its read lease has not expired.</summary>
     public bool HoldsReadLease() => _time.GetTimestamp() < ReadLeaseExpiry;
 
-    /// <summary>The lease a stamp buys, in timestamp units (a deliberately broken variant makes it too long).</summary>
-    private long LeaseLength()
-    {
-        var length = _faults.ReadLeaseTooLong
-            ? _options.LeaderTimeout * 4
-            : _options.LeaderTimeout - _options.HeartbeatInterval;
-        return (long)(length.Ticks * (double)_time.TimestampFrequency / TimeSpan.TicksPerSecond);
-    }
-
     /// <summary>The stamp a leader puts on a request it sends now.</summary>
-    private long NewLeaseStamp() => _time.GetTimestamp();
+    private long NewLeaseStamp() => _readLease.NewStamp();
 
     /// <summary>A follower took a request of its leader in its epoch: remember the newest stamp.</summary>
-    private void ReceivedLeaseStamp(long stamp) => _leaderStamp = Math.Max(_leaderStamp, stamp);
+    private void ReceivedLeaseStamp(long stamp) => _readLease.ReceivedStamp(stamp);
 
-    /// <summary>
-    /// The stamp a follower echoes: none while its own store write is pending (an election: it may take effect at any
-    /// time, so the follower no longer promises to stay out of the lead until stamp + leader timeout).
-    /// </summary>
-    private long StampToEcho() => _pendingWrite is null ? _leaderStamp : 0;
+    /// <summary>The stamp a follower echoes: none while its own store write (an election) is pending.</summary>
+    private long StampToEcho() => _readLease.StampToEcho(storeWritePending: _configuration.PendingWrite is not null);
 
     /// <summary>The leader took an echo from <paramref name="progress"/>'s follower in its epoch.</summary>
-    private static void ReceivedEcho(FollowerProgress progress, long stamp) =>
-        progress.EchoedStamp = Math.Max(progress.EchoedStamp, stamp);
+    private static void ReceivedEcho(FollowerProgress progress, long stamp) => ReadLease.ReceivedEcho(progress, stamp);
 }

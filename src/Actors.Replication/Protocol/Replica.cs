@@ -28,12 +28,21 @@ namespace Actors.Replication.Protocol;
 /// </remarks>
 public sealed partial class Replica
 {
+    /// <summary>The most requests a follower holds ahead of its log (Replica.Ahead.cs says why it holds any).</summary>
+    public const int MaxHeldRequests = 16;
+
     private readonly IReplicaEnvironment _environment;
     private readonly TimeProvider _time;
     private readonly ReplicaOptions _options;
     private readonly ReplicaFaults _faults;
     private readonly ReplicaLog _log;
     private readonly RunningClock _running;
+    private readonly ReplicaCheckpoints _checkpoints;
+    private readonly FollowerState _followerState;
+    private readonly HeldAppendRequests _held = new();
+    private readonly ReadLease _readLease;
+    private readonly ConfigurationState _configuration;
+    private readonly LeaderTerm _leaderTerm = new();
 
     private long _epoch;
     private ReplicaId? _leader;
@@ -81,7 +90,7 @@ public sealed partial class Replica
         _time = time;
         _options = options;
         _faults = faults;
-        _checkpoint = checkpoint;
+        _checkpoints = new ReplicaCheckpoints(checkpoint);
         _log = LoadLog(id, checkpoint, firstEntryOffset, durableEntries);
         if (_log.LastEpoch > enteredEpoch)
         {
@@ -90,8 +99,9 @@ public sealed partial class Replica
 
         _epoch = enteredEpoch;
         _running = new RunningClock(time, options.HeartbeatInterval);
-        _lastLeaderContact = _running.Now();
-        _lastConfigurationRead = _time.GetTimestamp();
+        _followerState = new FollowerState(_running.Now());
+        _readLease = new ReadLease(time, options, faults);
+        _configuration = new ConfigurationState(_time.GetTimestamp());
     }
 
     /// <summary>This replica.</summary>
@@ -113,7 +123,7 @@ public sealed partial class Replica
     public long CommittedOffset => _committedOffset;
 
     /// <summary>The newest configuration this replica has seen (null before its first read).</summary>
-    public ReplicaConfiguration? Configuration => _view;
+    public ReplicaConfiguration? Configuration => _configuration.View;
 
     /// <summary>Starts the replica: it reads the configuration to learn its place.</summary>
     public void Start() => RequestConfigurationRead();
@@ -202,11 +212,11 @@ public sealed partial class Replica
 
         // Every tick reads the running clock, so all the time this replica runs is credited to it (a stall only once).
         _running.Now();
-        if (_pendingWrite is { } pending && _time.GetElapsedTime(pending.SentAt, now) >= _options.ConfigurationPollInterval)
+        if (_configuration.PendingWrite is { } pending && _time.GetElapsedTime(pending.SentAt, now) >= _options.ConfigurationPollInterval)
         {
             RequestConfigurationRead();
         }
-        else if (_time.GetElapsedTime(_lastConfigurationRead, now) >= _options.ConfigurationPollInterval)
+        else if (_time.GetElapsedTime(_configuration.LastRead, now) >= _options.ConfigurationPollInterval)
         {
             RequestConfigurationRead();
         }
