@@ -11,8 +11,7 @@
 # then the failover time of each grain it led (from the signal to the answer of the first call sent after it) and a
 # verification: every acknowledged call read back, every call of unknown outcome whole or absent, money conserved.
 # Prints each cycle, failover p50/p99 over the campaign and the demo client's VERDICT; exit code 0 only on PASS.
-# --rf defaults to 1: the library accepts no other factor yet (a larger one stops the silos at start, and the campaign
-# fails naming the library's message). Builds client-demo/Actors.Orleans.ClientDemo (Release; it carries the silo and
+# --rf defaults to 3 (every partition on all three silos). Builds client-demo/Actors.Orleans.ClientDemo (Release; it carries the silo and
 # the demo grains) unless --bin names a directory holding them. Needs root (runuser for PostgreSQL) and PostgreSQL 15
 # binaries (/usr/lib/postgresql/15/bin, apt-get install postgresql-15). CI runs 5 cycles: ClusterKillCampaignTests.
 set -euo pipefail

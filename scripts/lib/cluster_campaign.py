@@ -319,7 +319,7 @@ def main():
     ap = argparse.ArgumentParser(prog="scripts/cluster-kill-campaign.sh", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("cycles", type=int)
     ap.add_argument("--bin", required=True, help="directory holding Actors.Orleans.Silo.dll, Actors.Orleans.ClientDemo.dll and the demo grains")
-    ap.add_argument("--rf", type=int, default=1, help="replication factor (ACTORS__REPLICATIONFACTOR)")
+    ap.add_argument("--rf", type=int, default=3, help="replication factor (ACTORS__REPLICATIONFACTOR, default 3)")
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--sigstop", action="store_true")
     mode.add_argument("--rolling", action="store_true")
