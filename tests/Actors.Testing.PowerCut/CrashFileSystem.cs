@@ -14,6 +14,7 @@ public sealed class CrashFileSystem(SimulatedDisk disk) : IFileSystem
 
     private readonly HashSet<string> _directories = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _fsyncsPerFile = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _failedFsyncsPerFile = new(StringComparer.Ordinal);
     private readonly HashSet<string> _locked = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private long _bytesWritten;
@@ -33,7 +34,25 @@ public sealed class CrashFileSystem(SimulatedDisk disk) : IFileSystem
     public long? FreeBytes { get; set; }
 
     /// <summary>Failed fsync calls.</summary>
-    public int FailedFsyncs { get; private set; }
+    public int FailedFsyncs
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _failedFsyncsPerFile.Values.Sum();
+            }
+        }
+    }
+
+    /// <summary>Failed fsync calls per file path (a file whose fsync was retried after failing counts more than 1).</summary>
+    public IReadOnlyDictionary<string, int> FailedFsyncsPerFile()
+    {
+        lock (_lock)
+        {
+            return new Dictionary<string, int>(_failedFsyncsPerFile);
+        }
+    }
 
     /// <summary>Fsync calls (including failed ones) made on <paramref name="path"/>.</summary>
     public int FsyncCalls(string path)
@@ -136,6 +155,14 @@ public sealed class CrashFileSystem(SimulatedDisk disk) : IFileSystem
         }
     }
 
+    private void CountFailedFsync(string path)
+    {
+        lock (_lock)
+        {
+            _failedFsyncsPerFile[path] = (_failedFsyncsPerFile.TryGetValue(path, out int n) ? n : 0) + 1;
+        }
+    }
+
     private void CountFsync(string path)
     {
         lock (_lock)
@@ -192,7 +219,7 @@ public sealed class CrashFileSystem(SimulatedDisk disk) : IFileSystem
             owner.CountFsync(Path);
             if (owner.FailFsync)
             {
-                owner.FailedFsyncs++;
+                owner.CountFailedFsync(Path);
                 owner.Disk.PoisonUnsynced(inode);
                 throw new IOException("Input/output error (injected fsync failure).", EioErrno);
             }
