@@ -9,7 +9,7 @@ namespace Actors.Orleans.Package.Tests;
 /// </summary>
 public sealed class LocalFeed : IAsyncLifetime
 {
-    /// <summary>Every package of the repository (docs/getting-started.md, section 8).</summary>
+    /// <summary>Every package of the repository (docs/getting-started.md, section 9).</summary>
     public static readonly string[] Packages =
     [
         "Actors.Wal.Files", "Actors.Wal", "Actors.Wal.Entries", "Actors.Orleans.Abstractions", "Actors.Orleans",
