@@ -54,6 +54,37 @@ public sealed class ReplicationConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void AddWriteAheadLogReplication_ConnectionName_TakesTheNamedConnectionString()
+    {
+        Dictionary<string, string?> settings = Settings();
+        settings.Remove("WriteAheadLog:Replication:ConnectionString");
+        settings["WriteAheadLog:Replication:ConnectionName"] = "cluster-db";
+        settings["ConnectionStrings:cluster-db"] = "Host=db.example;Username=aspire";
+        using IHost host = Build(settings, silo => silo
+            .UseLocalhostClustering()
+            .AddWriteAheadLog(o => o.Directory = _directory.Path)
+            .AddWriteAheadLogReplication(silo.Configuration.GetSection("WriteAheadLog:Replication")));
+
+        Assert.Equal("Host=db.example;Username=aspire", host.Services.GetRequiredService<IOptions<WriteAheadLogReplicationOptions>>().Value.ConnectionString);
+    }
+
+    [Fact]
+    public void AddWriteAheadLogReplication_ConnectionNameOfMissingConnectionString_FailsNamingBoth()
+    {
+        Dictionary<string, string?> settings = Settings();
+        settings.Remove("WriteAheadLog:Replication:ConnectionString");
+        settings["WriteAheadLog:Replication:ConnectionName"] = "cluster-db";
+        using IHost host = Build(settings, silo => silo
+            .UseLocalhostClustering()
+            .AddWriteAheadLog(o => o.Directory = _directory.Path)
+            .AddWriteAheadLogReplication(silo.Configuration.GetSection("WriteAheadLog:Replication")));
+
+        var failure = Assert.Throws<WriteAheadLogReplicationException>(() => host.Services.GetRequiredService<IOptions<WriteAheadLogReplicationOptions>>().Value);
+        Assert.Contains("WriteAheadLog:Replication:ConnectionName is 'cluster-db'", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("ConnectionStrings:cluster-db", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UseOrleans_ReplicatedWriteAheadLogProviderTypeInConfigurationAlone_AddsTheLogStorageAndReplication()
     {
         Dictionary<string, string?> settings = Settings();
