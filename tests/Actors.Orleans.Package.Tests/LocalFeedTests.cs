@@ -12,11 +12,22 @@ namespace Actors.Orleans.Package.Tests;
 /// (<see cref="LocalFeed"/>), and a <c>[WriteAheadLog]</c> grain whose state survives a restart of its silo, single and
 /// replicated.
 /// </summary>
-public sealed class LocalFeedTests(LocalFeed feed, ITestOutputHelper output) : IClassFixture<LocalFeed>, IDisposable
+public sealed class LocalFeedTests : IClassFixture<LocalFeed>, IDisposable
 {
-    private readonly LocalFeed _feed = feed;
-    private readonly ITestOutputHelper _output = output;
-    private readonly string _data = Path.Combine(feed.Root, "data-" + Guid.NewGuid().ToString("N"));
+    private readonly LocalFeed _feed;
+    private readonly ITestOutputHelper _output;
+    private readonly string _data;
+
+    public LocalFeedTests(LocalFeed feed, ITestOutputHelper output)
+    {
+        _feed = feed;
+        _output = output;
+        _data = Path.Combine(feed.Root, "data-" + Guid.NewGuid().ToString("N"));
+        foreach (string timing in feed.Timings)
+        {
+            output.WriteLine($"fixture (once for all tests): {timing}");
+        }
+    }
 
     public void Dispose()
     {
@@ -101,11 +112,6 @@ public sealed class LocalFeedTests(LocalFeed feed, ITestOutputHelper output) : I
 
     private async Task<string> RunAppAsync(params string[] arguments)
     {
-        foreach (string timing in _feed.Timings)
-        {
-            _output.WriteLine($"fixture: {timing}");
-        }
-
         (string text, TimeSpan elapsed) = await Command.RunAsync("dotnet", [_feed.Dll, .. arguments], _feed.App);
         _output.WriteLine($"{elapsed.TotalSeconds:F1} s: App {string.Join(' ', arguments)}");
         return text;
