@@ -42,9 +42,10 @@ public static class WriteAheadLogReplicationConfigurationExtensions
     /// <summary>
     /// Partitions (and, with a replication factor above 1, replicates) the write-ahead log between the cluster's silos,
     /// <see cref="WriteAheadLogReplicationOptions"/> bound from <paramref name="configuration"/> (<c>ConnectionString</c>,
-    /// <c>ReplicationFactor</c>, <c>PartitionCount</c>; <see cref="ConnectionNameKey"/> instead of <c>ConnectionString</c>; the
-    /// section <c>WriteAheadLog:Replication</c> of appsettings when replication is chosen by configuration) and the protocol's timing (<see cref="ReplicaOptions"/>) from its
-    /// subsection <see cref="ProtocolSection"/>. Every value is validated when the silo starts, naming the setting. See
+    /// <c>ReplicationFactor</c>, <c>PartitionCount</c>; <see cref="ConnectionNameKey"/> instead of <c>ConnectionString</c>;
+    /// the section <c>WriteAheadLog:Replication</c> of appsettings when replication is chosen by configuration) and the
+    /// protocol's timing (<see cref="ReplicaOptions"/>) from its subsection <see cref="ProtocolSection"/>. Every value is
+    /// validated when the silo starts, naming the setting. See
     /// <see cref="WriteAheadLogReplicationSiloBuilderExtensions.AddWriteAheadLogReplication(ISiloBuilder, Action{WriteAheadLogReplicationOptions})"/>.
     /// </summary>
     /// <param name="builder">The silo builder.</param>
