@@ -1,145 +1,120 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
+using System.Text.Json;
+using Actors.Testing;
 using Xunit.Abstractions;
 
 namespace Actors.Orleans.Package.Tests;
 
 /// <summary>
-/// The user's real path: the providers packed into a local feed, a fresh Orleans application outside the solution that
-/// restores them from that feed (beside the machine's own sources for Orleans), and a <c>[WriteAheadLog]</c> grain whose
-/// state survives a restart of the silo.
+/// The user's real path: the packages restored from a local feed into a fresh Orleans application outside the solution
+/// (<see cref="LocalFeed"/>), and a <c>[WriteAheadLog]</c> grain whose state survives a restart of its silo, single and
+/// replicated.
 /// </summary>
-public sealed class LocalFeedTests(ITestOutputHelper output) : IDisposable
+public sealed class LocalFeedTests : IClassFixture<LocalFeed>, IDisposable
 {
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(8);
-    private static readonly string[] Packages = ["Actors.Wal.Files", "Actors.Wal", "Actors.Orleans.Abstractions", "Actors.Orleans"];
+    private readonly LocalFeed _feed;
+    private readonly ITestOutputHelper _output;
+    private readonly string _data;
 
-    private readonly ITestOutputHelper _output = output;
-
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "actors-package-tests", Guid.NewGuid().ToString("N"));
-
-    // A version no registry has, so the restore can only have taken the packages from the local feed.
-    private readonly string _version = $"0.0.0-localfeed.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+    public LocalFeedTests(LocalFeed feed, ITestOutputHelper output)
+    {
+        _feed = feed;
+        _output = output;
+        _data = Path.Combine(feed.Root, "data-" + Guid.NewGuid().ToString("N"));
+        foreach (string timing in feed.Timings)
+        {
+            output.WriteLine($"fixture (once for all tests): {timing}");
+        }
+    }
 
     public void Dispose()
     {
-        // The packages of this run in the machine's package cache: nothing else uses this version.
-        string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (string id in Packages)
+        try
         {
-            string packageDirectory = Path.Combine(cache, id.ToLowerInvariant());
-            TryDelete(Path.Combine(packageDirectory, _version));
-            if (Directory.Exists(packageDirectory) && !Directory.EnumerateFileSystemEntries(packageDirectory).Any())
+            if (Directory.Exists(_data))
             {
-                TryDelete(packageDirectory);
+                Directory.Delete(_data, recursive: true);
             }
         }
-
-        TryDelete(_root);
+        catch (IOException)
+        {
+            // Left for the fixture's cleanup.
+        }
     }
 
     [Fact]
     [Trait("Category", "Package")]
     public async Task Packages_RestoredFromLocalFeedIntoFreshApp_GrainStateSurvivesSiloRestart()
     {
-        string repository = FindRepository();
-        string feed = Directory.CreateDirectory(Path.Combine(_root, "feed")).FullName;
-        string app = Directory.CreateDirectory(Path.Combine(_root, "app")).FullName;
-        string data = Path.Combine(_root, "data");
-
-        // The solution's configuration and PackageVersion (not Version) leave the assemblies as the solution's build made
-        // them, so pack only packs.
-        await RunAsync("dotnet", ["pack", Path.Combine(repository, "Actors.Packages.slnf"), "-c", Configuration, "-o", feed, $"-p:PackageVersion={_version}", "-nologo", "-v", "q"], repository);
-        foreach (string id in Packages)
-        {
-            Assert.True(File.Exists(Path.Combine(feed, $"{id}.{_version}.nupkg")), $"dotnet pack did not produce {id}.{_version}.nupkg in {feed}");
-            Assert.True(File.Exists(Path.Combine(feed, $"{id}.{_version}.snupkg")), $"dotnet pack did not produce the symbols {id}.{_version}.snupkg in {feed}");
-        }
-
-        WriteApp(app, feed);
-        await RunAsync("dotnet", ["build", app, "-nologo", "-v", "q"], app);
-        string assets = await File.ReadAllTextAsync(Path.Combine(app, "obj", "project.assets.json"));
-        Assert.Contains($"\"Actors.Orleans/{_version}\"", assets, StringComparison.Ordinal);
-        Assert.Contains($"\"Actors.Wal/{_version}\"", assets, StringComparison.Ordinal);
-
-        string dll = Path.Combine(app, "bin", "Debug", "net10.0", "App.dll");
-        string first = await RunAsync("dotnet", [dll, data, Port(), Port(), "3"], app);
+        string first = await RunAppAsync("code", _data, Port(), Port(), "3");
         Assert.Contains("visits=3", first, StringComparison.Ordinal);
-        string second = await RunAsync("dotnet", [dll, data, Port(), Port(), "1"], app);
+        string second = await RunAppAsync("code", _data, Port(), Port(), "1");
         Assert.Contains("visits=4", second, StringComparison.Ordinal);
     }
 
-    private void WriteApp(string app, string feed)
+    [Fact]
+    [Trait("Category", "Package")]
+    public async Task ClusteringPackage_ReplicationFromAppsettingsAlone_GrainStateSurvivesSiloRestart()
     {
-        string templates = Path.Combine(AppContext.BaseDirectory, "App");
-        string Fill(string template) => File.ReadAllText(Path.Combine(templates, template))
-            .Replace("{{FEED}}", feed, StringComparison.Ordinal)
-            .Replace("{{VERSION}}", _version, StringComparison.Ordinal);
-        File.WriteAllText(Path.Combine(app, "App.csproj"), Fill("App.csproj.txt"));
-        File.WriteAllText(Path.Combine(app, "Program.cs"), Fill("Program.cs.txt"));
-        File.WriteAllText(Path.Combine(app, "nuget.config"), Fill("nuget.config.txt"));
-
-        // Empty build files stop MSBuild from importing any above the temp directory.
-        File.WriteAllText(Path.Combine(app, "Directory.Build.props"), "<Project />");
-        File.WriteAllText(Path.Combine(app, "Directory.Build.targets"), "<Project />");
-        File.WriteAllText(Path.Combine(app, "Directory.Packages.props"), "<Project />");
-    }
-
-    private async Task<string> RunAsync(string file, string[] arguments, string directory)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // A test run inside `dotnet test` must not hand its own MSBuild to the commands.
-        foreach (string variable in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH" })
-        {
-            start.Environment.Remove(variable);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(CommandTimeout);
+        var postgres = new PostgresServer();
+        await postgres.InitializeAsync();
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{file} {string.Join(' ', arguments)}' did not finish within {CommandTimeout} in {directory}.");
-        }
+            string connectionString = await postgres.CreateDatabaseAsync("SELECT 1");
+            string first = await RunAppAsync("config", WriteAppsettings(connectionString), "2");
+            Assert.Contains("visits=2", first, StringComparison.Ordinal);
+            string second = await RunAppAsync("config", WriteAppsettings(connectionString), "1");
+            Assert.Contains("visits=3", second, StringComparison.Ordinal);
 
-        string text = await stdout + await stderr;
-        _output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {file} {arguments[0]}");
-        Assert.True(process.ExitCode == 0, $"'{file} {string.Join(' ', arguments)}' in {directory} exited with {process.ExitCode}:\n{text}");
-        return text;
+            // Replication came from the appsettings alone: the cluster's row in PostgreSQL has the configured partition
+            // count, and the log directory joined the cluster as a replica.
+            await using (var source = Npgsql.NpgsqlDataSource.Create(connectionString))
+            await using (Npgsql.NpgsqlCommand query = source.CreateCommand("SELECT partition_count FROM actors_orleans_clusters WHERE cluster_id = 'package-test'"))
+            {
+                Assert.Equal(4, await query.ExecuteScalarAsync());
+            }
+
+            string identity = Path.Combine(_data, "cluster-replica");
+            Assert.True(File.Exists(identity), $"the replicated silo wrote no {identity}");
+            Assert.Contains("cluster=package-test", await File.ReadAllTextAsync(identity), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await postgres.DisposeAsync();
+        }
     }
 
-    private static string Configuration =>
-        typeof(LocalFeedTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "Configuration").Value ?? "Debug";
-
-    private static string FindRepository()
+    /// <summary>An appsettings file that alone makes the silo replicated (factor 1), as docs/getting-started.md shows it.</summary>
+    private string WriteAppsettings(string connectionString)
     {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        var settings = new
         {
-            if (File.Exists(Path.Combine(directory.FullName, "Actors.Packages.slnf")))
+            Orleans = new
             {
-                return directory.FullName;
-            }
-        }
+                ClusterId = "package-test",
+                ServiceId = "package-test",
+                Clustering = new { ProviderType = "Development" },
+                Endpoints = new { SiloPort = int.Parse(Port(), CultureInfo.InvariantCulture), GatewayPort = int.Parse(Port(), CultureInfo.InvariantCulture) },
+                GrainStorage = new { Default = new { ProviderType = "ReplicatedWriteAheadLog" } },
+            },
+            WriteAheadLog = new
+            {
+                Directory = _data,
+                Replication = new { ConnectionString = connectionString, ReplicationFactor = 1, PartitionCount = 4 },
+            },
+        };
+        string path = Path.Combine(_feed.Root, $"appsettings-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(settings));
+        return path;
+    }
 
-        throw new InvalidOperationException($"no Actors.Packages.slnf above {AppContext.BaseDirectory}");
+    private async Task<string> RunAppAsync(params string[] arguments)
+    {
+        (string text, TimeSpan elapsed) = await Command.RunAsync("dotnet", [_feed.Dll, .. arguments], _feed.App);
+        _output.WriteLine($"{elapsed.TotalSeconds:F1} s: App {string.Join(' ', arguments)}");
+        return text;
     }
 
     private static string Port()
@@ -147,20 +122,5 @@ public sealed class LocalFeedTests(ITestOutputHelper output) : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            if (Directory.Exists(path))
-            {
-                Directory.Delete(path, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // Left for the OS's temp cleanup.
-        }
     }
 }
