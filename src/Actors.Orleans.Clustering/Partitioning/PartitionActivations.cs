@@ -46,6 +46,33 @@ internal sealed class PartitionActivations
         return count;
     }
 
+    /// <summary>
+    /// Deactivates every tracked activation of <paramref name="partition"/> and completes when all of them have deactivated
+    /// (each finishes the call it runs; Orleans forwards the calls queued for it) or at <paramref name="timeout"/>.
+    /// </summary>
+    /// <returns>How many were deactivated, and whether all of them finished within the timeout.</returns>
+    public async Task<(int Count, bool Finished)> DeactivateAllAsync(int partition, string reason, TimeSpan timeout)
+    {
+        if (!_byPartition.TryGetValue(partition, out ConcurrentDictionary<GrainId, IGrainContext>? contexts))
+        {
+            return (0, true);
+        }
+
+        IGrainContext[] deactivating = [.. contexts.Values];
+        foreach (IGrainContext context in deactivating)
+        {
+            context.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, reason));
+        }
+
+        Task all = Task.WhenAll(deactivating.Select(c => c.Deactivated));
+        bool finished = await Task.WhenAny(all, Task.Delay(timeout)).ConfigureAwait(false) == all;
+        return (deactivating.Length, finished);
+    }
+
+    /// <summary>Whether <paramref name="context"/> is tracked as using <paramref name="partition"/>.</summary>
+    public bool Tracks(int partition, IGrainContext context) =>
+        _byPartition.TryGetValue(partition, out var contexts) && contexts.TryGetValue(context.GrainId, out var tracked) && ReferenceEquals(tracked, context);
+
     /// <summary>How many activations of <paramref name="partition"/> are tracked.</summary>
     public int Count(int partition) => _byPartition.TryGetValue(partition, out var contexts) ? contexts.Count : 0;
 }

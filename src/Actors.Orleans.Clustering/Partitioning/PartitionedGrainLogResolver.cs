@@ -80,7 +80,7 @@ internal sealed partial class PartitionedGrainLogResolver(
                 view.Publish(PartitionRow.Of(partition, row));
                 if (!row.Replicas.Contains(new ReplicaId(me)))
                 {
-                    Refuse(grainId, partition, row.Leader.Value, "holds no replica of it");
+                    Refuse(grainId, partition, row.Leader.Value, "holds no replica of it", context);
                 }
 
                 held = await replicas.EnsureAsync(partition, cancellationToken).ConfigureAwait(false);
@@ -91,6 +91,21 @@ internal sealed partial class PartitionedGrainLogResolver(
             throw new WriteAheadLogUnavailableException($"Grain {grainId} is in partition {partition}, whose row in PostgreSQL could not be read (or does not exist: its grains are placed first), so this silo cannot tell whether it leads the partition: {ex.Message}. Retry later. Nothing was read or stored.", ex);
         }
 
+        if (held.HandingOver && context is not null && !activations.Tracks(partition, context))
+        {
+            // This silo is stopping and hands the partition over: a new activation's call waits (untracked, so the drain
+            // does not wait for it), then is refused during its activation, which Orleans answers by placing it again, on
+            // the new leader. An activation being drained finishes its calls here, under the leadership it still has.
+            await held.HandOverEnded.WaitAsync(LeadershipWait, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        if (held.HandedOverTo != 0 && !held.Host.Status.IsLeader)
+        {
+            await RefreshRowAsync(partition).ConfigureAwait(false);
+            Refuse(grainId, partition, held.HandedOverTo, "handed its leadership over (it is stopping)", context);
+        }
+
         if (context is not null)
         {
             activations.Track(partition, context);
@@ -98,14 +113,14 @@ internal sealed partial class PartitionedGrainLogResolver(
 
         if (!held.Host.HoldsReadLease())
         {
-            await WaitForLeadershipAsync(held, me, cancellationToken).ConfigureAwait(false);
+            await WaitForLeadershipAsync(held, partition, me, cancellationToken).ConfigureAwait(false);
         }
 
         ReplicaStatus status = held.Host.Status;
         if (!held.Host.HoldsReadLease())
         {
             await RefreshRowAsync(partition).ConfigureAwait(false);
-            Refuse(grainId, partition, status.Leader?.Value ?? 0, status.IsLeader ? "leads it without its read lease (its followers have not confirmed it recently)" : "does not lead it");
+            Refuse(grainId, partition, status.Leader?.Value ?? 0, status.IsLeader ? "leads it without its read lease (its followers have not confirmed it recently)" : "does not lead it", context);
         }
 
         if (held.ServedEpoch != status.Epoch)
@@ -118,12 +133,12 @@ internal sealed partial class PartitionedGrainLogResolver(
             }
             catch (Exception ex) when (ex is NotLeaderException or ReplicaHostFailedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                Refuse(grainId, partition, held.Host.Status.Leader?.Value ?? 0, $"could not bring its copy up to date ({ex.GetType().Name})");
+                Refuse(grainId, partition, held.Host.Status.Leader?.Value ?? 0, $"could not bring its copy up to date ({ex.GetType().Name})", context);
             }
 
             if (!held.Host.HoldsReadLease() || held.Host.Status.Epoch != status.Epoch)
             {
-                Refuse(grainId, partition, held.Host.Status.Leader?.Value ?? 0, "lost its leadership while bringing its copy up to date");
+                Refuse(grainId, partition, held.Host.Status.Leader?.Value ?? 0, "lost its leadership while bringing its copy up to date", context);
             }
 
             held.Serve(status.Epoch);
@@ -146,21 +161,51 @@ internal sealed partial class PartitionedGrainLogResolver(
         }
     }
 
-    /// <summary>Waits (bounded) while this replica leads or may be about to lead the partition, until it holds its read lease.</summary>
-    private async Task WaitForLeadershipAsync(HeldReplica held, int me, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits (bounded) while this replica leads or may be about to lead the partition, until it holds its read lease. A
+    /// replica that follows another leader may be about to lead when the row names it (a hand-over or an election its
+    /// replica has not read yet): then it is asked to read the row now, and the call waits.
+    /// </summary>
+    private async Task WaitForLeadershipAsync(HeldReplica held, int partition, int me, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + LeadershipWait;
+        bool? namedInRow = null;
         while (!held.Host.HoldsReadLease() && DateTime.UtcNow < deadline && held.Host.Failure is null)
         {
             ReplicaStatus status = held.Host.Status;
             if (!status.IsLeader && status.Leader is { } leader && leader.Value != me)
             {
-                return;
+                namedInRow ??= await NamedLeaderAsync(held, partition, me).ConfigureAwait(false);
+                if (namedInRow == false)
+                {
+                    return;
+                }
             }
 
             Task lease = held.Host.WaitForReadLeaseAsync();
             await Task.WhenAny(lease, Task.Delay(replicas.Options.HeartbeatInterval, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>Whether the partition's row names this silo's replica leader (it then reads the row at once); false when unreadable.</summary>
+    private async Task<bool> NamedLeaderAsync(HeldReplica held, int partition, int me)
+    {
+        try
+        {
+            ReplicaConfiguration row = await replicas.Reads.ReadAsync(partition).ConfigureAwait(false);
+            view.Publish(PartitionRow.Of(partition, row));
+            if (row.Leader.Value != me)
+            {
+                return false;
+            }
+
+            held.Host.RefreshConfiguration();
+            return true;
+        }
+        catch (ReplicaConfigurationStoreException)
+        {
+            return false;
         }
     }
 
@@ -205,11 +250,12 @@ internal sealed partial class PartitionedGrainLogResolver(
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private void Refuse(GrainId grainId, int partition, int leader, string why)
+    private void Refuse(GrainId grainId, int partition, int leader, string why, IGrainContext? caller = null)
     {
         string leaderText = leader > 0 ? $"replica {leader} (silo {view.AddressOf(leader) ?? "unknown"})" : "a replica not known yet (an election may be running)";
         string message = $"Grain {grainId} is in partition {partition}, led by {leaderText}; this silo {replica.SiloAddress} (replica {replica.Id}) {why}, so it serves none of the partition's data. The activation here is deactivated; retry the call, it is placed on the leader. Nothing was read or stored.";
-        if (contexts.GrainContext is { } context && context.GrainId == grainId)
+        // The calling activation as captured when the call began (after an await the accessor may no longer know it).
+        if ((caller ?? contexts.GrainContext) is { } context && context.GrainId == grainId)
         {
             context.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, $"partition {partition} is led by replica {leader}, not this silo"));
         }

@@ -5,12 +5,19 @@ namespace Actors.Orleans.Clustering.Replication;
 
 /// <summary>
 /// One partition replica this silo runs: its host, the applier that keeps its materialized log, the log the providers
-/// use while it leads, and the epoch this silo last served calls under.
+/// use while it leads, the epoch this silo last served calls under, and its hand-over when the silo stops.
 /// </summary>
-/// <remarks>Thread-safe.</remarks>
+/// <remarks>
+/// Hand-over (<see cref="LeadershipHandOver"/>): <see cref="BeginHandOver"/> makes new storage calls of the partition wait
+/// (<see cref="HandOverEnded"/>) while its activations here drain and the leadership moves; <see cref="EndHandOver"/>
+/// releases them with the successor known (they are refused then, and Orleans places them again, on the new leader).
+/// Thread-safe.
+/// </remarks>
 internal sealed class HeldReplica(int partition, ReplicaHost host, CommittedEntryApplier applier, ReplicatedPartitionLog log, DateTimeOffset startedAt)
 {
     private long _servedEpoch;
+    private volatile TaskCompletionSource? _handOver;
+    private int _handedOverTo;
 
     /// <summary>The partition.</summary>
     public int Partition => partition;
@@ -35,4 +42,23 @@ internal sealed class HeldReplica(int partition, ReplicaHost host, CommittedEntr
 
     /// <summary>Ends serving: true when calls were served under some epoch until now (their activations must go).</summary>
     public bool StopServing() => Interlocked.Exchange(ref _servedEpoch, 0) != 0;
+
+    /// <summary>Whether a hand-over of this replica's leadership runs now.</summary>
+    public bool HandingOver => _handOver is { Task.IsCompleted: false };
+
+    /// <summary>Completes when the running hand-over ends (at once when none runs).</summary>
+    public Task HandOverEnded => _handOver?.Task ?? Task.CompletedTask;
+
+    /// <summary>The replica id this replica handed its leadership to (0: none).</summary>
+    public int HandedOverTo => Volatile.Read(ref _handedOverTo);
+
+    /// <summary>Starts a hand-over: new storage calls of the partition wait for <see cref="HandOverEnded"/>.</summary>
+    public void BeginHandOver() => _handOver = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Ends the hand-over; <paramref name="successor"/> leads now (0: the leadership did not move).</summary>
+    public void EndHandOver(int successor)
+    {
+        Volatile.Write(ref _handedOverTo, successor);
+        _handOver?.TrySetResult();
+    }
 }

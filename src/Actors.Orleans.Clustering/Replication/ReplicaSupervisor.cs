@@ -13,8 +13,10 @@ namespace Actors.Orleans.Clustering.Replication;
 /// refreshes the placement's <see cref="PartitionView"/> and starts a replica for every row naming this silo's replica
 /// (followers must run for a leader's appends to be acknowledged); every <see cref="LeadershipCheckInterval"/> it
 /// deactivates the activations of every partition this silo served and no longer leads (a new epoch elsewhere, or its
-/// host failed). When the silo stops it stops every replica: gracefully (materialized logs closed), or as a crash when the
-/// stop is not graceful (a killed silo); the followers then elect a new leader once they stop hearing from it.
+/// host failed). A graceful stop first hands every leadership here to an in-sync follower (<see cref="LeadershipHandOver"/>,
+/// at the stop of <see cref="HandOverStage"/>, while the silo still serves); then, at the stop of <see cref="Stage"/>, it
+/// stops every replica: gracefully (materialized logs closed), or as a crash when the stop is not graceful (a killed silo);
+/// the followers of a leadership not handed over elect a new leader once they stop hearing from it.
 /// </summary>
 /// <remarks>Does nothing with a replication factor of 1. Thread-safe.</remarks>
 internal sealed partial class ReplicaSupervisor(
@@ -22,10 +24,19 @@ internal sealed partial class ReplicaSupervisor(
     SiloReplicas replicas,
     PartitionView view,
     PartitionActivations activations,
-    ILogger<ReplicaSupervisor> logger) : ILifecycleParticipant<ISiloLifecycle>
+    ILogger<ReplicaSupervisor> logger,
+    ILoggerFactory loggers) : ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>The stage: right after <see cref="ClusterReplica"/>.</summary>
     public const int Stage = ClusterReplica.Stage + 1;
+
+    /// <summary>
+    /// The stage whose stop hands the leaderships over: above <see cref="ServiceLifecycleStage.Active"/>, so it stops first,
+    /// while the gateway, the membership and every activation still run.
+    /// </summary>
+    public const int HandOverStage = ServiceLifecycleStage.Active + 1;
+
+    private readonly LeadershipHandOver _handOver = new(replicas, view, activations, loggers.CreateLogger<LeadershipHandOver>());
 
     /// <summary>How often the rows are read and the replicas reconciled.</summary>
     public static readonly TimeSpan ReconcileInterval = TimeSpan.FromMilliseconds(500);
@@ -41,6 +52,24 @@ internal sealed partial class ReplicaSupervisor(
     {
         ArgumentNullException.ThrowIfNull(lifecycle);
         lifecycle.Subscribe(nameof(ReplicaSupervisor), Stage, StartAsync, StopAsync);
+        lifecycle.Subscribe(nameof(LeadershipHandOver), HandOverStage, static _ => Task.CompletedTask, HandOverAsync);
+    }
+
+    private async Task HandOverAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.ReplicationFactor == 1 || cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            await _handOver.HandOverAllAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The stop stopped being graceful: the followers take over after the leader timeout.
+        }
     }
 
     private async Task StartAsync(CancellationToken cancellationToken)

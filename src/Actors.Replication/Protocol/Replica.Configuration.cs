@@ -25,6 +25,9 @@ public sealed partial class Replica
         Observe(result.Current);
     }
 
+    /// <summary>Reads the configuration now instead of at the next poll (the driver learned that it changed).</summary>
+    public void RefreshConfiguration() => RequestConfigurationRead();
+
     private void RequestConfigurationRead()
     {
         _configuration.ReadRequested(_time.GetTimestamp());
@@ -72,6 +75,7 @@ public sealed partial class Replica
                 AdvanceCommit();
             }
 
+            EndHandOverIfResolved();
             return;
         }
 

@@ -12,6 +12,7 @@ public sealed partial class Replica
         EnterEpoch(configuration.Epoch);
         Role = ReplicaRole.Leader;
         _leader = Id;
+        _handOver = null;
         _configuration.Adopt(configuration);
         _configuration.SawEpoch(configuration.Epoch);
         _followerState.EnterEpoch();
@@ -36,6 +37,7 @@ public sealed partial class Replica
     private void StepDown()
     {
         Role = ReplicaRole.Follower;
+        _handOver = null;
         _leaderTerm.ClearFollowers();
         _configuration.ForgetPendingWrite();
         _followerState.Heard(_running.Now());
@@ -132,7 +134,8 @@ public sealed partial class Replica
         progress.DurableOffset = Math.Max(progress.DurableOffset, Math.Min(accepted.DurableOffset, accepted.MatchedOffset));
         progress.NextOffset = Math.Max(progress.NextOffset, progress.MatchedOffset + 1);
         AdvanceCommit();
-        if (progress.NextOffset <= _log.EndOffset)
+        ContinueHandOver();
+        if (Role == ReplicaRole.Leader && progress.NextOffset <= _log.EndOffset)
         {
             SendAppend(accepted.From);
         }
@@ -212,6 +215,12 @@ public sealed partial class Replica
 
     private void LeaderTick(long now)
     {
+        ContinueHandOver();
+        if (Role != ReplicaRole.Leader)
+        {
+            return;
+        }
+
         if (_time.GetElapsedTime(_leaderTerm.LastHeartbeat, now) >= _options.HeartbeatInterval)
         {
             _leaderTerm.HeartbeatSent(now);

@@ -43,6 +43,7 @@ public sealed partial class Replica
     private readonly ReadLease _readLease;
     private readonly ConfigurationState _configuration;
     private readonly LeaderTerm _leaderTerm = new();
+    private HandOverState? _handOver;
 
     private long _epoch;
     private ReplicaId? _leader;
@@ -129,7 +130,7 @@ public sealed partial class Replica
     public void Start() => RequestConfigurationRead();
 
     /// <summary>
-    /// Appends <paramref name="payload"/> when this replica leads; the outcome comes as
+    /// Appends <paramref name="payload"/> when this replica leads and is not handing over; the outcome comes as
     /// <see cref="IReplicaEnvironment.Acknowledge"/> or <see cref="IReplicaEnvironment.Abandon"/> for <paramref name="requestId"/>.
     /// </summary>
     public void Propose(long requestId, ReadOnlyMemory<byte> payload) => Propose([new Proposal(requestId, payload)]);
@@ -147,7 +148,7 @@ public sealed partial class Replica
             return;
         }
 
-        if (Role != ReplicaRole.Leader)
+        if (Role != ReplicaRole.Leader || _handOver is not null)
         {
             foreach (var proposal in proposals)
             {
@@ -198,6 +199,7 @@ public sealed partial class Replica
         if (Role == ReplicaRole.Leader)
         {
             AdvanceCommit();
+            ContinueHandOver();
         }
         else
         {

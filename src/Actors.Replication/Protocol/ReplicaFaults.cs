@@ -23,4 +23,7 @@ internal sealed class ReplicaFaults
 
     /// <summary>A replica deletes the entries a checkpoint covers as soon as it asks for the checkpoint's write, before it is durable.</summary>
     public bool DeletePrefixBeforeCheckpointDurable { get; init; }
+
+    /// <summary>A hand-over picks the follower with the shortest log, in sync or not, and names it leader without waiting for it to catch up.</summary>
+    public bool HandOverOutsideInSync { get; init; }
 }

@@ -28,7 +28,7 @@ public sealed class ReplicationFailoverTests(PostgresServer postgres) : IDisposa
     public async Task Writes_ReplicationFactorThree_SurviveLeaderStopAndKillAndRestart()
     {
         var expected = new Dictionary<int, List<int>>();
-        await using (TestCluster cluster = await ReplicatedTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 3, Partitions, replicationFactor: 3))
+        await using (TestCluster cluster = await ReplicatedTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 3, Partitions, replicationFactor: 3, loopbackMessaging: false))
         {
             var storedOn = new Dictionary<int, string>();
             string[] silos = await Task.WhenAll(Enumerable.Range(0, Grains).Select(async i =>
@@ -63,7 +63,7 @@ public sealed class ReplicationFailoverTests(PostgresServer postgres) : IDisposa
         }
 
         // The same three silos (same directories, same replica numbers) read every acknowledged write back.
-        await using TestCluster restarted = await ReplicatedTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 3, Partitions, replicationFactor: 3);
+        await using TestCluster restarted = await ReplicatedTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 3, Partitions, replicationFactor: 3, loopbackMessaging: false);
         for (int i = 0; i < Grains; i++)
         {
             int grain = i;

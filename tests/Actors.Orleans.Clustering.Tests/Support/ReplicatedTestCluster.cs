@@ -19,7 +19,9 @@ public static class ReplicatedTestCluster
 {
     /// <param name="adoNetMembership">Orleans's ADO.NET membership in the same database (tables from
     /// <see cref="OrleansMembershipSchema"/>) instead of TestingHost's own.</param>
-    public static async Task<TestCluster> StartAsync(string root, string connectionString, string clusterId, short silos, int partitionCount, bool adoNetMembership = false, int replicationFactor = 1)
+    /// <param name="loopbackMessaging">The replicas talk through the in-process <see cref="LoopbackReplicaMessaging"/> (links
+    /// can be cut); false: through the transport <c>AddWriteAheadLogReplication</c> registers (Orleans messaging).</param>
+    public static async Task<TestCluster> StartAsync(string root, string connectionString, string clusterId, short silos, int partitionCount, bool adoNetMembership = false, int replicationFactor = 1, bool loopbackMessaging = true)
     {
         var builder = new TestClusterBuilder(silos);
         if (adoNetMembership)
@@ -35,6 +37,7 @@ public static class ReplicatedTestCluster
         builder.Properties["Pg"] = connectionString;
         builder.Properties["Partitions"] = partitionCount.ToString(CultureInfo.InvariantCulture);
         builder.Properties["ReplicationFactor"] = replicationFactor.ToString(CultureInfo.InvariantCulture);
+        builder.Properties["LoopbackMessaging"] = loopbackMessaging ? "true" : "false";
         builder.AddSiloBuilderConfigurator<Configurator>();
         TestCluster cluster = builder.Build();
         try
@@ -103,7 +106,10 @@ public static class ReplicatedTestCluster
                 });
             }
 
-            siloBuilder.Services.AddSingleton<IReplicaMessaging, LoopbackReplicaMessaging>();
+            if (siloBuilder.Configuration["LoopbackMessaging"] != "false")
+            {
+                siloBuilder.Services.AddSingleton<IReplicaMessaging, LoopbackReplicaMessaging>();
+            }
             if (Environment.GetEnvironmentVariable("REPL_TEST_LOG") is { } logPath)
             {
                 string name = siloBuilder.Configuration["Orleans:Name"] ?? siloBuilder.Configuration["SiloName"] ?? Guid.NewGuid().ToString("N")[..6];

@@ -29,6 +29,9 @@ public sealed class InvariantChecker
     /// <summary>Epochs that have had a leader.</summary>
     public int LeaderCount => _leaders.Count;
 
+    /// <summary>The replica that led <paramref name="epoch"/>, or null when none did (yet).</summary>
+    public ReplicaId? LeaderOf(long epoch) => _leaders.TryGetValue(epoch, out var leader) ? leader : null;
+
     /// <summary>The payload that carries <paramref name="requestId"/>.</summary>
     public static ReadOnlyMemory<byte> Payload(long requestId)
     {

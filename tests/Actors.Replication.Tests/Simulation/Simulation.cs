@@ -27,6 +27,7 @@ public sealed class Simulation
     private ulong _traceHash = 14695981039346656037UL;
     private long _nextRequestId;
     private int _crashes;
+    private readonly List<(ReplicaId From, ReplicaId Target, long Epoch)> _handOvers = [];
     private bool _healed;
     private bool _converged;
 
@@ -115,7 +116,8 @@ public sealed class Simulation
 
         return new SimulationResult(Seed, violation, _traceHash, _eventCount, Checker.AcknowledgedCount,
             Math.Max(0, Checker.LeaderCount - 1), _crashes, PrefixDeletions, CheckpointInstalls, _trace, Checker.ReadsServed,
-            Network.Traffic, Node(Store.Current.Leader).Replica?.Log.EndOffset ?? 0);
+            Network.Traffic, Node(Store.Current.Leader).Replica?.Log.EndOffset ?? 0,
+            _handOvers.Count, _handOvers.Count(h => Checker.LeaderOf(h.Epoch + 1) == h.Target));
     }
 
     internal SimulatedNode Node(ReplicaId id) => _nodes[id.Value - 1];
@@ -218,8 +220,16 @@ public sealed class Simulation
         }
 
         var node = _nodes[Random.Next(_nodes.Count)];
-        switch (Random.Next(7))
+        switch (Random.Next(8))
         {
+            case 7:
+                // A graceful hand-over by the current leader (a silo stopping), under the same weather as everything else.
+                if (_nodes.FirstOrDefault(n => n.Alive && !n.Paused && n.Replica!.Role == ReplicaRole.Leader) is { } leader)
+                {
+                    leader.Run(() => StartHandOver(leader), "hand-over");
+                }
+
+                break;
             case 0 or 1 when node.Alive:
                 Crash(node);
                 break;
@@ -259,6 +269,17 @@ public sealed class Simulation
         }
 
         Schedule(NextFaultDelay(), InjectFault);
+    }
+
+    private void StartHandOver(SimulatedNode leader)
+    {
+        var replica = leader.Replica!;
+        var epoch = replica.Epoch;
+        if (replica.HandOver())
+        {
+            _handOvers.Add((leader.Id, replica.HandingOverTo!.Value, epoch));
+            Record(leader, $"hand over epoch {epoch} to {replica.HandingOverTo}");
+        }
     }
 
     private void Crash(SimulatedNode node)

@@ -14,6 +14,8 @@ namespace Actors.Replication.Tests.Simulation;
 /// <param name="ReadsServed">Client reads a leader served under its read lease.</param>
 /// <param name="Traffic">The messages the replicas sent.</param>
 /// <param name="EndOffset">The end offset of the store's leader's log when the run ended (every entry ever kept).</param>
+/// <param name="HandOvers">Hand-overs a leader started (<c>Replica.HandOver</c>).</param>
+/// <param name="HandOversCompleted">Of those, the ones whose target led the next epoch.</param>
 public sealed record SimulationResult(
     long Seed,
     string? Violation,
@@ -27,13 +29,15 @@ public sealed record SimulationResult(
     IReadOnlyList<string>? Trace,
     int ReadsServed = 0,
     ReplicationTraffic? Traffic = null,
-    long EndOffset = 0)
+    long EndOffset = 0,
+    int HandOvers = 0,
+    int HandOversCompleted = 0)
 {
     /// <summary>Whether every invariant held.</summary>
     public bool Passed => Violation is null;
 
     /// <inheritdoc />
     public override string ToString() => Passed
-        ? $"seed {Seed}: ok ({Events} events, {Acknowledged} acknowledged, {ReadsServed} reads served, {LeaderChanges} leader changes, {Crashes} crashes, {PrefixDeletions} prefix deletions, {CheckpointInstalls} checkpoint installs)"
+        ? $"seed {Seed}: ok ({Events} events, {Acknowledged} acknowledged, {ReadsServed} reads served, {LeaderChanges} leader changes, {Crashes} crashes, {PrefixDeletions} prefix deletions, {CheckpointInstalls} checkpoint installs, {HandOversCompleted} of {HandOvers} hand-overs completed)"
         : $"seed {Seed}: VIOLATION {Violation}\n  replay: REPLICATION_SIM_SEED={Seed} REPLICATION_SIM_TRACE=1 dotnet test tests/Actors.Replication.Tests --filter \"FullyQualifiedName~ReplaySeedFromEnvironment\"";
 }

@@ -21,6 +21,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
         var report = Environment.GetEnvironmentVariable("REPLICATION_SIM_REPORT");
         var failures = new ConcurrentBag<SimulationResult>();
         long executed = 0, acknowledged = 0, leaderChanges = 0, crashes = 0, reads = 0, prefixDeletions = 0, checkpointInstalls = 0;
+        long handOvers = 0, handOversCompleted = 0;
         var stopwatch = Stopwatch.StartNew();
         Parallel.For(first, first + count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, seed =>
         {
@@ -31,6 +32,8 @@ public sealed class SimulationTests(ITestOutputHelper output)
             Interlocked.Add(ref reads, result.ReadsServed);
             Interlocked.Add(ref prefixDeletions, result.PrefixDeletions);
             Interlocked.Add(ref checkpointInstalls, result.CheckpointInstalls);
+            Interlocked.Add(ref handOvers, result.HandOvers);
+            Interlocked.Add(ref handOversCompleted, result.HandOversCompleted);
             if (!result.Passed)
             {
                 failures.Add(result);
@@ -48,7 +51,8 @@ public sealed class SimulationTests(ITestOutputHelper output)
 
         var summary = $"seeds {first}..{first + count - 1}: {executed} executed in {stopwatch.Elapsed.TotalSeconds:F1} s, "
             + $"{acknowledged} appends acknowledged, {reads} reads served under a lease, {leaderChanges} leader changes, {crashes} crashes, "
-            + $"{prefixDeletions} prefix deletions, {checkpointInstalls} checkpoint installs, {failures.Count} failing";
+            + $"{prefixDeletions} prefix deletions, {checkpointInstalls} checkpoint installs, "
+            + $"{handOversCompleted} of {handOvers} hand-overs completed, {failures.Count} failing";
         if (report is not null)
         {
             File.AppendAllLines(report, [summary, .. failures.OrderBy(f => f.Seed).Take(50).Select(f => $"FAILURE {f}")]);
@@ -60,6 +64,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
         Assert.True(leaderChanges > count / 2, $"the runs changed leaders too rarely to mean anything: {summary}");
         Assert.True(reads > count * 20, $"the runs served too few reads under a lease to mean anything: {summary}");
         Assert.True(prefixDeletions > count, $"the runs deleted log prefixes too rarely to mean anything: {summary}");
+        Assert.True(handOversCompleted > count / 10, $"the runs completed hand-overs too rarely to mean anything: {summary}");
         Assert.True(checkpointInstalls > count / 10, $"followers took transferred checkpoints too rarely to mean anything: {summary}");
     }
 
@@ -81,7 +86,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
 
     public static TheoryData<string> BrokenVariants =>
         ["AcknowledgeBeforeFollowerSync", "ShrinkInSyncBeforeStoreAccepts", "ElectOutsideInSync", "ReadLeaseTooLong",
-         "DeletePrefixBeforeCheckpointDurable"];
+         "DeletePrefixBeforeCheckpointDurable", "HandOverOutsideInSync"];
 
     [Theory]
     [MemberData(nameof(BrokenVariants))]
@@ -94,6 +99,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
             "ElectOutsideInSync" => new ReplicaFaults { ElectOutsideInSync = true },
             "ReadLeaseTooLong" => new ReplicaFaults { ReadLeaseTooLong = true },
             "DeletePrefixBeforeCheckpointDurable" => new ReplicaFaults { DeletePrefixBeforeCheckpointDurable = true },
+            "HandOverOutsideInSync" => new ReplicaFaults { HandOverOutsideInSync = true },
             _ => throw new ArgumentOutOfRangeException(nameof(variant), variant, "unknown variant"),
         };
 

@@ -1,0 +1,108 @@
+using Actors.Orleans.Clustering.Partitioning;
+using Actors.Orleans.Clustering.Storage;
+using Actors.Replication;
+using Actors.Replication.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Actors.Orleans.Clustering.Replication;
+
+/// <summary>
+/// A graceful stop's first step (replication factor above 1): every partition this silo leads hands its leadership to an
+/// in-sync follower while the silo still serves and forwards calls, so that no call fails for want of a leader and no
+/// follower has to time out.
+/// </summary>
+/// <remarks>
+/// <para>Per partition led here, all partitions at once: (1) new storage calls of the partition on this silo wait
+/// (<see cref="HeldReplica.BeginHandOver"/>); (2) the partition's activations here are deactivated and awaited (each
+/// finishes the call it runs, its writes still acknowledged by this leader; Orleans forwards the calls queued for it);
+/// (3) the replica hands over (<see cref="Actors.Replication.Wal.ReplicaHost.HandOverAsync"/>: appends refused, the
+/// follower caught up to the commit point, the row rewritten with the follower as leader of the next epoch, this
+/// replica a follower); (4) the new row is published to this silo's placement and the waiting calls are released: they are
+/// refused during their activation, which Orleans answers by placing the call again, now on the new leader. A partition
+/// whose hand-over does not complete (no in-sync follower, the store unreachable) is left to the failover as before.</para>
+/// <para>Runs at the stop of <see cref="ReplicaSupervisor.HandOverStage"/>, before Orleans stops its gateway, leaves the
+/// membership and deactivates the silo's grains. Thread-safe; called once.</para>
+/// </remarks>
+internal sealed partial class LeadershipHandOver(
+    SiloReplicas replicas,
+    PartitionView view,
+    PartitionActivations activations,
+    ILogger<LeadershipHandOver> logger)
+{
+    /// <summary>How long a partition's activations may take to finish their calls and deactivate.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the replica may take to hand over once its activations are gone.</summary>
+    public static readonly TimeSpan HandOverTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>Hands over every partition this silo leads; completes when each hand-over has ended (moved or not).</summary>
+    public async Task HandOverAllAsync(CancellationToken cancellationToken)
+    {
+        HeldReplica[] leading = [.. replicas.Held.Where(h => h.Host.Status.IsLeader && h.Host.Failure is null)];
+        foreach (HeldReplica held in leading)
+        {
+            held.BeginHandOver();
+        }
+
+        int[] moved = await Task.WhenAll(leading.Select(h => HandOverAsync(h, cancellationToken))).ConfigureAwait(false);
+        LogHandedOver(moved.Count(m => m != 0), leading.Length);
+    }
+
+    private async Task<int> HandOverAsync(HeldReplica held, CancellationToken cancellationToken)
+    {
+        int successor = 0;
+        try
+        {
+            (int count, bool finished) = await activations.DeactivateAllAsync(
+                held.Partition, $"this silo is stopping: partition {held.Partition}'s leadership is handed over", DrainTimeout).ConfigureAwait(false);
+            ReplicaId? next = await held.Host.HandOverAsync(null, HandOverTimeout, cancellationToken).ConfigureAwait(false);
+            successor = next?.Value ?? 0;
+            if (next is not null)
+            {
+                held.StopServing();
+                await PublishRowAsync(held.Partition).ConfigureAwait(false);
+                LogPartitionHandedOver(held.Partition, successor, count, finished);
+            }
+            else
+            {
+                LogPartitionNotHandedOver(held.Partition, count);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPartitionHandOverFailed(ex, held.Partition);
+        }
+        finally
+        {
+            held.EndHandOver(successor);
+        }
+
+        return successor;
+    }
+
+    /// <summary>Publishes the partition's new row to this silo's placement (the calls it forwards go to the new leader).</summary>
+    private async Task PublishRowAsync(int partition)
+    {
+        try
+        {
+            ReplicaConfiguration row = await replicas.Reads.ReadAsync(partition).ConfigureAwait(false);
+            view.Publish(PartitionRow.Of(partition, row));
+        }
+        catch (ReplicaConfigurationStoreException ex)
+        {
+            LogPartitionHandOverFailed(ex, partition);
+        }
+    }
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Stopping: handed over {Moved} of the {Leading} partition leaderships this silo held")]
+    private partial void LogHandedOver(int moved, int leading);
+
+    [LoggerMessage(EventId = 51, Level = LogLevel.Information, Message = "Stopping: partition {Partition} handed over to replica {Successor} ({Count} activations deactivated first; all finished: {Finished})")]
+    private partial void LogPartitionHandedOver(int partition, int successor, int count, bool finished);
+
+    [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "Stopping: partition {Partition} could not be handed over (no in-sync follower caught up in time); its followers take over after the leader timeout ({Count} activations deactivated)")]
+    private partial void LogPartitionNotHandedOver(int partition, int count);
+
+    [LoggerMessage(EventId = 53, Level = LogLevel.Warning, Message = "Stopping: the hand-over of partition {Partition} failed; its followers take over after the leader timeout")]
+    private partial void LogPartitionHandOverFailed(Exception exception, int partition);
+}

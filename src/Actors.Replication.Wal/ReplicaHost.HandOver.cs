@@ -1,0 +1,61 @@
+using Actors.Replication.Protocol;
+
+namespace Actors.Replication.Wal;
+
+/// <summary>The hand-over of a leadership (<see cref="Replica.HandOver"/>) and a prompt configuration read, as host calls. Declares no state.</summary>
+public sealed partial class ReplicaHost
+{
+    /// <summary>
+    /// Hands this replica's leadership to an in-sync follower (<paramref name="target"/>, or the one with the longest durable
+    /// log): appends are refused (<see cref="NotLeaderException"/>, nothing appended) from now on; completes once the store
+    /// names the follower leader of the next epoch and this replica stepped down, or once the hand-over could not start or
+    /// gave up (this replica then leads on), or at <paramref name="timeout"/>.
+    /// </summary>
+    /// <returns>The replica now leading the partition, or null when the leadership did not move.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<ReplicaId?> HandOverAsync(ReplicaId? target, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var chosen = await OnLoopAsync(() => _replica!.HandOver(target) ? _replica.HandingOverTo : null, cancellationToken).ConfigureAwait(false);
+        if (chosen is not { } successor)
+        {
+            return null;
+        }
+
+        var deadline = _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
+        while (_time.GetTimestamp() < deadline)
+        {
+            var state = await OnLoopAsync<(ReplicaRole Role, ReplicaId? HandingOver)?>(() => (_replica!.Role, _replica.HandingOverTo), cancellationToken).ConfigureAwait(false);
+            if (state is not { } now || (now.Role == ReplicaRole.Leader && now.HandingOver is null))
+            {
+                // The host stopped, or the hand-over gave up (this replica leads on).
+                return null;
+            }
+
+            if (now.Role != ReplicaRole.Leader)
+            {
+                return successor;
+            }
+
+            await Task.Delay(_options.HeartbeatInterval / 5, _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return null;
+    }
+
+    /// <summary>Asks the replica to read its configuration now rather than at its next poll (a caller saw a newer row).</summary>
+    public void RefreshConfiguration() => Post(() => _replica!.RefreshConfiguration());
+
+    /// <summary>Runs <paramref name="read"/> on the driver loop; default when the loop ended before running it.</summary>
+    private async Task<T?> OnLoopAsync<T>(Func<T> read, CancellationToken cancellationToken)
+    {
+        var answer = new TaskCompletionSource<T?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!Post(() => answer.TrySetResult(read())))
+        {
+            return default;
+        }
+
+        return await Task.WhenAny(answer.Task, _loopEnded.Task).WaitAsync(cancellationToken).ConfigureAwait(false) == answer.Task
+            ? await answer.Task.ConfigureAwait(false)
+            : default;
+    }
+}
