@@ -197,7 +197,7 @@ public sealed class RotationAndSpaceTests : LogTestBase
     [Fact]
     public async Task RotationPass_SegmentDeadBeforeThePassesSnapshot_WritesOneSnapshotThenManifestThenDeletes()
     {
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         await using var log = await OpenAsync(fileSystem: fs);
         long x = 0;
         while (log.GetStatistics().SegmentCount < 2)
@@ -241,7 +241,7 @@ public sealed class RotationAndSpaceTests : LogTestBase
     [Fact]
     public async Task RotationPass_SegmentDiesWhileThePassesSnapshotIsWritten_WaitsForTheNextRotationsSnapshot()
     {
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         await using (var log = await OpenAsync(fileSystem: fs))
         {
             long x = 0;
