@@ -16,6 +16,17 @@ public sealed class ReadmeTests
     }
 
     [Fact]
+    public void LayoutTable_EveryProjectOfTheSolution_IsNamedInARow()
+    {
+        string[] named = [.. LayoutPaths(allColumns: true).Select(p => p.TrimEnd('/'))];
+        string[] missing = [.. RepositoryFiles.SolutionProjects()
+            .Select(p => Path.GetDirectoryName(p)!.Replace('\\', '/'))
+            .Where(d => !named.Any(n => d == n || d.StartsWith(n + "/", StringComparison.Ordinal)))];
+
+        Assert.True(missing.Length == 0, $"README.md's layout table names neither these projects of Actors.sln nor a directory holding them (a row, or a row's tests column): {string.Join(", ", missing)}");
+    }
+
+    [Fact]
     public void LayoutTable_EveryPathItNames_Exists()
     {
         string[] missing = [.. LayoutPaths().Where(p => !RepositoryFiles.Exists(p.TrimEnd('/')))];
@@ -32,8 +43,8 @@ public sealed class ReadmeTests
         Assert.Contains("dotnet test Actors.sln", readme, StringComparison.Ordinal);
     }
 
-    /// <summary>The repository paths in the code spans of the table under <c>## Layout</c>.</summary>
-    private static IEnumerable<string> LayoutPaths()
+    /// <summary>The repository paths in the code spans of the table under <c>## Layout</c>: its first column, or with <paramref name="allColumns"/> every column.</summary>
+    private static IEnumerable<string> LayoutPaths(bool allColumns = false)
     {
         string readme = RepositoryFiles.Read("README.md");
         int start = readme.IndexOf("\n## Layout", StringComparison.Ordinal);
@@ -41,7 +52,7 @@ public sealed class ReadmeTests
         int end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
         string section = end < 0 ? readme[start..] : readme[start..end];
         return MarkdownTables.Rows(section)
-            .SelectMany(r => r.Cells.Take(1))
+            .SelectMany(r => r.Cells.Take(allColumns ? r.Cells.Length : 1))
             .SelectMany(MarkdownTables.CodeSpans)
             .Where(ArchitectureDocumentTests.LooksLikeRepositoryPath);
     }

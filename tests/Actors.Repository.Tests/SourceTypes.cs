@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Actors.Repository.Tests;
 
-/// <summary>The type names declared in the repository's C# sources (<c>src/</c>, <c>silo/</c>, <c>client-demo/</c>, the shared test support).</summary>
+/// <summary>The type names declared in the repository's C# sources (<c>src/</c>, <c>silo/</c>, <c>client-demo/</c>, and <c>tests/</c>, so a document can name the test that shows a guarantee).</summary>
 internal static partial class SourceTypes
 {
     private static readonly Lazy<IReadOnlySet<string>> Declared = new(Scan);
@@ -19,7 +19,7 @@ internal static partial class SourceTypes
     private static HashSet<string> Scan()
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string root in new[] { "src", "silo", "client-demo", "tests/Actors.Testing" })
+        foreach (string root in new[] { "src", "silo", "client-demo", "tests" })
         {
             foreach (string file in CSharpFiles(root))
             {

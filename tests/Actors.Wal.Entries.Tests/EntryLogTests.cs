@@ -1,6 +1,5 @@
 using Actors.Wal.Entries;
 using Actors.Wal.Entries.Tests.Support;
-using Actors.Wal.Tests.Support;
 
 namespace Actors.Wal.Entries.Tests;
 
@@ -284,7 +283,7 @@ public sealed class EntryLogTests : EntryLogTestBase
     [Fact]
     public void Sync_FsyncFails_TheLogFailsAndRefusesEveryLaterWrite()
     {
-        var fileSystem = new FaultInjectingFileSystem();
+        var fileSystem = new FaultInjectingFileSystem(FaultInjectionLayout.None);
         using var log = EntryLog.Open(EntryOptions(), fileSystem);
         AppendEntries(log, 1, 2, epoch: 1);
         fileSystem.FailFsync = true;

@@ -1,6 +1,5 @@
 using Actors.Wal.Entries;
 using Actors.Wal.Entries.Tests.Support;
-using Actors.Wal.Tests.Support;
 
 namespace Actors.Wal.Entries.Tests;
 

@@ -26,20 +26,27 @@ namespace Actors.Replication.Wal.EventLog;
 /// <para>The local log must start empty: a restarted replica rebuilds its materialized log from its entry log (from LSN 1,
 /// or from the host's checkpoint when a <see cref="MaterializedCheckpointPolicy"/> is given), because applied writes and
 /// the applied position are not recorded atomically (a re-applied <see cref="ExpectedVersion.Any"/> append would
-/// duplicate events). With a policy the applier also checkpoints the local log (CommittedEntryApplier.Checkpoints.cs),
-/// and rebuilds it from the host's checkpoint whenever the host replaced the entries it still needs.</para>
+/// duplicate events). With a policy the applier also checkpoints the local log (its bookkeeping:
+/// <see cref="CommittedEntryApplierCheckpoints"/>), and rebuilds it from the host's checkpoint whenever the host replaced
+/// the entries it still needs.</para>
 /// </remarks>
-public sealed partial class CommittedEntryApplier : IAsyncDisposable
+public sealed class CommittedEntryApplier : IAsyncDisposable
 {
     private const int ReadBatch = 256;
     private readonly ReplicaHost _host;
-    private readonly ILogger _logger;
+    private readonly CommittedEntryApplierCheckpoints? _checkpoints;
     private volatile IEventLog _local;
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<object>> _waiting = new();
     private readonly CancellationTokenSource _stopping = new();
     private volatile TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _loop = Task.CompletedTask;
     private long _appliedLsn;
+
+    /// <summary>The back-off after a first failed restore of the host's checkpoint (doubling after each further failure): 100 ms.</summary>
+    public static readonly TimeSpan FirstRestoreRetryDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest back-off between two restores of the host's checkpoint: 10 s.</summary>
+    public static readonly TimeSpan MaxRestoreRetryDelay = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Creates the applier of <paramref name="host"/>'s committed entries onto <paramref name="local"/> (empty), from LSN 1,
@@ -73,8 +80,7 @@ public sealed partial class CommittedEntryApplier : IAsyncDisposable
 
         _host = host;
         _local = local;
-        _checkpoints = checkpoints;
-        _logger = logger ?? NullLogger.Instance;
+        _checkpoints = checkpoints is null ? null : new CommittedEntryApplierCheckpoints(checkpoints, host, logger ?? NullLogger.Instance);
     }
 
     /// <summary>Every committed entry up to here is applied to the local log.</summary>
@@ -89,6 +95,34 @@ public sealed partial class CommittedEntryApplier : IAsyncDisposable
     /// the current one is the caller's to close after <see cref="DisposeAsync"/>.
     /// </summary>
     public IEventLog Local => _local;
+
+    /// <summary>Checkpoints of the local log captured and offered to the host.</summary>
+    public long CheckpointsOffered => _checkpoints?.CheckpointsOffered ?? 0;
+
+    /// <summary>Offered checkpoints the host wrote durably (and deleted the entries below, as far as whole segments allow).</summary>
+    public long CheckpointsTaken => _checkpoints?.CheckpointsTaken ?? 0;
+
+    /// <summary>Times the local log was rebuilt from the host's checkpoint (at start, or after the host took a leader's).</summary>
+    public long CheckpointsRestored => _checkpoints?.CheckpointsRestored ?? 0;
+
+    /// <summary>The LSN of the checkpoint the local log was last rebuilt from (0: none, it was built from LSN 1).</summary>
+    public long RestoredFromLsn => _checkpoints?.RestoredFromLsn ?? 0;
+
+    /// <summary>
+    /// Captures of the local log that failed (<see cref="MaterializedStateException"/>, logged as a warning): applying goes
+    /// on, nothing is offered, and the next capture is tried once as many entries or bytes were applied again (the host's
+    /// entry log keeps every entry meanwhile).
+    /// </summary>
+    public long CaptureFailures => _checkpoints?.CaptureFailures ?? 0;
+
+    /// <summary>Restores from the host's checkpoint that failed (each is retried after a back-off).</summary>
+    public long RestoreFailures => _checkpoints?.RestoreFailures ?? 0;
+
+    /// <summary>
+    /// Why the latest restore from the host's checkpoint failed while the applier still retries it (the applier applies
+    /// nothing meanwhile), or null when the last restore succeeded or none failed.
+    /// </summary>
+    public CheckpointRestoreFailedException? RestoreFailure => _checkpoints?.RestoreFailure;
 
     /// <summary>Starts applying.</summary>
     public void Start() => _loop = Task.Run(RunAsync);
@@ -213,8 +247,8 @@ public sealed partial class CommittedEntryApplier : IAsyncDisposable
                 Advanced();
                 if (_checkpoints is not null)
                 {
-                    CountApplied(entries);
-                    await CheckpointIfDueAsync().ConfigureAwait(false);
+                    _checkpoints.CountApplied(entries);
+                    await _checkpoints.CheckpointIfDueAsync(_local, AppliedLsn, _stopping.Token).ConfigureAwait(false);
                 }
             }
         }
@@ -231,6 +265,22 @@ public sealed partial class CommittedEntryApplier : IAsyncDisposable
             // The local log failed, an entry did not decode, or the host stopped: the materialized log cannot follow.
             Failure = exception;
             FailWaiting(exception);
+            Advanced();
+        }
+    }
+
+    /// <summary>
+    /// Rebuilds the local log from the host's checkpoint when it lies above what was applied (at start: any checkpoint);
+    /// <paramref name="replacing"/>: the host replaced its log by a leader's checkpoint while this applier ran. Retries a
+    /// failed restore after a back-off and applies nothing meanwhile (<see cref="CommittedEntryApplierCheckpoints.RestoreAsync"/>).
+    /// </summary>
+    private async Task RestoreFromCheckpointAsync(bool replacing)
+    {
+        var checkpoints = _checkpoints!;
+        if (await checkpoints.RestoreAsync(_local, AppliedLsn, replacing, FailWaiting, _stopping.Token).ConfigureAwait(false) is { } restored)
+        {
+            _local = restored.Log;
+            checkpoints.Restored(restored.Lsn, lsn => Volatile.Write(ref _appliedLsn, lsn));
             Advanced();
         }
     }

@@ -35,7 +35,7 @@ internal sealed partial class LogReader
 
             try
             {
-                var reader = new WindowReader(segment, window);
+                var reader = new SegmentWindowReader(segment, window);
                 if (await RecordsHoldAsync(reader, segment.WrittenOffset, byLength, cancellationToken).ConfigureAwait(false)
                     || (segment.Header.IsRecycledFile && await StaleBytesHoldAsync(reader, segment.WrittenOffset, byLength, cancellationToken).ConfigureAwait(false)))
                 {
@@ -53,7 +53,7 @@ internal sealed partial class LogReader
         return found;
     }
 
-    private async ValueTask<bool> RecordsHoldAsync(WindowReader reader, long end, Dictionary<int, ErasureScan[]> byLength, CancellationToken cancellationToken)
+    private async ValueTask<bool> RecordsHoldAsync(SegmentWindowReader reader, long end, Dictionary<int, ErasureScan[]> byLength, CancellationToken cancellationToken)
     {
         var items = new List<RecordItem>();
         long offset = SegmentHeader.Size;
@@ -103,7 +103,7 @@ internal sealed partial class LogReader
         return false;
     }
 
-    private static async ValueTask<bool> StaleBytesHoldAsync(WindowReader reader, long from, Dictionary<int, ErasureScan[]> byLength, CancellationToken cancellationToken)
+    private static async ValueTask<bool> StaleBytesHoldAsync(SegmentWindowReader reader, long from, Dictionary<int, ErasureScan[]> byLength, CancellationToken cancellationToken)
     {
         long end = reader.FileLength;
         int longestId = byLength.Keys.Max();
@@ -155,45 +155,5 @@ internal sealed partial class LogReader
         }
 
         return false;
-    }
-
-    /// <summary>Reads ranges of one segment file through a reusable window (maintenance thread, one segment at a time).</summary>
-    private sealed class WindowReader(Segment segment, byte[] window)
-    {
-        private long _start = -1;
-        private int _length;
-
-        public byte[] Window { get; private set; } = window;
-
-        public long FileLength { get; } = segment.File.Length;
-
-        /// <summary>The bytes [offset, offset + count), or fewer at the end of the file; valid until the next call.</summary>
-        public async ValueTask<ReadOnlyMemory<byte>> ReadAsync(long offset, int count, CancellationToken cancellationToken)
-        {
-            if (_start < 0 || offset < _start || offset + count > _start + _length)
-            {
-                if (count > Window.Length)
-                {
-                    Window = new byte[count];
-                }
-
-                int size = (int)Math.Min(Window.Length, Math.Max(0, FileLength - offset));
-                int read = 0;
-                while (read < size)
-                {
-                    int n = await segment.File.ReadAsync(offset + read, Window.AsMemory(read, size - read), cancellationToken).ConfigureAwait(false);
-                    if (n <= 0)
-                    {
-                        break;
-                    }
-
-                    read += n;
-                }
-
-                (_start, _length) = (offset, read);
-            }
-
-            return Window.AsMemory((int)(offset - _start), (int)Math.Min(count, _start + _length - offset));
-        }
     }
 }

@@ -20,6 +20,16 @@ internal sealed partial class LogReader(string directory, long maxRecordLength, 
 
     private const int ReadAttempts = 3;
 
+    /// <summary>The default of <see cref="MaxPlannedRecords"/>: at most 1.5 MiB of positions per read.</summary>
+    public const int DefaultMaxPlannedRecords = 65_536;
+
+    /// <summary>
+    /// The most records one plan of a forward read keeps (it keeps the oldest of the range, between this and twice this
+    /// many); a longer range is planned again, from the version after them, when the read has used them up. Bounds a
+    /// read's memory whatever the stream's length; a range of N records then costs N / this walks.
+    /// </summary>
+    public int MaxPlannedRecords { get; set; } = DefaultMaxPlannedRecords;
+
     private readonly ReadAheadStatistics _readAheadStatistics = new();
 
     /// <summary>What the walks' read-ahead has advised since the log opened.</summary>

@@ -234,14 +234,4 @@ internal sealed partial class LogRecovery
         };
         return $"{span}; the damaged header names {what} of stream '{id}' (unverified), which are lost";
     }
-
-    /// <summary>What pass 2 found.</summary>
-    private struct ScanOutcome
-    {
-        public long RecordsScanned;
-        public long Corrupted;
-        public int SegmentsScanned;
-        public (Segment Segment, long Offset)? TornTail;
-        public bool ClaimsViolated;
-    }
 }

@@ -14,7 +14,7 @@ namespace Actors.Crash.Tests.Engine;
 public sealed partial class DamageMatrixTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly RecoveryMode[] Modes = Enum.GetValues<RecoveryMode>();
-    private readonly TempDirectory _dir = new(preferMemory: true);
+    private readonly TempDirectory _dir = new("actors-crash-tests", preferMemory: true);
     private readonly Dictionary<DamageOutcome, int> _outcomes = [];
     private readonly List<string> _failures = [];
     private int _cases;

@@ -26,7 +26,7 @@ public sealed class DiskFullTests(ITestOutputHelper output)
     private async Task RunAsync(bool preallocate)
     {
         using var mount = TryMount("2m", out string why);
-        using var fallbackDir = mount is null ? new TempDirectory(preferMemory: true) : null;
+        using var fallbackDir = mount is null ? new TempDirectory("actors-crash-tests", preferMemory: true) : null;
         string dir = mount?.Path ?? fallbackDir!.Path;
         IFileSystem fs = PhysicalFileSystem.Instance;
         CrashFileSystem? injected = null;
@@ -127,12 +127,12 @@ public sealed class DiskFullTests(ITestOutputHelper output)
     }
 
     /// <summary>A real tmpfs of <paramref name="size"/>, or null with the reason when this machine cannot mount one.</summary>
-    private static Actors.Testing.TmpfsMount? TryMount(string size, out string reason)
+    private static TmpfsMount? TryMount(string size, out string reason)
     {
         try
         {
             reason = "";
-            return Actors.Testing.TmpfsMount.Create(size);
+            return TmpfsMount.Create(size);
         }
         catch (InvalidOperationException ex)
         {

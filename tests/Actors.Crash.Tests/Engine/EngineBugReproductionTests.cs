@@ -15,7 +15,7 @@ namespace Actors.Crash.Tests.Engine;
 [Trait("Category", "Crash")]
 public sealed class EngineBugReproductionTests : IDisposable
 {
-    private readonly TempDirectory _dir = new(preferMemory: true);
+    private readonly TempDirectory _dir = new("actors-crash-tests", preferMemory: true);
 
     [Fact]
     public async Task OpenAsync_CrashAfterCompactionDeletedASegmentTheSnapshotStillReferences_Recovers()

@@ -28,22 +28,15 @@ public static class SimulatedDiskCluster
         builder.Properties["SimulatedDiskKey"] = key;
         builder.Properties["SimulatedDiskDirectory"] = directory ?? Directory;
         builder.AddSiloBuilderConfigurator<Configurator>();
-        TestCluster cluster = builder.Build();
         try
         {
-            await cluster.DeployAsync();
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
+            return await TestClusterDeployment.DeployAsync(builder);
         }
         finally
         {
+            // The silo took its file system while it started.
             FileSystems.TryRemove(key, out _);
         }
-
-        return cluster;
     }
 
     private sealed class Configurator : ISiloConfigurator

@@ -7,19 +7,6 @@ using Orleans.TestingHost;
 
 namespace Actors.Orleans.Tests.Support;
 
-/// <summary>How the test silos configure their storage.</summary>
-public enum WalSiloMode
-{
-    /// <summary><c>AddWriteAheadLog</c> only, memory storage as the default: only [WriteAheadLog] classes are on the log.</summary>
-    AttributeOnly,
-
-    /// <summary>The write-ahead-log providers as the silo's defaults: every grain is on the log.</summary>
-    Defaults,
-
-    /// <summary>No <c>AddWriteAheadLog</c>, memory storage as the default: the misconfiguration [WriteAheadLog] must refuse.</summary>
-    WithoutLog,
-}
-
 /// <summary>
 /// TestingHost clusters whose silos keep their logs under one root, a directory per silo name, so a cluster started again
 /// on the same root sees what the previous one stored (the state-replay tests).
@@ -33,19 +20,7 @@ public static class WalTestCluster
         builder.Properties["WalSegmentBytes"] = segmentSizeBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
         builder.Properties["WalMode"] = mode.ToString();
         builder.AddSiloBuilderConfigurator<Configurator>();
-        TestCluster cluster = builder.Build();
-        try
-        {
-            await cluster.DeployAsync();
-        }
-        catch
-        {
-            // A silo that refused to start: nothing of the cluster stays running.
-            await cluster.DisposeAsync();
-            throw;
-        }
-
-        return cluster;
+        return await TestClusterDeployment.DeployAsync(builder);
     }
 
     /// <summary>The log of the cluster's primary silo (in-process).</summary>

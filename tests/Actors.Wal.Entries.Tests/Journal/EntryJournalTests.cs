@@ -1,7 +1,6 @@
 using Actors.Wal.Entries;
 using Actors.Wal.Entries.Journal;
 using Actors.Wal.Entries.Tests.Support;
-using Actors.Wal.Tests.Support;
 
 namespace Actors.Wal.Entries.Tests.Journal;
 

@@ -1,4 +1,3 @@
-using Actors.Wal.Tests.Support;
 
 namespace Actors.Wal.Entries.Tests.Support;
 
@@ -10,7 +9,7 @@ public abstract class EntryLogTestBase : IDisposable
     protected TempDirectory Dir { get; } = new();
 
     /// <summary>This test's fault-injecting file system (over the real one; created on first use).</summary>
-    internal FaultInjectingFileSystem Files => _files ??= new FaultInjectingFileSystem();
+    internal FaultInjectingFileSystem Files => _files ??= new FaultInjectingFileSystem(FaultInjectionLayout.None);
 
     protected static ReadOnlyMemory<byte> Bytes(string text) => System.Text.Encoding.UTF8.GetBytes(text);
 

@@ -30,7 +30,7 @@ public sealed class ChangeFeedCrashTests : LogTestBase
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var crashed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         Exception? readerEnd = null;
         var log = await OpenAsync(fileSystem: fs);
         var reader = Task.Run(async () =>

@@ -203,7 +203,7 @@ public sealed class ChangeFeedTests : LogTestBase
         // The committer syncs "a1" (held in its fsync) when the log fails elsewhere (as space management or a rotation that
         // finds no segment fail it); that commit still acknowledges "a1". A reader that looks in between must hand "a1" out
         // before it reports the failure.
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         await using var log = await OpenAsync(fileSystem: fs);
         await log.AppendAsync("a", 0, Events("a0"));
         await log.WhenSpareSettledAsync(); // no background fsync takes the gate

@@ -121,7 +121,7 @@ public sealed class AppendReadTests : LogTestBase
     [Fact]
     public async Task ReadStreamAsync_AtTime_UsesAppendTimestamps()
     {
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await using var log = await OpenAsync(time: time);
         var t0 = time.GetUtcNow();
         await log.AppendAsync("s", 0, Events("1", "2"));

@@ -67,7 +67,7 @@ public sealed class CompactionCopyCostTests : LogTestBase
     [InlineData(true)]
     public async Task RotationPasses_SegmentsPastTheTrimAge_AreCopiedOnlyWhenAStreamThereTrims(bool journalTrims)
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero));
         void Configure(WriteAheadLogOptions o)
         {
             o.RetainCheckpointedEvents = true;

@@ -139,7 +139,7 @@ public sealed class DiagnosticsAndEdgeTests : LogTestBase
     [Fact]
     public async Task AppendAsync_CanceledWhileQueued_ThrowsOperationCanceled()
     {
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         await using var log = await OpenAsync(fileSystem: fs);
         using var gate = new ManualResetEventSlim(false);
         fs.FsyncGate = gate;

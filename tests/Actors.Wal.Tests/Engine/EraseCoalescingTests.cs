@@ -18,7 +18,7 @@ public sealed class EraseCoalescingTests : FileScanTestBase
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
 
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public async Task DeleteEventsToAsync_BurstOfErases_OneErasePassAfterTheQuietPeriodRemovesEveryErasedByte()
@@ -120,7 +120,7 @@ public sealed class EraseCoalescingTests : FileScanTestBase
         }
 
         Assert.True(FilesContainMarker(Secret), "precondition: the close left the erased payloads on disk");
-        await using var reopened = await OpenAsync(Configure, time: new ManualTimeProvider(_time.GetUtcNow()));
+        await using var reopened = await OpenAsync(Configure, time: new FakeTimeProvider(_time.GetUtcNow()));
         await reopened.WhenMaintenanceIdleAsync();
 
         Assert.Equal(1, reopened.GetStatistics().ErasePasses);

@@ -7,7 +7,7 @@ public sealed class FailureTests : LogTestBase
     [Fact]
     public async Task AppendAsync_FsyncFails_LogFailsAndNeverRetriesFsync()
     {
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         await using var log = await OpenAsync(fileSystem: fs);
         await log.AppendAsync("s", 0, Events("durable"));
         await log.WhenSpareSettledAsync();
@@ -31,7 +31,7 @@ public sealed class FailureTests : LogTestBase
     [Fact]
     public async Task WriteCalls_AfterTheLogFailed_ReturnFaultedTasksInsteadOfThrowing()
     {
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         await using var log = await OpenAsync(fileSystem: fs);
         await log.AppendAsync("s", 0, Events("durable"));
         await log.WhenSpareSettledAsync();
@@ -52,7 +52,7 @@ public sealed class FailureTests : LogTestBase
     [Fact]
     public async Task AppendAsync_DiskFull_FailsCleanlyAndReopenShowsNothingPartial()
     {
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         await using (var log = await OpenAsync(fileSystem: fs))
         {
             await log.AppendAsync("s", 0, Events("ok"));
@@ -79,7 +79,7 @@ public sealed class FailureTests : LogTestBase
             await log.WhenSpareSettledAsync();
         }
 
-        var fs = new FaultInjectingFileSystem { FreeBytes = 0 };
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance) { FreeBytes = 0 };
         await using var reopened = await OpenAsync(o => o.PreallocateSegments = true, fs);
 
         Assert.Equal(["ok"], (await reopened.ReadStreamAsync("s")).Events.Select(e => Text(e.Payload)));
@@ -92,7 +92,7 @@ public sealed class FailureTests : LogTestBase
     [Fact]
     public async Task AppendAsync_TornWrite_ReopenTruncatesTheTornBatch()
     {
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         await using (var log = await OpenAsync(fileSystem: fs))
         {
             await log.AppendAsync("s", 0, Events("first"));
@@ -109,7 +109,7 @@ public sealed class FailureTests : LogTestBase
     [Fact]
     public async Task AppendAsync_PendingDuringFailure_AllFault()
     {
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         await using var log = await OpenAsync(fileSystem: fs);
         await log.AppendAsync("warmup", 0, Events("x"));
         using var gate = new ManualResetEventSlim(false);
@@ -130,7 +130,7 @@ public sealed class FailureTests : LogTestBase
     [Fact]
     public async Task AbandonAsync_PendingAppend_FailsAndNothingMoreIsWritten()
     {
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         var log = await OpenAsync(fileSystem: fs);
         await log.AppendAsync("s", 0, Events("1"));
         await log.WhenSpareSettledAsync(); // no background file operation races with the count below

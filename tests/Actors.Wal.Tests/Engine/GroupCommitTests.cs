@@ -7,7 +7,7 @@ public sealed class GroupCommitTests : LogTestBase
     [Fact]
     public async Task AppendAsync_ManyWritersDuringAnFsync_AreWrittenMeanwhileAndShareOneFsync()
     {
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         await using var log = await OpenAsync(fileSystem: fs);
         using var gate = new ManualResetEventSlim(false);
         fs.FsyncGate = gate;
@@ -33,8 +33,8 @@ public sealed class GroupCommitTests : LogTestBase
     [Fact]
     public async Task AppendAsync_IntervalPolicy_AcknowledgesBeforeFsyncAndTimerMakesDurable()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
-        var fs = new FaultInjectingFileSystem();
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         await using var log = await OpenAsync(o => { o.SyncPolicy = SyncPolicy.Interval; o.SyncInterval = TimeSpan.FromSeconds(1); }, fs, time);
         long fsyncs = log.GetStatistics().Fsyncs;
 

@@ -151,7 +151,7 @@ public sealed class ManifestTests : LogTestBase
     [Fact]
     public async Task CompactAsync_DeletingASegment_WritesSnapshotThenManifestThenDeletes()
     {
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         await using var log = await OpenAsync(fileSystem: fs);
         await log.AppendAsync("y", 0, Events("1"));
         long x = 0;

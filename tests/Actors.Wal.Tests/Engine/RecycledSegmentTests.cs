@@ -60,7 +60,7 @@ public sealed class RecycledSegmentTests : LogTestBase
     public async Task OpenAsync_TornWriteOverAnOlderRecordOfARecycledSegment_RecoversExactlyTheAcknowledgedRecords(int keptBytes)
     {
         await PlantRecycledFileAsync();
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         var log = await OpenAsync(fileSystem: fs);
         var acked = await AppendIntoRecycledSegmentAsync(log);
         AssertStaleRecordsFollow(acked.Count);

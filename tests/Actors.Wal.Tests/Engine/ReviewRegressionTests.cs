@@ -13,7 +13,7 @@ public sealed class ReviewRegressionTests : LogTestBase
         // Segments younger than RetainMaxAge are kept by every pass: no automatic pass can compact before the clock
         // is advanced, which happens only once the reader is blocked.
         var fs = new BlockingReadFileSystem(PhysicalFileSystem.Instance, SegmentHeader.FileName(2));
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await using var log = await OpenAsync(
             o =>
             {

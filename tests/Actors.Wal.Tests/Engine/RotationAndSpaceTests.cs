@@ -27,7 +27,7 @@ public sealed class RotationAndSpaceTests : LogTestBase
     [Fact]
     public async Task AppendAsync_SegmentOlderThanMaxAge_Rotates()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         await using var log = await OpenAsync(o => o.SegmentMaxAge = TimeSpan.FromMinutes(5), time: time);
         await log.AppendAsync("s", 0, Events("1"));
         time.Advance(TimeSpan.FromMinutes(4));
@@ -177,7 +177,7 @@ public sealed class RotationAndSpaceTests : LogTestBase
     [Fact]
     public async Task CompactAsync_RetainMaxAge_KeepsYoungDeadSegmentsUntilTheyAge()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         await using var log = await OpenAsync(o => { o.CompactionLiveRatio = 0; o.RetainMaxAge = TimeSpan.FromHours(1); }, time: time);
         for (int i = 0; i < 60; i++)
         {
@@ -197,7 +197,7 @@ public sealed class RotationAndSpaceTests : LogTestBase
     [Fact]
     public async Task RotationPass_SegmentDeadBeforeThePassesSnapshot_WritesOneSnapshotThenManifestThenDeletes()
     {
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         await using var log = await OpenAsync(fileSystem: fs);
         long x = 0;
         while (log.GetStatistics().SegmentCount < 2)
@@ -241,7 +241,7 @@ public sealed class RotationAndSpaceTests : LogTestBase
     [Fact]
     public async Task RotationPass_SegmentDiesWhileThePassesSnapshotIsWritten_WaitsForTheNextRotationsSnapshot()
     {
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         await using (var log = await OpenAsync(fileSystem: fs))
         {
             long x = 0;

@@ -101,7 +101,7 @@ public sealed class SnapshotDeltaTests : LogTestBase
     [Fact]
     public async Task RotationPass_DeltaMinStreamsZero_WritesOnlyFullSnapshots()
     {
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         await using var log = await OpenAsync(o => { DeltaOptions(o); o.SnapshotDeltaMinStreams = 0; }, fs);
         await WriteIdleStreamsThenCheckpointingStreamAsync(log, until: () => log.GetStatistics().SegmentsDeleted >= 3);
 
@@ -115,7 +115,7 @@ public sealed class SnapshotDeltaTests : LogTestBase
     [Fact]
     public async Task RotationPass_MoreThanAQuarterOfTheStreamsChanged_WritesTheWholeIndexAgain()
     {
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         await using var log = await OpenAsync(DeltaOptions, fs);
         await WriteIdleStreamsThenCheckpointingStreamAsync(log, until: () => File.Exists(Dir.File(RecoverySnapshotDelta.FileName)));
         int mark;
@@ -149,7 +149,7 @@ public sealed class SnapshotDeltaTests : LogTestBase
     public async Task RotationPass_DeltasAddUpToTheFullSnapshot_WritesTheWholeIndexAgain()
     {
         // 40 idle streams: a full snapshot of about 2 KB, deltas of one or two streams of a few hundred bytes each.
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         await using var log = await OpenAsync(DeltaOptions, fs);
         for (int i = 0; i < 40; i++)
         {

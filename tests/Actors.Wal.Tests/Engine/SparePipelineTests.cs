@@ -16,7 +16,7 @@ public sealed class SparePipelineTests : IDisposable
     private const long SegmentSize = 4 << 20;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private readonly TempDirectory _dir = new();
-    private readonly FaultInjectingFileSystem _files = new();
+    private readonly FaultInjectingFileSystem _files = new(EventLogFaultLayout.Instance);
     private readonly List<IReadOnlyList<uint>> _listings = [];
     private readonly List<Segment> _published = [];
     private uint _maxId;

@@ -16,7 +16,7 @@ public sealed class TornWriteCrashTests : LogTestBase
     public async Task TornGroupWrite_Reopen_AcknowledgedKeptAndUnacknowledgedAllOrNothing(int seed)
     {
         var random = new Random(seed);
-        var fs = new FaultInjectingFileSystem();
+        var fs = new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
         const int Writers = 16;
         var acked = new List<string>[Writers];
         var inFlight = new string[]?[Writers];

@@ -15,7 +15,7 @@ public sealed class WriterFailureChainTests : LogTestBase
     public async Task AppendAsync_WriteFailsAmongWaitingGroups_EveryWaitingAppendFailsInsteadOfHanging()
     {
         var gated = new WriteGateFileSystem(PhysicalFileSystem.Instance);
-        var fs = new FaultInjectingFileSystem(gated);
+        var fs = new FaultInjectingFileSystem(gated, EventLogFaultLayout.Instance);
         await using var log = await OpenAsync(o => o.MaxBatchBytes = 4096, fileSystem: fs);
         await log.AppendAsync("warm", 0, Events("up"));
 

@@ -112,7 +112,7 @@ public sealed class LogInspectorTests : LogTestBase
     [Fact]
     public async Task ReadRecords_AppendsCheckpointAndDeletion_ReturnsExactlyTheRecordsWrittenInOrder()
     {
-        var time = new ManualTimeProvider(Start);
+        var time = new FakeTimeProvider(Start);
         await using (var log = await OpenAsync(time: time))
         {
             await log.AppendAsync("a", 0, Events("a1", "a2"));

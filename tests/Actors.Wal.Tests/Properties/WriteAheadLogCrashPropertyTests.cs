@@ -33,11 +33,11 @@ public sealed class WriteAheadLogCrashPropertyTests(ITestOutputHelper output)
 
     private static async Task RunAsync(LogOperation[] operations, CrashTotals totals)
     {
-        string directory = Path.Combine(Path.GetTempPath(), "actors-walcrash-" + Guid.NewGuid().ToString("N"));
+        using var directory = new TempDirectory("actors-walcrash");
         var clock = new ConformanceTimeProvider();
         var options = new WriteAheadLogOptions
         {
-            Directory = directory,
+            Directory = directory.Path,
             SegmentSizeBytes = WriteAheadLogOptionsValidator.MinSegmentSizeBytes,
             MaxRecordSizeBytes = OperationGenerators.MaxRecordSizeBytes,
             SyncPolicy = SyncPolicy.Always,
@@ -52,7 +52,6 @@ public sealed class WriteAheadLogCrashPropertyTests(ITestOutputHelper output)
         finally
         {
             await checker.CurrentLog.DisposeAsync();
-            Directory.Delete(directory, recursive: true);
             totals.Add(checker);
         }
     }

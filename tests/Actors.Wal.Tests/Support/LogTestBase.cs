@@ -37,7 +37,7 @@ public abstract class LogTestBase : IDisposable
         => WriteAheadLog.OpenAsync(Options(configure), fileSystem ?? PhysicalFileSystem.Instance, null, time);
 
     /// <summary>This test's fault-injecting file system (over the real one; created on first use).</summary>
-    internal FaultInjectingFileSystem Files => _files ??= new FaultInjectingFileSystem();
+    internal FaultInjectingFileSystem Files => _files ??= new FaultInjectingFileSystem(EventLogFaultLayout.Instance);
 
     /// <summary>Opens the log in <see cref="Dir"/> on <see cref="Files"/>.</summary>
     internal ValueTask<WriteAheadLog> OpenOnFilesAsync(Action<WriteAheadLogOptions>? configure = null) => OpenAsync(configure, Files);

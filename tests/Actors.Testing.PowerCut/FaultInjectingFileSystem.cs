@@ -1,6 +1,6 @@
 using Actors.Wal.IO;
 
-namespace Actors.Wal.Tests.Support;
+namespace Actors.Testing.PowerCut;
 
 /// <summary>
 /// Wraps the real file system and injects faults (after FASTER's SimulatedFlakyDevice): fsync failure, a full disk
@@ -8,27 +8,23 @@ namespace Actors.Wal.Tests.Support;
 /// Records every operation boundary in <see cref="Operations"/>. Damage helpers (bit flip, zeroed range) work on
 /// closed files.
 /// </summary>
-internal sealed partial class FaultInjectingFileSystem(IFileSystem inner) : IFileSystem
+/// <param name="inner">The file system faults are injected into.</param>
+/// <param name="layout">Where the engine under test keeps its records (the torn write, the segment read gates and the zero-fill gate apply there only).</param>
+public sealed class FaultInjectingFileSystem(IFileSystem inner, FaultInjectionLayout layout) : IFileSystem
 {
     public const int EnospcErrno = 28;
     public const int EioErrno = 5;
 
-    /// <summary>
-    /// True when <paramref name="offset"/> of the file at <paramref name="path"/> lies in a live segment's record area
-    /// (where <see cref="TearNextWriteAfter"/> applies). Each test project that compiles this file says it for its engine's
-    /// file layout (FaultInjectingFileSystem.EventLog.cs, FaultInjectingFileSystem.EntryLog.cs).
-    /// </summary>
-    private static partial bool IsSegmentRecordArea(string path, long offset);
-
-    /// <summary>True when <paramref name="offset"/> of <paramref name="path"/> lies in a spare segment's zero-filled area (where <see cref="ZeroFillGate"/> applies).</summary>
-    private static partial bool IsSpareRecordArea(string path, long offset);
-
     private long _bytesWritten;
 
-    public FaultInjectingFileSystem()
-        : this(PhysicalFileSystem.Instance)
+    /// <summary>Faults injected into the real file system.</summary>
+    public FaultInjectingFileSystem(FaultInjectionLayout layout)
+        : this(PhysicalFileSystem.Instance, layout)
     {
     }
+
+    /// <summary>Where the engine under test keeps its records.</summary>
+    public FaultInjectionLayout Layout { get; } = layout;
 
     /// <summary>Every create/open/write/fsync/rename/delete/dirsync, in order.</summary>
     public List<string> Operations { get; } = [];
@@ -209,12 +205,12 @@ internal sealed partial class FaultInjectingFileSystem(IFileSystem inner) : IFil
 
         public int Read(long offset, Span<byte> buffer)
         {
-            if (owner.FailSegmentReads && IsSegmentRecordArea(Path, offset))
+            if (owner.FailSegmentReads && owner.Layout.IsSegmentRecordArea(Path, offset))
             {
                 throw new IOException("Input/output error (injected segment read failure)", EioErrno);
             }
 
-            if (IsSegmentRecordArea(Path, offset) && Interlocked.Exchange(ref owner.NextSegmentReadGate, null) is { } gate)
+            if (owner.Layout.IsSegmentRecordArea(Path, offset) && Interlocked.Exchange(ref owner.NextSegmentReadGate, null) is { } gate)
             {
                 owner.SegmentReadGateEntered.Release();
                 if (!gate.Wait(TimeSpan.FromSeconds(60)))
@@ -230,11 +226,11 @@ internal sealed partial class FaultInjectingFileSystem(IFileSystem inner) : IFil
         }
 
         private bool IsRecordWrite(long offset, ReadOnlySpan<byte> data)
-            => IsSegmentRecordArea(Path, offset) && data.IndexOfAnyExcept((byte)0) >= 0;
+            => owner.Layout.IsSegmentRecordArea(Path, offset) && data.IndexOfAnyExcept((byte)0) >= 0;
 
         public void Write(long offset, ReadOnlySpan<byte> data)
         {
-            if (owner.ZeroFillGate is { } zeroFillGate && IsSpareRecordArea(Path, offset) && data.IndexOfAnyExcept((byte)0) < 0)
+            if (owner.ZeroFillGate is { } zeroFillGate && owner.Layout.IsSpareRecordArea(Path, offset) && data.IndexOfAnyExcept((byte)0) < 0)
             {
                 owner.ZeroFillEntered.Release();
                 if (!zeroFillGate.Wait(TimeSpan.FromSeconds(60)))
