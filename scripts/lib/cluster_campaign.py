@@ -6,12 +6,16 @@ of JournaledGrain accounts and IPersistentState customers, driven through comman
 CYCLES times, after the load has acknowledged --calls more calls:
   kill (default): SIGKILL a silo that leads partitions of the run's grains; at replication factor 1 restart it at
           once (its partitions wait for it), at a larger factor restart it only after its grains serve elsewhere;
-  --sigstop: SIGSTOP such a silo for --stop-seconds, then SIGCONT (restarted if Orleans declared it dead meanwhile);
+  --sigstop: SIGSTOP such a silo for --stop-seconds, then SIGCONT; then wait until its entry in Orleans's membership
+          table is Active and it is healthy, or, declared dead meanwhile, until it stopped itself (Orleans does once it
+          reads its death), and start it again;
   --rolling: SIGTERM each silo in turn (a graceful stop, exit code 0 expected), start it again, let the load run;
 and after each: the failover time of every grain the silo led (from the signal to the answer of the first call sent
 to it after the signal, as the client measured it), and a verification by the client (every acknowledged call read
 back, every call of unknown outcome whole or absent, money conserved). Prints each cycle, failover p50/p99 over the
-campaign, failed calls, and the client's VERDICT line. Exit code 0 only when every verification passed.
+campaign, failed calls, and the client's VERDICT line. Exit code 0 only when every verification passed. The client
+takes its gateways from Orleans's ADO.NET membership table (--membership): a static list would keep a SIGSTOPped
+silo's gateway, and the calls routed through it would time out for as long as it stays stopped.
 """
 import argparse, math, os, queue, shutil, signal, statistics, subprocess, sys, tempfile, threading, time
 
