@@ -50,16 +50,19 @@ internal sealed class FailoverMembershipOptions(IOptions<WriteAheadLogReplicatio
 
         var defaults = new ClusterMembershipOptions();
 
-        // MaxProbeTimeout's default is derived from ProbeTimeout (4 times it): read whether it was left before changing ProbeTimeout.
-        bool maxProbeTimeoutLeft = options.MaxProbeTimeout == options.ProbeTimeout * 4;
+        // MaxProbeTimeout's default is derived from ProbeTimeout (Orleans's own derivation, read through a fresh instance):
+        // whether it was left is read before ProbeTimeout changes.
+        bool maxProbeTimeoutLeft = options.MaxProbeTimeout == new ClusterMembershipOptions { ProbeTimeout = options.ProbeTimeout }.MaxProbeTimeout;
         if (options.ProbeTimeout == defaults.ProbeTimeout)
         {
             options.ProbeTimeout = ProbeTimeout;
         }
 
-        if (maxProbeTimeoutLeft)
+        if (maxProbeTimeoutLeft && options.ProbeTimeout <= TimeSpan.MaxValue / MaxProbeTimeoutFactor)
         {
-            options.MaxProbeTimeout = options.ProbeTimeout * MaxProbeTimeoutFactor;
+            // Never below MinProbeTimeout: Orleans's adaptive probe timeout needs Min <= Max (a Min the silo set may be larger).
+            TimeSpan max = options.ProbeTimeout * MaxProbeTimeoutFactor;
+            options.MaxProbeTimeout = max >= options.MinProbeTimeout ? max : options.MinProbeTimeout;
         }
 
         if (options.NumMissedProbesLimit == defaults.NumMissedProbesLimit)

@@ -33,6 +33,17 @@ public sealed class FailoverMembershipOptionsTests
     }
 
     [Fact]
+    public void PostConfigure_MinProbeTimeoutSetAboveTheProbeTimeout_MaxNotBelowMin()
+    {
+        var options = new ClusterMembershipOptions { MinProbeTimeout = TimeSpan.FromSeconds(3) };
+
+        Configure(3).PostConfigure(null, options);
+
+        Assert.Equal(TimeSpan.FromSeconds(3), options.MinProbeTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.MaxProbeTimeout);
+    }
+
+    [Fact]
     public void PostConfigure_ValuesTheSiloSet_Kept()
     {
         var options = new ClusterMembershipOptions { ProbeTimeout = TimeSpan.FromSeconds(7), NumMissedProbesLimit = 5, MaxProbeTimeout = TimeSpan.FromSeconds(9) };
