@@ -6,11 +6,14 @@
 # calls, then a silo leading partitions of its grains is
 #   SIGKILLed (default): at replication factor 1 it is started again at once (its partitions wait for it); at a larger
 #                        factor only after its grains answered elsewhere;
-#   SIGSTOPped (--sigstop) for --stop-seconds (default 10), then SIGCONT (started again if Orleans declared it dead);
+#   SIGSTOPped (--sigstop) for --stop-seconds (default 10), then SIGCONT: active again in Orleans's membership table,
+#                        or, declared dead meanwhile, awaited until it stops itself, then started again;
 #   or every silo in turn is stopped gracefully and started again (--rolling), counting the calls that failed;
 # then the failover time of each grain it led (from the signal to the answer of the first call sent after it) and a
 # verification: every acknowledged call read back, every call of unknown outcome whole or absent, money conserved.
-# Prints each cycle, failover p50/p99 over the campaign and the demo client's VERDICT; exit code 0 only on PASS.
+# The client takes its gateways from Orleans's membership table (--membership, re-read every second). Prints each
+# cycle, failover p50/p99 over the campaign and the demo client's VERDICT; exit code 0 only on PASS. --keep keeps
+# silo-*/silo.log (with Orleans's membership decisions: probes, suppressed votes, evictions) and demo.log.
 # --rf defaults to 3 (every partition on all three silos). Builds client-demo/Actors.Orleans.ClientDemo (Release; it carries the silo and
 # the demo grains) unless --bin names a directory holding them. Needs root (runuser for PostgreSQL) and PostgreSQL 15
 # binaries (/usr/lib/postgresql/15/bin, apt-get install postgresql-15). CI runs 5 cycles: ClusterKillCampaignTests.

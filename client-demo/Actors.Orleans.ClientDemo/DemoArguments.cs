@@ -31,6 +31,9 @@ internal sealed class DemoArguments
           --connect-timeout s   how long the silos may take to accept the client (default 120)
           --response-timeout s  how long a call may wait for its answer before its outcome is unknown (default 30,
                                 Orleans's own)
+          --membership cs       the Npgsql connection string of Orleans's ADO.NET membership table: the client takes the
+                                gateways of the silos listed as active there, re-read every second, instead of the
+                                static --gateways list (which never drops a silo stopped with its connections open)
 
         Against running silos that a script kills (scripts/cluster-kill-campaign.sh):
           --cluster             with --gateways: the load keeps going while silos die; a call without an answer or
@@ -74,6 +77,9 @@ internal sealed class DemoArguments
     /// <summary>Orleans's response timeout for the client's calls.</summary>
     public TimeSpan ResponseTimeout { get; private set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Orleans's ADO.NET membership table (Npgsql connection string) as the client's gateway list; null: <see cref="Gateways"/>, static.</summary>
+    public string? Membership { get; private set; }
+
     /// <summary>The cluster mode (<see cref="Cluster.ClusterRun"/>).</summary>
     public bool Cluster { get; private set; }
 
@@ -109,6 +115,7 @@ internal sealed class DemoArguments
                 case "--run-id": parsed.RunId = Next(); break;
                 case "--connect-timeout": parsed.ConnectTimeout = TimeSpan.FromSeconds(Number(1)); break;
                 case "--response-timeout": parsed.ResponseTimeout = TimeSpan.FromSeconds(Number(1)); break;
+                case "--membership": parsed.Membership = Next(); break;
                 case "--cluster": parsed.Cluster = true; break;
                 case "--help" or "-h": parsed.Help = true; break;
                 default: throw new ArgumentException($"Unknown option '{option}'.");

@@ -59,7 +59,7 @@ internal static class GatewayRun
             {
                 IPEndPoint[] gateways = await ResolveAsync(arguments.Gateways);
                 TimeSpan left = arguments.ConnectTimeout - clock.Elapsed;
-                SiloClient client = await SiloClient.ConnectAsync(gateways, arguments.ClusterId, arguments.ServiceId, left > TimeSpan.FromSeconds(5) ? left : TimeSpan.FromSeconds(5), arguments.ResponseTimeout);
+                SiloClient client = await SiloClient.ConnectAsync(gateways, arguments.ClusterId, arguments.ServiceId, left > TimeSpan.FromSeconds(5) ? left : TimeSpan.FromSeconds(5), arguments.ResponseTimeout, arguments.Membership);
                 DemoOutput.Line(string.Create(CultureInfo.InvariantCulture, $"connected after {clock.Elapsed.TotalSeconds:F1} s through {string.Join(", ", gateways.Select(g => g.ToString()))}"));
                 return client;
             }

@@ -6,12 +6,16 @@ of JournaledGrain accounts and IPersistentState customers, driven through comman
 CYCLES times, after the load has acknowledged --calls more calls:
   kill (default): SIGKILL a silo that leads partitions of the run's grains; at replication factor 1 restart it at
           once (its partitions wait for it), at a larger factor restart it only after its grains serve elsewhere;
-  --sigstop: SIGSTOP such a silo for --stop-seconds, then SIGCONT (restarted if Orleans declared it dead meanwhile);
+  --sigstop: SIGSTOP such a silo for --stop-seconds, then SIGCONT; then wait until its entry in Orleans's membership
+          table is Active and it is healthy, or, declared dead meanwhile, until it stopped itself (Orleans does once it
+          reads its death), and start it again;
   --rolling: SIGTERM each silo in turn (a graceful stop, exit code 0 expected), start it again, let the load run;
 and after each: the failover time of every grain the silo led (from the signal to the answer of the first call sent
 to it after the signal, as the client measured it), and a verification by the client (every acknowledged call read
 back, every call of unknown outcome whole or absent, money conserved). Prints each cycle, failover p50/p99 over the
-campaign, failed calls, and the client's VERDICT line. Exit code 0 only when every verification passed.
+campaign, failed calls, and the client's VERDICT line. Exit code 0 only when every verification passed. The client
+takes its gateways from Orleans's ADO.NET membership table (--membership): a static list would keep a SIGSTOPped
+silo's gateway, and the calls routed through it would time out for as long as it stays stopped.
 """
 import argparse, math, os, queue, shutil, signal, statistics, subprocess, sys, tempfile, threading, time
 
@@ -22,6 +26,7 @@ from loopback import LoopbackError, Postgres, Silo, free_port, http_ok  # noqa: 
 CLUSTER_ID = "actors"
 START_LIMIT = 180
 ANSWER_LIMIT = 300
+SILO_STATUS = {1: "Created", 2: "Joining", 3: "Active", 4: "ShuttingDown", 5: "Stopping", 6: "Dead"}   # Orleans's SiloStatus
 GRAIN_TYPES = {"account": "account", "customer": "customer"}   # the demo grains' Orleans grain types (AccountGrain, CustomerGrain)
 
 
@@ -41,11 +46,11 @@ def percentile(values, p):
 class Demo:
     """The demo client in cluster mode: commands in, CLUSTER lines out (every line also kept in demo.log)."""
 
-    def __init__(self, bin_dir, work, gateways, args):
+    def __init__(self, bin_dir, work, gateways, membership, args):
         self.log = open(os.path.join(work, "demo.log"), "w")
         self.lines = queue.Queue()
         base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "DOTNET_ROOT", "LANG", "TMPDIR")}
-        command = ["dotnet", os.path.join(bin_dir, "Actors.Orleans.ClientDemo.dll"), "--cluster", "--gateways", ",".join(gateways),
+        command = ["dotnet", os.path.join(bin_dir, "Actors.Orleans.ClientDemo.dll"), "--cluster", "--gateways", ",".join(gateways), "--membership", membership,
                    "--run-id", args.run_id, "--accounts", str(args.accounts), "--customers", str(args.customers),
                    "--workers", str(args.workers), "--seed", str(args.seed), "--response-timeout", str(args.response_timeout)]
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -130,6 +135,8 @@ class Cluster:
                 "ACTORS__CLUSTERINGCONNECTIONSTRING": pg, "ACTORS__REPLICATIONCONNECTIONSTRING": pg,
                 "ACTORS__REPLICATIONFACTOR": str(self.args.rf),
                 "DOTNET_gcServer": "0", "ASPNETCORE_HTTP_PORTS": "",
+                # Orleans's membership decisions (probes, votes, evictions) in silo.log: what a liveness failure is read from
+                "Logging__LogLevel__Orleans.Runtime.MembershipService": "Information",
             }
             self.silos.append(Silo(name, env, self.work, self.args.bin))
         for silo in self.silos:
@@ -158,6 +165,12 @@ class Cluster:
             if waiting and time.monotonic() > deadline:
                 raise CampaignFailure(f"{', '.join(s.name for s in waiting)} not healthy within {limit} s:\n{waiting[0].tail()}")
             time.sleep(0.2)   # the poll interval of a condition wait
+
+    def membership_status(self, silo):
+        """The status of the silo's newest entry in Orleans's membership table (Orleans's SiloStatus name), or None."""
+        rows = self.postgres.psql(f"SELECT status FROM orleansmembershiptable WHERE deploymentid = '{CLUSTER_ID}' AND "
+                                  f"port = {int(silo.env['ACTORS__SILOPORT'])} ORDER BY generation DESC LIMIT 1").split()
+        return SILO_STATUS.get(int(rows[0]), rows[0]) if rows else None
 
     def restart(self, silo):
         silo.kill()
@@ -257,13 +270,13 @@ class Campaign:
             silo.signal(signal.SIGKILL)
             silo.process.wait()
         since = int(time.time() * 1000)
-        how = f"SIGSTOP {silo.name} (pid {pid})" if stop else f"SIGKILL {silo.name} (pid {pid})"
+        how = f"SIGSTOP {silo.name} (pid {pid}) for {self.args.stop_seconds:g} s" if stop else f"SIGKILL {silo.name} (pid {pid})"
         if stop:
             if self.args.rf > 1:
                 times = self.failover(since, led)
             time.sleep(max(0.0, since / 1000 + self.args.stop_seconds - time.time()))   # the scenario: stopped this long
             silo.signal(signal.SIGCONT)
-            self.wait_woken(silo)
+            how += "; " + self.wait_woken(silo)
             if self.args.rf == 1:
                 times = self.failover(since, led)
         else:
@@ -277,21 +290,29 @@ class Campaign:
                 self.cluster.wait_healthy([silo])
         verified = self.verify()
         values = sorted(times.values())
-        say(f"cycle {cycle + 1}/{self.args.cycles}: {how}, leader of {len(led)} of the run's {len(self.grains)} grains; "
+        say(f"cycle {cycle + 1}/{self.args.cycles}: {how} (leader of {len(led)} of the run's {len(self.grains)} grains): "
             f"failover p50 {percentile(values, 50)} ms, max {values[-1]} ms; verification PASS "
             f"({verified.get('acknowledged')} acknowledged calls read back, in doubt {verified.get('in_doubt_present')} present / "
             f"{verified.get('in_doubt_absent')} absent)")
 
     def wait_woken(self, silo):
-        """After SIGCONT: healthy again, or gone (Orleans declared it dead while it was stopped) and then started again."""
+        """After SIGCONT: active in Orleans's membership and healthy (it was not declared dead while stopped), or declared
+        dead meanwhile: then it runs on as a stale silo until it learns so and stops itself (Orleans does), which is
+        awaited (its stale replicas may try to acknowledge meanwhile: the verification that follows judges that), and it
+        is started again. Returns how it ended."""
         deadline = time.monotonic() + START_LIMIT
-        while silo.running() and not http_ok(self.cluster.health_url(silo)):
+        status = None
+        while silo.running():
+            status = self.cluster.membership_status(silo)
+            if status == "Active" and http_ok(self.cluster.health_url(silo)):
+                return "woke active (not declared dead)"
             if time.monotonic() > deadline:
-                raise CampaignFailure(f"{silo.name} neither served /health nor exited within {START_LIMIT} s of SIGCONT")
-            time.sleep(0.2)
-        if not silo.running():
-            say(f"{silo.name} exited after SIGCONT (code {silo.process.returncode}: declared dead while stopped); starting it again")
-            self.cluster.restart(silo)
+                raise CampaignFailure(f"{silo.name} is {status} in Orleans's membership and neither active and healthy nor exited "
+                                      f"within {START_LIMIT} s of SIGCONT")
+            time.sleep(0.2)   # the poll interval of a condition wait
+        woke = f"declared {status or 'dead'} while stopped, exited by itself after SIGCONT (code {silo.process.returncode}), started again"
+        self.cluster.restart(silo)
+        return woke
 
     def rolling_cycle(self, cycle):
         failed, acknowledged = 0, 0
@@ -350,7 +371,7 @@ def main():
     say(f"{args.cycles} {scenario} cycle(s) at replication factor {args.rf}; work directory {work}")
     try:
         cluster.start()
-        demo = Demo(args.bin, work, cluster.gateways(), args)
+        demo = Demo(args.bin, work, cluster.gateways(), cluster.postgres.connection_string(), args)
         ready, grain_lines = demo.expect("ready", keep="grain ")
         grains = [tuple(line.split()[1:3]) for line in grain_lines]
         say(f"demo client: {ready}; {len(grains)} grains")

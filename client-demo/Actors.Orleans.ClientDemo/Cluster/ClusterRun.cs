@@ -39,7 +39,7 @@ internal sealed class ClusterRun
 
     private async Task<int> RunAsync()
     {
-        DemoOutput.Step($"Cluster mode: {string.Join(", ", _arguments.Gateways)} (cluster '{_arguments.ClusterId}'), response timeout {_arguments.ResponseTimeout.TotalSeconds:F0} s");
+        DemoOutput.Step($"Cluster mode: {string.Join(", ", _arguments.Gateways)} (cluster '{_arguments.ClusterId}'), response timeout {_arguments.ResponseTimeout.TotalSeconds:F0} s, gateway list {(_arguments.Membership is null ? "static" : "from the membership table")}");
         await using SiloClient client = await GatewayRun.ConnectAsync(_arguments);
         _grains = client.Grains;
         _load = new BankLoad(_grains, _ledger, _timeline, parkInDoubt: true);

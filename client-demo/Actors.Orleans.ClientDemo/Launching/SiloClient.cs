@@ -24,18 +24,44 @@ public sealed class SiloClient : IAsyncDisposable
     public static Task<SiloClient> ConnectAsync(IPEndPoint gateway, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         ConnectAsync([gateway], "actors", "actors", timeout, cancellationToken: cancellationToken);
 
+    /// <summary>How often the client re-reads the gateway list from the membership table (<c>membershipConnectionString</c>).</summary>
+    public static readonly TimeSpan GatewayListRefreshPeriod = TimeSpan.FromSeconds(1);
+
     /// <summary>
-    /// Connects to a cluster through <paramref name="gateways"/> (Orleans's static gateway list); a call waits up to
-    /// <paramref name="responseTimeout"/> for its answer (default Orleans's 30 s).
+    /// Connects to a cluster through <paramref name="gateways"/> (Orleans's static gateway list), or, when
+    /// <paramref name="membershipConnectionString"/> is given, through the gateways of the silos that Orleans's ADO.NET
+    /// membership table in that PostgreSQL database lists as active, re-read every <see cref="GatewayListRefreshPeriod"/>.
+    /// A call waits up to <paramref name="responseTimeout"/> for its answer (default Orleans's 30 s).
     /// </summary>
-    public static async Task<SiloClient> ConnectAsync(IReadOnlyList<IPEndPoint> gateways, string clusterId, string serviceId, TimeSpan timeout, TimeSpan? responseTimeout = null, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// A static list never drops a gateway whose silo stopped without closing its connections (SIGSTOP, a hung host): the
+    /// client keeps sending the calls of the grains it routes through that gateway into the open connection, and each
+    /// waits out the response timeout, for as long as the silo stays stopped. With the membership table the gateway leaves
+    /// the list once Orleans declared its silo dead, and the client closes its connection to it.
+    /// </remarks>
+    public static async Task<SiloClient> ConnectAsync(IReadOnlyList<IPEndPoint> gateways, string clusterId, string serviceId, TimeSpan timeout, TimeSpan? responseTimeout = null, string? membershipConnectionString = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(gateways);
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);
-        builder.UseOrleansClient(client => client
-            .UseStaticClustering([.. gateways])
-            .Configure<ClusterOptions>(o =>
+        builder.UseOrleansClient(client =>
+        {
+            if (membershipConnectionString is null)
+            {
+                client.UseStaticClustering([.. gateways]);
+            }
+            else
+            {
+                client
+                    .UseAdoNetClustering(o =>
+                    {
+                        o.Invariant = "Npgsql";
+                        o.ConnectionString = membershipConnectionString;
+                    })
+                    .Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = GatewayListRefreshPeriod);
+            }
+
+            client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = clusterId;
                 o.ServiceId = serviceId;
@@ -46,7 +72,8 @@ public sealed class SiloClient : IAsyncDisposable
                 {
                     o.ResponseTimeout = response;
                 }
-            }));
+            });
+        });
         IHost host = builder.Build();
         try
         {
