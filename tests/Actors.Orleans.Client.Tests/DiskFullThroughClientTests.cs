@@ -25,6 +25,9 @@ public sealed class DiskFullThroughClientTests(ITestOutputHelper output)
     private const long Mebibyte = 1024 * 1024;
     private const long SegmentSizeBytes = 32 * Mebibyte; // the smallest the silo takes: twice its 16 MiB largest record
     private const int EntryChars = 512 * 1024; // one audit entry or deposit reference: a record of about 512 KiB
+
+    /// <summary>A deposit reference larger than any audit record: where an audit was refused for want of room, it cannot fit either.</summary>
+    private const int LargerChars = EntryChars + (64 * 1024);
     private const int Readers = 5;
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
 
@@ -61,7 +64,7 @@ public sealed class DiskFullThroughClientTests(ITestOutputHelper output)
 
             // A journaled batch is not refused to its grain: Orleans retries it until it is stored, so this call waits.
             string waitingAccount = ledger.NextAccount();
-            Task<AccountBalance> waiting = Deposit(client, ledger, waitingAccount, 'w');
+            Task<AccountBalance> waiting = Deposit(client, ledger, waitingAccount, 'w', LargerChars);
 
             // 2. Durable data keeps being read: customers and journaled accounts activate again while the device is full.
             await AssertReadersAsync(client);
@@ -69,6 +72,7 @@ public sealed class DiskFullThroughClientTests(ITestOutputHelper output)
             output.WriteLine($"/health while full: {fullHealth}; the journaled deposit {(waiting.IsCompleted ? "completed" : "still waits")}");
             Assert.StartsWith("200 ", fullHealth, StringComparison.Ordinal);
             Assert.Contains("DiskFull", fullHealth, StringComparison.Ordinal);
+            Assert.False(waiting.IsCompleted, $"the journaled deposit to {waitingAccount} (larger than the refused audit) cannot be stored before the device grows");
 
             // 3. The tmpfs grows by one segment: writes resume by themselves (no restart), the waiting batches are stored.
             var clock = Stopwatch.StartNew();
@@ -86,7 +90,8 @@ public sealed class DiskFullThroughClientTests(ITestOutputHelper output)
             // 4. Full again, a journaled batch waiting, then a graceful stop: quick, and the waiting call gets a readable answer.
             Exception again = await WriteUntilRefusedAsync(client, ledger);
             AssertNamesTheFullDevice(again, data);
-            _ = Deposit(client, ledger, ledger.NextAccount(), 's');
+            string stopAccount = ledger.NextAccount();
+            _ = Deposit(client, ledger, stopAccount, 's', LargerChars);
             output.WriteLine($"full again ({Usage(mount.Path)}); /health: {await HealthAsync(silo)}");
             clock.Restart();
             bool stopped = await silo.StopAsync(TimeSpan.FromSeconds(60));
@@ -95,6 +100,7 @@ public sealed class DiskFullThroughClientTests(ITestOutputHelper output)
             output.WriteLine($"graceful stop on the full device: {stop.TotalSeconds:F1} s; the journaled deposits made since the tmpfs grew: {atStop}");
             Assert.True(stopped, $"the silo did not stop within 60 s of SIGTERM on the full device; its last output:{Environment.NewLine}{string.Join(Environment.NewLine, silo.LastLines.TakeLast(30))}");
             Assert.True(stop < QuickStop, $"the graceful stop on the full device took {stop.TotalSeconds:F1} s; expected under {QuickStop.TotalSeconds:F0} s");
+            Assert.True(ledger.RefusedDeposits.Contains(stopAccount), $"the journaled deposit to {stopAccount}, waiting for space at the graceful stop, must be answered with the provider's error; it got: {atStop}");
             Assert.All(ledger.UnknownDeposits, account => Assert.Fail($"the journaled deposit to {account}, waiting for space at the graceful stop, must be stored or answered with the provider's error; it got: {atStop}"));
         }
 
@@ -184,8 +190,8 @@ public sealed class DiskFullThroughClientTests(ITestOutputHelper output)
     {
         for (int round = 0; round < 200; round++)
         {
-            _ = Deposit(client, ledger, ledger.NextAccount(), 'd');
-            _ = Deposit(client, ledger, ledger.NextAccount(), 'd');
+            _ = Deposit(client, ledger, ledger.NextAccount(), 'd', EntryChars);
+            _ = Deposit(client, ledger, ledger.NextAccount(), 'd', EntryChars);
             string[] ids = [ledger.Audits.NextId(), ledger.Audits.NextId()];
             Task[] calls = [.. ids.Select(id => client.Grains.GetGrain<ICustomerGrain>(id).Audit(new string('x', EntryChars)))];
             try
@@ -206,9 +212,9 @@ public sealed class DiskFullThroughClientTests(ITestOutputHelper output)
         throw new Xunit.Sdk.XunitException($"Expected an audit to be refused within 400 writes of {EntryChars} B; {ledger.Audits.Acknowledged.Count} were acknowledged.");
     }
 
-    private static Task<AccountBalance> Deposit(SiloClient client, WriteLedger ledger, string account, char fill)
+    private static Task<AccountBalance> Deposit(SiloClient client, WriteLedger ledger, string account, char fill, int chars)
     {
-        Task<AccountBalance> call = client.Grains.GetGrain<IAccountGrain>(account).Deposit(1, new string(fill, EntryChars));
+        Task<AccountBalance> call = client.Grains.GetGrain<IAccountGrain>(account).Deposit(1, new string(fill, chars));
         ledger.Waiting(account, call);
         return call;
     }
@@ -292,13 +298,14 @@ public sealed class DiskFullThroughClientTests(ITestOutputHelper output)
         public async Task<string> SettleAfterStopAsync(TimeSpan timeout)
         {
             var answers = new List<string>();
+            int stored = 0;
             foreach ((string account, Task<AccountBalance> call) in _waiting)
             {
                 try
                 {
                     await call.WaitAsync(timeout);
                     Deposits.Add(account);
-                    answers.Add($"{account}: stored");
+                    stored++;
                 }
                 catch (TimeoutException)
                 {
@@ -320,7 +327,7 @@ public sealed class DiskFullThroughClientTests(ITestOutputHelper output)
             }
 
             _waiting.Clear();
-            return string.Join("; ", answers);
+            return $"{stored} stored; {string.Join("; ", answers)}";
         }
     }
 
