@@ -211,15 +211,17 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
     }
 
     /// <summary>
-    /// Orleans's growing retry delay before an append the log refused or failed is tried again, cut short once the silo is
-    /// about to deactivate its grains to stop (<see cref="SiloLog.GrainsStopping"/>): then the append is not retried, and
-    /// the provider's error (naming the cause, and how much of the batch was stored) fails the write cycle, so
-    /// <c>ConfirmEvents</c> throws (Orleans wraps it in its protocol error) and the grain can deactivate. Retrying would
-    /// hold the grain's deactivation, and the silo's graceful stop, until Orleans's 30 s deactivation timeout.
+    /// Orleans's growing retry delay before an append the log refused or failed is tried again. When the silo's log itself
+    /// refused or failed it (a <see cref="WalException"/>: a full device, a failed log, which only space or a restart
+    /// mends), the delay is cut short once the silo is about to deactivate its grains to stop
+    /// (<see cref="SiloLog.GrainsStopping"/>): then the append is not retried, and the provider's error (naming the cause,
+    /// and how much of the batch was stored) fails the write cycle, so <c>ConfirmEvents</c> throws (Orleans wraps it in its
+    /// protocol error) and the grain can deactivate. Retrying would hold the grain's deactivation, and the silo's graceful
+    /// stop, until Orleans's 30 s deactivation timeout. Other errors (a cluster's retryable ones) keep Orleans's retries.
     /// </summary>
     private async Task DelayBeforeRetryAsync(Exception failure, int written, int total)
     {
-        CancellationToken stopping = _settings.Log.GrainsStopping;
+        CancellationToken stopping = failure is WalException ? _settings.Log.GrainsStopping : CancellationToken.None;
         if (!stopping.IsCancellationRequested)
         {
             await Task.Delay(LastPrimaryIssue.Issue?.RetryDelay ?? TimeSpan.Zero, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
