@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Actors.Orleans.Codecs;
 using Actors.Orleans.Diagnostics;
 using Actors.Orleans.Format;
+using Actors.Orleans.Log;
 using Actors.Orleans.Storage;
 using Actors.Wal;
 using Microsoft.Extensions.Logging;
@@ -167,7 +168,7 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
                 long expected = _origin + _version;
                 if (ex is not StreamVersionConflictException)
                 {
-                    await LastPrimaryIssue.DelayBeforeRetry().ConfigureAwait(false);
+                    await DelayBeforeRetryAsync(ex, written, batch.Length).ConfigureAwait(false);
                 }
 
                 await RefreshKeepingIssueAsync().ConfigureAwait(false);
@@ -207,6 +208,34 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
         }
 
         return written;
+    }
+
+    /// <summary>
+    /// Orleans's growing retry delay before an append the log refused or failed is tried again. When the silo's log itself
+    /// refused or failed it (a <see cref="WalException"/>: a full device, a failed log, which only space or a restart
+    /// mends), the delay is cut short once the silo is about to deactivate its grains to stop
+    /// (<see cref="SiloLog.GrainsStopping"/>): then the append is not retried, and the provider's error (naming the cause,
+    /// and how much of the batch was stored) fails the write cycle, so <c>ConfirmEvents</c> throws (Orleans wraps it in its
+    /// protocol error) and the grain can deactivate. Retrying would hold the grain's deactivation, and the silo's graceful
+    /// stop, until Orleans's 30 s deactivation timeout. Other errors (a cluster's retryable ones) keep Orleans's retries.
+    /// </summary>
+    private async Task DelayBeforeRetryAsync(Exception failure, int written, int total)
+    {
+        CancellationToken stopping = failure is WalException ? _settings.Log.GrainsStopping : CancellationToken.None;
+        if (!stopping.IsCancellationRequested)
+        {
+            await Task.Delay(LastPrimaryIssue.Issue?.RetryDelay ?? TimeSpan.Zero, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        if (stopping.IsCancellationRequested)
+        {
+            string operation = written == 0
+                ? $"Appending {_settings.What} (not retried: the silo is stopping)"
+                : $"Appending {_settings.What} (not retried: the silo is stopping; {written} of the batch's {total} events were stored before)";
+            throw LogErrors.Translate(failure, operation, _settings.StreamId) is WriteAheadLogOperationException { OutcomeUnknown: false } refused && written == 0
+                ? refused
+                : new WriteAheadLogOperationException(operation, _settings.StreamId, outcomeUnknown: true, failure);
+        }
     }
 
     /// <inheritdoc />

@@ -31,6 +31,7 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
     private readonly TimeProvider _time;
     private readonly IFileSystem _fileSystem;
     private readonly object _gate = new();
+    private readonly CancellationTokenSource _grainsStopping = new();
     private WriteAheadLog? _log;
     private SiloLogState _state;
     private string _description = "the silo has not reached its storage stage yet";
@@ -146,11 +147,20 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
         null => "the log hit an I/O error and refuses writes until the silo restarts (see the silo's log); reads are served",
     };
 
+    /// <summary>
+    /// Cancelled when the silo is about to deactivate its grains to stop (just before
+    /// <see cref="ServiceLifecycleStage.GrainDeactivation"/> stops): a journaled grain's batch the log refuses is then failed
+    /// to its caller instead of retried, so the grain's deactivation, and the silo's stop, does not wait for space or a
+    /// restart that will not come while it runs.
+    /// </summary>
+    internal CancellationToken GrainsStopping => _grainsStopping.Token;
+
     /// <inheritdoc />
     public void Participate(ISiloLifecycle lifecycle)
     {
         ArgumentNullException.ThrowIfNull(lifecycle);
         lifecycle.Subscribe(nameof(SiloLog), ServiceLifecycleStage.RuntimeStorageServices, OpenAsync, CloseAsync);
+        lifecycle.Subscribe(nameof(SiloLog) + ".GrainsStopping", ServiceLifecycleStage.GrainDeactivation + 1, _ => Task.CompletedTask, _ => _grainsStopping.CancelAsync());
     }
 
     /// <summary>

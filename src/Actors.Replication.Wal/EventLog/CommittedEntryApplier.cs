@@ -227,10 +227,10 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
                     for (var i = 0; i < operations.Count; i++)
                     {
                         var operation = operations[i];
-                        var alone = operation.Kind is ReplicatedOperationKind.EraseEvents;
+                        var alone = operation.Kind is ReplicatedOperationKind.EraseEvents or ReplicatedOperationKind.DeleteCheckpoints;
                         if (alone)
                         {
-                            // An erase reads the stream before it writes: everything before it must be applied first.
+                            // An erase or a checkpoint deletion reads the stream before it writes: everything before it must be applied first.
                             await FinishStartedAsync(started).ConfigureAwait(false);
                         }
 
@@ -296,6 +296,7 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
                 ReplicatedOperationKind.Checkpoint => Boxed(_local.WriteCheckpointAsync(operation.StreamId, operation.Version, operation.Items[0])),
                 ReplicatedOperationKind.DeleteStream => Boxed(_local.DeleteStreamAsync(operation.StreamId, operation.Version)),
                 ReplicatedOperationKind.EraseEvents => Boxed(_local.DeleteEventsToAsync(operation.StreamId, operation.Version)),
+                ReplicatedOperationKind.DeleteCheckpoints => Boxed(_local.DeleteCheckpointsAsync(operation.StreamId, CheckpointCriteria(operation))),
                 _ => throw new MalformedReplicatedOperationException(AppliedLsn + 1, $"unknown kind {operation.Kind}"),
             };
         }
@@ -303,6 +304,18 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
         {
             return Task.FromException<object>(exception);
         }
+    }
+
+    /// <summary>The version bounds of a <see cref="ReplicatedOperationKind.DeleteCheckpoints"/> operation.</summary>
+    private CheckpointSelectionCriteria CheckpointCriteria(ReplicatedOperation operation)
+    {
+        if (operation.Items.Count != 1 || operation.Items[0].Length != sizeof(long))
+        {
+            throw new MalformedReplicatedOperationException(AppliedLsn + 1, $"a checkpoint deletion carries one 8-byte item (its highest version), not {operation.Items.Count} items");
+        }
+
+        return new CheckpointSelectionCriteria(
+            MaxVersion: System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(operation.Items[0].Span), MinVersion: operation.Version);
     }
 
     private static async Task<object> Boxed<T>(ValueTask<T> write) where T : notnull => await write.ConfigureAwait(false);

@@ -40,6 +40,7 @@ public sealed class ReplicatedEventLog : IEventLog
     private bool _drainScheduled;
     private long _writesProposed;
     private long _entriesProposed;
+    private volatile bool _disposed;
 
     /// <summary>Creates the log over <paramref name="host"/> and its running <paramref name="applier"/> (which owns the materialized log).</summary>
     /// <param name="host">The replica this log proposes through.</param>
@@ -88,6 +89,7 @@ public sealed class ReplicatedEventLog : IEventLog
     public async ValueTask<AppendResult> AppendAsync(
         string streamId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         StreamId.Validate(streamId);
         ArgumentNullException.ThrowIfNull(events);
         if (events.Count == 0)
@@ -102,6 +104,7 @@ public sealed class ReplicatedEventLog : IEventLog
     /// <inheritdoc />
     public async ValueTask<CheckpointResult> WriteCheckpointAsync(string streamId, long version, ReadOnlyMemory<byte> state, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         StreamId.Validate(streamId);
         return (CheckpointResult)await ProposeAsync(ReplicatedOperationKind.Checkpoint, streamId, version, [state], cancellationToken).ConfigureAwait(false);
     }
@@ -109,6 +112,7 @@ public sealed class ReplicatedEventLog : IEventLog
     /// <inheritdoc />
     public async ValueTask<AppendResult> DeleteStreamAsync(string streamId, long expectedVersion, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         StreamId.Validate(streamId);
         return (AppendResult)await ProposeAsync(ReplicatedOperationKind.DeleteStream, streamId, expectedVersion, [], cancellationToken).ConfigureAwait(false);
     }
@@ -116,33 +120,88 @@ public sealed class ReplicatedEventLog : IEventLog
     /// <inheritdoc />
     public async ValueTask<EraseResult> DeleteEventsToAsync(string streamId, long toVersion, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         StreamId.Validate(streamId);
         return (EraseResult)await ProposeAsync(ReplicatedOperationKind.EraseEvents, streamId, toVersion, [], cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Replicated like every write, selected by version only: each replica stamps a record with its own clock when it
+    /// applies it (a restarted replica when it rebuilds its materialized log), so a write-time bound could select different
+    /// checkpoints on different replicas.
+    /// </remarks>
+    /// <exception cref="NotSupportedException"><paramref name="criteria"/> has a write-time bound; nothing was proposed.</exception>
+    public async ValueTask<CheckpointDeletionResult> DeleteCheckpointsAsync(string streamId, CheckpointSelectionCriteria criteria, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        StreamId.Validate(streamId);
+        ArgumentNullException.ThrowIfNull(criteria);
+        if (criteria.MinTimestamp is not null || criteria.MaxTimestamp is not null)
+        {
+            throw new NotSupportedException(
+                $"Deleting checkpoints of stream '{streamId}' by write time is not supported by the replicated log: each replica stamps records with its own clock, "
+                + "so a time bound could select different checkpoints on different replicas. Select them by version (MinVersion, MaxVersion).");
+        }
+
+        var maxVersion = new byte[sizeof(long)];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(maxVersion, criteria.MaxVersion);
+        return (CheckpointDeletionResult)await ProposeAsync(ReplicatedOperationKind.DeleteCheckpoints, streamId, criteria.MinVersion, [maxVersion], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public ValueTask<StreamReadResult> ReadStreamAsync(string streamId, ReadBound bound = default, CancellationToken cancellationToken = default)
-        => _applier.Local.ReadStreamAsync(streamId, bound, cancellationToken);
+    {
+        ThrowIfDisposed();
+        return _applier.Local.ReadStreamAsync(streamId, bound, cancellationToken);
+    }
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<StoredEvent>> ReadEventsAsync(string streamId, long fromVersion, long toVersion, CancellationToken cancellationToken = default)
-        => _applier.Local.ReadEventsAsync(streamId, fromVersion, toVersion, cancellationToken);
+    {
+        ThrowIfDisposed();
+        return _applier.Local.ReadEventsAsync(streamId, fromVersion, toVersion, cancellationToken);
+    }
 
     /// <inheritdoc />
     public IAsyncEnumerable<StoredEvent> ReadStreamEventsAsync(string streamId, long fromVersion = 1, CancellationToken cancellationToken = default)
-        => _applier.Local.ReadStreamEventsAsync(streamId, fromVersion, cancellationToken);
+    {
+        ThrowIfDisposed();
+        return _applier.Local.ReadStreamEventsAsync(streamId, fromVersion, cancellationToken);
+    }
 
     /// <inheritdoc />
-    public StreamInfo GetStreamInfo(string streamId) => _applier.Local.GetStreamInfo(streamId);
+    public StreamInfo GetStreamInfo(string streamId)
+    {
+        ThrowIfDisposed();
+        return _applier.Local.GetStreamInfo(streamId);
+    }
 
-    /// <summary>Nothing to do: a completed write is already durable on every in-sync replica.</summary>
-    public ValueTask FlushAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    /// <summary>
+    /// A completed write is already durable on every in-sync replica; this also syncs the materialized log, so
+    /// <see cref="DurableLsn"/> covers every write that completed before the call (a materialized log on
+    /// <see cref="SyncPolicy.None"/> otherwise syncs only at its own rotations).
+    /// </summary>
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return _applier.Local.FlushAsync(cancellationToken);
+    }
 
     /// <inheritdoc />
     public LogStatistics GetStatistics() => _applier.Local.GetStatistics();
 
-    /// <summary>Nothing to release: the host, the applier and the materialized log belong to their creator.</summary>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    /// <summary>
+    /// Closes this view of the partition: later calls throw <see cref="ObjectDisposedException"/>. Nothing else is released:
+    /// the host, the applier and the materialized log belong to their creator, and writes already proposed still complete.
+    /// </summary>
+    public ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        return ValueTask.CompletedTask;
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
     private async Task<object> ProposeAsync(
         ReplicatedOperationKind kind, string streamId, long version, IReadOnlyList<ReadOnlyMemory<byte>> items, CancellationToken cancellationToken)

@@ -8,12 +8,14 @@ namespace Actors.Replication.Wal.EventLog;
  *
  *   offset size field
  *   0      1    Version          1
- *   1      1    Kind             ReplicatedOperationKind: 1 Append, 2 Checkpoint, 3 DeleteStream, 4 EraseEvents
+ *   1      1    Kind             ReplicatedOperationKind: 1 Append, 2 Checkpoint, 3 DeleteStream, 4 EraseEvents, 5 DeleteCheckpoints
  *   2      16   OperationId      chosen by the proposing leader; lets it find its caller when the entry is applied
  *   18     2    StreamIdLength   n (1 .. 1024)
  *   20     n    StreamId         UTF-8
- *   20+n   8    Version          Append, DeleteStream: expected version; Checkpoint: covered version; EraseEvents: last version erased
- *   28+n   4    ItemCount        Append: events (>= 1); Checkpoint: 1 (the state); DeleteStream, EraseEvents: 0
+ *   20+n   8    Version          Append, DeleteStream: expected version; Checkpoint: covered version; EraseEvents: last version erased;
+ *                                DeleteCheckpoints: lowest version selected
+ *   28+n   4    ItemCount        Append: events (>= 1); Checkpoint: 1 (the state); DeleteStream, EraseEvents: 0;
+ *                                DeleteCheckpoints: 1 (the highest version selected, 8 bytes little-endian)
  *   32+n   ...  Items            ItemCount x { u32 Length, Length bytes }
  *
  * Integrity is the entry log's (CRC32C per record); this layout is checked for shape only.

@@ -14,4 +14,10 @@ public enum ReplicatedOperationKind : byte
 
     /// <summary><see cref="Actors.Wal.IEventLog.DeleteEventsToAsync"/>: version is the last version erased, no items.</summary>
     EraseEvents = 4,
+
+    /// <summary>
+    /// <see cref="Actors.Wal.IEventLog.DeleteCheckpointsAsync"/> by version: version is the lowest version selected, one
+    /// item the highest (8 bytes, little-endian).
+    /// </summary>
+    DeleteCheckpoints = 5,
 }

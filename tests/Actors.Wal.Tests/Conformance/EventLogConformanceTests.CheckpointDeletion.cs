@@ -49,6 +49,12 @@ public abstract partial class EventLogConformanceTests
         DateTimeOffset first = Clock.GetUtcNow();
         Clock.Advance(TimeSpan.FromMinutes(5));
         await log.WriteCheckpointAsync("s", 4, Bytes("state@4"));
+        if (!SelectsCheckpointsByTime)
+        {
+            await Assert.ThrowsAsync<NotSupportedException>(() => log.DeleteCheckpointsAsync("s", CheckpointSelectionCriteria.WrittenAtOrBefore(first)).AsTask());
+            AssertRead(await log.ReadStreamAsync("s", ReadBound.AtVersion(2)), 2, "state@2", 3, [], 2);
+            return;
+        }
 
         var deleted = await log.DeleteCheckpointsAsync("s", CheckpointSelectionCriteria.WrittenAtOrBefore(first));
 
@@ -109,6 +115,12 @@ public abstract partial class EventLogConformanceTests
         var criteria = byTime
             ? new CheckpointSelectionCriteria(MinTimestamp: written[11], MaxTimestamp: written[13])
             : new CheckpointSelectionCriteria(MinVersion: 11, MaxVersion: 13);
+        if (byTime && !SelectsCheckpointsByTime)
+        {
+            await Assert.ThrowsAsync<NotSupportedException>(() => log.DeleteCheckpointsAsync("s", criteria).AsTask());
+            await AssertCheckpointsElevenToFifteenAsync(log, "s", kept: [11, 12, 13, 14, 15]);
+            return;
+        }
 
         var deleted = await log.DeleteCheckpointsAsync("s", criteria);
 

@@ -39,6 +39,19 @@ public abstract partial class EventLogConformanceTests : IAsyncLifetime
     /// <summary>The manual clock every log under test is created with.</summary>
     protected ConformanceTimeProvider Clock { get; } = new();
 
+    /// <summary>
+    /// False for a log that refuses <see cref="IEventLog.DeleteCheckpointsAsync"/> with write-time bounds
+    /// (<see cref="NotSupportedException"/>, nothing deleted): the replicated log, whose replicas each stamp records with
+    /// their own clock, so a time bound could select different checkpoints on different replicas.
+    /// </summary>
+    protected virtual bool SelectsCheckpointsByTime => true;
+
+    /// <summary>
+    /// False for a log without a change feed of its own: <see cref="ILogChangeFeed.ReadChangesAsync"/> throws
+    /// <see cref="NotSupportedException"/> (the replicated log: read the feed of a replica's materialized log).
+    /// </summary>
+    protected virtual bool HasChangeFeed => true;
+
     /// <summary>Creates an empty log using <paramref name="timeProvider"/> and <paramref name="maxRecordSizeBytes"/>.</summary>
     protected abstract ValueTask<IEventLog> CreateLogAsync(TimeProvider timeProvider, int maxRecordSizeBytes);
 
