@@ -27,6 +27,7 @@ from link_proxy import MODES, LinkProxy  # noqa: E402
 from loopback import LoopbackError, Silo, free_port, http_ok  # noqa: E402
 
 LINKS = ("peers", "gateway", "postgres")
+ACTIVE = 3   # Orleans's SiloStatus.Active in its membership table
 
 
 def say(text):
@@ -99,6 +100,12 @@ class ProxiedCluster(Cluster):
             f"WHERE c.cluster_id = '{CLUSTER_ID}' AND c.partition IN ({','.join(map(str, wanted))}) ORDER BY c.partition")
         return "; ".join(f"p{p} leader {leader} epoch {epoch} in-sync [{in_sync}]" for p, leader, epoch, in_sync in (l.split("|") for l in text.split()))
 
+    def membership_status(self, name):
+        """Orleans's membership status of the silo's latest generation (3 Active, 6 Dead), or None."""
+        text = self.postgres.psql(f"SELECT Status FROM OrleansMembershipTable WHERE DeploymentId = '{CLUSTER_ID}' AND SiloName = '{name}' "
+                                  "ORDER BY Generation DESC LIMIT 1").strip()
+        return int(text) if text else None
+
     def heal(self):
         for proxy in self.proxies.values():
             proxy.heal()
@@ -158,18 +165,22 @@ class LinkCutCampaign(Campaign):
             f"{verified.get('in_doubt_absent')} absent); {load_average()}")
 
     def wait_after_heal(self, silo):
-        """The cut silo after the heal: healthy and still a member, or stopped by Orleans (declared dead) and started again."""
+        """The cut silo after the heal: Active again in Orleans's membership and healthy, or declared dead (it then stops
+        itself at its next membership read) and started again."""
         deadline = time.monotonic() + START_LIMIT
-        while silo.running() and not http_ok(self.cluster.health_url(silo)):
+        while True:
+            status = self.cluster.membership_status(silo.name)
+            if not silo.running():
+                break
+            if status == ACTIVE and http_ok(self.cluster.health_url(silo)):
+                return f"{silo.name} was still running, Active in Orleans's membership"
             if time.monotonic() > deadline:
-                raise CampaignFailure(f"{silo.name} neither served /health nor exited within {START_LIMIT} s of the heal")
+                raise CampaignFailure(f"{silo.name} neither became Active again nor stopped within {START_LIMIT} s of the heal (membership status {status})")
             time.sleep(0.2)   # the poll interval of a condition wait
-        if silo.running():
-            return f"{silo.name} was still running and healthy"
         self.declared_dead += 1
         code = silo.process.returncode
         self.cluster.restart(silo)
-        return f"{silo.name} had stopped itself (exit code {code}: declared dead while cut) and was started again"
+        return f"{silo.name} had stopped itself (exit code {code}: declared dead in Orleans's membership) and was started again"
 
 
 def main():

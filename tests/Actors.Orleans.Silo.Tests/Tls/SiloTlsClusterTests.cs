@@ -110,8 +110,8 @@ public sealed class SiloTlsClusterTests(PostgresServer postgres, Xunit.Abstracti
 
         // Every partition's follower is in sync (so what was acknowledged is durable on it); then the leader is killed (its
         // frames still in flight are refused as the dead silo's: not_member) and the follower serves what it acknowledged.
-        // (A graceful stop is not used: the stopping leader drops its followers from the in-sync set before it closes, so
-        // its partitions wait for it; see docs/cluster-orleans.md, "Link cuts".)
+        // (Not a graceful stop: measured on 2026-11-28, the stopping leader drops its follower from the in-sync set before
+        // it closes, so its partitions wait for it to come back.)
         (int Partition, int Leader, long Epoch, int[] InSync)[] rows = await RowsAsync();
         output.WriteLine($"partition rows after the writes: {Describe(rows)}");
         var waited = System.Diagnostics.Stopwatch.StartNew();
