@@ -48,8 +48,8 @@ internal static class SiloClusteringExtensions
             endpoint.AdvertisedIPAddress = endpoints.AdvertisedAddress!;
             endpoint.SiloPort = endpoints.SiloPort;
             endpoint.GatewayPort = endpoints.GatewayPort;
-            endpoint.SiloListeningEndpoint = new(endpoints.BindAddress, endpoints.SiloPort);
-            endpoint.GatewayListeningEndpoint = new(endpoints.BindAddress, endpoints.GatewayPort);
+            endpoint.SiloListeningEndpoint = new(endpoints.BindAddress, endpoints.SiloListeningPort);
+            endpoint.GatewayListeningEndpoint = new(endpoints.BindAddress, endpoints.GatewayListeningPort);
         });
         if (options.SiloName.Length > 0)
         {

@@ -10,8 +10,8 @@ namespace Actors.Orleans.Silo.Hosting;
 /// </summary>
 /// <param name="BindAddress">The address the silo-to-silo and gateway ports listen on.</param>
 /// <param name="AdvertisedAddress">The address given to other silos and clients; null when Orleans's Kubernetes hosting chooses it (the pod's address).</param>
-/// <param name="SiloPort">The silo-to-silo port.</param>
-/// <param name="GatewayPort">The gateway port.</param>
+/// <param name="SiloPort">The silo-to-silo port, as advertised.</param>
+/// <param name="GatewayPort">The gateway port, as advertised.</param>
 /// <param name="DashboardPort">The dashboard listener's port.</param>
 public sealed record SiloEndpoints(IPAddress BindAddress, IPAddress? AdvertisedAddress, int SiloPort, int GatewayPort, int DashboardPort)
 {
@@ -21,8 +21,20 @@ public sealed record SiloEndpoints(IPAddress BindAddress, IPAddress? AdvertisedA
     {
         ArgumentNullException.ThrowIfNull(options);
         IPAddress bind = IPAddress.Parse(options.BindAddress);
-        return new SiloEndpoints(bind, Advertised(options, bind), OrFree(options.SiloPort), OrFree(options.GatewayPort), OrFree(options.DashboardPort));
+        int silo = OrFree(options.SiloPort);
+        int gateway = OrFree(options.GatewayPort);
+        return new SiloEndpoints(bind, Advertised(options, bind), silo, gateway, OrFree(options.DashboardPort))
+        {
+            SiloListeningPort = options.SiloListeningPort ?? silo,
+            GatewayListeningPort = options.GatewayListeningPort ?? gateway,
+        };
     }
+
+    /// <summary>The port the silo-to-silo listener binds: <see cref="SiloPort"/> unless a proxy or port mapping forwards that one here.</summary>
+    public int SiloListeningPort { get; init; }
+
+    /// <summary>The port the gateway listener binds: <see cref="GatewayPort"/> unless a proxy or port mapping forwards that one here.</summary>
+    public int GatewayListeningPort { get; init; }
 
     /// <summary>The gateway's endpoint as advertised (the bind address when Kubernetes chooses the advertised one).</summary>
     public IPEndPoint Gateway => new(AdvertisedAddress ?? BindAddress, GatewayPort);

@@ -13,17 +13,19 @@ namespace Actors.Orleans.Silo.Hosting;
 
 /// <summary>
 /// The silo's wiring: settings, console logs, the grain assemblies, Orleans with its membership (localhost or
-/// PostgreSQL) and the write-ahead log as its default storage, health checks, OpenTelemetry metrics (and OTLP) and
+/// PostgreSQL), TLS on its links when configured, and the write-ahead log as its default storage, health checks, OpenTelemetry metrics (and OTLP) and
 /// Orleans's dashboard on its own listener; then the HTTP endpoints.
 /// </summary>
 public static class SiloHostingExtensions
 {
     /// <summary>Configures the silo on <paramref name="builder"/>.</summary>
     /// <exception cref="OptionsValidationException">A setting of section <c>Actors</c> is invalid; the message names it.</exception>
+    /// <exception cref="SiloStartupException">A TLS certificate cannot be loaded; the message names the setting.</exception>
     public static WebApplicationBuilder AddActorsOrleansSilo(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ActorsSiloOptions options = SiloSettings.Read(builder.Configuration);
+        SiloTlsOptions tls = SiloTlsExtensions.Read(builder.Configuration);
         SiloEndpoints endpoints = SiloEndpoints.Resolve(options);
         SiloSettings.CreateDataDirectory(options);
         IReadOnlyList<Assembly> grains = GrainAssemblyLoader.Load(options);
@@ -52,6 +54,7 @@ public static class SiloHostingExtensions
         builder.UseOrleans(silo =>
         {
             silo.AddSiloClustering(options, endpoints);
+            silo.AddSiloTls(tls);
             silo.AddGrainAssemblies(grains);
             silo.AddSiloStorage(options);
             silo.AddSiloReplication(options);

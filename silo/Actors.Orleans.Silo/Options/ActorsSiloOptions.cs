@@ -60,6 +60,16 @@ public sealed class ActorsSiloOptions
     /// <summary>The gateway port clients connect to (on <see cref="BindAddress"/>); 0 takes a free port. Default <see cref="DefaultGatewayPort"/>.</summary>
     public int GatewayPort { get; set; } = DefaultGatewayPort;
 
+    /// <summary>
+    /// The port the silo-to-silo listener binds when it differs from the advertised <see cref="SiloPort"/>: behind a
+    /// port mapping or a proxy that forwards the advertised port to this one (scripts/cluster-link-cut.sh). Default
+    /// empty: <see cref="SiloPort"/>.
+    /// </summary>
+    public int? SiloListeningPort { get; set; }
+
+    /// <summary>The port the gateway listener binds when it differs from the advertised <see cref="GatewayPort"/>. Default empty: <see cref="GatewayPort"/>.</summary>
+    public int? GatewayListeningPort { get; set; }
+
     /// <summary>The HTTP port of health and metrics; 0 takes a free port. Default <see cref="DefaultHttpPort"/>.</summary>
     public int HttpPort { get; set; } = DefaultHttpPort;
 

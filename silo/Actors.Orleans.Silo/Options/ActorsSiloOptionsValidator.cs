@@ -16,6 +16,8 @@ public sealed class ActorsSiloOptionsValidator : IValidateOptions<ActorsSiloOpti
         Require(failures, !string.IsNullOrWhiteSpace(options.ServiceId), nameof(options.ServiceId), options.ServiceId, "a non-empty id");
         Port(failures, nameof(options.SiloPort), options.SiloPort);
         Port(failures, nameof(options.GatewayPort), options.GatewayPort);
+        ListeningPort(failures, nameof(options.SiloListeningPort), options.SiloListeningPort);
+        ListeningPort(failures, nameof(options.GatewayListeningPort), options.GatewayListeningPort);
         Port(failures, nameof(options.HttpPort), options.HttpPort);
         Port(failures, nameof(options.DashboardPort), options.DashboardPort);
         Address(failures, nameof(options.HttpBindAddress), options.HttpBindAddress);
@@ -40,6 +42,9 @@ public sealed class ActorsSiloOptionsValidator : IValidateOptions<ActorsSiloOpti
 
     private static void Port(List<string> failures, string setting, int value) =>
         Require(failures, value is >= 0 and <= 65535, setting, value.ToString(System.Globalization.CultureInfo.InvariantCulture), "0 (a free port) to 65535");
+
+    private static void ListeningPort(List<string> failures, string setting, int? value) =>
+        Require(failures, value is null or (>= 1 and <= 65535), setting, value?.ToString(System.Globalization.CultureInfo.InvariantCulture), "1 to 65535 (or empty: the advertised port)");
 
     private static void Address(List<string> failures, string setting, string value) =>
         Require(failures, IPAddress.TryParse(value, out _), setting, value, "an IP address such as 127.0.0.1 or 0.0.0.0");
