@@ -56,6 +56,7 @@ public static class WriteAheadLogReplicationSiloBuilderExtensions
         services.AddSingleton<ReplicaSupervisor>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReplicaSupervisor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ClusterMembershipOptions>, FailoverMembershipOptions>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<SiloMessagingOptions>, FailoverMessagingOptions>());
         services.AddOrleansReplicaMessaging();
         services.AddSingleton<PartitionedGrainLogResolver>();
         services.RemoveAll<IGrainLogResolver>();

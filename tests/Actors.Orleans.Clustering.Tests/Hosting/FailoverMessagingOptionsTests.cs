@@ -1,0 +1,42 @@
+using Actors.Orleans.Clustering.Replication;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Actors.Orleans.Clustering.Tests.Hosting;
+
+public sealed class FailoverMessagingOptionsTests
+{
+    [Fact]
+    public void PostConfigure_OrleansDefault_ReplicationFactorThree_MoreForwards()
+    {
+        var options = new SiloMessagingOptions();
+
+        Configure(3).PostConfigure(null, options);
+
+        Assert.Equal(FailoverMessagingOptions.MaxForwardCount, options.MaxForwardCount);
+        Assert.True(options.MaxForwardCount > new SiloMessagingOptions().MaxForwardCount);
+    }
+
+    [Fact]
+    public void PostConfigure_ValueTheSiloSet_Kept()
+    {
+        var options = new SiloMessagingOptions { MaxForwardCount = 1 };
+
+        Configure(3).PostConfigure(null, options);
+
+        Assert.Equal(1, options.MaxForwardCount);
+    }
+
+    [Fact]
+    public void PostConfigure_ReplicationFactorOne_OrleansDefaultKept()
+    {
+        var options = new SiloMessagingOptions();
+
+        Configure(1).PostConfigure(null, options);
+
+        Assert.Equal(new SiloMessagingOptions().MaxForwardCount, options.MaxForwardCount);
+    }
+
+    private static FailoverMessagingOptions Configure(int replicationFactor) =>
+        new(Options.Create(new WriteAheadLogReplicationOptions { ConnectionString = "Host=127.0.0.1", ReplicationFactor = replicationFactor }));
+}
