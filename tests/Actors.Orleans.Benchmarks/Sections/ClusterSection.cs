@@ -66,7 +66,7 @@ public static class ClusterSection
             }
 
             IGrainFactory cluster = silos[0].Services.GetRequiredService<IGrainFactory>();
-            await MeasureAsync(context, cluster, variants, factor);
+            await MeasureAsync(context, cluster, silos, variants, factor);
         }
         finally
         {
@@ -79,7 +79,7 @@ public static class ClusterSection
         }
     }
 
-    private static async Task MeasureAsync(BenchContext context, IGrainFactory cluster, BenchVariant[] variants, int factor)
+    private static async Task MeasureAsync(BenchContext context, IGrainFactory cluster, IReadOnlyList<IHost> silos, BenchVariant[] variants, int factor)
     {
         int callers = context.Options.Callers;
         string replicated = $"{Silos} silos, replication factor {factor}";
@@ -99,12 +99,27 @@ public static class ClusterSection
 
         var rounds = series.Select(_ => new List<CallRound>()).ToArray();
         var perRound = new MarkdownTable("round", "topology", "variant", "calls/s", "p50", "p99", "load avg (1/5/15 min)");
+        var costs = new MarkdownTable("round", "variant", "writes per entry", "frames per call", "entries written per call", "fsyncs per call", "allocated per call");
         for (int round = 0; round < context.Options.Rounds; round++)
         {
             for (int step = 0; step < series.Count; step++)
             {
                 int s = (step + round) % series.Count;
+                ReplicationSample before = ReplicationSample.Take(silos);
                 CallRound result = await ClosedLoopRunner.RunAsync(series[s].Grains, context.Payload, context.Warmup, context.Measured);
+                if (series[s].Topology == replicated)
+                {
+                    // Counted over warm-up and measured period alike (the counts are exact, so the ratios hold for either).
+                    ReplicationSample cost = ReplicationSample.Take(silos).Since(before);
+                    double calls = Math.Max(1, cost.Writes);
+                    costs.Add((round + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), series[s].Variant.Title,
+                        Fmt.Invariant($"{cost.Writes / (double)Math.Max(1, cost.Entries):0.00}"),
+                        Fmt.Invariant($"{cost.Frames / calls:0.00}"),
+                        Fmt.Invariant($"{cost.EntriesWritten / calls:0.00}"),
+                        Fmt.Invariant($"{cost.Syncs / calls:0.00}"),
+                        Fmt.Invariant($"{result.AllocatedBytesPerCall:0} B"));
+                }
+
                 rounds[s].Add(result);
                 perRound.Add((round + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), series[s].Topology, series[s].Variant.Title,
                     Fmt.Rate(result.CallsPerSecond), Fmt.Duration(result.P50Nanoseconds), Fmt.Duration(result.P99Nanoseconds), result.Load.ToString());
@@ -144,6 +159,9 @@ public static class ClusterSection
         output.WriteLine("Every round:");
         output.WriteLine();
         output.WriteLine(perRound);
+        output.WriteLine("What the replicated rounds cost, from the silos' own counts summed over the three silos (per write: each call is one write; warm-up included):");
+        output.WriteLine();
+        output.WriteLine(costs);
     }
 
     private static async Task<string> CreateDatabaseAsync(PostgreSqlServer postgres)
