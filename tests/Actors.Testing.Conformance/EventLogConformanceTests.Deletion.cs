@@ -151,8 +151,8 @@ public abstract partial class EventLogConformanceTests
         AssertRead(await log.ReadStreamAsync("s", ReadBound.AtVersion(3)), 2, "state@2", 3, ["p3"], 3);
         AssertRead(await log.ReadStreamAsync("s", ReadBound.AtVersion(4)), null, null, 1, [], 4, isDeleted: true);
         AssertRead(await log.ReadStreamAsync("s", ReadBound.AtVersion(5)), null, null, 5, ["p5"], 5);
-        AssertRead(await log.ReadStreamAsync("s", ReadBound.AtTime(beforeDelete)), 2, "state@2", 3, ["p3", "p4"], 4);
-        AssertRead(await log.ReadStreamAsync("s", ReadBound.AtTime(deletedAt)), null, null, 1, [], 4, isDeleted: true);
+        await AssertReadAtTimeAsync(log, "s", beforeDelete, read => AssertRead(read, 2, "state@2", 3, ["p3", "p4"], 4));
+        await AssertReadAtTimeAsync(log, "s", deletedAt, read => AssertRead(read, null, null, 1, [], 4, isDeleted: true));
         AssertRead(await log.ReadStreamAsync("s"), null, null, 5, ["p5"], 5);
     }
 

@@ -52,6 +52,29 @@ public abstract partial class EventLogConformanceTests : IAsyncLifetime
     /// </summary>
     protected virtual bool HasChangeFeed => true;
 
+    /// <summary>
+    /// False for a log that refuses reads as of a write time (<see cref="ReadBound.AtTime"/>) with
+    /// <see cref="NotSupportedException"/>: the replicated log, whose replicas each stamp records with their own clock.
+    /// </summary>
+    protected virtual bool ReadsByTime => true;
+
+    /// <summary>
+    /// Reads <paramref name="streamId"/> as of <paramref name="asOf"/> and checks the result with <paramref name="check"/>;
+    /// for a log that does not read by time (<see cref="ReadsByTime"/>), checks instead that the read is refused.
+    /// </summary>
+    protected async Task AssertReadAtTimeAsync(IEventLog log, string streamId, DateTimeOffset asOf, Action<StreamReadResult> check)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(check);
+        if (!ReadsByTime)
+        {
+            await Assert.ThrowsAsync<NotSupportedException>(() => log.ReadStreamAsync(streamId, ReadBound.AtTime(asOf)).AsTask());
+            return;
+        }
+
+        check(await log.ReadStreamAsync(streamId, ReadBound.AtTime(asOf)));
+    }
+
     /// <summary>Creates an empty log using <paramref name="timeProvider"/> and <paramref name="maxRecordSizeBytes"/>.</summary>
     protected abstract ValueTask<IEventLog> CreateLogAsync(TimeProvider timeProvider, int maxRecordSizeBytes);
 

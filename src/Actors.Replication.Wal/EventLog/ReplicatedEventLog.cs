@@ -150,9 +150,23 @@ public sealed class ReplicatedEventLog : IEventLog
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Bounded by version only: a replicated entry carries no timestamp, so each replica stamps a record with its own clock
+    /// when it applies it (a restarted replica, or a follower that became leader, when it rebuilds its materialized log),
+    /// and a write-time bound would read a different state on different replicas, or after a failover, without notice.
+    /// </remarks>
+    /// <exception cref="NotSupportedException"><paramref name="bound"/> is a write-time bound (<see cref="ReadBound.AtTime"/>).</exception>
     public ValueTask<StreamReadResult> ReadStreamAsync(string streamId, ReadBound bound = default, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
+        if (bound.AsOf is { } asOf)
+        {
+            throw new NotSupportedException(
+                $"Reading stream '{streamId}' as of a write time ({asOf:O}) is not supported by the replicated log: each replica stamps records with its own clock "
+                + "when it applies them (a rebuilt replica with the time of the rebuild), so the state as of a time could differ between replicas and after a failover. "
+                + "Read as of a version (ReadBound.AtVersion).");
+        }
+
         return _applier.Local.ReadStreamAsync(streamId, bound, cancellationToken);
     }
 

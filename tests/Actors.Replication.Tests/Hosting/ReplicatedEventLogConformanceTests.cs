@@ -29,6 +29,9 @@ public sealed class ReplicatedEventLogConformanceTests : EventLogConformanceTest
     protected override bool SelectsCheckpointsByTime => false;
 
     /// <inheritdoc />
+    protected override bool ReadsByTime => false;
+
+    /// <inheritdoc />
     protected override bool HasChangeFeed => false;
 
     /// <inheritdoc />
