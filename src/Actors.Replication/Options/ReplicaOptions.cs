@@ -86,6 +86,15 @@ public sealed class ReplicaOptions
     /// </summary>
     public EntryLogLayout EntryLogLayout { get; set; } = EntryLogLayout.SharedJournal;
 
+    /// <summary>
+    /// The leader never removes a lagging or silent follower from the in-sync set when that would leave fewer than this many
+    /// replicas in it (the leader included): its appends then wait for that follower instead of being acknowledged by fewer
+    /// replicas. Above 1 this keeps a follower in the set that may take the lead when the leader itself is cut off from its
+    /// followers (but not from the store), where a leader free to shrink the set to itself would leave no follower allowed
+    /// to take over. Default 1 (the leader may shrink the set to itself).
+    /// </summary>
+    public int MinInSyncReplicas { get; set; } = 1;
+
     /// <summary>Fails with <see cref="InvalidReplicaOptionsException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -93,6 +102,11 @@ public sealed class ReplicaOptions
         RequirePositive(FollowerLagTimeout, nameof(FollowerLagTimeout));
         RequirePositive(LeaderTimeout, nameof(LeaderTimeout));
         RequirePositive(ConfigurationPollInterval, nameof(ConfigurationPollInterval));
+        if (MinInSyncReplicas < 1)
+        {
+            throw new InvalidReplicaOptionsException(nameof(MinInSyncReplicas), $"must be at least 1, was {MinInSyncReplicas}");
+        }
+
         if (MaxEntriesPerRequest < 1)
         {
             throw new InvalidReplicaOptionsException(nameof(MaxEntriesPerRequest), $"must be at least 1, was {MaxEntriesPerRequest}");

@@ -248,8 +248,9 @@ public sealed partial class Replica
             var silent = running - progress.LastHeard >= _options.FollowerLagTimeout;
             if (view.IsInSync(follower))
             {
-                if (silent
+                if ((silent
                     || (progress.DurableOffset < _log.EndOffset && running - AppendTime(progress.DurableOffset + 1) >= _options.FollowerLagTimeout))
+                    && view.InSync.Length > _options.MinInSyncReplicas)
                 {
                     ProposeConfiguration(view.WithInSync(view.InSync.Where(r => r != follower)));
                     return;

@@ -144,6 +144,36 @@ public sealed class ReplicaTests : ReplicaProtocolTests
     }
 
     [Fact]
+    public void Tick_BothFollowersSilent_MinInSyncTwo_KeepsOneFollowerInTheSet()
+    {
+        // The leader is cut off from both followers (not from the store): with MinInSyncReplicas 2 it removes one and
+        // keeps the other, which may then take the lead; it never shrinks the set to itself.
+        var leader = CreateLeader(minInSyncReplicas: 2);
+        RunAnswering(leader, ReplicaOptions.DefaultFollowerLagTimeout + ReplicaOptions.DefaultHeartbeatInterval, durableOffset: 0);
+        var (expected, removal) = Assert.Single(Recording.ConfigurationWrites);
+        Assert.Equal(2, removal.InSync.Length);
+        leader.OnConfigurationWritten(expected, new ConfigurationWriteResult(true, removal));
+
+        RunAnswering(leader, 10 * ReplicaOptions.DefaultFollowerLagTimeout, durableOffset: 0);
+
+        Assert.Single(Recording.ConfigurationWrites);
+    }
+
+    [Fact]
+    public void Tick_BothFollowersSilent_MinInSyncOne_ShrinksTheSetToTheLeader()
+    {
+        var leader = CreateLeader(minInSyncReplicas: 1);
+        RunAnswering(leader, ReplicaOptions.DefaultFollowerLagTimeout + ReplicaOptions.DefaultHeartbeatInterval, durableOffset: 0);
+        var (expected, removal) = Assert.Single(Recording.ConfigurationWrites);
+        leader.OnConfigurationWritten(expected, new ConfigurationWriteResult(true, removal));
+
+        RunAnswering(leader, ReplicaOptions.DefaultHeartbeatInterval, durableOffset: 0);
+
+        Assert.Equal(2, Recording.ConfigurationWrites.Count);
+        Assert.Equal([R1], Recording.ConfigurationWrites[1].Proposal.InSync.ToArray());
+    }
+
+    [Fact]
     public void Tick_RemovedFollowerStillSilent_NotAddedBackUntilItAnswers()
     {
         var leader = CreateLeader();
@@ -305,9 +335,9 @@ public sealed class ReplicaTests : ReplicaProtocolTests
         return leader;
     }
 
-    private Replica CreateLeader()
+    private Replica CreateLeader(int minInSyncReplicas = 1)
     {
-        var leader = Create(R1, [], enteredEpoch: 0);
+        var leader = new Replica(R1, [], 0, Recording, Clock, new ReplicaOptions { MinInSyncReplicas = minInSyncReplicas });
         leader.Start();
         leader.OnConfigurationRead(Initial);
         Assert.Equal(ReplicaRole.Leader, leader.Role);
