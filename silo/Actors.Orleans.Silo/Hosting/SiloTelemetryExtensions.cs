@@ -13,8 +13,8 @@ namespace Actors.Orleans.Silo.Hosting;
 /// </summary>
 internal static class SiloTelemetryExtensions
 {
-    /// <summary>The meters exported: Orleans's runtime, the log engine and the Orleans providers on the log.</summary>
-    public static readonly string[] Meters = ["Microsoft.Orleans", "Actors.Wal", "Actors.Orleans"];
+    /// <summary>The meters exported: Orleans's runtime, the log engine, the Orleans providers on the log and the cluster layer.</summary>
+    public static readonly string[] Meters = ["Microsoft.Orleans", "Actors.Wal", "Actors.Orleans", "Actors.Orleans.Clustering"];
 
     /// <summary>The trace sources exported over OTLP: Orleans's (all of them).</summary>
     public static readonly string[] TraceSources = ["Microsoft.Orleans.*"];
