@@ -88,12 +88,32 @@ public sealed class ReplicaOptions
 
     /// <summary>
     /// The leader never removes a lagging or silent follower from the in-sync set when that would leave fewer than this many
-    /// replicas in it (the leader included): its appends then wait for that follower instead of being acknowledged by fewer
-    /// replicas. Above 1 this keeps a follower in the set that may take the lead when the leader itself is cut off from its
-    /// followers (but not from the store), where a leader free to shrink the set to itself would leave no follower allowed
-    /// to take over. Default 1 (the leader may shrink the set to itself).
+    /// replicas in it (the leader included). Null (the default): a majority of the partition's replicas (2 of 3, 3 of 5;
+    /// 1 of 1, 2 of 2). A value above the partition's replica count counts as that count.
     /// </summary>
-    public int MinInSyncReplicas { get; set; } = 1;
+    /// <remarks>
+    /// <para>Why a majority: a leader cut off from its followers but not from the store could otherwise shrink the set to
+    /// itself, and then no follower may take the lead (only an in-sync replica may), while the rest of the cluster can no
+    /// longer reach it. With the set never below a majority, it holds a replica of every majority of the replicas, so the
+    /// side of a cut that holds a majority always holds an in-sync replica, which takes the lead once the cut leader
+    /// goes silent.</para>
+    /// <para>While the leader would remove a follower but may not (fewer live in-sync replicas than this), it is
+    /// <em>below its minimum</em>: it refuses new appends (abandoned with nothing appended: the caller may retry, as
+    /// Kafka's NotEnoughReplicas) and abandons the appends waiting for their acknowledgement as outcome unknown, until the
+    /// follower answers again and catches up or another one joins the set. So factor 3 tolerates one failed replica
+    /// without stalling; with two failed, writes wait with that retryable refusal until one returns. 1 restores the older
+    /// behaviour (a leader may shrink the set to itself: writes go on with one replica left, and a cut leader keeps its
+    /// partitions).</para>
+    /// </remarks>
+    public int? MinInSyncReplicas { get; set; }
+
+    /// <summary>The in-sync floor for a partition of <paramref name="replicaCount"/> replicas (see <see cref="MinInSyncReplicas"/>).</summary>
+    /// <param name="replicaCount">The partition's replicas (at least 1).</param>
+    public int InSyncFloor(int replicaCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicaCount, 1);
+        return Math.Min(MinInSyncReplicas ?? (replicaCount / 2) + 1, replicaCount);
+    }
 
     /// <summary>Fails with <see cref="InvalidReplicaOptionsException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -102,7 +122,7 @@ public sealed class ReplicaOptions
         RequirePositive(FollowerLagTimeout, nameof(FollowerLagTimeout));
         RequirePositive(LeaderTimeout, nameof(LeaderTimeout));
         RequirePositive(ConfigurationPollInterval, nameof(ConfigurationPollInterval));
-        if (MinInSyncReplicas < 1)
+        if (MinInSyncReplicas is < 1)
         {
             throw new InvalidReplicaOptionsException(nameof(MinInSyncReplicas), $"must be at least 1, was {MinInSyncReplicas}");
         }

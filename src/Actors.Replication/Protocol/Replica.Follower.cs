@@ -182,7 +182,28 @@ public sealed partial class Replica
         }
     }
 
-    /// <summary>Whether the leader has been silent for the leader timeout (plus a stagger by replica number) of this replica's running time.</summary>
-    private bool LeaderTimedOut() =>
-        _running.Now() - _followerState.LastLeaderContact >= _options.LeaderTimeout + _options.HeartbeatInterval * Id.Value;
+    /// <summary>
+    /// Whether the leader has been silent for the leader timeout (plus a stagger by replica number) of this replica's running
+    /// time; plus a back-off when this replica has never heard from the leader of the store's epoch (it only read of it).
+    /// </summary>
+    /// <remarks>
+    /// The back-off (the lag timeout and a poll interval) is for a leader cut off from its followers but not from the
+    /// store: deposed by an in-sync follower's election, it reads the new epoch but hears nothing of its leader, and without
+    /// the back-off it would ask for the epoch after that as soon as its own leader timeout ran out, depose the new leader
+    /// (which cannot reach it either) and so on, the lead moving to and fro across the cut. The new leader removes it from
+    /// the in-sync set after the lag timeout (a store write, within a poll interval), before the back-off ends, and from
+    /// then on it may not ask at all. A follower that heard from the leader of its epoch (the usual failover) does not wait
+    /// longer; one that never did (that leader failed first) waits the back-off once more. It only delays a request to the
+    /// store, so it changes no guarantee.
+    /// </remarks>
+    private bool LeaderTimedOut()
+    {
+        var timeout = _options.LeaderTimeout + (_options.HeartbeatInterval * Id.Value);
+        if (_configuration.View is { } view && view.Epoch > _epoch && !_faults.ElectWithoutBackOff)
+        {
+            timeout += _options.FollowerLagTimeout + _options.ConfigurationPollInterval;
+        }
+
+        return _running.Now() - _followerState.LastLeaderContact >= timeout;
+    }
 }

@@ -238,6 +238,8 @@ public sealed partial class Replica
 
         var view = _configuration.View!;
         var running = _running.Now();
+        var floor = _faults.InSyncFloorOfOne ? 1 : _options.InSyncFloor(view.Replicas.Length);
+        var belowMinimum = false;
         foreach (var (follower, progress) in _leaderTerm)
         {
             // Lag is judged on the running clock: a stall of this leader's own process is no evidence against a follower.
@@ -248,18 +250,49 @@ public sealed partial class Replica
             var silent = running - progress.LastHeard >= _options.FollowerLagTimeout;
             if (view.IsInSync(follower))
             {
-                if ((silent
+                if (silent
                     || (progress.DurableOffset < _log.EndOffset && running - AppendTime(progress.DurableOffset + 1) >= _options.FollowerLagTimeout))
-                    && view.InSync.Length > _options.MinInSyncReplicas)
                 {
-                    ProposeConfiguration(view.WithInSync(view.InSync.Where(r => r != follower)));
-                    return;
+                    if (view.InSync.Length > floor)
+                    {
+                        ProposeConfiguration(view.WithInSync(view.InSync.Where(r => r != follower)));
+                        return;
+                    }
+
+                    // The set is at its floor (ReplicaOptions.MinInSyncReplicas): this follower stays in it, so that a cut
+                    // leader leaves an in-sync replica on the other side that may take the lead.
+                    belowMinimum = true;
                 }
             }
             else if (!silent && progress.DurableOffset >= _log.EndOffset && progress.DurableOffset >= _committedOffset)
             {
                 ProposeConfiguration(view.WithInSync(view.InSync.Append(follower)));
                 return;
+            }
+        }
+
+        SetBelowMinimum(belowMinimum);
+    }
+
+    /// <summary>
+    /// Enters or leaves the state where an in-sync follower should be removed but may not (the set is at its floor): on
+    /// entering, the appends waiting for acknowledgement are abandoned as outcome unknown (they wait for a follower that
+    /// does not answer, possibly for good); while in it, <see cref="Propose(IReadOnlyList{Proposal})"/> refuses with
+    /// nothing appended.
+    /// </summary>
+    private void SetBelowMinimum(bool belowMinimum)
+    {
+        if (belowMinimum == _leaderTerm.BelowMinimum)
+        {
+            return;
+        }
+
+        _leaderTerm.BelowMinimum = belowMinimum;
+        if (belowMinimum)
+        {
+            while (_leaderTerm.TryTakeWaiting(out var waiting))
+            {
+                _environment.Abandon(waiting.RequestId, appended: true);
             }
         }
     }

@@ -32,8 +32,15 @@ public sealed partial class Replica
     /// leader, or a replica it must wait for has not echoed a stamp of this epoch yet); <see cref="long.MaxValue"/> when
     /// no other replica may lead.
     /// </summary>
+    /// <remarks>
+    /// None once a hand-over wrote the configuration naming its target (until the write is known to have failed): that
+    /// write may take effect at any moment, its reply may never arrive, and the target leads as soon as it reads it, without
+    /// waiting out any follower's leader timeout.
+    /// </remarks>
     public long ReadLeaseExpiry =>
-        Role != ReplicaRole.Leader || _configuration.View is null ? long.MinValue : _readLease.Expiry(ReplicasToWaitFor(), _leaderTerm.Followers);
+        Role != ReplicaRole.Leader || _configuration.View is null || (_handOver is { Written: true } && !_faults.ReadLeaseTooLong)
+            ? long.MinValue
+            : _readLease.Expiry(ReplicasToWaitFor(), _leaderTerm.Followers);
 
     /// <summary>Whether this replica may serve a read now: it leads and its read lease has not expired.</summary>
     public bool HoldsReadLease() => _time.GetTimestamp() < ReadLeaseExpiry;

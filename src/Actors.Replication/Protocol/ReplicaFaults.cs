@@ -24,6 +24,12 @@ internal sealed class ReplicaFaults
     /// <summary>A replica deletes the entries a checkpoint covers as soon as it asks for the checkpoint's write, before it is durable.</summary>
     public bool DeletePrefixBeforeCheckpointDurable { get; init; }
 
+    /// <summary>The leader may shrink the in-sync set to itself whatever the partition's size (the in-sync floor ignored).</summary>
+    public bool InSyncFloorOfOne { get; init; }
+
+    /// <summary>A follower that never heard from the leader of the store's epoch asks to lead after its leader timeout alone, without the back-off.</summary>
+    public bool ElectWithoutBackOff { get; init; }
+
     /// <summary>A hand-over picks the follower with the shortest log, in sync or not, and names it leader without waiting for it to catch up.</summary>
     public bool HandOverOutsideInSync { get; init; }
 }

@@ -38,6 +38,24 @@ public sealed class ReplicaHandOverTests : ReplicaProtocolTests
     }
 
     [Fact]
+    public void HandOver_WrittenButReplyLost_NoReadLease()
+    {
+        // The hand-over's write may take effect without its reply ever arriving (a link cut to the store): the target then
+        // leads and acknowledges at once, so the old leader serves no read from the moment it sent the write.
+        var leader = LeaderWithEntryDurableExceptOnR3();
+        Clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
+        leader.OnMessage(new AppendAccepted(R2, 1, 1, 1, Clock.GetTimestamp()));
+        leader.OnMessage(new AppendAccepted(R3, 1, 1, 1, Clock.GetTimestamp()));
+        Assert.True(leader.HoldsReadLease());
+
+        Assert.True(leader.HandOver(R2));
+        Assert.Single(Recording.ConfigurationWrites);
+
+        Assert.False(leader.HoldsReadLease());
+        Assert.Equal(ReplicaRole.Leader, leader.Role);
+    }
+
+    [Fact]
     public void HandOver_NoTargetNamed_PicksTheInSyncFollowerWithTheLongestDurableLog()
     {
         var leader = LeaderWithEntryDurableExceptOnR3();

@@ -144,11 +144,11 @@ public sealed class ReplicaTests : ReplicaProtocolTests
     }
 
     [Fact]
-    public void Tick_BothFollowersSilent_MinInSyncTwo_KeepsOneFollowerInTheSet()
+    public void Tick_BothFollowersSilent_DefaultFloor_KeepsOneFollowerInTheSet()
     {
-        // The leader is cut off from both followers (not from the store): with MinInSyncReplicas 2 it removes one and
-        // keeps the other, which may then take the lead; it never shrinks the set to itself.
-        var leader = CreateLeader(minInSyncReplicas: 2);
+        // The leader is cut off from both followers (not from the store): with the default floor (a majority: 2 of 3) it
+        // removes one and keeps the other, which may then take the lead; it never shrinks the set to itself.
+        var leader = CreateLeader();
         RunAnswering(leader, ReplicaOptions.DefaultFollowerLagTimeout + ReplicaOptions.DefaultHeartbeatInterval, durableOffset: 0);
         var (expected, removal) = Assert.Single(Recording.ConfigurationWrites);
         Assert.Equal(2, removal.InSync.Length);
@@ -157,6 +157,39 @@ public sealed class ReplicaTests : ReplicaProtocolTests
         RunAnswering(leader, 10 * ReplicaOptions.DefaultFollowerLagTimeout, durableOffset: 0);
 
         Assert.Single(Recording.ConfigurationWrites);
+    }
+
+    [Fact]
+    public void Propose_InSyncSetAtItsFloorWithASilentFollower_RefusedNothingAppendedAndWaitingAppendsOutcomeUnknown()
+    {
+        var leader = CreateLeader();
+        RunAnswering(leader, ReplicaOptions.DefaultFollowerLagTimeout + ReplicaOptions.DefaultHeartbeatInterval, durableOffset: 0, R2);
+        var (expected, removal) = Assert.Single(Recording.ConfigurationWrites);
+        Assert.Equal([R1, R2], removal.InSync.ToArray());
+        leader.OnConfigurationWritten(expected, new ConfigurationWriteResult(true, removal));
+
+        // R2 stops answering too, while request 7 waits for it: the set may not shrink below two, so the leader abandons
+        // request 7 as outcome unknown and refuses new appends instead of letting them wait for a replica that may be gone.
+        leader.Propose(7, new byte[] { 7 });
+        leader.OnSynced(Recording.Syncs[^1]);
+        RunAnswering(leader, ReplicaOptions.DefaultFollowerLagTimeout + ReplicaOptions.DefaultHeartbeatInterval, durableOffset: 0);
+        Assert.Equal([(7L, true)], Recording.Abandoned);
+        var written = Recording.Writes.Count;
+
+        leader.Propose(8, new byte[] { 8 });
+
+        Assert.Equal([(7L, true), (8L, false)], Recording.Abandoned);
+        Assert.Equal(written, Recording.Writes.Count);
+        Assert.Single(Recording.ConfigurationWrites);
+        Assert.Equal(ReplicaRole.Leader, leader.Role);
+
+        // R2 answers again with every entry: appends are taken and acknowledged again.
+        RunAnswering(leader, 2 * ReplicaOptions.DefaultHeartbeatInterval, durableOffset: 1, R2);
+        leader.Propose(9, new byte[] { 9 });
+        Assert.Equal(2, leader.Log.EndOffset);
+        leader.OnSynced(Recording.Syncs[^1]);
+        leader.OnMessage(new AppendAccepted(R2, 1, 2, 2));
+        Assert.Contains(Recording.Acknowledged, a => a.RequestId == 9);
     }
 
     [Fact]
@@ -335,7 +368,7 @@ public sealed class ReplicaTests : ReplicaProtocolTests
         return leader;
     }
 
-    private Replica CreateLeader(int minInSyncReplicas = 1)
+    private Replica CreateLeader(int? minInSyncReplicas = null)
     {
         var leader = new Replica(R1, [], 0, Recording, Clock, new ReplicaOptions { MinInSyncReplicas = minInSyncReplicas });
         leader.Start();

@@ -17,6 +17,7 @@ public sealed class InvariantChecker
     private readonly Dictionary<long, ReplicaId> _acknowledgingLeaders = [];
     private long _highestAcknowledgingEpoch;
     private (long Time, long Epoch, ReplicaId Replica)? _firstAcknowledgementInHighestEpoch;
+    private (ReplicaId Cut, long Epoch)? _watchedCut;
 
     internal InvariantChecker(Simulation simulation) => _simulation = simulation;
 
@@ -31,6 +32,19 @@ public sealed class InvariantChecker
 
     /// <summary>The replica that led <paramref name="epoch"/>, or null when none did (yet).</summary>
     public ReplicaId? LeaderOf(long epoch) => _leaders.TryGetValue(epoch, out var leader) ? leader : null;
+
+    /// <summary>
+    /// The first acknowledgement, since <see cref="WatchLinkCut"/>, by a replica other than the cut one in an epoch above
+    /// the cut one's (null: none yet).
+    /// </summary>
+    public (long Time, long Epoch, ReplicaId Replica)? FirstAcknowledgementAcrossCut { get; private set; }
+
+    /// <summary>Starts watching for an acknowledgement by a replica other than <paramref name="cut"/>, leader of <paramref name="epoch"/>.</summary>
+    internal void WatchLinkCut(ReplicaId cut, long epoch)
+    {
+        _watchedCut = (cut, epoch);
+        FirstAcknowledgementAcrossCut = null;
+    }
 
     /// <summary>The payload that carries <paramref name="requestId"/>.</summary>
     public static ReadOnlyMemory<byte> Payload(long requestId)
@@ -79,6 +93,10 @@ public sealed class InvariantChecker
         }
 
         _acknowledged[offset] = (requestId, epoch);
+        if (_watchedCut is { } cut && node.Id != cut.Cut && epoch > cut.Epoch && FirstAcknowledgementAcrossCut is null)
+        {
+            FirstAcknowledgementAcrossCut = (_simulation.Clock.NowMicroseconds, epoch, node.Id);
+        }
     }
 
     /// <summary>

@@ -16,6 +16,7 @@ public sealed class SimulatedNetwork
 
     private readonly Simulation _simulation;
     private readonly Dictionary<(int From, int To), int> _cuts = [];
+    private int? _isolated;
 
     internal SimulatedNetwork(Simulation simulation) => _simulation = simulation;
 
@@ -27,6 +28,15 @@ public sealed class SimulatedNetwork
 
     /// <summary>Cuts the link from <paramref name="from"/> to <paramref name="to"/> (one direction) until <see cref="Restore"/>.</summary>
     public void Cut(int from, int to) => _cuts[(from, to)] = _cuts.GetValueOrDefault((from, to)) + 1;
+
+    /// <summary>
+    /// Cuts every link between <paramref name="replica"/> and the other replicas, both ways, until <see cref="EndIsolation"/>;
+    /// its link to the store stays. Unlike <see cref="Cut"/>, it holds while the network is healed (a link cut of its own).
+    /// </summary>
+    public void Isolate(ReplicaId replica) => _isolated = replica.Value;
+
+    /// <summary>Undoes <see cref="Isolate"/>.</summary>
+    public void EndIsolation() => _isolated = null;
 
     /// <summary>Undoes one <see cref="Cut"/>.</summary>
     public void Restore(int from, int to)
@@ -88,6 +98,11 @@ public sealed class SimulatedNetwork
 
     private int Copies(int from, int to)
     {
+        if (_isolated is { } isolated && from != StoreEndpoint && to != StoreEndpoint && (from == isolated || to == isolated))
+        {
+            return 0;
+        }
+
         if (Healed)
         {
             return 1;

@@ -12,7 +12,10 @@ namespace Actors.Replication.Tests.Simulation;
 /// <remarks>
 /// Phases: faults and appends for <see cref="SimulationSettings.FaultPhaseMilliseconds"/>; then healing (every process
 /// running, no loss, no cuts) until every replica's synced log is the same and every replica is in sync, which must
-/// happen within <see cref="SimulationSettings.ConvergenceDeadlineMilliseconds"/>.
+/// happen within <see cref="SimulationSettings.ConvergenceDeadlineMilliseconds"/>. Then, with three replicas or more, a
+/// link cut (<see cref="SimulationSettings.LinkCutMilliseconds"/>): the leader is cut off from every other replica but not
+/// from the store, clients append, and within <see cref="LinkCutFailoverBound"/> a replica on the other side must
+/// acknowledge in a later epoch and keep the lead until the cut heals; then the replicas must converge again.
 /// </remarks>
 public sealed class Simulation
 {
@@ -29,7 +32,11 @@ public sealed class Simulation
     private int _crashes;
     private readonly List<(ReplicaId From, ReplicaId Target, long Epoch)> _handOvers = [];
     private bool _healed;
+    private bool _appending = true;
     private bool _converged;
+    private bool _linkCutDone;
+    private long _deadline;
+    private (ReplicaId Replica, long Epoch, long Since)? _linkCut;
 
     /// <summary>Creates the run for <paramref name="seed"/>.</summary>
     public Simulation(long seed, SimulationSettings settings, bool trace = false)
@@ -90,10 +97,10 @@ public sealed class Simulation
         try
         {
             Start();
-            var deadline = (Settings.FaultPhaseMilliseconds + (long)Settings.ConvergenceDeadlineMilliseconds) * 1000;
+            _deadline = (Settings.FaultPhaseMilliseconds + (long)Settings.ConvergenceDeadlineMilliseconds) * 1000;
             while (!_converged && _events.TryDequeue(out var action, out var when))
             {
-                if (when.Time > deadline)
+                if (when.Time > _deadline)
                 {
                     throw new SimulationViolationException(
                         $"no convergence {Settings.ConvergenceDeadlineMilliseconds} ms after healing: {Checker.Divergence(_nodes) ?? "logs agree"}; store {Store.Current}; "
@@ -195,7 +202,7 @@ public sealed class Simulation
 
     private void ClientAppend()
     {
-        if (_healed)
+        if (!_appending)
         {
             return;
         }
@@ -312,6 +319,7 @@ public sealed class Simulation
     private void Heal()
     {
         _healed = true;
+        _appending = false;
         Network.Healed = true;
         Record(null, "heal");
         foreach (var node in _nodes)
@@ -341,5 +349,66 @@ public sealed class Simulation
         {
             Schedule(ConvergenceCheckMicroseconds, CheckConvergence);
         }
+        else if (!_linkCutDone && Settings.LinkCutMilliseconds > 0 && _nodes.Count >= 3)
+        {
+            _converged = false;
+            StartLinkCut(Node(configuration.Leader));
+        }
+    }
+
+    /// <summary>
+    /// How long after the cut a replica on the other side must acknowledge: its leader timeout and stagger, then the
+    /// leader's lag timeout (the new leader removes the cut one once it re-added the other follower), with two poll
+    /// intervals and half a second for store round trips and delays.
+    /// </summary>
+    internal TimeSpan LinkCutFailoverBound()
+    {
+        var options = Settings.ReplicaOptions;
+        return options.LeaderTimeout + (options.HeartbeatInterval * (_nodes.Count + 1)) + options.FollowerLagTimeout
+            + (options.ConfigurationPollInterval * 2) + TimeSpan.FromMilliseconds(500);
+    }
+
+    private void StartLinkCut(SimulatedNode leader)
+    {
+        _linkCutDone = true;
+        var epoch = leader.Replica!.Epoch;
+        _linkCut = (leader.Id, epoch, Clock.NowMicroseconds);
+        Record(leader, $"link cut: isolated from the other replicas (not from the store) as leader of epoch {epoch}");
+        Network.Isolate(leader.Id);
+        Checker.WatchLinkCut(leader.Id, epoch);
+        _deadline = Clock.NowMicroseconds + ((Settings.LinkCutMilliseconds + (long)Settings.ConvergenceDeadlineMilliseconds) * 1000);
+        _appending = true;
+        Schedule(NextAppendDelay(), ClientAppend);
+        Schedule((long)LinkCutFailoverBound().TotalMicroseconds, CheckFailoverAcrossCut);
+        Schedule(Math.Max(Settings.LinkCutMilliseconds * 1000L, (long)LinkCutFailoverBound().TotalMicroseconds + 500_000), EndLinkCut);
+    }
+
+    private void CheckFailoverAcrossCut()
+    {
+        var (cut, epoch, since) = _linkCut!.Value;
+        if (Checker.FirstAcknowledgementAcrossCut is null)
+        {
+            throw new SimulationViolationException(
+                $"t={Clock.NowMicroseconds / 1000.0:F3} ms: link cut of {cut} (leader of epoch {epoch}) at t={since / 1000.0:F3} ms: "
+                + $"no other replica acknowledged within {LinkCutFailoverBound().TotalMilliseconds} ms; store {Store.Current}");
+        }
+    }
+
+    private void EndLinkCut()
+    {
+        var (cut, epoch, since) = _linkCut!.Value;
+        var first = Checker.FirstAcknowledgementAcrossCut!.Value;
+        var configuration = Store.Current;
+        if (configuration.Epoch != first.Epoch || configuration.Leader != first.Replica)
+        {
+            throw new SimulationViolationException(
+                $"t={Clock.NowMicroseconds / 1000.0:F3} ms: link cut of {cut} (leader of epoch {epoch}) at t={since / 1000.0:F3} ms: "
+                + $"{first.Replica} acknowledged in epoch {first.Epoch} at t={first.Time / 1000.0:F3} ms, but the lead moved on during the cut: store {configuration}");
+        }
+
+        Record(null, "link cut healed");
+        Network.EndIsolation();
+        _appending = false;
+        Schedule(ConvergenceCheckMicroseconds, CheckConvergence);
     }
 }

@@ -45,6 +45,13 @@ public sealed record SimulationSettings
     /// </summary>
     public int CompactionInterval { get; init; }
 
+    /// <summary>
+    /// After the replicas converged, the leader is cut off from every other replica (not from the store) for this long
+    /// (virtual milliseconds), with clients appending, and the run checks that a replica on the majority side acknowledges
+    /// within a bound and keeps the lead (<see cref="Simulation"/>); 0: no such phase. Only with 3 replicas or more.
+    /// </summary>
+    public int LinkCutMilliseconds { get; init; }
+
     /// <summary>The replicas' timing.</summary>
     public ReplicaOptions ReplicaOptions { get; init; } = new();
 
@@ -75,6 +82,7 @@ public sealed record SimulationSettings
             SlowSyncRate = random.Next(2) == 0 ? 0.1 : 0.5,
             SlowSyncMilliseconds = random.Next(2) == 0 ? 30 : 100,
             CompactionInterval = random.Next(4) == 0 ? 0 : 2 + random.Next(40),
+            LinkCutMilliseconds = 3_000,
         };
     }
 }
