@@ -222,7 +222,7 @@ def main():
         f"work directory {work}; {load_average()}")
     try:
         cluster.start()
-        demo = Demo(args.bin, work, cluster.gateways(), args)
+        demo = Demo(args.bin, work, cluster.gateways(), cluster.postgres.connection_string(), args)
         ready, grain_lines = demo.expect("ready", keep="grain ")
         grains = [tuple(line.split()[1:3]) for line in grain_lines]
         say(f"demo client: {ready}; {len(grains)} grains")
