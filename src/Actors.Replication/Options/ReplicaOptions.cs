@@ -97,13 +97,12 @@ public sealed class ReplicaOptions
     /// longer reach it. With the set never below a majority, it holds a replica of every majority of the replicas, so the
     /// side of a cut that holds a majority always holds an in-sync replica, which takes the lead once the cut leader
     /// goes silent.</para>
-    /// <para>While the leader would remove a follower but may not (fewer live in-sync replicas than this), it is
-    /// <em>below its minimum</em>: it refuses new appends (abandoned with nothing appended: the caller may retry, as
-    /// Kafka's NotEnoughReplicas) and abandons the appends waiting for their acknowledgement as outcome unknown, until the
-    /// follower answers again and catches up or another one joins the set. So factor 3 tolerates one failed replica
-    /// without stalling; with two failed, writes wait with that retryable refusal until one returns. 1 restores the older
-    /// behaviour (a leader may shrink the set to itself: writes go on with one replica left, and a cut leader keeps its
-    /// partitions).</para>
+    /// <para>While the leader would remove a follower but may not (fewer live in-sync replicas than this), its appends wait
+    /// for that follower (Kafka's acks=all with min.insync.replicas): they are acknowledged once it answers again or another
+    /// follower has joined the set in its place, or abandoned as outcome unknown when the leader is deposed. So factor 3
+    /// tolerates one failed replica without stalling; with two failed, writes wait until one returns (its read lease runs
+    /// out as well, so the silos refuse new calls as retryable). 1 restores the older behaviour (a leader may shrink the
+    /// set to itself: writes go on with one replica left, and a cut leader keeps its partitions).</para>
     /// </remarks>
     public int? MinInSyncReplicas { get; set; }
 

@@ -28,12 +28,6 @@ internal sealed class LeaderTerm
     /// <summary>When the last heartbeat went out, in <see cref="TimeProvider"/> timestamps.</summary>
     public long LastHeartbeat { get; private set; }
 
-    /// <summary>
-    /// An in-sync follower should leave the in-sync set but may not (the set is at its floor); the leader refuses new
-    /// appends meanwhile (Replica.Leader.cs). False when a term begins or the leader steps down.
-    /// </summary>
-    public bool BelowMinimum { get; set; }
-
     /// <summary>Each follower's progress in this term.</summary>
     public IReadOnlyDictionary<ReplicaId, FollowerProgress> Followers => _followers;
 
@@ -52,11 +46,7 @@ internal sealed class LeaderTerm
         _followers.TryGetValue(follower, out progress);
 
     /// <summary>Forgets every follower (a new term, or stepping down).</summary>
-    public void ClearFollowers()
-    {
-        _followers.Clear();
-        BelowMinimum = false;
-    }
+    public void ClearFollowers() => _followers.Clear();
 
     /// <summary>Tracks <paramref name="follower"/> from <paramref name="progress"/>.</summary>
     public void Track(ReplicaId follower, FollowerProgress progress) => _followers[follower] = progress;
@@ -71,7 +61,6 @@ internal sealed class LeaderTerm
         _appendTimesBase = endOffset;
         _since = since;
         LastHeartbeat = heartbeatAt;
-        BelowMinimum = false;
     }
 
     /// <summary>Records the heartbeat sent at <paramref name="at"/>.</summary>

@@ -239,7 +239,11 @@ public sealed partial class Replica
         var view = _configuration.View!;
         var running = _running.Now();
         var floor = _faults.InSyncFloorOfOne ? 1 : _options.InSyncFloor(view.Replicas.Length);
-        var belowMinimum = false;
+
+        // At its floor with a follower it would remove, the leader cannot acknowledge until that follower answers; a live
+        // follower outside the set then joins as soon as it holds every acknowledged entry (the invariant the set needs),
+        // not only once it reached the leader's end, which appends arriving faster than its catch-up would keep it from.
+        var blocked = view.InSync.Length <= floor && AnyInSyncFollowerOutOfSync(view, running);
         foreach (var (follower, progress) in _leaderTerm)
         {
             // Lag is judged on the running clock: a stall of this leader's own process is no evidence against a follower.
@@ -250,8 +254,7 @@ public sealed partial class Replica
             var silent = running - progress.LastHeard >= _options.FollowerLagTimeout;
             if (view.IsInSync(follower))
             {
-                if (silent
-                    || (progress.DurableOffset < _log.EndOffset && running - AppendTime(progress.DurableOffset + 1) >= _options.FollowerLagTimeout))
+                if (IsOutOfSync(progress, running))
                 {
                     if (view.InSync.Length > floor)
                     {
@@ -260,42 +263,34 @@ public sealed partial class Replica
                     }
 
                     // The set is at its floor (ReplicaOptions.MinInSyncReplicas): this follower stays in it, so that a cut
-                    // leader leaves an in-sync replica on the other side that may take the lead.
-                    belowMinimum = true;
+                    // leader leaves an in-sync replica on the other side that may take the lead; appends wait for it.
                 }
             }
-            else if (!silent && progress.DurableOffset >= _log.EndOffset && progress.DurableOffset >= _committedOffset)
+            else if (!silent && progress.DurableOffset >= _committedOffset && (progress.DurableOffset >= _log.EndOffset || blocked))
             {
                 ProposeConfiguration(view.WithInSync(view.InSync.Append(follower)));
                 return;
             }
         }
-
-        SetBelowMinimum(belowMinimum);
     }
 
-    /// <summary>
-    /// Enters or leaves the state where an in-sync follower should be removed but may not (the set is at its floor): on
-    /// entering, the appends waiting for acknowledgement are abandoned as outcome unknown (they wait for a follower that
-    /// does not answer, possibly for good); while in it, <see cref="Propose(IReadOnlyList{Proposal})"/> refuses with
-    /// nothing appended.
-    /// </summary>
-    private void SetBelowMinimum(bool belowMinimum)
+    /// <summary>Whether an in-sync follower is silent or lags by the lag timeout (one the leader would remove).</summary>
+    private bool AnyInSyncFollowerOutOfSync(ReplicaConfiguration view, TimeSpan running)
     {
-        if (belowMinimum == _leaderTerm.BelowMinimum)
+        foreach (var (follower, progress) in _leaderTerm)
         {
-            return;
-        }
-
-        _leaderTerm.BelowMinimum = belowMinimum;
-        if (belowMinimum)
-        {
-            while (_leaderTerm.TryTakeWaiting(out var waiting))
+            if (view.IsInSync(follower) && IsOutOfSync(progress, running))
             {
-                _environment.Abandon(waiting.RequestId, appended: true);
+                return true;
             }
         }
+
+        return false;
     }
+
+    private bool IsOutOfSync(FollowerProgress progress, TimeSpan running) =>
+        running - progress.LastHeard >= _options.FollowerLagTimeout
+        || (progress.DurableOffset < _log.EndOffset && running - AppendTime(progress.DurableOffset + 1) >= _options.FollowerLagTimeout);
 
     private TimeSpan AppendTime(long offset) => _leaderTerm.AppendTime(offset);
 }

@@ -130,8 +130,7 @@ public sealed partial class Replica
     public void Start() => RequestConfigurationRead();
 
     /// <summary>
-    /// Appends <paramref name="payload"/> when this replica leads, is not handing over and its in-sync set is not below its
-    /// minimum (<see cref="ReplicaOptions.MinInSyncReplicas"/>); the outcome comes as
+    /// Appends <paramref name="payload"/> when this replica leads and is not handing over; the outcome comes as
     /// <see cref="IReplicaEnvironment.Acknowledge"/> or <see cref="IReplicaEnvironment.Abandon"/> for <paramref name="requestId"/>.
     /// </summary>
     public void Propose(long requestId, ReadOnlyMemory<byte> payload) => Propose([new Proposal(requestId, payload)]);
@@ -149,7 +148,7 @@ public sealed partial class Replica
             return;
         }
 
-        if (Role != ReplicaRole.Leader || _handOver is not null || _leaderTerm.BelowMinimum)
+        if (Role != ReplicaRole.Leader || _handOver is not null)
         {
             foreach (var proposal in proposals)
             {

@@ -160,7 +160,7 @@ public sealed class ReplicaTests : ReplicaProtocolTests
     }
 
     [Fact]
-    public void Propose_InSyncSetAtItsFloorWithASilentFollower_RefusedNothingAppendedAndWaitingAppendsOutcomeUnknown()
+    public void Propose_InSyncSetAtItsFloorWithASilentFollower_WaitsForItNeverAcknowledgesAlone()
     {
         var leader = CreateLeader();
         RunAnswering(leader, ReplicaOptions.DefaultFollowerLagTimeout + ReplicaOptions.DefaultHeartbeatInterval, durableOffset: 0, R2);
@@ -168,28 +168,19 @@ public sealed class ReplicaTests : ReplicaProtocolTests
         Assert.Equal([R1, R2], removal.InSync.ToArray());
         leader.OnConfigurationWritten(expected, new ConfigurationWriteResult(true, removal));
 
-        // R2 stops answering too, while request 7 waits for it: the set may not shrink below two, so the leader abandons
-        // request 7 as outcome unknown and refuses new appends instead of letting them wait for a replica that may be gone.
+        // R2 stops answering too, while request 7 waits for it: the set may not shrink below two, so request 7 waits
+        // (nothing acknowledged by the leader alone, nothing abandoned while it leads this epoch).
         leader.Propose(7, new byte[] { 7 });
         leader.OnSynced(Recording.Syncs[^1]);
-        RunAnswering(leader, ReplicaOptions.DefaultFollowerLagTimeout + ReplicaOptions.DefaultHeartbeatInterval, durableOffset: 0);
-        Assert.Equal([(7L, true)], Recording.Abandoned);
-        var written = Recording.Writes.Count;
-
-        leader.Propose(8, new byte[] { 8 });
-
-        Assert.Equal([(7L, true), (8L, false)], Recording.Abandoned);
-        Assert.Equal(written, Recording.Writes.Count);
+        RunAnswering(leader, 10 * ReplicaOptions.DefaultFollowerLagTimeout, durableOffset: 0);
+        Assert.Empty(Recording.Acknowledged);
+        Assert.Empty(Recording.Abandoned);
         Assert.Single(Recording.ConfigurationWrites);
-        Assert.Equal(ReplicaRole.Leader, leader.Role);
+        Assert.False(leader.HoldsReadLease());
 
-        // R2 answers again with every entry: appends are taken and acknowledged again.
-        RunAnswering(leader, 2 * ReplicaOptions.DefaultHeartbeatInterval, durableOffset: 1, R2);
-        leader.Propose(9, new byte[] { 9 });
-        Assert.Equal(2, leader.Log.EndOffset);
-        leader.OnSynced(Recording.Syncs[^1]);
-        leader.OnMessage(new AppendAccepted(R2, 1, 2, 2));
-        Assert.Contains(Recording.Acknowledged, a => a.RequestId == 9);
+        // R2 answers again with the entry: it is acknowledged.
+        RunAnswering(leader, ReplicaOptions.DefaultHeartbeatInterval, durableOffset: 1, R2);
+        Assert.Equal([(7L, 1L, 1L)], Recording.Acknowledged);
     }
 
     [Fact]
