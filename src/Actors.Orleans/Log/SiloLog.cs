@@ -127,7 +127,7 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
                     { DiskFull: { } full } => new SiloLogStatus(
                         SiloLogState.DiskFull,
                         _options.Directory,
-                        $"no space left on the device: writes that need a new segment ('{full.SegmentPath}', {full.SegmentSizeBytes} bytes, SiloLogOptions.{nameof(SiloLogOptions.SegmentSizeBytes)}) " +
+                        $"no space left on the device: writes that need a new segment ('{full.SegmentPath}', {full.SegmentSizeBytes} bytes, SiloLogOptions.{nameof(SiloLogOptions.SegmentSizeBytes)}, configuration key {Hosting.WriteAheadLogGrainStorageProviderBuilder.LogSection}:{nameof(SiloLogOptions.SegmentSizeBytes)}) " +
                         "are refused and resume by themselves once there is room; reads are served",
                         statistics.StreamCount,
                         statistics.DurableLsn,
