@@ -31,6 +31,6 @@ internal static class SampleCluster
         builder.Properties[GameExpiryKey] = (gameExpiry ?? TimeSpan.FromDays(1)).ToString("c", CultureInfo.InvariantCulture);
         builder.Properties[TodoJournalKey] = todoJournal.ToString();
         builder.AddSiloBuilderConfigurator<SampleSiloConfigurator>();
-        return TestClusterDeployment.DeployAsync(builder);
+        return AsyncDisposableStart.StartAsync(builder.Build(), cluster => cluster.DeployAsync());
     }
 }

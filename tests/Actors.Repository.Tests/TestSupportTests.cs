@@ -11,7 +11,7 @@ namespace Actors.Repository.Tests;
 public sealed class TestSupportTests
 {
     /// <summary>The shared helpers, each declared once, in a test-support project.</summary>
-    private static readonly string[] SharedHelpers = ["TempDirectory", "Eventually", "TmpfsMount", "PostgresServer", "FaultInjectingFileSystem"];
+    private static readonly string[] SharedHelpers = ["TempDirectory", "Eventually", "TmpfsMount", "PostgresServer", "FaultInjectingFileSystem", "AsyncDisposableStart"];
 
     private static readonly string[] SupportProjects = ["tests/Actors.Testing/", "tests/Actors.Testing.PowerCut/"];
 
