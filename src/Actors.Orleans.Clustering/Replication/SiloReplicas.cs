@@ -222,7 +222,10 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
             host,
             materialized,
             new MaterializedCheckpointPolicy(state, _options.CheckpointEveryEntries, _options.CheckpointEveryBytes),
-            _loggers.CreateLogger<CommittedEntryApplier>());
+            _loggers.CreateLogger<CommittedEntryApplier>())
+        {
+            FollowerApplyDelay = _options.FollowerApplyDelay,
+        };
         _messaging.Value.Register(partition, host.Deliver);
         host.Start();
         applier.Start();

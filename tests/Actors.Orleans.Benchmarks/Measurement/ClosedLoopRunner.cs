@@ -25,7 +25,7 @@ public static class ClosedLoopRunner
             callers[i] = Task.Run(() => CallUntilAsync(grain, payload, measureFrom, measureUntil));
         }
 
-        Task<long> allocated = AllocatedBetweenAsync(measureFrom, measureUntil);
+        Task<(long Allocated, TimeSpan Processor)> used = UsedBetweenAsync(measureFrom, measureUntil);
         (long Calls, LatencyHistogram Latencies)[] results = await Task.WhenAll(callers);
         LoadAverage load = LoadAverage.Read();
         var latencies = new LatencyHistogram();
@@ -36,16 +36,23 @@ public static class ClosedLoopRunner
             latencies.Add(callerLatencies);
         }
 
-        return new CallRound(calls, measured.TotalSeconds, latencies, load, await allocated);
+        (long allocated, TimeSpan processor) = await used;
+        return new CallRound(calls, measured.TotalSeconds, latencies, load, allocated) { ProcessorTime = processor };
     }
 
-    /// <summary>The process's allocated bytes between two stopwatch timestamps (read when each passes).</summary>
-    private static async Task<long> AllocatedBetweenAsync(long from, long until)
+    /// <summary>
+    /// The process's allocated bytes and processor time (user and system, as /proc/PID/stat's utime + stime) between two
+    /// stopwatch timestamps (read when each passes).
+    /// </summary>
+    private static async Task<(long Allocated, TimeSpan Processor)> UsedBetweenAsync(long from, long until)
     {
         await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), from) is { Ticks: > 0 } wait ? wait : TimeSpan.Zero);
+        using Process process = Process.GetCurrentProcess();
         long before = GC.GetTotalAllocatedBytes(precise: false);
+        TimeSpan processorBefore = process.TotalProcessorTime;
         await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until) is { Ticks: > 0 } rest ? rest : TimeSpan.Zero);
-        return GC.GetTotalAllocatedBytes(precise: false) - before;
+        process.Refresh();
+        return (GC.GetTotalAllocatedBytes(precise: false) - before, process.TotalProcessorTime - processorBefore);
     }
 
     private static async Task<(long Calls, LatencyHistogram Latencies)> CallUntilAsync(
