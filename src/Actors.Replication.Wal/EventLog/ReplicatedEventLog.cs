@@ -309,6 +309,7 @@ public sealed class ReplicatedEventLog : IEventLog
     /// </summary>
     private async Task AwaitAcknowledgedAsync(Task<ReplicatedAppendResult> append, List<(Guid OperationId, byte[] Encoded)> batch)
     {
+        var resumedOnPool = !append.IsCompleted;
         try
         {
             await append.ConfigureAwait(false);
@@ -328,7 +329,14 @@ public sealed class ReplicatedEventLog : IEventLog
             drain = ShouldScheduleDrainLocked();
         }
 
-        if (drain)
+        // Resumed on the thread pool (the host completes appends asynchronously): the writes that waited go now, in this
+        // turn, rather than after one more hop. An append that completed at once (refused) is still inside the drain's
+        // loop: the next drain is scheduled, not nested.
+        if (drain && resumedOnPool)
+        {
+            ProposeQueued();
+        }
+        else if (drain)
         {
             ScheduleDrain();
         }
