@@ -309,7 +309,6 @@ public sealed class ReplicatedEventLog : IEventLog
     /// </summary>
     private async Task AwaitAcknowledgedAsync(Task<ReplicatedAppendResult> append, List<(Guid OperationId, byte[] Encoded)> batch)
     {
-        var resumedOnPool = !append.IsCompleted;
         try
         {
             await append.ConfigureAwait(false);
@@ -329,14 +328,9 @@ public sealed class ReplicatedEventLog : IEventLog
             drain = ShouldScheduleDrainLocked();
         }
 
-        // Resumed on the thread pool (the host completes appends asynchronously): the writes that waited go now, in this
-        // turn, rather than after one more hop. An append that completed at once (refused) is still inside the drain's
-        // loop: the next drain is scheduled, not nested.
-        if (drain && resumedOnPool)
-        {
-            ProposeQueued();
-        }
-        else if (drain)
+        // Scheduled rather than run here: the writes of callers that run meanwhile join the next entry (proposing in this
+        // turn gave measurably fewer writes per entry).
+        if (drain)
         {
             ScheduleDrain();
         }
