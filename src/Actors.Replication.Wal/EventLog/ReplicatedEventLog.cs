@@ -329,7 +329,7 @@ public sealed class ReplicatedEventLog : IEventLog
         }
 
         // Scheduled rather than run here: the writes of callers that run meanwhile join the next entry (proposing in this
-        // turn gave measurably fewer writes per entry).
+        // turn gave fewer writes per entry when tried).
         if (drain)
         {
             ScheduleDrain();
