@@ -25,7 +25,7 @@ public static class ClosedLoopRunner
             callers[i] = Task.Run(() => CallUntilAsync(grain, payload, measureFrom, measureUntil));
         }
 
-        Task<(long Allocated, TimeSpan Processor)> used = UsedBetweenAsync(measureFrom, measureUntil);
+        Task<(long Allocated, TimeSpan Cpu)> spent = SpentBetweenAsync(measureFrom, measureUntil);
         (long Calls, LatencyHistogram Latencies)[] results = await Task.WhenAll(callers);
         LoadAverage load = LoadAverage.Read();
         var latencies = new LatencyHistogram();
@@ -36,23 +36,24 @@ public static class ClosedLoopRunner
             latencies.Add(callerLatencies);
         }
 
-        (long allocated, TimeSpan processor) = await used;
-        return new CallRound(calls, measured.TotalSeconds, latencies, load, allocated) { ProcessorTime = processor };
+        (long allocated, TimeSpan cpu) = await spent;
+        return new CallRound(calls, measured.TotalSeconds, latencies, load, allocated, cpu);
     }
 
-    /// <summary>
-    /// The process's allocated bytes and processor time (user and system, as /proc/PID/stat's utime + stime) between two
-    /// stopwatch timestamps (read when each passes).
-    /// </summary>
-    private static async Task<(long Allocated, TimeSpan Processor)> UsedBetweenAsync(long from, long until)
+    /// <summary>The process's allocated bytes and CPU time (user + system, all threads) between two stopwatch timestamps (read when each passes).</summary>
+    private static async Task<(long Allocated, TimeSpan Cpu)> SpentBetweenAsync(long from, long until)
     {
         await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), from) is { Ticks: > 0 } wait ? wait : TimeSpan.Zero);
-        using Process process = Process.GetCurrentProcess();
         long before = GC.GetTotalAllocatedBytes(precise: false);
-        TimeSpan processorBefore = process.TotalProcessorTime;
+        TimeSpan cpuBefore = ProcessCpu();
         await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until) is { Ticks: > 0 } rest ? rest : TimeSpan.Zero);
-        process.Refresh();
-        return (GC.GetTotalAllocatedBytes(precise: false) - before, process.TotalProcessorTime - processorBefore);
+        return (GC.GetTotalAllocatedBytes(precise: false) - before, ProcessCpu() - cpuBefore);
+    }
+
+    private static TimeSpan ProcessCpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private static async Task<(long Calls, LatencyHistogram Latencies)> CallUntilAsync(
