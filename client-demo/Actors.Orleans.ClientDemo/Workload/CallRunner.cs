@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using Actors.Orleans.Demo.Grains.Accounts;
 using Actors.Orleans.Demo.Grains.Customers;
 using Orleans.Runtime.Messaging;
@@ -15,11 +17,27 @@ public sealed class CallRunner(IGrainFactory grains, Ledger ledger, GrainTimelin
     /// <summary>The wire name of the provider's retryable error (a client without the provider reads it through Orleans's fallback exception).</summary>
     public const string WriteAheadLogUnavailable = "Actors.Orleans.WriteAheadLogUnavailableException";
 
+    private readonly ConcurrentQueue<string> _unanswered = new();
     private Exception? _firstUnanswered;
     private long _abandoned;
 
     /// <summary>The first call that failed without an answer before the calls were abandoned (the connection lost at the kill), or null.</summary>
     public Exception? FirstUnanswered => Volatile.Read(ref _firstUnanswered);
+
+    /// <summary>
+    /// Takes the descriptions of the calls that ended without an answer since the last take, oldest first: the call,
+    /// how long after it was sent it ended, and its error.
+    /// </summary>
+    public IReadOnlyList<string> TakeUnanswered()
+    {
+        List<string> taken = [];
+        while (_unanswered.TryDequeue(out string? line))
+        {
+            taken.Add(line);
+        }
+
+        return taken;
+    }
 
     /// <summary>Calls still waiting when they were abandoned (the silo was known dead).</summary>
     public long Abandoned => Interlocked.Read(ref _abandoned);
@@ -80,6 +98,8 @@ public sealed class CallRunner(IGrainFactory grains, Ledger ledger, GrainTimelin
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             ledger.Unknown(call);
+            _unanswered.Enqueue(string.Create(CultureInfo.InvariantCulture,
+                $"{call} ended after {GrainTimeline.Now() - sent} ms: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}"));
             if (!IsLostAnswer(ex))
             {
                 ledger.Problem($"{call} failed in the grain, not for lack of an answer: {ex.GetType().Name}: {ex.Message}");
