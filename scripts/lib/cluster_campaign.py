@@ -139,7 +139,7 @@ class Cluster:
             "ACTORS__DASHBOARDENABLED": "false",
             "ACTORS__DATADIRECTORY": os.path.join(self.work, name, "data"),
             "ACTORS__GRAINSDIRECTORY": self.args.bin, "ACTORS__GRAINASSEMBLIES__0": "Actors.Orleans.Demo.Grains.dll",
-            "ACTORS__SYNCPOLICY": "Always",
+            "WRITEAHEADLOG__SYNCPOLICY": "Always",
             "ACTORS__CLUSTERINGCONNECTIONSTRING": pg, "ACTORS__REPLICATIONCONNECTIONSTRING": pg,
             "ACTORS__REPLICATIONFACTOR": str(self.args.rf),
             "DOTNET_gcServer": "0", "ASPNETCORE_HTTP_PORTS": "",

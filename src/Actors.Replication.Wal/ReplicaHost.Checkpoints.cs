@@ -16,13 +16,12 @@ namespace Actors.Replication.Wal;
 /// </summary>
 public sealed partial class ReplicaHost
 {
-    private readonly CheckpointAssembler _assembler;
-    private readonly CheckpointSender _checkpointSender = new();
-    private (long Lsn, TaskCompletionSource<bool> Completion)? _compaction;
-    private volatile Task? _checkpointWrite;
-
     /// <summary>Awaited on the writing thread before each checkpoint file is written (tests hold a write open with it); null: none.</summary>
-    internal Func<Task>? BeforeCheckpointWrite { get; set; }
+    internal Func<Task>? BeforeCheckpointWrite
+    {
+        get => _checkpointWrite.BeforeWrite;
+        set => _checkpointWrite.BeforeWrite = value;
+    }
 
     /// <summary>The largest state slice per <see cref="CheckpointChunk"/> (tests set it small to force many chunks).</summary>
     internal int CheckpointChunkBytes
@@ -88,7 +87,7 @@ public sealed partial class ReplicaHost
     {
         var replica = _replica!;
         var log = replica.Log;
-        if (lsn <= log.StartOffset || _compaction is not null || replica.IsWritingCheckpoint)
+        if (lsn <= log.StartOffset || _compaction.IsPending || replica.IsWritingCheckpoint)
         {
             completion.TrySetResult(false);
             return;
@@ -102,11 +101,10 @@ public sealed partial class ReplicaHost
             return;
         }
 
-        _compaction = (lsn, completion);
+        _compaction.Begin(lsn, completion);
         if (!replica.Compact(new ReplicaCheckpoint(lsn, log.EpochAt(lsn), state)))
         {
-            _compaction = null;
-            completion.TrySetResult(false);
+            _compaction.Abandon();
         }
     }
 
@@ -118,54 +116,29 @@ public sealed partial class ReplicaHost
     private void StartCheckpointWrite(EntryLogCheckpoint checkpoint, long token)
     {
         var pending = _log.BeginCheckpoint(checkpoint);
-        var write = BeforeCheckpointWrite is { } gate
-            ? Task.Run(async () =>
-            {
-                await gate().ConfigureAwait(false);
-                pending.Write();
-            })
-            : Task.Run(pending.Write);
-        _checkpointWrite = write;
-        _ = write.ContinueWith(_ => Post(() => FinishCheckpointWrite(pending, token)), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        _checkpointWrite.Start(pending, () => Post(() => FinishCheckpointWrite(pending, token)));
     }
 
     /// <summary>On the loop: the checkpoint is durable (or its write failed, which fails the log and with it this host).</summary>
     private void FinishCheckpointWrite(PendingEntryLogCheckpoint pending, long token)
     {
-        _checkpointWrite = null;
+        _checkpointWrite.Finished();
         _log.CompleteCheckpoint(pending);
         Interlocked.Increment(ref _checkpointsWritten);
         CheckpointWritten(token);
     }
 
     /// <summary>Blocks the loop until a checkpoint write under way returned (before an install replaces the checkpoint file).</summary>
-    private void WaitForCheckpointWrite()
-    {
-        if (_checkpointWrite is { IsCompleted: false } write)
-        {
-            write.Wait();
-        }
-    }
+    private void WaitForCheckpointWrite() => _checkpointWrite.WaitUntilReturned();
 
     /// <summary>After the replica handled a written checkpoint: the prefix is deleted (or a newer checkpoint replaced the log).</summary>
     private void CheckpointWritten(long token)
     {
         _replica!.OnCheckpointWritten(token);
-        if (_compaction is { } compaction && _replica.Checkpoint.Offset >= compaction.Lsn)
-        {
-            _compaction = null;
-            compaction.Completion.TrySetResult(true);
-        }
+        _compaction.CompleteIfCovered(_replica.Checkpoint.Offset);
     }
 
-    private void FailCompaction(Exception exception)
-    {
-        if (_compaction is { } compaction)
-        {
-            _compaction = null;
-            compaction.Completion.TrySetException(exception);
-        }
-    }
+    private void FailCompaction(Exception exception) => _compaction.Fail(exception);
 
     /// <summary>
     /// A chunk from a leader: answered with the prefix of the state held so far (<see cref="CheckpointChunkAccepted"/>),

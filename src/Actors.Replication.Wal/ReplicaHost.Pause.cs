@@ -2,14 +2,11 @@ namespace Actors.Replication.Wal;
 
 public sealed partial class ReplicaHost
 {
-    private volatile TaskCompletionSource? _paused;
-    private volatile TaskCompletionSource? _parked;
-
     /// <summary>
     /// Stops running the replica (as SIGSTOP would): work queues up, the clock keeps going. The action running now
     /// completes; the loop stops before the next one. For fault tests.
     /// </summary>
-    internal void Pause() => _paused ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    internal void Pause() => _pause.Pause();
 
     /// <summary>
     /// Pauses the replica and completes once its driver loop has stopped: everything posted after that waits for
@@ -17,23 +14,15 @@ public sealed partial class ReplicaHost
     /// </summary>
     internal Task PauseAsync()
     {
-        var parked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _parked = parked;
-        Pause();
+        var parked = _pause.PauseAndParkAsync();
 
         // Wakes an idle loop, so it sees the pause (it stays queued, runs after Resume).
         Post(static () => { });
-        return parked.Task;
+        return parked;
     }
 
     /// <summary>Resumes a paused replica: what queued up runs in arrival order.</summary>
-    internal void Resume()
-    {
-        var paused = _paused;
-        _paused = null;
-        _parked = null;
-        paused?.TrySetResult();
-    }
+    internal void Resume() => _pause.Resume();
 
     /// <summary>
     /// Makes the driver loop fail on <paramref name="cause"/> as a failed write, fsync or broken invariant would (the host

@@ -1,16 +1,9 @@
-using System.Collections.Concurrent;
 using Actors.Replication.Protocol;
 
 namespace Actors.Replication.Wal;
 
 public sealed partial class ReplicaHost
 {
-    /// <summary>Appends waiting for the driver loop, in the order <see cref="AppendAsync"/> was called.</summary>
-    private readonly ConcurrentQueue<Proposal> _proposals = new();
-
-    /// <summary><see cref="ProposeQueued"/>, posted once per append (allocated once).</summary>
-    private readonly Action _proposeQueued;
-
     /// <summary>
     /// Hands the replica every append queued so far as one batch (driver loop only): the appends that reach the loop in
     /// one burst go out in one local write and one request per follower. Each append posts this action; the first to run

@@ -42,6 +42,18 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private readonly ConcurrentDictionary<long, TaskCompletionSource<ReplicatedAppendResult>> _appends = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Environment _environment;
+    private readonly DriverLoopPause _pause = new();
+    private readonly PublishedReadLease _readLease;
+
+    /// <summary>Appends waiting for the driver loop, in the order <see cref="AppendAsync"/> was called.</summary>
+    private readonly ConcurrentQueue<Proposal> _proposals = new();
+
+    /// <summary><see cref="ProposeQueued"/>, posted once per append (allocated once).</summary>
+    private readonly Action _proposeQueued;
+    private readonly CheckpointAssembler _assembler;
+    private readonly CheckpointSender _checkpointSender = new();
+    private readonly CheckpointFileWrite _checkpointWrite = new();
+    private readonly RequestedCompaction _compaction = new();
     private Replica? _replica;
     private ITimer? _ticker;
     private Task _loop = Task.CompletedTask;
@@ -100,6 +112,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _environment = new Environment(this);
+        _readLease = new PublishedReadLease(_time, () => _status.IsLeader);
         _assembler = new CheckpointAssembler(id);
         _checkpointSender.ResendAfter = options.FollowerLagTimeout;
         _startedAt = _time.GetTimestamp();
@@ -260,14 +273,14 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
         _stopping.Cancel();
         _work.Writer.TryComplete();
-        _paused?.TrySetResult();
+        _pause.Release();
         if (_ticker is not null)
         {
             await _ticker.DisposeAsync().ConfigureAwait(false);
         }
 
         await _loop.ConfigureAwait(false);
-        if (_checkpointWrite is { } checkpointWrite)
+        if (_checkpointWrite.UnderWay is { } checkpointWrite)
         {
             // The file write touches the log's directory: it returns before the log is closed (as if it completed just
             // before a crash; its outcome is never put in force, recovery reads whichever checkpoint file is there).
@@ -277,7 +290,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         FailWaitingAppends(new AppendOutcomeUnknownException(Id, "the replica stopped"));
         FailCompaction(new ObjectDisposedException(nameof(ReplicaHost), $"Replica {Id} stopped before its checkpoint was written."));
         WakeCommittedReaders();
-        CompleteReadLeaseWaiters();
+        _readLease.CompleteWaiters();
         _log.Dispose();
     }
 
@@ -290,14 +303,10 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         {
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                if (_paused is { } paused)
-                {
-                    _parked?.TrySetResult();
-                    await paused.Task.ConfigureAwait(false);
-                }
+                await _pause.WaitWhilePausedAsync().ConfigureAwait(false);
 
                 Interlocked.Increment(ref _bursts);
-                while (!_stopping.IsCancellationRequested && _paused is null && reader.TryRead(out var action))
+                while (!_stopping.IsCancellationRequested && !_pause.IsPaused && reader.TryRead(out var action))
                 {
                     action();
                 }
@@ -363,7 +372,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     {
         var replica = _replica!;
         var previousCommitted = _status.CommittedLsn;
-        PublishReadLease(replica);
+        _readLease.Publish(replica.ReadLeaseExpiry);
         if (!ReferenceEquals(replica.Checkpoint, _publishedCheckpoint))
         {
             // Transfers of a checkpoint the replica no longer holds are over: their states need not stay alive.
@@ -378,7 +387,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             WakeCommittedReaders();
         }
 
-        WakeReadLeaseWaitersIfHeld();
+        _readLease.WakeWaitersIfHeld();
     }
 
     private void WakeCommittedReaders()
@@ -417,7 +426,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         FailWaitingAppends(failure);
         FailCompaction(failure);
         WakeCommittedReaders();
-        CompleteReadLeaseWaiters();
+        _readLease.CompleteWaiters();
     }
 
     private void FailWaitingAppends(Exception exception)

@@ -141,7 +141,7 @@ public sealed class DiskFullThroughClientTests(ITestOutputHelper output)
     {
         DataDirectory = data,
         SiloAssemblyPath = typeof(DiskFullThroughClientTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SiloAssembly").Value,
-        Environment = { ["ACTORS__SEGMENTSIZEBYTES"] = SegmentSizeBytes.ToString(CultureInfo.InvariantCulture) },
+        Environment = { ["WRITEAHEADLOG__SEGMENTSIZEBYTES"] = SegmentSizeBytes.ToString(CultureInfo.InvariantCulture) },
     };
 
     /// <summary>A client whose calls wait longer than Orleans's 30 s default, so a journaled call that waits for space is not cut short.</summary>
@@ -165,7 +165,7 @@ public sealed class DiskFullThroughClientTests(ITestOutputHelper output)
         Assert.Contains("Actors.Orleans.WriteAheadLogOperationException", fallback.ExceptionType, StringComparison.Ordinal);
         Assert.Contains("No space left on the device", fallback.Message, StringComparison.Ordinal);
         Assert.Contains(data, fallback.Message, StringComparison.Ordinal);
-        Assert.Contains("SegmentSizeBytes", fallback.Message, StringComparison.Ordinal);
+        Assert.Contains("WriteAheadLog:SegmentSizeBytes", fallback.Message, StringComparison.Ordinal); // the key the silo host binds
         Assert.Contains("Nothing was stored", fallback.Message, StringComparison.Ordinal);
         Assert.Equal(false, fallback.Data["OutcomeUnknown"]);
         Assert.StartsWith("s/", Assert.IsType<string>(fallback.Data["StreamId"]), StringComparison.Ordinal);

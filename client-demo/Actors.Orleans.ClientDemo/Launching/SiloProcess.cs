@@ -73,7 +73,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
                 ["ACTORS__DASHBOARDPORT"] = "0",
                 ["ACTORS__GRAINSDIRECTORY"] = Path.GetDirectoryName(Path.GetFullPath(options.GrainAssemblyPath))!,
                 ["ACTORS__GRAINASSEMBLIES__0"] = Path.GetFileName(options.GrainAssemblyPath),
-                ["ACTORS__SYNCPOLICY"] = options.SyncPolicy,
+                ["WRITEAHEADLOG__SYNCPOLICY"] = options.SyncPolicy,
                 ["DOTNET_gcServer"] = "0",
             },
         };

@@ -9,7 +9,7 @@ public sealed class SiloProcessOptions
     /// <summary>The silo's data directory (<c>ACTORS__DATADIRECTORY</c>). Required.</summary>
     public string DataDirectory { get; set; } = "";
 
-    /// <summary>The log's sync policy (<c>ACTORS__SYNCPOLICY</c>). Default <c>Always</c>: a call is answered after its fsync.</summary>
+    /// <summary>The log's sync policy (<c>WRITEAHEADLOG__SYNCPOLICY</c>). Default <c>Always</c>: a call is answered after its fsync.</summary>
     public string SyncPolicy { get; set; } = "Always";
 
     /// <summary>The silo program; default <see cref="SiloAssemblyName"/> next to this assembly, or <c>ACTORS_ORLEANS_SILO_DLL</c>.</summary>

@@ -57,7 +57,7 @@ public static class SiloHostingExtensions
             silo.AddSiloClustering(options, endpoints);
             silo.AddSiloTls(tls);
             silo.AddGrainAssemblies(grains);
-            silo.AddSiloStorage(options);
+            silo.AddSiloStorage(options, builder.Configuration);
             silo.AddSiloReplication(options);
             if (SiloTelemetryExtensions.OtlpEnabled(options))
             {

@@ -76,12 +76,6 @@ public sealed class ActorsSiloOptions
     /// <summary>The address HTTP listens on. Default <c>127.0.0.1</c>; <c>0.0.0.0</c> in a container.</summary>
     public string HttpBindAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>When a write is acknowledged (<see cref="Wal.SyncPolicy"/>). Default <see cref="SyncPolicy.Always"/>: after its fsync.</summary>
-    public SyncPolicy SyncPolicy { get; set; } = SyncPolicy.Always;
-
-    /// <summary>The size of each log segment file in bytes. Default 64 MiB.</summary>
-    public long SegmentSizeBytes { get; set; } = WriteAheadLogOptions.DefaultSegmentSizeBytes;
-
     /// <summary>The health endpoint's path. Default <c>/health</c>.</summary>
     public string HealthPath { get; set; } = "/health";
 

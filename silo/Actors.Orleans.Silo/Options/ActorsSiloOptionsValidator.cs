@@ -32,8 +32,6 @@ public sealed class ActorsSiloOptionsValidator : IValidateOptions<ActorsSiloOpti
 
         Require(failures, options.ReplicationFactor >= 1, nameof(options.ReplicationFactor), options.ReplicationFactor.ToString(System.Globalization.CultureInfo.InvariantCulture), "at least 1");
         Require(failures, options.OtlpEndpoint.Length == 0 || (Uri.TryCreate(options.OtlpEndpoint, UriKind.Absolute, out Uri? otlp) && otlp.Scheme is "http" or "https"), nameof(options.OtlpEndpoint), options.OtlpEndpoint, "an http or https URI such as http://otel-collector:4317 (or empty)");
-        Require(failures, Enum.IsDefined(options.SyncPolicy), nameof(options.SyncPolicy), options.SyncPolicy.ToString(), "Always, Interval or None");
-        Require(failures, options.SegmentSizeBytes >= 64 * 1024, nameof(options.SegmentSizeBytes), options.SegmentSizeBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "at least 65536");
         Path(failures, nameof(options.HealthPath), options.HealthPath);
         Path(failures, nameof(options.MetricsPath), options.MetricsPath);
         Path(failures, nameof(options.DashboardPath), options.DashboardPath);

@@ -12,15 +12,15 @@ internal static class ClusteringInstruments
     public const string MeterName = "Actors.Orleans.Clustering";
 
     private static readonly Meter Meter = new(MeterName);
-    private static readonly Counter<long> Claims = Meter.CreateCounter<long>("actors.cluster.partitions.claimed", description: "Partitions given their first leader by this silo's placement (a conditional insert of the row).");
-    private static readonly Counter<long> Epochs = Meter.CreateCounter<long>("actors.cluster.partitions.epochs_taken", description: "Partitions this silo started leading under a new epoch (once per partition per silo start).");
-    private static readonly Counter<long> RefusedCalls = Meter.CreateCounter<long>("actors.cluster.storage.refused", description: "Storage calls refused because this silo does not lead the grain's partition.");
-    private static readonly Counter<long> RefusedPlacements = Meter.CreateCounter<long>("actors.cluster.placement.refused", description: "Activations not placed because the partition's leader is not an active silo (or its row could not be read).");
+    private static readonly Counter<long> Claims = Meter.CreateCounter<long>("actors.cluster.partitions.claimed", unit: "{partition}", description: "Partitions given their first leader by this silo's placement (a conditional insert of the row).");
+    private static readonly Counter<long> Epochs = Meter.CreateCounter<long>("actors.cluster.partitions.epochs_taken", unit: "{partition}", description: "Partitions this silo started leading under a new epoch (once per partition per silo start).");
+    private static readonly Counter<long> RefusedCalls = Meter.CreateCounter<long>("actors.cluster.storage.refused", unit: "{call}", description: "Storage calls refused because this silo does not lead the grain's partition.");
+    private static readonly Counter<long> RefusedPlacements = Meter.CreateCounter<long>("actors.cluster.placement.refused", unit: "{activation}", description: "Activations not placed because the partition's leader is not an active silo (or its row could not be read).");
 
-    private static readonly Counter<long> FramesSent = Meter.CreateCounter<long>("actors.cluster.transport.frames_sent", description: "Replication frames handed to Orleans for a peer silo.");
-    private static readonly Counter<long> FramesReceived = Meter.CreateCounter<long>("actors.cluster.transport.frames_received", description: "Replication frames accepted from a member silo of this cluster (before the look-up of the partition's replica).");
-    private static readonly Counter<long> FramesDropped = Meter.CreateCounter<long>("actors.cluster.transport.frames_dropped", description: "Replication frames dropped, by reason: no_route (no active silo serves the replica), overflow (the peer's queue is full), not_started, send_failed, wrong_replica (sent to an address another replica now has), unregistered (no replica of the partition here).");
-    private static readonly Counter<long> FramesRefused = Meter.CreateCounter<long>("actors.cluster.transport.frames_refused", description: "Replication frames refused at arrival, by reason: not_a_silo (a client's or a grain's call), not_member (not an active silo of the cluster, or a frame naming another silo than its caller), other_cluster, malformed.");
+    private static readonly Counter<long> FramesSent = Meter.CreateCounter<long>("actors.cluster.transport.frames_sent", unit: "{frame}", description: "Replication frames handed to Orleans for a peer silo.");
+    private static readonly Counter<long> FramesReceived = Meter.CreateCounter<long>("actors.cluster.transport.frames_received", unit: "{frame}", description: "Replication frames accepted from a member silo of this cluster (before the look-up of the partition's replica).");
+    private static readonly Counter<long> FramesDropped = Meter.CreateCounter<long>("actors.cluster.transport.frames_dropped", unit: "{frame}", description: "Replication frames dropped, by reason: no_route (no active silo serves the replica), overflow (the peer's queue is full), not_started, send_failed, wrong_replica (sent to an address another replica now has), unregistered (no replica of the partition here).");
+    private static readonly Counter<long> FramesRefused = Meter.CreateCounter<long>("actors.cluster.transport.frames_refused", unit: "{frame}", description: "Replication frames refused at arrival, by reason: not_a_silo (a client's or a grain's call), not_member (not an active silo of the cluster, or a frame naming another silo than its caller), other_cluster, malformed.");
 
     public static void PartitionClaimed() => Claims.Add(1);
 

@@ -34,6 +34,29 @@ public sealed class WriteAheadLogOperationException : WriteAheadLogProviderExcep
         return new(innerException, $"{operation} failed on stream '{streamId}': {innerException.Message}", streamId, outcomeUnknown: false);
     }
 
+    /// <summary>
+    /// The exception for a write the log refused because the device holding it is full (nothing was stored:
+    /// <see cref="OutcomeUnknown"/> is false). The message names the full device's log directory, the segment that could
+    /// not be created and the setting that sizes it, as the provider's user sets it (<see cref="SiloLogOptions.SegmentSizeBytes"/>,
+    /// configuration key <c>WriteAheadLog:SegmentSizeBytes</c>).
+    /// </summary>
+    /// <param name="operation">What was being done, naming the grain and its state or events.</param>
+    /// <param name="streamId">The log stream.</param>
+    /// <param name="innerException">The engine's refusal.</param>
+    public static WriteAheadLogOperationException ForDiskFull(string operation, string streamId, Wal.LogDiskFullException innerException)
+    {
+        ArgumentNullException.ThrowIfNull(innerException);
+        string cause = innerException.InnerException?.Message ?? "ENOSPC";
+        return new(
+            innerException,
+            $"{operation} failed on stream '{streamId}': No space left on the device holding the silo's log in '{innerException.Directory}': " +
+            $"the next segment '{innerException.SegmentPath}' ({innerException.SegmentSizeBytes} bytes) could not be created ({cause}). Nothing was stored. " +
+            "Reads are still served, and writes resume by themselves once the device has room for one segment: free space on it, or lower the segment size " +
+            $"({nameof(SiloLogOptions)}.{nameof(SiloLogOptions.SegmentSizeBytes)}, configuration key {Hosting.WriteAheadLogGrainStorageProviderBuilder.LogSection}:{nameof(SiloLogOptions.SegmentSizeBytes)}).",
+            streamId,
+            outcomeUnknown: false);
+    }
+
     /// <summary>The log stream.</summary>
     public string StreamId => ExceptionFacts.String(this, nameof(StreamId));
 

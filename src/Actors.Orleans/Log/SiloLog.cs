@@ -62,6 +62,7 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
         _logger = loggerFactory.CreateLogger<SiloLog>();
         _time = time ?? TimeProvider.System;
         _fileSystem = fileSystem ?? PhysicalFileSystem.Instance;
+        GrainsStopping = _grainsStopping.Token;
     }
 
     /// <summary>The open log, also when it failed: a failed log still serves reads (grains whose data is durable keep
@@ -126,7 +127,7 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
                     { DiskFull: { } full } => new SiloLogStatus(
                         SiloLogState.DiskFull,
                         _options.Directory,
-                        $"no space left on the device: writes that need a new segment ('{full.SegmentPath}', {full.SegmentSizeBytes} bytes, SiloLogOptions.{nameof(SiloLogOptions.SegmentSizeBytes)}) " +
+                        $"no space left on the device: writes that need a new segment ('{full.SegmentPath}', {full.SegmentSizeBytes} bytes, SiloLogOptions.{nameof(SiloLogOptions.SegmentSizeBytes)}, configuration key {Hosting.WriteAheadLogGrainStorageProviderBuilder.LogSection}:{nameof(SiloLogOptions.SegmentSizeBytes)}) " +
                         "are refused and resume by themselves once there is room; reads are served",
                         statistics.StreamCount,
                         statistics.DurableLsn,
@@ -153,7 +154,8 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
     /// to its caller instead of retried, so the grain's deactivation, and the silo's stop, does not wait for space or a
     /// restart that will not come while it runs.
     /// </summary>
-    internal CancellationToken GrainsStopping => _grainsStopping.Token;
+    /// <remarks>Read as taken at construction: it stays readable after <see cref="DisposeAsync"/> disposed its source.</remarks>
+    internal CancellationToken GrainsStopping { get; }
 
     /// <inheritdoc />
     public void Participate(ISiloLifecycle lifecycle)
@@ -271,7 +273,11 @@ public sealed partial class SiloLog : ILifecycleParticipant<ISiloLifecycle>, IAs
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await CloseAsync(CancellationToken.None).ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync(CancellationToken.None).ConfigureAwait(false);
+        _grainsStopping.Dispose();
+    }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Write-ahead log open in {Directory} (sync policy {SyncPolicy}, {Streams} streams) in {Milliseconds:F0} ms; clean close before: {CleanShutdown}")]
     private partial void LogOpened(string directory, SyncPolicy syncPolicy, long streams, double milliseconds, bool cleanShutdown);

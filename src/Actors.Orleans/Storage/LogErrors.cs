@@ -19,6 +19,7 @@ internal static class LogErrors
         LogReadOnlyException => new WriteAheadLogUnavailableException($"{operation} refused: the silo's log is open read-only.", exception),
         ObjectDisposedException => new WriteAheadLogUnavailableException($"{operation} refused: the silo's log closed (the silo is stopping).", exception),
         WalException when reading => WriteAheadLogOperationException.ForRead(operation, streamId, exception),
+        LogDiskFullException full => WriteAheadLogOperationException.ForDiskFull(operation, streamId, full),
         RequestRejectedException or LogFailedException { Refused: true } => new WriteAheadLogOperationException(operation, streamId, outcomeUnknown: false, exception),
         WalException => new WriteAheadLogOperationException(operation, streamId, outcomeUnknown: true, exception),
         _ => null,

@@ -48,6 +48,7 @@ public sealed class JournaledGrainDiskFullTests : IDisposable
 
         Assert.NotNull(refusal);
         Assert.Contains("No space left on the device", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("WriteAheadLog:SegmentSizeBytes", refusal.Message, StringComparison.Ordinal); // the setting as the user sets it, not the engine's option
 
         // The journal's batch does not fit the active segment either: refused, reported, retried.
         Task<CounterView> pending = journal.AddMany([.. Enumerable.Range(0, 400).Select(_ => 10)]);
