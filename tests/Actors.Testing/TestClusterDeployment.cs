@@ -1,6 +1,6 @@
 using Orleans.TestingHost;
 
-namespace Actors.Orleans.Tests.Support;
+namespace Actors.Testing;
 
 /// <summary>Starting a TestingHost cluster so that a silo refusing to start leaves nothing of the cluster running.</summary>
 public static class TestClusterDeployment
