@@ -31,7 +31,7 @@ public sealed class PauseWatchTests
         Assert.Equal(1, watch.Pauses);
 
         answer.SetResult();
-        await UntilAsync(() => watch.Unconfirmed is null, "the watch to count the pause as confirmed once the membership read answered");
+        await Eventually.TrueAsync(() => watch.Unconfirmed is null, Generous, "the watch to count the pause as confirmed once the membership read answered");
         Assert.Equal(1, Volatile.Read(ref reads));
 
         await stop.CancelAsync();
@@ -59,25 +59,15 @@ public sealed class PauseWatchTests
         Task running = watch.WatchAsync(stop.Token);
 
         time.Advance(TimeSpan.FromSeconds(3));
-        await UntilAsync(() => Volatile.Read(ref reads) >= 1, "the first membership read after the pause");
+        await Eventually.TrueAsync(() => Volatile.Read(ref reads) >= 1, Generous, "the first membership read after the pause");
         time.Advance(PauseWatch.Interval);   // the next tick (a tick that comes before the loop waits for it is kept for it)
         await retried.Task.WaitAsync(Generous);
         Assert.Equal(TimeSpan.FromSeconds(3), watch.Unconfirmed);   // the failed read confirmed nothing
 
         answer.SetResult();
-        await UntilAsync(() => watch.Unconfirmed is null, "the retried membership read to confirm the pause");
+        await Eventually.TrueAsync(() => watch.Unconfirmed is null, Generous, "the retried membership read to confirm the pause");
         Assert.Equal(1, watch.Pauses);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
-    }
-
-    private static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        DateTime deadline = DateTime.UtcNow + Generous;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Expected {what} within {Generous.TotalSeconds:F0} s.");
-            await Task.Delay(10);   // the poll interval of a condition wait
-        }
     }
 }
