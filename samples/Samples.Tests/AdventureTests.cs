@@ -15,7 +15,7 @@ public sealed class AdventureTests
     [Fact]
     public async Task Player_LooksTakesWalksAndDrops_RoomsKeepTrackOfThingsAndPlayers()
     {
-        using var data = new TempDirectory();
+        using var data = new TempDirectory("actors-samples-tests");
         await using TestCluster cluster = await DeployAsync(data, monsterPeriod: TimeSpan.FromDays(1));
         IPlayerGrain ann = await MapLoader.NewPlayerAsync(cluster.Client, "Ann", Hall);
         IPlayerGrain ben = await MapLoader.NewPlayerAsync(cluster.Client, "Ben", Hall);
@@ -35,17 +35,18 @@ public sealed class AdventureTests
     [Fact]
     public async Task Monster_WandersOnItsTimer_BetweenRooms()
     {
-        using var data = new TempDirectory();
+        using var data = new TempDirectory("actors-samples-tests");
         await using TestCluster cluster = await DeployAsync(data, monsterPeriod: TimeSpan.FromMilliseconds(20));
         IMonsterGrain rat = cluster.Client.GetGrain<IMonsterGrain>(1);
         var visited = new HashSet<long>();
 
-        await Eventually.HoldsAsync(
+        await Eventually.TrueAsync(
             async () =>
             {
                 visited.Add(await rat.CurrentRoom());
                 return visited.Count >= 2;
             },
+            SampleCluster.Patience,
             () => $"the rat to visit two rooms (visited: {string.Join(",", visited)})");
 
         Assert.DoesNotContain(-1, visited);
@@ -54,7 +55,7 @@ public sealed class AdventureTests
     [Fact]
     public async Task Kill_WithoutAWeapon_ThePlayerDies_WithTheSword_TheMonsterDies()
     {
-        using var data = new TempDirectory();
+        using var data = new TempDirectory("actors-samples-tests");
         await using TestCluster cluster = await DeployAsync(data, monsterPeriod: TimeSpan.FromDays(1));
         IPlayerGrain unarmed = await MapLoader.NewPlayerAsync(cluster.Client, "Unarmed", Cellar);
         IPlayerGrain armed = await MapLoader.NewPlayerAsync(cluster.Client, "Armed", Armory);

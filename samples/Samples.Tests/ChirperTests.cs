@@ -11,7 +11,7 @@ public sealed class ChirperTests
     [Fact]
     public async Task Publish_FollowerReceivesTheChirp_AndBothAccountsViewersAreNotified()
     {
-        using var data = new TempDirectory();
+        using var data = new TempDirectory("actors-samples-tests");
         await using TestCluster cluster = await SampleCluster.StartAsync(data.Path);
         IChirperAccount alice = cluster.Client.GetGrain<IChirperAccount>("alice");
         IChirperAccount bob = cluster.Client.GetGrain<IChirperAccount>("bob");
@@ -23,8 +23,8 @@ public sealed class ChirperTests
         await bob.FollowUserIdAsync("alice");
         await alice.PublishMessageAsync("hello, followers");
 
-        ChirperMessage seenByBob = await Eventually.WithinAsync(bobScreen.FirstChirp, "bob's screen to show alice's chirp");
-        ChirperMessage seenByAlice = await Eventually.WithinAsync(aliceScreen.FirstChirp, "alice's screen to show her own chirp");
+        ChirperMessage seenByBob = await Eventually.WithinAsync(bobScreen.FirstChirp, SampleCluster.Patience, "bob's screen to show alice's chirp");
+        ChirperMessage seenByAlice = await Eventually.WithinAsync(aliceScreen.FirstChirp, SampleCluster.Patience, "alice's screen to show her own chirp");
         Assert.Equal(("hello, followers", "alice"), (seenByBob.Message, seenByBob.PublisherUserName));
         Assert.Equal(seenByBob, seenByAlice);
         Assert.Equal(["alice"], bobScreen.Followed);
@@ -36,7 +36,7 @@ public sealed class ChirperTests
     [Fact]
     public async Task Unfollow_StopsDelivery_AndUnsubscribedViewersHearNothing()
     {
-        using var data = new TempDirectory();
+        using var data = new TempDirectory("actors-samples-tests");
         await using TestCluster cluster = await SampleCluster.StartAsync(data.Path);
         IChirperAccount alice = cluster.Client.GetGrain<IChirperAccount>("alice");
         IChirperAccount bob = cluster.Client.GetGrain<IChirperAccount>("bob");
@@ -45,7 +45,7 @@ public sealed class ChirperTests
         await bob.SubscribeAsync(viewer);
         await bob.FollowUserIdAsync("alice");
         await alice.PublishMessageAsync("first");
-        await Eventually.WithinAsync(screen.FirstChirp, "bob's screen to show the first chirp");
+        await Eventually.WithinAsync(screen.FirstChirp, SampleCluster.Patience, "bob's screen to show the first chirp");
 
         await bob.UnfollowUserIdAsync("alice");
         await bob.UnsubscribeAsync(viewer);
@@ -54,20 +54,21 @@ public sealed class ChirperTests
         Assert.Empty(await alice.GetFollowersListAsync());
         Assert.Equal(["first"], (await bob.GetReceivedMessagesAsync()).Select(m => m.Message));
         Assert.Equal(["first"], screen.Chirps.Select(m => m.Message));
-        await Eventually.HoldsAsync(() => Task.FromResult(screen.Unfollowed.Count == 1), () => "the viewer to hear of the unfollow");
+        await Eventually.TrueAsync(() => Task.FromResult(screen.Unfollowed.Count == 1), SampleCluster.Patience, () => "the viewer to hear of the unfollow");
         Assert.Equal(["alice"], screen.Unfollowed);
     }
 
     [Fact]
     public async Task Accounts_SurviveASiloRestart_FollowGraphAndChirpsComeBackFromTheLog()
     {
-        using var data = new TempDirectory();
+        using var data = new TempDirectory("actors-samples-tests");
         await using (TestCluster first = await SampleCluster.StartAsync(data.Path))
         {
             await first.Client.GetGrain<IChirperAccount>("carol").FollowUserIdAsync("dave");
             await first.Client.GetGrain<IChirperAccount>("dave").PublishMessageAsync("durable");
-            await Eventually.HoldsAsync(
+            await Eventually.TrueAsync(
                 async () => (await first.Client.GetGrain<IChirperAccount>("carol").GetReceivedMessagesAsync()).Count == 1,
+                SampleCluster.Patience,
                 () => "carol to receive dave's chirp");
 
             // A graceful stop, then a new cluster on the same directory. Not KillSiloAsync: in-process it is no crash for the
@@ -88,7 +89,7 @@ public sealed class ChirperTests
     [Fact]
     public async Task PublishMessage_TooLong_IsRefusedAndNothingIsStored()
     {
-        using var data = new TempDirectory();
+        using var data = new TempDirectory("actors-samples-tests");
         await using TestCluster cluster = await SampleCluster.StartAsync(data.Path);
         IChirperAccount erin = cluster.Client.GetGrain<IChirperAccount>("erin");
 

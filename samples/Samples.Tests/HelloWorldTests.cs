@@ -11,7 +11,7 @@ public sealed class HelloWorldTests
     [Fact]
     public async Task SayHello_ThroughTheGateway_AnswersLikeAnInSiloCaller()
     {
-        using var data = new TempDirectory();
+        using var data = new TempDirectory("actors-samples-tests");
         await using TestCluster cluster = await SampleCluster.StartAsync(data.Path);
         IGrainFactory inSilo = cluster.GetSiloServiceProvider().GetRequiredService<IGrainFactory>();
 

@@ -16,7 +16,7 @@ public sealed class JournaledTodoListTests
     [Fact]
     public async Task GetHistory_ThroughTheGateway_AbstractEventsArriveAsTheirDerivedTypesLikeInTheSilo()
     {
-        using var data = new TempDirectory();
+        using var data = new TempDirectory("actors-samples-tests");
         await using TestCluster cluster = await SampleCluster.StartAsync(data.Path);
         Guid listId = Guid.NewGuid();
         ITodoListGrain list = cluster.Client.GetGrain<ITodoListGrain>(listId);
@@ -49,7 +49,7 @@ public sealed class JournaledTodoListTests
     [Fact]
     public async Task Complete_UnknownItem_ClientGetsKeyNotFoundAndNothingIsJournaled()
     {
-        using var data = new TempDirectory();
+        using var data = new TempDirectory("actors-samples-tests");
         await using TestCluster cluster = await SampleCluster.StartAsync(data.Path);
         ITodoListGrain list = cluster.Client.GetGrain<ITodoListGrain>(Guid.NewGuid());
         await list.AddAsync("water the plants");
@@ -66,7 +66,7 @@ public sealed class JournaledTodoListTests
     [InlineData(TodoJournal.OrleansLogStorageOnWriteAheadLogStorage)]
     public async Task TodoList_SurvivesASiloRestart_StateReplayedFromTheJournal(TodoJournal journal)
     {
-        using var data = new TempDirectory();
+        using var data = new TempDirectory("actors-samples-tests");
         Guid listId = Guid.NewGuid();
         await using (TestCluster firstCluster = await SampleCluster.StartAsync(data.Path, todoJournal: journal))
         {

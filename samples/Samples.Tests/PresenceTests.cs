@@ -15,7 +15,7 @@ public sealed class PresenceTests
     [Fact]
     public async Task Heartbeats_PutPlayersInTheGame_AndWatchersSeeTheScore()
     {
-        using var data = new TempDirectory();
+        using var data = new TempDirectory("actors-samples-tests");
         await using TestCluster cluster = await SampleCluster.StartAsync(data.Path, gameExpiry: TimeSpan.FromDays(1));
         Guid game = Guid.NewGuid();
         Guid p1 = Guid.NewGuid();
@@ -26,14 +26,14 @@ public sealed class PresenceTests
 
         await presence.Heartbeat(new HeartbeatData(game, new GameStatus([p1, p2], "1:0")));
 
-        await Eventually.WithinAsync(watcher.FirstScore, "the watcher to see the first score");
+        await Eventually.WithinAsync(watcher.FirstScore, SampleCluster.Patience, "the watcher to see the first score");
         Assert.Equal(game, (await cluster.Client.GetGrain<IPlayerGrain>(p1).GetCurrentGame())?.GetPrimaryKey());
         Assert.Equal(new[] { p1, p2 }.Order(), (await cluster.Client.GetGrain<IGameGrain>(game).GetPlayers()).Order());
 
         await presence.Heartbeat(new HeartbeatData(game, new GameStatus([p2], "1:1")));
 
-        await Eventually.HoldsAsync(async () => await cluster.Client.GetGrain<IPlayerGrain>(p1).GetCurrentGame() is null, () => "player 1 to leave the game");
-        await Eventually.HoldsAsync(() => Task.FromResult(watcher.Scores.Count == 2), () => $"two scores (seen: {string.Join(" ", watcher.Scores)})");
+        await Eventually.TrueAsync(async () => await cluster.Client.GetGrain<IPlayerGrain>(p1).GetCurrentGame() is null, SampleCluster.Patience, () => "player 1 to leave the game");
+        await Eventually.TrueAsync(() => Task.FromResult(watcher.Scores.Count == 2), SampleCluster.Patience, () => $"two scores (seen: {string.Join(" ", watcher.Scores)})");
         Assert.Equal(["1:0", "1:1"], watcher.Scores);
         Assert.Equal(game, (await cluster.Client.GetGrain<IPlayerGrain>(p2).GetCurrentGame())?.GetPrimaryKey());
     }
@@ -41,7 +41,7 @@ public sealed class PresenceTests
     [Fact]
     public async Task GameWithoutHeartbeats_IsEndedByItsReminder_AndWatchersAreTold()
     {
-        using var data = new TempDirectory();
+        using var data = new TempDirectory("actors-samples-tests");
         await using TestCluster cluster = await SampleCluster.StartAsync(data.Path, gameExpiry: TimeSpan.FromMilliseconds(200));
         Guid game = Guid.NewGuid();
         Guid player = Guid.NewGuid();
@@ -51,7 +51,7 @@ public sealed class PresenceTests
 
         await grain.UpdateGameStatus(new GameStatus([player], "0:0"));
 
-        Assert.Equal(game, await Eventually.WithinAsync(watcher.Ended, "the watcher to hear the game ended"));
+        Assert.Equal(game, await Eventually.WithinAsync(watcher.Ended, SampleCluster.Patience, "the watcher to hear the game ended"));
         Assert.True(await grain.HasEnded());
         Assert.Empty(await grain.GetPlayers());
         Assert.Null(await cluster.Client.GetGrain<IPlayerGrain>(player).GetCurrentGame());
@@ -63,7 +63,7 @@ public sealed class PresenceTests
         // Before the move to Orleans this test also awaited the game being ended after the restart by its reminder, read back
         // from a reminder table on the log. The test silo now keeps reminders in Orleans's in-memory table, which dies with
         // the silo, so that assertion is gone until the reminder table on the log exists; the game's state still must survive.
-        using var data = new TempDirectory();
+        using var data = new TempDirectory("actors-samples-tests");
         Guid game = Guid.NewGuid();
         Guid player = Guid.NewGuid();
         await using (TestCluster first = await SampleCluster.StartAsync(data.Path, gameExpiry: TimeSpan.FromDays(1)))

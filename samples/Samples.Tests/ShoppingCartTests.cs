@@ -35,7 +35,7 @@ public sealed class ShoppingCartTests
     [Fact]
     public async Task TryTakeProduct_ThroughTheGateway_TupleCarriesAvailabilityAndDetailsLikeAnInSiloCall()
     {
-        using var data = new TempDirectory();
+        using var data = new TempDirectory("actors-samples-tests");
         await using TestCluster cluster = await SampleCluster.StartAsync(data.Path);
         IGrainFactory inSilo = cluster.GetSiloServiceProvider().GetRequiredService<IGrainFactory>();
         await cluster.Client.GetGrain<IProductGrain>("kettle").CreateOrUpdateProductAsync(Kettle);
@@ -55,7 +55,7 @@ public sealed class ShoppingCartTests
     [Fact]
     public async Task Cart_AddUpdateRemoveAndEmpty_StockMovesBetweenCartAndProduct()
     {
-        using var data = new TempDirectory();
+        using var data = new TempDirectory("actors-samples-tests");
         await using TestCluster cluster = await SampleCluster.StartAsync(data.Path);
         IProductGrain kettle = cluster.Client.GetGrain<IProductGrain>("kettle");
         IProductGrain book = cluster.Client.GetGrain<IProductGrain>("book");
@@ -87,7 +87,7 @@ public sealed class ShoppingCartTests
     [Fact]
     public async Task Inventory_ListsEachCategorysProducts_AndFollowsACategoryChange()
     {
-        using var data = new TempDirectory();
+        using var data = new TempDirectory("actors-samples-tests");
         await using TestCluster cluster = await SampleCluster.StartAsync(data.Path);
         await cluster.Client.GetGrain<IProductGrain>("kettle").CreateOrUpdateProductAsync(Kettle);
         await cluster.Client.GetGrain<IProductGrain>("book").CreateOrUpdateProductAsync(Book);
@@ -105,7 +105,7 @@ public sealed class ShoppingCartTests
     [Fact]
     public async Task CartsAndStock_SurviveASiloRestart_FromTheWriteAheadLog()
     {
-        using var data = new TempDirectory();
+        using var data = new TempDirectory("actors-samples-tests");
         await using (TestCluster first = await SampleCluster.StartAsync(data.Path))
         {
             await first.Client.GetGrain<IProductGrain>("kettle").CreateOrUpdateProductAsync(Kettle);

@@ -17,21 +17,19 @@ campaign, failed calls, and the client's VERDICT line. Exit code 0 only when eve
 takes its gateways from Orleans's ADO.NET membership table (--membership): a static list would keep a SIGSTOPped
 silo's gateway, and the calls routed through it would time out for as long as it stays stopped.
 """
-import argparse, math, os, queue, shutil, signal, statistics, subprocess, sys, tempfile, threading, time
+import argparse, math, os, queue, signal, subprocess, sys, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import campaign_run  # noqa: E402
+from campaign_run import CampaignFailure, load_average  # noqa: E402,F401  (link_cut_campaign.py imports them from here too)
 from grain_partitions import check_pinned, partition  # noqa: E402
-from loopback import LoopbackError, Postgres, Silo, free_port, http_ok  # noqa: E402
+from loopback import Postgres, Silo, free_port, http_ok  # noqa: E402
 
 CLUSTER_ID = "actors"
 START_LIMIT = 180
 ANSWER_LIMIT = 300
 SILO_STATUS = {1: "Created", 2: "Joining", 3: "Active", 4: "ShuttingDown", 5: "Stopping", 6: "Dead"}   # Orleans's SiloStatus
 GRAIN_TYPES = {"account": "account", "customer": "customer"}   # the demo grains' Orleans grain types (AccountGrain, CustomerGrain)
-
-
-class CampaignFailure(Exception):
-    pass
 
 
 def say(text):
@@ -123,27 +121,31 @@ class Cluster:
         say(f"PostgreSQL 15 on 127.0.0.1:{self.postgres.port}")
         for i in range(3):
             name = f"silo-{i}"
-            env = {
-                "ACTORS__SILONAME": name, "ACTORS__CLUSTERID": CLUSTER_ID, "ACTORS__SERVICEID": CLUSTER_ID,
-                "ACTORS__BINDADDRESS": "127.0.0.1", "ACTORS__ADVERTISEDADDRESS": "127.0.0.1",
-                "ACTORS__SILOPORT": str(free_port()), "ACTORS__GATEWAYPORT": str(free_port()),
-                "ACTORS__HTTPBINDADDRESS": "127.0.0.1", "ACTORS__HTTPPORT": str(free_port()),
-                "ACTORS__DASHBOARDENABLED": "false",
-                "ACTORS__DATADIRECTORY": os.path.join(self.work, name, "data"),
-                "ACTORS__GRAINSDIRECTORY": self.args.bin, "ACTORS__GRAINASSEMBLIES__0": "Actors.Orleans.Demo.Grains.dll",
-                "WRITEAHEADLOG__SYNCPOLICY": "Always",
-                "ACTORS__CLUSTERINGCONNECTIONSTRING": pg, "ACTORS__REPLICATIONCONNECTIONSTRING": pg,
-                "ACTORS__REPLICATIONFACTOR": str(self.args.rf),
-                "DOTNET_gcServer": "0", "ASPNETCORE_HTTP_PORTS": "",
-                # Orleans's membership decisions (probes, votes, evictions) in silo.log: what a liveness failure is read from
-                "Logging__LogLevel__Orleans.Runtime.MembershipService": "Information",
-            }
+            env = self.silo_env(name, free_port(), free_port(), pg)
             self.silos.append(Silo(name, env, self.work, self.args.bin))
         for silo in self.silos:
             silo.start()
         self.wait_healthy(self.silos)
         say("silos: " + ", ".join(f"{s.name} pid {s.pid} gateway {s.env['ACTORS__GATEWAYPORT']}" for s in self.silos)
             + f", replication factor {self.args.rf}")
+
+    def silo_env(self, name, silo_port, gateway_port, pg):
+        """The environment of silo name: advertising silo_port and gateway_port, its rows in PostgreSQL pg."""
+        return {
+            "ACTORS__SILONAME": name, "ACTORS__CLUSTERID": CLUSTER_ID, "ACTORS__SERVICEID": CLUSTER_ID,
+            "ACTORS__BINDADDRESS": "127.0.0.1", "ACTORS__ADVERTISEDADDRESS": "127.0.0.1",
+            "ACTORS__SILOPORT": str(silo_port), "ACTORS__GATEWAYPORT": str(gateway_port),
+            "ACTORS__HTTPBINDADDRESS": "127.0.0.1", "ACTORS__HTTPPORT": str(free_port()),
+            "ACTORS__DASHBOARDENABLED": "false",
+            "ACTORS__DATADIRECTORY": os.path.join(self.work, name, "data"),
+            "ACTORS__GRAINSDIRECTORY": self.args.bin, "ACTORS__GRAINASSEMBLIES__0": "Actors.Orleans.Demo.Grains.dll",
+            "WRITEAHEADLOG__SYNCPOLICY": "Always",
+            "ACTORS__CLUSTERINGCONNECTIONSTRING": pg, "ACTORS__REPLICATIONCONNECTIONSTRING": pg,
+            "ACTORS__REPLICATIONFACTOR": str(self.args.rf),
+            "DOTNET_gcServer": "0", "ASPNETCORE_HTTP_PORTS": "",
+            # Orleans's membership decisions (probes, votes, evictions) in silo.log: what a liveness failure is read from
+            "Logging__LogLevel__Orleans.Runtime.MembershipService": "Information",
+        }
 
     def gateways(self):
         return [f"127.0.0.1:{s.env['ACTORS__GATEWAYPORT']}" for s in self.silos]
@@ -230,8 +232,11 @@ class Campaign:
         raise CampaignFailure(f"no silo leads a partition of the run's grains: {leaders}")
 
     def counters(self):
+        """The client's counters; prints the calls that ended without an answer since the last look."""
         self.demo.send("status")
-        body, _ = self.demo.expect("status", limit=60)
+        body, unanswered = self.demo.expect("status", limit=60, keep="unanswered")
+        for line in unanswered:
+            say(line)
         return dict(part.split("=", 1) for part in body.split() if "=" in part and not part.startswith("first"))
 
     def load(self):
@@ -293,14 +298,15 @@ class Campaign:
         say(f"cycle {cycle + 1}/{self.args.cycles}: {how} (leader of {len(led)} of the run's {len(self.grains)} grains): "
             f"failover p50 {percentile(values, 50)} ms, max {values[-1]} ms; verification PASS "
             f"({verified.get('acknowledged')} acknowledged calls read back, in doubt {verified.get('in_doubt_present')} present / "
-            f"{verified.get('in_doubt_absent')} absent)")
+            f"{verified.get('in_doubt_absent')} absent); {load_average()}")
 
     def wait_woken(self, silo):
         """After SIGCONT: active in Orleans's membership and healthy (it was not declared dead while stopped), or declared
         dead meanwhile: then it runs on as a stale silo until it learns so and stops itself (Orleans does), which is
         awaited (its stale replicas may try to acknowledge meanwhile: the verification that follows judges that), and it
         is started again. Returns how it ended."""
-        deadline = time.monotonic() + START_LIMIT
+        woken = time.monotonic()
+        deadline = woken + START_LIMIT
         status = None
         while silo.running():
             status = self.cluster.membership_status(silo)
@@ -310,7 +316,8 @@ class Campaign:
                 raise CampaignFailure(f"{silo.name} is {status} in Orleans's membership and neither active and healthy nor exited "
                                       f"within {START_LIMIT} s of SIGCONT")
             time.sleep(0.2)   # the poll interval of a condition wait
-        woke = f"declared {status or 'dead'} while stopped, exited by itself after SIGCONT (code {silo.process.returncode}), started again"
+        woke = (f"declared {status or 'dead'} while stopped, exited by itself {time.monotonic() - woken:.1f} s after SIGCONT "
+                f"(code {silo.process.returncode}), started again")
         self.cluster.restart(silo)
         return woke
 
@@ -333,28 +340,17 @@ class Campaign:
             acknowledged += int(verified.get("acknowledged", 0))
         self.failed_calls += failed
         say(f"cycle {cycle + 1}/{self.args.cycles}: rolling restart of {', '.join(s.name for s in self.cluster.silos)} (SIGTERM, exit 0, start): "
-            f"{failed} failed calls (outcome unknown); 3 verifications PASS ({acknowledged} acknowledged calls read back)")
+            f"{failed} failed calls (outcome unknown); 3 verifications PASS ({acknowledged} acknowledged calls read back); {load_average()}")
 
 
 def main():
     ap = argparse.ArgumentParser(prog="scripts/cluster-kill-campaign.sh", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cycles", type=int)
-    ap.add_argument("--bin", required=True, help="directory holding Actors.Orleans.Silo.dll, Actors.Orleans.ClientDemo.dll and the demo grains")
-    ap.add_argument("--rf", type=int, default=3, help="replication factor (ACTORS__REPLICATIONFACTOR, default 3)")
+    campaign_run.add_common_arguments(ap, run_id="campaign")
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--sigstop", action="store_true")
     mode.add_argument("--rolling", action="store_true")
     ap.add_argument("--stop-seconds", type=float, default=10.0, help="how long --sigstop keeps the silo stopped (default 10)")
-    ap.add_argument("--calls", type=int, default=200, help="calls acknowledged before each failure (default 200)")
-    ap.add_argument("--accounts", type=int, default=20)
-    ap.add_argument("--customers", type=int, default=8)
-    ap.add_argument("--workers", type=int, default=8)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--response-timeout", type=int, default=5, help="the client's response timeout in seconds (default 5)")
-    ap.add_argument("--run-id", default="campaign")
-    ap.add_argument("--keep", action="store_true", help="keep the work directory (logs, data) even after a pass")
     args = ap.parse_args()
-    args.bin = os.path.abspath(args.bin)
     if args.cycles < 1:
         ap.error("cycles must be at least 1")
     try:
@@ -363,51 +359,28 @@ def main():
         say(f"FAIL: {e}")
         return 1
 
-    work = tempfile.mkdtemp(prefix="cluster-campaign.")
-    os.chmod(work, 0o755)
-    cluster, demo, passed = Cluster(args, work), None, False
-    began = time.monotonic()
     scenario = "rolling restarts" if args.rolling else "SIGSTOP" if args.sigstop else "SIGKILL"
-    say(f"{args.cycles} {scenario} cycle(s) at replication factor {args.rf}; work directory {work}")
-    try:
-        cluster.start()
-        demo = Demo(args.bin, work, cluster.gateways(), cluster.postgres.connection_string(), args)
-        ready, grain_lines = demo.expect("ready", keep="grain ")
-        grains = [tuple(line.split()[1:3]) for line in grain_lines]
-        say(f"demo client: {ready}; {len(grains)} grains")
+    say(f"{args.cycles} {scenario} cycle(s) at replication factor {args.rf}")
+
+    def drive(cluster, demo, grains):
         campaign = Campaign(args, cluster, demo, grains)
         for cycle in range(args.cycles):
             if args.rolling:
                 campaign.rolling_cycle(cycle)
             else:
                 campaign.kill_cycle(cycle, stop=args.sigstop)
-        code, verdict, rest = demo.finish()
-        print("\n".join(l for l in rest if not l.startswith("CLUSTER ")), flush=True)
+        summary = []
         if campaign.samples:
-            say(f"failover over {len(campaign.samples)} grain recoveries in {args.cycles} cycle(s): p50 {percentile(campaign.samples, 50)} ms, "
-                f"p99 {percentile(campaign.samples, 99)} ms, max {max(campaign.samples)} ms (from the signal to the first answered call sent after it)")
+            summary.append(f"failover over {len(campaign.samples)} grain recoveries in {args.cycles} cycle(s): p50 {percentile(campaign.samples, 50)} ms, "
+                           f"p99 {percentile(campaign.samples, 99)} ms, max {max(campaign.samples)} ms (from the signal to the first answered call sent after it)")
         if args.rolling:
-            say(f"rolling restarts: {campaign.failed_calls} failed calls in {args.cycles} round(s) of 3 graceful restarts")
-        if code != 0 or not verdict.startswith("VERDICT: PASS"):
-            raise CampaignFailure(f"the demo client exited with {code}: {verdict}")
-        cluster.stop()
-        for silo in cluster.silos:
-            if silo.process.returncode != 0:
-                raise CampaignFailure(f"{silo.name} exited with {silo.process.returncode} after SIGTERM:\n{silo.tail()}")
-        passed = True
-        say(f"PASS: {args.cycles} {scenario} cycle(s) at replication factor {args.rf} in {time.monotonic() - began:.0f} s; {verdict}")
-        return 0
-    except (CampaignFailure, LoopbackError) as e:
-        say(f"FAIL: {e}")
-        return 1
-    finally:
-        if demo:
-            demo.kill()
-        cluster.kill_all()
-        if passed and not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            say(f"kept {work} (silo-*/silo.log, demo.log)")
+            summary.append(f"rolling restarts: {campaign.failed_calls} failed calls in {args.cycles} round(s) of 3 graceful restarts")
+        return summary
+
+    return campaign_run.run(
+        args, say, "cluster-campaign.", Cluster,
+        lambda cluster: Demo(args.bin, cluster.work, cluster.gateways(), cluster.postgres.connection_string(), args),
+        drive, lambda seconds: f"{args.cycles} {scenario} cycle(s) at replication factor {args.rf} in {seconds:.0f} s")
 
 
 if __name__ == "__main__":

@@ -18,13 +18,15 @@ has acknowledged --calls more calls:
 Prints each cycle with the load average, failover p50/p99 over the campaign and the client's VERDICT line. Exit code 0
 only when every verification passed.
 """
-import argparse, os, shutil, signal, sys, tempfile, time
+import argparse, os, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import campaign_run  # noqa: E402
+from campaign_run import load_average  # noqa: E402
 from cluster_campaign import CLUSTER_ID, GRAIN_TYPES, START_LIMIT, Campaign, CampaignFailure, Cluster, Demo, percentile  # noqa: E402
 from grain_partitions import check_pinned, partition  # noqa: E402
 from link_proxy import MODES, LinkProxy  # noqa: E402
-from loopback import LoopbackError, Silo, free_port, http_ok  # noqa: E402
+from loopback import Silo, free_port, http_ok  # noqa: E402
 
 LINKS = ("peers", "gateway", "postgres")
 ACTIVE = 3   # Orleans's SiloStatus.Active in its membership table
@@ -32,10 +34,6 @@ ACTIVE = 3   # Orleans's SiloStatus.Active in its membership table
 
 def say(text):
     print(f"link-cut: {text}", flush=True)
-
-
-def load_average():
-    return "load average " + " ".join(f"{v:.1f}" for v in os.getloadavg())
 
 
 class ProxiedCluster(Cluster):
@@ -58,20 +56,8 @@ class ProxiedCluster(Cluster):
             gateway_proxy = self.proxies[f"{name}/gateway"] = LinkProxy(f"{name}/gateway", gateway_port, self.owners)
             pg_proxy = self.proxies[f"{name}/postgres"] = LinkProxy(f"{name}/postgres", self.postgres.port)
             pg = self.postgres.connection_string().replace(f"Port={self.postgres.port};", f"Port={pg_proxy.port};")
-            env = {
-                "ACTORS__SILONAME": name, "ACTORS__CLUSTERID": CLUSTER_ID, "ACTORS__SERVICEID": CLUSTER_ID,
-                "ACTORS__BINDADDRESS": "127.0.0.1", "ACTORS__ADVERTISEDADDRESS": "127.0.0.1",
-                "ACTORS__SILOPORT": str(silo_proxy.port), "ACTORS__SILOLISTENINGPORT": str(silo_port),
-                "ACTORS__GATEWAYPORT": str(gateway_proxy.port), "ACTORS__GATEWAYLISTENINGPORT": str(gateway_port),
-                "ACTORS__HTTPBINDADDRESS": "127.0.0.1", "ACTORS__HTTPPORT": str(free_port()),
-                "ACTORS__DASHBOARDENABLED": "false",
-                "ACTORS__DATADIRECTORY": os.path.join(self.work, name, "data"),
-                "ACTORS__GRAINSDIRECTORY": self.args.bin, "ACTORS__GRAINASSEMBLIES__0": "Actors.Orleans.Demo.Grains.dll",
-                "WRITEAHEADLOG__SYNCPOLICY": "Always",
-                "ACTORS__CLUSTERINGCONNECTIONSTRING": pg, "ACTORS__REPLICATIONCONNECTIONSTRING": pg,
-                "ACTORS__REPLICATIONFACTOR": str(self.args.rf),
-                "DOTNET_gcServer": "0", "ASPNETCORE_HTTP_PORTS": "",
-            }
+            env = self.silo_env(name, silo_proxy.port, gateway_proxy.port, pg)
+            env.update({"ACTORS__SILOLISTENINGPORT": str(silo_port), "ACTORS__GATEWAYLISTENINGPORT": str(gateway_port)})
             self.silos.append(Silo(name, env, self.work, self.args.bin))
         for silo in self.silos:
             silo.start()
@@ -185,22 +171,11 @@ class LinkCutCampaign(Campaign):
 
 def main():
     ap = argparse.ArgumentParser(prog="scripts/cluster-link-cut.sh", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cycles", type=int)
-    ap.add_argument("--bin", required=True, help="directory holding Actors.Orleans.Silo.dll, Actors.Orleans.ClientDemo.dll and the demo grains")
-    ap.add_argument("--rf", type=int, default=3, help="replication factor (ACTORS__REPLICATIONFACTOR, default 3)")
+    campaign_run.add_common_arguments(ap, run_id="link-cut")
     ap.add_argument("--links", default="peers", help="which of the leader's links are cut: peers (default), plus gateway and/or postgres, comma-separated")
     ap.add_argument("--mode", choices=MODES, default="blackhole", help="blackhole (default: nothing delivered, connections kept) or reset")
     ap.add_argument("--cut-seconds", type=float, default=10.0, help="how long the links stay cut (default 10)")
-    ap.add_argument("--calls", type=int, default=200, help="calls acknowledged before each cut (default 200)")
-    ap.add_argument("--accounts", type=int, default=20)
-    ap.add_argument("--customers", type=int, default=8)
-    ap.add_argument("--workers", type=int, default=8)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--response-timeout", type=int, default=5, help="the client's response timeout in seconds (default 5)")
-    ap.add_argument("--run-id", default="link-cut")
-    ap.add_argument("--keep", action="store_true", help="keep the work directory (logs, data) even after a pass")
     args = ap.parse_args()
-    args.bin = os.path.abspath(args.bin)
     args.links = [l.strip() for l in args.links.split(",") if l.strip()]
     if args.cycles < 1:
         ap.error("cycles must be at least 1")
@@ -214,47 +189,21 @@ def main():
         say(f"FAIL: {e}")
         return 1
 
-    work = tempfile.mkdtemp(prefix="cluster-link-cut.")
-    os.chmod(work, 0o755)
-    cluster, demo, passed = ProxiedCluster(args, work), None, False
-    began = time.monotonic()
-    say(f"{args.cycles} cut(s) of a leader's {'+'.join(args.links)} links ({args.mode}, {args.cut_seconds:g} s) at replication factor {args.rf}; "
-        f"work directory {work}; {load_average()}")
-    try:
-        cluster.start()
-        demo = Demo(args.bin, work, cluster.gateways(), cluster.postgres.connection_string(), args)
-        ready, grain_lines = demo.expect("ready", keep="grain ")
-        grains = [tuple(line.split()[1:3]) for line in grain_lines]
-        say(f"demo client: {ready}; {len(grains)} grains")
+    say(f"{args.cycles} cut(s) of a leader's {'+'.join(args.links)} links ({args.mode}, {args.cut_seconds:g} s) at replication factor {args.rf}")
+
+    def drive(cluster, demo, grains):
         campaign = LinkCutCampaign(args, cluster, demo, grains)
         for cycle in range(args.cycles):
             campaign.cut_cycle(cycle)
-        code, verdict, rest = demo.finish()
-        print("\n".join(l for l in rest if not l.startswith("CLUSTER ")), flush=True)
         during = campaign.samples
-        say(f"failover over {len(during)} grain recoveries in {args.cycles} cut(s) (from the cut to the first answered call sent after it): "
-            f"p50 {percentile(during, 50)} ms, p99 {percentile(during, 99)} ms, max {max(during)} ms; {campaign.served_during_cut} answered "
-            f"before the heal; the cut silo stopped itself (declared dead) in {campaign.declared_dead} of {args.cycles} cut(s)")
-        if code != 0 or not verdict.startswith("VERDICT: PASS"):
-            raise CampaignFailure(f"the demo client exited with {code}: {verdict}")
-        cluster.stop()
-        for silo in cluster.silos:
-            if silo.process.returncode != 0:
-                raise CampaignFailure(f"{silo.name} exited with {silo.process.returncode} after SIGTERM:\n{silo.tail()}")
-        passed = True
-        say(f"PASS: {args.cycles} link cut(s) at replication factor {args.rf} in {time.monotonic() - began:.0f} s; {verdict}; {load_average()}")
-        return 0
-    except (CampaignFailure, LoopbackError) as e:
-        say(f"FAIL: {e}")
-        return 1
-    finally:
-        if demo:
-            demo.kill()
-        cluster.kill_all()
-        if passed and not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            say(f"kept {work} (silo-*/silo.log, demo.log)")
+        return [f"failover over {len(during)} grain recoveries in {args.cycles} cut(s) (from the cut to the first answered call sent after it): "
+                f"p50 {percentile(during, 50)} ms, p99 {percentile(during, 99)} ms, max {max(during)} ms; {campaign.served_during_cut} answered "
+                f"before the heal; the cut silo stopped itself (declared dead) in {campaign.declared_dead} of {args.cycles} cut(s)"]
+
+    return campaign_run.run(
+        args, say, "cluster-link-cut.", ProxiedCluster,
+        lambda cluster: Demo(args.bin, cluster.work, cluster.gateways(), cluster.postgres.connection_string(), args),
+        drive, lambda seconds: f"{args.cycles} link cut(s) at replication factor {args.rf} in {seconds:.0f} s")
 
 
 if __name__ == "__main__":

@@ -59,9 +59,11 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private long _nextRequestId;
     private long? _pendingSyncToken;
+    private readonly Action<PendingLogSync> _postSyncReport;
+    private readonly CommittedReadWaiters _committedReads = new();
+    private readonly Action<long, int, TaskCompletionSource<IReadOnlyList<LoggedEntry>>> _readCommitted;
     private volatile ReplicaStatus _status = ReplicaStatus.NotStarted;
     private volatile ReplicaHostFailedException? _failure;
-    private volatile TaskCompletionSource _committedAdvanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _loopEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stopped;
     private long _appendsProposed;
@@ -117,6 +119,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _checkpointSender.ResendAfter = options.FollowerLagTimeout;
         _startedAt = _time.GetTimestamp();
         _proposeQueued = ProposeQueued;
+        _postSyncReport = PostSyncReport;
+        _readCommitted = ReadCommitted;
     }
 
     /// <summary>This replica.</summary>
@@ -216,27 +220,21 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         while (true)
         {
-            var advanced = _committedAdvanced;
             if (_failure is { } failure)
             {
                 throw failure;
             }
 
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopped) != 0, this);
-            if (_status.CommittedLsn >= fromLsn)
+            var read = new TaskCompletionSource<IReadOnlyList<LoggedEntry>>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            // The loop serves the read at once when the entries are committed, or parks it until they are. A loop that
+            // ends before serving it drops it: then the next round reports why it ended.
+            if (Post(() => ReadCommittedOrPark(fromLsn, maxCount, read))
+                && await Task.WhenAny(read.Task, _loopEnded.Task).WaitAsync(cancellationToken).ConfigureAwait(false) == read.Task)
             {
-                var read = new TaskCompletionSource<IReadOnlyList<LoggedEntry>>(TaskCreationOptions.RunContinuationsAsynchronously);
-                // A loop that ends before running the read drops it: then the next round reports why it ended.
-                if (Post(() => ReadCommitted(fromLsn, maxCount, read))
-                    && await Task.WhenAny(read.Task, _loopEnded.Task).WaitAsync(cancellationToken).ConfigureAwait(false) == read.Task)
-                {
-                    return await read.Task.ConfigureAwait(false);
-                }
-
-                continue;
+                return await read.Task.ConfigureAwait(false);
             }
-
-            await advanced.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -289,7 +287,9 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
         FailWaitingAppends(new AppendOutcomeUnknownException(Id, "the replica stopped"));
         FailCompaction(new ObjectDisposedException(nameof(ReplicaHost), $"Replica {Id} stopped before its checkpoint was written."));
-        WakeCommittedReaders();
+
+        // Readers of committed entries wait for the loop's end too (a host stopped before it started has none).
+        _loopEnded.TrySetResult();
         _readLease.CompleteWaiters();
         _log.Dispose();
     }
@@ -313,18 +313,16 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
                 // One sync for the whole burst (group commit). A log that syncs at once reports here, and the replica may
                 // ask for one more for what it covered not; a journaled log's sync completes later, as queued work, and
-                // the loop goes on meanwhile (the replica asks for no other sync while one is under way).
+                // the loop goes on meanwhile (the replica asks for no other sync while one is under way); the log's own
+                // callback posts it, with no thread-pool hop before the post.
                 while (!_stopping.IsCancellationRequested && _pendingSyncToken is { } token)
                 {
                     _pendingSyncToken = null;
-                    var sync = _log.RequestSync();
-                    if (sync.Completion.IsCompleted)
+                    var pending = new PendingLogSync(token, _postSyncReport);
+                    var sync = _log.RequestSync(PendingLogSync.Completed, pending);
+                    if (pending.Requested(sync))
                     {
                         OnLogSynced(sync, token);
-                    }
-                    else
-                    {
-                        _ = ReportSyncWhenCompleteAsync(sync, token);
                     }
                 }
 
@@ -361,12 +359,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _replica!.OnSynced(token);
     }
 
-    /// <summary>Posts the completion of a sync that did not complete at once to the driver loop (dropped once it stopped).</summary>
-    private async Task ReportSyncWhenCompleteAsync(EntryLogSync sync, long token)
-    {
-        await sync.Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        Post(() => OnLogSynced(sync, token));
-    }
+    /// <summary>Posts the completion of a sync that did not complete at once to the driver loop (dropped once it stopped); called by the log on its completing thread.</summary>
+    private void PostSyncReport(PendingLogSync pending) => Post(() => OnLogSynced(pending.Sync!, pending.Token));
 
     private void Publish()
     {
@@ -384,14 +378,24 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             replica.Role, replica.Epoch, replica.Leader, _log.EndLsn, _log.DurableLsn, replica.CommittedOffset, false, replica.Log.StartOffset);
         if (replica.CommittedOffset > previousCommitted)
         {
-            WakeCommittedReaders();
+            _committedReads.ServeThrough(replica.CommittedOffset, _readCommitted);
         }
 
         _readLease.WakeWaitersIfHeld();
     }
 
-    private void WakeCommittedReaders()
-        => Interlocked.Exchange(ref _committedAdvanced, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    /// <summary>Serves <paramref name="read"/> now when its first entry is committed, or parks it until it is (driver loop only).</summary>
+    private void ReadCommittedOrPark(long fromLsn, int maxCount, TaskCompletionSource<IReadOnlyList<LoggedEntry>> read)
+    {
+        if (_replica!.CommittedOffset >= fromLsn)
+        {
+            ReadCommitted(fromLsn, maxCount, read);
+        }
+        else
+        {
+            _committedReads.Park(fromLsn, maxCount, read);
+        }
+    }
 
     /// <summary>Copies committed entries from the replica's log into <paramref name="read"/> (driver loop only: the replica owns it).</summary>
     private void ReadCommitted(long fromLsn, int maxCount, TaskCompletionSource<IReadOnlyList<LoggedEntry>> read)
@@ -425,7 +429,6 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _work.Writer.TryComplete();
         FailWaitingAppends(failure);
         FailCompaction(failure);
-        WakeCommittedReaders();
         _readLease.CompleteWaiters();
     }
 

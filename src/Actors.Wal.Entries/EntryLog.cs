@@ -159,7 +159,17 @@ public sealed partial class EntryLog : IEntryLog
         return new EntryLogSync(EndLsn, 0, Task.CompletedTask);
     }
 
-    /// <summary>Nothing left to do: <see cref="RequestSync"/> synced before it returned.</summary>
+    /// <summary>Syncs at once (<see cref="Sync"/>), calls <paramref name="whenComplete"/>(<paramref name="state"/>) and returns the completed sync.</summary>
+    /// <exception cref="LogFailedException">The fsync failed: the log failed (never retried); the callback is not called.</exception>
+    public EntryLogSync RequestSync(Action<object?> whenComplete, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(whenComplete);
+        var sync = RequestSync();
+        whenComplete(state);
+        return sync;
+    }
+
+    /// <summary>Nothing left to do: <see cref="RequestSync()"/> synced before it returned.</summary>
     /// <exception cref="InvalidOperationException">The sync has not completed.</exception>
     public void CompleteSync(EntryLogSync sync)
     {

@@ -1,7 +1,7 @@
 namespace Actors.Wal.Entries;
 
 /// <summary>
-/// A sync requested with <see cref="IEntryLog.RequestSync"/>: once <see cref="Completion"/> has completed, the owner calls
+/// A sync requested with <see cref="IEntryLog.RequestSync()"/>: once <see cref="Completion"/> has completed, the owner calls
 /// <see cref="IEntryLog.CompleteSync"/> on its own thread, and the entries up to <see cref="Lsn"/> count as durable (unless
 /// the log was truncated or replaced since the request: a truncation is durable on its own).
 /// </summary>

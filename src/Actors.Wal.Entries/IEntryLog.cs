@@ -10,7 +10,7 @@ namespace Actors.Wal.Entries;
 /// </summary>
 /// <remarks>
 /// <para>Positions: <see cref="EndLsn"/> is written, <see cref="DurableLsn"/> synced. <see cref="Append"/> does not sync;
-/// <see cref="RequestSync"/> asks for everything written so far to become durable and returns at once (the owner calls
+/// <see cref="RequestSync()"/> asks for everything written so far to become durable and returns at once (the owner calls
 /// <see cref="CompleteSync"/> when its completion has completed); <see cref="Sync"/> does both and waits.
 /// <see cref="TruncateAfter"/>, <see cref="PersistEpoch"/>, <see cref="InstallCheckpoint"/> and <see cref="DeletePrefix"/>
 /// are durable when they return.</para>
@@ -56,6 +56,16 @@ public interface IEntryLog : IDisposable
     /// <summary>Asks for every entry written so far to become durable; returns at once.</summary>
     /// <exception cref="LogFailedException">The log failed (before or, for a log that syncs at once, in this sync).</exception>
     EntryLogSync RequestSync();
+
+    /// <summary>
+    /// As <see cref="RequestSync()"/>, and calls <paramref name="whenComplete"/>(<paramref name="state"/>) exactly once,
+    /// when the returned sync's <see cref="EntryLogSync.Completion"/> has completed or faulted: before this returns (on the
+    /// caller's thread) when it is so already, otherwise on the thread that completes it (a journal's sync thread, under
+    /// its lock). So it must only hand the news on to the owner (post to its queue), never call the log, never block;
+    /// the owner then calls <see cref="CompleteSync"/> on its own thread. It saves the thread-pool hop of a continuation.
+    /// </summary>
+    /// <exception cref="LogFailedException">The log failed (before or, for a log that syncs at once, in this sync); the callback is not called.</exception>
+    EntryLogSync RequestSync(Action<object?> whenComplete, object? state);
 
     /// <summary>Takes a completed <paramref name="sync"/> into account (owner thread): <see cref="DurableLsn"/> moves to its LSN unless the log was truncated or replaced since it was requested.</summary>
     /// <exception cref="InvalidOperationException">The sync has not completed, or is not this log's.</exception>

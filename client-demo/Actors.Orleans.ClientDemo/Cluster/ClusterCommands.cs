@@ -6,12 +6,14 @@ namespace Actors.Orleans.ClientDemo.Cluster;
 /// The commands of the cluster mode, one a line on standard input, each answered by <c>CLUSTER ...</c> lines:
 /// <list type="bullet">
 /// <item><c>acks N</c>: waits until N more calls are acknowledged; answers <c>acks acknowledged=.. unanswered=.. rejected=.. parked=..</c>.</item>
-/// <item><c>status</c>: the same counters at once, as <c>status ...</c>.</item>
+/// <item><c>status</c>: the same counters at once, as <c>status ...</c>, after one <c>unanswered ...</c> line for
+/// each call that ended without an answer since the last <c>status</c> or <c>verify</c> (the call, when, its error).</item>
 /// <item><c>failover T grain...</c>: for each grain, the time from T (Unix ms, when the script killed or stopped a
 /// silo) to the answer of the first call to it sent at or after T (a workload call or a read); one
 /// <c>failover grain ms</c> line each, then <c>failover-done grains=N</c>.</item>
 /// <item><c>verify</c>: stops the load, waits until every grain serves, reads back every acknowledged call and judges
-/// every call in doubt; answers <c>verified PASS|FAIL ...</c>; resumes the load.</item>
+/// every call in doubt; answers <c>verified PASS|FAIL ...</c> (after the <c>unanswered ...</c> lines, as for
+/// <c>status</c>); resumes the load.</item>
 /// <item><c>stop</c>: a last verification and the VERDICT line; the process exits.</item>
 /// </list>
 /// </summary>
@@ -37,12 +39,14 @@ internal static class ClusterCommands
 
                 break;
             case "status":
+                run.SayUnanswered();
                 ClusterRun.Say($"status {Counters(run)} first_unanswered: {Describe(run.FirstUnanswered)}");
                 break;
             case "failover" when words.Length >= 2 && long.TryParse(words[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out long since):
                 await FailoverAsync(run, since, words[2..]);
                 break;
             case "verify":
+                run.SayUnanswered();
                 await run.VerifyAndResumeAsync();
                 break;
             default:

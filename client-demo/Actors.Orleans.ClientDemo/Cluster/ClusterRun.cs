@@ -44,6 +44,7 @@ internal sealed class ClusterRun
         _grains = client.Grains;
         _load = new BankLoad(_grains, _ledger, _timeline, parkInDoubt: true);
         _probe = new GrainProbe(_grains, _ledger, _timeline);
+        await WarmUpAsync();
         await _load.SetupAsync(DemoRun.OpeningBalance, _arguments.Workers, CancellationToken.None).WaitAsync(DemoRun.PhaseTimeout);
         foreach (AccountLedger account in _ledger.Accounts)
         {
@@ -79,6 +80,27 @@ internal sealed class ClusterRun
             $"every one of {_ledger.Acknowledged:N0} acknowledged calls was read back over {_verifications} verification(s) while silos failed ({_ledger.Unanswered:N0} calls of unknown outcome judged whole or absent); money conserved."));
     }
 
+    /// <summary>
+    /// Reads every grain until it answers before the first write: the first calls of a new cluster claim the
+    /// partitions, start their replicas and wait for their leaders (up to 3 s each), which a short response timeout
+    /// would turn into setup calls of unknown outcome. A read changes nothing, so it is retried until it answers.
+    /// </summary>
+    private async Task WarmUpAsync()
+    {
+        using var limit = new CancellationTokenSource(DemoRun.PhaseTimeout);
+        string last = "none";
+        long since = GrainTimeline.Now();
+        try
+        {
+            await Task.WhenAll(_ledger.Accounts.Select(a => a.Id).Concat(_ledger.Customers.Select(c => c.Id))
+                .Select(grain => _probe.FirstAnswerAsync(grain, since, ex => last = $"{grain}: {ex.GetType().Name}: {ex.Message}", limit.Token)));
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Not every grain answered a read within {DemoRun.PhaseTimeout.TotalSeconds:F0} s before the setup; last error: {last}");
+        }
+    }
+
     /// <summary>Prints a line for the driving script.</summary>
     public static void Say(string text) => Console.WriteLine($"CLUSTER {text}");
 
@@ -90,6 +112,15 @@ internal sealed class ClusterRun
 
     /// <summary>The first call that ended without an answer, or null.</summary>
     public Exception? FirstUnanswered => _load.FirstUnanswered;
+
+    /// <summary>Prints an <c>unanswered ...</c> line for each call that ended without an answer since the last time.</summary>
+    public void SayUnanswered()
+    {
+        foreach (string line in _load.TakeUnanswered())
+        {
+            Say($"unanswered {line}");
+        }
+    }
 
     /// <summary>The probe that waits for grains to serve again.</summary>
     public GrainProbe Probe => _probe;

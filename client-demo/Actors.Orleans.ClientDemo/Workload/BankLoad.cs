@@ -25,6 +25,9 @@ public sealed class BankLoad(IGrainFactory grains, Ledger ledger, GrainTimeline?
     /// <summary>The first call that ended without an answer, or null.</summary>
     public Exception? FirstUnanswered => _runner.FirstUnanswered;
 
+    /// <summary>The calls that ended without an answer since the last take, described (<see cref="CallRunner.TakeUnanswered"/>).</summary>
+    public IReadOnlyList<string> TakeUnanswered() => _runner.TakeUnanswered();
+
     /// <summary>Calls still waiting for an answer when the load abandoned them (after the kill).</summary>
     public long Abandoned => _runner.Abandoned;
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using Actors.Orleans.Demo.Grains.Accounts;
 using Actors.Orleans.Demo.Grains.Customers;
 using Orleans.Runtime.Messaging;
@@ -15,11 +17,31 @@ public sealed class CallRunner(IGrainFactory grains, Ledger ledger, GrainTimelin
     /// <summary>The wire name of the provider's retryable error (a client without the provider reads it through Orleans's fallback exception).</summary>
     public const string WriteAheadLogUnavailable = "Actors.Orleans.WriteAheadLogUnavailableException";
 
+    /// <summary>Sends of one call while stopping silos refuse it unprocessed (<see cref="IsRefusedByStoppingSilo"/>).</summary>
+    public const int StoppingSiloAttempts = 4;
+
+    private static readonly TimeSpan StoppingSiloPause = TimeSpan.FromMilliseconds(20);
+    private readonly ConcurrentQueue<string> _unanswered = new();
     private Exception? _firstUnanswered;
     private long _abandoned;
 
     /// <summary>The first call that failed without an answer before the calls were abandoned (the connection lost at the kill), or null.</summary>
     public Exception? FirstUnanswered => Volatile.Read(ref _firstUnanswered);
+
+    /// <summary>
+    /// Takes the descriptions of the calls that ended without an answer since the last take, oldest first: the call,
+    /// how long after it was sent it ended, and its error.
+    /// </summary>
+    public IReadOnlyList<string> TakeUnanswered()
+    {
+        List<string> taken = [];
+        while (_unanswered.TryDequeue(out string? line))
+        {
+            taken.Add(line);
+        }
+
+        return taken;
+    }
 
     /// <summary>Calls still waiting when they were abandoned (the silo was known dead).</summary>
     public long Abandoned => Interlocked.Read(ref _abandoned);
@@ -39,7 +61,7 @@ public sealed class CallRunner(IGrainFactory grains, Ledger ledger, GrainTimelin
         {
             if (call.IsCustomerCall)
             {
-                CustomerSummary summary = await CallCustomerAsync(call).WaitAsync(abandon);
+                CustomerSummary summary = await SendAsync(() => CallCustomerAsync(call)).WaitAsync(abandon);
                 timeline?.Answered(call.Subject, sent);
                 ledger.Succeeded(call);
                 CustomerLedger expected = ledger.Customer(call.Subject);
@@ -51,7 +73,7 @@ public sealed class CallRunner(IGrainFactory grains, Ledger ledger, GrainTimelin
                 return true;
             }
 
-            AccountBalance balance = await CallAccountAsync(call).WaitAsync(abandon);
+            AccountBalance balance = await SendAsync(() => CallAccountAsync(call)).WaitAsync(abandon);
             RecordAnswer(call, sent);
             ledger.Succeeded(call);
             AccountLedger account = ledger.Account(call.Subject);
@@ -80,6 +102,8 @@ public sealed class CallRunner(IGrainFactory grains, Ledger ledger, GrainTimelin
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             ledger.Unknown(call);
+            _unanswered.Enqueue(string.Create(CultureInfo.InvariantCulture,
+                $"{call} ended after {GrainTimeline.Now() - sent} ms: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}"));
             if (!IsLostAnswer(ex))
             {
                 ledger.Problem($"{call} failed in the grain, not for lack of an answer: {ex.GetType().Name}: {ex.Message}");
@@ -116,6 +140,31 @@ public sealed class CallRunner(IGrainFactory grains, Ledger ledger, GrainTimelin
         or TimeoutException
         or OperationCanceledException
         or ObjectDisposedException;
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> is Orleans's rejection of this client's own request by a stopping silo
+    /// ("Silo stopping"): refused before any grain saw it, so the call may be sent again. It cannot be a grain's nested
+    /// call's rejection passed up: the silos (<c>AddWriteAheadLogReplication</c>) send such a nested call again themselves
+    /// and, when they give up, fail it with a differently worded <see cref="SiloUnavailableException"/>.
+    /// </summary>
+    public static bool IsRefusedByStoppingSilo(Exception exception) =>
+        exception is OrleansMessageRejectionException rejection && rejection.Message.StartsWith("Silo stopping", StringComparison.Ordinal);
+
+    /// <summary>Sends a call, and again (at most <see cref="StoppingSiloAttempts"/> times in all) while a stopping silo refuses it unprocessed.</summary>
+    private static async Task<T> SendAsync<T>(Func<Task<T>> send)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await send();
+            }
+            catch (Exception ex) when (attempt < StoppingSiloAttempts && IsRefusedByStoppingSilo(ex))
+            {
+                await Task.Delay(StoppingSiloPause * attempt);
+            }
+        }
+    }
 
     private void RecordAnswer(BankCall call, long sent)
     {

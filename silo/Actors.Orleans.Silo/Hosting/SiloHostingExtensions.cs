@@ -8,6 +8,7 @@ using Actors.Orleans.Silo.Options;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
+using Orleans.Runtime;
 
 namespace Actors.Orleans.Silo.Hosting;
 
@@ -73,6 +74,9 @@ public static class SiloHostingExtensions
         // Orleans (and so the log's recovery) starts before Kestrel. Starting them concurrently would let /health
         // answer 503 during recovery, but Orleans's dashboard then fails to initialize (its host starts before the
         // silo is active), so HTTP answers only once the silo is up.
+        builder.Services.AddSingleton(sp => new PauseWatch(
+            sp.GetRequiredService<IClusterMembershipService>(), TimeProvider.System, sp.GetRequiredService<ILogger<PauseWatch>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PauseWatch>());
         builder.Services.AddHealthChecks()
             .AddWriteAheadLogHealthCheck()
             .AddCheck<SiloActiveHealthCheck>("silo");

@@ -57,6 +57,7 @@ public static class WriteAheadLogReplicationSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ReplicaSupervisor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ClusterMembershipOptions>, FailoverMembershipOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<SiloMessagingOptions>, FailoverMessagingOptions>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutgoingGrainCallFilter, StoppingSiloRetryFilter>());
         services.AddOrleansReplicaMessaging();
         services.AddSingleton<PartitionedGrainLogResolver>();
         services.RemoveAll<IGrainLogResolver>();

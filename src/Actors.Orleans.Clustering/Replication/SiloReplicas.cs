@@ -97,6 +97,9 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
     /// <summary>Every replica this silo runs now.</summary>
     public ICollection<HeldReplica> Held => _held.Values;
 
+    /// <summary>The fsyncs of the silo's entry journal since it was opened (0 before; each covers every replica's records appended before it).</summary>
+    public long JournalSyncs => Volatile.Read(ref _journal)?.Syncs ?? 0;
+
     /// <summary>
     /// Stops every replica whose host failed, then starts one for every partition of <paramref name="rows"/> (partition
     /// and replicas) naming this silo's replica that it does not run, unless a restart's back-off still runs. A replica
@@ -222,7 +225,10 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
             host,
             materialized,
             new MaterializedCheckpointPolicy(state, _options.CheckpointEveryEntries, _options.CheckpointEveryBytes),
-            _loggers.CreateLogger<CommittedEntryApplier>());
+            _loggers.CreateLogger<CommittedEntryApplier>())
+        {
+            FollowerApplyDelay = _options.FollowerApplyDelay,
+        };
         _messaging.Value.Register(partition, host.Deliver);
         host.Start();
         applier.Start();

@@ -27,6 +27,9 @@ public sealed class OrleansValueCodec : IWalValueCodec
         return _serializer.SerializeToArray(value);
     }
 
+    /// <summary>Serializes <paramref name="value"/> into <paramref name="destination"/> (the bytes <see cref="Encode{T}"/> returns, no array of their own).</summary>
+    internal void EncodeInto<T>(T value, System.Buffers.ArrayBufferWriter<byte> destination) => _serializer.Serialize(value, destination);
+
     /// <inheritdoc />
     public T Decode<T>(ReadOnlyMemory<byte> payload, string typeName) => _serializer.Deserialize<T>(payload)!;
 }

@@ -54,16 +54,42 @@ public sealed class ValueCodecs
     /// <exception cref="ValueSerializationException">The codec failed; nothing was stored.</exception>
     /// <param name="origin">For a journal's snapshot: where the grain's version 0 begins in the stream, when not 0.</param>
     public byte[] Encode<T>(LogValueKind kind, T value, string what, string streamId, long? origin = null)
+        => TryEncode(kind, value, out byte[] record, out Exception? failure, origin)
+            ? record
+            : throw new ValueSerializationException(what, streamId, value?.GetType() ?? typeof(T), WriteCodec, failure!);
+
+    /// <summary>
+    /// Encodes <paramref name="value"/> as <see cref="Encode{T}"/> does, but hands a codec failure back instead of
+    /// throwing, so a caller on the write path builds the description of what failed only when something did.
+    /// </summary>
+    /// <returns>False when the codec failed (<paramref name="failure"/> says why; nothing may be stored).</returns>
+    internal bool TryEncode<T>(LogValueKind kind, T value, out byte[] record, out Exception? failure, long? origin = null)
     {
         IWalValueCodec codec = Get(WriteCodec);
         try
         {
+            if (!_compress && codec is OrleansValueCodec orleans)
+            {
+                // Orleans's serializer writes into a reused buffer and the record is the only array made (a codec's
+                // own array, copied into the record, was a second allocation of the value's size per write).
+                var buffer = EncodeBuffer.Rent();
+                orleans.EncodeInto(value, buffer);
+                record = new LogValueRecord(kind, codec.Id, "", buffer.WrittenMemory) { Origin = origin }.ToArray();
+                EncodeBuffer.Return(buffer);
+                failure = null;
+                return true;
+            }
+
             byte[] payload = codec.Encode(value, out string typeName);
-            return new LogValueRecord(kind, codec.Id, typeName, payload) { Origin = origin }.ToArray(_compress);
+            record = new LogValueRecord(kind, codec.Id, typeName, payload) { Origin = origin }.ToArray(_compress);
+            failure = null;
+            return true;
         }
         catch (Exception ex)
         {
-            throw new ValueSerializationException(what, streamId, value?.GetType() ?? typeof(T), codec.Id, ex);
+            record = [];
+            failure = ex;
+            return false;
         }
     }
 

@@ -23,7 +23,10 @@ public static class GrainStreamNames
     public static string JournalPrefix(string provider) => $"j/{Escape(provider)}/";
 
     /// <summary>The stream of one grain state.</summary>
-    public static string State(string provider, string stateName, GrainId grainId) => $"{StatePrefix(provider)}{Escape(stateName)}/{grainId}";
+    public static string State(string provider, string stateName, GrainId grainId) => StateUnder(StatePrefix(provider), stateName, grainId);
+
+    /// <summary>The stream of one grain state, given its provider's <see cref="StatePrefix"/> (made once per provider).</summary>
+    internal static string StateUnder(string statePrefix, string stateName, GrainId grainId) => $"{statePrefix}{Escape(stateName)}/{grainId}";
 
     /// <summary>The stream of one journaled grain's events.</summary>
     public static string Journal(string provider, GrainId grainId) => $"{JournalPrefix(provider)}{grainId}";

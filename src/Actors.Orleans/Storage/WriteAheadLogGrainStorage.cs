@@ -29,6 +29,7 @@ namespace Actors.Orleans.Storage;
 public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
 {
     private readonly string _name;
+    private readonly string _statePrefix;
     private readonly WriteAheadLogGrainStorageOptions _options;
     private readonly SiloLog _log;
     private readonly IGrainLogResolver _logs;
@@ -45,6 +46,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(logger);
         _name = name;
+        _statePrefix = GrainStreamNames.StatePrefix(name);
         _options = options;
         _log = log;
         _logs = services.GetService<IGrainLogResolver>() ?? new SiloGrainLogResolver(log);
@@ -57,7 +59,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        string streamId = GrainStreamNames.State(_name, stateName, grainId);
+        string streamId = GrainStreamNames.StateUnder(_statePrefix, stateName, grainId);
         string what = What(stateName, grainId);
         IEventLog log = await _logs.GetLogAsync(grainId).ConfigureAwait(false);
         try
@@ -102,29 +104,34 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        string streamId = GrainStreamNames.State(_name, stateName, grainId);
-        string what = What(stateName, grainId);
-        long expected = ExpectedVersion(grainState.ETag, what);
-        byte[] record = _codecs.Encode(LogValueKind.State, grainState.State, what, streamId);
+        string streamId = GrainStreamNames.StateUnder(_statePrefix, stateName, grainId);
+
+        // The description of the state (What) is built only where an error needs it: formatting the grain id on every
+        // write cost the hot path an allocation and a format per call.
+        long expected = ExpectedVersion(grainState.ETag, stateName, grainId);
+        if (!_codecs.TryEncode(LogValueKind.State, grainState.State, out byte[] record, out Exception? failure))
+        {
+            throw new ValueSerializationException(What(stateName, grainId), streamId, grainState.State?.GetType() ?? typeof(T), _codecs.WriteCodec, failure!);
+        }
+
         IEventLog log = await _logs.GetLogAsync(grainId).ConfigureAwait(false);
-        AppendResult appended = await AppendAsync(log, streamId, expected, record, what, grainState.ETag).ConfigureAwait(false);
+        AppendResult appended = await AppendAsync(log, streamId, expected, record, stateName, grainId, grainState.ETag).ConfigureAwait(false);
         grainState.ETag = appended.LastVersion.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
         WalProviderInstruments.StateWritten(_name, record.Length);
 
-        await MaybeCheckpointAsync(log, streamId, appended.LastVersion, record, what).ConfigureAwait(false);
+        await MaybeCheckpointAsync(log, streamId, appended.LastVersion, record, stateName, grainId).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        string streamId = GrainStreamNames.State(_name, stateName, grainId);
-        string what = What(stateName, grainId);
-        long expected = ExpectedVersion(grainState.ETag, what);
+        string streamId = GrainStreamNames.StateUnder(_statePrefix, stateName, grainId);
+        long expected = ExpectedVersion(grainState.ETag, stateName, grainId);
         byte[] cleared = ValueCodecs.ClearedState();
         IEventLog log = await _logs.GetLogAsync(grainId).ConfigureAwait(false);
-        AppendResult appended = await AppendAsync(log, streamId, expected, cleared, what, grainState.ETag).ConfigureAwait(false);
+        AppendResult appended = await AppendAsync(log, streamId, expected, cleared, stateName, grainId, grainState.ETag).ConfigureAwait(false);
 
         // The cleared record is stored: from here on the state is cleared, whatever happens to the erasure below.
         grainState.State = GrainStates.CreateDefault<T>(_activators);
@@ -140,7 +147,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         }
         catch (Exception ex)
         {
-            throw new ClearedStateNotErasedException(what, streamId, appended.LastVersion, ex);
+            throw new ClearedStateNotErasedException(What(stateName, grainId), streamId, appended.LastVersion, ex);
         }
     }
 
@@ -190,7 +197,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         throw new ValueDeserializationException(what, streamId, stream.Version, "?", WalCodec.None, stream.IsDeleted ? "the stream was deleted outside the provider" : "the stream holds neither a checkpoint nor an event at its version", null);
     }
 
-    private async Task<AppendResult> AppendAsync(IEventLog log, string streamId, long expected, byte[] record, string what, string? etag)
+    private async Task<AppendResult> AppendAsync(IEventLog log, string streamId, long expected, byte[] record, string stateName, GrainId grainId, string? etag)
     {
         try
         {
@@ -200,19 +207,19 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         {
             WalProviderInstruments.EtagConflict(_name);
             throw new InconsistentStateException(
-                $"Writing {what} refused: its ETag '{etag ?? "(none)"}' is not the stored version {conflict.ActualVersion} (another activation wrote, or the state was read before a later write). Nothing was stored.",
+                $"Writing {What(stateName, grainId)} refused: its ETag '{etag ?? "(none)"}' is not the stored version {conflict.ActualVersion} (another activation wrote, or the state was read before a later write). Nothing was stored.",
                 conflict.ActualVersion.ToString(CultureInfo.InvariantCulture),
                 etag,
                 conflict);
         }
-        catch (Exception ex) when (LogErrors.Translate(ex, $"Writing {what}", streamId) is { } translated)
+        catch (Exception ex) when (LogErrors.Translate(ex, $"Writing {What(stateName, grainId)}", streamId) is { } translated)
         {
             throw translated;
         }
     }
 
     /// <summary>Makes the stored write the stream's checkpoint every <c>CheckpointEveryWrites</c> writes; never fails the write.</summary>
-    private async Task MaybeCheckpointAsync(IEventLog log, string streamId, long version, byte[] record, string what)
+    private async Task MaybeCheckpointAsync(IEventLog log, string streamId, long version, byte[] record, string stateName, GrainId grainId)
     {
         try
         {
@@ -225,11 +232,11 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         {
             // The write itself is durable: a missing checkpoint only keeps older versions on disk longer.
             WalProviderInstruments.CheckpointFailed(_name);
-            LogCheckpointFailed(ex, what, streamId, version);
+            LogCheckpointFailed(ex, What(stateName, grainId), streamId, version);
         }
     }
 
-    private long ExpectedVersion(string? etag, string what)
+    private long ExpectedVersion(string? etag, string stateName, GrainId grainId)
     {
         if (etag is null)
         {
@@ -241,7 +248,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
             return version;
         }
 
-        throw new InconsistentStateException($"Writing {what} refused: '{etag}' is not an ETag of write-ahead-log storage '{_name}' (a stream version). Nothing was stored.", null, etag);
+        throw new InconsistentStateException($"Writing {What(stateName, grainId)} refused: '{etag}' is not an ETag of write-ahead-log storage '{_name}' (a stream version). Nothing was stored.", null, etag);
     }
 
     private string What(string stateName, GrainId grainId) => $"state '{stateName}' of grain {grainId} (storage '{_name}')";

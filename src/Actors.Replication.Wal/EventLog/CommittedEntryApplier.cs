@@ -35,6 +35,7 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
     private const int ReadBatch = 256;
     private readonly ReplicaHost _host;
     private readonly CommittedEntryApplierCheckpoints? _checkpoints;
+    private readonly FollowerApplyDeferral? _deferral;
     private volatile IEventLog _local;
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<object>> _waiting = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -124,6 +125,25 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
     /// </summary>
     public CheckpointRestoreFailedException? RestoreFailure => _checkpoints?.RestoreFailure;
 
+    /// <summary>
+    /// While the host does not lead, how long after reading a burst of committed entries the applier waits for more before
+    /// it applies them all at once (<c>ReplicaOptions.FollowerApplyDelay</c>): a follower's local log serves nothing until
+    /// the replica leads, and one larger burst costs the local log one group commit instead of several. The wait ends at
+    /// once when anything waits for the applier (<see cref="WaitAppliedAsync"/>, so a new leader's catch-up; a proposal
+    /// registered through <see cref="ReplicatedEventLog"/>) and is not taken while the host leads. Zero (the default):
+    /// every burst at once. Set before <see cref="Start"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public TimeSpan FollowerApplyDelay
+    {
+        get => _deferral?.Delay ?? TimeSpan.Zero;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            _deferral = value > TimeSpan.Zero ? new FollowerApplyDeferral(value) : null;
+        }
+    }
+
     /// <summary>Starts applying.</summary>
     public void Start() => _loop = Task.Run(RunAsync);
 
@@ -135,6 +155,7 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
     {
         var completion = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
         _waiting[operationId] = completion;
+        _deferral?.Wake();
         if (Failure is { } failure && _waiting.TryRemove(operationId, out _))
         {
             completion.TrySetException(failure);
@@ -155,6 +176,24 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
     /// <summary>Waits until every entry up to <paramref name="lsn"/> is applied.</summary>
     /// <exception cref="ReplicaHostFailedException">The applier or its host stopped on an error.</exception>
     public async Task WaitAppliedAsync(long lsn, CancellationToken cancellationToken = default)
+    {
+        if (AppliedLsn >= lsn)
+        {
+            return;
+        }
+
+        _deferral?.Hold();
+        try
+        {
+            await WaitAppliedCoreAsync(lsn, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _deferral?.Release();
+        }
+    }
+
+    private async Task WaitAppliedCoreAsync(long lsn, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -221,6 +260,11 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
                     continue;
                 }
 
+                if (_deferral is not null && entries.Count < ReadBatch)
+                {
+                    entries = await DeferAsync(_deferral, entries).ConfigureAwait(false);
+                }
+
                 foreach (var entry in entries)
                 {
                     var operations = ReplicatedOperationBatch.Decode(entry.Lsn, entry.Payload);
@@ -267,6 +311,34 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
             FailWaiting(exception);
             Advanced();
         }
+    }
+
+    /// <summary>
+    /// A follower's wait for more committed entries after <paramref name="burst"/> (<see cref="FollowerApplyDelay"/>); returns
+    /// the burst with the entries committed meanwhile (up to <c>ReadBatch</c> in all).
+    /// </summary>
+    private async Task<IReadOnlyList<LoggedEntry>> DeferAsync(FollowerApplyDeferral deferral, IReadOnlyList<LoggedEntry> burst)
+    {
+        await deferral.DeferAsync(() => _host.Status.IsLeader || !_waiting.IsEmpty, _stopping.Token).ConfigureAwait(false);
+        var next = burst[^1].Lsn + 1;
+        if (_stopping.IsCancellationRequested || _host.Status.CommittedLsn < next)
+        {
+            return burst;
+        }
+
+        IReadOnlyList<LoggedEntry> more;
+        try
+        {
+            more = await _host.ReadCommittedAsync(next, ReadBatch - burst.Count, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (EntriesCheckpointedException)
+        {
+            // The host took its leader's checkpoint meanwhile: the burst (committed entries) is applied, and the next read
+            // finds the checkpoint.
+            return burst;
+        }
+
+        return [.. burst, .. more];
     }
 
     /// <summary>

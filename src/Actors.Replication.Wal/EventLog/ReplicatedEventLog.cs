@@ -328,6 +328,8 @@ public sealed class ReplicatedEventLog : IEventLog
             drain = ShouldScheduleDrainLocked();
         }
 
+        // Scheduled rather than run here: the writes of callers that run meanwhile join the next entry (proposing in this
+        // turn gave fewer writes per entry when tried).
         if (drain)
         {
             ScheduleDrain();

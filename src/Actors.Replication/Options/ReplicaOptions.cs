@@ -24,6 +24,12 @@ public sealed class ReplicaOptions
     /// <summary>Default of <see cref="CheckpointEveryBytes"/>: 64 MiB of entry payloads (one default entry-log segment).</summary>
     public const long DefaultCheckpointEveryBytes = 64L * 1024 * 1024;
 
+    /// <summary>Default of <see cref="FollowerApplyDelay"/>: 50 ms.</summary>
+    public static readonly TimeSpan DefaultFollowerApplyDelay = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The longest <see cref="FollowerApplyDelay"/> accepted: 10 s.</summary>
+    public static readonly TimeSpan MaxFollowerApplyDelay = TimeSpan.FromSeconds(10);
+
     /// <summary>Default of <see cref="EntryLogSegmentBytes"/>: 64 MiB.</summary>
     public const long DefaultEntryLogSegmentBytes = 64L * 1024 * 1024;
 
@@ -71,6 +77,17 @@ public sealed class ReplicaOptions
 
     /// <summary>As <see cref="CheckpointEveryEntries"/>, counted in bytes of applied entry payloads.</summary>
     public long CheckpointEveryBytes { get; set; } = DefaultCheckpointEveryBytes;
+
+    /// <summary>
+    /// A replica hosted with a materialized state (the silos' replicas) that follows (does not lead) applies committed
+    /// entries to that state at most this long after the first of them was committed, all of them in one burst, rather
+    /// than each burst as it is committed: a follower's materialized log serves nothing until the replica leads, so its
+    /// bursts are made larger (fewer wake-ups and writes of the materialized log per entry). The wait ends at once when
+    /// something waits for the materialized state (a new leader catching up before it serves, a proposal waiting for its
+    /// outcome), and none begins while the replica leads. Zero: every burst at once. At most <see cref="MaxFollowerApplyDelay"/>. The protocol itself
+    /// does not read this setting.
+    /// </summary>
+    public TimeSpan FollowerApplyDelay { get; set; } = DefaultFollowerApplyDelay;
 
     /// <summary>
     /// The size of one segment file of a hosted replica's entry log (the silos' replicas): a checkpoint deletes only whole
@@ -139,6 +156,11 @@ public sealed class ReplicaOptions
         if (CheckpointEveryBytes < 1)
         {
             throw new InvalidReplicaOptionsException(nameof(CheckpointEveryBytes), $"must be at least 1, was {CheckpointEveryBytes}");
+        }
+
+        if (FollowerApplyDelay < TimeSpan.Zero || FollowerApplyDelay > MaxFollowerApplyDelay)
+        {
+            throw new InvalidReplicaOptionsException(nameof(FollowerApplyDelay), $"must be between zero and {MaxFollowerApplyDelay}, was {FollowerApplyDelay}");
         }
 
         if (EntryLogSegmentBytes < MinEntryLogSegmentBytes)

@@ -6,7 +6,7 @@ namespace Actors.Wal.Entries.Journal;
 /// One group-committed journal shared by many entry logs (<see cref="JournaledEntryLog"/>, opened with
 /// <see cref="OpenLog"/>): every log's entries, truncations and checkpoint installs are records in the same segment
 /// files, so one fsync makes the recent writes of all of them durable, and a sync never blocks the log that asked for it
-/// (<see cref="JournaledEntryLog.RequestSync"/> completes when a background sync covers its records). Each log's entered
+/// (<see cref="JournaledEntryLog.RequestSync()"/> completes when a background sync covers its records). Each log's entered
 /// epoch and checkpoint stay in files of its own directory. Knows nothing about replication; layout in
 /// <see cref="EntryJournalFormat"/>.
 /// </summary>

@@ -6,7 +6,7 @@ namespace Actors.Wal.Entries.Journal;
 /// An entry log whose entries are records of an <see cref="EntryJournal"/> shared with other logs, and whose entered
 /// epoch and checkpoint are files of its own directory (the layout of <see cref="EntryLog"/>'s). Same contract as
 /// <see cref="EntryLog"/> (<see cref="IEntryLog"/>), except that a sync is the journal's group commit:
-/// <see cref="RequestSync"/> returns at once and completes when a journal fsync covered this log's records.
+/// <see cref="RequestSync()"/> returns at once and completes when a journal fsync covered this log's records.
 /// </summary>
 /// <remarks>
 /// <para>Truncations and installs are records too, synced before the call returns. An install is made atomic by its
@@ -95,6 +95,14 @@ public sealed class JournaledEntryLog : IEntryLog
     {
         _usability.ThrowIfUnusable();
         return new EntryLogSync(EndLsn, _truncations, _journal.WaitDurableAsync(_index.LastPosition));
+    }
+
+    /// <inheritdoc />
+    public EntryLogSync RequestSync(Action<object?> whenComplete, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(whenComplete);
+        _usability.ThrowIfUnusable();
+        return new EntryLogSync(EndLsn, _truncations, _journal.WaitDurableAsync(_index.LastPosition, whenComplete, state));
     }
 
     /// <inheritdoc />

@@ -49,6 +49,8 @@ public static class ColdMillionRun
           --checkpoint-every N  the provider's CheckpointEveryEvents (default 100)
           --payload-bytes N     each event's payload (default 100)
           --data-root PATH      parent of the run directory (default: the temp directory)
+          --read-ahead-ab       after the two sweeps, 3 rounds of evicted sweeps with the engine's read-ahead
+                                (AppContext switch Actors.Wal.ReadAhead) off and on, interleaved
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -93,6 +95,13 @@ public static class ColdMillionRun
         var settings = new ColdMillionSettings();
         for (int i = 1; i < args.Length; i += 2)
         {
+            if (args[i] == "--read-ahead-ab")
+            {
+                settings.ReadAheadAb = true;
+                i--; // a flag without a value
+                continue;
+            }
+
             string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
             switch (args[i])
             {
@@ -209,11 +218,52 @@ public static class ColdMillionRun
             restart.AddRow(table, "drop_caches once, then one grain after another");
             alone.AddRow(table, "the log's files evicted before each call");
             output.WriteLine(table);
+            if (settings.ReadAheadAb)
+            {
+                await ReadAheadAbAsync(settings, context, sample, walDirectory, output);
+            }
         }
         finally
         {
             await measured.StopAsync();
         }
+    }
+
+    /// <summary>
+    /// The evicted sweep with the engine's read-ahead off and on, interleaved within each round (the grains are deactivated
+    /// before each sweep), so a shared machine's load falls on both alike.
+    /// </summary>
+    private static async Task ReadAheadAbAsync(ColdMillionSettings settings, BenchContext context, IReadOnlyList<IBenchGrain> sample, string walDirectory, TextWriter output)
+    {
+        const int Rounds = 3;
+        string[] variants = ["off", "on"];
+        var sweeps = variants.ToDictionary(v => v, _ => new List<Sweep>());
+        for (int round = 0; round < Rounds; round++)
+        {
+            foreach (string variant in variants)
+            {
+                AppContext.SetSwitch("Actors.Wal.ReadAhead", variant == "on");
+                await GrainDeactivator.DeactivateAllAsync(context, sample);
+                Sweep sweep = await SweepAsync(settings, sample, evictBeforeEach: walDirectory);
+                sweeps[variant].Add(sweep);
+                BenchContext.Progress($"cold-million: read-ahead {variant}, round {round + 1}: p50 {Fmt.Duration(sweep.Latency.Percentile(0.5))}, p99 {Fmt.Duration(sweep.Latency.Percentile(0.99))}, load {sweep.Load?.OneMinute:0.00}");
+            }
+        }
+
+        AppContext.SetSwitch("Actors.Wal.ReadAhead", true);
+        output.WriteLine();
+        output.WriteLine($"Read-ahead variants, the log's files evicted before each call, {Rounds} rounds interleaved:");
+        output.WriteLine();
+        var table = new MarkdownTable("read-ahead, round", "first call p50", "p99", "max", "read calls p50 / p99 / max", "KiB read from storage p50 / p99 / max", "load avg 1 min");
+        for (int round = 0; round < Rounds; round++)
+        {
+            foreach (string variant in variants)
+            {
+                sweeps[variant][round].AddRow(table, $"{variant}, {round + 1}");
+            }
+        }
+
+        output.WriteLine(table);
     }
 
     private static async Task AddCrowdStreamAsync(WriteAheadLog log, string stream, ReadOnlyMemory<byte>[] oneEvent, ReadOnlyMemory<byte> state)
@@ -293,5 +343,7 @@ public static class ColdMillionRun
         public int PayloadBytes { get; set; } = 100;
 
         public string DataRoot { get; set; } = Path.GetTempPath();
+
+        public bool ReadAheadAb { get; set; }
     }
 }

@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using Actors.Orleans.Clustering;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Actors.Replication.Options;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 
 namespace Actors.Orleans.Benchmarks.Hosting;
@@ -18,7 +20,8 @@ public static class ClusterSiloBuilder
     /// <summary>The cluster and service id of the replicating silos.</summary>
     public const string ClusterId = "bench-cluster";
 
-    public static IHost Build(SiloSettings settings, string connectionString, int replicationFactor, string siloName)
+    /// <param name="followerApplyDelay">The replicas' <c>ReplicaOptions.FollowerApplyDelay</c>; null: the library's default.</param>
+    public static IHost Build(SiloSettings settings, string connectionString, int replicationFactor, string siloName, TimeSpan? followerApplyDelay = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrEmpty(settings.WalDirectory);
@@ -54,6 +57,10 @@ public static class ClusterSiloBuilder
                 o.ConnectionString = connectionString;
                 o.ReplicationFactor = replicationFactor;
             });
+            if (followerApplyDelay is { } delay)
+            {
+                silo.Services.Configure<ReplicaOptions>(o => o.FollowerApplyDelay = delay);
+            }
         });
         return builder.Build();
     }

@@ -25,7 +25,7 @@ public static class ClosedLoopRunner
             callers[i] = Task.Run(() => CallUntilAsync(grain, payload, measureFrom, measureUntil));
         }
 
-        Task<long> allocated = AllocatedBetweenAsync(measureFrom, measureUntil);
+        Task<(long Allocated, TimeSpan Cpu)> spent = SpentBetweenAsync(measureFrom, measureUntil);
         (long Calls, LatencyHistogram Latencies)[] results = await Task.WhenAll(callers);
         LoadAverage load = LoadAverage.Read();
         var latencies = new LatencyHistogram();
@@ -36,16 +36,24 @@ public static class ClosedLoopRunner
             latencies.Add(callerLatencies);
         }
 
-        return new CallRound(calls, measured.TotalSeconds, latencies, load, await allocated);
+        (long allocated, TimeSpan cpu) = await spent;
+        return new CallRound(calls, measured.TotalSeconds, latencies, load, allocated, cpu);
     }
 
-    /// <summary>The process's allocated bytes between two stopwatch timestamps (read when each passes).</summary>
-    private static async Task<long> AllocatedBetweenAsync(long from, long until)
+    /// <summary>The process's allocated bytes and CPU time (user + system, all threads) between two stopwatch timestamps (read when each passes).</summary>
+    private static async Task<(long Allocated, TimeSpan Cpu)> SpentBetweenAsync(long from, long until)
     {
         await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), from) is { Ticks: > 0 } wait ? wait : TimeSpan.Zero);
         long before = GC.GetTotalAllocatedBytes(precise: false);
+        TimeSpan cpuBefore = ProcessCpu();
         await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until) is { Ticks: > 0 } rest ? rest : TimeSpan.Zero);
-        return GC.GetTotalAllocatedBytes(precise: false) - before;
+        return (GC.GetTotalAllocatedBytes(precise: false) - before, ProcessCpu() - cpuBefore);
+    }
+
+    private static TimeSpan ProcessCpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private static async Task<(long Calls, LatencyHistogram Latencies)> CallUntilAsync(

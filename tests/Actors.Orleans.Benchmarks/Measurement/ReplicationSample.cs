@@ -9,17 +9,18 @@ namespace Actors.Orleans.Benchmarks.Measurement;
 /// <summary>
 /// The replicating silos' own exact counts, summed over the silos (taken before and after a round: the difference is what
 /// the round cost): writes and the entries that carried them, frames sent between the silos,
-/// entries written and fsyncs of the entry logs.
+/// entries written, the replicas' completed syncs (each a wait on its silo's journal) and the journals' own fsyncs.
 /// </summary>
-public sealed record ReplicationSample(long Writes, long Entries, long Frames, long EntriesWritten, long Syncs)
+public sealed record ReplicationSample(long Writes, long Entries, long Frames, long EntriesWritten, long Syncs, long JournalSyncs)
 {
     /// <summary>Reads the counts of <paramref name="silos"/> now (each count read on its own: a sample under load may mix bursts).</summary>
     public static ReplicationSample Take(IEnumerable<IHost> silos)
     {
         ArgumentNullException.ThrowIfNull(silos);
-        long writes = 0, entries = 0, frames = 0, written = 0, syncs = 0;
+        long writes = 0, entries = 0, frames = 0, written = 0, syncs = 0, journalSyncs = 0;
         foreach (IHost silo in silos)
         {
+            journalSyncs += silo.Services.GetRequiredService<SiloReplicas>().JournalSyncs;
             ReplicaMessagingCounts transport = silo.Services.GetRequiredService<OrleansReplicaMessaging>().Counts;
             frames += transport.Sent;
             foreach (HeldReplica held in silo.Services.GetRequiredService<SiloReplicas>().Held)
@@ -32,7 +33,7 @@ public sealed record ReplicationSample(long Writes, long Entries, long Frames, l
             }
         }
 
-        return new ReplicationSample(writes, entries, frames, written, syncs);
+        return new ReplicationSample(writes, entries, frames, written, syncs, journalSyncs);
     }
 
     /// <summary>What happened between <paramref name="before"/> and this sample.</summary>
@@ -41,6 +42,6 @@ public sealed record ReplicationSample(long Writes, long Entries, long Frames, l
         ArgumentNullException.ThrowIfNull(before);
         return new ReplicationSample(
             Writes - before.Writes, Entries - before.Entries, Frames - before.Frames,
-            EntriesWritten - before.EntriesWritten, Syncs - before.Syncs);
+            EntriesWritten - before.EntriesWritten, Syncs - before.Syncs, JournalSyncs - before.JournalSyncs);
     }
 }

@@ -65,6 +65,9 @@ public sealed class BenchOptions
     /// <summary>The cluster section's replication factor (<c>WriteAheadLogReplicationOptions.ReplicationFactor</c>).</summary>
     public int ReplicationFactor { get; set; } = DefaultReplicationFactor;
 
+    /// <summary>The cluster section's <c>ReplicaOptions.FollowerApplyDelay</c>; null: the library's default.</summary>
+    public TimeSpan? FollowerApplyDelay { get; set; }
+
     /// <summary>The PostgreSQL server's loopback port; 0 picks a free one.</summary>
     public int PostgreSqlPort { get; set; }
 

@@ -20,6 +20,9 @@ public static class BenchOptionsParser
                                     all (default all = throughput,history,activation)
           --replication-factor N    cluster: the three silos' replication factor (default 3; the library
                                     refuses what it does not support yet, naming the setting)
+          --follower-apply-delay-ms MS
+                                    cluster: the replicas' ReplicaOptions.FollowerApplyDelay (default: the
+                                    library's; 0 applies every burst of committed entries at once)
           --minutes M               sustained: minutes of windows, the variants in turn (default 30)
           --window-seconds S        sustained: seconds per window (default 10)
           --journal-history H       keep-all or reclaim: what the WAL journaled grains' log keeps of
@@ -82,6 +85,7 @@ public static class BenchOptionsParser
             case "--csv": options.CsvPath = value; break;
             case "--data-root": options.DataRoot = value; break;
             case "--replication-factor": options.ReplicationFactor = (int)Positive(name, Int(value)); break;
+            case "--follower-apply-delay-ms": options.FollowerApplyDelay = TimeSpan.FromMilliseconds(NotNegative(name, double.Parse(value, CultureInfo.InvariantCulture))); break;
             case "--pg-port": options.PostgreSqlPort = (int)NotNegative(name, Int(value)); break;
             default: throw new ArgumentException($"unknown option {name}\n{Usage}");
         }

@@ -98,8 +98,8 @@ public static class ClusterSection
         }
 
         var rounds = series.Select(_ => new List<CallRound>()).ToArray();
-        var perRound = new MarkdownTable("round", "topology", "variant", "calls/s", "p50", "p99", "load avg (1/5/15 min)");
-        var costs = new MarkdownTable("round", "variant", "writes per entry", "frames per call", "entries written per call", "fsyncs per call", "allocated per call");
+        var perRound = new MarkdownTable("round", "topology", "variant", "calls/s", "p50", "p99", "CPU per call", "load avg (1/5/15 min)");
+        var costs = new MarkdownTable("round", "variant", "writes per entry", "frames per call", "entries written per call", "replica syncs per call", "journal fsyncs per call", "allocated per call");
         for (int round = 0; round < context.Options.Rounds; round++)
         {
             for (int step = 0; step < series.Count; step++)
@@ -117,13 +117,15 @@ public static class ClusterSection
                         Fmt.Invariant($"{cost.Frames / calls:0.00}"),
                         Fmt.Invariant($"{cost.EntriesWritten / calls:0.00}"),
                         Fmt.Invariant($"{cost.Syncs / calls:0.00}"),
+                        Fmt.Invariant($"{cost.JournalSyncs / calls:0.000}"),
                         Fmt.Invariant($"{result.AllocatedBytesPerCall:0} B"));
                 }
 
                 rounds[s].Add(result);
                 perRound.Add((round + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), series[s].Topology, series[s].Variant.Title,
-                    Fmt.Rate(result.CallsPerSecond), Fmt.Duration(result.P50Nanoseconds), Fmt.Duration(result.P99Nanoseconds), result.Load.ToString());
-                BenchContext.Progress($"cluster round {round + 1}/{context.Options.Rounds} {series[s].Topology} {series[s].Variant.Key}: {Fmt.Rate(result.CallsPerSecond)} calls/s, p99 {Fmt.Duration(result.P99Nanoseconds)}, load {result.Load}");
+                    Fmt.Rate(result.CallsPerSecond), Fmt.Duration(result.P50Nanoseconds), Fmt.Duration(result.P99Nanoseconds),
+                    Fmt.Invariant($"{result.CpuMicrosecondsPerCall:0.0} µs"), result.Load.ToString());
+                BenchContext.Progress($"cluster round {round + 1}/{context.Options.Rounds} {series[s].Topology} {series[s].Variant.Key}: {Fmt.Rate(result.CallsPerSecond)} calls/s, p99 {Fmt.Duration(result.P99Nanoseconds)}, CPU {result.CpuMicrosecondsPerCall:0.0} µs per call, load {result.Load}");
             }
         }
 

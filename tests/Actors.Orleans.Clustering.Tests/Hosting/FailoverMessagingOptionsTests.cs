@@ -15,16 +15,19 @@ public sealed class FailoverMessagingOptionsTests
 
         Assert.Equal(FailoverMessagingOptions.MaxForwardCount, options.MaxForwardCount);
         Assert.True(options.MaxForwardCount > new SiloMessagingOptions().MaxForwardCount);
+        Assert.Equal(FailoverMessagingOptions.StopDrain, options.WaitForMessageToBeQueuedForOutboundTime);
+        Assert.True(options.WaitForMessageToBeQueuedForOutboundTime > new SiloMessagingOptions().WaitForMessageToBeQueuedForOutboundTime);
     }
 
     [Fact]
     public void PostConfigure_ValueTheSiloSet_Kept()
     {
-        var options = new SiloMessagingOptions { MaxForwardCount = 1 };
+        var options = new SiloMessagingOptions { MaxForwardCount = 1, WaitForMessageToBeQueuedForOutboundTime = TimeSpan.FromMilliseconds(300) };
 
         Configure(3).PostConfigure(null, options);
 
         Assert.Equal(1, options.MaxForwardCount);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), options.WaitForMessageToBeQueuedForOutboundTime);
     }
 
     [Fact]
@@ -35,6 +38,7 @@ public sealed class FailoverMessagingOptionsTests
         Configure(1).PostConfigure(null, options);
 
         Assert.Equal(new SiloMessagingOptions().MaxForwardCount, options.MaxForwardCount);
+        Assert.Equal(new SiloMessagingOptions().WaitForMessageToBeQueuedForOutboundTime, options.WaitForMessageToBeQueuedForOutboundTime);
     }
 
     private static FailoverMessagingOptions Configure(int replicationFactor) =>

@@ -21,9 +21,16 @@ public static class ReplicatedTestCluster
     /// <see cref="OrleansMembershipSchema"/>) instead of TestingHost's own.</param>
     /// <param name="loopbackMessaging">The replicas talk through the in-process <see cref="LoopbackReplicaMessaging"/> (links
     /// can be cut); false: through the transport <c>AddWriteAheadLogReplication</c> registers (Orleans messaging).</param>
-    public static async Task<TestCluster> StartAsync(string root, string connectionString, string clusterId, short silos, int partitionCount, bool adoNetMembership = false, int replicationFactor = 1, bool loopbackMessaging = true)
+    /// <param name="tcpTransport">Real loopback sockets between the silos and to the client's gateway instead of
+    /// TestingHost's default in-memory transport.</param>
+    public static Task<TestCluster> StartAsync(string root, string connectionString, string clusterId, short silos, int partitionCount, bool adoNetMembership = false, int replicationFactor = 1, bool loopbackMessaging = true, bool tcpTransport = false)
     {
         var builder = new TestClusterBuilder(silos);
+        if (tcpTransport)
+        {
+            builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
+        }
+
         if (adoNetMembership)
         {
             builder.Options.UseTestClusterMembership = false;
@@ -39,35 +46,27 @@ public static class ReplicatedTestCluster
         builder.Properties["ReplicationFactor"] = replicationFactor.ToString(CultureInfo.InvariantCulture);
         builder.Properties["LoopbackMessaging"] = loopbackMessaging ? "true" : "false";
         builder.AddSiloBuilderConfigurator<Configurator>();
-        TestCluster cluster = builder.Build();
-        try
-        {
-            await cluster.DeployAsync();
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
-
-        return cluster;
+        return AsyncDisposableStart.StartAsync(builder.Build(), cluster => cluster.DeployAsync());
     }
+
+    /// <summary>The services of an in-process silo.</summary>
+    internal static IServiceProvider Services(SiloHandle silo) => ((InProcessSiloHandle)silo).SiloHost.Services;
 
     /// <summary>The partition replicas an in-process silo runs, for assertions.</summary>
     internal static SiloReplicas Replicas(SiloHandle silo) =>
-        ((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<SiloReplicas>();
+        Services(silo).GetRequiredService<SiloReplicas>();
 
     /// <summary>The activations an in-process silo tracks by partition.</summary>
     internal static PartitionActivations Activations(SiloHandle silo) =>
-        ((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<PartitionActivations>();
+        Services(silo).GetRequiredService<PartitionActivations>();
 
     /// <summary>The replica number of an in-process silo.</summary>
     internal static int ReplicaId(SiloHandle silo) =>
-        ((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<ClusterReplica>().Id;
+        Services(silo).GetRequiredService<ClusterReplica>().Id;
 
     /// <summary>The partition view of an in-process silo (its cached rows), for assertions.</summary>
     internal static PartitionedGrainLogResolver Resolver(SiloHandle silo) =>
-        ((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<PartitionedGrainLogResolver>();
+        Services(silo).GetRequiredService<PartitionedGrainLogResolver>();
 
     private sealed class ClientConfigurator : IClientBuilderConfigurator
     {

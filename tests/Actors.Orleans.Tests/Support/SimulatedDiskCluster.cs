@@ -30,7 +30,7 @@ public static class SimulatedDiskCluster
         builder.AddSiloBuilderConfigurator<Configurator>();
         try
         {
-            return await TestClusterDeployment.DeployAsync(builder);
+            return await AsyncDisposableStart.StartAsync(builder.Build(), cluster => cluster.DeployAsync());
         }
         finally
         {

@@ -20,7 +20,7 @@ public static class WalTestCluster
         builder.Properties["WalSegmentBytes"] = segmentSizeBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
         builder.Properties["WalMode"] = mode.ToString();
         builder.AddSiloBuilderConfigurator<Configurator>();
-        return await TestClusterDeployment.DeployAsync(builder);
+        return await AsyncDisposableStart.StartAsync(builder.Build(), cluster => cluster.DeployAsync());
     }
 
     /// <summary>The log of the cluster's primary silo (in-process).</summary>

@@ -158,6 +158,38 @@ public sealed class ReplicatedEventLogTests
     }
 
     /// <summary>
+    /// Followers that defer applying for an hour (<see cref="CommittedEntryApplier.FollowerApplyDelay"/>) hold little of the
+    /// acknowledged writes in their materialized logs; the leader is killed, and the new leader's catch-up cuts its
+    /// applier's wait short: it reads every acknowledged event within the test's timeout, and its next append follows them.
+    /// </summary>
+    [Fact]
+    public async Task LeaderKilled_FollowersDeferringApplyForAnHour_NewLeaderCatchesUpAtOnceAndReadsEveryAcknowledgedEvent()
+    {
+        await using var cluster = await MaterializedReplicas.StartAsync(FailoverOptions(), followerApplyDelay: TimeSpan.FromHours(1));
+        var acknowledged = new Dictionary<string, long>();
+        for (var i = 0; i < 30; i++)
+        {
+            var stream = $"order/{i % 5}";
+            acknowledged[stream] = await AppendOnLeaderAsync(cluster, 1, stream, $"e{i}");
+        }
+
+        var oldLeader = await cluster.Replicas.LeaderAsync(1, Generous);
+        await cluster.KillAsync(oldLeader.Id);
+        var newLeader = await cluster.Replicas.LeaderAsync(oldLeader.Status.Epoch + 1, Generous);
+        var log = cluster.LogOf(newLeader.Id);
+        await log.CatchUpAsync().WaitAsync(Generous);
+
+        foreach (var (stream, version) in acknowledged)
+        {
+            var read = await log.ReadStreamAsync(stream);
+            Assert.True(read.Version >= version, $"{stream}: the new leader {newLeader.Id} reads version {read.Version} after its catch-up, {version} was acknowledged");
+        }
+
+        long afterFailover = await AppendOnLeaderAsync(cluster, newLeader.Status.Epoch, "order/0", "after failover");
+        Assert.True(afterFailover > acknowledged["order/0"], $"the append after the failover got version {afterFailover}");
+    }
+
+    /// <summary>
     /// Appends through whichever replica leads (an epoch of at least <paramref name="minEpoch"/>) and returns the
     /// acknowledged version. Leadership may move under a loaded machine (a late heartbeat starts another epoch): a refusal
     /// (nothing appended) or an unknown outcome (not acknowledged) is retried on the then leader, so only acknowledged
@@ -307,12 +339,12 @@ public sealed class ReplicatedEventLogTests
 
         public IEnumerable<CommittedEntryApplier> Appliers => _appliers.Values;
 
-        public static async Task<MaterializedReplicas> StartAsync(ReplicaOptions options)
+        public static async Task<MaterializedReplicas> StartAsync(ReplicaOptions options, TimeSpan followerApplyDelay = default)
         {
             var cluster = new MaterializedReplicas(new HostedReplicas(3, options));
             foreach (var host in cluster.Replicas.Running)
             {
-                var applier = new CommittedEntryApplier(host, new InMemoryEventLog());
+                var applier = new CommittedEntryApplier(host, new InMemoryEventLog()) { FollowerApplyDelay = followerApplyDelay };
                 cluster._appliers[host.Id] = applier;
                 applier.Start();
             }

@@ -67,6 +67,49 @@ public sealed class EntryJournalTests : EntryLogTestBase
     }
 
     [Fact]
+    public async Task RequestSync_WithCallback_CallsItOnceAfterItsCompletion()
+    {
+        using var journal = OpenJournal();
+        using var a = journal.OpenLog(1, LogDirectory("a"));
+        a.Append(Entry(1, 1, "a"));
+        var calls = 0;
+        var called = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        EntryLogSync? sync = null;
+        var state = new object();
+
+        sync = a.RequestSync(
+            s =>
+            {
+                Assert.Same(state, s);
+                Interlocked.Increment(ref calls);
+                called.TrySetResult(Volatile.Read(ref sync) is not { } requested || requested.Completion.IsCompletedSuccessfully);
+            },
+            state);
+        Assert.True(await called.Task.WaitAsync(Generous), "the callback ran before the sync's completion had completed");
+        a.CompleteSync(sync);
+        a.Append(Entry(2, 1, "a"));
+        a.Sync();
+
+        Assert.Equal(2, a.DurableLsn);
+        Assert.Equal(1, Volatile.Read(ref calls));
+    }
+
+    [Fact]
+    public void RequestSync_WithCallbackWhenEverythingIsDurable_CallsItBeforeReturning()
+    {
+        using var journal = OpenJournal();
+        using var a = journal.OpenLog(1, LogDirectory("a"));
+        a.Append(Entry(1, 1, "a"));
+        a.Sync();
+        var calls = 0;
+
+        var sync = a.RequestSync(_ => calls++, null);
+
+        Assert.Equal(1, calls);
+        Assert.True(sync.Completion.IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public void CompleteSync_BeforeItsCompletion_IsRefused()
     {
         using var journal = OpenJournal();

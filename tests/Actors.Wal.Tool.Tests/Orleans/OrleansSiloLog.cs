@@ -24,8 +24,7 @@ public sealed class OrleansSiloLog : IAsyncLifetime
         var builder = new TestClusterBuilder(1);
         builder.Properties["ToolTestsLog"] = _temp.Path;
         builder.AddSiloBuilderConfigurator<Configurator>();
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        _cluster = await AsyncDisposableStart.StartAsync(builder.Build(), cluster => cluster.DeployAsync());
         IGrainFactory grains = _cluster.GrainFactory;
         for (int i = 1; i <= 3; i++)
         {

@@ -10,7 +10,7 @@ namespace Actors.Benchmarks.Peers;
 /// <see cref="EntryJournal"/> with its default options, and each writer owning one <see cref="JournaledEntryLog"/> of it
 /// in a directory of its own, as each replica of a silo owns one. One acknowledged write is what a replica's driver loop
 /// does for a burst of one entry: <see cref="JournaledEntryLog.Append(LoggedEntry)"/> of the next LSN (epoch 1),
-/// <see cref="JournaledEntryLog.RequestSync"/>, an await of the sync's completion that observes a fault without throwing
+/// <see cref="JournaledEntryLog.RequestSync()"/>, an await of the sync's completion that observes a fault without throwing
 /// (as <c>ReplicaHost.ReportSyncWhenCompleteAsync</c> does), then <see cref="JournaledEntryLog.CompleteSync"/> on the
 /// writer's own continuation, which throws when the journal failed. Counters: <see cref="EntryJournal.RecordsAppended"/>
 /// and <see cref="EntryJournal.Syncs"/> (the group commit's fdatasyncs; a segment's seal is not counted).
