@@ -160,7 +160,8 @@ public sealed class ReplicationFailoverTests(PostgresServer postgres) : IDisposa
                 Assert.Fail($"grain {grain}: adding {entry} was acknowledged (by {silo}) with one replica of three left");
                 return false;
             }
-            catch (Exception ex) when (ex is WriteAheadLogUnavailableException or SiloUnavailableException or OrleansMessageRejectionException)
+            catch (Exception ex) when (ex is WriteAheadLogUnavailableException or SiloUnavailableException or OrleansMessageRejectionException
+                or global::Orleans.Runtime.Messaging.ConnectionFailedException)
             {
                 return false;
             }
