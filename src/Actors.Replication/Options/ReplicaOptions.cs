@@ -105,8 +105,9 @@ public sealed class ReplicaOptions
 
     /// <summary>
     /// The leader never removes a lagging or silent follower from the in-sync set when that would leave fewer than this many
-    /// replicas in it (the leader included). Null (the default): a majority of the partition's replicas (2 of 3, 3 of 5;
-    /// 1 of 1, 2 of 2). A value above the partition's replica count counts as that count.
+    /// replicas in it (the leader included). Null (the default): a majority of the partition's replicas, but never all of
+    /// them (2 of 3, 3 of 4, 3 of 5; 1 of 1 and 1 of 2, so that factor 2 keeps serving after one failure). A value above the
+    /// partition's replica count counts as that count.
     /// </summary>
     /// <remarks>
     /// <para>Why a majority: a leader cut off from its followers but not from the store could otherwise shrink the set to
@@ -119,7 +120,10 @@ public sealed class ReplicaOptions
     /// follower has joined the set in its place, or abandoned as outcome unknown when the leader is deposed. So factor 3
     /// tolerates one failed replica without stalling; with two failed, writes wait until one returns (its read lease runs
     /// out as well, so the silos refuse new calls as retryable). 1 restores the older behaviour (a leader may shrink the
-    /// set to itself: writes go on with one replica left, and a cut leader keeps its partitions).</para>
+    /// set to itself: writes go on with one replica left, and a cut leader keeps its partitions). Factor 2 has no majority
+    /// that survives a failure, so its default is 1: a follower takes over a dead leader, and a leader cut from its follower
+    /// but not from the store keeps its partitions until Orleans's membership stops it (set 2 to have its writes wait
+    /// instead).</para>
     /// </remarks>
     public int? MinInSyncReplicas { get; set; }
 
@@ -128,7 +132,7 @@ public sealed class ReplicaOptions
     public int InSyncFloor(int replicaCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(replicaCount, 1);
-        return Math.Min(MinInSyncReplicas ?? (replicaCount / 2) + 1, replicaCount);
+        return Math.Min(MinInSyncReplicas ?? Math.Max(1, Math.Min((replicaCount / 2) + 1, replicaCount - 1)), replicaCount);
     }
 
     /// <summary>Fails with <see cref="InvalidReplicaOptionsException"/> naming the first invalid setting.</summary>
