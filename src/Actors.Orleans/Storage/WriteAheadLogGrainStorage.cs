@@ -115,7 +115,18 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         }
 
         IEventLog log = await _logs.GetLogAsync(grainId).ConfigureAwait(false);
-        AppendResult appended = await AppendAsync(log, streamId, expected, record, stateName, grainId, grainState.ETag).ConfigureAwait(false);
+        AppendResult appended;
+        try
+        {
+            // Awaited here, not in a helper of its own: a second async method per write was a second state machine box,
+            // task and continuation run on every write's completion.
+            appended = await log.AppendAsync(streamId, expected, [record]).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (AppendFailure(ex, streamId, stateName, grainId, grainState.ETag) is { } translated)
+        {
+            throw translated;
+        }
+
         grainState.ETag = appended.LastVersion.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
         WalProviderInstruments.StateWritten(_name, record.Length);
@@ -203,19 +214,30 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         {
             return await log.AppendAsync(streamId, expected, [record]).ConfigureAwait(false);
         }
-        catch (StreamVersionConflictException conflict)
+        catch (Exception ex) when (AppendFailure(ex, streamId, stateName, grainId, etag) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    /// <summary>
+    /// The provider's error for a failed append of state <paramref name="stateName"/>: <see cref="InconsistentStateException"/>
+    /// for a stale <paramref name="etag"/> (counted as a conflict), the translated engine error otherwise; null for an
+    /// error that passes through as it is.
+    /// </summary>
+    private Exception? AppendFailure(Exception exception, string streamId, string stateName, GrainId grainId, string? etag)
+    {
+        if (exception is StreamVersionConflictException conflict)
         {
             WalProviderInstruments.EtagConflict(_name);
-            throw new InconsistentStateException(
+            return new InconsistentStateException(
                 $"Writing {What(stateName, grainId)} refused: its ETag '{etag ?? "(none)"}' is not the stored version {conflict.ActualVersion} (another activation wrote, or the state was read before a later write). Nothing was stored.",
                 conflict.ActualVersion.ToString(CultureInfo.InvariantCulture),
                 etag,
                 conflict);
         }
-        catch (Exception ex) when (LogErrors.Translate(ex, $"Writing {What(stateName, grainId)}", streamId) is { } translated)
-        {
-            throw translated;
-        }
+
+        return LogErrors.Translate(exception, $"Writing {What(stateName, grainId)}", streamId);
     }
 
     /// <summary>Makes the stored write the stream's checkpoint every <c>CheckpointEveryWrites</c> writes; never fails the write.</summary>
