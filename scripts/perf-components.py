@@ -9,7 +9,11 @@ recorded) it prints CPU µs per append per component; the sample periods (cpu-cl
 Used for issue 65's engine-against-bare-loop profile (docs/benchmarks.md, "Write path"):
   bash scripts/engine-profile.sh OUT wal 256 100 8 && perf script -i OUT/wal-256x100.perf.data \\
     | python3 scripts/perf-components.py --appends N
-usage: perf script -i FILE | python3 scripts/perf-components.py [--appends N] [--tsv]
+With --owners it splits by owner instead (the Orleans providers' profile in docs/benchmarks.md, "IPersistentState
+through Orleans"): each sample goes to the assembly of its innermost managed frame outside the base library (CoreLib
+leaves count for their caller; the thread pool's dispatch loop is its own row), or to the system call it lies under,
+and --calls N gives CPU µs per call.
+usage: perf script -i FILE | python3 scripts/perf-components.py [--appends N | --owners [--calls N]] [--tsv]
 """
 import collections
 import re
@@ -51,6 +55,8 @@ SYSCALLS = [
     ("__x64_sys_clock_nanosleep", "sleep"),
     ("__x64_sys_epoll_wait", "epoll"),
 ]
+FRAME = re.compile(r"\[([\w.]+)\] ([\w.`<>,\[\]+]+::[\w.`<>]+)\(")
+BASE_LIBRARY = ("System.Private.CoreLib", "System.Runtime", "System.Collections.Concurrent", "System.Linq", "System.Collections")
 HEADER = re.compile(r"^(?P<comm>.*?)\s+\d+\s+\d+\.\d+:\s+(?P<period>\d+)\s+\S+")
 
 
@@ -99,14 +105,40 @@ def component(comm, frames):
     return "other"
 
 
+def owner(frames):
+    """The owner of a sample: a system call, the thread pool's dispatch, or the assembly of the innermost managed frame
+    outside the base library ("(kernel)" when the sample itself is in the kernel)."""
+    text = "\n".join(frames)
+    for marker, call in SYSCALLS:
+        if marker in text and call in ("fdatasync", "sched_yield", "futex"):
+            return {"fdatasync": "kernel: fdatasync", "sched_yield": "kernel: sched_yield (idle spinning)", "futex": "kernel: futex"}[call]
+    kernel = " (kernel)" if "kernel.kallsyms" in frames[0] else ""
+    for frame in frames:
+        m = FRAME.search(frame)
+        if not m:
+            continue
+        if m.group(1) in BASE_LIBRARY:
+            if "ThreadPoolWorkQueue::Dispatch" in m.group(2) or "WorkerThread" in m.group(2):
+                return "thread pool dispatch" + kernel
+            continue
+        return m.group(1) + kernel
+    if kernel:
+        return "kernel: other"
+    return "JIT" if "libclrjit" in frames[0] else "native (runtime, libc; unattributed)"
+
+
 def main():
     args = sys.argv[1:]
     appends = None
     tsv = False
+    owners = False
     while args:
-        if args[0] == "--appends":
+        if args[0] in ("--appends", "--calls"):
             appends = float(args[1])
             args = args[2:]
+        elif args[0] == "--owners":
+            owners = True
+            args = args[1:]
         elif args[0] == "--tsv":
             tsv = True
             args = args[1:]
@@ -118,7 +150,7 @@ def main():
 
     def flush():
         if comm is not None and frames:
-            c = component(comm, frames)
+            c = owner(frames) if owners else component(comm, frames)
             ns[c] += period
             threads[c][comm.split()[0] if comm.startswith(".NET") is False else comm] += period
 
@@ -138,8 +170,9 @@ def main():
         for name, v in ns.most_common():
             print(f"{name}\t{v}\t{v / 1e3 / appends if appends else 0:.4f}")
         return
-    print(f"CPU sampled: {total / 1e6:,.0f} ms" + (f" over {appends:,.0f} appends: {total / 1e3 / appends:.2f} µs per append" if appends else ""))
-    print("| component | share | CPU µs/append | threads |" if appends else "| component | share | threads |")
+    unit = "call" if owners else "append"
+    print(f"CPU sampled: {total / 1e6:,.0f} ms" + (f" over {appends:,.0f} {unit}s: {total / 1e3 / appends:.2f} µs per {unit}" if appends else ""))
+    print(f"| {'owner' if owners else 'component'} | share | CPU µs/{unit} | threads |" if appends else f"| {'owner' if owners else 'component'} | share | threads |")
     print("| --- | --- | --- | --- |" if appends else "| --- | --- | --- |")
     for name, v in ns.most_common():
         who = ", ".join(f"{t.strip()} {100.0 * k / v:.0f}%" for t, k in threads[name].most_common(2))
