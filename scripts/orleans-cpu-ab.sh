@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Orleans providers' write path of this tree against another revision's (issue 65, part 3), in one run: ROUNDS
 # interleaved rounds (the order alternates each round), each a separate process of tests/Actors.Orleans.Benchmarks'
-# throughput section per build (256 callers x 100 B, VARIANTS, one measured period each). Prints every period's calls/s,
+# throughput section per build (256 callers x 100 B, VARIANTS, one measured period each; this tree's benchmark program,
+# as committed, built on each side's src/, so only the providers and the engine differ). Prints every period's calls/s,
 # CPU µs per call (the whole process: silo, callers, log) and allocated B per call with the load average, then per build
 # and variant the median and min-max. CPU and bytes per call are what a change to the provider or the engine moves; the
 # rates need a quiet machine (it refuses at a 1-minute load >= 1.5 unless FORCE=1).
@@ -41,6 +42,9 @@ rev="$(git -C "${repo}" rev-parse --short "${base}")"
 echo "orleans-cpu-ab.sh: building the base ${rev} in ${work}/base" >&2
 mkdir -p "${work}/base" "${work}/data"
 git -C "${repo}" archive "${rev}" | tar -x -C "${work}/base"
+# The same benchmark program on both sides (this tree's, as committed): only the providers and the engine differ.
+rm -rf "${work}/base/tests/Actors.Orleans.Benchmarks"
+git -C "${repo}" archive HEAD tests/Actors.Orleans.Benchmarks | tar -x -C "${work}/base"
 dotnet build -c Release "${work}/base/${project}" -v q -nologo >/dev/null
 builds=("head:${repo}/${dll}" "base-${rev}:${work}/base/${dll}")
 
@@ -54,7 +58,8 @@ for round in $(seq 1 "${rounds}"); do
     # [time] throughput round 1/1 VARIANT: R calls/s, p50 .., p99 .., mean .., A B allocated per call, C µs CPU per call, load L1 L5 L15
     lines="$(grep -E 'throughput round 1/1 .*µs CPU per call' <<<"${out}" || true)"
     if [[ -z "${lines}" ]]; then
-      echo "orleans-cpu-ab.sh: round ${round} ${name}: no result line (a base without the CPU column prints none)" >&2
+      echo "orleans-cpu-ab.sh: round ${round} ${name}: no result line" >&2
+      echo "${out}" | tail -20 >&2
       exit 1
     fi
     while IFS= read -r line; do
