@@ -15,6 +15,7 @@ public sealed partial class WriteAheadLog
     /// registers a callback (no extra task).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit] // the id's stack buffer (1 KiB) is read only where StreamId.Encode wrote it: not zeroed per append
     public ValueTask<AppendResult> AppendAsync(
         string streamId,
         long expectedVersion,
@@ -61,6 +62,7 @@ public sealed partial class WriteAheadLog
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
     public ValueTask<CheckpointResult> WriteCheckpointAsync(
         string streamId,
         long version,
@@ -98,6 +100,7 @@ public sealed partial class WriteAheadLog
     }
 
     /// <inheritdoc />
+    [SkipLocalsInit]
     public ValueTask<AppendResult> DeleteStreamAsync(string streamId, long expectedVersion, CancellationToken cancellationToken = default)
     {
         Span<byte> id = stackalloc byte[StreamId.MaxByteLength];
@@ -219,6 +222,7 @@ public sealed partial class WriteAheadLog
     /// </remarks>
     public Task WhenMaintenanceIdleAsync() => _maintenance?.WhenIdleAsync() ?? Task.CompletedTask;
 
+    [SkipLocalsInit]
     private static ulong Hash(string streamId)
     {
         Span<byte> id = stackalloc byte[StreamId.MaxByteLength];

@@ -8,7 +8,8 @@ public sealed class WriteAheadLogGrainStorageOptions : WalProviderOptions
 
     /// <summary>
     /// Every this many writes of a state, the provider also stores the state as the stream's checkpoint, which lets the
-    /// log reclaim the older versions (only the newest value of a state is ever read). At least 1. Default 16.
+    /// log reclaim the older versions (only the newest value of a state is ever read): at the stream versions that are
+    /// multiples of it, and at the next write after a checkpoint failed. At least 1. Default 16.
     /// </summary>
     public int CheckpointEveryWrites { get; set; } = DefaultCheckpointEveryWrites;
 

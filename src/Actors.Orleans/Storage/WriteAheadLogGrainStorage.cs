@@ -36,6 +36,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
     private readonly ValueCodecs _codecs;
     private readonly IActivatorProvider _activators;
     private readonly ILogger _logger;
+    private bool _checkpointMissed; // a checkpoint failed: from then on every write looks its stream's checkpoint up
 
     /// <summary>Creates the provider named <paramref name="name"/> on the silo's log (each grain's streams in the log the
     /// silo's <see cref="IGrainLogResolver"/> gives: the silo's one log unless replication is configured).</summary>
@@ -115,7 +116,18 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         }
 
         IEventLog log = await _logs.GetLogAsync(grainId).ConfigureAwait(false);
-        AppendResult appended = await AppendAsync(log, streamId, expected, record, stateName, grainId, grainState.ETag).ConfigureAwait(false);
+        AppendResult appended;
+        try
+        {
+            // Awaited here, not in a helper of its own: a second async method per write was a second state machine box,
+            // task and continuation run on every write's completion.
+            appended = await log.AppendAsync(streamId, expected, [record]).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (AppendFailure(ex, streamId, stateName, grainId, grainState.ETag) is { } translated)
+        {
+            throw translated;
+        }
+
         grainState.ETag = appended.LastVersion.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
         WalProviderInstruments.StateWritten(_name, record.Length);
@@ -203,27 +215,49 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         {
             return await log.AppendAsync(streamId, expected, [record]).ConfigureAwait(false);
         }
-        catch (StreamVersionConflictException conflict)
-        {
-            WalProviderInstruments.EtagConflict(_name);
-            throw new InconsistentStateException(
-                $"Writing {What(stateName, grainId)} refused: its ETag '{etag ?? "(none)"}' is not the stored version {conflict.ActualVersion} (another activation wrote, or the state was read before a later write). Nothing was stored.",
-                conflict.ActualVersion.ToString(CultureInfo.InvariantCulture),
-                etag,
-                conflict);
-        }
-        catch (Exception ex) when (LogErrors.Translate(ex, $"Writing {What(stateName, grainId)}", streamId) is { } translated)
+        catch (Exception ex) when (AppendFailure(ex, streamId, stateName, grainId, etag) is { } translated)
         {
             throw translated;
         }
     }
 
-    /// <summary>Makes the stored write the stream's checkpoint every <c>CheckpointEveryWrites</c> writes; never fails the write.</summary>
+    /// <summary>
+    /// The provider's error for a failed append of state <paramref name="stateName"/>: <see cref="InconsistentStateException"/>
+    /// for a stale <paramref name="etag"/> (counted as a conflict), the translated engine error otherwise; null for an
+    /// error that passes through as it is.
+    /// </summary>
+    private Exception? AppendFailure(Exception exception, string streamId, string stateName, GrainId grainId, string? etag)
+    {
+        if (exception is StreamVersionConflictException conflict)
+        {
+            WalProviderInstruments.EtagConflict(_name);
+            return new InconsistentStateException(
+                $"Writing {What(stateName, grainId)} refused: its ETag '{etag ?? "(none)"}' is not the stored version {conflict.ActualVersion} (another activation wrote, or the state was read before a later write). Nothing was stored.",
+                conflict.ActualVersion.ToString(CultureInfo.InvariantCulture),
+                etag,
+                conflict);
+        }
+
+        return LogErrors.Translate(exception, $"Writing {What(stateName, grainId)}", streamId);
+    }
+
+    /// <summary>
+    /// Makes the stored write the stream's checkpoint when the stream's latest checkpoint lies <c>CheckpointEveryWrites</c>
+    /// or more versions back; never fails the write.
+    /// </summary>
+    /// <remarks>
+    /// The stream's checkpoint version is looked up only at versions that are a multiple of <c>CheckpointEveryWrites</c>:
+    /// a stream checkpointed at every such version is never due between them (a clear's checkpoint makes it due later, not
+    /// sooner). After a checkpoint failed, every write looks it up, so the stream that missed one is checkpointed at its
+    /// next write. The look-up of every write (a hash and an index read of the stream id) cost about 2% of the CPU of a
+    /// write through Orleans.
+    /// </remarks>
     private async Task MaybeCheckpointAsync(IEventLog log, string streamId, long version, byte[] record, string stateName, GrainId grainId)
     {
         try
         {
-            if (version - log.GetStreamInfo(streamId).CheckpointVersion >= _options.CheckpointEveryWrites)
+            int every = _options.CheckpointEveryWrites;
+            if ((version % every == 0 || Volatile.Read(ref _checkpointMissed)) && version - log.GetStreamInfo(streamId).CheckpointVersion >= every)
             {
                 await log.WriteCheckpointAsync(streamId, version, record).ConfigureAwait(false);
             }
@@ -231,6 +265,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         catch (Exception ex) when (ex is WalException or ObjectDisposedException or IOException)
         {
             // The write itself is durable: a missing checkpoint only keeps older versions on disk longer.
+            Volatile.Write(ref _checkpointMissed, true);
             WalProviderInstruments.CheckpointFailed(_name);
             LogCheckpointFailed(ex, What(stateName, grainId), streamId, version);
         }

@@ -23,7 +23,9 @@ public sealed class WalProviderCounters : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == MeterName && (instrument is Counter<long> || instrument.Name == LoadDuration))
+            // Only what the benchmark reads: a listener on every counter (a dictionary update per state write) was
+            // harness work inside the WAL variants' CPU per call that the memory variants do not pay.
+            if (instrument.Meter.Name == MeterName && instrument.Name is CheckpointsWritten or ReplayedEvents or LoadDuration)
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -33,7 +35,7 @@ public sealed class WalProviderCounters : IDisposable
         _listener.Start();
     }
 
-    /// <summary>The total of counter <paramref name="instrument"/> for provider <paramref name="provider"/> so far.</summary>
+    /// <summary>The total of counter <paramref name="instrument"/> (<see cref="CheckpointsWritten"/> or <see cref="ReplayedEvents"/>: the others are not listened to) for provider <paramref name="provider"/> so far.</summary>
     public long Total(string instrument, string provider) => _totals.TryGetValue((instrument, provider), out long total) ? total : 0;
 
     /// <summary>The journal load durations of <paramref name="provider"/> since the previous call (then starts afresh).</summary>

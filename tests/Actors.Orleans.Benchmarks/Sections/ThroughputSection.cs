@@ -34,7 +34,7 @@ public static class ThroughputSection
                 perRound.Add((round + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), variant.Title,
                     Fmt.Rate(result.CallsPerSecond), Fmt.Duration(result.P50Nanoseconds), Fmt.Duration(result.P99Nanoseconds),
                     Fmt.Duration(result.Latencies.MeanNanoseconds), Fmt.Invariant($"{result.AllocatedBytesPerCall:#,0}"), result.Load.ToString());
-                BenchContext.Progress($"throughput round {round + 1}/{context.Options.Rounds} {variant.Key}: {Fmt.Rate(result.CallsPerSecond)} calls/s, p50 {Fmt.Duration(result.P50Nanoseconds)}, p99 {Fmt.Duration(result.P99Nanoseconds)}, mean {Fmt.Duration(result.Latencies.MeanNanoseconds)}, {result.AllocatedBytesPerCall:#,0} B allocated per call, load {result.Load}");
+                BenchContext.Progress($"throughput round {round + 1}/{context.Options.Rounds} {variant.Key}: {Fmt.Rate(result.CallsPerSecond)} calls/s, p50 {Fmt.Duration(result.P50Nanoseconds)}, p99 {Fmt.Duration(result.P99Nanoseconds)}, mean {Fmt.Duration(result.Latencies.MeanNanoseconds)}, {result.AllocatedBytesPerCall:#,0} B allocated per call, {result.CpuMicrosecondsPerCall:0.0} µs CPU per call, load {result.Load}");
             }
         }
 

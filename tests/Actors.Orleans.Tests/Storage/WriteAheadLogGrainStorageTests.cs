@@ -36,7 +36,8 @@ public sealed class WriteAheadLogGrainStorageTests : IDisposable
     [Fact]
     public async Task WriteStateAsync_CheckpointDecisionFailsAfterTheWriteWasStored_WriteSucceeds()
     {
-        await using ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path);
+        // A checkpoint after every write: the decision (the stream's look-up) runs at version 1.
+        await using ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path, new WriteAheadLogGrainStorageOptions { CheckpointEveryWrites = 1 });
         harness.Log.DecorateForTests = log => FaultyEventLog.Wrap(log, nameof(IEventLog.GetStreamInfo), "s/", failCallNumber: 1, failure: _ => new ObjectDisposedException("WriteAheadLog")).AsLog;
         var state = new TestGrainState<ProfileState> { State = new ProfileState { Name = "kept" } };
 
@@ -219,6 +220,27 @@ public sealed class WriteAheadLogGrainStorageTests : IDisposable
         await harness.Storage.ReadStateAsync("profile", Grain("a"), read);
         Assert.Equal(8, read.State.Visits);
         Assert.Equal("9", read.ETag);
+    }
+
+    [Fact]
+    public async Task WriteStateAsync_CheckpointFailedAtItsVersion_NextWriteCheckpoints()
+    {
+        await using ProviderHarness harness = await ProviderHarness.OpenAsync(_directory.Path, new WriteAheadLogGrainStorageOptions { CheckpointEveryWrites = 4 });
+        FaultyEventLog? faulty = null;
+        harness.Log.DecorateForTests = log => (faulty ??= FaultyEventLog.Wrap(log, nameof(IEventLog.WriteCheckpointAsync), "s/", failCallNumber: 1)).AsLog;
+        var state = new TestGrainState<ProfileState> { State = new ProfileState() };
+        string stream = GrainStreamNames.State("test", "profile", Grain("missed"));
+        for (int i = 1; i <= 4; i++)
+        {
+            await harness.Storage.WriteStateAsync("profile", Grain("missed"), state);
+        }
+
+        Assert.Equal((4, 0), (harness.EventLog.GetStreamInfo(stream).Version, harness.EventLog.GetStreamInfo(stream).CheckpointVersion));
+        Assert.Equal(1, faulty!.Calls);
+
+        // Version 5 is not a multiple of 4, but the checkpoint missed at 4 is written now, not at 8.
+        await harness.Storage.WriteStateAsync("profile", Grain("missed"), state);
+        Assert.Equal((5, 5), (harness.EventLog.GetStreamInfo(stream).Version, harness.EventLog.GetStreamInfo(stream).CheckpointVersion));
     }
 
     [Fact]
