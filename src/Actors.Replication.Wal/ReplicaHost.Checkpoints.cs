@@ -124,7 +124,7 @@ public sealed partial class ReplicaHost
     {
         _checkpointWrite.Finished();
         _log.CompleteCheckpoint(pending);
-        Interlocked.Increment(ref _checkpointsWritten);
+        _counting.CheckpointWritten();
         CheckpointWritten(token);
     }
 
@@ -153,12 +153,12 @@ public sealed partial class ReplicaHost
         }
         catch (CheckpointTransferRefusedException refused)
         {
-            Interlocked.Increment(ref _checkpointTransfersRefused);
+            _counting.CheckpointTransferRefused();
             LogCheckpointRefused(_logger, Id, chunk.From, chunk.CheckpointOffset, refused);
             return;
         }
 
-        Interlocked.Increment(ref _messagesSent);
+        _counting.MessageSent();
         _transport.Send(Id, chunk.From, new CheckpointChunkAccepted(Id, chunk.Epoch, chunk.CheckpointOffset, chunk.CheckpointEpoch, chunk.StateCrc, outcome.ReceivedPrefix));
         if (outcome.Completed is { } install)
         {
@@ -176,8 +176,7 @@ public sealed partial class ReplicaHost
     {
         foreach (var chunk in chunks)
         {
-            Interlocked.Increment(ref _messagesSent);
-            Interlocked.Increment(ref _checkpointChunksSent);
+            _counting.CheckpointChunkSent();
             _transport.Send(Id, to, chunk);
         }
     }

@@ -24,10 +24,10 @@ public sealed partial class ReplicaHost
                 return;
             }
 
-            Interlocked.Increment(ref host._messagesSent);
+            host._counting.MessageSent();
             if (message is AppendRequest request)
             {
-                Interlocked.Add(ref host._entriesSent, request.Entries.Count);
+                host._counting.EntriesSent(request.Entries.Count);
             }
 
             host._transport.Send(host.Id, to, message);
@@ -42,11 +42,7 @@ public sealed partial class ReplicaHost
             }
 
             host._log.Append(logged);
-            Interlocked.Add(ref host._entriesWritten, logged.Length);
-            if (host._replica!.Role == ReplicaRole.Leader)
-            {
-                Interlocked.Add(ref host._entriesWrittenAsLeader, logged.Length);
-            }
+            host._counting.EntriesWritten(logged.Length, host._replica!.Role == ReplicaRole.Leader);
         }
 
         // Durable at once (stronger than the protocol asks): a divergent tail never comes back after a crash.
@@ -61,7 +57,7 @@ public sealed partial class ReplicaHost
         public void DeletePrefix(long offset)
         {
             var segments = host._log.DeletePrefix(offset);
-            Interlocked.Add(ref host._segmentsDeleted, segments);
+            host._counting.SegmentsDeleted(segments);
             LogPrefixDeleted(host._logger, host.Id, offset, segments);
         }
 
@@ -71,7 +67,7 @@ public sealed partial class ReplicaHost
         {
             host.WaitForCheckpointWrite();
             host._log.InstallCheckpoint(ToStored(checkpoint));
-            Interlocked.Increment(ref host._checkpointsInstalled);
+            host._counting.CheckpointInstalled();
             LogCheckpointInstalled(host._logger, host.Id, checkpoint.Offset, checkpoint.Epoch, checkpoint.State.Length);
         }
 
@@ -83,16 +79,16 @@ public sealed partial class ReplicaHost
 
         public void Acknowledge(long requestId, long offset, long epoch)
         {
-            if (host._appends.TryRemove(requestId, out var completion))
+            if (host._appends.TryTake(requestId, out var completion))
             {
-                Interlocked.Increment(ref host._appendsAcknowledged);
+                host._counting.AppendAcknowledged();
                 completion.TrySetResult(new ReplicatedAppendResult(offset, epoch));
             }
         }
 
         public void Abandon(long requestId, bool appended)
         {
-            if (!host._appends.TryRemove(requestId, out var completion))
+            if (!host._appends.TryTake(requestId, out var completion))
             {
                 return;
             }

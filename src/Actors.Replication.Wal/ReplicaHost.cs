@@ -39,7 +39,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<Action> _work = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<ReplicatedAppendResult>> _appends = new();
+    private readonly PendingAppends _appends = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Environment _environment;
     private readonly DriverLoopPause _pause = new();
@@ -57,7 +57,6 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private Replica? _replica;
     private ITimer? _ticker;
     private Task _loop = Task.CompletedTask;
-    private long _nextRequestId;
     private long? _pendingSyncToken;
     private readonly Action<PendingLogSync> _postSyncReport;
     private readonly CommittedReadWaiters _committedReads = new();
@@ -66,21 +65,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private volatile ReplicaHostFailedException? _failure;
     private readonly TaskCompletionSource _loopEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stopped;
-    private long _appendsProposed;
-    private long _appendsAcknowledged;
-    private long _entriesWritten;
-    private long _syncs;
-    private long _entriesWrittenAsLeader;
-    private long _syncsAsLeader;
-    private long _bursts;
-    private long _messagesSent;
-    private long _messagesReceived;
-    private long _entriesSent;
-    private long _checkpointsWritten;
-    private long _segmentsDeleted;
-    private long _checkpointsInstalled;
-    private long _checkpointChunksSent;
-    private long _checkpointTransfersRefused;
+    private readonly ReplicaHostCounting _counting = new();
     private readonly long _startedAt;
     private ReplicaCheckpoint? _publishedCheckpoint;
 
@@ -133,22 +118,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     public ReplicaHostFailedException? Failure => _failure;
 
     /// <summary>What this host has done since it started (exact counts; each read independently, so a snapshot taken under load may mix bursts).</summary>
-    public ReplicaHostCounters Counters => new(
-        Interlocked.Read(ref _appendsProposed),
-        Interlocked.Read(ref _appendsAcknowledged),
-        Interlocked.Read(ref _entriesWritten),
-        Interlocked.Read(ref _syncs),
-        Interlocked.Read(ref _bursts),
-        Interlocked.Read(ref _messagesSent),
-        Interlocked.Read(ref _messagesReceived),
-        Interlocked.Read(ref _entriesSent),
-        Interlocked.Read(ref _checkpointsWritten),
-        Interlocked.Read(ref _segmentsDeleted),
-        Interlocked.Read(ref _checkpointsInstalled),
-        Interlocked.Read(ref _checkpointChunksSent),
-        Interlocked.Read(ref _checkpointTransfersRefused),
-        Interlocked.Read(ref _entriesWrittenAsLeader),
-        Interlocked.Read(ref _syncsAsLeader));
+    public ReplicaHostCounters Counters => _counting.Snapshot();
 
     /// <summary>Loads the replica from its log (checkpoint, entries after it and entered epoch) and starts the driver loop and the clock.</summary>
     /// <exception cref="LogCorruptedException">A log record no longer reads back intact.</exception>
@@ -189,12 +159,10 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             return Task.FromException<ReplicatedAppendResult>(failure);
         }
 
-        Interlocked.Increment(ref _appendsProposed);
-        var requestId = Interlocked.Increment(ref _nextRequestId);
-        var completion = new TaskCompletionSource<ReplicatedAppendResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _appends[requestId] = completion;
+        _counting.AppendProposed();
+        var (requestId, completion) = _appends.Add();
         _proposals.Enqueue(new Proposal(requestId, payload.ToArray()));
-        if (!Post(_proposeQueued) && _appends.TryRemove(requestId, out _))
+        if (!Post(_proposeQueued) && _appends.TryTake(requestId, out _))
         {
             completion.TrySetException(new NotLeaderException(Id, _status.Epoch, null));
         }
@@ -202,47 +170,12 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         return completion.Task;
     }
 
-    /// <summary>
-    /// Reads committed entries from <paramref name="fromLsn"/> on (at most <paramref name="maxCount"/>), waiting until at
-    /// least one is committed. On a leader and on followers alike, an entry returned here is acknowledged (or will be by
-    /// any future leader): it is never truncated, so a consumer can apply the entries in LSN order to a materialized
-    /// state (followers learn the commit point from the leader's next request, so they trail it slightly).
-    /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fromLsn"/> is below 1 or <paramref name="maxCount"/> below 1.</exception>
-    /// <exception cref="EntriesCheckpointedException"><paramref name="fromLsn"/> is at or below the replica's checkpoint (its
-    /// own, or one taken from the leader): start over from <see cref="ReadCheckpointAsync"/>.</exception>
-    /// <exception cref="ReplicaHostFailedException">The host stopped on an error.</exception>
-    /// <exception cref="ObjectDisposedException">The host was stopped.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<IReadOnlyList<LoggedEntry>> ReadCommittedAsync(long fromLsn, int maxCount, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(fromLsn, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
-        while (true)
-        {
-            if (_failure is { } failure)
-            {
-                throw failure;
-            }
-
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopped) != 0, this);
-            var read = new TaskCompletionSource<IReadOnlyList<LoggedEntry>>(TaskCreationOptions.RunContinuationsAsynchronously);
-
-            // The loop serves the read at once when the entries are committed, or parks it until they are. A loop that
-            // ends before serving it drops it: then the next round reports why it ended.
-            if (Post(() => ReadCommittedOrPark(fromLsn, maxCount, read))
-                && await Task.WhenAny(read.Task, _loopEnded.Task).WaitAsync(cancellationToken).ConfigureAwait(false) == read.Task)
-            {
-                return await read.Task.ConfigureAwait(false);
-            }
-        }
-    }
 
     /// <summary>Hands a message from another replica to this one (any thread; it runs on the driver loop).</summary>
     public void Deliver(ReplicationMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        Interlocked.Increment(ref _messagesReceived);
+        _counting.MessageReceived();
         if (message is CheckpointChunk chunk)
         {
             Post(() => OnCheckpointChunk(chunk));
@@ -294,129 +227,6 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _log.Dispose();
     }
 
-    private bool Post(Action action) => _work.Writer.TryWrite(action);
-
-    private async Task RunLoopAsync()
-    {
-        var reader = _work.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
-            {
-                await _pause.WaitWhilePausedAsync().ConfigureAwait(false);
-
-                Interlocked.Increment(ref _bursts);
-                while (!_stopping.IsCancellationRequested && !_pause.IsPaused && reader.TryRead(out var action))
-                {
-                    action();
-                }
-
-                // One sync for the whole burst (group commit). A log that syncs at once reports here, and the replica may
-                // ask for one more for what it covered not; a journaled log's sync completes later, as queued work, and
-                // the loop goes on meanwhile (the replica asks for no other sync while one is under way); the log's own
-                // callback posts it, with no thread-pool hop before the post.
-                while (!_stopping.IsCancellationRequested && _pendingSyncToken is { } token)
-                {
-                    _pendingSyncToken = null;
-                    var pending = new PendingLogSync(token, _postSyncReport);
-                    var sync = _log.RequestSync(PendingLogSync.Completed, pending);
-                    if (pending.Requested(sync))
-                    {
-                        OnLogSynced(sync, token);
-                    }
-                }
-
-                if (_stopping.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                Publish();
-            }
-        }
-        catch (Exception exception)
-        {
-            // Whatever stopped the loop (a failed log, an impossible protocol state, a bug), the replica must not
-            // continue on a state it can no longer trust, and no caller may wait forever: fail loudly.
-            Fail(exception);
-        }
-        finally
-        {
-            _loopEnded.TrySetResult();
-        }
-    }
-
-    /// <summary>Driver loop only: the log's sync completed (or failed: the log throws, and the loop fails the host).</summary>
-    private void OnLogSynced(EntryLogSync sync, long token)
-    {
-        _log.CompleteSync(sync);
-        Interlocked.Increment(ref _syncs);
-        if (_replica!.Role == ReplicaRole.Leader)
-        {
-            Interlocked.Increment(ref _syncsAsLeader);
-        }
-
-        _replica!.OnSynced(token);
-    }
-
-    /// <summary>Posts the completion of a sync that did not complete at once to the driver loop (dropped once it stopped); called by the log on its completing thread.</summary>
-    private void PostSyncReport(PendingLogSync pending) => Post(() => OnLogSynced(pending.Sync!, pending.Token));
-
-    private void Publish()
-    {
-        var replica = _replica!;
-        var previousCommitted = _status.CommittedLsn;
-        _readLease.Publish(replica.ReadLeaseExpiry);
-        if (!ReferenceEquals(replica.Checkpoint, _publishedCheckpoint))
-        {
-            // Transfers of a checkpoint the replica no longer holds are over: their states need not stay alive.
-            _publishedCheckpoint = replica.Checkpoint;
-            _checkpointSender.Retain(replica.Checkpoint);
-        }
-
-        _status = new ReplicaStatus(
-            replica.Role, replica.Epoch, replica.Leader, _log.EndLsn, _log.DurableLsn, replica.CommittedOffset, false, replica.Log.StartOffset);
-        if (replica.CommittedOffset > previousCommitted)
-        {
-            _committedReads.ServeThrough(replica.CommittedOffset, _readCommitted);
-        }
-
-        _readLease.WakeWaitersIfHeld();
-    }
-
-    /// <summary>Serves <paramref name="read"/> now when its first entry is committed, or parks it until it is (driver loop only).</summary>
-    private void ReadCommittedOrPark(long fromLsn, int maxCount, TaskCompletionSource<IReadOnlyList<LoggedEntry>> read)
-    {
-        if (_replica!.CommittedOffset >= fromLsn)
-        {
-            ReadCommitted(fromLsn, maxCount, read);
-        }
-        else
-        {
-            _committedReads.Park(fromLsn, maxCount, read);
-        }
-    }
-
-    /// <summary>Copies committed entries from the replica's log into <paramref name="read"/> (driver loop only: the replica owns it).</summary>
-    private void ReadCommitted(long fromLsn, int maxCount, TaskCompletionSource<IReadOnlyList<LoggedEntry>> read)
-    {
-        var replica = _replica!;
-        if (fromLsn <= replica.Log.StartOffset)
-        {
-            read.TrySetException(new EntriesCheckpointedException(_log.Directory, "read committed entries", fromLsn, replica.Log.StartOffset));
-            return;
-        }
-
-        var count = (int)Math.Min(maxCount, replica.CommittedOffset - fromLsn + 1);
-        var entries = count <= 0 ? [] : replica.Log.Read(fromLsn, count);
-        var result = new LoggedEntry[entries.Count];
-        for (var i = 0; i < entries.Count; i++)
-        {
-            result[i] = new LoggedEntry(fromLsn + i, entries[i].Epoch, entries[i].Payload);
-        }
-
-        read.TrySetResult(result);
-    }
 
     private void Fail(Exception exception)
     {
@@ -432,16 +242,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _readLease.CompleteWaiters();
     }
 
-    private void FailWaitingAppends(Exception exception)
-    {
-        foreach (var requestId in _appends.Keys)
-        {
-            if (_appends.TryRemove(requestId, out var completion))
-            {
-                completion.TrySetException(exception);
-            }
-        }
-    }
+    private void FailWaitingAppends(Exception exception) => _appends.FailAll(exception);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Critical, Message = "Replica {Replica} stopped: its log failed or the protocol saw an impossible state")]
     private static partial void LogHostFailed(ILogger logger, ReplicaId replica, Exception exception);
