@@ -58,6 +58,10 @@ internal static class DemoOutput
         Line(string.Create(CultureInfo.InvariantCulture, $"{report.AcknowledgedCalls:N0} acknowledged calls verified (rejected ones changed nothing)"));
         Line($"calls without an answer at the kill: {report.InDoubtPresent} wholly present, {report.InDoubtAbsent} absent, none partial");
         Line(string.Create(CultureInfo.InvariantCulture, $"money: the accounts hold {report.Money:N0}; paid in minus paid out = {report.ExpectedMoney:N0}"));
+        if (report.RetriedReads > 0)
+        {
+            Line($"{report.RetriedReads} read(s) sent again after a retryable error; last: {report.LastRetriedError}");
+        }
     }
 
     /// <summary>Prints the verdict line (and the mismatches under it) and returns the exit code.</summary>

@@ -1,7 +1,10 @@
 """What every campaign on the three-silo loopback cluster shares (cluster_campaign.py, link_cut_campaign.py): the demo
 client's arguments, and the run around the campaign's own cycles: a work directory, the cluster and the demo client
 started, the client's last verification and VERDICT, a graceful stop of every silo (exit code 0 required), the exit
-code, and the work directory removed after a pass unless --keep."""
+code, and the work directory removed after a pass unless --keep. On a failure it prints what explains it even when the
+work directory is gone (CI): the cycle it happened in (the CampaignFailure's text), the demo client's last lines
+(its errors, the calls that ended without an answer with their exception type and message, the verification) and
+each silo's last errors."""
 import os, shutil, tempfile, time
 
 from loopback import LoopbackError
@@ -13,6 +16,29 @@ class CampaignFailure(Exception):
 
 def load_average():
     return "load average " + " ".join(f"{v:.1f}" for v in os.getloadavg())
+
+
+def failure_context(work, silos, demo_lines=40, silo_lines=12):
+    """The lines that explain a failure: demo.log's last demo_lines and each silo log's last silo_lines lines naming an
+    error or an exception (a "fail:" / "crit:" line or one naming an exception type)."""
+    out = []
+    demo_log = os.path.join(work, "demo.log")
+    if os.path.exists(demo_log):
+        with open(demo_log, errors="replace") as f:
+            tail = f.readlines()[-demo_lines:]
+        out.append(f"--- demo.log, last {len(tail)} lines ---")
+        out.extend(l.rstrip("\n") for l in tail)
+    for silo in silos:
+        log = getattr(silo, "log", None)
+        if not log or not os.path.exists(log):
+            continue
+        with open(log, errors="replace") as f:
+            lines = f.readlines()
+        picked = [i for i, l in enumerate(lines) if l.startswith(("fail:", "crit:")) or "Exception" in l]
+        shown = [lines[i].rstrip("\n") for i in picked[-silo_lines:]]
+        out.append(f"--- {silo.name}: last {len(picked[-silo_lines:])} error lines of {len(picked)} ---")
+        out.extend(shown)
+    return out
 
 
 def add_common_arguments(ap, run_id):
@@ -65,6 +91,8 @@ def run(args, say, work_prefix, make_cluster, make_demo, drive, passed_text):
         return 0
     except (CampaignFailure, LoopbackError) as e:
         say(f"FAIL: {e}; {load_average()}")
+        for line in failure_context(work, cluster.silos):
+            print(line, flush=True)
         return 1
     finally:
         if demo:

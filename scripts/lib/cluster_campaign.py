@@ -260,7 +260,9 @@ class Campaign:
 
     def verify(self):
         self.demo.send("verify")
-        body, _ = self.demo.expect("verified")
+        body, retried = self.demo.expect("verified", keep="retried-read")
+        for line in retried:
+            say(f"verification: a read was sent again after a retryable error (last: {line[len('retried-read '):]})")
         if not body.startswith("verified PASS"):
             raise CampaignFailure(f"verification failed: {body}")
         return dict(part.split("=", 1) for part in body.split()[2:] if "=" in part)
@@ -365,10 +367,13 @@ def main():
     def drive(cluster, demo, grains):
         campaign = Campaign(args, cluster, demo, grains)
         for cycle in range(args.cycles):
-            if args.rolling:
-                campaign.rolling_cycle(cycle)
-            else:
-                campaign.kill_cycle(cycle, stop=args.sigstop)
+            try:
+                if args.rolling:
+                    campaign.rolling_cycle(cycle)
+                else:
+                    campaign.kill_cycle(cycle, stop=args.sigstop)
+            except CampaignFailure as e:
+                raise CampaignFailure(f"cycle {cycle + 1}/{args.cycles} ({scenario}): {e}") from e
         summary = []
         if campaign.samples:
             summary.append(f"failover over {len(campaign.samples)} grain recoveries in {args.cycles} cycle(s): p50 {percentile(campaign.samples, 50)} ms, "

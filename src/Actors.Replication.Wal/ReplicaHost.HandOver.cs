@@ -42,6 +42,12 @@ public sealed partial class ReplicaHost
         return null;
     }
 
+    /// <summary>
+    /// The replica stops standing for leadership (<see cref="Replica.Retire"/>): for a silo that is stopping, before it
+    /// hands its leaderships over, so that none of its replicas is elected again while it stops.
+    /// </summary>
+    public void Retire() => Post(() => _replica!.Retire());
+
     /// <summary>Asks the replica to read its configuration now rather than at its next poll (a caller saw a newer row).</summary>
     public void RefreshConfiguration() => Post(() => _replica!.RefreshConfiguration());
 

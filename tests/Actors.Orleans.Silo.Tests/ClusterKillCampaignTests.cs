@@ -58,10 +58,23 @@ public sealed class ClusterKillCampaignTests(ITestOutputHelper output)
         string text = Text(lines);
         output.WriteLine(text);
         output.WriteLine($"campaign took {clock.Elapsed.TotalSeconds:F0} s");
-        Assert.True(process.ExitCode == 0, $"the campaign exited with {process.ExitCode}:{Environment.NewLine}{text}");
+        Assert.True(process.ExitCode == 0, $"the campaign exited with {process.ExitCode} after {clock.Elapsed.TotalSeconds:F0} s; {Cause(text)}{Environment.NewLine}{text}");
         Assert.Contains($"cycle {Cycles}/{Cycles}: SIGKILL", text, StringComparison.Ordinal);
         Assert.Contains("VERDICT: PASS", text, StringComparison.Ordinal);
         Assert.Contains($"campaign: PASS: {Cycles} SIGKILL cycle(s) at replication factor {Factor}", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The campaign's FAIL line (the cycle, and what failed: the grain and the exception the demo client or a silo
+    /// reported) and the first call the client recorded without an answer, so the assertion's first line names the cause;
+    /// the whole output (with demo.log's tail and each silo's last errors, printed by the harness on a failure) follows.
+    /// </summary>
+    private static string Cause(string text)
+    {
+        string[] lines = text.Split('\n', StringSplitOptions.TrimEntries);
+        string fail = lines.LastOrDefault(l => l.StartsWith("campaign: FAIL", StringComparison.Ordinal)) ?? "no 'campaign: FAIL' line (see the output)";
+        string? unanswered = lines.FirstOrDefault(l => l.Contains("CLUSTER unanswered", StringComparison.Ordinal) || l.StartsWith("campaign: unanswered", StringComparison.Ordinal));
+        return unanswered is null ? fail : $"{fail}; first call without an answer: {unanswered}";
     }
 
     private static void Append(StringBuilder lines, string? line)

@@ -177,8 +177,13 @@ internal sealed class ClusterRun
         _all.InDoubtPresent += report.InDoubtPresent;
         _all.InDoubtAbsent += report.InDoubtAbsent;
         string figures = string.Create(CultureInfo.InvariantCulture,
-            $"verification={_verifications} acknowledged={report.AcknowledgedCalls} in_doubt_present={report.InDoubtPresent} in_doubt_absent={report.InDoubtAbsent} money={report.Money} expected_money={report.ExpectedMoney} problems={_ledger.Problems.Count + report.Failures.Count}");
+            $"verification={_verifications} acknowledged={report.AcknowledgedCalls} in_doubt_present={report.InDoubtPresent} in_doubt_absent={report.InDoubtAbsent} money={report.Money} expected_money={report.ExpectedMoney} problems={_ledger.Problems.Count + report.Failures.Count} retried_reads={report.RetriedReads}");
         string first = (report.Passed ? "" : $" first: {report.Failures[0]}") + (_ledger.Problems.Count == 0 ? "" : $" first problem: {_ledger.Problems.First()}");
+        if (report.LastRetriedError is { } retried)
+        {
+            Say($"retried-read {retried}");
+        }
+
         Say($"verified {(report.Passed && _ledger.Problems.Count == 0 ? "PASS" : "FAIL")} {figures}{first}");
     }
 }

@@ -3,6 +3,8 @@ namespace Actors.Orleans.ClientDemo.Verification;
 /// <summary>What one verification after a restart found.</summary>
 public sealed class RecoveryReport
 {
+    private int _retried;
+
     /// <summary>Accounts checked.</summary>
     public int Accounts { get; set; }
 
@@ -30,8 +32,22 @@ public sealed class RecoveryReport
     /// <summary>The money that must exist: paid in minus paid out.</summary>
     public decimal ExpectedMoney { get; set; }
 
+    /// <summary>Reads sent again after a retryable error (<see cref="RetryingRead"/>).</summary>
+    public int RetriedReads => _retried;
+
+    /// <summary>The last retryable error a read was sent again after, or null.</summary>
+    public string? LastRetriedError { get; private set; }
+
     /// <summary>Every mismatch, each naming the grain, the version and what was expected and found.</summary>
     public List<string> Failures { get; } = [];
+
+    /// <summary>Counts a read sent again after <paramref name="error"/> (thread-safe).</summary>
+    public void Retried(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        Interlocked.Increment(ref _retried);
+        LastRetriedError = $"{error.GetType().Name}: {error.Message.ReplaceLineEndings(" ")}";
+    }
 
     /// <summary>True when nothing was wrong.</summary>
     public bool Passed => Failures.Count == 0;

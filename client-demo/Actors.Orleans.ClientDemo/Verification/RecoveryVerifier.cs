@@ -10,7 +10,9 @@ namespace Actors.Orleans.ClientDemo.Verification;
 /// followed by all or none of the events of its call in doubt (the same choice on both accounts of a transfer); the
 /// balance equals the replay of the account's whole confirmed history and of the ledger; nothing stays pending. In
 /// all: the money equals paid in minus paid out. Per customer: the replay of its acknowledged calls, with or without
-/// its call in doubt. A call that fails while reading is itself a failure: recovery must never fail.
+/// its call in doubt. Each read is sent again while it fails with a retryable error (a leader moving, a stopping silo:
+/// <see cref="RetryingRead"/>), up to <see cref="RetryingRead.Deadline"/>; a read that fails otherwise, or still fails at
+/// the deadline, is itself a failure naming the grain and the error: recovery must never fail.
 /// </summary>
 public static class RecoveryVerifier
 {
@@ -26,12 +28,14 @@ public static class RecoveryVerifier
         {
             // Activate every account first: activation replays its log, and the first call settles transfers the kill
             // left half done, which appends to other accounts. Read balances and histories only after that.
-            await Parallel.ForEachAsync(ledger.Accounts, parallel, async (account, _) => await grains.GetGrain<IAccountGrain>(account.Id).GetBalance());
-            await Parallel.ForEachAsync(Enumerable.Range(0, found.Length), parallel, async (i, _) =>
+            await Parallel.ForEachAsync(ledger.Accounts, parallel, async (account, ct) =>
+                await RetryingRead.ReadAsync($"account {account.Id} GetBalance", () => grains.GetGrain<IAccountGrain>(account.Id).GetBalance(), report.Retried, ct));
+            await Parallel.ForEachAsync(Enumerable.Range(0, found.Length), parallel, async (i, ct) =>
             {
-                IAccountGrain grain = grains.GetGrain<IAccountGrain>(ledger.Accounts[i].Id);
-                AccountBalance balance = await grain.GetBalance();
-                found[i] = (balance, await grain.GetConfirmedEvents(0, balance.Version));
+                string id = ledger.Accounts[i].Id;
+                IAccountGrain grain = grains.GetGrain<IAccountGrain>(id);
+                AccountBalance balance = await RetryingRead.ReadAsync($"account {id} GetBalance", grain.GetBalance, report.Retried, ct);
+                found[i] = (balance, await RetryingRead.ReadAsync($"account {id} GetConfirmedEvents(0, {balance.Version})", () => grain.GetConfirmedEvents(0, balance.Version), report.Retried, ct));
             });
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -150,8 +154,9 @@ public static class RecoveryVerifier
         var summaries = new CustomerSummary[ledger.Customers.Count];
         try
         {
-            await Parallel.ForEachAsync(Enumerable.Range(0, summaries.Length), parallel, async (i, _) =>
-                summaries[i] = await grains.GetGrain<ICustomerGrain>(ledger.Customers[i].Id).GetSummary());
+            await Parallel.ForEachAsync(Enumerable.Range(0, summaries.Length), parallel, async (i, ct) =>
+                summaries[i] = await RetryingRead.ReadAsync(
+                    $"customer {ledger.Customers[i].Id} GetSummary", () => grains.GetGrain<ICustomerGrain>(ledger.Customers[i].Id).GetSummary(), report.Retried, ct));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

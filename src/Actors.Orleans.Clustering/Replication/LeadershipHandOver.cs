@@ -19,7 +19,9 @@ namespace Actors.Orleans.Clustering.Replication;
 /// follower caught up to the commit point, the row rewritten with the follower as leader of the next epoch, this
 /// replica a follower); (4) the new row is published to this silo's placement and the waiting calls are released: they are
 /// refused during their activation, which Orleans answers by placing the call again, now on the new leader. A partition
-/// whose hand-over does not complete (no in-sync follower, the store unreachable) is left to the failover as before.</para>
+/// whose hand-over does not complete (no in-sync follower, the store unreachable) is left to the failover as before.
+/// First, every replica of this silo retires (<see cref="Actors.Replication.Wal.ReplicaHost.Retire"/>): none is elected
+/// leader again while the silo stops.</para>
 /// <para>Runs at the stop of <see cref="ReplicaSupervisor.HandOverStage"/>, before Orleans stops its gateway, leaves the
 /// membership and deactivates the silo's grains. Thread-safe; called once.</para>
 /// </remarks>
@@ -38,6 +40,15 @@ internal sealed partial class LeadershipHandOver(
     /// <summary>Hands over every partition this silo leads; completes when each hand-over has ended (moved or not).</summary>
     public async Task HandOverAllAsync(CancellationToken cancellationToken)
     {
+        // No replica of a stopping silo stands for leadership again: the one that hands over would otherwise time out
+        // waiting for its successor's first heartbeat (the successor learns of its election at its next read of the
+        // rows) and could win the next election, its partition then led by a silo that is leaving (calls refused as
+        // "not an active silo" until the others elect again: a second leader change).
+        foreach (HeldReplica held in replicas.Held)
+        {
+            held.Host.Retire();
+        }
+
         HeldReplica[] leading = [.. replicas.Held.Where(h => h.Host.Status.IsLeader && h.Host.Failure is null)];
         foreach (HeldReplica held in leading)
         {

@@ -95,16 +95,21 @@ public sealed partial class Replica
 
         if (configuration.Leader == Id)
         {
-            // Named leader of an epoch this replica already entered (it restarted or stepped down): never resume it.
+            // Named leader of an epoch this replica already entered (it restarted or stepped down): never resume it. A
+            // retired replica leaves the epoch to the others' election.
             _configuration.ElectionWanted = false;
-            ProposeConfiguration(configuration.WithNewLeader(Id));
+            if (!_retired)
+            {
+                ProposeConfiguration(configuration.WithNewLeader(Id));
+            }
+
             return;
         }
 
         if (_configuration.ElectionWanted)
         {
             _configuration.ElectionWanted = false;
-            var mayLead = configuration.IsInSync(Id) || _faults.ElectOutsideInSync;
+            var mayLead = !_retired && (configuration.IsInSync(Id) || _faults.ElectOutsideInSync);
             if (mayLead && LeaderTimedOut())
             {
                 var proposal = configuration.WithNewLeader(Id);

@@ -173,7 +173,7 @@ public sealed partial class Replica
             return;
         }
 
-        var mayLead = view.IsInSync(Id) || _faults.ElectOutsideInSync;
+        var mayLead = !_retired && (view.IsInSync(Id) || _faults.ElectOutsideInSync);
         var readRecently = _configuration.ElectionWanted && _time.GetElapsedTime(_configuration.LastRead, now) < _options.HeartbeatInterval;
         if (mayLead && !readRecently && LeaderTimedOut())
         {

@@ -66,6 +66,20 @@ public sealed partial class Replica
         return true;
     }
 
+    /// <summary>Whether this replica no longer stands for leadership (<see cref="Retire"/>).</summary>
+    public bool Retired => _retired;
+
+    /// <summary>
+    /// From now on this replica never makes itself leader: no election when its leader falls silent, no resuming a
+    /// leadership the store still names it for. It goes on following and acknowledging (it stays in the in-sync set until
+    /// a leader removes it), and it still leads when the store names it leader of an epoch it has not entered (another
+    /// replica's write: a hand-over to it). For a replica whose process is stopping: without it, the replica that has
+    /// just handed its leadership over times out waiting for the new leader's first heartbeat (when the new leader learns
+    /// of its election only at its next read of the store) and can win the next election, leaving the partition led by
+    /// a process about to stop. A leader that retires leads on (hand it over first). Not undone.
+    /// </summary>
+    public void Retire() => _retired = true;
+
     /// <summary>Writes the configuration naming the target once it holds everything this leader appended (leader only).</summary>
     private void ContinueHandOver()
     {

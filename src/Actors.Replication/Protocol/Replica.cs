@@ -44,6 +44,7 @@ public sealed partial class Replica
     private readonly ConfigurationState _configuration;
     private readonly LeaderTerm _leaderTerm = new();
     private HandOverState? _handOver;
+    private bool _retired;
 
     private long _epoch;
     private ReplicaId? _leader;

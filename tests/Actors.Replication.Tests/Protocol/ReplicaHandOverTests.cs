@@ -97,6 +97,37 @@ public sealed class ReplicaHandOverTests : ReplicaProtocolTests
         Assert.Empty(Recording.ConfigurationWrites);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void HandOver_SuccessorSilentAfterward_OnlyAnUnretiredOldLeaderStandsAgain(bool retired)
+    {
+        // A silo stopping hands over, then its replica waits for the successor's first heartbeat; the successor learns of
+        // its election only at its next read of the store. Unretired, the old leader elects itself again once the leader
+        // timeout (and the back-off) ran out; retired (the stopping silo's replicas), it never does.
+        var leader = LeaderWithEntryDurableExceptOnR3();
+        leader.OnMessage(new AppendAccepted(R3, 1, 1, 1));
+        Assert.True(leader.HandOver(R2));
+        var (expected, proposal) = Assert.Single(Recording.ConfigurationWrites);
+        leader.OnConfigurationWritten(expected, new ConfigurationWriteResult(true, proposal));
+        Assert.Equal(ReplicaRole.Follower, leader.Role);
+        if (retired)
+        {
+            leader.Retire();
+        }
+
+        for (int i = 0; i < 100; i++)
+        {
+            Clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
+            leader.Tick();
+            leader.OnConfigurationRead(proposal);
+        }
+
+        bool stoodAgain = Recording.ConfigurationWrites.Any(w => w.Proposal.Leader == R1 && w.Proposal.Epoch > proposal.Epoch);
+        Assert.True(stoodAgain != retired, $"retired {retired}: the old leader {(stoodAgain ? "proposed itself leader again" : "did not propose itself")} over 5 s of a silent successor");
+        Assert.Equal(ReplicaRole.Follower, leader.Role);
+    }
+
     /// <summary>A leader of epoch 1 whose entry 1 (request 7) is durable on itself and R2, not on R3.</summary>
     private Replica LeaderWithEntryDurableExceptOnR3()
     {
