@@ -12,18 +12,16 @@ public sealed class PauseWatchTests
     [Fact]
     public async Task WatchAsync_ProcessDidNotRunPastThreshold_ReadsMembershipAndIsUnconfirmedUntilItAnswered()
     {
-        var time = new FakeTimeProvider();
         var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int reads = 0;
-        var watch = new PauseWatch(async ct =>
+        await using var run = WatchRun.Start(async ct =>
         {
             Interlocked.Increment(ref reads);
             asked.TrySetResult();
             await answer.Task.WaitAsync(ct);
-        }, time, NullLogger<PauseWatch>.Instance);
-        using var stop = new CancellationTokenSource();
-        Task running = watch.WatchAsync(stop.Token);
+        });
+        var (time, watch) = (run.Time, run.Watch);
 
         time.Advance(TimeSpan.FromSeconds(5));   // the next tick comes 5 s after the previous one: the process was stopped
         await asked.Task.WaitAsync(Generous);
@@ -34,18 +32,16 @@ public sealed class PauseWatchTests
         await Eventually.TrueAsync(() => watch.Unconfirmed is null, Generous, "the watch to count the pause as confirmed once the membership read answered");
         Assert.Equal(1, Volatile.Read(ref reads));
 
-        await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        await run.StopAsync();
     }
 
     [Fact]
     public async Task WatchAsync_MembershipReadFails_StaysUnconfirmedAndRetriesAtTheNextTick()
     {
-        var time = new FakeTimeProvider();
         var retried = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int reads = 0;
-        var watch = new PauseWatch(async ct =>
+        await using var run = WatchRun.Start(async ct =>
         {
             if (Interlocked.Increment(ref reads) == 1)
             {
@@ -54,9 +50,8 @@ public sealed class PauseWatchTests
 
             retried.TrySetResult();
             await answer.Task.WaitAsync(ct);
-        }, time, NullLogger<PauseWatch>.Instance);
-        using var stop = new CancellationTokenSource();
-        Task running = watch.WatchAsync(stop.Token);
+        });
+        var (time, watch) = (run.Time, run.Watch);
 
         time.Advance(TimeSpan.FromSeconds(3));
         await Eventually.TrueAsync(() => Volatile.Read(ref reads) >= 1, Generous, "the first membership read after the pause");
@@ -67,7 +62,45 @@ public sealed class PauseWatchTests
         answer.SetResult();
         await Eventually.TrueAsync(() => watch.Unconfirmed is null, Generous, "the retried membership read to confirm the pause");
         Assert.Equal(1, watch.Pauses);
-        await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        await run.StopAsync();
+    }
+
+    /// <summary>A watch on fake time over <c>read</c> (its membership read), running until <see cref="StopAsync"/>.</summary>
+    private sealed class WatchRun : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+
+        private WatchRun(Func<CancellationToken, Task> read)
+        {
+            Watch = new PauseWatch(read, Time, NullLogger<PauseWatch>.Instance);
+            Running = Watch.WatchAsync(_stop.Token);
+        }
+
+        public FakeTimeProvider Time { get; } = new();
+
+        public PauseWatch Watch { get; }
+
+        public Task Running { get; }
+
+        public static WatchRun Start(Func<CancellationToken, Task> read) => new(read);
+
+        /// <summary>Stops the watch and asserts that it ended by the cancellation, not by a fault of its own.</summary>
+        public async Task StopAsync()
+        {
+            await _stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Running);
+        }
+
+        /// <summary>Stops a watch a failed assertion left running (its outcome was reported by the assertion).</summary>
+        public async ValueTask DisposeAsync()
+        {
+            if (!Running.IsCompleted)
+            {
+                await _stop.CancelAsync();
+                await Running.ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
+            _stop.Dispose();
+        }
     }
 }

@@ -1,6 +1,7 @@
 using Actors.Orleans.Codecs;
 using Actors.Orleans.Format;
 using Actors.Orleans.Tests.Grains;
+using Actors.Orleans.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
@@ -18,9 +19,7 @@ public sealed class ValueCodecsEncodeTests : IDisposable
 
     public ValueCodecsEncodeTests()
     {
-        var services = new ServiceCollection();
-        services.AddSerializer(serializer => serializer.AddAssembly(typeof(ValueCodecsEncodeTests).Assembly));
-        _services = services.BuildServiceProvider();
+        _services = TestSerializerServices.Create();
         _codecs = new ValueCodecs(_services, new WriteAheadLogGrainStorageOptions(), compress: false);
     }
 

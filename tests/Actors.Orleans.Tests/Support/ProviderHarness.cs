@@ -5,7 +5,6 @@ using Actors.Wal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Orleans.Serialization;
 
 namespace Actors.Orleans.Tests.Support;
 
@@ -42,9 +41,7 @@ public sealed class ProviderHarness : IAsyncDisposable
     /// <summary>Opens the log with a grain storage provider named <c>test</c> and, configured beside it, <paramref name="otherProviders"/> (see <see cref="StorageNamed"/>).</summary>
     public static async Task<ProviderHarness> OpenAsync(string directory, WriteAheadLogGrainStorageOptions? storage = null, Action<SiloLogOptions>? configure = null, params string[] otherProviders)
     {
-        var services = new ServiceCollection();
-        services.AddSerializer(serializer => serializer.AddAssembly(typeof(ProviderHarness).Assembly));
-        ServiceProvider provider = services.BuildServiceProvider();
+        ServiceProvider provider = TestSerializerServices.Create();
         var options = new SiloLogOptions { Directory = directory };
         configure?.Invoke(options);
         var log = new SiloLog(Options.Create(options), new StreamRetentionRegistry([new StateRetentionSource("test"), .. otherProviders.Select(p => new StateRetentionSource(p))]), NullLoggerFactory.Instance);
