@@ -40,6 +40,14 @@ internal sealed class LeaderPlacementLocator(ClusterReplica replica, PartitionVi
         try
         {
             long seen = view.Refreshes;
+            if (view.IsOlderThan(PartitionView.PlacementMaxAge))
+            {
+                // Another silo may have taken the leadership from a silo that is still active: this silo sees none of the
+                // refusals its placements then meet, so only the view's age ends them.
+                await RefreshIfReachableAsync(seen).ConfigureAwait(false);
+                seen = view.Refreshes;
+            }
+
             if (Place(partition, compatibleSilos) is { } placed)
             {
                 return placed;
@@ -80,6 +88,19 @@ internal sealed class LeaderPlacementLocator(ClusterReplica replica, PartitionVi
         catch (ReplicaConfigurationStoreException ex)
         {
             throw new WriteAheadLogUnavailableException($"Placing grain {grainId} (partition {partition}) needs its partition's row in PostgreSQL, which could not be read or written: {ex.Message}. Retry later. Nothing was read or stored.", ex);
+        }
+    }
+
+    /// <summary>Refreshes an aged view; when PostgreSQL cannot be read the cached view still places (a wrong guess costs a
+    /// refused call, never a stale read), and a miss then refreshes again and fails naming PostgreSQL.</summary>
+    private async Task RefreshIfReachableAsync(long seen)
+    {
+        try
+        {
+            await view.RefreshAsync(seen).ConfigureAwait(false);
+        }
+        catch (ReplicaConfigurationStoreException)
+        {
         }
     }
 

@@ -8,18 +8,26 @@ namespace Actors.Orleans.Clustering.Partitioning;
 
 /// <summary>
 /// This silo's cached view of the cluster's partition rows and replica addresses: read from PostgreSQL when a look-up
-/// misses or names a silo that is not active, and updated by the writes this silo makes. Only placement reads it: a
-/// stale view costs a refused call, never a stale read (storage calls check leadership themselves).
+/// misses or names a silo that is not active, when placement finds it older than <see cref="PlacementMaxAge"/>, and
+/// updated by the writes this silo makes. Only placement reads it: a stale view costs a refused call, never a stale read
+/// (storage calls check leadership themselves), and its age bounds how long placement keeps choosing a former leader that
+/// is still active (whose refusals this silo does not see).
 /// </summary>
 /// <remarks>Thread-safe: readers see one immutable snapshot; refreshes are serialized and coalesced (a caller whose miss
 /// began before a refresh completed uses that refresh).</remarks>
-internal sealed class PartitionView(ClusterReplica replica)
+internal sealed class PartitionView(ClusterReplica replica, TimeProvider? time = null)
 {
+    /// <summary>How old the view may be before placement reads every row again: the longest a grain keeps being placed on
+    /// a silo whose leadership another silo took (each such call refused, retryable).</summary>
+    public static readonly TimeSpan PlacementMaxAge = TimeSpan.FromSeconds(1);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly SemaphoreSlim _claiming = new(1, 1);
     private readonly object _publish = new();
     private Snapshot _snapshot = new(ImmutableDictionary<int, PartitionRow>.Empty, ImmutableDictionary<int, string>.Empty);
     private long _refreshes;
+    private long _refreshedAt;
 
     /// <summary>The cached row of <paramref name="partition"/>, or null when none is known.</summary>
     public PartitionRow? Row(int partition) => Volatile.Read(ref _snapshot).Rows.TryGetValue(partition, out PartitionRow row) ? row : null;
@@ -48,6 +56,7 @@ internal sealed class PartitionView(ClusterReplica replica)
                 Volatile.Write(ref _snapshot, new Snapshot(rows.ToImmutableDictionary(), replicas.ToImmutableDictionary()));
             }
 
+            Volatile.Write(ref _refreshedAt, _time.GetTimestamp());
             Interlocked.Increment(ref _refreshes);
         }
         finally
@@ -55,6 +64,9 @@ internal sealed class PartitionView(ClusterReplica replica)
             _refresh.Release();
         }
     }
+
+    /// <summary>Whether the last refresh from PostgreSQL is older than <paramref name="age"/> (or none was made).</summary>
+    public bool IsOlderThan(TimeSpan age) => Refreshes == 0 || _time.GetElapsedTime(Volatile.Read(ref _refreshedAt)) > age;
 
     /// <summary>The refresh count, to pass to <see cref="RefreshAsync"/> after a miss.</summary>
     public long Refreshes => Interlocked.Read(ref _refreshes);

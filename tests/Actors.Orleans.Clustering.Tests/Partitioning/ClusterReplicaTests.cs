@@ -1,6 +1,9 @@
 using Actors.Orleans.Clustering.Partitioning;
 using Actors.Orleans.Clustering.Replication;
+using Actors.Replication;
+using Actors.Replication.Configuration;
 using Actors.Replication.Options;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Actors.Orleans.Clustering.Tests.Support;
 using Actors.Orleans.Log;
@@ -120,6 +123,34 @@ public sealed class ClusterReplicaTests(PostgresServer postgres) : IDisposable
         PartitionedGrainLogResolver resolver = Resolver(restarted, reopened);
         await resolver.GetLogAsync(grain);
         Assert.True(resolver.Held[partition] > firstEpoch, $"epoch {resolver.Held[partition]} after a restart, {firstEpoch} before");
+    }
+
+    [Fact]
+    public async Task GetLeaderAsync_LeadershipTakenByAnotherActiveSilo_PlacesOnTheNewLeaderOnceTheViewIsOlderThanItsMaximumAge()
+    {
+        GrainId grain = GrainId.Create("ledger", "placed");
+        int partition = GrainPartitions.GetPartition(grain, 64);
+        await using ClusterReplica a = Replica("a", 64, 20400);
+        await using ClusterReplica b = Replica("b", 64, 20401);
+        await a.StartAsync(CancellationToken.None);
+        await b.StartAsync(CancellationToken.None);
+        var time = new FakeTimeProvider();
+        var view = new PartitionView(b, time);
+        var locator = new LeaderPlacementLocator(b, view, Options.Create(new WriteAheadLogReplicationOptions { ConnectionString = postgres.ConnectionString, PartitionCount = 64 }));
+        await view.RefreshAsync(view.Refreshes);
+        SiloAddress siloA = SiloAddress.FromParsableString(view.AddressOf(a.Id)!);
+        SiloAddress siloB = SiloAddress.FromParsableString(view.AddressOf(b.Id)!);
+        await view.ClaimAsync(partition, a.Id, [a.Id, b.Id]);
+        Assert.Equal(siloA, await locator.GetLeaderAsync(grain, [siloA, siloB]));
+
+        // Another silo takes the leadership while A stays active: this view still names A until it is older than its age.
+        var store = b.Catalog.Partition(partition);
+        ReplicaConfiguration row = await store.ReadAsync();
+        Assert.True((await store.TryWriteAsync(row.Version, row.WithNewLeader(new ReplicaId(b.Id)))).Applied);
+        Assert.Equal(siloA, await locator.GetLeaderAsync(grain, [siloA, siloB]));
+
+        time.Advance(PartitionView.PlacementMaxAge + TimeSpan.FromMilliseconds(1));
+        Assert.Equal(siloB, await locator.GetLeaderAsync(grain, [siloA, siloB]));
     }
 
     private ClusterReplica Replica(string directory, int partitionCount, int port, string? name = null) => new(
