@@ -6,12 +6,10 @@
 # usage: bash scripts/engine-bench.sh [--file-state written|fallocated] [--quick] [other tests/Benchmarks options]
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-load="$(cut -d' ' -f1 /proc/loadavg)"
-if [[ "${FORCE:-0}" != 1 ]] && awk -v l="${load}" 'BEGIN { exit !(l >= 1.5) }'; then
-  echo "engine-bench.sh: load average ${load} >= 1.5: figures would be noise (FORCE=1 to run anyway)" >&2
-  exit 1
-fi
+# shellcheck source=lib/quiet_machine.sh
+source "${repo}/scripts/lib/quiet_machine.sh"
+refuse_when_loaded engine-bench.sh
 mkdir -p "${repo}/artifacts"
 out="${repo}/artifacts/engine-bench-$(date -u +%Y%m%d-%H%M%S).md"
-echo "engine-bench.sh: load average ${load}; report: ${out}" >&2
+echo "engine-bench.sh: report: ${out}" >&2
 exec bash "${repo}/scripts/bench.sh" throughput latency aged memory --out "${out}" "$@"

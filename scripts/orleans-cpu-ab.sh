@@ -25,11 +25,9 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n "${base}" ]] || { echo "orleans-cpu-ab.sh: --base REV is required" >&2; exit 2; }
 
-load="$(cut -d' ' -f1 /proc/loadavg)"
-if [[ "${FORCE:-0}" != 1 ]] && awk -v l="${load}" 'BEGIN { exit !(l >= 1.5) }'; then
-  echo "orleans-cpu-ab.sh: load average ${load} >= 1.5: figures would be noise (FORCE=1 to run anyway)" >&2
-  exit 1
-fi
+# shellcheck source=lib/quiet_machine.sh
+source "${repo}/scripts/lib/quiet_machine.sh"
+refuse_when_loaded orleans-cpu-ab.sh
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/orleans-cpu-ab.XXXXXX")"
 trap 'rm -rf "${work}"' EXIT

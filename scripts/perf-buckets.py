@@ -6,8 +6,12 @@ Class::Method, or the runtime / CoreLib / libc when perf cannot name it). Used b
 usage: perf script -i FILE | python3 scripts/perf-buckets.py [THREAD_PREFIX ...]
 """
 import collections
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import perf_samples  # noqa: E402
 
 SYSCALLS = [
     ("__x64_sys_fdatasync", "kernel: fdatasync"),
@@ -46,25 +50,9 @@ def bucket(frames):
 def main():
     prefixes = sys.argv[1:]
     counts = collections.defaultdict(collections.Counter)
-    comm = None
-    frames = []
-
-    def flush():
-        if comm is not None and frames and (not prefixes or any(comm.startswith(p) for p in prefixes)):
+    for comm, _, frames in perf_samples.samples(sys.stdin):
+        if not prefixes or any(comm.startswith(p) for p in prefixes):
             counts[comm][bucket(frames)] += 1
-
-    for line in sys.stdin:
-        if not line.strip():
-            flush()
-            comm, frames = None, []
-        elif not line.startswith((" ", "\t")):
-            flush()
-            # "COMM  TID TIME: PERIOD EVENT:" (the thread name may contain spaces)
-            comm = re.split(r"\s+\d+\s+\d+\.\d+:", line, maxsplit=1)[0].strip()
-            frames = []
-        else:
-            frames.append(line.strip())
-    flush()
     total = sum(sum(c.values()) for c in counts.values())
     for name, c in sorted(counts.items(), key=lambda kv: -sum(kv[1].values())):
         n = sum(c.values())

@@ -16,8 +16,12 @@ and --calls N gives CPU µs per call.
 usage: perf script -i FILE | python3 scripts/perf-components.py [--appends N | --owners [--calls N]] [--tsv]
 """
 import collections
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import perf_samples  # noqa: E402
 
 # (component, patterns): the first component one of whose patterns occurs in a frame, walking from the leaf to the root.
 MANAGED = [
@@ -57,9 +61,6 @@ SYSCALLS = [
 ]
 FRAME = re.compile(r"\[([\w.]+)\] ([\w.`<>,\[\]+]+::[\w.`<>]+)\(")
 BASE_LIBRARY = ("System.Private.CoreLib", "System.Runtime", "System.Collections.Concurrent", "System.Linq", "System.Collections")
-HEADER = re.compile(r"^(?P<comm>.*?)\s+\d+\s+\d+\.\d+:\s+(?P<period>\d+)\s+\S+")
-
-
 def managed_component(frames):
     for frame in frames:
         for name, patterns in MANAGED:
@@ -146,25 +147,10 @@ def main():
             sys.exit(__doc__)
     ns = collections.Counter()
     threads = collections.defaultdict(collections.Counter)
-    comm, period, frames = None, 0, []
-
-    def flush():
-        if comm is not None and frames:
-            c = owner(frames) if owners else component(comm, frames)
-            ns[c] += period
-            threads[c][comm.split()[0] if comm.startswith(".NET") is False else comm] += period
-
-    for line in sys.stdin:
-        if not line.strip():
-            flush()
-            comm, frames = None, []
-        elif not line.startswith((" ", "\t")):
-            flush()
-            m = HEADER.match(line)
-            comm, period, frames = (m.group("comm").strip(), int(m.group("period")), []) if m else (None, 0, [])
-        else:
-            frames.append(line.strip())
-    flush()
+    for comm, period, frames in perf_samples.samples(sys.stdin):
+        c = owner(frames) if owners else component(comm, frames)
+        ns[c] += period
+        threads[c][comm.split()[0] if comm.startswith(".NET") is False else comm] += period
     total = sum(ns.values())
     if tsv:
         for name, v in ns.most_common():

@@ -24,11 +24,9 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-load="$(cut -d' ' -f1 /proc/loadavg)"
-if [[ "${FORCE:-0}" != 1 ]] && awk -v l="${load}" 'BEGIN { exit !(l >= 1.5) }'; then
-  echo "write-path-ab.sh: load average ${load} >= 1.5: figures would be noise (FORCE=1 to run anyway)" >&2
-  exit 1
-fi
+# shellcheck source=lib/quiet_machine.sh
+source "${repo}/scripts/lib/quiet_machine.sh"
+refuse_when_loaded write-path-ab.sh
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/write-path-ab.XXXXXX")"
 trap 'rm -rf "${work}"' EXIT
