@@ -221,12 +221,12 @@ internal struct StreamEntry
     }
 
     /// <summary>
-    /// The <see cref="ChainRecords"/> a record of <paramref name="type"/> at <paramref name="version"/> would leave (what
-    /// <see cref="Apply"/> computes): 1 when it ends a read's walk, else one more than now (saturating). The writer uses it
-    /// to decide, before framing, whether the record carries an anchor position (docs/wal-format.md, "Record").
+    /// True when a record of <paramref name="type"/> at <paramref name="version"/> would end a read's walk (what
+    /// <see cref="Apply"/> counts as chain index 1): the writer frames no anchor position into such a record
+    /// (docs/wal-format.md, "Anchor positions"). Decided from the entry's state, not from <see cref="ChainRecords"/>, which
+    /// an entry loaded from the recovery snapshot starts at 0.
     /// </summary>
-    public readonly int ChainAfter(RecordType type, long version, bool retainEvents)
-        => Classify(type, version, retainEvents).EndsWalk ? 1 : Math.Min(ChainRecords + 1, MaxChainRecords);
+    public readonly bool EndsWalk(RecordType type, long version, bool retainEvents) => Classify(type, version, retainEvents).EndsWalk;
 
     private readonly (bool Supersedes, bool EndsWalk) Classify(RecordType type, long version, bool retainEvents)
     {

@@ -95,7 +95,7 @@ internal sealed partial class LogWriter
     {
         long anchor = stream.Anchor;
         if (anchor == LogPosition.None || !_active.Header.AllowsAnchors || r.Framed + (long)RecordHeader.AnchorSize > _maxRecordLength
-            || stream.Tentative.ChainAfter(type, version, _options.RetainCheckpointedEvents) == 1)
+            || stream.Tentative.EndsWalk(type, version, _options.RetainCheckpointedEvents))
         {
             return LogPosition.None;
         }

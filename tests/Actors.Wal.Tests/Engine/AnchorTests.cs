@@ -118,6 +118,34 @@ public sealed class AnchorTests : LogTestBase
         Assert.Equal(15, (await reopened.ReadStreamAsync("s")).Events.Count); // the pointer only misleads anchored walks
     }
 
+    [Fact]
+    public async Task AppendAsync_IdleStreamAfterReopen_NextRecordCarriesTheAnchorLearnedFromItsLatestRecord()
+    {
+        await using (var log = await OpenAsync())
+        {
+            for (int v = 0; v < 13; v++)
+            {
+                await log.AppendAsync("s", v, Events($"s-{v + 1}")); // chain indexes 1 .. 13: 12 and 13 carry the anchor at 11
+            }
+        }
+
+        await using (var log = await OpenAsync())
+        {
+            await log.AppendAsync("s", 13, Events("s-14")); // the writer takes "s" up idle: its latest record (13) is no anchor
+        }
+
+        byte[] bytes = File.ReadAllBytes(Dir.File(SegmentHeader.FileName(1)));
+        var records = Records(bytes).Where(r => r.Stream == "s").ToList();
+        Assert.Equal(14, records.Count);
+        long AnchorOf(int index) => RecordCodec.ReadAnchor(records[index].Header, bytes.AsSpan(records[index].Offset, records[index].Header.Length));
+        long eleventh = LogPosition.Create(1, records[10].Offset);
+        Assert.Equal(eleventh, AnchorOf(12));
+        Assert.True(records[13].Header.HasAnchor, "the record appended after the reopen carries no anchor");
+        Assert.Equal(eleventh, AnchorOf(13));
+        Assert.Equal(LogPosition.Create(1, records[0].Offset), AnchorOf(10)); // the anchor at 11 carries the one at 1
+        Assert.False(records[0].Header.HasAnchor, "the stream's first record (chain index 1, a walk's end) carries an anchor");
+    }
+
     /// <summary>The anchored read returns what the plain walk returns, in at most N ÷ K + K + 1 dependent reads.</summary>
     private static async Task AssertAnchoredAsync(WriteAheadLog log, int walked)
     {
