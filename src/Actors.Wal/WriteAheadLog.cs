@@ -94,6 +94,16 @@ public sealed partial class WriteAheadLog : IEventLog
     /// <inheritdoc />
     public long DurableLsn => _committer?.DurableLsn ?? (_recovered?.NextLsn ?? 1) - 1;
 
+    /// <summary>The dependent reads behind the latest stream read's walk (tests: <c>ColdReadCountTests</c>).</summary>
+    internal int LastWalkSequentialReads => _reader.LastWalkSequentialReads;
+
+    /// <summary>False: stream reads walk plainly, ignoring anchor positions (tests; the default is the AppContext switch <c>Actors.Wal.AnchoredWalks</c>).</summary>
+    internal bool AnchoredWalks
+    {
+        get => _reader.AnchoredWalks;
+        set => _reader.AnchoredWalks = value;
+    }
+
     /// <summary>Framed groups waiting for the committer (tests).</summary>
     internal int PendingCommitGroups => _committer?.PendingGroups ?? 0;
 

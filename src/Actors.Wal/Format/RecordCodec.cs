@@ -34,10 +34,10 @@ internal static class RecordCodec
 
     /// <summary>Writes an Events record into <paramref name="destination"/> (payloads sealed when <paramref name="cipher"/> is set); returns its length.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int WriteEvents(Span<byte> destination, ReadOnlySpan<byte> streamId, long firstLsn, long firstVersion, long timestampTicks, long prevPosition, IReadOnlyList<ReadOnlyMemory<byte>> events, PayloadCipher? cipher = null, uint salt = 0)
+    public static int WriteEvents(Span<byte> destination, ReadOnlySpan<byte> streamId, long firstLsn, long firstVersion, long timestampTicks, long prevPosition, IReadOnlyList<ReadOnlyMemory<byte>> events, PayloadCipher? cipher = null, uint salt = 0, long anchor = LogPosition.None)
     {
-        int length = checked((int)EventsSize(streamId.Length, events, cipher));
-        new RecordHeader(length, RecordType.Events, streamId.Length, events.Count, firstLsn, firstVersion, timestampTicks, prevPosition, FlagsFor(cipher)).Write(destination);
+        int length = checked((int)EventsSize(streamId.Length, events, cipher)) + AnchorBytes(anchor);
+        new RecordHeader(length, RecordType.Events, streamId.Length, events.Count, firstLsn, firstVersion, timestampTicks, prevPosition, (byte)(FlagsFor(cipher) | AnchorFlagFor(anchor))).Write(destination);
         streamId.CopyTo(destination[RecordHeader.Size..]);
         int offset = RecordHeader.Size + streamId.Length;
         for (int i = 0; i < events.Count; i++)
@@ -45,28 +45,31 @@ internal static class RecordCodec
             offset = WritePayload(destination, offset, events[i].Span, RecordType.Events, firstVersion + i, streamId, cipher);
         }
 
+        WriteAnchor(destination, length, anchor);
         SealCrc(destination[..length], salt);
         return length;
     }
 
     /// <summary>Writes a Checkpoint record (the state sealed when <paramref name="cipher"/> is set); returns its length.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int WriteCheckpoint(Span<byte> destination, ReadOnlySpan<byte> streamId, long lsn, long version, long timestampTicks, long prevPosition, ReadOnlySpan<byte> state, PayloadCipher? cipher = null, uint salt = 0)
+    public static int WriteCheckpoint(Span<byte> destination, ReadOnlySpan<byte> streamId, long lsn, long version, long timestampTicks, long prevPosition, ReadOnlySpan<byte> state, PayloadCipher? cipher = null, uint salt = 0, long anchor = LogPosition.None)
     {
-        int length = checked((int)CheckpointSize(streamId.Length, state.Length, cipher));
-        new RecordHeader(length, RecordType.Checkpoint, streamId.Length, 1, lsn, version, timestampTicks, prevPosition, FlagsFor(cipher)).Write(destination);
+        int length = checked((int)CheckpointSize(streamId.Length, state.Length, cipher)) + AnchorBytes(anchor);
+        new RecordHeader(length, RecordType.Checkpoint, streamId.Length, 1, lsn, version, timestampTicks, prevPosition, (byte)(FlagsFor(cipher) | AnchorFlagFor(anchor))).Write(destination);
         streamId.CopyTo(destination[RecordHeader.Size..]);
         WritePayload(destination, RecordHeader.Size + streamId.Length, state, RecordType.Checkpoint, version, streamId, cipher);
+        WriteAnchor(destination, length, anchor);
         SealCrc(destination[..length], salt);
         return length;
     }
 
     /// <summary>Writes a Tombstone record; returns its length.</summary>
-    public static int WriteTombstone(Span<byte> destination, ReadOnlySpan<byte> streamId, long lsn, long version, long timestampTicks, long prevPosition, uint salt = 0)
+    public static int WriteTombstone(Span<byte> destination, ReadOnlySpan<byte> streamId, long lsn, long version, long timestampTicks, long prevPosition, uint salt = 0, long anchor = LogPosition.None)
     {
-        int length = TombstoneSize(streamId.Length);
-        new RecordHeader(length, RecordType.Tombstone, streamId.Length, 1, lsn, version, timestampTicks, prevPosition).Write(destination);
+        int length = TombstoneSize(streamId.Length) + AnchorBytes(anchor);
+        new RecordHeader(length, RecordType.Tombstone, streamId.Length, 1, lsn, version, timestampTicks, prevPosition, AnchorFlagFor(anchor)).Write(destination);
         streamId.CopyTo(destination[RecordHeader.Size..]);
+        WriteAnchor(destination, length, anchor);
         SealCrc(destination[..length], salt);
         return length;
     }
@@ -162,6 +165,24 @@ internal static class RecordCodec
 
     private static byte FlagsFor(PayloadCipher? cipher) => cipher is null ? (byte)0 : RecordHeader.EncryptedPayloadsFlag;
 
+    /// <summary>The bytes an anchor adds to a record: <see cref="RecordHeader.AnchorSize"/>, or 0 for <see cref="LogPosition.None"/>.</summary>
+    public static int AnchorBytes(long anchor) => anchor == LogPosition.None ? 0 : RecordHeader.AnchorSize;
+
+    private static byte AnchorFlagFor(long anchor) => anchor == LogPosition.None ? (byte)0 : RecordHeader.AnchorFlag;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteAnchor(Span<byte> destination, int length, long anchor)
+    {
+        if (anchor != LogPosition.None)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(destination[(length - RecordHeader.AnchorSize)..], anchor);
+        }
+    }
+
+    /// <summary>The anchor position a verified record ends with, or <see cref="LogPosition.None"/> when it has none.</summary>
+    public static long ReadAnchor(in RecordHeader header, ReadOnlySpan<byte> record)
+        => header.HasAnchor ? BinaryPrimitives.ReadInt64LittleEndian(record.Slice(header.Length - RecordHeader.AnchorSize, RecordHeader.AnchorSize)) : LogPosition.None;
+
     /// <summary>
     /// Computes the record CRC over bytes [0,4) and [8,Length), seeded with <paramref name="salt"/> (the record's segment's
     /// <see cref="SegmentHeader.RecordSalt"/>), and stores it at offset 4.
@@ -188,7 +209,7 @@ internal static class RecordCodec
     /// </summary>
     public static bool TryDecodeItems(in RecordHeader header, ReadOnlyMemory<byte> record, List<RecordItem> items, out string? reason)
     {
-        ReadOnlySpan<byte> span = record.Span;
+        ReadOnlySpan<byte> span = record.Span[..Math.Min(record.Length, header.BodyEnd)];
         int offset = header.BodyOffset;
         reason = null;
         switch (header.Type)
@@ -248,9 +269,9 @@ internal static class RecordCodec
                 break;
         }
 
-        if (offset != header.Length)
+        if (offset != header.BodyEnd)
         {
-            reason = $"the body ends at {offset} but the record length is {header.Length}";
+            reason = $"the body ends at {offset} but the record length is {header.Length}{(header.HasAnchor ? " with an anchor position" : string.Empty)}";
             return false;
         }
 

@@ -12,7 +12,8 @@ namespace Actors.Wal.Format;
  *   4      4    Crc             CRC32C over bytes [0, 4) followed by bytes [8, Length): covers the length too
  *   8      1    Type            RecordType: 1 Events, 2 Checkpoint, 3 Tombstone, 4 Relocated, 5 Seal
  *   9      1    Flags           bit 0: the payloads are encrypted (Events, Checkpoint, Relocated; see
- *                               Encryption/PayloadCipher.cs); readers reject other bits
+ *                               Encryption/PayloadCipher.cs); bit 1: the record ends with an AnchorPosition (Events,
+ *                               Checkpoint, Tombstone; segment format version 5); readers reject other bits
  *   10     2    StreamIdLength  UTF-8 bytes of the stream id (1 .. 1024; 0 for Seal)
  *   12     4    ItemCount       Events: number of events (>= 1); Checkpoint, Tombstone: 1; Relocated: items (>= 0:
  *                               an erase that keeps nothing of a stream writes an empty one, format version 2); Seal: 0
@@ -26,6 +27,9 @@ namespace Actors.Wal.Format;
  *                               or -1; Relocated records always store -1 (they start a fresh chain)
  *   48     n    StreamId        UTF-8 bytes, n = StreamIdLength
  *   48+n   ...  Body
+ *   Length-8 8    AnchorPosition  (Flags bit 1 only) the position of the newest earlier anchor of the stream: an anchor is
+ *                               a record whose chain index (StreamEntry.ChainRecords after it) is 1 mod AnchorInterval;
+ *                               a reader follows anchors to walk the stream's back-pointers concurrently (AnchoredWalk)
  *
  * Bodies:
  *   Events:     ItemCount x { u32 PayloadLength, PayloadLength bytes }
@@ -56,6 +60,15 @@ internal readonly record struct RecordHeader(
     /// <summary>Flags bit 0: every payload of the record is encrypted (<see cref="Encryption.PayloadCipher"/>).</summary>
     public const byte EncryptedPayloadsFlag = 1;
 
+    /// <summary>Flags bit 1: the record's last <see cref="AnchorSize"/> bytes are its stream's newest earlier anchor (format version 5).</summary>
+    public const byte AnchorFlag = 2;
+
+    /// <summary>The bytes of the anchor position that ends a record with <see cref="AnchorFlag"/>.</summary>
+    public const int AnchorSize = 8;
+
+    /// <summary>Records whose chain index is 1 modulo this are anchors (K in docs/wal-format.md).</summary>
+    public const int AnchorInterval = 10;
+
     /// <summary>The fixed header size in bytes; the stream id follows.</summary>
     public const int Size = 48;
 
@@ -67,6 +80,12 @@ internal readonly record struct RecordHeader(
 
     /// <summary>Offset of the body.</summary>
     public int BodyOffset => Size + StreamIdLength;
+
+    /// <summary>True when the record ends with an anchor position (<see cref="AnchorFlag"/>).</summary>
+    public bool HasAnchor => (Flags & AnchorFlag) != 0;
+
+    /// <summary>Where the body ends: before the anchor position when the record has one, else at <see cref="Length"/>.</summary>
+    public int BodyEnd => HasAnchor ? Length - AnchorSize : Length;
 
     /// <summary>The LSN of the record's last item (Events: FirstLsn + count - 1).</summary>
     public long LastLsn => Type == RecordType.Events ? FirstLsn + ItemCount - 1 : FirstLsn;
@@ -126,7 +145,9 @@ internal readonly record struct RecordHeader(
         }
 
         if (type is < RecordType.Events or > RecordType.Seal
-            || (flags != 0 && (flags != EncryptedPayloadsFlag || type is RecordType.Tombstone or RecordType.Seal)))
+            || (flags & ~(EncryptedPayloadsFlag | AnchorFlag)) != 0
+            || ((flags & EncryptedPayloadsFlag) != 0 && type is RecordType.Tombstone or RecordType.Seal)
+            || ((flags & AnchorFlag) != 0 && type is RecordType.Relocated or RecordType.Seal))
         {
             reason = $"unknown record type {(byte)type} or flags {flags}";
             return false;
@@ -140,7 +161,7 @@ internal readonly record struct RecordHeader(
             RecordType.Relocated => count >= 0,
             _ => count == 0,
         };
-        if (!idOk || !countOk || Size + idLength > length)
+        if (!idOk || !countOk || Size + idLength + ((flags & AnchorFlag) != 0 ? AnchorSize : 0) > length)
         {
             reason = $"implausible stream id length {idLength} or item count {count} for a {type} record of {length} bytes";
             return false;

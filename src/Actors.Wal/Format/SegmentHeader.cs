@@ -12,10 +12,10 @@ namespace Actors.Wal.Format;
  *
  *   offset size field
  *   0      4    Magic                 0x57534547 ("GESW" in file byte order: 'G','E','S','W'... written as LE uint)
- *   4      2    Version               format version that wrote the file (currently 4; 3 before record salts, 2 before
+ *   4      2    Version               format version that wrote the file (currently 5; 4 before anchor positions, 3 before record salts, 2 before
  *                                       encryption at rest, 1 before Relocated records could be empty)
- *   6      2    MinCompatibleVersion  oldest reader format version able to read the file (4: an older reader would take
- *                                       every salted record CRC for damage)
+ *   6      2    MinCompatibleVersion  oldest reader format version able to read the file (5: an older reader would take
+ *                                       a record's anchor flag for damage; 4 files said 4: salted record CRCs)
  *   8      4    SegmentId             equals the number in the file name
  *   12     4    HeaderSize            64; records start at this offset
  *   16     8    BaseLsn               the next LSN when the segment was created (first record's LSN or later)
@@ -43,7 +43,7 @@ namespace Actors.Wal.Format;
  */
 
 /// <summary>The fixed 64-byte header at the start of each segment file.</summary>
-internal readonly record struct SegmentHeader(uint SegmentId, long BaseLsn, long CreatedUtcTicks, long SegmentSizeBytes, uint KeyId = 0, ulong KeyFingerprint = 0, uint RecordSalt = 0, bool IsRecycledFile = false)
+internal readonly record struct SegmentHeader(uint SegmentId, long BaseLsn, long CreatedUtcTicks, long SegmentSizeBytes, uint KeyId = 0, ulong KeyFingerprint = 0, uint RecordSalt = 0, bool IsRecycledFile = false, ushort FormatVersion = SegmentHeader.CurrentVersion)
 {
     /// <summary>Flags bit 0: the file is a recycled segment's (see <see cref="IsRecycledFile"/>).</summary>
     public const uint RecycledFileFlag = 1;
@@ -60,12 +60,21 @@ internal readonly record struct SegmentHeader(uint SegmentId, long BaseLsn, long
     /// readers would call such a record damaged, so version 2 files require version 2 readers. 3: encryption at rest (the
     /// key fields, and records whose payloads are encrypted); an unencrypted version 3 file is version 2 compatible. 4:
     /// record CRCs seeded with <see cref="RecordSalt"/>, so recycled files need no zeroing; older readers must refuse
-    /// such files. This build reads all four (older files with unsalted CRCs, and keeps writing their records so).
+    /// such files. 5: records may end with an anchor position (record flag bit 1, <see cref="RecordHeader.AnchorFlag"/>);
+    /// a version 4 reader rejects that flag as damage, so it must refuse the file by version instead. This build reads all
+    /// five (and keeps writing an older active segment's records in its format: unsalted before 4, without anchors
+    /// before 5).
     /// </remarks>
-    public const ushort CurrentVersion = 4;
+    public const ushort CurrentVersion = 5;
 
-    /// <summary>The oldest reader version that can read a segment this build creates (salted record CRCs).</summary>
-    public const ushort CurrentMinCompatibleVersion = 4;
+    /// <summary>The oldest reader version that can read a segment this build creates (records with anchor positions).</summary>
+    public const ushort CurrentMinCompatibleVersion = 5;
+
+    /// <summary>The first format version whose records may carry an anchor position.</summary>
+    public const ushort AnchorsVersion = 5;
+
+    /// <summary>True when records written into this segment may carry an anchor position (format version 5 or later).</summary>
+    public bool AllowsAnchors => FormatVersion >= AnchorsVersion;
 
     /// <summary>
     /// The header of a new segment in the current format: its record salt is its id; <paramref name="recycledFile"/> says
@@ -135,7 +144,8 @@ internal readonly record struct SegmentHeader(uint SegmentId, long BaseLsn, long
             version >= 3 ? BinaryPrimitives.ReadUInt32LittleEndian(s[40..]) : 0,
             version >= 3 ? BinaryPrimitives.ReadUInt64LittleEndian(s[44..]) : 0,
             version >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(s[52..]) : 0,
-            version >= 4 && (BinaryPrimitives.ReadUInt32LittleEndian(s[56..]) & RecycledFileFlag) != 0);
+            version >= 4 && (BinaryPrimitives.ReadUInt32LittleEndian(s[56..]) & RecycledFileFlag) != 0,
+            version);
         if (minCompatibleVersion > CurrentVersion)
         {
             return SegmentHeaderStatus.UnsupportedVersion;

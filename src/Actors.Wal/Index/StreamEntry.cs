@@ -221,20 +221,14 @@ internal struct StreamEntry
     }
 
     /// <summary>
-    /// Applies one record of this stream, in log order, to the entry and to <paramref name="space"/>. The writer,
-    /// recovery and the tool share this rule, so the index and the live bytes after recovery equal those before a crash.
+    /// True when a record of <paramref name="type"/> at <paramref name="version"/> would end a read's walk (what
+    /// <see cref="Apply"/> counts as chain index 1): the writer frames no anchor position into such a record
+    /// (docs/wal-format.md, "Anchor positions"). Decided from the entry's state, not from <see cref="ChainRecords"/>, which
+    /// an entry loaded from the recovery snapshot starts at 0.
     /// </summary>
-    /// <param name="type">The record type (Events, Checkpoint, Tombstone or Relocated).</param>
-    /// <param name="position">The record's position.</param>
-    /// <param name="length">The record's length in bytes.</param>
-    /// <param name="version">Events: the last event's version; Checkpoint: the covered version; Tombstone: the version at deletion; Relocated: the stream version when copied.</param>
-    /// <param name="relocatedBase">Relocated only: the kind and version of the copied base (Events when there is none).</param>
-    /// <param name="retainEvents">The log keeps the events checkpoints cover (<see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>):
-    /// a checkpoint supersedes nothing, unless the stream's own policy reclaims them (<see cref="ReclaimsCheckpointedEvents"/>,
-    /// decided by <see cref="DecideRetention"/>).</param>
-    /// <param name="space">Receives the live-byte changes per segment; null to skip accounting.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Apply(RecordType type, long position, int length, long version, (RecordType Kind, long Version) relocatedBase, bool retainEvents, ISpaceAccount? space)
+    public readonly bool EndsWalk(RecordType type, long version, bool retainEvents) => Classify(type, version, retainEvents).EndsWalk;
+
+    private readonly (bool Supersedes, bool EndsWalk) Classify(RecordType type, long version, bool retainEvents)
     {
         // Does this record supersede every earlier record of the stream? A checkpoint that covers the stream's whole
         // version does (the events before it are needed no more), unless the stream's history is retained (the log
@@ -250,7 +244,26 @@ internal struct StreamEntry
         };
         // A read stops at a record that supersedes, at a checkpoint covering the stream's version (even one that supersedes
         // nothing because history is retained: the read needs nothing before it) and at a relocated copy.
-        bool endsWalk = supersedes || (type == RecordType.Checkpoint && version >= Version);
+        return (supersedes, supersedes || (type == RecordType.Checkpoint && version >= Version));
+    }
+
+    /// <summary>
+    /// Applies one record of this stream, in log order, to the entry and to <paramref name="space"/>. The writer,
+    /// recovery and the tool share this rule, so the index and the live bytes after recovery equal those before a crash.
+    /// </summary>
+    /// <param name="type">The record type (Events, Checkpoint, Tombstone or Relocated).</param>
+    /// <param name="position">The record's position.</param>
+    /// <param name="length">The record's length in bytes.</param>
+    /// <param name="version">Events: the last event's version; Checkpoint: the covered version; Tombstone: the version at deletion; Relocated: the stream version when copied.</param>
+    /// <param name="relocatedBase">Relocated only: the kind and version of the copied base (Events when there is none).</param>
+    /// <param name="retainEvents">The log keeps the events checkpoints cover (<see cref="WriteAheadLogOptions.RetainCheckpointedEvents"/>):
+    /// a checkpoint supersedes nothing, unless the stream's own policy reclaims them (<see cref="ReclaimsCheckpointedEvents"/>,
+    /// decided by <see cref="DecideRetention"/>).</param>
+    /// <param name="space">Receives the live-byte changes per segment; null to skip accounting.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Apply(RecordType type, long position, int length, long version, (RecordType Kind, long Version) relocatedBase, bool retainEvents, ISpaceAccount? space)
+    {
+        var (supersedes, endsWalk) = Classify(type, version, retainEvents);
         int chain = endsWalk ? 1 : Math.Min(ChainRecords + 1, MaxChainRecords);
         uint segment = LogPosition.Segment(position);
         if (supersedes)

@@ -16,7 +16,7 @@ internal sealed partial class LogReader
         long maxTicks = bound.AsOf?.UtcTicks ?? long.MaxValue;
         long knownTop = Math.Min(entry.Version, maxVersion);
         using var readAhead = ReadAhead.For(entry, _readAheadStatistics);
-        var cursor = new RecordCursor(segments, maxRecordLength, readAhead: readAhead);
+        await using var walk = new ChainWalk(segments, maxRecordLength, readAhead, id, entry.LatestPosition, AnchoredWalks);
         var events = new List<StoredEvent>();
         var items = new List<RecordItem>();
         StoredCheckpoint? checkpoint = null;
@@ -27,14 +27,14 @@ internal sealed partial class LogReader
         long copyStartsAt = 1; // the oldest version the chain's first record (a copy) still holds; 1 = the whole history
         bool done = false;
         bool first = true;
-        long position = entry.LatestPosition;
-        while (!done && position != LogPosition.None)
+        while (!done && walk.HasNext)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var read = await cursor.ReadAsync(position, cancellationToken).ConfigureAwait(false);
+            var read = await walk.NextAsync(cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _lastWalkSequentialReads, walk.SequentialReads);
             if (read is not { } record)
             {
-                return new Walk(null, position, false);
+                return new Walk(null, walk.Position, false);
             }
 
             if (record.Header.Type == RecordType.Relocated)
@@ -121,8 +121,6 @@ internal sealed partial class LogReader
                         break;
                 }
             }
-
-            position = NextBackPointer(record, position);
         }
 
         if (deleted)
@@ -130,7 +128,7 @@ internal sealed partial class LogReader
             return new Walk(new StreamReadResult(streamId, null, [], deletedVersion, true), LogPosition.None, false);
         }
 
-        if (!bound.IsLatest && checkpoint is null && events.Count == 0 && position == LogPosition.None && copyStartsAt > 1)
+        if (!bound.IsLatest && checkpoint is null && events.Count == 0 && !walk.HasNext && copyStartsAt > 1)
         {
             // The bound excluded everything the chain still holds, and its first record is a copy that no longer holds the
             // stream's older versions (compacted below a checkpoint, or erased): the state asked for is not stored.
@@ -280,7 +278,7 @@ internal sealed partial class LogReader
     /// write order; a relocated record starts a fresh chain), so a pointer that does not go strictly backwards is
     /// corruption: following it could loop forever.
     /// </summary>
-    private static long NextBackPointer(in StoredRecord record, long position)
+    internal static long NextBackPointer(in StoredRecord record, long position)
     {
         long previous = record.Header.PrevPosition;
         if (previous != LogPosition.None && (previous < 0 || previous >= position))
@@ -293,6 +291,12 @@ internal sealed partial class LogReader
 
         return previous;
     }
+
+    /// <summary>False: stream reads walk plainly, ignoring anchor positions (the <see cref="ChainWalk.Switch"/> when the log opened; tests set it).</summary>
+    public bool AnchoredWalks { get; set; } = ChainWalk.Enabled;
+
+    /// <summary>The dependent reads behind the latest stream read's walk (<see cref="ChainWalk.SequentialReads"/>; tests).</summary>
+    public int LastWalkSequentialReads => Volatile.Read(ref _lastWalkSequentialReads);
 
     /// <summary>The outcome of one walk.</summary>
     private readonly record struct Walk(StreamReadResult? Result, long Gone, bool NotThisStream);

@@ -31,6 +31,7 @@ internal sealed partial class LogReader(string directory, long maxRecordLength, 
     public int MaxPlannedRecords { get; set; } = DefaultMaxPlannedRecords;
 
     private readonly ReadAheadStatistics _readAheadStatistics = new();
+    private int _lastWalkSequentialReads;
 
     /// <summary>What the walks' read-ahead has advised since the log opened.</summary>
     public ReadAheadStatistics ReadAheadStatistics => _readAheadStatistics;

@@ -30,11 +30,12 @@ internal sealed partial class LogWriter
                 }
 
                 var events = r.Events!;
+                long anchor = TakeAnchor(stream, r, RecordType.Events, current + events.Count);
                 long position = Reserve(r.Framed);
                 r.FirstVersion = current + 1;
                 r.LastVersion = current + events.Count;
                 r.LastLsn = _nextLsn + events.Count - 1;
-                RecordCodec.WriteEvents(FreeSpace, stream.IdUtf8, _nextLsn, r.FirstVersion, now, entry.LatestPosition, events, Cipher, _active.Header.RecordSalt);
+                RecordCodec.WriteEvents(FreeSpace, stream.IdUtf8, _nextLsn, r.FirstVersion, now, entry.LatestPosition, events, Cipher, _active.Header.RecordSalt, anchor);
                 _nextLsn += events.Count;
                 Commit(r, stream, RecordType.Events, position, r.LastVersion, events.Count);
                 break;
@@ -56,10 +57,11 @@ internal sealed partial class LogWriter
                             : $"its latest checkpoint covers version {entry.CheckpointVersion}");
                 }
 
+                long anchor = TakeAnchor(stream, r, RecordType.Checkpoint, r.Version);
                 long position = Reserve(r.Framed);
                 r.FirstVersion = r.LastVersion = r.Version;
                 r.LastLsn = _nextLsn;
-                RecordCodec.WriteCheckpoint(FreeSpace, stream.IdUtf8, _nextLsn++, r.Version, now, entry.LatestPosition, r.State.Span, Cipher, _active.Header.RecordSalt);
+                RecordCodec.WriteCheckpoint(FreeSpace, stream.IdUtf8, _nextLsn++, r.Version, now, entry.LatestPosition, r.State.Span, Cipher, _active.Header.RecordSalt, anchor);
                 Commit(r, stream, RecordType.Checkpoint, position, r.Version, 1);
                 break;
             }
@@ -71,14 +73,35 @@ internal sealed partial class LogWriter
                     throw new StreamVersionConflictException(r.StreamId, r.Version, current);
                 }
 
+                long anchor = TakeAnchor(stream, r, RecordType.Tombstone, current);
                 long position = Reserve(r.Framed);
                 r.FirstVersion = r.LastVersion = current;
                 r.LastLsn = _nextLsn;
-                RecordCodec.WriteTombstone(FreeSpace, stream.IdUtf8, _nextLsn++, current, now, entry.LatestPosition, _active.Header.RecordSalt);
+                RecordCodec.WriteTombstone(FreeSpace, stream.IdUtf8, _nextLsn++, current, now, entry.LatestPosition, _active.Header.RecordSalt, anchor);
                 Commit(r, stream, RecordType.Tombstone, position, current, 1);
                 break;
             }
         }
+    }
+
+    /// <summary>
+    /// The anchor position the stream's next record carries (<see cref="LogPosition.None"/>: none), its bytes counted in
+    /// <paramref name="r"/>'s framed length: the stream's anchor, unless it is not known, the record ends a read's walk
+    /// (chain index 1: nothing before it is read), the active segment predates anchors (format version 4 or older, still
+    /// written in its own format) or the record would outgrow what a segment holds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
+    private long TakeAnchor(WriterStream stream, StreamWriteRequest r, RecordType type, long version)
+    {
+        long anchor = stream.Anchor;
+        if (anchor == LogPosition.None || !_active.Header.AllowsAnchors || r.Framed + (long)RecordHeader.AnchorSize > _maxRecordLength
+            || stream.Tentative.EndsWalk(type, version, _options.RetainCheckpointedEvents))
+        {
+            return LogPosition.None;
+        }
+
+        r.AddAnchorBytes();
+        return anchor;
     }
 
     /// <summary>Accounts a framed stream record: the tentative entry, the request's pipeline fields, the group.</summary>
@@ -87,6 +110,11 @@ internal sealed partial class LogWriter
     {
         _length += r.Framed;
         stream.Tentative.Apply(type, position, r.Framed, version, default, _options.RetainCheckpointedEvents, space: null);
+        if (stream.Tentative.ChainRecords % RecordHeader.AnchorInterval == 1)
+        {
+            stream.Anchor = position; // an anchor: the stream's later records point here
+        }
+
         r.Hot = stream.Hot;
         r.RecordType = type;
         r.Position = position;
@@ -112,6 +140,7 @@ internal sealed partial class LogWriter
 
         r.Stream = stream;
         FrameCopy(r, stream.IdUtf8, ref stream.Tentative, now);
+        stream.Anchor = r.Position; // a copy starts a fresh chain (chain index 1): it is the stream's anchor
     }
 
     /// <summary>True (and <paramref name="r"/> completed as not written) when the stream changed since maintenance read it.</summary>
@@ -219,7 +248,7 @@ internal sealed partial class LogWriter
             _idleCopies.Remove(id);
             StreamEntry afterCopy = copy.Tentative;
             afterCopy.DecideRetention(_options, id);
-            stream = new WriterStream(id, Encoding.UTF8.GetBytes(id), new HotStream(id, afterCopy, copy.Slot), afterCopy);
+            stream = new WriterStream(id, Encoding.UTF8.GetBytes(id), new HotStream(id, afterCopy, copy.Slot), afterCopy) { Anchor = copy.Position };
             _streams[key] = stream;
             return stream;
         }
@@ -246,9 +275,25 @@ internal sealed partial class LogWriter
             hot = new HotStream(id, current, -1);
         }
 
-        stream = new WriterStream(id, Encoding.UTF8.GetBytes(id), hot, current);
+        stream = new WriterStream(id, Encoding.UTF8.GetBytes(id), hot, current) { Anchor = LearnAnchor(current) };
         _streams[key] = stream;
         return stream;
+    }
+
+    /// <summary>
+    /// The anchor of a stream the writer takes up: none for a new stream, its latest record when that is an anchor, else
+    /// the anchor that record carries (one small read: <see cref="Reading.AnchorProbe"/>; none when in doubt).
+    /// </summary>
+    private long LearnAnchor(in StreamEntry entry)
+    {
+        if (entry.LatestPosition == LogPosition.None)
+        {
+            return LogPosition.None;
+        }
+
+        return entry.ChainRecords % RecordHeader.AnchorInterval == 1
+            ? entry.LatestPosition
+            : Reading.AnchorProbe.ReadAnchorAfter(_segments, entry.LatestPosition);
     }
 
     /// <summary>The position of the next record of <paramref name="length"/> bytes; rotates first when it does not fit.</summary>

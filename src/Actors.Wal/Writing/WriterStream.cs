@@ -24,4 +24,11 @@ internal sealed class WriterStream(string id, byte[] idUtf8, HotStream hot, in S
 
     /// <summary>The state after every record the writer framed.</summary>
     public StreamEntry Tentative = current;
+
+    /// <summary>
+    /// The newest anchor at or before the latest record framed (docs/wal-format.md, "Record"): what the stream's next
+    /// record carries unless it ends a read's walk; <see cref="Format.LogPosition.None"/> when not known (its records
+    /// then carry none until the next anchor).
+    /// </summary>
+    public long Anchor = Format.LogPosition.None;
 }

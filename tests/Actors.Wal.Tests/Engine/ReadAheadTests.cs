@@ -6,7 +6,9 @@ namespace Actors.Wal.Tests.Engine;
 /// <summary>
 /// The read path's read-ahead (Reading/ReadAhead, ReadAheadWindow): a walk over a stream whose records lie close together
 /// among other streams' records has the kernel read the region below it ahead, and still returns exactly the records, in
-/// order, with the same failures (damage named by segment and offset; segments deleted by a space pass meanwhile).
+/// order, with the same failures (damage named by segment and offset; segments deleted by a space pass meanwhile). Read-ahead
+/// serves plain walks (records without anchor positions, logs of format 4 and older): the reads that check it walk plainly
+/// (<c>AnchoredWalks</c> off), and the same reads walking anchors must return the same records and failures.
 /// </summary>
 public sealed class ReadAheadTests : LogTestBase
 {
@@ -119,8 +121,11 @@ public sealed class ReadAheadTests : LogTestBase
         await using var reopened = await OpenAsync(LongChains);
         long before = reopened.ReadAheadStatistics.AdvisedBytes;
 
+        reopened.AnchoredWalks = false;
         var latest = await Assert.ThrowsAsync<LogCorruptedException>(async () => await reopened.ReadStreamAsync("s", ReadBound.Latest));
         Assert.True(reopened.ReadAheadStatistics.AdvisedBytes > before, "precondition: the walk read ahead before it met the damage");
+        reopened.AnchoredWalks = true;
+        var anchored = await Assert.ThrowsAsync<LogCorruptedException>(async () => await reopened.ReadStreamAsync("s", ReadBound.Latest));
         var range = await Assert.ThrowsAsync<LogCorruptedException>(async () => await reopened.ReadEventsAsync("s", 11, 10 + LaterEvents));
         var forward = await Assert.ThrowsAsync<LogCorruptedException>(async () =>
         {
@@ -130,7 +135,7 @@ public sealed class ReadAheadTests : LogTestBase
             }
         });
 
-        foreach (var error in new[] { latest, range, forward })
+        foreach (var error in new[] { latest, anchored, range, forward })
         {
             Assert.Equal(Path.GetFullPath(path), Path.GetFullPath(error.FilePath));
             Assert.Equal(recordOffset, error.Offset);
@@ -153,6 +158,7 @@ public sealed class ReadAheadTests : LogTestBase
         {
             while (!stop.IsCancellationRequested)
             {
+                log.AnchoredWalks = Volatile.Read(ref reads) % 2 == 0; // anchored and plain walks in turn
                 var result = await log.ReadStreamAsync("s", ReadBound.Latest);
                 AssertWholeStream(result);
                 Interlocked.Increment(ref reads);
@@ -219,8 +225,11 @@ public sealed class ReadAheadTests : LogTestBase
     private async Task AssertReadsExactlyAsync(WriteAheadLog log)
     {
         long before = log.ReadAheadStatistics.AdvisedBytes;
+        log.AnchoredWalks = false;
         AssertWholeStream(await log.ReadStreamAsync("s", ReadBound.Latest));
         Assert.True(log.ReadAheadStatistics.AdvisedBytes > before, "precondition: the walk read ahead");
+        log.AnchoredWalks = true;
+        AssertWholeStream(await log.ReadStreamAsync("s", ReadBound.Latest));
 
         var range = await log.ReadEventsAsync("s", 11, 10 + LaterEvents);
         Assert.Equal(Enumerable.Range(11, LaterEvents).Select(v => Text(Payload(v))), range.Select(e => Text(e.Payload)));
@@ -231,9 +240,13 @@ public sealed class ReadAheadTests : LogTestBase
         }
 
         Assert.Equal(Enumerable.Range(1, 10 + LaterEvents).Select(v => Text(Payload(v))), forward);
-        var pointInTime = await log.ReadStreamAsync("s", ReadBound.AtVersion(150));
-        Assert.Equal(10, pointInTime.Checkpoint?.Version);
-        Assert.Equal(Enumerable.Range(11, 140).Select(v => (long)v), pointInTime.Events.Select(e => e.Version));
+        foreach (bool anchoredWalk in new[] { false, true })
+        {
+            log.AnchoredWalks = anchoredWalk;
+            var pointInTime = await log.ReadStreamAsync("s", ReadBound.AtVersion(150));
+            Assert.Equal(10, pointInTime.Checkpoint?.Version);
+            Assert.Equal(Enumerable.Range(11, 140).Select(v => (long)v), pointInTime.Events.Select(e => e.Version));
+        }
     }
 
     /// <summary>The segment file, record offset and payload offset of "s"'s event <paramref name="version"/> (one event per record).</summary>

@@ -1,0 +1,287 @@
+using Actors.Wal.Format;
+using Actors.Wal.Segments;
+
+namespace Actors.Wal.Reading;
+
+/// <summary>
+/// Yields a stream's records newest first along its back-pointer chain, following anchor positions where records carry
+/// them (docs/wal-format.md, "Record"): from a record with an anchor it reads the chain of anchors one after another
+/// and, concurrently, walks each anchor's back-pointers down to the anchor before it (one <see cref="RecordCursor"/>
+/// per sub-walk), so a chain of N records costs about N ÷ K + K dependent reads instead of N.
+/// </summary>
+/// <remarks>
+/// Ownership: one walk (<c>LogReader.WalkStreamAsync</c>), one consumer at a time; the sub-walks and anchor reads it
+/// starts run on the thread pool and only ever read. The records come out in exactly the order of a plain walk, each
+/// checked the same way (header, CRC, stream id, a back-pointer that goes backwards); in addition an anchor must go
+/// backwards, lead to a record of the same stream and lie on the chain (the back-pointers from the record that carries
+/// it reach it exactly): anything else is <see cref="LogCorruptedException"/> naming the segment and offset of the
+/// record that carries the pointer. At most <see cref="Window"/> sub-walks run ahead of the consumer; what they read
+/// past the point where the consumer stops is dropped (its errors too: a plain walk would never have read it). A record
+/// in a deleted segment ends the walk with its position (<see cref="Position"/>), as in a plain walk. The AppContext
+/// switch <see cref="Switch"/> (default true) set to false when a log opens makes its walks plain, ignoring anchors
+/// (tests turn one log's off through <c>LogReader.AnchoredWalks</c>). The walk's read-ahead is
+/// told of the records read in sequence (the plain steps and the anchors: the two cursors are never in use at once, the
+/// anchor reads run while the consumer waits for them and end before it walks plainly again), not of the sub-walks'.
+/// </remarks>
+internal sealed class ChainWalk : IAsyncDisposable
+{
+    /// <summary>The AppContext switch (a boolean, default true) that turns anchored walks off, for side-by-side measurements and tests.</summary>
+    public const string Switch = "Actors.Wal.AnchoredWalks";
+
+    /// <summary>The most anchors read ahead of the record the consumer takes.</summary>
+    public const int Window = 16;
+
+    private readonly SegmentManager _segments;
+    private readonly long _maxRecordLength;
+    private readonly byte[] _id;
+    private readonly bool _anchored;
+    private readonly RecordCursor _cursor;
+    private readonly RecordCursor _anchorCursor;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Queue<Task<List<Step>>> _pieces = new();
+    private readonly List<Task> _started = [];
+    private List<Step>? _current;
+    private int _currentIndex;
+    private Task<Step?>? _lastAnchor;
+    private int _anchorsAhead;
+    private long _plainNext;
+    private int _depth;
+
+    /// <summary>Starts a walk of the chain whose newest record is at <paramref name="head"/>.</summary>
+    /// <param name="segments">The segments to read.</param>
+    /// <param name="maxRecordLength">The longest valid record.</param>
+    /// <param name="readAhead">The walk's read-ahead (null: none).</param>
+    /// <param name="id">The stream id's UTF-8 bytes (every record after the first must carry it).</param>
+    /// <param name="head">The position of the stream's latest record.</param>
+    /// <param name="anchored">False: walk plainly, ignoring anchors (<see cref="Enabled"/> is the log's default).</param>
+    public ChainWalk(SegmentManager segments, long maxRecordLength, ReadAhead? readAhead, byte[] id, long head, bool anchored)
+    {
+        _segments = segments;
+        _maxRecordLength = maxRecordLength;
+        _id = id;
+        _anchored = anchored;
+        _cursor = new RecordCursor(segments, maxRecordLength, readAhead: readAhead);
+        _anchorCursor = new RecordCursor(segments, maxRecordLength, readAhead: readAhead); // never in use at once with _cursor
+        _plainNext = head;
+        Position = head;
+    }
+
+    /// <summary>True unless the <see cref="Switch"/> turned anchored walks off (read when a log opens).</summary>
+    public static bool Enabled => AppContext.TryGetSwitch(Switch, out bool on) ? on : true;
+
+    /// <summary>The position of the record <see cref="NextAsync"/> returned last (or could not read: its segment is gone).</summary>
+    public long Position { get; private set; }
+
+    /// <summary>False once the chain ended (the last record returned points to no earlier one).</summary>
+    public bool HasNext => _current is not null && _currentIndex < _current.Count || _pieces.Count > 0 || _plainNext != LogPosition.None;
+
+    /// <summary>
+    /// The longest run of dependent reads behind the records returned so far: each record's position was learned from the
+    /// record read before it in this run (a plain walk of N records: N).
+    /// </summary>
+    public int SequentialReads { get; private set; }
+
+    /// <summary>The next record of the chain; null when its segment was deleted (<see cref="Position"/> says where).</summary>
+    /// <exception cref="LogCorruptedException">A record, a back-pointer or an anchor on the way is damaged.</exception>
+    public async ValueTask<StoredRecord?> NextAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_current is not null && _currentIndex < _current.Count)
+            {
+                return Take(_current[_currentIndex++]);
+            }
+
+            _current = null;
+            if (_pieces.TryDequeue(out var piece))
+            {
+                _current = await piece.WaitAsync(cancellationToken).ConfigureAwait(false);
+                _currentIndex = 0;
+                continue;
+            }
+
+            // Plain: one record, its position learned from the record before.
+            long position = _plainNext;
+            cancellationToken.ThrowIfCancellationRequested();
+            Position = position;
+            var read = await _cursor.ReadAsync(position, cancellationToken).ConfigureAwait(false);
+            if (read is not { } record)
+            {
+                _plainNext = LogPosition.None;
+                return null;
+            }
+
+            _depth++;
+            SequentialReads = Math.Max(SequentialReads, _depth);
+            _plainNext = LogReader.NextBackPointer(record, position);
+            if (_anchored && record.Header.HasAnchor)
+            {
+                StartAnchored(new Step(record, position, _depth));
+            }
+
+            return record;
+        }
+    }
+
+    private StoredRecord? Take(in Step step)
+    {
+        Position = step.Position;
+        if (step.Record is not { } record)
+        {
+            _pieces.Clear();
+            _plainNext = LogPosition.None;
+            return null; // gone: the walk ends here
+        }
+
+        _depth = step.Depth;
+        SequentialReads = Math.Max(SequentialReads, step.Depth);
+        if (step.IsAnchor)
+        {
+            _anchorsAhead--;
+            if (!record.Header.HasAnchor)
+            {
+                // The last anchor of the run: the walk goes on plainly below it (what the queue holds after it is empty).
+                _pieces.Clear();
+                _plainNext = LogReader.NextBackPointer(record, step.Position);
+                return record;
+            }
+
+            TopUp();
+        }
+
+        return record;
+    }
+
+    /// <summary>Starts the sub-walk below <paramref name="from"/> (just read, carrying an anchor) and the anchor reads after it.</summary>
+    private void StartAnchored(Step from)
+    {
+        _plainNext = LogPosition.None;
+        var start = Task.FromResult<Step?>(from);
+        _pieces.Enqueue(Track(SubWalkAsync(start)));
+        _lastAnchor = start;
+        _anchorsAhead = 0;
+        TopUp();
+    }
+
+    /// <summary>Keeps <see cref="Window"/> anchors (each with its sub-walk) queued ahead of the consumer.</summary>
+    private void TopUp()
+    {
+        while (_anchorsAhead < Window && _lastAnchor is not null)
+        {
+            var anchor = ReadAnchorAsync(_lastAnchor);
+            _started.Add(anchor);
+            _pieces.Enqueue(Track(AsPiece(anchor)));
+            _pieces.Enqueue(Track(SubWalkAsync(anchor)));
+            _lastAnchor = anchor;
+            _anchorsAhead++;
+        }
+    }
+
+    private Task<List<Step>> Track(Task<List<Step>> task)
+    {
+        _started.Add(task);
+        return task;
+    }
+
+    private static async Task<List<Step>> AsPiece(Task<Step?> anchor)
+        => await anchor.ConfigureAwait(false) is { } step ? [step with { IsAnchor = true }] : [];
+
+    /// <summary>Reads the anchor the record of <paramref name="previous"/> carries; null when it carries none (or was not read).</summary>
+    private async Task<Step?> ReadAnchorAsync(Task<Step?> previous)
+    {
+        if (await previous.ConfigureAwait(false) is not { Record: { } carrier } from || !carrier.Header.HasAnchor)
+        {
+            return null;
+        }
+
+        long anchor = AnchorOf(carrier, from.Position);
+        _stop.Token.ThrowIfCancellationRequested();
+        var read = await _anchorCursor.ReadAsync(anchor, _stop.Token).ConfigureAwait(false);
+        if (read is { } record && !record.StreamId.SequenceEqual(_id))
+        {
+            throw new LogCorruptedException(carrier.Path, carrier.Offset, $"the anchor position {LogPosition.Format(anchor)} leads to a record of another stream");
+        }
+
+        return new Step(read, anchor, from.Depth + 1);
+    }
+
+    /// <summary>The records from below <paramref name="anchorTask"/>'s record down to (not including) the anchor it carries.</summary>
+    private async Task<List<Step>> SubWalkAsync(Task<Step?> anchorTask)
+    {
+        var steps = new List<Step>();
+        if (await anchorTask.ConfigureAwait(false) is not { Record: { } top } from || !top.Header.HasAnchor)
+        {
+            return steps;
+        }
+
+        long stop = AnchorOf(top, from.Position);
+        var cursor = new RecordCursor(_segments, _maxRecordLength);
+        long position = LogReader.NextBackPointer(top, from.Position);
+        int depth = from.Depth;
+        while (position != stop)
+        {
+            if (position == LogPosition.None || position < stop)
+            {
+                throw new LogCorruptedException(
+                    top.Path,
+                    top.Offset,
+                    $"the anchor position {LogPosition.Format(stop)} is not on the stream's chain: the back-pointers from {LogPosition.Format(from.Position)} pass it ({LogPosition.Format(position)})");
+            }
+
+            _stop.Token.ThrowIfCancellationRequested();
+            var read = await cursor.ReadAsync(position, _stop.Token).ConfigureAwait(false);
+            if (read is not { } record)
+            {
+                steps.Add(new Step(null, position, depth + 1));
+                break;
+            }
+
+            if (!record.StreamId.SequenceEqual(_id))
+            {
+                throw new LogCorruptedException(record.Path, record.Offset, "a back-pointer leads to a record of another stream");
+            }
+
+            steps.Add(new Step(record, position, ++depth));
+            position = LogReader.NextBackPointer(record, position);
+        }
+
+        return steps;
+    }
+
+    /// <summary>The anchor a record carries, checked to point strictly backwards.</summary>
+    private static long AnchorOf(in StoredRecord record, long position)
+    {
+        long anchor = RecordCodec.ReadAnchor(record.Header, record.Bytes.Span);
+        if (anchor < 0 || anchor >= position)
+        {
+            throw new LogCorruptedException(
+                record.Path,
+                record.Offset,
+                $"the anchor position ({LogPosition.Format(anchor)}) does not point backwards from {LogPosition.Format(position)}");
+        }
+
+        return anchor;
+    }
+
+    /// <summary>Stops what runs ahead and waits for it (its results and errors are dropped: the consumer did not need them).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        foreach (var task in _started)
+        {
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Read ahead of the consumer and never used (or already seen by it through the same task).
+            }
+        }
+
+        _stop.Dispose();
+    }
+
+    /// <summary>One record of the walk (null: its segment was deleted), its position and how many dependent reads led to it.</summary>
+    private readonly record struct Step(StoredRecord? Record, long Position, int Depth, bool IsAnchor = false);
+}
