@@ -50,6 +50,9 @@ public sealed class BenchOptions
     /// <summary>Minutes the sustained section runs (its windows in turn over the variants).</summary>
     public double SustainedMinutes { get; set; } = 30;
 
+    /// <summary>Seconds each variant runs, untimed, before the sustained section's first window (0: none).</summary>
+    public double SustainedWarmupSeconds { get; set; } = 10;
+
     /// <summary>Seconds of each window of the sustained section.</summary>
     public double WindowSeconds { get; set; } = 10;
 

@@ -25,6 +25,7 @@ public static class BenchOptionsParser
                                     library's; 0 applies every burst of committed entries at once)
           --minutes M               sustained: minutes of windows, the variants in turn (default 30)
           --window-seconds S        sustained: seconds per window (default 10)
+          --sustained-warmup S      sustained: seconds each variant runs untimed before the first window (default 10; 0: none)
           --journal-history H       keep-all or reclaim: what the WAL journaled grains' log keeps of
                                     checkpointed events (reclaim: retention holds the log flat; default keep-all)
           --csv FILE                sustained: write every window as CSV to FILE (for the plot)
@@ -80,6 +81,7 @@ public static class BenchOptionsParser
             case "--activation-events": options.ActivationEvents = (int)NotNegative(name, Int(value)); break;
             case "--checkpoint-every": options.CheckpointEveryEvents = (int)Positive(name, Int(value)); break;
             case "--minutes": options.SustainedMinutes = Positive(name, double.Parse(value, CultureInfo.InvariantCulture)); break;
+            case "--sustained-warmup": options.SustainedWarmupSeconds = NotNegative(name, double.Parse(value, CultureInfo.InvariantCulture)); break;
             case "--window-seconds": options.WindowSeconds = Positive(name, double.Parse(value, CultureInfo.InvariantCulture)); break;
             case "--journal-history": options.JournalHistory = History(value); break;
             case "--csv": options.CsvPath = value; break;
