@@ -40,13 +40,15 @@ internal sealed class ChainWalk : IAsyncDisposable
 
     /// <summary>
     /// How many bytes a sub-walk's window may read per record it may still need, to reach down to its anchor in one read:
-    /// at most K - 1 records lie between two anchors, so a whole span is read in one read while it is at most about 1 MiB
-    /// (9 x 112 KiB). A cold read here costs one round trip (about 50-100 µs) plus the bytes at the disk's bandwidth (about
-    /// 1.9 GB/s: 112 KiB in 60 µs), so one read of the span costs about what the sub-walk's dependent round trips do, in one
-    /// system call instead of nine; a stream whose records lie further apart (one among very many) is read record by
-    /// record as before, without its gaps.
+    /// at most K - 1 records lie between two anchors, so a whole span is read in one read while it is at most 144 KiB
+    /// (9 x 16 KiB). The sub-walks of one read run at once, so the dependent round trips of their record-by-record reads
+    /// overlap while the bytes of their spans add up: a read of N records from its newest waits about (N ÷ K + K) round
+    /// trips walking record by record, (N ÷ K + 1) round trips plus N x spacing bytes reading spans. With a cold round trip
+    /// of 50-70 µs and 0.8-1.9 GB/s (this machine, loaded and quiet) the two meet at about 10-17 KiB between two of the
+    /// stream's records; further apart (one stream among very many writing at once), the sub-walks read record by record,
+    /// without the gaps.
     /// </summary>
-    public const int SpanWindowPerRecord = 112 * 1024;
+    public const int SpanWindowPerRecord = 16 * 1024;
 
     /// <summary>The most anchors read ahead of the record the consumer takes.</summary>
     public const int Window = 16;
@@ -292,7 +294,7 @@ internal sealed class ChainWalk : IAsyncDisposable
 
     /// <summary>
     /// The steps with their records copied out of the cursor's pooled windows into one buffer of their own size, so the
-    /// windows (up to about 1 MiB, mostly other streams' bytes) go back to the pool and
+    /// windows (up to 144 KiB, mostly other streams' bytes) go back to the pool and
     /// nothing the read returns (event payloads are slices of their record) keeps one alive.
     /// </summary>
     private static List<Step> Compact(List<Step> steps)

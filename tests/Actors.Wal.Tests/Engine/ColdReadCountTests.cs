@@ -85,9 +85,9 @@ public sealed class ColdReadCountTests : LogTestBase
     }
 
     [Fact]
-    public async Task ReadStreamAsync_SpanBetweenAnchorsWiderThanTheSpanWindow_ReadsRecordByRecordNotTheGaps()
+    public async Task ReadStreamAsync_RecordsFurtherApartThanTheSpanWindowPerRecord_ReadsRecordByRecordNotTheGaps()
     {
-        const int GapBytes = 120 * 1024; // wider than ChainWalk.SpanWindowPerRecord (112 KiB): the spans are read record by record
+        const int GapBytes = 24 * 1024; // wider than ChainWalk.SpanWindowPerRecord (16 KiB): the spans are read record by record
         const int After = 30;
         Action<WriteAheadLogOptions> bigSegments = o => o.SegmentSizeBytes = 16 * 1024 * 1024;
         await using (var log = await OpenOnFilesAsync(bigSegments))
