@@ -52,6 +52,20 @@ internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength
     private int _nextWindow = FirstWindow;
     private int _served;
 
+    /// <summary>
+    /// The oldest position the walk can still ask for (<see cref="LogPosition.None"/>: not known, the default). When set, a
+    /// window read for a record that lies no more than <see cref="FloorWindow"/> bytes above it (or above the start of the
+    /// record's segment, when the floor lies in an earlier segment) starts there, so one read serves every record the walk
+    /// still needs in that segment. A hint for how much to read only: every record is checked as before.
+    /// </summary>
+    public long Floor { get; set; } = LogPosition.None;
+
+    /// <summary>The widest window read to reach down to <see cref="Floor"/> (the owner sets it before each read).</summary>
+    public int FloorWindow { get; set; }
+
+    /// <summary>The file reads this cursor issued (window reads and reads of records longer than their window).</summary>
+    public int FileReads { get; private set; }
+
     /// <summary>Reads and verifies the record at <paramref name="position"/>; null when its segment was deleted.</summary>
     /// <exception cref="LogCorruptedException">The bytes there are not a valid record.</exception>
     public async ValueTask<StoredRecord?> ReadAsync(long position, CancellationToken cancellationToken)
@@ -76,12 +90,22 @@ internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength
             try
             {
                 long start = Math.Max(SegmentHeader.Size, offset + Lookahead - _nextWindow);
+                if (Floor != LogPosition.None)
+                {
+                    long low = LogPosition.Segment(Floor) == segmentId ? Math.Max(SegmentHeader.Size, LogPosition.Offset(Floor)) : SegmentHeader.Size;
+                    if (low < start && low <= offset && offset + Lookahead - low <= FloorWindow)
+                    {
+                        start = low; // the walk's remaining records in this segment, in one read
+                    }
+                }
+
                 int size = (int)(offset + Lookahead - start);
                 byte[] window = NewBuffer(size);
                 cancellationToken.ThrowIfCancellationRequested();
                 int read = synchronousReads
                     ? segment.File.Read(start, window.AsSpan(0, size))
                     : await segment.File.ReadAsync(start, window.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
+                FileReads++;
                 (_window, _segment, _start, _length) = (window, segment, start, read);
                 _nextWindow = Math.Min(MaxWindow, _nextWindow * 4);
                 _served = 0;
@@ -125,6 +149,7 @@ internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength
                 int read = synchronousReads
                     ? current.File.Read(offset, record.AsSpan(0, header.Length))
                     : await current.File.ReadAsync(offset, record.AsMemory(0, header.Length), cancellationToken).ConfigureAwait(false);
+                FileReads++;
                 if (read < header.Length)
                 {
                     throw new LogCorruptedException(current.Path, offset, "the record is cut off by the end of the file");

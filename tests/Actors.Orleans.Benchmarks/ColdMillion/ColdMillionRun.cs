@@ -32,7 +32,8 @@ namespace Actors.Orleans.Benchmarks.ColdMillion;
 /// deactivated, with the log's files evicted from the page cache (posix_fadvise DONTNEED) before every call (each
 /// activation alone, cold). Per activation: the call's time and this process's read system calls (<c>syscr</c>) and bytes
 /// read from storage (<c>read_bytes</c>) from /proc/self/io around it. Every call checks the grain recovered all its events;
-/// the provider's counters give the events replayed after checkpoints.</para>
+/// the provider's counters give the events replayed after checkpoints. Optionally, interleaved evicted sweeps with the
+/// engine's read-ahead or the sub-walks' span reads off and on (<c>--read-ahead-ab</c>, <c>--span-reads-ab</c>).</para>
 /// <para>Root and Linux only (drop_caches, /proc/self/io). The run directory is deleted at the end.</para>
 /// </remarks>
 public static class ColdMillionRun
@@ -40,6 +41,8 @@ public static class ColdMillionRun
     private const long SampleFirstKey = 300_000_000;
     private const long CrowdFirstKey = 400_000_000;
     private const int CrowdInFlight = 4096;
+    private const string ReadAheadSwitch = "Actors.Wal.ReadAhead";
+    private const string SpanReadsSwitch = "Actors.Wal.SubWalkSpanReads";
 
     public const string Usage = """
         usage: dotnet run -c Release --project tests/Actors.Orleans.Benchmarks -- cold-million [options]
@@ -51,6 +54,8 @@ public static class ColdMillionRun
           --data-root PATH      parent of the run directory (default: the temp directory)
           --read-ahead-ab       after the two sweeps, 3 rounds of evicted sweeps with the engine's read-ahead
                                 (AppContext switch Actors.Wal.ReadAhead) off and on, interleaved
+          --span-reads-ab       after the two sweeps, 3 rounds of evicted sweeps with the sub-walks' span reads
+                                (AppContext switch Actors.Wal.SubWalkSpanReads) off and on, interleaved
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -95,9 +100,10 @@ public static class ColdMillionRun
         var settings = new ColdMillionSettings();
         for (int i = 1; i < args.Length; i += 2)
         {
-            if (args[i] == "--read-ahead-ab")
+            if (args[i] is "--read-ahead-ab" or "--span-reads-ab")
             {
-                settings.ReadAheadAb = true;
+                settings.ReadAheadAb |= args[i] == "--read-ahead-ab";
+                settings.SpanReadsAb |= args[i] == "--span-reads-ab";
                 i--; // a flag without a value
                 continue;
             }
@@ -220,7 +226,12 @@ public static class ColdMillionRun
             output.WriteLine(table);
             if (settings.ReadAheadAb)
             {
-                await ReadAheadAbAsync(settings, context, sample, walDirectory, output);
+                await SwitchAbAsync(settings, context, sample, walDirectory, output, ReadAheadSwitch, "read-ahead");
+            }
+
+            if (settings.SpanReadsAb)
+            {
+                await SwitchAbAsync(settings, context, sample, walDirectory, output, SpanReadsSwitch, "span reads");
             }
         }
         finally
@@ -230,10 +241,11 @@ public static class ColdMillionRun
     }
 
     /// <summary>
-    /// The evicted sweep with the engine's read-ahead off and on, interleaved within each round (the grains are deactivated
-    /// before each sweep), so a shared machine's load falls on both alike.
+    /// The evicted sweep with one of the engine's AppContext switches (<paramref name="switchName"/>, default on) off and on,
+    /// interleaved within each round (the grains are deactivated before each sweep), so a shared machine's load falls on both
+    /// alike.
     /// </summary>
-    private static async Task ReadAheadAbAsync(ColdMillionSettings settings, BenchContext context, IReadOnlyList<IBenchGrain> sample, string walDirectory, TextWriter output)
+    private static async Task SwitchAbAsync(ColdMillionSettings settings, BenchContext context, IReadOnlyList<IBenchGrain> sample, string walDirectory, TextWriter output, string switchName, string label)
     {
         const int Rounds = 3;
         string[] variants = ["off", "on"];
@@ -242,19 +254,19 @@ public static class ColdMillionRun
         {
             foreach (string variant in variants)
             {
-                AppContext.SetSwitch("Actors.Wal.ReadAhead", variant == "on");
+                AppContext.SetSwitch(switchName, variant == "on");
                 await GrainDeactivator.DeactivateAllAsync(context, sample);
                 Sweep sweep = await SweepAsync(settings, sample, evictBeforeEach: walDirectory);
                 sweeps[variant].Add(sweep);
-                BenchContext.Progress($"cold-million: read-ahead {variant}, round {round + 1}: p50 {Fmt.Duration(sweep.Latency.Percentile(0.5))}, p99 {Fmt.Duration(sweep.Latency.Percentile(0.99))}, load {sweep.Load?.OneMinute:0.00}");
+                BenchContext.Progress($"cold-million: {label} {variant}, round {round + 1}: p50 {Fmt.Duration(sweep.Latency.Percentile(0.5))}, p99 {Fmt.Duration(sweep.Latency.Percentile(0.99))}, load {sweep.Load?.OneMinute:0.00}");
             }
         }
 
-        AppContext.SetSwitch("Actors.Wal.ReadAhead", true);
+        AppContext.SetSwitch(switchName, true);
         output.WriteLine();
-        output.WriteLine($"Read-ahead variants, the log's files evicted before each call, {Rounds} rounds interleaved:");
+        output.WriteLine($"{label} ({switchName}) off and on, the log's files evicted before each call, {Rounds} rounds interleaved:");
         output.WriteLine();
-        var table = new MarkdownTable("read-ahead, round", "first call p50", "p99", "max", "read calls p50 / p99 / max", "KiB read from storage p50 / p99 / max", "load avg 1 min");
+        var table = new MarkdownTable($"{label}, round", "first call p50", "p99", "max", "read calls p50 / p99 / max", "KiB read from storage p50 / p99 / max", "load avg 1 min");
         for (int round = 0; round < Rounds; round++)
         {
             foreach (string variant in variants)
@@ -345,5 +357,7 @@ public static class ColdMillionRun
         public string DataRoot { get; set; } = Path.GetTempPath();
 
         public bool ReadAheadAb { get; set; }
+
+        public bool SpanReadsAb { get; set; }
     }
 }

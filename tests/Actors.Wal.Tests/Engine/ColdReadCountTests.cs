@@ -6,8 +6,10 @@ namespace Actors.Wal.Tests.Engine;
 /// <summary>
 /// What a cold read of one stream costs in reads through the engine's file seam (issue 65, part 4: a grain activated
 /// among a million streams reads what it needs in a bounded number of I/Os): the back-pointer walk reads the stream's own
-/// records from the newest back to its checkpoint, a small window each, whatever the number of other streams and segments;
-/// anchor positions cut the dependent (sequential) reads among them to about N ÷ K + K.
+/// records from the newest back to its checkpoint, whatever the number of other streams and segments; anchor positions cut
+/// the dependent (sequential) reads to about N ÷ K + 2, and each span between two anchors is read in one read (two where it
+/// crosses a segment) while its records lie at most ChainWalk.SpanWindowPerRecord apart on average, so about 2N ÷ K reads in
+/// all instead of N.
 /// </summary>
 public sealed class ColdReadCountTests : LogTestBase
 {
@@ -16,7 +18,7 @@ public sealed class ColdReadCountTests : LogTestBase
     private const int OtherStreams = 20_000;
 
     [Fact]
-    public async Task ReadStreamAsync_AfterReopenAmong20000StreamsAnd20Segments_ReadsAtMostOncePerRecordAndAboutNOverKPlusKInSequence()
+    public async Task ReadStreamAsync_AfterReopenAmong20000StreamsAnd20Segments_ReadsEachSpanBetweenAnchorsInOneOrTwoReads()
     {
         await using (var log = await OpenOnFilesAsync())
         {
@@ -46,22 +48,77 @@ public sealed class ColdReadCountTests : LogTestBase
         await using var reopened = await OpenOnFilesAsync();
         Assert.True(reopened.GetStatistics().StreamCount > OtherStreams, $"the reopened log indexes {reopened.GetStatistics().StreamCount} streams");
         int before = Volatile.Read(ref Files.Reads);
+        long bytesBefore = Interlocked.Read(ref Files.BytesRead);
         var read = await reopened.ReadStreamAsync("target");
         int reads = Volatile.Read(ref Files.Reads) - before;
+        long bytes = Interlocked.Read(ref Files.BytesRead) - bytesBefore;
         int sequential = reopened.LastWalkSequentialReads;
 
         Assert.Equal(EventsBeforeCheckpoint, read.Checkpoint?.Version);
         Assert.Equal(Enumerable.Range(EventsBeforeCheckpoint + 1, EventsAfterCheckpoint).Select(v => (long)v), read.Events.Select(e => e.Version));
         int walked = EventsAfterCheckpoint + 1; // the events after the checkpoint, then the checkpoint
-        Assert.True(reads <= walked, $"the cold read of a stream of {walked} records to walk (among {OtherStreams:N0} streams) took {reads} reads");
-        int bound = (walked / RecordHeader.AnchorInterval) + RecordHeader.AnchorInterval + 1;
-        Assert.True(sequential <= bound, $"the cold read of {walked} records took {sequential} dependent reads in sequence (expected at most N/K + K + 1 = {bound})");
+        int anchors = (walked + RecordHeader.AnchorInterval - 1) / RecordHeader.AnchorInterval;
+
+        // The newest record, one read per anchor, and one read per span between two anchors (two where the span crosses
+        // into an earlier segment: 64 KiB segments here, the span ~36 KiB): a plain walk, or main before span reads, took
+        // one read per record (61).
+        int readBound = 1 + (3 * anchors);
+        Assert.True(reads <= readBound, $"the cold read of a stream of {walked} records to walk (among {OtherStreams:N0} streams) took {reads} reads (expected at most 1 + 3 x {anchors} anchors = {readBound})");
+
+        // The anchors in sequence, then each span in one read: N/K + 2, plus one where a span crosses a segment.
+        int sequentialBound = anchors + 3;
+        Assert.True(sequential <= sequentialBound, $"the cold read of {walked} records took {sequential} dependent reads in sequence (expected at most N/K + 3 = {sequentialBound})");
+
+        // The spans hold other streams' records too (~3.5 KiB between two of the stream's): no more than twice what one
+        // 4 KiB window per record would read.
+        long byteBound = 2L * walked * 4096;
+        Assert.True(bytes <= byteBound, $"the cold read of {walked} records read {bytes:N0} bytes (expected at most {byteBound:N0})");
 
         // The same read walking plainly (what the AppContext switch Actors.Wal.AnchoredWalks=false does for a whole log):
-        // one dependent read per record, so the bound above says something.
+        // one dependent read per record, so the bounds above say something.
         reopened.AnchoredWalks = false;
+        before = Volatile.Read(ref Files.Reads);
         var plain = await reopened.ReadStreamAsync("target");
         Assert.Equal(read.Events.Select(e => e.Version), plain.Events.Select(e => e.Version));
         Assert.Equal(walked, reopened.LastWalkSequentialReads);
+        Assert.True(Volatile.Read(ref Files.Reads) - before >= walked - 1, "the plain walk read about once per record");
+    }
+
+    [Fact]
+    public async Task ReadStreamAsync_RecordsFurtherApartThanTheSpanWindowPerRecord_ReadsRecordByRecordNotTheGaps()
+    {
+        const int GapBytes = 24 * 1024; // wider than ChainWalk.SpanWindowPerRecord (16 KiB): the spans are read record by record
+        const int After = 30;
+        Action<WriteAheadLogOptions> bigSegments = o => o.SegmentSizeBytes = 16 * 1024 * 1024;
+        await using (var log = await OpenOnFilesAsync(bigSegments))
+        {
+            long version = (await log.AppendAsync("target", ExpectedVersion.NoStream, [new byte[100]])).LastVersion;
+            await log.WriteCheckpointAsync("target", version, new byte[300]);
+            for (int step = 0; step < After; step++)
+            {
+                for (int gap = 0; gap < GapBytes / (12 * 1024); gap++)
+                {
+                    await log.AppendAsync($"gap/{gap}", step, [new byte[12 * 1024]]);
+                }
+
+                version = (await log.AppendAsync("target", version, [new byte[100]])).LastVersion;
+            }
+
+            Assert.Equal(1, log.GetStatistics().SegmentCount);
+        }
+
+        await using var reopened = await OpenOnFilesAsync(bigSegments);
+        int before = Volatile.Read(ref Files.Reads);
+        long bytesBefore = Interlocked.Read(ref Files.BytesRead);
+        var read = await reopened.ReadStreamAsync("target");
+        int reads = Volatile.Read(ref Files.Reads) - before;
+        long bytes = Interlocked.Read(ref Files.BytesRead) - bytesBefore;
+
+        Assert.Equal(1, read.Checkpoint?.Version);
+        Assert.Equal(Enumerable.Range(2, After).Select(v => (long)v), read.Events.Select(e => e.Version));
+        int walked = After + 1;
+        Assert.True(reads <= walked + 1, $"the cold read of {walked} records {GapBytes / 1024} KiB apart took {reads} reads (expected about one per record)");
+        long byteBound = (walked + 1) * 8L * 1024;
+        Assert.True(bytes <= byteBound, $"the cold read of {walked} records {GapBytes / 1024} KiB apart read {bytes:N0} bytes (expected at most {byteBound:N0}: not the gaps)");
     }
 }
