@@ -77,6 +77,7 @@ internal sealed partial class LeadershipRebalancer(
     /// </summary>
     public async Task<int> PassAsync()
     {
+        ForgetEarlierMoves();
         Dictionary<int, string> now = ActiveReplicas();
         DateTimeOffset at = _time.GetUtcNow();
         foreach ((int id, string address) in now)
@@ -148,6 +149,23 @@ internal sealed partial class LeadershipRebalancer(
         }
 
         return moved;
+    }
+
+    /// <summary>
+    /// Forgets the successors of this silo's earlier moves (their waiting calls were refused and placed again by now): a
+    /// replica that handed over stays a follower that may lead again, and a call reaching it should then wait for its
+    /// leadership (a hand-over back to it that it has not read yet) instead of being refused at once as after a stop's
+    /// hand-over.
+    /// </summary>
+    private void ForgetEarlierMoves()
+    {
+        foreach (HeldReplica held in replicas.Held)
+        {
+            if (held.HandedOverTo != 0 && !held.HandingOver)
+            {
+                held.EndHandOver(0);
+            }
+        }
     }
 
     /// <summary>The replicas whose silo Orleans lists as active now, with that silo's address (this silo's own included).</summary>
