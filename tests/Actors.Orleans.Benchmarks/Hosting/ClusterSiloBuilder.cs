@@ -21,7 +21,8 @@ public static class ClusterSiloBuilder
     public const string ClusterId = "bench-cluster";
 
     /// <param name="followerApplyDelay">The replicas' <c>ReplicaOptions.FollowerApplyDelay</c>; null: the library's default.</param>
-    public static IHost Build(SiloSettings settings, string connectionString, int replicationFactor, string siloName, TimeSpan? followerApplyDelay = null)
+    /// <param name="partitionCount">The cluster's <c>WriteAheadLogReplicationOptions.PartitionCount</c>; null: the library's default.</param>
+    public static IHost Build(SiloSettings settings, string connectionString, int replicationFactor, string siloName, TimeSpan? followerApplyDelay = null, int? partitionCount = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrEmpty(settings.WalDirectory);
@@ -56,6 +57,10 @@ public static class ClusterSiloBuilder
             {
                 o.ConnectionString = connectionString;
                 o.ReplicationFactor = replicationFactor;
+                if (partitionCount is { } partitions)
+                {
+                    o.PartitionCount = partitions;
+                }
             });
             if (followerApplyDelay is { } delay)
             {

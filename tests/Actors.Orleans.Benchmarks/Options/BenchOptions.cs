@@ -71,6 +71,12 @@ public sealed class BenchOptions
     /// <summary>The cluster section's <c>ReplicaOptions.FollowerApplyDelay</c>; null: the library's default.</summary>
     public TimeSpan? FollowerApplyDelay { get; set; }
 
+    /// <summary>The cluster section's <c>WriteAheadLogReplicationOptions.PartitionCount</c>; null: the library's default.</summary>
+    public int? PartitionCount { get; set; }
+
+    /// <summary>Whether the cluster section also measures the one unreplicated silo (false: the replicating silos only, no ratio).</summary>
+    public bool ClusterBaseline { get; set; } = true;
+
     /// <summary>The PostgreSQL server's loopback port; 0 picks a free one.</summary>
     public int PostgreSqlPort { get; set; }
 

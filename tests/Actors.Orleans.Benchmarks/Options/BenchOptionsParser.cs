@@ -23,6 +23,9 @@ public static class BenchOptionsParser
           --follower-apply-delay-ms MS
                                     cluster: the replicas' ReplicaOptions.FollowerApplyDelay (default: the
                                     library's; 0 applies every burst of committed entries at once)
+          --partitions N            cluster: the replicating silos' PartitionCount (default: the library's)
+          --cluster-baseline B      cluster: on (default) also measures the one unreplicated silo; off
+                                    measures the replicating silos only (CPU and bytes per call, no ratio)
           --minutes M               sustained: minutes of windows, the variants in turn (default 30)
           --window-seconds S        sustained: seconds per window (default 10)
           --sustained-warmup S      sustained: seconds each variant runs untimed before the first window (default 10; 0: none)
@@ -88,6 +91,8 @@ public static class BenchOptionsParser
             case "--data-root": options.DataRoot = value; break;
             case "--replication-factor": options.ReplicationFactor = (int)Positive(name, Int(value)); break;
             case "--follower-apply-delay-ms": options.FollowerApplyDelay = TimeSpan.FromMilliseconds(NotNegative(name, double.Parse(value, CultureInfo.InvariantCulture))); break;
+            case "--partitions": options.PartitionCount = (int)Positive(name, Int(value)); break;
+            case "--cluster-baseline": options.ClusterBaseline = OnOff(name, value); break;
             case "--pg-port": options.PostgreSqlPort = (int)NotNegative(name, Int(value)); break;
             default: throw new ArgumentException($"unknown option {name}\n{Usage}");
         }
@@ -98,6 +103,13 @@ public static class BenchOptionsParser
         "keep-all" => WriteAheadLogHistory.KeepAll,
         "reclaim" => WriteAheadLogHistory.ReclaimAfterCheckpoint,
         _ => throw new ArgumentException($"--journal-history '{value}' is not one of keep-all, reclaim"),
+    };
+
+    private static bool OnOff(string name, string value) => value switch
+    {
+        "on" => true,
+        "off" => false,
+        _ => throw new ArgumentException($"{name} '{value}' is not one of on, off"),
     };
 
     private static int Int(string value) => int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);

@@ -1,5 +1,6 @@
 using Actors.Orleans.Benchmarks.Grains;
 using Actors.Orleans.Benchmarks.Hosting;
+using Actors.Orleans.Benchmarks.Machine;
 using Actors.Orleans.Benchmarks.Measurement;
 using Actors.Orleans.Benchmarks.PostgreSql;
 using Actors.Orleans.Benchmarks.Reporting;
@@ -45,7 +46,7 @@ public static class ClusterSection
             {
                 string wal = Path.Combine(runDirectory, $"cluster-silo-{i}", "wal");
                 Directory.CreateDirectory(wal);
-                silos.Add(ClusterSiloBuilder.Build(settings with { WalDirectory = wal }, connectionString, factor, $"bench-silo-{i}"));
+                silos.Add(ClusterSiloBuilder.Build(settings with { WalDirectory = wal }, connectionString, factor, $"bench-silo-{i}", context.Options.FollowerApplyDelay, context.Options.PartitionCount));
             }
 
             BenchContext.Progress($"cluster: starting {Silos} replicating silos (replication factor {factor})");
@@ -87,7 +88,11 @@ public static class ClusterSection
         var series = new List<(string Topology, BenchVariant Variant, IReadOnlyList<IBenchGrain> Grains)>();
         foreach (BenchVariant variant in variants)
         {
-            series.Add((single, variant, context.GrainRange(variant.GrainType, 0, callers)));
+            if (context.Options.ClusterBaseline)
+            {
+                series.Add((single, variant, context.GrainRange(variant.GrainType, 0, callers)));
+            }
+
             series.Add((replicated, variant, BenchContext.GrainRange(cluster, variant.GrainType, 0, callers)));
         }
 
@@ -96,6 +101,11 @@ public static class ClusterSection
             BenchContext.Progress($"cluster: activating {grains.Count} grains of {variant.Key} on {topology} (first write, untimed)");
             await Task.WhenAll(grains.Select(g => g.Write(context.Payload)));
         }
+
+        // What the replicas cost with no calls at all (heartbeats, driver loops, committers): a fixed cost per second that
+        // weighs on CPU per call the more the slower the calls come.
+        (TimeSpan idleCpu, long idleAllocated) = await IdleAsync(TimeSpan.FromSeconds(3));
+        BenchContext.Progress(Fmt.Invariant($"cluster idle: {idleCpu.TotalMilliseconds / 3:0.0} ms CPU per s, {idleAllocated / 3 / 1024:0} KiB allocated per s, with no calls, load {LoadAverage.Read()}"));
 
         var rounds = series.Select(_ => new List<CallRound>()).ToArray();
         var perRound = new MarkdownTable("round", "topology", "variant", "calls/s", "p50", "p99", "CPU per call", "load avg (1/5/15 min)");
@@ -107,6 +117,7 @@ public static class ClusterSection
                 int s = (step + round) % series.Count;
                 ReplicationSample before = ReplicationSample.Take(silos);
                 CallRound result = await ClosedLoopRunner.RunAsync(series[s].Grains, context.Payload, context.Warmup, context.Measured);
+                string counts = "";
                 if (series[s].Topology == replicated)
                 {
                     // Counted over warm-up and measured period alike (the counts are exact, so the ratios hold for either).
@@ -119,15 +130,19 @@ public static class ClusterSection
                         Fmt.Invariant($"{cost.Syncs / calls:0.00}"),
                         Fmt.Invariant($"{cost.JournalSyncs / calls:0.000}"),
                         Fmt.Invariant($"{result.AllocatedBytesPerCall:0} B"));
+                    counts = Fmt.Invariant($", {cost.Writes / (double)Math.Max(1, cost.Entries):0.00} writes per entry, {cost.Frames / calls:0.00} frames per call");
                 }
 
                 rounds[s].Add(result);
                 perRound.Add((round + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), series[s].Topology, series[s].Variant.Title,
                     Fmt.Rate(result.CallsPerSecond), Fmt.Duration(result.P50Nanoseconds), Fmt.Duration(result.P99Nanoseconds),
                     Fmt.Invariant($"{result.CpuMicrosecondsPerCall:0.0} µs"), result.Load.ToString());
-                BenchContext.Progress($"cluster round {round + 1}/{context.Options.Rounds} {series[s].Topology} {series[s].Variant.Key}: {Fmt.Rate(result.CallsPerSecond)} calls/s, p99 {Fmt.Duration(result.P99Nanoseconds)}, CPU {result.CpuMicrosecondsPerCall:0.0} µs per call, load {result.Load}");
+                BenchContext.Progress($"cluster round {round + 1}/{context.Options.Rounds} {series[s].Topology} {series[s].Variant.Key}: {Fmt.Rate(result.CallsPerSecond)} calls/s, p99 {Fmt.Duration(result.P99Nanoseconds)}, CPU {result.CpuMicrosecondsPerCall:0.0} µs per call, {result.AllocatedBytesPerCall:0} B allocated per call{counts}, load {result.Load}");
             }
         }
+
+        (TimeSpan idleAfterCpu, long idleAfterAllocated) = await IdleAsync(TimeSpan.FromSeconds(3));
+        BenchContext.Progress(Fmt.Invariant($"cluster idle after the rounds: {idleAfterCpu.TotalMilliseconds / 3:0.0} ms CPU per s, {idleAfterAllocated / 3 / 1024:0} KiB allocated per s, with no calls, load {LoadAverage.Read()}"));
 
         for (int s = 0; s < series.Count; s++)
         {
@@ -144,11 +159,11 @@ public static class ClusterSection
         {
             double callsPerSecond = Statistics.Median(rounds[s].Select(r => r.CallsPerSecond));
             int baseline = series.FindIndex(x => x.Topology == single && x.Variant == series[s].Variant);
-            double singleCalls = Statistics.Median(rounds[baseline].Select(r => r.CallsPerSecond));
+            string ratio = baseline < 0 ? "-" : Fmt.Invariant($"{callsPerSecond / Statistics.Median(rounds[baseline].Select(r => r.CallsPerSecond)):0.00}×");
             summary.Add(series[s].Topology, series[s].Variant.Title, Fmt.Rate(callsPerSecond),
                 Fmt.Duration(Statistics.Median(rounds[s].Select(r => r.P50Nanoseconds))),
                 Fmt.Duration(Statistics.Median(rounds[s].Select(r => r.P99Nanoseconds))),
-                Fmt.Invariant($"{callsPerSecond / singleCalls:0.00}×"),
+                ratio,
                 Fmt.Invariant($"{rounds[s].Min(r => r.Load.OneMinute):0.00}-{rounds[s].Max(r => r.Load.OneMinute):0.00}"));
         }
 
@@ -164,6 +179,16 @@ public static class ClusterSection
         output.WriteLine("What the replicated rounds cost, from the silos' own counts summed over the three silos (per write: each call is one write; warm-up included):");
         output.WriteLine();
         output.WriteLine(costs);
+    }
+
+    private static async Task<(TimeSpan Cpu, long Allocated)> IdleAsync(TimeSpan period)
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        long allocated = GC.GetTotalAllocatedBytes(precise: false);
+        TimeSpan cpu = process.TotalProcessorTime;
+        await Task.Delay(period);
+        process.Refresh();
+        return (process.TotalProcessorTime - cpu, GC.GetTotalAllocatedBytes(precise: false) - allocated);
     }
 
     private static async Task<string> CreateDatabaseAsync(PostgreSqlServer postgres)
