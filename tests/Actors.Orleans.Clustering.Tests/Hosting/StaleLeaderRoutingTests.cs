@@ -6,7 +6,6 @@ using Actors.Orleans.Clustering.Storage;
 using Actors.Orleans.Clustering.Tests.Grains;
 using Actors.Orleans.Clustering.Tests.Support;
 using Actors.Replication;
-using Actors.Replication.Configuration;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 
@@ -98,15 +97,11 @@ public sealed class StaleLeaderRoutingTests(PostgresServer postgres) : IDisposab
         }
     }
 
-    /// <summary>Writes the partition's row with an in-sync follower other than <paramref name="leader"/> as leader of the next epoch.</summary>
+    /// <summary>Makes an in-sync follower other than <paramref name="leader"/> leader of the partition's next epoch (or takes the one the followers elected).</summary>
     private async Task<ReplicaId> TakeLeadershipAsync(int partition, int leader)
     {
         await using var catalog = new ClusterCatalog(postgres.ConnectionString, _clusterId);
-        ReplicaConfiguration current = await catalog.Partition(partition).ReadAsync();
-        Assert.Equal(new ReplicaId(leader), current.Leader);
-        ReplicaId successor = current.InSync.First(r => r.Value != leader);
-        Assert.True((await catalog.Partition(partition).TryWriteAsync(current.Version, current.WithNewLeader(successor))).Applied);
-        return successor;
+        return await PartitionTakeOver.TakeOverAsync(catalog, partition, leader);
     }
 
     /// <summary>The exception <paramref name="call"/> ends with (a call that succeeds fails the test).</summary>
