@@ -22,12 +22,15 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry>
     /// <summary><c>RefreshNow</c>: Orleans's, with the refusal that ended the activation thrown as itself.</summary>
     Task ILogViewUpdate<TEntry>.Synchronize() => ThrowingRefusal(Synchronize());
 
+    /// <summary><paramref name="operation"/> itself when it already succeeded, else <see cref="ThrowingRefusalAsync"/>.</summary>
+    private Task ThrowingRefusal(Task operation) => operation.IsCompletedSuccessfully ? operation : ThrowingRefusalAsync(operation);
+
     /// <summary>
     /// Orleans reports a failed work cycle as its protocol error (an <c>OrleansException</c> carrying only the text): once
     /// the activation is refused, its waiters get the provider's typed error instead, so a caller can tell it is retryable
     /// (or of unknown outcome).
     /// </summary>
-    private async Task ThrowingRefusal(Task operation)
+    private async Task ThrowingRefusalAsync(Task operation)
     {
         try
         {
