@@ -41,12 +41,11 @@ public sealed class EntryJournalCrashPointTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var options = Options(zeroFillAheadBytes, maxBufferedBytes);
         var run = JournalWorkload.Run(seed, options);
-        var checks = 0;
-        var (failures, states) = EntryLogCrashPoints.CheckEveryBoundary(
-            run.Disk, run.Expectations, run.Final, seed, (image, expected) => Check(image, expected, options, checks++));
+        var (failures, states, recovered) = EntryLogCrashPoints.CheckEveryDistinctState(
+            run.Disk, run.Expectations, run.Final, seed, Logs.Count, (image, expected, order) => Check(image, expected, options, order));
         var boundaries = run.Disk.Log.Count + 1;
         output.WriteLine(
-            $"seed {seed} (zero-fill ahead {zeroFillAheadBytes}, buffer {maxBufferedBytes}): {boundaries} boundaries, {states} crash states, {run.Syncs} journal fsyncs, "
+            $"seed {seed} (zero-fill ahead {zeroFillAheadBytes}, buffer {maxBufferedBytes}): {boundaries} boundaries, {states} crash states ({recovered} distinct recovered), {run.Syncs} journal fsyncs, "
             + $"{run.Truncations} truncations ({run.TruncationsAcrossSegments} across segments), {run.Checkpoints} checkpoints, "
             + $"{run.SegmentsDeleted} segments deleted, {run.Installs} installs, {run.EpochChanges} epoch changes, {run.Reopens} reopens, {failures.Count} failures, {clock.Elapsed.TotalSeconds:F1} s");
         Assert.True(
