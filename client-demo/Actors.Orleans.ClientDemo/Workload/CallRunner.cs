@@ -17,6 +17,9 @@ public sealed class CallRunner(IGrainFactory grains, Ledger ledger, GrainTimelin
     /// <summary>The wire name of the provider's retryable error (a client without the provider reads it through Orleans's fallback exception).</summary>
     public const string WriteAheadLogUnavailable = "Actors.Orleans.WriteAheadLogUnavailableException";
 
+    /// <summary>The wire name of the provider's storage error, of unknown outcome when its <c>Data["OutcomeUnknown"]</c> is true.</summary>
+    public const string WriteAheadLogOperation = "Actors.Orleans.WriteAheadLogOperationException";
+
     /// <summary>Sends of one call while stopping silos refuse it unprocessed (<see cref="IsRefusedByStoppingSilo"/>).</summary>
     public const int StoppingSiloAttempts = 4;
 
@@ -128,9 +131,11 @@ public sealed class CallRunner(IGrainFactory grains, Ledger ledger, GrainTimelin
     /// here or not yet) rather than a grain error. Either way the client cannot tell whether the call's writes happened
     /// (a transfer refused on its second leg has done its first), so it is recorded as of unknown outcome. The
     /// provider's error is recognized by its wire name: as itself when the provider's assembly is loaded in this process
-    /// (the demo built next to the silo), as Orleans's fallback exception otherwise (the demo's container image).
+    /// (the demo built next to the silo), as Orleans's fallback exception otherwise (the demo's container image). So is the
+    /// provider's storage error of unknown outcome (a journaled grain's write on a silo that lost the partition's leadership
+    /// mid-write: the write may or may not be stored).
     /// </summary>
-    public static bool IsLostAnswer(Exception exception) => exception.GetType().FullName == WriteAheadLogUnavailable || exception
+    public static bool IsLostAnswer(Exception exception) => exception.GetType().FullName == WriteAheadLogUnavailable || IsOutcomeUnknown(exception) || exception
         is UnavailableExceptionFallbackException { ExceptionType: WriteAheadLogUnavailable }
         or SiloUnavailableException
         or OrleansMessageRejectionException
@@ -140,6 +145,11 @@ public sealed class CallRunner(IGrainFactory grains, Ledger ledger, GrainTimelin
         or TimeoutException
         or OperationCanceledException
         or ObjectDisposedException;
+
+    /// <summary>The provider's storage error whose write may or may not be stored (<c>Data["OutcomeUnknown"]</c> true).</summary>
+    private static bool IsOutcomeUnknown(Exception exception) =>
+        (exception.GetType().FullName == WriteAheadLogOperation || exception is UnavailableExceptionFallbackException { ExceptionType: WriteAheadLogOperation })
+        && exception.Data["OutcomeUnknown"] is true;
 
     /// <summary>
     /// Whether <paramref name="exception"/> is Orleans's rejection of this client's own request by a stopping silo

@@ -69,6 +69,10 @@ internal sealed class PartitionActivations
         return (deactivating.Length, finished);
     }
 
+    /// <summary>The tracked activation of <paramref name="grainId"/> in <paramref name="partition"/>, or null.</summary>
+    public IGrainContext? Find(int partition, GrainId grainId) =>
+        _byPartition.TryGetValue(partition, out var contexts) && contexts.TryGetValue(grainId, out var tracked) ? tracked : null;
+
     /// <summary>Whether <paramref name="context"/> is tracked as using <paramref name="partition"/>.</summary>
     public bool Tracks(int partition, IGrainContext context) =>
         _byPartition.TryGetValue(partition, out var contexts) && contexts.TryGetValue(context.GrainId, out var tracked) && ReferenceEquals(tracked, context);

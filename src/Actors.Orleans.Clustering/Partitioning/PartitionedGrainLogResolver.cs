@@ -254,15 +254,22 @@ internal sealed partial class PartitionedGrainLogResolver(
     {
         string leaderText = leader > 0 ? $"replica {leader} (silo {view.AddressOf(leader) ?? "unknown"})" : "a replica not known yet (an election may be running)";
         string message = $"Grain {grainId} is in partition {partition}, led by {leaderText}; this silo {replica.SiloAddress} (replica {replica.Id}) {why}, so it serves none of the partition's data. The activation here is deactivated; retry the call, it is placed on the leader. Nothing was read or stored.";
-        // The calling activation as captured when the call began (after an await the accessor may no longer know it).
-        if ((caller ?? contexts.GrainContext) is { } context && context.GrainId == grainId)
+        // The calling activation as captured when the call began (after an await the accessor may no longer know it), else
+        // the grain's activation tracked here (a journaled grain retries a refused write or refresh off its scheduler, where
+        // the accessor knows no activation). The refusal says it was deactivated, so that a journaled grain ends the call
+        // instead of retrying within it (each retry would be refused again, and the activation could not deactivate while
+        // the call runs: the calls queued for it would wait out their callers' timeouts instead of going to the leader).
+        bool deactivated = false;
+        IGrainContext? context = (caller ?? contexts.GrainContext) is { } current && current.GrainId == grainId ? current : activations.Find(partition, grainId);
+        if (context is not null)
         {
             context.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, $"partition {partition} is led by replica {leader}, not this silo"));
+            deactivated = true;
         }
 
         ClusteringInstruments.StorageRefused();
         LogRefused(grainId, partition, leader);
-        throw new WriteAheadLogUnavailableException(message);
+        throw new WriteAheadLogUnavailableException(message, activationDeactivated: deactivated);
     }
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Serving partition {Partition} under epoch {Epoch} (replica {Replica} leads it; its materialized log caught up)")]

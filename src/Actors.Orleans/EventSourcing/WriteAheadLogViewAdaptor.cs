@@ -25,7 +25,10 @@ namespace Actors.Orleans.EventSourcing;
 /// the activation with <see cref="ValueDeserializationException"/>: never a grain on a default or partial state.</para>
 /// <para>Refreshes (Orleans's <c>Synchronize</c>) read only the events after the confirmed version. A write refused for
 /// its version (another activation wrote) refreshes and lets Orleans retry the batch, re-checking conditional events; a
-/// log failure is recorded as Orleans's connection issue and retried as Orleans's own adaptors do.</para>
+/// log failure is recorded as Orleans's connection issue and retried as Orleans's own adaptors do, except a refusal that
+/// deactivated the activation (<see cref="WriteAheadLogUnavailableException.ActivationDeactivated"/>: this silo does not lead
+/// the grain's partition), which ends the call with that refusal and leaves this activation unable to read or store anything
+/// (WriteAheadLogViewAdaptor.Refusals.cs).</para>
 /// </remarks>
 internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogViewAdaptor<TView, TEntry, EncodedSubmission<TEntry>>, ILogViewAdaptor<TView, TEntry>
     where TView : class, new()
@@ -54,6 +57,22 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
 
     private TView _confirmed = null!;
     private int _version;
+
+    /// <summary>
+    /// The refusal that deactivated this activation (<see cref="WriteAheadLogUnavailableException.ActivationDeactivated"/>),
+    /// once one came: from then on every read and write of this adaptor throws it without touching the log, so a batch the
+    /// caller was told is refused is never stored later by this activation.
+    /// </summary>
+    private WriteAheadLogUnavailableException? _refused;
+
+    /// <summary>The error the last work cycle ended with once the activation was refused: what its waiters get (<see cref="ThrowingRefusal"/>).</summary>
+    private Exception? _abandonedWith;
+
+    /// <summary>
+    /// True once an append of the pending events failed in a way that may have stored it (not a refusal), until a write
+    /// cycle stores them: a refusal that ends the activation then reports the outcome as unknown, never "nothing stored".
+    /// </summary>
+    private bool _pendingMayBeStored;
 
     /// <summary>The stream version where the grain's version 0 begins (0 until the grain's log is first cleared).</summary>
     private long _origin;
@@ -92,6 +111,8 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
     }
 
     /// <inheritdoc />
+    /// <remarks>A refusal that deactivated the activation is not retried: it fails the work cycle, and <c>Synchronize</c>
+    /// (<c>RefreshNow</c>) throws it.</remarks>
     protected override async Task ReadAsync()
     {
         while (true)
@@ -105,13 +126,18 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
             catch (Exception ex)
             {
                 LastPrimaryIssue.Record(new WriteAheadLogReadFailed { Exception = ex }, Host, Services);
+                if (EndsActivation(ex))
+                {
+                    throw;
+                }
             }
 
             await LastPrimaryIssue.DelayBeforeRetry().ConfigureAwait(false);
         }
     }
 
-    /// <summary>Refreshes from the log, retrying with Orleans's growing delay while the read fails; never resolves the issue.</summary>
+    /// <summary>Refreshes from the log, retrying with Orleans's growing delay while the read fails; never resolves the issue.
+    /// A refusal that deactivated the activation is thrown, not retried.</summary>
     private async Task RefreshKeepingIssueAsync()
     {
         while (true)
@@ -124,6 +150,10 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
             catch (Exception ex)
             {
                 LastPrimaryIssue.Record(new WriteAheadLogReadFailed { Exception = ex }, Host, Services);
+                if (EndsActivation(ex))
+                {
+                    throw;
+                }
             }
 
             await LastPrimaryIssue.DelayBeforeRetry().ConfigureAwait(false);
@@ -138,10 +168,17 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
     /// stored, a later part that fails is retried here (after a refresh and Orleans's retry delay) until it is stored,
     /// unless the refresh shows another writer moved the stream on (then the rest goes back to Orleans, as a conflict).
     /// A refused or failed append keeps its connection issue recorded until an append succeeds, so the retry delay grows.
+    /// A refusal that deactivated the activation ends the write cycle instead (<see cref="Abandon"/>): <c>ConfirmEvents</c>
+    /// throws it, or an outcome-unknown error when part of the batch may be stored.
     /// </remarks>
     protected override async Task<int> WriteAsync()
     {
         EncodedSubmission<TEntry>[] batch = GetCurrentBatchOfUpdates();
+        if (_refused is not null)
+        {
+            throw Abandon(0, batch.Length);
+        }
+
         int written = 0;
         while (written < batch.Length)
         {
@@ -165,13 +202,26 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
                 // refusing (a refresh that resolved it made every retry immediate: a busy loop on a read-only or full
                 // disk). A version conflict is retried at once, after the refresh, as Orleans does.
                 LastPrimaryIssue.Record(new WriteAheadLogWriteFailed { Exception = ex }, Host, Services);
+                _pendingMayBeStored |= !StoredNothing(ex);
+                if (EndsActivation(ex))
+                {
+                    throw Abandon(written, batch.Length);
+                }
+
                 long expected = _origin + _version;
                 if (ex is not StreamVersionConflictException)
                 {
                     await DelayBeforeRetryAsync(ex, written, batch.Length).ConfigureAwait(false);
                 }
 
-                await RefreshKeepingIssueAsync().ConfigureAwait(false);
+                try
+                {
+                    await RefreshKeepingIssueAsync().ConfigureAwait(false);
+                }
+                catch (WriteAheadLogUnavailableException refused) when (ReferenceEquals(refused, _refused))
+                {
+                    throw Abandon(written, batch.Length);
+                }
                 if (written == 0)
                 {
                     return 0; // nothing of the batch stored: Orleans retries it (conditional events checked again)
@@ -202,6 +252,7 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
             written += count;
         }
 
+        _pendingMayBeStored = false;
         if (_settings.Checkpoints.IsDue(_streamHash, _origin + _version, _checkpointVersion, _bytesSinceCheckpoint))
         {
             await CheckpointAsync().ConfigureAwait(false);
@@ -277,6 +328,7 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
     protected override async Task ClearPrimaryLogAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfRefused();
         long streamVersion = _origin + _version;
         IEventLog log = await _settings.GetLogAsync().ConfigureAwait(false);
         try
@@ -310,6 +362,7 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
     /// <summary>Brings the confirmed view up to the stream: the events after the confirmed version, or a full load.</summary>
     private async Task RefreshAsync()
     {
+        ThrowIfRefused();
         IEventLog log = await _settings.GetLogAsync().ConfigureAwait(false);
         StreamInfo info = log.GetStreamInfo(_settings.StreamId);
         long streamVersion = _origin + _version;

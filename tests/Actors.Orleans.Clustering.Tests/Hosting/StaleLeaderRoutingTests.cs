@@ -1,0 +1,212 @@
+using System.Diagnostics.Metrics;
+using Actors.Orleans.Clustering.Diagnostics;
+using Actors.Orleans.Clustering.Partitioning;
+using Actors.Orleans.Clustering.Replication;
+using Actors.Orleans.Clustering.Storage;
+using Actors.Orleans.Clustering.Tests.Grains;
+using Actors.Orleans.Clustering.Tests.Support;
+using Actors.Replication;
+using Orleans.Runtime;
+using Orleans.TestingHost;
+
+namespace Actors.Orleans.Clustering.Tests.Hosting;
+
+/// <summary>
+/// Three in-process silos at replication factor 3: a storage call that reaches a silo no longer leading the grain's
+/// partition ends on the leader. Either the silo holds the activation (a journaled grain's write there ends with the typed
+/// refusal instead of being retried inside the refused activation), or no activation exists (Orleans activates the grain on
+/// the silo the sender's cache names, the refusal at activation deactivates it, and Orleans forwards the call itself).
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class StaleLeaderRoutingTests(PostgresServer postgres) : IDisposable
+{
+    private const int Partitions = 16;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly TempDirectory _root = new();
+    private readonly string _clusterId = "sl-" + Guid.NewGuid().ToString("N");
+
+    [Fact]
+    public async Task ConfirmEvents_JournaledGrainOnLeaderWhoseEpochWasTakenOver_EndsTypedAndTheRetryIsServedByTheNewLeader()
+    {
+        await using TestCluster cluster = await ReplicatedTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 3, Partitions, replicationFactor: 3);
+        ILedgerGrain grain = Journal(cluster, 0);
+        string leaderAddress = await grain.Add(1);
+        int partition = PartitionOf(grain);
+        SiloHandle staleSilo = cluster.Silos.Single(s => s.SiloAddress.ToParsableString() == leaderAddress);
+        int stale = ReplicatedTestCluster.ReplicaId(staleSilo);
+        await WaitForAsync(() => DurableOnAll(cluster.Silos, partition), $"partition {partition}'s first write durable on its three replicas");
+
+        // The leader, whose activation of the grain stays, is cut off from its followers, and an in-sync follower is made
+        // leader of the next epoch in the row.
+        LoopbackReplicaMessaging.Cut(_clusterId, (from, to, p) => p == partition && (from == stale || to == stale));
+        ReplicaId successor = await TakeLeadershipAsync(partition, stale);
+
+        // The stale leader's journaled write ends, typed: refused (nothing stored) or of unknown outcome, never retried
+        // inside the refused activation until the caller's response timeout.
+        Exception failure = await FailureOfAsync(() => grain.Add(2));
+        Assert.True(
+            failure is WriteAheadLogUnavailableException or WriteAheadLogOperationException { OutcomeUnknown: true },
+            $"expected the stale leader's journaled write to end with the provider's refusal or outcome-unknown error, got {failure}");
+        bool mayBeStored = failure is WriteAheadLogOperationException;
+
+        // The refused activation finished deactivating (no call holds it), and the next call is served by the new leader.
+        PartitionActivations staleActivations = ReplicatedTestCluster.Activations(staleSilo);
+        await WaitForAsync(() => staleActivations.Count(partition) == 0, $"the activation of partition {partition} on the stale leader deactivated");
+        LoopbackReplicaMessaging.Cut(_clusterId, null);
+        SiloHandle successorSilo = cluster.Silos.Single(s => ReplicatedTestCluster.ReplicaId(s) == successor.Value);
+        string servedBy = await RetryAsync(() => grain.Add(3), "the grain adding 3 after its leader changed");
+        Assert.Equal(successorSilo.SiloAddress.ToParsableString(), servedBy);
+
+        List<int> entries = await grain.Entries();
+        Assert.True(
+            entries.SequenceEqual([1, 3]) || (mayBeStored && entries.SequenceEqual([1, 2, 3])),
+            $"expected [1, 3]{(mayBeStored ? " or [1, 2, 3]" : "")}, read [{string.Join(", ", entries)}]");
+    }
+
+    [Fact]
+    public async Task Call_SendersCacheTheFormerLeaderAndNoActivationExists_ServedByTheLeaderThroughOrleansForwarding()
+    {
+        await using TestCluster cluster = await ReplicatedTestCluster.StartAsync(_root.Path, postgres.ConnectionString, _clusterId, 3, Partitions, replicationFactor: 3);
+        ILedgerGrain[] grains = [Journal(cluster, 1), cluster.GrainFactory.GetGrain<ILedgerGrain>(2, grainClassNamePrefix: typeof(LedgerGrain).FullName!)];
+        foreach (ILedgerGrain grain in grains)
+        {
+            string formerAddress = await grain.Add(1);
+            int partition = PartitionOf(grain);
+            SiloHandle former = cluster.Silos.Single(s => s.SiloAddress.ToParsableString() == formerAddress);
+            await WaitForAsync(() => DurableOnAll(cluster.Silos, partition), $"partition {partition}'s first write durable on its three replicas");
+
+            // Leadership moves to a follower while every silo stays up; the former leader deactivates its activation.
+            ReplicaId successor = await TakeLeadershipAsync(partition, ReplicatedTestCluster.ReplicaId(former));
+            SiloHandle leader = cluster.Silos.Single(s => ReplicatedTestCluster.ReplicaId(s) == successor.Value);
+            await WaitForAsync(() => ReplicatedTestCluster.Replicas(leader).Get(partition) is { } held && held.Host.HoldsReadLease(), $"replica {successor} leading partition {partition}");
+            await WaitForAsync(() => ReplicatedTestCluster.Activations(former).Count(partition) == 0, $"the former leader's activation of partition {partition} deactivated");
+
+            // Every silo (each is a gateway of the client) still names the former leader for the grain: the call reaches it,
+            // where no activation exists.
+            foreach (SiloHandle silo in cluster.Silos)
+            {
+                DirectoryCache.Name(silo, grain.GetGrainId(), former.SiloAddress);
+            }
+
+            using var refusals = new RefusalCounter();
+            string servedBy = await grain.Add(2);
+
+            Assert.True(refusals.Count > 0, "expected the call to reach the former leader (a storage call refused there), so that the test covers a stale route");
+            Assert.Equal(leader.SiloAddress.ToParsableString(), servedBy);
+            Assert.Equal([1, 2], await grain.Entries());
+        }
+    }
+
+    /// <summary>Makes an in-sync follower other than <paramref name="leader"/> leader of the partition's next epoch (or takes the one the followers elected).</summary>
+    private async Task<ReplicaId> TakeLeadershipAsync(int partition, int leader)
+    {
+        await using var catalog = new ClusterCatalog(postgres.ConnectionString, _clusterId);
+        return await PartitionTakeOver.TakeOverAsync(catalog, partition, leader);
+    }
+
+    /// <summary>The exception <paramref name="call"/> ends with (a call that succeeds fails the test).</summary>
+    private static async Task<Exception> FailureOfAsync(Func<Task<string>> call)
+    {
+        try
+        {
+            string silo = await call().WaitAsync(Patience);
+            Assert.Fail($"expected the call to fail, it was acknowledged by {silo}");
+            return null!;
+        }
+        catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
+        {
+            return ex;
+        }
+    }
+
+    private static bool DurableOnAll(IEnumerable<SiloHandle> silos, int partition)
+    {
+        HeldReplica?[] replicas = [.. silos.Select(s => ReplicatedTestCluster.Replicas(s).Get(partition))];
+        if (replicas.Any(r => r is null) || replicas.Length != 3)
+        {
+            return false;
+        }
+
+        HeldReplica? leader = replicas.FirstOrDefault(r => r!.Host.Status.IsLeader);
+        return leader is not null && leader.Host.Status.CommittedLsn > 0
+            && replicas.All(r => r!.Host.Status.DurableLsn >= leader.Host.Status.CommittedLsn);
+    }
+
+    /// <summary>Calls until the call succeeds, retrying on the refusals that say nothing was done.</summary>
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> call, string what)
+    {
+        DateTime deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception ex) when (ex is WriteAheadLogUnavailableException or SiloUnavailableException or OrleansMessageRejectionException)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"{what}: still refused after {Patience}: {ex}");
+                await Task.Yield();
+            }
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, string what)
+    {
+        DateTime deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    private static int PartitionOf(ILedgerGrain grain) => GrainPartitions.GetPartition(grain.GetGrainId(), Partitions);
+
+    private static ILedgerGrain Journal(TestCluster cluster, int key) => cluster.GrainFactory.GetGrain<ILedgerGrain>(key, grainClassNamePrefix: typeof(JournalLedgerGrain).FullName!);
+
+    public void Dispose() => _root.Dispose();
+
+    /// <summary>Counts the storage calls the silos of this process refuse (<c>actors.cluster.storage.refused</c>) while it lives.</summary>
+    private sealed class RefusalCounter : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _count;
+
+        public RefusalCounter()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == ClusteringInstruments.MeterName && instrument.Name == "actors.cluster.storage.refused")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
+            _listener.Start();
+        }
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public void Dispose() => _listener.Dispose();
+    }
+
+    /// <summary>
+    /// Orleans's grain-location cache of an in-process silo (its internal <c>GrainLocator</c>, reached by reflection: the
+    /// cache has no public API), so that a test can make a sender name a silo for a grain as a stale entry would.
+    /// </summary>
+    private static class DirectoryCache
+    {
+        private static readonly Type Locator = Type.GetType("Orleans.Runtime.GrainDirectory.GrainLocator, Orleans.Runtime")
+            ?? throw new InvalidOperationException("Orleans's GrainLocator type was not found in Orleans.Runtime");
+
+        /// <summary>Makes <paramref name="silo"/>'s cache name <paramref name="location"/> for <paramref name="grain"/>, and checks that it does.</summary>
+        public static void Name(SiloHandle silo, GrainId grain, SiloAddress location)
+        {
+            object locator = ReplicatedTestCluster.Services(silo).GetService(Locator) ?? throw new InvalidOperationException($"silo {silo.SiloAddress} has no GrainLocator");
+            Locator.GetMethod("UpdateCache", [typeof(GrainId), typeof(SiloAddress)])!.Invoke(locator, [grain, location]);
+            object?[] lookup = [grain, null];
+            bool found = (bool)Locator.GetMethod("TryLookupInCache")!.Invoke(locator, lookup)!;
+            Assert.True(found && ((GrainAddress)lookup[1]!).SiloAddress!.Equals(location), $"silo {silo.SiloAddress}'s directory cache does not name {location} for {grain}");
+        }
+    }
+}
