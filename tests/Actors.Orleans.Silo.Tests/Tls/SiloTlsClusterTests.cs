@@ -77,6 +77,7 @@ public sealed class SiloTlsClusterTests(PostgresServer postgres, Xunit.Abstracti
 
         // A silo with another certificate of the same subject: refused at the TLS handshake, it cannot join.
         IHost? impostor = null;
+        Exception failed;
         cluster.CreateSiloAsync = async (name, configuration) =>
         {
             impostor = TestClusterHostFactory.CreateSiloHost(name, configuration);
@@ -90,11 +91,16 @@ public sealed class SiloTlsClusterTests(PostgresServer postgres, Xunit.Abstracti
                 InitialData = new Dictionary<string, string?>
                 {
                     ["Actors:Tls:CertificatePath"] = impostorPfx,
+
+                    // The impostor trusts the cluster's (public) certificate, as an attacker could: it accepts the cluster's side
+                    // of each handshake and presents its own certificate, which the cluster must refuse. (Trusting only its own,
+                    // it would abort the handshakes it opens before the cluster sees its certificate.)
+                    ["Actors:Tls:TrustedCertificatesPath"] = TestCertificates.WritePem(clusterCertificate, _root.File("cluster-public.pem")),
                     ["LogKey"] = _clusterId + "/impostor",
                     ["Impostor"] = "true",
                 },
             };
-            Exception failed = await Assert.ThrowsAnyAsync<Exception>(() => cluster.StartSiloAsync(2, cluster.Options, [overrides]).WaitAsync(Patience));
+            failed = await Assert.ThrowsAnyAsync<Exception>(() => cluster.StartSiloAsync(2, cluster.Options, [overrides]).WaitAsync(Patience));
             Assert.False(failed is TimeoutException, $"the impostor silo neither joined nor failed within {Patience}");
         }
         finally
@@ -103,7 +109,11 @@ public sealed class SiloTlsClusterTests(PostgresServer postgres, Xunit.Abstracti
         }
 
         CollectingLoggerProvider clusterLogs = Logs[_clusterId + "/cluster"];
-        Assert.Contains(clusterLogs.Messages, m => m.Contains($"refused the peer's certificate CN=actors-cluster ({impostorCertificate.Thumbprint})", StringComparison.Ordinal));
+        string refusal = $"refused the peer's certificate CN=actors-cluster ({impostorCertificate.Thumbprint})";
+        Assert.True(
+            clusterLogs.Messages.Any(m => m.Contains(refusal, StringComparison.Ordinal)),
+            $"the cluster's log does not say it {refusal}; the impostor's start failed with {failed}; the cluster's certificate messages: "
+            + string.Join(" | ", clusterLogs.Messages.Where(m => m.Contains("certificate", StringComparison.OrdinalIgnoreCase)).Take(10)));
         Assert.Equal(0L, frames.Refused);
         Dictionary<SiloAddress, SiloStatus> active = await cluster.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
         Assert.Equal(new HashSet<SiloAddress> { cluster.Primary!.SiloAddress, secondary.SiloAddress }, active.Keys.ToHashSet());
