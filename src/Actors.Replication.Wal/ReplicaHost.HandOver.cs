@@ -15,7 +15,7 @@ public sealed partial class ReplicaHost
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<ReplicaId?> HandOverAsync(ReplicaId? target, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var chosen = await OnLoopAsync(() => _replica!.HandOver(target) ? _replica.HandingOverTo : null, cancellationToken).ConfigureAwait(false);
+        var chosen = await OnLoopAsync(() => StartHandOver(target) ? _replica!.HandingOverTo : null, cancellationToken).ConfigureAwait(false);
         if (chosen is not { } successor)
         {
             return null;
@@ -43,6 +43,54 @@ public sealed partial class ReplicaHost
     }
 
     /// <summary>
+    /// Like <see cref="HandOverAsync"/>, but persistent within <paramref name="timeout"/>: while this replica still leads,
+    /// a hand-over that could not start (no in-sync follower yet, a configuration write of the leader still unresolved) or
+    /// gave up (its target did not catch up within <see cref="Options.ReplicaOptions.LeaderTimeout"/>) is started again,
+    /// every fifth of a heartbeat interval. For a stopping process, whose leaderships should move rather than wait for
+    /// the followers' timeout; appends are refused during each attempt, served between them.
+    /// </summary>
+    /// <returns>The replica leading the partition once this one stepped down (the store's leader as this replica knows it),
+    /// or null when this replica still leads at <paramref name="timeout"/>, never led, or its host stopped.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<ReplicaId?> HandOverWithinAsync(ReplicaId? target, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
+        ReplicaId? started = null;
+        while (true)
+        {
+            var state = await OnLoopAsync<(ReplicaRole Role, ReplicaId? HandingOver, ReplicaId? Leader)?>(
+                () =>
+                {
+                    if (_replica!.Role == ReplicaRole.Leader && _replica.HandingOverTo is null)
+                    {
+                        StartHandOver(target);
+                    }
+
+                    return (_replica.Role, _replica.HandingOverTo, _replica.Leader);
+                },
+                cancellationToken).ConfigureAwait(false);
+            if (state is not { } now)
+            {
+                return null;
+            }
+
+            if (now.Role != ReplicaRole.Leader)
+            {
+                // The leader this replica knows once it stepped down (it may still name itself until it reads the new row).
+                return started is null ? null : now.Leader is { } leader && leader != Id ? leader : started;
+            }
+
+            started = now.HandingOver ?? started;
+            if (_time.GetTimestamp() >= deadline)
+            {
+                return null;
+            }
+
+            await Task.Delay(_options.HeartbeatInterval / 5, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// The replica stops standing for leadership (<see cref="Replica.Retire"/>): for a silo that is stopping, before it
     /// hands its leaderships over, so that none of its replicas is elected again while it stops.
     /// </summary>
@@ -50,6 +98,18 @@ public sealed partial class ReplicaHost
 
     /// <summary>Asks the replica to read its configuration now rather than at its next poll (a caller saw a newer row).</summary>
     public void RefreshConfiguration() => Post(() => _replica!.RefreshConfiguration());
+
+    /// <summary>Starts a hand-over (<see cref="Replica.HandOver"/>) and counts it when it started; on the driver loop.</summary>
+    private bool StartHandOver(ReplicaId? target)
+    {
+        if (!_replica!.HandOver(target))
+        {
+            return false;
+        }
+
+        _counting.HandOverStarted();
+        return true;
+    }
 
     /// <summary>Runs <paramref name="read"/> on the driver loop; default when the loop ended before running it.</summary>
     private async Task<T?> OnLoopAsync<T>(Func<T> read, CancellationToken cancellationToken)

@@ -19,6 +19,8 @@ namespace Actors.Replication.Wal;
 /// <param name="CheckpointTransfersRefused">Reassembled checkpoints refused because their state failed its checksum.</param>
 /// <param name="EntriesWrittenAsLeader">The part of <paramref name="EntriesWritten"/> written while this replica led (its role when it wrote them).</param>
 /// <param name="SyncsAsLeader">The part of <paramref name="Syncs"/> made while this replica led (its role when it synced).</param>
+/// <param name="HandOversStarted">Hand-overs of this replica's leadership started (<see cref="ReplicaHost.HandOverAsync"/>,
+/// each attempt of <see cref="ReplicaHost.HandOverWithinAsync"/>).</param>
 public readonly record struct ReplicaHostCounters(
     long AppendsProposed,
     long AppendsAcknowledged,
@@ -34,4 +36,5 @@ public readonly record struct ReplicaHostCounters(
     long CheckpointChunksSent = 0,
     long CheckpointTransfersRefused = 0,
     long EntriesWrittenAsLeader = 0,
-    long SyncsAsLeader = 0);
+    long SyncsAsLeader = 0,
+    long HandOversStarted = 0);

@@ -22,6 +22,7 @@ internal sealed class ReplicaHostCounting
     private long _checkpointsInstalled;
     private long _checkpointChunksSent;
     private long _checkpointTransfersRefused;
+    private long _handOversStarted;
 
     /// <summary>The counts now (each read independently, so a snapshot taken under load may mix bursts).</summary>
     public ReplicaHostCounters Snapshot() => new(
@@ -39,7 +40,10 @@ internal sealed class ReplicaHostCounting
         Interlocked.Read(ref _checkpointChunksSent),
         Interlocked.Read(ref _checkpointTransfersRefused),
         Interlocked.Read(ref _entriesWrittenAsLeader),
-        Interlocked.Read(ref _syncsAsLeader));
+        Interlocked.Read(ref _syncsAsLeader),
+        Interlocked.Read(ref _handOversStarted));
+
+    public void HandOverStarted() => Interlocked.Increment(ref _handOversStarted);
 
     public void AppendProposed() => Interlocked.Increment(ref _appendsProposed);
 

@@ -15,9 +15,9 @@ namespace Actors.Orleans.Clustering.Replication;
 /// <para>Per partition led here, all partitions at once: (1) new storage calls of the partition on this silo wait
 /// (<see cref="HeldReplica.BeginHandOver"/>); (2) the partition's activations here are deactivated and awaited (each
 /// finishes the call it runs, its writes still acknowledged by this leader; Orleans forwards the calls queued for it);
-/// (3) the replica hands over (<see cref="Actors.Replication.Wal.ReplicaHost.HandOverAsync"/>: appends refused, the
+/// (3) the replica hands over (<see cref="Actors.Replication.Wal.ReplicaHost.HandOverWithinAsync"/>: appends refused, the
 /// follower caught up to the commit point, the row rewritten with the follower as leader of the next epoch, this
-/// replica a follower); (4) the new row is published to this silo's placement and the waiting calls are released: they are
+/// replica a follower; an attempt that gives up is started again within <see cref="HandOverTimeout"/>); (4) the new row is published to this silo's placement and the waiting calls are released: they are
 /// refused during their activation, which Orleans answers by placing the call again, now on the new leader. A partition
 /// whose hand-over does not complete (no in-sync follower, the store unreachable) is left to the failover as before.
 /// First, every replica of this silo retires (<see cref="Actors.Replication.Wal.ReplicaHost.Retire"/>): none is elected
@@ -34,8 +34,12 @@ internal sealed partial class LeadershipHandOver(
     /// <summary>How long a partition's activations may take to finish their calls and deactivate.</summary>
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long the replica may take to hand over once its activations are gone.</summary>
-    public static readonly TimeSpan HandOverTimeout = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// How long the replica may take to hand over once its activations are gone: an attempt that cannot start or gives up
+    /// (its follower did not catch up within the replica's leader timeout, as on a loaded machine) is started again
+    /// until then (<see cref="Actors.Replication.Wal.ReplicaHost.HandOverWithinAsync"/>).
+    /// </summary>
+    public static readonly TimeSpan HandOverTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Hands over every partition this silo leads; completes when each hand-over has ended (moved or not).</summary>
     public async Task HandOverAllAsync(CancellationToken cancellationToken)
@@ -66,7 +70,7 @@ internal sealed partial class LeadershipHandOver(
         {
             (int count, bool finished) = await activations.DeactivateAllAsync(
                 held.Partition, $"this silo is stopping: partition {held.Partition}'s leadership is handed over", DrainTimeout).ConfigureAwait(false);
-            ReplicaId? next = await held.Host.HandOverAsync(null, HandOverTimeout, cancellationToken).ConfigureAwait(false);
+            ReplicaId? next = await held.Host.HandOverWithinAsync(null, HandOverTimeout, cancellationToken).ConfigureAwait(false);
             successor = next?.Value ?? 0;
             if (next is not null)
             {

@@ -61,6 +61,9 @@ internal sealed class LoopbackReplicationTransport : IReplicationTransport, IRep
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
+    /// <summary>Messages for which this returns true (from, to, message) are dropped, one direction only; null drops none.</summary>
+    public Func<ReplicaId, ReplicaId, ReplicationMessage, bool>? DropWhen { get; set; }
+
     public void Cut(ReplicaId id) => _cut[id] = true;
 
     public void Heal(ReplicaId id) => _cut.TryRemove(id, out _);
@@ -76,7 +79,7 @@ internal sealed class LoopbackReplicationTransport : IReplicationTransport, IRep
             }
         }
 
-        if (_cut.ContainsKey(from) || _cut.ContainsKey(to) || !_hosts.TryGetValue(to, out var host))
+        if (_cut.ContainsKey(from) || _cut.ContainsKey(to) || DropWhen?.Invoke(from, to, message) == true || !_hosts.TryGetValue(to, out var host))
         {
             return;
         }
