@@ -74,6 +74,15 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
     /// </summary>
     private bool _pendingMayBeStored;
 
+    /// <summary>The appends of the pending events whose outcome is unknown and not yet decided (WriteAheadLogViewAdaptor.InDoubt.cs).</summary>
+    private readonly InDoubtAppends _inDoubt = new();
+
+    /// <summary>
+    /// The outcome-unknown error an append ended with when the stream could not tell whether it was stored, once one did:
+    /// from then on every write of this adaptor throws it without touching the log (WriteAheadLogViewAdaptor.InDoubt.cs).
+    /// </summary>
+    private WriteAheadLogOperationException? _undecided;
+
     /// <summary>The stream version where the grain's version 0 begins (0 until the grain's log is first cleared).</summary>
     private long _origin;
 
@@ -170,6 +179,9 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
     /// A refused or failed append keeps its connection issue recorded until an append succeeds, so the retry delay grows.
     /// A refusal that deactivated the activation ends the write cycle instead (<see cref="Abandon"/>): <c>ConfirmEvents</c>
     /// throws it, or an outcome-unknown error when part of the batch may be stored.
+    /// An append of unknown outcome (it may be stored) is appended again only once the refresh after it shows it was not
+    /// stored; when the stream cannot tell, the write cycle ends with an outcome-unknown error and the activation stores
+    /// nothing more (WriteAheadLogViewAdaptor.InDoubt.cs): never the same events twice.
     /// </remarks>
     protected override async Task<int> WriteAsync()
     {
@@ -179,6 +191,7 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
             throw Abandon(0, batch.Length);
         }
 
+        ThrowIfUndecided();
         int written = 0;
         while (written < batch.Length)
         {
@@ -202,13 +215,18 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
                 // refusing (a refresh that resolved it made every retry immediate: a busy loop on a read-only or full
                 // disk). A version conflict is retried at once, after the refresh, as Orleans does.
                 LastPrimaryIssue.Record(new WriteAheadLogWriteFailed { Exception = ex }, Host, Services);
-                _pendingMayBeStored |= !StoredNothing(ex);
+                long expected = _origin + _version;
+                if (!StoredNothing(ex))
+                {
+                    _pendingMayBeStored = true;
+                    _inDoubt.Add(expected, records);
+                }
+
                 if (EndsActivation(ex))
                 {
                     throw Abandon(written, batch.Length);
                 }
 
-                long expected = _origin + _version;
                 if (ex is not StreamVersionConflictException)
                 {
                     await DelayBeforeRetryAsync(ex, written, batch.Length).ConfigureAwait(false);
@@ -222,6 +240,14 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
                 {
                     throw Abandon(written, batch.Length);
                 }
+
+                // An append of unknown outcome may be in the view now (the refresh applied what the stream holds): the
+                // batch goes back to Orleans, or on to its next part, only once the stream shows it was not stored.
+                if (_inDoubt.Any && !await InDoubtNotStoredAsync().ConfigureAwait(false))
+                {
+                    throw Undecided(written, batch.Length, ex);
+                }
+
                 if (written == 0)
                 {
                     return 0; // nothing of the batch stored: Orleans retries it (conditional events checked again)
@@ -241,6 +267,7 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
             }
 
             LastPrimaryIssue.Resolve(Host, Services);
+            _inDoubt.Clear(); // stored at the version every attempt in doubt expected: none of them can be stored now
             WalProviderInstruments.EventsAppended(_settings.Provider, count);
             for (int i = 0; i < count; i++)
             {
