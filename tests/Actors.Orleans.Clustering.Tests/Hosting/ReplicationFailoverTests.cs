@@ -7,16 +7,19 @@ using Actors.Replication;
 using Actors.Wal;
 using Orleans.Runtime;
 using Orleans.TestingHost;
+using static Actors.Orleans.Clustering.Tests.Support.ReplicatedClusterWaits;
 
 namespace Actors.Orleans.Clustering.Tests.Hosting;
 
 /// <summary>Three in-process silos with replication factor 3: replicas on every silo, failover, fencing of a stale leader.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ReplicationFailoverTests(PostgresServer postgres) : IDisposable
+/// <remarks>
+/// Its own PostgreSQL server (a class fixture, not the shared <see cref="PostgresCollection"/>): the failover test waits
+/// out Orleans's timeouts for most of its minute, and the PostgreSQL collection's other classes run meanwhile.
+/// </remarks>
+public sealed class ReplicationFailoverTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
 {
     private const int Partitions = 16;
     private const int Grains = 24;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private static readonly string[] Classes = [typeof(LedgerGrain).FullName!, typeof(PlainLedgerGrain).FullName!, typeof(JournalLedgerGrain).FullName!];
     /// <summary>The log stream of grain 0's state (provider "ledger" named by the attribute-routed default, state "ledger").</summary>
     private const string LedgerStream = "s/WriteAheadLog/ledger/ledger/0";
@@ -197,50 +200,6 @@ public sealed class ReplicationFailoverTests(PostgresServer postgres) : IDisposa
             }
         }));
         return [.. Enumerable.Range(0, Grains).Where(i => unknown[i])];
-    }
-
-    private static bool DurableOnAll(IEnumerable<SiloHandle> silos, int partition)
-    {
-        HeldReplica?[] replicas = [.. silos.Select(s => ReplicatedTestCluster.Replicas(s).Get(partition))];
-        if (replicas.Any(r => r is null) || replicas.Length != 3)
-        {
-            return false;
-        }
-
-        HeldReplica? leader = replicas.FirstOrDefault(r => r!.Host.Status.IsLeader);
-        return leader is not null && leader.Host.Status.CommittedLsn > 0
-            && replicas.All(r => r!.Host.Status.DurableLsn >= leader.Host.Status.CommittedLsn);
-    }
-
-    /// <summary>
-    /// Calls until the call succeeds, retrying on the refusals that say nothing was done: the provider's retryable
-    /// refusal, and Orleans's rejections of a message no activation ran (a silo gone, or forwarding to a deactivated one).
-    /// </summary>
-    private static async Task<T> RetryAsync<T>(Func<Task<T>> call, string what)
-    {
-        DateTime deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            try
-            {
-                return await call();
-            }
-            catch (Exception ex) when (ex is WriteAheadLogUnavailableException or SiloUnavailableException or OrleansMessageRejectionException)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"{what}: still refused after {Patience}: {ex}");
-                await Task.Yield();
-            }
-        }
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        DateTime deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(20);
-        }
     }
 
     private static int PartitionOf(TestCluster cluster, int i) => GrainPartitions.GetPartition(Grain(cluster, i).GetGrainId(), Partitions);

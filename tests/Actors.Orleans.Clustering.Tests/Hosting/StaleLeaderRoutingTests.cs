@@ -8,6 +8,7 @@ using Actors.Orleans.Clustering.Tests.Support;
 using Actors.Replication;
 using Orleans.Runtime;
 using Orleans.TestingHost;
+using static Actors.Orleans.Clustering.Tests.Support.ReplicatedClusterWaits;
 
 namespace Actors.Orleans.Clustering.Tests.Hosting;
 
@@ -21,7 +22,6 @@ namespace Actors.Orleans.Clustering.Tests.Hosting;
 public sealed class StaleLeaderRoutingTests(PostgresServer postgres) : IDisposable
 {
     private const int Partitions = 16;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly TempDirectory _root = new();
     private readonly string _clusterId = "sl-" + Guid.NewGuid().ToString("N");
 
@@ -116,47 +116,6 @@ public sealed class StaleLeaderRoutingTests(PostgresServer postgres) : IDisposab
         catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
         {
             return ex;
-        }
-    }
-
-    private static bool DurableOnAll(IEnumerable<SiloHandle> silos, int partition)
-    {
-        HeldReplica?[] replicas = [.. silos.Select(s => ReplicatedTestCluster.Replicas(s).Get(partition))];
-        if (replicas.Any(r => r is null) || replicas.Length != 3)
-        {
-            return false;
-        }
-
-        HeldReplica? leader = replicas.FirstOrDefault(r => r!.Host.Status.IsLeader);
-        return leader is not null && leader.Host.Status.CommittedLsn > 0
-            && replicas.All(r => r!.Host.Status.DurableLsn >= leader.Host.Status.CommittedLsn);
-    }
-
-    /// <summary>Calls until the call succeeds, retrying on the refusals that say nothing was done.</summary>
-    private static async Task<T> RetryAsync<T>(Func<Task<T>> call, string what)
-    {
-        DateTime deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            try
-            {
-                return await call();
-            }
-            catch (Exception ex) when (ex is WriteAheadLogUnavailableException or SiloUnavailableException or OrleansMessageRejectionException)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"{what}: still refused after {Patience}: {ex}");
-                await Task.Yield();
-            }
-        }
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        DateTime deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(20);
         }
     }
 
