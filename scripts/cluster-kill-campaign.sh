@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Silo failures under durable load on three Orleans silos on loopback, with PostgreSQL 15 (scripts/lib/cluster_campaign.py).
-#   scripts/cluster-kill-campaign.sh CYCLES [--rf N] [--sigstop [--stop-seconds S] | --rolling] [--calls N] [--keep]
+#   scripts/cluster-kill-campaign.sh CYCLES [--rf N] [--sigstop [--stop-seconds S] [--wake-first] | --rolling] [--calls N] [--keep]
 #                                           [--bin DIR] [--accounts N --customers N --workers N --seed N]
 # Each cycle: the demo client's load (JournaledGrain accounts, IPersistentState customers) acknowledges --calls more
 # calls, then a silo leading partitions of its grains is

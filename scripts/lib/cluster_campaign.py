@@ -6,9 +6,11 @@ of JournaledGrain accounts and IPersistentState customers, driven through comman
 CYCLES times, after the load has acknowledged --calls more calls:
   kill (default): SIGKILL a silo that leads partitions of the run's grains; at replication factor 1 restart it at
           once (its partitions wait for it), at a larger factor restart it only after its grains serve elsewhere;
-  --sigstop: SIGSTOP such a silo for --stop-seconds, then SIGCONT; then wait until its entry in Orleans's membership
-          table is Active and it is healthy, or, declared dead meanwhile, until it stopped itself (Orleans does once it
-          reads its death), and start it again;
+  --sigstop: SIGSTOP such a silo, keep it stopped for --stop-seconds and until its grains answered elsewhere (with
+          --wake-first: for --stop-seconds only, so it may wake while Orleans still counts it a member and its replicas
+          have elected another leader), then SIGCONT; then wait until its entry in Orleans's membership table is Active
+          and it is healthy, or, declared dead meanwhile, until it stopped itself (Orleans does once it reads its death),
+          and start it again;
   --rolling: SIGTERM each silo in turn (a graceful stop, exit code 0 expected), start it again, let the load run;
 and after each: the failover time of every grain the silo led (from the signal to the answer of the first call sent
 to it after the signal, as the client measured it), and a verification by the client (every acknowledged call read
@@ -195,6 +197,11 @@ class Cluster:
             result[key] = by_partition[p]
         return result
 
+    def epochs(self):
+        """{partition: epoch} of every partition row: an epoch that grew is a leader change."""
+        rows = self.postgres.psql(f"SELECT partition, epoch FROM actors_replica_configurations WHERE cluster_id = '{CLUSTER_ID}'")
+        return {int(p): int(e) for p, e in (line.split("|") for line in rows.split())}
+
     def stop(self):
         for silo in self.silos:
             if silo.running():
@@ -244,7 +251,15 @@ class Campaign:
         self.demo.expect("acks")
 
     def failover(self, since, led):
+        self.failover_start(since, led)
+        return self.failover_end()
+
+    def failover_start(self, since, led):
+        """The demo client starts probing the grains (each until it answers a call sent after `since`)."""
         self.demo.send(f"failover {since} {' '.join(led)}")
+
+    def failover_end(self):
+        """Waits for the probes started by failover_start; their failover times, or CampaignFailure."""
         done, lines = self.demo.expect("failover-done", keep="failover")
         times, late = {}, []
         for line in lines:
@@ -271,6 +286,7 @@ class Campaign:
         self.load()
         silo, led = self.victim(cycle)
         pid = silo.pid
+        epochs = self.cluster.epochs() if stop else None
         if stop:
             silo.signal(signal.SIGSTOP)
         else:
@@ -280,10 +296,16 @@ class Campaign:
         how = f"SIGSTOP {silo.name} (pid {pid}) for {self.args.stop_seconds:g} s" if stop else f"SIGKILL {silo.name} (pid {pid})"
         if stop:
             if self.args.rf > 1:
-                times = self.failover(since, led)
+                self.failover_start(since, led)
+                if not self.args.wake_first:
+                    times = self.failover_end()
             time.sleep(max(0.0, since / 1000 + self.args.stop_seconds - time.time()))   # the scenario: stopped this long
             silo.signal(signal.SIGCONT)
+            if self.args.rf > 1 and self.args.wake_first:
+                times = self.failover_end()    # woken while its grains may still be failing over
             how += "; " + self.wait_woken(silo)
+            after = self.cluster.epochs()
+            how += f"; {sum(1 for p, e in after.items() if e > epochs.get(p, 0))} partitions changed leader"
             if self.args.rf == 1:
                 times = self.failover(since, led)
         else:
@@ -352,6 +374,10 @@ def main():
     mode.add_argument("--sigstop", action="store_true")
     mode.add_argument("--rolling", action="store_true")
     ap.add_argument("--stop-seconds", type=float, default=10.0, help="how long --sigstop keeps the silo stopped (default 10)")
+    ap.add_argument("--wake-first", action="store_true",
+                    help="with --sigstop: SIGCONT after --stop-seconds even while its grains still fail over (by default the "
+                         "silo stays stopped until they all answered elsewhere): a leader that wakes while Orleans still "
+                         "counts it a member, whose replicas may have elected another leader meanwhile")
     args = ap.parse_args()
     if args.cycles < 1:
         ap.error("cycles must be at least 1")
