@@ -104,6 +104,13 @@ public sealed partial class WriteAheadLog : IEventLog
         set => _reader.AnchoredWalks = value;
     }
 
+    /// <summary>False: anchored walks ignore span positions (tests; the AppContext switch <c>Actors.Wal.SpanPositionReads</c> does the same for every log).</summary>
+    internal bool SpanPositionReads
+    {
+        get => _reader.SpanPositionReads;
+        set => _reader.SpanPositionReads = value;
+    }
+
     /// <summary>Framed groups waiting for the committer (tests).</summary>
     internal int PendingCommitGroups => _committer?.PendingGroups ?? 0;
 

@@ -34,10 +34,10 @@ internal static class RecordCodec
 
     /// <summary>Writes an Events record into <paramref name="destination"/> (payloads sealed when <paramref name="cipher"/> is set); returns its length.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int WriteEvents(Span<byte> destination, ReadOnlySpan<byte> streamId, long firstLsn, long firstVersion, long timestampTicks, long prevPosition, IReadOnlyList<ReadOnlyMemory<byte>> events, PayloadCipher? cipher = null, uint salt = 0, long anchor = LogPosition.None)
+    public static int WriteEvents(Span<byte> destination, ReadOnlySpan<byte> streamId, long firstLsn, long firstVersion, long timestampTicks, long prevPosition, IReadOnlyList<ReadOnlyMemory<byte>> events, PayloadCipher? cipher = null, uint salt = 0, long anchor = LogPosition.None, ReadOnlySpan<long> span = default)
     {
-        int length = checked((int)EventsSize(streamId.Length, events, cipher)) + AnchorBytes(anchor);
-        new RecordHeader(length, RecordType.Events, streamId.Length, events.Count, firstLsn, firstVersion, timestampTicks, prevPosition, (byte)(FlagsFor(cipher) | AnchorFlagFor(anchor))).Write(destination);
+        int length = checked((int)EventsSize(streamId.Length, events, cipher)) + TrailerBytes(anchor, span);
+        new RecordHeader(length, RecordType.Events, streamId.Length, events.Count, firstLsn, firstVersion, timestampTicks, prevPosition, (byte)(FlagsFor(cipher) | TrailerFlagsFor(anchor, span))).Write(destination);
         streamId.CopyTo(destination[RecordHeader.Size..]);
         int offset = RecordHeader.Size + streamId.Length;
         for (int i = 0; i < events.Count; i++)
@@ -45,31 +45,31 @@ internal static class RecordCodec
             offset = WritePayload(destination, offset, events[i].Span, RecordType.Events, firstVersion + i, streamId, cipher);
         }
 
-        WriteAnchor(destination, length, anchor);
+        WriteTrailer(destination, length, anchor, span);
         SealCrc(destination[..length], salt);
         return length;
     }
 
     /// <summary>Writes a Checkpoint record (the state sealed when <paramref name="cipher"/> is set); returns its length.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int WriteCheckpoint(Span<byte> destination, ReadOnlySpan<byte> streamId, long lsn, long version, long timestampTicks, long prevPosition, ReadOnlySpan<byte> state, PayloadCipher? cipher = null, uint salt = 0, long anchor = LogPosition.None)
+    public static int WriteCheckpoint(Span<byte> destination, ReadOnlySpan<byte> streamId, long lsn, long version, long timestampTicks, long prevPosition, ReadOnlySpan<byte> state, PayloadCipher? cipher = null, uint salt = 0, long anchor = LogPosition.None, ReadOnlySpan<long> span = default)
     {
-        int length = checked((int)CheckpointSize(streamId.Length, state.Length, cipher)) + AnchorBytes(anchor);
-        new RecordHeader(length, RecordType.Checkpoint, streamId.Length, 1, lsn, version, timestampTicks, prevPosition, (byte)(FlagsFor(cipher) | AnchorFlagFor(anchor))).Write(destination);
+        int length = checked((int)CheckpointSize(streamId.Length, state.Length, cipher)) + TrailerBytes(anchor, span);
+        new RecordHeader(length, RecordType.Checkpoint, streamId.Length, 1, lsn, version, timestampTicks, prevPosition, (byte)(FlagsFor(cipher) | TrailerFlagsFor(anchor, span))).Write(destination);
         streamId.CopyTo(destination[RecordHeader.Size..]);
         WritePayload(destination, RecordHeader.Size + streamId.Length, state, RecordType.Checkpoint, version, streamId, cipher);
-        WriteAnchor(destination, length, anchor);
+        WriteTrailer(destination, length, anchor, span);
         SealCrc(destination[..length], salt);
         return length;
     }
 
     /// <summary>Writes a Tombstone record; returns its length.</summary>
-    public static int WriteTombstone(Span<byte> destination, ReadOnlySpan<byte> streamId, long lsn, long version, long timestampTicks, long prevPosition, uint salt = 0, long anchor = LogPosition.None)
+    public static int WriteTombstone(Span<byte> destination, ReadOnlySpan<byte> streamId, long lsn, long version, long timestampTicks, long prevPosition, uint salt = 0, long anchor = LogPosition.None, ReadOnlySpan<long> span = default)
     {
-        int length = TombstoneSize(streamId.Length) + AnchorBytes(anchor);
-        new RecordHeader(length, RecordType.Tombstone, streamId.Length, 1, lsn, version, timestampTicks, prevPosition, AnchorFlagFor(anchor)).Write(destination);
+        int length = TombstoneSize(streamId.Length) + TrailerBytes(anchor, span);
+        new RecordHeader(length, RecordType.Tombstone, streamId.Length, 1, lsn, version, timestampTicks, prevPosition, TrailerFlagsFor(anchor, span)).Write(destination);
         streamId.CopyTo(destination[RecordHeader.Size..]);
-        WriteAnchor(destination, length, anchor);
+        WriteTrailer(destination, length, anchor, span);
         SealCrc(destination[..length], salt);
         return length;
     }
@@ -165,18 +165,55 @@ internal static class RecordCodec
 
     private static byte FlagsFor(PayloadCipher? cipher) => cipher is null ? (byte)0 : RecordHeader.EncryptedPayloadsFlag;
 
-    /// <summary>The bytes an anchor adds to a record: <see cref="RecordHeader.AnchorSize"/>, or 0 for <see cref="LogPosition.None"/>.</summary>
-    public static int AnchorBytes(long anchor) => anchor == LogPosition.None ? 0 : RecordHeader.AnchorSize;
+    /// <summary>
+    /// The bytes an anchor and span positions add to a record: none without an anchor, <see cref="RecordHeader.AnchorSize"/>
+    /// with one, plus <see cref="RecordHeader.SpanSize"/> when <paramref name="span"/> holds the span's positions.
+    /// </summary>
+    public static int TrailerBytes(long anchor, ReadOnlySpan<long> span) => RecordHeader.TrailerSize(TrailerFlagsFor(anchor, span));
 
-    private static byte AnchorFlagFor(long anchor) => anchor == LogPosition.None ? (byte)0 : RecordHeader.AnchorFlag;
+    private static byte TrailerFlagsFor(long anchor, ReadOnlySpan<long> span)
+        => anchor == LogPosition.None ? (byte)0
+            : span.Length == RecordHeader.SpanPositions ? (byte)(RecordHeader.AnchorFlag | RecordHeader.SpanFlag)
+            : span.IsEmpty ? RecordHeader.AnchorFlag
+            : throw new ArgumentException($"a record carries {RecordHeader.SpanPositions} span positions or none, not {span.Length}", nameof(span));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WriteAnchor(Span<byte> destination, int length, long anchor)
+    private static void WriteTrailer(Span<byte> destination, int length, long anchor, ReadOnlySpan<long> span)
     {
-        if (anchor != LogPosition.None)
+        if (anchor == LogPosition.None)
         {
-            BinaryPrimitives.WriteInt64LittleEndian(destination[(length - RecordHeader.AnchorSize)..], anchor);
+            return;
         }
+
+        BinaryPrimitives.WriteInt64LittleEndian(destination[(length - RecordHeader.AnchorSize)..], anchor);
+        if (span.Length == RecordHeader.SpanPositions)
+        {
+            Span<byte> positions = destination.Slice(length - RecordHeader.AnchorSize - RecordHeader.SpanSize, RecordHeader.SpanSize);
+            for (int i = 0; i < span.Length; i++)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(positions[(i * 8)..], span[i]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The span positions a verified record carries (oldest first) into <paramref name="positions"/>
+    /// (<see cref="RecordHeader.SpanPositions"/> long); false when it carries none.
+    /// </summary>
+    public static bool ReadSpan(in RecordHeader header, ReadOnlySpan<byte> record, Span<long> positions)
+    {
+        if (!header.HasSpan)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> bytes = record.Slice(header.Length - RecordHeader.AnchorSize - RecordHeader.SpanSize, RecordHeader.SpanSize);
+        for (int i = 0; i < RecordHeader.SpanPositions; i++)
+        {
+            positions[i] = BinaryPrimitives.ReadInt64LittleEndian(bytes[(i * 8)..]);
+        }
+
+        return true;
     }
 
     /// <summary>The anchor position a verified record ends with, or <see cref="LogPosition.None"/> when it has none.</summary>
@@ -271,7 +308,7 @@ internal static class RecordCodec
 
         if (offset != header.BodyEnd)
         {
-            reason = $"the body ends at {offset} but the record length is {header.Length}{(header.HasAnchor ? " with an anchor position" : string.Empty)}";
+            reason = $"the body ends at {offset} but the record length is {header.Length}{(header.HasAnchor ? " with an anchor position" : string.Empty)}{(header.HasSpan ? " and span positions" : string.Empty)}";
             return false;
         }
 

@@ -13,7 +13,8 @@ namespace Actors.Wal.Format;
  *   8      1    Type            RecordType: 1 Events, 2 Checkpoint, 3 Tombstone, 4 Relocated, 5 Seal
  *   9      1    Flags           bit 0: the payloads are encrypted (Events, Checkpoint, Relocated; see
  *                               Encryption/PayloadCipher.cs); bit 1: the record ends with an AnchorPosition (Events,
- *                               Checkpoint, Tombstone; segment format version 5); readers reject other bits
+ *                               Checkpoint, Tombstone; segment format version 5); bit 2 (only with bit 1): SpanPositions
+ *                               precede the AnchorPosition (segment format version 6); readers reject other bits
  *   10     2    StreamIdLength  UTF-8 bytes of the stream id (1 .. 1024; 0 for Seal)
  *   12     4    ItemCount       Events: number of events (>= 1); Checkpoint, Tombstone: 1; Relocated: items (>= 0:
  *                               an erase that keeps nothing of a stream writes an empty one, format version 2); Seal: 0
@@ -27,6 +28,10 @@ namespace Actors.Wal.Format;
  *                               or -1; Relocated records always store -1 (they start a fresh chain)
  *   48     n    StreamId        UTF-8 bytes, n = StreamIdLength
  *   48+n   ...  Body
+ *   Length-80 72  SpanPositions   (Flags bit 2 only) the positions of the stream's AnchorInterval - 1 records between the
+ *                               anchor this record carries and itself, oldest first (the first points back to
+ *                               AnchorPosition, the last is PrevPosition): only an anchor carries them, so a reader reads
+ *                               a whole span at once instead of walking it (docs/wal-format.md, "Span positions")
  *   Length-8 8    AnchorPosition  (Flags bit 1 only) the position of the newest earlier anchor of the stream: an anchor is
  *                               a record whose chain index (StreamEntry.ChainRecords after it) is 1 mod AnchorInterval;
  *                               a reader follows anchors to walk the stream's back-pointers concurrently (AnchoredWalk)
@@ -66,6 +71,18 @@ internal readonly record struct RecordHeader(
     /// <summary>The bytes of the anchor position that ends a record with <see cref="AnchorFlag"/>.</summary>
     public const int AnchorSize = 8;
 
+    /// <summary>
+    /// Flags bit 2 (only with <see cref="AnchorFlag"/>): <see cref="SpanSize"/> bytes of span positions precede the anchor
+    /// position (format version 6): the stream's records between the anchor the record carries and the record itself.
+    /// </summary>
+    public const byte SpanFlag = 4;
+
+    /// <summary>The positions a record with <see cref="SpanFlag"/> carries: the records between two anchors.</summary>
+    public const int SpanPositions = AnchorInterval - 1;
+
+    /// <summary>The bytes of the span positions of a record with <see cref="SpanFlag"/>.</summary>
+    public const int SpanSize = SpanPositions * 8;
+
     /// <summary>Records whose chain index is 1 modulo this are anchors (K in docs/wal-format.md).</summary>
     public const int AnchorInterval = 10;
 
@@ -84,8 +101,15 @@ internal readonly record struct RecordHeader(
     /// <summary>True when the record ends with an anchor position (<see cref="AnchorFlag"/>).</summary>
     public bool HasAnchor => (Flags & AnchorFlag) != 0;
 
-    /// <summary>Where the body ends: before the anchor position when the record has one, else at <see cref="Length"/>.</summary>
-    public int BodyEnd => HasAnchor ? Length - AnchorSize : Length;
+    /// <summary>True when span positions precede the record's anchor position (<see cref="SpanFlag"/>).</summary>
+    public bool HasSpan => (Flags & SpanFlag) != 0;
+
+    /// <summary>Where the body ends: before the span and anchor positions when the record has them, else at <see cref="Length"/>.</summary>
+    public int BodyEnd => Length - TrailerSize(Flags);
+
+    /// <summary>The bytes after the body a record with <paramref name="flags"/> carries (anchor and span positions).</summary>
+    public static int TrailerSize(byte flags)
+        => ((flags & AnchorFlag) != 0 ? AnchorSize : 0) + ((flags & SpanFlag) != 0 ? SpanSize : 0);
 
     /// <summary>The LSN of the record's last item (Events: FirstLsn + count - 1).</summary>
     public long LastLsn => Type == RecordType.Events ? FirstLsn + ItemCount - 1 : FirstLsn;
@@ -145,9 +169,10 @@ internal readonly record struct RecordHeader(
         }
 
         if (type is < RecordType.Events or > RecordType.Seal
-            || (flags & ~(EncryptedPayloadsFlag | AnchorFlag)) != 0
+            || (flags & ~(EncryptedPayloadsFlag | AnchorFlag | SpanFlag)) != 0
             || ((flags & EncryptedPayloadsFlag) != 0 && type is RecordType.Tombstone or RecordType.Seal)
-            || ((flags & AnchorFlag) != 0 && type is RecordType.Relocated or RecordType.Seal))
+            || ((flags & AnchorFlag) != 0 && type is RecordType.Relocated or RecordType.Seal)
+            || ((flags & SpanFlag) != 0 && (flags & AnchorFlag) == 0))
         {
             reason = $"unknown record type {(byte)type} or flags {flags}";
             return false;
@@ -161,7 +186,7 @@ internal readonly record struct RecordHeader(
             RecordType.Relocated => count >= 0,
             _ => count == 0,
         };
-        if (!idOk || !countOk || Size + idLength + ((flags & AnchorFlag) != 0 ? AnchorSize : 0) > length)
+        if (!idOk || !countOk || Size + idLength + TrailerSize(flags) > length)
         {
             reason = $"implausible stream id length {idLength} or item count {count} for a {type} record of {length} bytes";
             return false;

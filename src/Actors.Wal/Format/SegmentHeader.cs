@@ -12,10 +12,11 @@ namespace Actors.Wal.Format;
  *
  *   offset size field
  *   0      4    Magic                 0x57534547 ("GESW" in file byte order: 'G','E','S','W'... written as LE uint)
- *   4      2    Version               format version that wrote the file (currently 5; 4 before anchor positions, 3 before record salts, 2 before
+ *   4      2    Version               format version that wrote the file (currently 6; 5 before span positions, 4 before anchor positions, 3 before record salts, 2 before
  *                                       encryption at rest, 1 before Relocated records could be empty)
- *   6      2    MinCompatibleVersion  oldest reader format version able to read the file (5: an older reader would take
- *                                       a record's anchor flag for damage; 4 files said 4: salted record CRCs)
+ *   6      2    MinCompatibleVersion  oldest reader format version able to read the file (6: an older reader would take
+ *                                       a record's span flag for damage; 5 files said 5: the anchor flag; 4 files said
+ *                                       4: salted record CRCs)
  *   8      4    SegmentId             equals the number in the file name
  *   12     4    HeaderSize            64; records start at this offset
  *   16     8    BaseLsn               the next LSN when the segment was created (first record's LSN or later)
@@ -61,20 +62,27 @@ internal readonly record struct SegmentHeader(uint SegmentId, long BaseLsn, long
     /// key fields, and records whose payloads are encrypted); an unencrypted version 3 file is version 2 compatible. 4:
     /// record CRCs seeded with <see cref="RecordSalt"/>, so recycled files need no zeroing; older readers must refuse
     /// such files. 5: records may end with an anchor position (record flag bit 1, <see cref="RecordHeader.AnchorFlag"/>);
-    /// a version 4 reader rejects that flag as damage, so it must refuse the file by version instead. This build reads all
-    /// five (and keeps writing an older active segment's records in its format: unsalted before 4, without anchors
-    /// before 5).
+    /// a version 4 reader rejects that flag as damage, so it must refuse the file by version instead. 6: an anchor may carry
+    /// the positions of the records of its span (record flag bit 2, <see cref="RecordHeader.SpanFlag"/>), which a version 5
+    /// reader rejects as damage. This build reads all six (and keeps writing an older active segment's records in its
+    /// format: unsalted before 4, without anchors before 5, without span positions before 6).
     /// </remarks>
-    public const ushort CurrentVersion = 5;
+    public const ushort CurrentVersion = 6;
 
-    /// <summary>The oldest reader version that can read a segment this build creates (records with anchor positions).</summary>
-    public const ushort CurrentMinCompatibleVersion = 5;
+    /// <summary>The oldest reader version that can read a segment this build creates (anchors with span positions).</summary>
+    public const ushort CurrentMinCompatibleVersion = 6;
 
     /// <summary>The first format version whose records may carry an anchor position.</summary>
     public const ushort AnchorsVersion = 5;
 
     /// <summary>True when records written into this segment may carry an anchor position (format version 5 or later).</summary>
     public bool AllowsAnchors => FormatVersion >= AnchorsVersion;
+
+    /// <summary>The first format version whose anchors may carry span positions.</summary>
+    public const ushort SpansVersion = 6;
+
+    /// <summary>True when anchors written into this segment may carry span positions (format version 6 or later).</summary>
+    public bool AllowsSpans => FormatVersion >= SpansVersion;
 
     /// <summary>
     /// The header of a new segment in the current format: its record salt is its id; <paramref name="recycledFile"/> says

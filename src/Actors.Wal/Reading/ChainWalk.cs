@@ -11,7 +11,8 @@ namespace Actors.Wal.Reading;
 /// per sub-walk), so a chain of N records costs about N ÷ K + K dependent reads instead of N. A sub-walk knows its records
 /// lie above the anchor it stops at, so its cursor reads the whole span down to it in one read while the span is at most
 /// <see cref="SpanWindowPerRecord"/> per record it may hold (<see cref="RecordCursor.Floor"/>): about N ÷ K + 2 dependent
-/// reads and 2N ÷ K + 1 in all.
+/// reads and 2N ÷ K + 1 in all. Where the anchor carries its span's positions (format version 6), the sub-walk reads them
+/// all at once instead (<see cref="SpanRead"/>): about N ÷ K + 2 dependent reads however far apart the records lie.
 /// </summary>
 /// <remarks>
 /// Ownership: one walk (<c>LogReader.WalkStreamAsync</c>), one consumer at a time; the sub-walks and anchor reads it
@@ -57,6 +58,8 @@ internal sealed class ChainWalk : IAsyncDisposable
     private readonly long _maxRecordLength;
     private readonly byte[] _id;
     private readonly bool _anchored;
+    private readonly bool _spanPositions;
+    private readonly bool _advise = ReadAheadNative.IsSupported && ReadAhead.Enabled;
     private readonly bool _spanReads = SpanReadsEnabled;
     private readonly RecordCursor _cursor;
     private readonly RecordCursor _anchorCursor;
@@ -77,12 +80,14 @@ internal sealed class ChainWalk : IAsyncDisposable
     /// <param name="id">The stream id's UTF-8 bytes (every record after the first must carry it).</param>
     /// <param name="head">The position of the stream's latest record.</param>
     /// <param name="anchored">False: walk plainly, ignoring anchors (<see cref="Enabled"/> is the log's default).</param>
-    public ChainWalk(SegmentManager segments, long maxRecordLength, ReadAhead? readAhead, byte[] id, long head, bool anchored)
+    /// <param name="spanPositions">False: walk each span between anchors record by record, ignoring span positions (as the <see cref="SpanPositionsSwitch"/> does).</param>
+    public ChainWalk(SegmentManager segments, long maxRecordLength, ReadAhead? readAhead, byte[] id, long head, bool anchored, bool spanPositions)
     {
         _segments = segments;
         _maxRecordLength = maxRecordLength;
         _id = id;
         _anchored = anchored;
+        _spanPositions = spanPositions && SpanPositionsEnabled;
         _cursor = new RecordCursor(segments, maxRecordLength, readAhead: readAhead);
         _anchorCursor = new RecordCursor(segments, maxRecordLength, readAhead: readAhead); // never in use at once with _cursor
         _plainNext = head;
@@ -91,6 +96,15 @@ internal sealed class ChainWalk : IAsyncDisposable
 
     /// <summary>True unless the <see cref="SpanReadsSwitch"/> turned span reads off (read when a walk starts).</summary>
     public static bool SpanReadsEnabled => AppContext.TryGetSwitch(SpanReadsSwitch, out bool on) ? on : true;
+
+    /// <summary>
+    /// The AppContext switch (a boolean, default true, read per walk) that turns span position reads off: each span
+    /// between two anchors is then walked record by record even where its anchor carries the span's positions.
+    /// </summary>
+    public const string SpanPositionsSwitch = "Actors.Wal.SpanPositionReads";
+
+    /// <summary>True unless the <see cref="SpanPositionsSwitch"/> turned span position reads off (read when a walk starts).</summary>
+    public static bool SpanPositionsEnabled => AppContext.TryGetSwitch(SpanPositionsSwitch, out bool on) ? on : true;
 
     /// <summary>True unless the <see cref="Switch"/> turned anchored walks off (read when a log opens).</summary>
     public static bool Enabled => AppContext.TryGetSwitch(Switch, out bool on) ? on : true;
@@ -243,6 +257,27 @@ internal sealed class ChainWalk : IAsyncDisposable
 
         long stop = AnchorOf(top, from.Position);
         var rentals = new List<byte[]>();
+        if (_spanPositions && top.Header.HasSpan)
+        {
+            try
+            {
+                var span = new SpanRead(_segments, _maxRecordLength, ArrayPool<byte>.Shared, rentals, _advise);
+                foreach (var (record, position, reads) in await span.ReadAsync(top, from.Position, stop, _id, _stop.Token).ConfigureAwait(false))
+                {
+                    steps.Add(new Step(record, position, from.Depth + reads)); // every position was known at once, from the anchor
+                }
+
+                return Compact(steps);
+            }
+            finally
+            {
+                foreach (byte[] rental in rentals)
+                {
+                    ArrayPool<byte>.Shared.Return(rental);
+                }
+            }
+        }
+
         var cursor = new RecordCursor(_segments, _maxRecordLength, ArrayPool<byte>.Shared, rentals) { Floor = _spanReads ? stop : LogPosition.None };
         try
         {

@@ -16,7 +16,7 @@ internal sealed partial class LogReader
         long maxTicks = bound.AsOf?.UtcTicks ?? long.MaxValue;
         long knownTop = Math.Min(entry.Version, maxVersion);
         using var readAhead = ReadAhead.For(entry, _readAheadStatistics);
-        await using var walk = new ChainWalk(segments, maxRecordLength, readAhead, id, entry.LatestPosition, AnchoredWalks);
+        await using var walk = new ChainWalk(segments, maxRecordLength, readAhead, id, entry.LatestPosition, AnchoredWalks, SpanPositionReads);
         var events = new List<StoredEvent>();
         var items = new List<RecordItem>();
         StoredCheckpoint? checkpoint = null;
@@ -294,6 +294,9 @@ internal sealed partial class LogReader
 
     /// <summary>False: stream reads walk plainly, ignoring anchor positions (the <see cref="ChainWalk.Switch"/> when the log opened; tests set it).</summary>
     public bool AnchoredWalks { get; set; } = ChainWalk.Enabled;
+
+    /// <summary>False: anchored walks walk each span record by record, ignoring span positions (tests; the <see cref="ChainWalk.SpanPositionsSwitch"/> does the same for every log).</summary>
+    public bool SpanPositionReads { get; set; } = true;
 
     /// <summary>The dependent reads behind the latest stream read's walk (<see cref="ChainWalk.SequentialReads"/>; tests).</summary>
     public int LastWalkSequentialReads => Volatile.Read(ref _lastWalkSequentialReads);

@@ -42,9 +42,13 @@ internal readonly record struct StoredRecord(RecordHeader Header, ReadOnlyMemory
 /// </param>
 internal sealed class RecordCursor(SegmentManager segments, long maxRecordLength, ArrayPool<byte>? pool = null, List<byte[]>? rentals = null, ReadAhead? readAhead = null, bool synchronousReads = false)
 {
-    private const int FirstWindow = 4 * 1024;
+    /// <summary>The size of a cursor's first window (and of its windows while they serve one record each).</summary>
+    public const int FirstWindow = 4 * 1024;
+
+    /// <summary>The bytes a window reaches past the start of the record it is read for.</summary>
+    public const int Lookahead = 512;
+
     private const int MaxWindow = 64 * 1024;
-    private const int Lookahead = 512;
     private byte[] _window = [];
     private Segment? _segment;
     private long _start;

@@ -30,12 +30,12 @@ internal sealed partial class LogWriter
                 }
 
                 var events = r.Events!;
-                long anchor = TakeAnchor(stream, r, RecordType.Events, current + events.Count);
+                long anchor = TakeAnchor(stream, r, RecordType.Events, current + events.Count, out var span);
                 long position = Reserve(r.Framed);
                 r.FirstVersion = current + 1;
                 r.LastVersion = current + events.Count;
                 r.LastLsn = _nextLsn + events.Count - 1;
-                RecordCodec.WriteEvents(FreeSpace, stream.IdUtf8, _nextLsn, r.FirstVersion, now, entry.LatestPosition, events, Cipher, _active.Header.RecordSalt, anchor);
+                RecordCodec.WriteEvents(FreeSpace, stream.IdUtf8, _nextLsn, r.FirstVersion, now, entry.LatestPosition, events, Cipher, _active.Header.RecordSalt, anchor, span);
                 _nextLsn += events.Count;
                 Commit(r, stream, RecordType.Events, position, r.LastVersion, events.Count);
                 break;
@@ -57,11 +57,11 @@ internal sealed partial class LogWriter
                             : $"its latest checkpoint covers version {entry.CheckpointVersion}");
                 }
 
-                long anchor = TakeAnchor(stream, r, RecordType.Checkpoint, r.Version);
+                long anchor = TakeAnchor(stream, r, RecordType.Checkpoint, r.Version, out var span);
                 long position = Reserve(r.Framed);
                 r.FirstVersion = r.LastVersion = r.Version;
                 r.LastLsn = _nextLsn;
-                RecordCodec.WriteCheckpoint(FreeSpace, stream.IdUtf8, _nextLsn++, r.Version, now, entry.LatestPosition, r.State.Span, Cipher, _active.Header.RecordSalt, anchor);
+                RecordCodec.WriteCheckpoint(FreeSpace, stream.IdUtf8, _nextLsn++, r.Version, now, entry.LatestPosition, r.State.Span, Cipher, _active.Header.RecordSalt, anchor, span);
                 Commit(r, stream, RecordType.Checkpoint, position, r.Version, 1);
                 break;
             }
@@ -73,11 +73,11 @@ internal sealed partial class LogWriter
                     throw new StreamVersionConflictException(r.StreamId, r.Version, current);
                 }
 
-                long anchor = TakeAnchor(stream, r, RecordType.Tombstone, current);
+                long anchor = TakeAnchor(stream, r, RecordType.Tombstone, current, out var span);
                 long position = Reserve(r.Framed);
                 r.FirstVersion = r.LastVersion = current;
                 r.LastLsn = _nextLsn;
-                RecordCodec.WriteTombstone(FreeSpace, stream.IdUtf8, _nextLsn++, current, now, entry.LatestPosition, _active.Header.RecordSalt, anchor);
+                RecordCodec.WriteTombstone(FreeSpace, stream.IdUtf8, _nextLsn++, current, now, entry.LatestPosition, _active.Header.RecordSalt, anchor, span);
                 Commit(r, stream, RecordType.Tombstone, position, current, 1);
                 break;
             }
@@ -88,11 +88,14 @@ internal sealed partial class LogWriter
     /// The anchor position the stream's next record carries (<see cref="LogPosition.None"/>: none), its bytes counted in
     /// <paramref name="r"/>'s framed length: the stream's anchor, unless it is not known, the record ends a read's walk
     /// (chain index 1: nothing before it is read), the active segment predates anchors (format version 4 or older, still
-    /// written in its own format) or the record would outgrow what a segment holds.
+    /// written in its own format) or the record would outgrow what a segment holds. <paramref name="span"/>: the positions
+    /// of the records between that anchor and this record (oldest first), when this record is the next anchor, they are
+    /// all known, the active segment allows them (format version 6) and they fit; else empty.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
-    private long TakeAnchor(WriterStream stream, StreamWriteRequest r, RecordType type, long version)
+    private long TakeAnchor(WriterStream stream, StreamWriteRequest r, RecordType type, long version, out ReadOnlySpan<long> span)
     {
+        span = default;
         long anchor = stream.Anchor;
         if (anchor == LogPosition.None || !_active.Header.AllowsAnchors || r.Framed + (long)RecordHeader.AnchorSize > _maxRecordLength
             || stream.Tentative.EndsWalk(type, version, _options.RetainCheckpointedEvents))
@@ -100,7 +103,14 @@ internal sealed partial class LogWriter
             return LogPosition.None;
         }
 
-        r.AddAnchorBytes();
+        if (stream.SpanCount == RecordHeader.SpanPositions && _active.Header.AllowsSpans
+            && Math.Min(stream.Tentative.ChainRecords + 1, StreamEntry.MaxChainRecords) % RecordHeader.AnchorInterval == 1
+            && r.Framed + (long)RecordHeader.AnchorSize + RecordHeader.SpanSize <= _maxRecordLength)
+        {
+            span = stream.Span;
+        }
+
+        r.AddTrailerBytes(RecordHeader.AnchorSize + (span.Length * sizeof(long)));
         return anchor;
     }
 
@@ -112,7 +122,11 @@ internal sealed partial class LogWriter
         stream.Tentative.Apply(type, position, r.Framed, version, default, _options.RetainCheckpointedEvents, space: null);
         if (stream.Tentative.ChainRecords % RecordHeader.AnchorInterval == 1)
         {
-            stream.Anchor = position; // an anchor: the stream's later records point here
+            stream.SetAnchor(position, spanKnown: true); // an anchor: the stream's later records point here
+        }
+        else
+        {
+            stream.AddToSpan(position);
         }
 
         r.Hot = stream.Hot;
@@ -140,7 +154,7 @@ internal sealed partial class LogWriter
 
         r.Stream = stream;
         FrameCopy(r, stream.IdUtf8, ref stream.Tentative, now);
-        stream.Anchor = r.Position; // a copy starts a fresh chain (chain index 1): it is the stream's anchor
+        stream.SetAnchor(r.Position, spanKnown: true); // a copy starts a fresh chain (chain index 1): it is the stream's anchor
     }
 
     /// <summary>True (and <paramref name="r"/> completed as not written) when the stream changed since maintenance read it.</summary>
@@ -248,7 +262,8 @@ internal sealed partial class LogWriter
             _idleCopies.Remove(id);
             StreamEntry afterCopy = copy.Tentative;
             afterCopy.DecideRetention(_options, id);
-            stream = new WriterStream(id, Encoding.UTF8.GetBytes(id), new HotStream(id, afterCopy, copy.Slot), afterCopy) { Anchor = copy.Position };
+            stream = new WriterStream(id, Encoding.UTF8.GetBytes(id), new HotStream(id, afterCopy, copy.Slot), afterCopy);
+            stream.SetAnchor(copy.Position, spanKnown: true);
             _streams[key] = stream;
             return stream;
         }
@@ -275,25 +290,29 @@ internal sealed partial class LogWriter
             hot = new HotStream(id, current, -1);
         }
 
-        stream = new WriterStream(id, Encoding.UTF8.GetBytes(id), hot, current) { Anchor = LearnAnchor(current) };
+        stream = new WriterStream(id, Encoding.UTF8.GetBytes(id), hot, current);
+        var (anchor, spanKnown) = LearnAnchor(current);
+        stream.SetAnchor(anchor, spanKnown);
         _streams[key] = stream;
         return stream;
     }
 
     /// <summary>
-    /// The anchor of a stream the writer takes up: none for a new stream, its latest record when that is an anchor, else
-    /// the anchor that record carries (one small read: <see cref="Reading.AnchorProbe"/>; none when in doubt).
+    /// The anchor of a stream the writer takes up: none for a new stream, its latest record when that is an anchor (the
+    /// records after it are the ones framed from now on: its span is known), else the anchor that record carries (one
+    /// small read: <see cref="Reading.AnchorProbe"/>; none when in doubt; the records between it and the latest are not
+    /// known, so the next anchor carries no span positions).
     /// </summary>
-    private long LearnAnchor(in StreamEntry entry)
+    private (long Anchor, bool SpanKnown) LearnAnchor(in StreamEntry entry)
     {
         if (entry.LatestPosition == LogPosition.None)
         {
-            return LogPosition.None;
+            return (LogPosition.None, false);
         }
 
         return entry.ChainRecords % RecordHeader.AnchorInterval == 1
-            ? entry.LatestPosition
-            : Reading.AnchorProbe.ReadAnchorAfter(_segments, entry.LatestPosition);
+            ? (entry.LatestPosition, true)
+            : (Reading.AnchorProbe.ReadAnchorAfter(_segments, entry.LatestPosition), false);
     }
 
     /// <summary>The position of the next record of <paramref name="length"/> bytes; rotates first when it does not fit.</summary>

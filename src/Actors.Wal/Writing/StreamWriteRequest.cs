@@ -57,11 +57,11 @@ internal sealed class StreamWriteRequest : LogRequest, IValueTaskSource<AppendRe
     /// <summary>Checkpoint: the state (the caller's buffer, read while framing).</summary>
     public ReadOnlyMemory<byte> State { get; private set; }
 
-    /// <summary>The framed record length (the writer adds an anchor position's bytes: <see cref="AddAnchorBytes"/>).</summary>
+    /// <summary>The framed record length (the writer adds the anchor and span positions' bytes: <see cref="AddTrailerBytes"/>).</summary>
     public int Framed { get; private set; }
 
-    /// <summary>Counts the anchor position the writer frames at the record's end in <see cref="Framed"/>.</summary>
-    public void AddAnchorBytes() => Framed += Format.RecordHeader.AnchorSize;
+    /// <summary>Counts the <paramref name="bytes"/> of anchor and span positions the writer frames at the record's end in <see cref="Framed"/>.</summary>
+    public void AddTrailerBytes(int bytes) => Framed += bytes;
 
     // Writer-filled (pipeline fields).
 

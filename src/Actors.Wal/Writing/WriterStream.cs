@@ -31,4 +31,39 @@ internal sealed class WriterStream(string id, byte[] idUtf8, HotStream hot, in S
     /// then carry none until the next anchor).
     /// </summary>
     public long Anchor = Format.LogPosition.None;
+
+    /// <summary>
+    /// The positions of the records framed after <see cref="Anchor"/>, oldest first (docs/wal-format.md, "Span
+    /// positions"): the next anchor carries them when they are all known (exactly
+    /// <see cref="Format.RecordHeader.SpanPositions"/> of them). Null until the stream's first record after a known anchor.
+    /// </summary>
+    public long[]? Span;
+
+    /// <summary>How many of <see cref="Span"/> are known; -1: not known (the anchor was learned, not framed here).</summary>
+    public int SpanCount = -1;
+
+    /// <summary>Sets the stream's anchor; <paramref name="spanKnown"/>: the records after it are the ones framed from now on.</summary>
+    public void SetAnchor(long anchor, bool spanKnown)
+    {
+        Anchor = anchor;
+        SpanCount = spanKnown && anchor != Format.LogPosition.None ? 0 : -1;
+    }
+
+    /// <summary>Takes a record framed after <see cref="Anchor"/> that is not itself an anchor.</summary>
+    public void AddToSpan(long position)
+    {
+        if (SpanCount < 0)
+        {
+            return;
+        }
+
+        if (SpanCount == Format.RecordHeader.SpanPositions)
+        {
+            SpanCount = -1; // more records than a span holds (the chain index saturated): the next anchor carries none
+            return;
+        }
+
+        Span ??= new long[Format.RecordHeader.SpanPositions];
+        Span[SpanCount++] = position;
+    }
 }

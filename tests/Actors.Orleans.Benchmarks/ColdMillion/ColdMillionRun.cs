@@ -33,7 +33,8 @@ namespace Actors.Orleans.Benchmarks.ColdMillion;
 /// activation alone, cold). Per activation: the call's time and this process's read system calls (<c>syscr</c>) and bytes
 /// read from storage (<c>read_bytes</c>) from /proc/self/io around it. Every call checks the grain recovered all its events;
 /// the provider's counters give the events replayed after checkpoints. Optionally, interleaved evicted sweeps with the
-/// engine's read-ahead or the sub-walks' span reads off and on (<c>--read-ahead-ab</c>, <c>--span-reads-ab</c>).</para>
+/// engine's read-ahead, the sub-walks' span reads or the anchors' span positions off and on (<c>--read-ahead-ab</c>,
+/// <c>--span-reads-ab</c>, <c>--span-positions-ab</c>).</para>
 /// <para>Root and Linux only (drop_caches, /proc/self/io). The run directory is deleted at the end.</para>
 /// </remarks>
 public static class ColdMillionRun
@@ -43,6 +44,7 @@ public static class ColdMillionRun
     private const int CrowdInFlight = 4096;
     private const string ReadAheadSwitch = "Actors.Wal.ReadAhead";
     private const string SpanReadsSwitch = "Actors.Wal.SubWalkSpanReads";
+    private const string SpanPositionsSwitch = "Actors.Wal.SpanPositionReads";
 
     public const string Usage = """
         usage: dotnet run -c Release --project tests/Actors.Orleans.Benchmarks -- cold-million [options]
@@ -56,6 +58,8 @@ public static class ColdMillionRun
                                 (AppContext switch Actors.Wal.ReadAhead) off and on, interleaved
           --span-reads-ab       after the two sweeps, 3 rounds of evicted sweeps with the sub-walks' span reads
                                 (AppContext switch Actors.Wal.SubWalkSpanReads) off and on, interleaved
+          --span-positions-ab   after the two sweeps, 3 rounds of evicted sweeps with the anchors' span positions
+                                (AppContext switch Actors.Wal.SpanPositionReads) ignored and used, interleaved
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -100,10 +104,11 @@ public static class ColdMillionRun
         var settings = new ColdMillionSettings();
         for (int i = 1; i < args.Length; i += 2)
         {
-            if (args[i] is "--read-ahead-ab" or "--span-reads-ab")
+            if (args[i] is "--read-ahead-ab" or "--span-reads-ab" or "--span-positions-ab")
             {
                 settings.ReadAheadAb |= args[i] == "--read-ahead-ab";
                 settings.SpanReadsAb |= args[i] == "--span-reads-ab";
+                settings.SpanPositionsAb |= args[i] == "--span-positions-ab";
                 i--; // a flag without a value
                 continue;
             }
@@ -233,6 +238,11 @@ public static class ColdMillionRun
             {
                 await SwitchAbAsync(settings, context, sample, walDirectory, output, SpanReadsSwitch, "span reads");
             }
+
+            if (settings.SpanPositionsAb)
+            {
+                await SwitchAbAsync(settings, context, sample, walDirectory, output, SpanPositionsSwitch, "span positions");
+            }
         }
         finally
         {
@@ -359,5 +369,7 @@ public static class ColdMillionRun
         public bool ReadAheadAb { get; set; }
 
         public bool SpanReadsAb { get; set; }
+
+        public bool SpanPositionsAb { get; set; }
     }
 }

@@ -118,6 +118,52 @@ public sealed class AnchorTests : LogTestBase
         Assert.Equal(15, (await reopened.ReadStreamAsync("s")).Events.Count); // the pointer only misleads anchored walks
     }
 
+    [Theory]
+    [InlineData("out of order")]
+    [InlineData("another stream")]
+    [InlineData("below the anchor")]
+    public async Task ReadStreamAsync_SpanPositionRewrittenWithAValidCrc_ThrowsLogCorruptedNamingTheSegmentAndTheAnchor(string where)
+    {
+        await using (var log = await OpenAsync())
+        {
+            for (int v = 0; v < 25; v++)
+            {
+                await log.AppendAsync("x", v, Events($"x-{v + 1}"));
+                await log.AppendAsync("s", v, Events($"s-{v + 1}"));
+            }
+        }
+
+        string path = Dir.File(SegmentHeader.FileName(1));
+        byte[] bytes = File.ReadAllBytes(path);
+        var stream = Records(bytes).Where(r => r.Stream == "s").ToList();
+        var carrier = stream[20]; // chain index 21: an anchor carrying the positions of 12 .. 20
+        Assert.True(carrier.Header.HasSpan, "precondition: the anchor at chain index 21 carries span positions");
+        int spanAt = carrier.Offset + carrier.Header.Length - RecordHeader.AnchorSize - RecordHeader.SpanSize;
+        for (int i = 0; i < RecordHeader.SpanPositions; i++)
+        {
+            Assert.Equal(LogPosition.Create(1, stream[11 + i].Offset), BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(spanAt + (i * 8))));
+        }
+
+        var x = Records(bytes).Where(r => r.Stream == "x").ToList();
+        (int index, long bad) = where switch
+        {
+            "out of order" => (4, LogPosition.Create(1, stream[17].Offset)),
+            "another stream" => (4, LogPosition.Create(1, x[15].Offset)), // in order, between the stream's 15th and 16th
+            _ => (0, LogPosition.Create(1, stream[3].Offset)),
+        };
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(spanAt + (index * 8)), bad);
+        RecordCodec.SealCrc(bytes.AsSpan(carrier.Offset, carrier.Header.Length), salt: 1);
+        File.WriteAllBytes(path, bytes);
+
+        await using var reopened = await OpenAsync();
+        var error = await Assert.ThrowsAsync<LogCorruptedException>(async () => await reopened.ReadStreamAsync("s"));
+        Assert.Equal(Path.GetFullPath(path), Path.GetFullPath(error.FilePath));
+        Assert.Equal(carrier.Offset, error.Offset);
+        Assert.Contains("span position", error.Reason, StringComparison.Ordinal);
+        reopened.SpanPositionReads = false;
+        Assert.Equal(25, (await reopened.ReadStreamAsync("s")).Events.Count); // the positions only mislead span position reads
+    }
+
     [Fact]
     public async Task AppendAsync_IdleStreamAfterReopen_NextRecordCarriesTheAnchorLearnedFromItsLatestRecord()
     {
@@ -144,6 +190,48 @@ public sealed class AnchorTests : LogTestBase
         Assert.Equal(eleventh, AnchorOf(13));
         Assert.Equal(LogPosition.Create(1, records[0].Offset), AnchorOf(10)); // the anchor at 11 carries the one at 1
         Assert.False(records[0].Header.HasAnchor, "the stream's first record (chain index 1, a walk's end) carries an anchor");
+    }
+
+    [Fact]
+    public async Task AppendAsync_IdleStreamTakenUpBetweenAnchors_SpanPositionsOnlyWhereKnownAndAlwaysTheRecordsBefore()
+    {
+        await using (var log = await OpenAsync())
+        {
+            for (int v = 0; v < 13; v++)
+            {
+                await log.AppendAsync("s", v, Events($"s-{v + 1}"));
+            }
+        }
+
+        await using (var log = await OpenAsync())
+        {
+            for (int v = 13; v < 33; v++)
+            {
+                await log.AppendAsync("s", v, Events($"s-{v + 1}")); // taken up idle at chain index 13: 12 and 13 are not known
+            }
+
+            await AssertSameBothWaysAsync(log);
+        }
+
+        byte[] bytes = File.ReadAllBytes(Dir.File(SegmentHeader.FileName(1)));
+        var records = Records(bytes).Where(r => r.Stream == "s").ToList();
+        Assert.Equal(33, records.Count);
+        Assert.True(records[10].Header.HasSpan, "the anchor at chain index 11, written in one run, carries no span positions");
+        Assert.False(records[13].Header.HasSpan, "the first record after the stream was taken up idle carries span positions it cannot know");
+        Assert.Contains(records.Skip(14), r => r.Header.HasSpan);
+        var positions = new long[RecordHeader.SpanPositions];
+        for (int i = 0; i < records.Count; i++)
+        {
+            if (RecordCodec.ReadSpan(records[i].Header, bytes.AsSpan(records[i].Offset, records[i].Header.Length), positions))
+            {
+                // The records right before it in the stream, oldest first, and its anchor the one before them.
+                Assert.Equal(Enumerable.Range(i - RecordHeader.SpanPositions, RecordHeader.SpanPositions).Select(j => LogPosition.Create(1, records[j].Offset)), positions);
+                Assert.Equal(LogPosition.Create(1, records[i - K].Offset), RecordCodec.ReadAnchor(records[i].Header, bytes.AsSpan(records[i].Offset, records[i].Header.Length)));
+            }
+        }
+
+        await using var reopened = await OpenAsync();
+        Assert.Equal(Enumerable.Range(1, 33).Select(v => $"s-{v}"), (await reopened.ReadStreamAsync("s")).Events.Select(e => Text(e.Payload)));
     }
 
     /// <summary>The anchored read returns what the plain walk returns, in at most N ÷ K + K + 1 dependent reads.</summary>

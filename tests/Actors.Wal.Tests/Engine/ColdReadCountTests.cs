@@ -9,7 +9,8 @@ namespace Actors.Wal.Tests.Engine;
 /// records from the newest back to its checkpoint, whatever the number of other streams and segments; anchor positions cut
 /// the dependent (sequential) reads to about N ÷ K + 2, and each span between two anchors is read in one read (two where it
 /// crosses a segment) while its records lie at most ChainWalk.SpanWindowPerRecord apart on average, so about 2N ÷ K reads in
-/// all instead of N.
+/// all instead of N. Records further apart are read one by one (not the gaps), but all of a span's at once, from the span
+/// positions its anchor carries: about N ÷ K + 2 reads in sequence instead of N ÷ K + K.
 /// </summary>
 public sealed class ColdReadCountTests : LogTestBase
 {
@@ -85,7 +86,7 @@ public sealed class ColdReadCountTests : LogTestBase
     }
 
     [Fact]
-    public async Task ReadStreamAsync_RecordsFurtherApartThanTheSpanWindowPerRecord_ReadsRecordByRecordNotTheGaps()
+    public async Task ReadStreamAsync_RecordsFurtherApartThanTheSpanWindowPerRecord_ReadsRecordByRecordNotTheGapsAndEachSpanAtOnce()
     {
         const int GapBytes = 24 * 1024; // wider than ChainWalk.SpanWindowPerRecord (16 KiB): the spans are read record by record
         const int After = 30;
@@ -120,5 +121,17 @@ public sealed class ColdReadCountTests : LogTestBase
         Assert.True(reads <= walked + 1, $"the cold read of {walked} records {GapBytes / 1024} KiB apart took {reads} reads (expected about one per record)");
         long byteBound = (walked + 1) * 8L * 1024;
         Assert.True(bytes <= byteBound, $"the cold read of {walked} records {GapBytes / 1024} KiB apart read {bytes:N0} bytes (expected at most {byteBound:N0}: not the gaps)");
+
+        // Each anchor carries its span's positions, so the records of a span are read at once, not one after another: the
+        // newest record (here an anchor itself), then one anchor after another with its span beside it. Walking each span
+        // record by record (before span positions) took the anchors plus the K - 1 records of the last span in sequence.
+        int anchors = (walked + RecordHeader.AnchorInterval - 1) / RecordHeader.AnchorInterval;
+        int sequential = reopened.LastWalkSequentialReads;
+        int sequentialBound = anchors + 2;
+        Assert.True(sequential <= sequentialBound, $"the cold read of {walked} records {GapBytes / 1024} KiB apart took {sequential} dependent reads in sequence (expected at most N/K + 2 = {sequentialBound})");
+        reopened.SpanPositionReads = false;
+        var walkedBySpan = await reopened.ReadStreamAsync("target");
+        Assert.Equal(read.Events.Select(e => e.Version), walkedBySpan.Events.Select(e => e.Version));
+        Assert.True(reopened.LastWalkSequentialReads > sequentialBound, $"walking each span record by record took {reopened.LastWalkSequentialReads} dependent reads (about N/K + K expected), so the bound above says something");
     }
 }

@@ -15,7 +15,7 @@ internal static class SampleLog
     public const int RecordHeaderSize = 48;
 
     /// <summary>The segment format version the engine writes, and the oldest reader version its segments need (docs/wal-format.md).</summary>
-    public const int FormatVersion = 5;
+    public const int FormatVersion = 6;
 
     /// <summary>The recovery snapshot's file name (docs/wal-format.md).</summary>
     public const string SnapshotFileName = "index.snapshot";
