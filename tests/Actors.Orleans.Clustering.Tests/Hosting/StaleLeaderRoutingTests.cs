@@ -42,12 +42,24 @@ public sealed class StaleLeaderRoutingTests(PostgresServer postgres) : IDisposab
         ReplicaId successor = await TakeLeadershipAsync(partition, stale);
 
         // The stale leader's journaled write ends, typed: refused (nothing stored) or of unknown outcome, never retried
-        // inside the refused activation until the caller's response timeout.
-        Exception failure = await FailureOfAsync(() => grain.Add(2));
+        // inside the refused activation until the caller's response timeout. The stale leader never acknowledges it. On a
+        // loaded machine the stale leader may read the taken-over row (its configuration poll) and deactivate the grain
+        // before the call arrives: the call is then placed on the new leader, which may acknowledge it (its in-sync
+        // follower is not cut off); the write must then be read back like any other.
+        (Exception? failure, string? acknowledgedBy) = await OutcomeOfAsync(() => grain.Add(2));
         Assert.True(
-            failure is WriteAheadLogUnavailableException or WriteAheadLogOperationException { OutcomeUnknown: true },
+            acknowledgedBy != leaderAddress,
+            $"the stale leader {leaderAddress} acknowledged a journaled write after its epoch was taken over and its followers were cut off");
+        Assert.True(
+            acknowledgedBy is not null || failure is WriteAheadLogUnavailableException or WriteAheadLogOperationException { OutcomeUnknown: true },
             $"expected the stale leader's journaled write to end with the provider's refusal or outcome-unknown error, got {failure}");
+        if (acknowledgedBy is not null)
+        {
+            Console.WriteLine($"StaleLeaderRoutingTests: the stale leader deactivated the grain before the write arrived; {acknowledgedBy} acknowledged it (the stale path was not exercised in this run)");
+        }
+
         bool mayBeStored = failure is WriteAheadLogOperationException;
+        bool stored = acknowledgedBy is not null;
 
         // The refused activation finished deactivating (no call holds it), and the next call is served by the new leader.
         PartitionActivations staleActivations = ReplicatedTestCluster.Activations(staleSilo);
@@ -59,8 +71,8 @@ public sealed class StaleLeaderRoutingTests(PostgresServer postgres) : IDisposab
 
         List<int> entries = await grain.Entries();
         Assert.True(
-            entries.SequenceEqual([1, 3]) || (mayBeStored && entries.SequenceEqual([1, 2, 3])),
-            $"expected [1, 3]{(mayBeStored ? " or [1, 2, 3]" : "")}, read [{string.Join(", ", entries)}]");
+            stored ? entries.SequenceEqual([1, 2, 3]) : entries.SequenceEqual([1, 3]) || (mayBeStored && entries.SequenceEqual([1, 2, 3])),
+            $"expected {(stored ? "[1, 2, 3] (2 was acknowledged)" : "[1, 3]" + (mayBeStored ? " or [1, 2, 3]" : ""))}, read [{string.Join(", ", entries)}]");
     }
 
     [Fact]
@@ -104,18 +116,16 @@ public sealed class StaleLeaderRoutingTests(PostgresServer postgres) : IDisposab
         return await PartitionTakeOver.TakeOverAsync(catalog, partition, leader);
     }
 
-    /// <summary>The exception <paramref name="call"/> ends with (a call that succeeds fails the test).</summary>
-    private static async Task<Exception> FailureOfAsync(Func<Task<string>> call)
+    /// <summary>The exception <paramref name="call"/> ends with, or the address of the silo that acknowledged it.</summary>
+    private static async Task<(Exception? Failure, string? AcknowledgedBy)> OutcomeOfAsync(Func<Task<string>> call)
     {
         try
         {
-            string silo = await call().WaitAsync(Patience);
-            Assert.Fail($"expected the call to fail, it was acknowledged by {silo}");
-            return null!;
+            return (null, await call().WaitAsync(Patience));
         }
         catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
         {
-            return ex;
+            return (ex, null);
         }
     }
 
