@@ -118,7 +118,7 @@ internal sealed partial class LeadershipHandOver(
         {
             (int count, bool finished) = await activations.DeactivateAllAsync(
                 held.Partition, $"partition {held.Partition}'s leadership moves to replica {target} (rebalance)", DrainTimeout).ConfigureAwait(false);
-            ReplicaId? next = await held.Host.HandOverAsync(new ReplicaId(target), HandOverTimeout, cancellationToken).ConfigureAwait(false);
+            ReplicaId? next = await held.Host.HandOverWithinAsync(new ReplicaId(target), HandOverTimeout, cancellationToken).ConfigureAwait(false);
             successor = next?.Value ?? 0;
             if (next is not null)
             {

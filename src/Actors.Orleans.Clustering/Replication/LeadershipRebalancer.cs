@@ -36,8 +36,11 @@ internal sealed partial class LeadershipRebalancer(
     ILogger<LeadershipRebalancer> logger,
     TimeProvider? time = null)
 {
-    /// <summary>How long after a replica returned a rebalance stays due at most (it may need that long to be in sync again).</summary>
-    public static readonly TimeSpan DueWindow = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long after a replica returned a rebalance stays due at most (it may need that long to be in sync again: a killed
+    /// silo's replicas catch up on a loaded machine in well over a minute). A pass while due reads the partition rows once.
+    /// </summary>
+    public static readonly TimeSpan DueWindow = TimeSpan.FromMinutes(5);
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Dictionary<int, string> _seen = [];

@@ -123,7 +123,7 @@ public sealed class LeadershipRebalanceTests(PostgresServer postgres) : IDisposa
         {
             after = await RowsAsync(cluster);
             return after.Values.GroupBy(r => r.Leader.Value).Count() == 3 && after.Values.GroupBy(r => r.Leader.Value).All(g => g.Count() == Partitions / 3);
-        }, "every silo leading 3 of the 9 partitions");
+        }, "every silo leading 3 of the 9 partitions", () => $"rows now: {Describe(after)}");
         spreading.Stop();
 
         int writtenAtSpread = Count(acknowledged);
@@ -165,12 +165,16 @@ public sealed class LeadershipRebalanceTests(PostgresServer postgres) : IDisposa
             && replicas.All(r => r!.Host.Status.DurableLsn >= leader.Host.Status.CommittedLsn);
     }
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
+    /// <summary>"partition: leader (epoch) in-sync set" for each row, for failure messages.</summary>
+    private static string Describe(Dictionary<int, ReplicaConfiguration> rows) =>
+        string.Join("; ", rows.OrderBy(r => r.Key).Select(r => $"{r.Key}: leader {r.Value.Leader} (epoch {r.Value.Epoch}) in sync [{string.Join(",", r.Value.InSync)}]"));
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string what, Func<string>? state = null)
     {
         DateTime deadline = DateTime.UtcNow + Patience;
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out after {Patience.TotalSeconds} s waiting for {what}");
+            Assert.True(DateTime.UtcNow < deadline, $"timed out after {Patience.TotalSeconds} s waiting for {what}{(state is null ? "" : "; " + state())}");
             await Task.Delay(50);
         }
     }
