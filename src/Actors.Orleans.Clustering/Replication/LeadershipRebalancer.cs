@@ -16,8 +16,9 @@ namespace Actors.Orleans.Clustering.Replication;
 /// again, not failed).
 /// </summary>
 /// <remarks>
-/// <para>A rebalance is due once a replica that this silo saw active earlier is active again after being absent from
-/// Orleans's active silos at the previous pass, or under another silo address (it returned), and stays due until a pass finds nothing to move while every returned replica is
+/// <para>A rebalance is due once a replica is active again (it returned): registered under a new silo address since an
+/// earlier pass (its silo restarted), or seen active earlier and absent from Orleans's active silos at the previous
+/// pass; it stays due until a pass finds nothing to move while every returned replica is
 /// in the in-sync set of every row naming it, or <see cref="DueWindow"/> after the last return. Silos joining for the
 /// first time (a cluster starting) make none due: the first leaders of new rows are already spread by the placement's
 /// rendezvous hash, and a silo that never held a partition holds no replica of the existing rows (the replication
@@ -43,7 +44,9 @@ internal sealed partial class LeadershipRebalancer(
     public static readonly TimeSpan DueWindow = TimeSpan.FromMinutes(5);
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly Dictionary<int, string> _seen = [];
+    private readonly HashSet<int> _seen = [];
+    private readonly Dictionary<int, string> _known = [];
+    private readonly HashSet<int> _restarted = [];
     private readonly HashSet<int> _returned = [];
     private HashSet<int> _previous = [];
     private DateTimeOffset _dueUntil = DateTimeOffset.MinValue;
@@ -81,20 +84,23 @@ internal sealed partial class LeadershipRebalancer(
     public async Task<int> PassAsync()
     {
         ForgetEarlierMoves();
-        Dictionary<int, string> now = ActiveReplicas();
+        IReadOnlyDictionary<int, string> registered = view.Replicas;
+        NoteRestarts(registered);
+        Dictionary<int, string> now = ActiveReplicas(registered);
         DateTimeOffset at = _time.GetUtcNow();
         foreach ((int id, string address) in now)
         {
-            // Returned: seen active before, and absent at the last pass or active again under a new silo address (restarted
-            // between two passes).
-            if (_seen.TryGetValue(id, out string? before) && (!_previous.Contains(id) || before != address))
+            // Returned: registered again under a new silo address since an earlier pass (restarted: whether or not this
+            // silo's passes ever saw its earlier silo active), or seen active before and absent at the last pass.
+            bool restarted = _restarted.Remove(id);
+            if (restarted || (_seen.Contains(id) && !_previous.Contains(id)))
             {
                 _returned.Add(id);
                 _dueUntil = at + DueWindow;
                 LogDue(id, address);
             }
 
-            _seen[id] = address;
+            _seen.Add(id);
         }
 
         var active = new HashSet<int>(now.Keys);
@@ -171,8 +177,29 @@ internal sealed partial class LeadershipRebalancer(
         }
     }
 
+    /// <summary>
+    /// Notes every other replica whose registered silo address (the replica rows, read into <see cref="PartitionView"/>
+    /// every <see cref="ReplicaSupervisor.ReconcileInterval"/>) changed since an earlier pass: its silo restarted (a
+    /// restarted silo keeps its replica and registers its new address before it joins Orleans's membership). It counts as
+    /// returned when it is next active. This does not depend on an earlier pass having seen the replica's former silo
+    /// active: a silo that joined and stopped within a pass or two (or whose activity this silo's Orleans membership
+    /// learned late) returns all the same.
+    /// </summary>
+    private void NoteRestarts(IReadOnlyDictionary<int, string> registered)
+    {
+        foreach ((int id, string address) in registered)
+        {
+            if (_known.TryGetValue(id, out string? before) && before != address && id != replica.Id)
+            {
+                _restarted.Add(id);
+            }
+
+            _known[id] = address;
+        }
+    }
+
     /// <summary>The replicas whose silo Orleans lists as active now, with that silo's address (this silo's own included).</summary>
-    private Dictionary<int, string> ActiveReplicas()
+    private Dictionary<int, string> ActiveReplicas(IReadOnlyDictionary<int, string> registered)
     {
         var addresses = new HashSet<string>(StringComparer.Ordinal);
         foreach (ClusterMember member in membership.CurrentSnapshot.Members.Values)
@@ -184,7 +211,7 @@ internal sealed partial class LeadershipRebalancer(
         }
 
         var active = new Dictionary<int, string>();
-        foreach ((int id, string address) in view.Replicas)
+        foreach ((int id, string address) in registered)
         {
             if (addresses.Contains(address))
             {
