@@ -22,6 +22,8 @@ namespace Actors.Orleans.Clustering.Replication;
 /// whose hand-over does not complete (no in-sync follower, the store unreachable) is left to the failover as before.
 /// First, every replica of this silo retires (<see cref="Actors.Replication.Wal.ReplicaHost.Retire"/>): none is elected
 /// leader again while the silo stops.</para>
+/// <para><see cref="MoveAsync"/> is the same hand-over for one partition on a silo that stays up (a rebalance,
+/// <see cref="LeadershipRebalancer"/>): its replica is not retired.</para>
 /// <para>Runs at the stop of <see cref="ReplicaSupervisor.HandOverStage"/>, before Orleans stops its gateway, leaves the
 /// membership and deactivates the silo's grains. Thread-safe; called once.</para>
 /// </remarks>
@@ -95,6 +97,52 @@ internal sealed partial class LeadershipHandOver(
         return successor;
     }
 
+    /// <summary>
+    /// A rebalance's move (the silo stays up): hands <paramref name="held"/>'s leadership to <paramref name="target"/> as a
+    /// stop does (new calls wait, the partition's activations here drain, the replica hands over, the new row is published,
+    /// the waiting calls are released and placed again), without retiring the replica: it follows on and may lead again.
+    /// </summary>
+    /// <returns>Whether the leadership moved to <paramref name="target"/>; false when this replica does not lead, a hand-over
+    /// runs already, or the target did not catch up in time (this replica then leads on).</returns>
+    public async Task<bool> MoveAsync(HeldReplica held, int target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(held);
+        if (held.HandingOver || !held.Host.Status.IsLeader || held.Host.Failure is not null)
+        {
+            return false;
+        }
+
+        held.BeginHandOver();
+        int successor = 0;
+        try
+        {
+            (int count, bool finished) = await activations.DeactivateAllAsync(
+                held.Partition, $"partition {held.Partition}'s leadership moves to replica {target} (rebalance)", DrainTimeout).ConfigureAwait(false);
+            ReplicaId? next = await held.Host.HandOverWithinAsync(new ReplicaId(target), HandOverTimeout, cancellationToken).ConfigureAwait(false);
+            successor = next?.Value ?? 0;
+            if (next is not null)
+            {
+                held.StopServing();
+                await PublishRowAsync(held.Partition).ConfigureAwait(false);
+                LogPartitionMoved(held.Partition, successor, count, finished);
+            }
+            else
+            {
+                LogPartitionNotMoved(held.Partition, target, count);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPartitionMoveFailed(ex, held.Partition, target);
+        }
+        finally
+        {
+            held.EndHandOver(successor);
+        }
+
+        return successor == target;
+    }
+
     /// <summary>Publishes the partition's new row to this silo's placement (the calls it forwards go to the new leader).</summary>
     private async Task PublishRowAsync(int partition)
     {
@@ -120,4 +168,13 @@ internal sealed partial class LeadershipHandOver(
 
     [LoggerMessage(EventId = 53, Level = LogLevel.Warning, Message = "Stopping: the hand-over of partition {Partition} failed; its followers take over after the leader timeout")]
     private partial void LogPartitionHandOverFailed(Exception exception, int partition);
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Information, Message = "Rebalance: partition {Partition} handed over to replica {Successor} ({Count} activations deactivated first; all finished: {Finished})")]
+    private partial void LogPartitionMoved(int partition, int successor, int count, bool finished);
+
+    [LoggerMessage(EventId = 61, Level = LogLevel.Information, Message = "Rebalance: partition {Partition} not handed over to replica {Target} (it did not catch up in time, or this replica no longer leads); it leads on ({Count} activations deactivated)")]
+    private partial void LogPartitionNotMoved(int partition, int target, int count);
+
+    [LoggerMessage(EventId = 62, Level = LogLevel.Warning, Message = "Rebalance: the hand-over of partition {Partition} to replica {Target} failed")]
+    private partial void LogPartitionMoveFailed(Exception exception, int partition, int target);
 }

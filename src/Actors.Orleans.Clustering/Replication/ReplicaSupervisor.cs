@@ -16,7 +16,9 @@ namespace Actors.Orleans.Clustering.Replication;
 /// host failed). A graceful stop first hands every leadership here to an in-sync follower (<see cref="LeadershipHandOver"/>,
 /// at the stop of <see cref="HandOverStage"/>, while the silo still serves); then, at the stop of <see cref="Stage"/>, it
 /// stops every replica: gracefully (materialized logs closed), or as a crash when the stop is not graceful (a killed silo);
-/// the followers of a leadership not handed over elect a new leader once they stop hearing from it.
+/// the followers of a leadership not handed over elect a new leader once they stop hearing from it. Unless
+/// <see cref="LeadershipRebalanceOptions.Enabled"/> is false it also runs the <see cref="LeadershipRebalancer"/>, which
+/// hands leaderships to a silo that came back; it stops before the stop's hand-over.
 /// </summary>
 /// <remarks>Does nothing with a replication factor of 1. Thread-safe.</remarks>
 internal sealed partial class ReplicaSupervisor(
@@ -24,6 +26,9 @@ internal sealed partial class ReplicaSupervisor(
     SiloReplicas replicas,
     PartitionView view,
     PartitionActivations activations,
+    ClusterReplica replica,
+    IClusterMembershipService membership,
+    IOptions<LeadershipRebalanceOptions> rebalance,
     ILogger<ReplicaSupervisor> logger,
     ILoggerFactory loggers) : ILifecycleParticipant<ISiloLifecycle>
 {
@@ -37,6 +42,8 @@ internal sealed partial class ReplicaSupervisor(
     public const int HandOverStage = ServiceLifecycleStage.Active + 1;
 
     private readonly LeadershipHandOver _handOver = new(replicas, view, activations, loggers.CreateLogger<LeadershipHandOver>());
+    private readonly CancellationTokenSource _rebalanceStopping = new();
+    private Task _rebalance = Task.CompletedTask;
 
     /// <summary>How often the rows are read and the replicas reconciled.</summary>
     public static readonly TimeSpan ReconcileInterval = TimeSpan.FromMilliseconds(500);
@@ -62,6 +69,9 @@ internal sealed partial class ReplicaSupervisor(
             return;
         }
 
+        // No rebalance move starts any more; one under way ends (within its timeouts) before the stop hands over.
+        await _rebalanceStopping.CancelAsync().ConfigureAwait(false);
+        await _rebalance.ConfigureAwait(false);
         try
         {
             await _handOver.HandOverAllAsync(cancellationToken).ConfigureAwait(false);
@@ -81,8 +91,15 @@ internal sealed partial class ReplicaSupervisor(
 
         _ = replicas.Messaging;
         replicas.Options.Validate();
+        LeadershipRebalanceOptions rebalancing = rebalance.Value;
+        rebalancing.Validate();
         await ReconcileAsync(cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        if (rebalancing.Enabled)
+        {
+            var rebalancer = new LeadershipRebalancer(rebalancing, replica, replicas, view, membership, _handOver, loggers.CreateLogger<LeadershipRebalancer>());
+            _rebalance = Task.Run(() => rebalancer.RunAsync(_rebalanceStopping.Token), CancellationToken.None);
+        }
     }
 
     private async Task StopAsync(CancellationToken cancellationToken)
@@ -93,7 +110,9 @@ internal sealed partial class ReplicaSupervisor(
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
+        await _rebalanceStopping.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
+        await _rebalance.ConfigureAwait(false);
         await replicas.StopAllAsync(graceful: !cancellationToken.IsCancellationRequested).ConfigureAwait(false);
     }
 
