@@ -66,8 +66,10 @@ internal sealed partial class LeadershipRebalancer(
                 {
                     await PassAsync().ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (!stopping.IsCancellationRequested)
                 {
+                    // Any failure of a pass, a cancellation from below included (a timed-out read): the loop goes on, or a
+                    // returned silo would silently never get its leaderships back.
                     LogPassFailed(ex);
                 }
             }
