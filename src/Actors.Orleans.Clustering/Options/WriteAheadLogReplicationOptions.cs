@@ -6,8 +6,12 @@ namespace Actors.Orleans.Clustering;
 /// </summary>
 public sealed class WriteAheadLogReplicationOptions
 {
-    /// <summary>The default number of partitions.</summary>
-    public const int DefaultPartitionCount = 64;
+    /// <summary>
+    /// The number of partitions a new cluster gets when <see cref="PartitionCount"/> is not set. 16 since 2026-11-29 (64
+    /// before): at factor 3 on 2 cores, 16 partitions cost about 0.57x the CPU per replicated call of 64 (fewer, larger
+    /// replication batches) and still spread leadership over up to 16 silos.
+    /// </summary>
+    public const int DefaultPartitionCount = 16;
 
     /// <summary>The largest partition count accepted.</summary>
     public const int MaxPartitionCount = 4096;
@@ -36,9 +40,10 @@ public sealed class WriteAheadLogReplicationOptions
     public int ReplicationFactor { get; set; } = DefaultReplicationFactor;
 
     /// <summary>
-    /// How many partitions the grains are hashed to (1 to <see cref="MaxPartitionCount"/>; default
-    /// <see cref="DefaultPartitionCount"/>). Fixed when the cluster is first started: it is stored with the cluster, and a
-    /// silo configured with another count refuses to start.
+    /// How many partitions the grains are hashed to (1 to <see cref="MaxPartitionCount"/>). Fixed when the cluster is first
+    /// started: it is stored with the cluster. Unset (null, the default), a silo takes the count its cluster was created with,
+    /// and the first silo of a new cluster creates it with <see cref="DefaultPartitionCount"/>; set, a silo whose cluster was
+    /// created with another count refuses to start, naming both.
     /// </summary>
-    public int PartitionCount { get; set; } = DefaultPartitionCount;
+    public int? PartitionCount { get; set; }
 }

@@ -31,9 +31,9 @@ internal sealed class WriteAheadLogReplicationOptionsValidator : IValidateOption
             failures.Add($"{nameof(WriteAheadLogReplicationOptions)}.{nameof(WriteAheadLogReplicationOptions.ReplicationFactor)} is {options.ReplicationFactor}: it must be between 1 and {WriteAheadLogReplicationOptions.MaxReplicationFactor} (3 is the usual choice).");
         }
 
-        if (options.PartitionCount is < 1 or > WriteAheadLogReplicationOptions.MaxPartitionCount)
+        if (options.PartitionCount is { } partitionCount and (< 1 or > WriteAheadLogReplicationOptions.MaxPartitionCount))
         {
-            failures.Add($"{nameof(WriteAheadLogReplicationOptions)}.{nameof(WriteAheadLogReplicationOptions.PartitionCount)} is {options.PartitionCount}: it must be between 1 and {WriteAheadLogReplicationOptions.MaxPartitionCount}.");
+            failures.Add($"{nameof(WriteAheadLogReplicationOptions)}.{nameof(WriteAheadLogReplicationOptions.PartitionCount)} is {partitionCount}: it must be between 1 and {WriteAheadLogReplicationOptions.MaxPartitionCount}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

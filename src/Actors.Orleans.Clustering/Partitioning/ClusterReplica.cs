@@ -25,6 +25,7 @@ internal sealed partial class ClusterReplica : ILifecycleParticipant<ISiloLifecy
     private readonly ILocalSiloDetails _silo;
     private readonly ILogger _logger;
     private int _id;
+    private int _partitionCount;
 
     public ClusterReplica(
         IOptions<WriteAheadLogReplicationOptions> options,
@@ -43,8 +44,9 @@ internal sealed partial class ClusterReplica : ILifecycleParticipant<ISiloLifecy
     /// <summary>The cluster's rows.</summary>
     public ClusterCatalog Catalog { get; }
 
-    /// <summary>The cluster's partition count.</summary>
-    public int PartitionCount => _options.PartitionCount;
+    /// <summary>The cluster's partition count (the one stored with the cluster).</summary>
+    /// <exception cref="InvalidOperationException">The silo has not reached <see cref="Stage"/>.</exception>
+    public int PartitionCount => Volatile.Read(ref _partitionCount) is > 0 and int count ? count : throw new InvalidOperationException("The cluster's partition count is not known before the silo's storage stage.");
 
     /// <summary>This silo's Orleans address.</summary>
     public SiloAddress SiloAddress => _silo.SiloAddress;
@@ -72,12 +74,21 @@ internal sealed partial class ClusterReplica : ILifecycleParticipant<ISiloLifecy
 
         try
         {
-            (int partitionCount, int format) = await Catalog.EnsureClusterAsync(_options.PartitionCount, cancellationToken).ConfigureAwait(false);
-            if (partitionCount != _options.PartitionCount || format != ClusterSchema.PartitionFormat)
+            int requested = _options.PartitionCount ?? WriteAheadLogReplicationOptions.DefaultPartitionCount;
+            (int partitionCount, int format) = await Catalog.EnsureClusterAsync(requested, cancellationToken).ConfigureAwait(false);
+            if (format != ClusterSchema.PartitionFormat)
             {
                 throw new WriteAheadLogReplicationException(
-                    $"{nameof(WriteAheadLogReplicationOptions)}.{nameof(WriteAheadLogReplicationOptions.PartitionCount)} is {_options.PartitionCount}, but cluster '{Catalog.ClusterId}' was created with {partitionCount} partitions (partition format {format}; this silo knows {ClusterSchema.PartitionFormat}): grains would be looked for in partitions that do not hold them. Configure {partitionCount} on every silo.");
+                    $"Cluster '{Catalog.ClusterId}' was created with partition format {format}; this silo knows {ClusterSchema.PartitionFormat}: grains would be looked for in partitions that do not hold them. Run every silo of the cluster with one release's partition format.");
             }
+
+            if (_options.PartitionCount is { } configured && configured != partitionCount)
+            {
+                throw new WriteAheadLogReplicationException(
+                    $"{nameof(WriteAheadLogReplicationOptions)}.{nameof(WriteAheadLogReplicationOptions.PartitionCount)} is {configured}, but cluster '{Catalog.ClusterId}' was created with {partitionCount} partitions: grains would be looked for in partitions that do not hold them. Configure {partitionCount} on every silo, or leave the setting unset to take the cluster's.");
+            }
+
+            Volatile.Write(ref _partitionCount, partitionCount);
 
             string address = _silo.SiloAddress.ToParsableString();
             int id;
@@ -104,7 +115,7 @@ internal sealed partial class ClusterReplica : ILifecycleParticipant<ISiloLifecy
             }
 
             Volatile.Write(ref _id, id);
-            LogJoined(Catalog.ClusterId, id, _log.Directory, address, _options.PartitionCount);
+            LogJoined(Catalog.ClusterId, id, _log.Directory, address, partitionCount);
         }
         catch (ReplicaConfigurationStoreException ex)
         {

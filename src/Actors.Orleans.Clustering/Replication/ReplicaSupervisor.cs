@@ -169,7 +169,7 @@ internal sealed partial class ReplicaSupervisor(
     {
         await view.RefreshAsync(view.Refreshes, cancellationToken).ConfigureAwait(false);
         var rows = new List<(int, IReadOnlyCollection<int>)>();
-        for (int partition = 0; partition < options.Value.PartitionCount; partition++)
+        for (int partition = 0; partition < replica.PartitionCount; partition++)
         {
             if (view.Row(partition) is PartitionRow row)
             {

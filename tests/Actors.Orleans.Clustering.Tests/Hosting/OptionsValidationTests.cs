@@ -10,7 +10,7 @@ public sealed class OptionsValidationTests
         var options = new WriteAheadLogReplicationOptions { ConnectionString = "Host=127.0.0.1;Username=postgres" };
 
         Assert.True(new WriteAheadLogReplicationOptionsValidator().Validate(null, options).Succeeded);
-        Assert.Equal(64, options.PartitionCount);
+        Assert.Null(options.PartitionCount);
         Assert.Equal(1, options.ReplicationFactor);
     }
 

@@ -58,6 +58,36 @@ public sealed class ClusterReplicaTests(PostgresServer postgres) : IDisposable
     }
 
     [Fact]
+    public async Task StartAsync_PartitionCountUnset_NewClusterTakesTheDefaultAndLaterSilosTheStoredCount()
+    {
+        await using (ClusterReplica first = Replica("a", null, 20110))
+        {
+            await first.StartAsync(CancellationToken.None);
+            Assert.Equal(WriteAheadLogReplicationOptions.DefaultPartitionCount, first.PartitionCount);
+        }
+
+        await using ClusterReplica other = Replica("b", null, 20111);
+        await other.StartAsync(CancellationToken.None);
+
+        Assert.Equal(WriteAheadLogReplicationOptions.DefaultPartitionCount, other.PartitionCount);
+    }
+
+    [Fact]
+    public async Task StartAsync_PartitionCountUnset_TakesTheCountTheClusterWasCreatedWith()
+    {
+        await using (ClusterReplica first = Replica("a", 64, 20120))
+        {
+            await first.StartAsync(CancellationToken.None);
+        }
+
+        await using ClusterReplica other = Replica("b", null, 20121);
+        Assert.Throws<InvalidOperationException>(() => other.PartitionCount);
+        await other.StartAsync(CancellationToken.None);
+
+        Assert.Equal(64, other.PartitionCount);
+    }
+
+    [Fact]
     public async Task StartAsync_DirectoryOfAnotherCluster_Refuses()
     {
         ReplicaIdentityFile.Write(Path.Combine(_root.Path, "x"), "another-cluster", 5);
@@ -153,7 +183,7 @@ public sealed class ClusterReplicaTests(PostgresServer postgres) : IDisposable
         Assert.Equal(siloB, await locator.GetLeaderAsync(grain, [siloA, siloB]));
     }
 
-    private ClusterReplica Replica(string directory, int partitionCount, int port, string? name = null) => new(
+    private ClusterReplica Replica(string directory, int? partitionCount, int port, string? name = null) => new(
         Options.Create(new WriteAheadLogReplicationOptions { ConnectionString = postgres.ConnectionString, PartitionCount = partitionCount }),
         Options.Create(new SiloLogOptions { Directory = directory.Length == 0 ? "" : Path.Combine(_root.Path, directory) }),
         Options.Create(new ClusterOptions { ClusterId = _clusterId }),
