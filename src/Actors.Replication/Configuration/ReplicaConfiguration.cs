@@ -44,6 +44,13 @@ public sealed record ReplicaConfiguration(
         this with { Version = Version + 1, InSync = inSync.Distinct().Order().ToImmutableArray() };
 
     /// <summary>
+    /// The configuration with <paramref name="replicas"/> as the replica set (same leader, epoch and in-sync set, which must
+    /// stay within it).
+    /// </summary>
+    public ReplicaConfiguration WithReplicas(IEnumerable<ReplicaId> replicas) =>
+        this with { Version = Version + 1, Replicas = replicas.Distinct().Order().ToImmutableArray() };
+
+    /// <summary>
     /// Fails with <see cref="ArgumentException"/> unless <paramref name="proposal"/> may be written over version
     /// <paramref name="expectedVersion"/>: its version is the next one and its leader is one of its in-sync replicas.
     /// Every store calls this before writing.

@@ -51,6 +51,9 @@ internal sealed class LeaderTerm
     /// <summary>Tracks <paramref name="follower"/> from <paramref name="progress"/>.</summary>
     public void Track(ReplicaId follower, FollowerProgress progress) => _followers[follower] = progress;
 
+    /// <summary>Stops tracking <paramref name="follower"/> (it left the replica set); false when it was not tracked.</summary>
+    public bool Untrack(ReplicaId follower) => _followers.Remove(follower);
+
     /// <summary>
     /// Starts the term at <paramref name="since"/> on the running clock with the log ending at <paramref name="endOffset"/>;
     /// <paramref name="heartbeatAt"/> counts as the last heartbeat.

@@ -72,6 +72,7 @@ public sealed partial class Replica
             {
                 // Only this leader writes in its epoch: a newer version of it is this leader's own accepted proposal.
                 _configuration.Adopt(configuration);
+                TrackReplicaSet(configuration);
                 AdvanceCommit();
             }
 

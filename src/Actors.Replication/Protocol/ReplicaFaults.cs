@@ -30,6 +30,9 @@ internal sealed class ReplicaFaults
     /// <summary>A follower that never heard from the leader of the store's epoch asks to lead after its leader timeout alone, without the back-off.</summary>
     public bool ElectWithoutBackOff { get; init; }
 
+    /// <summary>A replica added to the set (<c>Replica.ChangeReplicas</c>) joins the in-sync set at once, before it caught up.</summary>
+    public bool AddReplicaInSync { get; init; }
+
     /// <summary>A hand-over picks the follower with the shortest log, in sync or not, and names it leader without waiting for it to catch up.</summary>
     public bool HandOverOutsideInSync { get; init; }
 }

@@ -30,6 +30,7 @@ public sealed class Simulation
     private ulong _traceHash = 14695981039346656037UL;
     private long _nextRequestId;
     private int _crashes;
+    private int _replicaSetChanges;
     private readonly List<(ReplicaId From, ReplicaId Target, long Epoch)> _handOvers = [];
     private bool _healed;
     private bool _appending = true;
@@ -84,9 +85,9 @@ public sealed class Simulation
     public InvariantChecker Checker { get; }
 
     /// <summary>Runs seed <paramref name="seed"/> with the settings it implies (plus <paramref name="faults"/>).</summary>
-    internal static SimulationResult RunSeed(long seed, ReplicaFaults? faults = null, bool trace = false)
+    internal static SimulationResult RunSeed(long seed, ReplicaFaults? faults = null, bool trace = false, bool replicaSetChanges = false)
     {
-        var settings = SimulationSettings.FromSeed(seed) with { Faults = faults ?? ReplicaFaults.None };
+        var settings = SimulationSettings.FromSeed(seed) with { Faults = faults ?? ReplicaFaults.None, ReplicaSetChanges = replicaSetChanges };
         return new Simulation(seed, settings, trace).Run();
     }
 
@@ -124,7 +125,7 @@ public sealed class Simulation
         return new SimulationResult(Seed, violation, _traceHash, _eventCount, Checker.AcknowledgedCount,
             Math.Max(0, Checker.LeaderCount - 1), _crashes, PrefixDeletions, CheckpointInstalls, _trace, Checker.ReadsServed,
             Network.Traffic, Node(Store.Current.Leader).Replica?.Log.EndOffset ?? 0,
-            _handOvers.Count, _handOvers.Count(h => Checker.LeaderOf(h.Epoch + 1) == h.Target));
+            _handOvers.Count, _handOvers.Count(h => Checker.LeaderOf(h.Epoch + 1) == h.Target), _replicaSetChanges);
     }
 
     internal SimulatedNode Node(ReplicaId id) => _nodes[id.Value - 1];
@@ -173,6 +174,11 @@ public sealed class Simulation
         }
 
         Schedule(NextFaultDelay(), InjectFault);
+        if (Settings.ReplicaSetChanges)
+        {
+            Schedule(NextFaultDelay(), InjectReplicaSetChange);
+        }
+
         Schedule(NextAppendDelay(), ClientAppend);
         Schedule(Settings.FaultPhaseMilliseconds * 1000L, Heal);
     }
@@ -289,6 +295,47 @@ public sealed class Simulation
         }
     }
 
+    /// <summary>During the fault phase, at the fault rate: the current leader changes its replica set (<see cref="ChangeReplicaSet"/>).</summary>
+    private void InjectReplicaSetChange()
+    {
+        if (_healed)
+        {
+            return;
+        }
+
+        if (_nodes.FirstOrDefault(n => n.Alive && !n.Paused && n.Replica!.Role == ReplicaRole.Leader) is { } leader)
+        {
+            var remove = Random.Next(4) > 0;
+            var add = Random.Next(4) > 0;
+            leader.Run(() => ChangeReplicaSet(leader, remove, add), "replica-set change");
+        }
+
+        Schedule(NextFaultDelay() / 2, InjectReplicaSetChange);
+    }
+
+    /// <summary>
+    /// The leader removes a replica outside its in-sync set (when <paramref name="remove"/> and there is one) and adds one
+    /// that is not in the set (when <paramref name="add"/> and there is one), both picked by the run's random.
+    /// </summary>
+    private void ChangeReplicaSet(SimulatedNode leader, bool remove, bool add)
+    {
+        var replica = leader.Replica!;
+        if (replica.Configuration is not { } view)
+        {
+            return;
+        }
+
+        var removable = view.Replicas.Where(r => r != replica.Id && !view.IsInSync(r)).ToList();
+        var addable = _nodes.Select(n => n.Id).Where(r => !view.Replicas.Contains(r)).ToList();
+        ReplicaId? leaving = remove && removable.Count > 0 ? removable[Random.Next(removable.Count)] : null;
+        ReplicaId? joining = add && addable.Count > 0 ? addable[Random.Next(addable.Count)] : null;
+        if ((leaving is not null || joining is not null) && replica.ChangeReplicas(leaving, joining))
+        {
+            _replicaSetChanges++;
+            Record(leader, $"replica set: remove {leaving?.ToString() ?? "none"}, add {joining?.ToString() ?? "none"} ({view})");
+        }
+    }
+
     private void Crash(SimulatedNode node)
     {
         var surviving = Random.Next(node.Disk.UnsyncedCount + 1);
@@ -341,6 +388,13 @@ public sealed class Simulation
     {
         var configuration = Store.Current;
         var leader = Node(configuration.Leader).Replica;
+        if (configuration.Replicas.Length < _nodes.Count && leader is { Role: ReplicaRole.Leader })
+        {
+            // Healing: the leader takes every replica back into the set (a proposal refused now is tried at the next check).
+            var node = Node(configuration.Leader);
+            node.Run(() => ChangeReplicaSet(node, remove: false, add: true), "replica-set change");
+        }
+
         _converged = Checker.Divergence(_nodes) is null
             && configuration.InSync.Length == _nodes.Count
             && leader is { Role: ReplicaRole.Leader } && leader.Epoch == configuration.Epoch

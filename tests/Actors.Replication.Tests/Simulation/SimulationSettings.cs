@@ -53,6 +53,13 @@ public sealed record SimulationSettings
     /// </summary>
     public int LinkCutMilliseconds { get; init; }
 
+    /// <summary>
+    /// Leaders also change the replica set (<c>Replica.ChangeReplicas</c>) at twice the fault rate: they remove a
+    /// replica outside the in-sync set and/or add one that is not in the set; healing adds every replica back. Not drawn
+    /// from the seed (set by the tests that want it), so the runs of the other seeds stay what they were.
+    /// </summary>
+    public bool ReplicaSetChanges { get; init; }
+
     /// <summary>The replicas' timing.</summary>
     public ReplicaOptions ReplicaOptions { get; init; } = new();
 

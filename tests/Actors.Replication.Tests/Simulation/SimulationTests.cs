@@ -69,6 +69,46 @@ public sealed class SimulationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Simulate_ReplicaSetChanges_NoAcknowledgedEntryLostAndEveryReplicaBackInSync()
+    {
+        const int Seeds = 2_000;
+        var failures = new ConcurrentBag<SimulationResult>();
+        long changes = 0, acknowledged = 0;
+        Parallel.For(1, Seeds + 1, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, seed =>
+        {
+            var result = Simulation.RunSeed(seed, replicaSetChanges: true);
+            Interlocked.Add(ref changes, result.ReplicaSetChanges);
+            Interlocked.Add(ref acknowledged, result.Acknowledged);
+            if (!result.Passed)
+            {
+                failures.Add(result);
+            }
+        });
+
+        var summary = $"seeds 1..{Seeds} with replica-set changes: {changes} changes proposed, {acknowledged} appends acknowledged, {failures.Count} failing";
+        output.WriteLine(summary);
+        Assert.True(failures.IsEmpty, $"{summary}\n{string.Join("\n", failures.OrderBy(f => f.Seed).Take(5))}");
+        Assert.True(changes > Seeds / 2, $"the runs changed replica sets too rarely to mean anything: {summary}");
+    }
+
+    [Fact]
+    public void Simulate_AddedReplicaJoinsInSyncBeforeCatchingUp_SomeSeedLosesAnAcknowledgedEntry()
+    {
+        var faults = new ReplicaFaults { AddReplicaInSync = true };
+        SimulationResult? failing = null;
+        for (var seed = 1; seed <= 5_000 && failing is null; seed++)
+        {
+            var result = Simulation.RunSeed(seed, faults, replicaSetChanges: true);
+            failing = result.Passed ? null : result;
+        }
+
+        Assert.True(failing is not null, "AddReplicaInSync: no seed of 1..5000 found a violation");
+        output.WriteLine($"AddReplicaInSync: first failing seed {failing}");
+        Assert.Equal(failing.Violation, Simulation.RunSeed(failing.Seed, faults, replicaSetChanges: true).Violation);
+        Assert.Matches("without entry|different entries|missing", failing.Violation);
+    }
+
+    [Fact]
     public void Simulate_SameSeedTwice_ReplaysEventForEvent()
     {
         for (var seed = 1; seed <= 20; seed++)
