@@ -18,6 +18,9 @@ public static class WriteAheadLogReplicationConfigurationExtensions
     /// <summary>The subsection of the replication section that binds the leadership rebalance (<see cref="LeadershipRebalanceOptions"/>).</summary>
     public const string RebalanceSection = "Rebalance";
 
+    /// <summary>The subsection of the replication section that binds the replacement of absent replicas (<see cref="ReplicaReplacementOptions"/>).</summary>
+    public const string ReplacementSection = "Replacement";
+
     /// <summary>
     /// The key of the replication section that names a connection string of the application's <c>ConnectionStrings</c>
     /// section (as Orleans's ADO.NET providers' <c>ConnectionName</c>, .NET Aspire's way), used when
@@ -48,7 +51,8 @@ public static class WriteAheadLogReplicationConfigurationExtensions
     /// <c>ReplicationFactor</c>, <c>PartitionCount</c>; <see cref="ConnectionNameKey"/> instead of <c>ConnectionString</c>;
     /// the section <c>WriteAheadLog:Replication</c> of appsettings when replication is chosen by configuration) and the
     /// protocol's timing (<see cref="ReplicaOptions"/>) from its subsection <see cref="ProtocolSection"/> and the leadership
-    /// rebalance (<see cref="LeadershipRebalanceOptions"/>) from <see cref="RebalanceSection"/>. Every value is
+    /// rebalance (<see cref="LeadershipRebalanceOptions"/>) from <see cref="RebalanceSection"/> and the replacement of
+    /// absent replicas (<see cref="ReplicaReplacementOptions"/>) from <see cref="ReplacementSection"/>. Every value is
     /// validated when the silo starts, naming the setting. See
     /// <see cref="WriteAheadLogReplicationSiloBuilderExtensions.AddWriteAheadLogReplication(ISiloBuilder, Action{WriteAheadLogReplicationOptions})"/>.
     /// </summary>
@@ -71,6 +75,7 @@ public static class WriteAheadLogReplicationConfigurationExtensions
         });
         builder.Services.AddOptions<ReplicaOptions>().Bind(configuration.GetSection(ProtocolSection));
         builder.Services.AddOptions<LeadershipRebalanceOptions>().Bind(configuration.GetSection(RebalanceSection));
+        builder.Services.AddOptions<ReplicaReplacementOptions>().Bind(configuration.GetSection(ReplacementSection));
         return builder;
     }
 }

@@ -22,7 +22,7 @@ namespace Actors.Orleans.Clustering.Replication;
 /// in the in-sync set of every row naming it, or <see cref="DueWindow"/> after the last return. Silos joining for the
 /// first time (a cluster starting) make none due: the first leaders of new rows are already spread by the placement's
 /// rendezvous hash, and a silo that never held a partition holds no replica of the existing rows (the replication
-/// protocol does not change a partition's replica set, so nothing could move to it).</para>
+/// only gets replicas by replacing an absent one: <see cref="AbsentReplicaReplacer"/>).</para>
 /// <para>Only the leader hands over (its conditional update of the row), and every silo moves only its own
 /// partitions by the same plan, so no two silos contend for one partition; a move whose row changed meanwhile (another
 /// epoch) is skipped. Not thread-safe: one pass at a time, on the loop started by <see cref="ReplicaSupervisor"/>.</para>
@@ -88,7 +88,7 @@ internal sealed partial class LeadershipRebalancer(
         ForgetEarlierMoves();
         IReadOnlyDictionary<int, string> registered = view.Replicas;
         NoteRestarts(registered);
-        Dictionary<int, string> now = ActiveReplicas(registered);
+        Dictionary<int, string> now = ActiveReplicas.Of(registered, membership, replica);
         DateTimeOffset at = _time.GetUtcNow();
         foreach ((int id, string address) in now)
         {
@@ -198,31 +198,6 @@ internal sealed partial class LeadershipRebalancer(
 
             _known[id] = address;
         }
-    }
-
-    /// <summary>The replicas whose silo Orleans lists as active now, with that silo's address (this silo's own included).</summary>
-    private Dictionary<int, string> ActiveReplicas(IReadOnlyDictionary<int, string> registered)
-    {
-        var addresses = new HashSet<string>(StringComparer.Ordinal);
-        foreach (ClusterMember member in membership.CurrentSnapshot.Members.Values)
-        {
-            if (member.Status == SiloStatus.Active)
-            {
-                addresses.Add(member.SiloAddress.ToParsableString());
-            }
-        }
-
-        var active = new Dictionary<int, string>();
-        foreach ((int id, string address) in registered)
-        {
-            if (addresses.Contains(address))
-            {
-                active[id] = address;
-            }
-        }
-
-        active[replica.Id] = replica.SiloAddress.ToParsableString();
-        return active;
     }
 
     /// <summary>"replica:led" for each active replica, for the logs.</summary>

@@ -18,7 +18,9 @@ namespace Actors.Orleans.Clustering.Replication;
 /// stops every replica: gracefully (materialized logs closed), or as a crash when the stop is not graceful (a killed silo);
 /// the followers of a leadership not handed over elect a new leader once they stop hearing from it. Unless
 /// <see cref="LeadershipRebalanceOptions.Enabled"/> is false it also runs the <see cref="LeadershipRebalancer"/>, which
-/// hands leaderships to a silo that came back; it stops before the stop's hand-over.
+/// hands leaderships to a silo that came back, and unless <see cref="ReplicaReplacementOptions.Enabled"/> is false the
+/// <see cref="AbsentReplicaReplacer"/>, which replaces the replicas of silos gone for good; both stop before the stop's
+/// hand-over.
 /// </summary>
 /// <remarks>Does nothing with a replication factor of 1. Thread-safe.</remarks>
 internal sealed partial class ReplicaSupervisor(
@@ -29,6 +31,7 @@ internal sealed partial class ReplicaSupervisor(
     ClusterReplica replica,
     IClusterMembershipService membership,
     IOptions<LeadershipRebalanceOptions> rebalance,
+    IOptions<ReplicaReplacementOptions> replacement,
     ILogger<ReplicaSupervisor> logger,
     ILoggerFactory loggers) : ILifecycleParticipant<ISiloLifecycle>
 {
@@ -44,6 +47,7 @@ internal sealed partial class ReplicaSupervisor(
     private readonly LeadershipHandOver _handOver = new(replicas, view, activations, loggers.CreateLogger<LeadershipHandOver>());
     private readonly CancellationTokenSource _rebalanceStopping = new();
     private Task _rebalance = Task.CompletedTask;
+    private Task _replacement = Task.CompletedTask;
 
     /// <summary>How often the rows are read and the replicas reconciled.</summary>
     public static readonly TimeSpan ReconcileInterval = TimeSpan.FromMilliseconds(500);
@@ -72,6 +76,7 @@ internal sealed partial class ReplicaSupervisor(
         // No rebalance move starts any more; one under way ends (within its timeouts) before the stop hands over.
         await _rebalanceStopping.CancelAsync().ConfigureAwait(false);
         await _rebalance.ConfigureAwait(false);
+        await _replacement.ConfigureAwait(false);
         try
         {
             await _handOver.HandOverAllAsync(cancellationToken).ConfigureAwait(false);
@@ -93,12 +98,20 @@ internal sealed partial class ReplicaSupervisor(
         replicas.Options.Validate();
         LeadershipRebalanceOptions rebalancing = rebalance.Value;
         rebalancing.Validate();
+        ReplicaReplacementOptions replacing = replacement.Value;
+        replacing.Validate();
         await ReconcileAsync(cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
         if (rebalancing.Enabled)
         {
             var rebalancer = new LeadershipRebalancer(rebalancing, replica, replicas, view, membership, _handOver, loggers.CreateLogger<LeadershipRebalancer>());
             _rebalance = Task.Run(() => rebalancer.RunAsync(_rebalanceStopping.Token), CancellationToken.None);
+        }
+
+        if (replacing.Enabled)
+        {
+            var replacer = new AbsentReplicaReplacer(replacing, replica, replicas, view, membership, loggers.CreateLogger<AbsentReplicaReplacer>());
+            _replacement = Task.Run(() => replacer.RunAsync(_rebalanceStopping.Token), CancellationToken.None);
         }
     }
 
@@ -113,6 +126,7 @@ internal sealed partial class ReplicaSupervisor(
         await _rebalanceStopping.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         await _rebalance.ConfigureAwait(false);
+        await _replacement.ConfigureAwait(false);
         await replicas.StopAllAsync(graceful: !cancellationToken.IsCancellationRequested).ConfigureAwait(false);
     }
 

@@ -23,9 +23,16 @@ public static class ReplicatedTestCluster
     /// can be cut); false: through the transport <c>AddWriteAheadLogReplication</c> registers (Orleans messaging).</param>
     /// <param name="tcpTransport">Real loopback sockets between the silos and to the client's gateway instead of
     /// TestingHost's default in-memory transport.</param>
-    public static Task<TestCluster> StartAsync(string root, string connectionString, string clusterId, short silos, int partitionCount, bool adoNetMembership = false, int replicationFactor = 1, bool loopbackMessaging = true, bool tcpTransport = false)
+    /// <param name="replaceAbsentAfter">The silos' <see cref="ReplicaReplacementOptions.AbsentFor"/> (passes every 200 ms);
+    /// null: the defaults.</param>
+    public static Task<TestCluster> StartAsync(string root, string connectionString, string clusterId, short silos, int partitionCount, bool adoNetMembership = false, int replicationFactor = 1, bool loopbackMessaging = true, bool tcpTransport = false, TimeSpan? replaceAbsentAfter = null)
     {
         var builder = new TestClusterBuilder(silos);
+        if (replaceAbsentAfter is { } absentFor)
+        {
+            builder.Properties["ReplaceAbsentAfterMs"] = ((int)absentFor.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        }
+
         if (tcpTransport)
         {
             builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
@@ -102,6 +109,15 @@ public static class ReplicatedTestCluster
                 {
                     o.Invariant = "Npgsql";
                     o.ConnectionString = pg;
+                });
+            }
+
+            if (siloBuilder.Configuration["ReplaceAbsentAfterMs"] is { } absentMs)
+            {
+                siloBuilder.Services.Configure<ReplicaReplacementOptions>(o =>
+                {
+                    o.AbsentFor = TimeSpan.FromMilliseconds(int.Parse(absentMs, CultureInfo.InvariantCulture));
+                    o.Interval = TimeSpan.FromMilliseconds(200);
                 });
             }
 

@@ -1,0 +1,136 @@
+using Actors.Orleans.Clustering.Diagnostics;
+using Actors.Orleans.Clustering.Partitioning;
+using Actors.Replication;
+using Actors.Replication.Configuration;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace Actors.Orleans.Clustering.Replication;
+
+/// <summary>
+/// Replaces the replicas of silos that are gone (replication factor above 1): every
+/// <see cref="ReplicaReplacementOptions.Interval"/>, for each partition this silo leads, a replica whose silo this silo has
+/// seen absent from Orleans's active silos for <see cref="ReplicaReplacementOptions.AbsentFor"/>, and which is out of the
+/// partition's in-sync set, is replaced by a replica on an active silo that holds none of the partition (the one that
+/// holds the fewest partitions, then the lowest number), through the leader's conditional write
+/// (<see cref="Actors.Replication.Wal.ReplicaHost.ChangeReplicasAsync"/>). The new replica's silo starts it when it reads
+/// the row (<see cref="ReplicaSupervisor"/>); it catches up from the leader and joins the in-sync set like any follower.
+/// </summary>
+/// <remarks>
+/// <para>Only a partition's leader changes its replica set, so no two silos contend for one row; a change whose row
+/// changed meanwhile (another epoch) is skipped. A replica never seen active by this silo counts as absent from this
+/// silo's first pass. Replicas of silos that are only slow (in Orleans's membership, active) are never replaced; a
+/// replica in the in-sync set is not either (the leader first drops it after its lag timeout).</para>
+/// <para>Not thread-safe: one pass at a time, on the loop started by <see cref="ReplicaSupervisor"/>.</para>
+/// </remarks>
+internal sealed partial class AbsentReplicaReplacer(
+    ReplicaReplacementOptions options,
+    ClusterReplica replica,
+    SiloReplicas replicas,
+    PartitionView view,
+    IClusterMembershipService membership,
+    ILogger<AbsentReplicaReplacer> logger,
+    TimeProvider? time = null)
+{
+    /// <summary>How long one change may take to show in the leader's configuration before the pass moves on.</summary>
+    public static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly Dictionary<int, DateTimeOffset> _absentSince = [];
+
+    /// <summary>Runs passes every <see cref="ReplicaReplacementOptions.Interval"/> until <paramref name="stopping"/>; a pass runs to its end.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(options.Interval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            {
+                try
+                {
+                    await PassAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!stopping.IsCancellationRequested)
+                {
+                    // A failed pass (a timed-out read included) must not end the loop: the replicas would never be replaced.
+                    LogPassFailed(ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One pass: notes which replicas are absent, then replaces those absent long enough in the partitions this silo leads; returns how many it replaced.</summary>
+    public async Task<int> PassAsync()
+    {
+        IReadOnlyDictionary<int, string> registered = view.Replicas;
+        Dictionary<int, string> active = ActiveReplicas.Of(registered, membership, replica);
+        DateTimeOffset now = _time.GetUtcNow();
+        foreach (int id in registered.Keys)
+        {
+            if (active.ContainsKey(id))
+            {
+                _absentSince.Remove(id);
+            }
+            else
+            {
+                _absentSince.TryAdd(id, now);
+            }
+        }
+
+        var gone = new HashSet<ReplicaId>(_absentSince.Where(a => now - a.Value >= options.AbsentFor).Select(a => new ReplicaId(a.Key)));
+        if (gone.Count == 0)
+        {
+            return 0;
+        }
+
+        Dictionary<int, ReplicaConfiguration> rows = await replicas.Reads.ReadAsync().ConfigureAwait(false);
+        var held = active.Keys.ToDictionary(r => r, r => rows.Values.Count(row => row.Replicas.Contains(new ReplicaId(r))));
+        var me = new ReplicaId(replica.Id);
+        int changed = 0;
+        foreach ((int partition, ReplicaConfiguration row) in rows.OrderBy(r => r.Key))
+        {
+            if (changed >= options.MaxChangesPerPass)
+            {
+                break;
+            }
+
+            if (row.Leader != me || row.Replicas.Where(r => gone.Contains(r) && !row.IsInSync(r)).Select(r => (ReplicaId?)r).FirstOrDefault() is not { } leaving)
+            {
+                continue;
+            }
+
+            if (held.Keys.Where(r => !row.Replicas.Contains(new ReplicaId(r))).OrderBy(r => held[r]).ThenBy(r => r).Select(r => (int?)r).FirstOrDefault() is not { } joining)
+            {
+                LogNoCandidate(partition, leaving.Value);
+                continue;
+            }
+
+            if (replicas.Get(partition) is not { } leader || leader.Host.Status.Epoch != row.Epoch)
+            {
+                continue;
+            }
+
+            if (await leader.Host.ChangeReplicasAsync(leaving, new ReplicaId(joining), ChangeTimeout).ConfigureAwait(false))
+            {
+                held[joining]++;
+                changed++;
+                ClusteringInstruments.ReplicaReplaced();
+                LogReplaced(partition, leaving.Value, joining, active[joining]);
+            }
+        }
+
+        return changed;
+    }
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Information, Message = "Partition {Partition}: replica {Leaving} (its silo absent) replaced by replica {Joining} on silo {Address}; it catches up before it joins the in-sync set")]
+    private partial void LogReplaced(int partition, int leaving, int joining, string address);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Partition {Partition}: replica {Leaving} is absent, but no active silo without a replica of the partition can replace it; the partition runs with fewer replicas until a silo joins or returns")]
+    private partial void LogNoCandidate(int partition, int leaving);
+
+    [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "A replica-replacement pass failed; tried again at the next one")]
+    private partial void LogPassFailed(Exception exception);
+}
