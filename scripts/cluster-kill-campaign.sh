@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Silo failures under durable load on three Orleans silos on loopback, with PostgreSQL 15 (scripts/lib/cluster_campaign.py).
-#   scripts/cluster-kill-campaign.sh CYCLES [--rf N] [--sigstop [--stop-seconds S] [--wake-first] | --rolling] [--calls N] [--keep]
+#   scripts/cluster-kill-campaign.sh CYCLES [--rf N] [--sigstop [--stop-seconds S] [--wake-first] | --rolling | --disk-loss [--absent-for S]] [--calls N] [--keep]
 #                                           [--bin DIR] [--accounts N --customers N --workers N --seed N]
 # Each cycle: the demo client's load (JournaledGrain accounts, IPersistentState customers) acknowledges --calls more
 # calls, then a silo leading partitions of its grains is
@@ -9,6 +9,8 @@
 #   SIGSTOPped (--sigstop) for --stop-seconds (default 10), then SIGCONT: active again in Orleans's membership table,
 #                        or, declared dead meanwhile, awaited until it stops itself, then started again;
 #   or every silo in turn is stopped gracefully and started again (--rolling), counting the calls that failed;
+#   or SIGKILLed, its data directory deleted and started again as a new replica (--disk-loss): the partitions' leaders
+#                        replace the lost replica by it (ReplicaReplacementOptions.AbsentFor = --absent-for, default 2 s);
 # then the failover time of each grain it led (from the signal to the answer of the first call sent after it) and a
 # verification: every acknowledged call read back, every call of unknown outcome whole or absent, money conserved.
 # The client takes its gateways from Orleans's membership table (--membership, re-read every second). Prints each

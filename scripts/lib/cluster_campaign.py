@@ -12,6 +12,10 @@ CYCLES times, after the load has acknowledged --calls more calls:
           and it is healthy, or, declared dead meanwhile, until it stopped itself (Orleans does once it reads its death),
           and start it again;
   --rolling: SIGTERM each silo in turn (a graceful stop, exit code 0 expected), start it again, let the load run;
+  --disk-loss: SIGKILL such a silo, and once its grains serve elsewhere delete its data directory (a container whose
+          volume is lost) and start it again: it joins as a new replica, and the partitions' leaders replace the lost
+          replica by it (ReplicaReplacementOptions.AbsentFor, set to --absent-for); the cycle waits until no row names
+          the lost replica and every row's replicas are all in sync again;
 and after each: the failover time of every grain the silo led (from the signal to the answer of the first call sent
 to it after the signal, as the client measured it), and a verification by the client (every acknowledged call read
 back, every call of unknown outcome whole or absent, money conserved). Prints each cycle, failover p50/p99 over the
@@ -19,7 +23,7 @@ campaign, failed calls, and the client's VERDICT line. Exit code 0 only when eve
 takes its gateways from Orleans's ADO.NET membership table (--membership): a static list would keep a SIGSTOPped
 silo's gateway, and the calls routed through it would time out for as long as it stays stopped.
 """
-import argparse, math, os, queue, signal, subprocess, sys, threading, time
+import argparse, math, os, queue, shutil, signal, subprocess, sys, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import campaign_run  # noqa: E402
@@ -144,6 +148,7 @@ class Cluster:
             "WRITEAHEADLOG__SYNCPOLICY": "Always",
             "ACTORS__CLUSTERINGCONNECTIONSTRING": pg, "ACTORS__REPLICATIONCONNECTIONSTRING": pg,
             "ACTORS__REPLICATIONFACTOR": str(self.args.rf),
+            "WRITEAHEADLOG__REPLICATION__REPLACEMENT__ABSENTFOR": f"00:00:{self.args.absent_for:02d}",
             "DOTNET_gcServer": "0", "ASPNETCORE_HTTP_PORTS": "",
             # Orleans's membership decisions (probes, votes, evictions) in silo.log: what a liveness failure is read from
             "Logging__LogLevel__Orleans.Runtime.MembershipService": "Information",
@@ -196,6 +201,20 @@ class Cluster:
                                       "scripts/lib/grain_partitions.py disagrees with the silos' partition function")
             result[key] = by_partition[p]
         return result
+
+    def replica_of(self, silo):
+        """The replica number the silo's directory holds now (the newest registered under its name)."""
+        rows = self.postgres.psql(f"SELECT replica FROM actors_orleans_replicas WHERE cluster_id = '{CLUSTER_ID}' AND "
+                                  f"silo_name = '{silo.name}' ORDER BY updated_at DESC LIMIT 1").split()
+        return int(rows[0]) if rows else None
+
+    def rows_naming(self, replica):
+        """How many partition rows still name the replica, and how many rows have a replica outside the in-sync set."""
+        naming = int(self.postgres.psql(f"SELECT count(*) FROM actors_replica_configurations WHERE cluster_id = '{CLUSTER_ID}' "
+                                        f"AND {int(replica)} = ANY (replicas)").strip())
+        lagging = int(self.postgres.psql(f"SELECT count(*) FROM actors_replica_configurations WHERE cluster_id = '{CLUSTER_ID}' "
+                                         "AND NOT (replicas <@ in_sync)").strip())
+        return naming, lagging
 
     def epochs(self):
         """{partition: epoch} of every partition row: an epoch that grew is a leader change."""
@@ -324,6 +343,40 @@ class Campaign:
             f"({verified.get('acknowledged')} acknowledged calls read back, in doubt {verified.get('in_doubt_present')} present / "
             f"{verified.get('in_doubt_absent')} absent); {load_average()}")
 
+    def disk_loss_cycle(self, cycle):
+        self.load()
+        silo, led = self.victim(cycle)
+        pid, lost = silo.pid, self.cluster.replica_of(silo)
+        silo.signal(signal.SIGKILL)
+        silo.process.wait()
+        since = int(time.time() * 1000)
+        times = self.failover(since, led)
+        data = silo.env["ACTORS__DATADIRECTORY"]
+        shutil.rmtree(data)
+        lost_at = time.monotonic()
+        silo.start()
+        self.cluster.wait_healthy([silo])
+        joined = self.cluster.replica_of(silo)
+        if joined == lost:
+            raise CampaignFailure(f"{silo.name} started on an empty directory but kept replica {lost}")
+        deadline = time.monotonic() + START_LIMIT + self.args.absent_for
+        while True:
+            naming, lagging = self.cluster.rows_naming(lost)
+            if naming == 0 and lagging == 0:
+                break
+            if time.monotonic() > deadline:
+                raise CampaignFailure(f"{naming} partition rows still name the lost replica {lost} and {lagging} rows have a "
+                                      f"replica out of sync {START_LIMIT + self.args.absent_for} s after {silo.name} came back as replica {joined}")
+            time.sleep(0.5)   # the poll interval of a condition wait
+        replaced = time.monotonic() - lost_at
+        verified = self.verify()
+        values = sorted(times.values())
+        say(f"cycle {cycle + 1}/{self.args.cycles}: SIGKILL {silo.name} (pid {pid}, replica {lost}), its data directory deleted, "
+            f"started again as replica {joined}: failover p50 {percentile(values, 50)} ms, max {values[-1]} ms; every row's "
+            f"replica {lost} replaced and all replicas in sync {replaced:.1f} s after the restart began (--absent-for {self.args.absent_for} s); "
+            f"verification PASS ({verified.get('acknowledged')} acknowledged calls read back, in doubt "
+            f"{verified.get('in_doubt_present')} present / {verified.get('in_doubt_absent')} absent); {load_average()}")
+
     def wait_woken(self, silo):
         """After SIGCONT: active in Orleans's membership and healthy (it was not declared dead while stopped), or declared
         dead meanwhile: then it runs on as a stale silo until it learns so and stops itself (Orleans does), which is
@@ -373,6 +426,8 @@ def main():
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--sigstop", action="store_true")
     mode.add_argument("--rolling", action="store_true")
+    mode.add_argument("--disk-loss", action="store_true")
+    ap.add_argument("--absent-for", type=int, default=2, help="the silos' ReplicaReplacementOptions.AbsentFor in seconds (default 2; 0-59)")
     ap.add_argument("--stop-seconds", type=float, default=10.0, help="how long --sigstop keeps the silo stopped (default 10)")
     ap.add_argument("--wake-first", action="store_true",
                     help="with --sigstop: SIGCONT after --stop-seconds even while its grains still fail over (by default the "
@@ -387,7 +442,11 @@ def main():
         say(f"FAIL: {e}")
         return 1
 
-    scenario = "rolling restarts" if args.rolling else "SIGSTOP" if args.sigstop else "SIGKILL"
+    if args.disk_loss and args.rf < 2:
+        ap.error("--disk-loss needs --rf 2 or more (a replica to replace)")
+    if not 0 <= args.absent_for <= 59:
+        ap.error("--absent-for must be 0 to 59 seconds")
+    scenario = "rolling restarts" if args.rolling else "disk loss" if args.disk_loss else "SIGSTOP" if args.sigstop else "SIGKILL"
     say(f"{args.cycles} {scenario} cycle(s) at replication factor {args.rf}")
 
     def drive(cluster, demo, grains):
@@ -396,6 +455,8 @@ def main():
             try:
                 if args.rolling:
                     campaign.rolling_cycle(cycle)
+                elif args.disk_loss:
+                    campaign.disk_loss_cycle(cycle)
                 else:
                     campaign.kill_cycle(cycle, stop=args.sigstop)
             except CampaignFailure as e:

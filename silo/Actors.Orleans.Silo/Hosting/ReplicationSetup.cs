@@ -1,4 +1,8 @@
+using Actors.Orleans.Clustering;
 using Actors.Orleans.Silo.Options;
+using Actors.Replication.Options;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Actors.Orleans.Silo.Hosting;
 
@@ -9,11 +13,16 @@ namespace Actors.Orleans.Silo.Hosting;
 /// refused by the providers.
 /// </summary>
 /// <remarks>
-/// The clustering layer accepts a replication factor of 1 today (partitions spread over the silos, no failover: a dead
-/// silo's partitions wait for it); a larger factor stops the silo at start naming the setting.
+/// The protocol's timing, the leadership rebalance and the replacement of absent replicas bind from the subsections
+/// <c>Protocol</c>, <c>Rebalance</c> and <c>Replacement</c> of <c>WriteAheadLog:Replication</c> (appsettings, or
+/// environment variables such as <c>WRITEAHEADLOG__REPLICATION__REPLACEMENT__ABSENTFOR=00:10:00</c>), as with
+/// <c>AddWriteAheadLogReplication(IConfiguration)</c>.
 /// </remarks>
 internal static class ReplicationSetup
 {
+    /// <summary>The configuration section whose subsections tune the replication.</summary>
+    public const string SectionName = "WriteAheadLog:Replication";
+
     /// <summary>Adds the partitioned log when the setting is present.</summary>
     public static ISiloBuilder AddSiloReplication(this ISiloBuilder silo, ActorsSiloOptions options)
     {
@@ -24,10 +33,15 @@ internal static class ReplicationSetup
             return silo;
         }
 
-        return silo.AddWriteAheadLogReplication(o =>
+        silo.AddWriteAheadLogReplication(o =>
         {
             o.ConnectionString = options.ReplicationConnectionString;
             o.ReplicationFactor = options.ReplicationFactor;
         });
+        IConfigurationSection section = silo.Configuration.GetSection(SectionName);
+        silo.Services.AddOptions<ReplicaOptions>().Bind(section.GetSection(WriteAheadLogReplicationConfigurationExtensions.ProtocolSection));
+        silo.Services.AddOptions<LeadershipRebalanceOptions>().Bind(section.GetSection(WriteAheadLogReplicationConfigurationExtensions.RebalanceSection));
+        silo.Services.AddOptions<ReplicaReplacementOptions>().Bind(section.GetSection(WriteAheadLogReplicationConfigurationExtensions.ReplacementSection));
+        return silo;
     }
 }

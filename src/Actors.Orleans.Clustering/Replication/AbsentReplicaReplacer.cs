@@ -14,7 +14,9 @@ namespace Actors.Orleans.Clustering.Replication;
 /// partition's in-sync set, is replaced by a replica on an active silo that holds none of the partition (the one that
 /// holds the fewest partitions, then the lowest number), through the leader's conditional write
 /// (<see cref="Actors.Replication.Wal.ReplicaHost.ChangeReplicasAsync"/>). The new replica's silo starts it when it reads
-/// the row (<see cref="ReplicaSupervisor"/>); it catches up from the leader and joins the in-sync set like any follower.
+/// the row (<see cref="ReplicaSupervisor"/>); it catches up from the leader and joins the in-sync set like any follower,
+/// and <c>joined</c> (the <see cref="LeadershipRebalancer"/>'s <see cref="LeadershipRebalancer.NoteJoined"/>) makes a
+/// rebalance due, so that it also takes its share of leaderships.
 /// </summary>
 /// <remarks>
 /// <para>Only a partition's leader changes its replica set, so no two silos contend for one row; a change whose row
@@ -30,6 +32,7 @@ internal sealed partial class AbsentReplicaReplacer(
     PartitionView view,
     IClusterMembershipService membership,
     ILogger<AbsentReplicaReplacer> logger,
+    Action<int>? joined = null,
     TimeProvider? time = null)
 {
     /// <summary>How long one change may take to show in the leader's configuration before the pass moves on.</summary>
@@ -118,6 +121,7 @@ internal sealed partial class AbsentReplicaReplacer(
                 held[joining]++;
                 changed++;
                 ClusteringInstruments.ReplicaReplaced();
+                joined?.Invoke(joining);
                 LogReplaced(partition, leaving.Value, joining, active[joining]);
             }
         }

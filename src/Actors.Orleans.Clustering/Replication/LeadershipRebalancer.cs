@@ -16,7 +16,8 @@ namespace Actors.Orleans.Clustering.Replication;
 /// again, not failed).
 /// </summary>
 /// <remarks>
-/// <para>A rebalance is due once a replica is active again (it returned): registered under a new silo address since an
+/// <para>A rebalance is due once a replica is active again (it returned), or this silo made a replica of its partitions
+/// (<see cref="NoteJoined"/>): registered under a new silo address since an
 /// earlier pass (its silo restarted), or seen active earlier and absent from Orleans's active silos at the previous
 /// pass; it stays due until a pass finds nothing to move while every returned replica is
 /// in the in-sync set of every row naming it, or <see cref="DueWindow"/> after the last return. Silos joining for the
@@ -48,8 +49,16 @@ internal sealed partial class LeadershipRebalancer(
     private readonly Dictionary<int, string> _known = [];
     private readonly HashSet<int> _restarted = [];
     private readonly HashSet<int> _returned = [];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<int> _joined = new();
     private HashSet<int> _previous = [];
     private DateTimeOffset _dueUntil = DateTimeOffset.MinValue;
+
+    /// <summary>
+    /// Makes a rebalance due for <paramref name="replica"/>, which this silo just made a replica of partitions it leads
+    /// (<see cref="AbsentReplicaReplacer"/>): once in sync it takes its share of leaderships as a returned replica does.
+    /// Thread-safe: noted now, taken in by the next pass.
+    /// </summary>
+    public void NoteJoined(int replica) => _joined.Enqueue(replica);
 
     /// <summary>Whether a rebalance is due now (a replica returned and the leaderships are not spread yet).</summary>
     public bool Due => _returned.Count > 0;
@@ -90,6 +99,12 @@ internal sealed partial class LeadershipRebalancer(
         NoteRestarts(registered);
         Dictionary<int, string> now = ActiveReplicas.Of(registered, membership, replica);
         DateTimeOffset at = _time.GetUtcNow();
+        while (_joined.TryDequeue(out int joined))
+        {
+            _returned.Add(joined);
+            _dueUntil = at + DueWindow;
+        }
+
         foreach ((int id, string address) in now)
         {
             // Returned: registered again under a new silo address since an earlier pass (restarted: whether or not this

@@ -102,15 +102,16 @@ internal sealed partial class ReplicaSupervisor(
         replacing.Validate();
         await ReconcileAsync(cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        LeadershipRebalancer? rebalancer = null;
         if (rebalancing.Enabled)
         {
-            var rebalancer = new LeadershipRebalancer(rebalancing, replica, replicas, view, membership, _handOver, loggers.CreateLogger<LeadershipRebalancer>());
+            rebalancer = new LeadershipRebalancer(rebalancing, replica, replicas, view, membership, _handOver, loggers.CreateLogger<LeadershipRebalancer>());
             _rebalance = Task.Run(() => rebalancer.RunAsync(_rebalanceStopping.Token), CancellationToken.None);
         }
 
         if (replacing.Enabled)
         {
-            var replacer = new AbsentReplicaReplacer(replacing, replica, replicas, view, membership, loggers.CreateLogger<AbsentReplicaReplacer>());
+            var replacer = new AbsentReplicaReplacer(replacing, replica, replicas, view, membership, loggers.CreateLogger<AbsentReplicaReplacer>(), rebalancer is null ? null : rebalancer.NoteJoined);
             _replacement = Task.Run(() => replacer.RunAsync(_rebalanceStopping.Token), CancellationToken.None);
         }
     }
