@@ -2,7 +2,7 @@ using Actors.Replication.Protocol;
 
 namespace Actors.Replication.Wal;
 
-/// <summary>The hand-over of a leadership (<see cref="Replica.HandOver"/>) and a prompt configuration read, as host calls. Declares no state.</summary>
+/// <summary>The hand-over of a leadership (<see cref="Replica.HandOver"/>), what a stopping process asks of its replicas, and a prompt configuration read, as host calls. Declares no state.</summary>
 public sealed partial class ReplicaHost
 {
     /// <summary>
@@ -95,6 +95,14 @@ public sealed partial class ReplicaHost
     /// hands its leaderships over, so that none of its replicas is elected again while it stops.
     /// </summary>
     public void Retire() => Post(() => _replica!.Retire());
+
+    /// <summary>
+    /// The replica, whenever it leads, no longer removes a replica from the in-sync set (<see cref="Replica.FreezeInSyncSet"/>):
+    /// for a process that is stopping without having handed this replica's leadership over, whose own links close before
+    /// the replica stops. The row then stays as a crash would leave it, and an in-sync follower can take over. Takes effect
+    /// on the driver loop, after the work queued before it.
+    /// </summary>
+    public void FreezeInSyncSet() => Post(() => _replica!.FreezeInSyncSet());
 
     /// <summary>Asks the replica to read its configuration now rather than at its next poll (a caller saw a newer row).</summary>
     public void RefreshConfiguration() => Post(() => _replica!.RefreshConfiguration());

@@ -14,9 +14,11 @@ namespace Actors.Orleans.Clustering.Replication;
 /// (followers must run for a leader's appends to be acknowledged); every <see cref="LeadershipCheckInterval"/> it
 /// deactivates the activations of every partition this silo served and no longer leads (a new epoch elsewhere, or its
 /// host failed). A graceful stop first hands every leadership here to an in-sync follower (<see cref="LeadershipHandOver"/>,
-/// at the stop of <see cref="HandOverStage"/>, while the silo still serves); then, at the stop of <see cref="Stage"/>, it
-/// stops every replica: gracefully (materialized logs closed), or as a crash when the stop is not graceful (a killed silo);
-/// the followers of a leadership not handed over elect a new leader once they stop hearing from it. Unless
+/// at the stop of <see cref="HandOverStage"/>, while the silo still serves); then, graceful or not, every replica here
+/// retires and freezes its in-sync set (<see cref="SiloReplicas.FreezeForStop"/>: a leader left here removes no follower
+/// while the silo's links close); at the stop of <see cref="Stage"/> it stops every replica: gracefully (materialized logs
+/// closed), or as a crash when the stop is not graceful (a killed silo); the followers of a leadership not handed over
+/// elect a new leader once they stop hearing from it. Unless
 /// <see cref="LeadershipRebalanceOptions.Enabled"/> is false it also runs the <see cref="LeadershipRebalancer"/>, which
 /// hands leaderships to a silo that came back, and unless <see cref="ReplicaReplacementOptions.Enabled"/> is false the
 /// <see cref="AbsentReplicaReplacer"/>, which replaces the replicas of silos gone for good; both stop before the stop's
@@ -68,22 +70,34 @@ internal sealed partial class ReplicaSupervisor(
 
     private async Task HandOverAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.ReplicationFactor == 1 || cancellationToken.IsCancellationRequested)
+        if (options.Value.ReplicationFactor == 1)
         {
             return;
         }
 
-        // No rebalance move starts any more; one under way ends (within its timeouts) before the stop hands over.
-        await _rebalanceStopping.CancelAsync().ConfigureAwait(false);
-        await _rebalance.ConfigureAwait(false);
-        await _replacement.ConfigureAwait(false);
         try
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Not graceful (a kill inside the process): nothing is handed over.
+                return;
+            }
+
+            // No rebalance move starts any more; one under way ends (within its timeouts) before the stop hands over.
+            await _rebalanceStopping.CancelAsync().ConfigureAwait(false);
+            await _rebalance.ConfigureAwait(false);
+            await _replacement.ConfigureAwait(false);
             await _handOver.HandOverAllAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The stop stopped being graceful: the followers take over after the leader timeout.
+        }
+        finally
+        {
+            // What was not handed over stays as a crash leaves it: the later stages close this silo's links while its
+            // replicas still run, and no leader here may take that for its followers' failure (SiloReplicas.FreezeForStop).
+            replicas.FreezeForStop();
         }
     }
 

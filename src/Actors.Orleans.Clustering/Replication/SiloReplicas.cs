@@ -56,6 +56,7 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private EntryJournal? _journal;
     private volatile bool _stopped;
+    private int _frozenForStop;
 
     public SiloReplicas(
         ClusterReplica replica,
@@ -234,6 +235,14 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
         applier.Start();
         var held = new HeldReplica(partition, host, applier, new ReplicatedPartitionLog(partition, new ReplicatedEventLog(host, applier), failure => DeactivateAll(partition, failure)), _time.GetUtcNow());
         _held[partition] = held;
+
+        // Held first, then the flag read (both full fences): a replica started while the silo begins to stop is frozen here
+        // or by FreezeForStop.
+        if (Interlocked.CompareExchange(ref _frozenForStop, 0, 0) != 0)
+        {
+            Freeze(host);
+        }
+
         if (_restarts.TryGetValue(partition, out ReplicaRestart? restarted) && restarted.DurableLsn is not null)
         {
             // Cut once: a later restart cuts where that host synced, if it fails.
@@ -329,11 +338,35 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops every replica: <paramref name="graceful"/> closes the materialized logs; otherwise (the silo is killed) they are
-    /// abandoned as a crash would leave them. The entry logs hold every synced entry either way.
+    /// The silo stops with the leaderships it still holds (a stop that is not graceful, or a graceful one after its
+    /// hand-over): every replica here, and every one started from now on, retires (<see cref="ReplicaHost.Retire"/>: it
+    /// stands for no election) and freezes its in-sync set (<see cref="ReplicaHost.FreezeInSyncSet"/>: as leader it removes
+    /// no follower). Its links close before its replicas stop, and a leader here would otherwise see its followers fall
+    /// silent and leave itself alone in the row's in-sync set, which no follower could then take over. Idempotent.
+    /// </summary>
+    public void FreezeForStop()
+    {
+        Interlocked.Exchange(ref _frozenForStop, 1);
+        foreach (HeldReplica held in _held.Values)
+        {
+            Freeze(held.Host);
+        }
+    }
+
+    private static void Freeze(ReplicaHost host)
+    {
+        host.Retire();
+        host.FreezeInSyncSet();
+    }
+
+    /// <summary>
+    /// Stops every replica (each frozen first, <see cref="FreezeForStop"/>, so that no leader still running here
+    /// removes a follower while the others stop): <paramref name="graceful"/> closes the materialized logs; otherwise (the
+    /// silo is killed) they are abandoned as a crash would leave them. The entry logs hold every synced entry either way.
     /// </summary>
     public async Task StopAllAsync(bool graceful)
     {
+        FreezeForStop();
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {

@@ -7,6 +7,26 @@ namespace Actors.Replication.Protocol;
 /// <summary>The leader's side: append, replicate, acknowledge, shrink and grow the in-sync set through the store.</summary>
 public sealed partial class Replica
 {
+    /// <summary>Whether this replica, as leader, no longer removes a replica from the in-sync set (<see cref="FreezeInSyncSet"/>).</summary>
+    public bool InSyncSetFrozen => _inSyncSetFrozen;
+
+    /// <summary>
+    /// From now on this replica, whenever it leads, never proposes a configuration that removes a replica from the in-sync
+    /// set: a follower that falls silent or lags stays in it, and appends wait for it (as for a follower at the in-sync
+    /// floor, <see cref="Options.ReplicaOptions.MinInSyncReplicas"/>). It still adds a follower that caught up, still hands
+    /// over, and a configuration write it sent before is resolved as any other. Not undone.
+    /// </summary>
+    /// <remarks>
+    /// For a replica whose process is stopping without having handed its leadership over (a stop that is not graceful, a
+    /// hand-over that did not complete, the host being disposed): while the process goes down its own links close before
+    /// its replicas stop, so its followers fall silent because of the leader, not because they lag. Removing them would
+    /// leave the row naming the leader alone in sync, and no follower could take over the partition (only an in-sync
+    /// replica may): it would wait for the stopped process to come back. Frozen, the leader leaves the row as a crash would
+    /// have left it, and an in-sync follower elects itself once the leader falls silent. Safe: keeping a replica in the set
+    /// only makes acknowledgements wait for it.
+    /// </remarks>
+    public void FreezeInSyncSet() => _inSyncSetFrozen = true;
+
     private void BecomeLeader(ReplicaConfiguration configuration)
     {
         EnterEpoch(configuration.Epoch);
@@ -240,10 +260,12 @@ public sealed partial class Replica
         var running = _running.Now();
         var floor = _faults.InSyncFloorOfOne ? 1 : _options.InSyncFloor(view.Replicas.Length);
 
-        // At its floor with a follower it would remove, the leader cannot acknowledge until that follower answers; a live
-        // follower outside the set then joins as soon as it holds every acknowledged entry (the invariant the set needs),
-        // not only once it reached the leader's end, which appends arriving faster than its catch-up would keep it from.
-        var blocked = view.InSync.Length <= floor && AnyInSyncFollowerOutOfSync(view, running);
+        // At its floor (or frozen) with a follower it would remove, the leader cannot acknowledge until that follower
+        // answers; a live follower outside the set then joins as soon as it holds every acknowledged entry (the invariant
+        // the set needs), not only once it reached the leader's end, which appends arriving faster than its catch-up would
+        // keep it from.
+        var mayShrink = view.InSync.Length > floor && !_inSyncSetFrozen;
+        var blocked = !mayShrink && AnyInSyncFollowerOutOfSync(view, running);
         foreach (var (follower, progress) in _leaderTerm)
         {
             // Lag is judged on the running clock: a stall of this leader's own process is no evidence against a follower.
@@ -256,14 +278,15 @@ public sealed partial class Replica
             {
                 if (IsOutOfSync(progress, running))
                 {
-                    if (view.InSync.Length > floor)
+                    if (mayShrink)
                     {
                         ProposeConfiguration(view.WithInSync(view.InSync.Where(r => r != follower)));
                         return;
                     }
 
-                    // The set is at its floor (ReplicaOptions.MinInSyncReplicas): this follower stays in it, so that a cut
-                    // leader leaves an in-sync replica on the other side that may take the lead; appends wait for it.
+                    // The set is at its floor (ReplicaOptions.MinInSyncReplicas), or this leader's process is stopping
+                    // (FreezeInSyncSet): this follower stays in it, so that a cut or departing leader leaves an in-sync
+                    // replica on the other side that may take the lead; appends wait for it.
                 }
             }
             else if (!silent && progress.DurableOffset >= _committedOffset && (progress.DurableOffset >= _log.EndOffset || blocked))

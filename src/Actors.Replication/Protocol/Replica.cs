@@ -22,7 +22,8 @@ namespace Actors.Replication.Protocol;
 /// collect the acknowledgement of its successor, which is always one of its in-sync replicas.</item>
 /// <item>A follower accepts entries only after a request's previous (offset, epoch) matches its log; it drops its tail
 /// from the first entry whose epoch differs from the leader's (divergent tail).</item>
-/// <item>Only an in-sync replica may ask the store to lead; the in-sync set shrinks only through the store.</item>
+/// <item>Only an in-sync replica may ask the store to lead; the in-sync set shrinks only through the store, and never
+/// through a leader whose process is stopping (<see cref="FreezeInSyncSet"/>).</item>
 /// </list>
 /// Not thread-safe: one driver thread calls it.
 /// </remarks>
@@ -45,6 +46,7 @@ public sealed partial class Replica
     private readonly LeaderTerm _leaderTerm = new();
     private HandOverState? _handOver;
     private bool _retired;
+    private bool _inSyncSetFrozen;
 
     private long _epoch;
     private ReplicaId? _leader;

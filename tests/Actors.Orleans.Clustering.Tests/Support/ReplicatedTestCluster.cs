@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 
 namespace Actors.Orleans.Clustering.Tests.Support;
@@ -121,6 +122,7 @@ public static class ReplicatedTestCluster
                 });
             }
 
+            siloBuilder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloStopHook>();
             if (siloBuilder.Configuration["LoopbackMessaging"] != "false")
             {
                 siloBuilder.Services.AddSingleton<IReplicaMessaging, LoopbackReplicaMessaging>();

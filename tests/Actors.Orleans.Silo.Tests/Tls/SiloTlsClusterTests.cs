@@ -120,8 +120,9 @@ public sealed class SiloTlsClusterTests(PostgresServer postgres, Xunit.Abstracti
 
         // Every partition's follower is in sync (so what was acknowledged is durable on it); then the leader is killed (its
         // frames still in flight are refused as the dead silo's: not_member) and the follower serves what it acknowledged.
-        // (Not a graceful stop: measured on 2026-11-28, the stopping leader drops its follower from the in-sync set before
-        // it closes, so its partitions wait for it to come back.)
+        // (A kill, not a graceful stop: no hand-over, the follower is elected. The killed leader must leave it in the in-sync
+        // set while its links close, SiloReplicas.FreezeForStop: once in CI, before that, the row read in sync [2], replica 2
+        // the killed leader, and the partition waited for it.)
         (int Partition, int Leader, long Epoch, int[] InSync)[] rows = await RowsAsync();
         output.WriteLine($"partition rows after the writes: {Describe(rows)}");
         var waited = System.Diagnostics.Stopwatch.StartNew();

@@ -1,3 +1,5 @@
+using Actors.Replication.Messages;
+using Actors.Replication.Options;
 using Actors.Replication.Protocol;
 
 namespace Actors.Replication.Tests.Protocol;
@@ -18,4 +20,22 @@ public abstract class ReplicaProtocolTests
 
     /// <summary>The replica's clock; only the test advances it.</summary>
     private protected ManualClock Clock { get; } = new();
+
+    /// <summary>
+    /// Lets <paramref name="duration"/> of a running replica's time pass, one default heartbeat interval at a time, each
+    /// followed by a tick; while it leads, each of <paramref name="live"/> answers each heartbeat of epoch 1 that it holds
+    /// up to <paramref name="durableOffset"/> durably (the others are silent).
+    /// </summary>
+    private protected void RunAnswering(Replica replica, TimeSpan duration, long durableOffset, params ReplicaId[] live)
+    {
+        for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += ReplicaOptions.DefaultHeartbeatInterval)
+        {
+            Clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
+            replica.Tick();
+            foreach (var follower in live.Where(f => replica.Role == ReplicaRole.Leader && f != replica.Id))
+            {
+                replica.OnMessage(new AppendAccepted(follower, 1, durableOffset, durableOffset));
+            }
+        }
+    }
 }

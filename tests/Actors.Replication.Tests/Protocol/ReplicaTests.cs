@@ -332,23 +332,6 @@ public sealed class ReplicaTests : ReplicaProtocolTests
     /// </summary>
     private void Run(Replica replica, TimeSpan duration) => RunAnswering(replica, duration, durableOffset: 1, R2);
 
-    /// <summary>
-    /// As <see cref="Run"/>, with each of <paramref name="live"/> answering each heartbeat of an epoch-1 leader that it holds
-    /// up to <paramref name="durableOffset"/> durably.
-    /// </summary>
-    private void RunAnswering(Replica replica, TimeSpan duration, long durableOffset, params ReplicaId[] live)
-    {
-        for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += ReplicaOptions.DefaultHeartbeatInterval)
-        {
-            Clock.Advance(ReplicaOptions.DefaultHeartbeatInterval);
-            replica.Tick();
-            foreach (var follower in live.Where(f => replica.Role == ReplicaRole.Leader && f != replica.Id))
-            {
-                replica.OnMessage(new AppendAccepted(follower, 1, durableOffset, durableOffset));
-            }
-        }
-    }
-
     /// <summary>A leader of epoch 1 whose entry 1 (request 7) is durable on itself and R2, not on R3.</summary>
     private Replica LeaderWithEntryDurableExceptOnR3()
     {
