@@ -148,10 +148,11 @@ class Cluster:
             "WRITEAHEADLOG__SYNCPOLICY": "Always",
             "ACTORS__CLUSTERINGCONNECTIONSTRING": pg, "ACTORS__REPLICATIONCONNECTIONSTRING": pg,
             "ACTORS__REPLICATIONFACTOR": str(self.args.rf),
-            "WRITEAHEADLOG__REPLICATION__REPLACEMENT__ABSENTFOR": f"00:00:{self.args.absent_for:02d}",
             "DOTNET_gcServer": "0", "ASPNETCORE_HTTP_PORTS": "",
             # Orleans's membership decisions (probes, votes, evictions) in silo.log: what a liveness failure is read from
             "Logging__LogLevel__Orleans.Runtime.MembershipService": "Information",
+            # --disk-loss: the lost replica is replaced soon after its silo went (the default waits 5 minutes)
+            **({"WRITEAHEADLOG__REPLICATION__REPLACEMENT__ABSENTFOR": f"00:00:{self.args.absent_for:02d}"} if getattr(self.args, "disk_loss", False) else {}),
         }
 
     def gateways(self):

@@ -40,6 +40,7 @@ internal sealed partial class AbsentReplicaReplacer(
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Dictionary<int, DateTimeOffset> _absentSince = [];
+    private readonly HashSet<(int Partition, int Leaving)> _noCandidateReported = [];
 
     /// <summary>Runs passes every <see cref="ReplicaReplacementOptions.Interval"/> until <paramref name="stopping"/>; a pass runs to its end.</summary>
     public async Task RunAsync(CancellationToken stopping)
@@ -107,7 +108,11 @@ internal sealed partial class AbsentReplicaReplacer(
 
             if (held.Keys.Where(r => !row.Replicas.Contains(new ReplicaId(r))).OrderBy(r => held[r]).ThenBy(r => r).Select(r => (int?)r).FirstOrDefault() is not { } joining)
             {
-                LogNoCandidate(partition, leaving.Value);
+                if (_noCandidateReported.Add((partition, leaving.Value)))
+                {
+                    LogNoCandidate(partition, leaving.Value);
+                }
+
                 continue;
             }
 
@@ -120,6 +125,7 @@ internal sealed partial class AbsentReplicaReplacer(
             {
                 held[joining]++;
                 changed++;
+                _noCandidateReported.Remove((partition, leaving.Value));
                 ClusteringInstruments.ReplicaReplaced();
                 joined?.Invoke(joining);
                 LogReplaced(partition, leaving.Value, joining, active[joining]);
@@ -132,7 +138,7 @@ internal sealed partial class AbsentReplicaReplacer(
     [LoggerMessage(EventId = 111, Level = LogLevel.Information, Message = "Partition {Partition}: replica {Leaving} (its silo absent) replaced by replica {Joining} on silo {Address}; it catches up before it joins the in-sync set")]
     private partial void LogReplaced(int partition, int leaving, int joining, string address);
 
-    [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Partition {Partition}: replica {Leaving} is absent, but no active silo without a replica of the partition can replace it; the partition runs with fewer replicas until a silo joins or returns")]
+    [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Partition {Partition}: replica {Leaving} is absent, but no active silo without a replica of the partition can replace it; the partition runs with fewer replicas until a silo joins or returns (said once per partition and replica)")]
     private partial void LogNoCandidate(int partition, int leaving);
 
     [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "A replica-replacement pass failed; tried again at the next one")]
