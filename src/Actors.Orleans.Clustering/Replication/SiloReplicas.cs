@@ -263,7 +263,7 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
         options.RetainCheckpointedEvents = true;
         options.StreamRetention = _retention.Resolve;
 
-        // Written by one applier per replica (192 logs in three silos at 64 partitions): each applied write is committed
+        // Written by one applier per replica (48 logs in three silos at 16 partitions): each applied write is committed
         // on the applier's own thread, rather than by a committer thread per log, woken per burst, and a hop back.
         options.CommitOnCallingThread = true;
         return options;
