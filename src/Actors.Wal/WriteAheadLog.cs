@@ -349,6 +349,7 @@ public sealed partial class WriteAheadLog : IEventLog
         MaxRecordSizeBytes = o.MaxRecordSizeBytes,
         MaxBatchBytes = o.MaxBatchBytes,
         MaxBatchDelay = o.MaxBatchDelay,
+        CommitOnCallingThread = o.CommitOnCallingThread,
         RecoveryMode = o.RecoveryMode,
         CompactionLiveRatio = o.CompactionLiveRatio,
         MaxSparseCopySegments = o.MaxSparseCopySegments,

@@ -17,6 +17,7 @@ public abstract partial class EventLogConformanceTests
         var second = await log.AppendAsync("b", 0, Batch("b1"));
         var checkpoint = await log.WriteCheckpointAsync("a", 2, Bytes("state@2"));
         var deletion = await log.DeleteStreamAsync("b", 1);
+        await SettleChangesAsync(log);
 
         var changes = await ReadAllAsync(log, ChangeFeedPosition.Beginning);
 
@@ -42,6 +43,7 @@ public abstract partial class EventLogConformanceTests
         }
 
         await AppendNumberedAsync(log, "s", 4);
+        await SettleChangesAsync(log);
         var all = await ReadAllAsync(log, ChangeFeedPosition.Beginning);
 
         var resumed = await ReadAllAsync(log, all[1].Position);
@@ -64,6 +66,7 @@ public abstract partial class EventLogConformanceTests
         }
 
         await AppendNumberedAsync(log, "s", 1);
+        await SettleChangesAsync(log);
         using var timeout = new CancellationTokenSource(WaitTimeout);
         await using var feed = log.ReadChangesAsync(ChangeFeedPosition.Beginning, follow: true, timeout.Token).GetAsyncEnumerator(timeout.Token);
         Assert.True(await feed.MoveNextAsync());
@@ -71,6 +74,7 @@ public abstract partial class EventLogConformanceTests
 
         ValueTask<bool> next = feed.MoveNextAsync();
         await log.AppendAsync("t", 0, Batch("later"));
+        await SettleChangesAsync(log);
 
         Assert.True(await next);
         Assert.Equal(("t", "later"), (feed.Current.StreamId, Text(feed.Current.Payload)));

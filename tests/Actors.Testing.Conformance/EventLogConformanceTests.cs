@@ -53,6 +53,12 @@ public abstract partial class EventLogConformanceTests : IAsyncLifetime
     protected virtual bool HasChangeFeed => true;
 
     /// <summary>
+    /// Makes what was written so far visible to the change feed, which hands out durable changes only: nothing by default
+    /// (a log whose acknowledged writes are durable); a flush for a log that never syncs by itself (<see cref="SyncPolicy.None"/>).
+    /// </summary>
+    protected virtual ValueTask SettleChangesAsync(IEventLog log) => ValueTask.CompletedTask;
+
+    /// <summary>
     /// False for a log that refuses reads as of a write time (<see cref="ReadBound.AtTime"/>) with
     /// <see cref="NotSupportedException"/>: the replicated log, whose replicas each stamp records with their own clock.
     /// </summary>

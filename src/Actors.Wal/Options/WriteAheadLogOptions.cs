@@ -116,6 +116,24 @@ public sealed class WriteAheadLogOptions
     /// </remarks>
     public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// Under <see cref="SyncPolicy.None"/> only: an append, checkpoint or delete is framed, written into its segment file
+    /// and published by the thread that calls (unless another thread holds the writer at that moment: that thread takes
+    /// it along), so its task is complete when the call returns and no committer thread runs. Default false: a committer
+    /// thread of its own writes and publishes what the callers framed.
+    /// </summary>
+    /// <remarks>
+    /// <para>For logs that are never synced and written by few threads, many to a process (replication's materialized
+    /// logs, one per partition replica): each append then costs a write system call on the caller's thread instead of a
+    /// wake-up of the committer thread, a write there and a hop back to the caller through the thread pool.</para>
+    /// <para>Every contract stays: writes are applied in call order, version checks and refusals are the same, a reader
+    /// sees a record only once it is written and published, and a completed task means the record is in the segment file
+    /// (the operating system's cache), as under <see cref="SyncPolicy.None"/> with a committer. What still needs an fsync
+    /// (a segment's seal at rotation, <see cref="IEventLog.FlushAsync"/>, a history rewrite's copy) runs it on the calling
+    /// thread, which therefore may block on the disk; a caller must hold no lock that a completion's continuation needs.</para>
+    /// </remarks>
+    public bool CommitOnCallingThread { get; set; }
+
     /// <summary>How damaged records are treated at open. Default <see cref="RecoveryMode.TolerateTornTail"/>.</summary>
     public RecoveryMode RecoveryMode { get; set; } = RecoveryMode.TolerateTornTail;
 

@@ -34,6 +34,11 @@ public sealed class WriteAheadLogOptionsValidator : IValidateOptions<WriteAheadL
             failures.Add($"{prefix}{nameof(options.SyncPolicy)} '{options.SyncPolicy}' is not one of Always, Interval, None.");
         }
 
+        if (options.CommitOnCallingThread && options.SyncPolicy != SyncPolicy.None)
+        {
+            failures.Add($"{prefix}{nameof(options.CommitOnCallingThread)} needs {nameof(options.SyncPolicy)} None (a log whose appends wait for an fsync commits on its committer thread); it is {options.SyncPolicy}.");
+        }
+
         if (options.SyncInterval <= TimeSpan.Zero || options.SyncInterval > TimeSpan.FromMinutes(10))
         {
             failures.Add($"{prefix}{nameof(options.SyncInterval)} must be greater than zero and at most 10 minutes; it is {options.SyncInterval}.");

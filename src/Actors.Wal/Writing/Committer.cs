@@ -18,6 +18,9 @@ namespace Actors.Wal.Writing;
 /// live bytes, and the written, durable and applied positions.</para>
 /// <para>Order: groups are synced, applied and completed in the order the writer wrote them; a segment is synced before
 /// any later segment, so the seal of a segment is durable before anything written after it is acknowledged.</para>
+/// <para>Inline (<see cref="WriteAheadLogOptions.CommitOnCallingThread"/>): no thread is started; each group is committed
+/// by the thread that posts it, which holds the writer's drain while it does (<see cref="Post"/>), so commits are still
+/// one at a time and in write order, and "the committer thread" above is whichever thread holds the drain.</para>
 /// </remarks>
 internal sealed partial class Committer
 {
@@ -37,6 +40,7 @@ internal sealed partial class Committer
     private readonly Action<CommitGroup> _returnGroup;
     private readonly Thread _thread;
     private readonly int _consolidateAfter;
+    private readonly bool _inline;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _writtenLsn;
     private long _durableLsn;
@@ -75,7 +79,14 @@ internal sealed partial class Committer
         _appliedPosition = appliedPosition;
         _thread = new Thread(Run) { IsBackground = true, Name = "Actors.Wal committer" };
         _consolidateAfter = options.RetainCheckpointedEvents ? 0 : options.ConsolidateAfterRecords;
+        _inline = options.CommitOnCallingThread;
     }
+
+    /// <summary>
+    /// True when groups are committed by the thread that posts them (<see cref="WriteAheadLogOptions.CommitOnCallingThread"/>):
+    /// the writer posts its open group at the end of every drain instead of waiting for <see cref="IOpenGroupSource.RequestGroup"/>.
+    /// </summary>
+    public bool CommitsInline => _inline;
 
     /// <summary>The LSN of the last record handed to the operating system (written into its segment file).</summary>
     public long WrittenLsn => Volatile.Read(ref _writtenLsn);
@@ -137,12 +148,31 @@ internal sealed partial class Committer
     /// <summary>Completes when the committer thread has stopped (after the group queue closed and drained).</summary>
     public Task Stopped => _stopped.Task;
 
-    /// <summary>Starts the committer thread.</summary>
-    public void Start() => _thread.Start();
+    /// <summary>Starts the committer thread (none when <see cref="CommitsInline"/>).</summary>
+    public void Start()
+    {
+        if (!_inline)
+        {
+            _thread.Start();
+        }
+    }
 
-    /// <summary>Hands a framed group over (the writer, or the committer itself when it takes the open group).</summary>
+    /// <summary>
+    /// Hands a framed group over (the writer, or the committer itself when it takes the open group). When
+    /// <see cref="CommitsInline"/>, commits it on the calling thread, which holds the writer's drain: written, synced if it
+    /// must be, published and its requests completed when this returns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Post(CommitGroup group)
     {
+        if (_inline)
+        {
+            _pending.Add(group);
+            long now = Stopwatch.GetTimestamp();
+            Commit(now, now);
+            return;
+        }
+
         if (!_groups.TryEnqueue(group))
         {
             throw new InvalidOperationException("The committer was closed while the writer still posts groups.");
@@ -150,7 +180,14 @@ internal sealed partial class Committer
     }
 
     /// <summary>No more groups will come: drain and stop (the writer, when its queue closed and drained).</summary>
-    public void Close() => _groups.Close();
+    public void Close()
+    {
+        _groups.Close();
+        if (_inline)
+        {
+            _stopped.TrySetResult(); // every group was committed by the thread that posted it
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Run()
@@ -236,7 +273,10 @@ internal sealed partial class Committer
 
             long synced = Stopwatch.GetTimestamp();
 
-            TakeArrivedDuringCommit();
+            if (!_inline)
+            {
+                TakeArrivedDuringCommit();
+            }
 
             // In write order. A group in a segment no manifest lists as live yet is acknowledged all the same; the
             // manifest write that lists it runs in the background (RequestListing).

@@ -69,9 +69,9 @@ internal sealed partial class LogWriter
                     Process(chain);
                 }
 
-                if (closed || Volatile.Read(ref _groupWanted) != 0)
+                if (closed || _committer.CommitsInline || Volatile.Read(ref _groupWanted) != 0)
                 {
-                    HandOnOpenGroup();
+                    HandOnOpenGroup(); // inline: committed here, so each caller's request is complete when the drain ends
                 }
 
                 if (closed && Interlocked.Exchange(ref _finished, 1) == 0)

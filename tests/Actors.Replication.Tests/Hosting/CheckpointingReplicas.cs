@@ -109,6 +109,7 @@ internal sealed class CheckpointingReplicas : IAsyncDisposable
             MaxRecordSizeBytes = 64 * 1024,
             PreallocateSegments = false,
             SyncPolicy = SyncPolicy.None,
+            CommitOnCallingThread = true,
         };
         var state = new WriteAheadLogDirectoryState(
             directory,

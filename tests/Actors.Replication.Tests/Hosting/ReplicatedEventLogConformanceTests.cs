@@ -10,7 +10,8 @@ namespace Actors.Replication.Tests.Hosting;
 /// Runs the event-log conformance suite (tests/Actors.Wal.Tests/Conformance, linked as source) against
 /// <see cref="ReplicatedEventLog"/>: three in-process replicas (<see cref="HostedReplicas"/>, stable leadership), each
 /// applying the committed entries to its own materialized <see cref="WriteAheadLog"/> (64 KiB segments, as the engine's
-/// own conformance run; <see cref="SyncPolicy.None"/>, as a silo runs it), the suite reading and writing through the
+/// own conformance run; <see cref="SyncPolicy.None"/> and <see cref="WriteAheadLogOptions.CommitOnCallingThread"/>, as a silo
+/// runs it), the suite reading and writing through the
 /// leader's replicated log.
 /// </summary>
 /// <remarks>
@@ -48,6 +49,7 @@ public sealed class ReplicatedEventLogConformanceTests : EventLogConformanceTest
                     SegmentSizeBytes = 64 * 1024,
                     MaxRecordSizeBytes = maxRecordSizeBytes,
                     SyncPolicy = SyncPolicy.None,
+                    CommitOnCallingThread = true,
                 },
                 loggerFactory: null,
                 timeProvider: timeProvider);

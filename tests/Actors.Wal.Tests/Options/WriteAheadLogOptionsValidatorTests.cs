@@ -54,6 +54,28 @@ public sealed class WriteAheadLogOptionsValidatorTests
         Assert.Contains(result.Failures!, f => f.StartsWith("SyncInterval", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(SyncPolicy.Always)]
+    [InlineData(SyncPolicy.Interval)]
+    public void Validate_CommitOnCallingThreadWithASyncingPolicy_FailsNamingBothSettings(SyncPolicy policy)
+    {
+        var options = Valid();
+        options.SyncPolicy = policy;
+        options.CommitOnCallingThread = true;
+        var result = new WriteAheadLogOptionsValidator().Validate(null, options);
+        Assert.Contains(result.Failures!, f => f.StartsWith("CommitOnCallingThread needs SyncPolicy None", StringComparison.Ordinal) && f.Contains(policy.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_CommitOnCallingThreadWithSyncPolicyNone_Succeeds()
+    {
+        var options = Valid();
+        options.SyncPolicy = SyncPolicy.None;
+        options.CommitOnCallingThread = true;
+        var result = new WriteAheadLogOptionsValidator().Validate(null, options);
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
     [Fact]
     public void ThrowIfInvalid_BadCompactionRatio_ThrowsOptionsValidationException()
     {
