@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using Actors.Orleans.Codecs;
 using Actors.Orleans.Diagnostics;
-using Actors.Orleans.Format;
 using Actors.Orleans.Log;
 using Actors.Orleans.Storage;
 using Actors.Wal;
-using Microsoft.Extensions.Logging;
 using Orleans.EventSourcing;
 using Orleans.EventSourcing.Common;
 using Orleans.Storage;
@@ -28,19 +26,31 @@ namespace Actors.Orleans.EventSourcing;
 /// log failure is recorded as Orleans's connection issue and retried as Orleans's own adaptors do, except a refusal that
 /// deactivated the activation (<see cref="WriteAheadLogUnavailableException.ActivationDeactivated"/>: this silo does not lead
 /// the grain's partition), which ends the call with that refusal and leaves this activation unable to read or store anything
-/// (WriteAheadLogViewAdaptor.Refusals.cs).</para>
+/// (<see cref="ActivationRefusal"/>).</para>
+/// <para>Its collaborators each own their state: <see cref="JournalEventCodec{TEntry}"/> (events encoded when raised,
+/// decoded when read, batches cut into appends), <see cref="JournalReader{TView, TEntry}"/> (loads and ranges of events
+/// read from the stream), <see cref="ActivationRefusal"/> (what ends the activation's storage),
+/// <see cref="InDoubtAppends"/> (appends of unknown outcome) and <see cref="JournalCheckpoints"/> (when and where
+/// checkpoints are written). The adaptor owns the confirmed view and where it stands in the stream.</para>
 /// </remarks>
-internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogViewAdaptor<TView, TEntry, EncodedSubmission<TEntry>>, ILogViewAdaptor<TView, TEntry>
+internal sealed class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryBasedLogViewAdaptor<TView, TEntry, EncodedSubmission<TEntry>>, ILogViewAdaptor<TView, TEntry>
     where TView : class, new()
     where TEntry : class
 {
-    /// <summary>
-    /// The events of a range encoded ahead (<see cref="EncodeAhead"/>) with their records, taken in order by
-    /// <see cref="MakeSubmissionEntry"/> only for the very event at the head (an event a grain raises from a callback while
-    /// the range is submitted is encoded on its own).
-    /// </summary>
-    private readonly Queue<(TEntry Entry, byte[] Record)> _encodedAhead = new();
     private readonly JournalSettings _settings;
+    private readonly JournalEventCodec<TEntry> _codec;
+    private readonly JournalReader<TView, TEntry> _reader;
+    private readonly ActivationRefusal _refusal;
+
+    /// <summary>The appends of the pending events whose outcome is unknown and not yet decided.</summary>
+    private readonly InDoubtAppends _inDoubt = new();
+    private readonly JournalCheckpoints _checkpoints;
+
+    private TView _confirmed = null!;
+    private int _version;
+
+    /// <summary>The stream version where the grain's version 0 begins (0 until the grain's log is first cleared).</summary>
+    private long _origin;
 
     /// <summary>
     /// True while the confirmed view misses an event the grain's <c>TransitionState</c> threw on (Orleans logs and skips
@@ -48,54 +58,15 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
     /// (a checkpoint would make the skipped event's effect lost for good). Cleared by a load or a clear.
     /// </summary>
     private bool _viewMissesAnEvent;
-    private readonly ulong _streamHash;
-
-    /// <summary>The engine's framing of one append: its 48-byte record header and the stream id (Format/RecordHeader.cs).</summary>
-    private readonly int _batchOverhead;
-    /// <summary>Each event's length prefix in the record, plus the largest per-payload overhead encryption adds.</summary>
-    private const int PerEventOverhead = 4 + 32;
-
-    private TView _confirmed = null!;
-    private int _version;
-
-    /// <summary>
-    /// The refusal that deactivated this activation (<see cref="WriteAheadLogUnavailableException.ActivationDeactivated"/>),
-    /// once one came: from then on every read and write of this adaptor throws it without touching the log, so a batch the
-    /// caller was told is refused is never stored later by this activation.
-    /// </summary>
-    private WriteAheadLogUnavailableException? _refused;
-
-    /// <summary>The error the last work cycle ended with once the activation was refused: what its waiters get (<see cref="ThrowingRefusal"/>).</summary>
-    private Exception? _abandonedWith;
-
-    /// <summary>
-    /// True once an append of the pending events failed in a way that may have stored it (not a refusal), until a write
-    /// cycle stores them: a refusal that ends the activation then reports the outcome as unknown, never "nothing stored".
-    /// </summary>
-    private bool _pendingMayBeStored;
-
-    /// <summary>The appends of the pending events whose outcome is unknown and not yet decided (WriteAheadLogViewAdaptor.InDoubt.cs).</summary>
-    private readonly InDoubtAppends _inDoubt = new();
-
-    /// <summary>
-    /// The outcome-unknown error an append ended with when the stream could not tell whether it was stored, once one did:
-    /// from then on every write of this adaptor throws it without touching the log (WriteAheadLogViewAdaptor.InDoubt.cs).
-    /// </summary>
-    private WriteAheadLogOperationException? _undecided;
-
-    /// <summary>The stream version where the grain's version 0 begins (0 until the grain's log is first cleared).</summary>
-    private long _origin;
-
-    /// <summary>The stream version of the newest checkpoint (stream terms, like the engine's).</summary>
-    private long _checkpointVersion;
-    private long _bytesSinceCheckpoint;
 
     public WriteAheadLogViewAdaptor(ILogViewAdaptorHost<TView, TEntry> host, TView initialState, ILogConsistencyProtocolServices services, JournalSettings settings)
         : base(host, initialState, services)
     {
         _settings = settings;
-        _streamHash = CheckpointSchedule.StableHash(settings.StreamId);
-        _batchOverhead = 48 + System.Text.Encoding.UTF8.GetByteCount(settings.StreamId);
+        _codec = new JournalEventCodec<TEntry>(settings);
+        _reader = new JournalReader<TView, TEntry>(settings, _codec);
+        _refusal = new ActivationRefusal(settings);
+        _checkpoints = new JournalCheckpoints(settings, services);
     }
 
     /// <inheritdoc />
@@ -111,6 +82,25 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
         _version = 0;
     }
 
+    /// <inheritdoc />
+    protected override EncodedSubmission<TEntry> MakeSubmissionEntry(TEntry entry)
+        => new() { Entry = entry, Record = _codec.RecordOf(entry) };
+
+    /// <summary>
+    /// <c>RaiseEvents</c>: every event is encoded before any is submitted, so a range holding one that cannot be serialized
+    /// is refused whole (Orleans submits a range one event at a time: the events before the bad one would stay raised).
+    /// </summary>
+    void ILogViewUpdate<TEntry>.SubmitRange(IEnumerable<TEntry> logEntries) => _codec.SubmitEncodedAhead(logEntries, SubmitRange);
+
+    /// <summary><c>RaiseConditionalEvents</c>: refused whole, as <c>RaiseEvents</c>, when one event cannot be serialized.</summary>
+    Task<bool> ILogViewUpdate<TEntry>.TryAppendRange(IEnumerable<TEntry> logEntries) => _codec.SubmitEncodedAhead(logEntries, TryAppendRange);
+
+    /// <summary><c>ConfirmEvents</c>: Orleans's, with the refusal that ended the activation thrown as itself.</summary>
+    Task ILogViewUpdate<TEntry>.ConfirmSubmittedEntries() => _refusal.ThrowingRefusal(ConfirmSubmittedEntries());
+
+    /// <summary><c>RefreshNow</c>: Orleans's, with the refusal that ended the activation thrown as itself.</summary>
+    Task ILogViewUpdate<TEntry>.Synchronize() => _refusal.ThrowingRefusal(Synchronize());
+
     /// <summary>Loads the grain (checkpoint + later events) during activation; an unreadable value fails the activation.</summary>
     public override async Task PreOnActivate()
     {
@@ -122,44 +112,31 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
     /// <inheritdoc />
     /// <remarks>A refusal that deactivated the activation is not retried: it fails the work cycle, and <c>Synchronize</c>
     /// (<c>RefreshNow</c>) throws it.</remarks>
-    protected override async Task ReadAsync()
+    protected override Task ReadAsync() => RefreshRetryingAsync(resolveIssue: true);
+
+    /// <summary>
+    /// Refreshes from the log, retrying with Orleans's growing delay while the read fails; once it succeeds, resolves the
+    /// connection issue when <paramref name="resolveIssue"/> (a write cycle keeps it until an append succeeds). A refusal
+    /// that deactivated the activation is thrown, not retried.
+    /// </summary>
+    private async Task RefreshRetryingAsync(bool resolveIssue)
     {
         while (true)
         {
             try
             {
                 await RefreshAsync().ConfigureAwait(false);
-                LastPrimaryIssue.Resolve(Host, Services);
-                return;
-            }
-            catch (Exception ex)
-            {
-                LastPrimaryIssue.Record(new WriteAheadLogReadFailed { Exception = ex }, Host, Services);
-                if (EndsActivation(ex))
+                if (resolveIssue)
                 {
-                    throw;
+                    LastPrimaryIssue.Resolve(Host, Services);
                 }
-            }
 
-            await LastPrimaryIssue.DelayBeforeRetry().ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Refreshes from the log, retrying with Orleans's growing delay while the read fails; never resolves the issue.
-    /// A refusal that deactivated the activation is thrown, not retried.</summary>
-    private async Task RefreshKeepingIssueAsync()
-    {
-        while (true)
-        {
-            try
-            {
-                await RefreshAsync().ConfigureAwait(false);
                 return;
             }
             catch (Exception ex)
             {
                 LastPrimaryIssue.Record(new WriteAheadLogReadFailed { Exception = ex }, Host, Services);
-                if (EndsActivation(ex))
+                if (_refusal.EndsActivation(ex))
                 {
                     throw;
                 }
@@ -177,25 +154,25 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
     /// stored, a later part that fails is retried here (after a refresh and Orleans's retry delay) until it is stored,
     /// unless the refresh shows another writer moved the stream on (then the rest goes back to Orleans, as a conflict).
     /// A refused or failed append keeps its connection issue recorded until an append succeeds, so the retry delay grows.
-    /// A refusal that deactivated the activation ends the write cycle instead (<see cref="Abandon"/>): <c>ConfirmEvents</c>
-    /// throws it, or an outcome-unknown error when part of the batch may be stored.
+    /// A refusal that deactivated the activation ends the write cycle instead (<see cref="ActivationRefusal.Abandon"/>):
+    /// <c>ConfirmEvents</c> throws it, or an outcome-unknown error when part of the batch may be stored.
     /// An append of unknown outcome (it may be stored) is appended again only once the refresh after it shows it was not
     /// stored; when the stream cannot tell, the write cycle ends with an outcome-unknown error and the activation stores
-    /// nothing more (WriteAheadLogViewAdaptor.InDoubt.cs): never the same events twice.
+    /// nothing more (<see cref="InDoubtAppends"/>): never the same events twice.
     /// </remarks>
     protected override async Task<int> WriteAsync()
     {
         EncodedSubmission<TEntry>[] batch = GetCurrentBatchOfUpdates();
-        if (_refused is not null)
+        if (_refusal.IsRefused)
         {
-            throw Abandon(0, batch.Length);
+            throw _refusal.Abandon(0, batch.Length);
         }
 
-        ThrowIfUndecided();
+        _refusal.ThrowIfUndecided();
         int written = 0;
         while (written < batch.Length)
         {
-            int count = FittingPrefix(batch, written, _settings.MaxRecordSizeBytes - _batchOverhead);
+            int count = _codec.FittingPrefix(batch, written);
             var records = new ReadOnlyMemory<byte>[count];
             long bytes = 0;
             for (int i = 0; i < count; i++)
@@ -216,36 +193,36 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
                 // disk). A version conflict is retried at once, after the refresh, as Orleans does.
                 LastPrimaryIssue.Record(new WriteAheadLogWriteFailed { Exception = ex }, Host, Services);
                 long expected = _origin + _version;
-                if (!StoredNothing(ex))
+                if (!_refusal.StoredNothing(ex))
                 {
-                    _pendingMayBeStored = true;
+                    _refusal.PendingMayBeStored();
                     _inDoubt.Add(expected, records);
                 }
 
-                if (EndsActivation(ex))
+                if (_refusal.EndsActivation(ex))
                 {
-                    throw Abandon(written, batch.Length);
+                    throw _refusal.Abandon(written, batch.Length);
                 }
 
                 if (ex is not StreamVersionConflictException)
                 {
-                    await DelayBeforeRetryAsync(ex, written, batch.Length).ConfigureAwait(false);
+                    await AppendRetryDelay.WaitAsync(_settings, LastPrimaryIssue.Issue?.RetryDelay ?? TimeSpan.Zero, ex, written, batch.Length).ConfigureAwait(false);
                 }
 
                 try
                 {
-                    await RefreshKeepingIssueAsync().ConfigureAwait(false);
+                    await RefreshRetryingAsync(resolveIssue: false).ConfigureAwait(false);
                 }
-                catch (WriteAheadLogUnavailableException refused) when (ReferenceEquals(refused, _refused))
+                catch (WriteAheadLogUnavailableException refused) when (_refusal.IsTheRefusal(refused))
                 {
-                    throw Abandon(written, batch.Length);
+                    throw _refusal.Abandon(written, batch.Length);
                 }
 
                 // An append of unknown outcome may be in the view now (the refresh applied what the stream holds): the
                 // batch goes back to Orleans, or on to its next part, only once the stream shows it was not stored.
-                if (_inDoubt.Any && !await InDoubtNotStoredAsync().ConfigureAwait(false))
+                if (_inDoubt.Any && !await _inDoubt.NoneStoredAsync(_settings, _origin + _version).ConfigureAwait(false))
                 {
-                    throw Undecided(written, batch.Length, ex);
+                    throw _refusal.Undecided(written, batch.Length, _inDoubt.ExpectedVersion, ex, (Host as IGrainBase)?.GrainContext);
                 }
 
                 if (written == 0)
@@ -258,7 +235,7 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
                 // After another writer moved the stream on, unconditional events go after its events, as Orleans would
                 // retry them; a conditional event left in the batch is given back to Orleans with the part written, and
                 // checked at the grain's next write or confirmation (docs/orleans.md, "Limits today").
-                if (_origin + _version != expected && HasConditional(batch, written))
+                if (_origin + _version != expected && JournalEventCodec<TEntry>.HasConditional(batch, written))
                 {
                     return written;
                 }
@@ -275,76 +252,23 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
             }
 
             _version = checked((int)(appended.LastVersion - _origin));
-            _bytesSinceCheckpoint += bytes;
+            _checkpoints.Added(bytes);
             written += count;
         }
 
-        _pendingMayBeStored = false;
-        if (_settings.Checkpoints.IsDue(_streamHash, _origin + _version, _checkpointVersion, _bytesSinceCheckpoint))
+        _refusal.PendingStored();
+        if (_checkpoints.IsDue(_origin + _version))
         {
-            await CheckpointAsync().ConfigureAwait(false);
+            await _checkpoints.WriteAsync(_confirmed, _origin, _version, _viewMissesAnEvent).ConfigureAwait(false);
         }
 
         return written;
     }
 
-    /// <summary>
-    /// Orleans's growing retry delay before an append the log refused or failed is tried again. When the silo's log itself
-    /// refused or failed it (a <see cref="WalException"/>: a full device, a failed log, which only space or a restart
-    /// mends), the delay is cut short once the silo is about to deactivate its grains to stop
-    /// (<see cref="SiloLog.GrainsStopping"/>): then the append is not retried, and the provider's error (naming the cause,
-    /// and how much of the batch was stored) fails the write cycle, so <c>ConfirmEvents</c> throws (Orleans wraps it in its
-    /// protocol error) and the grain can deactivate. Retrying would hold the grain's deactivation, and the silo's graceful
-    /// stop, until Orleans's 30 s deactivation timeout. Other errors (a cluster's retryable ones) keep Orleans's retries.
-    /// </summary>
-    private async Task DelayBeforeRetryAsync(Exception failure, int written, int total)
-    {
-        CancellationToken stopping = failure is WalException ? _settings.Log.GrainsStopping : CancellationToken.None;
-        if (!stopping.IsCancellationRequested)
-        {
-            await Task.Delay(LastPrimaryIssue.Issue?.RetryDelay ?? TimeSpan.Zero, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
-        if (stopping.IsCancellationRequested)
-        {
-            string operation = written == 0
-                ? $"Appending {_settings.What} (not retried: the silo is stopping)"
-                : $"Appending {_settings.What} (not retried: the silo is stopping; {written} of the batch's {total} events were stored before)";
-            throw LogErrors.Translate(failure, operation, _settings.StreamId) is WriteAheadLogOperationException { OutcomeUnknown: false } refused && written == 0
-                ? refused
-                : new WriteAheadLogOperationException(operation, _settings.StreamId, outcomeUnknown: true, failure);
-        }
-    }
-
     /// <inheritdoc />
     public override async Task<IReadOnlyList<TEntry>> RetrieveLogSegment(int fromVersion, int toVersion)
     {
-        if (toVersion <= fromVersion)
-        {
-            return [];
-        }
-
-        IReadOnlyList<StoredEvent> stored;
-        try
-        {
-            stored = await (await _settings.GetLogAsync().ConfigureAwait(false)).ReadEventsAsync(_settings.StreamId, _origin + fromVersion + 1, _origin + toVersion).ConfigureAwait(false);
-        }
-        catch (EventsReclaimedException reclaimed)
-        {
-            throw new EventHistoryReclaimedException($"grain {Services.GrainId}", _settings.StreamId, fromVersion, reclaimed.OldestAvailableVersion - _origin, _settings.History, reclaimed);
-        }
-        catch (Exception ex) when (LogErrors.Translate(ex, $"Reading {_settings.What}", _settings.StreamId, reading: true) is { } translated)
-        {
-            throw translated;
-        }
-
-        var entries = new TEntry[stored.Count];
-        for (int i = 0; i < stored.Count; i++)
-        {
-            entries[i] = DecodeEvent(stored[i]);
-        }
-
-        return entries;
+        return toVersion <= fromVersion ? [] : await _reader.ReadEventsAsync(_origin, fromVersion, toVersion).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -355,7 +279,7 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
     protected override async Task ClearPrimaryLogAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        ThrowIfRefused();
+        _refusal.ThrowIfRefused();
         long streamVersion = _origin + _version;
         IEventLog log = await _settings.GetLogAsync().ConfigureAwait(false);
         try
@@ -381,15 +305,14 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
         }
 
         _origin = streamVersion;
-        _checkpointVersion = streamVersion;
-        _bytesSinceCheckpoint = 0;
+        _checkpoints.At(streamVersion);
         _viewMissesAnEvent = false;
     }
 
     /// <summary>Brings the confirmed view up to the stream: the events after the confirmed version, or a full load.</summary>
     private async Task RefreshAsync()
     {
-        ThrowIfRefused();
+        _refusal.ThrowIfRefused();
         IEventLog log = await _settings.GetLogAsync().ConfigureAwait(false);
         StreamInfo info = log.GetStreamInfo(_settings.StreamId);
         long streamVersion = _origin + _version;
@@ -405,8 +328,8 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
                 IReadOnlyList<StoredEvent> newer = await log.ReadEventsAsync(_settings.StreamId, streamVersion + 1, info.Version).ConfigureAwait(false);
                 foreach (StoredEvent stored in newer)
                 {
-                    Apply(_confirmed, DecodeEvent(stored), nameof(RefreshAsync));
-                    _bytesSinceCheckpoint += stored.Payload.Length;
+                    Apply(_confirmed, _codec.Decode(stored), nameof(RefreshAsync));
+                    _checkpoints.Added(stored.Payload.Length);
                     _version = checked((int)(stored.Version - _origin));
                 }
 
@@ -421,40 +344,36 @@ internal sealed partial class WriteAheadLogViewAdaptor<TView, TEntry> : PrimaryB
         await LoadAsync().ConfigureAwait(false);
     }
 
-    private async Task CheckpointAsync()
+    /// <summary>Reads the newest checkpoint and the events after it into the confirmed view; returns the events replayed.</summary>
+    private async Task<int> LoadAsync()
     {
-        if (_viewMissesAnEvent)
+        StreamReadResult stream = await _reader.ReadForLoadAsync().ConfigureAwait(false);
+        TView view;
+        long origin = 0;
+        _viewMissesAnEvent = false;
+        if (stream.Checkpoint is { } checkpoint)
         {
-            Services.Log(LogLevel.Warning, "checkpoint of {0} at version {1} skipped: the grain's state transition threw on an event, so the confirmed state is incomplete; the events stay the record and are replayed at the next activation", _settings.What, _version);
-            return;
+            (view, origin) = _reader.DecodeCheckpoint(checkpoint, () => InitialState);
+            _checkpoints.Found(checkpoint.Version);
+        }
+        else
+        {
+            view = InitialState;
+            _checkpoints.Found(0);
         }
 
-        try
+        long bytes = 0;
+        foreach (StoredEvent stored in stream.Events)
         {
-            long streamVersion = _origin + _version;
-            byte[] snapshot = _settings.Codecs.Encode(LogValueKind.Snapshot, _confirmed, $"the confirmed state of {_settings.What}", _settings.StreamId, _origin == 0 ? null : _origin);
-            await (await _settings.GetLogAsync().ConfigureAwait(false)).WriteCheckpointAsync(_settings.StreamId, streamVersion, snapshot).ConfigureAwait(false);
-            _checkpointVersion = streamVersion;
-            _bytesSinceCheckpoint = 0;
-            WalProviderInstruments.CheckpointWritten(_settings.Provider);
-        }
-        catch (Exception ex) when (ex is WriteAheadLogProviderException or WalException)
-        {
-            // The events are durable: a missing checkpoint only makes the next activation replay more of them.
-            WalProviderInstruments.CheckpointFailed(_settings.Provider);
-            Services.Log(LogLevel.Warning, "checkpoint of {0} at version {1} failed; the events stay durable and are replayed at activation: {2}", _settings.What, _version, ex.Message);
-        }
-    }
-
-    private TEntry DecodeEvent(StoredEvent stored)
-    {
-        LogValueRecord record = ValueCodecs.Parse(stored.Payload, _settings.What, _settings.StreamId, stored.Version);
-        if (record.Kind != LogValueKind.Event)
-        {
-            throw new ValueDeserializationException(_settings.What, _settings.StreamId, stored.Version, typeof(TEntry).FullName ?? typeof(TEntry).Name, record.Codec, $"the journal holds a record of kind {record.Kind}, not an event", null);
+            Apply(view, _codec.Decode(stored), nameof(LoadAsync));
+            bytes += stored.Payload.Length;
         }
 
-        return _settings.Codecs.Decode<TEntry>(record, _settings.What, _settings.StreamId, stored.Version);
+        _confirmed = view;
+        _origin = origin;
+        _version = checked((int)((stream.Events.Count > 0 ? stream.Events[^1].Version : _checkpoints.Version) - origin));
+        _checkpoints.Replayed(bytes);
+        return stream.Events.Count;
     }
 
     private void Apply(TView view, TEntry entry, string where)

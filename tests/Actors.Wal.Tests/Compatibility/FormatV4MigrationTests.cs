@@ -1,5 +1,4 @@
 using Actors.Wal.Format;
-using Actors.Wal.Tests.Support;
 
 namespace Actors.Wal.Tests.Compatibility;
 
@@ -13,7 +12,7 @@ namespace Actors.Wal.Tests.Compatibility;
 /// stream, each ending a walk), its header is then rewritten as version 4, and every record this build adds to it is
 /// checked to carry no anchor flag, so the file is what a version 4 build writes (salted CRCs, no flag bit 1).
 /// </remarks>
-public sealed class FormatV4MigrationTests : LogTestBase
+public sealed class FormatV4MigrationTests : SegmentMigrationTestBase
 {
     [Fact]
     public async Task OpenAsync_Version4SegmentContinuedThenRotatedIntoVersion5_ReadsWholeAndAnchorsOnlyNewSegments()
@@ -24,23 +23,12 @@ public sealed class FormatV4MigrationTests : LogTestBase
         }
 
         string first = Dir.File(SegmentHeader.FileName(1));
-        RewriteAsVersion4(first);
+        RewriteHeaderAsVersion(first, version: 4, absentFlag: RecordHeader.AnchorFlag);
 
-        var appended = new List<string>();
+        List<string> appended;
         await using (var log = await OpenAsync())
         {
-            for (int v = 1; v < 40; v++)
-            {
-                await log.AppendAsync("old", v, Events($"old-{v + 1}"));
-            }
-
-            while (Dir.Segments().Length < 3)
-            {
-                string payload = $"new-{appended.Count}-" + new string('n', 500);
-                await log.AppendAsync("new", appended.Count, Events(payload));
-                await log.AppendAsync("old", ExpectedVersion.Any, Events($"old-{41 + appended.Count}"));
-                appended.Add(payload);
-            }
+            appended = await ContinueThenRotateAsync(log, oldVersion: 1);
         }
 
         Assert.Equal(4, VersionOf(first));
@@ -50,42 +38,6 @@ public sealed class FormatV4MigrationTests : LogTestBase
         Assert.Contains(RecordFlags(third), flags => (flags & RecordHeader.AnchorFlag) != 0);
 
         await using var reopened = await OpenAsync();
-        int oldEvents = 40 + appended.Count;
-        Assert.Equal(Enumerable.Range(1, oldEvents).Select(v => $"old-{v}"), (await reopened.ReadStreamAsync("old")).Events.Select(e => Text(e.Payload)));
-        Assert.Equal(appended, (await reopened.ReadStreamAsync("new")).Events.Select(e => Text(e.Payload)).ToList());
-        Assert.Equal(0, reopened.GetStatistics().Recovery.CorruptedRecords);
-    }
-
-    /// <summary>What a version 4 build wrote: the header's version fields (records already carry no anchor).</summary>
-    private static void RewriteAsVersion4(string path)
-    {
-        byte[] bytes = File.ReadAllBytes(path);
-        Assert.Equal(SegmentHeaderStatus.Ok, SegmentHeader.TryRead(bytes, out var header, out _, out _));
-        Assert.DoesNotContain(RecordFlags(path), flags => (flags & RecordHeader.AnchorFlag) != 0);
-        header.Write(bytes, version: 4, minCompatibleVersion: 4);
-        File.WriteAllBytes(path, bytes);
-    }
-
-    private static int VersionOf(string path)
-    {
-        Assert.Equal(SegmentHeaderStatus.Ok, SegmentHeader.TryRead(File.ReadAllBytes(path).AsSpan(0, SegmentHeader.Size), out _, out ushort version, out _));
-        return version;
-    }
-
-    private static List<byte> RecordFlags(string path)
-    {
-        byte[] bytes = File.ReadAllBytes(path);
-        uint salt = SegmentHeader.ReadRecordSalt(bytes);
-        var flags = new List<byte>();
-        int offset = SegmentHeader.Size;
-        while (offset + RecordHeader.Size <= bytes.Length && RecordHeader.TryRead(bytes.AsSpan(offset), bytes.Length - offset, out var header, out _)
-            && RecordCodec.CrcMatches(bytes.AsSpan(offset, header.Length), salt))
-        {
-            flags.Add(header.Flags);
-            offset += header.Length;
-        }
-
-        Assert.True(flags.Count > 0, $"no records in {path}");
-        return flags;
+        await AssertReadsWholeAsync(reopened, appended);
     }
 }

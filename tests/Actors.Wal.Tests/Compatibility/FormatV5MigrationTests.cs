@@ -1,5 +1,4 @@
 using Actors.Wal.Format;
-using Actors.Wal.Tests.Support;
 
 namespace Actors.Wal.Tests.Compatibility;
 
@@ -14,7 +13,7 @@ namespace Actors.Wal.Tests.Compatibility;
 /// first anchor to carry span positions would be the eleventh), its header is then rewritten as version 5, and every
 /// record this build adds to it is checked to carry no span flag, so the file is what a version 5 build writes.
 /// </remarks>
-public sealed class FormatV5MigrationTests : LogTestBase
+public sealed class FormatV5MigrationTests : SegmentMigrationTestBase
 {
     [Fact]
     public async Task OpenAsync_Version5SegmentContinuedThenRotatedIntoVersion6_ReadsWholeAndCarriesSpansOnlyInNewSegments()
@@ -28,23 +27,12 @@ public sealed class FormatV5MigrationTests : LogTestBase
         }
 
         string first = Dir.File(SegmentHeader.FileName(1));
-        RewriteAsVersion5(first);
+        RewriteHeaderAsVersion(first, version: 5, absentFlag: RecordHeader.SpanFlag);
 
-        var appended = new List<string>();
+        List<string> appended;
         await using (var log = await OpenAsync())
         {
-            for (int v = RecordHeader.AnchorInterval; v < 40; v++)
-            {
-                await log.AppendAsync("old", v, Events($"old-{v + 1}"));
-            }
-
-            while (Dir.Segments().Length < 3)
-            {
-                string payload = $"new-{appended.Count}-" + new string('n', 500);
-                await log.AppendAsync("new", appended.Count, Events(payload));
-                await log.AppendAsync("old", ExpectedVersion.Any, Events($"old-{41 + appended.Count}"));
-                appended.Add(payload);
-            }
+            appended = await ContinueThenRotateAsync(log, oldVersion: RecordHeader.AnchorInterval);
         }
 
         Assert.Equal(5, VersionOf(first));
@@ -55,47 +43,10 @@ public sealed class FormatV5MigrationTests : LogTestBase
         Assert.Contains(RecordFlags(second), flags => (flags & RecordHeader.SpanFlag) != 0);
 
         await using var reopened = await OpenAsync();
-        int oldEvents = 40 + appended.Count;
-        var expectedOld = Enumerable.Range(1, oldEvents).Select(v => $"old-{v}").ToList();
-        Assert.Equal(expectedOld, (await reopened.ReadStreamAsync("old")).Events.Select(e => Text(e.Payload)));
-        Assert.Equal(appended, (await reopened.ReadStreamAsync("new")).Events.Select(e => Text(e.Payload)).ToList());
+        await AssertReadsWholeAsync(reopened, appended);
         reopened.SpanPositionReads = false;
-        Assert.Equal(expectedOld, (await reopened.ReadStreamAsync("old")).Events.Select(e => Text(e.Payload)));
+        Assert.Equal(OldEvents(appended), await OldStreamAsync(reopened));
         reopened.AnchoredWalks = false;
-        Assert.Equal(expectedOld, (await reopened.ReadStreamAsync("old")).Events.Select(e => Text(e.Payload)));
-        Assert.Equal(0, reopened.GetStatistics().Recovery.CorruptedRecords);
-    }
-
-    /// <summary>What a version 5 build wrote: the header's version fields (records already carry no span positions).</summary>
-    private static void RewriteAsVersion5(string path)
-    {
-        byte[] bytes = File.ReadAllBytes(path);
-        Assert.Equal(SegmentHeaderStatus.Ok, SegmentHeader.TryRead(bytes, out var header, out _, out _));
-        Assert.DoesNotContain(RecordFlags(path), flags => (flags & RecordHeader.SpanFlag) != 0);
-        header.Write(bytes, version: 5, minCompatibleVersion: 5);
-        File.WriteAllBytes(path, bytes);
-    }
-
-    private static int VersionOf(string path)
-    {
-        Assert.Equal(SegmentHeaderStatus.Ok, SegmentHeader.TryRead(File.ReadAllBytes(path).AsSpan(0, SegmentHeader.Size), out _, out ushort version, out _));
-        return version;
-    }
-
-    private static List<byte> RecordFlags(string path)
-    {
-        byte[] bytes = File.ReadAllBytes(path);
-        uint salt = SegmentHeader.ReadRecordSalt(bytes);
-        var flags = new List<byte>();
-        int offset = SegmentHeader.Size;
-        while (offset + RecordHeader.Size <= bytes.Length && RecordHeader.TryRead(bytes.AsSpan(offset), bytes.Length - offset, out var header, out _)
-            && RecordCodec.CrcMatches(bytes.AsSpan(offset, header.Length), salt))
-        {
-            flags.Add(header.Flags);
-            offset += header.Length;
-        }
-
-        Assert.True(flags.Count > 0, $"no records in {path}");
-        return flags;
+        Assert.Equal(OldEvents(appended), await OldStreamAsync(reopened));
     }
 }
