@@ -43,28 +43,8 @@ internal sealed partial class AbsentReplicaReplacer(
     private readonly HashSet<(int Partition, int Leaving)> _noCandidateReported = [];
 
     /// <summary>Runs passes every <see cref="ReplicaReplacementOptions.Interval"/> until <paramref name="stopping"/>; a pass runs to its end.</summary>
-    public async Task RunAsync(CancellationToken stopping)
-    {
-        using var timer = new PeriodicTimer(options.Interval, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
-            {
-                try
-                {
-                    await PassAsync().ConfigureAwait(false);
-                }
-                catch (Exception ex) when (!stopping.IsCancellationRequested)
-                {
-                    // A failed pass (a timed-out read included) must not end the loop: the replicas would never be replaced.
-                    LogPassFailed(ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-        }
-    }
+    public Task RunAsync(CancellationToken stopping) =>
+        PeriodicPasses.RunAsync(options.Interval, _time, PassAsync, LogPassFailed, stopping);
 
     /// <summary>One pass: notes which replicas are absent, then replaces those absent long enough in the partitions this silo leads; returns how many it replaced.</summary>
     public async Task<int> PassAsync()

@@ -64,29 +64,8 @@ internal sealed partial class LeadershipRebalancer(
     public bool Due => _returned.Count > 0;
 
     /// <summary>Runs passes every <see cref="LeadershipRebalanceOptions.Interval"/> until <paramref name="stopping"/>; a pass runs to its end.</summary>
-    public async Task RunAsync(CancellationToken stopping)
-    {
-        using var timer = new PeriodicTimer(options.Interval, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
-            {
-                try
-                {
-                    await PassAsync().ConfigureAwait(false);
-                }
-                catch (Exception ex) when (!stopping.IsCancellationRequested)
-                {
-                    // Any failure of a pass, a cancellation from below included (a timed-out read): the loop goes on, or a
-                    // returned silo would silently never get its leaderships back.
-                    LogPassFailed(ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-        }
-    }
+    public Task RunAsync(CancellationToken stopping) =>
+        PeriodicPasses.RunAsync(options.Interval, _time, PassAsync, LogPassFailed, stopping);
 
     /// <summary>
     /// One pass: notes the replicas that returned; while a rebalance is due, plans and carries out this silo's moves (at

@@ -132,23 +132,7 @@ public sealed class CommitOnCallingThreadTests : LogTestBase
             Inline(o);
             o.CompactionLiveRatio = 0.5;
         });
-        await log.AppendAsync("idle", 0, Events("i1", "i2"));
-        await log.WriteCheckpointAsync("idle", 1, Bytes("idle-cp1"));
-        for (int i = 0; i < 60; i++)
-        {
-            await log.AppendAsync("busy", i, [new byte[3000]]);
-        }
-
-        await log.WriteCheckpointAsync("busy", 60, Bytes("busy-cp"));
-        string firstSegment = Dir.Segments()[0];
-
-        var result = await log.CompactAsync();
-
-        Assert.True(result.StreamsRelocated >= 1, "the idle stream was not copied forward");
-        Assert.False(File.Exists(firstSegment), "the idle stream still pins the first segment");
-        var idle = await log.ReadStreamAsync("idle");
-        Assert.Equal("idle-cp1", Text(idle.Checkpoint!.State));
-        Assert.Equal(["i2"], idle.Events.Select(e => Text(e.Payload)));
+        await CompactIdleStreamOutOfFirstSegmentAsync(log);
         var next = log.AppendAsync("idle", 2, Events("i3"));
         Assert.True(next.IsCompletedSuccessfully, "the append after the copy was not complete when AppendAsync returned");
         Assert.Equal(3, (await next).FirstVersion);

@@ -42,6 +42,33 @@ public abstract class LogTestBase : IDisposable
     /// <summary>Opens the log in <see cref="Dir"/> on <see cref="Files"/>.</summary>
     internal ValueTask<WriteAheadLog> OpenOnFilesAsync(Action<WriteAheadLogOptions>? configure = null) => OpenAsync(configure, Files);
 
+    /// <summary>
+    /// The idle-stream compaction scenario: stream "idle" (events i1, i2, a checkpoint at version 1) in the first segment,
+    /// then 60 events of 3,000 B and a checkpoint of stream "busy" that leave that segment mostly dead; compacts and
+    /// checks that "idle" was copied forward (the first segment deleted, its checkpoint and later event intact).
+    /// </summary>
+    internal async Task CompactIdleStreamOutOfFirstSegmentAsync(WriteAheadLog log)
+    {
+        await log.AppendAsync("idle", 0, Events("i1", "i2"));
+        await log.WriteCheckpointAsync("idle", 1, Bytes("idle-cp1"));
+        for (int i = 0; i < 60; i++)
+        {
+            await log.AppendAsync("busy", i, [new byte[3000]]);
+        }
+
+        await log.WriteCheckpointAsync("busy", 60, Bytes("busy-cp"));
+        string firstSegment = Dir.Segments()[0];
+
+        var result = await log.CompactAsync();
+
+        Assert.True(result.StreamsRelocated >= 1, "the idle stream was not copied forward");
+        Assert.False(File.Exists(firstSegment), "the idle stream still pins the first segment");
+        var idle = await log.ReadStreamAsync("idle");
+        Assert.Equal("idle-cp1", Text(idle.Checkpoint!.State));
+        Assert.Equal(["i2"], idle.Events.Select(e => Text(e.Payload)));
+        Assert.Equal(2, idle.Version);
+    }
+
     /// <summary>How long <see cref="PollAsync"/> waits: generous, so that a loaded machine never fails a test.</summary>
     protected static readonly TimeSpan PollDeadline = TimeSpan.FromSeconds(120);
 
