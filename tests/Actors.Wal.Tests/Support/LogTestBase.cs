@@ -45,7 +45,8 @@ public abstract class LogTestBase : IDisposable
     /// <summary>
     /// The idle-stream compaction scenario: stream "idle" (events i1, i2, a checkpoint at version 1) in the first segment,
     /// then 60 events of 3,000 B and a checkpoint of stream "busy" that leave that segment mostly dead; compacts and
-    /// checks that "idle" was copied forward (the first segment deleted, its checkpoint and later event intact).
+    /// checks that "idle" was copied forward, by the compaction or a background pass before it (the first segment
+    /// deleted, its checkpoint and later event intact).
     /// </summary>
     internal async Task CompactIdleStreamOutOfFirstSegmentAsync(WriteAheadLog log)
     {
@@ -59,9 +60,10 @@ public abstract class LogTestBase : IDisposable
         await log.WriteCheckpointAsync("busy", 60, Bytes("busy-cp"));
         string firstSegment = Dir.Segments()[0];
 
-        var result = await log.CompactAsync();
+        await log.CompactAsync();
 
-        Assert.True(result.StreamsRelocated >= 1, "the idle stream was not copied forward");
+        // Copied by this compaction or already by a background pass (passes follow rotations): the log's count covers both.
+        Assert.True(log.GetStatistics().StreamsRelocated >= 1, "the idle stream was not copied forward");
         Assert.False(File.Exists(firstSegment), "the idle stream still pins the first segment");
         var idle = await log.ReadStreamAsync("idle");
         Assert.Equal("idle-cp1", Text(idle.Checkpoint!.State));
