@@ -22,8 +22,8 @@ namespace Actors.Orleans.Clustering.Replication;
 /// pass; it stays due until a pass finds nothing to move while every returned replica is
 /// in the in-sync set of every row naming it, or <see cref="DueWindow"/> after the last return. Silos joining for the
 /// first time (a cluster starting) make none due: the first leaders of new rows are already spread by the placement's
-/// rendezvous hash, and a silo that never held a partition holds no replica of the existing rows (the replication
-/// only gets replicas by replacing an absent one: <see cref="AbsentReplicaReplacer"/>).</para>
+/// rendezvous hash, and a silo that never held a partition holds no replica of the existing rows until a leader adds
+/// one (<see cref="AbsentReplicaReplacer"/>, <see cref="ReplicaBalancer"/>), which makes a rebalance due for it.</para>
 /// <para>While replicas move (<c>replicasMoving</c>, from the <see cref="ReplicaBalancer"/>'s plan: a move under way or
 /// planned) a due rebalance waits, so that the plan is made on the in-sync sets the moves leave and each partition changes
 /// leader at most once.</para>
