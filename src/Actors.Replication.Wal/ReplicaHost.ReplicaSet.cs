@@ -2,7 +2,10 @@ using Actors.Replication.Protocol;
 
 namespace Actors.Replication.Wal;
 
-/// <summary>Replica-set changes (<see cref="Replica.ChangeReplicas"/>) as a host call. Declares no state.</summary>
+/// <summary>
+/// Replica-set changes (<see cref="Replica.ChangeReplicas"/>, <see cref="Replica.RemoveFollower"/>) as host calls. Declares
+/// no state.
+/// </summary>
 public sealed partial class ReplicaHost
 {
     /// <summary>
@@ -13,9 +16,24 @@ public sealed partial class ReplicaHost
     /// first (the write may still take effect: read the row).
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<bool> ChangeReplicasAsync(ReplicaId? remove, ReplicaId? add, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task<bool> ChangeReplicasAsync(ReplicaId? remove, ReplicaId? add, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        ChangeAndWaitAsync(() => _replica!.ChangeReplicas(remove, add), remove, add, timeout, cancellationToken);
+
+    /// <summary>
+    /// Asks this replica, as leader, to remove <paramref name="follower"/>, in the in-sync set or not, from the replica set
+    /// and the in-sync set in one conditional write of its epoch (a move's last step, once the replica that takes its place
+    /// is in sync); completes once the replica's configuration shows it gone, or false when the replica refused (it does
+    /// not lead, another configuration write is unresolved, <paramref name="follower"/> is the leader or not a replica, or
+    /// the in-sync set left would be below its floor or is frozen), stopped leading, or <paramref name="timeout"/> passed
+    /// first (the write may still take effect: read the row).
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<bool> RemoveFollowerAsync(ReplicaId follower, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        ChangeAndWaitAsync(() => _replica!.RemoveFollower(follower), follower, null, timeout, cancellationToken);
+
+    private async Task<bool> ChangeAndWaitAsync(Func<bool> propose, ReplicaId? remove, ReplicaId? add, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (!await OnLoopAsync(() => _replica!.ChangeReplicas(remove, add), cancellationToken).ConfigureAwait(false))
+        if (!await OnLoopAsync(propose, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }

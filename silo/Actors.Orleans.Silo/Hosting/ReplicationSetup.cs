@@ -13,8 +13,9 @@ namespace Actors.Orleans.Silo.Hosting;
 /// refused by the providers.
 /// </summary>
 /// <remarks>
-/// The protocol's timing, the leadership rebalance and the replacement of absent replicas bind from the subsections
-/// <c>Protocol</c>, <c>Rebalance</c> and <c>Replacement</c> of <c>WriteAheadLog:Replication</c> (appsettings, or
+/// The protocol's timing, the leadership rebalance, the replacement of absent replicas and the spreading of replicas bind
+/// from the subsections <c>Protocol</c>, <c>Rebalance</c>, <c>Replacement</c> and <c>Balance</c> of
+/// <c>WriteAheadLog:Replication</c> (appsettings, or
 /// environment variables such as <c>WRITEAHEADLOG__REPLICATION__REPLACEMENT__ABSENTFOR=00:10:00</c>), as with
 /// <c>AddWriteAheadLogReplication(IConfiguration)</c>.
 /// </remarks>
@@ -42,6 +43,7 @@ internal static class ReplicationSetup
         silo.Services.AddOptions<ReplicaOptions>().Bind(section.GetSection(WriteAheadLogReplicationConfigurationExtensions.ProtocolSection));
         silo.Services.AddOptions<LeadershipRebalanceOptions>().Bind(section.GetSection(WriteAheadLogReplicationConfigurationExtensions.RebalanceSection));
         silo.Services.AddOptions<ReplicaReplacementOptions>().Bind(section.GetSection(WriteAheadLogReplicationConfigurationExtensions.ReplacementSection));
+        silo.Services.AddOptions<ReplicaBalanceOptions>().Bind(section.GetSection(WriteAheadLogReplicationConfigurationExtensions.BalanceSection));
         return silo;
     }
 }

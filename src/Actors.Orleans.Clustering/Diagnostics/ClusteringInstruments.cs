@@ -16,6 +16,7 @@ internal static class ClusteringInstruments
     private static readonly Counter<long> Epochs = Meter.CreateCounter<long>("actors.cluster.partitions.epochs_taken", unit: "{partition}", description: "Partitions this silo started leading under a new epoch (once per partition per silo start).");
     private static readonly Counter<long> Moves = Meter.CreateCounter<long>("actors.cluster.partitions.leaderships_moved", unit: "{partition}", description: "Partition leaderships this silo handed to another silo's replica to spread the leaderships again (a rebalance after a silo came back).");
     private static readonly Counter<long> Replacements = Meter.CreateCounter<long>("actors.cluster.partitions.replicas_replaced", unit: "{replica}", description: "Replicas of absent silos this silo, as a partition's leader, replaced by a replica on an active silo.");
+    private static readonly Counter<long> ReplicaMoves = Meter.CreateCounter<long>("actors.cluster.partitions.replicas_moved", unit: "{replica}", description: "Replicas this silo, as a partition's leader, moved from a silo holding more than its share to one holding less (counted when the old replica is removed).");
     private static readonly Counter<long> RefusedCalls = Meter.CreateCounter<long>("actors.cluster.storage.refused", unit: "{call}", description: "Storage calls refused because this silo does not lead the grain's partition.");
     private static readonly Counter<long> RefusedPlacements = Meter.CreateCounter<long>("actors.cluster.placement.refused", unit: "{activation}", description: "Activations not placed because the partition's leader is not an active silo (or its row could not be read).");
 
@@ -31,6 +32,8 @@ internal static class ClusteringInstruments
     public static void LeadershipMoved() => Moves.Add(1);
 
     public static void ReplicaReplaced() => Replacements.Add(1);
+
+    public static void ReplicaMoved() => ReplicaMoves.Add(1);
 
     public static void StorageRefused() => RefusedCalls.Add(1);
 

@@ -21,6 +21,9 @@ public static class WriteAheadLogReplicationConfigurationExtensions
     /// <summary>The subsection of the replication section that binds the replacement of absent replicas (<see cref="ReplicaReplacementOptions"/>).</summary>
     public const string ReplacementSection = "Replacement";
 
+    /// <summary>The subsection of the replication section that binds the spreading of replicas over the active silos (<see cref="ReplicaBalanceOptions"/>).</summary>
+    public const string BalanceSection = "Balance";
+
     /// <summary>
     /// The key of the replication section that names a connection string of the application's <c>ConnectionStrings</c>
     /// section (as Orleans's ADO.NET providers' <c>ConnectionName</c>, .NET Aspire's way), used when
@@ -52,7 +55,8 @@ public static class WriteAheadLogReplicationConfigurationExtensions
     /// the section <c>WriteAheadLog:Replication</c> of appsettings when replication is chosen by configuration) and the
     /// protocol's timing (<see cref="ReplicaOptions"/>) from its subsection <see cref="ProtocolSection"/> and the leadership
     /// rebalance (<see cref="LeadershipRebalanceOptions"/>) from <see cref="RebalanceSection"/> and the replacement of
-    /// absent replicas (<see cref="ReplicaReplacementOptions"/>) from <see cref="ReplacementSection"/>. Every value is
+    /// absent replicas (<see cref="ReplicaReplacementOptions"/>) from <see cref="ReplacementSection"/> and the spreading of
+    /// replicas (<see cref="ReplicaBalanceOptions"/>) from <see cref="BalanceSection"/>. Every value is
     /// validated when the silo starts, naming the setting. See
     /// <see cref="WriteAheadLogReplicationSiloBuilderExtensions.AddWriteAheadLogReplication(ISiloBuilder, Action{WriteAheadLogReplicationOptions})"/>.
     /// </summary>
@@ -76,6 +80,7 @@ public static class WriteAheadLogReplicationConfigurationExtensions
         builder.Services.AddOptions<ReplicaOptions>().Bind(configuration.GetSection(ProtocolSection));
         builder.Services.AddOptions<LeadershipRebalanceOptions>().Bind(configuration.GetSection(RebalanceSection));
         builder.Services.AddOptions<ReplicaReplacementOptions>().Bind(configuration.GetSection(ReplacementSection));
+        builder.Services.AddOptions<ReplicaBalanceOptions>().Bind(configuration.GetSection(BalanceSection));
         return builder;
     }
 }

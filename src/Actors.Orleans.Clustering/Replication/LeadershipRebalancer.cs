@@ -22,8 +22,11 @@ namespace Actors.Orleans.Clustering.Replication;
 /// pass; it stays due until a pass finds nothing to move while every returned replica is
 /// in the in-sync set of every row naming it, or <see cref="DueWindow"/> after the last return. Silos joining for the
 /// first time (a cluster starting) make none due: the first leaders of new rows are already spread by the placement's
-/// rendezvous hash, and a silo that never held a partition holds no replica of the existing rows (the replication
-/// only gets replicas by replacing an absent one: <see cref="AbsentReplicaReplacer"/>).</para>
+/// rendezvous hash, and a silo that never held a partition holds no replica of the existing rows until a leader adds
+/// one (<see cref="AbsentReplicaReplacer"/>, <see cref="ReplicaBalancer"/>), which makes a rebalance due for it.</para>
+/// <para>While replicas move (<c>replicasMoving</c>, from the <see cref="ReplicaBalancer"/>'s plan: a move under way or
+/// planned) a due rebalance waits, so that the plan is made on the in-sync sets the moves leave and each partition changes
+/// leader at most once.</para>
 /// <para>Only the leader hands over (its conditional update of the row), and every silo moves only its own
 /// partitions by the same plan, so no two silos contend for one partition; a move whose row changed meanwhile (another
 /// epoch) is skipped. Not thread-safe: one pass at a time, on the loop started by <see cref="ReplicaSupervisor"/>.</para>
@@ -36,6 +39,7 @@ internal sealed partial class LeadershipRebalancer(
     IClusterMembershipService membership,
     LeadershipHandOver handOver,
     ILogger<LeadershipRebalancer> logger,
+    Func<IReadOnlyDictionary<int, ReplicaConfiguration>, IReadOnlySet<int>, bool>? replicasMoving = null,
     TimeProvider? time = null)
 {
     /// <summary>
@@ -114,6 +118,12 @@ internal sealed partial class LeadershipRebalancer(
         }
 
         Dictionary<int, ReplicaConfiguration> rows = await replicas.Reads.ReadAsync().ConfigureAwait(false);
+        if (replicasMoving?.Invoke(rows, active) == true)
+        {
+            // Planned on the replicas' final places once they stop moving, so that a partition changes leader once.
+            return 0;
+        }
+
         IReadOnlyList<LeadershipBalance.Move> plan = LeadershipBalance.Plan(rows, active);
         if (plan.Count == 0)
         {

@@ -21,8 +21,9 @@ namespace Actors.Orleans.Clustering.Replication;
 /// elect a new leader once they stop hearing from it. Unless
 /// <see cref="LeadershipRebalanceOptions.Enabled"/> is false it also runs the <see cref="LeadershipRebalancer"/>, which
 /// hands leaderships to a silo that came back, and unless <see cref="ReplicaReplacementOptions.Enabled"/> is false the
-/// <see cref="AbsentReplicaReplacer"/>, which replaces the replicas of silos gone for good; both stop before the stop's
-/// hand-over.
+/// <see cref="AbsentReplicaReplacer"/>, which replaces the replicas of silos gone for good, and unless
+/// <see cref="ReplicaBalanceOptions.Enabled"/> is false the <see cref="ReplicaBalancer"/>, which moves replicas to a silo
+/// that joined; all three stop before the stop's hand-over.
 /// </summary>
 /// <remarks>Does nothing with a replication factor of 1. Thread-safe.</remarks>
 internal sealed partial class ReplicaSupervisor(
@@ -34,6 +35,7 @@ internal sealed partial class ReplicaSupervisor(
     IClusterMembershipService membership,
     IOptions<LeadershipRebalanceOptions> rebalance,
     IOptions<ReplicaReplacementOptions> replacement,
+    IOptions<ReplicaBalanceOptions> balance,
     ILogger<ReplicaSupervisor> logger,
     ILoggerFactory loggers) : ILifecycleParticipant<ISiloLifecycle>
 {
@@ -50,6 +52,7 @@ internal sealed partial class ReplicaSupervisor(
     private readonly CancellationTokenSource _rebalanceStopping = new();
     private Task _rebalance = Task.CompletedTask;
     private Task _replacement = Task.CompletedTask;
+    private Task _balance = Task.CompletedTask;
 
     /// <summary>How often the rows are read and the replicas reconciled.</summary>
     public static readonly TimeSpan ReconcileInterval = TimeSpan.FromMilliseconds(500);
@@ -87,6 +90,7 @@ internal sealed partial class ReplicaSupervisor(
             await _rebalanceStopping.CancelAsync().ConfigureAwait(false);
             await _rebalance.ConfigureAwait(false);
             await _replacement.ConfigureAwait(false);
+            await _balance.ConfigureAwait(false);
             await _handOver.HandOverAllAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -114,12 +118,17 @@ internal sealed partial class ReplicaSupervisor(
         rebalancing.Validate();
         ReplicaReplacementOptions replacing = replacement.Value;
         replacing.Validate();
+        ReplicaBalanceOptions balancing = balance.Value;
+        balancing.Validate();
         await ReconcileAsync(cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
         LeadershipRebalancer? rebalancer = null;
         if (rebalancing.Enabled)
         {
-            rebalancer = new LeadershipRebalancer(rebalancing, replica, replicas, view, membership, _handOver, loggers.CreateLogger<LeadershipRebalancer>());
+            int factor = options.Value.ReplicationFactor;
+            rebalancer = new LeadershipRebalancer(
+                rebalancing, replica, replicas, view, membership, _handOver, loggers.CreateLogger<LeadershipRebalancer>(),
+                balancing.Enabled ? (rows, active) => ReplicaBalance.Moving(rows, active, factor) : null);
             _rebalance = Task.Run(() => rebalancer.RunAsync(_rebalanceStopping.Token), CancellationToken.None);
         }
 
@@ -127,6 +136,12 @@ internal sealed partial class ReplicaSupervisor(
         {
             var replacer = new AbsentReplicaReplacer(replacing, replica, replicas, view, membership, loggers.CreateLogger<AbsentReplicaReplacer>(), rebalancer is null ? null : rebalancer.NoteJoined);
             _replacement = Task.Run(() => replacer.RunAsync(_rebalanceStopping.Token), CancellationToken.None);
+        }
+
+        if (balancing.Enabled)
+        {
+            var balancer = new ReplicaBalancer(balancing, options.Value.ReplicationFactor, replica, replicas, view, membership, loggers.CreateLogger<ReplicaBalancer>(), rebalancer is null ? null : rebalancer.NoteJoined);
+            _balance = Task.Run(() => balancer.RunAsync(_rebalanceStopping.Token), CancellationToken.None);
         }
     }
 
@@ -142,6 +157,7 @@ internal sealed partial class ReplicaSupervisor(
         await _loop.ConfigureAwait(false);
         await _rebalance.ConfigureAwait(false);
         await _replacement.ConfigureAwait(false);
+        await _balance.ConfigureAwait(false);
         await replicas.StopAllAsync(graceful: !cancellationToken.IsCancellationRequested).ConfigureAwait(false);
     }
 

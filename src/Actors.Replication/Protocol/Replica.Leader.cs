@@ -224,10 +224,13 @@ public sealed partial class Replica
     /// <summary>The in-sync set, plus a proposed one until the store's answer is known (a removal counts only once accepted).</summary>
     private IEnumerable<ReplicaId> ReplicasToWaitFor()
     {
-        var inSync = _configuration.View!.InSync.AsEnumerable();
+        var view = _configuration.View!;
+        var inSync = view.InSync.AsEnumerable();
         if (_configuration.PendingWrite is { } pending && pending.Proposal.Epoch == _epoch)
         {
-            inSync = _faults.ShrinkInSyncBeforeStoreAccepts ? pending.Proposal.InSync : inSync.Union(pending.Proposal.InSync);
+            var stopWaitingAtOnce = _faults.ShrinkInSyncBeforeStoreAccepts
+                || (_faults.RemovedFollowerNotAwaited && pending.Proposal.Replicas.Length < view.Replicas.Length);
+            inSync = stopWaitingAtOnce ? pending.Proposal.InSync : inSync.Union(pending.Proposal.InSync);
         }
 
         return inSync.Where(r => r != Id);

@@ -3,8 +3,9 @@ using Actors.Replication.Configuration;
 namespace Actors.Replication.Protocol;
 
 /// <summary>
-/// Replica-set changes: the leader replaces a replica that is out of the in-sync set (its silo gone) by a new one, or
-/// adds or removes one, through the store like any other change of its epoch. Declares no state.
+/// Replica-set changes: the leader replaces a replica that is out of the in-sync set (its silo gone) by a new one, adds or
+/// removes one, or removes a follower that is in the in-sync set (<see cref="RemoveFollower"/>, a move's last step), through
+/// the store like any other change of its epoch. Declares no state.
 /// </summary>
 /// <remarks>
 /// <para>Safety: acknowledgement and election look only at the in-sync set, and a change here leaves it as it is. The
@@ -59,6 +60,54 @@ public sealed partial class Replica
         if (_faults.AddReplicaInSync && add is { } unsafeJoin)
         {
             proposal = proposal with { InSync = [.. proposal.InSync.Append(unsafeJoin).Order()] };
+        }
+
+        ProposeConfiguration(proposal);
+        return true;
+    }
+
+    /// <summary>
+    /// Proposes the replica set without <paramref name="follower"/>, which may be in the in-sync set (the last step of a
+    /// move: a new replica was added and caught up, the old one leaves): one conditional write in this leader's epoch that
+    /// takes it out of the replica set and of the in-sync set together. The outcome shows in <see cref="Configuration"/>
+    /// once the store answered.
+    /// </summary>
+    /// <remarks>
+    /// Safe as the leader's shrink of the in-sync set is: until the store accepted the write this leader keeps waiting for
+    /// <paramref name="follower"/> (it counts the in-sync set it proposed and the one it holds), so every entry acknowledged
+    /// meanwhile is durable on it too; once accepted, acknowledgement waits for the in-sync replicas left, and the removed
+    /// replica can no longer be elected (not in sync in the row, and an election conditioned on an older version does not
+    /// take effect). Refused when the in-sync set left would be below the floor
+    /// (<see cref="Options.ReplicaOptions.MinInSyncReplicas"/>) for the replica set before or after, or while the in-sync set
+    /// is frozen (<see cref="FreezeInSyncSet"/>).
+    /// </remarks>
+    /// <returns>False (nothing proposed) when this replica does not lead, hands over, has a configuration write unresolved,
+    /// or <paramref name="follower"/> is this replica or not a replica, or it is in the in-sync set and the set is frozen or
+    /// would fall below the floor.</returns>
+    public bool RemoveFollower(ReplicaId follower)
+    {
+        if (Role != ReplicaRole.Leader || _handOver is not null || _configuration.PendingWrite is not null)
+        {
+            return false;
+        }
+
+        var view = _configuration.View!;
+        if (view.Epoch != _epoch || follower == Id || !view.Replicas.Contains(follower))
+        {
+            return false;
+        }
+
+        var proposal = view.WithReplicas(view.Replicas.Where(r => r != follower)) with
+        {
+            InSync = [.. view.InSync.Where(r => r != follower)],
+        };
+        if (view.IsInSync(follower))
+        {
+            var floor = Math.Max(_options.InSyncFloor(view.Replicas.Length), _options.InSyncFloor(proposal.Replicas.Length));
+            if (_inSyncSetFrozen || proposal.InSync.Length < floor)
+            {
+                return false;
+            }
         }
 
         ProposeConfiguration(proposal);

@@ -33,6 +33,9 @@ internal sealed class ReplicaFaults
     /// <summary>A replica added to the set (<c>Replica.ChangeReplicas</c>) joins the in-sync set at once, before it caught up.</summary>
     public bool AddReplicaInSync { get; init; }
 
+    /// <summary>A leader that removes a follower (<c>Replica.RemoveFollower</c>, an in-sync one too) stops waiting for it as soon as it proposes the removal, before the store accepts.</summary>
+    public bool RemovedFollowerNotAwaited { get; init; }
+
     /// <summary>A hand-over picks the follower with the shortest log, in sync or not, and names it leader without waiting for it to catch up.</summary>
     public bool HandOverOutsideInSync { get; init; }
 }

@@ -26,9 +26,15 @@ public static class ReplicatedTestCluster
     /// TestingHost's default in-memory transport.</param>
     /// <param name="replaceAbsentAfter">The silos' <see cref="ReplicaReplacementOptions.AbsentFor"/> (passes every 200 ms);
     /// null: the defaults.</param>
-    public static Task<TestCluster> StartAsync(string root, string connectionString, string clusterId, short silos, int partitionCount, bool adoNetMembership = false, int replicationFactor = 1, bool loopbackMessaging = true, bool tcpTransport = false, TimeSpan? replaceAbsentAfter = null)
+    /// <param name="balanceInterval">The silos' <see cref="ReplicaBalanceOptions.Interval"/>; null: the default.</param>
+    public static Task<TestCluster> StartAsync(string root, string connectionString, string clusterId, short silos, int partitionCount, bool adoNetMembership = false, int replicationFactor = 1, bool loopbackMessaging = true, bool tcpTransport = false, TimeSpan? replaceAbsentAfter = null, TimeSpan? balanceInterval = null)
     {
         var builder = new TestClusterBuilder(silos);
+        if (balanceInterval is { } interval)
+        {
+            builder.Properties["BalanceIntervalMs"] = ((int)interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        }
+
         if (replaceAbsentAfter is { } absentFor)
         {
             builder.Properties["ReplaceAbsentAfterMs"] = ((int)absentFor.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
@@ -120,6 +126,11 @@ public static class ReplicatedTestCluster
                     o.AbsentFor = TimeSpan.FromMilliseconds(int.Parse(absentMs, CultureInfo.InvariantCulture));
                     o.Interval = TimeSpan.FromMilliseconds(200);
                 });
+            }
+
+            if (siloBuilder.Configuration["BalanceIntervalMs"] is { } balanceMs)
+            {
+                siloBuilder.Services.Configure<ReplicaBalanceOptions>(o => o.Interval = TimeSpan.FromMilliseconds(int.Parse(balanceMs, CultureInfo.InvariantCulture)));
             }
 
             siloBuilder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloStopHook>();

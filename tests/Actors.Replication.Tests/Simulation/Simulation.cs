@@ -31,6 +31,7 @@ public sealed class Simulation
     private long _nextRequestId;
     private int _crashes;
     private int _replicaSetChanges;
+    private int _inSyncRemovals;
     private readonly List<(ReplicaId From, ReplicaId Target, long Epoch)> _handOvers = [];
     private bool _healed;
     private bool _appending = true;
@@ -85,9 +86,9 @@ public sealed class Simulation
     public InvariantChecker Checker { get; }
 
     /// <summary>Runs seed <paramref name="seed"/> with the settings it implies (plus <paramref name="faults"/>).</summary>
-    internal static SimulationResult RunSeed(long seed, ReplicaFaults? faults = null, bool trace = false, bool replicaSetChanges = false)
+    internal static SimulationResult RunSeed(long seed, ReplicaFaults? faults = null, bool trace = false, bool replicaSetChanges = false, bool replicaMoves = false)
     {
-        var settings = SimulationSettings.FromSeed(seed) with { Faults = faults ?? ReplicaFaults.None, ReplicaSetChanges = replicaSetChanges };
+        var settings = SimulationSettings.FromSeed(seed) with { Faults = faults ?? ReplicaFaults.None, ReplicaSetChanges = replicaSetChanges, ReplicaMoves = replicaMoves };
         return new Simulation(seed, settings, trace).Run();
     }
 
@@ -125,7 +126,7 @@ public sealed class Simulation
         return new SimulationResult(Seed, violation, _traceHash, _eventCount, Checker.AcknowledgedCount,
             Math.Max(0, Checker.LeaderCount - 1), _crashes, PrefixDeletions, CheckpointInstalls, _trace, Checker.ReadsServed,
             Network.Traffic, Node(Store.Current.Leader).Replica?.Log.EndOffset ?? 0,
-            _handOvers.Count, _handOvers.Count(h => Checker.LeaderOf(h.Epoch + 1) == h.Target), _replicaSetChanges);
+            _handOvers.Count, _handOvers.Count(h => Checker.LeaderOf(h.Epoch + 1) == h.Target), _replicaSetChanges, _inSyncRemovals);
     }
 
     internal SimulatedNode Node(ReplicaId id) => _nodes[id.Value - 1];
@@ -177,6 +178,11 @@ public sealed class Simulation
         if (Settings.ReplicaSetChanges)
         {
             Schedule(NextFaultDelay(), InjectReplicaSetChange);
+        }
+
+        if (Settings.ReplicaMoves)
+        {
+            Schedule(NextFaultDelay(), InjectReplicaMove);
         }
 
         Schedule(NextAppendDelay(), ClientAppend);
@@ -333,6 +339,63 @@ public sealed class Simulation
         {
             _replicaSetChanges++;
             Record(leader, $"replica set: remove {leaving?.ToString() ?? "none"}, add {joining?.ToString() ?? "none"} ({view})");
+        }
+    }
+
+    /// <summary>During the fault phase, at twice the fault rate: the current leader takes one step of a move (<see cref="MoveStep"/>).</summary>
+    private void InjectReplicaMove()
+    {
+        if (_healed)
+        {
+            return;
+        }
+
+        if (_nodes.FirstOrDefault(n => n.Alive && !n.Paused && n.Replica!.Role == ReplicaRole.Leader) is { } leader)
+        {
+            var addFirst = Random.Next(2) == 0;
+            leader.Run(() => MoveStep(leader, addFirst), "replica move");
+        }
+
+        Schedule(NextFaultDelay() / 2, InjectReplicaMove);
+    }
+
+    /// <summary>
+    /// One step of a move: adds a replica that is not in the set (when <paramref name="addFirst"/> and there is one), else
+    /// removes a follower picked by the run's random, in the in-sync set or not (<c>Replica.RemoveFollower</c>).
+    /// </summary>
+    private void MoveStep(SimulatedNode leader, bool addFirst)
+    {
+        var replica = leader.Replica!;
+        if (replica.Configuration is not { } view)
+        {
+            return;
+        }
+
+        var addable = _nodes.Select(n => n.Id).Where(r => !view.Replicas.Contains(r)).ToList();
+        if (addFirst && addable.Count > 0)
+        {
+            var joining = addable[Random.Next(addable.Count)];
+            if (replica.ChangeReplicas(null, joining))
+            {
+                _replicaSetChanges++;
+                Record(leader, $"move: add {joining} ({view})");
+            }
+
+            return;
+        }
+
+        var followers = view.Replicas.Where(r => r != replica.Id).ToList();
+        if (followers.Count == 0)
+        {
+            return;
+        }
+
+        var leaving = followers[Random.Next(followers.Count)];
+        if (replica.RemoveFollower(leaving))
+        {
+            _replicaSetChanges++;
+            _inSyncRemovals += view.IsInSync(leaving) ? 1 : 0;
+            Record(leader, $"move: remove {leaving}{(view.IsInSync(leaving) ? " (in sync)" : "")} ({view})");
         }
     }
 

@@ -16,7 +16,8 @@ namespace Actors.Replication.Tests.Simulation;
 /// <param name="EndOffset">The end offset of the store's leader's log when the run ended (every entry ever kept).</param>
 /// <param name="HandOvers">Hand-overs a leader started (<c>Replica.HandOver</c>).</param>
 /// <param name="HandOversCompleted">Of those, the ones whose target led the next epoch.</param>
-/// <param name="ReplicaSetChanges">Replica-set changes a leader proposed (<c>Replica.ChangeReplicas</c>).</param>
+/// <param name="ReplicaSetChanges">Replica-set changes a leader proposed (<c>Replica.ChangeReplicas</c>, <c>Replica.RemoveFollower</c>).</param>
+/// <param name="InSyncRemovals">Of those, removals of a follower in the in-sync set (<c>Replica.RemoveFollower</c>: a move's last step).</param>
 public sealed record SimulationResult(
     long Seed,
     string? Violation,
@@ -33,13 +34,14 @@ public sealed record SimulationResult(
     long EndOffset = 0,
     int HandOvers = 0,
     int HandOversCompleted = 0,
-    int ReplicaSetChanges = 0)
+    int ReplicaSetChanges = 0,
+    int InSyncRemovals = 0)
 {
     /// <summary>Whether every invariant held.</summary>
     public bool Passed => Violation is null;
 
     /// <inheritdoc />
     public override string ToString() => Passed
-        ? $"seed {Seed}: ok ({Events} events, {Acknowledged} acknowledged, {ReadsServed} reads served, {LeaderChanges} leader changes, {Crashes} crashes, {PrefixDeletions} prefix deletions, {CheckpointInstalls} checkpoint installs, {HandOversCompleted} of {HandOvers} hand-overs completed, {ReplicaSetChanges} replica-set changes)"
+        ? $"seed {Seed}: ok ({Events} events, {Acknowledged} acknowledged, {ReadsServed} reads served, {LeaderChanges} leader changes, {Crashes} crashes, {PrefixDeletions} prefix deletions, {CheckpointInstalls} checkpoint installs, {HandOversCompleted} of {HandOvers} hand-overs completed, {ReplicaSetChanges} replica-set changes, {InSyncRemovals} in-sync removals)"
         : $"seed {Seed}: VIOLATION {Violation}\n  replay: REPLICATION_SIM_SEED={Seed} REPLICATION_SIM_TRACE=1 dotnet test tests/Actors.Replication.Tests --filter \"FullyQualifiedName~ReplaySeedFromEnvironment\"";
 }

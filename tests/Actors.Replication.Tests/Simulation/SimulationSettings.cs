@@ -60,6 +60,14 @@ public sealed record SimulationSettings
     /// </summary>
     public bool ReplicaSetChanges { get; init; }
 
+    /// <summary>
+    /// Leaders also move replicas at twice the fault rate, as a silo's replica balancing does: each step either adds a
+    /// replica that is not in the set (<c>Replica.ChangeReplicas</c>) or removes a follower, in the in-sync set or not
+    /// (<c>Replica.RemoveFollower</c>, refused below the in-sync floor), so removals of caught-up replicas follow additions
+    /// and the reverse; healing adds every replica back. Not drawn from the seed (set by the tests that want it).
+    /// </summary>
+    public bool ReplicaMoves { get; init; }
+
     /// <summary>The replicas' timing.</summary>
     public ReplicaOptions ReplicaOptions { get; init; } = new();
 

@@ -109,6 +109,47 @@ public sealed class SimulationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Simulate_ReplicaMoves_NoAcknowledgedEntryLostAndEveryReplicaBackInSync()
+    {
+        const int Seeds = 2_000;
+        var failures = new ConcurrentBag<SimulationResult>();
+        long changes = 0, inSyncRemovals = 0, acknowledged = 0;
+        Parallel.For(1, Seeds + 1, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, seed =>
+        {
+            var result = Simulation.RunSeed(seed, replicaMoves: true);
+            Interlocked.Add(ref changes, result.ReplicaSetChanges);
+            Interlocked.Add(ref inSyncRemovals, result.InSyncRemovals);
+            Interlocked.Add(ref acknowledged, result.Acknowledged);
+            if (!result.Passed)
+            {
+                failures.Add(result);
+            }
+        });
+
+        var summary = $"seeds 1..{Seeds} with replica moves: {changes} changes proposed, {inSyncRemovals} of them removals of an in-sync follower, {acknowledged} appends acknowledged, {failures.Count} failing";
+        output.WriteLine(summary);
+        Assert.True(failures.IsEmpty, $"{summary}\n{string.Join("\n", failures.OrderBy(f => f.Seed).Take(5))}");
+        Assert.True(inSyncRemovals > Seeds / 2, $"the runs removed in-sync followers too rarely to mean anything: {summary}");
+    }
+
+    [Fact]
+    public void Simulate_RemovedFollowerNotAwaitedBeforeTheStoreAccepts_SomeSeedLosesAnAcknowledgedEntry()
+    {
+        var faults = new ReplicaFaults { RemovedFollowerNotAwaited = true };
+        SimulationResult? failing = null;
+        for (var seed = 1; seed <= 5_000 && failing is null; seed++)
+        {
+            var result = Simulation.RunSeed(seed, faults, replicaMoves: true);
+            failing = result.Passed ? null : result;
+        }
+
+        Assert.True(failing is not null, "RemovedFollowerNotAwaited: no seed of 1..5000 found a violation");
+        output.WriteLine($"RemovedFollowerNotAwaited: first failing seed {failing}");
+        Assert.Equal(failing.Violation, Simulation.RunSeed(failing.Seed, faults, replicaMoves: true).Violation);
+        Assert.Matches("without entry|different entries|missing", failing.Violation);
+    }
+
+    [Fact]
     public void Simulate_SameSeedTwice_ReplaysEventForEvent()
     {
         for (var seed = 1; seed <= 20; seed++)
