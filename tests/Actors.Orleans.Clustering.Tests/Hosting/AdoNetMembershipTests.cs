@@ -6,8 +6,7 @@ using Orleans.TestingHost;
 namespace Actors.Orleans.Clustering.Tests.Hosting;
 
 /// <summary>Orleans's ADO.NET membership on the project's own PostgreSQL script, with the log's partitions in the same database.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class AdoNetMembershipTests(PostgresServer postgres) : IDisposable
+public sealed class AdoNetMembershipTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
 {
     private readonly TempDirectory _root = new();
 

@@ -13,8 +13,7 @@ namespace Actors.Orleans.Clustering.Tests.Hosting;
 /// (the others elected new leaders) and came back
 /// gets its share of leaderships again, under load, each moved partition changing leader once, nothing acknowledged lost.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class LeadershipRebalanceTests(PostgresServer postgres) : IDisposable
+public sealed class LeadershipRebalanceTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
 {
     private const int Partitions = 9;
     private const int Workers = 4;

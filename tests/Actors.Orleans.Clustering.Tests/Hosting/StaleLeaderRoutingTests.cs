@@ -1,11 +1,12 @@
-using System.Diagnostics.Metrics;
-using Actors.Orleans.Clustering.Diagnostics;
 using Actors.Orleans.Clustering.Partitioning;
 using Actors.Orleans.Clustering.Replication;
 using Actors.Orleans.Clustering.Storage;
 using Actors.Orleans.Clustering.Tests.Grains;
 using Actors.Orleans.Clustering.Tests.Support;
 using Actors.Replication;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 using static Actors.Orleans.Clustering.Tests.Support.ReplicatedClusterWaits;
@@ -18,8 +19,7 @@ namespace Actors.Orleans.Clustering.Tests.Hosting;
 /// refusal instead of being retried inside the refused activation), or no activation exists (Orleans activates the grain on
 /// the silo the sender's cache names, the refusal at activation deactivates it, and Orleans forwards the call itself).
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class StaleLeaderRoutingTests(PostgresServer postgres) : IDisposable
+public sealed class StaleLeaderRoutingTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
 {
     private const int Partitions = 16;
     private readonly TempDirectory _root = new();
@@ -100,10 +100,11 @@ public sealed class StaleLeaderRoutingTests(PostgresServer postgres) : IDisposab
                 DirectoryCache.Name(silo, grain.GetGrainId(), former.SiloAddress);
             }
 
-            using var refusals = new RefusalCounter();
+            var refusals = new RefusalCounter(grain.GetGrainId());
+            ReplicatedTestCluster.Services(former).GetRequiredService<ILoggerFactory>().AddProvider(refusals);
             string servedBy = await grain.Add(2);
 
-            Assert.True(refusals.Count > 0, "expected the call to reach the former leader (a storage call refused there), so that the test covers a stale route");
+            Assert.True(refusals.Count > 0, $"expected the call to reach the former leader {former.SiloAddress} (a storage call of {grain.GetGrainId()} refused there), so that the test covers a stale route");
             Assert.Equal(leader.SiloAddress.ToParsableString(), servedBy);
             Assert.Equal([1, 2], await grain.Entries());
         }
@@ -135,28 +136,40 @@ public sealed class StaleLeaderRoutingTests(PostgresServer postgres) : IDisposab
 
     public void Dispose() => _root.Dispose();
 
-    /// <summary>Counts the storage calls the silos of this process refuse (<c>actors.cluster.storage.refused</c>) while it lives.</summary>
-    private sealed class RefusalCounter : IDisposable
+    /// <summary>
+    /// Counts the storage calls of one grain that the silo whose logger factory it is added to refuses (the resolver's
+    /// warning, event 11): that silo's alone, not the process's, so classes running beside this one cannot count.
+    /// </summary>
+    private sealed class RefusalCounter(GrainId grain) : ILoggerProvider
     {
-        private readonly MeterListener _listener = new();
+        private const int RefusedEventId = 11;
+        private readonly string _grain = grain.ToString();
         private long _count;
-
-        public RefusalCounter()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == ClusteringInstruments.MeterName && instrument.Name == "actors.cluster.storage.refused")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
-            _listener.Start();
-        }
 
         public long Count => Interlocked.Read(ref _count);
 
-        public void Dispose() => _listener.Dispose();
+        public ILogger CreateLogger(string categoryName) =>
+            categoryName == typeof(PartitionedGrainLogResolver).FullName ? new Logger(this) : NullLogger.Instance;
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(RefusalCounter counter) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (eventId.Id == RefusedEventId && formatter(state, exception).Contains(counter._grain, StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref counter._count);
+                }
+            }
+        }
     }
 
     /// <summary>

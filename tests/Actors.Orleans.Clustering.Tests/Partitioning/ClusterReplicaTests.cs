@@ -16,8 +16,7 @@ using Orleans.Runtime;
 namespace Actors.Orleans.Clustering.Tests.Partitioning;
 
 /// <summary>Joining the cluster's rows in PostgreSQL, and leadership checked on every storage call, without a silo.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ClusterReplicaTests(PostgresServer postgres) : IDisposable
+public sealed class ClusterReplicaTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
 {
     private readonly TempDirectory _root = new();
     private readonly string _clusterId = "c-" + Guid.NewGuid().ToString("N");

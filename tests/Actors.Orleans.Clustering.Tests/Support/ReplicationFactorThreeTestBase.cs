@@ -6,9 +6,8 @@ namespace Actors.Orleans.Clustering.Tests.Support;
 
 /// <summary>
 /// What the tests of three in-process silos with replication factor 3 share: a PostgreSQL server of the class's own (a
-/// class fixture, not the shared <see cref="PostgresCollection"/>: these tests wait out Orleans's timeouts for most of a
-/// minute, and each class runs beside the others meanwhile), a cluster id and directories per test, 16 partitions, and
-/// the ledger grains they write.
+/// class fixture, as every class of this project that needs one has: the classes run beside each other), a cluster id and
+/// directories per test, 16 partitions, and the ledger grains they write.
 /// </summary>
 public abstract class ReplicationFactorThreeTestBase(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
 {
