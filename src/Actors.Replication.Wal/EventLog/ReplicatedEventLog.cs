@@ -296,7 +296,7 @@ public sealed class ReplicatedEventLog : IEventLog
                 _entriesInFlight++;
                 _entriesProposed++;
                 var payload = batch.Count == 1 ? batch[0].Encoded : ReplicatedOperationBatch.Encode(batch.ConvertAll(b => b.Encoded));
-                append = _host.AppendAsync(payload);
+                append = _host.AppendContinuingInline(payload);
             }
 
             _ = AwaitAcknowledgedAsync(append, batch);
@@ -307,6 +307,11 @@ public sealed class ReplicatedEventLog : IEventLog
     /// When the entry is acknowledged, its writes complete as the applier applies them; when it is not, each write fails
     /// with the host's typed exception. Either way the next queued writes may go.
     /// </summary>
+    /// <remarks>
+    /// Runs on the thread that answers the append (<see cref="ReplicaHost.AppendContinuingInline"/>: mostly the host's
+    /// driver loop), so it never blocks and never calls the host: failing a write completes a task whose continuations
+    /// run asynchronously, the lock guards a few fields, and the next drain is queued to the thread pool.
+    /// </remarks>
     private async Task AwaitAcknowledgedAsync(Task<ReplicatedAppendResult> append, List<(Guid OperationId, byte[] Encoded)> batch)
     {
         try
