@@ -162,6 +162,14 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     /// </summary>
     internal Task<ReplicatedAppendResult> AppendContinuingInline(ReadOnlyMemory<byte> payload) => Append(payload, continueInline: true);
 
+    /// <summary>
+    /// Runs <paramref name="action"/> on the driver loop, after what is queued (within the current burst when called from
+    /// the loop); false when the loop stopped (nothing runs). For <see cref="EventLog.ReplicatedEventLog"/>'s proposals: an
+    /// append made there is proposed in the same burst, so a drain costs the loop's wake-up and no thread-pool hop before
+    /// it. The action must not block.
+    /// </summary>
+    internal bool TryRunOnDriverLoop(Action action) => Post(action);
+
     private Task<ReplicatedAppendResult> Append(ReadOnlyMemory<byte> payload, bool continueInline)
     {
         if (_failure is { } failure)
