@@ -13,11 +13,16 @@ internal sealed class PendingAppends
     private readonly ConcurrentDictionary<long, TaskCompletionSource<ReplicatedAppendResult>> _waiting = new();
     private long _nextRequestId;
 
-    /// <summary>Registers a new append; returns its request id and the completion its caller awaits.</summary>
-    public (long RequestId, TaskCompletionSource<ReplicatedAppendResult> Completion) Add()
+    /// <summary>
+    /// Registers a new append; returns its request id and the completion its caller awaits. <paramref name="continueInline"/>:
+    /// the completion's continuations run on the thread that answers it (the driver loop, or a stopping host's), so only a
+    /// caller whose continuation never blocks may ask for it; otherwise they run on the thread pool.
+    /// </summary>
+    public (long RequestId, TaskCompletionSource<ReplicatedAppendResult> Completion) Add(bool continueInline = false)
     {
         var requestId = Interlocked.Increment(ref _nextRequestId);
-        var completion = new TaskCompletionSource<ReplicatedAppendResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = new TaskCompletionSource<ReplicatedAppendResult>(
+            continueInline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
         _waiting[requestId] = completion;
         return (requestId, completion);
     }

@@ -2,7 +2,7 @@ using Actors.Wal.Entries;
 
 namespace Actors.Replication.Wal;
 
-/// <summary>Reads of committed entries, served by the driver loop or parked until the entries are committed. Declares no state.</summary>
+/// <summary>Reads of committed entries, served by the driver loop, or parked (without the loop) until the entries are committed. Declares no state.</summary>
 public sealed partial class ReplicaHost
 {
     /// <summary>
@@ -31,26 +31,14 @@ public sealed partial class ReplicaHost
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopped) != 0, this);
             var read = new TaskCompletionSource<IReadOnlyList<LoggedEntry>>(TaskCreationOptions.RunContinuationsAsynchronously);
 
-            // The loop serves the read at once when the entries are committed, or parks it until they are. A loop that
-            // ends before serving it drops it: then the next round reports why it ended.
-            if (Post(() => ReadCommittedOrPark(fromLsn, maxCount, read))
+            // A read the published commit offset does not reach parks without waking the loop, which serves it when it
+            // publishes an offset that does; one it reaches, the loop serves at once. A loop that ends before serving it
+            // drops it: then the next round reports why it ended.
+            if ((_committedReads.TryPark(fromLsn, maxCount, read) || Post(() => ReadCommitted(fromLsn, maxCount, read)))
                 && await Task.WhenAny(read.Task, _loopEnded.Task).WaitAsync(cancellationToken).ConfigureAwait(false) == read.Task)
             {
                 return await read.Task.ConfigureAwait(false);
             }
-        }
-    }
-
-    /// <summary>Serves <paramref name="read"/> now when its first entry is committed, or parks it until it is (driver loop only).</summary>
-    private void ReadCommittedOrPark(long fromLsn, int maxCount, TaskCompletionSource<IReadOnlyList<LoggedEntry>> read)
-    {
-        if (_replica!.CommittedOffset >= fromLsn)
-        {
-            ReadCommitted(fromLsn, maxCount, read);
-        }
-        else
-        {
-            _committedReads.Park(fromLsn, maxCount, read);
         }
     }
 

@@ -152,7 +152,25 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     /// <exception cref="NotLeaderException">This replica does not lead; nothing was appended.</exception>
     /// <exception cref="AppendOutcomeUnknownException">Appended but not acknowledged (leadership lost, or the host stopped).</exception>
     /// <exception cref="ReplicaHostFailedException">The host stopped on an error.</exception>
-    public Task<ReplicatedAppendResult> AppendAsync(ReadOnlyMemory<byte> payload)
+    public Task<ReplicatedAppendResult> AppendAsync(ReadOnlyMemory<byte> payload) => Append(payload, continueInline: false);
+
+    /// <summary>
+    /// <see cref="AppendAsync"/> whose task runs its continuations on the thread that answers it, mostly the driver loop:
+    /// for <see cref="EventLog.ReplicatedEventLog"/>, whose continuation only counts the entry out of flight and queues the
+    /// next proposal (it must never block, nor call back into this host inline), so an acknowledgment costs no
+    /// thread-pool hop before the next entry may go.
+    /// </summary>
+    internal Task<ReplicatedAppendResult> AppendContinuingInline(ReadOnlyMemory<byte> payload) => Append(payload, continueInline: true);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the driver loop, after what is queued (within the current burst when called from
+    /// the loop); false when the loop stopped (nothing runs). For <see cref="EventLog.ReplicatedEventLog"/>'s proposals: an
+    /// append made there is proposed in the same burst, so a drain costs the loop's wake-up and no thread-pool hop before
+    /// it. The action must not block.
+    /// </summary>
+    internal bool TryRunOnDriverLoop(Action action) => Post(action);
+
+    private Task<ReplicatedAppendResult> Append(ReadOnlyMemory<byte> payload, bool continueInline)
     {
         if (_failure is { } failure)
         {
@@ -160,7 +178,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         }
 
         _counting.AppendProposed();
-        var (requestId, completion) = _appends.Add();
+        var (requestId, completion) = _appends.Add(continueInline);
         _proposals.Enqueue(new Proposal(requestId, payload.ToArray()));
         if (!Post(_proposeQueued) && _appends.TryTake(requestId, out _))
         {

@@ -36,6 +36,7 @@ public sealed class ReplicatedEventLog : IEventLog
     private readonly int _maxBatchBytes;
     private readonly Lock _gate = new();
     private readonly Queue<(Guid OperationId, byte[] Encoded)> _queued = new();
+    private readonly Action _proposeQueued;
     private int _entriesInFlight;
     private bool _drainScheduled;
     private long _writesProposed;
@@ -58,6 +59,7 @@ public sealed class ReplicatedEventLog : IEventLog
         _applier = applier;
         _maxEntriesInFlight = maxEntriesInFlight;
         _maxBatchBytes = maxBatchBytes;
+        _proposeQueued = ProposeQueued;
     }
 
     /// <summary>Writes proposed through this log so far.</summary>
@@ -242,7 +244,8 @@ public sealed class ReplicatedEventLog : IEventLog
 
     /// <summary>
     /// Whether to schedule a drain now: writes wait, no drain is scheduled, and fewer than the maximum entries are in
-    /// flight. The drain runs on the thread pool, so writes queued by the callers that run meanwhile join its entry.
+    /// flight. The drain runs on the host's driver loop when it next gets there, so writes queued by the callers that run
+    /// meanwhile join its entry.
     /// </summary>
     private bool ShouldScheduleDrainLocked()
     {
@@ -255,12 +258,23 @@ public sealed class ReplicatedEventLog : IEventLog
         return true;
     }
 
-    private void ScheduleDrain() => ThreadPool.UnsafeQueueUserWorkItem(static log => log.ProposeQueued(), this, preferLocal: false);
+    /// <summary>
+    /// Runs the drain on the host's driver loop, where its entries are proposed in the same burst (one wake-up of the loop,
+    /// no thread-pool hop before it); on the thread pool when the loop stopped (the host then refuses the entries).
+    /// </summary>
+    private void ScheduleDrain()
+    {
+        if (!_host.TryRunOnDriverLoop(_proposeQueued))
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static log => log.ProposeQueued(), this, preferLocal: false);
+        }
+    }
 
     /// <summary>
     /// Proposes the queued writes as entries of up to the size limit each, while fewer than the maximum are in flight.
     /// Each entry is handed to the host under the lock, so entries reach it in the order their writes were queued (the
-    /// host only copies the payload and queues it).
+    /// host only copies the payload and queues it). Runs on the host's driver loop (<see cref="ScheduleDrain"/>): it never
+    /// blocks, and what it proposes the loop takes in the same burst.
     /// </summary>
     private void ProposeQueued()
     {
@@ -296,7 +310,7 @@ public sealed class ReplicatedEventLog : IEventLog
                 _entriesInFlight++;
                 _entriesProposed++;
                 var payload = batch.Count == 1 ? batch[0].Encoded : ReplicatedOperationBatch.Encode(batch.ConvertAll(b => b.Encoded));
-                append = _host.AppendAsync(payload);
+                append = _host.AppendContinuingInline(payload);
             }
 
             _ = AwaitAcknowledgedAsync(append, batch);
@@ -307,6 +321,11 @@ public sealed class ReplicatedEventLog : IEventLog
     /// When the entry is acknowledged, its writes complete as the applier applies them; when it is not, each write fails
     /// with the host's typed exception. Either way the next queued writes may go.
     /// </summary>
+    /// <remarks>
+    /// Runs on the thread that answers the append (<see cref="ReplicaHost.AppendContinuingInline"/>: mostly the host's
+    /// driver loop), so it never blocks and never calls the host: failing a write completes a task whose continuations
+    /// run asynchronously, the lock guards a few fields, and the next drain is queued to the thread pool.
+    /// </remarks>
     private async Task AwaitAcknowledgedAsync(Task<ReplicatedAppendResult> append, List<(Guid OperationId, byte[] Encoded)> batch)
     {
         try
@@ -328,8 +347,8 @@ public sealed class ReplicatedEventLog : IEventLog
             drain = ShouldScheduleDrainLocked();
         }
 
-        // Scheduled rather than run here: the writes of callers that run meanwhile join the next entry (proposing in this
-        // turn gave fewer writes per entry when tried).
+        // Scheduled rather than run here (where the host may be answering inside its replica's step): the writes of
+        // callers that run meanwhile join the next entry.
         if (drain)
         {
             ScheduleDrain();
