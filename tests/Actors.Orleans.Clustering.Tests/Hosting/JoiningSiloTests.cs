@@ -53,32 +53,7 @@ public sealed class JoiningSiloTests(PostgresServer postgres) : IClassFixture<Po
         Assert.All(before.Values, row => Assert.Equal(Factor, row.Replicas.Length));
 
         // Load on every grain, one call at a time per grain, never retried: a failed call fails the test.
-        using var stop = new CancellationTokenSource();
-        var failures = new List<string>();
-        Task[] load = [.. Enumerable.Range(0, Workers).Select(w => Task.Run(async () =>
-        {
-            for (int round = 1; !stop.IsCancellationRequested; round++)
-            {
-                for (int i = w; i < keys.Count; i += Workers)
-                {
-                    try
-                    {
-                        await Grain(cluster, keys[i]).Add(round);
-                        lock (acknowledged)
-                        {
-                            acknowledged[keys[i]].Add(round);
-                        }
-                    }
-                    catch (Exception ex)
-                    {
-                        lock (failures)
-                        {
-                            failures.Add($"grain {keys[i]} add {round}: {ex.GetType().Name}: {ex.Message}");
-                        }
-                    }
-                }
-            }
-        }))];
+        LedgerLoad load = LedgerLoad.Start(k => Grain(cluster, k), keys, acknowledged, Workers);
 
         SiloHandle joined = await cluster.StartAdditionalSiloAsync();
         int joinedId = ReplicatedTestCluster.ReplicaId(joined);
@@ -102,11 +77,10 @@ public sealed class JoiningSiloTests(PostgresServer postgres) : IClassFixture<Po
         }, $"every silo leading {Partitions / silos.Length} partitions", () => Describe(after));
         int writtenAtSpread = Count(acknowledged);
         await WaitForAsync(() => Task.FromResult(Count(acknowledged) > writtenAtSpread + keys.Count), "the load running after the moves");
-        await stop.CancelAsync();
-        await Task.WhenAll(load);
+        await load.StopAsync();
         Console.WriteLine($"JoiningSiloTests: replicas spread {moving.Elapsed.TotalSeconds:F1} s after the join; {Count(acknowledged)} writes acknowledged; rows {Describe(await RowsAsync(cluster))}");
 
-        Assert.True(failures.Count == 0, $"{failures.Count} calls failed during the moves: {string.Join("; ", failures.Take(5))}");
+        Assert.True(load.Failures.Count == 0, $"{load.Failures.Count} calls failed during the moves: {string.Join("; ", load.Failures.Take(5))}");
         Dictionary<int, ReplicaConfiguration> final = await RowsAsync(cluster);
         Assert.All(before.Keys, p => Assert.True(
             final[p].Epoch <= before[p].Epoch + 1,

@@ -85,32 +85,7 @@ public sealed class LeadershipRebalanceTests(PostgresServer postgres) : IClassFi
         Dictionary<int, ReplicaConfiguration> before = await RowsAsync(cluster);
 
         // Load on every grain, one call at a time per grain, never retried: a failed call is a failure of the test.
-        using var stop = new CancellationTokenSource();
-        var failures = new List<string>();
-        Task[] load = [.. Enumerable.Range(0, Workers).Select(w => Task.Run(async () =>
-        {
-            for (int round = 1; !stop.IsCancellationRequested; round++)
-            {
-                for (int i = w; i < keys.Count; i += Workers)
-                {
-                    try
-                    {
-                        await Grain(cluster, keys[i]).Add(round);
-                        lock (acknowledged)
-                        {
-                            acknowledged[keys[i]].Add(round);
-                        }
-                    }
-                    catch (Exception ex)
-                    {
-                        lock (failures)
-                        {
-                            failures.Add($"grain {keys[i]} add {round}: {ex.GetType().Name}: {ex.Message}");
-                        }
-                    }
-                }
-            }
-        }))];
+        LedgerLoad load = LedgerLoad.Start(k => Grain(cluster, k), keys, acknowledged, Workers);
 
         // The silo comes back on its directory (same replica) and gets its share: 3 of the 9 leaderships each.
         // (Started outside the cluster's list, whose restart would not let the stop's hand-over be observed first.)
@@ -127,8 +102,7 @@ public sealed class LeadershipRebalanceTests(PostgresServer postgres) : IClassFi
 
         int writtenAtSpread = Count(acknowledged);
         await WaitForAsync(() => Task.FromResult(Count(acknowledged) > writtenAtSpread + keys.Count), "the load running after the rebalance");
-        await stop.CancelAsync();
-        await Task.WhenAll(load);
+        await load.StopAsync();
         Dictionary<int, ReplicaConfiguration> final = await RowsAsync(cluster);
 
         Console.WriteLine($"LeadershipRebalanceTests ({(kill ? "kill" : "stop")}): leaderships spread {spreading.Elapsed.TotalSeconds:F1} s after the restart; {Count(acknowledged)} writes acknowledged");
@@ -138,7 +112,7 @@ public sealed class LeadershipRebalanceTests(PostgresServer postgres) : IClassFi
         Assert.All(before.Keys, p => Assert.True(
             final[p].Epoch == before[p].Epoch + (moved.Contains(p) ? 1 : 0),
             $"partition {p}: epoch {before[p].Epoch} → {final[p].Epoch}, leader {before[p].Leader} → {final[p].Leader} (one leader change per moved partition, none for the others)"));
-        Assert.True(failures.Count == 0, $"{failures.Count} calls failed during the rebalance: {string.Join("; ", failures.Take(5))}");
+        Assert.True(load.Failures.Count == 0, $"{load.Failures.Count} calls failed during the rebalance: {string.Join("; ", load.Failures.Take(5))}");
         foreach (int key in keys)
         {
             Assert.Equal(acknowledged[key], await Grain(cluster, key).Entries());
