@@ -17,7 +17,7 @@ namespace Actors.Wal.Entries.Journal;
 /// <para>Crash guarantees: recovery keeps a prefix of the records appended (every synced one; a torn last record is cut),
 /// so each log recovers a state it passed through, at least as recent as its last completed sync.</para>
 /// <para>Space: a sealed segment is deleted once no log holds an entry in it (<see cref="JournaledEntryLog.DeletePrefix"/>
-/// after a checkpoint, truncations, installs); oldest first, so recovery never sees a record whose predecessors of the
+/// after a checkpoint, truncations, installs, <see cref="ReleaseLog"/> of a log gone for good); oldest first, so recovery never sees a record whose predecessors of the
 /// same log it needs are gone. A log that is never checkpointed keeps every segment holding its entries.</para>
 /// <para>Errors: an I/O error fails the journal (<see cref="LogFailedException"/>; fsync is never retried): every log on
 /// it fails and every wait for durability faults with it, until the journal is reopened.</para>
@@ -174,6 +174,44 @@ public sealed partial class EntryJournal : IDisposable
         lock (_lock)
         {
             _logs.Close(logId);
+        }
+    }
+
+    /// <summary>
+    /// Releases log <paramref name="logId"/> for good (its owner is gone and deletes the log's directory once this returns):
+    /// appends a reset record to LSN 0 and waits until it is durable, so that the log holds nothing from now on and after
+    /// any reopening of the journal (a later <see cref="OpenLog"/> of the id on an empty directory starts an empty log), then
+    /// deletes every segment no log needs any more (oldest first, each deletion synced): the segments only this log held
+    /// entries in are reclaimed.
+    /// </summary>
+    /// <remarks>
+    /// Recovery stays a prefix of what was appended: the reset follows every record of the log, and segments are deleted
+    /// oldest first, so a reopened journal that still holds one of the log's old entries holds the reset after it. The caller
+    /// must not open the log while this runs.
+    /// </remarks>
+    /// <returns>The number of segments deleted (for every log).</returns>
+    /// <exception cref="InvalidOperationException">The log is open.</exception>
+    /// <exception cref="LogFailedException">The journal failed (the reset may not be durable: release again once it is reopened).</exception>
+    /// <exception cref="ObjectDisposedException">The journal was closed.</exception>
+    public int ReleaseLog(int logId)
+    {
+        long position;
+        lock (_lock)
+        {
+            _usability.ThrowIfUnusable();
+            if (_logs.IsOpen(logId))
+            {
+                throw new InvalidOperationException($"Log {logId} of the entry journal in '{Directory}' is open: close it before releasing it.");
+            }
+
+            position = AppendReset(_logs.GetOrAdd(logId), 0, 0);
+        }
+
+        WaitDurableAsync(position).GetAwaiter().GetResult();
+        lock (_lock)
+        {
+            _usability.ThrowIfUnusable();
+            return _segments.DeleteBefore(_logs.FirstNeededSegment, _syncing);
         }
     }
 

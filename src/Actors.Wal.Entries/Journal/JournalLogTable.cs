@@ -55,6 +55,9 @@ internal sealed class JournalLogTable
         return true;
     }
 
+    /// <summary>Whether log <paramref name="logId"/> is open now.</summary>
+    public bool IsOpen(int logId) => _open.Contains(logId);
+
     /// <summary>Closes log <paramref name="logId"/> (its index stays).</summary>
     public void Close(int logId) => _open.Remove(logId);
 }

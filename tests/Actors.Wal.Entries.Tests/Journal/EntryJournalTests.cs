@@ -192,6 +192,91 @@ public sealed class EntryJournalTests : EntryLogTestBase
     }
 
     [Fact]
+    public void ReleaseLog_AfterItsOwnerLeft_ReopensEmptyInAFreshDirectoryAlsoAfterTheJournalReopens()
+    {
+        using (var journal = OpenJournal())
+        {
+            using (var a = journal.OpenLog(1, LogDirectory("a")))
+            {
+                AppendEntries(a, 1, 6, 2);
+                a.Sync();
+                a.WriteCheckpoint(new EntryLogCheckpoint(3, 2, Bytes("a-state")));
+                a.DeletePrefix(3);
+            }
+
+            journal.ReleaseLog(1);
+            Directory.Delete(LogDirectory("a"), recursive: true);
+            using var again = journal.OpenLog(1, LogDirectory("a"));
+            Assert.Equal((0L, 0L, 0L), (again.StartLsn, again.EndLsn, again.LastEpoch));
+            again.Append(Entry(1, 5, "new"));
+            again.Sync();
+        }
+
+        using var reopened = OpenJournal();
+        using var a2 = reopened.OpenLog(1, LogDirectory("a"));
+        Assert.Equal((0L, 1L), (a2.StartLsn, a2.EndLsn));
+        Assert.Equal(["new-1"], a2.Read(1, 10).Select(e => Text(e.Payload)));
+        Assert.Equal(5, a2.LastEpoch);
+    }
+
+    [Fact]
+    public void ReleaseLog_NeverReopened_LeavesNoEntryOfItAfterTheJournalReopens()
+    {
+        using (var journal = OpenJournal())
+        {
+            using (var a = journal.OpenLog(1, LogDirectory("a")))
+            {
+                AppendEntries(a, 1, 6, 1);
+                a.Sync();
+            }
+
+            journal.ReleaseLog(1);
+        }
+
+        Directory.Delete(LogDirectory("a"), recursive: true);
+        using var reopened = OpenJournal();
+        using var a2 = reopened.OpenLog(1, LogDirectory("a"));
+        Assert.Equal((0L, 0L), (a2.StartLsn, a2.EndLsn));
+    }
+
+    [Fact]
+    public void ReleaseLog_DeletesTheSegmentsOnlyTheReleasedLogHeldAndKeepsTheOthersEntries()
+    {
+        using var journal = OpenJournal();
+        using var b = journal.OpenLog(2, LogDirectory("b"));
+        using (var a = journal.OpenLog(1, LogDirectory("a")))
+        {
+            b.Append(Entry(1, 1, "b"));
+            b.Sync();
+            b.WriteCheckpoint(new EntryLogCheckpoint(1, 1, Bytes("b-state")));
+            b.DeletePrefix(1);
+            AppendEntries(a, 1, 12, 1);
+            a.Sync();
+        }
+
+        var segmentsBefore = journal.SegmentCount;
+        b.Append(Entry(2, 1, "b"));
+        b.Sync();
+
+        var deleted = journal.ReleaseLog(1);
+
+        Assert.True(deleted > 0 && journal.SegmentCount < segmentsBefore, $"{deleted} segments deleted; {segmentsBefore} before, {journal.SegmentCount} after");
+        Assert.Equal(["b-2"], b.Read(2, 10).Select(e => Text(e.Payload)));
+    }
+
+    [Fact]
+    public void ReleaseLog_OfAnOpenLog_IsRefusedAndTheLogKeepsItsEntries()
+    {
+        using var journal = OpenJournal();
+        using var a = journal.OpenLog(1, LogDirectory("a"));
+        AppendEntries(a, 1, 3, 1);
+        a.Sync();
+
+        Assert.Throws<InvalidOperationException>(() => journal.ReleaseLog(1));
+        Assert.Equal(3, a.Read(1, 10).Count);
+    }
+
+    [Fact]
     public void Reopen_AfterPrefixDeletion_StartsEachLogAtItsCheckpoint()
     {
         using (var journal = OpenJournal())
