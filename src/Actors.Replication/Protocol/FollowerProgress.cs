@@ -25,6 +25,15 @@ internal sealed class FollowerProgress
     /// </summary>
     public bool Probing { get; set; } = true;
 
+    /// <summary>
+    /// The oldest lease stamp an answer of the follower may echo to be heard (0: any). A follower added to the replica set
+    /// during the leader's epoch gets the stamp of the moment it was added: an answer echoing an older one was sent before
+    /// (the follower was a replica before, was removed, and its silo may have stopped it and wiped its log since, as
+    /// <c>SiloReplicas</c> does), so what it says about the follower's log may no longer hold. Counting it could put an empty
+    /// replica in the in-sync set.
+    /// </summary>
+    public long HeardFromStamp { get; init; }
+
     /// <summary>The next offset to send.</summary>
     public long NextOffset { get; set; }
 

@@ -28,6 +28,13 @@ internal sealed class LeaderTerm
     /// <summary>When the last heartbeat went out, in <see cref="TimeProvider"/> timestamps.</summary>
     public long LastHeartbeat { get; private set; }
 
+    /// <summary>
+    /// The end of the leader's log when the term began: every entry acknowledged in an earlier epoch lies at or below it
+    /// (the leader holds them all, and never truncates its own log), whatever the leader knows of its commit offset (a
+    /// restarted one knows none).
+    /// </summary>
+    public long EndOffsetAtStart { get; private set; }
+
     /// <summary>Each follower's progress in this term.</summary>
     public IReadOnlyDictionary<ReplicaId, FollowerProgress> Followers => _followers;
 
@@ -62,6 +69,7 @@ internal sealed class LeaderTerm
     {
         _appendTimes.Clear();
         _appendTimesBase = endOffset;
+        EndOffsetAtStart = endOffset;
         _since = since;
         LastHeartbeat = heartbeatAt;
     }

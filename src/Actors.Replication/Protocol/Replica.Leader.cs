@@ -142,7 +142,8 @@ public sealed partial class Replica
 
     private void OnAppendAccepted(AppendAccepted accepted)
     {
-        if (Role != ReplicaRole.Leader || accepted.Epoch != _epoch || !_leaderTerm.TryGetFollower(accepted.From, out var progress))
+        if (Role != ReplicaRole.Leader || accepted.Epoch != _epoch || !_leaderTerm.TryGetFollower(accepted.From, out var progress)
+            || accepted.EchoedStamp < progress.HeardFromStamp)
         {
             return;
         }
@@ -266,9 +267,14 @@ public sealed partial class Replica
         // At its floor (or frozen) with a follower it would remove, the leader cannot acknowledge until that follower
         // answers; a live follower outside the set then joins as soon as it holds every acknowledged entry (the invariant
         // the set needs), not only once it reached the leader's end, which appends arriving faster than its catch-up would
-        // keep it from.
+        // keep it from. Every acknowledged entry: those of this term (the commit offset) and those of earlier epochs, which
+        // lie within the log as it was when the term began (a restarted leader knows no commit offset, a new one only what
+        // its former leader told it: the commit offset alone would let an empty replica in, one added or added back).
         var mayShrink = view.InSync.Length > floor && !_inSyncSetFrozen;
         var blocked = !mayShrink && AnyInSyncFollowerOutOfSync(view, running);
+        var acknowledged = Math.Max(_committedOffset, _leaderTerm.EndOffsetAtStart);
+        ReplicaId? leaving = null;
+        ReplicaId? joining = null;
         foreach (var (follower, progress) in _leaderTerm)
         {
             // Lag is judged on the running clock: a stall of this leader's own process is no evidence against a follower.
@@ -279,24 +285,29 @@ public sealed partial class Replica
             var silent = running - progress.LastHeard >= _options.FollowerLagTimeout;
             if (view.IsInSync(follower))
             {
-                if (IsOutOfSync(progress, running))
+                // Of the followers out of sync, the one heard from least recently leaves first: a follower cut off goes
+                // before one that answers but lags (which, just let in while the set was at its floor, would otherwise
+                // leave again at once and keep the cut one in). At the floor (ReplicaOptions.MinInSyncReplicas), or while
+                // this leader's process stops (FreezeInSyncSet), none leaves, so that a cut or departing leader leaves an
+                // in-sync replica on the other side that may take the lead; appends wait for it.
+                if (mayShrink && IsOutOfSync(progress, running) && (leaving is null || progress.LastHeard < _leaderTerm[leaving.Value].LastHeard))
                 {
-                    if (mayShrink)
-                    {
-                        ProposeConfiguration(view.WithInSync(view.InSync.Where(r => r != follower)));
-                        return;
-                    }
-
-                    // The set is at its floor (ReplicaOptions.MinInSyncReplicas), or this leader's process is stopping
-                    // (FreezeInSyncSet): this follower stays in it, so that a cut or departing leader leaves an in-sync
-                    // replica on the other side that may take the lead; appends wait for it.
+                    leaving = follower;
                 }
             }
-            else if (!silent && progress.DurableOffset >= _committedOffset && (progress.DurableOffset >= _log.EndOffset || blocked))
+            else if (joining is null && !silent && progress.DurableOffset >= acknowledged && (progress.DurableOffset >= _log.EndOffset || blocked))
             {
-                ProposeConfiguration(view.WithInSync(view.InSync.Append(follower)));
-                return;
+                joining = follower;
             }
+        }
+
+        if (leaving is { } removed)
+        {
+            ProposeConfiguration(view.WithInSync(view.InSync.Where(r => r != removed)));
+        }
+        else if (joining is { } added)
+        {
+            ProposeConfiguration(view.WithInSync(view.InSync.Append(added)));
         }
     }
 

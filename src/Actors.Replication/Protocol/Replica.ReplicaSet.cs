@@ -14,8 +14,10 @@ namespace Actors.Replication.Protocol;
 /// entry. One change at a time: the leader proposes nothing else while the write is unresolved, and a write conditioned on
 /// an older version does not take effect.</para>
 /// <para>A removed replica that is still running hears from no leader and cannot be elected (it is not in sync); its host
-/// stops it when it reads the row. The added replica starts when its silo reads the row that names it (an empty log: the
-/// leader brings it up with entries or its checkpoint).</para>
+/// stops it when it reads the row, and may delete its log. The added replica starts when its silo reads the row that names
+/// it (an empty log: the leader brings it up with entries or its checkpoint). A replica added again after it was removed
+/// is heard only from answers to requests sent after it was added (<see cref="FollowerProgress.HeardFromStamp"/>): an
+/// answer of its former self, delayed in the network, would claim entries its wiped log no longer holds.</para>
 /// </remarks>
 public sealed partial class Replica
 {
@@ -138,7 +140,10 @@ public sealed partial class Replica
         {
             if (replica != Id && !_leaderTerm.TryGetFollower(replica, out _))
             {
-                _leaderTerm.Track(replica, new FollowerProgress { NextOffset = _log.EndOffset + 1, LastHeard = _running.Now() });
+                // Heard only from answers to requests sent from now on (FollowerProgress.HeardFromStamp): the replica may
+                // have been in the set before, and an answer of that time, still in flight, speaks of a log that may be gone.
+                var heardFrom = _faults.StaleAnswersOfAddedReplicaCounted ? 0 : NewLeaseStamp();
+                _leaderTerm.Track(replica, new FollowerProgress { NextOffset = _log.EndOffset + 1, LastHeard = _running.Now(), HeardFromStamp = heardFrom });
                 SendAppend(replica);
             }
         }

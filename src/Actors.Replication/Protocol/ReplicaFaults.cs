@@ -38,4 +38,7 @@ internal sealed class ReplicaFaults
 
     /// <summary>A hand-over picks the follower with the shortest log, in sync or not, and names it leader without waiting for it to catch up.</summary>
     public bool HandOverOutsideInSync { get; init; }
+
+    /// <summary>A leader that adds a replica to the set counts its answers sent before it was added (a removed, wiped and re-added replica's stale acknowledgements).</summary>
+    public bool StaleAnswersOfAddedReplicaCounted { get; init; }
 }

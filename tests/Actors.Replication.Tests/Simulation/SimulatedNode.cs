@@ -27,8 +27,11 @@ public sealed class SimulatedNode : IReplicaCheckpointEnvironment
     /// <summary>The replica's number.</summary>
     public ReplicaId Id { get; }
 
-    /// <summary>The disk (outlives crashes).</summary>
-    public SimulatedDisk Disk { get; } = new();
+    /// <summary>The disk (outlives crashes; replaced by an empty one when the node is retired, <see cref="Wipe"/>).</summary>
+    public SimulatedDisk Disk { get; private set; } = new();
+
+    /// <summary>Whether the node was stopped and its disk wiped because the store no longer named it, and has not run since.</summary>
+    public bool Retired { get; private set; }
 
     /// <summary>The running replica, null while crashed.</summary>
     public Replica? Replica { get; private set; }
@@ -48,6 +51,7 @@ public sealed class SimulatedNode : IReplicaCheckpointEnvironment
     /// <summary>Starts (or restarts) the process over its disk.</summary>
     public void Start()
     {
+        Retired = false;
         Incarnation++;
         Paused = false;
         _inbox.Clear();
@@ -66,6 +70,16 @@ public sealed class SimulatedNode : IReplicaCheckpointEnvironment
         Paused = false;
         _inbox.Clear();
         Disk.Crash(survivingOperations);
+    }
+
+    /// <summary>
+    /// Wipes the stopped node's disk, as a silo deletes the files of a replica the store no longer names
+    /// (<c>SiloReplicas</c>): the node is retired, and starts empty when it is added back.
+    /// </summary>
+    public void Wipe()
+    {
+        Disk = new SimulatedDisk();
+        Retired = true;
     }
 
     /// <summary>Resumes a paused process: what waited in its inbox runs in arrival order.</summary>

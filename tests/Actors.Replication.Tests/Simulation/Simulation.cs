@@ -21,6 +21,7 @@ public sealed class Simulation
 {
     private const long TickMicroseconds = 10_000;
     private const long ConvergenceCheckMicroseconds = 50_000;
+    private const long RetireCheckMicroseconds = 200_000;
 
     private readonly PriorityQueue<Action, (long Time, long Sequence)> _events = new();
     private readonly List<SimulatedNode> _nodes = [];
@@ -32,6 +33,8 @@ public sealed class Simulation
     private int _crashes;
     private int _replicaSetChanges;
     private int _inSyncRemovals;
+    private int _retirements;
+    private int _retiredReAdded;
     private readonly List<(ReplicaId From, ReplicaId Target, long Epoch)> _handOvers = [];
     private bool _healed;
     private bool _appending = true;
@@ -88,7 +91,13 @@ public sealed class Simulation
     /// <summary>Runs seed <paramref name="seed"/> with the settings it implies (plus <paramref name="faults"/>).</summary>
     internal static SimulationResult RunSeed(long seed, ReplicaFaults? faults = null, bool trace = false, bool replicaSetChanges = false, bool replicaMoves = false)
     {
-        var settings = SimulationSettings.FromSeed(seed) with { Faults = faults ?? ReplicaFaults.None, ReplicaSetChanges = replicaSetChanges, ReplicaMoves = replicaMoves };
+        var settings = SimulationSettings.FromSeed(seed) with
+        {
+            Faults = faults ?? ReplicaFaults.None,
+            ReplicaSetChanges = replicaSetChanges,
+            ReplicaMoves = replicaMoves,
+            RetireRemoved = replicaSetChanges || replicaMoves,
+        };
         return new Simulation(seed, settings, trace).Run();
     }
 
@@ -126,7 +135,7 @@ public sealed class Simulation
         return new SimulationResult(Seed, violation, _traceHash, _eventCount, Checker.AcknowledgedCount,
             Math.Max(0, Checker.LeaderCount - 1), _crashes, PrefixDeletions, CheckpointInstalls, _trace, Checker.ReadsServed,
             Network.Traffic, Node(Store.Current.Leader).Replica?.Log.EndOffset ?? 0,
-            _handOvers.Count, _handOvers.Count(h => Checker.LeaderOf(h.Epoch + 1) == h.Target), _replicaSetChanges, _inSyncRemovals);
+            _handOvers.Count, _handOvers.Count(h => Checker.LeaderOf(h.Epoch + 1) == h.Target), _replicaSetChanges, _inSyncRemovals, _retirements, _retiredReAdded);
     }
 
     internal SimulatedNode Node(ReplicaId id) => _nodes[id.Value - 1];
@@ -183,6 +192,14 @@ public sealed class Simulation
         if (Settings.ReplicaMoves)
         {
             Schedule(NextFaultDelay(), InjectReplicaMove);
+        }
+
+        if (Settings.RetireRemoved)
+        {
+            foreach (var node in _nodes)
+            {
+                Schedule(Random.NextInt64(RetireCheckMicroseconds), () => RetireLoop(node));
+            }
         }
 
         Schedule(NextAppendDelay(), ClientAppend);
@@ -399,6 +416,60 @@ public sealed class Simulation
         }
     }
 
+    /// <summary>
+    /// During the fault phase, every <see cref="RetireCheckMicroseconds"/>: the node's silo retires its replica once the
+    /// store names it nowhere and it neither leads nor hands over (stopped as a crash stops it, then
+    /// <see cref="FinishRetire"/>), and starts a retired one again, empty, once the store names it again.
+    /// </summary>
+    private void RetireLoop(SimulatedNode node)
+    {
+        if (_healed)
+        {
+            return;
+        }
+
+        var row = Store.Current;
+        var named = row.Replicas.Contains(node.Id) || row.Leader == node.Id || row.IsInSync(node.Id);
+        if (!node.Alive && node.Retired && named)
+        {
+            Record(node, "added back after its retirement: starts empty");
+            _retiredReAdded++;
+            node.Start();
+        }
+        else if (node.Alive && !node.Paused && !named && node.Replica!.Role != ReplicaRole.Leader && node.Replica.HandingOverTo is null)
+        {
+            var surviving = Random.Next(node.Disk.UnsyncedCount + 1);
+            Record(node, $"retire: the store no longer names it ({row}); stopped");
+            node.Crash(surviving);
+            Schedule(NetworkDelay() + NetworkDelay(), () => FinishRetire(node));
+        }
+
+        Schedule(RetireCheckMicroseconds, () => RetireLoop(node));
+    }
+
+    /// <summary>
+    /// A store round trip after the stop: the silo reads the row again; named again (added back while it stopped), the
+    /// replica restarts over its disk, else its disk is wiped.
+    /// </summary>
+    private void FinishRetire(SimulatedNode node)
+    {
+        if (node.Alive)
+        {
+            return;
+        }
+
+        if (Store.Current.Replicas.Contains(node.Id))
+        {
+            Record(node, "retire: added back while it stopped; restarts over its disk");
+            node.Start();
+            return;
+        }
+
+        Record(node, "retire: disk wiped");
+        node.Wipe();
+        _retirements++;
+    }
+
     private void Crash(SimulatedNode node)
     {
         var surviving = Random.Next(node.Disk.UnsyncedCount + 1);
@@ -410,7 +481,7 @@ public sealed class Simulation
 
     private void Restart(SimulatedNode node)
     {
-        if (!node.Alive)
+        if (!node.Alive && !node.Retired)
         {
             Record(node, "restart");
             node.Start();

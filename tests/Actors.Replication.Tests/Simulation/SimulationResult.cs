@@ -18,6 +18,8 @@ namespace Actors.Replication.Tests.Simulation;
 /// <param name="HandOversCompleted">Of those, the ones whose target led the next epoch.</param>
 /// <param name="ReplicaSetChanges">Replica-set changes a leader proposed (<c>Replica.ChangeReplicas</c>, <c>Replica.RemoveFollower</c>).</param>
 /// <param name="InSyncRemovals">Of those, removals of a follower in the in-sync set (<c>Replica.RemoveFollower</c>: a move's last step).</param>
+/// <param name="Retirements">Replicas stopped with their disk wiped because the store no longer named them (<see cref="SimulationSettings.RetireRemoved"/>).</param>
+/// <param name="RetiredReAdded">Of those, the ones the store named again and that started empty.</param>
 public sealed record SimulationResult(
     long Seed,
     string? Violation,
@@ -35,13 +37,15 @@ public sealed record SimulationResult(
     int HandOvers = 0,
     int HandOversCompleted = 0,
     int ReplicaSetChanges = 0,
-    int InSyncRemovals = 0)
+    int InSyncRemovals = 0,
+    int Retirements = 0,
+    int RetiredReAdded = 0)
 {
     /// <summary>Whether every invariant held.</summary>
     public bool Passed => Violation is null;
 
     /// <inheritdoc />
     public override string ToString() => Passed
-        ? $"seed {Seed}: ok ({Events} events, {Acknowledged} acknowledged, {ReadsServed} reads served, {LeaderChanges} leader changes, {Crashes} crashes, {PrefixDeletions} prefix deletions, {CheckpointInstalls} checkpoint installs, {HandOversCompleted} of {HandOvers} hand-overs completed, {ReplicaSetChanges} replica-set changes, {InSyncRemovals} in-sync removals)"
+        ? $"seed {Seed}: ok ({Events} events, {Acknowledged} acknowledged, {ReadsServed} reads served, {LeaderChanges} leader changes, {Crashes} crashes, {PrefixDeletions} prefix deletions, {CheckpointInstalls} checkpoint installs, {HandOversCompleted} of {HandOvers} hand-overs completed, {ReplicaSetChanges} replica-set changes, {InSyncRemovals} in-sync removals, {Retirements} retirements, {RetiredReAdded} re-added empty)"
         : $"seed {Seed}: VIOLATION {Violation}\n  replay: REPLICATION_SIM_SEED={Seed} REPLICATION_SIM_TRACE=1 dotnet test tests/Actors.Replication.Tests --filter \"FullyQualifiedName~ReplaySeedFromEnvironment\"";
 }

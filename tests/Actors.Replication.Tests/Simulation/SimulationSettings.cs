@@ -68,6 +68,15 @@ public sealed record SimulationSettings
     /// </summary>
     public bool ReplicaMoves { get; init; }
 
+    /// <summary>
+    /// A replica the store no longer names is retired as a silo retires it (<c>ReplicaRetirement</c>): every 200 ms its
+    /// process checks the store; once the store names it nowhere (not a replica, not leader, not in sync) and it neither
+    /// leads nor hands over, the process stops, and unless the store names it again a store round trip later, its disk is
+    /// wiped; it starts again, empty, once the store names it again. Messages it sent before stopping are still delivered.
+    /// Set with <see cref="ReplicaSetChanges"/> and <see cref="ReplicaMoves"/> (<c>Simulation.RunSeed</c>).
+    /// </summary>
+    public bool RetireRemoved { get; init; }
+
     /// <summary>The replicas' timing.</summary>
     public ReplicaOptions ReplicaOptions { get; init; } = new();
 

@@ -73,22 +73,25 @@ public sealed class SimulationTests(ITestOutputHelper output)
     {
         const int Seeds = 2_000;
         var failures = new ConcurrentBag<SimulationResult>();
-        long changes = 0, acknowledged = 0;
+        long changes = 0, acknowledged = 0, retirements = 0, reAdded = 0;
         Parallel.For(1, Seeds + 1, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, seed =>
         {
             var result = Simulation.RunSeed(seed, replicaSetChanges: true);
             Interlocked.Add(ref changes, result.ReplicaSetChanges);
             Interlocked.Add(ref acknowledged, result.Acknowledged);
+            Interlocked.Add(ref retirements, result.Retirements);
+            Interlocked.Add(ref reAdded, result.RetiredReAdded);
             if (!result.Passed)
             {
                 failures.Add(result);
             }
         });
 
-        var summary = $"seeds 1..{Seeds} with replica-set changes: {changes} changes proposed, {acknowledged} appends acknowledged, {failures.Count} failing";
+        var summary = $"seeds 1..{Seeds} with replica-set changes: {changes} changes proposed, {retirements} removed replicas stopped and wiped ({reAdded} added back empty), {acknowledged} appends acknowledged, {failures.Count} failing";
         output.WriteLine(summary);
         Assert.True(failures.IsEmpty, $"{summary}\n{string.Join("\n", failures.OrderBy(f => f.Seed).Take(5))}");
         Assert.True(changes > Seeds / 2, $"the runs changed replica sets too rarely to mean anything: {summary}");
+        Assert.True(reAdded > Seeds / 10, $"the runs added wiped replicas back too rarely to mean anything: {summary}");
     }
 
     [Fact]
@@ -113,23 +116,26 @@ public sealed class SimulationTests(ITestOutputHelper output)
     {
         const int Seeds = 2_000;
         var failures = new ConcurrentBag<SimulationResult>();
-        long changes = 0, inSyncRemovals = 0, acknowledged = 0;
+        long changes = 0, inSyncRemovals = 0, acknowledged = 0, retirements = 0, reAdded = 0;
         Parallel.For(1, Seeds + 1, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, seed =>
         {
             var result = Simulation.RunSeed(seed, replicaMoves: true);
             Interlocked.Add(ref changes, result.ReplicaSetChanges);
             Interlocked.Add(ref inSyncRemovals, result.InSyncRemovals);
             Interlocked.Add(ref acknowledged, result.Acknowledged);
+            Interlocked.Add(ref retirements, result.Retirements);
+            Interlocked.Add(ref reAdded, result.RetiredReAdded);
             if (!result.Passed)
             {
                 failures.Add(result);
             }
         });
 
-        var summary = $"seeds 1..{Seeds} with replica moves: {changes} changes proposed, {inSyncRemovals} of them removals of an in-sync follower, {acknowledged} appends acknowledged, {failures.Count} failing";
+        var summary = $"seeds 1..{Seeds} with replica moves: {changes} changes proposed, {inSyncRemovals} of them removals of an in-sync follower, {retirements} removed replicas stopped and wiped ({reAdded} added back empty), {acknowledged} appends acknowledged, {failures.Count} failing";
         output.WriteLine(summary);
         Assert.True(failures.IsEmpty, $"{summary}\n{string.Join("\n", failures.OrderBy(f => f.Seed).Take(5))}");
         Assert.True(inSyncRemovals > Seeds / 2, $"the runs removed in-sync followers too rarely to mean anything: {summary}");
+        Assert.True(reAdded > Seeds / 10, $"the runs added wiped replicas back too rarely to mean anything: {summary}");
     }
 
     [Fact]
@@ -212,15 +218,16 @@ public sealed class SimulationTests(ITestOutputHelper output)
 
     /// <summary>
     /// Replays one seed with a full trace: <c>REPLICATION_SIM_SEED=N REPLICATION_SIM_TRACE=1</c> (the line a failing
-    /// run prints). The trace goes to REPLICATION_SIM_TRACE_FILE or a file under the temp directory. Without the
-    /// variable it replays seed 1.
+    /// run prints; REPLICATION_SIM_MODE=changes or moves for the runs with replica-set changes or moves). The trace goes to
+    /// REPLICATION_SIM_TRACE_FILE or a file under the temp directory. Without the variable it replays seed 1.
     /// </summary>
     [Fact]
     public void ReplaySeedFromEnvironment()
     {
         var seed = EnvironmentInt64("REPLICATION_SIM_SEED") ?? 1;
         var trace = Environment.GetEnvironmentVariable("REPLICATION_SIM_TRACE") == "1";
-        var result = Simulation.RunSeed(seed, trace: trace);
+        var mode = Environment.GetEnvironmentVariable("REPLICATION_SIM_MODE");
+        var result = Simulation.RunSeed(seed, trace: trace, replicaSetChanges: mode == "changes", replicaMoves: mode == "moves");
         if (result.Trace is not null)
         {
             var path = Environment.GetEnvironmentVariable("REPLICATION_SIM_TRACE_FILE")
