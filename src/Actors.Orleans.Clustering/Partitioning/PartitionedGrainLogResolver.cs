@@ -83,7 +83,7 @@ internal sealed partial class PartitionedGrainLogResolver(
                     Refuse(grainId, partition, row.Leader.Value, "holds no replica of it", context);
                 }
 
-                held = await replicas.EnsureAsync(partition, cancellationToken).ConfigureAwait(false);
+                held = await replicas.EnsureAsync(partition, row.Version, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (ReplicaConfigurationStoreException ex)

@@ -1,9 +1,7 @@
 using Actors.Orleans.Clustering.Diagnostics;
-using Actors.Orleans.Clustering.Partitioning;
 using Actors.Replication;
 using Actors.Replication.Configuration;
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
 
 namespace Actors.Orleans.Clustering.Replication;
 
@@ -25,33 +23,21 @@ namespace Actors.Orleans.Clustering.Replication;
 /// replica in the in-sync set is not either (the leader first drops it after its lag timeout).</para>
 /// <para>Not thread-safe: one pass at a time, on the loop started by <see cref="ReplicaSupervisor"/>.</para>
 /// </remarks>
-internal sealed partial class AbsentReplicaReplacer(
-    ReplicaReplacementOptions options,
-    ClusterReplica replica,
-    SiloReplicas replicas,
-    PartitionView view,
-    IClusterMembershipService membership,
-    ILogger<AbsentReplicaReplacer> logger,
-    Action<int>? joined = null,
-    TimeProvider? time = null)
+internal sealed partial class AbsentReplicaReplacer(ReplicaReplacementOptions options, ReplicaSetChanges changes, ILogger<AbsentReplicaReplacer> logger)
 {
-    /// <summary>How long one change may take to show in the leader's configuration before the pass moves on.</summary>
-    public static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(10);
-
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Dictionary<int, DateTimeOffset> _absentSince = [];
     private readonly HashSet<(int Partition, int Leaving)> _noCandidateReported = [];
 
     /// <summary>Runs passes every <see cref="ReplicaReplacementOptions.Interval"/> until <paramref name="stopping"/>; a pass runs to its end.</summary>
     public Task RunAsync(CancellationToken stopping) =>
-        PeriodicPasses.RunAsync(options.Interval, _time, PassAsync, LogPassFailed, stopping);
+        PeriodicPasses.RunAsync(options.Interval, changes.Time, PassAsync, LogPassFailed, stopping);
 
     /// <summary>One pass: notes which replicas are absent, then replaces those absent long enough in the partitions this silo leads; returns how many it replaced.</summary>
     public async Task<int> PassAsync()
     {
-        IReadOnlyDictionary<int, string> registered = view.Replicas;
-        Dictionary<int, string> active = ActiveReplicas.Of(registered, membership, replica);
-        DateTimeOffset now = _time.GetUtcNow();
+        IReadOnlyDictionary<int, string> registered = changes.Registered;
+        Dictionary<int, string> active = changes.Active();
+        DateTimeOffset now = changes.Time.GetUtcNow();
         foreach (int id in registered.Keys)
         {
             if (active.ContainsKey(id))
@@ -70,9 +56,9 @@ internal sealed partial class AbsentReplicaReplacer(
             return 0;
         }
 
-        Dictionary<int, ReplicaConfiguration> rows = await replicas.Reads.ReadAsync().ConfigureAwait(false);
+        Dictionary<int, ReplicaConfiguration> rows = await changes.ReadRowsAsync().ConfigureAwait(false);
         var held = active.Keys.ToDictionary(r => r, r => rows.Values.Count(row => row.Replicas.Contains(new ReplicaId(r))));
-        var me = new ReplicaId(replica.Id);
+        ReplicaId me = changes.Me;
         int changed = 0;
         foreach ((int partition, ReplicaConfiguration row) in rows.OrderBy(r => r.Key))
         {
@@ -96,18 +82,18 @@ internal sealed partial class AbsentReplicaReplacer(
                 continue;
             }
 
-            if (replicas.Get(partition) is not { } leader || leader.Host.Status.Epoch != row.Epoch)
+            if (changes.Leading(partition, row) is not { } leader)
             {
                 continue;
             }
 
-            if (await leader.Host.ChangeReplicasAsync(leaving, new ReplicaId(joining), ChangeTimeout).ConfigureAwait(false))
+            if (await changes.ChangeAsync(leader, leaving, new ReplicaId(joining)).ConfigureAwait(false))
             {
                 held[joining]++;
                 changed++;
                 _noCandidateReported.Remove((partition, leaving.Value));
                 ClusteringInstruments.ReplicaReplaced();
-                joined?.Invoke(joining);
+                changes.NoteJoined(joining);
                 LogReplaced(partition, leaving.Value, joining, active[joining]);
             }
         }

@@ -13,7 +13,7 @@ namespace Actors.Orleans.Clustering.Replication;
 /// releases them with the successor known (they are refused then, and Orleans places them again, on the new leader).
 /// Thread-safe.
 /// </remarks>
-internal sealed class HeldReplica(int partition, ReplicaHost host, CommittedEntryApplier applier, ReplicatedPartitionLog log, DateTimeOffset startedAt)
+internal sealed class HeldReplica(int partition, ReplicaHost host, CommittedEntryApplier applier, ReplicatedPartitionLog log, DateTimeOffset startedAt, long rowVersion = 0)
 {
     private long _servedEpoch;
     private volatile TaskCompletionSource? _handOver;
@@ -33,6 +33,12 @@ internal sealed class HeldReplica(int partition, ReplicaHost host, CommittedEntr
 
     /// <summary>When the replica started.</summary>
     public DateTimeOffset StartedAt => startedAt;
+
+    /// <summary>
+    /// The version of the partition's row naming this replica that it was started on: it is retired only on a row at least
+    /// as new (<see cref="ReplicaRetirement.WhyKept"/>).
+    /// </summary>
+    public long RowVersion => rowVersion;
 
     /// <summary>The epoch under which the materialized log caught up and calls were served here (0: none).</summary>
     public long ServedEpoch => Interlocked.Read(ref _servedEpoch);

@@ -1,9 +1,7 @@
 using Actors.Orleans.Clustering.Diagnostics;
-using Actors.Orleans.Clustering.Partitioning;
 using Actors.Replication;
 using Actors.Replication.Configuration;
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
 
 namespace Actors.Orleans.Clustering.Replication;
 
@@ -28,25 +26,11 @@ namespace Actors.Orleans.Clustering.Replication;
 /// out.</para>
 /// <para>Not thread-safe: one pass at a time, on the loop started by <see cref="ReplicaSupervisor"/>.</para>
 /// </remarks>
-internal sealed partial class ReplicaBalancer(
-    ReplicaBalanceOptions options,
-    int factor,
-    ClusterReplica replica,
-    SiloReplicas replicas,
-    PartitionView view,
-    IClusterMembershipService membership,
-    ILogger<ReplicaBalancer> logger,
-    Action<int>? joined = null,
-    TimeProvider? time = null)
+internal sealed partial class ReplicaBalancer(ReplicaBalanceOptions options, int factor, ReplicaSetChanges changes, ILogger<ReplicaBalancer> logger)
 {
-    /// <summary>How long one change may take to show in the leader's configuration before the pass moves on.</summary>
-    public static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(10);
-
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
-
     /// <summary>Runs passes every <see cref="ReplicaBalanceOptions.Interval"/> until <paramref name="stopping"/>; a pass runs to its end.</summary>
     public Task RunAsync(CancellationToken stopping) =>
-        PeriodicPasses.RunAsync(options.Interval, _time, async () => await PassAsync().ConfigureAwait(false), LogPassFailed, stopping);
+        PeriodicPasses.RunAsync(options.Interval, changes.Time, async () => await PassAsync().ConfigureAwait(false), LogPassFailed, stopping);
 
     /// <summary>
     /// One pass over the partitions this silo leads: finishes the moves whose new replica is in sync, then starts planned
@@ -54,9 +38,9 @@ internal sealed partial class ReplicaBalancer(
     /// </summary>
     public async Task<(int Added, int Removed)> PassAsync()
     {
-        var active = new HashSet<int>(ActiveReplicas.Of(view.Replicas, membership, replica).Keys);
-        Dictionary<int, ReplicaConfiguration> rows = await replicas.Reads.ReadAsync().ConfigureAwait(false);
-        var me = new ReplicaId(replica.Id);
+        var active = new HashSet<int>(changes.Active().Keys);
+        Dictionary<int, ReplicaConfiguration> rows = await changes.ReadRowsAsync().ConfigureAwait(false);
+        ReplicaId me = changes.Me;
         Dictionary<int, int> named = ReplicaBalance.Named(rows, active);
         int removed = 0;
         int underWay = 0;
@@ -73,8 +57,7 @@ internal sealed partial class ReplicaBalancer(
                 continue;
             }
 
-            if (replicas.Get(partition) is { } leader && leader.Host.Status.Epoch == row.Epoch
-                && await leader.Host.RemoveFollowerAsync(leaving, ChangeTimeout).ConfigureAwait(false))
+            if (changes.Leading(partition, row) is { } leader && await changes.RemoveFollowerAsync(leader, leaving).ConfigureAwait(false))
             {
                 removed++;
                 ClusteringInstruments.ReplicaMoved();
@@ -82,7 +65,7 @@ internal sealed partial class ReplicaBalancer(
                 // The rebalance stays due until the moves end (the last one's replicas, in sync, may take leaderships).
                 foreach (ReplicaId kept in row.Replicas.Where(r => r != me && r != leaving))
                 {
-                    joined?.Invoke(kept.Value);
+                    changes.NoteJoined(kept.Value);
                 }
 
                 LogMoveFinished(partition, leaving.Value, row.Replicas.Length - 1);
@@ -102,7 +85,7 @@ internal sealed partial class ReplicaBalancer(
         if (removed > 0)
         {
             // Plan on the rows as they are now: every silo does, so the plans agree.
-            rows = await replicas.Reads.ReadAsync().ConfigureAwait(false);
+            rows = await changes.ReadRowsAsync().ConfigureAwait(false);
         }
 
         IReadOnlyList<ReplicaBalance.Move> plan = ReplicaBalance.Plan(rows, active, factor);
@@ -114,15 +97,15 @@ internal sealed partial class ReplicaBalancer(
             }
 
             ReplicaConfiguration row = rows[move.Partition];
-            if (row.Leader != me || replicas.Get(move.Partition) is not { } leader || leader.Host.Status.Epoch != row.Epoch)
+            if (changes.Leading(move.Partition, row) is not { } leader)
             {
                 continue;
             }
 
-            if (await leader.Host.ChangeReplicasAsync(null, new ReplicaId(move.To), ChangeTimeout).ConfigureAwait(false))
+            if (await changes.ChangeAsync(leader, null, new ReplicaId(move.To)).ConfigureAwait(false))
             {
                 added++;
-                joined?.Invoke(move.To);
+                changes.NoteJoined(move.To);
                 LogMoveStarted(move.Partition, move.From, move.To, ReplicaBalance.Share(rows.Count, factor, active.Count), plan.Count);
             }
         }

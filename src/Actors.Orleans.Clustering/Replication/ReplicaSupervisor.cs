@@ -10,8 +10,9 @@ namespace Actors.Orleans.Clustering.Replication;
 /// <summary>
 /// Keeps this silo's partition replicas in step with the partition rows (replication factor above 1): at start (after
 /// <see cref="ClusterReplica"/>, before any grain activates) and every <see cref="ReconcileInterval"/> it reads the rows,
-/// refreshes the placement's <see cref="PartitionView"/> and starts a replica for every row naming this silo's replica
-/// (followers must run for a leader's appends to be acknowledged); every <see cref="LeadershipCheckInterval"/> it
+/// refreshes the placement's <see cref="PartitionView"/>, starts a replica for every row naming this silo's replica
+/// (followers must run for a leader's appends to be acknowledged) and retires those the rows no longer name
+/// (<see cref="ReplicaRetirement"/>); every <see cref="LeadershipCheckInterval"/> it
 /// deactivates the activations of every partition this silo served and no longer leads (a new epoch elsewhere, or its
 /// host failed). A graceful stop first hands every leadership here to an in-sync follower (<see cref="LeadershipHandOver"/>,
 /// at the stop of <see cref="HandOverStage"/>, while the silo still serves); then, graceful or not, every replica here
@@ -132,15 +133,16 @@ internal sealed partial class ReplicaSupervisor(
             _rebalance = Task.Run(() => rebalancer.RunAsync(_rebalanceStopping.Token), CancellationToken.None);
         }
 
+        var changes = new ReplicaSetChanges(replica, replicas, view, membership, rebalancer is null ? null : rebalancer.NoteJoined);
         if (replacing.Enabled)
         {
-            var replacer = new AbsentReplicaReplacer(replacing, replica, replicas, view, membership, loggers.CreateLogger<AbsentReplicaReplacer>(), rebalancer is null ? null : rebalancer.NoteJoined);
+            var replacer = new AbsentReplicaReplacer(replacing, changes, loggers.CreateLogger<AbsentReplicaReplacer>());
             _replacement = Task.Run(() => replacer.RunAsync(_rebalanceStopping.Token), CancellationToken.None);
         }
 
         if (balancing.Enabled)
         {
-            var balancer = new ReplicaBalancer(balancing, options.Value.ReplicationFactor, replica, replicas, view, membership, loggers.CreateLogger<ReplicaBalancer>(), rebalancer is null ? null : rebalancer.NoteJoined);
+            var balancer = new ReplicaBalancer(balancing, options.Value.ReplicationFactor, changes, loggers.CreateLogger<ReplicaBalancer>());
             _balance = Task.Run(() => balancer.RunAsync(_rebalanceStopping.Token), CancellationToken.None);
         }
     }
@@ -213,12 +215,12 @@ internal sealed partial class ReplicaSupervisor(
     private async Task ReconcileAsync(CancellationToken cancellationToken)
     {
         await view.RefreshAsync(view.Refreshes, cancellationToken).ConfigureAwait(false);
-        var rows = new List<(int, IReadOnlyCollection<int>)>();
+        var rows = new List<PartitionRow>();
         for (int partition = 0; partition < replica.PartitionCount; partition++)
         {
             if (view.Row(partition) is PartitionRow row)
             {
-                rows.Add((partition, row.Replicas));
+                rows.Add(row);
             }
         }
 

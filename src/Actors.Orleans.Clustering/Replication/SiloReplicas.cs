@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Actors.Orleans.Clustering.Partitioning;
+using Actors.Orleans.Clustering.Storage;
 using Actors.Orleans.Log;
 using Actors.Replication;
 using Actors.Replication.Options;
@@ -33,6 +33,7 @@ namespace Actors.Orleans.Clustering.Replication;
 /// <para>A replica whose host failed is stopped as a crash would stop it and started again by a later
 /// <see cref="ReconcileAsync"/> after a back-off (<see cref="ReplicaRestart"/>), its entry log cut after the last entry
 /// the failed host had synced; meanwhile the other replicas carry the partition.</para>
+/// <para>A replica whose row no longer names it is stopped and its files deleted (<see cref="ReplicaRetirement"/>).</para>
 /// <para>Thread-safe; replicas start and stop one at a time.</para>
 /// </remarks>
 internal sealed partial class SiloReplicas : IAsyncDisposable
@@ -55,7 +56,8 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
     private readonly ConcurrentDictionary<int, HeldReplica> _held = new();
     private readonly ConcurrentDictionary<int, ReplicaRestart> _restarts = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private EntryJournal? _journal;
+    private readonly ReplicaRetirement _retirement;
+    private readonly SiloEntryJournal _journal;
     private volatile bool _stopped;
     private int _frozenForStop;
 
@@ -81,6 +83,8 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
         _logger = loggers.CreateLogger<SiloReplicas>();
         _time = time ?? TimeProvider.System;
         Reads = new CoalescedConfigurationReads(replica.Catalog);
+        _journal = new SiloEntryJournal(Path.Combine(_log.Directory, ReplicasDirectoryName, JournalDirectoryName), _options, loggers.CreateLogger<SiloEntryJournal>());
+        _retirement = new ReplicaRetirement(this, replica, activations, Path.Combine(_log.Directory, ReplicasDirectoryName), loggers.CreateLogger<ReplicaRetirement>());
     }
 
     /// <summary>The partition rows' reads every replica here shares.</summary>
@@ -100,14 +104,15 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
     public ICollection<HeldReplica> Held => _held.Values;
 
     /// <summary>The fsyncs of the silo's entry journal since it was opened (0 before; each covers every replica's records appended before it).</summary>
-    public long JournalSyncs => Volatile.Read(ref _journal)?.Syncs ?? 0;
+    public long JournalSyncs => _journal.Syncs;
 
     /// <summary>
-    /// Stops every replica whose host failed, then starts one for every partition of <paramref name="rows"/> (partition
-    /// and replicas) naming this silo's replica that it does not run, unless a restart's back-off still runs. A replica
-    /// that cannot start is logged and retried after a back-off; it does not keep the others from starting.
+    /// Stops every replica whose host failed; retires the replicas <paramref name="rows"/> no longer name (confirmed on a
+    /// fresh read, <see cref="ReplicaRetirement"/>); then starts one for every partition of <paramref name="rows"/> naming
+    /// this silo's replica that it does not run, unless a restart's back-off still runs. A replica that cannot start is
+    /// logged and retried after a back-off; it does not keep the others from starting.
     /// </summary>
-    public async Task ReconcileAsync(IEnumerable<(int Partition, IReadOnlyCollection<int> Replicas)> rows, CancellationToken cancellationToken)
+    public async Task ReconcileAsync(IReadOnlyCollection<PartitionRow> rows, CancellationToken cancellationToken)
     {
         foreach (HeldReplica held in _held.Values.ToArray())
         {
@@ -117,10 +122,20 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
             }
         }
 
-        int me = _replica.Id;
-        foreach ((int partition, IReadOnlyCollection<int> replicas) in rows)
+        try
         {
-            if (_stopped || !replicas.Contains(me) || _held.ContainsKey(partition))
+            await _retirement.ReconcileAsync(rows, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogRetireFailed(ex);
+        }
+
+        int me = _replica.Id;
+        foreach (PartitionRow row in rows)
+        {
+            int partition = row.Partition;
+            if (_stopped || !row.Names(me) || _held.ContainsKey(partition))
             {
                 continue;
             }
@@ -132,7 +147,7 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
 
             try
             {
-                await EnsureAsync(partition, cancellationToken).ConfigureAwait(false);
+                await EnsureAsync(partition, row.Version, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -148,9 +163,12 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts this silo's replica of <paramref name="partition"/> unless it runs already; returns it.</summary>
+    /// <summary>
+    /// Starts this silo's replica of <paramref name="partition"/> unless it runs already; returns it. <paramref name="rowVersion"/>
+    /// is the version of the row naming it that the caller read (<see cref="HeldReplica.RowVersion"/>).
+    /// </summary>
     /// <exception cref="WriteAheadLogUnavailableException">The silo is stopping.</exception>
-    public async Task<HeldReplica> EnsureAsync(int partition, CancellationToken cancellationToken)
+    public async Task<HeldReplica> EnsureAsync(int partition, long rowVersion, CancellationToken cancellationToken)
     {
         if (Get(partition) is { } running)
         {
@@ -170,7 +188,7 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
                 throw new WriteAheadLogUnavailableException($"Partition {partition}: this silo is stopping; its replicas no longer start. Retry the call: it is placed on the partition's leader.");
             }
 
-            return await StartAsync(partition, cancellationToken).ConfigureAwait(false);
+            return await StartAsync(partition, rowVersion, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -178,11 +196,11 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
         }
     }
 
-    private async Task<HeldReplica> StartAsync(int partition, CancellationToken cancellationToken)
+    private async Task<HeldReplica> StartAsync(int partition, long rowVersion, CancellationToken cancellationToken)
     {
         var id = new ReplicaId(_replica.Id);
-        string replicasRoot = Path.Combine(_log.Directory, ReplicasDirectoryName);
-        string root = Path.Combine(replicasRoot, partition.ToString("D5", CultureInfo.InvariantCulture));
+        _retirement.FinishInterrupted(partition);
+        string root = _retirement.DirectoryOf(partition);
         string materializedDirectory = Path.Combine(root, "materialized");
         DeleteDirectory(materializedDirectory);
         Directory.CreateDirectory(materializedDirectory);
@@ -191,7 +209,7 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
         IEntryLog entries;
         try
         {
-            entries = OpenEntryLog(partition, replicasRoot, Path.Combine(root, "entries"));
+            entries = Journal().OpenLog(partition, Path.Combine(root, "entries"));
             try
             {
                 if (_restarts.TryGetValue(partition, out ReplicaRestart? restart) && restart.CutLog(entries))
@@ -234,7 +252,7 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
         _messaging.Value.Register(partition, host.Deliver);
         host.Start();
         applier.Start();
-        var held = new HeldReplica(partition, host, applier, new ReplicatedPartitionLog(partition, new ReplicatedEventLog(host, applier), failure => DeactivateAll(partition, failure)), _time.GetUtcNow());
+        var held = new HeldReplica(partition, host, applier, new ReplicatedPartitionLog(partition, new ReplicatedEventLog(host, applier), failure => DeactivateAll(partition, failure)), _time.GetUtcNow(), rowVersion);
         _held[partition] = held;
 
         // Held first, then the flag read (both full fences): a replica started while the silo begins to stop is frozen here
@@ -278,30 +296,33 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
         return options;
     }
 
-    /// <summary>A log of the silo's journal (opened on first use; opened again once a failed one has no log left on it). Under the gate.</summary>
-    private JournaledEntryLog OpenEntryLog(int partition, string replicasRoot, string directory)
+    /// <summary>The silo's journal (opened on first use). Under the gate.</summary>
+    internal EntryJournal Journal() => _journal.Get();
+
+    /// <summary>
+    /// Under the gate, unless the silo stops or <paramref name="held"/> is no longer this silo's replica of
+    /// <paramref name="partition"/> (null: unless it runs one): takes the held replica out and runs <paramref name="retire"/>
+    /// (<see cref="ReplicaRetirement"/>); true when it ran.
+    /// </summary>
+    internal async Task<bool> RetireAsync(int partition, HeldReplica? held, Func<Task> retire)
     {
-        if (_journal is { Failure: not null, OpenLogCount: 0 } failed)
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
         {
-            LogJournalReopened(failed.Failure, failed.Directory);
-            failed.Dispose();
-            _journal = null;
-        }
-
-        if (_journal is null)
-        {
-            _journal = EntryJournal.Open(new EntryJournalOptions
+            if (_stopped || !ReferenceEquals(_held.GetValueOrDefault(partition), held))
             {
-                Directory = Path.Combine(replicasRoot, JournalDirectoryName),
-                SegmentSizeBytes = _options.EntryLogSegmentBytes,
-            });
-            if (_journal.TornBytesCutAtOpen > 0)
-            {
-                LogJournalTornTail(_journal.Directory, _journal.TornBytesCutAtOpen);
+                return false;
             }
-        }
 
-        return _journal.OpenLog(partition, directory);
+            _held.TryRemove(partition, out _);
+            _restarts.TryRemove(partition, out _);
+            await retire().ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private async Task StopForRestartAsync(HeldReplica held, string reason, long? durableLsn)
@@ -327,7 +348,8 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
         }
     }
 
-    private async Task StopAsync(HeldReplica held, bool graceful)
+    /// <summary>Unregisters the replica's messaging, disposes its host (closing its entry log) and applier, and closes (<paramref name="graceful"/>) or abandons its materialized log.</summary>
+    internal async Task StopAsync(HeldReplica held, bool graceful)
     {
         _messaging.Value.Unregister(held.Partition);
         await held.Host.DisposeAsync().ConfigureAwait(false);
@@ -389,8 +411,7 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
                 }
             }
 
-            _journal?.Dispose();
-            _journal = null;
+            _journal.Dispose();
         }
         finally
         {
@@ -434,14 +455,11 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
     [LoggerMessage(EventId = 33, Level = LogLevel.Warning, Message = "Replica {Replica} of partition {Partition} restarts with its entry log cut after LSN {DurableLsn}, the last entry its failed host had synced; the leader sends it the rest")]
     private partial void LogCutAtRestart(int partition, int replica, long durableLsn);
 
-    [LoggerMessage(EventId = 34, Level = LogLevel.Warning, Message = "The replicas' entry journal in {Directory}: opening it cut {Bytes} bytes of torn tail (the unsynced records of a crash; each replica's leader resends what it lacks)")]
-    private partial void LogJournalTornTail(string directory, long bytes);
-
-    [LoggerMessage(EventId = 35, Level = LogLevel.Warning, Message = "The replicas' entry journal in {Directory} failed and every replica on it stopped: opening it again from what is on disk")]
-    private partial void LogJournalReopened(Exception? failure, string directory);
-
     [LoggerMessage(EventId = 37, Level = LogLevel.Information, Message = "A write to partition {Partition} failed ({Failure}): this silo's replica does not lead it any more; {Count} activations deactivated")]
     private partial void LogWriteFailedDeactivated(int partition, string failure, int count);
+
+    [LoggerMessage(EventId = 38, Level = LogLevel.Warning, Message = "Retiring the replicas that their rows no longer name failed; tried again at the next reconcile")]
+    private partial void LogRetireFailed(Exception exception);
 
     [LoggerMessage(EventId = 36, Level = LogLevel.Warning, Message = "Replica of partition {Partition} did not stop cleanly")]
     private partial void LogStopFailed(Exception exception, int partition);

@@ -49,6 +49,9 @@ internal sealed class LoopbackReplicaMessaging(ClusterReplica replica, IOptions<
 
     public void Unregister(int partition) => _partitions.TryRemove(partition, out _);
 
+    /// <summary>Whether a replica of <paramref name="partition"/> is registered with this silo's messaging.</summary>
+    public bool IsRegistered(int partition) => _partitions.ContainsKey(partition);
+
     private void Send(int partition, ReplicaId from, ReplicaId to, ReplicationMessage message)
     {
         if ((Cuts.TryGetValue(_clusterId, out var drop) && drop(from.Value, to.Value, partition))
