@@ -33,7 +33,7 @@ public sealed partial class EntryJournal
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var directory = options.Directory;
-        fileSystem.CreateDirectory(directory);
+        DurableFile.CreateDirectory(fileSystem, directory);
         var directoryLock = EntryLogRules.LockDirectory(fileSystem, directory, EntryJournalFormat.LockFileName);
 
         var segments = new List<JournalSegment>();
