@@ -157,7 +157,7 @@ public sealed partial class EntryJournal
 
                 break;
             case JournalRecordKind.Truncate:
-                index.TruncateAfter(lsn);
+                index.TruncateAfter(lsn, 0);
                 break;
             case JournalRecordKind.Reset:
                 index.Clear(lsn);
