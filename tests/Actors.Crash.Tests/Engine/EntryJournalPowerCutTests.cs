@@ -36,6 +36,14 @@ public sealed class EntryJournalPowerCutTests(ITestOutputHelper output)
         await runner.RunAsync();
 
         output.WriteLine($"seed {seed}: {runner.Summary()}, {clock.Elapsed.TotalSeconds:F1} s");
+        if (runner.Failures.Count > 0 && Environment.GetEnvironmentVariable("ACTORS_CRASH_OPLOG") is not null)
+        {
+            for (var i = 0; i < runner.OperationLog.Count; i++)
+            {
+                output.WriteLine($"{i}: {runner.OperationLog[i]}");
+            }
+        }
+
         var log = runner.OperationLog;
         var created = log.Count(o => o.Kind == DiskOpKind.Create && o.Path.EndsWith(EntryJournalFormat.SegmentSuffix, StringComparison.Ordinal));
         var deleted = log.Count(o => o.Kind == DiskOpKind.Delete && o.Path.EndsWith(EntryJournalFormat.SegmentSuffix, StringComparison.Ordinal));
