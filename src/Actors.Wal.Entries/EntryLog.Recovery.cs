@@ -50,7 +50,7 @@ public sealed partial class EntryLog
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var directory = options.Directory;
-        fileSystem.CreateDirectory(directory);
+        DurableFile.CreateDirectory(fileSystem, directory);
         var directoryLock = EntryLogRules.LockDirectory(fileSystem, directory, EntryLogFormat.LockFileName);
 
         if (fileSystem.FileExists(Path.Combine(directory, EntryLogFormat.JournaledMarkerFileName)))

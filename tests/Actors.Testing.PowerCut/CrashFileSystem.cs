@@ -27,6 +27,13 @@ public sealed class CrashFileSystem(SimulatedDisk disk) : IFileSystem
     /// </summary>
     public bool PerDirectorySync { get; init; }
 
+    /// <summary>
+    /// When set, a directory created here is a name in its parent on the disk (<see cref="SimulatedDisk.CreateDirectory"/>):
+    /// a power cut before the parent's directory fsync loses it and every file in it. Otherwise directories are not on the
+    /// disk at all (always there), as the single-directory engines' tests always had them.
+    /// </summary>
+    public bool TrackDirectories { get; init; }
+
     /// <summary>When set, every file fsync from now on fails with EIO (and the file's unsynced data is lost).</summary>
     public bool FailFsync { get; set; }
 
@@ -74,6 +81,11 @@ public sealed class CrashFileSystem(SimulatedDisk disk) : IFileSystem
 
     public bool DirectoryExists(string path)
     {
+        if (TrackDirectories)
+        {
+            return Disk.DirectoryExists(path);
+        }
+
         lock (_lock)
         {
             return _directories.Contains(path);
@@ -82,6 +94,11 @@ public sealed class CrashFileSystem(SimulatedDisk disk) : IFileSystem
 
     public void CreateDirectory(string path)
     {
+        if (TrackDirectories)
+        {
+            Disk.CreateDirectory(path);
+        }
+
         lock (_lock)
         {
             _directories.Add(path);

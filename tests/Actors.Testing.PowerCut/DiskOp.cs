@@ -10,6 +10,9 @@ public enum DiskOpKind
     Rename,
     Delete,
     DirSync,
+
+    /// <summary>A directory created (<see cref="SimulatedDisk.CreateDirectory"/>): a name in its parent.</summary>
+    CreateDirectory,
 }
 
 /// <summary>One recorded persistence boundary (replayable against a fresh <see cref="SimulatedDisk"/>).</summary>
@@ -21,6 +24,7 @@ public sealed record DiskOp(DiskOpKind Kind, string Path, string? Destination, i
         DiskOpKind.SetLength => $"setlength {System.IO.Path.GetFileName(Path)} {Offset}",
         DiskOpKind.Rename => $"rename {System.IO.Path.GetFileName(Path)} -> {System.IO.Path.GetFileName(Destination)}",
         DiskOpKind.DirSync => Path.Length == 0 ? "dirsync" : $"dirsync {Path}",
+        DiskOpKind.CreateDirectory => $"mkdir {Path}",
         _ => $"{Kind.ToString().ToLowerInvariant()} {System.IO.Path.GetFileName(Path)}",
     };
 }

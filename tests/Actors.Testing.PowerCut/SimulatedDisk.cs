@@ -13,6 +13,8 @@ public sealed partial class SimulatedDisk
     private readonly Dictionary<int, Inode> _inodes = [];
     private readonly Dictionary<string, int> _names = new(StringComparer.Ordinal);
     private Dictionary<string, int> _durableNames = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _directories = new(StringComparer.Ordinal);
+    private HashSet<string> _durableDirectories = new(StringComparer.Ordinal);
     private readonly List<DiskOp> _pendingDirectoryOps = [];
     private readonly List<DiskOp> _log = [];
     private int _nextInode = 1;
@@ -59,6 +61,15 @@ public sealed partial class SimulatedDisk
         }
 
         disk._durableNames = new Dictionary<string, int>(disk._names, StringComparer.Ordinal);
+        foreach (var path in image.Keys)
+        {
+            for (var directory = Path.GetDirectoryName(path); !IsRoot(directory); directory = Path.GetDirectoryName(directory))
+            {
+                disk._directories.Add(directory!);
+            }
+        }
+
+        disk._durableDirectories = [.. disk._directories];
         return disk;
     }
 
@@ -204,31 +215,40 @@ public sealed partial class SimulatedDisk
     {
         lock (_lock)
         {
-            var names = variant switch
+            var (names, directories) = variant switch
             {
-                CrashVariant.ProcessCrash => new Dictionary<string, int>(_names, StringComparer.Ordinal),
-                CrashVariant.DurableOnly => new Dictionary<string, int>(_durableNames, StringComparer.Ordinal),
+                CrashVariant.ProcessCrash => (new Dictionary<string, int>(_names, StringComparer.Ordinal), _directories),
+                CrashVariant.DurableOnly => (new Dictionary<string, int>(_durableNames, StringComparer.Ordinal), _durableDirectories),
                 _ => ApplyDirectoryPrefix(random.Next(_pendingDirectoryOps.Count + 1)),
             };
             var image = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             foreach (var (path, id) in names)
             {
-                image[path] = FileImage(_inodes[id], variant, random, tearGranularity);
+                if (InSurvivingDirectory(path, directories))
+                {
+                    image[path] = FileImage(_inodes[id], variant, random, tearGranularity);
+                }
             }
 
             return image;
         }
     }
 
-    private Dictionary<string, int> ApplyDirectoryPrefix(int count)
+    private (Dictionary<string, int> Names, HashSet<string> Directories) ApplyDirectoryPrefix(int count)
     {
         var names = new Dictionary<string, int>(_durableNames, StringComparer.Ordinal);
+        var directories = new HashSet<string>(_durableDirectories, StringComparer.Ordinal);
         foreach (var op in _pendingDirectoryOps.Take(count))
         {
+            if (op.Kind == DiskOpKind.CreateDirectory)
+            {
+                directories.Add(op.Path);
+            }
+
             ApplyName(names, op);
         }
 
-        return names;
+        return (names, directories);
     }
 
     private static byte[] FileImage(Inode node, CrashVariant variant, Random random, int tearGranularity)
@@ -327,8 +347,13 @@ public sealed partial class SimulatedDisk
                 ApplyName(_names, op);
                 _pendingDirectoryOps.Add(op);
                 break;
+            case DiskOpKind.CreateDirectory:
+                _directories.Add(op.Path);
+                _pendingDirectoryOps.Add(op);
+                break;
             case DiskOpKind.DirSync when op.Path.Length == 0:
                 _durableNames = new Dictionary<string, int>(_names, StringComparer.Ordinal);
+                _durableDirectories = [.. _directories];
                 _pendingDirectoryOps.Clear();
                 break;
             case DiskOpKind.DirSync:
@@ -341,6 +366,8 @@ public sealed partial class SimulatedDisk
                 {
                     _durableNames[name] = id;
                 }
+
+                _durableDirectories.UnionWith(_directories.Where(d => IsIn(d, op.Path)));
 
                 _pendingDirectoryOps.RemoveAll(pending => IsIn(pending.Path, op.Path));
                 break;

@@ -12,7 +12,8 @@ namespace Actors.Orleans.Clustering.Partitioning;
 /// <remarks>
 /// Format (UTF-8 text, three lines, each ending in <c>\n</c>): <c>actors-orleans-replica 1</c> (the format version),
 /// <c>cluster=&lt;Orleans ClusterId&gt;</c>, <c>replica=&lt;positive decimal integer&gt;</c>. Written to a temporary
-/// file, fsynced, renamed over the name, and the directory fsynced: it is either absent or whole.
+/// file, fsynced, renamed over the name, and the directory fsynced (the directory itself created durably when missing):
+/// after a power cut it is either absent or whole, and whole once the write returned.
 /// </remarks>
 internal static class ReplicaIdentityFile
 {
@@ -23,15 +24,26 @@ internal static class ReplicaIdentityFile
 
     /// <summary>The directory's cluster and replica number, or null when the directory has not joined a cluster.</summary>
     /// <exception cref="WriteAheadLogReplicationException">The file exists but is not in the format above.</exception>
-    public static (string ClusterId, int Replica)? Read(string directory)
+    public static (string ClusterId, int Replica)? Read(string directory) => Read(PhysicalFileSystem.Instance, directory);
+
+    /// <summary>As <see cref="Read(string)"/>, on <paramref name="fileSystem"/> (a test's simulated disk).</summary>
+    internal static (string ClusterId, int Replica)? Read(IFileSystem fileSystem, string directory)
     {
         string path = Path.Combine(directory, FileName);
-        if (!File.Exists(path))
+        if (!fileSystem.FileExists(path))
         {
             return null;
         }
 
-        string[] lines = File.ReadAllText(path, Encoding.UTF8).Split('\n');
+        string text;
+        using (IWalFile file = fileSystem.OpenFile(path, WalFileMode.OpenReadOnly))
+        {
+            byte[] bytes = new byte[file.Length];
+            int read = file.Read(0, bytes);
+            text = Encoding.UTF8.GetString(bytes, 0, read);
+        }
+
+        string[] lines = text.Split('\n');
         if (lines.Length == 4 && lines[0] == Header && lines[3].Length == 0
             && lines[1].StartsWith("cluster=", StringComparison.Ordinal) && lines[1].Length > "cluster=".Length
             && lines[2].StartsWith("replica=", StringComparison.Ordinal)
@@ -45,19 +57,13 @@ internal static class ReplicaIdentityFile
     }
 
     /// <summary>Writes the file durably (see the remarks of <see cref="ReplicaIdentityFile"/>).</summary>
-    public static void Write(string directory, string clusterId, int replica)
-    {
-        Directory.CreateDirectory(directory);
-        string path = Path.Combine(directory, FileName);
-        string temporary = path + ".tmp";
-        byte[] content = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Header}\ncluster={clusterId}\nreplica={replica}\n"));
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(content);
-            stream.Flush(flushToDisk: true);
-        }
+    public static void Write(string directory, string clusterId, int replica) => Write(PhysicalFileSystem.Instance, directory, clusterId, replica);
 
-        File.Move(temporary, path, overwrite: true);
-        PhysicalFileSystem.Instance.SyncDirectory(directory);
+    /// <summary>As <see cref="Write(string, string, int)"/>, on <paramref name="fileSystem"/>: the temporary file written and fsynced, renamed over the name, the directory fsynced.</summary>
+    internal static void Write(IFileSystem fileSystem, string directory, string clusterId, int replica)
+    {
+        DurableFile.CreateDirectory(fileSystem, directory);
+        byte[] content = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Header}\ncluster={clusterId}\nreplica={replica}\n"));
+        DurableFile.Replace(fileSystem, directory, FileName, FileName + ".tmp", content);
     }
 }

@@ -10,6 +10,7 @@ using Actors.Replication.Wal.Materialized;
 using Actors.Wal;
 using Actors.Wal.Entries;
 using Actors.Wal.Entries.Journal;
+using Actors.Wal.IO;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -203,7 +204,9 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
         string root = _retirement.DirectoryOf(partition);
         string materializedDirectory = Path.Combine(root, "materialized");
         DeleteDirectory(materializedDirectory);
-        Directory.CreateDirectory(materializedDirectory);
+
+        // Durably: the first start creates the partition's directory here, and its entry log's files are made durable in it.
+        DurableFile.CreateDirectory(PhysicalFileSystem.Instance, materializedDirectory);
         WriteAheadLogOptions materializedOptions = MaterializedOptions(materializedDirectory);
         IEventLog materialized = await WriteAheadLog.OpenAsync(materializedOptions, _loggers, _time, cancellationToken).ConfigureAwait(false);
         IEntryLog entries;

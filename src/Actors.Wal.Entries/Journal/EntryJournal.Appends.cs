@@ -36,7 +36,9 @@ public sealed partial class EntryJournal
         {
             _usability.ThrowIfUnusable();
             AppendRecordLocked(JournalRecordKind.Truncate, index.LogId, lsn, 0, []);
-            index.TruncateAfter(lsn);
+
+            // The removed entries' segments stay until the record is durable: a crash before it keeps them in the log.
+            index.TruncateAfter(lsn, _segments.Active.EndPosition);
             index.LastPosition = _segments.Active.EndPosition;
             return index.LastPosition;
         }

@@ -33,7 +33,7 @@ public sealed partial class EntryJournal
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var directory = options.Directory;
-        fileSystem.CreateDirectory(directory);
+        DurableFile.CreateDirectory(fileSystem, directory);
         var directoryLock = EntryLogRules.LockDirectory(fileSystem, directory, EntryJournalFormat.LockFileName);
 
         var segments = new List<JournalSegment>();
@@ -157,7 +157,7 @@ public sealed partial class EntryJournal
 
                 break;
             case JournalRecordKind.Truncate:
-                index.TruncateAfter(lsn);
+                index.TruncateAfter(lsn, 0);
                 break;
             case JournalRecordKind.Reset:
                 index.Clear(lsn);

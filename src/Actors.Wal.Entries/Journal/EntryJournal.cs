@@ -222,7 +222,7 @@ public sealed partial class EntryJournal : IDisposable
         {
             _usability.ThrowIfUnusable();
             index.DropThrough(lsn);
-            return _segments.DeleteBefore(_logs.FirstNeededSegment, _syncing);
+            return _segments.DeleteBefore(_logs.FirstNeededSegment(_waiters.DurablePosition), _syncing);
         }
     }
 

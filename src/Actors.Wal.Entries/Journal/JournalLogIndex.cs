@@ -10,6 +10,8 @@ internal sealed class JournalLogIndex(int logId)
 {
     private readonly List<long> _epochs = [];
     private readonly List<JournalLocation> _locations = [];
+    private long _pinnedSegment = long.MaxValue;
+    private long _pinnedUntil;
 
     /// <summary>The log's id in the journal's records.</summary>
     public int LogId { get; } = logId;
@@ -29,8 +31,17 @@ internal sealed class JournalLogIndex(int logId)
     /// <summary>The journal-wide position just after the log's last record (0 when it wrote none).</summary>
     public long LastPosition { get; set; }
 
-    /// <summary>The ordinal of the oldest segment holding an entry the log still holds (<see cref="long.MaxValue"/> when none): older segments are not needed by this log.</summary>
-    public long FirstNeededSegment => _locations.Count == 0 ? long.MaxValue : _locations[0].Segment;
+    /// <summary>
+    /// The ordinal of the oldest segment this log needs (<see cref="long.MaxValue"/> when none) while the journal is durable
+    /// up to <paramref name="durablePosition"/>: the one holding the first entry it holds, or an older one holding an entry
+    /// a truncation removed whose record is not durable yet (a crash before that finds the removed entries again, and the
+    /// log must then still read them). Older segments are not needed by this log.
+    /// </summary>
+    public long FirstNeededSegment(long durablePosition)
+    {
+        var held = _locations.Count == 0 ? long.MaxValue : _locations[0].Segment;
+        return _pinnedUntil > durablePosition ? Math.Min(held, _pinnedSegment) : held;
+    }
 
     /// <summary>The last epoch among the entries held, or null when none is held.</summary>
     public long? LastEpoch => _epochs.Count == 0 ? null : _epochs[^1];
@@ -58,9 +69,20 @@ internal sealed class JournalLogIndex(int logId)
         return true;
     }
 
-    /// <summary>Keeps the entries up to <paramref name="lsn"/>; below <see cref="BaseLsn"/> nothing is left and the log continues after <paramref name="lsn"/>.</summary>
-    public void TruncateAfter(long lsn)
+    /// <summary>
+    /// Keeps the entries up to <paramref name="lsn"/>; below <see cref="BaseLsn"/> nothing is left and the log continues
+    /// after <paramref name="lsn"/>. The segment of the first entry removed stays needed until the journal is durable up to
+    /// <paramref name="recordEnd"/>, the end of the truncation's record (0 in recovery, where every record is durable).
+    /// </summary>
+    public void TruncateAfter(long lsn, long recordEnd)
     {
+        var firstRemoved = Math.Max(0, lsn - BaseLsn);
+        if (recordEnd > 0 && firstRemoved < _locations.Count)
+        {
+            _pinnedSegment = Math.Min(_pinnedSegment, _locations[checked((int)firstRemoved)].Segment);
+            _pinnedUntil = Math.Max(_pinnedUntil, recordEnd);
+        }
+
         if (!Touched || lsn < BaseLsn)
         {
             Clear(lsn);

@@ -15,19 +15,16 @@ internal sealed class JournalLogTable
     /// <summary>The number of logs open now.</summary>
     public int OpenCount => _open.Count;
 
-    /// <summary>The ordinal of the oldest segment some log still holds an entry in (<see cref="long.MaxValue"/> when none): older segments are obsolete.</summary>
-    public long FirstNeededSegment
+    /// <summary>The ordinal of the oldest segment some log still needs while the journal is durable up to <paramref name="durablePosition"/> (<see cref="long.MaxValue"/> when none): older segments are obsolete (<see cref="JournalLogIndex.FirstNeededSegment"/>).</summary>
+    public long FirstNeededSegment(long durablePosition)
     {
-        get
+        var needed = long.MaxValue;
+        foreach (var index in _indexes.Values)
         {
-            var needed = long.MaxValue;
-            foreach (var index in _indexes.Values)
-            {
-                needed = Math.Min(needed, index.FirstNeededSegment);
-            }
-
-            return needed;
+            needed = Math.Min(needed, index.FirstNeededSegment(durablePosition));
         }
+
+        return needed;
     }
 
     /// <summary>Log <paramref name="logId"/>'s index, created empty when the log has none yet.</summary>

@@ -221,7 +221,7 @@ public sealed class JournaledEntryLog : IEntryLog
     internal static JournaledEntryLog Open(EntryJournal journal, IFileSystem fileSystem, int logId, string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        fileSystem.CreateDirectory(directory);
+        DurableFile.CreateDirectory(fileSystem, directory);
         if (fileSystem.ListFiles(directory, EntryLogFormat.SegmentSuffix).Count > 0)
         {
             throw new EntryLogLayoutException(directory, $"it holds segments ({EntryLogFormat.SegmentSuffix}) of a log with files of its own, not of the journal in '{journal.Directory}'");

@@ -1,6 +1,9 @@
 namespace Actors.Wal.IO;
 
-/// <summary>Replaces a small file so that a crash at any point leaves either the complete old file or the complete new one.</summary>
+/// <summary>
+/// Replaces a small file so that a crash at any point leaves either the complete old file or the complete new one, and
+/// creates directories that a power cut keeps.
+/// </summary>
 public static class DurableFile
 {
     /// <summary>
@@ -24,6 +27,36 @@ public static class DurableFile
 
         fileSystem.RenameFile(temp, Path.Combine(directory, fileName));
         fileSystem.SyncDirectory(directory);
+    }
+
+    /// <summary>
+    /// Creates <paramref name="directory"/> and its missing ancestors so that a power cut after it returns keeps them: the
+    /// parent of each directory it created is fsynced, top down (a new directory is a name in its parent, durable only
+    /// once the parent is; files made durable inside a directory whose own name is lost are lost with it). When the
+    /// directory exists it does nothing. I/O errors propagate.
+    /// </summary>
+    /// <remarks>An ancestor that exists, created earlier without that fsync, is not made durable here: create it with this too.</remarks>
+    public static void CreateDirectory(IFileSystem fileSystem, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(fileSystem);
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        string full = Path.GetFullPath(directory);
+        var created = new Stack<string>();
+        for (string? path = full; path is not null && Path.GetDirectoryName(path) is not null && !fileSystem.DirectoryExists(path); path = Path.GetDirectoryName(path))
+        {
+            created.Push(path);
+        }
+
+        if (created.Count == 0)
+        {
+            return;
+        }
+
+        fileSystem.CreateDirectory(full);
+        foreach (string path in created)
+        {
+            fileSystem.SyncDirectory(Path.GetDirectoryName(path)!);
+        }
     }
 
     /// <summary>Creates <paramref name="temp"/> and writes <paramref name="data"/>; on failure deletes it and throws <see cref="FileNotReplacedException"/>.</summary>

@@ -119,7 +119,8 @@ internal sealed partial class LogRecovery
                 throw new DirectoryNotFoundException($"The log directory '{dir}' does not exist (opened read-only).");
             }
 
-            _fileSystem.CreateDirectory(dir);
+            // Durably: a power cut must not lose a new directory (and every file made durable in it) with its parent's entry.
+            DurableFile.CreateDirectory(_fileSystem, dir);
         }
 
         IDisposable? directoryLock = null;
