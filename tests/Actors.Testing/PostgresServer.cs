@@ -7,12 +7,13 @@ namespace Actors.Testing;
 
 /// <summary>
 /// A throwaway PostgreSQL 15 server for tests: <c>initdb</c> on a temp directory as the postgres user, started on a free
-/// loopback port, stopped and deleted on dispose. Installs the Debian package when its binaries are missing (root); never
-/// skips: a server that cannot start fails the test that needs it.
+/// loopback port, stopped and deleted on dispose. Installs the Debian package when its binaries are missing (root; one
+/// process at a time); never skips: a server that cannot start fails the test that needs it.
 /// </summary>
 public sealed class PostgresServer : IAsyncLifetime
 {
     private const string Bin = "/usr/lib/postgresql/15/bin";
+    private const string InstallLock = "/tmp/actors-postgresql-15-install.lock";
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "actors-pg-" + Guid.NewGuid().ToString("N"));
 
     public int Port { get; private set; }
@@ -23,8 +24,9 @@ public sealed class PostgresServer : IAsyncLifetime
     {
         if (!File.Exists(Path.Combine(Bin, "initdb")))
         {
-            await RunAsync("apt-get", "update");
-            await RunAsync("apt-get", "install -y postgresql-15");
+            // Test assemblies run side by side (tests/TestRun.targets) and each class starts its own server: one process
+            // installs, the others wait on the lock and find the binaries installed.
+            await RunAsync("flock", $"{InstallLock} sh -c \"test -x {Bin}/initdb || (apt-get update && apt-get install -y postgresql-15)\"");
         }
 
         Directory.CreateDirectory(_directory);
