@@ -114,6 +114,9 @@ internal sealed partial class OrleansReplicaMessaging : IReplicaMessaging
     }
 
     /// <summary>Queues encoded <paramref name="frame"/> for <paramref name="target"/> (best effort; tests send crafted frames through it).</summary>
+    /// <remarks>Ownership: <paramref name="frame"/> passes to the transport and is never written again, by the caller or
+    /// anyone: Orleans serializes this very array after the call that carries it returns (<see cref="IReplicaFrameService.Receive"/>
+    /// takes it as immutable, without a copy). A frame is therefore always an array of its own, never a pooled buffer.</remarks>
     public void SendFrame(SiloAddress target, byte[] frame, int partition, int replicaId)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -158,7 +161,8 @@ internal sealed partial class OrleansReplicaMessaging : IReplicaMessaging
         ReplicationFrame frame;
         try
         {
-            frame = ReplicationFrameCodec.Decode(bytes);
+            // The array is this frame's own (Orleans deserialized it; nobody writes it): entries' payloads are slices of it.
+            frame = ReplicationFrameCodec.DecodeSlicing(bytes);
         }
         catch (MalformedReplicationFrameException ex)
         {

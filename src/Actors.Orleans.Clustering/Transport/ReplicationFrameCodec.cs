@@ -96,7 +96,18 @@ internal static class ReplicationFrameCodec
 
     /// <summary>Decodes the frame that fills <paramref name="bytes"/> exactly (payloads are copied: the result owns them).</summary>
     /// <exception cref="MalformedReplicationFrameException">The bytes are not a frame of this version (the message says which field and where).</exception>
-    public static ReplicationFrame Decode(ReadOnlySpan<byte> bytes)
+    public static ReplicationFrame Decode(ReadOnlySpan<byte> bytes) => Decode(bytes, ReadOnlyMemory<byte>.Empty);
+
+    /// <summary>
+    /// <see cref="Decode(ReadOnlySpan{byte})"/>, except that the payloads of an <see cref="AppendRequest"/>'s entries are
+    /// slices of <paramref name="bytes"/> (<see cref="ReplicationMessageCodec.ReadSlicing"/>), not copies.
+    /// </summary>
+    /// <remarks>Ownership: the frame's message borrows <paramref name="bytes"/> for as long as it lives; the caller passes
+    /// an array nobody writes or reuses from now on (a frame as Orleans delivered it: an array of its own, never pooled).</remarks>
+    /// <exception cref="MalformedReplicationFrameException">The bytes are not a frame of this version (the message says which field and where).</exception>
+    public static ReplicationFrame DecodeSlicing(ReadOnlyMemory<byte> bytes) => Decode(bytes.Span, bytes);
+
+    private static ReplicationFrame Decode(ReadOnlySpan<byte> bytes, ReadOnlyMemory<byte> slicedFrom)
     {
         if (bytes.Length < MinFrameBytes)
         {
@@ -159,7 +170,9 @@ internal static class ReplicationFrameCodec
         ReplicationMessage message;
         try
         {
-            message = ReplicationMessageCodec.Read(body[position..]);
+            message = slicedFrom.IsEmpty
+                ? ReplicationMessageCodec.Read(body[position..])
+                : ReplicationMessageCodec.ReadSlicing(slicedFrom[position..(bytes.Length - 4)]);
         }
         catch (MalformedReplicationMessageException ex)
         {
