@@ -152,7 +152,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     /// <exception cref="NotLeaderException">This replica does not lead; nothing was appended.</exception>
     /// <exception cref="AppendOutcomeUnknownException">Appended but not acknowledged (leadership lost, or the host stopped).</exception>
     /// <exception cref="ReplicaHostFailedException">The host stopped on an error.</exception>
-    public Task<ReplicatedAppendResult> AppendAsync(ReadOnlyMemory<byte> payload) => Append(payload, continueInline: false);
+    public Task<ReplicatedAppendResult> AppendAsync(ReadOnlyMemory<byte> payload) => Append(payload, continueInline: false, owned: false);
 
     /// <summary>
     /// <see cref="AppendAsync"/> whose task runs its continuations on the thread that answers it, mostly the driver loop:
@@ -160,7 +160,10 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     /// next proposal (it must never block, nor call back into this host inline), so an acknowledgment costs no
     /// thread-pool hop before the next entry may go.
     /// </summary>
-    internal Task<ReplicatedAppendResult> AppendContinuingInline(ReadOnlyMemory<byte> payload) => Append(payload, continueInline: true);
+    /// <remarks>Ownership: unlike <see cref="AppendAsync"/>, the host takes <paramref name="payload"/> itself, not a copy:
+    /// the caller hands over an array of its own (never pooled) and nobody writes it again; the entry's bytes are read from
+    /// it until they are written to the log and sent to every follower.</remarks>
+    internal Task<ReplicatedAppendResult> AppendContinuingInline(byte[] payload) => Append(payload, continueInline: true, owned: true);
 
     /// <summary>
     /// Runs <paramref name="action"/> on the driver loop, after what is queued (within the current burst when called from
@@ -170,7 +173,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     /// </summary>
     internal bool TryRunOnDriverLoop(Action action) => Post(action);
 
-    private Task<ReplicatedAppendResult> Append(ReadOnlyMemory<byte> payload, bool continueInline)
+    // owned: true, the payload is the host's from now on (no copy); false, it is copied.
+    private Task<ReplicatedAppendResult> Append(ReadOnlyMemory<byte> payload, bool continueInline, bool owned)
     {
         if (_failure is { } failure)
         {
@@ -179,7 +183,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
         _counting.AppendProposed();
         var (requestId, completion) = _appends.Add(continueInline);
-        _proposals.Enqueue(new Proposal(requestId, payload.ToArray()));
+        _proposals.Enqueue(new Proposal(requestId, owned ? payload : payload.ToArray()));
         if (!Post(_proposeQueued) && _appends.TryTake(requestId, out _))
         {
             completion.TrySetException(new NotLeaderException(Id, _status.Epoch, null));

@@ -17,15 +17,30 @@ namespace Actors.Orleans.Clustering.Partitioning;
 /// </remarks>
 public static class GrainPartitions
 {
+    /// <summary>The longest id (length prefix, type and key) hashed from a stack buffer; a longer one streams through a hasher.</summary>
+    private const int StackHashBytes = 256;
+
     /// <summary>The 32-bit hash of <paramref name="grainId"/> (see the remarks of <see cref="GrainPartitions"/>).</summary>
     public static uint Hash(GrainId grainId)
     {
         ReadOnlySpan<byte> type = grainId.Type.AsSpan();
         ReadOnlySpan<byte> key = grainId.Key.AsSpan();
+        int length = 4 + type.Length + key.Length;
+        if (length <= StackHashBytes)
+        {
+            // The common case, without allocating: the same bytes in one span (XxHash32 of a concatenation is the
+            // streaming hash of its parts).
+            Span<byte> bytes = stackalloc byte[StackHashBytes];
+            BinaryPrimitives.WriteInt32LittleEndian(bytes, type.Length);
+            type.CopyTo(bytes[4..]);
+            key.CopyTo(bytes[(4 + type.Length)..]);
+            return XxHash32.HashToUInt32(bytes[..length]);
+        }
+
         var hash = new XxHash32(0);
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(length, type.Length);
-        hash.Append(length);
+        Span<byte> prefix = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(prefix, type.Length);
+        hash.Append(prefix);
         hash.Append(type);
         hash.Append(key);
         return hash.GetCurrentHashAsUInt32();

@@ -12,9 +12,15 @@ namespace Actors.Orleans.Clustering.Transport;
 internal interface IReplicaFrameService : IGrainService
 {
     /// <summary>Receives one frame (<see cref="ReplicationFrameCodec"/>); fire and forget.</summary>
-    /// <remarks>Received by <see cref="ReplicaFrameService"/>'s call filter, which sees the caller: only a call from the
-    /// transport of an active silo of this cluster is handed on.</remarks>
+    /// <remarks>
+    /// <para>Received by <see cref="ReplicaFrameService"/>'s call filter, which sees the caller: only a call from the
+    /// transport of an active silo of this cluster is handed on.</para>
+    /// <para>Ownership: <paramref name="frame"/> is <see cref="ImmutableAttribute">[Immutable]</see>, so Orleans does not
+    /// copy it when the call is made but serializes the caller's array itself, later, on its connection's thread: from the
+    /// call on, nobody writes the array nor returns it to a pool (<see cref="OrleansReplicaMessaging.SendFrame"/>). On the
+    /// receiving silo the array Orleans deserialized is the frame's own, and the payloads decoded from it are slices of it.</para>
+    /// </remarks>
     [OneWay]
     [Alias("Receive")]
-    Task Receive(byte[] frame);
+    Task Receive([Immutable] byte[] frame);
 }

@@ -45,6 +45,8 @@ internal sealed partial class OrleansReplicaMessaging : IReplicaMessaging
     private readonly ILogger _logger;
     private readonly string _clusterId;
     private ReplicaFrameService? _service;
+    private ReplicationFrameSender? _sender;
+    private readonly KnownFrameSenders _knownSenders;
     private long _sent;
     private long _received;
     private long _delivered;
@@ -65,6 +67,7 @@ internal sealed partial class OrleansReplicaMessaging : IReplicaMessaging
         _membership = membership;
         _logger = logger;
         _clusterId = cluster.Value.ClusterId;
+        _knownSenders = new KnownFrameSenders(_clusterId);
     }
 
     /// <summary>What this silo's transport counted so far.</summary>
@@ -109,11 +112,14 @@ internal sealed partial class OrleansReplicaMessaging : IReplicaMessaging
             return;
         }
 
-        byte[] frame = ReplicationFrameCodec.Encode(new ReplicationFrame(_clusterId, partition, from.Value, to.Value, _replica.SiloAddress, message));
+        byte[] frame = ReplicationFrameCodec.Encode(Sender(), partition, from.Value, to.Value, message);
         SendFrame(target, frame, partition, to.Value);
     }
 
     /// <summary>Queues encoded <paramref name="frame"/> for <paramref name="target"/> (best effort; tests send crafted frames through it).</summary>
+    /// <remarks>Ownership: <paramref name="frame"/> passes to the transport and is never written again, by the caller or
+    /// anyone: Orleans serializes this very array after the call that carries it returns (<see cref="IReplicaFrameService.Receive"/>
+    /// takes it as immutable, without a copy). A frame is therefore always an array of its own, never a pooled buffer.</remarks>
     public void SendFrame(SiloAddress target, byte[] frame, int partition, int replicaId)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -158,7 +164,8 @@ internal sealed partial class OrleansReplicaMessaging : IReplicaMessaging
         ReplicationFrame frame;
         try
         {
-            frame = ReplicationFrameCodec.Decode(bytes);
+            // The array is this frame's own (Orleans deserialized it; nobody writes it): entries' payloads are slices of it.
+            frame = ReplicationFrameCodec.DecodeSlicing(bytes, _knownSenders);
         }
         catch (MalformedReplicationFrameException ex)
         {
@@ -251,6 +258,19 @@ internal sealed partial class OrleansReplicaMessaging : IReplicaMessaging
             }
         }
         while (outbox.ReleaseDrain());
+    }
+
+    /// <summary>This silo's sender fields, encoded on first use (a race encodes them twice, to equal values).</summary>
+    private ReplicationFrameSender Sender()
+    {
+        if (Volatile.Read(ref _sender) is { } sender && sender.Silo.Equals(_replica.SiloAddress))
+        {
+            return sender;
+        }
+
+        sender = new ReplicationFrameSender(_clusterId, _replica.SiloAddress);
+        Volatile.Write(ref _sender, sender);
+        return sender;
     }
 
     private bool TryGetOwnReplica(out int id)

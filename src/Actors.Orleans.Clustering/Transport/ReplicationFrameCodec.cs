@@ -55,27 +55,36 @@ internal static class ReplicationFrameCodec
     public static byte[] Encode(ReplicationFrame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        byte[] clusterId = StrictUtf8.GetBytes(frame.ClusterId);
-        byte[] silo = StrictUtf8.GetBytes(frame.SenderSilo.ToParsableString());
-        if (clusterId.Length is 0 or > MaxClusterIdBytes)
+        ReplicationFrameSender sender;
+        try
         {
-            throw new ArgumentException($"The ClusterId takes {clusterId.Length} UTF-8 bytes; a frame carries 1 to {MaxClusterIdBytes}.", nameof(frame));
+            sender = new ReplicationFrameSender(frame.ClusterId, frame.SenderSilo);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException(ex.Message, nameof(frame), ex);
         }
 
-        if (silo.Length is 0 or > MaxSiloBytes)
+        return Encode(sender, frame.Partition, frame.SenderReplica, frame.TargetReplica, frame.Message);
+    }
+
+    /// <summary>Encodes a frame of <paramref name="sender"/> (fields encoded once per silo) into a new array that the caller owns.</summary>
+    /// <exception cref="ArgumentException">A number is out of range, or <paramref name="senderReplica"/> is not the message's sender.</exception>
+    public static byte[] Encode(ReplicationFrameSender sender, int partition, int senderReplica, int targetReplica, ReplicationMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
+        ArgumentNullException.ThrowIfNull(message);
+        byte[] clusterId = sender.ClusterIdBytes;
+        byte[] silo = sender.SiloBytes;
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        ArgumentOutOfRangeException.ThrowIfLessThan(senderReplica, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(targetReplica, 1);
+        if (message.From.Value != senderReplica)
         {
-            throw new ArgumentException($"The silo address '{frame.SenderSilo}' takes {silo.Length} UTF-8 bytes; a frame carries 1 to {MaxSiloBytes}.", nameof(frame));
+            throw new ArgumentException($"The message is from replica {message.From.Value}, the frame's sender is replica {senderReplica}.", nameof(message));
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegative(frame.Partition, nameof(frame));
-        ArgumentOutOfRangeException.ThrowIfLessThan(frame.SenderReplica, 1, nameof(frame));
-        ArgumentOutOfRangeException.ThrowIfLessThan(frame.TargetReplica, 1, nameof(frame));
-        if (frame.Message.From.Value != frame.SenderReplica)
-        {
-            throw new ArgumentException($"The message is from replica {frame.Message.From.Value}, the frame's sender is replica {frame.SenderReplica}.", nameof(frame));
-        }
-
-        int messageLength = ReplicationMessageCodec.GetByteCount(frame.Message);
+        int messageLength = ReplicationMessageCodec.GetByteCount(message);
         var bytes = new byte[checked(FixedBytes + clusterId.Length + silo.Length + messageLength)];
         Span<byte> span = bytes;
         BinaryPrimitives.WriteUInt32LittleEndian(span, Magic);
@@ -83,12 +92,12 @@ internal static class ReplicationFrameCodec
         int position = 5;
         position = WriteString(span, position, clusterId);
         position = WriteString(span, position, silo);
-        BinaryPrimitives.WriteInt32LittleEndian(span[position..], frame.Partition);
-        BinaryPrimitives.WriteInt32LittleEndian(span[(position + 4)..], frame.SenderReplica);
-        BinaryPrimitives.WriteInt32LittleEndian(span[(position + 8)..], frame.TargetReplica);
+        BinaryPrimitives.WriteInt32LittleEndian(span[position..], partition);
+        BinaryPrimitives.WriteInt32LittleEndian(span[(position + 4)..], senderReplica);
+        BinaryPrimitives.WriteInt32LittleEndian(span[(position + 8)..], targetReplica);
         BinaryPrimitives.WriteInt32LittleEndian(span[(position + 12)..], messageLength);
         position += 16;
-        ReplicationMessageCodec.Write(frame.Message, new FixedWriter(bytes, position, messageLength));
+        ReplicationMessageCodec.Write(message, new FixedWriter(bytes, position, messageLength));
         position += messageLength;
         BinaryPrimitives.WriteUInt32LittleEndian(span[position..], Crc32C.Compute(span[..position]));
         return bytes;
@@ -96,7 +105,19 @@ internal static class ReplicationFrameCodec
 
     /// <summary>Decodes the frame that fills <paramref name="bytes"/> exactly (payloads are copied: the result owns them).</summary>
     /// <exception cref="MalformedReplicationFrameException">The bytes are not a frame of this version (the message says which field and where).</exception>
-    public static ReplicationFrame Decode(ReadOnlySpan<byte> bytes)
+    public static ReplicationFrame Decode(ReadOnlySpan<byte> bytes) => Decode(bytes, ReadOnlyMemory<byte>.Empty, known: null);
+
+    /// <summary>
+    /// <see cref="Decode(ReadOnlySpan{byte})"/>, except that the payloads of an <see cref="AppendRequest"/>'s entries are
+    /// slices of <paramref name="bytes"/> (<see cref="ReplicationMessageCodec.ReadSlicing"/>), not copies.
+    /// </summary>
+    /// <remarks>Ownership: the frame's message borrows <paramref name="bytes"/> for as long as it lives; the caller passes
+    /// an array nobody writes or reuses from now on (a frame as Orleans delivered it: an array of its own, never pooled).
+    /// With <paramref name="known"/>, sender fields seen before are taken from it rather than decoded again.</remarks>
+    /// <exception cref="MalformedReplicationFrameException">The bytes are not a frame of this version (the message says which field and where).</exception>
+    public static ReplicationFrame DecodeSlicing(ReadOnlyMemory<byte> bytes, KnownFrameSenders? known = null) => Decode(bytes.Span, bytes, known);
+
+    private static ReplicationFrame Decode(ReadOnlySpan<byte> bytes, ReadOnlyMemory<byte> slicedFrom, KnownFrameSenders? known)
     {
         if (bytes.Length < MinFrameBytes)
         {
@@ -123,12 +144,27 @@ internal static class ReplicationFrameCodec
         }
 
         int position = 5;
-        string clusterId = ReadString(body, ref position, "ClusterId", MaxClusterIdBytes);
-        int siloOffset = position;
-        string siloText = ReadString(body, ref position, "sender silo", MaxSiloBytes);
-        if (!SiloAddress.TryParse(siloText, out SiloAddress? silo))
+        string clusterId = known?.TryGetClusterId(StringBytes(body, position)) ?? ReadString(body, ref position, "ClusterId", MaxClusterIdBytes);
+        if (ReferenceEquals(clusterId, known?.ClusterId))
         {
-            throw new MalformedReplicationFrameException($"sender silo '{siloText}' is not a silo address", siloOffset);
+            position += 2 + StringBytes(body, position).Length;
+        }
+
+        int siloOffset = position;
+        SiloAddress? silo = known?.TryGetSilo(StringBytes(body, position));
+        if (silo is not null)
+        {
+            position += 2 + StringBytes(body, position).Length;
+        }
+        else
+        {
+            string siloText = ReadString(body, ref position, "sender silo", MaxSiloBytes);
+            if (!SiloAddress.TryParse(siloText, out silo))
+            {
+                throw new MalformedReplicationFrameException($"sender silo '{siloText}' is not a silo address", siloOffset);
+            }
+
+            known?.Remember(body[(siloOffset + 2)..position], silo);
         }
 
         if (body.Length - position < 16)
@@ -159,7 +195,9 @@ internal static class ReplicationFrameCodec
         ReplicationMessage message;
         try
         {
-            message = ReplicationMessageCodec.Read(body[position..]);
+            message = slicedFrom.IsEmpty
+                ? ReplicationMessageCodec.Read(body[position..])
+                : ReplicationMessageCodec.ReadSlicing(slicedFrom[position..(bytes.Length - 4)]);
         }
         catch (MalformedReplicationMessageException ex)
         {
@@ -179,6 +217,18 @@ internal static class ReplicationFrameCodec
         BinaryPrimitives.WriteUInt16LittleEndian(span[position..], (ushort)value.Length);
         value.CopyTo(span[(position + 2)..]);
         return position + 2 + value.Length;
+    }
+
+    /// <summary>The bytes of the length-prefixed string at <paramref name="position"/>, or empty when they do not fit (<see cref="ReadString"/> says why).</summary>
+    private static ReadOnlySpan<byte> StringBytes(ReadOnlySpan<byte> body, int position)
+    {
+        if (body.Length - position < 2)
+        {
+            return [];
+        }
+
+        int length = BinaryPrimitives.ReadUInt16LittleEndian(body[position..]);
+        return length > body.Length - position - 2 ? [] : body.Slice(position + 2, length);
     }
 
     private static string ReadString(ReadOnlySpan<byte> body, ref int position, string field, int maxBytes)

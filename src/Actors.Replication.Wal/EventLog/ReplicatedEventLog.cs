@@ -273,7 +273,7 @@ public sealed class ReplicatedEventLog : IEventLog
     /// <summary>
     /// Proposes the queued writes as entries of up to the size limit each, while fewer than the maximum are in flight.
     /// Each entry is handed to the host under the lock, so entries reach it in the order their writes were queued (the
-    /// host only copies the payload and queues it). Runs on the host's driver loop (<see cref="ScheduleDrain"/>): it never
+    /// host takes the payload, without a copy, and queues it). Runs on the host's driver loop (<see cref="ScheduleDrain"/>): it never
     /// blocks, and what it proposes the loop takes in the same burst.
     /// </summary>
     private void ProposeQueued()
@@ -309,6 +309,8 @@ public sealed class ReplicatedEventLog : IEventLog
 
                 _entriesInFlight++;
                 _entriesProposed++;
+                // The payload passes to the host without a copy: an encoded write's array is never written after it was
+                // encoded (the batch keeps only its operation id's use), and a batch's array is new.
                 var payload = batch.Count == 1 ? batch[0].Encoded : ReplicatedOperationBatch.Encode(batch.ConvertAll(b => b.Encoded));
                 append = _host.AppendContinuingInline(payload);
             }

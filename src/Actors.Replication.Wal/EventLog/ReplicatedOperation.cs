@@ -38,9 +38,10 @@ public sealed record ReplicatedOperation(
     {
         var streamBytes = Encoding.UTF8.GetBytes(StreamId);
         long size = FixedSize + streamBytes.Length;
-        foreach (var item in Items)
+        var items = Items;
+        for (var i = 0; i < items.Count; i++)
         {
-            size += 4 + item.Length;
+            size += 4 + items[i].Length;
         }
 
         var buffer = new byte[checked((int)size)];
@@ -54,8 +55,9 @@ public sealed record ReplicatedOperation(
         BinaryPrimitives.WriteInt64LittleEndian(span[offset..], Version);
         BinaryPrimitives.WriteInt32LittleEndian(span[(offset + 8)..], Items.Count);
         offset += 12;
-        foreach (var item in Items)
+        for (var i = 0; i < items.Count; i++)
         {
+            var item = items[i];
             BinaryPrimitives.WriteInt32LittleEndian(span[offset..], item.Length);
             item.Span.CopyTo(span[(offset + 4)..]);
             offset += 4 + item.Length;

@@ -86,8 +86,9 @@ public static class ReplicationMessageCodec
                 BinaryPrimitives.WriteInt64LittleEndian(body[32..], request.LeaseStamp);
                 BinaryPrimitives.WriteInt32LittleEndian(body[40..], request.Entries.Count);
                 var position = 44;
-                foreach (var entry in request.Entries)
+                for (var i = 0; i < request.Entries.Count; i++)
                 {
+                    var entry = request.Entries[i];
                     BinaryPrimitives.WriteInt64LittleEndian(body[position..], entry.Epoch);
                     BinaryPrimitives.WriteInt32LittleEndian(body[(position + 8)..], entry.Payload.Length);
                     entry.Payload.Span.CopyTo(body[(position + EntryHeaderBytes)..]);
@@ -139,7 +140,7 @@ public static class ReplicationMessageCodec
         ArgumentNullException.ThrowIfNull(message);
         return HeaderBytes + message switch
         {
-            AppendRequest request => checked(44 + request.Entries.Sum(e => EntryHeaderBytes + e.Payload.Length)),
+            AppendRequest request => checked(44 + EntriesByteCount(request.Entries)),
             AppendAccepted => 24,
             AppendDiverged => 16,
             InstallCheckpoint install => checked(28 + install.Checkpoint.State.Length),
@@ -149,9 +150,32 @@ public static class ReplicationMessageCodec
         };
     }
 
+    private static int EntriesByteCount(IReadOnlyList<LogEntry> entries)
+    {
+        var total = 0;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            total = checked(total + EntryHeaderBytes + entries[i].Payload.Length);
+        }
+
+        return total;
+    }
+
     /// <summary>Decodes one message that fills <paramref name="bytes"/> exactly; payloads are copied (the result owns them).</summary>
     /// <exception cref="MalformedReplicationMessageException">The bytes are not a message of a known kind in the version this build writes for it.</exception>
-    public static ReplicationMessage Read(ReadOnlySpan<byte> bytes)
+    public static ReplicationMessage Read(ReadOnlySpan<byte> bytes) => Read(bytes, ReadOnlyMemory<byte>.Empty);
+
+    /// <summary>
+    /// <see cref="Read(ReadOnlySpan{byte})"/>, except that the payloads of an <see cref="AppendRequest"/>'s entries are
+    /// slices of <paramref name="bytes"/>, not copies.
+    /// </summary>
+    /// <remarks>Ownership: the message borrows <paramref name="bytes"/> for as long as it (or any entry of it) lives, so
+    /// the caller passes memory that nobody writes or reuses from now on (a frame that arrived in an array of its own, never
+    /// a pooled buffer). Other kinds' payloads are copied as <see cref="Read(ReadOnlySpan{byte})"/> does.</remarks>
+    /// <exception cref="MalformedReplicationMessageException">The bytes are not a message of a known kind in the version this build writes for it.</exception>
+    public static ReplicationMessage ReadSlicing(ReadOnlyMemory<byte> bytes) => Read(bytes.Span, bytes);
+
+    private static ReplicationMessage Read(ReadOnlySpan<byte> bytes, ReadOnlyMemory<byte> slicedFrom)
     {
         var reader = new Reader(bytes);
         var kind = reader.Byte();
@@ -171,7 +195,7 @@ public static class ReplicationMessageCodec
         var epoch = reader.NonNegative("epoch");
         ReplicationMessage message = kind switch
         {
-            1 => ReadAppendRequest(ref reader, from, epoch),
+            1 => ReadAppendRequest(ref reader, from, epoch, slicedFrom),
             2 => new AppendAccepted(
                 from, epoch, reader.NonNegative("matched offset"), reader.NonNegative("durable offset"), reader.NonNegative("echoed stamp")),
             3 => new AppendDiverged(from, epoch, reader.NonNegative("probe offset"), reader.NonNegative("probe epoch")),
@@ -185,7 +209,8 @@ public static class ReplicationMessageCodec
         return message;
     }
 
-    private static AppendRequest ReadAppendRequest(ref Reader reader, ReplicaId from, long epoch)
+    // slicedFrom: empty, payloads are copied; else the memory the reader reads (the same bytes), which payloads are slices of.
+    private static AppendRequest ReadAppendRequest(ref Reader reader, ReplicaId from, long epoch, ReadOnlyMemory<byte> slicedFrom)
     {
         var prevOffset = reader.NonNegative("previous offset");
         var prevEpoch = reader.NonNegative("previous epoch");
@@ -210,7 +235,10 @@ public static class ReplicationMessageCodec
             }
 
             lastEpoch = entryEpoch;
-            entries[i] = new LogEntry(entryEpoch, reader.Bytes(reader.Int32()));
+            var length = reader.Int32();
+            entries[i] = new LogEntry(
+                entryEpoch,
+                slicedFrom.IsEmpty ? reader.Bytes(length) : slicedFrom.Slice(reader.Skip(length), length));
         }
 
         return new AppendRequest(from, epoch, prevOffset, prevEpoch, entries, leaderEnd, committed, leaseStamp);
@@ -331,6 +359,19 @@ public static class ReplicationMessageCodec
             }
 
             return Take(length).ToArray();
+        }
+
+        /// <summary>Passes <paramref name="length"/> payload bytes (checked as <see cref="Bytes"/> does); returns where they start.</summary>
+        public int Skip(int length)
+        {
+            if (length < 0 || length > Remaining)
+            {
+                throw new MalformedReplicationMessageException($"payload length {length} does not fit the {Remaining} bytes left", Position - 4);
+            }
+
+            var start = Position;
+            Position += length;
+            return start;
         }
 
         public readonly void End()

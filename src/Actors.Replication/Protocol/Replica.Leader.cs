@@ -205,9 +205,23 @@ public sealed partial class Replica
     private void AdvanceCommit()
     {
         var committed = _log.DurableOffset;
-        foreach (var replica in ReplicasToWaitFor())
+        if (PendingWriteOfThisEpoch() is null)
         {
-            committed = _leaderTerm.TryGetFollower(replica, out var progress) ? Math.Min(committed, progress.DurableOffset) : 0;
+            // The common case, without allocating: the in-sync set only (ReplicasToWaitFor's answer then).
+            foreach (var replica in _configuration.View!.InSync)
+            {
+                if (replica != Id)
+                {
+                    committed = _leaderTerm.TryGetFollower(replica, out var progress) ? Math.Min(committed, progress.DurableOffset) : 0;
+                }
+            }
+        }
+        else
+        {
+            foreach (var replica in ReplicasToWaitFor())
+            {
+                committed = _leaderTerm.TryGetFollower(replica, out var progress) ? Math.Min(committed, progress.DurableOffset) : 0;
+            }
         }
 
         if (committed <= _committedOffset)
@@ -227,7 +241,7 @@ public sealed partial class Replica
     {
         var view = _configuration.View!;
         var inSync = view.InSync.AsEnumerable();
-        if (_configuration.PendingWrite is { } pending && pending.Proposal.Epoch == _epoch)
+        if (PendingWriteOfThisEpoch() is { } pending)
         {
             var stopWaitingAtOnce = _faults.ShrinkInSyncBeforeStoreAccepts
                 || (_faults.RemovedFollowerNotAwaited && pending.Proposal.Replicas.Length < view.Replicas.Length);
@@ -236,6 +250,10 @@ public sealed partial class Replica
 
         return inSync.Where(r => r != Id);
     }
+
+    /// <summary>The configuration write this leader proposed and awaits the store's answer to, or null.</summary>
+    private PendingConfigurationWrite? PendingWriteOfThisEpoch() =>
+        _configuration.PendingWrite is { } pending && pending.Proposal.Epoch == _epoch ? pending : null;
 
     private void LeaderTick(long now)
     {

@@ -29,6 +29,21 @@ public sealed class GrainPartitionsTests
         Assert.Equal(XxHash32.HashToUInt32(bytes), GrainPartitions.Hash(grainId));
     }
 
+    [Theory]
+    [InlineData(251)]
+    [InlineData(252)]
+    [InlineData(253)]
+    [InlineData(1000)]
+    public void Hash_KeyAroundTheStackBufferLength_IsXxHash32OfTypeLengthTypeAndKey(int keyLength)
+    {
+        // Ids up to 256 bytes are hashed from a stack buffer, longer ones streamed: both give the layout's hash.
+        string key = new('k', keyLength);
+        GrainId grainId = GrainId.Create("a", key);
+        byte[] bytes = [1, 0, 0, 0, .. "a"u8, .. System.Text.Encoding.UTF8.GetBytes(key)];
+
+        Assert.Equal(XxHash32.HashToUInt32(bytes), GrainPartitions.Hash(grainId));
+    }
+
     [Fact]
     public void Hash_TypeAndKeySplitDifferently_DifferentHashes()
     {

@@ -50,6 +50,98 @@ public sealed class ReplicationFrameCodecTests
         Assert.Equal(Crc32C.Compute(bytes.AsSpan(0, bytes.Length - 4)), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)));
     }
 
+    [Theory]
+    [MemberData(nameof(MessageIndexes))]
+    public void DecodeSlicing_EncodedFrame_DecodesAsDecode(int index)
+    {
+        byte[] bytes = ReplicationFrameCodec.Encode(new ReplicationFrame("cluster-ü", 63, From.Value, 3, Silo, Messages[index]));
+
+        ReplicationFrame sliced = ReplicationFrameCodec.DecodeSlicing(bytes);
+
+        Assert.Equal(bytes, ReplicationFrameCodec.Encode(sliced));
+        Assert.Equal(ReplicationFrameCodec.Encode(ReplicationFrameCodec.Decode(bytes)), ReplicationFrameCodec.Encode(sliced));
+    }
+
+    [Fact]
+    public void DecodeSlicing_AppendRequest_EntriesAreSlicesOfTheFrameArray()
+    {
+        // What the receiving transport relies on: a frame's entries borrow the array Orleans delivered (never pooled,
+        // never written), so they are the frame's bytes in place, exactly the payload's range.
+        byte[] bytes = ReplicationFrameCodec.Encode(new ReplicationFrame("c1", 7, From.Value, 1, Silo, Messages[0]));
+
+        var request = (AppendRequest)ReplicationFrameCodec.DecodeSlicing(bytes).Message;
+
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(request.Entries[0].Payload, out ArraySegment<byte> segment));
+        Assert.Same(bytes, segment.Array);
+        Assert.Equal(new byte[] { 1, 2, 3 }, segment.ToArray());
+        Assert.Equal(0, request.Entries[1].Payload.Length);
+    }
+
+    [Fact]
+    public void DecodeSlicing_EveryBitFlippedOrAnyTruncation_Malformed()
+    {
+        byte[] bytes = ReplicationFrameCodec.Encode(new ReplicationFrame("c1", 7, From.Value, 1, Silo, Messages[0]));
+        for (int bit = 0; bit < bytes.Length * 8; bit++)
+        {
+            byte[] flipped = (byte[])bytes.Clone();
+            flipped[bit / 8] ^= (byte)(1 << (bit % 8));
+            Assert.Throws<MalformedReplicationFrameException>(() => ReplicationFrameCodec.DecodeSlicing(flipped));
+        }
+
+        for (int length = 0; length < bytes.Length; length++)
+        {
+            Assert.Throws<MalformedReplicationFrameException>(() => ReplicationFrameCodec.DecodeSlicing(bytes.AsMemory(0, length)));
+        }
+    }
+
+    [Fact]
+    public void DecodeSlicing_KnownSenders_SameFieldsAsDecodingThemAndTheAddressParsedOnce()
+    {
+        var known = new KnownFrameSenders("cluster-ü");
+        byte[] bytes = ReplicationFrameCodec.Encode(new ReplicationFrame("cluster-ü", 63, From.Value, 3, Silo, Messages[0]));
+
+        ReplicationFrame first = ReplicationFrameCodec.DecodeSlicing(bytes, known);
+        ReplicationFrame second = ReplicationFrameCodec.DecodeSlicing(bytes, known);
+
+        Assert.Equal(bytes, ReplicationFrameCodec.Encode(first));
+        Assert.Equal(bytes, ReplicationFrameCodec.Encode(second));
+        Assert.Same(first.SenderSilo, second.SenderSilo);
+        Assert.Same(known.ClusterId, second.ClusterId);
+    }
+
+    [Fact]
+    public void DecodeSlicing_KnownSendersAndAFrameOfAnotherClusterOrSilo_DecodesItsOwnFields()
+    {
+        var known = new KnownFrameSenders("c1");
+        SiloAddress other = SiloAddress.New(new IPEndPoint(IPAddress.Parse("10.0.0.8"), 11111), 424242);
+        ReplicationFrameCodec.DecodeSlicing(ReplicationFrameCodec.Encode(new ReplicationFrame("c1", 7, From.Value, 1, Silo, Messages[2])), known);
+
+        ReplicationFrame otherCluster = ReplicationFrameCodec.DecodeSlicing(ReplicationFrameCodec.Encode(new ReplicationFrame("c2", 7, From.Value, 1, Silo, Messages[2])), known);
+        ReplicationFrame otherSilo = ReplicationFrameCodec.DecodeSlicing(ReplicationFrameCodec.Encode(new ReplicationFrame("c1", 7, From.Value, 1, other, Messages[2])), known);
+
+        Assert.Equal(("c2", Silo), (otherCluster.ClusterId, otherCluster.SenderSilo));
+        Assert.Equal(("c1", other), (otherSilo.ClusterId, otherSilo.SenderSilo));
+    }
+
+    [Fact]
+    public void DecodeSlicing_KnownSendersWarmEveryBitFlippedOrAnyTruncation_Malformed()
+    {
+        var known = new KnownFrameSenders("c1");
+        byte[] bytes = ReplicationFrameCodec.Encode(new ReplicationFrame("c1", 7, From.Value, 1, Silo, Messages[0]));
+        ReplicationFrameCodec.DecodeSlicing(bytes, known);
+        for (int bit = 0; bit < bytes.Length * 8; bit++)
+        {
+            byte[] flipped = (byte[])bytes.Clone();
+            flipped[bit / 8] ^= (byte)(1 << (bit % 8));
+            Assert.Throws<MalformedReplicationFrameException>(() => ReplicationFrameCodec.DecodeSlicing(flipped, known));
+        }
+
+        for (int length = 0; length < bytes.Length; length++)
+        {
+            Assert.Throws<MalformedReplicationFrameException>(() => ReplicationFrameCodec.DecodeSlicing(bytes.AsMemory(0, length), known));
+        }
+    }
+
     [Fact]
     public void Decode_EveryBitFlippedOrAnyTruncation_Malformed()
     {

@@ -144,6 +144,44 @@ public sealed class ReplicaHostTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AppendAsync_CallerRewritesItsBufferBeforeTheLoopRuns_EveryReplicaHoldsTheBytesAsAppended()
+    {
+        // AppendAsync copies the payload (only the event log's internal append hands its own array over): a caller may
+        // reuse its buffer as soon as the call returns. The leader's loop is parked, so every proposal waits queued while
+        // the buffer is rewritten under it.
+        await using var replicas = new HostedReplicas(3, StableOptions());
+        var leader = await replicas.LeaderAsync(1, Generous);
+        var startLsn = leader.Status.EndLsn;
+        await leader.PauseAsync().WaitAsync(Generous);
+        var buffer = new byte[8];
+        var appends = new List<Task<ReplicatedAppendResult>>();
+        var acked = new List<string>();
+        for (var i = 0; i < 16; i++)
+        {
+            var payload = $"entry-{i:D2}";
+            Encoding.UTF8.GetBytes(payload, buffer);
+            appends.Add(leader.AppendAsync(buffer));
+            acked.Add(payload);
+        }
+
+        buffer.AsSpan().Fill(0xEE);
+        leader.Resume();
+        await Task.WhenAll(appends).WaitAsync(Generous);
+
+        foreach (var host in replicas.Running)
+        {
+            var committed = new List<LoggedEntry>();
+            using var timeout = new CancellationTokenSource(Generous);
+            while (committed.Count < acked.Count)
+            {
+                committed.AddRange(await host.ReadCommittedAsync(startLsn + committed.Count + 1, acked.Count - committed.Count, timeout.Token));
+            }
+
+            Assert.Equal(acked, committed.Select(e => Encoding.UTF8.GetString(e.Payload.Span)));
+        }
+    }
+
+    [Fact]
     public async Task ReadCommittedAsync_WaitingWhenTheHostStops_ThrowsObjectDisposed()
     {
         await using var replicas = new HostedReplicas(3, StableOptions());

@@ -41,6 +41,46 @@ public sealed class ReplicationMessageCodecTests
         Assert.Equal(Describe(message), Describe(read));
     }
 
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void ReadSlicing_WrittenMessage_ReadsAsRead(ReplicationMessage message)
+    {
+        var bytes = Encode(message);
+
+        var read = ReplicationMessageCodec.ReadSlicing(bytes);
+
+        Assert.Equal(Describe(ReplicationMessageCodec.Read(bytes)), Describe(read));
+    }
+
+    [Fact]
+    public void ReadSlicing_AppendRequest_EntriesAreSlicesOfTheBytesNotCopies()
+    {
+        // The ownership rule of ReadSlicing: the message borrows the caller's bytes (the frame's array), so a payload
+        // reads whatever the array holds; Read's payloads are the message's own.
+        var bytes = Encode(RequestWithEntries);
+        var sliced = (AppendRequest)ReplicationMessageCodec.ReadSlicing(bytes);
+        var copied = (AppendRequest)ReplicationMessageCodec.Read(bytes);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(sliced.Entries[0].Payload, out var segment));
+        Assert.Same(bytes, segment.Array);
+
+        bytes[segment.Offset] = 0xEE;
+
+        Assert.Equal(new byte[] { 0xEE, 2, 3 }, sliced.Entries[0].Payload.ToArray());
+        Assert.Equal(new byte[] { 1, 2, 3 }, copied.Entries[0].Payload.ToArray());
+    }
+
+    [Fact]
+    public void ReadSlicing_EveryTruncation_ThrowsMalformed()
+    {
+        var bytes = Encode(RequestWithEntries);
+
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            var prefix = bytes[..length];
+            Assert.Throws<MalformedReplicationMessageException>(() => ReplicationMessageCodec.ReadSlicing(prefix));
+        }
+    }
+
     [Fact]
     public void Read_EveryTruncation_ThrowsMalformed()
     {
