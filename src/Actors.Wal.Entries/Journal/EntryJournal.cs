@@ -17,8 +17,10 @@ namespace Actors.Wal.Entries.Journal;
 /// <para>Crash guarantees: recovery keeps a prefix of the records appended (every synced one; a torn last record is cut),
 /// so each log recovers a state it passed through, at least as recent as its last completed sync.</para>
 /// <para>Space: a sealed segment is deleted once no log holds an entry in it (<see cref="JournaledEntryLog.DeletePrefix"/>
-/// after a checkpoint, truncations, installs, <see cref="ReleaseLog"/> of a log gone for good); oldest first, so recovery never sees a record whose predecessors of the
-/// same log it needs are gone. A log that is never checkpointed keeps every segment holding its entries.</para>
+/// after a checkpoint, truncations, installs, <see cref="ReleaseLog"/> of a log gone for good), nor an entry a truncation
+/// removed whose record is not durable yet (a crash before it finds those entries in the log again); oldest first, so
+/// recovery never sees a record whose predecessors of the same log it needs are gone. A log that is never checkpointed
+/// keeps every segment holding its entries.</para>
 /// <para>Errors: an I/O error fails the journal (<see cref="LogFailedException"/>; fsync is never retried): every log on
 /// it fails and every wait for durability faults with it, until the journal is reopened.</para>
 /// <para>Thread safety: every member may be called from any thread; each log is used by one owner at a time. The
