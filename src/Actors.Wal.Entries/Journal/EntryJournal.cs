@@ -213,7 +213,7 @@ public sealed partial class EntryJournal : IDisposable
         lock (_lock)
         {
             _usability.ThrowIfUnusable();
-            return _segments.DeleteBefore(_logs.FirstNeededSegment, _syncing);
+            return _segments.DeleteBefore(_logs.FirstNeededSegment(_waiters.DurablePosition), _syncing);
         }
     }
 
