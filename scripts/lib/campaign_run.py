@@ -93,6 +93,8 @@ def run(args, say, work_prefix, make_cluster, make_demo, drive, passed_text):
         say(f"FAIL: {e}; {load_average()}")
         for line in failure_context(work, cluster.silos):
             print(line, flush=True)
+        # again after the logs: a CI that shows only the output's tail still shows what failed
+        say(f"FAIL (repeated after the logs above): {e}")
         return 1
     finally:
         if demo:

@@ -58,7 +58,7 @@ public sealed class ClusterKillCampaignTests(ITestOutputHelper output)
         string text = Text(lines);
         output.WriteLine(text);
         output.WriteLine($"campaign took {clock.Elapsed.TotalSeconds:F0} s");
-        Assert.True(process.ExitCode == 0, $"the campaign exited with {process.ExitCode} after {clock.Elapsed.TotalSeconds:F0} s; {Cause(text)}{Environment.NewLine}{text}");
+        Assert.True(process.ExitCode == 0, $"the campaign exited with {process.ExitCode} after {clock.Elapsed.TotalSeconds:F0} s; {Cause(text)}{Environment.NewLine}{text}{Environment.NewLine}again: {Cause(text)}");
         Assert.Contains($"cycle {Cycles}/{Cycles}: SIGKILL", text, StringComparison.Ordinal);
         Assert.Contains("VERDICT: PASS", text, StringComparison.Ordinal);
         Assert.Contains($"campaign: PASS: {Cycles} SIGKILL cycle(s) at replication factor {Factor}", text, StringComparison.Ordinal);

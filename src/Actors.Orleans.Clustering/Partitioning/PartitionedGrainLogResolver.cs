@@ -103,7 +103,7 @@ internal sealed partial class PartitionedGrainLogResolver(
         if (held.HandedOverTo != 0 && !held.Host.Status.IsLeader)
         {
             await RefreshRowAsync(partition).ConfigureAwait(false);
-            Refuse(grainId, partition, held.HandedOverTo, "handed its leadership over (it is stopping)", context);
+            Refuse(grainId, partition, held.HandedOverTo, "handed its leadership over (a graceful stop or a rebalance moved it)", context);
         }
 
         if (context is not null)
