@@ -42,6 +42,22 @@ def say(text):
     print(f"campaign: {text}", flush=True)
 
 
+ORLEANS_DEATH = "I have been told I am dead"
+
+
+def declared_dead_reason(silo):
+    """Orleans's line saying why it stopped the silo's last run ("I have been told I am dead ..."), or None when that run did
+    not end so (the log holds every run, each begun by a '---- start' line)."""
+    with open(silo.log, errors="replace") as f:
+        text = f.read()
+    run = text[text.rfind("---- start "):]
+    at = run.find(ORLEANS_DEATH)
+    if at < 0:
+        return None
+    line = run[at:run.find("\n", at) if run.find("\n", at) >= 0 else len(run)]
+    return line[:160]
+
+
 def percentile(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
@@ -72,14 +88,19 @@ class Demo:
         self.process.stdin.write(command + "\n")
         self.process.stdin.flush()
 
-    def expect(self, *prefixes, limit=ANSWER_LIMIT, keep=None):
-        """The next CLUSTER line starting with one of prefixes; lines starting with keep are collected on the way."""
+    def expect(self, *prefixes, limit=ANSWER_LIMIT, keep=None, idle=None):
+        """The next CLUSTER line starting with one of prefixes; lines starting with keep are collected on the way; idle,
+        when given, is called whenever no line arrived for a second (it may look after the silos meanwhile)."""
         deadline = time.monotonic() + limit
         kept = []
         while True:
             try:
-                line = self.lines.get(timeout=max(0.1, deadline - time.monotonic()))
+                line = self.lines.get(timeout=max(0.1, min(1.0, deadline - time.monotonic())))
             except queue.Empty:
+                if time.monotonic() < deadline:
+                    if idle:
+                        idle()
+                    continue
                 raise CampaignFailure(f"the demo client gave no '{' or '.join(prefixes)}' line within {limit} s (see demo.log)")
             if line is None:
                 raise CampaignFailure(f"the demo client exited with {self.process.wait()} while '{' or '.join(prefixes)}' was awaited (see demo.log)")
@@ -246,6 +267,47 @@ class Campaign:
         self.samples = []           # failover ms over every (cycle, grain)
         self.failed_calls = 0       # calls of unknown outcome during graceful restarts
         self.victims = 0
+        self.declared_dead = []     # running silos Orleans declared dead (they ended their process), started again
+        self.cycle_notes = []       # the same, for the current cycle's line
+
+    def revive(self, spare=None):
+        """What a container's restart policy does (docker-compose.yml: `restart: on-failure`): a silo other than spare (the
+        one the cycle keeps down) that ended its process because Orleans's membership declared it dead while it ran (a
+        false suspicion: on a loaded machine a starved silo can miss its probes; Orleans then stops it, "I have been told
+        I am dead") is started again, and noted for the cycle's line and the summary. A silo that exited for any other
+        reason fails the campaign."""
+        for silo in self.cluster.silos:
+            if silo is spare or silo.running():
+                continue
+            reason = declared_dead_reason(silo)
+            if reason is None:
+                raise CampaignFailure(f"{silo.name} exited by itself with code {silo.process.returncode}, not declared dead by "
+                                      f"Orleans's membership:\n{silo.tail()}")
+            note = f"{silo.name} (exit code {silo.process.returncode}; {reason})"
+            self.declared_dead.append(note)
+            self.cycle_notes.append(note)
+            say(f"Orleans declared {note}; started again, as a restart policy would")
+            silo.start()
+            self.cluster.wait_healthy([silo])
+
+    def ready(self):
+        """Before a failure is injected: every silo runs, and its newest entry in Orleans's membership table is Active. A
+        silo that Orleans declared dead meanwhile is awaited until it ended its process (it does once it reads its
+        death), then started again (revive)."""
+        deadline = time.monotonic() + START_LIMIT
+        while True:
+            self.revive()
+            states = {s.name: self.cluster.membership_status(s) for s in self.cluster.silos}
+            if all(state == "Active" for state in states.values()):
+                return
+            if time.monotonic() > deadline:
+                raise CampaignFailure(f"not every silo is Active in Orleans's membership within {START_LIMIT} s: {states}")
+            time.sleep(0.2)   # the poll interval of a condition wait
+
+    def noted(self):
+        """The cycle's line's note of the silos revived in it (empty when none); clears them for the next cycle."""
+        notes, self.cycle_notes = self.cycle_notes, []
+        return "" if not notes else ("; Orleans declared running silos dead meanwhile, each started again: " + ", ".join(notes))
 
     def victim(self, cycle):
         """The next silo, in turn, that leads a partition of the run's grains, and the grains it leads."""
@@ -268,19 +330,20 @@ class Campaign:
 
     def load(self):
         self.demo.send(f"acks {self.args.calls}")
-        self.demo.expect("acks")
+        self.demo.expect("acks", idle=self.revive)
 
-    def failover(self, since, led):
+    def failover(self, since, led, spare=None):
         self.failover_start(since, led)
-        return self.failover_end()
+        return self.failover_end(spare)
 
     def failover_start(self, since, led):
         """The demo client starts probing the grains (each until it answers a call sent after `since`)."""
         self.demo.send(f"failover {since} {' '.join(led)}")
 
-    def failover_end(self):
-        """Waits for the probes started by failover_start; their failover times, or CampaignFailure."""
-        done, lines = self.demo.expect("failover-done", keep="failover")
+    def failover_end(self, spare=None):
+        """Waits for the probes started by failover_start (reviving any other silo Orleans declared dead meanwhile); their
+        failover times, or CampaignFailure."""
+        done, lines = self.demo.expect("failover-done", keep="failover", idle=lambda: self.revive(spare))
         times, late = {}, []
         for line in lines:
             words = line.split()
@@ -295,7 +358,7 @@ class Campaign:
 
     def verify(self):
         self.demo.send("verify")
-        body, retried = self.demo.expect("verified", keep="retried-read")
+        body, retried = self.demo.expect("verified", keep="retried-read", idle=self.revive)
         for line in retried:
             say(f"verification: a read was sent again after a retryable error (last: {line[len('retried-read '):]})")
         if not body.startswith("verified PASS"):
@@ -304,6 +367,7 @@ class Campaign:
 
     def kill_cycle(self, cycle, stop):
         self.load()
+        self.ready()
         silo, led = self.victim(cycle)
         pid = silo.pid
         epochs = self.cluster.epochs() if stop else None
@@ -318,11 +382,11 @@ class Campaign:
             if self.args.rf > 1:
                 self.failover_start(since, led)
                 if not self.args.wake_first:
-                    times = self.failover_end()
+                    times = self.failover_end(silo)
             time.sleep(max(0.0, since / 1000 + self.args.stop_seconds - time.time()))   # the scenario: stopped this long
             silo.signal(signal.SIGCONT)
             if self.args.rf > 1 and self.args.wake_first:
-                times = self.failover_end()    # woken while its grains may still be failing over
+                times = self.failover_end(silo)    # woken while its grains may still be failing over
             how += "; " + self.wait_woken(silo)
             after = self.cluster.epochs()
             how += f"; {sum(1 for p, e in after.items() if e > epochs.get(p, 0))} partitions changed leader"
@@ -334,7 +398,7 @@ class Campaign:
                 times = self.failover(since, led)
                 self.cluster.wait_healthy([silo])
             else:
-                times = self.failover(since, led)  # the others serve its partitions
+                times = self.failover(since, led, silo)  # the others serve its partitions
                 silo.start()
                 self.cluster.wait_healthy([silo])
         verified = self.verify()
@@ -342,16 +406,17 @@ class Campaign:
         say(f"cycle {cycle + 1}/{self.args.cycles}: {how} (leader of {len(led)} of the run's {len(self.grains)} grains): "
             f"failover p50 {percentile(values, 50)} ms, max {values[-1]} ms; verification PASS "
             f"({verified.get('acknowledged')} acknowledged calls read back, in doubt {verified.get('in_doubt_present')} present / "
-            f"{verified.get('in_doubt_absent')} absent); {load_average()}")
+            f"{verified.get('in_doubt_absent')} absent){self.noted()}; {load_average()}")
 
     def disk_loss_cycle(self, cycle):
         self.load()
+        self.ready()
         silo, led = self.victim(cycle)
         pid, lost = silo.pid, self.cluster.replica_of(silo)
         silo.signal(signal.SIGKILL)
         silo.process.wait()
         since = int(time.time() * 1000)
-        times = self.failover(since, led)
+        times = self.failover(since, led, silo)
         data = silo.env["ACTORS__DATADIRECTORY"]
         shutil.rmtree(data)
         lost_at = time.monotonic()
@@ -376,7 +441,7 @@ class Campaign:
             f"started again as replica {joined}: failover p50 {percentile(values, 50)} ms, max {values[-1]} ms; every row's "
             f"replica {lost} replaced and all replicas in sync {replaced:.1f} s after the restart began (--absent-for {self.args.absent_for} s); "
             f"verification PASS ({verified.get('acknowledged')} acknowledged calls read back, in doubt "
-            f"{verified.get('in_doubt_present')} present / {verified.get('in_doubt_absent')} absent); {load_average()}")
+            f"{verified.get('in_doubt_present')} present / {verified.get('in_doubt_absent')} absent){self.noted()}; {load_average()}")
 
     def wait_woken(self, silo):
         """After SIGCONT: active in Orleans's membership and healthy (it was not declared dead while stopped), or declared
@@ -466,6 +531,9 @@ def main():
         if campaign.samples:
             summary.append(f"failover over {len(campaign.samples)} grain recoveries in {args.cycles} cycle(s): p50 {percentile(campaign.samples, 50)} ms, "
                            f"p99 {percentile(campaign.samples, 99)} ms, max {max(campaign.samples)} ms (from the signal to the first answered call sent after it)")
+        if campaign.declared_dead:
+            summary.append(f"Orleans declared {len(campaign.declared_dead)} running silo(s) dead (a false suspicion: a starved silo "
+                           f"missed its probes), each then ended its process and was started again: {'; '.join(campaign.declared_dead)}")
         if args.rolling:
             summary.append(f"rolling restarts: {campaign.failed_calls} failed calls in {args.cycles} round(s) of 3 graceful restarts")
         return summary
