@@ -5,34 +5,24 @@ using Actors.Orleans.Log;
 using Actors.Replication;
 using Actors.Replication.Options;
 using Actors.Replication.Wal;
-using Actors.Replication.Wal.EventLog;
-using Actors.Replication.Wal.Materialized;
 using Actors.Wal;
-using Actors.Wal.Entries;
 using Actors.Wal.Entries.Journal;
-using Actors.Wal.IO;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Actors.Orleans.Clustering.Replication;
 
 /// <summary>
-/// The partition replicas this silo runs (replication factor above 1): for each partition whose row names this silo's
-/// replica, a <see cref="ReplicaHost"/> over a log of the silo's one <see cref="EntryJournal"/>
-/// (<c>{log directory}/replicas/journal</c>, the replica's epoch and checkpoint files in
-/// <c>{log directory}/replicas/{partition:D5}/entries</c>), its configuration in the partition's row, its messages through
-/// <see cref="IReplicaMessaging"/>; and a <see cref="CommittedEntryApplier"/> that applies committed entries to a
-/// materialized <see cref="WriteAheadLog"/> in <c>.../materialized</c>, which serves the partition's reads while this
-/// replica leads.
+/// The partition replicas this silo runs (replication factor above 1): one for each partition whose row names this silo's
+/// replica, each put together by <see cref="ReplicaFactory"/> (a <see cref="ReplicaHost"/> over a log of the silo's one
+/// <see cref="EntryJournal"/>, <c>{log directory}/replicas/journal</c>, its epoch and checkpoint files in
+/// <c>{log directory}/replicas/{partition:D5}/entries</c>; a materialized log in <c>.../materialized</c> that serves the
+/// partition's reads while this replica leads). This class decides which run: it starts, stops, restarts and retires them
+/// one at a time under its gate.
 /// </summary>
 /// <remarks>
-/// <para>The materialized log is rebuilt from the entry log whenever a replica starts (its directory deleted, the entry
-/// log's checkpoint restored into it if it has one, every committed entry after it applied again): applied writes and the
-/// applied position are not recorded atomically, so applying onto an older copy could apply an entry twice. It is written
-/// with <see cref="SyncPolicy.None"/>: durability comes from the entry logs of the in-sync replicas; and committed on the
-/// applier's thread (<see cref="WriteAheadLogOptions.CommitOnCallingThread"/>), so it runs no committer thread.</para>
 /// <para>A replica whose host failed is stopped as a crash would stop it and started again by a later
-/// <see cref="ReconcileAsync"/> after a back-off (<see cref="ReplicaRestart"/>), its entry log cut after the last entry
+/// <see cref="ReconcileAsync"/> after a back-off (<see cref="ReplicaRestarts"/>), its entry log cut after the last entry
 /// the failed host had synced; meanwhile the other replicas carry the partition.</para>
 /// <para>A replica whose row no longer names it is stopped and its files deleted (<see cref="ReplicaRetirement"/>).</para>
 /// <para>Thread-safe; replicas start and stop one at a time.</para>
@@ -46,19 +36,16 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
     public const string JournalDirectoryName = "journal";
 
     private readonly ClusterReplica _replica;
-    private readonly SiloLogOptions _log;
-    private readonly StreamRetentionRegistry _retention;
     private readonly Lazy<IReplicaMessaging> _messaging;
     private readonly ReplicaOptions _options;
-    private readonly ILoggerFactory _loggers;
     private readonly PartitionActivations _activations;
     private readonly ILogger _logger;
-    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<int, HeldReplica> _held = new();
-    private readonly ConcurrentDictionary<int, ReplicaRestart> _restarts = new();
+    private readonly ReplicaRestarts _restarts;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ReplicaRetirement _retirement;
     private readonly SiloEntryJournal _journal;
+    private readonly ReplicaFactory _factory;
     private volatile bool _stopped;
     private int _frozenForStop;
 
@@ -73,19 +60,19 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
         TimeProvider? time = null)
     {
         _replica = replica;
-        _log = log.Value;
-        _retention = retention;
         _messaging = new Lazy<IReplicaMessaging>(() => (IReplicaMessaging?)services.GetService(typeof(IReplicaMessaging))
             ?? throw new WriteAheadLogReplicationException(
                 $"{nameof(WriteAheadLogReplicationOptions)}.{nameof(WriteAheadLogReplicationOptions.ReplicationFactor)} is above 1, but no messaging between the silos' partition replicas is registered (IReplicaMessaging): the replicas could not reach each other."));
         _options = options.Value;
-        _loggers = loggers;
         _activations = activations;
         _logger = loggers.CreateLogger<SiloReplicas>();
-        _time = time ?? TimeProvider.System;
+        time ??= TimeProvider.System;
         Reads = new CoalescedConfigurationReads(replica.Catalog);
-        _journal = new SiloEntryJournal(Path.Combine(_log.Directory, ReplicasDirectoryName, JournalDirectoryName), _options, loggers.CreateLogger<SiloEntryJournal>());
-        _retirement = new ReplicaRetirement(this, replica, activations, Path.Combine(_log.Directory, ReplicasDirectoryName), loggers.CreateLogger<ReplicaRetirement>());
+        string replicasRoot = Path.Combine(log.Value.Directory, ReplicasDirectoryName);
+        _journal = new SiloEntryJournal(Path.Combine(replicasRoot, JournalDirectoryName), _options, loggers.CreateLogger<SiloEntryJournal>());
+        _restarts = new ReplicaRestarts(time);
+        _factory = new ReplicaFactory(replica, log.Value, retention, _messaging, _options, Reads, _journal, _restarts, DeactivateAll, loggers, time);
+        _retirement = new ReplicaRetirement(this, replica, activations, replicasRoot, loggers.CreateLogger<ReplicaRetirement>());
     }
 
     /// <summary>The partition rows' reads every replica here shares.</summary>
@@ -141,7 +128,8 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
                 continue;
             }
 
-            if (_restarts.TryGetValue(partition, out ReplicaRestart? restart) && _time.GetUtcNow() < restart.RetryAt)
+            ReplicaRestart? restart = _restarts.Of(partition);
+            if (_restarts.Waits(restart))
             {
                 continue;
             }
@@ -156,9 +144,7 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                DateTimeOffset now = _time.GetUtcNow();
-                ReplicaRestart next = ReplicaRestart.Next(restart, partition, $"starting it failed: {ex.GetType().Name}: {ex.Message}", null, now, now);
-                _restarts[partition] = next;
+                ReplicaRestart next = _restarts.StartFailed(restart, partition, ex);
                 LogStartFailed(ex, partition, me, next.Failures, next.RetryAt);
             }
         }
@@ -199,104 +185,19 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
 
     private async Task<HeldReplica> StartAsync(int partition, long rowVersion, CancellationToken cancellationToken)
     {
-        var id = new ReplicaId(_replica.Id);
         _retirement.FinishInterrupted(partition);
-        string root = _retirement.DirectoryOf(partition);
-        string materializedDirectory = Path.Combine(root, "materialized");
-        DeleteDirectory(materializedDirectory);
-
-        // Durably: the first start creates the partition's directory here, and its entry log's files are made durable in it.
-        DurableFile.CreateDirectory(PhysicalFileSystem.Instance, materializedDirectory);
-        WriteAheadLogOptions materializedOptions = MaterializedOptions(materializedDirectory);
-        IEventLog materialized = await WriteAheadLog.OpenAsync(materializedOptions, _loggers, _time, cancellationToken).ConfigureAwait(false);
-        IEntryLog entries;
-        try
-        {
-            entries = Journal().OpenLog(partition, Path.Combine(root, "entries"));
-            try
-            {
-                if (_restarts.TryGetValue(partition, out ReplicaRestart? restart) && restart.CutLog(entries))
-                {
-                    LogCutAtRestart(partition, id.Value, restart.DurableLsn!.Value);
-                }
-            }
-            catch
-            {
-                entries.Dispose();
-                throw;
-            }
-        }
-        catch
-        {
-            await ((WriteAheadLog)materialized).AbandonAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        var host = new ReplicaHost(
-            id,
-            entries,
-            new PartitionConfigurationStore(partition, Reads, _replica.Catalog.Partition(partition)),
-            _messaging.Value.For(partition),
-            _options,
-            _time,
-            _loggers.CreateLogger<ReplicaHost>());
-        var state = new WriteAheadLogDirectoryState(
-            materializedDirectory,
-            open: async ct => await WriteAheadLog.OpenAsync(materializedOptions, _loggers, _time, ct).ConfigureAwait(false),
-            close: log => ((WriteAheadLog)log).AbandonAsync());
-        var applier = new CommittedEntryApplier(
-            host,
-            materialized,
-            new MaterializedCheckpointPolicy(state, _options.CheckpointEveryEntries, _options.CheckpointEveryBytes),
-            _loggers.CreateLogger<CommittedEntryApplier>())
-        {
-            FollowerApplyDelay = _options.FollowerApplyDelay,
-        };
-        _messaging.Value.Register(partition, host.Deliver);
-        host.Start();
-        applier.Start();
-        var held = new HeldReplica(partition, host, applier, new ReplicatedPartitionLog(partition, new ReplicatedEventLog(host, applier), failure => DeactivateAll(partition, failure)), _time.GetUtcNow(), rowVersion);
+        HeldReplica held = await _factory.StartAsync(partition, _retirement.DirectoryOf(partition), rowVersion, cancellationToken).ConfigureAwait(false);
         _held[partition] = held;
 
         // Held first, then the flag read (both full fences): a replica started while the silo begins to stop is frozen here
         // or by FreezeForStop.
         if (Interlocked.CompareExchange(ref _frozenForStop, 0, 0) != 0)
         {
-            Freeze(host);
+            Freeze(held.Host);
         }
 
-        if (_restarts.TryGetValue(partition, out ReplicaRestart? restarted) && restarted.DurableLsn is not null)
-        {
-            // Cut once: a later restart cuts where that host synced, if it fails.
-            _restarts[partition] = restarted with { DurableLsn = null };
-        }
-
-        LogStarted(partition, id.Value, entries.StartLsn, entries.EndLsn);
+        _restarts.Started(partition);
         return held;
-    }
-
-    private WriteAheadLogOptions MaterializedOptions(string directory)
-    {
-        var options = new WriteAheadLogOptions
-        {
-            SegmentSizeBytes = _log.SegmentSizeBytes,
-            MaxRecordSizeBytes = _log.MaxRecordSizeBytes,
-            Encryption = _log.Encryption,
-        };
-        _log.ConfigureEngine?.Invoke(options);
-        options.Directory = directory;
-
-        // Never synced (durability is the entry logs'), so preallocation buys nothing; unpreallocated segments keep each
-        // checkpoint's copy to what was written.
-        options.SyncPolicy = SyncPolicy.None;
-        options.PreallocateSegments = false;
-        options.RetainCheckpointedEvents = true;
-        options.StreamRetention = _retention.Resolve;
-
-        // Written by one applier per replica (48 logs in three silos at 16 partitions): each applied write is committed
-        // on the applier's own thread, rather than by a committer thread per log, woken per burst, and a hop back.
-        options.CommitOnCallingThread = true;
-        return options;
     }
 
     /// <summary>The silo's journal (opened on first use). Under the gate.</summary>
@@ -318,7 +219,7 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
             }
 
             _held.TryRemove(partition, out _);
-            _restarts.TryRemove(partition, out _);
+            _restarts.Forget(partition);
             await retire().ConfigureAwait(false);
             return true;
         }
@@ -340,9 +241,7 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
 
             _held.TryRemove(held.Partition, out _);
             await StopAsync(held, graceful: false).ConfigureAwait(false);
-            DateTimeOffset now = _time.GetUtcNow();
-            ReplicaRestart restart = ReplicaRestart.Next(_restarts.GetValueOrDefault(held.Partition), held.Partition, reason, durableLsn, held.StartedAt, now);
-            _restarts[held.Partition] = restart;
+            ReplicaRestart restart = _restarts.Stopped(held, reason, durableLsn);
             LogStoppedForRestart(held.Partition, held.Host.Id.Value, reason, restart.Failures, restart.RetryAt);
         }
         finally
@@ -352,20 +251,7 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
     }
 
     /// <summary>Unregisters the replica's messaging, disposes its host (closing its entry log) and applier, and closes (<paramref name="graceful"/>) or abandons its materialized log.</summary>
-    internal async Task StopAsync(HeldReplica held, bool graceful)
-    {
-        _messaging.Value.Unregister(held.Partition);
-        await held.Host.DisposeAsync().ConfigureAwait(false);
-        await held.Applier.DisposeAsync().ConfigureAwait(false);
-        if (graceful)
-        {
-            await held.Applier.Local.DisposeAsync().ConfigureAwait(false);
-        }
-        else if (held.Applier.Local is WriteAheadLog local)
-        {
-            await local.AbandonAsync().ConfigureAwait(false);
-        }
-    }
+    internal Task StopAsync(HeldReplica held, bool graceful) => _factory.StopAsync(held, graceful);
 
     /// <summary>
     /// The silo stops with the leaderships it still holds (a stop that is not graceful, or a graceful one after its
@@ -438,25 +324,11 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
         LogWriteFailedDeactivated(partition, failure.GetType().Name, count);
     }
 
-    private static void DeleteDirectory(string directory)
-    {
-        if (Directory.Exists(directory))
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
-
-    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Replica {Replica} of partition {Partition} started (entry log from LSN {StartLsn} up to LSN {EndLsn}; its materialized log is rebuilt from them)")]
-    private partial void LogStarted(int partition, int replica, long startLsn, long endLsn);
-
     [LoggerMessage(EventId = 31, Level = LogLevel.Error, Message = "Replica {Replica} of partition {Partition} could not be started (failure {Failures} in a row); next attempt at {RetryAt:O}")]
     private partial void LogStartFailed(Exception exception, int partition, int replica, int failures, DateTimeOffset retryAt);
 
     [LoggerMessage(EventId = 32, Level = LogLevel.Warning, Message = "Replica {Replica} of partition {Partition} stopped ({Reason}); failure {Failures} in a row, started again at {RetryAt:O} while the partition's row names this silo")]
     private partial void LogStoppedForRestart(int partition, int replica, string reason, int failures, DateTimeOffset retryAt);
-
-    [LoggerMessage(EventId = 33, Level = LogLevel.Warning, Message = "Replica {Replica} of partition {Partition} restarts with its entry log cut after LSN {DurableLsn}, the last entry its failed host had synced; the leader sends it the rest")]
-    private partial void LogCutAtRestart(int partition, int replica, long durableLsn);
 
     [LoggerMessage(EventId = 37, Level = LogLevel.Information, Message = "A write to partition {Partition} failed ({Failure}): this silo's replica does not lead it any more; {Count} activations deactivated")]
     private partial void LogWriteFailedDeactivated(int partition, string failure, int count);

@@ -1,4 +1,5 @@
 using Actors.Wal;
+using Actors.Wal.IO;
 
 namespace Actors.Replication.Wal.Materialized;
 
@@ -14,7 +15,8 @@ namespace Actors.Replication.Wal.Materialized;
 /// exactly what the log held. Background work of the log (compaction, segment recycling) changes no stream; the capture
 /// starts again when it removed a segment being read.</para>
 /// <para>The restored files are not fsynced: a materialized log is rebuilt from the entry log's checkpoint whenever its
-/// replica starts.</para>
+/// replica starts. Its directory is created as every directory of a replica is (<see cref="DurableFile.CreateDirectory"/>:
+/// the parent of each directory created is fsynced).</para>
 /// </remarks>
 /// <param name="directory">The materialized log's directory.</param>
 /// <param name="open">Opens the log in <paramref name="directory"/> (the options it was first opened with).</param>
@@ -70,7 +72,7 @@ public sealed class WriteAheadLogDirectoryState(string directory, Func<Cancellat
         try
         {
             DeleteDirectory(_directory);
-            Directory.CreateDirectory(_directory);
+            DurableFile.CreateDirectory(PhysicalFileSystem.Instance, _directory);
             foreach (var (name, content) in files)
             {
                 await File.WriteAllBytesAsync(Path.Combine(_directory, name), content, cancellationToken).ConfigureAwait(false);

@@ -1,13 +1,7 @@
-using System.Globalization;
-using Actors.Orleans;
-using Actors.Orleans.Clustering.Partitioning;
 using Actors.Orleans.Clustering.Replication;
-using Actors.Orleans.Clustering.Tests.Grains;
 using Actors.Orleans.Clustering.Tests.Support;
-using Actors.Replication;
 using Actors.Replication.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Orleans.TestingHost;
 
 namespace Actors.Orleans.Clustering.Tests.Hosting;
@@ -32,21 +26,8 @@ public sealed class RetiredReplicaTests(PostgresServer postgres) : IClassFixture
         await using TestCluster cluster = await ReplicatedTestCluster.StartAsync(
             _root.Path, postgres.ConnectionString, _clusterId, 2, Partitions, replicationFactor: Factor, balanceInterval: TimeSpan.FromMilliseconds(200));
         SiloHandle[] originals = [cluster.Primary!, cluster.SecondarySilos[0]];
-
-        var keys = new List<int>();
-        var covered = new HashSet<int>();
-        for (int key = 0; covered.Count < Partitions || keys.Count < 2 * Partitions; key++)
-        {
-            covered.Add(GrainPartitions.GetPartition(Grain(cluster, key).GetGrainId(), Partitions));
-            keys.Add(key);
-        }
-
-        var acknowledged = keys.ToDictionary(k => k, _ => new List<int>());
-        foreach (int key in keys)
-        {
-            await Grain(cluster, key).Add(0);
-            acknowledged[key].Add(0);
-        }
+        LedgerKeys ledgers = LedgerKeys.Covering(cluster, Partitions);
+        await ledgers.AddToEveryAsync(0, "before the join");
 
         // Before the join both silos run every partition's replica, each in its own directory.
         foreach (SiloHandle silo in originals)
@@ -54,30 +35,29 @@ public sealed class RetiredReplicaTests(PostgresServer postgres) : IClassFixture
             Assert.All(Enumerable.Range(0, Partitions), p => Assert.True(Directory.Exists(ReplicaDirectory(silo, p)), $"partition {p}: no replica directory on replica {ReplicatedTestCluster.ReplicaId(silo)}'s silo before the join"));
         }
 
-        LedgerLoad load = LedgerLoad.Start(k => Grain(cluster, k), keys, acknowledged, Workers);
+        LedgerLoad load = ledgers.StartLoad(Workers);
         SiloHandle joined = await cluster.StartAdditionalSiloAsync();
         SiloHandle[] silos = [.. originals, joined];
         int share = ReplicaBalance.Share(Partitions, Factor, silos.Length);
         Dictionary<int, ReplicaConfiguration> rows = [];
-        await WaitForAsync(async () =>
+        await ReplicaRows.WaitForAsync(async () =>
         {
-            rows = await RowsAsync(cluster);
-            return rows.Values.All(row => row.Replicas.Length == Factor && row.InSync.SequenceEqual(row.Replicas))
-                && silos.All(s => Named(rows, s).Count == share);
-        }, $"every silo holding its share of {share} replicas, every row at factor {Factor} and in sync", () => Describe(rows));
+            rows = await ReplicaRows.ReadAsync(cluster.Primary!);
+            return ReplicaRows.AllInSync(rows, Factor) && silos.All(s => ReplicaRows.Named(rows, s).Count == share);
+        }, $"every silo holding its share of {share} replicas, every row at factor {Factor} and in sync", () => ReplicaRows.Describe(rows));
 
         // Each original silo lost replicas: each stops them and deletes their directories.
         string state = "";
-        await WaitForAsync(async () =>
+        await ReplicaRows.WaitForAsync(async () =>
         {
-            rows = await RowsAsync(cluster);
+            rows = await ReplicaRows.ReadAsync(cluster.Primary!);
             state = string.Join("; ", silos.Select(Describe));
             return silos.All(s => Stale(s, rows).Count == 0);
         }, "every silo running exactly the replicas the rows name, with no directory or messaging registration of the others", () => state);
 
         foreach (SiloHandle silo in originals)
         {
-            var gone = Enumerable.Range(0, Partitions).Except(Named(rows, silo)).ToList();
+            var gone = Enumerable.Range(0, Partitions).Except(ReplicaRows.Named(rows, silo)).ToList();
             Assert.Equal(Partitions - share, gone.Count);
             Assert.All(gone, p =>
             {
@@ -87,20 +67,17 @@ public sealed class RetiredReplicaTests(PostgresServer postgres) : IClassFixture
             });
         }
 
-        int written = Count(acknowledged);
-        await WaitForAsync(() => Task.FromResult(Count(acknowledged) > written + keys.Count), "the load running after the retirements");
+        int written = ledgers.Count;
+        await ReplicaRows.WaitForAsync(() => Task.FromResult(ledgers.Count > written + ledgers.Keys.Count), "the load running after the retirements");
         await load.StopAsync();
         Assert.True(load.Failures.Count == 0, $"{load.Failures.Count} calls failed: {string.Join("; ", load.Failures.Take(5))}");
-        foreach (int key in keys)
-        {
-            Assert.Equal(acknowledged[key], await Grain(cluster, key).Entries());
-        }
+        await ledgers.AssertEveryAcknowledgedWriteReadsBackAsync("after the retirements");
     }
 
     /// <summary>What <paramref name="silo"/> still runs, registers or keeps on disk of the partitions <paramref name="rows"/> do not name it in, and what it lacks of those they do.</summary>
     private static List<string> Stale(SiloHandle silo, Dictionary<int, ReplicaConfiguration> rows)
     {
-        HashSet<int> named = Named(rows, silo);
+        HashSet<int> named = ReplicaRows.Named(rows, silo);
         var stale = new List<string>();
         for (int partition = 0; partition < Partitions; partition++)
         {
@@ -119,48 +96,13 @@ public sealed class RetiredReplicaTests(PostgresServer postgres) : IClassFixture
         return stale;
     }
 
-    private static HashSet<int> Named(Dictionary<int, ReplicaConfiguration> rows, SiloHandle silo)
-    {
-        var id = new ReplicaId(ReplicatedTestCluster.ReplicaId(silo));
-        return [.. rows.Where(r => r.Value.Replicas.Contains(id)).Select(r => r.Key)];
-    }
-
-    private static string ReplicaDirectory(SiloHandle silo, int partition) => Path.Combine(
-        ReplicatedTestCluster.Services(silo).GetRequiredService<IOptions<SiloLogOptions>>().Value.Directory,
-        SiloReplicas.ReplicasDirectoryName,
-        partition.ToString("D5", CultureInfo.InvariantCulture));
+    private static string ReplicaDirectory(SiloHandle silo, int partition) => ReplicaRows.ReplicaDirectory(ReplicaRows.LogDirectory(silo), partition);
 
     private static LoopbackReplicaMessaging Messaging(SiloHandle silo) =>
         (LoopbackReplicaMessaging)ReplicatedTestCluster.Services(silo).GetRequiredService<IReplicaMessaging>();
 
-    private static int Count(Dictionary<int, List<int>> acknowledged)
-    {
-        lock (acknowledged)
-        {
-            return acknowledged.Values.Sum(a => a.Count);
-        }
-    }
-
-    private static async Task<Dictionary<int, ReplicaConfiguration>> RowsAsync(TestCluster cluster) =>
-        await ReplicatedTestCluster.Replicas(cluster.Primary!).Reads.ReadAsync();
-
-    private static string Describe(Dictionary<int, ReplicaConfiguration> rows) =>
-        string.Join("; ", rows.OrderBy(r => r.Key).Select(r => $"{r.Key}: {r.Value}"));
-
     private static string Describe(SiloHandle silo) =>
         $"replica {ReplicatedTestCluster.ReplicaId(silo)} runs [{string.Join(",", ReplicatedTestCluster.Replicas(silo).Held.Select(h => h.Partition).Order())}]";
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what, Func<string>? state = null)
-    {
-        DateTime deadline = DateTime.UtcNow + ReplicatedClusterWaits.Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out after {ReplicatedClusterWaits.Patience.TotalSeconds} s waiting for {what}{(state is null ? "" : "; " + state())}");
-            await Task.Delay(50);
-        }
-    }
-
-    private static ILedgerGrain Grain(TestCluster cluster, int key) => cluster.GrainFactory.GetGrain<ILedgerGrain>(key, grainClassNamePrefix: typeof(LedgerGrain).FullName!);
 
     public void Dispose() => _root.Dispose();
 }

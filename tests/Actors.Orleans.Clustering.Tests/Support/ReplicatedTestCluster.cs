@@ -2,6 +2,7 @@ using System.Globalization;
 using Actors.Orleans;
 using Actors.Orleans.Clustering.Partitioning;
 using Actors.Orleans.Clustering.Replication;
+using Actors.Replication.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -27,9 +28,16 @@ public static class ReplicatedTestCluster
     /// <param name="replaceAbsentAfter">The silos' <see cref="ReplicaReplacementOptions.AbsentFor"/> (passes every 200 ms);
     /// null: the defaults.</param>
     /// <param name="balanceInterval">The silos' <see cref="ReplicaBalanceOptions.Interval"/>; null: the default.</param>
-    public static Task<TestCluster> StartAsync(string root, string connectionString, string clusterId, short silos, int partitionCount, bool adoNetMembership = false, int replicationFactor = 1, bool loopbackMessaging = true, bool tcpTransport = false, TimeSpan? replaceAbsentAfter = null, TimeSpan? balanceInterval = null)
+    /// <param name="checkpointEveryEntries">The replicas' <see cref="ReplicaOptions.CheckpointEveryEntries"/> (each replica's
+    /// entry log then holds a checkpoint after that many applied entries); null: the default.</param>
+    public static Task<TestCluster> StartAsync(string root, string connectionString, string clusterId, short silos, int partitionCount, bool adoNetMembership = false, int replicationFactor = 1, bool loopbackMessaging = true, bool tcpTransport = false, TimeSpan? replaceAbsentAfter = null, TimeSpan? balanceInterval = null, long? checkpointEveryEntries = null)
     {
         var builder = new TestClusterBuilder(silos);
+        if (checkpointEveryEntries is { } everyEntries)
+        {
+            builder.Properties["CheckpointEveryEntries"] = everyEntries.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (balanceInterval is { } interval)
         {
             builder.Properties["BalanceIntervalMs"] = ((int)interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
@@ -131,6 +139,11 @@ public static class ReplicatedTestCluster
             if (siloBuilder.Configuration["BalanceIntervalMs"] is { } balanceMs)
             {
                 siloBuilder.Services.Configure<ReplicaBalanceOptions>(o => o.Interval = TimeSpan.FromMilliseconds(int.Parse(balanceMs, CultureInfo.InvariantCulture)));
+            }
+
+            if (siloBuilder.Configuration["CheckpointEveryEntries"] is { } everyEntries)
+            {
+                siloBuilder.Services.Configure<ReplicaOptions>(o => o.CheckpointEveryEntries = long.Parse(everyEntries, CultureInfo.InvariantCulture));
             }
 
             siloBuilder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloStopHook>();
