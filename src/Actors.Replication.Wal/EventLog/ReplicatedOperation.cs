@@ -70,6 +70,17 @@ public sealed record ReplicatedOperation(
     /// <exception cref="MalformedReplicatedOperationException">The payload is not a valid operation.</exception>
     public static ReplicatedOperation Decode(long lsn, ReadOnlyMemory<byte> payload)
     {
+        var decoded = DecodeFields(lsn, payload, streamIds: null);
+        return new ReplicatedOperation(decoded.Kind, decoded.OperationId, decoded.StreamId, decoded.Version, decoded.Items);
+    }
+
+    /// <summary>
+    /// Decodes the payload of the entry at <paramref name="lsn"/> as <see cref="Decode"/> does, into a value (no object per
+    /// operation) whose stream id comes from <paramref name="streamIds"/> when it holds it.
+    /// </summary>
+    /// <exception cref="MalformedReplicatedOperationException">The payload is not a valid operation.</exception>
+    internal static DecodedOperation DecodeFields(long lsn, ReadOnlyMemory<byte> payload, StreamIdCache? streamIds)
+    {
         var span = payload.Span;
         if (span.Length < FixedSize)
         {
@@ -94,7 +105,8 @@ public sealed record ReplicatedOperation(
             throw new MalformedReplicatedOperationException(lsn, $"stream id length {streamLength} does not fit {span.Length} bytes");
         }
 
-        var streamId = Encoding.UTF8.GetString(span.Slice(20, streamLength));
+        var streamBytes = span.Slice(20, streamLength);
+        var streamId = streamIds is null ? Encoding.UTF8.GetString(streamBytes) : streamIds.Get(streamBytes);
         var offset = 20 + streamLength;
         var version = BinaryPrimitives.ReadInt64LittleEndian(span[offset..]);
         var count = BinaryPrimitives.ReadInt32LittleEndian(span[(offset + 8)..]);
@@ -104,7 +116,7 @@ public sealed record ReplicatedOperation(
             throw new MalformedReplicatedOperationException(lsn, $"item count {count} does not fit the {span.Length - offset} bytes left");
         }
 
-        var items = new ReadOnlyMemory<byte>[count];
+        var items = count == 0 ? [] : new ReadOnlyMemory<byte>[count];
         for (var i = 0; i < count; i++)
         {
             var length = span.Length - offset >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(span[offset..]) : -1;
@@ -122,6 +134,6 @@ public sealed record ReplicatedOperation(
             throw new MalformedReplicatedOperationException(lsn, $"{span.Length - offset} bytes follow the last item");
         }
 
-        return new ReplicatedOperation(kind, operationId, streamId, version, items);
+        return new DecodedOperation(kind, operationId, streamId, version, items);
     }
 }
