@@ -42,7 +42,9 @@ internal sealed class PendingPartitionAppend : IValueTaskSource<AppendResult>
         _streamId = streamId;
         _write = write.ConfigureAwait(false).GetAwaiter();
         var awaitable = new ValueTask<AppendResult>(this, _core.Version);
-        _write.UnsafeOnCompleted(_onWriteCompleted);
+        // The caller's execution context flows to the completion, as it did to the async method this replaces: the report
+        // of a failure (ReplicatedPartitionLog.Translate) runs in it.
+        _write.OnCompleted(_onWriteCompleted);
         return awaitable;
     }
 

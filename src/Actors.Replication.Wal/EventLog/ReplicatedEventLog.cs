@@ -267,15 +267,15 @@ public sealed class ReplicatedEventLog : IEventLog
         ReplicatedOperationKind kind, string streamId, long version, IReadOnlyList<ReadOnlyMemory<byte>> items, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var operation = new ReplicatedOperation(kind, Guid.NewGuid(), streamId, version, items);
-        var encoded = operation.Encode();
+        var operationId = Guid.NewGuid();
+        var encoded = ReplicatedOperation.Encode(kind, operationId, streamId, version, items);
         var applied = _completions.Rent();
-        _applier.Expect(operation.OperationId, applied);
+        _applier.Expect(operationId, applied);
         Interlocked.Increment(ref _writesProposed);
         bool drain;
         lock (_gate)
         {
-            _queued.Enqueue((operation.OperationId, encoded));
+            _queued.Enqueue((operationId, encoded));
             drain = ShouldScheduleDrainLocked();
         }
 

@@ -34,11 +34,13 @@ public sealed record ReplicatedOperation(
     private const int FixedSize = 1 + 1 + 16 + 2 + 8 + 4;
 
     /// <summary>Encodes the operation.</summary>
-    public byte[] Encode()
+    public byte[] Encode() => Encode(Kind, OperationId, StreamId, Version, Items);
+
+    /// <summary>Encodes an operation of these fields (as <see cref="Encode()"/> does, without the operation object).</summary>
+    internal static byte[] Encode(ReplicatedOperationKind kind, Guid operationId, string streamId, long version, IReadOnlyList<ReadOnlyMemory<byte>> items)
     {
-        var streamBytes = Encoding.UTF8.GetBytes(StreamId);
-        long size = FixedSize + streamBytes.Length;
-        var items = Items;
+        var streamLength = Encoding.UTF8.GetByteCount(streamId);
+        long size = FixedSize + streamLength;
         for (var i = 0; i < items.Count; i++)
         {
             size += 4 + items[i].Length;
@@ -47,13 +49,13 @@ public sealed record ReplicatedOperation(
         var buffer = new byte[checked((int)size)];
         var span = buffer.AsSpan();
         span[0] = FormatVersion;
-        span[1] = (byte)Kind;
-        OperationId.TryWriteBytes(span[2..18]);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[18..], checked((ushort)streamBytes.Length));
-        streamBytes.CopyTo(span[20..]);
-        var offset = 20 + streamBytes.Length;
-        BinaryPrimitives.WriteInt64LittleEndian(span[offset..], Version);
-        BinaryPrimitives.WriteInt32LittleEndian(span[(offset + 8)..], Items.Count);
+        span[1] = (byte)kind;
+        operationId.TryWriteBytes(span[2..18]);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[18..], checked((ushort)streamLength));
+        Encoding.UTF8.GetBytes(streamId, span.Slice(20, streamLength));
+        var offset = 20 + streamLength;
+        BinaryPrimitives.WriteInt64LittleEndian(span[offset..], version);
+        BinaryPrimitives.WriteInt32LittleEndian(span[(offset + 8)..], items.Count);
         offset += 12;
         for (var i = 0; i < items.Count; i++)
         {

@@ -23,7 +23,7 @@ public static class ReplicatedOperationBatch
     /// <summary>The payload size of a batch of operations whose encodings total <paramref name="operationBytes"/> bytes.</summary>
     public static long SizeOf(int count, long operationBytes) => HeaderSize + (4L * count) + operationBytes;
 
-    /// <summary>Encodes already encoded operations (<see cref="ReplicatedOperation.Encode"/>) as one payload.</summary>
+    /// <summary>Encodes already encoded operations (<see cref="ReplicatedOperation.Encode()"/>) as one payload.</summary>
     /// <exception cref="ArgumentException"><paramref name="operations"/> is empty.</exception>
     public static byte[] Encode(IReadOnlyList<byte[]> operations)
     {
@@ -31,7 +31,7 @@ public static class ReplicatedOperationBatch
         return EncodeCore(operations, static operation => operation);
     }
 
-    /// <summary>Encodes the encoded operations of proposals (<see cref="ReplicatedOperation.Encode"/>) as one payload, in their order.</summary>
+    /// <summary>Encodes the encoded operations of proposals (<see cref="ReplicatedOperation.Encode()"/>) as one payload, in their order.</summary>
     /// <exception cref="ArgumentException"><paramref name="proposals"/> is empty.</exception>
     internal static byte[] Encode(List<(Guid OperationId, byte[] Encoded)> proposals) => EncodeCore(proposals, static proposal => proposal.Encoded);
 
