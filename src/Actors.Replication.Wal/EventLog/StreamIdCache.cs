@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Numerics;
 using System.Text;
 
 namespace Actors.Replication.Wal.EventLog;
@@ -16,7 +18,9 @@ namespace Actors.Replication.Wal.EventLog;
 internal sealed class StreamIdCache
 {
     /// <summary>The slots: at most this many ids are kept (about 60 KB with ids of 100 characters).</summary>
-    public const int Capacity = 256;
+    public const int Capacity = 1 << SlotBits;
+
+    private const int SlotBits = 8;
 
     /// <summary>The longest id in UTF-8 bytes the cache holds (longer ones are decoded each time; stream ids are at most 1,024).</summary>
     private const int MaxCachedBytes = 256;
@@ -31,9 +35,7 @@ internal sealed class StreamIdCache
             return Encoding.UTF8.GetString(utf8);
         }
 
-        var hash = new HashCode();
-        hash.AddBytes(utf8);
-        var slot = (int)((uint)hash.ToHashCode() % Capacity);
+        var slot = SlotOf(utf8);
         if (_slots[slot] is { } cached && Matches(cached, utf8))
         {
             return cached;
@@ -42,6 +44,27 @@ internal sealed class StreamIdCache
         var decoded = Encoding.UTF8.GetString(utf8);
         _slots[slot] = decoded;
         return decoded;
+    }
+
+    /// <summary>
+    /// The slot of an id: CRC32C of its bytes, mixed (Fibonacci hashing) so its top bits pick the slot. Deterministic, so
+    /// which ids share a slot does not change from one process to the next; ids that share one only cost a new string.
+    /// </summary>
+    private static int SlotOf(ReadOnlySpan<byte> utf8)
+    {
+        uint crc = 0;
+        while (utf8.Length >= sizeof(ulong))
+        {
+            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(utf8));
+            utf8 = utf8[sizeof(ulong)..];
+        }
+
+        foreach (var b in utf8)
+        {
+            crc = BitOperations.Crc32C(crc, b);
+        }
+
+        return (int)((crc * 0x9E3779B1u) >> (32 - SlotBits));
     }
 
     private static bool Matches(string cached, ReadOnlySpan<byte> utf8)
