@@ -23,6 +23,8 @@ namespace Actors.Orleans.Clustering.Replication;
 /// </remarks>
 internal sealed class ReplicatedPartitionLog(int partition, ReplicatedEventLog inner, Action<Exception> failed) : IEventLog
 {
+    private readonly PendingPartitionAppendPool _pendingAppends = new();
+
     /// <summary>The partition.</summary>
     public int Partition => partition;
 
@@ -36,16 +38,38 @@ internal sealed class ReplicatedPartitionLog(int partition, ReplicatedEventLog i
     public long DurableLsn => inner.DurableLsn;
 
     /// <inheritdoc />
-    public async ValueTask<AppendResult> AppendAsync(string streamId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// A pending write is awaited by a pooled <see cref="PendingPartitionAppend"/> (no async state machine per append), which
+    /// translates its errors as the other writes do: await the returned task once.
+    /// </remarks>
+    public ValueTask<AppendResult> AppendAsync(string streamId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken = default)
     {
+        ValueTask<AppendResult> write;
         try
         {
-            return await inner.AppendAsync(streamId, expectedVersion, events, cancellationToken).ConfigureAwait(false);
+            write = inner.AppendAsync(streamId, expectedVersion, events, cancellationToken);
         }
-        catch (ReplicationException ex)
+        catch (Exception ex)
         {
-            throw Translate(ex, "Appending", streamId);
+            return ValueTask.FromException<AppendResult>(ex is ReplicationException replication ? Translate(replication, "Appending", streamId) : ex);
         }
+
+        if (!write.IsCompleted)
+        {
+            return _pendingAppends.Rent().Start(this, streamId, write);
+        }
+
+        if (write.IsCompletedSuccessfully)
+        {
+            return write;
+        }
+
+        // Refused before anything was proposed (the inner log's refusals are its task's, read here once as a task that
+        // keeps a cancellation a cancellation).
+        var refused = write.AsTask();
+        return refused.Exception?.InnerException is ReplicationException protocol
+            ? ValueTask.FromException<AppendResult>(Translate(protocol, "Appending", streamId))
+            : new ValueTask<AppendResult>(refused);
     }
 
     /// <inheritdoc />
@@ -111,7 +135,8 @@ internal sealed class ReplicatedPartitionLog(int partition, ReplicatedEventLog i
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private Exception Translate(ReplicationException exception, string operation, string streamId)
+    /// <summary>Reports <paramref name="exception"/> (the calling activation is deactivated) and returns the providers' typed error for it.</summary>
+    internal Exception Translate(ReplicationException exception, string operation, string streamId)
     {
         failed(exception);
         return TranslateCore(exception, operation, streamId);

@@ -29,7 +29,7 @@ namespace Actors.Orleans.Storage;
 public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
 {
     private readonly string _name;
-    private readonly string _statePrefix;
+    private readonly StateStreamIds _streamIds;
     private readonly WriteAheadLogGrainStorageOptions _options;
     private readonly SiloLog _log;
     private readonly IGrainLogResolver _logs;
@@ -47,7 +47,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(logger);
         _name = name;
-        _statePrefix = GrainStreamNames.StatePrefix(name);
+        _streamIds = new StateStreamIds(GrainStreamNames.StatePrefix(name));
         _options = options;
         _log = log;
         _logs = services.GetService<IGrainLogResolver>() ?? new SiloGrainLogResolver(log);
@@ -60,7 +60,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        string streamId = GrainStreamNames.StateUnder(_statePrefix, stateName, grainId);
+        string streamId = _streamIds.Get(stateName, grainId);
         string what = What(stateName, grainId);
         IEventLog log = await _logs.GetLogAsync(grainId).ConfigureAwait(false);
         try
@@ -105,7 +105,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        string streamId = GrainStreamNames.StateUnder(_statePrefix, stateName, grainId);
+        string streamId = _streamIds.Get(stateName, grainId);
 
         // The description of the state (What) is built only where an error needs it: formatting the grain id on every
         // write cost the hot path an allocation and a format per call.
@@ -139,7 +139,7 @@ public sealed partial class WriteAheadLogGrainStorage : IGrainStorage
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        string streamId = GrainStreamNames.StateUnder(_statePrefix, stateName, grainId);
+        string streamId = _streamIds.Get(stateName, grainId);
         long expected = ExpectedVersion(grainState.ETag, stateName, grainId);
         byte[] cleared = ValueCodecs.ClearedState();
         IEventLog log = await _logs.GetLogAsync(grainId).ConfigureAwait(false);

@@ -37,8 +37,10 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
     private readonly CommittedEntryApplierCheckpoints? _checkpoints;
     private readonly FollowerApplyDeferral? _deferral;
     private volatile IEventLog _local;
-    private readonly ConcurrentDictionary<Guid, TaskCompletionSource<object>> _waiting = new();
+    private readonly ConcurrentDictionary<Guid, ProposedWrite> _waiting = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly StreamIdCache _streamIds = new();
+    private readonly List<DecodedOperation> _decoded = [];
     private volatile TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _loop = Task.CompletedTask;
     private long _appliedLsn;
@@ -148,20 +150,19 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
     public void Start() => _loop = Task.Run(RunAsync);
 
     /// <summary>
-    /// Registers interest in the outcome of operation <paramref name="operationId"/> (before it is proposed): the task
-    /// completes with the local log's result when the operation is applied, or fails with its deterministic refusal.
+    /// Registers <paramref name="completion"/> (pending, from a <see cref="ProposedWritePool"/>) for the outcome of operation
+    /// <paramref name="operationId"/> (before it is proposed): it completes with the local log's result when the operation
+    /// is applied, or fails with its deterministic refusal. Whoever removes a registration completes it, so it completes
+    /// exactly once.
     /// </summary>
-    internal Task<object> Expect(Guid operationId)
+    internal void Expect(Guid operationId, ProposedWrite completion)
     {
-        var completion = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
         _waiting[operationId] = completion;
         _deferral?.Wake();
-        if (Failure is { } failure && _waiting.TryRemove(operationId, out _))
+        if (Failure is { } failure && _waiting.TryRemove(operationId, out var failed))
         {
-            completion.TrySetException(failure);
+            failed.SetException(failure);
         }
-
-        return completion.Task;
     }
 
     /// <summary>Fails the registration of <paramref name="operationId"/> (its entry was not acknowledged) with <paramref name="exception"/>, unless it completed already.</summary>
@@ -169,7 +170,7 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
     {
         if (_waiting.TryRemove(operationId, out var waiting))
         {
-            waiting.TrySetException(exception);
+            waiting.SetException(exception);
         }
     }
 
@@ -265,9 +266,11 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
                     entries = await DeferAsync(_deferral, entries).ConfigureAwait(false);
                 }
 
-                foreach (var entry in entries)
+                for (var e = 0; e < entries.Count; e++)
                 {
-                    var operations = ReplicatedOperationBatch.Decode(entry.Lsn, entry.Payload);
+                    var entry = entries[e];
+                    var operations = _decoded;
+                    ReplicatedOperationBatch.DecodeInto(entry.Lsn, entry.Payload, operations, _streamIds);
                     for (var i = 0; i < operations.Count; i++)
                     {
                         var operation = operations[i];
@@ -278,7 +281,7 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
                             await FinishStartedAsync(started).ConfigureAwait(false);
                         }
 
-                        started.Enqueue(new StartedOperation(operation, StartApplying(operation), i == operations.Count - 1 ? entry.Lsn : 0));
+                        started.Enqueue(StartApplying(operation, i == operations.Count - 1 ? entry.Lsn : 0));
                         if (alone)
                         {
                             await FinishStartedAsync(started).ConfigureAwait(false);
@@ -357,33 +360,40 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
         }
     }
 
-    /// <summary>Hands <paramref name="operation"/> to the local log without waiting (a synchronous refusal becomes the task's).</summary>
-    private Task<object> StartApplying(ReplicatedOperation operation)
+    /// <summary>
+    /// Hands <paramref name="operation"/> to the local log without waiting (a synchronous refusal becomes the started
+    /// operation's outcome). An append's pending result is kept as the local log returned it (no task, no boxing: most
+    /// operations are appends); the other writes' results are boxed into a task.
+    /// </summary>
+    private StartedOperation StartApplying(DecodedOperation operation, long endsEntry)
     {
         try
         {
             return operation.Kind switch
             {
-                ReplicatedOperationKind.Append => Boxed(_local.AppendAsync(operation.StreamId, operation.Version, operation.Items)),
-                ReplicatedOperationKind.Checkpoint => Boxed(_local.WriteCheckpointAsync(operation.StreamId, operation.Version, operation.Items[0])),
-                ReplicatedOperationKind.DeleteStream => Boxed(_local.DeleteStreamAsync(operation.StreamId, operation.Version)),
-                ReplicatedOperationKind.EraseEvents => Boxed(_local.DeleteEventsToAsync(operation.StreamId, operation.Version)),
-                ReplicatedOperationKind.DeleteCheckpoints => Boxed(_local.DeleteCheckpointsAsync(operation.StreamId, CheckpointCriteria(operation))),
+                ReplicatedOperationKind.Append => new StartedOperation(
+                    operation.OperationId, _local.AppendAsync(operation.StreamId, operation.Version, operation.Items), null, endsEntry),
+                ReplicatedOperationKind.Checkpoint => Other(Boxed(_local.WriteCheckpointAsync(operation.StreamId, operation.Version, operation.Items[0]))),
+                ReplicatedOperationKind.DeleteStream => Other(Boxed(_local.DeleteStreamAsync(operation.StreamId, operation.Version))),
+                ReplicatedOperationKind.EraseEvents => Other(Boxed(_local.DeleteEventsToAsync(operation.StreamId, operation.Version))),
+                ReplicatedOperationKind.DeleteCheckpoints => Other(Boxed(_local.DeleteCheckpointsAsync(operation.StreamId, CheckpointCriteria(operation)))),
                 _ => throw new MalformedReplicatedOperationException(AppliedLsn + 1, $"unknown kind {operation.Kind}"),
             };
         }
         catch (Exception exception)
         {
-            return Task.FromException<object>(exception);
+            return Other(Task.FromException<object>(exception));
         }
+
+        StartedOperation Other(Task<object> result) => new(operation.OperationId, default, result, endsEntry);
     }
 
     /// <summary>The version bounds of a <see cref="ReplicatedOperationKind.DeleteCheckpoints"/> operation.</summary>
-    private CheckpointSelectionCriteria CheckpointCriteria(ReplicatedOperation operation)
+    private CheckpointSelectionCriteria CheckpointCriteria(DecodedOperation operation)
     {
-        if (operation.Items.Count != 1 || operation.Items[0].Length != sizeof(long))
+        if (operation.Items.Length != 1 || operation.Items[0].Length != sizeof(long))
         {
-            throw new MalformedReplicatedOperationException(AppliedLsn + 1, $"a checkpoint deletion carries one 8-byte item (its highest version), not {operation.Items.Count} items");
+            throw new MalformedReplicatedOperationException(AppliedLsn + 1, $"a checkpoint deletion carries one 8-byte item (its highest version), not {operation.Items.Length} items");
         }
 
         return new CheckpointSelectionCriteria(
@@ -392,47 +402,71 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
 
     private static async Task<object> Boxed<T>(ValueTask<T> write) where T : notnull => await write.ConfigureAwait(false);
 
-    /// <summary>Waits for the started operations in order, completes their proposers, and advances the applied LSN entry by entry.</summary>
+    /// <summary>
+    /// Waits for the started operations in order, completes their proposers, and advances the applied LSN entry by entry.
+    /// One state machine for the whole burst; an append's result is never boxed.
+    /// </summary>
     private async Task FinishStartedAsync(Queue<StartedOperation> started)
     {
         while (started.TryDequeue(out var next))
         {
-            await FinishAsync(next.Operation, next.Result).ConfigureAwait(false);
-            if (next.EndsEntry > 0)
+            object? result = null;
+            AppendResult appended = default;
+            try
             {
-                Volatile.Write(ref _appliedLsn, next.EndsEntry);
+                if (next.Other is { } other)
+                {
+                    result = await other.ConfigureAwait(false);
+                }
+                else
+                {
+                    appended = await next.Append.ConfigureAwait(false);
+                }
             }
+            catch (Exception refusal) when (refusal is RequestRejectedException or StreamVersionConflictException or ArgumentException)
+            {
+                // Refused the same way on every replica: nothing changed anywhere; the proposer's caller gets the refusal.
+                if (_waiting.TryRemove(next.OperationId, out var refused))
+                {
+                    refused.SetException(refusal);
+                }
+
+                AdvanceIfEndsEntry(next);
+                continue;
+            }
+
+            if (_waiting.TryRemove(next.OperationId, out var waiting))
+            {
+                if (next.Other is null)
+                {
+                    waiting.SetAppended(appended);
+                }
+                else
+                {
+                    waiting.SetResult(result!);
+                }
+            }
+
+            AdvanceIfEndsEntry(next);
         }
     }
 
-    private async Task FinishAsync(ReplicatedOperation operation, Task<object> applying)
+    private void AdvanceIfEndsEntry(StartedOperation finished)
     {
-        object result;
-        try
+        if (finished.EndsEntry > 0)
         {
-            result = await applying.ConfigureAwait(false);
-        }
-        catch (Exception refusal) when (refusal is RequestRejectedException or StreamVersionConflictException or ArgumentException)
-        {
-            // Refused the same way on every replica: nothing changed anywhere; the proposer's caller gets the refusal.
-            if (_waiting.TryRemove(operation.OperationId, out var refused))
-            {
-                refused.TrySetException(refusal);
-            }
-
-            return;
-        }
-
-        if (_waiting.TryRemove(operation.OperationId, out var waiting))
-        {
-            waiting.TrySetResult(result);
+            Volatile.Write(ref _appliedLsn, finished.EndsEntry);
         }
     }
 
     private void Advanced() => Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
-    /// <summary>An operation handed to the local log; <c>EndsEntry</c> is the LSN of the entry it ends, else 0.</summary>
-    private readonly record struct StartedOperation(ReplicatedOperation Operation, Task<object> Result, long EndsEntry);
+    /// <summary>
+    /// An operation handed to the local log: an append's pending <c>Append</c> (awaited exactly once, by
+    /// <see cref="FinishStartedAsync"/>), or any other write's (or a refusal's) <c>Other</c>; <c>EndsEntry</c> is the LSN of
+    /// the entry it ends, else 0.
+    /// </summary>
+    private readonly record struct StartedOperation(Guid OperationId, ValueTask<AppendResult> Append, Task<object>? Other, long EndsEntry);
 
     private void FailWaiting(Exception exception)
     {
@@ -440,7 +474,7 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
         {
             if (_waiting.TryRemove(operationId, out var waiting))
             {
-                waiting.TrySetException(exception);
+                waiting.SetException(exception);
             }
         }
     }

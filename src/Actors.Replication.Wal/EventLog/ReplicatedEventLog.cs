@@ -37,6 +37,7 @@ public sealed class ReplicatedEventLog : IEventLog
     private readonly Lock _gate = new();
     private readonly Queue<(Guid OperationId, byte[] Encoded)> _queued = new();
     private readonly Action _proposeQueued;
+    private readonly ProposedWritePool _completions = new();
     private int _entriesInFlight;
     private bool _drainScheduled;
     private long _writesProposed;
@@ -88,8 +89,38 @@ public sealed class ReplicatedEventLog : IEventLog
     }
 
     /// <inheritdoc />
-    public async ValueTask<AppendResult> AppendAsync(
+    /// <remarks>
+    /// Without a cancellation token, the returned task is the proposal's pooled completion itself (no state machine, no
+    /// task): await it once. Every refusal is the returned task's, never thrown by the call.
+    /// </remarks>
+    public ValueTask<AppendResult> AppendAsync(
         string streamId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.CanBeCanceled)
+        {
+            return AppendCancellableAsync(streamId, expectedVersion, events, cancellationToken);
+        }
+
+        try
+        {
+            ValidateAppend(streamId, expectedVersion, events);
+            return Propose(ReplicatedOperationKind.Append, streamId, expectedVersion, events, cancellationToken).AsAppendTask();
+        }
+        catch (Exception exception)
+        {
+            return ValueTask.FromException<AppendResult>(exception);
+        }
+    }
+
+    private async ValueTask<AppendResult> AppendCancellableAsync(
+        string streamId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken)
+    {
+        ValidateAppend(streamId, expectedVersion, events);
+        var completion = Propose(ReplicatedOperationKind.Append, streamId, expectedVersion, events, cancellationToken);
+        return await completion.AsAppendTask().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void ValidateAppend(string streamId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events)
     {
         ThrowIfDisposed();
         StreamId.Validate(streamId);
@@ -100,7 +131,6 @@ public sealed class ReplicatedEventLog : IEventLog
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(expectedVersion, ExpectedVersion.Any);
-        return (AppendResult)await ProposeAsync(ReplicatedOperationKind.Append, streamId, expectedVersion, events, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -219,18 +249,33 @@ public sealed class ReplicatedEventLog : IEventLog
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
-    private async Task<object> ProposeAsync(
+    /// <summary>Proposes a write other than an append (<see cref="Propose"/>) and returns its outcome, boxed.</summary>
+    private ValueTask<object> ProposeAsync(
+        ReplicatedOperationKind kind, string streamId, long version, IReadOnlyList<ReadOnlyMemory<byte>> items, CancellationToken cancellationToken)
+    {
+        var completion = Propose(kind, streamId, version, items, cancellationToken);
+        return cancellationToken.CanBeCanceled
+            ? new ValueTask<object>(completion.AsResultTask().AsTask().WaitAsync(cancellationToken))
+            : completion.AsResultTask();
+    }
+
+    /// <summary>
+    /// Queues one write for the next entry and returns its completion (awaited once: the applier's result, or the typed
+    /// failure).
+    /// </summary>
+    private ProposedWrite Propose(
         ReplicatedOperationKind kind, string streamId, long version, IReadOnlyList<ReadOnlyMemory<byte>> items, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var operation = new ReplicatedOperation(kind, Guid.NewGuid(), streamId, version, items);
-        var encoded = operation.Encode();
-        var applied = _applier.Expect(operation.OperationId);
+        var operationId = Guid.NewGuid();
+        var encoded = ReplicatedOperation.Encode(kind, operationId, streamId, version, items);
+        var applied = _completions.Rent();
+        _applier.Expect(operationId, applied);
         Interlocked.Increment(ref _writesProposed);
         bool drain;
         lock (_gate)
         {
-            _queued.Enqueue((operation.OperationId, encoded));
+            _queued.Enqueue((operationId, encoded));
             drain = ShouldScheduleDrainLocked();
         }
 
@@ -239,7 +284,7 @@ public sealed class ReplicatedEventLog : IEventLog
             ScheduleDrain();
         }
 
-        return await applied.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return applied;
     }
 
     /// <summary>
@@ -311,7 +356,7 @@ public sealed class ReplicatedEventLog : IEventLog
                 _entriesProposed++;
                 // The payload passes to the host without a copy: an encoded write's array is never written after it was
                 // encoded (the batch keeps only its operation id's use), and a batch's array is new.
-                var payload = batch.Count == 1 ? batch[0].Encoded : ReplicatedOperationBatch.Encode(batch.ConvertAll(b => b.Encoded));
+                var payload = batch.Count == 1 ? batch[0].Encoded : ReplicatedOperationBatch.Encode(batch);
                 append = _host.AppendContinuingInline(payload);
             }
 

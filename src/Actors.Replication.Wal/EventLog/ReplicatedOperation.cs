@@ -34,11 +34,13 @@ public sealed record ReplicatedOperation(
     private const int FixedSize = 1 + 1 + 16 + 2 + 8 + 4;
 
     /// <summary>Encodes the operation.</summary>
-    public byte[] Encode()
+    public byte[] Encode() => Encode(Kind, OperationId, StreamId, Version, Items);
+
+    /// <summary>Encodes an operation of these fields (as <see cref="Encode()"/> does, without the operation object).</summary>
+    internal static byte[] Encode(ReplicatedOperationKind kind, Guid operationId, string streamId, long version, IReadOnlyList<ReadOnlyMemory<byte>> items)
     {
-        var streamBytes = Encoding.UTF8.GetBytes(StreamId);
-        long size = FixedSize + streamBytes.Length;
-        var items = Items;
+        var streamLength = Encoding.UTF8.GetByteCount(streamId);
+        long size = FixedSize + streamLength;
         for (var i = 0; i < items.Count; i++)
         {
             size += 4 + items[i].Length;
@@ -47,13 +49,13 @@ public sealed record ReplicatedOperation(
         var buffer = new byte[checked((int)size)];
         var span = buffer.AsSpan();
         span[0] = FormatVersion;
-        span[1] = (byte)Kind;
-        OperationId.TryWriteBytes(span[2..18]);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[18..], checked((ushort)streamBytes.Length));
-        streamBytes.CopyTo(span[20..]);
-        var offset = 20 + streamBytes.Length;
-        BinaryPrimitives.WriteInt64LittleEndian(span[offset..], Version);
-        BinaryPrimitives.WriteInt32LittleEndian(span[(offset + 8)..], Items.Count);
+        span[1] = (byte)kind;
+        operationId.TryWriteBytes(span[2..18]);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[18..], checked((ushort)streamLength));
+        Encoding.UTF8.GetBytes(streamId, span.Slice(20, streamLength));
+        var offset = 20 + streamLength;
+        BinaryPrimitives.WriteInt64LittleEndian(span[offset..], version);
+        BinaryPrimitives.WriteInt32LittleEndian(span[(offset + 8)..], items.Count);
         offset += 12;
         for (var i = 0; i < items.Count; i++)
         {
@@ -69,6 +71,17 @@ public sealed record ReplicatedOperation(
     /// <summary>Decodes the payload of the entry at <paramref name="lsn"/>.</summary>
     /// <exception cref="MalformedReplicatedOperationException">The payload is not a valid operation.</exception>
     public static ReplicatedOperation Decode(long lsn, ReadOnlyMemory<byte> payload)
+    {
+        var decoded = DecodeFields(lsn, payload, streamIds: null);
+        return new ReplicatedOperation(decoded.Kind, decoded.OperationId, decoded.StreamId, decoded.Version, decoded.Items);
+    }
+
+    /// <summary>
+    /// Decodes the payload of the entry at <paramref name="lsn"/> as <see cref="Decode"/> does, into a value (no object per
+    /// operation) whose stream id comes from <paramref name="streamIds"/> when it holds it.
+    /// </summary>
+    /// <exception cref="MalformedReplicatedOperationException">The payload is not a valid operation.</exception>
+    internal static DecodedOperation DecodeFields(long lsn, ReadOnlyMemory<byte> payload, StreamIdCache? streamIds)
     {
         var span = payload.Span;
         if (span.Length < FixedSize)
@@ -94,7 +107,8 @@ public sealed record ReplicatedOperation(
             throw new MalformedReplicatedOperationException(lsn, $"stream id length {streamLength} does not fit {span.Length} bytes");
         }
 
-        var streamId = Encoding.UTF8.GetString(span.Slice(20, streamLength));
+        var streamBytes = span.Slice(20, streamLength);
+        var streamId = streamIds is null ? Encoding.UTF8.GetString(streamBytes) : streamIds.Get(streamBytes);
         var offset = 20 + streamLength;
         var version = BinaryPrimitives.ReadInt64LittleEndian(span[offset..]);
         var count = BinaryPrimitives.ReadInt32LittleEndian(span[(offset + 8)..]);
@@ -104,7 +118,7 @@ public sealed record ReplicatedOperation(
             throw new MalformedReplicatedOperationException(lsn, $"item count {count} does not fit the {span.Length - offset} bytes left");
         }
 
-        var items = new ReadOnlyMemory<byte>[count];
+        var items = count == 0 ? [] : new ReadOnlyMemory<byte>[count];
         for (var i = 0; i < count; i++)
         {
             var length = span.Length - offset >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(span[offset..]) : -1;
@@ -122,6 +136,6 @@ public sealed record ReplicatedOperation(
             throw new MalformedReplicatedOperationException(lsn, $"{span.Length - offset} bytes follow the last item");
         }
 
-        return new ReplicatedOperation(kind, operationId, streamId, version, items);
+        return new DecodedOperation(kind, operationId, streamId, version, items);
     }
 }

@@ -23,28 +23,38 @@ public static class ReplicatedOperationBatch
     /// <summary>The payload size of a batch of operations whose encodings total <paramref name="operationBytes"/> bytes.</summary>
     public static long SizeOf(int count, long operationBytes) => HeaderSize + (4L * count) + operationBytes;
 
-    /// <summary>Encodes already encoded operations (<see cref="ReplicatedOperation.Encode"/>) as one payload.</summary>
+    /// <summary>Encodes already encoded operations (<see cref="ReplicatedOperation.Encode()"/>) as one payload.</summary>
     /// <exception cref="ArgumentException"><paramref name="operations"/> is empty.</exception>
     public static byte[] Encode(IReadOnlyList<byte[]> operations)
     {
         ArgumentNullException.ThrowIfNull(operations);
+        return EncodeCore(operations, static operation => operation);
+    }
+
+    /// <summary>Encodes the encoded operations of proposals (<see cref="ReplicatedOperation.Encode()"/>) as one payload, in their order.</summary>
+    /// <exception cref="ArgumentException"><paramref name="proposals"/> is empty.</exception>
+    internal static byte[] Encode(List<(Guid OperationId, byte[] Encoded)> proposals) => EncodeCore(proposals, static proposal => proposal.Encoded);
+
+    private static byte[] EncodeCore<T>(IReadOnlyList<T> operations, Func<T, byte[]> encoded)
+    {
         if (operations.Count == 0)
         {
             throw new ArgumentException("A batch needs at least one operation.", nameof(operations));
         }
 
         long total = 0;
-        foreach (var operation in operations)
+        for (var i = 0; i < operations.Count; i++)
         {
-            total += operation.Length;
+            total += encoded(operations[i]).Length;
         }
 
         var buffer = new byte[checked((int)SizeOf(operations.Count, total))];
         buffer[0] = FormatVersion;
         BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(1), operations.Count);
         var offset = HeaderSize;
-        foreach (var operation in operations)
+        for (var i = 0; i < operations.Count; i++)
         {
+            var operation = encoded(operations[i]);
             BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(offset), operation.Length);
             operation.CopyTo(buffer, offset + 4);
             offset += 4 + operation.Length;
@@ -57,10 +67,38 @@ public static class ReplicatedOperationBatch
     /// <exception cref="MalformedReplicatedOperationException">The payload is neither.</exception>
     public static IReadOnlyList<ReplicatedOperation> Decode(long lsn, ReadOnlyMemory<byte> payload)
     {
+        var decoded = new List<DecodedOperation>();
+        DecodeInto(lsn, payload, decoded, streamIds: null);
+        return decoded.ConvertAll(d => new ReplicatedOperation(d.Kind, d.OperationId, d.StreamId, d.Version, d.Items));
+    }
+
+    /// <summary>
+    /// Decodes the operations of the entry at <paramref name="lsn"/> as <see cref="Decode"/> does into
+    /// <paramref name="operations"/> (cleared first), with stream ids from <paramref name="streamIds"/> when it holds them.
+    /// Either the whole entry decodes or nothing is added: a malformed entry leaves <paramref name="operations"/> empty.
+    /// </summary>
+    /// <exception cref="MalformedReplicatedOperationException">The payload is neither a batch nor a single operation.</exception>
+    internal static void DecodeInto(long lsn, ReadOnlyMemory<byte> payload, List<DecodedOperation> operations, StreamIdCache? streamIds)
+    {
+        operations.Clear();
+        try
+        {
+            DecodeCore(lsn, payload, operations, streamIds);
+        }
+        catch (MalformedReplicatedOperationException)
+        {
+            operations.Clear();
+            throw;
+        }
+    }
+
+    private static void DecodeCore(long lsn, ReadOnlyMemory<byte> payload, List<DecodedOperation> operations, StreamIdCache? streamIds)
+    {
         var span = payload.Span;
         if (span.Length == 0 || span[0] != FormatVersion)
         {
-            return [ReplicatedOperation.Decode(lsn, payload)];
+            operations.Add(ReplicatedOperation.DecodeFields(lsn, payload, streamIds));
+            return;
         }
 
         if (span.Length < HeaderSize)
@@ -74,7 +112,6 @@ public static class ReplicatedOperationBatch
             throw new MalformedReplicatedOperationException(lsn, $"batch count {count} does not fit the {span.Length - HeaderSize} bytes left");
         }
 
-        var operations = new ReplicatedOperation[count];
         var offset = HeaderSize;
         for (var i = 0; i < count; i++)
         {
@@ -84,7 +121,7 @@ public static class ReplicatedOperationBatch
                 throw new MalformedReplicatedOperationException(lsn, $"operation {i} of the batch of {count} runs past the payload's end");
             }
 
-            operations[i] = ReplicatedOperation.Decode(lsn, payload.Slice(offset + 4, length));
+            operations.Add(ReplicatedOperation.DecodeFields(lsn, payload.Slice(offset + 4, length), streamIds));
             offset += 4 + length;
         }
 
@@ -92,7 +129,5 @@ public static class ReplicatedOperationBatch
         {
             throw new MalformedReplicatedOperationException(lsn, $"{span.Length - offset} bytes follow the batch's last operation");
         }
-
-        return operations;
     }
 }
