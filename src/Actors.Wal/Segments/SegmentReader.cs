@@ -13,7 +13,7 @@ internal sealed class SegmentReader
     private const int WindowSize = 1024 * 1024;
     private readonly IWalFile _file;
     private readonly long _maxRecordLength;
-    private byte[] _buffer = new byte[WindowSize];
+    private byte[] _buffer;
     private long _bufferStart;
     private int _bufferLength;
     private uint[]? _salts;
@@ -24,6 +24,10 @@ internal sealed class SegmentReader
         _file = file;
         _maxRecordLength = maxRecordLength;
         FileLength = file.Length;
+
+        // No larger than the file: a window covers the whole of a small segment (a test's 64 KiB one, a short tail) without
+        // a 1 MiB buffer per reader, which recovery creates for every segment and spare on every open.
+        _buffer = new byte[(int)Math.Clamp(FileLength, 0, WindowSize)];
     }
 
     /// <summary>The file length when the reader was created.</summary>
