@@ -14,6 +14,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
 {
     private const int KeptLines = 300;
     private readonly Process _process;
+    private int _disposed;
     private readonly Queue<string> _lines = new();
     private readonly TaskCompletionSource<SiloStartedLine> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<string>? _echo;
@@ -106,9 +107,14 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGKILL, then waits until the process is gone.</summary>
+    /// <summary>SIGKILL, then waits until the process is gone (nothing once disposed: the process is gone then).</summary>
     public async Task KillAsync()
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             try
@@ -145,11 +151,20 @@ public sealed partial class SiloProcess : IAsyncDisposable
         return exited;
     }
 
-    /// <summary>Kills the silo if it still runs.</summary>
+    /// <summary>Kills the silo if it still runs. A second call does nothing (a caller's cleanup after an earlier dispose
+    /// must not replace the error that ended its run).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         await KillAsync();
-        _process.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _process.Dispose();
+        }
     }
 
     private const int SigTerm = 15;
