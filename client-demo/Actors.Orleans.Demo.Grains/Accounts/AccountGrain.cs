@@ -13,14 +13,16 @@ namespace Actors.Orleans.Demo.Grains.Accounts;
 /// <para>
 /// A transfer is three durable legs: <see cref="TransferDebited"/> here, <see cref="TransferCredited"/> on the target
 /// (idempotent per transfer id), <see cref="TransferSettled"/> here. A kill between legs leaves the transfer pending in
-/// the state; the next call to this account finishes it, so money is neither created nor lost.
+/// the state; the next call to this account finishes it, so money is neither created nor lost. A call that finds a
+/// transfer's settlement already running (an earlier call still waiting on the target, perhaps one whose caller
+/// timed out) waits for that settlement instead of answering with the transfer still pending.
 /// </para>
 /// </remarks>
 [Reentrant]
 [WriteAheadLog(CheckpointEveryEvents = 100)]
 public sealed class AccountGrain : JournaledGrain<AccountState, AccountEvent>, IAccountGrain
 {
-    private readonly HashSet<string> _settling = [];
+    private readonly Dictionary<string, Task> _settlements = [];
 
     /// <inheritdoc />
     public async Task<AccountBalance> Deposit(decimal amount, string reference)
@@ -104,13 +106,24 @@ public sealed class AccountGrain : JournaledGrain<AccountState, AccountEvent>, I
         }
     }
 
-    private async Task SettleAsync(string transferId, PendingTransfer pending)
+    private Task SettleAsync(string transferId, PendingTransfer pending)
     {
-        if (!_settling.Add(transferId))
+        if (_settlements.TryGetValue(transferId, out Task? running))
         {
-            return;
+            return running;
         }
 
+        Task settlement = SettleOnceAsync(transferId, pending);
+        if (!settlement.IsCompleted)
+        {
+            _settlements[transferId] = settlement;
+        }
+
+        return settlement;
+    }
+
+    private async Task SettleOnceAsync(string transferId, PendingTransfer pending)
+    {
         try
         {
             await GrainFactory.GetGrain<IAccountGrain>(pending.ToAccount).Credit(transferId, this.GetPrimaryKeyString(), pending.Amount);
@@ -122,7 +135,7 @@ public sealed class AccountGrain : JournaledGrain<AccountState, AccountEvent>, I
         }
         finally
         {
-            _settling.Remove(transferId);
+            _settlements.Remove(transferId);
         }
     }
 
