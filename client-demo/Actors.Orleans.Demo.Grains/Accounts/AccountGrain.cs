@@ -15,7 +15,8 @@ namespace Actors.Orleans.Demo.Grains.Accounts;
 /// (idempotent per transfer id), <see cref="TransferSettled"/> here. A kill between legs leaves the transfer pending in
 /// the state; the next call to this account finishes it, so money is neither created nor lost. A call that finds a
 /// transfer's settlement already running (an earlier call still waiting on the target, perhaps one whose caller
-/// timed out) waits for that settlement instead of answering with the transfer still pending.
+/// timed out) waits for that settlement instead of answering with the transfer still pending; <see cref="GetBalance"/>
+/// also waits for the events other calls raised to be confirmed, so a balance read never misses a write still under way.
 /// </para>
 /// </remarks>
 [Reentrant]
@@ -84,6 +85,8 @@ public sealed class AccountGrain : JournaledGrain<AccountState, AccountEvent>, I
     /// <inheritdoc />
     public async Task<AccountBalance> GetBalance()
     {
+        // Another call's events still being confirmed (its caller may have timed out) are waited for, as its settlement is.
+        await ConfirmEvents();
         await SettlePendingAsync();
         return Snapshot();
     }
