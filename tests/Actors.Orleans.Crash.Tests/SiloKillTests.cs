@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 namespace Actors.Orleans.Crash.Tests;
 
 /// <summary>
-/// SIGKILLs the real Orleans silo process under durable load, 20 times on one data directory, and checks after every
+/// SIGKILLs the real Orleans silo process under durable load, 8 times on one data directory (<see cref="KillCycleSettings"/>), and checks after every
 /// restart that nothing acknowledged was lost, reordered or partly applied. A failing run keeps its data directory and
 /// names it in the message.
 /// </summary>
