@@ -6,9 +6,9 @@
 # tiering (a third of the CPU of a process's first seconds under load). An arm is LABEL=BUILD[:ARGS]: BUILD is `head` (this tree) or `base` (--base REV, built
 # into a temporary directory with this tree's benchmark program, so only the library differs); ARGS are extra program
 # options with commas for spaces (e.g. `p16=head:--partitions,16`). Prints every run's CPU µs and allocated B per call,
-# the cluster's idle CPU and allocations (no calls, after the rounds), writes per entry, frames per call and the load
-# average, then per arm the medians and min-max, also of CPU and bytes per call above the idle cost (the fixed cost per
-# second divided by the rate, which a loaded machine lowers for one arm or the other). CPU and bytes per call are what a change moves; the calls/s printed beside them need a quiet machine.
+# the cluster's idle CPU and allocations (no calls, after the rounds), writes per entry, frames per call, the
+# materialized logs' commits per entry (summed over the three replicas) and the load average, then per arm the medians
+# and min-max, also of CPU and bytes per call above the idle cost (the fixed cost per second divided by the rate, which a loaded machine lowers for one arm or the other). CPU and bytes per call are what a change moves; the calls/s printed beside them need a quiet machine.
 # usage: bash scripts/orleans-cluster-cpu-ab.sh [--base REV] [--rounds N] [--seconds S] [--variant wal-state]
 #                                              --arm LABEL=BUILD[:ARGS] --arm ...
 #        NO_BUILD=1 skips this tree's Release build
@@ -77,7 +77,7 @@ for round in $(seq 1 "${rounds}"); do
     # cluster idle after the rounds: I ms CPU per s, K KiB allocated per s, with no calls, load ...
     idle="$(sed -nE 's/.*cluster idle after the rounds: ([0-9.]+) ms CPU per s.*/\1/p' <<<"${out}" | head -1)"
     idle_kib="$(sed -nE 's/.*cluster idle after the rounds: .* ([0-9]+) KiB allocated per s.*/\1/p' <<<"${out}" | head -1)"
-    # cluster round 2/2 TOPOLOGY VARIANT: R calls/s, p99 .., CPU C µs per call, A B allocated per call, W writes per entry, F frames per call, load ..
+    # cluster round 2/2 TOPOLOGY VARIANT: R calls/s, p99 .., CPU C µs per call, A B allocated per call, W writes per entry, F frames per call[, M materialized commits per entry], load ..
     line="$(grep -E 'cluster round 2/2 .*µs per call' <<<"${out}" | head -1 || true)"
     [[ -n "${line}" ]] || { echo "orleans-cluster-cpu-ab.sh: round ${round} ${label}: no result line" >&2; echo "${out}" | tail -20 >&2; exit 1; }
     rate="$(sed -E 's/.*: ([0-9,]+) calls\/s.*/\1/' <<<"${line}" | tr -d ,)"
@@ -85,9 +85,11 @@ for round in $(seq 1 "${rounds}"); do
     alloc="$(sed -E 's/.* ([0-9]+) B allocated per call.*/\1/' <<<"${line}")"
     wpe="$(sed -E 's/.* ([0-9.]+) writes per entry.*/\1/' <<<"${line}")"
     fpc="$(sed -E 's/.* ([0-9.]+) frames per call.*/\1/' <<<"${line}")"
+    mce="$(sed -nE 's/.* ([0-9.]+) materialized commits per entry.*/\1/p' <<<"${line}")"
+    mce="${mce:-nan}"
     load="$(sed -E 's/.*load ([0-9. ]+)$/\1/' <<<"${line}")"
-    echo "round ${round} ${label}: ${rate} calls/s, ${cpu} µs CPU/call, ${alloc} B/call, idle ${idle} ms CPU/s and ${idle_kib} KiB/s, ${wpe} writes/entry, ${fpc} frames/call; load ${load}"
-    echo "${label}|${rate}|${cpu}|${alloc}|${idle}|${wpe}|${fpc}|${idle_kib}" >>"${results}"
+    echo "round ${round} ${label}: ${rate} calls/s, ${cpu} µs CPU/call, ${alloc} B/call, idle ${idle} ms CPU/s and ${idle_kib} KiB/s, ${wpe} writes/entry, ${fpc} frames/call, ${mce} materialized commits/entry; load ${load}"
+    echo "${label}|${rate}|${cpu}|${alloc}|${idle}|${wpe}|${fpc}|${idle_kib}|${mce}" >>"${results}"
   done
 done
 
@@ -95,11 +97,11 @@ python3 - "${results}" <<'PY'
 import statistics, sys
 rows = [l.rstrip("\n").split("|") for l in open(sys.argv[1]) if l.strip()]
 print()
-print("| arm | rounds | CPU µs/call median (min-max) | above idle | alloc B/call median (min-max) | above idle | idle ms CPU/s, KiB/s | writes/entry | frames/call | calls/s median (min-max) |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+print("| arm | rounds | CPU µs/call median (min-max) | above idle | alloc B/call median (min-max) | above idle | idle ms CPU/s, KiB/s | writes/entry | frames/call | materialized commits/entry | calls/s median (min-max) |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for label in dict.fromkeys(r[0] for r in rows):
     r = [x for x in rows if x[0] == label]
-    rate, cpu, alloc, idle, wpe, fpc, idle_kib = ([float(x[i]) for x in r] for i in range(1, 8))
+    rate, cpu, alloc, idle, wpe, fpc, idle_kib, mce = ([float(x[i]) for x in r] for i in range(1, 9))
     # What the calls cost beyond the replicas' fixed cost per second (heartbeats, ticks, polls): that share of a
     # call grows as the rate falls, which a loaded machine does to one arm or the other.
     cpu_above = [c - i * 1000 / q for c, i, q in zip(cpu, idle, rate)]
@@ -109,6 +111,6 @@ for label in dict.fromkeys(r[0] for r in rows):
           f"{statistics.median(alloc):,.0f} ({min(alloc):,.0f}-{max(alloc):,.0f}) | "
           f"{statistics.median(alloc_above):,.0f} ({min(alloc_above):,.0f}-{max(alloc_above):,.0f}) | "
           f"{statistics.median(idle):.0f}, {statistics.median(idle_kib):,.0f} | "
-          f"{statistics.median(wpe):.2f} | {statistics.median(fpc):.2f} | {statistics.median(rate):,.0f} ({min(rate):,.0f}-{max(rate):,.0f}) |")
+          f"{statistics.median(wpe):.2f} | {statistics.median(fpc):.2f} | {statistics.median(mce):.2f} | {statistics.median(rate):,.0f} ({min(rate):,.0f}-{max(rate):,.0f}) |")
 PY
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -15,111 +15,33 @@ public sealed partial class WriteAheadLog
     /// registers a callback (no extra task).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    [SkipLocalsInit] // the id's stack buffer (1 KiB) is read only where StreamId.Encode wrote it: not zeroed per append
     public ValueTask<AppendResult> AppendAsync(
         string streamId,
         long expectedVersion,
         IReadOnlyList<ReadOnlyMemory<byte>> events,
         CancellationToken cancellationToken = default)
     {
-        Span<byte> id = stackalloc byte[StreamId.MaxByteLength];
-        int idLength = StreamId.Encode(streamId, id);
-        ArgumentNullException.ThrowIfNull(events);
-        ArgumentOutOfRangeException.ThrowIfLessThan(expectedVersion, ExpectedVersion.Any);
-        if (events.Count == 0)
-        {
-            throw new ArgumentException("An append needs at least one event.", nameof(events));
-        }
-
-        long framed = RecordHeader.Size + idLength;
-        for (int i = 0; i < events.Count; i++)
-        {
-            int length = events[i].Length;
-            if (length > _options.MaxRecordSizeBytes)
-            {
-                throw new RecordTooLargeException(streamId, $"event {i} of the batch", length, _options.MaxRecordSizeBytes, nameof(WriteAheadLogOptions.MaxRecordSizeBytes));
-            }
-
-            framed += 4 + Encryption.PayloadCipher.StoredLength(_cipher, length);
-        }
-
-        ThrowIfTooLarge(streamId, "the framed batch", framed);
-        if (!TryGetWriter(out LogWriter? writer, out Exception? unavailable))
-        {
-            return ValueTask.FromException<AppendResult>(unavailable);
-        }
-
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<AppendResult>(cancellationToken);
-        }
-
-        var request = _pool.Rent();
-        request.InitAppend(streamId, StreamHash.Compute(id[..idLength]), idLength, expectedVersion, events, (int)framed);
-        Enqueue(writer, request, cancellationToken);
-        return request.AsAppendTask();
+        var request = NewAppendRequest(streamId, expectedVersion, events);
+        return TryEnqueue(request, cancellationToken, out var refused) ? request.AsAppendTask() : Refused<AppendResult>(refused, cancellationToken);
     }
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    [SkipLocalsInit]
     public ValueTask<CheckpointResult> WriteCheckpointAsync(
         string streamId,
         long version,
         ReadOnlyMemory<byte> state,
         CancellationToken cancellationToken = default)
     {
-        Span<byte> id = stackalloc byte[StreamId.MaxByteLength];
-        int idLength = StreamId.Encode(streamId, id);
-        if (version < 1)
-        {
-            throw new CheckpointVersionOutOfRangeException(streamId, version, 1, long.MaxValue, "a checkpoint covers at least version 1");
-        }
-
-        if (state.Length > _options.MaxRecordSizeBytes)
-        {
-            throw new RecordTooLargeException(streamId, "the checkpoint", state.Length, _options.MaxRecordSizeBytes, nameof(WriteAheadLogOptions.MaxRecordSizeBytes));
-        }
-
-        long framed = RecordCodec.CheckpointSize(idLength, state.Length, _cipher);
-        ThrowIfTooLarge(streamId, "the framed checkpoint", framed);
-        if (!TryGetWriter(out LogWriter? writer, out Exception? unavailable))
-        {
-            return ValueTask.FromException<CheckpointResult>(unavailable);
-        }
-
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<CheckpointResult>(cancellationToken);
-        }
-
-        var request = _pool.Rent();
-        request.InitCheckpoint(streamId, StreamHash.Compute(id[..idLength]), idLength, version, state, (int)framed);
-        Enqueue(writer, request, cancellationToken);
-        return request.AsCheckpointTask();
+        var request = NewCheckpointRequest(streamId, version, state);
+        return TryEnqueue(request, cancellationToken, out var refused) ? request.AsCheckpointTask() : Refused<CheckpointResult>(refused, cancellationToken);
     }
 
     /// <inheritdoc />
-    [SkipLocalsInit]
     public ValueTask<AppendResult> DeleteStreamAsync(string streamId, long expectedVersion, CancellationToken cancellationToken = default)
     {
-        Span<byte> id = stackalloc byte[StreamId.MaxByteLength];
-        int idLength = StreamId.Encode(streamId, id);
-        ArgumentOutOfRangeException.ThrowIfLessThan(expectedVersion, ExpectedVersion.Any);
-        if (!TryGetWriter(out LogWriter? writer, out Exception? unavailable))
-        {
-            return ValueTask.FromException<AppendResult>(unavailable);
-        }
-
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<AppendResult>(cancellationToken);
-        }
-
-        var request = _pool.Rent();
-        request.InitDelete(streamId, StreamHash.Compute(id[..idLength]), idLength, expectedVersion, RecordCodec.TombstoneSize(idLength));
-        Enqueue(writer, request, cancellationToken);
-        return request.AsAppendTask();
+        var request = NewDeleteRequest(streamId, expectedVersion);
+        return TryEnqueue(request, cancellationToken, out var refused) ? request.AsAppendTask() : Refused<AppendResult>(refused, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -228,19 +150,6 @@ public sealed partial class WriteAheadLog
         Span<byte> id = stackalloc byte[StreamId.MaxByteLength];
         int idLength = StreamId.Encode(streamId, id);
         return StreamHash.Compute(id[..idLength]);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Enqueue(LogWriter writer, StreamWriteRequest request, CancellationToken cancellationToken)
-    {
-        if (!writer.TryEnqueue(request))
-        {
-            request.Discard();
-            ThrowIfClosed();
-            throw new ObjectDisposedException(nameof(WriteAheadLog));
-        }
-
-        request.RegisterCancellation(cancellationToken);
     }
 
     private void ThrowIfTooLarge(string streamId, string what, long framed)

@@ -155,8 +155,9 @@ internal sealed partial class ReplicaFactory(
         materialized.RetainCheckpointedEvents = true;
         materialized.StreamRetention = retention.Resolve;
 
-        // Written by one applier per replica (48 logs in three silos at 16 partitions): each applied write is committed
-        // on the applier's own thread, rather than by a committer thread per log, woken per burst, and a hop back.
+        // Written by one applier per replica (48 logs in three silos at 16 partitions): each applied burst is committed
+        // (as one group: the applier's WriteBatch) on the applier's own thread, rather than by a committer thread per
+        // log, woken per burst, and a hop back.
         materialized.CommitOnCallingThread = true;
         return materialized;
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Actors.Replication.Wal.Materialized;
 using Actors.Wal;
 using Actors.Wal.Entries;
@@ -20,9 +19,9 @@ namespace Actors.Replication.Wal.EventLog;
 /// caller's answer. Any other failure (the local log failed, a malformed entry) stops the applier
 /// (<see cref="Failure"/>): the materialized log can no longer follow.</para>
 /// <para>Throughput: the operations of a burst of committed entries are handed to the local log one after another without
-/// waiting (an erase, which reads before it writes, waits for what precedes it), so its writer loop takes them as one
-/// group; the local log must process writes in the order they are called, as <see cref="WriteAheadLog"/> and
-/// <see cref="InMemoryEventLog"/> do.</para>
+/// waiting, and a <see cref="WriteAheadLog"/> takes them as one group: one commit per burst, not one per write
+/// (<see cref="BurstApplier"/>; an erase, which reads before it writes, waits for what precedes it). The local log must
+/// process writes in the order they are called, as <see cref="WriteAheadLog"/> and <see cref="InMemoryEventLog"/> do.</para>
 /// <para>The local log must start empty: a restarted replica rebuilds its materialized log from its entry log (from LSN 1,
 /// or from the host's checkpoint when a <see cref="MaterializedCheckpointPolicy"/> is given), because applied writes and
 /// the applied position are not recorded atomically (a re-applied <see cref="ExpectedVersion.Any"/> append would
@@ -36,14 +35,12 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
     private readonly ReplicaHost _host;
     private readonly CommittedEntryApplierCheckpoints? _checkpoints;
     private readonly FollowerApplyDeferral? _deferral;
-    private volatile IEventLog _local;
-    private readonly ConcurrentDictionary<Guid, ProposedWrite> _waiting = new();
+    private readonly ProposalWaiters _waiting = new();
+    private readonly AppliedProgress _progress = new();
+    private readonly BurstApplier _bursts;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly StreamIdCache _streamIds = new();
-    private readonly List<DecodedOperation> _decoded = [];
-    private volatile TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile IEventLog _local;
     private Task _loop = Task.CompletedTask;
-    private long _appliedLsn;
 
     /// <summary>The back-off after a first failed restore of the host's checkpoint (doubling after each further failure): 100 ms.</summary>
     public static readonly TimeSpan FirstRestoreRetryDelay = TimeSpan.FromMilliseconds(100);
@@ -83,11 +80,12 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
 
         _host = host;
         _local = local;
+        _bursts = new BurstApplier(_waiting, _progress);
         _checkpoints = checkpoints is null ? null : new CommittedEntryApplierCheckpoints(checkpoints, host, logger ?? NullLogger.Instance);
     }
 
     /// <summary>Every committed entry up to here is applied to the local log.</summary>
-    public long AppliedLsn => Volatile.Read(ref _appliedLsn);
+    public long AppliedLsn => _progress.Lsn;
 
     /// <summary>Why the applier stopped on its own, or null.</summary>
     public Exception? Failure { get; private set; }
@@ -157,22 +155,16 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
     /// </summary>
     internal void Expect(Guid operationId, ProposedWrite completion)
     {
-        _waiting[operationId] = completion;
+        _waiting.Register(operationId, completion);
         _deferral?.Wake();
-        if (Failure is { } failure && _waiting.TryRemove(operationId, out var failed))
+        if (Failure is { } failure)
         {
-            failed.SetException(failure);
+            _waiting.Fail(operationId, failure);
         }
     }
 
     /// <summary>Fails the registration of <paramref name="operationId"/> (its entry was not acknowledged) with <paramref name="exception"/>, unless it completed already.</summary>
-    internal void Fail(Guid operationId, Exception exception)
-    {
-        if (_waiting.TryRemove(operationId, out var waiting))
-        {
-            waiting.SetException(exception);
-        }
-    }
+    internal void Fail(Guid operationId, Exception exception) => _waiting.Fail(operationId, exception);
 
     /// <summary>Waits until every entry up to <paramref name="lsn"/> is applied.</summary>
     /// <exception cref="ReplicaHostFailedException">The applier or its host stopped on an error.</exception>
@@ -198,7 +190,7 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
     {
         while (true)
         {
-            var progress = _progress;
+            var progress = _progress.NextChange;
             if (AppliedLsn >= lsn)
             {
                 return;
@@ -210,7 +202,7 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
             }
 
             ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
-            await progress.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await progress.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -238,7 +230,6 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var started = new Queue<StartedOperation>();
         try
         {
             if (_checkpoints is not null)
@@ -266,31 +257,7 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
                     entries = await DeferAsync(_deferral, entries).ConfigureAwait(false);
                 }
 
-                for (var e = 0; e < entries.Count; e++)
-                {
-                    var entry = entries[e];
-                    var operations = _decoded;
-                    ReplicatedOperationBatch.DecodeInto(entry.Lsn, entry.Payload, operations, _streamIds);
-                    for (var i = 0; i < operations.Count; i++)
-                    {
-                        var operation = operations[i];
-                        var alone = operation.Kind is ReplicatedOperationKind.EraseEvents or ReplicatedOperationKind.DeleteCheckpoints;
-                        if (alone)
-                        {
-                            // An erase or a checkpoint deletion reads the stream before it writes: everything before it must be applied first.
-                            await FinishStartedAsync(started).ConfigureAwait(false);
-                        }
-
-                        started.Enqueue(StartApplying(operation, i == operations.Count - 1 ? entry.Lsn : 0));
-                        if (alone)
-                        {
-                            await FinishStartedAsync(started).ConfigureAwait(false);
-                        }
-                    }
-                }
-
-                // The whole burst was handed to the local log before waiting for any of it: its writer takes them as one group.
-                await FinishStartedAsync(started).ConfigureAwait(false);
+                await _bursts.ApplyAsync(entries, _local).ConfigureAwait(false);
                 Advanced();
                 if (_checkpoints is not null)
                 {
@@ -355,127 +322,12 @@ public sealed class CommittedEntryApplier : IAsyncDisposable
         if (await checkpoints.RestoreAsync(_local, AppliedLsn, replacing, FailWaiting, _stopping.Token).ConfigureAwait(false) is { } restored)
         {
             _local = restored.Log;
-            checkpoints.Restored(restored.Lsn, lsn => Volatile.Write(ref _appliedLsn, lsn));
+            checkpoints.Restored(restored.Lsn, _progress.Set);
             Advanced();
         }
     }
 
-    /// <summary>
-    /// Hands <paramref name="operation"/> to the local log without waiting (a synchronous refusal becomes the started
-    /// operation's outcome). An append's pending result is kept as the local log returned it (no task, no boxing: most
-    /// operations are appends); the other writes' results are boxed into a task.
-    /// </summary>
-    private StartedOperation StartApplying(DecodedOperation operation, long endsEntry)
-    {
-        try
-        {
-            return operation.Kind switch
-            {
-                ReplicatedOperationKind.Append => new StartedOperation(
-                    operation.OperationId, _local.AppendAsync(operation.StreamId, operation.Version, operation.Items), null, endsEntry),
-                ReplicatedOperationKind.Checkpoint => Other(Boxed(_local.WriteCheckpointAsync(operation.StreamId, operation.Version, operation.Items[0]))),
-                ReplicatedOperationKind.DeleteStream => Other(Boxed(_local.DeleteStreamAsync(operation.StreamId, operation.Version))),
-                ReplicatedOperationKind.EraseEvents => Other(Boxed(_local.DeleteEventsToAsync(operation.StreamId, operation.Version))),
-                ReplicatedOperationKind.DeleteCheckpoints => Other(Boxed(_local.DeleteCheckpointsAsync(operation.StreamId, CheckpointCriteria(operation)))),
-                _ => throw new MalformedReplicatedOperationException(AppliedLsn + 1, $"unknown kind {operation.Kind}"),
-            };
-        }
-        catch (Exception exception)
-        {
-            return Other(Task.FromException<object>(exception));
-        }
+    private void Advanced() => _progress.Signal();
 
-        StartedOperation Other(Task<object> result) => new(operation.OperationId, default, result, endsEntry);
-    }
-
-    /// <summary>The version bounds of a <see cref="ReplicatedOperationKind.DeleteCheckpoints"/> operation.</summary>
-    private CheckpointSelectionCriteria CheckpointCriteria(DecodedOperation operation)
-    {
-        if (operation.Items.Length != 1 || operation.Items[0].Length != sizeof(long))
-        {
-            throw new MalformedReplicatedOperationException(AppliedLsn + 1, $"a checkpoint deletion carries one 8-byte item (its highest version), not {operation.Items.Length} items");
-        }
-
-        return new CheckpointSelectionCriteria(
-            MaxVersion: System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(operation.Items[0].Span), MinVersion: operation.Version);
-    }
-
-    private static async Task<object> Boxed<T>(ValueTask<T> write) where T : notnull => await write.ConfigureAwait(false);
-
-    /// <summary>
-    /// Waits for the started operations in order, completes their proposers, and advances the applied LSN entry by entry.
-    /// One state machine for the whole burst; an append's result is never boxed.
-    /// </summary>
-    private async Task FinishStartedAsync(Queue<StartedOperation> started)
-    {
-        while (started.TryDequeue(out var next))
-        {
-            object? result = null;
-            AppendResult appended = default;
-            try
-            {
-                if (next.Other is { } other)
-                {
-                    result = await other.ConfigureAwait(false);
-                }
-                else
-                {
-                    appended = await next.Append.ConfigureAwait(false);
-                }
-            }
-            catch (Exception refusal) when (refusal is RequestRejectedException or StreamVersionConflictException or ArgumentException)
-            {
-                // Refused the same way on every replica: nothing changed anywhere; the proposer's caller gets the refusal.
-                if (_waiting.TryRemove(next.OperationId, out var refused))
-                {
-                    refused.SetException(refusal);
-                }
-
-                AdvanceIfEndsEntry(next);
-                continue;
-            }
-
-            if (_waiting.TryRemove(next.OperationId, out var waiting))
-            {
-                if (next.Other is null)
-                {
-                    waiting.SetAppended(appended);
-                }
-                else
-                {
-                    waiting.SetResult(result!);
-                }
-            }
-
-            AdvanceIfEndsEntry(next);
-        }
-    }
-
-    private void AdvanceIfEndsEntry(StartedOperation finished)
-    {
-        if (finished.EndsEntry > 0)
-        {
-            Volatile.Write(ref _appliedLsn, finished.EndsEntry);
-        }
-    }
-
-    private void Advanced() => Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-
-    /// <summary>
-    /// An operation handed to the local log: an append's pending <c>Append</c> (awaited exactly once, by
-    /// <see cref="FinishStartedAsync"/>), or any other write's (or a refusal's) <c>Other</c>; <c>EndsEntry</c> is the LSN of
-    /// the entry it ends, else 0.
-    /// </summary>
-    private readonly record struct StartedOperation(Guid OperationId, ValueTask<AppendResult> Append, Task<object>? Other, long EndsEntry);
-
-    private void FailWaiting(Exception exception)
-    {
-        foreach (var operationId in _waiting.Keys)
-        {
-            if (_waiting.TryRemove(operationId, out var waiting))
-            {
-                waiting.SetException(exception);
-            }
-        }
-    }
+    private void FailWaiting(Exception exception) => _waiting.FailAll(exception);
 }

@@ -109,7 +109,7 @@ public static class ClusterSection
 
         var rounds = series.Select(_ => new List<CallRound>()).ToArray();
         var perRound = new MarkdownTable("round", "topology", "variant", "calls/s", "p50", "p99", "CPU per call", "load avg (1/5/15 min)");
-        var costs = new MarkdownTable("round", "variant", "writes per entry", "frames per call", "entries written per call", "replica syncs per call", "journal fsyncs per call", "allocated per call");
+        var costs = new MarkdownTable("round", "variant", "writes per entry", "frames per call", "entries written per call", "replica syncs per call", "journal fsyncs per call", "materialized commits per entry", "allocated per call");
         for (int round = 0; round < context.Options.Rounds; round++)
         {
             for (int step = 0; step < series.Count; step++)
@@ -129,8 +129,9 @@ public static class ClusterSection
                         Fmt.Invariant($"{cost.EntriesWritten / calls:0.00}"),
                         Fmt.Invariant($"{cost.Syncs / calls:0.00}"),
                         Fmt.Invariant($"{cost.JournalSyncs / calls:0.000}"),
+                        Fmt.Invariant($"{cost.MaterializedCommits / (double)Math.Max(1, cost.Entries):0.00}"),
                         Fmt.Invariant($"{result.AllocatedBytesPerCall:0} B"));
-                    counts = Fmt.Invariant($", {cost.Writes / (double)Math.Max(1, cost.Entries):0.00} writes per entry, {cost.Frames / calls:0.00} frames per call");
+                    counts = Fmt.Invariant($", {cost.Writes / (double)Math.Max(1, cost.Entries):0.00} writes per entry, {cost.Frames / calls:0.00} frames per call, {cost.MaterializedCommits / (double)Math.Max(1, cost.Entries):0.00} materialized commits per entry");
                 }
 
                 rounds[s].Add(result);
