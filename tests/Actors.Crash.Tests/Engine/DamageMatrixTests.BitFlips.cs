@@ -48,8 +48,17 @@ public sealed partial class DamageMatrixTests
 
     private async Task<int> FlipEveryByteAsync(Dataset data, int seed, Func<(string Name, int Offset), bool> include, params RecoveryMode[] modes)
     {
+        var flips = Flips(data, seed, include).ToList();
+        await RunCasesAsync(data, flips, modes);
+
+        output.WriteLine($"{flips.Count} single-bit flips over {string.Join(", ", data.Files.Select(f => $"{f.Key} ({f.Value.Length} B)"))} in {string.Join("/", modes)}");
+        return flips.Count;
+    }
+
+    /// <summary>One seeded random bit of every included byte of every file, in file-name and offset order.</summary>
+    private static IEnumerable<(string Description, Action<string> Damage)> Flips(Dataset data, int seed, Func<(string Name, int Offset), bool> include)
+    {
         var random = new Random(seed);
-        int flips = 0;
         foreach (string name in data.Files.Keys.Order(StringComparer.Ordinal))
         {
             for (int offset = 0; offset < data[name].Length; offset++)
@@ -61,12 +70,8 @@ public sealed partial class DamageMatrixTests
                 }
 
                 int at = offset;
-                await RunCaseAsync(data, $"{name} byte {at} bit {bit}", dir => FlipBit(Path.Combine(dir, name), at, bit), modes);
-                flips++;
+                yield return ($"{name} byte {at} bit {bit}", dir => FlipBit(Path.Combine(dir, name), at, bit));
             }
         }
-
-        output.WriteLine($"{flips} single-bit flips over {string.Join(", ", data.Files.Select(f => $"{f.Key} ({f.Value.Length} B)"))} in {string.Join("/", modes)}");
-        return flips;
     }
 }

@@ -14,7 +14,7 @@ public sealed partial class DamageMatrixTests
         Assert.True(data.SegmentNames.Count() >= 3, "the dataset needs several segments");
         string last = data.SegmentNames.Last();
         var random = new Random(12);
-        int sectors = 0;
+        var ranges = new List<(string Description, Action<string> Damage)>();
         foreach (string name in data.SegmentNames)
         {
             // A zeroed range reaching the end of the last segment's records is a zero-filled tail (what a crash leaves),
@@ -23,18 +23,18 @@ public sealed partial class DamageMatrixTests
             for (long offset = 0; offset < limit; offset += 512)
             {
                 long at = offset;
-                await RunCaseAsync(data, $"{name} sector at {at}", dir => ZeroRange(Path.Combine(dir, name), at, 512));
-                sectors++;
+                ranges.Add(($"{name} sector at {at}", dir => ZeroRange(Path.Combine(dir, name), at, 512)));
             }
 
             for (int i = 0; i < 4; i++)
             {
                 long at = random.NextInt64(0, limit - 100);
-                await RunCaseAsync(data, $"{name} unaligned 512 bytes at {at}", dir => ZeroRange(Path.Combine(dir, name), at, 512));
-                sectors++;
+                ranges.Add(($"{name} unaligned 512 bytes at {at}", dir => ZeroRange(Path.Combine(dir, name), at, 512)));
             }
         }
 
+        await RunCasesAsync(data, ranges);
+        int sectors = ranges.Count;
         output.WriteLine($"{sectors} zeroed ranges");
         AssertNoFailures();
     }

@@ -30,12 +30,60 @@ public sealed partial class DamageMatrixTests(ITestOutputHelper output) : IDispo
     /// <summary>Restores the dataset, applies <paramref name="damage"/>, opens in each mode and judges.</summary>
     private async Task<List<(DamageOutcome Outcome, bool DataExact)>> RunCaseAsync(Dataset data, string description, Action<string> damage, params RecoveryMode[] modes)
     {
-        var outcomes = new List<(DamageOutcome, bool)>();
+        var results = await JudgeAsync(_dir.Path, data, description, damage, modes);
+        return Count(results);
+    }
+
+    /// <summary>
+    /// <see cref="RunCaseAsync"/> for many cases, side by side (<see cref="ConcurrentChecks"/>), each in a directory of its
+    /// own while it runs; the cases are counted and their failures listed in the order given.
+    /// </summary>
+    private async Task RunCasesAsync(Dataset data, IEnumerable<(string Description, Action<string> Damage)> cases, params RecoveryMode[] modes)
+    {
+        var free = new System.Collections.Concurrent.ConcurrentBag<string>(
+            Enumerable.Range(0, ConcurrentChecks.Degree).Select(n => Directory.CreateDirectory(Path.Combine(_dir.Path, $"case-{n}")).FullName));
+        var results = await ConcurrentChecks.RunAsync(cases, async c =>
+        {
+            if (!free.TryTake(out var directory))
+            {
+                throw new InvalidOperationException($"no free case directory for '{c.Description}': more cases ran at once than {ConcurrentChecks.Degree}");
+            }
+
+            try
+            {
+                return await JudgeAsync(directory, data, c.Description, c.Damage, modes);
+            }
+            finally
+            {
+                free.Add(directory);
+            }
+        });
+        foreach (var result in results)
+        {
+            Count(result);
+        }
+    }
+
+    private static async Task<List<(RecoveryMode Mode, DamageOutcome Outcome, string? Failure, bool DataExact, string Description)>> JudgeAsync(
+        string directory, Dataset data, string description, Action<string> damage, RecoveryMode[] modes)
+    {
+        var results = new List<(RecoveryMode, DamageOutcome, string?, bool, string)>();
         foreach (var mode in modes.Length == 0 ? Modes : modes)
         {
-            data.Restore(_dir.Path);
-            damage(_dir.Path);
-            var (outcome, failure, exact) = await DamageHarness.OpenAndJudgeAsync(_dir.Path, mode, data.Workload);
+            data.Restore(directory);
+            damage(directory);
+            var (outcome, failure, exact) = await DamageHarness.OpenAndJudgeAsync(directory, mode, data.Workload);
+            results.Add((mode, outcome, failure, exact, description));
+        }
+
+        return results;
+    }
+
+    private List<(DamageOutcome Outcome, bool DataExact)> Count(List<(RecoveryMode Mode, DamageOutcome Outcome, string? Failure, bool DataExact, string Description)> results)
+    {
+        var outcomes = new List<(DamageOutcome, bool)>();
+        foreach (var (mode, outcome, failure, exact, description) in results)
+        {
             _cases++;
             _outcomes[outcome] = _outcomes.GetValueOrDefault(outcome) + 1;
             outcomes.Add((outcome, exact));

@@ -4,7 +4,10 @@ using Xunit.Abstractions;
 
 namespace Actors.Crash.Tests.Engine;
 
-/// <summary>The fuzz tests measure allocations process-wide, so they run alone (after the parallel collections).</summary>
+/// <summary>
+/// The fuzz tests measure allocations process-wide, so they run alone (after the parallel collections); inside, a test
+/// runs its cases in batches side by side (<see cref="Fuzzer.Concurrency"/>), each batch's allocations bounding its cases'.
+/// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class FuzzCollection
 {
@@ -57,7 +60,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         long first = Environment("ACTORS_FUZZ_FIRST", 0);
         string? report = System.Environment.GetEnvironmentVariable("ACTORS_FUZZ_REPORT");
         var corpus = await FuzzCorpus.BuildAsync();
-        var fuzzer = new Fuzzer(corpus, profile, TimeSpan.FromSeconds(20));
+        var fuzzer = new Fuzzer(corpus, profile, TimeSpan.FromSeconds(20)) { Concurrency = ConcurrentChecks.Degree };
         void Progress(string line)
         {
             if (report is not null)

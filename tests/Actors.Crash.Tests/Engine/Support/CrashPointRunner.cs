@@ -15,6 +15,8 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
     private static readonly CrashVariant[] Variants = Enum.GetValues<CrashVariant>();
     private readonly List<long> _durableAt = [];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private int _salvageRecoveries;
+    private int _tornTailsReported;
 
     public List<string> Failures { get; } = [];
 
@@ -46,9 +48,9 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
 
     public int RecoveriesExecuted { get; private set; }
 
-    public int SalvageRecoveries { get; private set; }
+    public int SalvageRecoveries => Volatile.Read(ref _salvageRecoveries);
 
-    public int TornTailsReported { get; private set; }
+    public int TornTailsReported => Volatile.Read(ref _tornTailsReported);
 
     /// <summary>The recorded boundaries of the workload run (for failure reports).</summary>
     public IReadOnlyList<DiskOp> OperationLog { get; private set; } = [];
@@ -71,6 +73,16 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
         Boundaries = log.Count + 1;
         OperationLog = log;
 
+        var results = await ConcurrentChecks.RunAsync(CrashStates(log, workload, finalDurable), CheckAsync);
+        Failures.AddRange(results.OfType<string>());
+    }
+
+    /// <summary>
+    /// The distinct crash states, boundary by boundary and variant by variant, from one replay with the seeded randomness;
+    /// an image whose content and requirement equal an earlier one's is counted but not yielded again.
+    /// </summary>
+    private IEnumerable<CrashState> CrashStates(IReadOnlyList<DiskOp> log, Workload workload, long finalDurable)
+    {
         var replay = new SimulatedDisk { Recording = false };
         var random = new Random(seed + 1);
         for (int k = 0; k <= log.Count; k++)
@@ -102,21 +114,24 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
                 }
 
                 RecoveriesExecuted++;
-                string? failure = ErasedDataIn(image, erased) ?? await RecoverAndCheckAsync(image, workload, Required, options);
-                if (failure is null && SalvageToo)
-                {
-                    SalvageRecoveries++;
-                    failure = await RecoverAndCheckAsync(image, workload, Required, WithMode(RecoveryMode.Salvage));
-                    failure = failure is null ? null : "Salvage: " + failure;
-                }
-
-                if (failure is not null)
-                {
-                    string at = k < log.Count ? $"before op {k} ({log[k]})" : "after the last op";
-                    Failures.Add($"boundary {k} {at}, variant {variant}: {failure}");
-                }
+                string at = k < log.Count ? $"before op {k} ({log[k]})" : "after the last op";
+                yield return new CrashState($"boundary {k} {at}, variant {variant}", image, erased, workload, Required);
             }
         }
+    }
+
+    /// <summary>Recovers one crash state (and again in Salvage when asked): null when every check holds, else what failed and where.</summary>
+    private async Task<string?> CheckAsync(CrashState state)
+    {
+        string? failure = ErasedDataIn(state.Image, state.Erased) ?? await RecoverAndCheckAsync(state.Image, state.Workload, state.Required, options);
+        if (failure is null && SalvageToo)
+        {
+            Interlocked.Increment(ref _salvageRecoveries);
+            failure = await RecoverAndCheckAsync(state.Image, state.Workload, state.Required, WithMode(RecoveryMode.Salvage));
+            failure = failure is null ? null : "Salvage: " + failure;
+        }
+
+        return failure is null ? null : $"{state.Where}: {failure}";
     }
 
     public string Summary() => $"boundaries {Boundaries} x variants {Variants.Length} = {StatesChecked} crash states checked, "
@@ -154,7 +169,7 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
         {
             if (log.GetStatistics().Recovery.TruncatedBytes > 0)
             {
-                TornTailsReported++;
+                Interlocked.Increment(ref _tornTailsReported);
             }
 
             string? problem = await workload.CheckAsync(log, required, chosen);
@@ -256,4 +271,8 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
         string requirement = string.Join(",", workload.Streams.Select(s => s.Value.FindLastIndex(i => required(i))));
         return Convert.ToHexString(hash.GetHashAndReset()) + "|" + requirement;
     }
+
+    /// <summary>One distinct crash state: where it was cut, its image, the erased events it must not hold, and what it must hold.</summary>
+    private sealed record CrashState(
+        string Where, Dictionary<string, byte[]> Image, List<(string Stream, long Version, byte[] Payload)> Erased, Workload Workload, Func<WorkItem, bool> Required);
 }

@@ -8,7 +8,7 @@ namespace Actors.Crash.Tests.Engine.Support;
 /// What the <see cref="EntryJournal"/> crash-point tests share: one journal on the simulated disk (directory fsyncs per
 /// directory) with small segments and three logs of their own ids and directories, and the recovery of one crash image:
 /// open the journal and every log, inspect each, append one entry to each, sync, reopen, and find each log as it was
-/// with its new entry kept. The walk over boundaries and variants is <see cref="EntryLogCrashPoints.CheckEveryBoundary"/>.
+/// with its new entry kept. The walk over boundaries and variants is <see cref="EntryLogCrashPoints.CheckEveryDistinctState"/>.
 /// </summary>
 internal static class EntryJournalCrashPoints
 {

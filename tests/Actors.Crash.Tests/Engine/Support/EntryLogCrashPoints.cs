@@ -46,26 +46,15 @@ internal static class EntryLogCrashPoints
         SimulatedDisk disk, IReadOnlyList<TExpectation> expectations, TExpectation final, int seed, Func<Dictionary<string, byte[]>, TExpectation, string?> check)
     {
         var operations = disk.Log;
-        var replay = new SimulatedDisk { Recording = false };
-        var imageRandom = new Random(seed + 1);
         var failures = new List<string>();
         int states = 0;
-        for (int k = 0; k <= operations.Count; k++)
+        foreach (var (k, variant, image, expectation) in CrashStates(disk, expectations, final, seed))
         {
-            if (k > 0)
+            states++;
+            if (check(image, expectation) is { } failure)
             {
-                replay.Replay(operations[k - 1]);
-            }
-
-            var expectation = k < operations.Count ? expectations[k] : final;
-            foreach (var variant in Variants)
-            {
-                states++;
-                if (check(replay.CrashImage(variant, imageRandom), expectation) is { } failure)
-                {
-                    var at = k < operations.Count ? $"before op {k} ({operations[k]})" : "after the last op";
-                    failures.Add($"seed {seed}, boundary {k} {at}, variant {variant}: {failure}");
-                }
+                var at = k < operations.Count ? $"before op {k} ({operations[k]})" : "after the last op";
+                failures.Add($"seed {seed}, boundary {k} {at}, variant {variant}: {failure}");
             }
         }
 
@@ -77,7 +66,8 @@ internal static class EntryLogCrashPoints
     /// variant) is checked in order n mod <paramref name="orders"/>, and a state whose image, expectation (the same
     /// instance: the workload publishes a new one whenever what a crash may recover changes) and order equal an earlier
     /// state's gets that state's result without a second recovery (recovery of an image is deterministic). Every state
-    /// is still checked; a failure is reported at every boundary and variant where its state occurs.
+    /// is still checked; a failure is reported at every boundary and variant where its state occurs. The distinct states
+    /// are generated in sequence and recovered side by side (<see cref="ConcurrentChecks"/>).
     /// </summary>
     /// <returns>The failures, the number of crash states, and the number of distinct ones recovered.</returns>
     public static (List<string> Failures, int States, int Recovered) CheckEveryDistinctState<TExpectation>(
@@ -85,28 +75,65 @@ internal static class EntryLogCrashPoints
         Func<Dictionary<string, byte[]>, TExpectation, int, string?> check)
         where TExpectation : class
     {
-        var expectationIds = new Dictionary<TExpectation, int>(ReferenceEqualityComparer.Instance);
-        var results = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var state = 0;
-        var (failures, states) = CheckEveryBoundary(disk, expectations, final, seed, (image, expected) =>
+        var operations = disk.Log;
+        var states = new List<(int Boundary, CrashVariant Variant, string Key)>();
+        IEnumerable<(string Key, Dictionary<string, byte[]> Image, TExpectation Expected, int Order)> DistinctStates()
         {
-            var order = state++ % orders;
-            if (!expectationIds.TryGetValue(expected, out var id))
+            var expectationIds = new Dictionary<TExpectation, int>(ReferenceEqualityComparer.Instance);
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (boundary, variant, image, expected) in CrashStates(disk, expectations, final, seed))
             {
-                id = expectationIds.Count;
-                expectationIds.Add(expected, id);
+                var order = states.Count % orders;
+                if (!expectationIds.TryGetValue(expected, out var id))
+                {
+                    id = expectationIds.Count;
+                    expectationIds.Add(expected, id);
+                }
+
+                var key = $"{ImageHash(image)}|{id}|{order}";
+                states.Add((boundary, variant, key));
+                if (keys.Add(key))
+                {
+                    yield return (key, image, expected, order);
+                }
+            }
+        }
+
+        var results = ConcurrentChecks.Run(DistinctStates(), state => (state.Key, Failure: check(state.Image, state.Expected, state.Order)))
+            .ToDictionary(r => r.Key, r => r.Failure, StringComparer.Ordinal);
+        var failures = new List<string>();
+        foreach (var (boundary, variant, key) in states)
+        {
+            if (results[key] is { } failure)
+            {
+                var at = boundary < operations.Count ? $"before op {boundary} ({operations[boundary]})" : "after the last op";
+                failures.Add($"seed {seed}, boundary {boundary} {at}, variant {variant}: {failure}");
+            }
+        }
+
+        return (failures, states.Count, results.Count);
+    }
+
+    /// <summary>Every crash state of <paramref name="disk"/>'s recorded run, in order: boundary, variant, image and what it must hold.</summary>
+    private static IEnumerable<(int Boundary, CrashVariant Variant, Dictionary<string, byte[]> Image, TExpectation Expected)> CrashStates<TExpectation>(
+        SimulatedDisk disk, IReadOnlyList<TExpectation> expectations, TExpectation final, int seed)
+    {
+        var operations = disk.Log;
+        var replay = new SimulatedDisk { Recording = false };
+        var imageRandom = new Random(seed + 1);
+        for (int k = 0; k <= operations.Count; k++)
+        {
+            if (k > 0)
+            {
+                replay.Replay(operations[k - 1]);
             }
 
-            var key = $"{ImageHash(image)}|{id}|{order}";
-            if (!results.TryGetValue(key, out var result))
+            var expectation = k < operations.Count ? expectations[k] : final;
+            foreach (var variant in Variants)
             {
-                result = check(image, expected, order);
-                results.Add(key, result);
+                yield return (k, variant, replay.CrashImage(variant, imageRandom), expectation);
             }
-
-            return result;
-        });
-        return (failures, states, results.Count);
+        }
     }
 
     /// <summary>A hash of every file's name and content in <paramref name="image"/>, in name order.</summary>

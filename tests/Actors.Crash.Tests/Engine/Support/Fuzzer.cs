@@ -31,9 +31,21 @@ internal sealed partial class Fuzzer(FuzzCorpus corpus, FuzzProfile profile, Tim
 
     private readonly Dictionary<string, long> _outcomes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Count, string Example)> _failures = new(StringComparer.Ordinal);
+    private readonly int _concurrency = 1;
 
     /// <summary>How often (in cases) progress is reported.</summary>
     public long ProgressEvery { get; init; } = 1000;
+
+    /// <summary>Cases run side by side (at least 1); 1 measures every case's allocations alone.</summary>
+    public int Concurrency
+    {
+        get => _concurrency;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _concurrency = value;
+        }
+    }
 
     public long Executed { get; private set; }
 
@@ -43,51 +55,88 @@ internal sealed partial class Fuzzer(FuzzCorpus corpus, FuzzProfile profile, Tim
 
     public int Hangs { get; private set; }
 
+    /// <summary>Batches whose allocations exceeded the bound, so each of their cases ran again alone to be measured.</summary>
+    public int BatchesMeasuredAgain { get; private set; }
+
     public static int CaseSeed(int seed, long index) => unchecked((int)((seed * 1_000_003L) + index));
 
-    /// <summary>Runs cases [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>).</summary>
+    /// <summary>
+    /// Runs cases [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>), <see cref="Concurrency"/>
+    /// at a time. The allocation bound is checked on the process's allocations while a batch runs (the fuzz tests run alone
+    /// in their process): a batch within <see cref="MaxAllocatedBytesPerCase"/> bounds each of its cases; a batch over it
+    /// has each of its cases run again alone and measured as a case of its own.
+    /// </summary>
     public async Task RunAsync(int seed, long first, long count, Action<string>? progress = null)
     {
-        for (long i = first; i < first + count && Hangs < MaxHangs; i++)
+        long end = first + count;
+        for (long i = first; i < end && Hangs < MaxHangs; i += Concurrency)
         {
-            int caseSeed = CaseSeed(seed, i);
+            int batch = (int)Math.Min(Concurrency, end - i);
             long before = GC.GetTotalAllocatedBytes(precise: false);
-            string? failure;
-            string outcome;
-            using var cts = new CancellationTokenSource();
-            var task = Task.Run(() => RunCaseAsync(caseSeed, cts.Token));
-            try
-            {
-                (outcome, failure) = await task.WaitAsync(perCaseTimeout);
-            }
-            catch (TimeoutException)
-            {
-                await cts.CancelAsync();
-                Hangs++;
-                (outcome, failure) = ("hang", $"no result within {perCaseTimeout.TotalSeconds} s");
-            }
-
+            var results = await Task.WhenAll(Enumerable.Range(0, batch).Select(j => RunWithTimeoutAsync(seed, i + j)));
             long allocated = GC.GetTotalAllocatedBytes(precise: false) - before;
-            MaxAllocated = Math.Max(MaxAllocated, allocated);
-            if (failure is null && allocated > MaxAllocatedBytesPerCase)
+            if (batch > 1 && allocated > MaxAllocatedBytesPerCase)
             {
-                failure = $"allocated {allocated / (1024 * 1024)} MiB";
+                BatchesMeasuredAgain++;
+                for (int j = 0; j < batch; j++)
+                {
+                    long alone = GC.GetTotalAllocatedBytes(precise: false);
+                    var again = await RunWithTimeoutAsync(seed, i + j);
+                    Record(seed, i + j, results[j].Outcome, results[j].Failure ?? again.Failure, GC.GetTotalAllocatedBytes(precise: false) - alone, progress);
+                }
             }
+            else
+            {
+                for (int j = 0; j < batch; j++)
+                {
+                    Record(seed, i + j, results[j].Outcome, results[j].Failure, allocated, progress);
+                }
+            }
+        }
+    }
 
-            Executed++;
-            _outcomes[outcome] = _outcomes.GetValueOrDefault(outcome) + 1;
-            if (failure is not null)
-            {
-                FailedCases++;
-                string signature = Signature(failure);
-                var known = _failures.GetValueOrDefault(signature);
-                _failures[signature] = (known.Count + 1, known.Example ?? $"case {i} (seed {seed}): {failure}");
-            }
+    private async Task<(string Outcome, string? Failure)> RunWithTimeoutAsync(int seed, long index)
+    {
+        using var cts = new CancellationTokenSource();
+        var task = Task.Run(() => RunCaseAsync(CaseSeed(seed, index), cts.Token));
+        try
+        {
+            return await task.WaitAsync(perCaseTimeout);
+        }
+        catch (TimeoutException)
+        {
+            await cts.CancelAsync();
+            return ("hang", $"no result within {perCaseTimeout.TotalSeconds} s");
+        }
+    }
 
-            if (progress is not null && Executed % ProgressEvery == 0)
-            {
-                progress($"{DateTime.UtcNow:HH:mm:ss} {Executed} cases executed, {FailedCases} failed, max allocation {MaxAllocated / 1024} KiB");
-            }
+    /// <summary>Counts case <paramref name="index"/>: <paramref name="allocated"/> is its own allocation, or its batch's (which bounds it).</summary>
+    private void Record(int seed, long index, string outcome, string? failure, long allocated, Action<string>? progress)
+    {
+        if (outcome == "hang")
+        {
+            Hangs++;
+        }
+
+        MaxAllocated = Math.Max(MaxAllocated, allocated);
+        if (failure is null && allocated > MaxAllocatedBytesPerCase)
+        {
+            failure = $"allocated {allocated / (1024 * 1024)} MiB";
+        }
+
+        Executed++;
+        _outcomes[outcome] = _outcomes.GetValueOrDefault(outcome) + 1;
+        if (failure is not null)
+        {
+            FailedCases++;
+            string signature = Signature(failure);
+            var known = _failures.GetValueOrDefault(signature);
+            _failures[signature] = (known.Count + 1, known.Example ?? $"case {index} (seed {seed}): {failure}");
+        }
+
+        if (progress is not null && Executed % ProgressEvery == 0)
+        {
+            progress($"{DateTime.UtcNow:HH:mm:ss} {Executed} cases executed, {FailedCases} failed, max allocation {MaxAllocated / 1024} KiB");
         }
     }
 
@@ -95,7 +144,8 @@ internal sealed partial class Fuzzer(FuzzCorpus corpus, FuzzProfile profile, Tim
     {
         var lines = new List<string>
         {
-            $"fuzz cases executed: {Executed}, failed: {FailedCases}, hangs: {Hangs}, max allocation per case: {MaxAllocated / 1024} KiB",
+            $"fuzz cases executed: {Executed}, failed: {FailedCases}, hangs: {Hangs}, max allocation per case (or per batch of {Concurrency}, which bounds it): {MaxAllocated / 1024} KiB, "
+                + $"batches over the bound measured again case by case: {BatchesMeasuredAgain}",
             "outcomes: " + string.Join(", ", _outcomes.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value}")),
         };
         lines.AddRange(_failures.OrderByDescending(f => f.Value.Count).Select(f => $"FAILURE x{f.Value.Count}: {f.Value.Example}"));

@@ -47,6 +47,13 @@ internal sealed class JournalPowerCutRunner(int seed, int stepsPerPhase, int tea
         Workload = await JournalPowerCutWorkload.RunAsync(seed, _options, disk, fileSystem, stepsPerPhase);
         OperationLog = disk.Log;
 
+        var results = ConcurrentChecks.Run(CrashStates(), state => Check(state.Image, state.Requirements) is { } failure ? $"seed {seed}, cut {state.At}, variant {state.Variant}: {failure}" : null);
+        Failures.AddRange(results.OfType<string>());
+    }
+
+    /// <summary>The distinct crash states before every fsync and after the last operation, in order, from one replay with the seeded randomness.</summary>
+    private IEnumerable<(string At, CrashVariant Variant, Dictionary<string, byte[]> Image, LogRequirement[] Requirements)> CrashStates()
+    {
         var replay = new SimulatedDisk { Recording = false };
         var random = new Random(seed + 1);
         for (var k = 0; k <= OperationLog.Count; k++)
@@ -62,7 +69,7 @@ internal sealed class JournalPowerCutRunner(int seed, int stepsPerPhase, int tea
             }
 
             Cuts++;
-            var requirements = Workload.Histories.Select(h => h.RequirementAt(k)).ToArray();
+            var requirements = Workload!.Histories.Select(h => h.RequirementAt(k)).ToArray();
             foreach (var variant in Variants)
             {
                 StatesChecked++;
@@ -73,16 +80,12 @@ internal sealed class JournalPowerCutRunner(int seed, int stepsPerPhase, int tea
                 }
 
                 Recoveries++;
-                if (Check(image, requirements) is { } failure)
-                {
-                    var at = k < OperationLog.Count ? $"before op {k} ({OperationLog[k]})" : "after the last op";
-                    Failures.Add($"seed {seed}, cut {at}, variant {variant}: {failure}");
-                }
+                var at = k < OperationLog.Count ? $"before op {k} ({OperationLog[k]})" : "after the last op";
+                yield return (at, variant, image, requirements);
             }
         }
     }
 
-    /// <summary>Null when the journal opens on <paramref name="image"/> with every log as <paramref name="requirements"/> allow, takes an append, and keeps it all through a second cut.</summary>
     private string? Check(Dictionary<string, byte[]> image, LogRequirement[] requirements)
     {
         var histories = Workload!.Histories;
