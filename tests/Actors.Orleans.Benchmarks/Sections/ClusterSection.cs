@@ -78,21 +78,28 @@ public static class ClusterSection
             {
                 if (placement == CallerPlacement.Silo)
                 {
-                    factories.Add(new CallerFactories(placement, context.Grains, silos[0].Services.GetRequiredService<IGrainFactory>()));
+                    factories.Add(new CallerFactories(placement, context.Options.ClusterBaseline ? context.Grains : null, silos[0].Services.GetRequiredService<IGrainFactory>()));
                     continue;
                 }
 
                 // Started after every silo is active, so the membership table lists all three gateways.
-                BenchContext.Progress($"cluster: starting the Orleans clients (the one silo's gateway on 127.0.0.1:{singleSiloGatewayPort}; the replicating silos' gateways from the membership table)");
-                IHost single = BenchClientBuilder.ForGateway(singleSiloGatewayPort);
-                clients.Add(single);
-                await single.StartAsync();
-                startedClients.Add(single);
+                BenchContext.Progress("cluster: starting the Orleans client of the replicating silos (their gateways from the membership table)");
                 IHost cluster = BenchClientBuilder.ForCluster(connectionString);
                 clients.Add(cluster);
                 await cluster.StartAsync();
                 startedClients.Add(cluster);
-                factories.Add(new CallerFactories(placement, single.Services.GetRequiredService<IClusterClient>(), cluster.Services.GetRequiredService<IClusterClient>()));
+                IGrainFactory? singleSilo = null;
+                if (context.Options.ClusterBaseline)
+                {
+                    BenchContext.Progress($"cluster: starting the Orleans client of the one silo (its gateway on 127.0.0.1:{singleSiloGatewayPort})");
+                    IHost single = BenchClientBuilder.ForGateway(singleSiloGatewayPort);
+                    clients.Add(single);
+                    await single.StartAsync();
+                    startedClients.Add(single);
+                    singleSilo = single.Services.GetRequiredService<IClusterClient>();
+                }
+
+                factories.Add(new CallerFactories(placement, singleSilo, cluster.Services.GetRequiredService<IClusterClient>()));
             }
 
             await MeasureAsync(context, factories, silos, variants, factor);
@@ -128,9 +135,9 @@ public static class ClusterSection
         {
             foreach (CallerFactories from in factories)
             {
-                if (context.Options.ClusterBaseline)
+                if (from.SingleSilo is { } singleSilo)
                 {
-                    series.Add((from.Placement, single, variant, BenchContext.GrainRange(from.SingleSilo, variant.GrainType, 0, callers)));
+                    series.Add((from.Placement, single, variant, BenchContext.GrainRange(singleSilo, variant.GrainType, 0, callers)));
                 }
 
                 series.Add((from.Placement, replicated, variant, BenchContext.GrainRange(from.Cluster, variant.GrainType, 0, callers)));
@@ -221,7 +228,7 @@ public static class ClusterSection
         {
             output.WriteLine(from.Placement == CallerPlacement.Silo
                 ? "- `silo`: the callers use a silo's own grain factory: the one silo's calls are local, in-process calls (no serialization, no messaging); the replicating silos' callers use the first silo's, so calls to grains led by the other two cross a loopback silo-to-silo link."
-                : "- `client`: the callers use an Orleans client (`UseOrleansClient`, its own host in this process): every call is serialized and crosses a loopback client-to-gateway connection; the one silo's client connects to its gateway (localhost clustering), the replicating silos' client takes the gateways of the active silos from Orleans's ADO.NET membership table and spreads the grains over them, so a call whose gateway does not host its grain crosses a silo-to-silo link too.");
+                : "- `client`: the callers use an Orleans client (`UseOrleansClient`, a host of its own per topology in this process): every call is serialized and crosses a loopback client-to-gateway connection; the one silo's client connects to its gateway (localhost clustering), the replicating silos' client takes the gateways of the active silos from Orleans's ADO.NET membership table and spreads the grains over them, so a call whose gateway does not host its grain crosses a silo-to-silo link too.");
         }
 
         output.WriteLine();
@@ -259,6 +266,6 @@ public static class ClusterSection
         return postgres.ConnectionString(Database);
     }
 
-    /// <summary>The grain factories callers of one placement use: the one silo's and the replicating silos'.</summary>
-    private sealed record CallerFactories(CallerPlacement Placement, IGrainFactory SingleSilo, IGrainFactory Cluster);
+    /// <summary>The grain factories callers of one placement use: the one silo's (null: <c>--cluster-baseline off</c>) and the replicating silos'.</summary>
+    private sealed record CallerFactories(CallerPlacement Placement, IGrainFactory? SingleSilo, IGrainFactory Cluster);
 }
