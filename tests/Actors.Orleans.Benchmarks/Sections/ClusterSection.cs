@@ -10,6 +10,7 @@ using Actors.Orleans.Clustering;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace Actors.Orleans.Benchmarks.Sections;
 
@@ -83,7 +84,8 @@ public static class ClusterSection
                 }
 
                 // Started after every silo is active, so the membership table lists all three gateways.
-                BenchContext.Progress("cluster: starting the Orleans client of the replicating silos (their gateways from the membership table)");
+                string gateways = string.Join(", ", silos.Select(silo => silo.Services.GetRequiredService<IOptions<EndpointOptions>>().Value.GatewayPort));
+                BenchContext.Progress($"cluster: starting the Orleans client of the replicating silos (their gateways, on loopback ports {gateways}, from the membership table)");
                 IHost cluster = BenchClientBuilder.ForCluster(connectionString);
                 clients.Add(cluster);
                 await cluster.StartAsync();
