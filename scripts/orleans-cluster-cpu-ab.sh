@@ -9,8 +9,11 @@
 # the cluster's idle CPU and allocations (no calls, after the rounds), writes per entry, frames per call, the
 # materialized logs' commits per entry (summed over the three replicas) and the load average, then per arm the medians
 # and min-max, also of CPU and bytes per call above the idle cost (the fixed cost per second divided by the rate, which a loaded machine lowers for one arm or the other). CPU and bytes per call are what a change moves; the calls/s printed beside them need a quiet machine.
+# --callers-from silo|client places every arm's callers (the benchmark's --callers-from): silo (default) calls through the
+# first silo's grain factory, client through an Orleans client connected to the three silos' gateways, as deployed callers
+# do (that client runs in the benchmark's process, so its CPU and allocations are in the per-call figures).
 # usage: bash scripts/orleans-cluster-cpu-ab.sh [--base REV] [--rounds N] [--seconds S] [--variant wal-state]
-#                                              --arm LABEL=BUILD[:ARGS] --arm ...
+#                                              [--callers-from silo|client] --arm LABEL=BUILD[:ARGS] --arm ...
 #        NO_BUILD=1 skips this tree's Release build
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +21,7 @@ rounds=4
 seconds=6
 base=""
 variant="wal-state"
+callers_from="silo"
 arms=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -25,10 +29,12 @@ while [[ $# -gt 0 ]]; do
     --seconds) seconds="$2"; shift 2 ;;
     --base) base="$2"; shift 2 ;;
     --variant) variant="$2"; shift 2 ;;
+    --callers-from) callers_from="$2"; shift 2 ;;
     --arm) arms+=("$2"); shift 2 ;;
     *) echo "orleans-cluster-cpu-ab.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
+[[ "${callers_from}" == silo || "${callers_from}" == client ]] || { echo "orleans-cluster-cpu-ab.sh: --callers-from '${callers_from}' is not one of silo, client" >&2; exit 2; }
 [[ ${#arms[@]} -ge 1 ]] || { echo "orleans-cluster-cpu-ab.sh: at least one --arm LABEL=BUILD[:ARGS] is required" >&2; exit 2; }
 
 # A short path: PostgreSQL's socket lives under the data root, and a socket path is at most 107 bytes.
@@ -53,7 +59,7 @@ if [[ -n "${base}" ]]; then
   base_dll="${work}/base/${dll}"
 fi
 
-echo "orleans-cluster-cpu-ab.sh: $(git -C "${repo}" rev-parse --short HEAD)$(git -C "${repo}" diff --quiet || echo '+uncommitted')${base:+ against ${base}}, ${rounds} rounds x ${seconds} s, ${variant}, arms ${arms[*]}; load at start $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "orleans-cluster-cpu-ab.sh: $(git -C "${repo}" rev-parse --short HEAD)$(git -C "${repo}" diff --quiet || echo '+uncommitted')${base:+ against ${base}}, ${rounds} rounds x ${seconds} s, ${variant}, callers from ${callers_from}, arms ${arms[*]}; load at start $(cut -d' ' -f1-3 /proc/loadavg)"
 results="${work}/rows"
 : >"${results}"
 for round in $(seq 1 "${rounds}"); do
@@ -71,13 +77,13 @@ for round in $(seq 1 "${rounds}"); do
     esac
     IFS=, read -r -a extra_args <<<"${extra}"
     mkdir -p "${work}/d"
-    out="$(dotnet "${path}" --sections cluster --cluster-baseline off --variants "${variant}" --rounds 2 --seconds "${seconds}" --warmup 2 --data-root "${work}/d" "${extra_args[@]}" 2>&1)" || {
+    out="$(dotnet "${path}" --sections cluster --cluster-baseline off --variants "${variant}" --rounds 2 --seconds "${seconds}" --warmup 2 --data-root "${work}/d" --callers-from "${callers_from}" "${extra_args[@]}" 2>&1)" || {
       echo "orleans-cluster-cpu-ab.sh: round ${round} ${label} failed" >&2; echo "${out}" | tail -30 >&2; exit 1; }
     rm -rf "${work}/d"
     # cluster idle after the rounds: I ms CPU per s, K KiB allocated per s, with no calls, load ...
     idle="$(sed -nE 's/.*cluster idle after the rounds: ([0-9.]+) ms CPU per s.*/\1/p' <<<"${out}" | head -1)"
     idle_kib="$(sed -nE 's/.*cluster idle after the rounds: .* ([0-9]+) KiB allocated per s.*/\1/p' <<<"${out}" | head -1)"
-    # cluster round 2/2 TOPOLOGY VARIANT: R calls/s, p99 .., CPU C µs per call, A B allocated per call, W writes per entry, F frames per call[, M materialized commits per entry], load ..
+    # cluster round 2/2 TOPOLOGY VARIANT, callers from PLACEMENT: R calls/s, p99 .., CPU C µs per call, A B allocated per call, W writes per entry, F frames per call[, M materialized commits per entry], load ..
     line="$(grep -E 'cluster round 2/2 .*µs per call' <<<"${out}" | head -1 || true)"
     [[ -n "${line}" ]] || { echo "orleans-cluster-cpu-ab.sh: round ${round} ${label}: no result line" >&2; echo "${out}" | tail -20 >&2; exit 1; }
     rate="$(sed -E 's/.*: ([0-9,]+) calls\/s.*/\1/' <<<"${line}" | tr -d ,)"

@@ -9,6 +9,8 @@ using Actors.Orleans.Benchmarks.Sections;
 using Actors.Orleans.Benchmarks.Variants;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace Actors.Orleans.Benchmarks;
 
@@ -121,7 +123,8 @@ public static class BenchRun
                 await RunSectionsAsync(context);
                 if (options.Sections.HasFlag(BenchSection.Cluster))
                 {
-                    await ClusterSection.RunAsync(context, postgres!, runDirectory, siloSettings);
+                    int gatewayPort = silo.Services.GetRequiredService<IOptions<EndpointOptions>>().Value.GatewayPort;
+                    await ClusterSection.RunAsync(context, postgres!, runDirectory, siloSettings, gatewayPort);
                 }
 
                 if (options.Sections.HasFlag(BenchSection.Sustained))

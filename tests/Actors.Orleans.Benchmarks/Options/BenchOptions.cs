@@ -77,6 +77,9 @@ public sealed class BenchOptions
     /// <summary>Whether the cluster section also measures the one unreplicated silo (false: the replicating silos only, no ratio).</summary>
     public bool ClusterBaseline { get; set; } = true;
 
+    /// <summary>Where the cluster section's callers run, each placement measured on both topologies (default: in a silo).</summary>
+    public IReadOnlyList<CallerPlacement> CallersFrom { get; set; } = [CallerPlacement.Silo];
+
     /// <summary>The PostgreSQL server's loopback port; 0 picks a free one.</summary>
     public int PostgreSqlPort { get; set; }
 

@@ -26,6 +26,10 @@ public static class BenchOptionsParser
           --partitions N            cluster: the replicating silos' PartitionCount (default: the library's)
           --cluster-baseline B      cluster: on (default) also measures the one unreplicated silo; off
                                     measures the replicating silos only (CPU and bytes per call, no ratio)
+          --callers-from LIST       cluster: where the callers run, comma-separated: silo (default; the one
+                                    silo's calls are in-process, the replicating silos' callers use the first
+                                    silo's grain factory) or client (an Orleans client in this process calls
+                                    through the silos' gateways over loopback); silo,client measures both
           --minutes M               sustained: minutes of windows, the variants in turn (default 30)
           --window-seconds S        sustained: seconds per window (default 10)
           --sustained-warmup S      sustained: seconds each variant runs untimed before the first window (default 10; 0: none)
@@ -93,6 +97,7 @@ public static class BenchOptionsParser
             case "--follower-apply-delay-ms": options.FollowerApplyDelay = TimeSpan.FromMilliseconds(NotNegative(name, double.Parse(value, CultureInfo.InvariantCulture))); break;
             case "--partitions": options.PartitionCount = (int)Positive(name, Int(value)); break;
             case "--cluster-baseline": options.ClusterBaseline = OnOff(name, value); break;
+            case "--callers-from": options.CallersFrom = Placements(name, value); break;
             case "--pg-port": options.PostgreSqlPort = (int)NotNegative(name, Int(value)); break;
             default: throw new ArgumentException($"unknown option {name}\n{Usage}");
         }
@@ -111,6 +116,20 @@ public static class BenchOptionsParser
         "off" => false,
         _ => throw new ArgumentException($"{name} '{value}' is not one of on, off"),
     };
+
+    private static CallerPlacement[] Placements(string name, string value)
+    {
+        CallerPlacement[] placements = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => p switch
+            {
+                "silo" => CallerPlacement.Silo,
+                "client" => CallerPlacement.Client,
+                _ => throw new ArgumentException($"{name} '{p}' is not one of silo, client"),
+            })
+            .Distinct()
+            .ToArray();
+        return placements.Length > 0 ? placements : throw new ArgumentException($"{name} names no placement");
+    }
 
     private static int Int(string value) => int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
 
