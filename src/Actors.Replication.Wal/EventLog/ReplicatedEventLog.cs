@@ -267,7 +267,7 @@ public sealed class ReplicatedEventLog : IEventLog
         ReplicatedOperationKind kind, string streamId, long version, IReadOnlyList<ReadOnlyMemory<byte>> items, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var operationId = Guid.NewGuid();
+        var operationId = OperationIds.Next();
         var encoded = ReplicatedOperation.Encode(kind, operationId, streamId, version, items);
         var applied = _completions.Rent();
         _applier.Expect(operationId, applied);

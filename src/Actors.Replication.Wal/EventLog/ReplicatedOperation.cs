@@ -9,7 +9,8 @@ namespace Actors.Replication.Wal.EventLog;
  *   offset size field
  *   0      1    Version          1
  *   1      1    Kind             ReplicatedOperationKind: 1 Append, 2 Checkpoint, 3 DeleteStream, 4 EraseEvents, 5 DeleteCheckpoints
- *   2      16   OperationId      chosen by the proposing leader; lets it find its caller when the entry is applied
+ *   2      16   OperationId      chosen by the proposing leader, unique per proposal (OperationIds); lets it find its caller
+ *                                when the entry is applied
  *   18     2    StreamIdLength   n (1 .. 1024)
  *   20     n    StreamId         UTF-8
  *   20+n   8    Version          Append, DeleteStream: expected version; Checkpoint: covered version; EraseEvents: last version erased;
