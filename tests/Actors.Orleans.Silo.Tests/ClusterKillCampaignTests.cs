@@ -18,15 +18,6 @@ public sealed class ClusterKillCampaignTests(ITestOutputHelper output)
     private const int Factor = 3;
 
     /// <summary>
-    /// Concurrent callers of the demo client (the campaign's default is 8). Its load runs through the whole campaign (paused
-    /// only while a verification reads back), so the silos' CPU grows with the callers: at 8 a 5-cycle run acknowledged
-    /// about 12,000 calls. Three callers still have calls in flight at every SIGKILL (each judged whole or absent), fill
-    /// each cycle's 100 acknowledgements within seconds, and take the same kills, failovers, restarts and read-backs of
-    /// every acknowledged call, with about a quarter less of the silos' CPU.
-    /// </summary>
-    private const int Workers = 3;
-
-    /// <summary>
     /// A hang bound, not a duration: the campaign bounds each of its own waits (a silo's start, a failover, a
     /// verification). 8 minutes was too short: at load 45 (2 cores) the campaign printed its PASS after 461 s and was still
     /// stopping PostgreSQL and the silos when the test killed it.
@@ -48,7 +39,6 @@ public sealed class ClusterKillCampaignTests(ITestOutputHelper output)
                 Path.Combine(root, "scripts", "lib", "cluster_campaign.py"), Cycles.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--rf", Factor.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--bin", AppContext.BaseDirectory, "--calls", "100",
-                "--workers", Workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
         };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
