@@ -141,6 +141,10 @@ class Cluster:
         self.args, self.work = args, work
         self.postgres = Postgres(work, "actors", "actors-campaign", "actors")
         self.silos = []
+        # Called with (silo, reason) when a silo that wait_healthy awaits ended its process because Orleans's membership
+        # declared it dead while it started (a starved silo missed its probes); the silo is then started again. None: such
+        # an exit fails the wait like any other.
+        self.on_declared_dead = None
 
     def start(self):
         self.postgres.start()
@@ -182,12 +186,21 @@ class Cluster:
     def health_url(self, silo):
         return f"http://127.0.0.1:{silo.env['ACTORS__HTTPPORT']}/health"
 
-    def wait_healthy(self, silos, limit=START_LIMIT):
+    def wait_healthy(self, silos, limit=START_LIMIT, restarts=3):
+        """Until every silo of silos answers /health; one that Orleans declared dead while it started is started again (see
+        on_declared_dead), at most restarts times in all."""
         deadline = time.monotonic() + limit
         waiting = list(silos)
         while waiting:
             for silo in list(waiting):
                 if not silo.running():
+                    reason = declared_dead_reason(silo)
+                    if reason is not None and self.on_declared_dead is not None and restarts > 0:
+                        restarts -= 1
+                        self.on_declared_dead(silo, reason)
+                        silo.start()
+                        deadline = time.monotonic() + limit
+                        continue
                     failed = [l for l in silo.tail(60).splitlines() if l.startswith("Actors Orleans silo failed to start")]
                     raise CampaignFailure(f"{silo.name} exited with code {silo.process.returncode} before it was healthy: "
                                           + (failed[-1].strip() if failed else "\n" + silo.tail()))
@@ -267,8 +280,9 @@ class Campaign:
         self.samples = []           # failover ms over every (cycle, grain)
         self.failed_calls = 0       # calls of unknown outcome during graceful restarts
         self.victims = 0
-        self.declared_dead = []     # running silos Orleans declared dead (they ended their process), started again
+        self.declared_dead = []     # running or starting silos Orleans declared dead (they ended their process), started again
         self.cycle_notes = []       # the same, for the current cycle's line
+        cluster.on_declared_dead = lambda silo, reason: self.note_declared_dead(silo, reason, starting=True)
 
     def revive(self, spare=None):
         """What a container's restart policy does (docker-compose.yml: `restart: on-failure`): a silo other than spare (the
@@ -283,12 +297,16 @@ class Campaign:
             if reason is None:
                 raise CampaignFailure(f"{silo.name} exited by itself with code {silo.process.returncode}, not declared dead by "
                                       f"Orleans's membership:\n{silo.tail()}")
-            note = f"{silo.name} (exit code {silo.process.returncode}; {reason})"
-            self.declared_dead.append(note)
-            self.cycle_notes.append(note)
-            say(f"Orleans declared {note}; started again, as a restart policy would")
+            self.note_declared_dead(silo, reason)
             silo.start()
             self.cluster.wait_healthy([silo])
+
+    def note_declared_dead(self, silo, reason, starting=False):
+        """Notes a silo that ended its process because Orleans declared it dead (for the cycle's line and the summary)."""
+        note = f"{silo.name} (exit code {silo.process.returncode}{', while it started' if starting else ''}; {reason})"
+        self.declared_dead.append(note)
+        self.cycle_notes.append(note)
+        say(f"Orleans declared {note}; started again, as a restart policy would")
 
     def ready(self):
         """Before a failure is injected: every silo runs, and its newest entry in Orleans's membership table is Active. A
@@ -532,7 +550,7 @@ def main():
             summary.append(f"failover over {len(campaign.samples)} grain recoveries in {args.cycles} cycle(s): p50 {percentile(campaign.samples, 50)} ms, "
                            f"p99 {percentile(campaign.samples, 99)} ms, max {max(campaign.samples)} ms (from the signal to the first answered call sent after it)")
         if campaign.declared_dead:
-            summary.append(f"Orleans declared {len(campaign.declared_dead)} running silo(s) dead (a false suspicion: a starved silo "
+            summary.append(f"Orleans declared {len(campaign.declared_dead)} running or starting silo(s) dead (a false suspicion: a starved silo "
                            f"missed its probes), each then ended its process and was started again: {'; '.join(campaign.declared_dead)}")
         if args.rolling:
             summary.append(f"rolling restarts: {campaign.failed_calls} failed calls in {args.cycles} round(s) of 3 graceful restarts")
