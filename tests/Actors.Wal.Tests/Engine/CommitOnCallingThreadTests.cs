@@ -9,16 +9,10 @@ namespace Actors.Wal.Tests.Engine;
 /// </summary>
 public sealed class CommitOnCallingThreadTests : LogTestBase
 {
-    private static void Inline(WriteAheadLogOptions options)
-    {
-        options.SyncPolicy = SyncPolicy.None;
-        options.CommitOnCallingThread = true;
-    }
-
     [Fact]
     public async Task AppendAsync_CommitOnCallingThread_IsCompleteAndReadableWhenTheCallReturns()
     {
-        await using var log = await OpenAsync(Inline);
+        await using var log = await OpenAsync(CommitInline);
         for (int i = 0; i < 50; i++)
         {
             var append = log.AppendAsync($"s{i % 5}", i / 5, Events($"e{i}"));
@@ -42,7 +36,7 @@ public sealed class CommitOnCallingThreadTests : LogTestBase
     [Fact]
     public async Task AppendAsync_CommitOnCallingThreadWrongVersion_IsRefusedAtOnceAndTheLogGoesOn()
     {
-        await using var log = await OpenAsync(Inline);
+        await using var log = await OpenAsync(CommitInline);
         await log.AppendAsync("s", 0, Events("a"));
 
         var refused = log.AppendAsync("s", 0, Events("b"));
@@ -60,7 +54,7 @@ public sealed class CommitOnCallingThreadTests : LogTestBase
     {
         const int Writers = 8;
         const int PerWriter = 300;
-        await using var log = await OpenAsync(Inline);
+        await using var log = await OpenAsync(CommitInline);
         using var start = new Barrier(Writers);
         var writers = Enumerable.Range(0, Writers).Select(w => Task.Factory.StartNew(
             () =>
@@ -105,7 +99,7 @@ public sealed class CommitOnCallingThreadTests : LogTestBase
     public async Task AppendAsync_CommitOnCallingThreadPastSegmentSize_SealsAreSyncedAndEverythingReopens()
     {
         long lastLsn;
-        await using (var log = await OpenAsync(Inline))
+        await using (var log = await OpenAsync(CommitInline))
         {
             Assert.Equal(0, log.DurableLsn);
             lastLsn = 0;
@@ -118,7 +112,7 @@ public sealed class CommitOnCallingThreadTests : LogTestBase
             Assert.True(log.DurableLsn > 0, "no rotation's seal was synced (the durable LSN never moved under SyncPolicy.None)");
         }
 
-        await using var reopened = await OpenAsync(Inline);
+        await using var reopened = await OpenAsync(CommitInline);
         var read = await reopened.ReadStreamAsync("big");
         Assert.Equal(Enumerable.Range(1, 100).Select(v => (long)v), read.Events.Select(e => e.Version));
         Assert.Equal(lastLsn, reopened.WrittenLsn);
@@ -129,7 +123,7 @@ public sealed class CommitOnCallingThreadTests : LogTestBase
     {
         await using var log = await OpenAsync(o =>
         {
-            Inline(o);
+            CommitInline(o);
             o.CompactionLiveRatio = 0.5;
         });
         await CompactIdleStreamOutOfFirstSegmentAsync(log);
@@ -144,7 +138,7 @@ public sealed class CommitOnCallingThreadTests : LogTestBase
         const int Streams = 17_000; // past the writer's 16,384 held streams: the next drain demotes the index
         await using var log = await OpenAsync(o =>
         {
-            Inline(o);
+            CommitInline(o);
             o.SegmentSizeBytes = 4 * 1024 * 1024;
         });
         for (int i = 0; i < Streams; i++)

@@ -10,17 +10,11 @@ namespace Actors.Wal.Tests.Engine;
 /// </summary>
 public sealed class WriteBatchTests : LogTestBase
 {
-    private static void Inline(WriteAheadLogOptions options)
-    {
-        options.SyncPolicy = SyncPolicy.None;
-        options.CommitOnCallingThread = true;
-    }
-
     [Fact]
     public async Task Commit_WritesOnACommitOnCallingThreadLog_AreWrittenWithOneCommitEachWithItsOwnResult()
     {
         const int Appends = 8;
-        await using var log = await OpenAsync(Inline);
+        await using var log = await OpenAsync(CommitInline);
         await log.AppendAsync("cart/0", ExpectedVersion.NoStream, Events("created"));
         long commitsBefore = log.GetStatistics().Commits;
         var batch = log.CreateWriteBatch();
@@ -56,7 +50,7 @@ public sealed class WriteBatchTests : LogTestBase
     {
         // What the batch saves: the counter the other tests read counts one commit per write without it.
         const int Appends = 8;
-        await using var log = await OpenAsync(Inline);
+        await using var log = await OpenAsync(CommitInline);
         long commitsBefore = log.GetStatistics().Commits;
 
         var appends = Enumerable.Range(0, Appends).Select(i => log.AppendAsync($"cart/{i % 4}", ExpectedVersion.Any, Events($"item {i}")).AsTask()).ToArray();
@@ -68,7 +62,7 @@ public sealed class WriteBatchTests : LogTestBase
     [Fact]
     public async Task Commit_ARefusedWriteAmongThem_RefusesAloneAndTheOthersAreWrittenInOrder()
     {
-        await using var log = await OpenAsync(Inline);
+        await using var log = await OpenAsync(CommitInline);
         long commitsBefore = log.GetStatistics().Commits;
         var batch = log.CreateWriteBatch();
 
@@ -91,7 +85,7 @@ public sealed class WriteBatchTests : LogTestBase
     [Fact]
     public async Task AppendAsync_ArgumentTheLogRefusesAtOnce_ThrowsAndAddsNothing()
     {
-        await using var log = await OpenAsync(Inline);
+        await using var log = await OpenAsync(CommitInline);
         var batch = log.CreateWriteBatch();
         var kept = batch.AppendAsync("s", ExpectedVersion.NoStream, Events("a"));
 
@@ -107,7 +101,7 @@ public sealed class WriteBatchTests : LogTestBase
     [Fact]
     public async Task AppendAsync_BeforeCommit_IsNotWrittenUntilCommit()
     {
-        await using var log = await OpenAsync(Inline);
+        await using var log = await OpenAsync(CommitInline);
         var batch = log.CreateWriteBatch();
 
         var append = batch.AppendAsync("s", ExpectedVersion.NoStream, Events("a"));
@@ -124,7 +118,7 @@ public sealed class WriteBatchTests : LogTestBase
         const int Appends = 20;
         await using var log = await OpenAsync(o =>
         {
-            Inline(o);
+            CommitInline(o);
             o.MaxBatchBytes = 4096;
         });
         long commitsBefore = log.GetStatistics().Commits;
@@ -162,7 +156,7 @@ public sealed class WriteBatchTests : LogTestBase
     [Fact]
     public async Task Commit_AfterTheLogClosed_FailsEveryWriteAsDisposed()
     {
-        var log = await OpenAsync(Inline);
+        var log = await OpenAsync(CommitInline);
         var batch = log.CreateWriteBatch();
         var appends = Enumerable.Range(0, 3).Select(i => batch.AppendAsync($"s{i}", ExpectedVersion.NoStream, Events("a"))).ToArray();
         await log.DisposeAsync();

@@ -20,6 +20,13 @@ public abstract class LogTestBase : IDisposable
 
     protected static IReadOnlyList<ReadOnlyMemory<byte>> Events(params string[] texts) => texts.Select(Bytes).ToArray();
 
+    /// <summary>Options of a log that never syncs and commits each write on the calling thread (<see cref="WriteAheadLogOptions.CommitOnCallingThread"/>).</summary>
+    protected static void CommitInline(WriteAheadLogOptions options)
+    {
+        options.SyncPolicy = SyncPolicy.None;
+        options.CommitOnCallingThread = true;
+    }
+
     protected WriteAheadLogOptions Options(Action<WriteAheadLogOptions>? configure = null)
     {
         var options = new WriteAheadLogOptions
