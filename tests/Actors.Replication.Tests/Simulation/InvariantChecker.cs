@@ -12,7 +12,10 @@ namespace Actors.Replication.Tests.Simulation;
 public sealed class InvariantChecker
 {
     private readonly Simulation _simulation;
-    private readonly SortedDictionary<long, (long RequestId, long Epoch)> _acknowledged = [];
+
+    /// <summary>What was acknowledged at each offset (index: offset - 1); request id 0 where nothing was (ids start at 1).</summary>
+    private readonly List<(long RequestId, long Epoch)> _acknowledged = [];
+    private int _acknowledgedCount;
     private readonly Dictionary<long, ReplicaId> _leaders = [];
     private readonly Dictionary<long, ReplicaId> _acknowledgingLeaders = [];
     private long _highestAcknowledgingEpoch;
@@ -22,7 +25,7 @@ public sealed class InvariantChecker
     internal InvariantChecker(Simulation simulation) => _simulation = simulation;
 
     /// <summary>Appends acknowledged so far.</summary>
-    public int AcknowledgedCount => _acknowledged.Count;
+    public int AcknowledgedCount => _acknowledgedCount;
 
     /// <summary>Reads served under a read lease.</summary>
     public int ReadsServed { get; private set; }
@@ -87,12 +90,19 @@ public sealed class InvariantChecker
             _firstAcknowledgementInHighestEpoch = (_simulation.Clock.NowMicroseconds, epoch, node.Id);
         }
 
-        if (_acknowledged.TryGetValue(offset, out var earlier) && earlier.RequestId != requestId)
+        while (_acknowledged.Count < offset)
+        {
+            _acknowledged.Add(default);
+        }
+
+        var earlier = _acknowledged[(int)offset - 1];
+        if (earlier.RequestId != 0 && earlier.RequestId != requestId)
         {
             Fail($"offset {offset} acknowledged twice with different entries: request {earlier.RequestId} (epoch {earlier.Epoch}) and request {requestId} (epoch {epoch} by {node.Id})");
         }
 
-        _acknowledged[offset] = (requestId, epoch);
+        _acknowledgedCount += earlier.RequestId == 0 ? 1 : 0;
+        _acknowledged[(int)offset - 1] = (requestId, epoch);
         if (_watchedCut is { } cut && node.Id != cut.Cut && epoch > cut.Epoch && FirstAcknowledgementAcrossCut is null)
         {
             FirstAcknowledgementAcrossCut = (_simulation.Clock.NowMicroseconds, epoch, node.Id);
@@ -145,40 +155,43 @@ public sealed class InvariantChecker
     /// </summary>
     internal string? Divergence(IReadOnlyList<SimulatedNode> nodes)
     {
-        if (nodes.FirstOrDefault(n => n.Disk.DurableHistory() is null) is { } gapped)
+        foreach (var node in nodes)
         {
-            return $"{gapped.Id}'s synced log starts at {gapped.Disk.DurableBase + 1} above its checkpoint {gapped.Disk.DurableCheckpoint.Offset}: entries are missing";
+            var disk = node.Disk;
+            if (disk.DurableBase > disk.DurableCheckpoint.Offset)
+            {
+                return $"{node.Id}'s synced log starts at {disk.DurableBase + 1} above its checkpoint {disk.DurableCheckpoint.Offset}: entries are missing";
+            }
         }
 
         var reference = nodes[0].Disk.DurableHistory()!;
         foreach (var node in nodes)
         {
-            var history = node.Disk.DurableHistory()!;
-
-            if (history.Count != reference.Count)
+            if (node.Disk.DurableEndOffset != reference.Length)
             {
-                return $"{node.Id} has {history.Count} synced entries, {nodes[0].Id} has {reference.Count}";
+                return $"{node.Id} has {node.Disk.DurableEndOffset} synced entries, {nodes[0].Id} has {reference.Length}";
             }
 
-            for (var i = 0; i < history.Count; i++)
+            var history = node.Disk.DurableHistory()!;
+            var same = history.AsSpan().CommonPrefixLength(reference);
+            if (same < history.Length)
             {
-                if (history[i] != reference[i])
-                {
-                    return $"{node.Id} and {nodes[0].Id} differ at offset {i + 1}";
-                }
+                return $"{node.Id} and {nodes[0].Id} differ at offset {same + 1}";
             }
         }
 
-        var missing = FirstMissing(long.MaxValue, reference.Count, offset => reference[(int)offset - 1]);
+        var missing = FirstMissing(long.MaxValue, reference.Length, offset => reference[offset - 1]);
         return missing is null ? null : $"acknowledged entry {missing} is missing from every replica's synced log";
     }
 
     /// <summary>The first entry acknowledged in an epoch before <paramref name="beforeEpoch"/> that the log lacks.</summary>
     private string? FirstMissing(long beforeEpoch, long endOffset, Func<long, long> requestIdAt)
     {
-        foreach (var (offset, (requestId, epoch)) in _acknowledged)
+        for (var i = 0; i < _acknowledged.Count; i++)
         {
-            if (epoch < beforeEpoch && (offset > endOffset || requestIdAt(offset) != requestId))
+            var (requestId, epoch) = _acknowledged[i];
+            var offset = i + 1L;
+            if (requestId != 0 && epoch < beforeEpoch && (offset > endOffset || requestIdAt(offset) != requestId))
             {
                 return $"at offset {offset} (request {requestId}, acknowledged in epoch {epoch})";
             }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Actors.Replication.Log;
 
 namespace Actors.Replication.Tests.Simulation;
@@ -12,6 +13,9 @@ namespace Actors.Replication.Tests.Simulation;
 public sealed class SimulatedDisk
 {
     private readonly List<LogEntry> _durable = [];
+
+    /// <summary>The request id of each entry of <see cref="_durable"/>, at the same index.</summary>
+    private readonly List<long> _durableRequestIds = [];
     private readonly List<(long Sequence, Action Apply)> _unsynced = [];
     private long _nextSequence;
 
@@ -50,22 +54,28 @@ public sealed class SimulatedDisk
     /// The request ids of the synced history (the checkpoint's, then the log's entries after it), or null when the log
     /// starts above the checkpoint (entries lost in between).
     /// </summary>
-    public IReadOnlyList<long>? DurableHistory()
+    public long[]? DurableHistory()
     {
         if (DurableBase > DurableCheckpoint.Offset)
         {
             return null;
         }
 
-        var history = new List<long>((int)DurableEndOffset);
-        for (var offset = 1L; offset <= DurableCheckpoint.Offset; offset++)
+        var history = new long[DurableEndOffset];
+        var fromCheckpoint = MemoryMarshal.Cast<byte, long>(DurableCheckpoint.State.Span[..(int)(DurableCheckpoint.Offset * sizeof(long))]);
+        if (BitConverter.IsLittleEndian)
         {
-            history.Add(RequestIdInState(DurableCheckpoint, offset));
+            fromCheckpoint.CopyTo(history);
+        }
+        else
+        {
+            BinaryPrimitives.ReverseEndianness(fromCheckpoint, history);
         }
 
-        for (var offset = DurableCheckpoint.Offset + 1; offset <= DurableBase + _durable.Count; offset++)
+        var skipped = (int)(DurableCheckpoint.Offset - DurableBase);
+        if (skipped < _durableRequestIds.Count)
         {
-            history.Add(InvariantChecker.RequestIdOf(_durable[(int)(offset - DurableBase - 1)]));
+            CollectionsMarshal.AsSpan(_durableRequestIds)[skipped..].CopyTo(history.AsSpan((int)DurableCheckpoint.Offset));
         }
 
         return history;
@@ -84,6 +94,10 @@ public sealed class SimulatedDisk
             }
 
             _durable.AddRange(copy);
+            foreach (var entry in copy)
+            {
+                _durableRequestIds.Add(InvariantChecker.RequestIdOf(entry));
+            }
         });
     }
 
@@ -98,6 +112,7 @@ public sealed class SimulatedDisk
         var keep = (int)(length - DurableBase);
         if (_durable.Count > keep)
         {
+            _durableRequestIds.RemoveRange(keep, _durable.Count - keep);
             _durable.RemoveRange(keep, _durable.Count - keep);
         }
     });
@@ -107,7 +122,9 @@ public sealed class SimulatedDisk
     {
         if (offset > DurableBase)
         {
-            _durable.RemoveRange(0, (int)Math.Min(_durable.Count, offset - DurableBase));
+            var deleted = (int)Math.Min(_durable.Count, offset - DurableBase);
+            _durable.RemoveRange(0, deleted);
+            _durableRequestIds.RemoveRange(0, deleted);
             DurableBase = offset;
         }
     });
@@ -116,6 +133,7 @@ public sealed class SimulatedDisk
     public void Install(ReplicaCheckpoint checkpoint) => Queue(() =>
     {
         _durable.Clear();
+        _durableRequestIds.Clear();
         DurableBase = checkpoint.Offset;
         DurableCheckpoint = checkpoint;
     });

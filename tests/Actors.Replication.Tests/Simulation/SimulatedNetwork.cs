@@ -61,7 +61,7 @@ public sealed class SimulatedNetwork
         for (var i = 0; i < copies; i++)
         {
             _simulation.Schedule(_simulation.NetworkDelay(), () =>
-                target.Run(() => target.Replica!.OnMessage(message), _simulation.Tracing ? Describe(message) : message.GetType().Name));
+                target.Run(static (replica, message) => replica.OnMessage(message), message, _simulation.Tracing ? Describe(message) : message.GetType().Name));
         }
     }
 
@@ -90,7 +90,7 @@ public sealed class SimulatedNetwork
             {
                 if (node.Incarnation == incarnation)
                 {
-                    node.Run(() => answer(node.Replica!, result), "store answer");
+                    node.Run(static (replica, reply) => reply.Answer(replica, reply.Result), (Answer: answer, Result: result), "store answer");
                 }
             });
         });

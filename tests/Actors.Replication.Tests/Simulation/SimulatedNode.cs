@@ -100,37 +100,41 @@ public sealed class SimulatedNode : IReplicaCheckpointEnvironment
     }
 
     /// <summary>Runs <paramref name="action"/> against the replica now, or when the process resumes.</summary>
-    internal void Run(Action action, string what)
+    internal void Run(Action action, string what) => Run(static (_, run) => run(), action, what);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> with <paramref name="state"/> against the replica now, or when the process resumes
+    /// (the replica it gets is the one running then). A static lambda with its state allocates nothing unless the process
+    /// is paused.
+    /// </summary>
+    internal void Run<TState>(Action<Replica, TState> action, TState state, string what)
     {
         if (Replica is null)
         {
             return;
         }
 
-        void Execute()
-        {
-            _simulation.Record(this, what);
-            action();
-            CompactIfDue();
-            if (Replica is { } replica)
-            {
-                _simulation.Fold(replica.Epoch * 4 + (int)replica.Role);
-                _simulation.Fold(replica.Log.EndOffset);
-                _simulation.Fold(replica.Log.DurableOffset);
-                _simulation.Fold(replica.CommittedOffset);
-            }
-
-            _simulation.Checker.AfterStep(this);
-        }
-
         if (Paused)
         {
-            _inbox.Add(Execute);
+            _inbox.Add(() => Execute(action, state, what));
         }
         else
         {
-            Execute();
+            Execute(action, state, what);
         }
+    }
+
+    private void Execute<TState>(Action<Replica, TState> action, TState state, string what)
+    {
+        _simulation.Record(this, what);
+        action(Replica!, state);
+        CompactIfDue();
+        if (Replica is { } replica)
+        {
+            _simulation.Fold(replica.Epoch * 4 + (int)replica.Role, replica.Log.EndOffset, replica.Log.DurableOffset, replica.CommittedOffset);
+        }
+
+        _simulation.Checker.AfterStep(this);
     }
 
     /// <summary>Whether the replica became leader of a new epoch since the last call (the checker's hook).</summary>
@@ -223,14 +227,26 @@ public sealed class SimulatedNode : IReplicaCheckpointEnvironment
             return;
         }
 
-        var requestIds = new long[offset];
-        for (var i = 1L; i <= offset; i++)
+        _simulation.Record(this, _simulation.Tracing ? $"compact {offset}" : "compact");
+        replica.Compact(new ReplicaCheckpoint(offset, replica.Log.EpochAt(offset), StateUpTo(replica, offset)));
+    }
+
+    /// <summary>
+    /// The state after the entries up to <paramref name="offset"/>: the request ids of the replica's checkpoint, then of
+    /// its log's entries (each payload is its request id's 8 bytes, <see cref="InvariantChecker.Payload"/>), as
+    /// <see cref="SimulatedDisk.State"/> lays them out.
+    /// </summary>
+    private static byte[] StateUpTo(Replica replica, long offset)
+    {
+        var state = new byte[offset * sizeof(long)];
+        var fromCheckpoint = Math.Min(offset, replica.Checkpoint.Offset);
+        replica.Checkpoint.State.Span[..(int)(fromCheckpoint * sizeof(long))].CopyTo(state);
+        for (var i = fromCheckpoint + 1; i <= offset; i++)
         {
-            requestIds[i - 1] = RequestIdAt(i);
+            replica.Log[i].Payload.Span[..sizeof(long)].CopyTo(state.AsSpan((int)((i - 1) * sizeof(long))));
         }
 
-        _simulation.Record(this, _simulation.Tracing ? $"compact {offset}" : "compact");
-        replica.Compact(new ReplicaCheckpoint(offset, replica.Log.EpochAt(offset), SimulatedDisk.State(requestIds)));
+        return state;
     }
 
     /// <inheritdoc />
