@@ -55,7 +55,13 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private readonly CheckpointFileWrite _checkpointWrite = new();
     private readonly RequestedCompaction _compaction = new();
     private Replica? _replica;
-    private ITimer? _ticker;
+    private ITimer? _timer;
+    private IDisposable? _tickSubscription;
+    private readonly ReplicaTicker? _sharedTicker;
+
+    /// <summary><see cref="Replica.Tick"/> posted to the driver loop, once per tick (allocated once).</summary>
+    private readonly Action _postTick;
+    private Action _tick = static () => { };
     private Task _loop = Task.CompletedTask;
     private long? _pendingSyncToken;
     private readonly Action<PendingLogSync> _postSyncReport;
@@ -106,6 +112,28 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _proposeQueued = ProposeQueued;
         _postSyncReport = PostSyncReport;
         _readCommitted = ReadCommitted;
+        _postTick = () => Post(_tick);
+    }
+
+    /// <summary>
+    /// The clock this host ticks by when several hosts share one (<see cref="ReplicaTicker"/>: one timer for all of them);
+    /// null (the default): a timer of its own, every half <see cref="ReplicaOptions.HeartbeatInterval"/>. Set before
+    /// <see cref="Start"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The ticker's period exceeds half the heartbeat interval (heartbeats would go out
+    /// late, and the replica's running clock would count less time than passes).</exception>
+    public ReplicaTicker? Ticker
+    {
+        get => _sharedTicker;
+        init
+        {
+            if (value is not null && value.Period > _options.HeartbeatInterval / 2)
+            {
+                throw new ArgumentException($"The ticker's period {value.Period} exceeds half the heartbeat interval ({_options.HeartbeatInterval}) of replica {Id}.", nameof(value));
+            }
+
+            _sharedTicker = value;
+        }
     }
 
     /// <summary>This replica.</summary>
@@ -140,9 +168,17 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         var entries = _log.Read(_log.StartLsn + 1, int.MaxValue).Select(e => new LogEntry(e.Epoch, e.Payload));
         _replica = new Replica(Id, checkpoint, _log.StartLsn + 1, entries, _log.EnteredEpoch, _environment, _time, _options);
         Post(_replica.Start);
+        _tick = _replica.Tick;
         _loop = Task.Run(RunLoopAsync);
-        var period = _options.HeartbeatInterval / 2;
-        _ticker = _time.CreateTimer(_ => Post(_replica.Tick), null, period, period);
+        if (_sharedTicker is not null)
+        {
+            _tickSubscription = _sharedTicker.Subscribe(_postTick);
+        }
+        else
+        {
+            var period = _options.HeartbeatInterval / 2;
+            _timer = _time.CreateTimer(static host => ((ReplicaHost)host!)._postTick(), this, period, period);
+        }
     }
 
     /// <summary>
@@ -227,9 +263,10 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _stopping.Cancel();
         _work.Writer.TryComplete();
         _pause.Release();
-        if (_ticker is not null)
+        _tickSubscription?.Dispose();
+        if (_timer is not null)
         {
-            await _ticker.DisposeAsync().ConfigureAwait(false);
+            await _timer.DisposeAsync().ConfigureAwait(false);
         }
 
         await _loop.ConfigureAwait(false);

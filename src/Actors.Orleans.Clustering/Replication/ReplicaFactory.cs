@@ -27,6 +27,9 @@ namespace Actors.Orleans.Clustering.Replication;
 /// applied position are not recorded atomically, so applying onto an older copy could apply an entry twice. It is written
 /// with <see cref="SyncPolicy.None"/>: durability comes from the entry logs of the in-sync replicas; and committed on the
 /// applier's thread (<see cref="WriteAheadLogOptions.CommitOnCallingThread"/>), so it runs no committer thread.</para>
+/// <para>Every replica here ticks by one <see cref="ReplicaTicker"/> (one timer for the silo, every half heartbeat
+/// interval, created with the first replica): the replicas' wake-ups, heartbeats and configuration reads come in one burst
+/// per period instead of one timer's each.</para>
 /// <para>Not thread-safe for one partition: its owner starts and stops a partition's replica one at a time.</para>
 /// </remarks>
 /// <param name="replica">This silo's replica.</param>
@@ -54,6 +57,10 @@ internal sealed partial class ReplicaFactory(
     TimeProvider time)
 {
     private readonly ILogger _logger = loggers.CreateLogger<ReplicaFactory>();
+    private readonly Lazy<ReplicaTicker> _ticker = new(() => new ReplicaTicker(options.HeartbeatInterval / 2, time));
+
+    /// <summary>The clock every replica here ticks by (created with the first replica).</summary>
+    public ReplicaTicker Ticker => _ticker.Value;
 
     /// <summary>
     /// Starts <paramref name="partition"/>'s replica in <paramref name="directory"/> (created durably if need be) and
@@ -101,7 +108,10 @@ internal sealed partial class ReplicaFactory(
             messaging.Value.For(partition),
             options,
             time,
-            loggers.CreateLogger<ReplicaHost>());
+            loggers.CreateLogger<ReplicaHost>())
+        {
+            Ticker = _ticker.Value,
+        };
         var state = new WriteAheadLogDirectoryState(
             materializedDirectory,
             open: async ct => await WriteAheadLog.OpenAsync(materializedOptions, loggers, time, ct).ConfigureAwait(false),
@@ -136,6 +146,9 @@ internal sealed partial class ReplicaFactory(
             await local.AbandonAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>Stops the replicas' clock (after every replica stopped; none starts afterwards).</summary>
+    public ValueTask StopTickerAsync() => _ticker.IsValueCreated ? _ticker.Value.DisposeAsync() : ValueTask.CompletedTask;
 
     private WriteAheadLogOptions MaterializedOptions(string directory)
     {

@@ -301,6 +301,7 @@ internal sealed partial class SiloReplicas : IAsyncDisposable
             }
 
             _journal.Dispose();
+            await _factory.StopTickerAsync().ConfigureAwait(false);
         }
         finally
         {

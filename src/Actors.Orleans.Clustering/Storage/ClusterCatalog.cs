@@ -19,7 +19,11 @@ internal sealed class ClusterCatalog : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         ArgumentException.ThrowIfNullOrEmpty(clusterId);
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        // No DISCARD ALL when a pooled connection is taken again: these queries leave no session state (advisory locks
+        // are transaction-level), and the reset would double the statements of every short read (the replicas' polls).
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+        _dataSource = builder.Build();
         ClusterId = clusterId;
     }
 

@@ -1,4 +1,6 @@
+using Actors.Orleans.Clustering.Replication;
 using Actors.Orleans.Clustering.Tests.Support;
+using Actors.Replication.Wal;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 using static Actors.Orleans.Clustering.Tests.Support.ReplicatedClusterWaits;
@@ -34,6 +36,17 @@ public sealed class ReplicationFailoverTests(PostgresServer postgres) : Replicat
             // Every partition written to holds its entries durably on all three replicas.
             int[] used = [.. Enumerable.Range(0, Grains).Select(i => PartitionOf(cluster, i)).Distinct()];
             await WaitForAsync(() => used.All(p => DurableOnAll(cluster.Silos, p)), "every written partition's entries durable on its three replicas");
+
+            // Each silo's replicas tick by the silo's one ticker (one timer for all of them), not by a timer each.
+            Assert.All(cluster.Silos, silo =>
+            {
+                HeldReplica[] held = [.. ReplicatedTestCluster.Replicas(silo).Held];
+                Assert.NotEmpty(held);
+                ReplicaTicker? ticker = held[0].Host.Ticker;
+                Assert.NotNull(ticker);
+                Assert.All(held, h => Assert.Same(ticker, h.Host.Ticker));
+                Assert.Equal(held.Length, ticker.Subscribers);
+            });
 
             // Stop a secondary silo leading some grains' partitions: the next calls are served by a new leader, with every acknowledged write.
             SiloHandle stopped = cluster.SecondarySilos.First(s => storedOn.ContainsValue(s.SiloAddress.ToParsableString()));

@@ -20,13 +20,22 @@ internal sealed class HostedReplicas : IAsyncDisposable
     private readonly Dictionary<ReplicaId, ReplicaHost> _running = [];
     private readonly Dictionary<ReplicaId, EntryJournal> _journals = [];
     private readonly EntryLogLayout _layout;
+    private readonly ReplicaTicker? _ticker;
+    private readonly TimeProvider? _time;
 
-    /// <summary>Starts <paramref name="count"/> replicas r1..rN; the store is in-process unless <paramref name="store"/> is given (already initialized with r1 leading).</summary>
+    /// <summary>
+    /// Starts <paramref name="count"/> replicas r1..rN; the store is in-process unless <paramref name="store"/> is given
+    /// (already initialized with r1 leading). With <paramref name="ticker"/> every host ticks by it (else by a timer of its
+    /// own); <paramref name="time"/> is the hosts' clock (the system's when null).
+    /// </summary>
     public HostedReplicas(
-        int count, ReplicaOptions options, IReplicaConfigurationStore? store = null, IReplicaNetwork? network = null, EntryLogLayout layout = EntryLogLayout.SharedJournal)
+        int count, ReplicaOptions options, IReplicaConfigurationStore? store = null, IReplicaNetwork? network = null, EntryLogLayout layout = EntryLogLayout.SharedJournal,
+        ReplicaTicker? ticker = null, TimeProvider? time = null)
     {
         _options = options;
         _layout = layout;
+        _ticker = ticker;
+        _time = time;
         Network = network ?? new LoopbackReplicationTransport();
         Ids = Enumerable.Range(1, count).Select(i => new ReplicaId(i)).ToArray();
         Store = store ?? new InMemoryReplicaConfigurationStore(Initial(count));
@@ -58,7 +67,7 @@ internal sealed class HostedReplicas : IAsyncDisposable
     public void Start(ReplicaId id)
     {
         var log = OpenLog(id);
-        var host = new ReplicaHost(id, log, Store, Network.TransportFor(id), _options);
+        var host = new ReplicaHost(id, log, Store, Network.TransportFor(id), _options, _time) { Ticker = _ticker };
         _running[id] = host;
         Network.Register(host);
         host.Start();
