@@ -23,9 +23,8 @@ namespace Actors.Orleans.Clustering.Transport;
 /// that silo (at most <see cref="OutboxCapacity"/> frames per silo; beyond: dropped); the queue is drained on this silo's
 /// <see cref="ReplicaFrameService"/> scheduler, so the calls' source is this silo's system target, every frame waiting in
 /// one call (<see cref="IReplicaFrameService.ReceiveBatch"/>, up to <see cref="FramesPerTurn"/> frames and
-/// <see cref="BatchBytes"/>). A drain often runs on the same thread right after the frame that scheduled it, before the
-/// other replicas of the tick queued theirs: an idle cluster's calls carry about one frame each (calls_sent against
-/// frames_sent says how many). Orleans's links carry
+/// <see cref="BatchBytes"/>): the replicas of a silo tick together (<see cref="ReplicaTicker"/>), so a tick's heartbeats
+/// to one peer, and their answers, go as one Orleans message each way. Orleans's links carry
 /// the calls: encrypted when the silos' links use TLS.</para>
 /// <para>Receiving (<see cref="Receive"/>): a frame is refused, counted and logged, never handed to a replica, unless its
 /// caller is a silo's system target (not a client, not a grain), that silo is active in Orleans's membership, the frame
