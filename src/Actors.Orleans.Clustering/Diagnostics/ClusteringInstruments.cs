@@ -21,7 +21,6 @@ internal static class ClusteringInstruments
     private static readonly Counter<long> RefusedPlacements = Meter.CreateCounter<long>("actors.cluster.placement.refused", unit: "{activation}", description: "Activations not placed because the partition's leader is not an active silo (or its row could not be read).");
 
     private static readonly Counter<long> FramesSent = Meter.CreateCounter<long>("actors.cluster.transport.frames_sent", unit: "{frame}", description: "Replication frames handed to Orleans for a peer silo.");
-    private static readonly Counter<long> FrameCalls = Meter.CreateCounter<long>("actors.cluster.transport.calls_sent", unit: "{call}", description: "Orleans calls that carried this silo's replication frames to peer silos (each drain of a peer's queue sends every frame waiting in one call).");
     private static readonly Counter<long> FramesReceived = Meter.CreateCounter<long>("actors.cluster.transport.frames_received", unit: "{frame}", description: "Replication frames accepted from a member silo of this cluster (before the look-up of the partition's replica).");
     private static readonly Counter<long> FramesDropped = Meter.CreateCounter<long>("actors.cluster.transport.frames_dropped", unit: "{frame}", description: "Replication frames dropped, by reason: no_route (no active silo serves the replica), overflow (the peer's queue is full), not_started, send_failed, wrong_replica (sent to an address another replica now has), unregistered (no replica of the partition here).");
     private static readonly Counter<long> FramesRefused = Meter.CreateCounter<long>("actors.cluster.transport.frames_refused", unit: "{frame}", description: "Replication frames refused at arrival, by reason: not_a_silo (a client's or a grain's call), not_member (not an active silo of the cluster, or a frame naming another silo than its caller), other_cluster, malformed.");
@@ -40,11 +39,7 @@ internal static class ClusteringInstruments
 
     public static void PlacementRefused() => RefusedPlacements.Add(1);
 
-    public static void FramesSentInOneCall(int frames)
-    {
-        FramesSent.Add(frames);
-        FrameCalls.Add(1);
-    }
+    public static void FramesSentInOneCall(int frames) => FramesSent.Add(frames);
 
     public static void FrameReceived() => FramesReceived.Add(1);
 

@@ -37,7 +37,7 @@ internal sealed partial class OrleansReplicaMessaging : IReplicaMessaging
     /// <summary>The most frames queued for one peer silo; a frame beyond is dropped (the protocol resends).</summary>
     public const int OutboxCapacity = 1024;
 
-    /// <summary>The most frames one scheduler turn sends (in its one call) before it lets other work of the silo run.</summary>
+    /// <summary>The most frames one scheduler turn sends (in one call) before it lets other work of the silo run.</summary>
     public const int FramesPerTurn = 256;
 
     /// <summary>One call carries no frame beyond the first once its frames total this many bytes (1 MiB).</summary>
@@ -235,9 +235,9 @@ internal sealed partial class OrleansReplicaMessaging : IReplicaMessaging
             if (outbox.TryDequeueBatch(FramesPerTurn, BatchBytes) is { } frames)
             {
                 Send(peer, outbox.Silo, frames);
-                if (!outbox.IsEmpty)
+                if (frames.Length == FramesPerTurn)
                 {
-                    // Another turn for the rest (one call per turn), so that other work of this silo's scheduler is not held up.
+                    // Another turn for the rest, so that other work of this silo's scheduler is not held up.
                     service.SendFrom(() => Drain(service, outbox));
                     return;
                 }

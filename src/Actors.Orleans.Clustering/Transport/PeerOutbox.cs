@@ -75,9 +75,6 @@ internal sealed class PeerOutbox(SiloAddress silo, int capacity)
         return batch;
     }
 
-    /// <summary>Whether no frame waits now.</summary>
-    public bool IsEmpty => _frames.IsEmpty;
-
     /// <summary>True when the caller became the drainer and must schedule a drain.</summary>
     public bool TryClaimDrain() => Interlocked.CompareExchange(ref _draining, 1, 0) == 0;
 

@@ -8,9 +8,8 @@ using Orleans.Runtime;
 namespace Actors.Orleans.Clustering.Transport;
 
 /*
- * Replication frame wire format: one message of the replication transport between two silos, carried alone by a
- * [OneWay] call (IReplicaFrameService.Receive) or with the other frames waiting for the same silo (ReceiveBatch: an
- * array of frames, each complete as below). All integers little-endian.
+ * Replication frame wire format: what one [OneWay] call of the replication transport carries between two silos
+ * (IReplicaFrameService.Receive). All integers little-endian.
  *
  *   Frame := Magic:u32 | Version:u8
  *            | ClusterIdLength:u16 | ClusterId:UTF-8      the sender's Orleans ClusterId, 1..1024 bytes
