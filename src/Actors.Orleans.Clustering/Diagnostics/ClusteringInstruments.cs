@@ -39,7 +39,7 @@ internal static class ClusteringInstruments
 
     public static void PlacementRefused() => RefusedPlacements.Add(1);
 
-    public static void FramesSentInOneCall(int frames) => FramesSent.Add(frames);
+    public static void FrameSent() => FramesSent.Add(1);
 
     public static void FrameReceived() => FramesReceived.Add(1);
 

@@ -23,12 +23,4 @@ internal interface IReplicaFrameService : IGrainService
     [OneWay]
     [Alias("Receive")]
     Task Receive([Immutable] byte[] frame);
-
-    /// <summary>Receives several frames in one call, each as if by <see cref="Receive"/> (checked on its own, in order); fire and forget.</summary>
-    /// <remarks>The sender's outbox for one peer silo sends every frame waiting when it drains in one call (a tick's
-    /// heartbeats of every partition, their answers): one Orleans message instead of one per frame. Ownership as for
-    /// <see cref="Receive"/>: neither the array nor its frames are written once the call is made.</remarks>
-    [OneWay]
-    [Alias("ReceiveBatch")]
-    Task ReceiveBatch([Immutable] byte[][] frames);
 }

@@ -14,17 +14,13 @@ namespace Actors.Orleans.Clustering.Transport;
 
 /// <summary>
 /// <see cref="IReplicaMessaging"/> over Orleans messaging: a frame (<see cref="ReplicationFrameCodec"/>) per message,
-/// carried by a [OneWay] call to the <see cref="IReplicaFrameService"/> of the silo serving the addressed replica number,
-/// together with every other frame waiting for that silo when its queue is drained.
+/// carried by a [OneWay] call to the <see cref="IReplicaFrameService"/> of the silo serving the addressed replica number.
 /// </summary>
 /// <remarks>
 /// <para>Sending (any thread, never blocks, never throws for an unreachable peer): the addressed replica's silo comes from
 /// <see cref="ReplicaAddressBook"/> (no active silo: dropped); the frame is encoded on the caller's thread and queued for
 /// that silo (at most <see cref="OutboxCapacity"/> frames per silo; beyond: dropped); the queue is drained on this silo's
-/// <see cref="ReplicaFrameService"/> scheduler, so the calls' source is this silo's system target, every frame waiting in
-/// one call (<see cref="IReplicaFrameService.ReceiveBatch"/>, up to <see cref="FramesPerTurn"/> frames and
-/// <see cref="BatchBytes"/>): the replicas of a silo tick together (<see cref="ReplicaTicker"/>), so a tick's heartbeats
-/// to one peer, and their answers, go as one Orleans message each way. Orleans's links carry
+/// <see cref="ReplicaFrameService"/> scheduler, so the calls' source is this silo's system target. Orleans's links carry
 /// the calls: encrypted when the silos' links use TLS.</para>
 /// <para>Receiving (<see cref="Receive"/>): a frame is refused, counted and logged, never handed to a replica, unless its
 /// caller is a silo's system target (not a client, not a grain), that silo is active in Orleans's membership, the frame
@@ -37,11 +33,8 @@ internal sealed partial class OrleansReplicaMessaging : IReplicaMessaging
     /// <summary>The most frames queued for one peer silo; a frame beyond is dropped (the protocol resends).</summary>
     public const int OutboxCapacity = 1024;
 
-    /// <summary>The most frames one scheduler turn sends (in one call) before it lets other work of the silo run.</summary>
+    /// <summary>The most frames one scheduler turn sends before it lets other work of the silo run.</summary>
     public const int FramesPerTurn = 256;
-
-    /// <summary>One call carries no frame beyond the first once its frames total this many bytes (1 MiB).</summary>
-    public const int BatchBytes = 1 << 20;
 
     private readonly ConcurrentDictionary<int, Action<ReplicationMessage>> _handlers = new();
     private readonly ConcurrentDictionary<SiloAddress, PeerOutbox> _outboxes = new();
@@ -55,7 +48,6 @@ internal sealed partial class OrleansReplicaMessaging : IReplicaMessaging
     private ReplicationFrameSender? _sender;
     private readonly KnownFrameSenders _knownSenders;
     private long _sent;
-    private long _calls;
     private long _received;
     private long _delivered;
     private long _dropped;
@@ -80,7 +72,7 @@ internal sealed partial class OrleansReplicaMessaging : IReplicaMessaging
 
     /// <summary>What this silo's transport counted so far.</summary>
     public ReplicaMessagingCounts Counts => new(
-        Interlocked.Read(ref _sent), Interlocked.Read(ref _received), Interlocked.Read(ref _delivered), Interlocked.Read(ref _dropped), Interlocked.Read(ref _refused), Interlocked.Read(ref _calls));
+        Interlocked.Read(ref _sent), Interlocked.Read(ref _received), Interlocked.Read(ref _delivered), Interlocked.Read(ref _dropped), Interlocked.Read(ref _refused));
 
     /// <summary>The silo addresses known for the replica numbers.</summary>
     public ReplicaAddressBook Addresses => _addresses;
@@ -232,10 +224,32 @@ internal sealed partial class OrleansReplicaMessaging : IReplicaMessaging
         do
         {
             IReplicaFrameService peer = _client.On(outbox.Silo);
-            if (outbox.TryDequeueBatch(FramesPerTurn, BatchBytes) is { } frames)
+            for (int i = 0; i < FramesPerTurn; i++)
             {
-                Send(peer, outbox.Silo, frames);
-                if (frames.Length == FramesPerTurn)
+                if (!outbox.TryDequeue(out byte[] frame))
+                {
+                    break;
+                }
+
+                try
+                {
+                    Task sent = peer.Receive(frame);
+                    if (sent.IsFaulted)
+                    {
+                        throw sent.Exception.InnerException ?? sent.Exception;
+                    }
+
+                    Interlocked.Increment(ref _sent);
+                    ClusteringInstruments.FrameSent();
+                }
+                catch (Exception ex)
+                {
+                    Interlocked.Increment(ref _dropped);
+                    ClusteringInstruments.FrameDropped(DropReason.SendFailed);
+                    LogSendFailed(outbox.Silo, ex);
+                }
+
+                if (i == FramesPerTurn - 1)
                 {
                     // Another turn for the rest, so that other work of this silo's scheduler is not held up.
                     service.SendFrom(() => Drain(service, outbox));
@@ -244,33 +258,6 @@ internal sealed partial class OrleansReplicaMessaging : IReplicaMessaging
             }
         }
         while (outbox.ReleaseDrain());
-    }
-
-    /// <summary>Hands <paramref name="frames"/> to Orleans in one call (one frame: <see cref="IReplicaFrameService.Receive"/>).</summary>
-    private void Send(IReplicaFrameService peer, SiloAddress silo, byte[][] frames)
-    {
-        try
-        {
-            Task sent = frames.Length == 1 ? peer.Receive(frames[0]) : peer.ReceiveBatch(frames);
-            if (sent.IsFaulted)
-            {
-                throw sent.Exception.InnerException ?? sent.Exception;
-            }
-
-            Interlocked.Add(ref _sent, frames.Length);
-            Interlocked.Increment(ref _calls);
-            ClusteringInstruments.FramesSentInOneCall(frames.Length);
-        }
-        catch (Exception ex)
-        {
-            Interlocked.Add(ref _dropped, frames.Length);
-            for (int i = 0; i < frames.Length; i++)
-            {
-                ClusteringInstruments.FrameDropped(DropReason.SendFailed);
-            }
-
-            LogSendFailed(silo, frames.Length, ex);
-        }
     }
 
     /// <summary>This silo's sender fields, encoded on first use (a race encodes them twice, to equal values).</summary>
@@ -334,8 +321,8 @@ internal sealed partial class OrleansReplicaMessaging : IReplicaMessaging
     [LoggerMessage(EventId = 109, Level = LogLevel.Error, Message = "The replica of partition {Partition} failed to take a replication message from replica {From}")]
     private partial void LogDeliveryFailed(int partition, int from, Exception exception);
 
-    [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Orleans did not take {Frames} replication frames for silo {Silo}: dropped")]
-    private partial void LogSendFailed(SiloAddress silo, int frames, Exception exception);
+    [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Orleans did not take a replication frame for silo {Silo}: dropped")]
+    private partial void LogSendFailed(SiloAddress silo, Exception exception);
 
     private static class DropReason
     {

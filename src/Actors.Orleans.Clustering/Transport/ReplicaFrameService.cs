@@ -35,43 +35,12 @@ internal sealed class ReplicaFrameService : GrainService, IReplicaFrameService, 
     }
 
     /// <inheritdoc />
-    public Task ReceiveBatch(byte[][] frames)
-    {
-        ArgumentNullException.ThrowIfNull(frames);
-        foreach (byte[] frame in frames)
-        {
-            _messaging.Receive(frame, source: null);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    /// <inheritdoc />
     public Task Invoke(IIncomingGrainCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (context.MethodName == nameof(Receive) && context.Request.GetArgumentCount() == 1)
         {
             _messaging.Receive(context.Request.GetArgument(0) as byte[], context.SourceId);
-            context.Result = null;
-            return Task.CompletedTask;
-        }
-
-        if (context.MethodName == nameof(ReceiveBatch) && context.Request.GetArgumentCount() == 1)
-        {
-            // Each frame is judged on its own, as if it came in a call of its own (a bad one keeps no other from its replica).
-            if (context.Request.GetArgument(0) is byte[][] frames)
-            {
-                foreach (byte[] frame in frames)
-                {
-                    _messaging.Receive(frame, context.SourceId);
-                }
-            }
-            else
-            {
-                _messaging.Receive(null, context.SourceId);
-            }
-
             context.Result = null;
             return Task.CompletedTask;
         }

@@ -6,5 +6,4 @@ namespace Actors.Orleans.Clustering.Transport;
 /// <param name="Delivered">Frames handed to a registered replica.</param>
 /// <param name="Dropped">Frames dropped (no route, full queue, not started, wrong replica, unregistered partition).</param>
 /// <param name="Refused">Frames refused at arrival (not a silo, not a member, another cluster, malformed).</param>
-/// <param name="Calls">Orleans calls that carried the sent frames (one per drain of a peer's queue, each with every frame waiting).</param>
-internal readonly record struct ReplicaMessagingCounts(long Sent, long Received, long Delivered, long Dropped, long Refused, long Calls = 0);
+internal readonly record struct ReplicaMessagingCounts(long Sent, long Received, long Delivered, long Dropped, long Refused);
