@@ -7,8 +7,8 @@ namespace Actors.Replication.Wal;
 /// <remarks>
 /// <para>Why: a process hosting many replicas (a silo runs one per partition it holds) would otherwise fire a timer per
 /// replica every half heartbeat interval, each at its own phase, each waking the thread pool on its own; with one timer the
-/// replicas tick together, so their wake-ups, heartbeats and configuration reads come in one burst per period (which lets
-/// a transport batch the heartbeats to one peer, and a store coalesce the reads), and the pool wakes once for them.</para>
+/// replicas tick together, so their wake-ups, heartbeats and configuration reads come in one burst per period, and the
+/// pool wakes once for them.</para>
 /// <para>Timing: a host ticks every <see cref="Period"/> as with a timer of its own (the protocol's timeouts keep their
 /// meaning); its first tick comes at the ticker's next firing, within one period of its start.</para>
 /// <para>Thread safety: every member may be called from any thread. A tick callback must not block (a host's only queues
