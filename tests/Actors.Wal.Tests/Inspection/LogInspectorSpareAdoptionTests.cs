@@ -131,9 +131,12 @@ public sealed class LogInspectorSpareAdoptionTests : LogTestBase
         string path = Dir.File(SegmentManifest.FileName);
         var manifest = SegmentManifest.TryParse(File.ReadAllBytes(path), out string? reason, out _, out _);
         Assert.True(manifest is not null, reason);
-        uint last = manifest.Segments.Where(e => e.State != ManifestState.Spare).Max(e => e.Id);
+        // The newest segment holding records, read from the files: the crash can fall between a rotation and the background
+        // manifest write that lists the new segment as open, so the manifest may already list it as a spare.
+        uint last = manifest.Segments
+            .Where(e => File.Exists(Dir.File(SegmentHeader.FileName(e.Id))) && ValidRecords(Dir.File(SegmentHeader.FileName(e.Id))).Count > 0)
+            .Max(e => e.Id);
         Assert.True(last >= 3, $"the log should span at least 3 segments, it has {last}");
-        Assert.True(ValidRecords(Dir.File(SegmentHeader.FileName(last))).Count > 0, "the last segment should hold records");
         var entries = manifest.Segments.Select(e => e.Id == last ? new ManifestEntry(e.Id, ManifestState.Spare, 0, 0)
             : e.Id == last - 1 ? new ManifestEntry(e.Id, ManifestState.Open, 0, 0) : e).ToList();
         File.WriteAllBytes(path, SegmentManifest.Serialize(entries));
