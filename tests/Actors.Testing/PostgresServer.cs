@@ -15,6 +15,21 @@ public sealed class PostgresServer : IAsyncLifetime
     private const string Bin = "/usr/lib/postgresql/15/bin";
     private const string InstallLock = "/tmp/actors-postgresql-15-install.lock";
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "actors-pg-" + Guid.NewGuid().ToString("N"));
+    private readonly int _maxConnections;
+
+    /// <summary>A server with PostgreSQL's default connection limit (100).</summary>
+    public PostgresServer()
+        : this(100)
+    {
+    }
+
+    /// <summary>A server that accepts up to <paramref name="maxConnections"/> connections (<c>max_connections</c>).</summary>
+    /// <remarks>Internal: xunit takes a class fixture's single public constructor.</remarks>
+    internal PostgresServer(int maxConnections)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConnections, 1);
+        _maxConnections = maxConnections;
+    }
 
     public int Port { get; private set; }
 
@@ -39,11 +54,11 @@ public sealed class PostgresServer : IAsyncLifetime
             Port = ((IPEndPoint)socket.LocalEndPoint!).Port;
         }
 
-        await RunAsync("runuser", $"-u postgres -- {Bin}/pg_ctl -D {data} -l {_directory}/log -w -t 120 -o \"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1\" start");
+        await RunAsync("runuser", $"-u postgres -- {Bin}/pg_ctl -D {data} -l {_directory}/log -w -t 120 -o \"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c max_connections={_maxConnections}\" start");
     }
 
-    /// <summary>Creates an empty database on this server, runs <paramref name="sql"/> in it and returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync(string sql)
+    /// <summary>Creates an empty database on this server, runs <paramref name="sql"/> in it (when given) and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string? sql = null)
     {
         string name = "test_" + Guid.NewGuid().ToString("N");
         await using (Npgsql.NpgsqlDataSource admin = Npgsql.NpgsqlDataSource.Create(ConnectionString))
@@ -53,6 +68,11 @@ public sealed class PostgresServer : IAsyncLifetime
         }
 
         string connectionString = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
+        if (sql is null)
+        {
+            return connectionString;
+        }
+
         await using Npgsql.NpgsqlDataSource source = Npgsql.NpgsqlDataSource.Create(connectionString);
         await using Npgsql.NpgsqlCommand command = source.CreateCommand(sql);
         await command.ExecuteNonQueryAsync();

@@ -6,7 +6,7 @@ using Orleans.TestingHost;
 namespace Actors.Orleans.Clustering.Tests.Hosting;
 
 /// <summary>Orleans's ADO.NET membership on the project's own PostgreSQL script, with the log's partitions in the same database.</summary>
-public sealed class AdoNetMembershipTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
+public sealed class AdoNetMembershipTests(PostgresDatabase postgres) : IClassFixture<PostgresDatabase>, IDisposable
 {
     private readonly TempDirectory _root = new();
 

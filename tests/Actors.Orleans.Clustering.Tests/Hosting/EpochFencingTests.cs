@@ -13,7 +13,7 @@ namespace Actors.Orleans.Clustering.Tests.Hosting;
 
 /// <summary>Three in-process silos with replication factor 3: a leader whose epoch another replica took over is fenced.</summary>
 /// <remarks>Its failover counterpart is <see cref="ReplicationFailoverTests"/>: a class each, so that the two run at the same time.</remarks>
-public sealed class EpochFencingTests(PostgresServer postgres) : ReplicationFactorThreeTestBase(postgres)
+public sealed class EpochFencingTests(PostgresDatabase postgres) : ReplicationFactorThreeTestBase(postgres)
 {
     [Fact]
     public async Task Write_LeaderWhoseEpochWasTakenOver_FailsTypedAndIsNotReadAfterwards()

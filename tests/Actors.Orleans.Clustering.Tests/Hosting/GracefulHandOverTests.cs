@@ -7,7 +7,7 @@ using Orleans.TestingHost;
 namespace Actors.Orleans.Clustering.Tests.Hosting;
 
 /// <summary>Three in-process silos at replication factor 3: a leader stopped gracefully under load hands its partitions over.</summary>
-public sealed class GracefulHandOverTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
+public sealed class GracefulHandOverTests(PostgresDatabase postgres) : IClassFixture<PostgresDatabase>, IDisposable
 {
     private const int Partitions = 8;
     private const int Grains = 12;

@@ -13,7 +13,7 @@ namespace Actors.Orleans.Clustering.Tests.Hosting;
 /// leaderships, each partition changing leader once at most, under load with no failed call; every acknowledged write reads
 /// back, also once an original silo stops.
 /// </summary>
-public sealed class JoiningSiloTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
+public sealed class JoiningSiloTests(PostgresDatabase postgres) : IClassFixture<PostgresDatabase>, IDisposable
 {
     private const int Partitions = 12;
     private const int Factor = 2;

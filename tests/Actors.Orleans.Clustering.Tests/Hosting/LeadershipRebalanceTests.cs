@@ -13,7 +13,7 @@ namespace Actors.Orleans.Clustering.Tests.Hosting;
 /// (the others elected new leaders) and came back
 /// gets its share of leaderships again, under load, each moved partition changing leader once, nothing acknowledged lost.
 /// </summary>
-public sealed class LeadershipRebalanceTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
+public sealed class LeadershipRebalanceTests(PostgresDatabase postgres) : IClassFixture<PostgresDatabase>, IDisposable
 {
     private const int Partitions = 9;
     private const int Workers = 4;

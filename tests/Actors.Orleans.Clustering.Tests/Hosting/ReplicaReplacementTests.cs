@@ -12,7 +12,7 @@ namespace Actors.Orleans.Clustering.Tests.Hosting;
 /// each partition's leader replaces that silo's replica by one on the third silo, which catches up and enters the in-sync
 /// set; the partition then survives the loss of its other original replica.
 /// </summary>
-public sealed class ReplicaReplacementTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
+public sealed class ReplicaReplacementTests(PostgresDatabase postgres) : IClassFixture<PostgresDatabase>, IDisposable
 {
     private const int Partitions = 16;
     private const int Grains = 48;

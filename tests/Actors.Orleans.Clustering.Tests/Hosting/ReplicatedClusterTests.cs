@@ -9,7 +9,7 @@ using Orleans.TestingHost;
 namespace Actors.Orleans.Clustering.Tests.Hosting;
 
 /// <summary>Several Orleans silos (TestingHost, in-process) with AddWriteAheadLogReplication and a PostgreSQL the test starts.</summary>
-public sealed class ReplicatedClusterTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
+public sealed class ReplicatedClusterTests(PostgresDatabase postgres) : IClassFixture<PostgresDatabase>, IDisposable
 {
     private const int Partitions = 16;
     private const int Grains = 120;

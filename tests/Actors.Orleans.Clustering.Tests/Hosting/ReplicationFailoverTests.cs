@@ -10,7 +10,7 @@ namespace Actors.Orleans.Clustering.Tests.Hosting;
 /// <summary>Three in-process silos with replication factor 3: a leader stopped, then a second silo killed, then all restarted.</summary>
 /// <remarks>Its fencing counterpart is <see cref="EpochFencingTests"/>: a class each, so that the two run at the same time.</remarks>
 [StartsFirst]   // the longest class of the assembly (a stop, a kill and a restart of three silos)
-public sealed class ReplicationFailoverTests(PostgresServer postgres) : ReplicationFactorThreeTestBase(postgres)
+public sealed class ReplicationFailoverTests(PostgresDatabase postgres) : ReplicationFactorThreeTestBase(postgres)
 {
     [Fact]
     public async Task Writes_ReplicationFactorThree_SurviveLeaderStopAndKillAndRestart()

@@ -16,7 +16,7 @@ namespace Actors.Orleans.Clustering.Tests.Hosting;
 /// and the journal's log released, the directory not yet deleted). Either way it starts empty, catches up from the leader
 /// (a checkpoint transfer: the replicas checkpoint every few entries) and, once it leads, serves every acknowledged write.
 /// </summary>
-public sealed class RetiredReplicaReturnTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
+public sealed class RetiredReplicaReturnTests(PostgresDatabase postgres) : IClassFixture<PostgresDatabase>, IDisposable
 {
     private const int Factor = 2;
     private const long CheckpointEveryEntries = 4;

@@ -12,7 +12,7 @@ namespace Actors.Orleans.Clustering.Tests.Hosting;
 /// registration, no directory left; every silo runs exactly the replicas the rows name, and every acknowledged write
 /// reads back.
 /// </summary>
-public sealed class RetiredReplicaTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
+public sealed class RetiredReplicaTests(PostgresDatabase postgres) : IClassFixture<PostgresDatabase>, IDisposable
 {
     private const int Partitions = 6;
     private const int Factor = 2;

@@ -19,7 +19,7 @@ namespace Actors.Orleans.Clustering.Tests.Hosting;
 /// refusal instead of being retried inside the refused activation), or no activation exists (Orleans activates the grain on
 /// the silo the sender's cache names, the refusal at activation deactivates it, and Orleans forwards the call itself).
 /// </summary>
-public sealed class StaleLeaderRoutingTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
+public sealed class StaleLeaderRoutingTests(PostgresDatabase postgres) : IClassFixture<PostgresDatabase>, IDisposable
 {
     private const int Partitions = 16;
     private readonly TempDirectory _root = new();

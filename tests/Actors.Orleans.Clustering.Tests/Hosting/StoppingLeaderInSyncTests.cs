@@ -13,7 +13,7 @@ namespace Actors.Orleans.Clustering.Tests.Hosting;
 /// silo stops while its links close before its replicas stop must leave its follower in the partition's in-sync set, so
 /// that the follower takes the partition over.
 /// </summary>
-public sealed class StoppingLeaderInSyncTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
+public sealed class StoppingLeaderInSyncTests(PostgresDatabase postgres) : IClassFixture<PostgresDatabase>, IDisposable
 {
     private const int Partitions = 4;
     private const int Grains = 32;

@@ -16,7 +16,7 @@ using Orleans.Runtime;
 namespace Actors.Orleans.Clustering.Tests.Partitioning;
 
 /// <summary>Joining the cluster's rows in PostgreSQL, and leadership checked on every storage call, without a silo.</summary>
-public sealed class ClusterReplicaTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
+public sealed class ClusterReplicaTests(PostgresDatabase postgres) : IClassFixture<PostgresDatabase>, IDisposable
 {
     private readonly TempDirectory _root = new();
     private readonly string _clusterId = "c-" + Guid.NewGuid().ToString("N");

@@ -5,11 +5,11 @@ using Orleans.TestingHost;
 namespace Actors.Orleans.Clustering.Tests.Support;
 
 /// <summary>
-/// What the tests of three in-process silos with replication factor 3 share: a PostgreSQL server of the class's own (a
-/// class fixture, as every class of this project that needs one has: the classes run beside each other), a cluster id and
+/// What the tests of three in-process silos with replication factor 3 share: a PostgreSQL database of the class's own (a
+/// class fixture, as every class of this project that needs one has, on the server the assembly shares), a cluster id and
 /// directories per test, 16 partitions, and the ledger grains they write.
 /// </summary>
-public abstract class ReplicationFactorThreeTestBase(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
+public abstract class ReplicationFactorThreeTestBase(PostgresDatabase postgres) : IClassFixture<PostgresDatabase>, IDisposable
 {
     protected const int Partitions = 16;
     protected const int Grains = 24;
@@ -20,7 +20,7 @@ public abstract class ReplicationFactorThreeTestBase(PostgresServer postgres) : 
     private static readonly string[] Classes = [typeof(LedgerGrain).FullName!, typeof(PlainLedgerGrain).FullName!, typeof(JournalLedgerGrain).FullName!];
     private readonly TempDirectory _root = new();
 
-    protected PostgresServer Postgres { get; } = postgres;
+    protected PostgresDatabase Postgres { get; } = postgres;
 
     protected string ClusterId { get; } = "rf-" + Guid.NewGuid().ToString("N");
 

@@ -13,7 +13,7 @@ namespace Actors.Orleans.Clustering.Tests.Transport;
 /// The replication transport between two TestingHost silos (in-process, Orleans's own links): a frame reaches the replica
 /// registered for its partition on the addressed silo, and nothing that is not a silo of the cluster is heard.
 /// </summary>
-public sealed class OrleansReplicaMessagingTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
+public sealed class OrleansReplicaMessagingTests(PostgresDatabase postgres) : IClassFixture<PostgresDatabase>, IDisposable
 {
     private const int Partition = 3;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
