@@ -15,6 +15,9 @@ internal static class ReplicatedClusterWaits
     /// <summary>How long a wait or a retried call may take before the test fails.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
+    /// <summary>The pause before a refused call of <see cref="RetryAsync{T}"/> is tried again.</summary>
+    public static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(20);
+
     /// <summary>
     /// True when each of the three <paramref name="silos"/> holds a replica of <paramref name="partition"/>, one of them
     /// leads with a committed entry, and every replica holds the leader's committed entries durably.
@@ -35,6 +38,8 @@ internal static class ReplicatedClusterWaits
     /// <summary>
     /// Calls until the call succeeds, retrying on the refusals that say nothing was done: the provider's retryable
     /// refusal, and Orleans's rejections of a message no activation ran (a silo gone, or forwarding to a deactivated one).
+    /// A refused call is tried again after <see cref="RetryPause"/>, as the waits poll: a refusal comes back at once while
+    /// a partition has no leader, and retried without a pause those calls keep a core busy meanwhile.
     /// </summary>
     public static async Task<T> RetryAsync<T>(Func<Task<T>> call, string what)
     {
@@ -48,7 +53,7 @@ internal static class ReplicatedClusterWaits
             catch (Exception ex) when (ex is WriteAheadLogUnavailableException or SiloUnavailableException or OrleansMessageRejectionException)
             {
                 Assert.True(DateTime.UtcNow < deadline, $"{what}: still refused after {Patience}: {ex}");
-                await Task.Yield();
+                await Task.Delay(RetryPause);
             }
         }
     }
