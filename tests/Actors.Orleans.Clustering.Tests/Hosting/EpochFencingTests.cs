@@ -66,6 +66,9 @@ public sealed class EpochFencingTests(PostgresDatabase postgres) : ReplicationFa
         {
             await RefusesNamingAsync(ReplicatedTestCluster.Resolver(follower), grain.GetGrainId(), $"partition {partition}, led by replica {successor.Value}");
         }
+
+        // Checked: killed, not stopped gracefully by the disposal (see ReplicatedTestCluster.KillAllAsync).
+        await ReplicatedTestCluster.KillAllAsync(cluster);
     }
 
     /// <summary>Calls <paramref name="resolver"/> until its refusal contains <paramref name="leaderText"/>; every call must be refused.</summary>

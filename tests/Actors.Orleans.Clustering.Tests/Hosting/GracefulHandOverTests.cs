@@ -103,6 +103,9 @@ public sealed class GracefulHandOverTests(PostgresDatabase postgres) : IClassFix
         {
             Assert.Equal(acknowledged[i], await Grain(cluster, i).Entries());
         }
+
+        // Checked: killed, not stopped gracefully by the disposal (see ReplicatedTestCluster.KillAllAsync).
+        await ReplicatedTestCluster.KillAllAsync(cluster);
     }
 
     private static bool InSyncEverywhere(IEnumerable<SiloHandle> silos, int partition)

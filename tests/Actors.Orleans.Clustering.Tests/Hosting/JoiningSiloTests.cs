@@ -74,6 +74,9 @@ public sealed class JoiningSiloTests(PostgresDatabase postgres) : IClassFixture<
         int originalId = ReplicatedTestCluster.ReplicaId(original);
         await cluster.StopSiloAsync(original);
         await ledgers.AssertEveryAcknowledgedWriteReadsBackAsync($"after replica {originalId}'s silo stopped");
+
+        // Checked: killed, not stopped gracefully by the disposal (see ReplicatedTestCluster.KillAllAsync).
+        await ReplicatedTestCluster.KillAllAsync(cluster);
     }
 
     public void Dispose() => _root.Dispose();

@@ -117,6 +117,9 @@ public sealed class LeadershipRebalanceTests(PostgresDatabase postgres) : IClass
         {
             Assert.Equal(acknowledged[key], await Grain(cluster, key).Entries());
         }
+
+        // Checked: killed, not stopped gracefully by the disposal (see ReplicatedTestCluster.KillAllAsync).
+        await ReplicatedTestCluster.KillAllAsync(cluster, back);
     }
 
     private static int Count(Dictionary<int, List<int>> acknowledged)

@@ -63,6 +63,9 @@ public sealed class ReplicaReplacementTests(PostgresDatabase postgres) : IClassF
 
         Assert.True(gained.Length > 0, $"no partition was held by both secondary silos (rows {string.Join("; ", before.Values)}): the test did not exercise a copy to a new replica");
         Console.WriteLine($"ReplicaReplacementTests: partitions copied to the primary's new replicas: {string.Join(",", gained)}");
+
+        // Checked: killed, not stopped gracefully by the disposal (see ReplicatedTestCluster.KillAllAsync).
+        await ReplicatedTestCluster.KillAllAsync(cluster);
     }
 
     private static async Task<Dictionary<int, ReplicaConfiguration>> RowsAsync(SiloHandle silo) =>

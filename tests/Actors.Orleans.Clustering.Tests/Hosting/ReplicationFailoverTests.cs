@@ -85,6 +85,9 @@ public sealed class ReplicationFailoverTests(PostgresDatabase postgres) : Replic
         // With all three back, writes are acknowledged again.
         string silo = await RetryAsync(() => Grain(restarted, 0).Add(-3), "grain 0 adding -3 after the restart");
         Assert.False(string.IsNullOrEmpty(silo));
+
+        // Checked: killed, not stopped gracefully by the disposal (see ReplicatedTestCluster.KillAllAsync).
+        await ReplicatedTestCluster.KillAllAsync(restarted);
     }
 
     /// <summary>Adds <paramref name="entry"/> to every grain (retrying while their partitions fail over) and checks each reads back all it acknowledged.</summary>

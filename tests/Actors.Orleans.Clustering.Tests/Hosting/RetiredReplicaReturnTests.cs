@@ -76,6 +76,9 @@ public sealed class RetiredReplicaReturnTests(PostgresDatabase postgres) : IClas
         await ledgers.AssertEveryAcknowledgedWriteReadsBackAsync("from the primary silo alone");
         rows = await ReplicaRows.ReadAsync(primary);
         Assert.All(retired, p => Assert.True(rows[p].Leader.Value == primaryId, $"partition {p}: {rows[p]} (expected replica {primaryId} to lead)"));
+
+        // Checked: killed, not stopped gracefully by the disposal (see ReplicatedTestCluster.KillAllAsync).
+        await ReplicatedTestCluster.KillAllAsync(cluster);
     }
 
     [Fact]
@@ -142,6 +145,9 @@ public sealed class RetiredReplicaReturnTests(PostgresDatabase postgres) : IClas
         Dictionary<int, string> storedOn = await ledgers.AddToEveryAsync(RoundsBefore + 1, "after the restart");
         Assert.Contains(back.SiloAddress.ToParsableString(), storedOn.Values);
         await ledgers.AssertEveryAcknowledgedWriteReadsBackAsync("after the restart");
+
+        // Checked: killed, not stopped gracefully by the disposal (see ReplicatedTestCluster.KillAllAsync).
+        await ReplicatedTestCluster.KillAllAsync(cluster, back);
     }
 
     private static string Marker(string logDirectory, int partition) =>

@@ -72,6 +72,9 @@ public sealed class RetiredReplicaTests(PostgresDatabase postgres) : IClassFixtu
         await load.StopAsync();
         Assert.True(load.Failures.Count == 0, $"{load.Failures.Count} calls failed: {string.Join("; ", load.Failures.Take(5))}");
         await ledgers.AssertEveryAcknowledgedWriteReadsBackAsync("after the retirements");
+
+        // Checked: killed, not stopped gracefully by the disposal (see ReplicatedTestCluster.KillAllAsync).
+        await ReplicatedTestCluster.KillAllAsync(cluster);
     }
 
     /// <summary>What <paramref name="silo"/> still runs, registers or keeps on disk of the partitions <paramref name="rows"/> do not name it in, and what it lacks of those they do.</summary>

@@ -73,6 +73,9 @@ public sealed class StaleLeaderRoutingTests(PostgresDatabase postgres) : IClassF
         Assert.True(
             stored ? entries.SequenceEqual([1, 2, 3]) : entries.SequenceEqual([1, 3]) || (mayBeStored && entries.SequenceEqual([1, 2, 3])),
             $"expected {(stored ? "[1, 2, 3] (2 was acknowledged)" : "[1, 3]" + (mayBeStored ? " or [1, 2, 3]" : ""))}, read [{string.Join(", ", entries)}]");
+
+        // Checked: killed, not stopped gracefully by the disposal (see ReplicatedTestCluster.KillAllAsync).
+        await ReplicatedTestCluster.KillAllAsync(cluster);
     }
 
     [Fact]
@@ -108,6 +111,9 @@ public sealed class StaleLeaderRoutingTests(PostgresDatabase postgres) : IClassF
             Assert.Equal(leader.SiloAddress.ToParsableString(), servedBy);
             Assert.Equal([1, 2], await grain.Entries());
         }
+
+        // Checked: killed, not stopped gracefully by the disposal (see ReplicatedTestCluster.KillAllAsync).
+        await ReplicatedTestCluster.KillAllAsync(cluster);
     }
 
     /// <summary>Makes an in-sync follower other than <paramref name="leader"/> leader of the partition's next epoch (or takes the one the followers elected).</summary>

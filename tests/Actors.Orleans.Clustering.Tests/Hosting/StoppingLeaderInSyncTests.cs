@@ -83,6 +83,9 @@ public sealed class StoppingLeaderInSyncTests(PostgresDatabase postgres) : IClas
                 await Task.Delay(20);
             }
         }
+
+        // Checked: killed, not stopped gracefully by the disposal (see ReplicatedTestCluster.KillAllAsync).
+        await ReplicatedTestCluster.KillAllAsync(cluster);
     }
 
     /// <summary>Reads partition <paramref name="partition"/>'s row until <paramref name="condition"/> holds or the patience ran out; returns the last read.</summary>
