@@ -8,10 +8,11 @@ namespace Actors.Orleans.Tests.EventSourcing;
 
 /// <summary>
 /// JournaledGrain on the log through Orleans's TestingHost: silos stopped and started again on the same directories
-/// replay every confirmed event, in order, nothing extra.
+/// replay every confirmed event, in order, nothing extra. The tests that keep their silo running share one cluster
+/// (<see cref="SharedWalCluster"/>: a key each); those that restart it start their own.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class JournaledGrainReplayTests : IDisposable
+public sealed class JournaledGrainReplayTests(SharedWalCluster shared) : IClassFixture<SharedWalCluster>, IDisposable
 {
     private readonly TempDirectory _root = new();
 
@@ -51,7 +52,7 @@ public sealed class JournaledGrainReplayTests : IDisposable
     [Fact]
     public async Task RaiseConditionalEvent_StaleVersion_RefusedAndNothingStored()
     {
-        await using TestCluster cluster = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly);
+        TestCluster cluster = shared.Cluster;
         ICounterJournalGrain grain = cluster.GrainFactory.GetGrain<ICounterJournalGrain>("c2");
         Assert.True(await grain.AddIfAt(5, 0));
         Assert.False(await grain.AddIfAt(7, 0));
@@ -79,7 +80,7 @@ public sealed class JournaledGrainReplayTests : IDisposable
     [Fact]
     public async Task RaiseEvent_EventTheCodecCannotSerialize_RejectedWithTypedErrorAndStateUnchanged()
     {
-        await using TestCluster cluster = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly);
+        TestCluster cluster = shared.Cluster;
         ICounterJournalGrain grain = cluster.GrainFactory.GetGrain<ICounterJournalGrain>("c4");
         await grain.Add(3);
         Exception error = await Assert.ThrowsAnyAsync<Exception>(() => grain.RaiseUnserializable());
@@ -91,7 +92,7 @@ public sealed class JournaledGrainReplayTests : IDisposable
     [Fact]
     public async Task RaiseEvents_OneEventOfTheRangeCannotBeSerialized_NoneOfTheRangeIsStored()
     {
-        await using TestCluster cluster = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly);
+        TestCluster cluster = shared.Cluster;
         ICounterJournalGrain grain = cluster.GrainFactory.GetGrain<ICounterJournalGrain>("c4-range");
         await grain.Add(3);
 
@@ -112,7 +113,7 @@ public sealed class JournaledGrainReplayTests : IDisposable
     [Fact]
     public async Task Checkpoint_TransitionStateThrewOnAnEvent_NoneWrittenWhileTheStateMissesIt()
     {
-        await using TestCluster cluster = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly);
+        TestCluster cluster = shared.Cluster;
         ICounterJournalGrain grain = cluster.GrainFactory.GetGrain<ICounterJournalGrain>("poisoned");
         await grain.Add(1);
         await grain.AddPoisoned();
@@ -144,7 +145,7 @@ public sealed class JournaledGrainReplayTests : IDisposable
     [Fact]
     public async Task RaiseEvents_GrainRaisesAnotherEventFromItsCallbackMeanwhile_EachEventStoredAsRaised()
     {
-        await using TestCluster cluster = await WalTestCluster.StartAsync(_root.Path, WalSiloMode.AttributeOnly);
+        TestCluster cluster = shared.Cluster;
         ICallbackRaisingJournalGrain grain = cluster.GrainFactory.GetGrain<ICallbackRaisingJournalGrain>("callback");
         Assert.Equal(new CounterView(106, 4, 4), await grain.RaiseRangeWithCallbackEvent());
 
