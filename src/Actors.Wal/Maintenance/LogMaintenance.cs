@@ -133,8 +133,11 @@ internal sealed partial class LogMaintenance : IChainConsolidationHost
     /// </summary>
     internal Func<int, int>? IdleSlotRedirectForTests { get; set; }
 
-    /// <summary>Starts the maintenance thread.</summary>
-    public void Start() => _loop = Task.Factory.StartNew(LoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    /// <summary>
+    /// Starts the maintenance loop on the thread pool. Not a thread of its own: the loop awaits its work signal at once, and
+    /// every pass already runs on the pool after that await, so a dedicated thread would only be created to end there.
+    /// </summary>
+    public void Start() => _loop = Task.Run(LoopAsync);
 
     /// <summary>Stops after the work item in progress; queued compactions fail with <see cref="ObjectDisposedException"/>.</summary>
     public async Task StopAsync()

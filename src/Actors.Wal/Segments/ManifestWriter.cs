@@ -66,8 +66,11 @@ internal sealed partial class ManifestWriter
     /// <summary>True while a write (temp file, fsync, rename, directory fsync) is under way (any thread, no lock; may be stale at once).</summary>
     public bool IsWriting => Volatile.Read(ref _writing) != 0;
 
-    /// <summary>Starts the background writes.</summary>
-    public void Start() => _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    /// <summary>
+    /// Starts the background writes on the thread pool. Not a thread of its own: the loop awaits its work signal at once, and
+    /// every write already runs on the pool after that await, so a dedicated thread would only be created to end there.
+    /// </summary>
+    public void Start() => _loop = Task.Run(RunAsync);
 
     /// <summary>Stops the background writes (a write under way finishes).</summary>
     public async Task StopAsync()

@@ -107,8 +107,11 @@ internal sealed partial class SparePipeline
         }
     }
 
-    /// <summary>Starts the pipeline's thread.</summary>
-    public void Start() => _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    /// <summary>
+    /// Starts the pipeline's loop on the thread pool. Not a thread of its own: the loop awaits its work signal at once, and
+    /// every preparation already runs on the pool after that await, so a dedicated thread would only be created to end there.
+    /// </summary>
+    public void Start() => _loop = Task.Run(RunAsync);
 
     /// <summary>Asks for a spare if none is ready or under way (any thread; returns at once).</summary>
     public void Request()

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Actors.Wal;
 using Actors.Wal.IO;
 
@@ -260,16 +259,8 @@ internal sealed class CrashPointRunner(WriteAheadLogOptions options, int seed, i
 
     private static string Key(Dictionary<string, byte[]> image, Workload workload, Func<WorkItem, bool> required)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var (path, content) in image.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(path));
-            hash.AppendData(BitConverter.GetBytes(content.Length));
-            hash.AppendData(content);
-        }
-
         string requirement = string.Join(",", workload.Streams.Select(s => s.Value.FindLastIndex(i => required(i))));
-        return Convert.ToHexString(hash.GetHashAndReset()) + "|" + requirement;
+        return ImageHash.Of(image).ToString(System.Globalization.CultureInfo.InvariantCulture) + "|" + requirement;
     }
 
     /// <summary>One distinct crash state: where it was cut, its image, the erased events it must not hold, and what it must hold.</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Actors.Wal;
 using Actors.Wal.Entries;
 
@@ -90,7 +88,7 @@ internal static class EntryLogCrashPoints
                     expectationIds.Add(expected, id);
                 }
 
-                var key = $"{ImageHash(image)}|{id}|{order}";
+                var key = $"{ImageHash.Of(image)}|{id}|{order}";
                 states.Add((boundary, variant, key));
                 if (keys.Add(key))
                 {
@@ -134,20 +132,6 @@ internal static class EntryLogCrashPoints
                 yield return (k, variant, replay.CrashImage(variant, imageRandom), expectation);
             }
         }
-    }
-
-    /// <summary>A hash of every file's name and content in <paramref name="image"/>, in name order.</summary>
-    private static string ImageHash(Dictionary<string, byte[]> image)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var (path, content) in image.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes(path));
-            hash.AppendData(BitConverter.GetBytes(content.Length));
-            hash.AppendData(content);
-        }
-
-        return Convert.ToHexString(hash.GetHashAndReset());
     }
 
     /// <summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Actors.Wal;
 using Actors.Wal.Entries;
 using Actors.Wal.Entries.Journal;
@@ -167,17 +165,7 @@ internal sealed class JournalPowerCutRunner(int seed, int stepsPerPhase, int tea
     }
 
     private static string Key(Dictionary<string, byte[]> image, LogRequirement[] requirements)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var (path, content) in image.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes(path));
-            hash.AppendData(BitConverter.GetBytes(content.Length));
-            hash.AppendData(content);
-        }
-
-        return Convert.ToHexString(hash.GetHashAndReset()) + "|" + string.Join(";", requirements);
-    }
+        => ImageHash.Of(image).ToString(System.Globalization.CultureInfo.InvariantCulture) + "|" + string.Join(";", requirements);
 
     /// <summary>What an open log holds: its checkpoint, every entry after it, and its entered epoch.</summary>
     private sealed record LogState(EntryLogCheckpoint Checkpoint, IReadOnlyList<LoggedEntry> Entries, long EnteredEpoch)
