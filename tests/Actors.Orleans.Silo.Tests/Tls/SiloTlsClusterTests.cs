@@ -60,12 +60,16 @@ public sealed class SiloTlsClusterTests(PostgresServer postgres, Xunit.Abstracti
         SiloHandle secondary = cluster.SecondarySilos[0];
 
         // Writes until one grain is placed on the secondary silo (its partition's leader); each is acknowledged only once durable on both replicas.
+        // Both calls are idempotent, so one whose outcome the cluster could not tell (a leader that lost its leadership to an
+        // election while the write was in flight, seen once in CI at load 67) is sent again until acknowledged.
         string? led = null;
         for (int i = 0; i < 32 && led is null; i++)
         {
             ICustomerGrain customer = cluster.Client.GetGrain<ICustomerGrain>($"tls-{i}");
-            await customer.Rename($"name-{i}");
-            await customer.AddAccount($"account-{i}");
+            string name = $"name-{i}";
+            string account = $"account-{i}";
+            await RetryAsync(() => customer.Rename(name), $"customer tls-{i} renamed");
+            await RetryAsync(() => customer.AddAccount(account), $"customer tls-{i} given an account");
             Assert.True(cluster.TryGetGrainContext(customer.GetGrainId(), out IGrainContext? activation), $"customer tls-{i} answered but has no activation");
             if (secondary.SiloAddress.Equals(activation!.Address.SiloAddress))
             {
@@ -205,7 +209,10 @@ public sealed class SiloTlsClusterTests(PostgresServer postgres, Xunit.Abstracti
     private static string Describe(IEnumerable<(int Partition, int Leader, long Epoch, int[] InSync)> rows) =>
         string.Join("; ", rows.Select(r => $"partition {r.Partition}: leader {r.Leader}, epoch {r.Epoch}, in sync [{string.Join(",", r.InSync)}]"));
 
-    /// <summary>Calls until it succeeds while the partition fails over (refusals, a silo gone, timeouts), up to <see cref="Patience"/>.</summary>
+    /// <summary>
+    /// Calls until it succeeds while a partition fails over or elects a leader (refusals, a silo gone, timeouts, an outcome
+    /// the cluster could not tell), up to <see cref="Patience"/>; only for calls whose repetition changes nothing.
+    /// </summary>
     private static async Task<T> RetryAsync<T>(Func<Task<T>> call, string what)
     {
         DateTime deadline = DateTime.UtcNow + Patience;
